@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "hs-cli-common.h"
+
+void
+hs_cli_add_run_options (GOptionContext *context,
+                        HsCliRunArgs   *args)
+{
+  GOptionGroup *group;
+  GOptionEntry entries[] = {
+    { "max-steps", 0, 0, G_OPTION_ARG_INT, &args->max_steps, N_("Stop after N steps (default 100000)"), "N" },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &args->timeout, N_("Stop after S seconds (default 10)"), "S" },
+    { "max-objects", 0, 0, G_OPTION_ARG_INT, &args->max_objects, N_("Show at most N objects per step (default 1000)"), "N" },
+    { "max-elements", 0, 0, G_OPTION_ARG_INT, &args->max_elements, N_("Show at most N elements of a container (default 100)"), "N" },
+    { "stdin", 0, 0, G_OPTION_ARG_FILENAME, &args->stdin_path, N_("Give the program this file as standard input"), N_("FILE") },
+    { NULL }
+  };
+
+  args->max_steps = -1;
+  args->timeout = -1;
+  args->max_objects = -1;
+  args->max_elements = -1;
+
+  group = g_option_group_new ("run", _("Running the program:"), _("Show the options for running the program"), NULL, NULL);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_group_add_entries (group, entries);
+  g_option_context_add_group (context, group);
+}
+
+gboolean
+hs_cli_resolve_run_options (HsCliRunArgs  *args,
+                            HsRunOptions  *options,
+                            GError       **error)
+{
+  hs_run_options_init (options);
+
+  if (args->max_steps == 0 || args->max_steps < -1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--max-steps must be a positive number"));
+      return FALSE;
+    }
+  if (args->max_steps > 0)
+    options->max_steps = args->max_steps;
+
+  if (args->timeout != -1)
+    {
+      if (!(args->timeout > 0 && args->timeout <= 86400))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--timeout must be between 0 and 86400 seconds"));
+          return FALSE;
+        }
+      options->timeout_ms = (guint) (args->timeout * 1000);
+    }
+
+  if (args->max_objects == 0 || args->max_objects < -1 || args->max_elements == 0 || args->max_elements < -1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("Caps must be positive numbers"));
+      return FALSE;
+    }
+  if (args->max_objects > 0)
+    options->max_objects = args->max_objects;
+  if (args->max_elements > 0)
+    options->max_elements = args->max_elements;
+
+  if (args->stdin_path != NULL)
+    {
+      if (g_access (args->stdin_path, R_OK) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("Cannot read the --stdin file %s: %s"), args->stdin_path, g_strerror (saved));
+          return FALSE;
+        }
+      options->stdin_path = args->stdin_path;
+    }
+  return TRUE;
+}
+
+gboolean
+hs_cli_check_readable (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_printerr (_("heapscope: %s is a folder, not a Python file\n"), path);
+      return FALSE;
+    }
+  if (!g_file_get_contents (path, &contents, NULL, &error))
+    {
+      g_printerr (_("heapscope: cannot read %s: %s\n"), path, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+hs_cli_usage_error (GOptionContext *context,
+                    const char     *message)
+{
+  g_printerr ("heapscope: %s\n", message);
+  g_printerr (_("Try “heapscope --help” for usage.\n"));
+  return 2;
+}

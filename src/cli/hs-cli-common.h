@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Options and checks shared by the verbs that run a program.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "hs-runner.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gint     max_steps;
+  gdouble  timeout;
+  gint     max_objects;
+  gint     max_elements;
+  char    *stdin_path;
+} HsCliRunArgs;
+
+void     hs_cli_add_run_options     (GOptionContext  *context,
+                                     HsCliRunArgs    *args);
+gboolean hs_cli_resolve_run_options (HsCliRunArgs    *args,
+                                     HsRunOptions    *options,
+                                     GError         **error);
+gboolean hs_cli_check_readable      (const char      *path);
+int      hs_cli_usage_error         (GOptionContext  *context,
+                                     const char      *message);
+
+G_END_DECLS

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The framed GVariant protocol spoken between Heapscope and its runtime
+ * worker.  Each frame is a little-endian guint32 length followed by the
+ * serialised bytes of one GVariant of type HS_PROTOCOL_MESSAGE_TYPE: a message
+ * name and its payload.  Both sides link this file, so the wire format lives
+ * in one place.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define HS_PROTOCOL_VERSION 1
+#define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
+
+#define HS_PROTOCOL_MESSAGE_TYPE ((const GVariantType *) "(sv)")
+
+/* worker -> app */
+#define HS_MSG_HELLO "hello"   /* (us) protocol version, python version */
+#define HS_MSG_STEP  "step"    /* HS_STEP_TYPE */
+#define HS_MSG_DONE  "done"    /* HS_DONE_TYPE */
+#define HS_MSG_EXEC_DONE "exec-done" /* (bs) ok, error message */
+
+/* app -> worker */
+#define HS_MSG_RUN   "run"     /* a{sv}: path, max-steps, timeout-ms, max-objects, max-elements, stdin-path */
+#define HS_MSG_EXEC  "exec"    /* s: a statement to run in __main__ */
+#define HS_MSG_QUIT  "quit"    /* () */
+
+/*
+ * One step, as a delta against the previous one:
+ *   u   index              y   event (HsEvent)          u   line
+ *   as  strings appended to the shared string table
+ *   b   frames changed     a(uuau) frames: function, line, [name, ref, ...]
+ *   a(txxuuuuuu) objects entering or changing: id, refcount, size,
+ *       ref, type, repr, flags, length, omitted (HsWireObject)
+ *   a(uu)   refcount-only changes: ref, refcount
+ *   au      refs whose edge list is replaced below (possibly by nothing)
+ *   a(uuuu) edges: owner, kind, label, target
+ *   au      refs leaving the snapshot (still alive)
+ *   a(uu)   freed: ref, cause (HsFreeCause)
+ *   a(uuuu) gc runs: generation, collections, collected, uncollectable
+ *   ay  stdout since the previous step     ay  stderr since the previous step
+ *   u   return value ref (0: none)
+ */
+#define HS_STEP_TYPE_STRING "(uyuasba(uuau)a(txxuuuuuu)a(uu)aua(uuuu)aua(uu)a(uuuu)ayayu)"
+#define HS_STEP_TYPE ((const GVariantType *) HS_STEP_TYPE_STRING)
+
+/* status, exit code, signal, error: (has, type, message, line, traceback) */
+#define HS_DONE_TYPE_STRING "(sii(bssus))"
+#define HS_DONE_TYPE ((const GVariantType *) HS_DONE_TYPE_STRING)
+
+typedef enum
+{
+  HS_EVENT_LINE,
+  HS_EVENT_CALL,
+  HS_EVENT_RETURN,
+  HS_EVENT_EXCEPTION,
+  HS_EVENT_END,
+  HS_N_EVENTS
+} HsEvent;
+
+typedef enum
+{
+  HS_EDGE_ITEM,       /* list/tuple index */
+  HS_EDGE_KEY,        /* dict entry n's key */
+  HS_EDGE_VALUE,      /* dict entry n's value */
+  HS_EDGE_MEMBER,     /* set/frozenset member */
+  HS_EDGE_ATTR,       /* instance attribute */
+  HS_EDGE_CLOSURE,    /* function -> cell, labelled with the free variable */
+  HS_EDGE_CONTENTS,   /* cell -> value */
+  HS_EDGE_DEFAULT,    /* function default argument */
+  HS_EDGE_SELF,       /* bound method -> __self__ */
+  HS_EDGE_FUNC,       /* bound method -> __func__ */
+  HS_EDGE_BUFFER,     /* memoryview -> exporting object */
+  HS_N_EDGE_KINDS
+} HsEdgeKind;
+
+typedef enum
+{
+  HS_FREE_REFCOUNT,
+  HS_FREE_GC,
+  HS_N_FREE_CAUSES
+} HsFreeCause;
+
+typedef enum
+{
+  HS_OBJECT_MUTABLE    = 1 << 0,
+  HS_OBJECT_SMALL_INT  = 1 << 1,
+  HS_OBJECT_INTERNED   = 1 << 2,
+  HS_OBJECT_IMMORTAL   = 1 << 3,
+  HS_OBJECT_GC_TRACKED = 1 << 4,
+  HS_OBJECT_REACHABLE  = 1 << 5,
+  HS_OBJECT_CONTAINER  = 1 << 6,  /* length/omitted are meaningful */
+  HS_OBJECT_SIZE_KNOWN = 1 << 7,
+  /* bits 8-9: gc generation 0..2, 3 = not tracked */
+} HsObjectFlags;
+
+#define HS_OBJECT_GENERATION_SHIFT 8
+#define HS_OBJECT_GENERATION(flags) ((int) (((flags) >> HS_OBJECT_GENERATION_SHIFT) & 3))
+#define HS_OBJECT_NO_GENERATION 3
+
+/* Laid out like the GVariant (txxuuuuuu) so arrays of it are fixed-size. */
+typedef struct
+{
+  guint64 id;
+  gint64  refcount;
+  gint64  size;
+  guint32 ref;
+  guint32 type;
+  guint32 repr;
+  guint32 flags;
+  guint32 length;
+  guint32 omitted;
+} HsWireObject;
+
+typedef struct
+{
+  guint32 ref;
+  guint32 refcount;
+} HsWireRefcount;
+
+typedef struct
+{
+  guint32 owner;
+  guint32 kind;
+  guint32 label;
+  guint32 target;
+} HsWireEdge;
+
+typedef struct
+{
+  guint32 ref;
+  guint32 cause;
+} HsWireFreed;
+
+typedef struct
+{
+  guint32 generation;
+  guint32 collections;
+  guint32 collected;
+  guint32 uncollectable;
+} HsWireGc;
+
+const char *hs_event_to_string      (HsEvent     event);
+const char *hs_edge_kind_to_string  (HsEdgeKind  kind);
+const char *hs_free_cause_to_string (HsFreeCause cause);
+
+gboolean  hs_protocol_write_message (int                fd,
+                                     const char        *name,
+                                     GVariant          *payload,
+                                     GError           **error);
+GBytes   *hs_protocol_frame         (const char        *name,
+                                     GVariant          *payload);
+GVariant *hs_protocol_parse_frame   (GBytes            *frame,
+                                     const char       **name,
+                                     GError           **error);
+GBytes   *hs_protocol_read_frame    (GInputStream      *stream,
+                                     GCancellable      *cancellable,
+                                     GError           **error);
+gboolean  hs_protocol_read_frame_fd (int                fd,
+                                     GBytes           **frame,
+                                     GError           **error);
+
+G_END_DECLS

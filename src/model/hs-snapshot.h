@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The state of the heap at one step, materialised from a trace's deltas.
+ * Snapshots are immutable and shared by reference.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "hs-protocol.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  HsEdgeKind  kind;
+  const char *label;      /* owned by the trace's string table */
+  guint32     target;
+} HsEdge;
+
+typedef enum
+{
+  HS_CHANGE_NEW     = 1 << 0,  /* first seen at this step */
+  HS_CHANGE_MUTATED = 1 << 1,  /* its references changed at this step */
+} HsChangeFlags;
+
+typedef struct
+{
+  guint32     ref;
+  guint64     id;
+  const char *type;
+  const char *repr;
+  gint64      refcount;
+  gint64      size;       /* -1 when only user code could tell */
+  guint32     flags;      /* HsObjectFlags */
+  guint32     length;
+  guint32     omitted;
+  guint32     changes;    /* HsChangeFlags */
+  guint       n_edges;
+  HsEdge     *edges;
+} HsObject;
+
+typedef struct
+{
+  const char *name;
+  guint32     ref;
+} HsVar;
+
+typedef struct
+{
+  const char *function;
+  guint       line;
+  guint       n_vars;
+  HsVar      *vars;
+} HsFrame;
+
+typedef struct
+{
+  guint32      ref;
+  HsFreeCause  cause;
+  const char  *type;      /* last known, for drawing its ghost */
+  const char  *repr;
+} HsFreed;
+
+typedef struct
+{
+  guint generation;
+  guint collections;
+  guint collected;
+  guint uncollectable;
+} HsGcRun;
+
+typedef struct _HsSnapshot HsSnapshot;
+
+HsSnapshot     *hs_snapshot_ref          (HsSnapshot *self);
+void            hs_snapshot_unref        (HsSnapshot *self);
+guint           hs_snapshot_get_index    (HsSnapshot *self);
+HsEvent         hs_snapshot_get_event    (HsSnapshot *self);
+guint           hs_snapshot_get_line     (HsSnapshot *self);
+const HsFrame  *hs_snapshot_get_frames   (HsSnapshot *self,
+                                          guint      *n_frames);
+const HsObject *hs_snapshot_get_objects  (HsSnapshot *self,
+                                          guint      *n_objects);
+const HsObject *hs_snapshot_lookup       (HsSnapshot *self,
+                                          guint32     ref);
+const HsFreed  *hs_snapshot_get_freed    (HsSnapshot *self,
+                                          guint      *n_freed);
+const HsGcRun  *hs_snapshot_get_gc_runs  (HsSnapshot *self,
+                                          guint      *n_runs);
+GBytes         *hs_snapshot_get_stdout   (HsSnapshot *self);
+GBytes         *hs_snapshot_get_stderr   (HsSnapshot *self);
+guint32         hs_snapshot_get_return_ref (HsSnapshot *self);
+guint           hs_snapshot_count_references (HsSnapshot *self,
+                                              guint32     ref);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsSnapshot, hs_snapshot_unref)
+
+G_END_DECLS

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-cpython"
+
+#include "config.h"
+
+#define Py_BUILD_CORE 1
+#include <Python.h>
+#include <structmember.h>
+#include <internal/pycore_frame.h>
+#include <internal/pycore_code.h>
+#include <internal/pycore_dict.h>
+#include <internal/pycore_gc.h>
+#include <internal/pycore_interp.h>
+#include <internal/pycore_object.h>
+#include <internal/pycore_runtime.h>
+#include <internal/pycore_pystate.h>
+#undef Py_BUILD_CORE
+
+#include "hs-cpython.h"
+
+#if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030C0000
+# error "hs-cpython-311.c reads CPython 3.11's private structures; add a port for this version"
+#endif
+
+static destructor subtype_dealloc;
+static PyObject *sizeof_name;
+
+void
+hs_py_internals_init (void)
+{
+  PyObject *cls;
+
+  /* subtype_dealloc is static in typeobject.c; a throwaway heap type shows
+   * its address. */
+  cls = PyObject_CallFunction ((PyObject *) &PyType_Type, "s(O){}",
+                               "_HeapscopeProbe", (PyObject *) &PyBaseObject_Type);
+  g_assert (cls != NULL);
+  subtype_dealloc = ((PyTypeObject *) cls)->tp_dealloc;
+  Py_DECREF (cls);
+
+  sizeof_name = PyUnicode_InternFromString ("__sizeof__");
+  g_assert (sizeof_name != NULL);
+}
+
+gboolean
+hs_py_type_uses_subtype_dealloc (PyTypeObject *type)
+{
+  return type->tp_dealloc == subtype_dealloc;
+}
+
+HsPyFrame *
+hs_py_frame_from_object (PyFrameObject *frame)
+{
+  return (HsPyFrame *) frame->f_frame;
+}
+
+PyCodeObject *
+hs_py_frame_object_code (PyFrameObject *frame)
+{
+  return frame->f_frame->f_code;
+}
+
+/* Library code calls are traced too, but never make steps: stop their line
+ * events at the call. */
+void
+hs_py_frame_disable_line_events (PyFrameObject *frame)
+{
+  frame->f_trace_lines = 0;
+}
+
+HsPyFrame *
+hs_py_frame_previous (HsPyFrame *frame)
+{
+  _PyInterpreterFrame *f = ((_PyInterpreterFrame *) frame)->previous;
+
+  while (f != NULL && _PyFrame_IsIncomplete (f))
+    f = f->previous;
+  return (HsPyFrame *) f;
+}
+
+PyCodeObject *
+hs_py_frame_code (HsPyFrame *frame)
+{
+  return ((_PyInterpreterFrame *) frame)->f_code;
+}
+
+int
+hs_py_frame_line (HsPyFrame *frame)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+
+  return PyCode_Addr2Line (f->f_code, _PyInterpreterFrame_LASTI (f) * sizeof (_Py_CODEUNIT));
+}
+
+gboolean
+hs_py_frame_is_module (HsPyFrame *frame)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+
+  return f->f_locals != NULL && f->f_locals == f->f_globals;
+}
+
+PyObject *
+hs_py_frame_globals (HsPyFrame *frame)
+{
+  return ((_PyInterpreterFrame *) frame)->f_globals;
+}
+
+int
+hs_py_frame_n_locals (HsPyFrame *frame)
+{
+  return ((_PyInterpreterFrame *) frame)->f_code->co_nlocalsplus;
+}
+
+/* Reads a fast local straight from the frame.  PyFrame_GetLocals would build
+ * and cache a dict holding a reference to every local, which the program
+ * could then see in sys.getrefcount. */
+PyObject *
+hs_py_frame_local (HsPyFrame  *frame,
+                   int         index,
+                   PyObject  **name)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+  PyCodeObject *co = f->f_code;
+  _PyLocals_Kind kind;
+  PyObject *value;
+
+  g_assert (index >= 0 && index < co->co_nlocalsplus);
+
+  *name = PyTuple_GET_ITEM (co->co_localsplusnames, index);
+  kind = _PyLocals_GetKind (co->co_localspluskinds, index);
+  value = f->localsplus[index];
+
+  /* A captured variable is a cell: the frame refers to the cell and the
+   * cell to the value, which is what the refcounts count.  Before MAKE_CELL
+   * runs the slot still holds the plain value. */
+  (void) kind;
+  return value;
+}
+
+void
+hs_py_foreach_instance_attr (PyObject     *obj,
+                             HsPyAttrFunc  func,
+                             gpointer      user_data)
+{
+  PyTypeObject *type = Py_TYPE (obj);
+  PyObject *dict = NULL;
+
+  if (type->tp_flags & Py_TPFLAGS_MANAGED_DICT)
+    {
+      PyDictValues *values = *_PyObject_ValuesPointer (obj);
+
+      if (values != NULL)
+        {
+          /* Attributes still live in the shared-key values array; building
+           * the __dict__ from them would change the object. */
+          PyDictKeysObject *keys = ((PyHeapTypeObject *) type)->ht_cached_keys;
+          PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES (keys);
+          guint8 *size_ptr = ((guint8 *) values) - 2;
+          int n = *size_ptr;
+
+          for (int i = 0; i < n; i++)
+            {
+              int ix = size_ptr[-1 - i];
+              PyObject *value = values->values[ix];
+
+              if (value != NULL && ix < keys->dk_nentries)
+                func (PyUnicode_AsUTF8 (entries[ix].me_key), value, user_data);
+            }
+        }
+      else
+        dict = *_PyObject_ManagedDictPointer (obj);
+    }
+  else if (type->tp_dictoffset != 0)
+    {
+      PyObject **dictptr = _PyObject_GetDictPtr (obj);
+
+      if (dictptr != NULL)
+        dict = *dictptr;
+    }
+
+  if (dict != NULL && PyDict_Check (dict))
+    {
+      Py_ssize_t pos = 0;
+      PyObject *key, *value;
+
+      while (PyDict_Next (dict, &pos, &key, &value))
+        if (PyUnicode_Check (key))
+          func (PyUnicode_AsUTF8 (key), value, user_data);
+    }
+
+  /* __slots__ live at fixed offsets described by the heap types' members. */
+  for (PyTypeObject *t = type; t != NULL; t = t->tp_base)
+    {
+      PyMemberDef *mp;
+
+      if (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE))
+        continue;
+      mp = _PyHeapType_GET_MEMBERS ((PyHeapTypeObject *) t);
+      for (Py_ssize_t i = 0; i < Py_SIZE (t); i++, mp++)
+        {
+          PyObject *value;
+
+          if (mp->type != T_OBJECT_EX || (mp->flags & READONLY))
+            continue;
+          value = *(PyObject **) ((char *) obj + mp->offset);
+          if (value != NULL)
+            func (mp->name, value, user_data);
+        }
+    }
+}
+
+PyObject *
+hs_py_memoryview_exporter (PyObject *view)
+{
+  PyMemoryViewObject *mv = (PyMemoryViewObject *) view;
+
+  if (mv->flags & _Py_MEMORYVIEW_RELEASED || mv->mbuf == NULL)
+    return NULL;
+  return mv->mbuf->master.obj;
+}
+
+/* In 3.11 the statically allocated singletons (small ints, one-byte bytes,
+ * single-character strings, identifiers, the empty tuple) live in
+ * _PyRuntime.global_objects with a refcount starting at 999999999. */
+gboolean
+hs_py_is_immortal (PyObject *obj)
+{
+  const char *start = (const char *) &_PyRuntime.global_objects;
+  const char *end = start + sizeof _PyRuntime.global_objects;
+
+  return (const char *) obj >= start && (const char *) obj < end;
+}
+
+gboolean
+hs_py_is_small_int (PyObject *obj)
+{
+  long value;
+  int overflow;
+
+  if (!PyLong_CheckExact (obj))
+    return FALSE;
+  value = PyLong_AsLongAndOverflow (obj, &overflow);
+  if (overflow || value < -_PY_NSMALLNEGINTS || value >= _PY_NSMALLPOSINTS)
+    return FALSE;
+  return obj == (PyObject *) &_Py_SINGLETON (small_ints)[_PY_NSMALLNEGINTS + value];
+}
+
+/* sys.getsizeof without its side effects: it would create a bound method
+ * (a gc-tracked allocation that can start a collection) and could run a
+ * Python-level __sizeof__.  Returns -1 when only user code could answer. */
+gssize
+hs_py_sizeof (PyObject *obj)
+{
+  PyTypeObject *type = Py_TYPE (obj);
+  PyObject *descr = _PyType_Lookup (type, sizeof_name);
+  PyMethodDef *def;
+  PyObject *res;
+  gssize size;
+
+  if (descr == NULL || !Py_IS_TYPE (descr, &PyMethodDescr_Type))
+    return -1;
+  def = ((PyMethodDescrObject *) descr)->d_method;
+  if (!(def->ml_flags & METH_NOARGS))
+    return -1;
+
+  res = def->ml_meth (obj, NULL);
+  if (res == NULL)
+    {
+      PyErr_Clear ();
+      return -1;
+    }
+  size = PyLong_AsSsize_t (res);
+  Py_DECREF (res);
+  if (size < 0)
+    {
+      PyErr_Clear ();
+      return -1;
+    }
+  return size + _PyType_PreHeaderSize (type);
+}
+
+static struct _gc_runtime_state *
+gc_state (void)
+{
+  return &_PyInterpreterState_GET ()->gc;
+}
+
+gboolean
+hs_py_gc_collecting (void)
+{
+  return gc_state ()->collecting != 0;
+}
+
+void
+hs_py_gc_stats (guint64 collections[3],
+                guint64 collected[3],
+                guint64 uncollectable[3])
+{
+  struct _gc_runtime_state *gc = gc_state ();
+
+  for (int i = 0; i < 3; i++)
+    {
+      collections[i] = gc->generation_stats[i].collections;
+      collected[i] = gc->generation_stats[i].collected;
+      uncollectable[i] = gc->generation_stats[i].uncollectable;
+    }
+}
+
+/* Follows the object's gc list to the generation head it belongs to.  New
+ * objects sit at the tail of generation 0, so this is short for them. */
+int
+hs_py_gc_generation (PyObject *obj)
+{
+  struct _gc_runtime_state *gc = gc_state ();
+  PyGC_Head *heads[4];
+  PyGC_Head *g;
+
+  if (!_PyObject_IS_GC (obj) || !_PyObject_GC_IS_TRACKED (obj))
+    return -1;
+
+  for (int i = 0; i < 3; i++)
+    heads[i] = &gc->generations[i].head;
+  heads[3] = &gc->permanent_generation.head;
+
+  g = _Py_AS_GC (obj);
+  for (gsize guard = 0; guard < (1u << 26); guard++)
+    {
+      g = (PyGC_Head *) g->_gc_next;
+      if (g == NULL)
+        return -1;
+      for (int i = 0; i < 4; i++)
+        if (g == heads[i])
+          return i == 3 ? 2 : i;
+    }
+  return -1;
+}
+
+/* Frame objects that tracing materialises are gc allocations the program
+ * would not make; this takes them back out of generation 0's count. */
+void
+hs_py_gc_count_adjust (int delta)
+{
+  struct _gc_runtime_state *gc = gc_state ();
+  int count = gc->generations[0].count + delta;
+
+  gc->generations[0].count = MAX (count, 0);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Everything Heapscope reads from CPython's private structures goes through
+ * these functions.  Only hs-cpython-311.c includes the internal headers, so a
+ * port to another CPython (immortal objects and new frame layout in 3.12)
+ * changes that one file.
+ */
+#pragma once
+
+#include <Python.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _HsPyFrame HsPyFrame;   /* a live interpreter frame */
+
+typedef void (*HsPyAttrFunc)  (const char *name,
+                               PyObject   *value,
+                               gpointer    user_data);
+
+HsPyFrame  *hs_py_frame_from_object    (PyFrameObject *frame);
+PyCodeObject *hs_py_frame_object_code (PyFrameObject *frame);
+void        hs_py_frame_disable_line_events (PyFrameObject *frame);
+HsPyFrame  *hs_py_frame_previous       (HsPyFrame     *frame);
+PyCodeObject *hs_py_frame_code         (HsPyFrame     *frame);
+int         hs_py_frame_line           (HsPyFrame     *frame);
+gboolean    hs_py_frame_is_module      (HsPyFrame     *frame);
+PyObject   *hs_py_frame_globals        (HsPyFrame     *frame);
+int         hs_py_frame_n_locals       (HsPyFrame     *frame);
+PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
+                                        int            index,
+                                        PyObject     **name);
+
+void        hs_py_foreach_instance_attr (PyObject     *obj,
+                                         HsPyAttrFunc  func,
+                                         gpointer      user_data);
+PyObject   *hs_py_memoryview_exporter  (PyObject      *view);
+gboolean    hs_py_is_immortal          (PyObject      *obj);
+gboolean    hs_py_is_small_int         (PyObject      *obj);
+gssize      hs_py_sizeof               (PyObject      *obj);
+
+gboolean    hs_py_gc_collecting        (void);
+void        hs_py_gc_stats             (guint64        collections[3],
+                                        guint64        collected[3],
+                                        guint64        uncollectable[3]);
+int         hs_py_gc_generation        (PyObject      *obj);
+void        hs_py_gc_count_adjust      (int            delta);
+
+gboolean    hs_py_type_uses_subtype_dealloc (PyTypeObject *type);
+
+void        hs_py_internals_init       (void);
+
+G_END_DECLS

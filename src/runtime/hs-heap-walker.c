@@ -1,0 +1,641 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-heap-walker"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hs-heap-walker.h"
+#include "hs-object-facts.h"
+#include "hs-registry.h"
+
+/* Objects that left the snapshot while alive can become cyclic garbage later,
+ * when something outside the snapshot lets go of them.  They wait here; the
+ * oldest are dropped past this many to bound the cost of a step. */
+#define LIMBO_MAX 1024
+/* A holder outside the snapshot (a for-loop's iterator, another module) can
+ * drop its reference without any sign at a line boundary; the limbo is
+ * re-examined at least this often. */
+#define LIMBO_RECHECK_STEPS 64
+
+static HsStepBuilder *builder;
+static HsWalkLimits limits;
+static HsUserCodeFunc is_user_code;
+
+static guint32 epoch;
+static GPtrArray *view;         /* HsEntry*, in walk order */
+static GPtrArray *prev_view;
+static GPtrArray *limbo;
+static GPtrArray *garbage_roots;
+static GArray *edge_scratch;    /* guint32 triples */
+static gboolean walking_reachable;
+static gboolean limbo_dirty;
+static guint32 steps_since_check;
+static guint64 gc_collections[3], gc_collected[3], gc_uncollectable[3];
+
+void
+hs_heap_walker_init (HsStepBuilder      *b,
+                     const HsWalkLimits *l,
+                     HsUserCodeFunc      user_code)
+{
+  builder = b;
+  limits = *l;
+  is_user_code = user_code;
+  view = g_ptr_array_new ();
+  prev_view = g_ptr_array_new ();
+  limbo = g_ptr_array_new ();
+  garbage_roots = g_ptr_array_new ();
+  edge_scratch = g_array_new (FALSE, FALSE, sizeof (guint32));
+  hs_py_gc_stats (gc_collections, gc_collected, gc_uncollectable);
+}
+
+static guint32
+visit (PyObject *obj)
+{
+  HsEntry *e = hs_registry_lookup (obj);
+
+  if (e != NULL && e->epoch == epoch)
+    return e->ref;
+  if (view->len >= limits.max_objects)
+    return 0;
+  if (e == NULL)
+    e = hs_registry_insert (obj);
+
+  e->epoch = epoch;
+  e->reachable = walking_reachable;
+  e->garbage = !walking_reachable;
+  g_ptr_array_add (view, e);
+  return e->ref;
+}
+
+static void
+add_edge (HsEdgeKind  kind,
+          guint32     label,
+          PyObject   *target)
+{
+  guint32 ref = visit (target);
+  guint32 triple[3] = { kind, label, ref };
+
+  /* past the object cap the target is not in the snapshot; the owner's
+   * omitted count says so instead */
+  if (ref != 0)
+    g_array_append_vals (edge_scratch, triple, 3);
+}
+
+static guint32
+index_label (Py_ssize_t i)
+{
+  static guint32 cache[512];
+  char buf[32];
+
+  if (i < (Py_ssize_t) G_N_ELEMENTS (cache) && cache[i] != 0)
+    return cache[i];
+  g_snprintf (buf, sizeof buf, "%" G_GSSIZE_FORMAT, (gssize) i);
+  if (i < (Py_ssize_t) G_N_ELEMENTS (cache))
+    return cache[i] = hs_step_builder_intern (builder, buf);
+  return hs_step_builder_intern (builder, buf);
+}
+
+static void
+add_sequence_edges (PyObject  **items,
+                    Py_ssize_t  n,
+                    guint32    *omitted)
+{
+  Py_ssize_t cap = limits.max_elements;
+  Py_ssize_t head = n, tail_start = n;
+
+  /* Long sequences keep their head and a short tail: enough to see both
+   * ends while a loop appends. */
+  if (n > cap)
+    {
+      Py_ssize_t tail = MIN (3, cap / 4);
+
+      head = cap - tail;
+      tail_start = n - tail;
+      *omitted = n - head - tail;
+    }
+  for (Py_ssize_t i = 0; i < head; i++)
+    add_edge (HS_EDGE_ITEM, index_label (i), items[i]);
+  for (Py_ssize_t i = tail_start; i < n; i++)
+    add_edge (HS_EDGE_ITEM, index_label (i), items[i]);
+}
+
+static void
+attr_edge (const char *name,
+           PyObject   *value,
+           gpointer    user_data)
+{
+  add_edge (HS_EDGE_ATTR, hs_step_builder_intern (builder, name), value);
+}
+
+static void
+compute_edges (HsEntry *e,
+               guint32 *length,
+               guint32 *omitted)
+{
+  PyObject *obj = e->obj;
+  PyTypeObject *type = Py_TYPE (obj);
+
+  g_array_set_size (edge_scratch, 0);
+  *length = 0;
+  *omitted = 0;
+
+  if (PyList_Check (obj))
+    {
+      *length = PyList_GET_SIZE (obj);
+      add_sequence_edges (((PyListObject *) obj)->ob_item, PyList_GET_SIZE (obj), omitted);
+    }
+  else if (PyTuple_Check (obj))
+    {
+      *length = PyTuple_GET_SIZE (obj);
+      add_sequence_edges (((PyTupleObject *) obj)->ob_item, PyTuple_GET_SIZE (obj), omitted);
+    }
+  else if (PyDict_Check (obj))
+    {
+      Py_ssize_t pos = 0, i = 0;
+      PyObject *key, *value;
+
+      *length = PyDict_GET_SIZE (obj);
+      while (i < (Py_ssize_t) limits.max_elements && PyDict_Next (obj, &pos, &key, &value))
+        {
+          add_edge (HS_EDGE_KEY, index_label (i), key);
+          add_edge (HS_EDGE_VALUE, index_label (i), value);
+          i++;
+        }
+      *omitted = *length - i;
+    }
+  else if (PyAnySet_Check (obj))
+    {
+      Py_ssize_t pos = 0, i = 0;
+      PyObject *key;
+      Py_hash_t hash;
+
+      *length = PySet_GET_SIZE (obj);
+      while (i < (Py_ssize_t) limits.max_elements && _PySet_NextEntry (obj, &pos, &key, &hash))
+        {
+          add_edge (HS_EDGE_MEMBER, 0, key);
+          i++;
+        }
+      *omitted = *length - i;
+    }
+  else if (PyFunction_Check (obj))
+    {
+      PyFunctionObject *fn = (PyFunctionObject *) obj;
+      PyCodeObject *code = (PyCodeObject *) fn->func_code;
+
+      if (fn->func_defaults != NULL && PyTuple_Check (fn->func_defaults))
+        {
+          Py_ssize_t n = PyTuple_GET_SIZE (fn->func_defaults);
+          Py_ssize_t first = code->co_argcount - n;
+
+          for (Py_ssize_t i = 0; i < n; i++)
+            {
+              PyObject *name = (first + i >= 0 && first + i < code->co_nlocalsplus)
+                ? PyTuple_GET_ITEM (code->co_localsplusnames, first + i) : NULL;
+
+              add_edge (HS_EDGE_DEFAULT,
+                        name ? hs_step_builder_intern (builder, PyUnicode_AsUTF8 (name)) : index_label (i),
+                        PyTuple_GET_ITEM (fn->func_defaults, i));
+            }
+        }
+      if (fn->func_kwdefaults != NULL && PyDict_Check (fn->func_kwdefaults))
+        {
+          Py_ssize_t pos = 0;
+          PyObject *key, *value;
+
+          while (PyDict_Next (fn->func_kwdefaults, &pos, &key, &value))
+            if (PyUnicode_Check (key))
+              add_edge (HS_EDGE_DEFAULT, hs_step_builder_intern (builder, PyUnicode_AsUTF8 (key)), value);
+        }
+      if (fn->func_closure != NULL && PyTuple_Check (fn->func_closure))
+        {
+          PyObject *freevars = PyCode_GetFreevars (code);
+
+          for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (fn->func_closure); i++)
+            {
+              PyObject *name = (freevars && i < PyTuple_GET_SIZE (freevars)) ? PyTuple_GET_ITEM (freevars, i) : NULL;
+
+              add_edge (HS_EDGE_CLOSURE,
+                        name ? hs_step_builder_intern (builder, PyUnicode_AsUTF8 (name)) : index_label (i),
+                        PyTuple_GET_ITEM (fn->func_closure, i));
+            }
+          Py_XDECREF (freevars);
+          PyErr_Clear ();
+        }
+    }
+  else if (PyCell_Check (obj))
+    {
+      if (PyCell_GET (obj) != NULL)
+        add_edge (HS_EDGE_CONTENTS, 0, PyCell_GET (obj));
+    }
+  else if (PyMethod_Check (obj))
+    {
+      add_edge (HS_EDGE_SELF, 0, PyMethod_GET_SELF (obj));
+      add_edge (HS_EDGE_FUNC, 0, PyMethod_GET_FUNCTION (obj));
+    }
+  else if (PyMemoryView_Check (obj))
+    {
+      PyObject *exporter = hs_py_memoryview_exporter (obj);
+
+      if (exporter != NULL)
+        add_edge (HS_EDGE_BUFFER, 0, exporter);
+    }
+
+  /* instances of Python classes, including subclasses of builtins */
+  if ((type->tp_flags & Py_TPFLAGS_HEAPTYPE) && !PyType_Check (obj) && !PyModule_Check (obj))
+    hs_py_foreach_instance_attr (obj, attr_edge, NULL);
+}
+
+static void
+process (HsEntry *e)
+{
+  guint32 length, omitted;
+  guint32 n_edges;
+  gboolean edges_changed;
+  HsWireObject w = { 0 };
+  gint64 refcount = Py_REFCNT (e->obj);
+  guint32 flags;
+  gint64 size;
+
+  compute_edges (e, &length, &omitted);
+  n_edges = edge_scratch->len / 3;
+  edges_changed = !e->sent || n_edges != e->n_edges ||
+                  memcmp (e->edges, edge_scratch->data, edge_scratch->len * sizeof (guint32)) != 0;
+  if (edges_changed)
+    {
+      g_free (e->edges);
+      e->edges = g_memdup2 (edge_scratch->data, edge_scratch->len * sizeof (guint32));
+      e->n_edges = n_edges;
+      hs_step_builder_replace_edges (builder, e->ref, e->edges, n_edges);
+    }
+
+  flags = hs_object_facts_flags (e, e->reachable);
+
+  if (!e->sent)
+    {
+      e->type_str = hs_step_builder_intern (builder, hs_object_facts_type_name (e->obj));
+      e->static_repr = hs_object_facts_repr_is_static (e->obj);
+    }
+  if (!e->sent || (!e->static_repr && (edges_changed || length != e->length)))
+    {
+      g_autofree char *repr = hs_object_facts_repr (e->obj);
+
+      e->repr_str = hs_step_builder_intern (builder, repr);
+      e->sent = FALSE;   /* force a full record */
+    }
+
+  /* immutable scalars cannot change size */
+  size = (e->sent && e->static_repr) ? e->size : hs_object_facts_size (e->obj);
+  if (size >= 0)
+    flags |= HS_OBJECT_SIZE_KNOWN;
+
+  if (!e->sent || flags != e->flags || length != e->length || omitted != e->omitted || size != e->size)
+    {
+      e->size = size;
+      e->flags = flags;
+      e->length = length;
+      e->omitted = omitted;
+      e->refcount = refcount;
+      e->sent = TRUE;
+
+      w.id = (guint64) (guintptr) e->obj;
+      w.refcount = refcount;
+      w.size = e->size;
+      w.ref = e->ref;
+      w.type = e->type_str;
+      w.repr = e->repr_str;
+      w.flags = flags;
+      w.length = length;
+      w.omitted = omitted;
+      hs_step_builder_add_object (builder, &w);
+    }
+  else if (refcount != e->refcount)
+    {
+      e->refcount = refcount;
+      hs_step_builder_add_refcount (builder, e->ref, refcount);
+    }
+}
+
+static void
+drain_queue (guint *cursor)
+{
+  while (*cursor < view->len)
+    process (g_ptr_array_index (view, (*cursor)++));
+}
+
+static gboolean
+is_dunder (const char *name)
+{
+  gsize len = strlen (name);
+
+  return len > 4 && name[0] == '_' && name[1] == '_' && name[len - 1] == '_' && name[len - 2] == '_';
+}
+
+static void
+add_frame_vars (HsPyFrame *frame,
+                int        line)
+{
+  PyCodeObject *code = hs_py_frame_code (frame);
+
+  if (hs_py_frame_is_module (frame))
+    {
+      PyObject *globals = hs_py_frame_globals (frame);
+      Py_ssize_t pos = 0;
+      PyObject *key, *value;
+
+      hs_step_builder_begin_frame (builder, hs_step_builder_intern (builder, "<module>"), line);
+      while (PyDict_Next (globals, &pos, &key, &value))
+        {
+          const char *name;
+          guint32 ref;
+
+          if (!PyUnicode_Check (key) || (name = PyUnicode_AsUTF8 (key)) == NULL || is_dunder (name))
+            continue;
+          if ((ref = visit (value)) != 0)
+            hs_step_builder_add_var (builder, hs_step_builder_intern (builder, name), ref);
+        }
+      return;
+    }
+
+  hs_step_builder_begin_frame (builder, hs_step_builder_intern (builder, PyUnicode_AsUTF8 (code->co_qualname)), line);
+  for (int i = 0; i < hs_py_frame_n_locals (frame); i++)
+    {
+      PyObject *name;
+      PyObject *value = hs_py_frame_local (frame, i, &name);
+      const char *cname;
+      guint32 ref;
+
+      if (value == NULL || (cname = PyUnicode_AsUTF8 (name)) == NULL || is_dunder (cname))
+        continue;
+      if ((ref = visit (value)) != 0)
+        hs_step_builder_add_var (builder, hs_step_builder_intern (builder, cname), ref);
+    }
+}
+
+/* tp_traverse callbacks for the garbage analysis, in the manner of gc's own
+ * update_refs/subtract_refs/move_unreachable, restricted to the limbo. */
+static int
+visit_decref (PyObject *target,
+              void     *arg)
+{
+  HsEntry *t = hs_registry_lookup (target);
+
+  if (t != NULL && t->in_limbo)
+    t->gc_refs--;
+  return 0;
+}
+
+static int
+visit_reachable (PyObject *target,
+                 void     *arg)
+{
+  GPtrArray *stack = arg;
+  HsEntry *t = hs_registry_lookup (target);
+
+  if (t != NULL && t->in_limbo && t->gc_refs >= 0)
+    {
+      t->gc_refs = -1;
+      g_ptr_array_add (stack, t);
+    }
+  return 0;
+}
+
+static void
+find_garbage (void)
+{
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_ptr_array_set_size (garbage_roots, 0);
+
+  for (guint i = 0; i < limbo->len; i++)
+    {
+      HsEntry *e = g_ptr_array_index (limbo, i);
+
+      e->gc_refs = Py_REFCNT (e->obj);
+    }
+  for (guint i = 0; i < limbo->len; i++)
+    {
+      HsEntry *e = g_ptr_array_index (limbo, i);
+      traverseproc traverse = Py_TYPE (e->obj)->tp_traverse;
+
+      if (traverse != NULL)
+        traverse (e->obj, visit_decref, NULL);
+    }
+
+  /* Anything still holding references from outside the limbo is alive, and
+   * so is everything it reaches. */
+  for (guint i = 0; i < limbo->len; i++)
+    {
+      HsEntry *e = g_ptr_array_index (limbo, i);
+
+      if (e->gc_refs > 0)
+        {
+          e->gc_refs = -1;
+          g_ptr_array_add (stack, e);
+        }
+    }
+  while (stack->len > 0)
+    {
+      HsEntry *e = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+      traverseproc traverse = Py_TYPE (e->obj)->tp_traverse;
+
+      if (traverse != NULL)
+        traverse (e->obj, visit_reachable, stack);
+    }
+
+  for (guint i = 0; i < limbo->len; i++)
+    {
+      HsEntry *e = g_ptr_array_index (limbo, i);
+
+      if (e->gc_refs >= 0)
+        g_ptr_array_add (garbage_roots, e);
+    }
+}
+
+static void
+update_limbo (gboolean force)
+{
+  guint j = 0;
+
+  /* objects that left the snapshot alive and can take part in a cycle */
+  for (guint i = 0; i < prev_view->len; i++)
+    {
+      HsEntry *e = g_ptr_array_index (prev_view, i);
+
+      if (e->obj == NULL || e->epoch == epoch || e->in_limbo || !PyObject_IS_GC (e->obj))
+        continue;
+      if (Py_REFCNT (e->obj) < e->refcount)
+        force = TRUE;
+      e->in_limbo = TRUE;
+      g_ptr_array_add (limbo, e);
+      limbo_dirty = TRUE;
+    }
+
+  for (guint i = 0; i < limbo->len; i++)
+    {
+      HsEntry *e = g_ptr_array_index (limbo, i);
+
+      if (e->obj == NULL || (e->epoch == epoch && !e->garbage))
+        {
+          if (e->obj != NULL)
+            e->in_limbo = FALSE;
+          limbo_dirty = TRUE;
+          continue;
+        }
+      g_ptr_array_index (limbo, j++) = e;
+    }
+  g_ptr_array_set_size (limbo, j);
+
+  if (limbo->len > LIMBO_MAX)
+    {
+      guint drop = limbo->len - LIMBO_MAX;
+
+      for (guint i = 0; i < drop; i++)
+        ((HsEntry *) g_ptr_array_index (limbo, i))->in_limbo = FALSE;
+      g_ptr_array_remove_range (limbo, 0, drop);
+    }
+
+  if (force || ++steps_since_check >= LIMBO_RECHECK_STEPS)
+    {
+      steps_since_check = 0;
+      find_garbage ();
+      limbo_dirty = FALSE;
+    }
+  else
+    {
+      /* keep the last verdict; drop roots that have since been freed */
+      guint k = 0;
+
+      for (guint i = 0; i < garbage_roots->len; i++)
+        {
+          HsEntry *e = g_ptr_array_index (garbage_roots, i);
+
+          if (e->obj != NULL && e->in_limbo)
+            g_ptr_array_index (garbage_roots, k++) = e;
+        }
+      g_ptr_array_set_size (garbage_roots, k);
+    }
+}
+
+static void
+forget_generation (gpointer data,
+                   gpointer user_data)
+{
+  HsEntry *e = data;
+
+  if (e->generation <= GPOINTER_TO_INT (user_data))
+    e->generation = -2;
+}
+
+static void
+update_generations (void)
+{
+  guint64 collections[3], collected[3], uncollectable[3];
+  int oldest = -1;
+
+  hs_py_gc_stats (collections, collected, uncollectable);
+  for (int g = 0; g < 3; g++)
+    {
+      if (collections[g] != gc_collections[g])
+        {
+          HsWireGc rec = {
+            g,
+            collections[g] - gc_collections[g],
+            collected[g] - gc_collected[g],
+            uncollectable[g] - gc_uncollectable[g],
+          };
+
+          hs_step_builder_add_gc (builder, &rec);
+          oldest = g;
+        }
+      gc_collections[g] = collections[g];
+      gc_collected[g] = collected[g];
+      gc_uncollectable[g] = uncollectable[g];
+    }
+
+  /* A collection moves survivors to an older generation; entries look
+   * theirs up again when next shown. */
+  if (oldest >= 0)
+    hs_registry_foreach (forget_generation, GINT_TO_POINTER (oldest));
+}
+
+void
+hs_heap_walker_step (HsPyFrame *innermost,
+                     PyObject  *module_globals,
+                     int        line,
+                     PyObject  *return_value,
+                     gboolean   frames_popped)
+{
+  HsPyFrame *stack[256];
+  guint depth = 0;
+  guint cursor = 0;
+  GPtrArray *swap;
+  g_autoptr(GArray) freed = NULL;
+  gboolean force;
+
+  update_generations ();
+
+  epoch++;
+  swap = prev_view;
+  prev_view = view;
+  view = swap;
+  g_ptr_array_set_size (view, 0);
+  walking_reachable = TRUE;
+
+  for (HsPyFrame *f = innermost; f != NULL && depth < G_N_ELEMENTS (stack); f = hs_py_frame_previous (f))
+    if (is_user_code (hs_py_frame_code (f)))
+      stack[depth++] = f;
+
+  if (depth == 0 && module_globals != NULL)
+    {
+      /* after the module finished: its globals are the final state */
+      Py_ssize_t pos = 0;
+      PyObject *key, *value;
+
+      hs_step_builder_begin_frame (builder, hs_step_builder_intern (builder, "<module>"), line);
+      while (PyDict_Next (module_globals, &pos, &key, &value))
+        {
+          const char *name;
+          guint32 ref;
+
+          if (!PyUnicode_Check (key) || (name = PyUnicode_AsUTF8 (key)) == NULL || is_dunder (name))
+            continue;
+          if ((ref = visit (value)) != 0)
+            hs_step_builder_add_var (builder, hs_step_builder_intern (builder, name), ref);
+        }
+    }
+
+  for (guint i = depth; i > 0; i--)
+    add_frame_vars (stack[i - 1], i == 1 ? line : hs_py_frame_line (stack[i - 1]));
+
+  if (return_value != NULL)
+    hs_step_builder_set_return (builder, visit (return_value));
+
+  drain_queue (&cursor);
+
+  freed = hs_registry_take_freed ();
+  for (guint i = 0; i < freed->len; i++)
+    {
+      HsFreedRecord *r = &g_array_index (freed, HsFreedRecord, i);
+
+      hs_step_builder_add_freed (builder, r->ref, r->cause);
+    }
+
+  force = frames_popped || freed->len > 0 || limbo_dirty;
+  update_limbo (force);
+
+  walking_reachable = FALSE;
+  for (guint i = 0; i < garbage_roots->len; i++)
+    visit (((HsEntry *) g_ptr_array_index (garbage_roots, i))->obj);
+  drain_queue (&cursor);
+
+  for (guint i = 0; i < prev_view->len; i++)
+    {
+      HsEntry *e = g_ptr_array_index (prev_view, i);
+
+      if (e->obj != NULL && e->epoch != epoch)
+        hs_step_builder_add_removed (builder, e->ref);
+    }
+
+  hs_registry_reap ();
+}

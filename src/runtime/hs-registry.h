@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The registry gives every object Heapscope has shown a serial "ref" for its
+ * whole life.  Addresses are reused at once by CPython's free lists, so the
+ * registry learns of every deallocation from hooks on tp_dealloc and forgets
+ * the object right there.
+ */
+#pragma once
+
+#include <Python.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  PyObject     *obj;        /* NULL once freed */
+  PyTypeObject *type;
+  guint32       ref;
+  guint32       epoch;      /* last walk that reached it */
+  guint32       limbo_epoch;/* last step it was a garbage candidate */
+
+  /* what the app was last told */
+  gint64        refcount;
+  gint64        size;
+  guint32       type_str;
+  guint32       repr_str;
+  guint32       flags;
+  guint32       length;
+  guint32       omitted;
+  guint32       n_edges;
+  guint32      *edges;      /* n_edges triples: kind, label, target */
+
+  gint64        gc_refs;    /* scratch for the garbage analysis */
+  gint8         generation;
+  guint         sent : 1;
+  guint         in_view : 1;
+  guint         in_limbo : 1;
+  guint         reachable : 1;
+  guint         static_repr : 1;
+  guint         garbage : 1;
+} HsEntry;
+
+typedef struct
+{
+  guint32 ref;
+  guint32 cause;
+} HsFreedRecord;
+
+void      hs_registry_init      (void);
+void      hs_registry_stop      (void);
+HsEntry  *hs_registry_lookup    (PyObject *obj);
+HsEntry  *hs_registry_insert    (PyObject *obj);
+GArray   *hs_registry_take_freed(void);
+void      hs_registry_reap      (void);
+void      hs_registry_foreach   (GFunc     func,
+                                 gpointer  user_data);
+
+G_END_DECLS

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * heapscope-runtime: the worker process that embeds CPython.  The app starts
+ * it with the protocol on fds 3 (to the app) and 4 (from the app), the
+ * program's stdout and stderr on files, and stdin on the user's input file or
+ * /dev/null.  User code may loop, crash or exhaust memory here without
+ * touching the window.
+ */
+#define G_LOG_DOMAIN "heapscope-runtime"
+
+#include "config.h"
+
+#include <Python.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "hs-tracer.h"
+
+#define PROTOCOL_OUT_FD 3
+#define PROTOCOL_IN_FD  4
+
+#define HS_WIDEN2(s) L ## s
+#define HS_WIDEN(s) HS_WIDEN2 (s)
+#define HS_PYTHON_EXECUTABLE_W HS_WIDEN (HS_PYTHON_EXECUTABLE)
+
+static guint
+lookup_uint (GVariantDict *options,
+             const char   *key,
+             guint         fallback)
+{
+  guint value;
+
+  if (g_variant_dict_lookup (options, key, "u", &value))
+    return value;
+  return fallback;
+}
+
+static gboolean
+init_python (const char *path,
+             const char *argv0)
+{
+  PyConfig config;
+  PyStatus status;
+  wchar_t *wargv[1];
+
+  PyConfig_InitPythonConfig (&config);
+  config.parse_argv = 0;
+  /* Unlike an embedding GUI, the worker is a process of its own: Python's
+   * handlers give the program the SIGINT handler it has under python3. */
+  config.install_signal_handlers = 1;
+
+  status = PyConfig_SetString (&config, &config.executable, HS_PYTHON_EXECUTABLE_W);
+  if (PyStatus_Exception (status))
+    goto fail;
+  status = PyConfig_SetString (&config, &config.program_name, HS_PYTHON_EXECUTABLE_W);
+  if (PyStatus_Exception (status))
+    goto fail;
+
+  wargv[0] = Py_DecodeLocale (argv0, NULL);
+  if (wargv[0] == NULL)
+    goto fail_msg;
+  status = PyConfig_SetArgv (&config, 1, wargv);
+  PyMem_RawFree (wargv[0]);
+  if (PyStatus_Exception (status))
+    goto fail;
+
+  status = Py_InitializeFromConfig (&config);
+  PyConfig_Clear (&config);
+  if (PyStatus_Exception (status))
+    {
+      g_printerr ("heapscope-runtime: %s\n", status.err_msg ? status.err_msg : "Python failed to start");
+      return FALSE;
+    }
+  return TRUE;
+
+fail:
+  g_printerr ("heapscope-runtime: %s\n", status.err_msg ? status.err_msg : "bad Python configuration");
+fail_msg:
+  PyConfig_Clear (&config);
+  return FALSE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) frame = NULL;
+  g_autoptr(GVariant) payload = NULL;
+  g_autoptr(GVariantDict) options = NULL;
+  const char *name = NULL;
+  const char *path = NULL;
+  const char *argv0 = NULL;
+  HsTracerOptions topts = { 0 };
+
+  setlocale (LC_ALL, "");
+
+  if (!hs_protocol_write_message (PROTOCOL_OUT_FD, HS_MSG_HELLO,
+                                  g_variant_new ("(us)", HS_PROTOCOL_VERSION, PY_VERSION), &error))
+    {
+      g_printerr ("heapscope-runtime: not started by Heapscope (%s)\n", error->message);
+      return 2;
+    }
+
+  if (!hs_protocol_read_frame_fd (PROTOCOL_IN_FD, &frame, &error) || frame == NULL)
+    return error ? 2 : 0;
+  payload = hs_protocol_parse_frame (frame, &name, &error);
+  if (payload == NULL || name != g_intern_static_string (HS_MSG_RUN) ||
+      !g_variant_is_of_type (payload, G_VARIANT_TYPE_VARDICT))
+    {
+      g_printerr ("heapscope-runtime: expected a run message\n");
+      return 2;
+    }
+
+  options = g_variant_dict_new (payload);
+  if (!g_variant_dict_lookup (options, "path", "&s", &path) ||
+      !g_variant_dict_lookup (options, "argv0", "&s", &argv0))
+    {
+      g_printerr ("heapscope-runtime: run message without a path\n");
+      return 2;
+    }
+
+  if (!init_python (path, argv0))
+    return 3;
+
+  topts.path = path;
+  topts.argv0 = argv0;
+  topts.max_steps = lookup_uint (options, "max-steps", 10000);
+  topts.timeout_ms = lookup_uint (options, "timeout-ms", 10000);
+  topts.limits.max_objects = lookup_uint (options, "max-objects", 1000);
+  topts.limits.max_elements = MAX (4, lookup_uint (options, "max-elements", 100));
+  topts.protocol_fd = PROTOCOL_OUT_FD;
+
+  hs_tracer_run (&topts);
+
+  /* Wait for the app to let go, then shut down like python3 does at exit:
+   * atexit handlers and __del__ methods still print. */
+  for (;;)
+    {
+      g_autoptr(GBytes) next = NULL;
+      g_autoptr(GVariant) msg = NULL;
+      const char *msg_name = NULL;
+
+      if (!hs_protocol_read_frame_fd (PROTOCOL_IN_FD, &next, NULL) || next == NULL)
+        break;
+      msg = hs_protocol_parse_frame (next, &msg_name, NULL);
+      if (msg == NULL || msg_name == g_intern_static_string (HS_MSG_QUIT))
+        break;
+    }
+
+  hs_tracer_finalize ();
+  return 0;
+}

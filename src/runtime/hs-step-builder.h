@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Collects one step's delta and serialises it as HS_STEP_TYPE.  Strings go
+ * through a table shared with the app, so a type name or a repr crosses the
+ * pipe once per trace.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "hs-protocol.h"
+
+G_BEGIN_DECLS
+
+typedef struct _HsStepBuilder HsStepBuilder;
+
+HsStepBuilder *hs_step_builder_new        (void);
+void           hs_step_builder_free       (HsStepBuilder *self);
+guint32        hs_step_builder_intern     (HsStepBuilder *self,
+                                           const char    *str);
+guint32        hs_step_builder_intern_len (HsStepBuilder *self,
+                                           const char    *str,
+                                           gssize         len);
+void           hs_step_builder_begin      (HsStepBuilder *self,
+                                           guint32        index,
+                                           HsEvent        event,
+                                           guint32        line);
+void           hs_step_builder_begin_frame(HsStepBuilder *self,
+                                           guint32        function,
+                                           guint32        line);
+void           hs_step_builder_add_var    (HsStepBuilder *self,
+                                           guint32        name,
+                                           guint32        ref);
+void           hs_step_builder_add_object (HsStepBuilder *self,
+                                           const HsWireObject *object);
+void           hs_step_builder_add_refcount (HsStepBuilder *self,
+                                             guint32        ref,
+                                             gint64         refcount);
+void           hs_step_builder_replace_edges (HsStepBuilder *self,
+                                              guint32        owner,
+                                              const guint32 *triples,
+                                              guint32        n_edges);
+void           hs_step_builder_add_removed(HsStepBuilder *self,
+                                           guint32        ref);
+void           hs_step_builder_add_freed  (HsStepBuilder *self,
+                                           guint32        ref,
+                                           guint32        cause);
+void           hs_step_builder_add_gc     (HsStepBuilder *self,
+                                           const HsWireGc *gc);
+void           hs_step_builder_set_output (HsStepBuilder *self,
+                                           GBytes        *out,
+                                           GBytes        *err);
+void           hs_step_builder_set_return (HsStepBuilder *self,
+                                           guint32        ref);
+GVariant      *hs_step_builder_end        (HsStepBuilder *self);
+
+G_END_DECLS

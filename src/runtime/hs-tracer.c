@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-tracer"
+
+#include "config.h"
+
+#include <Python.h>
+#include <frameobject.h>
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "hs-cpython.h"
+#include "hs-registry.h"
+#include "hs-tracer.h"
+
+static const HsTracerOptions *opts;
+static HsStepBuilder *builder;
+static PyObject *user_filename;
+static PyObject *main_globals;
+static guint32 n_steps;
+static gint64 deadline;
+static off_t out_offset;
+static off_t err_offset;
+static gboolean frames_popped;
+
+static gboolean
+is_user_code (PyCodeObject *code)
+{
+  PyObject *filename = code->co_filename;
+
+  if (filename == user_filename)
+    return TRUE;
+  return PyUnicode_Check (filename) && PyUnicode_Compare (filename, user_filename) == 0;
+}
+
+/* What the program wrote to fd 1 or 2 since the last look.  Both are
+ * regular files the app created, so reading never blocks the program. */
+static GBytes *
+read_new_output (int    fd,
+                 off_t *offset)
+{
+  GByteArray *buf = g_byte_array_new ();
+  guint8 chunk[8192];
+
+  for (;;)
+    {
+      gssize n = pread (fd, chunk, sizeof chunk, *offset);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      g_byte_array_append (buf, chunk, n);
+      *offset += n;
+    }
+  return g_byte_array_free_to_bytes (buf);
+}
+
+/* sys.stdout is block-buffered on a file, exactly as under `python3 FILE.py
+ * > file`; flushing it at each step puts each print in the step that made it
+ * without changing what ends up in the file. */
+static void
+flush_stream (const char *name)
+{
+  PyObject *stream = PySys_GetObject (name);
+  PyObject *res;
+
+  if (stream == NULL || strcmp (Py_TYPE (stream)->tp_name, "_io.TextIOWrapper") != 0)
+    return;
+  res = PyObject_CallMethod (stream, "flush", NULL);
+  Py_XDECREF (res);
+  PyErr_Clear ();
+}
+
+static void
+send_message (const char *name,
+              GVariant   *payload)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hs_protocol_write_message (opts->protocol_fd, name, payload, &error))
+    {
+      /* the app is gone; nobody is left to tell */
+      _exit (70);
+    }
+}
+
+static void
+emit_step (HsEvent        event,
+           PyFrameObject *frame,
+           int            line,
+           PyObject      *return_value)
+{
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  PyObject *exc_type, *exc_value, *exc_tb;
+
+  /* the walk must not see or disturb an exception in flight */
+  PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
+
+  flush_stream ("stdout");
+  flush_stream ("stderr");
+
+  hs_step_builder_begin (builder, n_steps, event, MAX (line, 0));
+  hs_heap_walker_step (frame ? hs_py_frame_from_object (frame) : NULL,
+                       main_globals, line, return_value, frames_popped);
+  frames_popped = FALSE;
+
+  out = read_new_output (STDOUT_FILENO, &out_offset);
+  err = read_new_output (STDERR_FILENO, &err_offset);
+  hs_step_builder_set_output (builder, out, err);
+
+  send_message (HS_MSG_STEP, hs_step_builder_end (builder));
+  n_steps++;
+
+  PyErr_Restore (exc_type, exc_value, exc_tb);
+}
+
+static void
+send_done (const char *status,
+           int         exit_code,
+           const char *error_type,
+           const char *error_message,
+           guint       error_line,
+           const char *traceback)
+{
+  send_message (HS_MSG_DONE,
+                g_variant_new ("(sii(bssus))", status, exit_code, 0,
+                               error_type != NULL,
+                               error_type ? error_type : "",
+                               error_message ? error_message : "",
+                               error_line,
+                               traceback ? traceback : ""));
+}
+
+/* A cap ends the run where it is: the steps so far are already with the
+ * app, which reads any remaining output from the files it owns. */
+static void G_GNUC_NORETURN
+stop_at_cap (const char *status)
+{
+  PyEval_SetTrace (NULL, NULL);
+  flush_stream ("stdout");
+  flush_stream ("stderr");
+  send_done (status, 0, NULL, NULL, 0, NULL);
+  _exit (0);
+}
+
+static int
+trace_function (PyObject      *obj,
+                PyFrameObject *frame,
+                int            what,
+                PyObject      *arg)
+{
+  HsEvent event;
+
+  if (!is_user_code (hs_py_frame_object_code (frame)))
+    {
+      if (what == PyTrace_CALL)
+        hs_py_frame_disable_line_events (frame);
+      return 0;
+    }
+
+  /* The module's own call and return are the run's start and END step. */
+  if ((what == PyTrace_CALL || what == PyTrace_RETURN) &&
+      hs_py_frame_is_module (hs_py_frame_from_object (frame)))
+    return 0;
+
+  switch (what)
+    {
+    case PyTrace_CALL:      event = HS_EVENT_CALL; break;
+    case PyTrace_LINE:      event = HS_EVENT_LINE; break;
+    case PyTrace_RETURN:    event = HS_EVENT_RETURN; break;
+    case PyTrace_EXCEPTION: event = HS_EVENT_EXCEPTION; break;
+    default:
+      return 0;
+    }
+
+  if (n_steps >= opts->max_steps)
+    stop_at_cap ("step-limit");
+  if (opts->timeout_ms > 0 && g_get_monotonic_time () > deadline)
+    stop_at_cap ("timeout");
+
+  emit_step (event, frame, PyFrame_GetLineNumber (frame),
+             what == PyTrace_RETURN ? arg : NULL);
+
+  if (what == PyTrace_RETURN)
+    frames_popped = TRUE;
+  return 0;
+}
+
+static gboolean
+set_item (PyObject   *dict,
+          const char *key,
+          PyObject   *value)
+{
+  int r;
+
+  if (value == NULL)
+    return FALSE;
+  r = PyDict_SetItemString (dict, key, value);
+  Py_DECREF (value);
+  return r == 0;
+}
+
+/* The same __main__ that _PyRun_SimpleFileObject prepares for a script. */
+static gboolean
+prepare_main (void)
+{
+  PyObject *main_module = PyImport_AddModule ("__main__");
+  PyObject *bootstrap;
+  PyObject *loader = NULL;
+  PyObject *sys_path;
+  g_autofree char *real = NULL;
+  g_autofree char *dir = NULL;
+
+  if (main_module == NULL)
+    return FALSE;
+  main_globals = PyModule_GetDict (main_module);
+
+  if (!set_item (main_globals, "__file__", PyUnicode_DecodeFSDefault (opts->path)))
+    return FALSE;
+  if (PyDict_SetItemString (main_globals, "__cached__", Py_None) < 0)
+    return FALSE;
+
+  bootstrap = PyImport_ImportModule ("_frozen_importlib_external");
+  if (bootstrap != NULL)
+    {
+      loader = PyObject_CallMethod (bootstrap, "SourceFileLoader", "ss", "__main__", opts->path);
+      Py_DECREF (bootstrap);
+    }
+  if (!set_item (main_globals, "__loader__", loader))
+    return FALSE;
+
+  /* sys.path[0] is the script's real directory, as the python3 binary sets it */
+  real = realpath (opts->path, NULL);
+  dir = g_path_get_dirname (real ? real : opts->path);
+  sys_path = PySys_GetObject ("path");
+  if (sys_path == NULL || !PyList_Check (sys_path))
+    return FALSE;
+  {
+    PyObject *entry = PyUnicode_DecodeFSDefault (dir);
+
+    if (entry == NULL || PyList_Insert (sys_path, 0, entry) < 0)
+      {
+        Py_XDECREF (entry);
+        return FALSE;
+      }
+    Py_DECREF (entry);
+  }
+  return TRUE;
+}
+
+static char *
+exception_text (PyObject *value)
+{
+  PyObject *s = PyObject_Str (value);
+  char *ret = NULL;
+
+  if (s != NULL && PyUnicode_AsUTF8 (s) != NULL)
+    ret = g_strdup (PyUnicode_AsUTF8 (s));
+  Py_XDECREF (s);
+  PyErr_Clear ();
+  return ret ? ret : g_strdup ("");
+}
+
+/* The deepest line of the user's file in the traceback, or for a syntax
+ * error the line the parser stopped at. */
+static guint
+exception_line (PyObject *value,
+                PyObject *tb)
+{
+  guint line = 0;
+
+  if (PyErr_GivenExceptionMatches (value, PyExc_SyntaxError))
+    {
+      PyObject *lineno = PyObject_GetAttrString (value, "lineno");
+
+      if (lineno != NULL && PyLong_Check (lineno))
+        line = PyLong_AsLong (lineno);
+      Py_XDECREF (lineno);
+      PyErr_Clear ();
+      return line;
+    }
+
+  for (PyTracebackObject *t = (PyTracebackObject *) tb; t != NULL; t = t->tb_next)
+    if (is_user_code (hs_py_frame_object_code (t->tb_frame)))
+      line = t->tb_lineno;
+  return line;
+}
+
+static int
+system_exit_code (PyObject *value)
+{
+  PyObject *code = PyObject_GetAttrString (value, "code");
+  int ret = 0;
+
+  PyErr_Clear ();
+  if (code == NULL || code == Py_None)
+    ret = 0;
+  else if (PyLong_Check (code))
+    ret = (int) PyLong_AsLong (code);
+  else
+    {
+      /* like handle_system_exit: print the object, exit status 1 */
+      PyObject *sys_stderr = PySys_GetObject ("stderr");
+
+      if (sys_stderr != NULL && sys_stderr != Py_None)
+        {
+          PyFile_WriteObject (code, sys_stderr, Py_PRINT_RAW);
+          PyFile_WriteString ("\n", sys_stderr);
+        }
+      ret = 1;
+    }
+  Py_XDECREF (code);
+  PyErr_Clear ();
+  return ret;
+}
+
+void
+hs_tracer_run (const HsTracerOptions *options)
+{
+  PyCompilerFlags flags = _PyCompilerFlags_INIT;
+  PyObject *result;
+  FILE *fp;
+
+  opts = options;
+  builder = hs_step_builder_new ();
+  hs_registry_init ();
+  hs_py_internals_init ();
+  hs_heap_walker_init (builder, &options->limits, is_user_code);
+
+  user_filename = PyUnicode_DecodeFSDefault (options->path);
+  g_assert (user_filename != NULL);
+
+  if (!prepare_main ())
+    {
+      PyErr_Print ();
+      send_done ("crashed", 1, "RuntimeError", "Heapscope could not prepare __main__", 0, NULL);
+      return;
+    }
+
+  fp = fopen (options->path, "rb");
+  if (fp == NULL)
+    {
+      send_done ("crashed", 1, "OSError", g_strerror (errno), 0, NULL);
+      return;
+    }
+
+  out_offset = lseek (STDOUT_FILENO, 0, SEEK_END);
+  err_offset = lseek (STDERR_FILENO, 0, SEEK_END);
+  if (out_offset < 0)
+    out_offset = 0;
+  if (err_offset < 0)
+    err_offset = 0;
+  deadline = g_get_monotonic_time () + (gint64) options->timeout_ms * 1000;
+
+  /* A C trace function with no object: sys.gettrace() still says None and
+   * no frame's f_locals is ever built. */
+  PyEval_SetTrace (trace_function, NULL);
+  result = PyRun_FileExFlags (fp, options->path, Py_file_input, main_globals, main_globals, 1, &flags);
+  PyEval_SetTrace (NULL, NULL);
+
+  if (result != NULL)
+    {
+      Py_DECREF (result);
+      emit_step (HS_EVENT_END, NULL, 0, NULL);
+      send_done ("finished", 0, NULL, NULL, 0, NULL);
+      return;
+    }
+  else
+    {
+      PyObject *type, *value, *tb;
+      g_autofree char *message = NULL;
+      g_autofree char *traceback = NULL;
+      const char *type_name;
+      gboolean syntax;
+      guint line;
+      off_t before;
+
+      PyErr_Fetch (&type, &value, &tb);
+      PyErr_NormalizeException (&type, &value, &tb);
+      if (tb != NULL && value != NULL)
+        PyException_SetTraceback (value, tb);
+
+      type_name = ((PyTypeObject *) type)->tp_name;
+      syntax = n_steps == 0 && PyErr_GivenExceptionMatches (type, PyExc_SyntaxError);
+
+      PyErr_Restore (type, value, tb);
+      emit_step (HS_EVENT_END, NULL, 0, NULL);
+      PyErr_Fetch (&type, &value, &tb);
+
+      if (PyErr_GivenExceptionMatches (type, PyExc_SystemExit))
+        {
+          int code = system_exit_code (value);
+
+          Py_XDECREF (type);
+          Py_XDECREF (value);
+          Py_XDECREF (tb);
+          flush_stream ("stdout");
+          flush_stream ("stderr");
+          send_done ("exited", code, NULL, NULL, 0, NULL);
+          return;
+        }
+
+      message = exception_text (value);
+      line = exception_line (value, tb);
+
+      /* The traceback goes to stderr through sys.excepthook, exactly as the
+       * python3 binary prints it; the same text is the error's traceback. */
+      flush_stream ("stderr");
+      before = lseek (STDERR_FILENO, 0, SEEK_END);
+      PyErr_Restore (type, value, tb);
+      PyErr_Print ();
+      flush_stream ("stderr");
+      {
+        off_t offset = before >= 0 ? before : err_offset;
+        g_autoptr(GBytes) text = read_new_output (STDERR_FILENO, &offset);
+        gsize len;
+        const char *data = g_bytes_get_data (text, &len);
+
+        traceback = g_utf8_make_valid (data ? data : "", len);
+      }
+
+      send_done (syntax ? "syntax-error" : "exception", 1, type_name, message, line, traceback);
+    }
+}
+
+void
+hs_tracer_finalize (void)
+{
+  hs_registry_stop ();
+  Py_FinalizeEx ();
+}

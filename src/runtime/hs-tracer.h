@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Runs the user's file the way `python3 FILE.py` does, with a C trace
+ * function that turns every event in the user's own code into a step.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "hs-heap-walker.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char  *path;          /* absolute */
+  const char  *argv0;         /* as the user typed it */
+  guint        max_steps;
+  guint        timeout_ms;
+  HsWalkLimits limits;
+  int          protocol_fd;
+} HsTracerOptions;
+
+void hs_tracer_run      (const HsTracerOptions *options);
+void hs_tracer_finalize (void);
+
+G_END_DECLS
