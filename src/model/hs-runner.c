@@ -21,18 +21,34 @@
  * runner kills it. */
 #define KILL_GRACE_MS 2000
 
+/* One worker process and the trace it feeds. */
+typedef struct
+{
+  GSubprocess  *process;
+  GInputStream *in;          /* protocol, from the worker */
+  int           to_worker;   /* protocol, to the worker */
+  int           out_fd;      /* the program's stdout file */
+  int           err_fd;      /* the program's stderr file */
+  HsTrace      *trace;
+  gboolean      done;        /* the worker reported the program's end */
+  char         *protocol_error;
+} HsSession;
+
 struct _HsRunner
 {
-  GObject     parent_instance;
+  GObject      parent_instance;
 
-  char       *runtime_path;
+  char        *runtime_path;
+  HsSession   *session;      /* a live worker between start and close */
 
-  GMutex      mutex;
-  GCond       cond;
-  GSubprocess *process;       /* while a run is under way */
-  gboolean    running;
-  gboolean    stopped;        /* by hs_runner_stop() */
-  gboolean    timed_out;      /* by the watchdog */
+  GMutex       mutex;
+  GCond        cond;
+  GSubprocess *process;      /* whatever hs_runner_stop() should kill */
+  GThread     *watchdog;
+  gint64       deadline;
+  gboolean     watching;
+  gboolean     stopped;      /* by hs_runner_stop() */
+  gboolean     timed_out;    /* by the watchdog */
 };
 
 G_DEFINE_FINAL_TYPE (HsRunner, hs_runner, G_TYPE_OBJECT)
@@ -55,6 +71,7 @@ hs_runner_finalize (GObject *object)
 {
   HsRunner *self = (HsRunner *) object;
 
+  hs_runner_close (self);
   g_free (self->runtime_path);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
@@ -149,31 +166,48 @@ limit_memory (gpointer user_data)
   setrlimit (RLIMIT_AS, &rl);
 }
 
-typedef struct
-{
-  HsRunner *runner;
-  gint64    deadline;
-} Watchdog;
-
 static gpointer
 watchdog_thread (gpointer data)
 {
-  Watchdog *w = data;
-  HsRunner *self = w->runner;
+  HsRunner *self = data;
 
   g_mutex_lock (&self->mutex);
-  while (self->running)
+  while (self->watching)
     {
-      if (!g_cond_wait_until (&self->cond, &self->mutex, w->deadline) && self->running)
+      if (!g_cond_wait_until (&self->cond, &self->mutex, self->deadline) && self->watching)
         {
           self->timed_out = TRUE;
-          g_subprocess_force_exit (self->process);
+          if (self->process != NULL)
+            g_subprocess_force_exit (self->process);
           break;
         }
     }
   g_mutex_unlock (&self->mutex);
-  g_free (w);
   return NULL;
+}
+
+/* A worker stuck in C code never reaches its own timeout check; this thread
+ * kills it a little after. */
+static void
+watchdog_start (HsRunner *self,
+                guint     timeout_ms)
+{
+  g_mutex_lock (&self->mutex);
+  self->watching = TRUE;
+  self->timed_out = FALSE;
+  self->deadline = g_get_monotonic_time () + (gint64) (timeout_ms + KILL_GRACE_MS) * 1000;
+  g_mutex_unlock (&self->mutex);
+  self->watchdog = g_thread_new ("heapscope-watchdog", watchdog_thread, self);
+}
+
+static void
+watchdog_stop (HsRunner *self)
+{
+  g_mutex_lock (&self->mutex);
+  self->watching = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  g_clear_pointer (&self->watchdog, g_thread_join);
 }
 
 static void
@@ -244,86 +278,82 @@ handle_done (HsTrace   *trace,
   return TRUE;
 }
 
-HsTrace *
-hs_runner_run_sync (HsRunner           *self,
-                    const char         *path,
-                    const HsRunOptions *options,
-                    GError            **error)
+static void
+session_free (HsSession *session)
+{
+  g_clear_object (&session->process);
+  g_clear_object (&session->in);
+  close_fd (&session->to_worker);
+  close_fd (&session->out_fd);
+  close_fd (&session->err_fd);
+  g_clear_object (&session->trace);
+  g_free (session->protocol_error);
+  g_free (session);
+}
+
+static HsSession *
+session_spawn (HsRunner           *self,
+               const char         *path,
+               const HsRunOptions *options,
+               GError            **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GInputStream) in = NULL;
-  g_autoptr(HsTrace) trace = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) hello = NULL;
   g_autoptr(GVariant) hello_payload = NULL;
-  g_autofree char *absolute = NULL;
-  g_autofree char *protocol_error = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  HsSession *session = g_new0 (HsSession, 1);
+  int to_app[2] = { -1, -1 }, to_worker[2] = { -1, -1 };
   GVariantDict run;
   const char *name;
-  int out_fd = -1, err_fd = -1;
-  int to_app[2] = { -1, -1 }, to_worker[2] = { -1, -1 };
-  gboolean done = FALSE;
-  Watchdog *watchdog;
-  GThread *watchdog_thread_handle;
-  HsRunOptions defaults;
 
-  g_return_val_if_fail (HS_IS_RUNNER (self), NULL);
-  g_return_val_if_fail (path != NULL, NULL);
+  session->to_worker = session->out_fd = session->err_fd = -1;
 
-  if (options == NULL)
+  if ((session->out_fd = open_output_file (error)) < 0 || (session->err_fd = open_output_file (error)) < 0)
+    goto fail;
+  if (!g_unix_open_pipe (to_app, FD_CLOEXEC, error))
+    goto fail;
+  if (!g_unix_open_pipe (to_worker, FD_CLOEXEC, error))
     {
-      hs_run_options_init (&defaults);
-      options = &defaults;
+      close_fd (&to_app[0]);
+      close_fd (&to_app[1]);
+      goto fail;
     }
-
-  absolute = g_canonicalize_filename (path, NULL);
-
-  if ((out_fd = open_output_file (error)) < 0 || (err_fd = open_output_file (error)) < 0)
-    goto fail;
-  if (!g_unix_open_pipe (to_app, FD_CLOEXEC, error) || !g_unix_open_pipe (to_worker, FD_CLOEXEC, error))
-    goto fail;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_set_stdin_file_path (launcher, options->stdin_path ? options->stdin_path : "/dev/null");
-  g_subprocess_launcher_take_stdout_fd (launcher, dup (out_fd));
-  g_subprocess_launcher_take_stderr_fd (launcher, dup (err_fd));
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (session->out_fd));
+  g_subprocess_launcher_take_stderr_fd (launcher, dup (session->err_fd));
   g_subprocess_launcher_take_fd (launcher, to_app[1], 3);
   g_subprocess_launcher_take_fd (launcher, to_worker[0], 4);
-  to_app[1] = to_worker[0] = -1;
   if (options->max_memory_mb > 0)
     g_subprocess_launcher_set_child_setup (launcher, limit_memory, GUINT_TO_POINTER (options->max_memory_mb), NULL);
 
-  process = g_subprocess_launcher_spawn (launcher, error, hs_runner_get_runtime_path (self), NULL);
+  session->process = g_subprocess_launcher_spawn (launcher, error, hs_runner_get_runtime_path (self), NULL);
   /* The launcher holds the child's ends of the pipes; until it goes, the
    * worker's exit would never read as end of stream. */
   g_clear_object (&launcher);
-  if (process == NULL)
+  session->in = g_unix_input_stream_new (to_app[0], TRUE);
+  session->to_worker = to_worker[1];
+  if (session->process == NULL)
     goto fail;
 
-  in = g_unix_input_stream_new (to_app[0], TRUE);
-  to_app[0] = -1;
-
-  trace = hs_trace_new ();
+  session->trace = hs_trace_new ();
 
   g_mutex_lock (&self->mutex);
-  self->process = g_object_ref (process);
-  self->running = TRUE;
+  g_set_object (&self->process, session->process);
   self->stopped = FALSE;
-  self->timed_out = FALSE;
   g_mutex_unlock (&self->mutex);
 
-  watchdog = g_new0 (Watchdog, 1);
-  watchdog->runner = self;
-  watchdog->deadline = g_get_monotonic_time () + (gint64) (options->timeout_ms + KILL_GRACE_MS) * 1000;
-  watchdog_thread_handle = g_thread_new ("heapscope-watchdog", watchdog_thread, watchdog);
-
-  hello = hs_protocol_read_frame (in, NULL, &local_error);
+  hello = hs_protocol_read_frame (session->in, NULL, &local_error);
   if (hello == NULL || g_bytes_get_size (hello) == 0 ||
       (hello_payload = hs_protocol_parse_frame (hello, &name, &local_error)) == NULL ||
       name != g_intern_static_string (HS_MSG_HELLO) ||
       !g_variant_is_of_type (hello_payload, G_VARIANT_TYPE ("(us)")))
-    protocol_error = g_strdup (_("The runtime did not introduce itself"));
+    {
+      session->protocol_error = g_strdup (_("The runtime did not introduce itself"));
+      return session;
+    }
   else
     {
       guint32 version;
@@ -331,117 +361,273 @@ hs_runner_run_sync (HsRunner           *self,
 
       g_variant_get (hello_payload, "(u&s)", &version, &python);
       if (version != HS_PROTOCOL_VERSION)
-        protocol_error = g_strdup_printf (_("The runtime speaks protocol %u, not %u"), version, HS_PROTOCOL_VERSION);
-      hs_trace_set_python_version (trace, python);
+        {
+          session->protocol_error = g_strdup_printf (_("The runtime speaks protocol %u, not %u"), version, HS_PROTOCOL_VERSION);
+          return session;
+        }
+      hs_trace_set_python_version (session->trace, python);
     }
 
-  if (protocol_error == NULL)
-    {
-      g_autofree char *argv0 = g_strdup (path);
+  g_variant_dict_init (&run, NULL);
+  g_variant_dict_insert (&run, "path", "s", absolute);
+  g_variant_dict_insert (&run, "argv0", "s", path);
+  g_variant_dict_insert (&run, "max-steps", "u", options->max_steps);
+  g_variant_dict_insert (&run, "timeout-ms", "u", options->timeout_ms);
+  g_variant_dict_insert (&run, "max-objects", "u", options->max_objects);
+  g_variant_dict_insert (&run, "max-elements", "u", options->max_elements);
+  /* a worker that already died says how through its exit status */
+  hs_protocol_write_message (session->to_worker, HS_MSG_RUN, g_variant_dict_end (&run), NULL);
+  return session;
 
-      g_variant_dict_init (&run, NULL);
-      g_variant_dict_insert (&run, "path", "s", absolute);
-      g_variant_dict_insert (&run, "argv0", "s", argv0);
-      g_variant_dict_insert (&run, "max-steps", "u", options->max_steps);
-      g_variant_dict_insert (&run, "timeout-ms", "u", options->timeout_ms);
-      g_variant_dict_insert (&run, "max-objects", "u", options->max_objects);
-      g_variant_dict_insert (&run, "max-elements", "u", options->max_elements);
-      if (!hs_protocol_write_message (to_worker[1], HS_MSG_RUN, g_variant_dict_end (&run), &local_error))
-        g_clear_error (&local_error);   /* the worker died; its exit says how */
-    }
+fail:
+  session_free (session);
+  return NULL;
+}
 
-  while (protocol_error == NULL)
+/* Reads the worker's messages into the trace until one named until arrives
+ * (its payload is returned) or the stream ends (NULL). */
+static GVariant *
+session_read (HsSession  *session,
+              const char *until)
+{
+  until = g_intern_string (until);
+
+  while (session->protocol_error == NULL)
     {
-      g_autoptr(GBytes) frame = hs_protocol_read_frame (in, NULL, &local_error);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) frame = hs_protocol_read_frame (session->in, NULL, &error);
       g_autoptr(GVariant) payload = NULL;
+      const char *name;
 
       if (frame == NULL || g_bytes_get_size (frame) == 0)
-        {
-          /* end of stream, or a pipe broken by a dying worker */
-          g_clear_error (&local_error);
-          break;
-        }
-      payload = hs_protocol_parse_frame (frame, &name, &local_error);
-      if (payload == NULL)
-        protocol_error = g_strdup (local_error->message);
-      else if (name == g_intern_static_string (HS_MSG_STEP) && !done)
-        {
-          if (!hs_trace_append_step (trace, payload, &local_error))
-            protocol_error = g_strdup (local_error->message);
-        }
-      else if (name == g_intern_static_string (HS_MSG_DONE) && !done)
-        {
-          if (!handle_done (trace, payload))
-            protocol_error = g_strdup (_("The runtime sent an invalid result"));
-          done = TRUE;
-          /* let the worker shut down as python3 would: atexit, __del__ */
-          hs_protocol_write_message (to_worker[1], HS_MSG_QUIT, g_variant_new ("()"), NULL);
-          close_fd (&to_worker[1]);
-        }
-      else
-        protocol_error = g_strdup_printf (_("The runtime sent an unexpected message “%s”"), name);
-    }
+        return NULL;   /* end of stream, or a pipe broken by a dying worker */
 
-  if (protocol_error != NULL)
-    g_subprocess_force_exit (process);
-  close_fd (&to_worker[1]);
-  g_subprocess_wait (process, NULL, NULL);
+      payload = hs_protocol_parse_frame (frame, &name, &error);
+      if (payload == NULL)
+        session->protocol_error = g_strdup (error->message);
+      else if (name == g_intern_static_string (HS_MSG_STEP))
+        {
+          if (!hs_trace_append_step (session->trace, payload, &error))
+            session->protocol_error = g_strdup (error->message);
+        }
+      else if (name == until)
+        return g_steal_pointer (&payload);
+      else
+        session->protocol_error = g_strdup_printf (_("The runtime sent an unexpected message “%s”"), name);
+    }
+  return NULL;
+}
+
+/* Ends the worker (politely unless something went wrong), collects the
+ * output written after the last step and settles the trace's status. */
+static void
+session_end (HsRunner  *self,
+             HsSession *session)
+{
+  g_autoptr(GBytes) seen_out = NULL;
+  g_autoptr(GBytes) seen_err = NULL;
+  g_autoptr(GBytes) rest_out = NULL;
+  g_autoptr(GBytes) rest_err = NULL;
+  HsTrace *trace = session->trace;
+
+  if (session->protocol_error != NULL)
+    g_subprocess_force_exit (session->process);
+  else
+    {
+      /* let it shut down as python3 would: atexit handlers, __del__ */
+      hs_protocol_write_message (session->to_worker, HS_MSG_QUIT, g_variant_new ("()"), NULL);
+    }
+  close_fd (&session->to_worker);
+  g_subprocess_wait (session->process, NULL, NULL);
 
   g_mutex_lock (&self->mutex);
-  self->running = FALSE;
-  g_cond_broadcast (&self->cond);
   g_clear_object (&self->process);
   g_mutex_unlock (&self->mutex);
-  g_thread_join (watchdog_thread_handle);
 
-  {
-    g_autoptr(GBytes) seen_out = hs_trace_dup_stdout (trace);
-    g_autoptr(GBytes) seen_err = hs_trace_dup_stderr (trace);
-    g_autoptr(GBytes) rest_out = read_from (out_fd, g_bytes_get_size (seen_out));
-    g_autoptr(GBytes) rest_err = read_from (err_fd, g_bytes_get_size (seen_err));
+  seen_out = hs_trace_dup_stdout (trace);
+  seen_err = hs_trace_dup_stderr (trace);
+  rest_out = read_from (session->out_fd, g_bytes_get_size (seen_out));
+  rest_err = read_from (session->err_fd, g_bytes_get_size (seen_err));
+  hs_trace_add_trailing_output (trace, rest_out, rest_err);
 
-    hs_trace_add_trailing_output (trace, rest_out, rest_err);
-  }
-
-  if (protocol_error != NULL)
+  if (session->protocol_error != NULL)
     {
-      HsTraceError err = { "ProtocolError", protocol_error, 0, "" };
+      HsTraceError err = { "ProtocolError", session->protocol_error, 0, "" };
 
       hs_trace_finish (trace, "crashed", -1, 0, &err);
     }
+  else if (session->done)
+    ;
   else if (self->stopped)
     hs_trace_finish (trace, "stopped", -1, 0, NULL);
-  else if (self->timed_out && !done)
+  else if (self->timed_out)
     hs_trace_finish (trace, "timeout", -1, 0, NULL);
-  else if (!done)
+  else if (g_subprocess_get_if_signaled (session->process))
     {
-      if (g_subprocess_get_if_signaled (process))
-        {
-          int sig = g_subprocess_get_term_sig (process);
-          g_autofree char *message = g_strdup_printf (_("The runtime was killed by signal %d (%s)"), sig, g_strsignal (sig));
-          HsTraceError err = { "Crash", message, 0, "" };
+      int sig = g_subprocess_get_term_sig (session->process);
+      g_autofree char *message = g_strdup_printf (_("The runtime was killed by signal %d (%s)"), sig, g_strsignal (sig));
+      HsTraceError err = { "Crash", message, 0, "" };
 
-          hs_trace_finish (trace, "crashed", -1, sig, &err);
-        }
-      else
-        hs_trace_finish (trace, "exited", g_subprocess_get_exit_status (process), 0, NULL);
+      hs_trace_finish (trace, "crashed", -1, sig, &err);
+    }
+  else
+    hs_trace_finish (trace, "exited", g_subprocess_get_exit_status (session->process), 0, NULL);
+}
+
+static HsSession *
+run_program (HsRunner           *self,
+             const char         *path,
+             const HsRunOptions *options,
+             GError            **error)
+{
+  HsRunOptions defaults;
+  HsSession *session;
+  g_autoptr(GVariant) done = NULL;
+
+  if (options == NULL)
+    {
+      hs_run_options_init (&defaults);
+      options = &defaults;
     }
 
-  close (out_fd);
-  close (err_fd);
-  return g_steal_pointer (&trace);
+  session = session_spawn (self, path, options, error);
+  if (session == NULL)
+    return NULL;
 
-fail:
-  if (out_fd >= 0)
-    close (out_fd);
-  if (err_fd >= 0)
-    close (err_fd);
-  for (int i = 0; i < 2; i++)
+  watchdog_start (self, options->timeout_ms);
+  done = session_read (session, HS_MSG_DONE);
+  watchdog_stop (self);
+
+  if (done != NULL)
     {
-      if (to_app[i] >= 0)
-        close (to_app[i]);
-      if (to_worker[i] >= 0)
-        close (to_worker[i]);
+      if (!handle_done (session->trace, done))
+        session->protocol_error = g_strdup (_("The runtime sent an invalid result"));
+      session->done = TRUE;
     }
-  return NULL;
+  return session;
+}
+
+HsTrace *
+hs_runner_run_sync (HsRunner           *self,
+                    const char         *path,
+                    const HsRunOptions *options,
+                    GError            **error)
+{
+  HsSession *session;
+  HsTrace *trace;
+
+  g_return_val_if_fail (HS_IS_RUNNER (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  hs_runner_close (self);
+  if ((session = run_program (self, path, options, error)) == NULL)
+    return NULL;
+  session_end (self, session);
+  trace = g_object_ref (session->trace);
+  session_free (session);
+  return trace;
+}
+
+HsTrace *
+hs_runner_start_sync (HsRunner           *self,
+                      const char         *path,
+                      const HsRunOptions *options,
+                      GError            **error)
+{
+  HsSession *session;
+
+  g_return_val_if_fail (HS_IS_RUNNER (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  hs_runner_close (self);
+  if ((session = run_program (self, path, options, error)) == NULL)
+    return NULL;
+
+  /* Only a worker that reported the end and is still there can go on. */
+  if (!session->done || session->protocol_error != NULL ||
+      g_strv_contains ((const char * const[]) { "step-limit", "timeout", "crashed", NULL },
+                       hs_trace_get_status (session->trace)))
+    {
+      HsTrace *trace;
+
+      session_end (self, session);
+      trace = g_object_ref (session->trace);
+      session_free (session);
+      return trace;
+    }
+
+  self->session = session;
+  return g_object_ref (session->trace);
+}
+
+gboolean
+hs_runner_is_live (HsRunner *self)
+{
+  g_return_val_if_fail (HS_IS_RUNNER (self), FALSE);
+  return self->session != NULL;
+}
+
+gboolean
+hs_runner_exec_sync (HsRunner    *self,
+                     const char  *source,
+                     guint        first_line,
+                     char       **python_error,
+                     GError     **error)
+{
+  HsSession *session;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+  const char *message;
+
+  g_return_val_if_fail (HS_IS_RUNNER (self), FALSE);
+  g_return_val_if_fail (source != NULL, FALSE);
+
+  if (python_error != NULL)
+    *python_error = NULL;
+
+  if ((session = self->session) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The program is not running any more; run it again"));
+      return FALSE;
+    }
+
+  if (!hs_protocol_write_message (session->to_worker, HS_MSG_EXEC,
+                                  g_variant_new ("(su)", source, MAX (first_line, 1)), &local_error))
+    reply = NULL;
+  else
+    {
+      watchdog_start (self, HS_RUN_DEFAULT_TIMEOUT_MS);
+      reply = session_read (session, HS_MSG_EXEC_DONE);
+      watchdog_stop (self);
+    }
+
+  if (reply == NULL || !g_variant_is_of_type (reply, G_VARIANT_TYPE ("(bs)")))
+    {
+      /* the worker died (or lied) while running the statement */
+      session->done = FALSE;
+      session_end (self, session);
+      self->session = NULL;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The Python runtime stopped: %s"),
+                   hs_trace_get_error (session->trace) ? hs_trace_get_error (session->trace)->message
+                                                       : hs_trace_get_status (session->trace));
+      session_free (session);
+      return FALSE;
+    }
+
+  g_variant_get (reply, "(b&s)", &ok, &message);
+  if (!ok && python_error != NULL)
+    *python_error = g_strdup (message);
+  return ok;
+}
+
+void
+hs_runner_close (HsRunner *self)
+{
+  g_return_if_fail (HS_IS_RUNNER (self));
+
+  if (self->session == NULL)
+    return;
+  session_end (self, self->session);
+  g_clear_pointer (&self->session, session_free);
 }

@@ -38,10 +38,37 @@ HsRunner   *hs_runner_new              (void);
 const char *hs_runner_get_runtime_path (HsRunner           *self);
 void        hs_runner_set_runtime_path (HsRunner           *self,
                                         const char         *path);
+/* Runs the program to its end and shuts the worker down. */
 HsTrace    *hs_runner_run_sync         (HsRunner           *self,
                                         const char         *path,
                                         const HsRunOptions *options,
                                         GError            **error);
+
+/* Runs the program like hs_runner_run_sync(), but keeps the worker alive
+ * afterwards with the program's final state, so that hs_runner_exec_sync()
+ * can act on it.  The trace is finished when this returns; exec appends. */
+HsTrace    *hs_runner_start_sync       (HsRunner           *self,
+                                        const char         *path,
+                                        const HsRunOptions *options,
+                                        GError            **error);
+gboolean    hs_runner_is_live          (HsRunner           *self);
+
+/* Runs source (one or more statements) in the live program's __main__ as
+ * if it were written at first_line of the file, appending its steps and a
+ * final "end" step to the trace.  On a Python exception, returns FALSE with
+ * python_error set to "Type: message" and the traceback on the trace's
+ * stderr; error is set only when the worker itself failed. */
+gboolean    hs_runner_exec_sync        (HsRunner           *self,
+                                        const char         *source,
+                                        guint               first_line,
+                                        char              **python_error,
+                                        GError            **error);
+
+/* Ends the live worker: atexit handlers and __del__ run, and what they
+ * print becomes the trace's trailing output. */
+void        hs_runner_close            (HsRunner           *self);
+
+/* Kills the worker from any thread; the run in progress ends "stopped". */
 void        hs_runner_stop             (HsRunner           *self);
 
 G_END_DECLS

@@ -134,8 +134,9 @@ main (int   argc,
 
   hs_tracer_run (&topts);
 
-  /* Wait for the app to let go, then shut down like python3 does at exit:
-   * atexit handlers and __del__ methods still print. */
+  /* Serve statements against the final state until the app lets go, then
+   * shut down like python3 does at exit: atexit handlers and __del__
+   * methods still print. */
   for (;;)
     {
       g_autoptr(GBytes) next = NULL;
@@ -147,6 +148,14 @@ main (int   argc,
       msg = hs_protocol_parse_frame (next, &msg_name, NULL);
       if (msg == NULL || msg_name == g_intern_static_string (HS_MSG_QUIT))
         break;
+      if (msg_name == g_intern_static_string (HS_MSG_EXEC) && g_variant_is_of_type (msg, G_VARIANT_TYPE ("(su)")))
+        {
+          const char *source;
+          guint32 first_line;
+
+          g_variant_get (msg, "(&su)", &source, &first_line);
+          hs_tracer_exec (source, first_line);
+        }
     }
 
   hs_tracer_finalize ();

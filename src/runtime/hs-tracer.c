@@ -18,6 +18,7 @@ static HsStepBuilder *builder;
 static PyObject *user_filename;
 static PyObject *main_globals;
 static guint32 n_steps;
+static guint32 step_limit;
 static gint64 deadline;
 static off_t out_offset;
 static off_t err_offset;
@@ -175,7 +176,7 @@ trace_function (PyObject      *obj,
       return 0;
     }
 
-  if (n_steps >= opts->max_steps)
+  if (n_steps >= step_limit)
     stop_at_cap ("step-limit");
   if (opts->timeout_ms > 0 && g_get_monotonic_time () > deadline)
     stop_at_cap ("timeout");
@@ -353,6 +354,7 @@ hs_tracer_run (const HsTracerOptions *options)
   if (err_offset < 0)
     err_offset = 0;
   deadline = g_get_monotonic_time () + (gint64) options->timeout_ms * 1000;
+  step_limit = options->max_steps;
 
   /* A C trace function with no object: sys.gettrace() still says None and
    * no frame's f_locals is ever built. */
@@ -423,6 +425,64 @@ hs_tracer_run (const HsTracerOptions *options)
 
       send_done (syntax ? "syntax-error" : "exception", 1, type_name, message, line, traceback);
     }
+}
+
+/* A statement typed in the app runs in the finished program's __main__, as
+ * if written at first_line of the file: its steps and tracebacks then point
+ * at the line the app appends to the snippet. */
+void
+hs_tracer_exec (const char *source,
+                guint       first_line)
+{
+  PyCompilerFlags flags = _PyCompilerFlags_INIT;
+  g_autofree char *padding = g_strnfill (MAX (first_line, 1) - 1, '\n');
+  g_autofree char *padded = g_strconcat (padding, source, NULL);
+  g_autofree char *message = NULL;
+  PyObject *code;
+  PyObject *result = NULL;
+
+  step_limit = n_steps + opts->max_steps;
+  deadline = g_get_monotonic_time () + (gint64) opts->timeout_ms * 1000;
+
+  code = Py_CompileStringExFlags (padded, opts->path, Py_file_input, &flags, -1);
+  if (code != NULL)
+    {
+      PyEval_SetTrace (trace_function, NULL);
+      result = PyEval_EvalCode (code, main_globals, main_globals);
+      PyEval_SetTrace (NULL, NULL);
+      Py_DECREF (code);
+    }
+
+  if (result != NULL)
+    Py_DECREF (result);
+  else
+    {
+      PyObject *type, *value, *tb;
+      g_autofree char *text = NULL;
+
+      PyErr_Fetch (&type, &value, &tb);
+      PyErr_NormalizeException (&type, &value, &tb);
+      text = exception_text (value);
+      message = g_strdup_printf ("%s: %s", ((PyTypeObject *) type)->tp_name, text);
+      /* SystemExit must not end the session: print it as an error instead */
+      if (PyErr_GivenExceptionMatches (type, PyExc_SystemExit))
+        {
+          PySys_WriteStderr ("%s\n", message);
+          Py_XDECREF (type);
+          Py_XDECREF (value);
+          Py_XDECREF (tb);
+        }
+      else
+        {
+          if (tb != NULL)
+            PyException_SetTraceback (value, tb);
+          PyErr_Restore (type, value, tb);
+          PyErr_Print ();
+        }
+    }
+
+  emit_step (HS_EVENT_END, NULL, 0, NULL);
+  send_message (HS_MSG_EXEC_DONE, g_variant_new ("(bs)", message == NULL, message ? message : ""));
 }
 
 void

@@ -22,6 +22,8 @@ typedef struct
 } HsTracerOptions;
 
 void hs_tracer_run      (const HsTracerOptions *options);
+void hs_tracer_exec     (const char            *source,
+                         guint                  first_line);
 void hs_tracer_finalize (void);
 
 G_END_DECLS

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-test-session"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "hs-runner.h"
+
+typedef struct
+{
+  char     *dir;
+  HsRunner *runner;
+  HsTrace  *trace;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *program = data;
+
+  f->dir = g_dir_make_tmp ("heapscope-session-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "snippet.py", NULL);
+  g_file_set_contents (path, program, -1, &error);
+  g_assert_no_error (error);
+
+  f->runner = hs_runner_new ();
+  f->trace = hs_runner_start_sync (f->runner, path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->trace);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "snippet.py", NULL);
+
+  hs_runner_close (f->runner);
+  g_clear_object (&f->trace);
+  g_clear_object (&f->runner);
+  g_unlink (path);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static guint32
+var_ref (HsSnapshot *snap,
+         const char *name)
+{
+  guint n_frames;
+  const HsFrame *frames = hs_snapshot_get_frames (snap, &n_frames);
+
+  g_assert_cmpuint (n_frames, >, 0);
+  for (guint i = 0; i < frames[n_frames - 1].n_vars; i++)
+    if (g_str_equal (frames[n_frames - 1].vars[i].name, name))
+      return frames[n_frames - 1].vars[i].ref;
+  return 0;
+}
+
+static HsSnapshot *
+last_step (HsTrace *trace)
+{
+  return hs_trace_get_snapshot (trace, hs_trace_get_n_steps (trace) - 1);
+}
+
+static void
+exec_ok (Fixture    *f,
+         const char *source)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *python_error = NULL;
+  gboolean ok = hs_runner_exec_sync (f->runner, source, 10, &python_error, &error);
+
+  g_assert_no_error (error);
+  g_assert_null (python_error);
+  g_assert_true (ok);
+}
+
+static void
+test_alias_and_copies (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(HsSnapshot) a1 = NULL;
+  g_autoptr(HsSnapshot) a2 = NULL;
+  g_autoptr(HsSnapshot) a3 = NULL;
+  const HsObject *copy, *deep;
+  guint before = hs_trace_get_n_steps (f->trace);
+
+  g_assert_true (hs_runner_is_live (f->runner));
+
+  exec_ok (f, "b = a");
+  a1 = last_step (f->trace);
+  g_assert_cmpuint (hs_trace_get_n_steps (f->trace), >, before);
+  g_assert_cmpint (hs_snapshot_get_event (a1), ==, HS_EVENT_END);
+  g_assert_cmpuint (var_ref (a1, "b"), ==, var_ref (a1, "a"));
+
+  exec_ok (f, "c = a[:]\nd = __import__('copy').deepcopy(a)");
+  a2 = last_step (f->trace);
+  g_assert_cmpuint (var_ref (a2, "c"), !=, var_ref (a2, "a"));
+  copy = hs_snapshot_lookup (a2, var_ref (a2, "c"));
+  deep = hs_snapshot_lookup (a2, var_ref (a2, "d"));
+  g_assert_nonnull (copy);
+  g_assert_nonnull (deep);
+  /* the slice copy shares the inner list, the deep copy does not */
+  g_assert_cmpuint (copy->edges[0].target, ==, hs_snapshot_lookup (a2, var_ref (a2, "a"))->edges[0].target);
+  g_assert_cmpuint (deep->edges[0].target, !=, copy->edges[0].target);
+
+  exec_ok (f, "del a");
+  a3 = last_step (f->trace);
+  g_assert_cmpuint (var_ref (a3, "a"), ==, 0);
+  g_assert_cmpuint (var_ref (a3, "b"), ==, var_ref (a2, "a"));
+}
+
+static void
+test_gc_collect (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(HsSnapshot) before = NULL;
+  g_autoptr(HsSnapshot) after = NULL;
+  const HsFreed *freed;
+  const HsGcRun *runs;
+  guint n_freed, n_runs, by_gc = 0;
+  guint32 cycle;
+
+  exec_ok (f, "x = []\nx.append(x)");
+  before = last_step (f->trace);
+  cycle = var_ref (before, "x");
+  g_assert_cmpuint (cycle, !=, 0);
+
+  exec_ok (f, "del x");
+  exec_ok (f, "gc.collect()");
+  after = last_step (f->trace);
+  freed = hs_snapshot_get_freed (after, &n_freed);
+  for (guint i = 0; i < n_freed; i++)
+    if (freed[i].ref == cycle)
+      {
+        g_assert_cmpint (freed[i].cause, ==, HS_FREE_GC);
+        by_gc++;
+      }
+  g_assert_cmpuint (by_gc, ==, 1);
+  runs = hs_snapshot_get_gc_runs (after, &n_runs);
+  g_assert_cmpuint (n_runs, ==, 1);
+  g_assert_cmpuint (runs[0].generation, ==, 2);
+  g_assert_cmpuint (runs[0].collected, >=, 1);
+}
+
+static void
+test_python_error (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *python_error = NULL;
+  g_autoptr(GBytes) err = NULL;
+
+  g_assert_false (hs_runner_exec_sync (f->runner, "undefined_name", 12, &python_error, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (python_error, ==, "NameError: name 'undefined_name' is not defined");
+  err = hs_trace_dup_stderr (f->trace);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (err, NULL), g_bytes_get_size (err), "line 12"));
+
+  /* the session survives a Python error, and SystemExit does not end it */
+  g_assert_false (hs_runner_exec_sync (f->runner, "raise SystemExit(4)", 13, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_runner_is_live (f->runner));
+  exec_ok (f, "z = 1");
+}
+
+static void
+test_worker_crash (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (hs_runner_exec_sync (f->runner, "import ctypes; ctypes.string_at(0)", 20, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_false (hs_runner_is_live (f->runner));
+  g_assert_cmpstr (hs_trace_get_status (f->trace), ==, "crashed");
+  g_assert_cmpint (hs_trace_get_signal (f->trace), ==, 11);
+
+  g_clear_error (&error);
+  g_assert_false (hs_runner_exec_sync (f->runner, "a", 21, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+}
+
+static void
+test_no_session_after_step_limit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("heapscope-session-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "loop.py", NULL);
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  g_autoptr(HsTrace) trace = NULL;
+  HsRunOptions options;
+
+  g_file_set_contents (path, "while True:\n    pass\n", -1, &error);
+  g_assert_no_error (error);
+  hs_run_options_init (&options);
+  options.max_steps = 50;
+  trace = hs_runner_start_sync (runner, path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hs_trace_get_status (trace), ==, "step-limit");
+  g_assert_cmpuint (hs_trace_get_n_steps (trace), ==, 50);
+  g_assert_false (hs_runner_is_live (runner));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/session/exec/alias-and-copies", Fixture, "a = [[1, 2], 3]\n",
+              fixture_set_up, test_alias_and_copies, fixture_tear_down);
+  g_test_add ("/session/exec/gc-collect", Fixture, "import gc\n",
+              fixture_set_up, test_gc_collect, fixture_tear_down);
+  g_test_add ("/session/exec/python-error", Fixture, "a = 1\n",
+              fixture_set_up, test_python_error, fixture_tear_down);
+  g_test_add ("/session/exec/worker-crash", Fixture, "a = 1\n",
+              fixture_set_up, test_worker_crash, fixture_tear_down);
+  g_test_add_func ("/session/start/step-limit-ends-session", test_no_session_after_step_limit);
+
+  return g_test_run ();
+}
