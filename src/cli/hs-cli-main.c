@@ -13,6 +13,7 @@ typedef struct
 
 static const HsCliVerb verbs[] = {
   { "trace", hs_cli_trace },
+  { "render", hs_cli_render },
 };
 
 int

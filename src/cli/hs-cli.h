@@ -17,4 +17,7 @@ int hs_cli_main  (int    argc,
 int hs_cli_trace (int    argc,
                   char **argv);
 
+int hs_cli_render (int    argc,
+                   char **argv);
+
 G_END_DECLS

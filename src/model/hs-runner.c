@@ -143,6 +143,26 @@ hs_runner_set_runtime_path (HsRunner   *self,
   self->runtime_path = g_strdup (path);
 }
 
+static gpointer
+kill_later (gpointer data)
+{
+  GSubprocess *process = data;
+
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  g_subprocess_force_exit (process);
+  g_object_unref (process);
+  return NULL;
+}
+
+/* SIGTERM first: the worker's handler sends the steps it has batched.  A
+ * worker that ignores it is killed a moment later. */
+static void
+terminate (GSubprocess *process)
+{
+  g_subprocess_send_signal (process, SIGTERM);
+  g_thread_unref (g_thread_new ("heapscope-kill", kill_later, g_object_ref (process)));
+}
+
 void
 hs_runner_stop (HsRunner *self)
 {
@@ -152,7 +172,7 @@ hs_runner_stop (HsRunner *self)
   if (self->process != NULL)
     {
       self->stopped = TRUE;
-      g_subprocess_force_exit (self->process);
+      terminate (self->process);
     }
   g_mutex_unlock (&self->mutex);
 }
@@ -178,7 +198,7 @@ watchdog_thread (gpointer data)
         {
           self->timed_out = TRUE;
           if (self->process != NULL)
-            g_subprocess_force_exit (self->process);
+            terminate (self->process);
           break;
         }
     }
@@ -333,7 +353,12 @@ session_spawn (HsRunner           *self,
   /* The launcher holds the child's ends of the pipes; until it goes, the
    * worker's exit would never read as end of stream. */
   g_clear_object (&launcher);
-  session->in = g_unix_input_stream_new (to_app[0], TRUE);
+  {
+    g_autoptr(GInputStream) raw = g_unix_input_stream_new (to_app[0], TRUE);
+
+    /* steps arrive in batches; read them without a syscall per frame */
+    session->in = g_buffered_input_stream_new_sized (raw, 256 * 1024);
+  }
   session->to_worker = to_worker[1];
   if (session->process == NULL)
     goto fail;

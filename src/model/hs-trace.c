@@ -24,6 +24,7 @@ typedef struct
 {
   const char *type;
   const char *repr;
+  guint       first_step;
 } HsLastKnown;
 
 struct _HsTrace
@@ -188,6 +189,33 @@ protocol_error (GError    **error,
   return FALSE;
 }
 
+static guint32
+child_uint32 (GVariant *v,
+              gsize     i)
+{
+  g_autoptr(GVariant) child = g_variant_get_child_value (v, i);
+
+  return g_variant_get_uint32 (child);
+}
+
+static guint8
+child_byte (GVariant *v,
+            gsize     i)
+{
+  g_autoptr(GVariant) child = g_variant_get_child_value (v, i);
+
+  return g_variant_get_byte (child);
+}
+
+static gboolean
+child_boolean (GVariant *v,
+               gsize     i)
+{
+  g_autoptr(GVariant) child = g_variant_get_child_value (v, i);
+
+  return g_variant_get_boolean (child);
+}
+
 #define STR(id) ((const char *) g_ptr_array_index (self->strings, (id)))
 
 /* Applies one delta to st.  While appending, every index and reference is
@@ -225,9 +253,23 @@ apply_delta (HsTrace    *self,
   gsize n_objects, n_refcounts, n_owners, n_edges, n_removed, n_freed, n_gc;
   guint n_strings;
 
-  g_variant_get (delta, "(uyu@asb@a(uuau)@a(txxuuuuuu)@a(uu)@au@a(uuuu)@au@a(uu)@a(uuuu)@ay@ayu)",
-                 &index, &event, &line, &strings, &frames_changed, &frames, &objects,
-                 &refcounts, &edge_owners, &edges, &removed, &freed, &gc, &out, &err, &return_ref);
+  /* child by child: g_variant_get() would parse a format string per step */
+  index = child_uint32 (delta, 0);
+  event = child_byte (delta, 1);
+  line = child_uint32 (delta, 2);
+  strings = g_variant_get_child_value (delta, 3);
+  frames_changed = child_boolean (delta, 4);
+  frames = g_variant_get_child_value (delta, 5);
+  objects = g_variant_get_child_value (delta, 6);
+  refcounts = g_variant_get_child_value (delta, 7);
+  edge_owners = g_variant_get_child_value (delta, 8);
+  edges = g_variant_get_child_value (delta, 9);
+  removed = g_variant_get_child_value (delta, 10);
+  freed = g_variant_get_child_value (delta, 11);
+  gc = g_variant_get_child_value (delta, 12);
+  out = g_variant_get_child_value (delta, 13);
+  err = g_variant_get_child_value (delta, 14);
+  return_ref = child_uint32 (delta, 15);
 
   if (appending)
     {
@@ -263,11 +305,18 @@ apply_delta (HsTrace    *self,
 
       if (o == NULL)
         {
+          HsLastKnown *seen = g_hash_table_lookup (self->last_known, GUINT_TO_POINTER (w->ref));
+
           o = g_new0 (HsObject, 1);
           o->ref = w->ref;
           g_hash_table_insert (st->objects, GUINT_TO_POINTER (o->ref), o);
-          if (!g_hash_table_contains (self->last_known, GUINT_TO_POINTER (w->ref)))
+
+          /* replays know the whole trace, so "new" is judged by the step
+           * that first showed the object */
+          if (seen == NULL || seen->first_step == index)
             o->changes |= HS_CHANGE_NEW;
+          else
+            o->changes |= HS_CHANGE_RETURNED;
         }
       o->id = w->id;
       o->type = STR (w->type);
@@ -287,6 +336,7 @@ apply_delta (HsTrace    *self,
           if (lk == NULL)
             {
               lk = g_new0 (HsLastKnown, 1);
+              lk->first_step = index;
               g_hash_table_insert (self->last_known, GUINT_TO_POINTER (w->ref), lk);
             }
           lk->type = o->type;
@@ -327,7 +377,8 @@ apply_delta (HsTrace    *self,
           o->edges[k - start].label = STR (wedges[k].label);
           o->edges[k - start].target = wedges[k].target;
         }
-      if (!(o->changes & HS_CHANGE_NEW))
+      /* an object entering the snapshot brings its references along */
+      if (!(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
         {
           if (o->changes == 0)
             g_ptr_array_add (st->changed, o);

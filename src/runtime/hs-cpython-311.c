@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#define _GNU_SOURCE 1
+#include <dlfcn.h>
+
 #define Py_BUILD_CORE 1
 #include <Python.h>
 #include <structmember.h>
@@ -222,14 +225,27 @@ hs_py_memoryview_exporter (PyObject *view)
 
 /* In 3.11 the statically allocated singletons (small ints, one-byte bytes,
  * single-character strings, identifiers, the empty tuple) live in
- * _PyRuntime.global_objects with a refcount starting at 999999999. */
+ * _PyRuntime.global_objects, and the deep-frozen stdlib modules' constants
+ * in libpython's data; all start with a refcount of 999999999.  None, True,
+ * False, Ellipsis, NotImplemented and the static types are statically
+ * allocated too, but start at 1 like any object. */
 gboolean
 hs_py_is_immortal (PyObject *obj)
 {
+  static void *libpython_base;
   const char *start = (const char *) &_PyRuntime.global_objects;
   const char *end = start + sizeof _PyRuntime.global_objects;
+  Dl_info info;
 
-  return (const char *) obj >= start && (const char *) obj < end;
+  if ((const char *) obj >= start && (const char *) obj < end)
+    return TRUE;
+  if (obj == Py_None || obj == Py_True || obj == Py_False || obj == Py_Ellipsis ||
+      obj == Py_NotImplemented || PyType_Check (obj))
+    return FALSE;
+
+  if (libpython_base == NULL && dladdr ((void *) &PyLong_Type, &info) != 0)
+    libpython_base = info.dli_fbase;
+  return dladdr (obj, &info) != 0 && info.dli_fbase == libpython_base;
 }
 
 gboolean

@@ -129,120 +129,136 @@ attr_edge (const char *name,
 }
 
 static void
+add_function_edges (PyFunctionObject *fn)
+{
+  PyCodeObject *code = (PyCodeObject *) fn->func_code;
+
+  if (fn->func_defaults != NULL && PyTuple_Check (fn->func_defaults))
+    {
+      Py_ssize_t n = PyTuple_GET_SIZE (fn->func_defaults);
+      Py_ssize_t first = code->co_argcount - n;
+
+      for (Py_ssize_t i = 0; i < n; i++)
+        {
+          PyObject *name = (first + i >= 0 && first + i < code->co_nlocalsplus)
+            ? PyTuple_GET_ITEM (code->co_localsplusnames, first + i) : NULL;
+
+          add_edge (HS_EDGE_DEFAULT,
+                    name ? hs_step_builder_intern (builder, PyUnicode_AsUTF8 (name)) : index_label (i),
+                    PyTuple_GET_ITEM (fn->func_defaults, i));
+        }
+    }
+  if (fn->func_kwdefaults != NULL && PyDict_Check (fn->func_kwdefaults))
+    {
+      Py_ssize_t pos = 0;
+      PyObject *key, *value;
+
+      while (PyDict_Next (fn->func_kwdefaults, &pos, &key, &value))
+        if (PyUnicode_Check (key))
+          add_edge (HS_EDGE_DEFAULT, hs_step_builder_intern (builder, PyUnicode_AsUTF8 (key)), value);
+    }
+  if (fn->func_closure != NULL && PyTuple_Check (fn->func_closure))
+    {
+      /* co_localsplusnames ends with the free variables, in closure order */
+      Py_ssize_t n = PyTuple_GET_SIZE (fn->func_closure);
+      Py_ssize_t first = code->co_nlocalsplus - n;
+
+      for (Py_ssize_t i = 0; i < n; i++)
+        {
+          PyObject *name = first + i >= 0 ? PyTuple_GET_ITEM (code->co_localsplusnames, first + i) : NULL;
+
+          add_edge (HS_EDGE_CLOSURE,
+                    name ? hs_step_builder_intern (builder, PyUnicode_AsUTF8 (name)) : index_label (i),
+                    PyTuple_GET_ITEM (fn->func_closure, i));
+        }
+    }
+}
+
+static void
 compute_edges (HsEntry *e,
                guint32 *length,
                guint32 *omitted)
 {
   PyObject *obj = e->obj;
-  PyTypeObject *type = Py_TYPE (obj);
 
   g_array_set_size (edge_scratch, 0);
   *length = 0;
   *omitted = 0;
 
-  if (PyList_Check (obj))
+  switch ((HsShape) e->shape)
     {
+    case HS_SHAPE_LIST:
       *length = PyList_GET_SIZE (obj);
       add_sequence_edges (((PyListObject *) obj)->ob_item, PyList_GET_SIZE (obj), omitted);
-    }
-  else if (PyTuple_Check (obj))
-    {
+      break;
+
+    case HS_SHAPE_TUPLE:
       *length = PyTuple_GET_SIZE (obj);
       add_sequence_edges (((PyTupleObject *) obj)->ob_item, PyTuple_GET_SIZE (obj), omitted);
-    }
-  else if (PyDict_Check (obj))
-    {
-      Py_ssize_t pos = 0, i = 0;
-      PyObject *key, *value;
+      break;
 
-      *length = PyDict_GET_SIZE (obj);
-      while (i < (Py_ssize_t) limits.max_elements && PyDict_Next (obj, &pos, &key, &value))
-        {
-          add_edge (HS_EDGE_KEY, index_label (i), key);
-          add_edge (HS_EDGE_VALUE, index_label (i), value);
-          i++;
-        }
-      *omitted = *length - i;
-    }
-  else if (PyAnySet_Check (obj))
-    {
-      Py_ssize_t pos = 0, i = 0;
-      PyObject *key;
-      Py_hash_t hash;
+    case HS_SHAPE_DICT:
+      {
+        Py_ssize_t pos = 0, i = 0;
+        PyObject *key, *value;
 
-      *length = PySet_GET_SIZE (obj);
-      while (i < (Py_ssize_t) limits.max_elements && _PySet_NextEntry (obj, &pos, &key, &hash))
-        {
-          add_edge (HS_EDGE_MEMBER, 0, key);
-          i++;
-        }
-      *omitted = *length - i;
-    }
-  else if (PyFunction_Check (obj))
-    {
-      PyFunctionObject *fn = (PyFunctionObject *) obj;
-      PyCodeObject *code = (PyCodeObject *) fn->func_code;
+        *length = PyDict_GET_SIZE (obj);
+        while (i < (Py_ssize_t) limits.max_elements && PyDict_Next (obj, &pos, &key, &value))
+          {
+            add_edge (HS_EDGE_KEY, index_label (i), key);
+            add_edge (HS_EDGE_VALUE, index_label (i), value);
+            i++;
+          }
+        *omitted = *length - i;
+      }
+      break;
 
-      if (fn->func_defaults != NULL && PyTuple_Check (fn->func_defaults))
-        {
-          Py_ssize_t n = PyTuple_GET_SIZE (fn->func_defaults);
-          Py_ssize_t first = code->co_argcount - n;
+    case HS_SHAPE_SET:
+      {
+        Py_ssize_t pos = 0, i = 0;
+        PyObject *key;
+        Py_hash_t hash;
 
-          for (Py_ssize_t i = 0; i < n; i++)
-            {
-              PyObject *name = (first + i >= 0 && first + i < code->co_nlocalsplus)
-                ? PyTuple_GET_ITEM (code->co_localsplusnames, first + i) : NULL;
+        *length = PySet_GET_SIZE (obj);
+        while (i < (Py_ssize_t) limits.max_elements && _PySet_NextEntry (obj, &pos, &key, &hash))
+          {
+            add_edge (HS_EDGE_MEMBER, 0, key);
+            i++;
+          }
+        *omitted = *length - i;
+      }
+      break;
 
-              add_edge (HS_EDGE_DEFAULT,
-                        name ? hs_step_builder_intern (builder, PyUnicode_AsUTF8 (name)) : index_label (i),
-                        PyTuple_GET_ITEM (fn->func_defaults, i));
-            }
-        }
-      if (fn->func_kwdefaults != NULL && PyDict_Check (fn->func_kwdefaults))
-        {
-          Py_ssize_t pos = 0;
-          PyObject *key, *value;
+    case HS_SHAPE_FUNCTION:
+      add_function_edges ((PyFunctionObject *) obj);
+      break;
 
-          while (PyDict_Next (fn->func_kwdefaults, &pos, &key, &value))
-            if (PyUnicode_Check (key))
-              add_edge (HS_EDGE_DEFAULT, hs_step_builder_intern (builder, PyUnicode_AsUTF8 (key)), value);
-        }
-      if (fn->func_closure != NULL && PyTuple_Check (fn->func_closure))
-        {
-          PyObject *freevars = PyCode_GetFreevars (code);
-
-          for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (fn->func_closure); i++)
-            {
-              PyObject *name = (freevars && i < PyTuple_GET_SIZE (freevars)) ? PyTuple_GET_ITEM (freevars, i) : NULL;
-
-              add_edge (HS_EDGE_CLOSURE,
-                        name ? hs_step_builder_intern (builder, PyUnicode_AsUTF8 (name)) : index_label (i),
-                        PyTuple_GET_ITEM (fn->func_closure, i));
-            }
-          Py_XDECREF (freevars);
-          PyErr_Clear ();
-        }
-    }
-  else if (PyCell_Check (obj))
-    {
+    case HS_SHAPE_CELL:
       if (PyCell_GET (obj) != NULL)
         add_edge (HS_EDGE_CONTENTS, 0, PyCell_GET (obj));
-    }
-  else if (PyMethod_Check (obj))
-    {
+      break;
+
+    case HS_SHAPE_METHOD:
       add_edge (HS_EDGE_SELF, 0, PyMethod_GET_SELF (obj));
       add_edge (HS_EDGE_FUNC, 0, PyMethod_GET_FUNCTION (obj));
-    }
-  else if (PyMemoryView_Check (obj))
-    {
-      PyObject *exporter = hs_py_memoryview_exporter (obj);
+      break;
 
-      if (exporter != NULL)
-        add_edge (HS_EDGE_BUFFER, 0, exporter);
+    case HS_SHAPE_MEMORYVIEW:
+      {
+        PyObject *exporter = hs_py_memoryview_exporter (obj);
+
+        if (exporter != NULL)
+          add_edge (HS_EDGE_BUFFER, 0, exporter);
+      }
+      break;
+
+    case HS_SHAPE_UNKNOWN:
+    case HS_SHAPE_LEAF:
+    default:
+      break;
     }
 
-  /* instances of Python classes, including subclasses of builtins */
-  if ((type->tp_flags & Py_TPFLAGS_HEAPTYPE) && !PyType_Check (obj) && !PyModule_Check (obj))
+  if (e->has_attrs)
     hs_py_foreach_instance_attr (obj, attr_edge, NULL);
 }
 
@@ -257,10 +273,13 @@ process (HsEntry *e)
   guint32 flags;
   gint64 size;
 
+  if (e->shape == HS_SHAPE_UNKNOWN || Py_TYPE (e->obj) != e->type)
+    hs_object_facts_classify (e);
+
   compute_edges (e, &length, &omitted);
   n_edges = edge_scratch->len / 3;
   edges_changed = !e->sent || n_edges != e->n_edges ||
-                  memcmp (e->edges, edge_scratch->data, edge_scratch->len * sizeof (guint32)) != 0;
+                  (n_edges > 0 && memcmp (e->edges, edge_scratch->data, edge_scratch->len * sizeof (guint32)) != 0);
   if (edges_changed)
     {
       g_free (e->edges);
@@ -634,7 +653,11 @@ hs_heap_walker_step (HsPyFrame *innermost,
       HsEntry *e = g_ptr_array_index (prev_view, i);
 
       if (e->obj != NULL && e->epoch != epoch)
-        hs_step_builder_add_removed (builder, e->ref);
+        {
+          hs_step_builder_add_removed (builder, e->ref);
+          /* the app forgets it; if it comes back it is sent whole */
+          e->sent = FALSE;
+        }
     }
 
   hs_registry_reap ();

@@ -19,26 +19,62 @@ is_immutable (PyObject *obj)
          PyCode_Check (obj) || PySlice_Check (obj);
 }
 
-guint32
-hs_object_facts_flags (HsEntry  *e,
-                       gboolean  reachable)
+/* What cannot change while the object lives is worked out once. */
+void
+hs_object_facts_classify (HsEntry *e)
 {
   PyObject *obj = e->obj;
+  PyTypeObject *type = Py_TYPE (obj);
   guint32 flags = 0;
-  int generation = HS_OBJECT_NO_GENERATION;
 
   if (!is_immutable (obj))
     flags |= HS_OBJECT_MUTABLE;
   if (hs_py_is_small_int (obj))
     flags |= HS_OBJECT_SMALL_INT;
-  if (PyUnicode_Check (obj) && PyUnicode_CHECK_INTERNED (obj))
-    flags |= HS_OBJECT_INTERNED;
   if (hs_py_is_immortal (obj))
     flags |= HS_OBJECT_IMMORTAL;
+
+  if (PyList_Check (obj))
+    e->shape = HS_SHAPE_LIST;
+  else if (PyTuple_Check (obj))
+    e->shape = HS_SHAPE_TUPLE;
+  else if (PyDict_Check (obj))
+    e->shape = HS_SHAPE_DICT;
+  else if (PyAnySet_Check (obj))
+    e->shape = HS_SHAPE_SET;
+  else if (PyFunction_Check (obj))
+    e->shape = HS_SHAPE_FUNCTION;
+  else if (PyCell_Check (obj))
+    e->shape = HS_SHAPE_CELL;
+  else if (PyMethod_Check (obj))
+    e->shape = HS_SHAPE_METHOD;
+  else if (PyMemoryView_Check (obj))
+    e->shape = HS_SHAPE_MEMORYVIEW;
+  else
+    e->shape = HS_SHAPE_LEAF;
+
+  if (e->shape >= HS_SHAPE_LIST && e->shape <= HS_SHAPE_SET)
+    flags |= HS_OBJECT_CONTAINER;
+
+  /* instances of Python classes, including subclasses of builtins */
+  e->has_attrs = (type->tp_flags & Py_TPFLAGS_HEAPTYPE) && !PyType_Check (obj) && !PyModule_Check (obj);
+  e->static_flags = flags;
+  e->type = type;
+}
+
+guint32
+hs_object_facts_flags (HsEntry  *e,
+                       gboolean  reachable)
+{
+  PyObject *obj = e->obj;
+  guint32 flags = e->static_flags;
+  int generation = HS_OBJECT_NO_GENERATION;
+
+  /* sys.intern() can intern a string in place */
+  if (PyUnicode_CheckExact (obj) && PyUnicode_CHECK_INTERNED (obj))
+    flags |= HS_OBJECT_INTERNED;
   if (reachable)
     flags |= HS_OBJECT_REACHABLE;
-  if (PyList_Check (obj) || PyTuple_Check (obj) || PyDict_Check (obj) || PyAnySet_Check (obj))
-    flags |= HS_OBJECT_CONTAINER;
 
   if (PyObject_IS_GC (obj) && PyObject_GC_IsTracked (obj))
     {

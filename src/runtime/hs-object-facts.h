@@ -12,6 +12,7 @@
 
 G_BEGIN_DECLS
 
+void        hs_object_facts_classify       (HsEntry  *entry);
 guint32     hs_object_facts_flags          (HsEntry  *entry,
                                             gboolean  reachable);
 const char *hs_object_facts_type_name      (PyObject *obj);

@@ -12,6 +12,21 @@
 
 G_BEGIN_DECLS
 
+/* How the walker reads an object's references; fixed by its type. */
+typedef enum
+{
+  HS_SHAPE_UNKNOWN,
+  HS_SHAPE_LEAF,        /* no references shown */
+  HS_SHAPE_LIST,
+  HS_SHAPE_TUPLE,
+  HS_SHAPE_DICT,
+  HS_SHAPE_SET,
+  HS_SHAPE_FUNCTION,
+  HS_SHAPE_CELL,
+  HS_SHAPE_METHOD,
+  HS_SHAPE_MEMORYVIEW,
+} HsShape;
+
 typedef struct
 {
   PyObject     *obj;        /* NULL once freed */
@@ -33,6 +48,9 @@ typedef struct
 
   gint64        gc_refs;    /* scratch for the garbage analysis */
   gint8         generation;
+  guint8        shape;          /* HsShape */
+  guint8        has_attrs;      /* an instance of a Python class */
+  guint32       static_flags;   /* the flags fixed by type and value */
   guint         sent : 1;
   guint         in_view : 1;
   guint         in_limbo : 1;

@@ -14,6 +14,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include "hs-tracer.h"
 
@@ -23,6 +24,18 @@
 #define HS_WIDEN2(s) L ## s
 #define HS_WIDEN(s) HS_WIDEN2 (s)
 #define HS_PYTHON_EXECUTABLE_W HS_WIDEN (HS_PYTHON_EXECUTABLE)
+
+/* os._exit() and exit() end here; the steps batched so far must reach the
+ * app first.  Defining _exit in the executable interposes libc's for
+ * libpython too. */
+void
+_exit (int status)
+{
+  hs_tracer_flush_for_exit ();
+  syscall (SYS_exit_group, status);
+  for (;;)
+    ;
+}
 
 static guint
 lookup_uint (GVariantDict *options,

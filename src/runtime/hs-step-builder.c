@@ -223,12 +223,21 @@ hs_step_builder_set_return (HsStepBuilder *self,
   self->return_ref = ref;
 }
 
+/* An empty array is shared rather than built again: most of a step's
+ * arrays are empty most of the time. */
 static GVariant *
-fixed_array (const char *elem_type,
-             GArray     *array,
-             gsize       elem_size)
+fixed_array (const GVariantType *elem_type,
+             GVariant          **empty,
+             GArray             *array,
+             gsize               elem_size)
 {
-  return g_variant_new_fixed_array (G_VARIANT_TYPE (elem_type), array->data, array->len, elem_size);
+  if (array->len == 0)
+    {
+      if (*empty == NULL)
+        *empty = g_variant_ref_sink (g_variant_new_array (elem_type, NULL, 0));
+      return *empty;   /* g_variant_new_tuple() takes its own reference */
+    }
+  return g_variant_new_fixed_array (elem_type, array->data, array->len, elem_size);
 }
 
 static gboolean
@@ -259,22 +268,37 @@ frames_equal_but_line (GArray *a,
 GVariant *
 hs_step_builder_end (HsStepBuilder *self)
 {
-  GVariantBuilder strings;
-  GVariantBuilder frames;
+  static GVariant *empty_strings, *empty_frames, *empty_objects, *empty_pairs,
+                  *empty_u, *empty_quads, *empty_bytes;
+  static const GVariantType *object_type, *pair_type, *quad_type;
   gboolean frames_changed;
   guint32 *f = (guint32 *) self->frames->data;
+  GVariant *children[16];
   GArray *swap;
-  GVariant *ret;
 
-  g_variant_builder_init (&strings, G_VARIANT_TYPE ("as"));
-  for (guint i = 0; i < self->new_strings->len; i++)
-    g_variant_builder_add (&strings, "s", g_ptr_array_index (self->new_strings, i));
+  if (object_type == NULL)
+    {
+      object_type = G_VARIANT_TYPE ("(txxuuuuuu)");
+      pair_type = G_VARIANT_TYPE ("(uu)");
+      quad_type = G_VARIANT_TYPE ("(uuuu)");
+    }
+
+  if (self->new_strings->len == 0)
+    {
+      if (empty_strings == NULL)
+        empty_strings = g_variant_ref_sink (g_variant_new_strv (NULL, 0));
+      children[3] = empty_strings;
+    }
+  else
+    children[3] = g_variant_new_strv ((const char * const *) self->new_strings->pdata, self->new_strings->len);
   g_ptr_array_set_size (self->new_strings, 0);
 
   frames_changed = !frames_equal_but_line (self->frames, self->prev_frames);
-  g_variant_builder_init (&frames, G_VARIANT_TYPE ("a(uuau)"));
   if (frames_changed)
     {
+      GVariantBuilder frames;
+
+      g_variant_builder_init (&frames, G_VARIANT_TYPE ("a(uuau)"));
       for (guint i = 0; i < self->frames->len;)
         {
           guint32 n = f[i + 2];
@@ -283,29 +307,37 @@ hs_step_builder_end (HsStepBuilder *self)
                                  g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, f + i + 3, 2 * n, sizeof (guint32)));
           i += 3 + 2 * n;
         }
+      children[5] = g_variant_builder_end (&frames);
+    }
+  else
+    {
+      if (empty_frames == NULL)
+        empty_frames = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("(uuau)"), NULL, 0));
+      children[5] = empty_frames;
     }
 
-  ret = g_variant_new ("(uyu@asb@a(uuau)@a(txxuuuuuu)@a(uu)@au@a(uuuu)@au@a(uu)@a(uuuu)@ay@ayu)",
-                       self->index, self->event, self->line,
-                       g_variant_builder_end (&strings),
-                       frames_changed,
-                       g_variant_builder_end (&frames),
-                       fixed_array ("(txxuuuuuu)", self->objects, sizeof (HsWireObject)),
-                       fixed_array ("(uu)", self->refcounts, sizeof (HsWireRefcount)),
-                       fixed_array ("u", self->edge_owners, sizeof (guint32)),
-                       fixed_array ("(uuuu)", self->edges, sizeof (HsWireEdge)),
-                       fixed_array ("u", self->removed, sizeof (guint32)),
-                       fixed_array ("(uu)", self->freed, sizeof (HsWireFreed)),
-                       fixed_array ("(uuuu)", self->gc, sizeof (HsWireGc)),
-                       self->out ? g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, self->out, TRUE)
-                                 : g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, NULL, 0, 1),
-                       self->err ? g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, self->err, TRUE)
-                                 : g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, NULL, 0, 1),
-                       self->return_ref);
+  children[0] = g_variant_new_uint32 (self->index);
+  children[1] = g_variant_new_byte (self->event);
+  children[2] = g_variant_new_uint32 (self->line);
+  children[4] = g_variant_new_boolean (frames_changed);
+  children[6] = fixed_array (object_type, &empty_objects, self->objects, sizeof (HsWireObject));
+  children[7] = fixed_array (pair_type, &empty_pairs, self->refcounts, sizeof (HsWireRefcount));
+  children[8] = fixed_array (G_VARIANT_TYPE_UINT32, &empty_u, self->edge_owners, sizeof (guint32));
+  children[9] = fixed_array (quad_type, &empty_quads, self->edges, sizeof (HsWireEdge));
+  children[10] = fixed_array (G_VARIANT_TYPE_UINT32, &empty_u, self->removed, sizeof (guint32));
+  children[11] = fixed_array (pair_type, &empty_pairs, self->freed, sizeof (HsWireFreed));
+  children[12] = fixed_array (quad_type, &empty_quads, self->gc, sizeof (HsWireGc));
+  if (empty_bytes == NULL)
+    empty_bytes = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_BYTE, NULL, 0));
+  children[13] = self->out && g_bytes_get_size (self->out) > 0
+    ? g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, self->out, TRUE) : empty_bytes;
+  children[14] = self->err && g_bytes_get_size (self->err) > 0
+    ? g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, self->err, TRUE) : empty_bytes;
+  children[15] = g_variant_new_uint32 (self->return_ref);
 
   swap = self->prev_frames;
   self->prev_frames = self->frames;
   self->frames = swap;
 
-  return ret;
+  return g_variant_new_tuple (children, G_N_ELEMENTS (children));
 }

@@ -6,6 +6,8 @@
 #include <Python.h>
 #include <frameobject.h>
 #include <errno.h>
+#include <signal.h>
+#include <string.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@
 static const HsTracerOptions *opts;
 static HsStepBuilder *builder;
 static PyObject *user_filename;
+static Py_hash_t user_filename_hash;
 static PyObject *main_globals;
 static guint32 n_steps;
 static guint32 step_limit;
@@ -27,11 +30,20 @@ static gboolean frames_popped;
 static gboolean
 is_user_code (PyCodeObject *code)
 {
+  static PyObject *last_match;   /* borrowed: only ever compared */
   PyObject *filename = code->co_filename;
 
-  if (filename == user_filename)
+  /* A str caches its hash, so this rejects other files in O(1); code
+   * compiled from one source shares one filename object, so a pointer
+   * comparison then answers for the user's own. */
+  if (!PyUnicode_Check (filename) || PyObject_Hash (filename) != user_filename_hash)
+    return FALSE;
+  if (filename == last_match)
     return TRUE;
-  return PyUnicode_Check (filename) && PyUnicode_Compare (filename, user_filename) == 0;
+  if (PyUnicode_Compare (filename, user_filename) != 0)
+    return FALSE;
+  last_match = filename;
+  return TRUE;
 }
 
 /* What the program wrote to fd 1 or 2 since the last look.  Both are
@@ -40,9 +52,16 @@ static GBytes *
 read_new_output (int    fd,
                  off_t *offset)
 {
-  GByteArray *buf = g_byte_array_new ();
+  GByteArray *buf;
   guint8 chunk[8192];
+  off_t end = lseek (fd, 0, SEEK_CUR);
 
+  /* The write position of the shared file says whether there is anything
+   * new without copying it out. */
+  if (end >= 0 && end <= *offset)
+    return NULL;
+
+  buf = g_byte_array_new ();
   for (;;)
     {
       gssize n = pread (fd, chunk, sizeof chunk, *offset);
@@ -73,17 +92,105 @@ flush_stream (const char *name)
   PyErr_Clear ();
 }
 
+/* Steps are batched: one write per step would cost more than the step.
+ * Whatever was batched still reaches the app when the program ends in any
+ * way: at the end of a run or a statement, on os._exit() (see
+ * hs_tracer_flush_for_exit), on a fatal signal and on SIGTERM. */
+#define FLUSH_BYTES (64 * 1024)
+#define FLUSH_USEC  5000
+
+static guint8 *out_buf;
+static gsize out_cap;
+static volatile gsize out_committed;
+static gint64 last_flush;
+
+static void
+flush_messages (void)
+{
+  gsize done = 0;
+
+  while (done < out_committed)
+    {
+      gssize n = write (opts->protocol_fd, out_buf + done, out_committed - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        _exit (70);   /* the app is gone; nobody is left to tell */
+      done += n;
+    }
+  out_committed = 0;
+  last_flush = g_get_monotonic_time ();
+}
+
 static void
 send_message (const char *name,
               GVariant   *payload)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) frame = hs_protocol_frame (name, payload);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (frame, &len);
+  gboolean is_step = g_str_equal (name, HS_MSG_STEP);
 
-  if (!hs_protocol_write_message (opts->protocol_fd, name, payload, &error))
+  if (out_committed + len > out_cap)
     {
-      /* the app is gone; nobody is left to tell */
-      _exit (70);
+      /* never realloc under a signal handler's feet: flush first */
+      flush_messages ();
+      if (len > out_cap)
+        {
+          out_cap = MAX (len, FLUSH_BYTES * 2);
+          out_buf = g_realloc (out_buf, out_cap);
+        }
     }
+  memcpy (out_buf + out_committed, data, len);
+  out_committed += len;
+
+  if (!is_step || out_committed >= FLUSH_BYTES || g_get_monotonic_time () - last_flush > FLUSH_USEC)
+    flush_messages ();
+}
+
+/* Async-signal-safe: only write(2) on data that is complete. */
+static void
+flush_from_signal (void)
+{
+  gsize done = 0;
+  gsize total = out_committed;
+
+  while (opts != NULL && done < total)
+    {
+      gssize n = write (opts->protocol_fd, out_buf + done, total - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += n;
+    }
+}
+
+static void
+on_fatal_signal (int sig)
+{
+  flush_from_signal ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+void
+hs_tracer_flush_for_exit (void)
+{
+  flush_from_signal ();
+}
+
+static void
+install_signal_handlers (void)
+{
+  int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTERM };
+
+  out_cap = FLUSH_BYTES * 2;
+  out_buf = g_malloc (out_cap);
+  for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
+    signal (fatal[i], on_fatal_signal);
 }
 
 static void
@@ -325,6 +432,7 @@ hs_tracer_run (const HsTracerOptions *options)
   FILE *fp;
 
   opts = options;
+  install_signal_handlers ();
   builder = hs_step_builder_new ();
   hs_registry_init ();
   hs_py_internals_init ();
@@ -332,6 +440,7 @@ hs_tracer_run (const HsTracerOptions *options)
 
   user_filename = PyUnicode_DecodeFSDefault (options->path);
   g_assert (user_filename != NULL);
+  user_filename_hash = PyObject_Hash (user_filename);
 
   if (!prepare_main ())
     {
@@ -417,8 +526,8 @@ hs_tracer_run (const HsTracerOptions *options)
       {
         off_t offset = before >= 0 ? before : err_offset;
         g_autoptr(GBytes) text = read_new_output (STDERR_FILENO, &offset);
-        gsize len;
-        const char *data = g_bytes_get_data (text, &len);
+        gsize len = 0;
+        const char *data = text ? g_bytes_get_data (text, &len) : NULL;
 
         traceback = g_utf8_make_valid (data ? data : "", len);
       }

@@ -25,5 +25,6 @@ void hs_tracer_run      (const HsTracerOptions *options);
 void hs_tracer_exec     (const char            *source,
                          guint                  first_line);
 void hs_tracer_finalize (void);
+void hs_tracer_flush_for_exit (void);
 
 G_END_DECLS

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <glib/gi18n.h>
+
+#include "hs-cli.h"
+#include "hs-cli-common.h"
+#include "hs-layout.h"
+#include "hs-renderer.h"
+#include "hs-runner.h"
+
+static gboolean
+parse_step (const char *text,
+            guint       n_steps,
+            guint      *step)
+{
+  guint64 value;
+
+  if (text == NULL || g_str_equal (text, "last"))
+    {
+      *step = n_steps - 1;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT, &value, NULL))
+    return FALSE;
+  *step = (guint) value;
+  return TRUE;
+}
+
+int
+hs_cli_render (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsRunner) runner = NULL;
+  g_autoptr(HsTrace) trace = NULL;
+  g_autoptr(HsLayout) layout = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *all_steps = NULL;
+  g_autofree char *step_text = NULL;
+  gboolean dark = FALSE;
+  double scale = 2;
+  HsRunOptions options;
+  HsRenderOptions render;
+  HsCliRunArgs run_args = { 0 };
+  guint n_steps, step = 0, last;
+  const char *extension = ".png";
+  GOptionEntry entries[] = {
+    { "step", 0, 0, G_OPTION_ARG_STRING, &step_text, N_("Draw step N, counted from 0 as in “heapscope trace”, or the last one (default)"), N_("N|last") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the picture to OUT: .png, .svg or .pdf"), N_("OUT") },
+    { "all-steps", 0, 0, G_OPTION_ARG_FILENAME, &all_steps, N_("Write one numbered picture per step into DIR"), N_("DIR") },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use the dark palette"), NULL },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("Pixels per point in PNG files (default 2)"), N_("S") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("FILE.py — draw the heap of a Python program"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  hs_cli_add_run_options (context, &run_args);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return hs_cli_usage_error (context, error->message);
+  if (argc != 2)
+    return hs_cli_usage_error (context, _("Expected exactly one Python file"));
+  if (output == NULL && all_steps == NULL)
+    return hs_cli_usage_error (context, _("Give -o OUT or --all-steps DIR"));
+  if (all_steps != NULL && step_text != NULL)
+    return hs_cli_usage_error (context, _("--step and --all-steps cannot be used together"));
+  if (step_text != NULL && !g_str_equal (step_text, "last")
+      && !g_ascii_string_to_unsigned (step_text, 10, 0, G_MAXUINT, NULL, NULL))
+    return hs_cli_usage_error (context, _("--step takes a number or “last”"));
+  if (!(scale > 0 && scale <= 16))
+    return hs_cli_usage_error (context, _("--scale must be between 0 and 16"));
+  if (output != NULL)
+    {
+      g_autofree char *lower = g_ascii_strdown (output, -1);
+
+      if (!g_str_has_suffix (lower, ".png") && !g_str_has_suffix (lower, ".svg") && !g_str_has_suffix (lower, ".pdf"))
+        return hs_cli_usage_error (context, _("The output must end in .png, .svg or .pdf"));
+      /* With --all-steps, -o only chooses the format */
+      extension = strrchr (output, '.');
+    }
+  if (!hs_cli_resolve_run_options (&run_args, &options, &error))
+    return hs_cli_usage_error (context, error->message);
+  if (!hs_cli_check_readable (argv[1]))
+    return 1;
+
+  runner = hs_runner_new ();
+  trace = hs_runner_run_sync (runner, argv[1], &options, &error);
+  if (trace == NULL)
+    {
+      g_printerr (_("heapscope: cannot start the Python runtime: %s\n"), error->message);
+      return 3;
+    }
+  n_steps = hs_trace_get_n_steps (trace);
+  if (n_steps == 0)
+    {
+      g_printerr (_("heapscope: %s ran no steps to draw\n"), argv[1]);
+      return 1;
+    }
+  parse_step (step_text, n_steps, &step);
+  if (step >= n_steps)
+    {
+      g_printerr (_("heapscope: there is no step %u; the trace has steps 0 to %u\n"), step, n_steps - 1);
+      return 2;
+    }
+
+  if (all_steps != NULL && g_mkdir_with_parents (all_steps, 0777) != 0)
+    {
+      int saved = errno;
+
+      g_printerr (_("heapscope: cannot create %s: %s\n"), all_steps, g_strerror (saved));
+      return 1;
+    }
+
+  hs_render_options_init (&render);
+  render.palette = dark ? HS_RENDER_PALETTE_DARK : HS_RENDER_PALETTE_LIGHT;
+  render.scale = scale;
+
+  /* Every step is laid out after the one before it, so that the picture
+   * of step N is the one the window shows when stepping to it. */
+  last = all_steps != NULL ? n_steps - 1 : step;
+  for (guint i = 0; i <= last; i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+      HsLayout *next = hs_layout_new (snapshot, layout, NULL);
+
+      g_clear_pointer (&layout, hs_layout_unref);
+      layout = next;
+
+      if (all_steps != NULL)
+        {
+          g_autofree char *name = g_strdup_printf ("step-%05u%s", i, extension);
+          g_autofree char *path = g_build_filename (all_steps, name, NULL);
+
+          if (!hs_renderer_export (layout, &render, path, &error))
+            {
+              g_printerr ("heapscope: %s\n", error->message);
+              return 1;
+            }
+        }
+    }
+
+  if (output != NULL && all_steps == NULL && !hs_renderer_export (layout, &render, output, &error))
+    {
+      g_printerr ("heapscope: %s\n", error->message);
+      return 1;
+    }
+  g_free (run_args.stdin_path);
+  return 0;
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The reference graph of one step, laid out: a column of frames on the
+ * left, objects to the right of whoever first references them, cyclic
+ * garbage in a zone of its own below, and the objects freed at this step as
+ * ghosts.  A layout is immutable and shared by reference; give the
+ * previous step's layout to hs_layout_new() and every object that survives
+ * keeps its place.
+ *
+ * The scene is public, read-only data, so that the renderer (or anything
+ * else) can draw it without knowing how it was computed.  All coordinates
+ * are in layout units, one unit being one pixel at scale 1.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <glib/gi18n.h>
+
+#include "hs-snapshot.h"
+#include "hs-layout-text.h"
+
+G_BEGIN_DECLS
+
+#define HS_TYPE_LAYOUT (hs_layout_get_type ())
+
+typedef struct _HsLayout HsLayout;
+
+typedef struct
+{
+  double x;
+  double y;
+  double width;
+  double height;
+} HsRect;
+
+typedef enum
+{
+  HS_LAYOUT_HIT_NOTHING,
+  HS_LAYOUT_HIT_OBJECT,
+  HS_LAYOUT_HIT_VARIABLE,
+} HsLayoutHit;
+
+typedef enum
+{
+  HS_LAYOUT_BOX_FRAME,
+  HS_LAYOUT_BOX_OBJECT,
+  HS_LAYOUT_BOX_GHOST,     /* freed at this step */
+} HsLayoutBoxKind;
+
+typedef enum
+{
+  HS_LAYOUT_SHAPE_FRAME,
+  HS_LAYOUT_SHAPE_VALUE,     /* int, str, float, None ...: a value box */
+  HS_LAYOUT_SHAPE_SEQUENCE,  /* list, tuple: indexed cells */
+  HS_LAYOUT_SHAPE_MAPPING,   /* dict: key/value rows */
+  HS_LAYOUT_SHAPE_SET,       /* set, frozenset: member cells */
+  HS_LAYOUT_SHAPE_INSTANCE,  /* attribute slots, titled by class */
+  HS_LAYOUT_SHAPE_COMPACT,   /* function, class, module, cell, method ... */
+} HsLayoutShape;
+
+typedef enum
+{
+  HS_LAYOUT_ROW_SLOT,      /* one reference: label, then a slot */
+  HS_LAYOUT_ROW_PAIR,      /* a dict entry: key slot and value slot */
+  HS_LAYOUT_ROW_ELISION,   /* "… 9,990 more" */
+} HsLayoutRowKind;
+
+typedef struct
+{
+  HsLayoutRowKind kind;
+  const char     *label;      /* index, attribute or variable name; may be NULL */
+  guint32         target;     /* the value slot's object, 0 for none */
+  guint32         key_target; /* PAIR rows: the key's object */
+  double          y;          /* top, relative to the box */
+  double          height;
+  double          slot_x;     /* slot centres, relative to the box */
+  double          key_slot_x;
+  gboolean        rebound;    /* frames: the name points elsewhere than at the previous step */
+} HsLayoutRow;
+
+typedef struct
+{
+  HsLayoutBoxKind  kind;
+  HsLayoutShape    shape;
+  guint32          ref;       /* the object's ref; frames: 0 */
+  guint            frame;     /* frames: the index, outermost first */
+  HsRect           rect;
+  double           alpha;     /* below 1 while fading in or out */
+  const char      *title;     /* type, class or "function (line 7)" */
+  const char      *value;     /* value boxes, compact nodes and ghosts: the repr, drawn in monospace */
+  const char      *facts;     /* "refcount 3, 2 shown" */
+  const char      *marks;     /* "mutable · gc gen 0" */
+  const char      *note;      /* ghosts: "freed at line 7 (refcount 0)" */
+  guint32          flags;     /* HsObjectFlags */
+  guint32          changes;   /* HsChangeFlags */
+  gboolean         garbage;   /* alive but unreachable */
+  gboolean         current;   /* frames: the innermost frame */
+  double           header_height;
+  double           reserved_height; /* rect.height plus room kept free below for growth */
+  guint            column;
+  guint            n_rows;
+  const HsLayoutRow *rows;
+} HsLayoutBox;
+
+typedef struct
+{
+  guint       source;       /* index of the box the arrow starts from */
+  guint       row;          /* its row */
+  gboolean    from_key;     /* PAIR rows: starts from the key slot */
+  gboolean    from_frame;   /* a variable, not an object's reference */
+  HsEdgeKind  kind;         /* meaningless when from_frame */
+  guint32     target;       /* the target object's ref */
+  guint       target_box;
+  gboolean    back;         /* goes leftward: drawn around the side */
+  double      alpha;
+  double      x[4];         /* a cubic Bézier: start, two controls, end */
+  double      y[4];
+} HsLayoutEdge;
+
+/* The garbage zone's title, measured here and drawn by the renderer */
+#define HS_LAYOUT_GARBAGE_LABEL _("Garbage: unreachable cycles, alive until gc runs")
+
+typedef struct
+{
+  guint max_cells;        /* leading cells of a container shown before eliding (10) */
+  guint tail_cells;       /* trailing cells shown after the elision (3) */
+} HsLayoutOptions;
+
+void              hs_layout_options_init      (HsLayoutOptions       *options);
+
+GType             hs_layout_get_type          (void) G_GNUC_CONST;
+HsLayout         *hs_layout_new               (HsSnapshot            *snapshot,
+                                               HsLayout              *previous,
+                                               const HsLayoutOptions *options);
+HsLayout         *hs_layout_ref               (HsLayout              *self);
+void              hs_layout_unref             (HsLayout              *self);
+
+/* The layout between two steps' layouts at time t in [0, 1]: objects in
+ * both glide, new ones fade in, freed ones fade out where they were. */
+HsLayout         *hs_layout_interpolate       (HsLayout              *from,
+                                               HsLayout              *to,
+                                               double                 t);
+
+HsSnapshot       *hs_layout_get_snapshot      (HsLayout              *self);
+void              hs_layout_get_size          (HsLayout              *self,
+                                               double                *width,
+                                               double                *height);
+
+/*
+ * Returns the ref of the object at (x, y), or for a variable's slot the
+ * ref of the object it names; 0 and HS_LAYOUT_HIT_NOTHING elsewhere.
+ * hs_layout_hit_test_variable() also says which variable.
+ */
+guint32           hs_layout_hit_test          (HsLayout              *self,
+                                               double                 x,
+                                               double                 y,
+                                               HsLayoutHit           *kind);
+guint32           hs_layout_hit_test_variable (HsLayout              *self,
+                                               double                 x,
+                                               double                 y,
+                                               HsLayoutHit           *kind,
+                                               guint                 *frame,
+                                               const char           **name);
+gboolean          hs_layout_get_object_bounds (HsLayout              *self,
+                                               guint32                ref,
+                                               HsRect                *out);
+
+const HsLayoutBox  *hs_layout_get_boxes       (HsLayout              *self,
+                                               guint                 *n_boxes);
+const HsLayoutEdge *hs_layout_get_edges       (HsLayout              *self,
+                                               guint                 *n_edges);
+/* The garbage zone's rectangle; FALSE when there is no garbage. */
+gboolean          hs_layout_get_garbage_zone  (HsLayout              *self,
+                                               HsRect                *out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsLayout, hs_layout_unref)
+
+G_END_DECLS

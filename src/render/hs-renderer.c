@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-renderer"
+
+#include "config.h"
+
+#include <math.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <glib/gi18n.h>
+
+#include "hs-renderer.h"
+
+#define PAD        8.0
+#define RADIUS     7.0
+#define SLOT_CELL  30.0
+
+G_DEFINE_QUARK (hs-renderer-error-quark, hs_renderer_error)
+
+typedef struct
+{
+  double r, g, b;
+} Rgb;
+
+typedef struct
+{
+  Rgb background;
+  Rgb ink;
+  Rgb muted;
+  Rgb border;
+  Rgb frame_header;
+  Rgb fill[HS_LAYOUT_SHAPE_COMPACT + 1];
+  Rgb cell;
+  Rgb arrow;
+  Rgb back_arrow;
+  Rgb key_arrow;
+  Rgb changed;
+  Rgb rebound;
+  Rgb garbage;
+  Rgb selection;
+  Rgb hover;
+} Palette;
+
+static const Palette light = {
+  .background   = { 1.00, 1.00, 1.00 },
+  .ink          = { 0.10, 0.10, 0.12 },
+  .muted        = { 0.38, 0.38, 0.42 },
+  .border       = { 0.20, 0.20, 0.24 },
+  .frame_header = { 0.90, 0.90, 0.92 },
+  .fill = {
+    [HS_LAYOUT_SHAPE_FRAME]    = { 0.97, 0.97, 0.98 },
+    [HS_LAYOUT_SHAPE_VALUE]    = { 0.95, 0.97, 1.00 },
+    [HS_LAYOUT_SHAPE_SEQUENCE] = { 0.94, 0.98, 0.94 },
+    [HS_LAYOUT_SHAPE_MAPPING]  = { 1.00, 0.96, 0.90 },
+    [HS_LAYOUT_SHAPE_SET]      = { 0.96, 0.94, 0.99 },
+    [HS_LAYOUT_SHAPE_INSTANCE] = { 0.92, 0.97, 0.98 },
+    [HS_LAYOUT_SHAPE_COMPACT]  = { 0.95, 0.95, 0.95 },
+  },
+  .cell         = { 1.00, 1.00, 1.00 },
+  .arrow        = { 0.15, 0.15, 0.18 },
+  .back_arrow   = { 0.45, 0.20, 0.55 },
+  .key_arrow    = { 0.45, 0.45, 0.50 },
+  .changed      = { 0.85, 0.45, 0.00 },
+  .rebound      = { 1.00, 0.90, 0.55 },
+  .garbage      = { 0.75, 0.15, 0.15 },
+  .selection    = { 0.21, 0.52, 0.89 },
+  .hover        = { 0.55, 0.75, 0.95 },
+};
+
+static const Palette dark = {
+  .background   = { 0.12, 0.12, 0.13 },
+  .ink          = { 0.93, 0.93, 0.94 },
+  .muted        = { 0.65, 0.65, 0.70 },
+  .border       = { 0.75, 0.75, 0.80 },
+  .frame_header = { 0.24, 0.24, 0.27 },
+  .fill = {
+    [HS_LAYOUT_SHAPE_FRAME]    = { 0.18, 0.18, 0.20 },
+    [HS_LAYOUT_SHAPE_VALUE]    = { 0.16, 0.20, 0.27 },
+    [HS_LAYOUT_SHAPE_SEQUENCE] = { 0.15, 0.24, 0.17 },
+    [HS_LAYOUT_SHAPE_MAPPING]  = { 0.28, 0.22, 0.13 },
+    [HS_LAYOUT_SHAPE_SET]      = { 0.23, 0.18, 0.29 },
+    [HS_LAYOUT_SHAPE_INSTANCE] = { 0.13, 0.23, 0.26 },
+    [HS_LAYOUT_SHAPE_COMPACT]  = { 0.21, 0.21, 0.23 },
+  },
+  .cell         = { 0.10, 0.10, 0.11 },
+  .arrow        = { 0.85, 0.85, 0.88 },
+  .back_arrow   = { 0.80, 0.60, 0.95 },
+  .key_arrow    = { 0.62, 0.62, 0.68 },
+  .changed      = { 1.00, 0.66, 0.20 },
+  .rebound      = { 0.45, 0.38, 0.10 },
+  .garbage      = { 0.95, 0.45, 0.45 },
+  .selection    = { 0.47, 0.68, 0.98 },
+  .hover        = { 0.35, 0.50, 0.70 },
+};
+
+void
+hs_render_options_init (HsRenderOptions *options)
+{
+  g_return_if_fail (options != NULL);
+  *options = (HsRenderOptions) { 0 };
+  options->palette = HS_RENDER_PALETTE_LIGHT;
+  options->scale = 1;
+}
+
+static void
+set_rgb (cairo_t   *cr,
+         const Rgb *c,
+         double     alpha)
+{
+  cairo_set_source_rgba (cr, c->r, c->g, c->b, alpha);
+}
+
+static void
+rounded_rect (cairo_t      *cr,
+              const HsRect *r,
+              double        radius)
+{
+  double x = r->x, y = r->y, w = r->width, h = r->height;
+
+  if (radius <= 0)
+    {
+      cairo_rectangle (cr, x, y, w, h);
+      return;
+    }
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - radius, y + radius, radius, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - radius, y + h - radius, radius, 0, G_PI / 2);
+  cairo_arc (cr, x + radius, y + h - radius, radius, G_PI / 2, G_PI);
+  cairo_arc (cr, x + radius, y + radius, radius, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+static void
+show_text (cairo_t      *cr,
+           HsLayoutFont  font,
+           const char   *text,
+           double        x,
+           double        y)
+{
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, hs_layout_text_get (font, text));
+}
+
+static void
+draw_tag (cairo_t       *cr,
+          const Palette *p,
+          const char    *text,
+          double         right,
+          double         top)
+{
+  double w = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, text) + 8;
+  double h = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
+  HsRect r = { right - w, top - h / 2, w, h };
+
+  rounded_rect (cr, &r, h / 2);
+  set_rgb (cr, &p->changed, 1);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  show_text (cr, HS_LAYOUT_FONT_SMALL, text, r.x + 4, r.y + 1);
+}
+
+static void
+draw_slot (cairo_t       *cr,
+           const Palette *p,
+           double         cx,
+           double         top,
+           double         height,
+           gboolean       filled)
+{
+  HsRect cell = { cx - SLOT_CELL / 2, top + 2, SLOT_CELL, height - 4 };
+
+  cairo_rectangle (cr, cell.x, cell.y, cell.width, cell.height);
+  set_rgb (cr, &p->cell, 1);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, &p->border, 0.6);
+  cairo_set_line_width (cr, 0.8);
+  cairo_stroke (cr);
+  if (filled)
+    {
+      cairo_arc (cr, cx, top + height / 2, 3.2, 0, 2 * G_PI);
+      set_rgb (cr, &p->arrow, 1);
+      cairo_fill (cr);
+    }
+}
+
+static void
+draw_rows (cairo_t           *cr,
+           const Palette     *p,
+           const HsLayoutBox *box)
+{
+  HsLayoutFont label_font = box->shape == HS_LAYOUT_SHAPE_SEQUENCE || box->shape == HS_LAYOUT_SHAPE_SET
+                            ? HS_LAYOUT_FONT_SMALL : HS_LAYOUT_FONT_UI;
+  double x = box->rect.x, y = box->rect.y;
+
+  for (guint r = 0; r < box->n_rows; r++)
+    {
+      const HsLayoutRow *row = &box->rows[r];
+      double top = y + row->y;
+
+      if (row->rebound)
+        {
+          /* A bar as well as the tint, so it survives greyscale */
+          cairo_rectangle (cr, x + 1, top, box->rect.width - 2, row->height);
+          set_rgb (cr, &p->rebound, 1);
+          cairo_fill (cr);
+          cairo_rectangle (cr, x + 1, top, 4, row->height);
+          set_rgb (cr, &p->changed, 1);
+          cairo_fill (cr);
+        }
+
+      if (row->kind == HS_LAYOUT_ROW_ELISION)
+        {
+          double w = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, row->label);
+
+          set_rgb (cr, &p->muted, 1);
+          show_text (cr, HS_LAYOUT_FONT_SMALL, row->label,
+                     x + box->rect.width - PAD - w,
+                     top + (row->height - hs_layout_text_height (HS_LAYOUT_FONT_SMALL)) / 2);
+          continue;
+        }
+
+      if (row->label != NULL)
+        {
+          double th = hs_layout_text_height (label_font);
+
+          set_rgb (cr, label_font == HS_LAYOUT_FONT_SMALL ? &p->muted : &p->ink, 1);
+          show_text (cr, label_font, row->label, x + PAD, top + (row->height - th) / 2);
+        }
+      if (row->kind == HS_LAYOUT_ROW_PAIR)
+        draw_slot (cr, p, x + row->key_slot_x, top, row->height, row->key_target != 0);
+      draw_slot (cr, p, x + row->slot_x, top, row->height, row->target != 0);
+    }
+}
+
+static void
+draw_box (cairo_t               *cr,
+          const Palette         *p,
+          const HsRenderOptions *options,
+          const HsLayoutBox     *box)
+{
+  gboolean immutable = box->kind == HS_LAYOUT_BOX_OBJECT && !(box->flags & HS_OBJECT_MUTABLE);
+  gboolean changed = box->kind == HS_LAYOUT_BOX_OBJECT && box->changes != 0;
+  double radius = immutable || box->kind == HS_LAYOUT_BOX_GHOST ? RADIUS : 0;
+  double line = 1.2, ty;
+  const HsRect *r = &box->rect;
+  gboolean selected = FALSE;
+
+  if (box->alpha < 0.999)
+    cairo_push_group (cr);
+
+  for (guint i = 0; box->kind == HS_LAYOUT_BOX_OBJECT && i < options->n_selected; i++)
+    selected |= options->selected[i] == box->ref;
+  if (selected || (options->hovered != 0 && options->hovered == box->ref && box->kind == HS_LAYOUT_BOX_OBJECT))
+    {
+      HsRect halo = { r->x - 4, r->y - 4, r->width + 8, r->height + 8 };
+
+      rounded_rect (cr, &halo, radius + 4);
+      set_rgb (cr, selected ? &p->selection : &p->hover, selected ? 0.9 : 0.6);
+      cairo_set_line_width (cr, selected ? 3 : 2);
+      cairo_stroke (cr);
+    }
+
+  /* Body */
+  rounded_rect (cr, r, radius);
+  set_rgb (cr, &p->fill[box->shape], 1);
+  cairo_fill (cr);
+
+  if (box->kind == HS_LAYOUT_BOX_FRAME)
+    {
+      HsRect header = { r->x, r->y, r->width, box->header_height };
+
+      cairo_rectangle (cr, header.x, header.y, header.width, header.height);
+      set_rgb (cr, &p->frame_header, 1);
+      cairo_fill (cr);
+      line = box->current ? 2.4 : 1.2;
+    }
+  else if (changed)
+    line = 2.8;
+
+  /* Outline: ghosts dashed, immortals doubled */
+  rounded_rect (cr, r, radius);
+  set_rgb (cr, changed ? &p->changed : &p->border, 1);
+  cairo_set_line_width (cr, line);
+  if (box->kind == HS_LAYOUT_BOX_GHOST)
+    {
+      static const double dashes[] = { 5, 3 };
+
+      cairo_set_dash (cr, dashes, 2, 0);
+    }
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  if (box->kind == HS_LAYOUT_BOX_OBJECT && (box->flags & HS_OBJECT_IMMORTAL))
+    {
+      HsRect inner = { r->x + 3, r->y + 3, r->width - 6, r->height - 6 };
+
+      rounded_rect (cr, &inner, MAX (radius - 3, 0));
+      set_rgb (cr, &p->border, 0.7);
+      cairo_set_line_width (cr, 0.7);
+      cairo_stroke (cr);
+    }
+
+  /* Header text */
+  ty = r->y + PAD / 2;
+  set_rgb (cr, &p->ink, 1);
+  show_text (cr, HS_LAYOUT_FONT_TITLE, box->title, r->x + PAD, ty);
+  ty += hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
+  set_rgb (cr, &p->muted, 1);
+  if (box->facts)
+    {
+      show_text (cr, HS_LAYOUT_FONT_SMALL, box->facts, r->x + PAD, ty);
+      ty += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+    }
+  if (box->marks)
+    {
+      show_text (cr, HS_LAYOUT_FONT_SMALL, box->marks, r->x + PAD, ty);
+      ty += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+    }
+  ty += PAD / 2;
+  if (box->value)
+    {
+      set_rgb (cr, &p->ink, 1);
+      show_text (cr, HS_LAYOUT_FONT_MONO, box->value, r->x + PAD, ty);
+      ty += hs_layout_text_height (HS_LAYOUT_FONT_MONO) + PAD / 2;
+    }
+  if (box->note)
+    {
+      set_rgb (cr, &p->garbage, 1);
+      show_text (cr, HS_LAYOUT_FONT_SMALL, box->note, r->x + PAD, ty);
+    }
+
+  if (box->kind == HS_LAYOUT_BOX_OBJECT && box->n_rows > 0)
+    {
+      cairo_move_to (cr, r->x, r->y + box->header_height);
+      cairo_line_to (cr, r->x + r->width, r->y + box->header_height);
+      set_rgb (cr, &p->border, 0.35);
+      cairo_set_line_width (cr, 0.8);
+      cairo_stroke (cr);
+    }
+  draw_rows (cr, p, box);
+
+  if (box->kind == HS_LAYOUT_BOX_OBJECT && (box->changes & HS_CHANGE_NEW))
+    draw_tag (cr, p, _("new"), r->x + r->width - 6, r->y);
+  else if (box->kind == HS_LAYOUT_BOX_OBJECT && (box->changes & HS_CHANGE_MUTATED))
+    draw_tag (cr, p, _("changed"), r->x + r->width - 6, r->y);
+
+  if (box->alpha < 0.999)
+    {
+      cairo_pop_group_to_source (cr);
+      cairo_paint_with_alpha (cr, box->alpha);
+    }
+}
+
+static void
+draw_edge (cairo_t            *cr,
+           const Palette      *p,
+           const HsLayoutEdge *e)
+{
+  static const double key_dashes[] = { 4, 3 };
+  static const double default_dashes[] = { 1.5, 3 };
+  static const double method_dashes[] = { 7, 3, 1.5, 3 };
+  static const double buffer_dashes[] = { 9, 4 };
+  const Rgb *colour = e->back ? &p->back_arrow : &p->arrow;
+  double angle, len = 9, spread = 0.42;
+
+  cairo_set_line_width (cr, e->from_frame ? 1.5 : 1.2);
+  if (!e->from_frame)
+    switch (e->kind)
+      {
+      case HS_EDGE_KEY:
+        cairo_set_dash (cr, key_dashes, 2, 0);
+        colour = &p->key_arrow;
+        break;
+      case HS_EDGE_DEFAULT:
+        cairo_set_dash (cr, default_dashes, 2, 0);
+        break;
+      case HS_EDGE_SELF:
+      case HS_EDGE_FUNC:
+        cairo_set_dash (cr, method_dashes, 4, 0);
+        break;
+      case HS_EDGE_BUFFER:
+        cairo_set_dash (cr, buffer_dashes, 2, 0);
+        cairo_set_line_width (cr, 2);
+        break;
+      default:
+        break;
+      }
+  if (e->from_key)
+    {
+      cairo_set_dash (cr, key_dashes, 2, 0);
+      colour = &p->key_arrow;
+    }
+
+  set_rgb (cr, colour, e->alpha);
+  cairo_move_to (cr, e->x[0], e->y[0]);
+  cairo_curve_to (cr, e->x[1], e->y[1], e->x[2], e->y[2], e->x[3], e->y[3]);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  /* Arrowhead along the curve's final tangent */
+  angle = atan2 (e->y[3] - e->y[2], e->x[3] - e->x[2]);
+  if (e->x[3] == e->x[2] && e->y[3] == e->y[2])
+    angle = 0;
+  cairo_move_to (cr, e->x[3], e->y[3]);
+  cairo_line_to (cr, e->x[3] - len * cos (angle - spread), e->y[3] - len * sin (angle - spread));
+  cairo_line_to (cr, e->x[3] - len * cos (angle + spread), e->y[3] - len * sin (angle + spread));
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+static gboolean
+visible (const HsRect *r,
+         double        x1,
+         double        y1,
+         double        x2,
+         double        y2)
+{
+  return r->x <= x2 && r->x + r->width >= x1 && r->y <= y2 && r->y + r->height >= y1;
+}
+
+void
+hs_renderer_draw (cairo_t               *cr,
+                  HsLayout              *layout,
+                  const HsRenderOptions *options)
+{
+  HsRenderOptions defaults;
+  const Palette *p;
+  const HsLayoutBox *boxes;
+  const HsLayoutEdge *edges;
+  guint n_boxes, n_edges;
+  double width, height, cx1, cy1, cx2, cy2;
+  HsRect zone;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (layout != NULL);
+
+  if (options == NULL)
+    {
+      hs_render_options_init (&defaults);
+      options = &defaults;
+    }
+  p = options->palette == HS_RENDER_PALETTE_DARK ? &dark : &light;
+
+  cairo_save (cr);
+  if (options->scale > 0 && options->scale != 1)
+    cairo_scale (cr, options->scale, options->scale);
+  hs_layout_get_size (layout, &width, &height);
+  cairo_clip_extents (cr, &cx1, &cy1, &cx2, &cy2);
+
+  if (!options->transparent)
+    {
+      set_rgb (cr, &p->background, 1);
+      cairo_paint (cr);
+    }
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+
+  hs_layout_text_lock ();
+
+  if (hs_layout_get_garbage_zone (layout, &zone))
+    {
+      static const double dashes[] = { 8, 4 };
+
+      rounded_rect (cr, &zone, 10);
+      set_rgb (cr, &p->garbage, 0.06);
+      cairo_fill_preserve (cr);
+      set_rgb (cr, &p->garbage, 1);
+      cairo_set_line_width (cr, 1.5);
+      cairo_set_dash (cr, dashes, 2, 0);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      show_text (cr, HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL,
+                 zone.x + 10, zone.y + 6);
+    }
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].alpha > 0 && visible (&boxes[i].rect, cx1, cy1, cx2, cy2))
+      draw_box (cr, p, options, &boxes[i]);
+
+  /* Arrows over the boxes, so each starts visibly from its slot */
+  edges = hs_layout_get_edges (layout, &n_edges);
+  for (guint i = 0; i < n_edges; i++)
+    {
+      const HsLayoutEdge *e = &edges[i];
+      HsRect bounds = {
+        MIN (MIN (e->x[0], e->x[1]), MIN (e->x[2], e->x[3])),
+        MIN (MIN (e->y[0], e->y[1]), MIN (e->y[2], e->y[3])),
+        0, 0,
+      };
+
+      bounds.width = MAX (MAX (e->x[0], e->x[1]), MAX (e->x[2], e->x[3])) - bounds.x;
+      bounds.height = MAX (MAX (e->y[0], e->y[1]), MAX (e->y[2], e->y[3])) - bounds.y;
+      if (e->alpha > 0 && visible (&bounds, cx1, cy1, cx2, cy2))
+        draw_edge (cr, p, e);
+    }
+
+  hs_layout_text_unlock ();
+  cairo_restore (cr);
+}
+
+gboolean
+hs_renderer_export (HsLayout              *layout,
+                    const HsRenderOptions *options,
+                    const char            *filename,
+                    GError               **error)
+{
+  g_autofree char *lower = NULL;
+  HsRenderOptions opts;
+  cairo_surface_t *surface = NULL;
+  cairo_status_t status;
+  cairo_t *cr;
+  double width, height;
+  enum { PNG, SVG, PDF } format;
+
+  g_return_val_if_fail (layout != NULL, FALSE);
+  g_return_val_if_fail (filename != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (options != NULL)
+    opts = *options;
+  else
+    hs_render_options_init (&opts);
+  if (!(opts.scale > 0))
+    opts.scale = 1;
+
+  lower = g_ascii_strdown (filename, -1);
+  if (g_str_has_suffix (lower, ".png"))
+    format = PNG;
+  else if (g_str_has_suffix (lower, ".svg"))
+    format = SVG;
+  else if (g_str_has_suffix (lower, ".pdf"))
+    format = PDF;
+  else
+    {
+      g_set_error (error, HS_RENDERER_ERROR, HS_RENDERER_ERROR_FORMAT,
+                   _("Cannot tell the format of %s: use .png, .svg or .pdf"), filename);
+      return FALSE;
+    }
+
+  hs_layout_get_size (layout, &width, &height);
+  if (format == PNG)
+    {
+      /* Cairo image surfaces stop at 32767 pixels a side */
+      opts.scale = MIN (opts.scale, 32000 / MAX (width, height));
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                            (int) ceil (width * opts.scale),
+                                            (int) ceil (height * opts.scale));
+    }
+  else
+    {
+      /* Vector output is in points, one per layout unit */
+      opts.scale = 1;
+      if (format == SVG)
+        surface = cairo_svg_surface_create (filename, width, height);
+      else
+        surface = cairo_pdf_surface_create (filename, width, height);
+    }
+
+  cr = cairo_create (surface);
+  hs_renderer_draw (cr, layout, &opts);
+  cairo_destroy (cr);
+
+  if (format == PNG && cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_write_to_png (surface, filename);
+  else
+    {
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+    }
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, HS_RENDERER_ERROR, HS_RENDERER_ERROR_FAILED,
+                   _("Cannot write %s: %s"), filename, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,2 @@
+big = list(range(10000))
+small = big[:3]

@@ -1,0 +1,3 @@
+ages = {"ada": 36, "alan": 41}
+ages["grace"] = 85
+names = list(ages)

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-test-render-cli"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "hs-cli.h"
+#include "render-test-util.h"
+
+typedef struct
+{
+  char *dir;
+} CliFixture;
+
+static void
+cli_setup (CliFixture    *fixture,
+           gconstpointer  data)
+{
+  fixture->dir = g_dir_make_tmp ("heapscope-render-cli-XXXXXX", NULL);
+  g_assert_nonnull (fixture->dir);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+cli_teardown (CliFixture    *fixture,
+              gconstpointer  data)
+{
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static int
+run (const char *first,
+     ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) "heapscope");
+  g_ptr_array_add (args, (char *) "render");
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return hs_cli_main (args->len - 1, (char **) args->pdata);
+}
+
+static void
+test_png (CliFixture    *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *program = render_test_program ("instance.py");
+  g_autofree char *out = g_build_filename (fixture->dir, "p.png", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_cmpint (run (program, "--step", "last", "-o", out, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (out, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 8);
+  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+}
+
+static void
+test_all_steps (CliFixture    *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *program = render_test_program ("dict.py");
+  g_autofree char *out = g_build_filename (fixture->dir, "steps", NULL);
+  g_autofree char *first = g_build_filename (out, "step-00000.svg", NULL);
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  g_autoptr(HsTrace) trace = hs_runner_run_sync (runner, program, NULL, NULL);
+  g_autoptr(GDir) dir = NULL;
+  guint files = 0;
+
+  g_assert_cmpint (run (program, "--all-steps", out, "-o", "x.svg", "--dark", NULL), ==, 0);
+  dir = g_dir_open (out, 0, NULL);
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    files++;
+  g_assert_cmpuint (files, ==, hs_trace_get_n_steps (trace));
+  g_assert_true (g_file_test (first, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_usage_errors (CliFixture    *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *program = render_test_program ("dict.py");
+  g_autofree char *out = g_build_filename (fixture->dir, "p.png", NULL);
+  g_autofree char *bmp = g_build_filename (fixture->dir, "p.bmp", NULL);
+
+  if (g_test_subprocess ())
+    {
+      /* Each is a usage error: status 2 */
+      g_assert_cmpint (run (program, NULL), ==, 2);
+      g_assert_cmpint (run (program, "-o", bmp, NULL), ==, 2);
+      g_assert_cmpint (run (program, "-o", out, "--step", "soon", NULL), ==, 2);
+      g_assert_cmpint (run (program, "-o", out, "--step", "100000", NULL), ==, 2);
+      g_assert_cmpint (run ("-o", out, NULL), ==, 2);
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*Give -o OUT or --all-steps DIR*");
+}
+
+static void
+test_unreadable (CliFixture    *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.py", NULL);
+  g_autofree char *out = g_build_filename (fixture->dir, "p.png", NULL);
+
+  if (g_test_subprocess ())
+    {
+      g_assert_cmpint (run (missing, "-o", out, NULL), ==, 1);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*cannot read*");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/render/cli/png", CliFixture, NULL, cli_setup, test_png, cli_teardown);
+  g_test_add ("/render/cli/all-steps", CliFixture, NULL, cli_setup, test_all_steps, cli_teardown);
+  g_test_add ("/render/cli/usage-errors", CliFixture, NULL, cli_setup, test_usage_errors, cli_teardown);
+  g_test_add ("/render/cli/unreadable", CliFixture, NULL, cli_setup, test_unreadable, cli_teardown);
+
+  return g_test_run ();
+}

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-test-export"
+
+#include "config.h"
+
+#include <string.h>
+#include <cairo.h>
+#include <glib/gstdio.h>
+
+#include "hs-renderer.h"
+#include "render-test-util.h"
+
+typedef struct
+{
+  RenderFixture  run;
+  char          *dir;
+} ExportFixture;
+
+static void
+export_setup (ExportFixture *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  render_fixture_load (&fixture->run, "copies.py");
+  fixture->dir = g_dir_make_tmp ("heapscope-export-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+export_teardown (ExportFixture *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  render_fixture_teardown (&fixture->run, NULL);
+}
+
+static char *
+export (ExportFixture *fixture,
+        const char    *name,
+        gboolean       dark)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (fixture->dir, name, NULL);
+  HsRenderOptions options;
+
+  hs_render_options_init (&options);
+  options.palette = dark ? HS_RENDER_PALETTE_DARK : HS_RENDER_PALETTE_LIGHT;
+  g_assert_true (hs_renderer_export (render_fixture_last (&fixture->run), &options, path, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_png (ExportFixture *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *path = export (fixture, "step.png", FALSE);
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  const guint8 *pixels;
+  double w, h;
+  guint dark_pixels = 0;
+  int stride;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  hs_layout_get_size (render_fixture_last (&fixture->run), &w, &h);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, (int) w);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, (int) h);
+
+  /* Something was drawn: ink on the white page */
+  cairo_surface_flush (surface);
+  pixels = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int y = 0; y < cairo_image_surface_get_height (surface); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (surface); x++)
+      dark_pixels += pixels[y * stride + x * 4 + 1] < 80;
+  g_assert_cmpuint (dark_pixels, >, 1000);
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_png_dark (ExportFixture *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *path = export (fixture, "dark.png", TRUE);
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  const guint8 *pixels;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_flush (surface);
+  pixels = cairo_image_surface_get_data (surface);
+  /* The corner is background: dark */
+  g_assert_cmpuint (pixels[1], <, 60);
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_svg (ExportFixture *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *path = export (fixture, "step.svg", FALSE);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "<?xml"));
+  g_assert_nonnull (strstr (contents, "<svg"));
+  g_assert_nonnull (strstr (contents, "</svg>"));
+  g_assert_nonnull (strstr (contents, "<path"));
+}
+
+static void
+test_pdf (ExportFixture *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *path = export (fixture, "step.pdf", FALSE);
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  int status;
+  const char *argv[] = { "pdftotext", "-layout", path, "-", NULL };
+  static const char * const expected[] = { "grid", "alias", "shallow", "deep", "copy", "list", "int", "module", "refcount" };
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_assert_cmpuint (length, >, 16);
+  g_assert_nonnull (g_strstr_len (contents + length - 16, 16, "%%EOF"));
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &text, NULL, &status, &error))
+    {
+      g_test_skip ("pdftotext (poppler-utils) is not installed");
+      return;
+    }
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (strstr (text, expected[i]) == NULL)
+      g_error ("pdftotext found no “%s” in:\n%s", expected[i], text);
+}
+
+static void
+test_bad_extension (ExportFixture *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "step.bmp", NULL);
+
+  g_assert_false (hs_renderer_export (render_fixture_last (&fixture->run), NULL, path, &error));
+  g_assert_error (error, HS_RENDERER_ERROR, HS_RENDERER_ERROR_FORMAT);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_draw_any_cairo (ExportFixture *fixture,
+                     gconstpointer  data)
+{
+  HsLayout *layout = render_fixture_last (&fixture->run);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 100);
+  cairo_t *cr = cairo_create (surface);
+  guint32 selected[] = { 0 };
+  HsRenderOptions options;
+  const HsLayoutBox *boxes;
+  guint n;
+
+  /* Selection, hover and a clip that cuts most boxes away */
+  boxes = hs_layout_get_boxes (layout, &n);
+  for (guint i = 0; i < n; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT)
+      selected[0] = boxes[i].ref;
+  hs_render_options_init (&options);
+  options.selected = selected;
+  options.n_selected = 1;
+  options.hovered = selected[0];
+  options.scale = 0.5;
+  hs_renderer_draw (cr, layout, &options);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/render/export/png", ExportFixture, NULL, export_setup, test_png, export_teardown);
+  g_test_add ("/render/export/png-dark", ExportFixture, NULL, export_setup, test_png_dark, export_teardown);
+  g_test_add ("/render/export/svg", ExportFixture, NULL, export_setup, test_svg, export_teardown);
+  g_test_add ("/render/export/pdf-text", ExportFixture, NULL, export_setup, test_pdf, export_teardown);
+  g_test_add ("/render/export/bad-extension", ExportFixture, NULL, export_setup, test_bad_extension, export_teardown);
+  g_test_add ("/render/draw/options", ExportFixture, NULL, export_setup, test_draw_any_cairo, export_teardown);
+
+  return g_test_run ();
+}

@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-test-layout"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "render-test-util.h"
+
+static const char * const all_programs[] = {
+  "aliasing.py", "copies.py", "dict.py", "instance.py", "closure.py", "cycle.py", "biglist.py",
+};
+
+static gboolean
+rects_overlap (const HsRect *a,
+               const HsRect *b)
+{
+  return a->x < b->x + b->width && b->x < a->x + a->width
+         && a->y < b->y + b->height && b->y < a->y + a->height;
+}
+
+static gboolean
+on_boundary (const HsRect *r,
+             double        x,
+             double        y)
+{
+  const double eps = 0.01;
+  gboolean inside_x = x >= r->x - eps && x <= r->x + r->width + eps;
+  gboolean inside_y = y >= r->y - eps && y <= r->y + r->height + eps;
+
+  return (inside_y && (fabs (x - r->x) < eps || fabs (x - (r->x + r->width)) < eps))
+         || (inside_x && (fabs (y - r->y) < eps || fabs (y - (r->y + r->height)) < eps));
+}
+
+static const HsLayoutBox *
+find_object (HsLayout *layout,
+             guint32   ref)
+{
+  const HsLayoutBox *boxes;
+  guint n;
+
+  boxes = hs_layout_get_boxes (layout, &n);
+  for (guint i = 0; i < n; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].ref == ref)
+      return &boxes[i];
+  return NULL;
+}
+
+static void
+test_no_overlap (RenderFixture *fixture,
+                 gconstpointer  data)
+{
+  guint checked = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      const HsLayoutBox *boxes;
+      guint n;
+
+      boxes = hs_layout_get_boxes (layout, &n);
+      for (guint i = 0; i < n; i++)
+        for (guint j = i + 1; j < n; j++)
+          {
+            if (rects_overlap (&boxes[i].rect, &boxes[j].rect))
+              g_error ("%s step %u: boxes %u (%s) and %u (%s) overlap",
+                       (const char *) data, s, i, boxes[i].title, j, boxes[j].title);
+            checked++;
+          }
+    }
+  g_assert_cmpuint (checked, >, 0);
+}
+
+static void
+test_edge_endpoints (RenderFixture *fixture,
+                     gconstpointer  data)
+{
+  guint checked = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      const HsLayoutBox *boxes;
+      const HsLayoutEdge *edges;
+      guint n_boxes, n_edges;
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      edges = hs_layout_get_edges (layout, &n_edges);
+      for (guint e = 0; e < n_edges; e++)
+        {
+          const HsLayoutEdge *edge = &edges[e];
+          const HsLayoutBox *source = &boxes[edge->source];
+          const HsLayoutBox *target = &boxes[edge->target_box];
+          const HsLayoutRow *row;
+          double sx, sy;
+
+          g_assert_cmpuint (edge->source, <, n_boxes);
+          g_assert_cmpuint (edge->target_box, <, n_boxes);
+          g_assert_cmpuint (edge->row, <, source->n_rows);
+          row = &source->rows[edge->row];
+          g_assert_cmpuint (edge->from_key ? row->key_target : row->target, ==, edge->target);
+          g_assert_cmpuint (target->ref, ==, edge->target);
+          g_assert_cmpint (target->kind, ==, HS_LAYOUT_BOX_OBJECT);
+
+          sx = source->rect.x + (edge->from_key ? row->key_slot_x : row->slot_x);
+          sy = source->rect.y + row->y + row->height / 2;
+          g_assert_cmpfloat_with_epsilon (edge->x[0], sx, 0.01);
+          g_assert_cmpfloat_with_epsilon (edge->y[0], sy, 0.01);
+          if (!on_boundary (&target->rect, edge->x[3], edge->y[3]))
+            g_error ("%s step %u: edge %u ends at (%g, %g), off its target box",
+                     (const char *) data, s, e, edge->x[3], edge->y[3]);
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, >, 0);
+}
+
+static void
+test_every_reference_drawn (RenderFixture *fixture,
+                            gconstpointer  data)
+{
+  /* Every variable gets exactly one arrow, to a box drawn once */
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+      g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+      const HsLayoutBox *boxes;
+      const HsLayoutEdge *edges;
+      const HsFrame *frames;
+      guint n_boxes, n_edges, n_frames, n_vars = 0, var_edges = 0;
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      for (guint i = 0; i < n_boxes; i++)
+        if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT)
+          {
+            g_assert_false (g_hash_table_contains (seen, GUINT_TO_POINTER (boxes[i].ref)));
+            g_hash_table_add (seen, GUINT_TO_POINTER (boxes[i].ref));
+          }
+
+      frames = hs_snapshot_get_frames (snapshot, &n_frames);
+      for (guint f = 0; f < n_frames; f++)
+        for (guint v = 0; v < frames[f].n_vars; v++)
+          {
+            n_vars++;
+            g_assert_true (g_hash_table_contains (seen, GUINT_TO_POINTER (frames[f].vars[v].ref)));
+          }
+      edges = hs_layout_get_edges (layout, &n_edges);
+      for (guint e = 0; e < n_edges; e++)
+        var_edges += edges[e].from_frame && boxes[edges[e].source].rows[edges[e].row].label != NULL
+                     && hs_snapshot_get_return_ref (snapshot) != edges[e].target;
+      g_assert_cmpuint (var_edges, <=, n_vars);
+    }
+}
+
+static void
+test_shared_drawn_once (RenderFixture *fixture,
+                        gconstpointer  data)
+{
+  HsLayout *layout = render_fixture_last (fixture);
+  const HsLayoutBox *boxes;
+  const HsLayoutEdge *edges;
+  const HsLayoutBox *frame = NULL;
+  guint32 a = 0, b = 0;
+  guint n_boxes, n_edges, lists = 0, into = 0;
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].frame == 0)
+      frame = &boxes[i];
+  g_assert_nonnull (frame);
+  for (guint r = 0; r < frame->n_rows; r++)
+    {
+      if (g_strcmp0 (frame->rows[r].label, "a") == 0)
+        a = frame->rows[r].target;
+      if (g_strcmp0 (frame->rows[r].label, "b") == 0)
+        b = frame->rows[r].target;
+    }
+  g_assert_cmpuint (a, !=, 0);
+  g_assert_cmpuint (a, ==, b);
+
+  for (guint i = 0; i < n_boxes; i++)
+    lists += boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].ref == a;
+  g_assert_cmpuint (lists, ==, 1);
+
+  /* a, b and the dict's value all point at that one box */
+  edges = hs_layout_get_edges (layout, &n_edges);
+  for (guint e = 0; e < n_edges; e++)
+    into += edges[e].target == a && &boxes[edges[e].target_box] == find_object (layout, a);
+  g_assert_cmpuint (into, ==, 3);
+  g_assert_nonnull (strstr (find_object (layout, a)->facts, "3"));
+}
+
+static void
+test_stable (RenderFixture *fixture,
+             gconstpointer  data)
+{
+  guint compared = 0;
+
+  for (guint s = 1; s < fixture->layouts->len; s++)
+    {
+      HsLayout *before = g_ptr_array_index (fixture->layouts, s - 1);
+      HsLayout *after = g_ptr_array_index (fixture->layouts, s);
+      const HsLayoutBox *boxes;
+      guint n;
+
+      boxes = hs_layout_get_boxes (after, &n);
+      for (guint i = 0; i < n; i++)
+        {
+          const HsLayoutBox *old;
+
+          if (boxes[i].kind != HS_LAYOUT_BOX_OBJECT || (old = find_object (before, boxes[i].ref)) == NULL)
+            continue;
+          /* Moving into the garbage zone is the one allowed move */
+          if (old->garbage != boxes[i].garbage)
+            continue;
+          if (old->rect.x != boxes[i].rect.x || old->rect.y != boxes[i].rect.y)
+            g_error ("%s step %u: %s %u moved from (%g, %g) to (%g, %g)", (const char *) data, s,
+                     boxes[i].title, boxes[i].ref, old->rect.x, old->rect.y, boxes[i].rect.x, boxes[i].rect.y);
+          compared++;
+        }
+    }
+  g_assert_cmpuint (compared, >, 0);
+}
+
+static void
+test_stable_after_free (void)
+{
+  RenderFixture fixture = { 0 };
+  guint compared = 0;
+
+  /* Freeing an object must not shuffle the others */
+  render_fixture_load (&fixture, "aliasing.py");
+  for (guint s = 1; s < fixture.layouts->len; s++)
+    {
+      HsLayout *before = g_ptr_array_index (fixture.layouts, s - 1);
+      HsLayout *after = g_ptr_array_index (fixture.layouts, s);
+      g_autoptr(HsLayout) fresh = hs_layout_new (hs_layout_get_snapshot (after), NULL, NULL);
+      const HsLayoutBox *boxes;
+      guint n;
+
+      boxes = hs_layout_get_boxes (after, &n);
+      for (guint i = 0; i < n; i++)
+        {
+          const HsLayoutBox *old;
+
+          if (boxes[i].kind != HS_LAYOUT_BOX_OBJECT || (old = find_object (before, boxes[i].ref)) == NULL)
+            continue;
+          g_assert_cmpfloat (old->rect.x, ==, boxes[i].rect.x);
+          g_assert_cmpfloat (old->rect.y, ==, boxes[i].rect.y);
+          compared++;
+        }
+      /* Laying out the same step from scratch gives the same picture */
+      {
+        g_autoptr(HsLayout) again = hs_layout_new (hs_layout_get_snapshot (after), NULL, NULL);
+        const HsLayoutBox *x, *y;
+        guint nx, ny;
+
+        x = hs_layout_get_boxes (fresh, &nx);
+        y = hs_layout_get_boxes (again, &ny);
+        g_assert_cmpuint (nx, ==, ny);
+        for (guint i = 0; i < nx; i++)
+          {
+            g_assert_cmpfloat (x[i].rect.x, ==, y[i].rect.x);
+            g_assert_cmpfloat (x[i].rect.y, ==, y[i].rect.y);
+          }
+      }
+    }
+  g_assert_cmpuint (compared, >, 0);
+  render_fixture_teardown (&fixture, NULL);
+}
+
+static void
+test_elision (RenderFixture *fixture,
+              gconstpointer  data)
+{
+  HsLayout *layout = render_fixture_last (fixture);
+  const HsLayoutBox *boxes;
+  gboolean found = FALSE;
+  guint n;
+
+  boxes = hs_layout_get_boxes (layout, &n);
+  g_assert_cmpuint (n, <, 40);
+  for (guint i = 0; i < n; i++)
+    {
+      if (boxes[i].kind != HS_LAYOUT_BOX_OBJECT || g_strcmp0 (boxes[i].title, "list") != 0 || boxes[i].n_rows < 5)
+        continue;
+      g_assert_cmpuint (boxes[i].n_rows, ==, 10 + 1 + 3);
+      g_assert_cmpint (boxes[i].rows[10].kind, ==, HS_LAYOUT_ROW_ELISION);
+      g_assert_cmpstr (boxes[i].rows[10].label, ==, "… 9,987 more");
+      g_assert_cmpstr (boxes[i].rows[9].label, ==, "9");
+      g_assert_cmpstr (boxes[i].rows[13].label, ==, "9999");
+      found = TRUE;
+    }
+  g_assert_true (found);
+}
+
+static void
+test_garbage (RenderFixture *fixture,
+              gconstpointer  data)
+{
+  gboolean saw_zone = FALSE, saw_ghost = FALSE;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      const HsLayoutBox *boxes;
+      HsRect zone;
+      gboolean has_zone = hs_layout_get_garbage_zone (layout, &zone);
+      guint n;
+
+      boxes = hs_layout_get_boxes (layout, &n);
+      for (guint i = 0; i < n; i++)
+        {
+          const HsRect *r = &boxes[i].rect;
+          gboolean inside = has_zone && r->x >= zone.x && r->y >= zone.y
+                            && r->x + r->width <= zone.x + zone.width && r->y + r->height <= zone.y + zone.height;
+
+          if (boxes[i].kind == HS_LAYOUT_BOX_GHOST)
+            {
+              g_assert_cmpstr (boxes[i].note, ==, "collected by gc");
+              g_assert_cmpfloat (boxes[i].alpha, <, 1);
+              saw_ghost = TRUE;
+              continue;
+            }
+          if (boxes[i].garbage)
+            {
+              g_assert_true (inside);
+              saw_zone = TRUE;
+            }
+          else if (has_zone)
+            g_assert_false (rects_overlap (r, &zone));
+        }
+    }
+  g_assert_true (saw_zone);
+  g_assert_true (saw_ghost);
+}
+
+static void
+test_hit_test (RenderFixture *fixture,
+               gconstpointer  data)
+{
+  HsLayout *layout = render_fixture_last (fixture);
+  const HsLayoutBox *boxes;
+  guint n, objects = 0, variables = 0;
+  HsLayoutHit kind;
+  double w, h;
+
+  boxes = hs_layout_get_boxes (layout, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const HsRect *r = &boxes[i].rect;
+
+      if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT)
+        {
+          HsRect bounds;
+
+          g_assert_cmpuint (hs_layout_hit_test (layout, r->x + 2, r->y + 2, &kind), ==, boxes[i].ref);
+          g_assert_cmpint (kind, ==, HS_LAYOUT_HIT_OBJECT);
+          g_assert_true (hs_layout_get_object_bounds (layout, boxes[i].ref, &bounds));
+          g_assert_cmpfloat (bounds.x, ==, r->x);
+          objects++;
+        }
+      else if (boxes[i].kind == HS_LAYOUT_BOX_FRAME)
+        for (guint k = 0; k < boxes[i].n_rows; k++)
+          {
+            const char *name = NULL;
+            guint frame = 99;
+            guint32 ref = hs_layout_hit_test_variable (layout, r->x + 3, r->y + boxes[i].rows[k].y + 2,
+                                                       &kind, &frame, &name);
+
+            g_assert_cmpint (kind, ==, HS_LAYOUT_HIT_VARIABLE);
+            g_assert_cmpuint (ref, ==, boxes[i].rows[k].target);
+            g_assert_cmpstr (name, ==, boxes[i].rows[k].label);
+            g_assert_cmpuint (frame, ==, boxes[i].frame);
+            variables++;
+          }
+    }
+  hs_layout_get_size (layout, &w, &h);
+  g_assert_cmpuint (hs_layout_hit_test (layout, w - 1, 1, &kind), ==, 0);
+  g_assert_cmpint (kind, ==, HS_LAYOUT_HIT_NOTHING);
+  g_assert_cmpuint (objects, >, 0);
+  g_assert_cmpuint (variables, >, 0);
+}
+
+static void
+test_interpolate (RenderFixture *fixture,
+                  gconstpointer  data)
+{
+  guint checked = 0;
+
+  for (guint s = 1; s < fixture->layouts->len; s++)
+    {
+      HsLayout *from = g_ptr_array_index (fixture->layouts, s - 1);
+      HsLayout *to = g_ptr_array_index (fixture->layouts, s);
+      g_autoptr(HsLayout) mid = hs_layout_interpolate (from, to, 0.5);
+      g_autoptr(HsLayout) start = hs_layout_interpolate (from, to, 0);
+      const HsLayoutBox *boxes;
+      guint n;
+
+      boxes = hs_layout_get_boxes (mid, &n);
+      for (guint i = 0; i < n; i++)
+        {
+          const HsLayoutBox *a, *b;
+
+          if (boxes[i].kind != HS_LAYOUT_BOX_OBJECT)
+            continue;
+          a = find_object (from, boxes[i].ref);
+          b = find_object (to, boxes[i].ref);
+          if (a != NULL && b != NULL)
+            {
+              g_assert_cmpfloat_with_epsilon (boxes[i].rect.y, (a->rect.y + b->rect.y) / 2, 0.001);
+              g_assert_cmpfloat_with_epsilon (find_object (start, boxes[i].ref)->rect.y, a->rect.y, 0.001);
+              g_assert_cmpfloat (boxes[i].alpha, ==, 1);
+            }
+          else if (b != NULL)
+            g_assert_cmpfloat_with_epsilon (boxes[i].alpha, 0.5, 0.001);
+          else
+            g_assert_cmpfloat (boxes[i].alpha, <, 1);
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, >, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (all_programs); i++)
+    {
+      g_autofree char *overlap = g_strdup_printf ("/render/layout/no-overlap/%s", all_programs[i]);
+      g_autofree char *edges = g_strdup_printf ("/render/layout/edge-endpoints/%s", all_programs[i]);
+      g_autofree char *drawn = g_strdup_printf ("/render/layout/every-variable-drawn/%s", all_programs[i]);
+      g_autofree char *stable = g_strdup_printf ("/render/layout/stable/%s", all_programs[i]);
+
+      g_test_add (overlap, RenderFixture, all_programs[i], render_fixture_setup, test_no_overlap, render_fixture_teardown);
+      g_test_add (edges, RenderFixture, all_programs[i], render_fixture_setup, test_edge_endpoints, render_fixture_teardown);
+      g_test_add (drawn, RenderFixture, all_programs[i], render_fixture_setup, test_every_reference_drawn, render_fixture_teardown);
+      g_test_add (stable, RenderFixture, all_programs[i], render_fixture_setup, test_stable, render_fixture_teardown);
+    }
+  g_test_add ("/render/layout/shared-drawn-once", RenderFixture, "aliasing.py",
+              render_fixture_setup, test_shared_drawn_once, render_fixture_teardown);
+  g_test_add_func ("/render/layout/stable-after-free", test_stable_after_free);
+  g_test_add ("/render/layout/elision", RenderFixture, "biglist.py",
+              render_fixture_setup, test_elision, render_fixture_teardown);
+  g_test_add ("/render/layout/garbage-zone", RenderFixture, "cycle.py",
+              render_fixture_setup, test_garbage, render_fixture_teardown);
+  g_test_add ("/render/layout/hit-test", RenderFixture, "copies.py",
+              render_fixture_setup, test_hit_test, render_fixture_teardown);
+  g_test_add ("/render/layout/interpolate", RenderFixture, "copies.py",
+              render_fixture_setup, test_interpolate, render_fixture_teardown);
+
+  return g_test_run ();
+}
