@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -24,7 +25,7 @@ hs_cli_add_run_options (GOptionContext *context,
   };
 
   args->max_steps = -1;
-  args->timeout = -1;
+  args->timeout = NAN;   /* unset: any number given is checked */
   args->max_objects = -1;
   args->max_elements = -1;
 
@@ -49,7 +50,7 @@ hs_cli_resolve_run_options (HsCliRunArgs  *args,
   if (args->max_steps > 0)
     options->max_steps = args->max_steps;
 
-  if (args->timeout != -1)
+  if (!isnan (args->timeout))
     {
       if (!(args->timeout > 0 && args->timeout <= 86400))
         {

@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 1
+#define HS_PROTOCOL_VERSION 2
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 
 #define HS_PROTOCOL_MESSAGE_TYPE ((const GVariantType *) "(sv)")
@@ -36,7 +36,8 @@ G_BEGIN_DECLS
  *   a(txxuuuuuu) objects entering or changing: id, refcount, size,
  *       ref, type, repr, flags, length, omitted (HsWireObject)
  *   a(uu)   refcount-only changes: ref, refcount
- *   au      refs whose edge list is replaced below (possibly by nothing)
+ *   a(uu)   objects whose edges change: ref, how many of its previous
+ *           edges it keeps; the edges below replace the rest
  *   a(uuuu) edges: owner, kind, label, target
  *   au      refs leaving the snapshot (still alive)
  *   a(uu)   freed: ref, cause (HsFreeCause)
@@ -44,7 +45,7 @@ G_BEGIN_DECLS
  *   ay  stdout since the previous step     ay  stderr since the previous step
  *   u   return value ref (0: none)
  */
-#define HS_STEP_TYPE_STRING "(uyuasba(uuau)a(txxuuuuuu)a(uu)aua(uuuu)aua(uu)a(uuuu)ayayu)"
+#define HS_STEP_TYPE_STRING "(uyuasba(uuau)a(txxuuuuuu)a(uu)a(uu)a(uuuu)aua(uu)a(uuuu)ayayu)"
 #define HS_STEP_TYPE ((const GVariantType *) HS_STEP_TYPE_STRING)
 
 /* status, exit code, signal, error: (has, type, message, line, traceback) */
@@ -120,6 +121,12 @@ typedef struct
   guint32 ref;
   guint32 refcount;
 } HsWireRefcount;
+
+typedef struct
+{
+  guint32 owner;
+  guint32 keep;
+} HsWireEdgeOwner;
 
 typedef struct
 {

@@ -245,7 +245,7 @@ apply_delta (HsTrace    *self,
   g_autoptr(GVariant) err = NULL;
   const HsWireObject *wobjects;
   const HsWireRefcount *wrefcounts;
-  const guint32 *wowners;
+  const HsWireEdgeOwner *wowners;
   const HsWireEdge *wedges;
   const guint32 *wremoved;
   const HsWireFreed *wfreed;
@@ -354,39 +354,47 @@ apply_delta (HsTrace    *self,
       o->refcount = wrefcounts[i].refcount;
     }
 
-  wowners = g_variant_get_fixed_array (edge_owners, &n_owners, sizeof (guint32));
+  wowners = g_variant_get_fixed_array (edge_owners, &n_owners, sizeof (HsWireEdgeOwner));
   wedges = g_variant_get_fixed_array (edges, &n_edges, sizeof (HsWireEdge));
-  for (gsize i = 0, e = 0; i < n_owners; i++)
-    {
-      HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (wowners[i]));
-      gsize start = e;
+  {
+    gsize e = 0;
 
-      if (o == NULL)
-        return protocol_error (error, index, "edges of an unknown object");
-      while (e < n_edges && wedges[e].owner == wowners[i])
-        e++;
+    for (gsize i = 0; i < n_owners; i++)
+      {
+        HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (wowners[i].owner));
+        gsize start = e;
+        guint32 keep = wowners[i].keep;
 
-      g_free (o->edges);
-      o->n_edges = e - start;
-      o->edges = g_new (HsEdge, o->n_edges);
-      for (gsize k = start; k < e; k++)
-        {
-          if (appending && (wedges[k].kind >= HS_N_EDGE_KINDS || wedges[k].label >= n_strings))
-            return protocol_error (error, index, "bad edge");
-          o->edges[k - start].kind = wedges[k].kind;
-          o->edges[k - start].label = STR (wedges[k].label);
-          o->edges[k - start].target = wedges[k].target;
-        }
-      /* an object entering the snapshot brings its references along */
-      if (!(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
-        {
-          if (o->changes == 0)
-            g_ptr_array_add (st->changed, o);
-          o->changes |= HS_CHANGE_MUTATED;
-        }
-      if (appending && i + 1 == n_owners && e != n_edges)
-        return protocol_error (error, index, "edge without an owner");
-    }
+        if (o == NULL)
+          return protocol_error (error, index, "edges of an unknown object");
+        if (keep > o->n_edges)
+          return protocol_error (error, index, "keeps more edges than it had");
+        while (e < n_edges && wedges[e].owner == wowners[i].owner)
+          e++;
+
+        o->n_edges = keep + (e - start);
+        o->edges = g_renew (HsEdge, o->edges, o->n_edges);
+        for (gsize k = start; k < e; k++)
+          {
+            HsEdge *edge = &o->edges[keep + k - start];
+
+            if (appending && (wedges[k].kind >= HS_N_EDGE_KINDS || wedges[k].label >= n_strings))
+              return protocol_error (error, index, "bad edge");
+            edge->kind = wedges[k].kind;
+            edge->label = STR (wedges[k].label);
+            edge->target = wedges[k].target;
+          }
+        /* an object entering the snapshot brings its references along */
+        if (!(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
+          {
+            if (o->changes == 0)
+              g_ptr_array_add (st->changed, o);
+            o->changes |= HS_CHANGE_MUTATED;
+          }
+      }
+    if (appending && e != n_edges)
+      return protocol_error (error, index, "edge without an owner");
+  }
 
   wremoved = g_variant_get_fixed_array (removed, &n_removed, sizeof (guint32));
   for (gsize i = 0; i < n_removed; i++)

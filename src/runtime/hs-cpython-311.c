@@ -31,15 +31,19 @@ static PyObject *sizeof_name;
 void
 hs_py_internals_init (void)
 {
+  PyObject *bootstrap;
   PyObject *cls;
 
-  /* subtype_dealloc is static in typeobject.c; a throwaway heap type shows
-   * its address. */
-  cls = PyObject_CallFunction ((PyObject *) &PyType_Type, "s(O){}",
-                               "_HeapscopeProbe", (PyObject *) &PyBaseObject_Type);
-  g_assert (cls != NULL);
+  /* subtype_dealloc is static in typeobject.c; a class importlib already
+   * defined shows its address.  Making a class of our own would leave
+   * garbage for the program's first gc.collect() to find. */
+  bootstrap = PyImport_ImportModule ("_frozen_importlib");
+  g_assert (bootstrap != NULL);
+  cls = PyObject_GetAttrString (bootstrap, "ModuleSpec");
+  g_assert (cls != NULL && PyType_Check (cls));
   subtype_dealloc = ((PyTypeObject *) cls)->tp_dealloc;
   Py_DECREF (cls);
+  Py_DECREF (bootstrap);
 
   sizeof_name = PyUnicode_InternFromString ("__sizeof__");
   g_assert (sizeof_name != NULL);
@@ -352,13 +356,39 @@ hs_py_gc_generation (PyObject *obj)
   return -1;
 }
 
-/* Frame objects that tracing materialises are gc allocations the program
- * would not make; this takes them back out of generation 0's count. */
-void
-hs_py_gc_count_adjust (int delta)
+/* Tracing makes CPython create a frame object for every call, a gc
+ * allocation the program would not make: it would show in gc.get_count() and
+ * bring automatic collections forward.  Each such frame object is taken back
+ * out of generation 0's count when it is made, and put back just before its
+ * deallocation takes it out again. */
+static GHashTable *compensated_frames;
+static destructor frame_dealloc;
+
+static void
+adjust_gen0_count (int delta)
 {
   struct _gc_runtime_state *gc = gc_state ();
-  int count = gc->generations[0].count + delta;
 
-  gc->generations[0].count = MAX (count, 0);
+  gc->generations[0].count = MAX (gc->generations[0].count + delta, 0);
+}
+
+static void
+hs_frame_dealloc (PyObject *frame)
+{
+  if (g_hash_table_remove (compensated_frames, frame))
+    adjust_gen0_count (+1);
+  frame_dealloc (frame);
+}
+
+void
+hs_py_frame_materialized (PyFrameObject *frame)
+{
+  if (compensated_frames == NULL)
+    {
+      compensated_frames = g_hash_table_new (NULL, NULL);
+      frame_dealloc = PyFrame_Type.tp_dealloc;
+      PyFrame_Type.tp_dealloc = hs_frame_dealloc;
+    }
+  if (g_hash_table_add (compensated_frames, frame))
+    adjust_gen0_count (-1);
 }

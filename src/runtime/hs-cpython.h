@@ -44,7 +44,7 @@ void        hs_py_gc_stats             (guint64        collections[3],
                                         guint64        collected[3],
                                         guint64        uncollectable[3]);
 int         hs_py_gc_generation        (PyObject      *obj);
-void        hs_py_gc_count_adjust      (int            delta);
+void        hs_py_frame_materialized   (PyFrameObject *frame);
 
 gboolean    hs_py_type_uses_subtype_dealloc (PyTypeObject *type);
 

@@ -28,6 +28,7 @@ static GPtrArray *prev_view;
 static GPtrArray *limbo;
 static GPtrArray *garbage_roots;
 static GArray *edge_scratch;    /* guint32 triples */
+static guint32 edges_dropped;   /* by the object cap, while computing edges */
 static gboolean walking_reachable;
 static gboolean limbo_dirty;
 static guint32 steps_since_check;
@@ -80,6 +81,8 @@ add_edge (HsEdgeKind  kind,
    * omitted count says so instead */
   if (ref != 0)
     g_array_append_vals (edge_scratch, triple, 3);
+  else
+    edges_dropped++;
 }
 
 static guint32
@@ -182,6 +185,7 @@ compute_edges (HsEntry *e,
   PyObject *obj = e->obj;
 
   g_array_set_size (edge_scratch, 0);
+  edges_dropped = 0;
   *length = 0;
   *omitted = 0;
 
@@ -260,6 +264,8 @@ compute_edges (HsEntry *e,
 
   if (e->has_attrs)
     hs_py_foreach_instance_attr (obj, attr_edge, NULL);
+
+  *omitted += edges_dropped;
 }
 
 static void
@@ -282,10 +288,19 @@ process (HsEntry *e)
                   (n_edges > 0 && memcmp (e->edges, edge_scratch->data, edge_scratch->len * sizeof (guint32)) != 0);
   if (edges_changed)
     {
+      const guint32 *scratch = (const guint32 *) edge_scratch->data;
+      guint32 keep = 0;
+
+      /* A list that grows at its end keeps its head: send only the rest. */
+      if (e->sent)
+        while (keep < n_edges && keep < e->n_edges &&
+               memcmp (e->edges + 3 * keep, scratch + 3 * keep, 3 * sizeof (guint32)) == 0)
+          keep++;
+
       g_free (e->edges);
-      e->edges = g_memdup2 (edge_scratch->data, edge_scratch->len * sizeof (guint32));
+      e->edges = g_memdup2 (scratch, edge_scratch->len * sizeof (guint32));
       e->n_edges = n_edges;
-      hs_step_builder_replace_edges (builder, e->ref, e->edges, n_edges);
+      hs_step_builder_replace_edges (builder, e->ref, keep, e->edges + 3 * keep, n_edges - keep);
     }
 
   flags = hs_object_facts_flags (e, e->reachable);
@@ -295,12 +310,18 @@ process (HsEntry *e)
       e->type_str = hs_step_builder_intern (builder, hs_object_facts_type_name (e->obj));
       e->static_repr = hs_object_facts_repr_is_static (e->obj);
     }
-  if (!e->sent || (!e->static_repr && (edges_changed || length != e->length)))
+  /* A value that can change in place without any reference changing (a
+   * bytearray written through a memoryview) is looked at every step. */
+  if (!e->sent || (!e->static_repr && (edges_changed || length != e->length || PyByteArray_Check (e->obj))))
     {
       g_autofree char *repr = hs_object_facts_repr (e->obj);
+      guint32 repr_str = hs_step_builder_intern (builder, repr);
 
-      e->repr_str = hs_step_builder_intern (builder, repr);
-      e->sent = FALSE;   /* force a full record */
+      if (repr_str != e->repr_str)
+        {
+          e->repr_str = repr_str;
+          e->sent = FALSE;   /* force a full record */
+        }
     }
 
   /* immutable scalars cannot change size */

@@ -14,12 +14,34 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
 
 #include "hs-tracer.h"
 
-#define PROTOCOL_OUT_FD 3
-#define PROTOCOL_IN_FD  4
+/* The app hands the protocol over on fds 3 and 4; they move out of the
+ * way at once, so the program finds 3 and 4 closed as under python3. */
+#define INHERITED_OUT_FD 3
+#define INHERITED_IN_FD  4
+#define PROTOCOL_FD_BASE 500
+
+static int protocol_out_fd = -1;
+static int protocol_in_fd = -1;
+
+#define PROTOCOL_OUT_FD protocol_out_fd
+#define PROTOCOL_IN_FD  protocol_in_fd
+
+static gboolean
+move_protocol_fds (void)
+{
+  protocol_out_fd = fcntl (INHERITED_OUT_FD, F_DUPFD_CLOEXEC, PROTOCOL_FD_BASE);
+  protocol_in_fd = fcntl (INHERITED_IN_FD, F_DUPFD_CLOEXEC, PROTOCOL_FD_BASE);
+  if (protocol_out_fd < 0 || protocol_in_fd < 0)
+    return FALSE;
+  close (INHERITED_OUT_FD);
+  close (INHERITED_IN_FD);
+  return TRUE;
+}
 
 #define HS_WIDEN2(s) L ## s
 #define HS_WIDEN(s) HS_WIDEN2 (s)
@@ -108,6 +130,12 @@ main (int   argc,
   HsTracerOptions topts = { 0 };
 
   setlocale (LC_ALL, "");
+
+  if (!move_protocol_fds ())
+    {
+      g_printerr ("heapscope-runtime: not started by Heapscope (no protocol pipes)\n");
+      return 2;
+    }
 
   if (!hs_protocol_write_message (PROTOCOL_OUT_FD, HS_MSG_HELLO,
                                   g_variant_new ("(us)", HS_PROTOCOL_VERSION, PY_VERSION), &error))

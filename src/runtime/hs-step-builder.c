@@ -23,7 +23,7 @@ struct _HsStepBuilder
   GArray     *prev_frames;
   GArray     *objects;      /* HsWireObject */
   GArray     *refcounts;    /* HsWireRefcount */
-  GArray     *edge_owners;  /* guint32 */
+  GArray     *edge_owners;  /* HsWireEdgeOwner */
   GArray     *edges;        /* HsWireEdge */
   GArray     *removed;      /* guint32 */
   GArray     *freed;        /* HsWireFreed */
@@ -45,7 +45,7 @@ hs_step_builder_new (void)
   self->prev_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->objects = g_array_new (FALSE, FALSE, sizeof (HsWireObject));
   self->refcounts = g_array_new (FALSE, FALSE, sizeof (HsWireRefcount));
-  self->edge_owners = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->edge_owners = g_array_new (FALSE, FALSE, sizeof (HsWireEdgeOwner));
   self->edges = g_array_new (FALSE, FALSE, sizeof (HsWireEdge));
   self->removed = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->freed = g_array_new (FALSE, FALSE, sizeof (HsWireFreed));
@@ -169,10 +169,13 @@ hs_step_builder_add_refcount (HsStepBuilder *self,
 void
 hs_step_builder_replace_edges (HsStepBuilder *self,
                                guint32        owner,
+                               guint32        keep,
                                const guint32 *triples,
                                guint32        n_edges)
 {
-  g_array_append_val (self->edge_owners, owner);
+  HsWireEdgeOwner o = { owner, keep };
+
+  g_array_append_val (self->edge_owners, o);
   for (guint32 i = 0; i < n_edges; i++)
     {
       HsWireEdge edge = { owner, triples[3 * i], triples[3 * i + 1], triples[3 * i + 2] };
@@ -269,7 +272,7 @@ GVariant *
 hs_step_builder_end (HsStepBuilder *self)
 {
   static GVariant *empty_strings, *empty_frames, *empty_objects, *empty_pairs,
-                  *empty_u, *empty_quads, *empty_bytes;
+                  *empty_u, *empty_quads, *empty_bytes, *empty_owners;
   static const GVariantType *object_type, *pair_type, *quad_type;
   gboolean frames_changed;
   guint32 *f = (guint32 *) self->frames->data;
@@ -322,7 +325,7 @@ hs_step_builder_end (HsStepBuilder *self)
   children[4] = g_variant_new_boolean (frames_changed);
   children[6] = fixed_array (object_type, &empty_objects, self->objects, sizeof (HsWireObject));
   children[7] = fixed_array (pair_type, &empty_pairs, self->refcounts, sizeof (HsWireRefcount));
-  children[8] = fixed_array (G_VARIANT_TYPE_UINT32, &empty_u, self->edge_owners, sizeof (guint32));
+  children[8] = fixed_array (pair_type, &empty_owners, self->edge_owners, sizeof (HsWireEdgeOwner));
   children[9] = fixed_array (quad_type, &empty_quads, self->edges, sizeof (HsWireEdge));
   children[10] = fixed_array (G_VARIANT_TYPE_UINT32, &empty_u, self->removed, sizeof (guint32));
   children[11] = fixed_array (pair_type, &empty_pairs, self->freed, sizeof (HsWireFreed));

@@ -38,6 +38,7 @@ void           hs_step_builder_add_refcount (HsStepBuilder *self,
                                              gint64         refcount);
 void           hs_step_builder_replace_edges (HsStepBuilder *self,
                                               guint32        owner,
+                                              guint32        keep,
                                               const guint32 *triples,
                                               guint32        n_edges);
 void           hs_step_builder_add_removed(HsStepBuilder *self,

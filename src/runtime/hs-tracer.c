@@ -261,6 +261,11 @@ trace_function (PyObject      *obj,
 {
   HsEvent event;
 
+  /* the frame object was made for this call; any earlier event would have
+   * come with it */
+  if (what == PyTrace_CALL)
+    hs_py_frame_materialized (frame);
+
   if (!is_user_code (hs_py_frame_object_code (frame)))
     {
       if (what == PyTrace_CALL)
@@ -470,6 +475,14 @@ hs_tracer_run (const HsTracerOptions *options)
   PyEval_SetTrace (trace_function, NULL);
   result = PyRun_FileExFlags (fp, options->path, Py_file_input, main_globals, main_globals, 1, &flags);
   PyEval_SetTrace (NULL, NULL);
+
+  /* The cap counts every step, the final one too. */
+  if (n_steps >= step_limit)
+    {
+      Py_XDECREF (result);
+      PyErr_Clear ();
+      stop_at_cap ("step-limit");
+    }
 
   if (result != NULL)
     {

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Prints how fast HsRunner traces two programs and how much history each
+ * step costs, next to the same program under HEAPSCOPE_PYTHON untraced, and
+ * whether a step costs more once the list it appends to has grown.
+ */
+#define G_LOG_DOMAIN "heapscope-bench-trace"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+
+#include "hs-runner.h"
+
+#define REPEATS 3
+
+typedef struct
+{
+  guint   steps;
+  gsize   history;
+  guint   objects;      /* in the middle step */
+  double  seconds;      /* best of REPEATS */
+  char   *status;
+} Measure;
+
+static char *tmpdir;
+
+static char *
+write_program (const char *name,
+               const char *source)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (tmpdir, name, NULL);
+
+  if (!g_file_set_contents (path, source, -1, &error))
+    g_error ("%s", error->message);
+  return path;
+}
+
+static void
+trace (const char *path,
+       Measure    *m)
+{
+  HsRunOptions options;
+
+  hs_run_options_init (&options);
+  options.max_steps = 10000000;
+  options.timeout_ms = 600000;
+
+  m->seconds = G_MAXDOUBLE;
+  for (guint r = 0; r < REPEATS; r++)
+    {
+      g_autoptr(HsRunner) runner = hs_runner_new ();
+      g_autoptr(HsTrace) t = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 start = g_get_monotonic_time ();
+      double seconds;
+
+      t = hs_runner_run_sync (runner, path, &options, &error);
+      seconds = (g_get_monotonic_time () - start) / 1e6;
+      if (t == NULL)
+        g_error ("%s: %s", path, error->message);
+      m->seconds = MIN (m->seconds, seconds);
+      m->steps = hs_trace_get_n_steps (t);
+      m->history = hs_trace_get_history_bytes (t);
+      g_free (m->status);
+      m->status = g_strdup (hs_trace_get_status (t));
+      if (m->steps > 0)
+        {
+          HsSnapshot *snap = hs_trace_get_snapshot (t, m->steps / 2);
+
+          hs_snapshot_get_objects (snap, &m->objects);
+          hs_snapshot_unref (snap);
+        }
+    }
+}
+
+static double
+run_python (const char *path)
+{
+  const char *python = g_getenv ("HEAPSCOPE_PYTHON");
+  double best = G_MAXDOUBLE;
+
+  if (python == NULL)
+    return -1;
+  for (guint r = 0; r < REPEATS; r++)
+    {
+      g_autoptr(GSubprocess) p = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, python, path, NULL);
+      if (p == NULL || !g_subprocess_wait_check (p, NULL, &error))
+        g_error ("%s %s: %s", python, path, error->message);
+      best = MIN (best, (g_get_monotonic_time () - start) / 1e6);
+    }
+  return best;
+}
+
+static void
+report (const char *title,
+        const char *path)
+{
+  Measure m = { 0 };
+  double python;
+
+  trace (path, &m);
+  python = run_python (path);
+  printf ("%s\n", title);
+  printf ("  status                 %s\n", m.status);
+  printf ("  steps                  %u\n", m.steps);
+  printf ("  objects at mid step    %u\n", m.objects);
+  printf ("  heapscope wall time    %.3f s\n", m.seconds);
+  printf ("  steps per second       %.0f\n", m.steps / m.seconds);
+  printf ("  history bytes per step %.1f (%zu bytes in all)\n",
+          (double) m.history / MAX (m.steps, 1), m.history);
+  if (python >= 0)
+    printf ("  python3 wall time      %.3f s (%.0fx faster than tracing)\n", python, m.seconds / python);
+  else
+    printf ("  python3 wall time      (set HEAPSCOPE_PYTHON)\n");
+  g_free (m.status);
+}
+
+static char *
+append_program (guint n)
+{
+  g_autofree char *name = g_strdup_printf ("append-%u.py", n);
+  g_autofree char *source = g_strdup_printf (
+    "items = []\n"
+    "for i in range(%u):\n"
+    "    items.append(i * 1000)\n"
+    "print(len(items))\n", n);
+
+  return write_program (name, source);
+}
+
+/* Seconds and steps that n more appends cost, starting from `from` items. */
+static void
+append_slice (guint   from,
+              guint   to,
+              double *seconds,
+              guint  *steps)
+{
+  g_autofree char *a = append_program (from);
+  g_autofree char *b = append_program (to);
+  Measure ma = { 0 }, mb = { 0 };
+
+  trace (a, &ma);
+  trace (b, &mb);
+  *seconds = mb.seconds - ma.seconds;
+  *steps = mb.steps - ma.steps;
+  g_free (ma.status);
+  g_free (mb.status);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heap = NULL;
+  g_autofree char *append = NULL;
+  double head_s, tail_s;
+  guint head_n, tail_n;
+
+  tmpdir = g_dir_make_tmp ("heapscope-bench-XXXXXX", &error);
+  if (tmpdir == NULL)
+    g_error ("%s", error->message);
+
+  /* 1 list + 33 lists + 33 str + 33 small ints: about 100 objects */
+  heap = write_program ("heap.py",
+    "heap = [[i, str(i)] for i in range(33)]\n"
+    "total = 0\n"
+    "for n in range(5000):\n"
+    "    row = heap[n % 33]\n"
+    "    total = total + row[0]\n"
+    "print(total)\n");
+  append = append_program (10000);
+
+  printf ("Heapscope trace benchmark (best of %d runs each)\n\n", REPEATS);
+  report ("Loop over a heap of about 100 objects (5,000 iterations)", heap);
+  printf ("\n");
+  report ("Loop appending 10,000 items to a list", append);
+
+  /* Each iteration is two steps, so 500 appends are about 1,000 steps. */
+  append_slice (0, 500, &head_s, &head_n);
+  append_slice (9500, 10000, &tail_s, &tail_n);
+  printf ("\nPer-step cost while the list grows\n");
+  printf ("  first %u steps (items 0..500)        %.2f us/step\n", head_n, head_s * 1e6 / MAX (head_n, 1));
+  printf ("  last %u steps (items 9,500..10,000)  %.2f us/step\n", tail_n, tail_s * 1e6 / MAX (tail_n, 1));
+
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+
+        g_unlink (path);
+      }
+    g_rmdir (tmpdir);
+  }
+  g_free (tmpdir);
+  return 0;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What the runtime tests share: a fixture that writes a Python program into
+ * a fresh temporary folder and traces it with a real HsRunner, and lookups
+ * that fail the test loudly when the trace lacks what they look for.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "hs-runner.h"
+#include "hs-trace.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char         *tmpdir;
+  char         *path;       /* the program last written */
+  HsRunner     *runner;
+  HsRunOptions  options;
+  HsTrace      *trace;
+} HsTraceFixture;
+
+void            hs_trace_fixture_setup    (HsTraceFixture *f,
+                                           gconstpointer   data);
+void            hs_trace_fixture_teardown (HsTraceFixture *f,
+                                           gconstpointer   data);
+char           *hs_trace_fixture_write    (HsTraceFixture *f,
+                                           const char     *name,
+                                           const char     *contents);
+HsTrace        *hs_trace_fixture_run      (HsTraceFixture *f,
+                                           const char     *source);
+
+HsSnapshot     *hs_test_step_at_line      (HsTrace        *trace,
+                                           guint           line,
+                                           guint           nth);
+HsSnapshot     *hs_test_last_step         (HsTrace        *trace);
+gboolean        hs_test_function_is       (const HsFrame  *frame,
+                                           const char     *name);
+const HsFrame  *hs_test_frame             (HsSnapshot     *snap,
+                                           const char     *function);
+const HsObject *hs_test_var               (HsSnapshot     *snap,
+                                           const char     *function,
+                                           const char     *name);
+guint32         hs_test_var_ref           (HsSnapshot     *snap,
+                                           const char     *function,
+                                           const char     *name);
+const HsObject *hs_test_edge              (HsSnapshot     *snap,
+                                           const HsObject *owner,
+                                           HsEdgeKind      kind,
+                                           const char     *label);
+const HsObject *hs_test_lookup            (HsSnapshot     *snap,
+                                           guint32         ref);
+gboolean        hs_test_was_freed         (HsSnapshot     *snap,
+                                           guint32         ref,
+                                           HsFreeCause    *cause);
+gint64          hs_test_first_freed_step  (HsTrace        *trace,
+                                           guint32         ref,
+                                           HsFreeCause    *cause);
+char          **hs_test_stdout_lines      (HsTrace        *trace);
+char           *hs_test_bytes_to_string   (GBytes         *bytes);
+
+/* Runs HEAPSCOPE_PYTHON on path (as given) in the current folder, with
+ * stdin from stdin_path (NULL: the null device).  Returns the exit status
+ * as the trace would report it: an exit code, or minus a signal number. */
+int             hs_test_run_python        (const char     *path,
+                                           const char     *stdin_path,
+                                           GBytes        **out,
+                                           GBytes        **err);
+gboolean        hs_test_bytes_equal_verbose (const char   *what,
+                                           GBytes         *expected,
+                                           GBytes         *actual);
+
+G_END_DECLS

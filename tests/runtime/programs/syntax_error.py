@@ -1,0 +1,4 @@
+x = 1
+print('never runs')
+def broken(:
+    pass

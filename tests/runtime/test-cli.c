@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * `heapscope trace` as a user runs it: exit statuses, one-line errors, and
+ * the JSON members the trace format promises.
+ */
+#define G_LOG_DOMAIN "heapscope-test-cli"
+
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "hs-test-trace.h"
+
+#define ADD(path, func) \
+  g_test_add (path, HsTraceFixture, NULL, hs_trace_fixture_setup, func, hs_trace_fixture_teardown)
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} CliResult;
+
+static void
+cli_result_clear (CliResult *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
+
+static void
+run_cli (CliResult          *r,
+         const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) HS_TEST_HEAPSCOPE);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_if_signaled (process))
+    {
+      g_test_fail_printf ("heapscope was killed by signal %d", g_subprocess_get_term_sig (process));
+      r->status = -g_subprocess_get_term_sig (process);
+    }
+  else
+    r->status = g_subprocess_get_exit_status (process);
+}
+
+/* A clear one-line error: "heapscope: ..." naming what was wrong.  A usage
+ * error may add the conventional second line pointing at --help. */
+static void
+assert_one_line_error (const char *err,
+                       const char *mentions,
+                       gboolean    allow_help_hint)
+{
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_str_has_suffix (err, "\n"));
+  lines = g_strsplit (err, "\n", -1);
+  if (lines[0] == NULL)
+    return;
+  g_assert_true (g_str_has_prefix (lines[0], "heapscope: "));
+  if (mentions != NULL && strstr (lines[0], mentions) == NULL)
+    g_test_fail_printf ("“%s” does not mention “%s”", lines[0], mentions);
+  if (allow_help_hint && g_strv_length (lines) == 3)
+    g_assert_nonnull (strstr (lines[1], "--help"));
+  else
+    g_assert_cmpuint (g_strv_length (lines), ==, 2);
+}
+
+static JsonObject *
+parse_trace (JsonParser *parser,
+             const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  return json_node_get_object (root);
+}
+
+static void
+assert_members (JsonObject         *o,
+                const char * const *members)
+{
+  for (guint i = 0; members[i] != NULL; i++)
+    if (!json_object_has_member (o, members[i]))
+      g_test_fail_printf ("JSON object lacks “%s”", members[i]);
+}
+
+static void
+test_cli_trace_ok (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  g_autofree char *path = hs_trace_fixture_write (f, "ok.py",
+    "def f(xs):\n"
+    "    xs.append([1])\n"
+    "    return xs\n"
+    "a = f([])\n"
+    "print(a)\n");
+  const char *args[] = { "trace", path, NULL };
+  static const char * const top[] = { "format", "python", "status", "error", "steps", NULL };
+  static const char * const step[] = { "line", "event", "out", "frames", "objects", "freed", "gc", NULL };
+  static const char * const frame[] = { "function", "line", "vars", NULL };
+  static const char * const object[] = {
+    "ref", "id", "type", "repr", "refcount", "size", "mutable", "small_int", "interned",
+    "immortal", "reachable", "gc", "edges", NULL,
+  };
+  static const char * const edge[] = { "kind", "label", "ref", NULL };
+  static const char * const events[] = { "line", "call", "return", "exception", "end", NULL };
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root, *last;
+  JsonArray *steps;
+  GString *out = g_string_new (NULL);
+  g_autofree char *all_out = NULL;
+  guint n_objects = 0, n_edges = 0;
+
+  run_cli (&r, args);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  root = parse_trace (parser, r.out);
+  assert_members (root, top);
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "heapscope-trace-1");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (root, "python"), "3.11"));
+  g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "finished");
+  g_assert_true (json_object_get_null_member (root, "error"));
+
+  steps = json_object_get_array_member (root, "steps");
+  g_assert_cmpuint (json_array_get_length (steps), >, 4);
+  for (guint i = 0; i < json_array_get_length (steps); i++)
+    {
+      JsonObject *s = json_array_get_object_element (steps, i);
+      JsonArray *frames, *objects;
+
+      assert_members (s, step);
+      g_assert_true (g_strv_contains (events, json_object_get_string_member (s, "event")));
+      g_string_append (out, json_object_get_string_member (s, "out"));
+      frames = json_object_get_array_member (s, "frames");
+      for (guint k = 0; k < json_array_get_length (frames); k++)
+        assert_members (json_array_get_object_element (frames, k), frame);
+      objects = json_object_get_array_member (s, "objects");
+      for (guint k = 0; k < json_array_get_length (objects); k++)
+        {
+          JsonObject *o = json_array_get_object_element (objects, k);
+          JsonArray *edges;
+
+          assert_members (o, object);
+          g_assert_true (json_object_has_member (json_object_get_object_member (o, "gc"), "tracked"));
+          g_assert_true (json_object_has_member (json_object_get_object_member (o, "gc"), "generation"));
+          edges = json_object_get_array_member (o, "edges");
+          for (guint e = 0; e < json_array_get_length (edges); e++)
+            assert_members (json_array_get_object_element (edges, e), edge);
+          n_edges += json_array_get_length (edges);
+          n_objects++;
+        }
+    }
+  g_assert_cmpuint (n_objects, >, 0);
+  g_assert_cmpuint (n_edges, >, 0);
+  last = json_array_get_object_element (steps, json_array_get_length (steps) - 1);
+  g_assert_cmpstr (json_object_get_string_member (last, "event"), ==, "end");
+  /* the steps' out, in order, is what the program printed */
+  all_out = g_string_free (out, FALSE);
+  g_assert_cmpstr (all_out, ==, "[[1]]\n");
+}
+
+static void
+test_cli_trace_output_file (HsTraceFixture *f,
+                            gconstpointer   data)
+{
+  g_autofree char *path = hs_trace_fixture_write (f, "ok.py", "x = 1\n");
+  g_autofree char *json = g_build_filename (f->tmpdir, "out.json", NULL);
+  const char *args[] = { "trace", path, "--max-steps", "10", "--timeout", "20", "-o", json, NULL };
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  JsonObject *root;
+
+  run_cli (&r, args);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
+  root = parse_trace (parser, text);
+  g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "finished");
+}
+
+/* Whatever the program did, a written trace means exit 0. */
+static void
+test_cli_trace_program_fails (HsTraceFixture *f,
+                              gconstpointer   data)
+{
+  g_autofree char *path = hs_trace_fixture_write (f, "bad.py", "import os\nos._exit(7)\n");
+  const char *args[] = { "trace", path, NULL };
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  run_cli (&r, args);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_trace (parser, r.out);
+  g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "exited");
+}
+
+static void
+test_cli_missing_file (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  g_autofree char *path = g_build_filename (f->tmpdir, "nope.py", NULL);
+  const char *args[] = { "trace", path, NULL };
+  g_auto(CliResult) r = { 0 };
+
+  run_cli (&r, args);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.out, ==, "");
+  assert_one_line_error (r.err, "nope.py", FALSE);
+}
+
+static void
+test_cli_directory (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  const char *args[] = { "trace", f->tmpdir, NULL };
+  g_auto(CliResult) r = { 0 };
+
+  run_cli (&r, args);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.out, ==, "");
+  assert_one_line_error (r.err, f->tmpdir, FALSE);
+}
+
+static void
+test_cli_unreadable (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  g_autofree char *path = hs_trace_fixture_write (f, "secret.py", "x = 1\n");
+  const char *args[] = { "trace", path, NULL };
+  g_auto(CliResult) r = { 0 };
+
+  g_assert_cmpint (g_chmod (path, 0), ==, 0);
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && g_access (path, R_OK) == 0)
+    {
+      g_test_skip ("running as a user who can read anything");
+      return;
+    }
+  run_cli (&r, args);
+  g_assert_cmpint (r.status, ==, 1);
+  assert_one_line_error (r.err, "secret.py", FALSE);
+}
+
+static void
+test_cli_bad_options (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  g_autofree char *path = hs_trace_fixture_write (f, "ok.py", "x = 1\n");
+  const char *cases[][6] = {
+    { "trace", NULL },
+    { "trace", path, path, NULL },
+    { "trace", path, "--max-steps", "lots", NULL },
+    { "trace", path, "--max-steps", "-5", NULL },
+    { "trace", path, "--timeout", "soon", NULL },
+    { "trace", path, "--timeout", "-1", NULL },
+    { "trace", path, "--frobnicate", NULL },
+    { "trace", path, "--max-steps", NULL },
+    { "trace", path, "--max-objects", "many", NULL },
+    { "trace", path, "--max-elements", "0x", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(CliResult) r = { 0 };
+      g_autofree char *joined = g_strjoinv (" ", (char **) cases[i]);
+
+      g_test_message ("heapscope %s", joined);
+      run_cli (&r, cases[i]);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_cmpstr (r.out, ==, "");
+      assert_one_line_error (r.err, NULL, TRUE);
+    }
+}
+
+static void
+test_cli_stdin_option (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  g_autofree char *path = hs_trace_fixture_write (f, "in.py", "print(input()[::-1])\n");
+  g_autofree char *input = hs_trace_fixture_write (f, "in.txt", "abc\n");
+  g_autofree char *missing = g_build_filename (f->tmpdir, "no-input.txt", NULL);
+  const char *args[] = { "trace", path, "--stdin", input, NULL };
+  const char *bad[] = { "trace", path, "--stdin", missing, NULL };
+  g_auto(CliResult) r = { 0 };
+  g_auto(CliResult) r2 = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  run_cli (&r, args);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_trace (parser, r.out);
+  g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "finished");
+  g_assert_cmpstr (json_object_get_string_member (root, "stdout"), ==, "cba\n");
+
+  /* an input file that is not there is bad input, said in one line */
+  run_cli (&r2, bad);
+  g_assert_cmpint (r2.status, !=, 0);
+  g_assert_cmpstr (r2.out, ==, "");
+  assert_one_line_error (r2.err, "no-input.txt", TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_set_nonfatal_assertions ();
+
+  ADD ("/runtime/cli/trace", test_cli_trace_ok);
+  ADD ("/runtime/cli/output-file", test_cli_trace_output_file);
+  ADD ("/runtime/cli/program-fails", test_cli_trace_program_fails);
+  ADD ("/runtime/cli/missing-file", test_cli_missing_file);
+  ADD ("/runtime/cli/directory", test_cli_directory);
+  ADD ("/runtime/cli/unreadable", test_cli_unreadable);
+  ADD ("/runtime/cli/bad-options", test_cli_bad_options);
+  ADD ("/runtime/cli/stdin", test_cli_stdin_option);
+
+  return g_test_run ();
+}

@@ -1,0 +1,828 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * One test per concept Heapscope teaches about Python's heap: each traces a
+ * small program with the real runtime and checks what the trace claims
+ * against what Python itself says (its printed output) or must be true.
+ */
+#define G_LOG_DOMAIN "heapscope-test-heap"
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "hs-test-trace.h"
+
+#define ADD(path, func) \
+  g_test_add (path, HsTraceFixture, NULL, hs_trace_fixture_setup, func, hs_trace_fixture_teardown)
+
+static gint64
+stdout_int (HsTrace *trace,
+            guint    index)
+{
+  g_auto(GStrv) lines = hs_test_stdout_lines (trace);
+  char *end = NULL;
+  gint64 value;
+
+  g_assert_cmpuint (index, <, g_strv_length (lines));
+  if (index >= g_strv_length (lines))
+    return G_MININT64;
+  value = g_ascii_strtoll (lines[index], &end, 10);
+  g_assert_true (end != lines[index] && *end == '\0');
+  return value;
+}
+
+static void
+assert_finished (HsTrace *trace)
+{
+  if (!g_str_equal (hs_trace_get_status (trace), "finished"))
+    {
+      g_autoptr(GBytes) err = hs_trace_dup_stderr (trace);
+      g_autofree char *text = hs_test_bytes_to_string (err);
+
+      g_test_fail_printf ("status %s, stderr: %s", hs_trace_get_status (trace), text);
+    }
+}
+
+static void
+test_alias_rebinding (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "a = [1, 2, 3]\n"   /* 1 */
+    "b = a\n"           /* 2 */
+    "a = [1, 2, 3]\n"   /* 3 */
+    "pass\n");          /* 4 */
+  g_autoptr(HsSnapshot) s3 = NULL;
+  g_autoptr(HsSnapshot) s4 = NULL;
+  guint32 first;
+
+  assert_finished (t);
+  s3 = hs_test_step_at_line (t, 3, 0);
+  first = hs_test_var_ref (s3, NULL, "a");
+  g_assert_cmpuint (hs_test_var_ref (s3, NULL, "b"), ==, first);
+  g_assert_cmpint (hs_test_var (s3, NULL, "a")->refcount, ==, 2);
+
+  s4 = hs_test_step_at_line (t, 4, 0);
+  g_assert_cmpuint (hs_test_var_ref (s4, NULL, "b"), ==, first);
+  g_assert_cmpuint (hs_test_var_ref (s4, NULL, "a"), !=, first);
+  g_assert_cmpint (hs_test_var (s4, NULL, "a")->refcount, ==, 1);
+  g_assert_cmpint (hs_test_var (s4, NULL, "b")->refcount, ==, 1);
+  g_assert_cmpstr (hs_test_var (s4, NULL, "a")->repr, ==, "[1, 2, 3]");
+}
+
+static void
+test_identity_is_vs_eq (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "a = [1, 2]\n"                     /* 1 */
+    "b = [1, 2]\n"                     /* 2 */
+    "c = a\n"                          /* 3 */
+    "print(a == b, a is b, a is c)\n"); /* 4 */
+  g_autoptr(HsSnapshot) s = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autofree char *text = NULL;
+  const HsObject *a, *b;
+
+  assert_finished (t);
+  out = hs_trace_dup_stdout (t);
+  text = hs_test_bytes_to_string (out);
+  g_assert_cmpstr (text, ==, "True False True\n");
+
+  s = hs_test_step_at_line (t, 4, 0);
+  a = hs_test_var (s, NULL, "a");
+  b = hs_test_var (s, NULL, "b");
+  g_assert_cmpuint (a->ref, !=, b->ref);
+  g_assert_cmpuint (a->id, !=, b->id);
+  g_assert_cmpstr (a->repr, ==, b->repr);
+  g_assert_cmpuint (hs_test_var_ref (s, NULL, "c"), ==, a->ref);
+  /* equal lists, but their items are the very same cached ints */
+  g_assert_cmpuint (hs_test_edge (s, a, HS_EDGE_ITEM, "0")->ref, ==,
+                    hs_test_edge (s, b, HS_EDGE_ITEM, "0")->ref);
+}
+
+static void
+test_small_int_cache (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "a = 256\n"               /* 1 */
+    "b = int('256')\n"        /* 2 */
+    "m = int('-5')\n"         /* 3 */
+    "x = int('257')\n"        /* 4 */
+    "y = int('257')\n"        /* 5 */
+    "n = int('-6')\n"         /* 6 */
+    "print(a is b, x is y)\n"); /* 7 */
+  g_autoptr(HsSnapshot) s = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autofree char *text = NULL;
+  const HsObject *a, *x, *y, *m, *n;
+
+  assert_finished (t);
+  out = hs_trace_dup_stdout (t);
+  text = hs_test_bytes_to_string (out);
+  g_assert_cmpstr (text, ==, "True False\n");
+
+  s = hs_test_step_at_line (t, 7, 0);
+  a = hs_test_var (s, NULL, "a");
+  g_assert_cmpuint (hs_test_var_ref (s, NULL, "b"), ==, a->ref);
+  g_assert_cmpstr (a->type, ==, "int");
+  g_assert_true (a->flags & HS_OBJECT_SMALL_INT);
+  g_assert_true (a->flags & HS_OBJECT_IMMORTAL);
+  g_assert_false (a->flags & HS_OBJECT_MUTABLE);
+  m = hs_test_var (s, NULL, "m");
+  g_assert_true (m->flags & HS_OBJECT_SMALL_INT);
+
+  x = hs_test_var (s, NULL, "x");
+  y = hs_test_var (s, NULL, "y");
+  g_assert_cmpuint (x->ref, !=, y->ref);
+  g_assert_cmpuint (x->id, !=, y->id);
+  g_assert_cmpstr (x->repr, ==, "257");
+  g_assert_cmpstr (y->repr, ==, "257");
+  g_assert_false (x->flags & HS_OBJECT_SMALL_INT);
+  g_assert_false (x->flags & HS_OBJECT_IMMORTAL);
+  g_assert_cmpint (x->refcount, ==, 1);
+  n = hs_test_var (s, NULL, "n");
+  g_assert_false (n->flags & HS_OBJECT_SMALL_INT);
+}
+
+static void
+test_string_interning (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                       /* 1 */
+    "a = 'hello'\n"                      /* 2 */
+    "b = 'hel' + 'lo'\n"                 /* 3 */
+    "c = ''.join(['hel', 'lo'])\n"       /* 4 */
+    "d = sys.intern(c)\n"                /* 5 */
+    "e = 'hello world!'\n"               /* 6 */
+    "print(a is b, a is c, a is d)\n");  /* 7 */
+  g_autoptr(HsSnapshot) s = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autofree char *text = NULL;
+  const HsObject *a, *c, *e;
+
+  assert_finished (t);
+  out = hs_trace_dup_stdout (t);
+  text = hs_test_bytes_to_string (out);
+  g_assert_cmpstr (text, ==, "True False True\n");
+
+  s = hs_test_step_at_line (t, 7, 0);
+  a = hs_test_var (s, NULL, "a");
+  c = hs_test_var (s, NULL, "c");
+  e = hs_test_var (s, NULL, "e");
+  g_assert_true (a->flags & HS_OBJECT_INTERNED);
+  g_assert_cmpuint (hs_test_var_ref (s, NULL, "b"), ==, a->ref);
+  g_assert_cmpuint (hs_test_var_ref (s, NULL, "d"), ==, a->ref);
+  g_assert_cmpuint (c->ref, !=, a->ref);
+  g_assert_cmpstr (c->repr, ==, "'hello'");
+  g_assert_false (c->flags & HS_OBJECT_INTERNED);
+  /* only identifier-like constants are interned */
+  g_assert_false (e->flags & HS_OBJECT_INTERNED);
+}
+
+static void
+test_refcount_module (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                     /* 1 */
+    "a = []\n"                         /* 2 */
+    "b = a\n"                          /* 3 */
+    "print(sys.getrefcount(a))\n"      /* 4 */
+    "d = {'k': a}\n"                   /* 5 */
+    "t = (a, a)\n"                     /* 6 */
+    "print(sys.getrefcount(a))\n"      /* 7 */
+    "del b\n"                          /* 8 */
+    "print(sys.getrefcount(a))\n");    /* 9 */
+  static const guint lines[] = { 4, 7, 9 };
+  static const gint64 expected[] = { 2, 5, 4 };
+
+  assert_finished (t);
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autoptr(HsSnapshot) s = hs_test_step_at_line (t, lines[i], 0);
+      const HsObject *a = hs_test_var (s, NULL, "a");
+
+      g_assert_cmpint (a->refcount, ==, stdout_int (t, i) - 1);
+      g_assert_cmpint (a->refcount, ==, expected[i]);
+    }
+}
+
+static void
+test_refcount_function_locals (HsTraceFixture *f,
+                               gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                          /* 1 */
+    "def f(p):\n"                           /* 2 */
+    "    q = p\n"                           /* 3 */
+    "    r = [p]\n"                         /* 4 */
+    "    print(sys.getrefcount(p))\n"       /* 5 */
+    "    s = object()\n"                    /* 6 */
+    "    print(sys.getrefcount(s))\n"       /* 7 */
+    "    return r\n"                        /* 8 */
+    "x = object()\n"                        /* 9 */
+    "print(sys.getrefcount(x))\n"           /* 10 */
+    "f(x)\n"                                /* 11 */
+    "print(sys.getrefcount(x))\n");         /* 12 */
+  g_autoptr(HsSnapshot) s10 = NULL;
+  g_autoptr(HsSnapshot) s5 = NULL;
+  g_autoptr(HsSnapshot) s7 = NULL;
+  g_autoptr(HsSnapshot) s12 = NULL;
+
+  assert_finished (t);
+  s10 = hs_test_step_at_line (t, 10, 0);
+  g_assert_cmpint (hs_test_var (s10, NULL, "x")->refcount, ==, stdout_int (t, 0) - 1);
+
+  s5 = hs_test_step_at_line (t, 5, 0);
+  g_assert_cmpuint (hs_test_var_ref (s5, "f", "p"), ==, hs_test_var_ref (s5, "<module>", "x"));
+  g_assert_cmpint (hs_test_var (s5, "f", "p")->refcount, ==, stdout_int (t, 1) - 1);
+  /* x, p, q and r[0] */
+  g_assert_cmpint (hs_test_var (s5, "f", "p")->refcount, ==, 4);
+
+  s7 = hs_test_step_at_line (t, 7, 0);
+  g_assert_cmpint (hs_test_var (s7, "f", "s")->refcount, ==, stdout_int (t, 2) - 1);
+  g_assert_cmpint (hs_test_var (s7, "f", "s")->refcount, ==, 1);
+
+  s12 = hs_test_step_at_line (t, 12, 0);
+  g_assert_cmpint (hs_test_var (s12, NULL, "x")->refcount, ==, stdout_int (t, 3) - 1);
+  g_assert_cmpint (hs_test_var (s12, NULL, "x")->refcount, ==, 1);
+}
+
+static void
+test_refcount_loop (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                       /* 1 */
+    "x = [7]\n"                          /* 2 */
+    "keep = []\n"                        /* 3 */
+    "for i in range(4):\n"               /* 4 */
+    "    keep.append(x)\n"               /* 5 */
+    "    print(sys.getrefcount(x))\n"    /* 6 */
+    "def g():\n"                         /* 7 */
+    "    for item in keep:\n"            /* 8 */
+    "        print(sys.getrefcount(item))\n" /* 9 */
+    "g()\n");                            /* 10 */
+
+  assert_finished (t);
+  for (guint k = 0; k < 4; k++)
+    {
+      g_autoptr(HsSnapshot) s = hs_test_step_at_line (t, 6, k);
+      const HsObject *x = hs_test_var (s, NULL, "x");
+
+      g_assert_cmpint (x->refcount, ==, stdout_int (t, k) - 1);
+      g_assert_cmpint (x->refcount, ==, 2 + k);
+    }
+  for (guint k = 0; k < 4; k++)
+    {
+      g_autoptr(HsSnapshot) s = hs_test_step_at_line (t, 9, k);
+      const HsObject *item = hs_test_var (s, "g", "item");
+
+      g_assert_cmpuint (item->ref, ==, hs_test_var_ref (s, "<module>", "x"));
+      g_assert_cmpint (item->refcount, ==, stdout_int (t, 4 + k) - 1);
+    }
+}
+
+static void
+test_refcount_list_elements (HsTraceFixture *f,
+                             gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                               /* 1 */
+    "e = [0]\n"                                  /* 2 */
+    "outer = [e, e, [e]]\n"                      /* 3 */
+    "d = {'v': e}\n"                             /* 4 */
+    "print(sys.getrefcount(outer[0]))\n"         /* 5 */
+    "print(sys.getrefcount(outer[2]))\n"         /* 6 */
+    "print(sys.getrefcount(d['v'][0]))\n");      /* 7 */
+  g_autoptr(HsSnapshot) s5 = NULL;
+  g_autoptr(HsSnapshot) s6 = NULL;
+  const HsObject *outer, *item0, *item2, *dv;
+
+  assert_finished (t);
+  s5 = hs_test_step_at_line (t, 5, 0);
+  outer = hs_test_var (s5, NULL, "outer");
+  item0 = hs_test_edge (s5, outer, HS_EDGE_ITEM, "0");
+  g_assert_cmpuint (item0->ref, ==, hs_test_var_ref (s5, NULL, "e"));
+  g_assert_cmpuint (hs_test_edge (s5, outer, HS_EDGE_ITEM, "1")->ref, ==, item0->ref);
+  dv = hs_test_edge (s5, hs_test_var (s5, NULL, "d"), HS_EDGE_VALUE, NULL);
+  g_assert_cmpuint (dv->ref, ==, item0->ref);
+  /* e, outer[0], outer[1], outer[2][0], d['v'] */
+  g_assert_cmpint (item0->refcount, ==, 5);
+  g_assert_cmpint (item0->refcount, ==, stdout_int (t, 0) - 1);
+
+  s6 = hs_test_step_at_line (t, 6, 0);
+  outer = hs_test_var (s6, NULL, "outer");
+  item2 = hs_test_edge (s6, outer, HS_EDGE_ITEM, "2");
+  g_assert_cmpint (item2->refcount, ==, 1);
+  g_assert_cmpint (item2->refcount, ==, stdout_int (t, 1) - 1);
+  /* the small int 0 is immortal-ish: the trace shows its count as Python does */
+  g_assert_cmpint (hs_test_edge (s6, item0 = hs_test_var (s6, NULL, "e"), HS_EDGE_ITEM, "0")->refcount, ==,
+                   stdout_int (t, 2) - 1);
+}
+
+static void
+test_free_refcount_zero (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "x = int('1000')\n"   /* 1 */
+    "x = 5\n"             /* 2 */
+    "big = [1, 2, 3]\n"   /* 3 */
+    "big = None\n"        /* 4 */
+    "k = 1000\n"          /* 5 */
+    "k = 6\n"             /* 6 */
+    "pass\n");            /* 7 */
+  g_autoptr(HsSnapshot) s2 = NULL;
+  g_autoptr(HsSnapshot) s3 = NULL;
+  g_autoptr(HsSnapshot) s4 = NULL;
+  g_autoptr(HsSnapshot) s6 = NULL;
+  guint32 computed, list, literal;
+  HsFreeCause cause = HS_N_FREE_CAUSES;
+  gint64 freed_at;
+
+  assert_finished (t);
+  s2 = hs_test_step_at_line (t, 2, 0);
+  computed = hs_test_var_ref (s2, NULL, "x");
+  g_assert_cmpint (hs_test_var (s2, NULL, "x")->refcount, ==, 1);
+  s3 = hs_test_step_at_line (t, 3, 0);
+  g_assert_cmpint (hs_test_first_freed_step (t, computed, &cause), ==, hs_snapshot_get_index (s3));
+  g_assert_cmpint (cause, ==, HS_FREE_REFCOUNT);
+  g_assert_null (hs_snapshot_lookup (s3, computed));
+
+  s4 = hs_test_step_at_line (t, 4, 0);
+  list = hs_test_var_ref (s4, NULL, "big");
+  cause = HS_N_FREE_CAUSES;
+  g_assert_cmpint (hs_test_first_freed_step (t, list, &cause), ==, hs_snapshot_get_index (s4) + 1);
+  g_assert_cmpint (cause, ==, HS_FREE_REFCOUNT);
+
+  /* the literal stays alive: the code object's constants hold it */
+  s6 = hs_test_step_at_line (t, 6, 0);
+  literal = hs_test_var_ref (s6, NULL, "k");
+  g_assert_cmpint (hs_test_var (s6, NULL, "k")->refcount, >=, 2);
+  freed_at = hs_test_first_freed_step (t, literal, NULL);
+  /* only the end of the program releases the module's code object */
+  if (freed_at != -1)
+    g_assert_cmpint (freed_at, ==, hs_trace_get_n_steps (t) - 1);
+}
+
+static void
+test_gc_cycle (HsTraceFixture *f,
+               gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import gc\n"            /* 1 */
+    "gc.disable()\n"         /* 2 */
+    "a = []\n"               /* 3 */
+    "b = [a]\n"              /* 4 */
+    "a.append(b)\n"          /* 5 */
+    "a = b = None\n"         /* 6 */
+    "pass\n"                 /* 7 */
+    "n = gc.collect()\n"     /* 8 */
+    "print(n)\n");           /* 9 */
+  g_autoptr(HsSnapshot) s6 = NULL;
+  g_autoptr(HsSnapshot) s7 = NULL;
+  g_autoptr(HsSnapshot) s8 = NULL;
+  g_autoptr(HsSnapshot) s9 = NULL;
+  const HsObject *a, *b;
+  const HsGcRun *runs;
+  guint n_runs, collected = 0;
+  gboolean full = FALSE;
+  HsFreeCause cause = HS_N_FREE_CAUSES;
+  guint32 ra, rb;
+
+  assert_finished (t);
+  s6 = hs_test_step_at_line (t, 6, 0);
+  ra = hs_test_var_ref (s6, NULL, "a");
+  rb = hs_test_var_ref (s6, NULL, "b");
+  g_assert_true (hs_test_lookup (s6, ra)->flags & HS_OBJECT_REACHABLE);
+
+  for (guint line = 7; line <= 8; line++)
+    {
+      g_autoptr(HsSnapshot) s = hs_test_step_at_line (t, line, 0);
+
+      a = hs_test_lookup (s, ra);
+      b = hs_test_lookup (s, rb);
+      g_assert_false (a->flags & HS_OBJECT_REACHABLE);
+      g_assert_false (b->flags & HS_OBJECT_REACHABLE);
+      g_assert_cmpint (a->refcount, ==, 1);
+      g_assert_cmpuint (hs_test_edge (s, a, HS_EDGE_ITEM, "0")->ref, ==, rb);
+      g_assert_false (hs_test_was_freed (s, ra, NULL));
+    }
+
+  s9 = hs_test_step_at_line (t, 9, 0);
+  g_assert_true (hs_test_was_freed (s9, ra, &cause));
+  g_assert_cmpint (cause, ==, HS_FREE_GC);
+  cause = HS_N_FREE_CAUSES;
+  g_assert_true (hs_test_was_freed (s9, rb, &cause));
+  g_assert_cmpint (cause, ==, HS_FREE_GC);
+  g_assert_null (hs_snapshot_lookup (s9, ra));
+
+  runs = hs_snapshot_get_gc_runs (s9, &n_runs);
+  g_assert_cmpuint (n_runs, >=, 1);
+  for (guint i = 0; i < n_runs; i++)
+    {
+      collected += runs[i].collected;
+      full |= runs[i].generation == 2;
+    }
+  g_assert_true (full);
+  g_assert_cmpint (collected, ==, stdout_int (t, 0));
+  g_assert_cmpint (collected, >=, 2);
+}
+
+static guint32
+item_ref (HsSnapshot     *s,
+          const HsObject *o,
+          const char     *label)
+{
+  return hs_test_edge (s, o, HS_EDGE_ITEM, label)->ref;
+}
+
+static void
+test_copy_shallow (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import copy\n"                 /* 1 */
+    "inner = [1]\n"                 /* 2 */
+    "outer = [inner, [2]]\n"        /* 3 */
+    "s = outer[:]\n"                /* 4 */
+    "c = copy.copy(outer)\n"        /* 5 */
+    "s[0].append(3)\n"              /* 6 */
+    "pass\n");                      /* 7 */
+  g_autoptr(HsSnapshot) st = NULL;
+  const HsObject *outer;
+
+  assert_finished (t);
+  st = hs_test_step_at_line (t, 7, 0);
+  outer = hs_test_var (st, NULL, "outer");
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *copy_name = i == 0 ? "s" : "c";
+      const HsObject *copy = hs_test_var (st, NULL, copy_name);
+
+      g_assert_cmpuint (copy->ref, !=, outer->ref);
+      g_assert_cmpuint (item_ref (st, copy, "0"), ==, hs_test_var_ref (st, NULL, "inner"));
+      g_assert_cmpuint (item_ref (st, copy, "1"), ==, item_ref (st, outer, "1"));
+    }
+  g_assert_cmpstr (hs_test_var (st, NULL, "inner")->repr, ==, "[1, 3]");
+  /* inner, outer[0], s[0], c[0] */
+  g_assert_cmpint (hs_test_var (st, NULL, "inner")->refcount, ==, 4);
+}
+
+static void
+test_copy_deep_shared (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import copy\n"                             /* 1 */
+    "shared = [1]\n"                            /* 2 */
+    "outer = [shared, shared, [shared]]\n"      /* 3 */
+    "d = copy.deepcopy(outer)\n"                /* 4 */
+    "pass\n");                                  /* 5 */
+  g_autoptr(HsSnapshot) st = NULL;
+  const HsObject *outer, *d, *d2;
+  guint32 shared, d0;
+
+  assert_finished (t);
+  st = hs_test_step_at_line (t, 5, 0);
+  outer = hs_test_var (st, NULL, "outer");
+  d = hs_test_var (st, NULL, "d");
+  shared = hs_test_var_ref (st, NULL, "shared");
+  g_assert_cmpuint (d->ref, !=, outer->ref);
+  d0 = item_ref (st, d, "0");
+  g_assert_cmpuint (d0, !=, shared);
+  /* deepcopy keeps the sharing, with new objects */
+  g_assert_cmpuint (item_ref (st, d, "1"), ==, d0);
+  d2 = hs_test_edge (st, d, HS_EDGE_ITEM, "2");
+  g_assert_cmpuint (d2->ref, !=, item_ref (st, outer, "2"));
+  g_assert_cmpuint (item_ref (st, d2, "0"), ==, d0);
+  g_assert_cmpint (hs_test_lookup (st, d0)->refcount, ==, 3);
+  /* the immutable int inside is not copied */
+  g_assert_cmpuint (item_ref (st, hs_test_lookup (st, d0), "0"), ==,
+                    item_ref (st, hs_test_lookup (st, shared), "0"));
+}
+
+static void
+test_copy_cyclic (HsTraceFixture *f,
+                  gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import copy\n"                 /* 1 */
+    "a = [1]\n"                     /* 2 */
+    "a.append(a)\n"                 /* 3 */
+    "s = a[:]\n"                    /* 4 */
+    "c = copy.copy(a)\n"            /* 5 */
+    "d = copy.deepcopy(a)\n"        /* 6 */
+    "pass\n");                      /* 7 */
+  g_autoptr(HsSnapshot) st = NULL;
+  const HsObject *a, *s, *c, *d;
+
+  assert_finished (t);
+  st = hs_test_step_at_line (t, 7, 0);
+  a = hs_test_var (st, NULL, "a");
+  s = hs_test_var (st, NULL, "s");
+  c = hs_test_var (st, NULL, "c");
+  d = hs_test_var (st, NULL, "d");
+  g_assert_cmpuint (item_ref (st, a, "1"), ==, a->ref);
+  g_assert_cmpuint (item_ref (st, s, "1"), ==, a->ref);
+  g_assert_cmpuint (item_ref (st, c, "1"), ==, a->ref);
+  g_assert_cmpuint (d->ref, !=, a->ref);
+  g_assert_cmpuint (item_ref (st, d, "1"), ==, d->ref);
+  /* a, a[1], s[1], c[1] */
+  g_assert_cmpint (a->refcount, ==, 4);
+  g_assert_cmpint (d->refcount, ==, 2);
+}
+
+static void
+test_tuple_holding_lists (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "l = [1]\n"                     /* 1 */
+    "t = (l, 2)\n"                  /* 2 */
+    "t[0].append(3)\n"              /* 3 */
+    "try:\n"                        /* 4 */
+    "    t[0] += [4]\n"             /* 5 */
+    "except TypeError:\n"           /* 6 */
+    "    pass\n"                    /* 7 */
+    "print(t)\n");                  /* 8 */
+  g_autoptr(HsSnapshot) s3 = NULL;
+  g_autoptr(HsSnapshot) s8 = NULL;
+  const HsObject *tup, *l;
+  g_autoptr(GBytes) out = NULL;
+  g_autofree char *text = NULL;
+
+  assert_finished (t);
+  s3 = hs_test_step_at_line (t, 3, 0);
+  tup = hs_test_var (s3, NULL, "t");
+  g_assert_cmpstr (tup->type, ==, "tuple");
+  g_assert_false (tup->flags & HS_OBJECT_MUTABLE);
+  g_assert_cmpuint (item_ref (s3, tup, "0"), ==, hs_test_var_ref (s3, NULL, "l"));
+  g_assert_cmpstr (hs_test_edge (s3, tup, HS_EDGE_ITEM, "1")->repr, ==, "2");
+
+  /* the tuple cannot change, yet what it holds did, twice */
+  s8 = hs_test_step_at_line (t, 8, 0);
+  tup = hs_test_var (s8, NULL, "t");
+  l = hs_test_var (s8, NULL, "l");
+  g_assert_true (l->flags & HS_OBJECT_MUTABLE);
+  g_assert_cmpuint (item_ref (s8, tup, "0"), ==, l->ref);
+  g_assert_cmpstr (l->repr, ==, "[1, 3, 4]");
+  g_assert_cmpuint (l->length, ==, 3);
+  out = hs_trace_dup_stdout (t);
+  text = hs_test_bytes_to_string (out);
+  g_assert_cmpstr (text, ==, "([1, 3, 4], 2)\n");
+}
+
+static void
+test_scope_nonlocal (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "g = 'global'\n"               /* 1 */
+    "def outer():\n"               /* 2 */
+    "    x = [1]\n"                /* 3 */
+    "    def inner():\n"           /* 4 */
+    "        nonlocal x\n"         /* 5 */
+    "        x = [2]\n"            /* 6 */
+    "        return x\n"           /* 7 */
+    "    inner()\n"                /* 8 */
+    "    return x\n"               /* 9 */
+    "def setg():\n"                /* 10 */
+    "    global g\n"               /* 11 */
+    "    g = 'changed'\n"          /* 12 */
+    "def shadow():\n"              /* 13 */
+    "    g = 'local'\n"            /* 14 */
+    "    return g\n"               /* 15 */
+    "r = outer()\n"                /* 16 */
+    "shadow()\n"                   /* 17 */
+    "print(g)\n"                   /* 18 */
+    "setg()\n"                     /* 19 */
+    "print(g)\n");                 /* 20 */
+  g_autoptr(HsSnapshot) s6 = NULL;
+  g_autoptr(HsSnapshot) s7 = NULL;
+  g_autoptr(HsSnapshot) s15 = NULL;
+  g_autoptr(HsSnapshot) s20 = NULL;
+  const HsFrame *frames;
+  const HsObject *cell_outer, *cell_inner, *fn;
+  guint n;
+
+  assert_finished (t);
+  s6 = hs_test_step_at_line (t, 6, 0);
+  frames = hs_snapshot_get_frames (s6, &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_true (hs_test_function_is (&frames[0], "<module>"));
+  g_assert_true (hs_test_function_is (&frames[1], "outer"));
+  g_assert_true (hs_test_function_is (&frames[2], "inner"));
+  g_assert_cmpuint (frames[0].line, ==, 16);
+  g_assert_cmpuint (frames[1].line, ==, 8);
+  g_assert_cmpuint (frames[2].line, ==, 6);
+
+  cell_outer = hs_test_var (s6, "outer", "x");
+  cell_inner = hs_test_var (s6, "inner", "x");
+  g_assert_cmpstr (cell_outer->type, ==, "cell");
+  g_assert_cmpuint (cell_outer->ref, ==, cell_inner->ref);
+  g_assert_cmpstr (hs_test_edge (s6, cell_outer, HS_EDGE_CONTENTS, NULL)->repr, ==, "[1]");
+  fn = hs_test_var (s6, "outer", "inner");
+  g_assert_cmpstr (fn->type, ==, "function");
+  g_assert_cmpuint (hs_test_edge (s6, fn, HS_EDGE_CLOSURE, "x")->ref, ==, cell_outer->ref);
+
+  s7 = hs_test_step_at_line (t, 7, 0);
+  cell_outer = hs_test_var (s7, "outer", "x");
+  g_assert_cmpstr (hs_test_edge (s7, cell_outer, HS_EDGE_CONTENTS, NULL)->repr, ==, "[2]");
+
+  /* a local of the same name does not touch the global */
+  s15 = hs_test_step_at_line (t, 15, 0);
+  g_assert_cmpstr (hs_test_var (s15, "shadow", "g")->repr, ==, "'local'");
+  g_assert_cmpstr (hs_test_var (s15, "<module>", "g")->repr, ==, "'global'");
+
+  s20 = hs_test_step_at_line (t, 20, 0);
+  g_assert_cmpstr (hs_test_var (s20, NULL, "g")->repr, ==, "'changed'");
+  g_assert_cmpstr (hs_test_var (s20, NULL, "r")->repr, ==, "[2]");
+  hs_snapshot_get_frames (s20, &n);
+  g_assert_cmpuint (n, ==, 1);
+}
+
+static void
+test_scope_closure_outlives_frame (HsTraceFixture *f,
+                                   gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "def make():\n"                 /* 1 */
+    "    count = 0\n"               /* 2 */
+    "    def inc():\n"              /* 3 */
+    "        nonlocal count\n"      /* 4 */
+    "        count += 1\n"          /* 5 */
+    "        return count\n"        /* 6 */
+    "    return inc\n"              /* 7 */
+    "c = make()\n"                  /* 8 */
+    "c()\n"                         /* 9 */
+    "c()\n"                         /* 10 */
+    "pass\n");                      /* 11 */
+  g_autoptr(HsSnapshot) s11 = NULL;
+  const HsObject *fn, *cell;
+
+  assert_finished (t);
+  s11 = hs_test_step_at_line (t, 11, 0);
+  fn = hs_test_var (s11, NULL, "c");
+  g_assert_cmpstr (fn->type, ==, "function");
+  cell = hs_test_edge (s11, fn, HS_EDGE_CLOSURE, "count");
+  g_assert_cmpstr (cell->type, ==, "cell");
+  g_assert_cmpint (cell->refcount, ==, 1);
+  g_assert_cmpstr (hs_test_edge (s11, cell, HS_EDGE_CONTENTS, NULL)->repr, ==, "2");
+}
+
+static void
+test_mutable_default (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "def add(item, bucket=[]):\n"   /* 1 */
+    "    bucket.append(item)\n"     /* 2 */
+    "    return bucket\n"           /* 3 */
+    "a = add(1)\n"                  /* 4 */
+    "b = add(2)\n"                  /* 5 */
+    "pass\n");                      /* 6 */
+  g_autoptr(HsSnapshot) s4 = NULL;
+  g_autoptr(HsSnapshot) s2 = NULL;
+  g_autoptr(HsSnapshot) s6 = NULL;
+  const HsObject *fn, *bucket;
+  guint32 bucket_ref;
+
+  assert_finished (t);
+  s4 = hs_test_step_at_line (t, 4, 0);
+  fn = hs_test_var (s4, NULL, "add");
+  bucket = hs_test_edge (s4, fn, HS_EDGE_DEFAULT, "bucket");
+  bucket_ref = bucket->ref;
+  g_assert_cmpstr (bucket->repr, ==, "[]");
+
+  s2 = hs_test_step_at_line (t, 2, 1);
+  g_assert_cmpuint (hs_test_var_ref (s2, "add", "bucket"), ==, bucket_ref);
+  g_assert_cmpstr (hs_test_var (s2, "add", "bucket")->repr, ==, "[1]");
+
+  s6 = hs_test_step_at_line (t, 6, 0);
+  fn = hs_test_var (s6, NULL, "add");
+  bucket = hs_test_edge (s6, fn, HS_EDGE_DEFAULT, "bucket");
+  g_assert_cmpuint (bucket->ref, ==, bucket_ref);
+  g_assert_cmpstr (bucket->repr, ==, "[1, 2]");
+  g_assert_cmpuint (bucket->length, ==, 2);
+  g_assert_cmpuint (hs_test_var_ref (s6, NULL, "a"), ==, bucket_ref);
+  g_assert_cmpuint (hs_test_var_ref (s6, NULL, "b"), ==, bucket_ref);
+  /* the defaults tuple, a and b */
+  g_assert_cmpint (bucket->refcount, ==, 3);
+}
+
+static void
+test_list_multiplied (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "grid = [[0] * 3] * 3\n"                      /* 1 */
+    "grid[0][0] = 1\n"                            /* 2 */
+    "good = [[0] * 3 for _ in range(3)]\n"        /* 3 */
+    "good[0][0] = 1\n"                            /* 4 */
+    "pass\n");                                    /* 5 */
+  g_autoptr(HsSnapshot) s = NULL;
+  const HsObject *grid, *row, *good;
+
+  assert_finished (t);
+  s = hs_test_step_at_line (t, 5, 0);
+  grid = hs_test_var (s, NULL, "grid");
+  g_assert_cmpuint (grid->length, ==, 3);
+  row = hs_test_edge (s, grid, HS_EDGE_ITEM, "0");
+  g_assert_cmpuint (item_ref (s, grid, "1"), ==, row->ref);
+  g_assert_cmpuint (item_ref (s, grid, "2"), ==, row->ref);
+  g_assert_cmpstr (row->repr, ==, "[1, 0, 0]");
+  g_assert_cmpint (row->refcount, ==, 3);
+
+  good = hs_test_var (s, NULL, "good");
+  g_assert_cmpuint (item_ref (s, good, "0"), !=, item_ref (s, good, "1"));
+  g_assert_cmpuint (item_ref (s, good, "1"), !=, item_ref (s, good, "2"));
+  g_assert_cmpstr (hs_test_edge (s, good, HS_EDGE_ITEM, "0")->repr, ==, "[1, 0, 0]");
+  g_assert_cmpstr (hs_test_edge (s, good, HS_EDGE_ITEM, "1")->repr, ==, "[0, 0, 0]");
+}
+
+static void
+test_memoryview_bytearray (HsTraceFixture *f,
+                           gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                        /* 1 */
+    "buf = bytearray(b'abc')\n"           /* 2 */
+    "mv = memoryview(buf)\n"              /* 3 */
+    "mv[0] = 65\n"                        /* 4 */
+    "print(sys.getrefcount(buf))\n"       /* 5 */
+    "mv.release()\n"                      /* 6 */
+    "print(sys.getrefcount(buf))\n");     /* 7 */
+  g_autoptr(HsSnapshot) s5 = NULL;
+  g_autoptr(HsSnapshot) s7 = NULL;
+  const HsObject *mv, *buf;
+
+  assert_finished (t);
+  s5 = hs_test_step_at_line (t, 5, 0);
+  mv = hs_test_var (s5, NULL, "mv");
+  buf = hs_test_var (s5, NULL, "buf");
+  g_assert_cmpstr (mv->type, ==, "memoryview");
+  g_assert_cmpuint (hs_test_edge (s5, mv, HS_EDGE_BUFFER, NULL)->ref, ==, buf->ref);
+  g_assert_cmpstr (buf->repr, ==, "bytearray(b'Abc')");
+  g_assert_cmpint (buf->refcount, ==, stdout_int (t, 0) - 1);
+
+  s7 = hs_test_step_at_line (t, 7, 0);
+  buf = hs_test_var (s7, NULL, "buf");
+  g_assert_cmpint (buf->refcount, ==, stdout_int (t, 1) - 1);
+}
+
+static void
+test_comprehension (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "rows = [[i, str(i)] for i in range(40)]\n"    /* 1 */
+    "names = {str(i): i for i in range(10)}\n"     /* 2 */
+    "print(len(rows), len(names))\n");             /* 3 */
+  g_autoptr(HsSnapshot) s = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  assert_finished (t);
+  bytes = hs_trace_dup_stdout (t);
+  out = hs_test_bytes_to_string (bytes);
+  g_assert_cmpstr (out, ==, "40 10\n");
+  s = hs_test_step_at_line (t, 3, 0);
+  g_assert_cmpuint (hs_test_var (s, NULL, "rows")->length, ==, 40);
+  g_assert_cmpuint (hs_test_var (s, NULL, "names")->length, ==, 10);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_set_nonfatal_assertions ();
+
+  ADD ("/runtime/alias/rebinding", test_alias_rebinding);
+  ADD ("/runtime/identity/is-vs-eq", test_identity_is_vs_eq);
+  ADD ("/runtime/small-int/cache", test_small_int_cache);
+  ADD ("/runtime/str/interning", test_string_interning);
+  ADD ("/runtime/refcount/module", test_refcount_module);
+  ADD ("/runtime/refcount/function-locals", test_refcount_function_locals);
+  ADD ("/runtime/refcount/loop", test_refcount_loop);
+  ADD ("/runtime/refcount/list-elements", test_refcount_list_elements);
+  ADD ("/runtime/free/refcount-zero", test_free_refcount_zero);
+  ADD ("/runtime/gc/cycle", test_gc_cycle);
+  ADD ("/runtime/copy/shallow", test_copy_shallow);
+  ADD ("/runtime/copy/deep-shared", test_copy_deep_shared);
+  ADD ("/runtime/copy/cyclic", test_copy_cyclic);
+  ADD ("/runtime/tuple/holding-lists", test_tuple_holding_lists);
+  ADD ("/runtime/scope/global-local-nonlocal", test_scope_nonlocal);
+  ADD ("/runtime/scope/closure-outlives-frame", test_scope_closure_outlives_frame);
+  ADD ("/runtime/default/mutable", test_mutable_default);
+  ADD ("/runtime/list/multiplied", test_list_multiplied);
+  ADD ("/runtime/memoryview/bytearray", test_memoryview_bytearray);
+  ADD ("/runtime/comprehension/list-dict", test_comprehension);
+
+  return g_test_run ();
+}

@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * How a run ends: errors, each cap, input, exits, crashes and output that
+ * tries to get in the protocol's way.  Cases that wait on a timeout or a
+ * dying worker run in a subprocess with a deadline of their own, so that a
+ * runner that hangs fails the case instead of the suite.
+ */
+#define G_LOG_DOMAIN "heapscope-test-outcomes"
+
+#include "config.h"
+
+#include <signal.h>
+
+#include "hs-test-trace.h"
+
+#define ADD(path, func) \
+  g_test_add (path, HsTraceFixture, NULL, hs_trace_fixture_setup, func, hs_trace_fixture_teardown)
+
+/* Runs the calling case in a subprocess that must pass within the deadline. */
+#define RUN_TRAPPED(seconds)                                                   \
+  G_STMT_START {                                                               \
+    if (!g_test_subprocess ())                                                 \
+      {                                                                        \
+        g_test_trap_subprocess (NULL, (guint64) (seconds) * G_USEC_PER_SEC,    \
+                                G_TEST_SUBPROCESS_INHERIT_STDOUT |             \
+                                G_TEST_SUBPROCESS_INHERIT_STDERR);             \
+        g_test_trap_assert_passed ();                                          \
+        return;                                                                \
+      }                                                                        \
+  } G_STMT_END
+
+static char *
+stdout_text (HsTrace *trace)
+{
+  g_autoptr(GBytes) out = hs_trace_dup_stdout (trace);
+
+  return hs_test_bytes_to_string (out);
+}
+
+static void
+assert_status (HsTrace    *trace,
+               const char *status)
+{
+  if (g_strcmp0 (hs_trace_get_status (trace), status) != 0)
+    {
+      const HsTraceError *e = hs_trace_get_error (trace);
+
+      g_test_message ("error: %s: %s", e ? e->type : "(none)", e ? e->message : "");
+    }
+  g_assert_cmpstr (hs_trace_get_status (trace), ==, status);
+}
+
+static void
+test_error_syntax (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "x = 1\n"
+    "if x\n"
+    "    pass\n");
+  const HsTraceError *e;
+  g_autoptr(GBytes) py_out = NULL;
+  g_autoptr(GBytes) py_err = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GBytes) tb = NULL;
+  int status;
+
+  assert_status (t, "syntax-error");
+  e = hs_trace_get_error (t);
+  g_assert_nonnull (e);
+  if (e == NULL)
+    return;
+  g_assert_cmpstr (e->type, ==, "SyntaxError");
+  g_assert_cmpuint (e->line, ==, 2);
+  g_assert_true (g_str_has_prefix (e->message, "expected ':'"));
+
+  /* nothing ran, but the trace still has a final step to show */
+  g_assert_cmpuint (hs_trace_get_n_steps (t), >=, 1);
+
+  status = hs_test_run_python (f->path, NULL, &py_out, &py_err);
+  g_assert_cmpint (status, ==, 1);
+  err = hs_trace_dup_stderr (t);
+  tb = g_bytes_new (e->traceback, strlen (e->traceback));
+  g_assert_true (hs_test_bytes_equal_verbose ("stderr", py_err, err));
+  g_assert_true (hs_test_bytes_equal_verbose ("error traceback", py_err, tb));
+}
+
+static void
+test_error_exception (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "def f(n):\n"          /* 1 */
+    "    return 10 / n\n"  /* 2 */
+    "print('start')\n"     /* 3 */
+    "f(0)\n"               /* 4 */
+    "print('never')\n");   /* 5 */
+  const HsTraceError *e;
+  g_autoptr(GBytes) py_out = NULL;
+  g_autoptr(GBytes) py_err = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GBytes) tb = NULL;
+  g_autoptr(HsSnapshot) s2 = NULL;
+  g_autoptr(HsSnapshot) last = NULL;
+  int status;
+
+  assert_status (t, "exception");
+  e = hs_trace_get_error (t);
+  g_assert_nonnull (e);
+  if (e == NULL)
+    return;
+  g_assert_cmpstr (e->type, ==, "ZeroDivisionError");
+  g_assert_cmpstr (e->message, ==, "division by zero");
+  g_assert_cmpuint (e->line, ==, 2);
+
+  /* every step up to the failure is kept, and the last one is the end */
+  s2 = hs_test_step_at_line (t, 2, 0);
+  g_assert_cmpstr (hs_test_var (s2, "f", "n")->repr, ==, "0");
+  last = hs_test_last_step (t);
+  g_assert_cmpint (hs_snapshot_get_event (last), ==, HS_EVENT_END);
+
+  status = hs_test_run_python (f->path, NULL, &py_out, &py_err);
+  g_assert_cmpint (status, ==, 1);
+  out = hs_trace_dup_stdout (t);
+  err = hs_trace_dup_stderr (t);
+  tb = g_bytes_new (e->traceback, strlen (e->traceback));
+  g_assert_true (hs_test_bytes_equal_verbose ("stdout", py_out, out));
+  g_assert_true (hs_test_bytes_equal_verbose ("stderr", py_err, err));
+  g_assert_true (hs_test_bytes_equal_verbose ("error traceback", py_err, tb));
+}
+
+static const char endless[] =
+  "i = 0\n"
+  "while True:\n"
+  "    i += 1\n";
+
+static void
+test_limit_max_steps (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  HsTrace *t;
+  g_autoptr(HsSnapshot) last = NULL;
+
+  f->options.max_steps = 50;
+  t = hs_trace_fixture_run (f, endless);
+  assert_status (t, "step-limit");
+  g_assert_cmpuint (hs_trace_get_n_steps (t), ==, 50);
+  last = hs_test_last_step (t);
+  g_assert_cmpuint (hs_snapshot_get_index (last), ==, 49);
+  /* the state up to the cap is all there */
+  g_assert_cmpstr (hs_test_var (last, NULL, "i")->type, ==, "int");
+  g_assert_null (hs_trace_get_error (t));
+}
+
+/* A program that fits in exactly max_steps steps finishes; one fewer stops it. */
+static void
+test_limit_max_steps_boundary (HsTraceFixture *f,
+                               gconstpointer   data)
+{
+  const char *program = "a = 1\nb = 2\nc = a + b\nprint(c)\n";
+  HsTrace *t = hs_trace_fixture_run (f, program);
+  guint full;
+
+  assert_status (t, "finished");
+  full = hs_trace_get_n_steps (t);
+  g_assert_cmpuint (full, ==, 5);
+
+  f->options.max_steps = full;
+  t = hs_trace_fixture_run (f, program);
+  assert_status (t, "finished");
+  g_assert_cmpuint (hs_trace_get_n_steps (t), ==, full);
+
+  f->options.max_steps = full - 1;
+  t = hs_trace_fixture_run (f, program);
+  assert_status (t, "step-limit");
+  g_assert_cmpuint (hs_trace_get_n_steps (t), ==, full - 1);
+}
+
+static void
+test_limit_timeout (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  HsTrace *t;
+  gint64 start, elapsed_ms;
+
+  RUN_TRAPPED (60);
+
+  f->options.max_steps = 10000000;
+  f->options.timeout_ms = 1000;
+  start = g_get_monotonic_time ();
+  t = hs_trace_fixture_run (f, "while True:\n    pass\n");
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  assert_status (t, "timeout");
+  g_assert_cmpuint (hs_trace_get_n_steps (t), >, 10);
+  g_assert_cmpint (elapsed_ms, >=, 900);
+  g_assert_cmpint (elapsed_ms, <, 1000 + 5000);
+}
+
+static void
+test_limit_c_hang (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  HsTrace *t;
+  gint64 start, elapsed_ms;
+  g_autoptr(HsSnapshot) s = NULL;
+
+  RUN_TRAPPED (60);
+
+  f->options.timeout_ms = 1000;
+  start = g_get_monotonic_time ();
+  t = hs_trace_fixture_run (f,
+    "x = [1, 2]\n"
+    "print('before', flush=True)\n"
+    "total = sum(range(10**12))\n"
+    "print('after')\n");
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  assert_status (t, "timeout");
+  /* steps up to the hang are kept */
+  s = hs_test_step_at_line (t, 3, 0);
+  g_assert_cmpstr (hs_test_var (s, NULL, "x")->repr, ==, "[1, 2]");
+  g_assert_cmpint (elapsed_ms, <, 1000 + 8000);
+  {
+    g_autofree char *out = stdout_text (t);
+
+    g_assert_cmpstr (out, ==, "before\n");
+  }
+}
+
+static guint
+count_edges (const HsObject *o,
+             HsEdgeKind      kind)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < o->n_edges; i++)
+    n += o->edges[i].kind == kind;
+  return n;
+}
+
+static gboolean
+has_edge_label (const HsObject *o,
+                HsEdgeKind      kind,
+                const char     *label)
+{
+  for (guint i = 0; i < o->n_edges; i++)
+    if (o->edges[i].kind == kind && g_strcmp0 (o->edges[i].label, label) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_limit_max_elements (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  HsTrace *t;
+  g_autoptr(HsSnapshot) s = NULL;
+  const HsObject *big, *d, *st;
+  guint shown;
+
+  t = hs_trace_fixture_run (f,
+    "big = [str(i) for i in range(10000)]\n"   /* 1 */
+    "d = {i: -i for i in range(500)}\n"        /* 2 */
+    "st = set(range(1000, 1300))\n"            /* 3 */
+    "pass\n");                                 /* 4 */
+  assert_status (t, "finished");
+  s = hs_test_step_at_line (t, 4, 0);
+
+  big = hs_test_var (s, NULL, "big");
+  shown = count_edges (big, HS_EDGE_ITEM);
+  g_assert_true (big->flags & HS_OBJECT_CONTAINER);
+  g_assert_cmpuint (big->length, ==, 10000);
+  g_assert_cmpuint (shown, >, 0);
+  g_assert_cmpuint (shown, <=, HS_RUN_DEFAULT_MAX_ELEMENTS);
+  g_assert_cmpuint (big->omitted, ==, 10000 - shown);
+  /* head and tail */
+  g_assert_true (has_edge_label (big, HS_EDGE_ITEM, "0"));
+  g_assert_true (has_edge_label (big, HS_EDGE_ITEM, "9999"));
+  g_assert_cmpstr (hs_test_edge (s, big, HS_EDGE_ITEM, "9999")->repr, ==, "'9999'");
+
+  d = hs_test_var (s, NULL, "d");
+  shown = count_edges (d, HS_EDGE_VALUE);
+  g_assert_cmpuint (d->length, ==, 500);
+  g_assert_cmpuint (count_edges (d, HS_EDGE_KEY), ==, shown);
+  g_assert_cmpuint (shown, <=, HS_RUN_DEFAULT_MAX_ELEMENTS);
+  g_assert_cmpuint (d->omitted, ==, 500 - shown);
+
+  st = hs_test_var (s, NULL, "st");
+  shown = count_edges (st, HS_EDGE_MEMBER);
+  g_assert_cmpuint (st->length, ==, 300);
+  g_assert_cmpuint (shown, <=, HS_RUN_DEFAULT_MAX_ELEMENTS);
+  g_assert_cmpuint (st->omitted, ==, 300 - shown);
+}
+
+static void
+test_limit_max_objects (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  HsTrace *t;
+  g_autoptr(HsSnapshot) s = NULL;
+  const HsObject *objs;
+  guint n_objects;
+
+  f->options.max_objects = 50;
+  f->options.max_elements = 1000;
+  t = hs_trace_fixture_run (f,
+    "objs = [object() for _ in range(500)]\n"
+    "pass\n");
+  assert_status (t, "finished");
+  s = hs_test_step_at_line (t, 2, 0);
+  hs_snapshot_get_objects (s, &n_objects);
+  g_assert_cmpuint (n_objects, <=, 50);
+  objs = hs_test_var (s, NULL, "objs");
+  g_assert_cmpuint (objs->length, ==, 500);
+  /* whatever the object cap left out, the list says how much is missing */
+  g_assert_cmpuint (count_edges (objs, HS_EDGE_ITEM) + objs->omitted, ==, 500);
+}
+
+static void
+test_stdin_file (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  g_autofree char *input = hs_trace_fixture_write (f, "input.txt", "hello\nworld\n");
+  g_autofree char *out = NULL;
+  HsTrace *t;
+
+  f->options.stdin_path = input;
+  t = hs_trace_fixture_run (f,
+    "a = input('name? ')\n"
+    "b = input()\n"
+    "print(a.upper(), b)\n"
+    "try:\n"
+    "    input()\n"
+    "except EOFError:\n"
+    "    print('eof')\n");
+  assert_status (t, "finished");
+  out = stdout_text (t);
+  g_assert_cmpstr (out, ==, "name? HELLO world\neof\n");
+}
+
+static void
+test_stdin_eof (HsTraceFixture *f,
+                gconstpointer   data)
+{
+  HsTrace *t;
+  const HsTraceError *e;
+  g_autoptr(GBytes) py_out = NULL;
+  g_autoptr(GBytes) py_err = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+
+  t = hs_trace_fixture_run (f,
+    "import sys\n"
+    "print(repr(sys.stdin.read()))\n"
+    "x = input('prompt> ')\n");
+  assert_status (t, "exception");
+  e = hs_trace_get_error (t);
+  g_assert_nonnull (e);
+  if (e == NULL)
+    return;
+  g_assert_cmpstr (e->type, ==, "EOFError");
+  g_assert_cmpuint (e->line, ==, 3);
+
+  g_assert_cmpint (hs_test_run_python (f->path, NULL, &py_out, &py_err), ==, 1);
+  out = hs_trace_dup_stdout (t);
+  err = hs_trace_dup_stderr (t);
+  g_assert_true (hs_test_bytes_equal_verbose ("stdout", py_out, out));
+  g_assert_true (hs_test_bytes_equal_verbose ("stderr", py_err, err));
+}
+
+static void
+test_exit_os_exit (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  HsTrace *t;
+  g_autofree char *out = NULL;
+  g_autoptr(HsSnapshot) s = NULL;
+
+  RUN_TRAPPED (60);
+
+  t = hs_trace_fixture_run (f,
+    "import os\n"
+    "x = [1, 2, 3]\n"
+    "print('bye', flush=True)\n"
+    "os._exit(3)\n"
+    "print('never')\n");
+  assert_status (t, "exited");
+  g_assert_cmpint (hs_trace_get_exit_code (t), ==, 3);
+  out = stdout_text (t);
+  g_assert_cmpstr (out, ==, "bye\n");
+  s = hs_test_step_at_line (t, 4, 0);
+  g_assert_cmpstr (hs_test_var (s, NULL, "x")->repr, ==, "[1, 2, 3]");
+}
+
+static void
+test_exit_sys_exit (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  HsTrace *t;
+  g_autoptr(GBytes) py_out = NULL;
+  g_autoptr(GBytes) py_err = NULL;
+  g_autoptr(GBytes) err = NULL;
+  int status;
+
+  t = hs_trace_fixture_run (f,
+    "import sys\n"
+    "print('leaving')\n"
+    "sys.exit('bad things')\n");
+  status = hs_test_run_python (f->path, NULL, &py_out, &py_err);
+  g_assert_cmpint (status, ==, 1);
+  /* SystemExit is how a program chooses its exit status, not a crash */
+  assert_status (t, "exited");
+  g_assert_cmpint (hs_trace_get_exit_code (t), ==, status);
+  err = hs_trace_dup_stderr (t);
+  g_assert_true (hs_test_bytes_equal_verbose ("stderr", py_err, err));
+}
+
+static void
+test_crash_segfault (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  HsTrace *t;
+  g_autofree char *out = NULL;
+  g_autoptr(HsSnapshot) s = NULL;
+  g_autoptr(HsRunner) again = NULL;
+  g_autoptr(HsTrace) t2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *second = NULL;
+
+  RUN_TRAPPED (60);
+
+  t = hs_trace_fixture_run (f,
+    "import ctypes\n"
+    "x = {'a': 1}\n"
+    "print('before', flush=True)\n"
+    "ctypes.string_at(0)\n"
+    "print('after')\n");
+  assert_status (t, "crashed");
+  g_assert_cmpint (hs_trace_get_signal (t), ==, SIGSEGV);
+  out = stdout_text (t);
+  g_assert_cmpstr (out, ==, "before\n");
+  s = hs_test_step_at_line (t, 4, 0);
+  g_assert_cmpstr (hs_test_var (s, NULL, "x")->type, ==, "dict");
+
+  /* the same runner starts a fresh worker afterwards */
+  second = hs_trace_fixture_write (f, "second.py", "y = 2\nprint(y)\n");
+  t2 = hs_runner_run_sync (f->runner, second, &f->options, &error);
+  g_assert_no_error (error);
+  assert_status (t2, "finished");
+}
+
+static void
+test_output_fd1 (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  static const char expected[] = "raw\nafter\n\0\0\0\010GARBAGE!more\n";
+  g_autoptr(GBytes) want = g_bytes_new_static (expected, sizeof expected - 1);
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(HsSnapshot) s = NULL;
+  HsTrace *t;
+
+  t = hs_trace_fixture_run (f,
+    "import os, sys\n"                              /* 1 */
+    "os.write(1, b'raw\\n')\n"                      /* 2 */
+    "print('after', flush=True)\n"                  /* 3 */
+    "os.write(1, b'\\0\\0\\0\\x08GARBAGE!')\n"      /* 4 */
+    "os.write(sys.stdout.fileno(), b'more\\n')\n"   /* 5 */
+    "x = [1]\n"                                     /* 6 */
+    "pass\n");                                      /* 7 */
+  assert_status (t, "finished");
+  out = hs_trace_dup_stdout (t);
+  g_assert_true (hs_test_bytes_equal_verbose ("stdout", want, out));
+  s = hs_test_step_at_line (t, 7, 0);
+  g_assert_cmpstr (hs_test_var (s, NULL, "x")->repr, ==, "[1]");
+}
+
+/* The protocol's pipes are not the program's business: writing to the file
+ * descriptors after 2 must not reach the parent. */
+static void
+test_output_protocol_fds (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  HsTrace *t;
+  g_autoptr(HsSnapshot) s = NULL;
+
+  RUN_TRAPPED (60);
+
+  t = hs_trace_fixture_run (f,
+    "import os\n"                                   /* 1 */
+    "for fd in range(3, 10):\n"                     /* 2 */
+    "    try:\n"                                    /* 3 */
+    "        os.write(fd, b'\\xff' * 64)\n"         /* 4 */
+    "    except OSError:\n"                         /* 5 */
+    "        pass\n"                                /* 6 */
+    "x = 'still here'\n"                            /* 7 */
+    "pass\n");                                      /* 8 */
+  assert_status (t, "finished");
+  s = hs_test_step_at_line (t, 8, 0);
+  g_assert_cmpstr (hs_test_var (s, NULL, "x")->repr, ==, "'still here'");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_set_nonfatal_assertions ();
+
+  ADD ("/runtime/error/syntax", test_error_syntax);
+  ADD ("/runtime/error/exception", test_error_exception);
+  ADD ("/runtime/limit/max-steps", test_limit_max_steps);
+  ADD ("/runtime/limit/max-steps-boundary", test_limit_max_steps_boundary);
+  ADD ("/runtime/limit/timeout", test_limit_timeout);
+  ADD ("/runtime/limit/c-hang", test_limit_c_hang);
+  ADD ("/runtime/limit/max-elements", test_limit_max_elements);
+  ADD ("/runtime/limit/max-objects", test_limit_max_objects);
+  ADD ("/runtime/stdin/file", test_stdin_file);
+  ADD ("/runtime/stdin/eof", test_stdin_eof);
+  ADD ("/runtime/exit/os-exit", test_exit_os_exit);
+  ADD ("/runtime/exit/sys-exit", test_exit_sys_exit);
+  ADD ("/runtime/crash/segfault", test_crash_segfault);
+  ADD ("/runtime/output/fd1", test_output_fd1);
+  ADD ("/runtime/output/protocol-fds", test_output_protocol_fds);
+
+  return g_test_run ();
+}
