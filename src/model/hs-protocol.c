@@ -13,6 +13,7 @@
 G_STATIC_ASSERT (sizeof (HsWireObject) == 48);
 G_STATIC_ASSERT (sizeof (HsWireRefcount) == 8);
 G_STATIC_ASSERT (sizeof (HsWireEdge) == 16);
+G_STATIC_ASSERT (sizeof (HsWireStep) == 56);
 
 static const char *event_names[] = { "line", "call", "return", "exception", "end" };
 static const char *edge_kind_names[] = {

@@ -12,14 +12,14 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 2
+#define HS_PROTOCOL_VERSION 3
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 
 #define HS_PROTOCOL_MESSAGE_TYPE ((const GVariantType *) "(sv)")
 
 /* worker -> app */
 #define HS_MSG_HELLO "hello"   /* (us) protocol version, python version */
-#define HS_MSG_STEP  "step"    /* HS_STEP_TYPE */
+#define HS_MSG_STEPS "steps"   /* HS_STEPS_TYPE */
 #define HS_MSG_DONE  "done"    /* HS_DONE_TYPE */
 #define HS_MSG_EXEC_DONE "exec-done" /* (bs) ok, error message */
 
@@ -29,24 +29,27 @@ G_BEGIN_DECLS
 #define HS_MSG_QUIT  "quit"    /* () */
 
 /*
- * One step, as a delta against the previous one:
- *   u   index              y   event (HsEvent)          u   line
+ * Steps travel in batches: one message carries consecutive steps, each a
+ * delta against the one before.  Every per-step part is concatenated across
+ * the batch, and each step's header says how many items of each part are
+ * its own (HsWireStep):
+ *   u   index of the batch's first step
+ *   a(uuuuuuuuuuuuuyy)  headers (HsWireStep)
  *   as  strings appended to the shared string table
- *   b   frames changed     a(uuau) frames: function, line, [name, ref, ...]
- *   a(txxuuuuuu) objects entering or changing: id, refcount, size,
- *       ref, type, repr, flags, length, omitted (HsWireObject)
+ *   au  frames, for steps whose frames changed other than the innermost
+ *       line: per frame function, line, n_vars, then n_vars (name, ref) pairs
+ *   a(txxuuuuuu) objects entering or changing (HsWireObject)
  *   a(uu)   refcount-only changes: ref, refcount
- *   a(uu)   objects whose edges change: ref, how many of its previous
- *           edges it keeps; the edges below replace the rest
+ *   a(uu)   objects whose edges change: ref, how many of its previous edges
+ *           it keeps; the edges below replace the rest (HsWireEdgeOwner)
  *   a(uuuu) edges: owner, kind, label, target
  *   au      refs leaving the snapshot (still alive)
  *   a(uu)   freed: ref, cause (HsFreeCause)
  *   a(uuuu) gc runs: generation, collections, collected, uncollectable
- *   ay  stdout since the previous step     ay  stderr since the previous step
- *   u   return value ref (0: none)
+ *   ay  stdout written during the steps     ay  stderr likewise
  */
-#define HS_STEP_TYPE_STRING "(uyuasba(uuau)a(txxuuuuuu)a(uu)a(uu)a(uuuu)aua(uu)a(uuuu)ayayu)"
-#define HS_STEP_TYPE ((const GVariantType *) HS_STEP_TYPE_STRING)
+#define HS_STEPS_TYPE_STRING "(ua(uuuuuuuuuuuuuyy)asaua(txxuuuuuu)a(uu)a(uu)a(uuuu)aua(uu)a(uuuu)ayay)"
+#define HS_STEPS_TYPE ((const GVariantType *) HS_STEPS_TYPE_STRING)
 
 /* status, exit code, signal, error: (has, type, message, line, traceback) */
 #define HS_DONE_TYPE_STRING "(sii(bssus))"
@@ -101,6 +104,27 @@ typedef enum
 #define HS_OBJECT_GENERATION_SHIFT 8
 #define HS_OBJECT_GENERATION(flags) ((int) (((flags) >> HS_OBJECT_GENERATION_SHIFT) & 3))
 #define HS_OBJECT_NO_GENERATION 3
+
+/* Laid out like the GVariant (uuuuuuuuuuuuuyy): 54 bytes padded to 56. */
+typedef struct
+{
+  guint32 line;
+  guint32 return_ref;
+  guint32 n_strings;
+  guint32 n_frame_words;
+  guint32 n_objects;
+  guint32 n_refcounts;
+  guint32 n_edge_owners;
+  guint32 n_edges;
+  guint32 n_removed;
+  guint32 n_freed;
+  guint32 n_gc;
+  guint32 n_out;
+  guint32 n_err;
+  guint8  event;
+  guint8  frames_changed;
+  guint8  padding[2];     /* zero, as GVariant's normal form wants */
+} HsWireStep;
 
 /* Laid out like the GVariant (txxuuuuuu) so arrays of it are fixed-size. */
 typedef struct

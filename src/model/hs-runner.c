@@ -430,9 +430,9 @@ session_read (HsSession  *session,
       payload = hs_protocol_parse_frame (frame, &name, &error);
       if (payload == NULL)
         session->protocol_error = g_strdup (error->message);
-      else if (name == g_intern_static_string (HS_MSG_STEP))
+      else if (name == g_intern_static_string (HS_MSG_STEPS))
         {
-          if (!hs_trace_append_step (session->trace, payload, &error))
+          if (!hs_trace_append_batch (session->trace, payload, &error))
             session->protocol_error = g_strdup (error->message);
         }
       else if (name == until)

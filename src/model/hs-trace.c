@@ -27,13 +27,43 @@ typedef struct
   guint       first_step;
 } HsLastKnown;
 
+/* One batch of steps as the runtime sent it; the steps point into it. */
+typedef struct
+{
+  GVariant             *value;
+  const HsWireStep     *steps;
+  gsize                 n_steps;
+  const guint32        *frame_words;
+  const HsWireObject   *objects;
+  const HsWireRefcount *refcounts;
+  const HsWireEdgeOwner *owners;
+  const HsWireEdge     *edges;
+  const guint32        *removed;
+  const HsWireFreed    *freed;
+  const HsWireGc       *gc;
+  GBytes               *out;
+  GBytes               *err;
+  gsize                 n_frame_words, n_objects, n_refcounts, n_owners, n_edges,
+                        n_removed, n_freed, n_gc;
+} HsBatch;
+
+/* Where one step's parts start in its batch. */
+typedef struct
+{
+  HsBatch *batch;
+  guint32  step;            /* within the batch */
+  guint32  first_string;    /* id of its first new string */
+  guint32  frame_words, objects, refcounts, owners, edges, removed, freed, gc, out, err;
+} HsStepRecord;
+
 struct _HsTrace
 {
   GObject      parent_instance;
 
   GMutex       mutex;
   GPtrArray   *strings;       /* char*, owned: the shared string table */
-  GPtrArray   *deltas;        /* GVariant* */
+  GPtrArray   *batches;       /* HsBatch* */
+  GArray      *records;       /* HsStepRecord, one per step */
   GPtrArray   *checkpoints;   /* HsSnapshot* at k * CHECKPOINT_EVERY */
   HsState     *tail;          /* after the last appended step */
   HsState     *cursor;        /* for replay */
@@ -67,6 +97,15 @@ static void
 clear_frame (gpointer data)
 {
   g_free (((HsFrame *) data)->vars);
+}
+
+static void
+batch_free (HsBatch *batch)
+{
+  g_variant_unref (batch->value);
+  g_bytes_unref (batch->out);
+  g_bytes_unref (batch->err);
+  g_free (batch);
 }
 
 static HsState *
@@ -136,7 +175,8 @@ hs_trace_finalize (GObject *object)
 
   g_mutex_clear (&self->mutex);
   g_ptr_array_unref (self->strings);
-  g_ptr_array_unref (self->deltas);
+  g_array_unref (self->records);
+  g_ptr_array_unref (self->batches);
   g_ptr_array_unref (self->checkpoints);
   state_free (self->tail);
   state_free (self->cursor);
@@ -165,7 +205,8 @@ hs_trace_init (HsTrace *self)
 {
   g_mutex_init (&self->mutex);
   self->strings = g_ptr_array_new_with_free_func (g_free);
-  self->deltas = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  self->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) batch_free);
+  self->records = g_array_new (FALSE, FALSE, sizeof (HsStepRecord));
   self->checkpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_snapshot_unref);
   self->tail = state_new ();
   self->last_known = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -198,102 +239,50 @@ child_uint32 (GVariant *v,
   return g_variant_get_uint32 (child);
 }
 
-static guint8
-child_byte (GVariant *v,
-            gsize     i)
-{
-  g_autoptr(GVariant) child = g_variant_get_child_value (v, i);
-
-  return g_variant_get_byte (child);
-}
-
-static gboolean
-child_boolean (GVariant *v,
-               gsize     i)
-{
-  g_autoptr(GVariant) child = g_variant_get_child_value (v, i);
-
-  return g_variant_get_boolean (child);
-}
-
 #define STR(id) ((const char *) g_ptr_array_index (self->strings, (id)))
 
 /* Applies one delta to st.  While appending, every index and reference is
  * checked; a replay only meets deltas that passed that check.  When snap is
  * not NULL it receives the step's own facts (freed, gc runs, output). */
 static gboolean
-apply_delta (HsTrace    *self,
-             HsState    *st,
-             GVariant   *delta,
-             gboolean    appending,
-             HsSnapshot *snap,
-             GError    **error)
+apply_delta (HsTrace            *self,
+             HsState            *st,
+             guint32             index,
+             const HsStepRecord *rec,
+             gboolean            appending,
+             HsSnapshot         *snap,
+             GError            **error)
 {
-  guint32 index, line, return_ref;
-  guint8 event;
-  gboolean frames_changed;
-  g_autoptr(GVariant) strings = NULL;
-  g_autoptr(GVariant) frames = NULL;
-  g_autoptr(GVariant) objects = NULL;
-  g_autoptr(GVariant) refcounts = NULL;
-  g_autoptr(GVariant) edge_owners = NULL;
-  g_autoptr(GVariant) edges = NULL;
-  g_autoptr(GVariant) removed = NULL;
-  g_autoptr(GVariant) freed = NULL;
-  g_autoptr(GVariant) gc = NULL;
-  g_autoptr(GVariant) out = NULL;
-  g_autoptr(GVariant) err = NULL;
-  const HsWireObject *wobjects;
-  const HsWireRefcount *wrefcounts;
-  const HsWireEdgeOwner *wowners;
-  const HsWireEdge *wedges;
-  const guint32 *wremoved;
-  const HsWireFreed *wfreed;
-  const HsWireGc *wgc;
-  gsize n_objects, n_refcounts, n_owners, n_edges, n_removed, n_freed, n_gc;
-  guint n_strings;
+  const HsBatch *batch = rec->batch;
+  const HsWireStep *step = &batch->steps[rec->step];
+  guint32 line = step->line;
+  guint32 return_ref = step->return_ref;
+  guint8 event = step->event;
+  gboolean frames_changed = step->frames_changed;
+  const HsWireObject *wobjects = batch->objects + rec->objects;
+  const HsWireRefcount *wrefcounts = batch->refcounts + rec->refcounts;
+  const HsWireEdgeOwner *wowners = batch->owners + rec->owners;
+  const HsWireEdge *wedges = batch->edges + rec->edges;
+  const guint32 *wremoved = batch->removed + rec->removed;
+  const HsWireFreed *wfreed = batch->freed + rec->freed;
+  const HsWireGc *wgc = batch->gc + rec->gc;
+  gsize n_objects = step->n_objects;
+  gsize n_refcounts = step->n_refcounts;
+  gsize n_owners = step->n_edge_owners;
+  gsize n_edges = step->n_edges;
+  gsize n_removed = step->n_removed;
+  gsize n_freed = step->n_freed;
+  gsize n_gc = step->n_gc;
+  /* ids a step may use: every string up to its own */
+  guint n_strings = rec->first_string + step->n_strings;
 
-  /* child by child: g_variant_get() would parse a format string per step */
-  index = child_uint32 (delta, 0);
-  event = child_byte (delta, 1);
-  line = child_uint32 (delta, 2);
-  strings = g_variant_get_child_value (delta, 3);
-  frames_changed = child_boolean (delta, 4);
-  frames = g_variant_get_child_value (delta, 5);
-  objects = g_variant_get_child_value (delta, 6);
-  refcounts = g_variant_get_child_value (delta, 7);
-  edge_owners = g_variant_get_child_value (delta, 8);
-  edges = g_variant_get_child_value (delta, 9);
-  removed = g_variant_get_child_value (delta, 10);
-  freed = g_variant_get_child_value (delta, 11);
-  gc = g_variant_get_child_value (delta, 12);
-  out = g_variant_get_child_value (delta, 13);
-  err = g_variant_get_child_value (delta, 14);
-  return_ref = child_uint32 (delta, 15);
-
-  if (appending)
-    {
-      guint expected = st->index == G_MAXUINT ? 0 : st->index + 1;
-
-      if (index != expected)
-        return protocol_error (error, index, "out of order");
-      if (event >= HS_N_EVENTS)
-        return protocol_error (error, index, "unknown event");
-      for (gsize i = 0; i < g_variant_n_children (strings); i++)
-        {
-          const char *s;
-
-          g_variant_get_child (strings, i, "&s", &s);
-          g_ptr_array_add (self->strings, g_strdup (s));
-        }
-    }
-  n_strings = self->strings->len;
+  if (appending && event >= HS_N_EVENTS)
+    return protocol_error (error, index, "unknown event");
 
   for (guint i = 0; i < st->changed->len; i++)
     ((HsObject *) g_ptr_array_index (st->changed, i))->changes = 0;
   g_ptr_array_set_size (st->changed, 0);
 
-  wobjects = g_variant_get_fixed_array (objects, &n_objects, sizeof (HsWireObject));
   for (gsize i = 0; i < n_objects; i++)
     {
       const HsWireObject *w = &wobjects[i];
@@ -344,7 +333,6 @@ apply_delta (HsTrace    *self,
         }
     }
 
-  wrefcounts = g_variant_get_fixed_array (refcounts, &n_refcounts, sizeof (HsWireRefcount));
   for (gsize i = 0; i < n_refcounts; i++)
     {
       HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (wrefcounts[i].ref));
@@ -354,8 +342,6 @@ apply_delta (HsTrace    *self,
       o->refcount = wrefcounts[i].refcount;
     }
 
-  wowners = g_variant_get_fixed_array (edge_owners, &n_owners, sizeof (HsWireEdgeOwner));
-  wedges = g_variant_get_fixed_array (edges, &n_edges, sizeof (HsWireEdge));
   {
     gsize e = 0;
 
@@ -396,12 +382,10 @@ apply_delta (HsTrace    *self,
       return protocol_error (error, index, "edge without an owner");
   }
 
-  wremoved = g_variant_get_fixed_array (removed, &n_removed, sizeof (guint32));
   for (gsize i = 0; i < n_removed; i++)
     if (!g_hash_table_remove (st->objects, GUINT_TO_POINTER (wremoved[i])) && appending)
       return protocol_error (error, index, "removal of an unknown object");
 
-  wfreed = g_variant_get_fixed_array (freed, &n_freed, sizeof (HsWireFreed));
   for (gsize i = 0; i < n_freed; i++)
     {
       HsLastKnown *lk = g_hash_table_lookup (self->last_known, GUINT_TO_POINTER (wfreed[i].ref));
@@ -417,7 +401,6 @@ apply_delta (HsTrace    *self,
         }
     }
 
-  wgc = g_variant_get_fixed_array (gc, &n_gc, sizeof (HsWireGc));
   for (gsize i = 0; i < n_gc; i++)
     {
       if (appending && wgc[i].generation > 2)
@@ -432,36 +415,31 @@ apply_delta (HsTrace    *self,
 
   if (frames_changed)
     {
-      GVariantIter iter;
-      guint32 function, fline;
-      GVariant *vars;
+      const guint32 *w = batch->frame_words + rec->frame_words;
+      gsize n = step->n_frame_words;
+      gsize i = 0;
 
       g_array_set_size (st->frames, 0);
-      g_variant_iter_init (&iter, frames);
-      while (g_variant_iter_next (&iter, "(uu@au)", &function, &fline, &vars))
+      while (i < n)
         {
-          gsize n;
-          const guint32 *v = g_variant_get_fixed_array (vars, &n, sizeof (guint32));
           HsFrame f = { 0 };
-          gboolean ok = function < n_strings && n % 2 == 0;
 
-          if (ok)
-            {
-              f.function = STR (function);
-              f.line = fline;
-              f.n_vars = n / 2;
-              f.vars = g_new (HsVar, f.n_vars);
-              for (guint k = 0; k < f.n_vars && ok; k++)
-                {
-                  ok = v[2 * k] < n_strings;
-                  f.vars[k].name = ok ? STR (v[2 * k]) : NULL;
-                  f.vars[k].ref = v[2 * k + 1];
-                }
-              g_array_append_val (st->frames, f);
-            }
-          g_variant_unref (vars);
-          if (!ok)
+          if (n - i < 3 || w[i] >= n_strings || w[i + 2] > (n - i - 3) / 2)
             return protocol_error (error, index, "bad frame");
+          f.function = STR (w[i]);
+          f.line = w[i + 1];
+          f.n_vars = w[i + 2];
+          f.vars = g_new (HsVar, f.n_vars);
+          i += 3;
+          for (guint k = 0; k < f.n_vars; k++, i += 2)
+            {
+              f.vars[k].name = w[i] < n_strings ? STR (w[i]) : "";
+              f.vars[k].ref = w[i + 1];
+            }
+          g_array_append_val (st->frames, f);
+          for (guint k = 0; k < f.n_vars; k++)
+            if (w[i - 2 * f.n_vars + 2 * k] >= n_strings)
+              return protocol_error (error, index, "bad frame");
         }
     }
   else if (st->frames->len > 0)
@@ -493,8 +471,8 @@ apply_delta (HsTrace    *self,
       snap->event = event;
       snap->line = line;
       snap->return_ref = return_ref;
-      snap->out = g_variant_get_data_as_bytes (out);
-      snap->err = g_variant_get_data_as_bytes (err);
+      snap->out = g_bytes_new_from_bytes (batch->out, rec->out, step->n_out);
+      snap->err = g_bytes_new_from_bytes (batch->err, rec->err, step->n_err);
     }
   return TRUE;
 }
@@ -539,34 +517,136 @@ snapshot_from_state (HsState    *st,
   return snap;
 }
 
-gboolean
-hs_trace_append_step (HsTrace   *self,
-                      GVariant  *delta,
-                      GError   **error)
+static gboolean
+batch_parts (HsBatch  *batch,
+             GVariant *value)
 {
-  g_autoptr(HsSnapshot) snap = NULL;
+  g_autoptr(GVariant) steps = g_variant_get_child_value (value, 1);
+  g_autoptr(GVariant) frames = g_variant_get_child_value (value, 3);
+  g_autoptr(GVariant) objects = g_variant_get_child_value (value, 4);
+  g_autoptr(GVariant) refcounts = g_variant_get_child_value (value, 5);
+  g_autoptr(GVariant) owners = g_variant_get_child_value (value, 6);
+  g_autoptr(GVariant) edges = g_variant_get_child_value (value, 7);
+  g_autoptr(GVariant) removed = g_variant_get_child_value (value, 8);
+  g_autoptr(GVariant) freed = g_variant_get_child_value (value, 9);
+  g_autoptr(GVariant) gc = g_variant_get_child_value (value, 10);
+  g_autoptr(GVariant) out = g_variant_get_child_value (value, 11);
+  g_autoptr(GVariant) err = g_variant_get_child_value (value, 12);
+
+  /* Fixed arrays point into the serialised value, which the batch keeps. */
+  batch->value = g_variant_ref (value);
+  batch->steps = g_variant_get_fixed_array (steps, &batch->n_steps, sizeof (HsWireStep));
+  batch->frame_words = g_variant_get_fixed_array (frames, &batch->n_frame_words, sizeof (guint32));
+  batch->objects = g_variant_get_fixed_array (objects, &batch->n_objects, sizeof (HsWireObject));
+  batch->refcounts = g_variant_get_fixed_array (refcounts, &batch->n_refcounts, sizeof (HsWireRefcount));
+  batch->owners = g_variant_get_fixed_array (owners, &batch->n_owners, sizeof (HsWireEdgeOwner));
+  batch->edges = g_variant_get_fixed_array (edges, &batch->n_edges, sizeof (HsWireEdge));
+  batch->removed = g_variant_get_fixed_array (removed, &batch->n_removed, sizeof (guint32));
+  batch->freed = g_variant_get_fixed_array (freed, &batch->n_freed, sizeof (HsWireFreed));
+  batch->gc = g_variant_get_fixed_array (gc, &batch->n_gc, sizeof (HsWireGc));
+  batch->out = g_variant_get_data_as_bytes (out);
+  batch->err = g_variant_get_data_as_bytes (err);
+  return batch->n_steps > 0;
+}
+
+/* Checks that the steps' counts add up to exactly the parts the batch
+ * carries, and lays out where each step's parts start. */
+static gboolean
+index_batch (HsBatch *batch,
+             guint32  first_string,
+             guint    n_strings_sent,
+             GArray  *records)
+{
+  guint64 strings = 0, frame_words = 0, objects = 0, refcounts = 0, owners = 0, edges = 0,
+          removed = 0, freed = 0, gc = 0, out = 0, err = 0;
+
+  for (gsize i = 0; i < batch->n_steps; i++)
+    {
+      const HsWireStep *step = &batch->steps[i];
+      HsStepRecord rec = {
+        batch, i, first_string + strings, frame_words, objects, refcounts, owners, edges,
+        removed, freed, gc, out, err,
+      };
+
+      if (!step->frames_changed && step->n_frame_words != 0)
+        return FALSE;
+      strings += step->n_strings;
+      frame_words += step->n_frame_words;
+      objects += step->n_objects;
+      refcounts += step->n_refcounts;
+      owners += step->n_edge_owners;
+      edges += step->n_edges;
+      removed += step->n_removed;
+      freed += step->n_freed;
+      gc += step->n_gc;
+      out += step->n_out;
+      err += step->n_err;
+      g_array_append_val (records, rec);
+    }
+
+  return strings == n_strings_sent && frame_words == batch->n_frame_words &&
+         objects == batch->n_objects && refcounts == batch->n_refcounts &&
+         owners == batch->n_owners && edges == batch->n_edges && removed == batch->n_removed &&
+         freed == batch->n_freed && gc == batch->n_gc &&
+         out == g_bytes_get_size (batch->out) && err == g_bytes_get_size (batch->err);
+}
+
+gboolean
+hs_trace_append_batch (HsTrace   *self,
+                       GVariant  *value,
+                       GError   **error)
+{
   g_autoptr(GMutexLocker) locker = NULL;
-  gsize len;
+  g_autoptr(GVariant) strings = NULL;
+  g_autoptr(GArray) records = NULL;
+  HsBatch *batch;
+  guint32 first_index, first_string;
 
   g_return_val_if_fail (HS_IS_TRACE (self), FALSE);
-  g_return_val_if_fail (delta != NULL, FALSE);
-
-  if (!g_variant_is_of_type (delta, HS_STEP_TYPE))
-    return protocol_error (error, self->deltas->len, "wrong type");
+  g_return_val_if_fail (value != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  snap = hs_snapshot_new ();
-  if (!apply_delta (self, self->tail, delta, TRUE, snap, error))
-    return FALSE;
 
-  g_ptr_array_add (self->deltas, g_variant_ref_sink (delta));
-  self->history_bytes += g_variant_get_size (delta);
+  if (!g_variant_is_of_type (value, HS_STEPS_TYPE))
+    return protocol_error (error, self->records->len, "wrong type");
 
-  g_byte_array_append (self->all_out, g_bytes_get_data (snap->out, &len), g_bytes_get_size (snap->out));
-  g_byte_array_append (self->all_err, g_bytes_get_data (snap->err, &len), g_bytes_get_size (snap->err));
+  first_index = child_uint32 (value, 0);
+  if (first_index != self->records->len)
+    return protocol_error (error, first_index, "out of order");
 
-  if (snap->index % CHECKPOINT_EVERY == 0)
-    g_ptr_array_add (self->checkpoints, snapshot_from_state (self->tail, g_steal_pointer (&snap)));
+  batch = g_new0 (HsBatch, 1);
+  g_ptr_array_add (self->batches, batch);
+  strings = g_variant_get_child_value (value, 2);
+  first_string = self->strings->len;
+  records = g_array_new (FALSE, FALSE, sizeof (HsStepRecord));
+  if (!batch_parts (batch, value) ||
+      !index_batch (batch, first_string, g_variant_n_children (strings), records))
+    return protocol_error (error, first_index, "a batch whose parts do not add up");
+
+  for (gsize i = 0; i < g_variant_n_children (strings); i++)
+    {
+      const char *str;
+
+      g_variant_get_child (strings, i, "&s", &str);
+      g_ptr_array_add (self->strings, g_strdup (str));
+    }
+
+  self->history_bytes += g_variant_get_size (value) + records->len * sizeof (HsStepRecord);
+  g_byte_array_append (self->all_out, g_bytes_get_data (batch->out, NULL), g_bytes_get_size (batch->out));
+  g_byte_array_append (self->all_err, g_bytes_get_data (batch->err, NULL), g_bytes_get_size (batch->err));
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const HsStepRecord *rec = &g_array_index (records, HsStepRecord, i);
+      guint32 index = first_index + i;
+      g_autoptr(HsSnapshot) snap = index % CHECKPOINT_EVERY == 0 ? hs_snapshot_new () : NULL;
+
+      if (!apply_delta (self, self->tail, index, rec, TRUE, snap, error))
+        return FALSE;
+      g_array_append_vals (self->records, rec, 1);
+      if (snap != NULL)
+        g_ptr_array_add (self->checkpoints, snapshot_from_state (self->tail, g_steal_pointer (&snap)));
+    }
 
   return TRUE;
 }
@@ -579,7 +659,7 @@ hs_trace_get_n_steps (HsTrace *self)
   g_return_val_if_fail (HS_IS_TRACE (self), 0);
 
   locker = g_mutex_locker_new (&self->mutex);
-  return self->deltas->len;
+  return self->records->len;
 }
 
 HsSnapshot *
@@ -592,7 +672,7 @@ hs_trace_get_snapshot (HsTrace *self,
   g_return_val_if_fail (HS_IS_TRACE (self), NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  g_return_val_if_fail (index < self->deltas->len, NULL);
+  g_return_val_if_fail (index < self->records->len, NULL);
 
   if (self->cursor == NULL)
     self->cursor = state_new ();
@@ -613,10 +693,11 @@ hs_trace_get_snapshot (HsTrace *self,
     }
 
   while (self->cursor->index + 1 < index)
-    apply_delta (self, self->cursor, g_ptr_array_index (self->deltas, self->cursor->index + 1), FALSE, NULL, NULL);
+    apply_delta (self, self->cursor, self->cursor->index + 1,
+                 &g_array_index (self->records, HsStepRecord, self->cursor->index + 1), FALSE, NULL, NULL);
 
   snap = hs_snapshot_new ();
-  apply_delta (self, self->cursor, g_ptr_array_index (self->deltas, index), FALSE, snap, NULL);
+  apply_delta (self, self->cursor, index, &g_array_index (self->records, HsStepRecord, index), FALSE, snap, NULL);
   return snapshot_from_state (self->cursor, snap);
 }
 
@@ -746,7 +827,8 @@ hs_trace_get_trailing_stderr (HsTrace *self)
   return self->trailing_err;
 }
 
-/* What the history costs: the deltas as received plus the string table. */
+/* What the history costs: the batches as received, the index of where each
+ * step starts in them, and the string table. */
 gsize
 hs_trace_get_history_bytes (HsTrace *self)
 {

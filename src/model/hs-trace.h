@@ -25,8 +25,8 @@ typedef struct
 } HsTraceError;
 
 HsTrace            *hs_trace_new                (void);
-gboolean            hs_trace_append_step        (HsTrace      *self,
-                                                 GVariant     *delta,
+gboolean            hs_trace_append_batch       (HsTrace      *self,
+                                                 GVariant     *batch,
                                                  GError      **error);
 guint               hs_trace_get_n_steps        (HsTrace      *self);
 HsSnapshot         *hs_trace_get_snapshot       (HsTrace      *self,

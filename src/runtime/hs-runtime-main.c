@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #include "hs-tracer.h"
 
@@ -57,6 +58,29 @@ _exit (int status)
   syscall (SYS_exit_group, status);
   for (;;)
     ;
+}
+
+/* The same interposition tells the tracer when the program wrote to its
+ * stdout or stderr, so that a step with no output costs no system call.
+ * Python's own writes (print, os.write) come through here. */
+ssize_t
+write (int         fd,
+       const void *buf,
+       size_t      count)
+{
+  if (fd == STDOUT_FILENO || fd == STDERR_FILENO)
+    hs_tracer_note_output ();
+  return syscall (SYS_write, fd, buf, count);
+}
+
+ssize_t
+writev (int                 fd,
+        const struct iovec *iov,
+        int                 iovcnt)
+{
+  if (fd == STDOUT_FILENO || fd == STDERR_FILENO)
+    hs_tracer_note_output ();
+  return syscall (SYS_writev, fd, iov, iovcnt);
 }
 
 static guint

@@ -11,16 +11,20 @@ struct _HsStepBuilder
 {
   GHashTable *strings;      /* char* -> id+1 */
   guint32     n_strings;
-  GPtrArray  *new_strings;
 
-  guint32     index;
-  guint8      event;
-  guint32     line;
-
-  /* frames are compared with the previous step's to send them only when
-   * something other than the innermost line changed */
+  /* the step being built */
+  HsWireStep  step;
   GArray     *frames;       /* guint32: function, line, n_vars, then pairs */
   GArray     *prev_frames;
+  gint        frame_start;
+  GBytes     *out;
+  GBytes     *err;
+
+  /* the batch: every part of every pending step, concatenated */
+  guint32     first_index;
+  GArray     *steps;        /* HsWireStep */
+  GPtrArray  *new_strings;
+  GArray     *frame_words;  /* guint32 */
   GArray     *objects;      /* HsWireObject */
   GArray     *refcounts;    /* HsWireRefcount */
   GArray     *edge_owners;  /* HsWireEdgeOwner */
@@ -28,10 +32,13 @@ struct _HsStepBuilder
   GArray     *removed;      /* guint32 */
   GArray     *freed;        /* HsWireFreed */
   GArray     *gc;           /* HsWireGc */
-  GBytes     *out;
-  GBytes     *err;
-  guint32     return_ref;
-  gint        frame_start;
+  GByteArray *out_bytes;
+  GByteArray *err_bytes;
+
+  /* how long each part was when the current step began */
+  guint       attributed_strings;  /* new strings already in a step's count */
+  guint       mark_objects, mark_refcounts, mark_owners, mark_edges,
+              mark_removed, mark_freed, mark_gc;
 };
 
 HsStepBuilder *
@@ -43,6 +50,8 @@ hs_step_builder_new (void)
   self->new_strings = g_ptr_array_new ();
   self->frames = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->prev_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->steps = g_array_new (FALSE, TRUE, sizeof (HsWireStep));
+  self->frame_words = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->objects = g_array_new (FALSE, FALSE, sizeof (HsWireObject));
   self->refcounts = g_array_new (FALSE, FALSE, sizeof (HsWireRefcount));
   self->edge_owners = g_array_new (FALSE, FALSE, sizeof (HsWireEdgeOwner));
@@ -50,6 +59,8 @@ hs_step_builder_new (void)
   self->removed = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->freed = g_array_new (FALSE, FALSE, sizeof (HsWireFreed));
   self->gc = g_array_new (FALSE, FALSE, sizeof (HsWireGc));
+  self->out_bytes = g_byte_array_new ();
+  self->err_bytes = g_byte_array_new ();
 
   /* id 0 is the empty string, so a zeroed record reads as "no string" */
   hs_step_builder_intern (self, "");
@@ -63,6 +74,8 @@ hs_step_builder_free (HsStepBuilder *self)
   g_ptr_array_unref (self->new_strings);
   g_array_unref (self->frames);
   g_array_unref (self->prev_frames);
+  g_array_unref (self->steps);
+  g_array_unref (self->frame_words);
   g_array_unref (self->objects);
   g_array_unref (self->refcounts);
   g_array_unref (self->edge_owners);
@@ -70,6 +83,8 @@ hs_step_builder_free (HsStepBuilder *self)
   g_array_unref (self->removed);
   g_array_unref (self->freed);
   g_array_unref (self->gc);
+  g_byte_array_unref (self->out_bytes);
+  g_byte_array_unref (self->err_bytes);
   g_clear_pointer (&self->out, g_bytes_unref);
   g_clear_pointer (&self->err, g_bytes_unref);
   g_free (self);
@@ -107,21 +122,25 @@ hs_step_builder_begin (HsStepBuilder *self,
                        HsEvent        event,
                        guint32        line)
 {
-  self->index = index;
-  self->event = event;
-  self->line = line;
+  if (self->steps->len == 0)
+    self->first_index = index;
+  g_assert (index == self->first_index + self->steps->len);
+
+  memset (&self->step, 0, sizeof self->step);
+  self->step.event = event;
+  self->step.line = line;
   g_array_set_size (self->frames, 0);
-  g_array_set_size (self->objects, 0);
-  g_array_set_size (self->refcounts, 0);
-  g_array_set_size (self->edge_owners, 0);
-  g_array_set_size (self->edges, 0);
-  g_array_set_size (self->removed, 0);
-  g_array_set_size (self->freed, 0);
-  g_array_set_size (self->gc, 0);
+  self->frame_start = -1;
   g_clear_pointer (&self->out, g_bytes_unref);
   g_clear_pointer (&self->err, g_bytes_unref);
-  self->return_ref = 0;
-  self->frame_start = -1;
+
+  self->mark_objects = self->objects->len;
+  self->mark_refcounts = self->refcounts->len;
+  self->mark_owners = self->edge_owners->len;
+  self->mark_edges = self->edges->len;
+  self->mark_removed = self->removed->len;
+  self->mark_freed = self->freed->len;
+  self->mark_gc = self->gc->len;
 }
 
 void
@@ -223,24 +242,7 @@ void
 hs_step_builder_set_return (HsStepBuilder *self,
                             guint32        ref)
 {
-  self->return_ref = ref;
-}
-
-/* An empty array is shared rather than built again: most of a step's
- * arrays are empty most of the time. */
-static GVariant *
-fixed_array (const GVariantType *elem_type,
-             GVariant          **empty,
-             GArray             *array,
-             gsize               elem_size)
-{
-  if (array->len == 0)
-    {
-      if (*empty == NULL)
-        *empty = g_variant_ref_sink (g_variant_new_array (elem_type, NULL, 0));
-      return *empty;   /* g_variant_new_tuple() takes its own reference */
-    }
-  return g_variant_new_fixed_array (elem_type, array->data, array->len, elem_size);
+  self->step.return_ref = ref;
 }
 
 static gboolean
@@ -268,79 +270,109 @@ frames_equal_but_line (GArray *a,
   return TRUE;
 }
 
-GVariant *
+static guint32
+append_bytes (GByteArray *to,
+              GBytes     *bytes)
+{
+  gsize len = 0;
+  const guint8 *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+
+  if (len > 0)
+    g_byte_array_append (to, data, len);
+  return len;
+}
+
+void
 hs_step_builder_end (HsStepBuilder *self)
 {
-  static GVariant *empty_strings, *empty_frames, *empty_objects, *empty_pairs,
-                  *empty_u, *empty_quads, *empty_bytes, *empty_owners;
-  static const GVariantType *object_type, *pair_type, *quad_type;
-  gboolean frames_changed;
-  guint32 *f = (guint32 *) self->frames->data;
-  GVariant *children[16];
+  HsWireStep *step = &self->step;
   GArray *swap;
 
-  if (object_type == NULL)
+  step->frames_changed = !frames_equal_but_line (self->frames, self->prev_frames);
+  if (step->frames_changed)
     {
-      object_type = G_VARIANT_TYPE ("(txxuuuuuu)");
-      pair_type = G_VARIANT_TYPE ("(uu)");
-      quad_type = G_VARIANT_TYPE ("(uuuu)");
+      g_array_append_vals (self->frame_words, self->frames->data, self->frames->len);
+      step->n_frame_words = self->frames->len;
     }
 
-  if (self->new_strings->len == 0)
-    {
-      if (empty_strings == NULL)
-        empty_strings = g_variant_ref_sink (g_variant_new_strv (NULL, 0));
-      children[3] = empty_strings;
-    }
-  else
-    children[3] = g_variant_new_strv ((const char * const *) self->new_strings->pdata, self->new_strings->len);
-  g_ptr_array_set_size (self->new_strings, 0);
-
-  frames_changed = !frames_equal_but_line (self->frames, self->prev_frames);
-  if (frames_changed)
-    {
-      GVariantBuilder frames;
-
-      g_variant_builder_init (&frames, G_VARIANT_TYPE ("a(uuau)"));
-      for (guint i = 0; i < self->frames->len;)
-        {
-          guint32 n = f[i + 2];
-
-          g_variant_builder_add (&frames, "(uu@au)", f[i], f[i + 1],
-                                 g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, f + i + 3, 2 * n, sizeof (guint32)));
-          i += 3 + 2 * n;
-        }
-      children[5] = g_variant_builder_end (&frames);
-    }
-  else
-    {
-      if (empty_frames == NULL)
-        empty_frames = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("(uuau)"), NULL, 0));
-      children[5] = empty_frames;
-    }
-
-  children[0] = g_variant_new_uint32 (self->index);
-  children[1] = g_variant_new_byte (self->event);
-  children[2] = g_variant_new_uint32 (self->line);
-  children[4] = g_variant_new_boolean (frames_changed);
-  children[6] = fixed_array (object_type, &empty_objects, self->objects, sizeof (HsWireObject));
-  children[7] = fixed_array (pair_type, &empty_pairs, self->refcounts, sizeof (HsWireRefcount));
-  children[8] = fixed_array (pair_type, &empty_owners, self->edge_owners, sizeof (HsWireEdgeOwner));
-  children[9] = fixed_array (quad_type, &empty_quads, self->edges, sizeof (HsWireEdge));
-  children[10] = fixed_array (G_VARIANT_TYPE_UINT32, &empty_u, self->removed, sizeof (guint32));
-  children[11] = fixed_array (pair_type, &empty_pairs, self->freed, sizeof (HsWireFreed));
-  children[12] = fixed_array (quad_type, &empty_quads, self->gc, sizeof (HsWireGc));
-  if (empty_bytes == NULL)
-    empty_bytes = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_BYTE, NULL, 0));
-  children[13] = self->out && g_bytes_get_size (self->out) > 0
-    ? g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, self->out, TRUE) : empty_bytes;
-  children[14] = self->err && g_bytes_get_size (self->err) > 0
-    ? g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, self->err, TRUE) : empty_bytes;
-  children[15] = g_variant_new_uint32 (self->return_ref);
+  /* strings interned since the previous step belong to this one */
+  step->n_strings = self->new_strings->len - self->attributed_strings;
+  self->attributed_strings = self->new_strings->len;
+  step->n_objects = self->objects->len - self->mark_objects;
+  step->n_refcounts = self->refcounts->len - self->mark_refcounts;
+  step->n_edge_owners = self->edge_owners->len - self->mark_owners;
+  step->n_edges = self->edges->len - self->mark_edges;
+  step->n_removed = self->removed->len - self->mark_removed;
+  step->n_freed = self->freed->len - self->mark_freed;
+  step->n_gc = self->gc->len - self->mark_gc;
+  step->n_out = append_bytes (self->out_bytes, self->out);
+  step->n_err = append_bytes (self->err_bytes, self->err);
+  g_array_append_vals (self->steps, step, 1);
 
   swap = self->prev_frames;
   self->prev_frames = self->frames;
   self->frames = swap;
+}
+
+guint
+hs_step_builder_get_n_pending (HsStepBuilder *self)
+{
+  return self->steps->len;
+}
+
+gsize
+hs_step_builder_get_pending_size (HsStepBuilder *self)
+{
+  return self->steps->len * sizeof (HsWireStep) +
+         self->objects->len * sizeof (HsWireObject) +
+         self->edges->len * sizeof (HsWireEdge) +
+         self->out_bytes->len + self->err_bytes->len;
+}
+
+static GVariant *
+fixed_array (const char *elem_type,
+             GArray     *array,
+             gsize       elem_size)
+{
+  GVariant *v = g_variant_new_fixed_array (G_VARIANT_TYPE (elem_type), array->data, array->len, elem_size);
+
+  g_array_set_size (array, 0);
+  return v;
+}
+
+static GVariant *
+byte_array (GByteArray *array)
+{
+  GVariant *v = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, array->data, array->len, 1);
+
+  g_byte_array_set_size (array, 0);
+  return v;
+}
+
+/* Everything pending as one HS_STEPS_TYPE value, or NULL when nothing is. */
+GVariant *
+hs_step_builder_take_batch (HsStepBuilder *self)
+{
+  GVariant *children[13];
+
+  if (self->steps->len == 0)
+    return NULL;
+
+  children[0] = g_variant_new_uint32 (self->first_index);
+  children[1] = fixed_array ("(uuuuuuuuuuuuuyy)", self->steps, sizeof (HsWireStep));
+  children[2] = g_variant_new_strv ((const char * const *) self->new_strings->pdata, self->new_strings->len);
+  g_ptr_array_set_size (self->new_strings, 0);
+  self->attributed_strings = 0;
+  children[3] = fixed_array ("u", self->frame_words, sizeof (guint32));
+  children[4] = fixed_array ("(txxuuuuuu)", self->objects, sizeof (HsWireObject));
+  children[5] = fixed_array ("(uu)", self->refcounts, sizeof (HsWireRefcount));
+  children[6] = fixed_array ("(uu)", self->edge_owners, sizeof (HsWireEdgeOwner));
+  children[7] = fixed_array ("(uuuu)", self->edges, sizeof (HsWireEdge));
+  children[8] = fixed_array ("u", self->removed, sizeof (guint32));
+  children[9] = fixed_array ("(uu)", self->freed, sizeof (HsWireFreed));
+  children[10] = fixed_array ("(uuuu)", self->gc, sizeof (HsWireGc));
+  children[11] = byte_array (self->out_bytes);
+  children[12] = byte_array (self->err_bytes);
 
   return g_variant_new_tuple (children, G_N_ELEMENTS (children));
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Collects one step's delta and serialises it as HS_STEP_TYPE.  Strings go
- * through a table shared with the app, so a type name or a repr crosses the
- * pipe once per trace.
+ * Collects the deltas of consecutive steps into one batch (HS_STEPS_TYPE).
+ * A step only appends to plain arrays; the GVariant is built once per batch.
+ * Strings go through a table shared with the app, so a type name or a repr
+ * crosses the pipe once per trace.
  */
 #pragma once
 
@@ -53,6 +54,9 @@ void           hs_step_builder_set_output (HsStepBuilder *self,
                                            GBytes        *err);
 void           hs_step_builder_set_return (HsStepBuilder *self,
                                            guint32        ref);
-GVariant      *hs_step_builder_end        (HsStepBuilder *self);
+void           hs_step_builder_end        (HsStepBuilder *self);
+guint          hs_step_builder_get_n_pending (HsStepBuilder *self);
+gsize          hs_step_builder_get_pending_size (HsStepBuilder *self);
+GVariant      *hs_step_builder_take_batch (HsStepBuilder *self);
 
 G_END_DECLS

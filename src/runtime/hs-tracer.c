@@ -10,6 +10,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include "hs-cpython.h"
 #include "hs-registry.h"
@@ -48,6 +49,19 @@ is_user_code (PyCodeObject *code)
 
 /* What the program wrote to fd 1 or 2 since the last look.  Both are
  * regular files the app created, so reading never blocks the program. */
+/* Set by the write(2) interposer in hs-runtime-main.c.  Output from C code
+ * that bypasses it (stdio inside an extension) is still picked up at least
+ * every OUTPUT_RECHECK_STEPS steps and at the end. */
+#define OUTPUT_RECHECK_STEPS 64
+
+static volatile gboolean output_written = TRUE;
+
+void
+hs_tracer_note_output (void)
+{
+  output_written = TRUE;
+}
+
 static GBytes *
 read_new_output (int    fd,
                  off_t *offset)
@@ -92,34 +106,36 @@ flush_stream (const char *name)
   PyErr_Clear ();
 }
 
-/* Steps are batched: one write per step would cost more than the step.
- * Whatever was batched still reaches the app when the program ends in any
- * way: at the end of a run or a statement, on os._exit() (see
+/* Steps are batched: one message per step would cost more than the step.
+ * A batch goes out when it is big or old enough, and before any other
+ * message.  Whatever is pending still reaches the app when the program ends
+ * in any way: at the end of a run or a statement, on os._exit() (see
  * hs_tracer_flush_for_exit), on a fatal signal and on SIGTERM. */
 #define FLUSH_BYTES (64 * 1024)
 #define FLUSH_USEC  5000
 
-static guint8 *out_buf;
-static gsize out_cap;
-static volatile gsize out_committed;
 static gint64 last_flush;
 
 static void
-flush_messages (void)
+write_message (const char *name,
+               GVariant   *payload)
 {
-  gsize done = 0;
+  g_autoptr(GError) error = NULL;
 
-  while (done < out_committed)
+  if (!hs_protocol_write_message (opts->protocol_fd, name, payload, &error))
     {
-      gssize n = write (opts->protocol_fd, out_buf + done, out_committed - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        _exit (70);   /* the app is gone; nobody is left to tell */
-      done += n;
+      /* the app is gone; nobody is left to tell */
+      syscall (SYS_exit_group, 70);
     }
-  out_committed = 0;
+}
+
+static void
+flush_steps (void)
+{
+  GVariant *batch = hs_step_builder_take_batch (builder);
+
+  if (batch != NULL)
+    write_message (HS_MSG_STEPS, batch);
   last_flush = g_get_monotonic_time ();
 }
 
@@ -127,51 +143,40 @@ static void
 send_message (const char *name,
               GVariant   *payload)
 {
-  g_autoptr(GBytes) frame = hs_protocol_frame (name, payload);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (frame, &len);
-  gboolean is_step = g_str_equal (name, HS_MSG_STEP);
-
-  if (out_committed + len > out_cap)
-    {
-      /* never realloc under a signal handler's feet: flush first */
-      flush_messages ();
-      if (len > out_cap)
-        {
-          out_cap = MAX (len, FLUSH_BYTES * 2);
-          out_buf = g_realloc (out_buf, out_cap);
-        }
-    }
-  memcpy (out_buf + out_committed, data, len);
-  out_committed += len;
-
-  if (!is_step || out_committed >= FLUSH_BYTES || g_get_monotonic_time () - last_flush > FLUSH_USEC)
-    flush_messages ();
+  flush_steps ();
+  write_message (name, payload);
 }
 
-/* Async-signal-safe: only write(2) on data that is complete. */
 static void
-flush_from_signal (void)
+maybe_flush_steps (void)
 {
-  gsize done = 0;
-  gsize total = out_committed;
+  if (hs_step_builder_get_pending_size (builder) >= FLUSH_BYTES ||
+      g_get_monotonic_time () - last_flush > FLUSH_USEC)
+    flush_steps ();
+}
 
-  while (opts != NULL && done < total)
-    {
-      gssize n = write (opts->protocol_fd, out_buf + done, total - done);
+static volatile sig_atomic_t dying_signal;
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      done += n;
-    }
+/* If the crash left malloc's lock held, building the batch would hang; the
+ * alarm then ends the process with the signal it was dying of. */
+static void
+on_flush_alarm (int sig)
+{
+  signal (dying_signal, SIG_DFL);
+  raise (dying_signal);
 }
 
 static void
 on_fatal_signal (int sig)
 {
-  flush_from_signal ();
+  if (dying_signal == 0)
+    {
+      dying_signal = sig;
+      signal (SIGALRM, on_flush_alarm);
+      alarm (1);
+      if (builder != NULL)
+        flush_steps ();
+    }
   signal (sig, SIG_DFL);
   raise (sig);
 }
@@ -179,7 +184,8 @@ on_fatal_signal (int sig)
 void
 hs_tracer_flush_for_exit (void)
 {
-  flush_from_signal ();
+  if (builder != NULL && opts != NULL)
+    flush_steps ();
 }
 
 static void
@@ -187,8 +193,6 @@ install_signal_handlers (void)
 {
   int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTERM };
 
-  out_cap = FLUSH_BYTES * 2;
-  out_buf = g_malloc (out_cap);
   for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
     signal (fatal[i], on_fatal_signal);
 }
@@ -214,12 +218,17 @@ emit_step (HsEvent        event,
                        main_globals, line, return_value, frames_popped);
   frames_popped = FALSE;
 
-  out = read_new_output (STDOUT_FILENO, &out_offset);
-  err = read_new_output (STDERR_FILENO, &err_offset);
+  if (output_written || event == HS_EVENT_END || n_steps % OUTPUT_RECHECK_STEPS == 0)
+    {
+      output_written = FALSE;
+      out = read_new_output (STDOUT_FILENO, &out_offset);
+      err = read_new_output (STDERR_FILENO, &err_offset);
+    }
   hs_step_builder_set_output (builder, out, err);
 
-  send_message (HS_MSG_STEP, hs_step_builder_end (builder));
+  hs_step_builder_end (builder);
   n_steps++;
+  maybe_flush_steps ();
 
   PyErr_Restore (exc_type, exc_value, exc_tb);
 }
