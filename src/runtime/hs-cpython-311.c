@@ -145,6 +145,22 @@ hs_py_frame_local (HsPyFrame  *frame,
   return value;
 }
 
+/* Locals, cells and free variables, in that order. */
+int
+hs_py_code_n_locals (PyCodeObject *code)
+{
+  return code->co_nlocalsplus;
+}
+
+PyObject *
+hs_py_code_local_name (PyCodeObject *code,
+                       Py_ssize_t    index)
+{
+  if (index < 0 || index >= code->co_nlocalsplus)
+    return NULL;
+  return PyTuple_GET_ITEM (code->co_localsplusnames, index);
+}
+
 void
 hs_py_foreach_instance_attr (PyObject     *obj,
                              HsPyAttrFunc  func,

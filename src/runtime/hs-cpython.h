@@ -31,6 +31,10 @@ PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
                                         int            index,
                                         PyObject     **name);
 
+int         hs_py_code_n_locals        (PyCodeObject  *code);
+PyObject   *hs_py_code_local_name      (PyCodeObject  *code,
+                                        Py_ssize_t     index);
+
 void        hs_py_foreach_instance_attr (PyObject     *obj,
                                          HsPyAttrFunc  func,
                                          gpointer      user_data);

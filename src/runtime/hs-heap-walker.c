@@ -143,8 +143,7 @@ add_function_edges (PyFunctionObject *fn)
 
       for (Py_ssize_t i = 0; i < n; i++)
         {
-          PyObject *name = (first + i >= 0 && first + i < code->co_nlocalsplus)
-            ? PyTuple_GET_ITEM (code->co_localsplusnames, first + i) : NULL;
+          PyObject *name = hs_py_code_local_name (code, first + i);
 
           add_edge (HS_EDGE_DEFAULT,
                     name ? hs_step_builder_intern (builder, PyUnicode_AsUTF8 (name)) : index_label (i),
@@ -162,13 +161,13 @@ add_function_edges (PyFunctionObject *fn)
     }
   if (fn->func_closure != NULL && PyTuple_Check (fn->func_closure))
     {
-      /* co_localsplusnames ends with the free variables, in closure order */
+      /* the local names end with the free variables, in closure order */
       Py_ssize_t n = PyTuple_GET_SIZE (fn->func_closure);
-      Py_ssize_t first = code->co_nlocalsplus - n;
+      Py_ssize_t first = hs_py_code_n_locals (code) - n;
 
       for (Py_ssize_t i = 0; i < n; i++)
         {
-          PyObject *name = first + i >= 0 ? PyTuple_GET_ITEM (code->co_localsplusnames, first + i) : NULL;
+          PyObject *name = hs_py_code_local_name (code, first + i);
 
           add_edge (HS_EDGE_CLOSURE,
                     name ? hs_step_builder_intern (builder, PyUnicode_AsUTF8 (name)) : index_label (i),
