@@ -7,6 +7,9 @@
 #include <glib/gi18n.h>
 
 #include "hs-cli.h"
+#ifdef HS_HAVE_GUI
+# include "hs-application.h"
+#endif
 
 int
 main (int   argc,
@@ -19,10 +22,19 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* `heapscope trace …` and the other verbs never touch the display. */
   if ((status = hs_cli_main (argc, argv)) >= 0)
     return status;
 
+#ifdef HS_HAVE_GUI
+  {
+    g_autoptr(HsApplication) app = hs_application_new ();
+
+    return g_application_run (G_APPLICATION (app), argc, argv);
+  }
+#else
   g_printerr (_("Usage:\n"
                 "  heapscope trace FILE.py [--max-steps N] [--timeout S] [--stdin F] [-o OUT]\n"));
   return argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")) ? 0 : 2;
+#endif
 }

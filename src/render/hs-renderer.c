@@ -4,15 +4,17 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <glib/gi18n.h>
 
 #include "hs-renderer.h"
 
-#define PAD        8.0
-#define RADIUS     7.0
-#define SLOT_CELL  30.0
+#define PAD         8.0
+#define RADIUS      7.0
+#define SLOT_CELL   30.0
+#define EDGE_MARGIN 4.0
 
 G_DEFINE_QUARK (hs-renderer-error-quark, hs_renderer_error)
 
@@ -349,61 +351,190 @@ draw_box (cairo_t               *cr,
     }
 }
 
+typedef struct
+{
+  double x[4];
+  double y[4];
+} Bezier;
+
+/* De Casteljau: the parts of b before and after t */
+static void
+bezier_split (const Bezier *b,
+              double        t,
+              Bezier       *before,
+              Bezier       *after)
+{
+  double x01 = b->x[0] + (b->x[1] - b->x[0]) * t, y01 = b->y[0] + (b->y[1] - b->y[0]) * t;
+  double x12 = b->x[1] + (b->x[2] - b->x[1]) * t, y12 = b->y[1] + (b->y[2] - b->y[1]) * t;
+  double x23 = b->x[2] + (b->x[3] - b->x[2]) * t, y23 = b->y[2] + (b->y[3] - b->y[2]) * t;
+  double xa = x01 + (x12 - x01) * t, ya = y01 + (y12 - y01) * t;
+  double xb = x12 + (x23 - x12) * t, yb = y12 + (y23 - y12) * t;
+  double xm = xa + (xb - xa) * t, ym = ya + (yb - ya) * t;
+  Bezier l = { { b->x[0], x01, xa, xm }, { b->y[0], y01, ya, ym } };
+  Bezier r = { { xm, xb, x23, b->x[3] }, { ym, yb, y23, b->y[3] } };
+
+  if (before != NULL)
+    *before = l;
+  if (after != NULL)
+    *after = r;
+}
+
+static void
+bezier_bounds (const Bezier *b,
+               HsRect       *out)
+{
+  double x1 = MIN (MIN (b->x[0], b->x[1]), MIN (b->x[2], b->x[3]));
+  double y1 = MIN (MIN (b->y[0], b->y[1]), MIN (b->y[2], b->y[3]));
+  double x2 = MAX (MAX (b->x[0], b->x[1]), MAX (b->x[2], b->x[3]));
+  double y2 = MAX (MAX (b->y[0], b->y[1]), MAX (b->y[2], b->y[3]));
+
+  *out = (HsRect) { x1, y1, x2 - x1, y2 - y1 };
+}
+
+static gboolean
+rects_meet (const HsRect *a,
+            const HsRect *b)
+{
+  return a->x <= b->x + b->width && a->x + a->width >= b->x &&
+         a->y <= b->y + b->height && a->y + a->height >= b->y;
+}
+
+/* Widens [*first, *last] to every piece of b, which spans [t0, t1] of the
+ * whole curve, whose control hull meets view. */
+static void
+bezier_visible_span (const Bezier *b,
+                     double        t0,
+                     double        t1,
+                     const HsRect *view,
+                     guint         depth,
+                     double       *first,
+                     double       *last)
+{
+  Bezier l, r;
+  HsRect bounds;
+
+  bezier_bounds (b, &bounds);
+  if (!rects_meet (&bounds, view))
+    return;
+  if (depth == 0 ||
+      (bounds.x >= view->x && bounds.y >= view->y &&
+       bounds.x + bounds.width <= view->x + view->width &&
+       bounds.y + bounds.height <= view->y + view->height))
+    {
+      *first = MIN (*first, t0);
+      *last = MAX (*last, t1);
+      return;
+    }
+  bezier_split (b, 0.5, &l, &r);
+  bezier_visible_span (&l, t0, (t0 + t1) / 2, view, depth - 1, first, last);
+  bezier_visible_span (&r, (t0 + t1) / 2, t1, view, depth - 1, first, last);
+}
+
+/* Arc length, to carry a dash pattern's phase over the part not drawn */
+static double
+bezier_length (const Bezier *b,
+               guint         depth)
+{
+  double chord = hypot (b->x[3] - b->x[0], b->y[3] - b->y[0]);
+  double hull = 0;
+  Bezier l, r;
+
+  for (guint i = 0; i < 3; i++)
+    hull += hypot (b->x[i + 1] - b->x[i], b->y[i + 1] - b->y[i]);
+  if (depth == 0 || hull - chord < 0.01)
+    return (hull + chord) / 2;
+  bezier_split (b, 0.5, &l, &r);
+  return bezier_length (&l, depth - 1) + bezier_length (&r, depth - 1);
+}
+
 static void
 draw_edge (cairo_t            *cr,
            const Palette      *p,
-           const HsLayoutEdge *e)
+           const HsLayoutEdge *e,
+           const HsRect       *view)
 {
   static const double key_dashes[] = { 4, 3 };
   static const double default_dashes[] = { 1.5, 3 };
   static const double method_dashes[] = { 7, 3, 1.5, 3 };
   static const double buffer_dashes[] = { 9, 4 };
   const Rgb *colour = e->back ? &p->back_arrow : &p->arrow;
-  double angle, len = 9, spread = 0.42;
+  const double *dashes = NULL;
+  guint n_dashes = 0;
+  double width = e->from_frame ? 1.5 : 1.2;
+  double angle, len = 9, spread = 0.42, first = 1, last = 0, offset = 0;
+  gboolean head;
+  Bezier curve;
 
-  cairo_set_line_width (cr, e->from_frame ? 1.5 : 1.2);
   if (!e->from_frame)
     switch (e->kind)
       {
       case HS_EDGE_KEY:
-        cairo_set_dash (cr, key_dashes, 2, 0);
+        dashes = key_dashes, n_dashes = 2;
         colour = &p->key_arrow;
         break;
       case HS_EDGE_DEFAULT:
-        cairo_set_dash (cr, default_dashes, 2, 0);
+        dashes = default_dashes, n_dashes = 2;
         break;
       case HS_EDGE_SELF:
       case HS_EDGE_FUNC:
-        cairo_set_dash (cr, method_dashes, 4, 0);
+        dashes = method_dashes, n_dashes = 4;
         break;
       case HS_EDGE_BUFFER:
-        cairo_set_dash (cr, buffer_dashes, 2, 0);
-        cairo_set_line_width (cr, 2);
+        dashes = buffer_dashes, n_dashes = 2;
+        width = 2;
         break;
       default:
         break;
       }
   if (e->from_key)
     {
-      cairo_set_dash (cr, key_dashes, 2, 0);
+      dashes = key_dashes, n_dashes = 2;
       colour = &p->key_arrow;
     }
 
+  /* Long arrows cross the view, and cairo would flatten, stroke and dash
+   * their whole length only to clip it away: stroke just the stretch that
+   * can show, with the dashes' phase it would have had. */
+  memcpy (curve.x, e->x, sizeof curve.x);
+  memcpy (curve.y, e->y, sizeof curve.y);
+  bezier_visible_span (&curve, 0, 1, view, 12, &first, &last);
+  if (first < 1 && first > 0)
+    {
+      Bezier skipped;
+
+      bezier_split (&curve, first, &skipped, &curve);
+      if (dashes != NULL)
+        offset = bezier_length (&skipped, 16);
+    }
+  if (first <= last && last < 1)
+    bezier_split (&curve, (last - first) / (1 - first), &curve, NULL);
+
+  head = e->x[3] + len >= view->x && e->x[3] - len <= view->x + view->width &&
+         e->y[3] + len >= view->y && e->y[3] - len <= view->y + view->height;
   set_rgb (cr, colour, e->alpha);
-  cairo_move_to (cr, e->x[0], e->y[0]);
-  cairo_curve_to (cr, e->x[1], e->y[1], e->x[2], e->y[2], e->x[3], e->y[3]);
-  cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
+  if (first <= last)
+    {
+      cairo_set_line_width (cr, width);
+      if (dashes != NULL)
+        cairo_set_dash (cr, dashes, n_dashes, offset);
+      cairo_move_to (cr, curve.x[0], curve.y[0]);
+      cairo_curve_to (cr, curve.x[1], curve.y[1], curve.x[2], curve.y[2], curve.x[3], curve.y[3]);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
 
   /* Arrowhead along the curve's final tangent */
-  angle = atan2 (e->y[3] - e->y[2], e->x[3] - e->x[2]);
-  if (e->x[3] == e->x[2] && e->y[3] == e->y[2])
-    angle = 0;
-  cairo_move_to (cr, e->x[3], e->y[3]);
-  cairo_line_to (cr, e->x[3] - len * cos (angle - spread), e->y[3] - len * sin (angle - spread));
-  cairo_line_to (cr, e->x[3] - len * cos (angle + spread), e->y[3] - len * sin (angle + spread));
-  cairo_close_path (cr);
-  cairo_fill (cr);
+  if (head)
+    {
+      angle = atan2 (e->y[3] - e->y[2], e->x[3] - e->x[2]);
+      if (e->x[3] == e->x[2] && e->y[3] == e->y[2])
+        angle = 0;
+      cairo_move_to (cr, e->x[3], e->y[3]);
+      cairo_line_to (cr, e->x[3] - len * cos (angle - spread), e->y[3] - len * sin (angle - spread));
+      cairo_line_to (cr, e->x[3] - len * cos (angle + spread), e->y[3] - len * sin (angle + spread));
+      cairo_close_path (cr);
+      cairo_fill (cr);
+    }
 }
 
 static gboolean
@@ -427,7 +558,7 @@ hs_renderer_draw (cairo_t               *cr,
   const HsLayoutEdge *edges;
   guint n_boxes, n_edges;
   double width, height, cx1, cy1, cx2, cy2;
-  HsRect zone;
+  HsRect zone, view;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (layout != NULL);
@@ -475,22 +606,14 @@ hs_renderer_draw (cairo_t               *cr,
     if (boxes[i].alpha > 0 && visible (&boxes[i].rect, cx1, cy1, cx2, cy2))
       draw_box (cr, p, options, &boxes[i]);
 
-  /* Arrows over the boxes, so each starts visibly from its slot */
+  /* Arrows over the boxes, so each starts visibly from its slot.  The
+   * view is widened by more than a line's width and the joins' reach. */
+  view = (HsRect) { cx1 - EDGE_MARGIN, cy1 - EDGE_MARGIN,
+                    cx2 - cx1 + 2 * EDGE_MARGIN, cy2 - cy1 + 2 * EDGE_MARGIN };
   edges = hs_layout_get_edges (layout, &n_edges);
   for (guint i = 0; i < n_edges; i++)
-    {
-      const HsLayoutEdge *e = &edges[i];
-      HsRect bounds = {
-        MIN (MIN (e->x[0], e->x[1]), MIN (e->x[2], e->x[3])),
-        MIN (MIN (e->y[0], e->y[1]), MIN (e->y[2], e->y[3])),
-        0, 0,
-      };
-
-      bounds.width = MAX (MAX (e->x[0], e->x[1]), MAX (e->x[2], e->x[3])) - bounds.x;
-      bounds.height = MAX (MAX (e->y[0], e->y[1]), MAX (e->y[2], e->y[3])) - bounds.y;
-      if (e->alpha > 0 && visible (&bounds, cx1, cy1, cx2, cy2))
-        draw_edge (cr, p, e);
-    }
+    if (edges[i].alpha > 0)
+      draw_edge (cr, p, &edges[i], &view);
 
   hs_layout_text_unlock ();
   cairo_restore (cr);

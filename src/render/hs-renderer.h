@@ -48,7 +48,8 @@ GQuark   hs_renderer_error_quark (void);
 void     hs_render_options_init  (HsRenderOptions       *options);
 
 /* Draws in layout units scaled by options->scale, from (0, 0); boxes
- * outside the clip are skipped.  options may be NULL. */
+ * outside the clip are skipped, and arrows are stroked only where they
+ * cross it.  options may be NULL. */
 void     hs_renderer_draw        (cairo_t               *cr,
                                   HsLayout              *layout,
                                   const HsRenderOptions *options);

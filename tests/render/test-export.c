@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <cairo.h>
 #include <glib/gstdio.h>
@@ -190,6 +191,78 @@ test_draw_any_cairo (ExportFixture *fixture,
   cairo_surface_destroy (surface);
 }
 
+static void
+draw_region (HsLayout        *layout,
+             cairo_surface_t *surface,
+             double           x,
+             double           y)
+{
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_translate (cr, -x, -y);
+  hs_renderer_draw (cr, layout, NULL);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+}
+
+/* The widget draws only the part it shows, and the renderer strokes only
+ * the stretch of each arrow that crosses the clip: that part must look as
+ * it does in the whole picture. */
+static void
+test_draw_viewport (ExportFixture *fixture,
+                    gconstpointer  data)
+{
+  HsLayout *layout = render_fixture_last (&fixture->run);
+  const HsLayoutEdge *edges, *longest = NULL;
+  cairo_surface_t *whole, *view;
+  double width, height, x, y, best = 0;
+  guint n, differ = 0, lit = 0;
+  int ws, vs;
+
+  /* A small view around the middle of the longest arrow, whose ends it
+   * leaves outside */
+  edges = hs_layout_get_edges (layout, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      double len = hypot (edges[i].x[3] - edges[i].x[0], edges[i].y[3] - edges[i].y[0]);
+
+      if (len > best)
+        best = len, longest = &edges[i];
+    }
+  g_assert_nonnull (longest);
+  g_assert_cmpfloat (best, >, 120);
+  x = floor ((longest->x[0] + 3 * longest->x[1] + 3 * longest->x[2] + longest->x[3]) / 8) - 20;
+  y = floor ((longest->y[0] + 3 * longest->y[1] + 3 * longest->y[2] + longest->y[3]) / 8) - 20;
+
+  hs_layout_get_size (layout, &width, &height);
+  whole = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, ceil (width), ceil (height));
+  view = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 40, 40);
+  draw_region (layout, whole, 0, 0);
+  draw_region (layout, view, x, y);
+
+  ws = cairo_image_surface_get_stride (whole);
+  vs = cairo_image_surface_get_stride (view);
+  for (int row = 0; row < 40; row++)
+    for (int col = 0; col < 40; col++)
+      {
+        const guint8 *a = cairo_image_surface_get_data (whole) + (int) (y + row) * ws + (int) (x + col) * 4;
+        const guint8 *b = cairo_image_surface_get_data (view) + row * vs + col * 4;
+        int diff = 0;
+
+        for (int c = 0; c < 4; c++)
+          diff = MAX (diff, ABS (a[c] - b[c]));
+        /* Anti-aliasing may differ by a few levels where a curve is cut */
+        differ += diff > 24;
+        lit += b[0] < 128;
+      }
+  cairo_surface_destroy (whole);
+  cairo_surface_destroy (view);
+
+  g_assert_cmpuint (lit, >, 0);
+  g_assert_cmpuint (differ, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -202,6 +275,7 @@ main (int   argc,
   g_test_add ("/render/export/pdf-text", ExportFixture, NULL, export_setup, test_pdf, export_teardown);
   g_test_add ("/render/export/bad-extension", ExportFixture, NULL, export_setup, test_bad_extension, export_teardown);
   g_test_add ("/render/draw/options", ExportFixture, NULL, export_setup, test_draw_any_cairo, export_teardown);
+  g_test_add ("/render/draw/viewport", ExportFixture, NULL, export_setup, test_draw_viewport, export_teardown);
 
   return g_test_run ();
 }

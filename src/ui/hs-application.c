@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
+
+#include "hs-application.h"
+#include "hs-drafts.h"
+#include "hs-graph-view.h"
+#include "hs-preferences-window.h"
+#include "hs-ui-resources.h"
+#include "hs-window.h"
+
+#define MAX_RECENT 8
+
+struct _HsApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  GMenu          *recent_menu;
+  gulong          recent_changed_id;
+};
+
+G_DEFINE_FINAL_TYPE (HsApplication, hs_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "run", 'r', 0, G_OPTION_ARG_NONE, NULL,
+    N_("Run the snippet as soon as it is open"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL,
+    NULL, N_("[FILE.py…]") },
+  { NULL }
+};
+
+HsApplication *
+hs_application_new (void)
+{
+  return g_object_new (HS_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/io/github/heapscope/Heapscope",
+                       NULL);
+}
+
+GSettings *
+hs_application_get_settings (HsApplication *self)
+{
+  g_return_val_if_fail (HS_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+/* A window that still shows what it opened with can take a file instead
+ * of opening another window next to it. */
+static HsWindow *
+find_pristine_window (HsApplication *self)
+{
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (HS_IS_WINDOW (l->data) && hs_window_is_pristine (l->data))
+      return l->data;
+  return NULL;
+}
+
+static HsWindow *
+open_file (HsApplication *self,
+           GFile         *file,
+           gboolean       run)
+{
+  HsWindow *window = find_pristine_window (self);
+
+  g_assert (HS_IS_APPLICATION (self));
+  g_assert (G_IS_FILE (file));
+
+  if (window == NULL)
+    window = hs_window_new (self);
+  hs_window_load_file (window, file, run);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+hs_application_activate (GApplication *app)
+{
+  HsApplication *self = (HsApplication *) app;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GPtrArray) drafts = NULL;
+
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  /* Drafts left behind are from a session that did not end cleanly. */
+  drafts = hs_drafts_list ();
+  for (guint i = 0; i < drafts->len; i++)
+    {
+      HsWindow *restored = hs_window_new (self);
+
+      hs_window_restore_draft (restored, g_ptr_array_index (drafts, i));
+      gtk_window_present (GTK_WINDOW (restored));
+    }
+
+  if (drafts->len == 0)
+    gtk_window_present (GTK_WINDOW (hs_window_new (self)));
+}
+
+static void
+hs_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    open_file (HS_APPLICATION (app), files[i], FALSE);
+}
+
+static int
+hs_application_command_line (GApplication            *app,
+                             GApplicationCommandLine *command_line)
+{
+  HsApplication *self = (HsApplication *) app;
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autofree const char **paths = NULL;
+  gboolean run = FALSE;
+
+  g_variant_dict_lookup (options, "run", "b", &run);
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &paths);
+
+  if (paths == NULL || paths[0] == NULL)
+    {
+      if (run)
+        {
+          g_application_command_line_printerr (command_line, "%s\n",
+                                               _("--run needs a file to run"));
+          return 2;
+        }
+      g_application_activate (app);
+      return 0;
+    }
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, paths[i]);
+
+      open_file (self, file, run);
+    }
+  return 0;
+}
+
+static int
+compare_recent_info (gconstpointer a,
+                     gconstpointer b)
+{
+  GDateTime *ma = gtk_recent_info_get_modified ((GtkRecentInfo *) a);
+  GDateTime *mb = gtk_recent_info_get_modified ((GtkRecentInfo *) b);
+
+  return g_date_time_compare (mb, ma);
+}
+
+static void
+update_recent_menu (HsApplication *self)
+{
+  GtkRecentManager *manager = gtk_recent_manager_get_default ();
+  g_autolist(GtkRecentInfo) items = gtk_recent_manager_get_items (manager);
+  guint n = 0;
+
+  g_assert (HS_IS_APPLICATION (self));
+
+  items = g_list_sort (items, compare_recent_info);
+  g_menu_remove_all (self->recent_menu);
+
+  for (const GList *l = items; l != NULL && n < MAX_RECENT; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      const char *uri = gtk_recent_info_get_uri (info);
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (!gtk_recent_info_has_application (info, g_get_application_name ()) ||
+          !g_str_has_suffix (uri, ".py"))
+        continue;
+
+      item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+      g_menu_item_set_action_and_target (item, "app.open-recent", "s", uri);
+      g_menu_append_item (self->recent_menu, item);
+      n++;
+    }
+}
+
+void
+hs_application_add_recent (HsApplication *self,
+                           GFile         *file)
+{
+  g_autofree char *uri = NULL;
+
+  g_return_if_fail (HS_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  uri = g_file_get_uri (file);
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+}
+
+static void
+open_response_cb (GtkNativeDialog *dialog,
+                  int              response,
+                  gpointer         user_data)
+{
+  HsApplication *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        open_file (self, file, FALSE);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+hs_application_open_action (GSimpleAction *action,
+                            GVariant      *param,
+                            gpointer       user_data)
+{
+  HsApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GtkFileFilter) python = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Open Snippet"), parent,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (python, _("Python Files"));
+  gtk_file_filter_add_mime_type (python, "text/x-python");
+  gtk_file_filter_add_suffix (python, "py");
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), python);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+hs_application_open_recent_action (GSimpleAction *action,
+                                   GVariant      *param,
+                                   gpointer       user_data)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
+
+  open_file (HS_APPLICATION (user_data), file, FALSE);
+}
+
+static void
+hs_application_new_window_action (GSimpleAction *action,
+                                  GVariant      *param,
+                                  gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (hs_window_new (HS_APPLICATION (user_data))));
+}
+
+static void
+hs_application_preferences_action (GSimpleAction *action,
+                                   GVariant      *param,
+                                   gpointer       user_data)
+{
+  HsApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  HsPreferencesWindow *prefs = hs_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+hs_application_about_action (GSimpleAction *action,
+                             GVariant      *param,
+                             gpointer       user_data)
+{
+  HsApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "The Heapscope developers", NULL };
+
+  adw_show_about_window (parent,
+                         "application-name", _("Heapscope"),
+                         "application-icon", APPLICATION_ID,
+                         "developer-name", _("The Heapscope developers"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Watch Python objects and references change line by line"),
+                         "website", "https://github.com/heapscope/heapscope",
+                         "issue-url", "https://github.com/heapscope/heapscope/issues",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         /* Translators: your name and e-mail, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+hs_application_quit_action (GSimpleAction *action,
+                            GVariant      *param,
+                            gpointer       user_data)
+{
+  HsApplication *self = user_data;
+
+  g_autoptr(GList) windows = NULL;
+
+  /* Each window asks about its own unsaved changes before it goes. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (const GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "open", hs_application_open_action },
+  { "open-recent", hs_application_open_recent_action, "s" },
+  { "new-window", hs_application_new_window_action },
+  { "preferences", hs_application_preferences_action },
+  { "about", hs_application_about_action },
+  { "quit", hs_application_quit_action },
+};
+
+static const struct {
+  const char *action;
+  const char *accels[3];
+} accels[] = {
+  { "app.open", { "<Control>o", NULL } },
+  { "app.new-window", { "<Control>n", NULL } },
+  { "app.preferences", { "<Control>comma", NULL } },
+  { "app.quit", { "<Control>q", NULL } },
+  { "win.save", { "<Control>s", NULL } },
+  { "win.save-as", { "<Control><Shift>s", NULL } },
+  { "win.close", { "<Control>w", NULL } },
+  { "win.run", { "F5", "<Control>r", NULL } },
+  { "win.stop", { "<Shift>F5", "<Control><Shift>r", NULL } },
+  { "win.step-forward", { "F10", "<Alt>Right", NULL } },
+  { "win.step-back", { "<Shift>F10", "<Alt>Left", NULL } },
+  { "win.first-step", { "<Alt>Home", NULL } },
+  { "win.last-step", { "<Alt>End", NULL } },
+  { "win.assign", { "<Alt>a", NULL } },
+  { "win.slice-copy", { "<Alt>s", NULL } },
+  { "win.copy", { "<Alt>c", NULL } },
+  { "win.deepcopy", { "<Alt>d", NULL } },
+  { "win.del", { "<Alt>Delete", NULL } },
+  { "win.gc-collect", { "<Alt>g", NULL } },
+  { "win.focus-console", { "<Control>l", NULL } },
+  { "win.export", { "<Control>e", NULL } },
+  { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
+  { "win.zoom-out", { "<Control>minus", NULL } },
+  { "win.zoom-fit", { "<Control>0", NULL } },
+  { "win.show-help-overlay", { "<Control>question", NULL } },
+};
+
+static void
+hs_application_startup (GApplication *app)
+{
+  HsApplication *self = (HsApplication *) app;
+  GtkRecentManager *manager;
+
+  G_APPLICATION_CLASS (hs_application_parent_class)->startup (app);
+
+  gtk_source_init ();
+  g_type_ensure (HS_TYPE_GRAPH_VIEW);
+
+  g_set_application_name (_("Heapscope"));
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self),
+                                           accels[i].action, accels[i].accels);
+
+  manager = gtk_recent_manager_get_default ();
+  self->recent_changed_id = g_signal_connect_object (manager, "changed",
+                                                     G_CALLBACK (update_recent_menu),
+                                                     self, G_CONNECT_SWAPPED);
+  update_recent_menu (self);
+}
+
+static void
+hs_application_shutdown (GApplication *app)
+{
+  HsApplication *self = (HsApplication *) app;
+
+  g_clear_signal_handler (&self->recent_changed_id, gtk_recent_manager_get_default ());
+
+  G_APPLICATION_CLASS (hs_application_parent_class)->shutdown (app);
+}
+
+static void
+hs_application_dispose (GObject *object)
+{
+  HsApplication *self = (HsApplication *) object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (hs_application_parent_class)->dispose (object);
+}
+
+static void
+hs_application_finalize (GObject *object)
+{
+  HsApplication *self = (HsApplication *) object;
+
+  g_clear_object (&self->recent_menu);
+
+  G_OBJECT_CLASS (hs_application_parent_class)->finalize (object);
+}
+
+static void
+hs_application_class_init (HsApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = hs_application_dispose;
+  object_class->finalize = hs_application_finalize;
+
+  app_class->startup = hs_application_startup;
+  app_class->shutdown = hs_application_shutdown;
+  app_class->activate = hs_application_activate;
+  app_class->open = hs_application_open;
+  app_class->command_line = hs_application_command_line;
+
+  hs_ui_register_resource ();
+}
+
+static void
+hs_application_init (HsApplication *self)
+{
+  self->recent_menu = g_menu_new ();
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Commands:\n"
+                                              "  heapscope trace FILE.py   Write the trace of a run as JSON\n"
+                                              "  heapscope render FILE.py  Draw the heap as PNG, SVG or PDF\n"
+                                              "Run “heapscope COMMAND --help” for their options."));
+}
+
+GMenuModel *
+hs_application_get_recent_menu (HsApplication *self)
+{
+  g_return_val_if_fail (HS_IS_APPLICATION (self), NULL);
+
+  return G_MENU_MODEL (self->recent_menu);
+}

@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-describe"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hs-describe.h"
+
+/* Immortal objects carry a refcount that tells nothing about references. */
+#define IMMORTAL_REFCOUNT_FLOOR 1000000000
+
+char *
+hs_describe_flags (guint32 flags)
+{
+  g_autoptr(GPtrArray) facts = g_ptr_array_new_with_free_func (g_free);
+  int generation = HS_OBJECT_GENERATION (flags);
+
+  g_ptr_array_add (facts, g_strdup ((flags & HS_OBJECT_MUTABLE) ? _("mutable") : _("immutable")));
+  if (flags & HS_OBJECT_SMALL_INT)
+    g_ptr_array_add (facts, g_strdup (_("cached small int")));
+  if (flags & HS_OBJECT_INTERNED)
+    g_ptr_array_add (facts, g_strdup (_("interned")));
+  if (flags & HS_OBJECT_IMMORTAL)
+    g_ptr_array_add (facts, g_strdup (_("immortal")));
+  if ((flags & HS_OBJECT_GC_TRACKED) && generation != HS_OBJECT_NO_GENERATION)
+    g_ptr_array_add (facts, g_strdup_printf (_("tracked by gc (generation %d)"), generation));
+  else
+    g_ptr_array_add (facts, g_strdup (_("not tracked by gc")));
+  if (!(flags & HS_OBJECT_REACHABLE))
+    g_ptr_array_add (facts, g_strdup (_("unreachable")));
+  g_ptr_array_add (facts, NULL);
+
+  return g_strjoinv (" · ", (char **) facts->pdata);
+}
+
+char *
+hs_describe_refcount (HsSnapshot     *snapshot,
+                      const HsObject *object)
+{
+  guint drawn;
+  gint64 hidden;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+  g_return_val_if_fail (object != NULL, NULL);
+
+  drawn = hs_snapshot_count_references (snapshot, object->ref);
+  if ((object->flags & HS_OBJECT_IMMORTAL) || object->refcount >= IMMORTAL_REFCOUNT_FLOOR)
+    return g_strdup_printf (_("immortal (%u drawn)"), drawn);
+
+  hidden = MAX (object->refcount - (gint64) drawn, 0);
+  /* Translators: a reference count split into the references the graph
+   * draws and the ones it does not, e.g. "3 = 2 drawn + 1 hidden" */
+  return g_strdup_printf (_("%u = %u drawn + %u hidden"),
+                          (guint) object->refcount, drawn, (guint) hidden);
+}
+
+char *
+hs_describe_size (const HsObject *object)
+{
+  g_return_val_if_fail (object != NULL, NULL);
+
+  if (object->size < 0 || !(object->flags & HS_OBJECT_SIZE_KNOWN))
+    return g_strdup (_("unknown"));
+  return g_strdup_printf (ngettext ("%u byte", "%u bytes", (gulong) object->size),
+                          (guint) object->size);
+}
+
+/* Who holds a reference to ref: variables by name, objects by their
+ * type and the slot that holds it. */
+GPtrArray *
+hs_describe_referrers (HsSnapshot *snapshot,
+                       guint32     ref)
+{
+  g_autoptr(GPtrArray) referrers = g_ptr_array_new_with_free_func (g_free);
+  const HsFrame *frames;
+  const HsObject *objects;
+  guint n_frames, n_objects;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  for (guint i = 0; i < n_frames; i++)
+    for (guint j = 0; j < frames[i].n_vars; j++)
+      if (frames[i].vars[j].ref == ref)
+        {
+          if (n_frames > 1)
+            g_ptr_array_add (referrers, g_strdup_printf ("%s (%s)", frames[i].vars[j].name,
+                                                         frames[i].function));
+          else
+            g_ptr_array_add (referrers, g_strdup (frames[i].vars[j].name));
+        }
+
+  objects = hs_snapshot_get_objects (snapshot, &n_objects);
+  for (guint i = 0; i < n_objects; i++)
+    for (guint j = 0; j < objects[i].n_edges; j++)
+      {
+        const HsEdge *edge = &objects[i].edges[j];
+
+        if (edge->target != ref)
+          continue;
+
+        switch (edge->kind)
+          {
+          case HS_EDGE_ITEM:
+          case HS_EDGE_VALUE:
+            g_ptr_array_add (referrers, g_strdup_printf ("%s[%s]", objects[i].type, edge->label));
+            break;
+          case HS_EDGE_KEY:
+            g_ptr_array_add (referrers, g_strdup_printf (_("%s key %s"), objects[i].type, edge->label));
+            break;
+          case HS_EDGE_ATTR:
+            g_ptr_array_add (referrers, g_strdup_printf ("%s.%s", objects[i].type, edge->label));
+            break;
+          case HS_EDGE_MEMBER:
+          case HS_EDGE_CLOSURE:
+          case HS_EDGE_CONTENTS:
+          case HS_EDGE_DEFAULT:
+          case HS_EDGE_SELF:
+          case HS_EDGE_FUNC:
+          case HS_EDGE_BUFFER:
+          case HS_N_EDGE_KINDS:
+          default:
+            g_ptr_array_add (referrers, g_strdup_printf ("%s (%s)", objects[i].type,
+                                                         hs_edge_kind_to_string (edge->kind)));
+            break;
+          }
+      }
+
+  return g_steal_pointer (&referrers);
+}
+
+char *
+hs_describe_object (HsSnapshot *snapshot,
+                    guint32     ref)
+{
+  const HsObject *object;
+  g_autofree char *refcount = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *flags = NULL;
+  g_autofree char *repr = NULL;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  if (!(object = hs_snapshot_lookup (snapshot, ref)))
+    return NULL;
+
+  refcount = hs_describe_refcount (snapshot, object);
+  size = hs_describe_size (object);
+  flags = hs_describe_flags (object->flags);
+  repr = g_markup_escape_text (object->repr ? object->repr : "", -1);
+
+  return g_strdup_printf ("<b>%s</b>  <tt>%s</tt>\n"
+                          "id() %" G_GUINT64_FORMAT "\n"
+                          "%s %s\n"
+                          "%s %s\n"
+                          "%s",
+                          object->type, repr,
+                          object->id,
+                          _("refcount"), refcount,
+                          _("size"), size,
+                          flags);
+}
+
+typedef struct
+{
+  guint32     ref;
+  const char *type;
+  gboolean    on_cycle;
+} Freed;
+
+static guint
+find_root (guint *parent,
+           guint  i)
+{
+  while (parent[i] != i)
+    i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+static const HsEdge *
+edges_of (HsSnapshot *before,
+          guint32     ref,
+          guint      *n_edges)
+{
+  const HsObject *object = hs_snapshot_lookup (before, ref);
+
+  *n_edges = object ? object->n_edges : 0;
+  return object ? object->edges : NULL;
+}
+
+static gboolean
+refers_to (HsSnapshot *before,
+           guint32     from,
+           guint32     to)
+{
+  const HsEdge *edges;
+  guint n_edges;
+
+  edges = edges_of (before, from, &n_edges);
+  for (guint i = 0; i < n_edges; i++)
+    if (edges[i].target == to)
+      return TRUE;
+  return FALSE;
+}
+
+/* "2 lists and 1 dict" for the freed objects on (or off) cycles. */
+static char *
+describe_kinds (GArray   *freed,
+                gboolean  on_cycle)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GPtrArray) types = g_ptr_array_new ();
+  g_autoptr(GArray) counts = g_array_new (FALSE, TRUE, sizeof (guint));
+
+  for (guint i = 0; i < freed->len; i++)
+    {
+      const Freed *f = &g_array_index (freed, Freed, i);
+      guint k;
+
+      if (f->on_cycle != on_cycle)
+        continue;
+      for (k = 0; k < types->len; k++)
+        if (g_str_equal (g_ptr_array_index (types, k), f->type))
+          break;
+      if (k == types->len)
+        {
+          guint zero = 0;
+
+          g_ptr_array_add (types, (gpointer) f->type);
+          g_array_append_val (counts, zero);
+        }
+      g_array_index (counts, guint, k)++;
+    }
+
+  for (guint k = 0; k < types->len; k++)
+    {
+      guint n = g_array_index (counts, guint, k);
+
+      if (k > 0)
+        g_string_append (text, k + 1 == types->len ? _(" and ") : ", ");
+      /* Translators: a number of Python objects of one type, e.g. "2 lists";
+       * %s is the type's name as Python spells it */
+      g_string_append_printf (text, ngettext ("%u %s", "%u %ss", n), n, (const char *) g_ptr_array_index (types, k));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The toast after gc.collect(): how many objects the collector reports,
+ * and what the freed ones were, from the heap before it ran. */
+char *
+hs_describe_gc_collect (HsSnapshot *before,
+                        GPtrArray  *steps)
+{
+  g_autoptr(GArray) freed = g_array_new (FALSE, TRUE, sizeof (Freed));
+  g_autofree guint *parent = NULL;
+  g_autofree char *held = NULL;
+  g_autofree char *detail = NULL;
+  gboolean full_run = FALSE;
+  guint collected = 0;
+  guint total;
+
+  g_return_val_if_fail (before != NULL, NULL);
+  g_return_val_if_fail (steps != NULL, NULL);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      HsSnapshot *step = g_ptr_array_index (steps, i);
+      const HsGcRun *runs;
+      const HsFreed *freed_here;
+      guint n_runs, n_freed;
+
+      /* gc.collect() runs a full collection, of generation 2. */
+      runs = hs_snapshot_get_gc_runs (step, &n_runs);
+      for (guint j = 0; j < n_runs; j++)
+        if (runs[j].generation == 2)
+          {
+            full_run = TRUE;
+            collected += runs[j].collected;
+          }
+
+      freed_here = hs_snapshot_get_freed (step, &n_freed);
+      for (guint j = 0; j < n_freed; j++)
+        {
+          Freed f = { freed_here[j].ref, freed_here[j].type ? freed_here[j].type : "object", FALSE };
+
+          if (freed_here[j].cause == HS_FREE_GC)
+            g_array_append_val (freed, f);
+        }
+    }
+
+  /* An object is on a cycle when it refers to a freed object and a freed
+   * object refers to it; the others were only held by the cycles. */
+  parent = g_new (guint, MAX (freed->len, 1));
+  for (guint i = 0; i < freed->len; i++)
+    {
+      Freed *f = &g_array_index (freed, Freed, i);
+      gboolean out = FALSE, in = FALSE;
+
+      parent[i] = i;
+      for (guint j = 0; j < freed->len; j++)
+        {
+          guint32 other = g_array_index (freed, Freed, j).ref;
+
+          out |= refers_to (before, f->ref, other);
+          in |= refers_to (before, other, f->ref);
+        }
+      f->on_cycle = out && in;
+    }
+  for (guint i = 0; i < freed->len; i++)
+    for (guint j = 0; j < freed->len; j++)
+      if (g_array_index (freed, Freed, i).on_cycle && g_array_index (freed, Freed, j).on_cycle &&
+          refers_to (before, g_array_index (freed, Freed, i).ref, g_array_index (freed, Freed, j).ref))
+        parent[find_root (parent, i)] = find_root (parent, j);
+
+  total = full_run ? MAX (collected, freed->len) : freed->len;
+  if (total == 0)
+    return g_strdup (_("gc.collect() found nothing to free"));
+
+  held = describe_kinds (freed, FALSE);
+
+  /* One phrase per cycle: "a cycle of 2 lists", "a dict that refers to itself". */
+  for (guint i = 0; i < freed->len; i++)
+    {
+      g_autoptr(GArray) members = NULL;
+      g_autofree char *kinds = NULL;
+      g_autofree char *phrase = NULL;
+
+      if (!g_array_index (freed, Freed, i).on_cycle || find_root (parent, i) != i)
+        continue;
+
+      members = g_array_new (FALSE, TRUE, sizeof (Freed));
+      for (guint j = 0; j < freed->len; j++)
+        if (g_array_index (freed, Freed, j).on_cycle && find_root (parent, j) == i)
+          g_array_append_val (members, g_array_index (freed, Freed, j));
+
+      if (members->len == 1)
+        phrase = g_strdup_printf (_("a %s that refers to itself"), g_array_index (members, Freed, 0).type);
+      else
+        {
+          kinds = describe_kinds (members, TRUE);
+          phrase = g_strdup_printf (_("a cycle of %s"), kinds);
+        }
+
+      if (detail == NULL)
+        detail = g_steal_pointer (&phrase);
+      else
+        {
+          g_autofree char *before_text = g_steal_pointer (&detail);
+
+          detail = g_strconcat (before_text, ", ", phrase, NULL);
+        }
+    }
+
+  if (*held != '\0')
+    {
+      g_autofree char *first = g_steal_pointer (&detail);
+
+      if (first != NULL)
+        /* Translators: e.g. "a cycle of 2 lists, and 1 str they held" */
+        detail = g_strdup_printf (_("%s, and %s they held"), first, held);
+      else
+        detail = g_strdup (held);
+    }
+
+  if (detail == NULL)
+    return g_strdup_printf (ngettext ("gc.collect() freed %u object",
+                                      "gc.collect() freed %u objects", total),
+                            total);
+
+  return g_strdup_printf (ngettext ("gc.collect() freed %u object (%s)",
+                                    "gc.collect() freed %u objects (%s)", total),
+                          total, detail);
+}

@@ -1,0 +1,1200 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-graph-view"
+
+#include "config.h"
+
+#include <math.h>
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "hs-describe.h"
+#include "hs-graph-view.h"
+#include "hs-layout-text.h"
+#include "hs-renderer.h"
+
+#define MIN_ZOOM        0.1
+#define MAX_ZOOM        8.0
+#define ZOOM_STEP       1.2
+#define MARGIN          24.0
+#define ANIMATION_MS    400
+/* Above this many pixels the cached picture covers only what is visible. */
+#define MAX_CACHE_PIXELS (4096.0 * 4096.0)
+#define CACHE_SLACK     256.0
+
+typedef struct
+{
+  guint32  ref;
+  char    *name;   /* the variable that was clicked, or NULL */
+} Selected;
+
+struct _HsGraphView
+{
+  GtkWidget       parent_instance;
+
+  HsTrace        *trace;
+  HsSnapshot     *snapshot;       /* the step asked for */
+  HsLayout       *layout;         /* its layout, once computed */
+  HsLayout       *from;           /* where the running animation started */
+  HsLayout       *shown;          /* what is drawn: layout, or between from and layout */
+  AdwAnimation   *animation;
+  GCancellable   *cancellable;
+  guint           serial;
+  gboolean        pending_animate;
+
+  GskRenderNode  *cache;
+  graphene_rect_t cache_rect;     /* in zoomed layout coordinates */
+  double          cache_zoom;
+
+  double          zoom;
+  double          offset_x;
+  double          offset_y;
+  double          drag_offset_x;
+  double          drag_offset_y;
+  double          gesture_zoom;
+  double          pointer_x;
+  double          pointer_y;
+  gboolean        fit_pending;
+
+  Selected        selection[2];
+  guint           n_selected;
+  guint32         hover;
+
+  guint           show_hidden : 1;
+  guint           busy : 1;
+};
+
+G_DEFINE_FINAL_TYPE (HsGraphView, hs_graph_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_ZOOM,
+  PROP_SHOW_HIDDEN_REFERENCES,
+  PROP_BUSY,
+  PROP_ANIMATING,
+  PROP_SELECTED_VARIABLE,
+  N_PROPS
+};
+
+enum {
+  SELECTION_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+GtkWidget *
+hs_graph_view_new (void)
+{
+  return g_object_new (HS_TYPE_GRAPH_VIEW, NULL);
+}
+
+static void
+invalidate_cache (HsGraphView *self)
+{
+  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+is_dark (void)
+{
+  return adw_style_manager_get_dark (adw_style_manager_get_default ());
+}
+
+/* Hover and selection are drawn over the cached picture, not in it. */
+static void
+fill_render_options (HsGraphView     *self,
+                     HsRenderOptions *options)
+{
+  hs_render_options_init (options);
+  options->palette = is_dark () ? HS_RENDER_PALETTE_DARK : HS_RENDER_PALETTE_LIGHT;
+  options->scale = self->zoom;
+  options->transparent = TRUE;
+}
+
+/* The renderer draws the references it can see; this marks, on each
+ * object, how many more the interpreter holds. */
+static void
+draw_hidden_references (HsGraphView *self,
+                        cairo_t     *cr)
+{
+  HsSnapshot *snapshot = hs_layout_get_snapshot (self->shown);
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  boxes = hs_layout_get_boxes (self->shown, &n_boxes);
+  hs_layout_text_lock ();
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const HsLayoutBox *box = &boxes[i];
+      const HsObject *object;
+      g_autofree char *text = NULL;
+      PangoLayout *layout;
+      gint64 hidden;
+      double width, height;
+
+      if (box->kind != HS_LAYOUT_BOX_OBJECT || !(object = hs_snapshot_lookup (snapshot, box->ref)))
+        continue;
+      if (object->flags & HS_OBJECT_IMMORTAL)
+        continue;
+      hidden = object->refcount - (gint64) hs_snapshot_count_references (snapshot, box->ref);
+      if (hidden <= 0)
+        continue;
+
+      /* Translators: on an object, how many references the graph does not draw */
+      text = g_strdup_printf (_("+%u hidden"), (guint) hidden);
+      layout = hs_layout_text_get (HS_LAYOUT_FONT_SMALL, text);
+      width = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, text) + 8;
+      height = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
+
+      cairo_save (cr);
+      cairo_translate (cr, box->rect.x + box->rect.width - width + 4, box->rect.y - height + 4);
+      cairo_rectangle (cr, 0, 0, width, height);
+      cairo_set_source_rgba (cr, 0.90, 0.38, 0.0, box->alpha);
+      cairo_fill (cr);
+      cairo_move_to (cr, 4, 1);
+      cairo_set_source_rgba (cr, 1, 1, 1, box->alpha);
+      pango_cairo_show_layout (cr, layout);
+      cairo_restore (cr);
+    }
+  hs_layout_text_unlock ();
+}
+
+/* Layout coordinates to widget coordinates: x * zoom + offset. */
+static void
+widget_to_layout (HsGraphView *self,
+                  double       x,
+                  double       y,
+                  double      *lx,
+                  double      *ly)
+{
+  *lx = (x - self->offset_x) / self->zoom;
+  *ly = (y - self->offset_y) / self->zoom;
+}
+
+static void
+record_cache (HsGraphView           *self,
+              const graphene_rect_t *visible)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  HsRenderOptions options;
+  graphene_rect_t rect;
+  double width, height;
+  cairo_t *cr;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (self->shown != NULL);
+
+  hs_layout_get_size (self->shown, &width, &height);
+  rect = GRAPHENE_RECT_INIT (0, 0, width * self->zoom, height * self->zoom);
+  if (rect.size.width * rect.size.height > MAX_CACHE_PIXELS)
+    {
+      graphene_rect_t wanted = *visible;
+
+      graphene_rect_inset (&wanted, -CACHE_SLACK, -CACHE_SLACK);
+      if (!graphene_rect_intersection (&rect, &wanted, &rect))
+        return;
+    }
+  if (rect.size.width < 1 || rect.size.height < 1)
+    return;
+
+  fill_render_options (self, &options);
+  cr = gtk_snapshot_append_cairo (snapshot, &rect);
+  hs_renderer_draw (cr, self->shown, &options);
+  if (self->show_hidden)
+    {
+      cairo_scale (cr, self->zoom, self->zoom);
+      draw_hidden_references (self, cr);
+    }
+  cairo_destroy (cr);
+
+  self->cache = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  self->cache_rect = rect;
+  self->cache_zoom = self->zoom;
+}
+
+static void
+append_outline (HsGraphView *self,
+                GtkSnapshot *snapshot,
+                guint32      ref,
+                const GdkRGBA *color,
+                double       width)
+{
+  GskRoundedRect outline;
+  HsRect bounds;
+  float widths[4] = { width, width, width, width };
+  GdkRGBA colors[4] = { *color, *color, *color, *color };
+
+  if (ref == 0 || !hs_layout_get_object_bounds (self->shown, ref, &bounds))
+    return;
+
+  gsk_rounded_rect_init_from_rect (&outline,
+                                   &GRAPHENE_RECT_INIT (bounds.x * self->zoom - width - 2,
+                                                        bounds.y * self->zoom - width - 2,
+                                                        bounds.width * self->zoom + 2 * (width + 2),
+                                                        bounds.height * self->zoom + 2 * (width + 2)),
+                                   6 + width);
+  gtk_snapshot_append_border (snapshot, &outline, widths, colors);
+}
+
+static void
+hs_graph_view_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  HsGraphView *self = (HsGraphView *) widget;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  graphene_rect_t visible;
+  GdkRGBA accent;
+
+  if (self->shown == NULL)
+    return;
+
+  visible = GRAPHENE_RECT_INIT (-self->offset_x, -self->offset_y, width, height);
+  if (self->cache != NULL &&
+      (self->cache_zoom != self->zoom || !graphene_rect_contains_rect (&self->cache_rect, &visible)))
+    {
+      double lw, lh;
+
+      /* A full picture stays valid however the view is panned. */
+      hs_layout_get_size (self->shown, &lw, &lh);
+      if (self->cache_zoom != self->zoom ||
+          self->cache_rect.size.width < lw * self->zoom - 0.5 ||
+          self->cache_rect.size.height < lh * self->zoom - 0.5)
+        g_clear_pointer (&self->cache, gsk_render_node_unref);
+    }
+  if (self->cache == NULL)
+    record_cache (self, &visible);
+
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (self->offset_x, self->offset_y));
+
+  if (self->cache != NULL)
+    gtk_snapshot_append_node (snapshot, self->cache);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_color", &accent))
+    gdk_rgba_parse (&accent, "#3584e4");
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  if (self->hover != 0)
+    {
+      GdkRGBA hover = accent;
+
+      hover.alpha = 0.45;
+      append_outline (self, snapshot, self->hover, &hover, 2);
+    }
+  for (guint i = 0; i < self->n_selected; i++)
+    append_outline (self, snapshot, self->selection[i].ref, &accent, 3);
+
+  gtk_snapshot_restore (snapshot);
+  gtk_snapshot_pop (snapshot);
+}
+
+static void
+clamp_offsets (HsGraphView *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  double lw = 0, lh = 0;
+
+  if (self->shown != NULL)
+    hs_layout_get_size (self->shown, &lw, &lh);
+
+  /* Keep at least a margin of the picture in view. */
+  self->offset_x = CLAMP (self->offset_x, MIN (MARGIN, width - MARGIN - lw * self->zoom) - lw * self->zoom + 2 * MARGIN,
+                          MAX (width - 2 * MARGIN, MARGIN));
+  self->offset_y = CLAMP (self->offset_y, MIN (MARGIN, height - MARGIN - lh * self->zoom) - lh * self->zoom + 2 * MARGIN,
+                          MAX (height - 2 * MARGIN, MARGIN));
+}
+
+static void
+set_zoom_at (HsGraphView *self,
+             double       zoom,
+             double       x,
+             double       y)
+{
+  double lx, ly;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  if (G_APPROX_VALUE (zoom, self->zoom, 1e-6))
+    return;
+
+  widget_to_layout (self, x, y, &lx, &ly);
+  self->zoom = zoom;
+  self->offset_x = x - lx * zoom;
+  self->offset_y = y - ly * zoom;
+  clamp_offsets (self);
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
+double
+hs_graph_view_get_zoom (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), 1.0);
+
+  return self->zoom;
+}
+
+void
+hs_graph_view_set_zoom (HsGraphView *self,
+                        double       zoom)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  set_zoom_at (self, zoom, MARGIN, MARGIN);
+}
+
+void
+hs_graph_view_zoom_in (HsGraphView *self)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  set_zoom_at (self, self->zoom * ZOOM_STEP,
+               gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+               gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+}
+
+void
+hs_graph_view_zoom_out (HsGraphView *self)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  set_zoom_at (self, self->zoom / ZOOM_STEP,
+               gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+               gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+}
+
+void
+hs_graph_view_zoom_fit (HsGraphView *self)
+{
+  int width, height;
+  double lw, lh, zoom;
+
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  width = gtk_widget_get_width (GTK_WIDGET (self));
+  height = gtk_widget_get_height (GTK_WIDGET (self));
+  if (self->shown == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
+    {
+      self->fit_pending = TRUE;
+      return;
+    }
+
+  self->fit_pending = FALSE;
+  hs_layout_get_size (self->shown, &lw, &lh);
+  zoom = MIN ((width - 2 * MARGIN) / MAX (lw, 1), (height - 2 * MARGIN) / MAX (lh, 1));
+  zoom = CLAMP (zoom, MIN_ZOOM, 2.0);
+
+  self->zoom = zoom;
+  self->offset_x = (width - lw * zoom) / 2;
+  self->offset_y = (height - lh * zoom) / 2;
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
+gboolean
+hs_graph_view_get_show_hidden_references (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
+
+  return self->show_hidden;
+}
+
+void
+hs_graph_view_set_show_hidden_references (HsGraphView *self,
+                                          gboolean     show)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  show = !!show;
+  if (self->show_hidden == show)
+    return;
+
+  self->show_hidden = show;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_HIDDEN_REFERENCES]);
+  invalidate_cache (self);
+}
+
+static void
+show_layout (HsGraphView *self,
+             HsLayout    *layout)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (self->shown != layout)
+    {
+      g_clear_pointer (&self->shown, hs_layout_unref);
+      self->shown = layout ? hs_layout_ref (layout) : NULL;
+    }
+  invalidate_cache (self);
+}
+
+static void
+animation_value_cb (double   value,
+                    gpointer user_data)
+{
+  HsGraphView *self = user_data;
+  g_autoptr(HsLayout) frame = NULL;
+
+  if (self->from == NULL || self->layout == NULL)
+    return;
+
+  frame = hs_layout_interpolate (self->from, self->layout, value);
+  show_layout (self, frame);
+}
+
+static void
+animation_done_cb (HsGraphView *self)
+{
+  g_clear_pointer (&self->from, hs_layout_unref);
+  show_layout (self, self->layout);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANIMATING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static gboolean
+is_animating (HsGraphView *self)
+{
+  return self->from != NULL;
+}
+
+/* A selection follows its variable to whatever it names now, and goes
+ * when the object or the name is gone. */
+static void
+update_selection (HsGraphView *self)
+{
+  guint kept = 0;
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < self->n_selected; i++)
+    {
+      Selected *sel = &self->selection[i];
+      guint32 ref = sel->ref;
+
+      if (sel->name != NULL)
+        {
+          const HsFrame *frames;
+          guint n_frames;
+
+          ref = 0;
+          frames = hs_snapshot_get_frames (self->snapshot, &n_frames);
+          for (guint f = n_frames; f > 0 && ref == 0; f--)
+            for (guint v = 0; v < frames[f - 1].n_vars; v++)
+              if (g_str_equal (frames[f - 1].vars[v].name, sel->name))
+                {
+                  ref = frames[f - 1].vars[v].ref;
+                  break;
+                }
+        }
+      else if (hs_snapshot_lookup (self->snapshot, ref) == NULL)
+        ref = 0;
+
+      changed |= ref != sel->ref;
+      if (ref == 0)
+        {
+          g_clear_pointer (&sel->name, g_free);
+          continue;
+        }
+      sel->ref = ref;
+      if (kept != i)
+        {
+          self->selection[kept] = *sel;
+          sel->name = NULL;
+        }
+      kept++;
+    }
+  self->n_selected = kept;
+
+  if (changed)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_VARIABLE]);
+      g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+    }
+}
+
+typedef struct
+{
+  HsSnapshot      *snapshot;
+  HsLayout        *previous;
+  guint            serial;
+} LayoutTask;
+
+static void
+layout_task_free (LayoutTask *task)
+{
+  g_clear_pointer (&task->snapshot, hs_snapshot_unref);
+  g_clear_pointer (&task->previous, hs_layout_unref);
+  g_free (task);
+}
+
+static void
+layout_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  LayoutTask *data = task_data;
+  HsLayoutOptions options;
+
+  hs_layout_options_init (&options);
+  g_task_return_pointer (task,
+                         hs_layout_new (data->snapshot, data->previous, &options),
+                         (GDestroyNotify) hs_layout_unref);
+}
+
+static void
+layout_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  HsGraphView *self = (HsGraphView *) object;
+  LayoutTask *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HsLayout) layout = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (layout == NULL || data->serial != self->serial)
+    return;
+
+  /* Animate from whatever is on screen, even mid-animation. */
+  if (self->pending_animate && self->shown != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      g_clear_pointer (&self->from, hs_layout_unref);
+      self->from = hs_layout_ref (self->shown);
+      g_clear_pointer (&self->layout, hs_layout_unref);
+      self->layout = g_steal_pointer (&layout);
+      adw_animation_reset (self->animation);
+      adw_animation_play (self->animation);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANIMATING]);
+    }
+  else
+    {
+      gboolean first = self->shown == NULL;
+
+      adw_animation_skip (self->animation);
+      g_clear_pointer (&self->layout, hs_layout_unref);
+      self->layout = g_steal_pointer (&layout);
+      show_layout (self, self->layout);
+      if (first || self->fit_pending)
+        hs_graph_view_zoom_fit (self);
+    }
+
+  self->busy = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+void
+hs_graph_view_set_step (HsGraphView *self,
+                        HsTrace     *trace,
+                        HsSnapshot  *snapshot,
+                        gboolean     animate)
+{
+  g_autoptr(GTask) task = NULL;
+  LayoutTask *data;
+
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+  g_return_if_fail (!trace || HS_IS_TRACE (trace));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->serial++;
+
+  /* Snapshots borrow their strings from the trace. */
+  if (trace != self->trace)
+    {
+      if (trace == NULL || self->trace == NULL)
+        animate = FALSE;
+      g_set_object (&self->trace, trace);
+    }
+
+  if (snapshot == NULL)
+    {
+      adw_animation_skip (self->animation);
+      g_clear_pointer (&self->snapshot, hs_snapshot_unref);
+      g_clear_pointer (&self->layout, hs_layout_unref);
+      g_clear_pointer (&self->from, hs_layout_unref);
+      show_layout (self, NULL);
+      hs_graph_view_unselect_all (self);
+      if (self->busy)
+        {
+          self->busy = FALSE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+        }
+      return;
+    }
+
+  if (self->snapshot != snapshot)
+    {
+      g_clear_pointer (&self->snapshot, hs_snapshot_unref);
+      self->snapshot = hs_snapshot_ref (snapshot);
+    }
+  update_selection (self);
+
+  self->cancellable = g_cancellable_new ();
+  self->pending_animate = animate;
+
+  data = g_new0 (LayoutTask, 1);
+  data->snapshot = hs_snapshot_ref (snapshot);
+  data->previous = self->layout ? hs_layout_ref (self->layout) : NULL;
+  data->serial = self->serial;
+
+  task = g_task_new (self, self->cancellable, layout_done_cb, NULL);
+  g_task_set_source_tag (task, hs_graph_view_set_step);
+  g_task_set_task_data (task, data, (GDestroyNotify) layout_task_free);
+  g_task_run_in_thread (task, layout_thread);
+
+  if (!self->busy)
+    {
+      self->busy = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+}
+
+HsSnapshot *
+hs_graph_view_get_snapshot (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
+
+  return self->snapshot;
+}
+
+HsLayout *
+hs_graph_view_get_layout (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
+
+  return self->layout;
+}
+
+/* Busy while a layout is computed or an animation runs: what is drawn is
+ * not yet the step that was asked for. */
+gboolean
+hs_graph_view_get_busy (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
+
+  return self->busy || is_animating (self);
+}
+
+guint
+hs_graph_view_get_selection (HsGraphView *self,
+                             guint32      refs[2],
+                             const char  *names[2])
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), 0);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      if (refs != NULL)
+        refs[i] = i < self->n_selected ? self->selection[i].ref : 0;
+      if (names != NULL)
+        names[i] = i < self->n_selected ? self->selection[i].name : NULL;
+    }
+  return self->n_selected;
+}
+
+const char *
+hs_graph_view_get_selected_variable (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
+
+  for (guint i = self->n_selected; i > 0; i--)
+    if (self->selection[i - 1].name != NULL)
+      return self->selection[i - 1].name;
+  return NULL;
+}
+
+void
+hs_graph_view_unselect_all (HsGraphView *self)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  if (self->n_selected == 0)
+    return;
+
+  for (guint i = 0; i < self->n_selected; i++)
+    g_clear_pointer (&self->selection[i].name, g_free);
+  self->n_selected = 0;
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_VARIABLE]);
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+static void
+select_full (HsGraphView *self,
+             guint32      ref,
+             const char  *name,
+             gboolean     extend)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (!extend)
+    {
+      for (guint i = 0; i < self->n_selected; i++)
+        g_clear_pointer (&self->selection[i].name, g_free);
+      self->n_selected = 0;
+    }
+  else if (self->n_selected == 2)
+    {
+      /* The oldest of two goes. */
+      g_free (self->selection[0].name);
+      self->selection[0] = self->selection[1];
+      self->selection[1].name = NULL;
+      self->n_selected = 1;
+    }
+
+  if (ref != 0)
+    {
+      self->selection[self->n_selected].ref = ref;
+      self->selection[self->n_selected].name = g_strdup (name);
+      self->n_selected++;
+    }
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_VARIABLE]);
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+gboolean
+hs_graph_view_select_variable (HsGraphView *self,
+                               const char  *name,
+                               gboolean     extend)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (self->snapshot == NULL)
+    return FALSE;
+
+  frames = hs_snapshot_get_frames (self->snapshot, &n_frames);
+  for (guint f = n_frames; f > 0; f--)
+    for (guint v = 0; v < frames[f - 1].n_vars; v++)
+      if (g_str_equal (frames[f - 1].vars[v].name, name))
+        {
+          select_full (self, frames[f - 1].vars[v].ref, name, extend);
+          return TRUE;
+        }
+  return FALSE;
+}
+
+void
+hs_graph_view_select_object (HsGraphView *self,
+                             guint32      ref,
+                             gboolean     extend)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  select_full (self, ref, NULL, extend);
+}
+
+gboolean
+hs_graph_view_export (HsGraphView  *self,
+                      const char   *filename,
+                      GError      **error)
+{
+  HsRenderOptions options;
+
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
+  g_return_val_if_fail (filename != NULL, FALSE);
+
+  if (self->layout == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           _("There is no step to export yet"));
+      return FALSE;
+    }
+
+  /* Exports are for printing and slides: light, whole, and sharp. */
+  hs_render_options_init (&options);
+  options.scale = g_str_has_suffix (filename, ".png") ? 2.0 : 1.0;
+  return hs_renderer_export (self->layout, &options, filename, error);
+}
+
+static void
+click_released_cb (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   HsGraphView     *self)
+{
+  GdkModifierType state;
+  HsLayoutHit kind = HS_LAYOUT_HIT_NOTHING;
+  const char *name = NULL;
+  guint frame = 0;
+  guint32 ref;
+  double lx, ly;
+
+  if (self->layout == NULL)
+    return;
+
+  state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  widget_to_layout (self, x, y, &lx, &ly);
+  ref = hs_layout_hit_test_variable (self->layout, lx, ly, &kind, &frame, &name);
+  if (kind == HS_LAYOUT_HIT_NOTHING)
+    ref = hs_layout_hit_test (self->layout, lx, ly, &kind);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  select_full (self, ref,
+               kind == HS_LAYOUT_HIT_VARIABLE ? name : NULL,
+               (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0);
+}
+
+static void
+drag_begin_cb (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               HsGraphView    *self)
+{
+  self->drag_offset_x = self->offset_x;
+  self->drag_offset_y = self->offset_y;
+}
+
+static void
+drag_update_cb (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                HsGraphView    *self)
+{
+  if (fabs (dx) < 3 && fabs (dy) < 3)
+    return;
+
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+  self->offset_x = self->drag_offset_x + dx;
+  self->offset_y = self->drag_offset_y + dy;
+  clamp_offsets (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+drag_end_cb (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             HsGraphView    *self)
+{
+  gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+}
+
+static gboolean
+scroll_cb (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           HsGraphView              *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if (state & GDK_CONTROL_MASK)
+    {
+      set_zoom_at (self, self->zoom * pow (ZOOM_STEP, -dy), self->pointer_x, self->pointer_y);
+      return TRUE;
+    }
+
+  self->offset_x -= dx * 32;
+  self->offset_y -= dy * 32;
+  clamp_offsets (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static void
+zoom_begin_cb (GtkGesture       *gesture,
+               GdkEventSequence *sequence,
+               HsGraphView      *self)
+{
+  self->gesture_zoom = self->zoom;
+}
+
+static void
+zoom_scale_changed_cb (GtkGestureZoom *gesture,
+                       double          scale,
+                       HsGraphView    *self)
+{
+  double x, y;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
+    return;
+  set_zoom_at (self, self->gesture_zoom * scale, x, y);
+}
+
+static void
+set_hover (HsGraphView *self,
+           guint32      ref)
+{
+  if (self->hover == ref)
+    return;
+
+  self->hover = ref;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           HsGraphView              *self)
+{
+  HsLayoutHit kind;
+  double lx, ly;
+
+  self->pointer_x = x;
+  self->pointer_y = y;
+  if (self->layout == NULL)
+    return;
+
+  widget_to_layout (self, x, y, &lx, &ly);
+  set_hover (self, hs_layout_hit_test (self->layout, lx, ly, &kind));
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller,
+          HsGraphView              *self)
+{
+  set_hover (self, 0);
+}
+
+static gboolean
+hs_graph_view_query_tooltip (GtkWidget  *widget,
+                             int         x,
+                             int         y,
+                             gboolean    keyboard_mode,
+                             GtkTooltip *tooltip)
+{
+  HsGraphView *self = (HsGraphView *) widget;
+  g_autofree char *markup = NULL;
+  HsLayoutHit kind;
+  const char *name = NULL;
+  guint frame;
+  guint32 ref;
+  double lx, ly;
+  HsRect bounds;
+
+  if (self->layout == NULL || is_animating (self))
+    return FALSE;
+
+  widget_to_layout (self, x, y, &lx, &ly);
+  ref = hs_layout_hit_test_variable (self->layout, lx, ly, &kind, &frame, &name);
+  if (kind == HS_LAYOUT_HIT_NOTHING)
+    ref = hs_layout_hit_test (self->layout, lx, ly, &kind);
+  if (ref == 0 || !(markup = hs_describe_object (self->snapshot, ref)))
+    return FALSE;
+
+  if (kind == HS_LAYOUT_HIT_VARIABLE && name != NULL)
+    {
+      g_autofree char *body = g_steal_pointer (&markup);
+      g_autofree char *escaped = g_markup_escape_text (name, -1);
+
+      markup = g_strdup_printf (_("Variable <tt>%s</tt> names:\n%s"), escaped, body);
+    }
+
+  if (hs_layout_get_object_bounds (self->layout, ref, &bounds))
+    gtk_tooltip_set_tip_area (tooltip,
+                              &(GdkRectangle) { bounds.x * self->zoom + self->offset_x,
+                                                bounds.y * self->zoom + self->offset_y,
+                                                bounds.width * self->zoom,
+                                                bounds.height * self->zoom });
+  gtk_tooltip_set_markup (tooltip, markup);
+  return TRUE;
+}
+
+static void
+hs_graph_view_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  HsGraphView *self = (HsGraphView *) widget;
+
+  if (self->fit_pending)
+    hs_graph_view_zoom_fit (self);
+  else
+    clamp_offsets (self);
+}
+
+static void
+hs_graph_view_dispose (GObject *object)
+{
+  HsGraphView *self = (HsGraphView *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->animation);
+  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  g_clear_pointer (&self->shown, hs_layout_unref);
+  g_clear_pointer (&self->from, hs_layout_unref);
+  g_clear_pointer (&self->layout, hs_layout_unref);
+  g_clear_pointer (&self->snapshot, hs_snapshot_unref);
+  g_clear_object (&self->trace);
+  for (guint i = 0; i < self->n_selected; i++)
+    g_clear_pointer (&self->selection[i].name, g_free);
+  self->n_selected = 0;
+
+  G_OBJECT_CLASS (hs_graph_view_parent_class)->dispose (object);
+}
+
+static void
+hs_graph_view_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  HsGraphView *self = HS_GRAPH_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ZOOM:
+      g_value_set_double (value, self->zoom);
+      break;
+
+    case PROP_SHOW_HIDDEN_REFERENCES:
+      g_value_set_boolean (value, self->show_hidden);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, hs_graph_view_get_busy (self));
+      break;
+
+    case PROP_ANIMATING:
+      g_value_set_boolean (value, is_animating (self));
+      break;
+
+    case PROP_SELECTED_VARIABLE:
+      g_value_set_string (value, hs_graph_view_get_selected_variable (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_graph_view_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  HsGraphView *self = HS_GRAPH_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ZOOM:
+      hs_graph_view_set_zoom (self, g_value_get_double (value));
+      break;
+
+    case PROP_SHOW_HIDDEN_REFERENCES:
+      hs_graph_view_set_show_hidden_references (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_graph_view_class_init (HsGraphViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hs_graph_view_dispose;
+  object_class->get_property = hs_graph_view_get_property;
+  object_class->set_property = hs_graph_view_set_property;
+
+  widget_class->snapshot = hs_graph_view_snapshot;
+  widget_class->size_allocate = hs_graph_view_size_allocate;
+  widget_class->query_tooltip = hs_graph_view_query_tooltip;
+
+  properties[PROP_ZOOM] =
+    g_param_spec_double ("zoom", NULL, NULL,
+                         MIN_ZOOM, MAX_ZOOM, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_SHOW_HIDDEN_REFERENCES] =
+    g_param_spec_boolean ("show-hidden-references", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_ANIMATING] =
+    g_param_spec_boolean ("animating", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_SELECTED_VARIABLE] =
+    g_param_spec_string ("selected-variable", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_css_name (widget_class, "graphview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+hs_graph_view_init (HsGraphView *self)
+{
+  GtkEventController *controller;
+  GtkGesture *gesture;
+
+  self->zoom = 1.0;
+  self->offset_x = MARGIN;
+  self->offset_y = MARGIN;
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+
+  self->animation = adw_timed_animation_new (GTK_WIDGET (self), 0.0, 1.0, ANIMATION_MS,
+                                             adw_callback_animation_target_new (animation_value_cb, self, NULL));
+  adw_timed_animation_set_easing (ADW_TIMED_ANIMATION (self->animation), ADW_EASE_OUT_CUBIC);
+  g_signal_connect_swapped (self->animation, "done", G_CALLBACK (animation_done_cb), self);
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect (gesture, "released", G_CALLBACK (click_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), 0);
+  g_signal_connect (gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (gesture, "drag-update", G_CALLBACK (drag_update_cb), self);
+  g_signal_connect (gesture, "drag-end", G_CALLBACK (drag_end_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_zoom_new ();
+  g_signal_connect (gesture, "begin", G_CALLBACK (zoom_begin_cb), self);
+  g_signal_connect (gesture, "scale-changed", G_CALLBACK (zoom_scale_changed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  g_signal_connect (controller, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (invalidate_cache), self, G_CONNECT_SWAPPED);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The reference graph of one step.  Layout runs in a thread; the picture
+ * is recorded once into a render node and only selection and hover are
+ * drawn on top each frame.  Changing the step animates on the frame clock.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hs-layout.h"
+#include "hs-trace.h"
+
+G_BEGIN_DECLS
+
+#define HS_TYPE_GRAPH_VIEW (hs_graph_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (HsGraphView, hs_graph_view, HS, GRAPH_VIEW, GtkWidget)
+
+GtkWidget  *hs_graph_view_new                (void);
+void        hs_graph_view_set_step           (HsGraphView  *self,
+                                              HsTrace      *trace,
+                                              HsSnapshot   *snapshot,
+                                              gboolean      animate);
+HsSnapshot *hs_graph_view_get_snapshot       (HsGraphView  *self);
+HsLayout   *hs_graph_view_get_layout         (HsGraphView  *self);
+gboolean    hs_graph_view_get_busy           (HsGraphView  *self);
+
+double      hs_graph_view_get_zoom           (HsGraphView  *self);
+void        hs_graph_view_set_zoom           (HsGraphView  *self,
+                                              double        zoom);
+void        hs_graph_view_zoom_in            (HsGraphView  *self);
+void        hs_graph_view_zoom_out           (HsGraphView  *self);
+void        hs_graph_view_zoom_fit           (HsGraphView  *self);
+gboolean    hs_graph_view_get_show_hidden_references (HsGraphView *self);
+void        hs_graph_view_set_show_hidden_references (HsGraphView *self,
+                                                      gboolean     show);
+
+/* Up to two selected objects; a selected variable also selects its object. */
+guint       hs_graph_view_get_selection      (HsGraphView  *self,
+                                              guint32       refs[2],
+                                              const char   *names[2]);
+const char *hs_graph_view_get_selected_variable (HsGraphView *self);
+gboolean    hs_graph_view_select_variable    (HsGraphView  *self,
+                                              const char   *name,
+                                              gboolean      extend);
+void        hs_graph_view_select_object      (HsGraphView  *self,
+                                              guint32       ref,
+                                              gboolean      extend);
+void        hs_graph_view_unselect_all       (HsGraphView  *self);
+
+gboolean    hs_graph_view_export             (HsGraphView  *self,
+                                              const char   *filename,
+                                              GError      **error);
+
+G_END_DECLS

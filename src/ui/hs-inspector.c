@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-inspector"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hs-describe.h"
+#include "hs-inspector.h"
+
+struct _HsInspector
+{
+  AdwBin      parent_instance;
+
+  GtkStack   *stack;
+  GtkBox     *compare_box;
+  GtkListBox *compare_list;
+  GtkBox     *objects_box;
+
+  HsSnapshot *snapshot;
+  guint       n_selected;
+  guint32     refs[2];
+  char       *names[2];
+  char       *equality_expression;
+  char       *equality_result;
+};
+
+G_DEFINE_FINAL_TYPE (HsInspector, hs_inspector, ADW_TYPE_BIN)
+
+static GtkWidget *
+fact_row (const char *title,
+          const char *value,
+          gboolean    monospace)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_widget_add_css_class (row, "property");
+  if (monospace)
+    gtk_widget_add_css_class (row, "monospace-subtitle");
+  return row;
+}
+
+static void
+clear_box (GtkWidget *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (box)))
+    {
+      if (GTK_IS_LIST_BOX (box))
+        gtk_list_box_remove (GTK_LIST_BOX (box), child);
+      else
+        gtk_box_remove (GTK_BOX (box), child);
+    }
+}
+
+static GtkWidget *
+heading (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, "heading");
+  return label;
+}
+
+static GtkWidget *
+boxed_list (void)
+{
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  return list;
+}
+
+static void
+add_object (HsInspector *self,
+            guint32      ref,
+            const char  *name)
+{
+  const HsObject *object = hs_snapshot_lookup (self->snapshot, ref);
+  g_autoptr(GPtrArray) referrers = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *refcount = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *flags = NULL;
+  GtkWidget *section, *list;
+
+  if (object == NULL)
+    return;
+
+  section = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  list = boxed_list ();
+
+  if (name != NULL)
+    title = g_strdup_printf (_("Variable “%s”"), name);
+  else
+    title = g_strdup_printf (_("A %s object"), object->type);
+  gtk_box_append (GTK_BOX (section), heading (title));
+
+  id = g_strdup_printf ("%" G_GUINT64_FORMAT, object->id);
+  refcount = hs_describe_refcount (self->snapshot, object);
+  size = hs_describe_size (object);
+  flags = hs_describe_flags (object->flags);
+
+  gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("Value"), object->repr, TRUE));
+  gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("Type"), object->type, TRUE));
+  gtk_list_box_append (GTK_LIST_BOX (list), fact_row ("id()", id, TRUE));
+  gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("Reference Count"), refcount, FALSE));
+  gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("Size"), size, FALSE));
+  if (object->flags & HS_OBJECT_CONTAINER)
+    {
+      g_autofree char *length = NULL;
+
+      if (object->omitted > 0)
+        length = g_strdup_printf (_("%u (%u not reported)"), object->length, object->omitted);
+      else
+        length = g_strdup_printf ("%u", object->length);
+      gtk_list_box_append (GTK_LIST_BOX (list), fact_row ("len()", length, FALSE));
+    }
+  gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("Facts"), flags, FALSE));
+  gtk_box_append (GTK_BOX (section), list);
+
+  referrers = hs_describe_referrers (self->snapshot, ref);
+  if (referrers->len > 0)
+    {
+      GtkWidget *referrer_list = boxed_list ();
+
+      gtk_widget_set_margin_top (referrer_list, 6);
+      for (guint i = 0; i < referrers->len; i++)
+        {
+          GtkWidget *row = adw_action_row_new ();
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (referrers, i));
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+          gtk_widget_add_css_class (row, "monospace-title");
+          gtk_list_box_append (GTK_LIST_BOX (referrer_list), row);
+        }
+      gtk_box_append (GTK_BOX (section), heading (_("Referenced By")));
+      gtk_box_append (GTK_BOX (section), referrer_list);
+    }
+
+  gtk_box_append (self->objects_box, section);
+}
+
+static void
+update_comparison (HsInspector *self)
+{
+  const HsObject *a, *b;
+  g_autofree char *is_expr = NULL;
+  g_autofree char *eq_expr = NULL;
+  const char *name_a, *name_b;
+  GtkWidget *row;
+
+  clear_box (GTK_WIDGET (self->compare_list));
+  gtk_widget_set_visible (GTK_WIDGET (self->compare_box), self->n_selected == 2);
+  if (self->n_selected != 2)
+    return;
+
+  a = hs_snapshot_lookup (self->snapshot, self->refs[0]);
+  b = hs_snapshot_lookup (self->snapshot, self->refs[1]);
+  if (a == NULL || b == NULL)
+    return;
+
+  name_a = self->names[0] ? self->names[0] : "a";
+  name_b = self->names[1] ? self->names[1] : "b";
+
+  /* Identity is the object's id(), which the runtime reports. */
+  is_expr = g_strdup_printf ("%s is %s", name_a, name_b);
+  gtk_list_box_append (self->compare_list, fact_row (is_expr, a->id == b->id ? "True" : "False", TRUE));
+
+  /* Equality runs user code (__eq__), so only the runtime can answer. */
+  eq_expr = g_strdup_printf ("%s == %s", name_a, name_b);
+  if (self->names[0] != NULL && self->names[1] != NULL &&
+      g_strcmp0 (self->equality_expression, eq_expr) == 0 && self->equality_result != NULL)
+    row = fact_row (eq_expr, self->equality_result, TRUE);
+  else if (self->names[0] != NULL && self->names[1] != NULL)
+    {
+      GtkWidget *button = gtk_button_new_with_label (_("Ask Python"));
+      g_autofree char *how = g_strdup_printf (_("runs print(%s) in the program"), eq_expr);
+
+      row = fact_row (eq_expr, how, TRUE);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.compare");
+      gtk_widget_set_tooltip_text (button, _("Run the comparison in the live program and add it to the snippet"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+  else
+    row = fact_row (eq_expr, _("select two variables to ask the program"), TRUE);
+  gtk_list_box_append (self->compare_list, row);
+}
+
+static void
+update (HsInspector *self)
+{
+  g_assert (HS_IS_INSPECTOR (self));
+
+  clear_box (GTK_WIDGET (self->objects_box));
+
+  if (self->snapshot == NULL || self->n_selected == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      gtk_widget_set_visible (GTK_WIDGET (self->compare_box), FALSE);
+      return;
+    }
+
+  for (guint i = 0; i < self->n_selected; i++)
+    add_object (self, self->refs[i], self->names[i]);
+  update_comparison (self);
+
+  gtk_stack_set_visible_child_name (self->stack, "details");
+}
+
+void
+hs_inspector_set_selection (HsInspector   *self,
+                            HsSnapshot    *snapshot,
+                            guint          n_selected,
+                            const guint32 *refs,
+                            const char   **names)
+{
+  g_return_if_fail (HS_IS_INSPECTOR (self));
+  g_return_if_fail (n_selected <= 2);
+
+  if (snapshot != self->snapshot)
+    {
+      g_clear_pointer (&self->snapshot, hs_snapshot_unref);
+      self->snapshot = snapshot ? hs_snapshot_ref (snapshot) : NULL;
+    }
+
+  self->n_selected = n_selected;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&self->names[i], g_free);
+      self->refs[i] = i < n_selected ? refs[i] : 0;
+      self->names[i] = i < n_selected ? g_strdup (names[i]) : NULL;
+    }
+
+  update (self);
+}
+
+void
+hs_inspector_set_equality (HsInspector *self,
+                           const char  *expression,
+                           const char  *result)
+{
+  g_return_if_fail (HS_IS_INSPECTOR (self));
+
+  g_free (self->equality_expression);
+  g_free (self->equality_result);
+  self->equality_expression = g_strdup (expression);
+  self->equality_result = g_strdup (result);
+
+  update_comparison (self);
+}
+
+static void
+hs_inspector_dispose (GObject *object)
+{
+  HsInspector *self = (HsInspector *) object;
+
+  g_clear_pointer (&self->snapshot, hs_snapshot_unref);
+
+  G_OBJECT_CLASS (hs_inspector_parent_class)->dispose (object);
+}
+
+static void
+hs_inspector_finalize (GObject *object)
+{
+  HsInspector *self = (HsInspector *) object;
+
+  g_free (self->names[0]);
+  g_free (self->names[1]);
+  g_free (self->equality_expression);
+  g_free (self->equality_result);
+
+  G_OBJECT_CLASS (hs_inspector_parent_class)->finalize (object);
+}
+
+static void
+hs_inspector_class_init (HsInspectorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hs_inspector_dispose;
+  object_class->finalize = hs_inspector_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heapscope/Heapscope/hs-inspector.ui");
+  gtk_widget_class_bind_template_child (widget_class, HsInspector, stack);
+  gtk_widget_class_bind_template_child (widget_class, HsInspector, compare_box);
+  gtk_widget_class_bind_template_child (widget_class, HsInspector, compare_list);
+  gtk_widget_class_bind_template_child (widget_class, HsInspector, objects_box);
+  gtk_widget_class_set_css_name (widget_class, "inspector");
+}
+
+static void
+hs_inspector_init (HsInspector *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The facts about the selected objects, and with two of them how they
+ * compare.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hs-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define HS_TYPE_INSPECTOR (hs_inspector_get_type ())
+
+G_DECLARE_FINAL_TYPE (HsInspector, hs_inspector, HS, INSPECTOR, AdwBin)
+
+void hs_inspector_set_selection (HsInspector   *self,
+                                 HsSnapshot    *snapshot,
+                                 guint          n_selected,
+                                 const guint32 *refs,
+                                 const char   **names);
+/* What the runtime printed for "a == b", or NULL to offer to ask it. */
+void hs_inspector_set_equality  (HsInspector   *self,
+                                 const char    *expression,
+                                 const char    *result);
+
+G_END_DECLS

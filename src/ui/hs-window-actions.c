@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-window-actions"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "hs-window-private.h"
+
+typedef struct
+{
+  GFile    *file;
+  gboolean  close_after;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_object (&data->file);
+  g_free (data);
+}
+
+static void
+save_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HsWindow *self = g_task_get_source_object (task);
+  SaveData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    {
+      g_autofree char *name = g_file_get_parse_name (data->file);
+      g_autofree char *message = g_strdup_printf (_("Cannot save “%s”: %s"), name, error->message);
+
+      /* The draft still holds the text. */
+      hs_window_toast (self, message);
+      return;
+    }
+
+  g_set_object (&self->file, data->file);
+  g_free (self->title);
+  self->title = g_file_get_basename (data->file);
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
+  hs_window_discard_draft (self);
+  hs_application_add_recent (HS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), data->file);
+
+  if (data->close_after)
+    gtk_window_close (GTK_WINDOW (self));
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("Saved “%s”"), self->title);
+
+      hs_window_toast (self, message);
+    }
+}
+
+static void
+save_to (HsWindow *self,
+         GFile    *file,
+         gboolean  close_after)
+{
+  g_autofree char *text = hs_window_dup_text (self);
+  g_autoptr(GBytes) bytes = NULL;
+  SaveData *data;
+  GTask *task;
+  gsize length = strlen (text);
+
+  bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+
+  data = g_new0 (SaveData, 1);
+  data->file = g_object_ref (file);
+  data->close_after = close_after;
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE,
+                                       NULL, save_done_cb, task);
+}
+
+static void
+save_as_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     gpointer         user_data)
+{
+  HsWindow *self = HS_WINDOW (g_object_get_data (G_OBJECT (dialog), "window"));
+  gboolean close_after = GPOINTER_TO_INT (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        save_to (self, file, close_after);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+void
+hs_window_save (HsWindow *self,
+                gboolean  save_as,
+                gboolean  close_after)
+{
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (self->file != NULL && !save_as)
+    {
+      save_to (self, self->file, close_after);
+      return;
+    }
+
+  dialog = gtk_file_chooser_native_new (_("Save Snippet"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Save"), _("_Cancel"));
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Python Files"));
+  gtk_file_filter_add_suffix (filter, "py");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+
+  name = g_strdup (self->title ? self->title : "snippet.py");
+  if (!g_str_has_suffix (name, ".py"))
+    {
+      g_autofree char *base = g_steal_pointer (&name);
+
+      name = g_strconcat (base, ".py", NULL);
+    }
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  if (self->file != NULL)
+    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), self->file, NULL);
+
+  g_object_set_data (G_OBJECT (dialog), "window", self);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (save_as_response_cb), GINT_TO_POINTER (close_after));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+save_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  hs_window_save (HS_WINDOW (user_data), FALSE, FALSE);
+}
+
+static void
+save_as_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  hs_window_save (HS_WINDOW (user_data), TRUE, FALSE);
+}
+
+static void
+close_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+}
+
+static void
+open_example_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  HsWindow *self = user_data;
+  const char *name = g_variant_get_string (param, NULL);
+
+  /* Never replace text the user would lose. */
+  if (!gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)) && !self->busy)
+    {
+      hs_window_close_runtime (self);
+      hs_window_load_example (self, name);
+    }
+  else
+    {
+      HsWindow *window = hs_window_new (HS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+
+      hs_window_load_example (window, name);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  HsWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL)
+        hs_window_toast (self, _("Export needs a local file"));
+      else if (!hs_graph_view_export (self->graph_view, path, &error))
+        hs_window_toast (self, error->message);
+      else
+        {
+          g_autofree char *basename = g_file_get_basename (file);
+          g_autofree char *message = g_strdup_printf (_("Exported “%s”"), basename);
+
+          hs_window_toast (self, message);
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+export_action (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       user_data)
+{
+  HsWindow *self = user_data;
+  static const struct { const char *name; const char *suffix; } formats[] = {
+    { N_("PNG Image"), "png" },
+    { N_("SVG Image"), "svg" },
+    { N_("PDF Document"), "pdf" },
+  };
+  GtkFileChooserNative *dialog;
+  g_autofree char *stem = NULL;
+  g_autofree char *name = NULL;
+
+  dialog = gtk_file_chooser_native_new (_("Export Step"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"), _("_Cancel"));
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _(formats[i].name));
+      gtk_file_filter_add_suffix (filter, formats[i].suffix);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+    }
+
+  stem = g_strdup (hs_window_get_display_name (self));
+  if (g_str_has_suffix (stem, ".py"))
+    stem[strlen (stem) - 3] = '\0';
+  name = g_strdup_printf ("%s-step-%u.png", stem, self->step + 1);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+run_action (GSimpleAction *action,
+            GVariant      *param,
+            gpointer       user_data)
+{
+  hs_window_run (HS_WINDOW (user_data));
+}
+
+static void
+stop_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  hs_window_stop (HS_WINDOW (user_data));
+}
+
+static void
+step_forward_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  HsWindow *self = user_data;
+
+  hs_window_show_step (self, self->step + 1, TRUE);
+}
+
+static void
+step_back_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  HsWindow *self = user_data;
+
+  if (self->step > 0)
+    hs_window_show_step (self, self->step - 1, TRUE);
+}
+
+static void
+first_step_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  hs_window_show_step (HS_WINDOW (user_data), 0, FALSE);
+}
+
+static void
+last_step_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  HsWindow *self = user_data;
+
+  if (self->n_steps > 0)
+    hs_window_show_step (self, self->n_steps - 1, FALSE);
+}
+
+static void
+assign_action (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       user_data)
+{
+  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_ASSIGN);
+}
+
+static void
+slice_copy_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_SLICE_COPY);
+}
+
+static void
+copy_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_COPY);
+}
+
+static void
+deepcopy_action (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_DEEPCOPY);
+}
+
+static void
+del_action (GSimpleAction *action,
+            GVariant      *param,
+            gpointer       user_data)
+{
+  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_DEL);
+}
+
+static void
+gc_collect_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_GC_COLLECT);
+}
+
+static void
+compare_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  hs_window_compare (HS_WINDOW (user_data));
+}
+
+static void
+focus_console_action (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  HsWindow *self = user_data;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->console_entry));
+}
+
+static void
+zoom_in_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  hs_graph_view_zoom_in (HS_WINDOW (user_data)->graph_view);
+}
+
+static void
+zoom_out_action (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  hs_graph_view_zoom_out (HS_WINDOW (user_data)->graph_view);
+}
+
+static void
+zoom_fit_action (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  hs_graph_view_zoom_fit (HS_WINDOW (user_data)->graph_view);
+}
+
+const GActionEntry hs_window_actions[] = {
+  { "save", save_action },
+  { "save-as", save_as_action },
+  { "close", close_action },
+  { "open-example", open_example_action, "s" },
+  { "export", export_action },
+  { "run", run_action },
+  { "stop", stop_action },
+  { "step-forward", step_forward_action },
+  { "step-back", step_back_action },
+  { "first-step", first_step_action },
+  { "last-step", last_step_action },
+  { "assign", assign_action },
+  { "slice-copy", slice_copy_action },
+  { "copy", copy_action },
+  { "deepcopy", deepcopy_action },
+  { "del", del_action },
+  { "gc-collect", gc_collect_action },
+  { "compare", compare_action },
+  { "focus-console", focus_console_action },
+  { "zoom-in", zoom_in_action },
+  { "zoom-out", zoom_out_action },
+  { "zoom-fit", zoom_fit_action },
+};
+
+const gsize hs_window_n_actions = G_N_ELEMENTS (hs_window_actions);

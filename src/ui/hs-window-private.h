@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What the files of HsWindow share: hs-window.c builds the window and
+ * shows a step, hs-window-actions.c holds the file and view commands and
+ * hs-window-runtime.c runs the snippet and the heap commands off the main
+ * thread.
+ */
+#pragma once
+
+#include <gtksourceview/gtksource.h>
+
+#include "hs-command-dialog.h"
+#include "hs-graph-view.h"
+#include "hs-inspector.h"
+#include "hs-runner.h"
+#include "hs-window.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint    step;
+  gboolean is_stderr;
+  GBytes  *bytes;
+} HsOutputSegment;
+
+struct _HsWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwWindowTitle       *window_title;
+  GtkStack             *run_stack;
+  GtkSpinner           *spinner;
+  AdwToastOverlay      *toast_overlay;
+  GtkPaned             *main_paned;
+  GtkPaned             *graph_paned;
+  GtkSourceView        *source_view;
+  GtkSourceBuffer      *buffer;
+  GtkEntry             *console_entry;
+  GtkTextView          *output_view;
+  GtkLabel             *output_status;
+  GtkStack             *graph_stack;
+  AdwStatusPage        *empty_page;
+  GtkWidget            *zoom_box;
+  HsGraphView          *graph_view;
+  GtkScale             *timeline;
+  GtkAdjustment        *timeline_adjustment;
+  GtkLabel             *step_label;
+  HsInspector          *inspector;
+  GMenu                *open_menu;
+
+  GSettings            *settings;
+  GtkCssProvider       *editor_css;
+
+  /* The document */
+  GFile                *file;
+  char                 *title;          /* when there is no file */
+  HsDraft              *draft;
+  GCancellable         *draft_cancellable;
+  guint                 draft_source;
+  guint                 appending : 1;  /* the buffer changes because of a heap command */
+  guint                 edited_since_run : 1;
+  guint                 close_confirmed : 1;
+
+  /* The runtime */
+  HsRunner             *runner;
+  HsTrace              *trace;
+  GPtrArray            *output;         /* HsOutputSegment */
+  guint                 step;
+  guint                 n_steps;
+  guint                 busy : 1;
+  guint                 stop_requested : 1;
+  guint                 updating_timeline : 1;
+  char                 *run_dir;
+  char                 *last_toast;
+  char                 *equality_expr;
+  char                 *equality_result;
+  HsCommandDialog      *command_dialog;
+};
+
+extern const GActionEntry hs_window_actions[];
+extern const gsize hs_window_n_actions;
+
+void          hs_window_show_step         (HsWindow     *self,
+                                           guint         step,
+                                           gboolean      animate);
+void          hs_window_update_actions    (HsWindow     *self);
+void          hs_window_toast             (HsWindow     *self,
+                                           const char   *message);
+char         *hs_window_dup_text          (HsWindow     *self);
+void          hs_window_set_text          (HsWindow     *self,
+                                           const char   *text,
+                                           GFile        *file,
+                                           const char   *title);
+void          hs_window_mark_exception    (HsWindow     *self,
+                                           guint         line);
+void          hs_window_set_busy          (HsWindow     *self,
+                                           gboolean      busy);
+void          hs_window_save_draft_now    (HsWindow     *self);
+void          hs_window_discard_draft     (HsWindow     *self);
+const char   *hs_window_get_display_name  (HsWindow     *self);
+
+/* hs-window-actions.c */
+void          hs_window_save              (HsWindow     *self,
+                                           gboolean      save_as,
+                                           gboolean      close_after);
+
+/* hs-window-runtime.c */
+void          hs_output_segment_free      (gpointer      segment);
+void          hs_window_run               (HsWindow     *self);
+void          hs_window_stop              (HsWindow     *self);
+void          hs_window_exec              (HsWindow     *self,
+                                           const char   *source,
+                                           HsCommandKind kind);
+void          hs_window_exec_full         (HsWindow     *self,
+                                           const char   *source,
+                                           HsCommandKind kind,
+                                           const char   *select_first,
+                                           const char   *select_second);
+void          hs_window_heap_command      (HsWindow     *self,
+                                           HsCommandKind kind);
+void          hs_window_compare           (HsWindow     *self);
+void          hs_window_close_runtime     (HsWindow     *self);
+
+/* For tests */
+HsTrace      *hs_window_get_trace         (HsWindow     *self);
+guint         hs_window_get_step          (HsWindow     *self);
+gboolean      hs_window_get_busy          (HsWindow     *self);
+HsGraphView  *hs_window_get_graph_view    (HsWindow     *self);
+GtkSourceBuffer *hs_window_get_buffer     (HsWindow     *self);
+HsCommandDialog *hs_window_get_command_dialog (HsWindow *self);
+const char   *hs_window_get_last_toast    (HsWindow     *self);
+char         *hs_window_dup_output        (HsWindow     *self);
+
+G_END_DECLS

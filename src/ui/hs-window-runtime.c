@@ -1,0 +1,615 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-window-runtime"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "hs-describe.h"
+#include "hs-window-private.h"
+
+void
+hs_output_segment_free (gpointer data)
+{
+  HsOutputSegment *segment = data;
+
+  g_bytes_unref (segment->bytes);
+  g_free (segment);
+}
+
+/* Runs in the task's thread: walking the steps replays the trace. */
+static void
+collect_output (HsTrace   *trace,
+                guint      first_step,
+                GPtrArray *output)
+{
+  guint n_steps = hs_trace_get_n_steps (trace);
+
+  for (guint i = first_step; i < n_steps; i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+      GBytes *streams[2] = { hs_snapshot_get_stdout (snapshot), hs_snapshot_get_stderr (snapshot) };
+
+      for (guint s = 0; s < 2; s++)
+        if (streams[s] != NULL && g_bytes_get_size (streams[s]) > 0)
+          {
+            HsOutputSegment *segment = g_new0 (HsOutputSegment, 1);
+
+            segment->step = i;
+            segment->is_stderr = s == 1;
+            segment->bytes = g_bytes_ref (streams[s]);
+            g_ptr_array_add (output, segment);
+          }
+    }
+}
+
+typedef struct
+{
+  HsRunner     *runner;
+  char         *path;
+  char         *text;
+  HsRunOptions  options;
+  GPtrArray    *output;
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  g_clear_object (&data->runner);
+  g_free (data->path);
+  g_free (data->text);
+  g_clear_pointer (&data->output, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+run_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  RunData *data = task_data;
+  g_autoptr(HsTrace) trace = NULL;
+  GError *error = NULL;
+
+  if (!g_file_set_contents (data->path, data->text, -1, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!(trace = hs_runner_start_sync (data->runner, data->path, &data->options, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  collect_output (trace, 0, data->output);
+  g_task_return_pointer (task, g_steal_pointer (&trace), g_object_unref);
+}
+
+static void
+report_run (HsWindow *self)
+{
+  const char *status = hs_trace_get_status (self->trace);
+  const HsTraceError *error = hs_trace_get_error (self->trace);
+  g_autofree char *message = NULL;
+
+  if (g_strcmp0 (status, "finished") == 0)
+    return;
+
+  if (error != NULL && error->line > 0 &&
+      (g_strcmp0 (status, "exception") == 0 || g_strcmp0 (status, "syntax-error") == 0))
+    hs_window_mark_exception (self, error->line);
+
+  if (g_strcmp0 (status, "exception") == 0 && error != NULL)
+    message = g_strdup_printf (_("The program raised %s on line %u: %s"), error->type, error->line, error->message);
+  else if (g_strcmp0 (status, "syntax-error") == 0 && error != NULL)
+    message = g_strdup_printf (_("Syntax error on line %u: %s"), error->line, error->message);
+  else if (g_strcmp0 (status, "stopped") == 0)
+    message = g_strdup_printf (ngettext ("Stopped after %u step", "Stopped after %u steps",
+                                         self->n_steps), self->n_steps);
+  else if (g_strcmp0 (status, "step-limit") == 0)
+    message = g_strdup_printf (_("Stopped at the step limit, after %u steps"), self->n_steps);
+  else if (g_strcmp0 (status, "timeout") == 0)
+    message = g_strdup (_("Stopped: the program ran out of time"));
+  else if (g_strcmp0 (status, "crashed") == 0)
+    message = g_strdup_printf (_("The Python worker crashed (signal %d). The steps before the crash are kept."),
+                               hs_trace_get_signal (self->trace));
+  else if (g_strcmp0 (status, "exited") == 0)
+    message = g_strdup_printf (_("The program exited with status %d"), hs_trace_get_exit_code (self->trace));
+  else
+    message = g_strdup_printf (_("The run ended: %s"), status);
+
+  hs_window_toast (self, message);
+}
+
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  HsWindow *self = HS_WINDOW (object);
+  RunData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HsTrace) trace = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hs_window_set_busy (self, FALSE);
+
+  if (!(trace = g_task_propagate_pointer (G_TASK (result), &error)))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot run the snippet: %s"), error->message);
+
+      hs_window_toast (self, message);
+      hs_window_update_actions (self);
+      return;
+    }
+
+  /* The inspector borrows strings from the old trace: let go first. */
+  hs_inspector_set_selection (self->inspector, NULL, 0, NULL, NULL);
+  g_set_object (&self->trace, trace);
+  g_ptr_array_set_size (self->output, 0);
+  g_ptr_array_extend_and_steal (self->output, g_steal_pointer (&data->output));
+  self->n_steps = hs_trace_get_n_steps (trace);
+  self->edited_since_run = FALSE;
+  g_clear_pointer (&self->equality_expr, g_free);
+  g_clear_pointer (&self->equality_result, g_free);
+  hs_inspector_set_equality (self->inspector, NULL, NULL);
+
+  /* The heap buttons act on the state after the last step, so show it. */
+  hs_window_show_step (self, self->n_steps > 0 ? self->n_steps - 1 : 0, FALSE);
+  report_run (self);
+  adw_window_title_set_subtitle (self->window_title, NULL);
+  g_signal_emit_by_name (self->buffer, "modified-changed");
+}
+
+void
+hs_window_run (HsWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  RunData *data;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (self->busy)
+    return;
+
+  if (self->run_dir == NULL && !(self->run_dir = g_dir_make_tmp ("heapscope-XXXXXX", &error)))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot run the snippet: %s"), error->message);
+
+      hs_window_toast (self, message);
+      return;
+    }
+
+  data = g_new0 (RunData, 1);
+  data->runner = g_object_ref (self->runner);
+  data->path = g_build_filename (self->run_dir, "snippet.py", NULL);
+  data->text = hs_window_dup_text (self);
+  data->output = g_ptr_array_new_with_free_func (hs_output_segment_free);
+  hs_run_options_init (&data->options);
+  data->options.max_elements = g_settings_get_uint (self->settings, "element-cap");
+
+  hs_window_mark_exception (self, 0);
+  self->stop_requested = FALSE;
+  hs_window_set_busy (self, TRUE);
+
+  task = g_task_new (self, NULL, run_done_cb, NULL);
+  g_task_set_source_tag (task, hs_window_run);
+  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
+  g_task_run_in_thread (task, run_thread);
+}
+
+void
+hs_window_stop (HsWindow *self)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (!self->busy)
+    return;
+
+  self->stop_requested = TRUE;
+  hs_runner_stop (self->runner);
+}
+
+static void
+close_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  hs_runner_close (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The worker's atexit handlers may take a while; the window does not wait.
+ * The old runner ends in a thread of its own and the window takes a fresh
+ * one, so that no two threads ever share a runner. */
+void
+hs_window_close_runtime (HsWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (self->busy || !hs_runner_is_live (self->runner))
+    return;
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&self->runner), g_object_unref);
+  g_task_run_in_thread (task, close_thread);
+  self->runner = hs_runner_new ();
+  hs_window_update_actions (self);
+}
+
+typedef struct
+{
+  HsRunner      *runner;
+  HsTrace       *trace;
+  HsCommandKind  kind;
+  char          *source;
+  char          *select_first;
+  char          *select_second;
+  guint          first_line;
+  guint          first_step;
+  gboolean       add_newline;
+  GPtrArray     *output;
+  char          *python_error;
+  char          *report;
+} ExecData;
+
+static void
+exec_data_free (ExecData *data)
+{
+  g_clear_object (&data->runner);
+  g_clear_object (&data->trace);
+  g_free (data->source);
+  g_free (data->select_first);
+  g_free (data->select_second);
+  g_clear_pointer (&data->output, g_ptr_array_unref);
+  g_free (data->python_error);
+  g_free (data->report);
+  g_free (data);
+}
+
+static void
+exec_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ExecData *data = task_data;
+  GError *error = NULL;
+
+  if (!hs_runner_exec_sync (data->runner, data->source, data->first_line,
+                            &data->python_error, &error) &&
+      error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  collect_output (data->trace, data->first_step, data->output);
+
+  if (data->kind == HS_COMMAND_GC_COLLECT && data->python_error == NULL && data->first_step > 0)
+    {
+      g_autoptr(HsSnapshot) before = hs_trace_get_snapshot (data->trace, data->first_step - 1);
+      g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_snapshot_unref);
+      guint n_steps = hs_trace_get_n_steps (data->trace);
+
+      for (guint i = data->first_step; i < n_steps; i++)
+        g_ptr_array_add (steps, hs_trace_get_snapshot (data->trace, i));
+      data->report = hs_describe_gc_collect (before, steps);
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+append_to_snippet (HsWindow   *self,
+                   const char *source,
+                   gboolean    add_newline)
+{
+  g_autofree char *text = NULL;
+  GtkTextIter end;
+
+  text = g_strconcat (add_newline ? "\n" : "", source, "\n", NULL);
+
+  self->appending = TRUE;
+  gtk_text_buffer_get_end_iter (GTK_TEXT_BUFFER (self->buffer), &end);
+  gtk_text_buffer_insert (GTK_TEXT_BUFFER (self->buffer), &end, text, -1);
+  self->appending = FALSE;
+}
+
+static char *
+new_output_text (GPtrArray *output)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < output->len; i++)
+    {
+      HsOutputSegment *segment = g_ptr_array_index (output, i);
+
+      if (!segment->is_stderr)
+        g_string_append_len (text, g_bytes_get_data (segment->bytes, NULL), g_bytes_get_size (segment->bytes));
+    }
+  return g_strstrip (g_string_free (g_steal_pointer (&text), FALSE));
+}
+
+static void
+exec_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HsWindow *self = HS_WINDOW (object);
+  ExecData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *printed = NULL;
+  gboolean ok;
+
+  ok = g_task_propagate_boolean (G_TASK (result), &error);
+  hs_window_set_busy (self, FALSE);
+
+  self->n_steps = hs_trace_get_n_steps (self->trace);
+  if (data->output != NULL)
+    {
+      printed = new_output_text (data->output);
+      g_ptr_array_extend_and_steal (self->output, g_steal_pointer (&data->output));
+    }
+
+  if (!ok)
+    {
+      g_autofree char *message = g_strdup_printf (_("The Python worker failed: %s"), error->message);
+
+      hs_window_toast (self, message);
+    }
+  else if (data->python_error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("%s — not added to the snippet"), data->python_error);
+
+      hs_window_toast (self, message);
+    }
+  else
+    {
+      append_to_snippet (self, data->source, data->add_newline);
+      if (data->kind == HS_COMMAND_STATEMENT)
+        gtk_editable_set_text (GTK_EDITABLE (self->console_entry), "");
+      if (data->report != NULL)
+        hs_window_toast (self, data->report);
+      if (self->equality_expr != NULL && self->equality_result == NULL)
+        self->equality_result = g_strdup (printed);
+    }
+
+  if (self->n_steps > 0)
+    hs_window_show_step (self, self->n_steps - 1, TRUE);
+
+  if (ok && data->python_error == NULL && data->select_first != NULL)
+    {
+      hs_graph_view_select_variable (self->graph_view, data->select_first, FALSE);
+      if (data->select_second != NULL)
+        hs_graph_view_select_variable (self->graph_view, data->select_second, TRUE);
+    }
+
+  hs_inspector_set_equality (self->inspector, self->equality_expr, self->equality_result);
+  hs_window_update_actions (self);
+}
+
+void
+hs_window_exec (HsWindow      *self,
+                const char    *source,
+                HsCommandKind  kind)
+{
+  hs_window_exec_full (self, source, kind, NULL, NULL);
+}
+
+void
+hs_window_exec_full (HsWindow      *self,
+                     const char    *source,
+                     HsCommandKind  kind,
+                     const char    *select_first,
+                     const char    *select_second)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *text = NULL;
+  ExecData *data;
+  guint newlines = 0;
+  gsize length;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (source != NULL);
+
+  if (self->busy || self->trace == NULL || !hs_runner_is_live (self->runner))
+    {
+      hs_window_toast (self, _("Run the snippet first: statements act on the live program"));
+      return;
+    }
+
+  data = g_new0 (ExecData, 1);
+  data->runner = g_object_ref (self->runner);
+  data->trace = g_object_ref (self->trace);
+  data->kind = kind;
+  data->source = g_strdup (source);
+  data->select_first = g_strdup (select_first);
+  data->select_second = g_strdup (select_second);
+  data->first_step = hs_trace_get_n_steps (self->trace);
+  data->output = g_ptr_array_new_with_free_func (hs_output_segment_free);
+
+  /* The statement runs as if it were already written below the snippet,
+   * so its steps point at the lines it will occupy. */
+  text = hs_window_dup_text (self);
+  length = strlen (text);
+  for (const char *c = text; *c; c++)
+    newlines += *c == '\n';
+  data->add_newline = length > 0 && text[length - 1] != '\n';
+  data->first_line = length == 0 ? 1 : newlines + (data->add_newline ? 2 : 1);
+
+  hs_window_set_busy (self, TRUE);
+
+  task = g_task_new (self, NULL, exec_done_cb, NULL);
+  g_task_set_source_tag (task, hs_window_exec);
+  g_task_set_task_data (task, data, (GDestroyNotify) exec_data_free);
+  g_task_run_in_thread (task, exec_thread);
+}
+
+static char **
+module_names (HsSnapshot *snapshot,
+              gboolean    modules_only)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const HsFrame *frames;
+  guint n_frames;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  if (n_frames > 0)
+    for (guint i = 0; i < frames[0].n_vars; i++)
+      {
+        const HsObject *object = hs_snapshot_lookup (snapshot, frames[0].vars[i].ref);
+
+        if (!modules_only || (object != NULL && g_strcmp0 (object->type, "module") == 0))
+          g_strv_builder_add (builder, frames[0].vars[i].name);
+      }
+  return g_strv_builder_end (builder);
+}
+
+static char *
+default_target (HsCommandKind        kind,
+                const char          *source,
+                const char * const  *taken)
+{
+  static const char *suffixes[] = {
+    [HS_COMMAND_ASSIGN] = "alias",
+    [HS_COMMAND_SLICE_COPY] = "slice",
+    [HS_COMMAND_COPY] = "copy",
+    [HS_COMMAND_DEEPCOPY] = "deep",
+  };
+
+  if (!hs_command_needs_target (kind))
+    return NULL;
+
+  /* a → b, like the examples in every Python tutorial. */
+  if (strlen (source) == 1 && g_ascii_islower (source[0]))
+    for (char c = 1; c < 26; c++)
+      {
+        char name[2] = { 'a' + (source[0] - 'a' + c) % 26, 0 };
+
+        if (!g_strv_contains (taken, name))
+          return g_strdup (name);
+      }
+
+  for (guint n = 1; ; n++)
+    {
+      g_autofree char *name = n == 1 ? g_strdup_printf ("%s_%s", source, suffixes[kind])
+                                     : g_strdup_printf ("%s_%s%u", source, suffixes[kind], n);
+
+      if (!g_strv_contains (taken, name))
+        return g_steal_pointer (&name);
+    }
+}
+
+static void
+command_response_cb (HsCommandDialog *dialog,
+                     const char      *response,
+                     HsWindow        *self)
+{
+  g_autofree char *source = NULL;
+  const char *from = g_object_get_data (G_OBJECT (dialog), "source-name");
+  HsCommandKind kind = hs_command_dialog_get_kind (dialog);
+
+  /* The dialog closes itself after any response. */
+  if (self->command_dialog == dialog)
+    self->command_dialog = NULL;
+
+  if (!g_str_equal (response, "run"))
+    return;
+
+  /* Afterwards both names are selected, so the inspector compares them. */
+  source = hs_command_dialog_dup_source (dialog);
+  if (hs_command_needs_target (kind))
+    hs_window_exec_full (self, source, kind, from, hs_command_dialog_get_target (dialog));
+  else
+    hs_window_exec_full (self, source, kind, NULL, NULL);
+}
+
+static void
+command_dialog_destroyed_cb (HsWindow  *self,
+                             GtkWidget *dialog)
+{
+  if (self->command_dialog == (HsCommandDialog *) dialog)
+    self->command_dialog = NULL;
+}
+
+void
+hs_window_heap_command (HsWindow      *self,
+                        HsCommandKind  kind)
+{
+  g_autoptr(HsSnapshot) last = NULL;
+  g_auto(GStrv) modules = NULL;
+  g_auto(GStrv) names = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *source_name = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (self->busy || self->trace == NULL || !hs_runner_is_live (self->runner) || self->command_dialog != NULL)
+    return;
+
+  /* The live program is at its last step; so are the commands. */
+  if (self->step + 1 != self->n_steps)
+    hs_window_show_step (self, self->n_steps - 1, FALSE);
+
+  last = hs_trace_get_snapshot (self->trace, self->n_steps - 1);
+  modules = module_names (last, TRUE);
+  names = module_names (last, FALSE);
+
+  if (kind != HS_COMMAND_GC_COLLECT)
+    {
+      const char *selected = hs_graph_view_get_selected_variable (self->graph_view);
+
+      if (selected == NULL)
+        {
+          hs_window_toast (self, _("Select a variable in the graph first"));
+          return;
+        }
+      if (!g_strv_contains ((const char * const *) names, selected))
+        {
+          g_autofree char *message = g_strdup_printf (_("“%s” is not a name of the program after its last step"), selected);
+
+          hs_window_toast (self, message);
+          return;
+        }
+      source_name = g_strdup (selected);
+      target = default_target (kind, source_name, (const char * const *) names);
+    }
+
+  self->command_dialog = hs_command_dialog_new (GTK_WINDOW (self), kind, source_name, target,
+                                                (const char * const *) modules);
+  g_object_set_data_full (G_OBJECT (self->command_dialog), "source-name", g_strdup (source_name), g_free);
+  g_signal_connect_object (self->command_dialog, "response", G_CALLBACK (command_response_cb), self, 0);
+  g_signal_connect_object (self->command_dialog, "destroy", G_CALLBACK (command_dialog_destroyed_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->command_dialog));
+}
+
+void
+hs_window_compare (HsWindow *self)
+{
+  g_autofree char *source = NULL;
+  guint32 refs[2];
+  const char *names[2];
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (hs_graph_view_get_selection (self->graph_view, refs, names) != 2 || !names[0] || !names[1])
+    {
+      hs_window_toast (self, _("Select two variables to compare"));
+      return;
+    }
+
+  g_free (self->equality_expr);
+  g_clear_pointer (&self->equality_result, g_free);
+  self->equality_expr = g_strdup_printf ("%s == %s", names[0], names[1]);
+  source = g_strdup_printf ("print(%s)", self->equality_expr);
+  hs_window_exec_full (self, source, HS_COMMAND_STATEMENT, names[0], names[1]);
+}

@@ -1,0 +1,1034 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-window"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "hs-window-private.h"
+
+#define MARK_CURRENT   "hs-current"
+#define MARK_EXCEPTION "hs-exception"
+#define DRAFT_DELAY_SECONDS 1
+#define DEFAULT_EXAMPLE "aliasing"
+
+G_DEFINE_FINAL_TYPE (HsWindow, hs_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_BUSY,
+  PROP_STEP,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+HsWindow *
+hs_window_new (HsApplication *application)
+{
+  return g_object_new (HS_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+const char *
+hs_window_get_display_name (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  return self->title ? self->title : _("Untitled Snippet");
+}
+
+static void
+update_title (HsWindow *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  gboolean modified;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  modified = gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer));
+  if (self->file != NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (self->file);
+      g_autofree char *path = parent ? g_file_get_path (parent) : NULL;
+      const char *home = g_get_home_dir ();
+
+      if (path != NULL && g_str_has_prefix (path, home))
+        subtitle = g_strconcat ("~", path + strlen (home), NULL);
+      else
+        subtitle = g_steal_pointer (&path);
+    }
+  else
+    subtitle = g_strdup (_("Not saved"));
+
+  if (self->edited_since_run && self->trace != NULL)
+    {
+      g_autofree char *base = g_steal_pointer (&subtitle);
+
+      /* Translators: the window subtitle when the graph shows an older run */
+      subtitle = g_strdup_printf (_("%s — edited since the run"), base ? base : "");
+    }
+
+  title = g_strdup_printf ("%s%s", modified ? "• " : "", hs_window_get_display_name (self));
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+void
+hs_window_toast (HsWindow   *self,
+                 const char *message)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
+
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+char *
+hs_window_dup_text (HsWindow *self)
+{
+  GtkTextIter begin, end;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &begin, &end);
+  return gtk_text_buffer_get_text (GTK_TEXT_BUFFER (self->buffer), &begin, &end, TRUE);
+}
+
+static void
+clear_marks (HsWindow   *self,
+             const char *category)
+{
+  GtkTextIter begin, end;
+
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &begin, &end);
+  gtk_source_buffer_remove_source_marks (self->buffer, &begin, &end, category);
+}
+
+static void
+mark_line (HsWindow   *self,
+           const char *category,
+           guint       line)
+{
+  GtkTextIter iter;
+
+  clear_marks (self, category);
+  if (line == 0 || line > (guint) gtk_text_buffer_get_line_count (GTK_TEXT_BUFFER (self->buffer)))
+    return;
+
+  gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &iter, line - 1);
+  gtk_source_buffer_create_source_mark (self->buffer, NULL, category, &iter);
+  if (g_str_equal (category, MARK_CURRENT))
+    {
+      GtkTextMark *mark = gtk_text_buffer_get_mark (GTK_TEXT_BUFFER (self->buffer), "hs-scroll");
+
+      if (mark == NULL)
+        mark = gtk_text_buffer_create_mark (GTK_TEXT_BUFFER (self->buffer), "hs-scroll", &iter, TRUE);
+      else
+        gtk_text_buffer_move_mark (GTK_TEXT_BUFFER (self->buffer), mark, &iter);
+      gtk_text_view_scroll_mark_onscreen (GTK_TEXT_VIEW (self->source_view), mark);
+    }
+}
+
+void
+hs_window_set_text (HsWindow   *self,
+                    const char *text,
+                    GFile      *file,
+                    const char *title)
+{
+  GtkTextIter begin;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  g_set_object (&self->file, file);
+  g_free (self->title);
+  if (file != NULL)
+    self->title = g_file_get_basename (file);
+  else
+    self->title = g_strdup (title);
+
+  gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), text, -1);
+  gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
+  gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (self->buffer), &begin);
+  gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &begin);
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
+
+  clear_marks (self, NULL);
+
+  /* A new document starts without the old program's heap. */
+  if (self->busy)
+    hs_window_stop (self);
+  else
+    {
+      hs_window_close_runtime (self);
+      hs_inspector_set_selection (self->inspector, NULL, 0, NULL, NULL);
+      hs_graph_view_set_step (self->graph_view, NULL, NULL, FALSE);
+      g_clear_object (&self->trace);
+      g_ptr_array_set_size (self->output, 0);
+      self->n_steps = 0;
+      hs_window_show_step (self, 0, FALSE);
+    }
+  self->edited_since_run = self->trace != NULL;
+  update_title (self);
+}
+
+void
+hs_window_load_example (HsWindow   *self,
+                        const char *name)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (name != NULL);
+
+  path = g_strdup_printf ("/io/github/heapscope/Heapscope/examples/%s.py", name);
+  if (!(bytes = g_resources_lookup_data (path, 0, &error)))
+    {
+      g_critical ("No example named %s: %s", name, error->message);
+      return;
+    }
+
+  title = g_strdup_printf ("%s.py", name);
+  hs_window_set_text (self, g_bytes_get_data (bytes, NULL), NULL, title);
+}
+
+gboolean
+hs_window_is_pristine (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), FALSE);
+
+  return self->file == NULL &&
+         self->trace == NULL &&
+         !self->busy &&
+         !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer));
+}
+
+static void
+load_contents_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GFile *file = G_FILE (object);
+  g_autoptr(GTask) task = user_data;
+  HsWindow *self = g_task_get_source_object (task);
+  gboolean run = GPOINTER_TO_INT (g_task_get_task_data (task));
+  g_autofree char *contents = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  if (!g_file_load_contents_finish (file, result, &contents, &length, NULL, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot open “%s”: %s"), name, error->message);
+
+      hs_window_toast (self, message);
+      return;
+    }
+
+  if (!g_utf8_validate_len (contents, length, NULL) || memchr (contents, '\0', length) != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot open “%s”: it is not a UTF-8 text file"), name);
+
+      hs_window_toast (self, message);
+      return;
+    }
+
+  hs_window_set_text (self, contents, file, NULL);
+  hs_application_add_recent (HS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), file);
+
+  if (run)
+    hs_window_run (self);
+}
+
+void
+hs_window_load_file (HsWindow *self,
+                     GFile    *file,
+                     gboolean  run)
+{
+  GTask *task;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_task_data (task, GINT_TO_POINTER (run), NULL);
+  g_file_load_contents_async (file, NULL, load_contents_cb, task);
+}
+
+void
+hs_window_restore_draft (HsWindow      *self,
+                         const HsDraft *draft)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (draft != NULL);
+
+  hs_window_set_text (self, draft->text, draft->file, draft->title);
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), TRUE);
+
+  /* Keep writing to the same draft until it is saved or discarded. */
+  g_free (self->draft->id);
+  self->draft->id = g_strdup (draft->id);
+
+  hs_window_toast (self, _("Restored unsaved changes from the last session"));
+}
+
+void
+hs_window_save_draft_now (HsWindow *self)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  if (!gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
+    return;
+
+  g_free (self->draft->text);
+  self->draft->text = hs_window_dup_text (self);
+  g_free (self->draft->title);
+  self->draft->title = g_strdup (self->title);
+  g_set_object (&self->draft->file, self->file);
+
+  g_cancellable_cancel (self->draft_cancellable);
+  g_clear_object (&self->draft_cancellable);
+  self->draft_cancellable = g_cancellable_new ();
+  hs_draft_save_async (self->draft, self->draft_cancellable);
+}
+
+void
+hs_window_discard_draft (HsWindow *self)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  g_cancellable_cancel (self->draft_cancellable);
+  hs_draft_discard (self->draft->id);
+}
+
+static gboolean
+draft_timeout_cb (gpointer user_data)
+{
+  HsWindow *self = user_data;
+
+  self->draft_source = 0;
+  hs_window_save_draft_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+buffer_changed_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (!self->appending && self->trace != NULL && !self->edited_since_run)
+    {
+      self->edited_since_run = TRUE;
+      update_title (self);
+    }
+
+  if (gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)) && self->draft_source == 0)
+    self->draft_source = g_timeout_add_seconds (DRAFT_DELAY_SECONDS, draft_timeout_cb, self);
+}
+
+static void
+append_output (GtkTextBuffer *buffer,
+               const char    *text,
+               gssize         length,
+               const char    *tag)
+{
+  g_autofree char *valid = NULL;
+  GtkTextIter end;
+
+  if (text == NULL || length == 0)
+    return;
+
+  valid = g_utf8_make_valid (text, length);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  if (tag != NULL)
+    gtk_text_buffer_insert_with_tags_by_name (buffer, &end, valid, -1, tag, NULL);
+  else
+    gtk_text_buffer_insert (buffer, &end, valid, -1);
+}
+
+static char *
+describe_status (HsTrace *trace)
+{
+  const char *status = hs_trace_get_status (trace);
+  const HsTraceError *error = hs_trace_get_error (trace);
+
+  if (g_strcmp0 (status, "finished") == 0)
+    return g_strdup (_("The program finished"));
+  if (g_strcmp0 (status, "exception") == 0 && error != NULL)
+    return g_strdup_printf (_("%s on line %u: %s"), error->type, error->line, error->message);
+  if (g_strcmp0 (status, "syntax-error") == 0 && error != NULL)
+    return g_strdup_printf (_("Syntax error on line %u: %s"), error->line, error->message);
+  if (g_strcmp0 (status, "step-limit") == 0)
+    return g_strdup_printf (_("Stopped after %u steps: the step limit was reached"), hs_trace_get_n_steps (trace));
+  if (g_strcmp0 (status, "timeout") == 0)
+    return g_strdup (_("Stopped: the program ran out of time"));
+  if (g_strcmp0 (status, "crashed") == 0)
+    return g_strdup_printf (_("The Python worker crashed (signal %d); the run ends at its last step"),
+                            hs_trace_get_signal (trace));
+  if (g_strcmp0 (status, "exited") == 0)
+    return g_strdup_printf (_("The program exited with status %d"), hs_trace_get_exit_code (trace));
+  if (g_strcmp0 (status, "stopped") == 0)
+    return g_strdup (_("Stopped"));
+  return g_strdup_printf (_("The run ended: %s"), status ? status : _("unknown"));
+}
+
+static void
+update_output (HsWindow *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
+  gboolean at_end = self->n_steps == 0 || self->step + 1 == self->n_steps;
+  g_autofree char *status = NULL;
+  GtkTextIter end;
+
+  gtk_text_buffer_set_text (buffer, "", 0);
+  if (self->trace == NULL)
+    {
+      gtk_label_set_label (self->output_status, "");
+      return;
+    }
+
+  for (guint i = 0; i < self->output->len; i++)
+    {
+      HsOutputSegment *segment = g_ptr_array_index (self->output, i);
+      gsize length;
+      const char *data;
+
+      if (segment->step > self->step)
+        break;
+      data = g_bytes_get_data (segment->bytes, &length);
+      append_output (buffer, data, length, segment->is_stderr ? "stderr" : NULL);
+    }
+
+  if (at_end && hs_trace_is_finished (self->trace))
+    {
+      const HsTraceError *error = hs_trace_get_error (self->trace);
+      GBytes *trailing;
+
+      if ((trailing = hs_trace_get_trailing_stdout (self->trace)))
+        append_output (buffer, g_bytes_get_data (trailing, NULL), g_bytes_get_size (trailing), NULL);
+      if ((trailing = hs_trace_get_trailing_stderr (self->trace)))
+        append_output (buffer, g_bytes_get_data (trailing, NULL), g_bytes_get_size (trailing), "stderr");
+      if (error != NULL && error->traceback != NULL && *error->traceback != '\0')
+        append_output (buffer, error->traceback, -1, "traceback");
+    }
+
+  status = describe_status (self->trace);
+  gtk_label_set_label (self->output_status, hs_trace_is_finished (self->trace) ? status : "");
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_view_scroll_to_iter (self->output_view, &end, 0, FALSE, 0, 0);
+}
+
+static void
+update_inspector (HsWindow *self)
+{
+  guint32 refs[2];
+  const char *names[2];
+  guint n;
+
+  n = hs_graph_view_get_selection (self->graph_view, refs, names);
+  hs_inspector_set_selection (self->inspector,
+                              hs_graph_view_get_snapshot (self->graph_view),
+                              n, refs, names);
+}
+
+static void
+selection_changed_cb (HsWindow *self)
+{
+  update_inspector (self);
+  hs_window_update_actions (self);
+}
+
+void
+hs_window_show_step (HsWindow *self,
+                     guint     step,
+                     gboolean  animate)
+{
+  g_autoptr(HsSnapshot) snapshot = NULL;
+  g_autofree char *label = NULL;
+  guint line;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (self->trace == NULL || self->n_steps == 0)
+    {
+      self->step = 0;
+      hs_graph_view_set_step (self->graph_view, NULL, NULL, FALSE);
+      gtk_stack_set_visible_child_name (self->graph_stack, "empty");
+      gtk_widget_set_visible (self->zoom_box, FALSE);
+      gtk_label_set_label (self->step_label, "");
+      if (self->trace != NULL)
+        {
+          g_autofree char *status = describe_status (self->trace);
+
+          adw_status_page_set_title (self->empty_page, _("Nothing to Draw"));
+          adw_status_page_set_description (self->empty_page, status);
+        }
+      else
+        {
+          adw_status_page_set_title (self->empty_page, _("No Heap Yet"));
+          adw_status_page_set_description (self->empty_page,
+                                           _("Run the snippet to draw its objects and the references between them"));
+        }
+      clear_marks (self, MARK_CURRENT);
+      update_output (self);
+      update_inspector (self);
+      hs_window_update_actions (self);
+      return;
+    }
+
+  step = MIN (step, self->n_steps - 1);
+  self->step = step;
+  snapshot = hs_trace_get_snapshot (self->trace, step);
+  line = hs_snapshot_get_line (snapshot);
+
+  hs_graph_view_set_step (self->graph_view, self->trace, snapshot, animate);
+  gtk_stack_set_visible_child_name (self->graph_stack, "graph");
+  gtk_widget_set_visible (self->zoom_box, TRUE);
+
+  self->updating_timeline = TRUE;
+  gtk_adjustment_configure (self->timeline_adjustment, step, 0, self->n_steps - 1, 1, 10, 0);
+  self->updating_timeline = FALSE;
+
+  if (line > 0)
+    /* Translators: the position in the timeline, e.g. "Step 3 of 12 · line 5" */
+    label = g_strdup_printf (_("Step %u of %u · line %u"), step + 1, self->n_steps, line);
+  else
+    label = g_strdup_printf (_("Step %u of %u · end"), step + 1, self->n_steps);
+  gtk_label_set_label (self->step_label, label);
+
+  if (hs_snapshot_get_event (snapshot) != HS_EVENT_END)
+    mark_line (self, MARK_CURRENT, line);
+  else
+    clear_marks (self, MARK_CURRENT);
+
+  update_output (self);
+  update_inspector (self);
+  hs_window_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+static void
+timeline_value_changed_cb (HsWindow *self)
+{
+  guint step;
+
+  if (self->updating_timeline || self->trace == NULL || self->busy)
+    return;
+
+  step = (guint) (gtk_adjustment_get_value (self->timeline_adjustment) + 0.5);
+  if (step != self->step)
+    hs_window_show_step (self, step, ABS ((int) step - (int) self->step) == 1);
+}
+
+static void
+console_activate_cb (HsWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->console_entry));
+
+  if (*text == '\0' || self->busy)
+    return;
+
+  hs_window_exec (self, text, HS_COMMAND_STATEMENT);
+}
+
+static void
+set_action_enabled (HsWindow   *self,
+                    const char *name,
+                    gboolean    enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+void
+hs_window_update_actions (HsWindow *self)
+{
+  gboolean have_trace = self->trace != NULL && self->n_steps > 0;
+  gboolean idle = !self->busy;
+  gboolean live = idle && self->runner != NULL && hs_runner_is_live (self->runner);
+  gboolean have_var = live && hs_graph_view_get_selected_variable (self->graph_view) != NULL;
+  guint32 refs[2];
+  const char *names[2];
+  guint n_selected;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  n_selected = hs_graph_view_get_selection (self->graph_view, refs, names);
+
+  set_action_enabled (self, "run", idle);
+  set_action_enabled (self, "stop", self->busy);
+  set_action_enabled (self, "step-back", idle && have_trace && self->step > 0);
+  set_action_enabled (self, "first-step", idle && have_trace && self->step > 0);
+  set_action_enabled (self, "step-forward", idle && have_trace && self->step + 1 < self->n_steps);
+  set_action_enabled (self, "last-step", idle && have_trace && self->step + 1 < self->n_steps);
+  set_action_enabled (self, "assign", have_var);
+  set_action_enabled (self, "slice-copy", have_var);
+  set_action_enabled (self, "copy", have_var);
+  set_action_enabled (self, "deepcopy", have_var);
+  set_action_enabled (self, "del", have_var);
+  set_action_enabled (self, "gc-collect", live);
+  set_action_enabled (self, "compare", live && n_selected == 2 && names[0] && names[1]);
+  set_action_enabled (self, "export", have_trace);
+  set_action_enabled (self, "zoom-in", have_trace);
+  set_action_enabled (self, "zoom-out", have_trace);
+  set_action_enabled (self, "zoom-fit", have_trace);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->timeline), idle && have_trace && self->n_steps > 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->console_entry), live);
+  gtk_entry_set_placeholder_text (self->console_entry,
+                                  live ? _("Run a statement on the live program")
+                                       : _("Run the snippet first, then type Python here"));
+}
+
+void
+hs_window_set_busy (HsWindow *self,
+                    gboolean  busy)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  busy = !!busy;
+  if (self->busy == busy)
+    return;
+
+  self->busy = busy;
+  gtk_stack_set_visible_child_name (self->run_stack, busy ? "stop" : "run");
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (self->source_view), !busy);
+  hs_window_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+apply_font_size (HsWindow *self)
+{
+  g_autofree char *css = NULL;
+  guint size = g_settings_get_uint (self->settings, "editor-font-size");
+
+  css = g_strdup_printf ("textview.snippet, entry.console-entry, textview.output { font-size: %upt; }", size);
+  gtk_css_provider_load_from_data (self->editor_css, css, -1);
+}
+
+static void
+update_style_scheme (HsWindow *self)
+{
+  GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  GtkSourceStyleScheme *scheme;
+
+  scheme = gtk_source_style_scheme_manager_get_scheme (manager, dark ? "Adwaita-dark" : "Adwaita");
+  gtk_source_buffer_set_style_scheme (self->buffer, scheme);
+}
+
+static void
+setup_marks (HsWindow *self)
+{
+  g_autoptr(GtkSourceMarkAttributes) current = gtk_source_mark_attributes_new ();
+  g_autoptr(GtkSourceMarkAttributes) exception = gtk_source_mark_attributes_new ();
+  GdkRGBA color;
+
+  gdk_rgba_parse (&color, "rgba(53, 132, 228, 0.22)");
+  gtk_source_mark_attributes_set_background (current, &color);
+  gtk_source_mark_attributes_set_icon_name (current, "go-next-symbolic");
+  gtk_source_view_set_mark_attributes (self->source_view, MARK_CURRENT, current, 10);
+
+  gdk_rgba_parse (&color, "rgba(224, 27, 36, 0.22)");
+  gtk_source_mark_attributes_set_background (exception, &color);
+  gtk_source_mark_attributes_set_icon_name (exception, "dialog-error-symbolic");
+  gtk_source_view_set_mark_attributes (self->source_view, MARK_EXCEPTION, exception, 20);
+}
+
+void
+hs_window_mark_exception (HsWindow *self,
+                          guint     line)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (line == 0)
+    clear_marks (self, MARK_EXCEPTION);
+  else
+    mark_line (self, MARK_EXCEPTION, line);
+}
+
+static gboolean
+close_confirmed_cb (gpointer user_data)
+{
+  HsWindow *self = user_data;
+
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+close_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   HsWindow         *self)
+{
+  /* The dialog still needs its parent while it finishes responding. */
+  if (g_str_equal (response, "discard"))
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_confirmed_cb, g_object_ref (self), g_object_unref);
+  else if (g_str_equal (response, "save"))
+    hs_window_save (self, FALSE, TRUE);
+}
+
+static gboolean
+hs_window_close_request (GtkWindow *window)
+{
+  HsWindow *self = (HsWindow *) window;
+  AdwMessageDialog *dialog;
+
+  if (!self->close_confirmed && gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
+    {
+      g_autofree char *body = NULL;
+
+      /* Whatever is answered, the draft keeps the text safe meanwhile. */
+      hs_window_save_draft_now (self);
+
+      body = g_strdup_printf (_("“%s” has changes that are not saved. Closing without saving loses them."),
+                              hs_window_get_display_name (self));
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Save Changes?"), body));
+      adw_message_dialog_add_responses (dialog,
+                                        "cancel", _("_Cancel"),
+                                        "discard", _("_Discard"),
+                                        "save", _("_Save"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "save");
+      adw_message_dialog_set_close_response (dialog, "cancel");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (close_response_cb), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
+
+  hs_window_discard_draft (self);
+  hs_window_stop (self);
+  hs_window_close_runtime (self);
+
+  if (!gtk_window_is_maximized (window))
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (hs_window_parent_class)->close_request (window);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         HsWindow      *self)
+{
+  GSList *files;
+  GFile *file;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  files = g_value_get_boxed (value);
+  if (files == NULL)
+    return FALSE;
+  file = files->data;
+
+  if (hs_window_is_pristine (self) || !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
+    hs_window_load_file (self, file, FALSE);
+  else
+    {
+      HsWindow *window = hs_window_new (HS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+
+      hs_window_load_file (window, file, FALSE);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+  return TRUE;
+}
+
+HsTrace *
+hs_window_get_trace (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->trace;
+}
+
+guint
+hs_window_get_step (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), 0);
+  return self->step;
+}
+
+gboolean
+hs_window_get_busy (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), FALSE);
+  return self->busy;
+}
+
+HsGraphView *
+hs_window_get_graph_view (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->graph_view;
+}
+
+GtkSourceBuffer *
+hs_window_get_buffer (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->buffer;
+}
+
+HsCommandDialog *
+hs_window_get_command_dialog (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->command_dialog;
+}
+
+const char *
+hs_window_get_last_toast (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->last_toast;
+}
+
+char *
+hs_window_dup_output (HsWindow *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter begin, end;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+
+  buffer = gtk_text_view_get_buffer (self->output_view);
+  gtk_text_buffer_get_bounds (buffer, &begin, &end);
+  return gtk_text_buffer_get_text (buffer, &begin, &end, FALSE);
+}
+
+static void
+hs_window_constructed (GObject *object)
+{
+  HsWindow *self = (HsWindow *) object;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  G_OBJECT_CLASS (hs_window_parent_class)->constructed (object);
+
+  if (app != NULL)
+    {
+      g_autoptr(GMenuItem) recent = NULL;
+
+      recent = g_menu_item_new_section (_("Recent Files"), hs_application_get_recent_menu (HS_APPLICATION (app)));
+      g_menu_append_item (self->open_menu, recent);
+    }
+}
+
+static void
+hs_window_dispose (GObject *object)
+{
+  HsWindow *self = (HsWindow *) object;
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  if (self->draft_cancellable != NULL)
+    g_cancellable_cancel (self->draft_cancellable);
+  g_clear_object (&self->draft_cancellable);
+  if (self->command_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->command_dialog));
+  g_clear_object (&self->settings);
+  g_clear_object (&self->file);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_WINDOW);
+
+  g_clear_object (&self->runner);
+  g_clear_object (&self->trace);
+  g_clear_pointer (&self->output, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (hs_window_parent_class)->dispose (object);
+}
+
+static void
+hs_window_finalize (GObject *object)
+{
+  HsWindow *self = (HsWindow *) object;
+
+  if (self->run_dir != NULL)
+    {
+      g_autofree char *snippet = g_build_filename (self->run_dir, "snippet.py", NULL);
+
+      g_remove (snippet);
+      g_rmdir (self->run_dir);
+    }
+  g_free (self->run_dir);
+  g_free (self->title);
+  g_free (self->last_toast);
+  g_free (self->equality_expr);
+  g_free (self->equality_result);
+  g_clear_object (&self->editor_css);
+  g_clear_pointer (&self->draft, hs_draft_free);
+
+  G_OBJECT_CLASS (hs_window_parent_class)->finalize (object);
+}
+
+static void
+hs_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  HsWindow *self = HS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+
+    case PROP_STEP:
+      g_value_set_uint (value, self->step);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_window_class_init (HsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = hs_window_constructed;
+  object_class->dispose = hs_window_dispose;
+  object_class->finalize = hs_window_finalize;
+  object_class->get_property = hs_window_get_property;
+
+  window_class->close_request = hs_window_close_request;
+
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_STEP] =
+    g_param_spec_uint ("step", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (HS_TYPE_GRAPH_VIEW);
+  g_type_ensure (HS_TYPE_INSPECTOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heapscope/Heapscope/hs-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, run_stack);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, main_paned);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, graph_paned);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, source_view);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, buffer);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_entry);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, output_view);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, output_status);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, graph_stack);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, zoom_box);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, graph_view);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, timeline_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, step_label);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, open_menu);
+  gtk_widget_class_bind_template_callback (widget_class, buffer_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, update_title);
+  gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, timeline_value_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, console_activate_cb);
+}
+
+static void
+hs_window_init (HsWindow *self)
+{
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  GtkDropTarget *drop;
+  GtkTextBuffer *output;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->draft = hs_draft_new ();
+  self->output = g_ptr_array_new_with_free_func (hs_output_segment_free);
+  self->runner = hs_runner_new ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), hs_window_actions,
+                                   hs_window_n_actions, self);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  gtk_source_buffer_set_language (self->buffer, gtk_source_language_manager_get_language (languages, "python3"));
+  gtk_source_buffer_set_highlight_matching_brackets (self->buffer, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->source_view), "snippet");
+  gtk_widget_add_css_class (GTK_WIDGET (self->console_entry), "console-entry");
+  gtk_widget_add_css_class (GTK_WIDGET (self->output_view), "output");
+  setup_marks (self);
+  update_style_scheme (self);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
+
+  self->editor_css = gtk_css_provider_new ();
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (self->editor_css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_signal_connect_object (self->settings, "changed::editor-font-size",
+                           G_CALLBACK (apply_font_size), self, G_CONNECT_SWAPPED);
+  apply_font_size (self);
+
+  g_settings_bind (self->settings, "graph-zoom", self->graph_view, "zoom", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "show-hidden-references", self->graph_view, "show-hidden-references",
+                   G_SETTINGS_BIND_GET);
+
+  output = gtk_text_view_get_buffer (self->output_view);
+  gtk_text_buffer_create_tag (output, "stderr", "foreground", "#e01b24", NULL);
+  gtk_text_buffer_create_tag (output, "traceback", "foreground", "#e01b24", "weight", PANGO_WEIGHT_BOLD, NULL);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drop), GTK_PHASE_CAPTURE);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  hs_window_load_example (self, DEFAULT_EXAMPLE);
+  hs_window_show_step (self, 0, FALSE);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->source_view));
+}

@@ -1,0 +1,1063 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Drives the real window through its actions, against the real worker,
+ * and checks the model and what the graph widget draws.  Run under Xvfb
+ * and a session bus (see tests/ui/meson.build).
+ */
+#define G_LOG_DOMAIN "heapscope-test-window"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "hs-application.h"
+#include "hs-drafts.h"
+#include "hs-window-private.h"
+
+#define TIMEOUT_MS 30000
+
+static HsApplication *app;
+
+typedef struct
+{
+  HsWindow *window;
+} Fixture;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_until (Condition condition,
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+window_is_idle (gpointer data)
+{
+  HsWindow *window = data;
+
+  return !hs_window_get_busy (window) &&
+         !hs_graph_view_get_busy (hs_window_get_graph_view (window));
+}
+
+static void
+wait_idle (HsWindow *window)
+{
+  g_assert_true (wait_until (window_is_idle, window, TIMEOUT_MS));
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 100;
+}
+
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static void
+activate (HsWindow   *window,
+          const char *action)
+{
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action));
+  g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *example = data;
+
+  f->window = hs_window_new (app);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+  if (example != NULL)
+    hs_window_load_example (f->window, example);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_until (widget_is_mapped, f->window, TIMEOUT_MS));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->window == NULL)
+    return;
+
+  hs_window_stop (f->window);
+  wait_idle (f->window);
+  hs_runner_close (f->window->runner);
+  hs_window_discard_draft (f->window);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  spin (20);
+  g_assert_null (f->window);
+}
+
+static void
+run_and_wait (HsWindow *window)
+{
+  activate (window, "run");
+  g_assert_true (hs_window_get_busy (window));
+  wait_idle (window);
+  g_assert_nonnull (hs_window_get_trace (window));
+  if (hs_trace_get_n_steps (hs_window_get_trace (window)) > 0)
+    g_assert_true (wait_until (widget_is_mapped, hs_window_get_graph_view (window), TIMEOUT_MS));
+}
+
+static HsSnapshot *
+current_snapshot (HsWindow *window)
+{
+  return hs_trace_get_snapshot (hs_window_get_trace (window), hs_window_get_step (window));
+}
+
+static HsSnapshot *
+last_snapshot (HsWindow *window)
+{
+  HsTrace *trace = hs_window_get_trace (window);
+
+  return hs_trace_get_snapshot (trace, hs_trace_get_n_steps (trace) - 1);
+}
+
+static guint32
+lookup_var (HsSnapshot *snapshot,
+            const char *name)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  for (guint f = 0; f < n_frames; f++)
+    for (guint v = 0; v < frames[f].n_vars; v++)
+      if (g_str_equal (frames[f].vars[v].name, name))
+        return frames[f].vars[v].ref;
+  return 0;
+}
+
+static guint32
+item_target (HsSnapshot *snapshot,
+             guint32     ref,
+             const char *label)
+{
+  const HsObject *object = hs_snapshot_lookup (snapshot, ref);
+
+  g_assert_nonnull (object);
+  for (guint i = 0; i < object->n_edges; i++)
+    if (g_strcmp0 (object->edges[i].label, label) == 0)
+      return object->edges[i].target;
+  return 0;
+}
+
+static char *
+buffer_text (HsWindow *window)
+{
+  return hs_window_dup_text (window);
+}
+
+/* What the graph widget draws, as pixels. */
+typedef struct
+{
+  int     width;
+  int     height;
+  guchar *pixels;   /* RGBA, width * 4 per row */
+} Picture;
+
+static void
+picture_free (Picture *picture)
+{
+  g_free (picture->pixels);
+  g_free (picture);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Picture, picture_free)
+
+static gboolean
+node_has_cairo (GskRenderNode *node)
+{
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_CAIRO_NODE:
+      return TRUE;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        if (node_has_cairo (gsk_container_node_get_child (node, i)))
+          return TRUE;
+      return FALSE;
+    case GSK_TRANSFORM_NODE:
+      return node_has_cairo (gsk_transform_node_get_child (node));
+    case GSK_CLIP_NODE:
+      return node_has_cairo (gsk_clip_node_get_child (node));
+    case GSK_ROUNDED_CLIP_NODE:
+      return node_has_cairo (gsk_rounded_clip_node_get_child (node));
+    case GSK_OPACITY_NODE:
+      return node_has_cairo (gsk_opacity_node_get_child (node));
+    default:
+      return FALSE;
+    }
+}
+
+static Picture *
+render_graph (HsWindow *window)
+{
+  GtkWidget *widget = GTK_WIDGET (hs_window_get_graph_view (window));
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer;
+  Picture *picture = g_new0 (Picture, 1);
+
+  picture->width = gtk_widget_get_width (widget);
+  picture->height = gtk_widget_get_height (widget);
+  g_assert_cmpint (picture->width, >, 100);
+  g_assert_cmpint (picture->height, >, 100);
+
+  /* What the widget's snapshot() records, over a white page. */
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, 1, 1 },
+                             &GRAPHENE_RECT_INIT (0, 0, picture->width, picture->height));
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  /* The graph is one cached Cairo picture. */
+  g_assert_true (node_has_cairo (node));
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, picture->width, picture->height));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, picture->width);
+
+  picture->pixels = g_malloc (picture->width * picture->height * 4);
+  gdk_texture_download (texture, picture->pixels, picture->width * 4);
+  return picture;
+}
+
+/* Pixels that differ from the background, which fills the corner. */
+static guint
+count_ink (const Picture *p)
+{
+  const guchar *bg = p->pixels + (p->width - 2) * 4 + 2 * p->width * 4;
+  guint n = 0;
+
+  for (int i = 0; i < p->width * p->height; i++)
+    {
+      const guchar *px = p->pixels + i * 4;
+
+      if (ABS (px[0] - bg[0]) + ABS (px[1] - bg[1]) + ABS (px[2] - bg[2]) > 60)
+        n++;
+    }
+  return n;
+}
+
+static guint
+count_color (const Picture *p,
+             guchar         r,
+             guchar         g,
+             guchar         b)
+{
+  guint n = 0;
+
+  for (int i = 0; i < p->width * p->height; i++)
+    {
+      const guchar *px = p->pixels + i * 4;
+
+      if (ABS (px[0] - r) < 40 && ABS (px[1] - g) < 40 && ABS (px[2] - b) < 40)
+        n++;
+    }
+  return n;
+}
+
+static guint
+count_differences (const Picture *a,
+                   const Picture *b)
+{
+  guint n = 0;
+
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->height, ==, b->height);
+  for (int i = 0; i < a->width * a->height * 4; i++)
+    n += a->pixels[i] != b->pixels[i];
+  return n;
+}
+
+static void
+count_layout (HsWindow *window,
+              guint    *n_objects,
+              guint    *n_frame_edges,
+              guint    *n_ghosts)
+{
+  HsLayout *layout = hs_graph_view_get_layout (hs_window_get_graph_view (window));
+  const HsLayoutBox *boxes;
+  const HsLayoutEdge *edges;
+  guint n_boxes, n_edges;
+
+  g_assert_nonnull (layout);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  edges = hs_layout_get_edges (layout, &n_edges);
+
+  *n_objects = *n_frame_edges = 0;
+  if (n_ghosts)
+    *n_ghosts = 0;
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      *n_objects += boxes[i].kind == HS_LAYOUT_BOX_OBJECT;
+      if (n_ghosts)
+        *n_ghosts += boxes[i].kind == HS_LAYOUT_BOX_GHOST;
+    }
+  for (guint i = 0; i < n_edges; i++)
+    *n_frame_edges += edges[i].from_frame;
+}
+
+/* Presses a heap button: answers its dialog with the default name after
+ * checking the exact Python it shows, and waits for the graph. */
+static void
+press_heap_button (HsWindow   *window,
+                   const char *action,
+                   const char *expected_source)
+{
+  HsCommandDialog *dialog;
+  g_autofree char *source = NULL;
+
+  activate (window, action);
+  dialog = hs_window_get_command_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+
+  source = hs_command_dialog_dup_source (dialog);
+  g_assert_cmpstr (source, ==, expected_source);
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
+  wait_idle (window);
+  g_assert_null (hs_window_get_command_dialog (window));
+}
+
+static void
+select_variable (HsWindow   *window,
+                 const char *name)
+{
+  g_assert_true (hs_graph_view_select_variable (hs_window_get_graph_view (window), name, FALSE));
+  g_assert_cmpstr (hs_graph_view_get_selected_variable (hs_window_get_graph_view (window)), ==, name);
+}
+
+static void
+test_example_loaded (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *text = buffer_text (f->window);
+  GtkSourceLanguage *language = gtk_source_buffer_get_language (hs_window_get_buffer (f->window));
+
+  g_assert_nonnull (strstr (text, "a = [1, 2, [3, 4]]"));
+  g_assert_nonnull (language);
+  g_assert_cmpstr (gtk_source_language_get_id (language), ==, "python3");
+  g_assert_null (hs_window_get_trace (f->window));
+  g_assert_true (hs_window_is_pristine (f->window));
+
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "run"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "stop"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "step-forward"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "assign"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "gc-collect"));
+}
+
+static gboolean
+animating_seen (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+animating_cb (HsGraphView *view,
+              GParamSpec  *pspec,
+              gboolean    *seen)
+{
+  gboolean animating;
+
+  g_object_get (view, "animating", &animating, NULL);
+  *seen |= animating;
+}
+
+static void
+test_run_and_step (Fixture       *f,
+                   gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  GtkSourceBuffer *buffer = hs_window_get_buffer (window);
+  g_autoptr(Picture) first = NULL;
+  g_autoptr(Picture) last = NULL;
+  g_autoptr(Picture) selected = NULL;
+  g_autoptr(HsSnapshot) snapshot = NULL;
+  HsTrace *trace;
+  guint n_steps, line;
+  gboolean seen_animation = FALSE;
+  g_autoptr(GSList) marks = NULL;
+
+  run_and_wait (window);
+  trace = hs_window_get_trace (window);
+  g_assert_cmpstr (hs_trace_get_status (trace), ==, "finished");
+  n_steps = hs_trace_get_n_steps (trace);
+  g_assert_cmpuint (n_steps, >, 5);
+
+  /* A run ends on its last step, where the heap buttons act. */
+  g_assert_cmpuint (hs_window_get_step (window), ==, n_steps - 1);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "gc-collect"));
+  last = render_graph (window);
+
+  activate (window, "first-step");
+  wait_idle (window);
+  g_assert_cmpuint (hs_window_get_step (window), ==, 0);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "step-back"));
+  first = render_graph (window);
+  /* The first step has no variables; the last has five and their objects. */
+  g_assert_cmpuint (count_ink (last), >, count_ink (first) + 2000);
+
+  g_signal_connect (graph, "notify::animating", G_CALLBACK (animating_cb), &seen_animation);
+  activate (window, "step-forward");
+  g_assert_true (wait_until (animating_seen, &seen_animation, TIMEOUT_MS));
+  wait_idle (window);
+  g_signal_handlers_disconnect_by_func (graph, animating_cb, &seen_animation);
+  g_assert_cmpuint (hs_window_get_step (window), ==, 1);
+
+  /* The editor marks the line the step is about to run. */
+  snapshot = current_snapshot (window);
+  line = hs_snapshot_get_line (snapshot);
+  g_assert_cmpuint (line, >, 0);
+  marks = gtk_source_buffer_get_source_marks_at_line (buffer, line - 1, "hs-current");
+  g_assert_nonnull (marks);
+  g_assert_cmpfloat (gtk_adjustment_get_value (window->timeline_adjustment), ==, 1);
+
+  activate (window, "step-forward");
+  activate (window, "step-forward");
+  wait_idle (window);
+  g_assert_cmpuint (hs_window_get_step (window), ==, 3);
+  activate (window, "step-back");
+  wait_idle (window);
+  g_assert_cmpuint (hs_window_get_step (window), ==, 2);
+
+  /* The timeline drives the steps too. */
+  gtk_adjustment_set_value (window->timeline_adjustment, 4);
+  wait_idle (window);
+  g_assert_cmpuint (hs_window_get_step (window), ==, 4);
+
+  activate (window, "last-step");
+  wait_idle (window);
+  g_assert_cmpuint (hs_window_get_step (window), ==, n_steps - 1);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "step-forward"));
+
+  /* Selecting a variable outlines its object in the accent colour. */
+  select_variable (window, "a");
+  selected = render_graph (window);
+  g_assert_cmpuint (count_color (selected, 0x35, 0x84, 0xe4), >, count_color (last, 0x35, 0x84, 0xe4) + 100);
+}
+
+static void
+test_heap_buttons (Fixture       *f,
+                   gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  guint n_objects, n_frame_edges, n_objects_before, n_frame_edges_before;
+  g_autoptr(Picture) before = NULL;
+  g_autoptr(Picture) after = NULL;
+  g_autofree char *text = NULL;
+  HsSnapshot *snapshot;
+  guint32 a, a_inner;
+  guint32 refs[2];
+  const char *names[2];
+
+  run_and_wait (window);
+  snapshot = last_snapshot (window);
+  a = lookup_var (snapshot, "a");
+  a_inner = item_target (snapshot, a, "2");
+  g_assert_cmpuint (a, !=, 0);
+  g_assert_cmpuint (a_inner, !=, 0);
+  hs_snapshot_unref (snapshot);
+
+  /* Assign: an alias is one more arrow to the same object. */
+  select_variable (window, "a");
+  count_layout (window, &n_objects_before, &n_frame_edges_before, NULL);
+  before = render_graph (window);
+  press_heap_button (window, "assign", "d = a");
+  snapshot = last_snapshot (window);
+  g_assert_cmpuint (lookup_var (snapshot, "d"), ==, a);
+  hs_snapshot_unref (snapshot);
+  count_layout (window, &n_objects, &n_frame_edges, NULL);
+  g_assert_cmpuint (n_frame_edges, ==, n_frame_edges_before + 1);
+  g_assert_cmpuint (n_objects, ==, n_objects_before);
+  after = render_graph (window);
+  g_assert_cmpuint (count_differences (before, after), >, 100);
+  g_clear_pointer (&before, picture_free);
+  g_clear_pointer (&after, picture_free);
+  /* Both names stay selected, and the inspector can tell they are one. */
+  g_assert_cmpuint (hs_graph_view_get_selection (hs_window_get_graph_view (window), refs, names), ==, 2);
+  g_assert_cmpuint (refs[0], ==, refs[1]);
+
+  /* Slice copy: a new list, sharing the elements. */
+  select_variable (window, "a");
+  count_layout (window, &n_objects_before, &n_frame_edges_before, NULL);
+  press_heap_button (window, "slice-copy", "e = a[:]");
+  snapshot = last_snapshot (window);
+  g_assert_cmpuint (lookup_var (snapshot, "e"), !=, 0);
+  g_assert_cmpuint (lookup_var (snapshot, "e"), !=, a);
+  g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "e"), "2"), ==, a_inner);
+  hs_snapshot_unref (snapshot);
+  count_layout (window, &n_objects, &n_frame_edges, NULL);
+  g_assert_cmpuint (n_objects, ==, n_objects_before + 1);
+
+  /* Deepcopy: new outer and inner lists; copy is imported on the way. */
+  select_variable (window, "a");
+  count_layout (window, &n_objects_before, &n_frame_edges_before, NULL);
+  before = render_graph (window);
+  press_heap_button (window, "deepcopy", "import copy\nf = copy.deepcopy(a)");
+  snapshot = last_snapshot (window);
+  g_assert_cmpuint (lookup_var (snapshot, "f"), !=, a);
+  g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "f"), "2"), !=, a_inner);
+  g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "f"), "0"), ==, item_target (snapshot, a, "0"));
+  hs_snapshot_unref (snapshot);
+  count_layout (window, &n_objects, &n_frame_edges, NULL);
+  g_assert_cmpuint (n_objects, >=, n_objects_before + 2);
+  after = render_graph (window);
+  g_assert_cmpuint (count_differences (before, after), >, 100);
+
+  /* Copy: copy is already imported now. */
+  select_variable (window, "a");
+  press_heap_button (window, "copy", "g = copy.copy(a)");
+  snapshot = last_snapshot (window);
+  g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "g"), "2"), ==, a_inner);
+  hs_snapshot_unref (snapshot);
+
+  /* Del: the name goes, the list stays while d and b name it. */
+  select_variable (window, "a");
+  count_layout (window, &n_objects_before, &n_frame_edges_before, NULL);
+  press_heap_button (window, "del", "del a");
+  snapshot = last_snapshot (window);
+  g_assert_cmpuint (lookup_var (snapshot, "a"), ==, 0);
+  g_assert_nonnull (hs_snapshot_lookup (snapshot, a));
+  hs_snapshot_unref (snapshot);
+  count_layout (window, &n_objects, &n_frame_edges, NULL);
+  g_assert_cmpuint (n_frame_edges, ==, n_frame_edges_before - 1);
+
+  /* gc.collect() has nothing to free here, and says so. */
+  press_heap_button (window, "gc-collect", "import gc\ngc.collect()");
+  g_assert_cmpstr (hs_window_get_last_toast (window), ==, "gc.collect() found nothing to free");
+
+  /* The snippet reproduces what is on screen. */
+  text = buffer_text (window);
+  g_assert_true (g_str_has_suffix (text,
+                                   "n = 7\n"
+                                   "d = a\n"
+                                   "e = a[:]\n"
+                                   "import copy\n"
+                                   "f = copy.deepcopy(a)\n"
+                                   "g = copy.copy(a)\n"
+                                   "del a\n"
+                                   "import gc\n"
+                                   "gc.collect()\n"));
+  g_assert_true (gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (hs_window_get_buffer (window))));
+}
+
+static void
+test_gc_collect (Fixture       *f,
+                 gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  HsTrace *trace;
+  guint first_new, n_steps, freed_by_gc = 0;
+  guint n_objects, n_edges, n_ghosts;
+  const char *toast;
+
+  run_and_wait (window);
+  select_variable (window, "x");
+  press_heap_button (window, "del", "del x");
+  select_variable (window, "y");
+  press_heap_button (window, "del", "del y");
+
+  trace = hs_window_get_trace (window);
+  first_new = hs_trace_get_n_steps (trace);
+  press_heap_button (window, "gc-collect", "gc.collect()");
+
+  n_steps = hs_trace_get_n_steps (trace);
+  g_assert_cmpuint (n_steps, >, first_new);
+  for (guint i = first_new; i < n_steps; i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+      const HsFreed *freed;
+      guint n_freed;
+
+      freed = hs_snapshot_get_freed (snapshot, &n_freed);
+      for (guint j = 0; j < n_freed; j++)
+        freed_by_gc += freed[j].cause == HS_FREE_GC;
+    }
+  /* The cycle x <-> y and the dict that held itself. */
+  g_assert_cmpuint (freed_by_gc, >=, 3);
+
+  toast = hs_window_get_last_toast (window);
+  g_assert_nonnull (toast);
+  g_test_message ("toast: %s", toast);
+  g_assert_true (g_str_has_prefix (toast, "gc.collect() freed "));
+  g_assert_nonnull (strstr (toast, "list"));
+  g_assert_nonnull (strstr (toast, "dict"));
+  g_assert_nonnull (strstr (toast, "a cycle of 2 lists"));
+  g_assert_nonnull (strstr (toast, "a dict that refers to itself"));
+
+  count_layout (window, &n_objects, &n_edges, &n_ghosts);
+  g_test_message ("after gc.collect(): %u objects, %u ghosts; toast: %s", n_objects, n_ghosts, toast);
+}
+
+static void
+test_console (Fixture       *f,
+              gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  g_autofree char *text_before = NULL;
+  g_autofree char *text_after = NULL;
+  g_autofree char *output = NULL;
+  HsSnapshot *snapshot;
+
+  run_and_wait (window);
+
+  gtk_editable_set_text (GTK_EDITABLE (window->console_entry), "pair = [a, a]; print(len(pair))");
+  g_signal_emit_by_name (window->console_entry, "activate");
+  g_assert_true (hs_window_get_busy (window));
+  wait_idle (window);
+
+  snapshot = last_snapshot (window);
+  g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "pair"), "1"), ==, lookup_var (snapshot, "a"));
+  hs_snapshot_unref (snapshot);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->console_entry)), ==, "");
+  output = hs_window_dup_output (window);
+  g_assert_true (g_str_has_suffix (output, "2\n"));
+
+  /* A Python error is reported, and the snippet does not take the line. */
+  text_before = buffer_text (window);
+  g_assert_true (g_str_has_suffix (text_before, "pair = [a, a]; print(len(pair))\n"));
+  gtk_editable_set_text (GTK_EDITABLE (window->console_entry), "undefined_name + 1");
+  g_signal_emit_by_name (window->console_entry, "activate");
+  wait_idle (window);
+  text_after = buffer_text (window);
+  g_assert_cmpstr (text_before, ==, text_after);
+  g_assert_nonnull (strstr (hs_window_get_last_toast (window), "NameError"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->console_entry)), ==, "undefined_name + 1");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "gc-collect"));
+}
+
+static void
+test_compare (Fixture       *f,
+              gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  g_autofree char *text = NULL;
+  guint32 refs[2];
+
+  run_and_wait (window);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "compare"));
+  g_assert_true (hs_graph_view_select_variable (graph, "a", FALSE));
+  g_assert_true (hs_graph_view_select_variable (graph, "c", TRUE));
+  activate (window, "compare");
+  wait_idle (window);
+
+  /* a == c is what Python printed: c = a[:] made an equal list... */
+  g_assert_cmpstr (window->equality_expr, ==, "a == c");
+  g_assert_cmpstr (window->equality_result, ==, "True");
+  text = buffer_text (window);
+  g_assert_true (g_str_has_suffix (text, "print(a == c)\n"));
+  /* ...that is not the same list, as their ids tell. */
+  g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 2);
+  g_assert_cmpuint (refs[0], !=, refs[1]);
+
+  g_assert_true (hs_graph_view_select_variable (graph, "a", FALSE));
+  g_assert_true (hs_graph_view_select_variable (graph, "n", TRUE));
+  activate (window, "compare");
+  wait_idle (window);
+  g_assert_cmpstr (window->equality_expr, ==, "a == n");
+  g_assert_cmpstr (window->equality_result, ==, "False");
+}
+
+static void
+test_syntax_error (Fixture       *f,
+                   gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  const char *source = "x = 1\ny = (\n";
+  g_autofree char *text = NULL;
+  g_autoptr(GSList) marks = NULL;
+  HsTrace *trace;
+
+  hs_window_set_text (window, source, NULL, "broken.py");
+  run_and_wait (window);
+  trace = hs_window_get_trace (window);
+  g_assert_cmpstr (hs_trace_get_status (trace), ==, "syntax-error");
+  g_assert_nonnull (hs_trace_get_error (trace));
+
+  marks = gtk_source_buffer_get_source_marks_at_line (hs_window_get_buffer (window),
+                                                      hs_trace_get_error (trace)->line - 1,
+                                                      "hs-exception");
+  g_assert_nonnull (marks);
+  g_assert_true (g_str_has_prefix (hs_window_get_last_toast (window), "Syntax error on line "));
+
+  /* Nothing is lost, and the window takes the next command. */
+  text = buffer_text (window);
+  g_assert_cmpstr (text, ==, source);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "assign"));
+}
+
+static void
+test_exception (Fixture       *f,
+                gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  g_autofree char *output = NULL;
+  g_autoptr(GSList) marks = NULL;
+  HsTrace *trace;
+
+  hs_window_set_text (window, "items = [1, 2]\nprint('before')\nitems[5]\n", NULL, "raises.py");
+  run_and_wait (window);
+  trace = hs_window_get_trace (window);
+  g_assert_cmpstr (hs_trace_get_status (trace), ==, "exception");
+  g_assert_cmpuint (hs_trace_get_error (trace)->line, ==, 3);
+
+  marks = gtk_source_buffer_get_source_marks_at_line (hs_window_get_buffer (window), 2, "hs-exception");
+  g_assert_nonnull (marks);
+  g_assert_nonnull (strstr (hs_window_get_last_toast (window), "IndexError"));
+
+  /* The output pane has the program's output and the traceback. */
+  output = hs_window_dup_output (window);
+  g_assert_nonnull (strstr (output, "before\n"));
+  g_assert_nonnull (strstr (output, "IndexError"));
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_stop_infinite_loop (Fixture       *f,
+                         gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  guint ticks = 0;
+  guint source;
+
+  hs_window_set_text (window, "import time\nn = 0\nwhile True:\n    n += 1\n    time.sleep(0.01)\n", NULL, "loop.py");
+  activate (window, "run");
+  g_assert_true (hs_window_get_busy (window));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "stop"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+
+  /* The main loop keeps turning while the program runs. */
+  source = g_timeout_add (10, tick_cb, &ticks);
+  spin (600);
+  g_source_remove (source);
+  g_assert_true (hs_window_get_busy (window));
+  g_assert_cmpuint (ticks, >=, 20);
+
+  activate (window, "stop");
+  wait_idle (window);
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "stopped");
+  g_assert_true (g_str_has_prefix (hs_window_get_last_toast (window), "Stopped after "));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+  g_assert_cmpuint (hs_trace_get_n_steps (hs_window_get_trace (window)), >, 0);
+}
+
+static void
+test_worker_crash (Fixture       *f,
+                   gconstpointer  data)
+{
+  HsWindow *window = f->window;
+
+  hs_window_set_text (window, "import ctypes\nx = [1]\nctypes.string_at(0)\n", NULL, "crash.py");
+  run_and_wait (window);
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "crashed");
+  g_assert_nonnull (strstr (hs_window_get_last_toast (window), "crashed"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "gc-collect"));
+
+  /* The window goes on: the next run works. */
+  hs_window_load_example (window, "aliasing");
+  run_and_wait (window);
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
+}
+
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  HsGraphView *graph = hs_window_get_graph_view (f->window);
+  g_autofree char *dir = g_dir_make_tmp ("heapscope-export-XXXXXX", NULL);
+  const struct { const char *name; const char *magic; } formats[] = {
+    { "step.png", "\x89PNG" },
+    { "step.svg", "<?xml" },
+    { "step.pdf", "%PDF" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad = g_build_filename (dir, "step.txt", NULL);
+
+  g_assert_false (hs_graph_view_export (graph, bad, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  run_and_wait (f->window);
+  g_assert_false (hs_graph_view_export (graph, bad, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, formats[i].name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      g_assert_true (hs_graph_view_export (graph, path, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      g_assert_cmpuint (length, >, 500);
+      g_assert_true (g_str_has_prefix (contents, formats[i].magic));
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static gboolean
+has_action (gpointer data)
+{
+  return g_action_group_has_action (data, "run");
+}
+
+static gboolean
+at_first_step (gpointer data)
+{
+  return hs_window_get_step (data) == 0 && window_is_idle (data);
+}
+
+static void
+test_dbus_actions (Fixture       *f,
+                   gconstpointer  data)
+{
+  GDBusConnection *connection = g_application_get_dbus_connection (G_APPLICATION (app));
+  g_autoptr(GDBusActionGroup) group = NULL;
+  g_autofree char *path = NULL;
+  g_auto(GStrv) actions = NULL;
+  static const char *expected[] = {
+    "save", "run", "stop", "step-forward", "step-back", "first-step", "last-step",
+    "assign", "slice-copy", "copy", "deepcopy", "del", "gc-collect", "export",
+    "zoom-in", "zoom-out", "zoom-fit",
+  };
+
+  g_assert_nonnull (connection);
+  path = g_strdup_printf ("/io/github/heapscope/Heapscope/window/%u",
+                          gtk_application_window_get_id (GTK_APPLICATION_WINDOW (f->window)));
+  group = g_dbus_action_group_get (connection, g_dbus_connection_get_unique_name (connection), path);
+  g_strfreev (g_action_group_list_actions (G_ACTION_GROUP (group)));
+  g_assert_true (wait_until (has_action, group, TIMEOUT_MS));
+
+  actions = g_action_group_list_actions (G_ACTION_GROUP (group));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_true (g_strv_contains ((const char * const *) actions, expected[i]));
+
+  /* Scripts can drive the window from outside. */
+  run_and_wait (f->window);
+  g_assert_cmpuint (hs_window_get_step (f->window), >, 0);
+  g_action_group_activate_action (G_ACTION_GROUP (group), "first-step", NULL);
+  g_assert_true (wait_until (at_first_step, f->window, TIMEOUT_MS));
+}
+
+static void
+test_shortcuts (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char *commands[] = {
+    "app.open", "win.save", "win.run", "win.stop", "win.step-forward", "win.step-back",
+    "win.first-step", "win.last-step", "win.assign", "win.slice-copy", "win.copy",
+    "win.deepcopy", "win.del", "win.gc-collect", "win.export", "win.zoom-in",
+    "win.zoom-out", "win.zoom-fit",
+  };
+  g_autoptr(GBytes) overlay = NULL;
+  g_autofree char *text = NULL;
+
+  overlay = g_resources_lookup_data ("/io/github/heapscope/Heapscope/gtk/help-overlay.ui", 0, NULL);
+  g_assert_nonnull (overlay);
+  text = g_strndup (g_bytes_get_data (overlay, NULL), g_bytes_get_size (overlay));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), commands[i]);
+      g_autofree char *escaped = NULL;
+      g_auto(GStrv) owners = NULL;
+
+      g_assert_nonnull (accels);
+      g_assert_nonnull (accels[0]);
+
+      /* The accelerator triggers that command and is in the shortcuts window. */
+      owners = gtk_application_get_actions_for_accel (GTK_APPLICATION (app), accels[0]);
+      g_assert_true (g_strv_contains ((const char * const *) owners, commands[i]));
+      escaped = g_markup_escape_text (accels[0], -1);
+      if (strstr (text, escaped) == NULL)
+        g_error ("%s (%s) is not in the shortcuts window", commands[i], accels[0]);
+      g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), commands[i] + 4) ||
+                     g_str_has_prefix (commands[i], "app."));
+    }
+}
+
+static AdwMessageDialog *
+find_message_dialog (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_window_get_transient_for (window) == parent &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+draft_saved (gpointer data)
+{
+  const char *id = data;
+  g_autoptr(GPtrArray) drafts = hs_drafts_list ();
+
+  for (guint i = 0; i < drafts->len; i++)
+    {
+      HsDraft *draft = g_ptr_array_index (drafts, i);
+
+      if (g_str_equal (draft->id, id) && strstr (draft->text, "# unsaved thought") != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+draft_gone (gpointer data)
+{
+  return !draft_saved (data);
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+test_unsaved_changes (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (hs_window_get_buffer (f->window));
+  g_autofree char *id = g_strdup (f->window->draft->id);
+  AdwMessageDialog *dialog;
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "# unsaved thought\n", -1);
+  g_assert_true (gtk_text_buffer_get_modified (buffer));
+
+  /* The text reaches a draft on disk without any help. */
+  g_assert_true (wait_until (draft_saved, id, TIMEOUT_MS));
+
+  /* Closing asks first; cancelling keeps everything. */
+  gtk_window_close (GTK_WINDOW (f->window));
+  spin (50);
+  g_assert_nonnull (f->window);
+  dialog = find_message_dialog (GTK_WINDOW (f->window));
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  spin (50);
+  g_assert_nonnull (f->window);
+  g_assert_true (gtk_text_buffer_get_modified (buffer));
+
+  /* A restored draft comes back modified, with its text. */
+  {
+    g_autoptr(GPtrArray) drafts = hs_drafts_list ();
+    HsWindow *restored = hs_window_new (app);
+    g_autofree char *text = NULL;
+
+    for (guint i = 0; i < drafts->len; i++)
+      if (g_str_equal (((HsDraft *) g_ptr_array_index (drafts, i))->id, id))
+        hs_window_restore_draft (restored, g_ptr_array_index (drafts, i));
+    text = hs_window_dup_text (restored);
+    g_assert_nonnull (strstr (text, "# unsaved thought"));
+    g_assert_true (gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (hs_window_get_buffer (restored))));
+    g_assert_cmpstr (restored->draft->id, ==, id);
+    gtk_window_destroy (GTK_WINDOW (restored));
+  }
+
+  /* Discarding closes the window and removes the draft. */
+  gtk_window_close (GTK_WINDOW (f->window));
+  spin (50);
+  dialog = find_message_dialog (GTK_WINDOW (f->window));
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "discard");
+  g_assert_true (wait_until (window_gone, &f->window, TIMEOUT_MS));
+  g_assert_true (wait_until (draft_gone, id, TIMEOUT_MS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *state_dir = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* Pixels are compared, so draw them the same way everywhere. */
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  state_dir = g_dir_make_tmp ("heapscope-test-state-XXXXXX", NULL);
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  app = hs_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("Cannot register the application: %s", error->message);
+
+#define ADD(path, example, func) \
+  g_test_add (path, Fixture, example, fixture_setup, func, fixture_teardown)
+
+  ADD ("/ui/window/example-loaded", NULL, test_example_loaded);
+  ADD ("/ui/window/run-and-step", "aliasing", test_run_and_step);
+  ADD ("/ui/window/heap-buttons", "aliasing", test_heap_buttons);
+  ADD ("/ui/window/gc-collect", "cycles", test_gc_collect);
+  ADD ("/ui/window/console", "aliasing", test_console);
+  ADD ("/ui/window/compare", "aliasing", test_compare);
+  ADD ("/ui/window/syntax-error", NULL, test_syntax_error);
+  ADD ("/ui/window/exception", NULL, test_exception);
+  ADD ("/ui/window/stop-infinite-loop", NULL, test_stop_infinite_loop);
+  ADD ("/ui/window/worker-crash", NULL, test_worker_crash);
+  ADD ("/ui/window/export", "aliasing", test_export);
+  ADD ("/ui/window/dbus-actions", "aliasing", test_dbus_actions);
+  ADD ("/ui/window/shortcuts", NULL, test_shortcuts);
+  ADD ("/ui/window/unsaved-changes", NULL, test_unsaved_changes);
+
+#undef ADD
+
+  status = g_test_run ();
+
+  g_application_quit (G_APPLICATION (app));
+  g_clear_object (&app);
+  return status;
+}
