@@ -9,6 +9,7 @@
 #include "hs-application.h"
 #include "hs-drafts.h"
 #include "hs-graph-view.h"
+#include "hs-settings.h"
 #include "hs-preferences-window.h"
 #include "hs-ui-resources.h"
 #include "hs-window.h"
@@ -370,7 +371,7 @@ hs_application_startup (GApplication *app)
   g_set_application_name (_("Heapscope"));
   gtk_window_set_default_icon_name (APPLICATION_ID);
 
-  self->settings = g_settings_new (APPLICATION_ID);
+  self->settings = hs_settings_new ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "hs-settings.h"
 #include "hs-window-private.h"
 
 #define MARK_CURRENT   "hs-current"
@@ -989,7 +990,7 @@ hs_window_init (HsWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), hs_window_actions,
                                    hs_window_n_actions, self);
 
-  self->settings = g_settings_new (APPLICATION_ID);
+  self->settings = hs_settings_new ();
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
