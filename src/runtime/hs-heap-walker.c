@@ -370,6 +370,27 @@ is_dunder (const char *name)
   return len > 4 && name[0] == '_' && name[1] == '_' && name[len - 1] == '_' && name[len - 2] == '_';
 }
 
+/* A module's variables are its globals, in definition order. */
+static void
+add_module_vars (PyObject *globals,
+                 int       line)
+{
+  Py_ssize_t pos = 0;
+  PyObject *key, *value;
+
+  hs_step_builder_begin_frame (builder, hs_step_builder_intern (builder, "<module>"), line);
+  while (PyDict_Next (globals, &pos, &key, &value))
+    {
+      const char *name;
+      guint32 ref;
+
+      if (!PyUnicode_Check (key) || (name = PyUnicode_AsUTF8 (key)) == NULL || is_dunder (name))
+        continue;
+      if ((ref = visit (value)) != 0)
+        hs_step_builder_add_var (builder, hs_step_builder_intern (builder, name), ref);
+    }
+}
+
 static void
 add_frame_vars (HsPyFrame *frame,
                 int        line)
@@ -378,21 +399,7 @@ add_frame_vars (HsPyFrame *frame,
 
   if (hs_py_frame_is_module (frame))
     {
-      PyObject *globals = hs_py_frame_globals (frame);
-      Py_ssize_t pos = 0;
-      PyObject *key, *value;
-
-      hs_step_builder_begin_frame (builder, hs_step_builder_intern (builder, "<module>"), line);
-      while (PyDict_Next (globals, &pos, &key, &value))
-        {
-          const char *name;
-          guint32 ref;
-
-          if (!PyUnicode_Check (key) || (name = PyUnicode_AsUTF8 (key)) == NULL || is_dunder (name))
-            continue;
-          if ((ref = visit (value)) != 0)
-            hs_step_builder_add_var (builder, hs_step_builder_intern (builder, name), ref);
-        }
+      add_module_vars (hs_py_frame_globals (frame), line);
       return;
     }
 
@@ -625,24 +632,9 @@ hs_heap_walker_step (HsPyFrame *innermost,
     if (is_user_code (hs_py_frame_code (f)))
       stack[depth++] = f;
 
+  /* after the module finished, its globals are the final state */
   if (depth == 0 && module_globals != NULL)
-    {
-      /* after the module finished: its globals are the final state */
-      Py_ssize_t pos = 0;
-      PyObject *key, *value;
-
-      hs_step_builder_begin_frame (builder, hs_step_builder_intern (builder, "<module>"), line);
-      while (PyDict_Next (module_globals, &pos, &key, &value))
-        {
-          const char *name;
-          guint32 ref;
-
-          if (!PyUnicode_Check (key) || (name = PyUnicode_AsUTF8 (key)) == NULL || is_dunder (name))
-            continue;
-          if ((ref = visit (value)) != 0)
-            hs_step_builder_add_var (builder, hs_step_builder_intern (builder, name), ref);
-        }
-    }
+    add_module_vars (module_globals, line);
 
   for (guint i = depth; i > 0; i--)
     add_frame_vars (stack[i - 1], i == 1 ? line : hs_py_frame_line (stack[i - 1]));
