@@ -3,6 +3,10 @@
  * Runs a Python file in a heapscope-runtime worker process and turns what
  * the worker reports into an HsTrace.  The worker may loop, crash or be
  * killed; the runner always ends with a finished trace that says how.
+ *
+ * A runner is used from one thread at a time (the *_sync calls block, so
+ * the window calls them from a GTask thread); only hs_runner_stop() may be
+ * called from any thread while another call is under way.
  */
 #pragma once
 
