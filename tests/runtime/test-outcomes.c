@@ -474,6 +474,51 @@ test_output_fd1 (HsTraceFixture *f,
   g_assert_cmpstr (hs_test_var (s, NULL, "x")->repr, ==, "[1]");
 }
 
+static void
+assert_step_output (HsTrace    *trace,
+                    guint       line,
+                    guint       nth,
+                    const char *out,
+                    const char *err)
+{
+  g_autoptr(HsSnapshot) s = hs_test_step_at_line (trace, line, nth);
+  GBytes *o = hs_snapshot_get_stdout (s);
+  GBytes *e = hs_snapshot_get_stderr (s);
+  g_autofree char *o_text = g_strndup (g_bytes_get_data (o, NULL), g_bytes_get_size (o));
+  g_autofree char *e_text = g_strndup (g_bytes_get_data (e, NULL), g_bytes_get_size (e));
+
+  g_assert_cmpstr (o_text, ==, out);
+  g_assert_cmpstr (e_text, ==, err);
+}
+
+/* Each step's output is what the line before it wrote, however it wrote
+ * it: print, sys.stderr, os.write, or many lines at once. */
+static void
+test_output_per_step (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import os, sys\n"                      /* 1 */
+    "print('one')\n"                        /* 2 */
+    "x = 1\n"                               /* 3 */
+    "sys.stderr.write('two\\n')\n"          /* 4 */
+    "y = 2\n"                               /* 5 */
+    "os.write(1, b'three\\n')\n"            /* 6 */
+    "for i in range(2):\n"                  /* 7 */
+    "    print(i)\n"                        /* 8 */
+    "z = 3\n");                             /* 9 */
+
+  assert_status (t, "finished");
+  assert_step_output (t, 2, 0, "", "");
+  assert_step_output (t, 3, 0, "one\n", "");
+  assert_step_output (t, 5, 0, "", "two\n");
+  assert_step_output (t, 7, 0, "three\n", "");
+  /* the loop comes back to its for line after each print */
+  assert_step_output (t, 7, 1, "0\n", "");
+  assert_step_output (t, 7, 2, "1\n", "");
+  assert_step_output (t, 9, 0, "", "");
+}
+
 /* The protocol's pipes are not the program's business: writing to the file
  * descriptors after 2 must not reach the parent. */
 static void
@@ -520,6 +565,7 @@ main (int   argc,
   ADD ("/runtime/exit/sys-exit", test_exit_sys_exit);
   ADD ("/runtime/crash/segfault", test_crash_segfault);
   ADD ("/runtime/output/fd1", test_output_fd1);
+  ADD ("/runtime/output/per-step", test_output_per_step);
   ADD ("/runtime/output/protocol-fds", test_output_protocol_fds);
 
   return g_test_run ();
