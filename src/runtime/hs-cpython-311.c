@@ -145,6 +145,34 @@ hs_py_frame_local (HsPyFrame  *frame,
   return value;
 }
 
+/* The UTF-8 text of a str without PyUnicode_AsUTF8(), which would cache an
+ * encoded copy inside a non-ASCII string and so change its sys.getsizeof().
+ * An ASCII string's own data is already UTF-8.  Returns NULL (with no
+ * Python error set) if the text cannot be encoded; *to_free is set when the
+ * text was copied. */
+const char *
+hs_py_str_utf8 (PyObject  *str,
+                char     **to_free)
+{
+  PyObject *bytes;
+
+  *to_free = NULL;
+  if (!PyUnicode_Check (str))
+    return NULL;
+  if (PyUnicode_IS_COMPACT_ASCII (str))
+    return (const char *) PyUnicode_DATA (str);
+
+  bytes = PyUnicode_AsUTF8String (str);
+  if (bytes == NULL)
+    {
+      PyErr_Clear ();
+      return NULL;
+    }
+  *to_free = g_strndup (PyBytes_AS_STRING (bytes), PyBytes_GET_SIZE (bytes));
+  Py_DECREF (bytes);
+  return *to_free;
+}
+
 /* Locals, cells and free variables, in that order. */
 int
 hs_py_code_n_locals (PyCodeObject *code)
@@ -188,7 +216,13 @@ hs_py_foreach_instance_attr (PyObject     *obj,
               PyObject *value = values->values[ix];
 
               if (value != NULL && ix < keys->dk_nentries)
-                func (PyUnicode_AsUTF8 (entries[ix].me_key), value, user_data);
+                {
+                  g_autofree char *copy = NULL;
+                  const char *name = hs_py_str_utf8 (entries[ix].me_key, &copy);
+
+                  if (name != NULL)
+                    func (name, value, user_data);
+                }
             }
         }
       else
@@ -208,8 +242,13 @@ hs_py_foreach_instance_attr (PyObject     *obj,
       PyObject *key, *value;
 
       while (PyDict_Next (dict, &pos, &key, &value))
-        if (PyUnicode_Check (key))
-          func (PyUnicode_AsUTF8 (key), value, user_data);
+        {
+          g_autofree char *copy = NULL;
+          const char *name = hs_py_str_utf8 (key, &copy);
+
+          if (name != NULL)
+            func (name, value, user_data);
+        }
     }
 
   /* __slots__ live at fixed offsets described by the heap types' members. */

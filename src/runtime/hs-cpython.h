@@ -31,6 +31,9 @@ PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
                                         int            index,
                                         PyObject     **name);
 
+const char *hs_py_str_utf8             (PyObject      *str,
+                                        char         **to_free);
+
 int         hs_py_code_n_locals        (PyCodeObject  *code);
 PyObject   *hs_py_code_local_name      (PyCodeObject  *code,
                                         Py_ssize_t     index);

@@ -131,6 +131,16 @@ attr_edge (const char *name,
   add_edge (HS_EDGE_ATTR, hs_step_builder_intern (builder, name), value);
 }
 
+/* The string table id of a Python str's text, or of "?" */
+static guint32
+intern_str (PyObject *str)
+{
+  g_autofree char *copy = NULL;
+  const char *text = hs_py_str_utf8 (str, &copy);
+
+  return hs_step_builder_intern (builder, text ? text : "?");
+}
+
 static void
 add_function_edges (PyFunctionObject *fn)
 {
@@ -146,7 +156,7 @@ add_function_edges (PyFunctionObject *fn)
           PyObject *name = hs_py_code_local_name (code, first + i);
 
           add_edge (HS_EDGE_DEFAULT,
-                    name ? hs_step_builder_intern (builder, PyUnicode_AsUTF8 (name)) : index_label (i),
+                    name ? intern_str (name) : index_label (i),
                     PyTuple_GET_ITEM (fn->func_defaults, i));
         }
     }
@@ -157,7 +167,7 @@ add_function_edges (PyFunctionObject *fn)
 
       while (PyDict_Next (fn->func_kwdefaults, &pos, &key, &value))
         if (PyUnicode_Check (key))
-          add_edge (HS_EDGE_DEFAULT, hs_step_builder_intern (builder, PyUnicode_AsUTF8 (key)), value);
+          add_edge (HS_EDGE_DEFAULT, intern_str (key), value);
     }
   if (fn->func_closure != NULL && PyTuple_Check (fn->func_closure))
     {
@@ -170,7 +180,7 @@ add_function_edges (PyFunctionObject *fn)
           PyObject *name = hs_py_code_local_name (code, first + i);
 
           add_edge (HS_EDGE_CLOSURE,
-                    name ? hs_step_builder_intern (builder, PyUnicode_AsUTF8 (name)) : index_label (i),
+                    name ? intern_str (name) : index_label (i),
                     PyTuple_GET_ITEM (fn->func_closure, i));
         }
     }
@@ -381,10 +391,11 @@ add_module_vars (PyObject *globals,
   hs_step_builder_begin_frame (builder, hs_step_builder_intern (builder, "<module>"), line);
   while (PyDict_Next (globals, &pos, &key, &value))
     {
-      const char *name;
+      g_autofree char *copy = NULL;
+      const char *name = hs_py_str_utf8 (key, &copy);
       guint32 ref;
 
-      if (!PyUnicode_Check (key) || (name = PyUnicode_AsUTF8 (key)) == NULL || is_dunder (name))
+      if (name == NULL || is_dunder (name))
         continue;
       if ((ref = visit (value)) != 0)
         hs_step_builder_add_var (builder, hs_step_builder_intern (builder, name), ref);
@@ -403,15 +414,16 @@ add_frame_vars (HsPyFrame *frame,
       return;
     }
 
-  hs_step_builder_begin_frame (builder, hs_step_builder_intern (builder, PyUnicode_AsUTF8 (code->co_qualname)), line);
+  hs_step_builder_begin_frame (builder, intern_str (code->co_qualname), line);
   for (int i = 0; i < hs_py_frame_n_locals (frame); i++)
     {
       PyObject *name;
       PyObject *value = hs_py_frame_local (frame, i, &name);
+      g_autofree char *copy = NULL;
       const char *cname;
       guint32 ref;
 
-      if (value == NULL || (cname = PyUnicode_AsUTF8 (name)) == NULL || is_dunder (cname))
+      if (value == NULL || (cname = hs_py_str_utf8 (name, &copy)) == NULL || is_dunder (cname))
         continue;
       if ((ref = visit (value)) != 0)
         hs_step_builder_add_var (builder, hs_step_builder_intern (builder, cname), ref);

@@ -135,7 +135,8 @@ python_repr (PyObject *obj)
 
   if (r != NULL)
     {
-      const char *utf8 = PyUnicode_AsUTF8 (r);
+      g_autofree char *copy = NULL;
+      const char *utf8 = hs_py_str_utf8 (r, &copy);
 
       if (utf8 != NULL)
         ret = g_strdup (utf8);
@@ -292,23 +293,36 @@ hs_object_facts_repr (PyObject *obj)
       return g_string_free (out, FALSE);
     }
   if (PyFunction_Check (obj))
-    return g_strdup_printf ("<function %s>", PyUnicode_AsUTF8 (((PyFunctionObject *) obj)->func_qualname));
+    {
+      g_autofree char *copy = NULL;
+      const char *name = hs_py_str_utf8 (((PyFunctionObject *) obj)->func_qualname, &copy);
+
+      return g_strdup_printf ("<function %s>", name ? name : "?");
+    }
   if (PyType_Check (obj))
     return g_strdup_printf ("<class '%s'>", ((PyTypeObject *) obj)->tp_name);
   if (PyModule_Check (obj))
     {
-      const char *name = PyModule_GetName (obj);
+      PyObject *name_obj = PyModule_GetNameObject (obj);
+      g_autofree char *copy = NULL;
+      const char *name = name_obj ? hs_py_str_utf8 (name_obj, &copy) : NULL;
+      char *ret = g_strdup_printf ("<module '%s'>", name ? name : "?");
 
-      if (name == NULL)
-        PyErr_Clear ();
-      return g_strdup_printf ("<module '%s'>", name ? name : "?");
+      Py_XDECREF (name_obj);
+      PyErr_Clear ();
+      return ret;
     }
   if (PyMethod_Check (obj))
     {
       PyObject *func = PyMethod_GET_FUNCTION (obj);
 
       if (PyFunction_Check (func))
-        return g_strdup_printf ("<bound method %s>", PyUnicode_AsUTF8 (((PyFunctionObject *) func)->func_qualname));
+        {
+          g_autofree char *copy = NULL;
+          const char *name = hs_py_str_utf8 (((PyFunctionObject *) func)->func_qualname, &copy);
+
+          return g_strdup_printf ("<bound method %s>", name ? name : "?");
+        }
       return g_strdup ("<bound method>");
     }
   if (PyCFunction_Check (obj))

@@ -378,8 +378,14 @@ exception_text (PyObject *value)
   PyObject *s = PyObject_Str (value);
   char *ret = NULL;
 
-  if (s != NULL && PyUnicode_AsUTF8 (s) != NULL)
-    ret = g_strdup (PyUnicode_AsUTF8 (s));
+  /* str(e) may be the program's own string: leave it as it was */
+  if (s != NULL)
+    {
+      g_autofree char *copy = NULL;
+      const char *text = hs_py_str_utf8 (s, &copy);
+
+      ret = g_strdup (text);
+    }
   Py_XDECREF (s);
   PyErr_Clear ();
   return ret ? ret : g_strdup ("");
