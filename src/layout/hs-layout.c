@@ -23,11 +23,21 @@
 #define BAND          64.0
 #define MAX_VALUE_CHARS 36
 #define GHOST_ALPHA   0.45
+#define MAX_DRIFT     720.0
+#define MAX_SHIFT     64
 
+/*
+ * Objects stand in columns.  A new object that would slide more than
+ * MAX_DRIFT below the slot that references it goes to a column further
+ * right instead, and what it references moves right with it: a list of
+ * many lists would otherwise push its grandchildren ever further down,
+ * tens of thousands of units from their parents.
+ */
 typedef struct
 {
-  double x;
-  double width;
+  double   x;
+  double   width;
+  gboolean fixed;   /* a new object was placed in it at this step */
 } Column;
 
 struct _HsLayout
@@ -383,17 +393,19 @@ occupancy_add (Occupancy    *occ,
     }
 }
 
-/* The first y at or below y where a box of this size touches nothing. */
+/* The first y at or below y where a box of this size touches nothing, or
+ * some y past limit if there is none up to it. */
 static double
 occupancy_find_y (Occupancy *occ,
                   double     x,
                   double     y,
                   double     width,
-                  double     height)
+                  double     height,
+                  double     limit)
 {
   gboolean moved = TRUE;
 
-  while (moved)
+  while (moved && y <= limit)
     {
       int first = (int) floor ((y - GAP_Y) / BAND);
       int last = (int) floor ((y + height + GAP_Y) / BAND);
@@ -474,11 +486,7 @@ measure_box (HsLayoutBox *box,
         label_w = MAX (label_w, hs_layout_text_width (label_font, rows[i].label) + PAD);
     }
   for (guint i = 0; i < n_rows; i++)
-    {
-      double cells = rows[i].kind == HS_LAYOUT_ROW_PAIR ? 2 * SLOT_CELL : SLOT_CELL;
-
-      width = MAX (width, label_w + cells);
-    }
+    width = MAX (width, label_w + SLOT_CELL);
 
   width += 2 * PAD;
   if (box->kind == HS_LAYOUT_BOX_FRAME)
@@ -490,9 +498,17 @@ measure_box (HsLayoutBox *box,
       rows[i].y = y;
       rows[i].height = rh;
       rows[i].slot_x = width - PAD - SLOT_CELL / 2;
+      rows[i].slot_y = y + rh / 2;
       if (rows[i].kind == HS_LAYOUT_ROW_PAIR)
-        rows[i].key_slot_x = rows[i].slot_x - SLOT_CELL;
-      y += rh;
+        {
+          /* The key above the value, not beside it: an arrow leaving a
+           * key slot to the right would cross its value's slot. */
+          rows[i].height = 2 * rh;
+          rows[i].key_slot_x = rows[i].slot_x;
+          rows[i].key_slot_y = y + rh / 2;
+          rows[i].slot_y = y + rh * 3 / 2;
+        }
+      y += rows[i].height;
     }
   if (n_rows > 0)
     y += PAD / 2;
@@ -531,7 +547,7 @@ route_edge (HsLayoutEdge      *edge,
 {
   const HsLayoutRow *row = &source->rows[edge->row];
   double sx = source->rect.x + (edge->from_key ? row->key_slot_x : row->slot_x);
-  double sy = source->rect.y + row->y + row->height / 2;
+  double sy = source->rect.y + (edge->from_key ? row->key_slot_y : row->slot_y);
   const HsRect *t = &target->rect;
   double top = t->y + MIN (10, t->height / 2);
   double bottom = t->y + MAX (t->height / 2, MIN (target->header_height, t->height) - 6);
@@ -686,6 +702,9 @@ typedef struct
   gboolean        survivor;  /* placed where the previous step had it */
   double          want_y;
   GArray         *rows;      /* RowSpec */
+  int             base;      /* new objects: the column survivors and frames allow */
+  GArray         *preds;     /* new objects: new referrers on its left (item indices) */
+  gboolean        done;      /* placed */
 } Item;
 
 static const char *
@@ -746,14 +765,6 @@ compare_want_y (gconstpointer a,
 }
 
 static int
-compare_want_y_data (gconstpointer a,
-                     gconstpointer b,
-                     gpointer      user_data)
-{
-  return compare_want_y (a, b);
-}
-
-static int
 compare_old_y (gconstpointer a,
                gconstpointer b)
 {
@@ -766,6 +777,12 @@ compare_old_y (gconstpointer a,
 }
 
 static double
+column_end (const Column *c)
+{
+  return c->x + c->width;
+}
+
+static double
 column_x (HsLayout *self,
           int       column)
 {
@@ -773,18 +790,76 @@ column_x (HsLayout *self,
 
   while ((guint) column >= self->columns->len)
     {
-      Column c = { MARGIN, MIN_FRAME_W };
+      Column c = { MARGIN, MIN_FRAME_W, FALSE };
 
       if (self->columns->len > 0)
         {
-          const Column *last = &g_array_index (self->columns, Column, self->columns->len - 1);
-
-          c.x = last->x + last->width + COLUMN_GAP;
+          c.x = column_end (&g_array_index (self->columns, Column, self->columns->len - 1)) + COLUMN_GAP;
           c.width = 60;
         }
       g_array_append_val (self->columns, c);
     }
   return g_array_index (self->columns, Column, column).x;
+}
+
+/* Columns from `from` on move right of their left neighbour, unless new
+ * objects already stand in them.  Survivors keep the x they were given. */
+static void
+settle_columns (HsLayout *self,
+                guint     from)
+{
+  for (guint c = MAX (from, 1); c < self->columns->len; c++)
+    {
+      const Column *prev = &g_array_index (self->columns, Column, c - 1);
+      Column *col = &g_array_index (self->columns, Column, c);
+
+      if (!col->fixed)
+        col->x = MAX (col->x, column_end (prev) + COLUMN_GAP);
+    }
+}
+
+/*
+ * A free place for a new box no higher than want, in the first column from
+ * `column` to `last` where it lands within MAX_DRIFT of want; failing that,
+ * in `column`, however far down.  Returns the column.
+ */
+static int
+place_new (HsLayout    *self,
+           Occupancy   *occ,
+           HsLayoutBox *box,
+           int          column,
+           int          last,
+           double       want)
+{
+  double limit = want + MAX_DRIFT, y = G_MAXDOUBLE;
+  int shift;
+  Column *c;
+
+  g_assert (box != NULL);
+
+  last = MIN (last, column + MAX_SHIFT - 1);
+  for (shift = 0; column + shift <= last; shift++)
+    {
+      column_x (self, column + shift);
+      settle_columns (self, column + shift);
+      y = occupancy_find_y (occ, column_x (self, column + shift), want,
+                            box->rect.width, box->reserved_height, limit);
+      if (y <= limit)
+        break;
+    }
+  if (column + shift > last)
+    {
+      shift = 0;
+      y = occupancy_find_y (occ, column_x (self, column), want, box->rect.width, box->reserved_height, G_MAXDOUBLE);
+    }
+  column += shift;
+  c = &g_array_index (self->columns, Column, column);
+  c->fixed = TRUE;
+  c->width = MAX (c->width, box->rect.width);
+  box->rect.x = c->x;
+  box->rect.y = y;
+  box->column = column;
+  return column;
 }
 
 static void
@@ -820,8 +895,9 @@ wanted_y (HsLayout    *self,
         if (s->rows[r].target == item->object->ref || s->rows[r].key_target == item->object->ref)
           {
             const HsLayoutBox *me = box_at (self, item->box);
+            double slot_y = s->rows[r].key_target == item->object->ref ? s->rows[r].key_slot_y : s->rows[r].slot_y;
 
-            return s->rect.y + s->rows[r].y + s->rows[r].height / 2 - MIN (me->header_height, me->rect.height) / 2;
+            return s->rect.y + slot_y - MIN (me->header_height, me->rect.height) / 2;
           }
     }
   return -1;
@@ -861,6 +937,8 @@ hs_layout_new (HsSnapshot            *snapshot,
   self->snapshot = hs_snapshot_ref (snapshot);
   if (previous != NULL)
     g_array_append_vals (self->columns, previous->columns->data, previous->columns->len);
+  for (guint c = 0; c < self->columns->len; c++)
+    g_array_index (self->columns, Column, c).fixed = FALSE;
 
   frames = hs_snapshot_get_frames (snapshot, &n_frames);
   objects = hs_snapshot_get_objects (snapshot, &n_objects);
@@ -883,7 +961,7 @@ hs_layout_new (HsSnapshot            *snapshot,
     if (_ref != 0 && !g_hash_table_contains (items_by_ref, GUINT_TO_POINTER (_ref)) \
         && (_o = hs_snapshot_lookup (snapshot, _ref)) != NULL)                  \
       {                                                                         \
-        Item _it = { _o, 0, -1, items->len, 0, FALSE, 0, NULL };                \
+        Item _it = { _o, 0, -1, items->len, 0, FALSE, 0, NULL, 1, NULL, FALSE }; \
         g_array_append_val (items, _it);                                        \
         g_hash_table_insert (items_by_ref, GUINT_TO_POINTER (_ref), GUINT_TO_POINTER (items->len)); \
         g_queue_push_tail (queue, GUINT_TO_POINTER (items->len - 1));           \
@@ -1209,9 +1287,15 @@ hs_layout_new (HsSnapshot            *snapshot,
                 gint64 key = ((gint64) source_item << 32) | i;
 
                 if (!g_hash_table_contains (back, &key))
-                  g_array_index (indegree, guint, i)++;
+                  {
+                    g_array_index (indegree, guint, i)++;
+                    if (it->preds == NULL)
+                      it->preds = g_array_new (FALSE, FALSE, sizeof (guint));
+                    g_array_append_val (it->preds, source_item);
+                  }
               }
           }
+        it->base = it->column;
         if (g_array_index (indegree, guint, i) == 0)
           g_queue_push_tail (ready, GUINT_TO_POINTER (i));
       }
@@ -1270,13 +1354,7 @@ hs_layout_new (HsSnapshot            *snapshot,
       reachable_bottom = MAX (reachable_bottom, box->rect.y + box->rect.height);
     }
   /* The frame column can only widen; later columns move right with it */
-  for (guint c = 1; c < self->columns->len; c++)
-    {
-      Column *prev = &g_array_index (self->columns, Column, c - 1);
-      Column *col = &g_array_index (self->columns, Column, c);
-
-      col->x = MAX (col->x, prev->x + prev->width + COLUMN_GAP);
-    }
+  settle_columns (self, 1);
 
   order = g_ptr_array_new ();
   for (guint i = 0; i < items->len; i++)
@@ -1305,7 +1383,7 @@ hs_layout_new (HsSnapshot            *snapshot,
       pb = box_at (previous, lookup_box (previous->box_by_ref, it->object->ref));
       box->rect.x = pb->rect.x;
       reserve (box, pb);
-      box->rect.y = occupancy_find_y (&occ, box->rect.x, it->want_y, box->rect.width, box->rect.height);
+      box->rect.y = occupancy_find_y (&occ, box->rect.x, it->want_y, box->rect.width, box->rect.height, G_MAXDOUBLE);
       occupy (&occ, box);
       g_hash_table_add (placed, GUINT_TO_POINTER (it->box));
       reachable_bottom = MAX (reachable_bottom, box->rect.y + box->rect.height);
@@ -1325,7 +1403,7 @@ hs_layout_new (HsSnapshot            *snapshot,
       if (pb_index < 0)
         continue;
       box->rect.x = box_at (previous, pb_index)->rect.x;
-      box->rect.y = occupancy_find_y (&occ, box->rect.x, box_at (previous, pb_index)->rect.y, box->rect.width, box->rect.height);
+      box->rect.y = occupancy_find_y (&occ, box->rect.x, box_at (previous, pb_index)->rect.y, box->rect.width, box->rect.height, G_MAXDOUBLE);
       box->column = box_at (previous, pb_index)->column;
       occupancy_add (&occ, &box->rect);
       g_hash_table_add (placed, GUINT_TO_POINTER (b));
@@ -1350,7 +1428,7 @@ hs_layout_new (HsSnapshot            *snapshot,
               box->rect.x = box_at (previous, lookup_box (previous->box_by_ref, it->object->ref))->rect.x;
               reserve (box, box_at (previous, lookup_box (previous->box_by_ref, it->object->ref)));
               box->rect.y = occupancy_find_y (&occ, box->rect.x, MAX (it->want_y, zone_top),
-                                              box->rect.width, box->rect.height);
+                                              box->rect.width, box->rect.height, G_MAXDOUBLE);
               occupy (&occ, box);
               g_hash_table_add (placed, GUINT_TO_POINTER (it->box));
             }
@@ -1365,38 +1443,77 @@ hs_layout_new (HsSnapshot            *snapshot,
             g_ptr_array_add (group, it);
         }
 
-      /* Column by column, so a referrer is placed before what it references */
-      g_ptr_array_sort (group, compare_want_y);
-      for (guint start = 0; start < group->len;)
+      /* Column by column, so a referrer is placed before what it
+       * references: an object waits until its referrers on the left stand,
+       * and goes at least one column right of them. */
+      for (int column = 1, last = 1; group->len > 0; column++)
         {
-          guint end;
-          int column;
+          g_autoptr(GPtrArray) wave = g_ptr_array_new ();
+          guint kept = 0;
 
-          column = ((Item *) g_ptr_array_index (group, start))->column;
-          for (end = start; end < group->len && ((Item *) g_ptr_array_index (group, end))->column == column; end++)
+          for (guint i = 0; i < group->len; i++)
             {
-              Item *it = g_ptr_array_index (group, end);
+              Item *it = g_ptr_array_index (group, i);
+              gboolean ready = TRUE;
+              int need = it->base;
+
+              for (guint k = 0; it->preds != NULL && k < it->preds->len; k++)
+                {
+                  const Item *p = &g_array_index (items, Item, g_array_index (it->preds, guint, k));
+
+                  /* Garbage may reference the living, never the reverse */
+                  if (box_at (self, p->box)->garbage != box_at (self, it->box)->garbage)
+                    continue;
+                  ready &= p->done;
+                  need = MAX (need, p->column + 1);
+                }
+              /* Far past every placed column, a wait can only be a cycle
+               * the DFS did not see: place what is left */
+              if ((ready && need <= column) || column > last + 1)
+                {
+                  it->column = column;
+                  g_ptr_array_add (wave, it);
+                }
+              else
+                group->pdata[kept++] = it;
+            }
+          g_ptr_array_set_size (group, kept);
+
+          for (guint i = 0; i < wave->len; i++)
+            {
+              Item *it = g_ptr_array_index (wave, i);
 
               it->want_y = wanted_y (self, placed, it, g_hash_table_lookup (referrers, GUINT_TO_POINTER (it->object->ref)));
             }
-          g_qsort_with_data (group->pdata + start, end - start, sizeof (gpointer),
-                             compare_want_y_data, NULL);
-          for (guint i = start; i < end; i++)
+          g_ptr_array_sort (wave, compare_want_y);
+          for (guint i = 0; i < wave->len; i++)
             {
-              Item *it = g_ptr_array_index (group, i);
+              Item *it = g_ptr_array_index (wave, i);
               HsLayoutBox *box = box_at (self, it->box);
               double top = pass == 2 ? zone_top : MARGIN;
+              int last_column = G_MAXINT / 2;
 
-              box->rect.x = column_x (self, it->column);
+              /* Moving right past what it references would turn its
+               * arrows backwards: drifting down reads better */
+              for (guint r = 0; r < box->n_rows; r++)
+                for (guint k = 0; k < 2; k++)
+                  {
+                    guint32 ref = k ? box->rows[r].key_target : box->rows[r].target;
+                    int target = ref != 0 ? lookup_box (self->box_by_ref, ref) : -1;
+
+                    if (target >= 0 && g_hash_table_contains (placed, GUINT_TO_POINTER (target)))
+                      last_column = MIN (last_column, (int) box_at (self, target)->column - 1);
+                  }
               reserve (box, NULL);
-              box->rect.y = occupancy_find_y (&occ, box->rect.x, MAX (top, round (it->want_y)),
-                                              box->rect.width, box->rect.height);
+              it->column = place_new (self, &occ, box, it->column, MAX (last_column, it->column),
+                                      MAX (top, round (it->want_y)));
+              it->done = TRUE;
+              last = MAX (last, it->column);
               occupy (&occ, box);
               g_hash_table_add (placed, GUINT_TO_POINTER (it->box));
               if (pass == 0)
                 reachable_bottom = MAX (reachable_bottom, box->rect.y + box->rect.height);
             }
-          start = end;
         }
     }
 
@@ -1460,6 +1577,8 @@ hs_layout_new (HsSnapshot            *snapshot,
       }
   }
   occupancy_clear (&occ);
+  for (guint i = 0; i < items->len; i++)
+    g_clear_pointer (&g_array_index (items, Item, i).preds, g_array_unref);
 
   for (guint b = 0; b < self->boxes->len; b++)
     add_edges_for_box (self, b);

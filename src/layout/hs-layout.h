@@ -76,6 +76,8 @@ typedef struct
   double          slot_x;     /* slot centres, relative to the box */
   double          key_slot_x;
   gboolean        rebound;    /* frames: the name points elsewhere than at the previous step */
+  double          slot_y;     /* slot centres' y, relative to the box: a PAIR row */
+  double          key_slot_y; /* stacks its key slot above its value slot */
 } HsLayoutRow;
 
 typedef struct

@@ -160,25 +160,31 @@ draw_tag (cairo_t       *cr,
   show_text (cr, HS_LAYOUT_FONT_SMALL, text, r.x + 4, r.y + 1);
 }
 
+/* A dict key's slot is dashed like the arrow that leaves it */
 static void
 draw_slot (cairo_t       *cr,
            const Palette *p,
            double         cx,
-           double         top,
+           double         cy,
            double         height,
-           gboolean       filled)
+           gboolean       filled,
+           gboolean       key)
 {
-  HsRect cell = { cx - SLOT_CELL / 2, top + 2, SLOT_CELL, height - 4 };
+  static const double key_dashes[] = { 3, 2 };
+  HsRect cell = { cx - SLOT_CELL / 2, cy - height / 2 + 2, SLOT_CELL, height - 4 };
 
   cairo_rectangle (cr, cell.x, cell.y, cell.width, cell.height);
   set_rgb (cr, &p->cell, 1);
   cairo_fill_preserve (cr);
-  set_rgb (cr, &p->border, 0.6);
+  set_rgb (cr, &p->border, key ? 0.8 : 0.6);
   cairo_set_line_width (cr, 0.8);
+  if (key)
+    cairo_set_dash (cr, key_dashes, 2, 0);
   cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
   if (filled)
     {
-      cairo_arc (cr, cx, top + height / 2, 3.2, 0, 2 * G_PI);
+      cairo_arc (cr, cx, cy, 3.2, 0, 2 * G_PI);
       set_rgb (cr, &p->arrow, 1);
       cairo_fill (cr);
     }
@@ -228,8 +234,23 @@ draw_rows (cairo_t           *cr,
           show_text (cr, label_font, row->label, x + PAD, top + (row->height - th) / 2);
         }
       if (row->kind == HS_LAYOUT_ROW_PAIR)
-        draw_slot (cr, p, x + row->key_slot_x, top, row->height, row->key_target != 0);
-      draw_slot (cr, p, x + row->slot_x, top, row->height, row->target != 0);
+        {
+          double cell = row->height / 2;
+
+          /* A rule between entries shows which key goes with which value */
+          if (r > 0)
+            {
+              cairo_move_to (cr, x + 1, top);
+              cairo_line_to (cr, x + box->rect.width - 1, top);
+              set_rgb (cr, &p->border, 0.35);
+              cairo_set_line_width (cr, 0.8);
+              cairo_stroke (cr);
+            }
+          draw_slot (cr, p, x + row->key_slot_x, y + row->key_slot_y, cell, row->key_target != 0, TRUE);
+          draw_slot (cr, p, x + row->slot_x, y + row->slot_y, cell, row->target != 0, FALSE);
+        }
+      else
+        draw_slot (cr, p, x + row->slot_x, y + row->slot_y, row->height, row->target != 0, FALSE);
     }
 }
 

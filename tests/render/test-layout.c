@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
 
 #include "render-test-util.h"
 
@@ -103,7 +105,9 @@ test_edge_endpoints (RenderFixture *fixture,
           g_assert_cmpint (target->kind, ==, HS_LAYOUT_BOX_OBJECT);
 
           sx = source->rect.x + (edge->from_key ? row->key_slot_x : row->slot_x);
-          sy = source->rect.y + row->y + row->height / 2;
+          sy = source->rect.y + (edge->from_key ? row->key_slot_y : row->slot_y);
+          g_assert_cmpfloat (sy, >, source->rect.y + row->y);
+          g_assert_cmpfloat (sy, <, source->rect.y + row->y + row->height);
           g_assert_cmpfloat_with_epsilon (edge->x[0], sx, 0.01);
           g_assert_cmpfloat_with_epsilon (edge->y[0], sy, 0.01);
           if (!on_boundary (&target->rect, edge->x[3], edge->y[3]))
@@ -271,6 +275,131 @@ test_stable_after_free (void)
 }
 
 static void
+test_deterministic (void)
+{
+  const char *name = g_test_get_path () + strlen ("/render/layout/deterministic/");
+  RenderFixture first = { 0 }, second = { 0 };
+  guint compared = 0;
+
+  /* Two runs of one program, in two workers, must draw the same pictures:
+   * nothing may depend on addresses or on a hash table's order. */
+  render_fixture_load (&first, name);
+  render_fixture_load (&second, name);
+  g_assert_cmpuint (first.layouts->len, ==, second.layouts->len);
+  for (guint s = 0; s < first.layouts->len; s++)
+    {
+      HsLayout *a = g_ptr_array_index (first.layouts, s);
+      HsLayout *b = g_ptr_array_index (second.layouts, s);
+      const HsLayoutBox *x, *y;
+      const HsLayoutEdge *ex, *ey;
+      guint nx, ny, n_ex, n_ey;
+      double wa, ha, wb, hb;
+
+      x = hs_layout_get_boxes (a, &nx);
+      y = hs_layout_get_boxes (b, &ny);
+      g_assert_cmpuint (nx, ==, ny);
+      for (guint i = 0; i < nx; i++)
+        {
+          if (x[i].rect.x != y[i].rect.x || x[i].rect.y != y[i].rect.y
+              || x[i].rect.width != y[i].rect.width || x[i].rect.height != y[i].rect.height)
+            g_error ("%s step %u: box %u (%s) is at (%g, %g) %gx%g in one run, (%g, %g) %gx%g in another",
+                     name, s, i, x[i].title, x[i].rect.x, x[i].rect.y, x[i].rect.width, x[i].rect.height,
+                     y[i].rect.x, y[i].rect.y, y[i].rect.width, y[i].rect.height);
+          g_assert_cmpstr (x[i].title, ==, y[i].title);
+          g_assert_cmpstr (x[i].value, ==, y[i].value);
+          g_assert_cmpuint (x[i].n_rows, ==, y[i].n_rows);
+          compared++;
+        }
+      ex = hs_layout_get_edges (a, &n_ex);
+      ey = hs_layout_get_edges (b, &n_ey);
+      g_assert_cmpuint (n_ex, ==, n_ey);
+      for (guint i = 0; i < n_ex; i++)
+        for (guint k = 0; k < 4; k++)
+          {
+            g_assert_cmpfloat (ex[i].x[k], ==, ey[i].x[k]);
+            g_assert_cmpfloat (ex[i].y[k], ==, ey[i].y[k]);
+          }
+      hs_layout_get_size (a, &wa, &ha);
+      hs_layout_get_size (b, &wb, &hb);
+      g_assert_cmpfloat (wa, ==, wb);
+      g_assert_cmpfloat (ha, ==, hb);
+    }
+  g_assert_cmpuint (compared, >, 0);
+  render_fixture_teardown (&first, NULL);
+  render_fixture_teardown (&second, NULL);
+}
+
+/* Lists of six ints, each list taller than its slot in the outer list:
+ * the shape that used to push children ever further below their parents. */
+#define NEAR_ROWS   60
+#define NEAR_BOUND  780.0
+
+static void
+test_near_referrer (void)
+{
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  g_autoptr(HsTrace) trace = NULL;
+  g_autoptr(HsSnapshot) snapshot = NULL;
+  g_autoptr(HsLayout) layout = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("heapscope-test-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *source = NULL;
+  HsRunOptions run_options;
+  HsLayoutOptions options;
+  const HsLayoutBox *boxes;
+  const HsLayoutEdge *edges;
+  guint n_boxes, n_edges, checked = 0;
+  double worst = 0;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "rows.py", NULL);
+  source = g_strdup_printf ("shared = []\n"
+                            "rows = [[shared] + [1000 + i * 8 + k for k in range(6)] for i in range(%u)]\n",
+                            NEAR_ROWS);
+  g_assert_true (g_file_set_contents (path, source, -1, NULL));
+  hs_run_options_init (&run_options);
+  run_options.max_objects = NEAR_ROWS * 20;
+  run_options.max_elements = NEAR_ROWS * 2;
+  trace = hs_runner_run_sync (runner, path, &run_options, &error);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_assert_no_error (error);
+
+  snapshot = hs_trace_get_snapshot (trace, hs_trace_get_n_steps (trace) - 1);
+  hs_layout_options_init (&options);
+  options.max_cells = G_MAXUINT / 2;
+  layout = hs_layout_new (snapshot, NULL, &options);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  edges = hs_layout_get_edges (layout, &n_edges);
+  g_assert_cmpuint (n_boxes, >, NEAR_ROWS * 7);
+
+  /* Each object's header is level with the slot of its first referrer
+   * (frames first, then in the order objects were reached), or close below */
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      const HsLayoutEdge *first = NULL;
+      double header, dy;
+
+      if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT)
+        continue;
+      for (guint e = 0; e < n_edges; e++)
+        if (edges[e].target_box == b && !edges[e].back && (first == NULL || edges[e].source < first->source))
+          first = &edges[e];
+      if (first == NULL)
+        continue;
+      header = boxes[b].rect.y + MIN (boxes[b].header_height, boxes[b].rect.height) / 2;
+      dy = fabs (header - first->y[0]);
+      worst = MAX (worst, dy);
+      if (dy > NEAR_BOUND)
+        g_error ("%s %u sits %g below the slot that first references it", boxes[b].title, boxes[b].ref, header - first->y[0]);
+      checked++;
+    }
+  g_test_message ("worst distance from the first referrer's slot: %g", worst);
+  g_assert_cmpuint (checked, >, NEAR_ROWS * 7);
+}
+
+static void
 test_elision (RenderFixture *fixture,
               gconstpointer  data)
 {
@@ -435,15 +564,18 @@ main (int   argc,
       g_autofree char *edges = g_strdup_printf ("/render/layout/edge-endpoints/%s", all_programs[i]);
       g_autofree char *drawn = g_strdup_printf ("/render/layout/every-variable-drawn/%s", all_programs[i]);
       g_autofree char *stable = g_strdup_printf ("/render/layout/stable/%s", all_programs[i]);
+      g_autofree char *same = g_strdup_printf ("/render/layout/deterministic/%s", all_programs[i]);
 
       g_test_add (overlap, RenderFixture, all_programs[i], render_fixture_setup, test_no_overlap, render_fixture_teardown);
       g_test_add (edges, RenderFixture, all_programs[i], render_fixture_setup, test_edge_endpoints, render_fixture_teardown);
       g_test_add (drawn, RenderFixture, all_programs[i], render_fixture_setup, test_every_reference_drawn, render_fixture_teardown);
       g_test_add (stable, RenderFixture, all_programs[i], render_fixture_setup, test_stable, render_fixture_teardown);
+      g_test_add_func (same, test_deterministic);
     }
   g_test_add ("/render/layout/shared-drawn-once", RenderFixture, "aliasing.py",
               render_fixture_setup, test_shared_drawn_once, render_fixture_teardown);
   g_test_add_func ("/render/layout/stable-after-free", test_stable_after_free);
+  g_test_add_func ("/render/layout/near-referrer", test_near_referrer);
   g_test_add ("/render/layout/elision", RenderFixture, "biglist.py",
               render_fixture_setup, test_elision, render_fixture_teardown);
   g_test_add ("/render/layout/garbage-zone", RenderFixture, "cycle.py",
