@@ -18,8 +18,11 @@ struct _HsSnapshot
   GArray         *gc_runs;   /* HsGcRun */
   GBytes         *out;
   GBytes         *err;
+  GPtrArray      *strings;   /* the trace's string table, which every
+                              * const char* above points into: held so that
+                              * a snapshot may outlive its trace */
 };
 
-HsSnapshot *hs_snapshot_new (void);
+HsSnapshot *hs_snapshot_new (GPtrArray *strings);
 
 G_END_DECLS

@@ -18,10 +18,12 @@ clear_object (gpointer data)
 }
 
 HsSnapshot *
-hs_snapshot_new (void)
+hs_snapshot_new (GPtrArray *strings)
 {
   HsSnapshot *self = g_new0 (HsSnapshot, 1);
 
+  g_assert (strings != NULL);
+  self->strings = g_ptr_array_ref (strings);
   g_atomic_ref_count_init (&self->ref_count);
   self->frames = g_array_new (FALSE, TRUE, sizeof (HsFrame));
   g_array_set_clear_func (self->frames, clear_frame);
@@ -52,6 +54,7 @@ hs_snapshot_unref (HsSnapshot *self)
   g_array_unref (self->gc_runs);
   g_clear_pointer (&self->out, g_bytes_unref);
   g_clear_pointer (&self->err, g_bytes_unref);
+  g_ptr_array_unref (self->strings);
   g_free (self);
 }
 

@@ -639,7 +639,7 @@ hs_trace_append_batch (HsTrace   *self,
     {
       const HsStepRecord *rec = &g_array_index (records, HsStepRecord, i);
       guint32 index = first_index + i;
-      g_autoptr(HsSnapshot) snap = index % CHECKPOINT_EVERY == 0 ? hs_snapshot_new () : NULL;
+      g_autoptr(HsSnapshot) snap = index % CHECKPOINT_EVERY == 0 ? hs_snapshot_new (self->strings) : NULL;
 
       if (!apply_delta (self, self->tail, index, rec, TRUE, snap, error))
         return FALSE;
@@ -696,7 +696,7 @@ hs_trace_get_snapshot (HsTrace *self,
     apply_delta (self, self->cursor, self->cursor->index + 1,
                  &g_array_index (self->records, HsStepRecord, self->cursor->index + 1), FALSE, NULL, NULL);
 
-  snap = hs_snapshot_new ();
+  snap = hs_snapshot_new (self->strings);
   apply_delta (self, self->cursor, index, &g_array_index (self->records, HsStepRecord, index), FALSE, snap, NULL);
   return snapshot_from_state (self->cursor, snap);
 }

@@ -210,6 +210,45 @@ test_no_session_after_step_limit (void)
   g_rmdir (dir);
 }
 
+/* A snapshot's strings live in its trace's string table; the snapshot keeps
+ * that table alive after the trace is gone. */
+static void
+test_snapshot_outlives_trace (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("heapscope-session-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "names.py", NULL);
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  g_autoptr(HsSnapshot) snap = NULL;
+  HsTrace *trace;
+  const HsFrame *frames;
+  const HsObject *list;
+  guint n_frames;
+
+  g_file_set_contents (path, "a_rather_long_variable_name = [1, 2]\n", -1, &error);
+  g_assert_no_error (error);
+  trace = hs_runner_run_sync (runner, path, NULL, &error);
+  g_assert_no_error (error);
+  snap = hs_trace_get_snapshot (trace, hs_trace_get_n_steps (trace) - 1);
+  g_object_unref (trace);
+  g_clear_object (&runner);
+
+  /* fill the heap with other data where the strings were */
+  for (guint i = 0; i < 1000; i++)
+    g_free (g_strdup ("scribble scribble scribble scribble"));
+
+  frames = hs_snapshot_get_frames (snap, &n_frames);
+  g_assert_cmpuint (n_frames, ==, 1);
+  g_assert_cmpstr (frames[0].function, ==, "<module>");
+  g_assert_cmpstr (frames[0].vars[0].name, ==, "a_rather_long_variable_name");
+  list = hs_snapshot_lookup (snap, frames[0].vars[0].ref);
+  g_assert_nonnull (list);
+  g_assert_cmpstr (list->type, ==, "list");
+  g_assert_cmpstr (list->repr, ==, "[1, 2]");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -225,6 +264,7 @@ main (int   argc,
   g_test_add ("/session/exec/worker-crash", Fixture, "a = 1\n",
               fixture_set_up, test_worker_crash, fixture_tear_down);
   g_test_add_func ("/session/start/step-limit-ends-session", test_no_session_after_step_limit);
+  g_test_add_func ("/session/snapshot/outlives-trace", test_snapshot_outlives_trace);
 
   return g_test_run ();
 }
