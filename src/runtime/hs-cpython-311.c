@@ -333,7 +333,10 @@ hs_py_sizeof (PyObject *obj)
   PyObject *res;
   gssize size;
 
-  if (descr == NULL || !Py_IS_TYPE (descr, &PyMethodDescr_Type))
+  /* A class can borrow another type's __sizeof__; CPython's descriptor
+   * call would refuse an instance of the wrong type, and so must we. */
+  if (descr == NULL || !Py_IS_TYPE (descr, &PyMethodDescr_Type) ||
+      !PyObject_TypeCheck (obj, PyDescr_TYPE (descr)))
     return -1;
   def = ((PyMethodDescrObject *) descr)->d_method;
   if (!(def->ml_flags & METH_NOARGS))
@@ -427,12 +430,40 @@ adjust_gen0_count (int delta)
   gc->generations[0].count = MAX (gc->generations[0].count + delta, 0);
 }
 
+/* Like hs_dealloc in hs-registry.c, this takes the trashcan that the
+ * replaced frame_dealloc can no longer see is its own. */
 static void
 hs_frame_dealloc (PyObject *frame)
 {
+  PyObject_GC_UnTrack (frame);
+  Py_TRASHCAN_BEGIN (frame, hs_frame_dealloc)
   if (g_hash_table_remove (compensated_frames, frame))
     adjust_gen0_count (+1);
+  PyObject_GC_Track (frame);
   frame_dealloc (frame);
+  Py_TRASHCAN_END
+}
+
+/* Automatic collection off while the runtime itself allocates, without
+ * touching what gc.isenabled() says to the program afterwards. */
+static int paused_enabled = -1;
+
+void
+hs_py_gc_pause (void)
+{
+  struct _gc_runtime_state *gc = gc_state ();
+
+  g_assert (paused_enabled == -1);
+  paused_enabled = gc->enabled;
+  gc->enabled = 0;
+}
+
+void
+hs_py_gc_resume (void)
+{
+  g_assert (paused_enabled != -1);
+  gc_state ()->enabled = paused_enabled;
+  paused_enabled = -1;
 }
 
 void

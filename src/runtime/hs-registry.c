@@ -109,39 +109,35 @@ forget (PyObject *obj)
     return;
 
   slots[i] = TOMBSTONE;
-  if (e->type == Py_TYPE (obj) || PyType_IsSubtype (Py_TYPE (obj), e->type))
-    {
-      HsFreedRecord rec = { e->ref, hs_py_gc_collecting () ? 1 : 0 };
+  {
+    HsFreedRecord rec = { e->ref, hs_py_gc_collecting () ? 1 : 0 };
 
-      g_array_append_val (freed, rec);
-    }
+    g_array_append_val (freed, rec);
+  }
   e->obj = NULL;
   g_ptr_array_add (graveyard, e);
 }
 
-/* Wrapping tp_dealloc hides the type from CPython's own trashcan checks
- * (they compare tp_dealloc with the real function), so deep structures would
- * overflow the C stack when freed.  For the containers whose deallocators
- * use the trashcan, the wrapper takes it itself.  They untrack with the
- * idempotent PyObject_GC_UnTrack, so untracking first is safe for them;
- * other types untrack unconditionally and must not be touched. */
-static gboolean
-uses_trashcan (PyTypeObject *type)
-{
-  return type == &PyList_Type || type == &PyTuple_Type || type == &PyDict_Type ||
-         type == &PySet_Type || type == &PyFrozenSet_Type;
-}
-
+/* Wrapping tp_dealloc hides the type from CPython's trashcan, which many
+ * deallocators (containers, exceptions, bound methods, tracebacks, frames)
+ * enable by comparing tp_dealloc with themselves; freeing a deep structure
+ * would then recurse until the C stack runs out.  So the wrapper takes the
+ * trashcan itself for every gc object of a hooked type.  The trashcan wants
+ * the object untracked; it is tracked again just before the real
+ * deallocator runs, since some untrack it unconditionally. */
 static void
 hs_dealloc (PyObject *obj)
 {
   destructor original = original_dealloc (Py_TYPE (obj));
 
-  if (uses_trashcan (Py_TYPE (obj)))
+  if (PyObject_IS_GC (obj) && Py_TYPE (obj)->tp_dealloc == hs_dealloc)
     {
+      /* Tracked again whether or not it was: a deferred object comes back
+       * here untracked, and every deallocator copes with a tracked one. */
       PyObject_GC_UnTrack (obj);
       Py_TRASHCAN_BEGIN (obj, hs_dealloc)
       forget (obj);
+      PyObject_GC_Track (obj);
       original (obj);
       Py_TRASHCAN_END
     }
@@ -197,10 +193,21 @@ hs_registry_lookup (PyObject *obj)
 
   if (e == NULL || e == TOMBSTONE)
     return NULL;
-  /* A type mismatch means a free slipped past the hooks: treat it as a new
-   * object rather than give it the old one's identity. */
   if (e->type != Py_TYPE (obj))
-    return NULL;
+    {
+      /* `obj.__class__ = Other` swaps one Python class for another on the
+       * same object: it keeps its identity.  Any other change of type means
+       * a free slipped past the hooks, and this is a new object. */
+      if ((e->type->tp_flags & Py_TPFLAGS_HEAPTYPE) && (Py_TYPE (obj)->tp_flags & Py_TPFLAGS_HEAPTYPE))
+        {
+          hook_type (Py_TYPE (obj));
+          e->type = Py_TYPE (obj);
+          e->shape = HS_SHAPE_UNKNOWN;   /* classify again */
+          e->sent = FALSE;               /* its type name changed */
+          return e;
+        }
+      return NULL;
+    }
   return e;
 }
 

@@ -37,7 +37,8 @@ is_user_code (PyCodeObject *code)
   /* A str caches its hash, so this rejects other files in O(1); code
    * compiled from one source shares one filename object, so a pointer
    * comparison then answers for the user's own. */
-  if (!PyUnicode_Check (filename) || PyObject_Hash (filename) != user_filename_hash)
+  /* a str subclass could run the program's own __hash__ */
+  if (!PyUnicode_CheckExact (filename) || PyObject_Hash (filename) != user_filename_hash)
     return FALSE;
   if (filename == last_match)
     return TRUE;
@@ -92,18 +93,43 @@ read_new_output (int    fd,
 
 /* sys.stdout is block-buffered on a file, exactly as under `python3 FILE.py
  * > file`; flushing it at each step puts each print in the step that made it
- * without changing what ends up in the file. */
+ * without changing what ends up in the file.  Only the streams Python made
+ * at start-up are flushed, never one the program installed (its flush()
+ * could be Python code), and with the collector paused so that the buffer's
+ * temporary memoryview cannot start a collection the program would not
+ * have had. */
+static PyObject *startup_stdout;   /* borrowed: compared, used only while sys holds it */
+static PyObject *startup_stderr;
+static PyObject *flush_name;
+
+static void
+remember_startup_streams (void)
+{
+  startup_stdout = PySys_GetObject ("__stdout__");
+  startup_stderr = PySys_GetObject ("__stderr__");
+  flush_name = PyUnicode_InternFromString ("flush");
+}
+
 static void
 flush_stream (const char *name)
 {
-  PyObject *stream = PySys_GetObject (name);
+  PyObject *startup = g_str_equal (name, "stdout") ? startup_stdout : startup_stderr;
+  g_autofree char *dunder = g_strdup_printf ("__%s__", name);
+  PyObject *type, *value, *tb;
   PyObject *res;
 
-  if (stream == NULL || strcmp (Py_TYPE (stream)->tp_name, "_io.TextIOWrapper") != 0)
+  if (startup == NULL || flush_name == NULL ||
+      (PySys_GetObject (name) != startup && PySys_GetObject (dunder) != startup))
     return;
-  res = PyObject_CallMethod (stream, "flush", NULL);
+
+  /* an exception in flight is the program's, not the flush's */
+  PyErr_Fetch (&type, &value, &tb);
+  hs_py_gc_pause ();
+  res = PyObject_CallMethodNoArgs (startup, flush_name);
+  hs_py_gc_resume ();
   Py_XDECREF (res);
   PyErr_Clear ();
+  PyErr_Restore (type, value, tb);
 }
 
 /* Steps are batched: one message per step would cost more than the step.
@@ -372,23 +398,58 @@ prepare_main (void)
   return TRUE;
 }
 
+/* Prints the exception in flight as the python3 binary does (through
+ * sys.excepthook, on stderr) and returns the text printed.  Its last block
+ * is "Type: message", so the message needs no second call to the
+ * program's __str__. */
 static char *
-exception_text (PyObject *value)
+print_exception (void)
 {
-  PyObject *s = PyObject_Str (value);
-  char *ret = NULL;
+  off_t before;
+  off_t offset;
+  g_autoptr(GBytes) text = NULL;
+  gsize len = 0;
+  const char *data;
 
-  /* str(e) may be the program's own string: leave it as it was */
-  if (s != NULL)
-    {
-      g_autofree char *copy = NULL;
-      const char *text = hs_py_str_utf8 (s, &copy);
+  flush_stream ("stderr");
+  before = lseek (STDERR_FILENO, 0, SEEK_END);
+  PyErr_Print ();
+  flush_stream ("stderr");
 
-      ret = g_strdup (text);
-    }
-  Py_XDECREF (s);
-  PyErr_Clear ();
-  return ret ? ret : g_strdup ("");
+  offset = before >= 0 ? before : err_offset;
+  text = read_new_output (STDERR_FILENO, &offset);
+  data = text ? g_bytes_get_data (text, &len) : NULL;
+  return g_utf8_make_valid (data ? data : "", len);
+}
+
+/* The lines after the last indented one (source lines, carets and stack
+ * entries are indented): "Type: message", maybe over several lines. */
+static char *
+exception_summary (const char *traceback)
+{
+  g_auto(GStrv) lines = g_strsplit (traceback, "\n", -1);
+  guint n = g_strv_length (lines);
+  guint first = 0;
+
+  while (n > 0 && lines[n - 1][0] == '\0')
+    n--;
+  for (guint i = 0; i < n; i++)
+    if (lines[i][0] == ' ')
+      first = i + 1;
+  if (first >= n)
+    return g_strdup ("");
+
+  g_free (lines[n]);
+  lines[n] = NULL;
+  return g_strjoinv ("\n", lines + first);
+}
+
+static char *
+exception_message (const char *summary)
+{
+  const char *colon = strstr (summary, ": ");
+
+  return g_strdup (colon ? colon + 2 : "");
 }
 
 /* The deepest line of the user's file in the traceback, or for a syntax
@@ -462,6 +523,8 @@ hs_tracer_run (const HsTracerOptions *options)
   g_assert (user_filename != NULL);
   user_filename_hash = PyObject_Hash (user_filename);
 
+  remember_startup_streams ();
+
   if (!prepare_main ())
     {
       PyErr_Print ();
@@ -514,7 +577,6 @@ hs_tracer_run (const HsTracerOptions *options)
       const char *type_name;
       gboolean syntax;
       guint line;
-      off_t before;
 
       PyErr_Fetch (&type, &value, &tb);
       PyErr_NormalizeException (&type, &value, &tb);
@@ -541,23 +603,16 @@ hs_tracer_run (const HsTracerOptions *options)
           return;
         }
 
-      message = exception_text (value);
       line = exception_line (value, tb);
 
       /* The traceback goes to stderr through sys.excepthook, exactly as the
        * python3 binary prints it; the same text is the error's traceback. */
-      flush_stream ("stderr");
-      before = lseek (STDERR_FILENO, 0, SEEK_END);
       PyErr_Restore (type, value, tb);
-      PyErr_Print ();
-      flush_stream ("stderr");
+      traceback = print_exception ();
       {
-        off_t offset = before >= 0 ? before : err_offset;
-        g_autoptr(GBytes) text = read_new_output (STDERR_FILENO, &offset);
-        gsize len = 0;
-        const char *data = text ? g_bytes_get_data (text, &len) : NULL;
+        g_autofree char *summary = exception_summary (traceback);
 
-        traceback = g_utf8_make_valid (data ? data : "", len);
+        message = exception_message (summary);
       }
 
       send_done (syntax ? "syntax-error" : "exception", 1, type_name, message, line, traceback);
@@ -595,26 +650,29 @@ hs_tracer_exec (const char *source,
   else
     {
       PyObject *type, *value, *tb;
-      g_autofree char *text = NULL;
 
       PyErr_Fetch (&type, &value, &tb);
       PyErr_NormalizeException (&type, &value, &tb);
-      text = exception_text (value);
-      message = g_strdup_printf ("%s: %s", ((PyTypeObject *) type)->tp_name, text);
-      /* SystemExit must not end the session: print it as an error instead */
+      if (tb != NULL)
+        PyException_SetTraceback (value, tb);
+
+      /* SystemExit must not end the session: print it as any error, which
+       * PyErr_Print() would not (it exits) */
       if (PyErr_GivenExceptionMatches (type, PyExc_SystemExit))
         {
-          PySys_WriteStderr ("%s\n", message);
+          PyErr_Display (type, value, tb);
+          message = g_strdup ("SystemExit");
           Py_XDECREF (type);
           Py_XDECREF (value);
           Py_XDECREF (tb);
         }
       else
         {
-          if (tb != NULL)
-            PyException_SetTraceback (value, tb);
+          g_autofree char *traceback = NULL;
+
           PyErr_Restore (type, value, tb);
-          PyErr_Print ();
+          traceback = print_exception ();
+          message = exception_summary (traceback);
         }
     }
 
