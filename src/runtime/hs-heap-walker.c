@@ -50,6 +50,8 @@ hs_heap_walker_init (HsStepBuilder      *b,
   hs_py_gc_stats (gc_collections, gc_collected, gc_uncollectable);
 }
 
+static gboolean is_garbage (PyObject *obj);
+
 static guint32
 visit (PyObject *obj)
 {
@@ -63,8 +65,8 @@ visit (PyObject *obj)
     e = hs_registry_insert (obj);
 
   e->epoch = epoch;
-  e->reachable = walking_reachable;
-  e->garbage = !walking_reachable;
+  e->reachable = walking_reachable || !is_garbage (obj);
+  e->garbage = !e->reachable;
   g_ptr_array_add (view, e);
   return e->ref;
 }
@@ -470,6 +472,7 @@ find_garbage (void)
       HsEntry *e = g_ptr_array_index (limbo, i);
 
       e->gc_refs = Py_REFCNT (e->obj);
+      e->limbo_refcount = Py_REFCNT (e->obj);
     }
   for (guint i = 0; i < limbo->len; i++)
     {
@@ -510,6 +513,108 @@ find_garbage (void)
     }
 }
 
+/* What the garbage roots reach is garbage too, unless something outside
+ * holds it (a cycle that refers to sys.path does not make sys.path
+ * garbage).  The same subtraction as find_garbage, over everything the roots
+ * reach, bounded: past the bound, references go uncounted, which can only
+ * make an object look held from outside, never the reverse. */
+#define CLOSURE_MAX 4096
+
+static GHashTable *closure;   /* PyObject* -> references not yet explained, or -1: alive */
+
+static int
+visit_collect (PyObject *target,
+               void     *arg)
+{
+  GPtrArray *queue = arg;
+
+  /* classes and modules are held by their modules; never expand them */
+  if (PyType_Check (target) || PyModule_Check (target) ||
+      g_hash_table_contains (closure, target) || g_hash_table_size (closure) >= CLOSURE_MAX)
+    return 0;
+  g_hash_table_insert (closure, target, GSIZE_TO_POINTER (Py_REFCNT (target)));
+  g_ptr_array_add (queue, target);
+  return 0;
+}
+
+static int
+visit_subtract (PyObject *target,
+                void     *arg)
+{
+  gpointer value;
+
+  if (g_hash_table_lookup_extended (closure, target, NULL, &value))
+    g_hash_table_insert (closure, target, GSIZE_TO_POINTER (GPOINTER_TO_SIZE (value) - 1));
+  return 0;
+}
+
+static int
+visit_alive (PyObject *target,
+             void     *arg)
+{
+  GPtrArray *stack = arg;
+  gpointer value;
+
+  if (g_hash_table_lookup_extended (closure, target, NULL, &value) && (gssize) GPOINTER_TO_SIZE (value) >= 0)
+    {
+      g_hash_table_insert (closure, target, GSIZE_TO_POINTER ((gsize) -1));
+      g_ptr_array_add (stack, target);
+    }
+  return 0;
+}
+
+static void
+traverse (PyObject  *obj,
+          visitproc  visit,
+          gpointer   arg)
+{
+  traverseproc tp_traverse = Py_TYPE (obj)->tp_traverse;
+
+  if (tp_traverse != NULL && PyObject_IS_GC (obj))
+    tp_traverse (obj, visit, arg);
+}
+
+static void
+find_garbage_closure (void)
+{
+  g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (closure == NULL)
+    closure = g_hash_table_new (NULL, NULL);
+  g_hash_table_remove_all (closure);
+
+  for (guint i = 0; i < garbage_roots->len; i++)
+    visit_collect (((HsEntry *) g_ptr_array_index (garbage_roots, i))->obj, queue);
+  for (guint i = 0; i < queue->len; i++)
+    traverse (g_ptr_array_index (queue, i), visit_collect, queue);
+
+  for (guint i = 0; i < queue->len; i++)
+    traverse (g_ptr_array_index (queue, i), visit_subtract, NULL);
+
+  g_hash_table_iter_init (&iter, closure);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if ((gssize) GPOINTER_TO_SIZE (value) > 0)
+      g_ptr_array_add (stack, key);
+  for (guint i = 0; i < stack->len; i++)
+    g_hash_table_insert (closure, g_ptr_array_index (stack, i), GSIZE_TO_POINTER ((gsize) -1));
+  while (stack->len > 0)
+    traverse (g_ptr_array_steal_index_fast (stack, stack->len - 1), visit_alive, stack);
+}
+
+/* During the garbage walk: only what find_garbage_closure left unexplained
+ * is garbage. */
+static gboolean
+is_garbage (PyObject *obj)
+{
+  gpointer value;
+
+  return closure != NULL && g_hash_table_lookup_extended (closure, obj, NULL, &value) &&
+         (gssize) GPOINTER_TO_SIZE (value) == 0;
+}
+
 static void
 update_limbo (gboolean force)
 {
@@ -525,6 +630,7 @@ update_limbo (gboolean force)
       if (Py_REFCNT (e->obj) < e->refcount)
         force = TRUE;
       e->in_limbo = TRUE;
+      e->limbo_refcount = Py_REFCNT (e->obj);
       g_ptr_array_add (limbo, e);
       limbo_dirty = TRUE;
     }
@@ -540,6 +646,10 @@ update_limbo (gboolean force)
           limbo_dirty = TRUE;
           continue;
         }
+      /* Garbage appears only when a reference is dropped, and a dropped
+       * reference to a group shows as a drop in some member's refcount. */
+      if (Py_REFCNT (e->obj) < e->limbo_refcount)
+        force = TRUE;
       g_ptr_array_index (limbo, j++) = e;
     }
   g_ptr_array_set_size (limbo, j);
@@ -668,6 +778,8 @@ hs_heap_walker_step (HsPyFrame *innermost,
   update_limbo (force);
 
   walking_reachable = FALSE;
+  if (garbage_roots->len > 0)
+    find_garbage_closure ();
   for (guint i = 0; i < garbage_roots->len; i++)
     visit (((HsEntry *) g_ptr_array_index (garbage_roots, i))->obj);
   drain_queue (&cursor);

@@ -47,6 +47,7 @@ typedef struct
   guint32      *edges;      /* n_edges triples: kind, label, target */
 
   gint64        gc_refs;    /* scratch for the garbage analysis */
+  gint64        limbo_refcount; /* its refcount when last analysed */
   gint8         generation;
   guint8        shape;          /* HsShape */
   guint8        has_attrs;      /* an instance of a Python class */
