@@ -479,7 +479,8 @@ apply_delta (HsTrace            *self,
 
 static HsSnapshot *
 snapshot_from_state (HsState    *st,
-                     HsSnapshot *snap)
+                     HsSnapshot *snap,
+                     gboolean    drop_stale)
 {
   GHashTableIter iter;
   gpointer value;
@@ -495,8 +496,10 @@ snapshot_from_state (HsState    *st,
   g_array_sort (snap->objects, compare_objects);
 
   /* An edge to an object that left without its owner changing can only be
-   * stale; keep the picture consistent by dropping it. */
-  for (guint i = 0; i < snap->objects->len; i++)
+   * stale (a worker gone wrong); the picture drops it.  A checkpoint keeps
+   * the state exactly as the deltas left it, or replaying from it would
+   * disagree with what was validated. */
+  for (guint i = 0; drop_stale && i < snap->objects->len; i++)
     {
       HsObject *o = &g_array_index (snap->objects, HsObject, i);
       guint k = 0;
@@ -645,7 +648,7 @@ hs_trace_append_batch (HsTrace   *self,
         return FALSE;
       g_array_append_vals (self->records, rec, 1);
       if (snap != NULL)
-        g_ptr_array_add (self->checkpoints, snapshot_from_state (self->tail, g_steal_pointer (&snap)));
+        g_ptr_array_add (self->checkpoints, snapshot_from_state (self->tail, g_steal_pointer (&snap), FALSE));
     }
 
   return TRUE;
@@ -692,13 +695,21 @@ hs_trace_get_snapshot (HsTrace *self,
         state_load (self->cursor, g_ptr_array_index (self->checkpoints, (index - 1) / CHECKPOINT_EVERY));
     }
 
+  /* Replays meet only validated deltas from the state they were validated
+   * against; a failure here would be a bug, and must not spin. */
   while (self->cursor->index + 1 < index)
-    apply_delta (self, self->cursor, self->cursor->index + 1,
-                 &g_array_index (self->records, HsStepRecord, self->cursor->index + 1), FALSE, NULL, NULL);
+    if (!apply_delta (self, self->cursor, self->cursor->index + 1,
+                      &g_array_index (self->records, HsStepRecord, self->cursor->index + 1), FALSE, NULL, NULL))
+      {
+        g_critical ("Replaying step %u failed", self->cursor->index + 1);
+        self->cursor->index = G_MAXUINT;
+        break;
+      }
 
   snap = hs_snapshot_new (self->strings);
-  apply_delta (self, self->cursor, index, &g_array_index (self->records, HsStepRecord, index), FALSE, snap, NULL);
-  return snapshot_from_state (self->cursor, snap);
+  if (!apply_delta (self, self->cursor, index, &g_array_index (self->records, HsStepRecord, index), FALSE, snap, NULL))
+    g_critical ("Replaying step %u failed", index);
+  return snapshot_from_state (self->cursor, snap, TRUE);
 }
 
 void
