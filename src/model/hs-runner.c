@@ -31,6 +31,7 @@ typedef struct
   int           err_fd;      /* the program's stderr file */
   HsTrace      *trace;
   gboolean      done;        /* the worker reported the program's end */
+  guint         timeout_ms;  /* the run's, and each statement's after it */
   char         *protocol_error;
 } HsSession;
 
@@ -475,18 +476,19 @@ session_end (HsRunner  *self,
   rest_err = read_from (session->err_fd, g_bytes_get_size (seen_err));
   hs_trace_add_trailing_output (trace, rest_out, rest_err);
 
-  if (session->protocol_error != NULL)
+  /* What ended the worker says more than a garbled last message */
+  if (self->stopped)
+    hs_trace_finish (trace, "stopped", -1, 0, NULL);
+  else if (self->timed_out && !session->done)
+    hs_trace_finish (trace, "timeout", -1, 0, NULL);
+  else if (session->protocol_error != NULL && !g_subprocess_get_if_signaled (session->process))
     {
       HsTraceError err = { "ProtocolError", session->protocol_error, 0, "" };
 
       hs_trace_finish (trace, "crashed", -1, 0, &err);
     }
-  else if (session->done)
+  else if (session->done && session->protocol_error == NULL)
     ;
-  else if (self->stopped)
-    hs_trace_finish (trace, "stopped", -1, 0, NULL);
-  else if (self->timed_out)
-    hs_trace_finish (trace, "timeout", -1, 0, NULL);
   else if (g_subprocess_get_if_signaled (session->process))
     {
       int sig = g_subprocess_get_term_sig (session->process);
@@ -519,6 +521,7 @@ run_program (HsRunner           *self,
   if (session == NULL)
     return NULL;
 
+  session->timeout_ms = options->timeout_ms;
   watchdog_start (self, options->timeout_ms);
   done = session_read (session, HS_MSG_DONE);
   watchdog_stop (self);
@@ -622,7 +625,7 @@ hs_runner_exec_sync (HsRunner    *self,
     reply = NULL;
   else
     {
-      watchdog_start (self, HS_RUN_DEFAULT_TIMEOUT_MS);
+      watchdog_start (self, session->timeout_ms);
       reply = session_read (session, HS_MSG_EXEC_DONE);
       watchdog_stop (self);
     }

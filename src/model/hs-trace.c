@@ -735,10 +735,19 @@ hs_trace_finish (HsTrace            *self,
                  int                 signal_number,
                  const HsTraceError *error)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_if_fail (HS_IS_TRACE (self));
   g_return_if_fail (status != NULL);
 
+  locker = g_mutex_locker_new (&self->mutex);
+
+  /* a live session can end twice: after its run, then when it dies */
   g_free (self->status);
+  g_clear_pointer ((char **) &self->error.type, g_free);
+  g_clear_pointer ((char **) &self->error.message, g_free);
+  g_clear_pointer ((char **) &self->error.traceback, g_free);
+
   self->status = g_strdup (status);
   self->exit_code = exit_code;
   self->signal_number = signal_number;

@@ -463,7 +463,7 @@ visit_reachable (PyObject *target,
 static void
 find_garbage (void)
 {
-  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  static GPtrArray *stack;   /* user frames, innermost first; reused */
 
   g_ptr_array_set_size (garbage_roots, 0);
 
@@ -578,7 +578,7 @@ static void
 find_garbage_closure (void)
 {
   g_autoptr(GPtrArray) queue = g_ptr_array_new ();
-  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  static GPtrArray *stack;   /* user frames, innermost first; reused */
   GHashTableIter iter;
   gpointer key, value;
 
@@ -734,8 +734,7 @@ hs_heap_walker_step (HsPyFrame *innermost,
                      PyObject  *return_value,
                      gboolean   frames_popped)
 {
-  HsPyFrame *stack[256];
-  guint depth = 0;
+  static GPtrArray *stack;   /* user frames, innermost first; reused */
   guint cursor = 0;
   GPtrArray *swap;
   g_autoptr(GArray) freed = NULL;
@@ -750,16 +749,23 @@ hs_heap_walker_step (HsPyFrame *innermost,
   g_ptr_array_set_size (view, 0);
   walking_reachable = TRUE;
 
-  for (HsPyFrame *f = innermost; f != NULL && depth < G_N_ELEMENTS (stack); f = hs_py_frame_previous (f))
+  if (stack == NULL)
+    stack = g_ptr_array_new ();
+  g_ptr_array_set_size (stack, 0);
+  for (HsPyFrame *f = innermost; f != NULL; f = hs_py_frame_previous (f))
     if (is_user_code (hs_py_frame_code (f)))
-      stack[depth++] = f;
+      g_ptr_array_add (stack, f);
 
   /* after the module finished, its globals are the final state */
-  if (depth == 0 && module_globals != NULL)
+  if (stack->len == 0 && module_globals != NULL)
     add_module_vars (module_globals, line);
 
-  for (guint i = depth; i > 0; i--)
-    add_frame_vars (stack[i - 1], i == 1 ? line : hs_py_frame_line (stack[i - 1]));
+  for (guint i = stack->len; i > 0; i--)
+    {
+      HsPyFrame *f = g_ptr_array_index (stack, i - 1);
+
+      add_frame_vars (f, i == 1 ? line : hs_py_frame_line (f));
+    }
 
   if (return_value != NULL)
     hs_step_builder_set_return (builder, visit (return_value));

@@ -35,6 +35,8 @@ struct _HsStepBuilder
   GByteArray *out_bytes;
   GByteArray *err_bytes;
 
+  gboolean    in_step;
+
   /* how long each part was when the current step began */
   guint       attributed_strings;  /* new strings already in a step's count */
   guint       mark_objects, mark_refcounts, mark_owners, mark_edges,
@@ -126,6 +128,7 @@ hs_step_builder_begin (HsStepBuilder *self,
     self->first_index = index;
   g_assert (index == self->first_index + self->steps->len);
 
+  self->in_step = TRUE;
   memset (&self->step, 0, sizeof self->step);
   self->step.event = event;
   self->step.line = line;
@@ -312,6 +315,26 @@ hs_step_builder_end (HsStepBuilder *self)
   swap = self->prev_frames;
   self->prev_frames = self->frames;
   self->frames = swap;
+  self->in_step = FALSE;
+}
+
+/* Drops what the step under way has added, so that the pending batch holds
+ * only whole steps: for a worker that must send what it has and die.  The
+ * strings it interned stay in the table but are never sent. */
+void
+hs_step_builder_abandon_step (HsStepBuilder *self)
+{
+  if (!self->in_step)
+    return;
+  g_ptr_array_set_size (self->new_strings, self->attributed_strings);
+  g_array_set_size (self->objects, self->mark_objects);
+  g_array_set_size (self->refcounts, self->mark_refcounts);
+  g_array_set_size (self->edge_owners, self->mark_owners);
+  g_array_set_size (self->edges, self->mark_edges);
+  g_array_set_size (self->removed, self->mark_removed);
+  g_array_set_size (self->freed, self->mark_freed);
+  g_array_set_size (self->gc, self->mark_gc);
+  self->in_step = FALSE;
 }
 
 guint

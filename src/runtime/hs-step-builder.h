@@ -55,6 +55,7 @@ void           hs_step_builder_set_output (HsStepBuilder *self,
 void           hs_step_builder_set_return (HsStepBuilder *self,
                                            guint32        ref);
 void           hs_step_builder_end        (HsStepBuilder *self);
+void           hs_step_builder_abandon_step (HsStepBuilder *self);
 guint          hs_step_builder_get_n_pending (HsStepBuilder *self);
 gsize          hs_step_builder_get_pending_size (HsStepBuilder *self);
 GVariant      *hs_step_builder_take_batch (HsStepBuilder *self);

@@ -6,6 +6,7 @@
 #include <Python.h>
 #include <frameobject.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <stdio.h>
@@ -142,17 +143,28 @@ flush_stream (const char *name)
 
 static gint64 last_flush;
 
+static volatile gboolean forked;             /* this is a fork of the worker */
+static volatile sig_atomic_t writing;        /* a frame is half written */
+static volatile sig_atomic_t pending_term;   /* SIGTERM came meanwhile */
+static void die_flushing (int sig);
+
 static void
 write_message (const char *name,
                GVariant   *payload)
 {
   g_autoptr(GError) error = NULL;
+  gboolean ok;
 
-  if (!hs_protocol_write_message (opts->protocol_fd, name, payload, &error))
+  writing = TRUE;
+  ok = hs_protocol_write_message (opts->protocol_fd, name, payload, &error);
+  writing = FALSE;
+  if (!ok)
     {
       /* the app is gone; nobody is left to tell */
       syscall (SYS_exit_group, 70);
     }
+  if (pending_term)
+    die_flushing (SIGTERM);
 }
 
 static void
@@ -192,25 +204,43 @@ on_flush_alarm (int sig)
   raise (dying_signal);
 }
 
+/* Sends the whole steps batched so far, then dies of sig.  A frame already
+ * half written cannot be followed by another, so then nothing is sent. */
 static void
-on_fatal_signal (int sig)
+die_flushing (int sig)
 {
   if (dying_signal == 0)
     {
       dying_signal = sig;
       signal (SIGALRM, on_flush_alarm);
       alarm (1);
-      if (builder != NULL)
-        flush_steps ();
+      if (builder != NULL && !writing && !forked)
+        {
+          hs_step_builder_abandon_step (builder);
+          flush_steps ();
+        }
     }
   signal (sig, SIG_DFL);
   raise (sig);
 }
 
+static void
+on_fatal_signal (int sig)
+{
+  /* SIGTERM (Stop, or the watchdog) can wait for a frame to be complete;
+   * a fault cannot */
+  if (sig == SIGTERM && writing)
+    {
+      pending_term = TRUE;
+      return;
+    }
+  die_flushing (sig);
+}
+
 void
 hs_tracer_flush_for_exit (void)
 {
-  if (builder != NULL && opts != NULL)
+  if (builder != NULL && opts != NULL && !forked)
     flush_steps ();
 }
 
@@ -288,6 +318,16 @@ stop_at_cap (const char *status)
   _exit (0);
 }
 
+/* A program that forks leaves a child running the same code: only the
+ * parent traces, and the child lets go of the protocol. */
+
+static void
+after_fork_in_child (void)
+{
+  forked = TRUE;
+  close (opts->protocol_fd);
+}
+
 static int
 trace_function (PyObject      *obj,
                 PyFrameObject *frame,
@@ -295,6 +335,12 @@ trace_function (PyObject      *obj,
                 PyObject      *arg)
 {
   HsEvent event;
+
+  if (G_UNLIKELY (forked))
+    {
+      PyEval_SetTrace (NULL, NULL);
+      return 0;
+    }
 
   /* the frame object was made for this call; any earlier event would have
    * come with it */
@@ -514,6 +560,7 @@ hs_tracer_run (const HsTracerOptions *options)
 
   opts = options;
   install_signal_handlers ();
+  pthread_atfork (NULL, NULL, after_fork_in_child);
   builder = hs_step_builder_new ();
   hs_registry_init ();
   hs_py_internals_init ();
