@@ -463,7 +463,7 @@ visit_reachable (PyObject *target,
 static void
 find_garbage (void)
 {
-  static GPtrArray *stack;   /* user frames, innermost first; reused */
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
 
   g_ptr_array_set_size (garbage_roots, 0);
 
@@ -578,7 +578,7 @@ static void
 find_garbage_closure (void)
 {
   g_autoptr(GPtrArray) queue = g_ptr_array_new ();
-  static GPtrArray *stack;   /* user frames, innermost first; reused */
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key, value;
 
