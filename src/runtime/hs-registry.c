@@ -15,6 +15,7 @@ typedef struct
 {
   PyTypeObject *type;
   destructor    original;
+  destructor    trampoline;   /* what the type's tp_dealloc now is */
 } HsHook;
 
 static HsEntry **slots;
@@ -24,10 +25,37 @@ static guint32 next_ref = 1;
 static GArray *freed;       /* HsFreedRecord */
 static GPtrArray *graveyard;/* freed entries, released between steps */
 
-/* One wrapper serves every hooked type; these are few (one per static base
- * type met), so a linear table is the fastest lookup. */
-static HsHook hooks[128];
+/* Each hooked type gets a wrapper of its own, which knows which original it
+ * stands for: deallocators call their base's by name (odict_dealloc calls
+ * PyDict_Type.tp_dealloc on an OrderedDict), so the object's type cannot
+ * tell which slot was called.  The hooked types are few (one per static
+ * base type met), so a linear table is the fastest lookup. */
+#define MAX_HOOKS 128
+
+static HsHook hooks[MAX_HOOKS];
 static guint n_hooks;
+
+static void dealloc_through (PyObject  *obj,
+                             destructor trampoline);
+
+#define TRAMPOLINE(n) \
+  static void hs_dealloc_##n (PyObject *obj) { dealloc_through (obj, hs_dealloc_##n); }
+#define TRAMPOLINES8(p) \
+  TRAMPOLINE (p##0) TRAMPOLINE (p##1) TRAMPOLINE (p##2) TRAMPOLINE (p##3) \
+  TRAMPOLINE (p##4) TRAMPOLINE (p##5) TRAMPOLINE (p##6) TRAMPOLINE (p##7)
+#define NAMES8(p) \
+  hs_dealloc_##p##0, hs_dealloc_##p##1, hs_dealloc_##p##2, hs_dealloc_##p##3, \
+  hs_dealloc_##p##4, hs_dealloc_##p##5, hs_dealloc_##p##6, hs_dealloc_##p##7,
+
+TRAMPOLINES8 (1) TRAMPOLINES8 (2) TRAMPOLINES8 (3) TRAMPOLINES8 (4)
+TRAMPOLINES8 (5) TRAMPOLINES8 (6) TRAMPOLINES8 (7) TRAMPOLINES8 (8)
+TRAMPOLINES8 (9) TRAMPOLINES8 (10) TRAMPOLINES8 (11) TRAMPOLINES8 (12)
+TRAMPOLINES8 (13) TRAMPOLINES8 (14) TRAMPOLINES8 (15) TRAMPOLINES8 (16)
+
+static const destructor trampolines[MAX_HOOKS] = {
+  NAMES8 (1) NAMES8 (2) NAMES8 (3) NAMES8 (4) NAMES8 (5) NAMES8 (6) NAMES8 (7) NAMES8 (8)
+  NAMES8 (9) NAMES8 (10) NAMES8 (11) NAMES8 (12) NAMES8 (13) NAMES8 (14) NAMES8 (15) NAMES8 (16)
+};
 
 static inline gsize
 hash_pointer (gconstpointer p)
@@ -83,14 +111,13 @@ grow (void)
   g_free (old);
 }
 
-static destructor
-original_dealloc (PyTypeObject *type)
+static gboolean
+is_trampoline (destructor d)
 {
-  for (PyTypeObject *t = type; t != NULL; t = t->tp_base)
-    for (guint i = 0; i < n_hooks; i++)
-      if (hooks[i].type == t)
-        return hooks[i].original;
-  g_error ("heapscope: no original tp_dealloc for %s", type->tp_name);
+  for (guint i = 0; i < n_hooks; i++)
+    if (hooks[i].trampoline == d)
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean stopped;
@@ -122,20 +149,29 @@ forget (PyObject *obj)
  * deallocators (containers, exceptions, bound methods, tracebacks, frames)
  * enable by comparing tp_dealloc with themselves; freeing a deep structure
  * would then recurse until the C stack runs out.  So the wrapper takes the
- * trashcan itself for every gc object of a hooked type.  The trashcan wants
- * the object untracked; it is tracked again just before the real
- * deallocator runs, since some untrack it unconditionally. */
+ * trashcan itself for every gc object whose type's own slot it is.  The
+ * trashcan wants the object untracked; it is tracked again just before the
+ * real deallocator runs, since some untrack it unconditionally. */
 static void
-hs_dealloc (PyObject *obj)
+dealloc_through (PyObject  *obj,
+                 destructor trampoline)
 {
-  destructor original = original_dealloc (Py_TYPE (obj));
+  destructor original = NULL;
 
-  if (PyObject_IS_GC (obj) && Py_TYPE (obj)->tp_dealloc == hs_dealloc)
+  for (guint i = 0; i < n_hooks; i++)
+    if (hooks[i].trampoline == trampoline)
+      {
+        original = hooks[i].original;
+        break;
+      }
+  g_assert (original != NULL);
+
+  if (PyObject_IS_GC (obj) && Py_TYPE (obj)->tp_dealloc == trampoline)
     {
       /* Tracked again whether or not it was: a deferred object comes back
        * here untracked, and every deallocator copes with a tracked one. */
       PyObject_GC_UnTrack (obj);
-      Py_TRASHCAN_BEGIN (obj, hs_dealloc)
+      Py_TRASHCAN_BEGIN (obj, trampoline)
       forget (obj);
       PyObject_GC_Track (obj);
       original (obj);
@@ -159,15 +195,16 @@ hook_type (PyTypeObject *type)
   while (t->tp_base != NULL && hs_py_type_uses_subtype_dealloc (t))
     t = t->tp_base;
 
-  if (t->tp_dealloc == hs_dealloc)
+  if (is_trampoline (t->tp_dealloc))
     return;
-  if (n_hooks == G_N_ELEMENTS (hooks))
-    g_error ("heapscope: too many hooked types");
+  if (n_hooks == MAX_HOOKS)
+    g_error ("heapscope: more than %d types to watch", MAX_HOOKS);
 
   hooks[n_hooks].type = t;
   hooks[n_hooks].original = t->tp_dealloc;
+  hooks[n_hooks].trampoline = trampolines[n_hooks];
+  t->tp_dealloc = trampolines[n_hooks];
   n_hooks++;
-  t->tp_dealloc = hs_dealloc;
 }
 
 void
