@@ -73,7 +73,8 @@ run_thread (GTask        *task,
   g_autoptr(HsTrace) trace = NULL;
   GError *error = NULL;
 
-  if (!g_file_set_contents (data->path, data->text, -1, &error))
+  /* a saved file runs in place; anything else from its own copy */
+  if (data->text != NULL && !g_file_set_contents (data->path, data->text, -1, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -186,8 +187,17 @@ hs_window_run (HsWindow *self)
 
   data = g_new0 (RunData, 1);
   data->runner = g_object_ref (self->runner);
-  data->path = g_build_filename (self->run_dir, "snippet.py", NULL);
-  data->text = hs_window_dup_text (self);
+  /* A saved, unmodified file runs where it is, exactly as `python3 FILE.py`
+   * would: same __file__, same sys.path[0], so its own imports work.  An
+   * edited or new snippet runs from a copy. */
+  if (self->file != NULL && g_file_is_native (self->file) &&
+      !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
+    data->path = g_file_get_path (self->file);
+  else
+    {
+      data->path = g_build_filename (self->run_dir, "snippet.py", NULL);
+      data->text = hs_window_dup_text (self);
+    }
   data->output = g_ptr_array_new_with_free_func (hs_output_segment_free);
   hs_run_options_init (&data->options);
   data->options.max_elements = g_settings_get_uint (self->settings, "element-cap");

@@ -744,6 +744,42 @@ test_exception (Fixture       *f,
 }
 
 static gboolean
+has_trace (gpointer data)
+{
+  return hs_window_get_trace (data) != NULL && window_is_idle (data);
+}
+
+/* A saved file runs where it is, as `python3 FILE.py` would: its own
+ * folder is sys.path[0], so it can import the modules beside it. */
+static void
+test_saved_file_runs_in_place (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("heapscope-ui-XXXXXX", &error);
+  g_autofree char *module = g_build_filename (dir, "neighbour.py", NULL);
+  g_autofree char *main_py = g_build_filename (dir, "main.py", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (main_py);
+  g_autofree char *output = NULL;
+
+  g_file_set_contents (module, "VALUE = 42\n", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (main_py, "import neighbour\nprint(neighbour.VALUE)\nprint(__file__)\n", -1, &error);
+  g_assert_no_error (error);
+
+  hs_window_load_file (f->window, file, TRUE);
+  g_assert_true (wait_until (has_trace, f->window, TIMEOUT_MS));
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (f->window)), ==, "finished");
+  output = hs_window_dup_output (f->window);
+  g_assert_nonnull (strstr (output, "42\n"));
+  g_assert_nonnull (strstr (output, main_py));
+
+  g_remove (module);
+  g_remove (main_py);
+  g_rmdir (dir);
+}
+
+static gboolean
 tick_cb (gpointer data)
 {
   (*(guint *) data)++;
@@ -1046,6 +1082,7 @@ main (int   argc,
   ADD ("/ui/window/compare", "aliasing", test_compare);
   ADD ("/ui/window/syntax-error", NULL, test_syntax_error);
   ADD ("/ui/window/exception", NULL, test_exception);
+  ADD ("/ui/window/saved-file-runs-in-place", NULL, test_saved_file_runs_in_place);
   ADD ("/ui/window/stop-infinite-loop", NULL, test_stop_infinite_loop);
   ADD ("/ui/window/worker-crash", NULL, test_worker_crash);
   ADD ("/ui/window/export", "aliasing", test_export);
