@@ -340,3 +340,25 @@ hs_test_bytes_equal_verbose (const char *what,
   g_test_message ("%s differs:\n  python3:   \"%s\"\n  heapscope: \"%s\"", what, e, a);
   return FALSE;
 }
+
+char *
+hs_test_stdout_text (HsTrace *trace)
+{
+  g_autoptr(GBytes) out = hs_trace_dup_stdout (trace);
+
+  return hs_test_bytes_to_string (out);
+}
+
+/* Says what went wrong before failing on a status it did not expect. */
+void
+hs_test_assert_status (HsTrace    *trace,
+                       const char *status)
+{
+  if (g_strcmp0 (hs_trace_get_status (trace), status) != 0)
+    {
+      const HsTraceError *e = hs_trace_get_error (trace);
+
+      g_test_message ("error: %s: %s", e ? e->type : "(none)", e ? e->message : "");
+    }
+  g_assert_cmpstr (hs_trace_get_status (trace), ==, status);
+}

@@ -72,4 +72,22 @@ gboolean        hs_test_bytes_equal_verbose (const char   *what,
                                            GBytes         *expected,
                                            GBytes         *actual);
 
+/* Runs the calling case in a subprocess that must pass within the deadline,
+ * so that a worker that hangs fails the case instead of the suite. */
+#define HS_TEST_RUN_TRAPPED(seconds)                                           \
+  G_STMT_START {                                                               \
+    if (!g_test_subprocess ())                                                 \
+      {                                                                        \
+        g_test_trap_subprocess (NULL, (guint64) (seconds) * G_USEC_PER_SEC,    \
+                                G_TEST_SUBPROCESS_INHERIT_STDOUT |             \
+                                G_TEST_SUBPROCESS_INHERIT_STDERR);             \
+        g_test_trap_assert_passed ();                                          \
+        return;                                                                \
+      }                                                                        \
+  } G_STMT_END
+
+char           *hs_test_stdout_text       (HsTrace        *trace);
+void            hs_test_assert_status     (HsTrace        *trace,
+                                           const char     *status);
+
 G_END_DECLS

@@ -16,40 +16,6 @@
 #define ADD(path, func) \
   g_test_add (path, HsTraceFixture, NULL, hs_trace_fixture_setup, func, hs_trace_fixture_teardown)
 
-/* Runs the calling case in a subprocess that must pass within the deadline. */
-#define RUN_TRAPPED(seconds)                                                   \
-  G_STMT_START {                                                               \
-    if (!g_test_subprocess ())                                                 \
-      {                                                                        \
-        g_test_trap_subprocess (NULL, (guint64) (seconds) * G_USEC_PER_SEC,    \
-                                G_TEST_SUBPROCESS_INHERIT_STDOUT |             \
-                                G_TEST_SUBPROCESS_INHERIT_STDERR);             \
-        g_test_trap_assert_passed ();                                          \
-        return;                                                                \
-      }                                                                        \
-  } G_STMT_END
-
-static char *
-stdout_text (HsTrace *trace)
-{
-  g_autoptr(GBytes) out = hs_trace_dup_stdout (trace);
-
-  return hs_test_bytes_to_string (out);
-}
-
-static void
-assert_status (HsTrace    *trace,
-               const char *status)
-{
-  if (g_strcmp0 (hs_trace_get_status (trace), status) != 0)
-    {
-      const HsTraceError *e = hs_trace_get_error (trace);
-
-      g_test_message ("error: %s: %s", e ? e->type : "(none)", e ? e->message : "");
-    }
-  g_assert_cmpstr (hs_trace_get_status (trace), ==, status);
-}
-
 static void
 test_error_syntax (HsTraceFixture *f,
                    gconstpointer   data)
@@ -65,7 +31,7 @@ test_error_syntax (HsTraceFixture *f,
   g_autoptr(GBytes) tb = NULL;
   int status;
 
-  assert_status (t, "syntax-error");
+  hs_test_assert_status (t, "syntax-error");
   e = hs_trace_get_error (t);
   g_assert_nonnull (e);
   if (e == NULL)
@@ -105,7 +71,7 @@ test_error_exception (HsTraceFixture *f,
   g_autoptr(HsSnapshot) last = NULL;
   int status;
 
-  assert_status (t, "exception");
+  hs_test_assert_status (t, "exception");
   e = hs_trace_get_error (t);
   g_assert_nonnull (e);
   if (e == NULL)
@@ -144,7 +110,7 @@ test_limit_max_steps (HsTraceFixture *f,
 
   f->options.max_steps = 50;
   t = hs_trace_fixture_run (f, endless);
-  assert_status (t, "step-limit");
+  hs_test_assert_status (t, "step-limit");
   g_assert_cmpuint (hs_trace_get_n_steps (t), ==, 50);
   last = hs_test_last_step (t);
   g_assert_cmpuint (hs_snapshot_get_index (last), ==, 49);
@@ -162,18 +128,18 @@ test_limit_max_steps_boundary (HsTraceFixture *f,
   HsTrace *t = hs_trace_fixture_run (f, program);
   guint full;
 
-  assert_status (t, "finished");
+  hs_test_assert_status (t, "finished");
   full = hs_trace_get_n_steps (t);
   g_assert_cmpuint (full, ==, 5);
 
   f->options.max_steps = full;
   t = hs_trace_fixture_run (f, program);
-  assert_status (t, "finished");
+  hs_test_assert_status (t, "finished");
   g_assert_cmpuint (hs_trace_get_n_steps (t), ==, full);
 
   f->options.max_steps = full - 1;
   t = hs_trace_fixture_run (f, program);
-  assert_status (t, "step-limit");
+  hs_test_assert_status (t, "step-limit");
   g_assert_cmpuint (hs_trace_get_n_steps (t), ==, full - 1);
 }
 
@@ -184,14 +150,14 @@ test_limit_timeout (HsTraceFixture *f,
   HsTrace *t;
   gint64 start, elapsed_ms;
 
-  RUN_TRAPPED (60);
+  HS_TEST_RUN_TRAPPED (60);
 
   f->options.max_steps = 10000000;
   f->options.timeout_ms = 1000;
   start = g_get_monotonic_time ();
   t = hs_trace_fixture_run (f, "while True:\n    pass\n");
   elapsed_ms = (g_get_monotonic_time () - start) / 1000;
-  assert_status (t, "timeout");
+  hs_test_assert_status (t, "timeout");
   g_assert_cmpuint (hs_trace_get_n_steps (t), >, 10);
   g_assert_cmpint (elapsed_ms, >=, 900);
   g_assert_cmpint (elapsed_ms, <, 1000 + 5000);
@@ -205,7 +171,7 @@ test_limit_c_hang (HsTraceFixture *f,
   gint64 start, elapsed_ms;
   g_autoptr(HsSnapshot) s = NULL;
 
-  RUN_TRAPPED (60);
+  HS_TEST_RUN_TRAPPED (60);
 
   f->options.timeout_ms = 1000;
   start = g_get_monotonic_time ();
@@ -215,13 +181,13 @@ test_limit_c_hang (HsTraceFixture *f,
     "total = sum(range(10**12))\n"
     "print('after')\n");
   elapsed_ms = (g_get_monotonic_time () - start) / 1000;
-  assert_status (t, "timeout");
+  hs_test_assert_status (t, "timeout");
   /* steps up to the hang are kept */
   s = hs_test_step_at_line (t, 3, 0);
   g_assert_cmpstr (hs_test_var (s, NULL, "x")->repr, ==, "[1, 2]");
   g_assert_cmpint (elapsed_ms, <, 1000 + 8000);
   {
-    g_autofree char *out = stdout_text (t);
+    g_autofree char *out = hs_test_stdout_text (t);
 
     g_assert_cmpstr (out, ==, "before\n");
   }
@@ -263,7 +229,7 @@ test_limit_max_elements (HsTraceFixture *f,
     "d = {i: -i for i in range(500)}\n"        /* 2 */
     "st = set(range(1000, 1300))\n"            /* 3 */
     "pass\n");                                 /* 4 */
-  assert_status (t, "finished");
+  hs_test_assert_status (t, "finished");
   s = hs_test_step_at_line (t, 4, 0);
 
   big = hs_test_var (s, NULL, "big");
@@ -306,7 +272,7 @@ test_limit_max_objects (HsTraceFixture *f,
   t = hs_trace_fixture_run (f,
     "objs = [object() for _ in range(500)]\n"
     "pass\n");
-  assert_status (t, "finished");
+  hs_test_assert_status (t, "finished");
   s = hs_test_step_at_line (t, 2, 0);
   hs_snapshot_get_objects (s, &n_objects);
   g_assert_cmpuint (n_objects, <=, 50);
@@ -333,8 +299,8 @@ test_stdin_file (HsTraceFixture *f,
     "    input()\n"
     "except EOFError:\n"
     "    print('eof')\n");
-  assert_status (t, "finished");
-  out = stdout_text (t);
+  hs_test_assert_status (t, "finished");
+  out = hs_test_stdout_text (t);
   g_assert_cmpstr (out, ==, "name? HELLO world\neof\n");
 }
 
@@ -353,7 +319,7 @@ test_stdin_eof (HsTraceFixture *f,
     "import sys\n"
     "print(repr(sys.stdin.read()))\n"
     "x = input('prompt> ')\n");
-  assert_status (t, "exception");
+  hs_test_assert_status (t, "exception");
   e = hs_trace_get_error (t);
   g_assert_nonnull (e);
   if (e == NULL)
@@ -376,7 +342,7 @@ test_exit_os_exit (HsTraceFixture *f,
   g_autofree char *out = NULL;
   g_autoptr(HsSnapshot) s = NULL;
 
-  RUN_TRAPPED (60);
+  HS_TEST_RUN_TRAPPED (60);
 
   t = hs_trace_fixture_run (f,
     "import os\n"
@@ -384,9 +350,9 @@ test_exit_os_exit (HsTraceFixture *f,
     "print('bye', flush=True)\n"
     "os._exit(3)\n"
     "print('never')\n");
-  assert_status (t, "exited");
+  hs_test_assert_status (t, "exited");
   g_assert_cmpint (hs_trace_get_exit_code (t), ==, 3);
-  out = stdout_text (t);
+  out = hs_test_stdout_text (t);
   g_assert_cmpstr (out, ==, "bye\n");
   s = hs_test_step_at_line (t, 4, 0);
   g_assert_cmpstr (hs_test_var (s, NULL, "x")->repr, ==, "[1, 2, 3]");
@@ -409,7 +375,7 @@ test_exit_sys_exit (HsTraceFixture *f,
   status = hs_test_run_python (f->path, NULL, &py_out, &py_err);
   g_assert_cmpint (status, ==, 1);
   /* SystemExit is how a program chooses its exit status, not a crash */
-  assert_status (t, "exited");
+  hs_test_assert_status (t, "exited");
   g_assert_cmpint (hs_trace_get_exit_code (t), ==, status);
   err = hs_trace_dup_stderr (t);
   g_assert_true (hs_test_bytes_equal_verbose ("stderr", py_err, err));
@@ -427,7 +393,7 @@ test_crash_segfault (HsTraceFixture *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *second = NULL;
 
-  RUN_TRAPPED (60);
+  HS_TEST_RUN_TRAPPED (60);
 
   t = hs_trace_fixture_run (f,
     "import ctypes\n"
@@ -435,9 +401,9 @@ test_crash_segfault (HsTraceFixture *f,
     "print('before', flush=True)\n"
     "ctypes.string_at(0)\n"
     "print('after')\n");
-  assert_status (t, "crashed");
+  hs_test_assert_status (t, "crashed");
   g_assert_cmpint (hs_trace_get_signal (t), ==, SIGSEGV);
-  out = stdout_text (t);
+  out = hs_test_stdout_text (t);
   g_assert_cmpstr (out, ==, "before\n");
   s = hs_test_step_at_line (t, 4, 0);
   g_assert_cmpstr (hs_test_var (s, NULL, "x")->type, ==, "dict");
@@ -446,7 +412,7 @@ test_crash_segfault (HsTraceFixture *f,
   second = hs_trace_fixture_write (f, "second.py", "y = 2\nprint(y)\n");
   t2 = hs_runner_run_sync (f->runner, second, &f->options, &error);
   g_assert_no_error (error);
-  assert_status (t2, "finished");
+  hs_test_assert_status (t2, "finished");
 }
 
 static void
@@ -467,7 +433,7 @@ test_output_fd1 (HsTraceFixture *f,
     "os.write(sys.stdout.fileno(), b'more\\n')\n"   /* 5 */
     "x = [1]\n"                                     /* 6 */
     "pass\n");                                      /* 7 */
-  assert_status (t, "finished");
+  hs_test_assert_status (t, "finished");
   out = hs_trace_dup_stdout (t);
   g_assert_true (hs_test_bytes_equal_verbose ("stdout", want, out));
   s = hs_test_step_at_line (t, 7, 0);
@@ -508,7 +474,7 @@ test_output_per_step (HsTraceFixture *f,
     "    print(i)\n"                        /* 8 */
     "z = 3\n");                             /* 9 */
 
-  assert_status (t, "finished");
+  hs_test_assert_status (t, "finished");
   assert_step_output (t, 2, 0, "", "");
   assert_step_output (t, 3, 0, "one\n", "");
   assert_step_output (t, 5, 0, "", "two\n");
@@ -528,7 +494,7 @@ test_output_protocol_fds (HsTraceFixture *f,
   HsTrace *t;
   g_autoptr(HsSnapshot) s = NULL;
 
-  RUN_TRAPPED (60);
+  HS_TEST_RUN_TRAPPED (60);
 
   t = hs_trace_fixture_run (f,
     "import os\n"                                   /* 1 */
@@ -539,7 +505,7 @@ test_output_protocol_fds (HsTraceFixture *f,
     "        pass\n"                                /* 6 */
     "x = 'still here'\n"                            /* 7 */
     "pass\n");                                      /* 8 */
-  assert_status (t, "finished");
+  hs_test_assert_status (t, "finished");
   s = hs_test_step_at_line (t, 8, 0);
   g_assert_cmpstr (hs_test_var (s, NULL, "x")->repr, ==, "'still here'");
 }

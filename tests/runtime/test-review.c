@@ -16,40 +16,6 @@
 #define ADD(path, func) \
   g_test_add (path, HsTraceFixture, NULL, hs_trace_fixture_setup, func, hs_trace_fixture_teardown)
 
-/* Runs the calling case in a subprocess that must pass within the deadline. */
-#define RUN_TRAPPED(seconds)                                                   \
-  G_STMT_START {                                                               \
-    if (!g_test_subprocess ())                                                 \
-      {                                                                        \
-        g_test_trap_subprocess (NULL, (guint64) (seconds) * G_USEC_PER_SEC,    \
-                                G_TEST_SUBPROCESS_INHERIT_STDOUT |             \
-                                G_TEST_SUBPROCESS_INHERIT_STDERR);             \
-        g_test_trap_assert_passed ();                                          \
-        return;                                                                \
-      }                                                                        \
-  } G_STMT_END
-
-static char *
-stdout_text (HsTrace *trace)
-{
-  g_autoptr(GBytes) out = hs_trace_dup_stdout (trace);
-
-  return hs_test_bytes_to_string (out);
-}
-
-static void
-assert_status (HsTrace    *trace,
-               const char *status)
-{
-  if (g_strcmp0 (hs_trace_get_status (trace), status) != 0)
-    {
-      const HsTraceError *e = hs_trace_get_error (trace);
-
-      g_test_message ("error: %s: %s", e ? e->type : "(none)", e ? e->message : "");
-    }
-  g_assert_cmpstr (hs_trace_get_status (trace), ==, status);
-}
-
 static gboolean
 is_reachable (const HsObject *o)
 {
@@ -63,15 +29,15 @@ test_sizeof_borrowed (HsTraceFixture *f,
   HsTrace *t;
   g_autofree char *out = NULL;
 
-  RUN_TRAPPED (60);
+  HS_TEST_RUN_TRAPPED (60);
 
   t = hs_trace_fixture_run (f,
     "class A(bytes):\n"
     "    __sizeof__ = dict.__sizeof__\n"
     "a = A(b'A' * 64)\n"
     "print('ok')\n");
-  assert_status (t, "finished");
-  out = stdout_text (t);
+  hs_test_assert_status (t, "finished");
+  out = hs_test_stdout_text (t);
   g_assert_cmpstr (out, ==, "ok\n");
 }
 
@@ -96,8 +62,8 @@ run_deep_chain (HsTraceFixture *f,
   f->options.max_steps = 10000000;
   f->options.timeout_ms = 60000;
   t = hs_trace_fixture_run (f, source);
-  assert_status (t, "finished");
-  out = stdout_text (t);
+  hs_test_assert_status (t, "finished");
+  out = hs_test_stdout_text (t);
   g_assert_cmpstr (out, ==, "survived\n");
 }
 
@@ -105,7 +71,7 @@ static void
 test_deep_chain_context (HsTraceFixture *f,
                          gconstpointer   data)
 {
-  RUN_TRAPPED (120);
+  HS_TEST_RUN_TRAPPED (120);
 
   run_deep_chain (f,
     "\n"
@@ -126,7 +92,7 @@ static void
 test_deep_chain_bound_method (HsTraceFixture *f,
                               gconstpointer   data)
 {
-  RUN_TRAPPED (120);
+  HS_TEST_RUN_TRAPPED (120);
 
   run_deep_chain (f,
     "\n"
@@ -145,7 +111,7 @@ static void
 test_deep_chain_ordered_dict (HsTraceFixture *f,
                               gconstpointer   data)
 {
-  RUN_TRAPPED (120);
+  HS_TEST_RUN_TRAPPED (120);
 
   run_deep_chain (f,
     "\n"
@@ -173,7 +139,7 @@ test_class_assignment (HsTraceFixture *f,
   g_autoptr(HsSnapshot) s5 = NULL;
   const HsObject *before, *after;
 
-  assert_status (t, "finished");
+  hs_test_assert_status (t, "finished");
   s4 = hs_test_step_at_line (t, 4, 0);
   s5 = hs_test_step_at_line (t, 5, 0);
   before = hs_test_var (s4, NULL, "a");
@@ -207,7 +173,7 @@ test_reachable_shared_with_garbage (HsTraceFixture *f,
   const HsObject *n, *path;
   guint32 n_ref, path_ref;
 
-  assert_status (t, "finished");
+  hs_test_assert_status (t, "finished");
   s7 = hs_test_step_at_line (t, 7, 0);
   n = hs_test_var (s7, NULL, "a");
   n_ref = n->ref;
@@ -270,7 +236,7 @@ test_garbage_after_loop (HsTraceFixture *f,
   const HsObject *o;
   guint32 first, second;
 
-  assert_status (t, "finished");
+  hs_test_assert_status (t, "finished");
   first_pass = hs_test_step_at_line (t, 8, 0);
   second_pass = hs_test_step_at_line (t, 8, 1);
   first = hs_test_var_ref (first_pass, NULL, "item");
@@ -308,7 +274,7 @@ test_exec_keeps_run_timeout (HsTraceFixture *f,
   gint64 start, elapsed_ms;
   gboolean ok;
 
-  RUN_TRAPPED (60);
+  HS_TEST_RUN_TRAPPED (60);
 
   f->options.timeout_ms = 30000;
   path = hs_trace_fixture_write (f, "program.py", "x = 1\n");
@@ -337,7 +303,7 @@ test_fork_child (HsTraceFixture *f,
   g_autofree char *out = NULL;
   g_autoptr(HsSnapshot) last = NULL;
 
-  RUN_TRAPPED (60);
+  HS_TEST_RUN_TRAPPED (60);
 
   t = hs_trace_fixture_run (f,
     "import os\n"                  /* 1 */
@@ -347,9 +313,9 @@ test_fork_child (HsTraceFixture *f,
     "    os._exit(0)\n"            /* 5 */
     "os.waitpid(pid, 0)\n"         /* 6 */
     "print('parent done')\n");     /* 7 */
-  assert_status (t, "finished");
+  hs_test_assert_status (t, "finished");
   g_assert_null (hs_trace_get_error (t));
-  out = stdout_text (t);
+  out = hs_test_stdout_text (t);
   g_assert_cmpstr (out, ==, "parent done\n");
 
   /* the parent's steps only: it never ran line 4 */
