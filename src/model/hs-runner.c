@@ -452,8 +452,6 @@ session_end (HsRunner  *self,
 {
   g_autoptr(GBytes) seen_out = NULL;
   g_autoptr(GBytes) seen_err = NULL;
-  g_autoptr(GBytes) rest_out = NULL;
-  g_autoptr(GBytes) rest_err = NULL;
   HsTrace *trace = session->trace;
 
   if (session->protocol_error != NULL)
@@ -470,11 +468,11 @@ session_end (HsRunner  *self,
   g_clear_object (&self->process);
   g_mutex_unlock (&self->mutex);
 
-  seen_out = hs_trace_dup_stdout (trace);
-  seen_err = hs_trace_dup_stderr (trace);
-  rest_out = read_from (session->out_fd, g_bytes_get_size (seen_out));
-  rest_err = read_from (session->err_fd, g_bytes_get_size (seen_err));
-  hs_trace_add_trailing_output (trace, rest_out, rest_err);
+  /* The files hold exactly what the program's output became; the steps
+   * also show what was still in its buffers (and lost, on os._exit()) */
+  seen_out = read_from (session->out_fd, 0);
+  seen_err = read_from (session->err_fd, 0);
+  hs_trace_set_final_output (trace, seen_out, seen_err);
 
   /* What ended the worker says more than a garbled last message */
   if (self->stopped)

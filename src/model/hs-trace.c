@@ -796,19 +796,38 @@ hs_trace_get_error (HsTrace *self)
   return self->has_error ? &self->error : NULL;
 }
 
-/* Output written after the last step: atexit handlers, __del__ at shutdown,
- * or whatever a crashing program wrote last. */
-void
-hs_trace_add_trailing_output (HsTrace *self,
-                              GBytes  *out,
-                              GBytes  *err)
+/* What the output files ended up holding: exactly what the program
+ * printed, as python3 would have left it.  What the steps did not show
+ * (atexit handlers, __del__ at shutdown, a crashing program's last words)
+ * becomes the trailing output. */
+static GBytes *
+trailing_part (GByteArray *seen,
+               GBytes     *final)
 {
-  g_return_if_fail (HS_IS_TRACE (self));
+  gsize len = g_bytes_get_size (final);
 
+  if (len <= seen->len)
+    return g_bytes_new (NULL, 0);
+  return g_bytes_new_from_bytes (final, seen->len, len - seen->len);
+}
+
+void
+hs_trace_set_final_output (HsTrace *self,
+                           GBytes  *out,
+                           GBytes  *err)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (HS_IS_TRACE (self));
+  g_return_if_fail (out != NULL && err != NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
   g_clear_pointer (&self->trailing_out, g_bytes_unref);
   g_clear_pointer (&self->trailing_err, g_bytes_unref);
-  self->trailing_out = g_bytes_ref (out);
-  self->trailing_err = g_bytes_ref (err);
+  self->trailing_out = trailing_part (self->all_out, out);
+  self->trailing_err = trailing_part (self->all_err, err);
+  g_byte_array_set_size (self->all_out, 0);
+  g_byte_array_set_size (self->all_err, 0);
   g_byte_array_append (self->all_out, g_bytes_get_data (out, NULL), g_bytes_get_size (out));
   g_byte_array_append (self->all_err, g_bytes_get_data (err, NULL), g_bytes_get_size (err));
 }

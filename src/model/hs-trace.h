@@ -44,7 +44,7 @@ const char         *hs_trace_get_status         (HsTrace      *self);
 int                 hs_trace_get_exit_code      (HsTrace      *self);
 int                 hs_trace_get_signal         (HsTrace      *self);
 const HsTraceError *hs_trace_get_error          (HsTrace      *self);
-void                hs_trace_add_trailing_output(HsTrace      *self,
+void                hs_trace_set_final_output   (HsTrace      *self,
                                                  GBytes       *out,
                                                  GBytes       *err);
 GBytes             *hs_trace_dup_stdout         (HsTrace      *self);

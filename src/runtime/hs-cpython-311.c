@@ -173,6 +173,161 @@ hs_py_str_utf8 (PyObject  *str,
   return *to_free;
 }
 
+/* 3.11's private layouts of _io.TextIOWrapper and _io.BufferedWriter
+ * (Modules/_io/textio.c, bufferedio.c).  They are only trusted for a stream
+ * whose public attributes they were checked against. */
+typedef struct
+{
+  PyObject_HEAD
+  int ok;
+  int detached;
+  Py_ssize_t chunk_size;
+  PyObject *buffer;
+  PyObject *encoding;
+  PyObject *encoder;
+  PyObject *decoder;
+  PyObject *readnl;
+  PyObject *errors;
+  const char *writenl;
+  char line_buffering;
+  char write_through;
+  char readuniversal;
+  char readtranslate;
+  char writetranslate;
+  char seekable;
+  char has_read1;
+  char telling;
+  char finalizing;
+  void *encodefunc;
+  char encoding_start_of_stream;
+  PyObject *decoded_chars;
+  Py_ssize_t decoded_chars_used;
+  PyObject *pending_bytes;       /* NULL, bytes, ASCII str, or a list of them */
+  Py_ssize_t pending_bytes_count;
+  PyObject *snapshot;
+  double b2cratio;
+  PyObject *raw;
+  PyObject *weakreflist;
+  PyObject *dict;
+} Hs311TextIO;
+
+typedef struct
+{
+  PyObject_HEAD
+  PyObject *raw;
+  int ok;
+  int detached;
+  int readable;
+  int writable;
+  char finalizing;
+  int fast_closed_checks;
+  off_t abs_pos;
+  char *buffer;
+  off_t pos;
+  off_t raw_pos;
+  off_t read_end;
+  off_t write_pos;
+  off_t write_end;
+  void *lock;
+  volatile unsigned long owner;
+  Py_ssize_t buffer_size;
+  Py_ssize_t buffer_mask;
+  PyObject *dict;
+  PyObject *weakreflist;
+} Hs311Buffered;
+
+static gboolean
+attr_is (PyObject   *obj,
+         const char *name,
+         PyObject   *expected)
+{
+  PyObject *value = PyObject_GetAttrString (obj, name);
+  gboolean same = value == expected;
+
+  Py_XDECREF (value);
+  PyErr_Clear ();
+  return same;
+}
+
+gboolean
+hs_py_text_stream_check (PyObject *stream)
+{
+  Hs311TextIO *text = (Hs311TextIO *) stream;
+  PyObject *chunk;
+  gboolean ok;
+
+  if (stream == NULL || strcmp (Py_TYPE (stream)->tp_name, "_io.TextIOWrapper") != 0)
+    return FALSE;
+  if (text->ok != 1 || text->detached || !attr_is (stream, "buffer", text->buffer))
+    return FALSE;
+
+  chunk = PyObject_GetAttrString (stream, "_CHUNK_SIZE");
+  ok = chunk != NULL && PyLong_Check (chunk) && PyLong_AsSsize_t (chunk) == text->chunk_size;
+  Py_XDECREF (chunk);
+  PyErr_Clear ();
+  if (!ok)
+    return FALSE;
+
+  if (strcmp (Py_TYPE (text->buffer)->tp_name, "_io.FileIO") == 0)
+    return TRUE;   /* unbuffered (-u, PYTHONUNBUFFERED): no byte buffer */
+  if (strcmp (Py_TYPE (text->buffer)->tp_name, "_io.BufferedWriter") == 0)
+    {
+      Hs311Buffered *buffered = (Hs311Buffered *) text->buffer;
+
+      return buffered->ok == 1 && !buffered->detached && buffered->writable &&
+             attr_is (text->buffer, "raw", buffered->raw);
+    }
+  return FALSE;
+}
+
+static void
+append_pending (PyObject   *item,
+                GByteArray *into)
+{
+  if (PyBytes_Check (item))
+    g_byte_array_append (into, (const guint8 *) PyBytes_AS_STRING (item), PyBytes_GET_SIZE (item));
+  else if (PyUnicode_Check (item) && PyUnicode_IS_COMPACT_ASCII (item))
+    g_byte_array_append (into, PyUnicode_DATA (item), PyUnicode_GET_LENGTH (item));
+}
+
+/* What a checked stream holds that has not reached its file yet: the byte
+ * buffer first, then the text layer's pending writes.  Reads memory only. */
+gsize
+hs_py_text_stream_unflushed (PyObject   *stream,
+                             GByteArray *into)
+{
+  Hs311TextIO *text = (Hs311TextIO *) stream;
+  gsize count = 0;
+
+  if (strcmp (Py_TYPE (text->buffer)->tp_name, "_io.BufferedWriter") == 0)
+    {
+      Hs311Buffered *buffered = (Hs311Buffered *) text->buffer;
+
+      if (buffered->write_end != -1 && buffered->write_end > buffered->write_pos && buffered->buffer != NULL)
+        {
+          gsize n = buffered->write_end - buffered->write_pos;
+
+          count += n;
+          if (into != NULL)
+            g_byte_array_append (into, (const guint8 *) buffered->buffer + buffered->write_pos, n);
+        }
+    }
+
+  if (text->pending_bytes != NULL && text->pending_bytes_count > 0)
+    {
+      count += text->pending_bytes_count;
+      if (into != NULL)
+        {
+          if (PyList_CheckExact (text->pending_bytes))
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE (text->pending_bytes); i++)
+              append_pending (PyList_GET_ITEM (text->pending_bytes, i), into);
+          else
+            append_pending (text->pending_bytes, into);
+        }
+    }
+  return count;
+}
+
 /* Locals, cells and free variables, in that order. */
 int
 hs_py_code_n_locals (PyCodeObject *code)

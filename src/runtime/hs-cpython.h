@@ -34,6 +34,10 @@ PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
 const char *hs_py_str_utf8             (PyObject      *str,
                                         char         **to_free);
 
+gboolean    hs_py_text_stream_check    (PyObject      *stream);
+gsize       hs_py_text_stream_unflushed (PyObject     *stream,
+                                         GByteArray   *into);
+
 int         hs_py_code_n_locals        (PyCodeObject  *code);
 PyObject   *hs_py_code_local_name      (PyCodeObject  *code,
                                         Py_ssize_t     index);

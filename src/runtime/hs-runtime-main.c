@@ -68,9 +68,11 @@ write (int         fd,
        const void *buf,
        size_t      count)
 {
-  if (fd == STDOUT_FILENO || fd == STDERR_FILENO)
-    hs_tracer_note_output ();
-  return syscall (SYS_write, fd, buf, count);
+  ssize_t n = syscall (SYS_write, fd, buf, count);
+
+  if (n > 0)
+    hs_tracer_note_output (fd, n);
+  return n;
 }
 
 ssize_t
@@ -78,9 +80,11 @@ writev (int                 fd,
         const struct iovec *iov,
         int                 iovcnt)
 {
-  if (fd == STDOUT_FILENO || fd == STDERR_FILENO)
-    hs_tracer_note_output ();
-  return syscall (SYS_writev, fd, iov, iovcnt);
+  ssize_t n = syscall (SYS_writev, fd, iov, iovcnt);
+
+  if (n > 0)
+    hs_tracer_note_output (fd, n);
+  return n;
 }
 
 static guint

@@ -25,8 +25,6 @@ static PyObject *main_globals;
 static guint32 n_steps;
 static guint32 step_limit;
 static gint64 deadline;
-static off_t out_offset;
-static off_t err_offset;
 static gboolean frames_popped;
 
 static gboolean
@@ -49,21 +47,25 @@ is_user_code (PyCodeObject *code)
   return TRUE;
 }
 
-/* What the program wrote to fd 1 or 2 since the last look.  Both are
- * regular files the app created, so reading never blocks the program. */
 /* Set by the write(2) interposer in hs-runtime-main.c.  Output from C code
  * that bypasses it (stdio inside an extension) is still picked up at least
  * every OUTPUT_RECHECK_STEPS steps and at the end. */
 #define OUTPUT_RECHECK_STEPS 64
 
 static volatile gboolean output_written = TRUE;
+static volatile guint64 written_to_fd[3];   /* by any code, through write(2) */
 
 void
-hs_tracer_note_output (void)
+hs_tracer_note_output (int   fd,
+                       gsize written)
 {
   output_written = TRUE;
+  if (fd == STDOUT_FILENO || fd == STDERR_FILENO)
+    written_to_fd[fd] += written;
 }
 
+/* What the program wrote to fd 1 or 2 since the last look.  Both are
+ * regular files the app created, so reading never blocks the program. */
 static GBytes *
 read_new_output (int    fd,
                  off_t *offset)
@@ -253,6 +255,156 @@ install_signal_handlers (void)
     signal (fatal[i], on_fatal_signal);
 }
 
+/* Each step's output is what the program wrote during it, whether it
+ * reached the file or still sits in the stream's buffers: Heapscope reads
+ * the buffers without flushing them, so the file receives its bytes exactly
+ * when it would under python3 (and loses them on os._exit() as it would).
+ * Buffered bytes are shown when they enter the buffers; when a flush later
+ * moves them to the file they are recognised there and not shown twice,
+ * while bytes written straight to the file descriptor (os.write) are shown
+ * when they arrive.  Where the stream's layout cannot be checked, the
+ * stream is flushed at each step instead. */
+typedef struct
+{
+  int         fd;
+  PyObject   *stream;     /* borrowed: the start-up stream, used while sys holds it */
+  gboolean    readable;   /* its buffers' layout was checked */
+  GByteArray *shown;      /* the unflushed bytes at the last step, all shown */
+  guint64     file_seen;  /* bytes of the file accounted for */
+  off_t       offset;     /* where the program's output starts in the file */
+} HsOutputCapture;
+
+static HsOutputCapture capture_out = { STDOUT_FILENO };
+static HsOutputCapture capture_err = { STDERR_FILENO };
+
+static void
+capture_init (HsOutputCapture *c,
+              PyObject        *stream)
+{
+  c->stream = stream;
+  c->readable = hs_py_text_stream_check (stream);
+  c->offset = lseek (c->fd, 0, SEEK_END);
+  if (c->offset < 0)
+    c->offset = 0;
+  written_to_fd[c->fd] = 0;
+  c->file_seen = 0;
+  c->shown = g_byte_array_new ();
+}
+
+static gboolean
+capture_stream_alive (HsOutputCapture *c)
+{
+  const char *name = c->fd == STDOUT_FILENO ? "stdout" : "stderr";
+  const char *dunder = c->fd == STDOUT_FILENO ? "__stdout__" : "__stderr__";
+
+  return c->stream != NULL && (PySys_GetObject (name) == c->stream || PySys_GetObject (dunder) == c->stream);
+}
+
+static void
+pread_all (int         fd,
+           off_t       from,
+           guint64     want,
+           GByteArray *into)
+{
+  guint8 chunk[8192];
+
+  while (want > 0)
+    {
+      gssize n = pread (fd, chunk, MIN (sizeof chunk, want), from);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      g_byte_array_append (into, chunk, n);
+      from += n;
+      want -= n;
+    }
+}
+
+/* Buffers drain from the front: how much of what was shown has left, given
+ * what the buffers hold now. */
+static gsize
+drained (GByteArray *shown,
+         GByteArray *now)
+{
+  for (gsize r = 0; r < shown->len; r++)
+    {
+      gsize rest = shown->len - r;
+
+      if (rest <= now->len && memcmp (shown->data + r, now->data, rest) == 0)
+        return r;
+    }
+  return shown->len;
+}
+
+static GBytes *
+capture_take (HsOutputCapture *c,
+              gboolean         force)
+{
+  guint64 written = written_to_fd[c->fd];
+  g_autoptr(GByteArray) now = g_byte_array_new ();
+  g_autoptr(GByteArray) file = g_byte_array_new ();
+  GByteArray *out;
+  gsize left;
+
+  if (!c->readable)
+    {
+      flush_stream (c->fd == STDOUT_FILENO ? "stdout" : "stderr");
+      if (!(output_written || force))
+        return NULL;
+      {
+        off_t offset = c->offset + (off_t) c->file_seen;
+        GBytes *bytes = read_new_output (c->fd, &offset);
+
+        c->file_seen = offset - c->offset;
+        return bytes;
+      }
+    }
+
+  if (capture_stream_alive (c))
+    hs_py_text_stream_unflushed (c->stream, now);
+  if (written == c->file_seen && now->len == c->shown->len &&
+      memcmp (now->data, c->shown->data, now->len) == 0)
+    return NULL;
+
+  out = g_byte_array_new ();
+  left = drained (c->shown, now);
+
+  /* new in the file: what the buffers let go (already shown), and direct
+   * writes (new) */
+  if (written > c->file_seen)
+    {
+      guint8 *found = NULL;
+
+      pread_all (c->fd, c->offset + (off_t) c->file_seen, written - c->file_seen, file);
+      if (left > 0)
+        found = memmem (file->data, file->len, c->shown->data, left);
+      if (found != NULL)
+        {
+          g_byte_array_append (out, file->data, found - file->data);
+          g_byte_array_append (out, found + left, file->data + file->len - (found + left));
+        }
+      else
+        g_byte_array_append (out, file->data, file->len);
+    }
+
+  /* new in the buffers */
+  if (now->len > c->shown->len - left)
+    g_byte_array_append (out, now->data + (c->shown->len - left), now->len - (c->shown->len - left));
+
+  g_byte_array_set_size (c->shown, 0);
+  g_byte_array_append (c->shown, now->data, now->len);
+  c->file_seen = written;
+
+  if (out->len == 0)
+    {
+      g_byte_array_unref (out);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (out);
+}
+
 static void
 emit_step (HsEvent        event,
            PyFrameObject *frame,
@@ -266,20 +418,18 @@ emit_step (HsEvent        event,
   /* the walk must not see or disturb an exception in flight */
   PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
 
-  flush_stream ("stdout");
-  flush_stream ("stderr");
-
   hs_step_builder_begin (builder, n_steps, event, MAX (line, 0));
   hs_heap_walker_step (frame ? hs_py_frame_from_object (frame) : NULL,
                        main_globals, line, return_value, frames_popped);
   frames_popped = FALSE;
 
-  if (output_written || event == HS_EVENT_END || n_steps % OUTPUT_RECHECK_STEPS == 0)
-    {
-      output_written = FALSE;
-      out = read_new_output (STDOUT_FILENO, &out_offset);
-      err = read_new_output (STDERR_FILENO, &err_offset);
-    }
+  {
+    gboolean force = event == HS_EVENT_END || n_steps % OUTPUT_RECHECK_STEPS == 0;
+
+    out = capture_take (&capture_out, force);
+    err = capture_take (&capture_err, force);
+    output_written = FALSE;
+  }
   hs_step_builder_set_output (builder, out, err);
 
   hs_step_builder_end (builder);
@@ -462,7 +612,7 @@ print_exception (void)
   PyErr_Print ();
   flush_stream ("stderr");
 
-  offset = before >= 0 ? before : err_offset;
+  offset = before >= 0 ? before : capture_err.offset;
   text = read_new_output (STDERR_FILENO, &offset);
   data = text ? g_bytes_get_data (text, &len) : NULL;
   return g_utf8_make_valid (data ? data : "", len);
@@ -586,12 +736,8 @@ hs_tracer_run (const HsTracerOptions *options)
       return;
     }
 
-  out_offset = lseek (STDOUT_FILENO, 0, SEEK_END);
-  err_offset = lseek (STDERR_FILENO, 0, SEEK_END);
-  if (out_offset < 0)
-    out_offset = 0;
-  if (err_offset < 0)
-    err_offset = 0;
+  capture_init (&capture_out, startup_stdout);
+  capture_init (&capture_err, startup_stderr);
   deadline = g_get_monotonic_time () + (gint64) options->timeout_ms * 1000;
   step_limit = options->max_steps;
 

@@ -3,6 +3,9 @@
  * Every program in programs/ runs twice, from the same folder and named by
  * the same relative path: under HEAPSCOPE_PYTHON, and traced by HsRunner.
  * What the program prints, on either stream, and how it ends must match.
+ * Each comparison is made with block-buffered stdout (a program whose
+ * output goes to a file) and with PYTHONUNBUFFERED=1, since buffering
+ * decides what reaches the file and when.
  */
 #define G_LOG_DOMAIN "heapscope-test-differential"
 
@@ -31,11 +34,18 @@ trace_exit_status (HsTrace *trace)
   return -1;
 }
 
+typedef struct
+{
+  char     *name;
+  gboolean  unbuffered;
+} Case;
+
 static void
 test_differential (HsTraceFixture *f,
                    gconstpointer   data)
 {
-  const char *name = data;
+  const Case *c = data;
+  const char *name = c->name;
   g_autofree char *relative = g_build_filename ("programs", name, NULL);
   g_autoptr(GBytes) py_out = NULL;
   g_autoptr(GBytes) py_err = NULL;
@@ -45,6 +55,11 @@ test_differential (HsTraceFixture *f,
   g_autoptr(HsTrace) trace = NULL;
   int py_status;
   gboolean same_out, same_err;
+
+  if (c->unbuffered)
+    g_setenv ("PYTHONUNBUFFERED", "1", TRUE);
+  else
+    g_unsetenv ("PYTHONUNBUFFERED");
 
   py_status = hs_test_run_python (relative, NULL, &py_out, &py_err);
 
@@ -85,14 +100,20 @@ main (int   argc,
   g_assert_cmpuint (names->len, >, 0);
 
   for (guint i = 0; i < names->len; i++)
-    {
-      const char *file = g_ptr_array_index (names, i);
-      g_autofree char *stem = g_strndup (file, strlen (file) - 3);
-      g_autofree char *path = g_strdup_printf ("/runtime/differential/%s", stem);
+    for (guint mode = 0; mode < 2; mode++)
+      {
+        const char *file = g_ptr_array_index (names, i);
+        g_autofree char *stem = g_strndup (file, strlen (file) - 3);
+        g_autofree char *path = g_strdup_printf ("/runtime/differential/%s/%s",
+                                                 mode ? "unbuffered" : "buffered", stem);
+        Case *c = g_new0 (Case, 1);
 
-      g_test_add (path, HsTraceFixture, file, hs_trace_fixture_setup,
-                  test_differential, hs_trace_fixture_teardown);
-    }
+        /* lives as long as the test program */
+        c->name = g_strdup (file);
+        c->unbuffered = mode == 1;
+        g_test_add (path, HsTraceFixture, c, hs_trace_fixture_setup,
+                    test_differential, hs_trace_fixture_teardown);
+      }
 
   return g_test_run ();
 }
