@@ -458,12 +458,20 @@ assert_step_output (HsTrace    *trace,
 }
 
 /* Each step's output is what the line before it wrote, however it wrote
- * it: print, sys.stderr, os.write, or many lines at once. */
+ * it: print, sys.stderr, os.write, or many lines at once; with stdout
+ * block-buffered (data NULL) and unbuffered. */
 static void
 test_output_per_step (HsTraceFixture *f,
                       gconstpointer   data)
 {
-  HsTrace *t = hs_trace_fixture_run (f,
+  HsTrace *t;
+
+  if (data != NULL)
+    g_setenv ("PYTHONUNBUFFERED", "1", TRUE);
+  else
+    g_unsetenv ("PYTHONUNBUFFERED");
+
+  t = hs_trace_fixture_run (f,
     "import os, sys\n"                      /* 1 */
     "print('one')\n"                        /* 2 */
     "x = 1\n"                               /* 3 */
@@ -483,6 +491,7 @@ test_output_per_step (HsTraceFixture *f,
   assert_step_output (t, 7, 1, "0\n", "");
   assert_step_output (t, 7, 2, "1\n", "");
   assert_step_output (t, 9, 0, "", "");
+  g_unsetenv ("PYTHONUNBUFFERED");
 }
 
 /* The protocol's pipes are not the program's business: writing to the file
@@ -531,7 +540,9 @@ main (int   argc,
   ADD ("/runtime/exit/sys-exit", test_exit_sys_exit);
   ADD ("/runtime/crash/segfault", test_crash_segfault);
   ADD ("/runtime/output/fd1", test_output_fd1);
-  ADD ("/runtime/output/per-step", test_output_per_step);
+  ADD ("/runtime/output/per-step/buffered", test_output_per_step);
+  g_test_add ("/runtime/output/per-step/unbuffered", HsTraceFixture, "unbuffered",
+              hs_trace_fixture_setup, test_output_per_step, hs_trace_fixture_teardown);
   ADD ("/runtime/output/protocol-fds", test_output_protocol_fds);
 
   return g_test_run ();
