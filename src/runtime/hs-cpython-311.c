@@ -299,7 +299,12 @@ hs_py_text_stream_unflushed (PyObject   *stream,
   Hs311TextIO *text = (Hs311TextIO *) stream;
   gsize count = 0;
 
-  if (strcmp (Py_TYPE (text->buffer)->tp_name, "_io.BufferedWriter") == 0)
+  /* the program may have detached or re-initialised the stream since */
+  if (text->ok != 1 || text->detached || text->buffer == NULL)
+    return 0;
+
+  if (strcmp (Py_TYPE (text->buffer)->tp_name, "_io.BufferedWriter") == 0 &&
+      ((Hs311Buffered *) text->buffer)->ok == 1)
     {
       Hs311Buffered *buffered = (Hs311Buffered *) text->buffer;
 
