@@ -10,10 +10,14 @@
 
 #include "hs-cli-common.h"
 
-void
-hs_cli_add_run_options (GOptionContext *context,
-                        HsCliRunArgs   *args)
+/* A verb's options, followed by those for running the program, which
+ * every verb shares. */
+GOptionContext *
+hs_cli_context_new (const char         *summary,
+                    const GOptionEntry *verb_entries,
+                    HsCliRunArgs       *args)
 {
+  GOptionContext *context = g_option_context_new (summary);
   GOptionGroup *group;
   GOptionEntry entries[] = {
     { "max-steps", 0, 0, G_OPTION_ARG_INT, &args->max_steps, N_("Stop after N steps (default 100000)"), "N" },
@@ -24,6 +28,9 @@ hs_cli_add_run_options (GOptionContext *context,
     { NULL }
   };
 
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, verb_entries, GETTEXT_PACKAGE);
+
   args->max_steps = -1;
   args->timeout = NAN;   /* unset: any number given is checked */
   args->max_objects = -1;
@@ -33,6 +40,7 @@ hs_cli_add_run_options (GOptionContext *context,
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_group_add_entries (group, entries);
   g_option_context_add_group (context, group);
+  return context;
 }
 
 gboolean

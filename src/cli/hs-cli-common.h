@@ -19,8 +19,9 @@ typedef struct
   char    *stdin_path;
 } HsCliRunArgs;
 
-void     hs_cli_add_run_options     (GOptionContext  *context,
-                                     HsCliRunArgs    *args);
+GOptionContext *hs_cli_context_new (const char         *summary,
+                                    const GOptionEntry *entries,
+                                    HsCliRunArgs       *args);
 gboolean hs_cli_resolve_run_options (HsCliRunArgs    *args,
                                      HsRunOptions    *options,
                                      GError         **error);

@@ -60,10 +60,7 @@ hs_cli_render (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("FILE.py — draw the heap of a Python program"));
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  hs_cli_add_run_options (context, &run_args);
+  context = hs_cli_context_new (_("FILE.py — draw the heap of a Python program"), entries, &run_args);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return hs_cli_usage_error (context, error->message);

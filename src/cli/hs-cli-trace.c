@@ -32,10 +32,7 @@ hs_cli_trace (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("FILE.py — write the trace of a Python program as JSON"));
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  hs_cli_add_run_options (context, &run_args);
+  context = hs_cli_context_new (_("FILE.py — write the trace of a Python program as JSON"), entries, &run_args);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return hs_cli_usage_error (context, error->message);

@@ -162,28 +162,16 @@ hs_snapshot_get_return_ref (HsSnapshot *self)
 }
 
 /* References drawn to ref: from variables and from other objects.  The
- * difference from its refcount is what the picture cannot show. */
+ * difference from its refcount is what the picture cannot show.  Counted
+ * once, when the snapshot is made (see hs-trace.c). */
 guint
 hs_snapshot_count_references (HsSnapshot *self,
                               guint32     ref)
 {
-  guint count = 0;
+  const HsObject *o;
 
   g_return_val_if_fail (self != NULL, 0);
 
-  for (guint i = 0; i < self->frames->len; i++)
-    {
-      const HsFrame *f = &g_array_index (self->frames, HsFrame, i);
-
-      for (guint j = 0; j < f->n_vars; j++)
-        count += f->vars[j].ref == ref;
-    }
-  for (guint i = 0; i < self->objects->len; i++)
-    {
-      const HsObject *o = &g_array_index (self->objects, HsObject, i);
-
-      for (guint j = 0; j < o->n_edges; j++)
-        count += o->edges[j].target == ref;
-    }
-  return count;
+  o = hs_snapshot_lookup (self, ref);
+  return o ? o->n_referrers : 0;
 }

@@ -37,6 +37,7 @@ typedef struct
   guint32     length;
   guint32     omitted;
   guint32     changes;    /* HsChangeFlags */
+  guint32     n_referrers;/* references drawn to it: variables and edges */
   guint       n_edges;
   HsEdge     *edges;
 } HsObject;

@@ -477,6 +477,39 @@ apply_delta (HsTrace            *self,
   return TRUE;
 }
 
+static void
+add_referrer (HsSnapshot *snap,
+              guint32     ref)
+{
+  HsObject *o = (HsObject *) hs_snapshot_lookup (snap, ref);
+
+  if (o != NULL)
+    o->n_referrers++;
+}
+
+/* Once per snapshot, so that asking an object's hidden references does not
+ * scan every edge each time. */
+static void
+count_referrers (HsSnapshot *snap)
+{
+  for (guint i = 0; i < snap->objects->len; i++)
+    g_array_index (snap->objects, HsObject, i).n_referrers = 0;
+  for (guint i = 0; i < snap->frames->len; i++)
+    {
+      const HsFrame *f = &g_array_index (snap->frames, HsFrame, i);
+
+      for (guint j = 0; j < f->n_vars; j++)
+        add_referrer (snap, f->vars[j].ref);
+    }
+  for (guint i = 0; i < snap->objects->len; i++)
+    {
+      const HsObject *o = &g_array_index (snap->objects, HsObject, i);
+
+      for (guint j = 0; j < o->n_edges; j++)
+        add_referrer (snap, o->edges[j].target);
+    }
+}
+
 static HsSnapshot *
 snapshot_from_state (HsState    *st,
                      HsSnapshot *snap,
@@ -517,6 +550,8 @@ snapshot_from_state (HsState    *st,
       f.vars = g_memdup2 (f.vars, f.n_vars * sizeof (HsVar));
       g_array_append_val (snap->frames, f);
     }
+
+  count_referrers (snap);
   return snap;
 }
 

@@ -113,12 +113,6 @@ hs_py_frame_globals (HsPyFrame *frame)
   return ((_PyInterpreterFrame *) frame)->f_globals;
 }
 
-int
-hs_py_frame_n_locals (HsPyFrame *frame)
-{
-  return ((_PyInterpreterFrame *) frame)->f_code->co_nlocalsplus;
-}
-
 /* Reads a fast local straight from the frame.  PyFrame_GetLocals would build
  * and cache a dict holding a reference to every local, which the program
  * could then see in sys.getrefcount. */

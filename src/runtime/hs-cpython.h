@@ -26,7 +26,6 @@ PyCodeObject *hs_py_frame_code         (HsPyFrame     *frame);
 int         hs_py_frame_line           (HsPyFrame     *frame);
 gboolean    hs_py_frame_is_module      (HsPyFrame     *frame);
 PyObject   *hs_py_frame_globals        (HsPyFrame     *frame);
-int         hs_py_frame_n_locals       (HsPyFrame     *frame);
 PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
                                         int            index,
                                         PyObject     **name);

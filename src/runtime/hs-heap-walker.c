@@ -417,7 +417,7 @@ add_frame_vars (HsPyFrame *frame,
     }
 
   hs_step_builder_begin_frame (builder, intern_str (code->co_qualname), line);
-  for (int i = 0; i < hs_py_frame_n_locals (frame); i++)
+  for (int i = 0; i < hs_py_code_n_locals (code); i++)
     {
       PyObject *name;
       PyObject *value = hs_py_frame_local (frame, i, &name);

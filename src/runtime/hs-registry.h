@@ -33,7 +33,6 @@ typedef struct
   PyTypeObject *type;
   guint32       ref;
   guint32       epoch;      /* last walk that reached it */
-  guint32       limbo_epoch;/* last step it was a garbage candidate */
 
   /* what the app was last told */
   gint64        refcount;

@@ -108,16 +108,6 @@ hs_step_builder_intern (HsStepBuilder *self,
   return self->n_strings++;
 }
 
-guint32
-hs_step_builder_intern_len (HsStepBuilder *self,
-                            const char    *str,
-                            gssize         len)
-{
-  g_autofree char *tmp = g_strndup (str, len);
-
-  return hs_step_builder_intern (self, tmp);
-}
-
 void
 hs_step_builder_begin (HsStepBuilder *self,
                        guint32        index,
@@ -335,12 +325,6 @@ hs_step_builder_abandon_step (HsStepBuilder *self)
   g_array_set_size (self->freed, self->mark_freed);
   g_array_set_size (self->gc, self->mark_gc);
   self->in_step = FALSE;
-}
-
-guint
-hs_step_builder_get_n_pending (HsStepBuilder *self)
-{
-  return self->steps->len;
 }
 
 gsize

@@ -19,9 +19,6 @@ HsStepBuilder *hs_step_builder_new        (void);
 void           hs_step_builder_free       (HsStepBuilder *self);
 guint32        hs_step_builder_intern     (HsStepBuilder *self,
                                            const char    *str);
-guint32        hs_step_builder_intern_len (HsStepBuilder *self,
-                                           const char    *str,
-                                           gssize         len);
 void           hs_step_builder_begin      (HsStepBuilder *self,
                                            guint32        index,
                                            HsEvent        event,
@@ -56,7 +53,6 @@ void           hs_step_builder_set_return (HsStepBuilder *self,
                                            guint32        ref);
 void           hs_step_builder_end        (HsStepBuilder *self);
 void           hs_step_builder_abandon_step (HsStepBuilder *self);
-guint          hs_step_builder_get_n_pending (HsStepBuilder *self);
 gsize          hs_step_builder_get_pending_size (HsStepBuilder *self);
 GVariant      *hs_step_builder_take_batch (HsStepBuilder *self);
 
