@@ -5,15 +5,27 @@
  * serialised bytes of one GVariant of type HS_PROTOCOL_MESSAGE_TYPE: a message
  * name and its payload.  Both sides link this file, so the wire format lives
  * in one place.
+ *
+ * It depends on GLib alone: the worker links it into the Python process,
+ * which must not load GIO (and with it libmount and libselinux).
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <glib.h>
 
 G_BEGIN_DECLS
 
 #define HS_PROTOCOL_VERSION 3
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
+
+#define HS_PROTOCOL_ERROR (hs_protocol_error_quark ())
+
+typedef enum
+{
+  HS_PROTOCOL_ERROR_IO,         /* read or write failed */
+  HS_PROTOCOL_ERROR_TRUNCATED,  /* the stream ended inside a frame */
+  HS_PROTOCOL_ERROR_INVALID,    /* bad size, type or normal form */
+} HsProtocolError;
 
 #define HS_PROTOCOL_MESSAGE_TYPE ((const GVariantType *) "(sv)")
 
@@ -174,6 +186,8 @@ typedef struct
   guint32 uncollectable;
 } HsWireGc;
 
+GQuark      hs_protocol_error_quark  (void);
+
 const char *hs_event_to_string      (HsEvent     event);
 const char *hs_edge_kind_to_string  (HsEdgeKind  kind);
 const char *hs_free_cause_to_string (HsFreeCause cause);
@@ -186,9 +200,6 @@ GBytes   *hs_protocol_frame         (const char        *name,
                                      GVariant          *payload);
 GVariant *hs_protocol_parse_frame   (GBytes            *frame,
                                      const char       **name,
-                                     GError           **error);
-GBytes   *hs_protocol_read_frame    (GInputStream      *stream,
-                                     GCancellable      *cancellable,
                                      GError           **error);
 gboolean  hs_protocol_read_frame_fd (int                fd,
                                      GBytes           **frame,

@@ -54,6 +54,50 @@ struct _HsRunner
 
 G_DEFINE_FINAL_TYPE (HsRunner, hs_runner, G_TYPE_OBJECT)
 
+/* The app's side of the framing: one frame, or an empty GBytes at a clean
+ * end of stream. */
+static GBytes *
+read_frame (GInputStream  *stream,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  guint32 le;
+  gsize got = 0;
+  guint32 len;
+  g_autofree guint8 *data = NULL;
+
+  if (!g_input_stream_read_all (stream, &le, 4, &got, cancellable, error))
+    return NULL;
+  if (got == 0)
+    return g_bytes_new (NULL, 0);   /* clean end of stream */
+  if (got != 4)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                   _("The runtime's message stream ended in the middle of a frame"));
+      return NULL;
+    }
+
+  len = GUINT32_FROM_LE (le);
+  if (len == 0 || len > HS_PROTOCOL_MAX_FRAME)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The runtime sent a frame of invalid size %u"), len);
+      return NULL;
+    }
+
+  data = g_malloc (len);
+  if (!g_input_stream_read_all (stream, data, len, &got, cancellable, error))
+    return NULL;
+  if (got != len)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                   _("The runtime's message stream ended in the middle of a frame"));
+      return NULL;
+    }
+
+  return g_bytes_new_take (g_steal_pointer (&data), len);
+}
+
 void
 hs_run_options_init (HsRunOptions *options)
 {
@@ -371,7 +415,7 @@ session_spawn (HsRunner           *self,
   self->stopped = FALSE;
   g_mutex_unlock (&self->mutex);
 
-  hello = hs_protocol_read_frame (session->in, NULL, &local_error);
+  hello = read_frame (session->in, NULL, &local_error);
   if (hello == NULL || g_bytes_get_size (hello) == 0 ||
       (hello_payload = hs_protocol_parse_frame (hello, &name, &local_error)) == NULL ||
       name != g_intern_static_string (HS_MSG_HELLO) ||
@@ -421,7 +465,7 @@ session_read (HsSession  *session,
   while (session->protocol_error == NULL)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) frame = hs_protocol_read_frame (session->in, NULL, &error);
+      g_autoptr(GBytes) frame = read_frame (session->in, NULL, &error);
       g_autoptr(GVariant) payload = NULL;
       const char *name;
 

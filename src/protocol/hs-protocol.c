@@ -15,6 +15,8 @@ G_STATIC_ASSERT (sizeof (HsWireRefcount) == 8);
 G_STATIC_ASSERT (sizeof (HsWireEdge) == 16);
 G_STATIC_ASSERT (sizeof (HsWireStep) == 56);
 
+G_DEFINE_QUARK (hs-protocol-error-quark, hs_protocol_error)
+
 static const char *event_names[] = { "line", "call", "return", "exception", "end" };
 static const char *edge_kind_names[] = {
   "item", "key", "value", "member", "attr", "closure", "contents",
@@ -86,7 +88,7 @@ write_all (int           fd,
 
           if (saved == EINTR)
             continue;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+          g_set_error (error, HS_PROTOCOL_ERROR, HS_PROTOCOL_ERROR_IO,
                        "write: %s", g_strerror (saved));
           return FALSE;
         }
@@ -127,7 +129,7 @@ hs_protocol_parse_frame (GBytes      *frame,
   message = g_variant_ref_sink (g_variant_new_from_bytes (HS_PROTOCOL_MESSAGE_TYPE, frame, FALSE));
   if (!g_variant_is_normal_form (message))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error (error, HS_PROTOCOL_ERROR, HS_PROTOCOL_ERROR_INVALID,
                    _("The runtime sent a malformed message"));
       return NULL;
     }
@@ -139,48 +141,6 @@ hs_protocol_parse_frame (GBytes      *frame,
   *name = g_intern_string (*name);
 
   return payload;
-}
-
-GBytes *
-hs_protocol_read_frame (GInputStream  *stream,
-                        GCancellable  *cancellable,
-                        GError       **error)
-{
-  guint32 le;
-  gsize got = 0;
-  guint32 len;
-  g_autofree guint8 *data = NULL;
-
-  if (!g_input_stream_read_all (stream, &le, 4, &got, cancellable, error))
-    return NULL;
-  if (got == 0)
-    return g_bytes_new (NULL, 0);   /* clean end of stream */
-  if (got != 4)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                   _("The runtime's message stream ended in the middle of a frame"));
-      return NULL;
-    }
-
-  len = GUINT32_FROM_LE (le);
-  if (len == 0 || len > HS_PROTOCOL_MAX_FRAME)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The runtime sent a frame of invalid size %u"), len);
-      return NULL;
-    }
-
-  data = g_malloc (len);
-  if (!g_input_stream_read_all (stream, data, len, &got, cancellable, error))
-    return NULL;
-  if (got != len)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                   _("The runtime's message stream ended in the middle of a frame"));
-      return NULL;
-    }
-
-  return g_bytes_new_take (g_steal_pointer (&data), len);
 }
 
 static gboolean
@@ -201,7 +161,7 @@ read_all (int     fd,
 
           if (saved == EINTR)
             continue;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+          g_set_error (error, HS_PROTOCOL_ERROR, HS_PROTOCOL_ERROR_IO,
                        "read: %s", g_strerror (saved));
           return FALSE;
         }
@@ -232,7 +192,7 @@ hs_protocol_read_frame_fd (int      fd,
   len = GUINT32_FROM_LE (le);
   if (got != 4 || len == 0 || len > HS_PROTOCOL_MAX_FRAME)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "bad frame header");
+      g_set_error (error, HS_PROTOCOL_ERROR, HS_PROTOCOL_ERROR_INVALID, "bad frame header");
       return FALSE;
     }
   data = g_malloc (len);
@@ -240,7 +200,7 @@ hs_protocol_read_frame_fd (int      fd,
     return FALSE;
   if (got != len)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT, "short frame");
+      g_set_error (error, HS_PROTOCOL_ERROR, HS_PROTOCOL_ERROR_TRUNCATED, "short frame");
       return FALSE;
     }
   *frame = g_bytes_new_take (g_steal_pointer (&data), len);
