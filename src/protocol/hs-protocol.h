@@ -34,6 +34,14 @@ typedef enum
 #define HS_MSG_STEPS "steps"   /* HS_STEPS_TYPE */
 #define HS_MSG_DONE  "done"    /* HS_DONE_TYPE */
 #define HS_MSG_EXEC_DONE "exec-done" /* (bs) ok, error message */
+/* Output too big for a steps batch travels in pieces ahead of the batch
+ * whose step wrote it: (uay) stream (1 stdout, 2 stderr) and at most
+ * HS_PROTOCOL_MAX_OUTPUT_CHUNK bytes.  The app appends each piece to the
+ * output of the next step it receives (or to the trailing output). */
+#define HS_MSG_OUTPUT "output"
+#define HS_OUTPUT_TYPE_STRING "(uay)"
+#define HS_OUTPUT_TYPE ((const GVariantType *) HS_OUTPUT_TYPE_STRING)
+#define HS_PROTOCOL_MAX_OUTPUT_CHUNK (1024u * 1024u)
 
 /* app -> worker */
 #define HS_MSG_RUN   "run"     /* a{sv}: path, max-steps, timeout-ms, max-objects, max-elements, stdin-path */
