@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
@@ -85,6 +88,42 @@ writev (int                 fd,
   if (n > 0)
     hs_tracer_note_output (fd, n);
   return n;
+}
+
+/* The worker must not outlive the app (a killed app would leave a program
+ * spinning as an orphan).  The app holds the only write end of the pipe to
+ * the worker until the worker is gone, so a hang-up on it means the app
+ * died, at any moment, even before this thread started.  PR_SET_PDEATHSIG
+ * would not do: it fires when the *thread* that spawned the worker ends,
+ * and the window spawns from pooled threads that come and go. */
+static gpointer
+watch_app (gpointer data)
+{
+  struct stat ours;
+
+  if (fstat (protocol_in_fd, &ours) < 0)
+    return NULL;
+
+  for (;;)
+    {
+      struct pollfd pfd = { protocol_in_fd, 0, 0 };
+      struct stat now;
+
+      if (poll (&pfd, 1, -1) < 0)
+        continue;
+      if (!(pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+        continue;
+      /* only our pipe counts, not an fd the program put in its place */
+      if ((pfd.revents & POLLNVAL) || fstat (protocol_in_fd, &now) < 0 ||
+          now.st_dev != ours.st_dev || now.st_ino != ours.st_ino)
+        return NULL;
+      /* the app leads us into our own process group: end the program's
+       * children with us */
+      if (getpgrp () == getpid ())
+        kill (0, SIGKILL);
+      kill (getpid (), SIGKILL);
+    }
+  return NULL;
 }
 
 static guint
@@ -165,6 +204,9 @@ main (int   argc,
       return 2;
     }
 
+  /* a plain thread: Python's threading module never sees it */
+  g_thread_unref (g_thread_new ("heapscope-watch-app", watch_app, NULL));
+
   if (!hs_protocol_write_message (PROTOCOL_OUT_FD, HS_MSG_HELLO,
                                   g_variant_new ("(us)", HS_PROTOCOL_VERSION, PY_VERSION), &error))
     {
@@ -211,8 +253,15 @@ main (int   argc,
       g_autoptr(GBytes) next = NULL;
       g_autoptr(GVariant) msg = NULL;
       const char *msg_name = NULL;
+      gboolean read_ok;
 
-      if (!hs_protocol_read_frame_fd (PROTOCOL_IN_FD, &next, NULL) || next == NULL)
+      /* The program's threads run while the app is idle, as they would
+       * under python3: the GIL is free during the wait. */
+      Py_BEGIN_ALLOW_THREADS
+      read_ok = hs_protocol_read_frame_fd (PROTOCOL_IN_FD, &next, NULL);
+      Py_END_ALLOW_THREADS
+
+      if (!read_ok || next == NULL)
         break;
       msg = hs_protocol_parse_frame (next, &msg_name, NULL);
       if (msg == NULL || msg_name == g_intern_static_string (HS_MSG_QUIT))
