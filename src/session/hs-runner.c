@@ -5,33 +5,56 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <gio/gunixinputstream.h>
 #include <glib-unix.h>
 
 #include "hs-protocol.h"
 #include "hs-runner.h"
 
-/* How long past its own timeout a worker stuck in C code gets before the
- * runner kills it. */
+/* Every wait on the worker has a deadline, and they all live here:
+ *   hello     HELLO_TIMEOUT_MS after the spawn (sent before Python starts)
+ *   run/exec  the timeout plus KILL_GRACE_MS (the worker enforces the
+ *             timeout itself between lines; this catches C code and
+ *             anything else that never reaches a line)
+ *   drain     DRAIN_MS after a kill, for the batch a SIGTERM flushes
+ *   shutdown  the run's deadline, or SHUTDOWN_MS from the quit if later:
+ *             atexit handlers, __del__ and non-daemon threads get no more
+ * Reading stops at a deadline, and also when the worker itself has been
+ * reaped: a child the program forked may hold the pipe open for ever. */
+#define HELLO_TIMEOUT_MS 10000
 #define KILL_GRACE_MS 2000
+#define DRAIN_MS 1000
+#define SHUTDOWN_MS 2000
+#define POLL_SLICE_MS 100
+
+/* Output pieces waiting for the step that wrote them; past this, the
+ * program is flooding the app and the run ends as a protocol error. */
+#define MAX_PENDING_OUTPUT (64u * 1024u * 1024u)
 
 /* One worker process and the trace it feeds. */
 typedef struct
 {
   GSubprocess  *process;
-  GInputStream *in;          /* protocol, from the worker */
+  GPid          pid;         /* also the worker's process group */
+  int           from_worker; /* protocol, from the worker (non-blocking) */
+  GByteArray   *in;          /* bytes read but not yet framed */
+  gboolean      eof;         /* the stream ended or the worker is gone */
+  GByteArray   *pending_out; /* output pieces ahead of their step */
+  GByteArray   *pending_err;
+  gint64        run_deadline;
   int           to_worker;   /* protocol, to the worker */
   int           out_fd;      /* the program's stdout file */
   int           err_fd;      /* the program's stderr file */
   HsTrace      *trace;
   gboolean      done;        /* the worker reported the program's end */
   guint         timeout_ms;  /* the run's, and each statement's after it */
+  gboolean      exit_timed_out; /* shutdown passed its deadline */
   char         *protocol_error;
 } HsSession;
 
@@ -43,60 +66,12 @@ struct _HsRunner
   HsSession   *session;      /* a live worker between start and close */
 
   GMutex       mutex;
-  GCond        cond;
   GSubprocess *process;      /* whatever hs_runner_stop() should kill */
-  GThread     *watchdog;
-  gint64       deadline;
-  gboolean     watching;
   gboolean     stopped;      /* by hs_runner_stop() */
-  gboolean     timed_out;    /* by the watchdog */
+  gboolean     timed_out;    /* a run or exec deadline passed */
 };
 
 G_DEFINE_FINAL_TYPE (HsRunner, hs_runner, G_TYPE_OBJECT)
-
-/* The app's side of the framing: one frame, or an empty GBytes at a clean
- * end of stream. */
-static GBytes *
-read_frame (GInputStream  *stream,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  guint32 le;
-  gsize got = 0;
-  guint32 len;
-  g_autofree guint8 *data = NULL;
-
-  if (!g_input_stream_read_all (stream, &le, 4, &got, cancellable, error))
-    return NULL;
-  if (got == 0)
-    return g_bytes_new (NULL, 0);   /* clean end of stream */
-  if (got != 4)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                   _("The runtime's message stream ended in the middle of a frame"));
-      return NULL;
-    }
-
-  len = GUINT32_FROM_LE (le);
-  if (len == 0 || len > HS_PROTOCOL_MAX_FRAME)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The runtime sent a frame of invalid size %u"), len);
-      return NULL;
-    }
-
-  data = g_malloc (len);
-  if (!g_input_stream_read_all (stream, data, len, &got, cancellable, error))
-    return NULL;
-  if (got != len)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                   _("The runtime's message stream ended in the middle of a frame"));
-      return NULL;
-    }
-
-  return g_bytes_new_take (g_steal_pointer (&data), len);
-}
 
 void
 hs_run_options_init (HsRunOptions *options)
@@ -119,7 +94,6 @@ hs_runner_finalize (GObject *object)
   hs_runner_close (self);
   g_free (self->runtime_path);
   g_mutex_clear (&self->mutex);
-  g_cond_clear (&self->cond);
 
   G_OBJECT_CLASS (hs_runner_parent_class)->finalize (object);
 }
@@ -137,7 +111,6 @@ static void
 hs_runner_init (HsRunner *self)
 {
   g_mutex_init (&self->mutex);
-  g_cond_init (&self->cond);
 }
 
 HsRunner *
@@ -188,24 +161,49 @@ hs_runner_set_runtime_path (HsRunner   *self,
   self->runtime_path = g_strdup (path);
 }
 
+typedef struct
+{
+  GSubprocess *process;
+  GPid         pid;
+} KillLater;
+
+static void
+kill_group (GSubprocess *process,
+            GPid         pid)
+{
+  g_assert (G_IS_SUBPROCESS (process));
+
+  /* the worker leads its own process group (child_setup), so this also
+   * ends whatever the program started */
+  if (pid > 0)
+    kill (-pid, SIGKILL);
+  g_subprocess_force_exit (process);
+}
+
 static gpointer
 kill_later (gpointer data)
 {
-  GSubprocess *process = data;
+  KillLater *later = data;
 
   g_usleep (300 * G_TIME_SPAN_MILLISECOND);
-  g_subprocess_force_exit (process);
-  g_object_unref (process);
+  kill_group (later->process, later->pid);
+  g_object_unref (later->process);
+  g_free (later);
   return NULL;
 }
 
 /* SIGTERM first: the worker's handler sends the steps it has batched.  A
- * worker that ignores it is killed a moment later. */
+ * worker that ignores it is killed a moment later, with its group. */
 static void
 terminate (GSubprocess *process)
 {
+  KillLater *later = g_new0 (KillLater, 1);
+  const char *id = g_subprocess_get_identifier (process);
+
+  later->process = g_object_ref (process);
+  later->pid = id != NULL ? (GPid) atoi (id) : 0;
   g_subprocess_send_signal (process, SIGTERM);
-  g_thread_unref (g_thread_new ("heapscope-kill", kill_later, g_object_ref (process)));
+  g_thread_unref (g_thread_new ("heapscope-kill", kill_later, later));
 }
 
 void
@@ -222,57 +220,23 @@ hs_runner_stop (HsRunner *self)
   g_mutex_unlock (&self->mutex);
 }
 
+/* Runs in the child between fork and exec. */
 static void
-limit_memory (gpointer user_data)
+child_setup (gpointer user_data)
 {
-  struct rlimit rl;
+  guint max_memory_mb = GPOINTER_TO_UINT (user_data);
 
-  rl.rlim_cur = rl.rlim_max = (rlim_t) GPOINTER_TO_UINT (user_data) * 1024 * 1024;
-  setrlimit (RLIMIT_AS, &rl);
-}
+  /* A group of its own, so that a timeout can end the program's children
+   * too, and a terminal's ^C reaches the app, which then ends the worker. */
+  setpgid (0, 0);
 
-static gpointer
-watchdog_thread (gpointer data)
-{
-  HsRunner *self = data;
-
-  g_mutex_lock (&self->mutex);
-  while (self->watching)
+  if (max_memory_mb > 0)
     {
-      if (!g_cond_wait_until (&self->cond, &self->mutex, self->deadline) && self->watching)
-        {
-          self->timed_out = TRUE;
-          if (self->process != NULL)
-            terminate (self->process);
-          break;
-        }
+      struct rlimit rl;
+
+      rl.rlim_cur = rl.rlim_max = (rlim_t) max_memory_mb * 1024 * 1024;
+      setrlimit (RLIMIT_AS, &rl);
     }
-  g_mutex_unlock (&self->mutex);
-  return NULL;
-}
-
-/* A worker stuck in C code never reaches its own timeout check; this thread
- * kills it a little after. */
-static void
-watchdog_start (HsRunner *self,
-                guint     timeout_ms)
-{
-  g_mutex_lock (&self->mutex);
-  self->watching = TRUE;
-  self->timed_out = FALSE;
-  self->deadline = g_get_monotonic_time () + (gint64) (timeout_ms + KILL_GRACE_MS) * 1000;
-  g_mutex_unlock (&self->mutex);
-  self->watchdog = g_thread_new ("heapscope-watchdog", watchdog_thread, self);
-}
-
-static void
-watchdog_stop (HsRunner *self)
-{
-  g_mutex_lock (&self->mutex);
-  self->watching = FALSE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
-  g_clear_pointer (&self->watchdog, g_thread_join);
 }
 
 static void
@@ -347,13 +311,318 @@ static void
 session_free (HsSession *session)
 {
   g_clear_object (&session->process);
-  g_clear_object (&session->in);
+  g_clear_pointer (&session->in, g_byte_array_unref);
+  g_clear_pointer (&session->pending_out, g_byte_array_unref);
+  g_clear_pointer (&session->pending_err, g_byte_array_unref);
+  close_fd (&session->from_worker);
   close_fd (&session->to_worker);
   close_fd (&session->out_fd);
   close_fd (&session->err_fd);
   g_clear_object (&session->trace);
   g_free (session->protocol_error);
   g_free (session);
+}
+
+static void
+session_fail (HsSession  *session,
+              const char *format,
+              ...) G_GNUC_PRINTF (2, 3);
+
+/* Records why the protocol failed; the first reason is the one reported. */
+static void
+session_fail (HsSession  *session,
+              const char *format,
+              ...)
+{
+  va_list args;
+
+  g_assert (session != NULL);
+
+  if (session->protocol_error != NULL)
+    return;
+  va_start (args, format);
+  session->protocol_error = g_strdup_vprintf (format, args);
+  va_end (args);
+}
+
+typedef enum
+{
+  READ_FRAME,
+  READ_END,       /* end of stream, worker gone, or a protocol error */
+  READ_TIMEOUT,
+} ReadResult;
+
+static gboolean
+worker_reaped (HsSession *session)
+{
+  g_assert (session != NULL);
+
+  /* GSubprocess reaps its child from GLib's worker thread */
+  return g_subprocess_get_identifier (session->process) == NULL;
+}
+
+/* The app's side of the framing.  It never blocks past deadline, keeps at
+ * most one frame (HS_PROTOCOL_MAX_FRAME) plus one read in memory, and ends
+ * when the worker is gone even if a child the program forked still holds
+ * the pipe. */
+static ReadResult
+session_next_frame (HsSession *session,
+                    gint64     deadline,
+                    GBytes   **frame)
+{
+  g_assert (session != NULL);
+  g_assert (frame != NULL);
+
+  *frame = NULL;
+  for (;;)
+    {
+      struct pollfd pfd = { session->from_worker, POLLIN, 0 };
+      gboolean reaped;
+      gint64 now;
+      int wait_ms;
+      int r;
+
+      if (session->protocol_error != NULL)
+        return READ_END;
+
+      if (session->in->len >= 4)
+        {
+          guint32 le;
+          guint32 len;
+
+          memcpy (&le, session->in->data, 4);
+          len = GUINT32_FROM_LE (le);
+          if (len == 0 || len > HS_PROTOCOL_MAX_FRAME)
+            {
+              session_fail (session, _("The runtime sent a frame of invalid size %u"), len);
+              return READ_END;
+            }
+          if (session->in->len - 4 >= len)
+            {
+              /* a fresh g_malloc'd copy is aligned for GVariant */
+              *frame = g_bytes_new (session->in->data + 4, len);
+              g_byte_array_remove_range (session->in, 0, len + 4);
+              return READ_FRAME;
+            }
+        }
+
+      if (session->eof)
+        {
+          if (session->in->len > 0)
+            session_fail (session, _("The runtime's message stream ended in the middle of a frame"));
+          return READ_END;
+        }
+
+      now = g_get_monotonic_time ();
+      if (now >= deadline)
+        return READ_TIMEOUT;
+      wait_ms = (int) MIN ((deadline - now + 999) / 1000, POLL_SLICE_MS);
+
+      reaped = worker_reaped (session);
+      r = poll (&pfd, 1, wait_ms);
+      if (r < 0 && errno != EINTR)
+        {
+          session_fail (session, _("Reading from the runtime failed: %s"), g_strerror (errno));
+          return READ_END;
+        }
+      if (r == 0 && reaped)
+        {
+          /* everything the worker wrote before it ended was readable
+           * before this poll began */
+          session->eof = TRUE;
+          continue;
+        }
+      if (r > 0)
+        {
+          guint old = session->in->len;
+          gssize n;
+
+          g_byte_array_set_size (session->in, old + 256 * 1024);
+          n = read (session->from_worker, session->in->data + old, 256 * 1024);
+          g_byte_array_set_size (session->in, old + MAX (n, 0));
+          if (n == 0)
+            session->eof = TRUE;
+          else if (n < 0 && errno != EINTR && errno != EAGAIN)
+            {
+              session_fail (session, _("Reading from the runtime failed: %s"), g_strerror (errno));
+              return READ_END;
+            }
+        }
+    }
+}
+
+static gboolean
+handle_output (HsSession *session,
+               GVariant  *payload)
+{
+  g_autoptr(GVariant) bytes = NULL;
+  guint32 stream;
+  gsize len;
+  const guint8 *data;
+  GByteArray *pending;
+
+  g_assert (session != NULL);
+
+  if (!g_variant_is_of_type (payload, HS_OUTPUT_TYPE))
+    {
+      session_fail (session, _("The runtime sent invalid output"));
+      return FALSE;
+    }
+  g_variant_get (payload, "(u@ay)", &stream, &bytes);
+  data = g_variant_get_fixed_array (bytes, &len, 1);
+  pending = stream == 1 ? session->pending_out : stream == 2 ? session->pending_err : NULL;
+  if (pending == NULL || len > HS_PROTOCOL_MAX_OUTPUT_CHUNK)
+    {
+      session_fail (session, _("The runtime sent invalid output"));
+      return FALSE;
+    }
+  if (session->pending_out->len + session->pending_err->len + len > MAX_PENDING_OUTPUT)
+    {
+      session_fail (session, _("The runtime sent more than %u MiB of output for one step"),
+                    MAX_PENDING_OUTPUT / (1024 * 1024));
+      return FALSE;
+    }
+  g_byte_array_append (pending, data, len);
+  return TRUE;
+}
+
+/* Output that came in pieces goes to the first step of the batch that
+ * follows it, ahead of what the batch itself carries for that step. */
+static GVariant *
+merge_pending_output (HsSession *session,
+                      GVariant  *batch)
+{
+  g_autoptr(GVariant) headers = NULL;
+  g_autoptr(GVariant) out = NULL;
+  g_autoptr(GVariant) err = NULL;
+  g_autofree HsWireStep *steps = NULL;
+  g_autoptr(GByteArray) new_out = NULL;
+  g_autoptr(GByteArray) new_err = NULL;
+  GVariant *children[13];
+  gsize n_steps;
+  gsize len;
+  const void *data;
+
+  g_assert (session != NULL);
+
+  if (session->pending_out->len == 0 && session->pending_err->len == 0)
+    return g_variant_ref (batch);
+
+  headers = g_variant_get_child_value (batch, 1);
+  data = g_variant_get_fixed_array (headers, &n_steps, sizeof (HsWireStep));
+  if (n_steps == 0)
+    return g_variant_ref (batch);   /* the trace rejects it with a reason */
+  steps = g_memdup2 (data, n_steps * sizeof (HsWireStep));
+  steps[0].n_out += session->pending_out->len;
+  steps[0].n_err += session->pending_err->len;
+
+  out = g_variant_get_child_value (batch, 11);
+  err = g_variant_get_child_value (batch, 12);
+  new_out = g_steal_pointer (&session->pending_out);
+  new_err = g_steal_pointer (&session->pending_err);
+  session->pending_out = g_byte_array_new ();
+  session->pending_err = g_byte_array_new ();
+  data = g_variant_get_fixed_array (out, &len, 1);
+  g_byte_array_append (new_out, data, len);
+  data = g_variant_get_fixed_array (err, &len, 1);
+  g_byte_array_append (new_err, data, len);
+
+  for (guint i = 0; i < 13; i++)
+    children[i] = g_variant_get_child_value (batch, i);
+  g_variant_unref (children[1]);
+  g_variant_unref (children[11]);
+  g_variant_unref (children[12]);
+  children[1] = g_variant_new_fixed_array (G_VARIANT_TYPE ("(uuuuuuuuuuuuuyy)"), steps, n_steps, sizeof (HsWireStep));
+  children[11] = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, new_out->data, new_out->len, 1);
+  children[12] = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, new_err->data, new_err->len, 1);
+  {
+    GVariant *merged = g_variant_ref_sink (g_variant_new_tuple (children, 13));
+
+    for (guint i = 0; i < 13; i++)
+      if (i != 1 && i != 11 && i != 12)
+        g_variant_unref (children[i]);
+    return merged;
+  }
+}
+
+static void
+mark_timed_out (HsRunner  *self,
+                HsSession *session)
+{
+  g_mutex_lock (&self->mutex);
+  self->timed_out = TRUE;
+  g_mutex_unlock (&self->mutex);
+  if (!worker_reaped (session))
+    terminate (session->process);
+}
+
+/* Reads the worker's messages into the trace until one named until (or,
+ * if also is given, one named also) arrives and returns its payload, or
+ * until the stream ends, a protocol error or the deadline (NULL).  At the
+ * deadline the worker is terminated and what it flushes on its way out is
+ * still read. */
+static GVariant *
+session_read (HsRunner    *self,
+              HsSession   *session,
+              const char  *until,
+              const char  *also,
+              gint64       deadline,
+              const char **got)
+{
+  gboolean draining = FALSE;
+
+  until = until ? g_intern_string (until) : NULL;
+  also = also ? g_intern_string (also) : NULL;
+
+  while (session->protocol_error == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) frame = NULL;
+      g_autoptr(GVariant) payload = NULL;
+      const char *name;
+
+      switch (session_next_frame (session, deadline, &frame))
+        {
+        case READ_END:
+          return NULL;
+        case READ_TIMEOUT:
+          if (draining)
+            return NULL;
+          mark_timed_out (self, session);
+          draining = TRUE;
+          deadline = g_get_monotonic_time () + DRAIN_MS * G_TIME_SPAN_MILLISECOND;
+          continue;
+        case READ_FRAME:
+        default:
+          break;
+        }
+
+      payload = hs_protocol_parse_frame (frame, &name, &error);
+      if (payload == NULL)
+        session_fail (session, "%s", error->message);
+      else if (name == g_intern_static_string (HS_MSG_STEPS))
+        {
+          g_autoptr(GVariant) merged = NULL;
+
+          if (!g_variant_is_of_type (payload, HS_STEPS_TYPE))
+            session_fail (session, _("The runtime sent invalid steps"));
+          else if (!hs_trace_append_batch (session->trace, (merged = merge_pending_output (session, payload)), &error))
+            session_fail (session, "%s", error->message);
+        }
+      else if (name == g_intern_static_string (HS_MSG_OUTPUT))
+        handle_output (session, payload);
+      else if (!draining && until != NULL && (name == until || name == also))
+        {
+          if (got != NULL)
+            *got = name;
+          return g_steal_pointer (&payload);
+        }
+      else if (draining && name == g_intern_static_string (HS_MSG_DONE))
+        ;   /* the worker's own timeout report, crossing the kill */
+      else
+        session_fail (session, _("The runtime sent an unexpected message “%s”"), name);
+    }
+  return NULL;
 }
 
 static HsSession *
@@ -372,7 +641,10 @@ session_spawn (HsRunner           *self,
   GVariantDict run;
   const char *name;
 
-  session->to_worker = session->out_fd = session->err_fd = -1;
+  session->to_worker = session->from_worker = session->out_fd = session->err_fd = -1;
+  session->in = g_byte_array_new ();
+  session->pending_out = g_byte_array_new ();
+  session->pending_err = g_byte_array_new ();
 
   if ((session->out_fd = open_output_file (error)) < 0 || (session->err_fd = open_output_file (error)) < 0)
     goto fail;
@@ -391,22 +663,20 @@ session_spawn (HsRunner           *self,
   g_subprocess_launcher_take_stderr_fd (launcher, dup (session->err_fd));
   g_subprocess_launcher_take_fd (launcher, to_app[1], 3);
   g_subprocess_launcher_take_fd (launcher, to_worker[0], 4);
-  if (options->max_memory_mb > 0)
-    g_subprocess_launcher_set_child_setup (launcher, limit_memory, GUINT_TO_POINTER (options->max_memory_mb), NULL);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, GUINT_TO_POINTER (options->max_memory_mb), NULL);
 
   session->process = g_subprocess_launcher_spawn (launcher, error, hs_runner_get_runtime_path (self), NULL);
   /* The launcher holds the child's ends of the pipes; until it goes, the
    * worker's exit would never read as end of stream. */
   g_clear_object (&launcher);
-  {
-    g_autoptr(GInputStream) raw = g_unix_input_stream_new (to_app[0], TRUE);
-
-    /* steps arrive in batches; read them without a syscall per frame */
-    session->in = g_buffered_input_stream_new_sized (raw, 256 * 1024);
-  }
+  session->from_worker = to_app[0];
+  g_unix_set_fd_nonblocking (session->from_worker, TRUE, NULL);
   session->to_worker = to_worker[1];
   if (session->process == NULL)
     goto fail;
+  session->pid = (GPid) atoi (g_subprocess_get_identifier (session->process));
+  session->run_deadline = g_get_monotonic_time () +
+                          (gint64) (options->timeout_ms + KILL_GRACE_MS) * G_TIME_SPAN_MILLISECOND;
 
   session->trace = hs_trace_new ();
 
@@ -415,13 +685,17 @@ session_spawn (HsRunner           *self,
   self->stopped = FALSE;
   g_mutex_unlock (&self->mutex);
 
-  hello = read_frame (session->in, NULL, &local_error);
-  if (hello == NULL || g_bytes_get_size (hello) == 0 ||
+  /* the hello has its own deadline: a worker that never sends it must not
+   * hang the app */
+  if (session_next_frame (session,
+                          MIN (session->run_deadline,
+                               g_get_monotonic_time () + HELLO_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND),
+                          &hello) != READ_FRAME ||
       (hello_payload = hs_protocol_parse_frame (hello, &name, &local_error)) == NULL ||
       name != g_intern_static_string (HS_MSG_HELLO) ||
       !g_variant_is_of_type (hello_payload, G_VARIANT_TYPE ("(us)")))
     {
-      session->protocol_error = g_strdup (_("The runtime did not introduce itself"));
+      session_fail (session, _("The runtime did not introduce itself"));
       return session;
     }
   else
@@ -432,7 +706,7 @@ session_spawn (HsRunner           *self,
       g_variant_get (hello_payload, "(u&s)", &version, &python);
       if (version != HS_PROTOCOL_VERSION)
         {
-          session->protocol_error = g_strdup_printf (_("The runtime speaks protocol %u, not %u"), version, HS_PROTOCOL_VERSION);
+          session_fail (session, _("The runtime speaks protocol %u, not %u"), version, HS_PROTOCOL_VERSION);
           return session;
         }
       hs_trace_set_python_version (session->trace, python);
@@ -454,38 +728,20 @@ fail:
   return NULL;
 }
 
-/* Reads the worker's messages into the trace until one named until arrives
- * (its payload is returned) or the stream ends (NULL). */
-static GVariant *
-session_read (HsSession  *session,
-              const char *until)
+/* Waits for the worker to be reaped until deadline; FALSE if it was not. */
+static gboolean
+wait_reaped (HsSession *session,
+             gint64     deadline)
 {
-  until = g_intern_string (until);
+  g_assert (session != NULL);
 
-  while (session->protocol_error == NULL)
+  while (!worker_reaped (session))
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) frame = read_frame (session->in, NULL, &error);
-      g_autoptr(GVariant) payload = NULL;
-      const char *name;
-
-      if (frame == NULL || g_bytes_get_size (frame) == 0)
-        return NULL;   /* end of stream, or a pipe broken by a dying worker */
-
-      payload = hs_protocol_parse_frame (frame, &name, &error);
-      if (payload == NULL)
-        session->protocol_error = g_strdup (error->message);
-      else if (name == g_intern_static_string (HS_MSG_STEPS))
-        {
-          if (!hs_trace_append_batch (session->trace, payload, &error))
-            session->protocol_error = g_strdup (error->message);
-        }
-      else if (name == until)
-        return g_steal_pointer (&payload);
-      else
-        session->protocol_error = g_strdup_printf (_("The runtime sent an unexpected message “%s”"), name);
+      if (g_get_monotonic_time () >= deadline)
+        return FALSE;
+      g_usleep (10 * G_TIME_SPAN_MILLISECOND);
     }
-  return NULL;
+  return TRUE;
 }
 
 /* Ends the worker (politely unless something went wrong), collects the
@@ -497,16 +753,41 @@ session_end (HsRunner  *self,
   g_autoptr(GBytes) seen_out = NULL;
   g_autoptr(GBytes) seen_err = NULL;
   HsTrace *trace = session->trace;
+  gboolean timed_out_before;
+  gint64 deadline;
+
+  /* the program's own timeout covers its shutdown too (python3 runs
+   * atexit handlers and joins threads as part of the program) */
+  deadline = MAX (session->run_deadline - KILL_GRACE_MS * G_TIME_SPAN_MILLISECOND,
+                  g_get_monotonic_time () + SHUTDOWN_MS * G_TIME_SPAN_MILLISECOND);
+  g_mutex_lock (&self->mutex);
+  timed_out_before = self->timed_out;
+  g_mutex_unlock (&self->mutex);
 
   if (session->protocol_error != NULL)
-    g_subprocess_force_exit (session->process);
+    kill_group (session->process, session->pid);   /* the reason is recorded */
   else
     {
-      /* let it shut down as python3 would: atexit handlers, __del__ */
+      /* let it shut down as python3 would: atexit handlers, __del__; and
+       * keep reading, so that nothing it writes can block it */
       hs_protocol_write_message (session->to_worker, HS_MSG_QUIT, g_variant_new ("()"), NULL);
+      while (session_read (self, session, NULL, NULL, deadline, NULL) != NULL)
+        ;
+      g_mutex_lock (&self->mutex);
+      if (self->timed_out && !timed_out_before)
+        session->exit_timed_out = TRUE;
+      g_mutex_unlock (&self->mutex);
     }
-  close_fd (&session->to_worker);
+
+  if (!wait_reaped (session, deadline))
+    {
+      session->exit_timed_out = TRUE;
+      kill_group (session->process, session->pid);
+    }
   g_subprocess_wait (session->process, NULL, NULL);
+  /* the pipe to the worker stays open until it is gone: its end of it
+   * closing is how a worker learns that the app died */
+  close_fd (&session->to_worker);
 
   g_mutex_lock (&self->mutex);
   g_clear_object (&self->process);
@@ -518,18 +799,19 @@ session_end (HsRunner  *self,
   seen_err = read_from (session->err_fd, 0);
   hs_trace_set_final_output (trace, seen_out, seen_err);
 
-  /* What ended the worker says more than a garbled last message */
+  /* What ended the worker says more than a garbled last message, and a
+   * protocol error says more than the kill that followed it */
   if (self->stopped)
     hs_trace_finish (trace, "stopped", -1, 0, NULL);
-  else if (self->timed_out && !session->done)
-    hs_trace_finish (trace, "timeout", -1, 0, NULL);
-  else if (session->protocol_error != NULL && !g_subprocess_get_if_signaled (session->process))
+  else if (session->protocol_error != NULL)
     {
       HsTraceError err = { "ProtocolError", session->protocol_error, 0, "" };
 
       hs_trace_finish (trace, "crashed", -1, 0, &err);
     }
-  else if (session->done && session->protocol_error == NULL)
+  else if ((self->timed_out && !session->done) || session->exit_timed_out)
+    hs_trace_finish (trace, "timeout", -1, 0, NULL);
+  else if (session->done)
     ;
   else if (g_subprocess_get_if_signaled (session->process))
     {
@@ -559,19 +841,24 @@ run_program (HsRunner           *self,
       options = &defaults;
     }
 
+  g_mutex_lock (&self->mutex);
+  self->timed_out = FALSE;
+  g_mutex_unlock (&self->mutex);
+
   session = session_spawn (self, path, options, error);
   if (session == NULL)
     return NULL;
 
   session->timeout_ms = options->timeout_ms;
-  watchdog_start (self, options->timeout_ms);
-  done = session_read (session, HS_MSG_DONE);
-  watchdog_stop (self);
+  if (session->protocol_error == NULL)
+    {
+      done = session_read (self, session, HS_MSG_DONE, NULL, session->run_deadline, NULL);
+    }
 
   if (done != NULL)
     {
       if (!handle_done (session->trace, done))
-        session->protocol_error = g_strdup (_("The runtime sent an invalid result"));
+        session_fail (session, _("The runtime sent an invalid result"));
       session->done = TRUE;
     }
   return session;
@@ -662,20 +949,44 @@ hs_runner_exec_sync (HsRunner    *self,
       return FALSE;
     }
 
+  g_mutex_lock (&self->mutex);
+  self->timed_out = FALSE;
+  g_mutex_unlock (&self->mutex);
+
   if (!hs_protocol_write_message (session->to_worker, HS_MSG_EXEC,
                                   g_variant_new ("(su)", source, MAX (first_line, 1)), &local_error))
     reply = NULL;
   else
     {
-      watchdog_start (self, session->timeout_ms);
-      reply = session_read (session, HS_MSG_EXEC_DONE);
-      watchdog_stop (self);
+      const char *got = NULL;
+
+      /* from here, only a "done" for the statement ends the trace cleanly */
+      session->done = FALSE;
+
+      /* a statement gets the run's timeout; the worker ends itself with a
+       * "done" message when it passes it (a loop), the runner when the
+       * worker does not (C code) */
+      session->run_deadline = g_get_monotonic_time () +
+                              (gint64) (session->timeout_ms + KILL_GRACE_MS) * G_TIME_SPAN_MILLISECOND;
+      reply = session_read (self, session, HS_MSG_EXEC_DONE, HS_MSG_DONE, session->run_deadline, &got);
+      if (reply != NULL && got == g_intern_static_string (HS_MSG_DONE))
+        {
+          if (!handle_done (session->trace, reply))
+            session_fail (session, _("The runtime sent an invalid result"));
+          session->done = TRUE;
+          g_clear_pointer (&reply, g_variant_unref);
+        }
+      else if (reply != NULL && !g_variant_is_of_type (reply, G_VARIANT_TYPE ("(bs)")))
+        {
+          session_fail (session, _("The runtime sent an invalid result"));
+          g_clear_pointer (&reply, g_variant_unref);
+        }
     }
 
-  if (reply == NULL || !g_variant_is_of_type (reply, G_VARIANT_TYPE ("(bs)")))
+  if (reply == NULL)
     {
-      /* the worker died (or lied) while running the statement */
-      session->done = FALSE;
+      /* the worker died, lied or timed out while running the statement;
+       * a "done" it sent (a timeout) is the trace's status */
       session_end (self, session);
       self->session = NULL;
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The Python runtime stopped: %s"),

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The worker boundary's deadlines and failure reports (issue 7, bugs 6, 7,
+ * 8, 9, 11, 18).  Each case that could hang runs in a trapped subprocess
+ * with a generous trap timeout; bounds are "within the timeout plus 5 s",
+ * never exact timings.
+ */
+#define G_LOG_DOMAIN "heapscope-test-deadlines"
+
+#include "config.h"
+
+#include <signal.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "hs-runner.h"
+
+#define RUN_TIMEOUT_MS 3000
+#define BOUND_US ((RUN_TIMEOUT_MS + 5000) * G_TIME_SPAN_MILLISECOND)
+#define TRAP_TIMEOUT_US (60 * G_USEC_PER_SEC)
+
+static char *
+write_file (const char *dir,
+            const char *name,
+            const char *contents,
+            gboolean    executable)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  if (executable)
+    g_assert_cmpint (g_chmod (path, 0755), ==, 0);
+  return path;
+}
+
+/* Runs program with a 3 s timeout, checks that the runner returned within
+ * the bound and returns the trace. */
+static HsTrace *
+run_bounded (const char *program,
+             const char *runtime)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("heapscope-deadline-XXXXXX", &error);
+  g_autofree char *path = write_file (dir, "snippet.py", program, FALSE);
+  g_autofree char *fake = NULL;
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  HsRunOptions options;
+  HsTrace *trace;
+  gint64 start;
+
+  if (runtime != NULL)
+    {
+      fake = write_file (dir, "fake-runtime", runtime, TRUE);
+      hs_runner_set_runtime_path (runner, fake);
+    }
+  hs_run_options_init (&options);
+  options.timeout_ms = RUN_TIMEOUT_MS;
+
+  start = g_get_monotonic_time ();
+  trace = hs_runner_run_sync (runner, path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, BOUND_US);
+
+  g_unlink (path);
+  if (fake != NULL)
+    g_unlink (fake);
+  g_rmdir (dir);
+  return trace;
+}
+
+static void
+assert_protocol_error (HsTrace *trace)
+{
+  const HsTraceError *err = hs_trace_get_error (trace);
+
+  g_assert_cmpstr (hs_trace_get_status (trace), ==, "crashed");
+  g_assert_nonnull (err);
+  g_assert_cmpstr (err->type, ==, "ProtocolError");
+  g_assert_cmpstr (err->message, !=, "");
+}
+
+#define TRAPPED(body) \
+  G_STMT_START { \
+    if (g_test_subprocess ()) \
+      { \
+        body; \
+        return; \
+      } \
+    g_test_trap_subprocess (NULL, TRAP_TIMEOUT_US, G_TEST_SUBPROCESS_DEFAULT); \
+    g_test_trap_assert_passed (); \
+  } G_STMT_END
+
+/* Bug 7: a non-daemon thread that never ends keeps Python's shutdown
+ * waiting; the run still ends within its deadline and says so. */
+static void
+test_thread_forever (void)
+{
+  TRAPPED ({
+    g_autoptr(HsTrace) trace = run_bounded ("import threading, time\n"
+                                            "threading.Thread(target=time.sleep, args=(1000,)).start()\n",
+                                            NULL);
+    g_assert_cmpstr (hs_trace_get_status (trace), ==, "timeout");
+  });
+}
+
+static void
+test_atexit_loop (void)
+{
+  TRAPPED ({
+    g_autoptr(HsTrace) trace = run_bounded ("import atexit\n"
+                                            "def spin():\n"
+                                            "    while True:\n"
+                                            "        pass\n"
+                                            "atexit.register(spin)\n",
+                                            NULL);
+    g_assert_cmpstr (hs_trace_get_status (trace), ==, "timeout");
+  });
+}
+
+static void
+test_del_loop_at_exit (void)
+{
+  TRAPPED ({
+    g_autoptr(HsTrace) trace = run_bounded ("class Stuck:\n"
+                                            "    def __del__(self):\n"
+                                            "        while True:\n"
+                                            "            pass\n"
+                                            "s = Stuck()\n",
+                                            NULL);
+    g_assert_cmpstr (hs_trace_get_status (trace), ==, "timeout");
+  });
+}
+
+/* A forked child holds every fd the worker had, the protocol pipe too:
+ * the app stops waiting once the worker itself is gone. */
+static void
+test_child_holds_pipe (void)
+{
+  TRAPPED ({
+    g_autoptr(HsTrace) trace = run_bounded ("import os, time\n"
+                                            "if os.fork() == 0:\n"
+                                            "    time.sleep(1000)\n"
+                                            "    os._exit(0)\n"
+                                            "x = 1\n",
+                                            NULL);
+    g_assert_cmpstr (hs_trace_get_status (trace), ==, "finished");
+  });
+}
+
+/* Bug 7: a worker that never says hello. */
+static void
+test_no_hello (void)
+{
+  TRAPPED ({
+    g_autoptr(HsTrace) trace = run_bounded ("x = 1\n", "#!/bin/sh\nexec sleep 1000\n");
+    assert_protocol_error (trace);
+  });
+}
+
+/* Bug 11: a bad frame is a protocol error, reported as such, not as the
+ * end of the stream or as the kill that follows it. */
+static void
+test_bad_frame (void)
+{
+  TRAPPED ({
+    g_autoptr(HsTrace) trace = run_bounded ("x = 1\n", "#!/bin/sh\nprintf 'garbage!' >&3\nexec sleep 1000\n");
+    assert_protocol_error (trace);
+    g_assert_nonnull (strstr (hs_trace_get_error (trace)->message, "size"));
+  });
+}
+
+static void
+test_truncated_frame (void)
+{
+  TRAPPED ({
+    g_autoptr(HsTrace) trace = run_bounded ("x = 1\n", "#!/bin/sh\nprintf '\\100\\0\\0\\0abc' >&3\nexit 0\n");
+    assert_protocol_error (trace);
+  });
+}
+
+/* Bug 6: output far beyond a frame never deadlocks app and worker. */
+static void
+test_huge_output (void)
+{
+  TRAPPED ({
+    g_autoptr(HsTrace) trace = run_bounded ("print('x' * 70_000_000)\n", NULL);
+    g_assert_nonnull (hs_trace_get_status (trace));
+  });
+}
+
+static HsRunner *
+start_live (const char *dir,
+            const char *program,
+            HsTrace   **trace)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_file (dir, "snippet.py", program, FALSE);
+  HsRunner *runner = hs_runner_new ();
+  HsRunOptions options;
+
+  hs_run_options_init (&options);
+  options.timeout_ms = RUN_TIMEOUT_MS;
+  /* a loop meets the timeout, not the step limit */
+  options.max_steps = 100000000;
+  *trace = hs_runner_start_sync (runner, path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_true (hs_runner_is_live (runner));
+  return runner;
+}
+
+/* Bug 18: a console statement that loops times out, and says so. */
+static void
+test_exec_loop (void)
+{
+  TRAPPED ({
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp ("heapscope-deadline-XXXXXX", &error);
+    g_autoptr(HsTrace) trace = NULL;
+    g_autoptr(HsRunner) runner = start_live (dir, "x = 0\n", &trace);
+    g_autofree char *python_error = NULL;
+    g_autofree char *path = g_build_filename (dir, "snippet.py", NULL);
+    gint64 start = g_get_monotonic_time ();
+
+    g_assert_false (hs_runner_exec_sync (runner, "while True: x += 1", 2, &python_error, &error));
+    g_assert_cmpint (g_get_monotonic_time () - start, <, BOUND_US);
+    g_assert_nonnull (error);
+    g_assert_cmpstr (hs_trace_get_status (trace), ==, "timeout");
+    g_assert_null (strstr (error->message, "unexpected"));
+    g_assert_false (hs_runner_is_live (runner));
+    g_unlink (path);
+    g_rmdir (dir);
+  });
+}
+
+/* Bug 9: the program's threads run while the session waits for the next
+ * statement. */
+static void
+test_threads_run_while_idle (void)
+{
+  TRAPPED ({
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp ("heapscope-deadline-XXXXXX", &error);
+    g_autoptr(HsTrace) trace = NULL;
+    g_autoptr(HsRunner) runner = start_live (dir,
+                                             "import threading, time\n"
+                                             "ticks = [0]\n"
+                                             "def tick():\n"
+                                             "    while True:\n"
+                                             "        ticks[0] += 1\n"
+                                             "        time.sleep(0.01)\n"
+                                             "threading.Thread(target=tick, daemon=True).start()\n"
+                                             "start = ticks[0]\n",
+                                             &trace);
+    g_autofree char *python_error = NULL;
+    g_autofree char *path = g_build_filename (dir, "snippet.py", NULL);
+
+    g_usleep (G_USEC_PER_SEC);
+    /* 1 s of 10 ms sleeps is ~100 ticks; 20 leaves room for a slow machine */
+    hs_runner_exec_sync (runner, "assert ticks[0] - start > 20, ticks[0] - start", 9, &python_error, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (python_error, ==, NULL);
+    hs_runner_close (runner);
+    g_unlink (path);
+    g_rmdir (dir);
+  });
+}
+
+static gboolean
+process_gone (int pid)
+{
+  g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *paren;
+
+  if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
+    return TRUE;
+  /* a zombie has ended; whoever adopted it may be slow to reap it */
+  paren = strrchr (stat, ')');
+  return paren != NULL && paren[1] == ' ' && paren[2] == 'Z';
+}
+
+static gpointer
+run_in_thread (gpointer data)
+{
+  HsRunner *runner = hs_runner_new ();
+  HsRunOptions options;
+
+  hs_run_options_init (&options);
+  options.timeout_ms = 600000;
+  hs_runner_run_sync (runner, data, &options, NULL);
+  return NULL;
+}
+
+/* Bug 8: a worker whose app was killed does not spin on as an orphan. */
+static void
+test_orphan_dies (void)
+{
+  g_autoptr(GError) error = NULL;
+  /* the trapped subprocess must find the directory its parent made */
+  g_autofree char *name = g_strdup_printf ("heapscope-orphan-%d", g_test_subprocess () ? (int) getppid () : (int) getpid ());
+  g_autofree char *dir = g_build_filename (g_get_tmp_dir (), name, NULL);
+  g_autofree char *pid_path = g_build_filename (dir, "pid", NULL);
+  g_autofree char *program = g_strdup_printf ("import os\n"
+                                              "with open(%s, 'w') as f:\n"
+                                              "    f.write(str(os.getpid()))\n"
+                                              "while True:\n"
+                                              "    pass\n",
+                                              "'PID'");
+  g_autofree char *contents = NULL;
+  gint64 until;
+  int pid;
+
+  {
+    g_autoptr(GString) text = g_string_new (program);
+
+    g_string_replace (text, "PID", pid_path, 1);
+    g_free (program);
+    program = g_string_free (g_steal_pointer (&text), FALSE);
+  }
+
+  if (!g_test_subprocess ())
+    g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  if (g_test_subprocess ())
+    {
+      g_autofree char *path = write_file (dir, "snippet.py", program, FALSE);
+
+      g_thread_unref (g_thread_new ("run", run_in_thread, path));
+      while (!g_file_test (pid_path, G_FILE_TEST_EXISTS))
+        g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+      g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+      /* the app dies without a word to the worker */
+      kill (getpid (), SIGKILL);
+    }
+
+  g_test_trap_subprocess (NULL, TRAP_TIMEOUT_US, G_TEST_SUBPROCESS_DEFAULT);
+  g_assert_true (g_file_get_contents (pid_path, &contents, NULL, &error));
+  pid = atoi (contents);
+  g_assert_cmpint (pid, >, 0);
+
+  until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!process_gone (pid) && g_get_monotonic_time () < until)
+    g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+  if (!process_gone (pid))
+    kill (pid, SIGKILL);   /* don't leave it spinning after a failure */
+  g_assert_true (process_gone (pid));
+
+  g_unlink (pid_path);
+  {
+    g_autofree char *path = g_build_filename (dir, "snippet.py", NULL);
+    g_unlink (path);
+  }
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/session/deadline/thread-forever", test_thread_forever);
+  g_test_add_func ("/session/deadline/atexit-loop", test_atexit_loop);
+  g_test_add_func ("/session/deadline/del-loop-at-exit", test_del_loop_at_exit);
+  g_test_add_func ("/session/deadline/child-holds-pipe", test_child_holds_pipe);
+  g_test_add_func ("/session/deadline/no-hello", test_no_hello);
+  g_test_add_func ("/session/deadline/huge-output", test_huge_output);
+  g_test_add_func ("/session/deadline/exec-loop", test_exec_loop);
+  g_test_add_func ("/session/protocol/bad-frame", test_bad_frame);
+  g_test_add_func ("/session/protocol/truncated-frame", test_truncated_frame);
+  g_test_add_func ("/session/idle/threads-run", test_threads_run_while_idle);
+  g_test_add_func ("/session/orphan/dies-with-app", test_orphan_dies);
+
+  return g_test_run ();
+}
