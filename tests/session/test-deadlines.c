@@ -133,19 +133,26 @@ test_del_loop_at_exit (void)
   });
 }
 
-/* A forked child holds every fd the worker had, the protocol pipe too:
- * the app stops waiting once the worker itself is gone. */
+/* A child started with every open fd holds the protocol pipe too: when
+ * the worker dies without a word, the app stops waiting for the end of the
+ * stream once the worker itself is gone. */
 static void
 test_child_holds_pipe (void)
 {
   TRAPPED ({
-    g_autoptr(HsTrace) trace = run_bounded ("import os, time\n"
-                                            "if os.fork() == 0:\n"
-                                            "    time.sleep(1000)\n"
-                                            "    os._exit(0)\n"
-                                            "x = 1\n",
+    g_autoptr(HsTrace) trace = run_bounded ("import os, subprocess\n"
+                                            "fds = []\n"
+                                            "for fd in range(3, 1024):\n"
+                                            "    try:\n"
+                                            "        os.fstat(fd)\n"
+                                            "        fds.append(fd)\n"
+                                            "    except OSError:\n"
+                                            "        pass\n"
+                                            "subprocess.Popen(['sleep', '30'], pass_fds=fds)\n"
+                                            "os.kill(os.getpid(), 9)\n",
                                             NULL);
-    g_assert_cmpstr (hs_trace_get_status (trace), ==, "finished");
+    g_assert_cmpstr (hs_trace_get_status (trace), ==, "crashed");
+    g_assert_cmpint (hs_trace_get_signal (trace), ==, 9);
   });
 }
 
@@ -187,6 +194,65 @@ test_huge_output (void)
   TRAPPED ({
     g_autoptr(HsTrace) trace = run_bounded ("print('x' * 70_000_000)\n", NULL);
     g_assert_nonnull (hs_trace_get_status (trace));
+  });
+}
+
+/* Bug 6, the app's side: output arrives in pieces ahead of its step, and
+ * every size the worker sends has a cap. */
+static HsTrace *
+run_fake (const char *mode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("heapscope-deadline-XXXXXX", &error);
+  g_autofree char *path = write_file (dir, "snippet.py", "x = 1\n", FALSE);
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  HsRunOptions options;
+  HsTrace *trace;
+  gint64 start;
+
+  g_setenv ("HS_FAKE_MODE", mode, TRUE);
+  hs_runner_set_runtime_path (runner, HS_FAKE_RUNTIME);
+  hs_run_options_init (&options);
+  options.timeout_ms = RUN_TIMEOUT_MS;
+  start = g_get_monotonic_time ();
+  trace = hs_runner_run_sync (runner, path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, BOUND_US);
+  g_unlink (path);
+  g_rmdir (dir);
+  return trace;
+}
+
+static void
+test_output_pieces (void)
+{
+  TRAPPED ({
+    g_autoptr(HsTrace) trace = run_fake ("pieces");
+    g_autoptr(HsSnapshot) snap = NULL;
+    g_autoptr(GBytes) expected_out = g_bytes_new_static ("abcd", 4);
+
+    g_assert_cmpstr (hs_trace_get_status (trace), ==, "finished");
+    g_assert_cmpuint (hs_trace_get_n_steps (trace), ==, 1);
+    snap = hs_trace_get_snapshot (trace, 0);
+    g_assert_true (g_bytes_equal (hs_snapshot_get_stdout (snap), expected_out));
+  });
+}
+
+static void
+test_output_piece_too_big (void)
+{
+  TRAPPED ({
+    g_autoptr(HsTrace) trace = run_fake ("big-piece");
+    assert_protocol_error (trace);
+  });
+}
+
+static void
+test_output_flood (void)
+{
+  TRAPPED ({
+    g_autoptr(HsTrace) trace = run_fake ("flood");
+    assert_protocol_error (trace);
   });
 }
 
@@ -367,6 +433,9 @@ main (int   argc,
   g_test_add_func ("/session/deadline/no-hello", test_no_hello);
   g_test_add_func ("/session/deadline/huge-output", test_huge_output);
   g_test_add_func ("/session/deadline/exec-loop", test_exec_loop);
+  g_test_add_func ("/session/output/pieces", test_output_pieces);
+  g_test_add_func ("/session/output/piece-too-big", test_output_piece_too_big);
+  g_test_add_func ("/session/output/flood", test_output_flood);
   g_test_add_func ("/session/protocol/bad-frame", test_bad_frame);
   g_test_add_func ("/session/protocol/truncated-frame", test_truncated_frame);
   g_test_add_func ("/session/idle/threads-run", test_threads_run_while_idle);
