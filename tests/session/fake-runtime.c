@@ -99,6 +99,13 @@ main (int   argc,
       send_one_step ();
       send_done ();
     }
+  else if (g_str_equal (mode, "truncated"))
+    {
+      /* a header promising 64 bytes, then 3 of them, then a clean exit */
+      if (write (OUT_FD, "\100\0\0\0abc", 7) != 7)
+        return 2;
+      return 0;
+    }
   else if (g_str_equal (mode, "flood"))
     {
       g_autofree guint8 *piece = g_malloc0 (HS_PROTOCOL_MAX_OUTPUT_CHUNK);
