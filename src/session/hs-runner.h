@@ -4,6 +4,10 @@
  * the worker reports into an HsTrace.  The worker may loop, crash or be
  * killed; the runner always ends with a finished trace that says how.
  *
+ * Every wait on the worker has a deadline (hello, run, each statement,
+ * shutdown; see hs-runner.c), so every call returns within the run's
+ * timeout plus a few seconds whatever the program does.
+ *
  * A runner is used from one thread at a time (the *_sync calls block, so
  * the window calls them from a GTask thread); only hs_runner_stop() may be
  * called from any thread while another call is under way.
@@ -69,7 +73,9 @@ gboolean    hs_runner_exec_sync        (HsRunner           *self,
                                         GError            **error);
 
 /* Ends the live worker: atexit handlers and __del__ run, and what they
- * print becomes the trace's trailing output. */
+ * print becomes the trace's trailing output.  A shutdown that outlasts its
+ * deadline is killed, with the program's process group, and the trace ends
+ * "timeout". */
 void        hs_runner_close            (HsRunner           *self);
 
 /* Kills the worker from any thread; the run in progress ends "stopped". */
