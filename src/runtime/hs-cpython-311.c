@@ -632,3 +632,17 @@ hs_py_frame_materialized (PyFrameObject *frame)
   if (g_hash_table_add (compensated_frames, frame))
     adjust_gen0_count (-1);
 }
+
+/* What _PyEval_SetTrace does, minus its "sys.settrace" audit event, which
+ * the program's audit hooks would see: only the C function changes, the
+ * object sys.gettrace() returns stays as it is. */
+Py_tracefunc
+hs_py_swap_trace_function (Py_tracefunc func)
+{
+  PyThreadState *tstate = _PyThreadState_GET ();
+  Py_tracefunc old = tstate->c_tracefunc;
+
+  tstate->c_tracefunc = func;
+  _PyThreadState_UpdateTracingState (tstate);
+  return old;
+}
