@@ -658,6 +658,11 @@ prepare_main (void)
   if (main_module == NULL || !install_settrace ())
     return FALSE;
   main_globals = PyModule_GetDict (main_module);
+  /* The program may drop __main__ from sys.modules; its globals then die
+   * with the module frame, and the final step must not read them.  A
+   * reference of Heapscope's would keep them alive and show in their
+   * refcount, so the registry clears the pointer instead. */
+  hs_registry_watch (&main_globals);
 
   if (!set_item (main_globals, "__file__", PyUnicode_DecodeFSDefault (opts->path)))
     return FALSE;
@@ -1026,6 +1031,22 @@ hs_tracer_exec (const char *source,
 
   step_limit = n_steps + opts->max_steps;
   deadline = g_get_monotonic_time () + (gint64) opts->timeout_ms * 1000;
+
+  /* the program dropped its __main__: statements run in a new one, as
+   * they would in `python3 -i` */
+  if (main_globals == NULL)
+    {
+      PyObject *main_module = PyImport_AddModule ("__main__");
+
+      if (main_module == NULL)
+        {
+          PyErr_Clear ();
+          send_message (HS_MSG_EXEC_DONE, g_variant_new ("(bs)", FALSE, "Heapscope could not find __main__"));
+          return;
+        }
+      main_globals = PyModule_GetDict (main_module);
+      hs_registry_watch (&main_globals);
+    }
 
   code = Py_CompileStringExFlags (padded, opts->path, Py_file_input, &flags, -1);
   if (code != NULL)
