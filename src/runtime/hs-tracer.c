@@ -484,6 +484,7 @@ after_fork_in_child (void)
  * program's.  Only the thread that runs the program is recorded. */
 static Py_tracefunc program_tracer;
 static PyThreadState *traced_thread;
+static gboolean threads_traced;   /* from the first run on, for good */
 static PyObject *original_settrace;
 
 static void
@@ -543,6 +544,17 @@ trace_function (PyObject      *obj,
   gboolean chained = program_tracer != NULL && obj != NULL;
   int ret;
 
+  hs_py_trace_other_threads (trace_function);
+  if (PyThreadState_Get () != traced_thread)
+    {
+      /* Another thread: traced only so that its frees are seen.  It
+       * makes no steps, and its frame objects are hidden from gc counts as
+       * the main thread's are. */
+      if (what == PyTrace_CALL)
+        hs_py_frame_materialized (frame);
+      return 0;
+    }
+
   if (G_UNLIKELY (forked))
     {
       /* the child goes on with the program's tracer alone */
@@ -574,11 +586,18 @@ settrace_chaining (PyObject *self,
 {
   PyObject *ret = PyObject_CallOneArg (original_settrace, func);
 
-  if (ret != NULL && traced_thread != NULL && PyThreadState_Get () == traced_thread)
+  if (ret == NULL || !threads_traced)
+    return ret;
+  if (traced_thread != NULL && PyThreadState_Get () == traced_thread)
     {
       Py_tracefunc set = hs_py_swap_trace_function (trace_function);
 
       program_tracer = set == trace_function ? NULL : set;
+    }
+  else if (func == Py_None)
+    {
+      /* another thread dropping its own tracer stays traced, silently */
+      hs_py_swap_trace_function (trace_function);
     }
   return ret;
 }
@@ -618,6 +637,8 @@ start_recording (void)
   Py_tracefunc before;
 
   traced_thread = PyThreadState_Get ();
+  threads_traced = TRUE;
+  hs_py_trace_other_threads (trace_function);
   before = hs_py_swap_trace_function (trace_function);
   program_tracer = before == trace_function ? NULL : before;
 }
