@@ -836,6 +836,16 @@ exception_message (PyObject *value)
     {
       PySyntaxErrorObject *se = (PySyntaxErrorObject *) value;
 
+      /* the traceback shows the bare msg; the file and line are above it */
+      if (se->msg != NULL && PyUnicode_CheckExact (se->msg))
+        {
+          Py_ssize_t len = 0;
+          const char *utf8 = PyUnicode_AsUTF8AndSize (se->msg, &len);
+
+          if (utf8 != NULL)
+            return g_utf8_make_valid (utf8, len);
+          PyErr_Clear ();
+        }
       if ((se->msg != NULL && !is_plain_value (se->msg)) ||
           (se->filename != NULL && !is_plain_value (se->filename)) ||
           (se->lineno != NULL && !is_plain_value (se->lineno)))

@@ -38,7 +38,7 @@ test_error_syntax (HsTraceFixture *f,
     return;
   g_assert_cmpstr (e->type, ==, "SyntaxError");
   g_assert_cmpuint (e->line, ==, 2);
-  g_assert_true (g_str_has_prefix (e->message, "expected ':'"));
+  g_assert_cmpstr (e->message, ==, "expected ':'");
 
   /* nothing ran, but the trace still has a final step to show */
   g_assert_cmpuint (hs_trace_get_n_steps (t), >=, 1);
