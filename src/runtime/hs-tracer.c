@@ -790,8 +790,11 @@ str_is_builtin (PyTypeObject *type)
     {
       if (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE))
         return TRUE;
-      if (PyDict_GetItemString (t->tp_dict, "__str__") != NULL)
-        return FALSE;
+      PyObject *str = PyDict_GetItemString (t->tp_dict, "__str__");
+
+      /* a slot wrapper is an extension type's C tp_str */
+      if (str != NULL)
+        return Py_IS_TYPE (str, &PyWrapperDescr_Type);
     }
   return TRUE;
 }
@@ -816,10 +819,10 @@ exception_message (PyObject *value)
   args = exc->args;   /* the slot, not a property a subclass may define */
 
   if (!str_is_builtin (type))
-    return g_strdup_printf ("(message not read: %s defines __str__, which is the program's code)",
+    return g_strdup_printf ("(message not read: %s has a __str__ written in Python)",
                             type->tp_name);
   if (args != NULL && !is_plain_value (args))
-    return g_strdup_printf ("(message not read: the arguments of %s are objects of the program's types)",
+    return g_strdup_printf ("(message not read: the arguments of %s are objects whose str() runs Python code)",
                             type->tp_name);
   if (PyErr_GivenExceptionMatches (value, PyExc_OSError))
     {
@@ -829,7 +832,7 @@ exception_message (PyObject *value)
           (os->filename2 != NULL && !is_plain_value (os->filename2)) ||
           (os->strerror != NULL && !is_plain_value (os->strerror)) ||
           (os->myerrno != NULL && !is_plain_value (os->myerrno)))
-        return g_strdup_printf ("(message not read: the fields of %s are objects of the program's types)",
+        return g_strdup_printf ("(message not read: the fields of %s are objects whose str() runs Python code)",
                                 type->tp_name);
     }
   else if (PyErr_GivenExceptionMatches (value, PyExc_SyntaxError))
@@ -849,7 +852,7 @@ exception_message (PyObject *value)
       if ((se->msg != NULL && !is_plain_value (se->msg)) ||
           (se->filename != NULL && !is_plain_value (se->filename)) ||
           (se->lineno != NULL && !is_plain_value (se->lineno)))
-        return g_strdup_printf ("(message not read: the fields of %s are objects of the program's types)",
+        return g_strdup_printf ("(message not read: the fields of %s are objects whose str() runs Python code)",
                                 type->tp_name);
     }
   else if (PyErr_GivenExceptionMatches (value, PyExc_ImportError))
@@ -857,7 +860,7 @@ exception_message (PyObject *value)
       PyImportErrorObject *ie = (PyImportErrorObject *) value;
 
       if (ie->msg != NULL && !is_plain_value (ie->msg))
-        return g_strdup_printf ("(message not read: the fields of %s are objects of the program's types)",
+        return g_strdup_printf ("(message not read: the fields of %s are objects whose str() runs Python code)",
                                 type->tp_name);
     }
 
