@@ -632,3 +632,43 @@ hs_py_frame_materialized (PyFrameObject *frame)
   if (g_hash_table_add (compensated_frames, frame))
     adjust_gen0_count (-1);
 }
+
+/* What _PyEval_SetTrace does, minus its "sys.settrace" audit event, which
+ * the program's audit hooks would see: only the C function changes, the
+ * object sys.gettrace() returns stays as it is. */
+Py_tracefunc
+hs_py_swap_trace_function (Py_tracefunc func)
+{
+  PyThreadState *tstate = _PyThreadState_GET ();
+  Py_tracefunc old = tstate->c_tracefunc;
+
+  tstate->c_tracefunc = func;
+  _PyThreadState_UpdateTracingState (tstate);
+  return old;
+}
+
+/* Gives every other thread of the interpreter func as its C trace
+ * function, unless it has one (the program's own keeps it traced too).  A
+ * traced thread runs 3.11's generic instructions, which free through
+ * tp_dealloc, where the registry sees it; an untraced one frees floats,
+ * ints and strs through specialised instructions that bypass it.  A new
+ * thread state is made by the thread that starts it, holding the GIL, so
+ * the starter's next trace event gets to it before the new thread runs
+ * (unless the starter is preempted for a whole switch interval first). */
+void
+hs_py_trace_other_threads (Py_tracefunc func)
+{
+  static uint64_t seen_id;
+  PyThreadState *current = _PyThreadState_GET ();
+  PyInterpreterState *interp = current->interp;
+
+  if (interp->threads.next_unique_id == seen_id)
+    return;
+  seen_id = interp->threads.next_unique_id;
+  for (PyThreadState *t = interp->threads.head; t != NULL; t = t->next)
+    if (t != current && t->c_tracefunc == NULL)
+      {
+        t->c_tracefunc = func;
+        _PyThreadState_UpdateTracingState (t);
+      }
+}

@@ -56,6 +56,8 @@ void        hs_py_gc_stats             (guint64        collections[3],
 int         hs_py_gc_generation        (PyObject      *obj);
 void        hs_py_frame_materialized   (PyFrameObject *frame);
 void        hs_py_gc_pause             (void);
+Py_tracefunc hs_py_swap_trace_function (Py_tracefunc   func);
+void        hs_py_trace_other_threads  (Py_tracefunc   func);
 void        hs_py_gc_resume            (void);
 
 gboolean    hs_py_type_uses_subtype_dealloc (PyTypeObject *type);

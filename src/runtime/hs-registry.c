@@ -6,6 +6,8 @@
 #include "hs-cpython.h"
 #include "hs-registry.h"
 
+#include <ffi.h>
+
 /* Open addressing keyed by address.  Removal happens inside tp_dealloc, where
  * nothing may call back into Python, so it only leaves a tombstone and never
  * resizes. */
@@ -24,25 +26,32 @@ static gsize n_used;        /* live entries plus tombstones */
 static guint32 next_ref = 1;
 static GArray *freed;       /* HsFreedRecord */
 static GPtrArray *graveyard;/* freed entries, released between steps */
+static PyObject **watched;  /* a location cleared when its object dies */
 
 /* Each hooked type gets a wrapper of its own, which knows which original it
  * stands for: deallocators call their base's by name (odict_dealloc calls
  * PyDict_Type.tp_dealloc on an OrderedDict), so the object's type cannot
- * tell which slot was called.  The hooked types are few (one per static
- * base type met), so a linear table is the fastest lookup. */
-#define MAX_HOOKS 128
+ * tell which slot was called.  The first STATIC_HOOKS types (the common
+ * ones, met first) get a plain C function each; any further type gets a
+ * libffi closure, which costs a little more per call but has no limit. */
+#define STATIC_HOOKS 128
 
-static HsHook hooks[MAX_HOOKS];
-static guint n_hooks;
+static HsHook static_hooks[STATIC_HOOKS];
+static guint n_static_hooks;
+static GHashTable *hooks;   /* trampoline → HsHook, every hooked type */
+static ffi_cif closure_cif;
+static ffi_type *closure_args[1] = { &ffi_type_pointer };
 
-static void dealloc_through (PyObject  *obj,
-                             destructor trampoline);
+static void dealloc_through (PyObject *obj,
+                             HsHook   *hook);
 
-#define TRAMPOLINE(n) \
-  static void hs_dealloc_##n (PyObject *obj) { dealloc_through (obj, hs_dealloc_##n); }
+#define TRAMPOLINE(n, i) \
+  static void hs_dealloc_##n (PyObject *obj) { dealloc_through (obj, &static_hooks[i]); }
 #define TRAMPOLINES8(p) \
-  TRAMPOLINE (p##0) TRAMPOLINE (p##1) TRAMPOLINE (p##2) TRAMPOLINE (p##3) \
-  TRAMPOLINE (p##4) TRAMPOLINE (p##5) TRAMPOLINE (p##6) TRAMPOLINE (p##7)
+  TRAMPOLINE (p##0, (p - 1) * 8 + 0) TRAMPOLINE (p##1, (p - 1) * 8 + 1) \
+  TRAMPOLINE (p##2, (p - 1) * 8 + 2) TRAMPOLINE (p##3, (p - 1) * 8 + 3) \
+  TRAMPOLINE (p##4, (p - 1) * 8 + 4) TRAMPOLINE (p##5, (p - 1) * 8 + 5) \
+  TRAMPOLINE (p##6, (p - 1) * 8 + 6) TRAMPOLINE (p##7, (p - 1) * 8 + 7)
 #define NAMES8(p) \
   hs_dealloc_##p##0, hs_dealloc_##p##1, hs_dealloc_##p##2, hs_dealloc_##p##3, \
   hs_dealloc_##p##4, hs_dealloc_##p##5, hs_dealloc_##p##6, hs_dealloc_##p##7,
@@ -52,10 +61,19 @@ TRAMPOLINES8 (5) TRAMPOLINES8 (6) TRAMPOLINES8 (7) TRAMPOLINES8 (8)
 TRAMPOLINES8 (9) TRAMPOLINES8 (10) TRAMPOLINES8 (11) TRAMPOLINES8 (12)
 TRAMPOLINES8 (13) TRAMPOLINES8 (14) TRAMPOLINES8 (15) TRAMPOLINES8 (16)
 
-static const destructor trampolines[MAX_HOOKS] = {
+static const destructor trampolines[STATIC_HOOKS] = {
   NAMES8 (1) NAMES8 (2) NAMES8 (3) NAMES8 (4) NAMES8 (5) NAMES8 (6) NAMES8 (7) NAMES8 (8)
   NAMES8 (9) NAMES8 (10) NAMES8 (11) NAMES8 (12) NAMES8 (13) NAMES8 (14) NAMES8 (15) NAMES8 (16)
 };
+
+static void
+closure_entry (ffi_cif *cif,
+               void    *ret,
+               void   **args,
+               void    *user_data)
+{
+  dealloc_through (*(PyObject **) args[0], user_data);
+}
 
 static inline gsize
 hash_pointer (gconstpointer p)
@@ -114,10 +132,7 @@ grow (void)
 static gboolean
 is_trampoline (destructor d)
 {
-  for (guint i = 0; i < n_hooks; i++)
-    if (hooks[i].trampoline == d)
-      return TRUE;
-  return FALSE;
+  return g_hash_table_contains (hooks, d);
 }
 
 static gboolean stopped;
@@ -128,6 +143,8 @@ forget (PyObject *obj)
   gsize i;
   HsEntry *e;
 
+  if (G_UNLIKELY (watched != NULL && *watched == obj))
+    *watched = NULL;
   if (n_slots == 0 || stopped)
     return;
   i = find_slot (obj, FALSE);
@@ -153,18 +170,11 @@ forget (PyObject *obj)
  * trashcan wants the object untracked; it is tracked again just before the
  * real deallocator runs, since some untrack it unconditionally. */
 static void
-dealloc_through (PyObject  *obj,
-                 destructor trampoline)
+dealloc_through (PyObject *obj,
+                 HsHook   *hook)
 {
-  destructor original = NULL;
-
-  for (guint i = 0; i < n_hooks; i++)
-    if (hooks[i].trampoline == trampoline)
-      {
-        original = hooks[i].original;
-        break;
-      }
-  g_assert (original != NULL);
+  destructor original = hook->original;
+  destructor trampoline = hook->trampoline;
 
   if (PyObject_IS_GC (obj) && Py_TYPE (obj)->tp_dealloc == trampoline)
     {
@@ -188,6 +198,7 @@ static void
 hook_type (PyTypeObject *type)
 {
   PyTypeObject *t = type;
+  HsHook *hook;
 
   /* A class whose instances use subtype_dealloc hands them to its base's
    * tp_dealloc, so the hook goes on the first base with its own. Patching
@@ -197,14 +208,29 @@ hook_type (PyTypeObject *type)
 
   if (is_trampoline (t->tp_dealloc))
     return;
-  if (n_hooks == MAX_HOOKS)
-    g_error ("heapscope: more than %d types to watch", MAX_HOOKS);
 
-  hooks[n_hooks].type = t;
-  hooks[n_hooks].original = t->tp_dealloc;
-  hooks[n_hooks].trampoline = trampolines[n_hooks];
-  t->tp_dealloc = trampolines[n_hooks];
-  n_hooks++;
+  if (n_static_hooks < STATIC_HOOKS)
+    {
+      hook = &static_hooks[n_static_hooks];
+      hook->trampoline = trampolines[n_static_hooks];
+      n_static_hooks++;
+    }
+  else
+    {
+      void *code = NULL;
+      ffi_closure *closure = ffi_closure_alloc (sizeof (ffi_closure), &code);
+
+      /* kept for the life of the process: the type may outlive any step */
+      hook = g_new0 (HsHook, 1);
+      if (closure == NULL ||
+          ffi_prep_closure_loc (closure, &closure_cif, closure_entry, hook, code) != FFI_OK)
+        g_error ("heapscope: cannot make a deallocation hook for %s", t->tp_name);
+      hook->trampoline = (destructor) code;
+    }
+  hook->type = t;
+  hook->original = t->tp_dealloc;
+  g_hash_table_insert (hooks, hook->trampoline, hook);
+  t->tp_dealloc = hook->trampoline;
 }
 
 void
@@ -214,6 +240,20 @@ hs_registry_init (void)
   slots = g_new0 (HsEntry *, n_slots);
   freed = g_array_new (FALSE, FALSE, sizeof (HsFreedRecord));
   graveyard = g_ptr_array_new ();
+  hooks = g_hash_table_new (NULL, NULL);
+  if (ffi_prep_cif (&closure_cif, FFI_DEFAULT_ABI, 1, &ffi_type_void, closure_args) != FFI_OK)
+    g_error ("heapscope: libffi cannot describe a deallocator");
+}
+
+/* *location is set to NULL when the object it points to is deallocated.
+ * Heapscope keeps no reference of its own (the program could count it);
+ * the object's type is hooked so that its end is seen. */
+void
+hs_registry_watch (PyObject **location)
+{
+  g_assert (location != NULL && *location != NULL);
+  hook_type (Py_TYPE (*location));
+  watched = location;
 }
 
 /* Interpreter shutdown frees everything; nobody is watching any more. */

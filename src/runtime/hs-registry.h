@@ -67,6 +67,7 @@ typedef struct
 
 void      hs_registry_init      (void);
 void      hs_registry_stop      (void);
+void      hs_registry_watch     (PyObject **location);
 HsEntry  *hs_registry_lookup    (PyObject *obj);
 HsEntry  *hs_registry_insert    (PyObject *obj);
 GArray   *hs_registry_take_freed(void);

@@ -478,19 +478,22 @@ after_fork_in_child (void)
   close (opts->protocol_fd);
 }
 
-static int
-trace_function (PyObject      *obj,
-                PyFrameObject *frame,
-                int            what,
-                PyObject      *arg)
+/* The program's own sys.settrace() function is chained to: CPython's
+ * trampoline into it (NULL while it has none) runs after each event is
+ * recorded, with the object sys.gettrace() returns, which stays the
+ * program's.  Only the thread that runs the program is recorded. */
+static Py_tracefunc program_tracer;
+static PyThreadState *traced_thread;
+static gboolean threads_traced;   /* from the first run on, for good */
+static PyObject *original_settrace;
+
+static void
+record_event (PyFrameObject *frame,
+              int            what,
+              PyObject      *arg,
+              gboolean       chained)
 {
   HsEvent event;
-
-  if (G_UNLIKELY (forked))
-    {
-      PyEval_SetTrace (NULL, NULL);
-      return 0;
-    }
 
   /* the frame object was made for this call; any earlier event would have
    * come with it */
@@ -499,15 +502,16 @@ trace_function (PyObject      *obj,
 
   if (!is_user_code (hs_py_frame_object_code (frame)))
     {
-      if (what == PyTrace_CALL)
+      /* the program's tracer may want the library's lines */
+      if (what == PyTrace_CALL && !chained)
         hs_py_frame_disable_line_events (frame);
-      return 0;
+      return;
     }
 
   /* The module's own call and return are the run's start and END step. */
   if ((what == PyTrace_CALL || what == PyTrace_RETURN) &&
       hs_py_frame_is_module (hs_py_frame_from_object (frame)))
-    return 0;
+    return;
 
   switch (what)
     {
@@ -516,7 +520,7 @@ trace_function (PyObject      *obj,
     case PyTrace_RETURN:    event = HS_EVENT_RETURN; break;
     case PyTrace_EXCEPTION: event = HS_EVENT_EXCEPTION; break;
     default:
-      return 0;
+      return;
     }
 
   if (n_steps >= step_limit)
@@ -529,7 +533,122 @@ trace_function (PyObject      *obj,
 
   if (what == PyTrace_RETURN)
     frames_popped = TRUE;
-  return 0;
+}
+
+static int
+trace_function (PyObject      *obj,
+                PyFrameObject *frame,
+                int            what,
+                PyObject      *arg)
+{
+  gboolean chained = program_tracer != NULL && obj != NULL;
+  int ret;
+
+  hs_py_trace_other_threads (trace_function);
+  if (PyThreadState_Get () != traced_thread)
+    {
+      /* Another thread: traced only so that its frees are seen.  It
+       * makes no steps, and its frame objects are hidden from gc counts as
+       * the main thread's are. */
+      if (what == PyTrace_CALL)
+        hs_py_frame_materialized (frame);
+      return 0;
+    }
+
+  if (G_UNLIKELY (forked))
+    {
+      /* the child goes on with the program's tracer alone */
+      hs_py_swap_trace_function (chained ? program_tracer : NULL);
+      return chained ? program_tracer (obj, frame, what, arg) : 0;
+    }
+
+  record_event (frame, what, arg, chained);
+  if (!chained)
+    return 0;
+
+  ret = program_tracer (obj, frame, what, arg);
+  if (ret < 0)
+    {
+      /* The program's tracer raised: CPython removed it, as python3 does,
+       * and the error propagates; recording goes on. */
+      program_tracer = NULL;
+      hs_py_swap_trace_function (trace_function);
+    }
+  return ret;
+}
+
+/* sys.settrace as the program sees it: the original sets the program's
+ * tracer (with its audit event), then Heapscope's function takes the C
+ * slot back and chains to it. */
+static PyObject *
+settrace_chaining (PyObject *self,
+                   PyObject *func)
+{
+  PyObject *ret = PyObject_CallOneArg (original_settrace, func);
+
+  if (ret == NULL || !threads_traced)
+    return ret;
+  if (traced_thread != NULL && PyThreadState_Get () == traced_thread)
+    {
+      Py_tracefunc set = hs_py_swap_trace_function (trace_function);
+
+      program_tracer = set == trace_function ? NULL : set;
+    }
+  else if (func == Py_None)
+    {
+      /* another thread dropping its own tracer stays traced, silently */
+      hs_py_swap_trace_function (trace_function);
+    }
+  return ret;
+}
+
+static PyMethodDef settrace_def = { "settrace", settrace_chaining, METH_O, NULL };
+
+static gboolean
+install_settrace (void)
+{
+  PyObject *sys = PyImport_ImportModule ("sys");
+  PyObject *name = NULL;
+  PyObject *wrapper = NULL;
+  gboolean ok = FALSE;
+
+  if (sys == NULL)
+    return FALSE;
+  original_settrace = PyObject_GetAttrString (sys, "settrace");
+  if (original_settrace != NULL && PyCFunction_Check (original_settrace))
+    {
+      /* same name, doc, signature, __self__ and __module__ as the original */
+      settrace_def.ml_doc = ((PyCFunctionObject *) original_settrace)->m_ml->ml_doc;
+      name = PyUnicode_FromString ("sys");
+      wrapper = name ? PyCFunction_NewEx (&settrace_def, sys, name) : NULL;
+      ok = wrapper != NULL && PyObject_SetAttrString (sys, "settrace", wrapper) == 0;
+    }
+  Py_XDECREF (wrapper);
+  Py_XDECREF (name);
+  Py_DECREF (sys);
+  return ok;
+}
+
+/* Starts or stops recording on this thread, leaving the program's tracer
+ * (if any) in place when stopping. */
+static void
+start_recording (void)
+{
+  Py_tracefunc before;
+
+  traced_thread = PyThreadState_Get ();
+  threads_traced = TRUE;
+  hs_py_trace_other_threads (trace_function);
+  before = hs_py_swap_trace_function (trace_function);
+  program_tracer = before == trace_function ? NULL : before;
+}
+
+static void
+stop_recording (void)
+{
+  traced_thread = NULL;
+  hs_py_swap_trace_function (program_tracer);
+  program_tracer = NULL;
 }
 
 static gboolean
@@ -557,9 +676,14 @@ prepare_main (void)
   g_autofree char *real = NULL;
   g_autofree char *dir = NULL;
 
-  if (main_module == NULL)
+  if (main_module == NULL || !install_settrace ())
     return FALSE;
   main_globals = PyModule_GetDict (main_module);
+  /* The program may drop __main__ from sys.modules; its globals then die
+   * with the module frame, and the final step must not read them.  A
+   * reference of Heapscope's would keep them alive and show in their
+   * refcount, so the registry clears the pointer instead. */
+  hs_registry_watch (&main_globals);
 
   if (!set_item (main_globals, "__file__", PyUnicode_DecodeFSDefault (opts->path)))
     return FALSE;
@@ -640,12 +764,127 @@ exception_summary (const char *traceback)
   return g_strjoinv ("\n", lines + first);
 }
 
-static char *
-exception_message (const char *summary)
+/* Values whose str() and repr() are the interpreter's own code. */
+static gboolean
+is_plain_value (PyObject *obj)
 {
-  const char *colon = strstr (summary, ": ");
+  if (obj == Py_None || PyUnicode_CheckExact (obj) || PyLong_CheckExact (obj) ||
+      PyFloat_CheckExact (obj) || PyBool_Check (obj) || PyBytes_CheckExact (obj))
+    return TRUE;
+  if (PyTuple_CheckExact (obj))
+    {
+      for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (obj); i++)
+        if (!is_plain_value (PyTuple_GET_ITEM (obj, i)))
+          return FALSE;
+      return TRUE;
+    }
+  return FALSE;
+}
 
-  return g_strdup (colon ? colon + 2 : "");
+/* The first base class defined in C: the one whose str() the exception
+ * uses unless a Python class in between defines __str__. */
+static gboolean
+str_is_builtin (PyTypeObject *type)
+{
+  for (PyTypeObject *t = type; t != NULL; t = t->tp_base)
+    {
+      if (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE))
+        return TRUE;
+      PyObject *str = PyDict_GetItemString (t->tp_dict, "__str__");
+
+      /* a slot wrapper is an extension type's C tp_str */
+      if (str != NULL)
+        return Py_IS_TYPE (str, &PyWrapperDescr_Type);
+    }
+  return TRUE;
+}
+
+/* str(exception) read from the object itself, as the traceback's last
+ * line shows it, without the notes after it.  A str() that would run the
+ * program's code (its own __str__, or arguments of its own types) is not
+ * called: python3 already called it once for the traceback, and a second
+ * call could print or change the program's state. */
+static char *
+exception_message (PyObject *value)
+{
+  PyBaseExceptionObject *exc = (PyBaseExceptionObject *) value;
+  PyTypeObject *type;
+  PyObject *args;
+  PyObject *str;
+  char *ret;
+
+  if (value == NULL || !PyExceptionInstance_Check (value))
+    return g_strdup ("");
+  type = Py_TYPE (value);
+  args = exc->args;   /* the slot, not a property a subclass may define */
+
+  if (!str_is_builtin (type))
+    return g_strdup_printf ("(message not read: %s has a __str__ written in Python)",
+                            type->tp_name);
+  if (args != NULL && !is_plain_value (args))
+    return g_strdup_printf ("(message not read: the arguments of %s are objects whose str() runs Python code)",
+                            type->tp_name);
+  if (PyErr_GivenExceptionMatches (value, PyExc_OSError))
+    {
+      PyOSErrorObject *os = (PyOSErrorObject *) value;
+
+      if ((os->filename != NULL && !is_plain_value (os->filename)) ||
+          (os->filename2 != NULL && !is_plain_value (os->filename2)) ||
+          (os->strerror != NULL && !is_plain_value (os->strerror)) ||
+          (os->myerrno != NULL && !is_plain_value (os->myerrno)))
+        return g_strdup_printf ("(message not read: the fields of %s are objects whose str() runs Python code)",
+                                type->tp_name);
+    }
+  else if (PyErr_GivenExceptionMatches (value, PyExc_SyntaxError))
+    {
+      PySyntaxErrorObject *se = (PySyntaxErrorObject *) value;
+
+      /* the traceback shows the bare msg; the file and line are above it */
+      if (se->msg != NULL && PyUnicode_CheckExact (se->msg))
+        {
+          Py_ssize_t len = 0;
+          const char *utf8 = PyUnicode_AsUTF8AndSize (se->msg, &len);
+
+          if (utf8 != NULL)
+            return g_utf8_make_valid (utf8, len);
+          PyErr_Clear ();
+        }
+      if ((se->msg != NULL && !is_plain_value (se->msg)) ||
+          (se->filename != NULL && !is_plain_value (se->filename)) ||
+          (se->lineno != NULL && !is_plain_value (se->lineno)))
+        return g_strdup_printf ("(message not read: the fields of %s are objects whose str() runs Python code)",
+                                type->tp_name);
+    }
+  else if (PyErr_GivenExceptionMatches (value, PyExc_ImportError))
+    {
+      PyImportErrorObject *ie = (PyImportErrorObject *) value;
+
+      if (ie->msg != NULL && !is_plain_value (ie->msg))
+        return g_strdup_printf ("(message not read: the fields of %s are objects whose str() runs Python code)",
+                                type->tp_name);
+    }
+
+  str = PyObject_Str (value);
+  if (str == NULL || !PyUnicode_Check (str))
+    {
+      Py_XDECREF (str);
+      PyErr_Clear ();
+      return g_strdup ("");
+    }
+  {
+    Py_ssize_t len = 0;
+    const char *utf8 = PyUnicode_AsUTF8AndSize (str, &len);
+
+    if (utf8 == NULL)
+      {
+        PyErr_Clear ();
+        ret = g_strdup ("");
+      }
+    else
+      ret = g_utf8_make_valid (utf8, len);
+  }
+  Py_DECREF (str);
+  return ret;
 }
 
 /* The deepest line of the user's file in the traceback, or for a syntax
@@ -743,9 +982,9 @@ hs_tracer_run (const HsTracerOptions *options)
 
   /* A C trace function with no object: sys.gettrace() still says None and
    * no frame's f_locals is ever built. */
-  PyEval_SetTrace (trace_function, NULL);
+  start_recording ();
   result = PyRun_FileExFlags (fp, options->path, Py_file_input, main_globals, main_globals, 1, &flags);
-  PyEval_SetTrace (NULL, NULL);
+  stop_recording ();
 
   /* The cap counts every step, the final one too. */
   if (n_steps >= step_limit)
@@ -800,13 +1039,11 @@ hs_tracer_run (const HsTracerOptions *options)
 
       /* The traceback goes to stderr through sys.excepthook, exactly as the
        * python3 binary prints it; the same text is the error's traceback. */
+      /* read before printing, so that no reference of Heapscope's is
+       * alive while sys.excepthook (maybe the program's) runs */
+      message = exception_message (value);
       PyErr_Restore (type, value, tb);
       traceback = print_exception ();
-      {
-        g_autofree char *summary = exception_summary (traceback);
-
-        message = exception_message (summary);
-      }
 
       send_done (syntax ? "syntax-error" : "exception", 1, type_name, message, line, traceback);
     }
@@ -829,12 +1066,28 @@ hs_tracer_exec (const char *source,
   step_limit = n_steps + opts->max_steps;
   deadline = g_get_monotonic_time () + (gint64) opts->timeout_ms * 1000;
 
+  /* the program dropped its __main__: statements run in a new one, as
+   * they would in `python3 -i` */
+  if (main_globals == NULL)
+    {
+      PyObject *main_module = PyImport_AddModule ("__main__");
+
+      if (main_module == NULL)
+        {
+          PyErr_Clear ();
+          send_message (HS_MSG_EXEC_DONE, g_variant_new ("(bs)", FALSE, "Heapscope could not find __main__"));
+          return;
+        }
+      main_globals = PyModule_GetDict (main_module);
+      hs_registry_watch (&main_globals);
+    }
+
   code = Py_CompileStringExFlags (padded, opts->path, Py_file_input, &flags, -1);
   if (code != NULL)
     {
-      PyEval_SetTrace (trace_function, NULL);
+      start_recording ();
       result = PyEval_EvalCode (code, main_globals, main_globals);
-      PyEval_SetTrace (NULL, NULL);
+      stop_recording ();
       Py_DECREF (code);
     }
 

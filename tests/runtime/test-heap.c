@@ -796,6 +796,86 @@ test_comprehension (HsTraceFixture *f,
   g_assert_cmpuint (hs_test_var (s, NULL, "names")->length, ==, 10);
 }
 
+/* Once the program drops __main__ from sys.modules, its globals die with
+ * the module frame: the final step shows none of them, and reads nothing
+ * that was freed. */
+static void
+test_main_module_deleted (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                        /* 1 */
+    "x = [1, 2]\n"                        /* 2 */
+    "del sys.modules['__main__']\n"       /* 3 */
+    "y = 3\n"                             /* 4 */
+    "print(x)\n");                        /* 5 */
+  g_autoptr(HsSnapshot) s5 = NULL;
+  g_autoptr(HsSnapshot) last = NULL;
+  const HsFrame *frames;
+  guint n_frames;
+  guint32 x;
+
+  assert_finished (t);
+  s5 = hs_test_step_at_line (t, 5, 0);
+  x = hs_test_var_ref (s5, NULL, "x");
+  last = hs_test_last_step (t);
+  g_assert_cmpint (hs_snapshot_get_event (last), ==, HS_EVENT_END);
+  frames = hs_snapshot_get_frames (last, &n_frames);
+  for (guint i = 0; i < n_frames; i++)
+    g_assert_cmpuint (frames[i].n_vars, ==, 0);
+  g_assert_true (hs_test_was_freed (last, x, NULL));
+}
+
+/* Every C type met gets its deallocator watched, however many there are. */
+static void
+test_many_types (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import builtins, itertools, collections, re, hashlib, io, array\n"
+    "import decimal, datetime, functools, operator, struct, weakref\n"
+    "vals = []\n"
+    "for name in dir(builtins):\n"
+    "    c = getattr(builtins, name)\n"
+    "    if isinstance(c, type) and issubclass(c, BaseException):\n"
+    "        try:\n"
+    "            vals.append(c('m', [ValueError()]) if 'Group' in name else c())\n"
+    "        except TypeError:\n"
+    "            pass\n"
+    "vals += [iter([]), iter(()), iter(''), iter({}), iter(set()), iter(range(1)),\n"
+    "         iter(b''), iter(bytearray()), reversed([]), enumerate([]), zip(),\n"
+    "         map(int, []), filter(None, []), iter({}.values()), iter({}.items()),\n"
+    "         reversed(range(1)), reversed({}), iter(frozenset())]\n"
+    "it = itertools\n"
+    "vals += [it.count(), it.cycle([]), it.repeat(1), it.chain(), it.compress([], []),\n"
+    "         it.dropwhile(None, []), it.takewhile(None, []), it.islice([], 1),\n"
+    "         it.starmap(None, []), it.groupby([]), it.accumulate([]), it.pairwise([]),\n"
+    "         it.zip_longest(), it.product(), it.permutations([]), it.combinations([], 1),\n"
+    "         it.combinations_with_replacement([], 1), it.filterfalse(None, []),\n"
+    "         it.tee([])[0]]\n"
+    "co = collections\n"
+    "vals += [co.deque(), co.defaultdict(), co.OrderedDict(), iter(co.deque()),\n"
+    "         reversed(co.deque()), iter(co.OrderedDict()), co.OrderedDict().keys()]\n"
+    "p = re.compile('a')\n"
+    "vals += [p, p.match('a'), p.scanner('a'), p.finditer('a')]\n"
+    "vals += [hashlib.md5(), hashlib.sha1(), hashlib.sha256(), hashlib.sha512(),\n"
+    "         hashlib.blake2b(), hashlib.blake2s(), hashlib.sha3_256(), hashlib.shake_128()]\n"
+    "vals += [io.StringIO(), io.BytesIO(), array.array('i'), iter(array.array('i')),\n"
+    "         decimal.Decimal(1), decimal.Context(), datetime.date(2000, 1, 1),\n"
+    "         datetime.time(), datetime.datetime(2000, 1, 1), datetime.timedelta(),\n"
+    "         datetime.timezone.utc, functools.partial(int), operator.itemgetter(1),\n"
+    "         operator.attrgetter('a'), operator.methodcaller('a'), struct.Struct('i'),\n"
+    "         slice(1), memoryview(b''), property(), staticmethod(int), classmethod(int),\n"
+    "         complex(1, 2), bytearray(), frozenset([1]), range(2), weakref.ref(p)]\n"
+    "groups = [vals[i:i + 50] for i in range(0, len(vals), 50)]\n"
+    "print(len(vals) > 140)\n");
+  g_auto(GStrv) lines = NULL;
+
+  assert_finished (t);
+  lines = hs_test_stdout_lines (t);
+  g_assert_cmpstr (lines[0], ==, "True");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -823,6 +903,8 @@ main (int   argc,
   ADD ("/runtime/list/multiplied", test_list_multiplied);
   ADD ("/runtime/memoryview/bytearray", test_memoryview_bytearray);
   ADD ("/runtime/comprehension/list-dict", test_comprehension);
+  ADD ("/runtime/module/main-deleted", test_main_module_deleted);
+  ADD ("/runtime/types/many", test_many_types);
 
   return g_test_run ();
 }

@@ -38,7 +38,7 @@ test_error_syntax (HsTraceFixture *f,
     return;
   g_assert_cmpstr (e->type, ==, "SyntaxError");
   g_assert_cmpuint (e->line, ==, 2);
-  g_assert_true (g_str_has_prefix (e->message, "expected ':'"));
+  g_assert_cmpstr (e->message, ==, "expected ':'");
 
   /* nothing ran, but the trace still has a final step to show */
   g_assert_cmpuint (hs_trace_get_n_steps (t), >=, 1);
@@ -519,6 +519,147 @@ test_output_protocol_fds (HsTraceFixture *f,
   g_assert_cmpstr (hs_test_var (s, NULL, "x")->repr, ==, "'still here'");
 }
 
+/* The message comes from the exception object, not from the printed
+ * traceback, whose last lines may be the message's own or a note's. */
+static void
+check_message (HsTraceFixture *f,
+               const char     *source,
+               const char     *type,
+               const char     *message)
+{
+  HsTrace *t = hs_trace_fixture_run (f, source);
+  const HsTraceError *e;
+
+  hs_test_assert_status (t, "exception");
+  e = hs_trace_get_error (t);
+  g_assert_nonnull (e);
+  if (e == NULL)
+    return;
+  g_assert_cmpstr (e->type, ==, type);
+  g_assert_cmpstr (e->message, ==, message);
+}
+
+static void
+test_error_message_multiline (HsTraceFixture *f,
+                              gconstpointer   data)
+{
+  check_message (f, "raise ValueError('bad input:\\n  expected a number')\n",
+                 "ValueError", "bad input:\n  expected a number");
+}
+
+static void
+test_error_message_note (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  check_message (f,
+    "e = ValueError('the message')\n"
+    "e.add_note('a note')\n"
+    "raise e\n",
+    "ValueError", "the message");
+}
+
+static void
+test_error_message_key (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  check_message (f, "{}['k']\n", "KeyError", "'k'");
+}
+
+/* A message only the program's own __str__ can give is not read: the
+ * trace says so, and __str__ runs once, as under python3. */
+static void
+test_error_message_user_str (HsTraceFixture *f,
+                             gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "class E(Exception):\n"
+    "    def __str__(self):\n"
+    "        print('__str__ called')\n"
+    "        return 'boom'\n"
+    "raise E('arg')\n");
+  const HsTraceError *e;
+  g_autoptr(GBytes) py_out = NULL;
+  g_autoptr(GBytes) py_err = NULL;
+  g_autoptr(GBytes) out = NULL;
+
+  hs_test_assert_status (t, "exception");
+  e = hs_trace_get_error (t);
+  g_assert_nonnull (e);
+  if (e == NULL)
+    return;
+  g_assert_cmpstr (e->type, ==, "E");
+  g_assert_nonnull (strstr (e->message, "__str__"));
+  hs_test_run_python (f->path, NULL, &py_out, &py_err);
+  out = hs_trace_dup_stdout (t);
+  g_assert_true (hs_test_bytes_equal_verbose ("stdout", py_out, out));
+}
+
+/* The program's own tracer is chained to: it sees its events, gettrace()
+ * returns it, and the steps go on after the call. */
+static void
+test_program_settrace (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                                  /* 1 */
+    "events = []\n"                                 /* 2 */
+    "def tr(frame, event, arg):\n"                  /* 3 */
+    "    events.append((event, frame.f_lineno))\n"  /* 4 */
+    "    return tr\n"                               /* 5 */
+    "def f():\n"                                    /* 6 */
+    "    return 1\n"                                /* 7 */
+    "sys.settrace(tr)\n"                            /* 8 */
+    "f()\n"                                         /* 9 */
+    "sys.settrace(None)\n"                          /* 10 */
+    "print(sys.gettrace(), events)\n"               /* 11 */
+    "sys.settrace(tr)\n"                            /* 12 */
+    "print(sys.gettrace() is tr)\n"                 /* 13 */
+    "sys.settrace(None)\n"                          /* 14 */
+    "x = 2\n");                                     /* 15 */
+  g_autoptr(GBytes) py_out = NULL;
+  g_autoptr(GBytes) py_err = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(HsSnapshot) s7 = NULL;
+  g_autoptr(HsSnapshot) s15 = NULL;
+
+  hs_test_assert_status (t, "finished");
+  s7 = hs_test_step_at_line (t, 7, 0);
+  s15 = hs_test_step_at_line (t, 15, 0);
+  g_assert_nonnull (s7);
+  g_assert_nonnull (s15);
+  hs_test_run_python (f->path, NULL, &py_out, &py_err);
+  out = hs_trace_dup_stdout (t);
+  g_assert_true (hs_test_bytes_equal_verbose ("stdout", py_out, out));
+}
+
+/* The worker parses the file as the python3 it embeds does, NUL bytes
+ * included. */
+static void
+test_error_nul_byte (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  static const char source[] = "x = 1\0\nprint(x)\n";
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) py_out = NULL;
+  g_autoptr(GBytes) py_err = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsTrace) t = NULL;
+  int status;
+
+  path = g_build_filename (f->tmpdir, "nul.py", NULL);
+  g_assert_true (g_file_set_contents (path, source, sizeof source - 1, NULL));
+  t = hs_runner_run_sync (f->runner, path, &f->options, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (t);
+  if (t == NULL)
+    return;
+  status = hs_test_run_python (path, NULL, &py_out, &py_err);
+  err = hs_trace_dup_stderr (t);
+  g_assert_cmpint (hs_trace_get_exit_code (t), ==, status);
+  g_assert_true (hs_test_bytes_equal_verbose ("stderr", py_err, err));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -528,6 +669,12 @@ main (int   argc,
 
   ADD ("/runtime/error/syntax", test_error_syntax);
   ADD ("/runtime/error/exception", test_error_exception);
+  ADD ("/runtime/error/message/multiline", test_error_message_multiline);
+  ADD ("/runtime/error/message/note", test_error_message_note);
+  ADD ("/runtime/error/message/key", test_error_message_key);
+  ADD ("/runtime/error/message/user-str", test_error_message_user_str);
+  ADD ("/runtime/error/nul-byte", test_error_nul_byte);
+  ADD ("/runtime/tracer/program-settrace", test_program_settrace);
   ADD ("/runtime/limit/max-steps", test_limit_max_steps);
   ADD ("/runtime/limit/max-steps-boundary", test_limit_max_steps_boundary);
   ADD ("/runtime/limit/timeout", test_limit_timeout);
