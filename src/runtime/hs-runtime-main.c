@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <fcntl.h>
-#include <sys/syscall.h>
-#include <sys/uio.h>
 
 #include "hs-tracer.h"
 
@@ -47,45 +45,6 @@ move_protocol_fds (void)
 #define HS_WIDEN2(s) L ## s
 #define HS_WIDEN(s) HS_WIDEN2 (s)
 #define HS_PYTHON_EXECUTABLE_W HS_WIDEN (HS_PYTHON_EXECUTABLE)
-
-/* os._exit() and exit() end here; the steps batched so far must reach the
- * app first.  Defining _exit in the executable interposes libc's for
- * libpython too. */
-void
-_exit (int status)
-{
-  hs_tracer_flush_for_exit ();
-  syscall (SYS_exit_group, status);
-  for (;;)
-    ;
-}
-
-/* The same interposition tells the tracer when the program wrote to its
- * stdout or stderr, so that a step with no output costs no system call.
- * Python's own writes (print, os.write) come through here. */
-ssize_t
-write (int         fd,
-       const void *buf,
-       size_t      count)
-{
-  ssize_t n = syscall (SYS_write, fd, buf, count);
-
-  if (n > 0)
-    hs_tracer_note_output (fd, n);
-  return n;
-}
-
-ssize_t
-writev (int                 fd,
-        const struct iovec *iov,
-        int                 iovcnt)
-{
-  ssize_t n = syscall (SYS_writev, fd, iov, iovcnt);
-
-  if (n > 0)
-    hs_tracer_note_output (fd, n);
-  return n;
-}
 
 static guint
 lookup_uint (GVariantDict *options,

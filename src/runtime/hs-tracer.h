@@ -26,7 +26,5 @@ void hs_tracer_exec     (const char            *source,
                          guint                  first_line);
 void hs_tracer_finalize (void);
 void hs_tracer_flush_for_exit (void);
-void hs_tracer_note_output (int   fd,
-                            gsize written);
 
 G_END_DECLS
