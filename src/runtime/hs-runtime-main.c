@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#include "hs-interpose.h"
 #include "hs-tracer.h"
 
 /* The app hands the protocol over on fds 3 and 4; they move out of the
@@ -27,8 +28,29 @@
 static int protocol_out_fd = -1;
 static int protocol_in_fd = -1;
 
-#define PROTOCOL_OUT_FD protocol_out_fd
-#define PROTOCOL_IN_FD  protocol_in_fd
+/* The program may move them (see hs-interpose.c): always ask. */
+static gboolean
+write_message (const char *name,
+               GVariant   *payload,
+               GError    **error)
+{
+  int fd = hs_interpose_begin_io (HS_FD_PROTOCOL_OUT, TRUE);
+  gboolean ok = hs_protocol_write_message (fd, name, payload, error);
+
+  hs_interpose_end_io (TRUE);
+  return ok;
+}
+
+static gboolean
+read_frame (GBytes **frame,
+            GError **error)
+{
+  int fd = hs_interpose_begin_io (HS_FD_PROTOCOL_IN, FALSE);
+  gboolean ok = hs_protocol_read_frame_fd (fd, frame, error);
+
+  hs_interpose_end_io (FALSE);
+  return ok;
+}
 
 static gboolean
 move_protocol_fds (void)
@@ -39,6 +61,8 @@ move_protocol_fds (void)
     return FALSE;
   close (INHERITED_OUT_FD);
   close (INHERITED_IN_FD);
+  hs_interpose_adopt_fd (HS_FD_PROTOCOL_OUT, protocol_out_fd);
+  hs_interpose_adopt_fd (HS_FD_PROTOCOL_IN, protocol_in_fd);
   return TRUE;
 }
 
@@ -117,6 +141,7 @@ main (int   argc,
   HsTracerOptions topts = { 0 };
 
   setlocale (LC_ALL, "");
+  hs_interpose_init ();
 
   if (!move_protocol_fds ())
     {
@@ -124,14 +149,14 @@ main (int   argc,
       return 2;
     }
 
-  if (!hs_protocol_write_message (PROTOCOL_OUT_FD, HS_MSG_HELLO,
+  if (!write_message (HS_MSG_HELLO,
                                   g_variant_new ("(us)", HS_PROTOCOL_VERSION, PY_VERSION), &error))
     {
       g_printerr ("heapscope-runtime: not started by Heapscope (%s)\n", error->message);
       return 2;
     }
 
-  if (!hs_protocol_read_frame_fd (PROTOCOL_IN_FD, &frame, &error) || frame == NULL)
+  if (!read_frame (&frame, &error) || frame == NULL)
     return error ? 2 : 0;
   payload = hs_protocol_parse_frame (frame, &name, &error);
   if (payload == NULL || name != g_intern_static_string (HS_MSG_RUN) ||
@@ -158,7 +183,6 @@ main (int   argc,
   topts.timeout_ms = lookup_uint (options, "timeout-ms", 10000);
   topts.limits.max_objects = lookup_uint (options, "max-objects", 1000);
   topts.limits.max_elements = MAX (4, lookup_uint (options, "max-elements", 100));
-  topts.protocol_fd = PROTOCOL_OUT_FD;
 
   hs_tracer_run (&topts);
 
@@ -171,7 +195,7 @@ main (int   argc,
       g_autoptr(GVariant) msg = NULL;
       const char *msg_name = NULL;
 
-      if (!hs_protocol_read_frame_fd (PROTOCOL_IN_FD, &next, NULL) || next == NULL)
+      if (!read_frame (&next, NULL) || next == NULL)
         break;
       msg = hs_protocol_parse_frame (next, &msg_name, NULL);
       if (msg == NULL || msg_name == g_intern_static_string (HS_MSG_QUIT))

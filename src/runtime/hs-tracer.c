@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 
 #include "hs-cpython.h"
+#include "hs-interpose.h"
 #include "hs-output-capture.h"
 #include "hs-registry.h"
 #include "hs-tracer.h"
@@ -71,7 +72,8 @@ write_message (const char *name,
   gboolean ok;
 
   writing = TRUE;
-  ok = hs_protocol_write_message (opts->protocol_fd, name, payload, &error);
+  ok = hs_protocol_write_message (hs_interpose_begin_io (HS_FD_PROTOCOL_OUT, TRUE), name, payload, &error);
+  hs_interpose_end_io (TRUE);
   writing = FALSE;
   if (!ok)
     {
@@ -231,13 +233,13 @@ stop_at_cap (const char *status)
 }
 
 /* A program that forks leaves a child running the same code: only the
- * parent traces, and the child lets go of the protocol. */
+ * parent traces, and the child lets go of the protocol (hs-interpose.c
+ * closes it). */
 
 static void
 after_fork_in_child (void)
 {
   forked = TRUE;
-  close (opts->protocol_fd);
 }
 
 static int

@@ -18,7 +18,6 @@ typedef struct
   guint        max_steps;
   guint        timeout_ms;
   HsWalkLimits limits;
-  int          protocol_fd;
 } HsTracerOptions;
 
 void hs_tracer_run      (const HsTracerOptions *options);
