@@ -19,6 +19,7 @@ void     hs_output_capture_take           (gboolean    force,
                                            GBytes    **out,
                                            GBytes    **err);
 void     hs_output_capture_flush_stream   (int         fd);
+void     hs_output_capture_flush_io       (void);
 off_t    hs_output_capture_start_offset   (int         fd);
 GBytes  *hs_output_capture_read_new       (int         fd,
                                            off_t      *offset);

@@ -509,6 +509,7 @@ hs_tracer_run (const HsTracerOptions *options)
   PyEval_SetTrace (trace_function, NULL);
   result = PyRun_FileExFlags (fp, options->path, Py_file_input, main_globals, main_globals, 1, &flags);
   PyEval_SetTrace (NULL, NULL);
+  hs_output_capture_flush_io ();
 
   /* The cap counts every step, the final one too. */
   if (n_steps >= step_limit)
