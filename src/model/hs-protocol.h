@@ -22,6 +22,11 @@ G_BEGIN_DECLS
 #define HS_MSG_STEPS "steps"   /* HS_STEPS_TYPE */
 #define HS_MSG_DONE  "done"    /* HS_DONE_TYPE */
 #define HS_MSG_EXEC_DONE "exec-done" /* (bs) ok, error message */
+/* (ayay) a piece of the next step's stdout and stderr, sent ahead of it
+ * when the step's output is larger than HS_PROTOCOL_OUTPUT_PIECE, so that
+ * no frame grows with what the program prints */
+#define HS_MSG_OUTPUT "output"
+#define HS_PROTOCOL_OUTPUT_PIECE (1024u * 1024u)
 
 /* app -> worker */
 #define HS_MSG_RUN   "run"     /* a{sv}: path, max-steps, timeout-ms, max-objects, max-elements, stdin-path */

@@ -33,6 +33,8 @@ typedef struct
   gboolean      done;        /* the worker reported the program's end */
   guint         timeout_ms;  /* the run's, and each statement's after it */
   char         *protocol_error;
+  GByteArray   *ahead_out;   /* HS_MSG_OUTPUT pieces of the next step */
+  GByteArray   *ahead_err;
 } HsSession;
 
 struct _HsRunner
@@ -309,6 +311,8 @@ session_free (HsSession *session)
   close_fd (&session->err_fd);
   g_clear_object (&session->trace);
   g_free (session->protocol_error);
+  g_clear_pointer (&session->ahead_out, g_byte_array_unref);
+  g_clear_pointer (&session->ahead_err, g_byte_array_unref);
   g_free (session);
 }
 
@@ -410,6 +414,96 @@ fail:
   return NULL;
 }
 
+static GVariant *
+bytes_variant (GByteArray *ahead,
+               GVariant   *rest)
+{
+  gsize len;
+  const guint8 *data = g_variant_get_fixed_array (rest, &len, 1);
+  GByteArray *joined = g_byte_array_sized_new (ahead->len + len);
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_byte_array_append (joined, ahead->data, ahead->len);
+  g_byte_array_append (joined, data, len);
+  bytes = g_byte_array_free_to_bytes (joined);
+  return g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, bytes, TRUE));
+}
+
+/* Output sent ahead of its step (HS_MSG_OUTPUT) joins the first step of
+ * the next batch. */
+static GVariant *
+join_output_ahead (HsSession *session,
+                   GVariant  *batch)
+{
+  GVariant *children[13];
+  g_autofree HsWireStep *headers = NULL;
+  gsize n_headers;
+  GVariant *joined;
+
+  if (session->ahead_out == NULL || !g_variant_is_of_type (batch, HS_STEPS_TYPE))
+    return g_variant_ref (batch);
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    children[i] = g_variant_get_child_value (batch, i);
+  {
+    const HsWireStep *wire = g_variant_get_fixed_array (children[1], &n_headers, sizeof (HsWireStep));
+
+    headers = g_memdup2 (wire, n_headers * sizeof (HsWireStep));
+  }
+  if (n_headers == 0)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+        g_variant_unref (children[i]);
+      return g_variant_ref (batch);
+    }
+  headers[0].n_out += session->ahead_out->len;
+  headers[0].n_err += session->ahead_err->len;
+  g_variant_unref (children[1]);
+  children[1] = g_variant_ref_sink (g_variant_new_fixed_array (G_VARIANT_TYPE ("(uuuuuuuuuuuuuyy)"),
+                                                               headers, n_headers, sizeof (HsWireStep)));
+  {
+    GVariant *out = bytes_variant (session->ahead_out, children[11]);
+    GVariant *err = bytes_variant (session->ahead_err, children[12]);
+
+    g_variant_unref (children[11]);
+    g_variant_unref (children[12]);
+    children[11] = out;
+    children[12] = err;
+  }
+  joined = g_variant_ref_sink (g_variant_new_tuple (children, G_N_ELEMENTS (children)));
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    g_variant_unref (children[i]);
+  g_clear_pointer (&session->ahead_out, g_byte_array_unref);
+  g_clear_pointer (&session->ahead_err, g_byte_array_unref);
+  return joined;
+}
+
+static void
+keep_output_ahead (HsSession *session,
+                   GVariant  *payload)
+{
+  gsize out_len, err_len;
+  const guint8 *out, *err;
+  g_autoptr(GVariant) v_out = NULL;
+  g_autoptr(GVariant) v_err = NULL;
+
+  if (!g_variant_is_of_type (payload, G_VARIANT_TYPE ("(ayay)")))
+    {
+      session->protocol_error = g_strdup (_("The runtime sent malformed output"));
+      return;
+    }
+  v_out = g_variant_get_child_value (payload, 0);
+  v_err = g_variant_get_child_value (payload, 1);
+  out = g_variant_get_fixed_array (v_out, &out_len, 1);
+  err = g_variant_get_fixed_array (v_err, &err_len, 1);
+  if (session->ahead_out == NULL)
+    {
+      session->ahead_out = g_byte_array_new ();
+      session->ahead_err = g_byte_array_new ();
+    }
+  g_byte_array_append (session->ahead_out, out, out_len);
+  g_byte_array_append (session->ahead_err, err, err_len);
+}
+
 /* Reads the worker's messages into the trace until one named until arrives
  * (its payload is returned) or the stream ends (NULL). */
 static GVariant *
@@ -433,9 +527,13 @@ session_read (HsSession  *session,
         session->protocol_error = g_strdup (error->message);
       else if (name == g_intern_static_string (HS_MSG_STEPS))
         {
-          if (!hs_trace_append_batch (session->trace, payload, &error))
+          g_autoptr(GVariant) batch = join_output_ahead (session, payload);
+
+          if (!hs_trace_append_batch (session->trace, batch, &error))
             session->protocol_error = g_strdup (error->message);
         }
+      else if (name == g_intern_static_string (HS_MSG_OUTPUT))
+        keep_output_ahead (session, payload);
       else if (name == until)
         return g_steal_pointer (&payload);
       else

@@ -175,6 +175,46 @@ install_signal_handlers (void)
  * end. */
 #define OUTPUT_RECHECK_STEPS 64
 
+/* What is left of bytes after the pieces sent ahead, cut from the front. */
+static GBytes *
+piece (GBytes **bytes,
+       gsize    keep)
+{
+  gsize len = *bytes ? g_bytes_get_size (*bytes) : 0;
+  GBytes *front;
+  GBytes *rest;
+
+  if (len <= keep)
+    return g_bytes_new (NULL, 0);
+  front = g_bytes_new_from_bytes (*bytes, 0, MIN (HS_PROTOCOL_OUTPUT_PIECE, len - keep));
+  rest = g_bytes_new_from_bytes (*bytes, g_bytes_get_size (front), len - g_bytes_get_size (front));
+  g_bytes_unref (*bytes);
+  *bytes = rest;
+  return front;
+}
+
+/* A step's output larger than a piece goes ahead of the step in messages
+ * of at most HS_PROTOCOL_OUTPUT_PIECE bytes each, after the steps before
+ * it; the step itself keeps the last piece. */
+static void
+send_output_ahead (GBytes **out,
+                   GBytes **err)
+{
+  g_assert (out != NULL && err != NULL);
+
+  while ((*out && g_bytes_get_size (*out) > HS_PROTOCOL_OUTPUT_PIECE) ||
+         (*err && g_bytes_get_size (*err) > HS_PROTOCOL_OUTPUT_PIECE))
+    {
+      g_autoptr(GBytes) o = piece (out, HS_PROTOCOL_OUTPUT_PIECE);
+      g_autoptr(GBytes) e = piece (err, HS_PROTOCOL_OUTPUT_PIECE);
+
+      send_message (HS_MSG_OUTPUT,
+                    g_variant_new ("(@ay@ay)",
+                                   g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, o, TRUE),
+                                   g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, e, TRUE)));
+    }
+}
+
 static void
 emit_step (HsEvent        event,
            PyFrameObject *frame,
@@ -188,12 +228,14 @@ emit_step (HsEvent        event,
   /* the walk must not see or disturb an exception in flight */
   PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
 
+  hs_output_capture_take (event == HS_EVENT_END || n_steps % OUTPUT_RECHECK_STEPS == 0, &out, &err);
+  send_output_ahead (&out, &err);
+
   hs_step_builder_begin (builder, n_steps, event, MAX (line, 0));
   hs_heap_walker_step (frame ? hs_py_frame_from_object (frame) : NULL,
                        main_globals, line, return_value, frames_popped);
   frames_popped = FALSE;
 
-  hs_output_capture_take (event == HS_EVENT_END || n_steps % OUTPUT_RECHECK_STEPS == 0, &out, &err);
   hs_step_builder_set_output (builder, out, err);
 
   hs_step_builder_end (builder);

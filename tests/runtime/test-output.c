@@ -332,6 +332,38 @@ test_flush_not_called (HsTraceFixture *f,
     }
 }
 
+/* A step that prints more than a protocol frame holds (64 MiB) reaches
+ * the app in pieces instead of stalling both processes. */
+static void
+test_larger_than_a_frame (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  HsTrace *t;
+  g_autoptr(GBytes) at_2 = NULL;
+
+  HS_TEST_RUN_TRAPPED (120);
+
+  set_buffering (FALSE);
+  t = hs_trace_fixture_run (f,
+    "import sys\n"
+    "print('x' * 70_000_000)\n"
+    "sys.stderr.write('e' * 3_000_000)\n"
+    "y = 1\n");
+  hs_test_assert_status (t, "finished");
+  at_2 = step_out_at_line (t, 3);
+  g_assert_cmpuint (g_bytes_get_size (at_2), ==, 70000001);
+  {
+    g_autoptr(HsSnapshot) s = hs_test_step_at_line (t, 4, 0);
+    GBytes *err = hs_snapshot_get_stderr (s);
+
+    g_assert_nonnull (err);
+    if (err != NULL)
+      g_assert_cmpuint (g_bytes_get_size (err), ==, 3000000);
+  }
+  assert_steps_add_up (t, FALSE);
+  assert_steps_add_up (t, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,6 +378,7 @@ main (int   argc,
   ADD ("/runtime/output/buffer-boundary", test_buffer_boundary_steps);
   ADD ("/runtime/output/dup2-elsewhere", test_dup2_steps);
   ADD ("/runtime/output/flush-not-called", test_flush_not_called);
+  ADD ("/runtime/output/larger-than-a-frame", test_larger_than_a_frame);
 
   dir = g_dir_open (HS_TEST_PROGRAMS_DIR, 0, NULL);
   g_assert_nonnull (dir);
