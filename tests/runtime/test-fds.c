@@ -221,6 +221,36 @@ test_read_fds (HsTraceFixture *f,
   assert_reached_line (t, 10);
 }
 
+/* Reopening a descriptor by its name in /proc must not reach the
+ * protocol either: by the usual names nothing private opens, and by a
+ * detour no pipe does. */
+static void
+test_reopen_by_name (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  HsTrace *t;
+
+  HS_TEST_RUN_TRAPPED (60);
+
+  t = run_like_python (f,
+    "import os, stat\n"
+    "n = 0\n"
+    "for name in ('/proc/self/fd/%d', '/dev/fd/%d', '/proc/self/../self/fd/%d'):\n"
+    "    for fd in range(3, 1024):\n"
+    "        for mode in (os.O_WRONLY, os.O_RDONLY | os.O_NONBLOCK):\n"
+    "            try:\n"
+    "                f = os.open(name % fd, mode)\n"
+    "            except OSError:\n"
+    "                continue\n"
+    "            if '..' not in name or stat.S_ISFIFO(os.fstat(f).st_mode):\n"
+    "                n += 1\n"
+    "                if mode == os.O_WRONLY:\n"
+    "                    os.write(f, b'\\x00' * 64)\n"
+    "            os.close(f)\n"
+    "print('reopened', n)\n", 0);
+  assert_reached_line (t, 15);
+}
+
 /* A forked child lets go of the protocol; the parent keeps tracing. */
 static void
 test_fork_child_closes (HsTraceFixture *f,
@@ -262,6 +292,7 @@ main (int   argc,
   ADD ("/runtime/fds/proc-self-fd", test_proc_self_fd);
   ADD ("/runtime/fds/read", test_read_fds);
   ADD ("/runtime/fds/fork-child", test_fork_child_closes);
+  ADD ("/runtime/fds/reopen-by-name", test_reopen_by_name);
 
   return g_test_run ();
 }
