@@ -42,6 +42,7 @@ typedef enum
 #define HS_OUTPUT_TYPE_STRING "(uay)"
 #define HS_OUTPUT_TYPE ((const GVariantType *) HS_OUTPUT_TYPE_STRING)
 #define HS_PROTOCOL_MAX_OUTPUT_CHUNK (1024u * 1024u)
+#define HS_PROTOCOL_OUTPUT_PIECE HS_PROTOCOL_MAX_OUTPUT_CHUNK
 
 /* app -> worker */
 #define HS_MSG_RUN   "run"     /* a{sv}: path, max-steps, timeout-ms, max-objects, max-elements, stdin-path */

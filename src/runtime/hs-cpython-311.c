@@ -327,6 +327,37 @@ hs_py_text_stream_unflushed (PyObject   *stream,
   return count;
 }
 
+/* The text stream's buffer object (borrowed), read from memory without
+ * an attribute lookup, or NULL. */
+PyObject *
+hs_py_text_stream_buffer (PyObject *stream)
+{
+  Hs311TextIO *text = (Hs311TextIO *) stream;
+
+  if (stream == NULL || strcmp (Py_TYPE (stream)->tp_name, "_io.TextIOWrapper") != 0 ||
+      text->ok != 1 || text->detached)
+    return NULL;
+  return text->buffer;
+}
+
+/* How many bytes a checked stream's buffer has handed to its file so far,
+ * as BufferedWriter counts them, or -1 where there is no such count (an
+ * unbuffered stream, a position unknown).  Reads memory only. */
+gint64
+hs_py_text_stream_written (PyObject *stream)
+{
+  Hs311TextIO *text = (Hs311TextIO *) stream;
+  Hs311Buffered *buffered;
+
+  if (text->ok != 1 || text->detached || text->buffer == NULL ||
+      strcmp (Py_TYPE (text->buffer)->tp_name, "_io.BufferedWriter") != 0)
+    return -1;
+  buffered = (Hs311Buffered *) text->buffer;
+  if (buffered->ok != 1 || buffered->detached)
+    return -1;
+  return buffered->abs_pos;
+}
+
 /* Locals, cells and free variables, in that order. */
 int
 hs_py_code_n_locals (PyCodeObject *code)

@@ -36,6 +36,8 @@ const char *hs_py_str_utf8             (PyObject      *str,
 gboolean    hs_py_text_stream_check    (PyObject      *stream);
 gsize       hs_py_text_stream_unflushed (PyObject     *stream,
                                          GByteArray   *into);
+gint64      hs_py_text_stream_written  (PyObject      *stream);
+PyObject   *hs_py_text_stream_buffer   (PyObject      *stream);
 
 int         hs_py_code_n_locals        (PyCodeObject  *code);
 PyObject   *hs_py_code_local_name      (PyCodeObject  *code,

@@ -19,8 +19,8 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 
+#include "hs-interpose.h"
 #include "hs-tracer.h"
 
 /* The app hands the protocol over on fds 3 and 4; they move out of the
@@ -32,8 +32,29 @@
 static int protocol_out_fd = -1;
 static int protocol_in_fd = -1;
 
-#define PROTOCOL_OUT_FD protocol_out_fd
-#define PROTOCOL_IN_FD  protocol_in_fd
+/* The program may move them (see hs-interpose.c): always ask. */
+static gboolean
+write_message (const char *name,
+               GVariant   *payload,
+               GError    **error)
+{
+  int fd = hs_interpose_begin_io (HS_FD_PROTOCOL_OUT, TRUE);
+  gboolean ok = hs_protocol_write_message (fd, name, payload, error);
+
+  hs_interpose_end_io (TRUE);
+  return ok;
+}
+
+static gboolean
+read_frame (GBytes **frame,
+            GError **error)
+{
+  int fd = hs_interpose_begin_io (HS_FD_PROTOCOL_IN, FALSE);
+  gboolean ok = hs_protocol_read_frame_fd (fd, frame, error);
+
+  hs_interpose_end_io (FALSE);
+  return ok;
+}
 
 static gboolean
 move_protocol_fds (void)
@@ -44,51 +65,14 @@ move_protocol_fds (void)
     return FALSE;
   close (INHERITED_OUT_FD);
   close (INHERITED_IN_FD);
+  hs_interpose_adopt_fd (HS_FD_PROTOCOL_OUT, protocol_out_fd);
+  hs_interpose_adopt_fd (HS_FD_PROTOCOL_IN, protocol_in_fd);
   return TRUE;
 }
 
 #define HS_WIDEN2(s) L ## s
 #define HS_WIDEN(s) HS_WIDEN2 (s)
 #define HS_PYTHON_EXECUTABLE_W HS_WIDEN (HS_PYTHON_EXECUTABLE)
-
-/* os._exit() and exit() end here; the steps batched so far must reach the
- * app first.  Defining _exit in the executable interposes libc's for
- * libpython too. */
-void
-_exit (int status)
-{
-  hs_tracer_flush_for_exit ();
-  syscall (SYS_exit_group, status);
-  for (;;)
-    ;
-}
-
-/* The same interposition tells the tracer when the program wrote to its
- * stdout or stderr, so that a step with no output costs no system call.
- * Python's own writes (print, os.write) come through here. */
-ssize_t
-write (int         fd,
-       const void *buf,
-       size_t      count)
-{
-  ssize_t n = syscall (SYS_write, fd, buf, count);
-
-  if (n > 0)
-    hs_tracer_note_output (fd, n);
-  return n;
-}
-
-ssize_t
-writev (int                 fd,
-        const struct iovec *iov,
-        int                 iovcnt)
-{
-  ssize_t n = syscall (SYS_writev, fd, iov, iovcnt);
-
-  if (n > 0)
-    hs_tracer_note_output (fd, n);
-  return n;
-}
 
 /* The worker must not outlive the app (a killed app would leave a program
  * spinning as an orphan).  The app holds the only write end of the pipe to
@@ -101,22 +85,28 @@ watch_app (gpointer data)
 {
   struct stat ours;
 
-  if (fstat (protocol_in_fd, &ours) < 0)
+  /* raw calls: to libc's interposed fstat these fds look closed */
+  if (syscall (SYS_fstat, hs_interpose_private_fd (HS_FD_PROTOCOL_IN), &ours) < 0)
     return NULL;
 
   for (;;)
     {
-      struct pollfd pfd = { protocol_in_fd, 0, 0 };
+      /* the program may have moved the pipe (hs-interpose.c): ask again */
+      int fd = hs_interpose_private_fd (HS_FD_PROTOCOL_IN);
+      struct pollfd pfd = { fd, 0, 0 };
       struct stat now;
 
-      if (poll (&pfd, 1, -1) < 0)
+      if (poll (&pfd, 1, 1000) <= 0)
         continue;
       if (!(pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
         continue;
       /* only our pipe counts, not an fd the program put in its place */
-      if ((pfd.revents & POLLNVAL) || fstat (protocol_in_fd, &now) < 0 ||
+      if ((pfd.revents & POLLNVAL) || syscall (SYS_fstat, fd, &now) < 0 ||
           now.st_dev != ours.st_dev || now.st_ino != ours.st_ino)
-        return NULL;
+        {
+          g_usleep (10000);
+          continue;
+        }
       /* the app leads us into our own process group: end the program's
        * children with us */
       if (getpgrp () == getpid ())
@@ -197,6 +187,7 @@ main (int   argc,
   HsTracerOptions topts = { 0 };
 
   setlocale (LC_ALL, "");
+  hs_interpose_init ();
 
   if (!move_protocol_fds ())
     {
@@ -207,14 +198,14 @@ main (int   argc,
   /* a plain thread: Python's threading module never sees it */
   g_thread_unref (g_thread_new ("heapscope-watch-app", watch_app, NULL));
 
-  if (!hs_protocol_write_message (PROTOCOL_OUT_FD, HS_MSG_HELLO,
+  if (!write_message (HS_MSG_HELLO,
                                   g_variant_new ("(us)", HS_PROTOCOL_VERSION, PY_VERSION), &error))
     {
       g_printerr ("heapscope-runtime: not started by Heapscope (%s)\n", error->message);
       return 2;
     }
 
-  if (!hs_protocol_read_frame_fd (PROTOCOL_IN_FD, &frame, &error) || frame == NULL)
+  if (!read_frame (&frame, &error) || frame == NULL)
     return error ? 2 : 0;
   payload = hs_protocol_parse_frame (frame, &name, &error);
   if (payload == NULL || name != g_intern_static_string (HS_MSG_RUN) ||
@@ -241,7 +232,6 @@ main (int   argc,
   topts.timeout_ms = lookup_uint (options, "timeout-ms", 10000);
   topts.limits.max_objects = lookup_uint (options, "max-objects", 1000);
   topts.limits.max_elements = MAX (4, lookup_uint (options, "max-elements", 100));
-  topts.protocol_fd = PROTOCOL_OUT_FD;
 
   hs_tracer_run (&topts);
 
@@ -253,12 +243,13 @@ main (int   argc,
       g_autoptr(GBytes) next = NULL;
       g_autoptr(GVariant) msg = NULL;
       const char *msg_name = NULL;
+
       gboolean read_ok;
 
       /* The program's threads run while the app is idle, as they would
        * under python3: the GIL is free during the wait. */
       Py_BEGIN_ALLOW_THREADS
-      read_ok = hs_protocol_read_frame_fd (PROTOCOL_IN_FD, &next, NULL);
+      read_ok = read_frame (&next, NULL);
       Py_END_ALLOW_THREADS
 
       if (!read_ok || next == NULL)

@@ -14,6 +14,8 @@
 #include <sys/syscall.h>
 
 #include "hs-cpython.h"
+#include "hs-interpose.h"
+#include "hs-output-capture.h"
 #include "hs-registry.h"
 #include "hs-tracer.h"
 
@@ -47,94 +49,6 @@ is_user_code (PyCodeObject *code)
   return TRUE;
 }
 
-/* Set by the write(2) interposer in hs-runtime-main.c.  Output from C code
- * that bypasses it (stdio inside an extension) is still picked up at least
- * every OUTPUT_RECHECK_STEPS steps and at the end. */
-#define OUTPUT_RECHECK_STEPS 64
-
-static volatile gboolean output_written = TRUE;
-static volatile guint64 written_to_fd[3];   /* by any code, through write(2) */
-
-void
-hs_tracer_note_output (int   fd,
-                       gsize written)
-{
-  output_written = TRUE;
-  if (fd == STDOUT_FILENO || fd == STDERR_FILENO)
-    written_to_fd[fd] += written;
-}
-
-/* What the program wrote to fd 1 or 2 since the last look.  Both are
- * regular files the app created, so reading never blocks the program. */
-static GBytes *
-read_new_output (int    fd,
-                 off_t *offset)
-{
-  GByteArray *buf;
-  guint8 chunk[8192];
-  off_t end = lseek (fd, 0, SEEK_CUR);
-
-  /* The write position of the shared file says whether there is anything
-   * new without copying it out. */
-  if (end >= 0 && end <= *offset)
-    return NULL;
-
-  buf = g_byte_array_new ();
-  for (;;)
-    {
-      gssize n = pread (fd, chunk, sizeof chunk, *offset);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      g_byte_array_append (buf, chunk, n);
-      *offset += n;
-    }
-  return g_byte_array_free_to_bytes (buf);
-}
-
-/* sys.stdout is block-buffered on a file, exactly as under `python3 FILE.py
- * > file`; flushing it at each step puts each print in the step that made it
- * without changing what ends up in the file.  Only the streams Python made
- * at start-up are flushed, never one the program installed (its flush()
- * could be Python code), and with the collector paused so that the buffer's
- * temporary memoryview cannot start a collection the program would not
- * have had. */
-static PyObject *startup_stdout;   /* borrowed: compared, used only while sys holds it */
-static PyObject *startup_stderr;
-static PyObject *flush_name;
-
-static void
-remember_startup_streams (void)
-{
-  startup_stdout = PySys_GetObject ("__stdout__");
-  startup_stderr = PySys_GetObject ("__stderr__");
-  flush_name = PyUnicode_InternFromString ("flush");
-}
-
-static void
-flush_stream (const char *name)
-{
-  PyObject *startup = g_str_equal (name, "stdout") ? startup_stdout : startup_stderr;
-  g_autofree char *dunder = g_strdup_printf ("__%s__", name);
-  PyObject *type, *value, *tb;
-  PyObject *res;
-
-  if (startup == NULL || flush_name == NULL ||
-      (PySys_GetObject (name) != startup && PySys_GetObject (dunder) != startup))
-    return;
-
-  /* an exception in flight is the program's, not the flush's */
-  PyErr_Fetch (&type, &value, &tb);
-  hs_py_gc_pause ();
-  res = PyObject_CallMethodNoArgs (startup, flush_name);
-  hs_py_gc_resume ();
-  Py_XDECREF (res);
-  PyErr_Clear ();
-  PyErr_Restore (type, value, tb);
-}
-
 /* Steps are batched: one message per step would cost more than the step.
  * A batch goes out when it is big or old enough, and before any other
  * message.  Whatever is pending still reaches the app when the program ends
@@ -158,7 +72,8 @@ write_message (const char *name,
   gboolean ok;
 
   writing = TRUE;
-  ok = hs_protocol_write_message (opts->protocol_fd, name, payload, &error);
+  ok = hs_protocol_write_message (hs_interpose_begin_io (HS_FD_PROTOCOL_OUT, TRUE), name, payload, &error);
+  hs_interpose_end_io (TRUE);
   writing = FALSE;
   if (!ok)
     {
@@ -255,154 +170,53 @@ install_signal_handlers (void)
     signal (fatal[i], on_fatal_signal);
 }
 
-/* Each step's output is what the program wrote during it, whether it
- * reached the file or still sits in the stream's buffers: Heapscope reads
- * the buffers without flushing them, so the file receives its bytes exactly
- * when it would under python3 (and loses them on os._exit() as it would).
- * Buffered bytes are shown when they enter the buffers; when a flush later
- * moves them to the file they are recognised there and not shown twice,
- * while bytes written straight to the file descriptor (os.write) are shown
- * when they arrive.  Where the stream's layout cannot be checked, the
- * stream is flushed at each step instead. */
-typedef struct
-{
-  int         fd;
-  PyObject   *stream;     /* borrowed: the start-up stream, used while sys holds it */
-  gboolean    readable;   /* its buffers' layout was checked */
-  GByteArray *shown;      /* the unflushed bytes at the last step, all shown */
-  guint64     file_seen;  /* bytes of the file accounted for */
-  off_t       offset;     /* where the program's output starts in the file */
-} HsOutputCapture;
+/* Output from C code that bypasses write(2) (stdio inside an extension)
+ * is still picked up at least every OUTPUT_RECHECK_STEPS steps and at the
+ * end. */
+#define OUTPUT_RECHECK_STEPS 64
 
-static HsOutputCapture capture_out = { STDOUT_FILENO };
-static HsOutputCapture capture_err = { STDERR_FILENO };
-
-static void
-capture_init (HsOutputCapture *c,
-              PyObject        *stream)
-{
-  c->stream = stream;
-  c->readable = hs_py_text_stream_check (stream);
-  c->offset = lseek (c->fd, 0, SEEK_END);
-  if (c->offset < 0)
-    c->offset = 0;
-  written_to_fd[c->fd] = 0;
-  c->file_seen = 0;
-  c->shown = g_byte_array_new ();
-}
-
-static gboolean
-capture_stream_alive (HsOutputCapture *c)
-{
-  const char *name = c->fd == STDOUT_FILENO ? "stdout" : "stderr";
-  const char *dunder = c->fd == STDOUT_FILENO ? "__stdout__" : "__stderr__";
-
-  return c->stream != NULL && (PySys_GetObject (name) == c->stream || PySys_GetObject (dunder) == c->stream);
-}
-
-static void
-pread_all (int         fd,
-           off_t       from,
-           guint64     want,
-           GByteArray *into)
-{
-  guint8 chunk[8192];
-
-  while (want > 0)
-    {
-      gssize n = pread (fd, chunk, MIN (sizeof chunk, want), from);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      g_byte_array_append (into, chunk, n);
-      from += n;
-      want -= n;
-    }
-}
-
-/* Buffers drain from the front: how much of what was shown has left, given
- * what the buffers hold now. */
-static gsize
-drained (GByteArray *shown,
-         GByteArray *now)
-{
-  for (gsize r = 0; r < shown->len; r++)
-    {
-      gsize rest = shown->len - r;
-
-      if (rest <= now->len && memcmp (shown->data + r, now->data, rest) == 0)
-        return r;
-    }
-  return shown->len;
-}
-
+/* What is left of bytes after the pieces sent ahead, cut from the front. */
 static GBytes *
-capture_take (HsOutputCapture *c,
-              gboolean         force)
+piece (GBytes **bytes,
+       gsize    keep)
 {
-  guint64 written = written_to_fd[c->fd];
-  g_autoptr(GByteArray) now = g_byte_array_new ();
-  g_autoptr(GByteArray) file = g_byte_array_new ();
-  GByteArray *out;
-  gsize left;
+  gsize len = *bytes ? g_bytes_get_size (*bytes) : 0;
+  GBytes *front;
+  GBytes *rest;
 
-  if (!c->readable)
+  if (len <= keep)
+    return g_bytes_new (NULL, 0);
+  front = g_bytes_new_from_bytes (*bytes, 0, MIN (HS_PROTOCOL_OUTPUT_PIECE, len - keep));
+  rest = g_bytes_new_from_bytes (*bytes, g_bytes_get_size (front), len - g_bytes_get_size (front));
+  g_bytes_unref (*bytes);
+  *bytes = rest;
+  return front;
+}
+
+/* A step's output larger than a piece goes ahead of the step in messages
+ * of at most HS_PROTOCOL_OUTPUT_PIECE bytes each, after the steps before
+ * it; the step itself keeps the last piece. */
+static void
+send_output_ahead (GBytes **out,
+                   GBytes **err)
+{
+  g_assert (out != NULL && err != NULL);
+
+  while ((*out && g_bytes_get_size (*out) > HS_PROTOCOL_OUTPUT_PIECE) ||
+         (*err && g_bytes_get_size (*err) > HS_PROTOCOL_OUTPUT_PIECE))
     {
-      flush_stream (c->fd == STDOUT_FILENO ? "stdout" : "stderr");
-      if (!(output_written || force))
-        return NULL;
-      {
-        off_t offset = c->offset + (off_t) c->file_seen;
-        GBytes *bytes = read_new_output (c->fd, &offset);
+      g_autoptr(GBytes) o = piece (out, HS_PROTOCOL_OUTPUT_PIECE);
+      g_autoptr(GBytes) e = piece (err, HS_PROTOCOL_OUTPUT_PIECE);
 
-        c->file_seen = offset - c->offset;
-        return bytes;
-      }
+      if (g_bytes_get_size (o) > 0)
+        send_message (HS_MSG_OUTPUT,
+                      g_variant_new ("(u@ay)", 1,
+                                     g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, o, TRUE)));
+      if (g_bytes_get_size (e) > 0)
+        send_message (HS_MSG_OUTPUT,
+                      g_variant_new ("(u@ay)", 2,
+                                     g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, e, TRUE)));
     }
-
-  if (capture_stream_alive (c))
-    hs_py_text_stream_unflushed (c->stream, now);
-  if (written == c->file_seen && now->len == c->shown->len &&
-      memcmp (now->data, c->shown->data, now->len) == 0)
-    return NULL;
-
-  out = g_byte_array_new ();
-  left = drained (c->shown, now);
-
-  /* new in the file: what the buffers let go (already shown), and direct
-   * writes (new) */
-  if (written > c->file_seen)
-    {
-      guint8 *found = NULL;
-
-      pread_all (c->fd, c->offset + (off_t) c->file_seen, written - c->file_seen, file);
-      if (left > 0)
-        found = memmem (file->data, file->len, c->shown->data, left);
-      if (found != NULL)
-        {
-          g_byte_array_append (out, file->data, found - file->data);
-          g_byte_array_append (out, found + left, file->data + file->len - (found + left));
-        }
-      else
-        g_byte_array_append (out, file->data, file->len);
-    }
-
-  /* new in the buffers */
-  if (now->len > c->shown->len - left)
-    g_byte_array_append (out, now->data + (c->shown->len - left), now->len - (c->shown->len - left));
-
-  g_byte_array_set_size (c->shown, 0);
-  g_byte_array_append (c->shown, now->data, now->len);
-  c->file_seen = written;
-
-  if (out->len == 0)
-    {
-      g_byte_array_unref (out);
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (out);
 }
 
 static void
@@ -418,18 +232,14 @@ emit_step (HsEvent        event,
   /* the walk must not see or disturb an exception in flight */
   PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
 
+  hs_output_capture_take (event == HS_EVENT_END || n_steps % OUTPUT_RECHECK_STEPS == 0, &out, &err);
+  send_output_ahead (&out, &err);
+
   hs_step_builder_begin (builder, n_steps, event, MAX (line, 0));
   hs_heap_walker_step (frame ? hs_py_frame_from_object (frame) : NULL,
                        main_globals, line, return_value, frames_popped);
   frames_popped = FALSE;
 
-  {
-    gboolean force = event == HS_EVENT_END || n_steps % OUTPUT_RECHECK_STEPS == 0;
-
-    out = capture_take (&capture_out, force);
-    err = capture_take (&capture_err, force);
-    output_written = FALSE;
-  }
   hs_step_builder_set_output (builder, out, err);
 
   hs_step_builder_end (builder);
@@ -462,20 +272,20 @@ static void G_GNUC_NORETURN
 stop_at_cap (const char *status)
 {
   PyEval_SetTrace (NULL, NULL);
-  flush_stream ("stdout");
-  flush_stream ("stderr");
+  hs_output_capture_flush_stream (STDOUT_FILENO);
+  hs_output_capture_flush_stream (STDERR_FILENO);
   send_done (status, 0, NULL, NULL, 0, NULL);
   _exit (0);
 }
 
 /* A program that forks leaves a child running the same code: only the
- * parent traces, and the child lets go of the protocol. */
+ * parent traces, and the child lets go of the protocol (hs-interpose.c
+ * closes it). */
 
 static void
 after_fork_in_child (void)
 {
   forked = TRUE;
-  close (opts->protocol_fd);
 }
 
 /* The program's own sys.settrace() function is chained to: CPython's
@@ -731,13 +541,13 @@ print_exception (void)
   gsize len = 0;
   const char *data;
 
-  flush_stream ("stderr");
+  hs_output_capture_flush_stream (STDERR_FILENO);
   before = lseek (STDERR_FILENO, 0, SEEK_END);
   PyErr_Print ();
-  flush_stream ("stderr");
+  hs_output_capture_flush_stream (STDERR_FILENO);
 
-  offset = before >= 0 ? before : capture_err.offset;
-  text = read_new_output (STDERR_FILENO, &offset);
+  offset = before >= 0 ? before : hs_output_capture_start_offset (STDERR_FILENO);
+  text = hs_output_capture_read_new (STDERR_FILENO, &offset);
   data = text ? g_bytes_get_data (text, &len) : NULL;
   return g_utf8_make_valid (data ? data : "", len);
 }
@@ -959,7 +769,7 @@ hs_tracer_run (const HsTracerOptions *options)
   g_assert (user_filename != NULL);
   user_filename_hash = PyObject_Hash (user_filename);
 
-  remember_startup_streams ();
+  hs_output_capture_remember_streams ();
 
   if (!prepare_main ())
     {
@@ -975,8 +785,7 @@ hs_tracer_run (const HsTracerOptions *options)
       return;
     }
 
-  capture_init (&capture_out, startup_stdout);
-  capture_init (&capture_err, startup_stderr);
+  hs_output_capture_start ();
   deadline = g_get_monotonic_time () + (gint64) options->timeout_ms * 1000;
   step_limit = options->max_steps;
 
@@ -985,6 +794,7 @@ hs_tracer_run (const HsTracerOptions *options)
   start_recording ();
   result = PyRun_FileExFlags (fp, options->path, Py_file_input, main_globals, main_globals, 1, &flags);
   stop_recording ();
+  hs_output_capture_flush_io ();
 
   /* The cap counts every step, the final one too. */
   if (n_steps >= step_limit)
@@ -1029,8 +839,8 @@ hs_tracer_run (const HsTracerOptions *options)
           Py_XDECREF (type);
           Py_XDECREF (value);
           Py_XDECREF (tb);
-          flush_stream ("stdout");
-          flush_stream ("stderr");
+          hs_output_capture_flush_stream (STDOUT_FILENO);
+          hs_output_capture_flush_stream (STDERR_FILENO);
           send_done ("exited", code, NULL, NULL, 0, NULL);
           return;
         }

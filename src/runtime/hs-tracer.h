@@ -18,7 +18,6 @@ typedef struct
   guint        max_steps;
   guint        timeout_ms;
   HsWalkLimits limits;
-  int          protocol_fd;
 } HsTracerOptions;
 
 void hs_tracer_run      (const HsTracerOptions *options);
@@ -26,7 +25,5 @@ void hs_tracer_exec     (const char            *source,
                          guint                  first_line);
 void hs_tracer_finalize (void);
 void hs_tracer_flush_for_exit (void);
-void hs_tracer_note_output (int   fd,
-                            gsize written);
 
 G_END_DECLS

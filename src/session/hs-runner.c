@@ -35,7 +35,7 @@
 
 /* Output pieces waiting for the step that wrote them; past this, the
  * program is flooding the app and the run ends as a protocol error. */
-#define MAX_PENDING_OUTPUT (64u * 1024u * 1024u)
+#define MAX_PENDING_OUTPUT (256u * 1024u * 1024u)
 
 /* One worker process and the trace it feeds. */
 typedef struct

