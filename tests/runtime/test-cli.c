@@ -324,6 +324,37 @@ test_cli_stdin_option (HsTraceFixture *f,
   assert_one_line_error (r2.err, "no-input.txt", TRUE);
 }
 
+/* The CLI frees what it allocated for --stdin (valgrind: definitely lost). */
+static void
+test_cli_stdin_no_leak (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  g_autofree char *valgrind = g_find_program_in_path ("valgrind");
+  g_autofree char *path = hs_trace_fixture_write (f, "in.py", "print(input())\n");
+  g_autofree char *input = hs_trace_fixture_write (f, "in.txt", "abc\n");
+  g_autofree char *json = g_build_filename (f->tmpdir, "out.json", NULL);
+  const char *argv[] = {
+    valgrind, "--leak-check=full", "--errors-for-leak-kinds=definite", "--error-exitcode=99", "-q",
+    HS_TEST_HEAPSCOPE, "trace", path, "--stdin", input, "-o", json, NULL,
+  };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  if (valgrind == NULL)
+    {
+      g_test_skip ("valgrind is not installed");
+      return;
+    }
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (process) != 0)
+    g_test_message ("%s", err);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -339,6 +370,7 @@ main (int   argc,
   ADD ("/runtime/cli/unreadable", test_cli_unreadable);
   ADD ("/runtime/cli/bad-options", test_cli_bad_options);
   ADD ("/runtime/cli/stdin", test_cli_stdin_option);
+  ADD ("/runtime/cli/stdin-no-leak", test_cli_stdin_no_leak);
 
   return g_test_run ();
 }
