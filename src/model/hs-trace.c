@@ -1069,3 +1069,171 @@ hs_trace_get_history_bytes (HsTrace *self)
     bytes += strlen (g_ptr_array_index (self->strings, i)) + 1;
   return bytes;
 }
+
+struct _HsTraceCursor
+{
+  HsTrace    *trace;
+  HsState    *state;
+  HsSnapshot *facts;      /* the step's own facts: freed, gc runs, output */
+  GHashTable *marks;      /* ref -> which list of the delta holds it */
+  GArray     *touched;
+  GArray     *refcounts;
+  GArray     *removed;
+};
+
+HsTraceCursor *
+hs_trace_cursor_new (HsTrace *trace)
+{
+  HsTraceCursor *cursor;
+
+  g_return_val_if_fail (HS_IS_TRACE (trace), NULL);
+
+  cursor = g_new0 (HsTraceCursor, 1);
+  cursor->trace = g_object_ref (trace);
+  cursor->state = state_new ();
+  cursor->marks = g_hash_table_new (NULL, NULL);
+  cursor->touched = g_array_new (FALSE, FALSE, sizeof (guint32));
+  cursor->refcounts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  cursor->removed = g_array_new (FALSE, FALSE, sizeof (guint32));
+  return cursor;
+}
+
+void
+hs_trace_cursor_free (HsTraceCursor *cursor)
+{
+  if (cursor == NULL)
+    return;
+  g_object_unref (cursor->trace);
+  state_free (cursor->state);
+  g_clear_pointer (&cursor->facts, hs_snapshot_unref);
+  g_hash_table_unref (cursor->marks);
+  g_array_unref (cursor->touched);
+  g_array_unref (cursor->refcounts);
+  g_array_unref (cursor->removed);
+  g_free (cursor);
+}
+
+static void
+cursor_mark (HsTraceCursor *cursor,
+             guint32        ref,
+             GArray        *list)
+{
+  g_assert (cursor != NULL);
+
+  if (g_hash_table_contains (cursor->marks, GUINT_TO_POINTER (ref)))
+    return;
+  g_hash_table_add (cursor->marks, GUINT_TO_POINTER (ref));
+  g_array_append_val (list, ref);
+}
+
+/* Applies the next step and says what it changed.  Every ref is listed
+ * once: a ref present after the step is touched (its whole record is
+ * news) or only recounted; a ref gone is removed. */
+gboolean
+hs_trace_cursor_next (HsTraceCursor *cursor,
+                      HsTraceDelta  *delta)
+{
+  HsTrace *self;
+  g_autoptr(GMutexLocker) locker = NULL;
+  const HsStepRecord *rec;
+  HsDeltaParts p;
+  guint32 index;
+
+  g_return_val_if_fail (cursor != NULL, FALSE);
+  g_return_val_if_fail (delta != NULL, FALSE);
+
+  self = cursor->trace;
+  locker = g_mutex_locker_new (&self->mutex);
+  index = cursor->state->index == G_MAXUINT ? 0 : cursor->state->index + 1;
+  if (index >= self->records->len)
+    return FALSE;
+
+  rec = &g_array_index (self->records, HsStepRecord, index);
+  g_clear_pointer (&cursor->facts, hs_snapshot_unref);
+  cursor->facts = hs_snapshot_new (self->strings);
+  apply_delta (self, cursor->state, index, rec, FALSE, cursor->facts);
+
+  delta_parts (rec, &p);
+  g_hash_table_remove_all (cursor->marks);
+  g_array_set_size (cursor->touched, 0);
+  g_array_set_size (cursor->refcounts, 0);
+  g_array_set_size (cursor->removed, 0);
+
+  for (gsize i = 0; i < p.step->n_removed; i++)
+    cursor_mark (cursor, p.removed[i], cursor->removed);
+  for (gsize i = 0; i < p.step->n_freed; i++)
+    cursor_mark (cursor, p.freed[i].ref, cursor->removed);
+  for (gsize i = 0; i < p.step->n_objects; i++)
+    if (g_hash_table_contains (cursor->state->objects, GUINT_TO_POINTER (p.objects[i].ref)))
+      cursor_mark (cursor, p.objects[i].ref, cursor->touched);
+  for (gsize i = 0; i < p.step->n_edge_owners; i++)
+    if (g_hash_table_contains (cursor->state->objects, GUINT_TO_POINTER (p.owners[i].owner)))
+      cursor_mark (cursor, p.owners[i].owner, cursor->touched);
+  for (gsize i = 0; i < p.step->n_refcounts; i++)
+    if (g_hash_table_contains (cursor->state->objects, GUINT_TO_POINTER (p.refcounts[i].ref)))
+      cursor_mark (cursor, p.refcounts[i].ref, cursor->refcounts);
+
+  delta->index = index;
+  delta->event = p.step->event;
+  delta->line = p.step->line;
+  delta->return_ref = p.step->return_ref;
+  delta->out = cursor->facts->out;
+  delta->err = cursor->facts->err;
+  delta->frames_changed = p.step->frames_changed;
+  delta->touched = (const guint32 *) cursor->touched->data;
+  delta->n_touched = cursor->touched->len;
+  delta->refcounts = (const guint32 *) cursor->refcounts->data;
+  delta->n_refcounts = cursor->refcounts->len;
+  delta->removed = (const guint32 *) cursor->removed->data;
+  delta->n_removed = cursor->removed->len;
+  delta->freed = (const HsFreed *) cursor->facts->freed->data;
+  delta->n_freed = cursor->facts->freed->len;
+  delta->gc = (const HsGcRun *) cursor->facts->gc_runs->data;
+  delta->n_gc = cursor->facts->gc_runs->len;
+  return TRUE;
+}
+
+const HsObject *
+hs_trace_cursor_lookup (HsTraceCursor *cursor,
+                        guint32        ref)
+{
+  g_return_val_if_fail (cursor != NULL, NULL);
+  return g_hash_table_lookup (cursor->state->objects, GUINT_TO_POINTER (ref));
+}
+
+const HsFrame *
+hs_trace_cursor_get_frames (HsTraceCursor *cursor,
+                            guint         *n_frames)
+{
+  g_return_val_if_fail (cursor != NULL, NULL);
+  g_return_val_if_fail (n_frames != NULL, NULL);
+
+  *n_frames = cursor->state->frames->len;
+  return (const HsFrame *) cursor->state->frames->data;
+}
+
+static int
+compare_object_pointers (gconstpointer a,
+                         gconstpointer b)
+{
+  return compare_objects (*(HsObject * const *) a, *(HsObject * const *) b);
+}
+
+/* Every object present, by ref, as the deltas left it: edges to objects
+ * gone are kept, as later deltas count them. */
+GPtrArray *
+hs_trace_cursor_list_objects (HsTraceCursor *cursor)
+{
+  GPtrArray *list;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (cursor != NULL, NULL);
+
+  list = g_ptr_array_sized_new (g_hash_table_size (cursor->state->objects));
+  g_hash_table_iter_init (&iter, cursor->state->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (list, value);
+  g_ptr_array_sort (list, compare_object_pointers);
+  return list;
+}
