@@ -399,7 +399,10 @@ write_header (Writer          *w,
   KEY (w, "python"); str (w, hs_trace_get_python_version (trace));
   KEY (w, "status"); str (w, hs_trace_get_status (trace));
   KEY (w, "exit_code");
-  integer (w, hs_trace_get_exit_code (trace));
+  if (hs_trace_has_exit_code (trace))
+    integer (w, hs_trace_get_exit_code (trace));
+  else
+    null (w);
   KEY (w, "signal");
   if (hs_trace_get_signal (trace) != 0)
     integer (w, hs_trace_get_signal (trace));

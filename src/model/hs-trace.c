@@ -978,6 +978,17 @@ hs_trace_get_signal (HsTrace *self)
   return self->signal_number;
 }
 
+/* Only a program that ended by itself has an exit code: one stopped at a
+ * cap, by the user, or killed never exited, and any number would be made up. */
+gboolean
+hs_trace_has_exit_code (HsTrace *self)
+{
+  static const char * const exited[] = { "finished", "exception", "syntax-error", "exited", NULL };
+
+  g_return_val_if_fail (HS_IS_TRACE (self), FALSE);
+  return self->status != NULL && g_strv_contains (exited, self->status);
+}
+
 const HsTraceError *
 hs_trace_get_error (HsTrace *self)
 {

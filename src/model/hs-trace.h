@@ -42,6 +42,7 @@ void                hs_trace_finish             (HsTrace      *self,
 gboolean            hs_trace_is_finished        (HsTrace      *self);
 const char         *hs_trace_get_status         (HsTrace      *self);
 int                 hs_trace_get_exit_code      (HsTrace      *self);
+gboolean            hs_trace_has_exit_code      (HsTrace      *self);
 int                 hs_trace_get_signal         (HsTrace      *self);
 const HsTraceError *hs_trace_get_error          (HsTrace      *self);
 void                hs_trace_set_final_output   (HsTrace      *self,

@@ -380,6 +380,38 @@ test_cli_control_characters (HsTraceFixture *f,
     }
 }
 
+/* A run stopped by Heapscope never exited: its exit code is null. */
+static void
+test_cli_exit_code_null (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  g_autofree char *loop = hs_trace_fixture_write (f, "loop.py", "x = 0\nwhile True:\n    x += 1\n");
+  g_autofree char *exits = hs_trace_fixture_write (f, "exits.py", "import sys\nsys.exit(4)\n");
+  const struct { const char *path, *option, *value, *status; gboolean has_code; gint64 code; } cases[] = {
+    { loop, "--max-steps", "20", "step-limit", FALSE, 0 },
+    { loop, "--timeout", "1", "timeout", FALSE, 0 },
+    { exits, "--timeout", "20", "exited", TRUE, 4 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *args[] = { "trace", cases[i].path, cases[i].option, cases[i].value, "--max-steps",
+                             i == 0 ? "20" : "1000000000", NULL };
+      g_auto(CliResult) r = { 0 };
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *root;
+
+      run_cli (&r, args);
+      g_assert_cmpint (r.status, ==, 0);
+      root = parse_trace (parser, r.out);
+      g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, cases[i].status);
+      if (cases[i].has_code)
+        g_assert_cmpint (json_object_get_int_member (root, "exit_code"), ==, cases[i].code);
+      else
+        g_assert_true (json_object_get_null_member (root, "exit_code"));
+    }
+}
+
 /* The CLI frees what it allocated for --stdin (valgrind: definitely lost). */
 static void
 test_cli_stdin_no_leak (HsTraceFixture *f,
@@ -480,6 +512,7 @@ main (int   argc,
   ADD ("/runtime/cli/bad-options", test_cli_bad_options);
   ADD ("/runtime/cli/stdin", test_cli_stdin_option);
   ADD ("/runtime/cli/control-characters", test_cli_control_characters);
+  ADD ("/runtime/cli/exit-code-null", test_cli_exit_code_null);
   ADD ("/runtime/cli/stdin-no-leak", test_cli_stdin_no_leak);
   ADD ("/runtime/cli/v2-rebuilds-v1", test_cli_v2_rebuilds_v1);
 
