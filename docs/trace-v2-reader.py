@@ -19,6 +19,27 @@ import json
 import sys
 
 
+# What a version 2 object record leaves out when it is false, null or empty.
+DEFAULTS = {
+    "size": None,
+    "mutable": False,
+    "small_int": False,
+    "interned": False,
+    "immortal": False,
+    "reachable": False,
+    "gc": {"tracked": False, "generation": None},
+    "new": False,
+    "edges": [],
+}
+
+
+def full_record(o):
+    """A version 2 object record with what it left out put back."""
+    full = dict(DEFAULTS)
+    full.update(o)
+    return full
+
+
 def rebuild_steps(doc):
     """Yield every step of a heapscope-trace-2 document in full, as a
     heapscope-trace-1 step."""
@@ -30,24 +51,24 @@ def rebuild_steps(doc):
         listed = set()
         if step.get("snapshot"):
             # 1. a snapshot step replaces the whole state
-            objects = {o["ref"]: o for o in step["objects"]}
+            objects = {o["ref"]: full_record(o) for o in step["objects"]}
             frames = step["frames"]
             listed = set(objects)
         else:
-            # 2. frames: all of them when they changed, else the innermost
-            #    frame moved to the step's line
+            # 2. frames: the outer frames_keep ones and the step's own when
+            #    they changed, else the innermost frame moved to the line
             if "frames" in step:
-                frames = step["frames"]
+                frames = frames[:step.get("frames_keep", 0)] + step["frames"]
             elif frames:
                 frames = frames[:-1] + [dict(frames[-1], line=step["line"])]
             # 3. objects entering or changing replace what was known of them
             for o in step.get("objects", []):
-                objects[o["ref"]] = o
+                objects[o["ref"]] = full_record(o)
                 listed.add(o["ref"])
             # 4. refcount-only changes
             for ref, refcount in step.get("refcounts", []):
                 objects[ref] = dict(objects[ref], refcount=refcount)
-            # 5. refs that left the snapshot, alive or freed
+            # 5. refs that left the snapshot alive, and the freed
             for ref in step.get("removed", []):
                 objects.pop(ref, None)
             for f in step.get("freed", []):

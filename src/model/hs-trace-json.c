@@ -19,6 +19,7 @@ typedef struct
   GOutputStream  *stream;
   gboolean        failed;   /* yajl refused something: a bug, or invalid UTF-8 */
   GError         *error;
+  GArray         *frames;   /* HsFrame, vars owned: the frames last written (version 2) */
 } Writer;
 
 static void
@@ -137,9 +138,26 @@ text (Writer *w,
     }
 }
 
+/* A boolean member, written always in version 1, only when true in the
+ * compact records of version 2. */
+static void
+flag (Writer     *w,
+      const char *name,
+      gboolean    value,
+      gboolean    compact)
+{
+  if (compact && !value)
+    return;
+  str (w, name);
+  boolean (w, value);
+}
+
+/* Version 2 records (compact) leave out false booleans, a null size, an
+ * untracked gc and empty edges: the reader puts them back. */
 static void
 write_object (Writer         *w,
-              const HsObject *o)
+              const HsObject *o,
+              gboolean        compact)
 {
   int generation = HS_OBJECT_GENERATION (o->flags);
 
@@ -149,53 +167,63 @@ write_object (Writer         *w,
   KEY (w, "type"); str (w, o->type);
   KEY (w, "repr"); str (w, o->repr);
   KEY (w, "refcount"); integer (w, o->refcount);
-  KEY (w, "size");
   if (o->size >= 0)
-    integer (w, o->size);
-  else
-    null (w);
-  KEY (w, "mutable"); boolean (w, o->flags & HS_OBJECT_MUTABLE);
-  KEY (w, "small_int"); boolean (w, o->flags & HS_OBJECT_SMALL_INT);
-  KEY (w, "interned"); boolean (w, o->flags & HS_OBJECT_INTERNED);
-  KEY (w, "immortal"); boolean (w, o->flags & HS_OBJECT_IMMORTAL);
-  KEY (w, "reachable"); boolean (w, o->flags & HS_OBJECT_REACHABLE);
-  KEY (w, "gc");
-  begin_map (w);
-  KEY (w, "tracked"); boolean (w, o->flags & HS_OBJECT_GC_TRACKED);
-  KEY (w, "generation");
-  if (generation == HS_OBJECT_NO_GENERATION)
-    null (w);
-  else
-    integer (w, generation);
-  end_map (w);
+    {
+      KEY (w, "size"); integer (w, o->size);
+    }
+  else if (!compact)
+    {
+      KEY (w, "size"); null (w);
+    }
+  flag (w, "mutable", o->flags & HS_OBJECT_MUTABLE, compact);
+  flag (w, "small_int", o->flags & HS_OBJECT_SMALL_INT, compact);
+  flag (w, "interned", o->flags & HS_OBJECT_INTERNED, compact);
+  flag (w, "immortal", o->flags & HS_OBJECT_IMMORTAL, compact);
+  flag (w, "reachable", o->flags & HS_OBJECT_REACHABLE, compact);
+  if (!compact || (o->flags & HS_OBJECT_GC_TRACKED))
+    {
+      KEY (w, "gc");
+      begin_map (w);
+      KEY (w, "tracked"); boolean (w, o->flags & HS_OBJECT_GC_TRACKED);
+      KEY (w, "generation");
+      if (generation == HS_OBJECT_NO_GENERATION)
+        null (w);
+      else
+        integer (w, generation);
+      end_map (w);
+    }
   if (o->flags & HS_OBJECT_CONTAINER)
     {
       KEY (w, "length"); integer (w, o->length);
       KEY (w, "omitted"); integer (w, o->omitted);
     }
-  KEY (w, "new"); boolean (w, o->changes & HS_CHANGE_NEW);
-  KEY (w, "edges");
-  begin_array (w);
-  for (guint i = 0; i < o->n_edges; i++)
+  flag (w, "new", o->changes & HS_CHANGE_NEW, compact);
+  if (!compact || o->n_edges > 0)
     {
-      begin_map (w);
-      KEY (w, "kind"); str (w, hs_edge_kind_to_string (o->edges[i].kind));
-      KEY (w, "label"); str (w, o->edges[i].label);
-      KEY (w, "ref"); integer (w, o->edges[i].target);
-      end_map (w);
+      KEY (w, "edges");
+      begin_array (w);
+      for (guint i = 0; i < o->n_edges; i++)
+        {
+          begin_map (w);
+          KEY (w, "kind"); str (w, hs_edge_kind_to_string (o->edges[i].kind));
+          KEY (w, "label"); str (w, o->edges[i].label);
+          KEY (w, "ref"); integer (w, o->edges[i].target);
+          end_map (w);
+        }
+      end_array (w);
     }
-  end_array (w);
   end_map (w);
 }
 
 static void
 write_frames (Writer        *w,
               const HsFrame *frames,
+              guint          from,
               guint          n)
 {
   KEY (w, "frames");
   begin_array (w);
-  for (guint i = 0; i < n; i++)
+  for (guint i = from; i < n; i++)
     {
       begin_map (w);
       KEY (w, "function"); str (w, frames[i].function);
@@ -279,13 +307,13 @@ write_snapshot_step (Writer     *w,
     null (w);
 
   frames = hs_snapshot_get_frames (snap, &n);
-  write_frames (w, frames, n);
+  write_frames (w, frames, 0, n);
 
   objects = hs_snapshot_get_objects (snap, &n);
   KEY (w, "objects");
   begin_array (w);
   for (guint i = 0; i < n; i++)
-    write_object (w, &objects[i]);
+    write_object (w, &objects[i], FALSE);
   end_array (w);
 
   freed = hs_snapshot_get_freed (snap, &n);
@@ -293,6 +321,47 @@ write_snapshot_step (Writer     *w,
   runs = hs_snapshot_get_gc_runs (snap, &n);
   write_gc (w, runs, n);
   end_map (w);
+}
+
+static gboolean
+frame_equal (const HsFrame *a,
+             const HsFrame *b)
+{
+  if (a->line != b->line || a->n_vars != b->n_vars || g_strcmp0 (a->function, b->function) != 0)
+    return FALSE;
+  for (guint k = 0; k < a->n_vars; k++)
+    if (a->vars[k].ref != b->vars[k].ref || g_strcmp0 (a->vars[k].name, b->vars[k].name) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+clear_frame (gpointer data)
+{
+  g_free (((HsFrame *) data)->vars);
+}
+
+/* How many outer frames are as last written, then remembers these. */
+static guint
+frames_kept (Writer        *w,
+             const HsFrame *frames,
+             guint          n)
+{
+  guint keep = 0;
+
+  g_assert (w != NULL);
+
+  while (keep < n && keep < w->frames->len && frame_equal (&frames[keep], &g_array_index (w->frames, HsFrame, keep)))
+    keep++;
+  g_array_set_size (w->frames, keep);
+  for (guint i = keep; i < n; i++)
+    {
+      HsFrame f = frames[i];
+
+      f.vars = g_memdup2 (f.vars, f.n_vars * sizeof (HsVar));
+      g_array_append_val (w->frames, f);
+    }
+  return keep;
 }
 
 /* Version 2: what the step changed, or everything at a snapshot step.
@@ -332,23 +401,36 @@ write_delta_step (Writer          *w,
       g_autoptr(GPtrArray) all = hs_trace_cursor_list_objects (cursor);
 
       KEY (w, "snapshot"); boolean (w, TRUE);
-      write_frames (w, frames, n_frames);
+      g_array_set_size (w->frames, 0);
+      frames_kept (w, frames, n_frames);
+      write_frames (w, frames, 0, n_frames);
       KEY (w, "objects");
       begin_array (w);
       for (guint i = 0; i < all->len; i++)
-        write_object (w, g_ptr_array_index (all, i));
+        write_object (w, g_ptr_array_index (all, i), TRUE);
       end_array (w);
     }
   else
     {
       if (d->frames_changed)
-        write_frames (w, frames, n_frames);
+        {
+          /* a call or a return changes the innermost frames only */
+          guint keep = frames_kept (w, frames, n_frames);
+
+          if (keep > 0)
+            {
+              KEY (w, "frames_keep"); integer (w, keep);
+            }
+          write_frames (w, frames, keep, n_frames);
+        }
+      else if (n_frames > 0 && n_frames == w->frames->len)
+        g_array_index (w->frames, HsFrame, n_frames - 1).line = d->line;
       if (d->n_touched > 0)
         {
           KEY (w, "objects");
           begin_array (w);
           for (guint i = 0; i < d->n_touched; i++)
-            write_object (w, hs_trace_cursor_lookup (cursor, d->touched[i]));
+            write_object (w, hs_trace_cursor_lookup (cursor, d->touched[i]), TRUE);
           end_array (w);
         }
       if (d->n_refcounts > 0)
@@ -445,6 +527,8 @@ hs_trace_write_json_format (HsTrace            *trace,
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
   w.gen = yajl_gen_alloc (NULL);
+  w.frames = g_array_new (FALSE, TRUE, sizeof (HsFrame));
+  g_array_set_clear_func (w.frames, clear_frame);
   w.stream = stream;
   /* a string that is not UTF-8 would be a bug upstream: fail loudly */
   yajl_gen_config (w.gen, yajl_gen_validate_utf8, 1);
@@ -488,6 +572,7 @@ hs_trace_write_json_format (HsTrace            *trace,
   end_map (&w);
   ok = flush (&w, TRUE) && g_output_stream_write_all (stream, "\n", 1, NULL, NULL, &w.error);
   yajl_gen_free (w.gen);
+  g_array_unref (w.frames);
   if (!ok)
     {
       if (w.error == NULL)

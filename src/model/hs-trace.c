@@ -1172,8 +1172,9 @@ hs_trace_cursor_next (HsTraceCursor *cursor,
 
   for (gsize i = 0; i < p.step->n_removed; i++)
     cursor_mark (cursor, p.removed[i], cursor->removed);
+  /* freed refs are listed with the freed, and leave with them */
   for (gsize i = 0; i < p.step->n_freed; i++)
-    cursor_mark (cursor, p.freed[i].ref, cursor->removed);
+    g_hash_table_add (cursor->marks, GUINT_TO_POINTER (p.freed[i].ref));
   for (gsize i = 0; i < p.step->n_objects; i++)
     if (g_hash_table_contains (cursor->state->objects, GUINT_TO_POINTER (p.objects[i].ref)))
       cursor_mark (cursor, p.objects[i].ref, cursor->touched);

@@ -71,7 +71,7 @@ typedef struct
   guint           n_touched;
   const guint32  *refcounts;      /* refs of which only the refcount changed */
   guint           n_refcounts;
-  const guint32  *removed;        /* refs no longer present: left alive or freed */
+  const guint32  *removed;        /* refs that left alive; the freed are in freed */
   guint           n_removed;
   const HsFreed  *freed;
   guint           n_freed;
