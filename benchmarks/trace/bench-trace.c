@@ -2,7 +2,9 @@
 /*
  * Prints how fast HsRunner traces two programs and how much history each
  * step costs, next to the same program under HEAPSCOPE_PYTHON untraced, and
- * whether a step costs more once the list it appends to has grown.
+ * whether a step costs more once the list it appends to has grown; then
+ * `heapscope trace` end to end, JSON written to a file, against the engine
+ * alone on the same program, and the bytes per step of each format.
  */
 #define G_LOG_DOMAIN "heapscope-bench-trace"
 
@@ -97,6 +99,101 @@ run_python (const char *path)
       best = MIN (best, (g_get_monotonic_time () - start) / 1e6);
     }
   return best;
+}
+
+/* Runs `heapscope trace ARGS -o OUT` once; returns its wall time and the
+ * size of what it wrote.  With /usr/bin/time, also its peak RSS in KiB. */
+static double
+run_cli (const char  *path,
+         const char  *format_option,
+         const char  *max_steps,
+         gsize       *bytes,
+         glong       *peak_kib)
+{
+  g_autofree char *out = g_build_filename (tmpdir, "out.json", NULL);
+  g_autofree char *rss = g_build_filename (tmpdir, "rss.txt", NULL);
+  gboolean timed = g_file_test ("/usr/bin/time", G_FILE_TEST_IS_EXECUTABLE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (out);
+  gint64 start;
+  double seconds;
+
+  if (timed)
+    {
+      g_ptr_array_add (argv, "/usr/bin/time");
+      g_ptr_array_add (argv, "-f");
+      g_ptr_array_add (argv, "%M");
+      g_ptr_array_add (argv, "-o");
+      g_ptr_array_add (argv, rss);
+    }
+  g_ptr_array_add (argv, HS_BENCH_HEAPSCOPE);
+  g_ptr_array_add (argv, "trace");
+  g_ptr_array_add (argv, (gpointer) path);
+  g_ptr_array_add (argv, "--max-steps");
+  g_ptr_array_add (argv, (gpointer) max_steps);
+  g_ptr_array_add (argv, "--timeout");
+  g_ptr_array_add (argv, "600");
+  g_ptr_array_add (argv, "-o");
+  g_ptr_array_add (argv, out);
+  if (format_option != NULL)
+    g_ptr_array_add (argv, (gpointer) format_option);
+  g_ptr_array_add (argv, NULL);
+
+  start = g_get_monotonic_time ();
+  p = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  if (p == NULL || !g_subprocess_wait_check (p, NULL, &error))
+    g_error ("heapscope trace %s: %s", path, error->message);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, &error);
+  if (info == NULL)
+    g_error ("%s", error->message);
+  *bytes = g_file_info_get_size (info);
+  g_unlink (out);
+
+  *peak_kib = -1;
+  if (timed)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_file_get_contents (rss, &text, NULL, NULL))
+        *peak_kib = g_ascii_strtoll (text, NULL, 10);
+      g_unlink (rss);
+    }
+  return seconds;
+}
+
+static void
+report_cli (const char *title,
+            const char *path)
+{
+  Measure engine = { 0 };
+  double best = G_MAXDOUBLE, v1_seconds;
+  gsize bytes = 0, v1_bytes = 0;
+  glong peak = 0, v1_peak = 0;
+
+  trace (path, &engine);
+  for (guint r = 0; r < REPEATS; r++)
+    best = MIN (best, run_cli (path, NULL, "10000000", &bytes, &peak));
+  /* version 1 writes every object at every step: 20,000 steps are enough */
+  v1_seconds = run_cli (path, "--snapshots", "20000", &v1_bytes, &v1_peak);
+
+  printf ("%s\n", title);
+  printf ("  steps                       %u\n", engine.steps);
+  printf ("  engine alone                %.3f s, %.0f steps/s\n", engine.seconds, engine.steps / engine.seconds);
+  printf ("  heapscope trace (format 2)  %.3f s, %.0f steps/s (%.0f%% of the engine's rate)\n",
+          best, engine.steps / best, 100.0 * engine.seconds / best);
+  printf ("  format 2 bytes per step     %.1f (%.2fx the history's %.1f)\n",
+          (double) bytes / MAX (engine.steps, 1),
+          (double) bytes / MAX (engine.history, 1),
+          (double) engine.history / MAX (engine.steps, 1));
+  printf ("  format 2 peak RSS           %ld KiB\n", peak);
+  printf ("  --snapshots (format 1)      first 20,000 steps: %.3f s, %.0f steps/s, %.1f bytes per step, peak RSS %ld KiB\n",
+          v1_seconds, 20000 / v1_seconds, v1_bytes / 20000.0, v1_peak);
+  g_free (engine.status);
 }
 
 static void
@@ -204,6 +301,31 @@ main (int   argc,
             (ml.steps - ms.steps) / MAX (ml.seconds - ms.seconds, 1e-9));
     g_free (ms.status);
     g_free (ml.status);
+  }
+
+  printf ("\n");
+  report_cli ("heapscope trace end to end on the heap loop (50,000 iterations), JSON to a file",
+              write_program ("heap-cli.py",
+                "heap = [[i, str(i)] for i in range(33)]\n"
+                "total = 0\n"
+                "for n in range(50000):\n"
+                "    row = heap[n % 33]\n"
+                "    total = total + row[0]\n"
+                "print(total)\n"));
+
+  /* A fixed-size record of a million steps: the tiny loop takes two steps
+   * an iteration, plus a few to start and end. */
+  {
+    g_autofree char *tiny = write_program ("tiny.py",
+      "x = 0\n"
+      "while True:\n"
+      "    x += 1\n");
+    gsize bytes;
+    glong peak;
+    double seconds = run_cli (tiny, NULL, "1000000", &bytes, &peak);
+
+    printf ("\n10^6 steps of a tiny loop (--max-steps 1000000), format 2 to a file\n");
+    printf ("  wall time %.2f s, %.1f MB written, peak RSS %ld KiB\n", seconds, bytes / 1e6, peak);
   }
 
   /* Each iteration is two steps, so 500 appends are about 1,000 steps. */

@@ -10,6 +10,18 @@
 
 #include "hs-cli-common.h"
 
+/* What GOption allocated for the run options goes with the context, which
+ * every verb keeps until it is done with the options it resolved. */
+static void
+run_args_clear (gpointer data)
+{
+  HsCliRunArgs *args = data;
+
+  g_assert (args != NULL);
+
+  g_clear_pointer (&args->stdin_path, g_free);
+}
+
 /* A verb's options, followed by those for running the program, which
  * every verb shares. */
 GOptionContext *
@@ -36,7 +48,7 @@ hs_cli_context_new (const char         *summary,
   args->max_objects = -1;
   args->max_elements = -1;
 
-  group = g_option_group_new ("run", _("Running the program:"), _("Show the options for running the program"), NULL, NULL);
+  group = g_option_group_new ("run", _("Running the program:"), _("Show the options for running the program"), args, run_args_clear);
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_group_add_entries (group, entries);
   g_option_context_add_group (context, group);

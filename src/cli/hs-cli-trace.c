@@ -25,10 +25,12 @@ hs_cli_trace (int    argc,
   g_autoptr(HsTrace) trace = NULL;
   g_autoptr(GOutputStream) stream = NULL;
   g_autofree char *output = NULL;
+  gboolean snapshots = FALSE;
   HsRunOptions options;
   HsCliRunArgs run_args = { 0 };
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the trace to OUT instead of standard output"), N_("OUT") },
+    { "snapshots", 0, 0, G_OPTION_ARG_NONE, &snapshots, N_("Write every step in full (format version 1) instead of what each step changed"), NULL },
     { NULL }
   };
 
@@ -68,7 +70,7 @@ hs_cli_trace (int    argc,
   else
     stream = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
 
-  if (!hs_trace_write_json (trace, stream, &error) || !g_output_stream_close (stream, NULL, &error))
+  if (!hs_trace_write_json_format (trace, stream, snapshots ? HS_TRACE_JSON_SNAPSHOTS : HS_TRACE_JSON_DELTAS, &error) || !g_output_stream_close (stream, NULL, &error))
     {
       g_printerr (_("heapscope: cannot write the trace: %s\n"), error->message);
       return 1;

@@ -3,263 +3,598 @@
 
 #include "config.h"
 
-#include <json-glib/json-glib.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <yajl/yajl_gen.h>
 
 #include "hs-trace-json.h"
 
-static void
-add_text (JsonBuilder *b,
-          const char  *member,
-          GBytes      *bytes,
-          GBytes      *extra)
+/* What yajl has generated goes out in pieces of about this size: one
+ * buffered writer, a write(2) per piece rather than per step. */
+#define FLUSH_AT (64 * 1024)
+
+typedef struct
 {
-  GString *s = g_string_new (NULL);
-  g_autofree char *valid = NULL;
+  yajl_gen        gen;
+  GOutputStream  *stream;
+  gboolean        failed;   /* yajl refused something: a bug, or invalid UTF-8 */
+  GError         *error;
+  GArray         *frames;   /* HsFrame, vars owned: the frames last written (version 2) */
+} Writer;
 
-  if (bytes != NULL)
-    g_string_append_len (s, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  if (extra != NULL)
-    g_string_append_len (s, g_bytes_get_data (extra, NULL), g_bytes_get_size (extra));
-  /* program output need not be UTF-8; JSON must be */
-  valid = g_utf8_make_valid (s->str, s->len);
-  g_string_free (s, TRUE);
+static void
+check (Writer          *w,
+       yajl_gen_status  status)
+{
+  if (status != yajl_gen_status_ok && !w->failed)
+    {
+      w->failed = TRUE;
+      g_set_error (&w->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The JSON generator failed (status %d)"), (int) status);
+    }
+}
 
-  json_builder_set_member_name (b, member);
-  json_builder_add_string_value (b, valid);
+static gboolean
+flush (Writer   *w,
+       gboolean  all)
+{
+  const unsigned char *buf;
+  size_t len;
+
+  g_assert (w != NULL);
+
+  if (w->failed)
+    return FALSE;
+  yajl_gen_get_buf (w->gen, &buf, &len);
+  if (len == 0 || (!all && len < FLUSH_AT))
+    return TRUE;
+  if (!g_output_stream_write_all (w->stream, buf, len, NULL, NULL, &w->error))
+    {
+      w->failed = TRUE;
+      return FALSE;
+    }
+  yajl_gen_clear (w->gen);
+  return TRUE;
 }
 
 static void
-add_object (JsonBuilder    *b,
-            const HsObject *o)
+str (Writer     *w,
+     const char *s)
+{
+  if (s == NULL)
+    s = "";
+  check (w, yajl_gen_string (w->gen, (const unsigned char *) s, strlen (s)));
+}
+
+#define KEY(w, k) check ((w), yajl_gen_string ((w)->gen, (const unsigned char *) (k), sizeof (k) - 1))
+
+/* yajl_gen_integer() goes through sprintf(), which showed in the profile;
+ * digits written by hand go in as a number yajl copies as is. */
+static void
+integer (Writer *w,
+         gint64  value)
+{
+  char buf[24];
+  char *p = buf + sizeof buf;
+  guint64 v = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = '0' + v % 10;
+      v /= 10;
+    }
+  while (v != 0);
+  if (value < 0)
+    *--p = '-';
+  check (w, yajl_gen_number (w->gen, p, buf + sizeof buf - p));
+}
+
+static void
+null (Writer *w)
+{
+  check (w, yajl_gen_null (w->gen));
+}
+
+static void
+boolean (Writer   *w,
+         gboolean  value)
+{
+  check (w, yajl_gen_bool (w->gen, value != FALSE));
+}
+
+static void
+begin_map (Writer *w)
+{
+  check (w, yajl_gen_map_open (w->gen));
+}
+
+static void
+end_map (Writer *w)
+{
+  check (w, yajl_gen_map_close (w->gen));
+}
+
+static void
+begin_array (Writer *w)
+{
+  check (w, yajl_gen_array_open (w->gen));
+}
+
+static void
+end_array (Writer *w)
+{
+  check (w, yajl_gen_array_close (w->gen));
+}
+
+/* Program output need not be UTF-8; JSON must be.  yajl escapes every
+ * control character, U+001F included. */
+static void
+text (Writer *w,
+      GBytes *bytes,
+      GBytes *extra)
+{
+  gsize len = bytes != NULL ? g_bytes_get_size (bytes) : 0;
+  gsize extra_len = extra != NULL ? g_bytes_get_size (extra) : 0;
+  const char *data = bytes != NULL ? g_bytes_get_data (bytes, NULL) : NULL;
+
+  if (extra_len == 0 && (len == 0 || g_utf8_validate_len (data, len, NULL)))
+    check (w, yajl_gen_string (w->gen, (const unsigned char *) (len ? data : ""), len));
+  else
+    {
+      g_autoptr(GString) s = g_string_sized_new (len + extra_len);
+      g_autofree char *valid = NULL;
+
+      g_string_append_len (s, data, len);
+      if (extra_len > 0)
+        g_string_append_len (s, g_bytes_get_data (extra, NULL), extra_len);
+      valid = g_utf8_make_valid (s->str, s->len);
+      str (w, valid);
+    }
+}
+
+/* A boolean member, written always in version 1, only when true in the
+ * compact records of version 2. */
+static void
+flag (Writer     *w,
+      const char *name,
+      gboolean    value,
+      gboolean    compact)
+{
+  if (compact && !value)
+    return;
+  str (w, name);
+  boolean (w, value);
+}
+
+/* Version 2 records (compact) leave out false booleans, a null size, an
+ * untracked gc and empty edges: the reader puts them back. */
+static void
+write_object (Writer         *w,
+              const HsObject *o,
+              gboolean        compact)
 {
   int generation = HS_OBJECT_GENERATION (o->flags);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ref");
-  json_builder_add_int_value (b, o->ref);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, (gint64) o->id);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, o->type);
-  json_builder_set_member_name (b, "repr");
-  json_builder_add_string_value (b, o->repr);
-  json_builder_set_member_name (b, "refcount");
-  json_builder_add_int_value (b, o->refcount);
-  json_builder_set_member_name (b, "size");
+  begin_map (w);
+  KEY (w, "ref"); integer (w, o->ref);
+  KEY (w, "id"); integer (w, (gint64) o->id);
+  KEY (w, "type"); str (w, o->type);
+  KEY (w, "repr"); str (w, o->repr);
+  KEY (w, "refcount"); integer (w, o->refcount);
   if (o->size >= 0)
-    json_builder_add_int_value (b, o->size);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "mutable");
-  json_builder_add_boolean_value (b, (o->flags & HS_OBJECT_MUTABLE) != 0);
-  json_builder_set_member_name (b, "small_int");
-  json_builder_add_boolean_value (b, (o->flags & HS_OBJECT_SMALL_INT) != 0);
-  json_builder_set_member_name (b, "interned");
-  json_builder_add_boolean_value (b, (o->flags & HS_OBJECT_INTERNED) != 0);
-  json_builder_set_member_name (b, "immortal");
-  json_builder_add_boolean_value (b, (o->flags & HS_OBJECT_IMMORTAL) != 0);
-  json_builder_set_member_name (b, "reachable");
-  json_builder_add_boolean_value (b, (o->flags & HS_OBJECT_REACHABLE) != 0);
-
-  json_builder_set_member_name (b, "gc");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "tracked");
-  json_builder_add_boolean_value (b, (o->flags & HS_OBJECT_GC_TRACKED) != 0);
-  json_builder_set_member_name (b, "generation");
-  if (generation == HS_OBJECT_NO_GENERATION)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_int_value (b, generation);
-  json_builder_end_object (b);
-
+    {
+      KEY (w, "size"); integer (w, o->size);
+    }
+  else if (!compact)
+    {
+      KEY (w, "size"); null (w);
+    }
+  flag (w, "mutable", o->flags & HS_OBJECT_MUTABLE, compact);
+  flag (w, "small_int", o->flags & HS_OBJECT_SMALL_INT, compact);
+  flag (w, "interned", o->flags & HS_OBJECT_INTERNED, compact);
+  flag (w, "immortal", o->flags & HS_OBJECT_IMMORTAL, compact);
+  flag (w, "reachable", o->flags & HS_OBJECT_REACHABLE, compact);
+  if (!compact || (o->flags & HS_OBJECT_GC_TRACKED))
+    {
+      KEY (w, "gc");
+      begin_map (w);
+      KEY (w, "tracked"); boolean (w, o->flags & HS_OBJECT_GC_TRACKED);
+      KEY (w, "generation");
+      if (generation == HS_OBJECT_NO_GENERATION)
+        null (w);
+      else
+        integer (w, generation);
+      end_map (w);
+    }
   if (o->flags & HS_OBJECT_CONTAINER)
     {
-      json_builder_set_member_name (b, "length");
-      json_builder_add_int_value (b, o->length);
-      json_builder_set_member_name (b, "omitted");
-      json_builder_add_int_value (b, o->omitted);
+      KEY (w, "length"); integer (w, o->length);
+      KEY (w, "omitted"); integer (w, o->omitted);
     }
-
-  json_builder_set_member_name (b, "new");
-  json_builder_add_boolean_value (b, (o->changes & HS_CHANGE_NEW) != 0);
-
-  json_builder_set_member_name (b, "edges");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < o->n_edges; i++)
+  flag (w, "new", o->changes & HS_CHANGE_NEW, compact);
+  if (!compact || o->n_edges > 0)
     {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "kind");
-      json_builder_add_string_value (b, hs_edge_kind_to_string (o->edges[i].kind));
-      json_builder_set_member_name (b, "label");
-      json_builder_add_string_value (b, o->edges[i].label);
-      json_builder_set_member_name (b, "ref");
-      json_builder_add_int_value (b, o->edges[i].target);
-      json_builder_end_object (b);
+      KEY (w, "edges");
+      begin_array (w);
+      for (guint i = 0; i < o->n_edges; i++)
+        {
+          begin_map (w);
+          KEY (w, "kind"); str (w, hs_edge_kind_to_string (o->edges[i].kind));
+          KEY (w, "label"); str (w, o->edges[i].label);
+          KEY (w, "ref"); integer (w, o->edges[i].target);
+          end_map (w);
+        }
+      end_array (w);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
+  end_map (w);
 }
 
-static JsonNode *
-build_step (HsSnapshot *snap,
-            GBytes     *extra_out,
-            GBytes     *extra_err)
+static void
+write_frames (Writer        *w,
+              const HsFrame *frames,
+              guint          from,
+              guint          n)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  KEY (w, "frames");
+  begin_array (w);
+  for (guint i = from; i < n; i++)
+    {
+      begin_map (w);
+      KEY (w, "function"); str (w, frames[i].function);
+      KEY (w, "line"); integer (w, frames[i].line);
+      KEY (w, "vars");
+      begin_array (w);
+      for (guint k = 0; k < frames[i].n_vars; k++)
+        {
+          begin_map (w);
+          KEY (w, "name"); str (w, frames[i].vars[k].name);
+          KEY (w, "ref"); integer (w, frames[i].vars[k].ref);
+          end_map (w);
+        }
+      end_array (w);
+      end_map (w);
+    }
+  end_array (w);
+}
+
+static void
+write_freed (Writer        *w,
+             const HsFreed *freed,
+             guint          n)
+{
+  KEY (w, "freed");
+  begin_array (w);
+  for (guint i = 0; i < n; i++)
+    {
+      begin_map (w);
+      KEY (w, "ref"); integer (w, freed[i].ref);
+      KEY (w, "cause"); str (w, hs_free_cause_to_string (freed[i].cause));
+      KEY (w, "type"); str (w, freed[i].type);
+      KEY (w, "repr"); str (w, freed[i].repr);
+      end_map (w);
+    }
+  end_array (w);
+}
+
+static void
+write_gc (Writer        *w,
+          const HsGcRun *runs,
+          guint          n)
+{
+  KEY (w, "gc");
+  begin_array (w);
+  for (guint i = 0; i < n; i++)
+    {
+      begin_map (w);
+      KEY (w, "generation"); integer (w, runs[i].generation);
+      KEY (w, "collections"); integer (w, runs[i].collections);
+      KEY (w, "collected"); integer (w, runs[i].collected);
+      KEY (w, "uncollectable"); integer (w, runs[i].uncollectable);
+      end_map (w);
+    }
+  end_array (w);
+}
+
+/* Version 1: every step expanded into its full snapshot. */
+static void
+write_snapshot_step (Writer     *w,
+                     HsSnapshot *snap,
+                     GBytes     *extra_out,
+                     GBytes     *extra_err)
+{
   const HsFrame *frames;
   const HsObject *objects;
   const HsFreed *freed;
   const HsGcRun *runs;
   guint n;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "index");
-  json_builder_add_int_value (b, hs_snapshot_get_index (snap));
-  json_builder_set_member_name (b, "line");
-  json_builder_add_int_value (b, hs_snapshot_get_line (snap));
-  json_builder_set_member_name (b, "event");
-  json_builder_add_string_value (b, hs_event_to_string (hs_snapshot_get_event (snap)));
-  add_text (b, "out", hs_snapshot_get_stdout (snap), extra_out);
-  add_text (b, "err", hs_snapshot_get_stderr (snap), extra_err);
-
-  json_builder_set_member_name (b, "return");
+  begin_map (w);
+  KEY (w, "index"); integer (w, hs_snapshot_get_index (snap));
+  KEY (w, "line"); integer (w, hs_snapshot_get_line (snap));
+  KEY (w, "event"); str (w, hs_event_to_string (hs_snapshot_get_event (snap)));
+  KEY (w, "out"); text (w, hs_snapshot_get_stdout (snap), extra_out);
+  KEY (w, "err"); text (w, hs_snapshot_get_stderr (snap), extra_err);
+  KEY (w, "return");
   if (hs_snapshot_get_return_ref (snap) != 0)
-    json_builder_add_int_value (b, hs_snapshot_get_return_ref (snap));
+    integer (w, hs_snapshot_get_return_ref (snap));
   else
-    json_builder_add_null_value (b);
+    null (w);
 
   frames = hs_snapshot_get_frames (snap, &n);
-  json_builder_set_member_name (b, "frames");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "function");
-      json_builder_add_string_value (b, frames[i].function);
-      json_builder_set_member_name (b, "line");
-      json_builder_add_int_value (b, frames[i].line);
-      json_builder_set_member_name (b, "vars");
-      json_builder_begin_array (b);
-      for (guint k = 0; k < frames[i].n_vars; k++)
-        {
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, frames[i].vars[k].name);
-          json_builder_set_member_name (b, "ref");
-          json_builder_add_int_value (b, frames[i].vars[k].ref);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
+  write_frames (w, frames, 0, n);
 
   objects = hs_snapshot_get_objects (snap, &n);
-  json_builder_set_member_name (b, "objects");
-  json_builder_begin_array (b);
+  KEY (w, "objects");
+  begin_array (w);
   for (guint i = 0; i < n; i++)
-    add_object (b, &objects[i]);
-  json_builder_end_array (b);
+    write_object (w, &objects[i], FALSE);
+  end_array (w);
 
   freed = hs_snapshot_get_freed (snap, &n);
-  json_builder_set_member_name (b, "freed");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "ref");
-      json_builder_add_int_value (b, freed[i].ref);
-      json_builder_set_member_name (b, "cause");
-      json_builder_add_string_value (b, hs_free_cause_to_string (freed[i].cause));
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, freed[i].type);
-      json_builder_set_member_name (b, "repr");
-      json_builder_add_string_value (b, freed[i].repr);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-
+  write_freed (w, freed, n);
   runs = hs_snapshot_get_gc_runs (snap, &n);
-  json_builder_set_member_name (b, "gc");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "generation");
-      json_builder_add_int_value (b, runs[i].generation);
-      json_builder_set_member_name (b, "collections");
-      json_builder_add_int_value (b, runs[i].collections);
-      json_builder_set_member_name (b, "collected");
-      json_builder_add_int_value (b, runs[i].collected);
-      json_builder_set_member_name (b, "uncollectable");
-      json_builder_add_int_value (b, runs[i].uncollectable);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  write_gc (w, runs, n);
+  end_map (w);
 }
 
-static JsonNode *
-build_header (HsTrace *trace)
+static gboolean
+frame_equal (const HsFrame *a,
+             const HsFrame *b)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  if (a->line != b->line || a->n_vars != b->n_vars || g_strcmp0 (a->function, b->function) != 0)
+    return FALSE;
+  for (guint k = 0; k < a->n_vars; k++)
+    if (a->vars[k].ref != b->vars[k].ref || g_strcmp0 (a->vars[k].name, b->vars[k].name) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+clear_frame (gpointer data)
+{
+  g_free (((HsFrame *) data)->vars);
+}
+
+/* How many outer frames are as last written, then remembers these. */
+static guint
+frames_kept (Writer        *w,
+             const HsFrame *frames,
+             guint          n)
+{
+  guint keep = 0;
+
+  g_assert (w != NULL);
+
+  while (keep < n && keep < w->frames->len && frame_equal (&frames[keep], &g_array_index (w->frames, HsFrame, keep)))
+    keep++;
+  g_array_set_size (w->frames, keep);
+  for (guint i = keep; i < n; i++)
+    {
+      HsFrame f = frames[i];
+
+      f.vars = g_memdup2 (f.vars, f.n_vars * sizeof (HsVar));
+      g_array_append_val (w->frames, f);
+    }
+  return keep;
+}
+
+/* Version 2: what the step changed, or everything at a snapshot step.
+ * Members that would be empty are left out; docs/trace-format.md says how
+ * a reader rebuilds the full step. */
+static void
+write_delta_step (Writer          *w,
+                  HsTraceCursor   *cursor,
+                  const HsTraceDelta *d,
+                  gboolean         snapshot,
+                  GBytes          *extra_out,
+                  GBytes          *extra_err)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  begin_map (w);
+  KEY (w, "index"); integer (w, d->index);
+  KEY (w, "line"); integer (w, d->line);
+  KEY (w, "event"); str (w, hs_event_to_string (d->event));
+  if (g_bytes_get_size (d->out) > 0 || (extra_out != NULL && g_bytes_get_size (extra_out) > 0))
+    {
+      KEY (w, "out"); text (w, d->out, extra_out);
+    }
+  if (g_bytes_get_size (d->err) > 0 || (extra_err != NULL && g_bytes_get_size (extra_err) > 0))
+    {
+      KEY (w, "err"); text (w, d->err, extra_err);
+    }
+  if (d->return_ref != 0)
+    {
+      KEY (w, "return"); integer (w, d->return_ref);
+    }
+
+  frames = hs_trace_cursor_get_frames (cursor, &n_frames);
+  if (snapshot)
+    {
+      g_autoptr(GPtrArray) all = hs_trace_cursor_list_objects (cursor);
+
+      KEY (w, "snapshot"); boolean (w, TRUE);
+      g_array_set_size (w->frames, 0);
+      frames_kept (w, frames, n_frames);
+      write_frames (w, frames, 0, n_frames);
+      KEY (w, "objects");
+      begin_array (w);
+      for (guint i = 0; i < all->len; i++)
+        write_object (w, g_ptr_array_index (all, i), TRUE);
+      end_array (w);
+    }
+  else
+    {
+      if (d->frames_changed)
+        {
+          /* a call or a return changes the innermost frames only */
+          guint keep = frames_kept (w, frames, n_frames);
+
+          if (keep > 0)
+            {
+              KEY (w, "frames_keep"); integer (w, keep);
+            }
+          write_frames (w, frames, keep, n_frames);
+        }
+      else if (n_frames > 0 && n_frames == w->frames->len)
+        g_array_index (w->frames, HsFrame, n_frames - 1).line = d->line;
+      if (d->n_touched > 0)
+        {
+          KEY (w, "objects");
+          begin_array (w);
+          for (guint i = 0; i < d->n_touched; i++)
+            write_object (w, hs_trace_cursor_lookup (cursor, d->touched[i]), TRUE);
+          end_array (w);
+        }
+      if (d->n_refcounts > 0)
+        {
+          KEY (w, "refcounts");
+          begin_array (w);
+          for (guint i = 0; i < d->n_refcounts; i++)
+            {
+              begin_array (w);
+              integer (w, d->refcounts[i]);
+              integer (w, hs_trace_cursor_lookup (cursor, d->refcounts[i])->refcount);
+              end_array (w);
+            }
+          end_array (w);
+        }
+      if (d->n_removed > 0)
+        {
+          KEY (w, "removed");
+          begin_array (w);
+          for (guint i = 0; i < d->n_removed; i++)
+            integer (w, d->removed[i]);
+          end_array (w);
+        }
+    }
+
+  if (d->n_freed > 0)
+    write_freed (w, d->freed, d->n_freed);
+  if (d->n_gc > 0)
+    write_gc (w, d->gc, d->n_gc);
+  end_map (w);
+}
+
+static void
+write_header (Writer          *w,
+              HsTrace         *trace,
+              HsTraceJsonFormat format)
+{
   const HsTraceError *error = hs_trace_get_error (trace);
   g_autoptr(GBytes) out = hs_trace_dup_stdout (trace);
   g_autoptr(GBytes) err = hs_trace_dup_stderr (trace);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, HS_TRACE_FORMAT);
-  json_builder_set_member_name (b, "python");
-  json_builder_add_string_value (b, hs_trace_get_python_version (trace));
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, hs_trace_get_status (trace));
-  json_builder_set_member_name (b, "exit_code");
-  json_builder_add_int_value (b, hs_trace_get_exit_code (trace));
-  json_builder_set_member_name (b, "signal");
-  if (hs_trace_get_signal (trace) != 0)
-    json_builder_add_int_value (b, hs_trace_get_signal (trace));
+  KEY (w, "format");
+  str (w, format == HS_TRACE_JSON_SNAPSHOTS ? HS_TRACE_FORMAT_SNAPSHOTS : HS_TRACE_FORMAT);
+  if (format == HS_TRACE_JSON_DELTAS)
+    {
+      KEY (w, "snapshot_every"); integer (w, HS_TRACE_SNAPSHOT_EVERY);
+    }
+  KEY (w, "python"); str (w, hs_trace_get_python_version (trace));
+  KEY (w, "status"); str (w, hs_trace_get_status (trace));
+  KEY (w, "exit_code");
+  if (hs_trace_has_exit_code (trace))
+    integer (w, hs_trace_get_exit_code (trace));
   else
-    json_builder_add_null_value (b);
+    null (w);
+  KEY (w, "signal");
+  if (hs_trace_get_signal (trace) != 0)
+    integer (w, hs_trace_get_signal (trace));
+  else
+    null (w);
 
-  json_builder_set_member_name (b, "error");
+  KEY (w, "error");
   if (error == NULL)
-    json_builder_add_null_value (b);
+    null (w);
   else
     {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, error->type);
-      json_builder_set_member_name (b, "message");
-      json_builder_add_string_value (b, error->message);
-      json_builder_set_member_name (b, "line");
+      begin_map (w);
+      KEY (w, "type"); str (w, error->type);
+      KEY (w, "message"); str (w, error->message);
+      KEY (w, "line");
       if (error->line > 0)
-        json_builder_add_int_value (b, error->line);
+        integer (w, error->line);
       else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "traceback");
-      json_builder_add_string_value (b, error->traceback);
-      json_builder_end_object (b);
+        null (w);
+      KEY (w, "traceback"); str (w, error->traceback);
+      end_map (w);
     }
 
-  add_text (b, "stdout", out, NULL);
-  add_text (b, "stderr", err, NULL);
-  json_builder_set_member_name (b, "history_bytes");
-  json_builder_add_int_value (b, hs_trace_get_history_bytes (trace));
-
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  KEY (w, "stdout"); text (w, out, NULL);
+  KEY (w, "stderr"); text (w, err, NULL);
+  KEY (w, "history_bytes"); integer (w, hs_trace_get_history_bytes (trace));
 }
 
-static gboolean
-write_str (GOutputStream  *stream,
-           const char     *str,
-           gsize           len,
-           GError        **error)
+gboolean
+hs_trace_write_json_format (HsTrace            *trace,
+                            GOutputStream      *stream,
+                            HsTraceJsonFormat   format,
+                            GError            **error)
 {
-  return g_output_stream_write_all (stream, str, len, NULL, NULL, error);
+  Writer w = { 0 };
+  guint n_steps;
+  gboolean ok;
+
+  g_return_val_if_fail (HS_IS_TRACE (trace), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  w.gen = yajl_gen_alloc (NULL);
+  w.frames = g_array_new (FALSE, TRUE, sizeof (HsFrame));
+  g_array_set_clear_func (w.frames, clear_frame);
+  w.stream = stream;
+  /* No second UTF-8 check: program output is made valid in text(), and
+   * every other string came in a GVariant, whose strings are checked when
+   * the frame is received. */
+
+  begin_map (&w);
+  write_header (&w, trace, format);
+  KEY (&w, "steps");
+  begin_array (&w);
+
+  n_steps = hs_trace_get_n_steps (trace);
+  if (format == HS_TRACE_JSON_SNAPSHOTS)
+    {
+      for (guint i = 0; i < n_steps && !w.failed; i++)
+        {
+          g_autoptr(HsSnapshot) snap = hs_trace_get_snapshot (trace, i);
+          gboolean last = i + 1 == n_steps;
+
+          write_snapshot_step (&w, snap,
+                               last ? hs_trace_get_trailing_stdout (trace) : NULL,
+                               last ? hs_trace_get_trailing_stderr (trace) : NULL);
+          flush (&w, FALSE);
+        }
+    }
+  else
+    {
+      g_autoptr(HsTraceCursor) cursor = hs_trace_cursor_new (trace);
+      HsTraceDelta d;
+
+      while (!w.failed && hs_trace_cursor_next (cursor, &d))
+        {
+          gboolean last = d.index + 1 == n_steps;
+
+          write_delta_step (&w, cursor, &d, d.index % HS_TRACE_SNAPSHOT_EVERY == 0,
+                            last ? hs_trace_get_trailing_stdout (trace) : NULL,
+                            last ? hs_trace_get_trailing_stderr (trace) : NULL);
+          flush (&w, FALSE);
+        }
+    }
+
+  end_array (&w);
+  end_map (&w);
+  ok = flush (&w, TRUE) && g_output_stream_write_all (stream, "\n", 1, NULL, NULL, &w.error);
+  yajl_gen_free (w.gen);
+  g_array_unref (w.frames);
+  if (!ok)
+    {
+      if (w.error == NULL)
+        g_set_error_literal (&w.error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The trace could not be written"));
+      g_propagate_error (error, w.error);
+    }
+  return ok;
 }
 
 gboolean
@@ -267,42 +602,5 @@ hs_trace_write_json (HsTrace        *trace,
                      GOutputStream  *stream,
                      GError        **error)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) header = NULL;
-  g_autofree char *header_text = NULL;
-  gsize header_len;
-  guint n_steps;
-
-  g_return_val_if_fail (HS_IS_TRACE (trace), FALSE);
-  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
-
-  /* The header is one JSON object; the steps array is spliced in before its
-   * closing brace so that each step can be generated and dropped in turn. */
-  header = build_header (trace);
-  json_generator_set_root (gen, header);
-  header_text = json_generator_to_data (gen, &header_len);
-  g_assert (header_len >= 2 && header_text[header_len - 1] == '}');
-
-  if (!write_str (stream, header_text, header_len - 1, error) ||
-      !write_str (stream, ",\"steps\":[", 10, error))
-    return FALSE;
-
-  n_steps = hs_trace_get_n_steps (trace);
-  for (guint i = 0; i < n_steps; i++)
-    {
-      g_autoptr(HsSnapshot) snap = hs_trace_get_snapshot (trace, i);
-      gboolean last = i + 1 == n_steps;
-      g_autoptr(JsonNode) node = build_step (snap,
-                                             last ? hs_trace_get_trailing_stdout (trace) : NULL,
-                                             last ? hs_trace_get_trailing_stderr (trace) : NULL);
-      g_autoptr(GString) text = g_string_new (NULL);
-
-      json_generator_set_root (gen, node);
-      json_generator_to_gstring (gen, text);
-      if ((i > 0 && !write_str (stream, ",", 1, error)) ||
-          !write_str (stream, text->str, text->len, error))
-        return FALSE;
-    }
-
-  return write_str (stream, "]}\n", 3, error);
+  return hs_trace_write_json_format (trace, stream, HS_TRACE_JSON_DELTAS, error);
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Writes a trace as JSON in the format docs/trace-format.md describes
- * ("heapscope-trace-1").  Steps are generated one at a time, so a long trace
- * never needs its whole document in memory.
+ * Writes a trace as JSON in the formats docs/trace-format.md describes:
+ * "heapscope-trace-2" (what each step changed, with a full snapshot every
+ * HS_TRACE_SNAPSHOT_EVERY steps; the default) or "heapscope-trace-1"
+ * (every step expanded).  Both are streamed through one buffered writer:
+ * no tree of the trace or of a step is ever built.
  */
 #pragma once
 
@@ -12,10 +14,24 @@
 
 G_BEGIN_DECLS
 
-#define HS_TRACE_FORMAT "heapscope-trace-1"
+#define HS_TRACE_FORMAT "heapscope-trace-2"
+#define HS_TRACE_FORMAT_SNAPSHOTS "heapscope-trace-1"
 
-gboolean hs_trace_write_json (HsTrace        *trace,
-                              GOutputStream  *stream,
-                              GError        **error);
+/* Rebuilding a step replays at most this many deltas. */
+#define HS_TRACE_SNAPSHOT_EVERY 1000
+
+typedef enum
+{
+  HS_TRACE_JSON_DELTAS,
+  HS_TRACE_JSON_SNAPSHOTS,
+} HsTraceJsonFormat;
+
+gboolean hs_trace_write_json        (HsTrace            *trace,
+                                     GOutputStream      *stream,
+                                     GError            **error);
+gboolean hs_trace_write_json_format (HsTrace            *trace,
+                                     GOutputStream      *stream,
+                                     HsTraceJsonFormat   format,
+                                     GError            **error);
 
 G_END_DECLS

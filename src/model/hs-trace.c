@@ -69,6 +69,8 @@ struct _HsTrace
   HsState     *tail;          /* after the last appended step */
   HsState     *cursor;        /* for replay */
   GHashTable  *last_known;    /* ref -> HsLastKnown*, for ghosts */
+  GHashTable  *view;          /* validation's overlay, see view_lookup() */
+  GHashTable  *seen;          /* refs the step being validated brings in */
   gsize        history_bytes;
 
   char        *python_version;
@@ -182,6 +184,8 @@ hs_trace_finalize (GObject *object)
   state_free (self->tail);
   state_free (self->cursor);
   g_hash_table_unref (self->last_known);
+  g_hash_table_unref (self->view);
+  g_hash_table_unref (self->seen);
   g_free (self->python_version);
   g_free (self->status);
   g_free ((char *) self->error.type);
@@ -211,6 +215,8 @@ hs_trace_init (HsTrace *self)
   self->checkpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_snapshot_unref);
   self->tail = state_new ();
   self->last_known = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->view = g_hash_table_new (NULL, NULL);
+  self->seen = g_hash_table_new (NULL, NULL);
   self->all_out = g_byte_array_new ();
   self->all_err = g_byte_array_new ();
 }
@@ -242,56 +248,253 @@ child_uint32 (GVariant *v,
 
 #define STR(id) ((const char *) g_ptr_array_index (self->strings, (id)))
 
-/* Applies one delta to st.  While appending, every index and reference is
- * checked; a replay only meets deltas that passed that check.  When snap is
- * not NULL it receives the step's own facts (freed, gc runs, output). */
+/* Where one step's parts are in its batch. */
+typedef struct
+{
+  const HsWireStep      *step;
+  const HsWireObject    *objects;
+  const HsWireRefcount  *refcounts;
+  const HsWireEdgeOwner *owners;
+  const HsWireEdge      *edges;
+  const guint32         *removed;
+  const HsWireFreed     *freed;
+  const HsWireGc        *gc;
+  const guint32         *frame_words;
+  guint                  n_strings;   /* ids the step may use: every string up to its own */
+} HsDeltaParts;
+
+static void
+delta_parts (const HsStepRecord *rec,
+             HsDeltaParts       *p)
+{
+  const HsBatch *batch = rec->batch;
+
+  p->step = &batch->steps[rec->step];
+  p->objects = batch->objects + rec->objects;
+  p->refcounts = batch->refcounts + rec->refcounts;
+  p->owners = batch->owners + rec->owners;
+  p->edges = batch->edges + rec->edges;
+  p->removed = batch->removed + rec->removed;
+  p->freed = batch->freed + rec->freed;
+  p->gc = batch->gc + rec->gc;
+  p->frame_words = batch->frame_words + rec->frame_words;
+  p->n_strings = rec->first_string + p->step->n_strings;
+}
+
+/* The validation pass sees the state as the step would leave it through an
+ * overlay of the refs the step touches: ref -> its number of edges plus one,
+ * or 0 once the step removed it.  The state itself is never written. */
 static gboolean
+view_lookup (HsTrace *self,
+             HsState *st,
+             guint32  ref,
+             guint   *n_edges)
+{
+  gpointer value;
+
+  if (g_hash_table_lookup_extended (self->view, GUINT_TO_POINTER (ref), NULL, &value))
+    {
+      if (value == NULL)
+        return FALSE;
+      if (n_edges != NULL)
+        *n_edges = GPOINTER_TO_SIZE (value) - 1;
+      return TRUE;
+    }
+  else
+    {
+      const HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (ref));
+
+      if (o != NULL && n_edges != NULL)
+        *n_edges = o->n_edges;
+      return o != NULL;
+    }
+}
+
+static void
+view_set (HsTrace *self,
+          guint32  ref,
+          gboolean present,
+          guint    n_edges)
+{
+  g_hash_table_insert (self->view, GUINT_TO_POINTER (ref),
+                       present ? GSIZE_TO_POINTER ((gsize) n_edges + 1) : NULL);
+}
+
+/* Checks every index and reference of one delta against st, as the step
+ * would change it, without changing anything: a step is either applied
+ * whole or not at all, and applying it cannot fail. */
+static gboolean
+validate_delta (HsTrace            *self,
+                HsState            *st,
+                guint32             index,
+                const HsStepRecord *rec,
+                GError            **error)
+{
+  HsDeltaParts p;
+  const HsWireStep *step;
+  gsize e = 0;
+
+  g_assert (st != NULL && rec != NULL);
+
+  delta_parts (rec, &p);
+  step = p.step;
+  g_hash_table_remove_all (self->view);
+  g_hash_table_remove_all (self->seen);
+
+  if (step->event >= HS_N_EVENTS)
+    return protocol_error (error, index, "unknown event");
+
+  for (gsize i = 0; i < step->n_objects; i++)
+    {
+      const HsWireObject *w = &p.objects[i];
+      guint n_edges = 0;
+
+      if (w->ref == 0 || w->type >= p.n_strings || w->repr >= p.n_strings ||
+          HS_OBJECT_GENERATION (w->flags) > HS_OBJECT_NO_GENERATION)
+        return protocol_error (error, index, "bad object record");
+      /* an object entering keeps whatever edges it had, none if new */
+      view_lookup (self, st, w->ref, &n_edges);
+      view_set (self, w->ref, TRUE, n_edges);
+      g_hash_table_add (self->seen, GUINT_TO_POINTER (w->ref));
+    }
+
+  for (gsize i = 0; i < step->n_refcounts; i++)
+    if (!view_lookup (self, st, p.refcounts[i].ref, NULL))
+      return protocol_error (error, index, "refcount of an unknown object");
+
+  for (gsize i = 0; i < step->n_edge_owners; i++)
+    {
+      guint32 owner = p.owners[i].owner;
+      gsize start = e;
+      guint n_edges;
+
+      if (!view_lookup (self, st, owner, &n_edges))
+        return protocol_error (error, index, "edges of an unknown object");
+      if (p.owners[i].keep > n_edges)
+        return protocol_error (error, index, "keeps more edges than it had");
+      while (e < step->n_edges && p.edges[e].owner == owner)
+        {
+          if (p.edges[e].kind >= HS_N_EDGE_KINDS || p.edges[e].label >= p.n_strings)
+            return protocol_error (error, index, "bad edge");
+          e++;
+        }
+      view_set (self, owner, TRUE, p.owners[i].keep + (e - start));
+    }
+  if (e != step->n_edges)
+    return protocol_error (error, index, "edge without an owner");
+
+  for (gsize i = 0; i < step->n_removed; i++)
+    {
+      if (!view_lookup (self, st, p.removed[i], NULL))
+        return protocol_error (error, index, "removal of an unknown object");
+      view_set (self, p.removed[i], FALSE, 0);
+    }
+
+  for (gsize i = 0; i < step->n_freed; i++)
+    {
+      guint32 ref = p.freed[i].ref;
+
+      if (p.freed[i].cause >= HS_N_FREE_CAUSES ||
+          (!g_hash_table_contains (self->last_known, GUINT_TO_POINTER (ref)) &&
+           !g_hash_table_contains (self->seen, GUINT_TO_POINTER (ref))))
+        return protocol_error (error, index, "bad free record");
+      view_set (self, ref, FALSE, 0);
+    }
+
+  for (gsize i = 0; i < step->n_gc; i++)
+    if (p.gc[i].generation > 2)
+      return protocol_error (error, index, "bad gc record");
+
+  /* Every reference drawn must land on an object of this step. */
+  if (step->frames_changed)
+    {
+      const guint32 *w = p.frame_words;
+      gsize n = step->n_frame_words;
+      gsize i = 0;
+
+      while (i < n)
+        {
+          guint32 n_vars;
+
+          if (n - i < 3 || w[i] >= p.n_strings || w[i + 2] > (n - i - 3) / 2)
+            return protocol_error (error, index, "bad frame");
+          n_vars = w[i + 2];
+          i += 3;
+          for (guint k = 0; k < n_vars; k++, i += 2)
+            {
+              if (w[i] >= p.n_strings)
+                return protocol_error (error, index, "bad frame");
+              if (!view_lookup (self, st, w[i + 1], NULL))
+                return protocol_error (error, index, "variable bound to an unknown object");
+            }
+        }
+    }
+  else
+    for (guint i = 0; i < st->frames->len; i++)
+      {
+        const HsFrame *f = &g_array_index (st->frames, HsFrame, i);
+
+        for (guint k = 0; k < f->n_vars; k++)
+          if (!view_lookup (self, st, f->vars[k].ref, NULL))
+            return protocol_error (error, index, "variable bound to an unknown object");
+      }
+
+  for (gsize i = 0; i < step->n_edges; i++)
+    if (!view_lookup (self, st, p.edges[i].target, NULL))
+      return protocol_error (error, index, "reference to an unknown object");
+  if (step->return_ref != 0 && !view_lookup (self, st, step->return_ref, NULL))
+    return protocol_error (error, index, "unknown return value");
+
+  return TRUE;
+}
+
+/* An object leaving the state leaves the list of changed ones too, or the
+ * next step would clear its marks after it was freed. */
+static void
+state_remove (HsState *st,
+              guint32  ref)
+{
+  HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (ref));
+
+  g_assert (st != NULL);
+
+  if (o == NULL)
+    return;
+  if (o->changes != 0)
+    g_ptr_array_remove_fast (st->changed, o);
+  g_hash_table_remove (st->objects, GUINT_TO_POINTER (ref));
+}
+
+/* Applies one delta that validate_delta() accepted against this same state
+ * (appending), or that it accepted once before (a replay).  While appending
+ * it also records what the trace learns of each object.  When snap is not
+ * NULL it receives the step's own facts (freed, gc runs, output). */
+static void
 apply_delta (HsTrace            *self,
              HsState            *st,
              guint32             index,
              const HsStepRecord *rec,
              gboolean            appending,
-             HsSnapshot         *snap,
-             GError            **error)
+             HsSnapshot         *snap)
 {
   const HsBatch *batch = rec->batch;
-  const HsWireStep *step = &batch->steps[rec->step];
-  guint32 line = step->line;
-  guint32 return_ref = step->return_ref;
-  guint8 event = step->event;
-  gboolean frames_changed = step->frames_changed;
-  const HsWireObject *wobjects = batch->objects + rec->objects;
-  const HsWireRefcount *wrefcounts = batch->refcounts + rec->refcounts;
-  const HsWireEdgeOwner *wowners = batch->owners + rec->owners;
-  const HsWireEdge *wedges = batch->edges + rec->edges;
-  const guint32 *wremoved = batch->removed + rec->removed;
-  const HsWireFreed *wfreed = batch->freed + rec->freed;
-  const HsWireGc *wgc = batch->gc + rec->gc;
-  gsize n_objects = step->n_objects;
-  gsize n_refcounts = step->n_refcounts;
-  gsize n_owners = step->n_edge_owners;
-  gsize n_edges = step->n_edges;
-  gsize n_removed = step->n_removed;
-  gsize n_freed = step->n_freed;
-  gsize n_gc = step->n_gc;
-  /* ids a step may use: every string up to its own */
-  guint n_strings = rec->first_string + step->n_strings;
+  HsDeltaParts p;
+  const HsWireStep *step;
+  gsize e = 0;
 
-  if (appending && event >= HS_N_EVENTS)
-    return protocol_error (error, index, "unknown event");
+  g_assert (st != NULL && rec != NULL);
+
+  delta_parts (rec, &p);
+  step = p.step;
 
   for (guint i = 0; i < st->changed->len; i++)
     ((HsObject *) g_ptr_array_index (st->changed, i))->changes = 0;
   g_ptr_array_set_size (st->changed, 0);
 
-  for (gsize i = 0; i < n_objects; i++)
+  for (gsize i = 0; i < step->n_objects; i++)
     {
-      const HsWireObject *w = &wobjects[i];
+      const HsWireObject *w = &p.objects[i];
       HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (w->ref));
-
-      if (appending && (w->ref == 0 || w->type >= n_strings || w->repr >= n_strings ||
-                        HS_OBJECT_GENERATION (w->flags) > HS_OBJECT_NO_GENERATION))
-        return protocol_error (error, index, "bad object record");
 
       if (o == NULL)
         {
@@ -307,6 +510,7 @@ apply_delta (HsTrace            *self,
             o->changes |= HS_CHANGE_NEW;
           else
             o->changes |= HS_CHANGE_RETURNED;
+          g_ptr_array_add (st->changed, o);
         }
       o->id = w->id;
       o->type = STR (w->type);
@@ -316,8 +520,6 @@ apply_delta (HsTrace            *self,
       o->flags = w->flags;
       o->length = w->length;
       o->omitted = w->omitted;
-      if (o->changes)
-        g_ptr_array_add (st->changed, o);
 
       if (appending)
         {
@@ -334,89 +536,67 @@ apply_delta (HsTrace            *self,
         }
     }
 
-  for (gsize i = 0; i < n_refcounts; i++)
+  for (gsize i = 0; i < step->n_refcounts; i++)
     {
-      HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (wrefcounts[i].ref));
+      HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (p.refcounts[i].ref));
 
-      if (o == NULL)
-        return protocol_error (error, index, "refcount of an unknown object");
-      o->refcount = wrefcounts[i].refcount;
+      o->refcount = p.refcounts[i].refcount;
     }
 
-  {
-    gsize e = 0;
-
-    for (gsize i = 0; i < n_owners; i++)
-      {
-        HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (wowners[i].owner));
-        gsize start = e;
-        guint32 keep = wowners[i].keep;
-
-        if (o == NULL)
-          return protocol_error (error, index, "edges of an unknown object");
-        if (keep > o->n_edges)
-          return protocol_error (error, index, "keeps more edges than it had");
-        while (e < n_edges && wedges[e].owner == wowners[i].owner)
-          e++;
-
-        o->n_edges = keep + (e - start);
-        o->edges = g_renew (HsEdge, o->edges, o->n_edges);
-        for (gsize k = start; k < e; k++)
-          {
-            HsEdge *edge = &o->edges[keep + k - start];
-
-            if (appending && (wedges[k].kind >= HS_N_EDGE_KINDS || wedges[k].label >= n_strings))
-              return protocol_error (error, index, "bad edge");
-            edge->kind = wedges[k].kind;
-            edge->label = STR (wedges[k].label);
-            edge->target = wedges[k].target;
-          }
-        /* an object entering the snapshot brings its references along */
-        if (!(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
-          {
-            if (o->changes == 0)
-              g_ptr_array_add (st->changed, o);
-            o->changes |= HS_CHANGE_MUTATED;
-          }
-      }
-    if (appending && e != n_edges)
-      return protocol_error (error, index, "edge without an owner");
-  }
-
-  for (gsize i = 0; i < n_removed; i++)
-    if (!g_hash_table_remove (st->objects, GUINT_TO_POINTER (wremoved[i])) && appending)
-      return protocol_error (error, index, "removal of an unknown object");
-
-  for (gsize i = 0; i < n_freed; i++)
+  for (gsize i = 0; i < step->n_edge_owners; i++)
     {
-      HsLastKnown *lk = g_hash_table_lookup (self->last_known, GUINT_TO_POINTER (wfreed[i].ref));
+      HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (p.owners[i].owner));
+      gsize start = e;
+      guint32 keep = p.owners[i].keep;
 
-      if (appending && (wfreed[i].cause >= HS_N_FREE_CAUSES || lk == NULL))
-        return protocol_error (error, index, "bad free record");
-      g_hash_table_remove (st->objects, GUINT_TO_POINTER (wfreed[i].ref));
+      while (e < step->n_edges && p.edges[e].owner == p.owners[i].owner)
+        e++;
+
+      o->n_edges = keep + (e - start);
+      o->edges = g_renew (HsEdge, o->edges, o->n_edges);
+      for (gsize k = start; k < e; k++)
+        {
+          HsEdge *edge = &o->edges[keep + k - start];
+
+          edge->kind = p.edges[k].kind;
+          edge->label = STR (p.edges[k].label);
+          edge->target = p.edges[k].target;
+        }
+      /* an object entering the snapshot brings its references along */
+      if (!(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
+        {
+          if (o->changes == 0)
+            g_ptr_array_add (st->changed, o);
+          o->changes |= HS_CHANGE_MUTATED;
+        }
+    }
+
+  for (gsize i = 0; i < step->n_removed; i++)
+    state_remove (st, p.removed[i]);
+
+  for (gsize i = 0; i < step->n_freed; i++)
+    {
+      HsLastKnown *lk = g_hash_table_lookup (self->last_known, GUINT_TO_POINTER (p.freed[i].ref));
+
+      state_remove (st, p.freed[i].ref);
       if (snap != NULL)
         {
-          HsFreed f = { wfreed[i].ref, wfreed[i].cause, lk ? lk->type : "", lk ? lk->repr : "" };
+          HsFreed f = { p.freed[i].ref, p.freed[i].cause, lk ? lk->type : "", lk ? lk->repr : "" };
 
           g_array_append_val (snap->freed, f);
         }
     }
 
-  for (gsize i = 0; i < n_gc; i++)
+  for (gsize i = 0; snap != NULL && i < step->n_gc; i++)
     {
-      if (appending && wgc[i].generation > 2)
-        return protocol_error (error, index, "bad gc record");
-      if (snap != NULL)
-        {
-          HsGcRun r = { wgc[i].generation, wgc[i].collections, wgc[i].collected, wgc[i].uncollectable };
+      HsGcRun r = { p.gc[i].generation, p.gc[i].collections, p.gc[i].collected, p.gc[i].uncollectable };
 
-          g_array_append_val (snap->gc_runs, r);
-        }
+      g_array_append_val (snap->gc_runs, r);
     }
 
-  if (frames_changed)
+  if (step->frames_changed)
     {
-      const guint32 *w = batch->frame_words + rec->frame_words;
+      const guint32 *w = p.frame_words;
       gsize n = step->n_frame_words;
       gsize i = 0;
 
@@ -425,8 +605,6 @@ apply_delta (HsTrace            *self,
         {
           HsFrame f = { 0 };
 
-          if (n - i < 3 || w[i] >= n_strings || w[i + 2] > (n - i - 3) / 2)
-            return protocol_error (error, index, "bad frame");
           f.function = STR (w[i]);
           f.line = w[i + 1];
           f.n_vars = w[i + 2];
@@ -434,48 +612,26 @@ apply_delta (HsTrace            *self,
           i += 3;
           for (guint k = 0; k < f.n_vars; k++, i += 2)
             {
-              f.vars[k].name = w[i] < n_strings ? STR (w[i]) : "";
+              f.vars[k].name = STR (w[i]);
               f.vars[k].ref = w[i + 1];
             }
           g_array_append_val (st->frames, f);
-          for (guint k = 0; k < f.n_vars; k++)
-            if (w[i - 2 * f.n_vars + 2 * k] >= n_strings)
-              return protocol_error (error, index, "bad frame");
         }
     }
   else if (st->frames->len > 0)
-    g_array_index (st->frames, HsFrame, st->frames->len - 1).line = line;
-
-  /* Every reference drawn must land on an object of this step. */
-  if (appending)
-    {
-      for (guint i = 0; i < st->frames->len; i++)
-        {
-          HsFrame *f = &g_array_index (st->frames, HsFrame, i);
-
-          for (guint k = 0; k < f->n_vars; k++)
-            if (!g_hash_table_contains (st->objects, GUINT_TO_POINTER (f->vars[k].ref)))
-              return protocol_error (error, index, "variable bound to an unknown object");
-        }
-      for (gsize i = 0; i < n_edges; i++)
-        if (!g_hash_table_contains (st->objects, GUINT_TO_POINTER (wedges[i].target)))
-          return protocol_error (error, index, "reference to an unknown object");
-      if (return_ref != 0 && !g_hash_table_contains (st->objects, GUINT_TO_POINTER (return_ref)))
-        return protocol_error (error, index, "unknown return value");
-    }
+    g_array_index (st->frames, HsFrame, st->frames->len - 1).line = step->line;
 
   st->index = index;
 
   if (snap != NULL)
     {
       snap->index = index;
-      snap->event = event;
-      snap->line = line;
-      snap->return_ref = return_ref;
+      snap->event = step->event;
+      snap->line = step->line;
+      snap->return_ref = step->return_ref;
       snap->out = g_bytes_new_from_bytes (batch->out, rec->out, step->n_out);
       snap->err = g_bytes_new_from_bytes (batch->err, rec->err, step->n_err);
     }
-  return TRUE;
 }
 
 static void
@@ -671,18 +827,23 @@ hs_trace_append_batch (HsTrace   *self,
     }
 
   self->history_bytes += g_variant_get_size (value) + records->len * sizeof (HsStepRecord);
-  g_byte_array_append (self->all_out, g_bytes_get_data (batch->out, NULL), g_bytes_get_size (batch->out));
-  g_byte_array_append (self->all_err, g_bytes_get_data (batch->err, NULL), g_bytes_get_size (batch->err));
 
+  /* Each step is validated whole before any of it is applied, so that an
+   * invalid step leaves the trace exactly as the steps before it left it. */
   for (guint i = 0; i < records->len; i++)
     {
       const HsStepRecord *rec = &g_array_index (records, HsStepRecord, i);
+      const HsWireStep *step = &batch->steps[rec->step];
       guint32 index = first_index + i;
-      g_autoptr(HsSnapshot) snap = index % CHECKPOINT_EVERY == 0 ? hs_snapshot_new (self->strings) : NULL;
+      g_autoptr(HsSnapshot) snap = NULL;
 
-      if (!apply_delta (self, self->tail, index, rec, TRUE, snap, error))
+      if (!validate_delta (self, self->tail, index, rec, error))
         return FALSE;
+      snap = index % CHECKPOINT_EVERY == 0 ? hs_snapshot_new (self->strings) : NULL;
+      apply_delta (self, self->tail, index, rec, TRUE, snap);
       g_array_append_vals (self->records, rec, 1);
+      g_byte_array_append (self->all_out, (const guint8 *) g_bytes_get_data (batch->out, NULL) + rec->out, step->n_out);
+      g_byte_array_append (self->all_err, (const guint8 *) g_bytes_get_data (batch->err, NULL) + rec->err, step->n_err);
       if (snap != NULL)
         g_ptr_array_add (self->checkpoints, snapshot_from_state (self->tail, g_steal_pointer (&snap), FALSE));
     }
@@ -731,20 +892,13 @@ hs_trace_get_snapshot (HsTrace *self,
         state_load (self->cursor, g_ptr_array_index (self->checkpoints, (index - 1) / CHECKPOINT_EVERY));
     }
 
-  /* Replays meet only validated deltas from the state they were validated
-   * against; a failure here would be a bug, and must not spin. */
+  /* Replays meet only deltas validated against the state they rebuild. */
   while (self->cursor->index + 1 < index)
-    if (!apply_delta (self, self->cursor, self->cursor->index + 1,
-                      &g_array_index (self->records, HsStepRecord, self->cursor->index + 1), FALSE, NULL, NULL))
-      {
-        g_critical ("Replaying step %u failed", self->cursor->index + 1);
-        self->cursor->index = G_MAXUINT;
-        break;
-      }
+    apply_delta (self, self->cursor, self->cursor->index + 1,
+                 &g_array_index (self->records, HsStepRecord, self->cursor->index + 1), FALSE, NULL);
 
   snap = hs_snapshot_new (self->strings);
-  if (!apply_delta (self, self->cursor, index, &g_array_index (self->records, HsStepRecord, index), FALSE, snap, NULL))
-    g_critical ("Replaying step %u failed", index);
+  apply_delta (self, self->cursor, index, &g_array_index (self->records, HsStepRecord, index), FALSE, snap);
   return snapshot_from_state (self->cursor, snap, TRUE);
 }
 
@@ -823,6 +977,17 @@ hs_trace_get_signal (HsTrace *self)
 {
   g_return_val_if_fail (HS_IS_TRACE (self), 0);
   return self->signal_number;
+}
+
+/* Only a program that ended by itself has an exit code: one stopped at a
+ * cap, by the user, or killed never exited, and any number would be made up. */
+gboolean
+hs_trace_has_exit_code (HsTrace *self)
+{
+  static const char * const exited[] = { "finished", "exception", "syntax-error", "exited", NULL };
+
+  g_return_val_if_fail (HS_IS_TRACE (self), FALSE);
+  return self->status != NULL && g_strv_contains (exited, self->status);
 }
 
 const HsTraceError *
@@ -915,4 +1080,173 @@ hs_trace_get_history_bytes (HsTrace *self)
   for (guint i = 0; i < self->strings->len; i++)
     bytes += strlen (g_ptr_array_index (self->strings, i)) + 1;
   return bytes;
+}
+
+struct _HsTraceCursor
+{
+  HsTrace    *trace;
+  HsState    *state;
+  HsSnapshot *facts;      /* the step's own facts: freed, gc runs, output */
+  GHashTable *marks;      /* ref -> which list of the delta holds it */
+  GArray     *touched;
+  GArray     *refcounts;
+  GArray     *removed;
+};
+
+HsTraceCursor *
+hs_trace_cursor_new (HsTrace *trace)
+{
+  HsTraceCursor *cursor;
+
+  g_return_val_if_fail (HS_IS_TRACE (trace), NULL);
+
+  cursor = g_new0 (HsTraceCursor, 1);
+  cursor->trace = g_object_ref (trace);
+  cursor->state = state_new ();
+  cursor->marks = g_hash_table_new (NULL, NULL);
+  cursor->touched = g_array_new (FALSE, FALSE, sizeof (guint32));
+  cursor->refcounts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  cursor->removed = g_array_new (FALSE, FALSE, sizeof (guint32));
+  return cursor;
+}
+
+void
+hs_trace_cursor_free (HsTraceCursor *cursor)
+{
+  if (cursor == NULL)
+    return;
+  g_object_unref (cursor->trace);
+  state_free (cursor->state);
+  g_clear_pointer (&cursor->facts, hs_snapshot_unref);
+  g_hash_table_unref (cursor->marks);
+  g_array_unref (cursor->touched);
+  g_array_unref (cursor->refcounts);
+  g_array_unref (cursor->removed);
+  g_free (cursor);
+}
+
+static void
+cursor_mark (HsTraceCursor *cursor,
+             guint32        ref,
+             GArray        *list)
+{
+  g_assert (cursor != NULL);
+
+  if (g_hash_table_contains (cursor->marks, GUINT_TO_POINTER (ref)))
+    return;
+  g_hash_table_add (cursor->marks, GUINT_TO_POINTER (ref));
+  g_array_append_val (list, ref);
+}
+
+/* Applies the next step and says what it changed.  Every ref is listed
+ * once: a ref present after the step is touched (its whole record is
+ * news) or only recounted; a ref gone is removed. */
+gboolean
+hs_trace_cursor_next (HsTraceCursor *cursor,
+                      HsTraceDelta  *delta)
+{
+  HsTrace *self;
+  g_autoptr(GMutexLocker) locker = NULL;
+  const HsStepRecord *rec;
+  HsDeltaParts p;
+  guint32 index;
+
+  g_return_val_if_fail (cursor != NULL, FALSE);
+  g_return_val_if_fail (delta != NULL, FALSE);
+
+  self = cursor->trace;
+  locker = g_mutex_locker_new (&self->mutex);
+  index = cursor->state->index == G_MAXUINT ? 0 : cursor->state->index + 1;
+  if (index >= self->records->len)
+    return FALSE;
+
+  rec = &g_array_index (self->records, HsStepRecord, index);
+  g_clear_pointer (&cursor->facts, hs_snapshot_unref);
+  cursor->facts = hs_snapshot_new (self->strings);
+  apply_delta (self, cursor->state, index, rec, FALSE, cursor->facts);
+
+  delta_parts (rec, &p);
+  g_hash_table_remove_all (cursor->marks);
+  g_array_set_size (cursor->touched, 0);
+  g_array_set_size (cursor->refcounts, 0);
+  g_array_set_size (cursor->removed, 0);
+
+  for (gsize i = 0; i < p.step->n_removed; i++)
+    cursor_mark (cursor, p.removed[i], cursor->removed);
+  /* freed refs are listed with the freed, and leave with them */
+  for (gsize i = 0; i < p.step->n_freed; i++)
+    g_hash_table_add (cursor->marks, GUINT_TO_POINTER (p.freed[i].ref));
+  for (gsize i = 0; i < p.step->n_objects; i++)
+    if (g_hash_table_contains (cursor->state->objects, GUINT_TO_POINTER (p.objects[i].ref)))
+      cursor_mark (cursor, p.objects[i].ref, cursor->touched);
+  for (gsize i = 0; i < p.step->n_edge_owners; i++)
+    if (g_hash_table_contains (cursor->state->objects, GUINT_TO_POINTER (p.owners[i].owner)))
+      cursor_mark (cursor, p.owners[i].owner, cursor->touched);
+  for (gsize i = 0; i < p.step->n_refcounts; i++)
+    if (g_hash_table_contains (cursor->state->objects, GUINT_TO_POINTER (p.refcounts[i].ref)))
+      cursor_mark (cursor, p.refcounts[i].ref, cursor->refcounts);
+
+  delta->index = index;
+  delta->event = p.step->event;
+  delta->line = p.step->line;
+  delta->return_ref = p.step->return_ref;
+  delta->out = cursor->facts->out;
+  delta->err = cursor->facts->err;
+  delta->frames_changed = p.step->frames_changed;
+  delta->touched = (const guint32 *) cursor->touched->data;
+  delta->n_touched = cursor->touched->len;
+  delta->refcounts = (const guint32 *) cursor->refcounts->data;
+  delta->n_refcounts = cursor->refcounts->len;
+  delta->removed = (const guint32 *) cursor->removed->data;
+  delta->n_removed = cursor->removed->len;
+  delta->freed = (const HsFreed *) cursor->facts->freed->data;
+  delta->n_freed = cursor->facts->freed->len;
+  delta->gc = (const HsGcRun *) cursor->facts->gc_runs->data;
+  delta->n_gc = cursor->facts->gc_runs->len;
+  return TRUE;
+}
+
+const HsObject *
+hs_trace_cursor_lookup (HsTraceCursor *cursor,
+                        guint32        ref)
+{
+  g_return_val_if_fail (cursor != NULL, NULL);
+  return g_hash_table_lookup (cursor->state->objects, GUINT_TO_POINTER (ref));
+}
+
+const HsFrame *
+hs_trace_cursor_get_frames (HsTraceCursor *cursor,
+                            guint         *n_frames)
+{
+  g_return_val_if_fail (cursor != NULL, NULL);
+  g_return_val_if_fail (n_frames != NULL, NULL);
+
+  *n_frames = cursor->state->frames->len;
+  return (const HsFrame *) cursor->state->frames->data;
+}
+
+static int
+compare_object_pointers (gconstpointer a,
+                         gconstpointer b)
+{
+  return compare_objects (*(HsObject * const *) a, *(HsObject * const *) b);
+}
+
+/* Every object present, by ref, as the deltas left it: edges to objects
+ * gone are kept, as later deltas count them. */
+GPtrArray *
+hs_trace_cursor_list_objects (HsTraceCursor *cursor)
+{
+  GPtrArray *list;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (cursor != NULL, NULL);
+
+  list = g_ptr_array_sized_new (g_hash_table_size (cursor->state->objects));
+  g_hash_table_iter_init (&iter, cursor->state->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (list, value);
+  g_ptr_array_sort (list, compare_object_pointers);
+  return list;
 }

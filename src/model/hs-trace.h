@@ -42,6 +42,7 @@ void                hs_trace_finish             (HsTrace      *self,
 gboolean            hs_trace_is_finished        (HsTrace      *self);
 const char         *hs_trace_get_status         (HsTrace      *self);
 int                 hs_trace_get_exit_code      (HsTrace      *self);
+gboolean            hs_trace_has_exit_code      (HsTrace      *self);
 int                 hs_trace_get_signal         (HsTrace      *self);
 const HsTraceError *hs_trace_get_error          (HsTrace      *self);
 void                hs_trace_set_final_output   (HsTrace      *self,
@@ -52,5 +53,42 @@ GBytes             *hs_trace_dup_stderr         (HsTrace      *self);
 GBytes             *hs_trace_get_trailing_stdout(HsTrace      *self);
 GBytes             *hs_trace_get_trailing_stderr(HsTrace      *self);
 gsize               hs_trace_get_history_bytes  (HsTrace      *self);
+
+/* Walking a finished trace step by step at the cost of each delta, for
+ * writers that store what changed (heapscope-trace-2). */
+typedef struct _HsTraceCursor HsTraceCursor;
+
+typedef struct
+{
+  guint           index;
+  HsEvent         event;
+  guint           line;
+  guint32         return_ref;
+  GBytes         *out;            /* owned by the cursor until the next step */
+  GBytes         *err;
+  gboolean        frames_changed; /* else only the innermost frame's line moved */
+  const guint32  *touched;        /* refs entering or changing (record or edges), present after the step */
+  guint           n_touched;
+  const guint32  *refcounts;      /* refs of which only the refcount changed */
+  guint           n_refcounts;
+  const guint32  *removed;        /* refs that left alive; the freed are in freed */
+  guint           n_removed;
+  const HsFreed  *freed;
+  guint           n_freed;
+  const HsGcRun  *gc;
+  guint           n_gc;
+} HsTraceDelta;
+
+HsTraceCursor      *hs_trace_cursor_new         (HsTrace       *trace);
+void                hs_trace_cursor_free        (HsTraceCursor *cursor);
+gboolean            hs_trace_cursor_next        (HsTraceCursor *cursor,
+                                                 HsTraceDelta  *delta);
+const HsObject     *hs_trace_cursor_lookup      (HsTraceCursor *cursor,
+                                                 guint32        ref);
+const HsFrame      *hs_trace_cursor_get_frames  (HsTraceCursor *cursor,
+                                                 guint         *n_frames);
+GPtrArray          *hs_trace_cursor_list_objects(HsTraceCursor *cursor);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTraceCursor, hs_trace_cursor_free)
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hs-test-trace.h"
+#include "hs-trace-json.h"
 
 #define ADD(path, func) \
   g_test_add (path, HsTraceFixture, NULL, hs_trace_fixture_setup, func, hs_trace_fixture_teardown)
@@ -117,7 +118,7 @@ test_cli_trace_ok (HsTraceFixture *f,
     "    return xs\n"
     "a = f([])\n"
     "print(a)\n");
-  const char *args[] = { "trace", path, NULL };
+  const char *args[] = { "trace", path, "--snapshots", NULL };
   static const char * const top[] = { "format", "python", "status", "error", "steps", NULL };
   static const char * const step[] = { "line", "event", "out", "frames", "objects", "freed", "gc", NULL };
   static const char * const frame[] = { "function", "line", "vars", NULL };
@@ -324,6 +325,181 @@ test_cli_stdin_option (HsTraceFixture *f,
   assert_one_line_error (r2.err, "no-input.txt", TRUE);
 }
 
+/* Runs HEAPSCOPE_PYTHON -c script args... with text on its stdin; returns
+ * its exit status and what it printed. */
+static int
+run_python_script (const char  *script,
+                   const char  *stdin_text,
+                   const char  *arg,
+                   char       **out)
+{
+  const char *python = g_getenv ("HEAPSCOPE_PYTHON");
+  const char *argv[] = { python != NULL ? python : "python3", "-c", script, arg, NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                     G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, out, NULL, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+/* Python's json module is strict: a raw control character in a string is
+ * an error.  Every one must be escaped, in output and in messages alike. */
+static void
+test_cli_control_characters (HsTraceFixture *f,
+                             gconstpointer   data)
+{
+  g_autofree char *path = hs_trace_fixture_write (f, "ctl.py",
+    "print('a\\x1fb\\x01c\\x7f')\n"
+    "raise ValueError('bad\\x1fthing')\n");
+  static const char *script =
+    "import json, sys\n"
+    "d = json.load(sys.stdin)\n"
+    "assert d['stdout'] == 'a\\x1fb\\x01c\\x7f\\n', repr(d['stdout'])\n"
+    "assert d['error']['message'] == 'bad\\x1fthing', repr(d['error']['message'])\n"
+    "assert ''.join(s.get('out', '') for s in d['steps']) == d['stdout']\n"
+    "print('ok')\n";
+  const char *formats[][4] = {
+    { "trace", path, NULL },
+    { "trace", path, "--snapshots", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_auto(CliResult) r = { 0 };
+      g_autofree char *checked = NULL;
+
+      run_cli (&r, formats[i]);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_cmpint (run_python_script (script, r.out, NULL, &checked), ==, 0);
+      g_assert_cmpstr (checked, ==, "ok\n");
+    }
+}
+
+/* A run stopped by Heapscope never exited: its exit code is null. */
+static void
+test_cli_exit_code_null (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  g_autofree char *loop = hs_trace_fixture_write (f, "loop.py", "x = 0\nwhile True:\n    x += 1\n");
+  g_autofree char *exits = hs_trace_fixture_write (f, "exits.py", "import sys\nsys.exit(4)\n");
+  const struct { const char *path, *option, *value, *status; gboolean has_code; gint64 code; } cases[] = {
+    { loop, "--max-steps", "20", "step-limit", FALSE, 0 },
+    { loop, "--timeout", "1", "timeout", FALSE, 0 },
+    { exits, "--timeout", "20", "exited", TRUE, 4 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *args[] = { "trace", cases[i].path, cases[i].option, cases[i].value, "--max-steps",
+                             i == 0 ? "20" : "1000000000", NULL };
+      g_auto(CliResult) r = { 0 };
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *root;
+
+      run_cli (&r, args);
+      g_assert_cmpint (r.status, ==, 0);
+      root = parse_trace (parser, r.out);
+      g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, cases[i].status);
+      if (cases[i].has_code)
+        g_assert_cmpint (json_object_get_int_member (root, "exit_code"), ==, cases[i].code);
+      else
+        g_assert_true (json_object_get_null_member (root, "exit_code"));
+    }
+}
+
+/* The CLI frees what it allocated for --stdin (valgrind: definitely lost). */
+static void
+test_cli_stdin_no_leak (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  g_autofree char *valgrind = g_find_program_in_path ("valgrind");
+  g_autofree char *path = hs_trace_fixture_write (f, "in.py", "print(input())\n");
+  g_autofree char *input = hs_trace_fixture_write (f, "in.txt", "abc\n");
+  g_autofree char *json = g_build_filename (f->tmpdir, "out.json", NULL);
+  const char *argv[] = {
+    valgrind, "--leak-check=full", "--errors-for-leak-kinds=definite", "--error-exitcode=99", "-q",
+    HS_TEST_HEAPSCOPE, "trace", path, "--stdin", input, "-o", json, NULL,
+  };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  if (valgrind == NULL)
+    {
+      g_test_skip ("valgrind is not installed");
+      return;
+    }
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (process) != 0)
+    g_test_message ("%s", err);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+/* Format 2 is tested by rebuilding every step of every test program with
+ * the reader in docs/ and comparing with format 1 of the same trace. */
+static void
+test_cli_v2_rebuilds_v1 (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  g_autoptr(GDir) dir = g_dir_open (HS_TEST_PROGRAMS_DIR, 0, NULL);
+  g_autofree char *reader = g_build_filename (HS_TEST_DOCS_DIR, "trace-v2-reader.py", NULL);
+  g_autofree char *v1_path = g_build_filename (f->tmpdir, "v1.json", NULL);
+  g_autofree char *v2_path = g_build_filename (f->tmpdir, "v2.json", NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  /* recursion.py takes 6,007 steps of about 500 objects: 770 MB in version
+   * 1, too much for the json module to load on a small machine.  Its first
+   * 2,500 steps cover three snapshot steps and the deltas between. */
+  f->options.max_steps = 2500;
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".py"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_assert_cmpuint (names->len, >, 10);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *program = g_build_filename (HS_TEST_PROGRAMS_DIR, g_ptr_array_index (names, i), NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsTrace) trace = hs_runner_run_sync (f->runner, program, &f->options, &error);
+      const char *argv[] = { NULL, reader, v2_path, "--compare", v1_path, NULL };
+      g_autoptr(GSubprocess) process = NULL;
+      g_autofree char *out = NULL;
+      const char *python = g_getenv ("HEAPSCOPE_PYTHON");
+
+      g_assert_no_error (error);
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autoptr(GFile) file = g_file_new_for_path (k == 0 ? v1_path : v2_path);
+          g_autoptr(GFileOutputStream) stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+
+          g_assert_no_error (error);
+          g_assert_true (hs_trace_write_json_format (trace, G_OUTPUT_STREAM (stream),
+                                                     k == 0 ? HS_TRACE_JSON_SNAPSHOTS : HS_TRACE_JSON_DELTAS,
+                                                     &error));
+          g_assert_no_error (error);
+          g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error));
+        }
+
+      argv[0] = python != NULL ? python : "python3";
+      process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s: %s", (char *) g_ptr_array_index (names, i), out);
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -339,6 +515,10 @@ main (int   argc,
   ADD ("/runtime/cli/unreadable", test_cli_unreadable);
   ADD ("/runtime/cli/bad-options", test_cli_bad_options);
   ADD ("/runtime/cli/stdin", test_cli_stdin_option);
+  ADD ("/runtime/cli/control-characters", test_cli_control_characters);
+  ADD ("/runtime/cli/exit-code-null", test_cli_exit_code_null);
+  ADD ("/runtime/cli/stdin-no-leak", test_cli_stdin_no_leak);
+  ADD ("/runtime/cli/v2-rebuilds-v1", test_cli_v2_rebuilds_v1);
 
   return g_test_run ();
 }

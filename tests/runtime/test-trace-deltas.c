@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-test-trace-deltas"
+
+#include "config.h"
+
+#include "hs-protocol.h"
+#include "hs-trace.h"
+
+/*
+ * Hand-built batches through hs_trace_append_batch, as a worker gone wrong
+ * (or a program forging frames) could send them.  Each step header is
+ * (line, return, n_strings, n_frame_words, n_objects, n_refcounts,
+ * n_owners, n_edges, n_removed, n_freed, n_gc, n_out, n_err, event,
+ * frames_changed).
+ */
+
+static GVariant *
+batch (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *v = g_variant_parse (HS_STEPS_TYPE, text, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return g_variant_ref_sink (v);
+}
+
+static gboolean
+append (HsTrace    *trace,
+        const char *text,
+        GError    **error)
+{
+  g_autoptr(GVariant) v = batch (text);
+
+  return hs_trace_append_batch (trace, v, error);
+}
+
+/* An object that enters and leaves in one step must not stay behind in the
+ * list of changed objects: the next step would write into it after it was
+ * freed (ASan: heap-use-after-free). */
+static void
+test_add_and_remove_in_one_step (void)
+{
+  g_autoptr(HsTrace) trace = hs_trace_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSnapshot) snap = NULL;
+
+  /* step 0: ref 1 enters and leaves; ref 2 enters, changes, and is freed */
+  g_assert_true (append (trace,
+                         "(0, [(1, 0, 3, 3, 3, 1, 1, 0, 1, 1, 0, 0, 0, 0, 1)],"
+                         " ['<module>', 'int', '1'], [0, 1, 0],"
+                         " [(140, 1, 28, 1, 1, 2, 0, 0, 0), (150, 1, 28, 2, 1, 2, 0, 0, 0),"
+                         "  (160, 1, 28, 3, 1, 2, 0, 0, 0)],"
+                         " [(2, 5)], [(3, 0)], [], [1], [(2, 0)], [], [], [])", &error));
+  g_assert_no_error (error);
+  /* steps 1 and 2: nothing changes; clearing the previous step's marks must
+   * only touch live objects */
+  g_assert_true (append (trace,
+                         "(1, [(2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),"
+                         "     (3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)],"
+                         " [], [], [], [], [], [], [], [], [], [], [])", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hs_trace_get_n_steps (trace), ==, 3);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(HsSnapshot) s = hs_trace_get_snapshot (trace, i);
+      guint n;
+
+      hs_snapshot_get_objects (s, &n);
+      g_assert_cmpuint (n, ==, 1);
+      g_assert_null (hs_snapshot_lookup (s, 1));
+      g_assert_null (hs_snapshot_lookup (s, 2));
+      g_assert_nonnull (hs_snapshot_lookup (s, 3));
+      g_assert_cmpuint (hs_snapshot_lookup (s, 3)->changes, ==, i == 0 ? HS_CHANGE_NEW : 0);
+    }
+  snap = hs_trace_get_snapshot (trace, 0);
+  {
+    guint n;
+    const HsFreed *freed = hs_snapshot_get_freed (snap, &n);
+
+    g_assert_cmpuint (n, ==, 1);
+    g_assert_cmpuint (freed[0].ref, ==, 2);
+  }
+}
+
+/* A step found invalid half-way must leave the trace as it was: an object
+ * it added before the invalid part must not be there for the next step. */
+static void
+test_invalid_step_changes_nothing (void)
+{
+  g_autoptr(HsTrace) trace = hs_trace_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSnapshot) snap = NULL;
+  guint n;
+
+  g_assert_true (append (trace,
+                         "(0, [(1, 0, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)],"
+                         " ['<module>', 'x'], [0, 1, 0],"
+                         " [], [], [], [], [], [], [], [], [])", &error));
+  g_assert_no_error (error);
+
+  /* ref 5 enters, then a refcount for the unknown ref 9 */
+  g_assert_false (append (trace,
+                          "(1, [(2, 0, 2, 0, 1, 1, 0, 0, 0, 0, 0, 3, 0, 0, 0)],"
+                          " ['int', '5'], [], [(140, 1, 28, 5, 2, 3, 0, 0, 0)],"
+                          " [(9, 1)], [], [], [], [], [], [97, 98, 99], [])", &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_cmpuint (hs_trace_get_n_steps (trace), ==, 1);
+
+  /* x bound to ref 5, which no valid step ever added */
+  g_assert_false (append (trace,
+                          "(1, [(2, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)],"
+                          " [], [0, 2, 1, 1, 5], [], [], [], [], [], [], [], [], [])", &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_cmpuint (hs_trace_get_n_steps (trace), ==, 1);
+
+  snap = hs_trace_get_snapshot (trace, 0);
+  hs_snapshot_get_objects (snap, &n);
+  g_assert_cmpuint (n, ==, 0);
+  {
+    g_autoptr(GBytes) out = hs_trace_dup_stdout (trace);
+
+    g_assert_cmpuint (g_bytes_get_size (out), ==, 0);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/runtime/trace/add-and-remove-in-one-step", test_add_and_remove_in_one_step);
+  g_test_add_func ("/runtime/trace/invalid-step-changes-nothing", test_invalid_step_changes_nothing);
+
+  return g_test_run ();
+}
