@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <gio/gio.h>
+
 #include "hs-protocol.h"
 #include "hs-trace.h"
 
