@@ -1,0 +1,5 @@
+# hostile: an infinite loop that prints; the step limit ends it
+# expect: status=step-limit exit_code=null
+# python: skip
+while True:
+    print("spam")
