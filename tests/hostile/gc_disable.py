@@ -2,7 +2,7 @@
 # expect: status=finished
 import gc
 gc.disable()
-for i in range(1000):
+for i in range(100):
     a = []
     a.append(a)
-print(gc.isenabled(), gc.collect() >= 1000)
+print(gc.isenabled(), gc.collect() >= 100)

@@ -3,7 +3,7 @@
 import gc
 gc.set_threshold(1)
 keep = []
-for i in range(300):
+for i in range(50):
     d = {"i": i}
     d["self"] = d
     keep.append([d])
