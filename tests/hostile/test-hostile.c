@@ -20,6 +20,8 @@
  *   # generate: NAME    the program is made at test time (too big, or not a
  *   #                   file at all): big-source, directory
  *   # expect: step_line=N   some step is at line N
+ *   # expect: out_after_N=T the step that follows line N's step shows
+ *                           exactly T as its out ({c*N}: c repeated N times)
  *   # unlimited: K=V    expectation that replaces K when the worker runs
  *   #                   without its memory limit (sanitizer builds)
  */
@@ -179,11 +181,16 @@ child_setup (gpointer data)
 }
 
 /* meson sets MALLOC_PERTURB_ for tests; it makes glibc write every page a
- * program allocates, which turns untouched memory (calloc) into real use */
+ * program allocates, which turns untouched memory (calloc) into real use.
+ * PYTHONUNBUFFERED may come from the caller's shell: the programs run as
+ * `python3 FILE.py > out` does by default, with stdout block-buffered. */
 static char **
 clean_environment (void)
 {
-  return g_environ_unsetenv (g_get_environ (), "MALLOC_PERTURB_");
+  char **envp = g_get_environ ();
+
+  envp = g_environ_unsetenv (envp, "MALLOC_PERTURB_");
+  return g_environ_unsetenv (envp, "PYTHONUNBUFFERED");
 }
 
 static GBytes *
@@ -309,6 +316,88 @@ text_equal (const char *what,
     g_test_message ("%s differs:\n  python3:   %s\n  heapscope: %s", what, e, a);
   }
   return FALSE;
+}
+
+/* "{b*4096}\n" -> 4096 b's and a newline: long expectations stay short */
+static char *
+expand_repeats (const char *text)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  g_assert (text != NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      char c;
+      guint n;
+      int used = 0;
+
+      if (p[0] == '{' && sscanf (p, "{%c*%u}%n", &c, &n, &used) == 2 && used > 0)
+        {
+          for (guint i = 0; i < n; i++)
+            g_string_append_c (s, c);
+          p += used - 1;
+        }
+      else
+        g_string_append_c (s, *p);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* Which step printed what: out_after_N names the step after the first step
+ * at line N, whose out is what line N wrote. */
+static gboolean
+check_step_outputs (HsCase     *c,
+                    JsonObject *root)
+{
+  JsonArray *steps = json_object_get_array_member (root, "steps");
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean ok = TRUE;
+
+  g_assert (c != NULL && root != NULL);
+
+  g_hash_table_iter_init (&iter, c->expect);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *want = NULL;
+      const char *got = NULL;
+      gint64 line;
+
+      if (!g_str_has_prefix (key, "out_after_"))
+        continue;
+      line = g_ascii_strtoll ((const char *) key + 10, NULL, 10);
+      want = expand_repeats (value);
+      for (guint i = 0; steps != NULL && i + 1 < json_array_get_length (steps); i++)
+        if (json_object_get_int_member_with_default (json_array_get_object_element (steps, i), "line", 0) == line)
+          {
+            got = json_object_get_string_member_with_default (json_array_get_object_element (steps, i + 1), "out", "");
+            break;
+          }
+      if (g_strcmp0 (got, want) != 0)
+        {
+          gsize at = 0, from;
+          g_autofree char *we = NULL, *ge = NULL;
+
+          while (got != NULL && want[at] != '\0' && want[at] == got[at])
+            at++;
+          /* show where they part, not 4,000 equal bytes */
+          from = at > 20 ? at - 20 : 0;
+          {
+            g_autoptr(GBytes) w = g_bytes_new (want + from, strlen (want + from));
+            g_autoptr(GBytes) g = g_bytes_new (got ? got + MIN (from, strlen (got)) : "", got ? strlen (got + MIN (from, strlen (got))) : 0);
+
+            we = escape_bytes (w, 60);
+            ge = got ? escape_bytes (g, 60) : g_strdup ("(no such step)");
+          }
+          g_test_message ("out of the step after line %" G_GINT64_FORMAT ": expected %" G_GSIZE_FORMAT
+                          " bytes, heapscope shows %" G_GSIZE_FORMAT "; from byte %" G_GSIZE_FORMAT
+                          ": expected %s, heapscope %s", line, strlen (want), got ? strlen (got) : 0,
+                          from, we, ge);
+          ok = FALSE;
+        }
+    }
+  return ok;
 }
 
 static void
@@ -547,6 +636,9 @@ test_case (gconstpointer data)
           ok = FALSE;
         }
     }
+
+  if (!check_step_outputs (c, root))
+    ok = FALSE;
 
   /* a step at this line shows that recording went on to it */
   want = expected (c, "step_line");
