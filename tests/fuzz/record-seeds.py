@@ -72,6 +72,16 @@ def trim(data):
     return b"".join(kept)
 
 
+def neutral_path(directory):
+    """A path of the same length (GVariant offsets stay right) that names
+    no folder of the recording machine."""
+    d = directory.rstrip("/") + "/"
+    base = "/snippets/"
+    if len(d) < len(base):
+        return "/" + "x" * (len(d) - 2) + "/"
+    return "/snippets" + "_" * (len(d) - len(base)) + "/"
+
+
 def main():
     build, out_dir = sys.argv[1], sys.argv[2]
     os.makedirs(out_dir, exist_ok=True)
@@ -98,6 +108,10 @@ def main():
         app.wait()
         with open(raw, "rb") as f:
             data = trim(f.read())
+        # tracebacks and file names carry the program's absolute folder
+        folder = os.path.dirname(os.path.abspath(program)) + "/"
+        data = data.replace(folder.encode(), neutral_path(folder).encode())
+        data = data.replace(folder[:-1].encode(), neutral_path(folder)[:-1].encode())
         os.unlink(raw)
         with open(os.path.join(out_dir, name), "wb") as f:
             f.write(data)
