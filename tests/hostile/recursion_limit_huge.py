@@ -1,7 +1,7 @@
 # hostile: sys.setrecursionlimit(10**6) and a recursion 50,000 deep: the step limit ends it
 # expect: status=step-limit exit_code=null
 # python: skip
-# timeout: 20
+# timeout: 30
 import sys
 sys.setrecursionlimit(10 ** 6)
 def f(n):
