@@ -82,7 +82,7 @@ hs_run_options_init (HsRunOptions *options)
   options->timeout_ms = HS_RUN_DEFAULT_TIMEOUT_MS;
   options->max_objects = HS_RUN_DEFAULT_MAX_OBJECTS;
   options->max_elements = HS_RUN_DEFAULT_MAX_ELEMENTS;
-  options->max_memory_mb = HS_RUN_DEFAULT_MAX_MEMORY_MB;
+  options->max_memory_mb = HS_WORKER_MEMORY_LIMIT_MB;  /* meson option: 0 under ASan */
   options->stdin_path = NULL;
 }
 

@@ -1,0 +1,3 @@
+# hostile: input() with no stdin
+# expect: status=exception error.type=EOFError
+name = input("name? ")

@@ -1,0 +1,6 @@
+# hostile: an infinite loop that prints; the step limit ends it
+# expect: status=step-limit exit_code=null
+# python: skip
+# timeout: 30
+while True:
+    print("spam")
