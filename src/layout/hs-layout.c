@@ -266,6 +266,27 @@ parse_index (const char *label,
   return end != NULL && *end == '\0';
 }
 
+/* Whether the entries the runtime sent run to the container's last one */
+static gboolean
+reaches_end (const HsObject *o,
+             GArray         *entries)
+{
+  const RowSpec *last;
+  const HsEdge *e;
+  guint64 index;
+
+  g_assert (o != NULL);
+  g_assert (entries != NULL);
+
+  if (entries->len == 0 || (guint64) entries->len >= o->length)
+    return TRUE;
+  last = &g_array_index (entries, RowSpec, entries->len - 1);
+  e = last->key ? last->key : last->edge;
+  if (e == NULL || !parse_index (e->label, &index))
+    return TRUE;
+  return index + 1 >= o->length;
+}
+
 /*
  * The rows of an object, with big containers cut down to their first
  * max_cells and last tail_cells entries and a count of what lies between.
@@ -308,6 +329,13 @@ rows_for (const HsObject        *o,
       guint n = entries->len;
       guint head = MIN (n, options->max_cells);
       guint tail = n > head ? MIN (n - head, options->tail_cells) : 0;
+      gboolean to_end = reaches_end (o, entries);
+
+      /* Dicts and sets come from the runtime as their first entries only:
+       * the last ones it sent are not the container's end, so they are no
+       * tail to show, and what was cut goes after the head. */
+      if (!to_end)
+        tail = 0;
 
       for (guint i = 0; i < n; i++)
         {
@@ -331,6 +359,14 @@ rows_for (const HsObject        *o,
             }
           g_array_append_val (rows, *spec);
           visible++;
+        }
+
+      if (!to_end && have_prev && o->length > prev + 1)
+        {
+          RowSpec gap = { NULL, NULL, TRUE, o->length - prev - 1 };
+
+          g_array_append_val (rows, gap);
+          jumps = TRUE;
         }
 
       /* Labels that are not indices cannot show where the gap is */

@@ -424,6 +424,41 @@ test_elision (RenderFixture *fixture,
   g_assert_true (found);
 }
 
+/* A dict of 500 entries reaches the layout as its first 100 (the runtime's
+ * element cap): entries 97-99 are not its end, so none is shown as a tail. */
+static void
+test_dict_elision (RenderFixture *fixture,
+                   gconstpointer  data)
+{
+  HsLayout *layout = render_fixture_last (fixture);
+  const HsLayoutBox *boxes;
+  gboolean found_small = FALSE, found_big = FALSE;
+  guint n;
+
+  boxes = hs_layout_get_boxes (layout, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (boxes[i].kind != HS_LAYOUT_BOX_OBJECT || g_strcmp0 (boxes[i].title, "dict") != 0 || boxes[i].n_rows < 5)
+        continue;
+      g_assert_cmpint (boxes[i].rows[10].kind, ==, HS_LAYOUT_ROW_ELISION);
+      if (boxes[i].n_rows == 11)
+        {
+          g_assert_cmpstr (boxes[i].rows[10].label, ==, "… 490 more");
+          found_big = TRUE;
+        }
+      else
+        {
+          /* All 50 entries were sent: the last three are the real end */
+          g_assert_cmpuint (boxes[i].n_rows, ==, 10 + 1 + 3);
+          g_assert_cmpstr (boxes[i].rows[10].label, ==, "… 37 more");
+          g_assert_cmpint (boxes[i].rows[13].kind, ==, HS_LAYOUT_ROW_PAIR);
+          found_small = TRUE;
+        }
+    }
+  g_assert_true (found_small);
+  g_assert_true (found_big);
+}
+
 static void
 test_garbage (RenderFixture *fixture,
               gconstpointer  data)
@@ -578,6 +613,8 @@ main (int   argc,
   g_test_add_func ("/render/layout/near-referrer", test_near_referrer);
   g_test_add ("/render/layout/elision", RenderFixture, "biglist.py",
               render_fixture_setup, test_elision, render_fixture_teardown);
+  g_test_add ("/render/layout/dict-elision", RenderFixture, "bigdict.py",
+              render_fixture_setup, test_dict_elision, render_fixture_teardown);
   g_test_add ("/render/layout/garbage-zone", RenderFixture, "cycle.py",
               render_fixture_setup, test_garbage, render_fixture_teardown);
   g_test_add ("/render/layout/hit-test", RenderFixture, "copies.py",
