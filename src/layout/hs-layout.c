@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "hs-layout.h"
+#include "hs-layout-private.h"
 
 #define MARGIN        24.0
 #define PAD           8.0
@@ -33,32 +34,6 @@
  * many lists would otherwise push its grandchildren ever further down,
  * tens of thousands of units from their parents.
  */
-typedef struct
-{
-  double   x;
-  double   width;
-  gboolean fixed;   /* a new object was placed in it at this step */
-} Column;
-
-struct _HsLayout
-{
-  gatomicrefcount  ref_count;
-  HsSnapshot      *snapshot;
-  GStringChunk    *strings;
-  GArray          *boxes;        /* HsLayoutBox */
-  GPtrArray       *row_arrays;   /* owned rows, NULL for borrowed */
-  GArray          *edges;        /* HsLayoutEdge */
-  GHashTable      *box_by_ref;   /* live objects: ref -> box index + 1 */
-  GHashTable      *ghost_by_ref; /* ghosts: ref -> box index + 1 */
-  GArray          *columns;      /* Column, kept for the next step */
-  HsLayout        *from;         /* interpolated layouts keep their ends alive */
-  HsLayout        *to;
-  double           width;
-  double           height;
-  gboolean         has_garbage;
-  HsRect           garbage_zone;
-};
-
 G_DEFINE_BOXED_TYPE (HsLayout, hs_layout, hs_layout_ref, hs_layout_unref)
 
 void
@@ -1552,6 +1527,10 @@ hs_layout_new (HsSnapshot            *snapshot,
             }
         }
     }
+
+  /* Close the gaps that freed objects left, a bounded step at a time */
+  if (previous != NULL)
+    hs_layout_compact (self, placed);
 
   /* The garbage zone frames every garbage box */
   for (guint b = 0; b < self->boxes->len; b++)
