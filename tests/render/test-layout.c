@@ -510,6 +510,32 @@ test_dict_elision (RenderFixture *fixture,
   g_assert_true (found_big);
 }
 
+/* A nested container the repr leaves out reads "[⋯]": "[…]" (like
+ * Python's "[...]") would say the list contains itself. */
+static void
+test_nested_ellipsis (RenderFixture *fixture,
+                      gconstpointer  data)
+{
+  guint found = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      const HsLayoutBox *boxes;
+      guint n;
+
+      boxes = hs_layout_get_boxes (g_ptr_array_index (fixture->layouts, s), &n);
+      for (guint i = 0; i < n; i++)
+        {
+          if (boxes[i].kind != HS_LAYOUT_BOX_GHOST || g_strcmp0 (boxes[i].title, "list") != 0
+              || boxes[i].value == NULL || !g_str_has_prefix (boxes[i].value, "[["))
+            continue;
+          g_assert_cmpstr (boxes[i].value, ==, "[[⋯], 3]");
+          found++;
+        }
+    }
+  g_assert_cmpuint (found, >, 0);
+}
+
 static void
 test_garbage (RenderFixture *fixture,
               gconstpointer  data)
@@ -672,6 +698,8 @@ main (int   argc,
               render_fixture_setup, test_elision, render_fixture_teardown);
   g_test_add ("/render/layout/dict-elision", RenderFixture, "bigdict.py",
               render_fixture_setup, test_dict_elision, render_fixture_teardown);
+  g_test_add ("/render/layout/nested-ellipsis", RenderFixture, "nested.py",
+              render_fixture_setup, test_nested_ellipsis, render_fixture_teardown);
   g_test_add ("/render/layout/garbage-zone", RenderFixture, "cycle.py",
               render_fixture_setup, test_garbage, render_fixture_teardown);
   g_test_add ("/render/layout/hit-test", RenderFixture, "copies.py",
