@@ -42,6 +42,25 @@ struct _HsLayout
   HsRect           garbage_zone;
 };
 
+#define GAP_X 16.0
+
+static inline HsLayoutBox *
+box_at (HsLayout *self,
+        guint     i)
+{
+  return &g_array_index (self->boxes, HsLayoutBox, i);
+}
+
+static inline int
+lookup_box (GHashTable *table,
+            guint32     ref)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (table, GUINT_TO_POINTER (ref))) - 1;
+}
+
+void hs_layout_add_edges_for_box (HsLayout   *self,
+                                  guint       index);
+void hs_layout_route_all_edges   (HsLayout   *self);
 void hs_layout_compact (HsLayout   *self,
                         GHashTable *placed);
 

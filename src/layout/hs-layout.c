@@ -14,7 +14,6 @@
 #define MARGIN        24.0
 #define PAD           8.0
 #define COLUMN_GAP    72.0
-#define GAP_X         16.0
 #define GAP_Y         14.0
 #define SLOT_CELL     30.0
 #define ROW_PAD       7.0
@@ -85,20 +84,6 @@ hs_layout_unref (HsLayout *self)
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->to, hs_layout_unref);
   g_free (self);
-}
-
-static inline HsLayoutBox *
-box_at (HsLayout *self,
-        guint     i)
-{
-  return &g_array_index (self->boxes, HsLayoutBox, i);
-}
-
-static int
-lookup_box (GHashTable *table,
-            guint32     ref)
-{
-  return GPOINTER_TO_INT (g_hash_table_lookup (table, GUINT_TO_POINTER (ref))) - 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -550,98 +535,6 @@ add_box (HsLayout    *self,
 
 /* ------------------------------------------------------------------ */
 /* Edges                                                               */
-
-static void
-route_edge (HsLayoutEdge      *edge,
-            const HsLayoutBox *source,
-            const HsLayoutBox *target)
-{
-  const HsLayoutRow *row = &source->rows[edge->row];
-  double sx = source->rect.x + (edge->from_key ? row->key_slot_x : row->slot_x);
-  double sy = source->rect.y + (edge->from_key ? row->key_slot_y : row->slot_y);
-  const HsRect *t = &target->rect;
-  double top = t->y + MIN (10, t->height / 2);
-  double bottom = t->y + MAX (t->height / 2, MIN (target->header_height, t->height) - 6);
-
-  g_assert (edge != NULL);
-
-  edge->x[0] = sx;
-  edge->y[0] = sy;
-  edge->back = t->x < sx + GAP_X;
-
-  if (!edge->back)
-    {
-      /* Enter the header from the left, level with the slot if possible */
-      double ex = t->x, ey = CLAMP (sy, top, bottom);
-      double dx = (ex - sx) / 2;
-
-      edge->x[1] = sx + dx;
-      edge->y[1] = sy;
-      edge->x[2] = ex - dx;
-      edge->y[2] = ey;
-      edge->x[3] = ex;
-      edge->y[3] = ey;
-    }
-  else
-    {
-      /* Around the right-hand side, into the target's right edge */
-      double ex = t->x + t->width, ey = t->y + MIN (target->header_height, t->height) / 2;
-      double side = MAX (source->rect.x + source->rect.width, ex) + 28 + 6 * (edge->row % 4);
-
-      edge->x[1] = side;
-      edge->y[1] = sy;
-      edge->x[2] = side;
-      edge->y[2] = ey;
-      edge->x[3] = ex;
-      edge->y[3] = ey;
-    }
-}
-
-static void
-route_all_edges (HsLayout *self)
-{
-  for (guint i = 0; i < self->edges->len; i++)
-    {
-      HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
-      const HsLayoutBox *s = box_at (self, e->source);
-      const HsLayoutBox *t = box_at (self, e->target_box);
-
-      route_edge (e, s, t);
-      e->alpha = MIN (s->alpha, t->alpha);
-    }
-}
-
-static void
-add_edges_for_box (HsLayout *self,
-                   guint     index)
-{
-  const HsLayoutBox *box = box_at (self, index);
-
-  g_assert (self != NULL);
-
-  for (guint r = 0; r < box->n_rows; r++)
-    {
-      const HsLayoutRow *row = &box->rows[r];
-
-      for (guint k = 0; k < 2; k++)
-        {
-          guint32 ref = k == 0 ? row->key_target : row->target;
-          HsLayoutEdge edge = { 0 };
-          int target;
-
-          if (ref == 0 || (target = lookup_box (self->box_by_ref, ref)) < 0)
-            continue;
-          edge.source = index;
-          edge.row = r;
-          edge.from_key = k == 0;
-          edge.from_frame = box->kind == HS_LAYOUT_BOX_FRAME;
-          edge.target = ref;
-          edge.target_box = target;
-          edge.alpha = 1;
-          g_array_append_val (self->edges, edge);
-        }
-    }
-}
 
 static void
 compute_size (HsLayout *self)
@@ -1596,8 +1489,8 @@ hs_layout_new (HsSnapshot            *snapshot,
     g_clear_pointer (&g_array_index (items, Item, i).preds, g_array_unref);
 
   for (guint b = 0; b < self->boxes->len; b++)
-    add_edges_for_box (self, b);
-  route_all_edges (self);
+    hs_layout_add_edges_for_box (self, b);
+  hs_layout_route_all_edges (self);
   compute_size (self);
 
   return g_steal_pointer (&self);
@@ -1685,7 +1578,7 @@ hs_layout_interpolate (HsLayout *from,
 
       g_array_append_val (self->edges, edge);
     }
-  route_all_edges (self);
+  hs_layout_route_all_edges (self);
   self->width = MAX (from->width, to->width);
   self->height = MAX (from->height, to->height);
   return self;
