@@ -49,7 +49,7 @@ hs_cli_render (int    argc,
   HsRunOptions options;
   HsRenderOptions render;
   HsCliRunArgs run_args = { 0 };
-  guint n_steps, step = 0, last;
+  guint n_steps, step = 0, first, last;
   const char *extension = ".png";
   GOptionEntry entries[] = {
     { "step", 0, 0, G_OPTION_ARG_STRING, &step_text, N_("Draw step N, counted from 0 as in “heapscope trace”, or the last one (default)"), N_("N|last") },
@@ -121,10 +121,13 @@ hs_cli_render (int    argc,
   render.palette = dark ? HS_RENDER_PALETTE_DARK : HS_RENDER_PALETTE_LIGHT;
   render.scale = scale;
 
-  /* Every step is laid out after the one before it, so that the picture
-   * of step N is the one the window shows when stepping to it. */
+  /* One step is laid out on its own, so that drawing step N costs the same
+   * whatever N is, and its picture is sized to what the step holds.  A
+   * series of steps is laid out each after the one before it, so that
+   * objects keep their places from picture to picture. */
+  first = all_steps != NULL ? 0 : step;
   last = all_steps != NULL ? n_steps - 1 : step;
-  for (guint i = 0; i <= last; i++)
+  for (guint i = first; i <= last; i++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
       HsLayout *next = hs_layout_new (snapshot, layout, NULL);

@@ -9,11 +9,11 @@
 #include <glib/gi18n.h>
 
 #include "hs-layout.h"
+#include "hs-layout-private.h"
 
 #define MARGIN        24.0
 #define PAD           8.0
 #define COLUMN_GAP    72.0
-#define GAP_X         16.0
 #define GAP_Y         14.0
 #define SLOT_CELL     30.0
 #define ROW_PAD       7.0
@@ -33,32 +33,6 @@
  * many lists would otherwise push its grandchildren ever further down,
  * tens of thousands of units from their parents.
  */
-typedef struct
-{
-  double   x;
-  double   width;
-  gboolean fixed;   /* a new object was placed in it at this step */
-} Column;
-
-struct _HsLayout
-{
-  gatomicrefcount  ref_count;
-  HsSnapshot      *snapshot;
-  GStringChunk    *strings;
-  GArray          *boxes;        /* HsLayoutBox */
-  GPtrArray       *row_arrays;   /* owned rows, NULL for borrowed */
-  GArray          *edges;        /* HsLayoutEdge */
-  GHashTable      *box_by_ref;   /* live objects: ref -> box index + 1 */
-  GHashTable      *ghost_by_ref; /* ghosts: ref -> box index + 1 */
-  GArray          *columns;      /* Column, kept for the next step */
-  HsLayout        *from;         /* interpolated layouts keep their ends alive */
-  HsLayout        *to;
-  double           width;
-  double           height;
-  gboolean         has_garbage;
-  HsRect           garbage_zone;
-};
-
 G_DEFINE_BOXED_TYPE (HsLayout, hs_layout, hs_layout_ref, hs_layout_unref)
 
 void
@@ -110,20 +84,6 @@ hs_layout_unref (HsLayout *self)
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->to, hs_layout_unref);
   g_free (self);
-}
-
-static inline HsLayoutBox *
-box_at (HsLayout *self,
-        guint     i)
-{
-  return &g_array_index (self->boxes, HsLayoutBox, i);
-}
-
-static int
-lookup_box (GHashTable *table,
-            guint32     ref)
-{
-  return GPOINTER_TO_INT (g_hash_table_lookup (table, GUINT_TO_POINTER (ref))) - 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -266,6 +226,27 @@ parse_index (const char *label,
   return end != NULL && *end == '\0';
 }
 
+/* Whether the entries the runtime sent run to the container's last one */
+static gboolean
+reaches_end (const HsObject *o,
+             GArray         *entries)
+{
+  const RowSpec *last;
+  const HsEdge *e;
+  guint64 index;
+
+  g_assert (o != NULL);
+  g_assert (entries != NULL);
+
+  if (entries->len == 0 || (guint64) entries->len >= o->length)
+    return TRUE;
+  last = &g_array_index (entries, RowSpec, entries->len - 1);
+  e = last->key ? last->key : last->edge;
+  if (e == NULL || !parse_index (e->label, &index))
+    return TRUE;
+  return index + 1 >= o->length;
+}
+
 /*
  * The rows of an object, with big containers cut down to their first
  * max_cells and last tail_cells entries and a count of what lies between.
@@ -308,6 +289,13 @@ rows_for (const HsObject        *o,
       guint n = entries->len;
       guint head = MIN (n, options->max_cells);
       guint tail = n > head ? MIN (n - head, options->tail_cells) : 0;
+      gboolean to_end = reaches_end (o, entries);
+
+      /* Dicts and sets come from the runtime as their first entries only:
+       * the last ones it sent are not the container's end, so they are no
+       * tail to show, and what was cut goes after the head. */
+      if (!to_end)
+        tail = 0;
 
       for (guint i = 0; i < n; i++)
         {
@@ -331,6 +319,14 @@ rows_for (const HsObject        *o,
             }
           g_array_append_val (rows, *spec);
           visible++;
+        }
+
+      if (!to_end && have_prev && o->length > prev + 1)
+        {
+          RowSpec gap = { NULL, NULL, TRUE, o->length - prev - 1 };
+
+          g_array_append_val (rows, gap);
+          jumps = TRUE;
         }
 
       /* Labels that are not indices cannot show where the gap is */
@@ -539,98 +535,6 @@ add_box (HsLayout    *self,
 
 /* ------------------------------------------------------------------ */
 /* Edges                                                               */
-
-static void
-route_edge (HsLayoutEdge      *edge,
-            const HsLayoutBox *source,
-            const HsLayoutBox *target)
-{
-  const HsLayoutRow *row = &source->rows[edge->row];
-  double sx = source->rect.x + (edge->from_key ? row->key_slot_x : row->slot_x);
-  double sy = source->rect.y + (edge->from_key ? row->key_slot_y : row->slot_y);
-  const HsRect *t = &target->rect;
-  double top = t->y + MIN (10, t->height / 2);
-  double bottom = t->y + MAX (t->height / 2, MIN (target->header_height, t->height) - 6);
-
-  g_assert (edge != NULL);
-
-  edge->x[0] = sx;
-  edge->y[0] = sy;
-  edge->back = t->x < sx + GAP_X;
-
-  if (!edge->back)
-    {
-      /* Enter the header from the left, level with the slot if possible */
-      double ex = t->x, ey = CLAMP (sy, top, bottom);
-      double dx = (ex - sx) / 2;
-
-      edge->x[1] = sx + dx;
-      edge->y[1] = sy;
-      edge->x[2] = ex - dx;
-      edge->y[2] = ey;
-      edge->x[3] = ex;
-      edge->y[3] = ey;
-    }
-  else
-    {
-      /* Around the right-hand side, into the target's right edge */
-      double ex = t->x + t->width, ey = t->y + MIN (target->header_height, t->height) / 2;
-      double side = MAX (source->rect.x + source->rect.width, ex) + 28 + 6 * (edge->row % 4);
-
-      edge->x[1] = side;
-      edge->y[1] = sy;
-      edge->x[2] = side;
-      edge->y[2] = ey;
-      edge->x[3] = ex;
-      edge->y[3] = ey;
-    }
-}
-
-static void
-route_all_edges (HsLayout *self)
-{
-  for (guint i = 0; i < self->edges->len; i++)
-    {
-      HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
-      const HsLayoutBox *s = box_at (self, e->source);
-      const HsLayoutBox *t = box_at (self, e->target_box);
-
-      route_edge (e, s, t);
-      e->alpha = MIN (s->alpha, t->alpha);
-    }
-}
-
-static void
-add_edges_for_box (HsLayout *self,
-                   guint     index)
-{
-  const HsLayoutBox *box = box_at (self, index);
-
-  g_assert (self != NULL);
-
-  for (guint r = 0; r < box->n_rows; r++)
-    {
-      const HsLayoutRow *row = &box->rows[r];
-
-      for (guint k = 0; k < 2; k++)
-        {
-          guint32 ref = k == 0 ? row->key_target : row->target;
-          HsLayoutEdge edge = { 0 };
-          int target;
-
-          if (ref == 0 || (target = lookup_box (self->box_by_ref, ref)) < 0)
-            continue;
-          edge.source = index;
-          edge.row = r;
-          edge.from_key = k == 0;
-          edge.from_frame = box->kind == HS_LAYOUT_BOX_FRAME;
-          edge.target = ref;
-          edge.target_box = target;
-          edge.alpha = 1;
-          g_array_append_val (self->edges, edge);
-        }
-    }
-}
 
 static void
 compute_size (HsLayout *self)
@@ -1517,6 +1421,10 @@ hs_layout_new (HsSnapshot            *snapshot,
         }
     }
 
+  /* Close the gaps that freed objects left, a bounded step at a time */
+  if (previous != NULL)
+    hs_layout_compact (self, placed);
+
   /* The garbage zone frames every garbage box */
   for (guint b = 0; b < self->boxes->len; b++)
     {
@@ -1581,8 +1489,8 @@ hs_layout_new (HsSnapshot            *snapshot,
     g_clear_pointer (&g_array_index (items, Item, i).preds, g_array_unref);
 
   for (guint b = 0; b < self->boxes->len; b++)
-    add_edges_for_box (self, b);
-  route_all_edges (self);
+    hs_layout_add_edges_for_box (self, b);
+  hs_layout_route_all_edges (self);
   compute_size (self);
 
   return g_steal_pointer (&self);
@@ -1670,7 +1578,7 @@ hs_layout_interpolate (HsLayout *from,
 
       g_array_append_val (self->edges, edge);
     }
-  route_all_edges (self);
+  hs_layout_route_all_edges (self);
   self->width = MAX (from->width, to->width);
   self->height = MAX (from->height, to->height);
   return self;

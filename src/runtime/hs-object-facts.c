@@ -203,12 +203,14 @@ element_repr (PyObject *obj)
 
   if (s != NULL)
     return s;
+  /* "⋯", not "…": "[…]" reads like Python's "[...]" for a list that
+   * contains itself, and this only means "nested, not shown" */
   if (PyList_Check (obj))
-    return g_strdup ("[…]");
+    return g_strdup ("[⋯]");
   if (PyTuple_Check (obj))
-    return g_strdup ("(…)");
+    return g_strdup ("(⋯)");
   if (PyDict_Check (obj))
-    return g_strdup ("{…}");
+    return g_strdup ("{⋯}");
   return g_strdup_printf ("<%s>", hs_object_facts_type_name (obj));
 }
 

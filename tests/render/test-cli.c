@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "hs-cli.h"
+#include "hs-renderer.h"
 #include "render-test-util.h"
 
 typedef struct
@@ -100,6 +101,39 @@ test_all_steps (CliFixture    *fixture,
   g_assert_true (g_file_test (first, G_FILE_TEST_EXISTS));
 }
 
+/* --step N lays out step N on its own: the picture is the one of a fresh
+ * layout of that step, so drawing it needs none of the steps before it. */
+static void
+test_step_alone (CliFixture    *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *program = render_test_program (data);
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  g_autoptr(HsTrace) trace = hs_runner_run_sync (runner, program, NULL, NULL);
+  g_autofree char *cli_out = g_build_filename (fixture->dir, "cli.png", NULL);
+  g_autofree char *own_out = g_build_filename (fixture->dir, "own.png", NULL);
+  HsRenderOptions options;
+
+  g_assert_nonnull (trace);
+  hs_render_options_init (&options);
+  options.scale = 2;   /* the command's default */
+  for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+      g_autofree char *step = g_strdup_printf ("%u", i);
+      g_autofree char *cli_png = NULL;
+      g_autofree char *own_png = NULL;
+      gsize cli_len, own_len;
+
+      g_assert_cmpint (run (program, "--step", step, "-o", cli_out, NULL), ==, 0);
+      g_assert_true (hs_renderer_export (layout, &options, own_out, NULL));
+      g_assert_true (g_file_get_contents (cli_out, &cli_png, &cli_len, NULL));
+      g_assert_true (g_file_get_contents (own_out, &own_png, &own_len, NULL));
+      g_assert_cmpmem (cli_png, cli_len, own_png, own_len);
+    }
+}
+
 static void
 test_usage_errors (CliFixture    *fixture,
                    gconstpointer  data)
@@ -148,6 +182,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/render/cli/png", CliFixture, NULL, cli_setup, test_png, cli_teardown);
+  g_test_add ("/render/cli/step-alone", CliFixture, "copies.py", cli_setup, test_step_alone, cli_teardown);
   g_test_add ("/render/cli/all-steps", CliFixture, NULL, cli_setup, test_all_steps, cli_teardown);
   g_test_add ("/render/cli/usage-errors", CliFixture, NULL, cli_setup, test_usage_errors, cli_teardown);
   g_test_add ("/render/cli/unreadable", CliFixture, NULL, cli_setup, test_unreadable, cli_teardown);
