@@ -177,7 +177,7 @@ typedef struct
 {
   int     width;
   int     height;
-  guchar *pixels;   /* RGBA, width * 4 per row */
+  guchar *pixels;   /* BGRA (GDK_MEMORY_DEFAULT), width * 4 per row */
 } Picture;
 
 static void
@@ -248,39 +248,112 @@ render_graph (HsWindow *window)
   return picture;
 }
 
-/* Pixels that differ from the background, which fills the corner. */
-static guint
-count_ink (const Picture *p)
+/* The selection outline is a border node in the accent colour, drawn
+ * over the cached picture.  Finds one, with its bounds in widget
+ * coordinates, so that the tests look where it is instead of counting
+ * pixels of a colour over the whole picture (which depends on the fonts:
+ * text and marks can share the accent colour). */
+typedef struct
 {
-  const guchar *bg = p->pixels + (p->width - 2) * 4 + 2 * p->width * 4;
-  guint n = 0;
+  GdkRGBA         color;
+  guint           n_found;
+  graphene_rect_t bounds;   /* of the first found */
+} BorderSearch;
 
-  for (int i = 0; i < p->width * p->height; i++)
+static void
+find_borders (GskRenderNode *node,
+              float          dx,
+              float          dy,
+              BorderSearch  *search)
+{
+  switch (gsk_render_node_get_node_type (node))
     {
-      const guchar *px = p->pixels + i * 4;
+    case GSK_BORDER_NODE:
+      {
+        const GdkRGBA *colors = gsk_border_node_get_colors (node);
 
-      if (ABS (px[0] - bg[0]) + ABS (px[1] - bg[1]) + ABS (px[2] - bg[2]) > 60)
-        n++;
+        if (gdk_rgba_equal (&colors[0], &search->color))
+          {
+            if (search->n_found++ == 0)
+              {
+                gsk_render_node_get_bounds (node, &search->bounds);
+                search->bounds.origin.x += dx;
+                search->bounds.origin.y += dy;
+              }
+          }
+      }
+      break;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        find_borders (gsk_container_node_get_child (node, i), dx, dy, search);
+      break;
+    case GSK_TRANSFORM_NODE:
+      {
+        float tx = 0, ty = 0;
+
+        /* The view only pans by translation; anything else is not ours. */
+        if (gsk_transform_get_category (gsk_transform_node_get_transform (node)) >= GSK_TRANSFORM_CATEGORY_2D_TRANSLATE)
+          {
+            gsk_transform_to_translate (gsk_transform_node_get_transform (node), &tx, &ty);
+            find_borders (gsk_transform_node_get_child (node), dx + tx, dy + ty, search);
+          }
+      }
+      break;
+    case GSK_CLIP_NODE:
+      find_borders (gsk_clip_node_get_child (node), dx, dy, search);
+      break;
+    case GSK_ROUNDED_CLIP_NODE:
+      find_borders (gsk_rounded_clip_node_get_child (node), dx, dy, search);
+      break;
+    case GSK_OPACITY_NODE:
+      find_borders (gsk_opacity_node_get_child (node), dx, dy, search);
+      break;
+    default:
+      break;
     }
-  return n;
 }
 
 static guint
-count_color (const Picture *p,
-             guchar         r,
-             guchar         g,
-             guchar         b)
+find_selection_outline (HsWindow        *window,
+                        graphene_rect_t *bounds)
 {
-  guint n = 0;
+  GtkWidget *widget = GTK_WIDGET (hs_window_get_graph_view (window));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  BorderSearch search = { { 0, }, 0, };
 
-  for (int i = 0; i < p->width * p->height; i++)
-    {
-      const guchar *px = p->pixels + i * 4;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_color", &search.color))
+    gdk_rgba_parse (&search.color, "#3584e4");
+  G_GNUC_END_IGNORE_DEPRECATIONS
 
-      if (ABS (px[0] - r) < 40 && ABS (px[1] - g) < 40 && ABS (px[2] - b) < 40)
-        n++;
-    }
-  return n;
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node != NULL)
+    find_borders (node, 0, 0, &search);
+  if (bounds != NULL)
+    *bounds = search.bounds;
+  return search.n_found;
+}
+
+/* Whether the pixel at (x, y) is near the given colour. */
+static gboolean
+pixel_is (const Picture *p,
+          int            x,
+          int            y,
+          const GdkRGBA *color)
+{
+  const guchar *px;
+
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x, <, p->width);
+  g_assert_cmpint (y, <, p->height);
+  /* gdk_texture_download() writes GDK_MEMORY_DEFAULT: B, G, R, A. */
+  px = p->pixels + y * p->width * 4 + x * 4;
+  return ABS (px[2] - color->red * 255) < 40 &&
+         ABS (px[1] - color->green * 255) < 40 &&
+         ABS (px[0] - color->blue * 255) < 40;
 }
 
 static guint
@@ -407,6 +480,8 @@ test_run_and_step (Fixture       *f,
   guint n_steps, line;
   gboolean seen_animation = FALSE;
   g_autoptr(GSList) marks = NULL;
+  graphene_rect_t outline;
+  guint n_objects_first, n_frame_edges_first, n_objects_last, n_frame_edges_last;
 
   run_and_wait (window);
   trace = hs_window_get_trace (window);
@@ -418,14 +493,20 @@ test_run_and_step (Fixture       *f,
   g_assert_cmpuint (hs_window_get_step (window), ==, n_steps - 1);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "gc-collect"));
   last = render_graph (window);
+  count_layout (window, &n_objects_last, &n_frame_edges_last, NULL);
 
   activate (window, "first-step");
   wait_idle (window);
   g_assert_cmpuint (hs_window_get_step (window), ==, 0);
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "step-back"));
   first = render_graph (window);
-  /* The first step has no variables; the last has five and their objects. */
-  g_assert_cmpuint (count_ink (last), >, count_ink (first) + 2000);
+  count_layout (window, &n_objects_first, &n_frame_edges_first, NULL);
+  /* The first step has no variables; the last has five and their objects.
+   * Counted in the layout, not in pixels, which depend on the fonts. */
+  g_assert_cmpuint (n_frame_edges_first, ==, 0);
+  g_assert_cmpuint (n_frame_edges_last, ==, 5);
+  g_assert_cmpuint (n_objects_last, >, n_objects_first + 4);
+  g_assert_cmpuint (count_differences (first, last), >, 0);
 
   g_signal_connect (graph, "notify::animating", G_CALLBACK (animating_cb), &seen_animation);
   activate (window, "step-forward");
@@ -460,10 +541,37 @@ test_run_and_step (Fixture       *f,
   g_assert_cmpuint (hs_window_get_step (window), ==, n_steps - 1);
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "step-forward"));
 
-  /* Selecting a variable outlines its object in the accent colour. */
+  /* Selecting a variable outlines its object in the accent colour: a
+   * border node the size of the object's box, and accent pixels in the
+   * middle of its top edge where there were none before. */
+  g_assert_cmpuint (find_selection_outline (window, NULL), ==, 0);
   select_variable (window, "a");
   selected = render_graph (window);
-  g_assert_cmpuint (count_color (selected, 0x35, 0x84, 0xe4), >, count_color (last, 0x35, 0x84, 0xe4) + 100);
+  g_assert_cmpuint (find_selection_outline (window, &outline), ==, 1);
+  {
+    HsRect box;
+    double zoom = hs_graph_view_get_zoom (graph);
+    guint32 refs[2];
+    GdkRGBA accent;
+    int x, y;
+
+    g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+    g_assert_true (hs_layout_get_object_bounds (hs_graph_view_get_layout (graph), refs[0], &box));
+    /* The outline surrounds the box, a few pixels out. */
+    g_assert_cmpfloat (outline.size.width, >, box.width * zoom);
+    g_assert_cmpfloat (outline.size.width, <, box.width * zoom + 20);
+    g_assert_cmpfloat (outline.size.height, >, box.height * zoom);
+    g_assert_cmpfloat (outline.size.height, <, box.height * zoom + 20);
+
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (GTK_WIDGET (graph)), "accent_color", &accent))
+      gdk_rgba_parse (&accent, "#3584e4");
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    x = outline.origin.x + outline.size.width / 2;
+    y = outline.origin.y + 1;
+    g_assert_true (pixel_is (selected, x, y, &accent));
+    g_assert_false (pixel_is (last, x, y, &accent));
+  }
 }
 
 static void
