@@ -56,6 +56,7 @@ struct _HsWindow
   GFile                *file;
   char                 *title;          /* when there is no file */
   HsDraft              *draft;
+  HsDraft              *pending_draft;  /* offered when the file opened */
   GCancellable         *draft_cancellable;
   guint                 draft_source;
   guint                 appending : 1;  /* the buffer changes because of a heap command */
@@ -98,6 +99,7 @@ void          hs_window_set_busy          (HsWindow     *self,
                                            gboolean      busy);
 void          hs_window_save_draft_now    (HsWindow     *self);
 void          hs_window_discard_draft     (HsWindow     *self);
+gboolean      hs_window_restore_pending_draft (HsWindow *self);
 const char   *hs_window_get_display_name  (HsWindow     *self);
 
 /* hs-window-actions.c */

@@ -12,7 +12,9 @@
 
 #define MARK_CURRENT   "hs-current"
 #define MARK_EXCEPTION "hs-exception"
-#define DRAFT_DELAY_SECONDS 1
+/* Typing is written to the draft at most this long after it happens, so
+ * a crash loses at most this much of it. */
+#define DRAFT_DELAY_MS 300
 #define DEFAULT_EXAMPLE "aliasing"
 
 G_DEFINE_FINAL_TYPE (HsWindow, hs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -219,6 +221,9 @@ hs_window_is_pristine (HsWindow *self)
          !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer));
 }
 
+static void offer_draft (HsWindow   *self,
+                         const char *contents);
+
 static void
 load_contents_cb (GObject      *object,
                   GAsyncResult *result,
@@ -250,6 +255,7 @@ load_contents_cb (GObject      *object,
     }
 
   hs_window_set_text (self, contents, file, NULL);
+  offer_draft (self, contents);
   hs_application_add_recent (HS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), file);
 
   if (run)
@@ -288,25 +294,71 @@ hs_window_restore_draft (HsWindow      *self,
   hs_window_toast (self, _("Restored unsaved changes from the last session"));
 }
 
+/* Whether another window writes to the draft with this id. */
+static gboolean
+draft_id_taken (HsWindow   *self,
+                const char *id)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  g_assert (HS_IS_WINDOW (self));
+
+  for (GList *l = app ? gtk_application_get_windows (app) : NULL; l; l = l->next)
+    if (l->data != (gpointer) self && HS_IS_WINDOW (l->data) &&
+        g_strcmp0 (HS_WINDOW (l->data)->draft->id, id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* One draft per file, and the lowest untitled id no other window holds:
+ * ids are reused, so crashes never pile up drafts. */
+static void
+ensure_draft_id (HsWindow *self)
+{
+  g_autofree char *id = NULL;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->file != NULL)
+    id = hs_draft_id_for_file (self->file);
+  else if (hs_draft_id_is_untitled (self->draft->id))
+    return;
+  else
+    for (guint n = 1; id == NULL || draft_id_taken (self, id); n++)
+      {
+        g_free (id);
+        id = n == 1 ? g_strdup ("untitled") : g_strdup_printf ("untitled-%u", n);
+      }
+
+  if (g_strcmp0 (id, self->draft->id) == 0)
+    return;
+  /* The text moved (Save As, or a draft from an older version). */
+  if (self->draft->id != NULL)
+    hs_draft_discard (self->draft->id);
+  g_free (self->draft->id);
+  self->draft->id = g_steal_pointer (&id);
+}
+
 void
 hs_window_save_draft_now (HsWindow *self)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (HS_IS_WINDOW (self));
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
   if (!gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
     return;
 
+  ensure_draft_id (self);
   g_free (self->draft->text);
   self->draft->text = hs_window_dup_text (self);
   g_free (self->draft->title);
   self->draft->title = g_strdup (self->title);
   g_set_object (&self->draft->file, self->file);
 
-  g_cancellable_cancel (self->draft_cancellable);
-  g_clear_object (&self->draft_cancellable);
-  self->draft_cancellable = g_cancellable_new ();
-  hs_draft_save_async (self->draft, self->draft_cancellable);
+  if (!hs_draft_save (self->draft, &error))
+    g_warning ("Cannot save the draft: %s", error->message);
 }
 
 void
@@ -315,8 +367,59 @@ hs_window_discard_draft (HsWindow *self)
   g_return_if_fail (HS_IS_WINDOW (self));
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
-  g_cancellable_cancel (self->draft_cancellable);
-  hs_draft_discard (self->draft->id);
+  if (self->draft->id != NULL)
+    hs_draft_discard (self->draft->id);
+}
+
+/* A file that opens with a draft of unsaved changes offers it. */
+static void
+offer_draft (HsWindow   *self,
+             const char *contents)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(HsDraft) draft = NULL;
+  AdwToast *toast;
+
+  g_assert (HS_IS_WINDOW (self));
+  g_assert (self->file != NULL);
+
+  id = hs_draft_id_for_file (self->file);
+  g_free (self->draft->id);
+  self->draft->id = g_strdup (id);
+  g_clear_pointer (&self->pending_draft, hs_draft_free);
+
+  if (!(draft = hs_draft_load (id)))
+    return;
+  if (g_strcmp0 (draft->text, contents) == 0)
+    {
+      hs_draft_discard (id);
+      return;
+    }
+
+  self->pending_draft = g_steal_pointer (&draft);
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (_("This file has unsaved changes from the last session"));
+  toast = adw_toast_new (self->last_toast);
+  adw_toast_set_button_label (toast, _("_Restore"));
+  adw_toast_set_action_name (toast, "win.restore-draft");
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  hs_window_update_actions (self);
+}
+
+gboolean
+hs_window_restore_pending_draft (HsWindow *self)
+{
+  g_autoptr(HsDraft) draft = NULL;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), FALSE);
+
+  if (!(draft = g_steal_pointer (&self->pending_draft)))
+    return FALSE;
+  hs_window_restore_draft (self, draft);
+  hs_window_update_actions (self);
+  return TRUE;
 }
 
 static gboolean
@@ -341,7 +444,12 @@ buffer_changed_cb (HsWindow *self)
     }
 
   if (gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)) && self->draft_source == 0)
-    self->draft_source = g_timeout_add_seconds (DRAFT_DELAY_SECONDS, draft_timeout_cb, self);
+    {
+      /* Not reset by later keystrokes: steady typing must not postpone the
+       * write forever. */
+      self->draft_source = g_timeout_add (DRAFT_DELAY_MS, draft_timeout_cb, self);
+      g_source_set_name_by_id (self->draft_source, "[heapscope] draft");
+    }
 }
 
 static void
@@ -592,6 +700,7 @@ hs_window_update_actions (HsWindow *self)
   set_action_enabled (self, "zoom-in", have_trace);
   set_action_enabled (self, "zoom-out", have_trace);
   set_action_enabled (self, "zoom-fit", have_trace);
+  set_action_enabled (self, "restore-draft", self->pending_draft != NULL);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeline), idle && have_trace && self->n_steps > 1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->console_entry), live);
@@ -890,6 +999,7 @@ hs_window_finalize (GObject *object)
   g_free (self->equality_result);
   g_clear_object (&self->editor_css);
   g_clear_pointer (&self->draft, hs_draft_free);
+  g_clear_pointer (&self->pending_draft, hs_draft_free);
 
   G_OBJECT_CLASS (hs_window_parent_class)->finalize (object);
 }
