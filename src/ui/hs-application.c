@@ -364,6 +364,8 @@ static const struct {
   { "win.zoom-out", { "<Control>minus", NULL } },
   { "win.zoom-fit", { "<Control>0", NULL } },
   { "win.restore-draft", { "<Alt>r", NULL } },
+  { "win.show-editor", { "F9", NULL } },
+  { "win.show-inspector", { "<Shift>F9", NULL } },
   { "win.show-help-overlay", { "<Control>question", NULL } },
 };
 

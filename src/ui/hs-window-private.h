@@ -32,8 +32,9 @@ struct _HsWindow
   GtkStack             *run_stack;
   GtkSpinner           *spinner;
   AdwToastOverlay      *toast_overlay;
-  GtkPaned             *main_paned;
-  GtkPaned             *graph_paned;
+  GtkWidget            *command_bar;
+  AdwFlap              *editor_flap;
+  AdwFlap              *inspector_flap;
   GtkSourceView        *source_view;
   GtkSourceBuffer      *buffer;
   GtkEntry             *console_entry;

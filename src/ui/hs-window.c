@@ -668,6 +668,49 @@ set_action_enabled (HsWindow   *self,
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* A disabled heap button says what would enable it; an enabled one
+ * shows the Python it runs (its tooltip from the template). */
+static void
+update_command_tooltips (HsWindow   *self,
+                         const char *reason)
+{
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_assert (HS_IS_WINDOW (self));
+
+  g_ptr_array_add (stack, self->command_bar);
+  while (stack->len > 0)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+        g_ptr_array_add (stack, child);
+
+      if (GTK_IS_ACTIONABLE (widget) && gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)))
+        {
+          const char *name = gtk_actionable_get_action_name (GTK_ACTIONABLE (widget));
+          const char *usual = g_object_get_data (G_OBJECT (widget), "hs-usual-tooltip");
+
+          if (usual == NULL)
+            {
+              g_object_set_data_full (G_OBJECT (widget), "hs-usual-tooltip",
+                                      g_strdup (gtk_widget_get_tooltip_text (widget)), g_free);
+              usual = g_object_get_data (G_OBJECT (widget), "hs-usual-tooltip");
+            }
+
+          if (g_str_has_prefix (name, "win.") &&
+              g_action_group_get_action_enabled (G_ACTION_GROUP (self), name + 4))
+            gtk_widget_set_tooltip_text (widget, usual);
+          else
+            {
+              g_autofree char *text = g_strdup_printf ("%s\n%s", usual ? usual : "", reason);
+
+              gtk_widget_set_tooltip_text (widget, usual ? text : reason);
+            }
+        }
+    }
+}
+
 void
 hs_window_update_actions (HsWindow *self)
 {
@@ -702,11 +745,18 @@ hs_window_update_actions (HsWindow *self)
   set_action_enabled (self, "zoom-fit", have_trace);
   set_action_enabled (self, "restore-draft", self->pending_draft != NULL);
 
+  if (self->busy)
+    update_command_tooltips (self, _("Wait until the program stops"));
+  else if (!live)
+    update_command_tooltips (self, _("Run the snippet first"));
+  else
+    update_command_tooltips (self, _("Select a variable in the graph first"));
+
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeline), idle && have_trace && self->n_steps > 1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->console_entry), live);
   gtk_entry_set_placeholder_text (self->console_entry,
-                                  live ? _("Run a statement on the live program")
-                                       : _("Run the snippet first, then type Python here"));
+                                  live ? _("Python statement, then Enter")
+                                       : _("Run the snippet first"));
 }
 
 void
@@ -1061,8 +1111,9 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, run_stack);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, HsWindow, main_paned);
-  gtk_widget_class_bind_template_child (widget_class, HsWindow, graph_paned);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, editor_flap);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, command_bar);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector_flap);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, source_view);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, buffer);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_entry);
@@ -1084,6 +1135,29 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, console_activate_cb);
 }
 
+/* A window remembered from a big screen must still fit a 1024×600
+ * netbook or an 800×600 projector. */
+static void
+set_default_size_for_screen (HsWindow *self,
+                             int       width,
+                             int       height)
+{
+  GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (monitor != NULL)
+    {
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      width = MIN (width, geometry.width);
+      height = MIN (height, geometry.height);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+}
+
 static void
 hs_window_init (HsWindow *self)
 {
@@ -1100,8 +1174,19 @@ hs_window_init (HsWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), hs_window_actions,
                                    hs_window_n_actions, self);
 
+  /* The side panes fold away on a narrow window; these show them again. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GPropertyAction) action =
+        g_property_action_new (i == 0 ? "show-editor" : "show-inspector",
+                               i == 0 ? self->editor_flap : self->inspector_flap,
+                               "reveal-flap");
+
+      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+    }
+
   self->settings = hs_settings_new ();
-  gtk_window_set_default_size (GTK_WINDOW (self),
+  set_default_size_for_screen (self,
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))

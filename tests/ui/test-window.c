@@ -1033,6 +1033,7 @@ test_shortcuts (Fixture       *f,
     "win.first-step", "win.last-step", "win.assign", "win.slice-copy", "win.copy",
     "win.deepcopy", "win.del", "win.gc-collect", "win.export", "win.zoom-in",
     "win.zoom-out", "win.zoom-fit", "win.restore-draft",
+    "win.show-editor", "win.show-inspector",
   };
   g_autoptr(GBytes) overlay = NULL;
   g_autofree char *text = NULL;
@@ -1297,6 +1298,86 @@ test_untitled_drafts (Fixture       *f,
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (hs_window_get_buffer (f->window)), FALSE);
 }
 
+static gboolean
+flap_folded (gpointer data)
+{
+  return adw_flap_get_folded (data);
+}
+
+static gboolean
+flap_unfolded (gpointer data)
+{
+  return !adw_flap_get_folded (data);
+}
+
+static const char *
+tooltip_of_action (GtkWidget  *widget,
+                   const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found;
+
+      if (GTK_IS_ACTIONABLE (child) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return gtk_widget_get_tooltip_text (child);
+      if ((found = tooltip_of_action (child, action)))
+        return found;
+    }
+  return NULL;
+}
+
+/* Issue 8: usable at 800×600, where the editor and inspector fold away
+ * and the graph keeps the room; at 1280 both are shown. */
+static void
+test_narrow_window (Fixture       *f,
+                    gconstpointer  data)
+{
+  HsWindow *narrow;
+  int min_width;
+
+  gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 800);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  g_assert_true (wait_until (flap_unfolded, f->window->inspector_flap, TIMEOUT_MS));
+  g_assert_false (adw_flap_get_folded (f->window->editor_flap));
+  g_assert_false (adw_flap_get_folded (f->window->inspector_flap));
+  g_assert_true (adw_flap_get_reveal_flap (f->window->inspector_flap));
+
+  narrow = hs_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (narrow), 800, 600);
+  hs_window_load_example (narrow, "aliasing");
+  gtk_window_present (GTK_WINDOW (narrow));
+  g_assert_true (wait_until (widget_is_mapped, narrow, TIMEOUT_MS));
+  g_assert_true (wait_until (flap_folded, narrow->editor_flap, TIMEOUT_MS));
+  g_assert_true (adw_flap_get_folded (narrow->inspector_flap));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 800);
+  /* Folded panes start hidden; the header toggles (actions) show them. */
+  g_assert_false (adw_flap_get_reveal_flap (narrow->editor_flap));
+  g_assert_false (adw_flap_get_reveal_flap (narrow->inspector_flap));
+  activate (narrow, "show-inspector");
+  g_assert_true (adw_flap_get_reveal_flap (narrow->inspector_flap));
+  activate (narrow, "show-inspector");
+  g_assert_false (adw_flap_get_reveal_flap (narrow->inspector_flap));
+
+  run_and_wait (narrow);
+  /* The graph has the window's width, less nothing but its own margins. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (hs_window_get_graph_view (narrow))), >=, 760);
+
+  /* A disabled heap button says why. */
+  hs_graph_view_unselect_all (hs_window_get_graph_view (narrow));
+  hs_window_update_actions (narrow);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (narrow), "assign"));
+  g_assert_nonnull (strstr (tooltip_of_action (narrow->command_bar, "win.assign"), "Select a variable in the graph first"));
+  select_variable (narrow, "a");
+  g_assert_null (strstr (tooltip_of_action (narrow->command_bar, "win.assign"), "Select a variable"));
+
+  hs_window_stop (narrow);
+  wait_idle (narrow);
+  hs_runner_close (narrow->runner);
+  gtk_window_destroy (GTK_WINDOW (narrow));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1338,6 +1419,7 @@ main (int   argc,
   ADD ("/ui/window/unsaved-changes", NULL, test_unsaved_changes);
   ADD ("/ui/window/draft-per-file", NULL, test_draft_per_file);
   ADD ("/ui/window/untitled-drafts", NULL, test_untitled_drafts);
+  ADD ("/ui/window/narrow-window", NULL, test_narrow_window);
 
 #undef ADD
 
