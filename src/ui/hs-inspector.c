@@ -104,6 +104,7 @@ add_breakdown (HsInspector *self,
   g_autoptr(HsRefcountBreakdown) breakdown = hs_describe_refcount_breakdown (self->snapshot, ref);
   g_autofree char *title = NULL;
   g_autofree char *other = NULL;
+  g_autofree char *count = NULL;
   GtkWidget *list;
 
   if (breakdown == NULL)
@@ -127,7 +128,8 @@ add_breakdown (HsInspector *self,
     }
 
   /* Translators: heading over the list of every reference to an object */
-  title = g_strdup_printf (_("Why is the refcount %" G_GINT64_FORMAT "?"), breakdown->refcount);
+  count = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->refcount);
+  title = g_strdup_printf (_("Why is the refcount %s?"), count);
   gtk_box_append (GTK_BOX (section), heading (title));
   gtk_box_append (GTK_BOX (section), list);
 }
