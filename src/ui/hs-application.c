@@ -366,6 +366,7 @@ static const struct {
   { "win.restore-draft", { "<Alt>r", NULL } },
   { "win.show-editor", { "F9", NULL } },
   { "win.show-inspector", { "<Shift>F9", NULL } },
+  { "win.find", { "<Control>f", NULL } },
   { "win.show-help-overlay", { "<Control>question", NULL } },
 };
 

@@ -33,6 +33,8 @@ struct _HsWindow
   GtkSpinner           *spinner;
   AdwToastOverlay      *toast_overlay;
   GtkWidget            *command_bar;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
   AdwFlap              *editor_flap;
   AdwFlap              *inspector_flap;
   GtkSourceView        *source_view;
@@ -101,6 +103,8 @@ void          hs_window_set_busy          (HsWindow     *self,
 void          hs_window_save_draft_now    (HsWindow     *self);
 void          hs_window_discard_draft     (HsWindow     *self);
 gboolean      hs_window_restore_pending_draft (HsWindow *self);
+gboolean      hs_window_find              (HsWindow     *self,
+                                           const char   *text);
 const char   *hs_window_get_display_name  (HsWindow     *self);
 
 /* hs-window-actions.c */

@@ -541,8 +541,18 @@ update_output (HsWindow *self)
   status = describe_status (self->trace);
   gtk_label_set_label (self->output_status, hs_trace_is_finished (self->trace) ? status : "");
 
+  /* Follow the newest output.  scroll_to_iter() right after set_text()
+   * uses line heights not yet computed and stops short; a mark is
+   * scrolled to once the view has measured its lines. */
   gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_view_scroll_to_iter (self->output_view, &end, 0, FALSE, 0, 0);
+  {
+    GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "hs-output-end");
+
+    if (mark == NULL)
+      mark = gtk_text_buffer_create_mark (buffer, "hs-output-end", &end, FALSE);
+    gtk_text_buffer_move_mark (buffer, mark, &end);
+    gtk_text_view_scroll_mark_onscreen (self->output_view, mark);
+  }
 }
 
 static void
@@ -1077,6 +1087,8 @@ hs_window_get_property (GObject    *object,
     }
 }
 
+static void search_activate_cb (HsWindow *self);
+
 static void
 hs_window_class_init (HsWindowClass *klass)
 {
@@ -1113,6 +1125,9 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, editor_flap);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, command_bar);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, search_entry);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector_flap);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, source_view);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, buffer);
@@ -1133,6 +1148,75 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, timeline_value_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, console_activate_cb);
+}
+
+/* Finds an object of the current step by variable name, by id(), or by
+ * a piece of its repr, and selects it; repeated, it moves on to the next
+ * object whose repr matches. */
+gboolean
+hs_window_find (HsWindow   *self,
+                const char *query)
+{
+  g_autofree char *text = NULL;
+  HsSnapshot *snapshot;
+  const HsObject *objects;
+  const HsFrame *frames;
+  guint n_objects, n_frames, start = 0;
+  guint32 refs[2] = { 0, 0 };
+  guint64 id;
+  char *end = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (query != NULL, FALSE);
+
+  text = g_strstrip (g_strdup (query));
+  if (*text == '\0' || !(snapshot = hs_graph_view_get_snapshot (self->graph_view)))
+    return FALSE;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  for (guint i = n_frames; i > 0; i--)
+    for (guint j = 0; j < frames[i - 1].n_vars; j++)
+      if (g_str_equal (frames[i - 1].vars[j].name, text))
+        return hs_graph_view_select_variable (self->graph_view, text, FALSE);
+
+  objects = hs_snapshot_get_objects (snapshot, &n_objects);
+  id = g_ascii_strtoull (text, &end, 10);
+  if (end != NULL && *end == '\0')
+    for (guint i = 0; i < n_objects; i++)
+      if (objects[i].id == id)
+        {
+          hs_graph_view_select_object (self->graph_view, objects[i].ref, FALSE);
+          return TRUE;
+        }
+
+  /* Start after the object selected now, so Enter again finds the next. */
+  if (hs_graph_view_get_selection (self->graph_view, refs, NULL) > 0)
+    for (guint i = 0; i < n_objects; i++)
+      if (objects[i].ref == refs[0])
+        start = i + 1;
+  for (guint k = 0; k < n_objects; k++)
+    {
+      const HsObject *object = &objects[(start + k) % n_objects];
+
+      if (object->repr != NULL && strstr (object->repr, text) != NULL)
+        {
+          hs_graph_view_select_object (self->graph_view, object->ref, FALSE);
+          return TRUE;
+        }
+    }
+
+  message = g_strdup_printf (_("Nothing at this step matches “%s”"), text);
+  hs_window_toast (self, message);
+  return FALSE;
+}
+
+static void
+search_activate_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  hs_window_find (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
 /* A window remembered from a big screen must still fit a 1024×600
@@ -1184,6 +1268,12 @@ hs_window_init (HsWindow *self)
 
       g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
     }
+  {
+    g_autoptr(GPropertyAction) action = g_property_action_new ("find", self->search_bar, "search-mode-enabled");
+
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+  }
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
   self->settings = hs_settings_new ();
   set_default_size_for_screen (self,

@@ -1033,7 +1033,7 @@ test_shortcuts (Fixture       *f,
     "win.first-step", "win.last-step", "win.assign", "win.slice-copy", "win.copy",
     "win.deepcopy", "win.del", "win.gc-collect", "win.export", "win.zoom-in",
     "win.zoom-out", "win.zoom-fit", "win.restore-draft",
-    "win.show-editor", "win.show-inspector",
+    "win.show-editor", "win.show-inspector", "win.find",
   };
   g_autoptr(GBytes) overlay = NULL;
   g_autofree char *text = NULL;
@@ -1378,6 +1378,43 @@ test_narrow_window (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (narrow));
 }
 
+/* Issue 8: search by variable name, id() or repr selects the object. */
+static void
+test_find (Fixture       *f,
+           gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  g_autoptr(HsSnapshot) snapshot = NULL;
+  g_autofree char *id = NULL;
+  const HsObject *word;
+  guint32 refs[2];
+
+  run_and_wait (window);
+  snapshot = last_snapshot (window);
+
+  g_assert_true (hs_window_find (window, "word"));
+  g_assert_cmpstr (hs_graph_view_get_selected_variable (graph), ==, "word");
+
+  hs_graph_view_unselect_all (graph);
+  word = hs_snapshot_lookup (snapshot, lookup_var (snapshot, "word"));
+  id = g_strdup_printf ("%" G_GUINT64_FORMAT, word->id);
+  g_assert_true (hs_window_find (window, id));
+  g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+  g_assert_cmpuint (refs[0], ==, word->ref);
+
+  hs_graph_view_unselect_all (graph);
+  g_assert_true (hs_window_find (window, "hea"));
+  g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+  g_assert_cmpuint (refs[0], ==, word->ref);
+
+  g_assert_false (hs_window_find (window, "no such thing"));
+  g_assert_cmpstr (hs_window_get_last_toast (window), ==, "Nothing at this step matches “no such thing”");
+
+  activate (window, "find");
+  g_assert_true (gtk_search_bar_get_search_mode (window->search_bar));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1420,6 +1457,7 @@ main (int   argc,
   ADD ("/ui/window/draft-per-file", NULL, test_draft_per_file);
   ADD ("/ui/window/untitled-drafts", NULL, test_untitled_drafts);
   ADD ("/ui/window/narrow-window", NULL, test_narrow_window);
+  ADD ("/ui/window/find", "aliasing", test_find);
 
 #undef ADD
 
