@@ -405,7 +405,7 @@ focus_console_action (GSimpleAction *action,
 {
   HsWindow *self = user_data;
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->console_entry));
+  gtk_widget_grab_focus (GTK_WIDGET (self->console_view));
 }
 
 static void

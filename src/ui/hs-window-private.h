@@ -39,7 +39,10 @@ struct _HsWindow
   AdwFlap              *inspector_flap;
   GtkSourceView        *source_view;
   GtkSourceBuffer      *buffer;
-  GtkEntry             *console_entry;
+  GtkSourceView        *console_view;
+  GtkSourceBuffer      *console_buffer;
+  GtkLabel             *console_placeholder;
+  GtkWidget            *console_send;
   GtkTextView          *output_view;
   GtkLabel             *output_status;
   GtkStack             *graph_stack;
@@ -103,6 +106,10 @@ void          hs_window_set_busy          (HsWindow     *self,
 void          hs_window_save_draft_now    (HsWindow     *self);
 void          hs_window_discard_draft     (HsWindow     *self);
 gboolean      hs_window_restore_pending_draft (HsWindow *self);
+void          hs_window_set_console_text  (HsWindow     *self,
+                                           const char   *text);
+char         *hs_window_dup_console_text  (HsWindow     *self);
+void          hs_window_console_activate  (HsWindow     *self);
 gboolean      hs_window_find              (HsWindow     *self,
                                            const char   *text);
 const char   *hs_window_get_display_name  (HsWindow     *self);

@@ -660,12 +660,71 @@ timeline_value_changed_cb (HsWindow *self)
 static void
 console_activate_cb (HsWindow *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->console_entry));
+  hs_window_console_activate (self);
+}
 
-  if (*text == '\0' || self->busy)
+void
+hs_window_set_console_text (HsWindow   *self,
+                            const char *text)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->console_buffer), text, -1);
+}
+
+char *
+hs_window_dup_console_text (HsWindow *self)
+{
+  GtkTextIter begin, end;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->console_buffer), &begin, &end);
+  return gtk_text_buffer_get_text (GTK_TEXT_BUFFER (self->console_buffer), &begin, &end, TRUE);
+}
+
+void
+hs_window_console_activate (HsWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  text = hs_window_dup_console_text (self);
+  g_strchomp (text);
+  if (*text == '\0' || self->busy || !gtk_widget_get_sensitive (GTK_WIDGET (self->console_view)))
     return;
 
   hs_window_exec (self, text, HS_COMMAND_STATEMENT);
+}
+
+static void
+console_changed_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->console_placeholder),
+                          gtk_text_buffer_get_char_count (GTK_TEXT_BUFFER (self->console_buffer)) == 0);
+}
+
+/* Enter runs the statement; Shift+Enter (or Ctrl+Enter) starts a new
+ * line, for a for loop or a def typed in the console. */
+static gboolean
+console_key_pressed_cb (GtkEventControllerKey *controller,
+                        guint                  keyval,
+                        guint                  keycode,
+                        GdkModifierType        state,
+                        HsWindow              *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return FALSE;
+  if (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK))
+    return FALSE;
+
+  hs_window_console_activate (self);
+  return TRUE;
 }
 
 static void
@@ -763,8 +822,9 @@ hs_window_update_actions (HsWindow *self)
     update_command_tooltips (self, _("Select a variable in the graph first"));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeline), idle && have_trace && self->n_steps > 1);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->console_entry), live);
-  gtk_entry_set_placeholder_text (self->console_entry,
+  gtk_widget_set_sensitive (GTK_WIDGET (self->console_view), live);
+  gtk_widget_set_sensitive (self->console_send, live);
+  gtk_label_set_label (self->console_placeholder,
                                   live ? _("Python statement, then Enter")
                                        : _("Run the snippet first"));
 }
@@ -1131,7 +1191,11 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector_flap);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, source_view);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, buffer);
-  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_entry);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_view);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_buffer);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_send);
+  gtk_widget_class_bind_template_callback (widget_class, console_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, output_view);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, output_status);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, graph_stack);
@@ -1285,7 +1349,15 @@ hs_window_init (HsWindow *self)
   gtk_source_buffer_set_language (self->buffer, gtk_source_language_manager_get_language (languages, "python3"));
   gtk_source_buffer_set_highlight_matching_brackets (self->buffer, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->source_view), "snippet");
-  gtk_widget_add_css_class (GTK_WIDGET (self->console_entry), "console-entry");
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (console_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->console_view), keys);
+    gtk_source_buffer_set_language (self->console_buffer,
+                                    gtk_source_language_manager_get_language (languages, "python3"));
+  }
   gtk_widget_add_css_class (GTK_WIDGET (self->output_view), "output");
   setup_marks (self);
   update_style_scheme (self);

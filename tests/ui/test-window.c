@@ -735,33 +735,55 @@ test_console (Fixture       *f,
   g_autofree char *text_before = NULL;
   g_autofree char *text_after = NULL;
   g_autofree char *output = NULL;
+  char *console_text = NULL;
   HsSnapshot *snapshot;
+  guint n_steps_before;
 
   run_and_wait (window);
 
-  gtk_editable_set_text (GTK_EDITABLE (window->console_entry), "pair = [a, a]; print(len(pair))");
-  g_signal_emit_by_name (window->console_entry, "activate");
+  hs_window_set_console_text (window, "pair = [a, a]; print(len(pair))");
+  hs_window_console_activate (window);
   g_assert_true (hs_window_get_busy (window));
   wait_idle (window);
 
   snapshot = last_snapshot (window);
   g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "pair"), "1"), ==, lookup_var (snapshot, "a"));
   hs_snapshot_unref (snapshot);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->console_entry)), ==, "");
+  console_text = hs_window_dup_console_text (window);
+  g_assert_cmpstr (console_text, ==, "");
+  g_clear_pointer (&console_text, g_free);
   output = hs_window_dup_output (window);
   g_assert_true (g_str_has_suffix (output, "2\n"));
 
   /* A Python error is reported, and the snippet does not take the line. */
   text_before = buffer_text (window);
   g_assert_true (g_str_has_suffix (text_before, "pair = [a, a]; print(len(pair))\n"));
-  gtk_editable_set_text (GTK_EDITABLE (window->console_entry), "undefined_name + 1");
-  g_signal_emit_by_name (window->console_entry, "activate");
+  n_steps_before = hs_trace_get_n_steps (hs_window_get_trace (window));
+  hs_window_set_console_text (window, "undefined_name + 1");
+  hs_window_console_activate (window);
   wait_idle (window);
   text_after = buffer_text (window);
   g_assert_cmpstr (text_before, ==, text_after);
+  /* ...and the timeline still ends where the snippet does. */
+  g_assert_cmpuint (hs_window_get_step (window), ==, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1);
+  g_test_message ("steps before the failed statement %u, after %u", n_steps_before,
+                  hs_trace_get_n_steps (hs_window_get_trace (window)));
   g_assert_nonnull (strstr (hs_window_get_last_toast (window), "NameError"));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->console_entry)), ==, "undefined_name + 1");
+  console_text = hs_window_dup_console_text (window);
+  g_assert_cmpstr (console_text, ==, "undefined_name + 1");
+  g_clear_pointer (&console_text, g_free);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "gc-collect"));
+
+  /* The console takes a statement of several lines (Shift+Enter). */
+  hs_window_set_console_text (window, "for i in range(2):\n    pair.append(i)\n");
+  hs_window_console_activate (window);
+  wait_idle (window);
+  snapshot = last_snapshot (window);
+  g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "pair"), "3"), !=, 0);
+  hs_snapshot_unref (snapshot);
+  g_clear_pointer (&text_after, g_free);
+  text_after = buffer_text (window);
+  g_assert_nonnull (strstr (text_after, "for i in range(2):\n    pair.append(i)\n"));
 }
 
 static void
