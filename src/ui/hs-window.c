@@ -867,6 +867,7 @@ update_style_scheme (HsWindow *self)
 
   scheme = gtk_source_style_scheme_manager_get_scheme (manager, dark ? "Adwaita-dark" : "Adwaita");
   gtk_source_buffer_set_style_scheme (self->buffer, scheme);
+  gtk_source_buffer_set_style_scheme (self->console_buffer, scheme);
 }
 
 static void
