@@ -36,27 +36,6 @@ hs_describe_flags (guint32 flags)
 }
 
 char *
-hs_describe_refcount (HsSnapshot     *snapshot,
-                      const HsObject *object)
-{
-  guint drawn;
-  gint64 hidden;
-
-  g_return_val_if_fail (snapshot != NULL, NULL);
-  g_return_val_if_fail (object != NULL, NULL);
-
-  drawn = hs_snapshot_count_references (snapshot, object->ref);
-  if ((object->flags & HS_OBJECT_IMMORTAL) || object->refcount >= IMMORTAL_REFCOUNT_FLOOR)
-    return g_strdup_printf (_("immortal (%u drawn)"), drawn);
-
-  hidden = MAX (object->refcount - (gint64) drawn, 0);
-  /* Translators: a reference count split into the references the graph
-   * draws and the ones it does not, e.g. "3 = 2 drawn + 1 hidden" */
-  return g_strdup_printf (_("%u = %u drawn + %u hidden"),
-                          (guint) object->refcount, drawn, (guint) hidden);
-}
-
-char *
 hs_describe_size (const HsObject *object)
 {
   g_return_val_if_fail (object != NULL, NULL);
@@ -226,6 +205,27 @@ hs_describe_a_type (const char *type)
   return g_strdup_printf (_("A %s object"), type);
 }
 
+/* One line for the graph's tooltip, in the inspector's words. */
+static char *
+describe_refcount (HsSnapshot *snapshot,
+                   guint32     ref)
+{
+  g_autoptr(HsRefcountBreakdown) breakdown = hs_describe_refcount_breakdown (snapshot, ref);
+  g_autofree char *count = NULL;
+  g_autofree char *other = NULL;
+
+  g_assert (breakdown != NULL);
+
+  count = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->refcount);
+  other = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->other + (gint64) breakdown->named->len);
+  if (breakdown->immortal)
+    /* Translators: %u is how many references the graph draws to an immortal object */
+    return g_strdup_printf (_("immortal (%u drawn)"), breakdown->drawn->len);
+  /* Translators: a reference count split into the references the graph
+   * draws and the internal ones it does not, e.g. "3 = 2 drawn + 1 other" */
+  return g_strdup_printf (_("%s = %u drawn + %s other"), count, breakdown->drawn->len, other);
+}
+
 char *
 hs_describe_object (HsSnapshot *snapshot,
                     guint32     ref)
@@ -241,7 +241,7 @@ hs_describe_object (HsSnapshot *snapshot,
   if (!(object = hs_snapshot_lookup (snapshot, ref)))
     return NULL;
 
-  refcount = hs_describe_refcount (snapshot, object);
+  refcount = describe_refcount (snapshot, ref);
   size = hs_describe_size (object);
   flags = hs_describe_flags (object->flags);
   repr = g_markup_escape_text (object->repr ? object->repr : "", -1);

@@ -10,8 +10,6 @@
 G_BEGIN_DECLS
 
 char *hs_describe_flags       (guint32      flags);
-char *hs_describe_refcount    (HsSnapshot  *snapshot,
-                               const HsObject *object);
 char *hs_describe_size        (const HsObject *object);
 char *hs_describe_object      (HsSnapshot  *snapshot,
                                guint32      ref);
