@@ -63,7 +63,6 @@ struct _HsWindow
   char                 *title;          /* when there is no file */
   HsDraft              *draft;
   HsDraft              *pending_draft;  /* offered when the file opened */
-  GCancellable         *draft_cancellable;
   guint                 draft_source;
   guint                 appending : 1;  /* the buffer changes because of a heap command */
   guint                 edited_since_run : 1;

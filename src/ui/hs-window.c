@@ -1084,9 +1084,6 @@ hs_window_dispose (GObject *object)
   HsWindow *self = (HsWindow *) object;
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
-  if (self->draft_cancellable != NULL)
-    g_cancellable_cancel (self->draft_cancellable);
-  g_clear_object (&self->draft_cancellable);
   if (self->command_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->command_dialog));
   g_clear_object (&self->settings);
