@@ -1366,6 +1366,7 @@ test_narrow_window (Fixture       *f,
   int min_width;
 
   gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_test_message ("minimum window width %d px", min_width);
   g_assert_cmpint (min_width, <=, 800);
   {
     GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
