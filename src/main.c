@@ -11,14 +11,36 @@
 # include "hs-application.h"
 #endif
 
+/* Run from the build folder, the translations are the ones meson compiled
+ * next to it (BUILD/po/LANG/LC_MESSAGES), not the installed ones, which
+ * may be missing or older. */
+static char *
+find_locale_dir (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *build_po = NULL;
+  g_autofree char *marker = NULL;
+
+  if (exe == NULL)
+    return g_strdup (LOCALEDIR);
+  dir = g_path_get_dirname (exe);
+  build_po = g_build_filename (dir, "..", "po", NULL);
+  marker = g_build_filename (dir, "..", "build.ninja", NULL);
+  if (g_file_test (marker, G_FILE_TEST_EXISTS) && g_file_test (build_po, G_FILE_TEST_IS_DIR))
+    return g_canonicalize_filename (build_po, NULL);
+  return g_strdup (LOCALEDIR);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *locale_dir = find_locale_dir ();
   int status;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

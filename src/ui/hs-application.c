@@ -94,14 +94,23 @@ hs_application_activate (GApplication *app)
       return;
     }
 
-  /* Drafts left behind are from a session that did not end cleanly. */
+  /* Drafts left behind are from a session that did not end cleanly.  An
+   * untitled one comes back in its own window; a file's draft is offered
+   * when its file opens, so the file is opened. */
   drafts = hs_drafts_list ();
   for (guint i = 0; i < drafts->len; i++)
     {
-      HsWindow *restored = hs_window_new (self);
+      HsDraft *draft = g_ptr_array_index (drafts, i);
 
-      hs_window_restore_draft (restored, g_ptr_array_index (drafts, i));
-      gtk_window_present (GTK_WINDOW (restored));
+      if (draft->file != NULL && !hs_draft_id_is_untitled (draft->id))
+        open_file (self, draft->file, FALSE);
+      else
+        {
+          HsWindow *restored = hs_window_new (self);
+
+          hs_window_restore_draft (restored, draft);
+          gtk_window_present (GTK_WINDOW (restored));
+        }
     }
 
   if (drafts->len == 0)
@@ -354,6 +363,10 @@ static const struct {
   { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
   { "win.zoom-out", { "<Control>minus", NULL } },
   { "win.zoom-fit", { "<Control>0", NULL } },
+  { "win.restore-draft", { "<Alt>r", NULL } },
+  { "win.show-editor", { "F9", NULL } },
+  { "win.show-inspector", { "<Shift>F9", NULL } },
+  { "win.find", { "<Control>f", NULL } },
   { "win.show-help-overlay", { "<Control>question", NULL } },
 };
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "hs-describe.h"
@@ -35,27 +36,6 @@ hs_describe_flags (guint32 flags)
 }
 
 char *
-hs_describe_refcount (HsSnapshot     *snapshot,
-                      const HsObject *object)
-{
-  guint drawn;
-  gint64 hidden;
-
-  g_return_val_if_fail (snapshot != NULL, NULL);
-  g_return_val_if_fail (object != NULL, NULL);
-
-  drawn = hs_snapshot_count_references (snapshot, object->ref);
-  if ((object->flags & HS_OBJECT_IMMORTAL) || object->refcount >= IMMORTAL_REFCOUNT_FLOOR)
-    return g_strdup_printf (_("immortal (%u drawn)"), drawn);
-
-  hidden = MAX (object->refcount - (gint64) drawn, 0);
-  /* Translators: a reference count split into the references the graph
-   * draws and the ones it does not, e.g. "3 = 2 drawn + 1 hidden" */
-  return g_strdup_printf (_("%u = %u drawn + %u hidden"),
-                          (guint) object->refcount, drawn, (guint) hidden);
-}
-
-char *
 hs_describe_size (const HsObject *object)
 {
   g_return_val_if_fail (object != NULL, NULL);
@@ -66,8 +46,25 @@ hs_describe_size (const HsObject *object)
                           (guint) object->size);
 }
 
-/* Who holds a reference to ref: variables by name, objects by their
- * type and the slot that holds it. */
+/* How a container is named to a learner: by a variable that names it,
+ * else by its type and the end of its id(), so that two lists differ. */
+static char *
+container_name (HsSnapshot     *snapshot,
+                const HsObject *object)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  for (guint i = n_frames; i > 0; i--)
+    for (guint j = 0; j < frames[i - 1].n_vars; j++)
+      if (frames[i - 1].vars[j].ref == object->ref)
+        return g_strdup (frames[i - 1].vars[j].name);
+  return g_strdup_printf ("%s …%03" G_GINT64_MODIFIER "x", object->type, object->id & 0xfff);
+}
+
+/* Who holds a reference to ref: variables by name, objects by the name
+ * of the container and the slot that holds it. */
 GPtrArray *
 hs_describe_referrers (HsSnapshot *snapshot,
                        guint32     ref)
@@ -93,41 +90,140 @@ hs_describe_referrers (HsSnapshot *snapshot,
 
   objects = hs_snapshot_get_objects (snapshot, &n_objects);
   for (guint i = 0; i < n_objects; i++)
-    for (guint j = 0; j < objects[i].n_edges; j++)
-      {
-        const HsEdge *edge = &objects[i].edges[j];
+    {
+      g_autofree char *container = NULL;
 
-        if (edge->target != ref)
-          continue;
+      for (guint j = 0; j < objects[i].n_edges; j++)
+        {
+          const HsEdge *edge = &objects[i].edges[j];
 
-        switch (edge->kind)
-          {
-          case HS_EDGE_ITEM:
-          case HS_EDGE_VALUE:
-            g_ptr_array_add (referrers, g_strdup_printf ("%s[%s]", objects[i].type, edge->label));
-            break;
-          case HS_EDGE_KEY:
-            g_ptr_array_add (referrers, g_strdup_printf (_("%s key %s"), objects[i].type, edge->label));
-            break;
-          case HS_EDGE_ATTR:
-            g_ptr_array_add (referrers, g_strdup_printf ("%s.%s", objects[i].type, edge->label));
-            break;
-          case HS_EDGE_MEMBER:
-          case HS_EDGE_CLOSURE:
-          case HS_EDGE_CONTENTS:
-          case HS_EDGE_DEFAULT:
-          case HS_EDGE_SELF:
-          case HS_EDGE_FUNC:
-          case HS_EDGE_BUFFER:
-          case HS_N_EDGE_KINDS:
-          default:
-            g_ptr_array_add (referrers, g_strdup_printf ("%s (%s)", objects[i].type,
-                                                         hs_edge_kind_to_string (edge->kind)));
-            break;
-          }
-      }
+          if (edge->target != ref)
+            continue;
+          if (container == NULL)
+            container = container_name (snapshot, &objects[i]);
+
+          switch (edge->kind)
+            {
+            case HS_EDGE_ITEM:
+            case HS_EDGE_VALUE:
+              g_ptr_array_add (referrers, g_strdup_printf ("%s[%s]", container, edge->label));
+              break;
+            case HS_EDGE_KEY:
+              /* Translators: a dict (named by %s) holds the object as one of its keys */
+              g_ptr_array_add (referrers, g_strdup_printf (_("%s, key %s"), container, edge->label));
+              break;
+            case HS_EDGE_ATTR:
+              g_ptr_array_add (referrers, g_strdup_printf ("%s.%s", container, edge->label));
+              break;
+            case HS_EDGE_MEMBER:
+            case HS_EDGE_CLOSURE:
+            case HS_EDGE_CONTENTS:
+            case HS_EDGE_DEFAULT:
+            case HS_EDGE_SELF:
+            case HS_EDGE_FUNC:
+            case HS_EDGE_BUFFER:
+            case HS_N_EDGE_KINDS:
+            default:
+              g_ptr_array_add (referrers, g_strdup_printf ("%s (%s)", container,
+                                                           hs_edge_kind_to_string (edge->kind)));
+              break;
+            }
+        }
+    }
 
   return g_steal_pointer (&referrers);
+}
+
+void
+hs_refcount_breakdown_free (HsRefcountBreakdown *breakdown)
+{
+  if (breakdown == NULL)
+    return;
+  g_clear_pointer (&breakdown->drawn, g_ptr_array_unref);
+  g_clear_pointer (&breakdown->named, g_ptr_array_unref);
+  g_free (breakdown);
+}
+
+/* The drawn references are exactly the arrows the graph draws to the
+ * object (variables and container slots).  The snapshot does not yet
+ * carry the hidden holders CPython could name (code constants, value
+ * stacks, sys.modules, caches), so the only hidden holder named here is
+ * the return value in transit; the rest is "other internal references". */
+HsRefcountBreakdown *
+hs_describe_refcount_breakdown (HsSnapshot *snapshot,
+                                guint32     ref)
+{
+  g_autoptr(HsRefcountBreakdown) breakdown = NULL;
+  const HsObject *object;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  if (!(object = hs_snapshot_lookup (snapshot, ref)))
+    return NULL;
+
+  breakdown = g_new0 (HsRefcountBreakdown, 1);
+  breakdown->refcount = object->refcount;
+  breakdown->immortal = (object->flags & HS_OBJECT_IMMORTAL) || object->refcount >= IMMORTAL_REFCOUNT_FLOOR;
+  breakdown->drawn = hs_describe_referrers (snapshot, ref);
+  breakdown->named = g_ptr_array_new_with_free_func (g_free);
+  if (hs_snapshot_get_return_ref (snapshot) == ref)
+    g_ptr_array_add (breakdown->named, g_strdup (_("the value being returned")));
+  breakdown->other = object->refcount - (gint64) breakdown->drawn->len - (gint64) breakdown->named->len;
+  return g_steal_pointer (&breakdown);
+}
+
+/* One sentence for a badge's tooltip. */
+char *
+hs_describe_flag_tooltip (guint32 flag)
+{
+  switch (flag)
+    {
+    case HS_OBJECT_SMALL_INT:
+      return g_strdup (_("CPython creates the ints from -5 to 256 once at startup and every use shares them."));
+    case HS_OBJECT_INTERNED:
+      return g_strdup (_("This string is interned: CPython keeps one copy and every equal interned string is this object."));
+    case HS_OBJECT_IMMORTAL:
+      return g_strdup (_("This object is static or immortal: it lives as long as the interpreter, whatever its reference count says."));
+    case HS_OBJECT_GC_TRACKED:
+      return g_strdup (_("The cycle collector tracks this object; younger generations are checked more often, and survivors move to older ones."));
+    default:
+      return NULL;
+    }
+}
+
+/* "an int object", "a list object": the article follows the sound of
+ * the type's name, which for Python's types is its first letter. */
+char *
+hs_describe_a_type (const char *type)
+{
+  g_return_val_if_fail (type != NULL, NULL);
+
+  if (strchr ("aeiouAEIOU", type[0]) != NULL && type[0] != '\0')
+    /* Translators: an object of a type whose name starts with a vowel, e.g. "An int object" */
+    return g_strdup_printf (_("An %s object"), type);
+  /* Translators: an object of a type, e.g. "A list object" */
+  return g_strdup_printf (_("A %s object"), type);
+}
+
+/* One line for the graph's tooltip, in the inspector's words. */
+static char *
+describe_refcount (HsSnapshot *snapshot,
+                   guint32     ref)
+{
+  g_autoptr(HsRefcountBreakdown) breakdown = hs_describe_refcount_breakdown (snapshot, ref);
+  g_autofree char *count = NULL;
+  g_autofree char *other = NULL;
+
+  g_assert (breakdown != NULL);
+
+  count = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->refcount);
+  other = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->other + (gint64) breakdown->named->len);
+  if (breakdown->immortal)
+    /* Translators: %u is how many references the graph draws to an immortal object */
+    return g_strdup_printf (_("immortal (%u drawn)"), breakdown->drawn->len);
+  /* Translators: a reference count split into the references the graph
+   * draws and the internal ones it does not, e.g. "3 = 2 drawn + 1 other" */
+  return g_strdup_printf (_("%s = %u drawn + %s other"), count, breakdown->drawn->len, other);
 }
 
 char *
@@ -145,7 +241,7 @@ hs_describe_object (HsSnapshot *snapshot,
   if (!(object = hs_snapshot_lookup (snapshot, ref)))
     return NULL;
 
-  refcount = hs_describe_refcount (snapshot, object);
+  refcount = describe_refcount (snapshot, ref);
   size = hs_describe_size (object);
   flags = hs_describe_flags (object->flags);
   repr = g_markup_escape_text (object->repr ? object->repr : "", -1);

@@ -10,13 +10,31 @@
 G_BEGIN_DECLS
 
 char *hs_describe_flags       (guint32      flags);
-char *hs_describe_refcount    (HsSnapshot  *snapshot,
-                               const HsObject *object);
 char *hs_describe_size        (const HsObject *object);
 char *hs_describe_object      (HsSnapshot  *snapshot,
                                guint32      ref);
 GPtrArray *hs_describe_referrers (HsSnapshot  *snapshot,
                                   guint32      ref);
+/* Why an object's refcount is what it is: every reference the graph
+ * draws, each hidden reference the snapshot names, and the remainder.
+ * drawn->len + named->len + other == refcount, always. */
+typedef struct
+{
+  gint64     refcount;
+  gboolean   immortal;  /* the count is a marker, not a count of references */
+  GPtrArray *drawn;     /* char *: who holds it, e.g. "a", "a[0]", "list …3f0[2]" */
+  GPtrArray *named;     /* char *: hidden holders the snapshot names */
+  gint64     other;     /* other internal references */
+} HsRefcountBreakdown;
+
+HsRefcountBreakdown *hs_describe_refcount_breakdown (HsSnapshot *snapshot,
+                                                     guint32     ref);
+void                 hs_refcount_breakdown_free     (HsRefcountBreakdown *breakdown);
+char *hs_describe_flag_tooltip (guint32      flag);
+char *hs_describe_a_type      (const char  *type);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRefcountBreakdown, hs_refcount_breakdown_free)
+
 char *hs_describe_gc_collect  (HsSnapshot  *before,
                                GPtrArray   *steps);
 

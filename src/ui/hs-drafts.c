@@ -26,13 +26,45 @@ draft_path (const char *id)
   return g_build_filename (dir, name, NULL);
 }
 
+static HsDraft *load_draft (const char *path,
+                            const char *id);
+
+/* The id is assigned when the draft is first written, from the file it
+ * belongs to, or from the untitled ids free at that time. */
 HsDraft *
 hs_draft_new (void)
 {
-  HsDraft *draft = g_new0 (HsDraft, 1);
+  return g_new0 (HsDraft, 1);
+}
 
-  draft->id = g_uuid_string_random ();
-  return draft;
+char *
+hs_draft_id_for_file (GFile *file)
+{
+  g_autofree char *uri = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  uri = g_file_get_uri (file);
+  return g_strconcat ("file-", g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1), NULL);
+}
+
+gboolean
+hs_draft_id_is_untitled (const char *id)
+{
+  return id != NULL && g_str_has_prefix (id, "untitled");
+}
+
+HsDraft *
+hs_draft_load (const char *id)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (id != NULL, NULL);
+
+  path = draft_path (id);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  return load_draft (path, id);
 }
 
 void
@@ -101,32 +133,43 @@ hs_drafts_list (void)
   return g_steal_pointer (&drafts);
 }
 
-static void
-replace_contents_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+/* Writes to a temporary file, fsync()s it, renames it over the path and
+ * fsync()s the folder (GLib's DURABLE mode): after a crash the file holds
+ * either the old or the new contents, never a truncated mix.  Keeps the
+ * permissions of a file that is already there. */
+gboolean
+hs_write_file_durably (const char  *path,
+                       const char  *contents,
+                       gsize        length,
+                       GError     **error)
 {
-  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+  int mode = 0666;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Cannot save the draft: %s", error->message);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (contents != NULL || length == 0, FALSE);
+
+  if (g_stat (path, &st) == 0)
+    mode = st.st_mode & 07777;
+  return g_file_set_contents_full (path, contents ? contents : "", length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   mode, error);
 }
 
-void
-hs_draft_save_async (const HsDraft *draft,
-                     GCancellable  *cancellable)
+/* Synchronous on purpose: a draft is a few kilobytes, and a write that
+ * is still queued when the app crashes is a lost draft. */
+gboolean
+hs_draft_save (const HsDraft  *draft,
+               GError        **error)
 {
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autofree char *dir = drafts_dir ();
   g_autofree char *path = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  char *data;
+  g_autofree char *data = NULL;
   gsize length;
 
-  g_return_if_fail (draft != NULL);
-  g_return_if_fail (draft->id != NULL);
+  g_return_val_if_fail (draft != NULL, FALSE);
+  g_return_val_if_fail (draft->id != NULL, FALSE);
 
   g_key_file_set_string (keyfile, GROUP, "text", draft->text ? draft->text : "");
   if (draft->title != NULL)
@@ -137,21 +180,23 @@ hs_draft_save_async (const HsDraft *draft,
 
       g_key_file_set_string (keyfile, GROUP, "uri", uri);
     }
-
   data = g_key_file_to_data (keyfile, &length, NULL);
-  bytes = g_bytes_new_take (data, length);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
-      g_warning ("Cannot create %s: %s", dir, g_strerror (errno));
-      return;
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "Cannot create %s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
     }
 
   path = draft_path (draft->id);
-  file = g_file_new_for_path (path);
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                       cancellable, replace_contents_cb, NULL);
+  if (!g_file_set_contents_full (path, data, length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, error))
+    return FALSE;
+  return TRUE;
 }
 
 void

@@ -78,13 +78,68 @@ boxed_list (void)
   return list;
 }
 
+static GtkWidget *
+reference_row (const char *title,
+               const char *count,
+               gboolean    monospace)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (count);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (monospace)
+    gtk_widget_add_css_class (row, "monospace-title");
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  return row;
+}
+
+/* "Why is the refcount N?": every reference, one row each, adding up. */
+static void
+add_breakdown (HsInspector *self,
+               GtkWidget   *section,
+               guint32      ref)
+{
+  g_autoptr(HsRefcountBreakdown) breakdown = hs_describe_refcount_breakdown (self->snapshot, ref);
+  g_autofree char *title = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *count = NULL;
+  GtkWidget *list;
+
+  if (breakdown == NULL)
+    return;
+
+  list = boxed_list ();
+  gtk_widget_set_margin_top (list, 6);
+  for (guint i = 0; i < breakdown->drawn->len; i++)
+    gtk_list_box_append (GTK_LIST_BOX (list), reference_row (g_ptr_array_index (breakdown->drawn, i), "1", TRUE));
+  for (guint i = 0; i < breakdown->named->len; i++)
+    gtk_list_box_append (GTK_LIST_BOX (list), reference_row (g_ptr_array_index (breakdown->named, i), "1", FALSE));
+  other = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->other);
+  gtk_list_box_append (GTK_LIST_BOX (list), reference_row (_("Other internal references"), other, FALSE));
+  if (breakdown->immortal)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     _("This object is immortal: its refcount is a marker, not a count of references."));
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+
+  /* Translators: heading over the list of every reference to an object */
+  count = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->refcount);
+  title = g_strdup_printf (_("Why is the refcount %s?"), count);
+  gtk_box_append (GTK_BOX (section), heading (title));
+  gtk_box_append (GTK_BOX (section), list);
+}
+
 static void
 add_object (HsInspector *self,
             guint32      ref,
             const char  *name)
 {
   const HsObject *object = hs_snapshot_lookup (self->snapshot, ref);
-  g_autoptr(GPtrArray) referrers = NULL;
   g_autofree char *title = NULL;
   g_autofree char *id = NULL;
   g_autofree char *refcount = NULL;
@@ -101,11 +156,12 @@ add_object (HsInspector *self,
   if (name != NULL)
     title = g_strdup_printf (_("Variable “%s”"), name);
   else
-    title = g_strdup_printf (_("A %s object"), object->type);
+    title = hs_describe_a_type (object->type);
   gtk_box_append (GTK_BOX (section), heading (title));
 
   id = g_strdup_printf ("%" G_GUINT64_FORMAT, object->id);
-  refcount = hs_describe_refcount (self->snapshot, object);
+  /* The number alone: "Why is the refcount N?" below splits it. */
+  refcount = g_strdup_printf ("%" G_GINT64_FORMAT, object->refcount);
   size = hs_describe_size (object);
   flags = hs_describe_flags (object->flags);
 
@@ -124,27 +180,28 @@ add_object (HsInspector *self,
         length = g_strdup_printf ("%u", object->length);
       gtk_list_box_append (GTK_LIST_BOX (list), fact_row ("len()", length, FALSE));
     }
-  gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("Facts"), flags, FALSE));
+  {
+    GtkWidget *row = fact_row (_("Facts"), flags, FALSE);
+    GString *tips = g_string_new (NULL);
+    static const guint32 badges[] = { HS_OBJECT_SMALL_INT, HS_OBJECT_INTERNED,
+                                      HS_OBJECT_IMMORTAL, HS_OBJECT_GC_TRACKED };
+
+    /* Each badge explains itself in one sentence. */
+    for (guint i = 0; i < G_N_ELEMENTS (badges); i++)
+      if (object->flags & badges[i])
+        {
+          g_autofree char *tip = hs_describe_flag_tooltip (badges[i]);
+
+          g_string_append_printf (tips, "%s%s", tips->len ? "\n" : "", tip);
+        }
+    if (tips->len > 0)
+      gtk_widget_set_tooltip_text (row, tips->str);
+    g_string_free (tips, TRUE);
+    gtk_list_box_append (GTK_LIST_BOX (list), row);
+  }
   gtk_box_append (GTK_BOX (section), list);
 
-  referrers = hs_describe_referrers (self->snapshot, ref);
-  if (referrers->len > 0)
-    {
-      GtkWidget *referrer_list = boxed_list ();
-
-      gtk_widget_set_margin_top (referrer_list, 6);
-      for (guint i = 0; i < referrers->len; i++)
-        {
-          GtkWidget *row = adw_action_row_new ();
-
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (referrers, i));
-          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-          gtk_widget_add_css_class (row, "monospace-title");
-          gtk_list_box_append (GTK_LIST_BOX (referrer_list), row);
-        }
-      gtk_box_append (GTK_BOX (section), heading (_("Referenced By")));
-      gtk_box_append (GTK_BOX (section), referrer_list);
-    }
+  add_breakdown (self, section, ref);
 
   gtk_box_append (self->objects_box, section);
 }

@@ -11,6 +11,7 @@
 typedef struct
 {
   GFile    *file;
+  GBytes   *bytes;
   gboolean  close_after;
 } SaveData;
 
@@ -18,7 +19,35 @@ static void
 save_data_free (SaveData *data)
 {
   g_clear_object (&data->file);
+  g_clear_pointer (&data->bytes, g_bytes_unref);
   g_free (data);
+}
+
+/* A local file is written to a temporary file that is fsync()ed before
+ * it is renamed over the original, so that a crash while saving never
+ * leaves the learner's file empty.  Other locations go through GIO. */
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveData *data = task_data;
+  g_autofree char *path = g_file_get_path (data->file);
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *contents = g_bytes_get_data (data->bytes, &length);
+  gboolean ok;
+
+  if (path != NULL)
+    ok = hs_write_file_durably (path, contents, length, &error);
+  else
+    ok = g_file_replace_contents (data->file, contents, length, NULL, FALSE,
+                                  G_FILE_CREATE_NONE, NULL, cancellable, &error);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
 }
 
 static void
@@ -26,12 +55,11 @@ save_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  HsWindow *self = g_task_get_source_object (task);
-  SaveData *data = g_task_get_task_data (task);
+  HsWindow *self = HS_WINDOW (object);
+  SaveData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_autofree char *name = g_file_get_parse_name (data->file);
       g_autofree char *message = g_strdup_printf (_("Cannot save “%s”: %s"), name, error->message);
@@ -73,12 +101,13 @@ save_to (HsWindow *self,
 
   data = g_new0 (SaveData, 1);
   data->file = g_object_ref (file);
+  data->bytes = g_steal_pointer (&bytes);
   data->close_after = close_after;
-  task = g_task_new (self, NULL, NULL, NULL);
+  task = g_task_new (self, NULL, save_done_cb, NULL);
+  g_task_set_source_tag (task, save_to);
   g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE,
-                                       NULL, save_done_cb, task);
+  g_task_run_in_thread (task, save_thread);
+  g_object_unref (task);
 }
 
 static void
@@ -376,7 +405,15 @@ focus_console_action (GSimpleAction *action,
 {
   HsWindow *self = user_data;
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->console_entry));
+  gtk_widget_grab_focus (GTK_WIDGET (self->console_view));
+}
+
+static void
+restore_draft_action (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  hs_window_restore_pending_draft (HS_WINDOW (user_data));
 }
 
 static void
@@ -426,6 +463,7 @@ const GActionEntry hs_window_actions[] = {
   { "zoom-in", zoom_in_action },
   { "zoom-out", zoom_out_action },
   { "zoom-fit", zoom_fit_action },
+  { "restore-draft", restore_draft_action },
 };
 
 const gsize hs_window_n_actions = G_N_ELEMENTS (hs_window_actions);

@@ -32,11 +32,17 @@ struct _HsWindow
   GtkStack             *run_stack;
   GtkSpinner           *spinner;
   AdwToastOverlay      *toast_overlay;
-  GtkPaned             *main_paned;
-  GtkPaned             *graph_paned;
+  GtkWidget            *command_bar;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  AdwFlap              *editor_flap;
+  AdwFlap              *inspector_flap;
   GtkSourceView        *source_view;
   GtkSourceBuffer      *buffer;
-  GtkEntry             *console_entry;
+  GtkSourceView        *console_view;
+  GtkSourceBuffer      *console_buffer;
+  GtkLabel             *console_placeholder;
+  GtkWidget            *console_send;
   GtkTextView          *output_view;
   GtkLabel             *output_status;
   GtkStack             *graph_stack;
@@ -56,7 +62,7 @@ struct _HsWindow
   GFile                *file;
   char                 *title;          /* when there is no file */
   HsDraft              *draft;
-  GCancellable         *draft_cancellable;
+  HsDraft              *pending_draft;  /* offered when the file opened */
   guint                 draft_source;
   guint                 appending : 1;  /* the buffer changes because of a heap command */
   guint                 edited_since_run : 1;
@@ -98,6 +104,13 @@ void          hs_window_set_busy          (HsWindow     *self,
                                            gboolean      busy);
 void          hs_window_save_draft_now    (HsWindow     *self);
 void          hs_window_discard_draft     (HsWindow     *self);
+gboolean      hs_window_restore_pending_draft (HsWindow *self);
+void          hs_window_set_console_text  (HsWindow     *self,
+                                           const char   *text);
+char         *hs_window_dup_console_text  (HsWindow     *self);
+void          hs_window_console_activate  (HsWindow     *self);
+gboolean      hs_window_find              (HsWindow     *self,
+                                           const char   *text);
 const char   *hs_window_get_display_name  (HsWindow     *self);
 
 /* hs-window-actions.c */

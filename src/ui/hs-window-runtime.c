@@ -385,7 +385,7 @@ exec_done_cb (GObject      *object,
     {
       append_to_snippet (self, data->source, data->add_newline);
       if (data->kind == HS_COMMAND_STATEMENT)
-        gtk_editable_set_text (GTK_EDITABLE (self->console_entry), "");
+        hs_window_set_console_text (self, "");
       if (data->report != NULL)
         hs_window_toast (self, data->report);
       if (self->equality_expr != NULL && self->equality_result == NULL)

@@ -12,7 +12,9 @@
 
 #define MARK_CURRENT   "hs-current"
 #define MARK_EXCEPTION "hs-exception"
-#define DRAFT_DELAY_SECONDS 1
+/* Typing is written to the draft at most this long after it happens, so
+ * a crash loses at most this much of it. */
+#define DRAFT_DELAY_MS 300
 #define DEFAULT_EXAMPLE "aliasing"
 
 G_DEFINE_FINAL_TYPE (HsWindow, hs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -219,6 +221,9 @@ hs_window_is_pristine (HsWindow *self)
          !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer));
 }
 
+static void offer_draft (HsWindow   *self,
+                         const char *contents);
+
 static void
 load_contents_cb (GObject      *object,
                   GAsyncResult *result,
@@ -250,6 +255,7 @@ load_contents_cb (GObject      *object,
     }
 
   hs_window_set_text (self, contents, file, NULL);
+  offer_draft (self, contents);
   hs_application_add_recent (HS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), file);
 
   if (run)
@@ -288,25 +294,71 @@ hs_window_restore_draft (HsWindow      *self,
   hs_window_toast (self, _("Restored unsaved changes from the last session"));
 }
 
+/* Whether another window writes to the draft with this id. */
+static gboolean
+draft_id_taken (HsWindow   *self,
+                const char *id)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  g_assert (HS_IS_WINDOW (self));
+
+  for (GList *l = app ? gtk_application_get_windows (app) : NULL; l; l = l->next)
+    if (l->data != (gpointer) self && HS_IS_WINDOW (l->data) &&
+        g_strcmp0 (HS_WINDOW (l->data)->draft->id, id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* One draft per file, and the lowest untitled id no other window holds:
+ * ids are reused, so crashes never pile up drafts. */
+static void
+ensure_draft_id (HsWindow *self)
+{
+  g_autofree char *id = NULL;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->file != NULL)
+    id = hs_draft_id_for_file (self->file);
+  else if (hs_draft_id_is_untitled (self->draft->id))
+    return;
+  else
+    for (guint n = 1; id == NULL || draft_id_taken (self, id); n++)
+      {
+        g_free (id);
+        id = n == 1 ? g_strdup ("untitled") : g_strdup_printf ("untitled-%u", n);
+      }
+
+  if (g_strcmp0 (id, self->draft->id) == 0)
+    return;
+  /* The text moved (Save As, or a draft from an older version). */
+  if (self->draft->id != NULL)
+    hs_draft_discard (self->draft->id);
+  g_free (self->draft->id);
+  self->draft->id = g_steal_pointer (&id);
+}
+
 void
 hs_window_save_draft_now (HsWindow *self)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (HS_IS_WINDOW (self));
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
   if (!gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
     return;
 
+  ensure_draft_id (self);
   g_free (self->draft->text);
   self->draft->text = hs_window_dup_text (self);
   g_free (self->draft->title);
   self->draft->title = g_strdup (self->title);
   g_set_object (&self->draft->file, self->file);
 
-  g_cancellable_cancel (self->draft_cancellable);
-  g_clear_object (&self->draft_cancellable);
-  self->draft_cancellable = g_cancellable_new ();
-  hs_draft_save_async (self->draft, self->draft_cancellable);
+  if (!hs_draft_save (self->draft, &error))
+    g_warning ("Cannot save the draft: %s", error->message);
 }
 
 void
@@ -315,8 +367,59 @@ hs_window_discard_draft (HsWindow *self)
   g_return_if_fail (HS_IS_WINDOW (self));
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
-  g_cancellable_cancel (self->draft_cancellable);
-  hs_draft_discard (self->draft->id);
+  if (self->draft->id != NULL)
+    hs_draft_discard (self->draft->id);
+}
+
+/* A file that opens with a draft of unsaved changes offers it. */
+static void
+offer_draft (HsWindow   *self,
+             const char *contents)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(HsDraft) draft = NULL;
+  AdwToast *toast;
+
+  g_assert (HS_IS_WINDOW (self));
+  g_assert (self->file != NULL);
+
+  id = hs_draft_id_for_file (self->file);
+  g_free (self->draft->id);
+  self->draft->id = g_strdup (id);
+  g_clear_pointer (&self->pending_draft, hs_draft_free);
+
+  if (!(draft = hs_draft_load (id)))
+    return;
+  if (g_strcmp0 (draft->text, contents) == 0)
+    {
+      hs_draft_discard (id);
+      return;
+    }
+
+  self->pending_draft = g_steal_pointer (&draft);
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (_("This file has unsaved changes from the last session"));
+  toast = adw_toast_new (self->last_toast);
+  adw_toast_set_button_label (toast, _("_Restore"));
+  adw_toast_set_action_name (toast, "win.restore-draft");
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  hs_window_update_actions (self);
+}
+
+gboolean
+hs_window_restore_pending_draft (HsWindow *self)
+{
+  g_autoptr(HsDraft) draft = NULL;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), FALSE);
+
+  if (!(draft = g_steal_pointer (&self->pending_draft)))
+    return FALSE;
+  hs_window_restore_draft (self, draft);
+  hs_window_update_actions (self);
+  return TRUE;
 }
 
 static gboolean
@@ -341,7 +444,12 @@ buffer_changed_cb (HsWindow *self)
     }
 
   if (gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)) && self->draft_source == 0)
-    self->draft_source = g_timeout_add_seconds (DRAFT_DELAY_SECONDS, draft_timeout_cb, self);
+    {
+      /* Not reset by later keystrokes: steady typing must not postpone the
+       * write forever. */
+      self->draft_source = g_timeout_add (DRAFT_DELAY_MS, draft_timeout_cb, self);
+      g_source_set_name_by_id (self->draft_source, "[heapscope] draft");
+    }
 }
 
 static void
@@ -433,8 +541,18 @@ update_output (HsWindow *self)
   status = describe_status (self->trace);
   gtk_label_set_label (self->output_status, hs_trace_is_finished (self->trace) ? status : "");
 
+  /* Follow the newest output.  scroll_to_iter() right after set_text()
+   * uses line heights not yet computed and stops short; a mark is
+   * scrolled to once the view has measured its lines. */
   gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_view_scroll_to_iter (self->output_view, &end, 0, FALSE, 0, 0);
+  {
+    GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "hs-output-end");
+
+    if (mark == NULL)
+      mark = gtk_text_buffer_create_mark (buffer, "hs-output-end", &end, FALSE);
+    gtk_text_buffer_move_mark (buffer, mark, &end);
+    gtk_text_view_scroll_mark_onscreen (self->output_view, mark);
+  }
 }
 
 static void
@@ -542,12 +660,71 @@ timeline_value_changed_cb (HsWindow *self)
 static void
 console_activate_cb (HsWindow *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->console_entry));
+  hs_window_console_activate (self);
+}
 
-  if (*text == '\0' || self->busy)
+void
+hs_window_set_console_text (HsWindow   *self,
+                            const char *text)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->console_buffer), text, -1);
+}
+
+char *
+hs_window_dup_console_text (HsWindow *self)
+{
+  GtkTextIter begin, end;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->console_buffer), &begin, &end);
+  return gtk_text_buffer_get_text (GTK_TEXT_BUFFER (self->console_buffer), &begin, &end, TRUE);
+}
+
+void
+hs_window_console_activate (HsWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  text = hs_window_dup_console_text (self);
+  g_strchomp (text);
+  if (*text == '\0' || self->busy || !gtk_widget_get_sensitive (GTK_WIDGET (self->console_view)))
     return;
 
   hs_window_exec (self, text, HS_COMMAND_STATEMENT);
+}
+
+static void
+console_changed_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->console_placeholder),
+                          gtk_text_buffer_get_char_count (GTK_TEXT_BUFFER (self->console_buffer)) == 0);
+}
+
+/* Enter runs the statement; Shift+Enter (or Ctrl+Enter) starts a new
+ * line, for a for loop or a def typed in the console. */
+static gboolean
+console_key_pressed_cb (GtkEventControllerKey *controller,
+                        guint                  keyval,
+                        guint                  keycode,
+                        GdkModifierType        state,
+                        HsWindow              *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return FALSE;
+  if (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK))
+    return FALSE;
+
+  hs_window_console_activate (self);
+  return TRUE;
 }
 
 static void
@@ -558,6 +735,49 @@ set_action_enabled (HsWindow   *self,
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+/* A disabled heap button says what would enable it; an enabled one
+ * shows the Python it runs (its tooltip from the template). */
+static void
+update_command_tooltips (HsWindow   *self,
+                         const char *reason)
+{
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_assert (HS_IS_WINDOW (self));
+
+  g_ptr_array_add (stack, self->command_bar);
+  while (stack->len > 0)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+        g_ptr_array_add (stack, child);
+
+      if (GTK_IS_ACTIONABLE (widget) && gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)))
+        {
+          const char *name = gtk_actionable_get_action_name (GTK_ACTIONABLE (widget));
+          const char *usual = g_object_get_data (G_OBJECT (widget), "hs-usual-tooltip");
+
+          if (usual == NULL)
+            {
+              g_object_set_data_full (G_OBJECT (widget), "hs-usual-tooltip",
+                                      g_strdup (gtk_widget_get_tooltip_text (widget)), g_free);
+              usual = g_object_get_data (G_OBJECT (widget), "hs-usual-tooltip");
+            }
+
+          if (g_str_has_prefix (name, "win.") &&
+              g_action_group_get_action_enabled (G_ACTION_GROUP (self), name + 4))
+            gtk_widget_set_tooltip_text (widget, usual);
+          else
+            {
+              g_autofree char *text = g_strdup_printf ("%s\n%s", usual ? usual : "", reason);
+
+              gtk_widget_set_tooltip_text (widget, usual ? text : reason);
+            }
+        }
+    }
 }
 
 void
@@ -592,12 +812,21 @@ hs_window_update_actions (HsWindow *self)
   set_action_enabled (self, "zoom-in", have_trace);
   set_action_enabled (self, "zoom-out", have_trace);
   set_action_enabled (self, "zoom-fit", have_trace);
+  set_action_enabled (self, "restore-draft", self->pending_draft != NULL);
+
+  if (self->busy)
+    update_command_tooltips (self, _("Wait until the program stops"));
+  else if (!live)
+    update_command_tooltips (self, _("Run the snippet first"));
+  else
+    update_command_tooltips (self, _("Select a variable in the graph first"));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeline), idle && have_trace && self->n_steps > 1);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->console_entry), live);
-  gtk_entry_set_placeholder_text (self->console_entry,
-                                  live ? _("Run a statement on the live program")
-                                       : _("Run the snippet first, then type Python here"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->console_view), live);
+  gtk_widget_set_sensitive (self->console_send, live);
+  gtk_label_set_label (self->console_placeholder,
+                                  live ? _("Python statement, then Enter")
+                                       : _("Run the snippet first"));
 }
 
 void
@@ -638,6 +867,7 @@ update_style_scheme (HsWindow *self)
 
   scheme = gtk_source_style_scheme_manager_get_scheme (manager, dark ? "Adwaita-dark" : "Adwaita");
   gtk_source_buffer_set_style_scheme (self->buffer, scheme);
+  gtk_source_buffer_set_style_scheme (self->console_buffer, scheme);
 }
 
 static void
@@ -854,9 +1084,6 @@ hs_window_dispose (GObject *object)
   HsWindow *self = (HsWindow *) object;
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
-  if (self->draft_cancellable != NULL)
-    g_cancellable_cancel (self->draft_cancellable);
-  g_clear_object (&self->draft_cancellable);
   if (self->command_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->command_dialog));
   g_clear_object (&self->settings);
@@ -890,6 +1117,7 @@ hs_window_finalize (GObject *object)
   g_free (self->equality_result);
   g_clear_object (&self->editor_css);
   g_clear_pointer (&self->draft, hs_draft_free);
+  g_clear_pointer (&self->pending_draft, hs_draft_free);
 
   G_OBJECT_CLASS (hs_window_parent_class)->finalize (object);
 }
@@ -916,6 +1144,8 @@ hs_window_get_property (GObject    *object,
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
+
+static void search_activate_cb (HsWindow *self);
 
 static void
 hs_window_class_init (HsWindowClass *klass)
@@ -951,11 +1181,19 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, run_stack);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, HsWindow, main_paned);
-  gtk_widget_class_bind_template_child (widget_class, HsWindow, graph_paned);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, editor_flap);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, command_bar);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, search_entry);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector_flap);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, source_view);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, buffer);
-  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_entry);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_view);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_buffer);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_send);
+  gtk_widget_class_bind_template_callback (widget_class, console_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, output_view);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, output_status);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, graph_stack);
@@ -974,6 +1212,98 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, console_activate_cb);
 }
 
+/* Finds an object of the current step by variable name, by id(), or by
+ * a piece of its repr, and selects it; repeated, it moves on to the next
+ * object whose repr matches. */
+gboolean
+hs_window_find (HsWindow   *self,
+                const char *query)
+{
+  g_autofree char *text = NULL;
+  HsSnapshot *snapshot;
+  const HsObject *objects;
+  const HsFrame *frames;
+  guint n_objects, n_frames, start = 0;
+  guint32 refs[2] = { 0, 0 };
+  guint64 id;
+  char *end = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (query != NULL, FALSE);
+
+  text = g_strstrip (g_strdup (query));
+  if (*text == '\0' || !(snapshot = hs_graph_view_get_snapshot (self->graph_view)))
+    return FALSE;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  for (guint i = n_frames; i > 0; i--)
+    for (guint j = 0; j < frames[i - 1].n_vars; j++)
+      if (g_str_equal (frames[i - 1].vars[j].name, text))
+        return hs_graph_view_select_variable (self->graph_view, text, FALSE);
+
+  objects = hs_snapshot_get_objects (snapshot, &n_objects);
+  id = g_ascii_strtoull (text, &end, 10);
+  if (end != NULL && *end == '\0')
+    for (guint i = 0; i < n_objects; i++)
+      if (objects[i].id == id)
+        {
+          hs_graph_view_select_object (self->graph_view, objects[i].ref, FALSE);
+          return TRUE;
+        }
+
+  /* Start after the object selected now, so Enter again finds the next. */
+  if (hs_graph_view_get_selection (self->graph_view, refs, NULL) > 0)
+    for (guint i = 0; i < n_objects; i++)
+      if (objects[i].ref == refs[0])
+        start = i + 1;
+  for (guint k = 0; k < n_objects; k++)
+    {
+      const HsObject *object = &objects[(start + k) % n_objects];
+
+      if (object->repr != NULL && strstr (object->repr, text) != NULL)
+        {
+          hs_graph_view_select_object (self->graph_view, object->ref, FALSE);
+          return TRUE;
+        }
+    }
+
+  message = g_strdup_printf (_("Nothing at this step matches “%s”"), text);
+  hs_window_toast (self, message);
+  return FALSE;
+}
+
+static void
+search_activate_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  hs_window_find (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+/* A window remembered from a big screen must still fit a 1024×600
+ * netbook or an 800×600 projector. */
+static void
+set_default_size_for_screen (HsWindow *self,
+                             int       width,
+                             int       height)
+{
+  GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (monitor != NULL)
+    {
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      width = MIN (width, geometry.width);
+      height = MIN (height, geometry.height);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+}
+
 static void
 hs_window_init (HsWindow *self)
 {
@@ -990,8 +1320,25 @@ hs_window_init (HsWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), hs_window_actions,
                                    hs_window_n_actions, self);
 
+  /* The side panes fold away on a narrow window; these show them again. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GPropertyAction) action =
+        g_property_action_new (i == 0 ? "show-editor" : "show-inspector",
+                               i == 0 ? self->editor_flap : self->inspector_flap,
+                               "reveal-flap");
+
+      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+    }
+  {
+    g_autoptr(GPropertyAction) action = g_property_action_new ("find", self->search_bar, "search-mode-enabled");
+
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+  }
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+
   self->settings = hs_settings_new ();
-  gtk_window_set_default_size (GTK_WINDOW (self),
+  set_default_size_for_screen (self,
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
@@ -1000,7 +1347,15 @@ hs_window_init (HsWindow *self)
   gtk_source_buffer_set_language (self->buffer, gtk_source_language_manager_get_language (languages, "python3"));
   gtk_source_buffer_set_highlight_matching_brackets (self->buffer, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->source_view), "snippet");
-  gtk_widget_add_css_class (GTK_WIDGET (self->console_entry), "console-entry");
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (console_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->console_view), keys);
+    gtk_source_buffer_set_language (self->console_buffer,
+                                    gtk_source_language_manager_get_language (languages, "python3"));
+  }
   gtk_widget_add_css_class (GTK_WIDGET (self->output_view), "output");
   setup_marks (self);
   update_style_scheme (self);
