@@ -270,14 +270,17 @@ delta_parts (const HsStepRecord *rec,
   const HsBatch *batch = rec->batch;
 
   p->step = &batch->steps[rec->step];
-  p->objects = batch->objects + rec->objects;
-  p->refcounts = batch->refcounts + rec->refcounts;
-  p->owners = batch->owners + rec->owners;
-  p->edges = batch->edges + rec->edges;
-  p->removed = batch->removed + rec->removed;
-  p->freed = batch->freed + rec->freed;
-  p->gc = batch->gc + rec->gc;
-  p->frame_words = batch->frame_words + rec->frame_words;
+  /* An empty part of a batch is a NULL array: NULL + 0 is undefined in C. */
+#define PART(field) (batch->field != NULL ? batch->field + rec->field : NULL)
+  p->objects = PART (objects);
+  p->refcounts = PART (refcounts);
+  p->owners = PART (owners);
+  p->edges = PART (edges);
+  p->removed = PART (removed);
+  p->freed = PART (freed);
+  p->gc = PART (gc);
+  p->frame_words = PART (frame_words);
+#undef PART
   p->n_strings = rec->first_string + p->step->n_strings;
 }
 
