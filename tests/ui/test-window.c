@@ -930,12 +930,14 @@ test_stop_infinite_loop (Fixture       *f,
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "stop"));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
 
-  /* The main loop keeps turning while the program runs. */
+  /* The main loop keeps turning while the program runs.  A blocked loop
+   * would tick at most once; 5 leaves room for a loaded CI machine (8 of 60
+   * possible ticks were seen under load). */
   source = g_timeout_add (10, tick_cb, &ticks);
   spin (600);
   g_source_remove (source);
   g_assert_true (hs_window_get_busy (window));
-  g_assert_cmpuint (ticks, >=, 20);
+  g_assert_cmpuint (ticks, >=, 5);
 
   activate (window, "stop");
   wait_idle (window);
