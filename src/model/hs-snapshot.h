@@ -23,6 +23,7 @@ typedef enum
   HS_CHANGE_NEW     = 1 << 0,  /* first seen at this step */
   HS_CHANGE_MUTATED = 1 << 1,  /* its references changed at this step */
   HS_CHANGE_RETURNED = 1 << 2, /* seen before, back in the snapshot at this step */
+  HS_CHANGE_CREATED  = 1 << 3, /* the runtime saw it allocated by this step's line */
 } HsChangeFlags;
 
 typedef struct

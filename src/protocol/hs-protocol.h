@@ -120,6 +120,7 @@ typedef enum
   HS_OBJECT_CONTAINER  = 1 << 6,  /* length/omitted are meaningful */
   HS_OBJECT_SIZE_KNOWN = 1 << 7,
   /* bits 8-9: gc generation 0..2, 3 = not tracked */
+  HS_OBJECT_CREATED    = 1 << 10, /* allocated during the step that reports it */
 } HsObjectFlags;
 
 #define HS_OBJECT_GENERATION_SHIFT 8
