@@ -285,6 +285,17 @@ hs_py_memoryview_exporter (PyObject *view)
   return mv->mbuf->master.obj;
 }
 
+/* The line a traceback entry points at.  From 3.12 on tb_lineno is -1
+ * until the tb_lineno getter computes it (without storing it), so the
+ * same computation is made here, from the frame's code and tb_lasti. */
+int
+hs_py_traceback_line (PyTracebackObject *tb)
+{
+  if (tb->tb_lineno != -1)
+    return tb->tb_lineno;
+  return PyCode_Addr2Line (hs_py_frame_object_code (tb->tb_frame), tb->tb_lasti);
+}
+
 /* sys.getsizeof without its side effects: it would create a bound method
  * (a gc-tracked allocation that can start a collection) and could run a
  * Python-level __sizeof__.  Returns -1 when only user code could answer. */

@@ -51,6 +51,7 @@ void        hs_py_foreach_instance_attr (PyObject     *obj,
                                          HsPyAttrFunc  func,
                                          gpointer      user_data);
 PyObject   *hs_py_memoryview_exporter  (PyObject      *view);
+int         hs_py_traceback_line       (PyTracebackObject *tb);
 gboolean    hs_py_is_immortal          (PyObject      *obj);
 gboolean    hs_py_is_small_int         (PyObject      *obj);
 void        hs_py_small_int_range      (gint64        *first,
