@@ -43,6 +43,62 @@ set_trace_quietly (Py_tracefunc func,
   interp->audit_hooks = py_hooks;
 }
 
+/* 3.11 runs the generic form of every instruction while tracing is on;
+ * 3.12's tracing (on sys.monitoring) leaves the specialised forms in
+ * place, and those free ints, floats and strs without their tp_dealloc
+ * (_Py_DECREF_SPECIALIZED), where hs-registry.c would not see the free:
+ * the freed object's ref would pass to the next object at its address.
+ * An INSTRUCTION event, here with a callback that does nothing, makes
+ * CPython run the generic form of each instruction and hold its
+ * specialisation counter still, in every thread.  The tool has no name
+ * once its events are set, so that sys.monitoring.get_tool() says what it
+ * says under python3. */
+#define HS_MONITORING_TOOL 4
+
+static PyObject *
+on_instruction (PyObject         *self,
+                PyObject *const  *args,
+                Py_ssize_t        n_args)
+{
+  Py_RETURN_NONE;
+}
+
+static PyMethodDef on_instruction_def = { "heapscope_instruction", (PyCFunction) (void (*) (void)) on_instruction, METH_FASTCALL, NULL };
+
+static void
+despecialize (void)
+{
+  static gboolean done;
+  PyInterpreterState *interp = PyInterpreterState_Get ();
+  PyObject *monitoring, *events, *code, *callback, *r1, *r2, *r3;
+  long instruction;
+
+  if (done)
+    return;
+  done = TRUE;
+
+  monitoring = PySys_GetObject ("monitoring");   /* borrowed */
+  events = monitoring ? PyObject_GetAttrString (monitoring, "events") : NULL;
+  code = events ? PyObject_GetAttrString (events, "INSTRUCTION") : NULL;
+  instruction = code ? PyLong_AsLong (code) : -1;
+  Py_XDECREF (code);
+  callback = PyCFunction_New (&on_instruction_def, NULL);
+  r1 = monitoring && callback ? PyObject_CallMethod (monitoring, "use_tool_id", "is", HS_MONITORING_TOOL, "heapscope") : NULL;
+  r2 = r1 ? PyObject_CallMethod (monitoring, "register_callback", "ilO", HS_MONITORING_TOOL, instruction, callback) : NULL;
+  r3 = r2 ? PyObject_CallMethod (monitoring, "set_events", "il", HS_MONITORING_TOOL, instruction) : NULL;
+  if (r3 == NULL)
+    {
+      g_warning ("cannot run the generic instructions: frees through specialised ones will be missed");
+      PyErr_Clear ();
+    }
+  Py_CLEAR (interp->monitoring_tool_names[HS_MONITORING_TOOL]);
+  Py_XDECREF (r3);
+  Py_XDECREF (r2);
+  Py_XDECREF (r1);
+  Py_XDECREF (callback);
+  Py_XDECREF (events);
+}
+
 /* Only the C function changes; the object sys.gettrace() returns stays as
  * it is. */
 Py_tracefunc
@@ -51,6 +107,8 @@ hs_py_swap_trace_function (Py_tracefunc func)
   PyThreadState *tstate = PyThreadState_Get ();
   Py_tracefunc old = tstate->c_tracefunc;
 
+  if (func != NULL)
+    despecialize ();
   if (old != func)
     set_trace_quietly (func, tstate->c_traceobj);
   return old;
