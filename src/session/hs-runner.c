@@ -119,18 +119,33 @@ hs_runner_new (void)
   return g_object_new (HS_TYPE_RUNNER, NULL);
 }
 
-/* Where the workers are: next to the running executable first, so that a
- * build tree runs its own with no installation and no environment, else
- * the installed libexecdir. */
+/* Where the workers are: beside HEAPSCOPE_RUNTIME when it is set (the
+ * tests' build tree), next to the running executable, so that a build
+ * tree runs its own with no installation and no environment, and in the
+ * installed libexecdir. */
+static GPtrArray *
+worker_dirs (void)
+{
+  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  const char *env = g_getenv ("HEAPSCOPE_RUNTIME");
+
+  if (env != NULL && *env != '\0')
+    g_ptr_array_add (dirs, g_path_get_dirname (env));
+  if (exe != NULL)
+    g_ptr_array_add (dirs, g_path_get_dirname (exe));
+  g_ptr_array_add (dirs, g_strdup (HS_LIBEXECDIR));
+  return dirs;
+}
+
 static char *
 find_worker (const char *name)
 {
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GPtrArray) dirs = worker_dirs ();
 
-  if (exe != NULL)
+  for (guint i = 0; i + 1 < dirs->len; i++)
     {
-      g_autofree char *dir = g_path_get_dirname (exe);
-      g_autofree char *candidate = g_build_filename (dir, name, NULL);
+      g_autofree char *candidate = g_build_filename (g_ptr_array_index (dirs, i), name, NULL);
 
       if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
         return g_steal_pointer (&candidate);
@@ -184,19 +199,24 @@ worker_version (const char *name)
 GStrv
 hs_runner_list_pythons (void)
 {
-  g_autofree char *any = find_worker (HS_RUNTIME_NAME);
-  g_autofree char *dir_path = g_path_get_dirname (any);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  g_autoptr(GPtrArray) dirs = worker_dirs ();
   g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+  for (guint i = 0; i < dirs->len; i++)
     {
-      const char *version = worker_version (name);
-      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      const char *dir_path = g_ptr_array_index (dirs, i);
+      g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+      const char *name;
 
-      if (version != NULL && g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
-        g_ptr_array_add (versions, g_strdup (version));
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          const char *version = worker_version (name);
+          g_autofree char *path = g_build_filename (dir_path, name, NULL);
+
+          if (version != NULL && g_file_test (path, G_FILE_TEST_IS_EXECUTABLE) &&
+              !g_ptr_array_find_with_equal_func (versions, version, g_str_equal, NULL))
+            g_ptr_array_add (versions, g_strdup (version));
+        }
     }
   g_ptr_array_sort (versions, compare_versions);
   g_ptr_array_add (versions, NULL);

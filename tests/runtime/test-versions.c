@@ -231,6 +231,38 @@ test_specialised_frees (HsTraceFixture *f,
   g_assert_cmpuint (n_freed, ==, 20);
 }
 
+/* The session layer's choice of worker: the version is among those
+ * listed, and choosing it runs that interpreter whatever the default. */
+static void
+test_runner_choice (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  g_auto(GStrv) versions = hs_runner_list_pythons ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prefix = g_strconcat (test_version (), ".", NULL);
+  HsTrace *trace;
+
+  if (skip_if_absent ())
+    return;
+  g_assert_true (g_strv_contains ((const char * const *) versions, test_version ()));
+  g_assert_true (g_strv_contains ((const char * const *) versions, "3.11"));
+
+  g_assert_false (hs_runner_set_python (f->runner, "2.7", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, test_version ()));
+  g_clear_error (&error);
+
+  /* the default worker first, then the chosen one */
+  hs_runner_set_runtime_path (f->runner, NULL);
+  g_assert_true (hs_runner_set_python (f->runner, "3.11", &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_runner_set_python (f->runner, test_version (), &error));
+  g_assert_no_error (error);
+  trace = hs_trace_fixture_run (f, "x = 1\n");
+  hs_test_assert_status (trace, "finished");
+  g_assert_true (g_str_has_prefix (hs_trace_get_python_version (trace), prefix));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -242,6 +274,7 @@ main (int   argc,
   ADD ("/runtime/versions/getrefcount", test_getrefcount);
   ADD ("/runtime/versions/small-int-range", test_small_int_range);
   ADD ("/runtime/versions/specialised-frees", test_specialised_frees);
+  ADD ("/runtime/versions/runner-choice", test_runner_choice);
 
   return g_test_run ();
 }
