@@ -145,7 +145,7 @@ test_cli_trace_ok (HsTraceFixture *f,
   /* the version HEAPSCOPE_RUNTIME was built for (test-versions checks it
    * against that python) */
   g_assert_true (g_str_has_prefix (json_object_get_string_member (root, "python"),
-                                   g_getenv ("HEAPSCOPE_TEST_VERSION") ? g_getenv ("HEAPSCOPE_TEST_VERSION") : "3.11"));
+                                   g_getenv ("HEAPSCOPE_TEST_VERSION") ? g_getenv ("HEAPSCOPE_TEST_VERSION") : HS_TEST_DEFAULT_PYTHON));
   g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "finished");
   g_assert_true (json_object_get_null_member (root, "error"));
 

@@ -245,7 +245,7 @@ test_runner_choice (HsTraceFixture *f,
   if (skip_if_absent ())
     return;
   g_assert_true (g_strv_contains ((const char * const *) versions, test_version ()));
-  g_assert_true (g_strv_contains ((const char * const *) versions, "3.11"));
+  g_assert_true (g_strv_contains ((const char * const *) versions, HS_TEST_DEFAULT_PYTHON));
 
   g_assert_false (hs_runner_set_python (f->runner, "2.7", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
@@ -254,7 +254,7 @@ test_runner_choice (HsTraceFixture *f,
 
   /* the default worker first, then the chosen one */
   hs_runner_set_runtime_path (f->runner, NULL);
-  g_assert_true (hs_runner_set_python (f->runner, "3.11", &error));
+  g_assert_true (hs_runner_set_python (f->runner, HS_TEST_DEFAULT_PYTHON, &error));
   g_assert_no_error (error);
   g_assert_true (hs_runner_set_python (f->runner, test_version (), &error));
   g_assert_no_error (error);
