@@ -260,7 +260,6 @@ hs_object_facts_repr (PyObject *obj)
       GString *out = g_string_new (PyDict_Check (obj) ? "{" : PyFrozenSet_Check (obj) ? "frozenset({" : "{");
       Py_ssize_t pos = 0;
       PyObject *key, *value;
-      Py_hash_t hash;
       gboolean first = TRUE;
       gboolean more;
 
@@ -270,7 +269,7 @@ hs_object_facts_repr (PyObject *obj)
           return g_strdup (PyFrozenSet_Check (obj) ? "frozenset()" : "set()");
         }
       while ((more = PyDict_Check (obj) ? PyDict_Next (obj, &pos, &key, &value)
-                                        : _PySet_NextEntry (obj, &pos, &key, &hash)))
+                                        : hs_py_set_next_entry (obj, &pos, &key)))
         {
           g_autofree char *k = element_repr (key);
 
