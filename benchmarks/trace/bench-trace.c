@@ -45,6 +45,14 @@ write_program (const char *name,
 
 static guint max_objects;   /* 0: the default */
 
+#define HEAP_LOOP_50000 \
+  "heap = [[i, str(i)] for i in range(33)]\n" \
+  "total = 0\n" \
+  "for n in range(50000):\n" \
+  "    row = heap[n % 33]\n" \
+  "    total = total + row[0]\n" \
+  "print(total)\n"
+
 /* CPU seconds of the children reaped so far: on a shared machine the
  * worker's CPU time says more about its cost than the wall clock. */
 static double
@@ -371,9 +379,16 @@ main (int   argc,
   append = append_program (10000);
 
   printf ("Heapscope trace benchmark (best of %d runs each)\n\n", REPEATS);
+  /* one part alone: --step-cost, or --cli (the end-to-end row) */
   if (argc > 1 && g_str_equal (argv[1], "--step-cost"))
     {
       report_step_cost ();
+      return 0;
+    }
+  if (argc > 1 && g_str_equal (argv[1], "--cli"))
+    {
+      report_cli ("heapscope trace end to end on the heap loop (50,000 iterations), JSON to a file",
+                  write_program ("heap-cli.py", HEAP_LOOP_50000));
       return 0;
     }
   report ("Loop over a heap of about 100 objects (5,000 iterations)", heap);
@@ -404,13 +419,7 @@ main (int   argc,
 
   printf ("\n");
   report_cli ("heapscope trace end to end on the heap loop (50,000 iterations), JSON to a file",
-              write_program ("heap-cli.py",
-                "heap = [[i, str(i)] for i in range(33)]\n"
-                "total = 0\n"
-                "for n in range(50000):\n"
-                "    row = heap[n % 33]\n"
-                "    total = total + row[0]\n"
-                "print(total)\n"));
+              write_program ("heap-cli.py", HEAP_LOOP_50000));
 
   /* A fixed-size record of a million steps: the tiny loop takes two steps
    * an iteration, plus a few to start and end. */
