@@ -24,7 +24,9 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
-/* Each defeats one way a replay could go stale. */
+/* Each defeats one way a replay could go stale.  In address_reuse.py an
+ * item is freed and its address taken by a new object within one line,
+ * so the list's item pointers are the same at the next step. */
 static const struct
 {
   const char *name;
@@ -40,6 +42,8 @@ static const struct
     "    items.insert(1, Box())\n"
     "    d = {'a': items[0]}\n"
     "    d['a'] = Box()\n"
+    "    items[2] = None; items[2] = Box()\n"
+    "    items[3] = None; items[3] = [k]\n"
     "t = (1, 2)\n" },
   { "mutations.py",
     "d = {'x': 1, 'y': [1, 2]}\n"
