@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <sys/resource.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
@@ -24,6 +25,7 @@ typedef struct
   gsize   history;
   guint   objects;      /* in the middle step */
   double  seconds;      /* best of REPEATS */
+  double  worker_cpu;   /* the worker's user+system CPU seconds, best of REPEATS */
   char   *status;
 } Measure;
 
@@ -41,6 +43,27 @@ write_program (const char *name,
   return path;
 }
 
+static guint max_objects;   /* 0: the default */
+
+#define HEAP_LOOP_50000 \
+  "heap = [[i, str(i)] for i in range(33)]\n" \
+  "total = 0\n" \
+  "for n in range(50000):\n" \
+  "    row = heap[n % 33]\n" \
+  "    total = total + row[0]\n" \
+  "print(total)\n"
+
+/* CPU seconds of the children reaped so far: on a shared machine the
+ * worker's CPU time says more about its cost than the wall clock. */
+static double
+children_cpu (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_CHILDREN, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static void
 trace (const char *path,
        Measure    *m)
@@ -50,10 +73,14 @@ trace (const char *path,
   hs_run_options_init (&options);
   options.max_steps = 10000000;
   options.timeout_ms = 600000;
+  if (max_objects > 0)
+    options.max_objects = max_objects;
 
   m->seconds = G_MAXDOUBLE;
+  m->worker_cpu = G_MAXDOUBLE;
   for (guint r = 0; r < REPEATS; r++)
     {
+      double cpu_before = children_cpu ();
       g_autoptr(HsRunner) runner = hs_runner_new ();
       g_autoptr(HsTrace) t = NULL;
       g_autoptr(GError) error = NULL;
@@ -65,6 +92,8 @@ trace (const char *path,
       if (t == NULL)
         g_error ("%s: %s", path, error->message);
       m->seconds = MIN (m->seconds, seconds);
+      g_clear_object (&runner);   /* reaps the worker */
+      m->worker_cpu = MIN (m->worker_cpu, children_cpu () - cpu_before);
       m->steps = hs_trace_get_n_steps (t);
       m->history = hs_trace_get_history_bytes (t);
       g_free (m->status);
@@ -252,6 +281,79 @@ append_slice (guint   from,
   g_free (mb.status);
 }
 
+/* A heap of about n visible objects (blocks of up to 100 rows of 100
+ * ints, so that no container passes the element cap) and a loop that
+ * changes one of them a step.  The cost per step is the difference between
+ * `iterations` and 100 iterations, with the walk as shipped and with
+ * HEAPSCOPE_FULL_WALK=1 (every container read again at every step, as
+ * before issue 10). */
+static char *
+rows_program (guint n,
+              guint iterations)
+{
+  guint blocks = MAX (1, n / 10000), rows = MIN (100, n / 100);
+  g_autofree char *name = g_strdup_printf ("rows-%u-%u.py", n, iterations);
+  g_autofree char *source = g_strdup_printf (
+    "blocks = [[list(range(j * 1000, j * 1000 + 100)) for j in range(%u)] for b in range(%u)]\n"
+    "for k in range(%u):\n"
+    "    blocks[k %% %u][k %% %u][k %% 100] = -k\n", rows, blocks, iterations, blocks, rows);
+
+  return write_program (name, source);
+}
+
+static guint
+rows_objects (guint n)
+{
+  guint blocks = MAX (1, n / 10000), rows = MIN (100, n / 100);
+
+  return blocks * rows * 101 + blocks + 1;
+}
+
+/* Worker CPU microseconds per step. */
+static double
+step_cost (guint    n,
+           guint    iterations,
+           gboolean full_walk,
+           guint   *objects)
+{
+  g_autofree char *a = rows_program (n, 100);
+  g_autofree char *b = rows_program (n, iterations);
+  Measure ma = { 0 }, mb = { 0 };
+  double us;
+
+  g_setenv ("HEAPSCOPE_FULL_WALK", full_walk ? "1" : "0", TRUE);
+  max_objects = 2 * n;
+  trace (a, &ma);
+  trace (b, &mb);
+  max_objects = 0;
+  g_setenv ("HEAPSCOPE_FULL_WALK", "0", TRUE);
+  us = (mb.worker_cpu - ma.worker_cpu) * 1e6 / MAX (mb.steps - ma.steps, 1);
+  *objects = mb.objects;
+  g_free (ma.status);
+  g_free (mb.status);
+  return us;
+}
+
+static void
+report_step_cost (void)
+{
+  const guint sizes[] = { 2000, 10000, 100000 };
+
+  printf ("Per-step cost with one object changed a step (rows of 100 ints, --max-objects 2n;\n"
+          "worker CPU time per step, best of %d)\n", REPEATS);
+  printf ("  %-9s %-18s %-18s %s\n", "objects", "walk as shipped", "full walk", "ratio");
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      guint iterations = sizes[i] >= 100000 ? 600 : 2100;
+      guint objects;
+      double full = step_cost (sizes[i], iterations, TRUE, &objects);
+      double shipped = step_cost (sizes[i], iterations, FALSE, &objects);
+
+      printf ("  %-9u %8.1f us/step    %8.1f us/step    %.2fx\n", rows_objects (sizes[i]),
+              shipped, full, full / MAX (shipped, 1e-9));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +379,18 @@ main (int   argc,
   append = append_program (10000);
 
   printf ("Heapscope trace benchmark (best of %d runs each)\n\n", REPEATS);
+  /* one part alone: --step-cost, or --cli (the end-to-end row) */
+  if (argc > 1 && g_str_equal (argv[1], "--step-cost"))
+    {
+      report_step_cost ();
+      return 0;
+    }
+  if (argc > 1 && g_str_equal (argv[1], "--cli"))
+    {
+      report_cli ("heapscope trace end to end on the heap loop (50,000 iterations), JSON to a file",
+                  write_program ("heap-cli.py", HEAP_LOOP_50000));
+      return 0;
+    }
   report ("Loop over a heap of about 100 objects (5,000 iterations)", heap);
   printf ("\n");
   report ("Loop appending 10,000 items to a list", append);
@@ -305,13 +419,7 @@ main (int   argc,
 
   printf ("\n");
   report_cli ("heapscope trace end to end on the heap loop (50,000 iterations), JSON to a file",
-              write_program ("heap-cli.py",
-                "heap = [[i, str(i)] for i in range(33)]\n"
-                "total = 0\n"
-                "for n in range(50000):\n"
-                "    row = heap[n % 33]\n"
-                "    total = total + row[0]\n"
-                "print(total)\n"));
+              write_program ("heap-cli.py", HEAP_LOOP_50000));
 
   /* A fixed-size record of a million steps: the tiny loop takes two steps
    * an iteration, plus a few to start and end. */
@@ -327,6 +435,9 @@ main (int   argc,
     printf ("\n10^6 steps of a tiny loop (--max-steps 1000000), format 2 to a file\n");
     printf ("  wall time %.2f s, %.1f MB written, peak RSS %ld KiB\n", seconds, bytes / 1e6, peak);
   }
+
+  printf ("\n");
+  report_step_cost ();
 
   /* Each iteration is two steps, so 500 appends are about 1,000 steps. */
   append_slice (0, 500, &head_s, &head_n);

@@ -333,6 +333,27 @@ hs_py_sizeof (PyObject *obj)
   return size + _PyType_PreHeaderSize (type);
 }
 
+/* Changes on every mutation of the dict: ma_version_tag, kept (deprecated)
+ * through 3.13, where dict watchers share its low bits. */
+guint64
+hs_py_dict_version (PyObject *dict)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  return ((PyDictObject *) dict)->ma_version_tag;
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+/* The keys table of a combined dict, whose sys.getsizeof() depends on
+ * nothing else between mutations; NULL for a split dict, whose size also
+ * depends on how many dicts share its keys. */
+gconstpointer
+hs_py_dict_layout (PyObject *dict)
+{
+  PyDictObject *d = (PyDictObject *) dict;
+
+  return d->ma_values == NULL ? (gconstpointer) d->ma_keys : NULL;
+}
+
 gboolean
 hs_py_gc_collecting (void)
 {

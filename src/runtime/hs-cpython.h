@@ -61,6 +61,10 @@ gboolean    hs_py_set_next_entry       (PyObject      *set,
                                         PyObject     **key);
 gssize      hs_py_sizeof               (PyObject      *obj);
 
+/* Cheap signs that a container may have changed (hs-heap-walker.c) */
+guint64     hs_py_dict_version         (PyObject      *dict);
+gconstpointer hs_py_dict_layout        (PyObject      *dict);
+
 gboolean    hs_py_gc_collecting        (void);
 void        hs_py_gc_stats             (guint64        collections[3],
                                         guint64        collected[3],

@@ -30,6 +30,14 @@ static GPtrArray *garbage_roots;
 static GArray *edge_scratch;    /* guint32 triples */
 static guint32 edges_dropped;   /* by the object cap, while computing edges */
 static gboolean walking_reachable;
+static gboolean full_walk;      /* HEAPSCOPE_FULL_WALK: never replay (tests compare) */
+
+/* Every edge compute_edges tried to add, in order: what it was read from
+ * and the entry it found, so that an unchanged container can replay them
+ * without reading it again (see replay_edges). */
+static GArray *attempt_srcs;    /* PyObject* */
+static GArray *attempt_targets; /* HsEntry*, NULL when the object cap kept it out unregistered */
+static GArray *attempt_kinds;   /* guint32 pairs: kind, label */
 static gboolean limbo_dirty;
 static guint32 steps_since_check;
 static guint64 gc_collections[3], gc_collected[3], gc_uncollectable[3];
@@ -47,22 +55,28 @@ hs_heap_walker_init (HsStepBuilder      *b,
   limbo = g_ptr_array_new ();
   garbage_roots = g_ptr_array_new ();
   edge_scratch = g_array_new (FALSE, FALSE, sizeof (guint32));
+  attempt_srcs = g_array_new (FALSE, FALSE, sizeof (PyObject *));
+  attempt_targets = g_array_new (FALSE, FALSE, sizeof (HsEntry *));
+  attempt_kinds = g_array_new (FALSE, FALSE, sizeof (guint32));
+  full_walk = g_strcmp0 (g_getenv ("HEAPSCOPE_FULL_WALK"), "1") == 0;
   hs_py_gc_stats (gc_collections, gc_collected, gc_uncollectable);
 }
 
 static gboolean is_garbage (PyObject *obj);
 
-static guint32
-visit (PyObject *obj)
+/* visit() for an object whose entry e (maybe NULL) is already known */
+static inline guint32
+visit_entry (PyObject *obj,
+             HsEntry **entry)
 {
-  HsEntry *e = hs_registry_lookup (obj);
+  HsEntry *e = *entry;
 
   if (e != NULL && e->epoch == epoch)
     return e->ref;
   if (view->len >= limits.max_objects)
     return 0;
   if (e == NULL)
-    e = hs_registry_insert (obj);
+    *entry = e = hs_registry_insert (obj);
 
   e->epoch = epoch;
   e->reachable = walking_reachable || !is_garbage (obj);
@@ -71,13 +85,27 @@ visit (PyObject *obj)
   return e->ref;
 }
 
+static guint32
+visit (PyObject *obj)
+{
+  HsEntry *e = hs_registry_lookup (obj);
+
+  return visit_entry (obj, &e);
+}
+
 static void
 add_edge (HsEdgeKind  kind,
           guint32     label,
           PyObject   *target)
 {
-  guint32 ref = visit (target);
+  HsEntry *e = hs_registry_lookup (target);
+  guint32 ref = visit_entry (target, &e);
   guint32 triple[3] = { kind, label, ref };
+  guint32 kl[2] = { kind, label };
+
+  g_array_append_val (attempt_srcs, target);
+  g_array_append_val (attempt_targets, e);
+  g_array_append_vals (attempt_kinds, kl, 2);
 
   /* past the object cap the target is not in the snapshot; the owner's
    * omitted count says so instead */
@@ -196,6 +224,9 @@ compute_edges (HsEntry *e,
   PyObject *obj = e->obj;
 
   g_array_set_size (edge_scratch, 0);
+  g_array_set_size (attempt_srcs, 0);
+  g_array_set_size (attempt_targets, 0);
+  g_array_set_size (attempt_kinds, 0);
   edges_dropped = 0;
   *length = 0;
   *omitted = 0;
@@ -278,12 +309,288 @@ compute_edges (HsEntry *e,
   *omitted += edges_dropped;
 }
 
+/* The walk costs what changed: a container whose items are the same
+ * objects as at its last walk replays the edges it had then, which visits
+ * exactly what compute_edges would, in the same order, without reading the
+ * container or interning a label.  What a replay relies on is kept with
+ * the edges, in the same block (e->edges, which the registry frees with
+ * the entry):
+ *
+ *   guint32  triples[3 * n_edges]   what the app was last sent
+ *   EdgeCache                       how they were read
+ *   PyObject *srcs[n_attempts]      every object compute_edges visited
+ *   HsEntry  *targets[n_attempts]   its entry then (NULL: none)
+ *   guint32  kinds[2 * n_attempts]  kind and label of each
+ *
+ * A replay is exact because each shape has a complete test of change:
+ * lists and tuples (zip reuses its result tuple in place) compare their
+ * item pointers, a dict its version tag, which 3.11 changes on every
+ * mutation, a cell or bound method its pointers.  An item freed and its
+ * address reused by a new object is caught by its entry: the registry
+ * clears e->obj in tp_dealloc, and a replayed target whose entry no longer
+ * holds that address (or whose type changed) is looked up afresh.
+ * Sets, functions, memoryviews and instances with attributes are always
+ * read again. */
+typedef struct
+{
+  PyTypeObject *type;
+  guint32       epoch;          /* the walk that last read or replayed it */
+  guint32       shape;
+  guint32       n_attempts;
+  guint32       length;
+  guint32       omitted;        /* left out by the element cap */
+  guint64       version;        /* dict */
+  gconstpointer size_key;       /* what sys.getsizeof() depends on besides the items */
+  gboolean      size_keyed;
+} EdgeCache;
+
+#define CACHE_OFFSET(n_edges) (((gsize) (n_edges) * 3 * sizeof (guint32) + 7) & ~(gsize) 7)
+
+static inline EdgeCache *
+edge_cache (HsEntry *e)
+{
+  return (EdgeCache *) ((char *) e->edges + CACHE_OFFSET (e->n_edges));
+}
+
+static inline PyObject **
+cache_srcs (EdgeCache *c)
+{
+  return (PyObject **) (c + 1);
+}
+
+static inline HsEntry **
+cache_targets (EdgeCache *c)
+{
+  return (HsEntry **) (cache_srcs (c) + c->n_attempts);
+}
+
+static inline guint32 *
+cache_kinds (EdgeCache *c)
+{
+  return (guint32 *) (cache_targets (c) + c->n_attempts);
+}
+
+static gboolean
+is_replayable_shape (HsEntry *e)
+{
+  g_assert (e != NULL);
+
+  if (e->has_attrs)
+    return FALSE;
+  switch ((HsShape) e->shape)
+    {
+    case HS_SHAPE_LIST:
+    case HS_SHAPE_TUPLE:
+    case HS_SHAPE_DICT:
+    case HS_SHAPE_CELL:
+    case HS_SHAPE_METHOD:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Whether compute_edges would read the same objects in the same order. */
+static gboolean
+cache_is_current (HsEntry   *e,
+                  EdgeCache *c)
+{
+  PyObject *obj = e->obj;
+  PyObject **srcs = cache_srcs (c);
+
+  g_assert (e != NULL && c != NULL);
+
+  if (c->type != Py_TYPE (obj) || c->shape != e->shape)
+    return FALSE;
+  switch ((HsShape) e->shape)
+    {
+    case HS_SHAPE_LIST:
+    case HS_SHAPE_TUPLE:
+      {
+        PyObject **items = e->shape == HS_SHAPE_LIST ? ((PyListObject *) obj)->ob_item
+                                                     : ((PyTupleObject *) obj)->ob_item;
+        Py_ssize_t n = Py_SIZE (obj);
+        Py_ssize_t cap = limits.max_elements;
+        Py_ssize_t tail = MIN (3, cap / 4);
+
+        if ((guint32) n != c->length)
+          return FALSE;
+        if (n <= cap)
+          return c->n_attempts == n && (n == 0 || memcmp (items, srcs, n * sizeof (PyObject *)) == 0);
+        /* head and tail, as add_sequence_edges takes them */
+        return c->n_attempts == cap &&
+               memcmp (items, srcs, (cap - tail) * sizeof (PyObject *)) == 0 &&
+               memcmp (items + n - tail, srcs + cap - tail, tail * sizeof (PyObject *)) == 0;
+      }
+
+    case HS_SHAPE_DICT:
+      return hs_py_dict_version (obj) == c->version && (guint32) PyDict_GET_SIZE (obj) == c->length;
+
+    case HS_SHAPE_CELL:
+      return PyCell_GET (obj) == NULL ? c->n_attempts == 0
+                                      : c->n_attempts == 1 && srcs[0] == PyCell_GET (obj);
+
+    case HS_SHAPE_METHOD:
+      return c->n_attempts == 2 && srcs[0] == PyMethod_GET_SELF (obj) && srcs[1] == PyMethod_GET_FUNCTION (obj);
+
+    default:
+      return FALSE;
+    }
+}
+
+/* Fills edge_scratch as compute_edges would, from the cache; FALSE when the
+ * container must be read again. */
+static gboolean
+replay_edges (HsEntry *e,
+              guint32 *length,
+              guint32 *omitted)
+{
+  EdgeCache *c;
+  PyObject **srcs;
+  HsEntry **targets;
+  guint32 *kinds;
+  guint32 *scratch;
+  guint n = 0;
+
+  g_assert (e != NULL);
+
+  if (full_walk || e->edges == NULL || !is_replayable_shape (e))
+    return FALSE;
+  c = edge_cache (e);
+  /* A container left out of the last walk may hold entries freed since,
+   * and reaped: its cache is only good from one walk to the next. */
+  if (c->epoch != epoch - 1 || !cache_is_current (e, c))
+    return FALSE;
+  c->epoch = epoch;
+
+  srcs = cache_srcs (c);
+  targets = cache_targets (c);
+  kinds = cache_kinds (c);
+  g_array_set_size (edge_scratch, 3 * c->n_attempts);
+  scratch = (guint32 *) edge_scratch->data;
+  edges_dropped = 0;
+  for (guint32 i = 0; i < c->n_attempts; i++)
+    {
+      HsEntry *t = targets[i];
+      guint32 ref;
+
+      /* freed (and maybe its address reused), or no longer of its type:
+       * what hs_registry_lookup() says now */
+      if (G_UNLIKELY (t == NULL || t->obj != srcs[i] || t->type != Py_TYPE (srcs[i])))
+        targets[i] = hs_registry_lookup (srcs[i]);
+      ref = visit_entry (srcs[i], &targets[i]);
+      if (ref != 0)
+        {
+          scratch[n++] = kinds[2 * i];
+          scratch[n++] = kinds[2 * i + 1];
+          scratch[n++] = ref;
+        }
+      else
+        edges_dropped++;
+    }
+  edge_scratch->len = n;
+  *length = c->length;
+  *omitted = c->omitted + edges_dropped;
+  return TRUE;
+}
+
+/* Keeps the edges computed for e (edge_scratch) and, for a replayable
+ * shape, how they were read (the attempt arrays), in one block. */
+static void
+store_edges (HsEntry *e,
+             guint32  length,
+             guint32  omitted)
+{
+  guint32 n_edges = edge_scratch->len / 3;
+  gboolean cached = is_replayable_shape (e);
+  guint32 n_attempts = cached ? attempt_srcs->len : 0;
+  gsize cache_size = cached ? sizeof (EdgeCache) + n_attempts * (2 * sizeof (gpointer) + 2 * sizeof (guint32)) : 0;
+  gsize size = CACHE_OFFSET (n_edges) + cache_size;
+  EdgeCache *c;
+
+  g_assert (e != NULL);
+
+  g_free (e->edges);
+  e->edges = size > 0 ? g_malloc (size) : NULL;
+  e->n_edges = n_edges;
+  if (n_edges > 0)
+    memcpy (e->edges, edge_scratch->data, n_edges * 3 * sizeof (guint32));
+  if (!cached)
+    return;
+
+  c = edge_cache (e);
+  c->epoch = epoch;
+  c->type = Py_TYPE (e->obj);
+  c->shape = e->shape;
+  c->n_attempts = n_attempts;
+  c->length = length;
+  c->omitted = omitted - edges_dropped;
+  c->version = e->shape == HS_SHAPE_DICT ? hs_py_dict_version (e->obj) : 0;
+  c->size_keyed = FALSE;
+  c->size_key = NULL;
+  if (n_attempts > 0)
+    {
+      memcpy (cache_srcs (c), attempt_srcs->data, n_attempts * sizeof (PyObject *));
+      memcpy (cache_targets (c), attempt_targets->data, n_attempts * sizeof (HsEntry *));
+      memcpy (cache_kinds (c), attempt_kinds->data, n_attempts * 2 * sizeof (guint32));
+    }
+}
+
+/* What sys.getsizeof() of an exact list, tuple, dict, cell or bound method
+ * depends on besides what a replay already checked, or FALSE when it
+ * cannot be told. */
+static gboolean
+size_key (HsEntry       *e,
+          gconstpointer *key)
+{
+  PyObject *obj = e->obj;
+  PyTypeObject *type = Py_TYPE (obj);
+
+  g_assert (e != NULL && key != NULL);
+
+  if (type == &PyList_Type)
+    *key = GSIZE_TO_POINTER (((PyListObject *) obj)->allocated + 1);
+  else if (type == &PyDict_Type)
+    *key = hs_py_dict_layout (obj);
+  else if (type == &PyTuple_Type || type == &PyCell_Type || type == &PyMethod_Type)
+    *key = GSIZE_TO_POINTER (1);
+  else
+    return FALSE;
+  return *key != NULL;
+}
+
+/* sys.getsizeof() of e, read again only if it may have changed. */
+static gint64
+object_size (HsEntry  *e,
+             gboolean  replayed)
+{
+  EdgeCache *c = replayed ? edge_cache (e) : (e->edges && is_replayable_shape (e) ? edge_cache (e) : NULL);
+  gconstpointer key = NULL;
+  gboolean keyed;
+  gint64 size;
+
+  g_assert (e != NULL);
+
+  if (e->sent && e->static_repr)
+    return e->size;   /* immutable scalars cannot change size */
+  keyed = c != NULL && !full_walk && size_key (e, &key);
+  if (replayed && e->sent && keyed && c->size_keyed && c->size_key == key)
+    return e->size;
+  size = hs_object_facts_size (e->obj);
+  if (c != NULL)
+    {
+      c->size_keyed = keyed;
+      c->size_key = key;
+    }
+  return size;
+}
+
 static void
 process (HsEntry *e)
 {
   guint32 length, omitted;
   guint32 n_edges;
-  gboolean edges_changed;
+  gboolean edges_changed, replayed;
   HsWireObject w = { 0 };
   gint64 refcount = Py_REFCNT (e->obj);
   guint32 flags;
@@ -292,7 +599,17 @@ process (HsEntry *e)
   if (e->shape == HS_SHAPE_UNKNOWN || Py_TYPE (e->obj) != e->type)
     hs_object_facts_classify (e);
 
-  compute_edges (e, &length, &omitted);
+  replayed = replay_edges (e, &length, &omitted);
+  if (replayed)
+    ;
+  else if (e->shape == HS_SHAPE_LEAF && !e->has_attrs)
+    {
+      /* most objects shown are scalars: nothing to read */
+      edge_scratch->len = 0;
+      length = omitted = 0;
+    }
+  else
+    compute_edges (e, &length, &omitted);
   n_edges = edge_scratch->len / 3;
   edges_changed = !e->sent || n_edges != e->n_edges ||
                   (n_edges > 0 && memcmp (e->edges, edge_scratch->data, edge_scratch->len * sizeof (guint32)) != 0);
@@ -307,11 +624,25 @@ process (HsEntry *e)
                memcmp (e->edges + 3 * keep, scratch + 3 * keep, 3 * sizeof (guint32)) == 0)
           keep++;
 
-      g_free (e->edges);
-      e->edges = g_memdup2 (scratch, edge_scratch->len * sizeof (guint32));
-      e->n_edges = n_edges;
+      if (replayed)
+        {
+          /* the same reads gave other refs: keep the cache, new triples */
+          EdgeCache *c = edge_cache (e);
+          gsize cache_size = sizeof (EdgeCache) + c->n_attempts * (2 * sizeof (gpointer) + 2 * sizeof (guint32));
+          guint32 *block = g_malloc (CACHE_OFFSET (n_edges) + cache_size);
+
+          memcpy (block, scratch, edge_scratch->len * sizeof (guint32));
+          memcpy ((char *) block + CACHE_OFFSET (n_edges), c, cache_size);
+          g_free (e->edges);
+          e->edges = block;
+          e->n_edges = n_edges;
+        }
+      else
+        store_edges (e, length, omitted);
       hs_step_builder_replace_edges (builder, e->ref, keep, e->edges + 3 * keep, n_edges - keep);
     }
+  else if (!replayed && is_replayable_shape (e))
+    store_edges (e, length, omitted);
 
   flags = hs_object_facts_flags (e, e->reachable);
 
@@ -334,8 +665,7 @@ process (HsEntry *e)
         }
     }
 
-  /* immutable scalars cannot change size */
-  size = (e->sent && e->static_repr) ? e->size : hs_object_facts_size (e->obj);
+  size = object_size (e, replayed);
   if (size >= 0)
     flags |= HS_OBJECT_SIZE_KNOWN;
 

@@ -34,7 +34,7 @@ typedef struct
   const char *stdin_path;   /* NULL: the program reads EOF */
 } HsRunOptions;
 
-#define HS_RUN_DEFAULT_MAX_STEPS    100000
+#define HS_RUN_DEFAULT_MAX_STEPS    1000000
 #define HS_RUN_DEFAULT_TIMEOUT_MS   10000
 #define HS_RUN_DEFAULT_MAX_OBJECTS  1000
 #define HS_RUN_DEFAULT_MAX_ELEMENTS 100
