@@ -23,6 +23,10 @@
  * makes every step look different. */
 #define MAX_FOLLOW_ZOOM 1.0
 
+/* The window floats its zoom and export buttons over the view's bottom
+ * right corner: keep what matters above them. */
+#define CONTROLS_RESERVE 32
+
 #define CACHED_FLAGS (HS_OBJECT_IMMORTAL | HS_OBJECT_SMALL_INT | HS_OBJECT_INTERNED)
 
 typedef struct
@@ -217,7 +221,7 @@ compute_framing (HsGraphView *self,
                  HsCamera    *out)
 {
   int width = gtk_widget_get_width (GTK_WIDGET (self));
-  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self)) - CONTROLS_RESERVE;
   double min_zoom = hs_graph_view_camera_min_zoom ();
   double max_zoom = MAX (min_zoom, MAX_FOLLOW_ZOOM);
   g_autoptr(GArray) focus = NULL;

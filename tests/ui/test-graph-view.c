@@ -158,7 +158,7 @@ check_step (HsWindow   *window,
   guint n_boxes, n_checked = 0;
   gboolean have_frame = FALSE;
   double text_px;
-  HsRect view, pin = { 0 };
+  HsRect view, pin = { 0 }, controls;
   gboolean pinned;
 
   g_assert_true (hs_graph_view_get_follow (graph));
@@ -170,6 +170,15 @@ check_step (HsWindow   *window,
 
   hs_graph_view_get_visible_rect (graph, &view);
   pinned = hs_graph_view_get_pinned_frame (graph, &pin);
+  /* The buttons the window floats over the view's corner */
+  {
+    graphene_rect_t b;
+    double zoom = hs_graph_view_get_zoom (graph);
+
+    g_assert_true (gtk_widget_compute_bounds (window->zoom_box, GTK_WIDGET (graph), &b));
+    controls = (HsRect) { view.x + b.origin.x / zoom, view.y + b.origin.y / zoom,
+                          b.size.width / zoom, b.size.height / zoom };
+  }
   boxes = hs_layout_get_boxes (layout, &n_boxes);
   for (guint i = 0; i < n_boxes; i++)
     {
@@ -191,6 +200,9 @@ check_step (HsWindow   *window,
         }
       if (pinned && !frame && rects_meet (&box->rect, &pin))
         g_error ("%s at %dx%d, step %u: changed %s is under the pinned frame",
+                 c->example, c->width, c->height, step, box->title);
+      if (rects_meet (&box->rect, &controls))
+        g_error ("%s at %dx%d, step %u: changed %s is under the zoom buttons",
                  c->example, c->width, c->height, step, box->title);
       if (!rect_inside (&box->rect, &view))
         g_error ("%s at %dx%d, step %u: %s %s at (%.0f, %.0f, %.0f×%.0f) is outside the view (%.0f, %.0f, %.0f×%.0f)",
