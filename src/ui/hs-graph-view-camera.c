@@ -300,6 +300,14 @@ compute_framing (HsGraphView *self,
   y0 = (height / 2.0 - self->offset_y) / self->zoom - height / 2.0 / zoom;
   x0 = place_axis (x0, wanted.x, wanted.width, all.width, zoom, width - reserve);
   y0 = place_axis (y0, wanted.y, wanted.height, all.height, zoom, height);
+  /* The pinned copy best covers the column of frames it comes from, not
+   * objects the view would hide under it. */
+  if (pinned && wanted.x >= frame.x + frame.width &&
+      wanted.x + wanted.width + MARGIN / zoom <= frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
+    {
+      reserve = 0;
+      x0 = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
+    }
 
   out->zoom = zoom;
   out->offset_x = reserve - x0 * zoom;

@@ -26,6 +26,7 @@ static HsApplication *app;
  * does not, "created" can only mean first seen and handed out by no
  * cache (not immortal, not a small int, not interned). */
 static gboolean runtime_reports_created;
+static double lowest_text_px;
 
 typedef struct
 {
@@ -165,6 +166,7 @@ check_step (HsWindow   *window,
   g_assert_cmpuint (hs_snapshot_get_index (snapshot), ==, step);
 
   text_px = hs_graph_view_get_zoom (graph) * smallest_box_text ();
+  lowest_text_px = MIN (lowest_text_px, text_px);
   if (text_px < HS_RENDERER_READABLE_PX - 1e-6)
     g_error ("%s at %dx%d, step %u: box text is %.2f px on screen", c->example, c->width, c->height, step, text_px);
 
@@ -266,6 +268,7 @@ test_follows_every_step (gconstpointer data)
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "first-step", NULL);
   settle (window);
+  lowest_text_px = G_MAXDOUBLE;
   for (guint step = 0; step < n_steps; step++)
     {
       g_assert_cmpuint (hs_window_get_step (window), ==, step);
@@ -276,6 +279,16 @@ test_follows_every_step (gconstpointer data)
           settle (window);
         }
     }
+
+  /* For the record: what fitting the whole last step once gave. */
+  {
+    double lw, lh, w = gtk_widget_get_width (GTK_WIDGET (graph)), h = gtk_widget_get_height (GTK_WIDGET (graph));
+
+    hs_layout_get_size (hs_graph_view_get_layout (graph), &lw, &lh);
+    g_test_message ("%s %dx%d: whole last step fitted: text %.1f px; followed: lowest %.1f px",
+                    c->example, c->width, c->height,
+                    MIN (MIN ((w - 48) / lw, (h - 48) / lh), 2.0) * smallest_box_text (), lowest_text_px);
+  }
 
   /* Stepping back lands on a framing of that step too. */
   for (guint step = n_steps - 1; step > 0; step--)
