@@ -438,7 +438,7 @@ draw_box_text (cairo_t           *cr,
     }
 }
 
-/* Draws text so that it is about HS_RENDERER_READABLE_PX * 1.3 device
+/* Draws text so that it is about HS_RENDERER_READABLE_PX * 1.6 device
  * units high however far the view is zoomed out, as far as room allows;
  * returns the height it took, in layout units. */
 static double
@@ -453,7 +453,7 @@ show_text_large (cairo_t      *cr,
 {
   double size = hs_layout_text_height (font);
   double width = hs_layout_text_width (font, text);
-  double factor = HS_RENDERER_READABLE_PX * 1.3 / (scale * size);
+  double factor = HS_RENDERER_READABLE_PX * 1.6 / (scale * size);
 
   factor = MIN (factor, room_width / MAX (width, 1));
   factor = MIN (factor, room_height / MAX (size, 1));
