@@ -52,6 +52,7 @@ struct _HsGraphView
   GCancellable   *cancellable;
   guint           serial;
   gboolean        pending_animate;
+  guint           known_steps;    /* the trace's length at the last step asked for */
 
   GskRenderNode  *cache;
   graphene_rect_t cache_rect;     /* in zoomed layout coordinates */

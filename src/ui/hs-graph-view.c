@@ -687,6 +687,7 @@ hs_graph_view_set_step (HsGraphView *self,
 {
   g_autoptr(GTask) task = NULL;
   LayoutTask *data;
+  gboolean new_trace = FALSE;
 
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
   g_return_if_fail (!trace || HS_IS_TRACE (trace));
@@ -698,6 +699,7 @@ hs_graph_view_set_step (HsGraphView *self,
   /* Snapshots borrow their strings from the trace. */
   if (trace != self->trace)
     {
+      new_trace = TRUE;
       if (trace == NULL || self->trace == NULL)
         animate = FALSE;
       g_set_object (&self->trace, trace);
@@ -720,6 +722,13 @@ hs_graph_view_set_step (HsGraphView *self,
         }
       return;
     }
+
+  /* A new run, or a step a heap button or the console just added, is
+   * what the user asked to see: follow it even after panning away. */
+  if (trace != NULL && hs_trace_get_n_steps (trace) > 0 &&
+      (new_trace || hs_snapshot_get_index (snapshot) >= self->known_steps))
+    hs_graph_view_set_follow (self, TRUE);
+  self->known_steps = trace != NULL ? hs_trace_get_n_steps (trace) : 0;
 
   if (self->snapshot != snapshot)
     {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hs-application.h"
+#include "hs-command-dialog.h"
 #include "hs-renderer.h"
 #include "hs-window-private.h"
 
@@ -224,29 +225,48 @@ check_step (HsWindow   *window,
   }
 }
 
-static void
-test_follows_every_step (gconstpointer data)
+static HsWindow *
+open_and_run (const Case *c)
 {
-  const Case *c = data;
   HsWindow *window = hs_window_new (app);
-  HsGraphView *graph;
-  HsTrace *trace;
-  guint n_steps;
 
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_set_default_size (GTK_WINDOW (window), c->width, c->height);
   hs_window_load_example (window, c->example);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (wait_until (widget_is_mapped, window));
-  graph = hs_window_get_graph_view (window);
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
   settle (window);
-  trace = hs_window_get_trace (window);
-  g_assert_nonnull (trace);
-  n_steps = hs_trace_get_n_steps (trace);
+  g_assert_nonnull (hs_window_get_trace (window));
+  g_assert_true (wait_until (widget_is_mapped, hs_window_get_graph_view (window)));
+  settle (window);
+  return window;
+}
+
+static void
+close_window (HsWindow *window)
+{
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  hs_window_stop (window);
+  settle (window);
+  hs_runner_close (window->runner);
+  hs_window_discard_draft (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (window);
+}
+
+static void
+test_follows_every_step (gconstpointer data)
+{
+  const Case *c = data;
+  HsWindow *window = open_and_run (c);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsTrace *trace = hs_window_get_trace (window);
+  guint n_steps = hs_trace_get_n_steps (trace);
+
   g_assert_cmpuint (n_steps, >, 1);
-  g_assert_true (wait_until (widget_is_mapped, graph));
   runtime_reports_created = FALSE;
   for (guint step = 0; step < n_steps && !runtime_reports_created; step++)
     {
@@ -298,13 +318,104 @@ test_follows_every_step (gconstpointer data)
       check_step (window, c, step - 1);
     }
 
-  hs_window_stop (window);
+  close_window (window);
+}
+
+static void
+activate (HsWindow   *window,
+          const char *action)
+{
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action));
+  g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
+}
+
+static gboolean
+same_rect (const HsRect *a,
+           const HsRect *b)
+{
+  return fabs (a->x - b->x) < 0.01 && fabs (a->y - b->y) < 0.01 &&
+         fabs (a->width - b->width) < 0.01 && fabs (a->height - b->height) < 0.01;
+}
+
+static gboolean
+graph_is_tall (gpointer data)
+{
+  return gtk_widget_get_height (GTK_WIDGET (hs_window_get_graph_view (data))) > 550;
+}
+
+/* Zooming by hand stops following: stepping leaves the view where the
+ * user put it.  Fit follows again, and a resize refits. */
+static void
+test_user_control (void)
+{
+  Case c = { "copies", 1024, 600 };
+  HsWindow *window = open_and_run (&c);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  guint last = hs_trace_get_n_steps (hs_window_get_trace (window)) - 1;
+  HsRect before, after;
+
+  runtime_reports_created = FALSE;
+  g_assert_cmpuint (hs_window_get_step (window), ==, last);
+  check_step (window, &c, last);
+
+  activate (window, "zoom-in");
   settle (window);
-  hs_runner_close (window->runner);
-  hs_window_discard_draft (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  g_assert_false (hs_graph_view_get_follow (graph));
+  hs_graph_view_get_visible_rect (graph, &before);
+  activate (window, "step-back");
+  settle (window);
+  activate (window, "step-back");
+  settle (window);
+  hs_graph_view_get_visible_rect (graph, &after);
+  g_assert_true (same_rect (&before, &after));
+  g_assert_false (hs_graph_view_get_follow (graph));
+  g_assert_false (hs_graph_view_get_pinned_frame (graph, NULL));
+
+  activate (window, "zoom-fit");
+  settle (window);
+  g_assert_true (hs_graph_view_get_follow (graph));
+  check_step (window, &c, last - 2);
+
+  /* Following, a resize refits at once */
+  c.width = 1280;
+  c.height = 800;
+  gtk_window_set_default_size (GTK_WINDOW (window), c.width, c.height);
+  g_assert_true (wait_until (graph_is_tall, window));
+  settle (window);
+  hs_graph_view_get_visible_rect (graph, &after);
+  g_assert_cmpfloat (after.height * hs_graph_view_get_zoom (graph), >, 550);
+  check_step (window, &c, last - 2);
+
+  close_window (window);
+}
+
+/* A heap button's result is in view, even after the user panned away. */
+static void
+test_heap_button_in_view (void)
+{
+  Case c = { "aliasing", 1024, 600 };
+  HsWindow *window = open_and_run (&c);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsCommandDialog *dialog;
+  guint n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
+
+  runtime_reports_created = FALSE;
+  activate (window, "zoom-out");
+  activate (window, "zoom-out");
+  settle (window);
+  g_assert_false (hs_graph_view_get_follow (graph));
+
+  g_assert_true (hs_graph_view_select_variable (graph, "a", FALSE));
+  activate (window, "deepcopy");
+  dialog = hs_window_get_command_dialog (window);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
+  settle (window);
+  g_assert_cmpuint (hs_trace_get_n_steps (hs_window_get_trace (window)), >, n_steps);
+  g_assert_cmpuint (hs_window_get_step (window), ==, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1);
+  check_step (window, &c, hs_window_get_step (window));
+
+  close_window (window);
 }
 
 int
@@ -346,6 +457,9 @@ main (int   argc,
         path = g_strdup_printf ("/ui/graph-view/follows/%s/%dx%d", c->example, c->width, c->height);
         g_test_add_data_func_full (path, c, test_follows_every_step, g_free);
       }
+
+  g_test_add_func ("/ui/graph-view/user-control", test_user_control);
+  g_test_add_func ("/ui/graph-view/heap-button-in-view", test_heap_button_in_view);
 
   status = g_test_run ();
   g_application_quit (G_APPLICATION (app));
