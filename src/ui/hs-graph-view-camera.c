@@ -46,10 +46,14 @@ static void
 rect_union (HsRect       *a,
             const HsRect *b)
 {
-  double x1 = MIN (a->x, b->x), y1 = MIN (a->y, b->y);
-  double x2 = MAX (a->x + a->width, b->x + b->width);
-  double y2 = MAX (a->y + a->height, b->y + b->height);
+  double x1, y1, x2, y2;
 
+  g_assert (a != NULL && b != NULL);
+
+  x1 = MIN (a->x, b->x);
+  y1 = MIN (a->y, b->y);
+  x2 = MAX (a->x + a->width, b->x + b->width);
+  y2 = MAX (a->y + a->height, b->y + b->height);
   *a = (HsRect) { x1, y1, x2 - x1, y2 - y1 };
 }
 
@@ -68,7 +72,7 @@ compare_focus (gconstpointer a,
 static guint
 box_priority (HsSnapshot        *snapshot,
               const HsLayoutBox *box,
-              GHashTable        *rebound)
+              GHashTable        *targets)
 {
   const HsObject *object;
 
@@ -96,7 +100,7 @@ box_priority (HsSnapshot        *snapshot,
     return 1;
   if ((object->changes & HS_CHANGE_MUTATED) && (object->flags & HS_OBJECT_MUTABLE))
     return 1;
-  if (g_hash_table_contains (rebound, GUINT_TO_POINTER (box->ref)))
+  if (g_hash_table_contains (targets, GUINT_TO_POINTER (box->ref)))
     return 1;
   if (object->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED))
     return 2;
@@ -106,10 +110,11 @@ box_priority (HsSnapshot        *snapshot,
 /* The rectangles that matter at this step, in the order they are given
  * room; FALSE when nothing does (an empty step). */
 static GArray *
-collect_focus (HsLayout *layout)
+collect_focus (HsLayout            *layout,
+               const HsRenderMarks *marks)
 {
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
-  g_autoptr(GHashTable) rebound = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) targets = g_hash_table_new (NULL, NULL);
   GArray *focus = g_array_new (FALSE, FALSE, sizeof (Focus));
   const HsLayoutBox *boxes;
   guint n_boxes;
@@ -120,21 +125,36 @@ collect_focus (HsLayout *layout)
 
   boxes = hs_layout_get_boxes (layout, &n_boxes);
 
-  /* A name bound to another object points at what the line made it name. */
+  /* A name bound to another object points at what the line made it name */
   for (guint i = 0; i < n_boxes; i++)
     if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current)
       {
         for (guint r = 0; r < boxes[i].n_rows; r++)
           if (boxes[i].rows[r].rebound && boxes[i].rows[r].target != 0)
-            g_hash_table_add (rebound, GUINT_TO_POINTER (boxes[i].rows[r].target));
+            g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].rows[r].target));
         cx = boxes[i].rect.x + boxes[i].rect.width / 2;
         cy = boxes[i].rect.y + boxes[i].rect.height / 2;
         have_frame = TRUE;
       }
 
+  /* So does a slot the line changed in a container: c[2].append(6)
+   * is read at the 6 as much as at the list. */
+  for (guint i = 0; marks != NULL && i < n_boxes; i++)
+    for (guint r = 0; boxes[i].kind == HS_LAYOUT_BOX_OBJECT && r < boxes[i].n_rows; r++)
+      {
+        const HsLayoutRow *row = &boxes[i].rows[r];
+
+        if (row->target != 0 &&
+            hs_render_marks_lookup (marks, boxes[i].ref, row->target,
+                                    row->kind == HS_LAYOUT_ROW_PAIR ? NULL : row->label))
+          g_hash_table_add (targets, GUINT_TO_POINTER (row->target));
+        if (row->key_target != 0 && hs_render_marks_lookup (marks, boxes[i].ref, row->key_target, NULL))
+          g_hash_table_add (targets, GUINT_TO_POINTER (row->key_target));
+      }
+
   for (guint i = 0; i < n_boxes; i++)
     {
-      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], rebound), 0 };
+      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets), 0 };
 
       if (f.priority == G_MAXUINT)
         continue;
@@ -152,6 +172,8 @@ fits (const HsRect *r,
       int           width,
       int           height)
 {
+  g_assert (r != NULL);
+
   return r->width * zoom <= width - 2 * MARGIN + 0.01 && r->height * zoom <= height - 2 * MARGIN + 0.01;
 }
 
@@ -160,6 +182,8 @@ fit_zoom (const HsRect *r,
           int           width,
           int           height)
 {
+  g_assert (r != NULL);
+
   return MIN ((width - 2 * MARGIN) / MAX (r->width, 1), (height - 2 * MARGIN) / MAX (r->height, 1));
 }
 
@@ -246,7 +270,7 @@ compute_framing (HsGraphView *self,
       return TRUE;
     }
 
-  focus = collect_focus (self->layout);
+  focus = collect_focus (self->layout, self->marks);
   have_frame = focus->len > 0 && g_array_index (focus, Focus, 0).priority == 0;
   if (focus->len == 0)
     wanted = (HsRect) { 0, 0, width / min_zoom, height / min_zoom };

@@ -419,8 +419,10 @@ hs_graph_view_zoom_fit (HsGraphView *self)
 {
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
 
-  hs_graph_view_set_follow (self, TRUE);
-  hs_graph_view_camera_frame (self, TRUE);
+  if (self->follow)
+    hs_graph_view_camera_frame (self, TRUE);
+  else
+    hs_graph_view_set_follow (self, TRUE);
 }
 
 gboolean
