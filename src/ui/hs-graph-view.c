@@ -225,6 +225,29 @@ find_pinned_frame (HsGraphView *self,
   return NULL;
 }
 
+/* Like widget_to_layout(), but a point on the pinned copy of the current
+ * frame lands on the frame itself, so its names can be clicked. */
+static void
+pointer_to_layout (HsGraphView *self,
+                   double       x,
+                   double       y,
+                   double      *lx,
+                   double      *ly)
+{
+  const HsLayoutBox *frame;
+  HsRect where;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  widget_to_layout (self, x, y, lx, ly);
+  if ((frame = find_pinned_frame (self, self->layout, &where)) != NULL &&
+      *lx >= where.x && *lx <= where.x + where.width && *ly >= where.y && *ly <= where.y + where.height)
+    {
+      *lx += frame->rect.x - where.x;
+      *ly += frame->rect.y - where.y;
+    }
+}
+
 static void
 append_pinned_frame (HsGraphView *self,
                      GtkSnapshot *snapshot)
@@ -943,7 +966,7 @@ click_released_cb (GtkGestureClick *gesture,
     return;
 
   state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
-  widget_to_layout (self, x, y, &lx, &ly);
+  pointer_to_layout (self, x, y, &lx, &ly);
   ref = hs_layout_hit_test_variable (self->layout, lx, ly, &kind, &frame, &name);
   if (kind == HS_LAYOUT_HIT_NOTHING)
     ref = hs_layout_hit_test (self->layout, lx, ly, &kind);
@@ -1058,7 +1081,7 @@ motion_cb (GtkEventControllerMotion *controller,
   if (self->layout == NULL)
     return;
 
-  widget_to_layout (self, x, y, &lx, &ly);
+  pointer_to_layout (self, x, y, &lx, &ly);
   set_hover (self, hs_layout_hit_test (self->layout, lx, ly, &kind));
 }
 
@@ -1141,7 +1164,7 @@ hs_graph_view_query_tooltip (GtkWidget  *widget,
   if (self->layout == NULL || is_animating (self))
     return FALSE;
 
-  widget_to_layout (self, x, y, &lx, &ly);
+  pointer_to_layout (self, x, y, &lx, &ly);
   ref = hs_layout_hit_test_variable (self->layout, lx, ly, &kind, &frame, &name);
   if (kind == HS_LAYOUT_HIT_NOTHING)
     ref = hs_layout_hit_test (self->layout, lx, ly, &kind);
