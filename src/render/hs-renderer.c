@@ -219,6 +219,8 @@ draw_row_change (cairo_t           *cr,
 {
   double top = box->rect.y + row->y;
 
+  g_assert (cr != NULL && box != NULL && row != NULL);
+
   /* A bar as well as the tint, so it survives greyscale */
   cairo_rectangle (cr, box->rect.x + 1, top, box->rect.width - 2, row->height);
   set_rgb (cr, &p->rebound, 1);
@@ -337,6 +339,8 @@ draw_box_shell (cairo_t               *cr,
   const HsRect *r = &box->rect;
   gboolean selected = FALSE;
 
+  g_assert (cr != NULL && options != NULL && box != NULL);
+
   for (guint i = 0; box->kind == HS_LAYOUT_BOX_OBJECT && i < options->n_selected; i++)
     selected |= options->selected[i] == box->ref;
   if (selected || (options->hovered != 0 && options->hovered == box->ref && box->kind == HS_LAYOUT_BOX_OBJECT))
@@ -410,6 +414,8 @@ draw_box_text (cairo_t           *cr,
   const HsRect *r = &box->rect;
   double ty = r->y + PAD / 2;
 
+  g_assert (cr != NULL && box != NULL);
+
   set_rgb (cr, &p->ink, 1);
   show_text (cr, HS_LAYOUT_FONT_TITLE, box->title, r->x + PAD, ty);
   ty += hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
@@ -455,6 +461,8 @@ show_text_large (cairo_t      *cr,
   double width = hs_layout_text_width (font, text);
   double factor = HS_RENDERER_READABLE_PX * 1.6 / (scale * size);
 
+  g_assert (cr != NULL && text != NULL && scale > 0);
+
   factor = MIN (factor, room_width / MAX (width, 1));
   factor = MIN (factor, room_height / MAX (size, 1));
   factor = MAX (factor, 1);
@@ -478,6 +486,8 @@ draw_box_collapsed (cairo_t               *cr,
   const HsRect *r = &box->rect;
   double room = (box->n_rows > 0 ? box->header_height : r->height) - PAD / 2;
   double y = r->y + PAD / 4, used;
+
+  g_assert (cr != NULL && options != NULL && box != NULL);
 
   cairo_save (cr);
   rounded_rect (cr, r, 0);
