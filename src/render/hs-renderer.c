@@ -844,7 +844,9 @@ hs_renderer_draw (cairo_t               *cr,
                     cx2 - cx1 + 2 * EDGE_MARGIN, cy2 - cy1 + 2 * EDGE_MARGIN };
   edges = hs_layout_get_edges (layout, &n_edges);
   for (guint i = 0; i < n_edges; i++)
-    if (edges[i].alpha > 0)
+    if (edges[i].alpha > 0 &&
+        !(options->hide_current_frame_edges && edges[i].from_frame && edges[i].source < n_boxes &&
+          boxes[edges[i].source].kind == HS_LAYOUT_BOX_FRAME && boxes[edges[i].source].current))
       draw_edge (cr, p, &edges[i], &view, edge_changed (options, boxes, n_boxes, &edges[i]));
 
   hs_layout_text_unlock ();

@@ -45,6 +45,7 @@ typedef struct
   guint            n_selected;
   gboolean         transparent;  /* leave the background unpainted */
   const HsRenderMarks *marks;    /* slots the step changed, or NULL */
+  gboolean         hide_current_frame_edges; /* a pinned copy of the frame draws them */
 } HsRenderOptions;
 
 /* Box text smaller than this on screen cannot be read: below it, boxes

@@ -57,6 +57,7 @@ struct _HsGraphView
   GskRenderNode  *cache;
   graphene_rect_t cache_rect;     /* in zoomed layout coordinates */
   double          cache_zoom;
+  gboolean        cache_pinned;   /* recorded without the current frame's arrows */
 
   double          zoom;
   double          offset_x;

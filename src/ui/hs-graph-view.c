@@ -14,6 +14,10 @@
 
 G_DEFINE_FINAL_TYPE (HsGraphView, hs_graph_view, GTK_TYPE_WIDGET)
 
+static const HsLayoutBox *find_pinned_frame (HsGraphView *self,
+                                             HsLayout    *layout,
+                                             HsRect      *where);
+
 enum {
   PROP_0,
   PROP_ZOOM,
@@ -151,6 +155,8 @@ record_cache (HsGraphView           *self,
     return;
 
   fill_render_options (self, &options);
+  /* The pinned copy draws the current frame's arrows */
+  options.hide_current_frame_edges = self->cache_pinned;
   cr = gtk_snapshot_append_cairo (snapshot, &rect);
   hs_renderer_draw (cr, self->shown, &options);
   if (self->show_hidden)
@@ -311,6 +317,16 @@ hs_graph_view_snapshot (GtkWidget   *widget,
           self->cache_rect.size.height < lh * self->zoom - 0.5)
         g_clear_pointer (&self->cache, gsk_render_node_unref);
     }
+  {
+    HsRect where;
+    gboolean pinned = find_pinned_frame (self, self->shown, &where) != NULL;
+
+    if (pinned != self->cache_pinned)
+      {
+        g_clear_pointer (&self->cache, gsk_render_node_unref);
+        self->cache_pinned = pinned;
+      }
+  }
   if (self->cache == NULL)
     record_cache (self, &visible);
 
