@@ -18,6 +18,8 @@
 
 G_DEFINE_QUARK (hs-renderer-error-quark, hs_renderer_error)
 
+static double readable_scale_locked (void);
+
 typedef struct
 {
   double r, g, b;
@@ -190,10 +192,50 @@ draw_slot (cairo_t       *cr,
     }
 }
 
+/* Whether the step's line changed row r of box: a slot of a container
+ * it mutated, or a name it bound. */
+static gboolean
+row_changed (const HsRenderOptions *options,
+             const HsLayoutBox     *box,
+             const HsLayoutRow     *row)
+{
+  g_assert (box != NULL && row != NULL);
+
+  if (box->kind == HS_LAYOUT_BOX_FRAME)
+    return row->rebound;
+  if (box->kind != HS_LAYOUT_BOX_OBJECT || options->marks == NULL || row->kind == HS_LAYOUT_ROW_ELISION)
+    return FALSE;
+  if (row->kind == HS_LAYOUT_ROW_PAIR)
+    return (row->target != 0 && hs_render_marks_lookup (options->marks, box->ref, row->target, NULL)) ||
+           (row->key_target != 0 && hs_render_marks_lookup (options->marks, box->ref, row->key_target, NULL));
+  return row->target != 0 && hs_render_marks_lookup (options->marks, box->ref, row->target, row->label);
+}
+
 static void
-draw_rows (cairo_t           *cr,
-           const Palette     *p,
-           const HsLayoutBox *box)
+draw_row_change (cairo_t           *cr,
+                 const Palette     *p,
+                 const HsLayoutBox *box,
+                 const HsLayoutRow *row)
+{
+  double top = box->rect.y + row->y;
+
+  g_assert (cr != NULL && box != NULL && row != NULL);
+
+  /* A bar as well as the tint, so it survives greyscale */
+  cairo_rectangle (cr, box->rect.x + 1, top, box->rect.width - 2, row->height);
+  set_rgb (cr, &p->rebound, 1);
+  cairo_fill (cr);
+  cairo_rectangle (cr, box->rect.x + 1, top, 4, row->height);
+  set_rgb (cr, &p->changed, 1);
+  cairo_fill (cr);
+}
+
+static void
+draw_rows (cairo_t               *cr,
+           const Palette         *p,
+           const HsRenderOptions *options,
+           const HsLayoutBox     *box,
+           gboolean               labels)
 {
   HsLayoutFont label_font = box->shape == HS_LAYOUT_SHAPE_SEQUENCE || box->shape == HS_LAYOUT_SHAPE_SET
                             ? HS_LAYOUT_FONT_SMALL : HS_LAYOUT_FONT_UI;
@@ -204,21 +246,15 @@ draw_rows (cairo_t           *cr,
       const HsLayoutRow *row = &box->rows[r];
       double top = y + row->y;
 
-      if (row->rebound)
-        {
-          /* A bar as well as the tint, so it survives greyscale */
-          cairo_rectangle (cr, x + 1, top, box->rect.width - 2, row->height);
-          set_rgb (cr, &p->rebound, 1);
-          cairo_fill (cr);
-          cairo_rectangle (cr, x + 1, top, 4, row->height);
-          set_rgb (cr, &p->changed, 1);
-          cairo_fill (cr);
-        }
+      if (row_changed (options, box, row))
+        draw_row_change (cr, p, box, row);
 
       if (row->kind == HS_LAYOUT_ROW_ELISION)
         {
           double w = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, row->label);
 
+          if (!labels)
+            continue;
           set_rgb (cr, &p->muted, 1);
           show_text (cr, HS_LAYOUT_FONT_SMALL, row->label,
                      x + box->rect.width - PAD - w,
@@ -226,7 +262,7 @@ draw_rows (cairo_t           *cr,
           continue;
         }
 
-      if (row->label != NULL)
+      if (row->label != NULL && labels)
         {
           double th = hs_layout_text_height (label_font);
 
@@ -254,21 +290,56 @@ draw_rows (cairo_t           *cr,
     }
 }
 
+/* The change flags the runtime reported for a box's object.  Immutable
+ * objects cannot change: a new referrer is not a change. */
+static guint32
+box_changes (HsSnapshot        *snapshot,
+             const HsLayoutBox *box)
+{
+  const HsObject *object;
+  guint32 changes;
+
+  g_assert (box != NULL);
+
+  if (box->kind != HS_LAYOUT_BOX_OBJECT)
+    return 0;
+  if (snapshot == NULL || (object = hs_snapshot_lookup (snapshot, box->ref)) == NULL)
+    return box->changes;
+  changes = object->changes;
+  if (!(object->flags & HS_OBJECT_MUTABLE))
+    changes &= ~HS_CHANGE_MUTATED;
+  return changes;
+}
+
+/* Only what the line allocated is new.  A cached small int, None or a
+ * module that merely came into view was not made by the line. */
+static const char *
+box_tag (guint32 changes)
+{
+  if (changes & HS_CHANGE_CREATED)
+    return _("new");
+  if (changes & HS_CHANGE_MUTATED)
+    return _("changed");
+  return NULL;
+}
+
+/* Body, frame header and outline: what a box looks like at any zoom. */
 static void
-draw_box (cairo_t               *cr,
-          const Palette         *p,
-          const HsRenderOptions *options,
-          const HsLayoutBox     *box)
+draw_box_shell (cairo_t               *cr,
+                const Palette         *p,
+                const HsRenderOptions *options,
+                const HsLayoutBox     *box,
+                guint32                changes)
 {
   gboolean immutable = box->kind == HS_LAYOUT_BOX_OBJECT && !(box->flags & HS_OBJECT_MUTABLE);
-  gboolean changed = box->kind == HS_LAYOUT_BOX_OBJECT && box->changes != 0;
+  gboolean marked = (changes & (HS_CHANGE_CREATED | HS_CHANGE_MUTATED)) != 0;
+  gboolean shown = !marked && (changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)) != 0;
   double radius = immutable || box->kind == HS_LAYOUT_BOX_GHOST ? RADIUS : 0;
-  double line = 1.2, ty;
+  double line = 1.2;
   const HsRect *r = &box->rect;
   gboolean selected = FALSE;
 
-  if (box->alpha < 0.999)
-    cairo_push_group (cr);
+  g_assert (cr != NULL && options != NULL && box != NULL);
 
   for (guint i = 0; box->kind == HS_LAYOUT_BOX_OBJECT && i < options->n_selected; i++)
     selected |= options->selected[i] == box->ref;
@@ -282,26 +353,29 @@ draw_box (cairo_t               *cr,
       cairo_stroke (cr);
     }
 
-  /* Body */
   rounded_rect (cr, r, radius);
   set_rgb (cr, &p->fill[box->shape], 1);
   cairo_fill (cr);
 
   if (box->kind == HS_LAYOUT_BOX_FRAME)
     {
-      HsRect header = { r->x, r->y, r->width, box->header_height };
-
-      cairo_rectangle (cr, header.x, header.y, header.width, header.height);
+      cairo_rectangle (cr, r->x, r->y, r->width, box->header_height);
       set_rgb (cr, &p->frame_header, 1);
       cairo_fill (cr);
       line = box->current ? 2.4 : 1.2;
     }
-  else if (changed)
+  else if (marked)
     line = 2.8;
 
-  /* Outline: ghosts dashed, immortals doubled */
+  /* Outline: ghosts dashed, immortals doubled; what only came into view
+   * is tinted, not thickened */
   rounded_rect (cr, r, radius);
-  set_rgb (cr, changed ? &p->changed : &p->border, 1);
+  if (marked)
+    set_rgb (cr, &p->changed, 1);
+  else if (shown)
+    set_rgb (cr, &p->changed, 0.6);
+  else
+    set_rgb (cr, &p->border, 1);
   cairo_set_line_width (cr, line);
   if (box->kind == HS_LAYOUT_BOX_GHOST)
     {
@@ -321,8 +395,27 @@ draw_box (cairo_t               *cr,
       cairo_stroke (cr);
     }
 
-  /* Header text */
-  ty = r->y + PAD / 2;
+  if (box->kind == HS_LAYOUT_BOX_OBJECT && box->n_rows > 0)
+    {
+      cairo_move_to (cr, r->x, r->y + box->header_height);
+      cairo_line_to (cr, r->x + r->width, r->y + box->header_height);
+      set_rgb (cr, &p->border, 0.35);
+      cairo_set_line_width (cr, 0.8);
+      cairo_stroke (cr);
+    }
+}
+
+/* The header's lines at natural size: title, facts, marks, value, note. */
+static void
+draw_box_text (cairo_t           *cr,
+               const Palette     *p,
+               const HsLayoutBox *box)
+{
+  const HsRect *r = &box->rect;
+  double ty = r->y + PAD / 2;
+
+  g_assert (cr != NULL && box != NULL);
+
   set_rgb (cr, &p->ink, 1);
   show_text (cr, HS_LAYOUT_FONT_TITLE, box->title, r->x + PAD, ty);
   ty += hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
@@ -349,21 +442,105 @@ draw_box (cairo_t               *cr,
       set_rgb (cr, &p->garbage, 1);
       show_text (cr, HS_LAYOUT_FONT_SMALL, box->note, r->x + PAD, ty);
     }
+}
 
-  if (box->kind == HS_LAYOUT_BOX_OBJECT && box->n_rows > 0)
+/* Draws text so that it is about HS_RENDERER_READABLE_PX * 1.6 device
+ * units high however far the view is zoomed out, as far as room allows;
+ * returns the height it took, in layout units. */
+static double
+show_text_large (cairo_t      *cr,
+                 HsLayoutFont  font,
+                 const char   *text,
+                 double        x,
+                 double        y,
+                 double        room_width,
+                 double        room_height,
+                 double        scale)
+{
+  double size = hs_layout_text_height (font);
+  double width = hs_layout_text_width (font, text);
+  double factor = HS_RENDERER_READABLE_PX * 1.6 / (scale * size);
+
+  g_assert (cr != NULL && text != NULL && scale > 0);
+
+  factor = MIN (factor, room_width / MAX (width, 1));
+  factor = MIN (factor, room_height / MAX (size, 1));
+  factor = MAX (factor, 1);
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_scale (cr, factor, factor);
+  cairo_move_to (cr, 0, 0);
+  pango_cairo_show_layout (cr, hs_layout_text_get (font, text));
+  cairo_restore (cr);
+  return size * factor;
+}
+
+/* Semantic zoom: too far out to read the header's lines, a box shows its
+ * type and a short value, drawn large, and its slots, where arrows start. */
+static void
+draw_box_collapsed (cairo_t               *cr,
+                    const Palette         *p,
+                    const HsRenderOptions *options,
+                    const HsLayoutBox     *box)
+{
+  const HsRect *r = &box->rect;
+  double room = (box->n_rows > 0 ? box->header_height : r->height) - PAD / 2;
+  double y = r->y + PAD / 4, used;
+
+  g_assert (cr != NULL && options != NULL && box != NULL);
+
+  cairo_save (cr);
+  rounded_rect (cr, r, 0);
+  cairo_clip (cr);
+  set_rgb (cr, &p->ink, 1);
+  used = show_text_large (cr, HS_LAYOUT_FONT_TITLE, box->title, r->x + PAD / 2, y,
+                          r->width - PAD, box->value ? room / 2 : room, options->scale);
+  if (box->value != NULL)
     {
-      cairo_move_to (cr, r->x, r->y + box->header_height);
-      cairo_line_to (cr, r->x + r->width, r->y + box->header_height);
-      set_rgb (cr, &p->border, 0.35);
-      cairo_set_line_width (cr, 0.8);
-      cairo_stroke (cr);
-    }
-  draw_rows (cr, p, box);
+      g_autofree char *value = NULL;
 
-  if (box->kind == HS_LAYOUT_BOX_OBJECT && (box->changes & HS_CHANGE_NEW))
-    draw_tag (cr, p, _("new"), r->x + r->width - 6, r->y);
-  else if (box->kind == HS_LAYOUT_BOX_OBJECT && (box->changes & HS_CHANGE_MUTATED))
-    draw_tag (cr, p, _("changed"), r->x + r->width - 6, r->y);
+      /* A dozen characters are what a glance takes in */
+      if (g_utf8_strlen (box->value, -1) > 12)
+        {
+          g_autofree char *head = g_utf8_substring (box->value, 0, 11);
+
+          value = g_strconcat (head, "…", NULL);
+        }
+      else
+        value = g_strdup (box->value);
+      set_rgb (cr, box->kind == HS_LAYOUT_BOX_GHOST ? &p->garbage : &p->ink, 1);
+      show_text_large (cr, HS_LAYOUT_FONT_MONO, value, r->x + PAD / 2, y + used,
+                       r->width - PAD, room - used, options->scale);
+    }
+  cairo_restore (cr);
+  draw_rows (cr, p, options, box, FALSE);
+}
+
+static void
+draw_box (cairo_t               *cr,
+          const Palette         *p,
+          const HsRenderOptions *options,
+          HsSnapshot            *snapshot,
+          const HsLayoutBox     *box,
+          gboolean               collapsed)
+{
+  guint32 changes = box_changes (snapshot, box);
+  const char *tag;
+
+  if (box->alpha < 0.999)
+    cairo_push_group (cr);
+
+  draw_box_shell (cr, p, options, box, changes);
+  if (collapsed && box->kind != HS_LAYOUT_BOX_FRAME)
+    draw_box_collapsed (cr, p, options, box);
+  else
+    {
+      draw_box_text (cr, p, box);
+      draw_rows (cr, p, options, box, TRUE);
+    }
+
+  if ((tag = box_tag (changes)) != NULL)
+    draw_tag (cr, p, tag, box->rect.x + box->rect.width - 6, box->rect.y);
 
   if (box->alpha < 0.999)
     {
@@ -468,11 +645,36 @@ bezier_length (const Bezier *b,
   return bezier_length (&l, depth - 1) + bezier_length (&r, depth - 1);
 }
 
+/* Whether the step's line added or moved this arrow. */
+static gboolean
+edge_changed (const HsRenderOptions *options,
+              const HsLayoutBox     *boxes,
+              guint                  n_boxes,
+              const HsLayoutEdge    *e)
+{
+  const HsLayoutBox *source;
+  const HsLayoutRow *row;
+
+  g_assert (e != NULL);
+
+  if (e->source >= n_boxes || e->row >= boxes[e->source].n_rows)
+    return FALSE;
+  source = &boxes[e->source];
+  row = &source->rows[e->row];
+  if (source->kind == HS_LAYOUT_BOX_FRAME)
+    return row->rebound;
+  if (source->kind != HS_LAYOUT_BOX_OBJECT || options->marks == NULL)
+    return FALSE;
+  return hs_render_marks_lookup (options->marks, source->ref, e->target,
+                                 row->kind == HS_LAYOUT_ROW_PAIR ? NULL : row->label);
+}
+
 static void
 draw_edge (cairo_t            *cr,
            const Palette      *p,
            const HsLayoutEdge *e,
-           const HsRect       *view)
+           const HsRect       *view,
+           gboolean            changed)
 {
   static const double key_dashes[] = { 4, 3 };
   static const double default_dashes[] = { 1.5, 3 };
@@ -511,6 +713,11 @@ draw_edge (cairo_t            *cr,
     {
       dashes = key_dashes, n_dashes = 2;
       colour = &p->key_arrow;
+    }
+  if (changed)
+    {
+      colour = &p->changed;
+      width += 1;
     }
 
   /* Long arrows cross the view, and cairo would flatten, stroke and dash
@@ -577,9 +784,11 @@ hs_renderer_draw (cairo_t               *cr,
   const Palette *p;
   const HsLayoutBox *boxes;
   const HsLayoutEdge *edges;
+  HsSnapshot *snapshot;
   guint n_boxes, n_edges;
   double width, height, cx1, cy1, cx2, cy2;
   HsRect zone, view;
+  gboolean collapsed;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (layout != NULL);
@@ -605,6 +814,8 @@ hs_renderer_draw (cairo_t               *cr,
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
 
   hs_layout_text_lock ();
+  collapsed = options->scale > 0 && options->scale < readable_scale_locked ();
+  snapshot = hs_layout_get_snapshot (layout);
 
   if (hs_layout_get_garbage_zone (layout, &zone))
     {
@@ -625,7 +836,7 @@ hs_renderer_draw (cairo_t               *cr,
   boxes = hs_layout_get_boxes (layout, &n_boxes);
   for (guint i = 0; i < n_boxes; i++)
     if (boxes[i].alpha > 0 && visible (&boxes[i].rect, cx1, cy1, cx2, cy2))
-      draw_box (cr, p, options, &boxes[i]);
+      draw_box (cr, p, options, snapshot, &boxes[i], collapsed);
 
   /* Arrows over the boxes, so each starts visibly from its slot.  The
    * view is widened by more than a line's width and the joins' reach. */
@@ -633,11 +844,164 @@ hs_renderer_draw (cairo_t               *cr,
                     cx2 - cx1 + 2 * EDGE_MARGIN, cy2 - cy1 + 2 * EDGE_MARGIN };
   edges = hs_layout_get_edges (layout, &n_edges);
   for (guint i = 0; i < n_edges; i++)
-    if (edges[i].alpha > 0)
-      draw_edge (cr, p, &edges[i], &view);
+    if (edges[i].alpha > 0 &&
+        !(options->hide_current_frame_edges && edges[i].from_frame && edges[i].source < n_boxes &&
+          boxes[edges[i].source].kind == HS_LAYOUT_BOX_FRAME && boxes[edges[i].source].current))
+      draw_edge (cr, p, &edges[i], &view, edge_changed (options, boxes, n_boxes, &edges[i]));
 
   hs_layout_text_unlock ();
   cairo_restore (cr);
+}
+
+void
+hs_renderer_draw_pinned_frame (cairo_t               *cr,
+                               HsLayout              *layout,
+                               const HsLayoutBox     *frame,
+                               double                 x,
+                               double                 y,
+                               const HsRenderOptions *options)
+{
+  HsRenderOptions defaults;
+  const Palette *p;
+  HsLayoutBox pinned;
+  HsRect shadow;
+  double dx, dy;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (layout != NULL);
+  g_return_if_fail (frame != NULL && frame->kind == HS_LAYOUT_BOX_FRAME);
+
+  if (options == NULL)
+    {
+      hs_render_options_init (&defaults);
+      options = &defaults;
+    }
+  p = options->palette == HS_RENDER_PALETTE_DARK ? &dark : &light;
+  dx = x - frame->rect.x;
+  dy = y - frame->rect.y;
+  pinned = *frame;
+  pinned.rect.x = x;
+  pinned.rect.y = y;
+  pinned.alpha = 1;
+
+  cairo_save (cr);
+  if (options->scale > 0 && options->scale != 1)
+    cairo_scale (cr, options->scale, options->scale);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  hs_layout_text_lock ();
+
+  /* Lifted off the picture, so it does not read as a box of it */
+  shadow = (HsRect) { x - 2, y - 2, frame->rect.width + 7, frame->rect.height + 7 };
+  rounded_rect (cr, &shadow, 4);
+  cairo_set_source_rgba (cr, 0, 0, 0, options->palette == HS_RENDER_PALETTE_DARK ? 0.5 : 0.18);
+  cairo_fill (cr);
+  draw_box (cr, p, options, NULL, &pinned, FALSE);
+
+  /* Each name's arrow, from the pinned slot to its object where it is */
+  for (guint r = 0; r < frame->n_rows; r++)
+    {
+      const HsLayoutRow *row = &frame->rows[r];
+      double sx = frame->rect.x + row->slot_x + dx, sy = frame->rect.y + row->slot_y + dy;
+      HsRect target;
+      HsLayoutEdge edge = { 0 };
+
+      if (row->target == 0 || !hs_layout_get_object_bounds (layout, row->target, &target))
+        continue;
+      edge.from_frame = TRUE;
+      edge.alpha = 0.8;
+      edge.x[0] = sx;
+      edge.y[0] = sy;
+      edge.x[3] = target.x;
+      edge.y[3] = target.y + MIN (target.height / 2, 14);
+      edge.x[1] = sx + MAX ((edge.x[3] - sx) / 2, 30);
+      edge.y[1] = sy;
+      edge.x[2] = edge.x[3] - MAX ((edge.x[3] - sx) / 2, 30);
+      edge.y[2] = edge.y[3];
+      draw_edge (cr, p, &edge, &(HsRect) { -G_MAXFLOAT / 4, -G_MAXFLOAT / 4, G_MAXFLOAT / 2, G_MAXFLOAT / 2 },
+                 row->rebound);
+    }
+
+  hs_layout_text_unlock ();
+  cairo_restore (cr);
+}
+
+/* The em size of the smallest font a box draws, from the fonts'
+ * descriptions rather than the glyphs, so the same on every machine. */
+static double
+readable_scale_locked (void)
+{
+  static double scale;
+
+  if (scale == 0)
+    {
+      double smallest = G_MAXDOUBLE;
+
+      for (guint f = 0; f < HS_LAYOUT_N_FONTS; f++)
+        {
+          PangoLayout *layout = hs_layout_text_get (f, "x");
+          PangoContext *context = pango_layout_get_context (layout);
+          const PangoFontDescription *font = pango_layout_get_font_description (layout);
+          double dpi = pango_cairo_context_get_resolution (context);
+          double size;
+
+          if (dpi <= 0)
+            dpi = pango_cairo_font_map_get_resolution (PANGO_CAIRO_FONT_MAP (pango_context_get_font_map (context)));
+          size = (double) pango_font_description_get_size (font) / PANGO_SCALE;
+          if (!pango_font_description_get_size_is_absolute (font))
+            size *= dpi / 72.0;
+          smallest = MIN (smallest, size);
+        }
+      scale = HS_RENDERER_READABLE_PX / smallest;
+    }
+  return scale;
+}
+
+double
+hs_renderer_get_readable_scale (void)
+{
+  double scale;
+
+  hs_layout_text_lock ();
+  scale = readable_scale_locked ();
+  hs_layout_text_unlock ();
+  return scale;
+}
+
+HsRendererHit
+hs_renderer_hit_box (HsLayout          *layout,
+                     const HsLayoutBox *box,
+                     double             x,
+                     double             y)
+{
+  const HsRect *r;
+  const char *tag;
+  HsRendererHit hit = HS_RENDERER_HIT_NONE;
+  double top;
+
+  g_return_val_if_fail (layout != NULL, HS_RENDERER_HIT_NONE);
+  g_return_val_if_fail (box != NULL, HS_RENDERER_HIT_NONE);
+
+  r = &box->rect;
+  hs_layout_text_lock ();
+  if ((tag = box_tag (box_changes (hs_layout_get_snapshot (layout), box))) != NULL)
+    {
+      double w = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, tag) + 8;
+      double h = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
+      double right = r->x + r->width - 6;
+
+      if (x >= right - w && x <= right && y >= r->y - h / 2 && y <= r->y + h / 2)
+        hit = HS_RENDERER_HIT_TAG;
+    }
+  /* The lines as draw_box_text() stacks them */
+  top = r->y + PAD / 2 + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
+  if (box->facts)
+    top += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+  if (hit == HS_RENDERER_HIT_NONE && box->marks != NULL &&
+      x >= r->x && x <= r->x + r->width &&
+      y >= top && y < top + hs_layout_text_height (HS_LAYOUT_FONT_SMALL))
+    hit = HS_RENDERER_HIT_MARKS;
+  hs_layout_text_unlock ();
+  return hit;
 }
 
 gboolean

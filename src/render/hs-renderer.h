@@ -7,7 +7,9 @@
  * In the light palette shape and line style carry every distinction, so a
  * black-and-white printout keeps its meaning: immutable objects have
  * rounded corners, mutable ones square; immortal objects a double outline;
- * new and changed objects a thick outline and a tag; ghosts a dashed one;
+ * objects the line created, and containers it changed, a thick outline and
+ * a tag (objects that merely came into view a thin one, no tag), and the
+ * slots and arrows it changed a bar and a thicker arrow; ghosts a dashed one;
  * dict keys dashed arrows, defaults dotted ones.
  */
 #pragma once
@@ -16,6 +18,7 @@
 #include <gio/gio.h>
 
 #include "hs-layout.h"
+#include "hs-render-marks.h"
 
 G_BEGIN_DECLS
 
@@ -41,7 +44,20 @@ typedef struct
   const guint32   *selected;     /* refs of the selected objects */
   guint            n_selected;
   gboolean         transparent;  /* leave the background unpainted */
+  const HsRenderMarks *marks;    /* slots the step changed, or NULL */
+  gboolean         hide_current_frame_edges; /* a pinned copy of the frame draws them */
 } HsRenderOptions;
+
+/* Box text smaller than this on screen cannot be read: below it, boxes
+ * collapse to their type and a short value drawn large. */
+#define HS_RENDERER_READABLE_PX 9.0
+
+typedef enum
+{
+  HS_RENDERER_HIT_NONE,
+  HS_RENDERER_HIT_MARKS,    /* the line of badges: "immortal · small int" */
+  HS_RENDERER_HIT_TAG,      /* the "new" or "changed" tag */
+} HsRendererHit;
 
 GQuark   hs_renderer_error_quark (void);
 
@@ -53,6 +69,27 @@ void     hs_render_options_init  (HsRenderOptions       *options);
 void     hs_renderer_draw        (cairo_t               *cr,
                                   HsLayout              *layout,
                                   const HsRenderOptions *options);
+
+/* Draws the frame box frame of layout with its top left corner at (x, y),
+ * lifted over the picture, and arrows from its names to their objects
+ * where the layout places them: the view keeps the current frame in
+ * sight this way when what the step changed is far from it. */
+void     hs_renderer_draw_pinned_frame (cairo_t               *cr,
+                                        HsLayout              *layout,
+                                        const HsLayoutBox     *frame,
+                                        double                 x,
+                                        double                 y,
+                                        const HsRenderOptions *options);
+
+/* The smallest scale at which every box's text is at least
+ * HS_RENDERER_READABLE_PX device units high (its em size). */
+double   hs_renderer_get_readable_scale (void);
+
+/* What of a box's drawn text (x, y), in layout units, falls on. */
+HsRendererHit hs_renderer_hit_box   (HsLayout              *layout,
+                                     const HsLayoutBox     *box,
+                                     double                 x,
+                                     double                 y);
 
 /* Writes .png, .svg or .pdf, chosen by the file name's extension. */
 gboolean hs_renderer_export      (HsLayout              *layout,

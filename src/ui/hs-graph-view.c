@@ -8,66 +8,20 @@
 #include <glib/gi18n.h>
 
 #include "hs-describe.h"
-#include "hs-graph-view.h"
+#include "hs-graph-view-private.h"
 #include "hs-layout-text.h"
 #include "hs-renderer.h"
 
-#define MIN_ZOOM        0.1
-#define MAX_ZOOM        8.0
-#define ZOOM_STEP       1.2
-#define MARGIN          24.0
-#define ANIMATION_MS    400
-/* Above this many pixels the cached picture covers only what is visible. */
-#define MAX_CACHE_PIXELS (4096.0 * 4096.0)
-#define CACHE_SLACK     256.0
-
-typedef struct
-{
-  guint32  ref;
-  char    *name;   /* the variable that was clicked, or NULL */
-} Selected;
-
-struct _HsGraphView
-{
-  GtkWidget       parent_instance;
-
-  HsTrace        *trace;
-  HsSnapshot     *snapshot;       /* the step asked for */
-  HsLayout       *layout;         /* its layout, once computed */
-  HsLayout       *from;           /* where the running animation started */
-  HsLayout       *shown;          /* what is drawn: layout, or between from and layout */
-  AdwAnimation   *animation;
-  GCancellable   *cancellable;
-  guint           serial;
-  gboolean        pending_animate;
-
-  GskRenderNode  *cache;
-  graphene_rect_t cache_rect;     /* in zoomed layout coordinates */
-  double          cache_zoom;
-
-  double          zoom;
-  double          offset_x;
-  double          offset_y;
-  double          drag_offset_x;
-  double          drag_offset_y;
-  double          gesture_zoom;
-  double          pointer_x;
-  double          pointer_y;
-  gboolean        fit_pending;
-
-  Selected        selection[2];
-  guint           n_selected;
-  guint32         hover;
-
-  guint           show_hidden : 1;
-  guint           busy : 1;
-};
-
 G_DEFINE_FINAL_TYPE (HsGraphView, hs_graph_view, GTK_TYPE_WIDGET)
+
+static const HsLayoutBox *find_pinned_frame (HsGraphView *self,
+                                             HsLayout    *layout,
+                                             HsRect      *where);
 
 enum {
   PROP_0,
   PROP_ZOOM,
+  PROP_FOLLOW,
   PROP_SHOW_HIDDEN_REFERENCES,
   PROP_BUSY,
   PROP_ANIMATING,
@@ -111,6 +65,7 @@ fill_render_options (HsGraphView     *self,
   options->palette = is_dark () ? HS_RENDER_PALETTE_DARK : HS_RENDER_PALETTE_LIGHT;
   options->scale = self->zoom;
   options->transparent = TRUE;
+  options->marks = self->marks;
 }
 
 /* The renderer draws the references it can see; this marks, on each
@@ -200,6 +155,8 @@ record_cache (HsGraphView           *self,
     return;
 
   fill_render_options (self, &options);
+  /* The pinned copy draws the current frame's arrows */
+  options.hide_current_frame_edges = self->cache_pinned;
   cr = gtk_snapshot_append_cairo (snapshot, &rect);
   hs_renderer_draw (cr, self->shown, &options);
   if (self->show_hidden)
@@ -238,6 +195,102 @@ append_outline (HsGraphView *self,
   gtk_snapshot_append_border (snapshot, &outline, widths, colors);
 }
 
+/* While following, the current frame stays in sight: when the camera
+ * gives the view to what the line changed far from the frame, a copy of
+ * the frame is pinned at the view's corner.  Returns its box in layout,
+ * and where the copy is drawn, in layout units. */
+static const HsLayoutBox *
+find_pinned_frame (HsGraphView *self,
+                   HsLayout    *layout,
+                   HsRect      *where)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+  HsRect view;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (layout == NULL || !self->follow)
+    return NULL;
+  hs_graph_view_get_visible_rect (self, &view);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const HsRect *r = &boxes[i].rect;
+
+      if (boxes[i].kind != HS_LAYOUT_BOX_FRAME || !boxes[i].current)
+        continue;
+      if (r->x >= view.x - 0.5 && r->y >= view.y - 0.5 &&
+          r->x + r->width <= view.x + view.width + 0.5 && r->y + r->height <= view.y + view.height + 0.5)
+        return NULL;
+      *where = (HsRect) { view.x + HS_GRAPH_VIEW_PIN_INSET / self->zoom,
+                          view.y + HS_GRAPH_VIEW_PIN_INSET / self->zoom,
+                          r->width, r->height };
+      return &boxes[i];
+    }
+  return NULL;
+}
+
+/* Like widget_to_layout(), but a point on the pinned copy of the current
+ * frame lands on the frame itself, so its names can be clicked. */
+static void
+pointer_to_layout (HsGraphView *self,
+                   double       x,
+                   double       y,
+                   double      *lx,
+                   double      *ly)
+{
+  const HsLayoutBox *frame;
+  HsRect where;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  widget_to_layout (self, x, y, lx, ly);
+  if ((frame = find_pinned_frame (self, self->layout, &where)) != NULL &&
+      *lx >= where.x && *lx <= where.x + where.width && *ly >= where.y && *ly <= where.y + where.height)
+    {
+      *lx += frame->rect.x - where.x;
+      *ly += frame->rect.y - where.y;
+    }
+}
+
+static void
+append_pinned_frame (HsGraphView *self,
+                     GtkSnapshot *snapshot)
+{
+  const HsLayoutBox *frame;
+  HsRenderOptions options;
+  HsRect where;
+  cairo_t *cr;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if ((frame = find_pinned_frame (self, self->shown, &where)) == NULL)
+    return;
+  fill_render_options (self, &options);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0,
+                                                                 gtk_widget_get_width (GTK_WIDGET (self)),
+                                                                 gtk_widget_get_height (GTK_WIDGET (self))));
+  cairo_translate (cr, self->offset_x, self->offset_y);
+  hs_renderer_draw_pinned_frame (cr, self->shown, frame, where.x, where.y, &options);
+  cairo_destroy (cr);
+}
+
+gboolean
+hs_graph_view_get_pinned_frame (HsGraphView *self,
+                                HsRect      *out)
+{
+  HsRect where;
+
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
+
+  if (find_pinned_frame (self, self->layout, &where) == NULL)
+    return FALSE;
+  if (out != NULL)
+    *out = where;
+  return TRUE;
+}
+
 static void
 hs_graph_view_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
@@ -264,6 +317,16 @@ hs_graph_view_snapshot (GtkWidget   *widget,
           self->cache_rect.size.height < lh * self->zoom - 0.5)
         g_clear_pointer (&self->cache, gsk_render_node_unref);
     }
+  {
+    HsRect where;
+    gboolean pinned = find_pinned_frame (self, self->shown, &where) != NULL;
+
+    if (pinned != self->cache_pinned)
+      {
+        g_clear_pointer (&self->cache, gsk_render_node_unref);
+        self->cache_pinned = pinned;
+      }
+  }
   if (self->cache == NULL)
     record_cache (self, &visible);
 
@@ -290,6 +353,7 @@ hs_graph_view_snapshot (GtkWidget   *widget,
     append_outline (self, snapshot, self->selection[i].ref, &accent, 3);
 
   gtk_snapshot_restore (snapshot);
+  append_pinned_frame (self, snapshot);
   gtk_snapshot_pop (snapshot);
 }
 
@@ -308,6 +372,20 @@ clamp_offsets (HsGraphView *self)
                           MAX (width - 2 * MARGIN, MARGIN));
   self->offset_y = CLAMP (self->offset_y, MIN (MARGIN, height - MARGIN - lh * self->zoom) - lh * self->zoom + 2 * MARGIN,
                           MAX (height - 2 * MARGIN, MARGIN));
+}
+
+/* The user moved the view: it stops following the program until Fit. */
+static void
+take_over (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  hs_graph_view_camera_stop (self);
+  if (self->follow)
+    {
+      self->follow = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
+    }
 }
 
 static void
@@ -348,6 +426,7 @@ hs_graph_view_set_zoom (HsGraphView *self,
 {
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
 
+  /* Not a user's gesture: the saved zoom comes back this way. */
   set_zoom_at (self, zoom, MARGIN, MARGIN);
 }
 
@@ -356,6 +435,7 @@ hs_graph_view_zoom_in (HsGraphView *self)
 {
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
 
+  take_over (self);
   set_zoom_at (self, self->zoom * ZOOM_STEP,
                gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
                gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
@@ -366,38 +446,79 @@ hs_graph_view_zoom_out (HsGraphView *self)
 {
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
 
+  take_over (self);
   set_zoom_at (self, self->zoom / ZOOM_STEP,
                gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
                gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
 }
 
+/* Fit frames the current step as following does, and follows again. */
 void
 hs_graph_view_zoom_fit (HsGraphView *self)
 {
-  int width, height;
-  double lw, lh, zoom;
-
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
 
-  width = gtk_widget_get_width (GTK_WIDGET (self));
-  height = gtk_widget_get_height (GTK_WIDGET (self));
-  if (self->shown == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
-    {
-      self->fit_pending = TRUE;
-      return;
-    }
+  if (self->follow)
+    hs_graph_view_camera_frame (self, TRUE);
+  else
+    hs_graph_view_set_follow (self, TRUE);
+}
 
-  self->fit_pending = FALSE;
-  hs_layout_get_size (self->shown, &lw, &lh);
-  zoom = MIN ((width - 2 * MARGIN) / MAX (lw, 1), (height - 2 * MARGIN) / MAX (lh, 1));
-  zoom = CLAMP (zoom, MIN_ZOOM, 2.0);
+gboolean
+hs_graph_view_get_follow (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
 
-  self->zoom = zoom;
-  self->offset_x = (width - lw * zoom) / 2;
-  self->offset_y = (height - lh * zoom) / 2;
+  return self->follow;
+}
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+void
+hs_graph_view_set_follow (HsGraphView *self,
+                          gboolean     follow)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  follow = !!follow;
+  if (self->follow == follow)
+    return;
+
+  self->follow = follow;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
+  if (follow)
+    hs_graph_view_camera_frame (self, TRUE);
+  else
+    hs_graph_view_camera_stop (self);
+}
+
+void
+hs_graph_view_get_visible_rect (HsGraphView *self,
+                                HsRect      *out)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+  g_return_if_fail (out != NULL);
+
+  out->x = -self->offset_x / self->zoom;
+  out->y = -self->offset_y / self->zoom;
+  out->width = gtk_widget_get_width (GTK_WIDGET (self)) / self->zoom;
+  out->height = gtk_widget_get_height (GTK_WIDGET (self)) / self->zoom;
+}
+
+double
+hs_graph_view_get_readable_zoom (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), 1.0);
+
+  return hs_graph_view_camera_min_zoom ();
+}
+
+void
+hs_graph_view_finish_animations (HsGraphView *self)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  adw_animation_skip (self->animation);
+  if (self->camera_active)
+    adw_animation_skip (self->camera_animation);
 }
 
 gboolean
@@ -523,7 +644,9 @@ update_selection (HsGraphView *self)
 typedef struct
 {
   HsSnapshot      *snapshot;
+  HsSnapshot      *previous_step;  /* the step before, for the change marks */
   HsLayout        *previous;
+  HsRenderMarks   *marks;
   guint            serial;
 } LayoutTask;
 
@@ -531,7 +654,9 @@ static void
 layout_task_free (LayoutTask *task)
 {
   g_clear_pointer (&task->snapshot, hs_snapshot_unref);
+  g_clear_pointer (&task->previous_step, hs_snapshot_unref);
   g_clear_pointer (&task->previous, hs_layout_unref);
+  g_clear_pointer (&task->marks, hs_render_marks_free);
   g_free (task);
 }
 
@@ -545,6 +670,7 @@ layout_thread (GTask        *task,
   HsLayoutOptions options;
 
   hs_layout_options_init (&options);
+  data->marks = hs_render_marks_new (data->previous_step, data->snapshot);
   g_task_return_pointer (task,
                          hs_layout_new (data->snapshot, data->previous, &options),
                          (GDestroyNotify) hs_layout_unref);
@@ -558,12 +684,17 @@ layout_done_cb (GObject      *object,
   HsGraphView *self = (HsGraphView *) object;
   LayoutTask *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(HsLayout) layout = g_task_propagate_pointer (G_TASK (result), NULL);
+  gboolean animate;
 
   if (layout == NULL || data->serial != self->serial)
     return;
 
+  g_clear_pointer (&self->marks, hs_render_marks_free);
+  self->marks = g_steal_pointer (&data->marks);
+  animate = self->pending_animate && self->shown != NULL && gtk_widget_get_mapped (GTK_WIDGET (self));
+
   /* Animate from whatever is on screen, even mid-animation. */
-  if (self->pending_animate && self->shown != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (animate)
     {
       g_clear_pointer (&self->from, hs_layout_unref);
       self->from = hs_layout_ref (self->shown);
@@ -575,15 +706,15 @@ layout_done_cb (GObject      *object,
     }
   else
     {
-      gboolean first = self->shown == NULL;
-
       adw_animation_skip (self->animation);
       g_clear_pointer (&self->layout, hs_layout_unref);
       self->layout = g_steal_pointer (&layout);
       show_layout (self, self->layout);
-      if (first || self->fit_pending)
-        hs_graph_view_zoom_fit (self);
     }
+  if (self->follow || self->frame_pending)
+    hs_graph_view_camera_frame (self, animate);
+  else
+    clamp_offsets (self);
 
   self->busy = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
@@ -597,6 +728,7 @@ hs_graph_view_set_step (HsGraphView *self,
 {
   g_autoptr(GTask) task = NULL;
   LayoutTask *data;
+  gboolean new_trace = FALSE;
 
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
   g_return_if_fail (!trace || HS_IS_TRACE (trace));
@@ -608,6 +740,7 @@ hs_graph_view_set_step (HsGraphView *self,
   /* Snapshots borrow their strings from the trace. */
   if (trace != self->trace)
     {
+      new_trace = TRUE;
       if (trace == NULL || self->trace == NULL)
         animate = FALSE;
       g_set_object (&self->trace, trace);
@@ -616,6 +749,8 @@ hs_graph_view_set_step (HsGraphView *self,
   if (snapshot == NULL)
     {
       adw_animation_skip (self->animation);
+      hs_graph_view_camera_stop (self);
+      g_clear_pointer (&self->marks, hs_render_marks_free);
       g_clear_pointer (&self->snapshot, hs_snapshot_unref);
       g_clear_pointer (&self->layout, hs_layout_unref);
       g_clear_pointer (&self->from, hs_layout_unref);
@@ -629,6 +764,13 @@ hs_graph_view_set_step (HsGraphView *self,
       return;
     }
 
+  /* A new run, or a step a heap button or the console just added, is
+   * what the user asked to see: follow it even after panning away. */
+  if (trace != NULL && hs_trace_get_n_steps (trace) > 0 &&
+      (new_trace || hs_snapshot_get_index (snapshot) >= self->known_steps))
+    hs_graph_view_set_follow (self, TRUE);
+  self->known_steps = trace != NULL ? hs_trace_get_n_steps (trace) : 0;
+
   if (self->snapshot != snapshot)
     {
       g_clear_pointer (&self->snapshot, hs_snapshot_unref);
@@ -641,6 +783,8 @@ hs_graph_view_set_step (HsGraphView *self,
 
   data = g_new0 (LayoutTask, 1);
   data->snapshot = hs_snapshot_ref (snapshot);
+  if (self->trace != NULL && hs_snapshot_get_index (snapshot) > 0)
+    data->previous_step = hs_trace_get_snapshot (self->trace, hs_snapshot_get_index (snapshot) - 1);
   data->previous = self->layout ? hs_layout_ref (self->layout) : NULL;
   data->serial = self->serial;
 
@@ -838,7 +982,7 @@ click_released_cb (GtkGestureClick *gesture,
     return;
 
   state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
-  widget_to_layout (self, x, y, &lx, &ly);
+  pointer_to_layout (self, x, y, &lx, &ly);
   ref = hs_layout_hit_test_variable (self->layout, lx, ly, &kind, &frame, &name);
   if (kind == HS_LAYOUT_HIT_NOTHING)
     ref = hs_layout_hit_test (self->layout, lx, ly, &kind);
@@ -868,6 +1012,7 @@ drag_update_cb (GtkGestureDrag *gesture,
   if (fabs (dx) < 3 && fabs (dy) < 3)
     return;
 
+  take_over (self);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
   self->offset_x = self->drag_offset_x + dx;
   self->offset_y = self->drag_offset_y + dy;
@@ -892,6 +1037,7 @@ scroll_cb (GtkEventControllerScroll *controller,
 {
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
 
+  take_over (self);
   if (state & GDK_CONTROL_MASK)
     {
       set_zoom_at (self, self->zoom * pow (ZOOM_STEP, -dy), self->pointer_x, self->pointer_y);
@@ -910,6 +1056,7 @@ zoom_begin_cb (GtkGesture       *gesture,
                GdkEventSequence *sequence,
                HsGraphView      *self)
 {
+  take_over (self);
   self->gesture_zoom = self->zoom;
 }
 
@@ -950,7 +1097,7 @@ motion_cb (GtkEventControllerMotion *controller,
   if (self->layout == NULL)
     return;
 
-  widget_to_layout (self, x, y, &lx, &ly);
+  pointer_to_layout (self, x, y, &lx, &ly);
   set_hover (self, hs_layout_hit_test (self->layout, lx, ly, &kind));
 }
 
@@ -959,6 +1106,59 @@ leave_cb (GtkEventControllerMotion *controller,
           HsGraphView              *self)
 {
   set_hover (self, 0);
+}
+
+/* Over a box's badges or its tag, one sentence for each, read from the
+ * runtime's flags; NULL elsewhere. */
+static char *
+describe_badges (HsGraphView *self,
+                 guint32      ref,
+                 double       lx,
+                 double       ly)
+{
+  static const guint32 badges[] = { HS_OBJECT_SMALL_INT, HS_OBJECT_INTERNED,
+                                    HS_OBJECT_IMMORTAL, HS_OBJECT_GC_TRACKED };
+  const HsLayoutBox *boxes;
+  const HsObject *object;
+  guint n_boxes;
+  g_autoptr(GString) text = NULL;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if ((object = hs_snapshot_lookup (self->snapshot, ref)) == NULL)
+    return NULL;
+  boxes = hs_layout_get_boxes (self->layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      if (boxes[i].kind != HS_LAYOUT_BOX_OBJECT || boxes[i].ref != ref)
+        continue;
+      switch (hs_renderer_hit_box (self->layout, &boxes[i], lx, ly))
+        {
+        case HS_RENDERER_HIT_TAG:
+          if (object->changes & HS_CHANGE_CREATED)
+            return g_strdup (_("The line just run created this object."));
+          return g_strdup (_("The line just run changed what this container refers to: its marked slots."));
+
+        case HS_RENDERER_HIT_MARKS:
+          text = g_string_new (NULL);
+          for (guint b = 0; b < G_N_ELEMENTS (badges); b++)
+            {
+              g_autofree char *sentence = NULL;
+
+              if (!(object->flags & badges[b]) || !(sentence = hs_describe_flag_tooltip (badges[b])))
+                continue;
+              if (text->len > 0)
+                g_string_append_c (text, '\n');
+              g_string_append (text, sentence);
+            }
+          return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+
+        case HS_RENDERER_HIT_NONE:
+        default:
+          return NULL;
+        }
+    }
+  return NULL;
 }
 
 static gboolean
@@ -980,10 +1180,15 @@ hs_graph_view_query_tooltip (GtkWidget  *widget,
   if (self->layout == NULL || is_animating (self))
     return FALSE;
 
-  widget_to_layout (self, x, y, &lx, &ly);
+  pointer_to_layout (self, x, y, &lx, &ly);
   ref = hs_layout_hit_test_variable (self->layout, lx, ly, &kind, &frame, &name);
   if (kind == HS_LAYOUT_HIT_NOTHING)
     ref = hs_layout_hit_test (self->layout, lx, ly, &kind);
+  if (ref != 0 && kind == HS_LAYOUT_HIT_OBJECT && (markup = describe_badges (self, ref, lx, ly)) != NULL)
+    {
+      gtk_tooltip_set_text (tooltip, markup);
+      return TRUE;
+    }
   if (ref == 0 || !(markup = hs_describe_object (self->snapshot, ref)))
     return FALSE;
 
@@ -1013,9 +1218,11 @@ hs_graph_view_size_allocate (GtkWidget *widget,
 {
   HsGraphView *self = (HsGraphView *) widget;
 
-  if (self->fit_pending)
-    hs_graph_view_zoom_fit (self);
-  else
+  /* Following, the view refits to its new size at once. */
+  if (self->frame_pending ||
+      (self->follow && (width != self->framed_width || height != self->framed_height)))
+    hs_graph_view_camera_frame (self, FALSE);
+  else if (!hs_graph_view_camera_is_moving (self))
     clamp_offsets (self);
 }
 
@@ -1027,6 +1234,8 @@ hs_graph_view_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->animation);
+  g_clear_object (&self->camera_animation);
+  g_clear_pointer (&self->marks, hs_render_marks_free);
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_pointer (&self->shown, hs_layout_unref);
   g_clear_pointer (&self->from, hs_layout_unref);
@@ -1052,6 +1261,10 @@ hs_graph_view_get_property (GObject    *object,
     {
     case PROP_ZOOM:
       g_value_set_double (value, self->zoom);
+      break;
+
+    case PROP_FOLLOW:
+      g_value_set_boolean (value, self->follow);
       break;
 
     case PROP_SHOW_HIDDEN_REFERENCES:
@@ -1089,6 +1302,10 @@ hs_graph_view_set_property (GObject      *object,
       hs_graph_view_set_zoom (self, g_value_get_double (value));
       break;
 
+    case PROP_FOLLOW:
+      hs_graph_view_set_follow (self, g_value_get_boolean (value));
+      break;
+
     case PROP_SHOW_HIDDEN_REFERENCES:
       hs_graph_view_set_show_hidden_references (self, g_value_get_boolean (value));
       break;
@@ -1116,6 +1333,11 @@ hs_graph_view_class_init (HsGraphViewClass *klass)
     g_param_spec_double ("zoom", NULL, NULL,
                          MIN_ZOOM, MAX_ZOOM, 1.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_FOLLOW] =
+    g_param_spec_boolean ("follow", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   properties[PROP_SHOW_HIDDEN_REFERENCES] =
     g_param_spec_boolean ("show-hidden-references", NULL, NULL,
@@ -1159,6 +1381,7 @@ hs_graph_view_init (HsGraphView *self)
   self->zoom = 1.0;
   self->offset_x = MARGIN;
   self->offset_y = MARGIN;
+  self->follow = TRUE;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -1168,6 +1391,7 @@ hs_graph_view_init (HsGraphView *self)
                                              adw_callback_animation_target_new (animation_value_cb, self, NULL));
   adw_timed_animation_set_easing (ADW_TIMED_ANIMATION (self->animation), ADW_EASE_OUT_CUBIC);
   g_signal_connect_swapped (self->animation, "done", G_CALLBACK (animation_done_cb), self);
+  hs_graph_view_camera_init (self);
 
   gesture = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);

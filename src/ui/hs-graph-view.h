@@ -32,6 +32,11 @@ void        hs_graph_view_set_zoom           (HsGraphView  *self,
 void        hs_graph_view_zoom_in            (HsGraphView  *self);
 void        hs_graph_view_zoom_out           (HsGraphView  *self);
 void        hs_graph_view_zoom_fit           (HsGraphView  *self);
+/* Following, every step frames the current frame and what its line
+ * changed; moving the view by hand stops it, Fit starts it again. */
+gboolean    hs_graph_view_get_follow         (HsGraphView  *self);
+void        hs_graph_view_set_follow         (HsGraphView  *self,
+                                              gboolean      follow);
 gboolean    hs_graph_view_get_show_hidden_references (HsGraphView *self);
 void        hs_graph_view_set_show_hidden_references (HsGraphView *self,
                                                       gboolean     show);
@@ -52,5 +57,16 @@ void        hs_graph_view_unselect_all       (HsGraphView  *self);
 gboolean    hs_graph_view_export             (HsGraphView  *self,
                                               const char   *filename,
                                               GError      **error);
+
+/* For tests: what is in view, in layout units; the zoom below which box
+ * text is too small to read; and an end to every glide, at once. */
+void        hs_graph_view_get_visible_rect   (HsGraphView  *self,
+                                              HsRect       *out);
+double      hs_graph_view_get_readable_zoom  (HsGraphView  *self);
+/* Whether a copy of the current frame is pinned over the view's corner,
+ * and where, in layout units. */
+gboolean    hs_graph_view_get_pinned_frame   (HsGraphView  *self,
+                                              HsRect       *out);
+void        hs_graph_view_finish_animations  (HsGraphView  *self);
 
 G_END_DECLS

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What a step's line did to the references of objects that existed before
+ * it: which slots of a mutated container now point elsewhere, or are new.
+ * Computed from two consecutive snapshots, so it is read from the runtime,
+ * not guessed; the renderer marks those slots and their arrows.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "hs-snapshot.h"
+
+G_BEGIN_DECLS
+
+typedef struct _HsRenderMarks HsRenderMarks;
+
+/* previous is the step before snapshot; NULL marks nothing. */
+HsRenderMarks *hs_render_marks_new      (HsSnapshot          *previous,
+                                         HsSnapshot          *snapshot);
+void           hs_render_marks_free     (HsRenderMarks       *self);
+guint          hs_render_marks_get_size (const HsRenderMarks *self);
+
+/* Whether owner's reference to target, under label (NULL: any label; a
+ * dict entry's rows have none), was added or moved by the step. */
+gboolean       hs_render_marks_lookup   (const HsRenderMarks *self,
+                                         guint32              owner,
+                                         guint32              target,
+                                         const char          *label);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRenderMarks, hs_render_marks_free)
+
+G_END_DECLS

@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-graph-view"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "hs-graph-view-private.h"
+#include "hs-renderer.h"
+
+/*
+ * The camera follows the program.  At every step it frames the current
+ * frame's box and what the step's line created, changed or freed, never
+ * below the zoom at which box text is HS_RENDERER_READABLE_PX on screen.
+ * When all of that does not fit at that zoom, the current frame comes
+ * first, then what the line created, changed or freed, nearest first,
+ * then what merely came into view.  When the whole picture fits at a
+ * readable zoom it is shown whole, since a learner reads more from the
+ * whole heap than from a part of it.
+ */
+
+/* No closer than natural size: a camera that zooms in on one small box
+ * makes every step look different. */
+#define MAX_FOLLOW_ZOOM 1.0
+
+/* The window floats its zoom and export buttons over the view's bottom
+ * right corner: keep what matters above them. */
+#define CONTROLS_RESERVE 32
+
+#define CACHED_FLAGS (HS_OBJECT_IMMORTAL | HS_OBJECT_SMALL_INT | HS_OBJECT_INTERNED)
+
+typedef struct
+{
+  HsRect rect;
+  guint  priority;   /* 0: the current frame; 1: changed; 2: now shown */
+  double distance;   /* from the current frame */
+} Focus;
+
+double
+hs_graph_view_camera_min_zoom (void)
+{
+  return hs_renderer_get_readable_scale ();
+}
+
+static void
+rect_union (HsRect       *a,
+            const HsRect *b)
+{
+  double x1, y1, x2, y2;
+
+  g_assert (a != NULL && b != NULL);
+
+  x1 = MIN (a->x, b->x);
+  y1 = MIN (a->y, b->y);
+  x2 = MAX (a->x + a->width, b->x + b->width);
+  y2 = MAX (a->y + a->height, b->y + b->height);
+  *a = (HsRect) { x1, y1, x2 - x1, y2 - y1 };
+}
+
+static int
+compare_focus (gconstpointer a,
+               gconstpointer b)
+{
+  const Focus *fa = a, *fb = b;
+
+  if (fa->priority != fb->priority)
+    return fa->priority < fb->priority ? -1 : 1;
+  return fa->distance < fb->distance ? -1 : fa->distance > fb->distance;
+}
+
+/* How much a box matters at this step; G_MAXUINT for not at all. */
+static guint
+box_priority (HsSnapshot        *snapshot,
+              const HsLayoutBox *box,
+              GHashTable        *targets)
+{
+  const HsObject *object;
+
+  g_assert (box != NULL);
+
+  switch (box->kind)
+    {
+    case HS_LAYOUT_BOX_FRAME:
+      return box->current ? 0 : G_MAXUINT;
+    case HS_LAYOUT_BOX_GHOST:
+      return 1;
+    case HS_LAYOUT_BOX_OBJECT:
+    default:
+      break;
+    }
+
+  object = hs_snapshot_lookup (snapshot, box->ref);
+  if (object == NULL)
+    return G_MAXUINT;
+  if (object->changes & HS_CHANGE_CREATED)
+    return 1;
+  /* A runtime that does not report allocations leaves "first seen": what
+   * no cache hands out was most likely made by the line. */
+  if ((object->changes & HS_CHANGE_NEW) && !(object->flags & CACHED_FLAGS))
+    return 1;
+  if ((object->changes & HS_CHANGE_MUTATED) && (object->flags & HS_OBJECT_MUTABLE))
+    return 1;
+  if (g_hash_table_contains (targets, GUINT_TO_POINTER (box->ref)))
+    return 1;
+  if (object->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED))
+    return 2;
+  return G_MAXUINT;
+}
+
+/* The rectangles that matter at this step, in the order they are given
+ * room; FALSE when nothing does (an empty step). */
+static GArray *
+collect_focus (HsLayout            *layout,
+               const HsRenderMarks *marks)
+{
+  HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  g_autoptr(GHashTable) targets = g_hash_table_new (NULL, NULL);
+  GArray *focus = g_array_new (FALSE, FALSE, sizeof (Focus));
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+  double cx = 0, cy = 0;
+  gboolean have_frame = FALSE;
+
+  g_assert (layout != NULL);
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+
+  /* A name bound to another object points at what the line made it name */
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current)
+      {
+        for (guint r = 0; r < boxes[i].n_rows; r++)
+          if (boxes[i].rows[r].rebound && boxes[i].rows[r].target != 0)
+            g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].rows[r].target));
+        cx = boxes[i].rect.x + boxes[i].rect.width / 2;
+        cy = boxes[i].rect.y + boxes[i].rect.height / 2;
+        have_frame = TRUE;
+      }
+
+  /* So does a slot the line changed in a container: c[2].append(6)
+   * is read at the 6 as much as at the list. */
+  for (guint i = 0; marks != NULL && i < n_boxes; i++)
+    for (guint r = 0; boxes[i].kind == HS_LAYOUT_BOX_OBJECT && r < boxes[i].n_rows; r++)
+      {
+        const HsLayoutRow *row = &boxes[i].rows[r];
+
+        if (row->target != 0 &&
+            hs_render_marks_lookup (marks, boxes[i].ref, row->target,
+                                    row->kind == HS_LAYOUT_ROW_PAIR ? NULL : row->label))
+          g_hash_table_add (targets, GUINT_TO_POINTER (row->target));
+        if (row->key_target != 0 && hs_render_marks_lookup (marks, boxes[i].ref, row->key_target, NULL))
+          g_hash_table_add (targets, GUINT_TO_POINTER (row->key_target));
+      }
+
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets), 0 };
+
+      if (f.priority == G_MAXUINT)
+        continue;
+      if (have_frame)
+        f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
+      g_array_append_val (focus, f);
+    }
+  g_array_sort (focus, compare_focus);
+  return focus;
+}
+
+static gboolean
+fits (const HsRect *r,
+      double        zoom,
+      int           width,
+      int           height)
+{
+  g_assert (r != NULL);
+
+  return r->width * zoom <= width - 2 * MARGIN + 0.01 && r->height * zoom <= height - 2 * MARGIN + 0.01;
+}
+
+static double
+fit_zoom (const HsRect *r,
+          int           width,
+          int           height)
+{
+  g_assert (r != NULL);
+
+  return MIN ((width - 2 * MARGIN) / MAX (r->width, 1), (height - 2 * MARGIN) / MAX (r->height, 1));
+}
+
+/* The least move of start (the view's left edge, in layout units) that
+ * shows [lo, lo + size] with a margin, kept over the picture [0, extent]
+ * so that the view never rests on an empty corner of it. */
+static double
+place_axis (double start,
+            double lo,
+            double size,
+            double extent,
+            double zoom,
+            int    pixels)
+{
+  double view = pixels / zoom, margin = MARGIN / zoom;
+
+  if (extent * zoom + 2 * MARGIN <= pixels)
+    return (extent - view) / 2;
+  if (lo + size > start + view - margin)
+    start = lo + size - view + margin;
+  if (lo < start + margin)
+    start = lo - margin;
+  return CLAMP (start, -margin, extent + margin - view);
+}
+
+/* Grows wanted by each focus rectangle from first on, in order, that
+ * still lets it fit width x height pixels at zoom. */
+static void
+grow_focus (HsRect       *wanted,
+            GArray       *focus,
+            guint         first,
+            guint         max_priority,
+            double        zoom,
+            int           width,
+            int           height)
+{
+  g_assert (wanted != NULL && focus != NULL);
+
+  for (guint i = first; i < focus->len; i++)
+    {
+      const Focus *f = &g_array_index (focus, Focus, i);
+      HsRect grown = *wanted;
+
+      if (f->priority > max_priority)
+        break;
+      rect_union (&grown, &f->rect);
+      if (fits (&grown, zoom, width, height))
+        *wanted = grown;
+    }
+}
+
+/* Where the camera should rest for self->layout at the current size.
+ * When the current frame and what the line changed cannot share the view
+ * at a readable zoom, the changed objects get the view and the frame is
+ * pinned at its left edge (hs_graph_view_get_pinned_frame()), so it is
+ * kept clear of them. */
+static gboolean
+compute_framing (HsGraphView *self,
+                 HsCamera    *out)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self)) - CONTROLS_RESERVE;
+  double min_zoom = hs_graph_view_camera_min_zoom ();
+  double max_zoom = MAX (min_zoom, MAX_FOLLOW_ZOOM);
+  g_autoptr(GArray) focus = NULL;
+  HsRect all = { 0 }, wanted, frame = { 0 };
+  gboolean have_frame, pinned = FALSE;
+  double zoom, x0, y0, reserve = 0;
+  guint first = 0;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (self->layout == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
+    return FALSE;
+
+  hs_layout_get_size (self->layout, &all.width, &all.height);
+  zoom = fit_zoom (&all, width, height);
+  if (zoom >= min_zoom)
+    {
+      zoom = MIN (zoom, max_zoom);
+      out->zoom = zoom;
+      out->offset_x = (width - all.width * zoom) / 2;
+      out->offset_y = (height - all.height * zoom) / 2;
+      return TRUE;
+    }
+
+  focus = collect_focus (self->layout, self->marks);
+  have_frame = focus->len > 0 && g_array_index (focus, Focus, 0).priority == 0;
+  if (focus->len == 0)
+    wanted = (HsRect) { 0, 0, width / min_zoom, height / min_zoom };
+  else
+    {
+      wanted = g_array_index (focus, Focus, 0).rect;
+      first = 1;
+      if (have_frame)
+        {
+          frame = wanted;
+          for (guint i = 1; i < focus->len && !pinned; i++)
+            {
+              const Focus *f = &g_array_index (focus, Focus, i);
+              HsRect grown = wanted;
+
+              if (f->priority > 1)
+                break;
+              rect_union (&grown, &f->rect);
+              pinned = !fits (&grown, min_zoom, width, height);
+            }
+        }
+      if (pinned)
+        {
+          /* The strip the pinned frame covers, at the smallest zoom */
+          reserve = HS_GRAPH_VIEW_PIN_INSET + frame.width * min_zoom + MARGIN / 2;
+          wanted = g_array_index (focus, Focus, 1).rect;
+          first = 2;
+        }
+      grow_focus (&wanted, focus, first, 1, min_zoom, width - reserve, height);
+      grow_focus (&wanted, focus, first, 2, min_zoom, width - reserve, height);
+    }
+
+  /* Keep the zoom the view has when it is readable and what matters fits:
+   * a camera that also zooms at every step is hard to follow. */
+  zoom = CLAMP (fit_zoom (&wanted, width - reserve, height), min_zoom, max_zoom);
+  if (self->zoom >= min_zoom && self->zoom <= max_zoom && fits (&wanted, self->zoom, width - reserve, height))
+    zoom = self->zoom;
+  if (pinned)
+    {
+      /* The strip widens with the zoom; past min_zoom it may not fit. */
+      double strip = HS_GRAPH_VIEW_PIN_INSET + frame.width * zoom + MARGIN / 2;
+
+      if (!fits (&wanted, zoom, width - strip, height))
+        zoom = min_zoom;
+      reserve = HS_GRAPH_VIEW_PIN_INSET + frame.width * zoom + MARGIN / 2;
+    }
+
+  /* Start from where the view looks now, so the picture moves no more
+   * than it must. */
+  x0 = ((width + reserve) / 2.0 - self->offset_x) / self->zoom - (width - reserve) / 2.0 / zoom;
+  y0 = (height / 2.0 - self->offset_y) / self->zoom - height / 2.0 / zoom;
+  x0 = place_axis (x0, wanted.x, wanted.width, all.width, zoom, width - reserve);
+  y0 = place_axis (y0, wanted.y, wanted.height, all.height, zoom, height);
+  /* The pinned copy best covers the column of frames it comes from, not
+   * objects the view would hide under it. */
+  if (pinned && wanted.x >= frame.x + frame.width &&
+      wanted.x + wanted.width + MARGIN / zoom <= frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
+    {
+      reserve = 0;
+      x0 = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
+    }
+
+  out->zoom = zoom;
+  out->offset_x = reserve - x0 * zoom;
+  out->offset_y = -y0 * zoom;
+  return TRUE;
+}
+
+static void
+apply_camera (HsGraphView    *self,
+              const HsCamera *camera)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  self->zoom = camera->zoom;
+  self->offset_x = camera->offset_x;
+  self->offset_y = camera->offset_y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Zoom moves geometrically and the point at the view's centre linearly,
+ * so the glide neither swoops out nor slides sideways while zooming. */
+static void
+camera_value_cb (double   t,
+                 gpointer user_data)
+{
+  HsGraphView *self = user_data;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  const HsCamera *a = &self->camera_from, *b = &self->camera_to;
+  double ax, ay, bx, by, cx, cy;
+  HsCamera now;
+
+  if (!self->camera_active)
+    return;
+
+  ax = (width / 2.0 - a->offset_x) / a->zoom;
+  ay = (height / 2.0 - a->offset_y) / a->zoom;
+  bx = (width / 2.0 - b->offset_x) / b->zoom;
+  by = (height / 2.0 - b->offset_y) / b->zoom;
+  cx = ax + (bx - ax) * t;
+  cy = ay + (by - ay) * t;
+  now.zoom = exp (log (a->zoom) + (log (b->zoom) - log (a->zoom)) * t);
+  now.offset_x = width / 2.0 - cx * now.zoom;
+  now.offset_y = height / 2.0 - cy * now.zoom;
+  if (t >= 1)
+    now = *b;
+  apply_camera (self, &now);
+}
+
+static void
+camera_done_cb (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (!self->camera_active)
+    return;
+  self->camera_active = FALSE;
+  apply_camera (self, &self->camera_to);
+  g_object_notify (G_OBJECT (self), "zoom");
+}
+
+void
+hs_graph_view_camera_init (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  self->camera_animation =
+    adw_timed_animation_new (GTK_WIDGET (self), 0.0, 1.0, ANIMATION_MS,
+                             adw_callback_animation_target_new (camera_value_cb, self, NULL));
+  adw_timed_animation_set_easing (ADW_TIMED_ANIMATION (self->camera_animation), ADW_EASE_OUT_CUBIC);
+  g_signal_connect_swapped (self->camera_animation, "done", G_CALLBACK (camera_done_cb), self);
+}
+
+void
+hs_graph_view_camera_stop (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (!self->camera_active)
+    return;
+  /* Where it is now is where the user took over. */
+  self->camera_active = FALSE;
+  adw_animation_reset (self->camera_animation);
+}
+
+gboolean
+hs_graph_view_camera_is_moving (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  return self->camera_active;
+}
+
+void
+hs_graph_view_camera_frame (HsGraphView *self,
+                            gboolean     animate)
+{
+  HsCamera target;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (!compute_framing (self, &target))
+    {
+      self->frame_pending = TRUE;
+      return;
+    }
+  self->frame_pending = FALSE;
+  self->framed_width = gtk_widget_get_width (GTK_WIDGET (self));
+  self->framed_height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (G_APPROX_VALUE (target.zoom, self->zoom, 1e-6) &&
+      G_APPROX_VALUE (target.offset_x, self->offset_x, 0.5) &&
+      G_APPROX_VALUE (target.offset_y, self->offset_y, 0.5))
+    {
+      hs_graph_view_camera_stop (self);
+      apply_camera (self, &target);
+      return;
+    }
+
+  if (!animate || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      hs_graph_view_camera_stop (self);
+      apply_camera (self, &target);
+      g_object_notify (G_OBJECT (self), "zoom");
+      return;
+    }
+
+  self->camera_active = FALSE;
+  adw_animation_reset (self->camera_animation);
+  self->camera_from = (HsCamera) { self->zoom, self->offset_x, self->offset_y };
+  self->camera_to = target;
+  self->camera_active = TRUE;
+  adw_animation_play (self->camera_animation);
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What the files of HsGraphView share: the instance struct, and the camera
+ * (hs-graph-view-camera.c), which frames each step's current frame and
+ * what its line changed at a size where box text can be read.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hs-graph-view.h"
+#include "hs-render-marks.h"
+
+G_BEGIN_DECLS
+
+#define MIN_ZOOM        0.1
+#define MAX_ZOOM        8.0
+#define ZOOM_STEP       1.2
+#define MARGIN          24.0
+#define ANIMATION_MS    400
+/* Above this many pixels the cached picture covers only what is visible. */
+#define MAX_CACHE_PIXELS (4096.0 * 4096.0)
+#define CACHE_SLACK     256.0
+/* The pinned current frame's distance from the view's corner, in pixels */
+#define HS_GRAPH_VIEW_PIN_INSET 8.0
+
+typedef struct
+{
+  guint32  ref;
+  char    *name;   /* the variable that was clicked, or NULL */
+} Selected;
+
+/* Where the view looks: widget = layout * zoom + offset. */
+typedef struct
+{
+  double zoom;
+  double offset_x;
+  double offset_y;
+} HsCamera;
+
+struct _HsGraphView
+{
+  GtkWidget       parent_instance;
+
+  HsTrace        *trace;
+  HsSnapshot     *snapshot;       /* the step asked for */
+  HsLayout       *layout;         /* its layout, once computed */
+  HsLayout       *from;           /* where the running animation started */
+  HsLayout       *shown;          /* what is drawn: layout, or between from and layout */
+  HsRenderMarks  *marks;          /* what the step's line changed, against the step before */
+  AdwAnimation   *animation;
+  GCancellable   *cancellable;
+  guint           serial;
+  gboolean        pending_animate;
+  guint           known_steps;    /* the trace's length at the last step asked for */
+
+  GskRenderNode  *cache;
+  graphene_rect_t cache_rect;     /* in zoomed layout coordinates */
+  double          cache_zoom;
+  gboolean        cache_pinned;   /* recorded without the current frame's arrows */
+
+  double          zoom;
+  double          offset_x;
+  double          offset_y;
+  double          drag_offset_x;
+  double          drag_offset_y;
+  double          gesture_zoom;
+  double          pointer_x;
+  double          pointer_y;
+
+  /* The camera glides from camera_from to camera_to on the frame clock. */
+  AdwAnimation   *camera_animation;
+  HsCamera        camera_from;
+  HsCamera        camera_to;
+  int             framed_width;   /* the size the last framing was made for */
+  int             framed_height;
+
+  Selected        selection[2];
+  guint           n_selected;
+  guint32         hover;
+
+  guint           show_hidden : 1;
+  guint           busy : 1;
+  guint           follow : 1;     /* the camera frames every step */
+  guint           frame_pending : 1; /* frame once there is a layout and a size */
+  guint           camera_active : 1; /* camera_animation is gliding */
+};
+
+void     hs_graph_view_camera_init          (HsGraphView *self);
+/* Frames self->layout; glides there when animate, else jumps. */
+void     hs_graph_view_camera_frame         (HsGraphView *self,
+                                             gboolean     animate);
+void     hs_graph_view_camera_stop          (HsGraphView *self);
+gboolean hs_graph_view_camera_is_moving     (HsGraphView *self);
+/* The smallest zoom at which every box's text is at least
+ * HS_RENDERER_READABLE_PX on screen. */
+double   hs_graph_view_camera_min_zoom      (void);
+
+G_END_DECLS

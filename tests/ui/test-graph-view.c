@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The graph follows the program: in the real window, at 1024x600 and at
+ * 1280x800, every step of every example is framed so that the current
+ * frame's box and every object the step's line created or changed are in
+ * view, with box text at least 9 px on screen.  The glides are ended at
+ * once, so nothing here depends on timing, and text sizes come from the
+ * fonts' descriptions, not their glyphs, so nothing depends on the fonts
+ * installed.  Run under Xvfb (see tests/ui/meson.build).
+ */
+#define G_LOG_DOMAIN "heapscope-test-graph-view"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "hs-application.h"
+#include "hs-command-dialog.h"
+#include "hs-renderer.h"
+#include "hs-window-private.h"
+
+#define TIMEOUT_MS 30000
+
+static HsApplication *app;
+/* Whether the runtime reports allocations (HS_CHANGE_CREATED).  When it
+ * does not, "created" can only mean first seen and handed out by no
+ * cache (not immortal, not a small int, not interned). */
+static gboolean runtime_reports_created;
+static double lowest_text_px;
+
+typedef struct
+{
+  char        example[64];
+  int         width;
+  int         height;
+} Case;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_until (Condition condition,
+            gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+window_is_idle (gpointer data)
+{
+  HsWindow *window = data;
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  if (hs_window_get_busy (window) || hs_graph_view_get_busy (graph))
+    return FALSE;
+  /* Settled on the step the window shows */
+  return hs_window_get_trace (window) == NULL ||
+         (hs_graph_view_get_snapshot (graph) != NULL &&
+          hs_snapshot_get_index (hs_graph_view_get_snapshot (graph)) == hs_window_get_step (window));
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 100;
+}
+
+static void
+settle (HsWindow *window)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  g_assert_true (wait_until (window_is_idle, window));
+  hs_graph_view_finish_animations (graph);
+  /* Let a pending allocation reach the view */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  hs_graph_view_finish_animations (graph);
+}
+
+/* The em size, in layout units, of the smallest font a box draws, from
+ * the font descriptions the layout uses. */
+static double
+smallest_box_text (void)
+{
+  double smallest = G_MAXDOUBLE;
+
+  hs_layout_text_lock ();
+  for (guint f = 0; f < HS_LAYOUT_N_FONTS; f++)
+    {
+      PangoLayout *layout = hs_layout_text_get (f, "x");
+      PangoContext *context = pango_layout_get_context (layout);
+      const PangoFontDescription *font = pango_layout_get_font_description (layout);
+      double dpi = pango_cairo_context_get_resolution (context);
+      double size = (double) pango_font_description_get_size (font) / PANGO_SCALE;
+
+      if (dpi <= 0)
+        dpi = pango_cairo_font_map_get_resolution (PANGO_CAIRO_FONT_MAP (pango_context_get_font_map (context)));
+      if (!pango_font_description_get_size_is_absolute (font))
+        size *= dpi / 72.0;
+      smallest = MIN (smallest, size);
+    }
+  hs_layout_text_unlock ();
+  return smallest;
+}
+
+static gboolean
+rect_inside (const HsRect *inner,
+             const HsRect *outer)
+{
+  return inner->x >= outer->x - 0.5 && inner->y >= outer->y - 0.5 &&
+         inner->x + inner->width <= outer->x + outer->width + 0.5 &&
+         inner->y + inner->height <= outer->y + outer->height + 0.5;
+}
+
+static gboolean
+rects_meet (const HsRect *a,
+            const HsRect *b)
+{
+  return a->x < b->x + b->width && a->x + a->width > b->x &&
+         a->y < b->y + b->height && a->y + a->height > b->y;
+}
+
+/* What the step's line did, read from the runtime's flags: created, or
+ * (a mutable object) changed. */
+static gboolean
+box_matters (HsSnapshot        *snapshot,
+             const HsLayoutBox *box)
+{
+  const HsObject *object;
+
+  if (box->kind != HS_LAYOUT_BOX_OBJECT || !(object = hs_snapshot_lookup (snapshot, box->ref)))
+    return FALSE;
+  if (runtime_reports_created ? (object->changes & HS_CHANGE_CREATED) != 0
+                              : (object->changes & HS_CHANGE_NEW) &&
+                                !(object->flags & (HS_OBJECT_IMMORTAL | HS_OBJECT_SMALL_INT | HS_OBJECT_INTERNED)))
+    return TRUE;
+  return
+         ((object->changes & HS_CHANGE_MUTATED) && (object->flags & HS_OBJECT_MUTABLE));
+}
+
+static void
+check_step (HsWindow   *window,
+            const Case *c,
+            guint       step)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsLayout *layout = hs_graph_view_get_layout (graph);
+  HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  const HsLayoutBox *boxes;
+  guint n_boxes, n_checked = 0;
+  gboolean have_frame = FALSE;
+  double text_px;
+  HsRect view, pin = { 0 }, controls;
+  gboolean pinned;
+
+  g_assert_true (hs_graph_view_get_follow (graph));
+  g_assert_cmpuint (hs_snapshot_get_index (snapshot), ==, step);
+
+  text_px = hs_graph_view_get_zoom (graph) * smallest_box_text ();
+  lowest_text_px = MIN (lowest_text_px, text_px);
+  if (text_px < HS_RENDERER_READABLE_PX - 1e-6)
+    g_error ("%s at %dx%d, step %u: box text is %.2f px on screen", c->example, c->width, c->height, step, text_px);
+
+  hs_graph_view_get_visible_rect (graph, &view);
+  pinned = hs_graph_view_get_pinned_frame (graph, &pin);
+  /* The buttons the window floats over the view's corner */
+  {
+    graphene_rect_t b;
+    double zoom = hs_graph_view_get_zoom (graph);
+
+    g_assert_true (gtk_widget_compute_bounds (window->zoom_box, GTK_WIDGET (graph), &b));
+    controls = (HsRect) { view.x + b.origin.x / zoom, view.y + b.origin.y / zoom,
+                          b.size.width / zoom, b.size.height / zoom };
+  }
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const HsLayoutBox *box = &boxes[i];
+      gboolean frame = box->kind == HS_LAYOUT_BOX_FRAME && box->current;
+
+      if (!frame && !box_matters (snapshot, box))
+        continue;
+      have_frame |= frame;
+      /* The frame is in sight whole, in place or pinned at the corner;
+       * nothing that matters hides under the pinned copy. */
+      if (frame && pinned)
+        {
+          HsRect copy = pin;
+
+          g_assert_true (rect_inside (&copy, &view));
+          n_checked++;
+          continue;
+        }
+      if (pinned && !frame && rects_meet (&box->rect, &pin))
+        g_error ("%s at %dx%d, step %u: changed %s is under the pinned frame",
+                 c->example, c->width, c->height, step, box->title);
+      if (rects_meet (&box->rect, &controls))
+        g_error ("%s at %dx%d, step %u: changed %s is under the zoom buttons",
+                 c->example, c->width, c->height, step, box->title);
+      if (!rect_inside (&box->rect, &view))
+        g_error ("%s at %dx%d, step %u: %s %s at (%.0f, %.0f, %.0f×%.0f) is outside the view (%.0f, %.0f, %.0f×%.0f)",
+                 c->example, c->width, c->height, step, frame ? "the current frame" : "changed", box->title,
+                 box->rect.x, box->rect.y, box->rect.width, box->rect.height,
+                 view.x, view.y, view.width, view.height);
+      n_checked++;
+    }
+  g_test_message ("%s %dx%d step %u: text %.1f px, %u boxes that matter in view%s",
+                  c->example, c->width, c->height, step, text_px, n_checked, pinned ? ", frame pinned" : "");
+  {
+    guint n_frames = 0;
+
+    hs_snapshot_get_frames (snapshot, &n_frames);
+    if (n_frames > 0)
+      g_assert_true (have_frame);
+  }
+}
+
+static HsWindow *
+open_and_run (const Case *c)
+{
+  HsWindow *window = hs_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), c->width, c->height);
+  hs_window_load_example (window, c->example);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (widget_is_mapped, window));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  settle (window);
+  g_assert_nonnull (hs_window_get_trace (window));
+  g_assert_true (wait_until (widget_is_mapped, hs_window_get_graph_view (window)));
+  settle (window);
+  return window;
+}
+
+static void
+close_window (HsWindow *window)
+{
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  hs_window_stop (window);
+  settle (window);
+  hs_runner_close (window->runner);
+  hs_window_discard_draft (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (window);
+}
+
+static void
+test_follows_every_step (gconstpointer data)
+{
+  const Case *c = data;
+  HsWindow *window = open_and_run (c);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsTrace *trace = hs_window_get_trace (window);
+  guint n_steps = hs_trace_get_n_steps (trace);
+
+  g_assert_cmpuint (n_steps, >, 1);
+  runtime_reports_created = FALSE;
+  for (guint step = 0; step < n_steps && !runtime_reports_created; step++)
+    {
+      HsSnapshot *snapshot = hs_trace_get_snapshot (trace, step);
+      const HsObject *objects;
+      guint n_objects;
+
+      objects = hs_snapshot_get_objects (snapshot, &n_objects);
+      for (guint i = 0; i < n_objects; i++)
+        if (objects[i].changes & HS_CHANGE_CREATED)
+          runtime_reports_created = TRUE;
+      hs_snapshot_unref (snapshot);
+    }
+  if (!runtime_reports_created)
+    g_test_message ("the runtime reports no allocations: every object first seen and not cached counts as created");
+  g_test_message ("graph view %d×%d px in a %d×%d window",
+                  gtk_widget_get_width (GTK_WIDGET (graph)), gtk_widget_get_height (GTK_WIDGET (graph)),
+                  gtk_widget_get_width (GTK_WIDGET (window)), gtk_widget_get_height (GTK_WIDGET (window)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "first-step", NULL);
+  settle (window);
+  lowest_text_px = G_MAXDOUBLE;
+  for (guint step = 0; step < n_steps; step++)
+    {
+      g_assert_cmpuint (hs_window_get_step (window), ==, step);
+      check_step (window, c, step);
+      if (step + 1 < n_steps)
+        {
+          g_action_group_activate_action (G_ACTION_GROUP (window), "step-forward", NULL);
+          settle (window);
+        }
+    }
+
+  /* For the record: what fitting the whole last step once gave. */
+  {
+    double lw, lh, w = gtk_widget_get_width (GTK_WIDGET (graph)), h = gtk_widget_get_height (GTK_WIDGET (graph));
+
+    hs_layout_get_size (hs_graph_view_get_layout (graph), &lw, &lh);
+    g_test_message ("%s %dx%d: whole last step fitted: text %.1f px; followed: lowest %.1f px",
+                    c->example, c->width, c->height,
+                    MIN (MIN ((w - 48) / lw, (h - 48) / lh), 2.0) * smallest_box_text (), lowest_text_px);
+  }
+
+  /* Stepping back lands on a framing of that step too. */
+  for (guint step = n_steps - 1; step > 0; step--)
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (window), "step-back", NULL);
+      settle (window);
+      check_step (window, c, step - 1);
+    }
+
+  close_window (window);
+}
+
+static void
+activate (HsWindow   *window,
+          const char *action)
+{
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action));
+  g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
+}
+
+static gboolean
+same_rect (const HsRect *a,
+           const HsRect *b)
+{
+  return fabs (a->x - b->x) < 0.01 && fabs (a->y - b->y) < 0.01 &&
+         fabs (a->width - b->width) < 0.01 && fabs (a->height - b->height) < 0.01;
+}
+
+static gboolean
+graph_is_tall (gpointer data)
+{
+  return gtk_widget_get_height (GTK_WIDGET (hs_window_get_graph_view (data))) > 550;
+}
+
+/* Zooming by hand stops following: stepping leaves the view where the
+ * user put it.  Fit follows again, and a resize refits. */
+static void
+test_user_control (void)
+{
+  Case c = { "copies", 1024, 600 };
+  HsWindow *window = open_and_run (&c);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  guint last = hs_trace_get_n_steps (hs_window_get_trace (window)) - 1;
+  HsRect before, after;
+
+  runtime_reports_created = FALSE;
+  g_assert_cmpuint (hs_window_get_step (window), ==, last);
+  check_step (window, &c, last);
+
+  activate (window, "zoom-in");
+  settle (window);
+  g_assert_false (hs_graph_view_get_follow (graph));
+  hs_graph_view_get_visible_rect (graph, &before);
+  activate (window, "step-back");
+  settle (window);
+  activate (window, "step-back");
+  settle (window);
+  hs_graph_view_get_visible_rect (graph, &after);
+  g_assert_true (same_rect (&before, &after));
+  g_assert_false (hs_graph_view_get_follow (graph));
+  g_assert_false (hs_graph_view_get_pinned_frame (graph, NULL));
+
+  activate (window, "zoom-fit");
+  settle (window);
+  g_assert_true (hs_graph_view_get_follow (graph));
+  check_step (window, &c, last - 2);
+
+  /* Following, a resize refits at once */
+  c.width = 1280;
+  c.height = 800;
+  gtk_window_set_default_size (GTK_WINDOW (window), c.width, c.height);
+  g_assert_true (wait_until (graph_is_tall, window));
+  settle (window);
+  hs_graph_view_get_visible_rect (graph, &after);
+  g_assert_cmpfloat (after.height * hs_graph_view_get_zoom (graph), >, 550);
+  check_step (window, &c, last - 2);
+
+  close_window (window);
+}
+
+/* A heap button's result is in view, even after the user panned away. */
+static void
+test_heap_button_in_view (void)
+{
+  Case c = { "aliasing", 1024, 600 };
+  HsWindow *window = open_and_run (&c);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsCommandDialog *dialog;
+  guint n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
+
+  runtime_reports_created = FALSE;
+  activate (window, "zoom-out");
+  activate (window, "zoom-out");
+  settle (window);
+  g_assert_false (hs_graph_view_get_follow (graph));
+
+  g_assert_true (hs_graph_view_select_variable (graph, "a", FALSE));
+  activate (window, "deepcopy");
+  dialog = hs_window_get_command_dialog (window);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
+  settle (window);
+  g_assert_cmpuint (hs_trace_get_n_steps (hs_window_get_trace (window)), >, n_steps);
+  g_assert_cmpuint (hs_window_get_step (window), ==, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1);
+  check_step (window, &c, hs_window_get_step (window));
+
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const int sizes[][2] = { { 1024, 600 }, { 1280, 800 } };
+  g_autofree char *state_dir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) examples = NULL;
+  int status;
+
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  state_dir = g_dir_make_tmp ("heapscope-test-state-XXXXXX", NULL);
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  app = hs_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("Cannot register the application: %s", error->message);
+
+  examples = g_resources_enumerate_children ("/io/github/heapscope/Heapscope/examples", 0, NULL);
+  g_assert_nonnull (examples);
+  for (guint i = 0; examples[i]; i++)
+    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+      {
+        Case *c = g_new0 (Case, 1);
+        g_autofree char *path = NULL;
+        char *dot;
+
+        g_strlcpy (c->example, examples[i], sizeof c->example);
+        if ((dot = strrchr (c->example, '.')) != NULL)
+          *dot = '\0';
+        c->width = sizes[s][0];
+        c->height = sizes[s][1];
+        path = g_strdup_printf ("/ui/graph-view/follows/%s/%dx%d", c->example, c->width, c->height);
+        g_test_add_data_func_full (path, c, test_follows_every_step, g_free);
+      }
+
+  g_test_add_func ("/ui/graph-view/user-control", test_user_control);
+  g_test_add_func ("/ui/graph-view/heap-button-in-view", test_heap_button_in_view);
+
+  status = g_test_run ();
+  g_application_quit (G_APPLICATION (app));
+  g_object_unref (app);
+  return status;
+}
