@@ -12,6 +12,7 @@
 #include "hs-command-dialog.h"
 #include "hs-graph-view.h"
 #include "hs-inspector.h"
+#include "hs-lesson-panel.h"
 #include "hs-runner.h"
 #include "hs-window.h"
 
@@ -54,6 +55,8 @@ struct _HsWindow
   GtkLabel             *step_label;
   HsInspector          *inspector;
   GMenu                *open_menu;
+  HsLessonPanel        *lesson_panel;
+  GMenu                *lessons_menu;
 
   GSettings            *settings;
   GtkCssProvider       *editor_css;
@@ -113,6 +116,9 @@ gboolean      hs_window_find              (HsWindow     *self,
                                            const char   *text);
 const char   *hs_window_get_display_name  (HsWindow     *self);
 
+void          hs_window_open_lesson       (HsWindow     *self,
+                                           HsLesson     *lesson);
+
 /* hs-window-actions.c */
 void          hs_window_save              (HsWindow     *self,
                                            gboolean      save_as,
@@ -144,5 +150,6 @@ GtkSourceBuffer *hs_window_get_buffer     (HsWindow     *self);
 HsCommandDialog *hs_window_get_command_dialog (HsWindow *self);
 const char   *hs_window_get_last_toast    (HsWindow     *self);
 char         *hs_window_dup_output        (HsWindow     *self);
+HsLessonPanel *hs_window_get_lesson_panel (HsWindow     *self);
 
 G_END_DECLS

@@ -169,6 +169,7 @@ hs_window_set_text (HsWindow   *self,
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
 
   clear_marks (self, NULL);
+  hs_lesson_panel_set_lesson (self->lesson_panel, NULL);
 
   /* A new document starts without the old program's heap. */
   if (self->busy)
@@ -208,6 +209,23 @@ hs_window_load_example (HsWindow   *self,
 
   title = g_strdup_printf ("%s.py", name);
   hs_window_set_text (self, g_bytes_get_data (bytes, NULL), NULL, title);
+}
+
+/* The lesson's snippet replaces the text, runs, and its notes follow the
+ * steps from the first one on. */
+void
+hs_window_open_lesson (HsWindow *self,
+                       HsLesson *lesson)
+{
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (HS_IS_LESSON (lesson));
+
+  title = g_strdup_printf ("%s.py", hs_lesson_get_id (lesson));
+  hs_window_set_text (self, hs_lesson_get_code (lesson), NULL, title);
+  hs_lesson_panel_set_lesson (self->lesson_panel, lesson);
+  hs_window_run (self);
 }
 
 gboolean
@@ -609,6 +627,7 @@ hs_window_show_step (HsWindow *self,
       clear_marks (self, MARK_CURRENT);
       update_output (self);
       update_inspector (self);
+      hs_lesson_panel_show_step (self->lesson_panel, NULL, 0);
       hs_window_update_actions (self);
       return;
     }
@@ -640,6 +659,7 @@ hs_window_show_step (HsWindow *self,
 
   update_output (self);
   update_inspector (self);
+  hs_lesson_panel_show_step (self->lesson_panel, self->trace, step);
   hs_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
 }
@@ -1041,6 +1061,13 @@ hs_window_get_command_dialog (HsWindow *self)
   return self->command_dialog;
 }
 
+HsLessonPanel *
+hs_window_get_lesson_panel (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->lesson_panel;
+}
+
 const char *
 hs_window_get_last_toast (HsWindow *self)
 {
@@ -1175,6 +1202,7 @@ hs_window_class_init (HsWindowClass *klass)
 
   g_type_ensure (HS_TYPE_GRAPH_VIEW);
   g_type_ensure (HS_TYPE_INSPECTOR);
+  g_type_ensure (HS_TYPE_LESSON_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heapscope/Heapscope/hs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HsWindow, window_title);
@@ -1205,6 +1233,8 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, open_menu);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, lesson_panel);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, lessons_menu);
   gtk_widget_class_bind_template_callback (widget_class, buffer_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_title);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
@@ -1305,6 +1335,24 @@ set_default_size_for_screen (HsWindow *self,
 }
 
 static void
+fill_lessons_menu (HsWindow *self)
+{
+  g_autoptr(GPtrArray) lessons = hs_lesson_list_all ();
+
+  g_assert (HS_IS_WINDOW (self));
+
+  for (guint i = 0; i < lessons->len; i++)
+    {
+      HsLesson *lesson = g_ptr_array_index (lessons, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (hs_lesson_get_title (lesson), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-lesson",
+                                               g_variant_new_string (hs_lesson_get_id (lesson)));
+      g_menu_append_item (self->lessons_menu, item);
+    }
+}
+
+static void
 hs_window_init (HsWindow *self)
 {
   GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
@@ -1336,6 +1384,7 @@ hs_window_init (HsWindow *self)
     g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
   }
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  fill_lessons_menu (self);
 
   self->settings = hs_settings_new ();
   set_default_size_for_screen (self,
