@@ -8,8 +8,10 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glib/gi18n.h>
 #include <gio/gio.h>
 
 #include "hs-lesson.h"
@@ -126,6 +128,47 @@ test_bad_lessons (void)
   g_assert_cmpstr (hs_lesson_get_note (good, 0, NULL, NULL), ==, "A `b`");
   g_assert_null (hs_lesson_load ("no-such-lesson", &error));
   g_assert_error (error, HS_LESSON_ERROR, HS_LESSON_ERROR_NOT_FOUND);
+}
+
+static gboolean
+is_hindi (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (g_unichar_get_script (g_utf8_get_char (p)) == G_UNICODE_SCRIPT_DEVANAGARI)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every title, summary and note of every lesson has its Hindi
+ * translation, found through the message ids xgettext extracted. */
+static void
+test_hindi (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) lessons = NULL;
+
+      g_setenv ("LANGUAGE", "hi", TRUE);
+      setlocale (LC_ALL, "C.UTF-8");
+      bindtextdomain (GETTEXT_PACKAGE, HS_TEST_LOCALE_DIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      lessons = hs_lesson_list_all ();
+      g_assert_cmpuint (lessons->len, ==, G_N_ELEMENTS (lesson_ids));
+      for (guint i = 0; i < lessons->len; i++)
+        {
+          HsLesson *lesson = g_ptr_array_index (lessons, i);
+
+          g_assert_true (is_hindi (hs_lesson_get_title (lesson)));
+          g_assert_true (is_hindi (hs_lesson_get_summary (lesson)));
+          for (guint n = 0; n < hs_lesson_get_n_notes (lesson); n++)
+            if (!is_hindi (hs_lesson_get_note (lesson, n, NULL, NULL)))
+              g_error ("note %u of %s is not translated: %s", n, hs_lesson_get_id (lesson),
+                       hs_lesson_get_note (lesson, n, NULL, NULL));
+        }
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
 }
 
 static void
@@ -464,6 +507,7 @@ main (int   argc,
   g_test_add_func ("/ui/lessons/list", test_list);
   g_test_add_func ("/ui/lessons/bad-lessons", test_bad_lessons);
   g_test_add_func ("/ui/lessons/markup", test_markup);
+  g_test_add_func ("/ui/lessons/hindi", test_hindi);
   for (guint i = 0; i < G_N_ELEMENTS (lesson_ids); i++)
     {
       g_autofree char *path = g_strdup_printf ("/ui/lessons/steps/%s", lesson_ids[i]);
