@@ -158,12 +158,8 @@ run_done_cb (GObject      *object,
   g_clear_pointer (&self->equality_result, g_free);
   hs_inspector_set_equality (self->inspector, NULL, NULL);
 
-  /* The heap buttons act on the state after the last step, so show it;
-   * a lesson starts at its first step, to be stepped through. */
-  if (hs_lesson_panel_get_lesson (self->lesson_panel) == NULL)
-    hs_window_show_step (self, self->n_steps > 0 ? self->n_steps - 1 : 0, FALSE);
-  else
-    hs_window_show_step (self, 0, FALSE);
+  /* The heap buttons act on the state after the last step, so show it. */
+  hs_window_show_step (self, self->n_steps > 0 ? self->n_steps - 1 : 0, FALSE);
   report_run (self);
   adw_window_title_set_subtitle (self->window_title, NULL);
   g_signal_emit_by_name (self->buffer, "modified-changed");

@@ -211,6 +211,22 @@ hs_window_load_example (HsWindow   *self,
   hs_window_set_text (self, g_bytes_get_data (bytes, NULL), NULL, title);
 }
 
+/* A run shows its last step, and the graph fits that whole heap; once it
+ * is drawn, a lesson goes back to its first step, so the objects appear
+ * in place, at a scale that holds them all, as the learner steps. */
+static void
+lesson_rewind_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->busy || hs_graph_view_get_busy (self->graph_view))
+    return;
+
+  g_signal_handlers_disconnect_by_func (self->graph_view, lesson_rewind_cb, self);
+  if (hs_lesson_panel_get_lesson (self->lesson_panel) != NULL && self->trace != NULL)
+    hs_window_show_step (self, 0, FALSE);
+}
+
 /* The lesson's snippet replaces the text, runs, and its notes follow the
  * steps from the first one on. */
 void
@@ -225,6 +241,9 @@ hs_window_open_lesson (HsWindow *self,
   title = g_strdup_printf ("%s.py", hs_lesson_get_id (lesson));
   hs_window_set_text (self, hs_lesson_get_code (lesson), NULL, title);
   hs_lesson_panel_set_lesson (self->lesson_panel, lesson);
+  g_signal_handlers_disconnect_by_func (self->graph_view, lesson_rewind_cb, self);
+  g_signal_connect_object (self->graph_view, "notify::busy", G_CALLBACK (lesson_rewind_cb),
+                           self, G_CONNECT_SWAPPED);
   hs_window_run (self);
 }
 
