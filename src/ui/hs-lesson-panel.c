@@ -14,6 +14,8 @@ struct _HsLessonPanel
   GtkLabel   *title_label;
   GtkLabel   *note_label;
   GtkLabel   *position_label;
+  GtkToggleButton *predict_toggle;
+  HsPredictionCard *prediction_card;
 
   HsLesson   *lesson;
   char       *text;
@@ -24,6 +26,7 @@ struct _HsLessonPanel
   HsTrace    *trace;
   GArray     *shown;     /* int */
   HsSnapshot *last;      /* the step shown->len - 1 */
+  guint       step;
 };
 
 G_DEFINE_FINAL_TYPE (HsLessonPanel, hs_lesson_panel, GTK_TYPE_WIDGET)
@@ -31,6 +34,7 @@ G_DEFINE_FINAL_TYPE (HsLessonPanel, hs_lesson_panel, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_LESSON,
+  PROP_PREDICTING,
   N_PROPS
 };
 
@@ -47,6 +51,8 @@ forget_trace (HsLessonPanel *self)
 {
   g_assert (HS_IS_LESSON_PANEL (self));
 
+  if (self->prediction_card != NULL)
+    hs_prediction_card_set_question (self->prediction_card, NULL);
   g_clear_object (&self->trace);
   g_array_set_size (self->shown, 0);
   g_clear_pointer (&self->last, hs_snapshot_unref);
@@ -79,6 +85,83 @@ show_note (HsLessonPanel *self,
   gtk_label_set_label (self->position_label, position ? position : "");
 }
 
+/* A question about the step after the one shown, unless it is the one
+ * already asked: showing the same step again keeps its answer. */
+static void
+ask (HsLessonPanel *self)
+{
+  const HsQuestion *asked;
+
+  g_assert (HS_IS_LESSON_PANEL (self));
+
+  if (!gtk_toggle_button_get_active (self->predict_toggle) || self->trace == NULL)
+    {
+      hs_prediction_card_set_question (self->prediction_card, NULL);
+      return;
+    }
+  asked = hs_prediction_card_get_question (self->prediction_card);
+  if (asked != NULL && asked->step == self->step)
+    return;
+  hs_prediction_card_set_question (self->prediction_card, hs_question_new (self->trace, self->step, -1));
+}
+
+static void
+predict_toggled_cb (HsLessonPanel *self)
+{
+  gboolean active;
+
+  g_assert (HS_IS_LESSON_PANEL (self));
+
+  active = gtk_toggle_button_get_active (self->predict_toggle);
+  gtk_widget_set_visible (GTK_WIDGET (self->prediction_card), active);
+  hs_prediction_card_set_question (self->prediction_card, NULL);
+  ask (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREDICTING]);
+}
+
+gboolean
+hs_lesson_panel_get_predicting (HsLessonPanel *self)
+{
+  g_return_val_if_fail (HS_IS_LESSON_PANEL (self), FALSE);
+
+  return gtk_toggle_button_get_active (self->predict_toggle);
+}
+
+void
+hs_lesson_panel_set_predicting (HsLessonPanel *self,
+                                gboolean       predicting)
+{
+  g_return_if_fail (HS_IS_LESSON_PANEL (self));
+
+  gtk_toggle_button_set_active (self->predict_toggle, predicting);
+}
+
+HsPredictionCard *
+hs_lesson_panel_get_prediction_card (HsLessonPanel *self)
+{
+  g_return_val_if_fail (HS_IS_LESSON_PANEL (self), NULL);
+
+  return self->prediction_card;
+}
+
+/* Whether showing a later step than `step` of `trace` would give away the
+ * answer to the open question. */
+gboolean
+hs_lesson_panel_blocks_step (HsLessonPanel *self,
+                             HsTrace       *trace,
+                             guint          step)
+{
+  const HsQuestion *question;
+
+  g_return_val_if_fail (HS_IS_LESSON_PANEL (self), FALSE);
+
+  question = hs_prediction_card_get_question (self->prediction_card);
+  return self->lesson != NULL && hs_lesson_panel_get_predicting (self) &&
+         trace == self->trace &&
+         question != NULL && question->step == step &&
+         hs_prediction_card_get_pending (self->prediction_card);
+}
+
 HsLesson *
 hs_lesson_panel_get_lesson (HsLessonPanel *self)
 {
@@ -103,6 +186,7 @@ hs_lesson_panel_set_lesson (HsLessonPanel *self,
     {
       gtk_label_set_label (self->title_label, hs_lesson_get_title (lesson));
       show_note (self, -1);
+      hs_prediction_card_set_score_key (self->prediction_card, hs_lesson_get_id (lesson));
     }
   else
     {
@@ -158,6 +242,8 @@ hs_lesson_panel_show_step (HsLessonPanel *self,
 
   extend_to (self, step);
   show_note (self, g_array_index (self->shown, int, step));
+  self->step = step;
+  ask (self);
 }
 
 int
@@ -200,6 +286,10 @@ hs_lesson_panel_get_property (GObject    *object,
       g_value_set_object (value, self->lesson);
       break;
 
+    case PROP_PREDICTING:
+      g_value_set_boolean (value, hs_lesson_panel_get_predicting (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -219,6 +309,10 @@ hs_lesson_panel_set_property (GObject      *object,
       hs_lesson_panel_set_lesson (self, g_value_get_object (value));
       break;
 
+    case PROP_PREDICTING:
+      hs_lesson_panel_set_predicting (self, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -228,10 +322,14 @@ static void
 hs_lesson_panel_dispose (GObject *object)
 {
   HsLessonPanel *self = HS_LESSON_PANEL (object);
+  GtkWidget *child;
 
   forget_trace (self);
   g_clear_object (&self->lesson);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_LESSON_PANEL);
+  /* The template's box is not a bound child: let go of it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (hs_lesson_panel_parent_class)->dispose (object);
 }
@@ -262,12 +360,19 @@ hs_lesson_panel_class_init (HsLessonPanelClass *klass)
     g_param_spec_object ("lesson", NULL, NULL,
                          HS_TYPE_LESSON,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PREDICTING] =
+    g_param_spec_boolean ("predicting", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heapscope/Heapscope/hs-lesson-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, HsLessonPanel, title_label);
   gtk_widget_class_bind_template_child (widget_class, HsLessonPanel, note_label);
   gtk_widget_class_bind_template_child (widget_class, HsLessonPanel, position_label);
+  gtk_widget_class_bind_template_child (widget_class, HsLessonPanel, predict_toggle);
+  gtk_widget_class_bind_template_child (widget_class, HsLessonPanel, prediction_card);
+  gtk_widget_class_bind_template_callback (widget_class, predict_toggled_cb);
   gtk_widget_class_install_action (widget_class, "lesson.close", NULL, close_action);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -275,6 +380,7 @@ hs_lesson_panel_class_init (HsLessonPanelClass *klass)
 static void
 hs_lesson_panel_init (HsLessonPanel *self)
 {
+  g_type_ensure (HS_TYPE_PREDICTION_CARD);
   self->note = -1;
   self->shown = g_array_new (FALSE, FALSE, sizeof (int));
   gtk_widget_init_template (GTK_WIDGET (self));

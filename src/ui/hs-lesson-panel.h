@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "hs-lesson.h"
+#include "hs-prediction-card.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,12 @@ void          hs_lesson_panel_show_step      (HsLessonPanel *self,
                                               guint          step);
 int           hs_lesson_panel_get_note_index (HsLessonPanel *self);
 const char   *hs_lesson_panel_get_text       (HsLessonPanel *self);
+gboolean      hs_lesson_panel_get_predicting (HsLessonPanel *self);
+void          hs_lesson_panel_set_predicting (HsLessonPanel *self,
+                                              gboolean       predicting);
+HsPredictionCard *hs_lesson_panel_get_prediction_card (HsLessonPanel *self);
+gboolean      hs_lesson_panel_blocks_step    (HsLessonPanel *self,
+                                              HsTrace       *trace,
+                                              guint          step);
 
 G_END_DECLS

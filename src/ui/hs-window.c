@@ -212,19 +212,30 @@ hs_window_load_example (HsWindow   *self,
 }
 
 /* A run shows its last step, and the graph fits that whole heap; once it
- * is drawn, a lesson goes back to its first step, so the objects appear
- * in place, at a scale that holds them all, as the learner steps. */
+ * has (the fit may wait for the widget's size), a lesson goes back to its
+ * first step, so the objects appear in place, at a scale that holds them
+ * all, as the learner steps. */
+static gboolean
+lesson_rewind_idle_cb (gpointer user_data)
+{
+  HsWindow *self = user_data;
+
+  if (!self->busy && self->trace != NULL && hs_lesson_panel_get_lesson (self->lesson_panel) != NULL)
+    hs_window_show_step (self, 0, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 lesson_rewind_cb (HsWindow *self)
 {
   g_assert (HS_IS_WINDOW (self));
 
-  if (self->busy || hs_graph_view_get_busy (self->graph_view))
+  if (self->busy || self->trace == NULL)
     return;
 
   g_signal_handlers_disconnect_by_func (self->graph_view, lesson_rewind_cb, self);
-  if (hs_lesson_panel_get_lesson (self->lesson_panel) != NULL && self->trace != NULL)
-    hs_window_show_step (self, 0, FALSE);
+  /* Not from inside the graph's own notification. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, lesson_rewind_idle_cb, g_object_ref (self), g_object_unref);
 }
 
 /* The lesson's snippet replaces the text, runs, and its notes follow the
@@ -242,7 +253,7 @@ hs_window_open_lesson (HsWindow *self,
   hs_window_set_text (self, hs_lesson_get_code (lesson), NULL, title);
   hs_lesson_panel_set_lesson (self->lesson_panel, lesson);
   g_signal_handlers_disconnect_by_func (self->graph_view, lesson_rewind_cb, self);
-  g_signal_connect_object (self->graph_view, "notify::busy", G_CALLBACK (lesson_rewind_cb),
+  g_signal_connect_object (self->graph_view, "notify::zoom", G_CALLBACK (lesson_rewind_cb),
                            self, G_CONNECT_SWAPPED);
   hs_window_run (self);
 }
@@ -652,6 +663,13 @@ hs_window_show_step (HsWindow *self,
     }
 
   step = MIN (step, self->n_steps - 1);
+  /* In prediction mode, a later step would give the answer away. */
+  if (step > self->step && hs_lesson_panel_blocks_step (self->lesson_panel, self->trace, self->step))
+    {
+      hs_window_toast (self, _("Answer the question first: the next step would give it away"));
+      step = self->step;
+      animate = FALSE;
+    }
   self->step = step;
   snapshot = hs_trace_get_snapshot (self->trace, step);
   line = hs_snapshot_get_line (snapshot);
@@ -1404,6 +1422,12 @@ hs_window_init (HsWindow *self)
   }
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   fill_lessons_menu (self);
+  {
+    g_autoptr(GPropertyAction) action =
+      g_property_action_new ("predict", self->lesson_panel, "predicting");
+
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+  }
 
   self->settings = hs_settings_new ();
   set_default_size_for_screen (self,

@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "hs-application.h"
@@ -66,12 +67,23 @@ fixture_teardown (Fixture       *f,
   g_assert_null (f->window);
 }
 
+/* Opening a lesson runs it, shows the last step while the graph fits the
+ * whole heap, then goes back to the first step. */
 static void
 open_lesson (HsWindow   *window,
              const char *id)
 {
+  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
+
   g_action_group_activate_action (G_ACTION_GROUP (window), "open-lesson", g_variant_new_string (id));
   g_assert_true (hs_window_get_busy (window));
+  wait_idle (window);
+  while (hs_window_get_step (window) != 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
   wait_idle (window);
 }
 
@@ -178,6 +190,55 @@ test_close (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
 }
 
+/* In prediction mode a question holds the next step back until it is
+ * answered; the answer then shows what the step does. */
+static void
+test_predict (Fixture       *f,
+              gconstpointer  data)
+{
+  HsLessonPanel *panel = hs_window_get_lesson_panel (f->window);
+  HsPredictionCard *card = hs_lesson_panel_get_prediction_card (panel);
+  guint n_steps, step;
+
+  open_lesson (f->window, "mutable");
+  n_steps = hs_trace_get_n_steps (hs_window_get_trace (f->window));
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "predict", NULL);
+  g_assert_true (hs_lesson_panel_get_predicting (panel));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (card)));
+
+  /* Steps without a question go on; the first question stops them. */
+  while (!hs_prediction_card_get_pending (card))
+    {
+      step = hs_window_get_step (f->window);
+      g_assert_cmpuint (step + 1, <, n_steps);
+      g_action_group_activate_action (G_ACTION_GROUP (f->window), "step-forward", NULL);
+      g_assert_cmpuint (hs_window_get_step (f->window), ==, step + 1);
+    }
+  step = hs_window_get_step (f->window);
+  g_assert_cmpuint (hs_prediction_card_get_question (card)->step, ==, step);
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "step-forward", NULL);
+  g_assert_cmpuint (hs_window_get_step (f->window), ==, step);
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "last-step", NULL);
+  g_assert_cmpuint (hs_window_get_step (f->window), ==, step);
+  g_assert_nonnull (strstr (hs_window_get_last_toast (f->window), "Answer the question first"));
+
+  /* Any answer, right or wrong, lets the step show. */
+  if (hs_prediction_card_get_question (card)->choices->len > 0)
+    hs_prediction_card_choose (card, 0, TRUE);
+  else
+    hs_prediction_card_set_text (card, "?");
+  hs_prediction_card_check (card);
+  g_assert_false (hs_prediction_card_get_pending (card));
+  g_assert_nonnull (hs_prediction_card_get_result (card));
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "step-forward", NULL);
+  g_assert_cmpuint (hs_window_get_step (f->window), ==, step + 1);
+
+  /* Stepping back never waits; leaving the mode drops the question. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "predict", NULL);
+  g_assert_false (hs_prediction_card_get_pending (card));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (card)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -200,6 +261,7 @@ main (int   argc,
 
   g_test_add ("/ui/lesson-window/menu", Fixture, NULL, fixture_setup, test_menu, fixture_teardown);
   g_test_add ("/ui/lesson-window/close", Fixture, NULL, fixture_setup, test_close, fixture_teardown);
+  g_test_add ("/ui/lesson-window/predict", Fixture, NULL, fixture_setup, test_predict, fixture_teardown);
   lessons = hs_lesson_list_all ();
   for (guint i = 0; i < lessons->len; i++)
     {
