@@ -63,10 +63,13 @@ add_choice (HsQuestion *question,
 static char *
 describe (const HsObject *object)
 {
+  g_autofree char *id = NULL;
+
   g_assert (object != NULL);
 
+  id = g_strdup_printf ("%" G_GUINT64_FORMAT, object->id);
   /* Translators: an object in a question, e.g. "list [1, 2] (id 1403…)" */
-  return g_strdup_printf (_("%s %s (id %" G_GUINT64_FORMAT ")"), object->type, object->repr, object->id);
+  return g_strdup_printf (_("%s %s (id %s)"), object->type, object->repr, id);
 }
 
 static const HsFrame *
@@ -366,12 +369,15 @@ ask_refcount (const Steps *steps)
       if (before == NULL || after == NULL || before->refcount == after->refcount ||
           after->refcount >= MAX_ASKED_REFCOUNT)
         continue;
+      g_autofree char *was = g_strdup_printf ("%" G_GINT64_FORMAT, before->refcount);
+      g_autofree char *becomes = g_strdup_printf ("%" G_GINT64_FORMAT, after->refcount);
+
       question = question_new (HS_QUESTION_REFCOUNT, steps,
-                               g_strdup_printf (_("The object “%s” points at has refcount %" G_GINT64_FORMAT ". What will it be after line %u?"),
-                                                frame->vars[i].name, before->refcount, steps->line));
-      question->answer = g_strdup_printf ("%" G_GINT64_FORMAT, after->refcount);
-      question->truth = g_strdup_printf (_("It became %" G_GINT64_FORMAT ", from %" G_GINT64_FORMAT ": the count follows every reference made or dropped."),
-                                         after->refcount, before->refcount);
+                               g_strdup_printf (_("The object “%s” points at has refcount %s. What will it be after line %u?"),
+                                                frame->vars[i].name, was, steps->line));
+      question->answer = g_strdup (becomes);
+      question->truth = g_strdup_printf (_("It became %s, from %s: the count follows every reference made or dropped."),
+                                         becomes, was);
       return question;
     }
   return NULL;
