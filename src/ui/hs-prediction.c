@@ -118,6 +118,30 @@ find_rebound (const Steps *steps)
   return NULL;
 }
 
+/* Whether the line drops a reference a name of the running frame held:
+ * a name rebound or deleted, so that something may be freed. */
+static gboolean
+lets_go (const Steps *steps)
+{
+  const HsFrame *before, *after;
+  guint n_before, n_after;
+
+  before = innermost (steps->before, &n_before);
+  after = innermost (steps->after, &n_after);
+  if (before == NULL || after == NULL || n_before != n_after ||
+      g_strcmp0 (before->function, after->function) != 0)
+    return FALSE;
+
+  for (guint i = 0; i < before->n_vars; i++)
+    {
+      guint32 ref;
+
+      if (!frame_lookup (after, before->vars[i].name, &ref) || ref != before->vars[i].ref)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Whether the line made the object the name now points at: TRUE or FALSE
  * when the trace tells, else the question is not asked. */
 static gboolean
@@ -222,7 +246,7 @@ ask_freed (const Steps *steps)
       g_array_append_val (refs, freed[i].ref);
     }
   /* Asked when something goes, or when a name lets go of an object. */
-  if (n_freed == 0 && find_rebound (steps) == NULL)
+  if (n_freed == 0 && !lets_go (steps))
     return NULL;
 
   objects = candidates (steps->before, (const guint32 *) refs->data, refs->len);

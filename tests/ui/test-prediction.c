@@ -137,6 +137,7 @@ test_truths (HsTraceFixture *f,
   g_autoptr(HsQuestion) unknown = hs_question_new (trace, hs_snapshot_get_index (constant), HS_QUESTION_NEW_OR_REUSED);
   g_autoptr(HsQuestion) fresh = hs_question_new (trace, hs_snapshot_get_index (copy), HS_QUESTION_NEW_OR_REUSED);
   g_autoptr(HsQuestion) last = hs_question_new (trace, hs_trace_get_n_steps (trace) - 1, -1);
+  g_autoptr(HsQuestion) nothing_dropped = hs_question_new (trace, hs_snapshot_get_index (alias), HS_QUESTION_FREED);
   guint zero = 0, one = 1;
 
   /* b = a reuses the list; a[:] makes one. */
@@ -145,6 +146,8 @@ test_truths (HsTraceFixture *f,
   /* 257 is held by the code's constants: the trace cannot tell it was
    * made by the line, so the question is not asked. */
   g_assert_null (unknown);
+  /* A new name drops no reference: no question about what is freed. */
+  g_assert_null (nothing_dropped);
   /* Nothing follows the last step. */
   g_assert_null (last);
 }
