@@ -85,6 +85,14 @@ struct _HsWindow
   char                 *equality_expr;
   char                 *equality_result;
   HsCommandDialog      *command_dialog;
+
+  /* Moving through time (hs-window-playback.c) */
+  guint32               watch_ref;
+  guint                 watch_step;     /* where the watch began, to name it */
+  guint                 autoplay_tick;
+  guint                 autoplay_target;/* the next stop, G_MAXUINT to search again */
+  gint64                autoplay_last;  /* frame time of the last step shown */
+  double                autoplay_speed; /* steps per second */
 };
 
 extern const GActionEntry hs_window_actions[];
@@ -140,6 +148,16 @@ void          hs_window_heap_command      (HsWindow     *self,
                                            HsCommandKind kind);
 void          hs_window_compare           (HsWindow     *self);
 void          hs_window_close_runtime     (HsWindow     *self);
+
+/* hs-window-playback.c */
+void          hs_window_init_playback     (HsWindow     *self);
+void          hs_window_update_playback_actions (HsWindow *self);
+void          hs_window_reset_playback    (HsWindow     *self);
+void          hs_window_toggle_breakpoint (HsWindow     *self,
+                                           guint         line);
+guint        *hs_window_dup_breakpoints   (HsWindow     *self,
+                                           guint        *n_lines);
+guint32       hs_window_get_watched       (HsWindow     *self);
 
 /* For tests */
 HsTrace      *hs_window_get_trace         (HsWindow     *self);

@@ -878,6 +878,8 @@ hs_window_update_actions (HsWindow *self)
   else
     update_command_tooltips (self, _("Select a variable in the graph first"));
 
+  hs_window_update_playback_actions (self);
+
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeline), idle && have_trace && self->n_steps > 1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->console_view), live);
   gtk_widget_set_sensitive (self->console_send, live);
@@ -897,6 +899,8 @@ hs_window_set_busy (HsWindow *self,
     return;
 
   self->busy = busy;
+  if (busy && self->autoplay_tick != 0)
+    g_action_group_change_action_state (G_ACTION_GROUP (self), "autoplay", g_variant_new_boolean (FALSE));
   gtk_stack_set_visible_child_name (self->run_stack, busy ? "stop" : "run");
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
@@ -1148,6 +1152,9 @@ hs_window_dispose (GObject *object)
   HsWindow *self = (HsWindow *) object;
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
+  if (self->autoplay_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autoplay_tick);
+  self->autoplay_tick = 0;
   if (self->command_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->command_dialog));
   g_clear_object (&self->settings);
@@ -1450,6 +1457,7 @@ hs_window_init (HsWindow *self)
   }
   gtk_widget_add_css_class (GTK_WIDGET (self->output_view), "output");
   setup_marks (self);
+  hs_window_init_playback (self);
   update_style_scheme (self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
