@@ -31,6 +31,7 @@ typedef enum
 {
   HS_RENDER_PALETTE_LIGHT,
   HS_RENDER_PALETTE_DARK,
+  HS_RENDER_PALETTE_HIGH_CONTRAST,  /* presentation: black on white, saturated marks */
 } HsRenderPalette;
 
 typedef struct
@@ -41,6 +42,8 @@ typedef struct
   const guint32   *selected;     /* refs of the selected objects */
   guint            n_selected;
   gboolean         transparent;  /* leave the background unpainted */
+  double           line_scale;   /* presentation: arrows and outlines this many times thicker; 0 or 1 for normal */
+  gboolean         hide_changes; /* presentation: new, changed and freed objects drawn as blank cards, their arrows left out */
 } HsRenderOptions;
 
 GQuark   hs_renderer_error_quark (void);

@@ -373,6 +373,9 @@ static const struct {
   { "win.continue-back", { "<Shift>F8", NULL } },
   { "win.autoplay", { "<Control>p", NULL } },
   { "win.watch", { "<Alt>w", NULL } },
+  { "win.presentation", { "F11", NULL } },
+  { "win.high-contrast", { "<Control><Shift>h", NULL } },
+  { "win.hold-changes", { "<Control><Shift>p", NULL } },
   { "win.show-help-overlay", { "<Control>question", NULL } },
 };
 

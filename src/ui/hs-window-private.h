@@ -93,6 +93,17 @@ struct _HsWindow
   guint                 autoplay_target;/* the next stop, G_MAXUINT to search again */
   gint64                autoplay_last;  /* frame time of the last step shown */
   double                autoplay_speed; /* steps per second */
+
+  /* Presentation (hs-window-presentation.c) */
+  guint                 presenting : 1;
+  guint                 high_contrast : 1;
+  guint                 hold_changes : 1;   /* a step forward first hides what it changed */
+  guint                 holding : 1;        /* hidden now, until the next press */
+  guint                 saved_inspector : 1;
+  double                saved_zoom;
+  guint                 fit_tick;
+  int                   fit_width;
+  guint                 fit_frames;
 };
 
 extern const GActionEntry hs_window_actions[];
@@ -158,6 +169,15 @@ void          hs_window_toggle_breakpoint (HsWindow     *self,
 guint        *hs_window_dup_breakpoints   (HsWindow     *self,
                                            guint        *n_lines);
 guint32       hs_window_get_watched       (HsWindow     *self);
+
+/* hs-window-presentation.c */
+void          hs_window_init_presentation (HsWindow     *self);
+void          hs_window_dispose_presentation (HsWindow  *self);
+gboolean      hs_window_get_presenting    (HsWindow     *self);
+gboolean      hs_window_presentation_key  (HsWindow     *self,
+                                           guint         keyval);
+void          hs_window_presentation_forward (HsWindow  *self);
+void          hs_window_presentation_back (HsWindow     *self);
 
 /* For tests */
 HsTrace      *hs_window_get_trace         (HsWindow     *self);

@@ -1155,6 +1155,7 @@ hs_window_dispose (GObject *object)
   if (self->autoplay_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autoplay_tick);
   self->autoplay_tick = 0;
+  hs_window_dispose_presentation (self);
   if (self->command_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->command_dialog));
   g_clear_object (&self->settings);
@@ -1458,6 +1459,7 @@ hs_window_init (HsWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->output_view), "output");
   setup_marks (self);
   hs_window_init_playback (self);
+  hs_window_init_presentation (self);
   update_style_scheme (self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
