@@ -37,8 +37,10 @@ load_presentation_css (int width)
     }
   css = g_strdup_printf ("window.presentation textview.snippet { font-size: %dpt; }\n"
                          "window.presentation textview.output { font-size: %dpt; }\n"
-                         "window.presentation label.step-label { font-size: %dpt; }\n",
-                         size, size * 3 / 4, size * 3 / 4);
+                         "window.presentation label.step-label { font-size: %dpt; }\n"
+                         "window.presentation .lesson-panel label,"
+                         " window.presentation .lesson-panel button { font-size: %dpt; }\n",
+                         size, size * 3 / 4, size * 3 / 4, size * 3 / 4);
   gtk_css_provider_load_from_data (presentation_css, css, -1);
 }
 
@@ -245,7 +247,6 @@ hs_window_presentation_key (HsWindow *self,
     case GDK_KEY_Right:
     case GDK_KEY_Down:
     case GDK_KEY_space:
-    case GDK_KEY_Return:
       hs_window_presentation_forward (self);
       return TRUE;
 
@@ -289,6 +290,9 @@ key_pressed_cb (GtkEventControllerKey *controller,
   g_assert (HS_IS_WINDOW (self));
 
   if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK))
+    return FALSE;
+  /* The console line keeps its keys: the presenter may type a statement. */
+  if (gtk_root_get_focus (GTK_ROOT (self)) == GTK_WIDGET (self->console_view))
     return FALSE;
   return hs_window_presentation_key (self, keyval);
 }

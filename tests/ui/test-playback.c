@@ -11,10 +11,7 @@
 
 #include <string.h>
 
-#include "hs-application.h"
-#include "hs-window-private.h"
-
-#define TIMEOUT_MS 60000
+#include "hs-test-run.h"
 
 static HsApplication *app;
 
@@ -35,36 +32,6 @@ typedef struct
   HsWindow *window;
 } Fixture;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-window_is_idle (gpointer data)
-{
-  return !hs_window_get_busy (data) && !hs_graph_view_get_busy (hs_window_get_graph_view (data));
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 100;
-}
-
 static void
 activate (HsWindow   *window,
           const char *action)
@@ -77,16 +44,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->window = hs_window_new (app);
-  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
-  hs_window_set_text (f->window, program, NULL, "playback.py");
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (wait_until (widget_is_mapped, f->window));
-
-  activate (f->window, "run");
-  g_assert_true (wait_until (window_is_idle, f->window));
-  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (f->window)), ==, "finished");
-  hs_window_show_step (f->window, 0, FALSE);
+  f->window = hs_test_window_new_run (app, program, "playback.py");
 }
 
 static void
@@ -94,13 +52,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   hs_window_stop (f->window);
-  g_assert_true (wait_until (window_is_idle, f->window));
-  hs_runner_close (f->window->runner);
-  hs_window_discard_draft (f->window);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_null (f->window);
+  hs_test_window_close (f->window);
 }
 
 /* The oracle: steps whose line event is LINE, read from full snapshots. */
@@ -293,12 +245,12 @@ test_autoplay (Fixture       *f,
   hs_window_toggle_breakpoint (w, 6);
   activate (w, "autoplay");
   g_assert_false (not_playing (w));
-  g_assert_true (wait_until (not_playing, w));
+  g_assert_true (hs_test_wait_until (not_playing, w));
   g_assert_cmpuint (hs_window_get_step (w), ==, line_step (w, 6, 0));
 
   /* ... and at the end of the run. */
   activate (w, "autoplay");
-  g_assert_true (wait_until (not_playing, w));
+  g_assert_true (hs_test_wait_until (not_playing, w));
   g_assert_cmpuint (hs_window_get_step (w), ==, hs_trace_get_n_steps (hs_window_get_trace (w)) - 1);
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (w), "autoplay"));
 

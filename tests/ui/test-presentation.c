@@ -11,11 +11,8 @@
 
 #include <string.h>
 
-#include "hs-application.h"
 #include "hs-renderer.h"
-#include "hs-window-private.h"
-
-#define TIMEOUT_MS 60000
+#include "hs-test-run.h"
 
 static HsApplication *app;
 
@@ -30,62 +27,19 @@ typedef struct
   HsWindow *window;
 } Fixture;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-window_is_idle (gpointer data)
-{
-  return !hs_window_get_busy (data) && !hs_graph_view_get_busy (hs_window_get_graph_view (data));
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 100;
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->window = hs_window_new (app);
-  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
-  hs_window_set_text (f->window, program, NULL, "present.py");
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (wait_until (widget_is_mapped, f->window));
-  g_action_group_activate_action (G_ACTION_GROUP (f->window), "run", NULL);
-  g_assert_true (wait_until (window_is_idle, f->window));
-  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (f->window)), ==, "finished");
-  hs_window_show_step (f->window, 0, FALSE);
+  f->window = hs_test_window_new_run (app, program, "present.py");
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_assert_true (wait_until (window_is_idle, f->window));
-  hs_runner_close (f->window->runner);
-  hs_window_discard_draft (f->window);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_null (f->window);
+  hs_window_stop (f->window);
+  hs_test_window_close (f->window);
 }
 
 static void
