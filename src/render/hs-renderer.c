@@ -96,6 +96,34 @@ static const Palette dark = {
   .hover        = { 0.35, 0.50, 0.70 },
 };
 
+/* For a lecture room: the projector washes out tints, so fills stay
+ * white and every line is black or a saturated colour. */
+static const Palette high_contrast = {
+  .background   = { 1.00, 1.00, 1.00 },
+  .ink          = { 0.00, 0.00, 0.00 },
+  .muted        = { 0.15, 0.15, 0.15 },
+  .border       = { 0.00, 0.00, 0.00 },
+  .frame_header = { 0.85, 0.85, 0.85 },
+  .fill = {
+    [HS_LAYOUT_SHAPE_FRAME]    = { 1.00, 1.00, 1.00 },
+    [HS_LAYOUT_SHAPE_VALUE]    = { 0.90, 0.95, 1.00 },
+    [HS_LAYOUT_SHAPE_SEQUENCE] = { 0.90, 1.00, 0.90 },
+    [HS_LAYOUT_SHAPE_MAPPING]  = { 1.00, 0.94, 0.84 },
+    [HS_LAYOUT_SHAPE_SET]      = { 0.95, 0.90, 1.00 },
+    [HS_LAYOUT_SHAPE_INSTANCE] = { 0.88, 0.97, 0.98 },
+    [HS_LAYOUT_SHAPE_COMPACT]  = { 0.93, 0.93, 0.93 },
+  },
+  .cell         = { 1.00, 1.00, 1.00 },
+  .arrow        = { 0.00, 0.00, 0.00 },
+  .back_arrow   = { 0.50, 0.00, 0.60 },
+  .key_arrow    = { 0.25, 0.25, 0.25 },
+  .changed      = { 0.85, 0.30, 0.00 },
+  .rebound      = { 1.00, 0.85, 0.20 },
+  .garbage      = { 0.80, 0.00, 0.00 },
+  .selection    = { 0.00, 0.35, 0.85 },
+  .hover        = { 0.30, 0.55, 0.95 },
+};
+
 void
 hs_render_options_init (HsRenderOptions *options)
 {
@@ -376,7 +404,7 @@ draw_box_shell (cairo_t               *cr,
     set_rgb (cr, &p->changed, 0.6);
   else
     set_rgb (cr, &p->border, 1);
-  cairo_set_line_width (cr, line);
+  cairo_set_line_width (cr, line * (options->line_scale > 0 ? options->line_scale : 1));
   if (box->kind == HS_LAYOUT_BOX_GHOST)
     {
       static const double dashes[] = { 5, 3 };
@@ -674,7 +702,8 @@ draw_edge (cairo_t            *cr,
            const Palette      *p,
            const HsLayoutEdge *e,
            const HsRect       *view,
-           gboolean            changed)
+           gboolean            changed,
+           double              line_scale)
 {
   static const double key_dashes[] = { 4, 3 };
   static const double default_dashes[] = { 1.5, 3 };
@@ -742,7 +771,7 @@ draw_edge (cairo_t            *cr,
   set_rgb (cr, colour, e->alpha);
   if (first <= last)
     {
-      cairo_set_line_width (cr, width);
+      cairo_set_line_width (cr, width * line_scale);
       if (dashes != NULL)
         cairo_set_dash (cr, dashes, n_dashes, offset);
       cairo_move_to (cr, curve.x[0], curve.y[0]);
@@ -775,6 +804,61 @@ visible (const HsRect *r,
   return r->x <= x2 && r->x + r->width >= x1 && r->y <= y2 && r->y + r->height >= y1;
 }
 
+/* Presentation's hold: what the next line made or changed stays a blank
+ * card until the presenter reveals it, so the room can predict it. */
+static gboolean
+box_is_hidden (const HsLayoutBox *box)
+{
+  g_assert (box != NULL);
+
+  return box->kind == HS_LAYOUT_BOX_GHOST ||
+         (box->kind == HS_LAYOUT_BOX_OBJECT &&
+          (box->changes & (HS_CHANGE_NEW | HS_CHANGE_MUTATED | HS_CHANGE_CREATED)) != 0);
+}
+
+static gboolean
+edge_is_hidden (const HsLayoutBox  *boxes,
+                guint               n_boxes,
+                const HsLayoutEdge *e)
+{
+  const HsLayoutBox *source;
+
+  g_assert (e != NULL);
+
+  if (e->source >= n_boxes || box_is_hidden (&boxes[e->source]))
+    return TRUE;
+  if (e->target_box < n_boxes && box_is_hidden (&boxes[e->target_box]))
+    return TRUE;
+  source = &boxes[e->source];
+  /* A rebound name's new arrow is the answer to "where will it point". */
+  return e->row < source->n_rows && source->rows[e->row].rebound;
+}
+
+static void
+draw_hidden_box (cairo_t           *cr,
+                 const Palette     *p,
+                 const HsLayoutBox *box,
+                 double             line_scale)
+{
+  static const double dashes[] = { 6, 4 };
+  double th = hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
+
+  g_assert (cr != NULL);
+  g_assert (box != NULL);
+
+  rounded_rect (cr, &box->rect, RADIUS);
+  set_rgb (cr, &p->cell, box->alpha);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, &p->muted, box->alpha);
+  cairo_set_line_width (cr, 1.2 * line_scale);
+  cairo_set_dash (cr, dashes, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  show_text (cr, HS_LAYOUT_FONT_TITLE, "?",
+             box->rect.x + box->rect.width / 2 - th / 4,
+             box->rect.y + (box->rect.height - th) / 2);
+}
+
 void
 hs_renderer_draw (cairo_t               *cr,
                   HsLayout              *layout,
@@ -786,7 +870,7 @@ hs_renderer_draw (cairo_t               *cr,
   const HsLayoutEdge *edges;
   HsSnapshot *snapshot;
   guint n_boxes, n_edges;
-  double width, height, cx1, cy1, cx2, cy2;
+  double width, height, cx1, cy1, cx2, cy2, line_scale;
   HsRect zone, view;
   gboolean collapsed;
 
@@ -798,7 +882,10 @@ hs_renderer_draw (cairo_t               *cr,
       hs_render_options_init (&defaults);
       options = &defaults;
     }
-  p = options->palette == HS_RENDER_PALETTE_DARK ? &dark : &light;
+  p = options->palette == HS_RENDER_PALETTE_DARK ? &dark
+    : options->palette == HS_RENDER_PALETTE_HIGH_CONTRAST ? &high_contrast
+    : &light;
+  line_scale = options->line_scale > 0 ? options->line_scale : 1;
 
   cairo_save (cr);
   if (options->scale > 0 && options->scale != 1)
@@ -836,7 +923,12 @@ hs_renderer_draw (cairo_t               *cr,
   boxes = hs_layout_get_boxes (layout, &n_boxes);
   for (guint i = 0; i < n_boxes; i++)
     if (boxes[i].alpha > 0 && visible (&boxes[i].rect, cx1, cy1, cx2, cy2))
-      draw_box (cr, p, options, snapshot, &boxes[i], collapsed);
+      {
+        if (options->hide_changes && box_is_hidden (&boxes[i]))
+          draw_hidden_box (cr, p, &boxes[i], line_scale);
+        else
+          draw_box (cr, p, options, snapshot, &boxes[i], collapsed);
+      }
 
   /* Arrows over the boxes, so each starts visibly from its slot.  The
    * view is widened by more than a line's width and the joins' reach. */
@@ -846,8 +938,9 @@ hs_renderer_draw (cairo_t               *cr,
   for (guint i = 0; i < n_edges; i++)
     if (edges[i].alpha > 0 &&
         !(options->hide_current_frame_edges && edges[i].from_frame && edges[i].source < n_boxes &&
-          boxes[edges[i].source].kind == HS_LAYOUT_BOX_FRAME && boxes[edges[i].source].current))
-      draw_edge (cr, p, &edges[i], &view, edge_changed (options, boxes, n_boxes, &edges[i]));
+          boxes[edges[i].source].kind == HS_LAYOUT_BOX_FRAME && boxes[edges[i].source].current) &&
+        !(options->hide_changes && edge_is_hidden (boxes, n_boxes, &edges[i])))
+      draw_edge (cr, p, &edges[i], &view, edge_changed (options, boxes, n_boxes, &edges[i]), line_scale);
 
   hs_layout_text_unlock ();
   cairo_restore (cr);
@@ -876,7 +969,9 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
       hs_render_options_init (&defaults);
       options = &defaults;
     }
-  p = options->palette == HS_RENDER_PALETTE_DARK ? &dark : &light;
+  p = options->palette == HS_RENDER_PALETTE_DARK ? &dark
+    : options->palette == HS_RENDER_PALETTE_HIGH_CONTRAST ? &high_contrast
+    : &light;
   dx = x - frame->rect.x;
   dy = y - frame->rect.y;
   pinned = *frame;
@@ -918,7 +1013,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
       edge.x[2] = edge.x[3] - MAX ((edge.x[3] - sx) / 2, 30);
       edge.y[2] = edge.y[3];
       draw_edge (cr, p, &edge, &(HsRect) { -G_MAXFLOAT / 4, -G_MAXFLOAT / 4, G_MAXFLOAT / 2, G_MAXFLOAT / 2 },
-                 row->rebound);
+                 row->rebound, options->line_scale > 0 ? options->line_scale : 1);
     }
 
   hs_layout_text_unlock ();

@@ -34,6 +34,7 @@ typedef enum
 {
   HS_RENDER_PALETTE_LIGHT,
   HS_RENDER_PALETTE_DARK,
+  HS_RENDER_PALETTE_HIGH_CONTRAST,  /* presentation: black on white, saturated marks */
 } HsRenderPalette;
 
 typedef struct
@@ -46,6 +47,8 @@ typedef struct
   gboolean         transparent;  /* leave the background unpainted */
   const HsRenderMarks *marks;    /* slots the step changed, or NULL */
   gboolean         hide_current_frame_edges; /* a pinned copy of the frame draws them */
+  double           line_scale;   /* presentation: arrows and outlines this many times thicker; 0 or 1 for normal */
+  gboolean         hide_changes; /* presentation: new, changed and freed objects drawn as blank cards, their arrows left out */
 } HsRenderOptions;
 
 /* Box text smaller than this on screen cannot be read: below it, boxes

@@ -367,6 +367,15 @@ static const struct {
   { "win.show-editor", { "F9", NULL } },
   { "win.show-inspector", { "<Shift>F9", NULL } },
   { "win.find", { "<Control>f", NULL } },
+  { "win.toggle-breakpoint", { "<Control>b", NULL } },
+  { "win.run-to-cursor", { "<Control>F10", NULL } },
+  { "win.continue", { "F8", NULL } },
+  { "win.continue-back", { "<Shift>F8", NULL } },
+  { "win.autoplay", { "<Control>p", NULL } },
+  { "win.watch", { "<Alt>w", NULL } },
+  { "win.presentation", { "F11", NULL } },
+  { "win.high-contrast", { "<Control><Shift>h", NULL } },
+  { "win.hold-changes", { "<Control><Shift>p", NULL } },
   { "win.show-help-overlay", { "<Control>question", NULL } },
 };
 

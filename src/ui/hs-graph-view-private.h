@@ -42,6 +42,11 @@ struct _HsGraphView
 {
   GtkWidget       parent_instance;
 
+  /* Presentation's style (hs_graph_view_set_presentation) */
+  double          line_scale;
+  gboolean        high_contrast;
+  gboolean        hide_changes;
+
   HsTrace        *trace;
   HsSnapshot     *snapshot;       /* the step asked for */
   HsLayout       *layout;         /* its layout, once computed */

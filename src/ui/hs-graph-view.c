@@ -63,9 +63,37 @@ fill_render_options (HsGraphView     *self,
 {
   hs_render_options_init (options);
   options->palette = is_dark () ? HS_RENDER_PALETTE_DARK : HS_RENDER_PALETTE_LIGHT;
+  if (self->high_contrast)
+    options->palette = HS_RENDER_PALETTE_HIGH_CONTRAST;
   options->scale = self->zoom;
-  options->transparent = TRUE;
+  options->transparent = !self->high_contrast;
   options->marks = self->marks;
+  options->line_scale = self->line_scale;
+  options->hide_changes = self->hide_changes;
+}
+
+/* Presentation mode: thicker lines, the high-contrast palette, and the
+ * hold that keeps what the step changed blank until it is revealed. */
+void
+hs_graph_view_set_presentation (HsGraphView *self,
+                                double       line_scale,
+                                gboolean     high_contrast,
+                                gboolean     hide_changes)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  self->line_scale = line_scale;
+  self->high_contrast = !!high_contrast;
+  self->hide_changes = !!hide_changes;
+  invalidate_cache (self);
+}
+
+gboolean
+hs_graph_view_get_hide_changes (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
+
+  return self->hide_changes;
 }
 
 /* The renderer draws the references it can see; this marks, on each

@@ -54,6 +54,12 @@ void        hs_graph_view_select_object      (HsGraphView  *self,
                                               gboolean      extend);
 void        hs_graph_view_unselect_all       (HsGraphView  *self);
 
+void        hs_graph_view_set_presentation   (HsGraphView  *self,
+                                              double        line_scale,
+                                              gboolean      high_contrast,
+                                              gboolean      hide_changes);
+gboolean    hs_graph_view_get_hide_changes   (HsGraphView  *self);
+
 gboolean    hs_graph_view_export             (HsGraphView  *self,
                                               const char   *filename,
                                               GError      **error);

@@ -219,6 +219,33 @@ open_example_action (GSimpleAction *action,
 }
 
 static void
+open_lesson_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  HsWindow *self = user_data;
+  g_autoptr(HsLesson) lesson = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(lesson = hs_lesson_load (g_variant_get_string (param, NULL), &error)))
+    {
+      hs_window_toast (self, error->message);
+      return;
+    }
+
+  /* Never replace text the user would lose. */
+  if (!gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)) && !self->busy)
+    hs_window_open_lesson (self, lesson);
+  else
+    {
+      HsWindow *window = hs_window_new (HS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+
+      hs_window_open_lesson (window, lesson);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
 export_response_cb (GtkNativeDialog *dialog,
                     int              response,
                     gpointer         user_data)
@@ -445,6 +472,7 @@ const GActionEntry hs_window_actions[] = {
   { "save-as", save_as_action },
   { "close", close_action },
   { "open-example", open_example_action, "s" },
+  { "open-lesson", open_lesson_action, "s" },
   { "export", export_action },
   { "run", run_action },
   { "stop", stop_action },

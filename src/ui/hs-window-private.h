@@ -12,6 +12,7 @@
 #include "hs-command-dialog.h"
 #include "hs-graph-view.h"
 #include "hs-inspector.h"
+#include "hs-lesson-panel.h"
 #include "hs-runner.h"
 #include "hs-window.h"
 
@@ -54,6 +55,8 @@ struct _HsWindow
   GtkLabel             *step_label;
   HsInspector          *inspector;
   GMenu                *open_menu;
+  HsLessonPanel        *lesson_panel;
+  GMenu                *lessons_menu;
 
   GSettings            *settings;
   GtkCssProvider       *editor_css;
@@ -82,6 +85,25 @@ struct _HsWindow
   char                 *equality_expr;
   char                 *equality_result;
   HsCommandDialog      *command_dialog;
+
+  /* Moving through time (hs-window-playback.c) */
+  guint32               watch_ref;
+  guint                 watch_step;     /* where the watch began, to name it */
+  guint                 autoplay_tick;
+  guint                 autoplay_target;/* the next stop, G_MAXUINT to search again */
+  gint64                autoplay_last;  /* frame time of the last step shown */
+  double                autoplay_speed; /* steps per second */
+
+  /* Presentation (hs-window-presentation.c) */
+  guint                 presenting : 1;
+  guint                 high_contrast : 1;
+  guint                 hold_changes : 1;   /* a step forward first hides what it changed */
+  guint                 holding : 1;        /* hidden now, until the next press */
+  guint                 saved_inspector : 1;
+  double                saved_zoom;
+  guint                 fit_tick;
+  int                   fit_width;
+  guint                 fit_frames;
 };
 
 extern const GActionEntry hs_window_actions[];
@@ -113,6 +135,9 @@ gboolean      hs_window_find              (HsWindow     *self,
                                            const char   *text);
 const char   *hs_window_get_display_name  (HsWindow     *self);
 
+void          hs_window_open_lesson       (HsWindow     *self,
+                                           HsLesson     *lesson);
+
 /* hs-window-actions.c */
 void          hs_window_save              (HsWindow     *self,
                                            gboolean      save_as,
@@ -135,6 +160,25 @@ void          hs_window_heap_command      (HsWindow     *self,
 void          hs_window_compare           (HsWindow     *self);
 void          hs_window_close_runtime     (HsWindow     *self);
 
+/* hs-window-playback.c */
+void          hs_window_init_playback     (HsWindow     *self);
+void          hs_window_update_playback_actions (HsWindow *self);
+void          hs_window_reset_playback    (HsWindow     *self);
+void          hs_window_toggle_breakpoint (HsWindow     *self,
+                                           guint         line);
+guint        *hs_window_dup_breakpoints   (HsWindow     *self,
+                                           guint        *n_lines);
+guint32       hs_window_get_watched       (HsWindow     *self);
+
+/* hs-window-presentation.c */
+void          hs_window_init_presentation (HsWindow     *self);
+void          hs_window_dispose_presentation (HsWindow  *self);
+gboolean      hs_window_get_presenting    (HsWindow     *self);
+gboolean      hs_window_presentation_key  (HsWindow     *self,
+                                           guint         keyval);
+void          hs_window_presentation_forward (HsWindow  *self);
+void          hs_window_presentation_back (HsWindow     *self);
+
 /* For tests */
 HsTrace      *hs_window_get_trace         (HsWindow     *self);
 guint         hs_window_get_step          (HsWindow     *self);
@@ -144,5 +188,6 @@ GtkSourceBuffer *hs_window_get_buffer     (HsWindow     *self);
 HsCommandDialog *hs_window_get_command_dialog (HsWindow *self);
 const char   *hs_window_get_last_toast    (HsWindow     *self);
 char         *hs_window_dup_output        (HsWindow     *self);
+HsLessonPanel *hs_window_get_lesson_panel (HsWindow     *self);
 
 G_END_DECLS

@@ -176,6 +176,7 @@ hs_window_run (HsWindow *self)
 
   if (self->busy)
     return;
+  hs_window_reset_playback (self);
 
   if (self->run_dir == NULL && !(self->run_dir = g_dir_make_tmp ("heapscope-XXXXXX", &error)))
     {

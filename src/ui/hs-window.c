@@ -169,6 +169,7 @@ hs_window_set_text (HsWindow   *self,
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
 
   clear_marks (self, NULL);
+  hs_lesson_panel_set_lesson (self->lesson_panel, NULL);
 
   /* A new document starts without the old program's heap. */
   if (self->busy)
@@ -208,6 +209,53 @@ hs_window_load_example (HsWindow   *self,
 
   title = g_strdup_printf ("%s.py", name);
   hs_window_set_text (self, g_bytes_get_data (bytes, NULL), NULL, title);
+}
+
+/* A run shows its last step, and the graph fits that whole heap; once it
+ * has (the fit may wait for the widget's size), a lesson goes back to its
+ * first step, so the objects appear in place, at a scale that holds them
+ * all, as the learner steps. */
+static gboolean
+lesson_rewind_idle_cb (gpointer user_data)
+{
+  HsWindow *self = user_data;
+
+  if (!self->busy && self->trace != NULL && hs_lesson_panel_get_lesson (self->lesson_panel) != NULL)
+    hs_window_show_step (self, 0, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+lesson_rewind_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->busy || self->trace == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_func (self->graph_view, lesson_rewind_cb, self);
+  /* Not from inside the graph's own notification. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, lesson_rewind_idle_cb, g_object_ref (self), g_object_unref);
+}
+
+/* The lesson's snippet replaces the text, runs, and its notes follow the
+ * steps from the first one on. */
+void
+hs_window_open_lesson (HsWindow *self,
+                       HsLesson *lesson)
+{
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (HS_IS_LESSON (lesson));
+
+  title = g_strdup_printf ("%s.py", hs_lesson_get_id (lesson));
+  hs_window_set_text (self, hs_lesson_get_code (lesson), NULL, title);
+  hs_lesson_panel_set_lesson (self->lesson_panel, lesson);
+  g_signal_handlers_disconnect_by_func (self->graph_view, lesson_rewind_cb, self);
+  g_signal_connect_object (self->graph_view, "notify::zoom", G_CALLBACK (lesson_rewind_cb),
+                           self, G_CONNECT_SWAPPED);
+  hs_window_run (self);
 }
 
 gboolean
@@ -609,11 +657,19 @@ hs_window_show_step (HsWindow *self,
       clear_marks (self, MARK_CURRENT);
       update_output (self);
       update_inspector (self);
+      hs_lesson_panel_show_step (self->lesson_panel, NULL, 0);
       hs_window_update_actions (self);
       return;
     }
 
   step = MIN (step, self->n_steps - 1);
+  /* In prediction mode, a later step would give the answer away. */
+  if (step > self->step && hs_lesson_panel_blocks_step (self->lesson_panel, self->trace, self->step))
+    {
+      hs_window_toast (self, _("Answer the question first: the next step would give it away"));
+      step = self->step;
+      animate = FALSE;
+    }
   self->step = step;
   snapshot = hs_trace_get_snapshot (self->trace, step);
   line = hs_snapshot_get_line (snapshot);
@@ -640,6 +696,7 @@ hs_window_show_step (HsWindow *self,
 
   update_output (self);
   update_inspector (self);
+  hs_lesson_panel_show_step (self->lesson_panel, self->trace, step);
   hs_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
 }
@@ -821,6 +878,8 @@ hs_window_update_actions (HsWindow *self)
   else
     update_command_tooltips (self, _("Select a variable in the graph first"));
 
+  hs_window_update_playback_actions (self);
+
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeline), idle && have_trace && self->n_steps > 1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->console_view), live);
   gtk_widget_set_sensitive (self->console_send, live);
@@ -840,6 +899,8 @@ hs_window_set_busy (HsWindow *self,
     return;
 
   self->busy = busy;
+  if (busy && self->autoplay_tick != 0)
+    g_action_group_change_action_state (G_ACTION_GROUP (self), "autoplay", g_variant_new_boolean (FALSE));
   gtk_stack_set_visible_child_name (self->run_stack, busy ? "stop" : "run");
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
@@ -1041,6 +1102,13 @@ hs_window_get_command_dialog (HsWindow *self)
   return self->command_dialog;
 }
 
+HsLessonPanel *
+hs_window_get_lesson_panel (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->lesson_panel;
+}
+
 const char *
 hs_window_get_last_toast (HsWindow *self)
 {
@@ -1084,6 +1152,10 @@ hs_window_dispose (GObject *object)
   HsWindow *self = (HsWindow *) object;
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
+  if (self->autoplay_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autoplay_tick);
+  self->autoplay_tick = 0;
+  hs_window_dispose_presentation (self);
   if (self->command_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->command_dialog));
   g_clear_object (&self->settings);
@@ -1175,6 +1247,7 @@ hs_window_class_init (HsWindowClass *klass)
 
   g_type_ensure (HS_TYPE_GRAPH_VIEW);
   g_type_ensure (HS_TYPE_INSPECTOR);
+  g_type_ensure (HS_TYPE_LESSON_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heapscope/Heapscope/hs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HsWindow, window_title);
@@ -1205,6 +1278,8 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, open_menu);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, lesson_panel);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, lessons_menu);
   gtk_widget_class_bind_template_callback (widget_class, buffer_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_title);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
@@ -1305,6 +1380,24 @@ set_default_size_for_screen (HsWindow *self,
 }
 
 static void
+fill_lessons_menu (HsWindow *self)
+{
+  g_autoptr(GPtrArray) lessons = hs_lesson_list_all ();
+
+  g_assert (HS_IS_WINDOW (self));
+
+  for (guint i = 0; i < lessons->len; i++)
+    {
+      HsLesson *lesson = g_ptr_array_index (lessons, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (hs_lesson_get_title (lesson), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-lesson",
+                                               g_variant_new_string (hs_lesson_get_id (lesson)));
+      g_menu_append_item (self->lessons_menu, item);
+    }
+}
+
+static void
 hs_window_init (HsWindow *self)
 {
   GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
@@ -1336,6 +1429,13 @@ hs_window_init (HsWindow *self)
     g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
   }
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  fill_lessons_menu (self);
+  {
+    g_autoptr(GPropertyAction) action =
+      g_property_action_new ("predict", self->lesson_panel, "predicting");
+
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+  }
 
   self->settings = hs_settings_new ();
   set_default_size_for_screen (self,
@@ -1358,6 +1458,8 @@ hs_window_init (HsWindow *self)
   }
   gtk_widget_add_css_class (GTK_WIDGET (self->output_view), "output");
   setup_marks (self);
+  hs_window_init_playback (self);
+  hs_window_init_presentation (self);
   update_style_scheme (self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);

@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-lesson"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <gio/gio.h>
+
+#include "hs-lesson.h"
+
+#define LESSONS "/io/github/heapscope/Heapscope/lessons"
+
+typedef struct
+{
+  HsLessonWhen  when;
+  guint         line;
+  char         *text;
+} HsLessonNote;
+
+struct _HsLesson
+{
+  GObject   parent_instance;
+
+  char     *id;
+  char     *title;
+  char     *summary;
+  char     *code;
+  guint     order;
+  GArray   *notes;      /* HsLessonNote */
+};
+
+G_DEFINE_FINAL_TYPE (HsLesson, hs_lesson, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (hs-lesson-error-quark, hs_lesson_error)
+
+static void
+note_clear (gpointer data)
+{
+  HsLessonNote *note = data;
+
+  g_clear_pointer (&note->text, g_free);
+}
+
+static void
+hs_lesson_finalize (GObject *object)
+{
+  HsLesson *self = HS_LESSON (object);
+
+  g_free (self->id);
+  g_free (self->title);
+  g_free (self->summary);
+  g_free (self->code);
+  g_clear_pointer (&self->notes, g_array_unref);
+
+  G_OBJECT_CLASS (hs_lesson_parent_class)->finalize (object);
+}
+
+static void
+hs_lesson_class_init (HsLessonClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hs_lesson_finalize;
+}
+
+static void
+hs_lesson_init (HsLesson *self)
+{
+  self->notes = g_array_new (FALSE, TRUE, sizeof (HsLessonNote));
+  g_array_set_clear_func (self->notes, note_clear);
+}
+
+/* xgettext extracts ITS text with its whitespace collapsed and with &, <
+ * and > escaped; the message id is looked up in the same form. */
+static char *
+normalize_space (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+
+  g_assert (text != NULL);
+
+  for (const char *p = text; *p; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (space)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+translate (const char *text)
+{
+  g_autofree char *plain = normalize_space (text);
+  g_autoptr(GString) key = g_string_new (plain);
+  const char *translated;
+
+  g_string_replace (key, "&", "&amp;", 0);
+  g_string_replace (key, "<", "&lt;", 0);
+  g_string_replace (key, ">", "&gt;", 0);
+  translated = g_dgettext (GETTEXT_PACKAGE, key->str);
+  if (translated == key->str)
+    return g_steal_pointer (&plain);
+  else
+    {
+      GString *out = g_string_new (translated);
+
+      g_string_replace (out, "&lt;", "<", 0);
+      g_string_replace (out, "&gt;", ">", 0);
+      g_string_replace (out, "&amp;", "&", 0);
+      return g_string_free (out, FALSE);
+    }
+}
+
+typedef struct
+{
+  HsLesson *lesson;
+  GString  *text;
+  gboolean  in_text;
+  gboolean  seen_root;
+} ParseState;
+
+static gboolean
+parse_line (const char  *value,
+            guint       *line,
+            GError     **error)
+{
+  guint64 number;
+
+  if (!g_ascii_string_to_unsigned (value, 10, 1, G_MAXUINT, &number, NULL))
+    {
+      g_set_error (error, HS_LESSON_ERROR, HS_LESSON_ERROR_INVALID,
+                   "“%s” is not a line number", value);
+      return FALSE;
+    }
+  *line = (guint) number;
+  return TRUE;
+}
+
+static void
+start_element (GMarkupParseContext  *context,
+               const char           *element,
+               const char          **names,
+               const char          **values,
+               gpointer              user_data,
+               GError              **error)
+{
+  ParseState *state = user_data;
+
+  if (g_str_equal (element, "lesson"))
+    {
+      const char *id = NULL, *order = NULL;
+      guint64 number;
+
+      if (!g_markup_collect_attributes (element, names, values, error,
+                                        G_MARKUP_COLLECT_STRING, "id", &id,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL, "order", &order,
+                                        G_MARKUP_COLLECT_INVALID))
+        return;
+      if (g_strcmp0 (id, state->lesson->id) != 0 ||
+          !g_ascii_string_to_unsigned (order ? order : "0", 10, 0, G_MAXUINT, &number, NULL))
+        {
+          g_set_error (error, HS_LESSON_ERROR, HS_LESSON_ERROR_INVALID,
+                       "The lesson’s id or order is wrong");
+          return;
+        }
+      state->lesson->order = (guint) number;
+      state->seen_root = TRUE;
+    }
+  else if (g_str_equal (element, "title") || g_str_equal (element, "summary"))
+    state->in_text = TRUE;
+  else if (g_str_equal (element, "note"))
+    {
+      const char *line = NULL, *after = NULL, *at = NULL;
+      HsLessonNote note = { 0 };
+
+      if (!g_markup_collect_attributes (element, names, values, error,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL, "line", &line,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL, "after", &after,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL, "at", &at,
+                                        G_MARKUP_COLLECT_INVALID))
+        return;
+      if ((line != NULL) + (after != NULL) + (at != NULL) != 1)
+        {
+          g_set_error (error, HS_LESSON_ERROR, HS_LESSON_ERROR_INVALID,
+                       "A note needs exactly one of line, after or at");
+          return;
+        }
+      if (line != NULL)
+        {
+          note.when = HS_LESSON_LINE;
+          if (!parse_line (line, &note.line, error))
+            return;
+        }
+      else if (after != NULL)
+        {
+          note.when = HS_LESSON_AFTER;
+          if (!parse_line (after, &note.line, error))
+            return;
+        }
+      else if (g_str_equal (at, "start"))
+        note.when = HS_LESSON_AT_START;
+      else if (g_str_equal (at, "end"))
+        note.when = HS_LESSON_AT_END;
+      else
+        {
+          g_set_error (error, HS_LESSON_ERROR, HS_LESSON_ERROR_INVALID,
+                       "A note is shown at “start” or “end”, not “%s”", at);
+          return;
+        }
+      g_array_append_val (state->lesson->notes, note);
+      state->in_text = TRUE;
+    }
+  else
+    g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_UNKNOWN_ELEMENT,
+                 "Unknown element “%s” in a lesson", element);
+
+  if (state->in_text)
+    g_string_truncate (state->text, 0);
+}
+
+static void
+end_element (GMarkupParseContext  *context,
+             const char           *element,
+             gpointer              user_data,
+             GError              **error)
+{
+  ParseState *state = user_data;
+  char **slot;
+
+  if (!state->in_text)
+    return;
+  state->in_text = FALSE;
+
+  if (g_str_equal (element, "title"))
+    slot = &state->lesson->title;
+  else if (g_str_equal (element, "summary"))
+    slot = &state->lesson->summary;
+  else
+    slot = &g_array_index (state->lesson->notes, HsLessonNote, state->lesson->notes->len - 1).text;
+
+  g_free (*slot);
+  *slot = translate (state->text->str);
+}
+
+static void
+text (GMarkupParseContext  *context,
+      const char           *text,
+      gsize                 length,
+      gpointer              user_data,
+      GError              **error)
+{
+  ParseState *state = user_data;
+
+  if (state->in_text)
+    g_string_append_len (state->text, text, length);
+}
+
+HsLesson *
+hs_lesson_new_from_data (const char  *id,
+                         const char  *xml,
+                         gssize       length,
+                         const char  *code,
+                         GError     **error)
+{
+  static const GMarkupParser parser = { start_element, end_element, text, NULL, NULL };
+  g_autoptr(HsLesson) self = NULL;
+  g_autoptr(GMarkupParseContext) context = NULL;
+  ParseState state = { 0 };
+
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (xml != NULL, NULL);
+  g_return_val_if_fail (code != NULL, NULL);
+
+  self = g_object_new (HS_TYPE_LESSON, NULL);
+  self->id = g_strdup (id);
+  self->code = g_strdup (code);
+
+  state.lesson = self;
+  state.text = g_string_new (NULL);
+  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state, NULL);
+  if (!g_markup_parse_context_parse (context, xml, length, error) ||
+      !g_markup_parse_context_end_parse (context, error))
+    {
+      g_string_free (state.text, TRUE);
+      return NULL;
+    }
+  g_string_free (state.text, TRUE);
+
+  if (!state.seen_root || self->title == NULL || self->summary == NULL)
+    {
+      g_set_error (error, HS_LESSON_ERROR, HS_LESSON_ERROR_INVALID,
+                   "The lesson “%s” lacks a title or a summary", id);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+HsLesson *
+hs_lesson_load (const char  *id,
+                GError     **error)
+{
+  g_autofree char *xml_path = NULL;
+  g_autofree char *code_path = NULL;
+  g_autoptr(GBytes) xml = NULL;
+  g_autoptr(GBytes) code = NULL;
+  g_autofree char *code_text = NULL;
+
+  g_return_val_if_fail (id != NULL, NULL);
+
+  xml_path = g_strdup_printf (LESSONS "/%s.lesson", id);
+  code_path = g_strdup_printf (LESSONS "/%s.py", id);
+  if (!(xml = g_resources_lookup_data (xml_path, 0, NULL)) ||
+      !(code = g_resources_lookup_data (code_path, 0, NULL)))
+    {
+      g_set_error (error, HS_LESSON_ERROR, HS_LESSON_ERROR_NOT_FOUND,
+                   "There is no lesson “%s”", id);
+      return NULL;
+    }
+
+  code_text = g_strndup (g_bytes_get_data (code, NULL), g_bytes_get_size (code));
+  return hs_lesson_new_from_data (id, g_bytes_get_data (xml, NULL), g_bytes_get_size (xml),
+                                  code_text, error);
+}
+
+static int
+compare_order (gconstpointer a,
+               gconstpointer b)
+{
+  const HsLesson *la = *(HsLesson * const *) a;
+  const HsLesson *lb = *(HsLesson * const *) b;
+
+  return (la->order > lb->order) - (la->order < lb->order);
+}
+
+/* Every lesson in the resources, in teaching order. */
+GPtrArray *
+hs_lesson_list_all (void)
+{
+  g_autoptr(GPtrArray) lessons = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto(GStrv) children = g_resources_enumerate_children (LESSONS, 0, NULL);
+
+  for (guint i = 0; children != NULL && children[i] != NULL; i++)
+    {
+      g_autofree char *id = NULL;
+      g_autoptr(GError) error = NULL;
+      HsLesson *lesson;
+
+      if (!g_str_has_suffix (children[i], ".lesson"))
+        continue;
+      id = g_strndup (children[i], strlen (children[i]) - strlen (".lesson"));
+      if ((lesson = hs_lesson_load (id, &error)))
+        g_ptr_array_add (lessons, lesson);
+      else
+        g_critical ("Cannot load the lesson %s: %s", id, error->message);
+    }
+  g_ptr_array_sort (lessons, compare_order);
+  return g_steal_pointer (&lessons);
+}
+
+const char *
+hs_lesson_get_id (HsLesson *self)
+{
+  g_return_val_if_fail (HS_IS_LESSON (self), NULL);
+
+  return self->id;
+}
+
+const char *
+hs_lesson_get_title (HsLesson *self)
+{
+  g_return_val_if_fail (HS_IS_LESSON (self), NULL);
+
+  return self->title;
+}
+
+const char *
+hs_lesson_get_summary (HsLesson *self)
+{
+  g_return_val_if_fail (HS_IS_LESSON (self), NULL);
+
+  return self->summary;
+}
+
+const char *
+hs_lesson_get_code (HsLesson *self)
+{
+  g_return_val_if_fail (HS_IS_LESSON (self), NULL);
+
+  return self->code;
+}
+
+guint
+hs_lesson_get_n_notes (HsLesson *self)
+{
+  g_return_val_if_fail (HS_IS_LESSON (self), 0);
+
+  return self->notes->len;
+}
+
+const char *
+hs_lesson_get_note (HsLesson     *self,
+                    guint         index,
+                    HsLessonWhen *when,
+                    guint        *line)
+{
+  const HsLessonNote *note;
+
+  g_return_val_if_fail (HS_IS_LESSON (self), NULL);
+  g_return_val_if_fail (index < self->notes->len, NULL);
+
+  note = &g_array_index (self->notes, HsLessonNote, index);
+  if (when != NULL)
+    *when = note->when;
+  if (line != NULL)
+    *line = note->line;
+  return note->text;
+}
+
+/* The last note, in the file's order, whose condition holds at this step;
+ * -1 when none does. previous is the step before, or NULL at the first. */
+int
+hs_lesson_match (HsLesson   *self,
+                 HsSnapshot *previous,
+                 HsSnapshot *snapshot)
+{
+  HsEvent event;
+  guint line;
+  int found = -1;
+
+  g_return_val_if_fail (HS_IS_LESSON (self), -1);
+  g_return_val_if_fail (snapshot != NULL, -1);
+
+  event = hs_snapshot_get_event (snapshot);
+  line = hs_snapshot_get_line (snapshot);
+  for (guint i = 0; i < self->notes->len; i++)
+    {
+      const HsLessonNote *note = &g_array_index (self->notes, HsLessonNote, i);
+      gboolean holds = FALSE;
+
+      switch (note->when)
+        {
+        case HS_LESSON_AT_START:
+          holds = previous == NULL;
+          break;
+        case HS_LESSON_AT_END:
+          holds = event == HS_EVENT_END;
+          break;
+        case HS_LESSON_LINE:
+          holds = event == HS_EVENT_LINE && line == note->line;
+          break;
+        case HS_LESSON_AFTER:
+          holds = previous != NULL &&
+                  hs_snapshot_get_event (previous) == HS_EVENT_LINE &&
+                  hs_snapshot_get_line (previous) == note->line;
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (holds)
+        found = (int) i;
+    }
+  return found;
+}
+
+/* The note shown at a step: the last one that held at or before it, so a
+ * note stays up until the next one replaces it. */
+int
+hs_lesson_note_at_step (HsLesson *self,
+                        HsTrace  *trace,
+                        guint     step)
+{
+  g_autoptr(HsSnapshot) previous = NULL;
+  int shown = -1;
+
+  g_return_val_if_fail (HS_IS_LESSON (self), -1);
+  g_return_val_if_fail (HS_IS_TRACE (trace), -1);
+  g_return_val_if_fail (step < hs_trace_get_n_steps (trace), -1);
+
+  for (guint i = 0; i <= step; i++)
+    {
+      HsSnapshot *snapshot = hs_trace_get_snapshot (trace, i);
+      int match = hs_lesson_match (self, previous, snapshot);
+
+      if (match >= 0)
+        shown = match;
+      g_clear_pointer (&previous, hs_snapshot_unref);
+      previous = snapshot;
+    }
+  return shown;
+}
+
+/* Pango markup for a note: text between backquotes is code. */
+char *
+hs_lesson_markup (const char *note)
+{
+  g_auto(GStrv) parts = NULL;
+  GString *out;
+
+  g_return_val_if_fail (note != NULL, NULL);
+
+  parts = g_strsplit (note, "`", -1);
+  out = g_string_new (NULL);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autofree char *escaped = g_markup_escape_text (parts[i], -1);
+
+      /* Odd parts are inside backquotes, unless the last quote is unpaired. */
+      if (i % 2 == 1 && parts[i + 1] != NULL)
+        g_string_append_printf (out, "<tt>%s</tt>", escaped);
+      else
+        {
+          if (i % 2 == 1)
+            g_string_append_c (out, '`');
+          g_string_append (out, escaped);
+        }
+    }
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Moving through a recorded run: the step where the program next (or
+ * last) reaches a breakpoint, or where a watched object changes or is
+ * freed.  The trace is complete, so going backward is a search of the
+ * same history, not a re-run.
+ */
+#pragma once
+
+#include "hs-trace.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HS_STOP_NONE,
+  HS_STOP_BREAKPOINT,
+  HS_STOP_MUTATED,
+  HS_STOP_FREED,
+} HsStopReason;
+
+typedef struct
+{
+  guint        step;
+  HsStopReason reason;
+  guint        line;   /* of the step */
+  HsFreeCause  cause;  /* when reason is HS_STOP_FREED */
+} HsStop;
+
+gboolean hs_playback_find (HsTrace     *trace,
+                           guint        from,
+                           gboolean     forward,
+                           const guint *lines,
+                           guint        n_lines,
+                           guint32      watch_ref,
+                           HsStop      *stop);
+
+G_END_DECLS

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * HsWindow's presentation mode for lectures: full screen, the snippet
+ * beside a maximised graph, large type, thick arrows and an optional
+ * high-contrast palette, stepped from the keyboard or a presentation
+ * clicker (which sends Page Up and Page Down).  With the hold on, a step
+ * forward first shows the step with what it made, changed or freed left
+ * blank, so the room can predict it; the next press reveals it.
+ */
+#define G_LOG_DOMAIN "heapscope-window-presentation"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hs-window-private.h"
+
+#define LINE_SCALE 2.5
+#define EDITOR_MAX_WIDTH 400  /* as hs-window.ui has it */
+
+/* Above the editor's font-size setting, which is application-level too;
+ * the type grows with the screen: 15pt on 1024 pixels, 22pt on 1920. */
+static GtkCssProvider *presentation_css;
+
+static void
+load_presentation_css (int width)
+{
+  g_autofree char *css = NULL;
+  int size = CLAMP (width / 88, 14, 26);
+
+  if (presentation_css == NULL)
+    {
+      presentation_css = gtk_css_provider_new ();
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (presentation_css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+    }
+  css = g_strdup_printf ("window.presentation textview.snippet { font-size: %dpt; }\n"
+                         "window.presentation textview.output { font-size: %dpt; }\n"
+                         "window.presentation label.step-label { font-size: %dpt; }\n"
+                         "window.presentation .lesson-panel label,"
+                         " window.presentation .lesson-panel button { font-size: %dpt; }\n",
+                         size, size * 3 / 4, size * 3 / 4, size * 3 / 4);
+  gtk_css_provider_load_from_data (presentation_css, css, -1);
+}
+
+static void
+apply_graph_style (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->presenting)
+    hs_graph_view_set_presentation (self->graph_view, LINE_SCALE, self->high_contrast, self->holding);
+  else
+    hs_graph_view_set_presentation (self->graph_view, 1, FALSE, FALSE);
+}
+
+/* The graph gets its full-screen size a few frames after the window asks
+ * for it: fit once its width has settled. */
+static gboolean
+fit_when_settled_cb (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  int width = gtk_widget_get_width (widget);
+
+  if (width != self->fit_width || width == 0)
+    {
+      self->fit_width = width;
+      self->fit_frames = 0;
+      return G_SOURCE_CONTINUE;
+    }
+  if (++self->fit_frames < 3)
+    return G_SOURCE_CONTINUE;
+
+  hs_graph_view_zoom_fit (self->graph_view);
+  self->fit_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The width the window will have once full screen. */
+static int
+screen_width (HsWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  GdkMonitor *monitor = NULL;
+  GdkRectangle geometry;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (surface != NULL)
+    monitor = gdk_display_get_monitor_at_surface (gdk_display_get_default (), surface);
+  if (monitor == NULL)
+    return gtk_widget_get_width (GTK_WIDGET (self));
+  gdk_monitor_get_geometry (monitor, &geometry);
+  return geometry.width;
+}
+
+/* WIDTH -1 gives the editor back its usual width. */
+static void
+set_editor_width (HsWindow *self,
+                  int       width)
+{
+  GtkWidget *flap = adw_flap_get_flap (self->editor_flap);
+
+  g_assert (HS_IS_WINDOW (self));
+
+  gtk_widget_set_size_request (flap, width, -1);
+  if (ADW_IS_CLAMP (flap))
+    {
+      adw_clamp_set_maximum_size (ADW_CLAMP (flap), width > 0 ? width : EDITOR_MAX_WIDTH);
+      adw_clamp_set_tightening_threshold (ADW_CLAMP (flap), width > 0 ? width : EDITOR_MAX_WIDTH);
+    }
+}
+
+static void
+fit_soon (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  self->fit_width = -1;
+  if (self->fit_tick == 0)
+    self->fit_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->graph_view),
+                                                   fit_when_settled_cb, self, NULL);
+}
+
+/* On a small projector the presenter hides the snippet (F9) to give the
+ * graph the whole width: fit it again. */
+static void
+editor_revealed_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->presenting)
+    fit_soon (self);
+}
+
+static void
+set_presenting (HsWindow *self,
+                gboolean  presenting)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->presenting == presenting)
+    return;
+  self->presenting = presenting;
+  self->holding = FALSE;
+
+  if (presenting)
+    {
+      self->saved_zoom = hs_graph_view_get_zoom (self->graph_view);
+      self->saved_inspector = adw_flap_get_reveal_flap (self->inspector_flap);
+      load_presentation_css (screen_width (self));
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_fullscreen (GTK_WINDOW (self));
+      adw_flap_set_reveal_flap (self->editor_flap, TRUE);
+      /* The snippet in large type needs about a third of the screen. */
+      set_editor_width (self, MAX (360, screen_width (self) / 3));
+      /* Folded flaps open themselves when the window widens: not here. */
+      adw_flap_set_fold_policy (self->inspector_flap, ADW_FLAP_FOLD_POLICY_NEVER);
+      adw_flap_set_reveal_flap (self->inspector_flap, FALSE);
+      gtk_widget_set_visible (self->command_bar, FALSE);
+      gtk_text_view_set_editable (GTK_TEXT_VIEW (self->source_view), FALSE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->graph_view));
+      fit_soon (self);
+    }
+  else
+    {
+      if (self->fit_tick != 0)
+        gtk_widget_remove_tick_callback (GTK_WIDGET (self->graph_view), self->fit_tick);
+      self->fit_tick = 0;
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
+      set_editor_width (self, -1);
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+      adw_flap_set_fold_policy (self->inspector_flap, ADW_FLAP_FOLD_POLICY_AUTO);
+      adw_flap_set_reveal_flap (self->inspector_flap, self->saved_inspector);
+      gtk_widget_set_visible (self->command_bar, TRUE);
+      gtk_text_view_set_editable (GTK_TEXT_VIEW (self->source_view), !self->busy);
+      hs_graph_view_set_zoom (self->graph_view, self->saved_zoom);
+    }
+  apply_graph_style (self);
+}
+
+gboolean
+hs_window_get_presenting (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), FALSE);
+
+  return self->presenting;
+}
+
+/* One press of the clicker: reveal what is held, else the next step
+ * (held, when the hold is on). */
+void
+hs_window_presentation_forward (HsWindow *self)
+{
+  guint step;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (self->holding)
+    {
+      self->holding = FALSE;
+      apply_graph_style (self);
+      return;
+    }
+  if (self->busy || self->trace == NULL || self->step + 1 >= self->n_steps)
+    return;
+
+  step = self->step;
+  self->holding = self->presenting && self->hold_changes;
+  apply_graph_style (self);
+  hs_window_show_step (self, step + 1, TRUE);
+  if (self->step == step)
+    {
+      /* A lesson's prediction question holds the step instead. */
+      self->holding = FALSE;
+      apply_graph_style (self);
+    }
+}
+
+void
+hs_window_presentation_back (HsWindow *self)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  self->holding = FALSE;
+  apply_graph_style (self);
+  if (!self->busy && self->trace != NULL && self->step > 0)
+    hs_window_show_step (self, self->step - 1, TRUE);
+}
+
+gboolean
+hs_window_presentation_key (HsWindow *self,
+                            guint     keyval)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), FALSE);
+
+  if (!self->presenting)
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Page_Down:
+    case GDK_KEY_KP_Page_Down:
+    case GDK_KEY_Right:
+    case GDK_KEY_Down:
+    case GDK_KEY_space:
+      hs_window_presentation_forward (self);
+      return TRUE;
+
+    case GDK_KEY_Page_Up:
+    case GDK_KEY_KP_Page_Up:
+    case GDK_KEY_Left:
+    case GDK_KEY_Up:
+    case GDK_KEY_BackSpace:
+      hs_window_presentation_back (self);
+      return TRUE;
+
+    case GDK_KEY_Home:
+      self->holding = FALSE;
+      apply_graph_style (self);
+      hs_window_show_step (self, 0, FALSE);
+      return TRUE;
+
+    case GDK_KEY_End:
+      self->holding = FALSE;
+      apply_graph_style (self);
+      if (self->n_steps > 0)
+        hs_window_show_step (self, self->n_steps - 1, FALSE);
+      return TRUE;
+
+    case GDK_KEY_Escape:
+      g_action_group_change_action_state (G_ACTION_GROUP (self), "presentation", g_variant_new_boolean (FALSE));
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                HsWindow              *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK))
+    return FALSE;
+  /* The console line keeps its keys: the presenter may type a statement. */
+  if (gtk_root_get_focus (GTK_ROOT (self)) == GTK_WIDGET (self->console_view))
+    return FALSE;
+  return hs_window_presentation_key (self, keyval);
+}
+
+static void
+presentation_change_state (GSimpleAction *action,
+                           GVariant      *state,
+                           gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+
+  set_presenting (self, g_variant_get_boolean (state));
+  g_simple_action_set_state (action, state);
+}
+
+static void
+contrast_change_state (GSimpleAction *action,
+                       GVariant      *state,
+                       gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+
+  self->high_contrast = g_variant_get_boolean (state);
+  apply_graph_style (self);
+  g_simple_action_set_state (action, state);
+}
+
+static void
+hold_change_state (GSimpleAction *action,
+                   GVariant      *state,
+                   gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+
+  self->hold_changes = g_variant_get_boolean (state);
+  if (!self->hold_changes && self->holding)
+    {
+      self->holding = FALSE;
+      apply_graph_style (self);
+    }
+  g_simple_action_set_state (action, state);
+}
+
+static void
+next_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  hs_window_presentation_forward (HS_WINDOW (user_data));
+}
+
+static void
+back_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  hs_window_presentation_back (HS_WINDOW (user_data));
+}
+
+static const GActionEntry presentation_actions[] = {
+  { "presentation-next", next_action },
+  { "presentation-back", back_action },
+  { "presentation", NULL, NULL, "false", presentation_change_state },
+  { "high-contrast", NULL, NULL, "false", contrast_change_state },
+  { "hold-changes", NULL, NULL, "false", hold_change_state },
+};
+
+void
+hs_window_init_presentation (HsWindow *self)
+{
+  GtkEventController *keys;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), presentation_actions,
+                                   G_N_ELEMENTS (presentation_actions), self);
+
+  /* Capture, so the clicker's keys step the run even when the editor
+   * has the focus; outside presentation they pass through. */
+  gtk_widget_add_css_class (GTK_WIDGET (self->step_label), "step-label");
+
+  g_signal_connect_object (self->editor_flap, "notify::reveal-flap",
+                           G_CALLBACK (editor_revealed_cb), self, G_CONNECT_SWAPPED);
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+}
+
+void
+hs_window_dispose_presentation (HsWindow *self)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (self->fit_tick != 0 && self->graph_view != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->graph_view), self->fit_tick);
+  self->fit_tick = 0;
+}

@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The lessons, without widgets: each one loads, its snippet runs under the
+ * real worker as under python3, every note is shown at some step, and the
+ * fact each lesson teaches holds in the trace it draws.
+ */
+#define G_LOG_DOMAIN "heapscope-test-lessons"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <gio/gio.h>
+
+#include "hs-lesson.h"
+#include "hs-ui-resources.h"
+#include "hs-test-trace.h"
+
+static const char * const lesson_ids[] = {
+  "names", "refcounts", "reuse", "freeing", "mutable",
+  "copies", "identity", "scopes", "alias_bugs", "buffers",
+};
+
+/* The first step after line `line` ran in `function` (NULL: any), the
+ * `nth` time it did: what the learner sees once that line is done. */
+static HsSnapshot *
+after_line (HsTrace    *trace,
+            guint       line,
+            guint       nth)
+{
+  guint n = hs_trace_get_n_steps (trace);
+  g_autoptr(HsSnapshot) previous = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      HsSnapshot *snap = hs_trace_get_snapshot (trace, i);
+
+      if (previous != NULL &&
+          hs_snapshot_get_event (previous) == HS_EVENT_LINE &&
+          hs_snapshot_get_line (previous) == line && nth-- == 0)
+        return snap;
+      g_clear_pointer (&previous, hs_snapshot_unref);
+      previous = snap;
+    }
+  g_error ("no step after line %u", line);
+}
+
+/* What the step that led to this snapshot printed. */
+static char *
+printed (HsSnapshot *snap)
+{
+  GBytes *out = hs_snapshot_get_stdout (snap);
+
+  if (out == NULL)
+    return g_strdup ("");
+  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+
+static HsLesson *
+load (const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  HsLesson *lesson = hs_lesson_load (id, &error);
+
+  g_assert_no_error (error);
+  return lesson;
+}
+
+static HsTrace *
+run_lesson (HsTraceFixture *f,
+            HsLesson       *lesson)
+{
+  HsTrace *trace = hs_trace_fixture_run (f, hs_lesson_get_code (lesson));
+
+  g_assert_cmpstr (hs_trace_get_status (trace), ==, "finished");
+  return trace;
+}
+
+static void
+test_list (void)
+{
+  g_autoptr(GPtrArray) lessons = hs_lesson_list_all ();
+
+  /* Every lesson of the list, in teaching order. */
+  g_assert_cmpuint (lessons->len, ==, G_N_ELEMENTS (lesson_ids));
+  for (guint i = 0; i < lessons->len; i++)
+    {
+      HsLesson *lesson = g_ptr_array_index (lessons, i);
+
+      g_assert_cmpstr (hs_lesson_get_id (lesson), ==, lesson_ids[i]);
+      g_assert_nonnull (hs_lesson_get_title (lesson));
+      g_assert_cmpuint (hs_lesson_get_n_notes (lesson), >=, 5);
+    }
+}
+
+static void
+test_bad_lessons (void)
+{
+  static const char * const bad[] = {
+    "<lesson id='x'><title>T</title></lesson>",                                   /* no summary */
+    "<lesson id='y'><title>T</title><summary>S</summary></lesson>",               /* wrong id */
+    "<lesson id='x'><title>T</title><summary>S</summary><note>N</note></lesson>",  /* no condition */
+    "<lesson id='x'><title>T</title><summary>S</summary><note line='0'>N</note></lesson>",
+    "<lesson id='x'><title>T</title><summary>S</summary><note at='later'>N</note></lesson>",
+    "<lesson id='x'><title>T</title><summary>S</summary><note line='1' after='1'>N</note></lesson>",
+    "<lesson id='x'><title>T</title><summary>S</summary><hint>N</hint></lesson>",
+    "<lesson id='x'><title>T",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsLesson) good = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(HsLesson) lesson = hs_lesson_new_from_data ("x", bad[i], -1, "", &error);
+
+      g_assert_null (lesson);
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+    }
+
+  good = hs_lesson_new_from_data ("x", "<lesson id='x'><title>T</title><summary> S \n  s </summary>"
+                                  "<note after='2'>A\n   `b`</note></lesson>", -1, "", &error);
+  g_assert_no_error (error);
+  /* Spaces collapse as xgettext collapses them, so translations are found. */
+  g_assert_cmpstr (hs_lesson_get_summary (good), ==, "S s");
+  g_assert_cmpstr (hs_lesson_get_note (good, 0, NULL, NULL), ==, "A `b`");
+  g_assert_null (hs_lesson_load ("no-such-lesson", &error));
+  g_assert_error (error, HS_LESSON_ERROR, HS_LESSON_ERROR_NOT_FOUND);
+}
+
+static gboolean
+is_hindi (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (g_unichar_get_script (g_utf8_get_char (p)) == G_UNICODE_SCRIPT_DEVANAGARI)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every title, summary and note of every lesson has its Hindi
+ * translation, found through the message ids xgettext extracted. */
+static void
+test_hindi (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) lessons = NULL;
+
+      g_setenv ("LANGUAGE", "hi", TRUE);
+      setlocale (LC_ALL, "C.UTF-8");
+      bindtextdomain (GETTEXT_PACKAGE, HS_TEST_LOCALE_DIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      lessons = hs_lesson_list_all ();
+      g_assert_cmpuint (lessons->len, ==, G_N_ELEMENTS (lesson_ids));
+      for (guint i = 0; i < lessons->len; i++)
+        {
+          HsLesson *lesson = g_ptr_array_index (lessons, i);
+
+          g_assert_true (is_hindi (hs_lesson_get_title (lesson)));
+          g_assert_true (is_hindi (hs_lesson_get_summary (lesson)));
+          for (guint n = 0; n < hs_lesson_get_n_notes (lesson); n++)
+            if (!is_hindi (hs_lesson_get_note (lesson, n, NULL, NULL)))
+              g_error ("note %u of %s is not translated: %s", n, hs_lesson_get_id (lesson),
+                       hs_lesson_get_note (lesson, n, NULL, NULL));
+        }
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_markup (void)
+{
+  g_autofree char *code = hs_lesson_markup ("After `del a, b` no <name>");
+  g_autofree char *unpaired = hs_lesson_markup ("a `b` c `d");
+
+  g_assert_cmpstr (code, ==, "After <tt>del a, b</tt> no &lt;name&gt;");
+  g_assert_cmpstr (unpaired, ==, "a <tt>b</tt> c `d");
+}
+
+/* Opens and steps: the run matches python3, and every note shows up at
+ * some step of it, each for the steps until the next one. */
+static void
+test_steps (HsTraceFixture *f,
+            gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load (data);
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(GBytes) out = hs_trace_dup_stdout (trace);
+  g_autofree char *path = hs_trace_fixture_write (f, "lesson.py", hs_lesson_get_code (lesson));
+  const char *python = g_getenv ("HEAPSCOPE_PYTHON");
+  const char *argv[] = { python, "lesson.py", NULL };
+  g_autofree char *expected = NULL;
+  g_autofree char *traced = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+  g_autofree gboolean *seen = g_new0 (gboolean, hs_lesson_get_n_notes (lesson));
+  g_autoptr(GError) error = NULL;
+  int status;
+  int last = -1;
+
+  g_assert_nonnull (python);
+  g_assert_true (g_spawn_sync (f->tmpdir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &expected, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (traced, ==, expected);
+
+  for (guint step = 0; step < hs_trace_get_n_steps (trace); step++)
+    {
+      int note = hs_lesson_note_at_step (lesson, trace, step);
+
+      /* Notes come in the file's order. */
+      g_assert_cmpint (note, >=, last);
+      if (note >= 0)
+        seen[note] = TRUE;
+      last = note;
+    }
+  for (guint i = 0; i < hs_lesson_get_n_notes (lesson); i++)
+    if (!seen[i])
+      g_error ("note %u of %s is never shown: %s", i, (const char *) data,
+               hs_lesson_get_note (lesson, i, NULL, NULL));
+}
+
+static void
+test_names (HsTraceFixture *f,
+            gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load ("names");
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(HsSnapshot) alias = after_line (trace, 2, 0);
+  g_autoptr(HsSnapshot) three = after_line (trace, 4, 0);
+  g_autoptr(HsSnapshot) rebound = after_line (trace, 5, 0);
+  guint32 int3 = hs_test_var_ref (three, NULL, "a");
+
+  /* a_score = score: one object, two names. */
+  g_assert_cmpuint (hs_test_var_ref (alias, NULL, "a_score"), ==, hs_test_var_ref (alias, NULL, "score"));
+  /* a = 'chaiaurcode' moves the arrow; the int 3 is never freed. */
+  g_assert_cmpstr (hs_test_var (three, NULL, "a")->repr, ==, "3");
+  g_assert_cmpstr (hs_test_var (rebound, NULL, "a")->type, ==, "str");
+  g_assert_cmpint (hs_test_first_freed_step (trace, int3, NULL), ==, -1);
+}
+
+static void
+test_refcounts (HsTraceFixture *f,
+                gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load ("refcounts");
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(HsSnapshot) one_name = after_line (trace, 4, 0);
+  g_autoptr(HsSnapshot) two_names = after_line (trace, 6, 0);
+  g_autoptr(HsSnapshot) constant = after_line (trace, 7, 0);
+  g_autoptr(HsSnapshot) compiled = after_line (trace, 9, 0);
+  g_autoptr(HsSnapshot) small = after_line (trace, 10, 0);
+  g_autofree char *one_out = printed (one_name);
+  g_autofree char *two_out = printed (two_names);
+  g_autofree char *constant_out = printed (constant);
+  g_autofree char *compiled_out = printed (compiled);
+  g_autofree char *small_out = printed (small);
+
+  /* The graph counts the name; getrefcount adds its argument. */
+  g_assert_cmpint (hs_test_var (one_name, NULL, "x")->refcount, ==, 1);
+  g_assert_cmpstr (one_out, ==, "2\n");
+  g_assert_cmpint (hs_test_var (two_names, NULL, "x")->refcount, ==, 2);
+  g_assert_cmpstr (two_out, ==, "3\n");
+  /* The constant, the argument and the parser's arena; 2 once compiled. */
+  g_assert_cmpstr (constant_out, ==, "3\n");
+  g_assert_cmpstr (compiled_out, ==, "2\n");
+  /* 3.11: statically allocated with 999,999,999; 3.12+: immortal. */
+  g_assert_cmpint (g_ascii_strtoll (small_out, NULL, 10), >, 999999999);
+}
+
+static void
+test_reuse (HsTraceFixture *f,
+            gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load ("reuse");
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(HsSnapshot) ints = after_line (trace, 10, 0);
+  g_autoptr(HsSnapshot) built = after_line (trace, 13, 0);
+  g_autoptr(HsSnapshot) interned = after_line (trace, 15, 0);
+  guint32 joined = hs_test_var_ref (built, NULL, "t");
+
+  g_assert_cmpuint (hs_test_var_ref (ints, NULL, "a"), ==, hs_test_var_ref (ints, NULL, "b"));
+  g_assert_true (hs_test_var (ints, NULL, "a")->flags & HS_OBJECT_SMALL_INT);
+  g_assert_cmpuint (hs_test_var_ref (ints, NULL, "c"), !=, hs_test_var_ref (ints, NULL, "d"));
+  /* Equal constants of one compiled file are one object. */
+  g_assert_cmpuint (hs_test_var_ref (ints, NULL, "e"), ==, hs_test_var_ref (ints, NULL, "f"));
+  g_assert_true (hs_test_var (built, NULL, "s")->flags & HS_OBJECT_INTERNED);
+  g_assert_cmpuint (joined, !=, hs_test_var_ref (built, NULL, "s"));
+  /* sys.intern hands back the literal, and the joined string goes. */
+  g_assert_cmpuint (hs_test_var_ref (interned, NULL, "t"), ==, hs_test_var_ref (interned, NULL, "s"));
+  g_assert_true (hs_test_was_freed (interned, joined, NULL));
+}
+
+static void
+test_freeing (HsTraceFixture *f,
+              gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load ("freeing");
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(HsSnapshot) made = after_line (trace, 12, 0);
+  g_autoptr(HsSnapshot) rebound = after_line (trace, 13, 0);
+  g_autoptr(HsSnapshot) literal = after_line (trace, 14, 0);
+  g_autoptr(HsSnapshot) pair = after_line (trace, 25, 0);
+  g_autoptr(HsSnapshot) end = hs_test_last_step (trace);
+  guint32 computed = hs_test_var_ref (made, NULL, "x");
+  guint32 constant = hs_test_var_ref (literal, NULL, "y");
+  guint32 a = hs_test_var_ref (pair, NULL, "a");
+  guint32 b = hs_test_var_ref (pair, NULL, "b");
+  HsFreeCause cause;
+  gint64 collected;
+  guint first_garbage;
+
+  /* int('1000') goes the moment x moves. */
+  g_assert_true (hs_test_was_freed (rebound, computed, &cause));
+  g_assert_cmpint (cause, ==, HS_FREE_REFCOUNT);
+  /* The literal lives on in the code object's constants until the end. */
+  g_assert_cmpint (hs_test_first_freed_step (trace, constant, NULL), ==, hs_snapshot_get_index (end));
+
+  /* The cycle stays, unreachable, until gc.collect() frees it. */
+  collected = hs_test_first_freed_step (trace, a, &cause);
+  g_assert_cmpint (cause, ==, HS_FREE_GC);
+  g_assert_cmpint (hs_test_first_freed_step (trace, b, &cause), ==, collected);
+  g_assert_cmpint (cause, ==, HS_FREE_GC);
+  {
+    g_autoptr(HsSnapshot) garbage = after_line (trace, 26, 0);
+    g_autoptr(HsSnapshot) collect = after_line (trace, 29, 0);
+    g_autoptr(HsSnapshot) back = hs_test_step_at_line (trace, 30, 0);
+    g_autoptr(HsSnapshot) report = after_line (trace, 30, 0);
+    g_autofree char *out = printed (report);
+
+    first_garbage = hs_snapshot_get_index (garbage);
+    g_assert_cmpuint (first_garbage, <, hs_snapshot_get_index (collect));
+    for (guint step = first_garbage; step < hs_snapshot_get_index (collect); step++)
+      {
+        g_autoptr(HsSnapshot) snap = hs_trace_get_snapshot (trace, step);
+
+        g_assert_false (hs_test_lookup (snap, a)->flags & HS_OBJECT_REACHABLE);
+        g_assert_false (hs_test_lookup (snap, b)->flags & HS_OBJECT_REACHABLE);
+        g_assert_cmpint (hs_test_lookup (snap, a)->refcount, ==, 1);
+      }
+    /* The collector calls each __del__, then frees both on the way back. */
+    g_assert_cmpint (hs_snapshot_get_event (collect), ==, HS_EVENT_CALL);
+    g_assert_cmpint (hs_snapshot_get_index (back), ==, collected);
+    g_assert_true (g_str_has_prefix (out, "collected "));
+    g_assert_true (g_str_has_suffix (out, "alive: False\n"));
+  }
+}
+
+static void
+test_mutable (HsTraceFixture *f,
+              gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load ("mutable");
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(HsSnapshot) changed = after_line (trace, 3, 0);
+  g_autoptr(HsSnapshot) rebound = after_line (trace, 7, 0);
+  g_autoptr(HsSnapshot) end = hs_test_last_step (trace);
+
+  g_assert_cmpuint (hs_test_var_ref (changed, NULL, "l1"), ==, hs_test_var_ref (changed, NULL, "l2"));
+  g_assert_cmpstr (hs_test_var (changed, NULL, "l2")->repr, ==, "[44, 2, 3]");
+  g_assert_cmpuint (hs_test_var_ref (rebound, NULL, "p1"), !=, hs_test_var_ref (rebound, NULL, "p2"));
+  /* += extends a list in place, and makes a new tuple and a new str. */
+  g_assert_cmpuint (hs_test_var_ref (end, NULL, "nums"), ==, hs_test_var_ref (end, NULL, "nums_alias"));
+  g_assert_cmpuint (hs_test_var_ref (end, NULL, "pair"), !=, hs_test_var_ref (end, NULL, "pair_alias"));
+  g_assert_cmpuint (hs_test_var_ref (end, NULL, "word"), !=, hs_test_var_ref (end, NULL, "word_alias"));
+  g_assert_cmpstr (hs_test_var (end, NULL, "pair_alias")->repr, ==, "(1, 2)");
+}
+
+static guint32
+item (HsSnapshot *snap,
+      const char *name,
+      const char *index)
+{
+  return hs_test_edge (snap, hs_test_var (snap, NULL, name), HS_EDGE_ITEM, index)->ref;
+}
+
+static void
+test_copies (HsTraceFixture *f,
+             gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load ("copies");
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(HsSnapshot) end = hs_test_last_step (trace);
+  static const char * const shallow[] = { "b", "c", "d" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (shallow); i++)
+    {
+      g_assert_cmpuint (hs_test_var_ref (end, NULL, shallow[i]), !=, hs_test_var_ref (end, NULL, "a"));
+      g_assert_cmpuint (item (end, shallow[i], "0"), ==, item (end, "a", "0"));
+    }
+  g_assert_cmpuint (item (end, "e", "0"), !=, item (end, "a", "0"));
+  /* The memo keeps sharing and cycles. */
+  g_assert_cmpuint (item (end, "pair2", "0"), ==, item (end, "pair2", "1"));
+  g_assert_cmpuint (item (end, "pair2", "0"), !=, item (end, "pair", "0"));
+  g_assert_cmpuint (item (end, "loop2", "1"), ==, hs_test_var_ref (end, NULL, "loop2"));
+}
+
+static void
+test_identity (HsTraceFixture *f,
+               gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load ("identity");
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(HsSnapshot) compared = after_line (trace, 3, 0);
+  g_autoptr(HsSnapshot) liar = hs_test_step_at_line (trace, 19, 0);
+  g_autofree char *compared_out = printed (compared);
+  g_autofree char *liar_out = printed (liar);
+  g_autoptr(HsSnapshot) eq_call = NULL;
+
+  g_assert_cmpuint (hs_test_var_ref (compared, NULL, "a"), !=, hs_test_var_ref (compared, NULL, "b"));
+  g_assert_cmpstr (compared_out, ==, "True False\n");
+  g_assert_cmpstr (liar_out, ==, "True False\n");
+  /* yes == None ran the class's own __eq__. */
+  eq_call = hs_test_step_at_line (trace, 14, 0);
+  g_assert_nonnull (eq_call);
+  g_assert_true (hs_test_function_is (hs_test_frame (eq_call, NULL), "__eq__"));
+}
+
+static void
+test_scopes (HsTraceFixture *f,
+             gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load ("scopes");
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(HsSnapshot) shadowed = hs_test_step_at_line (trace, 11, 0);
+  g_autoptr(HsSnapshot) returned = hs_test_step_at_line (trace, 22, 0);
+  g_autoptr(HsSnapshot) end = hs_test_last_step (trace);
+  const HsObject *cell, *adder;
+
+  /* A local count beside the global one. */
+  g_assert_cmpstr (hs_test_var (shadowed, "shadow", "count")->repr, ==, "100");
+  g_assert_cmpstr (hs_test_var (shadowed, "<module>", "count")->repr, ==, "1");
+  /* total lives in a cell the closure holds; the cell outlives the frame. */
+  cell = hs_test_var (returned, "make_adder", "total");
+  g_assert_cmpstr (cell->type, ==, "cell");
+  adder = hs_test_var (end, NULL, "adder");
+  cell = hs_test_edge (end, adder, HS_EDGE_CLOSURE, "total");
+  g_assert_cmpstr (cell->type, ==, "cell");
+  g_assert_cmpstr (hs_test_edge (end, cell, HS_EDGE_CONTENTS, NULL)->repr, ==, "7");
+}
+
+static void
+test_alias_bugs (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load ("alias_bugs");
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(HsSnapshot) end = hs_test_last_step (trace);
+  const HsObject *groups, *backup;
+
+  g_assert_cmpuint (hs_test_var_ref (end, NULL, "first"), ==, hs_test_var_ref (end, NULL, "second"));
+  g_assert_cmpuint (item (end, "grid", "0"), ==, item (end, "grid", "1"));
+  g_assert_cmpuint (item (end, "grid", "0"), ==, item (end, "grid", "2"));
+  g_assert_cmpuint (item (end, "rows", "0"), !=, item (end, "rows", "1"));
+  groups = hs_test_var (end, NULL, "groups");
+  backup = hs_test_var (end, NULL, "backup");
+  g_assert_cmpuint (groups->ref, !=, backup->ref);
+  g_assert_cmpuint (hs_test_edge (end, groups, HS_EDGE_VALUE, "0")->ref, ==,
+                    hs_test_edge (end, backup, HS_EDGE_VALUE, "0")->ref);
+}
+
+static void
+test_buffers (HsTraceFixture *f,
+              gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load ("buffers");
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(HsSnapshot) viewed = after_line (trace, 2, 0);
+  g_autoptr(HsSnapshot) sliced = after_line (trace, 6, 0);
+  g_autoptr(HsSnapshot) released = after_line (trace, 14, 0);
+  guint32 data_ref = hs_test_var_ref (sliced, NULL, "data");
+
+  g_assert_cmpint (hs_test_var (viewed, NULL, "data")->refcount, ==, 2);
+  /* Both views look at the bytearray itself: no copy. */
+  g_assert_cmpuint (hs_test_edge (sliced, hs_test_var (sliced, NULL, "view"), HS_EDGE_BUFFER, NULL)->ref, ==, data_ref);
+  g_assert_cmpuint (hs_test_edge (sliced, hs_test_var (sliced, NULL, "part"), HS_EDGE_BUFFER, NULL)->ref, ==, data_ref);
+  g_assert_cmpstr (hs_test_var (sliced, NULL, "data")->repr, ==, "bytearray(b'JEllo')");
+  g_assert_cmpint (hs_test_var (released, NULL, "data")->refcount, ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const struct {
+    const char *id;
+    void (*func) (HsTraceFixture *, gconstpointer);
+  } facts[] = {
+    { "names", test_names },
+    { "refcounts", test_refcounts },
+    { "reuse", test_reuse },
+    { "freeing", test_freeing },
+    { "mutable", test_mutable },
+    { "copies", test_copies },
+    { "identity", test_identity },
+    { "scopes", test_scopes },
+    { "alias_bugs", test_alias_bugs },
+    { "buffers", test_buffers },
+  };
+
+  g_test_init (&argc, &argv, NULL);
+  hs_ui_register_resource ();
+
+  g_test_add_func ("/ui/lessons/list", test_list);
+  g_test_add_func ("/ui/lessons/bad-lessons", test_bad_lessons);
+  g_test_add_func ("/ui/lessons/markup", test_markup);
+  g_test_add_func ("/ui/lessons/hindi", test_hindi);
+  for (guint i = 0; i < G_N_ELEMENTS (lesson_ids); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/ui/lessons/steps/%s", lesson_ids[i]);
+
+      g_test_add (path, HsTraceFixture, lesson_ids[i],
+                  hs_trace_fixture_setup, test_steps, hs_trace_fixture_teardown);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (facts); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/ui/lessons/fact/%s", facts[i].id);
+
+      g_test_add (path, HsTraceFixture, NULL,
+                  hs_trace_fixture_setup, facts[i].func, hs_trace_fixture_teardown);
+    }
+
+  return g_test_run ();
+}

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Moving through time in the real window, under Xvfb: breakpoints, run
+ * to cursor, continue forward and backward, autoplay and watching an
+ * object each land on the step that a plain walk over the recorded
+ * snapshots says they should.
+ */
+#define G_LOG_DOMAIN "heapscope-test-playback"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hs-test-run.h"
+
+static HsApplication *app;
+
+/* Line numbers below refer to this program. */
+static const char program[] =
+  "a = [1, 2]\n"              /* 1 */
+  "b = a\n"                   /* 2 */
+  "n = 0\n"                   /* 3 */
+  "for i in range(3):\n"      /* 4 */
+  "    n += i\n"              /* 5 */
+  "a.append(3)\n"             /* 6 */
+  "del b\n"                   /* 7 */
+  "a = None\n"                /* 8 */
+  "print(n)\n";               /* 9 */
+
+typedef struct
+{
+  HsWindow *window;
+} Fixture;
+
+static void
+activate (HsWindow   *window,
+          const char *action)
+{
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action));
+  g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->window = hs_test_window_new_run (app, program, "playback.py");
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  hs_window_stop (f->window);
+  hs_test_window_close (f->window);
+}
+
+/* The oracle: steps whose line event is LINE, read from full snapshots. */
+static guint
+line_step (HsWindow *window,
+           guint     line,
+           guint     nth)
+{
+  HsTrace *trace = hs_window_get_trace (window);
+
+  for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+
+      if (hs_snapshot_get_event (snapshot) == HS_EVENT_LINE &&
+          hs_snapshot_get_line (snapshot) == line && nth-- == 0)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+move_cursor_to_line (HsWindow *window,
+                     guint     line)
+{
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (hs_window_get_buffer (window)), &iter, line - 1);
+  gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (hs_window_get_buffer (window)), &iter);
+}
+
+static void
+test_breakpoints (Fixture       *f,
+                  gconstpointer  data)
+{
+  HsWindow *w = f->window;
+  guint n_lines;
+  g_autofree guint *lines = NULL;
+  guint last = hs_trace_get_n_steps (hs_window_get_trace (w)) - 1;
+
+  /* Ctrl+B's action on the cursor's line, and a second one takes it off. */
+  move_cursor_to_line (w, 5);
+  activate (w, "toggle-breakpoint");
+  hs_window_toggle_breakpoint (w, 8);
+  hs_window_toggle_breakpoint (w, 2);
+  hs_window_toggle_breakpoint (w, 2);
+  lines = hs_window_dup_breakpoints (w, &n_lines);
+  g_assert_cmpuint (n_lines, ==, 2);
+  g_assert_cmpuint (lines[0], ==, 5);
+  g_assert_cmpuint (lines[1], ==, 8);
+
+  /* Forward: each pass of the loop's body, then line 8, then the end. */
+  for (guint k = 0; k < 3; k++)
+    {
+      activate (w, "continue");
+      g_assert_cmpuint (hs_window_get_step (w), ==, line_step (w, 5, k));
+      g_assert_true (g_str_has_prefix (hs_window_get_last_toast (w), "Stopped at the breakpoint on line 5"));
+    }
+  activate (w, "continue");
+  g_assert_cmpuint (hs_window_get_step (w), ==, line_step (w, 8, 0));
+  activate (w, "continue");
+  g_assert_cmpuint (hs_window_get_step (w), ==, last);
+
+  /* Backward through the recorded run. */
+  activate (w, "continue-back");
+  g_assert_cmpuint (hs_window_get_step (w), ==, line_step (w, 8, 0));
+  activate (w, "continue-back");
+  g_assert_cmpuint (hs_window_get_step (w), ==, line_step (w, 5, 2));
+  activate (w, "continue-back");
+  activate (w, "continue-back");
+  g_assert_cmpuint (hs_window_get_step (w), ==, line_step (w, 5, 0));
+  activate (w, "continue-back");
+  g_assert_cmpuint (hs_window_get_step (w), ==, 0);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (w), "step-back"));
+}
+
+static void
+test_run_to_cursor (Fixture       *f,
+                    gconstpointer  data)
+{
+  HsWindow *w = f->window;
+  guint step;
+
+  move_cursor_to_line (w, 6);
+  activate (w, "run-to-cursor");
+  g_assert_cmpuint (hs_window_get_step (w), ==, line_step (w, 6, 0));
+
+  /* Line 5 runs three times: run to cursor goes to the next pass. */
+  move_cursor_to_line (w, 5);
+  hs_window_show_step (w, line_step (w, 5, 0), FALSE);
+  activate (w, "run-to-cursor");
+  g_assert_cmpuint (hs_window_get_step (w), ==, line_step (w, 5, 1));
+
+  /* Not reached again: it stays, and says so. */
+  move_cursor_to_line (w, 1);
+  step = hs_window_get_step (w);
+  activate (w, "run-to-cursor");
+  g_assert_cmpuint (hs_window_get_step (w), ==, step);
+  g_assert_cmpstr (hs_window_get_last_toast (w), ==, "The program does not reach line 1 after this step");
+}
+
+static gboolean
+same_edges (const HsObject *x,
+            const HsObject *y)
+{
+  if (x->n_edges != y->n_edges || g_strcmp0 (x->repr, y->repr) != 0)
+    return FALSE;
+  for (guint i = 0; i < x->n_edges; i++)
+    if (x->edges[i].target != y->edges[i].target)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_watch (Fixture       *f,
+            gconstpointer  data)
+{
+  HsWindow *w = f->window;
+  HsTrace *trace = hs_window_get_trace (w);
+  guint32 ref = 0;
+  guint mutated = 0, freed = 0;
+
+  /* Select the list once a names it. */
+  hs_window_show_step (w, line_step (w, 2, 0), FALSE);
+  g_assert_true (hs_graph_view_select_variable (hs_window_get_graph_view (w), "a", FALSE));
+  activate (w, "watch");
+  ref = hs_window_get_watched (w);
+  g_assert_cmpuint (ref, !=, 0);
+
+  /* The oracle: where the list's contents differ from the step before,
+   * and where it is gone with a freed record. */
+  for (guint i = line_step (w, 2, 0) + 1; i < hs_trace_get_n_steps (trace) && freed == 0; i++)
+    {
+      g_autoptr(HsSnapshot) before = hs_trace_get_snapshot (trace, i - 1);
+      g_autoptr(HsSnapshot) now = hs_trace_get_snapshot (trace, i);
+      const HsObject *x = hs_snapshot_lookup (before, ref);
+      const HsObject *y = hs_snapshot_lookup (now, ref);
+      const HsFreed *gone;
+      guint n_gone;
+
+      if (mutated == 0 && x && y && !same_edges (x, y))
+        mutated = i;
+      gone = hs_snapshot_get_freed (now, &n_gone);
+      for (guint k = 0; k < n_gone; k++)
+        if (gone[k].ref == ref)
+          freed = i;
+    }
+  g_assert_cmpuint (mutated, ==, line_step (w, 7, 0));  /* a.append(3) ran */
+  g_assert_cmpuint (freed, ==, line_step (w, 9, 0));    /* a = None dropped the last reference */
+
+  activate (w, "continue");
+  g_assert_cmpuint (hs_window_get_step (w), ==, mutated);
+  g_assert_true (strstr (hs_window_get_last_toast (w), "changed the list") != NULL);
+  activate (w, "continue");
+  g_assert_cmpuint (hs_window_get_step (w), ==, freed);
+  g_assert_true (strstr (hs_window_get_last_toast (w), "refcount reached 0") != NULL);
+  activate (w, "continue-back");
+  g_assert_cmpuint (hs_window_get_step (w), ==, mutated);
+
+  /* Watching it again stops watching. */
+  hs_window_show_step (w, line_step (w, 2, 0), FALSE);
+  g_assert_true (hs_graph_view_select_variable (hs_window_get_graph_view (w), "a", FALSE));
+  activate (w, "watch");
+  g_assert_cmpuint (hs_window_get_watched (w), ==, 0);
+  activate (w, "continue");
+  g_assert_cmpuint (hs_window_get_step (w), ==, hs_trace_get_n_steps (trace) - 1);
+}
+
+static gboolean
+not_playing (gpointer data)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (data), "autoplay");
+
+  return !g_variant_get_boolean (state);
+}
+
+static void
+test_autoplay (Fixture       *f,
+               gconstpointer  data)
+{
+  HsWindow *w = f->window;
+  g_autoptr(GVariant) state = NULL;
+  guint step;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (w), "autoplay-speed", g_variant_new_double (60.0));
+  state = g_action_group_get_action_state (G_ACTION_GROUP (w), "autoplay-speed");
+  g_assert_cmpfloat (g_variant_get_double (state), ==, 60.0);
+
+  /* Play stops by itself at a breakpoint... */
+  hs_window_toggle_breakpoint (w, 6);
+  activate (w, "autoplay");
+  g_assert_false (not_playing (w));
+  g_assert_true (hs_test_wait_until (not_playing, w));
+  g_assert_cmpuint (hs_window_get_step (w), ==, line_step (w, 6, 0));
+
+  /* ... and at the end of the run. */
+  activate (w, "autoplay");
+  g_assert_true (hs_test_wait_until (not_playing, w));
+  g_assert_cmpuint (hs_window_get_step (w), ==, hs_trace_get_n_steps (hs_window_get_trace (w)) - 1);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (w), "autoplay"));
+
+  /* Pause holds the step where it is. */
+  hs_window_show_step (w, 0, FALSE);
+  g_action_group_change_action_state (G_ACTION_GROUP (w), "autoplay-speed", g_variant_new_double (0.25));
+  activate (w, "autoplay");
+  activate (w, "autoplay");
+  g_assert_true (not_playing (w));
+  step = hs_window_get_step (w);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (hs_window_get_step (w), ==, step);
+}
+
+static void
+test_accels (Fixture       *f,
+             gconstpointer  data)
+{
+  static const char * const actions[] = {
+    "win.toggle-breakpoint", "win.run-to-cursor", "win.continue",
+    "win.continue-back", "win.autoplay", "win.watch",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+
+      g_assert_nonnull (accels[0]);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  app = hs_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("Cannot register the application: %s", error->message);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/ui/playback/breakpoints", test_breakpoints);
+  ADD ("/ui/playback/run-to-cursor", test_run_to_cursor);
+  ADD ("/ui/playback/watch", test_watch);
+  ADD ("/ui/playback/autoplay", test_autoplay);
+  ADD ("/ui/playback/accels", test_accels);
+
+#undef ADD
+
+  status = g_test_run ();
+
+  g_application_quit (G_APPLICATION (app));
+  g_clear_object (&app);
+  return status;
+}

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Presentation mode under Xvfb: the action sets the lecture layout and
+ * style, the clicker's keys step, and with the hold on a step forward
+ * first leaves what the step made or changed blank, then reveals it.
+ * The renderer's presentation knobs are checked on real pixels.
+ */
+#define G_LOG_DOMAIN "heapscope-test-presentation"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hs-renderer.h"
+#include "hs-test-run.h"
+
+static HsApplication *app;
+
+static const char program[] =
+  "a = [1, 2]\n"
+  "b = a\n"
+  "a.append(3)\n"
+  "c = 'x' * 3\n";
+
+typedef struct
+{
+  HsWindow *window;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->window = hs_test_window_new_run (app, program, "present.py");
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  hs_window_stop (f->window);
+  hs_test_window_close (f->window);
+}
+
+static void
+set_state (HsWindow   *window,
+           const char *action,
+           gboolean    on)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (window), action, g_variant_new_boolean (on));
+}
+
+static void
+test_layout (Fixture       *f,
+             gconstpointer  data)
+{
+  HsWindow *w = f->window;
+
+  /* Outside presentation the clicker's keys belong to the editor. */
+  g_assert_false (hs_window_presentation_key (w, GDK_KEY_Page_Down));
+  g_assert_cmpuint (hs_window_get_step (w), ==, 0);
+
+  adw_flap_set_reveal_flap (w->inspector_flap, TRUE);
+  set_state (w, "presentation", TRUE);
+  g_assert_true (hs_window_get_presenting (w));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (w), "presentation"));
+  g_assert_true (adw_flap_get_reveal_flap (w->editor_flap));
+  g_assert_false (adw_flap_get_reveal_flap (w->inspector_flap));
+  g_assert_false (gtk_widget_get_visible (w->command_bar));
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (w->source_view)));
+
+  /* Escape leaves it, and the window is as it was. */
+  g_assert_true (hs_window_presentation_key (w, GDK_KEY_Escape));
+  g_assert_false (hs_window_get_presenting (w));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (w), "presentation"));
+  g_assert_true (adw_flap_get_reveal_flap (w->inspector_flap));
+  g_assert_true (gtk_widget_get_visible (w->command_bar));
+  g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (w->source_view)));
+}
+
+static void
+test_keys (Fixture       *f,
+           gconstpointer  data)
+{
+  HsWindow *w = f->window;
+  HsGraphView *graph = hs_window_get_graph_view (w);
+  static const guint forward[] = { GDK_KEY_Page_Down, GDK_KEY_Right, GDK_KEY_space, GDK_KEY_Down };
+  static const guint back[] = { GDK_KEY_Page_Up, GDK_KEY_Left, GDK_KEY_BackSpace, GDK_KEY_Up };
+
+  set_state (w, "presentation", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (forward); i++)
+    {
+      g_assert_true (hs_window_presentation_key (w, forward[i]));
+      g_assert_cmpuint (hs_window_get_step (w), ==, 1);
+      g_assert_false (hs_graph_view_get_hide_changes (graph));
+      g_assert_true (hs_window_presentation_key (w, back[i]));
+      g_assert_cmpuint (hs_window_get_step (w), ==, 0);
+    }
+  g_assert_true (hs_window_presentation_key (w, GDK_KEY_End));
+  g_assert_cmpuint (hs_window_get_step (w), ==, hs_trace_get_n_steps (hs_window_get_trace (w)) - 1);
+  g_assert_true (hs_window_presentation_key (w, GDK_KEY_Home));
+  g_assert_cmpuint (hs_window_get_step (w), ==, 0);
+  g_assert_false (hs_window_presentation_key (w, GDK_KEY_a));
+}
+
+static void
+test_hold (Fixture       *f,
+           gconstpointer  data)
+{
+  HsWindow *w = f->window;
+  HsGraphView *graph = hs_window_get_graph_view (w);
+
+  set_state (w, "presentation", TRUE);
+  set_state (w, "hold-changes", TRUE);
+
+  /* Each press first shows the step held, then reveals it. */
+  for (guint step = 1; step < 3; step++)
+    {
+      g_assert_true (hs_window_presentation_key (w, GDK_KEY_Page_Down));
+      g_assert_cmpuint (hs_window_get_step (w), ==, step);
+      g_assert_true (hs_graph_view_get_hide_changes (graph));
+      g_action_group_activate_action (G_ACTION_GROUP (w), "presentation-next", NULL);
+      g_assert_cmpuint (hs_window_get_step (w), ==, step);
+      g_assert_false (hs_graph_view_get_hide_changes (graph));
+    }
+
+  /* Back shows the earlier step whole. */
+  g_assert_true (hs_window_presentation_key (w, GDK_KEY_Page_Down));
+  g_assert_true (hs_graph_view_get_hide_changes (graph));
+  g_assert_true (hs_window_presentation_key (w, GDK_KEY_Page_Up));
+  g_assert_cmpuint (hs_window_get_step (w), ==, 2);
+  g_assert_false (hs_graph_view_get_hide_changes (graph));
+
+  /* Turning the hold off reveals, and leaving the mode drops the style. */
+  g_assert_true (hs_window_presentation_key (w, GDK_KEY_Page_Down));
+  set_state (w, "hold-changes", FALSE);
+  g_assert_false (hs_graph_view_get_hide_changes (graph));
+  g_assert_true (hs_window_presentation_key (w, GDK_KEY_Page_Down));
+  g_assert_false (hs_graph_view_get_hide_changes (graph));
+  set_state (w, "hold-changes", TRUE);
+  g_assert_true (hs_window_presentation_key (w, GDK_KEY_Page_Up));
+  g_assert_true (hs_window_presentation_key (w, GDK_KEY_Page_Down));
+  g_assert_true (hs_graph_view_get_hide_changes (graph));
+  set_state (w, "presentation", FALSE);
+  g_assert_false (hs_graph_view_get_hide_changes (graph));
+}
+
+/* Renders LAYOUT and returns the image. */
+static cairo_surface_t *
+render (HsLayout              *layout,
+        const HsRenderOptions *options)
+{
+  double width, height;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  hs_layout_get_size (layout, &width, &height);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) width + 1, (int) height + 1);
+  cr = cairo_create (surface);
+  hs_renderer_draw (cr, layout, options);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static gboolean
+same_pixels (cairo_surface_t *x,
+             cairo_surface_t *y,
+             const HsRect    *rect)
+{
+  int stride = cairo_image_surface_get_stride (x);
+  const guchar *px = cairo_image_surface_get_data (x);
+  const guchar *py = cairo_image_surface_get_data (y);
+  int x0 = MAX (0, (int) rect->x), y0 = MAX (0, (int) rect->y);
+  int x1 = MIN (cairo_image_surface_get_width (x), (int) (rect->x + rect->width));
+  int y1 = MIN (cairo_image_surface_get_height (x), (int) (rect->y + rect->height));
+
+  for (int row = y0; row < y1; row++)
+    if (memcmp (px + row * stride + x0 * 4, py + row * stride + x0 * 4, (x1 - x0) * 4) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The step after a.append(3): the list is changed, the int 1 is not. */
+static void
+test_renderer_knobs (Fixture       *f,
+                     gconstpointer  data)
+{
+  HsTrace *trace = hs_window_get_trace (f->window);
+  g_autoptr(HsLayout) layout = NULL;
+  cairo_surface_t *normal, *hidden, *thick, *contrast;
+  HsRenderOptions options;
+  const HsLayoutBox *boxes;
+  const HsLayoutBox *changed = NULL, *unchanged = NULL;
+  guint n_boxes;
+
+  for (guint i = 0; i < hs_trace_get_n_steps (trace) && changed == NULL; i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+
+      g_clear_pointer (&layout, hs_layout_unref);
+      layout = hs_layout_new (snapshot, NULL, NULL);
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      unchanged = NULL;
+      for (guint b = 0; b < n_boxes; b++)
+        if (boxes[b].kind == HS_LAYOUT_BOX_OBJECT && (boxes[b].changes & HS_CHANGE_MUTATED) &&
+            g_strcmp0 (boxes[b].title, "list") == 0)
+          changed = &boxes[b];
+        else if (boxes[b].kind == HS_LAYOUT_BOX_OBJECT && boxes[b].changes == 0)
+          unchanged = &boxes[b];
+    }
+  g_assert_nonnull (changed);
+  g_assert_nonnull (unchanged);
+
+  hs_render_options_init (&options);
+  normal = render (layout, &options);
+  options.hide_changes = TRUE;
+  hidden = render (layout, &options);
+  options.hide_changes = FALSE;
+  options.line_scale = 3;
+  thick = render (layout, &options);
+  options.line_scale = 1;
+  options.palette = HS_RENDER_PALETTE_HIGH_CONTRAST;
+  contrast = render (layout, &options);
+
+  /* The hold blanks the changed list and leaves the untouched int. */
+  g_assert_false (same_pixels (normal, hidden, &changed->rect));
+  g_assert_true (same_pixels (normal, hidden, &unchanged->rect));
+  /* Thick lines and the palette change the picture. */
+  g_assert_false (same_pixels (normal, thick, &unchanged->rect));
+  g_assert_false (same_pixels (normal, contrast, &unchanged->rect));
+
+  cairo_surface_destroy (normal);
+  cairo_surface_destroy (hidden);
+  cairo_surface_destroy (thick);
+  cairo_surface_destroy (contrast);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  app = hs_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("Cannot register the application: %s", error->message);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/ui/presentation/layout", test_layout);
+  ADD ("/ui/presentation/keys", test_keys);
+  ADD ("/ui/presentation/hold", test_hold);
+  ADD ("/ui/presentation/renderer-knobs", test_renderer_knobs);
+
+#undef ADD
+
+  status = g_test_run ();
+
+  g_application_quit (G_APPLICATION (app));
+  g_clear_object (&app);
+  return status;
+}
