@@ -288,14 +288,23 @@ hs_layout_row_height (void)
   return MAX (hs_layout_text_height (HS_LAYOUT_FONT_UI), hs_layout_text_height (HS_LAYOUT_FONT_MONO)) + ROW_PAD;
 }
 
+/* Indices of cells are small; names of slots are not */
+static HsLayoutFont
+label_font (const HsLayoutBox *box)
+{
+  g_assert (box != NULL);
+
+  return box->shape == HS_LAYOUT_SHAPE_SEQUENCE || box->shape == HS_LAYOUT_SHAPE_SET
+         ? HS_LAYOUT_FONT_SMALL : HS_LAYOUT_FONT_UI;
+}
+
 /* Sizes a box from its texts and rows; rows[].label must be set. */
 static void
 measure_box (HsLayoutBox *box,
              HsLayoutRow *rows,
              guint        n_rows)
 {
-  HsLayoutFont label_font = box->shape == HS_LAYOUT_SHAPE_SEQUENCE || box->shape == HS_LAYOUT_SHAPE_SET
-                            ? HS_LAYOUT_FONT_SMALL : HS_LAYOUT_FONT_UI;
+  HsLayoutFont label = label_font (box);
   double width, label_w = 0, y, rh = hs_layout_row_height ();
 
   g_assert (box != NULL);
@@ -330,7 +339,7 @@ measure_box (HsLayoutBox *box,
       if (rows[i].kind == HS_LAYOUT_ROW_ELISION)
         width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, rows[i].label));
       else if (rows[i].label)
-        label_w = MAX (label_w, hs_layout_text_width (label_font, rows[i].label) + PAD);
+        label_w = MAX (label_w, hs_layout_text_width (label, rows[i].label) + PAD);
     }
   for (guint i = 0; i < n_rows; i++)
     width = MAX (width, label_w + SLOT_CELL);
@@ -364,6 +373,24 @@ measure_box (HsLayoutBox *box,
   box->rect.height = ceil (y);
 }
 
+/* Keeps every text of the box shaped in the layout, for the renderer */
+static void
+shape_box_text (HsLayoutTextSet   *text,
+                const HsLayoutBox *box)
+{
+  g_assert (text != NULL);
+  g_assert (box != NULL);
+
+  hs_layout_text_set_add (text, HS_LAYOUT_FONT_TITLE, box->title);
+  hs_layout_text_set_add (text, HS_LAYOUT_FONT_SMALL, box->facts);
+  hs_layout_text_set_add (text, HS_LAYOUT_FONT_SMALL, box->marks);
+  hs_layout_text_set_add (text, HS_LAYOUT_FONT_MONO, box->value);
+  hs_layout_text_set_add (text, HS_LAYOUT_FONT_SMALL, box->note);
+  for (guint i = 0; i < box->n_rows; i++)
+    hs_layout_text_set_add (text, box->rows[i].kind == HS_LAYOUT_ROW_ELISION ? HS_LAYOUT_FONT_SMALL : label_font (box),
+                            box->rows[i].label);
+}
+
 static guint
 add_box (HsLayout    *self,
          HsLayoutBox *box,
@@ -380,6 +407,7 @@ add_box (HsLayout    *self,
   box->n_rows = n_rows;
   measure_box (box, n_rows > 0 ? rows : NULL, n_rows);
   box->reserved_height = box->rect.height;
+  shape_box_text (self->text, box);
   g_array_append_val (self->boxes, *box);
   return self->boxes->len - 1;
 }

@@ -558,6 +558,7 @@ hs_layout_frame_garbage_zone (HsLayoutBuilder *builder)
   z->height += 2 * ZONE_PAD + label;
   hs_layout_text_lock ();
   z->width = MAX (z->width, hs_layout_text_width (HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL) + 2 * ZONE_PAD);
+  hs_layout_text_set_add (self->text, HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL);
   hs_layout_text_unlock ();
 }
 

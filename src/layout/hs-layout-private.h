@@ -50,6 +50,7 @@ struct _HsLayout
   GHashTable      *box_by_ref;   /* live objects: ref -> box index + 1 */
   GHashTable      *ghost_by_ref; /* ghosts: ref -> box index + 1 */
   GArray          *columns;      /* Column, kept for the next step */
+  HsLayoutTextSet *text;         /* every box's text, shaped */
   HsLayout        *from;         /* interpolated layouts keep their ends alive */
   HsLayout        *to;
   double           width;

@@ -61,6 +61,7 @@ hs_layout_unref (HsLayout *self)
   g_hash_table_unref (self->box_by_ref);
   g_hash_table_unref (self->ghost_by_ref);
   g_array_unref (self->columns);
+  g_clear_pointer (&self->text, hs_layout_text_set_unref);
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->to, hs_layout_unref);
   g_free (self);
@@ -168,6 +169,7 @@ hs_layout_new (HsSnapshot            *snapshot,
   hs_layout_discover (&builder);
   hs_layout_count_arrows (&builder);
   hs_layout_text_lock ();
+  self->text = hs_layout_text_set_new (previous ? previous->text : NULL);
   hs_layout_add_frame_boxes (&builder);
   hs_layout_add_object_boxes (&builder);
   hs_layout_add_ghost_boxes (&builder);
@@ -187,6 +189,7 @@ hs_layout_new (HsSnapshot            *snapshot,
 
   hs_layout_frame_garbage_zone (&builder);
   hs_layout_place_lost_ghosts (&builder);
+  hs_layout_text_set_seal (self->text);
   builder_clear (&builder);
 
   /* Arrows */
@@ -228,6 +231,7 @@ hs_layout_interpolate (HsLayout *from,
   self->to = hs_layout_ref (to);
   self->has_garbage = to->has_garbage;
   self->garbage_zone = to->garbage_zone;
+  self->text = hs_layout_text_set_union (to->text, from->text);
   g_array_append_vals (self->columns, to->columns->data, to->columns->len);
 
   for (guint b = 0; b < to->boxes->len; b++)
@@ -288,6 +292,13 @@ hs_layout_interpolate (HsLayout *from,
 
 /* ------------------------------------------------------------------ */
 /* Queries                                                             */
+
+HsLayoutTextSet *
+hs_layout_get_text (HsLayout *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->text;
+}
 
 HsSnapshot *
 hs_layout_get_snapshot (HsLayout *self)

@@ -138,8 +138,8 @@ show_text (cairo_t      *cr,
            double        x,
            double        y)
 {
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, hs_layout_text_get (font, text));
+  /* The layout shaped its text; drawing it takes no lock */
+  hs_layout_text_draw (cr, font, text, x, y);
 }
 
 static void
@@ -604,7 +604,7 @@ hs_renderer_draw (cairo_t               *cr,
     }
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
 
-  hs_layout_text_lock ();
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
 
   if (hs_layout_get_garbage_zone (layout, &zone))
     {
@@ -636,7 +636,7 @@ hs_renderer_draw (cairo_t               *cr,
     if (edges[i].alpha > 0)
       draw_edge (cr, p, &edges[i], &view);
 
-  hs_layout_text_unlock ();
+  hs_layout_text_end_draw ();
   cairo_restore (cr);
 }
 
