@@ -156,5 +156,7 @@ void   hs_layout_compact             (HsLayout        *self,
 void   hs_layout_add_edges_for_box   (HsLayout        *self,
                                       guint            index);
 void   hs_layout_route_all_edges     (HsLayout        *self);
+void   hs_layout_move_edges          (HsLayout        *self,
+                                      HsLayout        *to);
 
 G_END_DECLS

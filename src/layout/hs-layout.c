@@ -85,8 +85,14 @@ compute_size (HsLayout *self)
     {
       const HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
 
-      for (guint k = 0; k < 4; k++)
-        w = MAX (w, e->x[k] + 4);
+      /* The curve, not its control points, which reach further out */
+      for (guint k = 0; k <= 16; k++)
+        {
+          double t = k / 16.0, u = 1 - t;
+
+          w = MAX (w, u * u * u * e->x[0] + 3 * u * u * t * e->x[1] + 3 * u * t * t * e->x[2] + t * t * t * e->x[3] + 4);
+          h = MAX (h, u * u * u * e->y[0] + 3 * u * u * t * e->y[1] + 3 * u * t * t * e->y[2] + t * t * t * e->y[3] + 4);
+        }
     }
   if (self->has_garbage)
     {
@@ -284,7 +290,7 @@ hs_layout_interpolate (HsLayout *from,
 
       g_array_append_val (self->edges, edge);
     }
-  hs_layout_route_all_edges (self);
+  hs_layout_move_edges (self, to);
   self->width = MAX (from->width, to->width);
   self->height = MAX (from->height, to->height);
   return self;
