@@ -25,6 +25,14 @@
 #define ENTRY_SPACING 8.0   /* between arrowheads entering one side */
 #define BAND          64.0  /* height of the bands boxes are indexed by */
 #define SEGMENT       20.0  /* curves are checked as chords about this long */
+/* Arrows longer than this (about a window) keep their plain curve: no
+ * single curve finds a way across a whole picture, and checking them all
+ * would cost more than the rest of the layout at 1,000 objects. */
+#define MAX_CHECKED   960.0
+#define MAX_SEEN      16
+/* A plain curve over more boxes than this crosses a crowd that no other
+ * single curve clears either: trying them all only costs time */
+#define MAX_TRIED     2
 
 typedef struct
 {
@@ -113,6 +121,36 @@ bezier_point (const double *x,
   *py = u * u * u * y[0] + 3 * u * u * t * y[1] + 3 * u * t * t * y[2] + t * t * t * y[3];
 }
 
+/* Whether any box but the two ends meets the curve's control hull: most
+ * arrows run between neighbours, and this settles them at once */
+static gboolean
+hull_is_clear (Obstacles          *obs,
+               const HsLayoutEdge *edge,
+               const double       *x,
+               const double       *y)
+{
+  double x1 = MIN (MIN (x[0], x[1]), MIN (x[2], x[3])), x2 = MAX (MAX (x[0], x[1]), MAX (x[2], x[3]));
+  double y1 = MIN (MIN (y[0], y[1]), MIN (y[2], y[3])), y2 = MAX (MAX (y[0], y[1]), MAX (y[2], y[3]));
+
+  g_assert (obs != NULL);
+
+  for (int band = (int) floor (y1 / BAND); band <= (int) floor (y2 / BAND); band++)
+    {
+      GArray *list = g_hash_table_lookup (obs->bands, GINT_TO_POINTER (band));
+
+      for (guint k = 0; list != NULL && k < list->len; k++)
+        {
+          guint b = g_array_index (list, guint, k);
+          const HsRect *r = &box_at (obs->self, b)->rect;
+
+          if (b != edge->source && b != edge->target_box
+              && r->x < x2 && x1 < r->x + r->width && r->y < y2 && y1 < r->y + r->height)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* How many boxes the curve passes over, besides its two ends; stops
  * counting past `enough` */
 static guint
@@ -124,11 +162,13 @@ count_crossings (Obstacles          *obs,
 {
   double hull = 0, px, py;
   guint n, crossings = 0;
-  g_autoptr(GHashTable) seen = NULL;
+  guint seen[MAX_SEEN];
 
   g_assert (obs != NULL);
   g_assert (edge != NULL);
 
+  if (hull_is_clear (obs, edge, x, y))
+    return 0;
   for (guint i = 0; i < 3; i++)
     hull += fabs (x[i + 1] - x[i]) + fabs (y[i + 1] - y[i]);
   n = CLAMP ((guint) (hull / SEGMENT), 8, 256);
@@ -153,10 +193,15 @@ count_crossings (Obstacles          *obs,
               if (b == edge->source || b == edge->target_box
                   || !segment_meets_rect (px, py, qx, qy, &box_at (obs->self, b)->rect))
                 continue;
-              if (seen == NULL)
-                seen = g_hash_table_new (NULL, NULL);
-              if (g_hash_table_add (seen, GUINT_TO_POINTER (b)))
-                crossings++;
+              /* Each box once, as far as the short list reaches */
+              for (guint m = 0; m < MIN (crossings, MAX_SEEN) && b != G_MAXUINT; m++)
+                if (seen[m] == b)
+                  b = G_MAXUINT;
+              if (b == G_MAXUINT)
+                continue;
+              if (crossings < MAX_SEEN)
+                seen[crossings] = b;
+              crossings++;
             }
         }
       px = qx;
@@ -209,7 +254,7 @@ route_forward (Obstacles    *obs,
       double x[4] = { sx, sx + w * turns[i][0], ex - w * turns[i][1], ex };
       double y[4] = { sy, sy, ey, ey };
 
-      if (try_curve (obs, edge, x, y, &best) || obs == NULL)
+      if (try_curve (obs, edge, x, y, &best) || obs == NULL || best > MAX_TRIED)
         return;
     }
   for (guint i = 0; i < G_N_ELEMENTS (arches); i++)
@@ -247,7 +292,7 @@ route_back (Obstacles         *obs,
       double x[4] = { sx, side + 80 * i, side + 80 * i, ex };
       double y[4] = { sy, sy, ey, ey };
 
-      if (try_curve (obs, edge, x, y, &best) || obs == NULL)
+      if (try_curve (obs, edge, x, y, &best) || obs == NULL || best > MAX_TRIED)
         return;
     }
 }
@@ -387,11 +432,12 @@ route_edges (HsLayout  *self,
       HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
       const HsLayoutBox *s = box_at (self, e->source);
       const HsLayoutBox *t = box_at (self, e->target_box);
+      gboolean far = fabs (entry_x[i] - e->x[0]) + fabs (entry_y[i] - e->y[0]) > MAX_CHECKED;
 
       if (e->back)
-        route_back (obs, e, s, e->x[0], e->y[0], entry_x[i], entry_y[i]);
+        route_back (far ? NULL : obs, e, s, e->x[0], e->y[0], entry_x[i], entry_y[i]);
       else
-        route_forward (obs, e, e->x[0], e->y[0], entry_x[i], entry_y[i]);
+        route_forward (far ? NULL : obs, e, e->x[0], e->y[0], entry_x[i], entry_y[i]);
       e->alpha = MIN (s->alpha, t->alpha);
     }
 }
