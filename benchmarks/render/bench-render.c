@@ -242,6 +242,14 @@ time_export (HsLayout *layout,
 }
 
 /* The worst area(incremental) / area(fresh) over a program's steps */
+/* g_ptr_array_sort() passes pointers to the elements */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
 static double
 worst_area_ratio (const char *path,
                   guint      *worst_step)
@@ -291,7 +299,7 @@ print_area_ratios (void)
       while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
         if (g_str_has_suffix (name, ".py"))
           g_ptr_array_add (names, g_strdup (name));
-      g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+      g_ptr_array_sort (names, compare_names);
       for (guint i = 0; i < names->len; i++)
         {
           g_autofree char *path = g_build_filename (dirs[d], g_ptr_array_index (names, i), NULL);

@@ -343,6 +343,14 @@ test_area (RenderFixture *fixture,
   g_assert_cmpfloat (worst, <=, known_for (data)->area);
 }
 
+/* g_ptr_array_sort() passes pointers to the elements */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
 static void
 add_programs (const char *dir,
               const char *prefix)
@@ -355,7 +363,7 @@ add_programs (const char *dir,
   while ((name = g_dir_read_name (d)) != NULL)
     if (g_str_has_suffix (name, ".py"))
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   g_assert_cmpuint (names->len, >, 0);
 
   for (guint i = 0; i < names->len; i++)
