@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "hs-layout-private.h"
+#include "hs-renderer.h"
 #include "render-test-util.h"
 
 static const char * const all_programs[] = {
@@ -626,6 +627,51 @@ test_interpolate (RenderFixture *fixture,
   g_assert_cmpuint (checked, >, 0);
 }
 
+static gpointer
+draw_in_thread (gpointer data)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (surface);
+
+  hs_renderer_draw (cr, data, NULL);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* The layout keeps its text shaped: drawing it needs not the text lock
+ * that a layout being built holds, so it cannot wait for one. */
+static void
+test_draw_without_lock (RenderFixture *fixture,
+                        gconstpointer  data)
+{
+  HsLayout *layout = render_fixture_last (fixture);
+  HsLayoutTextSet *text = hs_layout_get_text (layout);
+  g_autoptr(HsLayout) mid = hs_layout_interpolate (g_ptr_array_index (fixture->layouts, 0), layout, 0.5);
+  const HsLayoutBox *boxes;
+  GThread *thread;
+  guint n;
+
+  boxes = hs_layout_get_boxes (layout, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (hs_layout_text_set_has (text, HS_LAYOUT_FONT_TITLE, boxes[i].title));
+      for (guint r = 0; r < boxes[i].n_rows; r++)
+        if (boxes[i].rows[r].label != NULL)
+          g_assert_true (hs_layout_text_set_has (text, HS_LAYOUT_FONT_SMALL, boxes[i].rows[r].label)
+                         || hs_layout_text_set_has (text, HS_LAYOUT_FONT_UI, boxes[i].rows[r].label));
+    }
+
+  /* Held here, the lock would block a renderer that took it: the join
+   * would never return and the test would time out */
+  hs_layout_text_lock ();
+  thread = g_thread_new ("draw", draw_in_thread, layout);
+  g_assert_true (GPOINTER_TO_INT (g_thread_join (thread)));
+  thread = g_thread_new ("draw", draw_in_thread, mid);
+  g_assert_true (GPOINTER_TO_INT (g_thread_join (thread)));
+  hs_layout_text_unlock ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -661,6 +707,8 @@ main (int   argc,
               render_fixture_setup, test_garbage, render_fixture_teardown);
   g_test_add ("/render/layout/hit-test", RenderFixture, "copies.py",
               render_fixture_setup, test_hit_test, render_fixture_teardown);
+  g_test_add ("/render/layout/draw-without-lock", RenderFixture, "aliasing.py",
+              render_fixture_setup, test_draw_without_lock, render_fixture_teardown);
   g_test_add ("/render/layout/interpolate", RenderFixture, "copies.py",
               render_fixture_setup, test_interpolate, render_fixture_teardown);
 
