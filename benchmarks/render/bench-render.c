@@ -10,6 +10,10 @@
  *  - the whole graph into a cairo recording surface, which is what the
  *    widget's cached render node costs to record;
  *  - the whole graph into one image, which only `heapscope render` does.
+ *
+ * Then, for every program in examples/ and tests/render/programs, the worst
+ * ratio over its steps of the area of the layout laid out step after step
+ * (as the window does) to that of the same step laid out fresh.
  */
 #define G_LOG_DOMAIN "heapscope-bench-render"
 
@@ -237,6 +241,80 @@ time_export (HsLayout *layout,
   return best;
 }
 
+/* The worst area(incremental) / area(fresh) over a program's steps */
+/* g_ptr_array_sort() passes pointers to the elements */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+static double
+worst_area_ratio (const char *path,
+                  guint      *worst_step)
+{
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  g_autoptr(HsTrace) trace = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsLayout) previous = NULL;
+  double worst = 0;
+
+  trace = hs_runner_run_sync (runner, path, NULL, &error);
+  if (trace == NULL)
+    g_error ("%s: %s", path, error->message);
+  for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, previous, NULL);
+      g_autoptr(HsLayout) fresh = hs_layout_new (snapshot, NULL, NULL);
+      double iw, ih, fw, fh;
+
+      hs_layout_get_size (layout, &iw, &ih);
+      hs_layout_get_size (fresh, &fw, &fh);
+      if (iw * ih / (fw * fh) > worst)
+        {
+          worst = iw * ih / (fw * fh);
+          *worst_step = i;
+        }
+      g_clear_pointer (&previous, hs_layout_unref);
+      previous = g_steal_pointer (&layout);
+    }
+  return worst;
+}
+
+static void
+print_area_ratios (void)
+{
+  static const char * const dirs[] = { HS_BENCH_EXAMPLES, HS_BENCH_PROGRAMS };
+  double worst = 0;
+
+  g_print ("\n%-24s %12s %6s\n", "program", "area ratio", "step");
+  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autoptr(GDir) dir = g_dir_open (dirs[d], 0, NULL);
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        if (g_str_has_suffix (name, ".py"))
+          g_ptr_array_add (names, g_strdup (name));
+      g_ptr_array_sort (names, compare_names);
+      for (guint i = 0; i < names->len; i++)
+        {
+          g_autofree char *path = g_build_filename (dirs[d], g_ptr_array_index (names, i), NULL);
+          g_autofree char *base = g_path_get_basename (dirs[d]);
+          g_autofree char *label = g_build_filename (base, g_ptr_array_index (names, i), NULL);
+          guint step = 0;
+          double ratio = worst_area_ratio (path, &step);
+
+          worst = MAX (worst, ratio);
+          g_print ("%-24s %12.2f %6u\n", label, ratio, step);
+        }
+    }
+  g_print ("%-24s %12.2f\n", "worst", worst);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -296,5 +374,6 @@ main (int   argc,
       if (scale < 1)
         g_print ("%7s (export drawn at scale %.2f to fit one %d-pixel image)\n", "", scale, 32000);
     }
+  print_area_ratios ();
   return 0;
 }

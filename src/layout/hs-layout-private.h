@@ -1,7 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * What the files of the layout share: the layout itself and its columns.
- * Not installed, not for callers outside src/layout.
+ * What the files of the layout share: the layout itself, its columns, and
+ * the builder that hs_layout_new() runs its phases over.  Not installed,
+ * not for callers outside src/layout.
+ *
+ *   hs-layout.c          the object, the phases in order, interpolation, queries
+ *   hs-layout-boxes.c    which objects are drawn, and each box's text and size
+ *   hs-layout-columns.c  which column each object stands in
+ *   hs-layout-place.c    where each box goes in its column, and the garbage zone
+ *   hs-layout-compact.c  closing the gaps that freed objects leave
+ *   hs-layout-route.c    the arrows
+ *   hs-layout-text.c     fonts, measuring, and the shaped text a layout keeps
  */
 #pragma once
 
@@ -15,6 +24,13 @@ G_BEGIN_DECLS
  * layout closes gaps: small enough for the eye to follow as the widget
  * animates from step to step. */
 #define HS_LAYOUT_COMPACT_STEP 240.0
+
+#define MARGIN        24.0
+#define PAD           8.0
+#define GAP_X         16.0
+#define GAP_Y         14.0
+#define COLUMN_GAP    72.0
+#define MIN_FRAME_W   210.0
 
 typedef struct
 {
@@ -34,6 +50,7 @@ struct _HsLayout
   GHashTable      *box_by_ref;   /* live objects: ref -> box index + 1 */
   GHashTable      *ghost_by_ref; /* ghosts: ref -> box index + 1 */
   GArray          *columns;      /* Column, kept for the next step */
+  HsLayoutTextSet *text;         /* every box's text, shaped */
   HsLayout        *from;         /* interpolated layouts keep their ends alive */
   HsLayout        *to;
   double           width;
@@ -42,13 +59,58 @@ struct _HsLayout
   HsRect           garbage_zone;
 };
 
-#define GAP_X 16.0
+/* Boxes already placed, indexed by horizontal bands for the free-space search */
+typedef struct
+{
+  GArray     *rects;   /* HsRect */
+  GHashTable *bands;   /* band -> GArray of guint rect indices */
+} Occupancy;
+
+/* An object that is drawn, while its layout is built */
+typedef struct
+{
+  const HsObject *object;
+  guint           box;
+  int             column;
+  guint           order;     /* discovery order, from the frames down */
+  guint           shown;     /* arrows drawn to it */
+  gboolean        survivor;  /* placed where the previous step had it */
+  double          want_y;
+  GArray         *rows;      /* the references that get a row (private to hs-layout-boxes.c) */
+  int             base;      /* new objects: the column survivors and frames allow */
+  GArray         *preds;     /* new objects: new referrers on its left (item indices) */
+  gboolean        done;      /* placed */
+} Item;
+
+/* The state of one hs_layout_new() call, shared by its phases */
+typedef struct
+{
+  HsLayout              *self;
+  HsLayout              *previous;       /* may be NULL */
+  HsSnapshot            *snapshot;
+  HsSnapshot            *prev_snapshot;  /* may be NULL */
+  const HsLayoutOptions *options;
+  GArray                *items;          /* Item */
+  GHashTable            *items_by_ref;   /* ref -> Item index + 1 */
+  GHashTable            *referrers;      /* ref -> GPtrArray of box indices */
+  GHashTable            *placed;         /* box indices placed so far */
+  GPtrArray             *survivors;      /* Item *, in their old top-down order */
+  Occupancy              occ;
+  double                 reachable_bottom;
+} HsLayoutBuilder;
 
 static inline HsLayoutBox *
 box_at (HsLayout *self,
         guint     i)
 {
   return &g_array_index (self->boxes, HsLayoutBox, i);
+}
+
+static inline Item *
+item_at (HsLayoutBuilder *builder,
+         guint            i)
+{
+  return &g_array_index (builder->items, Item, i);
 }
 
 static inline int
@@ -58,10 +120,43 @@ lookup_box (GHashTable *table,
   return GPOINTER_TO_INT (g_hash_table_lookup (table, GUINT_TO_POINTER (ref))) - 1;
 }
 
-void hs_layout_add_edges_for_box (HsLayout   *self,
-                                  guint       index);
-void hs_layout_route_all_edges   (HsLayout   *self);
-void hs_layout_compact (HsLayout   *self,
-                        GHashTable *placed);
+/* hs-layout-boxes.c */
+double hs_layout_row_height          (void);
+void   hs_layout_discover            (HsLayoutBuilder *builder);
+void   hs_layout_count_arrows        (HsLayoutBuilder *builder);
+void   hs_layout_add_frame_boxes     (HsLayoutBuilder *builder);
+void   hs_layout_add_object_boxes    (HsLayoutBuilder *builder);
+void   hs_layout_add_ghost_boxes     (HsLayoutBuilder *builder);
+
+/* hs-layout-columns.c */
+double hs_layout_column_x            (HsLayout        *self,
+                                      int              column);
+void   hs_layout_settle_columns      (HsLayout        *self,
+                                      guint            from);
+void   hs_layout_grow_column         (HsLayout        *self,
+                                      int              column,
+                                      double           width);
+void   hs_layout_index_referrers     (HsLayoutBuilder *builder);
+void   hs_layout_assign_columns      (HsLayoutBuilder *builder);
+
+/* hs-layout-place.c */
+void   hs_layout_place_frames        (HsLayoutBuilder *builder);
+void   hs_layout_place_survivors     (HsLayoutBuilder *builder);
+void   hs_layout_place_ghosts        (HsLayoutBuilder *builder);
+void   hs_layout_place_new_objects   (HsLayoutBuilder *builder);
+void   hs_layout_frame_garbage_zone  (HsLayoutBuilder *builder);
+void   hs_layout_place_lost_ghosts   (HsLayoutBuilder *builder);
+void   hs_layout_place_clear         (HsLayoutBuilder *builder);
+
+/* hs-layout-compact.c */
+void   hs_layout_compact             (HsLayout        *self,
+                                      GHashTable      *placed);
+
+/* hs-layout-route.c */
+void   hs_layout_add_edges_for_box   (HsLayout        *self,
+                                      guint            index);
+void   hs_layout_route_all_edges     (HsLayout        *self);
+void   hs_layout_move_edges          (HsLayout        *self,
+                                      HsLayout        *to);
 
 G_END_DECLS

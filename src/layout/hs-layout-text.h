@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The fonts of the reference graph, and a process-wide cache of shaped
- * text.  The layout measures with it and the renderer draws from it, so
- * both agree on every width, and re-rendering a step does not shape its
- * text again.
+ * The fonts of the reference graph, text measurement, and shaped text.
+ *
+ * The layout thread measures and shapes text under a process-wide lock
+ * (hs_layout_text_lock()), with a cache shared by every layout.  Each
+ * layout keeps the text it shaped, as glyph runs, in an immutable
+ * HsLayoutTextSet; the renderer draws from that set inside
+ * hs_layout_text_begin_draw() / hs_layout_text_end_draw(), without the
+ * lock, so drawing on the main thread never waits for a layout being built
+ * on another thread.  Glyph runs hold only cairo scaled fonts, which cairo
+ * makes safe to share between threads.
  */
 #pragma once
 
@@ -20,9 +26,11 @@ typedef enum
   HS_LAYOUT_N_FONTS
 } HsLayoutFont;
 
+typedef struct _HsLayoutTextSet HsLayoutTextSet;
+
 /*
- * Shaped text is shared between threads, so every use of it happens
- * between hs_layout_text_lock() and hs_layout_text_unlock().
+ * Outside a draw scope, every use of text happens between
+ * hs_layout_text_lock() and hs_layout_text_unlock().
  */
 void         hs_layout_text_lock      (void);
 void         hs_layout_text_unlock    (void);
@@ -31,11 +39,46 @@ void         hs_layout_text_unlock    (void);
 void         hs_layout_text_set_fonts (const char   *ui_family,
                                        const char   *mono_family);
 
-/* Returns a cached layout, valid until the lock is released. */
+/* Returns a cached layout, valid until the lock is released (lock only). */
 PangoLayout *hs_layout_text_get       (HsLayoutFont  font,
                                        const char   *text);
+
+/* Under the lock, or inside a draw scope, where they answer from the
+ * set being drawn. */
 double       hs_layout_text_width     (HsLayoutFont  font,
                                        const char   *text);
 double       hs_layout_text_height    (HsLayoutFont  font);
+
+/* Shaped text of one layout, built under the lock, reusing what `reuse`
+ * holds, and immutable once sealed; reuse must outlive the building. */
+HsLayoutTextSet *hs_layout_text_set_new   (HsLayoutTextSet *reuse);
+HsLayoutTextSet *hs_layout_text_set_union (HsLayoutTextSet *first,
+                                           HsLayoutTextSet *second);
+void             hs_layout_text_set_add   (HsLayoutTextSet *self,
+                                           HsLayoutFont     font,
+                                           const char      *text);
+void             hs_layout_text_set_seal  (HsLayoutTextSet *self);
+HsLayoutTextSet *hs_layout_text_set_ref   (HsLayoutTextSet *self);
+void             hs_layout_text_set_unref (HsLayoutTextSet *self);
+/* Whether text was shaped into the set (or the sets it unites) */
+gboolean         hs_layout_text_set_has   (HsLayoutTextSet *self,
+                                           HsLayoutFont     font,
+                                           const char      *text);
+
+/*
+ * A draw scope on the calling thread: text comes from set, and text the
+ * set lacks is shaped with this thread's own Pango context, never with
+ * the shared one, so the lock is not taken.  Scopes do not nest.
+ */
+void         hs_layout_text_begin_draw (HsLayoutTextSet *set);
+void         hs_layout_text_end_draw   (void);
+/* Draws text with its logical top-left corner at (x, y); draw scope only. */
+void         hs_layout_text_draw       (cairo_t         *cr,
+                                        HsLayoutFont     font,
+                                        const char      *text,
+                                        double           x,
+                                        double           y);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsLayoutTextSet, hs_layout_text_set_unref)
 
 G_END_DECLS

@@ -144,6 +144,9 @@ HsLayout         *hs_layout_interpolate       (HsLayout              *from,
                                                double                 t);
 
 HsSnapshot       *hs_layout_get_snapshot      (HsLayout              *self);
+/* Every text of the layout's boxes, shaped: draw with it inside
+ * hs_layout_text_begin_draw(), without the lock. */
+HsLayoutTextSet  *hs_layout_get_text          (HsLayout              *self);
 void              hs_layout_get_size          (HsLayout              *self,
                                                double                *width,
                                                double                *height);

@@ -168,8 +168,8 @@ show_text (cairo_t      *cr,
            double        x,
            double        y)
 {
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, hs_layout_text_get (font, text));
+  /* The layout shaped its text; drawing it takes no lock */
+  hs_layout_text_draw (cr, font, text, x, y);
 }
 
 static void
@@ -497,8 +497,7 @@ show_text_large (cairo_t      *cr,
   cairo_save (cr);
   cairo_translate (cr, x, y);
   cairo_scale (cr, factor, factor);
-  cairo_move_to (cr, 0, 0);
-  pango_cairo_show_layout (cr, hs_layout_text_get (font, text));
+  hs_layout_text_draw (cr, font, text, 0, 0);
   cairo_restore (cr);
   return size * factor;
 }
@@ -900,9 +899,9 @@ hs_renderer_draw (cairo_t               *cr,
     }
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
 
-  hs_layout_text_lock ();
-  collapsed = options->scale > 0 && options->scale < readable_scale_locked ();
+  collapsed = options->scale > 0 && options->scale < hs_renderer_get_readable_scale ();
   snapshot = hs_layout_get_snapshot (layout);
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
 
   if (hs_layout_get_garbage_zone (layout, &zone))
     {
@@ -942,7 +941,7 @@ hs_renderer_draw (cairo_t               *cr,
         !(options->hide_changes && edge_is_hidden (boxes, n_boxes, &edges[i])))
       draw_edge (cr, p, &edges[i], &view, edge_changed (options, boxes, n_boxes, &edges[i]), line_scale);
 
-  hs_layout_text_unlock ();
+  hs_layout_text_end_draw ();
   cairo_restore (cr);
 }
 
@@ -983,7 +982,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
   if (options->scale > 0 && options->scale != 1)
     cairo_scale (cr, options->scale, options->scale);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  hs_layout_text_lock ();
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
 
   /* Lifted off the picture, so it does not read as a box of it */
   shadow = (HsRect) { x - 2, y - 2, frame->rect.width + 7, frame->rect.height + 7 };
@@ -1016,7 +1015,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
                  row->rebound, options->line_scale > 0 ? options->line_scale : 1);
     }
 
-  hs_layout_text_unlock ();
+  hs_layout_text_end_draw ();
   cairo_restore (cr);
 }
 
@@ -1051,14 +1050,21 @@ readable_scale_locked (void)
   return scale;
 }
 
+/* Computed once under the text lock; after that, drawing never waits for
+ * a layout thread to ask it. */
 double
 hs_renderer_get_readable_scale (void)
 {
-  double scale;
+  static gsize done;
+  static double scale;
 
-  hs_layout_text_lock ();
-  scale = readable_scale_locked ();
-  hs_layout_text_unlock ();
+  if (g_once_init_enter (&done))
+    {
+      hs_layout_text_lock ();
+      scale = readable_scale_locked ();
+      hs_layout_text_unlock ();
+      g_once_init_leave (&done, 1);
+    }
   return scale;
 }
 
@@ -1077,7 +1083,7 @@ hs_renderer_hit_box (HsLayout          *layout,
   g_return_val_if_fail (box != NULL, HS_RENDERER_HIT_NONE);
 
   r = &box->rect;
-  hs_layout_text_lock ();
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
   if ((tag = box_tag (box_changes (hs_layout_get_snapshot (layout), box))) != NULL)
     {
       double w = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, tag) + 8;
@@ -1095,7 +1101,7 @@ hs_renderer_hit_box (HsLayout          *layout,
       x >= r->x && x <= r->x + r->width &&
       y >= top && y < top + hs_layout_text_height (HS_LAYOUT_FONT_SMALL))
     hit = HS_RENDERER_HIT_MARKS;
-  hs_layout_text_unlock ();
+  hs_layout_text_end_draw ();
   return hit;
 }
 

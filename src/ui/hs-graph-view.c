@@ -107,13 +107,12 @@ draw_hidden_references (HsGraphView *self,
   guint n_boxes;
 
   boxes = hs_layout_get_boxes (self->shown, &n_boxes);
-  hs_layout_text_lock ();
+  hs_layout_text_begin_draw (hs_layout_get_text (self->shown));
   for (guint i = 0; i < n_boxes; i++)
     {
       const HsLayoutBox *box = &boxes[i];
       const HsObject *object;
       g_autofree char *text = NULL;
-      PangoLayout *layout;
       gint64 hidden;
       double width, height;
 
@@ -127,7 +126,6 @@ draw_hidden_references (HsGraphView *self,
 
       /* Translators: on an object, how many references the graph does not draw */
       text = g_strdup_printf (_("+%u hidden"), (guint) hidden);
-      layout = hs_layout_text_get (HS_LAYOUT_FONT_SMALL, text);
       width = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, text) + 8;
       height = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
 
@@ -136,12 +134,11 @@ draw_hidden_references (HsGraphView *self,
       cairo_rectangle (cr, 0, 0, width, height);
       cairo_set_source_rgba (cr, 0.90, 0.38, 0.0, box->alpha);
       cairo_fill (cr);
-      cairo_move_to (cr, 4, 1);
       cairo_set_source_rgba (cr, 1, 1, 1, box->alpha);
-      pango_cairo_show_layout (cr, layout);
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, text, 4, 1);
       cairo_restore (cr);
     }
-  hs_layout_text_unlock ();
+  hs_layout_text_end_draw ();
 }
 
 /* Layout coordinates to widget coordinates: x * zoom + offset. */

@@ -19,9 +19,12 @@ typedef struct
   GPtrArray *layouts;   /* HsLayout per step, each laid out after the previous */
 } RenderFixture;
 
+/* A name in tests/render/programs, or a path */
 static inline char *
 render_test_program (const char *name)
 {
+  if (g_path_is_absolute (name))
+    return g_strdup (name);
   return g_build_filename (HS_TEST_PROGRAMS, name, NULL);
 }
 

@@ -1,0 +1,728 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-layout"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "hs-layout-private.h"
+
+/*
+ * Boxes: which objects are drawn (those the frames reach through a drawn
+ * row, then garbage, then what nothing references), what each box says,
+ * and how big that makes it.  Positions come later, in hs-layout-place.c.
+ */
+
+#define SLOT_CELL       30.0
+#define ROW_PAD         7.0
+#define MAX_VALUE_CHARS 36
+#define GHOST_ALPHA     0.45
+
+/* ------------------------------------------------------------------ */
+/* What each object shows                                              */
+
+static HsLayoutShape
+shape_for (const HsObject *o)
+{
+  static const char * const compact[] = {
+    "function", "builtin_function_or_method", "type", "module", "method",
+    "cell", "code", "memoryview", "classmethod", "staticmethod", "property",
+    "generator", "coroutine", NULL,
+  };
+  gboolean attrs = FALSE, keys = FALSE, members = FALSE, items = FALSE, others = FALSE;
+
+  for (guint i = 0; i < o->n_edges; i++)
+    switch (o->edges[i].kind)
+      {
+      case HS_EDGE_ATTR: attrs = TRUE; break;
+      case HS_EDGE_KEY:
+      case HS_EDGE_VALUE: keys = TRUE; break;
+      case HS_EDGE_MEMBER: members = TRUE; break;
+      case HS_EDGE_ITEM: items = TRUE; break;
+      default: others = TRUE; break;
+      }
+
+  if (g_str_equal (o->type, "dict") || keys)
+    return HS_LAYOUT_SHAPE_MAPPING;
+  if (g_str_equal (o->type, "set") || g_str_equal (o->type, "frozenset") || members)
+    return HS_LAYOUT_SHAPE_SET;
+  if (g_str_equal (o->type, "list") || g_str_equal (o->type, "tuple") || items)
+    return HS_LAYOUT_SHAPE_SEQUENCE;
+  if (g_strv_contains (compact, o->type) || others)
+    return HS_LAYOUT_SHAPE_COMPACT;
+  if (attrs)
+    return HS_LAYOUT_SHAPE_INSTANCE;
+  /* Instances without attributes still read as "an instance of C" */
+  if (o->repr != NULL && o->repr[0] == '<')
+    return (o->flags & HS_OBJECT_MUTABLE) ? HS_LAYOUT_SHAPE_INSTANCE : HS_LAYOUT_SHAPE_COMPACT;
+  return HS_LAYOUT_SHAPE_VALUE;
+}
+
+static const char *
+intern_value (HsLayout   *self,
+              const char *repr)
+{
+  g_autofree char *flat = NULL;
+  glong len;
+
+  g_assert (self != NULL);
+
+  if (repr == NULL)
+    return NULL;
+  flat = g_strdup (repr);
+  g_strdelimit (flat, "\n\r\t", ' ');
+  len = g_utf8_strlen (flat, -1);
+  if (len > MAX_VALUE_CHARS)
+    {
+      g_autofree char *head = g_utf8_substring (flat, 0, MAX_VALUE_CHARS - 1);
+      g_autofree char *joined = g_strconcat (head, "…", NULL);
+
+      return g_string_chunk_insert_const (self->strings, joined);
+    }
+  return g_string_chunk_insert_const (self->strings, flat);
+}
+
+static char *
+format_count (guint64 n)
+{
+  /* Thousands separators keep "… 9,990 more" readable at a glance */
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static const char *
+facts_for (HsLayout       *self,
+           const HsObject *o,
+           guint           shown)
+{
+  g_autofree char *text = NULL;
+
+  g_assert (o != NULL);
+
+  if (o->flags & HS_OBJECT_IMMORTAL)
+    text = g_strdup_printf (_("immortal, %u shown"), shown);
+  else if (o->refcount == (gint64) shown)
+    text = g_strdup_printf (_("refcount %" G_GINT64_FORMAT), o->refcount);
+  else
+    text = g_strdup_printf (_("refcount %" G_GINT64_FORMAT ", %u shown"), o->refcount, shown);
+  return g_string_chunk_insert_const (self->strings, text);
+}
+
+static const char *
+marks_for (HsLayout       *self,
+           const HsObject *o)
+{
+  g_autoptr(GString) s = g_string_new ((o->flags & HS_OBJECT_MUTABLE) ? _("mutable") : _("immutable"));
+  int generation = HS_OBJECT_GENERATION (o->flags);
+
+  if (o->flags & HS_OBJECT_SMALL_INT)
+    g_string_append_printf (s, " · %s", _("small int"));
+  if (o->flags & HS_OBJECT_INTERNED)
+    g_string_append_printf (s, " · %s", _("interned"));
+  if ((o->flags & HS_OBJECT_GC_TRACKED) && generation != HS_OBJECT_NO_GENERATION)
+    g_string_append_printf (s, " · %s %d", _("gc gen"), generation);
+  else if (o->flags & HS_OBJECT_GC_TRACKED)
+    g_string_append_printf (s, " · %s", _("gc tracked"));
+  return g_string_chunk_insert_const (self->strings, s->str);
+}
+
+/* ------------------------------------------------------------------ */
+/* Which references are drawn                                          */
+
+typedef struct
+{
+  const HsEdge *edge;       /* the value (or only) edge */
+  const HsEdge *key;        /* dict entries: the key edge */
+  gboolean      elision;
+  guint64       hidden;
+} RowSpec;
+
+static gboolean
+parse_index (const char *label,
+             guint64    *out)
+{
+  char *end = NULL;
+
+  if (label == NULL || !g_ascii_isdigit (label[0]))
+    return FALSE;
+  *out = g_ascii_strtoull (label, &end, 10);
+  return end != NULL && *end == '\0';
+}
+
+/* Whether the entries the runtime sent run to the container's last one */
+static gboolean
+reaches_end (const HsObject *o,
+             GArray         *entries)
+{
+  const RowSpec *last;
+  const HsEdge *e;
+  guint64 index;
+
+  g_assert (o != NULL);
+  g_assert (entries != NULL);
+
+  if (entries->len == 0 || (guint64) entries->len >= o->length)
+    return TRUE;
+  last = &g_array_index (entries, RowSpec, entries->len - 1);
+  e = last->key ? last->key : last->edge;
+  if (e == NULL || !parse_index (e->label, &index))
+    return TRUE;
+  return index + 1 >= o->length;
+}
+
+/*
+ * The rows of an object, with big containers cut down to their first
+ * max_cells and last tail_cells entries and a count of what lies between.
+ * Positional entries carry their index in the label, so gaps the runtime
+ * left (its own element cap) show up as jumps.
+ */
+static GArray *
+rows_for (const HsObject        *o,
+          HsLayoutShape          shape,
+          const HsLayoutOptions *options)
+{
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (RowSpec));
+  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (RowSpec));
+  guint64 prev = 0;
+  gboolean have_prev = FALSE, jumps = FALSE;
+  guint64 visible = 0;
+
+  g_assert (o != NULL);
+
+  for (guint i = 0; i < o->n_edges; i++)
+    {
+      const HsEdge *e = &o->edges[i];
+      RowSpec spec = { 0 };
+
+      if (e->kind == HS_EDGE_KEY)
+        {
+          /* The value edge with the same label follows its key */
+          spec.key = e;
+          if (i + 1 < o->n_edges && o->edges[i + 1].kind == HS_EDGE_VALUE
+              && g_strcmp0 (o->edges[i + 1].label, e->label) == 0)
+            spec.edge = &o->edges[++i];
+        }
+      else
+        spec.edge = e;
+      g_array_append_val (entries, spec);
+    }
+
+  if (shape == HS_LAYOUT_SHAPE_SEQUENCE || shape == HS_LAYOUT_SHAPE_MAPPING || shape == HS_LAYOUT_SHAPE_SET)
+    {
+      guint n = entries->len;
+      guint head = MIN (n, options->max_cells);
+      guint tail = n > head ? MIN (n - head, options->tail_cells) : 0;
+      gboolean to_end = reaches_end (o, entries);
+
+      /* Dicts and sets come from the runtime as their first entries only:
+       * the last ones it sent are not the container's end, so they are no
+       * tail to show, and what was cut goes after the head. */
+      if (!to_end)
+        tail = 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          RowSpec *spec = &g_array_index (entries, RowSpec, i);
+          const HsEdge *e = spec->key ? spec->key : spec->edge;
+          guint64 index;
+
+          if (i >= head && i < n - tail)
+            continue;
+          if (e != NULL && parse_index (e->label, &index))
+            {
+              if (have_prev && index > prev + 1)
+                {
+                  RowSpec gap = { NULL, NULL, TRUE, index - prev - 1 };
+
+                  g_array_append_val (rows, gap);
+                  jumps = TRUE;
+                }
+              prev = index;
+              have_prev = TRUE;
+            }
+          g_array_append_val (rows, *spec);
+          visible++;
+        }
+
+      if (!to_end && have_prev && o->length > prev + 1)
+        {
+          RowSpec gap = { NULL, NULL, TRUE, o->length - prev - 1 };
+
+          g_array_append_val (rows, gap);
+          jumps = TRUE;
+        }
+
+      /* Labels that are not indices cannot show where the gap is */
+      if (!jumps && o->length > visible)
+        {
+          RowSpec gap = { NULL, NULL, TRUE, o->length - visible };
+          guint at = rows->len > tail ? rows->len - tail : rows->len;
+
+          g_array_insert_val (rows, at, gap);
+        }
+    }
+  else
+    g_array_append_vals (rows, entries->data, entries->len);
+
+  return rows;
+}
+
+/* ------------------------------------------------------------------ */
+/* Boxes                                                               */
+
+/* The height of one row: a slot and its label */
+double
+hs_layout_row_height (void)
+{
+  return MAX (hs_layout_text_height (HS_LAYOUT_FONT_UI), hs_layout_text_height (HS_LAYOUT_FONT_MONO)) + ROW_PAD;
+}
+
+/* Indices of cells are small; names of slots are not */
+static HsLayoutFont
+label_font (const HsLayoutBox *box)
+{
+  g_assert (box != NULL);
+
+  return box->shape == HS_LAYOUT_SHAPE_SEQUENCE || box->shape == HS_LAYOUT_SHAPE_SET
+         ? HS_LAYOUT_FONT_SMALL : HS_LAYOUT_FONT_UI;
+}
+
+/* Sizes a box from its texts and rows; rows[].label must be set. */
+static void
+measure_box (HsLayoutBox *box,
+             HsLayoutRow *rows,
+             guint        n_rows)
+{
+  HsLayoutFont label = label_font (box);
+  double width, label_w = 0, y, rh = hs_layout_row_height ();
+
+  g_assert (box != NULL);
+
+  width = hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title);
+  y = PAD / 2 + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
+  if (box->facts)
+    {
+      width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->facts));
+      y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+    }
+  if (box->marks)
+    {
+      width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->marks));
+      y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+    }
+  y += PAD / 2;
+  if (box->value)
+    {
+      width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_MONO, box->value));
+      y += hs_layout_text_height (HS_LAYOUT_FONT_MONO) + PAD / 2;
+    }
+  if (box->note)
+    {
+      width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->note));
+      y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + PAD / 2;
+    }
+  box->header_height = y;
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      if (rows[i].kind == HS_LAYOUT_ROW_ELISION)
+        width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, rows[i].label));
+      else if (rows[i].label)
+        label_w = MAX (label_w, hs_layout_text_width (label, rows[i].label) + PAD);
+    }
+  for (guint i = 0; i < n_rows; i++)
+    width = MAX (width, label_w + SLOT_CELL);
+
+  width += 2 * PAD;
+  if (box->kind == HS_LAYOUT_BOX_FRAME)
+    width = MAX (width, MIN_FRAME_W);
+  width = ceil (width);
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      rows[i].y = y;
+      rows[i].height = rh;
+      rows[i].slot_x = width - PAD - SLOT_CELL / 2;
+      rows[i].slot_y = y + rh / 2;
+      if (rows[i].kind == HS_LAYOUT_ROW_PAIR)
+        {
+          /* The key above the value, not beside it: an arrow leaving a
+           * key slot to the right would cross its value's slot. */
+          rows[i].height = 2 * rh;
+          rows[i].key_slot_x = rows[i].slot_x;
+          rows[i].key_slot_y = y + rh / 2;
+          rows[i].slot_y = y + rh * 3 / 2;
+        }
+      y += rows[i].height;
+    }
+  if (n_rows > 0)
+    y += PAD / 2;
+
+  box->rect.width = width;
+  box->rect.height = ceil (y);
+}
+
+/* Keeps every text of the box shaped in the layout, for the renderer */
+static void
+shape_box_text (HsLayoutTextSet   *text,
+                const HsLayoutBox *box)
+{
+  g_assert (text != NULL);
+  g_assert (box != NULL);
+
+  hs_layout_text_set_add (text, HS_LAYOUT_FONT_TITLE, box->title);
+  hs_layout_text_set_add (text, HS_LAYOUT_FONT_SMALL, box->facts);
+  hs_layout_text_set_add (text, HS_LAYOUT_FONT_SMALL, box->marks);
+  hs_layout_text_set_add (text, HS_LAYOUT_FONT_MONO, box->value);
+  hs_layout_text_set_add (text, HS_LAYOUT_FONT_SMALL, box->note);
+  for (guint i = 0; i < box->n_rows; i++)
+    hs_layout_text_set_add (text, box->rows[i].kind == HS_LAYOUT_ROW_ELISION ? HS_LAYOUT_FONT_SMALL : label_font (box),
+                            box->rows[i].label);
+}
+
+static guint
+add_box (HsLayout    *self,
+         HsLayoutBox *box,
+         HsLayoutRow *rows,
+         guint        n_rows)
+{
+  g_assert (self != NULL);
+
+  if (n_rows > 0)
+    g_ptr_array_add (self->row_arrays, rows);
+  else
+    g_free (rows);
+  box->rows = n_rows > 0 ? rows : NULL;
+  box->n_rows = n_rows;
+  measure_box (box, n_rows > 0 ? rows : NULL, n_rows);
+  box->reserved_height = box->rect.height;
+  shape_box_text (self->text, box);
+  g_array_append_val (self->boxes, *box);
+  return self->boxes->len - 1;
+}
+
+static const char *
+frame_title (HsLayout      *self,
+             const HsFrame *frame)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+  const char *dot;
+
+  /* The frame column has a fixed width so that objects never move when a
+   * call begins: keep only the function's own name, and short */
+  dot = strrchr (frame->function, '.');
+  name = g_strdup (dot != NULL && dot[1] != '\0' ? dot + 1 : frame->function);
+  if (g_utf8_strlen (name, -1) > 16)
+    {
+      g_autofree char *head = g_utf8_substring (name, 0, 15);
+
+      g_free (name);
+      name = g_strconcat (head, "…", NULL);
+    }
+  text = frame->line > 0 ? g_strdup_printf (_("%s  (line %u)"), name, frame->line) : g_strdup (name);
+  return g_string_chunk_insert_const (self->strings, text);
+}
+
+static gboolean
+var_rebound (HsSnapshot    *previous,
+             guint          frame_index,
+             const HsFrame *frame,
+             const HsVar   *var)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  if (previous == NULL)
+    return FALSE;
+  frames = hs_snapshot_get_frames (previous, &n_frames);
+  if (frame_index >= n_frames || g_strcmp0 (frames[frame_index].function, frame->function) != 0)
+    return FALSE;
+  for (guint i = 0; i < frames[frame_index].n_vars; i++)
+    if (g_strcmp0 (frames[frame_index].vars[i].name, var->name) == 0)
+      return frames[frame_index].vars[i].ref != var->ref;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Phases                                                              */
+
+static void
+discover (HsLayoutBuilder *builder,
+          GQueue          *queue,
+          guint32          ref)
+{
+  const HsObject *o;
+  Item it = { 0 };
+
+  g_assert (builder != NULL);
+  g_assert (queue != NULL);
+
+  if (ref == 0 || g_hash_table_contains (builder->items_by_ref, GUINT_TO_POINTER (ref))
+      || (o = hs_snapshot_lookup (builder->snapshot, ref)) == NULL)
+    return;
+  it.object = o;
+  it.column = -1;
+  it.order = builder->items->len;
+  it.base = 1;
+  g_array_append_val (builder->items, it);
+  g_hash_table_insert (builder->items_by_ref, GUINT_TO_POINTER (ref), GUINT_TO_POINTER (builder->items->len));
+  g_queue_push_tail (queue, GUINT_TO_POINTER (builder->items->len - 1));
+}
+
+/* What is drawn, breadth first from the frames, following only the
+ * references that get a row: what hides behind "… N more" stays out.
+ * Then garbage, then whatever nothing references; each pass drains the
+ * queue before the next adds roots. */
+void
+hs_layout_discover (HsLayoutBuilder *builder)
+{
+  g_autoptr(GHashTable) referenced = g_hash_table_new (NULL, NULL);
+  g_autoptr(GQueue) queue = g_queue_new ();
+  const HsFrame *frames;
+  const HsObject *objects;
+  guint n_frames, n_objects;
+
+  g_assert (builder != NULL);
+
+  frames = hs_snapshot_get_frames (builder->snapshot, &n_frames);
+  objects = hs_snapshot_get_objects (builder->snapshot, &n_objects);
+
+  for (guint i = 0; i < n_objects; i++)
+    for (guint j = 0; j < objects[i].n_edges; j++)
+      g_hash_table_add (referenced, GUINT_TO_POINTER (objects[i].edges[j].target));
+
+  for (guint f = 0; f < n_frames; f++)
+    for (guint v = 0; v < frames[f].n_vars; v++)
+      discover (builder, queue, frames[f].vars[v].ref);
+  discover (builder, queue, hs_snapshot_get_return_ref (builder->snapshot));
+
+  for (guint pass = 0; pass < 3; pass++)
+    {
+      while (!g_queue_is_empty (queue))
+        {
+          guint index = GPOINTER_TO_UINT (g_queue_pop_head (queue));
+          Item *it = item_at (builder, index);
+          GArray *rows = rows_for (it->object, shape_for (it->object), builder->options);
+
+          it->rows = rows;
+          for (guint r = 0; r < rows->len; r++)
+            {
+              const RowSpec *spec = &g_array_index (rows, RowSpec, r);
+
+              if (spec->key)
+                discover (builder, queue, spec->key->target);
+              if (spec->edge)
+                discover (builder, queue, spec->edge->target);
+            }
+        }
+      if (pass == 2)
+        continue;
+      for (guint i = 0; i < n_objects; i++)
+        {
+          if (pass == 0 && !(objects[i].flags & HS_OBJECT_REACHABLE))
+            discover (builder, queue, objects[i].ref);
+          else if (pass == 1 && !g_hash_table_contains (referenced, GUINT_TO_POINTER (objects[i].ref)))
+            discover (builder, queue, objects[i].ref);
+        }
+    }
+}
+
+static void
+count_arrow (HsLayoutBuilder *builder,
+             guint32          ref)
+{
+  guint index;
+
+  g_assert (builder != NULL);
+
+  index = GPOINTER_TO_UINT (g_hash_table_lookup (builder->items_by_ref, GUINT_TO_POINTER (ref)));
+  if (index > 0)
+    item_at (builder, index - 1)->shown++;
+}
+
+/* The arrows each object receives, for "refcount 3, 2 shown" */
+void
+hs_layout_count_arrows (HsLayoutBuilder *builder)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  g_assert (builder != NULL);
+
+  frames = hs_snapshot_get_frames (builder->snapshot, &n_frames);
+  for (guint f = 0; f < n_frames; f++)
+    for (guint v = 0; v < frames[f].n_vars; v++)
+      count_arrow (builder, frames[f].vars[v].ref);
+  for (guint i = 0; i < builder->items->len; i++)
+    {
+      GArray *rows = item_at (builder, i)->rows;
+
+      for (guint r = 0; r < rows->len; r++)
+        {
+          const RowSpec *spec = &g_array_index (rows, RowSpec, r);
+
+          if (spec->key != NULL)
+            count_arrow (builder, spec->key->target);
+          if (spec->edge != NULL)
+            count_arrow (builder, spec->edge->target);
+        }
+    }
+}
+
+/* Frame boxes, outermost first; they are boxes 0 to n_frames - 1 */
+void
+hs_layout_add_frame_boxes (HsLayoutBuilder *builder)
+{
+  HsLayout *self = builder->self;
+  const HsFrame *frames;
+  guint n_frames;
+  guint32 return_ref;
+
+  g_assert (builder != NULL);
+
+  frames = hs_snapshot_get_frames (builder->snapshot, &n_frames);
+  return_ref = hs_snapshot_get_return_ref (builder->snapshot);
+  for (guint f = 0; f < n_frames; f++)
+    {
+      gboolean returning = f + 1 == n_frames && return_ref != 0;
+      guint n_rows = frames[f].n_vars + (returning ? 1 : 0);
+      HsLayoutRow *rows = g_new0 (HsLayoutRow, MAX (n_rows, 1));
+      HsLayoutBox box = { 0 };
+
+      for (guint v = 0; v < frames[f].n_vars; v++)
+        {
+          rows[v].kind = HS_LAYOUT_ROW_SLOT;
+          rows[v].label = g_string_chunk_insert_const (self->strings, frames[f].vars[v].name);
+          rows[v].target = frames[f].vars[v].ref;
+          rows[v].rebound = var_rebound (builder->prev_snapshot, f, &frames[f], &frames[f].vars[v]);
+        }
+      if (returning)
+        {
+          rows[n_rows - 1].kind = HS_LAYOUT_ROW_SLOT;
+          rows[n_rows - 1].label = g_string_chunk_insert_const (self->strings, _("return value"));
+          rows[n_rows - 1].target = return_ref;
+        }
+      box.kind = HS_LAYOUT_BOX_FRAME;
+      box.shape = HS_LAYOUT_SHAPE_FRAME;
+      box.frame = f;
+      box.alpha = 1;
+      box.title = frame_title (self, &frames[f]);
+      box.current = f + 1 == n_frames;
+      add_box (self, &box, rows, n_rows);
+    }
+}
+
+static void
+fill_object_row (HsLayout      *self,
+                 HsLayoutRow   *row,
+                 const RowSpec *spec)
+{
+  g_assert (row != NULL);
+  g_assert (spec != NULL);
+
+  if (spec->elision)
+    {
+      g_autofree char *count = format_count (spec->hidden);
+      g_autofree char *text = g_strdup_printf (_("… %s more"), count);
+
+      row->kind = HS_LAYOUT_ROW_ELISION;
+      row->label = g_string_chunk_insert_const (self->strings, text);
+      return;
+    }
+  row->kind = spec->key ? HS_LAYOUT_ROW_PAIR : HS_LAYOUT_ROW_SLOT;
+  row->target = spec->edge ? spec->edge->target : 0;
+  row->key_target = spec->key ? spec->key->target : 0;
+  if (spec->key == NULL && spec->edge != NULL)
+    {
+      const char *label = spec->edge->label;
+
+      if (label == NULL || label[0] == '\0')
+        label = hs_edge_kind_to_string (spec->edge->kind);
+      row->label = g_string_chunk_insert_const (self->strings, label);
+    }
+}
+
+/* One box per discovered object, in discovery order, after the frames */
+void
+hs_layout_add_object_boxes (HsLayoutBuilder *builder)
+{
+  HsLayout *self = builder->self;
+
+  g_assert (builder != NULL);
+
+  for (guint i = 0; i < builder->items->len; i++)
+    {
+      Item *it = item_at (builder, i);
+      const HsObject *o = it->object;
+      GArray *specs = it->rows;
+      HsLayoutRow *rows = g_new0 (HsLayoutRow, MAX (specs->len, 1));
+      HsLayoutBox box = { 0 };
+
+      box.kind = HS_LAYOUT_BOX_OBJECT;
+      box.shape = shape_for (o);
+      box.ref = o->ref;
+      box.alpha = 1;
+      box.title = g_string_chunk_insert_const (self->strings, o->type);
+      box.facts = facts_for (self, o, it->shown);
+      box.marks = marks_for (self, o);
+      box.flags = o->flags;
+      /* Immutable objects cannot change; a new referrer is not a change */
+      box.changes = (o->flags & HS_OBJECT_MUTABLE) ? o->changes : o->changes & HS_CHANGE_NEW;
+      box.garbage = !(o->flags & HS_OBJECT_REACHABLE);
+      if (box.shape == HS_LAYOUT_SHAPE_VALUE || box.shape == HS_LAYOUT_SHAPE_COMPACT
+          || (specs->len == 0 && box.shape != HS_LAYOUT_SHAPE_INSTANCE))
+        box.value = intern_value (self, o->repr);
+
+      for (guint r = 0; r < specs->len; r++)
+        fill_object_row (self, &rows[r], &g_array_index (specs, RowSpec, r));
+      it->box = add_box (self, &box, rows, specs->len);
+      g_hash_table_insert (self->box_by_ref, GUINT_TO_POINTER (o->ref), GUINT_TO_POINTER (it->box + 1));
+      g_clear_pointer (&it->rows, g_array_unref);
+    }
+}
+
+/* Ghosts of what was freed at this step, with what freed it */
+void
+hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
+{
+  HsLayout *self = builder->self;
+  const HsFreed *freed;
+  guint n_freed;
+  guint ghost_line;
+
+  g_assert (builder != NULL);
+
+  freed = hs_snapshot_get_freed (builder->snapshot, &n_freed);
+  ghost_line = hs_snapshot_get_line (builder->prev_snapshot ? builder->prev_snapshot : builder->snapshot);
+  for (guint i = 0; i < n_freed; i++)
+    {
+      HsLayoutBox box = { 0 };
+      g_autofree char *note = NULL;
+
+      if (freed[i].cause == HS_FREE_GC)
+        note = g_strdup (_("collected by gc"));
+      else
+        note = g_strdup_printf (_("freed at line %u (refcount 0)"), ghost_line);
+      box.kind = HS_LAYOUT_BOX_GHOST;
+      box.shape = HS_LAYOUT_SHAPE_VALUE;
+      box.ref = freed[i].ref;
+      box.alpha = GHOST_ALPHA;
+      box.title = g_string_chunk_insert_const (self->strings, freed[i].type ? freed[i].type : "object");
+      box.value = intern_value (self, freed[i].repr);
+      box.note = g_string_chunk_insert_const (self->strings, note);
+      g_hash_table_insert (self->ghost_by_ref, GUINT_TO_POINTER (freed[i].ref),
+                           GUINT_TO_POINTER (add_box (self, &box, g_new0 (HsLayoutRow, 1), 0) + 1));
+    }
+}
