@@ -212,6 +212,7 @@ write_object (Writer         *w,
       KEY (w, "omitted"); integer (w, o->omitted);
     }
   flag (w, "new", o->changes & HS_CHANGE_NEW, compact);
+  flag (w, "created", o->changes & HS_CHANGE_CREATED, compact);
   if (!compact || o->n_edges > 0)
     {
       KEY (w, "edges");

@@ -11,6 +11,7 @@
 #include <structmember.h>
 #include <internal/pycore_frame.h>
 #include <internal/pycore_code.h>
+#include <internal/pycore_context.h>
 #include <internal/pycore_dict.h>
 #include <internal/pycore_gc.h>
 #include <internal/pycore_interp.h>
@@ -55,6 +56,141 @@ hs_py_type_uses_subtype_dealloc (PyTypeObject *type)
   return type->tp_dealloc == subtype_dealloc;
 }
 
+/* How far before the object its memory block starts (the gc header, a
+ * managed dict's pointers). */
+gsize
+hs_py_pre_header_size (PyTypeObject *type)
+{
+  return _PyType_PreHeaderSize (type);
+}
+
+/* CPython keeps dead objects of some types on free lists and hands them
+ * out again without the allocator.  Free list 0 is the floats', 1 to
+ * PyTuple_NFREELISTS the tuples' by size, then the lists', the dicts',
+ * the slice cache and the contexts'. */
+#define FREE_LIST_FLOAT   0
+#define FREE_LIST_TUPLE   1
+#define FREE_LIST_LIST    (FREE_LIST_TUPLE + PyTuple_NFREELISTS)
+#define FREE_LIST_DICT    (FREE_LIST_LIST + 1)
+#define FREE_LIST_SLICE   (FREE_LIST_DICT + 1)
+#define FREE_LIST_CONTEXT (FREE_LIST_SLICE + 1)
+#define N_FREE_LISTS      (FREE_LIST_CONTEXT + 1)
+
+guint
+hs_py_n_free_lists (void)
+{
+  return N_FREE_LISTS;
+}
+
+PyTypeObject *
+hs_py_free_list_type (guint list)
+{
+  g_assert (list < N_FREE_LISTS);
+
+  if (list == FREE_LIST_FLOAT)
+    return &PyFloat_Type;
+  if (list < FREE_LIST_LIST)
+    return &PyTuple_Type;
+  if (list == FREE_LIST_LIST)
+    return &PyList_Type;
+  if (list == FREE_LIST_DICT)
+    return &PyDict_Type;
+  if (list == FREE_LIST_SLICE)
+    return &PySlice_Type;
+  return &PyContext_Type;
+}
+
+/* The free list an object of obj's exact type and size would come from,
+ * or G_MAXUINT. */
+guint
+hs_py_free_list_of (PyObject *obj)
+{
+  if (PyFloat_CheckExact (obj))
+    return FREE_LIST_FLOAT;
+  if (PyTuple_CheckExact (obj))
+    return PyTuple_GET_SIZE (obj) >= 1 && PyTuple_GET_SIZE (obj) <= PyTuple_NFREELISTS
+           ? FREE_LIST_TUPLE + (guint) PyTuple_GET_SIZE (obj) - 1 : G_MAXUINT;
+  if (PyList_CheckExact (obj))
+    return FREE_LIST_LIST;
+  if (PyDict_CheckExact (obj))
+    return FREE_LIST_DICT;
+  if (PySlice_Check (obj))
+    return FREE_LIST_SLICE;
+  if (PyContext_CheckExact (obj))
+    return FREE_LIST_CONTEXT;
+  return G_MAXUINT;
+}
+
+guint
+hs_py_free_list_length (guint list)
+{
+  PyInterpreterState *interp = _PyInterpreterState_GET ();
+
+  g_assert (list < N_FREE_LISTS);
+
+  if (list == FREE_LIST_FLOAT)
+    return interp->float_state.numfree;
+  if (list < FREE_LIST_LIST)
+    return interp->tuple.numfree[list - FREE_LIST_TUPLE];
+  if (list == FREE_LIST_LIST)
+    return interp->list.numfree;
+  if (list == FREE_LIST_DICT)
+    return interp->dict_state.numfree;
+  if (list == FREE_LIST_SLICE)
+    return interp->slice_cache != NULL;
+  return interp->context.numfree;
+}
+
+/* Reads the free list without changing it, the object to be reused last
+ * first, so that reuse takes from the end of into. */
+void
+hs_py_free_list_get (guint      list,
+                     GPtrArray *into)
+{
+  PyInterpreterState *interp = _PyInterpreterState_GET ();
+
+  g_assert (list < N_FREE_LISTS);
+
+  g_ptr_array_set_size (into, 0);
+  if (list == FREE_LIST_FLOAT)
+    for (PyFloatObject *f = interp->float_state.free_list; f != NULL; f = (PyFloatObject *) Py_TYPE (f))
+      g_ptr_array_add (into, f);
+  else if (list < FREE_LIST_LIST)
+    for (PyTupleObject *t = interp->tuple.free_list[list - FREE_LIST_TUPLE]; t != NULL;
+         t = (PyTupleObject *) t->ob_item[0])
+      g_ptr_array_add (into, t);
+  else if (list == FREE_LIST_LIST)
+    for (int i = interp->list.numfree; i > 0; i--)
+      g_ptr_array_add (into, interp->list.free_list[i - 1]);
+  else if (list == FREE_LIST_DICT)
+    for (int i = interp->dict_state.numfree; i > 0; i--)
+      g_ptr_array_add (into, interp->dict_state.free_list[i - 1]);
+  else if (list == FREE_LIST_SLICE)
+    {
+      if (interp->slice_cache != NULL)
+        g_ptr_array_add (into, interp->slice_cache);
+    }
+  else
+    {
+      PyContext *ctx = interp->context.freelist;
+
+      for (int i = 0; i < interp->context.numfree && ctx != NULL; i++)
+        {
+          g_ptr_array_add (into, ctx);
+          ctx = (PyContext *) ctx->ctx_weakreflist;
+        }
+    }
+
+  /* gathered from the next to be reused on; reverse */
+  for (guint i = 0, j = into->len; i + 1 < j; i++, j--)
+    {
+      gpointer tmp = into->pdata[i];
+
+      into->pdata[i] = into->pdata[j - 1];
+      into->pdata[j - 1] = tmp;
+    }
+}
+
 HsPyFrame *
 hs_py_frame_from_object (PyFrameObject *frame)
 {
@@ -89,6 +225,23 @@ PyCodeObject *
 hs_py_frame_code (HsPyFrame *frame)
 {
   return ((_PyInterpreterFrame *) frame)->f_code;
+}
+
+/* The frame's value stack, when the frame saved its top: a frame that
+ * called another or stopped for the trace function has; a running one
+ * (stacktop -1) has not. */
+PyObject **
+hs_py_frame_stack (HsPyFrame *frame,
+                   int       *n_items)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+  int base = f->f_code->co_nlocalsplus;
+
+  *n_items = 0;
+  if (f->stacktop <= base || f->stacktop > base + f->f_code->co_stacksize)
+    return NULL;
+  *n_items = f->stacktop - base;
+  return f->localsplus + base;
 }
 
 int
@@ -455,6 +608,24 @@ hs_py_foreach_instance_attr (PyObject     *obj,
             func (mp->name, value, user_data);
         }
     }
+}
+
+/* A memoryview holds a managed buffer, which holds the exporter; views
+ * sliced from a view share its managed buffer. */
+PyObject *
+hs_py_memoryview_managed_buffer (PyObject *view)
+{
+  return (PyObject *) ((PyMemoryViewObject *) view)->mbuf;
+}
+
+PyObject *
+hs_py_managed_buffer_exporter (PyObject *buffer)
+{
+  _PyManagedBufferObject *mbuf = (_PyManagedBufferObject *) buffer;
+
+  if (mbuf->flags & _Py_MANAGED_BUFFER_RELEASED)
+    return NULL;
+  return mbuf->master.obj;
 }
 
 PyObject *

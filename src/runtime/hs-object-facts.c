@@ -50,6 +50,8 @@ hs_object_facts_classify (HsEntry *e)
     e->shape = HS_SHAPE_METHOD;
   else if (PyMemoryView_Check (obj))
     e->shape = HS_SHAPE_MEMORYVIEW;
+  else if (Py_IS_TYPE (obj, &_PyManagedBuffer_Type))
+    e->shape = HS_SHAPE_MANAGED_BUFFER;
   else
     e->shape = HS_SHAPE_LEAF;
 

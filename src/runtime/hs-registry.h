@@ -25,6 +25,7 @@ typedef enum
   HS_SHAPE_CELL,
   HS_SHAPE_METHOD,
   HS_SHAPE_MEMORYVIEW,
+  HS_SHAPE_MANAGED_BUFFER,
 } HsShape;
 
 typedef struct
@@ -57,6 +58,7 @@ typedef struct
   guint         reachable : 1;
   guint         static_repr : 1;
   guint         garbage : 1;
+  guint         created : 1;    /* came to life during the step that first showed it */
 } HsEntry;
 
 typedef struct
@@ -74,5 +76,7 @@ GArray   *hs_registry_take_freed(void);
 void      hs_registry_reap      (void);
 void      hs_registry_foreach   (GFunc     func,
                                  gpointer  user_data);
+gboolean  hs_registry_is_newborn      (PyObject *obj);
+void      hs_registry_births_restart  (void);
 
 G_END_DECLS

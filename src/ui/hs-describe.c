@@ -141,20 +141,80 @@ hs_refcount_breakdown_free (HsRefcountBreakdown *breakdown)
     return;
   g_clear_pointer (&breakdown->drawn, g_ptr_array_unref);
   g_clear_pointer (&breakdown->named, g_ptr_array_unref);
+  g_clear_pointer (&breakdown->named_counts, g_array_unref);
   g_free (breakdown);
 }
 
+/* A counted number, written the same way in every sentence: as Python
+ * prints it, so that it can be compared with the program's output. */
+char *
+hs_describe_count (gint64 n)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+}
+
+static char *
+describe_holder (const HsHiddenRef *hidden)
+{
+  g_assert (hidden != NULL);
+
+  switch (hidden->kind)
+    {
+    case HS_EDGE_HELD_CONSTANT:
+      /* Translators: %s names a function, or <module> for the script itself */
+      return g_strdup_printf (_("a constant of the code of %s"), hidden->holder);
+    case HS_EDGE_HELD_NAME:
+      /* Translators: %s names a function, or <module> for the script itself */
+      return g_strdup_printf (_("a name in the code of %s"), hidden->holder);
+    case HS_EDGE_HELD_STACK:
+      /* Translators: %s names a function, or <module>; the value stack holds
+       * values being computed, an iterator of a for loop, arguments being passed */
+      return g_strdup_printf (_("the value stack of %s"), hidden->holder);
+    case HS_EDGE_HELD_MODULES:
+      return g_strdup_printf ("sys.modules['%s']", hidden->holder);
+    case HS_EDGE_ITEM:
+    case HS_EDGE_KEY:
+    case HS_EDGE_VALUE:
+    case HS_EDGE_MEMBER:
+    case HS_EDGE_ATTR:
+    case HS_EDGE_CLOSURE:
+    case HS_EDGE_CONTENTS:
+    case HS_EDGE_DEFAULT:
+    case HS_EDGE_SELF:
+    case HS_EDGE_FUNC:
+    case HS_EDGE_BUFFER:
+    case HS_EDGE_EXPORTER:
+    case HS_N_EDGE_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+add_named (HsRefcountBreakdown *breakdown,
+           char                *text,
+           guint                count)
+{
+  g_assert (breakdown != NULL && text != NULL);
+
+  g_ptr_array_add (breakdown->named, text);
+  g_array_append_val (breakdown->named_counts, count);
+  breakdown->n_named += count;
+}
+
 /* The drawn references are exactly the arrows the graph draws to the
- * object (variables and container slots).  The snapshot does not yet
- * carry the hidden holders CPython could name (code constants, value
- * stacks, sys.modules, caches), so the only hidden holder named here is
- * the return value in transit; the rest is "other internal references". */
+ * object (variables, container slots, the return value); the named ones
+ * are what the runtime found holding it unseen (code constants and names,
+ * value stacks, sys.modules); the rest is "other internal references". */
 HsRefcountBreakdown *
 hs_describe_refcount_breakdown (HsSnapshot *snapshot,
                                 guint32     ref)
 {
   g_autoptr(HsRefcountBreakdown) breakdown = NULL;
   const HsObject *object;
+  const HsHiddenRef *hidden;
+  const HsFrame *frames;
+  guint n_hidden, n_frames;
 
   g_return_val_if_fail (snapshot != NULL, NULL);
 
@@ -166,9 +226,21 @@ hs_describe_refcount_breakdown (HsSnapshot *snapshot,
   breakdown->immortal = (object->flags & HS_OBJECT_IMMORTAL) || object->refcount >= IMMORTAL_REFCOUNT_FLOOR;
   breakdown->drawn = hs_describe_referrers (snapshot, ref);
   breakdown->named = g_ptr_array_new_with_free_func (g_free);
-  if (hs_snapshot_get_return_ref (snapshot) == ref)
-    g_ptr_array_add (breakdown->named, g_strdup (_("the value being returned")));
-  breakdown->other = object->refcount - (gint64) breakdown->drawn->len - (gint64) breakdown->named->len;
+  breakdown->named_counts = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  if (hs_snapshot_get_return_ref (snapshot) == ref && n_frames > 0)
+    /* Translators: the arrow from a frame's "return value" row; %s is the function */
+    g_ptr_array_add (breakdown->drawn, g_strdup_printf (_("return value of %s"), frames[n_frames - 1].function));
+
+  hidden = hs_snapshot_get_hidden_refs (snapshot, &n_hidden);
+  for (guint i = 0; i < n_hidden; i++)
+    if (hidden[i].target == ref)
+      add_named (breakdown, describe_holder (&hidden[i]), hidden[i].count);
+  if (hs_snapshot_get_return_ref (snapshot) == ref && n_frames == 0)
+    add_named (breakdown, g_strdup (_("the value being returned")), 1);
+
+  breakdown->other = object->refcount - (gint64) breakdown->drawn->len - breakdown->n_named;
   return g_steal_pointer (&breakdown);
 }
 
@@ -216,8 +288,8 @@ describe_refcount (HsSnapshot *snapshot,
 
   g_assert (breakdown != NULL);
 
-  count = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->refcount);
-  other = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->other + (gint64) breakdown->named->len);
+  count = hs_describe_count (breakdown->refcount);
+  other = hs_describe_count (breakdown->other + breakdown->n_named);
   if (breakdown->immortal)
     /* Translators: %u is how many references the graph draws to an immortal object */
     return g_strdup_printf (_("immortal (%u drawn)"), breakdown->drawn->len);

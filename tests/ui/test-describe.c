@@ -48,20 +48,102 @@ test_breakdown_adds_up (HsTraceFixture *f,
           g_assert_nonnull (breakdown);
           g_assert_cmpint (breakdown->refcount, ==, objects[i].refcount);
           /* The rows add up to the refcount the runtime read. */
-          g_assert_cmpint ((gint64) breakdown->drawn->len + (gint64) breakdown->named->len + breakdown->other,
+          g_assert_cmpint ((gint64) breakdown->drawn->len + breakdown->n_named + breakdown->other,
                            ==, objects[i].refcount);
           /* The drawn rows are the arrows the graph draws, no more, no less,
            * and the remainder is a count, never negative. */
           g_assert_cmpuint (breakdown->drawn->len, ==, objects[i].n_referrers);
           if (breakdown->other < 0)
-            g_error ("step %u: %s %s has refcount %" G_GINT64_FORMAT " but %u drawn + %u named references",
+            g_error ("step %u: %s %s has refcount %" G_GINT64_FORMAT " but %u drawn + %" G_GINT64_FORMAT " named references",
                      step, objects[i].type, objects[i].repr, objects[i].refcount,
-                     breakdown->drawn->len, breakdown->named->len);
+                     breakdown->drawn->len, breakdown->n_named);
           n_checked++;
         }
       hs_snapshot_unref (snapshot);
     }
   g_assert_cmpuint (n_checked, >, n_steps);
+}
+
+/* The count of the named row whose text is text, or 0. */
+static guint
+named_count (HsRefcountBreakdown *breakdown,
+             const char          *text)
+{
+  for (guint i = 0; i < breakdown->named->len; i++)
+    if (g_str_equal (g_ptr_array_index (breakdown->named, i), text))
+      return g_array_index (breakdown->named_counts, guint, i);
+  return 0;
+}
+
+static gboolean
+has_drawn (HsRefcountBreakdown *breakdown,
+           const char          *text)
+{
+  for (guint i = 0; i < breakdown->drawn->len; i++)
+    if (g_str_equal (g_ptr_array_index (breakdown->drawn, i), text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The hidden holders the runtime can name are named: a literal is held by
+ * the constants of its code object, a value being computed by the value
+ * stack, a module by sys.modules; the return value is drawn. */
+static void
+test_hidden_holders_named (HsTraceFixture *f,
+                           gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"              /* 1 */
+    "x = 1000\n"                /* 2 */
+    "def f(a):\n"               /* 3 */
+    "    b = 24601\n"           /* 4 */
+    "    return b\n"            /* 5 */
+    "r = [x, f(x)]\n"           /* 6 */
+    "pass\n");                  /* 7 */
+  g_autoptr(HsSnapshot) at3 = hs_test_step_at_line (t, 3, 0);
+  g_autoptr(HsSnapshot) at5 = hs_test_step_at_line (t, 5, 0);
+  g_autoptr(HsSnapshot) last = hs_test_last_step (t);
+  g_autoptr(HsRefcountBreakdown) thousand = NULL;
+  g_autoptr(HsRefcountBreakdown) module = NULL;
+  g_autoptr(HsRefcountBreakdown) passed = NULL;
+  g_autoptr(HsRefcountBreakdown) returned = NULL;
+  HsSnapshot *returning = NULL;
+
+  /* x = 1000: the variable, the constant, and the parser's arena (other) */
+  thousand = hs_describe_refcount_breakdown (at3, hs_test_var_ref (at3, NULL, "x"));
+  g_assert_nonnull (thousand);
+  g_assert_cmpuint (named_count (thousand, "a constant of the code of <module>"), ==, 1);
+  g_assert_true (has_drawn (thousand, "x"));
+  g_assert_cmpint (thousand->other, ==, 1);
+
+  module = hs_describe_refcount_breakdown (at3, hs_test_var_ref (at3, NULL, "sys"));
+  g_assert_cmpuint (named_count (module, "sys.modules['sys']"), ==, 1);
+
+  /* inside f, the module's line has pushed x's value to build the list */
+  passed = hs_describe_refcount_breakdown (at5, hs_test_var_ref (at5, "f", "a"));
+  g_assert_cmpuint (named_count (passed, "the value stack of <module>"), ==, 1);
+  g_assert_cmpuint (named_count (passed, "a constant of the code of <module>"), ==, 1);
+  g_assert_cmpint ((gint64) passed->drawn->len + passed->n_named + passed->other, ==, passed->refcount);
+
+  for (guint i = 0; i < hs_trace_get_n_steps (t) && returning == NULL; i++)
+    {
+      HsSnapshot *s = hs_trace_get_snapshot (t, i);
+
+      if (hs_snapshot_get_event (s) == HS_EVENT_RETURN)
+        returning = s;
+      else
+        hs_snapshot_unref (s);
+    }
+  g_assert_nonnull (returning);
+  returned = hs_describe_refcount_breakdown (returning, hs_snapshot_get_return_ref (returning));
+  g_assert_true (has_drawn (returned, "return value of f"));
+  g_assert_true (has_drawn (returned, "b (f)"));
+  g_assert_cmpuint (named_count (returned, "a constant of the code of f"), ==, 1);
+  g_assert_cmpuint (hs_snapshot_count_references (returning, hs_snapshot_get_return_ref (returning)), ==,
+                    returned->drawn->len);
+  hs_snapshot_unref (returning);
+
+  g_assert_nonnull (last);
 }
 
 static void
@@ -112,6 +194,8 @@ main (int   argc,
       g_test_add (path, HsTraceFixture, g_strdup (examples[i]),
                   hs_trace_fixture_setup, test_breakdown_adds_up, hs_trace_fixture_teardown);
     }
+  g_test_add ("/ui/describe/hidden-holders-named", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_hidden_holders_named, hs_trace_fixture_teardown);
   g_test_add_func ("/ui/describe/a-or-an", test_referrers_name_container);
   g_test_add_func ("/ui/describe/badge-tooltips", test_badge_tooltips);
 
