@@ -178,10 +178,16 @@ facts_for (HsLayout       *self,
 
   if (o->flags & HS_OBJECT_IMMORTAL)
     text = g_strdup_printf (_("immortal, %u shown"), shown);
-  else if (o->refcount == (gint64) shown)
-    text = g_strdup_printf (_("refcount %" G_GINT64_FORMAT), o->refcount);
   else
-    text = g_strdup_printf (_("refcount %" G_GINT64_FORMAT ", %u shown"), o->refcount, shown);
+    {
+      /* "%s": gettext cannot extract a string built with G_GINT64_FORMAT */
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, o->refcount);
+
+      if (o->refcount == (gint64) shown)
+        text = g_strdup_printf (_("refcount %s"), count);
+      else
+        text = g_strdup_printf (_("refcount %s, %u shown"), count, shown);
+    }
   return g_string_chunk_insert_const (self->strings, text);
 }
 
@@ -929,6 +935,14 @@ hs_layout_new (HsSnapshot            *snapshot,
         if (index > 0)
           g_array_index (items, Item, index - 1).shown++;
       }
+  /* the innermost frame's "return value" row is an arrow too */
+  if (return_ref != 0 && n_frames > 0)
+    {
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (items_by_ref, GUINT_TO_POINTER (return_ref)));
+
+      if (index > 0)
+        g_array_index (items, Item, index - 1).shown++;
+    }
   for (guint i = 0; i < items->len; i++)
     {
       GArray *rows = g_array_index (items, Item, i).rows;

@@ -46,20 +46,79 @@ hs_describe_size (const HsObject *object)
                           (guint) object->size);
 }
 
+static char *container_name (HsSnapshot     *snapshot,
+                             const HsObject *object,
+                             guint           depth);
+
+/* "a[0]", "a, key 1", "p.name", "f (closure)": a reference by the slot
+ * that holds it, in the container named by container. */
+static char *
+slot_name (const char   *container,
+           const HsEdge *edge)
+{
+  g_assert (container != NULL && edge != NULL);
+
+  switch (edge->kind)
+    {
+    case HS_EDGE_ITEM:
+    case HS_EDGE_VALUE:
+      return g_strdup_printf ("%s[%s]", container, edge->label);
+    case HS_EDGE_KEY:
+      /* Translators: a dict (named by %s) holds the object as one of its keys */
+      return g_strdup_printf (_("%s, key %s"), container, edge->label);
+    case HS_EDGE_ATTR:
+      return g_strdup_printf ("%s.%s", container, edge->label);
+    case HS_EDGE_MEMBER:
+    case HS_EDGE_CLOSURE:
+    case HS_EDGE_CONTENTS:
+    case HS_EDGE_DEFAULT:
+    case HS_EDGE_SELF:
+    case HS_EDGE_FUNC:
+    case HS_EDGE_BUFFER:
+    case HS_EDGE_EXPORTER:
+    case HS_EDGE_HELD_CONSTANT:
+    case HS_EDGE_HELD_NAME:
+    case HS_EDGE_HELD_STACK:
+    case HS_EDGE_HELD_MODULES:
+    case HS_N_EDGE_KINDS:
+    default:
+      return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
+    }
+}
+
 /* How a container is named to a learner: by a variable that names it,
- * else by its type and the end of its id(), so that two lists differ. */
+ * else by the slot of a named container that holds it ("a[0]"), else by
+ * its type and the end of its id(), so that two lists differ. */
 static char *
 container_name (HsSnapshot     *snapshot,
-                const HsObject *object)
+                const HsObject *object,
+                guint           depth)
 {
   const HsFrame *frames;
-  guint n_frames;
+  const HsObject *objects;
+  guint n_frames, n_objects;
+
+  g_assert (snapshot != NULL && object != NULL);
 
   frames = hs_snapshot_get_frames (snapshot, &n_frames);
   for (guint i = n_frames; i > 0; i--)
     for (guint j = 0; j < frames[i - 1].n_vars; j++)
       if (frames[i - 1].vars[j].ref == object->ref)
         return g_strdup (frames[i - 1].vars[j].name);
+
+  objects = hs_snapshot_get_objects (snapshot, &n_objects);
+  for (guint i = 0; depth < 3 && i < n_objects; i++)
+    for (guint j = 0; j < objects[i].n_edges; j++)
+      if (objects[i].edges[j].target == object->ref && objects[i].ref != object->ref &&
+          (objects[i].edges[j].kind == HS_EDGE_ITEM || objects[i].edges[j].kind == HS_EDGE_VALUE ||
+           objects[i].edges[j].kind == HS_EDGE_ATTR))
+        {
+          g_autofree char *parent = container_name (snapshot, &objects[i], depth + 1);
+
+          if (strchr (parent, ' ') == NULL)
+            return slot_name (parent, &objects[i].edges[j]);
+        }
+
   return g_strdup_printf ("%s …%03" G_GINT64_MODIFIER "x", object->type, object->id & 0xfff);
 }
 
@@ -100,34 +159,8 @@ hs_describe_referrers (HsSnapshot *snapshot,
           if (edge->target != ref)
             continue;
           if (container == NULL)
-            container = container_name (snapshot, &objects[i]);
-
-          switch (edge->kind)
-            {
-            case HS_EDGE_ITEM:
-            case HS_EDGE_VALUE:
-              g_ptr_array_add (referrers, g_strdup_printf ("%s[%s]", container, edge->label));
-              break;
-            case HS_EDGE_KEY:
-              /* Translators: a dict (named by %s) holds the object as one of its keys */
-              g_ptr_array_add (referrers, g_strdup_printf (_("%s, key %s"), container, edge->label));
-              break;
-            case HS_EDGE_ATTR:
-              g_ptr_array_add (referrers, g_strdup_printf ("%s.%s", container, edge->label));
-              break;
-            case HS_EDGE_MEMBER:
-            case HS_EDGE_CLOSURE:
-            case HS_EDGE_CONTENTS:
-            case HS_EDGE_DEFAULT:
-            case HS_EDGE_SELF:
-            case HS_EDGE_FUNC:
-            case HS_EDGE_BUFFER:
-            case HS_N_EDGE_KINDS:
-            default:
-              g_ptr_array_add (referrers, g_strdup_printf ("%s (%s)", container,
-                                                           hs_edge_kind_to_string (edge->kind)));
-              break;
-            }
+            container = container_name (snapshot, &objects[i], 0);
+          g_ptr_array_add (referrers, slot_name (container, edge));
         }
     }
 

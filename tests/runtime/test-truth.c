@@ -155,6 +155,47 @@ test_signals_as_in_a_terminal (HsTraceFixture *f,
   g_assert_true (hs_test_bytes_equal_verbose ("stdout", expected, actual));
 }
 
+/* A bytearray, a view of it and a slice of that view: CPython counts one
+ * reference per managed buffer, not per view, so the graph draws views
+ * through their buffers and the arrows add up to the refcount. */
+static void
+test_memoryview_arrows_add_up (HsTraceFixture *f,
+                               gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                      /* 1 */
+    "b = bytearray(b'abcd')\n"          /* 2 */
+    "m1 = memoryview(b)\n"              /* 3 */
+    "m2 = m1[1:]\n"                     /* 4 */
+    "m3 = memoryview(b)\n"              /* 5 */
+    "print(sys.getrefcount(b) - 1)\n"   /* 6 */
+    "m1.release()\n"                    /* 7 */
+    "pass\n");                          /* 8 */
+  g_autoptr(HsSnapshot) s5 = NULL;
+  g_autoptr(HsSnapshot) s6 = NULL;
+  g_auto(GStrv) lines = NULL;
+  const HsObject *b, *m1, *m2;
+
+  assert_finished (t);
+  lines = hs_test_stdout_lines (t);
+
+  s5 = hs_test_step_at_line (t, 5, 0);
+  b = hs_test_var (s5, NULL, "b");
+  m1 = hs_test_var (s5, NULL, "m1");
+  m2 = hs_test_var (s5, NULL, "m2");
+  g_assert_cmpint (b->refcount, ==, 2);
+  g_assert_cmpuint (hs_snapshot_count_references (s5, b->ref), ==, 2);
+  /* the slice shares its view's managed buffer */
+  g_assert_cmpuint (hs_test_edge (s5, m1, HS_EDGE_BUFFER, NULL)->ref, ==,
+                    hs_test_edge (s5, m2, HS_EDGE_BUFFER, NULL)->ref);
+
+  s6 = hs_test_step_at_line (t, 6, 0);
+  b = hs_test_var (s6, NULL, "b");
+  g_assert_cmpstr (lines[0], ==, "3");
+  g_assert_cmpint (b->refcount, ==, 3);
+  g_assert_cmpuint (hs_snapshot_count_references (s6, b->ref), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -164,6 +205,7 @@ main (int   argc,
   ADD ("/runtime/truth/created/only-what-the-line-made", test_created_only_what_the_line_made);
   ADD ("/runtime/truth/created/free-list-reuse", test_created_after_free_list_reuse);
   ADD ("/runtime/truth/signals-as-in-a-terminal", test_signals_as_in_a_terminal);
+  ADD ("/runtime/truth/memoryview-arrows-add-up", test_memoryview_arrows_add_up);
 
   return g_test_run ();
 }
