@@ -189,38 +189,19 @@ hs_describe_count (gint64 n)
 static char *
 describe_holder (const HsHiddenRef *hidden)
 {
-  g_assert (hidden != NULL);
+  g_assert (hidden != NULL && HS_EDGE_KIND_IS_HELD (hidden->kind));
 
-  switch (hidden->kind)
-    {
-    case HS_EDGE_HELD_CONSTANT:
-      /* Translators: %s names a function, or <module> for the script itself */
-      return g_strdup_printf (_("a constant of the code of %s"), hidden->holder);
-    case HS_EDGE_HELD_NAME:
-      /* Translators: %s names a function, or <module> for the script itself */
-      return g_strdup_printf (_("a name in the code of %s"), hidden->holder);
-    case HS_EDGE_HELD_STACK:
-      /* Translators: %s names a function, or <module>; the value stack holds
-       * values being computed, an iterator of a for loop, arguments being passed */
-      return g_strdup_printf (_("the value stack of %s"), hidden->holder);
-    case HS_EDGE_HELD_MODULES:
-      return g_strdup_printf ("sys.modules['%s']", hidden->holder);
-    case HS_EDGE_ITEM:
-    case HS_EDGE_KEY:
-    case HS_EDGE_VALUE:
-    case HS_EDGE_MEMBER:
-    case HS_EDGE_ATTR:
-    case HS_EDGE_CLOSURE:
-    case HS_EDGE_CONTENTS:
-    case HS_EDGE_DEFAULT:
-    case HS_EDGE_SELF:
-    case HS_EDGE_FUNC:
-    case HS_EDGE_BUFFER:
-    case HS_EDGE_EXPORTER:
-    case HS_N_EDGE_KINDS:
-    default:
-      g_assert_not_reached ();
-    }
+  if (hidden->kind == HS_EDGE_HELD_CONSTANT)
+    /* Translators: %s names a function, or <module> for the script itself */
+    return g_strdup_printf (_("a constant of the code of %s"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_NAME)
+    /* Translators: %s names a function, or <module> for the script itself */
+    return g_strdup_printf (_("a name in the code of %s"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_STACK)
+    /* Translators: %s names a function, or <module>; the value stack holds
+     * values being computed, an iterator of a for loop, arguments being passed */
+    return g_strdup_printf (_("the value stack of %s"), hidden->holder);
+  return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 
 static void

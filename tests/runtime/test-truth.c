@@ -15,18 +15,6 @@
 #define ADD(path, func) \
   g_test_add (path, HsTraceFixture, NULL, hs_trace_fixture_setup, func, hs_trace_fixture_teardown)
 
-static void
-assert_finished (HsTrace *trace)
-{
-  if (!g_str_equal (hs_trace_get_status (trace), "finished"))
-    {
-      g_autoptr(GBytes) err = hs_trace_dup_stderr (trace);
-      g_autofree char *text = hs_test_bytes_to_string (err);
-
-      g_test_fail_printf ("status %s, stderr: %s", hs_trace_get_status (trace), text);
-    }
-}
-
 /* The change marks of the module variable name at the step that stops at
  * line (what the lines before it did). */
 static guint32
@@ -71,7 +59,7 @@ test_created_only_what_the_line_made (HsTraceFixture *f,
     "u = ''.join(['h', 'i'] * 3)\n" /* 11 */
     "pass\n");              /* 12 */
 
-  assert_finished (t);
+  hs_test_assert_finished (t);
   ASSERT_SHOWN_NOT_CREATED (t, 2, "sys");    /* imported long before */
   ASSERT_CREATED (t, 3, "a");                /* a list, from a free list */
   ASSERT_SHOWN_NOT_CREATED (t, 4, "b");      /* the cached small int */
@@ -106,7 +94,7 @@ test_created_after_free_list_reuse (HsTraceFixture *f,
   g_autoptr(HsSnapshot) s2 = NULL;
   const HsObject *q;
 
-  assert_finished (t);
+  hs_test_assert_finished (t);
   ASSERT_CREATED (t, 3, "x");
   ASSERT_CREATED (t, 6, "z");
   /* the list was made by line 4 and first shown by line 6 */
@@ -150,7 +138,7 @@ test_signals_as_in_a_terminal (HsTraceFixture *f,
   sigaction (SIGQUIT, &old_quit, NULL);
   sigaction (SIGINT, &old_int, NULL);
 
-  assert_finished (t);
+  hs_test_assert_finished (t);
   actual = hs_trace_dup_stdout (t);
   g_assert_true (hs_test_bytes_equal_verbose ("stdout", expected, actual));
 }
@@ -176,7 +164,7 @@ test_memoryview_arrows_add_up (HsTraceFixture *f,
   g_auto(GStrv) lines = NULL;
   const HsObject *b, *m1, *m2;
 
-  assert_finished (t);
+  hs_test_assert_finished (t);
   lines = hs_test_stdout_lines (t);
 
   s5 = hs_test_step_at_line (t, 5, 0);
