@@ -141,34 +141,46 @@ hs_py_free_list_length (guint list)
   return interp->context.numfree;
 }
 
-/* Reads the free list without changing it, the object to be reused last
- * first, so that reuse takes from the end of into. */
+/* Reads the free list without changing it, from the next object to be
+ * reused down, until func returns FALSE. */
 void
-hs_py_free_list_get (guint      list,
-                     GPtrArray *into)
+hs_py_free_list_walk (guint         list,
+                      HsPyFreeFunc  func,
+                      gpointer      user_data)
 {
   PyInterpreterState *interp = _PyInterpreterState_GET ();
 
   g_assert (list < N_FREE_LISTS);
 
-  g_ptr_array_set_size (into, 0);
   if (list == FREE_LIST_FLOAT)
-    for (PyFloatObject *f = interp->float_state.free_list; f != NULL; f = (PyFloatObject *) Py_TYPE (f))
-      g_ptr_array_add (into, f);
+    {
+      for (PyFloatObject *f = interp->float_state.free_list; f != NULL; f = (PyFloatObject *) Py_TYPE (f))
+        if (!func ((PyObject *) f, user_data))
+          return;
+    }
   else if (list < FREE_LIST_LIST)
-    for (PyTupleObject *t = interp->tuple.free_list[list - FREE_LIST_TUPLE]; t != NULL;
-         t = (PyTupleObject *) t->ob_item[0])
-      g_ptr_array_add (into, t);
+    {
+      for (PyTupleObject *t = interp->tuple.free_list[list - FREE_LIST_TUPLE]; t != NULL;
+           t = (PyTupleObject *) t->ob_item[0])
+        if (!func ((PyObject *) t, user_data))
+          return;
+    }
   else if (list == FREE_LIST_LIST)
-    for (int i = interp->list.numfree; i > 0; i--)
-      g_ptr_array_add (into, interp->list.free_list[i - 1]);
+    {
+      for (int i = interp->list.numfree; i > 0; i--)
+        if (!func ((PyObject *) interp->list.free_list[i - 1], user_data))
+          return;
+    }
   else if (list == FREE_LIST_DICT)
-    for (int i = interp->dict_state.numfree; i > 0; i--)
-      g_ptr_array_add (into, interp->dict_state.free_list[i - 1]);
+    {
+      for (int i = interp->dict_state.numfree; i > 0; i--)
+        if (!func ((PyObject *) interp->dict_state.free_list[i - 1], user_data))
+          return;
+    }
   else if (list == FREE_LIST_SLICE)
     {
       if (interp->slice_cache != NULL)
-        g_ptr_array_add (into, interp->slice_cache);
+        func ((PyObject *) interp->slice_cache, user_data);
     }
   else
     {
@@ -176,18 +188,10 @@ hs_py_free_list_get (guint      list,
 
       for (int i = 0; i < interp->context.numfree && ctx != NULL; i++)
         {
-          g_ptr_array_add (into, ctx);
+          if (!func ((PyObject *) ctx, user_data))
+            return;
           ctx = (PyContext *) ctx->ctx_weakreflist;
         }
-    }
-
-  /* gathered from the next to be reused on; reverse */
-  for (guint i = 0, j = into->len; i + 1 < j; i++, j--)
-    {
-      gpointer tmp = into->pdata[i];
-
-      into->pdata[i] = into->pdata[j - 1];
-      into->pdata[j - 1] = tmp;
     }
 }
 

@@ -72,8 +72,11 @@ guint       hs_py_n_free_lists         (void);
 PyTypeObject *hs_py_free_list_type     (guint          list);
 guint       hs_py_free_list_of         (PyObject      *obj);
 guint       hs_py_free_list_length     (guint          list);
-void        hs_py_free_list_get        (guint          list,
-                                        GPtrArray     *into);
+typedef gboolean (*HsPyFreeFunc) (PyObject *dead,
+                                  gpointer  user_data);
+void        hs_py_free_list_walk       (guint          list,
+                                        HsPyFreeFunc   func,
+                                        gpointer       user_data);
 
 void        hs_py_internals_init       (void);
 

@@ -293,7 +293,7 @@ compute_edges (HsEntry *e,
 
   if (e->has_attrs)
     hs_py_foreach_instance_attr (obj, attr_edge, NULL);
-  hs_holders_foreach (obj, holder_edges, obj);
+  hs_holders_foreach (e, holder_edges, obj);
 
   *omitted += edges_dropped;
 }

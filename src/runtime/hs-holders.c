@@ -22,7 +22,9 @@ struct _HsHolding
 static GHashTable *code_holdings;   /* PyObject* -> HsHolding* list */
 static GPtrArray *roots;            /* the PyCodeObject* it was built from */
 static GHashTable *stack_holdings;  /* PyObject* -> HsHolding* list, this step */
+static GPtrArray *stack_items;      /* its keys: a few, so a scan beats hashing */
 static GPtrArray *codes_seen;
+static guint32 code_epoch = 1;      /* bumped when code_holdings is rebuilt */
 
 static void
 holding_free (gpointer data)
@@ -113,6 +115,7 @@ hs_holders_begin_step (GPtrArray *user_frames)
       stack_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
       roots = g_ptr_array_new ();
       codes_seen = g_ptr_array_new ();
+      stack_items = g_ptr_array_new ();
     }
 
   same = roots->len == user_frames->len;
@@ -121,6 +124,7 @@ hs_holders_begin_step (GPtrArray *user_frames)
   if (!same)
     {
       g_hash_table_remove_all (code_holdings);
+      code_epoch++;
       g_ptr_array_set_size (roots, 0);
       g_ptr_array_set_size (codes_seen, 0);
       for (guint i = 0; i < user_frames->len; i++)
@@ -133,7 +137,9 @@ hs_holders_begin_step (GPtrArray *user_frames)
     }
 
   /* the stacks change at every step; they are short */
-  g_hash_table_remove_all (stack_holdings);
+  if (stack_items->len > 0)
+    g_hash_table_remove_all (stack_holdings);
+  g_ptr_array_set_size (stack_items, 0);
   for (guint i = 0; i < user_frames->len; i++)
     {
       HsPyFrame *frame = g_ptr_array_index (user_frames, i);
@@ -142,33 +148,49 @@ hs_holders_begin_step (GPtrArray *user_frames)
 
       for (int k = 0; k < n; k++)
         if (items[k] != NULL)
-          hold (stack_holdings, items[k], HS_EDGE_HELD_STACK, hs_py_frame_code (frame)->co_qualname);
+          {
+            if (!g_hash_table_contains (stack_holdings, items[k]))
+              g_ptr_array_add (stack_items, items[k]);
+            hold (stack_holdings, items[k], HS_EDGE_HELD_STACK, hs_py_frame_code (frame)->co_qualname);
+          }
     }
 }
 
 static void
-report (GHashTable   *table,
-        PyObject     *obj,
+report (HsHolding    *first,
         HsHolderFunc  func,
         gpointer      user_data)
 {
-  g_assert (table != NULL);
-
-  for (HsHolding *h = g_hash_table_lookup (table, obj); h != NULL; h = h->next)
+  for (HsHolding *h = first; h != NULL; h = h->next)
     func (h->kind, h->name, h->count, user_data);
 }
 
+/* Every object is asked at every step, so what the code objects hold of
+ * it is remembered on its entry until they change. */
 void
-hs_holders_foreach (PyObject     *obj,
+hs_holders_foreach (HsEntry      *entry,
                     HsHolderFunc  func,
                     gpointer      user_data)
 {
-  g_return_if_fail (obj != NULL && func != NULL);
+  PyObject *obj;
+
+  g_return_if_fail (entry != NULL && entry->obj != NULL && func != NULL);
 
   if (code_holdings == NULL)
     return;
-  report (code_holdings, obj, func, user_data);
-  report (stack_holdings, obj, func, user_data);
+  obj = entry->obj;
+  if (entry->holders_epoch != code_epoch)
+    {
+      entry->holdings = g_hash_table_lookup (code_holdings, obj);
+      entry->holders_epoch = code_epoch;
+    }
+  report (entry->holdings, func, user_data);
+  if (stack_items->len > 16)
+    report (g_hash_table_lookup (stack_holdings, obj), func, user_data);
+  else
+    for (guint i = 0; i < stack_items->len; i++)
+      if (stack_items->pdata[i] == (gpointer) obj)
+        report (g_hash_table_lookup (stack_holdings, obj), func, user_data);
 
   /* a module is held by sys.modules under its name; reading both runs no
    * Python code (str keys, plain dicts) */

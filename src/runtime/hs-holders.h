@@ -12,6 +12,7 @@
 
 #include "hs-cpython.h"
 #include "hs-protocol.h"
+#include "hs-registry.h"
 
 G_BEGIN_DECLS
 
@@ -23,7 +24,7 @@ typedef void (*HsHolderFunc) (HsEdgeKind  kind,
                               gpointer    user_data);
 
 void hs_holders_begin_step (GPtrArray    *user_frames);
-void hs_holders_foreach    (PyObject     *obj,
+void hs_holders_foreach    (HsEntry      *entry,
                             HsHolderFunc  func,
                             gpointer      user_data);
 

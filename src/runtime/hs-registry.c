@@ -164,16 +164,43 @@ grow (void)
   g_free (old);
 }
 
-/* A free list that no deallocation fed since it was read can only have
- * handed out its last objects: it is what it was, cut to its length.
- * Otherwise, or after a full collection (which empties the free lists),
- * it is read again. */
+static gboolean births_contain (gconstpointer address);
+
+static gboolean
+collect_dead (PyObject *dead,
+              gpointer  user_data)
+{
+  g_ptr_array_add (user_data, dead);
+  return TRUE;
+}
+
+/* Free lists are stacks: what a step pushed lies on top, above what it
+ * left of the list it found.  A push is a deallocation, so the top is
+ * read down to the first object not deallocated during the step, which
+ * was there before and has been since, like all below it. */
+static gboolean
+collect_pushed (PyObject *dead,
+                gpointer  user_data)
+{
+  if (!births_contain (dead))
+    return FALSE;
+  g_ptr_array_add (user_data, dead);
+  return TRUE;
+}
+
+/* Brings each free list's copy up to date at the end of a step.  One that
+ * no deallocation of its type fed can only have handed out its last
+ * objects; after a full collection (which empties them) they are read
+ * whole. */
 static void
 free_lists_update (void)
 {
+  static GPtrArray *pushed;
   guint64 collections[3], collected[3], uncollectable[3];
   gboolean cleared;
 
+  if (pushed == NULL)
+    pushed = g_ptr_array_new ();
   hs_py_gc_stats (collections, collected, uncollectable);
   cleared = collections[2] != full_collections;
   full_collections = collections[2];
@@ -183,13 +210,26 @@ free_lists_update (void)
       HsFreeList *fl = &free_lists[i];
       guint length = hs_py_free_list_length (i);
 
-      if (cleared || fl->hook->deaths != fl->deaths || length > fl->dead->len)
+      if (!cleared && fl->hook->deaths == fl->deaths && length <= fl->dead->len)
         {
-          hs_py_free_list_get (i, fl->dead);
-          fl->deaths = fl->hook->deaths;
+          g_ptr_array_set_size (fl->dead, length);
+          continue;
+        }
+
+      g_ptr_array_set_size (pushed, 0);
+      if (!cleared)
+        hs_py_free_list_walk (i, collect_pushed, pushed);
+      if (cleared || length - pushed->len > fl->dead->len)
+        {
+          g_ptr_array_set_size (pushed, 0);
+          hs_py_free_list_walk (i, collect_dead, pushed);
+          g_ptr_array_set_size (fl->dead, 0);
         }
       else
-        g_ptr_array_set_size (fl->dead, length);
+        g_ptr_array_set_size (fl->dead, length - pushed->len);
+      for (guint k = pushed->len; k > 0; k--)
+        g_ptr_array_add (fl->dead, pushed->pdata[k - 1]);
+      fl->deaths = fl->hook->deaths;
     }
 }
 

@@ -52,6 +52,8 @@ typedef struct
   guint8        shape;          /* HsShape */
   guint8        has_attrs;      /* an instance of a Python class */
   guint32       static_flags;   /* the flags fixed by type and value */
+  guint32       holders_epoch;  /* hs-holders.c: which code holdings `holdings` is from */
+  gpointer      holdings;       /* hs-holders.c: what the running code objects hold of it */
   guint         sent : 1;
   guint         in_view : 1;
   guint         in_limbo : 1;
