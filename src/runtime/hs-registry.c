@@ -49,6 +49,7 @@ static HsBirthSlot *births;
 static gsize n_birth_slots;
 static gsize n_births;                      /* this step's */
 static guint32 birth_stamp = 1;
+static gboolean births_overflowed;          /* this step's set is incomplete */
 
 /* What each free list held when the step began, in the order of
  * hs_py_free_list_get(), and the deallocations of its type seen then. */
@@ -202,7 +203,8 @@ free_lists_update (void)
   if (pushed == NULL)
     pushed = g_ptr_array_new ();
   hs_py_gc_stats (collections, collected, uncollectable);
-  cleared = collections[2] != full_collections;
+  /* an incomplete set cannot tell what was pushed: read them whole */
+  cleared = collections[2] != full_collections || births_overflowed;
   full_collections = collections[2];
 
   for (guint i = 0; i < n_free_lists; i++)
@@ -256,6 +258,12 @@ births_resize (gsize n)
   g_free (old);
 }
 
+/* Past this many births in one step (a list of a million built in one
+ * line) the rest go unrecorded: the set stays at 2 MB and cheap to grow,
+ * and an object born then may miss its "created" mark, but none gets one
+ * it should not. */
+#define BIRTHS_MAX (1u << 16)
+
 /* Runs inside the object allocator, with the GIL held: no Python here. */
 static inline void
 births_add (gpointer address)
@@ -263,7 +271,14 @@ births_add (gpointer address)
   gsize mask, k;
 
   if (G_UNLIKELY ((n_births + 1) * 2 > n_birth_slots))
-    births_resize (n_birth_slots * 2);
+    {
+      if (n_births >= BIRTHS_MAX)
+        {
+          births_overflowed = TRUE;
+          return;
+        }
+      births_resize (n_birth_slots * 2);
+    }
   mask = n_birth_slots - 1;
   k = hash_pointer (address) & mask;
   while (births[k].stamp == birth_stamp)
@@ -526,6 +541,7 @@ hs_registry_births_restart (void)
       birth_stamp = 1;
     }
   n_births = 0;
+  births_overflowed = FALSE;
 }
 
 /* *location is set to NULL when the object it points to is deallocated.
