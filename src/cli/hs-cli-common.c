@@ -20,6 +20,7 @@ run_args_clear (gpointer data)
   g_assert (args != NULL);
 
   g_clear_pointer (&args->stdin_path, g_free);
+  g_clear_pointer (&args->python, g_free);
 }
 
 /* A verb's options, followed by those for running the program, which
@@ -37,6 +38,7 @@ hs_cli_context_new (const char         *summary,
     { "max-objects", 0, 0, G_OPTION_ARG_INT, &args->max_objects, N_("Show at most N objects per step (default 1000)"), "N" },
     { "max-elements", 0, 0, G_OPTION_ARG_INT, &args->max_elements, N_("Show at most N elements of a container (default 100)"), "N" },
     { "stdin", 0, 0, G_OPTION_ARG_FILENAME, &args->stdin_path, N_("Give the program this file as standard input"), N_("FILE") },
+    { "python", 0, 0, G_OPTION_ARG_STRING, &args->python, N_("Run the program under this Python version, such as 3.13 (default: the system's python3)"), N_("VERSION") },
     { NULL }
   };
 
@@ -103,6 +105,18 @@ hs_cli_resolve_run_options (HsCliRunArgs  *args,
       options->stdin_path = args->stdin_path;
     }
   return TRUE;
+}
+
+/* A runner with the worker --python asked for, or the default one. */
+HsRunner *
+hs_cli_runner_new (HsCliRunArgs  *args,
+                   GError       **error)
+{
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+
+  if (args->python != NULL && !hs_runner_set_python (runner, args->python, error))
+    return NULL;
+  return g_steal_pointer (&runner);
 }
 
 gboolean

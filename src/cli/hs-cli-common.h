@@ -17,6 +17,7 @@ typedef struct
   gint     max_objects;
   gint     max_elements;
   char    *stdin_path;
+  char    *python;       /* --python VERSION, or NULL for the default worker */
 } HsCliRunArgs;
 
 GOptionContext *hs_cli_context_new (const char         *summary,
@@ -24,6 +25,8 @@ GOptionContext *hs_cli_context_new (const char         *summary,
                                     HsCliRunArgs       *args);
 gboolean hs_cli_resolve_run_options (HsCliRunArgs    *args,
                                      HsRunOptions    *options,
+                                     GError         **error);
+HsRunner *hs_cli_runner_new         (HsCliRunArgs    *args,
                                      GError         **error);
 gboolean hs_cli_check_readable      (const char      *path);
 int      hs_cli_usage_error         (GOptionContext  *context,

@@ -89,7 +89,9 @@ hs_cli_render (int    argc,
   if (!hs_cli_check_readable (argv[1]))
     return 1;
 
-  runner = hs_runner_new ();
+  runner = hs_cli_runner_new (&run_args, &error);
+  if (runner == NULL)
+    return hs_cli_usage_error (context, error->message);
   trace = hs_runner_run_sync (runner, argv[1], &options, &error);
   if (trace == NULL)
     {
@@ -153,6 +155,5 @@ hs_cli_render (int    argc,
       g_printerr ("heapscope: %s\n", error->message);
       return 1;
     }
-  g_free (run_args.stdin_path);
   return 0;
 }

@@ -45,7 +45,9 @@ hs_cli_trace (int    argc,
   if (!hs_cli_check_readable (argv[1]))
     return 1;
 
-  runner = hs_runner_new ();
+  runner = hs_cli_runner_new (&run_args, &error);
+  if (runner == NULL)
+    return hs_cli_usage_error (context, error->message);
   trace = hs_runner_run_sync (runner, argv[1], &options, &error);
   if (trace == NULL)
     {

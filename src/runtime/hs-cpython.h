@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Everything Heapscope reads from CPython's private structures goes through
- * these functions.  Only hs-cpython-311.c includes the internal headers, so a
- * port to another CPython (immortal objects and new frame layout in 3.12)
- * changes that one file.
+ * these functions.  The runtime is compiled once per CPython it embeds;
+ * hs-cpython-common.c holds what reads the same in every version, and
+ * hs-cpython-311.c, -312.c and -313.c what differs (frame layout, managed
+ * dicts, immortality, tracing).  Only those files include the internal
+ * headers (through hs-cpython-private.h).  To add a function: declare it
+ * here, and define it in hs-cpython-common.c if the structures it reads are
+ * the same in every version, else in each hs-cpython-3XX.c.
  */
 #pragma once
 
@@ -51,8 +55,15 @@ void        hs_py_foreach_instance_attr (PyObject     *obj,
 PyObject   *hs_py_memoryview_exporter  (PyObject      *view);
 PyObject   *hs_py_memoryview_managed_buffer (PyObject *view);
 PyObject   *hs_py_managed_buffer_exporter   (PyObject *buffer);
+gboolean    hs_py_is_managed_buffer    (PyObject      *obj);
+int         hs_py_traceback_line       (PyTracebackObject *tb);
 gboolean    hs_py_is_immortal          (PyObject      *obj);
 gboolean    hs_py_is_small_int         (PyObject      *obj);
+void        hs_py_small_int_range      (gint64        *first,
+                                        gint64        *last);
+gboolean    hs_py_set_next_entry       (PyObject      *set,
+                                        Py_ssize_t    *pos,
+                                        PyObject     **key);
 gssize      hs_py_sizeof               (PyObject      *obj);
 
 gboolean    hs_py_gc_collecting        (void);

@@ -247,10 +247,9 @@ compute_edges (HsEntry *e,
       {
         Py_ssize_t pos = 0, i = 0;
         PyObject *key;
-        Py_hash_t hash;
 
         *length = PySet_GET_SIZE (obj);
-        while (i < (Py_ssize_t) limits.max_elements && _PySet_NextEntry (obj, &pos, &key, &hash))
+        while (i < (Py_ssize_t) limits.max_elements && hs_py_set_next_entry (obj, &pos, &key))
           {
             add_edge (HS_EDGE_MEMBER, 0, key);
             i++;

@@ -50,7 +50,7 @@ hs_object_facts_classify (HsEntry *e)
     e->shape = HS_SHAPE_METHOD;
   else if (PyMemoryView_Check (obj))
     e->shape = HS_SHAPE_MEMORYVIEW;
-  else if (Py_IS_TYPE (obj, &_PyManagedBuffer_Type))
+  else if (hs_py_is_managed_buffer (obj))
     e->shape = HS_SHAPE_MANAGED_BUFFER;
   else
     e->shape = HS_SHAPE_LEAF;
@@ -262,7 +262,6 @@ hs_object_facts_repr (PyObject *obj)
       GString *out = g_string_new (PyDict_Check (obj) ? "{" : PyFrozenSet_Check (obj) ? "frozenset({" : "{");
       Py_ssize_t pos = 0;
       PyObject *key, *value;
-      Py_hash_t hash;
       gboolean first = TRUE;
       gboolean more;
 
@@ -272,7 +271,7 @@ hs_object_facts_repr (PyObject *obj)
           return g_strdup (PyFrozenSet_Check (obj) ? "frozenset()" : "set()");
         }
       while ((more = PyDict_Check (obj) ? PyDict_Next (obj, &pos, &key, &value)
-                                        : _PySet_NextEntry (obj, &pos, &key, &hash)))
+                                        : hs_py_set_next_entry (obj, &pos, &key)))
         {
           g_autofree char *k = element_repr (key);
 

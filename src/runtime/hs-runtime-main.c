@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -80,10 +82,16 @@ move_protocol_fds (void)
  * died, at any moment, even before this thread started.  PR_SET_PDEATHSIG
  * would not do: it fires when the *thread* that spawned the worker ends,
  * and the window spawns from pooled threads that come and go. */
+static pthread_t watcher;
+static pid_t watcher_tid;
+static gboolean watcher_running;
+
 static gpointer
 watch_app (gpointer data)
 {
   struct stat ours;
+
+  watcher_tid = gettid ();
 
   /* raw calls: to libc's interposed fstat these fds look closed */
   if (syscall (SYS_fstat, hs_interpose_private_fd (HS_FD_PROTOCOL_IN), &ours) < 0)
@@ -114,6 +122,51 @@ watch_app (gpointer data)
       kill (getpid (), SIGKILL);
     }
   return NULL;
+}
+
+/* a plain thread: Python's threading module never sees it */
+static void
+start_watcher (void)
+{
+  watcher_running = pthread_create (&watcher, NULL, watch_app, NULL) == 0;
+  if (watcher_running)
+    pthread_setname_np (watcher, "heapscope-watch");
+}
+
+/* CPython 3.12 and later warn a program that forks while its process has
+ * more than one thread, counting the threads the kernel reports.  The
+ * watcher is not the program's: it stops before each fork, and is gone
+ * from the kernel's count (not only joined) when the fork happens. */
+static void
+stop_watcher_before_fork (void)
+{
+  char task[64];
+
+  if (!watcher_running)
+    return;
+  pthread_cancel (watcher);   /* it waits in poll() or a sleep, holding nothing */
+  pthread_join (watcher, NULL);
+  watcher_running = FALSE;
+  g_snprintf (task, sizeof task, "/proc/self/task/%d", (int) watcher_tid);
+  for (guint i = 0; i < 100000 && access (task, F_OK) == 0; i++)
+    sched_yield ();
+}
+
+static int
+restart_watcher (void *data)
+{
+  if (!watcher_running)
+    start_watcher ();
+  return 0;
+}
+
+/* Started again once os.fork() has returned to the program: the warning
+ * is decided after fork() itself returns. */
+static void
+restart_watcher_after_fork (void)
+{
+  if (Py_AddPendingCall (restart_watcher, NULL) < 0)
+    start_watcher ();
 }
 
 static guint
@@ -195,8 +248,8 @@ main (int   argc,
       return 2;
     }
 
-  /* a plain thread: Python's threading module never sees it */
-  g_thread_unref (g_thread_new ("heapscope-watch-app", watch_app, NULL));
+  start_watcher ();
+  pthread_atfork (stop_watcher_before_fork, restart_watcher_after_fork, NULL);
 
   if (!write_message (HS_MSG_HELLO,
                                   g_variant_new ("(us)", HS_PROTOCOL_VERSION, PY_VERSION), &error))

@@ -718,7 +718,7 @@ exception_line (PyObject *value,
 
   for (PyTracebackObject *t = (PyTracebackObject *) tb; t != NULL; t = t->tb_next)
     if (is_user_code (hs_py_frame_object_code (t->tb_frame)))
-      line = t->tb_lineno;
+      line = hs_py_traceback_line (t);
   return line;
 }
 

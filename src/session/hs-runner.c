@@ -119,26 +119,137 @@ hs_runner_new (void)
   return g_object_new (HS_TYPE_RUNNER, NULL);
 }
 
-/* Next to the running executable first, so that a build tree runs its own
- * worker with no installation and no environment. */
-static char *
-find_runtime (void)
+/* Where the workers are: beside HEAPSCOPE_RUNTIME when it is set (the
+ * tests' build tree), next to the running executable, so that a build
+ * tree runs its own with no installation and no environment, and in the
+ * installed libexecdir. */
+static GPtrArray *
+worker_dirs (void)
 {
+  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
   const char *env = g_getenv ("HEAPSCOPE_RUNTIME");
 
   if (env != NULL && *env != '\0')
-    return g_strdup (env);
-
+    g_ptr_array_add (dirs, g_path_get_dirname (env));
   if (exe != NULL)
+    g_ptr_array_add (dirs, g_path_get_dirname (exe));
+  g_ptr_array_add (dirs, g_strdup (HS_LIBEXECDIR));
+  return dirs;
+}
+
+static char *
+find_worker (const char *name)
+{
+  g_autoptr(GPtrArray) dirs = worker_dirs ();
+
+  for (guint i = 0; i + 1 < dirs->len; i++)
     {
-      g_autofree char *dir = g_path_get_dirname (exe);
-      g_autofree char *candidate = g_build_filename (dir, HS_RUNTIME_NAME, NULL);
+      g_autofree char *candidate = g_build_filename (g_ptr_array_index (dirs, i), name, NULL);
 
       if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
         return g_steal_pointer (&candidate);
     }
-  return g_build_filename (HS_LIBEXECDIR, HS_RUNTIME_NAME, NULL);
+  return g_build_filename (HS_LIBEXECDIR, name, NULL);
+}
+
+static char *
+find_runtime (void)
+{
+  const char *env = g_getenv ("HEAPSCOPE_RUNTIME");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return find_worker (HS_RUNTIME_NAME);
+}
+
+static int
+compare_versions (gconstpointer a,
+                  gconstpointer b)
+{
+  const char *va = *(const char **) a;
+  const char *vb = *(const char **) b;
+  guint64 ma = g_ascii_strtoull (strchr (va, '.') + 1, NULL, 10);
+  guint64 mb = g_ascii_strtoull (strchr (vb, '.') + 1, NULL, 10);
+
+  if (va[0] != vb[0])
+    return va[0] - vb[0];
+  return ma < mb ? -1 : ma > mb;
+}
+
+/* "3.12" from "heapscope-runtime-3.12", or NULL for any other name. */
+static const char *
+worker_version (const char *name)
+{
+  const char *v;
+  const char *dot;
+
+  if (!g_str_has_prefix (name, HS_RUNTIME_NAME "-"))
+    return NULL;
+  v = name + strlen (HS_RUNTIME_NAME "-");
+  dot = strchr (v, '.');
+  if (!g_ascii_isdigit (v[0]) || dot == NULL || dot == v || !g_ascii_isdigit (dot[1]))
+    return NULL;
+  for (const char *c = v; *c != '\0'; c++)
+    if (!g_ascii_isdigit (*c) && c != dot)
+      return NULL;
+  return v;
+}
+
+GStrv
+hs_runner_list_pythons (void)
+{
+  g_autoptr(GPtrArray) dirs = worker_dirs ();
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *dir_path = g_ptr_array_index (dirs, i);
+      g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          const char *version = worker_version (name);
+          g_autofree char *path = g_build_filename (dir_path, name, NULL);
+
+          if (version != NULL && g_file_test (path, G_FILE_TEST_IS_EXECUTABLE) &&
+              !g_ptr_array_find_with_equal_func (versions, version, g_str_equal, NULL))
+            g_ptr_array_add (versions, g_strdup (version));
+        }
+    }
+  g_ptr_array_sort (versions, compare_versions);
+  g_ptr_array_add (versions, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&versions), FALSE);
+}
+
+gboolean
+hs_runner_set_python (HsRunner    *self,
+                      const char  *version,
+                      GError     **error)
+{
+  g_auto(GStrv) versions = hs_runner_list_pythons ();
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (HS_IS_RUNNER (self), FALSE);
+  g_return_val_if_fail (version != NULL, FALSE);
+
+  if (!g_strv_contains ((const char * const *) versions, version))
+    {
+      g_autofree char *list = g_strjoinv (", ", versions);
+
+      if (versions[0] == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     _("No worker for Python %s: no versioned worker is installed"), version);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     _("No worker for Python %s; the versions available are %s"), version, list);
+      return FALSE;
+    }
+  name = g_strconcat (HS_RUNTIME_NAME "-", version, NULL);
+  g_free (self->runtime_path);
+  self->runtime_path = find_worker (name);
+  return TRUE;
 }
 
 const char *

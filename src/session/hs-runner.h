@@ -46,6 +46,16 @@ HsRunner   *hs_runner_new              (void);
 const char *hs_runner_get_runtime_path (HsRunner           *self);
 void        hs_runner_set_runtime_path (HsRunner           *self,
                                         const char         *path);
+
+/* The CPython versions ("3.11", "3.13", ...) that have a worker,
+ * heapscope-runtime-VERSION, next to the running executable (a build
+ * tree) or else in the installed libexecdir; oldest first. */
+GStrv       hs_runner_list_pythons     (void);
+/* Runs programs with that version's worker from now on.  Fails with
+ * G_IO_ERROR_NOT_FOUND, naming the versions there are, when it has none. */
+gboolean    hs_runner_set_python       (HsRunner           *self,
+                                        const char         *version,
+                                        GError            **error);
 /* Runs the program to its end and shuts the worker down. */
 HsTrace    *hs_runner_run_sync         (HsRunner           *self,
                                         const char         *path,

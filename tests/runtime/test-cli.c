@@ -142,7 +142,10 @@ test_cli_trace_ok (HsTraceFixture *f,
   root = parse_trace (parser, r.out);
   assert_members (root, top);
   g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "heapscope-trace-1");
-  g_assert_true (g_str_has_prefix (json_object_get_string_member (root, "python"), "3.11"));
+  /* the version HEAPSCOPE_RUNTIME was built for (test-versions checks it
+   * against that python) */
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (root, "python"),
+                                   g_getenv ("HEAPSCOPE_TEST_VERSION") ? g_getenv ("HEAPSCOPE_TEST_VERSION") : HS_TEST_DEFAULT_PYTHON));
   g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "finished");
   g_assert_true (json_object_get_null_member (root, "error"));
 
@@ -500,6 +503,86 @@ test_cli_v2_rebuilds_v1 (HsTraceFixture *f,
     }
 }
 
+/* render shares trace's run options; its --stdin path was freed twice
+ * (once by render, once with the option group) and the CLI aborted. */
+static void
+test_cli_render_stdin (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  g_autofree char *path = hs_trace_fixture_write (f, "in.py", "s = input()\n");
+  g_autofree char *input = hs_trace_fixture_write (f, "in.txt", "abc\n");
+  g_autofree char *png = g_build_filename (f->tmpdir, "out.png", NULL);
+  const char *args[] = { "render", path, "--stdin", input, "-o", png, NULL };
+  g_auto(CliResult) r = { 0 };
+
+  run_cli (&r, args);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+}
+
+/* --python VERSION runs the program under that version's worker, for
+ * trace and render alike; the trace names the interpreter that ran. */
+static void
+test_cli_python_option (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  g_autofree char *path = hs_trace_fixture_write (f, "v.py", "import sys\nv = sys.version_info\n");
+  g_autofree char *png = g_build_filename (f->tmpdir, "out.png", NULL);
+  g_auto(GStrv) versions = g_strsplit (HS_TEST_PYTHON_VERSIONS, ",", -1);
+
+  g_assert_cmpuint (g_strv_length (versions), >=, 1);
+  for (guint i = 0; versions[i] != NULL; i++)
+    {
+      const char *trace_args[] = { "trace", "--python", versions[i], path, NULL };
+      const char *render_args[] = { "render", path, "--python", versions[i], "-o", png, NULL };
+      g_autofree char *prefix = g_strconcat (versions[i], ".", NULL);
+      g_auto(CliResult) r = { 0 };
+      g_auto(CliResult) r2 = { 0 };
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *root;
+
+      run_cli (&r, trace_args);
+      g_assert_cmpint (r.status, ==, 0);
+      root = parse_trace (parser, r.out);
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (root, "python"), prefix));
+      g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "finished");
+
+      g_remove (png);
+      run_cli (&r2, render_args);
+      g_assert_cmpint (r2.status, ==, 0);
+      g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+    }
+}
+
+/* An interpreter with no worker is bad input: one line that names it and
+ * lists the versions there are. */
+static void
+test_cli_python_unknown (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  g_autofree char *path = hs_trace_fixture_write (f, "v.py", "pass\n");
+  g_autofree char *png = g_build_filename (f->tmpdir, "out.png", NULL);
+  g_auto(GStrv) versions = g_strsplit (HS_TEST_PYTHON_VERSIONS, ",", -1);
+  const char *cases[][7] = {
+    { "trace", "--python", "2.7", path, NULL },
+    { "render", "--python", "2.7", path, "-o", png, NULL },
+    { "trace", "--python", "../heapscope", path, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(CliResult) r = { 0 };
+
+      run_cli (&r, cases[i]);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_cmpstr (r.out, ==, "");
+      assert_one_line_error (r.err, cases[i][2], TRUE);
+      for (guint v = 0; versions[v] != NULL; v++)
+        g_assert_nonnull (strstr (r.err, versions[v]));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -519,6 +602,9 @@ main (int   argc,
   ADD ("/runtime/cli/exit-code-null", test_cli_exit_code_null);
   ADD ("/runtime/cli/stdin-no-leak", test_cli_stdin_no_leak);
   ADD ("/runtime/cli/v2-rebuilds-v1", test_cli_v2_rebuilds_v1);
+  ADD ("/runtime/cli/render-stdin", test_cli_render_stdin);
+  ADD ("/runtime/cli/python-option", test_cli_python_option);
+  ADD ("/runtime/cli/python-unknown", test_cli_python_unknown);
 
   return g_test_run ();
 }

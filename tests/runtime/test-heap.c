@@ -319,9 +319,12 @@ test_refcount_list_elements (HsTraceFixture *f,
   item2 = hs_test_edge (s6, outer, HS_EDGE_ITEM, "2");
   g_assert_cmpint (item2->refcount, ==, 1);
   g_assert_cmpint (item2->refcount, ==, stdout_int (t, 1) - 1);
-  /* the small int 0 is immortal-ish: the trace shows its count as Python does */
-  g_assert_cmpint (hs_test_edge (s6, item0 = hs_test_var (s6, NULL, "e"), HS_EDGE_ITEM, "0")->refcount, ==,
-                   stdout_int (t, 2) - 1);
+  /* the small int 0 is immortal-ish: the trace shows its count as Python
+   * does; getrefcount's own reference counts, except on an object that is
+   * immortal for real (3.12 on), whose count never moves */
+  item0 = hs_test_edge (s6, hs_test_var (s6, NULL, "e"), HS_EDGE_ITEM, "0");
+  g_assert_cmpint (item0->refcount, ==,
+                   stdout_int (t, 2) - (item0->refcount == G_GINT64_CONSTANT (4294967295) ? 0 : 1));
 }
 
 static void

@@ -1,0 +1,840 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-cpython"
+
+#include "config.h"
+
+#include "hs-cpython-private.h"
+
+/* What reads CPython's private structures the same way in every version
+ * Heapscope embeds (3.11 to 3.13); compiled once per version, against that
+ * version's headers.  What differs is in hs-cpython-3XX.c. */
+
+static destructor subtype_dealloc;
+static PyObject *sizeof_name;
+static PyTypeObject *managed_buffer_type;
+
+void
+hs_py_internals_init (void)
+{
+  PyObject *bootstrap;
+  PyObject *cls;
+
+  /* subtype_dealloc is static in typeobject.c; a class importlib already
+   * defined shows its address.  Making a class of our own would leave
+   * garbage for the program's first gc.collect() to find. */
+  bootstrap = PyImport_ImportModule ("_frozen_importlib");
+  g_assert (bootstrap != NULL);
+  cls = PyObject_GetAttrString (bootstrap, "ModuleSpec");
+  g_assert (cls != NULL && PyType_Check (cls));
+  subtype_dealloc = ((PyTypeObject *) cls)->tp_dealloc;
+  Py_DECREF (cls);
+  Py_DECREF (bootstrap);
+
+  sizeof_name = PyUnicode_InternFromString ("__sizeof__");
+  g_assert (sizeof_name != NULL);
+
+  /* libpython 3.13 no longer exports _PyManagedBuffer_Type: a view of
+   * b"" shows it.  The view and its buffer are freed at once, before the
+   * program runs. */
+  {
+    PyObject *empty = PyBytes_FromStringAndSize (NULL, 0);
+    PyObject *view = PyMemoryView_FromObject (empty);
+
+    g_assert (view != NULL);
+    managed_buffer_type = Py_TYPE (hs_py_memoryview_managed_buffer (view));
+    Py_DECREF (view);
+    Py_DECREF (empty);
+  }
+}
+
+/* Whether obj is the managed buffer a memoryview holds its exporter by. */
+gboolean
+hs_py_is_managed_buffer (PyObject *obj)
+{
+  g_assert (managed_buffer_type != NULL);
+
+  return Py_IS_TYPE (obj, managed_buffer_type);
+}
+
+gboolean
+hs_py_type_uses_subtype_dealloc (PyTypeObject *type)
+{
+  return type->tp_dealloc == subtype_dealloc;
+}
+
+/* How far before the object its memory block starts (the gc header, a
+ * managed dict's pointers). */
+gsize
+hs_py_pre_header_size (PyTypeObject *type)
+{
+  return _PyType_PreHeaderSize (type);
+}
+
+/* CPython keeps dead objects of some types on free lists and hands them
+ * out again without the allocator.  Free list 0 is the floats', 1 to
+ * PyTuple_NFREELISTS the tuples' by size, then the lists', the dicts',
+ * the slice cache and the contexts'.  Every version links them the same
+ * way (floats through ob_type, tuples through ob_item[0], contexts through
+ * ctx_weakreflist; lists and dicts are arrays); only where they live
+ * differs, which free_lists_get() hides. */
+#define FREE_LIST_FLOAT   0
+#define FREE_LIST_TUPLE   1
+#define FREE_LIST_LIST    (FREE_LIST_TUPLE + PyTuple_NFREELISTS)
+#define FREE_LIST_DICT    (FREE_LIST_LIST + 1)
+#define FREE_LIST_SLICE   (FREE_LIST_DICT + 1)
+#define FREE_LIST_CONTEXT (FREE_LIST_SLICE + 1)
+#define N_FREE_LISTS      (FREE_LIST_CONTEXT + 1)
+
+typedef struct
+{
+  PyFloatObject **float_head;
+  int            *float_numfree;
+  PyTupleObject **tuple_heads;     /* PyTuple_NFREELISTS of each */
+  int            *tuple_numfree;
+  PyListObject  **lists;
+  int            *list_numfree;
+  PyDictObject  **dicts;
+  int            *dict_numfree;
+  PySliceObject **slice_cache;
+  PyContext     **context_head;
+  int            *context_numfree;
+} HsPyFreeLists;
+
+/* 3.11 and 3.12 keep each type's free list in its own structure of the
+ * interpreter state; 3.13 gathers them in one struct _Py_object_freelists,
+ * in the interpreter's object state (a free-threaded build keeps one per
+ * thread, and has no gc header before objects: it is refused below).
+ * PyInterpreterState_Get(), because _PyInterpreterState_GET() reads a
+ * thread-local libpython 3.12+ does not export. */
+#if PY_VERSION_HEX >= 0x030D0000 && defined(Py_GIL_DISABLED)
+# error "a free-threaded CPython keeps its free lists per thread; Heapscope does not read them"
+#endif
+
+static void
+free_lists_get (HsPyFreeLists *fl)
+{
+  PyInterpreterState *interp = PyInterpreterState_Get ();
+
+  g_assert (fl != NULL);
+
+#if PY_VERSION_HEX >= 0x030D0000
+  struct _Py_object_freelists *lists = &interp->object_state.freelists;
+
+  fl->float_head = &lists->floats.items;
+  fl->float_numfree = &lists->floats.numfree;
+  fl->tuple_heads = lists->tuples.items;
+  fl->tuple_numfree = lists->tuples.numfree;
+  fl->lists = lists->lists.items;
+  fl->list_numfree = &lists->lists.numfree;
+  fl->dicts = lists->dicts.items;
+  fl->dict_numfree = &lists->dicts.numfree;
+  fl->slice_cache = &lists->slices.slice_cache;
+  fl->context_head = &lists->contexts.items;
+  fl->context_numfree = &lists->contexts.numfree;
+#else
+  fl->float_head = &interp->float_state.free_list;
+  fl->float_numfree = &interp->float_state.numfree;
+  fl->tuple_heads = interp->tuple.free_list;
+  fl->tuple_numfree = interp->tuple.numfree;
+  fl->lists = interp->list.free_list;
+  fl->list_numfree = &interp->list.numfree;
+  fl->dicts = interp->dict_state.free_list;
+  fl->dict_numfree = &interp->dict_state.numfree;
+  fl->slice_cache = &interp->slice_cache;
+  fl->context_head = &interp->context.freelist;
+  fl->context_numfree = &interp->context.numfree;
+#endif
+}
+
+guint
+hs_py_n_free_lists (void)
+{
+  return N_FREE_LISTS;
+}
+
+PyTypeObject *
+hs_py_free_list_type (guint list)
+{
+  g_assert (list < N_FREE_LISTS);
+
+  if (list == FREE_LIST_FLOAT)
+    return &PyFloat_Type;
+  if (list < FREE_LIST_LIST)
+    return &PyTuple_Type;
+  if (list == FREE_LIST_LIST)
+    return &PyList_Type;
+  if (list == FREE_LIST_DICT)
+    return &PyDict_Type;
+  if (list == FREE_LIST_SLICE)
+    return &PySlice_Type;
+  return &PyContext_Type;
+}
+
+/* The free list an object of obj's exact type and size would come from,
+ * or G_MAXUINT. */
+guint
+hs_py_free_list_of (PyObject *obj)
+{
+  if (PyFloat_CheckExact (obj))
+    return FREE_LIST_FLOAT;
+  if (PyTuple_CheckExact (obj))
+    return PyTuple_GET_SIZE (obj) >= 1 && PyTuple_GET_SIZE (obj) <= PyTuple_NFREELISTS
+           ? FREE_LIST_TUPLE + (guint) PyTuple_GET_SIZE (obj) - 1 : G_MAXUINT;
+  if (PyList_CheckExact (obj))
+    return FREE_LIST_LIST;
+  if (PyDict_CheckExact (obj))
+    return FREE_LIST_DICT;
+  if (PySlice_Check (obj))
+    return FREE_LIST_SLICE;
+  if (PyContext_CheckExact (obj))
+    return FREE_LIST_CONTEXT;
+  return G_MAXUINT;
+}
+
+/* numfree is -1 once the interpreter finalizes a list (3.12+): empty. */
+guint
+hs_py_free_list_length (guint list)
+{
+  HsPyFreeLists fl;
+
+  g_assert (list < N_FREE_LISTS);
+
+  free_lists_get (&fl);
+  if (list == FREE_LIST_FLOAT)
+    return MAX (*fl.float_numfree, 0);
+  if (list < FREE_LIST_LIST)
+    return MAX (fl.tuple_numfree[list - FREE_LIST_TUPLE], 0);
+  if (list == FREE_LIST_LIST)
+    return MAX (*fl.list_numfree, 0);
+  if (list == FREE_LIST_DICT)
+    return MAX (*fl.dict_numfree, 0);
+  if (list == FREE_LIST_SLICE)
+    return *fl.slice_cache != NULL;
+  return MAX (*fl.context_numfree, 0);
+}
+
+/* Reads the free list without changing it, from the next object to be
+ * reused down, until func returns FALSE. */
+void
+hs_py_free_list_walk (guint         list,
+                      HsPyFreeFunc  func,
+                      gpointer      user_data)
+{
+  HsPyFreeLists fl;
+
+  g_assert (list < N_FREE_LISTS);
+  g_assert (func != NULL);
+
+  free_lists_get (&fl);
+  if (list == FREE_LIST_FLOAT)
+    {
+      for (PyFloatObject *f = *fl.float_head; f != NULL; f = (PyFloatObject *) Py_TYPE (f))
+        if (!func ((PyObject *) f, user_data))
+          return;
+    }
+  else if (list < FREE_LIST_LIST)
+    {
+      for (PyTupleObject *t = fl.tuple_heads[list - FREE_LIST_TUPLE]; t != NULL;
+           t = (PyTupleObject *) t->ob_item[0])
+        if (!func ((PyObject *) t, user_data))
+          return;
+    }
+  else if (list == FREE_LIST_LIST)
+    {
+      for (int i = *fl.list_numfree; i > 0; i--)
+        if (!func ((PyObject *) fl.lists[i - 1], user_data))
+          return;
+    }
+  else if (list == FREE_LIST_DICT)
+    {
+      for (int i = *fl.dict_numfree; i > 0; i--)
+        if (!func ((PyObject *) fl.dicts[i - 1], user_data))
+          return;
+    }
+  else if (list == FREE_LIST_SLICE)
+    {
+      if (*fl.slice_cache != NULL)
+        func ((PyObject *) *fl.slice_cache, user_data);
+    }
+  else
+    {
+      PyContext *ctx = *fl.context_head;
+
+      for (int i = 0; i < *fl.context_numfree && ctx != NULL; i++)
+        {
+          if (!func ((PyObject *) ctx, user_data))
+            return;
+          ctx = (PyContext *) ctx->ctx_weakreflist;
+        }
+    }
+}
+
+/* The frame's value stack, when the frame saved its top: a frame that
+ * called another or stopped for the trace function has; a running one
+ * (stacktop -1) has not.  stacktop and localsplus are the same in 3.11 to
+ * 3.13; the code object is read through the version's own accessor. */
+PyObject **
+hs_py_frame_stack (HsPyFrame *frame,
+                   int       *n_items)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+  PyCodeObject *code = hs_py_frame_code (frame);
+  int base = code->co_nlocalsplus;
+
+  *n_items = 0;
+  if (f->stacktop <= base || f->stacktop > base + code->co_stacksize)
+    return NULL;
+  *n_items = f->stacktop - base;
+  return f->localsplus + base;
+}
+
+/* The UTF-8 text of a str without PyUnicode_AsUTF8(), which would cache an
+ * encoded copy inside a non-ASCII string and so change its sys.getsizeof().
+ * An ASCII string's own data is already UTF-8.  Returns NULL (with no
+ * Python error set) if the text cannot be encoded; *to_free is set when the
+ * text was copied. */
+const char *
+hs_py_str_utf8 (PyObject  *str,
+                char     **to_free)
+{
+  PyObject *bytes;
+
+  *to_free = NULL;
+  if (!PyUnicode_Check (str))
+    return NULL;
+  if (PyUnicode_IS_COMPACT_ASCII (str))
+    return (const char *) PyUnicode_DATA (str);
+
+  bytes = PyUnicode_AsUTF8String (str);
+  if (bytes == NULL)
+    {
+      PyErr_Clear ();
+      return NULL;
+    }
+  *to_free = g_strndup (PyBytes_AS_STRING (bytes), PyBytes_GET_SIZE (bytes));
+  Py_DECREF (bytes);
+  return *to_free;
+}
+
+/* The private layouts of _io.TextIOWrapper and _io.BufferedWriter
+ * (Modules/_io/textio.c, bufferedio.c), as far as they are read: 3.12 and
+ * 3.13 only added members after these.  They are only trusted for a stream
+ * whose public attributes they were checked against. */
+typedef struct
+{
+  PyObject_HEAD
+  int ok;
+  int detached;
+  Py_ssize_t chunk_size;
+  PyObject *buffer;
+  PyObject *encoding;
+  PyObject *encoder;
+  PyObject *decoder;
+  PyObject *readnl;
+  PyObject *errors;
+  const char *writenl;
+  char line_buffering;
+  char write_through;
+  char readuniversal;
+  char readtranslate;
+  char writetranslate;
+  char seekable;
+  char has_read1;
+  char telling;
+  char finalizing;
+  void *encodefunc;
+  char encoding_start_of_stream;
+  PyObject *decoded_chars;
+  Py_ssize_t decoded_chars_used;
+  PyObject *pending_bytes;       /* NULL, bytes, ASCII str, or a list of them */
+  Py_ssize_t pending_bytes_count;
+  PyObject *snapshot;
+  double b2cratio;
+  PyObject *raw;
+  PyObject *weakreflist;
+  PyObject *dict;
+} HsTextIO;
+
+typedef struct
+{
+  PyObject_HEAD
+  PyObject *raw;
+  int ok;
+  int detached;
+  int readable;
+  int writable;
+  char finalizing;
+  int fast_closed_checks;
+  off_t abs_pos;
+  char *buffer;
+  off_t pos;
+  off_t raw_pos;
+  off_t read_end;
+  off_t write_pos;
+  off_t write_end;
+  void *lock;
+  volatile unsigned long owner;
+  Py_ssize_t buffer_size;
+  Py_ssize_t buffer_mask;
+  PyObject *dict;
+  PyObject *weakreflist;
+} HsBuffered;
+
+static gboolean
+attr_is (PyObject   *obj,
+         const char *name,
+         PyObject   *expected)
+{
+  PyObject *value = PyObject_GetAttrString (obj, name);
+  gboolean same = value == expected;
+
+  Py_XDECREF (value);
+  PyErr_Clear ();
+  return same;
+}
+
+gboolean
+hs_py_text_stream_check (PyObject *stream)
+{
+  HsTextIO *text = (HsTextIO *) stream;
+  PyObject *chunk;
+  gboolean ok;
+
+  if (stream == NULL || strcmp (Py_TYPE (stream)->tp_name, "_io.TextIOWrapper") != 0)
+    return FALSE;
+  if (text->ok != 1 || text->detached || !attr_is (stream, "buffer", text->buffer))
+    return FALSE;
+
+  chunk = PyObject_GetAttrString (stream, "_CHUNK_SIZE");
+  ok = chunk != NULL && PyLong_Check (chunk) && PyLong_AsSsize_t (chunk) == text->chunk_size;
+  Py_XDECREF (chunk);
+  PyErr_Clear ();
+  if (!ok)
+    return FALSE;
+
+  if (strcmp (Py_TYPE (text->buffer)->tp_name, "_io.FileIO") == 0)
+    return TRUE;   /* unbuffered (-u, PYTHONUNBUFFERED): no byte buffer */
+  if (strcmp (Py_TYPE (text->buffer)->tp_name, "_io.BufferedWriter") == 0)
+    {
+      HsBuffered *buffered = (HsBuffered *) text->buffer;
+
+      return buffered->ok == 1 && !buffered->detached && buffered->writable &&
+             attr_is (text->buffer, "raw", buffered->raw);
+    }
+  return FALSE;
+}
+
+static void
+append_pending (PyObject   *item,
+                GByteArray *into)
+{
+  if (PyBytes_Check (item))
+    g_byte_array_append (into, (const guint8 *) PyBytes_AS_STRING (item), PyBytes_GET_SIZE (item));
+  else if (PyUnicode_Check (item) && PyUnicode_IS_COMPACT_ASCII (item))
+    g_byte_array_append (into, PyUnicode_DATA (item), PyUnicode_GET_LENGTH (item));
+}
+
+/* What a checked stream holds that has not reached its file yet: the byte
+ * buffer first, then the text layer's pending writes.  Reads memory only. */
+gsize
+hs_py_text_stream_unflushed (PyObject   *stream,
+                             GByteArray *into)
+{
+  HsTextIO *text = (HsTextIO *) stream;
+  gsize count = 0;
+
+  /* the program may have detached or re-initialised the stream since */
+  if (text->ok != 1 || text->detached || text->buffer == NULL)
+    return 0;
+
+  if (strcmp (Py_TYPE (text->buffer)->tp_name, "_io.BufferedWriter") == 0 &&
+      ((HsBuffered *) text->buffer)->ok == 1)
+    {
+      HsBuffered *buffered = (HsBuffered *) text->buffer;
+
+      if (buffered->write_end != -1 && buffered->write_end > buffered->write_pos && buffered->buffer != NULL)
+        {
+          gsize n = buffered->write_end - buffered->write_pos;
+
+          count += n;
+          if (into != NULL)
+            g_byte_array_append (into, (const guint8 *) buffered->buffer + buffered->write_pos, n);
+        }
+    }
+
+  if (text->pending_bytes != NULL && text->pending_bytes_count > 0)
+    {
+      count += text->pending_bytes_count;
+      if (into != NULL)
+        {
+          if (PyList_CheckExact (text->pending_bytes))
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE (text->pending_bytes); i++)
+              append_pending (PyList_GET_ITEM (text->pending_bytes, i), into);
+          else
+            append_pending (text->pending_bytes, into);
+        }
+    }
+  return count;
+}
+
+/* The text stream's buffer object (borrowed), read from memory without
+ * an attribute lookup, or NULL. */
+PyObject *
+hs_py_text_stream_buffer (PyObject *stream)
+{
+  HsTextIO *text = (HsTextIO *) stream;
+
+  if (stream == NULL || strcmp (Py_TYPE (stream)->tp_name, "_io.TextIOWrapper") != 0 ||
+      text->ok != 1 || text->detached)
+    return NULL;
+  return text->buffer;
+}
+
+/* How many bytes a checked stream's buffer has handed to its file so far,
+ * as BufferedWriter counts them, or -1 where there is no such count (an
+ * unbuffered stream, a position unknown).  Reads memory only. */
+gint64
+hs_py_text_stream_written (PyObject *stream)
+{
+  HsTextIO *text = (HsTextIO *) stream;
+  HsBuffered *buffered;
+
+  if (text->ok != 1 || text->detached || text->buffer == NULL ||
+      strcmp (Py_TYPE (text->buffer)->tp_name, "_io.BufferedWriter") != 0)
+    return -1;
+  buffered = (HsBuffered *) text->buffer;
+  if (buffered->ok != 1 || buffered->detached)
+    return -1;
+  return buffered->abs_pos;
+}
+
+/* Locals, cells and free variables, in that order. */
+int
+hs_py_code_n_locals (PyCodeObject *code)
+{
+  return code->co_nlocalsplus;
+}
+
+PyObject *
+hs_py_code_local_name (PyCodeObject *code,
+                       Py_ssize_t    index)
+{
+  if (index < 0 || index >= code->co_nlocalsplus)
+    return NULL;
+  return PyTuple_GET_ITEM (code->co_localsplusnames, index);
+}
+
+/* A memoryview holds a managed buffer, which holds the exporter; views
+ * sliced from a view share its managed buffer. */
+PyObject *
+hs_py_memoryview_managed_buffer (PyObject *view)
+{
+  return (PyObject *) ((PyMemoryViewObject *) view)->mbuf;
+}
+
+PyObject *
+hs_py_managed_buffer_exporter (PyObject *buffer)
+{
+  _PyManagedBufferObject *mbuf = (_PyManagedBufferObject *) buffer;
+
+  if (mbuf->flags & _Py_MANAGED_BUFFER_RELEASED)
+    return NULL;
+  return mbuf->master.obj;
+}
+
+PyObject *
+hs_py_memoryview_exporter (PyObject *view)
+{
+  PyMemoryViewObject *mv = (PyMemoryViewObject *) view;
+
+  if (mv->flags & _Py_MEMORYVIEW_RELEASED || mv->mbuf == NULL)
+    return NULL;
+  return mv->mbuf->master.obj;
+}
+
+/* The line a traceback entry points at.  From 3.12 on tb_lineno is -1
+ * until the tb_lineno getter computes it (without storing it), so the
+ * same computation is made here, from the frame's code and tb_lasti. */
+int
+hs_py_traceback_line (PyTracebackObject *tb)
+{
+  if (tb->tb_lineno != -1)
+    return tb->tb_lineno;
+  return PyCode_Addr2Line (hs_py_frame_object_code (tb->tb_frame), tb->tb_lasti);
+}
+
+/* sys.getsizeof without its side effects: it would create a bound method
+ * (a gc-tracked allocation that can start a collection) and could run a
+ * Python-level __sizeof__.  Returns -1 when only user code could answer. */
+gssize
+hs_py_sizeof (PyObject *obj)
+{
+  PyTypeObject *type = Py_TYPE (obj);
+  PyObject *descr = _PyType_Lookup (type, sizeof_name);
+  PyMethodDef *def;
+  PyObject *res;
+  gssize size;
+
+  /* A class can borrow another type's __sizeof__; CPython's descriptor
+   * call would refuse an instance of the wrong type, and so must we. */
+  if (descr == NULL || !Py_IS_TYPE (descr, &PyMethodDescr_Type) ||
+      !PyObject_TypeCheck (obj, PyDescr_TYPE (descr)))
+    return -1;
+  def = ((PyMethodDescrObject *) descr)->d_method;
+  if (!(def->ml_flags & METH_NOARGS))
+    return -1;
+
+  res = def->ml_meth (obj, NULL);
+  if (res == NULL)
+    {
+      PyErr_Clear ();
+      return -1;
+    }
+  size = PyLong_AsSsize_t (res);
+  Py_DECREF (res);
+  if (size < 0)
+    {
+      PyErr_Clear ();
+      return -1;
+    }
+  return size + _PyType_PreHeaderSize (type);
+}
+
+gboolean
+hs_py_gc_collecting (void)
+{
+  return hs_py_gc_state ()->collecting != 0;
+}
+
+void
+hs_py_gc_stats (guint64 collections[3],
+                guint64 collected[3],
+                guint64 uncollectable[3])
+{
+  struct _gc_runtime_state *gc = hs_py_gc_state ();
+
+  for (int i = 0; i < 3; i++)
+    {
+      collections[i] = gc->generation_stats[i].collections;
+      collected[i] = gc->generation_stats[i].collected;
+      uncollectable[i] = gc->generation_stats[i].uncollectable;
+    }
+}
+
+/* Follows the object's gc list to the generation head it belongs to.  New
+ * objects sit at the tail of generation 0, so this is short for them. */
+int
+hs_py_gc_generation (PyObject *obj)
+{
+  struct _gc_runtime_state *gc = hs_py_gc_state ();
+  PyGC_Head *heads[4];
+  PyGC_Head *g;
+
+  if (!_PyObject_IS_GC (obj) || !_PyObject_GC_IS_TRACKED (obj))
+    return -1;
+
+  for (int i = 0; i < 3; i++)
+    heads[i] = &gc->generations[i].head;
+  heads[3] = &gc->permanent_generation.head;
+
+  g = _Py_AS_GC (obj);
+  for (gsize guard = 0; guard < (1u << 26); guard++)
+    {
+      g = (PyGC_Head *) g->_gc_next;
+      if (g == NULL)
+        return -1;
+      for (int i = 0; i < 4; i++)
+        if (g == heads[i])
+          return i == 3 ? 2 : i;
+    }
+  return -1;
+}
+
+/* Tracing makes CPython create a frame object for every call, a gc
+ * allocation the program would not make: it would show in gc.get_count() and
+ * bring automatic collections forward.  Each such frame object is taken back
+ * out of generation 0's count when it is made, and put back just before its
+ * deallocation takes it out again. */
+static GHashTable *compensated_frames;
+static destructor frame_dealloc;
+
+static void
+adjust_gen0_count (int delta)
+{
+  struct _gc_runtime_state *gc = hs_py_gc_state ();
+
+  gc->generations[0].count = MAX (gc->generations[0].count + delta, 0);
+}
+
+/* Like hs_dealloc in hs-registry.c, this takes the trashcan that the
+ * replaced frame_dealloc can no longer see is its own. */
+static void
+hs_frame_dealloc (PyObject *frame)
+{
+  PyObject_GC_UnTrack (frame);
+  Py_TRASHCAN_BEGIN (frame, hs_frame_dealloc)
+  if (g_hash_table_remove (compensated_frames, frame))
+    adjust_gen0_count (+1);
+  PyObject_GC_Track (frame);
+  frame_dealloc (frame);
+  Py_TRASHCAN_END
+}
+
+/* Automatic collection off while the runtime itself allocates, without
+ * touching what gc.isenabled() says to the program afterwards. */
+static int paused_enabled = -1;
+
+void
+hs_py_gc_pause (void)
+{
+  struct _gc_runtime_state *gc = hs_py_gc_state ();
+
+  g_assert (paused_enabled == -1);
+  paused_enabled = gc->enabled;
+  gc->enabled = 0;
+}
+
+void
+hs_py_gc_resume (void)
+{
+  g_assert (paused_enabled != -1);
+  hs_py_gc_state ()->enabled = paused_enabled;
+  paused_enabled = -1;
+}
+
+void
+hs_py_frame_materialized (PyFrameObject *frame)
+{
+  if (compensated_frames == NULL)
+    {
+      compensated_frames = g_hash_table_new (NULL, NULL);
+      frame_dealloc = PyFrame_Type.tp_dealloc;
+      PyFrame_Type.tp_dealloc = hs_frame_dealloc;
+    }
+  if (g_hash_table_add (compensated_frames, frame))
+    adjust_gen0_count (-1);
+}
+
+
+void
+hs_py_foreach_shared_value (PyDictKeysObject *keys,
+                            PyObject        **values,
+                            const guint8     *order,
+                            int               step,
+                            int               n,
+                            HsPyAttrFunc      func,
+                            gpointer          user_data)
+{
+  PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES (keys);
+
+  for (int i = 0; i < n; i++)
+    {
+      int ix = order[i * step];
+      PyObject *value = values[ix];
+
+      if (value != NULL && ix < keys->dk_nentries)
+        {
+          g_autofree char *copy = NULL;
+          const char *name = hs_py_str_utf8 (entries[ix].me_key, &copy);
+
+          if (name != NULL)
+            func (name, value, user_data);
+        }
+    }
+}
+
+void
+hs_py_foreach_instance_attr (PyObject     *obj,
+                             HsPyAttrFunc  func,
+                             gpointer      user_data)
+{
+  PyTypeObject *type = Py_TYPE (obj);
+  PyObject *dict = NULL;
+
+  /* Attributes that still live in a shared-key values array are read
+   * there: building the __dict__ from them would change the object. */
+  if (type->tp_flags & Py_TPFLAGS_MANAGED_DICT)
+    dict = hs_py_port_managed_attrs (obj, func, user_data);
+  else if (type->tp_dictoffset != 0)
+    {
+      PyObject **dictptr = _PyObject_GetDictPtr (obj);
+
+      if (dictptr != NULL)
+        dict = *dictptr;
+    }
+
+  if (dict != NULL && PyDict_Check (dict))
+    {
+      Py_ssize_t pos = 0;
+      PyObject *key, *value;
+
+      while (PyDict_Next (dict, &pos, &key, &value))
+        {
+          g_autofree char *copy = NULL;
+          const char *name = hs_py_str_utf8 (key, &copy);
+
+          if (name != NULL)
+            func (name, value, user_data);
+        }
+    }
+
+  /* __slots__ live at fixed offsets described by the heap types' members. */
+  for (PyTypeObject *t = type; t != NULL; t = t->tp_base)
+    {
+      PyMemberDef *mp;
+
+      if (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE))
+        continue;
+      mp = HS_HEAP_TYPE_MEMBERS ((PyHeapTypeObject *) t);
+      if (mp == NULL)
+        {
+          PyErr_Clear ();
+          continue;
+        }
+      for (Py_ssize_t i = 0; i < Py_SIZE (t); i++, mp++)
+        {
+          PyObject *value;
+
+          if (mp->type != T_OBJECT_EX || (mp->flags & READONLY))
+            continue;
+          value = *(PyObject **) ((char *) obj + mp->offset);
+          if (value != NULL)
+            func (mp->name, value, user_data);
+        }
+    }
+}
+
+/* Sets hold their items in a hash table of entries, the same in every
+ * version; 3.13 made the iterator internal. */
+gboolean
+hs_py_set_next_entry (PyObject    *set,
+                      Py_ssize_t  *pos,
+                      PyObject   **key)
+{
+  Py_hash_t hash;
+
+  return _PySet_NextEntry (set, pos, key, &hash) != 0;
+}
+
+/* The small ints are the ones this interpreter's build preallocates. */
+void
+hs_py_small_int_range (gint64 *first,
+                       gint64 *last)
+{
+  *first = -_PY_NSMALLNEGINTS;
+  *last = _PY_NSMALLPOSINTS - 1;
+}
+
+gboolean
+hs_py_is_small_int (PyObject *obj)
+{
+  long value;
+  int overflow;
+
+  if (!PyLong_CheckExact (obj))
+    return FALSE;
+  value = PyLong_AsLongAndOverflow (obj, &overflow);
+  if (overflow || value < -_PY_NSMALLNEGINTS || value >= _PY_NSMALLPOSINTS)
+    return FALSE;
+  return obj == (PyObject *) &_Py_SINGLETON (small_ints)[_PY_NSMALLNEGINTS + value];
+}
