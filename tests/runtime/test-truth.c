@@ -111,6 +111,35 @@ test_created_after_free_list_reuse (HsTraceFixture *f,
   g_assert_true (q->changes & HS_CHANGE_CREATED);
 }
 
+/* The contexts' and the slices' free lists: each version keeps them
+ * somewhere else (the interpreter state in 3.11 and 3.12, its object
+ * state's free lists in 3.13), and a context or slice freed by one line
+ * and handed out again by a later one is still that line's creation. */
+static void
+test_created_from_context_and_slice_free_lists (HsTraceFixture *f,
+                                                gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import contextvars\n"         /* 1 */
+    "c = contextvars.Context()\n"  /* 2 */
+    "c = None\n"                   /* 3 */
+    "e = contextvars.Context()\n"  /* 4 */
+    "k = 1 + len(e)\n"             /* 5 */
+    "s = slice(k, 5)\n"            /* 6 */
+    "s = None\n"                   /* 7 */
+    "r = slice(k, 6)\n"            /* 8 */
+    "c = e\n"                      /* 9 */
+    "pass\n");                     /* 10 */
+
+  hs_test_assert_finished (t);
+  ASSERT_CREATED (t, 3, "c");
+  ASSERT_CREATED (t, 5, "e");
+  ASSERT_CREATED (t, 7, "s");
+  ASSERT_CREATED (t, 9, "r");
+  /* e again, made by line 4 */
+  g_assert_false (changes_of (t, 10, "c") & HS_CHANGE_CREATED);
+}
+
 /* The window's worker printed sys.getrefcount(1) one higher than python3:
  * the app had been started with SIGQUIT ignored (by a shell, in the
  * background) and the worker inherited it. */
@@ -192,6 +221,7 @@ main (int   argc,
 
   ADD ("/runtime/truth/created/only-what-the-line-made", test_created_only_what_the_line_made);
   ADD ("/runtime/truth/created/free-list-reuse", test_created_after_free_list_reuse);
+  ADD ("/runtime/truth/created/context-and-slice-free-lists", test_created_from_context_and_slice_free_lists);
   ADD ("/runtime/truth/signals-as-in-a-terminal", test_signals_as_in_a_terminal);
   ADD ("/runtime/truth/memoryview-arrows-add-up", test_memoryview_arrows_add_up);
 
