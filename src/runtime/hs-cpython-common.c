@@ -76,7 +76,10 @@ hs_py_pre_header_size (PyTypeObject *type)
  * the slice cache and the contexts'.  Every version links them the same
  * way (floats through ob_type, tuples through ob_item[0], contexts through
  * ctx_weakreflist; lists and dicts are arrays); only where they live
- * differs, which free_lists_get() hides. */
+ * differs, which free_lists_get() hides.  The free lists not read here
+ * (async generators' wrapped values and asend objects) fail safe: what
+ * they hand out again was not allocated during the step and is found on
+ * no list read, so it is never called created, only possibly not. */
 #define FREE_LIST_FLOAT   0
 #define FREE_LIST_TUPLE   1
 #define FREE_LIST_LIST    (FREE_LIST_TUPLE + PyTuple_NFREELISTS)
