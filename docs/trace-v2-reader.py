@@ -29,6 +29,7 @@ DEFAULTS = {
     "reachable": False,
     "gc": {"tracked": False, "generation": None},
     "new": False,
+    "created": False,
     "edges": [],
 }
 
@@ -74,13 +75,14 @@ def rebuild_steps(doc):
             for f in step.get("freed", []):
                 objects.pop(f["ref"], None)
 
-        # 6. the full step: objects by ref, "new" only where this step says
+        # 6. the full step: objects by ref, "new" and "created" only where this step says
         #    so, and edges only to objects present
         full_objects = []
         for ref in sorted(objects):
             o = dict(objects[ref])
             if ref not in listed:
                 o["new"] = False
+                o["created"] = False
             o["edges"] = [e for e in o["edges"] if e["ref"] in objects]
             full_objects.append(o)
         yield {

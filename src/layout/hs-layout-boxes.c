@@ -112,10 +112,16 @@ facts_for (HsLayout       *self,
 
   if (o->flags & HS_OBJECT_IMMORTAL)
     text = g_strdup_printf (_("immortal, %u shown"), shown);
-  else if (o->refcount == (gint64) shown)
-    text = g_strdup_printf (_("refcount %" G_GINT64_FORMAT), o->refcount);
   else
-    text = g_strdup_printf (_("refcount %" G_GINT64_FORMAT ", %u shown"), o->refcount, shown);
+    {
+      /* "%s": gettext cannot extract a string built with G_GINT64_FORMAT */
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, o->refcount);
+
+      if (o->refcount == (gint64) shown)
+        text = g_strdup_printf (_("refcount %s"), count);
+      else
+        text = g_strdup_printf (_("refcount %s, %u shown"), count, shown);
+    }
   return g_string_chunk_insert_const (self->strings, text);
 }
 
@@ -565,6 +571,9 @@ hs_layout_count_arrows (HsLayoutBuilder *builder)
   for (guint f = 0; f < n_frames; f++)
     for (guint v = 0; v < frames[f].n_vars; v++)
       count_arrow (builder, frames[f].vars[v].ref);
+  /* the innermost frame's "return value" row is an arrow too */
+  if (n_frames > 0 && hs_snapshot_get_return_ref (builder->snapshot) != 0)
+    count_arrow (builder, hs_snapshot_get_return_ref (builder->snapshot));
   for (guint i = 0; i < builder->items->len; i++)
     {
       GArray *rows = item_at (builder, i)->rows;

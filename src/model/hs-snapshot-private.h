@@ -16,6 +16,7 @@ struct _HsSnapshot
   GArray         *objects;   /* HsObject, edges owned, sorted by ref */
   GArray         *freed;     /* HsFreed */
   GArray         *gc_runs;   /* HsGcRun */
+  GArray         *hidden;    /* HsHiddenRef, by target as objects are */
   GBytes         *out;
   GBytes         *err;
   GPtrArray      *strings;   /* the trace's string table, which every

@@ -31,6 +31,7 @@ hs_snapshot_new (GPtrArray *strings)
   g_array_set_clear_func (self->objects, clear_object);
   self->freed = g_array_new (FALSE, TRUE, sizeof (HsFreed));
   self->gc_runs = g_array_new (FALSE, TRUE, sizeof (HsGcRun));
+  self->hidden = g_array_new (FALSE, TRUE, sizeof (HsHiddenRef));
   return self;
 }
 
@@ -52,6 +53,7 @@ hs_snapshot_unref (HsSnapshot *self)
   g_array_unref (self->objects);
   g_array_unref (self->freed);
   g_array_unref (self->gc_runs);
+  g_array_unref (self->hidden);
   g_clear_pointer (&self->out, g_bytes_unref);
   g_clear_pointer (&self->err, g_bytes_unref);
   g_ptr_array_unref (self->strings);
@@ -174,4 +176,17 @@ hs_snapshot_count_references (HsSnapshot *self,
 
   o = hs_snapshot_lookup (self, ref);
   return o ? o->n_referrers : 0;
+}
+
+/* The references the graph does not draw but the runtime named, grouped
+ * by holder; a checkpoint (kept inside the trace) has none. */
+const HsHiddenRef *
+hs_snapshot_get_hidden_refs (HsSnapshot *self,
+                             guint      *n_refs)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (n_refs != NULL, NULL);
+
+  *n_refs = self->hidden->len;
+  return (const HsHiddenRef *) self->hidden->data;
 }

@@ -38,10 +38,23 @@ typedef struct
   guint32     length;
   guint32     omitted;
   guint32     changes;    /* HsChangeFlags */
-  guint32     n_referrers;/* references drawn to it: variables and edges */
+  guint32     n_referrers;/* references drawn to it: variables, edges and the return value */
   guint       n_edges;
   HsEdge     *edges;
 } HsObject;
+
+/* References to an object that the graph does not draw but the runtime
+ * names (HS_EDGE_HELD_*): count references by holder, e.g. 2 constants of
+ * the code of "f". */
+typedef struct
+{
+  guint32     target;
+  HsEdgeKind  kind;
+  const char *holder;     /* a code object's or frame's qualified name, a module's name */
+  guint       count;
+} HsHiddenRef;
+
+#define HS_EDGE_KIND_IS_HELD(kind) ((kind) >= HS_EDGE_HELD_CONSTANT && (kind) <= HS_EDGE_HELD_MODULES)
 
 typedef struct
 {
@@ -95,6 +108,8 @@ GBytes         *hs_snapshot_get_stderr   (HsSnapshot *self);
 guint32         hs_snapshot_get_return_ref (HsSnapshot *self);
 guint           hs_snapshot_count_references (HsSnapshot *self,
                                               guint32     ref);
+const HsHiddenRef *hs_snapshot_get_hidden_refs (HsSnapshot *self,
+                                                guint      *n_refs);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsSnapshot, hs_snapshot_unref)
 

@@ -174,6 +174,7 @@ write_object (Writer         *w,
               gboolean        compact)
 {
   int generation = HS_OBJECT_GENERATION (o->flags);
+  guint n_drawn = o->n_edges;
 
   begin_map (w);
   KEY (w, "ref"); integer (w, o->ref);
@@ -212,11 +213,15 @@ write_object (Writer         *w,
       KEY (w, "omitted"); integer (w, o->omitted);
     }
   flag (w, "new", o->changes & HS_CHANGE_NEW, compact);
-  if (!compact || o->n_edges > 0)
+  flag (w, "created", o->changes & HS_CHANGE_CREATED, compact);
+  /* hidden holders come last and are not written (trace-format.md) */
+  while (n_drawn > 0 && HS_EDGE_KIND_IS_HELD (o->edges[n_drawn - 1].kind))
+    n_drawn--;
+  if (!compact || n_drawn > 0)
     {
       KEY (w, "edges");
       begin_array (w);
-      for (guint i = 0; i < o->n_edges; i++)
+      for (guint i = 0; i < n_drawn; i++)
         {
           begin_map (w);
           KEY (w, "kind"); str (w, hs_edge_kind_to_string (o->edges[i].kind));

@@ -520,7 +520,15 @@ apply_delta (HsTrace            *self,
       o->repr = STR (w->repr);
       o->refcount = w->refcount;
       o->size = (w->flags & HS_OBJECT_SIZE_KNOWN) ? w->size : -1;
-      o->flags = w->flags;
+      /* "created" belongs to the step whose record says so, not to the
+       * object: it is kept as a change of this step only */
+      o->flags = w->flags & ~HS_OBJECT_CREATED;
+      if (w->flags & HS_OBJECT_CREATED)
+        {
+          if (o->changes == 0)
+            g_ptr_array_add (st->changed, o);
+          o->changes |= HS_CHANGE_CREATED;
+        }
       o->length = w->length;
       o->omitted = w->omitted;
 
@@ -666,7 +674,31 @@ count_referrers (HsSnapshot *snap)
       const HsObject *o = &g_array_index (snap->objects, HsObject, i);
 
       for (guint j = 0; j < o->n_edges; j++)
-        add_referrer (snap, o->edges[j].target);
+        if (!HS_EDGE_KIND_IS_HELD (o->edges[j].kind))
+          add_referrer (snap, o->edges[j].target);
+    }
+  /* the innermost frame draws its return value as one more arrow */
+  if (snap->return_ref != 0 && snap->frames->len > 0)
+    add_referrer (snap, snap->return_ref);
+}
+
+static void
+add_hidden (HsSnapshot   *snap,
+            const HsEdge *edge)
+{
+  HsHiddenRef *last = snap->hidden->len > 0
+                      ? &g_array_index (snap->hidden, HsHiddenRef, snap->hidden->len - 1) : NULL;
+
+  g_assert (HS_EDGE_KIND_IS_HELD (edge->kind));
+
+  /* a holder's references to one object arrive one edge each, together */
+  if (last != NULL && last->target == edge->target && last->kind == edge->kind && last->holder == edge->label)
+    last->count++;
+  else
+    {
+      HsHiddenRef h = { edge->target, edge->kind, edge->label, 1 };
+
+      g_array_append_val (snap->hidden, h);
     }
 }
 
@@ -698,8 +730,17 @@ snapshot_from_state (HsState    *st,
       guint k = 0;
 
       for (guint j = 0; j < o->n_edges; j++)
-        if (g_hash_table_contains (st->objects, GUINT_TO_POINTER (o->edges[j].target)))
-          o->edges[k++] = o->edges[j];
+        {
+          const HsEdge *edge = &o->edges[j];
+
+          if (!g_hash_table_contains (st->objects, GUINT_TO_POINTER (edge->target)))
+            continue;
+          /* what holds it unseen is told apart from what the graph draws */
+          if (HS_EDGE_KIND_IS_HELD (edge->kind))
+            add_hidden (snap, edge);
+          else
+            o->edges[k++] = *edge;
+        }
       o->n_edges = k;
     }
 

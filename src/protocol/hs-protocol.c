@@ -20,7 +20,8 @@ G_DEFINE_QUARK (hs-protocol-error-quark, hs_protocol_error)
 static const char *event_names[] = { "line", "call", "return", "exception", "end" };
 static const char *edge_kind_names[] = {
   "item", "key", "value", "member", "attr", "closure", "contents",
-  "default", "self", "func", "buffer",
+  "default", "self", "func", "buffer", "exporter",
+  "held-constant", "held-name", "held-stack", "held-modules",
 };
 static const char *free_cause_names[] = { "refcount", "gc" };
 

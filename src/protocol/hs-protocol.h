@@ -98,7 +98,15 @@ typedef enum
   HS_EDGE_DEFAULT,    /* function default argument */
   HS_EDGE_SELF,       /* bound method -> __self__ */
   HS_EDGE_FUNC,       /* bound method -> __func__ */
-  HS_EDGE_BUFFER,     /* memoryview -> exporting object */
+  HS_EDGE_BUFFER,     /* memoryview -> its managed buffer */
+  HS_EDGE_EXPORTER,   /* managed buffer -> the object that exported it */
+  /* Hidden holders: the owner is the object itself, held once per edge by
+   * what the label names.  The graph does not draw them; they say what
+   * else counts in the object's refcount. */
+  HS_EDGE_HELD_CONSTANT, /* a constant of the code object labelled */
+  HS_EDGE_HELD_NAME,     /* a name of the code object labelled */
+  HS_EDGE_HELD_STACK,    /* on the value stack of the frame of the code labelled */
+  HS_EDGE_HELD_MODULES,  /* sys.modules[label] */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

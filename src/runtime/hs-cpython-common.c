@@ -11,6 +11,7 @@
 
 static destructor subtype_dealloc;
 static PyObject *sizeof_name;
+static PyTypeObject *managed_buffer_type;
 
 void
 hs_py_internals_init (void)
@@ -31,12 +32,263 @@ hs_py_internals_init (void)
 
   sizeof_name = PyUnicode_InternFromString ("__sizeof__");
   g_assert (sizeof_name != NULL);
+
+  /* libpython 3.13 no longer exports _PyManagedBuffer_Type: a view of
+   * b"" shows it.  The view and its buffer are freed at once, before the
+   * program runs. */
+  {
+    PyObject *empty = PyBytes_FromStringAndSize (NULL, 0);
+    PyObject *view = PyMemoryView_FromObject (empty);
+
+    g_assert (view != NULL);
+    managed_buffer_type = Py_TYPE (hs_py_memoryview_managed_buffer (view));
+    Py_DECREF (view);
+    Py_DECREF (empty);
+  }
+}
+
+/* Whether obj is the managed buffer a memoryview holds its exporter by. */
+gboolean
+hs_py_is_managed_buffer (PyObject *obj)
+{
+  g_assert (managed_buffer_type != NULL);
+
+  return Py_IS_TYPE (obj, managed_buffer_type);
 }
 
 gboolean
 hs_py_type_uses_subtype_dealloc (PyTypeObject *type)
 {
   return type->tp_dealloc == subtype_dealloc;
+}
+
+/* How far before the object its memory block starts (the gc header, a
+ * managed dict's pointers). */
+gsize
+hs_py_pre_header_size (PyTypeObject *type)
+{
+  return _PyType_PreHeaderSize (type);
+}
+
+/* CPython keeps dead objects of some types on free lists and hands them
+ * out again without the allocator.  Free list 0 is the floats', 1 to
+ * PyTuple_NFREELISTS the tuples' by size, then the lists', the dicts',
+ * the slice cache and the contexts'.  Every version links them the same
+ * way (floats through ob_type, tuples through ob_item[0], contexts through
+ * ctx_weakreflist; lists and dicts are arrays); only where they live
+ * differs, which free_lists_get() hides.  The free lists not read here
+ * (async generators' wrapped values and asend objects) fail safe: what
+ * they hand out again was not allocated during the step and is found on
+ * no list read, so it is never called created, only possibly not. */
+#define FREE_LIST_FLOAT   0
+#define FREE_LIST_TUPLE   1
+#define FREE_LIST_LIST    (FREE_LIST_TUPLE + PyTuple_NFREELISTS)
+#define FREE_LIST_DICT    (FREE_LIST_LIST + 1)
+#define FREE_LIST_SLICE   (FREE_LIST_DICT + 1)
+#define FREE_LIST_CONTEXT (FREE_LIST_SLICE + 1)
+#define N_FREE_LISTS      (FREE_LIST_CONTEXT + 1)
+
+typedef struct
+{
+  PyFloatObject **float_head;
+  int            *float_numfree;
+  PyTupleObject **tuple_heads;     /* PyTuple_NFREELISTS of each */
+  int            *tuple_numfree;
+  PyListObject  **lists;
+  int            *list_numfree;
+  PyDictObject  **dicts;
+  int            *dict_numfree;
+  PySliceObject **slice_cache;
+  PyContext     **context_head;
+  int            *context_numfree;
+} HsPyFreeLists;
+
+/* 3.11 and 3.12 keep each type's free list in its own structure of the
+ * interpreter state; 3.13 gathers them in one struct _Py_object_freelists,
+ * in the interpreter's object state (a free-threaded build keeps one per
+ * thread, and has no gc header before objects: it is refused below).
+ * PyInterpreterState_Get(), because _PyInterpreterState_GET() reads a
+ * thread-local libpython 3.12+ does not export. */
+#if PY_VERSION_HEX >= 0x030D0000 && defined(Py_GIL_DISABLED)
+# error "a free-threaded CPython keeps its free lists per thread; Heapscope does not read them"
+#endif
+
+static void
+free_lists_get (HsPyFreeLists *fl)
+{
+  PyInterpreterState *interp = PyInterpreterState_Get ();
+
+  g_assert (fl != NULL);
+
+#if PY_VERSION_HEX >= 0x030D0000
+  struct _Py_object_freelists *lists = &interp->object_state.freelists;
+
+  fl->float_head = &lists->floats.items;
+  fl->float_numfree = &lists->floats.numfree;
+  fl->tuple_heads = lists->tuples.items;
+  fl->tuple_numfree = lists->tuples.numfree;
+  fl->lists = lists->lists.items;
+  fl->list_numfree = &lists->lists.numfree;
+  fl->dicts = lists->dicts.items;
+  fl->dict_numfree = &lists->dicts.numfree;
+  fl->slice_cache = &lists->slices.slice_cache;
+  fl->context_head = &lists->contexts.items;
+  fl->context_numfree = &lists->contexts.numfree;
+#else
+  fl->float_head = &interp->float_state.free_list;
+  fl->float_numfree = &interp->float_state.numfree;
+  fl->tuple_heads = interp->tuple.free_list;
+  fl->tuple_numfree = interp->tuple.numfree;
+  fl->lists = interp->list.free_list;
+  fl->list_numfree = &interp->list.numfree;
+  fl->dicts = interp->dict_state.free_list;
+  fl->dict_numfree = &interp->dict_state.numfree;
+  fl->slice_cache = &interp->slice_cache;
+  fl->context_head = &interp->context.freelist;
+  fl->context_numfree = &interp->context.numfree;
+#endif
+}
+
+guint
+hs_py_n_free_lists (void)
+{
+  return N_FREE_LISTS;
+}
+
+PyTypeObject *
+hs_py_free_list_type (guint list)
+{
+  g_assert (list < N_FREE_LISTS);
+
+  if (list == FREE_LIST_FLOAT)
+    return &PyFloat_Type;
+  if (list < FREE_LIST_LIST)
+    return &PyTuple_Type;
+  if (list == FREE_LIST_LIST)
+    return &PyList_Type;
+  if (list == FREE_LIST_DICT)
+    return &PyDict_Type;
+  if (list == FREE_LIST_SLICE)
+    return &PySlice_Type;
+  return &PyContext_Type;
+}
+
+/* The free list an object of obj's exact type and size would come from,
+ * or G_MAXUINT. */
+guint
+hs_py_free_list_of (PyObject *obj)
+{
+  if (PyFloat_CheckExact (obj))
+    return FREE_LIST_FLOAT;
+  if (PyTuple_CheckExact (obj))
+    return PyTuple_GET_SIZE (obj) >= 1 && PyTuple_GET_SIZE (obj) <= PyTuple_NFREELISTS
+           ? FREE_LIST_TUPLE + (guint) PyTuple_GET_SIZE (obj) - 1 : G_MAXUINT;
+  if (PyList_CheckExact (obj))
+    return FREE_LIST_LIST;
+  if (PyDict_CheckExact (obj))
+    return FREE_LIST_DICT;
+  if (PySlice_Check (obj))
+    return FREE_LIST_SLICE;
+  if (PyContext_CheckExact (obj))
+    return FREE_LIST_CONTEXT;
+  return G_MAXUINT;
+}
+
+/* numfree is -1 once the interpreter finalizes a list (3.12+): empty. */
+guint
+hs_py_free_list_length (guint list)
+{
+  HsPyFreeLists fl;
+
+  g_assert (list < N_FREE_LISTS);
+
+  free_lists_get (&fl);
+  if (list == FREE_LIST_FLOAT)
+    return MAX (*fl.float_numfree, 0);
+  if (list < FREE_LIST_LIST)
+    return MAX (fl.tuple_numfree[list - FREE_LIST_TUPLE], 0);
+  if (list == FREE_LIST_LIST)
+    return MAX (*fl.list_numfree, 0);
+  if (list == FREE_LIST_DICT)
+    return MAX (*fl.dict_numfree, 0);
+  if (list == FREE_LIST_SLICE)
+    return *fl.slice_cache != NULL;
+  return MAX (*fl.context_numfree, 0);
+}
+
+/* Reads the free list without changing it, from the next object to be
+ * reused down, until func returns FALSE. */
+void
+hs_py_free_list_walk (guint         list,
+                      HsPyFreeFunc  func,
+                      gpointer      user_data)
+{
+  HsPyFreeLists fl;
+
+  g_assert (list < N_FREE_LISTS);
+  g_assert (func != NULL);
+
+  free_lists_get (&fl);
+  if (list == FREE_LIST_FLOAT)
+    {
+      for (PyFloatObject *f = *fl.float_head; f != NULL; f = (PyFloatObject *) Py_TYPE (f))
+        if (!func ((PyObject *) f, user_data))
+          return;
+    }
+  else if (list < FREE_LIST_LIST)
+    {
+      for (PyTupleObject *t = fl.tuple_heads[list - FREE_LIST_TUPLE]; t != NULL;
+           t = (PyTupleObject *) t->ob_item[0])
+        if (!func ((PyObject *) t, user_data))
+          return;
+    }
+  else if (list == FREE_LIST_LIST)
+    {
+      for (int i = *fl.list_numfree; i > 0; i--)
+        if (!func ((PyObject *) fl.lists[i - 1], user_data))
+          return;
+    }
+  else if (list == FREE_LIST_DICT)
+    {
+      for (int i = *fl.dict_numfree; i > 0; i--)
+        if (!func ((PyObject *) fl.dicts[i - 1], user_data))
+          return;
+    }
+  else if (list == FREE_LIST_SLICE)
+    {
+      if (*fl.slice_cache != NULL)
+        func ((PyObject *) *fl.slice_cache, user_data);
+    }
+  else
+    {
+      PyContext *ctx = *fl.context_head;
+
+      for (int i = 0; i < *fl.context_numfree && ctx != NULL; i++)
+        {
+          if (!func ((PyObject *) ctx, user_data))
+            return;
+          ctx = (PyContext *) ctx->ctx_weakreflist;
+        }
+    }
+}
+
+/* The frame's value stack, when the frame saved its top: a frame that
+ * called another or stopped for the trace function has; a running one
+ * (stacktop -1) has not.  stacktop and localsplus are the same in 3.11 to
+ * 3.13; the code object is read through the version's own accessor. */
+PyObject **
+hs_py_frame_stack (HsPyFrame *frame,
+                   int       *n_items)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+  PyCodeObject *code = hs_py_frame_code (frame);
+  int base = code->co_nlocalsplus;
+
+  *n_items = 0;
+  if (f->stacktop <= base || f->stacktop > base + code->co_stacksize)
+    return NULL;
+  *n_items = f->stacktop - base;
+  return f->localsplus + base;
 }
 
 /* The UTF-8 text of a str without PyUnicode_AsUTF8(), which would cache an
@@ -273,6 +525,24 @@ hs_py_code_local_name (PyCodeObject *code,
   if (index < 0 || index >= code->co_nlocalsplus)
     return NULL;
   return PyTuple_GET_ITEM (code->co_localsplusnames, index);
+}
+
+/* A memoryview holds a managed buffer, which holds the exporter; views
+ * sliced from a view share its managed buffer. */
+PyObject *
+hs_py_memoryview_managed_buffer (PyObject *view)
+{
+  return (PyObject *) ((PyMemoryViewObject *) view)->mbuf;
+}
+
+PyObject *
+hs_py_managed_buffer_exporter (PyObject *buffer)
+{
+  _PyManagedBufferObject *mbuf = (_PyManagedBufferObject *) buffer;
+
+  if (mbuf->flags & _Py_MANAGED_BUFFER_RELEASED)
+    return NULL;
+  return mbuf->master.obj;
 }
 
 PyObject *

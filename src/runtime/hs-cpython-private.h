@@ -14,6 +14,7 @@
 #include <structmember.h>
 #include <internal/pycore_frame.h>
 #include <internal/pycore_code.h>
+#include <internal/pycore_context.h>
 #include <internal/pycore_dict.h>
 #include <internal/pycore_gc.h>
 #include <internal/pycore_interp.h>

@@ -28,6 +28,8 @@ void        hs_py_frame_disable_line_events (PyFrameObject *frame);
 HsPyFrame  *hs_py_frame_previous       (HsPyFrame     *frame);
 PyCodeObject *hs_py_frame_code         (HsPyFrame     *frame);
 int         hs_py_frame_line           (HsPyFrame     *frame);
+PyObject  **hs_py_frame_stack          (HsPyFrame     *frame,
+                                        int           *n_items);
 gboolean    hs_py_frame_is_module      (HsPyFrame     *frame);
 PyObject   *hs_py_frame_globals        (HsPyFrame     *frame);
 PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
@@ -51,6 +53,9 @@ void        hs_py_foreach_instance_attr (PyObject     *obj,
                                          HsPyAttrFunc  func,
                                          gpointer      user_data);
 PyObject   *hs_py_memoryview_exporter  (PyObject      *view);
+PyObject   *hs_py_memoryview_managed_buffer (PyObject *view);
+PyObject   *hs_py_managed_buffer_exporter   (PyObject *buffer);
+gboolean    hs_py_is_managed_buffer    (PyObject      *obj);
 int         hs_py_traceback_line       (PyTracebackObject *tb);
 gboolean    hs_py_is_immortal          (PyObject      *obj);
 gboolean    hs_py_is_small_int         (PyObject      *obj);
@@ -77,6 +82,16 @@ void        hs_py_trace_other_threads  (Py_tracefunc   func);
 void        hs_py_gc_resume            (void);
 
 gboolean    hs_py_type_uses_subtype_dealloc (PyTypeObject *type);
+gsize       hs_py_pre_header_size      (PyTypeObject  *type);
+guint       hs_py_n_free_lists         (void);
+PyTypeObject *hs_py_free_list_type     (guint          list);
+guint       hs_py_free_list_of         (PyObject      *obj);
+guint       hs_py_free_list_length     (guint          list);
+typedef gboolean (*HsPyFreeFunc) (PyObject *dead,
+                                  gpointer  user_data);
+void        hs_py_free_list_walk       (guint          list,
+                                        HsPyFreeFunc   func,
+                                        gpointer       user_data);
 
 void        hs_py_internals_init       (void);
 

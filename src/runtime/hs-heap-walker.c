@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hs-heap-walker.h"
+#include "hs-holders.h"
 #include "hs-object-facts.h"
 #include "hs-registry.h"
 
@@ -216,6 +217,20 @@ add_function_edges (PyFunctionObject *fn)
     }
 }
 
+/* References the graph does not draw, named by their holder (hs-holders.c):
+ * self-edges, one per reference. */
+static void
+holder_edges (HsEdgeKind  kind,
+              PyObject   *name,
+              guint       count,
+              gpointer    obj)
+{
+  guint32 label = intern_str (name);
+
+  for (guint i = 0; i < count; i++)
+    add_edge (kind, label, obj);
+}
+
 static void
 compute_edges (HsEntry *e,
                guint32 *length,
@@ -289,12 +304,15 @@ compute_edges (HsEntry *e,
       break;
 
     case HS_SHAPE_MEMORYVIEW:
-      {
-        PyObject *exporter = hs_py_memoryview_exporter (obj);
+      /* through the managed buffer, as CPython holds it: the exporter's
+       * refcount counts buffers, not views */
+      if (hs_py_memoryview_managed_buffer (obj) != NULL)
+        add_edge (HS_EDGE_BUFFER, 0, hs_py_memoryview_managed_buffer (obj));
+      break;
 
-        if (exporter != NULL)
-          add_edge (HS_EDGE_BUFFER, 0, exporter);
-      }
+    case HS_SHAPE_MANAGED_BUFFER:
+      if (hs_py_managed_buffer_exporter (obj) != NULL)
+        add_edge (HS_EDGE_EXPORTER, 0, hs_py_managed_buffer_exporter (obj));
       break;
 
     case HS_SHAPE_UNKNOWN:
@@ -305,6 +323,7 @@ compute_edges (HsEntry *e,
 
   if (e->has_attrs)
     hs_py_foreach_instance_attr (obj, attr_edge, NULL);
+  hs_holders_foreach (e, holder_edges, obj);
 
   *omitted += edges_dropped;
 }
@@ -684,7 +703,9 @@ process (HsEntry *e)
       w.ref = e->ref;
       w.type = e->type_str;
       w.repr = e->repr_str;
-      w.flags = flags;
+      /* only the record that first shows the object says it is new */
+      w.flags = flags | (e->created ? HS_OBJECT_CREATED : 0);
+      e->created = FALSE;
       w.length = length;
       w.omitted = omitted;
       hs_step_builder_add_object (builder, &w);
@@ -1084,6 +1105,8 @@ hs_heap_walker_step (HsPyFrame *innermost,
   for (HsPyFrame *f = innermost; f != NULL; f = hs_py_frame_previous (f))
     if (is_user_code (hs_py_frame_code (f)))
       g_ptr_array_add (stack, f);
+
+  hs_holders_begin_step (stack);
 
   /* after the module finished, its globals are the final state */
   if (stack->len == 0 && module_globals != NULL)

@@ -50,6 +50,8 @@ hs_object_facts_classify (HsEntry *e)
     e->shape = HS_SHAPE_METHOD;
   else if (PyMemoryView_Check (obj))
     e->shape = HS_SHAPE_MEMORYVIEW;
+  else if (hs_py_is_managed_buffer (obj))
+    e->shape = HS_SHAPE_MANAGED_BUFFER;
   else
     e->shape = HS_SHAPE_LEAF;
 

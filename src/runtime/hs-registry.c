@@ -7,6 +7,7 @@
 #include "hs-registry.h"
 
 #include <ffi.h>
+#include <string.h>
 
 /* Open addressing keyed by address.  Removal happens inside tp_dealloc, where
  * nothing may call back into Python, so it only leaves a tombstone and never
@@ -18,6 +19,7 @@ typedef struct
   PyTypeObject *type;
   destructor    original;
   destructor    trampoline;   /* what the type's tp_dealloc now is */
+  guint64       deaths;       /* deallocations through it */
 } HsHook;
 
 static HsEntry **slots;
@@ -27,6 +29,40 @@ static guint32 next_ref = 1;
 static GArray *freed;       /* HsFreedRecord */
 static GPtrArray *graveyard;/* freed entries, released between steps */
 static PyObject **watched;  /* a location cleared when its object dies */
+
+/* Births.  An object first shown at a step was created by that step when
+ * its memory came to it during the step: a block the object allocator
+ * handed out, the address of an object deallocated during the step (which
+ * a free list then gave back), or a dead object that lay on one of
+ * CPython's free lists when the step began.  The first two are a set of
+ * addresses, stamped with the step they belong to, so that starting a step
+ * clears it at no cost.  The free lists are only read, never changed
+ * (emptying them would change what gc.get_count() says). */
+typedef struct
+{
+  gpointer address;
+  guint32  stamp;
+} HsBirthSlot;
+
+static PyMemAllocatorEx object_allocator;   /* the one wrapped */
+static HsBirthSlot *births;
+static gsize n_birth_slots;
+static gsize n_births;                      /* this step's */
+static guint32 birth_stamp = 1;
+static gboolean births_overflowed;          /* this step's set is incomplete */
+
+/* What each free list held when the step began, in the order of
+ * hs_py_free_list_get(), and the deallocations of its type seen then. */
+typedef struct
+{
+  GPtrArray *dead;
+  HsHook    *hook;
+  guint64    deaths;
+} HsFreeList;
+
+static HsFreeList *free_lists;
+static guint n_free_lists;
+static guint64 full_collections;
 
 /* Each hooked type gets a wrapper of its own, which knows which original it
  * stands for: deallocators call their base's by name (odict_dealloc calls
@@ -129,6 +165,191 @@ grow (void)
   g_free (old);
 }
 
+static gboolean births_contain (gconstpointer address);
+
+static gboolean
+collect_dead (PyObject *dead,
+              gpointer  user_data)
+{
+  g_ptr_array_add (user_data, dead);
+  return TRUE;
+}
+
+/* Free lists are stacks: what a step pushed lies on top, above what it
+ * left of the list it found.  A push is a deallocation, so the top is
+ * read down to the first object not deallocated during the step, which
+ * was there before and has been since, like all below it. */
+static gboolean
+collect_pushed (PyObject *dead,
+                gpointer  user_data)
+{
+  if (!births_contain (dead))
+    return FALSE;
+  g_ptr_array_add (user_data, dead);
+  return TRUE;
+}
+
+/* Brings each free list's copy up to date at the end of a step.  One that
+ * no deallocation of its type fed can only have handed out its last
+ * objects; after a full collection (which empties them) they are read
+ * whole. */
+static void
+free_lists_update (void)
+{
+  static GPtrArray *pushed;
+  guint64 collections[3], collected[3], uncollectable[3];
+  gboolean cleared;
+
+  if (pushed == NULL)
+    pushed = g_ptr_array_new ();
+  hs_py_gc_stats (collections, collected, uncollectable);
+  /* an incomplete set cannot tell what was pushed: read them whole */
+  cleared = collections[2] != full_collections || births_overflowed;
+  full_collections = collections[2];
+
+  for (guint i = 0; i < n_free_lists; i++)
+    {
+      HsFreeList *fl = &free_lists[i];
+      guint length = hs_py_free_list_length (i);
+
+      if (!cleared && fl->hook->deaths == fl->deaths && length <= fl->dead->len)
+        {
+          g_ptr_array_set_size (fl->dead, length);
+          continue;
+        }
+
+      g_ptr_array_set_size (pushed, 0);
+      if (!cleared)
+        hs_py_free_list_walk (i, collect_pushed, pushed);
+      if (cleared || length - pushed->len > fl->dead->len)
+        {
+          g_ptr_array_set_size (pushed, 0);
+          hs_py_free_list_walk (i, collect_dead, pushed);
+          g_ptr_array_set_size (fl->dead, 0);
+        }
+      else
+        g_ptr_array_set_size (fl->dead, length - pushed->len);
+      for (guint k = pushed->len; k > 0; k--)
+        g_ptr_array_add (fl->dead, pushed->pdata[k - 1]);
+      fl->deaths = fl->hook->deaths;
+    }
+}
+
+static void
+births_resize (gsize n)
+{
+  HsBirthSlot *old = births;
+  gsize old_n = n_birth_slots;
+
+  births = g_new0 (HsBirthSlot, n);
+  n_birth_slots = n;
+  n_births = 0;
+  for (gsize i = 0; i < old_n; i++)
+    if (old[i].stamp == birth_stamp)
+      {
+        gsize mask = n_birth_slots - 1;
+        gsize k = hash_pointer (old[i].address) & mask;
+
+        while (births[k].stamp == birth_stamp)
+          k = (k + 1) & mask;
+        births[k] = old[i];
+        n_births++;
+      }
+  g_free (old);
+}
+
+/* Past this many births in one step (a list of a million built in one
+ * line) the rest go unrecorded: the set stays at 2 MB and cheap to grow,
+ * and an object born then may miss its "created" mark, but none gets one
+ * it should not. */
+#define BIRTHS_MAX (1u << 16)
+
+/* Runs inside the object allocator, with the GIL held: no Python here. */
+static inline void
+births_add (gpointer address)
+{
+  gsize mask, k;
+
+  if (G_UNLIKELY ((n_births + 1) * 2 > n_birth_slots))
+    {
+      if (n_births >= BIRTHS_MAX)
+        {
+          births_overflowed = TRUE;
+          return;
+        }
+      births_resize (n_birth_slots * 2);
+    }
+  mask = n_birth_slots - 1;
+  k = hash_pointer (address) & mask;
+  while (births[k].stamp == birth_stamp)
+    {
+      if (births[k].address == address)
+        return;
+      k = (k + 1) & mask;
+    }
+  births[k].address = address;
+  births[k].stamp = birth_stamp;
+  n_births++;
+}
+
+static gboolean
+births_contain (gconstpointer address)
+{
+  gsize mask = n_birth_slots - 1;
+  gsize k = hash_pointer (address) & mask;
+
+  while (births[k].stamp == birth_stamp)
+    {
+      if (births[k].address == address)
+        return TRUE;
+      k = (k + 1) & mask;
+    }
+  return FALSE;
+}
+
+static void *
+birth_malloc (void   *ctx,
+              size_t  size)
+{
+  void *p = object_allocator.malloc (object_allocator.ctx, size);
+
+  if (p != NULL)
+    births_add (p);
+  return p;
+}
+
+static void *
+birth_calloc (void   *ctx,
+              size_t  n,
+              size_t  size)
+{
+  void *p = object_allocator.calloc (object_allocator.ctx, n, size);
+
+  if (p != NULL)
+    births_add (p);
+  return p;
+}
+
+static void *
+birth_realloc (void   *ctx,
+               void   *ptr,
+               size_t  size)
+{
+  void *p = object_allocator.realloc (object_allocator.ctx, ptr, size);
+
+  /* resized in place, an object keeps its identity */
+  if (p != NULL && p != ptr)
+    births_add (p);
+  return p;
+}
+
+static void
+birth_free (void *ctx,
+            void *ptr)
+{
+  object_allocator.free (object_allocator.ctx, ptr);
+}
+
 static gboolean
 is_trampoline (destructor d)
 {
@@ -176,12 +397,14 @@ dealloc_through (PyObject *obj,
   destructor original = hook->original;
   destructor trampoline = hook->trampoline;
 
+  hook->deaths++;
   if (PyObject_IS_GC (obj) && Py_TYPE (obj)->tp_dealloc == trampoline)
     {
       /* Tracked again whether or not it was: a deferred object comes back
        * here untracked, and every deallocator copes with a tracked one. */
       PyObject_GC_UnTrack (obj);
       Py_TRASHCAN_BEGIN (obj, trampoline)
+      births_add (obj);
       forget (obj);
       PyObject_GC_Track (obj);
       original (obj);
@@ -189,6 +412,7 @@ dealloc_through (PyObject *obj,
     }
   else
     {
+      births_add (obj);
       forget (obj);
       original (obj);
     }
@@ -243,6 +467,81 @@ hs_registry_init (void)
   hooks = g_hash_table_new (NULL, NULL);
   if (ffi_prep_cif (&closure_cif, FFI_DEFAULT_ABI, 1, &ffi_type_void, closure_args) != FFI_OK)
     g_error ("heapscope: libffi cannot describe a deallocator");
+
+  {
+    PyMemAllocatorEx wrapper = { NULL, birth_malloc, birth_calloc, birth_realloc, birth_free };
+    /* the types whose deallocators keep objects on a free list: their
+     * deallocations must be seen for the births from it to be */
+    PyTypeObject *free_list_types[] = { &PyFloat_Type, &PyTuple_Type, &PyList_Type,
+                                        &PyDict_Type, &PySlice_Type, &PyContext_Type };
+
+    n_birth_slots = 4096;
+    births = g_new0 (HsBirthSlot, n_birth_slots);
+    for (guint i = 0; i < G_N_ELEMENTS (free_list_types); i++)
+      hook_type (free_list_types[i]);
+    n_free_lists = hs_py_n_free_lists ();
+    free_lists = g_new0 (HsFreeList, n_free_lists);
+    for (guint i = 0; i < n_free_lists; i++)
+      {
+        PyTypeObject *type = hs_py_free_list_type (i);
+
+        free_lists[i].dead = g_ptr_array_new ();
+        free_lists[i].hook = g_hash_table_lookup (hooks, type->tp_dealloc);
+        g_assert (free_lists[i].hook != NULL);
+        free_lists[i].deaths = G_MAXUINT64;   /* read them now */
+      }
+    free_lists_update ();
+    PyMem_GetAllocator (PYMEM_DOMAIN_OBJ, &object_allocator);
+    PyMem_SetAllocator (PYMEM_DOMAIN_OBJ, &wrapper);
+  }
+}
+
+/* Whether obj came to life since hs_registry_births_restart(). */
+gboolean
+hs_registry_is_newborn (PyObject *obj)
+{
+  guint list;
+
+  if (births == NULL)
+    return FALSE;
+  if (births_contain (obj) ||
+      births_contain ((const char *) obj - hs_py_pre_header_size (Py_TYPE (obj))))
+    return TRUE;
+
+  /* alive now, dead on a free list when the step began */
+  if ((list = hs_py_free_list_of (obj)) < n_free_lists)
+    {
+      GPtrArray *dead = free_lists[list].dead;
+
+      for (guint i = dead->len; i > 0; i--)
+        if (dead->pdata[i - 1] == obj)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* A new step begins: forget this one's births.  A step that allocated a
+ * great many objects leaves a big table; a small one is cheaper to clear. */
+void
+hs_registry_births_restart (void)
+{
+  if (births == NULL)
+    return;
+  free_lists_update ();
+  if (n_birth_slots > 4096 && n_births * 16 < n_birth_slots)
+    {
+      g_free (births);
+      n_birth_slots = 4096;
+      births = g_new0 (HsBirthSlot, n_birth_slots);
+      birth_stamp = 1;
+    }
+  else if (++birth_stamp == 0)
+    {
+      memset (births, 0, n_birth_slots * sizeof *births);
+      birth_stamp = 1;
+    }
+  n_births = 0;
+  births_overflowed = FALSE;
 }
 
 /* *location is set to NULL when the object it points to is deallocated.
@@ -318,6 +617,8 @@ hs_registry_insert (PyObject *obj)
   e->type = Py_TYPE (obj);
   e->ref = next_ref++;
   e->generation = -2;
+  /* the registry meets each object when it is first shown */
+  e->created = hs_registry_is_newborn (obj);
   slots[i] = e;
   return e;
 }
@@ -332,7 +633,7 @@ hs_registry_take_freed (void)
 }
 
 /* Entries freed since the last step are released here, outside tp_dealloc
- * and after the walker has stopped looking at them. */
+ * and after the walker has stopped looking at them; the step ends here. */
 void
 hs_registry_reap (void)
 {
@@ -344,6 +645,8 @@ hs_registry_reap (void)
       g_free (e);
     }
   g_ptr_array_set_size (graveyard, 0);
+  /* the walk is over: what is allocated from here on belongs to the next step */
+  hs_registry_births_restart ();
 }
 
 void

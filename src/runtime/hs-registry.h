@@ -25,6 +25,7 @@ typedef enum
   HS_SHAPE_CELL,
   HS_SHAPE_METHOD,
   HS_SHAPE_MEMORYVIEW,
+  HS_SHAPE_MANAGED_BUFFER,
 } HsShape;
 
 typedef struct
@@ -51,12 +52,15 @@ typedef struct
   guint8        shape;          /* HsShape */
   guint8        has_attrs;      /* an instance of a Python class */
   guint32       static_flags;   /* the flags fixed by type and value */
+  guint32       holders_epoch;  /* hs-holders.c: which code holdings `holdings` is from */
+  gpointer      holdings;       /* hs-holders.c: what the running code objects hold of it */
   guint         sent : 1;
   guint         in_view : 1;
   guint         in_limbo : 1;
   guint         reachable : 1;
   guint         static_repr : 1;
   guint         garbage : 1;
+  guint         created : 1;    /* came to life during the step that first showed it */
 } HsEntry;
 
 typedef struct
@@ -74,5 +78,7 @@ GArray   *hs_registry_take_freed(void);
 void      hs_registry_reap      (void);
 void      hs_registry_foreach   (GFunc     func,
                                  gpointer  user_data);
+gboolean  hs_registry_is_newborn      (PyObject *obj);
+void      hs_registry_births_restart  (void);
 
 G_END_DECLS

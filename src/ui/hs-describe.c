@@ -46,20 +46,79 @@ hs_describe_size (const HsObject *object)
                           (guint) object->size);
 }
 
+static char *container_name (HsSnapshot     *snapshot,
+                             const HsObject *object,
+                             guint           depth);
+
+/* "a[0]", "a, key 1", "p.name", "f (closure)": a reference by the slot
+ * that holds it, in the container named by container. */
+static char *
+slot_name (const char   *container,
+           const HsEdge *edge)
+{
+  g_assert (container != NULL && edge != NULL);
+
+  switch (edge->kind)
+    {
+    case HS_EDGE_ITEM:
+    case HS_EDGE_VALUE:
+      return g_strdup_printf ("%s[%s]", container, edge->label);
+    case HS_EDGE_KEY:
+      /* Translators: a dict (named by %s) holds the object as one of its keys */
+      return g_strdup_printf (_("%s, key %s"), container, edge->label);
+    case HS_EDGE_ATTR:
+      return g_strdup_printf ("%s.%s", container, edge->label);
+    case HS_EDGE_MEMBER:
+    case HS_EDGE_CLOSURE:
+    case HS_EDGE_CONTENTS:
+    case HS_EDGE_DEFAULT:
+    case HS_EDGE_SELF:
+    case HS_EDGE_FUNC:
+    case HS_EDGE_BUFFER:
+    case HS_EDGE_EXPORTER:
+    case HS_EDGE_HELD_CONSTANT:
+    case HS_EDGE_HELD_NAME:
+    case HS_EDGE_HELD_STACK:
+    case HS_EDGE_HELD_MODULES:
+    case HS_N_EDGE_KINDS:
+    default:
+      return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
+    }
+}
+
 /* How a container is named to a learner: by a variable that names it,
- * else by its type and the end of its id(), so that two lists differ. */
+ * else by the slot of a named container that holds it ("a[0]"), else by
+ * its type and the end of its id(), so that two lists differ. */
 static char *
 container_name (HsSnapshot     *snapshot,
-                const HsObject *object)
+                const HsObject *object,
+                guint           depth)
 {
   const HsFrame *frames;
-  guint n_frames;
+  const HsObject *objects;
+  guint n_frames, n_objects;
+
+  g_assert (snapshot != NULL && object != NULL);
 
   frames = hs_snapshot_get_frames (snapshot, &n_frames);
   for (guint i = n_frames; i > 0; i--)
     for (guint j = 0; j < frames[i - 1].n_vars; j++)
       if (frames[i - 1].vars[j].ref == object->ref)
         return g_strdup (frames[i - 1].vars[j].name);
+
+  objects = hs_snapshot_get_objects (snapshot, &n_objects);
+  for (guint i = 0; depth < 3 && i < n_objects; i++)
+    for (guint j = 0; j < objects[i].n_edges; j++)
+      if (objects[i].edges[j].target == object->ref && objects[i].ref != object->ref &&
+          (objects[i].edges[j].kind == HS_EDGE_ITEM || objects[i].edges[j].kind == HS_EDGE_VALUE ||
+           objects[i].edges[j].kind == HS_EDGE_ATTR))
+        {
+          g_autofree char *parent = container_name (snapshot, &objects[i], depth + 1);
+
+          if (strchr (parent, ' ') == NULL)
+            return slot_name (parent, &objects[i].edges[j]);
+        }
+
   return g_strdup_printf ("%s …%03" G_GINT64_MODIFIER "x", object->type, object->id & 0xfff);
 }
 
@@ -100,34 +159,8 @@ hs_describe_referrers (HsSnapshot *snapshot,
           if (edge->target != ref)
             continue;
           if (container == NULL)
-            container = container_name (snapshot, &objects[i]);
-
-          switch (edge->kind)
-            {
-            case HS_EDGE_ITEM:
-            case HS_EDGE_VALUE:
-              g_ptr_array_add (referrers, g_strdup_printf ("%s[%s]", container, edge->label));
-              break;
-            case HS_EDGE_KEY:
-              /* Translators: a dict (named by %s) holds the object as one of its keys */
-              g_ptr_array_add (referrers, g_strdup_printf (_("%s, key %s"), container, edge->label));
-              break;
-            case HS_EDGE_ATTR:
-              g_ptr_array_add (referrers, g_strdup_printf ("%s.%s", container, edge->label));
-              break;
-            case HS_EDGE_MEMBER:
-            case HS_EDGE_CLOSURE:
-            case HS_EDGE_CONTENTS:
-            case HS_EDGE_DEFAULT:
-            case HS_EDGE_SELF:
-            case HS_EDGE_FUNC:
-            case HS_EDGE_BUFFER:
-            case HS_N_EDGE_KINDS:
-            default:
-              g_ptr_array_add (referrers, g_strdup_printf ("%s (%s)", container,
-                                                           hs_edge_kind_to_string (edge->kind)));
-              break;
-            }
+            container = container_name (snapshot, &objects[i], 0);
+          g_ptr_array_add (referrers, slot_name (container, edge));
         }
     }
 
@@ -141,20 +174,61 @@ hs_refcount_breakdown_free (HsRefcountBreakdown *breakdown)
     return;
   g_clear_pointer (&breakdown->drawn, g_ptr_array_unref);
   g_clear_pointer (&breakdown->named, g_ptr_array_unref);
+  g_clear_pointer (&breakdown->named_counts, g_array_unref);
   g_free (breakdown);
 }
 
+/* A counted number, written the same way in every sentence: as Python
+ * prints it, so that it can be compared with the program's output. */
+char *
+hs_describe_count (gint64 n)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+}
+
+static char *
+describe_holder (const HsHiddenRef *hidden)
+{
+  g_assert (hidden != NULL && HS_EDGE_KIND_IS_HELD (hidden->kind));
+
+  if (hidden->kind == HS_EDGE_HELD_CONSTANT)
+    /* Translators: %s names a function, or <module> for the script itself */
+    return g_strdup_printf (_("a constant of the code of %s"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_NAME)
+    /* Translators: %s names a function, or <module> for the script itself */
+    return g_strdup_printf (_("a name in the code of %s"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_STACK)
+    /* Translators: %s names a function, or <module>; the value stack holds
+     * values being computed, an iterator of a for loop, arguments being passed */
+    return g_strdup_printf (_("the value stack of %s"), hidden->holder);
+  return g_strdup_printf ("sys.modules['%s']", hidden->holder);
+}
+
+static void
+add_named (HsRefcountBreakdown *breakdown,
+           char                *text,
+           guint                count)
+{
+  g_assert (breakdown != NULL && text != NULL);
+
+  g_ptr_array_add (breakdown->named, text);
+  g_array_append_val (breakdown->named_counts, count);
+  breakdown->n_named += count;
+}
+
 /* The drawn references are exactly the arrows the graph draws to the
- * object (variables and container slots).  The snapshot does not yet
- * carry the hidden holders CPython could name (code constants, value
- * stacks, sys.modules, caches), so the only hidden holder named here is
- * the return value in transit; the rest is "other internal references". */
+ * object (variables, container slots, the return value); the named ones
+ * are what the runtime found holding it unseen (code constants and names,
+ * value stacks, sys.modules); the rest is "other internal references". */
 HsRefcountBreakdown *
 hs_describe_refcount_breakdown (HsSnapshot *snapshot,
                                 guint32     ref)
 {
   g_autoptr(HsRefcountBreakdown) breakdown = NULL;
   const HsObject *object;
+  const HsHiddenRef *hidden;
+  const HsFrame *frames;
+  guint n_hidden, n_frames;
 
   g_return_val_if_fail (snapshot != NULL, NULL);
 
@@ -166,9 +240,21 @@ hs_describe_refcount_breakdown (HsSnapshot *snapshot,
   breakdown->immortal = (object->flags & HS_OBJECT_IMMORTAL) || object->refcount >= IMMORTAL_REFCOUNT_FLOOR;
   breakdown->drawn = hs_describe_referrers (snapshot, ref);
   breakdown->named = g_ptr_array_new_with_free_func (g_free);
-  if (hs_snapshot_get_return_ref (snapshot) == ref)
-    g_ptr_array_add (breakdown->named, g_strdup (_("the value being returned")));
-  breakdown->other = object->refcount - (gint64) breakdown->drawn->len - (gint64) breakdown->named->len;
+  breakdown->named_counts = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  if (hs_snapshot_get_return_ref (snapshot) == ref && n_frames > 0)
+    /* Translators: the arrow from a frame's "return value" row; %s is the function */
+    g_ptr_array_add (breakdown->drawn, g_strdup_printf (_("return value of %s"), frames[n_frames - 1].function));
+
+  hidden = hs_snapshot_get_hidden_refs (snapshot, &n_hidden);
+  for (guint i = 0; i < n_hidden; i++)
+    if (hidden[i].target == ref)
+      add_named (breakdown, describe_holder (&hidden[i]), hidden[i].count);
+  if (hs_snapshot_get_return_ref (snapshot) == ref && n_frames == 0)
+    add_named (breakdown, g_strdup (_("the value being returned")), 1);
+
+  breakdown->other = object->refcount - (gint64) breakdown->drawn->len - breakdown->n_named;
   return g_steal_pointer (&breakdown);
 }
 
@@ -216,8 +302,8 @@ describe_refcount (HsSnapshot *snapshot,
 
   g_assert (breakdown != NULL);
 
-  count = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->refcount);
-  other = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->other + (gint64) breakdown->named->len);
+  count = hs_describe_count (breakdown->refcount);
+  other = hs_describe_count (breakdown->other + breakdown->n_named);
   if (breakdown->immortal)
     /* Translators: %u is how many references the graph draws to an immortal object */
     return g_strdup_printf (_("immortal (%u drawn)"), breakdown->drawn->len);

@@ -16,15 +16,18 @@ char *hs_describe_object      (HsSnapshot  *snapshot,
 GPtrArray *hs_describe_referrers (HsSnapshot  *snapshot,
                                   guint32      ref);
 /* Why an object's refcount is what it is: every reference the graph
- * draws, each hidden reference the snapshot names, and the remainder.
- * drawn->len + named->len + other == refcount, always. */
+ * draws (variables, container slots, the return value), each hidden
+ * reference the runtime names, and the remainder.
+ * drawn->len + the sum of named_counts + other == refcount, always. */
 typedef struct
 {
   gint64     refcount;
-  gboolean   immortal;  /* the count is a marker, not a count of references */
-  GPtrArray *drawn;     /* char *: who holds it, e.g. "a", "a[0]", "list …3f0[2]" */
-  GPtrArray *named;     /* char *: hidden holders the snapshot names */
-  gint64     other;     /* other internal references */
+  gboolean   immortal;     /* the count is a marker, not a count of references */
+  GPtrArray *drawn;        /* char *: who holds it, e.g. "a", "a[0]", "list …3f0[2]" */
+  GPtrArray *named;        /* char *: hidden holders the runtime names */
+  GArray    *named_counts; /* guint: how many references each of them holds */
+  gint64     n_named;      /* their sum */
+  gint64     other;        /* other internal references */
 } HsRefcountBreakdown;
 
 HsRefcountBreakdown *hs_describe_refcount_breakdown (HsSnapshot *snapshot,
@@ -32,6 +35,7 @@ HsRefcountBreakdown *hs_describe_refcount_breakdown (HsSnapshot *snapshot,
 void                 hs_refcount_breakdown_free     (HsRefcountBreakdown *breakdown);
 char *hs_describe_flag_tooltip (guint32      flag);
 char *hs_describe_a_type      (const char  *type);
+char *hs_describe_count       (gint64       n);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRefcountBreakdown, hs_refcount_breakdown_free)
 

@@ -115,9 +115,21 @@ add_breakdown (HsInspector *self,
   for (guint i = 0; i < breakdown->drawn->len; i++)
     gtk_list_box_append (GTK_LIST_BOX (list), reference_row (g_ptr_array_index (breakdown->drawn, i), "1", TRUE));
   for (guint i = 0; i < breakdown->named->len; i++)
-    gtk_list_box_append (GTK_LIST_BOX (list), reference_row (g_ptr_array_index (breakdown->named, i), "1", FALSE));
-  other = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->other);
-  gtk_list_box_append (GTK_LIST_BOX (list), reference_row (_("Other internal references"), other, FALSE));
+    {
+      g_autofree char *n = hs_describe_count (g_array_index (breakdown->named_counts, guint, i));
+
+      gtk_list_box_append (GTK_LIST_BOX (list), reference_row (g_ptr_array_index (breakdown->named, i), n, FALSE));
+    }
+  other = hs_describe_count (breakdown->other);
+  {
+    GtkWidget *row = reference_row (_("Other internal references"), other, FALSE);
+
+    /* what the runtime cannot point at */
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                 _("For example the parser’s copy of the script’s literals while it runs, "
+                                   "a module’s attributes, interpreter caches"));
+    gtk_list_box_append (GTK_LIST_BOX (list), row);
+  }
   if (breakdown->immortal)
     {
       GtkWidget *row = adw_action_row_new ();
@@ -128,7 +140,7 @@ add_breakdown (HsInspector *self,
     }
 
   /* Translators: heading over the list of every reference to an object */
-  count = g_strdup_printf ("%" G_GINT64_FORMAT, breakdown->refcount);
+  count = hs_describe_count (breakdown->refcount);
   title = g_strdup_printf (_("Why is the refcount %s?"), count);
   gtk_box_append (GTK_BOX (section), heading (title));
   gtk_box_append (GTK_BOX (section), list);
@@ -161,7 +173,7 @@ add_object (HsInspector *self,
 
   id = g_strdup_printf ("%" G_GUINT64_FORMAT, object->id);
   /* The number alone: "Why is the refcount N?" below splits it. */
-  refcount = g_strdup_printf ("%" G_GINT64_FORMAT, object->refcount);
+  refcount = hs_describe_count (object->refcount);
   size = hs_describe_size (object);
   flags = hs_describe_flags (object->flags);
 
@@ -174,10 +186,14 @@ add_object (HsInspector *self,
     {
       g_autofree char *length = NULL;
 
+      g_autofree char *n = hs_describe_count (object->length);
+      g_autofree char *omitted = hs_describe_count (object->omitted);
+
       if (object->omitted > 0)
-        length = g_strdup_printf (_("%u (%u not reported)"), object->length, object->omitted);
+        /* Translators: a container's len(), then how many of its items the runtime left out */
+        length = g_strdup_printf (_("%s (%s not reported)"), n, omitted);
       else
-        length = g_strdup_printf ("%u", object->length);
+        length = g_steal_pointer (&n);
       gtk_list_box_append (GTK_LIST_BOX (list), fact_row ("len()", length, FALSE));
     }
   {

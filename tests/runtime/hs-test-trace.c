@@ -362,3 +362,16 @@ hs_test_assert_status (HsTrace    *trace,
     }
   g_assert_cmpstr (hs_trace_get_status (trace), ==, status);
 }
+
+/* Fails the test, with the program's stderr, unless it ran to its end. */
+void
+hs_test_assert_finished (HsTrace *trace)
+{
+  if (!g_str_equal (hs_trace_get_status (trace), "finished"))
+    {
+      g_autoptr(GBytes) err = hs_trace_dup_stderr (trace);
+      g_autofree char *text = hs_test_bytes_to_string (err);
+
+      g_test_fail_printf ("status %s, stderr: %s", hs_trace_get_status (trace), text);
+    }
+}

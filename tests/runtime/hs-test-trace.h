@@ -59,6 +59,7 @@ gint64          hs_test_first_freed_step  (HsTrace        *trace,
                                            guint32         ref,
                                            HsFreeCause    *cause);
 char          **hs_test_stdout_lines      (HsTrace        *trace);
+void            hs_test_assert_finished   (HsTrace        *trace);
 char           *hs_test_bytes_to_string   (GBytes         *bytes);
 
 /* Runs HEAPSCOPE_PYTHON on path (as given) in the current folder, with

@@ -12,33 +12,44 @@
 #include <gio/gio.h>
 
 #include "hs-describe.h"
+#include "hs-layout.h"
 #include "hs-ui-resources.h"
 #include "hs-test-trace.h"
 
 #define EXAMPLES "/io/github/heapscope/Heapscope/examples"
 
-static void
-test_breakdown_adds_up (HsTraceFixture *f,
-                        gconstpointer   data)
+/* "refcount 3, 2 shown", "refcount 3", "immortal, 2 shown": the arrows
+ * the box says it receives. */
+static guint
+shown_in_facts (const char *facts,
+                gint64      refcount)
 {
-  const char *name = data;
-  g_autofree char *path = g_build_path ("/", EXAMPLES, name, NULL);
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, NULL);
-  g_autofree char *source = NULL;
-  HsTrace *trace;
-  guint n_steps, n_checked = 0;
+  const char *comma = strchr (facts, ',');
 
-  g_assert_nonnull (bytes);
-  source = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  trace = hs_trace_fixture_run (f, source);
-  n_steps = hs_trace_get_n_steps (trace);
+  if (comma == NULL)
+    return (guint) refcount;
+  return (guint) g_ascii_strtoull (comma + 1, NULL, 10);
+}
+
+/* For every object of every step: the rows of "Why is the refcount N?"
+ * add up to N, the drawn rows are the references the snapshot draws, and
+ * the box's "N shown" is the number of arrows the layout draws to it. */
+static void
+check_trace (HsTrace *trace)
+{
+  guint n_steps = hs_trace_get_n_steps (trace);
+  guint n_checked = 0;
+  gint64 n_named = 0;
+
   g_assert_cmpuint (n_steps, >, 0);
-
   for (guint step = 0; step < n_steps; step++)
     {
-      HsSnapshot *snapshot = hs_trace_get_snapshot (trace, step);
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, step);
+      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
       const HsObject *objects;
-      guint n_objects;
+      const HsLayoutBox *boxes;
+      const HsLayoutEdge *arrows;
+      guint n_objects, n_boxes, n_arrows;
 
       objects = hs_snapshot_get_objects (snapshot, &n_objects);
       for (guint i = 0; i < n_objects; i++)
@@ -48,20 +59,215 @@ test_breakdown_adds_up (HsTraceFixture *f,
           g_assert_nonnull (breakdown);
           g_assert_cmpint (breakdown->refcount, ==, objects[i].refcount);
           /* The rows add up to the refcount the runtime read. */
-          g_assert_cmpint ((gint64) breakdown->drawn->len + (gint64) breakdown->named->len + breakdown->other,
+          g_assert_cmpint ((gint64) breakdown->drawn->len + breakdown->n_named + breakdown->other,
                            ==, objects[i].refcount);
           /* The drawn rows are the arrows the graph draws, no more, no less,
            * and the remainder is a count, never negative. */
           g_assert_cmpuint (breakdown->drawn->len, ==, objects[i].n_referrers);
           if (breakdown->other < 0)
-            g_error ("step %u: %s %s has refcount %" G_GINT64_FORMAT " but %u drawn + %u named references",
+            g_error ("step %u: %s %s has refcount %" G_GINT64_FORMAT " but %u drawn + %" G_GINT64_FORMAT " named references",
                      step, objects[i].type, objects[i].repr, objects[i].refcount,
-                     breakdown->drawn->len, breakdown->named->len);
+                     breakdown->drawn->len, breakdown->n_named);
+          n_named += breakdown->n_named;
           n_checked++;
         }
-      hs_snapshot_unref (snapshot);
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      arrows = hs_layout_get_edges (layout, &n_arrows);
+      for (guint b = 0; b < n_boxes; b++)
+        {
+          const HsObject *o;
+          guint n_to = 0;
+
+          if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT || boxes[b].facts == NULL ||
+              !(o = hs_snapshot_lookup (snapshot, boxes[b].ref)))
+            continue;
+          for (guint a = 0; a < n_arrows; a++)
+            n_to += arrows[a].target == boxes[b].ref;
+          if (shown_in_facts (boxes[b].facts, o->refcount) != n_to)
+            g_error ("step %u: the %s box says \"%s\" and receives %u arrows",
+                     step, o->type, boxes[b].facts, n_to);
+        }
     }
   g_assert_cmpuint (n_checked, >, n_steps);
+  /* every program has a literal the runtime finds in its code's constants */
+  g_assert_cmpint (n_named, >, 0);
+}
+
+static void
+test_breakdown_adds_up (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  const char *name = data;
+  g_autofree char *path = g_build_path ("/", EXAMPLES, name, NULL);
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, NULL);
+  g_autofree char *source = NULL;
+
+  g_assert_nonnull (bytes);
+  source = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  check_trace (hs_trace_fixture_run (f, source));
+}
+
+static void
+test_program_adds_up (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  g_autofree char *path = g_build_filename (HS_TEST_RENDER_PROGRAMS, data, NULL);
+  g_autofree char *source = NULL;
+
+  g_assert_true (g_file_get_contents (path, &source, NULL, NULL));
+  check_trace (hs_trace_fixture_run (f, source));
+}
+
+/* A dict over the runtime's element cap: its first entries, then how many
+ * more, and nothing after as if it were the dict's end. */
+static void
+test_dict_over_cap (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f, "big = {i: i for i in range(500)}\npass\n");
+  g_autoptr(HsSnapshot) snapshot = hs_test_last_step (t);
+  g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+  const HsObject *big = hs_test_var (snapshot, NULL, "big");
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+  gboolean found = FALSE;
+
+  g_assert_cmpuint (big->length, ==, 500);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    if (boxes[b].ref == big->ref)
+      {
+        const HsLayoutRow *last = &boxes[b].rows[boxes[b].n_rows - 1];
+        guint shown = 0;
+
+        for (guint r = 0; r < boxes[b].n_rows; r++)
+          shown += boxes[b].rows[r].kind == HS_LAYOUT_ROW_PAIR;
+        /* the elision ends the box and counts the rest of the 500 */
+        g_assert_cmpint (last->kind, ==, HS_LAYOUT_ROW_ELISION);
+        g_assert_nonnull (strstr (last->label, "more"));
+        {
+          g_autofree char *expected = g_strdup_printf ("%u", 500 - shown);
+          g_autofree char *digits = g_strdup (last->label);
+          char *w = digits;
+
+          for (const char *r = last->label; *r; r++)
+            if (g_ascii_isdigit (*r))
+              *w++ = *r;
+          *w = '\0';
+          g_assert_cmpstr (digits, ==, expected);
+        }
+        found = TRUE;
+      }
+  g_assert_true (found);
+}
+
+/* The count of the named row whose text is text, or 0. */
+static guint
+named_count (HsRefcountBreakdown *breakdown,
+             const char          *text)
+{
+  for (guint i = 0; i < breakdown->named->len; i++)
+    if (g_str_equal (g_ptr_array_index (breakdown->named, i), text))
+      return g_array_index (breakdown->named_counts, guint, i);
+  return 0;
+}
+
+static gboolean
+has_drawn (HsRefcountBreakdown *breakdown,
+           const char          *text)
+{
+  for (guint i = 0; i < breakdown->drawn->len; i++)
+    if (g_str_equal (g_ptr_array_index (breakdown->drawn, i), text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The hidden holders the runtime can name are named: a literal is held by
+ * the constants of its code object, a value being computed by the value
+ * stack, a module by sys.modules; the return value is drawn. */
+static void
+test_hidden_holders_named (HsTraceFixture *f,
+                           gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"              /* 1 */
+    "x = 1000\n"                /* 2 */
+    "def f(a):\n"               /* 3 */
+    "    b = 24601\n"           /* 4 */
+    "    return b\n"            /* 5 */
+    "r = [x, f(x)]\n"           /* 6 */
+    "pass\n");                  /* 7 */
+  g_autoptr(HsSnapshot) at3 = hs_test_step_at_line (t, 3, 0);
+  g_autoptr(HsSnapshot) at5 = hs_test_step_at_line (t, 5, 0);
+  g_autoptr(HsSnapshot) last = hs_test_last_step (t);
+  g_autoptr(HsRefcountBreakdown) thousand = NULL;
+  g_autoptr(HsRefcountBreakdown) module = NULL;
+  g_autoptr(HsRefcountBreakdown) passed = NULL;
+  g_autoptr(HsRefcountBreakdown) returned = NULL;
+  HsSnapshot *returning = NULL;
+
+  /* x = 1000: the variable, the constant, and the parser's arena (other) */
+  thousand = hs_describe_refcount_breakdown (at3, hs_test_var_ref (at3, NULL, "x"));
+  g_assert_nonnull (thousand);
+  g_assert_cmpuint (named_count (thousand, "a constant of the code of <module>"), ==, 1);
+  g_assert_true (has_drawn (thousand, "x"));
+  g_assert_cmpint (thousand->other, ==, 1);
+
+  module = hs_describe_refcount_breakdown (at3, hs_test_var_ref (at3, NULL, "sys"));
+  g_assert_cmpuint (named_count (module, "sys.modules['sys']"), ==, 1);
+
+  /* inside f, the module's line has pushed x's value to build the list */
+  passed = hs_describe_refcount_breakdown (at5, hs_test_var_ref (at5, "f", "a"));
+  g_assert_cmpuint (named_count (passed, "the value stack of <module>"), ==, 1);
+  g_assert_cmpuint (named_count (passed, "a constant of the code of <module>"), ==, 1);
+  g_assert_cmpint ((gint64) passed->drawn->len + passed->n_named + passed->other, ==, passed->refcount);
+
+  for (guint i = 0; i < hs_trace_get_n_steps (t) && returning == NULL; i++)
+    {
+      HsSnapshot *s = hs_trace_get_snapshot (t, i);
+
+      if (hs_snapshot_get_event (s) == HS_EVENT_RETURN)
+        returning = s;
+      else
+        hs_snapshot_unref (s);
+    }
+  g_assert_nonnull (returning);
+  returned = hs_describe_refcount_breakdown (returning, hs_snapshot_get_return_ref (returning));
+  g_assert_true (has_drawn (returned, "return value of f"));
+  g_assert_true (has_drawn (returned, "b (f)"));
+  g_assert_cmpuint (named_count (returned, "a constant of the code of f"), ==, 1);
+  g_assert_cmpuint (hs_snapshot_count_references (returning, hs_snapshot_get_return_ref (returning)), ==,
+                    returned->drawn->len);
+  hs_snapshot_unref (returning);
+
+  g_assert_nonnull (last);
+}
+
+/* "Referenced by" names the container by the path from a variable, so
+ * that two unnamed lists do not both read "list[0]". */
+static void
+test_referrers_name_paths (HsTraceFixture *f,
+                           gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "a = [[1000]]\n"
+    "b = [a[0]]\n"
+    "pass\n");
+  g_autoptr(HsSnapshot) last = hs_test_step_at_line (t, 3, 0);
+  const HsObject *a = hs_test_var (last, NULL, "a");
+  const HsObject *inner = hs_test_edge (last, a, HS_EDGE_ITEM, "0");
+  const HsObject *thousand = hs_test_edge (last, inner, HS_EDGE_ITEM, "0");
+  g_autoptr(GPtrArray) holders_of_inner = hs_describe_referrers (last, inner->ref);
+  g_autoptr(GPtrArray) holders_of_thousand = hs_describe_referrers (last, thousand->ref);
+
+  g_assert_cmpuint (holders_of_inner->len, ==, 2);
+  g_assert_true (g_ptr_array_find_with_equal_func (holders_of_inner, "a[0]", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (holders_of_inner, "b[0]", g_str_equal, NULL));
+  g_assert_cmpuint (holders_of_thousand->len, ==, 1);
+  /* the inner list has two paths; either names it */
+  g_assert_true (g_str_equal (g_ptr_array_index (holders_of_thousand, 0), "a[0][0]") ||
+                 g_str_equal (g_ptr_array_index (holders_of_thousand, 0), "b[0][0]"));
 }
 
 static void
@@ -112,6 +318,26 @@ main (int   argc,
       g_test_add (path, HsTraceFixture, g_strdup (examples[i]),
                   hs_trace_fixture_setup, test_breakdown_adds_up, hs_trace_fixture_teardown);
     }
+  {
+    g_autoptr(GDir) dir = g_dir_open (HS_TEST_RENDER_PROGRAMS, 0, NULL);
+    const char *name;
+
+    g_assert_nonnull (dir);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_suffix (name, ".py"))
+        {
+          g_autofree char *path = g_strdup_printf ("/ui/describe/refcount-adds-up/render/%s", name);
+
+          g_test_add (path, HsTraceFixture, g_strdup (name),
+                      hs_trace_fixture_setup, test_program_adds_up, hs_trace_fixture_teardown);
+        }
+  }
+  g_test_add ("/ui/describe/dict-over-cap", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_dict_over_cap, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/hidden-holders-named", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_hidden_holders_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/referrers-name-paths", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_referrers_name_paths, hs_trace_fixture_teardown);
   g_test_add_func ("/ui/describe/a-or-an", test_referrers_name_container);
   g_test_add_func ("/ui/describe/badge-tooltips", test_badge_tooltips);
 

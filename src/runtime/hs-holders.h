@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Hidden holders: references to a shown object that the graph does not
+ * draw, but that CPython can name.  The constants and names of the user's
+ * code objects (a literal stays alive after the last variable lets go of
+ * it), the value stacks of the user's frames, and sys.modules.
+ */
+#pragma once
+
+#include <Python.h>
+#include <glib.h>
+
+#include "hs-cpython.h"
+#include "hs-protocol.h"
+#include "hs-registry.h"
+
+G_BEGIN_DECLS
+
+/* kind is one of the HS_EDGE_HELD_* kinds; name (a str) names the holder:
+ * a code object's or a frame's qualified name, a module's name. */
+typedef void (*HsHolderFunc) (HsEdgeKind  kind,
+                              PyObject   *name,
+                              guint       count,
+                              gpointer    user_data);
+
+void hs_holders_begin_step (GPtrArray    *user_frames);
+void hs_holders_foreach    (HsEntry      *entry,
+                            HsHolderFunc  func,
+                            gpointer      user_data);
+
+G_END_DECLS
