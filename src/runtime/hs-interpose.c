@@ -13,6 +13,10 @@
  * another number first.  Only the worker's own I/O, bracketed by
  * hs_interpose_begin_io(), reaches the private descriptors.
  *
+ * The protocol's pipes are not among them: hs-channel.c keeps those out of
+ * the process's descriptor table, beyond raw system calls too.  Only where
+ * that is refused do they stay here, hidden like the rest.
+ *
  * A child made by vfork (subprocess) shares the worker's memory but not
  * its descriptor table: there nothing is ever written to shared state and
  * nothing is sent.  A child made by fork closes the private descriptors.
@@ -41,6 +45,7 @@
 
 #include <glib.h>
 
+#include "hs-channel.h"
 #include "hs-interpose.h"
 #include "hs-output-capture.h"
 #include "hs-tracer.h"
@@ -532,23 +537,18 @@ readdir (DIR *dir)
   return e;
 }
 
-/* Opening /proc/self/fd/N (or /dev/fd/N, by any path) reopens what N
- * is: for the protocol's pipes that would hand the program a new way in.
- * Whatever path led there, an open that lands on one of them fails as the
- * missing entry would under python3. */
+/* Opening /proc/self/fd/N (or /dev/fd/N, or the courier thread's
+ * /proc/PID/task/TID/fd/N, by any path) reopens what N is: for the
+ * protocol's pipes that would hand the program a new way in.  Whatever path
+ * led there, an open that lands on one of them fails as the missing entry
+ * would under python3. */
 static gboolean
 is_private_pipe (int fd)
 {
-  struct stat st, mine;
+  struct stat st;
 
-  if (syscall (SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH) < 0 || !S_ISFIFO (st.st_mode))
-    return FALSE;
-  for (guint i = HS_FD_PROTOCOL_OUT; i <= HS_FD_PROTOCOL_IN; i++)
-    if (private_fds[i] >= 0 &&
-        syscall (SYS_newfstatat, private_fds[i], "", &mine, AT_EMPTY_PATH) == 0 &&
-        mine.st_dev == st.st_dev && mine.st_ino == st.st_ino)
-      return TRUE;
-  return FALSE;
+  return syscall (SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH) == 0 &&
+         hs_channel_is_protocol_pipe (&st);
 }
 
 /* The usual names of the process's own descriptors. */

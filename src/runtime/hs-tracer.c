@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
+#include "hs-channel.h"
 #include "hs-cpython.h"
 #include "hs-interpose.h"
 #include "hs-output-capture.h"
@@ -72,8 +73,7 @@ write_message (const char *name,
   gboolean ok;
 
   writing = TRUE;
-  ok = hs_protocol_write_message (hs_interpose_begin_io (HS_FD_PROTOCOL_OUT, TRUE), name, payload, &error);
-  hs_interpose_end_io (TRUE);
+  ok = hs_channel_send (name, payload, &error);
   writing = FALSE;
   if (!ok)
     {
@@ -936,9 +936,11 @@ hs_tracer_exec (const char *source,
   send_message (HS_MSG_EXEC_DONE, g_variant_new ("(bs)", message == NULL, message ? message : ""));
 }
 
-void
+/* Py_FinalizeEx()'s result: negative when flushing the standard streams
+ * failed, which makes python3 exit with 120. */
+int
 hs_tracer_finalize (void)
 {
   hs_registry_stop ();
-  Py_FinalizeEx ();
+  return Py_FinalizeEx ();
 }

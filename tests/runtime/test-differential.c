@@ -41,6 +41,15 @@ typedef struct
 } Case;
 
 static void
+case_free (gpointer data)
+{
+  Case *c = data;
+
+  g_free (c->name);
+  g_free (c);
+}
+
+static void
 test_differential (HsTraceFixture *f,
                    gconstpointer   data)
 {
@@ -86,6 +95,9 @@ main (int   argc,
   g_autofree char *parent = g_path_get_dirname (HS_TEST_PROGRAMS_DIR);
   const char *name;
 
+  /* the test cases' data, freed after the run (LeakSanitizer) */
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (case_free);
+
   g_test_init (&argc, &argv, NULL);
   g_test_set_nonfatal_assertions ();
 
@@ -108,7 +120,7 @@ main (int   argc,
                                                  mode ? "unbuffered" : "buffered", stem);
         Case *c = g_new0 (Case, 1);
 
-        /* lives as long as the test program */
+        g_ptr_array_add (cases, c);
         c->name = g_strdup (file);
         c->unbuffered = mode == 1;
         g_test_add (path, HsTraceFixture, c, hs_trace_fixture_setup,

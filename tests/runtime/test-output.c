@@ -150,6 +150,16 @@ typedef struct
 } Case;
 
 static void
+case_free (gpointer data)
+{
+  Case *c = data;
+
+  g_free (c->name);
+  g_free (c->source);
+  g_free (c);
+}
+
+static void
 test_adds_up (HsTraceFixture *f,
               gconstpointer   data)
 {
@@ -372,6 +382,9 @@ main (int   argc,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
+  /* the test cases' data, freed after the run (LeakSanitizer) */
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (case_free);
+
   g_test_init (&argc, &argv, NULL);
   g_test_set_nonfatal_assertions ();
 
@@ -395,7 +408,7 @@ main (int   argc,
                                                    mode ? "unbuffered" : "buffered", tricky[i].name);
           Case *c = g_new0 (Case, 1);
 
-          /* lives as long as the test program */
+          g_ptr_array_add (cases, c);
           c->name = g_strdup (tricky[i].name);
           c->source = g_strdup (tricky[i].source);
           c->unbuffered = mode == 1;
@@ -409,6 +422,7 @@ main (int   argc,
                                                    mode ? "unbuffered" : "buffered", stem);
           Case *c = g_new0 (Case, 1);
 
+          g_ptr_array_add (cases, c);
           c->name = g_strdup (file);
           c->unbuffered = mode == 1;
           g_test_add (path, HsTraceFixture, c, hs_trace_fixture_setup, test_adds_up, hs_trace_fixture_teardown);
