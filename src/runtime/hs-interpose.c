@@ -38,7 +38,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <time.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -660,4 +663,99 @@ openat64 (int         dirfd,
   mode = mode_arg (flags, ap);
   va_end (ap);
   return checked_openat (dirfd, path, flags | O_LARGEFILE, mode);
+}
+
+/* poll() on a closed descriptor reports POLLNVAL at once; so it does on a
+ * private one (select.poll, selectors). */
+int
+poll (struct pollfd *fds,
+      nfds_t         nfds,
+      int            timeout)
+{
+  struct timespec ts, *tsp = NULL;
+  int on_stack[1024];
+  int *saved = NULL;
+  nfds_t n_hidden = 0;
+  int r;
+
+  if (!in_worker_io)
+    for (nfds_t i = 0; i < nfds; i++)
+      if (hidden (fds[i].fd))
+        n_hidden++;
+  if (n_hidden > 0)
+    {
+      saved = nfds <= G_N_ELEMENTS (on_stack) ? on_stack : malloc (nfds * sizeof *saved);
+      if (saved == NULL)
+        n_hidden = 0;
+    }
+  if (n_hidden > 0)
+    {
+      for (nfds_t i = 0; i < nfds; i++)
+        {
+          saved[i] = fds[i].fd;
+          if (hidden (fds[i].fd))
+            fds[i].fd = -1;   /* ignored by the kernel */
+        }
+      timeout = 0;
+    }
+  if (timeout >= 0)
+    {
+      ts.tv_sec = timeout / 1000;
+      ts.tv_nsec = (timeout % 1000) * 1000000L;
+      tsp = &ts;
+    }
+  r = syscall (SYS_ppoll, fds, nfds, tsp, NULL, (size_t) 8);
+  if (n_hidden > 0)
+    {
+      for (nfds_t i = 0; i < nfds; i++)
+        if (fds[i].fd != saved[i])
+          {
+            fds[i].fd = saved[i];
+            fds[i].revents = POLLNVAL;
+            if (r >= 0)
+              r++;
+          }
+      if (saved != on_stack)
+        free (saved);
+    }
+  return r;
+}
+
+int
+__poll_chk (struct pollfd *fds,
+            nfds_t         nfds,
+            int            timeout,
+            size_t         fdslen)
+{
+  return poll (fds, nfds, timeout);
+}
+
+/* mmap() of a closed descriptor fails with EBADF; so does one of a private
+ * descriptor (the mmap module), instead of mapping the worker's reader of
+ * the output file.  glibc's own allocations call its internal __mmap. */
+void *
+mmap64 (void  *addr,
+        size_t length,
+        int    prot,
+        int    flags,
+        int    fd,
+        off_t  offset)
+{
+  if (!(flags & MAP_ANONYMOUS) && hidden (fd))
+    {
+      errno = EBADF;
+      return MAP_FAILED;
+    }
+  return (void *) syscall (SYS_mmap, addr, length, prot, flags, fd, offset);
+}
+
+void *
+mmap (void  *addr,
+      size_t length,
+      int    prot,
+      int    flags,
+      int    fd,
+      off_t  offset)
+{
+  return mmap64 (addr, length, prot, flags, fd, offset);
 }
