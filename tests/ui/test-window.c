@@ -917,6 +917,12 @@ tick_cb (gpointer data)
 }
 
 static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
 ticked_five_times (gpointer data)
 {
   return *(guint *) data >= 5;
@@ -929,8 +935,13 @@ test_stop_infinite_loop (Fixture       *f,
   HsWindow *window = f->window;
   guint ticks = 0;
   guint source;
+  g_autofree char *mark = g_strdup_printf ("%s/heapscope-loop-%d", g_get_tmp_dir (), (int) getpid ());
+  /* the program creates mark once its loop is about to begin */
+  g_autofree char *program = g_strdup_printf ("import os, time\nn = 0\nos.close(os.open('%s', os.O_CREAT | os.O_WRONLY))\n"
+                                              "while True:\n    n += 1\n    time.sleep(0.01)\n", mark);
 
-  hs_window_set_text (window, "import time\nn = 0\nwhile True:\n    n += 1\n    time.sleep(0.01)\n", NULL, "loop.py");
+  g_unlink (mark);
+  hs_window_set_text (window, program, NULL, "loop.py");
   activate (window, "run");
   g_assert_true (hs_window_get_busy (window));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "stop"));
@@ -947,6 +958,10 @@ test_stop_infinite_loop (Fixture       *f,
   g_assert_true (hs_window_get_busy (window));
   g_assert_cmpuint (ticks, >=, 5);
 
+  /* stopped once the loop has begun (a slow start-up, as under ASan, would
+   * otherwise be stopped before its first step) */
+  g_assert_true (wait_until (file_exists, mark, TIMEOUT_MS));
+  g_unlink (mark);
   activate (window, "stop");
   wait_idle (window);
   g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "stopped");
