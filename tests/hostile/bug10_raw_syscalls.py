@@ -1,5 +1,6 @@
 # hostile: raw system calls through ctypes on every descriptor above 2: write, dup3 over them, close (issue 7 bug 10)
 # expect: status=finished
+# timeout: 20
 import ctypes
 import os
 
