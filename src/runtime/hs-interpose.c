@@ -67,16 +67,6 @@ current_pid (void)
   return (pid_t) syscall (SYS_getpid);
 }
 
-/* The current number of a private descriptor, for the worker's own
- * watchers; it changes when the program takes the old number over. */
-int
-hs_interpose_private_fd (HsPrivateFd which)
-{
-  g_return_val_if_fail (which < HS_N_PRIVATE_FDS, -1);
-
-  return private_fds[which];
-}
-
 gboolean
 hs_interpose_in_worker (void)
 {
