@@ -179,10 +179,16 @@ close_all_but_pipes (void)
 static gpointer
 courier_main (gpointer data)
 {
+  sigset_t all;
   int mode;
 
   /* this thread's own I/O is never the program's (hs-interpose.c) */
   hs_interpose_begin_io (HS_FD_PROTOCOL_IN, FALSE);
+  /* signals sent to the process (SIGTERM from Stop, the program's own)
+   * are for the program's threads and the tracer's handlers, never for
+   * the courier or the writer (started from here, it inherits the mask) */
+  sigfillset (&all);
+  pthread_sigmask (SIG_BLOCK, &all, NULL);
 
   if (unshare (CLONE_FILES) == 0)
     {

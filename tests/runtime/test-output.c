@@ -262,6 +262,7 @@ test_dup2_steps (HsTraceFixture *f,
   HsTrace *t;
   g_autoptr(GBytes) at_6 = NULL;
   g_autoptr(GBytes) at_9 = NULL;
+  g_autoptr(GBytes) expected = g_bytes_new_static ("for stdout\n", 11);
 
   set_buffering (FALSE);
   g_assert_cmpint (g_chdir (f->tmpdir), ==, 0);
@@ -269,8 +270,7 @@ test_dup2_steps (HsTraceFixture *f,
   at_6 = step_out_at_line (t, 7);
   at_9 = step_out_at_line (t, 9);
   g_assert_cmpuint (g_bytes_get_size (at_6), ==, 0);
-  g_assert_true (hs_test_bytes_equal_verbose ("output of line 8",
-                                              g_bytes_new_static ("for stdout\n", 11), at_9));
+  g_assert_true (hs_test_bytes_equal_verbose ("output of line 8", expected, at_9));
 }
 
 /* The streams' flush is looked up by name: a program that replaces it on

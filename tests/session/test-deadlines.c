@@ -2,7 +2,7 @@
 /*
  * The worker boundary's deadlines and failure reports (issue 7, bugs 6, 7,
  * 8, 9, 11, 18).  Each case that could hang runs in a trapped subprocess
- * with a generous trap timeout; bounds are "within the timeout plus 5 s",
+ * with a generous trap timeout; bounds are "within the timeout plus 10 s",
  * never exact timings.
  */
 #define G_LOG_DOMAIN "heapscope-test-deadlines"
@@ -16,7 +16,10 @@
 #include "hs-runner.h"
 
 #define RUN_TIMEOUT_MS 3000
-#define GRACE_MS 5000
+/* Not a measure of speed: the deadlocks and hangs these tests catch never
+ * end.  The app's own work after a kill (70 MB of output, for one) takes
+ * seconds on a loaded 2-core machine. */
+#define GRACE_MS 10000
 #define BOUND_US (bound_us ())
 #define TRAP_TIMEOUT_US (60 * G_USEC_PER_SEC)
 
