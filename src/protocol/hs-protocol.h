@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 #define HS_PROTOCOL_VERSION 3
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 
+/* The worker's exit status when Py_FinalizeEx() failed (sys.stdout could
+ * not be flushed at shutdown): python3's own, from Py_RunMain(). */
+#define HS_EXIT_FINALIZE_FAILED 120
+
 #define HS_PROTOCOL_ERROR (hs_protocol_error_quark ())
 
 typedef enum

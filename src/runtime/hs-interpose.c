@@ -13,6 +13,10 @@
  * another number first.  Only the worker's own I/O, bracketed by
  * hs_interpose_begin_io(), reaches the private descriptors.
  *
+ * The protocol's pipes are not among them: hs-channel.c keeps those out of
+ * the process's descriptor table, beyond raw system calls too.  Only where
+ * that is refused do they stay here, hidden like the rest.
+ *
  * A child made by vfork (subprocess) shares the worker's memory but not
  * its descriptor table: there nothing is ever written to shared state and
  * nothing is sent.  A child made by fork closes the private descriptors.
@@ -34,13 +38,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <time.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
 #include <glib.h>
 
+#include "hs-channel.h"
 #include "hs-interpose.h"
 #include "hs-output-capture.h"
 #include "hs-tracer.h"
@@ -57,16 +65,6 @@ static inline pid_t
 current_pid (void)
 {
   return (pid_t) syscall (SYS_getpid);
-}
-
-/* The current number of a private descriptor, for the worker's own
- * watchers; it changes when the program takes the old number over. */
-int
-hs_interpose_private_fd (HsPrivateFd which)
-{
-  g_return_val_if_fail (which < HS_N_PRIVATE_FDS, -1);
-
-  return private_fds[which];
 }
 
 gboolean
@@ -532,23 +530,18 @@ readdir (DIR *dir)
   return e;
 }
 
-/* Opening /proc/self/fd/N (or /dev/fd/N, by any path) reopens what N
- * is: for the protocol's pipes that would hand the program a new way in.
- * Whatever path led there, an open that lands on one of them fails as the
- * missing entry would under python3. */
+/* Opening /proc/self/fd/N (or /dev/fd/N, or the courier thread's
+ * /proc/PID/task/TID/fd/N, by any path) reopens what N is: for the
+ * protocol's pipes that would hand the program a new way in.  Whatever path
+ * led there, an open that lands on one of them fails as the missing entry
+ * would under python3. */
 static gboolean
 is_private_pipe (int fd)
 {
-  struct stat st, mine;
+  struct stat st;
 
-  if (syscall (SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH) < 0 || !S_ISFIFO (st.st_mode))
-    return FALSE;
-  for (guint i = HS_FD_PROTOCOL_OUT; i <= HS_FD_PROTOCOL_IN; i++)
-    if (private_fds[i] >= 0 &&
-        syscall (SYS_newfstatat, private_fds[i], "", &mine, AT_EMPTY_PATH) == 0 &&
-        mine.st_dev == st.st_dev && mine.st_ino == st.st_ino)
-      return TRUE;
-  return FALSE;
+  return syscall (SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH) == 0 &&
+         hs_channel_is_protocol_pipe (&st);
 }
 
 /* The usual names of the process's own descriptors. */
@@ -660,4 +653,99 @@ openat64 (int         dirfd,
   mode = mode_arg (flags, ap);
   va_end (ap);
   return checked_openat (dirfd, path, flags | O_LARGEFILE, mode);
+}
+
+/* poll() on a closed descriptor reports POLLNVAL at once; so it does on a
+ * private one (select.poll, selectors). */
+int
+poll (struct pollfd *fds,
+      nfds_t         nfds,
+      int            timeout)
+{
+  struct timespec ts, *tsp = NULL;
+  int on_stack[1024];
+  int *saved = NULL;
+  nfds_t n_hidden = 0;
+  int r;
+
+  if (!in_worker_io)
+    for (nfds_t i = 0; i < nfds; i++)
+      if (hidden (fds[i].fd))
+        n_hidden++;
+  if (n_hidden > 0)
+    {
+      saved = nfds <= G_N_ELEMENTS (on_stack) ? on_stack : malloc (nfds * sizeof *saved);
+      if (saved == NULL)
+        n_hidden = 0;
+    }
+  if (n_hidden > 0)
+    {
+      for (nfds_t i = 0; i < nfds; i++)
+        {
+          saved[i] = fds[i].fd;
+          if (hidden (fds[i].fd))
+            fds[i].fd = -1;   /* ignored by the kernel */
+        }
+      timeout = 0;
+    }
+  if (timeout >= 0)
+    {
+      ts.tv_sec = timeout / 1000;
+      ts.tv_nsec = (timeout % 1000) * 1000000L;
+      tsp = &ts;
+    }
+  r = syscall (SYS_ppoll, fds, nfds, tsp, NULL, (size_t) 8);
+  if (n_hidden > 0)
+    {
+      for (nfds_t i = 0; i < nfds; i++)
+        if (fds[i].fd != saved[i])
+          {
+            fds[i].fd = saved[i];
+            fds[i].revents = POLLNVAL;
+            if (r >= 0)
+              r++;
+          }
+      if (saved != on_stack)
+        free (saved);
+    }
+  return r;
+}
+
+int
+__poll_chk (struct pollfd *fds,
+            nfds_t         nfds,
+            int            timeout,
+            size_t         fdslen)
+{
+  return poll (fds, nfds, timeout);
+}
+
+/* mmap() of a closed descriptor fails with EBADF; so does one of a private
+ * descriptor (the mmap module), instead of mapping the worker's reader of
+ * the output file.  glibc's own allocations call its internal __mmap. */
+void *
+mmap64 (void  *addr,
+        size_t length,
+        int    prot,
+        int    flags,
+        int    fd,
+        off_t  offset)
+{
+  if (!(flags & MAP_ANONYMOUS) && hidden (fd))
+    {
+      errno = EBADF;
+      return MAP_FAILED;
+    }
+  return (void *) syscall (SYS_mmap, addr, length, prot, flags, fd, offset);
+}
+
+void *
+mmap (void  *addr,
+      size_t length,
+      int    prot,
+      int    flags,
+      int    fd,
+      off_t  offset)
+{
+  return mmap64 (addr, length, prot, flags, fd, offset);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The worker's own file descriptors (the protocol, the readers of the
- * output files), kept out of the program's reach: libc's descriptor calls
+ * The worker's own file descriptors (the readers of the output files, and
+ * the protocol only where hs-channel.c cannot keep it in a descriptor table
+ * of its own), kept out of the program's reach: libc's descriptor calls
  * are replaced so that, to the program, these numbers look closed, and a
  * program that takes one of the numbers over (dup2) moves the worker's
  * descriptor elsewhere without noticing.
@@ -23,7 +24,6 @@ typedef enum
 
 void     hs_interpose_init        (void);
 gboolean hs_interpose_in_worker   (void);
-int      hs_interpose_private_fd  (HsPrivateFd which);
 void     hs_interpose_adopt_fd    (HsPrivateFd which,
                                    int         fd);
 int      hs_interpose_begin_io    (HsPrivateFd which,

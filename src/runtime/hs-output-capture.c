@@ -132,6 +132,8 @@ typedef struct
   gint64      handed;     /* the stream's count of bytes handed to the file then, or -1 */
   guint64     file_seen;  /* bytes of the file accounted for */
   off_t       offset;     /* where the program's output starts in the file */
+  dev_t       reader_dev; /* what the reader was opened on */
+  ino_t       reader_ino;
 } HsOutputCapture;
 
 static HsOutputCapture capture_out = { STDOUT_FILENO, HS_FD_STDOUT_READER };
@@ -164,8 +166,11 @@ open_reader (HsOutputCapture *c)
     return;
   moved = fcntl (fd, F_DUPFD_CLOEXEC, 500);
   close (fd);
-  if (moved >= 0)
-    hs_interpose_adopt_fd (c->reader, moved);
+  if (moved < 0)
+    return;
+  c->reader_dev = st.st_dev;
+  c->reader_ino = st.st_ino;
+  hs_interpose_adopt_fd (c->reader, moved);
 }
 
 /* The end of the output file, and reads from it, through the worker's own
@@ -177,8 +182,17 @@ file_end (HsOutputCapture *c)
   struct stat st;
   off_t end = -1;
 
-  if (fd >= 0 && fstat (fd, &st) == 0)
+  if (fd >= 0 && fstat (fd, &st) == 0 && st.st_dev == c->reader_dev && st.st_ino == c->reader_ino)
     end = st.st_size;
+  else if (fd >= 0)
+    {
+      /* A raw system call (ctypes' syscall(), which no interposer sees)
+       * closed the reader or put another file on its number: it no longer
+       * says what the output file holds, so it is dropped, and the
+       * program's own fd and count of writes are used instead. */
+      hs_interpose_adopt_fd (c->reader, -1);
+      fd = -1;
+    }
   hs_interpose_end_io (FALSE);
   if (fd < 0)
     end = c->offset + (off_t) written_to_fd[c->fd];

@@ -14,160 +14,22 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
-#include <sched.h>
 #include <signal.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 
+#include "hs-channel.h"
 #include "hs-interpose.h"
 #include "hs-tracer.h"
 
-/* The app hands the protocol over on fds 3 and 4; they move out of the
- * way at once, so the program finds 3 and 4 closed as under python3. */
+/* The app hands the protocol over on fds 3 and 4; hs-channel.c takes
+ * them out of the process's descriptor table, so the program finds 3 and 4
+ * closed as under python3, and no descriptor call of the program's, raw or
+ * not, reaches them. */
 #define INHERITED_OUT_FD 3
 #define INHERITED_IN_FD  4
-#define PROTOCOL_FD_BASE 500
-
-static int protocol_out_fd = -1;
-static int protocol_in_fd = -1;
-
-/* The program may move them (see hs-interpose.c): always ask. */
-static gboolean
-write_message (const char *name,
-               GVariant   *payload,
-               GError    **error)
-{
-  int fd = hs_interpose_begin_io (HS_FD_PROTOCOL_OUT, TRUE);
-  gboolean ok = hs_protocol_write_message (fd, name, payload, error);
-
-  hs_interpose_end_io (TRUE);
-  return ok;
-}
-
-static gboolean
-read_frame (GBytes **frame,
-            GError **error)
-{
-  int fd = hs_interpose_begin_io (HS_FD_PROTOCOL_IN, FALSE);
-  gboolean ok = hs_protocol_read_frame_fd (fd, frame, error);
-
-  hs_interpose_end_io (FALSE);
-  return ok;
-}
-
-static gboolean
-move_protocol_fds (void)
-{
-  protocol_out_fd = fcntl (INHERITED_OUT_FD, F_DUPFD_CLOEXEC, PROTOCOL_FD_BASE);
-  protocol_in_fd = fcntl (INHERITED_IN_FD, F_DUPFD_CLOEXEC, PROTOCOL_FD_BASE);
-  if (protocol_out_fd < 0 || protocol_in_fd < 0)
-    return FALSE;
-  close (INHERITED_OUT_FD);
-  close (INHERITED_IN_FD);
-  hs_interpose_adopt_fd (HS_FD_PROTOCOL_OUT, protocol_out_fd);
-  hs_interpose_adopt_fd (HS_FD_PROTOCOL_IN, protocol_in_fd);
-  return TRUE;
-}
 
 #define HS_WIDEN2(s) L ## s
 #define HS_WIDEN(s) HS_WIDEN2 (s)
 #define HS_PYTHON_EXECUTABLE_W HS_WIDEN (HS_PYTHON_EXECUTABLE)
-
-/* The worker must not outlive the app (a killed app would leave a program
- * spinning as an orphan).  The app holds the only write end of the pipe to
- * the worker until the worker is gone, so a hang-up on it means the app
- * died, at any moment, even before this thread started.  PR_SET_PDEATHSIG
- * would not do: it fires when the *thread* that spawned the worker ends,
- * and the window spawns from pooled threads that come and go. */
-static pthread_t watcher;
-static pid_t watcher_tid;
-static gboolean watcher_running;
-
-static gpointer
-watch_app (gpointer data)
-{
-  struct stat ours;
-
-  watcher_tid = gettid ();
-
-  /* raw calls: to libc's interposed fstat these fds look closed */
-  if (syscall (SYS_fstat, hs_interpose_private_fd (HS_FD_PROTOCOL_IN), &ours) < 0)
-    return NULL;
-
-  for (;;)
-    {
-      /* the program may have moved the pipe (hs-interpose.c): ask again */
-      int fd = hs_interpose_private_fd (HS_FD_PROTOCOL_IN);
-      struct pollfd pfd = { fd, 0, 0 };
-      struct stat now;
-
-      if (poll (&pfd, 1, 1000) <= 0)
-        continue;
-      if (!(pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
-        continue;
-      /* only our pipe counts, not an fd the program put in its place */
-      if ((pfd.revents & POLLNVAL) || syscall (SYS_fstat, fd, &now) < 0 ||
-          now.st_dev != ours.st_dev || now.st_ino != ours.st_ino)
-        {
-          g_usleep (10000);
-          continue;
-        }
-      /* the app leads us into our own process group: end the program's
-       * children with us */
-      if (getpgrp () == getpid ())
-        kill (0, SIGKILL);
-      kill (getpid (), SIGKILL);
-    }
-  return NULL;
-}
-
-/* a plain thread: Python's threading module never sees it */
-static void
-start_watcher (void)
-{
-  watcher_running = pthread_create (&watcher, NULL, watch_app, NULL) == 0;
-  if (watcher_running)
-    pthread_setname_np (watcher, "heapscope-watch");
-}
-
-/* CPython 3.12 and later warn a program that forks while its process has
- * more than one thread, counting the threads the kernel reports.  The
- * watcher is not the program's: it stops before each fork, and is gone
- * from the kernel's count (not only joined) when the fork happens. */
-static void
-stop_watcher_before_fork (void)
-{
-  char task[64];
-
-  if (!watcher_running)
-    return;
-  pthread_cancel (watcher);   /* it waits in poll() or a sleep, holding nothing */
-  pthread_join (watcher, NULL);
-  watcher_running = FALSE;
-  g_snprintf (task, sizeof task, "/proc/self/task/%d", (int) watcher_tid);
-  for (guint i = 0; i < 100000 && access (task, F_OK) == 0; i++)
-    sched_yield ();
-}
-
-static int
-restart_watcher (void *data)
-{
-  if (!watcher_running)
-    start_watcher ();
-  return 0;
-}
-
-/* Started again once os.fork() has returned to the program: the warning
- * is decided after fork() itself returns. */
-static void
-restart_watcher_after_fork (void)
-{
-  if (Py_AddPendingCall (restart_watcher, NULL) < 0)
-    start_watcher ();
-}
 
 static guint
 lookup_uint (GVariantDict *options,
@@ -242,23 +104,24 @@ main (int   argc,
   setlocale (LC_ALL, "");
   hs_interpose_init ();
 
-  if (!move_protocol_fds ())
-    {
-      g_printerr ("heapscope-runtime: not started by Heapscope (no protocol pipes)\n");
-      return 2;
-    }
-
-  start_watcher ();
-  pthread_atfork (stop_watcher_before_fork, restart_watcher_after_fork, NULL);
-
-  if (!write_message (HS_MSG_HELLO,
-                                  g_variant_new ("(us)", HS_PROTOCOL_VERSION, PY_VERSION), &error))
+  /* The worker must not outlive the app: the channel's courier ends it
+   * when the app's end of the pipe closes (PR_SET_PDEATHSIG would fire when
+   * the *thread* that spawned the worker ends, and the window spawns from
+   * pooled threads that come and go). */
+  if (!hs_channel_open (INHERITED_OUT_FD, INHERITED_IN_FD, &error))
     {
       g_printerr ("heapscope-runtime: not started by Heapscope (%s)\n", error->message);
       return 2;
     }
 
-  if (!read_frame (&frame, &error) || frame == NULL)
+  if (!hs_channel_send (HS_MSG_HELLO,
+                        g_variant_new ("(us)", HS_PROTOCOL_VERSION, PY_VERSION), &error))
+    {
+      g_printerr ("heapscope-runtime: not started by Heapscope (%s)\n", error->message);
+      return 2;
+    }
+
+  if (!hs_channel_receive (&frame, &error) || frame == NULL)
     return error ? 2 : 0;
   payload = hs_protocol_parse_frame (frame, &name, &error);
   if (payload == NULL || name != g_intern_static_string (HS_MSG_RUN) ||
@@ -302,7 +165,7 @@ main (int   argc,
       /* The program's threads run while the app is idle, as they would
        * under python3: the GIL is free during the wait. */
       Py_BEGIN_ALLOW_THREADS
-      read_ok = read_frame (&next, NULL);
+      read_ok = hs_channel_receive (&next, NULL);
       Py_END_ALLOW_THREADS
 
       if (!read_ok || next == NULL)
@@ -320,6 +183,10 @@ main (int   argc,
         }
     }
 
-  hs_tracer_finalize ();
+  /* The outcome was reported before shutdown; python3's exit status can
+   * still change during it (a failed flush of sys.stdout, os._exit() in an
+   * atexit handler), and the app takes it from the worker's. */
+  if (hs_tracer_finalize () < 0)
+    return HS_EXIT_FINALIZE_FAILED;
   return 0;
 }

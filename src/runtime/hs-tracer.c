@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
+#include "hs-channel.h"
 #include "hs-cpython.h"
 #include "hs-interpose.h"
 #include "hs-output-capture.h"
@@ -72,8 +73,7 @@ write_message (const char *name,
   gboolean ok;
 
   writing = TRUE;
-  ok = hs_protocol_write_message (hs_interpose_begin_io (HS_FD_PROTOCOL_OUT, TRUE), name, payload, &error);
-  hs_interpose_end_io (TRUE);
+  ok = hs_channel_send (name, payload, &error);
   writing = FALSE;
   if (!ok)
     {
@@ -552,28 +552,6 @@ print_exception (void)
   return g_utf8_make_valid (data ? data : "", len);
 }
 
-/* The lines after the last indented one (source lines, carets and stack
- * entries are indented): "Type: message", maybe over several lines. */
-static char *
-exception_summary (const char *traceback)
-{
-  g_auto(GStrv) lines = g_strsplit (traceback, "\n", -1);
-  guint n = g_strv_length (lines);
-  guint first = 0;
-
-  while (n > 0 && lines[n - 1][0] == '\0')
-    n--;
-  for (guint i = 0; i < n; i++)
-    if (lines[i][0] == ' ')
-      first = i + 1;
-  if (first >= n)
-    return g_strdup ("");
-
-  g_free (lines[n]);
-  lines[n] = NULL;
-  return g_strjoinv ("\n", lines + first);
-}
-
 /* Values whose str() and repr() are the interpreter's own code. */
 static gboolean
 is_plain_value (PyObject *obj)
@@ -873,7 +851,8 @@ hs_tracer_exec (const char *source,
   PyObject *code;
   PyObject *result = NULL;
 
-  step_limit = n_steps + opts->max_steps;
+  /* a cap near G_MAXUINT32 must not wrap round to below n_steps */
+  step_limit = opts->max_steps > G_MAXUINT32 - n_steps ? G_MAXUINT32 : n_steps + opts->max_steps;
   deadline = g_get_monotonic_time () + (gint64) opts->timeout_ms * 1000;
 
   /* the program dropped its __main__: statements run in a new one, as
@@ -924,11 +903,15 @@ hs_tracer_exec (const char *source,
         }
       else
         {
-          g_autofree char *traceback = NULL;
+          /* "Type: message" as the traceback's last line has it, read from
+           * the exception object (a message may span lines, a note follows
+           * it) and before sys.excepthook runs (issue 7 bug 13) */
+          g_autofree char *text = exception_message (value);
+          const char *name = ((PyTypeObject *) type)->tp_name;
 
+          message = *text != '\0' ? g_strdup_printf ("%s: %s", name, text) : g_strdup (name);
           PyErr_Restore (type, value, tb);
-          traceback = print_exception ();
-          message = exception_summary (traceback);
+          g_free (print_exception ());
         }
     }
 
@@ -936,9 +919,11 @@ hs_tracer_exec (const char *source,
   send_message (HS_MSG_EXEC_DONE, g_variant_new ("(bs)", message == NULL, message ? message : ""));
 }
 
-void
+/* Py_FinalizeEx()'s result: negative when flushing the standard streams
+ * failed, which makes python3 exit with 120. */
+int
 hs_tracer_finalize (void)
 {
   hs_registry_stop ();
-  Py_FinalizeEx ();
+  return Py_FinalizeEx ();
 }

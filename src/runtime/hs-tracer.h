@@ -23,7 +23,7 @@ typedef struct
 void hs_tracer_run      (const HsTracerOptions *options);
 void hs_tracer_exec     (const char            *source,
                          guint                  first_line);
-void hs_tracer_finalize (void);
+int  hs_tracer_finalize (void);
 void hs_tracer_flush_for_exit (void);
 
 G_END_DECLS

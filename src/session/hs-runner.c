@@ -871,6 +871,44 @@ wait_reaped (HsSession *session,
   return TRUE;
 }
 
+/* The outcome arrives before the interpreter shuts down, and python3's
+ * exit status can still change then: 120 when sys.stdout cannot be flushed
+ * (Py_FinalizeEx fails), os._exit(N) in an atexit handler or a thread.
+ * The worker exits with that status (0 otherwise), so a program that ran
+ * to its end takes it over. */
+static void
+shutdown_exit_status (HsTrace     *trace,
+                      GSubprocess *process)
+{
+  const char *ran_to_end[] = { "finished", "exception", "syntax-error", "exited", NULL };
+  g_autofree char *status = NULL;
+  const HsTraceError *error;
+  HsTraceError copy = { 0 };
+  int code;
+
+  g_assert (HS_IS_TRACE (trace));
+  g_assert (G_IS_SUBPROCESS (process));
+
+  if (!g_subprocess_get_if_exited (process) || (code = g_subprocess_get_exit_status (process)) == 0 ||
+      !g_strv_contains (ran_to_end, hs_trace_get_status (trace)))
+    return;
+
+  /* hs_trace_finish() frees what it replaces */
+  status = g_strdup (hs_trace_get_status (trace));
+  error = hs_trace_get_error (trace);
+  if (error != NULL)
+    {
+      copy.type = g_strdup (error->type);
+      copy.message = g_strdup (error->message);
+      copy.line = error->line;
+      copy.traceback = g_strdup (error->traceback);
+    }
+  hs_trace_finish (trace, status, code, hs_trace_get_signal (trace), error != NULL ? &copy : NULL);
+  g_free ((char *) copy.type);
+  g_free ((char *) copy.message);
+  g_free ((char *) copy.traceback);
+}
+
 /* Ends the worker (politely unless something went wrong), collects the
  * output written after the last step and settles the trace's status. */
 static void
@@ -939,7 +977,7 @@ session_end (HsRunner  *self,
   else if ((self->timed_out && !session->done) || session->exit_timed_out)
     hs_trace_finish (trace, "timeout", -1, 0, NULL);
   else if (session->done)
-    ;
+    shutdown_exit_status (trace, session->process);
   else if (g_subprocess_get_if_signaled (session->process))
     {
       int sig = g_subprocess_get_term_sig (session->process);

@@ -41,11 +41,13 @@ char *
 hs_draft_id_for_file (GFile *file)
 {
   g_autofree char *uri = NULL;
+  g_autofree char *sum = NULL;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
   uri = g_file_get_uri (file);
-  return g_strconcat ("file-", g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1), NULL);
+  sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1);
+  return g_strconcat ("file-", sum, NULL);
 }
 
 gboolean

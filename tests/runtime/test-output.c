@@ -150,6 +150,16 @@ typedef struct
 } Case;
 
 static void
+case_free (gpointer data)
+{
+  Case *c = data;
+
+  g_free (c->name);
+  g_free (c->source);
+  g_free (c);
+}
+
+static void
 test_adds_up (HsTraceFixture *f,
               gconstpointer   data)
 {
@@ -252,6 +262,7 @@ test_dup2_steps (HsTraceFixture *f,
   HsTrace *t;
   g_autoptr(GBytes) at_6 = NULL;
   g_autoptr(GBytes) at_9 = NULL;
+  g_autoptr(GBytes) expected = g_bytes_new_static ("for stdout\n", 11);
 
   set_buffering (FALSE);
   g_assert_cmpint (g_chdir (f->tmpdir), ==, 0);
@@ -259,8 +270,7 @@ test_dup2_steps (HsTraceFixture *f,
   at_6 = step_out_at_line (t, 7);
   at_9 = step_out_at_line (t, 9);
   g_assert_cmpuint (g_bytes_get_size (at_6), ==, 0);
-  g_assert_true (hs_test_bytes_equal_verbose ("output of line 8",
-                                              g_bytes_new_static ("for stdout\n", 11), at_9));
+  g_assert_true (hs_test_bytes_equal_verbose ("output of line 8", expected, at_9));
 }
 
 /* The streams' flush is looked up by name: a program that replaces it on
@@ -341,9 +351,12 @@ test_larger_than_a_frame (HsTraceFixture *f,
   HsTrace *t;
   g_autoptr(GBytes) at_2 = NULL;
 
-  HS_TEST_RUN_TRAPPED (120);
+  HS_TEST_RUN_TRAPPED (240);
 
   set_buffering (FALSE);
+  /* not a timing test: a sanitizer build copies 70 MB several times
+   * slower than the default timeout allows */
+  f->options.timeout_ms = 120000;
   t = hs_trace_fixture_run (f,
     "import sys\n"
     "print('x' * 70_000_000)\n"
@@ -372,6 +385,9 @@ main (int   argc,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
+  /* the test cases' data, freed after the run (LeakSanitizer) */
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (case_free);
+
   g_test_init (&argc, &argv, NULL);
   g_test_set_nonfatal_assertions ();
 
@@ -395,7 +411,7 @@ main (int   argc,
                                                    mode ? "unbuffered" : "buffered", tricky[i].name);
           Case *c = g_new0 (Case, 1);
 
-          /* lives as long as the test program */
+          g_ptr_array_add (cases, c);
           c->name = g_strdup (tricky[i].name);
           c->source = g_strdup (tricky[i].source);
           c->unbuffered = mode == 1;
@@ -409,6 +425,7 @@ main (int   argc,
                                                    mode ? "unbuffered" : "buffered", stem);
           Case *c = g_new0 (Case, 1);
 
+          g_ptr_array_add (cases, c);
           c->name = g_strdup (file);
           c->unbuffered = mode == 1;
           g_test_add (path, HsTraceFixture, c, hs_trace_fixture_setup, test_adds_up, hs_trace_fixture_teardown);

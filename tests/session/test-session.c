@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "hs-runner.h"
@@ -170,6 +171,68 @@ test_python_error (Fixture       *f,
   exec_ok (f, "z = 1");
 }
 
+/* Issue 7 bug 13 at the console: the message is read from the exception
+ * object, not cut out of the printed traceback, so a message on two lines
+ * or an exception with a note says what str() says. */
+static void
+test_python_error_message (Fixture       *f,
+                           gconstpointer  data)
+{
+  const struct { const char *source, *expected; } cases[] = {
+    { "raise ValueError('bad input:\\n  expected a number')", "ValueError: bad input:\n  expected a number" },
+    { "e = KeyError('k'); e.add_note('a note'); raise e", "KeyError: 'k'" },
+    { "raise ValueError", "ValueError" },
+    { "class Oops(Exception):\n    def __str__(self): return 'ran'\nraise Oops()", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *python_error = NULL;
+
+      g_assert_false (hs_runner_exec_sync (f->runner, cases[i].source, 30 + i * 3, &python_error, &error));
+      g_assert_no_error (error);
+      g_test_message ("%s -> %s", cases[i].source, python_error);
+      if (cases[i].expected != NULL)
+        g_assert_cmpstr (python_error, ==, cases[i].expected);
+      else
+        /* the program's own __str__ is not run a second time */
+        g_assert_null (strstr (python_error, "ran"));
+    }
+  g_assert_true (hs_runner_is_live (f->runner));
+}
+
+/* Each statement gets max_steps more steps: a cap near G_MAXUINT32 must
+ * not wrap round to a limit the statement is already over. */
+static void
+test_max_steps_no_overflow (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("heapscope-session-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "snippet.py", NULL);
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  g_autoptr(HsTrace) trace = NULL;
+  g_autofree char *python_error = NULL;
+  HsRunOptions options;
+
+  g_file_set_contents (path, "a = 1\nb = 2\n", -1, &error);
+  g_assert_no_error (error);
+  hs_run_options_init (&options);
+  options.max_steps = G_MAXUINT32;
+  trace = hs_runner_start_sync (runner, path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hs_trace_get_status (trace), ==, "finished");
+
+  g_assert_true (hs_runner_exec_sync (runner, "c = [a, b]", 3, &python_error, &error));
+  g_assert_no_error (error);
+  g_assert_null (python_error);
+  g_assert_true (hs_runner_is_live (runner));
+
+  hs_runner_close (runner);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_worker_crash (Fixture       *f,
                    gconstpointer  data)
@@ -261,9 +324,12 @@ main (int   argc,
               fixture_set_up, test_gc_collect, fixture_tear_down);
   g_test_add ("/session/exec/python-error", Fixture, "a = 1\n",
               fixture_set_up, test_python_error, fixture_tear_down);
+  g_test_add ("/session/exec/python-error-message", Fixture, "a = 1\n",
+              fixture_set_up, test_python_error_message, fixture_tear_down);
   g_test_add ("/session/exec/worker-crash", Fixture, "a = 1\n",
               fixture_set_up, test_worker_crash, fixture_tear_down);
   g_test_add_func ("/session/start/step-limit-ends-session", test_no_session_after_step_limit);
+  g_test_add_func ("/session/exec/max-steps-no-overflow", test_max_steps_no_overflow);
   g_test_add_func ("/session/snapshot/outlives-trace", test_snapshot_outlives_trace);
 
   return g_test_run ();

@@ -315,7 +315,8 @@ main (int   argc,
     {
       g_autofree char *path = g_strdup_printf ("/ui/describe/refcount-adds-up/%s", examples[i]);
 
-      g_test_add (path, HsTraceFixture, g_strdup (examples[i]),
+      /* examples outlives g_test_run(): no copy to leak (LeakSanitizer) */
+      g_test_add (path, HsTraceFixture, examples[i],
                   hs_trace_fixture_setup, test_breakdown_adds_up, hs_trace_fixture_teardown);
     }
   {
