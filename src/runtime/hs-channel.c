@@ -116,6 +116,9 @@ write_all (int           fd,
 static gpointer
 writer_main (gpointer data)
 {
+  /* named, so that the program's view of its threads can leave it out
+   * (hs-interpose.c) */
+  pthread_setname_np (pthread_self (), "heapscope-write");
   for (;;)
     {
       int state;
@@ -182,6 +185,7 @@ courier_main (gpointer data)
   sigset_t all;
   int mode;
 
+  pthread_setname_np (pthread_self (), "heapscope-couri");
   /* this thread's own I/O is never the program's (hs-interpose.c) */
   hs_interpose_begin_io (HS_FD_PROTOCOL_IN, FALSE);
   /* signals sent to the process (SIGTERM from Stop, the program's own)

@@ -35,6 +35,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -748,4 +749,115 @@ mmap (void  *addr,
       off_t  offset)
 {
   return mmap64 (addr, length, prot, flags, fd, offset);
+}
+
+/* ------------------------------------------------------------------ */
+/* The process's thread count, as python3 alone would have it          */
+
+/* The worker's own threads, the channel's courier and writer, carry their
+ * own names (hs-channel.c).  CPython 3.12+ count the threads in /proc/self/stat and warn
+ * a program that forks while "multi-threaded"; python3 running the same
+ * program would not count ours. */
+static int
+own_threads (void)
+{
+  DIR *dir = opendir ("/proc/self/task");
+  struct dirent *e;
+  int n = 0;
+
+  if (dir == NULL)
+    return 0;
+  while ((e = readdir (dir)) != NULL)
+    {
+      char path[96], comm[32] = "";
+      int fd;
+      gssize len;
+
+      if (e->d_name[0] == '.')
+        continue;
+      g_snprintf (path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+      if ((fd = syscall (SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) < 0)
+        continue;
+      len = syscall (SYS_read, fd, comm, sizeof comm - 1);
+      syscall (SYS_close, fd);
+      if (len > 0 && (g_str_has_prefix (comm, "heapscope-couri\n") ||
+                      g_str_has_prefix (comm, "heapscope-write\n")))
+        n++;
+    }
+  closedir (dir);
+  return n;
+}
+
+static gboolean
+is_own_stat (const char *path)
+{
+  char own[48];
+
+  if (path == NULL || !hs_interpose_in_worker ())
+    return FALSE;
+  g_snprintf (own, sizeof own, "/proc/%d/stat", (int) getpid ());
+  return strcmp (path, "/proc/self/stat") == 0 || strcmp (path, own) == 0;
+}
+
+/* /proc/self/stat with field 20, num_threads, less the worker's own
+ * threads; NULL to fall back to the real file. */
+static FILE *
+stat_without_own_threads (FILE *(*real) (const char *, const char *),
+                          const char *path)
+{
+  char text[4096], *p, *end;
+  FILE *real_file, *f;
+  gsize len;
+  long threads;
+  int own, field;
+  g_autoptr(GString) fixed = NULL;
+
+  g_assert (real != NULL && path != NULL);
+
+  if ((own = own_threads ()) == 0 || (real_file = real (path, "r")) == NULL)
+    return NULL;
+  len = fread (text, 1, sizeof text - 1, real_file);
+  fclose (real_file);
+  text[len] = '\0';
+
+  /* fields after the command's closing parenthesis start at field 3 */
+  if ((p = strrchr (text, ')')) == NULL)
+    return NULL;
+  for (field = 2; field < 20 && p != NULL; field++)
+    p = strchr (p + 1, ' ');
+  if (p == NULL)
+    return NULL;
+  threads = strtol (p + 1, &end, 10);
+  if (end == p + 1 || threads <= own)
+    return NULL;
+  fixed = g_string_new_len (text, p + 1 - text);
+  g_string_append_printf (fixed, "%ld%s", threads - own, end);
+
+  if ((f = fmemopen (NULL, fixed->len + 1, "w+")) == NULL)
+    return NULL;
+  fwrite (fixed->str, 1, fixed->len, f);
+  rewind (f);
+  return f;
+}
+
+FILE *
+fopen (const char *path,
+       const char *mode)
+{
+  static FILE *(*real) (const char *, const char *);
+  FILE *f;
+
+  if (real == NULL)
+    real = dlsym (RTLD_NEXT, "fopen");
+  if (mode != NULL && mode[0] == 'r' && strchr (mode, '+') == NULL && is_own_stat (path) &&
+      (f = stat_without_own_threads (real, path)) != NULL)
+    return f;
+  return real (path, mode);
+}
+
+FILE *
+fopen64 (const char *path,
+         const char *mode)
+{
+  return fopen (path, mode);
 }

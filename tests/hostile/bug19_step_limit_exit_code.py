@@ -2,6 +2,7 @@
 # expect: status=step-limit exit_code=null
 # python: skip
 # timeout: 30
+# max-steps: 100000
 x = 0
 while True:
     x += 1

@@ -2,5 +2,6 @@
 # expect: status=step-limit exit_code=null
 # python: skip
 # timeout: 30
+# max-steps: 100000
 while True:
     print("spam")

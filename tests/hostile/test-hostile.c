@@ -12,6 +12,9 @@
  *   #         ['error.message=M'] [cli_exit=N]   (values are shell words,
  *   #         with C escapes)
  *   # timeout: S        --timeout given to heapscope (default 5)
+ *   # max-steps: N      --max-steps given to heapscope (default: the CLI's,
+ *   #                   10^6); an infinite loop that only has to show the
+ *   #                   step limit need not write a 200 MB trace to do so
  *   # python: skip      python3 is not run (it would run for ever, or eat
  *   #                   the machine); only the expectations are checked
  *   # compare: stderr   also compare stderr byte for byte
@@ -55,6 +58,7 @@ typedef struct
   gboolean    compare_stderr;
   gboolean    steps_output_any;
   char       *generate;
+  char       *max_steps;   /* --max-steps, or NULL for the CLI's default */
 } HsCase;
 
 typedef struct
@@ -73,6 +77,7 @@ hs_case_free (gpointer data)
 
   g_free (c->name);
   g_free (c->source);
+  g_free (c->max_steps);
   g_hash_table_unref (c->expect);
   g_hash_table_unref (c->unlimited);
   g_free (c->generate);
@@ -139,6 +144,8 @@ hs_case_load (const char *dir,
         parse_pairs (c->unlimited, line + 10, file);
       else if (g_str_has_prefix (line, "timeout:"))
         c->timeout = g_ascii_strtod (line + 8, NULL);
+      else if (g_str_has_prefix (line, "max-steps:"))
+        c->max_steps = g_strstrip (g_strdup (line + 10));
       else if (g_str_has_prefix (line, "python: skip"))
         c->skip_python = TRUE;
       else if (g_str_has_prefix (line, "compare: stderr"))
@@ -449,7 +456,8 @@ test_case (gconstpointer data)
   g_autoptr(JsonParser) parser = json_parser_new ();
   const char *python = g_getenv ("HEAPSCOPE_PYTHON");
   const char *python_argv[] = { python, file, NULL };
-  const char *cli_argv[] = { HS_TEST_HEAPSCOPE, "trace", "--timeout", timeout, "-o", "trace.json", file, NULL };
+  const char *cli_argv[] = { HS_TEST_HEAPSCOPE, "trace", "--timeout", timeout, "-o", "trace.json", file,
+                             c->max_steps != NULL ? "--max-steps" : NULL, c->max_steps, NULL };
   HsRun py = { 0 }, hs = { 0 };
   JsonObject *root;
   const char *status, *want;
