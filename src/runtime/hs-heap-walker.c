@@ -218,17 +218,22 @@ add_function_edges (PyFunctionObject *fn)
 }
 
 /* References the graph does not draw, named by their holder (hs-holders.c):
- * self-edges, one per reference. */
+ * self-edges, one per reference.  They follow the object's other edges and
+ * are read at every step, never replayed: a code object's constants or a
+ * frame's value stack change without the object changing. */
 static void
 holder_edges (HsEdgeKind  kind,
               PyObject   *name,
               guint       count,
               gpointer    obj)
 {
-  guint32 label = intern_str (name);
+  HsEntry *e = hs_registry_lookup (obj);
+  guint32 ref = visit_entry (obj, &e);
+  guint32 triple[3] = { kind, intern_str (name), ref };
 
+  g_assert (ref != 0);   /* obj is the object being processed */
   for (guint i = 0; i < count; i++)
-    add_edge (kind, label, obj);
+    g_array_append_vals (edge_scratch, triple, 3);
 }
 
 static void
@@ -323,7 +328,6 @@ compute_edges (HsEntry *e,
 
   if (e->has_attrs)
     hs_py_foreach_instance_attr (obj, attr_edge, NULL);
-  hs_holders_foreach (e, holder_edges, obj);
 
   *omitted += edges_dropped;
 }
@@ -629,6 +633,7 @@ process (HsEntry *e)
     }
   else
     compute_edges (e, &length, &omitted);
+  hs_holders_foreach (e, holder_edges, e->obj);
   n_edges = edge_scratch->len / 3;
   edges_changed = !e->sent || n_edges != e->n_edges ||
                   (n_edges > 0 && memcmp (e->edges, edge_scratch->data, edge_scratch->len * sizeof (guint32)) != 0);
