@@ -244,11 +244,28 @@ shaped_draw (const Shaped *shaped,
 /* ------------------------------------------------------------------ */
 /* Contexts                                                            */
 
+/* Point sizes of the fonts, by HsLayoutFont */
+static const double sizes[HS_LAYOUT_N_FONTS] = { 10, 10.5, 8, 10 };
+/* The resolution of a new Pango cairo font map, which ours keep */
+#define TEXT_DPI 96.0
+
+/* The em size of the smallest font, in layout units: from the fonts'
+ * descriptions rather than the glyphs, so the same on every machine, and
+ * without the lock, so the renderer may ask while drawing. */
+double
+hs_layout_text_smallest_size (void)
+{
+  double smallest = G_MAXDOUBLE;
+
+  for (guint i = 0; i < HS_LAYOUT_N_FONTS; i++)
+    smallest = MIN (smallest, sizes[i]);
+  return smallest * TEXT_DPI / 72.0;
+}
+
 static TextContext *
 text_context_new (const char *ui_family,
                   const char *mono_family)
 {
-  static const double sizes[HS_LAYOUT_N_FONTS] = { 10, 10.5, 8, 10 };
   TextContext *tc = g_new0 (TextContext, 1);
   cairo_font_options_t *options;
 

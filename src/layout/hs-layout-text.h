@@ -48,6 +48,8 @@ PangoLayout *hs_layout_text_get       (HsLayoutFont  font,
 double       hs_layout_text_width     (HsLayoutFont  font,
                                        const char   *text);
 double       hs_layout_text_height    (HsLayoutFont  font);
+/* Any thread, no lock: the smallest font's em size in layout units */
+double       hs_layout_text_smallest_size (void);
 
 /* Shaped text of one layout, built under the lock, reusing what `reuse`
  * holds, and immutable once sealed; reuse must outlive the building. */

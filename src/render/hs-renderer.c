@@ -18,8 +18,6 @@
 
 G_DEFINE_QUARK (hs-renderer-error-quark, hs_renderer_error)
 
-static double readable_scale_locked (void);
-
 typedef struct
 {
   double r, g, b;
@@ -1019,53 +1017,12 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
   cairo_restore (cr);
 }
 
-/* The em size of the smallest font a box draws, from the fonts'
- * descriptions rather than the glyphs, so the same on every machine. */
-static double
-readable_scale_locked (void)
-{
-  static double scale;
-
-  if (scale == 0)
-    {
-      double smallest = G_MAXDOUBLE;
-
-      for (guint f = 0; f < HS_LAYOUT_N_FONTS; f++)
-        {
-          PangoLayout *layout = hs_layout_text_get (f, "x");
-          PangoContext *context = pango_layout_get_context (layout);
-          const PangoFontDescription *font = pango_layout_get_font_description (layout);
-          double dpi = pango_cairo_context_get_resolution (context);
-          double size;
-
-          if (dpi <= 0)
-            dpi = pango_cairo_font_map_get_resolution (PANGO_CAIRO_FONT_MAP (pango_context_get_font_map (context)));
-          size = (double) pango_font_description_get_size (font) / PANGO_SCALE;
-          if (!pango_font_description_get_size_is_absolute (font))
-            size *= dpi / 72.0;
-          smallest = MIN (smallest, size);
-        }
-      scale = HS_RENDERER_READABLE_PX / smallest;
-    }
-  return scale;
-}
-
-/* Computed once under the text lock; after that, drawing never waits for
- * a layout thread to ask it. */
+/* The scale at which the smallest box text reaches
+ * HS_RENDERER_READABLE_PX on screen */
 double
 hs_renderer_get_readable_scale (void)
 {
-  static gsize done;
-  static double scale;
-
-  if (g_once_init_enter (&done))
-    {
-      hs_layout_text_lock ();
-      scale = readable_scale_locked ();
-      hs_layout_text_unlock ();
-      g_once_init_leave (&done, 1);
-    }
-  return scale;
+  return HS_RENDERER_READABLE_PX / hs_layout_text_smallest_size ();
 }
 
 HsRendererHit
