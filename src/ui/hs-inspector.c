@@ -34,9 +34,10 @@ fact_row (const char *title,
 {
   GtkWidget *row = adw_action_row_new ();
 
+  /* before the text: a title like "<module>" is not markup */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   gtk_widget_add_css_class (row, "property");
   if (monospace)
     gtk_widget_add_css_class (row, "monospace-subtitle");
@@ -86,8 +87,8 @@ reference_row (const char *title,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *label = gtk_label_new (count);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (monospace)
     gtk_widget_add_css_class (row, "monospace-title");
   gtk_widget_add_css_class (label, "numeric");

@@ -211,10 +211,9 @@ hs_window_load_example (HsWindow   *self,
   hs_window_set_text (self, g_bytes_get_data (bytes, NULL), NULL, title);
 }
 
-/* A run shows its last step, and the graph fits that whole heap; once it
- * has (the fit may wait for the widget's size), a lesson goes back to its
- * first step, so the objects appear in place, at a scale that holds them
- * all, as the learner steps. */
+/* A run shows its last step; once it has ended, a lesson goes back to its
+ * first step, and the graph, which follows every step, frames each one as
+ * the learner steps. */
 static gboolean
 lesson_rewind_idle_cb (gpointer user_data)
 {
@@ -230,11 +229,11 @@ lesson_rewind_cb (HsWindow *self)
 {
   g_assert (HS_IS_WINDOW (self));
 
-  if (self->busy || self->trace == NULL)
+  if (self->busy)
     return;
 
-  g_signal_handlers_disconnect_by_func (self->graph_view, lesson_rewind_cb, self);
-  /* Not from inside the graph's own notification. */
+  g_signal_handlers_disconnect_by_func (self, lesson_rewind_cb, NULL);
+  /* Once the run's end has installed its trace and shown its last step */
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, lesson_rewind_idle_cb, g_object_ref (self), g_object_unref);
 }
 
@@ -252,9 +251,8 @@ hs_window_open_lesson (HsWindow *self,
   title = g_strdup_printf ("%s.py", hs_lesson_get_id (lesson));
   hs_window_set_text (self, hs_lesson_get_code (lesson), NULL, title);
   hs_lesson_panel_set_lesson (self->lesson_panel, lesson);
-  g_signal_handlers_disconnect_by_func (self->graph_view, lesson_rewind_cb, self);
-  g_signal_connect_object (self->graph_view, "notify::zoom", G_CALLBACK (lesson_rewind_cb),
-                           self, G_CONNECT_SWAPPED);
+  g_signal_handlers_disconnect_by_func (self, lesson_rewind_cb, NULL);
+  g_signal_connect (self, "notify::busy", G_CALLBACK (lesson_rewind_cb), NULL);
   hs_window_run (self);
 }
 
