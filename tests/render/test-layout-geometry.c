@@ -351,6 +351,9 @@ compare_names (gconstpointer a,
   return g_strcmp0 (*(char * const *) a, *(char * const *) b);
 }
 
+/* The test data points at these paths: freed after the run */
+static GPtrArray *paths;
+
 static void
 add_programs (const char *dir,
               const char *prefix)
@@ -368,12 +371,12 @@ add_programs (const char *dir,
 
   for (guint i = 0; i < names->len; i++)
     {
-      /* The paths outlive main's loop: the test data points at them */
       char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
       g_autofree char *routing = g_strdup_printf ("/render/layout/routing/%s/%s", prefix, (char *) g_ptr_array_index (names, i));
       g_autofree char *distinct = g_strdup_printf ("/render/layout/distinct-paths/%s/%s", prefix, (char *) g_ptr_array_index (names, i));
       g_autofree char *area = g_strdup_printf ("/render/layout/area/%s/%s", prefix, (char *) g_ptr_array_index (names, i));
 
+      g_ptr_array_add (paths, path);
       g_test_add (routing, RenderFixture, path, render_fixture_setup, test_routing, render_fixture_teardown);
       g_test_add (distinct, RenderFixture, path, render_fixture_setup, test_distinct_paths, render_fixture_teardown);
       g_test_add (area, RenderFixture, path, render_fixture_setup, test_area, render_fixture_teardown);
@@ -384,12 +387,17 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
   /* Report every program's figures, not only the first that fails */
   g_test_set_nonfatal_assertions ();
 
+  paths = g_ptr_array_new_with_free_func (g_free);
   add_programs (HS_TEST_EXAMPLES, "examples");
   add_programs (HS_TEST_PROGRAMS, "programs");
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_ptr_array_unref (paths);
+  return status;
 }
