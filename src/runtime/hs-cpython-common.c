@@ -852,13 +852,15 @@ hs_py_small_int_range (gint64 *first,
 gboolean
 hs_py_is_small_int (PyObject *obj)
 {
+  gint64 first, last;
   long value;
   int overflow;
 
   if (!PyLong_CheckExact (obj))
     return FALSE;
+  hs_py_small_int_range (&first, &last);
   value = PyLong_AsLongAndOverflow (obj, &overflow);
-  if (overflow || value < -_PY_NSMALLNEGINTS || value >= _PY_NSMALLPOSINTS)
+  if (overflow || value < first || value > last)
     return FALSE;
-  return obj == (PyObject *) &_Py_SINGLETON (small_ints)[_PY_NSMALLNEGINTS + value];
+  return obj == (PyObject *) &_Py_SINGLETON (small_ints)[value - first];
 }
