@@ -12,88 +12,12 @@
 # error "hs-cpython-311.c reads CPython 3.11's private structures; add a port for this version"
 #endif
 
-HsPyFrame *
-hs_py_frame_from_object (PyFrameObject *frame)
-{
-  return (HsPyFrame *) frame->f_frame;
-}
-
-PyCodeObject *
-hs_py_frame_object_code (PyFrameObject *frame)
-{
-  return frame->f_frame->f_code;
-}
-
-/* Library code calls are traced too, but never make steps: stop their line
- * events at the call. */
-void
-hs_py_frame_disable_line_events (PyFrameObject *frame)
-{
-  frame->f_trace_lines = 0;
-}
-
-HsPyFrame *
-hs_py_frame_previous (HsPyFrame *frame)
-{
-  _PyInterpreterFrame *f = ((_PyInterpreterFrame *) frame)->previous;
-
-  while (f != NULL && _PyFrame_IsIncomplete (f))
-    f = f->previous;
-  return (HsPyFrame *) f;
-}
-
-PyCodeObject *
-hs_py_frame_code (HsPyFrame *frame)
-{
-  return ((_PyInterpreterFrame *) frame)->f_code;
-}
-
 int
 hs_py_frame_line (HsPyFrame *frame)
 {
   _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
 
   return PyCode_Addr2Line (f->f_code, _PyInterpreterFrame_LASTI (f) * sizeof (_Py_CODEUNIT));
-}
-
-gboolean
-hs_py_frame_is_module (HsPyFrame *frame)
-{
-  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
-
-  return f->f_locals != NULL && f->f_locals == f->f_globals;
-}
-
-PyObject *
-hs_py_frame_globals (HsPyFrame *frame)
-{
-  return ((_PyInterpreterFrame *) frame)->f_globals;
-}
-
-/* Reads a fast local straight from the frame.  PyFrame_GetLocals would build
- * and cache a dict holding a reference to every local, which the program
- * could then see in sys.getrefcount. */
-PyObject *
-hs_py_frame_local (HsPyFrame  *frame,
-                   int         index,
-                   PyObject  **name)
-{
-  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
-  PyCodeObject *co = f->f_code;
-  _PyLocals_Kind kind;
-  PyObject *value;
-
-  g_assert (index >= 0 && index < co->co_nlocalsplus);
-
-  *name = PyTuple_GET_ITEM (co->co_localsplusnames, index);
-  kind = _PyLocals_GetKind (co->co_localspluskinds, index);
-  value = f->localsplus[index];
-
-  /* A captured variable is a cell: the frame refers to the cell and the
-   * cell to the value, which is what the refcounts count.  Before MAKE_CELL
-   * runs the slot still holds the plain value. */
-  (void) kind;
-  return value;
 }
 
 PyObject *

@@ -272,6 +272,98 @@ hs_py_free_list_walk (guint         list,
     }
 }
 
+/* The interpreter frame: the same fields in 3.11 to 3.13 but for the code
+ * object's and the shim frames' spellings (hs-cpython-private.h); the line
+ * number is read per version. */
+HsPyFrame *
+hs_py_frame_from_object (PyFrameObject *frame)
+{
+  g_assert (frame != NULL);
+
+  return (HsPyFrame *) frame->f_frame;
+}
+
+PyCodeObject *
+hs_py_frame_object_code (PyFrameObject *frame)
+{
+  g_assert (frame != NULL);
+
+  return HS_FRAME_CODE (frame->f_frame);
+}
+
+/* Library code calls are traced too, but never make steps: stop their line
+ * events at the call (the line callback of every version reads this flag). */
+void
+hs_py_frame_disable_line_events (PyFrameObject *frame)
+{
+  g_assert (frame != NULL);
+
+  frame->f_trace_lines = 0;
+}
+
+/* Skips the frames that have not started and the shim frames under each C
+ * call into the interpreter, as PyFrame_GetBack does. */
+HsPyFrame *
+hs_py_frame_previous (HsPyFrame *frame)
+{
+  _PyInterpreterFrame *f;
+
+  g_assert (frame != NULL);
+
+  f = ((_PyInterpreterFrame *) frame)->previous;
+  while (f != NULL && (HS_FRAME_IS_SHIM (f) || _PyFrame_IsIncomplete (f)))
+    f = f->previous;
+  return (HsPyFrame *) f;
+}
+
+PyCodeObject *
+hs_py_frame_code (HsPyFrame *frame)
+{
+  g_assert (frame != NULL);
+
+  return HS_FRAME_CODE ((_PyInterpreterFrame *) frame);
+}
+
+gboolean
+hs_py_frame_is_module (HsPyFrame *frame)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+
+  g_assert (frame != NULL);
+
+  return f->f_locals != NULL && f->f_locals == f->f_globals;
+}
+
+PyObject *
+hs_py_frame_globals (HsPyFrame *frame)
+{
+  g_assert (frame != NULL);
+
+  return ((_PyInterpreterFrame *) frame)->f_globals;
+}
+
+/* Reads a fast local straight from the frame's slots.  PyFrame_GetLocals
+ * would build and cache a dict holding a reference to every local, which
+ * the program could then see in sys.getrefcount (3.13's f_locals proxy
+ * would be a new object).  A captured variable's slot holds its cell once
+ * MAKE_CELL has run, the plain value before. */
+PyObject *
+hs_py_frame_local (HsPyFrame  *frame,
+                   int         index,
+                   PyObject  **name)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+  PyCodeObject *co;
+
+  g_assert (frame != NULL && name != NULL);
+
+  co = HS_FRAME_CODE (f);
+  g_assert (index >= 0 && index < co->co_nlocalsplus);
+
+  *name = PyTuple_GET_ITEM (co->co_localsplusnames, index);
+  return f->localsplus[index];
+}
+
 /* The frame's value stack, when the frame saved its top: a frame that
  * called another or stopped for the trace function has; a running one
  * (stacktop -1) has not.  stacktop and localsplus are the same in 3.11 to

@@ -37,6 +37,22 @@
 # define HS_HEAP_TYPE_MEMBERS(t) _PyHeapType_GET_MEMBERS (t)
 #endif
 
+/* The two spellings that differ between the versions' interpreter frames,
+ * so that hs-cpython-common.c reads the rest of a frame once: 3.13 keeps
+ * the code object as f_executable, and 3.12 and 3.13 put a shim frame,
+ * owned by the C stack, under each C call into the interpreter (3.13's
+ * _PyFrame_IsIncomplete already counts it incomplete, 3.12's does not). */
+#if PY_VERSION_HEX >= 0x030D0000
+# define HS_FRAME_CODE(f) _PyFrame_GetCode (f)
+#else
+# define HS_FRAME_CODE(f) ((f)->f_code)
+#endif
+#if PY_VERSION_HEX >= 0x030C0000
+# define HS_FRAME_IS_SHIM(f) ((f)->owner == FRAME_OWNED_BY_CSTACK)
+#else
+# define HS_FRAME_IS_SHIM(f) FALSE
+#endif
+
 /* The state of the interpreter's cyclic collector: the same structure in
  * 3.11, 3.12 and 3.13 (three generations plus a permanent one).  The
  * public getter, because from 3.12 on _PyInterpreterState_GET() reads a

@@ -3,8 +3,9 @@
  * Everything Heapscope reads from CPython's private structures goes through
  * these functions.  The runtime is compiled once per CPython it embeds;
  * hs-cpython-common.c holds what reads the same in every version, and
- * hs-cpython-311.c, -312.c and -313.c what differs (frame layout, managed
- * dicts, immortality, tracing).  Only those files include the internal
+ * hs-cpython-311.c, -312.c and -313.c what differs (the frame's line, managed
+ * dicts, immortality, tracing; the frame's few differing fields are
+ * macros in hs-cpython-private.h).  Only those files include the internal
  * headers (through hs-cpython-private.h).  To add a function: declare it
  * here, and define it in hs-cpython-common.c if the structures it reads are
  * the same in every version, else in each hs-cpython-3XX.c.
