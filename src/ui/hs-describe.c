@@ -258,6 +258,74 @@ hs_describe_refcount_breakdown (HsSnapshot *snapshot,
   return g_steal_pointer (&breakdown);
 }
 
+/* 11 from "3.11.2"; 0 when the version is not known. */
+static guint
+python_minor (const char *version)
+{
+  if (version == NULL || !g_str_has_prefix (version, "3."))
+    return 0;
+  return (guint) g_ascii_strtoull (version + 2, NULL, 10);
+}
+
+static gboolean
+is_singleton (const HsObject *object)
+{
+  g_assert (object != NULL);
+
+  return g_strcmp0 (object->type, "NoneType") == 0 || g_strcmp0 (object->type, "bool") == 0;
+}
+
+char *
+hs_describe_refcount_rule (const char     *python_version,
+                           const HsObject *object)
+{
+  guint minor = python_minor (python_version);
+  g_autofree char *count = NULL;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  if (minor == 0)
+    return NULL;
+  count = hs_describe_count (object->refcount);
+
+  if (minor == 11)
+    {
+      if (object->flags & HS_OBJECT_IMMORTAL)
+        /* Translators: %s is the object's refcount, e.g. 1,000,000,299 */
+        return g_strdup_printf (_("Python 3.11 allocates this object statically and starts its refcount at "
+                                  "999,999,999 so that it is never freed. The count still moves with every "
+                                  "reference taken or dropped, so %s is that start plus what the program and "
+                                  "the interpreter hold now; it does not count references. From 3.12 on such "
+                                  "objects are immortal and their count stays at 4,294,967,295."), count);
+      if (is_singleton (object))
+        /* Translators: %s is the object's refcount */
+        return g_strdup_printf (_("In Python 3.11 None, True and False are counted like any object: all %s "
+                                  "references exist, most of them inside the interpreter and the standard "
+                                  "library. From 3.12 on they are immortal."), count);
+      return NULL;
+    }
+
+  if (object->flags & HS_OBJECT_IMMORTAL)
+    {
+      g_autofree char *rule = NULL;
+
+      /* Translators: %u.%u is the Python version, e.g. 3.12; %s the refcount */
+      rule = g_strdup_printf (_("Python %u.%u makes this object immortal (PEP 683): its refcount is set to %s "
+                                "once and never changes as references come and go, so it counts nothing; "
+                                "sys.getrefcount() reports that same number. Small ints, None, True, False, "
+                                "the empty tuple and interned strings are immortal."), 3, minor, count);
+      if (minor >= 13 && (object->flags & HS_OBJECT_INTERNED))
+        return g_strconcat (rule, " ", _("Since 3.13 only the strings the interpreter itself interns stay "
+                                         "immortal; those interned at run time are counted again."), NULL);
+      return g_steal_pointer (&rule);
+    }
+  if (minor >= 13 && (object->flags & HS_OBJECT_INTERNED))
+    return g_strdup (_("This string is interned but counted: Python 3.12 made every interned string "
+                       "immortal, 3.13 counts those interned at run time (sys.intern(), names and "
+                       "literals in the program) like any object again."));
+  return NULL;
+}
+
 /* One sentence for a badge's tooltip. */
 char *
 hs_describe_flag_tooltip (guint32 flag)

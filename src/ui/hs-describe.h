@@ -33,6 +33,12 @@ typedef struct
 HsRefcountBreakdown *hs_describe_refcount_breakdown (HsSnapshot *snapshot,
                                                      guint32     ref);
 void                 hs_refcount_breakdown_free     (HsRefcountBreakdown *breakdown);
+/* The rule of the interpreter that ran (python_version, "3.12.1") that
+ * makes this object's refcount what it is, when it is not a plain count
+ * of references: static objects in 3.11, immortal ones (PEP 683) in 3.12
+ * and later, interned strings mortal again in 3.13.  NULL otherwise. */
+char *hs_describe_refcount_rule (const char     *python_version,
+                                 const HsObject *object);
 char *hs_describe_flag_tooltip (guint32      flag);
 char *hs_describe_a_type      (const char  *type);
 char *hs_describe_count       (gint64       n);

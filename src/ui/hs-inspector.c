@@ -23,6 +23,8 @@ struct _HsInspector
   char       *names[2];
   char       *equality_expression;
   char       *equality_result;
+  char       *python_version;
+  char       *refcount_rule;  /* shown for the first selected object */
 };
 
 G_DEFINE_FINAL_TYPE (HsInspector, hs_inspector, ADW_TYPE_BIN)
@@ -131,14 +133,24 @@ add_breakdown (HsInspector *self,
                                    "a module’s attributes, interpreter caches"));
     gtk_list_box_append (GTK_LIST_BOX (list), row);
   }
-  if (breakdown->immortal)
-    {
-      GtkWidget *row = adw_action_row_new ();
+  {
+    const HsObject *object = hs_snapshot_lookup (self->snapshot, ref);
+    g_autofree char *rule = object ? hs_describe_refcount_rule (self->python_version, object) : NULL;
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     _("This object is immortal: its refcount is a marker, not a count of references."));
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
-    }
+    if (rule == NULL && breakdown->immortal)
+      rule = g_strdup (_("This object is immortal: its refcount is a marker, not a count of references."));
+    if (rule != NULL)
+      {
+        GtkWidget *row = adw_action_row_new ();
+
+        adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), rule);
+        gtk_widget_add_css_class (row, "refcount-rule");
+        gtk_list_box_append (GTK_LIST_BOX (list), row);
+      }
+    if (self->refcount_rule == NULL)
+      self->refcount_rule = g_steal_pointer (&rule);
+  }
 
   /* Translators: heading over the list of every reference to an object */
   count = hs_describe_count (breakdown->refcount);
@@ -276,6 +288,7 @@ update (HsInspector *self)
   g_assert (HS_IS_INSPECTOR (self));
 
   clear_box (GTK_WIDGET (self->objects_box));
+  g_clear_pointer (&self->refcount_rule, g_free);
 
   if (self->snapshot == NULL || self->n_selected == 0)
     {
@@ -319,6 +332,27 @@ hs_inspector_set_selection (HsInspector   *self,
 }
 
 void
+hs_inspector_set_python_version (HsInspector *self,
+                                 const char  *version)
+{
+  g_return_if_fail (HS_IS_INSPECTOR (self));
+
+  if (g_strcmp0 (self->python_version, version) == 0)
+    return;
+  g_free (self->python_version);
+  self->python_version = g_strdup (version);
+  update (self);
+}
+
+const char *
+hs_inspector_get_refcount_rule (HsInspector *self)
+{
+  g_return_val_if_fail (HS_IS_INSPECTOR (self), NULL);
+
+  return self->refcount_rule;
+}
+
+void
 hs_inspector_set_equality (HsInspector *self,
                            const char  *expression,
                            const char  *result)
@@ -352,6 +386,8 @@ hs_inspector_finalize (GObject *object)
   g_free (self->names[1]);
   g_free (self->equality_expression);
   g_free (self->equality_result);
+  g_free (self->python_version);
+  g_free (self->refcount_rule);
 
   G_OBJECT_CLASS (hs_inspector_parent_class)->finalize (object);
 }

@@ -72,6 +72,7 @@ save_done_cb (GObject      *object,
   g_set_object (&self->file, data->file);
   g_free (self->title);
   self->title = g_file_get_basename (data->file);
+  hs_window_interpreter_document_renamed (self);
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
   hs_window_discard_draft (self);
   hs_application_add_recent (HS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), data->file);

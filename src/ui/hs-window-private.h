@@ -12,6 +12,7 @@
 #include "hs-command-dialog.h"
 #include "hs-graph-view.h"
 #include "hs-inspector.h"
+#include "hs-interpreter-chooser.h"
 #include "hs-lesson-panel.h"
 #include "hs-runner.h"
 #include "hs-window.h"
@@ -57,6 +58,7 @@ struct _HsWindow
   GMenu                *open_menu;
   HsLessonPanel        *lesson_panel;
   GMenu                *lessons_menu;
+  HsInterpreterChooser *interpreter_chooser;
 
   GSettings            *settings;
   GtkCssProvider       *editor_css;
@@ -85,6 +87,11 @@ struct _HsWindow
   char                 *equality_expr;
   char                 *equality_result;
   HsCommandDialog      *command_dialog;
+
+  /* The interpreter (hs-window-interpreter.c) */
+  GStrv                 pythons;        /* versions with a worker */
+  char                 *python;         /* the chosen one, NULL with none */
+  guint                 rerun_pending : 1;
 
   /* Moving through time (hs-window-playback.c) */
   guint32               watch_ref;
@@ -179,7 +186,18 @@ gboolean      hs_window_presentation_key  (HsWindow     *self,
 void          hs_window_presentation_forward (HsWindow  *self);
 void          hs_window_presentation_back (HsWindow     *self);
 
+/* hs-window-interpreter.c */
+void          hs_window_init_interpreter  (HsWindow     *self);
+void          hs_window_dispose_interpreter (HsWindow   *self);
+void          hs_window_interpreter_document_changed (HsWindow *self);
+void          hs_window_interpreter_document_renamed (HsWindow *self);
+void          hs_window_interpreter_prepare (HsWindow   *self,
+                                             HsRunner   *runner);
+void          hs_window_interpreter_offer_compare (HsWindow *self,
+                                                   HsLesson *lesson);
+
 /* For tests */
+const char   *hs_window_get_python        (HsWindow     *self);
 HsTrace      *hs_window_get_trace         (HsWindow     *self);
 guint         hs_window_get_step          (HsWindow     *self);
 gboolean      hs_window_get_busy          (HsWindow     *self);

@@ -149,6 +149,7 @@ run_done_cb (GObject      *object,
 
   /* The inspector borrows strings from the old trace: let go first. */
   hs_inspector_set_selection (self->inspector, NULL, 0, NULL, NULL);
+  hs_inspector_set_python_version (self->inspector, hs_trace_get_python_version (trace));
   g_set_object (&self->trace, trace);
   g_ptr_array_set_size (self->output, 0);
   g_ptr_array_extend_and_steal (self->output, g_steal_pointer (&data->output));
@@ -186,6 +187,7 @@ hs_window_run (HsWindow *self)
       return;
     }
 
+  hs_window_interpreter_prepare (self, self->runner);
   data = g_new0 (RunData, 1);
   data->runner = g_object_ref (self->runner);
   /* A saved, unmodified file runs where it is, exactly as `python3 FILE.py`

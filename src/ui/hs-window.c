@@ -186,6 +186,7 @@ hs_window_set_text (HsWindow   *self,
     }
   self->edited_since_run = self->trace != NULL;
   update_title (self);
+  hs_window_interpreter_document_changed (self);
 }
 
 void
@@ -254,6 +255,7 @@ hs_window_open_lesson (HsWindow *self,
   g_signal_handlers_disconnect_by_func (self, lesson_rewind_cb, NULL);
   g_signal_connect (self, "notify::busy", G_CALLBACK (lesson_rewind_cb), NULL);
   hs_window_run (self);
+  hs_window_interpreter_offer_compare (self, lesson);
 }
 
 gboolean
@@ -1154,6 +1156,7 @@ hs_window_dispose (GObject *object)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autoplay_tick);
   self->autoplay_tick = 0;
   hs_window_dispose_presentation (self);
+  hs_window_dispose_interpreter (self);
   if (self->command_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->command_dialog));
   g_clear_object (&self->settings);
@@ -1246,6 +1249,7 @@ hs_window_class_init (HsWindowClass *klass)
   g_type_ensure (HS_TYPE_GRAPH_VIEW);
   g_type_ensure (HS_TYPE_INSPECTOR);
   g_type_ensure (HS_TYPE_LESSON_PANEL);
+  g_type_ensure (HS_TYPE_INTERPRETER_CHOOSER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heapscope/Heapscope/hs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HsWindow, window_title);
@@ -1278,6 +1282,7 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, open_menu);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, lesson_panel);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, lessons_menu);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, interpreter_chooser);
   gtk_widget_class_bind_template_callback (widget_class, buffer_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_title);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
@@ -1458,6 +1463,7 @@ hs_window_init (HsWindow *self)
   setup_marks (self);
   hs_window_init_playback (self);
   hs_window_init_presentation (self);
+  hs_window_init_interpreter (self);
   update_style_scheme (self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
