@@ -299,6 +299,64 @@ test_badge_tooltips (void)
     }
 }
 
+/* "Why is the refcount N" by each version's rules: 3.11's statically
+ * allocated objects and its counted None, PEP 683's immortal objects in
+ * 3.12 and later, and 3.13's interned strings that are counted again. */
+static void
+test_refcount_rules (void)
+{
+  HsObject small_int = { .type = "int", .repr = "1", .refcount = 1000000299,
+                         .flags = HS_OBJECT_SMALL_INT | HS_OBJECT_IMMORTAL };
+  HsObject none = { .type = "NoneType", .repr = "None", .refcount = 5487 };
+  HsObject list = { .type = "list", .repr = "[1]", .refcount = 1, .flags = HS_OBJECT_MUTABLE };
+  HsObject immortal = { .type = "int", .repr = "1", .refcount = 4294967295,
+                        .flags = HS_OBJECT_SMALL_INT | HS_OBJECT_IMMORTAL };
+  HsObject interned_immortal = { .type = "str", .repr = "'h'", .refcount = 4294967295,
+                                 .flags = HS_OBJECT_INTERNED | HS_OBJECT_IMMORTAL };
+  HsObject interned_counted = { .type = "str", .repr = "'abcd'", .refcount = 1,
+                                .flags = HS_OBJECT_INTERNED };
+  g_autofree char *rule = NULL;
+
+  rule = hs_describe_refcount_rule ("3.11.2", &small_int);
+  g_assert_nonnull (strstr (rule, "3.11"));
+  g_assert_nonnull (strstr (rule, "999,999,999"));
+  g_assert_nonnull (strstr (rule, "1000000299"));
+  g_clear_pointer (&rule, g_free);
+
+  rule = hs_describe_refcount_rule ("3.11.2", &none);
+  g_assert_nonnull (strstr (rule, "counted like any object"));
+  g_assert_nonnull (strstr (rule, "5487"));
+  g_clear_pointer (&rule, g_free);
+
+  /* an ordinary count needs no rule, in any version */
+  g_assert_null (hs_describe_refcount_rule ("3.11.2", &list));
+  g_assert_null (hs_describe_refcount_rule ("3.12.1", &list));
+  g_assert_null (hs_describe_refcount_rule ("3.13.0", &list));
+  /* nor an interned string that 3.11 counts, nor an unknown interpreter */
+  g_assert_null (hs_describe_refcount_rule ("3.11.2", &interned_counted));
+  g_assert_null (hs_describe_refcount_rule (NULL, &immortal));
+
+  rule = hs_describe_refcount_rule ("3.12.1", &immortal);
+  g_assert_nonnull (strstr (rule, "Python 3.12"));
+  g_assert_nonnull (strstr (rule, "PEP 683"));
+  g_assert_nonnull (strstr (rule, "4294967295"));
+  g_assert_null (strstr (rule, "3.13"));
+  g_clear_pointer (&rule, g_free);
+
+  rule = hs_describe_refcount_rule ("3.12.1", &interned_immortal);
+  g_assert_nonnull (strstr (rule, "PEP 683"));
+  g_assert_null (strstr (rule, "3.13"));
+  g_clear_pointer (&rule, g_free);
+
+  rule = hs_describe_refcount_rule ("3.13.0", &interned_immortal);
+  g_assert_nonnull (strstr (rule, "Python 3.13"));
+  g_assert_nonnull (strstr (rule, "Since 3.13"));
+  g_clear_pointer (&rule, g_free);
+
+  rule = hs_describe_refcount_rule ("3.13.0", &interned_counted);
+  g_assert_nonnull (strstr (rule, "3.13 counts"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -341,6 +399,7 @@ main (int   argc,
               hs_trace_fixture_setup, test_referrers_name_paths, hs_trace_fixture_teardown);
   g_test_add_func ("/ui/describe/a-or-an", test_referrers_name_container);
   g_test_add_func ("/ui/describe/badge-tooltips", test_badge_tooltips);
+  g_test_add_func ("/ui/describe/refcount-rules", test_refcount_rules);
 
   return g_test_run ();
 }
