@@ -312,12 +312,13 @@ hs_describe_refcount_rule (const char     *python_version,
       /* Translators: %u.%u is the Python version, e.g. 3.12; %s the refcount */
       rule = g_strdup_printf (_("Python %u.%u makes this object immortal (PEP 683): its refcount is set to %s "
                                 "once and never changes as references come and go, so it counts nothing; "
-                                "sys.getrefcount() reports that same number. Small ints, None, True, False, "
-                                "the empty tuple and interned strings are immortal."), 3, minor, count);
-      if (minor >= 13 && (object->flags & HS_OBJECT_INTERNED))
-        return g_strconcat (rule, " ", _("Since 3.13 only the strings the interpreter itself interns stay "
-                                         "immortal; those interned at run time are counted again."), NULL);
-      return g_steal_pointer (&rule);
+                                "sys.getrefcount() reports that same number."), 3, minor, count);
+      if (minor == 12)
+        return g_strconcat (rule, " ", _("Small ints, None, True, False, the empty tuple and every interned "
+                                         "string are immortal in 3.12."), NULL);
+      return g_strconcat (rule, " ", _("Small ints, None, True, False, the empty tuple and the strings the "
+                                       "interpreter itself interns are immortal; since 3.13 strings interned "
+                                       "at run time are counted again."), NULL);
     }
   if (minor >= 13 && (object->flags & HS_OBJECT_INTERNED))
     return g_strdup (_("This string is interned but counted: Python 3.12 made every interned string "

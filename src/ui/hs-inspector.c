@@ -98,6 +98,19 @@ reference_row (const char *title,
   return row;
 }
 
+static GtkWidget *
+rule_row (const char *rule)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  g_assert (rule != NULL);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), rule);
+  gtk_widget_add_css_class (row, "refcount-rule");
+  return row;
+}
+
 /* "Why is the refcount N?": every reference, one row each, adding up. */
 static void
 add_breakdown (HsInspector *self,
@@ -108,13 +121,24 @@ add_breakdown (HsInspector *self,
   g_autofree char *title = NULL;
   g_autofree char *other = NULL;
   g_autofree char *count = NULL;
+  g_autofree char *rule = NULL;
+  const HsObject *object;
   GtkWidget *list;
 
   if (breakdown == NULL)
     return;
 
+  object = hs_snapshot_lookup (self->snapshot, ref);
+  rule = object ? hs_describe_refcount_rule (self->python_version, object) : NULL;
+  if (rule == NULL && breakdown->immortal)
+    rule = g_strdup (_("This object is immortal: its refcount is a marker, not a count of references."));
+
   list = boxed_list ();
   gtk_widget_set_margin_top (list, 6);
+  /* An immortal object's count is explained by the rule first; what the
+   * count minus the drawn references leaves would be a meaningless number. */
+  if (breakdown->immortal)
+    gtk_list_box_append (GTK_LIST_BOX (list), rule_row (rule));
   for (guint i = 0; i < breakdown->drawn->len; i++)
     gtk_list_box_append (GTK_LIST_BOX (list), reference_row (g_ptr_array_index (breakdown->drawn, i), "1", TRUE));
   for (guint i = 0; i < breakdown->named->len; i++)
@@ -123,38 +147,30 @@ add_breakdown (HsInspector *self,
 
       gtk_list_box_append (GTK_LIST_BOX (list), reference_row (g_ptr_array_index (breakdown->named, i), n, FALSE));
     }
-  other = hs_describe_count (breakdown->other);
-  {
-    GtkWidget *row = reference_row (_("Other internal references"), other, FALSE);
+  if (!breakdown->immortal)
+    {
+      GtkWidget *row;
 
-    /* what the runtime cannot point at */
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                 _("For example the parser’s copy of the script’s literals while it runs, "
-                                   "a module’s attributes, interpreter caches"));
-    gtk_list_box_append (GTK_LIST_BOX (list), row);
-  }
-  {
-    const HsObject *object = hs_snapshot_lookup (self->snapshot, ref);
-    g_autofree char *rule = object ? hs_describe_refcount_rule (self->python_version, object) : NULL;
-
-    if (rule == NULL && breakdown->immortal)
-      rule = g_strdup (_("This object is immortal: its refcount is a marker, not a count of references."));
-    if (rule != NULL)
-      {
-        GtkWidget *row = adw_action_row_new ();
-
-        adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), rule);
-        gtk_widget_add_css_class (row, "refcount-rule");
-        gtk_list_box_append (GTK_LIST_BOX (list), row);
-      }
-    if (self->refcount_rule == NULL)
-      self->refcount_rule = g_steal_pointer (&rule);
-  }
+      other = hs_describe_count (breakdown->other);
+      row = reference_row (_("Other internal references"), other, FALSE);
+      /* what the runtime cannot point at */
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("For example the parser’s copy of the script’s literals while it runs, "
+                                     "a module’s attributes, interpreter caches"));
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      if (rule != NULL)
+        gtk_list_box_append (GTK_LIST_BOX (list), rule_row (rule));
+    }
+  if (self->refcount_rule == NULL)
+    self->refcount_rule = g_steal_pointer (&rule);
 
   /* Translators: heading over the list of every reference to an object */
   count = hs_describe_count (breakdown->refcount);
-  title = g_strdup_printf (_("Why is the refcount %s?"), count);
+  if (breakdown->immortal)
+    /* Translators: heading over the references to an immortal object */
+    title = g_strdup (_("Why is the refcount so high?"));
+  else
+    title = g_strdup_printf (_("Why is the refcount %s?"), count);
   gtk_box_append (GTK_BOX (section), heading (title));
   gtk_box_append (GTK_BOX (section), list);
 }

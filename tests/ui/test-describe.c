@@ -340,6 +340,7 @@ test_refcount_rules (void)
   g_assert_nonnull (strstr (rule, "Python 3.12"));
   g_assert_nonnull (strstr (rule, "PEP 683"));
   g_assert_nonnull (strstr (rule, "4294967295"));
+  g_assert_nonnull (strstr (rule, "every interned"));
   g_assert_null (strstr (rule, "3.13"));
   g_clear_pointer (&rule, g_free);
 
@@ -350,7 +351,7 @@ test_refcount_rules (void)
 
   rule = hs_describe_refcount_rule ("3.13.0", &interned_immortal);
   g_assert_nonnull (strstr (rule, "Python 3.13"));
-  g_assert_nonnull (strstr (rule, "Since 3.13"));
+  g_assert_nonnull (strstr (rule, "since 3.13"));
   g_clear_pointer (&rule, g_free);
 
   rule = hs_describe_refcount_rule ("3.13.0", &interned_counted);

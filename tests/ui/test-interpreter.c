@@ -173,6 +173,20 @@ static const char refcount_program[] =
   "x = 1\n"
   "print(sys.getrefcount(1))\n";
 
+/* Whether a label under widget shows text containing needle. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, needle))
+      return TRUE;
+  return FALSE;
+}
+
 static const HsLayoutBox *
 box_for (HsLayout *layout,
          guint32   ref)
@@ -254,6 +268,14 @@ test_immortal (gconstpointer data)
   g_assert_nonnull (rule);
   g_assert_nonnull (strstr (rule, "PEP 683"));
   g_assert_nonnull (strstr (rule, version));
+  /* the rule is on screen, and no count of "other" references made of
+   * the marker minus the drawn ones */
+  adw_flap_set_reveal_flap (window->inspector_flap, TRUE);
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window->inspector));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (shows_text (GTK_WIDGET (window->inspector), "PEP 683"));
+  g_assert_false (shows_text (GTK_WIDGET (window->inspector), "4294967294"));
 
   hs_test_window_close (window);
   g_unlink (path);
