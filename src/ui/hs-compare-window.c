@@ -40,6 +40,7 @@ struct _HsCompareWindow
   guint              n_rows;
   guint              busy : 1;
   guint              rerun : 1;   /* the versions changed during a run */
+  guint              closed : 1;  /* a run's result comes too late */
   guint              updating : 1;
 };
 
@@ -167,6 +168,9 @@ runs_done_cb (GObject      *object,
 
   g_assert (HS_IS_COMPARE_WINDOW (self));
 
+  /* the task kept the window alive; its widgets are gone */
+  if (self->closed)
+    return;
   set_busy (self, FALSE);
   if (self->rerun)
     {
@@ -482,6 +486,7 @@ hs_compare_window_close_request (GtkWindow *window)
 
   /* A run under way ends now; its result goes nowhere. */
   self->rerun = FALSE;
+  self->closed = TRUE;
   for (guint i = 0; i < 2; i++)
     hs_runner_stop (self->runners[i]);
   return GTK_WINDOW_CLASS (hs_compare_window_parent_class)->close_request (window);
@@ -492,6 +497,10 @@ hs_compare_window_dispose (GObject *object)
 {
   HsCompareWindow *self = HS_COMPARE_WINDOW (object);
 
+  self->closed = TRUE;
+  for (guint i = 0; i < 2; i++)
+    if (self->runners[i] != NULL)
+      hs_runner_stop (self->runners[i]);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_COMPARE_WINDOW);
   g_clear_pointer (&self->comparison, hs_trace_comparison_free);
   for (guint i = 0; i < 2; i++)

@@ -104,7 +104,9 @@ compare_action (GSimpleAction *action,
       return;
     }
 
-  /* As a run would: a saved, unmodified file where it is, else its text. */
+  /* As a run would: a saved, unmodified file where it is, else its text.
+   * The view opens where the window is, or at the first difference when
+   * the window is at the start. */
   if (self->file != NULL && g_file_is_native (self->file) &&
       !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
     path = g_file_get_path (self->file);
@@ -113,7 +115,7 @@ compare_action (GSimpleAction *action,
 
   window = hs_compare_window_new (GTK_WINDOW (self), hs_window_get_display_name (self), path, text,
                                   self->python, other, g_settings_get_uint (self->settings, "element-cap"),
-                                  self->trace != NULL ? self->step : HS_TRACE_COMPARE_NONE);
+                                  self->trace != NULL && self->step > 0 ? self->step : HS_TRACE_COMPARE_NONE);
   gtk_window_present (window);
 }
 
@@ -217,6 +219,8 @@ hs_window_interpreter_offer_compare (HsWindow *self,
 
   /* Translators: offered by the lessons on refcounts and small values */
   title = g_strdup_printf (_("Python %s counts these objects differently"), other);
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (title);
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Compare"));
   adw_toast_set_action_name (toast, "win.compare-interpreters");

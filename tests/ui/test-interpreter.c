@@ -294,6 +294,12 @@ find_compare_window (void)
 }
 
 static gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
 compare_is_done (gpointer data)
 {
   return !hs_compare_window_get_busy (data) && hs_compare_window_get_comparison (data) != NULL;
@@ -357,6 +363,55 @@ test_compare_view (void)
                     hs_trace_comparison_get_diffs (comparison, 0)->len);
 
   gtk_window_destroy (GTK_WINDOW (compare));
+
+  /* closed while it runs: the runs end and the window goes, quietly */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "compare-interpreters", NULL);
+  compare = find_compare_window ();
+  g_assert_nonnull (compare);
+  g_assert_true (hs_compare_window_get_busy (compare));
+  g_object_add_weak_pointer (G_OBJECT (compare), (gpointer *) &compare);
+  gtk_window_destroy (GTK_WINDOW (compare));
+  g_assert_true (hs_test_wait_until (pointer_is_null, &compare));
+
+  hs_test_window_close (window);
+}
+
+static gboolean
+window_has_trace (gpointer data)
+{
+  return hs_window_get_trace (data) != NULL && hs_test_window_is_idle (data);
+}
+
+/* The lessons on refcounts and small values offer the compare view when
+ * there is another interpreter; the others do not. */
+static void
+test_lessons_offer_compare (void)
+{
+  static const char *offering[] = { "refcounts", "reuse" };
+  g_auto(GStrv) versions = hs_runner_list_pythons ();
+  HsWindow *window;
+
+  if (g_strv_length (versions) < 2)
+    {
+      g_test_skip ("only one interpreter has a worker in this build");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (offering); i++)
+    {
+      window = new_window ();
+      g_action_group_activate_action (G_ACTION_GROUP (window), "open-lesson", g_variant_new_string (offering[i]));
+      g_assert_true (hs_test_wait_until (window_has_trace, window));
+      g_assert_nonnull (hs_window_get_last_toast (window));
+      g_assert_nonnull (strstr (hs_window_get_last_toast (window), "counts these objects differently"));
+      hs_test_window_close (window);
+    }
+
+  window = new_window ();
+  g_action_group_activate_action (G_ACTION_GROUP (window), "open-lesson", g_variant_new_string ("names"));
+  g_assert_true (hs_test_wait_until (window_has_trace, window));
+  g_assert_true (hs_window_get_last_toast (window) == NULL ||
+                 strstr (hs_window_get_last_toast (window), "counts these objects differently") == NULL);
   hs_test_window_close (window);
 }
 
@@ -384,6 +439,7 @@ main (int   argc,
   g_test_add_data_func ("/ui/interpreter/immortal/3.12", "3.12", test_immortal);
   g_test_add_data_func ("/ui/interpreter/immortal/3.13", "3.13", test_immortal);
   g_test_add_func ("/ui/interpreter/compare-view", test_compare_view);
+  g_test_add_func ("/ui/interpreter/lessons-offer-compare", test_lessons_offer_compare);
 
   status = g_test_run ();
 
