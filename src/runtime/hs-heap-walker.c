@@ -52,14 +52,21 @@ typedef struct
   PyCodeObject *code;
   guint         view_end;
   guint64       globals_version;   /* a module frame's, when last read */
+  PyObject    **locals;            /* 3.13: its fast locals when last read */
 } StackFrame;
 
-static GArray *stack;              /* StackFrame */
+static GArray *stack;              /* StackFrame, locals owned */
 static GArray *module_frames;      /* guint: the indices in it of module frames */
 static GPtrArray *stack_frames;    /* HsPyFrame*, outermost first: for hs-holders */
 static GPtrArray *new_frames;      /* scratch: frames above those kept, innermost first */
 static guint32 steps_since_check;
 static guint64 gc_collections[3], gc_collected[3], gc_uncollectable[3];
+
+static void
+clear_stack_frame (gpointer data)
+{
+  g_clear_pointer (&((StackFrame *) data)->locals, g_free);
+}
 
 void
 hs_heap_walker_init (HsStepBuilder      *b,
@@ -78,6 +85,7 @@ hs_heap_walker_init (HsStepBuilder      *b,
   attempt_targets = g_array_new (FALSE, FALSE, sizeof (HsEntry *));
   attempt_kinds = g_array_new (FALSE, FALSE, sizeof (guint32));
   stack = g_array_new (FALSE, FALSE, sizeof (StackFrame));
+  g_array_set_clear_func (stack, clear_stack_frame);
   stack_frames = g_ptr_array_new ();
   module_frames = g_array_new (FALSE, FALSE, sizeof (guint));
   new_frames = g_ptr_array_new ();
@@ -1179,7 +1187,7 @@ update_stack (HsPyFrame *innermost)
     g_array_set_size (module_frames, module_frames->len - 1);
   for (guint i = new_frames->len; i > 0; i--)
     {
-      StackFrame sf = { g_ptr_array_index (new_frames, i - 1), NULL, 0, 0 };
+      StackFrame sf = { g_ptr_array_index (new_frames, i - 1), NULL, 0, 0, NULL };
 
       sf.code = hs_py_frame_code (sf.frame);
       if (hs_py_frame_is_module (sf.frame))
@@ -1190,6 +1198,46 @@ update_stack (HsPyFrame *innermost)
   return matched;
 }
 
+#if PY_VERSION_HEX >= 0x030D0000
+/* The fast locals of a frame: the variables it shows (or their cells). */
+static void
+copy_locals (StackFrame *sf)
+{
+  PyCodeObject *code = sf->code;
+  int n = hs_py_code_n_locals (code);
+
+  g_assert (sf != NULL);
+
+  g_free (sf->locals);
+  sf->locals = g_new (PyObject *, MAX (n, 1));
+  for (int i = 0; i < n; i++)
+    {
+      PyObject *name;
+
+      sf->locals[i] = hs_py_frame_local (sf->frame, i, &name);
+    }
+}
+
+static gboolean
+locals_unchanged (StackFrame *sf)
+{
+  int n = hs_py_code_n_locals (sf->code);
+
+  g_assert (sf != NULL);
+
+  if (sf->locals == NULL)
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    {
+      PyObject *name;
+
+      if (hs_py_frame_local (sf->frame, i, &name) != sf->locals[i])
+        return FALSE;
+    }
+  return TRUE;
+}
+#endif
+
 /* The frames below the deepest one still there from the last step have
  * not run since: their variables are bound as they were, to objects they
  * keep alive, and the walk visits them first, so the view starts as it
@@ -1198,7 +1246,8 @@ update_stack (HsPyFrame *innermost)
  * can change: it is kept only while their dict's version is the same.
  *
  * From 3.13 on, frame.f_locals writes through to a frame that is not
- * running (PEP 667): there every frame is read again. */
+ * running (PEP 667): there a frame is kept only while its fast locals are
+ * the same pointers as when it was last read. */
 static guint
 take_kept_frames (guint matched)
 {
@@ -1206,7 +1255,12 @@ take_kept_frames (guint matched)
   guint end;
 
 #if PY_VERSION_HEX >= 0x030D0000
-  kept = 0;
+  for (guint i = 0; i < kept; i++)
+    if (!locals_unchanged (&g_array_index (stack, StackFrame, i)))
+      {
+        kept = i;
+        break;
+      }
 #endif
   for (guint i = 0; i < module_frames->len; i++)
     {
@@ -1273,6 +1327,9 @@ hs_heap_walker_step (HsPyFrame *innermost,
       sf->view_end = view->len;
       if (hs_py_frame_is_module (sf->frame))
         sf->globals_version = hs_py_dict_version (hs_py_frame_globals (sf->frame));
+#if PY_VERSION_HEX >= 0x030D0000
+      copy_locals (sf);
+#endif
     }
 
   if (return_value != NULL)
