@@ -932,6 +932,40 @@ test_recursion_deep (HsTraceFixture *f,
     }
 }
 
+/* A frame that is not running can still change: from 3.13 on,
+ * frame.f_locals writes through to it (PEP 667).  The frame is below the
+ * innermost one, where the walk keeps frames as they were; it must see
+ * the new binding at once, at setter's return. */
+static void
+test_recursion_kept_frame_written (HsTraceFixture *f,
+                                   gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                                   /* 1 */
+    "def setter():\n"                                /* 2 */
+    "    f = sys._getframe(1)\n"                     /* 3 */
+    "    f.f_locals['v'] = [99]\n"                   /* 4 */
+    "    del f\n"                                    /* 5 */
+    "    return 0\n"                                 /* 6 */
+    "def holder():\n"                                /* 7 */
+    "    v = [1]\n"                                  /* 8 */
+    "    w = setter()\n"                             /* 9 */
+    "    return v\n"                                 /* 10 */
+    "print(holder())\n");                            /* 11 */
+  g_autoptr(HsSnapshot) ret = NULL;
+  g_auto(GStrv) out = NULL;
+  const char *version;
+  gboolean writes_through;
+
+  assert_finished (t);
+  version = hs_trace_get_python_version (t);
+  writes_through = g_str_has_prefix (version, "3.") && g_ascii_strtoull (version + 2, NULL, 10) >= 13;
+  out = hs_test_stdout_lines (t);
+  g_assert_cmpstr (out[0], ==, writes_through ? "[99]" : "[1]");
+  ret = hs_test_step_at_line (t, 6, 0);
+  g_assert_cmpstr (hs_test_var (ret, "holder", "v")->repr, ==, writes_through ? "[99]" : "[1]");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -941,6 +975,7 @@ main (int   argc,
 
   ADD ("/runtime/alias/rebinding", test_alias_rebinding);
   ADD ("/runtime/recursion/deep", test_recursion_deep);
+  ADD ("/runtime/recursion/kept-frame-written", test_recursion_kept_frame_written);
   ADD ("/runtime/identity/is-vs-eq", test_identity_is_vs_eq);
   ADD ("/runtime/small-int/cache", test_small_int_cache);
   ADD ("/runtime/str/interning", test_string_interning);
