@@ -364,6 +364,30 @@ main (int   argc,
   double head_s, tail_s;
   guint head_n, tail_n;
 
+  /* --engine FILE: the engine alone, once, with the CLI's defaults and no
+   * JSON, for an outside timer (farm-bench --vs) to set beside
+   * `heapscope trace FILE -o OUT`; --write-heap-loop FILE writes the
+   * ~100-object heap loop (50,000 iterations) both run. */
+  if (argc > 2 && g_str_equal (argv[1], "--engine"))
+    {
+      HsRunOptions options;
+      g_autoptr(HsRunner) runner = hs_runner_new ();
+      g_autoptr(HsTrace) t = NULL;
+
+      hs_run_options_init (&options);
+      t = hs_runner_run_sync (runner, argv[2], &options, &error);
+      if (t == NULL)
+        g_error ("%s: %s", argv[2], error->message);
+      printf ("%u steps, %s\n", hs_trace_get_n_steps (t), hs_trace_get_status (t));
+      return 0;
+    }
+  if (argc > 2 && g_str_equal (argv[1], "--write-heap-loop"))
+    {
+      if (!g_file_set_contents (argv[2], HEAP_LOOP_50000, -1, &error))
+        g_error ("%s", error->message);
+      return 0;
+    }
+
   tmpdir = g_dir_make_tmp ("heapscope-bench-XXXXXX", &error);
   if (tmpdir == NULL)
     g_error ("%s", error->message);

@@ -19,7 +19,6 @@ typedef struct
   GOutputStream  *stream;
   gboolean        failed;   /* yajl refused something: a bug, or invalid UTF-8 */
   GError         *error;
-  GArray         *frames;   /* HsFrame, vars owned: the frames last written (version 2) */
 } Writer;
 
 static void
@@ -342,47 +341,6 @@ write_snapshot_step (Writer     *w,
   end_map (w);
 }
 
-static gboolean
-frame_equal (const HsFrame *a,
-             const HsFrame *b)
-{
-  if (a->line != b->line || a->n_vars != b->n_vars || g_strcmp0 (a->function, b->function) != 0)
-    return FALSE;
-  for (guint k = 0; k < a->n_vars; k++)
-    if (a->vars[k].ref != b->vars[k].ref || g_strcmp0 (a->vars[k].name, b->vars[k].name) != 0)
-      return FALSE;
-  return TRUE;
-}
-
-static void
-clear_frame (gpointer data)
-{
-  g_free (((HsFrame *) data)->vars);
-}
-
-/* How many outer frames are as last written, then remembers these. */
-static guint
-frames_kept (Writer        *w,
-             const HsFrame *frames,
-             guint          n)
-{
-  guint keep = 0;
-
-  g_assert (w != NULL);
-
-  while (keep < n && keep < w->frames->len && frame_equal (&frames[keep], &g_array_index (w->frames, HsFrame, keep)))
-    keep++;
-  g_array_set_size (w->frames, keep);
-  for (guint i = keep; i < n; i++)
-    {
-      HsFrame f = frames[i];
-
-      f.vars = g_memdup2 (f.vars, f.n_vars * sizeof (HsVar));
-      g_array_append_val (w->frames, f);
-    }
-  return keep;
-}
-
 /* Version 2: what the step changed, or everything at a snapshot step.
  * Members that would be empty are left out; docs/trace-format.md says how
  * a reader rebuilds the full step. */
@@ -420,8 +378,6 @@ write_delta_step (Writer          *w,
       g_autoptr(GPtrArray) all = hs_trace_cursor_list_objects (cursor);
 
       KEY (w, "snapshot"); boolean (w, TRUE);
-      g_array_set_size (w->frames, 0);
-      frames_kept (w, frames, n_frames);
       write_frames (w, frames, 0, n_frames);
       KEY (w, "objects");
       begin_array (w);
@@ -433,8 +389,9 @@ write_delta_step (Writer          *w,
     {
       if (d->frames_changed)
         {
-          /* a call or a return changes the innermost frames only */
-          guint keep = frames_kept (w, frames, n_frames);
+          /* a call or a return changes the innermost frames only: the
+           * runtime sends them alone, and says how many it kept */
+          guint keep = d->frames_keep;
 
           if (keep > 0)
             {
@@ -442,8 +399,6 @@ write_delta_step (Writer          *w,
             }
           write_frames (w, frames, keep, n_frames);
         }
-      else if (n_frames > 0 && n_frames == w->frames->len)
-        g_array_index (w->frames, HsFrame, n_frames - 1).line = d->line;
       if (d->n_touched > 0)
         {
           KEY (w, "objects");
@@ -482,6 +437,17 @@ write_delta_step (Writer          *w,
   end_map (w);
 }
 
+guint
+hs_trace_json_snapshot_every (HsTrace *trace)
+{
+  guint deepest;
+
+  g_return_val_if_fail (HS_IS_TRACE (trace), HS_TRACE_SNAPSHOT_EVERY);
+
+  deepest = hs_trace_get_max_frames (trace);
+  return HS_TRACE_SNAPSHOT_EVERY * MAX (1, (deepest + HS_TRACE_SNAPSHOT_EVERY - 1) / HS_TRACE_SNAPSHOT_EVERY);
+}
+
 static void
 write_header (Writer          *w,
               HsTrace         *trace,
@@ -495,7 +461,7 @@ write_header (Writer          *w,
   str (w, format == HS_TRACE_JSON_SNAPSHOTS ? HS_TRACE_FORMAT_SNAPSHOTS : HS_TRACE_FORMAT);
   if (format == HS_TRACE_JSON_DELTAS)
     {
-      KEY (w, "snapshot_every"); integer (w, HS_TRACE_SNAPSHOT_EVERY);
+      KEY (w, "snapshot_every"); integer (w, hs_trace_json_snapshot_every (trace));
     }
   KEY (w, "python"); str (w, hs_trace_get_python_version (trace));
   KEY (w, "status"); str (w, hs_trace_get_status (trace));
@@ -546,8 +512,6 @@ hs_trace_write_json_format (HsTrace            *trace,
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
   w.gen = yajl_gen_alloc (NULL);
-  w.frames = g_array_new (FALSE, TRUE, sizeof (HsFrame));
-  g_array_set_clear_func (w.frames, clear_frame);
   w.stream = stream;
   /* No second UTF-8 check: program output is made valid in text(), and
    * every other string came in a GVariant, whose strings are checked when
@@ -575,13 +539,14 @@ hs_trace_write_json_format (HsTrace            *trace,
   else
     {
       g_autoptr(HsTraceCursor) cursor = hs_trace_cursor_new (trace);
+      guint every = hs_trace_json_snapshot_every (trace);
       HsTraceDelta d;
 
       while (!w.failed && hs_trace_cursor_next (cursor, &d))
         {
           gboolean last = d.index + 1 == n_steps;
 
-          write_delta_step (&w, cursor, &d, d.index % HS_TRACE_SNAPSHOT_EVERY == 0,
+          write_delta_step (&w, cursor, &d, d.index % every == 0,
                             last ? hs_trace_get_trailing_stdout (trace) : NULL,
                             last ? hs_trace_get_trailing_stderr (trace) : NULL);
           flush (&w, FALSE);
@@ -592,7 +557,6 @@ hs_trace_write_json_format (HsTrace            *trace,
   end_map (&w);
   ok = flush (&w, TRUE) && g_output_stream_write_all (stream, "\n", 1, NULL, NULL, &w.error);
   yajl_gen_free (w.gen);
-  g_array_unref (w.frames);
   if (!ok)
     {
       if (w.error == NULL)

@@ -17,8 +17,13 @@ G_BEGIN_DECLS
 #define HS_TRACE_FORMAT "heapscope-trace-2"
 #define HS_TRACE_FORMAT_SNAPSHOTS "heapscope-trace-1"
 
-/* Rebuilding a step replays at most this many deltas. */
+/* Rebuilding a step replays at most this many deltas, or more in a trace
+ * whose stack grows deeper than this many frames: there snapshots come
+ * every this many steps per thousand frames of its deepest stack, so
+ * that copying the whole stack stays a small part of the output. */
 #define HS_TRACE_SNAPSHOT_EVERY 1000
+
+guint    hs_trace_json_snapshot_every (HsTrace          *trace);
 
 typedef enum
 {

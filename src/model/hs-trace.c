@@ -12,11 +12,18 @@
 /* A full snapshot every this many steps bounds a jump anywhere in the trace
  * to replaying at most this many deltas. */
 #define CHECKPOINT_EVERY 256
+/* A checkpoint that would copy more than this many frames and objects
+ * per step since the last one is left out (NULL): a recursion 50,000
+ * frames deep would otherwise copy its whole stack every 256 steps. */
+#define CHECKPOINT_ITEMS_PER_STEP 16
 
 typedef struct
 {
   GHashTable *objects;      /* ref -> HsObject*, edges owned */
   GArray     *frames;       /* HsFrame, vars owned */
+  /* ref -> how many variables of the frames are bound to it, for the
+   * validation of a step that keeps frames (NULL but in the tail) */
+  GHashTable *frame_refs;
   GPtrArray  *changed;      /* HsObject* whose changes flags are set */
   guint       index;        /* index of the last step applied, G_MAXUINT if none */
 } HsState;
@@ -65,7 +72,9 @@ struct _HsTrace
   GPtrArray   *strings;       /* char*, owned: the shared string table */
   GPtrArray   *batches;       /* HsBatch* */
   GArray      *records;       /* HsStepRecord, one per step */
-  GPtrArray   *checkpoints;   /* HsSnapshot* at k * CHECKPOINT_EVERY */
+  GPtrArray   *checkpoints;   /* HsSnapshot* at k * CHECKPOINT_EVERY, or NULL */
+  guint        max_frames;    /* the deepest stack of any step */
+  guint        last_checkpoint;
   HsState     *tail;          /* after the last appended step */
   HsState     *cursor;        /* for replay */
   GHashTable  *last_known;    /* ref -> HsLastKnown*, for ghosts */
@@ -131,6 +140,7 @@ state_free (HsState *st)
     return;
   g_hash_table_unref (st->objects);
   g_array_unref (st->frames);
+  g_clear_pointer (&st->frame_refs, g_hash_table_unref);
   g_ptr_array_unref (st->changed);
   g_free (st);
 }
@@ -199,6 +209,14 @@ hs_trace_finalize (GObject *object)
   G_OBJECT_CLASS (hs_trace_parent_class)->finalize (object);
 }
 
+/* A checkpoint left out is NULL (see checkpoint_is_worth). */
+static void
+checkpoint_free (gpointer data)
+{
+  if (data != NULL)
+    hs_snapshot_unref (data);
+}
+
 static void
 hs_trace_class_init (HsTraceClass *klass)
 {
@@ -212,8 +230,9 @@ hs_trace_init (HsTrace *self)
   self->strings = g_ptr_array_new_with_free_func (g_free);
   self->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) batch_free);
   self->records = g_array_new (FALSE, FALSE, sizeof (HsStepRecord));
-  self->checkpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_snapshot_unref);
+  self->checkpoints = g_ptr_array_new_with_free_func (checkpoint_free);
   self->tail = state_new ();
+  self->tail->frame_refs = g_hash_table_new (NULL, NULL);
   self->last_known = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->view = g_hash_table_new (NULL, NULL);
   self->seen = g_hash_table_new (NULL, NULL);
@@ -323,6 +342,71 @@ view_set (HsTrace *self,
                        present ? GSIZE_TO_POINTER ((gsize) n_edges + 1) : NULL);
 }
 
+static void
+count_frame_refs (HsState      *st,
+                  const HsFrame *f,
+                  int           delta)
+{
+  if (st->frame_refs == NULL)
+    return;
+  for (guint k = 0; k < f->n_vars; k++)
+    {
+      gpointer key = GUINT_TO_POINTER (f->vars[k].ref);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (st->frame_refs, key)) + delta;
+
+      if (n > 0)
+        g_hash_table_insert (st->frame_refs, key, GUINT_TO_POINTER (n));
+      else
+        g_hash_table_remove (st->frame_refs, key);
+    }
+}
+
+/* Whether every variable of the frames the step keeps (all of them when
+ * its frames did not change) is bound to an object still there after it:
+ * only the refs that leave need looking at, against the count of the
+ * variables bound to each (st->frame_refs), less those of the frames the
+ * step replaces. */
+static gboolean
+frames_kept_are_bound (HsTrace            *self,
+                       HsState            *st,
+                       const HsWireStep   *step,
+                       const HsDeltaParts *p)
+{
+  g_autoptr(GHashTable) dropped = NULL;
+  guint keep = step->frames_changed ? step->keep_frames : st->frames->len;
+
+  g_assert (st->frame_refs != NULL && keep <= st->frames->len);
+  if (step->n_removed == 0 && step->n_freed == 0)
+    return TRUE;
+  if (keep < st->frames->len)
+    {
+      dropped = g_hash_table_new (NULL, NULL);
+      for (guint i = keep; i < st->frames->len; i++)
+        {
+          const HsFrame *f = &g_array_index (st->frames, HsFrame, i);
+
+          for (guint k = 0; k < f->n_vars; k++)
+            {
+              gpointer key = GUINT_TO_POINTER (f->vars[k].ref);
+
+              g_hash_table_insert (dropped, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (dropped, key)) + 1));
+            }
+        }
+    }
+  for (gsize i = 0; i < step->n_removed + step->n_freed; i++)
+    {
+      guint32 ref = i < step->n_removed ? p->removed[i] : p->freed[i - step->n_removed].ref;
+      gpointer key = GUINT_TO_POINTER (ref);
+      guint bound = GPOINTER_TO_UINT (g_hash_table_lookup (st->frame_refs, key));
+
+      if (dropped != NULL)
+        bound -= GPOINTER_TO_UINT (g_hash_table_lookup (dropped, key));
+      if (bound > 0 && !view_lookup (self, st, ref, NULL))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Checks every index and reference of one delta against st, as the step
  * would change it, without changing anything: a step is either applied
  * whole or not at all, and applying it cannot fail. */
@@ -408,7 +492,13 @@ validate_delta (HsTrace            *self,
     if (p.gc[i].generation > 2)
       return protocol_error (error, index, "bad gc record");
 
-  /* Every reference drawn must land on an object of this step. */
+  /* Every reference drawn must land on an object of this step: those of
+   * the frames sent are looked up, and none that leaves may be bound in a
+   * frame kept. */
+  if (step->frames_changed && step->keep_frames > st->frames->len)
+    return protocol_error (error, index, "keeps more frames than there were");
+  if (!frames_kept_are_bound (self, st, step, &p))
+    return protocol_error (error, index, "variable bound to an unknown object");
   if (step->frames_changed)
     {
       const guint32 *w = p.frame_words;
@@ -432,15 +522,6 @@ validate_delta (HsTrace            *self,
             }
         }
     }
-  else
-    for (guint i = 0; i < st->frames->len; i++)
-      {
-        const HsFrame *f = &g_array_index (st->frames, HsFrame, i);
-
-        for (guint k = 0; k < f->n_vars; k++)
-          if (!view_lookup (self, st, f->vars[k].ref, NULL))
-            return protocol_error (error, index, "variable bound to an unknown object");
-      }
 
   for (gsize i = 0; i < step->n_edges; i++)
     if (!view_lookup (self, st, p.edges[i].target, NULL))
@@ -611,7 +692,10 @@ apply_delta (HsTrace            *self,
       gsize n = step->n_frame_words;
       gsize i = 0;
 
-      g_array_set_size (st->frames, 0);
+      /* the frames past those kept are replaced */
+      for (guint k = step->keep_frames; k < st->frames->len; k++)
+        count_frame_refs (st, &g_array_index (st->frames, HsFrame, k), -1);
+      g_array_set_size (st->frames, step->keep_frames);
       while (i < n)
         {
           HsFrame f = { 0 };
@@ -626,6 +710,7 @@ apply_delta (HsTrace            *self,
               f.vars[k].name = STR (w[i]);
               f.vars[k].ref = w[i + 1];
             }
+          count_frame_refs (st, &f, 1);
           g_array_append_val (st->frames, f);
         }
     }
@@ -807,7 +892,7 @@ index_batch (HsBatch *batch,
         removed, freed, gc, out, err,
       };
 
-      if (!step->frames_changed && step->n_frame_words != 0)
+      if (!step->frames_changed && (step->n_frame_words != 0 || step->keep_frames != 0))
         return FALSE;
       strings += step->n_strings;
       frame_words += step->n_frame_words;
@@ -828,6 +913,23 @@ index_batch (HsBatch *batch,
          owners == batch->n_owners && edges == batch->n_edges && removed == batch->n_removed &&
          freed == batch->n_freed && gc == batch->n_gc &&
          out == g_bytes_get_size (batch->out) && err == g_bytes_get_size (batch->err);
+}
+
+/* Whether the tail is worth a checkpoint at step index: the first step's
+ * always is, and later ones when what it copies is small next to the
+ * steps it saves replaying. */
+static gboolean
+checkpoint_is_worth (HsTrace *self,
+                     guint    index)
+{
+  gsize items = g_hash_table_size (self->tail->objects) + self->tail->frames->len;
+
+  if (index == 0)
+    return TRUE;
+  for (guint i = 0; i < self->tail->frames->len; i++)
+    items += g_array_index (self->tail->frames, HsFrame, i).n_vars;
+  return items <= CHECKPOINT_EVERY * CHECKPOINT_ITEMS_PER_STEP ||
+         items <= (gsize) (index - self->last_checkpoint) * CHECKPOINT_ITEMS_PER_STEP;
 }
 
 gboolean
@@ -885,11 +987,20 @@ hs_trace_append_batch (HsTrace   *self,
         return FALSE;
       snap = index % CHECKPOINT_EVERY == 0 ? hs_snapshot_new (self->strings) : NULL;
       apply_delta (self, self->tail, index, rec, TRUE, snap);
+      if (snap != NULL && !checkpoint_is_worth (self, index))
+        {
+          g_clear_pointer (&snap, hs_snapshot_unref);
+          g_ptr_array_add (self->checkpoints, NULL);
+        }
       g_array_append_vals (self->records, rec, 1);
+      self->max_frames = MAX (self->max_frames, self->tail->frames->len);
       g_byte_array_append (self->all_out, (const guint8 *) g_bytes_get_data (batch->out, NULL) + rec->out, step->n_out);
       g_byte_array_append (self->all_err, (const guint8 *) g_bytes_get_data (batch->err, NULL) + rec->err, step->n_err);
       if (snap != NULL)
-        g_ptr_array_add (self->checkpoints, snapshot_from_state (self->tail, g_steal_pointer (&snap), FALSE));
+        {
+          g_ptr_array_add (self->checkpoints, snapshot_from_state (self->tail, g_steal_pointer (&snap), FALSE));
+          self->last_checkpoint = index;
+        }
     }
 
   return TRUE;
@@ -933,7 +1044,15 @@ hs_trace_get_snapshot (HsTrace *self,
           self->cursor = state_new ();
         }
       else
-        state_load (self->cursor, g_ptr_array_index (self->checkpoints, (index - 1) / CHECKPOINT_EVERY));
+        {
+          guint c = (index - 1) / CHECKPOINT_EVERY;
+
+          while (g_ptr_array_index (self->checkpoints, c) == NULL)
+            c--;   /* the first step's is always there */
+          if (self->cursor->index == G_MAXUINT || self->cursor->index >= index ||
+              self->cursor->index < c * CHECKPOINT_EVERY)
+            state_load (self->cursor, g_ptr_array_index (self->checkpoints, c));
+        }
     }
 
   /* Replays meet only deltas validated against the state they rebuild. */
@@ -1111,6 +1230,18 @@ hs_trace_get_trailing_stderr (HsTrace *self)
   return self->trailing_err;
 }
 
+/* How many frames the deepest stack of any step had. */
+guint
+hs_trace_get_max_frames (HsTrace *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (HS_IS_TRACE (self), 0);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  return self->max_frames;
+}
+
 /* What the history costs: the batches as received, the index of where each
  * step starts in them, and the string table. */
 gsize
@@ -1237,6 +1368,7 @@ hs_trace_cursor_next (HsTraceCursor *cursor,
   delta->out = cursor->facts->out;
   delta->err = cursor->facts->err;
   delta->frames_changed = p.step->frames_changed;
+  delta->frames_keep = p.step->frames_changed ? p.step->keep_frames : 0;
   delta->touched = (const guint32 *) cursor->touched->data;
   delta->n_touched = cursor->touched->len;
   delta->refcounts = (const guint32 *) cursor->refcounts->data;

@@ -53,6 +53,7 @@ GBytes             *hs_trace_dup_stderr         (HsTrace      *self);
 GBytes             *hs_trace_get_trailing_stdout(HsTrace      *self);
 GBytes             *hs_trace_get_trailing_stderr(HsTrace      *self);
 gsize               hs_trace_get_history_bytes  (HsTrace      *self);
+guint               hs_trace_get_max_frames     (HsTrace      *self);
 
 /* Walking a finished trace step by step at the cost of each delta, for
  * writers that store what changed (heapscope-trace-2). */
@@ -67,6 +68,7 @@ typedef struct
   GBytes         *out;            /* owned by the cursor until the next step */
   GBytes         *err;
   gboolean        frames_changed; /* else only the innermost frame's line moved */
+  guint           frames_keep;    /* with frames_changed: the outer frames kept as they were */
   const guint32  *touched;        /* refs entering or changing (record or edges), present after the step */
   guint           n_touched;
   const guint32  *refcounts;      /* refs of which only the refcount changed */

@@ -13,7 +13,7 @@
 G_STATIC_ASSERT (sizeof (HsWireObject) == 48);
 G_STATIC_ASSERT (sizeof (HsWireRefcount) == 8);
 G_STATIC_ASSERT (sizeof (HsWireEdge) == 16);
-G_STATIC_ASSERT (sizeof (HsWireStep) == 56);
+G_STATIC_ASSERT (sizeof (HsWireStep) == 60);
 
 G_DEFINE_QUARK (hs-protocol-error-quark, hs_protocol_error)
 

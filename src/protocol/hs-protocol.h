@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 3
+#define HS_PROTOCOL_VERSION 4
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 
 /* The worker's exit status when Py_FinalizeEx() failed (sys.stdout could
@@ -59,10 +59,13 @@ typedef enum
  * the batch, and each step's header says how many items of each part are
  * its own (HsWireStep):
  *   u   index of the batch's first step
- *   a(uuuuuuuuuuuuuyy)  headers (HsWireStep)
+ *   a(uuuuuuuuuuuuuuyy)  headers (HsWireStep)
  *   as  strings appended to the shared string table
  *   au  frames, for steps whose frames changed other than the innermost
- *       line: per frame function, line, n_vars, then n_vars (name, ref) pairs
+ *       line: the step keeps the outermost keep_frames frames of the step
+ *       before (a call or a return changes the innermost ones only), and
+ *       these replace the rest: per frame function, line, n_vars, then
+ *       n_vars (name, ref) pairs
  *   a(txxuuuuuu) objects entering or changing (HsWireObject)
  *   a(uu)   refcount-only changes: ref, refcount
  *   a(uu)   objects whose edges change: ref, how many of its previous edges
@@ -73,7 +76,8 @@ typedef enum
  *   a(uuuu) gc runs: generation, collections, collected, uncollectable
  *   ay  stdout written during the steps     ay  stderr likewise
  */
-#define HS_STEPS_TYPE_STRING "(ua(uuuuuuuuuuuuuyy)asaua(txxuuuuuu)a(uu)a(uu)a(uuuu)aua(uu)a(uuuu)ayay)"
+#define HS_WIRE_STEP_TYPE_STRING "(uuuuuuuuuuuuuuyy)"
+#define HS_STEPS_TYPE_STRING "(ua" HS_WIRE_STEP_TYPE_STRING "asaua(txxuuuuuu)a(uu)a(uu)a(uuuu)aua(uu)a(uuuu)ayay)"
 #define HS_STEPS_TYPE ((const GVariantType *) HS_STEPS_TYPE_STRING)
 
 /* status, exit code, signal, error: (has, type, message, line, traceback) */
@@ -139,7 +143,7 @@ typedef enum
 #define HS_OBJECT_GENERATION(flags) ((int) (((flags) >> HS_OBJECT_GENERATION_SHIFT) & 3))
 #define HS_OBJECT_NO_GENERATION 3
 
-/* Laid out like the GVariant (uuuuuuuuuuuuuyy): 54 bytes padded to 56. */
+/* Laid out like the GVariant (uuuuuuuuuuuuuuyy): 58 bytes padded to 60. */
 typedef struct
 {
   guint32 line;
@@ -155,6 +159,7 @@ typedef struct
   guint32 n_gc;
   guint32 n_out;
   guint32 n_err;
+  guint32 keep_frames;    /* with frames_changed: outer frames kept */
   guint8  event;
   guint8  frames_changed;
   guint8  padding[2];     /* zero, as GVariant's normal form wants */

@@ -40,8 +40,33 @@ static GArray *attempt_srcs;    /* PyObject* */
 static GArray *attempt_targets; /* HsEntry*, NULL when the object cap kept it out unregistered */
 static GArray *attempt_kinds;   /* guint32 pairs: kind, label */
 static gboolean limbo_dirty;
+
+/* The user's frames at the last step, outermost first, and how long the
+ * view was once each one's variables were visited: a frame that has not
+ * run since (one below the innermost of the last step) has the same
+ * variables, so the next step takes its part of the view as it was
+ * instead of reading it again (see take_kept_frames). */
+typedef struct
+{
+  HsPyFrame    *frame;
+  PyCodeObject *code;
+  guint         view_end;
+  guint64       globals_version;   /* a module frame's, when last read */
+  PyObject    **locals;            /* 3.13: its fast locals when last read */
+} StackFrame;
+
+static GArray *stack;              /* StackFrame, locals owned */
+static GArray *module_frames;      /* guint: the indices in it of module frames */
+static GPtrArray *stack_frames;    /* HsPyFrame*, outermost first: for hs-holders */
+static GPtrArray *new_frames;      /* scratch: frames above those kept, innermost first */
 static guint32 steps_since_check;
 static guint64 gc_collections[3], gc_collected[3], gc_uncollectable[3];
+
+static void
+clear_stack_frame (gpointer data)
+{
+  g_clear_pointer (&((StackFrame *) data)->locals, g_free);
+}
 
 void
 hs_heap_walker_init (HsStepBuilder      *b,
@@ -59,6 +84,11 @@ hs_heap_walker_init (HsStepBuilder      *b,
   attempt_srcs = g_array_new (FALSE, FALSE, sizeof (PyObject *));
   attempt_targets = g_array_new (FALSE, FALSE, sizeof (HsEntry *));
   attempt_kinds = g_array_new (FALSE, FALSE, sizeof (guint32));
+  stack = g_array_new (FALSE, FALSE, sizeof (StackFrame));
+  g_array_set_clear_func (stack, clear_stack_frame);
+  stack_frames = g_ptr_array_new ();
+  module_frames = g_array_new (FALSE, FALSE, sizeof (guint));
+  new_frames = g_ptr_array_new ();
   full_walk = g_strcmp0 (g_getenv ("HEAPSCOPE_FULL_WALK"), "1") == 0;
   hs_py_gc_stats (gc_collections, gc_collected, gc_uncollectable);
 }
@@ -622,6 +652,24 @@ process (HsEntry *e)
   if (e->shape == HS_SHAPE_UNKNOWN || Py_TYPE (e->obj) != e->type)
     hs_object_facts_classify (e);
 
+  /* Most objects shown are scalars already sent, which nothing holds
+   * unseen: only their refcount and flags can change (the rest of this
+   * function would find the same empty edges, repr and size). */
+  if (e->sent && e->static_repr && e->shape == HS_SHAPE_LEAF && !e->has_attrs &&
+      e->n_edges == 0 && e->length == 0 && e->omitted == 0 && !hs_holders_any (e))
+    {
+      flags = hs_object_facts_flags (e, e->reachable) | (e->size >= 0 ? HS_OBJECT_SIZE_KNOWN : 0);
+      if (flags == e->flags)
+        {
+          if (refcount != e->refcount)
+            {
+              e->refcount = refcount;
+              hs_step_builder_add_refcount (builder, e->ref, refcount);
+            }
+          return;
+        }
+    }
+
   replayed = replay_edges (e, &length, &omitted);
   if (replayed)
     ;
@@ -1082,6 +1130,164 @@ update_generations (void)
     hs_registry_foreach (forget_generation, GINT_TO_POINTER (oldest));
 }
 
+/* The index + 1 in the last step's stack of frame f, or 0.  A call or a
+ * return moves the innermost frame by one between two steps (each makes a
+ * step of its own), so only the top of the stack is looked at. */
+static guint
+find_in_stack (HsPyFrame *f)
+{
+  guint lowest = stack->len > 8 ? stack->len - 8 : 0;
+
+  for (guint j = stack->len; j > lowest; j--)
+    {
+      StackFrame *sf = &g_array_index (stack, StackFrame, j - 1);
+
+      if (sf->frame == f && sf->code == hs_py_frame_code (f))
+        return j;
+    }
+  return 0;
+}
+
+/* Makes the stack this step's: the user frames from innermost up to the
+ * first one that was there at the last step, on top of that one and those
+ * below it.  Returns how many frames of the last step are still there
+ * (0: none, the stack was read whole).
+ *
+ * A frame below the innermost one cannot have run since the last step:
+ * every call and return of the user's code is a step.  Its address then
+ * names the same frame, which a deep recursion needs: looking at every
+ * frame at every step makes the run quadratic in its depth. */
+static guint
+update_stack (HsPyFrame *innermost)
+{
+  guint matched = 0;
+
+  /* HEAPSCOPE_FULL_WALK: what a stack read whole says, for the tests to
+   * compare with */
+  if (full_walk)
+    {
+      g_array_set_size (stack, 0);
+      g_ptr_array_set_size (stack_frames, 0);
+      g_array_set_size (module_frames, 0);
+    }
+
+  g_ptr_array_set_size (new_frames, 0);
+  for (HsPyFrame *f = innermost; f != NULL; f = hs_py_frame_previous (f))
+    {
+      if (!is_user_code (hs_py_frame_code (f)))
+        continue;
+      if ((matched = find_in_stack (f)) != 0)
+        break;
+      g_ptr_array_add (new_frames, f);
+    }
+
+  g_array_set_size (stack, matched);
+  g_ptr_array_set_size (stack_frames, matched);
+  while (module_frames->len > 0 && g_array_index (module_frames, guint, module_frames->len - 1) >= matched)
+    g_array_set_size (module_frames, module_frames->len - 1);
+  for (guint i = new_frames->len; i > 0; i--)
+    {
+      StackFrame sf = { g_ptr_array_index (new_frames, i - 1), NULL, 0, 0, NULL };
+
+      sf.code = hs_py_frame_code (sf.frame);
+      if (hs_py_frame_is_module (sf.frame))
+        g_array_append_val (module_frames, stack->len);
+      g_array_append_val (stack, sf);
+      g_ptr_array_add (stack_frames, sf.frame);
+    }
+  return matched;
+}
+
+#if PY_VERSION_HEX >= 0x030D0000
+/* The fast locals of a frame: the variables it shows (or their cells). */
+static void
+copy_locals (StackFrame *sf)
+{
+  PyCodeObject *code = sf->code;
+  int n = hs_py_code_n_locals (code);
+
+  g_assert (sf != NULL);
+
+  g_free (sf->locals);
+  sf->locals = g_new (PyObject *, MAX (n, 1));
+  for (int i = 0; i < n; i++)
+    {
+      PyObject *name;
+
+      sf->locals[i] = hs_py_frame_local (sf->frame, i, &name);
+    }
+}
+
+static gboolean
+locals_unchanged (StackFrame *sf)
+{
+  int n = hs_py_code_n_locals (sf->code);
+
+  g_assert (sf != NULL);
+
+  if (sf->locals == NULL)
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    {
+      PyObject *name;
+
+      if (hs_py_frame_local (sf->frame, i, &name) != sf->locals[i])
+        return FALSE;
+    }
+  return TRUE;
+}
+#endif
+
+/* The frames below the deepest one still there from the last step have
+ * not run since: their variables are bound as they were, to objects they
+ * keep alive, and the walk visits them first, so the view starts as it
+ * did.  Takes that part of the last view and returns how many frames it
+ * covers.  A module frame's variables are its globals, which any frame
+ * can change: it is kept only while their dict's version is the same.
+ *
+ * From 3.13 on, frame.f_locals writes through to a frame that is not
+ * running (PEP 667): there a frame is kept only while its fast locals are
+ * the same pointers as when it was last read. */
+static guint
+take_kept_frames (guint matched)
+{
+  guint kept = matched > 0 ? matched - 1 : 0;
+  guint end;
+
+#if PY_VERSION_HEX >= 0x030D0000
+  for (guint i = 0; i < kept; i++)
+    if (!locals_unchanged (&g_array_index (stack, StackFrame, i)))
+      {
+        kept = i;
+        break;
+      }
+#endif
+  for (guint i = 0; i < module_frames->len; i++)
+    {
+      guint m = g_array_index (module_frames, guint, i);
+      StackFrame *sf = &g_array_index (stack, StackFrame, m);
+
+      if (m < kept && hs_py_dict_version (hs_py_frame_globals (sf->frame)) != sf->globals_version)
+        kept = m;
+    }
+  if (kept == 0)
+    return 0;
+
+  end = g_array_index (stack, StackFrame, kept - 1).view_end;
+  g_assert (view->len == 0 && end <= prev_view->len);
+  for (guint i = 0; i < end; i++)
+    {
+      HsEntry *e = g_ptr_array_index (prev_view, i);
+
+      /* as visit_entry would: the frames keep these alive and reachable */
+      e->epoch = epoch;
+      e->reachable = TRUE;
+      e->garbage = FALSE;
+      g_ptr_array_add (view, e);
+    }
+  return kept;
+}
+
 void
 hs_heap_walker_step (HsPyFrame *innermost,
                      PyObject  *module_globals,
@@ -1089,11 +1295,11 @@ hs_heap_walker_step (HsPyFrame *innermost,
                      PyObject  *return_value,
                      gboolean   frames_popped)
 {
-  static GPtrArray *stack;   /* user frames, innermost first; reused */
   guint cursor = 0;
   GPtrArray *swap;
   g_autoptr(GArray) freed = NULL;
   gboolean force;
+  guint matched, kept;
 
   update_generations ();
 
@@ -1104,24 +1310,26 @@ hs_heap_walker_step (HsPyFrame *innermost,
   g_ptr_array_set_size (view, 0);
   walking_reachable = TRUE;
 
-  if (stack == NULL)
-    stack = g_ptr_array_new ();
-  g_ptr_array_set_size (stack, 0);
-  for (HsPyFrame *f = innermost; f != NULL; f = hs_py_frame_previous (f))
-    if (is_user_code (hs_py_frame_code (f)))
-      g_ptr_array_add (stack, f);
+  matched = update_stack (innermost);
+  hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0);
 
-  hs_holders_begin_step (stack);
+  kept = full_walk ? 0 : take_kept_frames (matched);
+  hs_step_builder_keep_frames (builder, kept);
 
   /* after the module finished, its globals are the final state */
   if (stack->len == 0 && module_globals != NULL)
     add_module_vars (module_globals, line);
-
-  for (guint i = stack->len; i > 0; i--)
+  for (guint i = kept; i < stack->len; i++)
     {
-      HsPyFrame *f = g_ptr_array_index (stack, i - 1);
+      StackFrame *sf = &g_array_index (stack, StackFrame, i);
 
-      add_frame_vars (f, i == 1 ? line : hs_py_frame_line (f));
+      add_frame_vars (sf->frame, i + 1 == stack->len ? line : hs_py_frame_line (sf->frame));
+      sf->view_end = view->len;
+      if (hs_py_frame_is_module (sf->frame))
+        sf->globals_version = hs_py_dict_version (hs_py_frame_globals (sf->frame));
+#if PY_VERSION_HEX >= 0x030D0000
+      copy_locals (sf);
+#endif
     }
 
   if (return_value != NULL)

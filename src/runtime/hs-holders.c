@@ -18,13 +18,23 @@ struct _HsHolding
 /* What the code objects of the running frames hold, and the code objects
  * nested in their constants (those of functions defined there), by
  * identity.  Code objects never change, so this is built again only when
- * the frames run other code. */
+ * a code object starts or stops running in some frame. */
 static GHashTable *code_holdings;   /* PyObject* -> HsHolding* list */
-static GPtrArray *roots;            /* the PyCodeObject* it was built from */
+static GPtrArray *roots;            /* the PyCodeObject* it was built from, by first use */
+static GHashTable *root_uses;       /* PyCodeObject* -> how many frames run it */
 static GHashTable *stack_holdings;  /* PyObject* -> HsHolding* list, this step */
 static GPtrArray *stack_items;      /* its keys: a few, so a scan beats hashing */
 static GPtrArray *codes_seen;
 static guint32 code_epoch = 1;      /* bumped when code_holdings is rebuilt */
+
+/* The frames as at the last step, outermost first, and the value stack
+ * items each one was found holding: a frame that is not running cannot
+ * change its value stack, so a step reads only the frames above those it
+ * keeps. */
+static GPtrArray *frame_codes;      /* PyCodeObject*: a frame gone can no longer be read */
+static GPtrArray *frame_names;      /* and its qualified name, the holder's label */
+static GArray *frame_item_starts;   /* guint: where each frame's items start */
+static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
 
 static void
 holding_free (gpointer data)
@@ -59,14 +69,59 @@ hold (GHashTable *table,
 
   {
     HsHolding *h = g_new0 (HsHolding, 1);
+    HsHolding **link = &first;
 
+    /* in one order however the frames came and went: by kind, then by
+     * holder, so that a step reports what a walk from nothing would */
+    while (*link != NULL && ((*link)->kind < kind ||
+                             ((*link)->kind == kind && (guintptr) (*link)->name < (guintptr) name)))
+      link = &(*link)->next;
     h->kind = kind;
     h->name = name;
     h->count = 1;
-    h->next = first;
+    h->next = *link;
+    *link = h;
     g_hash_table_steal (table, obj);
-    g_hash_table_insert (table, obj, h);
+    g_hash_table_insert (table, obj, first);
   }
+}
+
+/* Takes back one hold (), dropping the object's entry when nothing holds
+ * it any more. */
+static void
+unhold (GHashTable *table,
+        PyObject   *obj,
+        HsEdgeKind  kind,
+        PyObject   *name)
+{
+  HsHolding *first = g_hash_table_lookup (table, obj);
+  HsHolding **link = &first;
+
+  g_assert (table != NULL && obj != NULL);
+
+  for (HsHolding *h = first; h != NULL; link = &h->next, h = h->next)
+    if (h->kind == kind && h->name == name)
+      {
+        if (--h->count > 0)
+          return;
+        *link = h->next;
+        h->next = NULL;
+        g_free (h);
+        break;
+      }
+  g_hash_table_steal (table, obj);
+  if (first != NULL)
+    g_hash_table_insert (table, obj, first);
+  else
+    {
+      guint i = stack_items->len;
+
+      /* pushed last, popped first: look from the end */
+      while (i > 0 && stack_items->pdata[i - 1] != (gpointer) obj)
+        i--;
+      if (i > 0)
+        g_ptr_array_remove_index_fast (stack_items, i - 1);
+    }
 }
 
 static void
@@ -102,10 +157,57 @@ add_code (PyCodeObject *code)
     }
 }
 
-void
-hs_holders_begin_step (GPtrArray *user_frames)
+/* One more (delta 1) or one fewer (-1) frame runs code.  A code object
+ * no frame runs any more stays a root until forget_idle_roots(), so that
+ * the frame a step reads again does not rebuild the table: TRUE when a
+ * new root was added. */
+static gboolean
+count_root (PyCodeObject *code,
+            int           delta)
 {
-  gboolean same;
+  gpointer value;
+  gboolean known = g_hash_table_lookup_extended (root_uses, code, NULL, &value);
+  guint n = GPOINTER_TO_UINT (value) + delta;
+
+  g_assert (code != NULL);
+
+  g_hash_table_insert (root_uses, code, GUINT_TO_POINTER (n));
+  if (!known)
+    {
+      g_ptr_array_add (roots, code);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Drops the roots no frame runs: TRUE if there were any. */
+static gboolean
+forget_idle_roots (void)
+{
+  guint j = 0;
+
+  for (guint i = 0; i < roots->len; i++)
+    {
+      gpointer code = g_ptr_array_index (roots, i);
+
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (root_uses, code)) == 0)
+        g_hash_table_remove (root_uses, code);
+      else
+        g_ptr_array_index (roots, j++) = code;
+    }
+  if (j == roots->len)
+    return FALSE;
+  g_ptr_array_set_size (roots, j);
+  return TRUE;
+}
+
+/* user_frames are this step's, outermost first; the first keep of them
+ * are those of the last step and have not run since. */
+void
+hs_holders_begin_step (GPtrArray *user_frames,
+                       guint      keep)
+{
+  gboolean codes_changed = FALSE;
 
   g_return_if_fail (user_frames != NULL);
 
@@ -114,46 +216,92 @@ hs_holders_begin_step (GPtrArray *user_frames)
       code_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
       stack_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
       roots = g_ptr_array_new ();
+      root_uses = g_hash_table_new (NULL, NULL);
       codes_seen = g_ptr_array_new ();
       stack_items = g_ptr_array_new ();
+      frame_codes = g_ptr_array_new ();
+      frame_names = g_ptr_array_new ();
+      frame_item_starts = g_array_new (FALSE, FALSE, sizeof (guint));
+      frame_items = g_ptr_array_new ();
     }
+  keep = MIN (keep, frame_codes->len);
 
-  same = roots->len == user_frames->len;
-  for (guint i = 0; same && i < user_frames->len; i++)
-    same = g_ptr_array_index (roots, i) == (gpointer) hs_py_frame_code (g_ptr_array_index (user_frames, i));
-  if (!same)
+  /* the frames past those kept let go of what they held */
+  while (frame_codes->len > keep)
     {
-      g_hash_table_remove_all (code_holdings);
-      code_epoch++;
-      g_ptr_array_set_size (roots, 0);
-      g_ptr_array_set_size (codes_seen, 0);
-      for (guint i = 0; i < user_frames->len; i++)
-        {
-          PyCodeObject *code = hs_py_frame_code (g_ptr_array_index (user_frames, i));
+      guint last = frame_codes->len - 1;
+      PyCodeObject *code = g_ptr_array_index (frame_codes, last);
+      PyObject *name = g_ptr_array_index (frame_names, last);
+      guint start = g_array_index (frame_item_starts, guint, last);
 
-          g_ptr_array_add (roots, code);
-          add_code (code);
-        }
+      for (guint k = start; k < frame_items->len; k++)
+        unhold (stack_holdings, g_ptr_array_index (frame_items, k), HS_EDGE_HELD_STACK, name);
+      g_ptr_array_set_size (frame_items, start);
+      g_array_set_size (frame_item_starts, last);
+      g_ptr_array_set_size (frame_codes, last);
+      g_ptr_array_set_size (frame_names, last);
+      count_root (code, -1);
     }
 
-  /* the stacks change at every step; they are short */
-  if (stack_items->len > 0)
-    g_hash_table_remove_all (stack_holdings);
-  g_ptr_array_set_size (stack_items, 0);
-  for (guint i = 0; i < user_frames->len; i++)
+  /* the stacks of the running frames change at every step; they are short */
+  for (guint i = keep; i < user_frames->len; i++)
     {
       HsPyFrame *frame = g_ptr_array_index (user_frames, i);
+      PyCodeObject *code = hs_py_frame_code (frame);
       int n = 0;
       PyObject **items = hs_py_frame_stack (frame, &n);
+      guint start = frame_items->len;
 
+      g_ptr_array_add (frame_codes, code);
+      g_ptr_array_add (frame_names, code->co_qualname);
+      g_array_append_val (frame_item_starts, start);
+      codes_changed |= count_root (code, 1);
       for (int k = 0; k < n; k++)
         if (items[k] != NULL)
           {
             if (!g_hash_table_contains (stack_holdings, items[k]))
               g_ptr_array_add (stack_items, items[k]);
-            hold (stack_holdings, items[k], HS_EDGE_HELD_STACK, hs_py_frame_code (frame)->co_qualname);
+            hold (stack_holdings, items[k], HS_EDGE_HELD_STACK, code->co_qualname);
+            g_ptr_array_add (frame_items, items[k]);
           }
     }
+
+  if (forget_idle_roots () || codes_changed)
+    {
+      g_hash_table_remove_all (code_holdings);
+      code_epoch++;
+      g_ptr_array_set_size (codes_seen, 0);
+      for (guint i = 0; i < roots->len; i++)
+        add_code (g_ptr_array_index (roots, i));
+    }
+}
+
+/* Whether hs_holders_foreach() would report anything for entry: most
+ * objects shown are held by no code object, no value stack and no
+ * sys.modules, and this says so without a callback. */
+gboolean
+hs_holders_any (HsEntry *entry)
+{
+  PyObject *obj;
+
+  g_return_val_if_fail (entry != NULL && entry->obj != NULL, TRUE);
+
+  if (code_holdings == NULL)
+    return FALSE;
+  obj = entry->obj;
+  if (entry->holders_epoch != code_epoch)
+    {
+      entry->holdings = g_hash_table_lookup (code_holdings, obj);
+      entry->holders_epoch = code_epoch;
+    }
+  if (entry->holdings != NULL || PyModule_CheckExact (obj))
+    return TRUE;
+  if (stack_items->len > 16)
+    return g_hash_table_contains (stack_holdings, obj);
+  for (guint i = 0; i < stack_items->len; i++)
+    if (stack_items->pdata[i] == (gpointer) obj)
+      return TRUE;
+  return FALSE;
 }
 
 static void

@@ -23,7 +23,9 @@ typedef void (*HsHolderFunc) (HsEdgeKind  kind,
                               guint       count,
                               gpointer    user_data);
 
-void hs_holders_begin_step (GPtrArray    *user_frames);
+void hs_holders_begin_step (GPtrArray    *user_frames,
+                            guint         keep);
+gboolean hs_holders_any    (HsEntry      *entry);
 void hs_holders_foreach    (HsEntry      *entry,
                             HsHolderFunc  func,
                             gpointer      user_data);

@@ -14,8 +14,15 @@ struct _HsStepBuilder
 
   /* the step being built */
   HsWireStep  step;
-  GArray     *frames;       /* guint32: function, line, n_vars, then pairs */
-  GArray     *prev_frames;
+  /* The whole stack as this step shows it, which the next step keeps in
+   * part (hs_step_builder_keep_frames): per frame function, line, n_vars,
+   * then pairs; and where each frame starts in it. */
+  GArray     *frames;       /* guint32 */
+  GArray     *frame_starts; /* guint32 */
+  GArray     *prev_tail;    /* the previous step's frames past those kept */
+  guint32     prev_n_frames;
+  guint32     kept;         /* frames the walker said are unchanged */
+  gboolean    keep_called;
   gint        frame_start;
   GBytes     *out;
   GBytes     *err;
@@ -51,7 +58,8 @@ hs_step_builder_new (void)
   self->strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->new_strings = g_ptr_array_new ();
   self->frames = g_array_new (FALSE, FALSE, sizeof (guint32));
-  self->prev_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->frame_starts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->prev_tail = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->steps = g_array_new (FALSE, TRUE, sizeof (HsWireStep));
   self->frame_words = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->objects = g_array_new (FALSE, FALSE, sizeof (HsWireObject));
@@ -75,7 +83,8 @@ hs_step_builder_free (HsStepBuilder *self)
   g_hash_table_unref (self->strings);
   g_ptr_array_unref (self->new_strings);
   g_array_unref (self->frames);
-  g_array_unref (self->prev_frames);
+  g_array_unref (self->frame_starts);
+  g_array_unref (self->prev_tail);
   g_array_unref (self->steps);
   g_array_unref (self->frame_words);
   g_array_unref (self->objects);
@@ -122,7 +131,7 @@ hs_step_builder_begin (HsStepBuilder *self,
   memset (&self->step, 0, sizeof self->step);
   self->step.event = event;
   self->step.line = line;
-  g_array_set_size (self->frames, 0);
+  self->keep_called = FALSE;
   self->frame_start = -1;
   g_clear_pointer (&self->out, g_bytes_unref);
   g_clear_pointer (&self->err, g_bytes_unref);
@@ -136,6 +145,29 @@ hs_step_builder_begin (HsStepBuilder *self,
   self->mark_gc = self->gc->len;
 }
 
+/* The outermost n frames of this step are those of the step before, as
+ * they were: only the frames past them are added (begin_frame, add_var).
+ * A step that does not say keeps none. */
+void
+hs_step_builder_keep_frames (HsStepBuilder *self,
+                             guint32        n)
+{
+  guint32 n_frames = self->frame_starts->len;
+  guint32 cut;
+
+  g_return_if_fail (self->in_step && !self->keep_called);
+  g_return_if_fail (n <= n_frames);
+
+  cut = n < n_frames ? g_array_index (self->frame_starts, guint32, n) : self->frames->len;
+  g_array_set_size (self->prev_tail, 0);
+  g_array_append_vals (self->prev_tail, (guint32 *) self->frames->data + cut, self->frames->len - cut);
+  self->prev_n_frames = n_frames;
+  self->kept = n;
+  self->keep_called = TRUE;
+  g_array_set_size (self->frames, cut);
+  g_array_set_size (self->frame_starts, n);
+}
+
 void
 hs_step_builder_begin_frame (HsStepBuilder *self,
                              guint32        function,
@@ -143,7 +175,10 @@ hs_step_builder_begin_frame (HsStepBuilder *self,
 {
   guint32 zero = 0;
 
+  if (!self->keep_called)
+    hs_step_builder_keep_frames (self, 0);
   self->frame_start = self->frames->len;
+  g_array_append_val (self->frame_starts, self->frame_start);
   g_array_append_val (self->frames, function);
   g_array_append_val (self->frames, line);
   g_array_append_val (self->frames, zero);
@@ -238,29 +273,48 @@ hs_step_builder_set_return (HsStepBuilder *self,
   self->step.return_ref = ref;
 }
 
-static gboolean
-frames_equal_but_line (GArray *a,
-                       GArray *b)
+/* How many words the frame starting at w takes. */
+static guint32
+frame_len (const guint32 *w)
 {
-  guint32 *x = (guint32 *) a->data;
-  guint32 *y = (guint32 *) b->data;
-  guint i = 0;
+  return 3 + 2 * w[2];
+}
 
-  if (a->len != b->len)
-    return FALSE;
-  /* the innermost frame's line is the step's own line; compare the rest */
-  while (i < a->len)
+/* Compares the frames past those kept with the previous step's: how many
+ * more of them are the same, line included, and whether they all are but
+ * for the innermost frame's line (the step's own). */
+static guint32
+tail_common (HsStepBuilder *self,
+             gboolean      *same_but_line)
+{
+  const guint32 *x = (const guint32 *) self->prev_tail->data;
+  const guint32 *y = (const guint32 *) self->frames->data;
+  guint32 nx = self->prev_tail->len;
+  guint32 ny = self->frames->len;
+  guint32 i = 0, j = self->kept < self->frame_starts->len ? g_array_index (self->frame_starts, guint32, self->kept) : ny;
+  guint32 common = 0;
+  guint32 n_new = self->frame_starts->len - self->kept;
+  guint32 n_old = self->prev_n_frames - self->kept;
+
+  g_assert (self != NULL && same_but_line != NULL);
+
+  *same_but_line = FALSE;
+  while (i < nx && j < ny && x[i + 2] == y[j + 2] &&
+         memcmp (x + i, y + j, frame_len (x + i) * sizeof (guint32)) == 0)
     {
-      guint32 n = x[i + 2];
-      gboolean innermost = (i + 3 + 2 * n) == a->len;
-
-      if (x[i] != y[i] || x[i + 2] != y[i + 2] || (!innermost && x[i + 1] != y[i + 1]))
-        return FALSE;
-      if (memcmp (x + i + 3, y + i + 3, 2 * n * sizeof (guint32)) != 0)
-        return FALSE;
-      i += 3 + 2 * n;
+      i += frame_len (x + i);
+      j += frame_len (y + j);
+      common++;
     }
-  return TRUE;
+  if (n_new == n_old)
+    {
+      if (common == n_new)
+        *same_but_line = TRUE;
+      else if (common + 1 == n_new && x[i] == y[j] && x[i + 2] == y[j + 2] &&
+               memcmp (x + i + 3, y + j + 3, 2 * x[i + 2] * sizeof (guint32)) == 0)
+        *same_but_line = TRUE;   /* only the innermost frame's line moved */
+    }
+  return common;
 }
 
 static guint32
@@ -279,13 +333,20 @@ void
 hs_step_builder_end (HsStepBuilder *self)
 {
   HsWireStep *step = &self->step;
-  GArray *swap;
+  gboolean same;
+  guint32 keep;
 
-  step->frames_changed = !frames_equal_but_line (self->frames, self->prev_frames);
+  if (!self->keep_called)
+    hs_step_builder_keep_frames (self, 0);
+  keep = self->kept + tail_common (self, &same);
+  step->frames_changed = !same;
   if (step->frames_changed)
     {
-      g_array_append_vals (self->frame_words, self->frames->data, self->frames->len);
-      step->n_frame_words = self->frames->len;
+      guint32 from = keep < self->frame_starts->len ? g_array_index (self->frame_starts, guint32, keep) : self->frames->len;
+
+      g_array_append_vals (self->frame_words, (guint32 *) self->frames->data + from, self->frames->len - from);
+      step->n_frame_words = self->frames->len - from;
+      step->keep_frames = keep;
     }
 
   /* strings interned since the previous step belong to this one */
@@ -302,9 +363,6 @@ hs_step_builder_end (HsStepBuilder *self)
   step->n_err = append_bytes (self->err_bytes, self->err);
   g_array_append_vals (self->steps, step, 1);
 
-  swap = self->prev_frames;
-  self->prev_frames = self->frames;
-  self->frames = swap;
   self->in_step = FALSE;
 }
 
@@ -366,7 +424,7 @@ hs_step_builder_take_batch (HsStepBuilder *self)
     return NULL;
 
   children[0] = g_variant_new_uint32 (self->first_index);
-  children[1] = fixed_array ("(uuuuuuuuuuuuuyy)", self->steps, sizeof (HsWireStep));
+  children[1] = fixed_array (HS_WIRE_STEP_TYPE_STRING, self->steps, sizeof (HsWireStep));
   children[2] = g_variant_new_strv ((const char * const *) self->new_strings->pdata, self->new_strings->len);
   g_ptr_array_set_size (self->new_strings, 0);
   self->attributed_strings = 0;

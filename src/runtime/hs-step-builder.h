@@ -23,6 +23,8 @@ void           hs_step_builder_begin      (HsStepBuilder *self,
                                            guint32        index,
                                            HsEvent        event,
                                            guint32        line);
+void           hs_step_builder_keep_frames(HsStepBuilder *self,
+                                           guint32        n);
 void           hs_step_builder_begin_frame(HsStepBuilder *self,
                                            guint32        function,
                                            guint32        line);

@@ -659,7 +659,7 @@ merge_pending_output (HsSession *session,
   g_variant_unref (children[1]);
   g_variant_unref (children[11]);
   g_variant_unref (children[12]);
-  children[1] = g_variant_new_fixed_array (G_VARIANT_TYPE ("(uuuuuuuuuuuuuyy)"), steps, n_steps, sizeof (HsWireStep));
+  children[1] = g_variant_new_fixed_array (G_VARIANT_TYPE (HS_WIRE_STEP_TYPE_STRING), steps, n_steps, sizeof (HsWireStep));
   children[11] = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, new_out->data, new_out->len, 1);
   children[12] = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, new_err->data, new_err->len, 1);
   {

@@ -881,6 +881,91 @@ test_many_types (HsTraceFixture *f,
   g_assert_cmpstr (lines[0], ==, "True");
 }
 
+/* A deep recursion: each step sends only the frames that changed (the
+ * walk keeps those below the one that ran), so the history per step does
+ * not grow with the depth; every frame still shows its own n. */
+static void
+test_recursion_deep (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  HsTrace *t;
+  guint n_steps;
+  gsize history;
+  g_autoptr(HsSnapshot) deepest = NULL;
+  const HsFrame *frames;
+  guint n_frames;
+
+  f->options.max_objects = 5000;
+  t = hs_trace_fixture_run (f,
+    "import sys\n"                                   /* 1 */
+    "sys.setrecursionlimit(10000)\n"                 /* 2 */
+    "def down(n):\n"                                 /* 3 */
+    "    if n == 0:\n"                               /* 4 */
+    "        return 0\n"                             /* 5 */
+    "    return down(n - 1) + 1\n"                   /* 6 */
+    "print(down(2000))\n");                          /* 7 */
+  assert_finished (t);
+  n_steps = hs_trace_get_n_steps (t);
+  history = hs_trace_get_history_bytes (t);
+  /* 2,000 frames sent whole at each call and return: about 9 KB a step */
+  g_test_message ("%u steps, %.1f history bytes per step", n_steps, (double) history / n_steps);
+  g_assert_cmpfloat ((double) history / n_steps, <, 1000.0);
+
+  deepest = hs_test_step_at_line (t, 5, 0);
+  frames = hs_snapshot_get_frames (deepest, &n_frames);
+  g_assert_cmpuint (n_frames, ==, 2002);
+  for (guint i = 1; i < n_frames; i++)
+    {
+      const HsObject *n;
+
+      g_assert_true (hs_test_function_is (&frames[i], "down"));
+      g_assert_cmpuint (frames[i].n_vars, ==, 1);
+      n = hs_snapshot_lookup (deepest, frames[i].vars[0].ref);
+      g_assert_nonnull (n);
+      if (n != NULL)
+        {
+          g_autofree char *want = g_strdup_printf ("%u", 2001 - i);
+
+          g_assert_cmpstr (n->repr, ==, want);
+        }
+      g_assert_cmpuint (frames[i].line, ==, i + 1 == n_frames ? 5 : 6);
+    }
+}
+
+/* A frame that is not running can still change: from 3.13 on,
+ * frame.f_locals writes through to it (PEP 667).  The frame is below the
+ * innermost one, where the walk keeps frames as they were; it must see
+ * the new binding at once, at setter's return. */
+static void
+test_recursion_kept_frame_written (HsTraceFixture *f,
+                                   gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                                   /* 1 */
+    "def setter():\n"                                /* 2 */
+    "    f = sys._getframe(1)\n"                     /* 3 */
+    "    f.f_locals['v'] = [99]\n"                   /* 4 */
+    "    del f\n"                                    /* 5 */
+    "    return 0\n"                                 /* 6 */
+    "def holder():\n"                                /* 7 */
+    "    v = [1]\n"                                  /* 8 */
+    "    w = setter()\n"                             /* 9 */
+    "    return v\n"                                 /* 10 */
+    "print(holder())\n");                            /* 11 */
+  g_autoptr(HsSnapshot) ret = NULL;
+  g_auto(GStrv) out = NULL;
+  const char *version;
+  gboolean writes_through;
+
+  assert_finished (t);
+  version = hs_trace_get_python_version (t);
+  writes_through = g_str_has_prefix (version, "3.") && g_ascii_strtoull (version + 2, NULL, 10) >= 13;
+  out = hs_test_stdout_lines (t);
+  g_assert_cmpstr (out[0], ==, writes_through ? "[99]" : "[1]");
+  ret = hs_test_step_at_line (t, 6, 0);
+  g_assert_cmpstr (hs_test_var (ret, "holder", "v")->repr, ==, writes_through ? "[99]" : "[1]");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -889,6 +974,8 @@ main (int   argc,
   g_test_set_nonfatal_assertions ();
 
   ADD ("/runtime/alias/rebinding", test_alias_rebinding);
+  ADD ("/runtime/recursion/deep", test_recursion_deep);
+  ADD ("/runtime/recursion/kept-frame-written", test_recursion_kept_frame_written);
   ADD ("/runtime/identity/is-vs-eq", test_identity_is_vs_eq);
   ADD ("/runtime/small-int/cache", test_small_int_cache);
   ADD ("/runtime/str/interning", test_string_interning);

@@ -104,6 +104,39 @@ static const struct
     "cyc = None\n"
     "import gc\n"
     "gc.collect()\n" },
+  /* Frames kept from one step to the next (a deep recursion reads only
+   * the frames that ran): globals changed from below, a recursion past the
+   * object cap, generators resumed, a caller's value stack, and a frame
+   * of another code object on the way down. */
+  { "frames.py",
+    "count = 0\n"
+    "def down(n, acc):\n"
+    "    global count\n"
+    "    count += 1\n"
+    "    local = [n]\n"
+    "    if n:\n"
+    "        acc = acc + down(n - 1, acc) + helper(n)\n"
+    "    local.append(count)\n"
+    "    return acc\n"
+    "def helper(k):\n"
+    "    t = (k, str(k))\n"
+    "    return len(t)\n"
+    "def gen(k):\n"
+    "    for i in range(k):\n"
+    "        yield [i] * i\n"
+    "for x in gen(3):\n"
+    "    down(4, 0)\n"
+    "def deep(n):\n"
+    "    return n if n == 0 else deep(n - 1) + 1\n"
+    "deep(60)\n"
+    "try:\n"
+    "    def boom(n):\n"
+    "        if n == 0:\n"
+    "            raise ValueError(n)\n"
+    "        boom(n - 1)\n"
+    "    boom(5)\n"
+    "except ValueError:\n"
+    "    pass\n" },
 };
 
 static void

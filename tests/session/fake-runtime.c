@@ -45,7 +45,7 @@ send_one_step (void)
   step.frames_changed = 1;
 
   children[0] = g_variant_new_uint32 (0);
-  children[1] = g_variant_new_fixed_array (G_VARIANT_TYPE ("(uuuuuuuuuuuuuyy)"), &step, 1, sizeof step);
+  children[1] = g_variant_new_fixed_array (G_VARIANT_TYPE (HS_WIRE_STEP_TYPE_STRING), &step, 1, sizeof step);
   children[2] = g_variant_new_strv (strings, 1);
   children[3] = g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, frame, G_N_ELEMENTS (frame), sizeof (guint32));
   children[4] = g_variant_new_array (G_VARIANT_TYPE ("(txxuuuuuu)"), NULL, 0);
