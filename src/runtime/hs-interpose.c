@@ -33,6 +33,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -582,7 +583,8 @@ names_private_fd (const char *path)
 }
 
 /* The process's threads, below. */
-static GString *thread_count_text (const char    *path);
+static GString *thread_count_text (int            dirfd,
+                                   const char    *path);
 static int      memory_file       (const GString *text,
                                    int            flags);
 
@@ -599,9 +601,9 @@ checked_openat (int         dirfd,
       errno = ENOENT;
       return -1;
     }
-  if ((flags & O_ACCMODE) == O_RDONLY && (dirfd == AT_FDCWD || (path != NULL && path[0] == '/')))
+  if ((flags & O_ACCMODE) == O_RDONLY)
     {
-      g_autoptr(GString) text = thread_count_text (path);
+      g_autoptr(GString) text = thread_count_text (dirfd, path);
 
       if (text != NULL && (fd = memory_file (text, flags)) >= 0)
         return fd;
@@ -858,20 +860,60 @@ count_less_own_threads (GString *text,
   return TRUE;
 }
 
-/* What the program should read from PATH, or NULL to let it read the real
- * file. */
+/* PATH as a full path: a relative one is taken from DIRFD, or from the
+ * working directory (os.open ("status", dir_fd=...) in /proc/self, or a
+ * program that went there).  NULL where it cannot name a thread count. */
+static char *
+full_path (int         dirfd,
+           const char *path)
+{
+  const char *base = strrchr (path, '/');
+  char dir[PATH_MAX];
+  gssize len;
+
+  g_assert (path != NULL);
+
+  if (path[0] == '/')
+    return g_str_has_prefix (path, "/proc/") ? g_strdup (path) : NULL;
+  base = base != NULL ? base + 1 : path;
+  if (strcmp (base, "stat") != 0 && strcmp (base, "status") != 0)
+    return NULL;
+  if (dirfd == AT_FDCWD)
+    {
+      if (getcwd (dir, sizeof dir) == NULL)
+        return NULL;
+    }
+  else
+    {
+      char link[32];
+
+      g_snprintf (link, sizeof link, "/proc/self/fd/%d", dirfd);
+      if ((len = readlink (link, dir, sizeof dir - 1)) < 0)
+        return NULL;
+      dir[len] = '\0';
+    }
+  if (!g_str_has_prefix (dir, "/proc/"))
+    return NULL;
+  return g_build_filename (dir, path, NULL);
+}
+
+/* What the program should read from PATH (relative to DIRFD), or NULL to
+ * let it read the real file. */
 static GString *
-thread_count_text (const char *path)
+thread_count_text (int         dirfd,
+                   const char *path)
 {
   g_autoptr(GString) text = NULL;
+  g_autofree char *full = NULL;
   char chunk[4096];
   gssize n;
   int own, fd;
 
   if (path == NULL || in_worker_io || !hs_interpose_in_worker () ||
-      (own = hs_channel_own_threads ()) == 0 || !names_thread_count_file (path))
+      (own = hs_channel_own_threads ()) == 0 || (full = full_path (dirfd, path)) == NULL ||
+      !names_thread_count_file (full))
     return NULL;
-  if ((fd = syscall (SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) < 0)
+  if ((fd = syscall (SYS_openat, AT_FDCWD, full, O_RDONLY | O_CLOEXEC)) < 0)
     return NULL;
   text = g_string_new (NULL);
   while ((n = syscall (SYS_read, fd, chunk, sizeof chunk)) != 0)
@@ -920,7 +962,7 @@ fopen (const char *path,
   if (real == NULL)
     real = dlsym (RTLD_NEXT, "fopen");
   if (mode != NULL && mode[0] == 'r' && strchr (mode, '+') == NULL &&
-      (text = thread_count_text (path)) != NULL &&
+      (text = thread_count_text (AT_FDCWD, path)) != NULL &&
       (f = fmemopen (NULL, text->len + 1, "w+")) != NULL)
     {
       fwrite (text->str, 1, text->len, f);

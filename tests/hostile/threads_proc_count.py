@@ -1,4 +1,4 @@
-# hostile: the program counts its threads in /proc (the task listing, stat's num_threads, status's Threads:, by /proc/self, /proc/PID and /proc/thread-self, through open, os.open and os.scandir): the worker's channel threads are not the program's, python3 has one thread, then two with the program's own
+# hostile: the program counts its threads in /proc (the task listing, stat's num_threads, status's Threads:, by /proc/self, /proc/PID and /proc/thread-self, through open, os.open (also relative to a directory descriptor or the working directory) and os.scandir): the worker's channel threads are not the program's, python3 has one thread, then two with the program's own
 # expect: status=finished
 import os
 import threading
@@ -41,3 +41,11 @@ print(counts())
 print(sorted(os.listdir("/proc/self/task")) == sorted([str(os.getpid()), str(t.native_id)]))
 stop.set()
 t.join()
+# relative to a directory descriptor, and to the working directory
+proc = os.open("/proc/self", os.O_RDONLY)
+fd = os.open("status", os.O_RDONLY, dir_fd=proc)
+print([line for line in os.read(fd, 4096).decode().splitlines() if line.startswith("Threads:")])
+os.close(fd)
+os.close(proc)
+os.chdir("/proc/%d/task" % os.getpid())
+print(stat_threads("%d/stat" % os.getpid()))
