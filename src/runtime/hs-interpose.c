@@ -4,8 +4,10 @@
  * defined in the executable, which exports them, so libpython's calls
  * (and ctypes' lookups by name) resolve here too.
  *
- * Two jobs: noting the program's output (write, writev) and _exit, and
- * keeping the worker's private descriptors out of the program's reach.
+ * Three jobs: noting the program's output (write, writev) and _exit,
+ * keeping the worker's private descriptors out of the program's reach,
+ * and keeping the worker's own threads out of the program's view of its
+ * threads (at the end of this file).
  * To the program a private number behaves as a closed descriptor: close
  * and every call that uses it fail with EBADF, close_range skips it, and
  * listings of /proc/self/fd leave it out.  A program that makes the number
