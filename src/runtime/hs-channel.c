@@ -78,6 +78,12 @@ static GMutex ready_lock;
 static GCond ready_cond;
 static int ready;          /* 0 waiting, 1 private table, -1 shared table */
 
+/* The two threads' ids, published before hs_channel_open() returns, so
+ * that the program's view of its threads can leave them out from its
+ * first line on (hs-interpose.c); the writer's is a futex word. */
+static pid_t courier_tid;
+static int writer_tid;
+
 static void
 futex_wait (int *word,
             int  value)
@@ -119,6 +125,8 @@ writer_main (gpointer data)
   /* named, so that the program's view of its threads can leave it out
    * (hs-interpose.c) */
   pthread_setname_np (pthread_self (), "heapscope-write");
+  g_atomic_int_set (&writer_tid, (int) syscall (SYS_gettid));
+  futex_wake (&writer_tid);
   for (;;)
     {
       int state;
@@ -186,6 +194,7 @@ courier_main (gpointer data)
   int mode;
 
   pthread_setname_np (pthread_self (), "heapscope-couri");
+  courier_tid = (pid_t) syscall (SYS_gettid);
   /* this thread's own I/O is never the program's (hs-interpose.c) */
   hs_interpose_begin_io (HS_FD_PROTOCOL_IN, FALSE);
   /* signals sent to the process (SIGTERM from Stop, the program's own)
@@ -203,8 +212,12 @@ courier_main (gpointer data)
     mode = fallback_to_shared_table () ? -1 : -2;
 
   if (mode != -2)
-    /* started from here, it shares this thread's table */
-    g_thread_unref (g_thread_new ("heapscope-writer", writer_main, NULL));
+    {
+      /* started from here, it shares this thread's table */
+      g_thread_unref (g_thread_new ("heapscope-writer", writer_main, NULL));
+      while (g_atomic_int_get (&writer_tid) == 0)
+        futex_wait (&writer_tid, 0);
+    }
 
   g_mutex_lock (&ready_lock);
   ready = mode;
@@ -278,6 +291,25 @@ hs_channel_open (int      out,
       syscall (SYS_close, in);
     }
   return TRUE;
+}
+
+/* Whether TID is one of the channel's threads, which python3 running the
+ * same program would not have. */
+gboolean
+hs_channel_is_own_thread (pid_t tid)
+{
+  return tid > 0 && hs_interpose_in_worker () &&
+         (tid == courier_tid || tid == (pid_t) g_atomic_int_get (&writer_tid));
+}
+
+/* How many threads the channel runs: 2 once it is open, 0 before and in a
+ * fork of the worker, where they do not exist. */
+int
+hs_channel_own_threads (void)
+{
+  if (!hs_interpose_in_worker ())
+    return 0;
+  return (courier_tid != 0) + (g_atomic_int_get (&writer_tid) != 0);
 }
 
 /* Writes one message and returns once all of it is in the pipe, so that a

@@ -11,6 +11,7 @@
 
 #include <glib.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,7 @@ gboolean hs_channel_send            (const char   *name,
 gboolean hs_channel_receive         (GBytes      **frame,
                                      GError      **error);
 gboolean hs_channel_is_protocol_pipe (const struct stat *st);
+gboolean hs_channel_is_own_thread   (pid_t         tid);
+int      hs_channel_own_threads     (void);
 
 G_END_DECLS

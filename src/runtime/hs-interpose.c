@@ -4,8 +4,10 @@
  * defined in the executable, which exports them, so libpython's calls
  * (and ctypes' lookups by name) resolve here too.
  *
- * Two jobs: noting the program's output (write, writev) and _exit, and
- * keeping the worker's private descriptors out of the program's reach.
+ * Three jobs: noting the program's output (write, writev) and _exit,
+ * keeping the worker's private descriptors out of the program's reach,
+ * and keeping the worker's own threads out of the program's view of its
+ * threads (at the end of this file).
  * To the program a private number behaves as a closed descriptor: close
  * and every call that uses it fail with EBADF, close_range skips it, and
  * listings of /proc/self/fd leave it out.  A program that makes the number
@@ -33,6 +35,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -490,17 +493,33 @@ is_own_fd_dir (DIR *dir)
   return FALSE;
 }
 
+/* A listing of the process's threads leaves the worker's own out (see
+ * "The process's threads" below). */
+static gboolean
+is_own_task_dir (DIR *dir)
+{
+  struct stat dir_st, st;
+
+  if (syscall (SYS_newfstatat, dirfd (dir), "", &dir_st, AT_EMPTY_PATH) < 0)
+    return FALSE;
+  return stat ("/proc/self/task", &st) == 0 && st.st_dev == dir_st.st_dev && st.st_ino == dir_st.st_ino;
+}
+
 static gboolean
 skip_entry (DIR        *dir,
             const char *name)
 {
   char *end;
-  long fd;
+  long n;
 
   if (in_worker_io || name[0] < '0' || name[0] > '9')
     return FALSE;
-  fd = strtol (name, &end, 10);
-  return *end == '\0' && fd <= G_MAXINT && is_private ((int) fd) && is_own_fd_dir (dir);
+  n = strtol (name, &end, 10);
+  if (*end != '\0' || n > G_MAXINT)
+    return FALSE;
+  if (is_private ((int) n) && is_own_fd_dir (dir))
+    return TRUE;
+  return hs_channel_is_own_thread ((pid_t) n) && is_own_task_dir (dir);
 }
 
 struct dirent64 *
@@ -565,6 +584,12 @@ names_private_fd (const char *path)
   return FALSE;
 }
 
+/* The process's threads, below. */
+static GString *thread_count_text (int            dirfd,
+                                   const char    *path);
+static int      memory_file       (const GString *text,
+                                   int            flags);
+
 static int
 checked_openat (int         dirfd,
                 const char *path,
@@ -577,6 +602,13 @@ checked_openat (int         dirfd,
     {
       errno = ENOENT;
       return -1;
+    }
+  if ((flags & O_ACCMODE) == O_RDONLY)
+    {
+      g_autoptr(GString) text = thread_count_text (dirfd, path);
+
+      if (text != NULL && (fd = memory_file (text, flags)) >= 0)
+        return fd;
     }
   fd = syscall (SYS_openat, dirfd, path, flags, mode);
 
@@ -752,92 +784,173 @@ mmap (void  *addr,
 }
 
 /* ------------------------------------------------------------------ */
-/* The process's thread count, as python3 alone would have it          */
+/* The process's threads, as python3 alone would have them             */
 
-/* The worker's own threads, the channel's courier and writer, carry their
- * own names (hs-channel.c).  CPython 3.12+ count the threads in /proc/self/stat and warn
- * a program that forks while "multi-threaded"; python3 running the same
- * program would not count ours. */
-static int
-own_threads (void)
-{
-  DIR *dir = opendir ("/proc/self/task");
-  struct dirent *e;
-  int n = 0;
+/* The worker's own threads, the channel's courier and writer
+ * (hs-channel.c), are not the program's: python3 running the same program
+ * would not have them.  CPython 3.12+ count the threads in /proc/self/stat
+ * and warn a program that forks while "multi-threaded", and a program can
+ * count them itself.  So the listings of /proc/self/task leave them out
+ * (readdir, above), and the files that count the threads (stat's field 20,
+ * num_threads, and status's "Threads:" line) count them less ours, whether
+ * opened with open() (Python's open and os.open) or fopen() (CPython's own
+ * check).  The opened file is then a copy in memory, made at open time. */
 
-  if (dir == NULL)
-    return 0;
-  while ((e = readdir (dir)) != NULL)
-    {
-      char path[96], comm[32] = "";
-      int fd;
-      gssize len;
-
-      if (e->d_name[0] == '.')
-        continue;
-      g_snprintf (path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
-      if ((fd = syscall (SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) < 0)
-        continue;
-      len = syscall (SYS_read, fd, comm, sizeof comm - 1);
-      syscall (SYS_close, fd);
-      if (len > 0 && (g_str_has_prefix (comm, "heapscope-couri\n") ||
-                      g_str_has_prefix (comm, "heapscope-write\n")))
-        n++;
-    }
-  closedir (dir);
-  return n;
-}
-
+/* Whether PATH names the stat or status file of the worker process or of
+ * one of its threads: /proc/self/, /proc/thread-self/ or /proc/PID/, then
+ * optionally task/TID/, then "stat" or "status". */
 static gboolean
-is_own_stat (const char *path)
+names_thread_count_file (const char *path)
 {
-  char own[48];
+  char own[32];
+  const char *prefixes[] = { "/proc/self/", "/proc/thread-self/", own };
+  const char *rest = NULL;
 
-  if (path == NULL || !hs_interpose_in_worker ())
+  g_assert (path != NULL);
+
+  g_snprintf (own, sizeof own, "/proc/%d/", (int) worker_pid);
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes) && rest == NULL; i++)
+    if (g_str_has_prefix (path, prefixes[i]))
+      rest = path + strlen (prefixes[i]);
+  if (rest == NULL)
     return FALSE;
-  g_snprintf (own, sizeof own, "/proc/%d/stat", (int) getpid ());
-  return strcmp (path, "/proc/self/stat") == 0 || strcmp (path, own) == 0;
+  if (g_str_has_prefix (rest, "task/"))
+    {
+      rest += strlen ("task/");
+      while (*rest >= '0' && *rest <= '9')
+        rest++;
+      if (*rest++ != '/')
+        return FALSE;
+    }
+  return strcmp (rest, "stat") == 0 || strcmp (rest, "status") == 0;
 }
 
-/* /proc/self/stat with field 20, num_threads, less the worker's own
- * threads; NULL to fall back to the real file. */
-static FILE *
-stat_without_own_threads (FILE *(*real) (const char *, const char *),
-                          const char *path)
+/* stat's field 20 or status's "Threads:" line in TEXT, less OWN; FALSE
+ * where TEXT has neither. */
+static gboolean
+count_less_own_threads (GString *text,
+                        int      own)
 {
-  char text[4096], *p, *end;
-  FILE *real_file, *f;
-  gsize len;
+  char *p, *end;
   long threads;
-  int own, field;
-  g_autoptr(GString) fixed = NULL;
+  int field;
 
-  g_assert (real != NULL && path != NULL);
+  g_assert (text != NULL && own > 0);
 
-  if ((own = own_threads ()) == 0 || (real_file = real (path, "r")) == NULL)
-    return NULL;
-  len = fread (text, 1, sizeof text - 1, real_file);
-  fclose (real_file);
-  text[len] = '\0';
-
-  /* fields after the command's closing parenthesis start at field 3 */
-  if ((p = strrchr (text, ')')) == NULL)
-    return NULL;
-  for (field = 2; field < 20 && p != NULL; field++)
-    p = strchr (p + 1, ' ');
-  if (p == NULL)
-    return NULL;
+  if ((p = strstr (text->str, "\nThreads:\t")) != NULL)
+    p += strlen ("\nThreads:\t") - 1;
+  else
+    {
+      /* stat: fields after the command's closing parenthesis start at 3 */
+      if ((p = strrchr (text->str, ')')) == NULL)
+        return FALSE;
+      for (field = 2; field < 20 && p != NULL; field++)
+        p = strchr (p + 1, ' ');
+      if (p == NULL)
+        return FALSE;
+    }
   threads = strtol (p + 1, &end, 10);
   if (end == p + 1 || threads <= own)
-    return NULL;
-  fixed = g_string_new_len (text, p + 1 - text);
-  g_string_append_printf (fixed, "%ld%s", threads - own, end);
+    return FALSE;
+  {
+    g_autofree char *count = g_strdup_printf ("%ld", threads - own);
+    gssize at = p + 1 - text->str;
 
-  if ((f = fmemopen (NULL, fixed->len + 1, "w+")) == NULL)
+    g_string_erase (text, at, end - (p + 1));
+    g_string_insert (text, at, count);
+  }
+  return TRUE;
+}
+
+/* PATH as a full path: a relative one is taken from DIRFD, or from the
+ * working directory (os.open ("status", dir_fd=...) in /proc/self, or a
+ * program that went there).  NULL where it cannot name a thread count. */
+static char *
+full_path (int         dirfd,
+           const char *path)
+{
+  const char *base = strrchr (path, '/');
+  char dir[PATH_MAX];
+  gssize len;
+
+  g_assert (path != NULL);
+
+  if (path[0] == '/')
+    return g_str_has_prefix (path, "/proc/") ? g_strdup (path) : NULL;
+  base = base != NULL ? base + 1 : path;
+  if (strcmp (base, "stat") != 0 && strcmp (base, "status") != 0)
     return NULL;
-  fwrite (fixed->str, 1, fixed->len, f);
-  rewind (f);
-  return f;
+  if (dirfd == AT_FDCWD)
+    {
+      if (getcwd (dir, sizeof dir) == NULL)
+        return NULL;
+    }
+  else
+    {
+      char link[32];
+
+      g_snprintf (link, sizeof link, "/proc/self/fd/%d", dirfd);
+      if ((len = readlink (link, dir, sizeof dir - 1)) < 0)
+        return NULL;
+      dir[len] = '\0';
+    }
+  if (!g_str_has_prefix (dir, "/proc/"))
+    return NULL;
+  return g_build_filename (dir, path, NULL);
+}
+
+/* What the program should read from PATH (relative to DIRFD), or NULL to
+ * let it read the real file. */
+static GString *
+thread_count_text (int         dirfd,
+                   const char *path)
+{
+  g_autoptr(GString) text = NULL;
+  g_autofree char *full = NULL;
+  char chunk[4096];
+  gssize n;
+  int own, fd;
+
+  if (path == NULL || in_worker_io || !hs_interpose_in_worker () ||
+      (own = hs_channel_own_threads ()) == 0 || (full = full_path (dirfd, path)) == NULL ||
+      !names_thread_count_file (full))
+    return NULL;
+  if ((fd = syscall (SYS_openat, AT_FDCWD, full, O_RDONLY | O_CLOEXEC)) < 0)
+    return NULL;
+  text = g_string_new (NULL);
+  while ((n = syscall (SYS_read, fd, chunk, sizeof chunk)) != 0)
+    {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        break;
+      g_string_append_len (text, chunk, n);
+    }
+  syscall (SYS_close, fd);
+  if (n != 0 || !count_less_own_threads (text, own))
+    return NULL;
+  return g_steal_pointer (&text);
+}
+
+/* A descriptor on a copy of TEXT in memory, opened as FLAGS ask, or -1. */
+static int
+memory_file (const GString *text,
+             int            flags)
+{
+  int fd;
+
+  g_assert (text != NULL);
+
+  fd = syscall (SYS_memfd_create, "heapscope-proc", (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+  if (fd < 0)
+    return -1;
+  if (syscall (SYS_write, fd, text->str, text->len) != (gssize) text->len ||
+      syscall (SYS_lseek, fd, 0, SEEK_SET) != 0)
+    {
+      syscall (SYS_close, fd);
+      return -1;
+    }
+  return fd;
 }
 
 FILE *
@@ -845,13 +958,19 @@ fopen (const char *path,
        const char *mode)
 {
   static FILE *(*real) (const char *, const char *);
+  g_autoptr(GString) text = NULL;
   FILE *f;
 
   if (real == NULL)
     real = dlsym (RTLD_NEXT, "fopen");
-  if (mode != NULL && mode[0] == 'r' && strchr (mode, '+') == NULL && is_own_stat (path) &&
-      (f = stat_without_own_threads (real, path)) != NULL)
-    return f;
+  if (mode != NULL && mode[0] == 'r' && strchr (mode, '+') == NULL &&
+      (text = thread_count_text (AT_FDCWD, path)) != NULL &&
+      (f = fmemopen (NULL, text->len + 1, "w+")) != NULL)
+    {
+      fwrite (text->str, 1, text->len, f);
+      rewind (f);
+      return f;
+    }
   return real (path, mode);
 }
 

@@ -82,7 +82,7 @@ hs_window_toggle_breakpoint (HsWindow *self,
       gtk_source_buffer_remove_source_marks (self->buffer, &iter, &end, MARK_BREAKPOINT);
     }
   else
-    gtk_source_buffer_create_source_mark (self->buffer, NULL, MARK_BREAKPOINT, &iter);
+    hs_window_add_line_mark (self, MARK_BREAKPOINT, &iter);
   g_slist_free (marks);
 
   if (self->autoplay_tick != 0)

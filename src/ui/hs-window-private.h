@@ -127,6 +127,9 @@ void          hs_window_set_text          (HsWindow     *self,
                                            const char   *text,
                                            GFile        *file,
                                            const char   *title);
+void          hs_window_add_line_mark     (HsWindow     *self,
+                                           const char   *category,
+                                           GtkTextIter  *iter);
 void          hs_window_mark_exception    (HsWindow     *self,
                                            guint         line);
 void          hs_window_set_busy          (HsWindow     *self,

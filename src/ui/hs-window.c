@@ -118,6 +118,66 @@ clear_marks (HsWindow   *self,
   gtk_source_buffer_remove_source_marks (self->buffer, &begin, &end, category);
 }
 
+typedef struct
+{
+  char *category;
+  int   priority;
+} LineMark;
+
+static void
+line_mark_clear (gpointer data)
+{
+  g_free (((LineMark *) data)->category);
+}
+
+static int
+by_decreasing_priority (gconstpointer a,
+                        gconstpointer b)
+{
+  return ((const LineMark *) b)->priority - ((const LineMark *) a)->priority;
+}
+
+/* Adds a mark of CATEGORY at ITER, the start of a line.  GtkSourceView
+ * 5.6's gutter renderer of marks sorts the list of a line's marks by
+ * priority, then frees it from its old head, and leaks the nodes sorted
+ * before that (16 bytes a node, every time it draws the line).  That list
+ * holds the marks at the line's start, newest first.  So the marks there
+ * are made again in decreasing priority: the newest is the least
+ * important, sorting keeps it at the head, and the whole list is freed. */
+void
+hs_window_add_line_mark (HsWindow    *self,
+                         const char  *category,
+                         GtkTextIter *iter)
+{
+  g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (LineMark));
+  GSList *marks;
+  LineMark mark;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (category != NULL && iter != NULL);
+
+  g_array_set_clear_func (wanted, line_mark_clear);
+  marks = gtk_source_buffer_get_source_marks_at_iter (self->buffer, iter, NULL);
+  for (GSList *l = marks; l != NULL; l = l->next)
+    {
+      mark.category = g_strdup (gtk_source_mark_get_category (l->data));
+      mark.priority = 0;
+      gtk_source_view_get_mark_attributes (self->source_view, mark.category, &mark.priority);
+      g_array_append_val (wanted, mark);
+      gtk_text_buffer_delete_mark (GTK_TEXT_BUFFER (self->buffer), l->data);
+    }
+  g_slist_free (marks);
+  mark.category = g_strdup (category);
+  mark.priority = 0;
+  gtk_source_view_get_mark_attributes (self->source_view, mark.category, &mark.priority);
+  g_array_append_val (wanted, mark);
+
+  g_array_sort (wanted, by_decreasing_priority);
+  for (guint i = 0; i < wanted->len; i++)
+    gtk_source_buffer_create_source_mark (self->buffer, NULL,
+                                          g_array_index (wanted, LineMark, i).category, iter);
+}
+
 static void
 mark_line (HsWindow   *self,
            const char *category,
@@ -130,7 +190,7 @@ mark_line (HsWindow   *self,
     return;
 
   gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &iter, line - 1);
-  gtk_source_buffer_create_source_mark (self->buffer, NULL, category, &iter);
+  hs_window_add_line_mark (self, category, &iter);
   if (g_str_equal (category, MARK_CURRENT))
     {
       GtkTextMark *mark = gtk_text_buffer_get_mark (GTK_TEXT_BUFFER (self->buffer), "hs-scroll");

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * What test-playback.c and test-presentation.c share: a window with a
- * snippet, run to the end and shown at its first step.
+ * What the window tests share (test-window.c, test-graph-view.c,
+ * test-playback.c, test-presentation.c, test-lesson-window.c): the
+ * application they open windows in, waiting on the main loop for a
+ * condition, and opening, running and closing a window.
  */
 #pragma once
 
@@ -10,68 +12,41 @@
 
 G_BEGIN_DECLS
 
+/* Far above anything a loaded machine or a sanitizer build needs: what
+ * it catches is a condition that never comes. */
 #define HS_TEST_TIMEOUT_MS 60000
 
 typedef gboolean (*HsTestCondition) (gpointer data);
 
-static inline gboolean
-hs_test_wait_until (HsTestCondition condition,
-                    gpointer        data)
+/* The fixture of a test that works in one window. */
+typedef struct
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) HS_TEST_TIMEOUT_MS * 1000;
+  HsWindow *window;
+} HsTestFixture;
 
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static inline gboolean
-hs_test_window_is_idle (gpointer data)
+/* What hs_test_window_run_setup() runs: a snippet and its title. */
+typedef struct
 {
-  return !hs_window_get_busy (data) && !hs_graph_view_get_busy (hs_window_get_graph_view (data));
-}
+  const char *source;
+  const char *title;
+} HsTestProgram;
 
-static inline gboolean
-hs_test_widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 100;
-}
-
-/* A new window holding SOURCE, run to the end and shown at step 0. */
-static inline HsWindow *
-hs_test_window_new_run (HsApplication *app,
-                        const char    *source,
-                        const char    *title)
-{
-  HsWindow *window = hs_window_new (app);
-
-  hs_window_set_text (window, source, NULL, title);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  g_assert_true (hs_test_wait_until (hs_test_window_is_idle, window));
-  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
-  hs_window_show_step (window, 0, FALSE);
-  return window;
-}
-
-/* Closes WINDOW and checks that nothing kept it alive. */
-static inline void
-hs_test_window_close (HsWindow *window)
-{
-  g_assert_true (hs_test_wait_until (hs_test_window_is_idle, window));
-  hs_runner_close (window->runner);
-  hs_window_discard_draft (window);
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_null (window);
-}
+HsApplication *hs_test_init             (int             *argc,
+                                         char          ***argv);
+int            hs_test_run              (HsApplication   *app);
+gboolean       hs_test_wait_until       (HsTestCondition  condition,
+                                         gpointer         data);
+gboolean       hs_test_window_is_idle   (gpointer         data);
+void           hs_test_wait_idle        (HsWindow        *window);
+gboolean       hs_test_widget_is_mapped (gpointer         data);
+void           hs_test_activate         (HsWindow        *window,
+                                         const char      *action);
+HsWindow      *hs_test_window_new_run   (const char      *source,
+                                         const char      *title);
+void           hs_test_window_close     (HsWindow        *window);
+void           hs_test_window_run_setup (HsTestFixture   *f,
+                                         gconstpointer    program);
+void           hs_test_window_run_teardown (HsTestFixture *f,
+                                            gconstpointer  program);
 
 G_END_DECLS

@@ -363,6 +363,8 @@ main (int   argc,
       char *argv[])
 {
   g_auto(GStrv) examples = NULL;
+  /* the render programs' names, which must outlive g_test_run() */
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
   g_test_init (&argc, &argv, NULL);
   /* HsApplication registers them in the app; no application here. */
@@ -388,7 +390,8 @@ main (int   argc,
         {
           g_autofree char *path = g_strdup_printf ("/ui/describe/refcount-adds-up/render/%s", name);
 
-          g_test_add (path, HsTraceFixture, g_strdup (name),
+          g_ptr_array_add (names, g_strdup (name));
+          g_test_add (path, HsTraceFixture, g_ptr_array_index (names, names->len - 1),
                       hs_trace_fixture_setup, test_program_adds_up, hs_trace_fixture_teardown);
         }
   }

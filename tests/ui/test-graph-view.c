@@ -15,12 +15,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "hs-application.h"
 #include "hs-command-dialog.h"
 #include "hs-renderer.h"
-#include "hs-window-private.h"
-
-#define TIMEOUT_MS 30000
+#include "hs-test-run.h"
 
 static HsApplication *app;
 /* Whether the runtime reports allocations (HS_CHANGE_CREATED).  When it
@@ -36,42 +33,18 @@ typedef struct
   int         height;
 } Case;
 
-typedef gboolean (*Condition) (gpointer data);
-
+/* Idle, and the graph shows the step the window shows. */
 static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-window_is_idle (gpointer data)
+window_is_settled (gpointer data)
 {
   HsWindow *window = data;
   HsGraphView *graph = hs_window_get_graph_view (window);
 
-  if (hs_window_get_busy (window) || hs_graph_view_get_busy (graph))
+  if (!hs_test_window_is_idle (window))
     return FALSE;
-  /* Settled on the step the window shows */
   return hs_window_get_trace (window) == NULL ||
          (hs_graph_view_get_snapshot (graph) != NULL &&
           hs_snapshot_get_index (hs_graph_view_get_snapshot (graph)) == hs_window_get_step (window));
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 100;
 }
 
 static void
@@ -79,7 +52,7 @@ settle (HsWindow *window)
 {
   HsGraphView *graph = hs_window_get_graph_view (window);
 
-  g_assert_true (wait_until (window_is_idle, window));
+  g_assert_true (hs_test_wait_until (window_is_settled, window));
   hs_graph_view_finish_animations (graph);
   /* Let a pending allocation reach the view */
   while (g_main_context_iteration (NULL, FALSE))
@@ -233,28 +206,14 @@ open_and_run (const Case *c)
   gtk_window_set_default_size (GTK_WINDOW (window), c->width, c->height);
   hs_window_load_example (window, c->example);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (widget_is_mapped, window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
   settle (window);
   g_assert_nonnull (hs_window_get_trace (window));
-  g_assert_true (wait_until (widget_is_mapped, hs_window_get_graph_view (window)));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, hs_window_get_graph_view (window)));
   settle (window);
   return window;
-}
-
-static void
-close_window (HsWindow *window)
-{
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  hs_window_stop (window);
-  settle (window);
-  hs_runner_close (window->runner);
-  hs_window_discard_draft (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_null (window);
 }
 
 static void
@@ -318,15 +277,7 @@ test_follows_every_step (gconstpointer data)
       check_step (window, c, step - 1);
     }
 
-  close_window (window);
-}
-
-static void
-activate (HsWindow   *window,
-          const char *action)
-{
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action));
-  g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
+  hs_test_window_close (window);
 }
 
 static gboolean
@@ -358,20 +309,20 @@ test_user_control (void)
   g_assert_cmpuint (hs_window_get_step (window), ==, last);
   check_step (window, &c, last);
 
-  activate (window, "zoom-in");
+  hs_test_activate (window, "zoom-in");
   settle (window);
   g_assert_false (hs_graph_view_get_follow (graph));
   hs_graph_view_get_visible_rect (graph, &before);
-  activate (window, "step-back");
+  hs_test_activate (window, "step-back");
   settle (window);
-  activate (window, "step-back");
+  hs_test_activate (window, "step-back");
   settle (window);
   hs_graph_view_get_visible_rect (graph, &after);
   g_assert_true (same_rect (&before, &after));
   g_assert_false (hs_graph_view_get_follow (graph));
   g_assert_false (hs_graph_view_get_pinned_frame (graph, NULL));
 
-  activate (window, "zoom-fit");
+  hs_test_activate (window, "zoom-fit");
   settle (window);
   g_assert_true (hs_graph_view_get_follow (graph));
   check_step (window, &c, last - 2);
@@ -380,13 +331,13 @@ test_user_control (void)
   c.width = 1280;
   c.height = 800;
   gtk_window_set_default_size (GTK_WINDOW (window), c.width, c.height);
-  g_assert_true (wait_until (graph_is_tall, window));
+  g_assert_true (hs_test_wait_until (graph_is_tall, window));
   settle (window);
   hs_graph_view_get_visible_rect (graph, &after);
   g_assert_cmpfloat (after.height * hs_graph_view_get_zoom (graph), >, 550);
   check_step (window, &c, last - 2);
 
-  close_window (window);
+  hs_test_window_close (window);
 }
 
 /* A heap button's result is in view, even after the user panned away. */
@@ -400,13 +351,13 @@ test_heap_button_in_view (void)
   guint n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
 
   runtime_reports_created = FALSE;
-  activate (window, "zoom-out");
-  activate (window, "zoom-out");
+  hs_test_activate (window, "zoom-out");
+  hs_test_activate (window, "zoom-out");
   settle (window);
   g_assert_false (hs_graph_view_get_follow (graph));
 
   g_assert_true (hs_graph_view_select_variable (graph, "a", FALSE));
-  activate (window, "deepcopy");
+  hs_test_activate (window, "deepcopy");
   dialog = hs_window_get_command_dialog (window);
   g_assert_nonnull (dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
@@ -415,7 +366,7 @@ test_heap_button_in_view (void)
   g_assert_cmpuint (hs_window_get_step (window), ==, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1);
   check_step (window, &c, hs_window_get_step (window));
 
-  close_window (window);
+  hs_test_window_close (window);
 }
 
 int
@@ -423,22 +374,9 @@ main (int   argc,
       char *argv[])
 {
   static const int sizes[][2] = { { 1024, 600 }, { 1280, 800 } };
-  g_autofree char *state_dir = NULL;
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) examples = NULL;
-  int status;
-
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  state_dir = g_dir_make_tmp ("heapscope-test-state-XXXXXX", NULL);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = hs_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Cannot register the application: %s", error->message);
+  app = hs_test_init (&argc, &argv);
 
   examples = g_resources_enumerate_children ("/io/github/heapscope/Heapscope/examples", 0, NULL);
   g_assert_nonnull (examples);
@@ -461,8 +399,5 @@ main (int   argc,
   g_test_add_func ("/ui/graph-view/user-control", test_user_control);
   g_test_add_func ("/ui/graph-view/heap-button-in-view", test_heap_button_in_view);
 
-  status = g_test_run ();
-  g_application_quit (G_APPLICATION (app));
-  g_object_unref (app);
-  return status;
+  return hs_test_run (app);
 }

@@ -11,41 +11,19 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "hs-application.h"
 #include "hs-drafts.h"
-#include "hs-window-private.h"
-
-#define TIMEOUT_MS 30000
+#include "hs-test-run.h"
 
 static HsApplication *app;
 
-typedef struct
-{
-  HsWindow *window;
-} Fixture;
-
 static gboolean
-window_is_idle (HsWindow *window)
+at_first_step (gpointer data)
 {
-  return !hs_window_get_busy (window) &&
-         !hs_graph_view_get_busy (hs_window_get_graph_view (window));
+  return hs_window_get_step (data) == 0;
 }
 
 static void
-wait_idle (HsWindow *window)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
-
-  while (!window_is_idle (window))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
-static void
-fixture_setup (Fixture       *f,
+fixture_setup (HsTestFixture *f,
                gconstpointer  data)
 {
   f->window = hs_window_new (app);
@@ -54,16 +32,10 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
+fixture_teardown (HsTestFixture *f,
                   gconstpointer  data)
 {
-  hs_window_stop (f->window);
-  wait_idle (f->window);
-  hs_runner_close (f->window->runner);
-  hs_window_discard_draft (f->window);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  hs_test_window_close (f->window);
   g_assert_null (f->window);
 }
 
@@ -73,22 +45,15 @@ static void
 open_lesson (HsWindow   *window,
              const char *id)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
-
   g_action_group_activate_action (G_ACTION_GROUP (window), "open-lesson", g_variant_new_string (id));
   g_assert_true (hs_window_get_busy (window));
-  wait_idle (window);
-  while (hs_window_get_step (window) != 0)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  wait_idle (window);
+  hs_test_wait_idle (window);
+  g_assert_true (hs_test_wait_until (at_first_step, window));
+  hs_test_wait_idle (window);
 }
 
 static void
-test_menu (Fixture       *f,
+test_menu (HsTestFixture *f,
            gconstpointer  data)
 {
   GMenuModel *menu = G_MENU_MODEL (f->window->lessons_menu);
@@ -112,7 +77,7 @@ test_menu (Fixture       *f,
 }
 
 static void
-test_open_and_step (Fixture       *f,
+test_open_and_step (HsTestFixture *f,
                     gconstpointer  data)
 {
   const char *id = data;
@@ -166,7 +131,7 @@ test_open_and_step (Fixture       *f,
 }
 
 static void
-test_close (Fixture       *f,
+test_close (HsTestFixture *f,
             gconstpointer  data)
 {
   HsLessonPanel *panel = hs_window_get_lesson_panel (f->window);
@@ -181,7 +146,7 @@ test_close (Fixture       *f,
   open_lesson (f->window, "names");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "open-example", g_variant_new_string ("cycles"));
-  wait_idle (f->window);
+  hs_test_wait_idle (f->window);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
 
   /* An unknown lesson is a message, not a crash. */
@@ -193,7 +158,7 @@ test_close (Fixture       *f,
 /* In prediction mode a question holds the next step back until it is
  * answered; the answer then shows what the step does. */
 static void
-test_predict (Fixture       *f,
+test_predict (HsTestFixture *f,
               gconstpointer  data)
 {
   HsLessonPanel *panel = hs_window_get_lesson_panel (f->window);
@@ -243,25 +208,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *state_dir = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) lessons = NULL;
-  int status;
+  app = hs_test_init (&argc, &argv);
 
-  state_dir = g_dir_make_tmp ("heapscope-test-state-XXXXXX", NULL);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = hs_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Cannot register the application: %s", error->message);
-
-  g_test_add ("/ui/lesson-window/menu", Fixture, NULL, fixture_setup, test_menu, fixture_teardown);
-  g_test_add ("/ui/lesson-window/close", Fixture, NULL, fixture_setup, test_close, fixture_teardown);
-  g_test_add ("/ui/lesson-window/predict", Fixture, NULL, fixture_setup, test_predict, fixture_teardown);
+  g_test_add ("/ui/lesson-window/menu", HsTestFixture, NULL, fixture_setup, test_menu, fixture_teardown);
+  g_test_add ("/ui/lesson-window/close", HsTestFixture, NULL, fixture_setup, test_close, fixture_teardown);
+  g_test_add ("/ui/lesson-window/predict", HsTestFixture, NULL, fixture_setup, test_predict, fixture_teardown);
   lessons = hs_lesson_list_all ();
   for (guint i = 0; i < lessons->len; i++)
     {
@@ -269,12 +221,8 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/ui/lesson-window/open-and-step/%s", id);
 
       /* The ids outlive the tests: the array lives until main returns. */
-      g_test_add (path, Fixture, id, fixture_setup, test_open_and_step, fixture_teardown);
+      g_test_add (path, HsTestFixture, id, fixture_setup, test_open_and_step, fixture_teardown);
     }
 
-  status = g_test_run ();
-
-  g_application_quit (G_APPLICATION (app));
-  g_clear_object (&app);
-  return status;
+  return hs_test_run (app);
 }

@@ -22,25 +22,7 @@ static const char program[] =
   "a.append(3)\n"
   "c = 'x' * 3\n";
 
-typedef struct
-{
-  HsWindow *window;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->window = hs_test_window_new_run (app, program, "present.py");
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  hs_window_stop (f->window);
-  hs_test_window_close (f->window);
-}
+static const HsTestProgram test_program = { program, "present.py" };
 
 static void
 set_state (HsWindow   *window,
@@ -51,7 +33,7 @@ set_state (HsWindow   *window,
 }
 
 static void
-test_layout (Fixture       *f,
+test_layout (HsTestFixture *f,
              gconstpointer  data)
 {
   HsWindow *w = f->window;
@@ -79,7 +61,7 @@ test_layout (Fixture       *f,
 }
 
 static void
-test_keys (Fixture       *f,
+test_keys (HsTestFixture *f,
            gconstpointer  data)
 {
   HsWindow *w = f->window;
@@ -104,7 +86,7 @@ test_keys (Fixture       *f,
 }
 
 static void
-test_hold (Fixture       *f,
+test_hold (HsTestFixture *f,
            gconstpointer  data)
 {
   HsWindow *w = f->window;
@@ -183,7 +165,7 @@ same_pixels (cairo_surface_t *x,
 
 /* The step after a.append(3): the list is changed, the int 1 is not. */
 static void
-test_renderer_knobs (Fixture       *f,
+test_renderer_knobs (HsTestFixture *f,
                      gconstpointer  data)
 {
   HsTrace *trace = hs_window_get_trace (f->window);
@@ -240,19 +222,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = hs_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Cannot register the application: %s", error->message);
+  app = hs_test_init (&argc, &argv);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, HsTestFixture, &test_program, hs_test_window_run_setup, func, hs_test_window_run_teardown)
 
   ADD ("/ui/presentation/layout", test_layout);
   ADD ("/ui/presentation/keys", test_keys);
@@ -261,9 +234,5 @@ main (int   argc,
 
 #undef ADD
 
-  status = g_test_run ();
-
-  g_application_quit (G_APPLICATION (app));
-  g_clear_object (&app);
-  return status;
+  return hs_test_run (app);
 }

@@ -11,58 +11,10 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "hs-application.h"
 #include "hs-drafts.h"
-#include "hs-window-private.h"
-
-#define TIMEOUT_MS 30000
+#include "hs-test-run.h"
 
 static HsApplication *app;
-
-typedef struct
-{
-  HsWindow *window;
-} Fixture;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-window_is_idle (gpointer data)
-{
-  HsWindow *window = data;
-
-  return !hs_window_get_busy (window) &&
-         !hs_graph_view_get_busy (hs_window_get_graph_view (window));
-}
-
-static void
-wait_idle (HsWindow *window)
-{
-  g_assert_true (wait_until (window_is_idle, window, TIMEOUT_MS));
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 100;
-}
 
 static void
 spin (guint ms)
@@ -75,15 +27,7 @@ spin (guint ms)
 }
 
 static void
-activate (HsWindow   *window,
-          const char *action)
-{
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action));
-  g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
-}
-
-static void
-fixture_setup (Fixture       *f,
+fixture_setup (HsTestFixture *f,
                gconstpointer  data)
 {
   const char *example = data;
@@ -93,34 +37,29 @@ fixture_setup (Fixture       *f,
   if (example != NULL)
     hs_window_load_example (f->window, example);
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (wait_until (widget_is_mapped, f->window, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, f->window));
 }
 
 static void
-fixture_teardown (Fixture       *f,
+fixture_teardown (HsTestFixture *f,
                   gconstpointer  data)
 {
   if (f->window == NULL)
     return;
 
-  hs_window_stop (f->window);
-  wait_idle (f->window);
-  hs_runner_close (f->window->runner);
-  hs_window_discard_draft (f->window);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  spin (20);
+  hs_test_window_close (f->window);
   g_assert_null (f->window);
 }
 
 static void
 run_and_wait (HsWindow *window)
 {
-  activate (window, "run");
+  hs_test_activate (window, "run");
   g_assert_true (hs_window_get_busy (window));
-  wait_idle (window);
+  hs_test_wait_idle (window);
   g_assert_nonnull (hs_window_get_trace (window));
   if (hs_trace_get_n_steps (hs_window_get_trace (window)) > 0)
-    g_assert_true (wait_until (widget_is_mapped, hs_window_get_graph_view (window), TIMEOUT_MS));
+    g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, hs_window_get_graph_view (window)));
 }
 
 static HsSnapshot *
@@ -407,7 +346,7 @@ press_heap_button (HsWindow   *window,
   HsCommandDialog *dialog;
   g_autofree char *source = NULL;
 
-  activate (window, action);
+  hs_test_activate (window, action);
   dialog = hs_window_get_command_dialog (window);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
@@ -416,7 +355,7 @@ press_heap_button (HsWindow   *window,
   g_assert_cmpstr (source, ==, expected_source);
 
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
-  wait_idle (window);
+  hs_test_wait_idle (window);
   g_assert_null (hs_window_get_command_dialog (window));
 }
 
@@ -429,7 +368,7 @@ select_variable (HsWindow   *window,
 }
 
 static void
-test_example_loaded (Fixture       *f,
+test_example_loaded (HsTestFixture *f,
                      gconstpointer  data)
 {
   g_autofree char *text = buffer_text (f->window);
@@ -466,7 +405,7 @@ animating_cb (HsGraphView *view,
 }
 
 static void
-test_run_and_step (Fixture       *f,
+test_run_and_step (HsTestFixture *f,
                    gconstpointer  data)
 {
   HsWindow *window = f->window;
@@ -495,8 +434,8 @@ test_run_and_step (Fixture       *f,
   last = render_graph (window);
   count_layout (window, &n_objects_last, &n_frame_edges_last, NULL);
 
-  activate (window, "first-step");
-  wait_idle (window);
+  hs_test_activate (window, "first-step");
+  hs_test_wait_idle (window);
   g_assert_cmpuint (hs_window_get_step (window), ==, 0);
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "step-back"));
   first = render_graph (window);
@@ -509,9 +448,9 @@ test_run_and_step (Fixture       *f,
   g_assert_cmpuint (count_differences (first, last), >, 0);
 
   g_signal_connect (graph, "notify::animating", G_CALLBACK (animating_cb), &seen_animation);
-  activate (window, "step-forward");
-  g_assert_true (wait_until (animating_seen, &seen_animation, TIMEOUT_MS));
-  wait_idle (window);
+  hs_test_activate (window, "step-forward");
+  g_assert_true (hs_test_wait_until (animating_seen, &seen_animation));
+  hs_test_wait_idle (window);
   g_signal_handlers_disconnect_by_func (graph, animating_cb, &seen_animation);
   g_assert_cmpuint (hs_window_get_step (window), ==, 1);
 
@@ -523,21 +462,21 @@ test_run_and_step (Fixture       *f,
   g_assert_nonnull (marks);
   g_assert_cmpfloat (gtk_adjustment_get_value (window->timeline_adjustment), ==, 1);
 
-  activate (window, "step-forward");
-  activate (window, "step-forward");
-  wait_idle (window);
+  hs_test_activate (window, "step-forward");
+  hs_test_activate (window, "step-forward");
+  hs_test_wait_idle (window);
   g_assert_cmpuint (hs_window_get_step (window), ==, 3);
-  activate (window, "step-back");
-  wait_idle (window);
+  hs_test_activate (window, "step-back");
+  hs_test_wait_idle (window);
   g_assert_cmpuint (hs_window_get_step (window), ==, 2);
 
   /* The timeline drives the steps too. */
   gtk_adjustment_set_value (window->timeline_adjustment, 4);
-  wait_idle (window);
+  hs_test_wait_idle (window);
   g_assert_cmpuint (hs_window_get_step (window), ==, 4);
 
-  activate (window, "last-step");
-  wait_idle (window);
+  hs_test_activate (window, "last-step");
+  hs_test_wait_idle (window);
   g_assert_cmpuint (hs_window_get_step (window), ==, n_steps - 1);
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "step-forward"));
 
@@ -575,7 +514,7 @@ test_run_and_step (Fixture       *f,
 }
 
 static void
-test_heap_buttons (Fixture       *f,
+test_heap_buttons (HsTestFixture *f,
                    gconstpointer  data)
 {
   HsWindow *window = f->window;
@@ -680,7 +619,7 @@ test_heap_buttons (Fixture       *f,
 }
 
 static void
-test_gc_collect (Fixture       *f,
+test_gc_collect (HsTestFixture *f,
                  gconstpointer  data)
 {
   HsWindow *window = f->window;
@@ -728,7 +667,7 @@ test_gc_collect (Fixture       *f,
 }
 
 static void
-test_console (Fixture       *f,
+test_console (HsTestFixture *f,
               gconstpointer  data)
 {
   HsWindow *window = f->window;
@@ -744,7 +683,7 @@ test_console (Fixture       *f,
   hs_window_set_console_text (window, "pair = [a, a]; print(len(pair))");
   hs_window_console_activate (window);
   g_assert_true (hs_window_get_busy (window));
-  wait_idle (window);
+  hs_test_wait_idle (window);
 
   snapshot = last_snapshot (window);
   g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "pair"), "1"), ==, lookup_var (snapshot, "a"));
@@ -761,7 +700,7 @@ test_console (Fixture       *f,
   n_steps_before = hs_trace_get_n_steps (hs_window_get_trace (window));
   hs_window_set_console_text (window, "undefined_name + 1");
   hs_window_console_activate (window);
-  wait_idle (window);
+  hs_test_wait_idle (window);
   text_after = buffer_text (window);
   g_assert_cmpstr (text_before, ==, text_after);
   /* ...and the timeline still ends where the snippet does. */
@@ -777,7 +716,7 @@ test_console (Fixture       *f,
   /* The console takes a statement of several lines (Shift+Enter). */
   hs_window_set_console_text (window, "for i in range(2):\n    pair.append(i)\n");
   hs_window_console_activate (window);
-  wait_idle (window);
+  hs_test_wait_idle (window);
   snapshot = last_snapshot (window);
   g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "pair"), "3"), !=, 0);
   hs_snapshot_unref (snapshot);
@@ -787,7 +726,7 @@ test_console (Fixture       *f,
 }
 
 static void
-test_compare (Fixture       *f,
+test_compare (HsTestFixture *f,
               gconstpointer  data)
 {
   HsWindow *window = f->window;
@@ -799,8 +738,8 @@ test_compare (Fixture       *f,
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "compare"));
   g_assert_true (hs_graph_view_select_variable (graph, "a", FALSE));
   g_assert_true (hs_graph_view_select_variable (graph, "c", TRUE));
-  activate (window, "compare");
-  wait_idle (window);
+  hs_test_activate (window, "compare");
+  hs_test_wait_idle (window);
 
   /* a == c is what Python printed: c = a[:] made an equal list... */
   g_assert_cmpstr (window->equality_expr, ==, "a == c");
@@ -813,14 +752,14 @@ test_compare (Fixture       *f,
 
   g_assert_true (hs_graph_view_select_variable (graph, "a", FALSE));
   g_assert_true (hs_graph_view_select_variable (graph, "n", TRUE));
-  activate (window, "compare");
-  wait_idle (window);
+  hs_test_activate (window, "compare");
+  hs_test_wait_idle (window);
   g_assert_cmpstr (window->equality_expr, ==, "a == n");
   g_assert_cmpstr (window->equality_result, ==, "False");
 }
 
 static void
-test_syntax_error (Fixture       *f,
+test_syntax_error (HsTestFixture *f,
                    gconstpointer  data)
 {
   HsWindow *window = f->window;
@@ -849,7 +788,7 @@ test_syntax_error (Fixture       *f,
 }
 
 static void
-test_exception (Fixture       *f,
+test_exception (HsTestFixture *f,
                 gconstpointer  data)
 {
   HsWindow *window = f->window;
@@ -876,13 +815,13 @@ test_exception (Fixture       *f,
 static gboolean
 has_trace (gpointer data)
 {
-  return hs_window_get_trace (data) != NULL && window_is_idle (data);
+  return hs_window_get_trace (data) != NULL && hs_test_window_is_idle (data);
 }
 
 /* A saved file runs where it is, as `python3 FILE.py` would: its own
  * folder is sys.path[0], so it can import the modules beside it. */
 static void
-test_saved_file_runs_in_place (Fixture       *f,
+test_saved_file_runs_in_place (HsTestFixture *f,
                                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -898,7 +837,7 @@ test_saved_file_runs_in_place (Fixture       *f,
   g_assert_no_error (error);
 
   hs_window_load_file (f->window, file, TRUE);
-  g_assert_true (wait_until (has_trace, f->window, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (has_trace, f->window));
   g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (f->window)), ==, "finished");
   output = hs_window_dup_output (f->window);
   g_assert_nonnull (strstr (output, "42\n"));
@@ -929,7 +868,7 @@ ticked_five_times (gpointer data)
 }
 
 static void
-test_stop_infinite_loop (Fixture       *f,
+test_stop_infinite_loop (HsTestFixture *f,
                          gconstpointer  data)
 {
   HsWindow *window = f->window;
@@ -942,7 +881,7 @@ test_stop_infinite_loop (Fixture       *f,
 
   g_unlink (mark);
   hs_window_set_text (window, program, NULL, "loop.py");
-  activate (window, "run");
+  hs_test_activate (window, "run");
   g_assert_true (hs_window_get_busy (window));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "stop"));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
@@ -950,20 +889,23 @@ test_stop_infinite_loop (Fixture       *f,
   /* The main loop keeps turning while the program runs: it ticks 5 times
    * while the window is still busy with the endless program.  A loop
    * blocked until the run's end could tick only after it, when the window
-   * is no longer busy.  No count per unit of time: a loaded machine or a
-   * sanitizer build ticks slower (4 of 60 possible in 600 ms under ASan). */
+   * is no longer busy, and the run never ends: the wait fails.  So the
+   * wait needs no bound of its own, which a loaded machine or a sanitizer
+   * build could break (4 of 60 possible ticks in 600 ms under ASan, and
+   * fewer than 5 in 5 s on a 2-core machine running 7 builds): the common
+   * one, far above either, is enough. */
   source = g_timeout_add (10, tick_cb, &ticks);
-  g_assert_true (wait_until (ticked_five_times, &ticks, 5000));
+  g_assert_true (hs_test_wait_until (ticked_five_times, &ticks));
   g_source_remove (source);
   g_assert_true (hs_window_get_busy (window));
   g_assert_cmpuint (ticks, >=, 5);
 
   /* stopped once the loop has begun (a slow start-up, as under ASan, would
    * otherwise be stopped before its first step) */
-  g_assert_true (wait_until (file_exists, mark, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (file_exists, mark));
   g_unlink (mark);
-  activate (window, "stop");
-  wait_idle (window);
+  hs_test_activate (window, "stop");
+  hs_test_wait_idle (window);
   g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "stopped");
   g_assert_true (g_str_has_prefix (hs_window_get_last_toast (window), "Stopped after "));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
@@ -971,7 +913,7 @@ test_stop_infinite_loop (Fixture       *f,
 }
 
 static void
-test_worker_crash (Fixture       *f,
+test_worker_crash (HsTestFixture *f,
                    gconstpointer  data)
 {
   HsWindow *window = f->window;
@@ -989,7 +931,7 @@ test_worker_crash (Fixture       *f,
 }
 
 static void
-test_export (Fixture       *f,
+test_export (HsTestFixture *f,
              gconstpointer  data)
 {
   HsGraphView *graph = hs_window_get_graph_view (f->window);
@@ -1036,11 +978,11 @@ has_action (gpointer data)
 static gboolean
 at_first_step (gpointer data)
 {
-  return hs_window_get_step (data) == 0 && window_is_idle (data);
+  return hs_window_get_step (data) == 0 && hs_test_window_is_idle (data);
 }
 
 static void
-test_dbus_actions (Fixture       *f,
+test_dbus_actions (HsTestFixture *f,
                    gconstpointer  data)
 {
   GDBusConnection *connection = g_application_get_dbus_connection (G_APPLICATION (app));
@@ -1058,7 +1000,7 @@ test_dbus_actions (Fixture       *f,
                           gtk_application_window_get_id (GTK_APPLICATION_WINDOW (f->window)));
   group = g_dbus_action_group_get (connection, g_dbus_connection_get_unique_name (connection), path);
   g_strfreev (g_action_group_list_actions (G_ACTION_GROUP (group)));
-  g_assert_true (wait_until (has_action, group, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (has_action, group));
 
   actions = g_action_group_list_actions (G_ACTION_GROUP (group));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
@@ -1068,11 +1010,11 @@ test_dbus_actions (Fixture       *f,
   run_and_wait (f->window);
   g_assert_cmpuint (hs_window_get_step (f->window), >, 0);
   g_action_group_activate_action (G_ACTION_GROUP (group), "first-step", NULL);
-  g_assert_true (wait_until (at_first_step, f->window, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (at_first_step, f->window));
 }
 
 static void
-test_shortcuts (Fixture       *f,
+test_shortcuts (HsTestFixture *f,
                 gconstpointer  data)
 {
   static const char *commands[] = {
@@ -1162,7 +1104,7 @@ window_gone (gpointer data)
 }
 
 static void
-test_unsaved_changes (Fixture       *f,
+test_unsaved_changes (HsTestFixture *f,
                       gconstpointer  data)
 {
   GtkTextBuffer *buffer = GTK_TEXT_BUFFER (hs_window_get_buffer (f->window));
@@ -1184,7 +1126,7 @@ test_unsaved_changes (Fixture       *f,
 
   /* The text reaches a draft on disk without any help; the only untitled
    * window writes the one untitled draft. */
-  g_assert_true (wait_until (draft_saved, id, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (draft_saved, id));
   g_assert_cmpstr (f->window->draft->id, ==, "untitled");
 
   /* Closing asks first; cancelling keeps everything. */
@@ -1220,8 +1162,8 @@ test_unsaved_changes (Fixture       *f,
   dialog = find_message_dialog (GTK_WINDOW (f->window));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "discard");
-  g_assert_true (wait_until (window_gone, &f->window, TIMEOUT_MS));
-  g_assert_true (wait_until (draft_gone, id, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (window_gone, &f->window));
+  g_assert_true (hs_test_wait_until (draft_gone, id));
 }
 
 static gboolean
@@ -1251,7 +1193,7 @@ count_drafts_of (GFile *file)
 /* Issue 7 bug 21: one draft per file, offered when the file opens, and
  * on disk as soon as the window writes it. */
 static void
-test_draft_per_file (Fixture       *f,
+test_draft_per_file (HsTestFixture *f,
                      gconstpointer  data)
 {
   g_autofree char *dir = g_dir_make_tmp ("heapscope-draft-XXXXXX", NULL);
@@ -1268,7 +1210,7 @@ test_draft_per_file (Fixture       *f,
   hs_window_load_file (f->window, file, FALSE);
   args[0] = f->window;
   args[1] = "x = 1";
-  g_assert_true (wait_until (text_contains, args, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (text_contains, args));
   /* Nothing to offer yet. */
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "restore-draft"));
 
@@ -1297,10 +1239,10 @@ test_draft_per_file (Fixture       *f,
   hs_window_load_file (second, file, FALSE);
   args[0] = second;
   args[1] = "x = 1";
-  g_assert_true (wait_until (text_contains, args, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (text_contains, args));
   g_assert_cmpstr (hs_window_get_last_toast (second), ==, "This file has unsaved changes from the last session");
   g_assert_false (gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (hs_window_get_buffer (second))));
-  activate (second, "restore-draft");
+  hs_test_activate (second, "restore-draft");
   args[1] = "# typed";
   g_assert_true (text_contains (args));
   g_assert_true (gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (hs_window_get_buffer (second))));
@@ -1309,8 +1251,8 @@ test_draft_per_file (Fixture       *f,
   g_assert_cmpuint (count_drafts_of (file), ==, 1);
 
   /* Saving writes the file and removes its draft. */
-  activate (second, "save");
-  g_assert_true (wait_until (draft_gone_for_file, file, TIMEOUT_MS));
+  hs_test_activate (second, "save");
+  g_assert_true (hs_test_wait_until (draft_gone_for_file, file));
   g_assert_true (g_file_get_contents (path, &on_disk, NULL, NULL));
   g_assert_cmpstr (on_disk, ==, "x = 1\n# typed\n#\n");
   gtk_window_destroy (GTK_WINDOW (second));
@@ -1323,7 +1265,7 @@ test_draft_per_file (Fixture       *f,
 /* Untitled windows reuse the lowest free untitled id, so crashes do not
  * pile up drafts. */
 static void
-test_untitled_drafts (Fixture       *f,
+test_untitled_drafts (HsTestFixture *f,
                       gconstpointer  data)
 {
   HsWindow *second = hs_window_new (app);
@@ -1384,7 +1326,7 @@ tooltip_of_action (GtkWidget  *widget,
 /* Issue 8: usable at 800×600, where the editor and inspector fold away
  * and the graph keeps the room; at 1280 both are shown. */
 static void
-test_narrow_window (Fixture       *f,
+test_narrow_window (HsTestFixture *f,
                     gconstpointer  data)
 {
   HsWindow *narrow;
@@ -1402,7 +1344,7 @@ test_narrow_window (Fixture       *f,
     if (geometry.width >= 1280)
       {
         gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-        g_assert_true (wait_until (flap_unfolded, f->window->inspector_flap, TIMEOUT_MS));
+        g_assert_true (hs_test_wait_until (flap_unfolded, f->window->inspector_flap));
         g_assert_false (adw_flap_get_folded (f->window->editor_flap));
         g_assert_false (adw_flap_get_folded (f->window->inspector_flap));
         g_assert_true (adw_flap_get_reveal_flap (f->window->inspector_flap));
@@ -1415,16 +1357,16 @@ test_narrow_window (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (narrow), 800, 600);
   hs_window_load_example (narrow, "aliasing");
   gtk_window_present (GTK_WINDOW (narrow));
-  g_assert_true (wait_until (widget_is_mapped, narrow, TIMEOUT_MS));
-  g_assert_true (wait_until (flap_folded, narrow->editor_flap, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, narrow));
+  g_assert_true (hs_test_wait_until (flap_folded, narrow->editor_flap));
   g_assert_true (adw_flap_get_folded (narrow->inspector_flap));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 800);
   /* Folded panes start hidden; the header toggles (actions) show them. */
   g_assert_false (adw_flap_get_reveal_flap (narrow->editor_flap));
   g_assert_false (adw_flap_get_reveal_flap (narrow->inspector_flap));
-  activate (narrow, "show-inspector");
+  hs_test_activate (narrow, "show-inspector");
   g_assert_true (adw_flap_get_reveal_flap (narrow->inspector_flap));
-  activate (narrow, "show-inspector");
+  hs_test_activate (narrow, "show-inspector");
   g_assert_false (adw_flap_get_reveal_flap (narrow->inspector_flap));
 
   run_and_wait (narrow);
@@ -1443,14 +1385,14 @@ test_narrow_window (Fixture       *f,
   g_assert_null (strstr (tooltip_of_action (narrow->command_bar, "win.assign"), "Select a variable"));
 
   hs_window_stop (narrow);
-  wait_idle (narrow);
+  hs_test_wait_idle (narrow);
   hs_runner_close (narrow->runner);
   gtk_window_destroy (GTK_WINDOW (narrow));
 }
 
 /* Issue 8: search by variable name, id() or repr selects the object. */
 static void
-test_find (Fixture       *f,
+test_find (HsTestFixture *f,
            gconstpointer  data)
 {
   HsWindow *window = f->window;
@@ -1481,7 +1423,7 @@ test_find (Fixture       *f,
   g_assert_false (hs_window_find (window, "no such thing"));
   g_assert_cmpstr (hs_window_get_last_toast (window), ==, "Nothing at this step matches “no such thing”");
 
-  activate (window, "find");
+  hs_test_activate (window, "find");
   g_assert_true (gtk_search_bar_get_search_mode (window->search_bar));
 }
 
@@ -1503,25 +1445,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *state_dir = NULL;
-  g_autoptr(GError) error = NULL;
-  int status;
-
   /* Pixels are compared, so draw them the same way everywhere. */
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  state_dir = g_dir_make_tmp ("heapscope-test-state-XXXXXX", NULL);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = hs_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Cannot register the application: %s", error->message);
+  app = hs_test_init (&argc, &argv);
 
 #define ADD(path, example, func) \
-  g_test_add (path, Fixture, example, fixture_setup, func, fixture_teardown)
+  g_test_add (path, HsTestFixture, example, fixture_setup, func, fixture_teardown)
 
   ADD ("/ui/window/example-loaded", NULL, test_example_loaded);
   ADD ("/ui/window/run-and-step", "aliasing", test_run_and_step);
@@ -1545,9 +1474,5 @@ main (int   argc,
 
 #undef ADD
 
-  status = g_test_run ();
-
-  g_application_quit (G_APPLICATION (app));
-  g_clear_object (&app);
-  return status;
+  return hs_test_run (app);
 }

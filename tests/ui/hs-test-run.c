@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-test-run"
+
+#include "config.h"
+
+#include "hs-test-run.h"
+
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+
+/* GLib leaks its first array of quark names on purpose (gquark.c: "This
+ * leaks the old quarks array ... lockless lookup") once a process has more
+ * than 2,048 quarks, which GTK's types, properties and signals make in
+ * any window test.  That array is allocated in GLib's library constructor,
+ * before main(), and LeakSanitizer reports it at exit (16,384 bytes in 1
+ * block).  A suppression by stack cannot name it: GLib has no frame
+ * pointers, so the stack that ASan records on malloc stops in g_malloc.
+ * So what the libraries' constructors allocate before main() is not
+ * checked: leak checking starts on the main thread, in hs_test_init(),
+ * before any of Heapscope's code runs.  .preinit_array runs before every
+ * shared library's constructor. */
+static void
+leak_checks_off (void)
+{
+  __lsan_disable ();
+}
+
+__attribute__ ((section (".preinit_array"), used))
+static void (*const leak_checks_off_early) (void) = leak_checks_off;
+#endif
+
+static HsApplication *test_app;   /* hs_test_init()'s, until hs_test_run() ends */
+
+/* Initializes GTK's tests, with a state folder of their own (drafts),
+ * and returns an application that windows can be opened in without
+ * running it: not unique, so that tests run side by side, and
+ * registered, as g_application_run() would have done. */
+HsApplication *
+hs_test_init (int    *argc,
+              char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state_dir = NULL;
+  HsApplication *app;
+
+#ifdef __SANITIZE_ADDRESS__
+  __lsan_enable ();
+#endif
+  state_dir = g_dir_make_tmp ("heapscope-test-state-XXXXXX", NULL);
+  g_return_val_if_fail (state_dir != NULL, NULL);
+
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  gtk_test_init (argc, argv, NULL);
+  app = hs_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("Cannot register the application: %s", error->message);
+  test_app = app;
+  return app;
+}
+
+/* Runs the tests, then ends APP and drops the reference hs_test_init()
+ * gave; returns g_test_run()'s status. */
+int
+hs_test_run (HsApplication *app)
+{
+  int status;
+
+  g_return_val_if_fail (HS_IS_APPLICATION (app), 1);
+
+  status = g_test_run ();
+  g_application_quit (G_APPLICATION (app));
+  test_app = NULL;
+  g_object_unref (app);
+  return status;
+}
+
+/* Turns the main loop until CONDITION holds; FALSE after
+ * HS_TEST_TIMEOUT_MS. */
+gboolean
+hs_test_wait_until (HsTestCondition condition,
+                    gpointer        data)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) HS_TEST_TIMEOUT_MS * 1000;
+
+  g_return_val_if_fail (condition != NULL, FALSE);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* Waits until WINDOW is idle, and fails if it never is. */
+void
+hs_test_wait_idle (HsWindow *window)
+{
+  g_assert_true (hs_test_wait_until (hs_test_window_is_idle, window));
+}
+
+/* Neither the window nor its graph has work under way. */
+gboolean
+hs_test_window_is_idle (gpointer data)
+{
+  HsWindow *window = data;
+
+  g_return_val_if_fail (HS_IS_WINDOW (window), FALSE);
+
+  return !hs_window_get_busy (window) && !hs_graph_view_get_busy (hs_window_get_graph_view (window));
+}
+
+gboolean
+hs_test_widget_is_mapped (gpointer data)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (data), FALSE);
+
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 100;
+}
+
+/* Activates ACTION, which must be enabled, as a click on its button does. */
+void
+hs_test_activate (HsWindow   *window,
+                  const char *action)
+{
+  g_return_if_fail (HS_IS_WINDOW (window));
+
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action));
+  g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
+}
+
+/* A new window of hs_test_init()'s application holding SOURCE, run to
+ * the end and shown at step 0. */
+HsWindow *
+hs_test_window_new_run (const char *source,
+                        const char *title)
+{
+  HsWindow *window;
+
+  g_return_val_if_fail (HS_IS_APPLICATION (test_app), NULL);
+
+  window = hs_window_new (test_app);
+  hs_window_set_text (window, source, NULL, title);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  hs_test_wait_idle (window);
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
+  hs_window_show_step (window, 0, FALSE);
+  return window;
+}
+
+/* Stops what WINDOW runs, closes it and checks that nothing kept it
+ * alive. */
+void
+hs_test_window_close (HsWindow *window)
+{
+  g_return_if_fail (HS_IS_WINDOW (window));
+
+  hs_window_stop (window);
+  hs_test_wait_idle (window);
+  hs_runner_close (window->runner);
+  hs_window_discard_draft (window);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (window);
+}
+
+/* A fixture's setup and teardown for g_test_add(): a window that ran
+ * PROGRAM, an HsTestProgram, to its end. */
+void
+hs_test_window_run_setup (HsTestFixture *f,
+                          gconstpointer  program)
+{
+  const HsTestProgram *p = program;
+
+  g_return_if_fail (p != NULL);
+
+  f->window = hs_test_window_new_run (p->source, p->title);
+}
+
+void
+hs_test_window_run_teardown (HsTestFixture *f,
+                             gconstpointer  program)
+{
+  hs_test_window_close (f->window);
+}
