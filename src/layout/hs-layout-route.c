@@ -517,8 +517,10 @@ gap_level_towards (const Gap *gap,
   for (;;)
     {
       guint i = lower_bound (used, n, y);
-      gboolean clash_next = i < n && used[i] - y < LANE;
-      gboolean clash_prev = i > 0 && y - used[i - 1] < LANE;
+      /* A hair less than LANE: a level LANE past another, as set below,
+       * may round to just under it */
+      gboolean clash_next = i < n && used[i] - y < LANE - 0.001;
+      gboolean clash_prev = i > 0 && y - used[i - 1] < LANE - 0.001;
 
       if (!clash_next && !clash_prev)
         break;
