@@ -767,8 +767,8 @@ draw_edge (cairo_t            *cr,
           bezier_bounds (&curve, &bounds);
           if (!rects_meet (&bounds, view))
             {
-              /* Dashes start again after a gap in what is drawn, but
-               * run on from where the arrow starts */
+              /* Curves skipped before the first drawn one carry the
+               * dashes' phase on to it */
               if (dashes != NULL && !drawn)
                 offset += bezier_length (&curve, 8);
               connected = FALSE;
