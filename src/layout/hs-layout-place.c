@@ -273,12 +273,112 @@ previous_box (HsLayoutBuilder *builder,
   return box_at (builder->previous, lookup_box (builder->previous->box_by_ref, it->object->ref));
 }
 
+/* The leftmost column a survivor may stand in: one right of its
+ * referrers on the left.  Freed referrers leave objects far right of what
+ * still references them, and a picture that once needed many columns
+ * kept them all. */
+static int
+leftmost_column (HsLayoutBuilder *builder,
+                 const Item      *it)
+{
+  GPtrArray *list = g_hash_table_lookup (builder->referrers, GUINT_TO_POINTER (it->object->ref));
+  int want = 1;
+  gboolean any = FALSE;
+
+  g_assert (builder != NULL);
+  g_assert (it != NULL);
+
+  if (it->column <= 1 || list == NULL)
+    return it->column;
+  for (guint k = 0; k < list->len; k++)
+    {
+      const HsLayoutBox *r = box_at (builder->self, GPOINTER_TO_UINT (g_ptr_array_index (list, k)));
+      int c = r->kind == HS_LAYOUT_BOX_FRAME ? 0 : (int) r->column;
+
+      /* Referrers level with it or right of it point back: they do not
+       * hold it where it is */
+      if (c >= it->column)
+        continue;
+      any = TRUE;
+      want = MAX (want, c + 1);
+    }
+  return any ? want : it->column;
+}
+
+static gboolean
+rects_clash (const HsRect *a,
+             const HsRect *b)
+{
+  return a->x < b->x + b->width + GAP_X && b->x < a->x + a->width + GAP_X
+         && a->y < b->y + b->height + GAP_Y && b->y < a->y + a->height + GAP_Y;
+}
+
+/* Whether r is clear of every box of the previous step but the object
+ * itself, and of the survivors that moved before it, so that moving there
+ * pushes nothing */
+static gboolean
+room_at (HsLayoutBuilder *builder,
+         const HsRect    *r,
+         guint32          ref,
+         GArray          *moved)
+{
+  HsLayout *previous = builder->previous;
+
+  g_assert (builder != NULL);
+
+  for (guint b = 0; b < previous->boxes->len; b++)
+    {
+      const HsLayoutBox *pb = box_at (previous, b);
+      HsRect other = pb->rect;
+
+      if (pb->kind == HS_LAYOUT_BOX_GHOST || (pb->kind == HS_LAYOUT_BOX_OBJECT && pb->ref == ref))
+        continue;
+      other.height = MAX (other.height, pb->reserved_height);
+      if (rects_clash (r, &other))
+        return FALSE;
+    }
+  for (guint m = 0; m < moved->len; m++)
+    if (rects_clash (r, &g_array_index (moved, HsRect, m)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Moves a survivor left, as far as leftmost_column() allows and there is
+ * room level with where it stood, by at most two compaction steps: the
+ * widget animates the move */
+static void
+move_left (HsLayoutBuilder *builder,
+           Item            *it,
+           HsLayoutBox     *box,
+           GArray          *moved)
+{
+  for (int column = leftmost_column (builder, it); column < it->column; column++)
+    {
+      const Column *c;
+      HsRect r;
+
+      hs_layout_column_x (builder->self, column);
+      c = &g_array_index (builder->self->columns, Column, column);
+      if (box->rect.width > c->width || box->rect.x - c->x > 2 * HS_LAYOUT_COMPACT_STEP)
+        continue;
+      r = (HsRect) { c->x, it->want_y, box->rect.width, MAX (box->rect.height, box->reserved_height) };
+      if (!room_at (builder, &r, it->object->ref, moved))
+        continue;
+      g_array_append_val (moved, r);
+      box->rect.x = c->x;
+      box->column = column;
+      it->column = column;
+      return;
+    }
+}
+
 /* Survivors keep x and only move down, in their old top-down order, if
  * growing made them collide.  Garbage survivors wait for the zone. */
 void
 hs_layout_place_survivors (HsLayoutBuilder *builder)
 {
   HsLayout *self = builder->self;
+  g_autoptr(GArray) moved = g_array_new (FALSE, FALSE, sizeof (HsRect));
 
   g_assert (builder != NULL);
 
@@ -305,6 +405,7 @@ hs_layout_place_survivors (HsLayoutBuilder *builder)
       pb = previous_box (builder, it);
       box->rect.x = pb->rect.x;
       reserve (box, pb);
+      move_left (builder, it, box, moved);
       box->rect.y = occupancy_find_y (&builder->occ, box->rect.x, it->want_y, box->rect.width, box->rect.height, G_MAXDOUBLE);
       occupy (&builder->occ, box);
       g_hash_table_add (builder->placed, GUINT_TO_POINTER (it->box));

@@ -33,6 +33,20 @@
 /* A plain curve over more boxes than this crosses a crowd that no other
  * single curve clears either: trying them all only costs time */
 #define MAX_TRIED     2
+/* Routing through gaps: how far an arrow keeps from the boxes it passes,
+ * how far apart arrows crossing one gap run, and how narrow a channel
+ * between two boxes is not one */
+#define CLEAR         3.0
+#define LANE          4.0
+#define MERGE         (2 * CLEAR + 4)
+#define UNBOUNDED     1e7
+/* Lanes down a channel: the first this far from the boxes on its left,
+ * then this far apart; corners this round.  An arrow turning more
+ * steeply than STEEP takes a lane. */
+#define LANE_INSET    8.0
+#define LANE_X        4.0
+#define CORNER        8.0
+#define STEEP         1.0
 
 typedef struct
 {
@@ -151,24 +165,26 @@ hull_is_clear (Obstacles          *obs,
   return TRUE;
 }
 
-/* How many boxes the curve passes over, besides its two ends; stops
- * counting past `enough` */
-static guint
-count_crossings (Obstacles          *obs,
-                 const HsLayoutEdge *edge,
-                 const double       *x,
-                 const double       *y,
-                 guint               enough)
+/* Adds the boxes the curve passes over, besides its two ends, to
+ * *crossings (each once, as far as `seen` reaches); stops counting past
+ * `enough` */
+static void
+add_crossings (Obstacles          *obs,
+               const HsLayoutEdge *edge,
+               const double       *x,
+               const double       *y,
+               guint               enough,
+               guint              *seen,
+               guint              *n_crossings)
 {
   double hull = 0, px, py;
-  guint n, crossings = 0;
-  guint seen[MAX_SEEN];
+  guint n, crossings = *n_crossings;
 
   g_assert (obs != NULL);
   g_assert (edge != NULL);
 
   if (hull_is_clear (obs, edge, x, y))
-    return 0;
+    return;
   for (guint i = 0; i < 3; i++)
     hull += fabs (x[i + 1] - x[i]) + fabs (y[i + 1] - y[i]);
   n = CLAMP ((guint) (hull / SEGMENT), 8, 256);
@@ -207,6 +223,41 @@ count_crossings (Obstacles          *obs,
       px = qx;
       py = qy;
     }
+  *n_crossings = crossings;
+}
+
+static guint
+count_crossings (Obstacles          *obs,
+                 const HsLayoutEdge *edge,
+                 const double       *x,
+                 const double       *y,
+                 guint               enough)
+{
+  guint seen[MAX_SEEN], crossings = 0;
+
+  add_crossings (obs, edge, x, y, enough, seen, &crossings);
+  return crossings;
+}
+
+/* The same over a path of curves */
+static guint
+count_path_crossings (Obstacles          *obs,
+                      const HsLayoutEdge *edge,
+                      GArray             *path,
+                      guint               enough)
+{
+  guint seen[MAX_SEEN], crossings = 0;
+
+  g_assert (path != NULL);
+
+  for (guint c = 0; c + 3 < path->len && crossings < enough; c += 3)
+    {
+      const HsPoint *p = &g_array_index (path, HsPoint, c);
+      double x[4] = { p[0].x, p[1].x, p[2].x, p[3].x };
+      double y[4] = { p[0].y, p[1].y, p[2].y, p[3].y };
+
+      add_crossings (obs, edge, x, y, enough, seen, &crossings);
+    }
   return crossings;
 }
 
@@ -233,7 +284,8 @@ try_curve (Obstacles    *obs,
   return *best == 0;
 }
 
-static void
+/* Returns how many boxes the curve it keeps passes over */
+static guint
 route_forward (Obstacles    *obs,
                HsLayoutEdge *edge,
                double        sx,
@@ -241,9 +293,8 @@ route_forward (Obstacles    *obs,
                double        ex,
                double        ey)
 {
-  /* Where the curve turns (fractions of the way across), then arches */
+  /* Where the curve turns (fractions of the way across) */
   static const double turns[][2] = { { 0.5, 0.5 }, { 0.92, 0.04 }, { 0.04, 0.92 }, { 0.75, 0.2 }, { 0.2, 0.75 } };
-  static const double arches[] = { 60, 120, 240 };
   double w = ex - sx;
   guint best = G_MAXUINT;
 
@@ -255,24 +306,12 @@ route_forward (Obstacles    *obs,
       double y[4] = { sy, sy, ey, ey };
 
       if (try_curve (obs, edge, x, y, &best) || obs == NULL || best > MAX_TRIED)
-        return;
+        break;
     }
-  for (guint i = 0; i < G_N_ELEMENTS (arches); i++)
-    for (int side = -1; side <= 1; side += 2)
-      {
-        double level = side < 0 ? MIN (sy, ey) - arches[i] : MAX (sy, ey) + arches[i];
-        /* Steep near the ends, so that it leaves its neighbours' arrows
-         * at a wide angle */
-        double reach = MIN (w * 0.45, 2 * fabs (level - sy) + 40);
-        double x[4] = { sx, sx + reach, ex - reach, ex };
-        double y[4] = { sy, level, level, ey };
-
-        if (try_curve (obs, edge, x, y, &best))
-          return;
-      }
+  return best;
 }
 
-static void
+static guint
 route_back (Obstacles         *obs,
             HsLayoutEdge      *edge,
             const HsLayoutBox *source,
@@ -282,19 +321,452 @@ route_back (Obstacles         *obs,
             double             ey)
 {
   double side = MAX (source->rect.x + source->rect.width, ex) + 28 + 6 * (edge->row % 4);
+  double x[4] = { sx, side, side, ex };
+  double y[4] = { sy, sy, ey, ey };
   guint best = G_MAXUINT;
 
   g_assert (edge != NULL);
 
-  /* Around the right-hand side, further out until it clears every box */
-  for (guint i = 0; i < 10; i++)
-    {
-      double x[4] = { sx, side + 80 * i, side + 80 * i, ex };
-      double y[4] = { sy, sy, ey, ey };
+  /* Around the right-hand side; an arrow this does not clear goes
+   * through the gaps */
+  try_curve (obs, edge, x, y, &best);
+  return best;
+}
 
-      if (try_curve (obs, edge, x, y, &best) || obs == NULL || best > MAX_TRIED)
-        return;
+/* ------------------------------------------------------------------ */
+/* Paths through the gaps between boxes                                */
+
+/* Room down a cluster between two boxes (or above or below them all),
+ * with the levels arrows already cross it at, top-down */
+typedef struct
+{
+  double  lo;
+  double  hi;
+  GArray *used;   /* double */
+} Gap;
+
+/* Boxes whose extents across overlap, or nearly: a column, mostly */
+typedef struct
+{
+  double  lo;
+  double  hi;
+  GArray *gaps;    /* Gap, top-down */
+  GArray *turns;   /* HsRect: the U-turns in the channel on its right,
+                    * each its extent down and, in x, its lane */
+} Cluster;
+
+typedef struct
+{
+  GArray *clusters;     /* Cluster, left to right */
+  guint  *cluster_of;   /* box index -> cluster index */
+} Channels;
+
+typedef struct
+{
+  double lo;
+  double hi;
+  guint  box;
+} Extent;
+
+static int
+compare_extents (gconstpointer a,
+                 gconstpointer b)
+{
+  const Extent *x = a, *y = b;
+
+  if (x->lo != y->lo)
+    return x->lo < y->lo ? -1 : 1;
+  return x->box < y->box ? -1 : x->box > y->box;
+}
+
+static void
+add_gap (GArray *gaps,
+         double  lo,
+         double  hi)
+{
+  Gap gap = { lo, hi, g_array_new (FALSE, FALSE, sizeof (double)) };
+
+  g_assert (gaps != NULL);
+  g_array_append_val (gaps, gap);
+}
+
+/* The gaps down one cluster, from its boxes' extents down */
+static void
+find_gaps (Cluster *cluster,
+           GArray  *downs)
+{
+  double end = -UNBOUNDED;
+
+  g_assert (cluster != NULL);
+
+  cluster->gaps = g_array_new (FALSE, FALSE, sizeof (Gap));
+  g_array_sort (downs, compare_extents);
+  for (guint i = 0; i < downs->len; i++)
+    {
+      const Extent *d = &g_array_index (downs, Extent, i);
+
+      if (d->lo - CLEAR > end)
+        add_gap (cluster->gaps, end, d->lo - CLEAR);
+      end = MAX (end, d->hi + CLEAR);
     }
+  add_gap (cluster->gaps, end, UNBOUNDED);
+}
+
+static void
+channels_init (Channels *ch,
+               HsLayout *self)
+{
+  g_autoptr(GArray) across = g_array_new (FALSE, FALSE, sizeof (Extent));
+  g_autoptr(GArray) downs = g_array_new (FALSE, FALSE, sizeof (Extent));
+
+  g_assert (ch != NULL);
+
+  ch->clusters = g_array_new (FALSE, FALSE, sizeof (Cluster));
+  ch->cluster_of = g_new0 (guint, MAX (self->boxes->len, 1));
+  for (guint b = 0; b < self->boxes->len; b++)
+    {
+      const HsRect *r = &box_at (self, b)->rect;
+      Extent e = { r->x, r->x + r->width, b };
+
+      if (box_at (self, b)->alpha > 0)
+        g_array_append_val (across, e);
+    }
+  g_array_sort (across, compare_extents);
+  for (guint i = 0; i < across->len;)
+    {
+      Cluster cluster = { 0 };
+
+      cluster.lo = g_array_index (across, Extent, i).lo;
+      cluster.hi = g_array_index (across, Extent, i).hi;
+      g_array_set_size (downs, 0);
+      for (; i < across->len && g_array_index (across, Extent, i).lo < cluster.hi + MERGE; i++)
+        {
+          const Extent *e = &g_array_index (across, Extent, i);
+          const HsRect *r = &box_at (self, e->box)->rect;
+          Extent down = { r->y, r->y + r->height, e->box };
+
+          cluster.hi = MAX (cluster.hi, e->hi);
+          ch->cluster_of[e->box] = ch->clusters->len;
+          g_array_append_val (downs, down);
+        }
+      find_gaps (&cluster, downs);
+      cluster.turns = g_array_new (FALSE, FALSE, sizeof (HsRect));
+      g_array_append_val (ch->clusters, cluster);
+    }
+}
+
+static void
+channels_clear (Channels *ch)
+{
+  g_assert (ch != NULL);
+
+  for (guint c = 0; c < ch->clusters->len; c++)
+    {
+      Cluster *cluster = &g_array_index (ch->clusters, Cluster, c);
+
+      for (guint g = 0; g < cluster->gaps->len; g++)
+        g_array_unref (g_array_index (cluster->gaps, Gap, g).used);
+      g_array_unref (cluster->gaps);
+      g_array_unref (cluster->turns);
+    }
+  g_clear_pointer (&ch->clusters, g_array_unref);
+  g_clear_pointer (&ch->cluster_of, g_free);
+}
+
+static Cluster *
+cluster_at (Channels *ch,
+            guint     c)
+{
+  return &g_array_index (ch->clusters, Cluster, c);
+}
+
+/* The first of the sorted values at or above y */
+static guint
+lower_bound (const double *values,
+             guint         n,
+             double        y)
+{
+  guint lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (values[mid] < y)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* The level nearest `want` in the gap, LANE from every level in use
+ * there, searching in direction `dir` (-1 up, +1 down); FALSE if none */
+static gboolean
+gap_level_towards (const Gap *gap,
+                   double     want,
+                   int        dir,
+                   double    *out)
+{
+  const double *used = (const double *) gap->used->data;
+  guint n = gap->used->len;
+  double y = CLAMP (want, gap->lo, gap->hi);
+
+  g_assert (gap != NULL);
+
+  for (;;)
+    {
+      guint i = lower_bound (used, n, y);
+      /* A hair less than LANE: a level LANE past another, as set below,
+       * may round to just under it */
+      gboolean clash_next = i < n && used[i] - y < LANE - 0.001;
+      gboolean clash_prev = i > 0 && y - used[i - 1] < LANE - 0.001;
+
+      if (!clash_next && !clash_prev)
+        break;
+      /* Past every level it clashes with, in its direction */
+      if (dir > 0)
+        y = (clash_next ? used[i] : used[i - 1]) + LANE;
+      else
+        y = (clash_prev ? used[i - 1] : used[i]) - LANE;
+      if (y < gap->lo || y > gap->hi)
+        return FALSE;
+    }
+  *out = y;
+  return TRUE;
+}
+
+/* Chooses, and takes, the free level across cluster c nearest `want` */
+static double
+take_level (Cluster *cluster,
+            double   want)
+{
+  GArray *gaps = cluster->gaps;
+  double best = want, best_distance = G_MAXDOUBLE;
+  Gap *best_gap = NULL;
+  guint first = 0;
+
+  g_assert (cluster != NULL);
+
+  /* The gap at or just above want, then outwards both ways */
+  while (first + 1 < gaps->len && g_array_index (gaps, Gap, first + 1).lo <= want)
+    first++;
+  for (int dir = -1; dir <= 1; dir += 2)
+    for (int g = dir < 0 ? (int) first : (int) first + 1; g >= 0 && g < (int) gaps->len; g += dir)
+      {
+        Gap *gap = &g_array_index (gaps, Gap, g);
+        double y;
+
+        if ((dir < 0 ? want - gap->hi : gap->lo - want) >= best_distance)
+          break;
+        for (int d = -1; d <= 1; d += 2)
+          if (gap_level_towards (gap, want, d, &y) && fabs (y - want) < best_distance)
+            {
+              best = y;
+              best_distance = fabs (y - want);
+              best_gap = gap;
+            }
+      }
+  if (best_gap != NULL)
+    {
+      guint i = lower_bound ((const double *) best_gap->used->data, best_gap->used->len, best);
+
+      g_array_insert_val (best_gap->used, i, best);
+    }
+  return best;
+}
+
+static void
+path_add (GArray *path,
+          double  x1,
+          double  y1,
+          double  x2,
+          double  y2,
+          double  x3,
+          double  y3)
+{
+  HsPoint p[3] = { { x1, y1 }, { x2, y2 }, { x3, y3 } };
+
+  g_assert (path != NULL);
+  g_array_append_vals (path, p, 3);
+}
+
+static void
+path_line_to (GArray *path,
+              double  x,
+              double  y)
+{
+  const HsPoint *last = &g_array_index (path, HsPoint, path->len - 1);
+  double x0 = last->x, y0 = last->y;
+
+  if (fabs (x - x0) + fabs (y - y0) < 0.5)
+    return;
+  path_add (path, x0 + (x - x0) / 3, y0 + (y - y0) / 3, x0 + 2 * (x - x0) / 3, y0 + 2 * (y - y0) / 3, x, y);
+}
+
+/* An S across a channel: leaves and arrives level */
+static void
+path_s_to (GArray *path,
+           double  x,
+           double  y)
+{
+  const HsPoint *last = &g_array_index (path, HsPoint, path->len - 1);
+  double x0 = last->x, y0 = last->y, mid = (x0 + x) / 2;
+
+  if (fabs (y - y0) < 0.5)
+    path_line_to (path, x, y);
+  else
+    path_add (path, mid, y0, mid, y, x, y);
+}
+
+/* The x of a free lane in the channel right of cluster k for a run down
+ * from y1 to y2, which it then takes; NAN if every lane is taken there */
+static double
+take_lane (Channels *ch,
+           guint     k,
+           double    y1,
+           double    y2)
+{
+  Cluster *c = cluster_at (ch, k);
+  double right = k + 1 < ch->clusters->len ? cluster_at (ch, k + 1)->lo : c->hi + COLUMN_GAP;
+  HsRect run = { 0, MIN (y1, y2) - LANE, 0, fabs (y2 - y1) + 2 * LANE };
+  guint n_lanes = (guint) MAX ((right - c->hi - 2 * LANE_INSET) / LANE_X + 1, 1);
+
+  g_assert (ch != NULL);
+
+  for (guint lane = 0; lane < n_lanes; lane++)
+    {
+      gboolean free = TRUE;
+
+      for (guint i = 0; i < c->turns->len && free; i++)
+        {
+          const HsRect *t = &g_array_index (c->turns, HsRect, i);
+
+          free = !(t->x == lane && t->y < run.y + run.height && run.y < t->y + t->height);
+        }
+      if (free)
+        {
+          run.x = lane;
+          g_array_append_val (c->turns, run);
+          return c->hi + LANE_INSET + LANE_X * lane;
+        }
+    }
+  return NAN;
+}
+
+/* Across to lane x, down it, and across to (x1, y1), with round corners */
+static void
+path_turn_to (GArray *path,
+              double  lane,
+              double  x1,
+              double  y1)
+{
+  const HsPoint *last = &g_array_index (path, HsPoint, path->len - 1);
+  double x0 = last->x, y0 = last->y;
+  double in = lane >= x0 ? 1 : -1, out = x1 >= lane ? 1 : -1, down = y1 >= y0 ? 1 : -1;
+  double r = MIN (MIN (CORNER, fabs (y1 - y0) / 2), MIN (fabs (lane - x0), fabs (x1 - lane)));
+  double k = 0.45 * r;   /* a quarter circle's controls, nearly */
+
+  path_line_to (path, lane - in * r, y0);
+  path_add (path, lane - in * (r - k), y0, lane, y0 + down * (r - k), lane, y0 + down * r);
+  path_line_to (path, lane, y1 - down * r);
+  path_add (path, lane, y1 - down * (r - k), lane + out * (r - k), y1, lane + out * r, y1);
+  path_line_to (path, x1, y1);
+}
+
+/* Across channel k to (x, y): an S where it is short, else down a lane
+ * of its own, so that arrows running down one channel do not run along
+ * each other */
+static void
+path_channel_to (Channels *ch,
+                 GArray   *path,
+                 guint     k,
+                 double    x,
+                 double    y)
+{
+  const HsPoint *last = &g_array_index (path, HsPoint, path->len - 1);
+  double lane;
+
+  if (fabs (y - last->y) > STEEP * fabs (x - last->x)
+      && !isnan (lane = take_lane (ch, k, last->y, y)))
+    path_turn_to (path, lane, x, y);
+  else
+    path_s_to (path, x, y);
+}
+
+/*
+ * A path of several curves from (sx, sy) to (ex, ey) through the gaps:
+ * level across the clusters between the two ends, turning in the
+ * channels.  Returns FALSE where the ends' clusters give it no way.
+ */
+static gboolean
+route_through_gaps (Channels           *ch,
+                    const HsLayoutEdge *edge,
+                    double              sx,
+                    double              sy,
+                    double              ex,
+                    double              ey,
+                    GArray             *path)
+{
+  guint a = ch->cluster_of[edge->source], b = ch->cluster_of[edge->target_box];
+  HsPoint start = { sx, sy };
+  double y = sy;
+
+  g_assert (ch != NULL);
+  g_assert (path != NULL);
+
+  g_array_set_size (path, 0);
+  g_array_append_val (path, start);
+  if (!edge->back && b > a)
+    {
+      /* Out of its own cluster, then level across each one between */
+      path_line_to (path, cluster_at (ch, a)->hi, sy);
+      for (guint k = a + 1; k < b; k++)
+        {
+          Cluster *c = cluster_at (ch, k);
+          double level = take_level (c, y + (ey - y) / (b - k + 1));
+
+          path_channel_to (ch, path, k - 1, c->lo, level);
+          path_line_to (path, c->hi, level);
+          y = level;
+        }
+      path_channel_to (ch, path, b - 1, cluster_at (ch, b)->lo, ey);
+      path_line_to (path, ex, ey);
+      return TRUE;
+    }
+  if (edge->back && b <= a)
+    {
+      Cluster *own = cluster_at (ch, a);
+      double side = own->hi, level = ey, lane;
+
+      /* Out to the right, and round: to the target's side when it stands
+       * in the same cluster, else to a level across this one */
+      path_line_to (path, side, sy);
+      if (b < a)
+        level = take_level (own, y + (ey - y) / (a - b + 1));
+      lane = take_lane (ch, a, sy, level);
+      if (isnan (lane))
+        lane = side + LANE_INSET;
+      path_turn_to (path, lane, side, level);
+      y = level;
+      if (b < a)
+        {
+          path_line_to (path, own->lo, level);
+          for (guint k = a - 1; k > b; k--)
+            {
+              Cluster *c = cluster_at (ch, k);
+
+              level = take_level (c, y + (ey - y) / (k - b + 1));
+              path_channel_to (ch, path, k, c->hi, level);
+              path_line_to (path, c->lo, level);
+              y = level;
+            }
+          path_channel_to (ch, path, b, cluster_at (ch, b)->hi, ey);
+        }
+      path_line_to (path, ex, ey);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 static int
@@ -416,48 +888,169 @@ assign_entries (HsLayout *self,
     }
 }
 
-/* Routes every arrow; obs NULL routes the plain curves only */
+/* Keeps the path as the edge's own, in memory the layout owns */
+static void
+set_path (HsLayout     *self,
+          HsLayoutEdge *e,
+          const HsPoint *points,
+          guint          n_points)
+{
+  HsPoint *path;
+
+  g_assert (self != NULL);
+  g_assert (n_points >= 4 && (n_points - 1) % 3 == 0);
+
+  path = g_memdup2 (points, n_points * sizeof (HsPoint));
+  g_ptr_array_add (self->row_arrays, path);
+  e->path = path;
+  e->n_curves = (n_points - 1) / 3;
+  e->x[0] = path[0].x, e->y[0] = path[0].y;
+  e->x[1] = path[1].x, e->y[1] = path[1].y;
+  e->x[2] = path[n_points - 2].x, e->y[2] = path[n_points - 2].y;
+  e->x[3] = path[n_points - 1].x, e->y[3] = path[n_points - 1].y;
+}
+
+/* The curve's y where it is x across, for a curve that only moves
+ * rightwards */
+static double
+curve_y_at (const double *x,
+            const double *y,
+            double        at)
+{
+  double lo = 0, hi = 1, px, py;
+
+  for (guint i = 0; i < 30; i++)
+    {
+      double t = (lo + hi) / 2;
+
+      bezier_point (x, y, t, &px, &py);
+      if (px < at)
+        lo = t;
+      else
+        hi = t;
+    }
+  bezier_point (x, y, (lo + hi) / 2, &px, &py);
+  return py;
+}
+
+/* A single curve across clusters takes the levels it crosses them at, so
+ * that paths through the gaps keep clear of it */
+static void
+take_curve_levels (Channels           *ch,
+                   const HsLayoutEdge *e)
+{
+  guint a = ch->cluster_of[e->source], b = ch->cluster_of[e->target_box];
+
+  g_assert (ch != NULL);
+
+  if (e->back)
+    return;
+  for (guint k = a + 1; k < b; k++)
+    {
+      Cluster *c = cluster_at (ch, k);
+
+      for (guint side = 0; side < 2; side++)
+        {
+          double level = curve_y_at (e->x, e->y, side ? c->hi : c->lo);
+          Gap *nearest = NULL;
+          double distance = G_MAXDOUBLE;
+
+          /* In the gap it passes, or the nearest: it may pass a box
+           * closer than CLEAR, and still keeps levels off its path */
+          for (guint g = 0; g < c->gaps->len; g++)
+            {
+              Gap *gap = &g_array_index (c->gaps, Gap, g);
+              double d = level < gap->lo ? gap->lo - level : level > gap->hi ? level - gap->hi : 0;
+
+              if (d < distance)
+                {
+                  distance = d;
+                  nearest = gap;
+                }
+            }
+          if (nearest != NULL)
+            {
+              guint i = lower_bound ((const double *) nearest->used->data, nearest->used->len, level);
+
+              g_array_insert_val (nearest->used, i, level);
+            }
+        }
+    }
+}
+
+/* Routes every arrow: a single curve where one clears every box and is
+ * not steep, first, then the others through the gaps */
 static void
 route_edges (HsLayout  *self,
-             Obstacles *obs)
+             Obstacles *obs,
+             Channels  *ch)
 {
   g_autofree double *entry_x = g_new (double, MAX (self->edges->len, 1));
   g_autofree double *entry_y = g_new (double, MAX (self->edges->len, 1));
+  g_autofree guint *crossings = g_new (guint, MAX (self->edges->len, 1));
+  g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (HsPoint));
 
   g_assert (self != NULL);
 
   assign_entries (self, entry_x, entry_y);
-  for (guint i = 0; i < self->edges->len; i++)
-    {
-      HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
-      const HsLayoutBox *s = box_at (self, e->source);
-      const HsLayoutBox *t = box_at (self, e->target_box);
-      gboolean far = fabs (entry_x[i] - e->x[0]) + fabs (entry_y[i] - e->y[0]) > MAX_CHECKED;
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < self->edges->len; i++)
+      {
+        HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
+        const HsLayoutBox *s = box_at (self, e->source);
+        const HsLayoutBox *t = box_at (self, e->target_box);
+        /* Long arrows cross a crowd that no single curve clears: they go
+         * through the gaps unchecked, which is cheap */
+        gboolean far = fabs (entry_x[i] - e->x[0]) + fabs (entry_y[i] - e->y[0]) > MAX_CHECKED;
+        /* Steep curves into one column run along each other */
+        gboolean steep = fabs (entry_y[i] - e->y[0]) > STEEP * fabs (entry_x[i] - e->x[0]);
+        HsPoint plain[4];
 
-      if (e->back)
-        route_back (far ? NULL : obs, e, s, e->x[0], e->y[0], entry_x[i], entry_y[i]);
-      else
-        route_forward (far ? NULL : obs, e, e->x[0], e->y[0], entry_x[i], entry_y[i]);
-      e->alpha = MIN (s->alpha, t->alpha);
-    }
+        if (pass == 0)
+          {
+            if (e->back)
+              crossings[i] = route_back (far ? NULL : obs, e, s, e->x[0], e->y[0], entry_x[i], entry_y[i]);
+            else
+              crossings[i] = route_forward (far ? NULL : obs, e, e->x[0], e->y[0], entry_x[i], entry_y[i]);
+            e->alpha = MIN (s->alpha, t->alpha);
+            if (far || steep || crossings[i] > 0)
+              continue;
+            take_curve_levels (ch, e);
+          }
+        else if (e->path != NULL)
+          continue;
+        else if (route_through_gaps (ch, e, e->x[0], e->y[0], entry_x[i], entry_y[i], path)
+                 && (far || count_path_crossings (obs, e, path, crossings[i] + 1) <= crossings[i]))
+          {
+            set_path (self, e, (const HsPoint *) path->data, path->len);
+            continue;
+          }
+        for (guint k = 0; k < 4; k++)
+          plain[k] = (HsPoint) { e->x[k], e->y[k] };
+        set_path (self, e, plain, 4);
+      }
 }
 
 void
 hs_layout_route_all_edges (HsLayout *self)
 {
   Obstacles obs;
+  Channels ch;
 
   g_return_if_fail (self != NULL);
 
   obstacles_init (&obs, self);
-  route_edges (self, &obs);
+  channels_init (&ch, self);
+  route_edges (self, &obs, &ch);
+  channels_clear (&ch);
   obstacles_clear (&obs);
 }
 
 /*
- * Arrows between two steps' layouts: each end of each curve moves with the
- * box it belongs to, so the curves glide with the boxes and are, at the
- * end, those of the later step.
+ * Arrows between two steps' layouts: each end of each path moves with the
+ * box it belongs to, and the points between with both, in proportion, so
+ * the paths glide with the boxes and are, at the end, those of the later
+ * step.
  */
 void
 hs_layout_move_edges (HsLayout *self,
@@ -473,14 +1066,19 @@ hs_layout_move_edges (HsLayout *self,
       const HsLayoutBox *s_to = box_at (to, e->source), *t_to = box_at (to, e->target_box);
       double sdx = s->rect.x - s_to->rect.x, sdy = s->rect.y - s_to->rect.y;
       double tdx = t->rect.x - t_to->rect.x, tdy = t->rect.y - t_to->rect.y;
+      guint n = 1 + 3 * e->n_curves;
+      g_autofree HsPoint *points = g_memdup2 (e->path, n * sizeof (HsPoint));
 
-      for (guint k = 0; k < 2; k++)
+      for (guint k = 0; k < n; k++)
         {
-          e->x[k] += sdx;
-          e->y[k] += sdy;
-          e->x[k + 2] += tdx;
-          e->y[k + 2] += tdy;
+          /* The first curve's start and control move with the source,
+           * the last curve's with the target */
+          double f = k < 2 ? 0 : k + 2 >= n ? 1 : (double) k / (n - 1);
+
+          points[k].x += sdx + (tdx - sdx) * f;
+          points[k].y += sdy + (tdy - sdy) * f;
         }
+      set_path (self, e, points, n);
       e->alpha = MIN (s->alpha, t->alpha);
     }
 }

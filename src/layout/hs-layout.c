@@ -85,13 +85,18 @@ compute_size (HsLayout *self)
     {
       const HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
 
-      /* The curve, not its control points, which reach further out */
-      for (guint k = 0; k <= 16; k++)
+      /* The curves, not their control points, which reach further out */
+      for (guint c = 0; c < e->n_curves; c++)
         {
-          double t = k / 16.0, u = 1 - t;
+          const HsPoint *p = &e->path[3 * c];
 
-          w = MAX (w, u * u * u * e->x[0] + 3 * u * u * t * e->x[1] + 3 * u * t * t * e->x[2] + t * t * t * e->x[3] + 4);
-          h = MAX (h, u * u * u * e->y[0] + 3 * u * u * t * e->y[1] + 3 * u * t * t * e->y[2] + t * t * t * e->y[3] + 4);
+          for (guint k = 0; k <= 16; k++)
+            {
+              double t = k / 16.0, u = 1 - t;
+
+              w = MAX (w, u * u * u * p[0].x + 3 * u * u * t * p[1].x + 3 * u * t * t * p[2].x + t * t * t * p[3].x + 4);
+              h = MAX (h, u * u * u * p[0].y + 3 * u * u * t * p[1].y + 3 * u * t * t * p[2].y + t * t * t * p[3].y + 4);
+            }
         }
     }
   if (self->has_garbage)

@@ -33,6 +33,12 @@ typedef struct
   double height;
 } HsRect;
 
+typedef struct
+{
+  double x;
+  double y;
+} HsPoint;
+
 typedef enum
 {
   HS_LAYOUT_HIT_NOTHING,
@@ -115,8 +121,16 @@ typedef struct
   guint       target_box;
   gboolean    back;         /* goes leftward: drawn around the side */
   double      alpha;
-  double      x[4];         /* a cubic Bézier: start, two controls, end */
+  /* The start, the first curve's first control, the last curve's last
+   * control and the end: the tangents at both ends (the arrowhead's) */
+  double      x[4];
   double      y[4];
+  /* The whole path: cubic Béziers one after another, each starting where
+   * the one before ends; 1 + 3 * n_curves points (the start, then each
+   * curve's two controls and its end).  An arrow routed around boxes
+   * has several; most have one, and then path holds x[] and y[]. */
+  guint          n_curves;
+  const HsPoint *path;
 } HsLayoutEdge;
 
 /* The garbage zone's title, measured here and drawn by the renderer */

@@ -748,33 +748,69 @@ draw_edge (cairo_t            *cr,
 
   /* Long arrows cross the view, and cairo would flatten, stroke and dash
    * their whole length only to clip it away: stroke just the stretch that
-   * can show, with the dashes' phase it would have had. */
-  memcpy (curve.x, e->x, sizeof curve.x);
-  memcpy (curve.y, e->y, sizeof curve.y);
-  bezier_visible_span (&curve, 0, 1, view, 12, &first, &last);
-  if (first < 1 && first > 0)
-    {
-      Bezier skipped;
-
-      bezier_split (&curve, first, &skipped, &curve);
-      if (dashes != NULL)
-        offset = bezier_length (&skipped, 16);
-    }
-  if (first <= last && last < 1)
-    bezier_split (&curve, (last - first) / (1 - first), &curve, NULL);
-
+   * can show, with the dashes' phase it would have had.  A path of several
+   * curves skips those that cannot show. */
   head = e->x[3] + len >= view->x && e->x[3] - len <= view->x + view->width &&
          e->y[3] + len >= view->y && e->y[3] - len <= view->y + view->height;
   set_rgb (cr, colour, e->alpha);
-  if (first <= last)
+  cairo_set_line_width (cr, width * line_scale);
+  if (e->path != NULL && e->n_curves > 1)
     {
-      cairo_set_line_width (cr, width * line_scale);
-      if (dashes != NULL)
-        cairo_set_dash (cr, dashes, n_dashes, offset);
-      cairo_move_to (cr, curve.x[0], curve.y[0]);
-      cairo_curve_to (cr, curve.x[1], curve.y[1], curve.x[2], curve.y[2], curve.x[3], curve.y[3]);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
+      gboolean drawn = FALSE, connected = FALSE;
+
+      for (guint c = 0; c < e->n_curves; c++)
+        {
+          const HsPoint *q = &e->path[3 * c];
+          HsRect bounds;
+
+          curve = (Bezier) { { q[0].x, q[1].x, q[2].x, q[3].x }, { q[0].y, q[1].y, q[2].y, q[3].y } };
+          bezier_bounds (&curve, &bounds);
+          if (!rects_meet (&bounds, view))
+            {
+              /* Curves skipped before the first drawn one carry the
+               * dashes' phase on to it */
+              if (dashes != NULL && !drawn)
+                offset += bezier_length (&curve, 8);
+              connected = FALSE;
+              continue;
+            }
+          if (!drawn && dashes != NULL)
+            cairo_set_dash (cr, dashes, n_dashes, offset);
+          if (!connected)
+            cairo_move_to (cr, q[0].x, q[0].y);
+          cairo_curve_to (cr, q[1].x, q[1].y, q[2].x, q[2].y, q[3].x, q[3].y);
+          drawn = connected = TRUE;
+        }
+      if (drawn)
+        {
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+        }
+    }
+  else
+    {
+      memcpy (curve.x, e->x, sizeof curve.x);
+      memcpy (curve.y, e->y, sizeof curve.y);
+      bezier_visible_span (&curve, 0, 1, view, 12, &first, &last);
+      if (first < 1 && first > 0)
+        {
+          Bezier skipped;
+
+          bezier_split (&curve, first, &skipped, &curve);
+          if (dashes != NULL)
+            offset = bezier_length (&skipped, 16);
+        }
+      if (first <= last && last < 1)
+        bezier_split (&curve, (last - first) / (1 - first), &curve, NULL);
+      if (first <= last)
+        {
+          if (dashes != NULL)
+            cairo_set_dash (cr, dashes, n_dashes, offset);
+          cairo_move_to (cr, curve.x[0], curve.y[0]);
+          cairo_curve_to (cr, curve.x[1], curve.y[1], curve.x[2], curve.y[2], curve.x[3], curve.y[3]);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+        }
     }
 
   /* Arrowhead along the curve's final tangent */
