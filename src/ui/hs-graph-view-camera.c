@@ -110,9 +110,11 @@ box_priority (HsSnapshot        *snapshot,
 /* The rectangles that matter at this step, in the order they are given
  * room; FALSE when nothing does (an empty step). */
 static GArray *
-collect_focus (HsLayout            *layout,
+collect_focus (HsGraphView         *self,
+               HsLayout            *layout,
                const HsRenderMarks *marks)
 {
+  GPtrArray *holders = hs_graph_view_holders_get (self, layout);
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
   g_autoptr(GHashTable) targets = g_hash_table_new (NULL, NULL);
   GArray *focus = g_array_new (FALSE, FALSE, sizeof (Focus));
@@ -158,6 +160,16 @@ collect_focus (HsLayout            *layout,
 
       if (f.priority == G_MAXUINT)
         continue;
+      if (have_frame)
+        f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
+      g_array_append_val (focus, f);
+    }
+  /* Hidden holders are shown because the user asked to see them */
+  for (guint i = 0; holders != NULL && i < holders->len; i++)
+    {
+      Focus f = { { 0 }, 2, 0 };
+
+      hs_holder_box_get_title (g_ptr_array_index (holders, i), &f.rect);
       if (have_frame)
         f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
       g_array_append_val (focus, f);
@@ -259,7 +271,7 @@ compute_framing (HsGraphView *self,
   if (self->layout == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
     return FALSE;
 
-  hs_layout_get_size (self->layout, &all.width, &all.height);
+  hs_graph_view_get_extent (self, self->layout, &all.width, &all.height);
   zoom = fit_zoom (&all, width, height);
   if (zoom >= min_zoom)
     {
@@ -270,7 +282,7 @@ compute_framing (HsGraphView *self,
       return TRUE;
     }
 
-  focus = collect_focus (self->layout, self->marks);
+  focus = collect_focus (self, self->layout, self->marks);
   have_frame = focus->len > 0 && g_array_index (focus, Focus, 0).priority == 0;
   if (focus->len == 0)
     wanted = (HsRect) { 0, 0, width / min_zoom, height / min_zoom };
