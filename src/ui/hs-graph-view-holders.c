@@ -276,13 +276,13 @@ hs_holder_box_get_title (const HsHolderBox *box,
 }
 
 /* How many references to ref the holder boxes draw */
-static guint
-count_held (GPtrArray *boxes,
+guint
+hs_graph_view_holders_count_held (GPtrArray *boxes,
             guint32    ref)
 {
   guint n = 0;
 
-  g_assert (boxes != NULL);
+  g_return_val_if_fail (boxes != NULL, 0);
 
   for (guint b = 0; b < boxes->len; b++)
     {
@@ -295,8 +295,26 @@ count_held (GPtrArray *boxes,
   return n;
 }
 
+/* The references to ref that neither an arrow nor a holder box draws:
+ * the inspector's "other internal references", and the named holders of
+ * objects no box is drawn for (immortal ones). */
+gint64
+hs_graph_view_holders_count_other (GPtrArray  *holders,
+                                   HsSnapshot *snapshot,
+                                   guint32     ref)
+{
+  g_autoptr(HsRefcountBreakdown) breakdown = NULL;
+
+  g_return_val_if_fail (holders != NULL && snapshot != NULL, 0);
+
+  /* An immortal's count is a marker, not references to account for */
+  if ((breakdown = hs_describe_refcount_breakdown (snapshot, ref)) == NULL || breakdown->immortal)
+    return 0;
+  return breakdown->other + breakdown->n_named - hs_graph_view_holders_count_held (holders, ref);
+}
+
 /* What neither an arrow nor a holder box accounts for, on the object:
- * "+1 other", the inspector's "other internal references". */
+ * "+1 other". */
 static void
 draw_other_marks (cairo_t       *cr,
                   HsLayout      *layout,
@@ -313,7 +331,6 @@ draw_other_marks (cairo_t       *cr,
   for (guint i = 0; i < n_boxes; i++)
     {
       const HsLayoutBox *box = &lboxes[i];
-      g_autoptr(HsRefcountBreakdown) breakdown = NULL;
       g_autofree char *text = NULL;
       const HsObject *object;
       gint64 other;
@@ -322,11 +339,7 @@ draw_other_marks (cairo_t       *cr,
       if (box->kind != HS_LAYOUT_BOX_OBJECT || !(object = hs_snapshot_lookup (snapshot, box->ref)) ||
           (object->flags & HS_OBJECT_IMMORTAL))
         continue;
-      breakdown = hs_describe_refcount_breakdown (snapshot, box->ref);
-      if (breakdown == NULL || breakdown->immortal)
-        continue;
-      /* The named holders the column does not draw stay in the count */
-      other = breakdown->other + breakdown->n_named - count_held (boxes, box->ref);
+      other = hs_graph_view_holders_count_other (boxes, snapshot, box->ref);
       if (other <= 0)
         continue;
 

@@ -131,5 +131,12 @@ guint       hs_holder_box_get_n_held    (const HsHolderBox *box,
                                          guint             *counts,
                                          guint              n);
 char       *hs_holder_box_describe      (const HsHolderBox *box);
+/* How many references to ref the holder boxes draw, and how many no
+ * arrow and no holder box draws ("+N other") */
+guint       hs_graph_view_holders_count_held  (GPtrArray  *holders,
+                                               guint32     ref);
+gint64      hs_graph_view_holders_count_other (GPtrArray  *holders,
+                                               HsSnapshot *snapshot,
+                                               guint32     ref);
 
 G_END_DECLS
