@@ -313,6 +313,66 @@ hs_graph_view_holders_count_other (GPtrArray  *holders,
   return breakdown->other + breakdown->n_named - hs_graph_view_holders_count_held (holders, ref);
 }
 
+static char *
+other_text (gint64 other)
+{
+  /* Translators: on an object, how many references to it neither an
+   * arrow nor a hidden holder's box accounts for */
+  return g_strdup_printf (_("+%u other"), (guint) other);
+}
+
+/* Where the "+N other" mark of box is, over its top right corner;
+ * measured inside a draw scope. */
+static void
+other_rect (const HsLayoutBox *box,
+            const char        *text,
+            HsRect            *rect)
+{
+  g_assert (box != NULL && text != NULL && rect != NULL);
+
+  rect->width = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, text) + 8;
+  rect->height = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
+  rect->x = box->rect.x + box->rect.width - rect->width + 4;
+  rect->y = box->rect.y - rect->height + 4;
+}
+
+/* The object whose "+N other" mark is at (lx, ly), and N; 0 for none. */
+guint32
+hs_graph_view_holders_hit_other (HsGraphView *self,
+                                 double       lx,
+                                 double       ly,
+                                 gint64      *other)
+{
+  GPtrArray *holders;
+  const HsLayoutBox *boxes;
+  HsSnapshot *snapshot;
+  guint32 found = 0;
+  guint n_boxes;
+
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self) && other != NULL, 0);
+
+  if ((holders = hs_graph_view_holders_get (self, self->layout)) == NULL)
+    return 0;
+  snapshot = hs_layout_get_snapshot (self->layout);
+  boxes = hs_layout_get_boxes (self->layout, &n_boxes);
+  hs_layout_text_begin_draw (hs_layout_get_text (self->layout));
+  for (guint i = 0; i < n_boxes && found == 0; i++)
+    {
+      g_autofree char *text = NULL;
+      HsRect rect;
+
+      if (boxes[i].kind != HS_LAYOUT_BOX_OBJECT ||
+          (*other = hs_graph_view_holders_count_other (holders, snapshot, boxes[i].ref)) <= 0)
+        continue;
+      text = other_text (*other);
+      other_rect (&boxes[i], text, &rect);
+      if (lx >= rect.x && lx <= rect.x + rect.width && ly >= rect.y && ly <= rect.y + rect.height)
+        found = boxes[i].ref;
+    }
+  hs_layout_text_end_draw ();
+  return found;
+}
+
 /* What neither an arrow nor a holder box accounts for, on the object:
  * "+1 other". */
 static void
@@ -334,7 +394,7 @@ draw_other_marks (cairo_t       *cr,
       g_autofree char *text = NULL;
       const HsObject *object;
       gint64 other;
-      double width, height;
+      HsRect rect;
 
       if (box->kind != HS_LAYOUT_BOX_OBJECT || !(object = hs_snapshot_lookup (snapshot, box->ref)) ||
           (object->flags & HS_OBJECT_IMMORTAL))
@@ -343,15 +403,12 @@ draw_other_marks (cairo_t       *cr,
       if (other <= 0)
         continue;
 
-      /* Translators: on an object, how many references to it neither an
-       * arrow nor a hidden holder's box accounts for */
-      text = g_strdup_printf (_("+%u other"), (guint) other);
-      width = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, text) + 8;
-      height = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
+      text = other_text (other);
+      other_rect (box, text, &rect);
 
       cairo_save (cr);
-      cairo_translate (cr, box->rect.x + box->rect.width - width + 4, box->rect.y - height + 4);
-      cairo_rectangle (cr, 0, 0, width, height);
+      cairo_translate (cr, rect.x, rect.y);
+      cairo_rectangle (cr, 0, 0, rect.width, rect.height);
       cairo_set_source_rgba (cr, c->badge[0], c->badge[1], c->badge[2], box->alpha);
       cairo_fill (cr);
       cairo_set_source_rgba (cr, c->badge_ink[0], c->badge_ink[1], c->badge_ink[2], box->alpha);

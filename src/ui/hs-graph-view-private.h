@@ -118,7 +118,11 @@ void        hs_graph_view_holders_draw  (HsGraphView *self,
 const HsHolderBox *hs_graph_view_holders_hit (HsGraphView *self,
                                               double       lx,
                                               double       ly);
-/* The picture's size, with the holders' column when it is shown */
+guint32     hs_graph_view_holders_hit_other (HsGraphView *self,
+                                             double       lx,
+                                             double       ly,
+                                             gint64      *other);
+/* The picture's size, with the holders' row when it is shown */
 void        hs_graph_view_get_extent    (HsGraphView *self,
                                          HsLayout    *layout,
                                          double      *width,

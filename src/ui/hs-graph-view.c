@@ -1178,6 +1178,18 @@ tooltip_at (HsGraphView  *self,
       text = hs_holder_box_describe (holder);
       return g_markup_escape_text (text, -1);
     }
+  {
+    gint64 other = 0;
+
+    if (hs_graph_view_holders_hit_other (self, lx, ly, &other) != 0)
+      return g_strdup_printf (ngettext ("%u more reference that CPython holds where no arrow can point, "
+                                        "for example the parser’s copy of the script’s literals while it runs, "
+                                        "a module’s attributes, an interpreter cache.",
+                                        "%u more references that CPython holds where no arrow can point, "
+                                        "for example the parser’s copy of the script’s literals while it runs, "
+                                        "a module’s attributes, interpreter caches.",
+                                        (gulong) other), (guint) other);
+  }
   ref = hs_layout_hit_test_variable (self->layout, lx, ly, &kind, &frame, &name);
   if (kind == HS_LAYOUT_HIT_NOTHING)
     ref = hs_layout_hit_test (self->layout, lx, ly, &kind);

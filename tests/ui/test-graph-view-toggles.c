@@ -344,8 +344,27 @@ test_hidden_holders (void)
     g_assert_nonnull (strstr (tip, "co_consts"));
   }
 
-  /* Every step's holders are the runtime's, and so is the sum: arrows
-   * drawn, holder arrows and "+N other" make the refcount */
+  /* The literal's "+1 other" mark, over its box's top right corner, says
+   * what no arrow can point at */
+  {
+    const HsObject *o = hs_snapshot_lookup (snapshot, thousand);
+    double zoom = hs_graph_view_get_zoom (graph);
+    g_autofree char *tip = NULL;
+    g_autofree char *expected = NULL;
+    HsRect box;
+
+    g_assert_true (hs_layout_get_object_bounds (hs_graph_view_get_layout (graph), thousand, &box));
+    g_assert_cmpint (hs_graph_view_holders_count_other (holders, snapshot, thousand), ==,
+                     o->refcount - o->n_referrers - 1);
+    g_assert_cmpint (o->refcount - o->n_referrers - 1, >, 0);
+    tip = hs_graph_view_get_tooltip_markup (graph, (box.x + box.width - 2 - view.x) * zoom,
+                                            (box.y + 2 - view.y) * zoom);
+    expected = g_strdup_printf ("%u more reference", (guint) (o->refcount - o->n_referrers - 1));
+    g_assert_nonnull (tip);
+    g_assert_true (g_str_has_prefix (tip, expected));
+  }
+
+  /* Every step's holders are the runtime's */
   for (guint i = 0; i < hs_trace_get_n_steps (hs_window_get_trace (window)); i++)
     {
       hs_window_show_step (window, i, FALSE);
