@@ -215,9 +215,10 @@ hs_graph_view_holders_get (HsGraphView *self,
   if (self->holders == NULL || self->holders_layout != layout)
     {
       g_clear_pointer (&self->holders, g_ptr_array_unref);
+      g_clear_pointer (&self->holders_layout, hs_layout_unref);
       self->holders = hs_graph_view_holders_place (layout);
-      /* Only compared, never dereferenced: no reference is kept */
-      self->holders_layout = layout;
+      /* Kept, so that another layout at the same address is not taken for it */
+      self->holders_layout = hs_layout_ref (layout);
     }
   return self->holders;
 }

@@ -87,7 +87,7 @@ struct _HsGraphView
   guint32         hover;
 
   GPtrArray      *holders;        /* HsHolderBox: hs-graph-view-holders.c */
-  HsLayout       *holders_layout; /* the layout they were placed for; not a reference */
+  HsLayout       *holders_layout; /* the layout they were placed for */
 
   guint           show_hidden : 1;
   guint           busy : 1;

@@ -521,7 +521,7 @@ hs_graph_view_set_show_hidden_references (HsGraphView *self,
 
   self->show_hidden = show;
   g_clear_pointer (&self->holders, g_ptr_array_unref);
-  self->holders_layout = NULL;
+  g_clear_pointer (&self->holders_layout, hs_layout_unref);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_HIDDEN_REFERENCES]);
   invalidate_cache (self);
   /* The holders' column widens the picture: a following view frames it */
@@ -1271,7 +1271,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->marks, hs_render_marks_free);
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_pointer (&self->holders, g_ptr_array_unref);
-  self->holders_layout = NULL;
+  g_clear_pointer (&self->holders_layout, hs_layout_unref);
   g_clear_pointer (&self->shown, hs_layout_unref);
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->layout, hs_layout_unref);
