@@ -32,7 +32,7 @@
 typedef struct
 {
   HsRect rect;
-  guint  priority;   /* 0: the current frame; 1: changed; 2: now shown */
+  guint  priority;   /* 0: the current frame; 1: changed; 2: now shown or a hidden holder; 3: named by the frame */
   double distance;   /* from the current frame */
 } Focus;
 
@@ -72,7 +72,8 @@ compare_focus (gconstpointer a,
 static guint
 box_priority (HsSnapshot        *snapshot,
               const HsLayoutBox *box,
-              GHashTable        *targets)
+              GHashTable        *targets,
+              GHashTable        *named)
 {
   const HsObject *object;
 
@@ -104,17 +105,24 @@ box_priority (HsSnapshot        *snapshot,
     return 1;
   if (object->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED))
     return 2;
+  /* Last, what the current frame's names point at: an arrow from the
+   * frame that leaves the view leads nowhere a learner can see */
+  if (g_hash_table_contains (named, GUINT_TO_POINTER (box->ref)))
+    return 3;
   return G_MAXUINT;
 }
 
 /* The rectangles that matter at this step, in the order they are given
  * room; FALSE when nothing does (an empty step). */
 static GArray *
-collect_focus (HsLayout            *layout,
+collect_focus (HsGraphView         *self,
+               HsLayout            *layout,
                const HsRenderMarks *marks)
 {
+  GPtrArray *holders = hs_graph_view_holders_get (self, layout);
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
   g_autoptr(GHashTable) targets = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) named = g_hash_table_new (NULL, NULL);
   GArray *focus = g_array_new (FALSE, FALSE, sizeof (Focus));
   const HsLayoutBox *boxes;
   guint n_boxes;
@@ -130,8 +138,12 @@ collect_focus (HsLayout            *layout,
     if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current)
       {
         for (guint r = 0; r < boxes[i].n_rows; r++)
-          if (boxes[i].rows[r].rebound && boxes[i].rows[r].target != 0)
-            g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].rows[r].target));
+          {
+            if (boxes[i].rows[r].rebound && boxes[i].rows[r].target != 0)
+              g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].rows[r].target));
+            if (boxes[i].rows[r].target != 0)
+              g_hash_table_add (named, GUINT_TO_POINTER (boxes[i].rows[r].target));
+          }
         cx = boxes[i].rect.x + boxes[i].rect.width / 2;
         cy = boxes[i].rect.y + boxes[i].rect.height / 2;
         have_frame = TRUE;
@@ -154,10 +166,20 @@ collect_focus (HsLayout            *layout,
 
   for (guint i = 0; i < n_boxes; i++)
     {
-      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets), 0 };
+      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets, named), 0 };
 
       if (f.priority == G_MAXUINT)
         continue;
+      if (have_frame)
+        f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
+      g_array_append_val (focus, f);
+    }
+  /* Hidden holders are shown because the user asked to see them */
+  for (guint i = 0; holders != NULL && i < holders->len; i++)
+    {
+      Focus f = { { 0 }, 2, 0 };
+
+      hs_holder_box_get_title (g_ptr_array_index (holders, i), &f.rect);
       if (have_frame)
         f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
       g_array_append_val (focus, f);
@@ -259,7 +281,7 @@ compute_framing (HsGraphView *self,
   if (self->layout == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
     return FALSE;
 
-  hs_layout_get_size (self->layout, &all.width, &all.height);
+  hs_graph_view_get_extent (self, self->layout, &all.width, &all.height);
   zoom = fit_zoom (&all, width, height);
   if (zoom >= min_zoom)
     {
@@ -270,7 +292,7 @@ compute_framing (HsGraphView *self,
       return TRUE;
     }
 
-  focus = collect_focus (self->layout, self->marks);
+  focus = collect_focus (self, self->layout, self->marks);
   have_frame = focus->len > 0 && g_array_index (focus, Focus, 0).priority == 0;
   if (focus->len == 0)
     wanted = (HsRect) { 0, 0, width / min_zoom, height / min_zoom };
@@ -301,6 +323,7 @@ compute_framing (HsGraphView *self,
         }
       grow_focus (&wanted, focus, first, 1, min_zoom, width - reserve, height);
       grow_focus (&wanted, focus, first, 2, min_zoom, width - reserve, height);
+      grow_focus (&wanted, focus, first, 3, min_zoom, width - reserve, height);
     }
 
   /* Keep the zoom the view has when it is readable and what matters fits:

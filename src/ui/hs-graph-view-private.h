@@ -24,6 +24,8 @@ G_BEGIN_DECLS
 /* The pinned current frame's distance from the view's corner, in pixels */
 #define HS_GRAPH_VIEW_PIN_INSET 8.0
 
+typedef struct _HsHolderBox HsHolderBox;
+
 typedef struct
 {
   guint32  ref;
@@ -84,6 +86,9 @@ struct _HsGraphView
   guint           n_selected;
   guint32         hover;
 
+  GPtrArray      *holders;        /* HsHolderBox: hs-graph-view-holders.c */
+  HsLayout       *holders_layout; /* the layout they were placed for */
+
   guint           show_hidden : 1;
   guint           busy : 1;
   guint           follow : 1;     /* the camera frames every step */
@@ -100,5 +105,42 @@ gboolean hs_graph_view_camera_is_moving     (HsGraphView *self);
 /* The smallest zoom at which every box's text is at least
  * HS_RENDERER_READABLE_PX on screen. */
 double   hs_graph_view_camera_min_zoom      (void);
+
+/* Hidden holders (hs-graph-view-holders.c): boxes for the references the
+ * runtime names but the graph does not draw, right of the picture. */
+GPtrArray  *hs_graph_view_holders_place (HsLayout    *layout);
+GPtrArray  *hs_graph_view_holders_get   (HsGraphView *self,
+                                         HsLayout    *layout);
+void        hs_graph_view_holders_draw  (HsGraphView *self,
+                                         cairo_t     *cr,
+                                         HsLayout    *layout,
+                                         int          palette);
+const HsHolderBox *hs_graph_view_holders_hit (HsGraphView *self,
+                                              double       lx,
+                                              double       ly);
+guint32     hs_graph_view_holders_hit_other (HsGraphView *self,
+                                             double       lx,
+                                             double       ly,
+                                             gint64      *other);
+/* The picture's size, with the holders' row when it is shown */
+void        hs_graph_view_get_extent    (HsGraphView *self,
+                                         HsLayout    *layout,
+                                         double      *width,
+                                         double      *height);
+const char *hs_holder_box_get_title     (const HsHolderBox *box,
+                                         HsRect            *rect);
+/* Fills up to n of the objects box holds and how often; returns how many */
+guint       hs_holder_box_get_n_held    (const HsHolderBox *box,
+                                         guint32           *refs,
+                                         guint             *counts,
+                                         guint              n);
+char       *hs_holder_box_describe      (const HsHolderBox *box);
+/* How many references to ref the holder boxes draw, and how many no
+ * arrow and no holder box draws ("+N other") */
+guint       hs_graph_view_holders_count_held  (GPtrArray  *holders,
+                                               guint32     ref);
+gint64      hs_graph_view_holders_count_other (GPtrArray  *holders,
+                                               HsSnapshot *snapshot,
+                                               guint32     ref);
 
 G_END_DECLS

@@ -96,51 +96,6 @@ hs_graph_view_get_hide_changes (HsGraphView *self)
   return self->hide_changes;
 }
 
-/* The renderer draws the references it can see; this marks, on each
- * object, how many more the interpreter holds. */
-static void
-draw_hidden_references (HsGraphView *self,
-                        cairo_t     *cr)
-{
-  HsSnapshot *snapshot = hs_layout_get_snapshot (self->shown);
-  const HsLayoutBox *boxes;
-  guint n_boxes;
-
-  boxes = hs_layout_get_boxes (self->shown, &n_boxes);
-  hs_layout_text_begin_draw (hs_layout_get_text (self->shown));
-  for (guint i = 0; i < n_boxes; i++)
-    {
-      const HsLayoutBox *box = &boxes[i];
-      const HsObject *object;
-      g_autofree char *text = NULL;
-      gint64 hidden;
-      double width, height;
-
-      if (box->kind != HS_LAYOUT_BOX_OBJECT || !(object = hs_snapshot_lookup (snapshot, box->ref)))
-        continue;
-      if (object->flags & HS_OBJECT_IMMORTAL)
-        continue;
-      hidden = object->refcount - (gint64) hs_snapshot_count_references (snapshot, box->ref);
-      if (hidden <= 0)
-        continue;
-
-      /* Translators: on an object, how many references the graph does not draw */
-      text = g_strdup_printf (_("+%u hidden"), (guint) hidden);
-      width = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, text) + 8;
-      height = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
-
-      cairo_save (cr);
-      cairo_translate (cr, box->rect.x + box->rect.width - width + 4, box->rect.y - height + 4);
-      cairo_rectangle (cr, 0, 0, width, height);
-      cairo_set_source_rgba (cr, 0.90, 0.38, 0.0, box->alpha);
-      cairo_fill (cr);
-      cairo_set_source_rgba (cr, 1, 1, 1, box->alpha);
-      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, text, 4, 1);
-      cairo_restore (cr);
-    }
-  hs_layout_text_end_draw ();
-}
-
 /* Layout coordinates to widget coordinates: x * zoom + offset. */
 static void
 widget_to_layout (HsGraphView *self,
@@ -166,7 +121,7 @@ record_cache (HsGraphView           *self,
   g_assert (HS_IS_GRAPH_VIEW (self));
   g_assert (self->shown != NULL);
 
-  hs_layout_get_size (self->shown, &width, &height);
+  hs_graph_view_get_extent (self, self->shown, &width, &height);
   rect = GRAPHENE_RECT_INIT (0, 0, width * self->zoom, height * self->zoom);
   if (rect.size.width * rect.size.height > MAX_CACHE_PIXELS)
     {
@@ -187,7 +142,7 @@ record_cache (HsGraphView           *self,
   if (self->show_hidden)
     {
       cairo_scale (cr, self->zoom, self->zoom);
-      draw_hidden_references (self, cr);
+      hs_graph_view_holders_draw (self, cr, self->shown, options.palette);
     }
   cairo_destroy (cr);
 
@@ -336,7 +291,7 @@ hs_graph_view_snapshot (GtkWidget   *widget,
       double lw, lh;
 
       /* A full picture stays valid however the view is panned. */
-      hs_layout_get_size (self->shown, &lw, &lh);
+      hs_graph_view_get_extent (self, self->shown, &lw, &lh);
       if (self->cache_zoom != self->zoom ||
           self->cache_rect.size.width < lw * self->zoom - 0.5 ||
           self->cache_rect.size.height < lh * self->zoom - 0.5)
@@ -390,7 +345,7 @@ clamp_offsets (HsGraphView *self)
   double lw = 0, lh = 0;
 
   if (self->shown != NULL)
-    hs_layout_get_size (self->shown, &lw, &lh);
+    hs_graph_view_get_extent (self, self->shown, &lw, &lh);
 
   /* Keep at least a margin of the picture in view. */
   self->offset_x = CLAMP (self->offset_x, MIN (MARGIN, width - MARGIN - lw * self->zoom) - lw * self->zoom + 2 * MARGIN,
@@ -565,8 +520,15 @@ hs_graph_view_set_show_hidden_references (HsGraphView *self,
     return;
 
   self->show_hidden = show;
+  g_clear_pointer (&self->holders, g_ptr_array_unref);
+  g_clear_pointer (&self->holders_layout, hs_layout_unref);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_HIDDEN_REFERENCES]);
   invalidate_cache (self);
+  /* The holders' column widens the picture: a following view frames it */
+  if (self->follow)
+    hs_graph_view_camera_frame (self, TRUE);
+  else
+    clamp_offsets (self);
 }
 
 static void
@@ -1186,15 +1148,17 @@ describe_badges (HsGraphView *self,
   return NULL;
 }
 
-static gboolean
-hs_graph_view_query_tooltip (GtkWidget  *widget,
-                             int         x,
-                             int         y,
-                             gboolean    keyboard_mode,
-                             GtkTooltip *tooltip)
+/* The tooltip at (x, y) in widget coordinates, as markup, and the area
+ * it is about; NULL where there is nothing to say. */
+static char *
+tooltip_at (HsGraphView  *self,
+            double        x,
+            double        y,
+            GdkRectangle *area)
 {
-  HsGraphView *self = (HsGraphView *) widget;
   g_autofree char *markup = NULL;
+  g_autofree char *text = NULL;
+  const HsHolderBox *holder;
   HsLayoutHit kind;
   const char *name = NULL;
   guint frame;
@@ -1202,20 +1166,37 @@ hs_graph_view_query_tooltip (GtkWidget  *widget,
   double lx, ly;
   HsRect bounds;
 
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  *area = (GdkRectangle) { (int) x, (int) y, 1, 1 };
   if (self->layout == NULL || is_animating (self))
-    return FALSE;
+    return NULL;
 
   pointer_to_layout (self, x, y, &lx, &ly);
+  if ((holder = hs_graph_view_holders_hit (self, lx, ly)) != NULL)
+    {
+      text = hs_holder_box_describe (holder);
+      return g_markup_escape_text (text, -1);
+    }
+  {
+    gint64 other = 0;
+
+    if (hs_graph_view_holders_hit_other (self, lx, ly, &other) != 0)
+      return g_strdup_printf (ngettext ("%u more reference that CPython holds where no arrow can point, "
+                                        "for example the parser’s copy of the script’s literals while it runs, "
+                                        "a module’s attributes, an interpreter cache.",
+                                        "%u more references that CPython holds where no arrow can point, "
+                                        "for example the parser’s copy of the script’s literals while it runs, "
+                                        "a module’s attributes, interpreter caches.",
+                                        (gulong) other), (guint) other);
+  }
   ref = hs_layout_hit_test_variable (self->layout, lx, ly, &kind, &frame, &name);
   if (kind == HS_LAYOUT_HIT_NOTHING)
     ref = hs_layout_hit_test (self->layout, lx, ly, &kind);
-  if (ref != 0 && kind == HS_LAYOUT_HIT_OBJECT && (markup = describe_badges (self, ref, lx, ly)) != NULL)
-    {
-      gtk_tooltip_set_text (tooltip, markup);
-      return TRUE;
-    }
+  if (ref != 0 && kind == HS_LAYOUT_HIT_OBJECT && (text = describe_badges (self, ref, lx, ly)) != NULL)
+    return g_markup_escape_text (text, -1);
   if (ref == 0 || !(markup = hs_describe_object (self->snapshot, ref)))
-    return FALSE;
+    return NULL;
 
   if (kind == HS_LAYOUT_HIT_VARIABLE && name != NULL)
     {
@@ -1226,11 +1207,38 @@ hs_graph_view_query_tooltip (GtkWidget  *widget,
     }
 
   if (hs_layout_get_object_bounds (self->layout, ref, &bounds))
-    gtk_tooltip_set_tip_area (tooltip,
-                              &(GdkRectangle) { bounds.x * self->zoom + self->offset_x,
-                                                bounds.y * self->zoom + self->offset_y,
-                                                bounds.width * self->zoom,
-                                                bounds.height * self->zoom });
+    *area = (GdkRectangle) { bounds.x * self->zoom + self->offset_x,
+                             bounds.y * self->zoom + self->offset_y,
+                             bounds.width * self->zoom,
+                             bounds.height * self->zoom };
+  return g_steal_pointer (&markup);
+}
+
+char *
+hs_graph_view_get_tooltip_markup (HsGraphView *self,
+                                  double       x,
+                                  double       y)
+{
+  GdkRectangle area;
+
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
+
+  return tooltip_at (self, x, y, &area);
+}
+
+static gboolean
+hs_graph_view_query_tooltip (GtkWidget  *widget,
+                             int         x,
+                             int         y,
+                             gboolean    keyboard_mode,
+                             GtkTooltip *tooltip)
+{
+  g_autofree char *markup = NULL;
+  GdkRectangle area;
+
+  if ((markup = tooltip_at ((HsGraphView *) widget, x, y, &area)) == NULL)
+    return FALSE;
+  gtk_tooltip_set_tip_area (tooltip, &area);
   gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
 }
@@ -1262,6 +1270,8 @@ hs_graph_view_dispose (GObject *object)
   g_clear_object (&self->camera_animation);
   g_clear_pointer (&self->marks, hs_render_marks_free);
   g_clear_pointer (&self->cache, gsk_render_node_unref);
+  g_clear_pointer (&self->holders, g_ptr_array_unref);
+  g_clear_pointer (&self->holders_layout, hs_layout_unref);
   g_clear_pointer (&self->shown, hs_layout_unref);
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->layout, hs_layout_unref);

@@ -74,5 +74,9 @@ double      hs_graph_view_get_readable_zoom  (HsGraphView  *self);
 gboolean    hs_graph_view_get_pinned_frame   (HsGraphView  *self,
                                               HsRect       *out);
 void        hs_graph_view_finish_animations  (HsGraphView  *self);
+/* The tooltip the view shows at (x, y), in widget coordinates, as markup */
+char       *hs_graph_view_get_tooltip_markup (HsGraphView  *self,
+                                              double        x,
+                                              double        y);
 
 G_END_DECLS

@@ -1538,7 +1538,16 @@ hs_window_init (HsWindow *self)
 
   g_settings_bind (self->settings, "graph-zoom", self->graph_view, "zoom", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "show-hidden-references", self->graph_view, "show-hidden-references",
-                   G_SETTINGS_BIND_GET);
+                   G_SETTINGS_BIND_DEFAULT);
+  /* Stateful toggles: following the program, and the hidden holders (a
+   * GSettingsAction would outlive the window) */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *name = i == 0 ? "follow" : "show-hidden-references";
+      g_autoptr(GPropertyAction) action = g_property_action_new (name, self->graph_view, name);
+
+      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+    }
 
   output = gtk_text_view_get_buffer (self->output_view);
   gtk_text_buffer_create_tag (output, "stderr", "foreground", "#e01b24", NULL);

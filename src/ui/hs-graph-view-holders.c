@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-graph-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hs-describe.h"
+#include "hs-graph-view-private.h"
+#include "hs-renderer.h"
+
+/*
+ * "Show hidden holders": the references the runtime names but the graph
+ * does not draw (hs-holders.c in the worker) get boxes of their own, in a
+ * row under the picture, where a graph of frames left and objects right
+ * has room, with a dashed arrow up to every object each
+ * one holds: "constants of <module>" keeps the literal 1000 alive after
+ * the last name lets go of it.  What no holder explains is marked on the
+ * object as "+N other", so that the arrows drawn, the holders' arrows and
+ * that mark add up to the refcount, as in the inspector.  Only what the
+ * snapshot's hidden references say is drawn.
+ */
+
+/* Between the picture and the row, and between holder boxes */
+#define ROW_GAP     40.0
+#define BOX_GAP     16.0
+#define PAD         6.0
+
+typedef struct
+{
+  guint32 ref;
+  guint   count;
+} Held;
+
+struct _HsHolderBox
+{
+  HsRect      rect;
+  HsEdgeKind  kind;
+  const char *holder;  /* borrowed from the snapshot */
+  char       *title;
+  char       *subtitle;
+  GArray     *held;    /* Held, in the order the runtime reported them */
+  double      want_x;  /* the middle of what it holds */
+};
+
+typedef struct
+{
+  double fill[3];
+  double border[3];
+  double ink[3];
+  double muted[3];
+  double arrow[3];
+  double badge[3];
+  double badge_ink[3];
+} Colors;
+
+static const Colors light_colors = {
+  { 0.99, 0.96, 0.88 }, { 0.55, 0.42, 0.12 }, { 0.10, 0.10, 0.12 },
+  { 0.38, 0.34, 0.26 }, { 0.60, 0.42, 0.05 }, { 0.75, 0.32, 0.00 }, { 1, 1, 1 },
+};
+static const Colors dark_colors = {
+  { 0.25, 0.21, 0.12 }, { 0.90, 0.76, 0.42 }, { 0.95, 0.94, 0.90 },
+  { 0.82, 0.78, 0.68 }, { 0.95, 0.78, 0.38 }, { 1.00, 0.66, 0.20 }, { 0.10, 0.08, 0.04 },
+};
+static const Colors high_contrast_colors = {
+  { 1.00, 1.00, 1.00 }, { 0, 0, 0 }, { 0, 0, 0 },
+  { 0.15, 0.15, 0.15 }, { 0.55, 0.30, 0.00 }, { 0.75, 0.25, 0.00 }, { 1, 1, 1 },
+};
+
+static void
+holder_box_free (gpointer data)
+{
+  HsHolderBox *box = data;
+
+  g_free (box->title);
+  g_free (box->subtitle);
+  g_array_unref (box->held);
+  g_free (box);
+}
+
+static char *
+holder_title (HsEdgeKind  kind,
+              const char *holder)
+{
+  switch (kind)
+    {
+    case HS_EDGE_HELD_CONSTANT:
+      /* Translators: a box that stands for a code object's co_consts; %s is
+       * a function's name, or <module> for the script itself */
+      return g_strdup_printf (_("constants of %s"), holder);
+    case HS_EDGE_HELD_NAME:
+      /* Translators: a box for a code object's names; %s is a function or <module> */
+      return g_strdup_printf (_("names in the code of %s"), holder);
+    case HS_EDGE_HELD_STACK:
+      /* Translators: a box for a running frame's value stack; %s is a function or <module> */
+      return g_strdup_printf (_("value stack of %s"), holder);
+    case HS_EDGE_HELD_MODULES:
+    default:
+      return g_strdup ("sys.modules");
+    }
+}
+
+static const char *
+holder_subtitle (HsEdgeKind kind)
+{
+  switch (kind)
+    {
+    case HS_EDGE_HELD_CONSTANT:
+      return "co_consts";
+    case HS_EDGE_HELD_NAME:
+      return "co_names";
+    case HS_EDGE_HELD_STACK:
+      return _("values being computed or passed");
+    case HS_EDGE_HELD_MODULES:
+    default:
+      return _("the imported modules");
+    }
+}
+
+static int
+compare_want_x (gconstpointer a,
+                gconstpointer b)
+{
+  const HsHolderBox *ba = *(HsHolderBox * const *) a, *bb = *(HsHolderBox * const *) b;
+
+  return ba->want_x < bb->want_x ? -1 : ba->want_x > bb->want_x;
+}
+
+/* The holder boxes of layout, placed in a row under its picture:
+ * one box per holder the snapshot names, holding objects the layout
+ * draws and whose count is a count (not an immortal's marker). */
+GPtrArray *
+hs_graph_view_holders_place (HsLayout *layout)
+{
+  HsSnapshot *snapshot;
+  const HsHiddenRef *hidden;
+  GPtrArray *boxes = g_ptr_array_new_with_free_func (holder_box_free);
+  double width, height, x = 0, line_ui, line_small;
+  guint n_hidden;
+
+  g_return_val_if_fail (layout != NULL, boxes);
+
+  snapshot = hs_layout_get_snapshot (layout);
+  hidden = hs_snapshot_get_hidden_refs (snapshot, &n_hidden);
+  for (guint i = 0; i < n_hidden; i++)
+    {
+      const HsObject *object = hs_snapshot_lookup (snapshot, hidden[i].target);
+      HsHolderBox *box = NULL;
+      HsRect bounds;
+      Held held = { hidden[i].target, hidden[i].count };
+
+      if (object == NULL || (object->flags & HS_OBJECT_IMMORTAL) ||
+          !hs_layout_get_object_bounds (layout, hidden[i].target, &bounds))
+        continue;
+      for (guint b = 0; b < boxes->len && box == NULL; b++)
+        {
+          HsHolderBox *other = g_ptr_array_index (boxes, b);
+
+          if (other->kind == hidden[i].kind && g_strcmp0 (other->holder, hidden[i].holder) == 0)
+            box = other;
+        }
+      if (box == NULL)
+        {
+          box = g_new0 (HsHolderBox, 1);
+          box->kind = hidden[i].kind;
+          box->holder = hidden[i].holder;
+          box->title = holder_title (hidden[i].kind, hidden[i].holder != NULL ? hidden[i].holder : "?");
+          box->subtitle = g_strdup (holder_subtitle (hidden[i].kind));
+          box->held = g_array_new (FALSE, FALSE, sizeof (Held));
+          g_ptr_array_add (boxes, box);
+        }
+      g_array_append_val (box->held, held);
+      box->want_x += bounds.x + bounds.width / 2;
+    }
+  if (boxes->len == 0)
+    return boxes;
+
+  hs_layout_get_size (layout, &width, &height);
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
+  line_ui = hs_layout_text_height (HS_LAYOUT_FONT_UI);
+  line_small = hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+  for (guint b = 0; b < boxes->len; b++)
+    {
+      HsHolderBox *box = g_ptr_array_index (boxes, b);
+
+      box->want_x /= box->held->len;
+      box->rect.width = 2 * PAD + MAX (hs_layout_text_width (HS_LAYOUT_FONT_UI, box->title),
+                                       hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->subtitle));
+      box->rect.height = 2 * PAD + line_ui + line_small;
+    }
+  hs_layout_text_end_draw ();
+
+  /* Each box as near the middle of what it holds as the row allows */
+  g_ptr_array_sort (boxes, compare_want_x);
+  for (guint b = 0; b < boxes->len; b++)
+    {
+      HsHolderBox *box = g_ptr_array_index (boxes, b);
+
+      box->rect.y = height + ROW_GAP;
+      box->rect.x = MAX (x, box->want_x - box->rect.width / 2);
+      x = box->rect.x + box->rect.width + BOX_GAP;
+    }
+  return boxes;
+}
+
+/* The holder boxes of the layout self shows, computed once per layout. */
+GPtrArray *
+hs_graph_view_holders_get (HsGraphView *self,
+                           HsLayout    *layout)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
+
+  if (!self->show_hidden || layout == NULL)
+    return NULL;
+  if (self->holders == NULL || self->holders_layout != layout)
+    {
+      g_clear_pointer (&self->holders, g_ptr_array_unref);
+      g_clear_pointer (&self->holders_layout, hs_layout_unref);
+      self->holders = hs_graph_view_holders_place (layout);
+      /* Kept, so that another layout at the same address is not taken for it */
+      self->holders_layout = hs_layout_ref (layout);
+    }
+  return self->holders;
+}
+
+/* The size of what is drawn: the layout's picture and, when the holders
+ * are shown, their row. */
+void
+hs_graph_view_get_extent (HsGraphView *self,
+                          HsLayout    *layout,
+                          double      *width,
+                          double      *height)
+{
+  GPtrArray *boxes;
+
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+  g_return_if_fail (layout != NULL && width != NULL && height != NULL);
+
+  hs_layout_get_size (layout, width, height);
+  boxes = hs_graph_view_holders_get (self, layout);
+  for (guint b = 0; boxes != NULL && b < boxes->len; b++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (boxes, b);
+
+      *width = MAX (*width, box->rect.x + box->rect.width + MARGIN);
+      *height = MAX (*height, box->rect.y + box->rect.height + MARGIN);
+    }
+}
+
+guint
+hs_holder_box_get_n_held (const HsHolderBox *box,
+                          guint32           *refs,
+                          guint             *counts,
+                          guint              n)
+{
+  g_return_val_if_fail (box != NULL, 0);
+
+  for (guint i = 0; i < MIN (n, box->held->len); i++)
+    {
+      if (refs != NULL)
+        refs[i] = g_array_index (box->held, Held, i).ref;
+      if (counts != NULL)
+        counts[i] = g_array_index (box->held, Held, i).count;
+    }
+  return box->held->len;
+}
+
+const char *
+hs_holder_box_get_title (const HsHolderBox *box,
+                         HsRect            *rect)
+{
+  g_return_val_if_fail (box != NULL, NULL);
+
+  if (rect != NULL)
+    *rect = box->rect;
+  return box->title;
+}
+
+/* How many references to ref the holder boxes draw */
+guint
+hs_graph_view_holders_count_held (GPtrArray *boxes,
+            guint32    ref)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (boxes != NULL, 0);
+
+  for (guint b = 0; b < boxes->len; b++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (boxes, b);
+
+      for (guint i = 0; i < box->held->len; i++)
+        if (g_array_index (box->held, Held, i).ref == ref)
+          n += g_array_index (box->held, Held, i).count;
+    }
+  return n;
+}
+
+/* The references to ref that neither an arrow nor a holder box draws:
+ * the inspector's "other internal references", and the named holders of
+ * objects no box is drawn for (immortal ones). */
+gint64
+hs_graph_view_holders_count_other (GPtrArray  *holders,
+                                   HsSnapshot *snapshot,
+                                   guint32     ref)
+{
+  g_autoptr(HsRefcountBreakdown) breakdown = NULL;
+
+  g_return_val_if_fail (holders != NULL && snapshot != NULL, 0);
+
+  /* An immortal's count is a marker, not references to account for */
+  if ((breakdown = hs_describe_refcount_breakdown (snapshot, ref)) == NULL || breakdown->immortal)
+    return 0;
+  return breakdown->other + breakdown->n_named - hs_graph_view_holders_count_held (holders, ref);
+}
+
+static char *
+other_text (gint64 other)
+{
+  /* Translators: on an object, how many references to it neither an
+   * arrow nor a hidden holder's box accounts for */
+  return g_strdup_printf (_("+%u other"), (guint) other);
+}
+
+/* Where the "+N other" mark of box is, over its top right corner;
+ * measured inside a draw scope. */
+static void
+other_rect (const HsLayoutBox *box,
+            const char        *text,
+            HsRect            *rect)
+{
+  g_assert (box != NULL && text != NULL && rect != NULL);
+
+  rect->width = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, text) + 8;
+  rect->height = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
+  rect->x = box->rect.x + box->rect.width - rect->width + 4;
+  rect->y = box->rect.y - rect->height + 4;
+}
+
+/* The object whose "+N other" mark is at (lx, ly), and N; 0 for none. */
+guint32
+hs_graph_view_holders_hit_other (HsGraphView *self,
+                                 double       lx,
+                                 double       ly,
+                                 gint64      *other)
+{
+  GPtrArray *holders;
+  const HsLayoutBox *boxes;
+  HsSnapshot *snapshot;
+  guint32 found = 0;
+  guint n_boxes;
+
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self) && other != NULL, 0);
+
+  if ((holders = hs_graph_view_holders_get (self, self->layout)) == NULL)
+    return 0;
+  snapshot = hs_layout_get_snapshot (self->layout);
+  boxes = hs_layout_get_boxes (self->layout, &n_boxes);
+  hs_layout_text_begin_draw (hs_layout_get_text (self->layout));
+  for (guint i = 0; i < n_boxes && found == 0; i++)
+    {
+      g_autofree char *text = NULL;
+      HsRect rect;
+
+      if (boxes[i].kind != HS_LAYOUT_BOX_OBJECT ||
+          (*other = hs_graph_view_holders_count_other (holders, snapshot, boxes[i].ref)) <= 0)
+        continue;
+      text = other_text (*other);
+      other_rect (&boxes[i], text, &rect);
+      if (lx >= rect.x && lx <= rect.x + rect.width && ly >= rect.y && ly <= rect.y + rect.height)
+        found = boxes[i].ref;
+    }
+  hs_layout_text_end_draw ();
+  return found;
+}
+
+/* What neither an arrow nor a holder box accounts for, on the object:
+ * "+1 other". */
+static void
+draw_other_marks (cairo_t       *cr,
+                  HsLayout      *layout,
+                  GPtrArray     *boxes,
+                  const Colors  *c)
+{
+  HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  const HsLayoutBox *lboxes;
+  guint n_boxes;
+
+  g_assert (cr != NULL && layout != NULL && boxes != NULL && c != NULL);
+
+  lboxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const HsLayoutBox *box = &lboxes[i];
+      g_autofree char *text = NULL;
+      const HsObject *object;
+      gint64 other;
+      HsRect rect;
+
+      if (box->kind != HS_LAYOUT_BOX_OBJECT || !(object = hs_snapshot_lookup (snapshot, box->ref)) ||
+          (object->flags & HS_OBJECT_IMMORTAL))
+        continue;
+      other = hs_graph_view_holders_count_other (boxes, snapshot, box->ref);
+      if (other <= 0)
+        continue;
+
+      text = other_text (other);
+      other_rect (box, text, &rect);
+
+      cairo_save (cr);
+      cairo_translate (cr, rect.x, rect.y);
+      cairo_rectangle (cr, 0, 0, rect.width, rect.height);
+      cairo_set_source_rgba (cr, c->badge[0], c->badge[1], c->badge[2], box->alpha);
+      cairo_fill (cr);
+      cairo_set_source_rgba (cr, c->badge_ink[0], c->badge_ink[1], c->badge_ink[2], box->alpha);
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, text, 4, 1);
+      cairo_restore (cr);
+    }
+}
+
+static void
+draw_arrow (cairo_t      *cr,
+            const HsRect *from,
+            const HsRect *to,
+            guint         count,
+            const Colors *c)
+{
+  double x2 = to->x + to->width / 2, y2 = to->y + to->height;
+  double x1 = CLAMP (x2, from->x + 8, from->x + from->width - 8), y1 = from->y;
+  double bend = MAX (16, (y1 - y2) / 3);
+
+  g_assert (cr != NULL && from != NULL && to != NULL && c != NULL);
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, c->arrow[0], c->arrow[1], c->arrow[2]);
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_dash (cr, (double[]) { 5, 3 }, 2, 0);
+  cairo_move_to (cr, x1, y1);
+  cairo_curve_to (cr, x1, y1 - bend, x2, y2 + bend, x2, y2 + 6);
+  cairo_stroke (cr);
+  /* The curve ends going up, into the box's bottom side */
+  cairo_set_dash (cr, NULL, 0, 0);
+  cairo_move_to (cr, x2, y2);
+  cairo_line_to (cr, x2 - 4, y2 + 8);
+  cairo_line_to (cr, x2 + 4, y2 + 8);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+  if (count > 1)
+    {
+      g_autofree char *times = g_strdup_printf ("×%u", count);
+
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, times, x2 + 6, y2 + 4);
+    }
+  cairo_restore (cr);
+}
+
+/* Draws the holder boxes, their arrows and the "+N other" marks over the
+ * layout, in layout units; text comes from the layout's set. */
+void
+hs_graph_view_holders_draw (HsGraphView *self,
+                            cairo_t     *cr,
+                            HsLayout    *layout,
+                            int          palette)
+{
+  const Colors *c = palette == HS_RENDER_PALETTE_DARK ? &dark_colors
+                  : palette == HS_RENDER_PALETTE_HIGH_CONTRAST ? &high_contrast_colors
+                  : &light_colors;
+  GPtrArray *boxes;
+
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+  g_return_if_fail (cr != NULL && layout != NULL);
+
+  if ((boxes = hs_graph_view_holders_get (self, layout)) == NULL)
+    return;
+
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
+  for (guint b = 0; b < boxes->len; b++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (boxes, b);
+      double line_ui = hs_layout_text_height (HS_LAYOUT_FONT_UI);
+
+      for (guint i = 0; i < box->held->len; i++)
+        {
+          const Held *held = &g_array_index (box->held, Held, i);
+          HsRect to;
+
+          if (hs_layout_get_object_bounds (layout, held->ref, &to))
+            draw_arrow (cr, &box->rect, &to, held->count, c);
+        }
+
+      cairo_save (cr);
+      cairo_set_line_width (cr, 1.5);
+      cairo_set_dash (cr, (double[]) { 4, 2 }, 2, 0);
+      cairo_rectangle (cr, box->rect.x, box->rect.y, box->rect.width, box->rect.height);
+      cairo_set_source_rgb (cr, c->fill[0], c->fill[1], c->fill[2]);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, c->border[0], c->border[1], c->border[2]);
+      cairo_stroke (cr);
+      cairo_set_source_rgb (cr, c->ink[0], c->ink[1], c->ink[2]);
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_UI, box->title, box->rect.x + PAD, box->rect.y + PAD);
+      cairo_set_source_rgb (cr, c->muted[0], c->muted[1], c->muted[2]);
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, box->subtitle, box->rect.x + PAD,
+                           box->rect.y + PAD + line_ui);
+      cairo_restore (cr);
+    }
+  draw_other_marks (cr, layout, boxes, c);
+  hs_layout_text_end_draw ();
+}
+
+/* The holder box at (lx, ly), in layout units, or NULL. */
+const HsHolderBox *
+hs_graph_view_holders_hit (HsGraphView *self,
+                           double       lx,
+                           double       ly)
+{
+  GPtrArray *boxes;
+
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
+
+  if ((boxes = hs_graph_view_holders_get (self, self->layout)) == NULL)
+    return NULL;
+  for (guint b = 0; b < boxes->len; b++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (boxes, b);
+
+      if (lx >= box->rect.x && lx <= box->rect.x + box->rect.width &&
+          ly >= box->rect.y && ly <= box->rect.y + box->rect.height)
+        return box;
+    }
+  return NULL;
+}
+
+/* A holder box's tooltip: what it is, and why it keeps objects alive. */
+char *
+hs_holder_box_describe (const HsHolderBox *box)
+{
+  g_return_val_if_fail (box != NULL, NULL);
+
+  switch (box->kind)
+    {
+    case HS_EDGE_HELD_CONSTANT:
+      return g_strdup_printf (_("The code of %s keeps its literals in a tuple of constants, co_consts: "
+                                "they stay alive as long as the code does, whatever the names do."),
+                              box->holder);
+    case HS_EDGE_HELD_NAME:
+      return g_strdup_printf (_("The code of %s keeps the names it uses as strings: "
+                                "they stay alive as long as the code does."), box->holder);
+    case HS_EDGE_HELD_STACK:
+      return g_strdup_printf (_("The value stack of %s holds values while a line computes with them: "
+                                "a for loop's iterator, arguments being passed."), box->holder);
+    case HS_EDGE_HELD_MODULES:
+    default:
+      return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));
+    }
+}

@@ -1,0 +1,589 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The graph view's toggles and what it shows on demand, in the real
+ * window under Xvfb: Follow is a stateful action that a pan or a zoom by
+ * hand turns off and Fit turns on; "Show hidden holders" draws a box for
+ * each holder the runtime names (the constants of <module> keep x = 1000's
+ * literal alive), only from the snapshot's hidden references; tooltips
+ * name variables, objects, badges and holders; and below the readable
+ * zoom, boxes collapse to their type and a short value.  Glides are ended
+ * at once, so nothing depends on timing; no check depends on the fonts.
+ */
+#define G_LOG_DOMAIN "heapscope-test-graph-view-toggles"
+
+#include "config.h"
+
+#include <string.h>
+#include <cairo-svg.h>
+
+#include "hs-describe.h"
+#include "hs-graph-view-private.h"
+#include "hs-renderer.h"
+#include "hs-test-run.h"
+
+static HsApplication *app;
+
+static void
+settle (HsWindow *window)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  g_assert_true (hs_test_wait_until (hs_test_window_is_idle, window));
+  hs_graph_view_finish_animations (graph);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  hs_graph_view_finish_animations (graph);
+}
+
+static gboolean
+action_state (HsWindow   *window,
+              const char *name)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (window), name);
+
+  g_assert_nonnull (state);
+  g_assert_true (g_variant_is_of_type (state, G_VARIANT_TYPE_BOOLEAN));
+  return g_variant_get_boolean (state);
+}
+
+static gpointer
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;   /* the widget keeps it */
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static gboolean
+rect_inside (const HsRect *inner,
+             const HsRect *outer)
+{
+  return inner->x >= outer->x - 0.5 && inner->y >= outer->y - 0.5 &&
+         inner->x + inner->width <= outer->x + outer->width + 0.5 &&
+         inner->y + inner->height <= outer->y + outer->height + 0.5;
+}
+
+/* Follow is the window's stateful action "follow": the view's camera
+ * follows the program until a pan or a zoom by hand, and Fit or the
+ * toggle turn it on again. */
+static void
+test_follow_action (void)
+{
+  HsWindow *window = hs_test_window_new_run (app, "a = [1, 2, 3]\nb = a\nc = [a, b]\n", "follow");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  GtkEventControllerScroll *scroll;
+  GtkGestureDrag *drag;
+  gboolean handled = FALSE;
+  HsRect framed, moved;
+
+  settle (window);
+  g_assert_true (hs_graph_view_get_follow (graph));
+  g_assert_true (action_state (window, "follow"));
+  hs_graph_view_get_visible_rect (graph, &framed);
+
+  /* A scroll pans by hand: following stops, and the toggle shows it */
+  scroll = find_controller (GTK_WIDGET (graph), GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+  g_signal_emit_by_name (scroll, "scroll", 0.0, 2.0, &handled);
+  g_assert_true (handled);
+  g_assert_false (hs_graph_view_get_follow (graph));
+  g_assert_false (action_state (window, "follow"));
+
+  /* Fit follows again */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "zoom-fit", NULL);
+  settle (window);
+  g_assert_true (hs_graph_view_get_follow (graph));
+  g_assert_true (action_state (window, "follow"));
+  hs_graph_view_get_visible_rect (graph, &moved);
+  g_assert_cmpfloat_with_epsilon (moved.x, framed.x, 0.5);
+  g_assert_cmpfloat_with_epsilon (moved.y, framed.y, 0.5);
+
+  /* A drag pans too; the view stays where the user put it at later steps */
+  drag = find_controller (GTK_WIDGET (graph), GTK_TYPE_GESTURE_DRAG);
+  g_signal_emit_by_name (drag, "drag-begin", 100.0, 100.0);
+  g_signal_emit_by_name (drag, "drag-update", 60.0, 40.0);
+  g_assert_false (action_state (window, "follow"));
+  hs_graph_view_get_visible_rect (graph, &moved);
+  g_assert_cmpfloat (fabs (moved.x - framed.x) + fabs (moved.y - framed.y), >, 1);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "step-forward", NULL);
+  settle (window);
+  g_assert_false (action_state (window, "follow"));
+  {
+    HsRect still;
+
+    hs_graph_view_get_visible_rect (graph, &still);
+    g_assert_cmpfloat_with_epsilon (still.x, moved.x, 0.5);
+    g_assert_cmpfloat_with_epsilon (still.y, moved.y, 0.5);
+  }
+
+  /* The toggle itself turns following on: the view frames the step again */
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "follow", g_variant_new_boolean (TRUE));
+  settle (window);
+  g_assert_true (hs_graph_view_get_follow (graph));
+  {
+    HsRect refit;
+
+    hs_graph_view_get_visible_rect (graph, &framed);
+    g_assert_cmpfloat (fabs (framed.x - moved.x) + fabs (framed.y - moved.y), >, 1);
+    /* where Fit puts it */
+    g_signal_emit_by_name (scroll, "scroll", 2.0, 0.0, &handled);
+    g_assert_false (action_state (window, "follow"));
+    g_action_group_activate_action (G_ACTION_GROUP (window), "zoom-fit", NULL);
+    settle (window);
+    hs_graph_view_get_visible_rect (graph, &refit);
+    g_assert_cmpfloat_with_epsilon (refit.x, framed.x, 0.5);
+    g_assert_cmpfloat_with_epsilon (refit.y, framed.y, 0.5);
+  }
+
+  /* Zooming by hand with the buttons stops it, and so does the toggle */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "zoom-in", NULL);
+  g_assert_false (action_state (window, "follow"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "follow", NULL);
+  g_assert_true (action_state (window, "follow"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "follow", NULL);
+  g_assert_false (hs_graph_view_get_follow (graph));
+
+  hs_test_window_close (window);
+}
+
+/* The step at which the module's variable name names an object whose repr is repr */
+static guint
+step_where (HsWindow   *window,
+            const char *name,
+            const char *repr)
+{
+  HsTrace *trace = hs_window_get_trace (window);
+
+  for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+      const HsFrame *frames;
+      guint n_frames;
+
+      frames = hs_snapshot_get_frames (snapshot, &n_frames);
+      for (guint f = 0; f < n_frames; f++)
+        for (guint v = 0; v < frames[f].n_vars; v++)
+          {
+            const HsObject *o = hs_snapshot_lookup (snapshot, frames[f].vars[v].ref);
+
+            if (g_str_equal (frames[f].vars[v].name, name) && o != NULL && g_strcmp0 (o->repr, repr) == 0)
+              return i;
+          }
+    }
+  g_assert_not_reached ();
+  return 0;
+}
+
+static guint32
+var_ref (HsSnapshot *snapshot,
+         const char *name)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  for (guint f = n_frames; f > 0; f--)
+    for (guint v = 0; v < frames[f - 1].n_vars; v++)
+      if (g_str_equal (frames[f - 1].vars[v].name, name))
+        return frames[f - 1].vars[v].ref;
+  g_assert_not_reached ();
+  return 0;
+}
+
+/* Every reference a holder box draws is one the runtime named: the
+ * snapshot's hidden references, holder by holder, count by count. */
+static void
+check_holders_are_true (GPtrArray  *holders,
+                        HsSnapshot *snapshot)
+{
+  const HsHiddenRef *hidden;
+  guint n_hidden;
+
+  hidden = hs_snapshot_get_hidden_refs (snapshot, &n_hidden);
+  for (guint b = 0; b < holders->len; b++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (holders, b);
+      guint32 refs[64];
+      guint counts[64], n;
+
+      n = hs_holder_box_get_n_held (box, refs, counts, G_N_ELEMENTS (refs));
+      g_assert_cmpuint (n, >, 0);
+      g_assert_cmpuint (n, <=, G_N_ELEMENTS (refs));
+      for (guint i = 0; i < n; i++)
+        {
+          gboolean found = FALSE;
+
+          for (guint h = 0; h < n_hidden && !found; h++)
+            if (hidden[h].target == refs[i] && hidden[h].count == counts[i])
+              {
+                g_autofree char *title = NULL;
+
+                switch (hidden[h].kind)
+                  {
+                  case HS_EDGE_HELD_CONSTANT:
+                    title = g_strdup_printf ("constants of %s", hidden[h].holder);
+                    break;
+                  case HS_EDGE_HELD_NAME:
+                    title = g_strdup_printf ("names in the code of %s", hidden[h].holder);
+                    break;
+                  case HS_EDGE_HELD_STACK:
+                    title = g_strdup_printf ("value stack of %s", hidden[h].holder);
+                    break;
+                  default:
+                    title = g_strdup ("sys.modules");
+                    break;
+                  }
+                found = g_str_equal (title, hs_holder_box_get_title (box, NULL));
+              }
+          g_assert_true (found);
+        }
+    }
+}
+
+/* The number of pixels of the holder box's rectangle that are painted */
+static guint
+painted_pixels (HsGraphView       *graph,
+                const HsHolderBox *box)
+{
+  HsLayout *layout = hs_graph_view_get_layout (graph);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double width, height;
+  HsRect rect;
+  guint n = 0;
+  int stride;
+  const guint8 *data;
+
+  hs_graph_view_get_extent (graph, layout, &width, &height);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) width + 1, (int) height + 1);
+  cr = cairo_create (surface);
+  hs_graph_view_holders_draw (graph, cr, layout, HS_RENDER_PALETTE_LIGHT);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  hs_holder_box_get_title (box, &rect);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int y = (int) rect.y + 2; y < (int) (rect.y + rect.height) - 2; y++)
+    for (int x = (int) rect.x + 2; x < (int) (rect.x + rect.width) - 2; x++)
+      n += data[y * stride + 4 * x + 3] == 255;
+  cairo_surface_destroy (surface);
+  return n;
+}
+
+/* "Show hidden holders": x = 1000's literal is held by the constants of
+ * <module>, drawn as a box with an arrow to it, in view, from the
+ * snapshot alone; the toggle is the window's stateful action. */
+static void
+test_hidden_holders (void)
+{
+  HsWindow *window = hs_test_window_new_run (app, "x = 1000\ny = [x, 'spam']\nx = None\npass\n", "holders");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsSnapshot *snapshot;
+  GPtrArray *holders;
+  const HsHolderBox *consts = NULL;
+  guint32 thousand;
+  double lw, lh, ew, eh;
+  HsRect view, rect;
+
+  g_assert_false (action_state (window, "show-hidden-references"));
+  hs_window_show_step (window, step_where (window, "x", "1000"), FALSE);
+  settle (window);
+  g_assert_null (hs_graph_view_holders_get (graph, hs_graph_view_get_layout (graph)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-hidden-references", NULL);
+  settle (window);
+  g_assert_true (action_state (window, "show-hidden-references"));
+  g_assert_true (hs_graph_view_get_show_hidden_references (graph));
+
+  snapshot = hs_graph_view_get_snapshot (graph);
+  thousand = var_ref (snapshot, "x");
+  holders = hs_graph_view_holders_get (graph, hs_graph_view_get_layout (graph));
+  g_assert_nonnull (holders);
+  check_holders_are_true (holders, snapshot);
+  for (guint b = 0; b < holders->len; b++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (holders, b);
+      guint32 refs[64];
+      guint counts[64], n = hs_holder_box_get_n_held (box, refs, counts, 64);
+
+      for (guint i = 0; i < n; i++)
+        if (refs[i] == thousand && g_str_equal (hs_holder_box_get_title (box, NULL), "constants of <module>"))
+          {
+            g_assert_cmpuint (counts[i], ==, 1);
+            consts = box;
+          }
+    }
+  g_assert_nonnull (consts);
+
+  /* Its row under the picture makes it taller, and the following view shows it */
+  hs_layout_get_size (hs_graph_view_get_layout (graph), &lw, &lh);
+  hs_graph_view_get_extent (graph, hs_graph_view_get_layout (graph), &ew, &eh);
+  g_assert_cmpfloat (eh, >, lh);
+  hs_holder_box_get_title (consts, &rect);
+  g_assert_cmpfloat (rect.y, >=, lh);
+  hs_graph_view_get_visible_rect (graph, &view);
+  g_assert_true (rect_inside (&rect, &view));
+  g_assert_cmpuint (painted_pixels (graph, consts), >, rect.width * rect.height / 2);
+
+  /* Its tooltip says why it keeps the literal alive */
+  {
+    double zoom = hs_graph_view_get_zoom (graph);
+    g_autofree char *tip =
+      hs_graph_view_get_tooltip_markup (graph, (rect.x + rect.width / 2 - view.x) * zoom,
+                                        (rect.y + rect.height / 2 - view.y) * zoom);
+
+    g_assert_nonnull (tip);
+    g_assert_nonnull (strstr (tip, "co_consts"));
+  }
+
+  /* The literal's "+1 other" mark, over its box's top right corner, says
+   * what no arrow can point at */
+  {
+    const HsObject *o = hs_snapshot_lookup (snapshot, thousand);
+    double zoom = hs_graph_view_get_zoom (graph);
+    g_autofree char *tip = NULL;
+    g_autofree char *expected = NULL;
+    HsRect box;
+
+    g_assert_true (hs_layout_get_object_bounds (hs_graph_view_get_layout (graph), thousand, &box));
+    g_assert_cmpint (hs_graph_view_holders_count_other (holders, snapshot, thousand), ==,
+                     o->refcount - o->n_referrers - 1);
+    g_assert_cmpint (o->refcount - o->n_referrers - 1, >, 0);
+    tip = hs_graph_view_get_tooltip_markup (graph, (box.x + box.width - 2 - view.x) * zoom,
+                                            (box.y + 2 - view.y) * zoom);
+    expected = g_strdup_printf ("%u more reference", (guint) (o->refcount - o->n_referrers - 1));
+    g_assert_nonnull (tip);
+    g_assert_true (g_str_has_prefix (tip, expected));
+  }
+
+  /* Every step's holders are the runtime's */
+  for (guint i = 0; i < hs_trace_get_n_steps (hs_window_get_trace (window)); i++)
+    {
+      hs_window_show_step (window, i, FALSE);
+      settle (window);
+      holders = hs_graph_view_holders_get (graph, hs_graph_view_get_layout (graph));
+      g_assert_nonnull (holders);
+      check_holders_are_true (holders, hs_graph_view_get_snapshot (graph));
+    }
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-hidden-references", NULL);
+  settle (window);
+  g_assert_false (hs_graph_view_get_show_hidden_references (graph));
+  g_assert_null (hs_graph_view_holders_get (graph, hs_graph_view_get_layout (graph)));
+  hs_layout_get_size (hs_graph_view_get_layout (graph), &lw, &lh);
+  hs_graph_view_get_extent (graph, hs_graph_view_get_layout (graph), &ew, &eh);
+  g_assert_cmpfloat (ew, ==, lw);
+  g_assert_cmpfloat (eh, ==, lh);
+
+  hs_test_window_close (window);
+}
+
+/* Widget coordinates of layout point (lx, ly) */
+static void
+to_widget (HsGraphView *graph,
+           double       lx,
+           double       ly,
+           double      *x,
+           double      *y)
+{
+  HsRect view;
+  double zoom = hs_graph_view_get_zoom (graph);
+
+  hs_graph_view_get_visible_rect (graph, &view);
+  *x = (lx - view.x) * zoom;
+  *y = (ly - view.y) * zoom;
+}
+
+/* Tooltips: a variable's row names the variable and its object, a box
+ * describes its object, its badges explain themselves in one sentence
+ * each, and empty space says nothing. */
+static void
+test_tooltips (void)
+{
+  HsWindow *window = hs_test_window_new_run (app, "a = [1, 2]\nb = 'x' * 40\npass\n", "tooltips");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  guint last = hs_trace_get_n_steps (hs_window_get_trace (window)) - 1;
+  HsLayout *layout;
+  HsSnapshot *snapshot;
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+  guint32 list;
+  gboolean saw_badge = FALSE, saw_variable = FALSE;
+  double x, y;
+
+  hs_window_show_step (window, last, FALSE);
+  settle (window);
+  layout = hs_graph_view_get_layout (graph);
+  snapshot = hs_graph_view_get_snapshot (graph);
+  list = var_ref (snapshot, "a");
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const HsLayoutBox *box = &boxes[i];
+
+      if (box->kind == HS_LAYOUT_BOX_FRAME)
+        for (guint r = 0; r < box->n_rows; r++)
+          if (g_strcmp0 (box->rows[r].label, "a") == 0)
+            {
+              g_autofree char *tip = NULL;
+
+              to_widget (graph, box->rect.x + 8, box->rect.y + box->rows[r].y + box->rows[r].height / 2, &x, &y);
+              tip = hs_graph_view_get_tooltip_markup (graph, x, y);
+              g_assert_nonnull (tip);
+              g_assert_true (g_str_has_prefix (tip, "Variable <tt>a</tt>"));
+              saw_variable = TRUE;
+            }
+      if (box->kind == HS_LAYOUT_BOX_OBJECT && box->ref == list)
+        {
+          g_autofree char *body = NULL;
+          g_autofree char *expected = hs_describe_object (snapshot, list);
+
+          to_widget (graph, box->rect.x + 3, box->rect.y + 3, &x, &y);
+          body = hs_graph_view_get_tooltip_markup (graph, x, y);
+          g_assert_cmpstr (body, ==, expected);
+
+          /* Somewhere on the list's badges: the gc generation's sentence */
+          for (double ly = box->rect.y; ly < box->rect.y + box->rect.height && !saw_badge; ly += 1)
+            for (double lx = box->rect.x; lx < box->rect.x + box->rect.width && !saw_badge; lx += 1)
+              if (hs_renderer_hit_box (layout, box, lx, ly) == HS_RENDERER_HIT_MARKS)
+                {
+                  g_autofree char *tip = NULL;
+                  g_autofree char *sentence = hs_describe_flag_tooltip (HS_OBJECT_GC_TRACKED);
+
+                  to_widget (graph, lx, ly, &x, &y);
+                  tip = hs_graph_view_get_tooltip_markup (graph, x, y);
+                  g_assert_nonnull (tip);
+                  g_assert_nonnull (strstr (tip, sentence));
+                  saw_badge = TRUE;
+                }
+        }
+    }
+  g_assert_true (saw_variable);
+  g_assert_true (saw_badge);
+
+  /* Far outside every box */
+  {
+    double w, h;
+    g_autofree char *none = NULL;
+
+    hs_layout_get_size (layout, &w, &h);
+    to_widget (graph, w + 200, h + 200, &x, &y);
+    none = hs_graph_view_get_tooltip_markup (graph, x, y);
+    g_assert_null (none);
+  }
+
+  hs_test_window_close (window);
+}
+
+static cairo_status_t
+append_to_string (void                *closure,
+                  const unsigned char *data,
+                  unsigned int         length)
+{
+  g_string_append_len (closure, (const char *) data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* How many glyphs the renderer draws for layout at scale */
+static guint
+count_glyphs (HsLayout *layout,
+              double    scale)
+{
+  g_autoptr(GString) svg = g_string_new (NULL);
+  HsRenderOptions options;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double width, height;
+  guint n = 0;
+
+  hs_layout_get_size (layout, &width, &height);
+  surface = cairo_svg_surface_create_for_stream (append_to_string, svg, width * scale, height * scale);
+  cr = cairo_create (surface);
+  hs_render_options_init (&options);
+  options.scale = scale;
+  cairo_scale (cr, scale, scale);
+  hs_renderer_draw (cr, layout, &options);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  cairo_surface_destroy (surface);
+
+  /* cairo writes one <use> of a glyph's symbol per glyph drawn */
+  for (const char *p = svg->str; (p = strstr (p, "<use")) != NULL; p++)
+    n += strstr (p, "glyph") != NULL && strstr (p, "glyph") < strchr (p, '>');
+  return n;
+}
+
+/* Semantic zoom: just below the readable scale, boxes collapse to their
+ * type and a short value, so far fewer glyphs are drawn than just above
+ * it, where every line of every box is; a 40-character str keeps a dozen. */
+static void
+test_semantic_zoom (void)
+{
+  HsWindow *window = hs_test_window_new_run (app, "s = 'x' * 40\nt = ['y' * 30, 'z' * 30]\npass\n", "zoom");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  guint last = hs_trace_get_n_steps (hs_window_get_trace (window)) - 1;
+  HsLayout *layout;
+  double readable;
+  guint above, below;
+
+  hs_window_show_step (window, last, FALSE);
+  settle (window);
+  layout = hs_graph_view_get_layout (graph);
+  readable = hs_renderer_get_readable_scale ();
+  g_assert_cmpfloat_with_epsilon (readable, hs_graph_view_get_readable_zoom (graph), 1e-9);
+
+  above = count_glyphs (layout, readable * 1.01);
+  below = count_glyphs (layout, readable * 0.99);
+  g_test_message ("glyphs at %.3f: %u; at %.3f: %u", readable * 1.01, above, readable * 0.99, below);
+  /* the three long strings alone lose 28 + 18 + 18 characters */
+  g_assert_cmpuint (above, >=, below + 64);
+  /* and what is left still names every box: its type, at least */
+  g_assert_cmpuint (below, >=, strlen ("str") * 3 + strlen ("list"));
+  /* a scale well below is still collapsed, not empty */
+  g_assert_cmpuint (count_glyphs (layout, readable * 0.5), ==, below);
+
+  /* The widget collapses the same way: its readable zoom is the renderer's */
+  g_assert_cmpfloat (hs_graph_view_get_zoom (graph), >=, readable - 1e-9);
+
+  hs_test_window_close (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *state_dir = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  state_dir = g_dir_make_tmp ("heapscope-test-state-XXXXXX", NULL);
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  app = hs_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("Cannot register the application: %s", error->message);
+
+  g_test_add_func ("/ui/graph-view-toggles/follow-action", test_follow_action);
+  g_test_add_func ("/ui/graph-view-toggles/hidden-holders", test_hidden_holders);
+  g_test_add_func ("/ui/graph-view-toggles/tooltips", test_tooltips);
+  g_test_add_func ("/ui/graph-view-toggles/semantic-zoom", test_semantic_zoom);
+
+  status = g_test_run ();
+  g_application_quit (G_APPLICATION (app));
+  g_object_unref (app);
+  return status;
+}

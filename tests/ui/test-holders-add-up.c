@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Every number on screen adds up with "Show hidden holders" on: for every
+ * object the graph draws, at every step of every lesson and example, the
+ * arrows drawn to it, the references its holder boxes draw and its
+ * "+N other" mark make its refcount, and "+N other" is never negative.
+ * Each holder box draws only what the runtime named (the snapshot's
+ * hidden references), and a literal kept alive by the constants of
+ * <module> has its box.  Traced with the real worker; no display.
+ */
+#define G_LOG_DOMAIN "heapscope-test-holders-add-up"
+
+#include "config.h"
+
+#include <string.h>
+#include <gio/gio.h>
+
+#include "hs-describe.h"
+#include "hs-graph-view-private.h"
+#include "hs-ui-resources.h"
+#include "hs-test-trace.h"
+
+#define EXAMPLES "/io/github/heapscope/Heapscope/examples"
+
+/* The arrows the layout draws to ref */
+static guint
+arrows_to (HsLayout *layout,
+           guint32   ref)
+{
+  const HsLayoutEdge *arrows;
+  guint n_arrows, n = 0;
+
+  arrows = hs_layout_get_edges (layout, &n_arrows);
+  for (guint a = 0; a < n_arrows; a++)
+    n += arrows[a].target == ref;
+  return n;
+}
+
+/* The references the runtime names from holders to ref */
+static guint
+named_to (HsSnapshot *snapshot,
+          guint32     ref)
+{
+  const HsHiddenRef *hidden;
+  guint n_hidden, n = 0;
+
+  hidden = hs_snapshot_get_hidden_refs (snapshot, &n_hidden);
+  for (guint h = 0; h < n_hidden; h++)
+    n += hidden[h].target == ref ? hidden[h].count : 0;
+  return n;
+}
+
+static void
+check_trace (const char *name,
+             HsTrace    *trace)
+{
+  guint n_held = 0, n_boxes_checked = 0;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (trace); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, step);
+      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+      g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
+      const HsLayoutBox *boxes;
+      guint n_boxes;
+      double width, height;
+
+      hs_layout_get_size (layout, &width, &height);
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      for (guint b = 0; b < n_boxes; b++)
+        {
+          const HsObject *o;
+          guint arrows, held;
+          gint64 other;
+
+          if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT || !(o = hs_snapshot_lookup (snapshot, boxes[b].ref)))
+            continue;
+          arrows = arrows_to (layout, o->ref);
+          held = hs_graph_view_holders_count_held (holders, o->ref);
+          other = hs_graph_view_holders_count_other (holders, snapshot, o->ref);
+          /* A holder box draws no more than the runtime named */
+          g_assert_cmpuint (held, <=, named_to (snapshot, o->ref));
+          n_held += held;
+          n_boxes_checked++;
+          if (o->flags & HS_OBJECT_IMMORTAL)
+            {
+              g_assert_cmpuint (held, ==, 0);
+              g_assert_cmpint (other, ==, 0);
+              continue;
+            }
+          if (other < 0 || (gint64) arrows + held + other != o->refcount)
+            g_error ("%s, step %u: %s %s has refcount %" G_GINT64_FORMAT
+                     " but %u arrows + %u held + %" G_GINT64_FORMAT " other",
+                     name, step, o->type, o->repr, o->refcount, arrows, held, other);
+        }
+
+      /* Every holder box lies under the picture and holds drawn objects */
+      for (guint h = 0; h < holders->len; h++)
+        {
+          const HsHolderBox *box = g_ptr_array_index (holders, h);
+          HsRect rect, bounds;
+          guint32 refs[256];
+          guint n = hs_holder_box_get_n_held (box, refs, NULL, G_N_ELEMENTS (refs));
+
+          hs_holder_box_get_title (box, &rect);
+          g_assert_cmpfloat (rect.y, >=, height);
+          g_assert_cmpuint (n, >, 0);
+          for (guint i = 0; i < MIN (n, G_N_ELEMENTS (refs)); i++)
+            g_assert_true (hs_layout_get_object_bounds (layout, refs[i], &bounds));
+          /* side by side, never overlapping */
+          if (h > 0)
+            {
+              HsRect previous;
+
+              hs_holder_box_get_title (g_ptr_array_index (holders, h - 1), &previous);
+              g_assert_cmpfloat (rect.x, >=, previous.x + previous.width);
+            }
+        }
+    }
+  g_assert_cmpuint (n_boxes_checked, >, 0);
+  g_test_message ("%s: %u references drawn from holder boxes", name, n_held);
+}
+
+static void
+test_lesson (HsTraceFixture *f,
+             gconstpointer   data)
+{
+  g_autofree char *path = g_build_filename (HS_TEST_LESSONS, data, NULL);
+  g_autofree char *source = NULL;
+
+  g_assert_true (g_file_get_contents (path, &source, NULL, NULL));
+  check_trace (data, hs_trace_fixture_run (f, source));
+}
+
+static void
+test_example (HsTraceFixture *f,
+              gconstpointer   data)
+{
+  g_autofree char *path = g_build_path ("/", EXAMPLES, data, NULL);
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, NULL);
+  g_autofree char *source = NULL;
+
+  g_assert_nonnull (bytes);
+  source = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  check_trace (data, hs_trace_fixture_run (f, source));
+}
+
+/* x = 1000: the literal's box has one arrow from the constants of <module>. */
+static void
+test_literal_held (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  HsTrace *trace = hs_trace_fixture_run (f, "x = 1000\ny = x\nprint(x)\n");
+  g_autoptr(HsSnapshot) snapshot = hs_test_step_at_line (trace, 3, 0);
+  g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+  g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
+  guint32 thousand = hs_test_var_ref (snapshot, NULL, "x");
+  gboolean found = FALSE;
+
+  for (guint h = 0; h < holders->len; h++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (holders, h);
+      guint32 refs[64];
+      guint counts[64];
+      guint n = hs_holder_box_get_n_held (box, refs, counts, G_N_ELEMENTS (refs));
+
+      for (guint i = 0; i < MIN (n, G_N_ELEMENTS (refs)); i++)
+        if (refs[i] == thousand)
+          {
+            g_assert_cmpstr (hs_holder_box_get_title (box, NULL), ==, "constants of <module>");
+            g_assert_cmpuint (counts[i], ==, 1);
+            found = TRUE;
+          }
+    }
+  g_assert_true (found);
+  g_assert_cmpuint (hs_graph_view_holders_count_held (holders, thousand), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_auto(GStrv) examples = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_test_init (&argc, &argv, NULL);
+  hs_ui_register_resource ();
+
+  dir = g_dir_open (HS_TEST_LESSONS, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".py"))
+      {
+        g_autofree char *path = g_strdup_printf ("/ui/holders-add-up/lesson/%s", name);
+
+        g_test_add (path, HsTraceFixture, g_strdup (name),
+                    hs_trace_fixture_setup, test_lesson, hs_trace_fixture_teardown);
+      }
+  examples = g_resources_enumerate_children (EXAMPLES, 0, NULL);
+  g_assert_nonnull (examples);
+  for (guint i = 0; examples[i]; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/ui/holders-add-up/example/%s", examples[i]);
+
+      g_test_add (path, HsTraceFixture, examples[i],
+                  hs_trace_fixture_setup, test_example, hs_trace_fixture_teardown);
+    }
+  g_test_add ("/ui/holders-add-up/literal-held", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_literal_held, hs_trace_fixture_teardown);
+
+  return g_test_run ();
+}
