@@ -432,6 +432,17 @@ hs_window_reset_playback (HsWindow *self)
     g_action_group_change_action_state (G_ACTION_GROUP (self), "autoplay", g_variant_new_boolean (FALSE));
 }
 
+/* Prediction works on any snippet: turned on at a step, it asks about
+ * that step at once, with or without a lesson. */
+static void
+predicting_changed_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (!self->busy && self->trace != NULL && self->n_steps > 0)
+    hs_lesson_panel_show_step (self->lesson_panel, self->trace, self->step);
+}
+
 void
 hs_window_init_playback (HsWindow *self)
 {
@@ -457,4 +468,6 @@ hs_window_init_playback (HsWindow *self)
   }
   g_signal_connect_object (self->source_view, "line-mark-activated",
                            G_CALLBACK (line_mark_activated_cb), self, 0);
+  g_signal_connect_object (self->lesson_panel, "notify::predicting",
+                           G_CALLBACK (predicting_changed_cb), self, G_CONNECT_SWAPPED);
 }
