@@ -90,7 +90,7 @@ struct _HsWindow
   guint32               watch_ref;
   guint                 watch_step;     /* where the watch began, to name it */
   guint                 autoplay_tick;
-  guint                 autoplay_target;/* the next stop, G_MAXUINT to search again */
+  GCancellable         *playback_search;/* Continue's or run to cursor's, in a thread */
   gint64                autoplay_last;  /* frame time of the last step shown */
   double                autoplay_speed; /* steps per second */
 
@@ -163,6 +163,8 @@ void          hs_window_close_runtime     (HsWindow     *self);
 /* hs-window-playback.c */
 void          hs_window_init_playback     (HsWindow     *self);
 void          hs_window_update_playback_actions (HsWindow *self);
+void          hs_window_dispose_playback  (HsWindow     *self);
+gboolean      hs_window_get_searching     (HsWindow     *self);
 void          hs_window_reset_playback    (HsWindow     *self);
 void          hs_window_toggle_breakpoint (HsWindow     *self,
                                            guint         line);

@@ -1154,6 +1154,7 @@ hs_window_dispose (GObject *object)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autoplay_tick);
   self->autoplay_tick = 0;
   hs_window_dispose_presentation (self);
+  hs_window_dispose_playback (self);
   if (self->command_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->command_dialog));
   g_clear_object (&self->settings);
