@@ -494,6 +494,7 @@ hs_window_update_playback_actions (HsWindow *self)
                                  stepping);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "autoplay")),
                                stepping && (self->autoplay_tick != 0 || self->step + 1 < self->n_steps));
+  hs_window_update_saved_actions (self);
 }
 
 void
@@ -540,6 +541,7 @@ hs_window_init_playback (HsWindow *self)
   self->autoplay_speed = DEFAULT_SPEED;
   g_action_map_add_action_entries (G_ACTION_MAP (self), playback_actions,
                                    G_N_ELEMENTS (playback_actions), self);
+  hs_window_init_saved (self);
 
   gdk_rgba_parse (&color, "rgba(224, 27, 36, 0.12)");
   gtk_source_mark_attributes_set_background (breakpoint, &color);

@@ -164,6 +164,15 @@ void          hs_window_close_runtime     (HsWindow     *self);
 void          hs_window_init_playback     (HsWindow     *self);
 void          hs_window_update_playback_actions (HsWindow *self);
 void          hs_window_dispose_playback  (HsWindow     *self);
+void          hs_window_init_saved        (HsWindow     *self);
+void          hs_window_update_saved_actions (HsWindow  *self);
+void          hs_window_save_run_async    (HsWindow     *self,
+                                           GFile        *file,
+                                           GAsyncReadyCallback callback,
+                                           gpointer      user_data);
+gboolean      hs_window_save_run_finish   (HsWindow     *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
 gboolean      hs_window_get_searching     (HsWindow     *self);
 void          hs_window_reset_playback    (HsWindow     *self);
 void          hs_window_toggle_breakpoint (HsWindow     *self,

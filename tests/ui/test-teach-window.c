@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "hs-test-run.h"
 
@@ -205,6 +206,106 @@ test_continue_in_thread (void)
   hs_test_window_close (w);
 }
 
+static gboolean
+trace_is (gpointer data)
+{
+  HsWindow *window = ((gpointer *) data)[0];
+
+  return hs_window_get_trace (window) != ((gpointer *) data)[1] && hs_window_get_trace (window) != NULL;
+}
+
+static gboolean
+toast_changed (gpointer data)
+{
+  HsWindow *window = ((gpointer *) data)[0];
+
+  return g_strcmp0 (hs_window_get_last_toast (window), ((gpointer *) data)[1]) != 0;
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hs_window_save_run_finish (HS_WINDOW (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Save Run writes the run with its code; the file opens again in a
+ * window, at step 0, with the same steps, code and output, and nothing
+ * runs.  A cut file and a stranger's JSON leave the window untouched. */
+static void
+test_save_and_open (void)
+{
+  const char *source = "a = [1]\nb = a\nb.append(2)\nprint(a)\n";
+  HsWindow *w = hs_test_window_new_run (app, source, "keep.py");
+  g_autofree char *dir = g_dir_make_tmp ("heapscope-saved-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "keep.json", NULL);
+  g_autofree char *cut_path = g_build_filename (dir, "cut.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) cut = g_file_new_for_path (cut_path);
+  g_autofree char *text = NULL;
+  g_autofree char *output = NULL;
+  HsTrace *ran = hs_window_get_trace (w);
+  guint n_steps = hs_trace_get_n_steps (ran);
+  HsWindow *other;
+  gpointer wait[2];
+  gboolean done = FALSE;
+  gsize length;
+
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (w), "save-run"));
+  hs_window_save_run_async (w, file, saved_cb, &done);
+  g_assert_true (hs_test_wait_until (is_true, &done));
+
+  other = hs_window_new (app);
+  gtk_window_present (GTK_WINDOW (other));
+  hs_window_open_trace (other, file);
+  wait[0] = other;
+  wait[1] = NULL;
+  g_assert_true (hs_test_wait_until (trace_is, wait));
+  g_assert_cmpuint (hs_trace_get_n_steps (hs_window_get_trace (other)), ==, n_steps);
+  g_assert_cmpuint (hs_window_get_step (other), ==, 0);
+  g_assert_false (hs_window_get_busy (other));
+  text = hs_window_dup_text (other);
+  g_assert_cmpstr (text, ==, source);
+  hs_window_show_step (other, n_steps - 1, FALSE);
+  output = hs_window_dup_output (other);
+  g_assert_nonnull (strstr (output, "[1, 2]"));
+  g_assert_true (hs_file_is_saved_run (file));
+
+  /* Cut short: refused with the parser's words, and nothing changes. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (cut_path, contents, length / 2, NULL));
+  ran = hs_window_get_trace (other);
+  wait[1] = g_strdup (hs_window_get_last_toast (other));
+  hs_window_open_trace (other, cut);
+  g_assert_true (hs_test_wait_until (toast_changed, wait));
+  g_free (wait[1]);
+  g_assert_nonnull (strstr (hs_window_get_last_toast (other), "Cannot open cut.json"));
+  g_assert_nonnull (strstr (hs_window_get_last_toast (other), "not complete JSON"));
+  g_assert_true (hs_window_get_trace (other) == ran);
+  g_clear_pointer (&text, g_free);
+  text = hs_window_dup_text (other);
+  g_assert_cmpstr (text, ==, source);
+
+  g_unlink (path);
+  g_unlink (cut_path);
+  g_rmdir (dir);
+  hs_test_window_close (other);
+  hs_test_window_close (w);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -223,6 +324,7 @@ main (int   argc,
   g_test_add_func ("/ui/teach/predict-snippet", test_predict_snippet);
   g_test_add_func ("/ui/teach/watch-from-inspector", test_watch_from_inspector);
   g_test_add_func ("/ui/teach/continue-in-thread", test_continue_in_thread);
+  g_test_add_func ("/ui/teach/save-and-open", test_save_and_open);
 
   status = g_test_run ();
 
