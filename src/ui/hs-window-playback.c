@@ -117,6 +117,7 @@ static char *
 describe_watched (HsWindow *self)
 {
   g_autoptr(HsSnapshot) snapshot = NULL;
+  g_autofree char *id = NULL;
   const HsObject *object = NULL;
 
   g_assert (HS_IS_WINDOW (self));
@@ -128,8 +129,9 @@ describe_watched (HsWindow *self)
     }
   if (object == NULL)
     return g_strdup (_("the watched object"));
+  id = g_strdup_printf ("%" G_GUINT64_FORMAT, object->id);
   /* Translators: the watched object, e.g. “the list 140230” (its id()) */
-  return g_strdup_printf (_("the %s %" G_GUINT64_FORMAT), object->type, object->id);
+  return g_strdup_printf (_("the %s %s"), object->type, id);
 }
 
 static char *
