@@ -738,6 +738,11 @@ hs_trace_read_json (GInputStream  *stream,
     }
 
   root_node = json_parser_get_root (parser);
+  if (root_node == NULL)
+    {
+      fail (error, HS_TRACE_READER_ERROR_NOT_JSON, _("The file is empty: it holds no trace"));
+      return NULL;
+    }
   root = root_node != NULL && JSON_NODE_HOLDS_OBJECT (root_node) ? json_node_get_object (root_node) : NULL;
   format = root ? get_string (root, "format") : NULL;
   if (g_strcmp0 (format, HS_TRACE_FORMAT) != 0 && g_strcmp0 (format, HS_TRACE_FORMAT_SNAPSHOTS) != 0)

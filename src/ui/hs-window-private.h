@@ -101,6 +101,8 @@ struct _HsWindow
   guint                 holding : 1;        /* hidden now, until the next press */
   guint                 saved_inspector : 1;
   double                saved_zoom;
+  int                   saved_width;    /* the window's size before presenting */
+  int                   saved_height;
   guint                 fit_tick;
   int                   fit_width;
   guint                 fit_frames;
