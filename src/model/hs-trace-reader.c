@@ -5,7 +5,7 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
+#include <yajl/yajl_tree.h>
 
 #include "hs-trace-json.h"
 #include "hs-trace-reader.h"
@@ -14,6 +14,9 @@
 #define BATCH_STEPS 256
 
 G_DEFINE_QUARK (hs-trace-reader-error-quark, hs_trace_reader_error)
+
+typedef struct yajl_val_s YajlTree;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (YajlTree, yajl_tree_free)
 
 /* An object as the JSON last described it: its record in wire form (type
  * and repr as string ids) and every edge the JSON listed. */
@@ -152,82 +155,88 @@ batch_flush (Reader  *r,
   return TRUE;
 }
 
-/* JSON accessors that accept only the type the format gives a member. */
-static JsonNode *
-member (JsonObject *object,
+/* JSON accessors, over yajl's tree, that accept only the type the format
+ * gives a member. */
+static yajl_val
+member (yajl_val    object,
         const char *name)
 {
-  return json_object_has_member (object, name) ? json_object_get_member (object, name) : NULL;
+  if (!YAJL_IS_OBJECT (object))
+    return NULL;
+  for (size_t i = 0; i < object->u.object.len; i++)
+    if (strcmp (object->u.object.keys[i], name) == 0)
+      return object->u.object.values[i];
+  return NULL;
 }
 
 static gboolean
-get_int (JsonObject *object,
+get_int (yajl_val    object,
          const char *name,
          gboolean    required,
          gint64      min,
          gint64      max,
          gint64     *value)
 {
-  JsonNode *node = member (object, name);
+  yajl_val node = member (object, name);
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (node == NULL || YAJL_IS_NULL (node))
     return !required;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+  if (!YAJL_IS_INTEGER (node))
     return FALSE;
-  *value = json_node_get_int (node);
+  *value = YAJL_GET_INTEGER (node);
   return *value >= min && *value <= max;
 }
 
 static const char *
-get_string (JsonObject *object,
+get_string (yajl_val    object,
             const char *name)
 {
-  JsonNode *node = member (object, name);
+  yajl_val node = member (object, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return YAJL_IS_STRING (node) ? YAJL_GET_STRING (node) : NULL;
 }
 
 static gboolean
-get_bool (JsonObject *object,
+get_bool (yajl_val    object,
           const char *name)
 {
-  JsonNode *node = member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+  return YAJL_IS_TRUE (member (object, name));
 }
 
-static JsonArray *
-get_array (JsonObject *object,
+static yajl_val
+get_array (yajl_val    object,
            const char *name)
 {
-  JsonNode *node = member (object, name);
+  yajl_val node = member (object, name);
 
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  return YAJL_IS_ARRAY (node) ? node : NULL;
 }
 
-static JsonObject *
-get_object (JsonArray *array,
-            guint      i)
+static guint
+array_length (yajl_val array)
 {
-  JsonNode *node = json_array_get_element (array, i);
+  return YAJL_IS_ARRAY (array) ? array->u.array.len : 0;
+}
 
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+static yajl_val
+get_object (yajl_val array,
+            guint    i)
+{
+  yajl_val node = array->u.array.values[i];
+
+  return YAJL_IS_OBJECT (node) ? node : NULL;
 }
 
 static gboolean
-element_uint (JsonArray *array,
-              guint      i,
-              guint32   *value)
+element_uint (yajl_val  array,
+              guint     i,
+              guint32  *value)
 {
-  JsonNode *node = json_array_get_element (array, i);
+  yajl_val node = array->u.array.values[i];
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-      json_node_get_int (node) < 0 || json_node_get_int (node) > G_MAXUINT32)
+  if (!YAJL_IS_INTEGER (node) || YAJL_GET_INTEGER (node) < 0 || YAJL_GET_INTEGER (node) > G_MAXUINT32)
     return FALSE;
-  *value = json_node_get_int (node);
+  *value = YAJL_GET_INTEGER (node);
   return TRUE;
 }
 
@@ -248,13 +257,13 @@ static const char *cause_name (int i) { return hs_free_cause_to_string (i); }
 
 static Record *
 parse_record (Reader     *r,
-              JsonObject *object)
+              yajl_val object)
 {
   g_autoptr(GArray) edges = g_array_new (FALSE, TRUE, sizeof (HsWireEdge));
-  JsonArray *list = get_array (object, "edges");
+  yajl_val list = get_array (object, "edges");
   const char *type = get_string (object, "type");
   const char *repr = get_string (object, "repr");
-  JsonObject *gc = NULL;
+  yajl_val gc = NULL;
   gint64 ref = 0, id = 0, refcount = 0, size = -1, length = 0, omitted = 0, generation = -1;
   guint32 flags = 0;
   Record *record;
@@ -268,8 +277,8 @@ parse_record (Reader     *r,
       type == NULL || repr == NULL)
     return NULL;
 
-  if (member (object, "gc") != NULL && JSON_NODE_HOLDS_OBJECT (member (object, "gc")))
-    gc = json_node_get_object (member (object, "gc"));
+  if (YAJL_IS_OBJECT (member (object, "gc")))
+    gc = member (object, "gc");
   if (gc != NULL && get_bool (gc, "tracked"))
     {
       flags |= HS_OBJECT_GC_TRACKED;
@@ -287,14 +296,14 @@ parse_record (Reader     *r,
     flags |= HS_OBJECT_IMMORTAL;
   if (get_bool (object, "reachable"))
     flags |= HS_OBJECT_REACHABLE;
-  if (json_object_has_member (object, "length"))
+  if (member (object, "length") != NULL)
     flags |= HS_OBJECT_CONTAINER;
   if (size >= 0)
     flags |= HS_OBJECT_SIZE_KNOWN;
 
-  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+  for (guint i = 0; list != NULL && i < array_length (list); i++)
     {
-      JsonObject *e = get_object (list, i);
+      yajl_val e = get_object (list, i);
       gint64 target = 0;
       int kind = e ? name_index (get_string (e, "kind"), edge_name, HS_N_EDGE_KINDS) : -1;
       HsWireEdge edge = { 0 };
@@ -345,13 +354,13 @@ same_record (const HsWireObject *a,
 /* Frames as wire words: function, line, n_vars, then (name, ref) pairs. */
 static gboolean
 parse_frames (Reader    *r,
-              JsonArray *frames,
+              yajl_val frames,
               GArray    *words)
 {
-  for (guint i = 0; i < json_array_get_length (frames); i++)
+  for (guint i = 0; i < array_length (frames); i++)
     {
-      JsonObject *frame = get_object (frames, i);
-      JsonArray *vars = frame ? get_array (frame, "vars") : NULL;
+      yajl_val frame = get_object (frames, i);
+      yajl_val vars = frame ? get_array (frame, "vars") : NULL;
       const char *function = frame ? get_string (frame, "function") : NULL;
       gint64 line = 0;
       guint32 word;
@@ -362,11 +371,11 @@ parse_frames (Reader    *r,
       g_array_append_val (words, word);
       word = line;
       g_array_append_val (words, word);
-      word = json_array_get_length (vars);
+      word = array_length (vars);
       g_array_append_val (words, word);
-      for (guint k = 0; k < json_array_get_length (vars); k++)
+      for (guint k = 0; k < array_length (vars); k++)
         {
-          JsonObject *var = get_object (vars, k);
+          yajl_val var = get_object (vars, k);
           const char *name = var ? get_string (var, "name") : NULL;
           gint64 ref = 0;
 
@@ -445,7 +454,7 @@ emit_edges (Reader *r,
 
 static gboolean
 read_step (Reader     *r,
-           JsonObject *step,
+           yajl_val step,
            gboolean    full,
            GError    **error)
 {
@@ -453,8 +462,8 @@ read_step (Reader     *r,
   g_autoptr(GPtrArray) changed_edges = g_ptr_array_new ();
   g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GHashTable) present = NULL;
-  JsonArray *objects = get_array (step, "objects");
-  JsonArray *list;
+  yajl_val objects = get_array (step, "objects");
+  yajl_val list;
   gint64 index = -1, line = 0, value = 0, keep = 0;
   guint first_record = r->records->len, first_refcount = r->refcounts->len, first_owner = r->owners->len,
         first_edge = r->edges->len, first_removed = r->removed->len, first_freed = r->freed->len,
@@ -476,9 +485,9 @@ read_step (Reader     *r,
   /* Objects: a full step lists them all, a delta step what changed. */
   if (full)
     present = g_hash_table_new (NULL, NULL);
-  for (guint i = 0; objects != NULL && i < json_array_get_length (objects); i++)
+  for (guint i = 0; objects != NULL && i < array_length (objects); i++)
     {
-      JsonObject *object = get_object (objects, i);
+      yajl_val object = get_object (objects, i);
       Record *now = object ? parse_record (r, object) : NULL;
       Record *before;
 
@@ -496,14 +505,13 @@ read_step (Reader     *r,
   if (!full && member (step, "objects") != NULL && objects == NULL)
     return invalid (error, r->index, _("objects that are no list"));
 
-  for (guint i = 0; (list = get_array (step, "refcounts")) && i < json_array_get_length (list); i++)
+  for (guint i = 0; (list = get_array (step, "refcounts")) && i < array_length (list); i++)
     {
-      JsonNode *node = json_array_get_element (list, i);
-      JsonArray *pair = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+      yajl_val pair = list->u.array.values[i];
       Record *record;
       HsWireRefcount count;
 
-      if (pair == NULL || json_array_get_length (pair) != 2 ||
+      if (!YAJL_IS_ARRAY (pair) || array_length (pair) != 2 ||
           !element_uint (pair, 0, &count.ref) || !element_uint (pair, 1, &count.refcount))
         return invalid (error, r->index, _("a bad refcount"));
       record = g_hash_table_lookup (r->objects, GUINT_TO_POINTER (count.ref));
@@ -515,9 +523,9 @@ read_step (Reader     *r,
 
   /* What leaves: the freed, the removed, and in a full step whatever it
    * does not list. */
-  for (guint i = 0; (list = get_array (step, "freed")) && i < json_array_get_length (list); i++)
+  for (guint i = 0; (list = get_array (step, "freed")) && i < array_length (list); i++)
     {
-      JsonObject *freed = get_object (list, i);
+      yajl_val freed = get_object (list, i);
       int cause = freed ? name_index (get_string (freed, "cause"), cause_name, HS_N_FREE_CAUSES) : -1;
       HsWireFreed record;
 
@@ -530,7 +538,7 @@ read_step (Reader     *r,
       g_array_append_val (r->freed, record);
       g_hash_table_remove (r->objects, GUINT_TO_POINTER (record.ref));
     }
-  for (guint i = 0; (list = get_array (step, "removed")) && i < json_array_get_length (list); i++)
+  for (guint i = 0; (list = get_array (step, "removed")) && i < array_length (list); i++)
     {
       guint32 ref;
 
@@ -562,9 +570,9 @@ read_step (Reader     *r,
         emit_edges (r, record);
     }
 
-  for (guint i = 0; (list = get_array (step, "gc")) && i < json_array_get_length (list); i++)
+  for (guint i = 0; (list = get_array (step, "gc")) && i < array_length (list); i++)
     {
-      JsonObject *run = get_object (list, i);
+      yajl_val run = get_object (list, i);
       gint64 generation = 0, collections = 0, collected = 0, uncollectable = 0;
       HsWireGc gc;
 
@@ -692,7 +700,7 @@ reader_init (Reader *r)
 }
 
 static GBytes *
-text_bytes (JsonObject *root,
+text_bytes (yajl_val root,
             const char *name)
 {
   const char *text = get_string (root, name);
@@ -706,44 +714,52 @@ hs_trace_read_json (GInputStream  *stream,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local = NULL;
+  g_autoptr(GByteArray) text = g_byte_array_new ();
+  g_autoptr(GBytes) rest = NULL;
+  g_autoptr(YajlTree) tree = NULL;
+  char message[256] = "";
   g_auto(Reader) r = { 0 };
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GBytes) err = NULL;
-  JsonNode *root_node;
-  JsonObject *root;
-  JsonArray *steps;
+  yajl_val root;
+  yajl_val steps;
   const char *format, *status;
   gint64 exit_code = -1, signal_number = 0, every = HS_TRACE_SNAPSHOT_EVERY;
   gboolean deltas;
-  JsonObject *error_object = NULL;
+  yajl_val error_object = NULL;
   HsTraceError trace_error = { 0 };
 
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
 
   if (source != NULL)
     *source = NULL;
-  if (!json_parser_load_from_stream (parser, stream, cancellable, &local))
+  /* yajl's tree is a few times the text: json-glib's took thirty, and
+   * a minute for a 33 MB trace. */
+  do
     {
-      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) || local->domain == G_IO_ERROR)
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return NULL;
-        }
-      /* Translators: the parser's message follows, with where it stopped */
-      fail (error, HS_TRACE_READER_ERROR_NOT_JSON,
-            _("The file is not complete JSON, so it holds no whole trace: %s"), local->message);
-      return NULL;
+      g_clear_pointer (&rest, g_bytes_unref);
+      rest = g_input_stream_read_bytes (stream, 1 << 20, cancellable, error);
+      if (rest == NULL)
+        return NULL;
+      g_byte_array_append (text, g_bytes_get_data (rest, NULL), g_bytes_get_size (rest));
     }
-
-  root_node = json_parser_get_root (parser);
-  if (root_node == NULL)
+  while (g_bytes_get_size (rest) > 0);
+  if (text->len == 0 || strspn ((const char *) text->data, " \t\r\n") == text->len)
     {
       fail (error, HS_TRACE_READER_ERROR_NOT_JSON, _("The file is empty: it holds no trace"));
       return NULL;
     }
-  root = root_node != NULL && JSON_NODE_HOLDS_OBJECT (root_node) ? json_node_get_object (root_node) : NULL;
+  g_byte_array_append (text, (const guint8 *) "", 1);
+  tree = yajl_tree_parse ((const char *) text->data, message, sizeof message);
+  g_clear_pointer (&text, g_byte_array_unref);
+  if (tree == NULL)
+    {
+      /* Translators: the parser's message follows, with where it stopped */
+      fail (error, HS_TRACE_READER_ERROR_NOT_JSON,
+            _("The file is not complete JSON, so it holds no whole trace: %s"), g_strstrip (message));
+      return NULL;
+    }
+  root = YAJL_IS_OBJECT (tree) ? tree : NULL;
   format = root ? get_string (root, "format") : NULL;
   if (g_strcmp0 (format, HS_TRACE_FORMAT) != 0 && g_strcmp0 (format, HS_TRACE_FORMAT_SNAPSHOTS) != 0)
     {
@@ -765,9 +781,9 @@ hs_trace_read_json (GInputStream  *stream,
     }
 
   reader_init (&r);
-  for (guint i = 0; i < json_array_get_length (steps); i++)
+  for (guint i = 0; i < array_length (steps); i++)
     {
-      JsonObject *step = get_object (steps, i);
+      yajl_val step = get_object (steps, i);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
@@ -786,11 +802,11 @@ hs_trace_read_json (GInputStream  *stream,
 
   if (get_string (root, "python") != NULL)
     hs_trace_set_python_version (r.trace, get_string (root, "python"));
-  if (member (root, "error") != NULL && JSON_NODE_HOLDS_OBJECT (member (root, "error")))
+  if (YAJL_IS_OBJECT (member (root, "error")))
     {
       gint64 line = 0;
 
-      error_object = json_node_get_object (member (root, "error"));
+      error_object = member (root, "error");
       trace_error.type = get_string (error_object, "type");
       trace_error.message = get_string (error_object, "message");
       trace_error.traceback = get_string (error_object, "traceback");

@@ -198,10 +198,11 @@ search_finish (Search       *search,
                gboolean      found,
                const HsStop *stop)
 {
-  HsWindow *self = search->window;
+  HsWindow *self;
 
   g_assert (search != NULL);
 
+  self = search->window;
   if (search->kind == SEARCH_RUN_TO_CURSOR)
     {
       if (found)
