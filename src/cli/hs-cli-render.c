@@ -10,6 +10,7 @@
 
 #include "hs-cli.h"
 #include "hs-cli-common.h"
+#include "hs-cli-handout.h"
 #include "hs-layout.h"
 #include "hs-renderer.h"
 #include "hs-runner.h"
@@ -32,6 +33,41 @@ parse_step (const char *text,
   return TRUE;
 }
 
+static int
+write_handout (HsTrace               *trace,
+               const char            *program,
+               const HsRenderOptions *render,
+               const char            *filename)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsLesson) lesson = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *title = NULL;
+
+  g_assert (HS_IS_TRACE (trace));
+
+  /* The program ran from this same file a moment ago. */
+  if (!g_file_get_contents (program, &source, NULL, &error))
+    {
+      g_printerr ("heapscope: %s\n", error->message);
+      return 1;
+    }
+  lesson = hs_cli_handout_find_lesson (program, source, &error);
+  if (error != NULL)
+    {
+      g_printerr (_("heapscope: the lesson beside %s cannot be read, so the handout has no notes: %s\n"),
+                  program, error->message);
+      g_clear_error (&error);
+    }
+  title = g_path_get_basename (program);
+  if (!hs_cli_handout_write (trace, title, source, lesson, render, filename, &error))
+    {
+      g_printerr ("heapscope: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
 int
 hs_cli_render (int    argc,
                char **argv)
@@ -45,6 +81,7 @@ hs_cli_render (int    argc,
   g_autofree char *all_steps = NULL;
   g_autofree char *step_text = NULL;
   gboolean dark = FALSE;
+  gboolean handout = FALSE;
   double scale = 2;
   HsRunOptions options;
   HsRenderOptions render;
@@ -54,7 +91,7 @@ hs_cli_render (int    argc,
   GOptionEntry entries[] = {
     { "step", 0, 0, G_OPTION_ARG_STRING, &step_text, N_("Draw step N, counted from 0 as in “heapscope trace”, or the last one (default)"), N_("N|last") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the picture to OUT: .png, .svg or .pdf"), N_("OUT") },
-    { "all-steps", 0, 0, G_OPTION_ARG_FILENAME, &all_steps, N_("Write one numbered picture per step into DIR"), N_("DIR") },
+    { "all-steps", 0, 0, G_OPTION_ARG_FILENAME, &all_steps, N_("Write every step: one page each into OUT.pdf (a handout with the code), or one numbered picture each into DIR"), N_("OUT.pdf|DIR") },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use the dark palette"), NULL },
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("Pixels per point in PNG files (default 2)"), N_("S") },
     { NULL }
@@ -68,6 +105,14 @@ hs_cli_render (int    argc,
     return hs_cli_usage_error (context, _("Expected exactly one Python file"));
   if (output == NULL && all_steps == NULL)
     return hs_cli_usage_error (context, _("Give -o OUT or --all-steps DIR"));
+  if (all_steps != NULL)
+    {
+      g_autofree char *lower = g_ascii_strdown (all_steps, -1);
+
+      handout = g_str_has_suffix (lower, ".pdf");
+    }
+  if (handout && output != NULL)
+    return hs_cli_usage_error (context, _("--all-steps OUT.pdf writes one file: leave out -o"));
   if (all_steps != NULL && step_text != NULL)
     return hs_cli_usage_error (context, _("--step and --all-steps cannot be used together"));
   if (step_text != NULL && !g_str_equal (step_text, "last")
@@ -111,6 +156,13 @@ hs_cli_render (int    argc,
       return 2;
     }
 
+  hs_render_options_init (&render);
+  render.palette = dark ? HS_RENDER_PALETTE_DARK : HS_RENDER_PALETTE_LIGHT;
+  render.scale = scale;
+
+  if (handout)
+    return write_handout (trace, argv[1], &render, all_steps);
+
   if (all_steps != NULL && g_mkdir_with_parents (all_steps, 0777) != 0)
     {
       int saved = errno;
@@ -118,10 +170,6 @@ hs_cli_render (int    argc,
       g_printerr (_("heapscope: cannot create %s: %s\n"), all_steps, g_strerror (saved));
       return 1;
     }
-
-  hs_render_options_init (&render);
-  render.palette = dark ? HS_RENDER_PALETTE_DARK : HS_RENDER_PALETTE_LIGHT;
-  render.scale = scale;
 
   /* One step is laid out on its own, so that drawing step N costs the same
    * whatever N is, and its picture is sized to what the step holds.  A

@@ -451,7 +451,8 @@ hs_trace_json_snapshot_every (HsTrace *trace)
 static void
 write_header (Writer          *w,
               HsTrace         *trace,
-              HsTraceJsonFormat format)
+              HsTraceJsonFormat format,
+              const char      *source)
 {
   const HsTraceError *error = hs_trace_get_error (trace);
   g_autoptr(GBytes) out = hs_trace_dup_stdout (trace);
@@ -496,12 +497,27 @@ write_header (Writer          *w,
   KEY (w, "stdout"); text (w, out, NULL);
   KEY (w, "stderr"); text (w, err, NULL);
   KEY (w, "history_bytes"); integer (w, hs_trace_get_history_bytes (trace));
+  if (source != NULL)
+    {
+      KEY (w, "source"); str (w, source);
+    }
 }
 
 gboolean
 hs_trace_write_json_format (HsTrace            *trace,
                             GOutputStream      *stream,
                             HsTraceJsonFormat   format,
+                            GError            **error)
+{
+  return hs_trace_write_json_source (trace, stream, format, NULL, error);
+}
+
+/* With the program's text, so that the saved run opens with its code. */
+gboolean
+hs_trace_write_json_source (HsTrace            *trace,
+                            GOutputStream      *stream,
+                            HsTraceJsonFormat   format,
+                            const char         *source,
                             GError            **error)
 {
   Writer w = { 0 };
@@ -518,7 +534,7 @@ hs_trace_write_json_format (HsTrace            *trace,
    * the frame is received. */
 
   begin_map (&w);
-  write_header (&w, trace, format);
+  write_header (&w, trace, format, source);
   KEY (&w, "steps");
   begin_array (&w);
 

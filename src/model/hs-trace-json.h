@@ -38,5 +38,10 @@ gboolean hs_trace_write_json_format (HsTrace            *trace,
                                      GOutputStream      *stream,
                                      HsTraceJsonFormat   format,
                                      GError            **error);
+gboolean hs_trace_write_json_source (HsTrace            *trace,
+                                     GOutputStream      *stream,
+                                     HsTraceJsonFormat   format,
+                                     const char         *source,
+                                     GError            **error);
 
 G_END_DECLS

@@ -1285,6 +1285,31 @@ hs_trace_cursor_new (HsTrace *trace)
   return cursor;
 }
 
+/* A cursor whose first step is FROM, rebuilt from the checkpoint before
+ * it, so that a walk from the middle of a long trace costs what it covers
+ * and not the steps before. */
+HsTraceCursor *
+hs_trace_cursor_new_at (HsTrace *trace,
+                        guint    from)
+{
+  HsTraceCursor *cursor;
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (HS_IS_TRACE (trace), NULL);
+
+  cursor = hs_trace_cursor_new (trace);
+  locker = g_mutex_locker_new (&trace->mutex);
+  from = MIN (from, trace->records->len);
+  if (from == 0)
+    return cursor;
+
+  state_load (cursor->state, g_ptr_array_index (trace->checkpoints, (from - 1) / CHECKPOINT_EVERY));
+  while (cursor->state->index + 1 < from)
+    apply_delta (trace, cursor->state, cursor->state->index + 1,
+                 &g_array_index (trace->records, HsStepRecord, cursor->state->index + 1), FALSE, NULL);
+  return cursor;
+}
+
 void
 hs_trace_cursor_free (HsTraceCursor *cursor)
 {

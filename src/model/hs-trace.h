@@ -82,6 +82,8 @@ typedef struct
 } HsTraceDelta;
 
 HsTraceCursor      *hs_trace_cursor_new         (HsTrace       *trace);
+HsTraceCursor      *hs_trace_cursor_new_at      (HsTrace       *trace,
+                                                 guint          from);
 void                hs_trace_cursor_free        (HsTraceCursor *cursor);
 gboolean            hs_trace_cursor_next        (HsTraceCursor *cursor,
                                                  HsTraceDelta  *delta);

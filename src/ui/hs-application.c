@@ -76,7 +76,11 @@ open_file (HsApplication *self,
 
   if (window == NULL)
     window = hs_window_new (self);
-  hs_window_load_file (window, file, run);
+  /* A saved run opens as it ran: nothing is run again. */
+  if (hs_file_is_saved_run (file))
+    hs_window_open_trace (window, file);
+  else
+    hs_window_load_file (window, file, run);
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }

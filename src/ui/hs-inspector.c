@@ -244,6 +244,19 @@ add_object (HsInspector *self,
     g_string_free (tips, TRUE);
     gtk_list_box_append (GTK_LIST_BOX (list), row);
   }
+  if (ref == self->refs[0])
+    {
+      /* win.watch watches the first selected object: this one. */
+      GtkWidget *row = fact_row (_("Watch"), _("Continue and autoplay stop where it changes or is freed"), FALSE);
+      GtkWidget *button = gtk_button_new_with_label (_("Watch"));
+
+      gtk_widget_set_name (button, "watch-button");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.watch");
+      gtk_widget_set_tooltip_text (button, _("Watch this object, or stop watching it (Alt+W)"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
   gtk_box_append (GTK_BOX (section), list);
 
   add_breakdown (self, section, ref);

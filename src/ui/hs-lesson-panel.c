@@ -31,6 +31,9 @@ struct _HsLessonPanel
 
 G_DEFINE_FINAL_TYPE (HsLessonPanel, hs_lesson_panel, GTK_TYPE_WIDGET)
 
+/* The score of questions about the user's own snippets. */
+#define SNIPPET_SCORE_KEY "snippet"
+
 enum {
   PROP_0,
   PROP_LESSON,
@@ -56,6 +59,29 @@ forget_trace (HsLessonPanel *self)
   g_clear_object (&self->trace);
   g_array_set_size (self->shown, 0);
   g_clear_pointer (&self->last, hs_snapshot_unref);
+}
+
+/* Without a lesson, the panel still asks questions about any snippet:
+ * they come from the trace, not from the lesson. */
+static void
+show_snippet_mode (HsLessonPanel *self)
+{
+  g_assert (HS_IS_LESSON_PANEL (self));
+
+  gtk_label_set_label (self->title_label, _("Predict the Next Step"));
+  gtk_label_set_label (self->note_label,
+                       _("Each question is made from this run: answer it, and the next step shows what really happened."));
+  gtk_label_set_label (self->position_label, "");
+  hs_prediction_card_set_score_key (self->prediction_card, SNIPPET_SCORE_KEY);
+}
+
+static void
+update_visible (HsLessonPanel *self)
+{
+  g_assert (HS_IS_LESSON_PANEL (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self),
+                          self->lesson != NULL || gtk_toggle_button_get_active (self->predict_toggle));
 }
 
 static void
@@ -114,6 +140,9 @@ predict_toggled_cb (HsLessonPanel *self)
 
   active = gtk_toggle_button_get_active (self->predict_toggle);
   gtk_widget_set_visible (GTK_WIDGET (self->prediction_card), active);
+  if (self->lesson == NULL && active)
+    show_snippet_mode (self);
+  update_visible (self);
   hs_prediction_card_set_question (self->prediction_card, NULL);
   ask (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREDICTING]);
@@ -156,7 +185,7 @@ hs_lesson_panel_blocks_step (HsLessonPanel *self,
   g_return_val_if_fail (HS_IS_LESSON_PANEL (self), FALSE);
 
   question = hs_prediction_card_get_question (self->prediction_card);
-  return self->lesson != NULL && hs_lesson_panel_get_predicting (self) &&
+  return hs_lesson_panel_get_predicting (self) &&
          trace == self->trace &&
          question != NULL && question->step == step &&
          hs_prediction_card_get_pending (self->prediction_card);
@@ -181,7 +210,7 @@ hs_lesson_panel_set_lesson (HsLessonPanel *self,
     return;
 
   forget_trace (self);
-  gtk_widget_set_visible (GTK_WIDGET (self), lesson != NULL);
+  update_visible (self);
   if (lesson != NULL)
     {
       gtk_label_set_label (self->title_label, hs_lesson_get_title (lesson));
@@ -192,6 +221,7 @@ hs_lesson_panel_set_lesson (HsLessonPanel *self,
     {
       g_clear_pointer (&self->text, g_free);
       self->note = -1;
+      show_snippet_mode (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LESSON]);
 }
@@ -225,7 +255,7 @@ hs_lesson_panel_show_step (HsLessonPanel *self,
   g_return_if_fail (HS_IS_LESSON_PANEL (self));
   g_return_if_fail (trace == NULL || HS_IS_TRACE (trace));
 
-  if (self->lesson == NULL)
+  if (self->lesson == NULL && !hs_lesson_panel_get_predicting (self))
     return;
 
   if (trace != self->trace)
@@ -236,12 +266,16 @@ hs_lesson_panel_show_step (HsLessonPanel *self,
 
   if (trace == NULL || step >= hs_trace_get_n_steps (trace))
     {
-      show_note (self, -1);
+      if (self->lesson != NULL)
+        show_note (self, -1);
       return;
     }
 
-  extend_to (self, step);
-  show_note (self, g_array_index (self->shown, int, step));
+  if (self->lesson != NULL)
+    {
+      extend_to (self, step);
+      show_note (self, g_array_index (self->shown, int, step));
+    }
   self->step = step;
   ask (self);
 }
@@ -270,6 +304,7 @@ close_action (GtkWidget  *widget,
   g_assert (HS_IS_LESSON_PANEL (widget));
 
   hs_lesson_panel_set_lesson (HS_LESSON_PANEL (widget), NULL);
+  hs_lesson_panel_set_predicting (HS_LESSON_PANEL (widget), FALSE);
 }
 
 static void

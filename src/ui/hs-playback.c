@@ -54,68 +54,90 @@ is_breakpoint (const HsTraceDelta *delta,
   return FALSE;
 }
 
-/* The cursor builds each step from the one before, so both directions
- * walk the history from its start: forward stops at the first hit after
- * FROM, backward keeps the last hit before it. */
-gboolean
-hs_playback_find (HsTrace     *trace,
-                  guint        from,
-                  gboolean     forward,
-                  const guint *lines,
-                  guint        n_lines,
-                  guint32      watch_ref,
-                  HsStop      *stop)
+/* What a walk over some steps of the trace found. */
+typedef struct
 {
-  g_autoptr(HsTraceCursor) cursor = NULL;
-  g_autofree char *last_print = NULL;
-  gboolean watch_alive = TRUE;
+  const guint  *lines;
+  guint         n_lines;
+  guint32       watch_ref;
+  gboolean      watch_alive;
+  char         *last_print;
+} Walk;
+
+/* Why DELTA stops the walk, if it does; it also follows the watched
+ * object, so every delta of the walk goes through here in order. */
+static HsStopReason
+check_delta (Walk               *walk,
+             HsTraceCursor      *cursor,
+             const HsTraceDelta *delta,
+             HsFreeCause        *cause)
+{
+  HsStopReason reason = HS_STOP_NONE;
+
+  g_assert (walk != NULL);
+  g_assert (cursor != NULL);
+  g_assert (delta != NULL);
+
+  if (walk->watch_ref != 0 && walk->watch_alive)
+    {
+      const HsObject *object;
+
+      for (guint i = 0; i < delta->n_freed; i++)
+        if (delta->freed[i].ref == walk->watch_ref)
+          {
+            reason = HS_STOP_FREED;
+            *cause = delta->freed[i].cause;
+            walk->watch_alive = FALSE;
+          }
+      object = hs_trace_cursor_lookup (cursor, walk->watch_ref);
+      /* The first sight of it is what later changes are measured from. */
+      if (reason == HS_STOP_NONE && object != NULL &&
+          (walk->last_print == NULL || contains (delta->touched, delta->n_touched, walk->watch_ref)))
+        {
+          g_autofree char *print = fingerprint (object);
+
+          if (walk->last_print != NULL && strcmp (print, walk->last_print) != 0)
+            reason = HS_STOP_MUTATED;
+          g_free (walk->last_print);
+          walk->last_print = g_steal_pointer (&print);
+        }
+    }
+  if (reason == HS_STOP_NONE && is_breakpoint (delta, walk->lines, walk->n_lines))
+    reason = HS_STOP_BREAKPOINT;
+  return reason;
+}
+
+/* Walks the steps first..last; the step before FIRST is read too (not
+ * checked) so that a change at FIRST is seen.  Forward, the first hit
+ * wins; backward, the last one. */
+static gboolean
+walk_range (HsTrace      *trace,
+            const guint  *lines,
+            guint         n_lines,
+            guint32       watch_ref,
+            guint         first,
+            guint         last,
+            gboolean      forward,
+            GCancellable *cancellable,
+            HsStop       *stop)
+{
+  g_autoptr(HsTraceCursor) cursor = hs_trace_cursor_new_at (trace, first > 0 ? first - 1 : 0);
+  Walk walk = { lines, n_lines, watch_ref, TRUE, NULL };
   gboolean found = FALSE;
   HsTraceDelta delta;
 
-  g_return_val_if_fail (trace != NULL, FALSE);
-  g_return_val_if_fail (lines != NULL || n_lines == 0, FALSE);
-  g_return_val_if_fail (stop != NULL, FALSE);
+  g_assert (HS_IS_TRACE (trace));
+  g_assert (stop != NULL);
 
-  memset (stop, 0, sizeof *stop);
-  if (!forward && from == 0)
-    return FALSE;
-
-  cursor = hs_trace_cursor_new (trace);
-  while (hs_trace_cursor_next (cursor, &delta))
+  while (hs_trace_cursor_next (cursor, &delta) && delta.index <= last)
     {
-      HsStopReason reason = HS_STOP_NONE;
       HsFreeCause cause = 0;
+      HsStopReason reason;
 
-      if (!forward && delta.index >= from)
+      if (g_cancellable_is_cancelled (cancellable))
         break;
-
-      if (watch_ref != 0 && watch_alive)
-        {
-          for (guint i = 0; i < delta.n_freed; i++)
-            if (delta.freed[i].ref == watch_ref)
-              {
-                reason = HS_STOP_FREED;
-                cause = delta.freed[i].cause;
-                watch_alive = FALSE;
-              }
-          if (reason == HS_STOP_NONE && contains (delta.touched, delta.n_touched, watch_ref))
-            {
-              const HsObject *object = hs_trace_cursor_lookup (cursor, watch_ref);
-              g_autofree char *print = object ? fingerprint (object) : NULL;
-
-              if (print != NULL)
-                {
-                  if (last_print != NULL && strcmp (print, last_print) != 0)
-                    reason = HS_STOP_MUTATED;
-                  g_free (last_print);
-                  last_print = g_steal_pointer (&print);
-                }
-            }
-        }
-      if (reason == HS_STOP_NONE && is_breakpoint (&delta, lines, n_lines))
-        reason = HS_STOP_BREAKPOINT;
-
-      if (reason == HS_STOP_NONE || (forward && delta.index <= from))
+      reason = check_delta (&walk, cursor, &delta, &cause);
+      if (reason == HS_STOP_NONE || delta.index < first)
         continue;
 
       stop->step = delta.index;
@@ -126,6 +148,148 @@ hs_playback_find (HsTrace     *trace,
       if (forward)
         break;
     }
-
+  g_free (walk.last_print);
   return found;
+}
+
+/* The steps a backward search reads at once: a few checkpoints' worth. */
+#define BACKWARD_WINDOW 1024
+
+/* The next stop after FROM, at most at BOUND (forward), or the last one
+ * before FROM, at least at BOUND (backward).  Both start from the
+ * trace's checkpoint nearest FROM, so the cost follows the distance to
+ * the stop, not the position in the trace; backward reads windows of
+ * steps, each from its start, nearest first. */
+gboolean
+hs_playback_find (HsTrace      *trace,
+                  guint         from,
+                  gboolean      forward,
+                  guint         bound,
+                  const guint  *lines,
+                  guint         n_lines,
+                  guint32       watch_ref,
+                  GCancellable *cancellable,
+                  HsStop       *stop)
+{
+  guint n_steps;
+
+  g_return_val_if_fail (HS_IS_TRACE (trace), FALSE);
+  g_return_val_if_fail (lines != NULL || n_lines == 0, FALSE);
+  g_return_val_if_fail (stop != NULL, FALSE);
+
+  memset (stop, 0, sizeof *stop);
+  n_steps = hs_trace_get_n_steps (trace);
+  if (n_steps == 0)
+    return FALSE;
+
+  if (forward)
+    {
+      bound = MIN (bound, n_steps - 1);
+      if (from >= bound)
+        return FALSE;
+      return walk_range (trace, lines, n_lines, watch_ref, from + 1, bound, TRUE, cancellable, stop);
+    }
+
+  from = MIN (from, n_steps);
+  while (from > bound && !g_cancellable_is_cancelled (cancellable))
+    {
+      guint first = from - bound > BACKWARD_WINDOW ? from - BACKWARD_WINDOW : bound;
+
+      if (walk_range (trace, lines, n_lines, watch_ref, first, from - 1, FALSE, cancellable, stop))
+        return TRUE;
+      from = first;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  HsTrace  *trace;
+  guint     from;
+  gboolean  forward;
+  GArray   *lines;
+  guint32   watch_ref;
+} FindData;
+
+static void
+find_data_free (FindData *data)
+{
+  g_object_unref (data->trace);
+  g_array_unref (data->lines);
+  g_free (data);
+}
+
+static void
+find_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  FindData *data = task_data;
+  HsStop stop;
+  gboolean found;
+
+  g_assert (G_IS_TASK (task));
+
+  found = hs_playback_find (data->trace, data->from, data->forward,
+                            data->forward ? G_MAXUINT : 0,
+                            (const guint *) (gpointer) data->lines->data, data->lines->len,
+                            data->watch_ref, cancellable, &stop);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task, found ? g_memdup2 (&stop, sizeof stop) : NULL, g_free);
+}
+
+/* The same search in a thread, so that a long trace never blocks the
+ * main loop.  The trace must be finished: nothing appends to it while the
+ * thread reads it. */
+void
+hs_playback_find_async (HsTrace             *trace,
+                        guint                from,
+                        gboolean             forward,
+                        const guint         *lines,
+                        guint                n_lines,
+                        guint32              watch_ref,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FindData *data;
+
+  g_return_if_fail (HS_IS_TRACE (trace));
+  g_return_if_fail (lines != NULL || n_lines == 0);
+
+  data = g_new0 (FindData, 1);
+  data->trace = g_object_ref (trace);
+  data->from = from;
+  data->forward = forward;
+  data->lines = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_lines);
+  g_array_append_vals (data->lines, lines, n_lines);
+  data->watch_ref = watch_ref;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_playback_find_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) find_data_free);
+  g_task_run_in_thread (task, find_thread);
+}
+
+/* TRUE with STOP filled when a stop was found; FALSE with no error when
+ * there is none in that direction. */
+gboolean
+hs_playback_find_finish (GAsyncResult  *result,
+                         HsStop        *stop,
+                         GError       **error)
+{
+  g_autofree HsStop *found = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (stop != NULL, FALSE);
+
+  memset (stop, 0, sizeof *stop);
+  found = g_task_propagate_pointer (G_TASK (result), error);
+  if (found == NULL)
+    return FALSE;
+  *stop = *found;
+  return TRUE;
 }

@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "hs-trace.h"
 
 G_BEGIN_DECLS
@@ -27,12 +29,26 @@ typedef struct
   HsFreeCause  cause;  /* when reason is HS_STOP_FREED */
 } HsStop;
 
-gboolean hs_playback_find (HsTrace     *trace,
-                           guint        from,
-                           gboolean     forward,
-                           const guint *lines,
-                           guint        n_lines,
-                           guint32      watch_ref,
-                           HsStop      *stop);
+gboolean hs_playback_find        (HsTrace              *trace,
+                                  guint                 from,
+                                  gboolean              forward,
+                                  guint                 bound,
+                                  const guint          *lines,
+                                  guint                 n_lines,
+                                  guint32               watch_ref,
+                                  GCancellable         *cancellable,
+                                  HsStop               *stop);
+void     hs_playback_find_async  (HsTrace              *trace,
+                                  guint                 from,
+                                  gboolean              forward,
+                                  const guint          *lines,
+                                  guint                 n_lines,
+                                  guint32               watch_ref,
+                                  GCancellable         *cancellable,
+                                  GAsyncReadyCallback   callback,
+                                  gpointer              user_data);
+gboolean hs_playback_find_finish (GAsyncResult         *result,
+                                  HsStop               *stop,
+                                  GError              **error);
 
 G_END_DECLS

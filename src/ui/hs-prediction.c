@@ -376,6 +376,162 @@ ask_is (const Steps *steps)
   return question;
 }
 
+/* Whether `a == b` is True, read from the trace alone: only where the
+ * records decide it without running the program's code.  Exact scalars
+ * compare by their reprs (exact for int, bool, str, bytes, None and
+ * float, where nan equals nothing and 0.0 equals -0.0); lists and tuples item by
+ * item, with Python's identity shortcut for items.  Anything else (a
+ * dict, an instance that may define __eq__, a truncated repr) is not
+ * known. */
+#define EQUAL_MAX_DEPTH 4
+
+static gboolean
+is_scalar_type (const char *type)
+{
+  static const char * const scalars[] = { "int", "bool", "float", "str", "bytes", "NoneType" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (scalars); i++)
+    if (g_strcmp0 (type, scalars[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_number_type (const char *type)
+{
+  return g_strcmp0 (type, "int") == 0 || g_strcmp0 (type, "bool") == 0 || g_strcmp0 (type, "float") == 0;
+}
+
+static gboolean
+is_sequence_type (const char *type)
+{
+  return g_strcmp0 (type, "list") == 0 || g_strcmp0 (type, "tuple") == 0;
+}
+
+static gboolean
+values_equal (HsSnapshot *snapshot,
+              guint32     a_ref,
+              guint32     b_ref,
+              guint       depth,
+              gboolean   *known)
+{
+  const HsObject *a = hs_snapshot_lookup (snapshot, a_ref);
+  const HsObject *b = hs_snapshot_lookup (snapshot, b_ref);
+  gboolean a_scalar, b_scalar;
+
+  *known = FALSE;
+  if (a == NULL || b == NULL || depth > EQUAL_MAX_DEPTH || a->repr == NULL || b->repr == NULL)
+    return FALSE;
+  a_scalar = is_scalar_type (a->type);
+  b_scalar = is_scalar_type (b->type);
+  if (!(a_scalar || is_sequence_type (a->type)) || !(b_scalar || is_sequence_type (b->type)))
+    return FALSE;
+
+  if (g_strcmp0 (a->type, b->type) != 0)
+    {
+      /* 1 == 1.0 == True: mixed numbers compare by value, not asked. */
+      if (is_number_type (a->type) && is_number_type (b->type))
+        return FALSE;
+      *known = TRUE;
+      return FALSE;
+    }
+
+  if (a_scalar)
+    {
+      if (g_str_has_suffix (a->repr, "…") || g_str_has_suffix (b->repr, "…") ||
+          g_str_has_prefix (a->repr, "<") || g_str_has_prefix (b->repr, "<"))
+        return FALSE;
+      *known = TRUE;
+      if (g_str_equal (a->type, "float"))
+        {
+          if (g_str_equal (a->repr, "nan") || g_str_equal (b->repr, "nan"))
+            return FALSE;
+          /* 0.0 == -0.0 */
+          if (g_str_equal (a->repr + (a->repr[0] == '-'), "0.0") &&
+              g_str_equal (b->repr + (b->repr[0] == '-'), "0.0"))
+            return TRUE;
+        }
+      return g_str_equal (a->repr, b->repr);
+    }
+
+  /* Lists and tuples: the same length, then every item. */
+  if (a->omitted != 0 || b->omitted != 0)
+    return FALSE;
+  if (a->length != b->length)
+    {
+      *known = TRUE;
+      return FALSE;
+    }
+  if (a->n_edges != a->length || b->n_edges != b->length)
+    return FALSE;
+  for (guint i = 0; i < a->n_edges; i++)
+    {
+      gboolean item_known;
+
+      if (a->edges[i].kind != HS_EDGE_ITEM || b->edges[i].kind != HS_EDGE_ITEM)
+        return FALSE;
+      if (a->edges[i].target == b->edges[i].target)
+        continue;  /* PyObject_RichCompareBool: the same object is equal */
+      if (!values_equal (snapshot, a->edges[i].target, b->edges[i].target, depth + 1, &item_known))
+        {
+          *known = item_known;
+          return FALSE;
+        }
+    }
+  *known = TRUE;
+  return TRUE;
+}
+
+static HsQuestion *
+ask_equal (const Steps *steps)
+{
+  const HsVar *var = find_rebound (steps);
+  const HsFrame *frame;
+  const HsVar *other = NULL;
+  gboolean other_equal = FALSE;
+  guint best = 0;
+  guint n_frames;
+  HsQuestion *question;
+
+  if (var == NULL || !(frame = innermost (steps->after, &n_frames)))
+    return NULL;
+  /* Another name whose `==` the trace decides, best one that is equal
+   * without being the same object: a copy, where `==` and `is` differ. */
+  for (guint i = 0; i < frame->n_vars; i++)
+    {
+      gboolean known, equal;
+      guint score;
+
+      if (&frame->vars[i] == var)
+        continue;
+      equal = values_equal (steps->after, var->ref, frame->vars[i].ref, 0, &known);
+      score = !known ? 0 : equal && frame->vars[i].ref != var->ref ? 2 : 1;
+      if (score > best)
+        {
+          best = score;
+          other = &frame->vars[i];
+          other_equal = equal;
+        }
+    }
+  if (other == NULL)
+    return NULL;
+
+  question = question_new (HS_QUESTION_EQUAL, steps,
+                           g_strdup_printf (_("After line %u, what will “%s == %s” be?"),
+                                            steps->line, var->name, other->name));
+  add_choice (question, g_strdup ("True"), other_equal);
+  add_choice (question, g_strdup ("False"), !other_equal);
+  if (other_equal && other->ref == var->ref)
+    question->truth = g_strdup_printf (_("True: “%s” and “%s” point at the same object, and it equals itself."),
+                                       var->name, other->name);
+  else if (other_equal)
+    question->truth = g_strdup_printf (_("True: “%s” and “%s” point at two different objects with equal values, so “is” would be False."),
+                                       var->name, other->name);
+  else
+    question->truth = g_strdup_printf (_("False: the values of “%s” and “%s” differ."), var->name, other->name);
+  return question;
+}
+
 static HsQuestion *
 ask_refcount (const Steps *steps)
 {
@@ -413,6 +569,7 @@ static HsQuestion *(* const askers[HS_N_QUESTION_KINDS]) (const Steps *) = {
   [HS_QUESTION_POINT_AT] = ask_point_at,
   [HS_QUESTION_NEW_OR_REUSED] = ask_new_or_reused,
   [HS_QUESTION_IS] = ask_is,
+  [HS_QUESTION_EQUAL] = ask_equal,
   [HS_QUESTION_REFCOUNT] = ask_refcount,
 };
 

@@ -18,6 +18,7 @@ typedef enum
   HS_QUESTION_POINT_AT,      /* which object will this name point at */
   HS_QUESTION_NEW_OR_REUSED, /* a new object, or one that exists */
   HS_QUESTION_IS,            /* what will `a is b` be */
+  HS_QUESTION_EQUAL,         /* what will `a == b` be */
   HS_QUESTION_REFCOUNT,      /* what will the refcount be */
   HS_N_QUESTION_KINDS
 } HsQuestionKind;

@@ -84,9 +84,6 @@ hs_window_toggle_breakpoint (HsWindow *self,
   else
     hs_window_add_line_mark (self, MARK_BREAKPOINT, &iter);
   g_slist_free (marks);
-
-  if (self->autoplay_tick != 0)
-    self->autoplay_target = G_MAXUINT;
 }
 
 static void
@@ -120,6 +117,7 @@ static char *
 describe_watched (HsWindow *self)
 {
   g_autoptr(HsSnapshot) snapshot = NULL;
+  g_autofree char *id = NULL;
   const HsObject *object = NULL;
 
   g_assert (HS_IS_WINDOW (self));
@@ -131,8 +129,9 @@ describe_watched (HsWindow *self)
     }
   if (object == NULL)
     return g_strdup (_("the watched object"));
+  id = g_strdup_printf ("%" G_GUINT64_FORMAT, object->id);
   /* Translators: the watched object, e.g. “the list 140230” (its id()) */
-  return g_strdup_printf (_("the %s %" G_GUINT64_FORMAT), object->type, object->id);
+  return g_strdup_printf (_("the %s %s"), object->type, id);
 }
 
 static char *
@@ -164,28 +163,104 @@ describe_stop (HsWindow     *self,
     }
 }
 
-static gboolean
-find_stop (HsWindow    *self,
-           gboolean     forward,
-           const guint *lines,
-           guint        n_lines,
-           guint32      watch_ref,
-           HsStop      *stop)
-{
-  g_assert (HS_IS_WINDOW (self));
+/* Steps searched before the main loop goes on: a search this long takes
+ * a few milliseconds, a longer one goes on in a thread. */
+#define SEARCH_AT_ONCE 4096
 
-  if (self->trace == NULL || self->n_steps == 0)
-    return FALSE;
-  return hs_playback_find (self->trace, self->step, forward, lines, n_lines, watch_ref, stop);
+typedef enum
+{
+  SEARCH_CONTINUE,
+  SEARCH_CONTINUE_BACK,
+  SEARCH_RUN_TO_CURSOR,
+} SearchKind;
+
+typedef struct
+{
+  HsWindow   *window;
+  HsTrace    *trace;
+  guint       from;
+  guint       line;
+  SearchKind  kind;
+} Search;
+
+static void
+search_free (Search *search)
+{
+  g_object_unref (search->window);
+  g_object_unref (search->trace);
+  g_free (search);
 }
 
-/* Continue: on to the next breakpoint or watched change, or back to the
- * one before; with none on the way, to the end or the start of the run. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Search, search_free)
+
 static void
-continue_in (HsWindow *self,
-             gboolean  forward)
+search_finish (Search       *search,
+               gboolean      found,
+               const HsStop *stop)
+{
+  HsWindow *self;
+
+  g_assert (search != NULL);
+
+  self = search->window;
+  if (search->kind == SEARCH_RUN_TO_CURSOR)
+    {
+      if (found)
+        hs_window_show_step (self, stop->step, FALSE);
+      else
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("The program does not reach line %u after this step"), search->line);
+
+          hs_window_toast (self, message);
+        }
+    }
+  else if (found)
+    {
+      g_autofree char *message = describe_stop (self, stop);
+
+      hs_window_show_step (self, stop->step, FALSE);
+      if (self->step == stop->step)
+        hs_window_toast (self, message);
+    }
+  else
+    hs_window_show_step (self, search->kind == SEARCH_CONTINUE ? self->n_steps - 1 : 0, FALSE);
+}
+
+static void
+search_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Search) search = user_data;
+  HsWindow *self = search->window;
+  g_autoptr(GError) error = NULL;
+  HsStop stop;
+  gboolean found;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  found = hs_playback_find_finish (result, &stop, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->playback_search);
+  /* The learner moved on, or ran again, while it searched. */
+  if (self->busy || self->trace != search->trace || self->step != search->from)
+    return;
+  search_finish (search, found, &stop);
+}
+
+/* Continue and run to cursor search from the step shown, in the direction
+ * asked, in a thread: a search replaces the one before it. */
+static void
+search_from_here (HsWindow   *self,
+                  SearchKind  kind)
 {
   g_autoptr(GArray) lines = NULL;
+  g_autoptr(Search) search = NULL;
+  guint32 watch_ref = 0;
+  gboolean forward = kind != SEARCH_CONTINUE_BACK;
+  guint bound;
   HsStop stop;
 
   g_assert (HS_IS_WINDOW (self));
@@ -193,17 +268,50 @@ continue_in (HsWindow *self,
   if (self->busy || self->trace == NULL || self->n_steps == 0)
     return;
 
-  lines = list_breakpoint_lines (self);
-  if (find_stop (self, forward, (guint *) (gpointer) lines->data, lines->len, self->watch_ref, &stop))
-    {
-      g_autofree char *message = describe_stop (self, &stop);
+  hs_window_dispose_playback (self);
 
-      hs_window_show_step (self, stop.step, FALSE);
-      if (self->step == stop.step)
-        hs_window_toast (self, message);
+  search = g_new0 (Search, 1);
+  search->window = g_object_ref (self);
+  search->trace = g_object_ref (self->trace);
+  search->from = self->step;
+  search->kind = kind;
+  if (kind == SEARCH_RUN_TO_CURSOR)
+    {
+      lines = g_array_new (FALSE, FALSE, sizeof (guint));
+      search->line = cursor_line (self);
+      g_array_append_val (lines, search->line);
     }
   else
-    hs_window_show_step (self, forward ? self->n_steps - 1 : 0, FALSE);
+    {
+      lines = list_breakpoint_lines (self);
+      watch_ref = self->watch_ref;
+    }
+
+  /* The steps near this one at once, the rest in a thread. */
+  if (forward)
+    bound = self->n_steps - 1 - self->step > SEARCH_AT_ONCE ? self->step + SEARCH_AT_ONCE : self->n_steps - 1;
+  else
+    bound = self->step > SEARCH_AT_ONCE ? self->step - SEARCH_AT_ONCE : 0;
+  if (hs_playback_find (self->trace, self->step, forward, bound, (const guint *) (gpointer) lines->data,
+                        lines->len, watch_ref, NULL, &stop))
+    search_finish (search, TRUE, &stop);
+  else if (bound == (forward ? self->n_steps - 1 : 0))
+    search_finish (search, FALSE, &stop);
+  else
+    {
+      self->playback_search = g_cancellable_new ();
+      hs_playback_find_async (self->trace, bound, forward,
+                              (const guint *) (gpointer) lines->data, lines->len, watch_ref,
+                              self->playback_search, search_done_cb, g_steal_pointer (&search));
+    }
+}
+
+gboolean
+hs_window_get_searching (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), FALSE);
+
+  return self->playback_search != NULL;
 }
 
 static void
@@ -211,7 +319,7 @@ continue_action (GSimpleAction *action,
                  GVariant      *param,
                  gpointer       user_data)
 {
-  continue_in (HS_WINDOW (user_data), TRUE);
+  search_from_here (HS_WINDOW (user_data), SEARCH_CONTINUE);
 }
 
 static void
@@ -219,7 +327,7 @@ continue_back_action (GSimpleAction *action,
                       GVariant      *param,
                       gpointer       user_data)
 {
-  continue_in (HS_WINDOW (user_data), FALSE);
+  search_from_here (HS_WINDOW (user_data), SEARCH_CONTINUE_BACK);
 }
 
 static void
@@ -237,22 +345,7 @@ run_to_cursor_action (GSimpleAction *action,
                       GVariant      *param,
                       gpointer       user_data)
 {
-  HsWindow *self = HS_WINDOW (user_data);
-  guint line = cursor_line (self);
-  HsStop stop;
-
-  if (self->busy || self->trace == NULL || self->n_steps == 0)
-    return;
-
-  if (find_stop (self, TRUE, &line, 1, 0, &stop))
-    hs_window_show_step (self, stop.step, FALSE);
-  else
-    {
-      g_autofree char *message =
-        g_strdup_printf (_("The program does not reach line %u after this step"), line);
-
-      hs_window_toast (self, message);
-    }
+  search_from_here (HS_WINDOW (user_data), SEARCH_RUN_TO_CURSOR);
 }
 
 static void
@@ -284,8 +377,6 @@ watch_action (GSimpleAction *action,
       what = describe_watched (self);
       message = g_strdup_printf (_("Watching %s: Continue stops when it changes or is freed"), what);
     }
-  if (self->autoplay_tick != 0)
-    self->autoplay_target = G_MAXUINT;
   hs_window_toast (self, message);
 }
 
@@ -318,38 +409,26 @@ autoplay_tick_cb (GtkWidget     *widget,
   if (self->busy || self->trace == NULL || self->step + 1 >= self->n_steps)
     goto stop;
 
-  /* The stop ahead is searched once, and again only when the learner
-   * moved past it or changed the breakpoints or the watch. */
-  if (self->autoplay_target == G_MAXUINT || self->autoplay_target <= self->step)
-    {
-      g_autoptr(GArray) lines = list_breakpoint_lines (self);
-      HsStop stop;
-
-      if (find_stop (self, TRUE, (guint *) (gpointer) lines->data, lines->len, self->watch_ref, &stop))
-        self->autoplay_target = stop.step;
-      else
-        self->autoplay_target = self->n_steps - 1;
-    }
-
   next = self->step + 1;
   hs_window_show_step (self, next, TRUE);
   if (self->step != next)
     goto stop;  /* prediction mode holds the step until it is answered */
-  if (next == self->autoplay_target && next + 1 < self->n_steps)
-    {
-      g_autoptr(GArray) lines = list_breakpoint_lines (self);
-      HsStop stop;
+  {
+    g_autoptr(GArray) lines = list_breakpoint_lines (self);
+    HsStop stop;
 
-      /* Say why it stopped: the search from the step before finds it. */
-      if (hs_playback_find (self->trace, next - 1, TRUE, (guint *) (gpointer) lines->data,
-                            lines->len, self->watch_ref, &stop) && stop.step == next)
-        {
-          g_autofree char *message = describe_stop (self, &stop);
+    /* Only the step just shown is checked: each frame's cost is one
+     * step's, however long the trace. */
+    if (next + 1 < self->n_steps &&
+        hs_playback_find (self->trace, next - 1, TRUE, next, (guint *) (gpointer) lines->data,
+                          lines->len, self->watch_ref, NULL, &stop))
+      {
+        g_autofree char *message = describe_stop (self, &stop);
 
-          hs_window_toast (self, message);
-        }
-      goto stop;
-    }
+        hs_window_toast (self, message);
+        goto stop;
+      }
+  }
   if (next + 1 < self->n_steps)
     return G_SOURCE_CONTINUE;
 
@@ -373,7 +452,6 @@ autoplay_change_state (GSimpleAction *action,
   if (play && self->autoplay_tick == 0)
     {
       self->autoplay_last = 0;
-      self->autoplay_target = G_MAXUINT;
       self->autoplay_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), autoplay_tick_cb, NULL, NULL);
     }
   else if (!play && self->autoplay_tick != 0)
@@ -419,6 +497,17 @@ hs_window_update_playback_actions (HsWindow *self)
                                  stepping);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "autoplay")),
                                stepping && (self->autoplay_tick != 0 || self->step + 1 < self->n_steps));
+  hs_window_update_saved_actions (self);
+}
+
+void
+hs_window_dispose_playback (HsWindow *self)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (self->playback_search != NULL)
+    g_cancellable_cancel (self->playback_search);
+  g_clear_object (&self->playback_search);
 }
 
 /* A new run forgets the watch: refs name objects of one run. */
@@ -427,9 +516,21 @@ hs_window_reset_playback (HsWindow *self)
 {
   g_return_if_fail (HS_IS_WINDOW (self));
 
+  hs_window_dispose_playback (self);
   self->watch_ref = 0;
   if (self->autoplay_tick != 0)
     g_action_group_change_action_state (G_ACTION_GROUP (self), "autoplay", g_variant_new_boolean (FALSE));
+}
+
+/* Prediction works on any snippet: turned on at a step, it asks about
+ * that step at once, with or without a lesson. */
+static void
+predicting_changed_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (!self->busy && self->trace != NULL && self->n_steps > 0)
+    hs_lesson_panel_show_step (self->lesson_panel, self->trace, self->step);
 }
 
 void
@@ -443,6 +544,7 @@ hs_window_init_playback (HsWindow *self)
   self->autoplay_speed = DEFAULT_SPEED;
   g_action_map_add_action_entries (G_ACTION_MAP (self), playback_actions,
                                    G_N_ELEMENTS (playback_actions), self);
+  hs_window_init_saved (self);
 
   gdk_rgba_parse (&color, "rgba(224, 27, 36, 0.12)");
   gtk_source_mark_attributes_set_background (breakpoint, &color);
@@ -457,4 +559,6 @@ hs_window_init_playback (HsWindow *self)
   }
   g_signal_connect_object (self->source_view, "line-mark-activated",
                            G_CALLBACK (line_mark_activated_cb), self, 0);
+  g_signal_connect_object (self->lesson_panel, "notify::predicting",
+                           G_CALLBACK (predicting_changed_cb), self, G_CONNECT_SWAPPED);
 }

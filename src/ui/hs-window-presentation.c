@@ -80,20 +80,32 @@ fit_when_settled_cb (GtkWidget     *widget,
 }
 
 /* The width the window will have once full screen. */
-static int
-screen_width (HsWindow *self)
+static gboolean
+screen_geometry (HsWindow     *self,
+                 GdkRectangle *geometry)
 {
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
   GdkMonitor *monitor = NULL;
-  GdkRectangle geometry;
 
   g_assert (HS_IS_WINDOW (self));
 
   if (surface != NULL)
     monitor = gdk_display_get_monitor_at_surface (gdk_display_get_default (), surface);
   if (monitor == NULL)
+    return FALSE;
+  gdk_monitor_get_geometry (monitor, geometry);
+  return TRUE;
+}
+
+static int
+screen_width (HsWindow *self)
+{
+  GdkRectangle geometry;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (!screen_geometry (self, &geometry))
     return gtk_widget_get_width (GTK_WIDGET (self));
-  gdk_monitor_get_geometry (monitor, &geometry);
   return geometry.width;
 }
 
@@ -151,8 +163,15 @@ set_presenting (HsWindow *self,
     {
       self->saved_zoom = hs_graph_view_get_zoom (self->graph_view);
       self->saved_inspector = adw_flap_get_reveal_flap (self->inspector_flap);
+      GdkRectangle geometry;
+
       load_presentation_css (screen_width (self));
       gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
+      /* The screen's size too, for a display with no window manager to
+       * honour full screen (a kiosk, a projector's own machine). */
+      gtk_window_get_default_size (GTK_WINDOW (self), &self->saved_width, &self->saved_height);
+      if (screen_geometry (self, &geometry))
+        gtk_window_set_default_size (GTK_WINDOW (self), geometry.width, geometry.height);
       gtk_window_fullscreen (GTK_WINDOW (self));
       adw_flap_set_reveal_flap (self->editor_flap, TRUE);
       /* The snippet in large type needs about a third of the screen. */
@@ -162,6 +181,8 @@ set_presenting (HsWindow *self,
       adw_flap_set_reveal_flap (self->inspector_flap, FALSE);
       gtk_widget_set_visible (self->command_bar, FALSE);
       gtk_text_view_set_editable (GTK_TEXT_VIEW (self->source_view), FALSE);
+      /* In large type a long line would run off the room's screen. */
+      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self->source_view), GTK_WRAP_WORD_CHAR);
       gtk_widget_grab_focus (GTK_WIDGET (self->graph_view));
       fit_soon (self);
     }
@@ -173,10 +194,12 @@ set_presenting (HsWindow *self,
       gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
       set_editor_width (self, -1);
       gtk_window_unfullscreen (GTK_WINDOW (self));
+      gtk_window_set_default_size (GTK_WINDOW (self), self->saved_width, self->saved_height);
       adw_flap_set_fold_policy (self->inspector_flap, ADW_FLAP_FOLD_POLICY_AUTO);
       adw_flap_set_reveal_flap (self->inspector_flap, self->saved_inspector);
       gtk_widget_set_visible (self->command_bar, TRUE);
       gtk_text_view_set_editable (GTK_TEXT_VIEW (self->source_view), !self->busy);
+      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self->source_view), GTK_WRAP_NONE);
       hs_graph_view_set_zoom (self->graph_view, self->saved_zoom);
     }
   apply_graph_style (self);

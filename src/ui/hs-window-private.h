@@ -97,7 +97,7 @@ struct _HsWindow
   guint32               watch_ref;
   guint                 watch_step;     /* where the watch began, to name it */
   guint                 autoplay_tick;
-  guint                 autoplay_target;/* the next stop, G_MAXUINT to search again */
+  GCancellable         *playback_search;/* Continue's or run to cursor's, in a thread */
   gint64                autoplay_last;  /* frame time of the last step shown */
   double                autoplay_speed; /* steps per second */
 
@@ -108,6 +108,8 @@ struct _HsWindow
   guint                 holding : 1;        /* hidden now, until the next press */
   guint                 saved_inspector : 1;
   double                saved_zoom;
+  int                   saved_width;    /* the window's size before presenting */
+  int                   saved_height;
   guint                 fit_tick;
   int                   fit_width;
   guint                 fit_frames;
@@ -173,6 +175,17 @@ void          hs_window_close_runtime     (HsWindow     *self);
 /* hs-window-playback.c */
 void          hs_window_init_playback     (HsWindow     *self);
 void          hs_window_update_playback_actions (HsWindow *self);
+void          hs_window_dispose_playback  (HsWindow     *self);
+void          hs_window_init_saved        (HsWindow     *self);
+void          hs_window_update_saved_actions (HsWindow  *self);
+void          hs_window_save_run_async    (HsWindow     *self,
+                                           GFile        *file,
+                                           GAsyncReadyCallback callback,
+                                           gpointer      user_data);
+gboolean      hs_window_save_run_finish   (HsWindow     *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
+gboolean      hs_window_get_searching     (HsWindow     *self);
 void          hs_window_reset_playback    (HsWindow     *self);
 void          hs_window_toggle_breakpoint (HsWindow     *self,
                                            guint         line);

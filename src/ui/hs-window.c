@@ -85,6 +85,7 @@ void
 hs_window_toast (HsWindow   *self,
                  const char *message)
 {
+  g_autofree char *escaped = NULL;
   AdwToast *toast;
 
   g_return_if_fail (HS_IS_WINDOW (self));
@@ -92,7 +93,10 @@ hs_window_toast (HsWindow   *self,
   g_free (self->last_toast);
   self->last_toast = g_strdup (message);
 
-  toast = adw_toast_new (message);
+  /* A toast's title is markup; messages quote reprs and parser errors
+   * such as "<module>" or "<data>:2:0". */
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 5);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -1217,6 +1221,7 @@ hs_window_dispose (GObject *object)
   self->autoplay_tick = 0;
   hs_window_dispose_presentation (self);
   hs_window_dispose_interpreter (self);
+  hs_window_dispose_playback (self);
   if (self->command_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->command_dialog));
   g_clear_object (&self->settings);

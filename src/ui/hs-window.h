@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HsWindow, hs_window, HS, WINDOW, AdwApplicationWindow)
 
 HsWindow *hs_window_new           (HsApplication *application);
+gboolean  hs_file_is_saved_run    (GFile         *file);
+void      hs_window_open_trace    (HsWindow      *self,
+                                   GFile         *file);
 void      hs_window_load_file     (HsWindow      *self,
                                    GFile         *file,
                                    gboolean       run);

@@ -29,6 +29,7 @@ static const Case cases[] = {
   { HS_QUESTION_POINT_AT, "a = [1]\nb = [2]\nc = b\n", 3, NULL, NULL },
   { HS_QUESTION_NEW_OR_REUSED, "a = [1]\nb = a[:]\n", 2, NULL, NULL },
   { HS_QUESTION_IS, "a = [1]\nb = a\n", 2, NULL, NULL },
+  { HS_QUESTION_EQUAL, "a = [1, 'x']\nb = a[:]\n", 2, NULL, NULL },
   { HS_QUESTION_REFCOUNT, "a = [1]\nb = a\n", 2, "2", "1" },
 };
 
@@ -152,12 +153,51 @@ test_truths (HsTraceFixture *f,
   g_assert_null (last);
 }
 
+/* `a == b` is asked only where the trace decides it, and says the truth. */
+static void
+test_equal_truths (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  static const struct {
+    const char *source;
+    guint       line;
+    int         equal;  /* 1 True, 0 False, -1 not asked */
+  } equal_cases[] = {
+    { "a = [1, 'x']\nb = a[:]\n", 2, 1 },
+    { "a = [1, 'x']\nb = [1, 'y']\n", 2, 0 },
+    { "a = [1, 2]\nb = (1, 2)\n", 2, 0 },
+    { "a = 'x' * 70\nb = 'x' * 69 + 'y'\n", 2, -1 },  /* reprs cut at 60 */
+    { "a = float('nan')\nb = a\n", 2, 0 },             /* nan != nan, even itself */
+    { "a = 1\nb = 1.0\n", 2, -1 },                     /* mixed numbers */
+    { "a = {1: 2}\nb = dict(a)\n", 2, -1 },            /* dicts are not read */
+    { "a = -0.0\nb = 0.0\n", 2, 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (equal_cases); i++)
+    {
+      HsTrace *trace = hs_trace_fixture_run (f, equal_cases[i].source);
+      g_autoptr(HsSnapshot) before = hs_test_step_at_line (trace, equal_cases[i].line, 0);
+      g_autoptr(HsQuestion) question = hs_question_new (trace, hs_snapshot_get_index (before), HS_QUESTION_EQUAL);
+      guint true_choice = 0;
+
+      g_test_message ("%s", equal_cases[i].source);
+      if (equal_cases[i].equal < 0)
+        {
+          g_assert_null (question);
+          continue;
+        }
+      g_assert_nonnull (question);
+      g_assert_cmpstr (g_ptr_array_index (question->choices, 0), ==, "True");
+      g_assert_cmpint (hs_question_check_choices (question, &true_choice, 1), ==, equal_cases[i].equal);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   static const char * const names[] = {
-    "output", "freed", "point-at", "new-or-reused", "is", "refcount",
+    "output", "freed", "point-at", "new-or-reused", "is", "equal", "refcount",
   };
 
   gtk_test_init (&argc, &argv, NULL);
@@ -171,6 +211,8 @@ main (int   argc,
       g_test_add (path, HsTraceFixture, &cases[i],
                   hs_trace_fixture_setup, test_kind, hs_trace_fixture_teardown);
     }
+  g_test_add ("/ui/prediction/equal-truths", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_equal_truths, hs_trace_fixture_teardown);
   g_test_add ("/ui/prediction/truths", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_truths, hs_trace_fixture_teardown);
 

@@ -1,0 +1,845 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-trace-reader"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+#include <yajl/yajl_tree.h>
+
+#include "hs-trace-json.h"
+#include "hs-trace-reader.h"
+
+/* Steps per batch handed to hs_trace_append_batch(). */
+#define BATCH_STEPS 256
+
+G_DEFINE_QUARK (hs-trace-reader-error-quark, hs_trace_reader_error)
+
+typedef struct yajl_val_s YajlTree;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (YajlTree, yajl_tree_free)
+
+/* An object as the JSON last described it: its record in wire form (type
+ * and repr as string ids) and every edge the JSON listed. */
+typedef struct
+{
+  HsWireObject  wire;
+  GArray       *edges;   /* HsWireEdge */
+} Record;
+
+typedef struct
+{
+  HsTrace     *trace;
+  GHashTable  *ids;      /* string -> id + 1 in the trace's string table */
+  guint        n_ids;
+  GHashTable  *objects;  /* ref -> Record*, the state after the last step */
+  GHashTable  *known;    /* refs ever present: only they can be freed */
+  GArray      *frames;   /* guint32 frame words of the last step */
+  guint        index;
+
+  /* The batch being built */
+  GArray      *steps, *strings_added, *frame_words, *records, *refcounts, *owners,
+              *edges, *removed, *freed, *gc;
+  GByteArray  *out, *err;
+  GPtrArray   *strings;  /* char*, this batch's new strings */
+  guint        first_index;
+} Reader;
+
+static void
+record_free (gpointer data)
+{
+  Record *record = data;
+
+  g_array_unref (record->edges);
+  g_free (record);
+}
+
+static gboolean
+fail (GError     **error,
+      int          code,
+      const char  *format,
+      ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+fail (GError     **error,
+      int          code,
+      const char  *format,
+      ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_set_error_literal (error, HS_TRACE_READER_ERROR, code, "");
+  if (error != NULL && *error != NULL)
+    {
+      g_free ((*error)->message);
+      (*error)->message = g_strdup_vprintf (format, args);
+    }
+  va_end (args);
+  return FALSE;
+}
+
+static gboolean
+invalid (GError **error,
+         guint    index,
+         const char *what)
+{
+  /* Translators: a saved trace's step does not hold what it must */
+  return fail (error, HS_TRACE_READER_ERROR_INVALID, _("Step %u of the trace is invalid: %s"), index, what);
+}
+
+static guint32
+string_id (Reader     *r,
+           const char *text)
+{
+  gpointer value = g_hash_table_lookup (r->ids, text);
+
+  if (value != NULL)
+    return GPOINTER_TO_UINT (value) - 1;
+  g_ptr_array_add (r->strings, g_strdup (text));
+  g_hash_table_insert (r->ids, g_strdup (text), GUINT_TO_POINTER (r->n_ids + 1));
+  return r->n_ids++;
+}
+
+static void
+batch_reset (Reader *r)
+{
+  g_array_set_size (r->steps, 0);
+  g_array_set_size (r->frame_words, 0);
+  g_array_set_size (r->records, 0);
+  g_array_set_size (r->refcounts, 0);
+  g_array_set_size (r->owners, 0);
+  g_array_set_size (r->edges, 0);
+  g_array_set_size (r->removed, 0);
+  g_array_set_size (r->freed, 0);
+  g_array_set_size (r->gc, 0);
+  g_byte_array_set_size (r->out, 0);
+  g_byte_array_set_size (r->err, 0);
+  g_ptr_array_set_size (r->strings, 0);
+  r->first_index = r->index;
+}
+
+static GVariant *
+fixed (const char *type,
+       GArray     *array,
+       gsize       size)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE (type), array->len ? array->data : NULL, array->len, size);
+}
+
+static gboolean
+batch_flush (Reader  *r,
+             GError **error)
+{
+  g_autoptr(GVariant) batch = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (r->steps->len == 0)
+    return TRUE;
+  batch = g_variant_ref_sink (g_variant_new ("(u@a(uuuuuuuuuuuuuyy)@as@au@a(txxuuuuuu)@a(uu)@a(uu)@a(uuuu)@au@a(uu)@a(uuuu)@ay@ay)",
+    r->first_index,
+    fixed ("(uuuuuuuuuuuuuyy)", r->steps, sizeof (HsWireStep)),
+    g_variant_new_strv ((const char * const *) r->strings->pdata, r->strings->len),
+    fixed ("u", r->frame_words, sizeof (guint32)),
+    fixed ("(txxuuuuuu)", r->records, sizeof (HsWireObject)),
+    fixed ("(uu)", r->refcounts, sizeof (HsWireRefcount)),
+    fixed ("(uu)", r->owners, sizeof (HsWireEdgeOwner)),
+    fixed ("(uuuu)", r->edges, sizeof (HsWireEdge)),
+    fixed ("u", r->removed, sizeof (guint32)),
+    fixed ("(uu)", r->freed, sizeof (HsWireFreed)),
+    fixed ("(uuuu)", r->gc, sizeof (HsWireGc)),
+    g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, r->out->data, r->out->len, 1),
+    g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, r->err->data, r->err->len, 1)));
+  if (!hs_trace_append_batch (r->trace, batch, &local))
+    return fail (error, HS_TRACE_READER_ERROR_INVALID, _("The trace’s steps do not add up: %s"), local->message);
+  batch_reset (r);
+  return TRUE;
+}
+
+/* JSON accessors, over yajl's tree, that accept only the type the format
+ * gives a member. */
+static yajl_val
+member (yajl_val    object,
+        const char *name)
+{
+  if (!YAJL_IS_OBJECT (object))
+    return NULL;
+  for (size_t i = 0; i < object->u.object.len; i++)
+    if (strcmp (object->u.object.keys[i], name) == 0)
+      return object->u.object.values[i];
+  return NULL;
+}
+
+static gboolean
+get_int (yajl_val    object,
+         const char *name,
+         gboolean    required,
+         gint64      min,
+         gint64      max,
+         gint64     *value)
+{
+  yajl_val node = member (object, name);
+
+  if (node == NULL || YAJL_IS_NULL (node))
+    return !required;
+  if (!YAJL_IS_INTEGER (node))
+    return FALSE;
+  *value = YAJL_GET_INTEGER (node);
+  return *value >= min && *value <= max;
+}
+
+static const char *
+get_string (yajl_val    object,
+            const char *name)
+{
+  yajl_val node = member (object, name);
+
+  return YAJL_IS_STRING (node) ? YAJL_GET_STRING (node) : NULL;
+}
+
+static gboolean
+get_bool (yajl_val    object,
+          const char *name)
+{
+  return YAJL_IS_TRUE (member (object, name));
+}
+
+static yajl_val
+get_array (yajl_val    object,
+           const char *name)
+{
+  yajl_val node = member (object, name);
+
+  return YAJL_IS_ARRAY (node) ? node : NULL;
+}
+
+static guint
+array_length (yajl_val array)
+{
+  return YAJL_IS_ARRAY (array) ? array->u.array.len : 0;
+}
+
+static yajl_val
+get_object (yajl_val array,
+            guint    i)
+{
+  yajl_val node = array->u.array.values[i];
+
+  return YAJL_IS_OBJECT (node) ? node : NULL;
+}
+
+static gboolean
+element_uint (yajl_val  array,
+              guint     i,
+              guint32  *value)
+{
+  yajl_val node = array->u.array.values[i];
+
+  if (!YAJL_IS_INTEGER (node) || YAJL_GET_INTEGER (node) < 0 || YAJL_GET_INTEGER (node) > G_MAXUINT32)
+    return FALSE;
+  *value = YAJL_GET_INTEGER (node);
+  return TRUE;
+}
+
+static int
+name_index (const char *name,
+            const char *(*to_string) (int),
+            int         n)
+{
+  for (int i = 0; name != NULL && i < n; i++)
+    if (g_strcmp0 (to_string (i), name) == 0)
+      return i;
+  return -1;
+}
+
+static const char *event_name (int i) { return hs_event_to_string (i); }
+static const char *edge_name (int i) { return hs_edge_kind_to_string (i); }
+static const char *cause_name (int i) { return hs_free_cause_to_string (i); }
+
+static Record *
+parse_record (Reader     *r,
+              yajl_val object)
+{
+  g_autoptr(GArray) edges = g_array_new (FALSE, TRUE, sizeof (HsWireEdge));
+  yajl_val list = get_array (object, "edges");
+  const char *type = get_string (object, "type");
+  const char *repr = get_string (object, "repr");
+  yajl_val gc = NULL;
+  gint64 ref = 0, id = 0, refcount = 0, size = -1, length = 0, omitted = 0, generation = -1;
+  guint32 flags = 0;
+  Record *record;
+
+  if (!get_int (object, "ref", TRUE, 1, G_MAXUINT32, &ref) ||
+      !get_int (object, "id", TRUE, 0, G_MAXINT64, &id) ||
+      !get_int (object, "refcount", TRUE, G_MININT64, G_MAXINT64, &refcount) ||
+      !get_int (object, "size", FALSE, 0, G_MAXINT64, &size) ||
+      !get_int (object, "length", FALSE, 0, G_MAXUINT32, &length) ||
+      !get_int (object, "omitted", FALSE, 0, G_MAXUINT32, &omitted) ||
+      type == NULL || repr == NULL)
+    return NULL;
+
+  if (YAJL_IS_OBJECT (member (object, "gc")))
+    gc = member (object, "gc");
+  if (gc != NULL && get_bool (gc, "tracked"))
+    {
+      flags |= HS_OBJECT_GC_TRACKED;
+      if (!get_int (gc, "generation", FALSE, 0, 2, &generation))
+        return NULL;
+    }
+  flags |= (guint32) (generation >= 0 ? generation : HS_OBJECT_NO_GENERATION) << HS_OBJECT_GENERATION_SHIFT;
+  if (get_bool (object, "mutable"))
+    flags |= HS_OBJECT_MUTABLE;
+  if (get_bool (object, "small_int"))
+    flags |= HS_OBJECT_SMALL_INT;
+  if (get_bool (object, "interned"))
+    flags |= HS_OBJECT_INTERNED;
+  if (get_bool (object, "immortal"))
+    flags |= HS_OBJECT_IMMORTAL;
+  if (get_bool (object, "reachable"))
+    flags |= HS_OBJECT_REACHABLE;
+  if (member (object, "length") != NULL)
+    flags |= HS_OBJECT_CONTAINER;
+  if (size >= 0)
+    flags |= HS_OBJECT_SIZE_KNOWN;
+
+  for (guint i = 0; list != NULL && i < array_length (list); i++)
+    {
+      yajl_val e = get_object (list, i);
+      gint64 target = 0;
+      int kind = e ? name_index (get_string (e, "kind"), edge_name, HS_N_EDGE_KINDS) : -1;
+      HsWireEdge edge = { 0 };
+
+      if (kind < 0 || HS_EDGE_KIND_IS_HELD (kind) || get_string (e, "label") == NULL ||
+          !get_int (e, "ref", TRUE, 1, G_MAXUINT32, &target))
+        return NULL;
+      edge.owner = ref;
+      edge.kind = kind;
+      edge.label = string_id (r, get_string (e, "label"));
+      edge.target = target;
+      g_array_append_val (edges, edge);
+    }
+
+  record = g_new0 (Record, 1);
+  record->wire.ref = ref;
+  record->wire.id = id;
+  record->wire.refcount = refcount;
+  record->wire.size = size >= 0 ? size : 0;
+  record->wire.type = string_id (r, type);
+  record->wire.repr = string_id (r, repr);
+  record->wire.flags = flags;
+  record->wire.length = length;
+  record->wire.omitted = omitted;
+  if (get_bool (object, "created"))
+    record->wire.flags |= HS_OBJECT_CREATED;
+  record->edges = g_steal_pointer (&edges);
+  return record;
+}
+
+static gboolean
+same_edges (GArray *a,
+            GArray *b)
+{
+  return a->len == b->len && (a->len == 0 || memcmp (a->data, b->data, a->len * sizeof (HsWireEdge)) == 0);
+}
+
+/* Compares everything but the refcount and the step's own "created". */
+static gboolean
+same_record (const HsWireObject *a,
+             const HsWireObject *b)
+{
+  return a->id == b->id && a->size == b->size && a->type == b->type && a->repr == b->repr &&
+         (a->flags & ~HS_OBJECT_CREATED) == (b->flags & ~HS_OBJECT_CREATED) &&
+         a->length == b->length && a->omitted == b->omitted;
+}
+
+/* Frames as wire words: function, line, n_vars, then (name, ref) pairs. */
+static gboolean
+parse_frames (Reader    *r,
+              yajl_val frames,
+              GArray    *words)
+{
+  for (guint i = 0; i < array_length (frames); i++)
+    {
+      yajl_val frame = get_object (frames, i);
+      yajl_val vars = frame ? get_array (frame, "vars") : NULL;
+      const char *function = frame ? get_string (frame, "function") : NULL;
+      gint64 line = 0;
+      guint32 word;
+
+      if (vars == NULL || function == NULL || !get_int (frame, "line", TRUE, 0, G_MAXUINT32, &line))
+        return FALSE;
+      word = string_id (r, function);
+      g_array_append_val (words, word);
+      word = line;
+      g_array_append_val (words, word);
+      word = array_length (vars);
+      g_array_append_val (words, word);
+      for (guint k = 0; k < array_length (vars); k++)
+        {
+          yajl_val var = get_object (vars, k);
+          const char *name = var ? get_string (var, "name") : NULL;
+          gint64 ref = 0;
+
+          if (name == NULL || !get_int (var, "ref", TRUE, 1, G_MAXUINT32, &ref))
+            return FALSE;
+          word = string_id (r, name);
+          g_array_append_val (words, word);
+          word = ref;
+          g_array_append_val (words, word);
+        }
+    }
+  return TRUE;
+}
+
+/* The words of the first n frames of words, or -1 if it has fewer. */
+static gssize
+frames_prefix (GArray *words,
+               guint   n)
+{
+  gsize i = 0;
+
+  for (guint f = 0; f < n; f++)
+    {
+      if (i + 3 > words->len)
+        return -1;
+      i += 3 + 2 * g_array_index (words, guint32, i + 2);
+    }
+  return i <= words->len ? (gssize) i : -1;
+}
+
+/* Where the innermost frame's line is, or -1 without frames. */
+static gssize
+innermost_line (GArray *words)
+{
+  gssize last = -1;
+
+  for (gsize i = 0; i + 3 <= words->len; i += 3 + 2 * g_array_index (words, guint32, i + 2))
+    last = i + 1;
+  return last;
+}
+
+static void
+emit_record (Reader       *r,
+             Record       *now,
+             const Record *before,
+             gboolean      entered)
+{
+  if (entered || !same_record (&now->wire, &before->wire) || (now->wire.flags & HS_OBJECT_CREATED))
+    g_array_append_val (r->records, now->wire);
+  else if (now->wire.refcount != before->wire.refcount)
+    {
+      HsWireRefcount count = { now->wire.ref, (guint32) now->wire.refcount };
+
+      g_array_append_val (r->refcounts, count);
+    }
+  now->wire.flags &= ~HS_OBJECT_CREATED;
+}
+
+/* Edges are sent once the step's objects are known, so that each lands
+ * on an object present after the step (rule 6 of the format). */
+static void
+emit_edges (Reader *r,
+            Record *now)
+{
+  HsWireEdgeOwner owner = { now->wire.ref, 0 };
+
+  g_array_append_val (r->owners, owner);
+  for (guint i = 0; i < now->edges->len; i++)
+    {
+      HsWireEdge *edge = &g_array_index (now->edges, HsWireEdge, i);
+
+      if (g_hash_table_contains (r->objects, GUINT_TO_POINTER (edge->target)))
+        g_array_append_val (r->edges, *edge);
+    }
+}
+
+static gboolean
+read_step (Reader     *r,
+           yajl_val step,
+           gboolean    full,
+           GError    **error)
+{
+  HsWireStep header = { 0 };
+  g_autoptr(GPtrArray) changed_edges = g_ptr_array_new ();
+  g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) present = NULL;
+  yajl_val objects = get_array (step, "objects");
+  yajl_val list;
+  gint64 index = -1, line = 0, value = 0, keep = 0;
+  guint first_record = r->records->len, first_refcount = r->refcounts->len, first_owner = r->owners->len,
+        first_edge = r->edges->len, first_removed = r->removed->len, first_freed = r->freed->len,
+        first_gc = r->gc->len, first_words = r->frame_words->len, first_string = r->strings->len;
+  const char *text;
+  int event;
+
+  if (!get_int (step, "index", TRUE, 0, G_MAXUINT32, &index) || index != r->index)
+    return invalid (error, r->index, _("its index is missing or out of order"));
+  event = name_index (get_string (step, "event"), event_name, HS_N_EVENTS);
+  if (event < 0 || !get_int (step, "line", TRUE, 0, G_MAXUINT32, &line))
+    return invalid (error, r->index, _("no event or line"));
+  header.event = event;
+  header.line = line;
+  if (!get_int (step, "return", FALSE, 1, G_MAXUINT32, &value))
+    return invalid (error, r->index, _("a bad return value"));
+  header.return_ref = value;
+
+  /* Objects: a full step lists them all, a delta step what changed. */
+  if (full)
+    present = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; objects != NULL && i < array_length (objects); i++)
+    {
+      yajl_val object = get_object (objects, i);
+      Record *now = object ? parse_record (r, object) : NULL;
+      Record *before;
+
+      if (now == NULL)
+        return invalid (error, r->index, _("an object record without its members"));
+      before = g_hash_table_lookup (r->objects, GUINT_TO_POINTER (now->wire.ref));
+      emit_record (r, now, before, before == NULL);
+      if (before == NULL ? now->edges->len > 0 : !same_edges (before->edges, now->edges))
+        g_ptr_array_add (changed_edges, now);
+      if (present != NULL)
+        g_hash_table_add (present, GUINT_TO_POINTER (now->wire.ref));
+      g_hash_table_add (r->known, GUINT_TO_POINTER (now->wire.ref));
+      g_hash_table_replace (r->objects, GUINT_TO_POINTER (now->wire.ref), now);
+    }
+  if (!full && member (step, "objects") != NULL && objects == NULL)
+    return invalid (error, r->index, _("objects that are no list"));
+
+  for (guint i = 0; (list = get_array (step, "refcounts")) && i < array_length (list); i++)
+    {
+      yajl_val pair = list->u.array.values[i];
+      Record *record;
+      HsWireRefcount count;
+
+      if (!YAJL_IS_ARRAY (pair) || array_length (pair) != 2 ||
+          !element_uint (pair, 0, &count.ref) || !element_uint (pair, 1, &count.refcount))
+        return invalid (error, r->index, _("a bad refcount"));
+      record = g_hash_table_lookup (r->objects, GUINT_TO_POINTER (count.ref));
+      if (record == NULL)
+        return invalid (error, r->index, _("the refcount of an unknown object"));
+      record->wire.refcount = count.refcount;
+      g_array_append_val (r->refcounts, count);
+    }
+
+  /* What leaves: the freed, the removed, and in a full step whatever it
+   * does not list. */
+  for (guint i = 0; (list = get_array (step, "freed")) && i < array_length (list); i++)
+    {
+      yajl_val freed = get_object (list, i);
+      int cause = freed ? name_index (get_string (freed, "cause"), cause_name, HS_N_FREE_CAUSES) : -1;
+      HsWireFreed record;
+
+      if (cause < 0 || !get_int (freed, "ref", TRUE, 1, G_MAXUINT32, &value))
+        return invalid (error, r->index, _("a bad freed record"));
+      if (!g_hash_table_contains (r->known, GUINT_TO_POINTER ((guint32) value)))
+        return invalid (error, r->index, _("an object freed that was never seen"));
+      record.ref = value;
+      record.cause = cause;
+      g_array_append_val (r->freed, record);
+      g_hash_table_remove (r->objects, GUINT_TO_POINTER (record.ref));
+    }
+  for (guint i = 0; (list = get_array (step, "removed")) && i < array_length (list); i++)
+    {
+      guint32 ref;
+
+      if (!element_uint (list, i, &ref) || !g_hash_table_remove (r->objects, GUINT_TO_POINTER (ref)))
+        return invalid (error, r->index, _("the removal of an unknown object"));
+      g_array_append_val (r->removed, ref);
+    }
+  if (full)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, r->objects);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!g_hash_table_contains (present, key))
+          {
+            guint32 ref = GPOINTER_TO_UINT (key);
+
+            g_array_append_val (r->removed, ref);
+            g_hash_table_iter_remove (&iter);
+          }
+    }
+  for (guint i = 0; i < changed_edges->len; i++)
+    {
+      Record *record = g_ptr_array_index (changed_edges, i);
+
+      /* freed or removed by this same step: its edges went with it */
+      if (g_hash_table_lookup (r->objects, GUINT_TO_POINTER (record->wire.ref)) == record)
+        emit_edges (r, record);
+    }
+
+  for (guint i = 0; (list = get_array (step, "gc")) && i < array_length (list); i++)
+    {
+      yajl_val run = get_object (list, i);
+      gint64 generation = 0, collections = 0, collected = 0, uncollectable = 0;
+      HsWireGc gc;
+
+      if (run == NULL || !get_int (run, "generation", TRUE, 0, 2, &generation) ||
+          !get_int (run, "collections", TRUE, 0, G_MAXUINT32, &collections) ||
+          !get_int (run, "collected", TRUE, 0, G_MAXUINT32, &collected) ||
+          !get_int (run, "uncollectable", TRUE, 0, G_MAXUINT32, &uncollectable))
+        return invalid (error, r->index, _("a bad garbage collection record"));
+      gc.generation = generation;
+      gc.collections = collections;
+      gc.collected = collected;
+      gc.uncollectable = uncollectable;
+      g_array_append_val (r->gc, gc);
+    }
+
+  /* Frames: in full, or the outer frames_keep of the step before and the
+   * rest, or the same with the innermost line moved. */
+  if ((list = get_array (step, "frames")) != NULL)
+    {
+      gssize kept = 0;
+
+      if (!full && (!get_int (step, "frames_keep", FALSE, 0, G_MAXUINT32, &keep) ||
+                    (kept = frames_prefix (r->frames, keep)) < 0))
+        return invalid (error, r->index, _("frames it cannot keep"));
+      g_array_append_vals (frames, r->frames->data, full ? 0 : kept);
+      if (!parse_frames (r, list, frames))
+        return invalid (error, r->index, _("a bad frame"));
+    }
+  else if (full)
+    return invalid (error, r->index, _("no frames"));
+  else
+    {
+      gssize at = innermost_line (r->frames);
+
+      g_array_append_vals (frames, r->frames->data, r->frames->len);
+      if (at >= 0)
+        g_array_index (frames, guint32, at) = line;
+    }
+  {
+    /* The runtime's own shortcut: only the innermost line moved. */
+    g_autoptr(GArray) moved = g_array_copy (r->frames);
+    gssize at = innermost_line (moved);
+
+    if (at >= 0)
+      g_array_index (moved, guint32, at) = line;
+    header.frames_changed = !(moved->len == frames->len &&
+                              (frames->len == 0 || memcmp (moved->data, frames->data, frames->len * 4) == 0));
+  }
+  if (header.frames_changed)
+    g_array_append_vals (r->frame_words, frames->data, frames->len);
+  g_array_set_size (r->frames, 0);
+  g_array_append_vals (r->frames, frames->data, frames->len);
+
+  if ((text = get_string (step, "out")) != NULL)
+    g_byte_array_append (r->out, (const guint8 *) text, strlen (text));
+  if ((text = get_string (step, "err")) != NULL)
+    g_byte_array_append (r->err, (const guint8 *) text, strlen (text));
+
+  header.n_strings = r->strings->len - first_string;
+  header.n_frame_words = r->frame_words->len - first_words;
+  header.n_objects = r->records->len - first_record;
+  header.n_refcounts = r->refcounts->len - first_refcount;
+  header.n_edge_owners = r->owners->len - first_owner;
+  header.n_edges = r->edges->len - first_edge;
+  header.n_removed = r->removed->len - first_removed;
+  header.n_freed = r->freed->len - first_freed;
+  header.n_gc = r->gc->len - first_gc;
+  header.n_out = r->out->len;
+  header.n_err = r->err->len;
+  for (guint i = 0; i < r->steps->len; i++)
+    {
+      header.n_out -= g_array_index (r->steps, HsWireStep, i).n_out;
+      header.n_err -= g_array_index (r->steps, HsWireStep, i).n_err;
+    }
+  g_array_append_val (r->steps, header);
+  r->index++;
+  return TRUE;
+}
+
+static void
+reader_clear (Reader *r)
+{
+  g_clear_object (&r->trace);
+  g_clear_pointer (&r->ids, g_hash_table_unref);
+  g_clear_pointer (&r->objects, g_hash_table_unref);
+  g_clear_pointer (&r->known, g_hash_table_unref);
+  g_clear_pointer (&r->frames, g_array_unref);
+  g_clear_pointer (&r->steps, g_array_unref);
+  g_clear_pointer (&r->frame_words, g_array_unref);
+  g_clear_pointer (&r->records, g_array_unref);
+  g_clear_pointer (&r->refcounts, g_array_unref);
+  g_clear_pointer (&r->owners, g_array_unref);
+  g_clear_pointer (&r->edges, g_array_unref);
+  g_clear_pointer (&r->removed, g_array_unref);
+  g_clear_pointer (&r->freed, g_array_unref);
+  g_clear_pointer (&r->gc, g_array_unref);
+  g_clear_pointer (&r->out, g_byte_array_unref);
+  g_clear_pointer (&r->err, g_byte_array_unref);
+  g_clear_pointer (&r->strings, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
+
+static void
+reader_init (Reader *r)
+{
+  memset (r, 0, sizeof *r);
+  r->trace = hs_trace_new ();
+  r->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->objects = g_hash_table_new_full (NULL, NULL, NULL, record_free);
+  r->known = g_hash_table_new (NULL, NULL);
+  r->frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+  r->steps = g_array_new (FALSE, TRUE, sizeof (HsWireStep));
+  r->frame_words = g_array_new (FALSE, FALSE, sizeof (guint32));
+  r->records = g_array_new (FALSE, TRUE, sizeof (HsWireObject));
+  r->refcounts = g_array_new (FALSE, TRUE, sizeof (HsWireRefcount));
+  r->owners = g_array_new (FALSE, TRUE, sizeof (HsWireEdgeOwner));
+  r->edges = g_array_new (FALSE, TRUE, sizeof (HsWireEdge));
+  r->removed = g_array_new (FALSE, FALSE, sizeof (guint32));
+  r->freed = g_array_new (FALSE, TRUE, sizeof (HsWireFreed));
+  r->gc = g_array_new (FALSE, TRUE, sizeof (HsWireGc));
+  r->out = g_byte_array_new ();
+  r->err = g_byte_array_new ();
+  r->strings = g_ptr_array_new_with_free_func (g_free);
+}
+
+static GBytes *
+text_bytes (yajl_val root,
+            const char *name)
+{
+  const char *text = get_string (root, name);
+
+  return g_bytes_new (text ? text : "", text ? strlen (text) : 0);
+}
+
+HsTrace *
+hs_trace_read_json (GInputStream  *stream,
+                    char         **source,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(GByteArray) text = g_byte_array_new ();
+  g_autoptr(GBytes) rest = NULL;
+  g_autoptr(YajlTree) tree = NULL;
+  char message[256] = "";
+  g_auto(Reader) r = { 0 };
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  yajl_val root;
+  yajl_val steps;
+  const char *format, *status;
+  gint64 exit_code = -1, signal_number = 0, every = HS_TRACE_SNAPSHOT_EVERY;
+  gboolean deltas;
+  yajl_val error_object = NULL;
+  HsTraceError trace_error = { 0 };
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+
+  if (source != NULL)
+    *source = NULL;
+  /* yajl's tree is a few times the text: json-glib's took thirty, and
+   * a minute for a 33 MB trace. */
+  do
+    {
+      g_clear_pointer (&rest, g_bytes_unref);
+      rest = g_input_stream_read_bytes (stream, 1 << 20, cancellable, error);
+      if (rest == NULL)
+        return NULL;
+      g_byte_array_append (text, g_bytes_get_data (rest, NULL), g_bytes_get_size (rest));
+    }
+  while (g_bytes_get_size (rest) > 0);
+  if (text->len == 0 || strspn ((const char *) text->data, " \t\r\n") == text->len)
+    {
+      fail (error, HS_TRACE_READER_ERROR_NOT_JSON, _("The file is empty: it holds no trace"));
+      return NULL;
+    }
+  g_byte_array_append (text, (const guint8 *) "", 1);
+  tree = yajl_tree_parse ((const char *) text->data, message, sizeof message);
+  g_clear_pointer (&text, g_byte_array_unref);
+  if (tree == NULL)
+    {
+      /* Translators: the parser's message follows, with where it stopped */
+      fail (error, HS_TRACE_READER_ERROR_NOT_JSON,
+            _("The file is not complete JSON, so it holds no whole trace: %s"), g_strstrip (message));
+      return NULL;
+    }
+  root = YAJL_IS_OBJECT (tree) ? tree : NULL;
+  format = root ? get_string (root, "format") : NULL;
+  if (g_strcmp0 (format, HS_TRACE_FORMAT) != 0 && g_strcmp0 (format, HS_TRACE_FORMAT_SNAPSHOTS) != 0)
+    {
+      fail (error, HS_TRACE_READER_ERROR_NOT_A_TRACE,
+            _("The file is JSON but no Heapscope trace: its “format” is not “%s” or “%s”"),
+            HS_TRACE_FORMAT, HS_TRACE_FORMAT_SNAPSHOTS);
+      return NULL;
+    }
+  deltas = g_str_equal (format, HS_TRACE_FORMAT);
+  steps = get_array (root, "steps");
+  status = get_string (root, "status");
+  if (steps == NULL || status == NULL ||
+      (deltas && !get_int (root, "snapshot_every", TRUE, 1, G_MAXUINT32, &every)) ||
+      !get_int (root, "exit_code", FALSE, G_MININT32, G_MAXINT32, &exit_code) ||
+      !get_int (root, "signal", FALSE, 0, 1024, &signal_number))
+    {
+      fail (error, HS_TRACE_READER_ERROR_NOT_A_TRACE, _("The trace lacks its steps, its status or how it ended"));
+      return NULL;
+    }
+
+  reader_init (&r);
+  for (guint i = 0; i < array_length (steps); i++)
+    {
+      yajl_val step = get_object (steps, i);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (step == NULL)
+        {
+          invalid (error, i, _("it is no object"));
+          return NULL;
+        }
+      if (!read_step (&r, step, !deltas || get_bool (step, "snapshot"), error))
+        return NULL;
+      if (r.steps->len == BATCH_STEPS && !batch_flush (&r, error))
+        return NULL;
+    }
+  if (!batch_flush (&r, error))
+    return NULL;
+
+  if (get_string (root, "python") != NULL)
+    hs_trace_set_python_version (r.trace, get_string (root, "python"));
+  if (YAJL_IS_OBJECT (member (root, "error")))
+    {
+      gint64 line = 0;
+
+      error_object = member (root, "error");
+      trace_error.type = get_string (error_object, "type");
+      trace_error.message = get_string (error_object, "message");
+      trace_error.traceback = get_string (error_object, "traceback");
+      if (get_int (error_object, "line", FALSE, 0, G_MAXUINT32, &line))
+        trace_error.line = line;
+      if (trace_error.type == NULL)
+        trace_error.type = "";
+      if (trace_error.message == NULL)
+        trace_error.message = "";
+      if (trace_error.traceback == NULL)
+        trace_error.traceback = "";
+    }
+  out = text_bytes (root, "stdout");
+  err = text_bytes (root, "stderr");
+  hs_trace_set_final_output (r.trace, out, err);
+  hs_trace_finish (r.trace, status, exit_code, signal_number, error_object != NULL ? &trace_error : NULL);
+  if (source != NULL)
+    *source = g_strdup (get_string (root, "source"));
+  return g_steal_pointer (&r.trace);
+}
+
+HsTrace *
+hs_trace_read_json_file (GFile         *file,
+                         char         **source,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  stream = g_file_read (file, cancellable, error);
+  if (stream == NULL)
+    return NULL;
+  return hs_trace_read_json (G_INPUT_STREAM (stream), source, cancellable, error);
+}
