@@ -39,6 +39,7 @@ typedef struct
   guint    n_steps;
   guint    step;
   gint64   draw_us;
+  char     document[256];
 } BenchState;
 
 static GDBusConnection *bus;
@@ -50,6 +51,7 @@ read_state (BenchState *out)
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) states = NULL;
   g_autoptr(GVariant) state = NULL;
+  const char *document;
   gboolean enabled;
 
   reply = g_dbus_connection_call_sync (bus, "io.github.heapscope.Heapscope", WINDOW_PATH,
@@ -61,9 +63,11 @@ read_state (BenchState *out)
   if (g_variant_n_children (states) != 1)
     return FALSE;
   g_variant_get_child (states, 0, "v", &state);
-  if (!g_variant_is_of_type (state, G_VARIANT_TYPE ("(ubuux)")))
+  if (!g_variant_is_of_type (state, G_VARIANT_TYPE ("(ubuuxs)")))
     return FALSE;
-  g_variant_get (state, "(ubuux)", &out->serial, &out->busy, &out->n_steps, &out->step, &out->draw_us);
+  g_variant_get (state, "(ubuux&s)", &out->serial, &out->busy, &out->n_steps, &out->step, &out->draw_us,
+                 &document);
+  g_strlcpy (out->document, document, sizeof out->document);
   return TRUE;
 }
 
@@ -119,12 +123,14 @@ wait_for (gboolean   (*check) (gpointer data),
   g_source_remove (wake);
 }
 
+/* The file given on the command line loads asynchronously: a run
+ * started before would be stopped by it. */
 static gboolean
-has_bench_action (gpointer data)
+has_loaded (gpointer data)
 {
   BenchState state;
 
-  return read_state (&state);
+  return read_state (&state) && g_str_equal (state.document, data);
 }
 
 static gboolean
@@ -234,6 +240,7 @@ bench_window (const char *program)
   gint64 started, ended;
   guint step;
   g_autofree char *middle = NULL;
+  g_autofree char *basename = g_path_get_basename (program);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_setenv (launcher, "HEAPSCOPE_BENCH", "1", TRUE);
@@ -251,7 +258,7 @@ bench_window (const char *program)
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
   wait_for (has_window, bus, "the window");
-  wait_for (has_bench_action, NULL, "the bench-step action");
+  wait_for (has_loaded, basename, "the program to load");
 
   started = g_get_monotonic_time ();
   activate ("run", NULL);

@@ -14,9 +14,10 @@
 
 #include "hs-window-private.h"
 
-/* The state: (serial, busy, n_steps, step, draw_us), draw_us -1 until a
- * frame showed the step. */
-#define STATE_TYPE "(ubuux)"
+/* The state: (serial, busy, n_steps, step, draw_us, document), draw_us -1
+ * until a frame showed the step; document is the name in the title, so
+ * that a benchmark runs the file it opened once it has loaded. */
+#define STATE_TYPE "(ubuuxs)"
 
 typedef struct
 {
@@ -39,7 +40,7 @@ publish (BenchState *bench)
   g_simple_action_set_state (G_SIMPLE_ACTION (action),
                              g_variant_new (STATE_TYPE, bench->serial, (gboolean) bench->window->busy,
                                             bench->window->n_steps, bench->window->step,
-                                            bench->draw_us));
+                                            bench->draw_us, hs_window_get_display_name (bench->window)));
 }
 
 static void
@@ -148,8 +149,9 @@ hs_window_init_debug (HsWindow *self)
   g_object_set_data_full (G_OBJECT (self), "hs-bench", bench, (GDestroyNotify) bench_state_free);
 
   action = g_simple_action_new_stateful ("bench-step", G_VARIANT_TYPE_STRING,
-                                         g_variant_new (STATE_TYPE, 0, FALSE, 0, 0, (gint64) -1));
+                                         g_variant_new (STATE_TYPE, 0, FALSE, 0, 0, (gint64) -1, ""));
   g_signal_connect (action, "activate", G_CALLBACK (bench_step_action), self);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
   g_signal_connect (self, "notify::busy", G_CALLBACK (busy_changed_cb), bench);
+  g_signal_connect_swapped (self->window_title, "notify::title", G_CALLBACK (publish), bench);
 }
