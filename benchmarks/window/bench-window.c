@@ -271,8 +271,11 @@ bench_window (const char *program)
   g_assert (read_state (&state));
 
   g_print ("Window, default options, a loop of %u iterations\n", iterations);
-  g_print ("  steps %u (status: see the window), wall time from Run to the run's end %.2f s, peak RSS %.1f MB (the app; the worker apart)\n\n",
-           state.n_steps, (ended - started) / 1e6, read_status_kb (pid, "VmHWM:") / 1024.0);
+  /* two steps an iteration, the first line's and the end */
+  g_print ("  steps %u of %u (%s), wall time from Run to the run's end %.2f s, peak RSS %.1f MB (the app; the worker apart)\n\n",
+           state.n_steps, 2 * iterations + 2,
+           state.n_steps == 2 * iterations + 2 ? "the whole run" : "stopped early: the 10 s timeout or the step cap",
+           (ended - started) / 1e6, read_status_kb (pid, "VmHWM:") / 1024.0);
 
   g_print ("%-44s %9s %10s %10s %10s\n", "move (to the frame presented)", "step", "min ms", "median ms", "max ms");
   report_moves ("slider to step 0", "last", "0");
@@ -312,10 +315,24 @@ bench_cli (const char *program)
   rss = strstr (report, "Maximum resident set size (kbytes): ");
   g_print ("\nCLI: heapscope trace FILE -o FILE.json, default options (/usr/bin/time -v)\n");
   if (wall != NULL && rss != NULL)
-    g_print ("  wall %.*s, peak RSS %.1f MB, %.1f MB written\n",
-             (int) strcspn (wall + 45, "\n"), wall + 45,
-             g_ascii_strtoull (rss + 36, NULL, 10) / 1024.0,
-             g_stat (out_path, &st) == 0 ? st.st_size / 1e6 : 0.0);
+    {
+      char head[4097] = "";
+      const char *status;
+      FILE *file = fopen (out_path, "r");
+
+      /* the trace's own status, near its start, says whether it reached the end */
+      if (file != NULL)
+        {
+          head[fread (head, 1, sizeof head - 1, file)] = '\0';
+          fclose (file);
+        }
+      status = strstr (head, "\"status\":");
+      g_print ("  wall %.*s, peak RSS %.1f MB, %.1f MB written, %.*s\n",
+               (int) strcspn (wall + 45, "\n"), wall + 45,
+               g_ascii_strtoull (rss + 36, NULL, 10) / 1024.0,
+               g_stat (out_path, &st) == 0 ? st.st_size / 1e6 : 0.0,
+               status != NULL ? (int) strcspn (status, ",") : 0, status != NULL ? status : "");
+    }
   g_unlink (out_path);
 }
 
