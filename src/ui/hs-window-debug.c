@@ -10,8 +10,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "hs-window-private.h"
 
 /* The state: (serial, busy, n_steps, step, draw_us, document), draw_us -1
@@ -63,8 +61,13 @@ after_paint_cb (GdkFrameClock *clock,
                 HsWindow      *self)
 {
   BenchState *bench = g_object_get_data (G_OBJECT (self), "hs-bench");
-  HsLayout *layout = hs_graph_view_get_layout (bench->window->graph_view);
-  HsSnapshot *shown = layout != NULL ? hs_layout_get_snapshot (layout) : NULL;
+  HsLayout *layout;
+  HsSnapshot *shown;
+
+  g_assert (bench != NULL);
+
+  layout = hs_graph_view_get_layout (self->graph_view);
+  shown = layout != NULL ? hs_layout_get_snapshot (layout) : NULL;
 
   if (shown == NULL || hs_snapshot_get_index (shown) != bench->target)
     {
@@ -123,13 +126,9 @@ busy_changed_cb (HsWindow   *self,
                  GParamSpec *pspec,
                  BenchState *bench)
 {
-  publish (bench);
-}
+  g_assert (HS_IS_WINDOW (self));
 
-static void
-bench_state_free (BenchState *bench)
-{
-  g_free (bench);
+  publish (bench);
 }
 
 void
@@ -146,7 +145,7 @@ hs_window_init_debug (HsWindow *self)
   bench = g_new0 (BenchState, 1);
   bench->window = self;
   bench->draw_us = -1;
-  g_object_set_data_full (G_OBJECT (self), "hs-bench", bench, (GDestroyNotify) bench_state_free);
+  g_object_set_data_full (G_OBJECT (self), "hs-bench", bench, g_free);
 
   action = g_simple_action_new_stateful ("bench-step", G_VARIANT_TYPE_STRING,
                                          g_variant_new (STATE_TYPE, 0, FALSE, 0, 0, (gint64) -1, ""));

@@ -162,13 +162,14 @@ take_new_steps (HsWindow *self,
                 gboolean  show_last)
 {
   guint n_steps;
-  gboolean following;
+  gboolean first, following;
 
   g_assert (HS_IS_WINDOW (self));
   g_assert (self->trace != NULL);
 
   n_steps = hs_trace_get_n_steps (self->trace);
-  following = self->n_steps == 0 || self->step + 1 >= self->n_steps;
+  first = self->n_steps == 0;   /* nothing of this run is shown yet */
+  following = first || self->step + 1 >= self->n_steps;
   collect_output (self->trace, self->output_steps, n_steps, self->output);
   self->output_steps = n_steps;
   if (n_steps == self->n_steps && !show_last)
@@ -179,7 +180,7 @@ take_new_steps (HsWindow *self,
   if (following && self->n_steps > 0 &&
       !hs_lesson_panel_blocks_step (self->lesson_panel, self->trace, self->step))
     hs_window_show_step (self, self->n_steps - 1, FALSE);
-  else if (show_last)
+  else if (first || show_last)
     hs_window_show_step (self, self->step, FALSE);
   else
     hs_window_update_timeline (self);
