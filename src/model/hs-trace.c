@@ -1065,6 +1065,33 @@ hs_trace_get_snapshot (HsTrace *self,
   return snapshot_from_state (self->cursor, snap, TRUE);
 }
 
+/* What step index printed, read from its record: no state is rebuilt, so
+ * that collecting a run's output costs what it printed, not a replay. */
+void
+hs_trace_get_step_output (HsTrace  *self,
+                          guint     index,
+                          GBytes  **out,
+                          GBytes  **err)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  const HsStepRecord *rec;
+  const HsWireStep *step;
+
+  g_return_if_fail (HS_IS_TRACE (self));
+  g_return_if_fail (out != NULL && err != NULL);
+
+  *out = *err = NULL;
+  locker = g_mutex_locker_new (&self->mutex);
+  g_return_if_fail (index < self->records->len);
+
+  rec = &g_array_index (self->records, HsStepRecord, index);
+  step = &rec->batch->steps[rec->step];
+  if (step->n_out > 0)
+    *out = g_bytes_new_from_bytes (rec->batch->out, rec->out, step->n_out);
+  if (step->n_err > 0)
+    *err = g_bytes_new_from_bytes (rec->batch->err, rec->err, step->n_err);
+}
+
 void
 hs_trace_set_python_version (HsTrace    *self,
                              const char *version)

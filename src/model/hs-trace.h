@@ -31,6 +31,11 @@ gboolean            hs_trace_append_batch       (HsTrace      *self,
 guint               hs_trace_get_n_steps        (HsTrace      *self);
 HsSnapshot         *hs_trace_get_snapshot       (HsTrace      *self,
                                                  guint         index);
+/* The output of one step, NULL for a stream it did not write to. */
+void                hs_trace_get_step_output    (HsTrace      *self,
+                                                 guint         index,
+                                                 GBytes      **out,
+                                                 GBytes      **err);
 void                hs_trace_set_python_version (HsTrace      *self,
                                                  const char   *version);
 const char         *hs_trace_get_python_version (HsTrace      *self);

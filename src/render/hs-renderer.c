@@ -9,6 +9,7 @@
 #include <cairo-svg.h>
 #include <glib/gi18n.h>
 
+#include "hs-png.h"
 #include "hs-renderer.h"
 
 #define PAD         8.0
@@ -1142,9 +1143,7 @@ hs_renderer_export (HsLayout              *layout,
     {
       /* Cairo image surfaces stop at 32767 pixels a side */
       opts.scale = MIN (opts.scale, 32000 / MAX (width, height));
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
-                                            (int) ceil (width * opts.scale),
-                                            (int) ceil (height * opts.scale));
+      surface = hs_png_surface_new ((int) ceil (width * opts.scale), (int) ceil (height * opts.scale));
     }
   else
     {
@@ -1161,7 +1160,18 @@ hs_renderer_export (HsLayout              *layout,
   cairo_destroy (cr);
 
   if (format == PNG && cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_write_to_png (surface, filename);
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!hs_png_write (surface, filename, &local_error))
+        {
+          cairo_surface_destroy (surface);
+          g_set_error (error, HS_RENDERER_ERROR, HS_RENDERER_ERROR_FAILED,
+                       _("Cannot write %s: %s"), filename, local_error->message);
+          return FALSE;
+        }
+      status = CAIRO_STATUS_SUCCESS;
+    }
   else
     {
       cairo_surface_finish (surface);

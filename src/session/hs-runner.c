@@ -67,6 +67,7 @@ struct _HsRunner
 
   GMutex       mutex;
   GSubprocess *process;      /* whatever hs_runner_stop() should kill */
+  HsTrace     *trace;        /* the newest run's, fed while it runs */
   gboolean     stopped;      /* by hs_runner_stop() */
   gboolean     timed_out;    /* a run or exec deadline passed */
 };
@@ -92,6 +93,7 @@ hs_runner_finalize (GObject *object)
   HsRunner *self = (HsRunner *) object;
 
   hs_runner_close (self);
+  g_clear_object (&self->trace);
   g_free (self->runtime_path);
   g_mutex_clear (&self->mutex);
 
@@ -809,6 +811,7 @@ session_spawn (HsRunner           *self,
 
   g_mutex_lock (&self->mutex);
   g_set_object (&self->process, session->process);
+  g_set_object (&self->trace, session->trace);
   self->stopped = FALSE;
   g_mutex_unlock (&self->mutex);
 
@@ -1080,6 +1083,21 @@ hs_runner_start_sync (HsRunner           *self,
 
   self->session = session;
   return g_object_ref (session->trace);
+}
+
+/* The trace of the newest run, from its first message on: a window steps
+ * through what has arrived while the run goes on (HsTrace locks itself). */
+HsTrace *
+hs_runner_dup_trace (HsRunner *self)
+{
+  HsTrace *trace;
+
+  g_return_val_if_fail (HS_IS_RUNNER (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  trace = self->trace != NULL ? g_object_ref (self->trace) : NULL;
+  g_mutex_unlock (&self->mutex);
+  return trace;
 }
 
 gboolean

@@ -70,6 +70,9 @@ HsTrace    *hs_runner_start_sync       (HsRunner           *self,
                                         const HsRunOptions *options,
                                         GError            **error);
 gboolean    hs_runner_is_live          (HsRunner           *self);
+/* From any thread: the trace the newest run feeds (or fed), NULL before
+ * the first run has started its worker. */
+HsTrace    *hs_runner_dup_trace        (HsRunner           *self);
 
 /* Runs source (one or more statements) in the live program's __main__ as
  * if it were written at first_line of the file, appending its steps and a

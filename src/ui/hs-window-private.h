@@ -77,6 +77,9 @@ struct _HsWindow
   HsRunner             *runner;
   HsTrace              *trace;
   GPtrArray            *output;         /* HsOutputSegment */
+  guint                 output_steps;   /* steps whose output is in output */
+  guint                 arrival_source; /* takes a running program's steps */
+  HsTrace              *replaced_trace; /* the runner's before this run */
   guint                 step;
   guint                 n_steps;
   guint                 busy : 1;
@@ -122,6 +125,7 @@ void          hs_window_show_step         (HsWindow     *self,
                                            guint         step,
                                            gboolean      animate);
 void          hs_window_update_actions    (HsWindow     *self);
+void          hs_window_update_timeline   (HsWindow     *self);
 void          hs_window_toast             (HsWindow     *self,
                                            const char   *message);
 char         *hs_window_dup_text          (HsWindow     *self);
@@ -174,6 +178,7 @@ void          hs_window_close_runtime     (HsWindow     *self);
 
 /* hs-window-playback.c */
 void          hs_window_init_playback     (HsWindow     *self);
+void          hs_window_init_debug        (HsWindow     *self);
 void          hs_window_update_playback_actions (HsWindow *self);
 void          hs_window_dispose_playback  (HsWindow     *self);
 void          hs_window_init_saved        (HsWindow     *self);

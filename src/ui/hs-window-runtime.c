@@ -9,6 +9,9 @@
 #include "hs-describe.h"
 #include "hs-window-private.h"
 
+/* How often a running program's new steps are taken into the window. */
+#define ARRIVAL_INTERVAL_MS 100
+
 void
 hs_output_segment_free (gpointer data)
 {
@@ -18,21 +21,28 @@ hs_output_segment_free (gpointer data)
   g_free (segment);
 }
 
-/* Runs in the task's thread: walking the steps replays the trace. */
+/* Gathers what steps [first_step, end_step) printed from their records:
+ * no step is rebuilt, so the output of a run costs what it printed. */
 static void
 collect_output (HsTrace   *trace,
                 guint      first_step,
+                guint      end_step,
                 GPtrArray *output)
 {
-  guint n_steps = hs_trace_get_n_steps (trace);
+  g_assert (HS_IS_TRACE (trace));
+  g_assert (output != NULL);
 
-  for (guint i = first_step; i < n_steps; i++)
+  for (guint i = first_step; i < end_step; i++)
     {
-      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
-      GBytes *streams[2] = { hs_snapshot_get_stdout (snapshot), hs_snapshot_get_stderr (snapshot) };
+      g_autoptr(GBytes) out = NULL;
+      g_autoptr(GBytes) err = NULL;
+      GBytes *streams[2];
 
+      hs_trace_get_step_output (trace, i, &out, &err);
+      streams[0] = out;
+      streams[1] = err;
       for (guint s = 0; s < 2; s++)
-        if (streams[s] != NULL && g_bytes_get_size (streams[s]) > 0)
+        if (streams[s] != NULL)
           {
             HsOutputSegment *segment = g_new0 (HsOutputSegment, 1);
 
@@ -50,7 +60,6 @@ typedef struct
   char         *path;
   char         *text;
   HsRunOptions  options;
-  GPtrArray    *output;
 } RunData;
 
 static void
@@ -59,7 +68,6 @@ run_data_free (RunData *data)
   g_clear_object (&data->runner);
   g_free (data->path);
   g_free (data->text);
-  g_clear_pointer (&data->output, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -86,7 +94,6 @@ run_thread (GTask        *task,
       return;
     }
 
-  collect_output (trace, 0, data->output);
   g_task_return_pointer (task, g_steal_pointer (&trace), g_object_unref);
 }
 
@@ -126,16 +133,88 @@ report_run (HsWindow *self)
   hs_window_toast (self, message);
 }
 
+/* The window takes the run's trace as soon as the worker feeds it, and
+ * forgets the old run's output. */
+static void
+adopt_trace (HsWindow *self,
+             HsTrace  *trace)
+{
+  g_assert (HS_IS_WINDOW (self));
+  g_assert (HS_IS_TRACE (trace));
+
+  if (trace == self->trace)
+    return;
+
+  /* The inspector borrows strings from the old trace: let go first. */
+  hs_inspector_set_selection (self->inspector, NULL, 0, NULL, NULL);
+  hs_inspector_set_python_version (self->inspector, hs_trace_get_python_version (trace));
+  g_set_object (&self->trace, trace);
+  g_ptr_array_set_size (self->output, 0);
+  self->output_steps = 0;
+  self->n_steps = 0;
+  self->step = 0;
+}
+
+/* Takes the steps that arrived since last time: their output, and the
+ * timeline's new end.  A window showing the newest step follows the run;
+ * one the learner moved elsewhere stays where it is. */
+static void
+take_new_steps (HsWindow *self,
+                gboolean  show_last)
+{
+  guint n_steps;
+  gboolean first, following;
+
+  g_assert (HS_IS_WINDOW (self));
+  g_assert (self->trace != NULL);
+
+  n_steps = hs_trace_get_n_steps (self->trace);
+  first = self->n_steps == 0;   /* nothing of this run is shown yet */
+  following = first || self->step + 1 >= self->n_steps;
+  collect_output (self->trace, self->output_steps, n_steps, self->output);
+  self->output_steps = n_steps;
+  if (n_steps == self->n_steps && !show_last)
+    return;
+  self->n_steps = n_steps;
+
+  /* In prediction mode, following would give the answer away. */
+  if (following && self->n_steps > 0 &&
+      !hs_lesson_panel_blocks_step (self->lesson_panel, self->trace, self->step))
+    hs_window_show_step (self, self->n_steps - 1, FALSE);
+  else if (first || show_last)
+    hs_window_show_step (self, self->step, FALSE);
+  else
+    hs_window_update_timeline (self);
+}
+
+/* While a run goes on, what has arrived can be stepped through. */
+static gboolean
+arrival_cb (gpointer user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  g_autoptr(HsTrace) trace = hs_runner_dup_trace (self->runner);
+
+  /* until the worker has started, the runner still has the old run's;
+   * the old run stays in view until the new one has a step to show */
+  if (trace == NULL || trace == self->replaced_trace || hs_trace_get_n_steps (trace) == 0)
+    return G_SOURCE_CONTINUE;
+
+  adopt_trace (self, trace);
+  take_new_steps (self, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 run_done_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
   HsWindow *self = HS_WINDOW (object);
-  RunData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(HsTrace) trace = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_clear_handle_id (&self->arrival_source, g_source_remove);
+  g_clear_object (&self->replaced_trace);
   hs_window_set_busy (self, FALSE);
 
   if (!(trace = g_task_propagate_pointer (G_TASK (result), &error)))
@@ -147,20 +226,18 @@ run_done_cb (GObject      *object,
       return;
     }
 
-  /* The inspector borrows strings from the old trace: let go first. */
-  hs_inspector_set_selection (self->inspector, NULL, 0, NULL, NULL);
-  hs_inspector_set_python_version (self->inspector, hs_trace_get_python_version (trace));
-  g_set_object (&self->trace, trace);
-  g_ptr_array_set_size (self->output, 0);
-  g_ptr_array_extend_and_steal (self->output, g_steal_pointer (&data->output));
-  self->n_steps = hs_trace_get_n_steps (trace);
+  adopt_trace (self, trace);
   self->edited_since_run = FALSE;
   g_clear_pointer (&self->equality_expr, g_free);
   g_clear_pointer (&self->equality_result, g_free);
   hs_inspector_set_equality (self->inspector, NULL, NULL);
 
-  /* The heap buttons act on the state after the last step, so show it. */
-  hs_window_show_step (self, self->n_steps > 0 ? self->n_steps - 1 : 0, FALSE);
+  /* The heap buttons act on the state after the last step, so a window
+   * that followed the run shows it; the status and trailing output are
+   * shown from now on. */
+  take_new_steps (self, TRUE);
+  if (self->n_steps == 0)
+    hs_window_show_step (self, 0, FALSE);
   report_run (self);
   adw_window_title_set_subtitle (self->window_title, NULL);
   g_signal_emit_by_name (self->buffer, "modified-changed");
@@ -201,13 +278,17 @@ hs_window_run (HsWindow *self)
       data->path = g_build_filename (self->run_dir, "snippet.py", NULL);
       data->text = hs_window_dup_text (self);
     }
-  data->output = g_ptr_array_new_with_free_func (hs_output_segment_free);
   hs_run_options_init (&data->options);
   data->options.max_elements = g_settings_get_uint (self->settings, "element-cap");
 
   hs_window_mark_exception (self, 0);
   self->stop_requested = FALSE;
   hs_window_set_busy (self, TRUE);
+
+  /* the runner's trace is the old run's until the worker starts */
+  g_clear_object (&self->replaced_trace);
+  self->replaced_trace = hs_runner_dup_trace (self->runner);
+  self->arrival_source = g_timeout_add (ARRIVAL_INTERVAL_MS, arrival_cb, self);
 
   task = g_task_new (self, NULL, run_done_cb, NULL);
   g_task_set_source_tag (task, hs_window_run);
@@ -304,7 +385,7 @@ exec_thread (GTask        *task,
       return;
     }
 
-  collect_output (data->trace, data->first_step, data->output);
+  collect_output (data->trace, data->first_step, hs_trace_get_n_steps (data->trace), data->output);
 
   if (data->kind == HS_COMMAND_GC_COLLECT && data->python_error == NULL && data->first_step > 0)
     {
@@ -366,6 +447,7 @@ exec_done_cb (GObject      *object,
   hs_window_set_busy (self, FALSE);
 
   self->n_steps = hs_trace_get_n_steps (self->trace);
+  self->output_steps = self->n_steps;
   if (data->output != NULL)
     {
       printed = new_output_text (data->output);

@@ -116,10 +116,12 @@ open_done_cb (GObject      *object,
     gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), TRUE);
 
   hs_inspector_set_selection (self->inspector, NULL, 0, NULL, NULL);
+  hs_inspector_set_python_version (self->inspector, hs_trace_get_python_version (saved->trace));
   g_set_object (&self->trace, saved->trace);
   g_ptr_array_set_size (self->output, 0);
   g_ptr_array_extend_and_steal (self->output, g_steal_pointer (&saved->output));
   self->n_steps = hs_trace_get_n_steps (self->trace);
+  self->output_steps = self->n_steps;   /* the whole output came with the file */
   self->edited_since_run = FALSE;
   hs_window_show_step (self, 0, FALSE);
   if (saved->source == NULL)

@@ -615,6 +615,7 @@ update_output (HsWindow *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
   gboolean at_end = self->n_steps == 0 || self->step + 1 == self->n_steps;
+  gboolean finished;
   g_autofree char *status = NULL;
   GtkTextIter end;
 
@@ -637,7 +638,9 @@ update_output (HsWindow *self)
       append_output (buffer, data, length, segment->is_stderr ? "stderr" : NULL);
     }
 
-  if (at_end && hs_trace_is_finished (self->trace))
+  /* a run that goes on settles its status and trailing output at its end */
+  finished = !self->busy && hs_trace_is_finished (self->trace);
+  if (at_end && finished)
     {
       const HsTraceError *error = hs_trace_get_error (self->trace);
       GBytes *trailing;
@@ -650,8 +653,9 @@ update_output (HsWindow *self)
         append_output (buffer, error->traceback, -1, "traceback");
     }
 
-  status = describe_status (self->trace);
-  gtk_label_set_label (self->output_status, hs_trace_is_finished (self->trace) ? status : "");
+  if (finished)
+    status = describe_status (self->trace);
+  gtk_label_set_label (self->output_status, finished ? status : "");
 
   /* Follow the newest output.  scroll_to_iter() right after set_text()
    * uses line heights not yet computed and stops short; a mark is
@@ -687,13 +691,48 @@ selection_changed_cb (HsWindow *self)
   hs_window_update_actions (self);
 }
 
+static void
+update_timeline (HsWindow *self,
+                 guint     line)
+{
+  g_autofree char *label = NULL;
+
+  g_assert (HS_IS_WINDOW (self));
+  g_assert (self->n_steps > 0);
+
+  self->updating_timeline = TRUE;
+  gtk_adjustment_configure (self->timeline_adjustment, self->step, 0, self->n_steps - 1, 1, 10, 0);
+  self->updating_timeline = FALSE;
+
+  if (line > 0)
+    /* Translators: the position in the timeline, e.g. "Step 3 of 12 · line 5" */
+    label = g_strdup_printf (_("Step %u of %u · line %u"), self->step + 1, self->n_steps, line);
+  else
+    label = g_strdup_printf (_("Step %u of %u · end"), self->step + 1, self->n_steps);
+  gtk_label_set_label (self->step_label, label);
+}
+
+/* More steps arrived while another is shown: the timeline grows. */
+void
+hs_window_update_timeline (HsWindow *self)
+{
+  HsSnapshot *shown;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  shown = hs_graph_view_get_snapshot (self->graph_view);
+  if (self->n_steps == 0 || shown == NULL)
+    return;
+  update_timeline (self, hs_snapshot_get_line (shown));
+  hs_window_update_actions (self);
+}
+
 void
 hs_window_show_step (HsWindow *self,
                      guint     step,
                      gboolean  animate)
 {
   g_autoptr(HsSnapshot) snapshot = NULL;
-  g_autofree char *label = NULL;
   guint line;
 
   g_return_if_fail (HS_IS_WINDOW (self));
@@ -742,16 +781,7 @@ hs_window_show_step (HsWindow *self,
   gtk_stack_set_visible_child_name (self->graph_stack, "graph");
   gtk_widget_set_visible (self->zoom_box, TRUE);
 
-  self->updating_timeline = TRUE;
-  gtk_adjustment_configure (self->timeline_adjustment, step, 0, self->n_steps - 1, 1, 10, 0);
-  self->updating_timeline = FALSE;
-
-  if (line > 0)
-    /* Translators: the position in the timeline, e.g. "Step 3 of 12 · line 5" */
-    label = g_strdup_printf (_("Step %u of %u · line %u"), step + 1, self->n_steps, line);
-  else
-    label = g_strdup_printf (_("Step %u of %u · end"), step + 1, self->n_steps);
-  gtk_label_set_label (self->step_label, label);
+  update_timeline (self, line);
 
   if (hs_snapshot_get_event (snapshot) != HS_EVENT_END)
     mark_line (self, MARK_CURRENT, line);
@@ -770,7 +800,8 @@ timeline_value_changed_cb (HsWindow *self)
 {
   guint step;
 
-  if (self->updating_timeline || self->trace == NULL || self->busy)
+  /* a run's steps can be stepped through while more arrive */
+  if (self->updating_timeline || self->trace == NULL || self->n_steps == 0)
     return;
 
   step = (guint) (gtk_adjustment_get_value (self->timeline_adjustment) + 0.5);
@@ -918,10 +949,11 @@ hs_window_update_actions (HsWindow *self)
 
   set_action_enabled (self, "run", idle);
   set_action_enabled (self, "stop", self->busy);
-  set_action_enabled (self, "step-back", idle && have_trace && self->step > 0);
-  set_action_enabled (self, "first-step", idle && have_trace && self->step > 0);
-  set_action_enabled (self, "step-forward", idle && have_trace && self->step + 1 < self->n_steps);
-  set_action_enabled (self, "last-step", idle && have_trace && self->step + 1 < self->n_steps);
+  /* the steps of a run that goes on can be stepped through already */
+  set_action_enabled (self, "step-back", have_trace && self->step > 0);
+  set_action_enabled (self, "first-step", have_trace && self->step > 0);
+  set_action_enabled (self, "step-forward", have_trace && self->step + 1 < self->n_steps);
+  set_action_enabled (self, "last-step", have_trace && self->step + 1 < self->n_steps);
   set_action_enabled (self, "assign", have_var);
   set_action_enabled (self, "slice-copy", have_var);
   set_action_enabled (self, "copy", have_var);
@@ -944,7 +976,7 @@ hs_window_update_actions (HsWindow *self)
 
   hs_window_update_playback_actions (self);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->timeline), idle && have_trace && self->n_steps > 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->timeline), have_trace && self->n_steps > 1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->console_view), live);
   gtk_widget_set_sensitive (self->console_send, live);
   gtk_label_set_label (self->console_placeholder,
@@ -1216,6 +1248,8 @@ hs_window_dispose (GObject *object)
   HsWindow *self = (HsWindow *) object;
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
+  g_clear_handle_id (&self->arrival_source, g_source_remove);
+  g_clear_object (&self->replaced_trace);
   if (self->autoplay_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autoplay_tick);
   self->autoplay_tick = 0;
@@ -1527,6 +1561,7 @@ hs_window_init (HsWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->output_view), "output");
   setup_marks (self);
   hs_window_init_playback (self);
+  hs_window_init_debug (self);
   hs_window_init_presentation (self);
   hs_window_init_interpreter (self);
   update_style_scheme (self);

@@ -912,6 +912,82 @@ test_stop_infinite_loop (HsTestFixture *f,
   g_assert_cmpuint (hs_trace_get_n_steps (hs_window_get_trace (window)), >, 0);
 }
 
+static gboolean
+steps_arrived (gpointer data)
+{
+  HsWindow *window = data;
+  HsTrace *trace = hs_window_get_trace (window);
+
+  return trace != NULL && hs_trace_get_n_steps (trace) >= 20 &&
+         g_action_group_get_action_enabled (G_ACTION_GROUP (window), "first-step");
+}
+
+typedef struct
+{
+  HsWindow *window;
+  guint     n_steps;
+} Arrival;
+
+/* the window took ten more steps into its timeline */
+static gboolean
+more_steps_taken (gpointer data)
+{
+  Arrival *arrival = data;
+
+  return arrival->window->n_steps >= arrival->n_steps + 10;
+}
+
+/* Issue 10: the steps of a run can be stepped through while more arrive,
+ * and the window stays where the learner took it. */
+static void
+test_step_while_running (Fixture       *f,
+                         gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  HsTrace *trace;
+  g_autofree char *output = NULL;
+  Arrival arrival;
+
+  hs_window_set_text (window, "import time\nprint('early')\nn = 0\nwhile True:\n    n += 1\n    time.sleep(0.01)\n",
+                      NULL, "loop.py");
+  activate (window, "run");
+  g_assert_true (hs_window_get_busy (window));
+
+  g_assert_true (wait_until (steps_arrived, window, TIMEOUT_MS));
+  g_assert_true (hs_window_get_busy (window));
+  trace = hs_window_get_trace (window);
+  g_assert_false (hs_trace_is_finished (trace));
+
+  /* while it arrives, the window follows the newest step it has */
+  g_assert_cmpuint (hs_window_get_step (window), >=, 19);
+  output = hs_window_dup_output (window);
+  g_assert_cmpstr (output, ==, "early\n");
+  g_clear_pointer (&output, g_free);
+
+  activate (window, "first-step");
+  g_assert_cmpuint (hs_window_get_step (window), ==, 0);
+  output = hs_window_dup_output (window);
+  g_assert_cmpstr (output, ==, "");
+  g_clear_pointer (&output, g_free);
+  activate (window, "step-forward");
+  g_assert_cmpuint (hs_window_get_step (window), ==, 1);
+
+  /* more steps come in, and the learner's step stays */
+  arrival.window = window;
+  arrival.n_steps = window->n_steps;
+  g_assert_true (wait_until (more_steps_taken, &arrival, TIMEOUT_MS));
+  g_assert_true (hs_window_get_busy (window));
+  g_assert_cmpuint (hs_window_get_step (window), ==, 1);
+
+  activate (window, "stop");
+  wait_idle (window);
+  g_assert_true (hs_window_get_trace (window) == trace);
+  g_assert_cmpstr (hs_trace_get_status (trace), ==, "stopped");
+  g_assert_cmpuint (hs_window_get_step (window), ==, 1);
+  activate (window, "last-step");
+  g_assert_cmpuint (hs_window_get_step (window), ==, hs_trace_get_n_steps (trace) - 1);
+}
+
 static void
 test_worker_crash (HsTestFixture *f,
                    gconstpointer  data)
@@ -1462,6 +1538,7 @@ main (int   argc,
   ADD ("/ui/window/exception", NULL, test_exception);
   ADD ("/ui/window/saved-file-runs-in-place", NULL, test_saved_file_runs_in_place);
   ADD ("/ui/window/stop-infinite-loop", NULL, test_stop_infinite_loop);
+  ADD ("/ui/window/step-while-running", NULL, test_step_while_running);
   ADD ("/ui/window/worker-crash", NULL, test_worker_crash);
   ADD ("/ui/window/export", "aliasing", test_export);
   ADD ("/ui/window/dbus-actions", "aliasing", test_dbus_actions);

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The window at a million steps (issue 10), driven as a user drives it but
+ * over D-Bus: starts Heapscope under Xvfb on a bus of its own, runs a
+ * program of about 10⁶ steps with the default options, and prints
+ *  - the wall time from activating win.run to the window no longer busy,
+ *    and the window's peak resident memory (VmHWM);
+ *  - the time from moving to step N (slider, key, jump to the end) to the
+ *    frame presented with step N drawn, which the window itself reads off
+ *    its frame clock (HEAPSCOPE_BENCH=1 gives it a "bench-step" action
+ *    whose state org.gtk.Actions reports);
+ *  - the same program through `heapscope trace`, measured with
+ *    /usr/bin/time -v: wall time and peak RSS.
+ * Prints figures; it is not a test.
+ */
+#define G_LOG_DOMAIN "heapscope-bench-window"
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+
+#define APP_PATH      "/io/github/heapscope/Heapscope"
+#define WINDOW_PATH   APP_PATH "/window/1"
+#define REPEAT        7
+#define ITERATIONS    499998   /* two steps each, and two more: 999,998 steps */
+#define TIMEOUT_S     600
+
+typedef struct
+{
+  guint    serial;
+  gboolean busy;
+  guint    n_steps;
+  guint    step;
+  gint64   draw_us;
+  char     document[256];
+} BenchState;
+
+static GDBusConnection *bus;
+
+/* Asked of the window each time: org.gtk.Actions.Describe */
+static gboolean
+read_state (BenchState *out)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) states = NULL;
+  g_autoptr(GVariant) state = NULL;
+  const char *document;
+  gboolean enabled;
+
+  reply = g_dbus_connection_call_sync (bus, "io.github.heapscope.Heapscope", WINDOW_PATH,
+                                       "org.gtk.Actions", "Describe", g_variant_new ("(s)", "bench-step"),
+                                       G_VARIANT_TYPE ("((bgav))"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  if (reply == NULL)
+    return FALSE;
+  g_variant_get (reply, "((b&g@av))", &enabled, NULL, &states);
+  if (g_variant_n_children (states) != 1)
+    return FALSE;
+  g_variant_get_child (states, 0, "v", &state);
+  if (!g_variant_is_of_type (state, G_VARIANT_TYPE ("(ubuuxs)")))
+    return FALSE;
+  g_variant_get (state, "(ubuux&s)", &out->serial, &out->busy, &out->n_steps, &out->step, &out->draw_us,
+                 &document);
+  g_strlcpy (out->document, document, sizeof out->document);
+  return TRUE;
+}
+
+static void
+activate (const char *name,
+          GVariant   *param)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder params;
+
+  g_variant_builder_init (&params, G_VARIANT_TYPE ("av"));
+  if (param != NULL)
+    g_variant_builder_add (&params, "v", param);
+  reply = g_dbus_connection_call_sync (bus, "io.github.heapscope.Heapscope", WINDOW_PATH,
+                                       "org.gtk.Actions", "Activate",
+                                       g_variant_new ("(sava{sv})", name, &params, NULL),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Turns the main context until check() holds, or fails the benchmark. */
+static void
+wait_for (gboolean   (*check) (gpointer data),
+          gpointer     data,
+          const char  *what)
+{
+  gboolean expired = FALSE;
+  guint source = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &expired);
+  /* checks that ask the bus themselves are tried again every so often */
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+
+  if (g_getenv ("HS_BENCH_VERBOSE") != NULL)
+    g_printerr ("waiting for %s\n", what);
+  while (!check (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (expired)
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (source);
+  g_source_remove (wake);
+}
+
+/* The file given on the command line loads asynchronously: a run
+ * started before would be stopped by it. */
+static gboolean
+has_loaded (gpointer data)
+{
+  BenchState state;
+
+  return read_state (&state) && g_str_equal (state.document, data);
+}
+
+static gboolean
+is_busy (gpointer data)
+{
+  BenchState state;
+
+  return read_state (&state) && state.busy;
+}
+
+static gboolean
+run_ended (gpointer data)
+{
+  BenchState state;
+
+  return read_state (&state) && !state.busy;
+}
+
+static gboolean
+drawn (gpointer data)
+{
+  BenchState state;
+
+  return read_state (&state) && state.serial == GPOINTER_TO_UINT (data) && state.draw_us >= 0;
+}
+
+static gboolean
+has_window (gpointer data)
+{
+  g_autoptr(GVariant) reply = NULL;
+
+  /* the window's actions are exported once it is shown */
+  reply = g_dbus_connection_call_sync (bus, "io.github.heapscope.Heapscope", WINDOW_PATH,
+                                       "org.gtk.Actions", "List", NULL, NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
+  return reply != NULL;
+}
+
+/* Moves the window as HOW says and returns microseconds to the frame. */
+static gint64
+time_step (const char *how,
+           guint      *step)
+{
+  BenchState state;
+
+  g_assert (read_state (&state));
+  activate ("bench-step", g_variant_new_string (how));
+  wait_for (drawn, GUINT_TO_POINTER (state.serial + 1), "a step to be drawn");
+  g_assert (read_state (&state));
+  *step = state.step;
+  return state.draw_us;
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Each measured move starts from another step, so that it moves. */
+static void
+report_moves (const char *label,
+              const char *from,
+              const char *how)
+{
+  gint64 times[REPEAT];
+  guint step = 0;
+
+  for (guint i = 0; i < REPEAT; i++)
+    {
+      guint ignored;
+
+      time_step (from, &ignored);
+      times[i] = time_step (how, &step);
+    }
+  qsort (times, REPEAT, sizeof (gint64), compare_gint64);
+  g_print ("%-44s %9u %10.1f %10.1f %10.1f\n", label, step,
+           times[0] / 1000.0, times[REPEAT / 2] / 1000.0, times[REPEAT - 1] / 1000.0);
+}
+
+static guint64
+read_status_kb (GPid        pid,
+                const char *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *contents = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL) || (line = strstr (contents, field)) == NULL)
+    return 0;
+  return g_ascii_strtoull (line + strlen (field) + 1, NULL, 10);
+}
+
+static guint iterations;
+
+static void
+bench_window (const char *program)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) app = NULL;
+  BenchState state;
+  GPid pid;
+  gint64 started, ended;
+  guint step;
+  g_autofree char *middle = NULL;
+  g_autofree char *basename = g_path_get_basename (program);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_setenv (launcher, "HEAPSCOPE_BENCH", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "memory", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_SCHEMA_DIR", HS_BENCH_SCHEMA_DIR, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GTK_A11Y", "none", TRUE);
+  /* Xvfb has no GPU: GTK's GL renderer would rasterise through Mesa's
+   * llvmpipe, whose shader threads cost far more than the app's own work */
+  g_subprocess_launcher_setenv (launcher, "GSK_RENDERER", "cairo", FALSE);
+  g_subprocess_launcher_setenv (launcher, "NO_AT_BRIDGE", "1", TRUE);
+  app = g_subprocess_launcher_spawn (launcher, &error, HS_BENCH_HEAPSCOPE, program, NULL);
+  g_assert_no_error (error);
+  pid = (GPid) atoi (g_subprocess_get_identifier (app));
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  wait_for (has_window, bus, "the window");
+  wait_for (has_loaded, basename, "the program to load");
+
+  started = g_get_monotonic_time ();
+  activate ("run", NULL);
+  wait_for (is_busy, NULL, "the run to start");
+  wait_for (run_ended, NULL, "the run to end");
+  ended = g_get_monotonic_time ();
+
+  /* the window's state after the end: its number of steps */
+  time_step ("last", &step);
+  g_assert (read_state (&state));
+
+  g_print ("Window, default options, a loop of %u iterations\n", iterations);
+  /* two steps an iteration, the first line's and the end */
+  g_print ("  steps %u of %u (%s), wall time from Run to the run's end %.2f s, peak RSS %.1f MB (the app; the worker apart)\n\n",
+           state.n_steps, 2 * iterations + 2,
+           state.n_steps == 2 * iterations + 2 ? "the whole run" : "stopped early: the 10 s timeout or the step cap",
+           (ended - started) / 1e6, read_status_kb (pid, "VmHWM:") / 1024.0);
+
+  g_print ("%-44s %9s %10s %10s %10s\n", "move (to the frame presented)", "step", "min ms", "median ms", "max ms");
+  report_moves ("slider to step 0", "last", "0");
+  report_moves ("slider to step 500,000", "0", "500000");
+  report_moves ("jump to the end (End: win.last-step)", "0", "last");
+  /* from the middle, wherever it ended */
+  middle = g_strdup_printf ("%u", state.n_steps / 2);
+  report_moves ("step forward (Right: win.step-forward)", middle, "next");
+  g_print ("\n  peak RSS after stepping %.1f MB\n", read_status_kb (pid, "VmHWM:") / 1024.0);
+
+  g_subprocess_send_signal (app, SIGTERM);
+  g_subprocess_wait (app, NULL, NULL);
+}
+
+/* The CLI's row, measured by a public tool. */
+static void
+bench_cli (const char *program)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autofree char *out_path = g_strconcat (program, ".json", NULL);
+  g_autofree char *report = NULL;
+  const char *wall, *rss;
+  GStatBuf st;
+
+  if (!g_file_test ("/usr/bin/time", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_print ("\nCLI: /usr/bin/time is missing (apt install time)\n");
+      return;
+    }
+  cli = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                          "/usr/bin/time", "-v", HS_BENCH_HEAPSCOPE, "trace", program, "-o", out_path, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (cli, NULL, NULL, NULL, &report, &error);
+  g_assert_no_error (error);
+  wall = strstr (report, "Elapsed (wall clock) time (h:mm:ss or m:ss): ");
+  rss = strstr (report, "Maximum resident set size (kbytes): ");
+  g_print ("\nCLI: heapscope trace FILE -o FILE.json, default options (/usr/bin/time -v)\n");
+  if (wall != NULL && rss != NULL)
+    {
+      char head[4097] = "";
+      const char *status;
+      FILE *file = fopen (out_path, "r");
+
+      /* the trace's own status, near its start, says whether it reached the end */
+      if (file != NULL)
+        {
+          head[fread (head, 1, sizeof head - 1, file)] = '\0';
+          fclose (file);
+        }
+      status = strstr (head, "\"status\":");
+      g_print ("  wall %.*s, peak RSS %.1f MB, %.1f MB written, %.*s\n",
+               (int) strcspn (wall + 45, "\n"), wall + 45,
+               g_ascii_strtoull (rss + 36, NULL, 10) / 1024.0,
+               g_stat (out_path, &st) == 0 ? st.st_size / 1e6 : 0.0,
+               status != NULL ? (int) strcspn (status, ",") : 0, status != NULL ? status : "");
+    }
+  g_unlink (out_path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *program = NULL;
+  g_autofree char *source = NULL;
+
+  /* Xvfb and a session bus of its own, unless already given */
+  if (g_getenv ("HS_BENCH_WINDOW_INNER") == NULL)
+    {
+      const char *args[] = { "xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
+                             "dbus-run-session", "--", argv[0], argc > 1 ? argv[1] : NULL, NULL };
+
+      g_setenv ("HS_BENCH_WINDOW_INNER", "1", TRUE);
+      execvp ("xvfb-run", (char **) args);
+      g_printerr ("bench-window: cannot start xvfb-run: %s\n", g_strerror (errno));
+      return 1;
+    }
+
+  dir = g_dir_make_tmp ("heapscope-bench-XXXXXX", NULL);
+  program = g_build_filename (dir, "million.py", NULL);
+  iterations = g_getenv ("HS_BENCH_ITERATIONS") ? atoi (g_getenv ("HS_BENCH_ITERATIONS")) : ITERATIONS;
+  source = g_strdup_printf ("for i in range(%u):\n    x = i\n", iterations);
+  g_assert (g_file_set_contents (program, source, -1, NULL));
+
+  bench_window (program);
+  if (argc < 2 || !g_str_equal (argv[1], "--window-only"))
+    bench_cli (program);
+
+  g_unlink (program);
+  g_rmdir (dir);
+  return 0;
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * HsWindow's frame timing, for benchmarks/window: with HEAPSCOPE_BENCH set,
+ * the window has an action "bench-step" that moves to a step the way the
+ * learner does and times it from the action to the frame presented with
+ * that step drawn, read off the frame clock's after-paint.  Its state
+ * says what was measured; over D-Bus, org.gtk.Actions reports it.
+ */
+#define G_LOG_DOMAIN "heapscope-window-debug"
+
+#include "config.h"
+
+#include "hs-window-private.h"
+
+/* The state: (serial, busy, n_steps, step, draw_us, document), draw_us -1
+ * until a frame showed the step; document is the name in the title, so
+ * that a benchmark runs the file it opened once it has loaded. */
+#define STATE_TYPE "(ubuuxs)"
+
+typedef struct
+{
+  HsWindow *window;
+  gulong    after_paint;
+  guint     serial;
+  guint     target;
+  gint64    started;
+  gint64    draw_us;
+} BenchState;
+
+static void
+publish (BenchState *bench)
+{
+  GAction *action;
+
+  g_assert (bench != NULL);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (bench->window), "bench-step");
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new (STATE_TYPE, bench->serial, (gboolean) bench->window->busy,
+                                            bench->window->n_steps, bench->window->step,
+                                            bench->draw_us, hs_window_get_display_name (bench->window)));
+}
+
+static void
+stop_watching (BenchState *bench)
+{
+  GdkFrameClock *clock;
+
+  g_assert (bench != NULL);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench->window));
+  if (bench->after_paint != 0 && clock != NULL)
+    g_signal_handler_disconnect (clock, bench->after_paint);
+  bench->after_paint = 0;
+}
+
+/* The frame just presented shows the step once the graph holds its
+ * layout (an animated move shows its first frame of the step). */
+static void
+after_paint_cb (GdkFrameClock *clock,
+                HsWindow      *self)
+{
+  BenchState *bench = g_object_get_data (G_OBJECT (self), "hs-bench");
+  HsLayout *layout;
+  HsSnapshot *shown;
+
+  g_assert (bench != NULL);
+
+  layout = hs_graph_view_get_layout (self->graph_view);
+  shown = layout != NULL ? hs_layout_get_snapshot (layout) : NULL;
+
+  if (shown == NULL || hs_snapshot_get_index (shown) != bench->target)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (bench->window->graph_view));
+      return;
+    }
+  bench->draw_us = g_get_monotonic_time () - bench->started;
+  stop_watching (bench);
+  publish (bench);
+}
+
+static void
+bench_step_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  BenchState *bench = g_object_get_data (G_OBJECT (self), "hs-bench");
+  const char *how = g_variant_get_string (param, NULL);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  guint64 n;
+
+  if (clock == NULL || self->trace == NULL || self->n_steps == 0)
+    return;
+
+  stop_watching (bench);
+  bench->serial++;
+  bench->draw_us = -1;
+  bench->started = g_get_monotonic_time ();
+
+  /* each way the learner moves: a key's action, or the slider dragged */
+  if (g_str_equal (how, "next") || g_str_equal (how, "last") || g_str_equal (how, "first"))
+    {
+      const char *name = g_str_equal (how, "next") ? "step-forward"
+                         : g_str_equal (how, "last") ? "last-step" : "first-step";
+
+      if (g_action_group_get_action_enabled (G_ACTION_GROUP (self), name))
+        g_action_group_activate_action (G_ACTION_GROUP (self), name, NULL);
+    }
+  else if (g_ascii_string_to_unsigned (how, 10, 0, G_MAXUINT, &n, NULL))
+    gtk_adjustment_set_value (self->timeline_adjustment, MIN (n, self->n_steps - 1));
+  else
+    {
+      g_warning ("bench-step: “%s” is not next, last, first or a step", how);
+      return;
+    }
+
+  bench->target = self->step;
+  bench->after_paint = g_signal_connect_object (clock, "after-paint", G_CALLBACK (after_paint_cb), self, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self->graph_view));
+  publish (bench);
+}
+
+static void
+busy_changed_cb (HsWindow   *self,
+                 GParamSpec *pspec,
+                 BenchState *bench)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  publish (bench);
+}
+
+void
+hs_window_init_debug (HsWindow *self)
+{
+  g_autoptr(GSimpleAction) action = NULL;
+  BenchState *bench;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (g_getenv ("HEAPSCOPE_BENCH") == NULL)
+    return;
+
+  bench = g_new0 (BenchState, 1);
+  bench->window = self;
+  bench->draw_us = -1;
+  g_object_set_data_full (G_OBJECT (self), "hs-bench", bench, g_free);
+
+  action = g_simple_action_new_stateful ("bench-step", G_VARIANT_TYPE_STRING,
+                                         g_variant_new (STATE_TYPE, 0, FALSE, 0, 0, (gint64) -1, ""));
+  g_signal_connect (action, "activate", G_CALLBACK (bench_step_action), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+  g_signal_connect (self, "notify::busy", G_CALLBACK (busy_changed_cb), bench);
+  g_signal_connect_swapped (self->window_title, "notify::title", G_CALLBACK (publish), bench);
+}
