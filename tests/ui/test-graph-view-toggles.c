@@ -78,7 +78,7 @@ rect_inside (const HsRect *inner,
 static void
 test_follow_action (void)
 {
-  HsWindow *window = hs_test_window_new_run (app, "a = [1, 2, 3]\nb = a\nc = [a, b]\n", "follow");
+  HsWindow *window = hs_test_window_new_run ("a = [1, 2, 3]\nb = a\nc = [a, b]\n", "follow");
   HsGraphView *graph = hs_window_get_graph_view (window);
   GtkEventControllerScroll *scroll;
   GtkGestureDrag *drag;
@@ -284,7 +284,7 @@ painted_pixels (HsGraphView       *graph,
 static void
 test_hidden_holders (void)
 {
-  HsWindow *window = hs_test_window_new_run (app, "x = 1000\ny = [x, 'spam']\nx = None\npass\n", "holders");
+  HsWindow *window = hs_test_window_new_run ("x = 1000\ny = [x, 'spam']\nx = None\npass\n", "holders");
   HsGraphView *graph = hs_window_get_graph_view (window);
   HsSnapshot *snapshot;
   GPtrArray *holders;
@@ -408,7 +408,7 @@ to_widget (HsGraphView *graph,
 static void
 test_tooltips (void)
 {
-  HsWindow *window = hs_test_window_new_run (app, "a = [1, 2]\nb = 'x' * 40\npass\n", "tooltips");
+  HsWindow *window = hs_test_window_new_run ("a = [1, 2]\nb = 'x' * 40\npass\n", "tooltips");
   HsGraphView *graph = hs_window_get_graph_view (window);
   guint last = hs_trace_get_n_steps (hs_window_get_trace (window)) - 1;
   HsLayout *layout;
@@ -528,7 +528,7 @@ count_glyphs (HsLayout *layout,
 static void
 test_semantic_zoom (void)
 {
-  HsWindow *window = hs_test_window_new_run (app, "s = 'x' * 40\nt = ['y' * 30, 'z' * 30]\npass\n", "zoom");
+  HsWindow *window = hs_test_window_new_run ("s = 'x' * 40\nt = ['y' * 30, 'z' * 30]\npass\n", "zoom");
   HsGraphView *graph = hs_window_get_graph_view (window);
   guint last = hs_trace_get_n_steps (hs_window_get_trace (window)) - 1;
   HsLayout *layout;
@@ -561,29 +561,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *state_dir = NULL;
-  g_autoptr(GError) error = NULL;
-  int status;
-
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  state_dir = g_dir_make_tmp ("heapscope-test-state-XXXXXX", NULL);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = hs_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Cannot register the application: %s", error->message);
+  app = hs_test_init (&argc, &argv);
 
   g_test_add_func ("/ui/graph-view-toggles/follow-action", test_follow_action);
   g_test_add_func ("/ui/graph-view-toggles/hidden-holders", test_hidden_holders);
   g_test_add_func ("/ui/graph-view-toggles/tooltips", test_tooltips);
   g_test_add_func ("/ui/graph-view-toggles/semantic-zoom", test_semantic_zoom);
 
-  status = g_test_run ();
-  g_application_quit (G_APPLICATION (app));
-  g_object_unref (app);
-  return status;
+  return hs_test_run (app);
 }

@@ -327,7 +327,7 @@ test_compare_view (void)
     }
   other = hs_interpreters_other (HS_DEFAULT_PYTHON, (const char * const *) versions);
 
-  window = hs_test_window_new_run (app, refcount_program, "compare.py");
+  window = hs_test_window_new_run (refcount_program, "compare.py");
   hs_window_show_step (window, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1, FALSE);
   g_action_group_activate_action (G_ACTION_GROUP (window), "compare-interpreters", NULL);
   compare = find_compare_window ();
@@ -419,20 +419,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *state_dir = NULL;
-  g_autoptr(GError) error = NULL;
-  int status;
-
-  state_dir = g_dir_make_tmp ("heapscope-test-state-XXXXXX", NULL);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = hs_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Cannot register the application: %s", error->message);
+  app = hs_test_init (&argc, &argv);
 
   g_test_add_func ("/ui/interpreter/chooser-lists-workers", test_chooser_lists_workers);
   g_test_add_func ("/ui/interpreter/remembered-per-file", test_remembered_per_file);
@@ -441,9 +428,5 @@ main (int   argc,
   g_test_add_func ("/ui/interpreter/compare-view", test_compare_view);
   g_test_add_func ("/ui/interpreter/lessons-offer-compare", test_lessons_offer_compare);
 
-  status = g_test_run ();
-
-  g_application_quit (G_APPLICATION (app));
-  g_clear_object (&app);
-  return status;
+  return hs_test_run (app);
 }

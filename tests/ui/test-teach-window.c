@@ -79,7 +79,7 @@ step_to_question (HsWindow         *window,
 static void
 test_predict_snippet (void)
 {
-  HsWindow *w = hs_test_window_new_run (app, "a = [1, 2]\nb = a\nc = a[:]\nprint(a == c, a is c)\nd = 5\n",
+  HsWindow *w = hs_test_window_new_run ("a = [1, 2]\nb = a\nc = a[:]\nprint(a == c, a is c)\nd = 5\n",
                                         "snippet.py");
   HsLessonPanel *panel = hs_window_get_lesson_panel (w);
   HsPredictionCard *card = hs_lesson_panel_get_prediction_card (panel);
@@ -137,7 +137,7 @@ find_named (GtkWidget  *widget,
 static void
 test_watch_from_inspector (void)
 {
-  HsWindow *w = hs_test_window_new_run (app, "a = [1]\nb = 2\na.append(3)\nc = 4\n", "watch.py");
+  HsWindow *w = hs_test_window_new_run ("a = [1]\nb = 2\na.append(3)\nc = 4\n", "watch.py");
   GtkWidget *button;
   guint32 refs[2];
 
@@ -173,7 +173,7 @@ not_searching (gpointer data)
 static void
 test_continue_in_thread (void)
 {
-  HsWindow *w = hs_test_window_new_run (app, "x = 0\nfor i in range(3000):\n    pass\nx = 1\n", "long.py");
+  HsWindow *w = hs_test_window_new_run ("x = 0\nfor i in range(3000):\n    pass\nx = 1\n", "long.py");
   guint n_steps = hs_trace_get_n_steps (hs_window_get_trace (w));
   guint last_line = line_step (w, 4);
 
@@ -248,7 +248,7 @@ static void
 test_save_and_open (void)
 {
   const char *source = "a = [1]\nb = a\nb.append(2)\nprint(a)\n";
-  HsWindow *w = hs_test_window_new_run (app, source, "keep.py");
+  HsWindow *w = hs_test_window_new_run (source, "keep.py");
   g_autofree char *dir = g_dir_make_tmp ("heapscope-saved-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "keep.json", NULL);
   g_autofree char *cut_path = g_build_filename (dir, "cut.json", NULL);
@@ -310,25 +310,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = hs_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Cannot register the application: %s", error->message);
+  app = hs_test_init (&argc, &argv);
 
   g_test_add_func ("/ui/teach/predict-snippet", test_predict_snippet);
   g_test_add_func ("/ui/teach/watch-from-inspector", test_watch_from_inspector);
   g_test_add_func ("/ui/teach/continue-in-thread", test_continue_in_thread);
   g_test_add_func ("/ui/teach/save-and-open", test_save_and_open);
 
-  status = g_test_run ();
-
-  g_application_quit (G_APPLICATION (app));
-  g_clear_object (&app);
-  return status;
+  return hs_test_run (app);
 }

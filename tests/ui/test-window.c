@@ -940,7 +940,7 @@ more_steps_taken (gpointer data)
 /* Issue 10: the steps of a run can be stepped through while more arrive,
  * and the window stays where the learner took it. */
 static void
-test_step_while_running (Fixture       *f,
+test_step_while_running (HsTestFixture *f,
                          gconstpointer  data)
 {
   HsWindow *window = f->window;
@@ -950,10 +950,10 @@ test_step_while_running (Fixture       *f,
 
   hs_window_set_text (window, "import time\nprint('early')\nn = 0\nwhile True:\n    n += 1\n    time.sleep(0.01)\n",
                       NULL, "loop.py");
-  activate (window, "run");
+  hs_test_activate (window, "run");
   g_assert_true (hs_window_get_busy (window));
 
-  g_assert_true (wait_until (steps_arrived, window, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (steps_arrived, window));
   g_assert_true (hs_window_get_busy (window));
   trace = hs_window_get_trace (window);
   g_assert_false (hs_trace_is_finished (trace));
@@ -964,27 +964,27 @@ test_step_while_running (Fixture       *f,
   g_assert_cmpstr (output, ==, "early\n");
   g_clear_pointer (&output, g_free);
 
-  activate (window, "first-step");
+  hs_test_activate (window, "first-step");
   g_assert_cmpuint (hs_window_get_step (window), ==, 0);
   output = hs_window_dup_output (window);
   g_assert_cmpstr (output, ==, "");
   g_clear_pointer (&output, g_free);
-  activate (window, "step-forward");
+  hs_test_activate (window, "step-forward");
   g_assert_cmpuint (hs_window_get_step (window), ==, 1);
 
   /* more steps come in, and the learner's step stays */
   arrival.window = window;
   arrival.n_steps = window->n_steps;
-  g_assert_true (wait_until (more_steps_taken, &arrival, TIMEOUT_MS));
+  g_assert_true (hs_test_wait_until (more_steps_taken, &arrival));
   g_assert_true (hs_window_get_busy (window));
   g_assert_cmpuint (hs_window_get_step (window), ==, 1);
 
-  activate (window, "stop");
-  wait_idle (window);
+  hs_test_activate (window, "stop");
+  hs_test_wait_idle (window);
   g_assert_true (hs_window_get_trace (window) == trace);
   g_assert_cmpstr (hs_trace_get_status (trace), ==, "stopped");
   g_assert_cmpuint (hs_window_get_step (window), ==, 1);
-  activate (window, "last-step");
+  hs_test_activate (window, "last-step");
   g_assert_cmpuint (hs_window_get_step (window), ==, hs_trace_get_n_steps (trace) - 1);
 }
 
