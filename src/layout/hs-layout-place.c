@@ -309,6 +309,8 @@ static gboolean
 rects_clash (const HsRect *a,
              const HsRect *b)
 {
+  g_assert (a != NULL && b != NULL);
+
   return a->x < b->x + b->width + GAP_X && b->x < a->x + a->width + GAP_X
          && a->y < b->y + b->height + GAP_Y && b->y < a->y + a->height + GAP_Y;
 }
@@ -352,6 +354,9 @@ move_left (HsLayoutBuilder *builder,
            HsLayoutBox     *box,
            GArray          *moved)
 {
+  g_assert (builder != NULL);
+  g_assert (it != NULL && box != NULL && moved != NULL);
+
   for (int column = leftmost_column (builder, it); column < it->column; column++)
     {
       const Column *c;

@@ -488,6 +488,8 @@ lower_bound (const double *values,
 {
   guint lo = 0, hi = n;
 
+  g_assert (values != NULL || n == 0);
+
   while (lo < hi)
     {
       guint mid = (lo + hi) / 2;
@@ -596,9 +598,14 @@ path_line_to (GArray *path,
               double  x,
               double  y)
 {
-  const HsPoint *last = &g_array_index (path, HsPoint, path->len - 1);
-  double x0 = last->x, y0 = last->y;
+  const HsPoint *last;
+  double x0, y0;
 
+  g_assert (path != NULL && path->len > 0);
+
+  last = &g_array_index (path, HsPoint, path->len - 1);
+  x0 = last->x;
+  y0 = last->y;
   if (fabs (x - x0) + fabs (y - y0) < 0.5)
     return;
   path_add (path, x0 + (x - x0) / 3, y0 + (y - y0) / 3, x0 + 2 * (x - x0) / 3, y0 + 2 * (y - y0) / 3, x, y);
@@ -610,9 +617,15 @@ path_s_to (GArray *path,
            double  x,
            double  y)
 {
-  const HsPoint *last = &g_array_index (path, HsPoint, path->len - 1);
-  double x0 = last->x, y0 = last->y, mid = (x0 + x) / 2;
+  const HsPoint *last;
+  double x0, y0, mid;
 
+  g_assert (path != NULL && path->len > 0);
+
+  last = &g_array_index (path, HsPoint, path->len - 1);
+  x0 = last->x;
+  y0 = last->y;
+  mid = (x0 + x) / 2;
   if (fabs (y - y0) < 0.5)
     path_line_to (path, x, y);
   else
@@ -918,6 +931,8 @@ curve_y_at (const double *x,
             double        at)
 {
   double lo = 0, hi = 1, px, py;
+
+  g_assert (x != NULL && y != NULL);
 
   for (guint i = 0; i < 30; i++)
     {
