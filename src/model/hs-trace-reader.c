@@ -135,9 +135,9 @@ batch_flush (Reader  *r,
 
   if (r->steps->len == 0)
     return TRUE;
-  batch = g_variant_ref_sink (g_variant_new ("(u@a(uuuuuuuuuuuuuyy)@as@au@a(txxuuuuuu)@a(uu)@a(uu)@a(uuuu)@au@a(uu)@a(uuuu)@ay@ay)",
+  batch = g_variant_ref_sink (g_variant_new ("(u@a" HS_WIRE_STEP_TYPE_STRING "@as@au@a(txxuuuuuu)@a(uu)@a(uu)@a(uuuu)@au@a(uu)@a(uuuu)@ay@ay)",
     r->first_index,
-    fixed ("(uuuuuuuuuuuuuyy)", r->steps, sizeof (HsWireStep)),
+    fixed (HS_WIRE_STEP_TYPE_STRING, r->steps, sizeof (HsWireStep)),
     g_variant_new_strv ((const char * const *) r->strings->pdata, r->strings->len),
     fixed ("u", r->frame_words, sizeof (guint32)),
     fixed ("(txxuuuuuu)", r->records, sizeof (HsWireObject)),

@@ -1256,6 +1256,16 @@ hs_window_dispose (GObject *object)
   hs_window_dispose_presentation (self);
   hs_window_dispose_interpreter (self);
   hs_window_dispose_playback (self);
+  /* The graph view's property actions hold it, and the settings are shared
+   * with other windows: a setting changed in another window must not
+   * reach this window's actions once it is gone. */
+  if (self->graph_view != NULL)
+    {
+      g_settings_unbind (self->graph_view, "zoom");
+      g_settings_unbind (self->graph_view, "show-hidden-references");
+    }
+  g_action_map_remove_action (G_ACTION_MAP (self), "follow");
+  g_action_map_remove_action (G_ACTION_MAP (self), "show-hidden-references");
   if (self->command_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->command_dialog));
   g_clear_object (&self->settings);
