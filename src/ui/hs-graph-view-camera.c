@@ -269,9 +269,11 @@ compute_framing (HsGraphView *self,
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   int height = gtk_widget_get_height (GTK_WIDGET (self)) - CONTROLS_RESERVE;
   /* A room reads a projected graph from afar: presenting, box text is
-   * kept about 1.6 times as large. */
-  double min_zoom = hs_graph_view_camera_min_zoom () * (self->line_scale > 1 ? 1.6 : 1);
-  double max_zoom = MAX (min_zoom, MAX_FOLLOW_ZOOM);
+   * kept about 1.6 times as large, and a small graph may grow to twice
+   * its size to fill the pane. */
+  gboolean presenting = self->line_scale > 1;
+  double min_zoom = hs_graph_view_camera_min_zoom () * (presenting ? 1.6 : 1);
+  double max_zoom = MAX (min_zoom, MAX_FOLLOW_ZOOM * (presenting ? 2 : 1));
   g_autoptr(GArray) focus = NULL;
   HsRect all = { 0 }, wanted, frame = { 0 };
   gboolean have_frame, pinned = FALSE;

@@ -192,3 +192,42 @@ hs_test_window_run_teardown (HsTestFixture *f,
 {
   hs_test_window_close (f->window);
 }
+
+static gboolean
+count_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct
+{
+  guint ticks;
+  guint wanted;
+} Ticks;
+
+static gboolean
+ticked_enough (gpointer data)
+{
+  Ticks *t = data;
+
+  return t->ticks >= t->wanted;
+}
+
+/* Turns the main loop until WIDGET's frame clock has ticked N times:
+ * the graph view's camera picks its target on the frame clock. */
+void
+hs_test_wait_frames (GtkWidget *widget,
+                     guint      n)
+{
+  Ticks t = { 0, n };
+  guint id;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  id = gtk_widget_add_tick_callback (widget, count_tick, &t.ticks, NULL);
+  g_assert_true (hs_test_wait_until (ticked_enough, &t));
+  gtk_widget_remove_tick_callback (widget, id);
+}

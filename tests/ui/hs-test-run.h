@@ -38,6 +38,8 @@ gboolean       hs_test_wait_until       (HsTestCondition  condition,
                                          gpointer         data);
 gboolean       hs_test_window_is_idle   (gpointer         data);
 void           hs_test_wait_idle        (HsWindow        *window);
+void           hs_test_wait_frames      (GtkWidget       *widget,
+                                         guint            n);
 gboolean       hs_test_widget_is_mapped (gpointer         data);
 void           hs_test_activate         (HsWindow        *window,
                                          const char      *action);

@@ -23,23 +23,6 @@
 
 static HsApplication *app;
 
-static gboolean
-count_tick (GtkWidget     *widget,
-            GdkFrameClock *clock,
-            gpointer       data)
-{
-  guint *ticks = data;
-
-  (*ticks)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-ticked_three_times (gpointer data)
-{
-  return *(guint *) data >= 3;
-}
-
 /* Waits until the window is idle and the graph has drawn a few frames:
  * the camera picks its target on the frame clock, so animations are
  * finished only once it has ticked. */
@@ -47,15 +30,11 @@ static void
 settle (HsWindow *window)
 {
   HsGraphView *graph = hs_window_get_graph_view (window);
-  guint ticks = 0, id;
 
   g_assert_true (hs_test_wait_until (hs_test_window_is_idle, window));
   for (guint round = 0; round < 2; round++)
     {
-      ticks = 0;
-      id = gtk_widget_add_tick_callback (GTK_WIDGET (graph), count_tick, &ticks, NULL);
-      g_assert_true (hs_test_wait_until (ticked_three_times, &ticks));
-      gtk_widget_remove_tick_callback (GTK_WIDGET (graph), id);
+      hs_test_wait_frames (GTK_WIDGET (graph), 3);
       hs_graph_view_finish_animations (graph);
       while (g_main_context_iteration (NULL, FALSE))
         ;

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "hs-graph-view-private.h"
 #include "hs-renderer.h"
 #include "hs-test-run.h"
 
@@ -218,6 +219,26 @@ test_renderer_knobs (HsTestFixture *f,
   cairo_surface_destroy (contrast);
 }
 
+/* Presenting, a small graph grows past the follow camera's usual cap
+ * (zoom 1, or the larger readable size) to fill the pane for the room. */
+static void
+test_fills_pane (void)
+{
+  HsWindow *w = hs_test_window_new_run ("n = 7\n", "small.py");
+  HsGraphView *graph = hs_window_get_graph_view (w);
+  double usual_cap = MAX (hs_graph_view_camera_min_zoom () * 1.6, 1.0);
+
+  set_state (w, "presentation", TRUE);
+  hs_window_show_step (w, hs_trace_get_n_steps (hs_window_get_trace (w)) - 1, FALSE);
+  hs_test_wait_idle (w);
+  hs_test_wait_frames (GTK_WIDGET (graph), 3);
+  hs_graph_view_finish_animations (graph);
+
+  g_assert_cmpfloat (hs_graph_view_get_zoom (graph), >, usual_cap * 1.05);
+  set_state (w, "presentation", FALSE);
+  hs_test_window_close (w);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -231,6 +252,7 @@ main (int   argc,
   ADD ("/ui/presentation/keys", test_keys);
   ADD ("/ui/presentation/hold", test_hold);
   ADD ("/ui/presentation/renderer-knobs", test_renderer_knobs);
+  g_test_add_func ("/ui/presentation/fills-pane", test_fills_pane);
 
 #undef ADD
 
