@@ -182,6 +182,7 @@ main (int   argc,
 {
   g_auto(GStrv) examples = NULL;
   g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) lessons = g_ptr_array_new_with_free_func (g_free);   /* the tests' data */
   const char *name;
 
   g_test_init (&argc, &argv, NULL);
@@ -194,7 +195,8 @@ main (int   argc,
       {
         g_autofree char *path = g_strdup_printf ("/ui/holders-add-up/lesson/%s", name);
 
-        g_test_add (path, HsTraceFixture, g_strdup (name),
+        g_ptr_array_add (lessons, g_strdup (name));
+        g_test_add (path, HsTraceFixture, g_ptr_array_index (lessons, lessons->len - 1),
                     hs_trace_fixture_setup, test_lesson, hs_trace_fixture_teardown);
       }
   examples = g_resources_enumerate_children (EXAMPLES, 0, NULL);
