@@ -2,6 +2,7 @@
 # expect: status=finished
 import os
 import threading
+import time
 
 
 def stat_threads(path):
@@ -41,6 +42,10 @@ print(counts())
 print(sorted(os.listdir("/proc/self/task")) == sorted([str(os.getpid()), str(t.native_id)]))
 stop.set()
 t.join()
+# join() returns before the kernel has reaped the thread: wait for its
+# task entry to go, or python3 itself sometimes counts it
+while os.path.exists("/proc/self/task/%d" % t.native_id):
+    time.sleep(0.001)
 # relative to a directory descriptor, and to the working directory
 proc = os.open("/proc/self", os.O_RDONLY)
 fd = os.open("status", os.O_RDONLY, dir_fd=proc)
