@@ -119,23 +119,35 @@ hs_cli_runner_new (HsCliRunArgs  *args,
   return g_steal_pointer (&runner);
 }
 
+/* The program's text, or a one-line message on stderr and FALSE. */
 gboolean
-hs_cli_check_readable (const char *path)
+hs_cli_read_program (const char  *path,
+                     char       **contents,
+                     gsize       *length)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_printerr (_("heapscope: %s is a folder, not a Python file\n"), path);
       return FALSE;
     }
-  if (!g_file_get_contents (path, &contents, NULL, &error))
+  if (!g_file_get_contents (path, contents, length, &error))
     {
       g_printerr (_("heapscope: cannot read %s: %s\n"), path, error->message);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+hs_cli_check_readable (const char *path)
+{
+  g_autofree char *contents = NULL;
+
+  return hs_cli_read_program (path, &contents, NULL);
 }
 
 int

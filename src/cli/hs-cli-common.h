@@ -28,6 +28,9 @@ gboolean hs_cli_resolve_run_options (HsCliRunArgs    *args,
                                      GError         **error);
 HsRunner *hs_cli_runner_new         (HsCliRunArgs    *args,
                                      GError         **error);
+gboolean hs_cli_read_program        (const char      *path,
+                                     char           **contents,
+                                     gsize           *length);
 gboolean hs_cli_check_readable      (const char      *path);
 int      hs_cli_usage_error         (GOptionContext  *context,
                                      const char      *message);

@@ -299,12 +299,11 @@ write_gc (Writer        *w,
   end_array (w);
 }
 
-/* Version 1: every step expanded into its full snapshot. */
+/* Version 1: every step expanded into its full snapshot.  The step's
+ * output comes when it is closed (close_step). */
 static void
 write_snapshot_step (Writer     *w,
-                     HsSnapshot *snap,
-                     GBytes     *extra_out,
-                     GBytes     *extra_err)
+                     HsSnapshot *snap)
 {
   const HsFrame *frames;
   const HsObject *objects;
@@ -316,8 +315,6 @@ write_snapshot_step (Writer     *w,
   KEY (w, "index"); integer (w, hs_snapshot_get_index (snap));
   KEY (w, "line"); integer (w, hs_snapshot_get_line (snap));
   KEY (w, "event"); str (w, hs_event_to_string (hs_snapshot_get_event (snap)));
-  KEY (w, "out"); text (w, hs_snapshot_get_stdout (snap), extra_out);
-  KEY (w, "err"); text (w, hs_snapshot_get_stderr (snap), extra_err);
   KEY (w, "return");
   if (hs_snapshot_get_return_ref (snap) != 0)
     integer (w, hs_snapshot_get_return_ref (snap));
@@ -338,19 +335,17 @@ write_snapshot_step (Writer     *w,
   write_freed (w, freed, n);
   runs = hs_snapshot_get_gc_runs (snap, &n);
   write_gc (w, runs, n);
-  end_map (w);
 }
 
 /* Version 2: what the step changed, or everything at a snapshot step.
  * Members that would be empty are left out; docs/trace-format.md says how
- * a reader rebuilds the full step. */
+ * a reader rebuilds the full step.  The step's output comes when it is
+ * closed (close_step). */
 static void
-write_delta_step (Writer          *w,
-                  HsTraceCursor   *cursor,
+write_delta_step (Writer             *w,
+                  HsTraceCursor      *cursor,
                   const HsTraceDelta *d,
-                  gboolean         snapshot,
-                  GBytes          *extra_out,
-                  GBytes          *extra_err)
+                  gboolean            snapshot)
 {
   const HsFrame *frames;
   guint n_frames;
@@ -359,14 +354,6 @@ write_delta_step (Writer          *w,
   KEY (w, "index"); integer (w, d->index);
   KEY (w, "line"); integer (w, d->line);
   KEY (w, "event"); str (w, hs_event_to_string (d->event));
-  if (g_bytes_get_size (d->out) > 0 || (extra_out != NULL && g_bytes_get_size (extra_out) > 0))
-    {
-      KEY (w, "out"); text (w, d->out, extra_out);
-    }
-  if (g_bytes_get_size (d->err) > 0 || (extra_err != NULL && g_bytes_get_size (extra_err) > 0))
-    {
-      KEY (w, "err"); text (w, d->err, extra_err);
-    }
   if (d->return_ref != 0)
     {
       KEY (w, "return"); integer (w, d->return_ref);
@@ -434,35 +421,207 @@ write_delta_step (Writer          *w,
     write_freed (w, d->freed, d->n_freed);
   if (d->n_gc > 0)
     write_gc (w, d->gc, d->n_gc);
-  end_map (w);
+}
+
+/* A snapshot step comes every this many steps: 1,000, or 1,000 times the
+ * power of two that covers the thousands of frames of the deepest stack
+ * (a recursion 3,000 deep: 4,000), so that a deep stack is not copied
+ * every 1,000 steps.  Powers of two, so that a writer that learns the
+ * depth as the steps come (a stream) can only ever double it: a step
+ * whose index is a multiple of the final figure was a snapshot step
+ * under every earlier one too. */
+static guint
+snapshot_every_for (guint deepest)
+{
+  guint thousands = MAX (1, (deepest + HS_TRACE_SNAPSHOT_EVERY - 1) / HS_TRACE_SNAPSHOT_EVERY);
+  guint factor = 1;
+
+  while (factor < thousands && factor < G_MAXUINT / (2 * HS_TRACE_SNAPSHOT_EVERY))
+    factor *= 2;
+  return HS_TRACE_SNAPSHOT_EVERY * factor;
 }
 
 guint
 hs_trace_json_snapshot_every (HsTrace *trace)
 {
-  guint deepest;
-
   g_return_val_if_fail (HS_IS_TRACE (trace), HS_TRACE_SNAPSHOT_EVERY);
 
-  deepest = hs_trace_get_max_frames (trace);
-  return HS_TRACE_SNAPSHOT_EVERY * MAX (1, (deepest + HS_TRACE_SNAPSHOT_EVERY - 1) / HS_TRACE_SNAPSHOT_EVERY);
+  return snapshot_every_for (hs_trace_get_max_frames (trace));
+}
+
+struct _HsTraceWriter
+{
+  Writer             w;
+  HsTraceJsonFormat  format;
+  guint              every;        /* fixed, or 0: learnt as the steps come */
+  guint              deepest;      /* the deepest stack so far */
+  gboolean           step_open;    /* the last step waits for its output */
+  GBytes            *pending_out;
+  GBytes            *pending_err;
+};
+
+/* The JSON up to the first step: what is known before the run. */
+HsTraceWriter *
+hs_trace_writer_new (GOutputStream     *stream,
+                     HsTraceJsonFormat  format,
+                     guint              snapshot_every,
+                     const char        *file,
+                     const char        *source,
+                     gssize             source_len)
+{
+  HsTraceWriter *self;
+
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), NULL);
+
+  self = g_new0 (HsTraceWriter, 1);
+  self->w.gen = yajl_gen_alloc (NULL);
+  self->w.stream = g_object_ref (stream);
+  self->format = format;
+  self->every = snapshot_every;
+  /* No second UTF-8 check: program output is made valid in text(), the
+   * program's text by the caller, and every other string came in a
+   * GVariant, whose strings are checked when the frame is received. */
+  begin_map (&self->w);
+  KEY (&self->w, "format");
+  str (&self->w, format == HS_TRACE_JSON_SNAPSHOTS ? HS_TRACE_FORMAT_SNAPSHOTS : HS_TRACE_FORMAT);
+  if (file != NULL)
+    {
+      KEY (&self->w, "file"); str (&self->w, file);
+    }
+  if (source != NULL)
+    {
+      KEY (&self->w, "source");
+      check (&self->w, yajl_gen_string (self->w.gen, (const unsigned char *) source,
+                                        source_len < 0 ? strlen (source) : (gsize) source_len));
+    }
+  KEY (&self->w, "steps");
+  begin_array (&self->w);
+  return self;
+}
+
+void
+hs_trace_writer_free (HsTraceWriter *self)
+{
+  if (self == NULL)
+    return;
+  yajl_gen_free (self->w.gen);
+  g_object_unref (self->w.stream);
+  g_clear_pointer (&self->pending_out, g_bytes_unref);
+  g_clear_pointer (&self->pending_err, g_bytes_unref);
+  g_clear_error (&self->w.error);
+  g_free (self);
+}
+
+/* A step's output is written last, once the next step (or the end) says
+ * whether the output that came after the last step belongs to it. */
+static void
+close_step (HsTraceWriter *self,
+            GBytes        *extra_out,
+            GBytes        *extra_err)
+{
+  Writer *w = &self->w;
+  gboolean compact = self->format == HS_TRACE_JSON_DELTAS;
+
+  g_assert (self != NULL);
+
+  if (!self->step_open)
+    return;
+  if (!compact || g_bytes_get_size (self->pending_out) > 0 || (extra_out != NULL && g_bytes_get_size (extra_out) > 0))
+    {
+      KEY (w, "out"); text (w, self->pending_out, extra_out);
+    }
+  if (!compact || g_bytes_get_size (self->pending_err) > 0 || (extra_err != NULL && g_bytes_get_size (extra_err) > 0))
+    {
+      KEY (w, "err"); text (w, self->pending_err, extra_err);
+    }
+  end_map (w);
+  g_clear_pointer (&self->pending_out, g_bytes_unref);
+  g_clear_pointer (&self->pending_err, g_bytes_unref);
+  self->step_open = FALSE;
 }
 
 static void
-write_header (Writer          *w,
-              HsTrace         *trace,
-              HsTraceJsonFormat format,
-              const char      *source)
+fail_with (HsTraceWriter *self,
+           GError       **error)
 {
-  const HsTraceError *error = hs_trace_get_error (trace);
-  g_autoptr(GBytes) out = hs_trace_dup_stdout (trace);
-  g_autoptr(GBytes) err = hs_trace_dup_stderr (trace);
+  g_assert (self != NULL && self->w.failed);
 
-  KEY (w, "format");
-  str (w, format == HS_TRACE_JSON_SNAPSHOTS ? HS_TRACE_FORMAT_SNAPSHOTS : HS_TRACE_FORMAT);
-  if (format == HS_TRACE_JSON_DELTAS)
+  if (self->w.error == NULL)
+    g_set_error_literal (&self->w.error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The trace could not be written"));
+  if (error != NULL)
+    *error = g_error_copy (self->w.error);
+}
+
+/* One step, at the cursor: the step a streaming trace has just applied,
+ * or the one a walk of a finished trace has reached. */
+gboolean
+hs_trace_writer_step (HsTraceWriter      *self,
+                      HsTraceCursor      *at,
+                      const HsTraceDelta *delta,
+                      GError            **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (at != NULL && delta != NULL, FALSE);
+
+  if (self->w.failed)
     {
-      KEY (w, "snapshot_every"); integer (w, hs_trace_json_snapshot_every (trace));
+      fail_with (self, error);
+      return FALSE;
+    }
+  close_step (self, NULL, NULL);
+  if (self->format == HS_TRACE_JSON_SNAPSHOTS)
+    {
+      g_autoptr(HsSnapshot) snap = hs_trace_cursor_dup_snapshot (at);
+
+      write_snapshot_step (&self->w, snap);
+    }
+  else
+    {
+      guint n_frames;
+      guint every;
+
+      hs_trace_cursor_get_frames (at, &n_frames);
+      self->deepest = MAX (self->deepest, n_frames);
+      every = self->every != 0 ? self->every : snapshot_every_for (self->deepest);
+      write_delta_step (&self->w, at, delta, delta->index % every == 0);
+    }
+  self->pending_out = g_bytes_ref (delta->out);
+  self->pending_err = g_bytes_ref (delta->err);
+  self->step_open = TRUE;
+  if (!flush (&self->w, FALSE))
+    {
+      fail_with (self, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Closes the last step with the output that came after it, and writes
+ * what is known once the run is over. */
+gboolean
+hs_trace_writer_finish (HsTraceWriter  *self,
+                        HsTrace        *trace,
+                        GError        **error)
+{
+  Writer *w;
+  const HsTraceError *trace_error;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (HS_IS_TRACE (trace), FALSE);
+
+  w = &self->w;
+  trace_error = hs_trace_get_error (trace);
+  out = hs_trace_dup_stdout (trace);
+  err = hs_trace_dup_stderr (trace);
+  close_step (self, hs_trace_get_trailing_stdout (trace), hs_trace_get_trailing_stderr (trace));
+  end_array (w);
+
+  if (self->format == HS_TRACE_JSON_DELTAS)
+    {
+      KEY (w, "snapshot_every");
+      integer (w, self->every != 0 ? self->every : snapshot_every_for (self->deepest));
     }
   KEY (w, "python"); str (w, hs_trace_get_python_version (trace));
   KEY (w, "status"); str (w, hs_trace_get_status (trace));
@@ -478,29 +637,34 @@ write_header (Writer          *w,
     null (w);
 
   KEY (w, "error");
-  if (error == NULL)
+  if (trace_error == NULL)
     null (w);
   else
     {
       begin_map (w);
-      KEY (w, "type"); str (w, error->type);
-      KEY (w, "message"); str (w, error->message);
+      KEY (w, "type"); str (w, trace_error->type);
+      KEY (w, "message"); str (w, trace_error->message);
       KEY (w, "line");
-      if (error->line > 0)
-        integer (w, error->line);
+      if (trace_error->line > 0)
+        integer (w, trace_error->line);
       else
         null (w);
-      KEY (w, "traceback"); str (w, error->traceback);
+      KEY (w, "traceback"); str (w, trace_error->traceback);
       end_map (w);
     }
 
   KEY (w, "stdout"); text (w, out, NULL);
   KEY (w, "stderr"); text (w, err, NULL);
   KEY (w, "history_bytes"); integer (w, hs_trace_get_history_bytes (trace));
-  if (source != NULL)
+  end_map (w);
+
+  if (!flush (w, TRUE) || !g_output_stream_write_all (w->stream, "\n", 1, NULL, NULL, &w->error))
     {
-      KEY (w, "source"); str (w, source);
+      w->failed = TRUE;
+      fail_with (self, error);
+      return FALSE;
     }
+  return TRUE;
 }
 
 gboolean
@@ -520,66 +684,19 @@ hs_trace_write_json_source (HsTrace            *trace,
                             const char         *source,
                             GError            **error)
 {
-  Writer w = { 0 };
-  guint n_steps;
-  gboolean ok;
+  g_autoptr(HsTraceWriter) writer = NULL;
+  g_autoptr(HsTraceCursor) cursor = NULL;
+  HsTraceDelta d;
 
   g_return_val_if_fail (HS_IS_TRACE (trace), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
-  w.gen = yajl_gen_alloc (NULL);
-  w.stream = stream;
-  /* No second UTF-8 check: program output is made valid in text(), and
-   * every other string came in a GVariant, whose strings are checked when
-   * the frame is received. */
-
-  begin_map (&w);
-  write_header (&w, trace, format, source);
-  KEY (&w, "steps");
-  begin_array (&w);
-
-  n_steps = hs_trace_get_n_steps (trace);
-  if (format == HS_TRACE_JSON_SNAPSHOTS)
-    {
-      for (guint i = 0; i < n_steps && !w.failed; i++)
-        {
-          g_autoptr(HsSnapshot) snap = hs_trace_get_snapshot (trace, i);
-          gboolean last = i + 1 == n_steps;
-
-          write_snapshot_step (&w, snap,
-                               last ? hs_trace_get_trailing_stdout (trace) : NULL,
-                               last ? hs_trace_get_trailing_stderr (trace) : NULL);
-          flush (&w, FALSE);
-        }
-    }
-  else
-    {
-      g_autoptr(HsTraceCursor) cursor = hs_trace_cursor_new (trace);
-      guint every = hs_trace_json_snapshot_every (trace);
-      HsTraceDelta d;
-
-      while (!w.failed && hs_trace_cursor_next (cursor, &d))
-        {
-          gboolean last = d.index + 1 == n_steps;
-
-          write_delta_step (&w, cursor, &d, d.index % every == 0,
-                            last ? hs_trace_get_trailing_stdout (trace) : NULL,
-                            last ? hs_trace_get_trailing_stderr (trace) : NULL);
-          flush (&w, FALSE);
-        }
-    }
-
-  end_array (&w);
-  end_map (&w);
-  ok = flush (&w, TRUE) && g_output_stream_write_all (stream, "\n", 1, NULL, NULL, &w.error);
-  yajl_gen_free (w.gen);
-  if (!ok)
-    {
-      if (w.error == NULL)
-        g_set_error_literal (&w.error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The trace could not be written"));
-      g_propagate_error (error, w.error);
-    }
-  return ok;
+  writer = hs_trace_writer_new (stream, format, hs_trace_json_snapshot_every (trace), NULL, source, -1);
+  cursor = hs_trace_cursor_new (trace);
+  while (hs_trace_cursor_next (cursor, &d))
+    if (!hs_trace_writer_step (writer, cursor, &d, error))
+      return FALSE;
+  return hs_trace_writer_finish (writer, trace, error);
 }
 
 gboolean

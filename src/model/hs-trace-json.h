@@ -19,8 +19,9 @@ G_BEGIN_DECLS
 
 /* Rebuilding a step replays at most this many deltas, or more in a trace
  * whose stack grows deeper than this many frames: there snapshots come
- * every this many steps per thousand frames of its deepest stack, so
- * that copying the whole stack stays a small part of the output. */
+ * every this many steps times the power of two that covers the
+ * thousands of frames of its deepest stack, so that copying the whole
+ * stack stays a small part of the output. */
 #define HS_TRACE_SNAPSHOT_EVERY 1000
 
 guint    hs_trace_json_snapshot_every (HsTrace          *trace);
@@ -43,5 +44,32 @@ gboolean hs_trace_write_json_source (HsTrace            *trace,
                                      HsTraceJsonFormat   format,
                                      const char         *source,
                                      GError            **error);
+
+/* A writer fed one step at a time, for a trace that streams its steps
+ * (hs_trace_stream_steps()) or a walk of a finished one: new writes the
+ * members known before the run, step each step, finish what the run's
+ * end told.  snapshot_every 0 picks the snapshot steps as the stack
+ * deepens (each says "snapshot": true), and writes the figure the
+ * deepest stack gave at the end.  file and source may be NULL: the
+ * program's file name and text (source_len bytes, or up to its NUL when
+ * negative), both UTF-8. */
+typedef struct _HsTraceWriter HsTraceWriter;
+
+HsTraceWriter *hs_trace_writer_new    (GOutputStream      *stream,
+                                       HsTraceJsonFormat   format,
+                                       guint               snapshot_every,
+                                       const char         *file,
+                                       const char         *source,
+                                       gssize              source_len);
+gboolean       hs_trace_writer_step   (HsTraceWriter      *self,
+                                       HsTraceCursor      *at,
+                                       const HsTraceDelta *delta,
+                                       GError            **error);
+gboolean       hs_trace_writer_finish (HsTraceWriter      *self,
+                                       HsTrace            *trace,
+                                       GError            **error);
+void           hs_trace_writer_free   (HsTraceWriter      *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTraceWriter, hs_trace_writer_free)
 
 G_END_DECLS

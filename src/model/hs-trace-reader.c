@@ -714,6 +714,18 @@ hs_trace_read_json (GInputStream  *stream,
                     GCancellable  *cancellable,
                     GError       **error)
 {
+  return hs_trace_read_json_program (stream, NULL, source, cancellable, error);
+}
+
+/* A trace without its program's text or file name still opens: they are
+ * optional members, and *file and *source are then NULL. */
+HsTrace *
+hs_trace_read_json_program (GInputStream  *stream,
+                            char         **file,
+                            char         **source,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
   g_autoptr(GByteArray) text = g_byte_array_new ();
   g_autoptr(GBytes) rest = NULL;
   g_autoptr(YajlTree) tree = NULL;
@@ -733,6 +745,8 @@ hs_trace_read_json (GInputStream  *stream,
 
   if (source != NULL)
     *source = NULL;
+  if (file != NULL)
+    *file = NULL;
   /* yajl's tree is a few times the text: json-glib's took thirty, and
    * a minute for a 33 MB trace. */
   do
@@ -825,6 +839,8 @@ hs_trace_read_json (GInputStream  *stream,
   hs_trace_finish (r.trace, status, exit_code, signal_number, error_object != NULL ? &trace_error : NULL);
   if (source != NULL)
     *source = g_strdup (get_string (root, "source"));
+  if (file != NULL)
+    *file = g_strdup (get_string (root, "file"));
   return g_steal_pointer (&r.trace);
 }
 

@@ -26,8 +26,16 @@ typedef enum
 GQuark   hs_trace_reader_error_quark (void);
 
 /* source, when not NULL, receives the program's text if the trace holds
- * it (the window's Save Run writes it), else NULL. */
+ * it (the window's Save Run and `heapscope trace` write it), else NULL:
+ * such a trace opens all the same. */
 HsTrace *hs_trace_read_json          (GInputStream  *stream,
+                                      char         **source,
+                                      GCancellable  *cancellable,
+                                      GError       **error);
+/* Also the program's file name (its base name), when the trace holds
+ * it (`heapscope trace` writes it), else NULL. */
+HsTrace *hs_trace_read_json_program  (GInputStream  *stream,
+                                      char         **file,
                                       char         **source,
                                       GCancellable  *cancellable,
                                       GError       **error);

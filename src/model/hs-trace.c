@@ -35,6 +35,18 @@ typedef struct
   guint       first_step;
 } HsLastKnown;
 
+struct _HsTraceCursor
+{
+  HsTrace    *trace;      /* not held when borrowed */
+  HsState    *state;      /* the trace's tail when borrowed */
+  gboolean    borrowed;   /* a streaming trace's own */
+  HsSnapshot *facts;      /* the step's own facts: freed, gc runs, output */
+  GHashTable *marks;      /* ref -> which list of the delta holds it */
+  GArray     *touched;
+  GArray     *refcounts;
+  GArray     *removed;
+};
+
 /* One batch of steps as the runtime sent it; the steps point into it. */
 typedef struct
 {
@@ -56,13 +68,13 @@ typedef struct
 } HsBatch;
 
 /* Where one step's parts start in its batch. */
-typedef struct
+struct _HsStepRecord
 {
   HsBatch *batch;
   guint32  step;            /* within the batch */
   guint32  first_string;    /* id of its first new string */
   guint32  frame_words, objects, refcounts, owners, edges, removed, freed, gc, out, err;
-} HsStepRecord;
+};
 
 struct _HsTrace
 {
@@ -90,11 +102,25 @@ struct _HsTrace
   HsTraceError error;
   GByteArray  *all_out;
   GByteArray  *all_err;
+  gsize        out_seen;      /* what the steps showed of stdout, stderr */
+  gsize        err_seen;
+
+  /* a trace that streams its steps out and keeps none of them */
+  HsTraceStepFunc stream_func;
+  gpointer     stream_data;
+  HsTraceCursor *stream_cursor;  /* stands at the tail */
+  guint        n_streamed;
   GBytes      *trailing_out;
   GBytes      *trailing_err;
 };
 
 G_DEFINE_FINAL_TYPE (HsTrace, hs_trace, G_TYPE_OBJECT)
+
+static void cursor_free_borrowed (HsTraceCursor *cursor);
+typedef struct _HsStepRecord HsStepRecord;
+static void cursor_describe      (HsTraceCursor      *cursor,
+                                  const HsStepRecord *rec,
+                                  HsTraceDelta       *delta);
 
 static void
 free_object (gpointer data)
@@ -205,6 +231,7 @@ hs_trace_finalize (GObject *object)
   g_byte_array_unref (self->all_err);
   g_clear_pointer (&self->trailing_out, g_bytes_unref);
   g_clear_pointer (&self->trailing_err, g_bytes_unref);
+  g_clear_pointer (&self->stream_cursor, cursor_free_borrowed);
 
   G_OBJECT_CLASS (hs_trace_parent_class)->finalize (object);
 }
@@ -677,6 +704,11 @@ apply_delta (HsTrace            *self,
 
           g_array_append_val (snap->freed, f);
         }
+      /* a ref is never reused, and a streaming trace replays nothing:
+       * what it knew of a freed object is of no more use (the strings
+       * stay, in the string table) */
+      if (appending && self->stream_func != NULL)
+        g_hash_table_remove (self->last_known, GUINT_TO_POINTER (p.freed[i].ref));
     }
 
   for (gsize i = 0; snap != NULL && i < step->n_gc; i++)
@@ -932,6 +964,42 @@ checkpoint_is_worth (HsTrace *self,
          items <= (gsize) (index - self->last_checkpoint) * CHECKPOINT_ITEMS_PER_STEP;
 }
 
+/* A batch of a streaming trace: each step goes to the stream's function
+ * as soon as it is applied, and the batch is dropped afterwards. */
+static gboolean
+stream_batch (HsTrace *self,
+              HsBatch *batch,
+              GArray  *records,
+              GError **error)
+{
+  HsTraceCursor *cursor = self->stream_cursor;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const HsStepRecord *rec = &g_array_index (records, HsStepRecord, i);
+      const HsWireStep *step = &batch->steps[rec->step];
+      guint32 index = self->n_streamed;
+      HsTraceDelta delta;
+
+      if (!validate_delta (self, self->tail, index, rec, error))
+        return FALSE;
+      /* the step's own facts, in one snapshot kept for the stream */
+      g_array_set_size (cursor->facts->freed, 0);
+      g_array_set_size (cursor->facts->gc_runs, 0);
+      g_clear_pointer (&cursor->facts->out, g_bytes_unref);
+      g_clear_pointer (&cursor->facts->err, g_bytes_unref);
+      apply_delta (self, self->tail, index, rec, TRUE, cursor->facts);
+      self->n_streamed++;
+      self->max_frames = MAX (self->max_frames, self->tail->frames->len);
+      self->out_seen += step->n_out;
+      self->err_seen += step->n_err;
+      cursor_describe (cursor, rec, &delta);
+      if (!self->stream_func (cursor, &delta, self->stream_data, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 hs_trace_append_batch (HsTrace   *self,
                        GVariant  *value,
@@ -942,17 +1010,19 @@ hs_trace_append_batch (HsTrace   *self,
   g_autoptr(GArray) records = NULL;
   HsBatch *batch;
   guint32 first_index, first_string;
+  guint32 n_steps;
 
   g_return_val_if_fail (HS_IS_TRACE (self), FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
+  n_steps = self->records->len + self->n_streamed;
 
   if (!g_variant_is_of_type (value, HS_STEPS_TYPE))
-    return protocol_error (error, self->records->len, "wrong type");
+    return protocol_error (error, n_steps, "wrong type");
 
   first_index = child_uint32 (value, 0);
-  if (first_index != self->records->len)
+  if (first_index != n_steps)
     return protocol_error (error, first_index, "out of order");
 
   batch = g_new0 (HsBatch, 1);
@@ -972,7 +1042,16 @@ hs_trace_append_batch (HsTrace   *self,
       g_ptr_array_add (self->strings, g_strdup (str));
     }
 
+  /* a streaming trace counts what it would have kept, for comparison */
   self->history_bytes += g_variant_get_size (value) + records->len * sizeof (HsStepRecord);
+
+  if (self->stream_func != NULL)
+    {
+      gboolean ok = stream_batch (self, batch, records, error);
+
+      g_ptr_array_set_size (self->batches, 0);
+      return ok;
+    }
 
   /* Each step is validated whole before any of it is applied, so that an
    * invalid step leaves the trace exactly as the steps before it left it. */
@@ -996,6 +1075,8 @@ hs_trace_append_batch (HsTrace   *self,
       self->max_frames = MAX (self->max_frames, self->tail->frames->len);
       g_byte_array_append (self->all_out, (const guint8 *) g_bytes_get_data (batch->out, NULL) + rec->out, step->n_out);
       g_byte_array_append (self->all_err, (const guint8 *) g_bytes_get_data (batch->err, NULL) + rec->err, step->n_err);
+      self->out_seen += step->n_out;
+      self->err_seen += step->n_err;
       if (snap != NULL)
         {
           g_ptr_array_add (self->checkpoints, snapshot_from_state (self->tail, g_steal_pointer (&snap), FALSE));
@@ -1014,7 +1095,7 @@ hs_trace_get_n_steps (HsTrace *self)
   g_return_val_if_fail (HS_IS_TRACE (self), 0);
 
   locker = g_mutex_locker_new (&self->mutex);
-  return self->records->len;
+  return self->records->len + self->n_streamed;
 }
 
 HsSnapshot *
@@ -1192,14 +1273,14 @@ hs_trace_get_error (HsTrace *self)
  * (atexit handlers, __del__ at shutdown, a crashing program's last words)
  * becomes the trailing output. */
 static GBytes *
-trailing_part (GByteArray *seen,
-               GBytes     *final)
+trailing_part (gsize   seen,
+               GBytes *final)
 {
   gsize len = g_bytes_get_size (final);
 
-  if (len <= seen->len)
+  if (len <= seen)
     return g_bytes_new (NULL, 0);
-  return g_bytes_new_from_bytes (final, seen->len, len - seen->len);
+  return g_bytes_new_from_bytes (final, seen, len - seen);
 }
 
 void
@@ -1215,8 +1296,10 @@ hs_trace_set_final_output (HsTrace *self,
   locker = g_mutex_locker_new (&self->mutex);
   g_clear_pointer (&self->trailing_out, g_bytes_unref);
   g_clear_pointer (&self->trailing_err, g_bytes_unref);
-  self->trailing_out = trailing_part (self->all_out, out);
-  self->trailing_err = trailing_part (self->all_err, err);
+  self->trailing_out = trailing_part (self->out_seen, out);
+  self->trailing_err = trailing_part (self->err_seen, err);
+  self->out_seen = g_bytes_get_size (out);
+  self->err_seen = g_bytes_get_size (err);
   g_byte_array_set_size (self->all_out, 0);
   g_byte_array_set_size (self->all_err, 0);
   g_byte_array_append (self->all_out, g_bytes_get_data (out, NULL), g_bytes_get_size (out));
@@ -1284,16 +1367,18 @@ hs_trace_get_history_bytes (HsTrace *self)
   return bytes;
 }
 
-struct _HsTraceCursor
+
+static HsTraceCursor *
+cursor_alloc (void)
 {
-  HsTrace    *trace;
-  HsState    *state;
-  HsSnapshot *facts;      /* the step's own facts: freed, gc runs, output */
-  GHashTable *marks;      /* ref -> which list of the delta holds it */
-  GArray     *touched;
-  GArray     *refcounts;
-  GArray     *removed;
-};
+  HsTraceCursor *cursor = g_new0 (HsTraceCursor, 1);
+
+  cursor->marks = g_hash_table_new (NULL, NULL);
+  cursor->touched = g_array_new (FALSE, FALSE, sizeof (guint32));
+  cursor->refcounts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  cursor->removed = g_array_new (FALSE, FALSE, sizeof (guint32));
+  return cursor;
+}
 
 HsTraceCursor *
 hs_trace_cursor_new (HsTrace *trace)
@@ -1302,13 +1387,9 @@ hs_trace_cursor_new (HsTrace *trace)
 
   g_return_val_if_fail (HS_IS_TRACE (trace), NULL);
 
-  cursor = g_new0 (HsTraceCursor, 1);
+  cursor = cursor_alloc ();
   cursor->trace = g_object_ref (trace);
   cursor->state = state_new ();
-  cursor->marks = g_hash_table_new (NULL, NULL);
-  cursor->touched = g_array_new (FALSE, FALSE, sizeof (guint32));
-  cursor->refcounts = g_array_new (FALSE, FALSE, sizeof (guint32));
-  cursor->removed = g_array_new (FALSE, FALSE, sizeof (guint32));
   return cursor;
 }
 
@@ -1337,19 +1418,75 @@ hs_trace_cursor_new_at (HsTrace *trace,
   return cursor;
 }
 
-void
-hs_trace_cursor_free (HsTraceCursor *cursor)
+static void
+cursor_free_borrowed (HsTraceCursor *cursor)
 {
-  if (cursor == NULL)
-    return;
-  g_object_unref (cursor->trace);
-  state_free (cursor->state);
+  g_assert (cursor != NULL);
+
+  if (!cursor->borrowed)
+    {
+      g_object_unref (cursor->trace);
+      state_free (cursor->state);
+    }
   g_clear_pointer (&cursor->facts, hs_snapshot_unref);
   g_hash_table_unref (cursor->marks);
   g_array_unref (cursor->touched);
   g_array_unref (cursor->refcounts);
   g_array_unref (cursor->removed);
   g_free (cursor);
+}
+
+void
+hs_trace_cursor_free (HsTraceCursor *cursor)
+{
+  if (cursor == NULL)
+    return;
+  /* a streaming trace's cursor goes with its trace */
+  g_return_if_fail (!cursor->borrowed);
+  cursor_free_borrowed (cursor);
+}
+
+void
+hs_trace_stream_steps (HsTrace         *self,
+                       HsTraceStepFunc  func,
+                       gpointer         user_data)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (HS_IS_TRACE (self));
+  g_return_if_fail (func != NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  g_return_if_fail (self->records->len == 0 && self->n_streamed == 0);
+
+  self->stream_func = func;
+  self->stream_data = user_data;
+  /* the cursor holds no reference: the trace owns it */
+  self->stream_cursor = cursor_alloc ();
+  self->stream_cursor->trace = self;
+  self->stream_cursor->state = self->tail;
+  self->stream_cursor->borrowed = TRUE;
+  self->stream_cursor->facts = hs_snapshot_new (self->strings);
+}
+
+HsSnapshot *
+hs_trace_cursor_dup_snapshot (HsTraceCursor *cursor)
+{
+  HsSnapshot *snap;
+
+  g_return_val_if_fail (cursor != NULL, NULL);
+  g_return_val_if_fail (cursor->facts != NULL, NULL);
+
+  snap = hs_snapshot_new (cursor->trace->strings);
+  snap->index = cursor->facts->index;
+  snap->event = cursor->facts->event;
+  snap->line = cursor->facts->line;
+  snap->return_ref = cursor->facts->return_ref;
+  snap->out = g_bytes_ref (cursor->facts->out);
+  snap->err = g_bytes_ref (cursor->facts->err);
+  g_array_append_vals (snap->freed, cursor->facts->freed->data, cursor->facts->freed->len);
+  g_array_append_vals (snap->gc_runs, cursor->facts->gc_runs->data, cursor->facts->gc_runs->len);
+  return snapshot_from_state (cursor->state, snap, TRUE);
 }
 
 static void
@@ -1365,9 +1502,7 @@ cursor_mark (HsTraceCursor *cursor,
   g_array_append_val (list, ref);
 }
 
-/* Applies the next step and says what it changed.  Every ref is listed
- * once: a ref present after the step is touched (its whole record is
- * news) or only recounted; a ref gone is removed. */
+/* Applies the next step and says what it changed (cursor_describe). */
 gboolean
 hs_trace_cursor_next (HsTraceCursor *cursor,
                       HsTraceDelta  *delta)
@@ -1375,7 +1510,6 @@ hs_trace_cursor_next (HsTraceCursor *cursor,
   HsTrace *self;
   g_autoptr(GMutexLocker) locker = NULL;
   const HsStepRecord *rec;
-  HsDeltaParts p;
   guint32 index;
 
   g_return_val_if_fail (cursor != NULL, FALSE);
@@ -1391,6 +1525,21 @@ hs_trace_cursor_next (HsTraceCursor *cursor,
   g_clear_pointer (&cursor->facts, hs_snapshot_unref);
   cursor->facts = hs_snapshot_new (self->strings);
   apply_delta (self, cursor->state, index, rec, FALSE, cursor->facts);
+  cursor_describe (cursor, rec, delta);
+  return TRUE;
+}
+
+/* What the step rec, just applied to the cursor's state, changed: every
+ * ref is listed once; a ref present after the step is touched (its whole
+ * record is news) or only recounted; a ref gone is removed. */
+static void
+cursor_describe (HsTraceCursor      *cursor,
+                 const HsStepRecord *rec,
+                 HsTraceDelta       *delta)
+{
+  HsDeltaParts p;
+
+  g_assert (cursor != NULL && rec != NULL && delta != NULL);
 
   delta_parts (rec, &p);
   g_hash_table_remove_all (cursor->marks);
@@ -1413,7 +1562,7 @@ hs_trace_cursor_next (HsTraceCursor *cursor,
     if (g_hash_table_contains (cursor->state->objects, GUINT_TO_POINTER (p.refcounts[i].ref)))
       cursor_mark (cursor, p.refcounts[i].ref, cursor->refcounts);
 
-  delta->index = index;
+  delta->index = cursor->state->index;
   delta->event = p.step->event;
   delta->line = p.step->line;
   delta->return_ref = p.step->return_ref;
@@ -1431,7 +1580,6 @@ hs_trace_cursor_next (HsTraceCursor *cursor,
   delta->n_freed = cursor->facts->freed->len;
   delta->gc = (const HsGcRun *) cursor->facts->gc_runs->data;
   delta->n_gc = cursor->facts->gc_runs->len;
-  return TRUE;
 }
 
 const HsObject *

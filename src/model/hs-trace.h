@@ -97,6 +97,25 @@ const HsObject     *hs_trace_cursor_lookup      (HsTraceCursor *cursor,
 const HsFrame      *hs_trace_cursor_get_frames  (HsTraceCursor *cursor,
                                                  guint         *n_frames);
 GPtrArray          *hs_trace_cursor_list_objects(HsTraceCursor *cursor);
+/* The cursor's step in full, as hs_trace_get_snapshot() gives it. */
+HsSnapshot         *hs_trace_cursor_dup_snapshot(HsTraceCursor *cursor);
+
+/* A trace that keeps no history, for writers that stream the steps out
+ * as they come (`heapscope trace`): each step, once validated and
+ * applied, goes to func with a cursor standing at it, and is then
+ * forgotten.  Only the state after the newest step is kept, with what
+ * validation needs (the string table, what is known of objects not yet
+ * freed); hs_trace_get_snapshot(), hs_trace_get_step_output() and new
+ * cursors have no steps to give.  func runs with the trace locked: it may
+ * use the cursor, not the trace.  When it fails, the batch fails with
+ * its error.  Call before the first batch. */
+typedef gboolean  (*HsTraceStepFunc)            (HsTraceCursor      *at,
+                                                 const HsTraceDelta *delta,
+                                                 gpointer            user_data,
+                                                 GError            **error);
+void                hs_trace_stream_steps       (HsTrace         *self,
+                                                 HsTraceStepFunc  func,
+                                                 gpointer         user_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTraceCursor, hs_trace_cursor_free)
 

@@ -70,6 +70,9 @@ struct _HsRunner
   HsTrace     *trace;        /* the newest run's, fed while it runs */
   gboolean     stopped;      /* by hs_runner_stop() */
   gboolean     timed_out;    /* a run or exec deadline passed */
+
+  HsTraceStepFunc stream_func;  /* hs_runner_run_streaming()'s, during it */
+  gpointer     stream_data;
 };
 
 G_DEFINE_FINAL_TYPE (HsRunner, hs_runner, G_TYPE_OBJECT)
@@ -808,6 +811,8 @@ session_spawn (HsRunner           *self,
                           (gint64) (options->timeout_ms + KILL_GRACE_MS) * G_TIME_SPAN_MILLISECOND;
 
   session->trace = hs_trace_new ();
+  if (self->stream_func != NULL)
+    hs_trace_stream_steps (session->trace, self->stream_func, self->stream_data);
 
   g_mutex_lock (&self->mutex);
   g_set_object (&self->process, session->process);
@@ -1050,6 +1055,30 @@ hs_runner_run_sync (HsRunner           *self,
   session_end (self, session);
   trace = g_object_ref (session->trace);
   session_free (session);
+  return trace;
+}
+
+/* Like hs_runner_run_sync(), but the trace keeps no history: each step
+ * goes to func as it arrives (see hs_trace_stream_steps()), so that the
+ * memory a run takes does not grow with its steps. */
+HsTrace *
+hs_runner_run_streaming (HsRunner           *self,
+                         const char         *path,
+                         const HsRunOptions *options,
+                         HsTraceStepFunc     func,
+                         gpointer            user_data,
+                         GError            **error)
+{
+  HsTrace *trace;
+
+  g_return_val_if_fail (HS_IS_RUNNER (self), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self->stream_func = func;
+  self->stream_data = user_data;
+  trace = hs_runner_run_sync (self, path, options, error);
+  self->stream_func = NULL;
+  self->stream_data = NULL;
   return trace;
 }
 

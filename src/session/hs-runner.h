@@ -62,6 +62,17 @@ HsTrace    *hs_runner_run_sync         (HsRunner           *self,
                                         const HsRunOptions *options,
                                         GError            **error);
 
+/* Runs the program to its end like hs_runner_run_sync(), but the trace
+ * keeps no history: each step goes to func as it arrives and is dropped
+ * (hs_trace_stream_steps()).  When func fails, the worker is ended as
+ * on a protocol error, and the trace ends "crashed" with func's message. */
+HsTrace    *hs_runner_run_streaming    (HsRunner           *self,
+                                        const char         *path,
+                                        const HsRunOptions *options,
+                                        HsTraceStepFunc     func,
+                                        gpointer            user_data,
+                                        GError            **error);
+
 /* Runs the program like hs_runner_run_sync(), but keeps the worker alive
  * afterwards with the program's final state, so that hs_runner_exec_sync()
  * can act on it.  The trace is finished when this returns; exec appends. */
