@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE   /* F_SETPIPE_SZ */
 #define G_LOG_DOMAIN "heapscope-runner"
 
 #include "config.h"
@@ -788,6 +789,13 @@ session_spawn (HsRunner           *self,
       close_fd (&to_app[1]);
       goto fail;
     }
+#ifdef F_SETPIPE_SZ
+  /* Room for a few dozen batches (the worker sends one every 64 KiB of
+   * steps): on a busy machine the app is not always scheduled when one
+   * comes, and with the default 64 KiB the worker then waits for it.
+   * Best effort: the default works, more slowly. */
+  (void) fcntl (to_app[0], F_SETPIPE_SZ, 1024 * 1024);
+#endif
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_set_stdin_file_path (launcher, options->stdin_path ? options->stdin_path : "/dev/null");
