@@ -816,10 +816,10 @@ hs_trace_writer_finish (HsTraceWriter  *self,
   KEY (w, "stderr"); text (w, err, NULL);
   KEY (w, "history_bytes"); integer (w, hs_trace_get_history_bytes (trace));
   end_map (w);
+  put_char (w, '\n');
 
-  if (!flush (w, TRUE) || !g_output_stream_write_all (w->stream, "\n", 1, NULL, NULL, &w->error))
+  if (!flush (w, TRUE))
     {
-      w->failed = TRUE;
       fail_with (self, error);
       return FALSE;
     }

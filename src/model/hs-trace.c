@@ -68,6 +68,7 @@ typedef struct
 } HsBatch;
 
 /* Where one step's parts start in its batch. */
+typedef struct _HsStepRecord HsStepRecord;
 struct _HsStepRecord
 {
   HsBatch *batch;
@@ -117,7 +118,6 @@ struct _HsTrace
 G_DEFINE_FINAL_TYPE (HsTrace, hs_trace, G_TYPE_OBJECT)
 
 static void cursor_free_borrowed (HsTraceCursor *cursor);
-typedef struct _HsStepRecord HsStepRecord;
 static void cursor_describe      (HsTraceCursor      *cursor,
                                   const HsStepRecord *rec,
                                   HsTraceDelta       *delta);
@@ -1366,7 +1366,6 @@ hs_trace_get_history_bytes (HsTrace *self)
     bytes += strlen (g_ptr_array_index (self->strings, i)) + 1;
   return bytes;
 }
-
 
 static HsTraceCursor *
 cursor_alloc (void)
