@@ -212,8 +212,6 @@ void          hs_window_init_interpreter  (HsWindow     *self);
 void          hs_window_dispose_interpreter (HsWindow   *self);
 void          hs_window_interpreter_document_changed (HsWindow *self);
 void          hs_window_interpreter_document_renamed (HsWindow *self);
-void          hs_window_interpreter_prepare (HsWindow   *self,
-                                             HsRunner   *runner);
 void          hs_window_interpreter_offer_compare (HsWindow *self,
                                                    HsLesson *lesson);
 

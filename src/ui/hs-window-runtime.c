@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "hs-describe.h"
+#include "hs-snippet-run.h"
 #include "hs-window-private.h"
 
 /* How often a running program's new steps are taken into the window. */
@@ -52,49 +53,6 @@ collect_output (HsTrace   *trace,
             g_ptr_array_add (output, segment);
           }
     }
-}
-
-typedef struct
-{
-  HsRunner     *runner;
-  char         *path;
-  char         *text;
-  HsRunOptions  options;
-} RunData;
-
-static void
-run_data_free (RunData *data)
-{
-  g_clear_object (&data->runner);
-  g_free (data->path);
-  g_free (data->text);
-  g_free (data);
-}
-
-static void
-run_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  RunData *data = task_data;
-  g_autoptr(HsTrace) trace = NULL;
-  GError *error = NULL;
-
-  /* a saved file runs in place; anything else from its own copy */
-  if (data->text != NULL && !g_file_set_contents (data->path, data->text, -1, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (!(trace = hs_runner_start_sync (data->runner, data->path, &data->options, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&trace), g_object_unref);
 }
 
 static void
@@ -217,7 +175,7 @@ run_done_cb (GObject      *object,
   g_clear_object (&self->replaced_trace);
   hs_window_set_busy (self, FALSE);
 
-  if (!(trace = g_task_propagate_pointer (G_TASK (result), &error)))
+  if (!(trace = hs_snippet_run_finish (result, &error)))
     {
       g_autofree char *message = g_strdup_printf (_("Cannot run the snippet: %s"), error->message);
 
@@ -246,9 +204,10 @@ run_done_cb (GObject      *object,
 void
 hs_window_run (HsWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  RunData *data;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  HsRunOptions options;
 
   g_return_if_fail (HS_IS_WINDOW (self));
 
@@ -264,22 +223,19 @@ hs_window_run (HsWindow *self)
       return;
     }
 
-  hs_window_interpreter_prepare (self, self->runner);
-  data = g_new0 (RunData, 1);
-  data->runner = g_object_ref (self->runner);
   /* A saved, unmodified file runs where it is, exactly as `python3 FILE.py`
    * would: same __file__, same sys.path[0], so its own imports work.  An
    * edited or new snippet runs from a copy. */
   if (self->file != NULL && g_file_is_native (self->file) &&
       !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
-    data->path = g_file_get_path (self->file);
+    path = g_file_get_path (self->file);
   else
     {
-      data->path = g_build_filename (self->run_dir, "snippet.py", NULL);
-      data->text = hs_window_dup_text (self);
+      path = g_build_filename (self->run_dir, "snippet.py", NULL);
+      text = hs_window_dup_text (self);
     }
-  hs_run_options_init (&data->options);
-  data->options.max_elements = g_settings_get_uint (self->settings, "element-cap");
+  hs_run_options_init (&options);
+  options.max_elements = g_settings_get_uint (self->settings, "element-cap");
 
   hs_window_mark_exception (self, 0);
   self->stop_requested = FALSE;
@@ -290,10 +246,8 @@ hs_window_run (HsWindow *self)
   self->replaced_trace = hs_runner_dup_trace (self->runner);
   self->arrival_source = g_timeout_add (ARRIVAL_INTERVAL_MS, arrival_cb, self);
 
-  task = g_task_new (self, NULL, run_done_cb, NULL);
-  g_task_set_source_tag (task, hs_window_run);
-  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
-  g_task_run_in_thread (task, run_thread);
+  hs_snippet_run_async (self, self->runner, self->python, path, text, &options,
+                        HS_SNIPPET_RUN_KEEP_LIVE, run_done_cb, NULL);
 }
 
 void
