@@ -55,12 +55,17 @@ collect_output (HsTrace   *trace,
     }
 }
 
-static void
-report_run (HsWindow *self)
+/* Says how a run that did not finish ended, and marks the line that
+ * raised. */
+void
+hs_window_report_run (HsWindow *self)
 {
   const char *status = hs_trace_get_status (self->trace);
   const HsTraceError *error = hs_trace_get_error (self->trace);
   g_autofree char *message = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (self->trace != NULL);
 
   if (g_strcmp0 (status, "finished") == 0)
     return;
@@ -91,21 +96,26 @@ report_run (HsWindow *self)
   hs_window_toast (self, message);
 }
 
-/* The window takes the run's trace as soon as the worker feeds it, and
- * forgets the old run's output. */
-static void
-adopt_trace (HsWindow *self,
-             HsTrace  *trace)
+/* The window takes a run's trace as soon as the worker feeds it, or a
+ * saved run's once read, and forgets what the old one showed: its output,
+ * its equality answer, its watch and playback. */
+void
+hs_window_adopt_trace (HsWindow *self,
+                       HsTrace  *trace)
 {
-  g_assert (HS_IS_WINDOW (self));
-  g_assert (HS_IS_TRACE (trace));
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (HS_IS_TRACE (trace));
 
   if (trace == self->trace)
     return;
 
+  hs_window_reset_playback (self);
   /* The inspector borrows strings from the old trace: let go first. */
   hs_inspector_set_selection (self->inspector, NULL, 0, NULL, NULL);
   hs_inspector_set_python_version (self->inspector, hs_trace_get_python_version (trace));
+  g_clear_pointer (&self->equality_expr, g_free);
+  g_clear_pointer (&self->equality_result, g_free);
+  hs_inspector_set_equality (self->inspector, NULL, NULL);
   g_set_object (&self->trace, trace);
   g_ptr_array_set_size (self->output, 0);
   self->output_steps = 0;
@@ -115,23 +125,24 @@ adopt_trace (HsWindow *self,
 
 /* Takes the steps that arrived since last time: their output, and the
  * timeline's new end.  A window showing the newest step follows the run;
- * one the learner moved elsewhere stays where it is. */
-static void
-take_new_steps (HsWindow *self,
-                gboolean  show_last)
+ * one the learner moved elsewhere stays where it is.  A saved run opens
+ * at its first step. */
+void
+hs_window_take_new_steps (HsWindow     *self,
+                          HsWindowTake  take)
 {
   guint n_steps;
   gboolean first, following;
 
-  g_assert (HS_IS_WINDOW (self));
-  g_assert (self->trace != NULL);
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (self->trace != NULL);
 
   n_steps = hs_trace_get_n_steps (self->trace);
   first = self->n_steps == 0;   /* nothing of this run is shown yet */
-  following = first || self->step + 1 >= self->n_steps;
+  following = take != HS_WINDOW_TAKE_FROM_START && (first || self->step + 1 >= self->n_steps);
   collect_output (self->trace, self->output_steps, n_steps, self->output);
   self->output_steps = n_steps;
-  if (n_steps == self->n_steps && !show_last)
+  if (n_steps == self->n_steps && take == HS_WINDOW_TAKE_ARRIVED)
     return;
   self->n_steps = n_steps;
 
@@ -139,7 +150,7 @@ take_new_steps (HsWindow *self,
   if (following && self->n_steps > 0 &&
       !hs_lesson_panel_blocks_step (self->lesson_panel, self->trace, self->step))
     hs_window_show_step (self, self->n_steps - 1, FALSE);
-  else if (first || show_last)
+  else if (first || take != HS_WINDOW_TAKE_ARRIVED)
     hs_window_show_step (self, self->step, FALSE);
   else
     hs_window_update_timeline (self);
@@ -157,8 +168,8 @@ arrival_cb (gpointer user_data)
   if (trace == NULL || trace == self->replaced_trace || hs_trace_get_n_steps (trace) == 0)
     return G_SOURCE_CONTINUE;
 
-  adopt_trace (self, trace);
-  take_new_steps (self, FALSE);
+  hs_window_adopt_trace (self, trace);
+  hs_window_take_new_steps (self, HS_WINDOW_TAKE_ARRIVED);
   return G_SOURCE_CONTINUE;
 }
 
@@ -184,19 +195,14 @@ run_done_cb (GObject      *object,
       return;
     }
 
-  adopt_trace (self, trace);
+  hs_window_adopt_trace (self, trace);
   self->edited_since_run = FALSE;
-  g_clear_pointer (&self->equality_expr, g_free);
-  g_clear_pointer (&self->equality_result, g_free);
-  hs_inspector_set_equality (self->inspector, NULL, NULL);
 
   /* The heap buttons act on the state after the last step, so a window
    * that followed the run shows it; the status and trailing output are
    * shown from now on. */
-  take_new_steps (self, TRUE);
-  if (self->n_steps == 0)
-    hs_window_show_step (self, 0, FALSE);
-  report_run (self);
+  hs_window_take_new_steps (self, HS_WINDOW_TAKE_ENDED);
+  hs_window_report_run (self);
   adw_window_title_set_subtitle (self->window_title, NULL);
   g_signal_emit_by_name (self->buffer, "modified-changed");
 }
