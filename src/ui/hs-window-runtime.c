@@ -60,13 +60,15 @@ collect_output (HsTrace   *trace,
 void
 hs_window_report_run (HsWindow *self)
 {
-  const char *status = hs_trace_get_status (self->trace);
-  const HsTraceError *error = hs_trace_get_error (self->trace);
+  const HsTraceError *error;
+  const char *status;
   g_autofree char *message = NULL;
 
   g_return_if_fail (HS_IS_WINDOW (self));
   g_return_if_fail (self->trace != NULL);
 
+  status = hs_trace_get_status (self->trace);
+  error = hs_trace_get_error (self->trace);
   if (g_strcmp0 (status, "finished") == 0)
     return;
 
