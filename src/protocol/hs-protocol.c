@@ -24,6 +24,12 @@ static const char *edge_kind_names[] = {
   "held-constant", "held-name", "held-stack", "held-modules",
 };
 static const char *free_cause_names[] = { "refcount", "gc" };
+/* Every message either side sends: a frame names one of these or is
+ * refused, so what a peer sends never reaches the quark table. */
+static const char *message_names[] = {
+  HS_MSG_HELLO, HS_MSG_STEPS, HS_MSG_DONE, HS_MSG_EXEC_DONE, HS_MSG_OUTPUT,
+  HS_MSG_RUN, HS_MSG_EXEC, HS_MSG_QUIT,
+};
 
 G_STATIC_ASSERT (G_N_ELEMENTS (event_names) == HS_N_EVENTS);
 G_STATIC_ASSERT (G_N_ELEMENTS (edge_kind_names) == HS_N_EDGE_KINDS);
@@ -112,6 +118,19 @@ hs_protocol_write_message (int         fd,
   return write_all (fd, data, len, error);
 }
 
+/* The interned name, which the readers compare by address, or NULL for
+ * a name neither side speaks. */
+static const char *
+message_name (const char *sent)
+{
+  g_assert (sent != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (message_names); i++)
+    if (g_str_equal (sent, message_names[i]))
+      return g_intern_static_string (message_names[i]);
+  return NULL;
+}
+
 /* The worker runs untrusted code, so every frame is checked before use:
  * size, type and normal form (which rules out malformed offsets). */
 GVariant *
@@ -121,6 +140,8 @@ hs_protocol_parse_frame (GBytes      *frame,
 {
   g_autoptr(GVariant) message = NULL;
   g_autoptr(GVariant) boxed = NULL;
+  const char *sent;
+  const char *known;
   GVariant *payload;
 
   g_return_val_if_fail (frame != NULL, NULL);
@@ -135,11 +156,21 @@ hs_protocol_parse_frame (GBytes      *frame,
       return NULL;
     }
 
+  g_variant_get_child (message, 0, "&s", &sent);
+  known = message_name (sent);
+  if (known == NULL)
+    {
+      /* Named as sent, cut short: the peer decides how long it is. */
+      g_autofree char *shown = g_utf8_substring (sent, 0, MIN (g_utf8_strlen (sent, -1), 40));
+
+      g_set_error (error, HS_PROTOCOL_ERROR, HS_PROTOCOL_ERROR_INVALID,
+                   _("The runtime sent an unknown message “%s”"), shown);
+      return NULL;
+    }
+
   boxed = g_variant_get_child_value (message, 1);
   payload = g_variant_get_variant (boxed);
-  g_variant_get_child (message, 0, "&s", name);
-  /* The name points into message's data; frame outlives it through payload. */
-  *name = g_intern_string (*name);
+  *name = known;
 
   return payload;
 }

@@ -225,6 +225,8 @@ gboolean  hs_protocol_write_message (int                fd,
                                      GError           **error);
 GBytes   *hs_protocol_frame         (const char        *name,
                                      GVariant          *payload);
+/* *name is the message's, interned (compare with g_intern_static_string);
+ * a name neither side speaks fails with HS_PROTOCOL_ERROR_INVALID. */
 GVariant *hs_protocol_parse_frame   (GBytes            *frame,
                                      const char       **name,
                                      GError           **error);

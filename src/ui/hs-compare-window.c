@@ -10,6 +10,7 @@
 #include "hs-graph-view.h"
 #include "hs-interpreters.h"
 #include "hs-runner.h"
+#include "hs-snippet-run.h"
 
 struct _HsCompareWindow
 {
@@ -95,6 +96,7 @@ run_thread (GTask        *task,
   g_autoptr(HsTrace) left = NULL;
   g_autoptr(HsTrace) right = NULL;
 
+  g_assert (G_IS_TASK (task));
   g_assert (data != NULL);
 
   for (guint i = 0; i < 2; i++)
@@ -102,14 +104,9 @@ run_thread (GTask        *task,
       HsTrace **trace = i == 0 ? &left : &right;
       GError *error = NULL;
 
-      if (g_strcmp0 (data->versions[i], HS_DEFAULT_PYTHON) == 0 || data->versions[i] == NULL)
-        hs_runner_set_runtime_path (data->runners[i], NULL);
-      else if (!hs_runner_set_python (data->runners[i], data->versions[i], &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      if (!(*trace = hs_runner_run_sync (data->runners[i], data->path, &data->options, &error)))
+      *trace = hs_snippet_run_sync (data->runners[i], data->versions[i], data->path, NULL,
+                                    &data->options, HS_SNIPPET_RUN_TO_END, &error);
+      if (*trace == NULL)
         {
           g_task_return_error (task, error);
           return;

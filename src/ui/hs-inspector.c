@@ -374,6 +374,13 @@ hs_inspector_set_python_version (HsInspector *self,
 }
 
 const char *
+hs_inspector_get_python_version (HsInspector *self)
+{
+  g_return_val_if_fail (HS_IS_INSPECTOR (self), NULL);
+  return self->python_version;
+}
+
+const char *
 hs_inspector_get_refcount_rule (HsInspector *self)
 {
   g_return_val_if_fail (HS_IS_INSPECTOR (self), NULL);

@@ -28,6 +28,8 @@ void hs_inspector_set_equality  (HsInspector   *self,
 /* The interpreter that ran ("3.12.1"), whose rules explain refcounts. */
 void hs_inspector_set_python_version (HsInspector *self,
                                       const char  *version);
+/* For tests: the version set last, or NULL. */
+const char *hs_inspector_get_python_version (HsInspector *self);
 /* For tests: the rule the inspector shows under "Why is the refcount N?"
  * for the first selected object, or NULL. */
 const char *hs_inspector_get_refcount_rule (HsInspector *self);

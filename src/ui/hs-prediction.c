@@ -95,17 +95,32 @@ frame_lookup (const HsFrame *frame,
   return FALSE;
 }
 
+/* The running frame before and after the line, when both are the same
+ * frame: as deep, in the same function (the line called or returned
+ * nothing that is still under way). */
+static gboolean
+same_frame (const Steps    *steps,
+            const HsFrame **before,
+            const HsFrame **after)
+{
+  guint n_before, n_after;
+
+  g_assert (steps != NULL);
+  g_assert (before != NULL && after != NULL);
+
+  *before = innermost (steps->before, &n_before);
+  *after = innermost (steps->after, &n_after);
+  return *before != NULL && *after != NULL && n_before == n_after &&
+         g_strcmp0 ((*before)->function, (*after)->function) == 0;
+}
+
 /* A name of the running frame that the line binds to another object. */
 static const HsVar *
 find_rebound (const Steps *steps)
 {
   const HsFrame *before, *after;
-  guint n_before, n_after;
 
-  before = innermost (steps->before, &n_before);
-  after = innermost (steps->after, &n_after);
-  if (before == NULL || after == NULL || n_before != n_after ||
-      g_strcmp0 (before->function, after->function) != 0)
+  if (!same_frame (steps, &before, &after))
     return NULL;
 
   for (guint i = 0; i < after->n_vars; i++)
@@ -124,12 +139,8 @@ static gboolean
 lets_go (const Steps *steps)
 {
   const HsFrame *before, *after;
-  guint n_before, n_after;
 
-  before = innermost (steps->before, &n_before);
-  after = innermost (steps->after, &n_after);
-  if (before == NULL || after == NULL || n_before != n_after ||
-      g_strcmp0 (before->function, after->function) != 0)
+  if (!same_frame (steps, &before, &after))
     return FALSE;
 
   for (guint i = 0; i < before->n_vars; i++)

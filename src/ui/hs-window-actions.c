@@ -370,52 +370,39 @@ last_step_action (GSimpleAction *action,
     hs_window_show_step (self, self->n_steps - 1, FALSE);
 }
 
-static void
-assign_action (GSimpleAction *action,
-               GVariant      *param,
-               gpointer       user_data)
+/* The heap commands are actions of their own names ("assign",
+ * "deepcopy", ...), which scripts and the buttons call; one callback
+ * serves them all. */
+static const struct
 {
-  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_ASSIGN);
-}
+  const char    *name;
+  HsCommandKind  kind;
+} heap_commands[] = {
+  { "assign", HS_COMMAND_ASSIGN },
+  { "slice-copy", HS_COMMAND_SLICE_COPY },
+  { "copy", HS_COMMAND_COPY },
+  { "deepcopy", HS_COMMAND_DEEPCOPY },
+  { "del", HS_COMMAND_DEL },
+  { "gc-collect", HS_COMMAND_GC_COLLECT },
+};
 
 static void
-slice_copy_action (GSimpleAction *action,
-                   GVariant      *param,
-                   gpointer       user_data)
+heap_command_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
 {
-  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_SLICE_COPY);
-}
+  HsWindow *self = HS_WINDOW (user_data);
+  const char *name = g_action_get_name (G_ACTION (action));
 
-static void
-copy_action (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
-{
-  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_COPY);
-}
+  g_assert (HS_IS_WINDOW (self));
 
-static void
-deepcopy_action (GSimpleAction *action,
-                 GVariant      *param,
-                 gpointer       user_data)
-{
-  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_DEEPCOPY);
-}
-
-static void
-del_action (GSimpleAction *action,
-            GVariant      *param,
-            gpointer       user_data)
-{
-  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_DEL);
-}
-
-static void
-gc_collect_action (GSimpleAction *action,
-                   GVariant      *param,
-                   gpointer       user_data)
-{
-  hs_window_heap_command (HS_WINDOW (user_data), HS_COMMAND_GC_COLLECT);
+  for (guint i = 0; i < G_N_ELEMENTS (heap_commands); i++)
+    if (g_str_equal (name, heap_commands[i].name))
+      {
+        hs_window_heap_command (self, heap_commands[i].kind);
+        return;
+      }
+  g_assert_not_reached ();
 }
 
 static void
@@ -481,12 +468,12 @@ const GActionEntry hs_window_actions[] = {
   { "step-back", step_back_action },
   { "first-step", first_step_action },
   { "last-step", last_step_action },
-  { "assign", assign_action },
-  { "slice-copy", slice_copy_action },
-  { "copy", copy_action },
-  { "deepcopy", deepcopy_action },
-  { "del", del_action },
-  { "gc-collect", gc_collect_action },
+  { "assign", heap_command_action },
+  { "slice-copy", heap_command_action },
+  { "copy", heap_command_action },
+  { "deepcopy", heap_command_action },
+  { "del", heap_command_action },
+  { "gc-collect", heap_command_action },
   { "compare", compare_action },
   { "focus-console", focus_console_action },
   { "zoom-in", zoom_in_action },

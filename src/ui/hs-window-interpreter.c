@@ -180,23 +180,6 @@ hs_window_interpreter_document_renamed (HsWindow *self)
     g_warning ("Cannot remember the interpreter: %s", error->message);
 }
 
-/* The system's python3 runs on the plain worker, as `heapscope trace`
- * does without --python; another version on its own. */
-void
-hs_window_interpreter_prepare (HsWindow *self,
-                               HsRunner *runner)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (HS_IS_WINDOW (self));
-  g_return_if_fail (HS_IS_RUNNER (runner));
-
-  if (self->python == NULL || g_str_equal (self->python, HS_DEFAULT_PYTHON))
-    hs_runner_set_runtime_path (runner, NULL);
-  else if (!hs_runner_set_python (runner, self->python, &error))
-    hs_window_toast (self, error->message);
-}
-
 /* The lessons on refcounts and on small values differ most between
  * versions: offer to see how, when there is another interpreter. */
 void

@@ -160,7 +160,21 @@ void          hs_window_save              (HsWindow     *self,
                                            gboolean      close_after);
 
 /* hs-window-runtime.c */
+typedef enum
+{
+  HS_WINDOW_TAKE_ARRIVED,     /* a run under way fed more steps */
+  HS_WINDOW_TAKE_ENDED,       /* the run ended: its status and trailing output show */
+  HS_WINDOW_TAKE_FROM_START,  /* a saved run: it opens at its first step */
+} HsWindowTake;
+
 void          hs_output_segment_free      (gpointer      segment);
+/* A live run and a saved one reach the window through these two, so that
+ * both show the same: the trace, its interpreter, its output per step. */
+void          hs_window_adopt_trace       (HsWindow     *self,
+                                           HsTrace      *trace);
+void          hs_window_take_new_steps    (HsWindow     *self,
+                                           HsWindowTake  take);
+void          hs_window_report_run        (HsWindow     *self);
 void          hs_window_run               (HsWindow     *self);
 void          hs_window_stop              (HsWindow     *self);
 void          hs_window_exec              (HsWindow     *self,
@@ -212,8 +226,6 @@ void          hs_window_init_interpreter  (HsWindow     *self);
 void          hs_window_dispose_interpreter (HsWindow   *self);
 void          hs_window_interpreter_document_changed (HsWindow *self);
 void          hs_window_interpreter_document_renamed (HsWindow *self);
-void          hs_window_interpreter_prepare (HsWindow   *self,
-                                             HsRunner   *runner);
 void          hs_window_interpreter_offer_compare (HsWindow *self,
                                                    HsLesson *lesson);
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "hs-describe.h"
+#include "hs-snippet-run.h"
 #include "hs-window-private.h"
 
 /* How often a running program's new steps are taken into the window. */
@@ -54,56 +55,20 @@ collect_output (HsTrace   *trace,
     }
 }
 
-typedef struct
+/* Says how a run that did not finish ended, and marks the line that
+ * raised. */
+void
+hs_window_report_run (HsWindow *self)
 {
-  HsRunner     *runner;
-  char         *path;
-  char         *text;
-  HsRunOptions  options;
-} RunData;
-
-static void
-run_data_free (RunData *data)
-{
-  g_clear_object (&data->runner);
-  g_free (data->path);
-  g_free (data->text);
-  g_free (data);
-}
-
-static void
-run_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  RunData *data = task_data;
-  g_autoptr(HsTrace) trace = NULL;
-  GError *error = NULL;
-
-  /* a saved file runs in place; anything else from its own copy */
-  if (data->text != NULL && !g_file_set_contents (data->path, data->text, -1, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (!(trace = hs_runner_start_sync (data->runner, data->path, &data->options, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&trace), g_object_unref);
-}
-
-static void
-report_run (HsWindow *self)
-{
-  const char *status = hs_trace_get_status (self->trace);
-  const HsTraceError *error = hs_trace_get_error (self->trace);
+  const HsTraceError *error;
+  const char *status;
   g_autofree char *message = NULL;
 
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (self->trace != NULL);
+
+  status = hs_trace_get_status (self->trace);
+  error = hs_trace_get_error (self->trace);
   if (g_strcmp0 (status, "finished") == 0)
     return;
 
@@ -133,21 +98,26 @@ report_run (HsWindow *self)
   hs_window_toast (self, message);
 }
 
-/* The window takes the run's trace as soon as the worker feeds it, and
- * forgets the old run's output. */
-static void
-adopt_trace (HsWindow *self,
-             HsTrace  *trace)
+/* The window takes a run's trace as soon as the worker feeds it, or a
+ * saved run's once read, and forgets what the old one showed: its output,
+ * its equality answer, its watch and playback. */
+void
+hs_window_adopt_trace (HsWindow *self,
+                       HsTrace  *trace)
 {
-  g_assert (HS_IS_WINDOW (self));
-  g_assert (HS_IS_TRACE (trace));
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (HS_IS_TRACE (trace));
 
   if (trace == self->trace)
     return;
 
+  hs_window_reset_playback (self);
   /* The inspector borrows strings from the old trace: let go first. */
   hs_inspector_set_selection (self->inspector, NULL, 0, NULL, NULL);
   hs_inspector_set_python_version (self->inspector, hs_trace_get_python_version (trace));
+  g_clear_pointer (&self->equality_expr, g_free);
+  g_clear_pointer (&self->equality_result, g_free);
+  hs_inspector_set_equality (self->inspector, NULL, NULL);
   g_set_object (&self->trace, trace);
   g_ptr_array_set_size (self->output, 0);
   self->output_steps = 0;
@@ -157,23 +127,24 @@ adopt_trace (HsWindow *self,
 
 /* Takes the steps that arrived since last time: their output, and the
  * timeline's new end.  A window showing the newest step follows the run;
- * one the learner moved elsewhere stays where it is. */
-static void
-take_new_steps (HsWindow *self,
-                gboolean  show_last)
+ * one the learner moved elsewhere stays where it is.  A saved run opens
+ * at its first step. */
+void
+hs_window_take_new_steps (HsWindow     *self,
+                          HsWindowTake  take)
 {
   guint n_steps;
   gboolean first, following;
 
-  g_assert (HS_IS_WINDOW (self));
-  g_assert (self->trace != NULL);
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (self->trace != NULL);
 
   n_steps = hs_trace_get_n_steps (self->trace);
   first = self->n_steps == 0;   /* nothing of this run is shown yet */
-  following = first || self->step + 1 >= self->n_steps;
+  following = take != HS_WINDOW_TAKE_FROM_START && (first || self->step + 1 >= self->n_steps);
   collect_output (self->trace, self->output_steps, n_steps, self->output);
   self->output_steps = n_steps;
-  if (n_steps == self->n_steps && !show_last)
+  if (n_steps == self->n_steps && take == HS_WINDOW_TAKE_ARRIVED)
     return;
   self->n_steps = n_steps;
 
@@ -181,7 +152,7 @@ take_new_steps (HsWindow *self,
   if (following && self->n_steps > 0 &&
       !hs_lesson_panel_blocks_step (self->lesson_panel, self->trace, self->step))
     hs_window_show_step (self, self->n_steps - 1, FALSE);
-  else if (first || show_last)
+  else if (first || take != HS_WINDOW_TAKE_ARRIVED)
     hs_window_show_step (self, self->step, FALSE);
   else
     hs_window_update_timeline (self);
@@ -199,8 +170,8 @@ arrival_cb (gpointer user_data)
   if (trace == NULL || trace == self->replaced_trace || hs_trace_get_n_steps (trace) == 0)
     return G_SOURCE_CONTINUE;
 
-  adopt_trace (self, trace);
-  take_new_steps (self, FALSE);
+  hs_window_adopt_trace (self, trace);
+  hs_window_take_new_steps (self, HS_WINDOW_TAKE_ARRIVED);
   return G_SOURCE_CONTINUE;
 }
 
@@ -217,7 +188,7 @@ run_done_cb (GObject      *object,
   g_clear_object (&self->replaced_trace);
   hs_window_set_busy (self, FALSE);
 
-  if (!(trace = g_task_propagate_pointer (G_TASK (result), &error)))
+  if (!(trace = hs_snippet_run_finish (result, &error)))
     {
       g_autofree char *message = g_strdup_printf (_("Cannot run the snippet: %s"), error->message);
 
@@ -226,19 +197,14 @@ run_done_cb (GObject      *object,
       return;
     }
 
-  adopt_trace (self, trace);
+  hs_window_adopt_trace (self, trace);
   self->edited_since_run = FALSE;
-  g_clear_pointer (&self->equality_expr, g_free);
-  g_clear_pointer (&self->equality_result, g_free);
-  hs_inspector_set_equality (self->inspector, NULL, NULL);
 
   /* The heap buttons act on the state after the last step, so a window
    * that followed the run shows it; the status and trailing output are
    * shown from now on. */
-  take_new_steps (self, TRUE);
-  if (self->n_steps == 0)
-    hs_window_show_step (self, 0, FALSE);
-  report_run (self);
+  hs_window_take_new_steps (self, HS_WINDOW_TAKE_ENDED);
+  hs_window_report_run (self);
   adw_window_title_set_subtitle (self->window_title, NULL);
   g_signal_emit_by_name (self->buffer, "modified-changed");
 }
@@ -246,9 +212,10 @@ run_done_cb (GObject      *object,
 void
 hs_window_run (HsWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  RunData *data;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  HsRunOptions options;
 
   g_return_if_fail (HS_IS_WINDOW (self));
 
@@ -264,22 +231,19 @@ hs_window_run (HsWindow *self)
       return;
     }
 
-  hs_window_interpreter_prepare (self, self->runner);
-  data = g_new0 (RunData, 1);
-  data->runner = g_object_ref (self->runner);
   /* A saved, unmodified file runs where it is, exactly as `python3 FILE.py`
    * would: same __file__, same sys.path[0], so its own imports work.  An
    * edited or new snippet runs from a copy. */
   if (self->file != NULL && g_file_is_native (self->file) &&
       !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
-    data->path = g_file_get_path (self->file);
+    path = g_file_get_path (self->file);
   else
     {
-      data->path = g_build_filename (self->run_dir, "snippet.py", NULL);
-      data->text = hs_window_dup_text (self);
+      path = g_build_filename (self->run_dir, "snippet.py", NULL);
+      text = hs_window_dup_text (self);
     }
-  hs_run_options_init (&data->options);
-  data->options.max_elements = g_settings_get_uint (self->settings, "element-cap");
+  hs_run_options_init (&options);
+  options.max_elements = g_settings_get_uint (self->settings, "element-cap");
 
   hs_window_mark_exception (self, 0);
   self->stop_requested = FALSE;
@@ -290,10 +254,8 @@ hs_window_run (HsWindow *self)
   self->replaced_trace = hs_runner_dup_trace (self->runner);
   self->arrival_source = g_timeout_add (ARRIVAL_INTERVAL_MS, arrival_cb, self);
 
-  task = g_task_new (self, NULL, run_done_cb, NULL);
-  g_task_set_source_tag (task, hs_window_run);
-  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
-  g_task_run_in_thread (task, run_thread);
+  hs_snippet_run_async (self, self->runner, self->python, path, text, &options,
+                        HS_SNIPPET_RUN_KEEP_LIVE, run_done_cb, NULL);
 }
 
 void

@@ -20,7 +20,6 @@ typedef struct
 {
   HsTrace   *trace;
   char      *source;
-  GPtrArray *output;   /* HsOutputSegment */
   GFile     *file;
 } Saved;
 
@@ -29,14 +28,12 @@ saved_free (Saved *saved)
 {
   g_clear_object (&saved->trace);
   g_free (saved->source);
-  g_clear_pointer (&saved->output, g_ptr_array_unref);
   g_clear_object (&saved->file);
   g_free (saved);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Saved, saved_free)
 
-/* Runs in the task's thread: one walk of the trace gathers its output. */
 static void
 open_thread (GTask        *task,
              gpointer      source_object,
@@ -45,9 +42,7 @@ open_thread (GTask        *task,
 {
   GFile *file = task_data;
   g_autoptr(Saved) saved = g_new0 (Saved, 1);
-  g_autoptr(HsTraceCursor) cursor = NULL;
   GError *error = NULL;
-  HsTraceDelta delta;
 
   g_assert (G_IS_TASK (task));
 
@@ -58,23 +53,6 @@ open_thread (GTask        *task,
       return;
     }
   saved->file = g_object_ref (file);
-  saved->output = g_ptr_array_new_with_free_func (hs_output_segment_free);
-  cursor = hs_trace_cursor_new (saved->trace);
-  while (hs_trace_cursor_next (cursor, &delta))
-    {
-      GBytes *streams[2] = { delta.out, delta.err };
-
-      for (guint s = 0; s < 2; s++)
-        if (streams[s] != NULL && g_bytes_get_size (streams[s]) > 0)
-          {
-            HsOutputSegment *segment = g_new0 (HsOutputSegment, 1);
-
-            segment->step = delta.index;
-            segment->is_stderr = s == 1;
-            segment->bytes = g_bytes_ref (streams[s]);
-            g_ptr_array_add (saved->output, segment);
-          }
-    }
   g_task_return_pointer (task, g_steal_pointer (&saved), (GDestroyNotify) saved_free);
 }
 
@@ -115,15 +93,12 @@ open_done_cb (GObject      *object,
   if (saved->source != NULL)
     gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), TRUE);
 
-  hs_inspector_set_selection (self->inspector, NULL, 0, NULL, NULL);
-  hs_inspector_set_python_version (self->inspector, hs_trace_get_python_version (saved->trace));
-  g_set_object (&self->trace, saved->trace);
-  g_ptr_array_set_size (self->output, 0);
-  g_ptr_array_extend_and_steal (self->output, g_steal_pointer (&saved->output));
-  self->n_steps = hs_trace_get_n_steps (self->trace);
-  self->output_steps = self->n_steps;   /* the whole output came with the file */
+  /* The way a run the window made comes in: the same trace, output,
+   * interpreter and status, but from the first step. */
+  hs_window_adopt_trace (self, saved->trace);
   self->edited_since_run = FALSE;
-  hs_window_show_step (self, 0, FALSE);
+  hs_window_take_new_steps (self, HS_WINDOW_TAKE_FROM_START);
+  hs_window_report_run (self);
   if (saved->source == NULL)
     hs_window_toast (self, _("This trace does not hold its program’s text: the graph and the output are shown without the code"));
 }

@@ -5,8 +5,8 @@
 
 #include <glib/gstdio.h>
 
-#include "hs-cli.h"
 #include "hs-renderer.h"
+#include "render-test-cli.h"
 #include "render-test-util.h"
 
 typedef struct
@@ -48,23 +48,6 @@ cli_teardown (CliFixture    *fixture,
   g_free (fixture->dir);
 }
 
-static int
-run (const char *first,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  va_list ap;
-
-  g_ptr_array_add (args, (char *) "heapscope");
-  g_ptr_array_add (args, (char *) "render");
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  return hs_cli_main (args->len - 1, (char **) args->pdata);
-}
-
 static void
 test_png (CliFixture    *fixture,
           gconstpointer  data)
@@ -74,7 +57,7 @@ test_png (CliFixture    *fixture,
   g_autofree char *contents = NULL;
   gsize length;
 
-  g_assert_cmpint (run (program, "--step", "last", "-o", out, NULL), ==, 0);
+  g_assert_cmpint (render_test_cli (program, "--step", "last", "-o", out, NULL), ==, 0);
   g_assert_true (g_file_get_contents (out, &contents, &length, NULL));
   g_assert_cmpuint (length, >, 8);
   g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
@@ -92,7 +75,7 @@ test_all_steps (CliFixture    *fixture,
   g_autoptr(GDir) dir = NULL;
   guint files = 0;
 
-  g_assert_cmpint (run (program, "--all-steps", out, "-o", "x.svg", "--dark", NULL), ==, 0);
+  g_assert_cmpint (render_test_cli (program, "--all-steps", out, "-o", "x.svg", "--dark", NULL), ==, 0);
   dir = g_dir_open (out, 0, NULL);
   g_assert_nonnull (dir);
   while (g_dir_read_name (dir) != NULL)
@@ -126,7 +109,7 @@ test_step_alone (CliFixture    *fixture,
       g_autofree char *own_png = NULL;
       gsize cli_len, own_len;
 
-      g_assert_cmpint (run (program, "--step", step, "-o", cli_out, NULL), ==, 0);
+      g_assert_cmpint (render_test_cli (program, "--step", step, "-o", cli_out, NULL), ==, 0);
       g_assert_true (hs_renderer_export (layout, &options, own_out, NULL));
       g_assert_true (g_file_get_contents (cli_out, &cli_png, &cli_len, NULL));
       g_assert_true (g_file_get_contents (own_out, &own_png, &own_len, NULL));
@@ -145,11 +128,11 @@ test_usage_errors (CliFixture    *fixture,
   if (g_test_subprocess ())
     {
       /* Each is a usage error: status 2 */
-      g_assert_cmpint (run (program, NULL), ==, 2);
-      g_assert_cmpint (run (program, "-o", bmp, NULL), ==, 2);
-      g_assert_cmpint (run (program, "-o", out, "--step", "soon", NULL), ==, 2);
-      g_assert_cmpint (run (program, "-o", out, "--step", "100000", NULL), ==, 2);
-      g_assert_cmpint (run ("-o", out, NULL), ==, 2);
+      g_assert_cmpint (render_test_cli (program, NULL), ==, 2);
+      g_assert_cmpint (render_test_cli (program, "-o", bmp, NULL), ==, 2);
+      g_assert_cmpint (render_test_cli (program, "-o", out, "--step", "soon", NULL), ==, 2);
+      g_assert_cmpint (render_test_cli (program, "-o", out, "--step", "100000", NULL), ==, 2);
+      g_assert_cmpint (render_test_cli ("-o", out, NULL), ==, 2);
       g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
       return;
     }
@@ -167,7 +150,7 @@ test_unreadable (CliFixture    *fixture,
 
   if (g_test_subprocess ())
     {
-      g_assert_cmpint (run (missing, "-o", out, NULL), ==, 1);
+      g_assert_cmpint (render_test_cli (missing, "-o", out, NULL), ==, 1);
       return;
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);

@@ -13,26 +13,9 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "hs-cli.h"
 #include "hs-lesson.h"
 #include "hs-test-trace.h"
-
-static int
-render (const char *first,
-        ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  va_list ap;
-
-  g_ptr_array_add (args, (char *) "heapscope");
-  g_ptr_array_add (args, (char *) "render");
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  return hs_cli_main (args->len - 1, (char **) args->pdata);
-}
+#include "render-test-cli.h"
 
 /* The /Count of the root of the page tree: the one no /Parent names. */
 static guint
@@ -121,7 +104,7 @@ test_lesson_handout (HsTraceFixture *f,
   n_steps = hs_trace_get_n_steps (trace);
   g_assert_cmpuint (n_steps, >, 5);
 
-  g_assert_cmpint (render (program, "--all-steps", pdf, NULL), ==, 0);
+  g_assert_cmpint (render_test_cli (program, "--all-steps", pdf, NULL), ==, 0);
   g_assert_cmpuint (pdf_page_count (pdf), ==, n_steps);
 
   for (guint i = 0; i < n_steps; i++)
@@ -163,7 +146,7 @@ test_plain_handout (HsTraceFixture *f,
   g_autofree char *pdf = g_build_filename (dir, "plain.PDF", NULL);
   HsTrace *trace = hs_trace_fixture_run (f, "a = [1]\nb = a\nb.append(2)\n");
 
-  g_assert_cmpint (render (program, "--all-steps", pdf, NULL), ==, 0);
+  g_assert_cmpint (render_test_cli (program, "--all-steps", pdf, NULL), ==, 0);
   g_assert_cmpuint (pdf_page_count (pdf), ==, hs_trace_get_n_steps (trace));
   g_unlink (pdf);
   g_rmdir (dir);
@@ -177,7 +160,7 @@ test_handout_usage (void)
     {
       g_autofree char *program = g_build_filename (HS_TEST_LESSONS, "copies.py", NULL);
 
-      exit (render (program, "--all-steps", "x.pdf", "-o", "x.png", NULL));
+      exit (render_test_cli (program, "--all-steps", "x.pdf", "-o", "x.png", NULL));
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_failed ();

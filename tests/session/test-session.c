@@ -15,19 +15,45 @@ typedef struct
   HsTrace  *trace;
 } Fixture;
 
+/* A fresh folder holding SOURCE as NAME: the path, and the folder in
+ * *dir for remove_program(). */
+static char *
+write_program (const char  *name,
+               const char  *source,
+               char       **dir)
+{
+  g_autoptr(GError) error = NULL;
+  char *path;
+
+  g_assert (name != NULL && source != NULL && dir != NULL);
+
+  *dir = g_dir_make_tmp ("heapscope-session-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, name, NULL);
+  g_file_set_contents (path, source, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+remove_program (const char *dir,
+                const char *name)
+{
+  g_autofree char *path = NULL;
+
+  g_assert (dir != NULL && name != NULL);
+
+  path = g_build_filename (dir, name, NULL);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *path = NULL;
+  g_autofree char *path = write_program ("snippet.py", data, &f->dir);
   g_autoptr(GError) error = NULL;
-  const char *program = data;
-
-  f->dir = g_dir_make_tmp ("heapscope-session-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "snippet.py", NULL);
-  g_file_set_contents (path, program, -1, &error);
-  g_assert_no_error (error);
 
   f->runner = hs_runner_new ();
   f->trace = hs_runner_start_sync (f->runner, path, NULL, &error);
@@ -39,13 +65,10 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (f->dir, "snippet.py", NULL);
-
   hs_runner_close (f->runner);
   g_clear_object (&f->trace);
   g_clear_object (&f->runner);
-  g_unlink (path);
-  g_rmdir (f->dir);
+  remove_program (f->dir, "snippet.py");
   g_free (f->dir);
 }
 
@@ -208,15 +231,13 @@ static void
 test_max_steps_no_overflow (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("heapscope-session-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "snippet.py", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = write_program ("snippet.py", "a = 1\nb = 2\n", &dir);
   g_autoptr(HsRunner) runner = hs_runner_new ();
   g_autoptr(HsTrace) trace = NULL;
   g_autofree char *python_error = NULL;
   HsRunOptions options;
 
-  g_file_set_contents (path, "a = 1\nb = 2\n", -1, &error);
-  g_assert_no_error (error);
   hs_run_options_init (&options);
   options.max_steps = G_MAXUINT32;
   trace = hs_runner_start_sync (runner, path, &options, &error);
@@ -229,8 +250,7 @@ test_max_steps_no_overflow (void)
   g_assert_true (hs_runner_is_live (runner));
 
   hs_runner_close (runner);
-  g_unlink (path);
-  g_rmdir (dir);
+  remove_program (dir, "snippet.py");
 }
 
 static void
@@ -254,14 +274,12 @@ static void
 test_no_session_after_step_limit (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("heapscope-session-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "loop.py", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = write_program ("loop.py", "while True:\n    pass\n", &dir);
   g_autoptr(HsRunner) runner = hs_runner_new ();
   g_autoptr(HsTrace) trace = NULL;
   HsRunOptions options;
 
-  g_file_set_contents (path, "while True:\n    pass\n", -1, &error);
-  g_assert_no_error (error);
   hs_run_options_init (&options);
   options.max_steps = 50;
   trace = hs_runner_start_sync (runner, path, &options, &error);
@@ -269,8 +287,7 @@ test_no_session_after_step_limit (void)
   g_assert_cmpstr (hs_trace_get_status (trace), ==, "step-limit");
   g_assert_cmpuint (hs_trace_get_n_steps (trace), ==, 50);
   g_assert_false (hs_runner_is_live (runner));
-  g_unlink (path);
-  g_rmdir (dir);
+  remove_program (dir, "loop.py");
 }
 
 /* A snapshot's strings live in its trace's string table; the snapshot keeps
@@ -279,8 +296,8 @@ static void
 test_snapshot_outlives_trace (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("heapscope-session-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "names.py", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = write_program ("names.py", "a_rather_long_variable_name = [1, 2]\n", &dir);
   g_autoptr(HsRunner) runner = hs_runner_new ();
   g_autoptr(HsSnapshot) snap = NULL;
   HsTrace *trace;
@@ -288,8 +305,6 @@ test_snapshot_outlives_trace (void)
   const HsObject *list;
   guint n_frames;
 
-  g_file_set_contents (path, "a_rather_long_variable_name = [1, 2]\n", -1, &error);
-  g_assert_no_error (error);
   trace = hs_runner_run_sync (runner, path, NULL, &error);
   g_assert_no_error (error);
   snap = hs_trace_get_snapshot (trace, hs_trace_get_n_steps (trace) - 1);
@@ -308,8 +323,7 @@ test_snapshot_outlives_trace (void)
   g_assert_nonnull (list);
   g_assert_cmpstr (list->type, ==, "list");
   g_assert_cmpstr (list->repr, ==, "[1, 2]");
-  g_unlink (path);
-  g_rmdir (dir);
+  remove_program (dir, "names.py");
 }
 
 int

@@ -47,6 +47,21 @@ test_changed_slot (HsTraceFixture *f,
   g_assert_cmpuint (hs_render_marks_get_size (none), ==, 0);
 }
 
+/* copies' layout after line 5, where deep and its rows exist. */
+static HsLayout *
+copies_layout (HsTraceFixture  *f,
+               HsSnapshot     **after)
+{
+  HsTrace *trace = hs_trace_fixture_run (f, copies);
+  HsLayoutOptions options;
+
+  g_assert (f != NULL && after != NULL);
+
+  *after = hs_test_step_at_line (trace, 5, 0);
+  hs_layout_options_init (&options);
+  return hs_layout_new (*after, NULL, &options);
+}
+
 /* The tag over a box's top right corner says "new" only when the runtime
  * saw the line allocate the object, "changed" for a mutated container,
  * and nothing for a cached int that merely came into view. */
@@ -54,18 +69,14 @@ static void
 test_tags (HsTraceFixture *f,
            gconstpointer   data)
 {
-  HsTrace *trace = hs_trace_fixture_run (f, copies);
-  g_autoptr(HsSnapshot) after = hs_test_step_at_line (trace, 5, 0);
-  g_autoptr(HsLayout) layout = NULL;
-  HsLayoutOptions options;
+  g_autoptr(HsSnapshot) after = NULL;
+  g_autoptr(HsLayout) layout = copies_layout (f, &after);
   const HsObject *deep = hs_test_var (after, NULL, "deep");
   const HsObject *row = hs_test_edge (after, deep, HS_EDGE_ITEM, "1");
   const HsObject *two = hs_test_edge (after, row, HS_EDGE_ITEM, "1");
   const HsLayoutBox *boxes;
   guint n_boxes, n_seen = 0;
 
-  hs_layout_options_init (&options);
-  layout = hs_layout_new (after, NULL, &options);
   boxes = hs_layout_get_boxes (layout, &n_boxes);
   for (guint i = 0; i < n_boxes; i++)
     {
@@ -103,15 +114,11 @@ static void
 test_badge_line (HsTraceFixture *f,
                  gconstpointer   data)
 {
-  HsTrace *trace = hs_trace_fixture_run (f, copies);
-  g_autoptr(HsSnapshot) after = hs_test_step_at_line (trace, 5, 0);
-  g_autoptr(HsLayout) layout = NULL;
-  HsLayoutOptions options;
+  g_autoptr(HsSnapshot) after = NULL;
+  g_autoptr(HsLayout) layout = copies_layout (f, &after);
   const HsLayoutBox *boxes;
   guint n_boxes, n_seen = 0;
 
-  hs_layout_options_init (&options);
-  layout = hs_layout_new (after, NULL, &options);
   boxes = hs_layout_get_boxes (layout, &n_boxes);
   for (guint i = 0; i < n_boxes; i++)
     {

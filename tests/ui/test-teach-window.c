@@ -306,6 +306,91 @@ test_save_and_open (void)
   hs_test_window_close (w);
 }
 
+static gboolean
+has_exception_mark (HsWindow *window,
+                    guint     line)
+{
+  GSList *marks = gtk_source_buffer_get_source_marks_at_line (hs_window_get_buffer (window), line - 1,
+                                                              "hs-exception");
+
+  g_slist_free (marks);
+  return marks != NULL;
+}
+
+/* A saved run opens the way the run that wrote it ended, through the same
+ * path: at every step the same output, the interpreter in the inspector,
+ * the status and the line that raised; and nothing of the run it replaces
+ * (its watch, its equality answer) is left. */
+static void
+test_saved_run_matches_live (void)
+{
+  const char *source = "import sys\na = [1]\nprint('one')\nb = a\n"
+                       "print('two', file=sys.stderr)\nraise ValueError('boom')\n";
+  HsWindow *live = hs_window_new (app);
+  HsWindow *other = hs_test_window_new_run ("a = [1]\nb = a\n", "before.py");
+  g_autofree char *dir = g_dir_make_tmp ("heapscope-saved-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "raises.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  HsGraphView *view = hs_window_get_graph_view (other);
+  const char *version;
+  gpointer wait[2];
+  gboolean done = FALSE;
+  guint n_steps;
+
+  hs_window_set_text (live, source, NULL, "raises.py");
+  gtk_window_present (GTK_WINDOW (live));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, live));
+  activate (live, "run");
+  hs_test_wait_idle (live);
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (live)), ==, "exception");
+  g_assert_true (has_exception_mark (live, 6));
+  n_steps = hs_trace_get_n_steps (hs_window_get_trace (live));
+  hs_window_save_run_async (live, file, saved_cb, &done);
+  g_assert_true (hs_test_wait_until (is_true, &done));
+
+  /* The other window watches an object of its own run, and has asked
+   * whether a == b. */
+  hs_window_show_step (other, hs_trace_get_n_steps (hs_window_get_trace (other)) - 1, FALSE);
+  g_assert_true (hs_graph_view_select_variable (view, "a", FALSE));
+  activate (other, "watch");
+  g_assert_cmpuint (hs_window_get_watched (other), !=, 0);
+  g_assert_true (hs_graph_view_select_variable (view, "b", TRUE));
+  hs_window_compare (other);
+  hs_test_wait_idle (other);
+  g_assert_nonnull (other->equality_expr);
+
+  wait[0] = other;
+  wait[1] = hs_window_get_trace (other);
+  hs_window_open_trace (other, file);
+  g_assert_true (hs_test_wait_until (trace_is, wait));
+
+  g_assert_cmpuint (hs_trace_get_n_steps (hs_window_get_trace (other)), ==, n_steps);
+  g_assert_cmpuint (hs_window_get_watched (other), ==, 0);
+  g_assert_null (other->equality_expr);
+  version = hs_inspector_get_python_version (live->inspector);
+  g_assert_nonnull (version);
+  g_assert_cmpstr (hs_inspector_get_python_version (other->inspector), ==, version);
+  g_assert_true (has_exception_mark (other, 6));
+  g_assert_nonnull (strstr (hs_window_get_last_toast (live), "ValueError"));
+  g_assert_cmpstr (hs_window_get_last_toast (other), ==, hs_window_get_last_toast (live));
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autofree char *live_output = NULL;
+      g_autofree char *saved_output = NULL;
+
+      hs_window_show_step (live, i, FALSE);
+      hs_window_show_step (other, i, FALSE);
+      live_output = hs_window_dup_output (live);
+      saved_output = hs_window_dup_output (other);
+      g_assert_cmpstr (saved_output, ==, live_output);
+    }
+
+  g_unlink (path);
+  g_rmdir (dir);
+  hs_test_window_close (other);
+  hs_test_window_close (live);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -316,6 +401,7 @@ main (int   argc,
   g_test_add_func ("/ui/teach/watch-from-inspector", test_watch_from_inspector);
   g_test_add_func ("/ui/teach/continue-in-thread", test_continue_in_thread);
   g_test_add_func ("/ui/teach/save-and-open", test_save_and_open);
+  g_test_add_func ("/ui/teach/saved-run-matches-live", test_saved_run_matches_live);
 
   return hs_test_run (app);
 }
