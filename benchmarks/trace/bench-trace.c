@@ -44,6 +44,7 @@ write_program (const char *name,
 }
 
 static guint max_objects;   /* 0: the default */
+static const char *worker;  /* NULL: the runner's own */
 
 #define HEAP_LOOP_50000 \
   "heap = [[i, str(i)] for i in range(33)]\n" \
@@ -84,8 +85,12 @@ trace (const char *path,
       g_autoptr(HsRunner) runner = hs_runner_new ();
       g_autoptr(HsTrace) t = NULL;
       g_autoptr(GError) error = NULL;
-      gint64 start = g_get_monotonic_time ();
+      gint64 start;
       double seconds;
+
+      if (worker != NULL)
+        hs_runner_set_runtime_path (runner, worker);
+      start = g_get_monotonic_time ();
 
       t = hs_runner_run_sync (runner, path, &options, &error);
       seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -240,6 +245,8 @@ report (const char *title,
   printf ("  objects at mid step    %u\n", m.objects);
   printf ("  heapscope wall time    %.3f s\n", m.seconds);
   printf ("  steps per second       %.0f\n", m.steps / m.seconds);
+  printf ("  worker CPU per step    %.2f us (%.0f steps per CPU second)\n",
+          m.worker_cpu * 1e6 / MAX (m.steps, 1), m.steps / MAX (m.worker_cpu, 1e-9));
   printf ("  history bytes per step %.1f (%zu bytes in all)\n",
           (double) m.history / MAX (m.steps, 1), m.history);
   if (python >= 0)
@@ -309,12 +316,14 @@ rows_objects (guint n)
   return blocks * rows * 101 + blocks + 1;
 }
 
-/* Worker CPU microseconds per step. */
+/* Worker CPU microseconds per step; with_worker: another build's worker
+ * (NULL: this one's). */
 static double
-step_cost (guint    n,
-           guint    iterations,
-           gboolean full_walk,
-           guint   *objects)
+step_cost (guint       n,
+           guint       iterations,
+           gboolean    full_walk,
+           const char *with_worker,
+           guint      *objects)
 {
   g_autofree char *a = rows_program (n, 100);
   g_autofree char *b = rows_program (n, iterations);
@@ -323,8 +332,10 @@ step_cost (guint    n,
 
   g_setenv ("HEAPSCOPE_FULL_WALK", full_walk ? "1" : "0", TRUE);
   max_objects = 2 * n;
+  worker = with_worker;
   trace (a, &ma);
   trace (b, &mb);
+  worker = NULL;
   max_objects = 0;
   g_setenv ("HEAPSCOPE_FULL_WALK", "0", TRUE);
   us = (mb.worker_cpu - ma.worker_cpu) * 1e6 / MAX (mb.steps - ma.steps, 1);
@@ -334,24 +345,67 @@ step_cost (guint    n,
   return us;
 }
 
+/* HEAPSCOPE_BENCH_BEFORE names the worker of another build (an earlier
+ * commit's), measured in the same run for a column of its own. */
 static void
 report_step_cost (void)
 {
   const guint sizes[] = { 2000, 10000, 100000 };
+  const char *before = g_getenv ("HEAPSCOPE_BENCH_BEFORE");
 
   printf ("Per-step cost with one object changed a step (rows of 100 ints, --max-objects 2n;\n"
           "worker CPU time per step, best of %d)\n", REPEATS);
-  printf ("  %-9s %-18s %-18s %s\n", "objects", "walk as shipped", "full walk", "ratio");
+  printf ("  %-9s %-18s %-18s %-7s", "objects", "walk as shipped", "full walk", "ratio");
+  if (before != NULL)
+    printf ("  %-18s %s", "before", "ratio");
+  printf ("\n");
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       guint iterations = sizes[i] >= 100000 ? 600 : 2100;
       guint objects;
-      double full = step_cost (sizes[i], iterations, TRUE, &objects);
-      double shipped = step_cost (sizes[i], iterations, FALSE, &objects);
+      double full = step_cost (sizes[i], iterations, TRUE, NULL, &objects);
+      double shipped = step_cost (sizes[i], iterations, FALSE, NULL, &objects);
 
-      printf ("  %-9u %8.1f us/step    %8.1f us/step    %.2fx\n", rows_objects (sizes[i]),
+      printf ("  %-9u %8.1f us/step    %8.1f us/step    %5.2fx", rows_objects (sizes[i]),
               shipped, full, full / MAX (shipped, 1e-9));
+      if (before != NULL)
+        {
+          double old = step_cost (sizes[i], iterations, FALSE, before, &objects);
+
+          printf ("  %8.1f us/step    %5.2fx", old, old / MAX (shipped, 1e-9));
+        }
+      printf ("\n");
+      fflush (stdout);
     }
+}
+
+/* The whole-run rows: steps per second of each program, and the steady
+ * rate of the heap loop. */
+static void
+report_whole_runs (const char *heap,
+                   const char *append)
+{
+  report ("Loop over a heap of about 100 objects (5,000 iterations)", heap);
+  printf ("\n");
+  report ("Loop appending 10,000 items to a list", append);
+
+  /* Starting Python and the worker costs tens of milliseconds; the rate
+   * between a short and a long run of the same loop leaves that out. */
+  {
+    g_autofree char *longer = write_program ("heap-long.py", HEAP_LOOP_50000);
+    Measure ms = { 0 }, ml = { 0 };
+
+    trace (heap, &ms);
+    trace (longer, &ml);
+    printf ("\nSteady rate, start-up left out (heap loop, 5,000 vs 50,000 iterations)\n");
+    printf ("  %u more steps in %.3f s more: %.0f steps per second; worker CPU %.2f us per step\n",
+            ml.steps - ms.steps, ml.seconds - ms.seconds,
+            (ml.steps - ms.steps) / MAX (ml.seconds - ms.seconds, 1e-9),
+            (ml.worker_cpu - ms.worker_cpu) * 1e6 / MAX (ml.steps - ms.steps, 1));
+    g_free (ms.status);
+    g_free (ml.status);
+  }
+  fflush (stdout);
 }
 
 int
@@ -403,7 +457,8 @@ main (int   argc,
   append = append_program (10000);
 
   printf ("Heapscope trace benchmark (best of %d runs each)\n\n", REPEATS);
-  /* one part alone: --step-cost, or --cli (the end-to-end row) */
+  /* one part alone: --step-cost, --cli (the end-to-end row) or
+   * --whole-run (below) */
   if (argc > 1 && g_str_equal (argv[1], "--step-cost"))
     {
       report_step_cost ();
@@ -415,31 +470,10 @@ main (int   argc,
                   write_program ("heap-cli.py", HEAP_LOOP_50000));
       return 0;
     }
-  report ("Loop over a heap of about 100 objects (5,000 iterations)", heap);
-  printf ("\n");
-  report ("Loop appending 10,000 items to a list", append);
-
-  /* Starting Python and the worker costs tens of milliseconds; the rate
-   * between a short and a long run of the same loop leaves that out. */
-  {
-    g_autofree char *longer = write_program ("heap-long.py",
-      "heap = [[i, str(i)] for i in range(33)]\n"
-      "total = 0\n"
-      "for n in range(50000):\n"
-      "    row = heap[n % 33]\n"
-      "    total = total + row[0]\n"
-      "print(total)\n");
-    Measure ms = { 0 }, ml = { 0 };
-
-    trace (heap, &ms);
-    trace (longer, &ml);
-    printf ("\nSteady rate, start-up left out (heap loop, 5,000 vs 50,000 iterations)\n");
-    printf ("  %u more steps in %.3f s more: %.0f steps per second\n",
-            ml.steps - ms.steps, ml.seconds - ms.seconds,
-            (ml.steps - ms.steps) / MAX (ml.seconds - ms.seconds, 1e-9));
-    g_free (ms.status);
-    g_free (ml.status);
-  }
+  report_whole_runs (heap, append);
+  /* --whole-run: the rows above alone */
+  if (argc > 1 && g_str_equal (argv[1], "--whole-run"))
+    return 0;
 
   printf ("\n");
   report_cli ("heapscope trace end to end on the heap loop (50,000 iterations), JSON to a file",

@@ -24,6 +24,12 @@ static HsWalkLimits limits;
 static HsUserCodeFunc is_user_code;
 
 static guint32 epoch;
+/* The walk whose view this step builds on: an entry is in the view when
+ * e->epoch >= base_epoch.  A full walk starts afresh (base_epoch = epoch);
+ * a step that only replaced objects in place keeps the view it had and
+ * its base, and stamps only what it changed (see fast_step). */
+static guint32 base_epoch;
+static guint32 prev_base_epoch; /* the base of the previous step */
 static GPtrArray *view;         /* HsEntry*, in walk order */
 static GPtrArray *prev_view;
 static GPtrArray *limbo;
@@ -32,6 +38,14 @@ static GArray *edge_scratch;    /* guint32 triples */
 static guint32 edges_dropped;   /* by the object cap, while computing edges */
 static gboolean walking_reachable;
 static gboolean full_walk;      /* HEAPSCOPE_FULL_WALK: never replay (tests compare) */
+static guint32 step_dropped;    /* visits the object cap refused this step */
+
+/* What a visit that adds an object to the view records on its entry: the
+ * object being processed (NULL for a root) and which of its attempts. */
+static HsEntry *cur_owner;
+static guint32 cur_index;
+static gboolean probing;        /* compute_edges only lists what it would visit */
+static gboolean fast_mode;      /* every visit finds its object in the view */
 
 /* Every edge compute_edges tried to add, in order: what it was read from
  * and the entry it found, so that an unchanged container can replay them
@@ -59,6 +73,73 @@ static GArray *stack;              /* StackFrame, locals owned */
 static GArray *module_frames;      /* guint: the indices in it of module frames */
 static GPtrArray *stack_frames;    /* HsPyFrame*, outermost first: for hs-holders */
 static GPtrArray *new_frames;      /* scratch: frames above those kept, innermost first */
+
+/* Every root visit of the last step, in order (the variables of each
+ * frame, then the return value), with the entry each found, and where each
+ * frame's begin: a fast step compares the variables of the frames that ran
+ * with them. */
+static GPtrArray *root_objs;
+static GPtrArray *root_entries;
+static GArray *root_starts;        /* guint, one per frame of `stack` */
+
+/* This step's variables of the frames from the first not kept on, read
+ * before the walk decides how to go. */
+typedef struct
+{
+  guint32   name;
+  PyObject *value;
+} Var;
+
+typedef struct
+{
+  guint32 function;
+  int     line;
+  guint   first_var;
+} FrameVars;
+
+static GArray *vars;               /* Var */
+static GArray *frame_vars;         /* FrameVars, one per frame read */
+
+/* The view of the last step as the next step scans it: one slot per
+ * entry, in view order, with what the scan compares.  Valid after a step
+ * that hit no cap and found no garbage. */
+typedef enum
+{
+  SLOT_PLAIN,        /* an immutable scalar: its refcount is all that can change */
+  SLOT_STR,          /* the same, a str that sys.intern() may still intern in place */
+  SLOT_CONTAINER,    /* a list, tuple, dict, cell or bound method read through its edge cache */
+  SLOT_DIRTY,        /* processed whole at every step */
+} SlotCheck;
+
+typedef struct
+{
+  PyObject *obj;
+  HsEntry  *entry;
+  gint64    refcount;   /* e->refcount */
+  guint32   check;      /* SlotCheck */
+} Slot;
+
+static GArray *slots;              /* Slot */
+static GArray *reader_slots;       /* guint: the slots whose objects refer to others */
+static gboolean slots_valid;
+static gboolean building_slots;
+
+/* A fast step's changes: the object at view position pos is replaced by
+ * x, found by attempt index of owner (NULL: a root). */
+typedef struct
+{
+  HsEntry  *owner;
+  guint32   index;
+  guint32   pos;
+  PyObject *x;
+} Subst;
+
+static GArray *substs;             /* Subst */
+static GArray *dirty;              /* guint: view positions processed whole this step */
+/* The objects of the view that a value stack held at the last step: a fast
+ * step processes them whole, since they may no longer be held. */
+static GPtrArray *held_entries;
+static guint n_accounted;          /* freed objects of the view a substitution replaces */
 static guint32 steps_since_check;
 static guint64 gc_collections[3], gc_collected[3], gc_uncollectable[3];
 
@@ -89,6 +170,16 @@ hs_heap_walker_init (HsStepBuilder      *b,
   stack_frames = g_ptr_array_new ();
   module_frames = g_array_new (FALSE, FALSE, sizeof (guint));
   new_frames = g_ptr_array_new ();
+  root_objs = g_ptr_array_new ();
+  root_entries = g_ptr_array_new ();
+  root_starts = g_array_new (FALSE, FALSE, sizeof (guint));
+  vars = g_array_new (FALSE, FALSE, sizeof (Var));
+  frame_vars = g_array_new (FALSE, FALSE, sizeof (FrameVars));
+  slots = g_array_new (FALSE, FALSE, sizeof (Slot));
+  reader_slots = g_array_new (FALSE, FALSE, sizeof (guint));
+  substs = g_array_new (FALSE, FALSE, sizeof (Subst));
+  dirty = g_array_new (FALSE, FALSE, sizeof (guint));
+  held_entries = g_ptr_array_new ();
   full_walk = g_strcmp0 (g_getenv ("HEAPSCOPE_FULL_WALK"), "1") == 0;
   hs_py_gc_stats (gc_collections, gc_collected, gc_uncollectable);
 }
@@ -102,14 +193,22 @@ visit_entry (PyObject *obj,
 {
   HsEntry *e = *entry;
 
-  if (e != NULL && e->epoch == epoch)
+  if (e != NULL && e->epoch >= base_epoch)
     return e->ref;
+  /* a fast step placed every object it visits beforehand */
+  g_assert (!fast_mode);
   if (view->len >= limits.max_objects)
-    return 0;
+    {
+      step_dropped++;
+      return 0;
+    }
   if (e == NULL)
     *entry = e = hs_registry_insert (obj);
 
   e->epoch = epoch;
+  e->view_pos = view->len;
+  e->parent = cur_owner;
+  e->parent_index = cur_index;
   e->reachable = walking_reachable || !is_garbage (obj);
   e->garbage = !e->reachable;
   g_ptr_array_add (view, e);
@@ -129,11 +228,22 @@ add_edge (HsEdgeKind  kind,
           guint32     label,
           PyObject   *target)
 {
-  HsEntry *e = hs_registry_lookup (target);
-  guint32 ref = visit_entry (target, &e);
-  guint32 triple[3] = { kind, label, ref };
+  HsEntry *e;
+  guint32 ref;
+  guint32 triple[3];
   guint32 kl[2] = { kind, label };
 
+  if (probing)
+    {
+      g_array_append_val (attempt_srcs, target);
+      return;
+    }
+  cur_index = attempt_srcs->len;
+  e = hs_registry_lookup (target);
+  ref = visit_entry (target, &e);
+  triple[0] = kind;
+  triple[1] = label;
+  triple[2] = ref;
   g_array_append_val (attempt_srcs, target);
   g_array_append_val (attempt_targets, e);
   g_array_append_vals (attempt_kinds, kl, 2);
@@ -507,12 +617,12 @@ replay_edges (HsEntry *e,
 
   g_assert (e != NULL);
 
-  if (full_walk || e->edges == NULL || !is_replayable_shape (e))
+  if (full_walk || !e->cached || !is_replayable_shape (e))
     return FALSE;
   c = edge_cache (e);
   /* A container left out of the last walk may hold entries freed since,
-   * and reaped: its cache is only good from one walk to the next. */
-  if (c->epoch != epoch - 1 || !cache_is_current (e, c))
+   * and reaped: its cache is only good while it stays in the view. */
+  if (c->epoch < prev_base_epoch || !cache_is_current (e, c))
     return FALSE;
   c->epoch = epoch;
 
@@ -531,6 +641,7 @@ replay_edges (HsEntry *e,
        * what hs_registry_lookup() says now */
       if (G_UNLIKELY (t == NULL || t->obj != srcs[i] || t->type != Py_TYPE (srcs[i])))
         targets[i] = hs_registry_lookup (srcs[i]);
+      cur_index = i;
       ref = visit_entry (srcs[i], &targets[i]);
       if (ref != 0)
         {
@@ -547,15 +658,17 @@ replay_edges (HsEntry *e,
   return TRUE;
 }
 
-/* Keeps the edges computed for e (edge_scratch) and, for a replayable
- * shape, how they were read (the attempt arrays), in one block. */
+/* Keeps the edges computed for e (edge_scratch) and, for an object that
+ * can refer to others, how they were read (the attempt arrays), in one
+ * block: a replayable shape replays them, and a fast step compares what
+ * any shape reads with them. */
 static void
 store_edges (HsEntry *e,
              guint32  length,
              guint32  omitted)
 {
   guint32 n_edges = edge_scratch->len / 3;
-  gboolean cached = is_replayable_shape (e);
+  gboolean cached = e->shape != HS_SHAPE_LEAF || e->has_attrs;
   guint32 n_attempts = cached ? attempt_srcs->len : 0;
   gsize cache_size = cached ? sizeof (EdgeCache) + n_attempts * (2 * sizeof (gpointer) + 2 * sizeof (guint32)) : 0;
   gsize size = CACHE_OFFSET (n_edges) + cache_size;
@@ -568,6 +681,7 @@ store_edges (HsEntry *e,
   e->n_edges = n_edges;
   if (n_edges > 0)
     memcpy (e->edges, edge_scratch->data, n_edges * 3 * sizeof (guint32));
+  e->cached = cached;
   if (!cached)
     return;
 
@@ -617,7 +731,7 @@ static gint64
 object_size (HsEntry  *e,
              gboolean  replayed)
 {
-  EdgeCache *c = replayed ? edge_cache (e) : (e->edges && is_replayable_shape (e) ? edge_cache (e) : NULL);
+  EdgeCache *c = replayed ? edge_cache (e) : (e->cached && is_replayable_shape (e) ? edge_cache (e) : NULL);
   gconstpointer key = NULL;
   gboolean keyed;
   gint64 size;
@@ -649,6 +763,7 @@ process (HsEntry *e)
   guint32 flags;
   gint64 size;
 
+  cur_owner = e;
   if (e->shape == HS_SHAPE_UNKNOWN || Py_TYPE (e->obj) != e->type)
     hs_object_facts_classify (e);
 
@@ -770,11 +885,58 @@ process (HsEntry *e)
     }
 }
 
+/* What the next fast step compares for e, which process() just saw. */
+static SlotCheck
+slot_check (HsEntry *e)
+{
+  PyObject *obj = e->obj;
+
+  g_assert (e != NULL);
+
+  if (!e->sent || e->has_attrs || !e->reachable || hs_holders_any (e))
+    return SLOT_DIRTY;
+  if (e->shape == HS_SHAPE_LEAF)
+    {
+      /* what process() settles by refcount and flags alone */
+      if (!e->static_repr || PyObject_IS_GC (obj) || e->n_edges != 0 || e->length != 0 || e->omitted != 0)
+        return SLOT_DIRTY;
+      return PyUnicode_CheckExact (obj) && !PyUnicode_CHECK_INTERNED (obj) ? SLOT_STR : SLOT_PLAIN;
+    }
+  /* a container's flags stay while nothing collects: only a collection
+   * untracks a tuple or a dict, or moves it to another generation */
+  if (is_replayable_shape (e) && e->cached && edge_cache (e)->size_keyed &&
+      !(PyObject_GC_IsTracked (obj) && e->generation < 0))
+    return SLOT_CONTAINER;
+  return SLOT_DIRTY;
+}
+
+static void
+add_slot (HsEntry *e)
+{
+  Slot s = { e->obj, e, e->refcount, slot_check (e) };
+
+  g_assert (e != NULL);
+
+  if (e->shape != HS_SHAPE_LEAF || e->has_attrs)
+    {
+      guint i = slots->len;
+
+      g_array_append_val (reader_slots, i);
+    }
+  g_array_append_val (slots, s);
+}
+
 static void
 drain_queue (guint *cursor)
 {
   while (*cursor < view->len)
-    process (g_ptr_array_index (view, (*cursor)++));
+    {
+      HsEntry *e = g_ptr_array_index (view, (*cursor)++);
+
+      process (e);
+      if (building_slots && e->obj != NULL)
+        add_slot (e);
+    }
 }
 
 static gboolean
@@ -787,52 +949,148 @@ is_dunder (const char *name)
 
 /* A module's variables are its globals, in definition order. */
 static void
-add_module_vars (PyObject *globals,
-                 int       line)
+read_module_vars (PyObject *globals,
+                  int       line)
 {
   Py_ssize_t pos = 0;
   PyObject *key, *value;
+  FrameVars fv = { hs_step_builder_intern (builder, "<module>"), line, vars->len };
 
-  hs_step_builder_begin_frame (builder, hs_step_builder_intern (builder, "<module>"), line);
+  g_array_append_val (frame_vars, fv);
   while (PyDict_Next (globals, &pos, &key, &value))
     {
       g_autofree char *copy = NULL;
       const char *name = hs_py_str_utf8 (key, &copy);
-      guint32 ref;
+      Var v;
 
       if (name == NULL || is_dunder (name))
         continue;
-      if ((ref = visit (value)) != 0)
-        hs_step_builder_add_var (builder, hs_step_builder_intern (builder, name), ref);
+      v.name = hs_step_builder_intern (builder, name);
+      v.value = value;
+      g_array_append_val (vars, v);
     }
 }
 
 static void
-add_frame_vars (HsPyFrame *frame,
-                int        line)
+read_frame_vars (HsPyFrame *frame,
+                 int        line)
 {
   PyCodeObject *code = hs_py_frame_code (frame);
+  FrameVars fv = { 0, line, vars->len };
 
   if (hs_py_frame_is_module (frame))
     {
-      add_module_vars (hs_py_frame_globals (frame), line);
+      read_module_vars (hs_py_frame_globals (frame), line);
       return;
     }
 
-  hs_step_builder_begin_frame (builder, intern_str (code->co_qualname), line);
+  fv.function = intern_str (code->co_qualname);
+  g_array_append_val (frame_vars, fv);
   for (int i = 0; i < hs_py_code_n_locals (code); i++)
     {
       PyObject *name;
       PyObject *value = hs_py_frame_local (frame, i, &name);
       g_autofree char *copy = NULL;
       const char *cname;
-      guint32 ref;
+      Var v;
 
       if (value == NULL || (cname = hs_py_str_utf8 (name, &copy)) == NULL || is_dunder (cname))
         continue;
-      if ((ref = visit (value)) != 0)
-        hs_step_builder_add_var (builder, hs_step_builder_intern (builder, cname), ref);
+      v.name = hs_step_builder_intern (builder, cname);
+      v.value = value;
+      g_array_append_val (vars, v);
     }
+}
+
+/* Reads the variables of the frames from kept on (or, once the module has
+ * finished, its globals), without visiting anything yet. */
+static void
+read_vars (guint      kept,
+           PyObject  *module_globals,
+           int        line)
+{
+  g_array_set_size (vars, 0);
+  g_array_set_size (frame_vars, 0);
+  if (stack->len == 0 && module_globals != NULL)
+    read_module_vars (module_globals, line);
+  for (guint i = kept; i < stack->len; i++)
+    {
+      StackFrame *sf = &g_array_index (stack, StackFrame, i);
+
+      read_frame_vars (sf->frame, i + 1 == stack->len ? line : hs_py_frame_line (sf->frame));
+    }
+}
+
+#if PY_VERSION_HEX >= 0x030D0000
+static void copy_locals (StackFrame *sf);
+#endif
+
+static guint32
+visit_root (PyObject *obj)
+{
+  HsEntry *e = hs_registry_lookup (obj);
+  guint32 ref;
+
+  g_assert (obj != NULL);
+
+  cur_owner = NULL;
+  cur_index = root_objs->len;
+  ref = visit_entry (obj, &e);
+  g_ptr_array_add (root_objs, obj);
+  g_ptr_array_add (root_entries, e);
+  return ref;
+}
+
+/* Sends the variables read_vars() read, visiting them, and the return
+ * value; records every root visit for the next step to compare with. */
+static void
+add_vars (guint      kept,
+          PyObject  *return_value)
+{
+  guint from = kept < root_starts->len ? g_array_index (root_starts, guint, kept) : root_objs->len;
+  guint frame = kept;
+
+  g_assert (kept <= root_starts->len);
+
+  g_ptr_array_set_size (root_objs, stack->len == 0 ? 0 : from);
+  g_ptr_array_set_size (root_entries, root_objs->len);
+  g_array_set_size (root_starts, kept);
+  for (guint f = 0; f < frame_vars->len; f++)
+    {
+      FrameVars *fv = &g_array_index (frame_vars, FrameVars, f);
+      guint end = f + 1 < frame_vars->len ? g_array_index (frame_vars, FrameVars, f + 1).first_var : vars->len;
+      guint start = root_objs->len;
+
+      hs_step_builder_begin_frame (builder, fv->function, fv->line);
+      for (guint i = fv->first_var; i < end; i++)
+        {
+          Var *v = &g_array_index (vars, Var, i);
+          guint32 ref = visit_root (v->value);
+
+          if (ref != 0)
+            hs_step_builder_add_var (builder, v->name, ref);
+        }
+      if (stack->len == 0)
+        continue;   /* the finished module's globals */
+
+      {
+        StackFrame *sf = &g_array_index (stack, StackFrame, frame);
+
+        g_array_append_val (root_starts, start);
+        /* a fast step keeps the view, and so where each frame's part ends */
+        if (!fast_mode)
+          sf->view_end = view->len;
+        if (hs_py_frame_is_module (sf->frame))
+          sf->globals_version = hs_py_dict_version (hs_py_frame_globals (sf->frame));
+#if PY_VERSION_HEX >= 0x030D0000
+        copy_locals (sf);
+#endif
+        frame++;
+      }
+    }
+
+  if (return_value != NULL)
+    hs_step_builder_set_return (builder, visit_root (return_value));
 }
 
 /* tp_traverse callbacks for the garbage analysis, in the manner of gc's own
@@ -1018,17 +1276,20 @@ is_garbage (PyObject *obj)
          (gssize) GPOINTER_TO_SIZE (value) == 0;
 }
 
+/* scan_view: whether objects may have left the view alive (a fast step
+ * only replaces objects it saw freed) */
 static void
-update_limbo (gboolean force)
+update_limbo (gboolean force,
+              gboolean scan_view)
 {
   guint j = 0;
 
   /* objects that left the snapshot alive and can take part in a cycle */
-  for (guint i = 0; i < prev_view->len; i++)
+  for (guint i = 0; scan_view && i < prev_view->len; i++)
     {
       HsEntry *e = g_ptr_array_index (prev_view, i);
 
-      if (e->obj == NULL || e->epoch == epoch || e->in_limbo || !PyObject_IS_GC (e->obj))
+      if (e->obj == NULL || e->epoch >= base_epoch || e->in_limbo || !PyObject_IS_GC (e->obj))
         continue;
       if (Py_REFCNT (e->obj) < e->refcount)
         force = TRUE;
@@ -1042,7 +1303,7 @@ update_limbo (gboolean force)
     {
       HsEntry *e = g_ptr_array_index (limbo, i);
 
-      if (e->obj == NULL || (e->epoch == epoch && !e->garbage))
+      if (e->obj == NULL || (e->epoch >= base_epoch && !e->garbage))
         {
           if (e->obj != NULL)
             e->in_limbo = FALSE;
@@ -1098,7 +1359,8 @@ forget_generation (gpointer data,
     e->generation = -2;
 }
 
-static void
+/* TRUE when the collector ran since the last step */
+static gboolean
 update_generations (void)
 {
   guint64 collections[3], collected[3], uncollectable[3];
@@ -1128,6 +1390,7 @@ update_generations (void)
    * theirs up again when next shown. */
   if (oldest >= 0)
     hs_registry_foreach (forget_generation, GINT_TO_POINTER (oldest));
+  return oldest >= 0;
 }
 
 /* The index + 1 in the last step's stack of frame f, or 0.  A call or a
@@ -1241,18 +1504,17 @@ locals_unchanged (StackFrame *sf)
 /* The frames below the deepest one still there from the last step have
  * not run since: their variables are bound as they were, to objects they
  * keep alive, and the walk visits them first, so the view starts as it
- * did.  Takes that part of the last view and returns how many frames it
- * covers.  A module frame's variables are its globals, which any frame
- * can change: it is kept only while their dict's version is the same.
+ * did.  Returns how many frames that is.  A module frame's variables are
+ * its globals, which any frame can change: it is kept only while their
+ * dict's version is the same.
  *
  * From 3.13 on, frame.f_locals writes through to a frame that is not
  * running (PEP 667): there a frame is kept only while its fast locals are
  * the same pointers as when it was last read. */
 static guint
-take_kept_frames (guint matched)
+count_kept_frames (guint matched)
 {
   guint kept = matched > 0 ? matched - 1 : 0;
-  guint end;
 
 #if PY_VERSION_HEX >= 0x030D0000
   for (guint i = 0; i < kept; i++)
@@ -1270,9 +1532,17 @@ take_kept_frames (guint matched)
       if (m < kept && hs_py_dict_version (hs_py_frame_globals (sf->frame)) != sf->globals_version)
         kept = m;
     }
-  if (kept == 0)
-    return 0;
+  return kept;
+}
 
+/* Takes the part of the last view that the kept frames' variables reached. */
+static void
+take_kept_frames (guint kept)
+{
+  guint end;
+
+  if (kept == 0)
+    return;
   end = g_array_index (stack, StackFrame, kept - 1).view_end;
   g_assert (view->len == 0 && end <= prev_view->len);
   for (guint i = 0; i < end; i++)
@@ -1285,57 +1555,379 @@ take_kept_frames (guint matched)
       e->garbage = FALSE;
       g_ptr_array_add (view, e);
     }
-  return kept;
 }
 
-void
-hs_heap_walker_step (HsPyFrame *innermost,
-                     PyObject  *module_globals,
-                     int        line,
-                     PyObject  *return_value,
-                     gboolean   frames_popped)
+/* After the reachable part of the view: what only garbage reaches. */
+static void
+walk_garbage (void)
+{
+  guint cursor = view->len;
+
+  walking_reachable = FALSE;
+  if (garbage_roots->len > 0)
+    find_garbage_closure ();
+  cur_owner = NULL;
+  cur_index = G_MAXUINT32;
+  for (guint i = 0; i < garbage_roots->len; i++)
+    visit (((HsEntry *) g_ptr_array_index (garbage_roots, i))->obj);
+  drain_queue (&cursor);
+}
+
+static void
+remember_held (void)
+{
+  const GPtrArray *items = hs_holders_get_stack_items ();
+
+  g_ptr_array_set_size (held_entries, 0);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      HsEntry *e = hs_registry_lookup (g_ptr_array_index (items, i));
+
+      if (e != NULL && e->epoch >= base_epoch)
+        g_ptr_array_add (held_entries, e);
+    }
+}
+
+static void
+add_dirty (guint pos)
+{
+  g_array_append_val (dirty, pos);
+}
+
+/*
+ * The fast step.  A full walk is a breadth-first search from the roots
+ * (the variables, then the return value) over the attempts each object
+ * makes to visit others: the view is the order in which objects are first
+ * reached, and new objects get their refs in that order.  Most lines
+ * replace a scalar that one variable or one item held, and was freed, by
+ * another scalar: the walk from nothing would then reach the new one by the
+ * same attempt, at the same place in the view, and everything else as
+ * before.  The probe proves that, reading only the variables, the
+ * containers whose items changed (a memcmp, a dict's version) and those
+ * that are read whole at every step anyway; the step then swaps the
+ * objects in place and scans the view in order, processing whole only what
+ * changed and comparing the refcount of everything else, which is what
+ * process() would find.  Anything else (an object added, dropped or moved
+ * in the view, a collection, a call or a return) takes the walk from
+ * nothing, with the replay of unchanged containers.
+ */
+
+static gboolean
+is_plain_leaf (PyObject *obj)
+{
+  return PyLong_CheckExact (obj) || PyBool_Check (obj) || PyFloat_CheckExact (obj) ||
+         PyComplex_CheckExact (obj) || PyUnicode_CheckExact (obj) || PyBytes_CheckExact (obj) ||
+         obj == Py_None;
+}
+
+static inline gboolean
+in_view (HsEntry *e)
+{
+  return e != NULL && e->obj != NULL && e->epoch >= base_epoch;
+}
+
+/* Whether attempt ia of pa comes before attempt ib of pb in the walk (a
+ * NULL owner: the roots, which come first). */
+static gboolean
+attempt_before (HsEntry *pa,
+                guint32  ia,
+                HsEntry *pb,
+                guint32  ib)
+{
+  gint64 ka = pa != NULL ? (gint64) pa->view_pos : -1;
+  gint64 kb = pb != NULL ? (gint64) pb->view_pos : -1;
+
+  return ka < kb || (ka == kb && ia < ib);
+}
+
+/* Attempt index of owner (NULL: the roots) reached olde at the last step
+ * and reaches x now: whether the walk from nothing keeps its shape. */
+static gboolean
+probe_change (HsEntry  *owner,
+              guint32   index,
+              HsEntry  *olde,
+              PyObject *x)
+{
+  HsEntry *ex;
+
+  if (olde == NULL)
+    return FALSE;
+  if (olde->parent == owner && olde->parent_index == index && olde->epoch >= base_epoch)
+    {
+      Subst sub = { owner, index, olde->view_pos, x };
+
+      /* This attempt reached it first.  A scalar that only this attempt
+       * held (refcount 1, so no other attempt), freed, leaves its place to
+       * x, reached first here too if the view has never met it and x is a
+       * scalar that reaches nothing. */
+      if (olde->obj != NULL || olde->refcount != 1 || olde->shape != HS_SHAPE_LEAF || olde->has_attrs)
+        return FALSE;
+      if (!is_plain_leaf (x) || in_view (hs_registry_lookup (x)) || substs->len >= 64)
+        return FALSE;
+      for (guint i = 0; i < substs->len; i++)
+        if (g_array_index (substs, Subst, i).x == x)
+          return FALSE;
+      g_array_append_val (substs, sub);
+      n_accounted++;
+      return TRUE;
+    }
+  /* The walk reached x before this attempt, and still does: an attempt
+   * that changed what it reaches first says so when it is probed. */
+  ex = hs_registry_lookup (x);
+  return in_view (ex) && attempt_before (ex->parent, ex->parent_index, owner, index);
+}
+
+static gboolean
+probe_roots (guint      kept,
+             PyObject  *return_value)
+{
+  guint n = vars->len + (return_value != NULL ? 1 : 0);
+  guint from;
+
+  if (kept >= root_starts->len)
+    return FALSE;
+  from = g_array_index (root_starts, guint, kept);
+  if (root_objs->len - from != n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      PyObject *x = i < vars->len ? g_array_index (vars, Var, i).value : return_value;
+      PyObject *old = g_ptr_array_index (root_objs, from + i);
+      HsEntry *olde = g_ptr_array_index (root_entries, from + i);
+
+      if (x == old && olde != NULL && olde->obj == old)
+        continue;
+      if (!probe_change (NULL, from + i, olde, x))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The objects of the view that refer to others: a container whose items
+ * are the same objects, still alive, keeps its place in the walk; any
+ * other is read, and each attempt that reaches something else is probed. */
+static gboolean
+probe_readers (void)
+{
+  for (guint k = 0; k < reader_slots->len; k++)
+    {
+      guint i = g_array_index (reader_slots, guint, k);
+      Slot *s = &g_array_index (slots, Slot, i);
+      HsEntry *u = s->entry;
+      EdgeCache *c;
+      PyObject **srcs;
+      HsEntry **targets;
+      guint32 length, omitted;
+
+      if (u->obj == NULL || u->shape == HS_SHAPE_UNKNOWN || Py_TYPE (u->obj) != u->type || !u->cached)
+        return FALSE;
+      c = edge_cache (u);
+      if (is_replayable_shape (u) && u->mark != epoch)
+        {
+          gconstpointer key = NULL;
+
+          if (c->epoch < base_epoch)
+            return FALSE;
+          if (cache_is_current (u, c))
+            {
+              /* the same items; its size may still have changed */
+              if (s->check == SLOT_CONTAINER && !(size_key (u, &key) && c->size_keyed && c->size_key == key))
+                add_dirty (i);
+              continue;
+            }
+        }
+
+      probing = TRUE;
+      compute_edges (u, &length, &omitted);
+      probing = FALSE;
+      if (attempt_srcs->len != c->n_attempts)
+        return FALSE;
+      srcs = cache_srcs (c);
+      targets = cache_targets (c);
+      for (guint32 a = 0; a < c->n_attempts; a++)
+        {
+          PyObject *x = g_array_index (attempt_srcs, PyObject *, a);
+          HsEntry *t = targets[a];
+
+          if (x == srcs[a] && t != NULL && t->obj == srcs[a])
+            continue;
+          if (!probe_change (u, a, t, x))
+            return FALSE;
+        }
+      add_dirty (i);
+    }
+  return TRUE;
+}
+
+/* Whether this step can keep the view's shape; no side effect but
+ * interned labels and marks. */
+static gboolean
+probe (guint      kept,
+       PyObject  *return_value)
+{
+  GPtrArray *freed = hs_registry_peek_freed_entries ();
+  guint n_freed = 0;
+
+  g_array_set_size (substs, 0);
+  g_array_set_size (dirty, 0);
+  n_accounted = 0;
+
+  /* an object of the view freed: whatever reached it first is read again
+   * (its address may hold a new object already) */
+  for (guint i = 0; i < freed->len; i++)
+    {
+      HsEntry *e = g_ptr_array_index (freed, i);
+
+      if (e->epoch >= base_epoch)
+        {
+          n_freed++;
+          if (e->parent != NULL)
+            e->parent->mark = epoch;
+        }
+    }
+  if (!probe_roots (kept, return_value) || !probe_readers ())
+    return FALSE;
+  /* every freed object of the view was a scalar that a new one replaces */
+  return n_accounted == n_freed;
+}
+
+static gint
+compare_subst (gconstpointer a,
+               gconstpointer b)
+{
+  const Subst *sa = a, *sb = b;
+
+  return sa->pos < sb->pos ? -1 : sa->pos > sb->pos;
+}
+
+static gint
+compare_guint (gconstpointer a,
+               gconstpointer b)
+{
+  guint ua = *(const guint *) a, ub = *(const guint *) b;
+
+  return ua < ub ? -1 : ua > ub;
+}
+
+static void
+fast_step (guint      kept,
+           PyObject  *return_value)
+{
+  g_autoptr(GArray) freed = NULL;
+  guint d = 0;
+
+  prev_base_epoch = base_epoch;
+  walking_reachable = TRUE;
+  hs_step_builder_keep_frames (builder, kept);
+
+  /* new objects get their refs in view order, as the walk gives them */
+  g_array_sort (substs, compare_subst);
+  for (guint i = 0; i < substs->len; i++)
+    {
+      Subst *sub = &g_array_index (substs, Subst, i);
+      Slot *slot = &g_array_index (slots, Slot, sub->pos);
+      HsEntry *e = hs_registry_lookup (sub->x);
+
+      if (e == NULL)
+        e = hs_registry_insert (sub->x);
+      e->epoch = epoch;
+      e->reachable = TRUE;
+      e->garbage = FALSE;
+      e->view_pos = sub->pos;
+      e->parent = sub->owner;
+      e->parent_index = sub->index;
+      g_ptr_array_index (view, sub->pos) = e;
+      slot->obj = sub->x;
+      slot->entry = e;
+      slot->check = SLOT_DIRTY;
+    }
+
+  /* what a value stack held at the last step or holds now */
+  for (guint i = 0; i < held_entries->len; i++)
+    {
+      HsEntry *e = g_ptr_array_index (held_entries, i);
+
+      if (in_view (e))
+        add_dirty (e->view_pos);
+    }
+  remember_held ();
+  for (guint i = 0; i < held_entries->len; i++)
+    add_dirty (((HsEntry *) g_ptr_array_index (held_entries, i))->view_pos);
+  g_array_sort (dirty, compare_guint);
+
+  fast_mode = TRUE;
+  add_vars (kept, return_value);
+  for (guint i = 0; i < slots->len; i++)
+    {
+      Slot *s = &g_array_index (slots, Slot, i);
+      gint64 refcount;
+
+      if (d < dirty->len && g_array_index (dirty, guint, d) == i)
+        {
+          while (d < dirty->len && g_array_index (dirty, guint, d) == i)
+            d++;
+        }
+      else if (s->check != SLOT_DIRTY &&
+               !(s->check == SLOT_STR && PyUnicode_CHECK_INTERNED (s->obj)))
+        {
+          /* what process() would find: the same flags, edges and size */
+          if ((refcount = Py_REFCNT (s->obj)) != s->refcount)
+            {
+              s->refcount = refcount;
+              s->entry->refcount = refcount;
+              hs_step_builder_add_refcount (builder, s->entry->ref, refcount);
+            }
+          continue;
+        }
+      process (s->entry);
+      s->refcount = s->entry->refcount;
+      s->check = slot_check (s->entry);
+    }
+  fast_mode = FALSE;
+
+  freed = hs_registry_take_freed ();
+  for (guint i = 0; i < freed->len; i++)
+    {
+      HsFreedRecord *r = &g_array_index (freed, HsFreedRecord, i);
+
+      hs_step_builder_add_freed (builder, r->ref, r->cause);
+    }
+  update_limbo (freed->len > 0 || limbo_dirty, FALSE);
+  if (garbage_roots->len > 0)
+    {
+      slots_valid = FALSE;
+      walk_garbage ();
+    }
+  hs_registry_reap ();
+}
+
+static void
+slow_step (guint      kept,
+           PyObject  *return_value,
+           gboolean   frames_popped)
 {
   guint cursor = 0;
   GPtrArray *swap;
   g_autoptr(GArray) freed = NULL;
-  gboolean force;
-  guint matched, kept;
 
-  update_generations ();
-
-  epoch++;
   swap = prev_view;
   prev_view = view;
   view = swap;
   g_ptr_array_set_size (view, 0);
+  prev_base_epoch = base_epoch;
+  base_epoch = epoch;
   walking_reachable = TRUE;
+  step_dropped = 0;
 
-  matched = update_stack (innermost);
-  hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0);
-
-  kept = full_walk ? 0 : take_kept_frames (matched);
+  take_kept_frames (kept);
   hs_step_builder_keep_frames (builder, kept);
+  add_vars (kept, return_value);
 
-  /* after the module finished, its globals are the final state */
-  if (stack->len == 0 && module_globals != NULL)
-    add_module_vars (module_globals, line);
-  for (guint i = kept; i < stack->len; i++)
-    {
-      StackFrame *sf = &g_array_index (stack, StackFrame, i);
-
-      add_frame_vars (sf->frame, i + 1 == stack->len ? line : hs_py_frame_line (sf->frame));
-      sf->view_end = view->len;
-      if (hs_py_frame_is_module (sf->frame))
-        sf->globals_version = hs_py_dict_version (hs_py_frame_globals (sf->frame));
-#if PY_VERSION_HEX >= 0x030D0000
-      copy_locals (sf);
-#endif
-    }
-
-  if (return_value != NULL)
-    hs_step_builder_set_return (builder, visit (return_value));
-
+  g_array_set_size (slots, 0);
+  g_array_set_size (reader_slots, 0);
+  building_slots = !full_walk;
   drain_queue (&cursor);
+  building_slots = FALSE;
 
   freed = hs_registry_take_freed ();
   for (guint i = 0; i < freed->len; i++)
@@ -1345,21 +1937,14 @@ hs_heap_walker_step (HsPyFrame *innermost,
       hs_step_builder_add_freed (builder, r->ref, r->cause);
     }
 
-  force = frames_popped || freed->len > 0 || limbo_dirty;
-  update_limbo (force);
-
-  walking_reachable = FALSE;
-  if (garbage_roots->len > 0)
-    find_garbage_closure ();
-  for (guint i = 0; i < garbage_roots->len; i++)
-    visit (((HsEntry *) g_ptr_array_index (garbage_roots, i))->obj);
-  drain_queue (&cursor);
+  update_limbo (frames_popped || freed->len > 0 || limbo_dirty, TRUE);
+  walk_garbage ();
 
   for (guint i = 0; i < prev_view->len; i++)
     {
       HsEntry *e = g_ptr_array_index (prev_view, i);
 
-      if (e->obj != NULL && e->epoch != epoch)
+      if (e->obj != NULL && e->epoch < base_epoch)
         {
           hs_step_builder_add_removed (builder, e->ref);
           /* the app forgets it; if it comes back it is sent whole */
@@ -1367,5 +1952,35 @@ hs_heap_walker_step (HsPyFrame *innermost,
         }
     }
 
+  slots_valid = !full_walk && step_dropped == 0 && garbage_roots->len == 0 &&
+                stack->len > 0 && slots->len == view->len;
+  remember_held ();
   hs_registry_reap ();
+}
+
+void
+hs_heap_walker_step (HsPyFrame *innermost,
+                     PyObject  *module_globals,
+                     int        line,
+                     PyObject  *return_value,
+                     gboolean   frames_popped)
+{
+  guint32 code_epoch = hs_holders_get_code_epoch ();
+  gboolean collected;
+  guint matched, kept;
+
+  collected = update_generations ();
+  epoch++;
+
+  matched = update_stack (innermost);
+  hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0);
+  kept = full_walk ? 0 : count_kept_frames (matched);
+  read_vars (kept, module_globals, line);
+
+  /* the same frames as at the last step, the innermost having run */
+  if (slots_valid && !collected && !frames_popped && matched > 0 && matched == stack->len &&
+      code_epoch == hs_holders_get_code_epoch () && probe (kept, return_value))
+    fast_step (kept, return_value);
+  else
+    slow_step (kept, return_value, frames_popped);
 }

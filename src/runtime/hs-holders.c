@@ -354,3 +354,18 @@ hs_holders_foreach (HsEntry      *entry,
       PyErr_Clear ();
     }
 }
+
+/* What the value stacks of the user's frames hold now, each object once
+ * (NULL before the first step). */
+const GPtrArray *
+hs_holders_get_stack_items (void)
+{
+  return stack_items;
+}
+
+/* Changes whenever what the code objects hold may have changed. */
+guint32
+hs_holders_get_code_epoch (void)
+{
+  return code_epoch;
+}

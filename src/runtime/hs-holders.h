@@ -30,4 +30,7 @@ void hs_holders_foreach    (HsEntry      *entry,
                             HsHolderFunc  func,
                             gpointer      user_data);
 
+const GPtrArray *hs_holders_get_stack_items (void);
+guint32   hs_holders_get_code_epoch       (void);
+
 G_END_DECLS

@@ -632,6 +632,14 @@ hs_registry_take_freed (void)
   return ret;
 }
 
+/* The entries freed since the last step, not released yet: their fields
+ * are as the last walk left them, obj aside (NULL). */
+GPtrArray *
+hs_registry_peek_freed_entries (void)
+{
+  return graveyard;
+}
+
 /* Entries freed since the last step are released here, outside tp_dealloc
  * and after the walker has stopped looking at them; the step ends here. */
 void

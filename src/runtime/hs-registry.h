@@ -28,7 +28,8 @@ typedef enum
   HS_SHAPE_MANAGED_BUFFER,
 } HsShape;
 
-typedef struct
+typedef struct _HsEntry HsEntry;
+struct _HsEntry
 {
   PyObject     *obj;        /* NULL once freed */
   PyTypeObject *type;
@@ -61,7 +62,15 @@ typedef struct
   guint         static_repr : 1;
   guint         garbage : 1;
   guint         created : 1;    /* came to life during the step that first showed it */
-} HsEntry;
+  guint         cached : 1;     /* e->edges ends with how they were read (hs-heap-walker.c) */
+
+  /* where the walk that last added it to the view found it: its position
+   * there, and the attempt that reached it first (parent NULL: a root) */
+  HsEntry      *parent;
+  guint32       parent_index;
+  guint32       view_pos;
+  guint32       mark;           /* scratch for the walker, by epoch */
+};
 
 typedef struct
 {
@@ -75,6 +84,7 @@ void      hs_registry_watch     (PyObject **location);
 HsEntry  *hs_registry_lookup    (PyObject *obj);
 HsEntry  *hs_registry_insert    (PyObject *obj);
 GArray   *hs_registry_take_freed(void);
+GPtrArray *hs_registry_peek_freed_entries (void);
 void      hs_registry_reap      (void);
 void      hs_registry_foreach   (GFunc     func,
                                  gpointer  user_data);

@@ -137,6 +137,67 @@ static const struct
     "    boom(5)\n"
     "except ValueError:\n"
     "    pass\n" },
+  /* The fast step (a scalar replaced in place keeps the view's shape):
+   * deep items of unchanged containers, a refcount that changes while its
+   * container does not, a freed address reused in the same line, a
+   * variable and an item taking the same new object, objects moved in
+   * the view, strings interned in place, and a value stack. */
+  { "fast_steps.py",
+    "import sys\n"
+    "deep = [[[1000 + i, 2000 + i] for i in range(4)] for j in range(3)]\n"
+    "flat = [10 ** 6 + i for i in range(8)]\n"
+    "d = {'a': 10 ** 7, 'b': 10 ** 7 + 1}\n"
+    "pa = [10 ** 8 - 1]\n"
+    "pb = [pa[0]]\n"
+    "z = None\n"
+    "w = None\n"
+    "k = 0\n"
+    "for n in range(12):\n"
+    "    deep[n % 3][n % 4][n % 2] = n * 1001 + 10 ** 5\n"
+    "    k = k + 1000\n"
+    "    alias = flat[n % 8]\n"
+    "    del alias\n"
+    "    flat[2] = None; flat[2] = n + 10 ** 8\n"
+    "    v = n * 7 + 10 ** 9\n"
+    "    flat[5] = v\n"
+    "    d['a'] = n * 3 + 10 ** 7\n"
+    "    d['b'] = d['a']\n"
+    "    flat[0], flat[1] = flat[1], flat[0]\n"
+    "    flat[3] = flat[7]\n"
+    "    flat[7] = n + 5 * 10 ** 8\n"
+    "    s = ''.join(['st', str(n)])\n"
+    "    sys.intern(s)\n"
+    "    t = (n + 10 ** 6, s)\n"
+    "    total = sum([x for x in flat if x is not None])\n"
+    "    deep[0][0] = deep[0][0]\n"
+    "    deep[1][1][0] = 'x' * (n + 1)\n"
+    "    k = float(k)\n"
+    "    k = int(k)\n"
+    "    flat[6] = 5\n"
+    "    flat[6] = 10 ** 8 + n\n"
+    "    pa[0] = None; pb[0] = None; pb[0] = n + 3 * 10 ** 8; pa[0] = n + 4 * 10 ** 8\n"
+    "    pb[0] = pa[0]\n"
+    "    w = flat[4]\n"
+    "    w = None\n" },
+  /* The same in a function (the innermost frame's variables, kept frames
+   * below it) and with a cycle that becomes garbage between fast steps. */
+  { "fast_frames.py",
+    "def work(rows):\n"
+    "    acc = 0\n"
+    "    for i in range(10):\n"
+    "        rows[i % 3][i % 2] = i * 10 ** 6\n"
+    "        acc = acc + rows[i % 3][i % 2]\n"
+    "        if i == 5:\n"
+    "            c = [1]\n"
+    "            c.append(c)\n"
+    "            holder = [c]\n"
+    "            del c\n"
+    "            holder.pop()\n"
+    "    return acc\n"
+    "rows = [[10 ** 5 + j, 10 ** 5 - j] for j in range(3)]\n"
+    "res = work(rows)\n"
+    "res = res + 1\n"
+    "res = res * 2\n" },
 };
 
 static void
