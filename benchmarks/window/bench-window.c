@@ -290,15 +290,22 @@ report_cpu (GPid pid)
 {
   g_autofree char *stat = g_strdup_printf ("/proc/%d/stat", (int) pid);
   g_autofree char *main_stat = g_strdup_printf ("/proc/%d/task/%d/stat", (int) pid, (int) pid);
-  g_autofree char *children_path = g_strdup_printf ("/proc/%d/task/%d/children", (int) pid, (int) pid);
-  g_autofree char *children = NULL;
+  g_autofree char *tasks_path = g_strdup_printf ("/proc/%d/task", (int) pid);
+  g_autoptr(GDir) tasks = g_dir_open (tasks_path, 0, NULL);
   double app = read_cpu_s (stat), main_thread = read_cpu_s (main_stat), worker = 0;
+  const char *task;
 
-  /* the worker stays alive after the run, for the heap commands */
-  if (g_file_get_contents (children_path, &children, NULL, NULL))
+  /* the worker stays alive after the run, for the heap commands; the
+   * thread that started it is its parent */
+  while (tasks != NULL && (task = g_dir_read_name (tasks)) != NULL)
     {
-      g_auto(GStrv) pids = g_strsplit (g_strstrip (children), " ", -1);
+      g_autofree char *children_path = g_strdup_printf ("%s/%s/children", tasks_path, task);
+      g_autofree char *children = NULL;
+      g_auto(GStrv) pids = NULL;
 
+      if (!g_file_get_contents (children_path, &children, NULL, NULL))
+        continue;
+      pids = g_strsplit (g_strstrip (children), " ", -1);
       for (guint i = 0; pids[i] != NULL; i++)
         if (*pids[i] != '\0')
           {
@@ -307,8 +314,12 @@ report_cpu (GPid pid)
             worker += read_cpu_s (child);
           }
     }
-  g_print ("  CPU time so far: app %.2f s (main thread %.2f s, its other threads %.2f s), worker %.2f s\n",
-           app, main_thread, app - main_thread, worker);
+  g_print ("  CPU time so far: app %.2f s (main thread %.2f s, its other threads %.2f s)",
+           app, main_thread, app - main_thread);
+  /* a run the timeout ended took its worker with it */
+  if (worker > 0)
+    g_print (", worker %.2f s", worker);
+  g_print ("\n");
 }
 
 static guint iterations;
@@ -360,7 +371,7 @@ bench_window (const char *program,
   /* two steps an iteration, the first line's and the end */
   g_print ("  steps %u of %u (%s), wall time from Run to the run's end %.2f s, peak RSS %.1f MB (the app; the worker apart)\n",
            state.n_steps, 2 * iterations + 2,
-           state.n_steps == 2 * iterations + 2 ? "the whole run" : "stopped early: the 10 s timeout or the step cap",
+           state.n_steps == 2 * iterations + 2 ? "the whole run" : "stopped early: the timeout or the step cap",
            (ended - started) / 1e6, read_status_kb (pid, "VmHWM:") / 1024.0);
   report_cpu (pid);
   g_print ("\n");

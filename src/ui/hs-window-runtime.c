@@ -12,6 +12,12 @@
 /* How often a running program's new steps are taken into the window. */
 #define ARRIVAL_INTERVAL_MS 100
 
+/* The window's timeout is longer than the CLI's: the learner sees the
+ * steps arrive and can stop the run at any time, Python loops end at the
+ * step cap anyway, and a loaded machine took 13 s for the 10⁶ steps of
+ * the cap (README, "The window at a million steps"). */
+#define RUN_TIMEOUT_MS 60000
+
 void
 hs_output_segment_free (gpointer data)
 {
@@ -279,6 +285,7 @@ hs_window_run (HsWindow *self)
       data->text = hs_window_dup_text (self);
     }
   hs_run_options_init (&data->options);
+  data->options.timeout_ms = RUN_TIMEOUT_MS;
   data->options.max_elements = g_settings_get_uint (self->settings, "element-cap");
 
   hs_window_mark_exception (self, 0);

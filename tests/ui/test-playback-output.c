@@ -190,6 +190,29 @@ test_new_run (HsTestFixture *f,
   move_and_check (w, hs_trace_get_n_steps (hs_window_get_trace (w)) - 1);
 }
 
+/* The window's runs may take longer than the CLI's 10 s: a program of
+ * 10⁶ steps needs 11-13 s on a loaded machine. */
+static const HsTestProgram long_program = {
+  "import time\n"
+  "time.sleep(11)\n"
+  "print('woke')\n",
+  "long.py"
+};
+
+static void
+test_long_run (HsTestFixture *f,
+               gconstpointer  data)
+{
+  HsWindow *w = f->window;
+  g_autofree char *pane = NULL;
+
+  /* the setup ran it to its end */
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (w)), ==, "finished");
+  hs_test_activate (w, "last-step");
+  pane = hs_window_dup_output (w);
+  g_assert_cmpstr (pane, ==, "woke\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -204,6 +227,9 @@ main (int   argc,
               hs_test_window_run_setup, test_moves, hs_test_window_run_teardown);
   g_test_add ("/ui/playback/output/new-run", HsTestFixture, &test_program,
               hs_test_window_run_setup, test_new_run, hs_test_window_run_teardown);
+
+  g_test_add ("/ui/playback/output/long-run", HsTestFixture, &long_program,
+              hs_test_window_run_setup, test_long_run, hs_test_window_run_teardown);
 
   return hs_test_run (app);
 }
