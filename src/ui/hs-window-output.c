@@ -4,15 +4,18 @@
  * A move changes the pane by what differs between the two steps:
  * stepping on appends the output of the steps passed, stepping back
  * deletes from the first output no longer reached.  The pane keeps
- * about HS_WINDOW_OUTPUT_SHOWN_MAX bytes of the newest output (up to twice
- * that before it starts over), with a line on top that says where the
- * output shown begins, so that any step of a program that printed
- * megabytes is drawn within a frame.
+ * about HS_WINDOW_OUTPUT_SHOWN_MAX bytes and HS_WINDOW_OUTPUT_SHOWN_LINES
+ * lines of the newest output (up to twice that before it starts over),
+ * with a line on top that says where the output shown begins, so that
+ * any step of a program that printed megabytes is drawn within a frame,
+ * and a run that prints on every step does not spend its time laying out
+ * lines of text.
  */
 #define G_LOG_DOMAIN "heapscope-window-output"
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "hs-window-private.h"
@@ -21,9 +24,22 @@
  * bytes of the segments shown before it. */
 typedef struct
 {
-  int   offset;
-  gsize bytes_before;
+  gsize bytes;
+  gsize lines;
+} Amount;
+
+typedef struct
+{
+  int    offset;
+  Amount before;
 } ShownSegment;
+
+static gboolean
+fits (Amount amount,
+      guint  times)
+{
+  return amount.bytes <= times * HS_WINDOW_OUTPUT_SHOWN_MAX && amount.lines <= times * HS_WINDOW_OUTPUT_SHOWN_LINES;
+}
 
 void
 hs_window_init_output (HsWindow *self)
@@ -72,13 +88,33 @@ append_text (GtkTextBuffer *buffer,
     gtk_text_buffer_insert (buffer, &end, valid, -1);
 }
 
-static gsize
-segment_size (GPtrArray *output,
-              guint      index)
+static Amount
+segment_amount (GPtrArray *output,
+                guint      index)
 {
+  GBytes *bytes;
+  const char *data, *end;
+  Amount amount = { 0, 0 };
+
   g_assert (output != NULL && index < output->len);
 
-  return g_bytes_get_size (((HsOutputSegment *) g_ptr_array_index (output, index))->bytes);
+  bytes = ((HsOutputSegment *) g_ptr_array_index (output, index))->bytes;
+  data = g_bytes_get_data (bytes, &amount.bytes);
+  end = data + amount.bytes;
+  while (data != NULL && (data = memchr (data, '\n', end - data)) != NULL)
+    {
+      amount.lines++;
+      data++;
+    }
+  return amount;
+}
+
+static void
+add (Amount       *total,
+     const Amount *more)
+{
+  total->bytes += more->bytes;
+  total->lines += more->lines;
 }
 
 /* How many segments were printed at STEP or before: segments come in
@@ -161,11 +197,13 @@ append_segments (HsWindow *self,
       g_autofree char *valid = g_utf8_make_valid (data != NULL ? data : "", length);
       HsOutputSegment *next = i + 1 < end ? g_ptr_array_index (self->output, i + 1) : NULL;
 
-      ShownSegment shown = { offset, self->output_bytes };
+      ShownSegment shown = { offset, { self->output_bytes, self->output_lines } };
+      Amount amount = segment_amount (self->output, i);
 
       g_array_append_val (self->output_offsets, shown);
       offset += g_utf8_strlen (valid, -1);
-      self->output_bytes += length;
+      self->output_bytes += amount.bytes;
+      self->output_lines += amount.lines;
       g_string_append (run, valid);
       if (next == NULL || next->is_stderr != segment->is_stderr)
         {
@@ -195,7 +233,7 @@ refill (HsWindow *self,
 
   gtk_text_buffer_set_text (buffer, "", 0);
   g_array_set_size (self->output_offsets, 0);
-  self->output_bytes = 0;
+  self->output_bytes = self->output_lines = 0;
   self->output_first = self->output_end = start;
   if (start > 0)
     {
@@ -210,20 +248,28 @@ refill (HsWindow *self,
   append_segments (self, end);
 }
 
-/* The first segment shown with the segments before END: the newest
- * HS_WINDOW_OUTPUT_SHOWN_MAX bytes, at least the last segment, and all of
- * the first step's, so that the line on top names a step that begins. */
+/* The first segment shown with the segments before END: as many of the
+ * newest as fit, at least the last, and all of the first step's, so that
+ * the line on top names a step that begins. */
 static guint
 shown_start (GPtrArray *output,
              guint      end)
 {
-  gsize total = 0;
+  Amount total = { 0, 0 };
   guint start = end;
 
   g_assert (output != NULL);
 
-  while (start > 0 && (start == end || total + segment_size (output, start - 1) <= HS_WINDOW_OUTPUT_SHOWN_MAX))
-    total += segment_size (output, --start);
+  while (start > 0)
+    {
+      Amount more = segment_amount (output, start - 1);
+
+      add (&more, &total);
+      if (start < end && !fits (more, 1))
+        break;
+      total = more;
+      start--;
+    }
   while (start > 0 && ((HsOutputSegment *) g_ptr_array_index (output, start - 1))->step ==
                       ((HsOutputSegment *) g_ptr_array_index (output, start))->step)
     start--;
@@ -246,7 +292,7 @@ show_segments_through (HsWindow *self,
       gtk_text_buffer_set_text (buffer, "", 0);
       g_array_set_size (self->output_offsets, 0);
       self->output_first = self->output_end = 0;
-      self->output_bytes = 0;
+      self->output_bytes = self->output_lines = 0;
     }
   else if (!pane_is_current (self) || (end <= self->output_first && self->output_first > 0))
     refill (self, shown_start (self->output, end), end);
@@ -257,25 +303,31 @@ show_segments_through (HsWindow *self,
       GtkTextIter from, to;
 
       /* what stays must not be less than the pane would show afresh */
-      if (self->output_first > 0 && cut->bytes_before < HS_WINDOW_OUTPUT_SHOWN_MAX)
+      if (self->output_first > 0 && cut->before.bytes < HS_WINDOW_OUTPUT_SHOWN_MAX &&
+          cut->before.lines < HS_WINDOW_OUTPUT_SHOWN_LINES)
         refill (self, shown_start (self->output, end), end);
       else
         {
           gtk_text_buffer_get_iter_at_offset (buffer, &from, cut->offset);
           gtk_text_buffer_get_end_iter (buffer, &to);
           gtk_text_buffer_delete (buffer, &from, &to);
-          self->output_bytes = cut->bytes_before;
+          self->output_bytes = cut->before.bytes;
+          self->output_lines = cut->before.lines;
           g_array_set_size (self->output_offsets, end - self->output_first);
           self->output_end = end;
         }
     }
   else if (end > self->output_end)
     {
-      gsize adding = 0;
+      Amount total = { self->output_bytes, self->output_lines };
 
-      for (guint i = self->output_end; i < end && self->output_bytes + adding <= 2 * HS_WINDOW_OUTPUT_SHOWN_MAX; i++)
-        adding += segment_size (self->output, i);
-      if (self->output_bytes + adding > 2 * HS_WINDOW_OUTPUT_SHOWN_MAX)
+      for (guint i = self->output_end; i < end && fits (total, 2); i++)
+        {
+          Amount more = segment_amount (self->output, i);
+
+          add (&total, &more);
+        }
+      if (!fits (total, 2))
         refill (self, shown_start (self->output, end), end);
       else
         append_segments (self, end);

@@ -82,6 +82,7 @@ struct _HsWindow
   guint                 output_first;   /* segments [output_first, output_end) are shown */
   guint                 output_end;
   gsize                 output_bytes;   /* their size */
+  gsize                 output_lines;   /* and their newlines */
   GBytes               *output_first_bytes; /* theirs, to notice new segments */
   GBytes               *output_last_bytes;
   GArray               *output_offsets; /* where each starts in the pane */
@@ -164,9 +165,10 @@ void          hs_window_open_lesson       (HsWindow     *self,
 
 char         *hs_window_describe_status   (HsTrace      *trace);
 
-/* hs-window-output.c: the output pane shows the newest output of at
- * least this many bytes, at most twice as many, up to the step shown */
-#define HS_WINDOW_OUTPUT_SHOWN_MAX (64 * 1024)
+/* hs-window-output.c: the output pane shows the newest output up to the
+ * step shown, about this many bytes and lines (at most twice as many) */
+#define HS_WINDOW_OUTPUT_SHOWN_MAX   (64 * 1024)
+#define HS_WINDOW_OUTPUT_SHOWN_LINES 1000
 void          hs_window_init_output       (HsWindow     *self);
 void          hs_window_dispose_output    (HsWindow     *self);
 void          hs_window_update_output     (HsWindow     *self);
