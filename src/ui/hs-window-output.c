@@ -41,6 +41,21 @@ fits (Amount amount,
   return amount.bytes <= times * HS_WINDOW_OUTPUT_SHOWN_MAX && amount.lines <= times * HS_WINDOW_OUTPUT_SHOWN_LINES;
 }
 
+/* The pane follows the newest output: its lines' heights are estimated
+ * until the view has laid them out, and a scroll to the end made before
+ * stops short (by a thousand lines, seen in a screenshot); each time the
+ * view knows its height better, the pane scrolls to its end again. */
+static void
+vadjustment_changed_cb (GtkAdjustment *adjustment,
+                        HsWindow      *self)
+{
+  g_assert (GTK_IS_ADJUSTMENT (adjustment));
+  g_assert (HS_IS_WINDOW (self));
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+}
+
 void
 hs_window_init_output (HsWindow *self)
 {
@@ -54,6 +69,8 @@ hs_window_init_output (HsWindow *self)
   gtk_text_buffer_create_tag (buffer, "omitted", "style", PANGO_STYLE_ITALIC, "foreground", "#77767b", NULL);
   self->output_offsets = g_array_new (FALSE, FALSE, sizeof (ShownSegment));
   self->output_tail = -1;
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->output_view)), "changed",
+                           G_CALLBACK (vadjustment_changed_cb), self, 0);
 }
 
 void
@@ -276,8 +293,7 @@ shown_start (GPtrArray *output,
   return start;
 }
 
-/* Returns whether the pane changed. */
-static gboolean
+static void
 show_segments_through (HsWindow *self,
                        guint     end)
 {
@@ -286,7 +302,7 @@ show_segments_through (HsWindow *self,
   g_assert (HS_IS_WINDOW (self));
 
   if (pane_is_current (self) && end == self->output_end)
-    return FALSE;
+    return;
   if (end == 0)
     {
       gtk_text_buffer_set_text (buffer, "", 0);
@@ -333,14 +349,13 @@ show_segments_through (HsWindow *self,
         append_segments (self, end);
     }
   remember_ends (self);
-  return TRUE;
 }
 
 void
 hs_window_update_output (HsWindow *self)
 {
   GtkTextBuffer *buffer;
-  gboolean at_end, finished, changed = FALSE;
+  gboolean at_end, finished;
   g_autofree char *status = NULL;
   GtkTextIter end;
 
@@ -356,7 +371,6 @@ hs_window_update_output (HsWindow *self)
 
       gtk_text_buffer_get_iter_at_offset (buffer, &from, self->output_tail);
       gtk_text_buffer_get_end_iter (buffer, &end);
-      changed = !gtk_text_iter_equal (&from, &end);
       gtk_text_buffer_delete (buffer, &from, &end);
       self->output_tail = -1;
     }
@@ -367,7 +381,7 @@ hs_window_update_output (HsWindow *self)
       gtk_label_set_label (self->output_status, "");
       return;
     }
-  changed |= show_segments_through (self, segments_through (self->output, self->step));
+  show_segments_through (self, segments_through (self->output, self->step));
 
   /* a run that goes on settles its status and trailing output at its end */
   finished = !self->busy && hs_trace_is_finished (self->trace);
@@ -383,7 +397,6 @@ hs_window_update_output (HsWindow *self)
         append_text (buffer, g_bytes_get_data (trailing, NULL), g_bytes_get_size (trailing), "stderr");
       if (error != NULL && error->traceback != NULL && *error->traceback != '\0')
         append_text (buffer, error->traceback, -1, "traceback");
-      changed |= gtk_text_buffer_get_char_count (buffer) != self->output_tail;
     }
 
   if (finished)
@@ -392,10 +405,9 @@ hs_window_update_output (HsWindow *self)
 
   /* Follow the newest output.  scroll_to_iter() right after a change
    * uses line heights not yet computed and stops short; a mark is
-   * scrolled to once the view has measured its lines.  A pane that did
-   * not change stays where the learner scrolled it. */
-  if (!changed)
-    return;
+   * scrolled to once the view has measured its lines.  It is scrolled to
+   * on every move: a scroll right after a change can still stop short,
+   * and the last change of a run may come before its last move. */
   gtk_text_buffer_get_end_iter (buffer, &end);
   {
     GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "hs-output-end");

@@ -123,6 +123,19 @@ check_pane (HsWindow *window)
   g_assert_cmpuint (count_lines (rest), <=, 2 * HS_WINDOW_OUTPUT_SHOWN_LINES + 2);
 }
 
+/* The pane shows its end, once the view has laid out its lines: a scroll
+ * made before then used estimated heights and stopped short. */
+static void
+check_scrolled_to_end (HsWindow *window)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (window->output_view));
+
+  hs_test_wait_frames (GTK_WIDGET (window->output_view), 20);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment),
+                                  gtk_adjustment_get_upper (adjustment), 1.0);
+}
+
 static void
 move_and_check (HsWindow *window,
                 guint     step)
@@ -174,6 +187,7 @@ test_moves (HsTestFixture *f,
   check_pane (w);
   hs_test_activate (w, "last-step");
   check_pane (w);
+  check_scrolled_to_end (w);
 }
 
 /* Another run's output replaces the pane's, wherever it stood. */
