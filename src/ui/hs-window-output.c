@@ -20,14 +20,15 @@
 
 #include "hs-window-private.h"
 
-/* Where a segment shown begins: in the pane's characters, and in the
- * bytes of the segments shown before it. */
+/* How much output: its bytes and its newlines. */
 typedef struct
 {
   gsize bytes;
   gsize lines;
 } Amount;
 
+/* Where a segment shown begins: in the pane's characters, and after how
+ * much of the output shown. */
 typedef struct
 {
   int    offset;
