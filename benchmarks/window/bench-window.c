@@ -12,6 +12,11 @@
  *  - the same program through `heapscope trace`, measured with
  *    /usr/bin/time -v: wall time and peak RSS.
  * Prints figures; it is not a test.
+ *
+ * Usage: bench-window [--window-only] [--print] [--app HEAPSCOPE]...
+ * --print runs `for i in range(N): print(i)` instead, whose output the
+ * window shows up to the step shown.  (HS_BENCH_ITERATIONS sets the
+ * loop's length, HS_BENCH_VERBOSE says what it waits for.)
  */
 #define G_LOG_DOMAIN "heapscope-bench-window"
 
@@ -39,6 +44,10 @@ typedef struct
   guint    n_steps;
   guint    step;
   gint64   draw_us;
+  gint64   cpu_us;
+  gint64   action_us;
+  gint64   layout_us;
+  gint64   paint_us;
   char     document[256];
 } BenchState;
 
@@ -63,10 +72,10 @@ read_state (BenchState *out)
   if (g_variant_n_children (states) != 1)
     return FALSE;
   g_variant_get_child (states, 0, "v", &state);
-  if (!g_variant_is_of_type (state, G_VARIANT_TYPE ("(ubuuxs)")))
+  if (!g_variant_is_of_type (state, G_VARIANT_TYPE ("(ubuuxxxxxs)")))
     return FALSE;
-  g_variant_get (state, "(ubuux&s)", &out->serial, &out->busy, &out->n_steps, &out->step, &out->draw_us,
-                 &document);
+  g_variant_get (state, "(ubuuxxxxx&s)", &out->serial, &out->busy, &out->n_steps, &out->step, &out->draw_us,
+                 &out->cpu_us, &out->action_us, &out->layout_us, &out->paint_us, &document);
   g_strlcpy (out->document, document, sizeof out->document);
   return TRUE;
 }
@@ -169,10 +178,12 @@ has_window (gpointer data)
   return reply != NULL;
 }
 
-/* Moves the window as HOW says and returns microseconds to the frame. */
+/* Moves the window as HOW says: the microseconds to the frame, and the
+ * main thread's CPU time over them. */
 static gint64
 time_step (const char *how,
-           guint      *step)
+           guint      *step,
+           gint64      cpu_us[4])
 {
   BenchState state;
 
@@ -181,6 +192,13 @@ time_step (const char *how,
   wait_for (drawn, GUINT_TO_POINTER (state.serial + 1), "a step to be drawn");
   g_assert (read_state (&state));
   *step = state.step;
+  if (cpu_us != NULL)
+    {
+      cpu_us[0] = state.cpu_us;
+      cpu_us[1] = state.action_us;
+      cpu_us[2] = state.layout_us;
+      cpu_us[3] = state.paint_us;
+    }
   return state.draw_us;
 }
 
@@ -199,19 +217,38 @@ report_moves (const char *label,
               const char *from,
               const char *how)
 {
-  gint64 times[REPEAT];
+  gint64 times[REPEAT], cpu[4][REPEAT];
   guint step = 0;
 
   for (guint i = 0; i < REPEAT; i++)
     {
       guint ignored;
+      gint64 parts[4];
 
-      time_step (from, &ignored);
-      times[i] = time_step (how, &step);
+      time_step (from, &ignored, NULL);
+      times[i] = time_step (how, &step, parts);
+      for (guint p = 0; p < 4; p++)
+        cpu[p][i] = parts[p];
     }
   qsort (times, REPEAT, sizeof (gint64), compare_gint64);
-  g_print ("%-44s %9u %10.1f %10.1f %10.1f\n", label, step,
-           times[0] / 1000.0, times[REPEAT / 2] / 1000.0, times[REPEAT - 1] / 1000.0);
+  for (guint p = 0; p < 4; p++)
+    qsort (cpu[p], REPEAT, sizeof (gint64), compare_gint64);
+  g_print ("%-40s %9u %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f\n", label, step,
+           times[0] / 1000.0, times[REPEAT / 2] / 1000.0, times[REPEAT - 1] / 1000.0,
+           cpu[0][REPEAT / 2] / 1000.0, cpu[1][REPEAT / 2] / 1000.0,
+           cpu[2][REPEAT / 2] / 1000.0, cpu[3][REPEAT / 2] / 1000.0);
+}
+
+/* The load the figures were taken under. */
+static void
+print_uptime (void)
+{
+  g_autofree char *loadavg = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL) &&
+      g_strv_length (fields = g_strsplit (loadavg, " ", 4)) >= 3)
+    g_print ("  load average (1, 5, 15 min): %s %s %s\n", fields[0], fields[1], fields[2]);
 }
 
 static guint64
@@ -227,10 +264,69 @@ read_status_kb (GPid        pid,
   return g_ascii_strtoull (line + strlen (field) + 1, NULL, 10);
 }
 
+/* utime + stime of a process, or of one of its threads, in seconds:
+ * /proc/PID[/task/TID]/stat, fields 14 and 15 after the command's ")" */
+static double
+read_cpu_s (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL) || (after = strrchr (contents, ')')) == NULL)
+    return 0;
+  fields = g_strsplit (after + 2, " ", 16);
+  if (g_strv_length (fields) < 14)
+    return 0;
+  return (g_ascii_strtoull (fields[11], NULL, 10) + g_ascii_strtoull (fields[12], NULL, 10)) /
+         (double) sysconf (_SC_CLK_TCK);
+}
+
+/* Where the CPU time of the run went: the app's main thread (taking the
+ * steps in, drawing), its other threads (reading the worker's records
+ * into the trace) and the worker. */
+static void
+report_cpu (GPid pid)
+{
+  g_autofree char *stat = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *main_stat = g_strdup_printf ("/proc/%d/task/%d/stat", (int) pid, (int) pid);
+  g_autofree char *tasks_path = g_strdup_printf ("/proc/%d/task", (int) pid);
+  g_autoptr(GDir) tasks = g_dir_open (tasks_path, 0, NULL);
+  double app = read_cpu_s (stat), main_thread = read_cpu_s (main_stat), worker = 0;
+  const char *task;
+
+  /* the worker stays alive after the run, for the heap commands; the
+   * thread that started it is its parent */
+  while (tasks != NULL && (task = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *children_path = g_strdup_printf ("%s/%s/children", tasks_path, task);
+      g_autofree char *children = NULL;
+      g_auto(GStrv) pids = NULL;
+
+      if (!g_file_get_contents (children_path, &children, NULL, NULL))
+        continue;
+      pids = g_strsplit (g_strstrip (children), " ", -1);
+      for (guint i = 0; pids[i] != NULL; i++)
+        if (*pids[i] != '\0')
+          {
+            g_autofree char *child = g_strdup_printf ("/proc/%s/stat", pids[i]);
+
+            worker += read_cpu_s (child);
+          }
+    }
+  g_print ("  CPU time so far: app %.2f s (main thread %.2f s, its other threads %.2f s)",
+           app, main_thread, app - main_thread);
+  /* a run the timeout ended took its worker with it */
+  if (worker > 0)
+    g_print (", worker %.2f s", worker);
+  g_print ("\n");
+}
+
 static guint iterations;
 
 static void
-bench_window (const char *program)
+bench_window (const char *program,
+              const char *heapscope)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -251,7 +347,7 @@ bench_window (const char *program)
    * llvmpipe, whose shader threads cost far more than the app's own work */
   g_subprocess_launcher_setenv (launcher, "GSK_RENDERER", "cairo", FALSE);
   g_subprocess_launcher_setenv (launcher, "NO_AT_BRIDGE", "1", TRUE);
-  app = g_subprocess_launcher_spawn (launcher, &error, HS_BENCH_HEAPSCOPE, program, NULL);
+  app = g_subprocess_launcher_spawn (launcher, &error, heapscope, program, NULL);
   g_assert_no_error (error);
   pid = (GPid) atoi (g_subprocess_get_identifier (app));
 
@@ -267,24 +363,32 @@ bench_window (const char *program)
   ended = g_get_monotonic_time ();
 
   /* the window's state after the end: its number of steps */
-  time_step ("last", &step);
+  time_step ("last", &step, NULL);
   g_assert (read_state (&state));
 
-  g_print ("Window, default options, a loop of %u iterations\n", iterations);
+  g_print ("Window (%s), default options, a loop of %u iterations\n", heapscope, iterations);
+  print_uptime ();
   /* two steps an iteration, the first line's and the end */
-  g_print ("  steps %u of %u (%s), wall time from Run to the run's end %.2f s, peak RSS %.1f MB (the app; the worker apart)\n\n",
+  g_print ("  steps %u of %u (%s), wall time from Run to the run's end %.2f s, peak RSS %.1f MB (the app; the worker apart)\n",
            state.n_steps, 2 * iterations + 2,
-           state.n_steps == 2 * iterations + 2 ? "the whole run" : "stopped early: the 10 s timeout or the step cap",
+           state.n_steps == 2 * iterations + 2 ? "the whole run" : "stopped early: the timeout or the step cap",
            (ended - started) / 1e6, read_status_kb (pid, "VmHWM:") / 1024.0);
+  report_cpu (pid);
+  g_print ("\n");
 
-  g_print ("%-44s %9s %10s %10s %10s\n", "move (to the frame presented)", "step", "min ms", "median ms", "max ms");
+  /* wall: from the action to the frame presented; CPU: the app's main
+   * thread over that span, which a loaded machine does not inflate, and
+   * of it the action itself, the frame clock's layout and its paint */
+  g_print ("%-40s %9s %7s %7s %7s %7s %7s %7s %7s\n", "move (to the frame presented; medians of CPU)",
+           "step", "min ms", "med ms", "max ms", "CPU", "action", "layout", "paint");
   report_moves ("slider to step 0", "last", "0");
   report_moves ("slider to step 500,000", "0", "500000");
   report_moves ("jump to the end (End: win.last-step)", "0", "last");
   /* from the middle, wherever it ended */
   middle = g_strdup_printf ("%u", state.n_steps / 2);
   report_moves ("step forward (Right: win.step-forward)", middle, "next");
-  g_print ("\n  peak RSS after stepping %.1f MB\n", read_status_kb (pid, "VmHWM:") / 1024.0);
+  print_uptime ();
+  g_print ("  peak RSS after stepping %.1f MB\n\n", read_status_kb (pid, "VmHWM:") / 1024.0);
 
   g_subprocess_send_signal (app, SIGTERM);
   g_subprocess_wait (app, NULL, NULL);
@@ -343,27 +447,54 @@ main (int    argc,
   g_autofree char *dir = NULL;
   g_autofree char *program = NULL;
   g_autofree char *source = NULL;
+  g_autoptr(GPtrArray) apps = g_ptr_array_new ();
+  gboolean window_only = FALSE;
+  gboolean print = FALSE;
 
   /* Xvfb and a session bus of its own, unless already given */
   if (g_getenv ("HS_BENCH_WINDOW_INNER") == NULL)
     {
-      const char *args[] = { "xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
-                             "dbus-run-session", "--", argv[0], argc > 1 ? argv[1] : NULL, NULL };
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      const char *head[] = { "xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--" };
 
+      for (guint i = 0; i < G_N_ELEMENTS (head); i++)
+        g_ptr_array_add (args, (char *) head[i]);
+      for (int i = 0; i < argc; i++)
+        g_ptr_array_add (args, argv[i]);
+      g_ptr_array_add (args, NULL);
       g_setenv ("HS_BENCH_WINDOW_INNER", "1", TRUE);
-      execvp ("xvfb-run", (char **) args);
+      execvp ("xvfb-run", (char **) args->pdata);
       g_printerr ("bench-window: cannot start xvfb-run: %s\n", g_strerror (errno));
       return 1;
     }
 
+  /* --app PATH, repeated, measures other builds of heapscope one after
+   * the other in this run (say, before and after a change): the same load */
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--window-only"))
+      window_only = TRUE;
+    else if (g_str_equal (argv[i], "--print"))
+      print = TRUE;
+    else if (g_str_equal (argv[i], "--app") && i + 1 < argc)
+      g_ptr_array_add (apps, argv[++i]);
+    else
+      {
+        g_printerr ("usage: bench-window [--window-only] [--print] [--app HEAPSCOPE]...\n");
+        return 2;
+      }
+  if (apps->len == 0)
+    g_ptr_array_add (apps, (char *) HS_BENCH_HEAPSCOPE);
+
   dir = g_dir_make_tmp ("heapscope-bench-XXXXXX", NULL);
   program = g_build_filename (dir, "million.py", NULL);
   iterations = g_getenv ("HS_BENCH_ITERATIONS") ? atoi (g_getenv ("HS_BENCH_ITERATIONS")) : ITERATIONS;
-  source = g_strdup_printf ("for i in range(%u):\n    x = i\n", iterations);
+  source = g_strdup_printf (print ? "for i in range(%u):\n    print(i)\n" : "for i in range(%u):\n    x = i\n",
+                            iterations);
   g_assert (g_file_set_contents (program, source, -1, NULL));
 
-  bench_window (program);
-  if (argc < 2 || !g_str_equal (argv[1], "--window-only"))
+  for (guint i = 0; i < apps->len; i++)
+    bench_window (program, g_ptr_array_index (apps, i));
+  if (!window_only)
     bench_cli (program);
 
   g_unlink (program);

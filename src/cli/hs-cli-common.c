@@ -34,7 +34,7 @@ hs_cli_context_new (const char         *summary,
   GOptionGroup *group;
   GOptionEntry entries[] = {
     { "max-steps", 0, 0, G_OPTION_ARG_INT, &args->max_steps, N_("Stop after N steps (default 1000000)"), "N" },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &args->timeout, N_("Stop after S seconds (default 10)"), "S" },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &args->timeout, N_("Stop after S seconds (default 60)"), "S" },
     { "max-objects", 0, 0, G_OPTION_ARG_INT, &args->max_objects, N_("Show at most N objects per step (default 1000)"), "N" },
     { "max-elements", 0, 0, G_OPTION_ARG_INT, &args->max_elements, N_("Show at most N elements of a container (default 100)"), "N" },
     { "stdin", 0, 0, G_OPTION_ARG_FILENAME, &args->stdin_path, N_("Give the program this file as standard input"), N_("FILE") },

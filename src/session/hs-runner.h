@@ -35,7 +35,11 @@ typedef struct
 } HsRunOptions;
 
 #define HS_RUN_DEFAULT_MAX_STEPS    1000000
-#define HS_RUN_DEFAULT_TIMEOUT_MS   10000
+/* Python loops end at the step cap (10⁶ steps: 10-13 s on a loaded 2-core
+ * machine, README "The window at a million steps"); the timeout is for
+ * what makes no steps, such as a loop inside C code or a sleep.  In the
+ * window the learner can also stop a run at any time. */
+#define HS_RUN_DEFAULT_TIMEOUT_MS   60000
 #define HS_RUN_DEFAULT_MAX_OBJECTS  1000
 #define HS_RUN_DEFAULT_MAX_ELEMENTS 100
 #define HS_RUN_DEFAULT_MAX_MEMORY_MB 4096

@@ -10,22 +10,50 @@
 
 #include "config.h"
 
+#include <time.h>
+
 #include "hs-window-private.h"
 
-/* The state: (serial, busy, n_steps, step, draw_us, document), draw_us -1
- * until a frame showed the step; document is the name in the title, so
- * that a benchmark runs the file it opened once it has loaded. */
-#define STATE_TYPE "(ubuuxs)"
+/* The state: (serial, busy, n_steps, step, draw_us, cpu_us, action_us,
+ * layout_us, paint_us, document), draw_us -1 until a frame showed the
+ * step; cpu_us is the main thread's CPU time over the same span, which
+ * means something on a loaded machine where the wall time mostly waits
+ * for a core; of it, action_us went to the action itself (the window
+ * taking the step), layout_us to the frame clock's layout phases (size
+ * requests and allocations) and paint_us to its paint phases (snapshots
+ * and rendering); document is the name in the title, so that a benchmark
+ * runs the file it opened once it has loaded. */
+#define STATE_TYPE "(ubuuxxxxxs)"
 
 typedef struct
 {
   HsWindow *window;
   gulong    after_paint;
+  gulong    phase_handlers[3];
+  gint64    phase_started;
+  gint64    layout_done;
   guint     serial;
   guint     target;
   gint64    started;
+  gint64    started_cpu;
   gint64    draw_us;
+  gint64    cpu_us;
+  gint64    action_us;
+  gint64    layout_us;
+  gint64    paint_us;
 } BenchState;
+
+/* The main thread's CPU time: the bench-step action and the frame clock
+ * both run on it. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static void
 publish (BenchState *bench)
@@ -38,7 +66,9 @@ publish (BenchState *bench)
   g_simple_action_set_state (G_SIMPLE_ACTION (action),
                              g_variant_new (STATE_TYPE, bench->serial, (gboolean) bench->window->busy,
                                             bench->window->n_steps, bench->window->step,
-                                            bench->draw_us, hs_window_get_display_name (bench->window)));
+                                            bench->draw_us, bench->cpu_us,
+                                            bench->action_us, bench->layout_us, bench->paint_us,
+                                            hs_window_get_display_name (bench->window)));
 }
 
 static void
@@ -52,6 +82,46 @@ stop_watching (BenchState *bench)
   if (bench->after_paint != 0 && clock != NULL)
     g_signal_handler_disconnect (clock, bench->after_paint);
   bench->after_paint = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (bench->phase_handlers); i++)
+    {
+      if (bench->phase_handlers[i] != 0 && clock != NULL)
+        g_signal_handler_disconnect (clock, bench->phase_handlers[i]);
+      bench->phase_handlers[i] = 0;
+    }
+}
+
+/* GTK's own layout and paint handlers were connected to the clock when
+ * the window was realized, so these run after them: "before-paint" marks
+ * the start of a frame's work, "layout" the end of its update and layout
+ * phases (tick callbacks, size requests and allocations; emitted only
+ * when some widget asked for them) and "paint" the end of its paint
+ * phase (snapshots and rendering). */
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 BenchState    *bench)
+{
+  g_assert (bench != NULL);
+
+  bench->phase_started = bench->layout_done = thread_cpu_us ();
+}
+
+static void
+layout_cb (GdkFrameClock *clock,
+           BenchState    *bench)
+{
+  g_assert (bench != NULL);
+
+  bench->layout_done = thread_cpu_us ();
+}
+
+static void
+paint_cb (GdkFrameClock *clock,
+          BenchState    *bench)
+{
+  g_assert (bench != NULL);
+
+  bench->layout_us += bench->layout_done - bench->phase_started;
+  bench->paint_us += thread_cpu_us () - bench->layout_done;
 }
 
 /* The frame just presented shows the step once the graph holds its
@@ -75,6 +145,7 @@ after_paint_cb (GdkFrameClock *clock,
       return;
     }
   bench->draw_us = g_get_monotonic_time () - bench->started;
+  bench->cpu_us = thread_cpu_us () - bench->started_cpu;
   stop_watching (bench);
   publish (bench);
 }
@@ -96,7 +167,10 @@ bench_step_action (GSimpleAction *action,
   stop_watching (bench);
   bench->serial++;
   bench->draw_us = -1;
+  bench->cpu_us = -1;
+  bench->layout_us = bench->paint_us = 0;
   bench->started = g_get_monotonic_time ();
+  bench->started_cpu = thread_cpu_us ();
 
   /* each way the learner moves: a key's action, or the slider dragged */
   if (g_str_equal (how, "next") || g_str_equal (how, "last") || g_str_equal (how, "first"))
@@ -116,6 +190,10 @@ bench_step_action (GSimpleAction *action,
     }
 
   bench->target = self->step;
+  bench->action_us = thread_cpu_us () - bench->started_cpu;
+  bench->phase_handlers[0] = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), bench);
+  bench->phase_handlers[1] = g_signal_connect (clock, "layout", G_CALLBACK (layout_cb), bench);
+  bench->phase_handlers[2] = g_signal_connect (clock, "paint", G_CALLBACK (paint_cb), bench);
   bench->after_paint = g_signal_connect_object (clock, "after-paint", G_CALLBACK (after_paint_cb), self, 0);
   gtk_widget_queue_draw (GTK_WIDGET (self->graph_view));
   publish (bench);
@@ -145,10 +223,12 @@ hs_window_init_debug (HsWindow *self)
   bench = g_new0 (BenchState, 1);
   bench->window = self;
   bench->draw_us = -1;
+  bench->cpu_us = -1;
   g_object_set_data_full (G_OBJECT (self), "hs-bench", bench, g_free);
 
   action = g_simple_action_new_stateful ("bench-step", G_VARIANT_TYPE_STRING,
-                                         g_variant_new (STATE_TYPE, 0, FALSE, 0, 0, (gint64) -1, ""));
+                                         g_variant_new (STATE_TYPE, 0, FALSE, 0, 0, (gint64) -1, (gint64) -1,
+                                                         (gint64) 0, (gint64) 0, (gint64) 0, ""));
   g_signal_connect (action, "activate", G_CALLBACK (bench_step_action), self);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
   g_signal_connect (self, "notify::busy", G_CALLBACK (busy_changed_cb), bench);

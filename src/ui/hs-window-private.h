@@ -3,7 +3,7 @@
  * What the files of HsWindow share: hs-window.c builds the window and
  * shows a step, hs-window-actions.c holds the file and view commands and
  * hs-window-runtime.c runs the snippet and the heap commands off the main
- * thread.
+ * thread, hs-window-output.c keeps the output pane.
  */
 #pragma once
 
@@ -78,6 +78,15 @@ struct _HsWindow
   HsTrace              *trace;
   GPtrArray            *output;         /* HsOutputSegment */
   guint                 output_steps;   /* steps whose output is in output */
+  /* The output pane (hs-window-output.c) */
+  guint                 output_first;   /* segments [output_first, output_end) are shown */
+  guint                 output_end;
+  gsize                 output_bytes;   /* their size */
+  gsize                 output_lines;   /* and their newlines */
+  GBytes               *output_first_bytes; /* theirs, to notice new segments */
+  GBytes               *output_last_bytes;
+  GArray               *output_offsets; /* where each starts in the pane */
+  int                   output_tail;    /* where the trailing output starts, or -1 */
   guint                 arrival_source; /* takes a running program's steps */
   HsTrace              *replaced_trace; /* the runner's before this run */
   guint                 step;
@@ -153,6 +162,16 @@ const char   *hs_window_get_display_name  (HsWindow     *self);
 
 void          hs_window_open_lesson       (HsWindow     *self,
                                            HsLesson     *lesson);
+
+char         *hs_window_describe_status   (HsTrace      *trace);
+
+/* hs-window-output.c: the output pane shows the newest output up to the
+ * step shown, about this many bytes and lines (at most twice as many) */
+#define HS_WINDOW_OUTPUT_SHOWN_MAX   (64 * 1024)
+#define HS_WINDOW_OUTPUT_SHOWN_LINES 1000
+void          hs_window_init_output       (HsWindow     *self);
+void          hs_window_dispose_output    (HsWindow     *self);
+void          hs_window_update_output     (HsWindow     *self);
 
 /* hs-window-actions.c */
 void          hs_window_save              (HsWindow     *self,

@@ -564,28 +564,8 @@ buffer_changed_cb (HsWindow *self)
     }
 }
 
-static void
-append_output (GtkTextBuffer *buffer,
-               const char    *text,
-               gssize         length,
-               const char    *tag)
-{
-  g_autofree char *valid = NULL;
-  GtkTextIter end;
-
-  if (text == NULL || length == 0)
-    return;
-
-  valid = g_utf8_make_valid (text, length);
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  if (tag != NULL)
-    gtk_text_buffer_insert_with_tags_by_name (buffer, &end, valid, -1, tag, NULL);
-  else
-    gtk_text_buffer_insert (buffer, &end, valid, -1);
-}
-
-static char *
-describe_status (HsTrace *trace)
+char *
+hs_window_describe_status (HsTrace *trace)
 {
   const char *status = hs_trace_get_status (trace);
   const HsTraceError *error = hs_trace_get_error (trace);
@@ -608,67 +588,6 @@ describe_status (HsTrace *trace)
   if (g_strcmp0 (status, "stopped") == 0)
     return g_strdup (_("Stopped"));
   return g_strdup_printf (_("The run ended: %s"), status ? status : _("unknown"));
-}
-
-static void
-update_output (HsWindow *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
-  gboolean at_end = self->n_steps == 0 || self->step + 1 == self->n_steps;
-  gboolean finished;
-  g_autofree char *status = NULL;
-  GtkTextIter end;
-
-  gtk_text_buffer_set_text (buffer, "", 0);
-  if (self->trace == NULL)
-    {
-      gtk_label_set_label (self->output_status, "");
-      return;
-    }
-
-  for (guint i = 0; i < self->output->len; i++)
-    {
-      HsOutputSegment *segment = g_ptr_array_index (self->output, i);
-      gsize length;
-      const char *data;
-
-      if (segment->step > self->step)
-        break;
-      data = g_bytes_get_data (segment->bytes, &length);
-      append_output (buffer, data, length, segment->is_stderr ? "stderr" : NULL);
-    }
-
-  /* a run that goes on settles its status and trailing output at its end */
-  finished = !self->busy && hs_trace_is_finished (self->trace);
-  if (at_end && finished)
-    {
-      const HsTraceError *error = hs_trace_get_error (self->trace);
-      GBytes *trailing;
-
-      if ((trailing = hs_trace_get_trailing_stdout (self->trace)))
-        append_output (buffer, g_bytes_get_data (trailing, NULL), g_bytes_get_size (trailing), NULL);
-      if ((trailing = hs_trace_get_trailing_stderr (self->trace)))
-        append_output (buffer, g_bytes_get_data (trailing, NULL), g_bytes_get_size (trailing), "stderr");
-      if (error != NULL && error->traceback != NULL && *error->traceback != '\0')
-        append_output (buffer, error->traceback, -1, "traceback");
-    }
-
-  if (finished)
-    status = describe_status (self->trace);
-  gtk_label_set_label (self->output_status, finished ? status : "");
-
-  /* Follow the newest output.  scroll_to_iter() right after set_text()
-   * uses line heights not yet computed and stops short; a mark is
-   * scrolled to once the view has measured its lines. */
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  {
-    GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "hs-output-end");
-
-    if (mark == NULL)
-      mark = gtk_text_buffer_create_mark (buffer, "hs-output-end", &end, FALSE);
-    gtk_text_buffer_move_mark (buffer, mark, &end);
-    gtk_text_view_scroll_mark_onscreen (self->output_view, mark);
-  }
 }
 
 static void
@@ -746,7 +665,7 @@ hs_window_show_step (HsWindow *self,
       gtk_label_set_label (self->step_label, "");
       if (self->trace != NULL)
         {
-          g_autofree char *status = describe_status (self->trace);
+          g_autofree char *status = hs_window_describe_status (self->trace);
 
           adw_status_page_set_title (self->empty_page, _("Nothing to Draw"));
           adw_status_page_set_description (self->empty_page, status);
@@ -758,7 +677,7 @@ hs_window_show_step (HsWindow *self,
                                            _("Run the snippet to draw its objects and the references between them"));
         }
       clear_marks (self, MARK_CURRENT);
-      update_output (self);
+      hs_window_update_output (self);
       update_inspector (self);
       hs_lesson_panel_show_step (self->lesson_panel, NULL, 0);
       hs_window_update_actions (self);
@@ -788,7 +707,7 @@ hs_window_show_step (HsWindow *self,
   else
     clear_marks (self, MARK_CURRENT);
 
-  update_output (self);
+  hs_window_update_output (self);
   update_inspector (self);
   hs_lesson_panel_show_step (self->lesson_panel, self->trace, step);
   hs_window_update_actions (self);
@@ -1276,6 +1195,7 @@ hs_window_dispose (GObject *object)
   g_clear_object (&self->runner);
   g_clear_object (&self->trace);
   g_clear_pointer (&self->output, g_ptr_array_unref);
+  hs_window_dispose_output (self);
 
   G_OBJECT_CLASS (hs_window_parent_class)->dispose (object);
 }
@@ -1514,7 +1434,6 @@ hs_window_init (HsWindow *self)
 {
   GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
   GtkDropTarget *drop;
-  GtkTextBuffer *output;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1599,9 +1518,7 @@ hs_window_init (HsWindow *self)
       g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
     }
 
-  output = gtk_text_view_get_buffer (self->output_view);
-  gtk_text_buffer_create_tag (output, "stderr", "foreground", "#e01b24", NULL);
-  gtk_text_buffer_create_tag (output, "traceback", "foreground", "#e01b24", "weight", PANGO_WEIGHT_BOLD, NULL);
+  hs_window_init_output (self);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drop), GTK_PHASE_CAPTURE);
