@@ -46,6 +46,7 @@
 #define LANE_INSET    8.0
 #define LANE_X        4.0
 #define LANE_CLOSE    2.5
+#define MAX_LANES     64
 #define CORNER        8.0
 #define STEEP         1.0
 /* Two curves run along each other where they come this near for this
@@ -746,32 +747,33 @@ local_right (const Cluster *c,
   return MIN (right, c->hi);
 }
 
-/* Whether lane x is free for the run: no turn already taken down the
- * channel at that height runs nearer than `apart` */
-static gboolean
-lane_is_free (const Cluster *c,
-              double         x,
-              const HsRect  *run,
-              double         apart)
+/* Marks, in `taken`, the lanes at first + i * spacing (i < n) that run
+ * nearer than `spacing` to the turn at x */
+static void
+mark_lanes (guint8 *taken,
+            guint   n,
+            double  first,
+            double  spacing,
+            double  x)
 {
-  g_assert (c != NULL);
-  g_assert (run != NULL);
+  double at = (x - first) / spacing;
+  int lo = (int) floor (at - 1 + 0.001 / spacing), hi = (int) ceil (at + 1 - 0.001 / spacing);
 
-  for (guint i = 0; i < c->turns->len; i++)
-    {
-      const HsRect *t = &g_array_index (c->turns, HsRect, i);
+  g_assert (taken != NULL);
 
-      if (fabs (t->x - x) < apart - 0.001 && t->y < run->y + run->height && run->y < t->y + t->height)
-        return FALSE;
-    }
-  return TRUE;
+  /* |first + i * spacing - x| < spacing, a hair less */
+  for (int i = MAX (lo, 0); i <= hi && i < (int) n; i++)
+    if (fabs (first + i * spacing - x) < spacing - 0.001)
+      taken[i] = 1;
 }
 
 /* The x of a free lane in the channel right of cluster k for a run down
  * from y1 to y2, which it then takes; NAN if every lane is taken there.
  * Lanes stand LANE_X apart, LANE_INSET in; where those are all taken (a
  * narrow channel, or a crowded one), closer lanes between and beside
- * them, rather than one run down another's lane. */
+ * them, rather than one run down another's lane.  With `from` a number,
+ * the lanes begin right of the boxes level with the run (and of `from`),
+ * not of the cluster's widest box. */
 static double
 take_lane (Channels *ch,
            guint     k,
@@ -783,26 +785,33 @@ take_lane (Channels *ch,
   double right = k + 1 < ch->clusters->len ? cluster_at (ch, k + 1)->lo : c->hi + COLUMN_GAP;
   HsRect run = { 0, MIN (y1, y2) - LANE, 0, fabs (y2 - y1) + 2 * LANE };
   double left = isnan (from) ? c->hi : local_right (c, run.y, run.y + run.height, from);
-  guint n_lanes = (guint) MAX ((right - left - 2 * LANE_INSET) / LANE_X + 1, 1);
-  guint n_close = (guint) MAX ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1);
+  guint n_lanes = (guint) CLAMP ((right - left - 2 * LANE_INSET) / LANE_X + 1, 1, MAX_LANES);
+  guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
+  guint8 taken[MAX_LANES] = { 0 }, taken_close[MAX_LANES] = { 0 };
 
   g_assert (ch != NULL);
 
-  for (guint lane = 0; lane < n_lanes; lane++)
-    if (lane_is_free (c, left + LANE_INSET + LANE_X * lane, &run, LANE_X))
-      {
-        run.x = left + LANE_INSET + LANE_X * lane;
-        g_array_append_val (c->turns, run);
-        return run.x;
-      }
-  for (guint lane = 0; lane < n_close; lane++)
-    if (lane_is_free (c, left + CLEAR + LANE_CLOSE * lane, &run, LANE_CLOSE))
-      {
-        run.x = left + CLEAR + LANE_CLOSE * lane;
-        g_array_append_val (c->turns, run);
-        return run.x;
-      }
-  return NAN;
+  /* One pass over the turns taken down the channel at that height */
+  for (guint i = 0; i < c->turns->len; i++)
+    {
+      const HsRect *t = &g_array_index (c->turns, HsRect, i);
+
+      if (t->y < run.y + run.height && run.y < t->y + t->height)
+        {
+          mark_lanes (taken, n_lanes, left + LANE_INSET, LANE_X, t->x);
+          mark_lanes (taken_close, n_close, left + CLEAR, LANE_CLOSE, t->x);
+        }
+    }
+  run.x = NAN;
+  for (guint lane = 0; lane < n_lanes && isnan (run.x); lane++)
+    if (!taken[lane])
+      run.x = left + LANE_INSET + LANE_X * lane;
+  for (guint lane = 0; lane < n_close && isnan (run.x); lane++)
+    if (!taken_close[lane])
+      run.x = left + CLEAR + LANE_CLOSE * lane;
+  if (!isnan (run.x))
+    g_array_append_val (c->turns, run);
+  return run.x;
 }
 
 /* Across to lane x, down it, and across to (x1, y1), with round corners */
