@@ -280,6 +280,8 @@ curve_runs_along (const double *ax,
   double px[RUN_SAMPLES + 1], py[RUN_SAMPLES + 1], qx[RUN_SAMPLES + 1], qy[RUN_SAMPLES + 1];
   double run = 0;
 
+  g_assert (ax != NULL && ay != NULL && bx != NULL && by != NULL);
+
   for (guint i = 0; i <= RUN_SAMPLES; i++)
     {
       bezier_point (ax, ay, (double) i / RUN_SAMPLES, &px[i], &py[i]);
@@ -314,14 +316,12 @@ runs_along_sibling (Obstacles    *obs,
                     const double *x,
                     const double *y)
 {
-  GArray *edges = obs->self->edges;
-
   g_assert (obs != NULL && edge != NULL);
 
   /* A box's arrows stand one after another */
   for (guint j = obs->edge; j-- > 0;)
     {
-      const HsLayoutEdge *other = &g_array_index (edges, HsLayoutEdge, j);
+      const HsLayoutEdge *other = &g_array_index (obs->self->edges, HsLayoutEdge, j);
 
       if (other->source != edge->source)
         break;
@@ -721,12 +721,14 @@ local_right (const Cluster *c,
              double         y2,
              double         from)
 {
-  const GArray *downs = c->downs;
-  guint lo = 0, hi = downs->len;
+  const GArray *downs;
+  guint lo = 0, hi;
   double right = from;
 
   g_assert (c != NULL);
 
+  downs = c->downs;
+  hi = downs->len;
   /* The first box that may reach down to y1 */
   while (lo < hi)
     {
