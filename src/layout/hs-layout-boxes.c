@@ -84,6 +84,30 @@ intern_value (HsLayout   *self,
   return g_string_chunk_insert_const (self->strings, flat);
 }
 
+/* The value, shortened with an ellipsis until it is at most `width`
+ * wide (under the text lock) */
+static const char *
+fit_value (HsLayout   *self,
+           const char *value,
+           double      width)
+{
+  glong len;
+
+  g_assert (self != NULL);
+
+  if (value == NULL || hs_layout_text_width (HS_LAYOUT_FONT_MONO, value) <= width)
+    return value;
+  for (len = g_utf8_strlen (value, -1) - 1; len > 1; len--)
+    {
+      g_autofree char *head = g_utf8_substring (value, 0, len - 1);
+      g_autofree char *joined = g_strconcat (head, "…", NULL);
+
+      if (hs_layout_text_width (HS_LAYOUT_FONT_MONO, joined) <= width)
+        return g_string_chunk_insert_const (self->strings, joined);
+    }
+  return g_string_chunk_insert_const (self->strings, "…");
+}
+
 static char *
 format_count (guint64 n)
 {
@@ -719,6 +743,7 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
     {
       HsLayoutBox box = { 0 };
       g_autofree char *note = NULL;
+      int old;
 
       if (freed[i].cause == HS_FREE_GC)
         note = g_strdup (_("collected by gc"));
@@ -731,6 +756,18 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
       box.title = g_string_chunk_insert_const (self->strings, freed[i].type ? freed[i].type : "object");
       box.value = intern_value (self, freed[i].repr);
       box.note = g_string_chunk_insert_const (self->strings, note);
+      /* A ghost stands where its object stood, in room sized for that
+       * object: its value, the widest of its texts, may not make it
+       * wider than the object was (or than its title and note need),
+       * or it reaches across the column gap into the next column */
+      if (builder->previous != NULL && (old = lookup_box (builder->previous->box_by_ref, freed[i].ref)) >= 0)
+        {
+          double room = MAX (box_at (builder->previous, old)->rect.width - 2 * PAD,
+                             MAX (hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box.title),
+                                  hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box.note)));
+
+          box.value = fit_value (self, box.value, room);
+        }
       g_hash_table_insert (self->ghost_by_ref, GUINT_TO_POINTER (freed[i].ref),
                            GUINT_TO_POINTER (add_box (self, &box, g_new0 (HsLayoutRow, 1), 0) + 1));
     }

@@ -335,6 +335,12 @@ room_at (HsLayoutBuilder *builder,
 
       if (pb->kind == HS_LAYOUT_BOX_GHOST || (pb->kind == HS_LAYOUT_BOX_OBJECT && pb->ref == ref))
         continue;
+      /* Objects gone at this step, without a ghost, leave their room:
+       * the gaps they leave are what moving left closes */
+      if (pb->kind == HS_LAYOUT_BOX_OBJECT
+          && lookup_box (builder->items_by_ref, pb->ref) < 0
+          && lookup_box (builder->self->ghost_by_ref, pb->ref) < 0)
+        continue;
       other.height = MAX (other.height, pb->reserved_height);
       if (rects_clash (r, &other))
         return FALSE;
@@ -364,7 +370,7 @@ move_left (HsLayoutBuilder *builder,
 
       hs_layout_column_x (builder->self, column);
       c = &g_array_index (builder->self->columns, Column, column);
-      if (box->rect.width > c->width || box->rect.x - c->x > 2 * HS_LAYOUT_COMPACT_STEP)
+      if (box->rect.width > c->width || box->rect.x - c->x > 3 * HS_LAYOUT_COMPACT_STEP)
         continue;
       r = (HsRect) { c->x, it->want_y, box->rect.width, MAX (box->rect.height, box->reserved_height) };
       if (!room_at (builder, &r, it->object->ref, moved))

@@ -45,13 +45,21 @@
  * steeply than STEEP takes a lane. */
 #define LANE_INSET    8.0
 #define LANE_X        4.0
+#define LANE_CLOSE    2.5
+#define MAX_LANES     64
 #define CORNER        8.0
 #define STEEP         1.0
+/* Two curves run along each other where they come this near for this
+ * long, as sampled at this many points */
+#define RUN_NEAR      2.0
+#define RUN_ALONG     12.0
+#define RUN_SAMPLES   24
 
 typedef struct
 {
   HsLayout   *self;
   GHashTable *bands;   /* band -> GArray of box indices */
+  guint       edge;    /* the arrow being routed */
 } Obstacles;
 
 static void
@@ -261,7 +269,70 @@ count_path_crossings (Obstacles          *obs,
   return crossings;
 }
 
-/* Tries one curve; keeps it if it crosses fewer boxes than the best so far */
+/* Whether curve a comes within RUN_NEAR of curve b for longer than
+ * RUN_ALONG: two arrows that cross at a shallow angle look like one */
+static gboolean
+curve_runs_along (const double *ax,
+                  const double *ay,
+                  const double *bx,
+                  const double *by)
+{
+  double px[RUN_SAMPLES + 1], py[RUN_SAMPLES + 1], qx[RUN_SAMPLES + 1], qy[RUN_SAMPLES + 1];
+  double run = 0;
+
+  g_assert (ax != NULL && ay != NULL && bx != NULL && by != NULL);
+
+  for (guint i = 0; i <= RUN_SAMPLES; i++)
+    {
+      bezier_point (ax, ay, (double) i / RUN_SAMPLES, &px[i], &py[i]);
+      bezier_point (bx, by, (double) i / RUN_SAMPLES, &qx[i], &qy[i]);
+    }
+  for (guint i = 0; i <= RUN_SAMPLES; i++)
+    {
+      gboolean near = FALSE;
+
+      for (guint j = 0; j < RUN_SAMPLES && !near; j++)
+        {
+          double dx = qx[j + 1] - qx[j], dy = qy[j + 1] - qy[j], len = dx * dx + dy * dy;
+          double t = len > 0 ? CLAMP (((px[i] - qx[j]) * dx + (py[i] - qy[j]) * dy) / len, 0, 1) : 0;
+
+          near = hypot (px[i] - (qx[j] + t * dx), py[i] - (qy[j] + t * dy)) <= RUN_NEAR;
+        }
+      if (!near)
+        run = 0;
+      else if (i > 0 && (run += hypot (px[i] - px[i - 1], py[i] - py[i - 1])) > RUN_ALONG)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether the curve runs along an arrow routed before it from the same
+ * box to the same box, such as a default argument and the name bound to
+ * it: those start and end close together, and curves of different shapes
+ * between them cross at a shallow angle */
+static gboolean
+runs_along_sibling (Obstacles    *obs,
+                    HsLayoutEdge *edge,
+                    const double *x,
+                    const double *y)
+{
+  g_assert (obs != NULL && edge != NULL);
+
+  /* A box's arrows stand one after another */
+  for (guint j = obs->edge; j-- > 0;)
+    {
+      const HsLayoutEdge *other = &g_array_index (obs->self->edges, HsLayoutEdge, j);
+
+      if (other->source != edge->source)
+        break;
+      if (other->target_box == edge->target_box && curve_runs_along (x, y, other->x, other->y))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Tries one curve; keeps it if it crosses fewer boxes than the best so
+ * far, counting a run along a sibling arrow as one more */
 static gboolean
 try_curve (Obstacles    *obs,
            HsLayoutEdge *edge,
@@ -275,6 +346,8 @@ try_curve (Obstacles    *obs,
   g_assert (best != NULL);
 
   crossings = obs != NULL ? count_crossings (obs, edge, x, y, *best) : 0;
+  if (crossings < *best && obs != NULL && runs_along_sibling (obs, edge, x, y))
+    crossings++;
   if (crossings < *best)
     {
       *best = crossings;
@@ -351,8 +424,10 @@ typedef struct
   double  lo;
   double  hi;
   GArray *gaps;    /* Gap, top-down */
+  GArray *downs;   /* Extent: its boxes' extents down, top-down */
+  double  tallest; /* the tallest of them */
   GArray *turns;   /* HsRect: the U-turns in the channel on its right,
-                    * each its extent down and, in x, its lane */
+                    * each its extent down and, in x, its lane's x */
 } Cluster;
 
 typedef struct
@@ -366,6 +441,7 @@ typedef struct
   double lo;
   double hi;
   guint  box;
+  double right;   /* extents down: the box's right edge */
 } Extent;
 
 static int
@@ -443,13 +519,16 @@ channels_init (Channels *ch,
         {
           const Extent *e = &g_array_index (across, Extent, i);
           const HsRect *r = &box_at (self, e->box)->rect;
-          Extent down = { r->y, r->y + r->height, e->box };
+          Extent down = { r->y, r->y + r->height, e->box, r->x + r->width };
 
           cluster.hi = MAX (cluster.hi, e->hi);
           ch->cluster_of[e->box] = ch->clusters->len;
           g_array_append_val (downs, down);
         }
       find_gaps (&cluster, downs);
+      cluster.downs = g_array_copy (downs);
+      for (guint d = 0; d < downs->len; d++)
+        cluster.tallest = MAX (cluster.tallest, g_array_index (downs, Extent, d).hi - g_array_index (downs, Extent, d).lo);
       cluster.turns = g_array_new (FALSE, FALSE, sizeof (HsRect));
       g_array_append_val (ch->clusters, cluster);
     }
@@ -467,6 +546,7 @@ channels_clear (Channels *ch)
       for (guint g = 0; g < cluster->gaps->len; g++)
         g_array_unref (g_array_index (cluster->gaps, Gap, g).used);
       g_array_unref (cluster->gaps);
+      g_array_unref (cluster->downs);
       g_array_unref (cluster->turns);
     }
   g_clear_pointer (&ch->clusters, g_array_unref);
@@ -632,39 +712,108 @@ path_s_to (GArray *path,
     path_add (path, mid, y0, mid, y, x, y);
 }
 
+/* The right edge of cluster c's boxes level with a run down from y1 to
+ * y2, and at least `from`: a wide box above or below leaves the channel
+ * wider at other heights */
+static double
+local_right (const Cluster *c,
+             double         y1,
+             double         y2,
+             double         from)
+{
+  const GArray *downs;
+  guint lo = 0, hi;
+  double right = from;
+
+  g_assert (c != NULL);
+
+  downs = c->downs;
+  hi = downs->len;
+  /* The first box that may reach down to y1 */
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (downs, Extent, mid).lo < y1 - c->tallest)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (guint i = lo; i < downs->len && g_array_index (downs, Extent, i).lo < y2; i++)
+    {
+      const Extent *d = &g_array_index (downs, Extent, i);
+
+      if (d->hi > y1)
+        right = MAX (right, d->right);
+    }
+  return MIN (right, c->hi);
+}
+
+/* Marks, in `taken`, the lanes at first + i * spacing (i < n) that run
+ * nearer than `spacing` to the turn at x */
+static void
+mark_lanes (guint8 *taken,
+            guint   n,
+            double  first,
+            double  spacing,
+            double  x)
+{
+  double at = (x - first) / spacing;
+  int lo = (int) floor (at - 1 + 0.001 / spacing), hi = (int) ceil (at + 1 - 0.001 / spacing);
+
+  g_assert (taken != NULL);
+
+  /* |first + i * spacing - x| < spacing, a hair less */
+  for (int i = MAX (lo, 0); i <= hi && i < (int) n; i++)
+    if (fabs (first + i * spacing - x) < spacing - 0.001)
+      taken[i] = 1;
+}
+
 /* The x of a free lane in the channel right of cluster k for a run down
- * from y1 to y2, which it then takes; NAN if every lane is taken there */
+ * from y1 to y2, which it then takes; NAN if every lane is taken there.
+ * Lanes stand LANE_X apart, LANE_INSET in; where those are all taken (a
+ * narrow channel, or a crowded one), closer lanes between and beside
+ * them, rather than one run down another's lane.  With `from` a number,
+ * the lanes begin right of the boxes level with the run (and of `from`),
+ * not of the cluster's widest box. */
 static double
 take_lane (Channels *ch,
            guint     k,
            double    y1,
-           double    y2)
+           double    y2,
+           double    from)
 {
   Cluster *c = cluster_at (ch, k);
   double right = k + 1 < ch->clusters->len ? cluster_at (ch, k + 1)->lo : c->hi + COLUMN_GAP;
   HsRect run = { 0, MIN (y1, y2) - LANE, 0, fabs (y2 - y1) + 2 * LANE };
-  guint n_lanes = (guint) MAX ((right - c->hi - 2 * LANE_INSET) / LANE_X + 1, 1);
+  double left = isnan (from) ? c->hi : local_right (c, run.y, run.y + run.height, from);
+  guint n_lanes = (guint) CLAMP ((right - left - 2 * LANE_INSET) / LANE_X + 1, 1, MAX_LANES);
+  guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
+  guint8 taken[MAX_LANES] = { 0 }, taken_close[MAX_LANES] = { 0 };
 
   g_assert (ch != NULL);
 
-  for (guint lane = 0; lane < n_lanes; lane++)
+  /* One pass over the turns taken down the channel at that height */
+  for (guint i = 0; i < c->turns->len; i++)
     {
-      gboolean free = TRUE;
+      const HsRect *t = &g_array_index (c->turns, HsRect, i);
 
-      for (guint i = 0; i < c->turns->len && free; i++)
+      if (t->y < run.y + run.height && run.y < t->y + t->height)
         {
-          const HsRect *t = &g_array_index (c->turns, HsRect, i);
-
-          free = !(t->x == lane && t->y < run.y + run.height && run.y < t->y + t->height);
-        }
-      if (free)
-        {
-          run.x = lane;
-          g_array_append_val (c->turns, run);
-          return c->hi + LANE_INSET + LANE_X * lane;
+          mark_lanes (taken, n_lanes, left + LANE_INSET, LANE_X, t->x);
+          mark_lanes (taken_close, n_close, left + CLEAR, LANE_CLOSE, t->x);
         }
     }
-  return NAN;
+  run.x = NAN;
+  for (guint lane = 0; lane < n_lanes && isnan (run.x); lane++)
+    if (!taken[lane])
+      run.x = left + LANE_INSET + LANE_X * lane;
+  for (guint lane = 0; lane < n_close && isnan (run.x); lane++)
+    if (!taken_close[lane])
+      run.x = left + CLEAR + LANE_CLOSE * lane;
+  if (!isnan (run.x))
+    g_array_append_val (c->turns, run);
+  return run.x;
 }
 
 /* Across to lane x, down it, and across to (x1, y1), with round corners */
@@ -687,24 +836,32 @@ path_turn_to (GArray *path,
   path_line_to (path, x1, y1);
 }
 
-/* Across channel k to (x, y): an S where it is short, else down a lane
- * of its own, so that arrows running down one channel do not run along
- * each other */
+/* Out of a cluster at `exit` and across channel k to (x, y): an S where
+ * it is short, else down a lane of its own, so that arrows running down
+ * one channel do not run along each other.  Rightwards, the lane may
+ * stand left of `exit`, beside the boxes level with its run: a wide box
+ * elsewhere in the cluster does not narrow the channel for all. */
 static void
 path_channel_to (Channels *ch,
                  GArray   *path,
                  guint     k,
+                 double    exit,
                  double    x,
                  double    y)
 {
   const HsPoint *last = &g_array_index (path, HsPoint, path->len - 1);
-  double lane;
+  double y0 = last->y, from = x > exit ? last->x : NAN, lane;
 
-  if (fabs (y - last->y) > STEEP * fabs (x - last->x)
-      && !isnan (lane = take_lane (ch, k, last->y, y)))
+  g_assert (ch != NULL);
+
+  if (fabs (y - y0) > STEEP * fabs (x - exit)
+      && !isnan (lane = take_lane (ch, k, y0, y, from)))
     path_turn_to (path, lane, x, y);
   else
-    path_s_to (path, x, y);
+    {
+      path_line_to (path, exit, y0);
+      path_s_to (path, x, y);
+    }
 }
 
 /*
@@ -733,17 +890,15 @@ route_through_gaps (Channels           *ch,
   if (!edge->back && b > a)
     {
       /* Out of its own cluster, then level across each one between */
-      path_line_to (path, cluster_at (ch, a)->hi, sy);
       for (guint k = a + 1; k < b; k++)
         {
           Cluster *c = cluster_at (ch, k);
           double level = take_level (c, y + (ey - y) / (b - k + 1));
 
-          path_channel_to (ch, path, k - 1, c->lo, level);
-          path_line_to (path, c->hi, level);
+          path_channel_to (ch, path, k - 1, cluster_at (ch, k - 1)->hi, c->lo, level);
           y = level;
         }
-      path_channel_to (ch, path, b - 1, cluster_at (ch, b)->lo, ey);
+      path_channel_to (ch, path, b - 1, cluster_at (ch, b - 1)->hi, cluster_at (ch, b)->lo, ey);
       path_line_to (path, ex, ey);
       return TRUE;
     }
@@ -757,7 +912,7 @@ route_through_gaps (Channels           *ch,
       path_line_to (path, side, sy);
       if (b < a)
         level = take_level (own, y + (ey - y) / (a - b + 1));
-      lane = take_lane (ch, a, sy, level);
+      lane = take_lane (ch, a, sy, level, NAN);
       if (isnan (lane))
         lane = side + LANE_INSET;
       path_turn_to (path, lane, side, level);
@@ -770,11 +925,11 @@ route_through_gaps (Channels           *ch,
               Cluster *c = cluster_at (ch, k);
 
               level = take_level (c, y + (ey - y) / (k - b + 1));
-              path_channel_to (ch, path, k, c->hi, level);
+              path_channel_to (ch, path, k, cluster_at (ch, k + 1)->lo, c->hi, level);
               path_line_to (path, c->lo, level);
               y = level;
             }
-          path_channel_to (ch, path, b, cluster_at (ch, b)->hi, ey);
+          path_channel_to (ch, path, b, cluster_at (ch, b + 1)->lo, cluster_at (ch, b)->hi, ey);
         }
       path_line_to (path, ex, ey);
       return TRUE;
@@ -1023,6 +1178,7 @@ route_edges (HsLayout  *self,
 
         if (pass == 0)
           {
+            obs->edge = i;
             if (e->back)
               crossings[i] = route_back (far ? NULL : obs, e, s, e->x[0], e->y[0], entry_x[i], entry_y[i]);
             else

@@ -499,6 +499,45 @@ test_nested_ellipsis (RenderFixture *fixture,
   g_assert_cmpuint (found, >, 0);
 }
 
+/* A ghost stands where its object stood, with no more room than the
+ * object had: its value is shortened rather than reaching across the
+ * column gap towards the boxes of the next column (bigdict.py's freed
+ * range_iterator ended 2 units short of that column, which then stood
+ * in one channel-less block with its own: arrows into it passed over
+ * boxes) */
+static void
+test_ghost_keeps_gap (RenderFixture *fixture,
+                      gconstpointer  data)
+{
+  guint ghosts = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      const HsLayoutBox *boxes;
+      guint n;
+
+      boxes = hs_layout_get_boxes (g_ptr_array_index (fixture->layouts, s), &n);
+      for (guint i = 0; i < n; i++)
+        {
+          const HsRect *g = &boxes[i].rect;
+
+          if (boxes[i].kind != HS_LAYOUT_BOX_GHOST || boxes[i].alpha <= 0)
+            continue;
+          ghosts++;
+          for (guint j = 0; j < n; j++)
+            {
+              const HsRect *o = &boxes[j].rect;
+
+              /* Across the whole picture: a box in the next column
+               * anywhere down it bounds the channel arrows run down */
+              if (j != i && boxes[j].alpha > 0 && o->x > g->x)
+                g_assert_cmpfloat (o->x - (g->x + g->width), >=, GAP_X);
+            }
+        }
+    }
+  g_assert_cmpuint (ghosts, >, 0);
+}
+
 static void
 test_garbage (RenderFixture *fixture,
               gconstpointer  data)
@@ -703,6 +742,8 @@ main (int   argc,
               render_fixture_setup, test_dict_elision, render_fixture_teardown);
   g_test_add ("/render/layout/nested-ellipsis", RenderFixture, "nested.py",
               render_fixture_setup, test_nested_ellipsis, render_fixture_teardown);
+  g_test_add ("/render/layout/ghost-keeps-gap", RenderFixture, "bigdict.py",
+              render_fixture_setup, test_ghost_keeps_gap, render_fixture_teardown);
   g_test_add ("/render/layout/garbage-zone", RenderFixture, "cycle.py",
               render_fixture_setup, test_garbage, render_fixture_teardown);
   g_test_add ("/render/layout/hit-test", RenderFixture, "copies.py",
