@@ -11,17 +11,15 @@
 /*
  * The camera follows the program.  At every step it frames the current
  * frame's box and what the step's line created, changed or freed, never
- * below the zoom at which box text is HS_RENDERER_READABLE_PX on screen.
+ * below the zoom at which box text is readable-text-px on screen (at
+ * least HS_RENDERER_READABLE_PX), nor above max-follow-zoom unless that
+ * needs it.
  * When all of that does not fit at that zoom, the current frame comes
  * first, then what the line created, changed or freed, nearest first,
  * then what merely came into view.  When the whole picture fits at a
  * readable zoom it is shown whole, since a learner reads more from the
  * whole heap than from a part of it.
  */
-
-/* No closer than natural size: a camera that zooms in on one small box
- * makes every step look different. */
-#define MAX_FOLLOW_ZOOM 1.0
 
 /* The window floats its zoom and export buttons over the view's bottom
  * right corner: keep what matters above them. */
@@ -37,9 +35,19 @@ typedef struct
 } Focus;
 
 double
-hs_graph_view_camera_min_zoom (void)
+hs_graph_view_camera_min_zoom (HsGraphView *self)
 {
-  return hs_renderer_get_readable_scale ();
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  return hs_renderer_get_readable_scale () * self->readable_text_px / HS_RENDERER_READABLE_PX;
+}
+
+double
+hs_graph_view_camera_max_zoom (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  return MAX (hs_graph_view_camera_min_zoom (self), self->max_follow_zoom);
 }
 
 static void
@@ -112,6 +120,36 @@ box_priority (HsSnapshot        *snapshot,
   return G_MAXUINT;
 }
 
+/* Whether the step's line bound the current frame's name (row) to its
+ * object: a new name, or one that named another object at the step
+ * before.  Read from that step, not from the layout's rebound marks,
+ * which compare with whatever was shown before (nothing, after a run). */
+static gboolean
+name_bound (HsGraphView       *self,
+            HsSnapshot        *snapshot,
+            const HsLayoutBox *frame,
+            const HsLayoutRow *row)
+{
+  const HsFrame *now, *before;
+  guint n_now, n_before;
+
+  g_assert (frame != NULL && row != NULL);
+
+  if (row->rebound)
+    return TRUE;
+  if (self->previous_step == NULL || row->label == NULL)
+    return FALSE;
+  now = hs_snapshot_get_frames (snapshot, &n_now);
+  before = hs_snapshot_get_frames (self->previous_step, &n_before);
+  if (frame->frame >= n_now || frame->frame >= n_before ||
+      g_strcmp0 (now[frame->frame].function, before[frame->frame].function) != 0)
+    return FALSE;
+  for (guint v = 0; v < before[frame->frame].n_vars; v++)
+    if (g_strcmp0 (before[frame->frame].vars[v].name, row->label) == 0)
+      return before[frame->frame].vars[v].ref != row->target;
+  return TRUE;
+}
+
 /* The rectangles that matter at this step, in the order they are given
  * room; FALSE when nothing does (an empty step). */
 static GArray *
@@ -139,7 +177,7 @@ collect_focus (HsGraphView         *self,
       {
         for (guint r = 0; r < boxes[i].n_rows; r++)
           {
-            if (boxes[i].rows[r].rebound && boxes[i].rows[r].target != 0)
+            if (boxes[i].rows[r].target != 0 && name_bound (self, snapshot, &boxes[i], &boxes[i].rows[r]))
               g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].rows[r].target));
             if (boxes[i].rows[r].target != 0)
               g_hash_table_add (named, GUINT_TO_POINTER (boxes[i].rows[r].target));
@@ -268,12 +306,8 @@ compute_framing (HsGraphView *self,
 {
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   int height = gtk_widget_get_height (GTK_WIDGET (self)) - CONTROLS_RESERVE;
-  /* A room reads a projected graph from afar: presenting, box text is
-   * kept about 1.6 times as large, and a small graph may grow to twice
-   * its size to fill the pane. */
-  gboolean presenting = self->line_scale > 1;
-  double min_zoom = hs_graph_view_camera_min_zoom () * (presenting ? 1.6 : 1);
-  double max_zoom = MAX (min_zoom, MAX_FOLLOW_ZOOM * (presenting ? 2 : 1));
+  double min_zoom = hs_graph_view_camera_min_zoom (self);
+  double max_zoom = hs_graph_view_camera_max_zoom (self);
   g_autoptr(GArray) focus = NULL;
   HsRect all = { 0 }, wanted, frame = { 0 };
   gboolean have_frame, pinned = FALSE;

@@ -16,6 +16,11 @@
 #include "hs-window-private.h"
 
 #define LINE_SCALE 2.5
+/* A room reads a projected graph from afar: box text is kept about 1.6
+ * times as large as at a desk, and a small graph may grow to twice its
+ * natural size to fill the pane. */
+#define READABLE_SCALE 1.6
+#define MAX_FOLLOW_ZOOM 2.0
 #define EDITOR_MAX_WIDTH 400  /* as hs-window.ui has it */
 
 /* Above the editor's font-size setting, which is application-level too;
@@ -161,9 +166,14 @@ set_presenting (HsWindow *self,
 
   if (presenting)
     {
+      GdkRectangle geometry;
+
       self->saved_zoom = hs_graph_view_get_zoom (self->graph_view);
       self->saved_inspector = adw_flap_get_reveal_flap (self->inspector_flap);
-      GdkRectangle geometry;
+      self->saved_readable_px = hs_graph_view_get_readable_text_px (self->graph_view);
+      self->saved_max_zoom = hs_graph_view_get_max_follow_zoom (self->graph_view);
+      hs_graph_view_set_readable_text_px (self->graph_view, self->saved_readable_px * READABLE_SCALE);
+      hs_graph_view_set_max_follow_zoom (self->graph_view, MAX_FOLLOW_ZOOM);
 
       load_presentation_css (screen_width (self));
       gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
@@ -200,6 +210,8 @@ set_presenting (HsWindow *self,
       gtk_widget_set_visible (self->command_bar, TRUE);
       gtk_text_view_set_editable (GTK_TEXT_VIEW (self->source_view), !self->busy);
       gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self->source_view), GTK_WRAP_NONE);
+      hs_graph_view_set_readable_text_px (self->graph_view, self->saved_readable_px);
+      hs_graph_view_set_max_follow_zoom (self->graph_view, self->saved_max_zoom);
       hs_graph_view_set_zoom (self->graph_view, self->saved_zoom);
     }
   apply_graph_style (self);

@@ -111,6 +111,8 @@ struct _HsWindow
   guint                 holding : 1;        /* hidden now, until the next press */
   guint                 saved_inspector : 1;
   double                saved_zoom;
+  double                saved_readable_px;  /* the graph camera's bounds before */
+  double                saved_max_zoom;
   int                   saved_width;    /* the window's size before presenting */
   int                   saved_height;
   guint                 fit_tick;

@@ -51,6 +51,10 @@ test_layout (HsTestFixture *f,
   g_assert_false (adw_flap_get_reveal_flap (w->inspector_flap));
   g_assert_false (gtk_widget_get_visible (w->command_bar));
   g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (w->source_view)));
+  /* The camera keeps text larger for the room, and may zoom in further */
+  g_assert_cmpfloat_with_epsilon (hs_graph_view_get_readable_text_px (w->graph_view),
+                                  HS_RENDERER_READABLE_PX * 1.6, 1e-9);
+  g_assert_cmpfloat_with_epsilon (hs_graph_view_get_max_follow_zoom (w->graph_view), 2.0, 1e-9);
 
   /* Escape leaves it, and the window is as it was. */
   g_assert_true (hs_window_presentation_key (w, GDK_KEY_Escape));
@@ -59,6 +63,9 @@ test_layout (HsTestFixture *f,
   g_assert_true (adw_flap_get_reveal_flap (w->inspector_flap));
   g_assert_true (gtk_widget_get_visible (w->command_bar));
   g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (w->source_view)));
+  g_assert_cmpfloat_with_epsilon (hs_graph_view_get_readable_text_px (w->graph_view),
+                                  HS_RENDERER_READABLE_PX, 1e-9);
+  g_assert_cmpfloat_with_epsilon (hs_graph_view_get_max_follow_zoom (w->graph_view), 1.0, 1e-9);
 }
 
 static void
@@ -226,7 +233,7 @@ test_fills_pane (void)
 {
   HsWindow *w = hs_test_window_new_run ("n = 7\n", "small.py");
   HsGraphView *graph = hs_window_get_graph_view (w);
-  double usual_cap = MAX (hs_graph_view_camera_min_zoom () * 1.6, 1.0);
+  double usual_cap = MAX (hs_graph_view_get_readable_zoom (graph) * 1.6, 1.0);
 
   set_state (w, "presentation", TRUE);
   hs_window_show_step (w, hs_trace_get_n_steps (hs_window_get_trace (w)) - 1, FALSE);
@@ -236,6 +243,36 @@ test_fills_pane (void)
 
   g_assert_cmpfloat (hs_graph_view_get_zoom (graph), >, usual_cap * 1.05);
   set_state (w, "presentation", FALSE);
+  hs_test_window_close (w);
+}
+
+/* The camera's bounds are the view's properties, whoever sets them: out
+ * of presentation, a larger max-follow-zoom lets a small graph grow, and
+ * a larger readable-text-px keeps the zoom up; the defaults come back. */
+static void
+test_camera_bounds (void)
+{
+  HsWindow *w = hs_test_window_new_run ("n = 7\n", "small.py");
+  HsGraphView *graph = hs_window_get_graph_view (w);
+  double readable = hs_graph_view_get_readable_zoom (graph);
+
+  hs_test_wait_frames (GTK_WIDGET (graph), 3);
+  hs_graph_view_finish_animations (graph);
+  g_assert_true (hs_graph_view_get_follow (graph));
+  g_assert_cmpfloat (hs_graph_view_get_zoom (graph), <=, MAX (readable, 1.0) + 1e-6);
+
+  g_object_set (graph, "max-follow-zoom", 3.0, NULL);
+  hs_graph_view_finish_animations (graph);
+  g_assert_cmpfloat (hs_graph_view_get_zoom (graph), >, MAX (readable, 1.0) * 1.05);
+  g_assert_cmpfloat (hs_graph_view_get_zoom (graph), <=, 3.0 + 1e-6);
+
+  g_object_set (graph, "max-follow-zoom", 0.2, "readable-text-px", HS_RENDERER_READABLE_PX * 2, NULL);
+  hs_graph_view_finish_animations (graph);
+  g_assert_cmpfloat (hs_graph_view_get_zoom (graph), >=, readable * 2 - 1e-6);
+
+  g_object_set (graph, "max-follow-zoom", 1.0, "readable-text-px", HS_RENDERER_READABLE_PX, NULL);
+  hs_graph_view_finish_animations (graph);
+  g_assert_cmpfloat (hs_graph_view_get_zoom (graph), <=, MAX (readable, 1.0) + 1e-6);
   hs_test_window_close (w);
 }
 
@@ -253,6 +290,7 @@ main (int   argc,
   ADD ("/ui/presentation/hold", test_hold);
   ADD ("/ui/presentation/renderer-knobs", test_renderer_knobs);
   g_test_add_func ("/ui/presentation/fills-pane", test_fills_pane);
+  g_test_add_func ("/ui/presentation/camera-bounds", test_camera_bounds);
 
 #undef ADD
 
