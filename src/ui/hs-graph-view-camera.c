@@ -270,8 +270,8 @@ place_axis (double start,
 }
 
 /* Grows wanted by each focus rectangle from first on, in order, that
- * still lets it fit width x height pixels at zoom. */
-static void
+ * still lets it fit width x height pixels at zoom; returns how many. */
+static guint
 grow_focus (HsRect       *wanted,
             GArray       *focus,
             guint         first,
@@ -280,6 +280,8 @@ grow_focus (HsRect       *wanted,
             int           width,
             int           height)
 {
+  guint n = 0;
+
   g_assert (wanted != NULL && focus != NULL);
 
   for (guint i = first; i < focus->len; i++)
@@ -291,15 +293,40 @@ grow_focus (HsRect       *wanted,
         break;
       rect_union (&grown, &f->rect);
       if (fits (&grown, zoom, width, height))
-        *wanted = grown;
+        {
+          *wanted = grown;
+          n++;
+        }
     }
+  return n;
+}
+
+/* Grows wanted by what matters, then by what came into view, then by
+ * what the frame names; returns how many of what matters it took in
+ * (times 1000) plus how many of the rest, to compare two framings. */
+static guint
+grow_all (HsRect *wanted,
+          GArray *focus,
+          guint   first,
+          double  zoom,
+          int     width,
+          int     height)
+{
+  guint n;
+
+  g_assert (wanted != NULL && focus != NULL);
+
+  n = 1000 * grow_focus (wanted, focus, first, 1, zoom, width, height);
+  n += grow_focus (wanted, focus, first, 2, zoom, width, height);
+  n += grow_focus (wanted, focus, first, 3, zoom, width, height);
+  return n;
 }
 
 /* Where the camera should rest for self->layout at the current size.
  * When the current frame and what the line changed cannot share the view
  * at a readable zoom, the changed objects get the view and the frame is
- * pinned at its left edge (hs_graph_view_get_pinned_frame()), so it is
- * kept clear of them. */
+ * pinned at its top left corner (hs_graph_view_get_pinned_frame()), kept
+ * clear of them. */
 static gboolean
 compute_framing (HsGraphView *self,
                  HsCamera    *out)
@@ -310,8 +337,8 @@ compute_framing (HsGraphView *self,
   double max_zoom = hs_graph_view_camera_max_zoom (self);
   g_autoptr(GArray) focus = NULL;
   HsRect all = { 0 }, wanted, frame = { 0 };
-  gboolean have_frame, pinned = FALSE;
-  double zoom, x0, y0, reserve = 0;
+  gboolean have_frame, pinned = FALSE, below_pin = FALSE;
+  double zoom, x0, y0, reserve_x = 0, reserve_y = 0;
   guint first = 0;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
@@ -354,49 +381,64 @@ compute_framing (HsGraphView *self,
         }
       if (pinned)
         {
-          /* The strip the pinned frame covers, at the smallest zoom */
-          reserve = HS_GRAPH_VIEW_PIN_INSET + frame.width * min_zoom + MARGIN / 2;
-          wanted = g_array_index (focus, Focus, 1).rect;
-          first = 2;
+          /* The pinned copy covers the view's top left corner: what
+           * matters goes beside it (a strip down the left edge is kept
+           * clear) or below it (a band along the top), whichever shows
+           * more of it.  A frame is wide and short, and a projector's
+           * pane beside the snippet narrow. */
+          double strip = HS_GRAPH_VIEW_PIN_INSET + frame.width * min_zoom + MARGIN / 2;
+          double band = HS_GRAPH_VIEW_PIN_INSET + frame.height * min_zoom + MARGIN / 2;
+          HsRect beside = g_array_index (focus, Focus, 1).rect, below = beside;
+          guint n_beside, n_below;
+
+          n_beside = grow_all (&beside, focus, 2, min_zoom, width - strip, height);
+          n_below = grow_all (&below, focus, 2, min_zoom, width, height - band);
+          below_pin = n_below > n_beside && fits (&below, min_zoom, width, height - band);
+          wanted = below_pin ? below : beside;
+          reserve_x = below_pin ? 0 : strip;
+          reserve_y = below_pin ? band : 0;
         }
-      grow_focus (&wanted, focus, first, 1, min_zoom, width - reserve, height);
-      grow_focus (&wanted, focus, first, 2, min_zoom, width - reserve, height);
-      grow_focus (&wanted, focus, first, 3, min_zoom, width - reserve, height);
+      else
+        grow_all (&wanted, focus, first, min_zoom, width, height);
     }
 
   /* Keep the zoom the view has when it is readable and what matters fits:
    * a camera that also zooms at every step is hard to follow. */
-  zoom = CLAMP (fit_zoom (&wanted, width - reserve, height), min_zoom, max_zoom);
-  if (self->zoom >= min_zoom && self->zoom <= max_zoom && fits (&wanted, self->zoom, width - reserve, height))
+  zoom = CLAMP (fit_zoom (&wanted, width - reserve_x, height - reserve_y), min_zoom, max_zoom);
+  if (self->zoom >= min_zoom && self->zoom <= max_zoom &&
+      fits (&wanted, self->zoom, width - reserve_x, height - reserve_y))
     zoom = self->zoom;
   if (pinned)
     {
-      /* The strip widens with the zoom; past min_zoom it may not fit. */
-      double strip = HS_GRAPH_VIEW_PIN_INSET + frame.width * zoom + MARGIN / 2;
+      /* The strip or the band widens with the zoom; past min_zoom it
+       * may not fit. */
+      double side = HS_GRAPH_VIEW_PIN_INSET + (below_pin ? frame.height : frame.width) * zoom + MARGIN / 2;
 
-      if (!fits (&wanted, zoom, width - strip, height))
+      if (!fits (&wanted, zoom, width - (below_pin ? 0 : side), height - (below_pin ? side : 0)))
         zoom = min_zoom;
-      reserve = HS_GRAPH_VIEW_PIN_INSET + frame.width * zoom + MARGIN / 2;
+      side = HS_GRAPH_VIEW_PIN_INSET + (below_pin ? frame.height : frame.width) * zoom + MARGIN / 2;
+      reserve_x = below_pin ? 0 : side;
+      reserve_y = below_pin ? side : 0;
     }
 
   /* Start from where the view looks now, so the picture moves no more
    * than it must. */
-  x0 = ((width + reserve) / 2.0 - self->offset_x) / self->zoom - (width - reserve) / 2.0 / zoom;
-  y0 = (height / 2.0 - self->offset_y) / self->zoom - height / 2.0 / zoom;
-  x0 = place_axis (x0, wanted.x, wanted.width, all.width, zoom, width - reserve);
-  y0 = place_axis (y0, wanted.y, wanted.height, all.height, zoom, height);
+  x0 = ((width + reserve_x) / 2.0 - self->offset_x) / self->zoom - (width - reserve_x) / 2.0 / zoom;
+  y0 = ((height + reserve_y) / 2.0 - self->offset_y) / self->zoom - (height - reserve_y) / 2.0 / zoom;
+  x0 = place_axis (x0, wanted.x, wanted.width, all.width, zoom, width - reserve_x);
+  y0 = place_axis (y0, wanted.y, wanted.height, all.height, zoom, height - reserve_y);
   /* The pinned copy best covers the column of frames it comes from, not
    * objects the view would hide under it. */
-  if (pinned && wanted.x >= frame.x + frame.width &&
+  if (pinned && !below_pin && wanted.x >= frame.x + frame.width &&
       wanted.x + wanted.width + MARGIN / zoom <= frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
     {
-      reserve = 0;
+      reserve_x = 0;
       x0 = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
     }
 
   out->zoom = zoom;
-  out->offset_x = reserve - x0 * zoom;
-  out->offset_y = -y0 * zoom;
+  out->offset_x = reserve_x - x0 * zoom;
+  out->offset_y = reserve_y - y0 * zoom;
   return TRUE;
 }
 

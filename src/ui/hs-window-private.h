@@ -35,6 +35,7 @@ struct _HsWindow
   GtkSpinner           *spinner;
   AdwToastOverlay      *toast_overlay;
   GtkWidget            *command_bar;
+  GtkRevealer          *header_revealer; /* hidden in full screen (hs-window-presentation.c) */
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   AdwFlap              *editor_flap;
@@ -208,6 +209,10 @@ gboolean      hs_window_presentation_key  (HsWindow     *self,
                                            guint         keyval);
 void          hs_window_presentation_forward (HsWindow  *self);
 void          hs_window_presentation_back (HsWindow     *self);
+/* The pointer moved to y in the window: in full screen, the header bar
+ * slides in at the top edge and away below it. */
+void          hs_window_presentation_pointer (HsWindow  *self,
+                                              double     y);
 
 /* hs-window-interpreter.c */
 void          hs_window_init_interpreter  (HsWindow     *self);

@@ -46,6 +46,8 @@ void           hs_test_activate         (HsWindow        *window,
 HsWindow      *hs_test_window_new_run   (const char      *source,
                                          const char      *title);
 void           hs_test_window_close     (HsWindow        *window);
+void           hs_test_save_shot        (GtkWidget       *widget,
+                                         const char      *name);
 void           hs_test_window_run_setup (HsTestFixture   *f,
                                          gconstpointer    program);
 void           hs_test_window_run_teardown (HsTestFixture *f,
