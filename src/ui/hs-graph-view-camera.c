@@ -23,7 +23,7 @@
 
 /* The window floats its zoom and export buttons over the view's bottom
  * right corner: keep what matters above them. */
-#define CONTROLS_RESERVE 32
+#define CONTROLS_RESERVE 48
 
 #define CACHED_FLAGS (HS_OBJECT_IMMORTAL | HS_OBJECT_SMALL_INT | HS_OBJECT_INTERNED)
 

@@ -109,28 +109,41 @@ screen_geometry (HsWindow     *self,
   return TRUE;
 }
 
-static int
-screen_width (HsWindow *self)
+/* The screen's size, or the window's when there is no monitor yet */
+static void
+screen_size (HsWindow *self,
+             int      *width,
+             int      *height)
 {
   GdkRectangle geometry;
 
   g_assert (HS_IS_WINDOW (self));
 
   if (!screen_geometry (self, &geometry))
-    return gtk_widget_get_width (GTK_WIDGET (self));
-  return geometry.width;
+    {
+      geometry.width = gtk_widget_get_width (GTK_WIDGET (self));
+      geometry.height = gtk_widget_get_height (GTK_WIDGET (self));
+    }
+  *width = geometry.width;
+  *height = geometry.height;
+}
+
+static int
+screen_width (HsWindow *self)
+{
+  int width, height;
+
+  screen_size (self, &width, &height);
+  return width;
 }
 
 static int
 screen_height (HsWindow *self)
 {
-  GdkRectangle geometry;
+  int width, height;
 
-  g_assert (HS_IS_WINDOW (self));
-
-  if (!screen_geometry (self, &geometry))
-    return gtk_widget_get_height (GTK_WIDGET (self));
-  return geometry.height;
+  screen_size (self, &width, &height);
+  return height;
 }
 
 /* WIDTH -1 gives the editor back its usual width. */

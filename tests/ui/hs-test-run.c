@@ -232,6 +232,18 @@ hs_test_wait_frames (GtkWidget *widget,
   gtk_widget_remove_tick_callback (widget, id);
 }
 
+/* Whether inner lies inside outer, to half a unit: what is in view */
+gboolean
+hs_test_rect_inside (const HsRect *inner,
+                     const HsRect *outer)
+{
+  g_return_val_if_fail (inner != NULL && outer != NULL, FALSE);
+
+  return inner->x >= outer->x - 0.5 && inner->y >= outer->y - 0.5 &&
+         inner->x + inner->width <= outer->x + outer->width + 0.5 &&
+         inner->y + inner->height <= outer->y + outer->height + 0.5;
+}
+
 /* With HS_TEST_SHOTS set to a folder, saves what WIDGET shows there as
  * NAME.png, for a person to look at; without it, does nothing. */
 void

@@ -90,15 +90,6 @@ smallest_box_text (void)
 }
 
 static gboolean
-rect_inside (const HsRect *inner,
-             const HsRect *outer)
-{
-  return inner->x >= outer->x - 0.5 && inner->y >= outer->y - 0.5 &&
-         inner->x + inner->width <= outer->x + outer->width + 0.5 &&
-         inner->y + inner->height <= outer->y + outer->height + 0.5;
-}
-
-static gboolean
 rects_meet (const HsRect *a,
             const HsRect *b)
 {
@@ -280,7 +271,7 @@ check_step (HsWindow   *window,
         {
           HsRect copy = pin;
 
-          g_assert_true (rect_inside (&copy, &view));
+          g_assert_true (hs_test_rect_inside (&copy, &view));
           n_checked++;
           continue;
         }
@@ -292,7 +283,7 @@ check_step (HsWindow   *window,
                  c->example, c->width, c->height, step, box->title,
                  box->rect.x, box->rect.y, box->rect.width, box->rect.height,
                  controls.x, controls.y, controls.width, controls.height);
-      if (!rect_inside (&box->rect, &view))
+      if (!hs_test_rect_inside (&box->rect, &view))
         g_error ("%s at %dx%d, step %u: %s %s at (%.0f, %.0f, %.0f×%.0f) is outside the view (%.0f, %.0f, %.0f×%.0f)",
                  c->example, c->width, c->height, step, frame ? "the current frame" : "changed", box->title,
                  box->rect.x, box->rect.y, box->rect.width, box->rect.height,

@@ -289,15 +289,6 @@ graph_has_size (gpointer data)
          gtk_widget_get_width (GTK_WIDGET (w)) <= 1024 && gtk_widget_get_height (GTK_WIDGET (w)) <= 768;
 }
 
-static gboolean
-inside (const HsRect *inner,
-        const HsRect *outer)
-{
-  return inner->x >= outer->x - 0.5 && inner->y >= outer->y - 0.5 &&
-         inner->x + inner->width <= outer->x + outer->width + 0.5 &&
-         inner->y + inner->height <= outer->y + outer->height + 0.5;
-}
-
 /* Presenting the copies lesson on a 1024x768 projector: at every step,
  * what the line created or changed is in view and not under the pinned
  * frame, at the room's text size. */
@@ -348,7 +339,7 @@ test_lesson_in_view (void)
           if (o == NULL || !((o->changes & HS_CHANGE_CREATED) ||
                              ((o->changes & HS_CHANGE_MUTATED) && (o->flags & HS_OBJECT_MUTABLE))))
             continue;
-          if (!inside (&boxes[i].rect, &view))
+          if (!hs_test_rect_inside (&boxes[i].rect, &view))
             g_error ("step %u: the %s the line made or changed, at (%.0f, %.0f), is out of the view (%.0f, %.0f, %.0f×%.0f)",
                      step, boxes[i].title, boxes[i].rect.x, boxes[i].rect.y, view.x, view.y, view.width, view.height);
           if (pinned && boxes[i].rect.x < pin.x + pin.width && pin.x < boxes[i].rect.x + boxes[i].rect.width &&
