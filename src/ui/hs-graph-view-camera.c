@@ -123,7 +123,8 @@ box_priority (HsSnapshot        *snapshot,
 /* Whether the step's line bound the current frame's name (row) to its
  * object: a new name, or one that named another object at the step
  * before.  Read from that step, not from the layout's rebound marks,
- * which compare with whatever was shown before (nothing, after a run). */
+ * which compare with whatever was shown before: nothing after a run, or
+ * an early step the window showed while the run streamed in. */
 static gboolean
 name_bound (HsGraphView       *self,
             HsSnapshot        *snapshot,
@@ -135,8 +136,6 @@ name_bound (HsGraphView       *self,
 
   g_assert (frame != NULL && row != NULL);
 
-  if (row->rebound)
-    return TRUE;
   if (self->previous_step == NULL || row->label == NULL)
     return FALSE;
   now = hs_snapshot_get_frames (snapshot, &n_now);

@@ -363,6 +363,13 @@ test_follows_every_step (gconstpointer data)
     {
       g_assert_cmpuint (hs_window_get_step (window), ==, step);
       check_step (window, c, step);
+      if (step == n_steps / 2 || step + 1 == n_steps)
+        {
+          g_autofree char *name = g_strdup_printf ("%s%s-%dx%d-step%u", c->lesson ? "lesson-" : "",
+                                                   c->example, c->width, c->height, step);
+
+          hs_test_save_shot (GTK_WIDGET (window), name);
+        }
       if (step + 1 < n_steps)
         {
           g_action_group_activate_action (G_ACTION_GROUP (window), "step-forward", NULL);
