@@ -32,6 +32,7 @@ typedef struct
   HsRect rect;
   guint  priority;   /* 0: the current frame; 1: changed; 2: now shown or a hidden holder; 3: named by the frame */
   double distance;   /* from the current frame */
+  gboolean bound;    /* priority 1 only because the line bound a name or a slot to it */
 } Focus;
 
 double
@@ -73,6 +74,9 @@ compare_focus (gconstpointer a,
 
   if (fa->priority != fb->priority)
     return fa->priority < fb->priority ? -1 : 1;
+  /* What the line made or changed before what it only pointed at */
+  if (fa->bound != fb->bound)
+    return fa->bound ? 1 : -1;
   return fa->distance < fb->distance ? -1 : fa->distance > fb->distance;
 }
 
@@ -160,6 +164,7 @@ collect_focus (HsGraphView         *self,
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
   g_autoptr(GHashTable) targets = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) named = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) none = g_hash_table_new (NULL, NULL);
   GArray *focus = g_array_new (FALSE, FALSE, sizeof (Focus));
   const HsLayoutBox *boxes;
   guint n_boxes;
@@ -203,10 +208,11 @@ collect_focus (HsGraphView         *self,
 
   for (guint i = 0; i < n_boxes; i++)
     {
-      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets, named), 0 };
+      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets, named), 0, FALSE };
 
       if (f.priority == G_MAXUINT)
         continue;
+      f.bound = f.priority == 1 && box_priority (snapshot, &boxes[i], none, named) != 1;
       if (have_frame)
         f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
       g_array_append_val (focus, f);
@@ -214,7 +220,7 @@ collect_focus (HsGraphView         *self,
   /* Hidden holders are shown because the user asked to see them */
   for (guint i = 0; holders != NULL && i < holders->len; i++)
     {
-      Focus f = { { 0 }, 2, 0 };
+      Focus f = { { 0 }, 2, 0, FALSE };
 
       hs_holder_box_get_title (g_ptr_array_index (holders, i), &f.rect);
       if (have_frame)
