@@ -32,7 +32,7 @@ typedef struct
   HsRect rect;
   guint  priority;   /* 0: the current frame; 1: changed; 2: now shown or a hidden holder; 3: named by the frame */
   double distance;   /* from the current frame */
-  gboolean bound;    /* priority 1 only because the line bound a name or a slot to it */
+  gboolean bound;    /* priority 1 only because the line bound a name or a slot to it, or freed it */
 } Focus;
 
 double
@@ -74,7 +74,7 @@ compare_focus (gconstpointer a,
 
   if (fa->priority != fb->priority)
     return fa->priority < fb->priority ? -1 : 1;
-  /* What the line made or changed before what it only pointed at */
+  /* What the line made or changed before what it only pointed at or freed */
   if (fa->bound != fb->bound)
     return fa->bound ? 1 : -1;
   return fa->distance < fb->distance ? -1 : fa->distance > fb->distance;
@@ -212,7 +212,9 @@ collect_focus (HsGraphView         *self,
 
       if (f.priority == G_MAXUINT)
         continue;
-      f.bound = f.priority == 1 && box_priority (snapshot, &boxes[i], none, named) != 1;
+      /* A freed object's ghost, too, gives way to what is alive */
+      f.bound = f.priority == 1 &&
+                (boxes[i].kind == HS_LAYOUT_BOX_GHOST || box_priority (snapshot, &boxes[i], none, named) != 1);
       if (have_frame)
         f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
       g_array_append_val (focus, f);
