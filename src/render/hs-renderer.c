@@ -432,6 +432,40 @@ draw_box_shell (cairo_t               *cr,
     }
 }
 
+/* The header's badge lines, "refcount 3, 2 shown" and "immutable · small
+ * int", in the muted ink; returns where the next line starts.  Drawn
+ * again over the arrows (knockout), each on a patch of the box's fill,
+ * so that no arrow runs through them. */
+static double
+draw_badges (cairo_t           *cr,
+             const Palette     *p,
+             const HsLayoutBox *box,
+             gboolean           knockout)
+{
+  const char *lines[] = { box->facts, box->marks };
+  double ty = box->rect.y + PAD / 2 + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
+  double h = hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+
+  g_assert (cr != NULL && box != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      if (lines[i] == NULL)
+        continue;
+      if (knockout)
+        {
+          cairo_rectangle (cr, box->rect.x + PAD - 1, ty,
+                           MIN (hs_layout_text_width (HS_LAYOUT_FONT_SMALL, lines[i]) + 2, box->rect.width - PAD), h);
+          set_rgb (cr, &p->fill[box->shape], 1);
+          cairo_fill (cr);
+        }
+      set_rgb (cr, &p->muted, 1);
+      show_text (cr, HS_LAYOUT_FONT_SMALL, lines[i], box->rect.x + PAD, ty);
+      ty += h;
+    }
+  return ty;
+}
+
 /* The header's lines at natural size: title, facts, marks, value, note. */
 static void
 draw_box_text (cairo_t           *cr,
@@ -446,17 +480,7 @@ draw_box_text (cairo_t           *cr,
   set_rgb (cr, &p->ink, 1);
   show_text (cr, HS_LAYOUT_FONT_TITLE, box->title, r->x + PAD, ty);
   ty += hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
-  set_rgb (cr, &p->muted, 1);
-  if (box->facts)
-    {
-      show_text (cr, HS_LAYOUT_FONT_SMALL, box->facts, r->x + PAD, ty);
-      ty += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
-    }
-  if (box->marks)
-    {
-      show_text (cr, HS_LAYOUT_FONT_SMALL, box->marks, r->x + PAD, ty);
-      ty += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
-    }
+  ty = draw_badges (cr, p, box, FALSE);
   ty += PAD / 2;
   if (box->value)
     {
@@ -565,7 +589,8 @@ draw_box (cairo_t               *cr,
       draw_rows (cr, p, options, box, TRUE);
     }
 
-  if ((tag = box_tag (changes)) != NULL)
+  /* hs_renderer_draw() puts the tag of a box drawn whole over the arrows */
+  if ((collapsed || box->alpha < 0.999) && (tag = box_tag (changes)) != NULL)
     draw_tag (cr, p, tag, box->rect.x + box->rect.width - 6, box->rect.y);
 
   if (box->alpha < 0.999)
@@ -975,6 +1000,20 @@ hs_renderer_draw (cairo_t               *cr,
           boxes[edges[i].source].kind == HS_LAYOUT_BOX_FRAME && boxes[edges[i].source].current) &&
         !(options->hide_changes && edge_is_hidden (boxes, n_boxes, &edges[i])))
       draw_edge (cr, p, &edges[i], &view, edge_changed (options, boxes, n_boxes, &edges[i]), line_scale);
+
+  /* The badges and the "new" or "changed" tag over the arrows: an arrow
+   * routed across a box must not hide what its header says. */
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].alpha >= 0.999 && !collapsed &&
+        visible (&boxes[i].rect, cx1, cy1, cx2, cy2) &&
+        !(options->hide_changes && box_is_hidden (&boxes[i])))
+      {
+        const char *tag = box_tag (box_changes (snapshot, &boxes[i]));
+
+        draw_badges (cr, p, &boxes[i], TRUE);
+        if (tag != NULL)
+          draw_tag (cr, p, tag, boxes[i].rect.x + boxes[i].rect.width - 6, boxes[i].rect.y);
+      }
 
   hs_layout_text_end_draw ();
   cairo_restore (cr);

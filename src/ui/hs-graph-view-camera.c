@@ -11,7 +11,9 @@
 /*
  * The camera follows the program.  At every step it frames the current
  * frame's box and what the step's line created, changed or freed, never
- * below the zoom at which box text is HS_RENDERER_READABLE_PX on screen.
+ * below the zoom at which box text is readable-text-px on screen (at
+ * least HS_RENDERER_READABLE_PX), nor above max-follow-zoom unless that
+ * needs it.
  * When all of that does not fit at that zoom, the current frame comes
  * first, then what the line created, changed or freed, nearest first,
  * then what merely came into view.  When the whole picture fits at a
@@ -19,13 +21,9 @@
  * whole heap than from a part of it.
  */
 
-/* No closer than natural size: a camera that zooms in on one small box
- * makes every step look different. */
-#define MAX_FOLLOW_ZOOM 1.0
-
 /* The window floats its zoom and export buttons over the view's bottom
  * right corner: keep what matters above them. */
-#define CONTROLS_RESERVE 32
+#define CONTROLS_RESERVE 48
 
 #define CACHED_FLAGS (HS_OBJECT_IMMORTAL | HS_OBJECT_SMALL_INT | HS_OBJECT_INTERNED)
 
@@ -34,12 +32,23 @@ typedef struct
   HsRect rect;
   guint  priority;   /* 0: the current frame; 1: changed; 2: now shown or a hidden holder; 3: named by the frame */
   double distance;   /* from the current frame */
+  gboolean bound;    /* priority 1 only because the line bound a name or a slot to it, or freed it */
 } Focus;
 
 double
-hs_graph_view_camera_min_zoom (void)
+hs_graph_view_camera_min_zoom (HsGraphView *self)
 {
-  return hs_renderer_get_readable_scale ();
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  return hs_renderer_get_readable_scale () * self->readable_text_px / HS_RENDERER_READABLE_PX;
+}
+
+double
+hs_graph_view_camera_max_zoom (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  return MAX (hs_graph_view_camera_min_zoom (self), self->max_follow_zoom);
 }
 
 static void
@@ -65,6 +74,9 @@ compare_focus (gconstpointer a,
 
   if (fa->priority != fb->priority)
     return fa->priority < fb->priority ? -1 : 1;
+  /* What the line made or changed before what it only pointed at or freed */
+  if (fa->bound != fb->bound)
+    return fa->bound ? 1 : -1;
   return fa->distance < fb->distance ? -1 : fa->distance > fb->distance;
 }
 
@@ -112,6 +124,35 @@ box_priority (HsSnapshot        *snapshot,
   return G_MAXUINT;
 }
 
+/* Whether the step's line bound the current frame's name (row) to its
+ * object: a new name, or one that named another object at the step
+ * before.  Read from that step, not from the layout's rebound marks,
+ * which compare with whatever was shown before: nothing after a run, or
+ * an early step the window showed while the run streamed in. */
+static gboolean
+name_bound (HsGraphView       *self,
+            HsSnapshot        *snapshot,
+            const HsLayoutBox *frame,
+            const HsLayoutRow *row)
+{
+  const HsFrame *now, *before;
+  guint n_now, n_before;
+
+  g_assert (frame != NULL && row != NULL);
+
+  if (self->previous_step == NULL || row->label == NULL)
+    return FALSE;
+  now = hs_snapshot_get_frames (snapshot, &n_now);
+  before = hs_snapshot_get_frames (self->previous_step, &n_before);
+  if (frame->frame >= n_now || frame->frame >= n_before ||
+      g_strcmp0 (now[frame->frame].function, before[frame->frame].function) != 0)
+    return FALSE;
+  for (guint v = 0; v < before[frame->frame].n_vars; v++)
+    if (g_strcmp0 (before[frame->frame].vars[v].name, row->label) == 0)
+      return before[frame->frame].vars[v].ref != row->target;
+  return TRUE;
+}
+
 /* The rectangles that matter at this step, in the order they are given
  * room; FALSE when nothing does (an empty step). */
 static GArray *
@@ -123,6 +164,7 @@ collect_focus (HsGraphView         *self,
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
   g_autoptr(GHashTable) targets = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) named = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) none = g_hash_table_new (NULL, NULL);
   GArray *focus = g_array_new (FALSE, FALSE, sizeof (Focus));
   const HsLayoutBox *boxes;
   guint n_boxes;
@@ -139,7 +181,7 @@ collect_focus (HsGraphView         *self,
       {
         for (guint r = 0; r < boxes[i].n_rows; r++)
           {
-            if (boxes[i].rows[r].rebound && boxes[i].rows[r].target != 0)
+            if (boxes[i].rows[r].target != 0 && name_bound (self, snapshot, &boxes[i], &boxes[i].rows[r]))
               g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].rows[r].target));
             if (boxes[i].rows[r].target != 0)
               g_hash_table_add (named, GUINT_TO_POINTER (boxes[i].rows[r].target));
@@ -166,10 +208,13 @@ collect_focus (HsGraphView         *self,
 
   for (guint i = 0; i < n_boxes; i++)
     {
-      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets, named), 0 };
+      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets, named), 0, FALSE };
 
       if (f.priority == G_MAXUINT)
         continue;
+      /* A freed object's ghost, too, gives way to what is alive */
+      f.bound = f.priority == 1 &&
+                (boxes[i].kind == HS_LAYOUT_BOX_GHOST || box_priority (snapshot, &boxes[i], none, named) != 1);
       if (have_frame)
         f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
       g_array_append_val (focus, f);
@@ -177,7 +222,7 @@ collect_focus (HsGraphView         *self,
   /* Hidden holders are shown because the user asked to see them */
   for (guint i = 0; holders != NULL && i < holders->len; i++)
     {
-      Focus f = { { 0 }, 2, 0 };
+      Focus f = { { 0 }, 2, 0, FALSE };
 
       hs_holder_box_get_title (g_ptr_array_index (holders, i), &f.rect);
       if (have_frame)
@@ -232,8 +277,8 @@ place_axis (double start,
 }
 
 /* Grows wanted by each focus rectangle from first on, in order, that
- * still lets it fit width x height pixels at zoom. */
-static void
+ * still lets it fit width x height pixels at zoom; returns how many. */
+static guint
 grow_focus (HsRect       *wanted,
             GArray       *focus,
             guint         first,
@@ -242,6 +287,8 @@ grow_focus (HsRect       *wanted,
             int           width,
             int           height)
 {
+  guint n = 0;
+
   g_assert (wanted != NULL && focus != NULL);
 
   for (guint i = first; i < focus->len; i++)
@@ -253,31 +300,52 @@ grow_focus (HsRect       *wanted,
         break;
       rect_union (&grown, &f->rect);
       if (fits (&grown, zoom, width, height))
-        *wanted = grown;
+        {
+          *wanted = grown;
+          n++;
+        }
     }
+  return n;
+}
+
+/* Grows wanted by what matters, then by what came into view, then by
+ * what the frame names; returns how many of what matters it took in
+ * (times 1000) plus how many of the rest, to compare two framings. */
+static guint
+grow_all (HsRect *wanted,
+          GArray *focus,
+          guint   first,
+          double  zoom,
+          int     width,
+          int     height)
+{
+  guint n;
+
+  g_assert (wanted != NULL && focus != NULL);
+
+  n = 1000 * grow_focus (wanted, focus, first, 1, zoom, width, height);
+  n += grow_focus (wanted, focus, first, 2, zoom, width, height);
+  n += grow_focus (wanted, focus, first, 3, zoom, width, height);
+  return n;
 }
 
 /* Where the camera should rest for self->layout at the current size.
  * When the current frame and what the line changed cannot share the view
  * at a readable zoom, the changed objects get the view and the frame is
- * pinned at its left edge (hs_graph_view_get_pinned_frame()), so it is
- * kept clear of them. */
+ * pinned at its top left corner (hs_graph_view_get_pinned_frame()), kept
+ * clear of them. */
 static gboolean
 compute_framing (HsGraphView *self,
                  HsCamera    *out)
 {
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   int height = gtk_widget_get_height (GTK_WIDGET (self)) - CONTROLS_RESERVE;
-  /* A room reads a projected graph from afar: presenting, box text is
-   * kept about 1.6 times as large, and a small graph may grow to twice
-   * its size to fill the pane. */
-  gboolean presenting = self->line_scale > 1;
-  double min_zoom = hs_graph_view_camera_min_zoom () * (presenting ? 1.6 : 1);
-  double max_zoom = MAX (min_zoom, MAX_FOLLOW_ZOOM * (presenting ? 2 : 1));
+  double min_zoom = hs_graph_view_camera_min_zoom (self);
+  double max_zoom = hs_graph_view_camera_max_zoom (self);
   g_autoptr(GArray) focus = NULL;
   HsRect all = { 0 }, wanted, frame = { 0 };
-  gboolean have_frame, pinned = FALSE;
-  double zoom, x0, y0, reserve = 0;
+  gboolean have_frame, pinned = FALSE, below_pin = FALSE;
+  double zoom, x0, y0, reserve_x = 0, reserve_y = 0;
   guint first = 0;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
@@ -320,49 +388,64 @@ compute_framing (HsGraphView *self,
         }
       if (pinned)
         {
-          /* The strip the pinned frame covers, at the smallest zoom */
-          reserve = HS_GRAPH_VIEW_PIN_INSET + frame.width * min_zoom + MARGIN / 2;
-          wanted = g_array_index (focus, Focus, 1).rect;
-          first = 2;
+          /* The pinned copy covers the view's top left corner: what
+           * matters goes beside it (a strip down the left edge is kept
+           * clear) or below it (a band along the top), whichever shows
+           * more of it.  A frame is wide and short, and a projector's
+           * pane beside the snippet narrow. */
+          double strip = HS_GRAPH_VIEW_PIN_INSET + frame.width * min_zoom + MARGIN / 2;
+          double band = HS_GRAPH_VIEW_PIN_INSET + frame.height * min_zoom + MARGIN / 2;
+          HsRect beside = g_array_index (focus, Focus, 1).rect, below = beside;
+          guint n_beside, n_below;
+
+          n_beside = grow_all (&beside, focus, 2, min_zoom, width - strip, height);
+          n_below = grow_all (&below, focus, 2, min_zoom, width, height - band);
+          below_pin = n_below > n_beside && fits (&below, min_zoom, width, height - band);
+          wanted = below_pin ? below : beside;
+          reserve_x = below_pin ? 0 : strip;
+          reserve_y = below_pin ? band : 0;
         }
-      grow_focus (&wanted, focus, first, 1, min_zoom, width - reserve, height);
-      grow_focus (&wanted, focus, first, 2, min_zoom, width - reserve, height);
-      grow_focus (&wanted, focus, first, 3, min_zoom, width - reserve, height);
+      else
+        grow_all (&wanted, focus, first, min_zoom, width, height);
     }
 
   /* Keep the zoom the view has when it is readable and what matters fits:
    * a camera that also zooms at every step is hard to follow. */
-  zoom = CLAMP (fit_zoom (&wanted, width - reserve, height), min_zoom, max_zoom);
-  if (self->zoom >= min_zoom && self->zoom <= max_zoom && fits (&wanted, self->zoom, width - reserve, height))
+  zoom = CLAMP (fit_zoom (&wanted, width - reserve_x, height - reserve_y), min_zoom, max_zoom);
+  if (self->zoom >= min_zoom && self->zoom <= max_zoom &&
+      fits (&wanted, self->zoom, width - reserve_x, height - reserve_y))
     zoom = self->zoom;
   if (pinned)
     {
-      /* The strip widens with the zoom; past min_zoom it may not fit. */
-      double strip = HS_GRAPH_VIEW_PIN_INSET + frame.width * zoom + MARGIN / 2;
+      /* The strip or the band widens with the zoom; past min_zoom it
+       * may not fit. */
+      double side = HS_GRAPH_VIEW_PIN_INSET + (below_pin ? frame.height : frame.width) * zoom + MARGIN / 2;
 
-      if (!fits (&wanted, zoom, width - strip, height))
+      if (!fits (&wanted, zoom, width - (below_pin ? 0 : side), height - (below_pin ? side : 0)))
         zoom = min_zoom;
-      reserve = HS_GRAPH_VIEW_PIN_INSET + frame.width * zoom + MARGIN / 2;
+      side = HS_GRAPH_VIEW_PIN_INSET + (below_pin ? frame.height : frame.width) * zoom + MARGIN / 2;
+      reserve_x = below_pin ? 0 : side;
+      reserve_y = below_pin ? side : 0;
     }
 
   /* Start from where the view looks now, so the picture moves no more
    * than it must. */
-  x0 = ((width + reserve) / 2.0 - self->offset_x) / self->zoom - (width - reserve) / 2.0 / zoom;
-  y0 = (height / 2.0 - self->offset_y) / self->zoom - height / 2.0 / zoom;
-  x0 = place_axis (x0, wanted.x, wanted.width, all.width, zoom, width - reserve);
-  y0 = place_axis (y0, wanted.y, wanted.height, all.height, zoom, height);
+  x0 = ((width + reserve_x) / 2.0 - self->offset_x) / self->zoom - (width - reserve_x) / 2.0 / zoom;
+  y0 = ((height + reserve_y) / 2.0 - self->offset_y) / self->zoom - (height - reserve_y) / 2.0 / zoom;
+  x0 = place_axis (x0, wanted.x, wanted.width, all.width, zoom, width - reserve_x);
+  y0 = place_axis (y0, wanted.y, wanted.height, all.height, zoom, height - reserve_y);
   /* The pinned copy best covers the column of frames it comes from, not
    * objects the view would hide under it. */
-  if (pinned && wanted.x >= frame.x + frame.width &&
+  if (pinned && !below_pin && wanted.x >= frame.x + frame.width &&
       wanted.x + wanted.width + MARGIN / zoom <= frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
     {
-      reserve = 0;
+      reserve_x = 0;
       x0 = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
     }
 
   out->zoom = zoom;
-  out->offset_x = reserve - x0 * zoom;
-  out->offset_y = -y0 * zoom;
+  out->offset_x = reserve_x - x0 * zoom;
+  out->offset_y = reserve_y - y0 * zoom;
   return TRUE;
 }
 

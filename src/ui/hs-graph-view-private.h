@@ -48,6 +48,9 @@ struct _HsGraphView
   double          line_scale;
   gboolean        high_contrast;
   gboolean        hide_changes;
+  /* The camera's bounds (readable-text-px, max-follow-zoom) */
+  double          readable_text_px;
+  double          max_follow_zoom;
 
   HsTrace        *trace;
   HsSnapshot     *snapshot;       /* the step asked for */
@@ -55,6 +58,7 @@ struct _HsGraphView
   HsLayout       *from;           /* where the running animation started */
   HsLayout       *shown;          /* what is drawn: layout, or between from and layout */
   HsRenderMarks  *marks;          /* what the step's line changed, against the step before */
+  HsSnapshot     *previous_step;  /* that step before, or NULL: the camera reads bound names from it */
   AdwAnimation   *animation;
   GCancellable   *cancellable;
   guint           serial;
@@ -103,8 +107,9 @@ void     hs_graph_view_camera_frame         (HsGraphView *self,
 void     hs_graph_view_camera_stop          (HsGraphView *self);
 gboolean hs_graph_view_camera_is_moving     (HsGraphView *self);
 /* The smallest zoom at which every box's text is at least
- * HS_RENDERER_READABLE_PX on screen. */
-double   hs_graph_view_camera_min_zoom      (void);
+ * self->readable_text_px on screen, and the largest the camera goes to */
+double   hs_graph_view_camera_min_zoom      (HsGraphView *self);
+double   hs_graph_view_camera_max_zoom      (HsGraphView *self);
 
 /* Hidden holders (hs-graph-view-holders.c): boxes for the references the
  * runtime names but the graph does not draw, right of the picture. */

@@ -26,6 +26,8 @@ enum {
   PROP_BUSY,
   PROP_ANIMATING,
   PROP_SELECTED_VARIABLE,
+  PROP_READABLE_TEXT_PX,
+  PROP_MAX_FOLLOW_ZOOM,
   N_PROPS
 };
 
@@ -488,7 +490,59 @@ hs_graph_view_get_readable_zoom (HsGraphView *self)
 {
   g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), 1.0);
 
-  return hs_graph_view_camera_min_zoom ();
+  return hs_renderer_get_readable_scale ();
+}
+
+double
+hs_graph_view_get_readable_text_px (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), HS_RENDERER_READABLE_PX);
+
+  return self->readable_text_px;
+}
+
+/* The camera's lower bound: following never zooms below the size at
+ * which box text is px on screen.  A room reads a projector from afar,
+ * so presentation asks for more. */
+void
+hs_graph_view_set_readable_text_px (HsGraphView *self,
+                                    double       px)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  px = MAX (px, HS_RENDERER_READABLE_PX);
+  if (G_APPROX_VALUE (px, self->readable_text_px, 1e-9))
+    return;
+  self->readable_text_px = px;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READABLE_TEXT_PX]);
+  if (self->follow)
+    hs_graph_view_camera_frame (self, TRUE);
+}
+
+double
+hs_graph_view_get_max_follow_zoom (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), 1.0);
+
+  return self->max_follow_zoom;
+}
+
+/* The camera's upper bound, unless readable text needs more: a camera
+ * that zooms in on one small box makes every step look different, but a
+ * room wants a small graph to fill the pane. */
+void
+hs_graph_view_set_max_follow_zoom (HsGraphView *self,
+                                   double       zoom)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  if (G_APPROX_VALUE (zoom, self->max_follow_zoom, 1e-9))
+    return;
+  self->max_follow_zoom = zoom;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_FOLLOW_ZOOM]);
+  if (self->follow)
+    hs_graph_view_camera_frame (self, TRUE);
 }
 
 void
@@ -678,6 +732,8 @@ layout_done_cb (GObject      *object,
 
   g_clear_pointer (&self->marks, hs_render_marks_free);
   self->marks = g_steal_pointer (&data->marks);
+  g_clear_pointer (&self->previous_step, hs_snapshot_unref);
+  self->previous_step = g_steal_pointer (&data->previous_step);
   animate = self->pending_animate && self->shown != NULL && gtk_widget_get_mapped (GTK_WIDGET (self));
 
   /* Animate from whatever is on screen, even mid-animation. */
@@ -738,6 +794,7 @@ hs_graph_view_set_step (HsGraphView *self,
       adw_animation_skip (self->animation);
       hs_graph_view_camera_stop (self);
       g_clear_pointer (&self->marks, hs_render_marks_free);
+      g_clear_pointer (&self->previous_step, hs_snapshot_unref);
       g_clear_pointer (&self->snapshot, hs_snapshot_unref);
       g_clear_pointer (&self->layout, hs_layout_unref);
       g_clear_pointer (&self->from, hs_layout_unref);
@@ -1275,6 +1332,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->shown, hs_layout_unref);
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->layout, hs_layout_unref);
+  g_clear_pointer (&self->previous_step, hs_snapshot_unref);
   g_clear_pointer (&self->snapshot, hs_snapshot_unref);
   g_clear_object (&self->trace);
   for (guint i = 0; i < self->n_selected; i++)
@@ -1318,6 +1376,14 @@ hs_graph_view_get_property (GObject    *object,
       g_value_set_string (value, hs_graph_view_get_selected_variable (self));
       break;
 
+    case PROP_READABLE_TEXT_PX:
+      g_value_set_double (value, self->readable_text_px);
+      break;
+
+    case PROP_MAX_FOLLOW_ZOOM:
+      g_value_set_double (value, self->max_follow_zoom);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1343,6 +1409,14 @@ hs_graph_view_set_property (GObject      *object,
 
     case PROP_SHOW_HIDDEN_REFERENCES:
       hs_graph_view_set_show_hidden_references (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_READABLE_TEXT_PX:
+      hs_graph_view_set_readable_text_px (self, g_value_get_double (value));
+      break;
+
+    case PROP_MAX_FOLLOW_ZOOM:
+      hs_graph_view_set_max_follow_zoom (self, g_value_get_double (value));
       break;
 
     default:
@@ -1394,6 +1468,19 @@ hs_graph_view_class_init (HsGraphViewClass *klass)
                          NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /* Following, box text is at least this many pixels on screen */
+  properties[PROP_READABLE_TEXT_PX] =
+    g_param_spec_double ("readable-text-px", NULL, NULL,
+                         HS_RENDERER_READABLE_PX, 200.0, HS_RENDERER_READABLE_PX,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* Following, the camera zooms in no further than this, unless
+   * readable-text-px needs it */
+  properties[PROP_MAX_FOLLOW_ZOOM] =
+    g_param_spec_double ("max-follow-zoom", NULL, NULL,
+                         MIN_ZOOM, MAX_ZOOM, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SELECTION_CHANGED] =
@@ -1417,6 +1504,8 @@ hs_graph_view_init (HsGraphView *self)
   self->offset_x = MARGIN;
   self->offset_y = MARGIN;
   self->follow = TRUE;
+  self->readable_text_px = HS_RENDERER_READABLE_PX;
+  self->max_follow_zoom = 1.0;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);

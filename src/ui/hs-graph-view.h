@@ -37,6 +37,14 @@ void        hs_graph_view_zoom_fit           (HsGraphView  *self);
 gboolean    hs_graph_view_get_follow         (HsGraphView  *self);
 void        hs_graph_view_set_follow         (HsGraphView  *self,
                                               gboolean      follow);
+/* The camera's bounds while following: box text at least readable-text-px
+ * on screen, and no closer than max-follow-zoom unless that needs it. */
+double      hs_graph_view_get_readable_text_px (HsGraphView *self);
+void        hs_graph_view_set_readable_text_px (HsGraphView *self,
+                                                double       px);
+double      hs_graph_view_get_max_follow_zoom  (HsGraphView *self);
+void        hs_graph_view_set_max_follow_zoom  (HsGraphView *self,
+                                                double       zoom);
 gboolean    hs_graph_view_get_show_hidden_references (HsGraphView *self);
 void        hs_graph_view_set_show_hidden_references (HsGraphView *self,
                                                       gboolean     show);

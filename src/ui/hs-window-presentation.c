@@ -16,7 +16,19 @@
 #include "hs-window-private.h"
 
 #define LINE_SCALE 2.5
+/* A room reads a projected graph from afar: on a 1080-line projector box
+ * text is kept about 1.6 times as large as at a desk, and a small graph
+ * may grow to twice its natural size to fill the pane.  What the room
+ * reads is the text's share of the picture, so on a 768-line projector
+ * it is smaller in pixels, and the changed objects still fit. */
+#define READABLE_SCALE 1.6
+#define READABLE_SCREEN_HEIGHT 1080.0
+#define MAX_FOLLOW_ZOOM 2.0
 #define EDITOR_MAX_WIDTH 400  /* as hs-window.ui has it */
+/* In full screen the header bar slides in when the pointer comes this
+ * near the top edge, and away when it leaves the bar by this much. */
+#define HEADER_EDGE 4
+#define HEADER_SLACK 24
 
 /* Above the editor's font-size setting, which is application-level too;
  * the type grows with the screen: 15pt on 1024 pixels, 22pt on 1920. */
@@ -97,16 +109,41 @@ screen_geometry (HsWindow     *self,
   return TRUE;
 }
 
-static int
-screen_width (HsWindow *self)
+/* The screen's size, or the window's when there is no monitor yet */
+static void
+screen_size (HsWindow *self,
+             int      *width,
+             int      *height)
 {
   GdkRectangle geometry;
 
   g_assert (HS_IS_WINDOW (self));
 
   if (!screen_geometry (self, &geometry))
-    return gtk_widget_get_width (GTK_WIDGET (self));
-  return geometry.width;
+    {
+      geometry.width = gtk_widget_get_width (GTK_WIDGET (self));
+      geometry.height = gtk_widget_get_height (GTK_WIDGET (self));
+    }
+  *width = geometry.width;
+  *height = geometry.height;
+}
+
+static int
+screen_width (HsWindow *self)
+{
+  int width, height;
+
+  screen_size (self, &width, &height);
+  return width;
+}
+
+static int
+screen_height (HsWindow *self)
+{
+  int width, height;
+
+  screen_size (self, &width, &height);
+  return height;
 }
 
 /* WIDTH -1 gives the editor back its usual width. */
@@ -148,6 +185,56 @@ editor_revealed_cb (HsWindow *self)
     fit_soon (self);
 }
 
+/* In full screen the header bar hides, as GNOME apps do, and slides in
+ * when the pointer reaches the top edge. */
+static gboolean
+header_hides (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  return self->presenting || gtk_window_is_fullscreen (GTK_WINDOW (self));
+}
+
+static void
+update_header (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  gtk_revealer_set_reveal_child (self->header_revealer, !header_hides (self));
+}
+
+void
+hs_window_presentation_pointer (HsWindow *self,
+                                double    y)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (!header_hides (self))
+    return;
+  if (y <= HEADER_EDGE)
+    gtk_revealer_set_reveal_child (self->header_revealer, TRUE);
+  else if (gtk_revealer_get_reveal_child (self->header_revealer) &&
+           y > gtk_widget_get_height (GTK_WIDGET (self->header_revealer)) + HEADER_SLACK)
+    gtk_revealer_set_reveal_child (self->header_revealer, FALSE);
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           HsWindow                 *self)
+{
+  GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
+
+  g_assert (HS_IS_WINDOW (self));
+
+  /* A menu opened from the bar is a surface of its own: the pointer on
+   * it is not below the bar. */
+  if (event != NULL && gdk_event_get_surface (event) != gtk_native_get_surface (GTK_NATIVE (self)))
+    return;
+  hs_window_presentation_pointer (self, y);
+}
+
 static void
 set_presenting (HsWindow *self,
                 gboolean  presenting)
@@ -161,9 +248,15 @@ set_presenting (HsWindow *self,
 
   if (presenting)
     {
+      GdkRectangle geometry;
+
       self->saved_zoom = hs_graph_view_get_zoom (self->graph_view);
       self->saved_inspector = adw_flap_get_reveal_flap (self->inspector_flap);
-      GdkRectangle geometry;
+      self->saved_readable_px = hs_graph_view_get_readable_text_px (self->graph_view);
+      self->saved_max_zoom = hs_graph_view_get_max_follow_zoom (self->graph_view);
+      hs_graph_view_set_readable_text_px (self->graph_view, self->saved_readable_px *
+                                          MAX (1.0, READABLE_SCALE * screen_height (self) / READABLE_SCREEN_HEIGHT));
+      hs_graph_view_set_max_follow_zoom (self->graph_view, MAX_FOLLOW_ZOOM);
 
       load_presentation_css (screen_width (self));
       gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
@@ -200,8 +293,11 @@ set_presenting (HsWindow *self,
       gtk_widget_set_visible (self->command_bar, TRUE);
       gtk_text_view_set_editable (GTK_TEXT_VIEW (self->source_view), !self->busy);
       gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self->source_view), GTK_WRAP_NONE);
+      hs_graph_view_set_readable_text_px (self->graph_view, self->saved_readable_px);
+      hs_graph_view_set_max_follow_zoom (self->graph_view, self->saved_max_zoom);
       hs_graph_view_set_zoom (self->graph_view, self->saved_zoom);
     }
+  update_header (self);
   apply_graph_style (self);
 }
 
@@ -386,7 +482,7 @@ static const GActionEntry presentation_actions[] = {
 void
 hs_window_init_presentation (HsWindow *self)
 {
-  GtkEventController *keys;
+  GtkEventController *keys, *motion;
 
   g_return_if_fail (HS_IS_WINDOW (self));
 
@@ -399,6 +495,11 @@ hs_window_init_presentation (HsWindow *self)
 
   g_signal_connect_object (self->editor_flap, "notify::reveal-flap",
                            G_CALLBACK (editor_revealed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (update_header), NULL);
+  motion = gtk_event_controller_motion_new ();
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);

@@ -35,6 +35,7 @@ struct _HsWindow
   GtkSpinner           *spinner;
   AdwToastOverlay      *toast_overlay;
   GtkWidget            *command_bar;
+  GtkRevealer          *header_revealer; /* hidden in full screen (hs-window-presentation.c) */
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   AdwFlap              *editor_flap;
@@ -120,6 +121,8 @@ struct _HsWindow
   guint                 holding : 1;        /* hidden now, until the next press */
   guint                 saved_inspector : 1;
   double                saved_zoom;
+  double                saved_readable_px;  /* the graph camera's bounds before */
+  double                saved_max_zoom;
   int                   saved_width;    /* the window's size before presenting */
   int                   saved_height;
   guint                 fit_tick;
@@ -239,6 +242,10 @@ gboolean      hs_window_presentation_key  (HsWindow     *self,
                                            guint         keyval);
 void          hs_window_presentation_forward (HsWindow  *self);
 void          hs_window_presentation_back (HsWindow     *self);
+/* The pointer moved to y in the window: in full screen, the header bar
+ * slides in at the top edge and away below it. */
+void          hs_window_presentation_pointer (HsWindow  *self,
+                                              double     y);
 
 /* hs-window-interpreter.c */
 void          hs_window_init_interpreter  (HsWindow     *self);

@@ -1285,6 +1285,7 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, run_stack);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, header_revealer);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, editor_flap);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, command_bar);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, search_bar);

@@ -231,3 +231,49 @@ hs_test_wait_frames (GtkWidget *widget,
   g_assert_true (hs_test_wait_until (ticked_enough, &t));
   gtk_widget_remove_tick_callback (widget, id);
 }
+
+/* Whether inner lies inside outer, to half a unit: what is in view */
+gboolean
+hs_test_rect_inside (const HsRect *inner,
+                     const HsRect *outer)
+{
+  g_return_val_if_fail (inner != NULL && outer != NULL, FALSE);
+
+  return inner->x >= outer->x - 0.5 && inner->y >= outer->y - 0.5 &&
+         inner->x + inner->width <= outer->x + outer->width + 0.5 &&
+         inner->y + inner->height <= outer->y + outer->height + 0.5;
+}
+
+/* With HS_TEST_SHOTS set to a folder, saves what WIDGET shows there as
+ * NAME.png, for a person to look at; without it, does nothing. */
+void
+hs_test_save_shot (GtkWidget  *widget,
+                   const char *name)
+{
+  const char *folder = g_getenv ("HS_TEST_SHOTS");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (folder == NULL || folder[0] == '\0')
+    return;
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (folder, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}

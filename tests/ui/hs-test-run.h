@@ -46,6 +46,10 @@ void           hs_test_activate         (HsWindow        *window,
 HsWindow      *hs_test_window_new_run   (const char      *source,
                                          const char      *title);
 void           hs_test_window_close     (HsWindow        *window);
+gboolean       hs_test_rect_inside      (const HsRect    *inner,
+                                         const HsRect    *outer);
+void           hs_test_save_shot        (GtkWidget       *widget,
+                                         const char      *name);
 void           hs_test_window_run_setup (HsTestFixture   *f,
                                          gconstpointer    program);
 void           hs_test_window_run_teardown (HsTestFixture *f,

@@ -70,15 +70,6 @@ find_controller (GtkWidget *widget,
   return NULL;
 }
 
-static gboolean
-rect_inside (const HsRect *inner,
-             const HsRect *outer)
-{
-  return inner->x >= outer->x - 0.5 && inner->y >= outer->y - 0.5 &&
-         inner->x + inner->width <= outer->x + outer->width + 0.5 &&
-         inner->y + inner->height <= outer->y + outer->height + 0.5;
-}
-
 /* Follow is the window's stateful action "follow": the view's camera
  * follows the program until a pan or a zoom by hand, and Fit or the
  * toggle turn it on again. */
@@ -337,7 +328,7 @@ test_hidden_holders (void)
   hs_holder_box_get_title (consts, &rect);
   g_assert_cmpfloat (rect.y, >=, lh);
   hs_graph_view_get_visible_rect (graph, &view);
-  g_assert_true (rect_inside (&rect, &view));
+  g_assert_true (hs_test_rect_inside (&rect, &view));
   g_assert_cmpuint (painted_pixels (graph, consts), >, rect.width * rect.height / 2);
 
   /* Its tooltip says why it keeps the literal alive */

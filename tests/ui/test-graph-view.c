@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "hs-command-dialog.h"
+#include "hs-graph-view-private.h"
+#include "hs-lesson.h"
 #include "hs-renderer.h"
 #include "hs-test-run.h"
 
@@ -31,6 +33,7 @@ typedef struct
   char        example[64];
   int         width;
   int         height;
+  gboolean    lesson;     /* example names a lesson, with its notes beside the graph */
 } Case;
 
 /* Idle, and the graph shows the step the window shows. */
@@ -87,15 +90,6 @@ smallest_box_text (void)
 }
 
 static gboolean
-rect_inside (const HsRect *inner,
-             const HsRect *outer)
-{
-  return inner->x >= outer->x - 0.5 && inner->y >= outer->y - 0.5 &&
-         inner->x + inner->width <= outer->x + outer->width + 0.5 &&
-         inner->y + inner->height <= outer->y + outer->height + 0.5;
-}
-
-static gboolean
 rects_meet (const HsRect *a,
             const HsRect *b)
 {
@@ -103,22 +97,121 @@ rects_meet (const HsRect *a,
          a->y < b->y + b->height && a->y + a->height > b->y;
 }
 
+typedef enum
+{
+  MATTERS_NOT,
+  MATTERS_MADE,    /* created, or a mutable object changed */
+  MATTERS_BOUND,   /* only what the line made a name or a slot point at */
+} Matters;
+
 /* What the step's line did, read from the runtime's flags: created, or
- * (a mutable object) changed. */
-static gboolean
+ * (a mutable object) changed; or what it made a name or a slot point at
+ * (moved, the set from moved_targets()). */
+static Matters
 box_matters (HsSnapshot        *snapshot,
-             const HsLayoutBox *box)
+             const HsLayoutBox *box,
+             GHashTable        *moved)
 {
   const HsObject *object;
 
   if (box->kind != HS_LAYOUT_BOX_OBJECT || !(object = hs_snapshot_lookup (snapshot, box->ref)))
-    return FALSE;
+    return MATTERS_NOT;
   if (runtime_reports_created ? (object->changes & HS_CHANGE_CREATED) != 0
                               : (object->changes & HS_CHANGE_NEW) &&
                                 !(object->flags & (HS_OBJECT_IMMORTAL | HS_OBJECT_SMALL_INT | HS_OBJECT_INTERNED)))
-    return TRUE;
-  return
-         ((object->changes & HS_CHANGE_MUTATED) && (object->flags & HS_OBJECT_MUTABLE));
+    return MATTERS_MADE;
+  if ((object->changes & HS_CHANGE_MUTATED) && (object->flags & HS_OBJECT_MUTABLE))
+    return MATTERS_MADE;
+  return g_hash_table_contains (moved, GUINT_TO_POINTER (box->ref)) ? MATTERS_BOUND : MATTERS_NOT;
+}
+
+static void
+rect_union (HsRect       *a,
+            const HsRect *b)
+{
+  double x1 = MIN (a->x, b->x), y1 = MIN (a->y, b->y);
+  double x2 = MAX (a->x + a->width, b->x + b->width), y2 = MAX (a->y + a->height, b->y + b->height);
+
+  *a = (HsRect) { x1, y1, x2 - x1, y2 - y1 };
+}
+
+/* Whether the line bound name, in the frame at index of the step after
+ * previous, to ref: the name is new, or named another object before. */
+static gboolean
+name_bound (HsSnapshot *previous,
+            guint       index,
+            const char *function,
+            const char *name,
+            guint32     ref)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  if (previous == NULL)
+    return FALSE;
+  frames = hs_snapshot_get_frames (previous, &n_frames);
+  if (index >= n_frames || g_strcmp0 (frames[index].function, function) != 0)
+    return FALSE;
+  for (guint v = 0; v < frames[index].n_vars; v++)
+    if (g_strcmp0 (frames[index].vars[v].name, name) == 0)
+      return frames[index].vars[v].ref != ref;
+  return TRUE;
+}
+
+/* The objects the step's line bound a name of the current frame to, or
+ * stored in a container's slot: "x = 5" is read at the 5, "c[2] = t" at
+ * the t, whether the line made them or found them in a cache.  Read from
+ * the trace's step before, not from the layout's marks. */
+static GHashTable *
+moved_targets (HsWindow *window,
+               HsLayout *layout)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  guint index = hs_snapshot_get_index (snapshot);
+  g_autoptr(HsSnapshot) previous = index > 0 ? hs_trace_get_snapshot (hs_window_get_trace (window), index - 1) : NULL;
+  GHashTable *moved = g_hash_table_new (NULL, NULL);
+  const HsFrame *frames;
+  const HsLayoutBox *boxes;
+  guint n_boxes, n_frames;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  if (n_frames > 0)
+    for (guint v = 0; v < frames[n_frames - 1].n_vars; v++)
+      if (name_bound (previous, n_frames - 1, frames[n_frames - 1].function,
+                      frames[n_frames - 1].vars[v].name, frames[n_frames - 1].vars[v].ref))
+        g_hash_table_add (moved, GUINT_TO_POINTER (frames[n_frames - 1].vars[v].ref));
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    for (guint r = 0; r < boxes[i].n_rows; r++)
+      {
+        const HsLayoutRow *row = &boxes[i].rows[r];
+
+        if (row->target != 0 && boxes[i].kind == HS_LAYOUT_BOX_OBJECT && graph->marks != NULL &&
+            hs_render_marks_lookup (graph->marks, boxes[i].ref, row->target,
+                                    row->kind == HS_LAYOUT_ROW_PAIR ? NULL : row->label))
+          g_hash_table_add (moved, GUINT_TO_POINTER (row->target));
+      }
+  return moved;
+}
+
+/* Whether rect could lie in the view at its zoom, with the margins the
+ * camera keeps, beside the pinned frame (pin, or NULL) and above the
+ * zoom buttons */
+static gboolean
+could_fit (HsGraphView  *graph,
+           const HsRect *rect,
+           const HsRect *pin)
+{
+  double zoom = hs_graph_view_get_zoom (graph);
+  double width = gtk_widget_get_width (GTK_WIDGET (graph)) - 2 * 24;
+  double height = gtk_widget_get_height (GTK_WIDGET (graph)) - 2 * 24 - 48;
+
+  if (pin != NULL)
+    return (rect->width * zoom <= width - pin->width * zoom && rect->height * zoom <= height) ||
+           (rect->width * zoom <= width && rect->height * zoom <= height - pin->height * zoom);
+  return rect->width * zoom <= width && rect->height * zoom <= height;
 }
 
 static void
@@ -129,11 +222,12 @@ check_step (HsWindow   *window,
   HsGraphView *graph = hs_window_get_graph_view (window);
   HsLayout *layout = hs_graph_view_get_layout (graph);
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  g_autoptr(GHashTable) moved = moved_targets (window, layout);
   const HsLayoutBox *boxes;
-  guint n_boxes, n_checked = 0;
+  guint n_boxes, n_checked = 0, n_apart = 0;
   gboolean have_frame = FALSE;
   double text_px;
-  HsRect view, pin = { 0 }, controls;
+  HsRect view, pin = { 0 }, controls, made = { 0 };
   gboolean pinned;
 
   g_assert_true (hs_graph_view_get_follow (graph));
@@ -156,13 +250,36 @@ check_step (HsWindow   *window,
                           b.size.width / zoom, b.size.height / zoom };
   }
   boxes = hs_layout_get_boxes (layout, &n_boxes);
+  /* Where what the line made lies: an object it only bound is owed the
+   * view when it fits beside that at this zoom, the frame pinned aside */
+  for (guint i = 0; i < n_boxes; i++)
+    if (box_matters (snapshot, &boxes[i], moved) == MATTERS_MADE)
+      {
+        if (made.width == 0)
+          made = boxes[i].rect;
+        else
+          rect_union (&made, &boxes[i].rect);
+      }
   for (guint i = 0; i < n_boxes; i++)
     {
       const HsLayoutBox *box = &boxes[i];
       gboolean frame = box->kind == HS_LAYOUT_BOX_FRAME && box->current;
+      Matters matters = frame ? MATTERS_MADE : box_matters (snapshot, box, moved);
 
-      if (!frame && !box_matters (snapshot, box))
+      if (matters == MATTERS_NOT)
         continue;
+      if (matters == MATTERS_BOUND && made.width > 0)
+        {
+          HsRect both = made;
+
+          rect_union (&both, &box->rect);
+          if (!could_fit (graph, &both, pinned ? &pin : NULL))
+            {
+              g_test_message ("%s %dx%d step %u: %s cannot share the view with what the line made",
+                              c->example, c->width, c->height, step, box->title);
+              continue;
+            }
+        }
       have_frame |= frame;
       /* The frame is in sight whole, in place or pinned at the corner;
        * nothing that matters hides under the pinned copy. */
@@ -170,23 +287,39 @@ check_step (HsWindow   *window,
         {
           HsRect copy = pin;
 
-          g_assert_true (rect_inside (&copy, &view));
+          g_assert_true (hs_test_rect_inside (&copy, &view));
           n_checked++;
+          continue;
+        }
+      /* What the line made may lie too far apart for one view at a
+       * readable zoom (the layout's doing): then the camera shows what it
+       * can, and the rest is reported */
+      if (!frame && made.width > 0 && !could_fit (graph, &made, pinned ? &pin : NULL) &&
+          (!hs_test_rect_inside (&box->rect, &view) || rects_meet (&box->rect, &controls)))
+        {
+          g_test_message ("%s %dx%d step %u: changed %s cannot share the view with the rest of what the line made",
+                          c->example, c->width, c->height, step, box->title);
+          n_apart++;
           continue;
         }
       if (pinned && !frame && rects_meet (&box->rect, &pin))
         g_error ("%s at %dx%d, step %u: changed %s is under the pinned frame",
                  c->example, c->width, c->height, step, box->title);
       if (rects_meet (&box->rect, &controls))
-        g_error ("%s at %dx%d, step %u: changed %s is under the zoom buttons",
-                 c->example, c->width, c->height, step, box->title);
-      if (!rect_inside (&box->rect, &view))
+        g_error ("%s at %dx%d, step %u: changed %s at (%.0f, %.0f, %.0f×%.0f) is under the zoom buttons (%.0f, %.0f, %.0f×%.0f)",
+                 c->example, c->width, c->height, step, box->title,
+                 box->rect.x, box->rect.y, box->rect.width, box->rect.height,
+                 controls.x, controls.y, controls.width, controls.height);
+      if (!hs_test_rect_inside (&box->rect, &view))
         g_error ("%s at %dx%d, step %u: %s %s at (%.0f, %.0f, %.0f×%.0f) is outside the view (%.0f, %.0f, %.0f×%.0f)",
                  c->example, c->width, c->height, step, frame ? "the current frame" : "changed", box->title,
                  box->rect.x, box->rect.y, box->rect.width, box->rect.height,
                  view.x, view.y, view.width, view.height);
       n_checked++;
     }
+  /* and some of it is in view */
+  if (n_apart > 0 && n_checked < 2)
+    g_error ("%s at %dx%d, step %u: nothing the line made is in view", c->example, c->width, c->height, step);
   g_test_message ("%s %dx%d step %u: text %.1f px, %u boxes that matter in view%s",
                   c->example, c->width, c->height, step, text_px, n_checked, pinned ? ", frame pinned" : "");
   {
@@ -204,11 +337,16 @@ open_and_run (const Case *c)
   HsWindow *window = hs_window_new (app);
 
   gtk_window_set_default_size (GTK_WINDOW (window), c->width, c->height);
-  hs_window_load_example (window, c->example);
+  if (!c->lesson)
+    hs_window_load_example (window, c->example);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
 
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  /* A lesson runs as it opens */
+  if (c->lesson)
+    g_action_group_activate_action (G_ACTION_GROUP (window), "open-lesson", g_variant_new_string (c->example));
+  else
+    g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
   settle (window);
   g_assert_nonnull (hs_window_get_trace (window));
   g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, hs_window_get_graph_view (window)));
@@ -245,13 +383,23 @@ test_follows_every_step (gconstpointer data)
                   gtk_widget_get_width (GTK_WIDGET (graph)), gtk_widget_get_height (GTK_WIDGET (graph)),
                   gtk_widget_get_width (GTK_WIDGET (window)), gtk_widget_get_height (GTK_WIDGET (window)));
 
+  /* A run ends on its last step, framed as it lands there, not stepped to */
+  lowest_text_px = G_MAXDOUBLE;
+  check_step (window, c, hs_window_get_step (window));
+
   g_action_group_activate_action (G_ACTION_GROUP (window), "first-step", NULL);
   settle (window);
-  lowest_text_px = G_MAXDOUBLE;
   for (guint step = 0; step < n_steps; step++)
     {
       g_assert_cmpuint (hs_window_get_step (window), ==, step);
       check_step (window, c, step);
+      if (step == n_steps / 2 || step + 1 == n_steps)
+        {
+          g_autofree char *name = g_strdup_printf ("%s%s-%dx%d-step%u", c->lesson ? "lesson-" : "",
+                                                   c->example, c->width, c->height, step);
+
+          hs_test_save_shot (GTK_WIDGET (window), name);
+        }
       if (step + 1 < n_steps)
         {
           g_action_group_activate_action (G_ACTION_GROUP (window), "step-forward", NULL);
@@ -395,6 +543,25 @@ main (int   argc,
         path = g_strdup_printf ("/ui/graph-view/follows/%s/%dx%d", c->example, c->width, c->height);
         g_test_add_data_func_full (path, c, test_follows_every_step, g_free);
       }
+
+  /* A lesson's notes take room beside the graph */
+  {
+    g_autoptr(GPtrArray) lessons = hs_lesson_list_all ();
+
+    for (guint i = 0; i < lessons->len; i++)
+      for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+        {
+          Case *c = g_new0 (Case, 1);
+          g_autofree char *path = NULL;
+
+          g_strlcpy (c->example, hs_lesson_get_id (g_ptr_array_index (lessons, i)), sizeof c->example);
+          c->width = sizes[s][0];
+          c->height = sizes[s][1];
+          c->lesson = TRUE;
+          path = g_strdup_printf ("/ui/graph-view/follows/lesson/%s/%dx%d", c->example, c->width, c->height);
+          g_test_add_data_func_full (path, c, test_follows_every_step, g_free);
+        }
+  }
 
   g_test_add_func ("/ui/graph-view/user-control", test_user_control);
   g_test_add_func ("/ui/graph-view/heap-button-in-view", test_heap_button_in_view);
