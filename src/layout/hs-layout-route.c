@@ -593,12 +593,17 @@ gap_level_towards (const Gap *gap,
   const double *used = (const double *) gap->used->data;
   guint n = gap->used->len;
   double y = CLAMP (want, gap->lo, gap->hi);
+  guint i;
 
   g_assert (gap != NULL);
 
+  /* y only moves in direction dir, so the first level at or above it
+   * does too: step i along instead of searching afresh each time round
+   * (a crowd of arrows into one box packs hundreds of levels LANE apart,
+   * and each search walks past them all) */
+  i = lower_bound (used, n, y);
   for (;;)
     {
-      guint i = lower_bound (used, n, y);
       /* A hair less than LANE: a level LANE past another, as set below,
        * may round to just under it */
       gboolean clash_next = i < n && used[i] - y < LANE - 0.001;
@@ -613,6 +618,12 @@ gap_level_towards (const Gap *gap,
         y = (clash_prev ? used[i - 1] : used[i]) - LANE;
       if (y < gap->lo || y > gap->hi)
         return FALSE;
+      if (dir > 0)
+        while (i < n && used[i] < y)
+          i++;
+      else
+        while (i > 0 && used[i - 1] >= y)
+          i--;
     }
   *out = y;
   return TRUE;
