@@ -335,15 +335,18 @@ room_at (HsLayoutBuilder *builder,
 
       if (pb->kind == HS_LAYOUT_BOX_GHOST || (pb->kind == HS_LAYOUT_BOX_OBJECT && pb->ref == ref))
         continue;
+      /* The cheap test first: this runs over every box for every
+       * survivor, and the lookups below cost more than it */
+      other.height = MAX (other.height, pb->reserved_height);
+      if (!rects_clash (r, &other))
+        continue;
       /* Objects gone at this step, without a ghost, leave their room:
        * the gaps they leave are what moving left closes */
       if (pb->kind == HS_LAYOUT_BOX_OBJECT
           && lookup_box (builder->items_by_ref, pb->ref) < 0
           && lookup_box (builder->self->ghost_by_ref, pb->ref) < 0)
         continue;
-      other.height = MAX (other.height, pb->reserved_height);
-      if (rects_clash (r, &other))
-        return FALSE;
+      return FALSE;
     }
   for (guint m = 0; m < moved->len; m++)
     if (rects_clash (r, &g_array_index (moved, HsRect, m)))

@@ -637,13 +637,23 @@ take_level (Cluster *cluster,
   GArray *gaps = cluster->gaps;
   double best = want, best_distance = G_MAXDOUBLE;
   Gap *best_gap = NULL;
-  guint first = 0;
+  guint first = 0, last;
 
   g_assert (cluster != NULL);
 
-  /* The gap at or just above want, then outwards both ways */
-  while (first + 1 < gaps->len && g_array_index (gaps, Gap, first + 1).lo <= want)
-    first++;
+  /* The gap at or just above want, then outwards both ways.  Gaps stand
+   * top-down, so a search finds it: a column of thousands of boxes has
+   * thousands of gaps. */
+  last = gaps->len > 0 ? gaps->len - 1 : 0;
+  while (first < last)
+    {
+      guint mid = first + (last - first + 1) / 2;
+
+      if (g_array_index (gaps, Gap, mid).lo <= want)
+        first = mid;
+      else
+        last = mid - 1;
+    }
   for (int dir = -1; dir <= 1; dir += 2)
     for (int g = dir < 0 ? (int) first : (int) first + 1; g >= 0 && g < (int) gaps->len; g += dir)
       {
@@ -761,8 +771,9 @@ local_right (const Cluster *c,
 }
 
 /* Marks, in `taken`, the lanes at first + i * spacing (i < n) that run
- * nearer than `spacing` to the turn at x */
-static void
+ * nearer than `spacing` to the turn at x; returns how many it newly
+ * marked */
+static guint
 mark_lanes (guint8 *taken,
             guint   n,
             double  first,
@@ -771,13 +782,18 @@ mark_lanes (guint8 *taken,
 {
   double at = (x - first) / spacing;
   int lo = (int) floor (at - 1 + 0.001 / spacing), hi = (int) ceil (at + 1 - 0.001 / spacing);
+  guint marked = 0;
 
   g_assert (taken != NULL);
 
   /* |first + i * spacing - x| < spacing, a hair less */
   for (int i = MAX (lo, 0); i <= hi && i < (int) n; i++)
-    if (fabs (first + i * spacing - x) < spacing - 0.001)
-      taken[i] = 1;
+    if (!taken[i] && fabs (first + i * spacing - x) < spacing - 0.001)
+      {
+        taken[i] = 1;
+        marked++;
+      }
+  return marked;
 }
 
 /* The x of a free lane in the channel right of cluster k for a run down
@@ -801,18 +817,21 @@ take_lane (Channels *ch,
   guint n_lanes = (guint) CLAMP ((right - left - 2 * LANE_INSET) / LANE_X + 1, 1, MAX_LANES);
   guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
   guint8 taken[MAX_LANES] = { 0 }, taken_close[MAX_LANES] = { 0 };
+  guint n_taken = 0;
 
   g_assert (ch != NULL);
 
-  /* One pass over the turns taken down the channel at that height */
-  for (guint i = 0; i < c->turns->len; i++)
+  /* One pass over the turns taken down the channel at that height; it
+   * stops once every lane is taken, as in a channel that thousands of
+   * arrows turn down */
+  for (guint i = 0; i < c->turns->len && n_taken < n_lanes + n_close; i++)
     {
       const HsRect *t = &g_array_index (c->turns, HsRect, i);
 
       if (t->y < run.y + run.height && run.y < t->y + t->height)
         {
-          mark_lanes (taken, n_lanes, left + LANE_INSET, LANE_X, t->x);
-          mark_lanes (taken_close, n_close, left + CLEAR, LANE_CLOSE, t->x);
+          n_taken += mark_lanes (taken, n_lanes, left + LANE_INSET, LANE_X, t->x);
+          n_taken += mark_lanes (taken_close, n_close, left + CLEAR, LANE_CLOSE, t->x);
         }
     }
   run.x = NAN;
