@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "heapscope-layout"
+#define _GNU_SOURCE   /* memrchr */
 
 #include "config.h"
 
@@ -416,6 +417,16 @@ typedef struct
   double  lo;
   double  hi;
   GArray *used;   /* double */
+  /* guint8 per level k, 1 where a search down the gap from LANE below
+   * level k steps straight on to LANE below level k + 1 (up: from LANE
+   * above level k + 1 to LANE above level k), so that a search skips a
+   * run of levels packed LANE apart in one memchr */
+  GArray *down;
+  GArray *up;
+  /* No level is free in it: levels are only added, so it stays full, and
+   * take_level() passes it by (a crowded column's small gaps fill, and
+   * each arrow after would search them all again) */
+  gboolean full;
 } Gap;
 
 /* Boxes whose extents across overlap, or nearly: a column, mostly */
@@ -460,7 +471,8 @@ add_gap (GArray *gaps,
          double  lo,
          double  hi)
 {
-  Gap gap = { lo, hi, g_array_new (FALSE, FALSE, sizeof (double)) };
+  Gap gap = { lo, hi, g_array_new (FALSE, FALSE, sizeof (double)),
+              g_array_new (FALSE, FALSE, sizeof (guint8)), g_array_new (FALSE, FALSE, sizeof (guint8)), FALSE };
 
   g_assert (gaps != NULL);
   g_array_append_val (gaps, gap);
@@ -544,7 +556,11 @@ channels_clear (Channels *ch)
       Cluster *cluster = &g_array_index (ch->clusters, Cluster, c);
 
       for (guint g = 0; g < cluster->gaps->len; g++)
-        g_array_unref (g_array_index (cluster->gaps, Gap, g).used);
+        {
+          g_array_unref (g_array_index (cluster->gaps, Gap, g).used);
+          g_array_unref (g_array_index (cluster->gaps, Gap, g).down);
+          g_array_unref (g_array_index (cluster->gaps, Gap, g).up);
+        }
       g_array_unref (cluster->gaps);
       g_array_unref (cluster->downs);
       g_array_unref (cluster->turns);
@@ -582,6 +598,56 @@ lower_bound (const double *values,
   return lo;
 }
 
+/* The level gap_level_towards() steps past next when it stands LANE past
+ * level k, in direction dir; G_MAXUINT where it stops there */
+static guint
+next_step (const double *used,
+           guint         n,
+           guint         k,
+           int           dir)
+{
+  double y = used[k] + dir * LANE;
+  guint i = lower_bound (used, n, y);
+  gboolean clash_next = i < n && used[i] - y < LANE - 0.001;
+  gboolean clash_prev = i > 0 && y - used[i - 1] < LANE - 0.001;
+
+  g_assert (used != NULL);
+
+  if (!clash_next && !clash_prev)
+    return G_MAXUINT;
+  if (dir > 0)
+    return clash_next ? i : i - 1;
+  return clash_prev ? i - 1 : i;
+}
+
+/* Inserts a level in use at index i, and keeps the gap's steps */
+static void
+gap_insert (Gap    *gap,
+            guint   i,
+            double  level)
+{
+  const double *used;
+  guint8 none = 0;
+  guint n;
+
+  g_assert (gap != NULL);
+
+  g_array_insert_val (gap->used, i, level);
+  g_array_insert_val (gap->down, i, none);
+  g_array_insert_val (gap->up, i, none);
+  used = (const double *) gap->used->data;
+  n = gap->used->len;
+  /* A step from level k depends only on the levels within 2 LANE of it:
+   * only those near the new one change.  The last level's entries stay
+   * 0, which ends every skip. */
+  i = lower_bound (used, n, level - 3 * LANE);
+  for (guint k = i > 0 ? i - 1 : 0; k + 1 < n && used[k] <= level + 3 * LANE; k++)
+    {
+      g_array_index (gap->down, guint8, k) = next_step (used, n, k, 1) == k + 1;
+      g_array_index (gap->up, guint8, k) = next_step (used, n, k + 1, -1) == k;
+    }
+}
+
 /* The level nearest `want` in the gap, LANE from every level in use
  * there, searching in direction `dir` (-1 up, +1 down); FALSE if none */
 static gboolean
@@ -611,11 +677,27 @@ gap_level_towards (const Gap *gap,
 
       if (!clash_next && !clash_prev)
         break;
-      /* Past every level it clashes with, in its direction */
+      /* Past every level it clashes with, in its direction, and on past
+       * the run of levels each LANE past the one before: the steps this
+       * loop would take one at a time */
       if (dir > 0)
-        y = (clash_next ? used[i] : used[i - 1]) + LANE;
+        {
+          guint j = clash_next ? i : i - 1;
+          const guint8 *end = memchr ((const guint8 *) gap->down->data + j, 0, n - j);
+
+          j = end - (const guint8 *) gap->down->data;
+          y = used[j] + LANE;
+          i = MAX (i, j + 1);
+        }
       else
-        y = (clash_prev ? used[i - 1] : used[i]) - LANE;
+        {
+          guint j = clash_prev ? i - 1 : i;
+          const guint8 *end = j > 0 ? memrchr (gap->up->data, 0, j) : NULL;
+
+          j = end != NULL ? (guint) (end - (const guint8 *) gap->up->data) + 1 : 0;
+          y = used[j] - LANE;
+          i = MIN (i, j);
+        }
       if (y < gap->lo || y > gap->hi)
         return FALSE;
       if (dir > 0)
@@ -662,6 +744,8 @@ take_level (Cluster *cluster,
 
         if ((dir < 0 ? want - gap->hi : gap->lo - want) >= best_distance)
           break;
+        if (gap->full)
+          continue;
         for (int d = -1; d <= 1; d += 2)
           if (gap_level_towards (gap, want, d, &y) && fabs (y - want) < best_distance)
             {
@@ -669,12 +753,15 @@ take_level (Cluster *cluster,
               best_distance = fabs (y - want);
               best_gap = gap;
             }
+        /* The search down from its top finds the first free level in it,
+         * if there is one */
+        gap->full = !gap_level_towards (gap, gap->lo, 1, &y);
       }
   if (best_gap != NULL)
     {
       guint i = lower_bound ((const double *) best_gap->used->data, best_gap->used->len, best);
 
-      g_array_insert_val (best_gap->used, i, best);
+      gap_insert (best_gap, i, best);
     }
   return best;
 }
@@ -1172,7 +1259,7 @@ take_curve_levels (Channels           *ch,
             {
               guint i = lower_bound ((const double *) nearest->used->data, nearest->used->len, level);
 
-              g_array_insert_val (nearest->used, i, level);
+              gap_insert (nearest, i, level);
             }
         }
     }
