@@ -48,6 +48,7 @@
 #define LANE_X        4.0
 #define LANE_CLOSE    2.5
 #define MAX_LANES     64
+#define TALL_TURN     256.0 /* turns taller are looked at apart */
 #define CORNER        8.0
 #define STEEP         1.0
 /* Two curves run along each other where they come this near for this
@@ -438,7 +439,10 @@ typedef struct
   GArray *downs;   /* Extent: its boxes' extents down, top-down */
   double  tallest; /* the tallest of them */
   GArray *turns;   /* HsRect: the U-turns in the channel on its right,
-                    * each its extent down and, in x, its lane's x */
+                    * each its extent down and, in x, its lane's x;
+                    * those no taller than TALL_TURN, sorted by top */
+  double  tallest_turn; /* of those */
+  GArray *tall_turns;   /* HsRect: the taller ones */
 } Cluster;
 
 typedef struct
@@ -542,6 +546,7 @@ channels_init (Channels *ch,
       for (guint d = 0; d < downs->len; d++)
         cluster.tallest = MAX (cluster.tallest, g_array_index (downs, Extent, d).hi - g_array_index (downs, Extent, d).lo);
       cluster.turns = g_array_new (FALSE, FALSE, sizeof (HsRect));
+      cluster.tall_turns = g_array_new (FALSE, FALSE, sizeof (HsRect));
       g_array_append_val (ch->clusters, cluster);
     }
 }
@@ -564,6 +569,7 @@ channels_clear (Channels *ch)
       g_array_unref (cluster->gaps);
       g_array_unref (cluster->downs);
       g_array_unref (cluster->turns);
+      g_array_unref (cluster->tall_turns);
     }
   g_clear_pointer (&ch->clusters, g_array_unref);
   g_clear_pointer (&ch->cluster_of, g_free);
@@ -857,6 +863,27 @@ local_right (const Cluster *c,
   return MIN (right, c->hi);
 }
 
+/* The first of the turns, sorted by top, whose top is at or below y */
+static guint
+turn_at_or_below (GArray *turns,
+                  double  y)
+{
+  guint lo = 0, hi = turns->len;
+
+  g_assert (turns != NULL);
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (turns, HsRect, mid).y < y)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 /* Marks, in `taken`, the lanes at first + i * spacing (i < n) that run
  * nearer than `spacing` to the turn at x; returns how many it newly
  * marked */
@@ -908,17 +935,26 @@ take_lane (Channels *ch,
 
   g_assert (ch != NULL);
 
-  /* One pass over the turns taken down the channel at that height; it
-   * stops once every lane is taken, as in a channel that thousands of
-   * arrows turn down */
-  for (guint i = 0; i < c->turns->len && n_taken < n_lanes + n_close; i++)
+  /* One pass over the turns taken down the channel at that height: the
+   * tall ones, then those whose tops stand near enough above the run to
+   * reach it (thousands of arrows may turn down one channel).  It stops
+   * once every lane is taken. */
+  for (guint pass = 0; pass < 2; pass++)
     {
-      const HsRect *t = &g_array_index (c->turns, HsRect, i);
+      GArray *turns = pass == 0 ? c->tall_turns : c->turns;
+      guint i = pass == 0 ? 0 : turn_at_or_below (turns, run.y - c->tallest_turn);
 
-      if (t->y < run.y + run.height && run.y < t->y + t->height)
+      for (; i < turns->len && n_taken < n_lanes + n_close; i++)
         {
-          n_taken += mark_lanes (taken, n_lanes, left + LANE_INSET, LANE_X, t->x);
-          n_taken += mark_lanes (taken_close, n_close, left + CLEAR, LANE_CLOSE, t->x);
+          const HsRect *t = &g_array_index (turns, HsRect, i);
+
+          if (pass == 1 && t->y >= run.y + run.height)
+            break;
+          if (t->y < run.y + run.height && run.y < t->y + t->height)
+            {
+              n_taken += mark_lanes (taken, n_lanes, left + LANE_INSET, LANE_X, t->x);
+              n_taken += mark_lanes (taken_close, n_close, left + CLEAR, LANE_CLOSE, t->x);
+            }
         }
     }
   run.x = NAN;
@@ -928,8 +964,13 @@ take_lane (Channels *ch,
   for (guint lane = 0; lane < n_close && isnan (run.x); lane++)
     if (!taken_close[lane])
       run.x = left + CLEAR + LANE_CLOSE * lane;
-  if (!isnan (run.x))
-    g_array_append_val (c->turns, run);
+  if (!isnan (run.x) && run.height > TALL_TURN)
+    g_array_append_val (c->tall_turns, run);
+  else if (!isnan (run.x))
+    {
+      g_array_insert_val (c->turns, turn_at_or_below (c->turns, run.y), run);
+      c->tallest_turn = MAX (c->tallest_turn, run.height);
+    }
   return run.x;
 }
 
