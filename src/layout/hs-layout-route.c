@@ -612,13 +612,17 @@ next_step (const double *used,
            guint         k,
            int           dir)
 {
-  double y = used[k] + dir * LANE;
-  guint i = lower_bound (used, n, y);
-  gboolean clash_next = i < n && used[i] - y < LANE - 0.001;
-  gboolean clash_prev = i > 0 && y - used[i - 1] < LANE - 0.001;
+  double y;
+  guint i;
+  gboolean clash_next, clash_prev;
 
-  g_assert (used != NULL);
+  g_assert (used != NULL && k < n);
 
+  /* The same test as gap_level_towards() makes */
+  y = used[k] + dir * LANE;
+  i = lower_bound (used, n, y);
+  clash_next = i < n && used[i] - y < LANE - 0.001;
+  clash_prev = i > 0 && y - used[i - 1] < LANE - 0.001;
   if (!clash_next && !clash_prev)
     return G_MAXUINT;
   if (dir > 0)
@@ -868,10 +872,11 @@ static guint
 turn_at_or_below (GArray *turns,
                   double  y)
 {
-  guint lo = 0, hi = turns->len;
+  guint lo = 0, hi;
 
   g_assert (turns != NULL);
 
+  hi = turns->len;
   while (lo < hi)
     {
       guint mid = (lo + hi) / 2;
