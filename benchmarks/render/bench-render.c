@@ -315,12 +315,51 @@ print_area_ratios (void)
   g_print ("%-24s %12.2f\n", "worst", worst);
 }
 
+/* A digest of where every box and arrow is, so that two builds can show
+ * they lay out the same graph identically */
+static guint32
+layout_digest (HsLayout *layout)
+{
+  const HsLayoutBox *boxes;
+  const HsLayoutEdge *edges;
+  guint n_boxes, n_edges;
+  guint32 h = 2166136261u;
+
+  g_assert (layout != NULL);
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  edges = hs_layout_get_edges (layout, &n_edges);
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      const guint8 *p = (const guint8 *) &boxes[b].rect;
+
+      for (gsize k = 0; k < sizeof boxes[b].rect; k++)
+        h = (h ^ p[k]) * 16777619u;
+    }
+  for (guint e = 0; e < n_edges; e++)
+    {
+      const guint8 *p = (const guint8 *) edges[e].path;
+
+      for (gsize k = 0; k < (1 + 3 * edges[e].n_curves) * sizeof (HsPoint); k++)
+        h = (h ^ p[k]) * 16777619u;
+    }
+  return h;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   static const guint sizes[] = { 100, 1000, 5000 };
-  gboolean skip_dot = argc > 1 && g_str_equal (argv[1], "--no-dot");
+  gboolean skip_dot = FALSE, layout_only = FALSE;
+
+  /* --no-dot: without Graphviz's times; --layout-only: only our layout's,
+   * to compare two builds' layout quickly */
+  for (int a = 1; a < argc; a++)
+    if (g_str_equal (argv[a], "--no-dot"))
+      skip_dot = TRUE;
+    else if (g_str_equal (argv[a], "--layout-only"))
+      layout_only = skip_dot = TRUE;
 
   g_print ("Best of %d runs; layout in wall ms, drawing in CPU ms.  view: %dx%d window, slowest of %d scroll positions down (times %d across wide graphs).\n"
            "record: whole graph into a recording surface (the widget's cached node).\n"
@@ -360,6 +399,12 @@ main (int   argc,
         }
       hs_layout_get_boxes (layout, &n_boxes);
       hs_layout_get_size (layout, &w, &h);
+      if (layout_only)
+        {
+          g_print ("%7u %6u %8.1f %8.1f   digest %08x\n", n_objects, n_boxes, fresh, again,
+                   layout_digest (layout));
+          continue;
+        }
 
       /* The export first: its first draw is the one that shapes the text */
       export = time_export (layout, &first, &scale);
@@ -374,6 +419,7 @@ main (int   argc,
       if (scale < 1)
         g_print ("%7s (export drawn at scale %.2f to fit one %d-pixel image)\n", "", scale, 32000);
     }
-  print_area_ratios ();
+  if (!layout_only)
+    print_area_ratios ();
   return 0;
 }

@@ -315,36 +315,137 @@ rects_clash (const HsRect *a,
          && a->y < b->y + b->height + GAP_Y && b->y < a->y + a->height + GAP_Y;
 }
 
+#define TALL_BOX 256.0
+
+/* The previous step's boxes, top-down, for room_at() to look only at
+ * those level with a rectangle */
+typedef struct
+{
+  HsLayout *previous;
+  guint    *order;     /* box indices by rect.y */
+  double   *tops;      /* their rect.y, in that order */
+  guint     n;
+  double    tallest;   /* the greatest of their heights and room kept, */
+  guint    *tall;      /* but for these taller ones, looked at always */
+  guint     n_tall;
+} OldBoxes;
+
+static int
+compare_box_tops (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      previous)
+{
+  const HsLayoutBox *x = box_at (previous, *(const guint *) a);
+  const HsLayoutBox *y = box_at (previous, *(const guint *) b);
+
+  if (x->rect.y != y->rect.y)
+    return x->rect.y < y->rect.y ? -1 : 1;
+  return *(const guint *) a < *(const guint *) b ? -1 : *(const guint *) a > *(const guint *) b;
+}
+
+static void
+old_boxes_init (OldBoxes *old,
+                HsLayout *previous)
+{
+  g_assert (old != NULL && previous != NULL);
+
+  old->previous = previous;
+  old->n = previous->boxes->len;
+  old->order = g_new (guint, MAX (old->n, 1));
+  old->tops = g_new (double, MAX (old->n, 1));
+  old->tall = g_new (guint, MAX (old->n, 1));
+  old->tallest = 0;
+  old->n_tall = 0;
+  /* One long list's box would widen every search: such boxes stand
+   * apart */
+  for (guint b = 0, n = 0; b < previous->boxes->len; b++)
+    {
+      const HsLayoutBox *pb = box_at (previous, b);
+      double height = MAX (pb->rect.height, pb->reserved_height);
+
+      if (height > TALL_BOX)
+        old->tall[old->n_tall++] = b;
+      else
+        {
+          old->order[n++] = b;
+          old->tallest = MAX (old->tallest, height);
+        }
+    }
+  old->n -= old->n_tall;
+  g_qsort_with_data (old->order, old->n, sizeof (guint), compare_box_tops, previous);
+  for (guint k = 0; k < old->n; k++)
+    old->tops[k] = box_at (previous, old->order[k])->rect.y;
+}
+
+static void
+old_boxes_clear (OldBoxes *old)
+{
+  g_assert (old != NULL);
+
+  g_free (old->order);
+  g_free (old->tops);
+  g_free (old->tall);
+}
+
+/* Whether r clashes with the previous step's box pb, unless pb is the
+ * object's own, a ghost, or an object gone at this step */
+static gboolean
+clashes_with_old (HsLayoutBuilder   *builder,
+                  const HsRect      *r,
+                  guint32            ref,
+                  const HsLayoutBox *pb)
+{
+  HsRect other = pb->rect;
+
+  g_assert (builder != NULL && r != NULL && pb != NULL);
+
+  if (pb->kind == HS_LAYOUT_BOX_GHOST || (pb->kind == HS_LAYOUT_BOX_OBJECT && pb->ref == ref))
+    return FALSE;
+  /* The cheap test first: this runs for many boxes per survivor, and the
+   * lookups below cost more than it */
+  other.height = MAX (other.height, pb->reserved_height);
+  if (!rects_clash (r, &other))
+    return FALSE;
+  /* Objects gone at this step, without a ghost, leave their room: the
+   * gaps they leave are what moving left closes */
+  return pb->kind != HS_LAYOUT_BOX_OBJECT
+         || lookup_box (builder->items_by_ref, pb->ref) >= 0
+         || lookup_box (builder->self->ghost_by_ref, pb->ref) >= 0;
+}
+
 /* Whether r is clear of every box of the previous step but the object
  * itself, and of the survivors that moved before it, so that moving there
  * pushes nothing */
 static gboolean
 room_at (HsLayoutBuilder *builder,
+         const OldBoxes  *old,
          const HsRect    *r,
          guint32          ref,
          GArray          *moved)
 {
   HsLayout *previous = builder->previous;
+  guint lo = 0, hi = old->n;
 
   g_assert (builder != NULL);
+  g_assert (old != NULL);
 
-  for (guint b = 0; b < previous->boxes->len; b++)
+  /* Only boxes whose tops stand within the tallest box above r's top can
+   * reach it; the first of them, by a search */
+  while (lo < hi)
     {
-      const HsLayoutBox *pb = box_at (previous, b);
-      HsRect other = pb->rect;
+      guint mid = (lo + hi) / 2;
 
-      if (pb->kind == HS_LAYOUT_BOX_GHOST || (pb->kind == HS_LAYOUT_BOX_OBJECT && pb->ref == ref))
-        continue;
-      /* Objects gone at this step, without a ghost, leave their room:
-       * the gaps they leave are what moving left closes */
-      if (pb->kind == HS_LAYOUT_BOX_OBJECT
-          && lookup_box (builder->items_by_ref, pb->ref) < 0
-          && lookup_box (builder->self->ghost_by_ref, pb->ref) < 0)
-        continue;
-      other.height = MAX (other.height, pb->reserved_height);
-      if (rects_clash (r, &other))
-        return FALSE;
+      if (old->tops[mid] < r->y - old->tallest - GAP_Y)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
+  for (guint k = 0; k < old->n_tall; k++)
+    if (clashes_with_old (builder, r, ref, box_at (previous, old->tall[k])))
+      return FALSE;
+  for (guint k = lo; k < old->n && old->tops[k] < r->y + r->height + GAP_Y; k++)
+    if (clashes_with_old (builder, r, ref, box_at (previous, old->order[k])))
+      return FALSE;
   for (guint m = 0; m < moved->len; m++)
     if (rects_clash (r, &g_array_index (moved, HsRect, m)))
       return FALSE;
@@ -356,6 +457,7 @@ room_at (HsLayoutBuilder *builder,
  * widget animates the move */
 static void
 move_left (HsLayoutBuilder *builder,
+           const OldBoxes  *old,
            Item            *it,
            HsLayoutBox     *box,
            GArray          *moved)
@@ -373,7 +475,7 @@ move_left (HsLayoutBuilder *builder,
       if (box->rect.width > c->width || box->rect.x - c->x > 3 * HS_LAYOUT_COMPACT_STEP)
         continue;
       r = (HsRect) { c->x, it->want_y, box->rect.width, MAX (box->rect.height, box->reserved_height) };
-      if (!room_at (builder, &r, it->object->ref, moved))
+      if (!room_at (builder, old, &r, it->object->ref, moved))
         continue;
       g_array_append_val (moved, r);
       box->rect.x = c->x;
@@ -390,9 +492,12 @@ hs_layout_place_survivors (HsLayoutBuilder *builder)
 {
   HsLayout *self = builder->self;
   g_autoptr(GArray) moved = g_array_new (FALSE, FALSE, sizeof (HsRect));
+  OldBoxes old = { 0 };
 
   g_assert (builder != NULL);
 
+  if (builder->previous != NULL)
+    old_boxes_init (&old, builder->previous);
   builder->survivors = g_ptr_array_new ();
   for (guint i = 0; i < builder->items->len; i++)
     {
@@ -416,12 +521,13 @@ hs_layout_place_survivors (HsLayoutBuilder *builder)
       pb = previous_box (builder, it);
       box->rect.x = pb->rect.x;
       reserve (box, pb);
-      move_left (builder, it, box, moved);
+      move_left (builder, &old, it, box, moved);
       box->rect.y = occupancy_find_y (&builder->occ, box->rect.x, it->want_y, box->rect.width, box->rect.height, G_MAXDOUBLE);
       occupy (&builder->occ, box);
       g_hash_table_add (builder->placed, GUINT_TO_POINTER (it->box));
       builder->reachable_bottom = MAX (builder->reachable_bottom, box->rect.y + box->rect.height);
     }
+  old_boxes_clear (&old);
 }
 
 /* Ghosts stay where their object was */

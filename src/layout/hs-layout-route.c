@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "heapscope-layout"
+#define _GNU_SOURCE   /* memrchr */
 
 #include "config.h"
 
@@ -47,6 +48,7 @@
 #define LANE_X        4.0
 #define LANE_CLOSE    2.5
 #define MAX_LANES     64
+#define TALL_TURN     256.0 /* turns taller are looked at apart */
 #define CORNER        8.0
 #define STEEP         1.0
 /* Two curves run along each other where they come this near for this
@@ -416,6 +418,16 @@ typedef struct
   double  lo;
   double  hi;
   GArray *used;   /* double */
+  /* guint8 per level k, 1 where a search down the gap from LANE below
+   * level k steps straight on to LANE below level k + 1 (up: from LANE
+   * above level k + 1 to LANE above level k), so that a search skips a
+   * run of levels packed LANE apart in one memchr */
+  GArray *down;
+  GArray *up;
+  /* No level is free in it: levels are only added, so it stays full, and
+   * take_level() passes it by (a crowded column's small gaps fill, and
+   * each arrow after would search them all again) */
+  gboolean full;
 } Gap;
 
 /* Boxes whose extents across overlap, or nearly: a column, mostly */
@@ -427,7 +439,10 @@ typedef struct
   GArray *downs;   /* Extent: its boxes' extents down, top-down */
   double  tallest; /* the tallest of them */
   GArray *turns;   /* HsRect: the U-turns in the channel on its right,
-                    * each its extent down and, in x, its lane's x */
+                    * each its extent down and, in x, its lane's x;
+                    * those no taller than TALL_TURN, sorted by top */
+  double  tallest_turn; /* of those */
+  GArray *tall_turns;   /* HsRect: the taller ones */
 } Cluster;
 
 typedef struct
@@ -460,7 +475,8 @@ add_gap (GArray *gaps,
          double  lo,
          double  hi)
 {
-  Gap gap = { lo, hi, g_array_new (FALSE, FALSE, sizeof (double)) };
+  Gap gap = { lo, hi, g_array_new (FALSE, FALSE, sizeof (double)),
+              g_array_new (FALSE, FALSE, sizeof (guint8)), g_array_new (FALSE, FALSE, sizeof (guint8)), FALSE };
 
   g_assert (gaps != NULL);
   g_array_append_val (gaps, gap);
@@ -530,6 +546,7 @@ channels_init (Channels *ch,
       for (guint d = 0; d < downs->len; d++)
         cluster.tallest = MAX (cluster.tallest, g_array_index (downs, Extent, d).hi - g_array_index (downs, Extent, d).lo);
       cluster.turns = g_array_new (FALSE, FALSE, sizeof (HsRect));
+      cluster.tall_turns = g_array_new (FALSE, FALSE, sizeof (HsRect));
       g_array_append_val (ch->clusters, cluster);
     }
 }
@@ -544,10 +561,15 @@ channels_clear (Channels *ch)
       Cluster *cluster = &g_array_index (ch->clusters, Cluster, c);
 
       for (guint g = 0; g < cluster->gaps->len; g++)
-        g_array_unref (g_array_index (cluster->gaps, Gap, g).used);
+        {
+          g_array_unref (g_array_index (cluster->gaps, Gap, g).used);
+          g_array_unref (g_array_index (cluster->gaps, Gap, g).down);
+          g_array_unref (g_array_index (cluster->gaps, Gap, g).up);
+        }
       g_array_unref (cluster->gaps);
       g_array_unref (cluster->downs);
       g_array_unref (cluster->turns);
+      g_array_unref (cluster->tall_turns);
     }
   g_clear_pointer (&ch->clusters, g_array_unref);
   g_clear_pointer (&ch->cluster_of, g_free);
@@ -582,6 +604,60 @@ lower_bound (const double *values,
   return lo;
 }
 
+/* The level gap_level_towards() steps past next when it stands LANE past
+ * level k, in direction dir; G_MAXUINT where it stops there */
+static guint
+next_step (const double *used,
+           guint         n,
+           guint         k,
+           int           dir)
+{
+  double y;
+  guint i;
+  gboolean clash_next, clash_prev;
+
+  g_assert (used != NULL && k < n);
+
+  /* The same test as gap_level_towards() makes */
+  y = used[k] + dir * LANE;
+  i = lower_bound (used, n, y);
+  clash_next = i < n && used[i] - y < LANE - 0.001;
+  clash_prev = i > 0 && y - used[i - 1] < LANE - 0.001;
+  if (!clash_next && !clash_prev)
+    return G_MAXUINT;
+  if (dir > 0)
+    return clash_next ? i : i - 1;
+  return clash_prev ? i - 1 : i;
+}
+
+/* Inserts a level in use at index i, and keeps the gap's steps */
+static void
+gap_insert (Gap    *gap,
+            guint   i,
+            double  level)
+{
+  const double *used;
+  guint8 none = 0;
+  guint n;
+
+  g_assert (gap != NULL);
+
+  g_array_insert_val (gap->used, i, level);
+  g_array_insert_val (gap->down, i, none);
+  g_array_insert_val (gap->up, i, none);
+  used = (const double *) gap->used->data;
+  n = gap->used->len;
+  /* A step from level k depends only on the levels within 2 LANE of it:
+   * only those near the new one change.  The last level's entries stay
+   * 0, which ends every skip. */
+  i = lower_bound (used, n, level - 3 * LANE);
+  for (guint k = i > 0 ? i - 1 : 0; k + 1 < n && used[k] <= level + 3 * LANE; k++)
+    {
+      g_array_index (gap->down, guint8, k) = next_step (used, n, k, 1) == k + 1;
+      g_array_index (gap->up, guint8, k) = next_step (used, n, k + 1, -1) == k;
+    }
+}
+
 /* The level nearest `want` in the gap, LANE from every level in use
  * there, searching in direction `dir` (-1 up, +1 down); FALSE if none */
 static gboolean
@@ -593,12 +669,17 @@ gap_level_towards (const Gap *gap,
   const double *used = (const double *) gap->used->data;
   guint n = gap->used->len;
   double y = CLAMP (want, gap->lo, gap->hi);
+  guint i;
 
   g_assert (gap != NULL);
 
+  /* y only moves in direction dir, so the first level at or above it
+   * does too: step i along instead of searching afresh each time round
+   * (a crowd of arrows into one box packs hundreds of levels LANE apart,
+   * and each search walks past them all) */
+  i = lower_bound (used, n, y);
   for (;;)
     {
-      guint i = lower_bound (used, n, y);
       /* A hair less than LANE: a level LANE past another, as set below,
        * may round to just under it */
       gboolean clash_next = i < n && used[i] - y < LANE - 0.001;
@@ -606,13 +687,35 @@ gap_level_towards (const Gap *gap,
 
       if (!clash_next && !clash_prev)
         break;
-      /* Past every level it clashes with, in its direction */
+      /* Past every level it clashes with, in its direction, and on past
+       * the run of levels each LANE past the one before: the steps this
+       * loop would take one at a time */
       if (dir > 0)
-        y = (clash_next ? used[i] : used[i - 1]) + LANE;
+        {
+          guint j = clash_next ? i : i - 1;
+          const guint8 *end = memchr ((const guint8 *) gap->down->data + j, 0, n - j);
+
+          j = end - (const guint8 *) gap->down->data;
+          y = used[j] + LANE;
+          i = MAX (i, j + 1);
+        }
       else
-        y = (clash_prev ? used[i - 1] : used[i]) - LANE;
+        {
+          guint j = clash_prev ? i - 1 : i;
+          const guint8 *end = j > 0 ? memrchr (gap->up->data, 0, j) : NULL;
+
+          j = end != NULL ? (guint) (end - (const guint8 *) gap->up->data) + 1 : 0;
+          y = used[j] - LANE;
+          i = MIN (i, j);
+        }
       if (y < gap->lo || y > gap->hi)
         return FALSE;
+      if (dir > 0)
+        while (i < n && used[i] < y)
+          i++;
+      else
+        while (i > 0 && used[i - 1] >= y)
+          i--;
     }
   *out = y;
   return TRUE;
@@ -626,13 +729,23 @@ take_level (Cluster *cluster,
   GArray *gaps = cluster->gaps;
   double best = want, best_distance = G_MAXDOUBLE;
   Gap *best_gap = NULL;
-  guint first = 0;
+  guint first = 0, last;
 
   g_assert (cluster != NULL);
 
-  /* The gap at or just above want, then outwards both ways */
-  while (first + 1 < gaps->len && g_array_index (gaps, Gap, first + 1).lo <= want)
-    first++;
+  /* The gap at or just above want, then outwards both ways.  Gaps stand
+   * top-down, so a search finds it: a column of thousands of boxes has
+   * thousands of gaps. */
+  last = gaps->len > 0 ? gaps->len - 1 : 0;
+  while (first < last)
+    {
+      guint mid = first + (last - first + 1) / 2;
+
+      if (g_array_index (gaps, Gap, mid).lo <= want)
+        first = mid;
+      else
+        last = mid - 1;
+    }
   for (int dir = -1; dir <= 1; dir += 2)
     for (int g = dir < 0 ? (int) first : (int) first + 1; g >= 0 && g < (int) gaps->len; g += dir)
       {
@@ -641,6 +754,8 @@ take_level (Cluster *cluster,
 
         if ((dir < 0 ? want - gap->hi : gap->lo - want) >= best_distance)
           break;
+        if (gap->full)
+          continue;
         for (int d = -1; d <= 1; d += 2)
           if (gap_level_towards (gap, want, d, &y) && fabs (y - want) < best_distance)
             {
@@ -648,12 +763,15 @@ take_level (Cluster *cluster,
               best_distance = fabs (y - want);
               best_gap = gap;
             }
+        /* The search down from its top finds the first free level in it,
+         * if there is one */
+        gap->full = !gap_level_towards (gap, gap->lo, 1, &y);
       }
   if (best_gap != NULL)
     {
       guint i = lower_bound ((const double *) best_gap->used->data, best_gap->used->len, best);
 
-      g_array_insert_val (best_gap->used, i, best);
+      gap_insert (best_gap, i, best);
     }
   return best;
 }
@@ -749,9 +867,32 @@ local_right (const Cluster *c,
   return MIN (right, c->hi);
 }
 
+/* The first of the turns, sorted by top, whose top is at or below y */
+static guint
+turn_at_or_below (GArray *turns,
+                  double  y)
+{
+  guint lo = 0, hi;
+
+  g_assert (turns != NULL);
+
+  hi = turns->len;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (turns, HsRect, mid).y < y)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 /* Marks, in `taken`, the lanes at first + i * spacing (i < n) that run
- * nearer than `spacing` to the turn at x */
-static void
+ * nearer than `spacing` to the turn at x; returns how many it newly
+ * marked */
+static guint
 mark_lanes (guint8 *taken,
             guint   n,
             double  first,
@@ -760,13 +901,18 @@ mark_lanes (guint8 *taken,
 {
   double at = (x - first) / spacing;
   int lo = (int) floor (at - 1 + 0.001 / spacing), hi = (int) ceil (at + 1 - 0.001 / spacing);
+  guint marked = 0;
 
   g_assert (taken != NULL);
 
   /* |first + i * spacing - x| < spacing, a hair less */
   for (int i = MAX (lo, 0); i <= hi && i < (int) n; i++)
-    if (fabs (first + i * spacing - x) < spacing - 0.001)
-      taken[i] = 1;
+    if (!taken[i] && fabs (first + i * spacing - x) < spacing - 0.001)
+      {
+        taken[i] = 1;
+        marked++;
+      }
+  return marked;
 }
 
 /* The x of a free lane in the channel right of cluster k for a run down
@@ -790,18 +936,30 @@ take_lane (Channels *ch,
   guint n_lanes = (guint) CLAMP ((right - left - 2 * LANE_INSET) / LANE_X + 1, 1, MAX_LANES);
   guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
   guint8 taken[MAX_LANES] = { 0 }, taken_close[MAX_LANES] = { 0 };
+  guint n_taken = 0;
 
   g_assert (ch != NULL);
 
-  /* One pass over the turns taken down the channel at that height */
-  for (guint i = 0; i < c->turns->len; i++)
+  /* One pass over the turns taken down the channel at that height: the
+   * tall ones, then those whose tops stand near enough above the run to
+   * reach it (thousands of arrows may turn down one channel).  It stops
+   * once every lane is taken. */
+  for (guint pass = 0; pass < 2; pass++)
     {
-      const HsRect *t = &g_array_index (c->turns, HsRect, i);
+      GArray *turns = pass == 0 ? c->tall_turns : c->turns;
+      guint i = pass == 0 ? 0 : turn_at_or_below (turns, run.y - c->tallest_turn);
 
-      if (t->y < run.y + run.height && run.y < t->y + t->height)
+      for (; i < turns->len && n_taken < n_lanes + n_close; i++)
         {
-          mark_lanes (taken, n_lanes, left + LANE_INSET, LANE_X, t->x);
-          mark_lanes (taken_close, n_close, left + CLEAR, LANE_CLOSE, t->x);
+          const HsRect *t = &g_array_index (turns, HsRect, i);
+
+          if (pass == 1 && t->y >= run.y + run.height)
+            break;
+          if (t->y < run.y + run.height && run.y < t->y + t->height)
+            {
+              n_taken += mark_lanes (taken, n_lanes, left + LANE_INSET, LANE_X, t->x);
+              n_taken += mark_lanes (taken_close, n_close, left + CLEAR, LANE_CLOSE, t->x);
+            }
         }
     }
   run.x = NAN;
@@ -811,8 +969,13 @@ take_lane (Channels *ch,
   for (guint lane = 0; lane < n_close && isnan (run.x); lane++)
     if (!taken_close[lane])
       run.x = left + CLEAR + LANE_CLOSE * lane;
-  if (!isnan (run.x))
-    g_array_append_val (c->turns, run);
+  if (!isnan (run.x) && run.height > TALL_TURN)
+    g_array_append_val (c->tall_turns, run);
+  else if (!isnan (run.x))
+    {
+      g_array_insert_val (c->turns, turn_at_or_below (c->turns, run.y), run);
+      c->tallest_turn = MAX (c->tallest_turn, run.height);
+    }
   return run.x;
 }
 
@@ -1142,7 +1305,7 @@ take_curve_levels (Channels           *ch,
             {
               guint i = lower_bound ((const double *) nearest->used->data, nearest->used->len, level);
 
-              g_array_insert_val (nearest->used, i, level);
+              gap_insert (nearest, i, level);
             }
         }
     }
