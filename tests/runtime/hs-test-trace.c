@@ -375,3 +375,36 @@ hs_test_assert_finished (HsTrace *trace)
       g_test_fail_printf ("status %s, stderr: %s", hs_trace_get_status (trace), text);
     }
 }
+
+/* history_bytes measures how a trace was stored, which differs between a
+ * live or streamed run (the batches as received) and a loaded one: drops
+ * its value from JSON so that the rest can be compared. */
+void
+hs_test_drop_history_bytes (char *json)
+{
+  char *at = strstr (json, "\"history_bytes\":");
+  char *end;
+
+  g_assert_nonnull (at);
+  at += strlen ("\"history_bytes\":");
+  for (end = at; g_ascii_isdigit (*end); end++)
+    ;
+  memmove (at, end, strlen (end) + 1);
+}
+
+/* The names of the Python programs in DIR, of which there must be more
+ * than ten (a test over every program must not pass over none). */
+GPtrArray *
+hs_test_list_programs (const char *dir)
+{
+  g_autoptr(GDir) programs = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (programs);
+  while ((name = g_dir_read_name (programs)) != NULL)
+    if (g_str_has_suffix (name, ".py"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_assert_cmpuint (names->len, >, 10);
+  return g_steal_pointer (&names);
+}

@@ -90,5 +90,7 @@ gboolean        hs_test_bytes_equal_verbose (const char   *what,
 char           *hs_test_stdout_text       (HsTrace        *trace);
 void            hs_test_assert_status     (HsTrace        *trace,
                                            const char     *status);
+void            hs_test_drop_history_bytes (char          *json);
+GPtrArray      *hs_test_list_programs     (const char     *dir);
 
 G_END_DECLS

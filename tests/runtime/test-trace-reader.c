@@ -42,21 +42,6 @@ read_json (const char *json,
   return hs_trace_read_json (stream, NULL, NULL, error);
 }
 
-/* history_bytes measures how the trace was stored, which differs between
- * a live run's batches and a loaded one's. */
-static void
-drop_history_bytes (char *json)
-{
-  char *at = strstr (json, "\"history_bytes\":");
-  char *end;
-
-  g_assert_nonnull (at);
-  at += strlen ("\"history_bytes\":");
-  for (end = at; g_ascii_isdigit (*end); end++)
-    ;
-  memmove (at, end, strlen (end) + 1);
-}
-
 static void
 check_round_trip (HsTraceFixture *f,
                   const char     *path)
@@ -99,10 +84,10 @@ check_round_trip (HsTraceFixture *f,
 
       g_assert_no_error (error);
       third = write_json (reloaded, format);
-      drop_history_bytes (again);
-      drop_history_bytes (third);
-      drop_history_bytes (full);
-      drop_history_bytes (again_full);
+      hs_test_drop_history_bytes (again);
+      hs_test_drop_history_bytes (third);
+      hs_test_drop_history_bytes (full);
+      hs_test_drop_history_bytes (again_full);
       /* The same state at every step.  A delta may be written otherwise:
        * an object whose hidden holders changed is a record in the live
        * trace and a refcount in the loaded one, which has no holders.

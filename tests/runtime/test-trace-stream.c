@@ -66,21 +66,6 @@ steal_text (GOutputStream *stream)
   return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (stream));
 }
 
-/* history_bytes measures how the trace was stored, which differs between
- * a streamed run (the batches as received) and a loaded one. */
-static void
-drop_history_bytes (char *json)
-{
-  char *at = strstr (json, "\"history_bytes\":");
-  char *end;
-
-  g_assert_nonnull (at);
-  at += strlen ("\"history_bytes\":");
-  for (end = at; g_ascii_isdigit (*end); end++)
-    ;
-  memmove (at, end, strlen (end) + 1);
-}
-
 static HsTrace *
 read_back (const char  *json,
            char       **file,
@@ -102,18 +87,11 @@ static void
 test_stream_every_program (HsTraceFixture *f,
                            gconstpointer   data)
 {
-  g_autoptr(GDir) dir = g_dir_open (HS_TEST_PROGRAMS_DIR, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  g_autoptr(GPtrArray) names = hs_test_list_programs (HS_TEST_PROGRAMS_DIR);
 
   /* recursion.py's steps hold about 500 objects each: version 1 of its
    * first 300 steps is already 30 MB */
   f->options.max_steps = 300;
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".py"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_assert_cmpuint (names->len, >, 10);
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -152,8 +130,8 @@ test_stream_every_program (HsTraceFixture *f,
       g_assert_true (hs_trace_write_json_format (loaded, again, HS_TRACE_JSON_SNAPSHOTS, &error));
       g_assert_no_error (error);
       again_text = steal_text (again);
-      drop_history_bytes (v1_text);
-      drop_history_bytes (again_text);
+      hs_test_drop_history_bytes (v1_text);
+      hs_test_drop_history_bytes (again_text);
       g_assert_cmpstr (again_text, ==, v1_text);
     }
 }
