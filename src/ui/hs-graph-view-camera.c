@@ -51,6 +51,42 @@ hs_graph_view_camera_max_zoom (HsGraphView *self)
   return MAX (hs_graph_view_camera_min_zoom (self), self->max_follow_zoom);
 }
 
+/*
+ * The part of the view nothing covers, in widget pixels.  A folded AdwFlap
+ * draws its revealed flap over its content: the editor over the view's
+ * left on a narrow window, the inspector over its right.  What matters is
+ * framed in the rest, and the frame is pinned at its corner.
+ */
+void
+hs_graph_view_camera_get_clear_area (HsGraphView     *self,
+                                     graphene_rect_t *out)
+{
+  double left = 0, right = gtk_widget_get_width (GTK_WIDGET (self));
+
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+  g_return_if_fail (out != NULL);
+
+  for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (self)); w != NULL; w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *flap;
+      graphene_rect_t b;
+
+      if (!ADW_IS_FLAP (w) || !adw_flap_get_folded (ADW_FLAP (w)) ||
+          adw_flap_get_reveal_progress (ADW_FLAP (w)) <= 0 ||
+          (flap = adw_flap_get_flap (ADW_FLAP (w))) == NULL || !gtk_widget_get_visible (flap) ||
+          gtk_widget_is_ancestor (GTK_WIDGET (self), flap) ||
+          !gtk_widget_compute_bounds (flap, GTK_WIDGET (self), &b))
+        continue;
+      if (b.origin.x + b.size.width <= left || b.origin.x >= right)
+        continue;
+      if (b.origin.x + b.size.width / 2 < (left + right) / 2)
+        left = b.origin.x + b.size.width;
+      else
+        right = b.origin.x;
+    }
+  *out = GRAPHENE_RECT_INIT (left, 0, MAX (right - left, 0), gtk_widget_get_height (GTK_WIDGET (self)));
+}
+
 static void
 rect_union (HsRect       *a,
             const HsRect *b)
@@ -338,8 +374,8 @@ static gboolean
 compute_framing (HsGraphView *self,
                  HsCamera    *out)
 {
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  int height = gtk_widget_get_height (GTK_WIDGET (self)) - CONTROLS_RESERVE;
+  graphene_rect_t clear;
+  int width, height;
   double min_zoom = hs_graph_view_camera_min_zoom (self);
   double max_zoom = hs_graph_view_camera_max_zoom (self);
   g_autoptr(GArray) focus = NULL;
@@ -350,6 +386,9 @@ compute_framing (HsGraphView *self,
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
+  hs_graph_view_camera_get_clear_area (self, &clear);
+  width = (int) clear.size.width;
+  height = (int) clear.size.height - CONTROLS_RESERVE;
   if (self->layout == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
     return FALSE;
 
@@ -359,7 +398,7 @@ compute_framing (HsGraphView *self,
     {
       zoom = MIN (zoom, max_zoom);
       out->zoom = zoom;
-      out->offset_x = (width - all.width * zoom) / 2;
+      out->offset_x = clear.origin.x + (width - all.width * zoom) / 2;
       out->offset_y = (height - all.height * zoom) / 2;
       return TRUE;
     }
@@ -398,8 +437,12 @@ compute_framing (HsGraphView *self,
           HsRect beside = g_array_index (focus, Focus, 1).rect, below = beside;
           guint n_beside, n_below;
 
-          n_beside = grow_all (&beside, focus, 2, min_zoom, width - strip, height);
-          n_below = grow_all (&below, focus, 2, min_zoom, width, height - band);
+          /* The first of what matters counts too: a narrow pane may
+           * not have room for it beside the copy */
+          n_beside = 1000 * fits (&beside, min_zoom, width - strip, height) +
+                     grow_all (&beside, focus, 2, min_zoom, width - strip, height);
+          n_below = 1000 * fits (&below, min_zoom, width, height - band) +
+                    grow_all (&below, focus, 2, min_zoom, width, height - band);
           below_pin = n_below > n_beside && fits (&below, min_zoom, width, height - band);
           wanted = below_pin ? below : beside;
           reserve_x = below_pin ? 0 : strip;
@@ -430,7 +473,7 @@ compute_framing (HsGraphView *self,
 
   /* Start from where the view looks now, so the picture moves no more
    * than it must. */
-  x0 = ((width + reserve_x) / 2.0 - self->offset_x) / self->zoom - (width - reserve_x) / 2.0 / zoom;
+  x0 = (clear.origin.x + (width + reserve_x) / 2.0 - self->offset_x) / self->zoom - (width - reserve_x) / 2.0 / zoom;
   y0 = ((height + reserve_y) / 2.0 - self->offset_y) / self->zoom - (height - reserve_y) / 2.0 / zoom;
   x0 = place_axis (x0, wanted.x, wanted.width, all.width, zoom, width - reserve_x);
   y0 = place_axis (y0, wanted.y, wanted.height, all.height, zoom, height - reserve_y);
@@ -444,7 +487,7 @@ compute_framing (HsGraphView *self,
     }
 
   out->zoom = zoom;
-  out->offset_x = reserve_x - x0 * zoom;
+  out->offset_x = clear.origin.x + reserve_x - x0 * zoom;
   out->offset_y = reserve_y - y0 * zoom;
   return TRUE;
 }

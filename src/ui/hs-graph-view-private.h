@@ -110,6 +110,9 @@ gboolean hs_graph_view_camera_is_moving     (HsGraphView *self);
  * self->readable_text_px on screen, and the largest the camera goes to */
 double   hs_graph_view_camera_min_zoom      (HsGraphView *self);
 double   hs_graph_view_camera_max_zoom      (HsGraphView *self);
+/* The part of the view that no folded flap covers, in widget pixels */
+void     hs_graph_view_camera_get_clear_area (HsGraphView     *self,
+                                              graphene_rect_t *out);
 
 /* Hidden holders (hs-graph-view-holders.c): boxes for the references the
  * runtime names but the graph does not draw, right of the picture. */

@@ -476,13 +476,17 @@ void
 hs_graph_view_get_visible_rect (HsGraphView *self,
                                 HsRect      *out)
 {
+  graphene_rect_t clear;
+
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
   g_return_if_fail (out != NULL);
 
-  out->x = -self->offset_x / self->zoom;
-  out->y = -self->offset_y / self->zoom;
-  out->width = gtk_widget_get_width (GTK_WIDGET (self)) / self->zoom;
-  out->height = gtk_widget_get_height (GTK_WIDGET (self)) / self->zoom;
+  /* What a folded flap covers is not visible */
+  hs_graph_view_camera_get_clear_area (self, &clear);
+  out->x = (clear.origin.x - self->offset_x) / self->zoom;
+  out->y = (clear.origin.y - self->offset_y) / self->zoom;
+  out->width = clear.size.width / self->zoom;
+  out->height = clear.size.height / self->zoom;
 }
 
 double

@@ -34,6 +34,7 @@ typedef struct
   int         width;
   int         height;
   gboolean    lesson;     /* example names a lesson, with its notes beside the graph */
+  gboolean    inspector;  /* the inspector is shown, over the graph on a narrow window */
 } Case;
 
 /* Idle, and the graph shows the step the window shows. */
@@ -196,6 +197,31 @@ moved_targets (HsWindow *window,
   return moved;
 }
 
+/* Whether the view itself is what the pointer finds all over r (layout
+ * units), inset by a pixel: no other widget lies over it, such as a
+ * folded flap's editor or inspector, or the zoom buttons. */
+static gboolean
+uncovered (HsWindow     *window,
+           HsGraphView  *graph,
+           const HsRect *r)
+{
+  double zoom = hs_graph_view_get_zoom (graph);
+
+  for (guint i = 0; i <= 4; i++)
+    for (guint j = 0; j <= 4; j++)
+      {
+        double x = r->x * zoom + graph->offset_x + 1 + (r->width * zoom - 2) * i / 4;
+        double y = r->y * zoom + graph->offset_y + 1 + (r->height * zoom - 2) * j / 4;
+        graphene_point_t p;
+
+        g_assert_true (gtk_widget_compute_point (GTK_WIDGET (graph), GTK_WIDGET (window),
+                                                 &GRAPHENE_POINT_INIT (x, y), &p));
+        if (gtk_widget_pick (GTK_WIDGET (window), p.x, p.y, GTK_PICK_DEFAULT) != GTK_WIDGET (graph))
+          return FALSE;
+      }
+  return TRUE;
+}
+
 /* Whether rect could lie in the view at its zoom, with the margins the
  * camera keeps, beside the pinned frame (pin, or NULL) and above the
  * zoom buttons */
@@ -288,6 +314,8 @@ check_step (HsWindow   *window,
           HsRect copy = pin;
 
           g_assert_true (hs_test_rect_inside (&copy, &view));
+          if (!uncovered (window, graph, &copy))
+            g_error ("%s at %dx%d, step %u: the pinned frame is covered", c->example, c->width, c->height, step);
           n_checked++;
           continue;
         }
@@ -315,6 +343,10 @@ check_step (HsWindow   *window,
                  c->example, c->width, c->height, step, frame ? "the current frame" : "changed", box->title,
                  box->rect.x, box->rect.y, box->rect.width, box->rect.height,
                  view.x, view.y, view.width, view.height);
+      if (!uncovered (window, graph, &box->rect))
+        g_error ("%s at %dx%d, step %u: %s %s at (%.0f, %.0f, %.0f×%.0f) is covered by another widget",
+                 c->example, c->width, c->height, step, frame ? "the current frame" : "changed", box->title,
+                 box->rect.x, box->rect.y, box->rect.width, box->rect.height);
       n_checked++;
     }
   /* and some of it is in view */
@@ -347,6 +379,14 @@ open_and_run (const Case *c)
     g_action_group_activate_action (G_ACTION_GROUP (window), "open-lesson", g_variant_new_string (c->example));
   else
     g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  if (c->inspector)
+    {
+      /* The shield a modal flap lays over the rest catches clicks, not
+       * the eye: without it, the pointer finds what covers the view */
+      adw_flap_set_modal (window->editor_flap, FALSE);
+      adw_flap_set_modal (window->inspector_flap, FALSE);
+      g_action_group_change_action_state (G_ACTION_GROUP (window), "show-inspector", g_variant_new_boolean (TRUE));
+    }
   settle (window);
   g_assert_nonnull (hs_window_get_trace (window));
   g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, hs_window_get_graph_view (window)));
@@ -572,6 +612,20 @@ main (int   argc,
           g_test_add_data_func_full (path, c, test_follows_every_step, g_free);
         }
   }
+
+  /* On a narrow window the inspector folds over the graph's right */
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      Case *c = g_new0 (Case, 1);
+      g_autofree char *path = NULL;
+
+      g_strlcpy (c->example, "functions", sizeof c->example);
+      c->width = sizes[s][0];
+      c->height = sizes[s][1];
+      c->inspector = TRUE;
+      path = g_strdup_printf ("/ui/graph-view/follows/inspector/%s/%dx%d", c->example, c->width, c->height);
+      g_test_add_data_func_full (path, c, test_follows_every_step, g_free);
+    }
 
   g_test_add_func ("/ui/graph-view/user-control", test_user_control);
   g_test_add_func ("/ui/graph-view/heap-button-in-view", test_heap_button_in_view);
