@@ -312,8 +312,14 @@ check_step (HsWindow   *window,
       if (frame && pinned)
         {
           HsRect copy = pin;
+          HsRect inner = { box->rect.x + 0.5, box->rect.y + 0.5, box->rect.width - 1, box->rect.height - 1 };
 
           g_assert_true (hs_test_rect_inside (&copy, &view));
+          /* What shows of the frame itself (to half a unit) lies behind
+           * its copy: it never peeks out from behind it */
+          if (rects_meet (&inner, &view) && !hs_test_rect_inside (&box->rect, &copy))
+            g_error ("%s at %dx%d, step %u: the current frame at (%.0f, %.0f) peeks out from behind its pinned copy at (%.0f, %.0f)",
+                     c->example, c->width, c->height, step, box->rect.x, box->rect.y, copy.x, copy.y);
           if (!uncovered (window, graph, &copy))
             g_error ("%s at %dx%d, step %u: the pinned frame is covered", c->example, c->width, c->height, step);
           n_checked++;
