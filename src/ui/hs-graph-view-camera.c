@@ -365,81 +365,6 @@ grow_all (HsRect *wanted,
   return n;
 }
 
-/* Whether the part of the view beside or below the pinned copy, its top
- * left corner at x0, y0 and width x height pixels, shows r whole */
-static gboolean
-shows (const HsRect *r,
-       double        x0,
-       double        y0,
-       double        zoom,
-       double        width,
-       double        height)
-{
-  /* as far from the edges as the copy */
-  double m = HS_GRAPH_VIEW_PIN_INSET / zoom;
-
-  g_assert (r != NULL);
-
-  return r->x >= x0 + m - 0.01 && r->x + r->width <= x0 + width / zoom - m + 0.01 &&
-         r->y >= y0 + m - 0.01 && r->y + r->height <= y0 + height / zoom - m + 0.01;
-}
-
-/* The current frame peeking out from behind its pinned copy reads as two
- * frames: moves the view (x0, y0 as in compute_framing()) the least that
- * puts the frame wholly behind the copy, or wholly out of sight above or
- * left of the view, while it still shows wanted, or failing that what
- * must be seen. */
-static void
-hide_pinned_frame (const HsRect *frame,
-                   const HsRect *wanted,
-                   const HsRect *must,
-                   double        zoom,
-                   double        reserve_x,
-                   double        reserve_y,
-                   int           width,
-                   int           height,
-                   double       *x0,
-                   double       *y0)
-{
-  double inset = HS_GRAPH_VIEW_PIN_INSET / zoom;
-  double vx = *x0 - reserve_x / zoom, vy = *y0 - reserve_y / zoom, best = G_MAXDOUBLE;
-  HsRect copy = { vx + inset, vy + inset, frame->width, frame->height };
-  /* The view's top left corners to try */
-  double corners[][2] = {
-    { frame->x - inset, frame->y - inset },
-    { vx, frame->y + frame->height },
-    { frame->x + frame->width, vy },
-  };
-  double bx = *x0, by = *y0;
-
-  g_assert (frame != NULL && wanted != NULL && x0 != NULL && y0 != NULL);
-
-  /* Out of sight, or all that shows of it lies behind the copy */
-  if (frame->x + frame->width <= vx + 0.5 || frame->y + frame->height <= vy + 0.5 ||
-      (frame->x >= copy.x - 0.5 && frame->y >= copy.y - 0.5 &&
-       frame->x + frame->width <= copy.x + copy.width + 0.5 && frame->y + frame->height <= copy.y + copy.height + 0.5))
-    return;
-  /* Showing all that was wanted if it can, else what the line made */
-  for (guint i = 0; i < 2 * G_N_ELEMENTS (corners); i++)
-    {
-      const double *corner = corners[i % G_N_ELEMENTS (corners)];
-      double nx = corner[0] + reserve_x / zoom, ny = corner[1] + reserve_y / zoom;
-      double move = fabs (nx - *x0) + fabs (ny - *y0);
-
-      if (i == G_N_ELEMENTS (corners) && best < G_MAXDOUBLE)
-        break;
-      if (move < best && shows (i < G_N_ELEMENTS (corners) ? wanted : must, nx, ny, zoom,
-                                width - reserve_x, height - reserve_y))
-        {
-          best = move;
-          bx = nx;
-          by = ny;
-        }
-    }
-  *x0 = bx;
-  *y0 = by;
-}
-
 /* Where the camera should rest for self->layout at the current size.
  * When the current frame and what the line changed cannot share the view
  * at a readable zoom, the changed objects get the view and the frame is
@@ -454,7 +379,7 @@ compute_framing (HsGraphView *self,
   double min_zoom = hs_graph_view_camera_min_zoom (self);
   double max_zoom = hs_graph_view_camera_max_zoom (self);
   g_autoptr(GArray) focus = NULL;
-  HsRect all = { 0 }, wanted, frame = { 0 }, must = { 0 };
+  HsRect all = { 0 }, wanted, frame = { 0 };
   gboolean have_frame, pinned = FALSE, below_pin = FALSE;
   double zoom, x0, y0, reserve_x = 0, reserve_y = 0;
   guint first = 0;
@@ -520,9 +445,6 @@ compute_framing (HsGraphView *self,
                     grow_all (&below, focus, 2, min_zoom, width, height - band);
           below_pin = n_below > n_beside && fits (&below, min_zoom, width, height - band);
           wanted = below_pin ? below : beside;
-          /* What the line made, without what merely came into view */
-          must = g_array_index (focus, Focus, 1).rect;
-          grow_focus (&must, focus, 2, 1, min_zoom, width - (below_pin ? 0 : strip), height - (below_pin ? band : 0));
           reserve_x = below_pin ? 0 : strip;
           reserve_y = below_pin ? band : 0;
         }
@@ -563,9 +485,6 @@ compute_framing (HsGraphView *self,
       reserve_x = 0;
       x0 = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
     }
-
-  if (pinned)
-    hide_pinned_frame (&frame, &wanted, &must, zoom, reserve_x, reserve_y, width, height, &x0, &y0);
 
   out->zoom = zoom;
   out->offset_x = clear.origin.x + reserve_x - x0 * zoom;

@@ -177,6 +177,21 @@ append_outline (HsGraphView *self,
   gtk_snapshot_append_border (snapshot, &outline, widths, colors);
 }
 
+/* Where the pinned copy of a frame at [at, at + size] goes along one axis
+ * of a view at [start, start + length]: at its corner, or over the frame
+ * where that meets the view. */
+static double
+pin_axis (double at,
+          double size,
+          double start,
+          double length,
+          double zoom)
+{
+  if (at + size <= start || at >= start + length)
+    return start + HS_GRAPH_VIEW_PIN_INSET / zoom;
+  return CLAMP (at, start, MAX (start, start + length - size));
+}
+
 /* While following, the current frame stays in sight: when the camera
  * gives the view to what the line changed far from the frame, a copy of
  * the frame is pinned at the view's corner.  Returns its box in layout,
@@ -205,8 +220,10 @@ find_pinned_frame (HsGraphView *self,
       if (r->x >= view.x - 0.5 && r->y >= view.y - 0.5 &&
           r->x + r->width <= view.x + view.width + 0.5 && r->y + r->height <= view.y + view.height + 0.5)
         return NULL;
-      *where = (HsRect) { view.x + HS_GRAPH_VIEW_PIN_INSET / self->zoom,
-                          view.y + HS_GRAPH_VIEW_PIN_INSET / self->zoom,
+      /* Along an axis where the frame shows, the copy covers what shows
+       * of it, so that it never peeks out from behind the copy */
+      *where = (HsRect) { pin_axis (r->x, r->width, view.x, view.width, self->zoom),
+                          pin_axis (r->y, r->height, view.y, view.height, self->zoom),
                           r->width, r->height };
       return &boxes[i];
     }
