@@ -58,7 +58,7 @@ struct _HsGraphView
   HsLayout       *from;           /* where the running animation started */
   HsLayout       *shown;          /* what is drawn: layout, or between from and layout */
   HsRenderMarks  *marks;          /* what the step's line changed, against the step before */
-  HsSnapshot     *previous_step;  /* that step before, or NULL: the camera reads bound names from it */
+  HsSnapshot     *previous_step;  /* that step before, or NULL */
   AdwAnimation   *animation;
   GCancellable   *cancellable;
   guint           serial;
