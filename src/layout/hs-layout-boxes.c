@@ -465,24 +465,15 @@ frame_title (HsLayout      *self,
   return g_string_chunk_insert_const (self->strings, text);
 }
 
+/* Whether the line before snapshot's step bound var to its object: the
+ * trace's deltas say so, whichever step the previous layout showed */
 static gboolean
-var_rebound (HsSnapshot    *previous,
-             guint          frame_index,
-             const HsFrame *frame,
-             const HsVar   *var)
+var_rebound (HsSnapshot  *snapshot,
+             const HsVar *var)
 {
-  const HsFrame *frames;
-  guint n_frames;
+  g_assert (snapshot != NULL && var != NULL);
 
-  if (previous == NULL)
-    return FALSE;
-  frames = hs_snapshot_get_frames (previous, &n_frames);
-  if (frame_index >= n_frames || g_strcmp0 (frames[frame_index].function, frame->function) != 0)
-    return FALSE;
-  for (guint i = 0; i < frames[frame_index].n_vars; i++)
-    if (g_strcmp0 (frames[frame_index].vars[i].name, var->name) == 0)
-      return frames[frame_index].vars[i].ref != var->ref;
-  return TRUE;
+  return var->bound_at != HS_VAR_BOUND_WITH_FRAME && var->bound_at == hs_snapshot_get_index (snapshot);
 }
 
 /* ------------------------------------------------------------------ */
@@ -639,7 +630,7 @@ hs_layout_add_frame_boxes (HsLayoutBuilder *builder)
           rows[v].kind = HS_LAYOUT_ROW_SLOT;
           rows[v].label = g_string_chunk_insert_const (self->strings, frames[f].vars[v].name);
           rows[v].target = frames[f].vars[v].ref;
-          rows[v].rebound = var_rebound (builder->prev_snapshot, f, &frames[f], &frames[f].vars[v]);
+          rows[v].rebound = var_rebound (builder->snapshot, &frames[f].vars[v]);
         }
       if (returning)
         {

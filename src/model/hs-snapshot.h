@@ -56,10 +56,17 @@ typedef struct
 
 #define HS_EDGE_KIND_IS_HELD(kind) ((kind) >= HS_EDGE_HELD_CONSTANT && (kind) <= HS_EDGE_HELD_MODULES)
 
+/* A name bound as its frame began (an argument, or any name of the first
+ * step that shows the frame) */
+#define HS_VAR_BOUND_WITH_FRAME G_MAXUINT
+
 typedef struct
 {
   const char *name;
   guint32     ref;
+  guint       bound_at;   /* the step at which the name came to point at ref,
+                           * read from the trace's deltas however this step
+                           * was reached; or HS_VAR_BOUND_WITH_FRAME */
 } HsVar;
 
 typedef struct

@@ -576,6 +576,28 @@ state_remove (HsState *st,
   g_hash_table_remove (st->objects, GUINT_TO_POINTER (ref));
 }
 
+/* When var, sent again at step index as the k-th name of its frame, came to
+ * point where it does: the step that bound it, kept from the frame as it
+ * was, or this one.  A frame is sent whole when any of its names changes,
+ * mostly in the same order, so the same slot is looked at first. */
+static guint
+var_bound_at (const HsFrame *was,
+              guint          k,
+              const HsVar   *var,
+              guint          index)
+{
+  const HsVar *old = NULL;
+
+  g_assert (was != NULL && var != NULL);
+
+  if (k < was->n_vars && g_strcmp0 (was->vars[k].name, var->name) == 0)
+    old = &was->vars[k];
+  for (guint j = 0; old == NULL && j < was->n_vars; j++)
+    if (g_strcmp0 (was->vars[j].name, var->name) == 0)
+      old = &was->vars[j];
+  return old != NULL && old->ref == var->ref ? old->bound_at : index;
+}
+
 /* Applies one delta that validate_delta() accepted against this same state
  * (appending), or that it accepted once before (a replay).  While appending
  * it also records what the trace learns of each object.  When snap is not
@@ -724,12 +746,12 @@ apply_delta (HsTrace            *self,
       gsize n = step->n_frame_words;
       gsize i = 0;
 
-      /* the frames past those kept are replaced */
-      for (guint k = step->keep_frames; k < st->frames->len; k++)
-        count_frame_refs (st, &g_array_index (st->frames, HsFrame, k), -1);
-      g_array_set_size (st->frames, step->keep_frames);
+      g_autoptr(GArray) sent = g_array_new (FALSE, FALSE, sizeof (HsFrame));
+
       while (i < n)
         {
+          guint at = step->keep_frames + sent->len;
+          const HsFrame *was = at < st->frames->len ? &g_array_index (st->frames, HsFrame, at) : NULL;
           HsFrame f = { 0 };
 
           f.function = STR (w[i]);
@@ -737,14 +759,24 @@ apply_delta (HsTrace            *self,
           f.n_vars = w[i + 2];
           f.vars = g_new (HsVar, f.n_vars);
           i += 3;
+          if (was != NULL && g_strcmp0 (was->function, f.function) != 0)
+            was = NULL;
           for (guint k = 0; k < f.n_vars; k++, i += 2)
             {
               f.vars[k].name = STR (w[i]);
               f.vars[k].ref = w[i + 1];
+              f.vars[k].bound_at = was != NULL ? var_bound_at (was, k, &f.vars[k], index)
+                                               : HS_VAR_BOUND_WITH_FRAME;
             }
-          count_frame_refs (st, &f, 1);
-          g_array_append_val (st->frames, f);
+          g_array_append_val (sent, f);
         }
+      /* the frames past those kept are replaced */
+      for (guint k = step->keep_frames; k < st->frames->len; k++)
+        count_frame_refs (st, &g_array_index (st->frames, HsFrame, k), -1);
+      g_array_set_size (st->frames, step->keep_frames);
+      for (guint k = 0; k < sent->len; k++)
+        count_frame_refs (st, &g_array_index (sent, HsFrame, k), 1);
+      g_array_append_vals (st->frames, sent->data, sent->len);
     }
   else if (st->frames->len > 0)
     g_array_index (st->frames, HsFrame, st->frames->len - 1).line = step->line;

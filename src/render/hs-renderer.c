@@ -1023,19 +1023,20 @@ void
 hs_renderer_draw_pinned_frame (cairo_t               *cr,
                                HsLayout              *layout,
                                const HsLayoutBox     *frame,
-                               double                 x,
-                               double                 y,
+                               const HsPinnedRoute   *route,
                                const HsRenderOptions *options)
 {
   HsRenderOptions defaults;
+  const HsLayoutEdge *edges;
   const Palette *p;
   HsLayoutBox pinned;
-  HsRect shadow;
-  double dx, dy;
+  HsRect shadow, where;
+  guint n_edges;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (layout != NULL);
   g_return_if_fail (frame != NULL && frame->kind == HS_LAYOUT_BOX_FRAME);
+  g_return_if_fail (route != NULL);
 
   if (options == NULL)
     {
@@ -1045,11 +1046,10 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
   p = options->palette == HS_RENDER_PALETTE_DARK ? &dark
     : options->palette == HS_RENDER_PALETTE_HIGH_CONTRAST ? &high_contrast
     : &light;
-  dx = x - frame->rect.x;
-  dy = y - frame->rect.y;
+  hs_pinned_route_get_rect (route, &where);
   pinned = *frame;
-  pinned.rect.x = x;
-  pinned.rect.y = y;
+  pinned.rect.x = where.x;
+  pinned.rect.y = where.y;
   pinned.alpha = 1;
 
   cairo_save (cr);
@@ -1059,35 +1059,19 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
   hs_layout_text_begin_draw (hs_layout_get_text (layout));
 
   /* Lifted off the picture, so it does not read as a box of it */
-  shadow = (HsRect) { x - 2, y - 2, frame->rect.width + 7, frame->rect.height + 7 };
+  shadow = (HsRect) { where.x - 2, where.y - 2, frame->rect.width + 7, frame->rect.height + 7 };
   rounded_rect (cr, &shadow, 4);
   cairo_set_source_rgba (cr, 0, 0, 0, options->palette == HS_RENDER_PALETTE_DARK ? 0.5 : 0.18);
   cairo_fill (cr);
   draw_box (cr, p, options, NULL, &pinned, FALSE);
 
-  /* Each name's arrow, from the pinned slot to its object where it is */
-  for (guint r = 0; r < frame->n_rows; r++)
-    {
-      const HsLayoutRow *row = &frame->rows[r];
-      double sx = frame->rect.x + row->slot_x + dx, sy = frame->rect.y + row->slot_y + dy;
-      HsRect target;
-      HsLayoutEdge edge = { 0 };
-
-      if (row->target == 0 || !hs_layout_get_object_bounds (layout, row->target, &target))
-        continue;
-      edge.from_frame = TRUE;
-      edge.alpha = 0.8;
-      edge.x[0] = sx;
-      edge.y[0] = sy;
-      edge.x[3] = target.x;
-      edge.y[3] = target.y + MIN (target.height / 2, 14);
-      edge.x[1] = sx + MAX ((edge.x[3] - sx) / 2, 30);
-      edge.y[1] = sy;
-      edge.x[2] = edge.x[3] - MAX ((edge.x[3] - sx) / 2, 30);
-      edge.y[2] = edge.y[3];
-      draw_edge (cr, p, &edge, &(HsRect) { -G_MAXFLOAT / 4, -G_MAXFLOAT / 4, G_MAXFLOAT / 2, G_MAXFLOAT / 2 },
-                 row->rebound, options->line_scale > 0 ? options->line_scale : 1);
-    }
+  /* Each name's arrow, from the pinned slot around the boxes to its
+   * object where it is */
+  edges = hs_pinned_route_get_edges (route, &n_edges);
+  for (guint i = 0; i < n_edges; i++)
+    draw_edge (cr, p, &edges[i], &(HsRect) { -G_MAXFLOAT / 4, -G_MAXFLOAT / 4, G_MAXFLOAT / 2, G_MAXFLOAT / 2 },
+               edges[i].row < frame->n_rows && frame->rows[edges[i].row].rebound,
+               options->line_scale > 0 ? options->line_scale : 1);
 
   hs_layout_text_end_draw ();
   cairo_restore (cr);

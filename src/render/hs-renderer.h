@@ -18,6 +18,7 @@
 #include <gio/gio.h>
 
 #include "hs-layout.h"
+#include "hs-pinned-route.h"
 #include "hs-render-marks.h"
 
 G_BEGIN_DECLS
@@ -73,15 +74,14 @@ void     hs_renderer_draw        (cairo_t               *cr,
                                   HsLayout              *layout,
                                   const HsRenderOptions *options);
 
-/* Draws the frame box frame of layout with its top left corner at (x, y),
- * lifted over the picture, and arrows from its names to their objects
- * where the layout places them: the view keeps the current frame in
- * sight this way when what the step changed is far from it. */
+/* Draws the frame box frame of layout where route pins it, lifted over
+ * the picture, and the arrows route leads from its names to their
+ * objects: the view keeps the current frame in sight this way when what
+ * the step changed is far from it. */
 void     hs_renderer_draw_pinned_frame (cairo_t               *cr,
                                         HsLayout              *layout,
                                         const HsLayoutBox     *frame,
-                                        double                 x,
-                                        double                 y,
+                                        const HsPinnedRoute   *route,
                                         const HsRenderOptions *options);
 
 /* The smallest scale at which every box's text is at least

@@ -160,35 +160,6 @@ box_priority (HsSnapshot        *snapshot,
   return G_MAXUINT;
 }
 
-/* Whether the step's line bound the current frame's name (row) to its
- * object: a new name, or one that named another object at the step
- * before.  Read from that step, not from the layout's rebound marks,
- * which compare with whatever was shown before: nothing after a run, or
- * an early step the window showed while the run streamed in. */
-static gboolean
-name_bound (HsGraphView       *self,
-            HsSnapshot        *snapshot,
-            const HsLayoutBox *frame,
-            const HsLayoutRow *row)
-{
-  const HsFrame *now, *before;
-  guint n_now, n_before;
-
-  g_assert (frame != NULL && row != NULL);
-
-  if (self->previous_step == NULL || row->label == NULL)
-    return FALSE;
-  now = hs_snapshot_get_frames (snapshot, &n_now);
-  before = hs_snapshot_get_frames (self->previous_step, &n_before);
-  if (frame->frame >= n_now || frame->frame >= n_before ||
-      g_strcmp0 (now[frame->frame].function, before[frame->frame].function) != 0)
-    return FALSE;
-  for (guint v = 0; v < before[frame->frame].n_vars; v++)
-    if (g_strcmp0 (before[frame->frame].vars[v].name, row->label) == 0)
-      return before[frame->frame].vars[v].ref != row->target;
-  return TRUE;
-}
-
 /* The rectangles that matter at this step, in the order they are given
  * room; FALSE when nothing does (an empty step). */
 static GArray *
@@ -217,7 +188,7 @@ collect_focus (HsGraphView         *self,
       {
         for (guint r = 0; r < boxes[i].n_rows; r++)
           {
-            if (boxes[i].rows[r].target != 0 && name_bound (self, snapshot, &boxes[i], &boxes[i].rows[r]))
+            if (boxes[i].rows[r].target != 0 && boxes[i].rows[r].rebound)
               g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].rows[r].target));
             if (boxes[i].rows[r].target != 0)
               g_hash_table_add (named, GUINT_TO_POINTER (boxes[i].rows[r].target));

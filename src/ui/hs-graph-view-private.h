@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "hs-graph-view.h"
+#include "hs-pinned-route.h"
 #include "hs-render-marks.h"
 
 G_BEGIN_DECLS
@@ -58,7 +59,7 @@ struct _HsGraphView
   HsLayout       *from;           /* where the running animation started */
   HsLayout       *shown;          /* what is drawn: layout, or between from and layout */
   HsRenderMarks  *marks;          /* what the step's line changed, against the step before */
-  HsSnapshot     *previous_step;  /* that step before, or NULL: the camera reads bound names from it */
+  HsSnapshot     *previous_step;  /* that step before, or NULL */
   AdwAnimation   *animation;
   GCancellable   *cancellable;
   guint           serial;
@@ -69,6 +70,7 @@ struct _HsGraphView
   graphene_rect_t cache_rect;     /* in zoomed layout coordinates */
   double          cache_zoom;
   gboolean        cache_pinned;   /* recorded without the current frame's arrows */
+  HsPinnedRoute  *pinned_route;   /* the pinned copy's arrows, as last routed */
 
   double          zoom;
   double          offset_x;

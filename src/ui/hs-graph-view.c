@@ -253,6 +253,28 @@ pointer_to_layout (HsGraphView *self,
     }
 }
 
+/* The pinned copy's arrows in layout, routed again only when the layout
+ * or the view changed: the copy moves with the view */
+static const HsPinnedRoute *
+route_pinned_frame (HsGraphView       *self,
+                    HsLayout          *layout,
+                    const HsLayoutBox *frame,
+                    const HsRect      *where)
+{
+  HsRect view;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (layout != NULL && frame != NULL && where != NULL);
+
+  hs_graph_view_get_visible_rect (self, &view);
+  if (!hs_pinned_route_matches (self->pinned_route, layout, where->x, where->y, &view))
+    {
+      g_clear_pointer (&self->pinned_route, hs_pinned_route_free);
+      self->pinned_route = hs_pinned_route_new (layout, frame, where->x, where->y, &view);
+    }
+  return self->pinned_route;
+}
+
 static void
 append_pinned_frame (HsGraphView *self,
                      GtkSnapshot *snapshot)
@@ -265,13 +287,16 @@ append_pinned_frame (HsGraphView *self,
   g_assert (HS_IS_GRAPH_VIEW (self));
 
   if ((frame = find_pinned_frame (self, self->shown, &where)) == NULL)
-    return;
+    {
+      g_clear_pointer (&self->pinned_route, hs_pinned_route_free);
+      return;
+    }
   fill_render_options (self, &options);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0,
                                                                  gtk_widget_get_width (GTK_WIDGET (self)),
                                                                  gtk_widget_get_height (GTK_WIDGET (self))));
   cairo_translate (cr, self->offset_x, self->offset_y);
-  hs_renderer_draw_pinned_frame (cr, self->shown, frame, where.x, where.y, &options);
+  hs_renderer_draw_pinned_frame (cr, self->shown, frame, route_pinned_frame (self, self->shown, frame, &where), &options);
   cairo_destroy (cr);
 }
 
@@ -288,6 +313,22 @@ hs_graph_view_get_pinned_frame (HsGraphView *self,
   if (out != NULL)
     *out = where;
   return TRUE;
+}
+
+const HsLayoutEdge *
+hs_graph_view_get_pinned_arrows (HsGraphView *self,
+                                 guint       *n_arrows)
+{
+  const HsLayoutBox *frame;
+  HsRect where;
+
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
+  g_return_val_if_fail (n_arrows != NULL, NULL);
+
+  *n_arrows = 0;
+  if ((frame = find_pinned_frame (self, self->layout, &where)) == NULL)
+    return NULL;
+  return hs_pinned_route_get_edges (route_pinned_frame (self, self->layout, frame, &where), n_arrows);
 }
 
 static void
@@ -1348,6 +1389,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_object (&self->camera_animation);
   g_clear_pointer (&self->marks, hs_render_marks_free);
   g_clear_pointer (&self->cache, gsk_render_node_unref);
+  g_clear_pointer (&self->pinned_route, hs_pinned_route_free);
   g_clear_pointer (&self->holders, g_ptr_array_unref);
   g_clear_pointer (&self->holders_layout, hs_layout_unref);
   g_clear_pointer (&self->shown, hs_layout_unref);

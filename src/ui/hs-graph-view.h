@@ -81,6 +81,10 @@ double      hs_graph_view_get_readable_zoom  (HsGraphView  *self);
  * and where, in layout units. */
 gboolean    hs_graph_view_get_pinned_frame   (HsGraphView  *self,
                                               HsRect       *out);
+/* The arrows drawn from the pinned copy's names, in layout units; NULL
+ * when no frame is pinned */
+const HsLayoutEdge *hs_graph_view_get_pinned_arrows (HsGraphView *self,
+                                                     guint       *n_arrows);
 void        hs_graph_view_finish_animations  (HsGraphView  *self);
 /* The tooltip the view shows at (x, y), in widget coordinates, as markup */
 char       *hs_graph_view_get_tooltip_markup (HsGraphView  *self,
