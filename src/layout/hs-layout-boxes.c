@@ -130,11 +130,21 @@ facts_for (HsLayout       *self,
            const HsObject *o,
            guint           shown)
 {
+  const char *version;
   g_autofree char *text = NULL;
 
-  g_assert (o != NULL);
+  g_assert (self != NULL && o != NULL);
 
-  if (o->flags & HS_OBJECT_IMMORTAL)
+  version = hs_snapshot_get_python_version (self->snapshot);
+  /* The runtime flags 3.11's statically allocated objects the way later
+   * versions flag immortal ones, but 3.11 has no immortality (PEP 683
+   * came in 3.12): their count starts at 999,999,999 and still moves. */
+  if ((o->flags & HS_OBJECT_IMMORTAL) && version != NULL && g_str_has_prefix (version, "3.11."))
+    /* Translators: a box's line for an object Python 3.11 allocates
+     * statically; %u is how many arrows the graph draws to it */
+    text = g_strdup_printf (_("static, %u shown"), shown);
+  else if (o->flags & HS_OBJECT_IMMORTAL)
+    /* Translators: %u is how many arrows the graph draws to the object */
     text = g_strdup_printf (_("immortal, %u shown"), shown);
   else
     {
