@@ -697,6 +697,39 @@ fill_object_row (HsLayout      *self,
     }
 }
 
+/* The renderer stands a "new" or "changed" tag on the top edge of a box,
+ * at its right, on the step whose line created or changed the object.  A
+ * box narrower than its title and the widest tag it can get side by side
+ * is widened, at every step so that it does not jump, its slots moved
+ * with its right edge: the tag never sits on the title. */
+static void
+make_room_for_tag (HsLayoutBox    *box,
+                   const HsObject *o)
+{
+  /* the box's own rows, which the layout owns */
+  HsLayoutRow *rows = (HsLayoutRow *) box->rows;
+  double tag, need, grow;
+
+  g_assert (box != NULL && o != NULL);
+
+  /* only what can change is ever "changed" */
+  tag = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("new"));
+  if (o->flags & HS_OBJECT_MUTABLE)
+    tag = MAX (tag, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("changed")));
+  /* the title, a gap, then the tag as the renderer draws it: its text
+   * padded by 4 each side, 6 from the right edge */
+  need = PAD + hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title) + PAD / 2 + tag + 8 + 6;
+  grow = ceil (need) - box->rect.width;
+  if (grow <= 0)
+    return;
+  box->rect.width += grow;
+  for (guint i = 0; i < box->n_rows; i++)
+    {
+      rows[i].slot_x += grow;
+      rows[i].key_slot_x += grow;
+    }
+}
+
 /* One box per discovered object, in discovery order, after the frames */
 void
 hs_layout_add_object_boxes (HsLayoutBuilder *builder)
@@ -731,6 +764,7 @@ hs_layout_add_object_boxes (HsLayoutBuilder *builder)
       for (guint r = 0; r < specs->len; r++)
         fill_object_row (self, &rows[r], &g_array_index (specs, RowSpec, r));
       it->box = add_box (self, &box, rows, specs->len);
+      make_room_for_tag (box_at (self, it->box), o);
       g_hash_table_insert (self->box_by_ref, GUINT_TO_POINTER (o->ref), GUINT_TO_POINTER (it->box + 1));
       g_clear_pointer (&it->rows, g_array_unref);
     }
