@@ -782,7 +782,12 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
   g_assert (builder != NULL);
 
   freed = hs_snapshot_get_freed (builder->snapshot, &n_freed);
-  ghost_line = hs_snapshot_get_line (builder->prev_snapshot ? builder->prev_snapshot : builder->snapshot);
+  /* What a step reports freed, the line of the step before it freed: known
+   * when the previous layout is that step's, not after a jump or alone
+   * (the step's own line has not run yet, and the end's is 0) */
+  ghost_line = builder->prev_snapshot != NULL &&
+               hs_snapshot_get_index (builder->prev_snapshot) + 1 == hs_snapshot_get_index (builder->snapshot)
+               ? hs_snapshot_get_line (builder->prev_snapshot) : 0;
   for (guint i = 0; i < n_freed; i++)
     {
       HsLayoutBox box = { 0 };
@@ -791,8 +796,11 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
 
       if (freed[i].cause == HS_FREE_GC)
         note = g_strdup (_("collected by gc"));
-      else
+      else if (ghost_line > 0)
         note = g_strdup_printf (_("freed at line %u (refcount 0)"), ghost_line);
+      else
+        /* Translators: a ghost's note when the line that freed it is not known */
+        note = g_strdup (_("freed (refcount 0)"));
       box.kind = HS_LAYOUT_BOX_GHOST;
       box.shape = HS_LAYOUT_SHAPE_VALUE;
       box.ref = freed[i].ref;

@@ -475,6 +475,46 @@ test_static_or_immortal (HsTraceFixture *f,
   g_assert_cmpuint (n_flagged, >=, 2);
 }
 
+/* The note of a ghost names the line that freed it: the line of the step
+ * before, known when the layout follows that step; after a jump, or
+ * laid out alone, it names no line rather than a wrong one. */
+static void
+test_ghost_line (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "x = [1000]\n"    /* 1 */
+    "x = None\n"      /* 2: frees the list */
+    "y = 1\n"         /* 3 */
+    "pass\n");
+  g_autoptr(HsSnapshot) first = hs_test_step_at_line (t, 1, 0);
+  g_autoptr(HsSnapshot) before = hs_test_step_at_line (t, 2, 0);
+  g_autoptr(HsSnapshot) after = hs_test_step_at_line (t, 3, 0);
+  g_autoptr(HsLayout) at_first = hs_layout_new (first, NULL, NULL);
+  g_autoptr(HsLayout) at_before = hs_layout_new (before, at_first, NULL);
+  g_autoptr(HsLayout) stepped = hs_layout_new (after, at_before, NULL);
+  g_autoptr(HsLayout) jumped = hs_layout_new (after, at_first, NULL);
+  g_autoptr(HsLayout) alone = hs_layout_new (after, NULL, NULL);
+  HsLayout *layouts[] = { stepped, jumped, alone };
+  const char *expected[] = { "freed at line 2 (refcount 0)", "freed (refcount 0)", "freed (refcount 0)" };
+
+  g_assert_cmpuint (hs_snapshot_get_index (before) + 1, ==, hs_snapshot_get_index (after));
+  for (guint l = 0; l < G_N_ELEMENTS (layouts); l++)
+    {
+      const HsLayoutBox *boxes;
+      guint n_boxes, n_ghosts = 0;
+
+      boxes = hs_layout_get_boxes (layouts[l], &n_boxes);
+      for (guint b = 0; b < n_boxes; b++)
+        if (boxes[b].kind == HS_LAYOUT_BOX_GHOST && g_str_equal (boxes[b].title, "list"))
+          {
+            g_assert_cmpstr (boxes[b].note, ==, expected[l]);
+            n_ghosts++;
+          }
+      g_assert_cmpuint (n_ghosts, ==, 1);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -521,6 +561,8 @@ main (int   argc,
   g_test_add_func ("/ui/describe/a-or-an", test_referrers_name_container);
   g_test_add_func ("/ui/describe/badge-tooltips", test_badge_tooltips);
   g_test_add_func ("/ui/describe/refcount-rules", test_refcount_rules);
+  g_test_add ("/ui/describe/ghost-line", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_ghost_line, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.12", HsTraceFixture, "3.12",
