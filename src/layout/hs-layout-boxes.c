@@ -799,8 +799,9 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
       else if (ghost_line > 0)
         note = g_strdup_printf (_("freed at line %u (refcount 0)"), ghost_line);
       else
-        /* Translators: a ghost's note when the line that freed it is not known */
-        note = g_strdup (_("freed (refcount 0)"));
+        /* Translators: a ghost's note when the layout does not follow the
+         * step before, whose line is the one that freed it */
+        note = g_strdup (_("freed by the line just run (refcount 0)"));
       box.kind = HS_LAYOUT_BOX_GHOST;
       box.shape = HS_LAYOUT_SHAPE_VALUE;
       box.ref = freed[i].ref;

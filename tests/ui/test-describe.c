@@ -496,7 +496,8 @@ test_ghost_line (HsTraceFixture *f,
   g_autoptr(HsLayout) jumped = hs_layout_new (after, at_first, NULL);
   g_autoptr(HsLayout) alone = hs_layout_new (after, NULL, NULL);
   HsLayout *layouts[] = { stepped, jumped, alone };
-  const char *expected[] = { "freed at line 2 (refcount 0)", "freed (refcount 0)", "freed (refcount 0)" };
+  const char *expected[] = { "freed at line 2 (refcount 0)", "freed by the line just run (refcount 0)",
+                             "freed by the line just run (refcount 0)" };
 
   g_assert_cmpuint (hs_snapshot_get_index (before) + 1, ==, hs_snapshot_get_index (after));
   for (guint l = 0; l < G_N_ELEMENTS (layouts); l++)
