@@ -130,11 +130,21 @@ facts_for (HsLayout       *self,
            const HsObject *o,
            guint           shown)
 {
+  const char *version;
   g_autofree char *text = NULL;
 
-  g_assert (o != NULL);
+  g_assert (self != NULL && o != NULL);
 
-  if (o->flags & HS_OBJECT_IMMORTAL)
+  version = hs_snapshot_get_python_version (self->snapshot);
+  /* The runtime flags 3.11's statically allocated objects the way later
+   * versions flag immortal ones, but 3.11 has no immortality (PEP 683
+   * came in 3.12): their count starts at 999,999,999 and still moves. */
+  if ((o->flags & HS_OBJECT_IMMORTAL) && version != NULL && g_str_has_prefix (version, "3.11."))
+    /* Translators: a box's line for an object Python 3.11 allocates
+     * statically; %u is how many arrows the graph draws to it */
+    text = g_strdup_printf (_("static, %u shown"), shown);
+  else if (o->flags & HS_OBJECT_IMMORTAL)
+    /* Translators: %u is how many arrows the graph draws to the object */
     text = g_strdup_printf (_("immortal, %u shown"), shown);
   else
     {
@@ -678,6 +688,39 @@ fill_object_row (HsLayout      *self,
     }
 }
 
+/* The renderer stands a "new" or "changed" tag on the top edge of a box,
+ * at its right, on the step whose line created or changed the object.  A
+ * box narrower than its title and the widest tag it can get side by side
+ * is widened, at every step so that it does not jump, its slots moved
+ * with its right edge: the tag never sits on the title. */
+static void
+make_room_for_tag (HsLayoutBox    *box,
+                   const HsObject *o)
+{
+  /* the box's own rows, which the layout owns */
+  HsLayoutRow *rows = (HsLayoutRow *) box->rows;
+  double tag, need, grow;
+
+  g_assert (box != NULL && o != NULL);
+
+  /* only what can change is ever "changed" */
+  tag = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("new"));
+  if (o->flags & HS_OBJECT_MUTABLE)
+    tag = MAX (tag, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("changed")));
+  /* the title, a gap, then the tag as the renderer draws it: its text
+   * padded by 4 each side, 6 from the right edge */
+  need = PAD + hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title) + PAD / 2 + tag + 8 + 6;
+  grow = ceil (need) - box->rect.width;
+  if (grow <= 0)
+    return;
+  box->rect.width += grow;
+  for (guint i = 0; i < box->n_rows; i++)
+    {
+      rows[i].slot_x += grow;
+      rows[i].key_slot_x += grow;
+    }
+}
+
 /* One box per discovered object, in discovery order, after the frames */
 void
 hs_layout_add_object_boxes (HsLayoutBuilder *builder)
@@ -712,6 +755,7 @@ hs_layout_add_object_boxes (HsLayoutBuilder *builder)
       for (guint r = 0; r < specs->len; r++)
         fill_object_row (self, &rows[r], &g_array_index (specs, RowSpec, r));
       it->box = add_box (self, &box, rows, specs->len);
+      make_room_for_tag (box_at (self, it->box), o);
       g_hash_table_insert (self->box_by_ref, GUINT_TO_POINTER (o->ref), GUINT_TO_POINTER (it->box + 1));
       g_clear_pointer (&it->rows, g_array_unref);
     }
@@ -729,7 +773,12 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
   g_assert (builder != NULL);
 
   freed = hs_snapshot_get_freed (builder->snapshot, &n_freed);
-  ghost_line = hs_snapshot_get_line (builder->prev_snapshot ? builder->prev_snapshot : builder->snapshot);
+  /* What a step reports freed, the line of the step before it freed: known
+   * when the previous layout is that step's, not after a jump or alone
+   * (the step's own line has not run yet, and the end's is 0) */
+  ghost_line = builder->prev_snapshot != NULL &&
+               hs_snapshot_get_index (builder->prev_snapshot) + 1 == hs_snapshot_get_index (builder->snapshot)
+               ? hs_snapshot_get_line (builder->prev_snapshot) : 0;
   for (guint i = 0; i < n_freed; i++)
     {
       HsLayoutBox box = { 0 };
@@ -738,8 +787,12 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
 
       if (freed[i].cause == HS_FREE_GC)
         note = g_strdup (_("collected by gc"));
-      else
+      else if (ghost_line > 0)
         note = g_strdup_printf (_("freed at line %u (refcount 0)"), ghost_line);
+      else
+        /* Translators: a ghost's note when the layout does not follow the
+         * step before, whose line is the one that freed it */
+        note = g_strdup (_("freed by the line just run (refcount 0)"));
       box.kind = HS_LAYOUT_BOX_GHOST;
       box.shape = HS_LAYOUT_SHAPE_VALUE;
       box.ref = freed[i].ref;

@@ -19,6 +19,7 @@ struct _HsSnapshot
   GArray         *hidden;    /* HsHiddenRef, by target as objects are */
   GBytes         *out;
   GBytes         *err;
+  const char     *python_version; /* interned: "3.11.2", or NULL when not known */
   GPtrArray      *strings;   /* the trace's string table, which every
                               * const char* above points into: held so that
                               * a snapshot may outlive its trace */

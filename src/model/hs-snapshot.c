@@ -60,6 +60,13 @@ hs_snapshot_unref (HsSnapshot *self)
   g_free (self);
 }
 
+const char *
+hs_snapshot_get_python_version (HsSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->python_version;
+}
+
 guint
 hs_snapshot_get_index (HsSnapshot *self)
 {

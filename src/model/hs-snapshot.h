@@ -117,6 +117,10 @@ guint           hs_snapshot_count_references (HsSnapshot *self,
                                               guint32     ref);
 const HsHiddenRef *hs_snapshot_get_hidden_refs (HsSnapshot *self,
                                                 guint      *n_refs);
+/* The interpreter that ran the step, as its worker introduced itself
+ * ("3.11.2"); NULL when not known.  Its words differ: 3.11's static
+ * objects are 3.12's immortal ones. */
+const char     *hs_snapshot_get_python_version (HsSnapshot *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsSnapshot, hs_snapshot_unref)
 

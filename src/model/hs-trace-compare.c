@@ -310,8 +310,12 @@ describe_value (const HsObject *object)
   return g_strdup_printf ("%s %s", object->type, object->repr ? object->repr : "");
 }
 
+/* python_version is the interpreter's that ran the object's step: the
+ * runtime flags 3.11's statically allocated objects as immortal, but
+ * 3.11 has no immortality (PEP 683 came in 3.12). */
 static char *
-describe_count (const HsObject *object)
+describe_count (const char     *python_version,
+                const HsObject *object)
 {
   /* "%s": gettext cannot extract a string built with G_GINT64_FORMAT */
   g_autofree char *count = NULL;
@@ -319,8 +323,13 @@ describe_count (const HsObject *object)
   g_assert (object != NULL);
 
   count = g_strdup_printf ("%" G_GINT64_FORMAT, object->refcount);
+  if ((object->flags & HS_OBJECT_IMMORTAL) && python_version != NULL &&
+      g_str_has_prefix (python_version, "3.11."))
+    /* Translators: %s is the refcount of an object Python 3.11 allocates
+     * statically, which starts at 999,999,999 */
+    return g_strdup_printf (_("static (refcount %s)"), count);
   if (object->flags & HS_OBJECT_IMMORTAL)
-    /* Translators: %s is the refcount an immortal or static object carries */
+    /* Translators: %s is the refcount an immortal object carries */
     return g_strdup_printf (_("immortal (refcount %s)"), count);
   return g_strdup_printf (_("refcount %s"), count);
 }
@@ -406,9 +415,14 @@ pair_names (HsSnapshot *left,
 }
 
 static void
-compare_names (GArray    *names,
-               GPtrArray *diffs)
+compare_names (HsSnapshot *left,
+               HsSnapshot *right,
+               GArray     *names,
+               GPtrArray  *diffs)
 {
+  const char *lv = hs_snapshot_get_python_version (left);
+  const char *rv = hs_snapshot_get_python_version (right);
+
   g_assert (names != NULL && diffs != NULL);
 
   for (guint i = 0; i < names->len; i++)
@@ -433,9 +447,9 @@ compare_names (GArray    *names,
 
       changed = l->flags ^ r->flags;
       if (changed & HS_OBJECT_IMMORTAL)
-        add_object_diff (diffs, HS_TRACE_DIFF_IMMORTAL, pair, describe_count (l), describe_count (r));
+        add_object_diff (diffs, HS_TRACE_DIFF_IMMORTAL, pair, describe_count (lv, l), describe_count (rv, r));
       else if (l->refcount != r->refcount)
-        add_object_diff (diffs, HS_TRACE_DIFF_REFCOUNT, pair, describe_count (l), describe_count (r));
+        add_object_diff (diffs, HS_TRACE_DIFF_REFCOUNT, pair, describe_count (lv, l), describe_count (rv, r));
       if (changed & (HS_OBJECT_SMALL_INT | HS_OBJECT_INTERNED))
         add_object_diff (diffs, HS_TRACE_DIFF_CACHED, pair, describe_cached (l->flags), describe_cached (r->flags));
     }
@@ -599,7 +613,7 @@ hs_trace_compare_snapshots (HsSnapshot *left,
     }
 
   names = pair_names (left, right);
-  compare_names (names, diffs);
+  compare_names (left, right, names, diffs);
   compare_freed (left, right, diffs);
   compare_output (left, right, diffs);
   return diffs;

@@ -1174,6 +1174,7 @@ hs_trace_get_snapshot (HsTrace *self,
                  &g_array_index (self->records, HsStepRecord, self->cursor->index + 1), FALSE, NULL);
 
   snap = hs_snapshot_new (self->strings);
+  snap->python_version = g_intern_string (self->python_version);
   apply_delta (self, self->cursor, index, &g_array_index (self->records, HsStepRecord, index), FALSE, snap);
   return snapshot_from_state (self->cursor, snap, TRUE);
 }
@@ -1509,6 +1510,7 @@ hs_trace_cursor_dup_snapshot (HsTraceCursor *cursor)
   g_return_val_if_fail (cursor->facts != NULL, NULL);
 
   snap = hs_snapshot_new (cursor->trace->strings);
+  snap->python_version = g_intern_string (cursor->trace->python_version);
   snap->index = cursor->facts->index;
   snap->event = cursor->facts->event;
   snap->line = cursor->facts->line;

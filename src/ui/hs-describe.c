@@ -8,11 +8,31 @@
 
 #include "hs-describe.h"
 
-/* Immortal objects carry a refcount that tells nothing about references. */
+/* Static (3.11) and immortal (3.12 on) objects carry a refcount that
+ * tells nothing about references. */
 #define IMMORTAL_REFCOUNT_FLOOR 1000000000
 
+/* 11 from "3.11.2"; 0 when the version is not known. */
+static guint
+python_minor (const char *version)
+{
+  if (version == NULL || !g_str_has_prefix (version, "3."))
+    return 0;
+  return (guint) g_ascii_strtoull (version + 2, NULL, 10);
+}
+
+/* The runtime flags 3.11's statically allocated objects, whose count
+ * starts at 999,999,999 and still moves, as HS_OBJECT_IMMORTAL too; but
+ * 3.11 has no immortality: PEP 683 came in 3.12. */
+static gboolean
+is_static_version (const char *python_version)
+{
+  return python_minor (python_version) == 11;
+}
+
 char *
-hs_describe_flags (guint32 flags)
+hs_describe_flags (const char *python_version,
+                   guint32     flags)
 {
   g_autoptr(GPtrArray) facts = g_ptr_array_new_with_free_func (g_free);
   int generation = HS_OBJECT_GENERATION (flags);
@@ -22,7 +42,10 @@ hs_describe_flags (guint32 flags)
     g_ptr_array_add (facts, g_strdup (_("cached small int")));
   if (flags & HS_OBJECT_INTERNED)
     g_ptr_array_add (facts, g_strdup (_("interned")));
-  if (flags & HS_OBJECT_IMMORTAL)
+  if ((flags & HS_OBJECT_IMMORTAL) && is_static_version (python_version))
+    /* Translators: an object Python 3.11 allocates statically, among "mutable · interned · ..." */
+    g_ptr_array_add (facts, g_strdup (_("static")));
+  else if (flags & HS_OBJECT_IMMORTAL)
     g_ptr_array_add (facts, g_strdup (_("immortal")));
   if ((flags & HS_OBJECT_GC_TRACKED) && generation != HS_OBJECT_NO_GENERATION)
     g_ptr_array_add (facts, g_strdup_printf (_("tracked by gc (generation %d)"), generation));
@@ -258,15 +281,6 @@ hs_describe_refcount_breakdown (HsSnapshot *snapshot,
   return g_steal_pointer (&breakdown);
 }
 
-/* 11 from "3.11.2"; 0 when the version is not known. */
-static guint
-python_minor (const char *version)
-{
-  if (version == NULL || !g_str_has_prefix (version, "3."))
-    return 0;
-  return (guint) g_ascii_strtoull (version + 2, NULL, 10);
-}
-
 static gboolean
 is_singleton (const HsObject *object)
 {
@@ -290,7 +304,7 @@ hs_describe_refcount_rule (const char     *python_version,
 
   if (minor == 11)
     {
-      if (object->flags & HS_OBJECT_IMMORTAL)
+      if ((object->flags & HS_OBJECT_IMMORTAL) || object->refcount >= IMMORTAL_REFCOUNT_FLOOR)
         /* Translators: %s is the object's refcount, e.g. 1,000,000,299 */
         return g_strdup_printf (_("Python 3.11 allocates this object statically and starts its refcount at "
                                   "999,999,999 so that it is never freed. The count still moves with every "
@@ -327,10 +341,17 @@ hs_describe_refcount_rule (const char     *python_version,
   return NULL;
 }
 
-/* One sentence for a badge's tooltip. */
+/* One sentence for the badge of flag (one of HS_OBJECT_SMALL_INT,
+ * _INTERNED, _IMMORTAL, _GC_TRACKED) on an object with these flags, true
+ * of the interpreter that ran (python_version, "3.11.2"). */
 char *
-hs_describe_flag_tooltip (guint32 flag)
+hs_describe_flag_tooltip (const char *python_version,
+                          guint32     flags,
+                          guint32     flag)
 {
+  guint minor = python_minor (python_version);
+  int generation = HS_OBJECT_GENERATION (flags);
+
   switch (flag)
     {
     case HS_OBJECT_SMALL_INT:
@@ -338,8 +359,20 @@ hs_describe_flag_tooltip (guint32 flag)
     case HS_OBJECT_INTERNED:
       return g_strdup (_("This string is interned: CPython keeps one copy and every equal interned string is this object."));
     case HS_OBJECT_IMMORTAL:
+      if (minor == 11)
+        return g_strdup (_("Python 3.11 allocates this object statically, with a refcount that starts at "
+                           "999,999,999 so that it is never freed."));
+      if (minor >= 12)
+        /* Translators: %u.%u is the Python version, e.g. 3.12 */
+        return g_strdup_printf (_("Python %u.%u makes this object immortal (PEP 683): it lives as long as the "
+                                  "interpreter, and its refcount never changes."), 3, minor);
       return g_strdup (_("This object is static or immortal: it lives as long as the interpreter, whatever its reference count says."));
     case HS_OBJECT_GC_TRACKED:
+      if (generation != HS_OBJECT_NO_GENERATION)
+        /* Translators: %d is the generation, 0 (the youngest), 1 or 2 */
+        return g_strdup_printf (_("The cycle collector tracks this object in generation %d of 0 to 2: it checks "
+                                  "younger generations more often, and moves what survives a collection to an "
+                                  "older one."), generation);
       return g_strdup (_("The cycle collector tracks this object; younger generations are checked more often, and survivors move to older ones."));
     default:
       return NULL;
@@ -373,6 +406,10 @@ describe_refcount (HsSnapshot *snapshot,
 
   count = hs_describe_count (breakdown->refcount);
   other = hs_describe_count (breakdown->other + breakdown->n_named);
+  if (breakdown->immortal && is_static_version (hs_snapshot_get_python_version (snapshot)))
+    /* Translators: %u is how many references the graph draws to an object
+     * Python 3.11 allocates statically */
+    return g_strdup_printf (_("static (%u drawn)"), breakdown->drawn->len);
   if (breakdown->immortal)
     /* Translators: %u is how many references the graph draws to an immortal object */
     return g_strdup_printf (_("immortal (%u drawn)"), breakdown->drawn->len);
@@ -398,7 +435,7 @@ hs_describe_object (HsSnapshot *snapshot,
 
   refcount = describe_refcount (snapshot, ref);
   size = hs_describe_size (object);
-  flags = hs_describe_flags (object->flags);
+  flags = hs_describe_flags (hs_snapshot_get_python_version (snapshot), object->flags);
   repr = g_markup_escape_text (object->repr ? object->repr : "", -1);
 
   return g_strdup_printf ("<b>%s</b>  <tt>%s</tt>\n"

@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-char *hs_describe_flags       (guint32      flags);
+char *hs_describe_flags       (const char  *python_version,
+                               guint32      flags);
 char *hs_describe_size        (const HsObject *object);
 char *hs_describe_object      (HsSnapshot  *snapshot,
                                guint32      ref);
@@ -39,7 +40,9 @@ void                 hs_refcount_breakdown_free     (HsRefcountBreakdown *breakd
  * and later, interned strings mortal again in 3.13.  NULL otherwise. */
 char *hs_describe_refcount_rule (const char     *python_version,
                                  const HsObject *object);
-char *hs_describe_flag_tooltip (guint32      flag);
+char *hs_describe_flag_tooltip (const char *python_version,
+                                guint32     flags,
+                                guint32     flag);
 char *hs_describe_a_type      (const char  *type);
 char *hs_describe_count       (gint64       n);
 

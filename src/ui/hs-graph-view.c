@@ -1251,7 +1251,9 @@ describe_badges (HsGraphView *self,
             {
               g_autofree char *sentence = NULL;
 
-              if (!(object->flags & badges[b]) || !(sentence = hs_describe_flag_tooltip (badges[b])))
+              if (!(object->flags & badges[b]) ||
+                  !(sentence = hs_describe_flag_tooltip (hs_snapshot_get_python_version (self->snapshot),
+                                                         object->flags, badges[b])))
                 continue;
               if (text->len > 0)
                 g_string_append_c (text, '\n');

@@ -204,7 +204,7 @@ add_object (HsInspector *self,
   /* The number alone: "Why is the refcount N?" below splits it. */
   refcount = hs_describe_count (object->refcount);
   size = hs_describe_size (object);
-  flags = hs_describe_flags (object->flags);
+  flags = hs_describe_flags (self->python_version, object->flags);
 
   gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("Value"), object->repr, TRUE));
   gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("Type"), object->type, TRUE));
@@ -235,7 +235,7 @@ add_object (HsInspector *self,
     for (guint i = 0; i < G_N_ELEMENTS (badges); i++)
       if (object->flags & badges[i])
         {
-          g_autofree char *tip = hs_describe_flag_tooltip (badges[i]);
+          g_autofree char *tip = hs_describe_flag_tooltip (self->python_version, object->flags, badges[i]);
 
           g_string_append_printf (tips, "%s%s", tips->len ? "\n" : "", tip);
         }

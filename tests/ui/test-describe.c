@@ -280,23 +280,37 @@ test_referrers_name_container (void)
   g_assert_cmpstr (a_list, ==, "A list object");
 }
 
+/* Each badge's sentence, in every version, is one sentence; the gc
+ * badge's names the generation the box shows. */
 static void
 test_badge_tooltips (void)
 {
   static const guint32 badges[] = { HS_OBJECT_SMALL_INT, HS_OBJECT_INTERNED,
                                     HS_OBJECT_IMMORTAL, HS_OBJECT_GC_TRACKED };
+  static const char * const versions[] = { "3.11.2", "3.12.1", "3.13.0", NULL };
 
-  for (guint i = 0; i < G_N_ELEMENTS (badges); i++)
-    {
-      g_autofree char *tip = hs_describe_flag_tooltip (badges[i]);
-      const char *end;
+  for (guint v = 0; v < G_N_ELEMENTS (versions); v++)
+    for (guint generation = 0; generation <= HS_OBJECT_NO_GENERATION; generation++)
+      for (guint i = 0; i < G_N_ELEMENTS (badges); i++)
+        {
+          guint32 flags = badges[i] | (generation << HS_OBJECT_GENERATION_SHIFT);
+          g_autofree char *tip = hs_describe_flag_tooltip (versions[v], flags, badges[i]);
+          g_autofree char *gen = g_strdup_printf ("generation %u ", generation);
 
-      /* One sentence: one full stop, at the end. */
-      g_assert_nonnull (tip);
-      end = strchr (tip, '.');
-      g_assert_nonnull (end);
-      g_assert_cmpstr (end, ==, ".");
-    }
+          /* One sentence: it ends with a full stop and has no other
+           * (the dots of "3.11" end no sentence). */
+          g_assert_nonnull (tip);
+          g_assert_true (g_str_has_suffix (tip, "."));
+          g_assert_null (strstr (tip, ". "));
+          if (badges[i] == HS_OBJECT_IMMORTAL && versions[v] != NULL)
+            {
+              g_autofree char *minor = g_strndup (versions[v], 4);
+
+              g_assert_nonnull (strstr (tip, minor));
+            }
+          if (badges[i] == HS_OBJECT_GC_TRACKED && generation != HS_OBJECT_NO_GENERATION)
+            g_assert_nonnull (strstr (tip, gen));
+        }
 }
 
 /* "Why is the refcount N" by each version's rules: 3.11's statically
@@ -358,6 +372,150 @@ test_refcount_rules (void)
   g_assert_nonnull (strstr (rule, "3.13 counts"));
 }
 
+/* The box, the facts and the hover sentences of an object the runtime
+ * flags HS_OBJECT_IMMORTAL, under the worker for version: 3.11 has no
+ * immortality (PEP 683 came in 3.12), only statically allocated objects
+ * whose count starts at 999,999,999 and still moves, so every word of
+ * the window says "static" there and "immortal" from 3.12 on. */
+static const char static_program[] =
+  "x = 1\n"
+  "s = 'a'\n"
+  "l = [x, s]\n"
+  "pass\n";
+
+static void
+assert_says (const char *text,
+             const char *word,
+             const char *not_word,
+             const char *what)
+{
+  g_assert_nonnull (text);
+  if (word != NULL && strstr (text, word) == NULL)
+    g_error ("%s \"%s\" does not say \"%s\"", what, text, word);
+  if (strstr (text, not_word) != NULL)
+    g_error ("%s \"%s\" says \"%s\"", what, text, not_word);
+}
+
+static void
+test_static_or_immortal (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  const char *version = data;
+  gboolean is_311 = g_str_equal (version, "3.11");
+  const char *word = is_311 ? "static" : "immortal";
+  const char *not_word = is_311 ? "immortal" : "static";
+  g_auto(GStrv) versions = hs_runner_list_pythons ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSnapshot) snapshot = NULL;
+  g_autoptr(HsLayout) layout = NULL;
+  const HsLayoutBox *boxes;
+  const HsObject *x;
+  guint n_boxes, n_flagged = 0;
+  HsTrace *t;
+
+  if (!g_strv_contains ((const char * const *) versions, version))
+    {
+      g_test_skip_printf ("no worker for Python %s in this build", version);
+      return;
+    }
+  g_assert_true (hs_runner_set_python (f->runner, version, &error));
+  g_assert_no_error (error);
+  t = hs_trace_fixture_run (f, static_program);
+  g_assert_true (g_str_has_prefix (hs_trace_get_python_version (t), version));
+  snapshot = hs_test_step_at_line (t, 4, 0);
+  layout = hs_layout_new (snapshot, NULL, NULL);
+
+  /* the runtime's truth: the cached 1 is flagged in every version */
+  x = hs_test_var (snapshot, NULL, "x");
+  g_assert_true (x->flags & HS_OBJECT_IMMORTAL);
+  g_assert_true (x->flags & HS_OBJECT_SMALL_INT);
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      const HsObject *o = hs_snapshot_lookup (snapshot, boxes[b].ref);
+      g_autofree char *flags = NULL;
+      g_autofree char *tooltip = NULL;
+
+      if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT || o == NULL)
+        continue;
+      flags = hs_describe_flags (hs_trace_get_python_version (t), o->flags);
+      tooltip = hs_describe_object (snapshot, o->ref);
+      if (o->flags & HS_OBJECT_IMMORTAL)
+        {
+          g_autofree char *prefix = g_strconcat (word, ", ", NULL);
+
+          n_flagged++;
+          g_assert_true (g_str_has_prefix (boxes[b].facts, prefix));
+          assert_says (flags, word, not_word, "the facts");
+          assert_says (tooltip, word, not_word, "the tooltip");
+        }
+      else
+        {
+          assert_says (flags, NULL, not_word, "the facts");
+          assert_says (tooltip, NULL, not_word, "the tooltip");
+        }
+      assert_says (boxes[b].facts, NULL, not_word, "the box's facts");
+      assert_says (boxes[b].marks, NULL, not_word, "the box's marks");
+      {
+        static const guint32 badges[] = { HS_OBJECT_SMALL_INT, HS_OBJECT_INTERNED,
+                                          HS_OBJECT_IMMORTAL, HS_OBJECT_GC_TRACKED };
+
+        for (guint i = 0; i < G_N_ELEMENTS (badges); i++)
+          if (o->flags & badges[i])
+            {
+              g_autofree char *sentence = hs_describe_flag_tooltip (hs_snapshot_get_python_version (snapshot),
+                                                                    o->flags, badges[i]);
+
+              assert_says (sentence, badges[i] == HS_OBJECT_IMMORTAL ? word : NULL, not_word, "the badge's sentence");
+            }
+      }
+    }
+  /* 1 and 'a' at least */
+  g_assert_cmpuint (n_flagged, >=, 2);
+}
+
+/* The note of a ghost names the line that freed it: the line of the step
+ * before, known when the layout follows that step; after a jump, or
+ * laid out alone, it names no line rather than a wrong one. */
+static void
+test_ghost_line (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "x = [1000]\n"    /* 1 */
+    "x = None\n"      /* 2: frees the list */
+    "y = 1\n"         /* 3 */
+    "pass\n");
+  g_autoptr(HsSnapshot) first = hs_test_step_at_line (t, 1, 0);
+  g_autoptr(HsSnapshot) before = hs_test_step_at_line (t, 2, 0);
+  g_autoptr(HsSnapshot) after = hs_test_step_at_line (t, 3, 0);
+  g_autoptr(HsLayout) at_first = hs_layout_new (first, NULL, NULL);
+  g_autoptr(HsLayout) at_before = hs_layout_new (before, at_first, NULL);
+  g_autoptr(HsLayout) stepped = hs_layout_new (after, at_before, NULL);
+  g_autoptr(HsLayout) jumped = hs_layout_new (after, at_first, NULL);
+  g_autoptr(HsLayout) alone = hs_layout_new (after, NULL, NULL);
+  HsLayout *layouts[] = { stepped, jumped, alone };
+  const char *expected[] = { "freed at line 2 (refcount 0)", "freed by the line just run (refcount 0)",
+                             "freed by the line just run (refcount 0)" };
+
+  g_assert_cmpuint (hs_snapshot_get_index (before) + 1, ==, hs_snapshot_get_index (after));
+  for (guint l = 0; l < G_N_ELEMENTS (layouts); l++)
+    {
+      const HsLayoutBox *boxes;
+      guint n_boxes, n_ghosts = 0;
+
+      boxes = hs_layout_get_boxes (layouts[l], &n_boxes);
+      for (guint b = 0; b < n_boxes; b++)
+        if (boxes[b].kind == HS_LAYOUT_BOX_GHOST && g_str_equal (boxes[b].title, "list"))
+          {
+            g_assert_cmpstr (boxes[b].note, ==, expected[l]);
+            n_ghosts++;
+          }
+      g_assert_cmpuint (n_ghosts, ==, 1);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -404,6 +562,14 @@ main (int   argc,
   g_test_add_func ("/ui/describe/a-or-an", test_referrers_name_container);
   g_test_add_func ("/ui/describe/badge-tooltips", test_badge_tooltips);
   g_test_add_func ("/ui/describe/refcount-rules", test_refcount_rules);
+  g_test_add ("/ui/describe/ghost-line", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_ghost_line, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/static-or-immortal/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/static-or-immortal/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/static-or-immortal/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
 
   return g_test_run ();
 }

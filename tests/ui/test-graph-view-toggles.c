@@ -455,7 +455,9 @@ test_tooltips (void)
               if (hs_renderer_hit_box (layout, box, lx, ly) == HS_RENDERER_HIT_MARKS)
                 {
                   g_autofree char *tip = NULL;
-                  g_autofree char *sentence = hs_describe_flag_tooltip (HS_OBJECT_GC_TRACKED);
+                  g_autofree char *sentence = hs_describe_flag_tooltip (hs_snapshot_get_python_version (snapshot),
+                                                                        hs_snapshot_lookup (snapshot, list)->flags,
+                                                                        HS_OBJECT_GC_TRACKED);
 
                   to_widget (graph, lx, ly, &x, &y);
                   tip = hs_graph_view_get_tooltip_markup (graph, x, y);
