@@ -241,80 +241,6 @@ time_export (HsLayout *layout,
   return best;
 }
 
-/* The worst area(incremental) / area(fresh) over a program's steps */
-/* g_ptr_array_sort() passes pointers to the elements */
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
-static double
-worst_area_ratio (const char *path,
-                  guint      *worst_step)
-{
-  g_autoptr(HsRunner) runner = hs_runner_new ();
-  g_autoptr(HsTrace) trace = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HsLayout) previous = NULL;
-  double worst = 0;
-
-  trace = hs_runner_run_sync (runner, path, NULL, &error);
-  if (trace == NULL)
-    g_error ("%s: %s", path, error->message);
-  for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
-    {
-      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
-      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, previous, NULL);
-      g_autoptr(HsLayout) fresh = hs_layout_new (snapshot, NULL, NULL);
-      double iw, ih, fw, fh;
-
-      hs_layout_get_size (layout, &iw, &ih);
-      hs_layout_get_size (fresh, &fw, &fh);
-      if (iw * ih / (fw * fh) > worst)
-        {
-          worst = iw * ih / (fw * fh);
-          *worst_step = i;
-        }
-      g_clear_pointer (&previous, hs_layout_unref);
-      previous = g_steal_pointer (&layout);
-    }
-  return worst;
-}
-
-static void
-print_area_ratios (void)
-{
-  static const char * const dirs[] = { HS_BENCH_EXAMPLES, HS_BENCH_PROGRAMS };
-  double worst = 0;
-
-  g_print ("\n%-24s %12s %6s\n", "program", "area ratio", "step");
-  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
-    {
-      g_autoptr(GDir) dir = g_dir_open (dirs[d], 0, NULL);
-      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        if (g_str_has_suffix (name, ".py"))
-          g_ptr_array_add (names, g_strdup (name));
-      g_ptr_array_sort (names, compare_names);
-      for (guint i = 0; i < names->len; i++)
-        {
-          g_autofree char *path = g_build_filename (dirs[d], g_ptr_array_index (names, i), NULL);
-          g_autofree char *base = g_path_get_basename (dirs[d]);
-          g_autofree char *label = g_build_filename (base, g_ptr_array_index (names, i), NULL);
-          guint step = 0;
-          double ratio = worst_area_ratio (path, &step);
-
-          worst = MAX (worst, ratio);
-          g_print ("%-24s %12.2f %6u\n", label, ratio, step);
-        }
-    }
-  g_print ("%-24s %12.2f\n", "worst", worst);
-}
-
 /* A digest of where every box and arrow is, so that two builds can show
  * they lay out the same graph identically */
 static guint32
@@ -346,22 +272,105 @@ layout_digest (HsLayout *layout)
   return h;
 }
 
+/* The worst area(incremental) / area(fresh) over a program's steps;
+ * *digest gets a digest of every step's layouts, both kinds */
+/* g_ptr_array_sort() passes pointers to the elements */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+static double
+worst_area_ratio (const char *path,
+                  guint      *worst_step,
+                  guint32    *digest)
+{
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  g_autoptr(HsTrace) trace = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsLayout) previous = NULL;
+  double worst = 0;
+
+  trace = hs_runner_run_sync (runner, path, NULL, &error);
+  if (trace == NULL)
+    g_error ("%s: %s", path, error->message);
+  for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, previous, NULL);
+      g_autoptr(HsLayout) fresh = hs_layout_new (snapshot, NULL, NULL);
+      double iw, ih, fw, fh;
+
+      *digest = *digest * 31 + layout_digest (layout);
+      *digest = *digest * 31 + layout_digest (fresh);
+      hs_layout_get_size (layout, &iw, &ih);
+      hs_layout_get_size (fresh, &fw, &fh);
+      if (iw * ih / (fw * fh) > worst)
+        {
+          worst = iw * ih / (fw * fh);
+          *worst_step = i;
+        }
+      g_clear_pointer (&previous, hs_layout_unref);
+      previous = g_steal_pointer (&layout);
+    }
+  return worst;
+}
+
+static void
+print_area_ratios (void)
+{
+  static const char * const dirs[] = { HS_BENCH_EXAMPLES, HS_BENCH_PROGRAMS };
+  double worst = 0;
+
+  g_print ("\n%-24s %12s %6s %10s\n", "program", "area ratio", "step", "digest");
+  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autoptr(GDir) dir = g_dir_open (dirs[d], 0, NULL);
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        if (g_str_has_suffix (name, ".py"))
+          g_ptr_array_add (names, g_strdup (name));
+      g_ptr_array_sort (names, compare_names);
+      for (guint i = 0; i < names->len; i++)
+        {
+          g_autofree char *path = g_build_filename (dirs[d], g_ptr_array_index (names, i), NULL);
+          g_autofree char *base = g_path_get_basename (dirs[d]);
+          g_autofree char *label = g_build_filename (base, g_ptr_array_index (names, i), NULL);
+          guint step = 0;
+          guint32 digest = 0;
+          double ratio = worst_area_ratio (path, &step, &digest);
+
+          worst = MAX (worst, ratio);
+          g_print ("%-24s %12.2f %6u   %08x\n", label, ratio, step, digest);
+        }
+    }
+  g_print ("%-24s %12.2f\n", "worst", worst);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   static const guint sizes[] = { 100, 1000, 5000 };
-  gboolean skip_dot = FALSE, layout_only = FALSE;
+  gboolean skip_dot = FALSE, layout_only = FALSE, views_only = FALSE;
 
   /* --no-dot: without Graphviz's times; --layout-only: only our layout's,
-   * to compare two builds' layout quickly */
+   * to compare two builds' layout quickly; --views-only: the layout and
+   * the views, not the record, the export nor the programs, to profile
+   * drawing a view */
   for (int a = 1; a < argc; a++)
     if (g_str_equal (argv[a], "--no-dot"))
       skip_dot = TRUE;
     else if (g_str_equal (argv[a], "--layout-only"))
       layout_only = skip_dot = TRUE;
+    else if (g_str_equal (argv[a], "--views-only"))
+      views_only = skip_dot = TRUE;
 
-  g_print ("Best of %d runs; layout in wall ms, drawing in CPU ms.  view: %dx%d window, slowest of %d scroll positions down (times %d across wide graphs).\n"
+  g_print ("Best of %d runs; layout in wall ms (with --layout-only, then in CPU ms: it runs on one thread), drawing in CPU ms.  view: %dx%d window, slowest of %d scroll positions down (times %d across wide graphs).\n"
            "record: whole graph into a recording surface (the widget's cached node).\n"
            "export: whole graph into one image (first draw, then again).\n\n",
            REPEAT, VIEW_WIDTH, VIEW_HEIGHT, N_VIEWS, N_VIEWS_X);
@@ -376,7 +385,7 @@ main (int   argc,
       g_autofree char *dot = NULL;
       g_autofree char *size = NULL;
       HsLayoutOptions options;
-      double fresh = G_MAXDOUBLE, again = G_MAXDOUBLE, view1, view2, record, first = 0, export, scale, w, h;
+      double fresh = G_MAXDOUBLE, again = G_MAXDOUBLE, fresh_cpu = G_MAXDOUBLE, again_cpu = G_MAXDOUBLE, view1, view2, record, first = 0, export, scale = 1, w, h;
       guint n_objects, n_boxes;
       gint64 t;
 
@@ -387,30 +396,35 @@ main (int   argc,
       for (guint r = 0; r < REPEAT; r++)
         {
           g_autoptr(HsLayout) previous = NULL;
+          double c;
 
           t = g_get_monotonic_time ();
+          c = cpu_ms ();
           previous = hs_layout_new (snapshot, NULL, &options);
+          fresh_cpu = MIN (fresh_cpu, cpu_ms () - c);
           fresh = MIN (fresh, (g_get_monotonic_time () - t) / 1000.0);
 
-          t = g_get_monotonic_time ();
           g_clear_pointer (&layout, hs_layout_unref);
+          t = g_get_monotonic_time ();
+          c = cpu_ms ();
           layout = hs_layout_new (snapshot, previous, &options);
+          again_cpu = MIN (again_cpu, cpu_ms () - c);
           again = MIN (again, (g_get_monotonic_time () - t) / 1000.0);
         }
       hs_layout_get_boxes (layout, &n_boxes);
       hs_layout_get_size (layout, &w, &h);
       if (layout_only)
         {
-          g_print ("%7u %6u %8.1f %8.1f   digest %08x\n", n_objects, n_boxes, fresh, again,
-                   layout_digest (layout));
+          g_print ("%7u %6u %8.1f %8.1f   CPU %8.1f %8.1f   digest %08x\n", n_objects, n_boxes, fresh, again,
+                   fresh_cpu, again_cpu, layout_digest (layout));
           continue;
         }
 
       /* The export first: its first draw is the one that shapes the text */
-      export = time_export (layout, &first, &scale);
+      export = views_only ? 0 : time_export (layout, &first, &scale);
       view1 = time_views (layout, 1);
       view2 = time_views (layout, 2);
-      record = time_recording (layout);
+      record = views_only ? 0 : time_recording (layout);
       dot = skip_dot ? g_strdup ("-") : g_strdup_printf ("%.1f", time_dot (layout));
       size = g_strdup_printf ("%.0fx%.0f", w, h);
 
@@ -419,7 +433,7 @@ main (int   argc,
       if (scale < 1)
         g_print ("%7s (export drawn at scale %.2f to fit one %d-pixel image)\n", "", scale, 32000);
     }
-  if (!layout_only)
+  if (!views_only)
     print_area_ratios ();
   return 0;
 }

@@ -48,7 +48,6 @@
 #define LANE_X        4.0
 #define LANE_CLOSE    2.5
 #define MAX_LANES     64
-#define TALL_TURN     256.0 /* turns taller are looked at apart */
 #define CORNER        8.0
 #define STEEP         1.0
 /* Two curves run along each other where they come this near for this
@@ -438,17 +437,25 @@ typedef struct
   GArray *gaps;    /* Gap, top-down */
   GArray *downs;   /* Extent: its boxes' extents down, top-down */
   double  tallest; /* the tallest of them */
-  GArray *turns;   /* HsRect: the U-turns in the channel on its right,
-                    * each its extent down and, in x, its lane's x;
-                    * those no taller than TALL_TURN, sorted by top */
-  double  tallest_turn; /* of those */
-  GArray *tall_turns;   /* HsRect: the taller ones */
+  GArray *lanes;   /* Lane: the lanes turns were taken down in the
+                    * channel on its right, by x */
 } Cluster;
+
+/* The turns taken down one lane, each its extent down, sorted by top.  A
+ * lane is taken only where no turn within a lane's spacing of it runs, so
+ * two turns down one lane never overlap, and their bottoms are sorted
+ * too: one search finds whether a run meets any of them. */
+typedef struct
+{
+  double  x;
+  GArray *runs;    /* Extent: lo and hi only */
+} Lane;
 
 typedef struct
 {
   GArray *clusters;     /* Cluster, left to right */
   guint  *cluster_of;   /* box index -> cluster index */
+  GByteArray *blocked;  /* take_lane()'s, per lane it looks at */
 } Channels;
 
 typedef struct
@@ -515,6 +522,7 @@ channels_init (Channels *ch,
 
   ch->clusters = g_array_new (FALSE, FALSE, sizeof (Cluster));
   ch->cluster_of = g_new0 (guint, MAX (self->boxes->len, 1));
+  ch->blocked = g_byte_array_new ();
   for (guint b = 0; b < self->boxes->len; b++)
     {
       const HsRect *r = &box_at (self, b)->rect;
@@ -545,8 +553,7 @@ channels_init (Channels *ch,
       cluster.downs = g_array_copy (downs);
       for (guint d = 0; d < downs->len; d++)
         cluster.tallest = MAX (cluster.tallest, g_array_index (downs, Extent, d).hi - g_array_index (downs, Extent, d).lo);
-      cluster.turns = g_array_new (FALSE, FALSE, sizeof (HsRect));
-      cluster.tall_turns = g_array_new (FALSE, FALSE, sizeof (HsRect));
+      cluster.lanes = g_array_new (FALSE, FALSE, sizeof (Lane));
       g_array_append_val (ch->clusters, cluster);
     }
 }
@@ -568,11 +575,13 @@ channels_clear (Channels *ch)
         }
       g_array_unref (cluster->gaps);
       g_array_unref (cluster->downs);
-      g_array_unref (cluster->turns);
-      g_array_unref (cluster->tall_turns);
+      for (guint l = 0; l < cluster->lanes->len; l++)
+        g_array_unref (g_array_index (cluster->lanes, Lane, l).runs);
+      g_array_unref (cluster->lanes);
     }
   g_clear_pointer (&ch->clusters, g_array_unref);
   g_clear_pointer (&ch->cluster_of, g_free);
+  g_clear_pointer (&ch->blocked, g_byte_array_unref);
 }
 
 static Cluster *
@@ -867,21 +876,21 @@ local_right (const Cluster *c,
   return MIN (right, c->hi);
 }
 
-/* The first of the turns, sorted by top, whose top is at or below y */
+/* The first of the lanes, sorted by x, at or right of x */
 static guint
-turn_at_or_below (GArray *turns,
-                  double  y)
+lane_at_or_right (GArray *lanes,
+                  double  x)
 {
   guint lo = 0, hi;
 
-  g_assert (turns != NULL);
+  g_assert (lanes != NULL);
 
-  hi = turns->len;
+  hi = lanes->len;
   while (lo < hi)
     {
       guint mid = (lo + hi) / 2;
 
-      if (g_array_index (turns, HsRect, mid).y < y)
+      if (g_array_index (lanes, Lane, mid).x < x)
         lo = mid + 1;
       else
         hi = mid;
@@ -889,30 +898,91 @@ turn_at_or_below (GArray *turns,
   return lo;
 }
 
-/* Marks, in `taken`, the lanes at first + i * spacing (i < n) that run
- * nearer than `spacing` to the turn at x; returns how many it newly
- * marked */
+/* The first of a lane's runs, sorted and apart, whose bottom is below y */
 static guint
-mark_lanes (guint8 *taken,
-            guint   n,
-            double  first,
-            double  spacing,
-            double  x)
+run_ending_below (GArray *runs,
+                  double  y)
 {
-  double at = (x - first) / spacing;
-  int lo = (int) floor (at - 1 + 0.001 / spacing), hi = (int) ceil (at + 1 - 0.001 / spacing);
-  guint marked = 0;
+  guint lo = 0, hi;
 
-  g_assert (taken != NULL);
+  g_assert (runs != NULL);
 
-  /* |first + i * spacing - x| < spacing, a hair less */
-  for (int i = MAX (lo, 0); i <= hi && i < (int) n; i++)
-    if (!taken[i] && fabs (first + i * spacing - x) < spacing - 0.001)
-      {
-        taken[i] = 1;
-        marked++;
-      }
-  return marked;
+  hi = runs->len;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (runs, Extent, mid).hi <= y)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Lanes free or blocked from top to bottom, as far as found */
+enum { UNKNOWN, FREE, BLOCKED };
+
+/* Whether a turn runs down the channel nearer than `spacing` (a hair
+ * less) to x, somewhere from top to bottom.  *l is the first lane the
+ * search may need, and moves on as x grows; whether lane l is blocked
+ * is found once, in blocked[l - first]. */
+static gboolean
+lane_is_taken (const Cluster *c,
+               guint8        *blocked,
+               guint          first,
+               guint         *l,
+               double         x,
+               double         spacing,
+               double         top,
+               double         bottom)
+{
+  g_assert (c != NULL && blocked != NULL && l != NULL);
+
+  while (*l < c->lanes->len && g_array_index (c->lanes, Lane, *l).x < x - spacing)
+    (*l)++;
+  for (guint m = *l; m < c->lanes->len; m++)
+    {
+      const Lane *lane = &g_array_index (c->lanes, Lane, m);
+      guint8 *state = &blocked[m - first];
+
+      if (lane->x > x + spacing)
+        break;
+      if (!(fabs (x - lane->x) < spacing - 0.001))
+        continue;
+      if (*state == UNKNOWN)
+        {
+          guint r = run_ending_below (lane->runs, top);
+
+          *state = r < lane->runs->len && g_array_index (lane->runs, Extent, r).lo < bottom ? BLOCKED : FREE;
+        }
+      if (*state == BLOCKED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Notes a turn from y1 to y2 down the lane at x */
+static void
+add_turn (Cluster *c,
+          double   x,
+          double   y1,
+          double   y2)
+{
+  guint l = lane_at_or_right (c->lanes, x);
+  Extent run = { y1, y2, 0, 0 };
+  Lane *lane;
+
+  g_assert (c != NULL);
+
+  if (l == c->lanes->len || g_array_index (c->lanes, Lane, l).x != x)
+    {
+      Lane added = { x, g_array_new (FALSE, FALSE, sizeof (Extent)) };
+
+      g_array_insert_val (c->lanes, l, added);
+    }
+  lane = &g_array_index (c->lanes, Lane, l);
+  g_array_insert_val (lane->runs, run_ending_below (lane->runs, y1), run);
 }
 
 /* The x of a free lane in the channel right of cluster k for a run down
@@ -921,7 +991,9 @@ mark_lanes (guint8 *taken,
  * narrow channel, or a crowded one), closer lanes between and beside
  * them, rather than one run down another's lane.  With `from` a number,
  * the lanes begin right of the boxes level with the run (and of `from`),
- * not of the cluster's widest box. */
+ * not of the cluster's widest box.  Thousands of arrows may turn down one
+ * channel: each candidate lane looks only at the turns taken near its x,
+ * one search each. */
 static double
 take_lane (Channels *ch,
            guint     k,
@@ -931,52 +1003,33 @@ take_lane (Channels *ch,
 {
   Cluster *c = cluster_at (ch, k);
   double right = k + 1 < ch->clusters->len ? cluster_at (ch, k + 1)->lo : c->hi + COLUMN_GAP;
-  HsRect run = { 0, MIN (y1, y2) - LANE, 0, fabs (y2 - y1) + 2 * LANE };
-  double left = isnan (from) ? c->hi : local_right (c, run.y, run.y + run.height, from);
+  double top = MIN (y1, y2) - LANE, bottom = top + (fabs (y2 - y1) + 2 * LANE);
+  double left = isnan (from) ? c->hi : local_right (c, top, bottom, from);
   guint n_lanes = (guint) CLAMP ((right - left - 2 * LANE_INSET) / LANE_X + 1, 1, MAX_LANES);
   guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
-  guint8 taken[MAX_LANES] = { 0 }, taken_close[MAX_LANES] = { 0 };
-  guint n_taken = 0;
+  double x = NAN;
+  guint first, l;
+  guint8 *blocked;
 
   g_assert (ch != NULL);
 
-  /* One pass over the turns taken down the channel at that height: the
-   * tall ones, then those whose tops stand near enough above the run to
-   * reach it (thousands of arrows may turn down one channel).  It stops
-   * once every lane is taken. */
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      GArray *turns = pass == 0 ? c->tall_turns : c->turns;
-      guint i = pass == 0 ? 0 : turn_at_or_below (turns, run.y - c->tallest_turn);
-
-      for (; i < turns->len && n_taken < n_lanes + n_close; i++)
-        {
-          const HsRect *t = &g_array_index (turns, HsRect, i);
-
-          if (pass == 1 && t->y >= run.y + run.height)
-            break;
-          if (t->y < run.y + run.height && run.y < t->y + t->height)
-            {
-              n_taken += mark_lanes (taken, n_lanes, left + LANE_INSET, LANE_X, t->x);
-              n_taken += mark_lanes (taken_close, n_close, left + CLEAR, LANE_CLOSE, t->x);
-            }
-        }
-    }
-  run.x = NAN;
-  for (guint lane = 0; lane < n_lanes && isnan (run.x); lane++)
-    if (!taken[lane])
-      run.x = left + LANE_INSET + LANE_X * lane;
-  for (guint lane = 0; lane < n_close && isnan (run.x); lane++)
-    if (!taken_close[lane])
-      run.x = left + CLEAR + LANE_CLOSE * lane;
-  if (!isnan (run.x) && run.height > TALL_TURN)
-    g_array_append_val (c->tall_turns, run);
-  else if (!isnan (run.x))
-    {
-      g_array_insert_val (c->turns, turn_at_or_below (c->turns, run.y), run);
-      c->tallest_turn = MAX (c->tallest_turn, run.height);
-    }
-  return run.x;
+  /* Every lane either pass may look at, each found blocked or free at
+   * most once: the lanes LANE_X apart and the close ones share most */
+  first = lane_at_or_right (c->lanes, MIN (left + LANE_INSET - LANE_X, left + CLEAR - LANE_CLOSE));
+  g_byte_array_set_size (ch->blocked, c->lanes->len - first + 1);
+  blocked = ch->blocked->data;
+  memset (blocked, UNKNOWN, c->lanes->len - first);
+  l = first;
+  for (guint lane = 0; lane < n_lanes && isnan (x); lane++)
+    if (!lane_is_taken (c, blocked, first, &l, left + LANE_INSET + LANE_X * lane, LANE_X, top, bottom))
+      x = left + LANE_INSET + LANE_X * lane;
+  l = first;
+  for (guint lane = 0; lane < n_close && isnan (x); lane++)
+    if (!lane_is_taken (c, blocked, first, &l, left + CLEAR + LANE_CLOSE * lane, LANE_CLOSE, top, bottom))
+      x = left + CLEAR + LANE_CLOSE * lane;
+  if (!isnan (x))
+    add_turn (c, x, top, bottom);
+  return x;
 }
 
 /* Across to lane x, down it, and across to (x1, y1), with round corners */

@@ -16,6 +16,7 @@
 #define RADIUS      7.0
 #define SLOT_CELL   30.0
 #define EDGE_MARGIN 4.0
+#define HEAD_LENGTH 9.0
 
 G_DEFINE_QUARK (hs-renderer-error-quark, hs_renderer_error)
 
@@ -696,6 +697,39 @@ bezier_length (const Bezier *b,
   return bezier_length (&l, depth - 1) + bezier_length (&r, depth - 1);
 }
 
+/* Whether any curve of the arrow, or its head, can show in view: most of
+ * a big graph's arrows cannot, and those cost nothing more */
+static gboolean
+edge_meets_view (const HsLayoutEdge *e,
+                 const HsRect       *view,
+                 double              head)
+{
+  HsRect bounds = { e->x[3] - head, e->y[3] - head, 2 * head, 2 * head };
+  Bezier curve;
+
+  g_assert (e != NULL && view != NULL);
+
+  if (rects_meet (&bounds, view))
+    return TRUE;
+  if (e->path == NULL || e->n_curves <= 1)
+    {
+      memcpy (curve.x, e->x, sizeof curve.x);
+      memcpy (curve.y, e->y, sizeof curve.y);
+      bezier_bounds (&curve, &bounds);
+      return rects_meet (&bounds, view);
+    }
+  for (guint c = 0; c < e->n_curves; c++)
+    {
+      const HsPoint *q = &e->path[3 * c];
+
+      curve = (Bezier) { { q[0].x, q[1].x, q[2].x, q[3].x }, { q[0].y, q[1].y, q[2].y, q[3].y } };
+      bezier_bounds (&curve, &bounds);
+      if (rects_meet (&bounds, view))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Whether the step's line added or moved this arrow. */
 static gboolean
 edge_changed (const HsRenderOptions *options,
@@ -736,7 +770,7 @@ draw_edge (cairo_t            *cr,
   const double *dashes = NULL;
   guint n_dashes = 0;
   double width = e->from_frame ? 1.5 : 1.2;
-  double angle, len = 9, spread = 0.42, first = 1, last = 0, offset = 0;
+  double angle, len = HEAD_LENGTH, spread = 0.42, first = 1, last = 0, offset = 0;
   gboolean head;
   Bezier curve;
 
@@ -995,7 +1029,7 @@ hs_renderer_draw (cairo_t               *cr,
                     cx2 - cx1 + 2 * EDGE_MARGIN, cy2 - cy1 + 2 * EDGE_MARGIN };
   edges = hs_layout_get_edges (layout, &n_edges);
   for (guint i = 0; i < n_edges; i++)
-    if (edges[i].alpha > 0 &&
+    if (edges[i].alpha > 0 && edge_meets_view (&edges[i], &view, HEAD_LENGTH) &&
         !(options->hide_current_frame_edges && edges[i].from_frame && edges[i].source < n_boxes &&
           boxes[edges[i].source].kind == HS_LAYOUT_BOX_FRAME && boxes[edges[i].source].current) &&
         !(options->hide_changes && edge_is_hidden (boxes, n_boxes, &edges[i])))
