@@ -298,8 +298,11 @@ typedef struct
 static guint
 layout_step (HsGraphView *graph)
 {
-  HsLayout *layout = hs_graph_view_get_layout (graph);
+  HsLayout *layout;
 
+  g_assert (HS_IS_GRAPH_VIEW (graph));
+
+  layout = hs_graph_view_get_layout (graph);
   g_assert_nonnull (layout);
   return hs_snapshot_get_index (hs_layout_get_snapshot (layout));
 }
@@ -308,6 +311,9 @@ static void
 after_paint_cb (GdkFrameClock *clock,
                 FirstFrame    *first)
 {
+  g_assert (GDK_IS_FRAME_CLOCK (clock));
+  g_assert (first != NULL);
+
   if (first->painted++ == 0)
     first->shown = layout_step (first->graph);
 }
@@ -315,6 +321,8 @@ after_paint_cb (GdkFrameClock *clock,
 static gboolean
 painted (gpointer data)
 {
+  g_assert (data != NULL);
+
   return ((FirstFrame *) data)->painted > 0;
 }
 
@@ -330,6 +338,9 @@ check_drawn_next_frame (HsWindow *w,
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (graph));
   FirstFrame first = { graph, 0, 0 };
   gulong handler;
+
+  g_assert (HS_IS_WINDOW (w));
+  g_assert (GDK_IS_FRAME_CLOCK (clock));
 
   g_assert_cmpuint (hs_window_get_step (w), ==, step);
   g_assert_cmpuint (layout_step (graph), ==, step);
