@@ -5,12 +5,15 @@
  * whether a step costs more once the list it appends to has grown; then
  * `heapscope trace` end to end, JSON written to a file, against the engine
  * alone on the same program, and the bytes per step of each format.
+ * `bench-trace --pytutor DIR [PAIRS]` sets `heapscope trace` beside
+ * Python Tutor's tracer alone (benchmarks/pytutor/README.md).
  */
 #define G_LOG_DOMAIN "heapscope-bench-trace"
 
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -408,6 +411,131 @@ report_whole_runs (const char *heap,
   fflush (stdout);
 }
 
+/* One run under /usr/bin/time: wall and CPU (user + system) seconds and
+ * peak RSS in KiB; PYTHON_PATH, if given, is the child's PYTHONPATH. */
+typedef struct
+{
+  double wall;
+  double cpu;
+  glong  peak_kib;
+} Timed;
+
+static Timed
+run_timed (const char * const *command,
+           const char         *python_path)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "time.txt", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  Timed t = { 0 };
+  const char *head[] = { "/usr/bin/time", "-f", "%e %U %S %M", "-o", report };
+
+  for (guint i = 0; i < G_N_ELEMENTS (head); i++)
+    g_ptr_array_add (argv, (gpointer) head[i]);
+  for (guint i = 0; command[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) command[i]);
+  g_ptr_array_add (argv, NULL);
+  if (python_path != NULL)
+    g_subprocess_launcher_setenv (launcher, "PYTHONPATH", python_path, TRUE);
+  p = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  if (p == NULL || !g_subprocess_wait_check (p, NULL, &error))
+    g_error ("%s: %s", command[0], error->message);
+  if (!g_file_get_contents (report, &text, NULL, &error))
+    g_error ("%s", error->message);
+  fields = g_strsplit (g_strstrip (text), " ", 4);
+  if (g_strv_length (fields) < 4)
+    g_error ("/usr/bin/time said “%s”", text);
+  t.wall = g_ascii_strtod (fields[0], NULL);
+  t.cpu = g_ascii_strtod (fields[1], NULL) + g_ascii_strtod (fields[2], NULL);
+  t.peak_kib = g_ascii_strtoll (fields[3], NULL, 10);
+  g_unlink (report);
+  return t;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  g_assert (values != NULL && n > 0);
+
+  qsort (values, n, sizeof (double), compare_doubles);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+/* `heapscope trace` end to end, JSON written, against Python Tutor's
+ * tracer alone (benchmarks/pytutor/pt_run.py: its trace kept in memory,
+ * no JSON) on the 5,000-iteration heap loop, run in turn PAIRS times on
+ * the same load.  PYTUTOR is the directory that holds Python Tutor's
+ * pg_logger.py and pg_encoder.py, which this repository does not keep. */
+static void
+report_pytutor (const char *heap,
+                const char *pytutor,
+                guint       pairs)
+{
+  g_autofree char *logger = g_build_filename (pytutor, "pg_logger.py", NULL);
+  g_autofree char *out = g_build_filename (tmpdir, "heap.json", NULL);
+  const char *python = g_getenv ("HEAPSCOPE_PYTHON") ? g_getenv ("HEAPSCOPE_PYTHON") : "python3";
+  const char *ours[] = { HS_BENCH_HEAPSCOPE, "trace", heap, "-o", out, NULL };
+  const char *theirs[] = { python, HS_BENCH_PYTUTOR_RUNNER, heap, NULL };
+  g_autofree double *wall = g_new (double, 2 * pairs);
+  g_autofree double *cpu = g_new (double, 2 * pairs);
+  g_autofree double *peak = g_new (double, 2 * pairs);
+  g_autofree double *wall_ratio = g_new (double, pairs);
+  g_autofree double *cpu_ratio = g_new (double, pairs);
+  double heapscope_wall, pytutor_wall, heapscope_cpu, pytutor_cpu;
+
+  if (!g_file_test (logger, G_FILE_TEST_EXISTS))
+    g_error ("%s: no pg_logger.py; give the directory of Python Tutor's pg_logger.py and pg_encoder.py "
+             "(v5-unity/ of https://github.com/pgbovine/OnlinePythonTutor, see benchmarks/pytutor/README.md)",
+             pytutor);
+  if (!g_file_test ("/usr/bin/time", G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("/usr/bin/time is missing (apt install time)");
+
+  printf ("heapscope trace (JSON to a file) against Python Tutor's tracer alone (no JSON),\n"
+          "heap loop of 5,000 iterations, %u pairs run in turn\n", pairs);
+  printf ("  %-5s %22s %22s %8s\n", "pair", "heapscope wall/CPU s", "Python Tutor wall/CPU s", "ratio");
+  for (guint i = 0; i < pairs; i++)
+    {
+      Timed a = run_timed (ours, NULL);
+      Timed b = run_timed (theirs, pytutor);
+
+      g_unlink (out);
+      wall[i] = a.wall;
+      cpu[i] = a.cpu;
+      peak[i] = a.peak_kib;
+      wall[pairs + i] = b.wall;
+      cpu[pairs + i] = b.cpu;
+      peak[pairs + i] = b.peak_kib;
+      wall_ratio[i] = b.wall / MAX (a.wall, 0.01);
+      cpu_ratio[i] = b.cpu / MAX (a.cpu, 0.01);
+      printf ("  %-5u %11.2f / %-8.2f %11.2f / %-8.2f %7.1fx\n", i + 1, a.wall, a.cpu, b.wall, b.cpu, wall_ratio[i]);
+    }
+  heapscope_wall = median (wall, pairs);
+  pytutor_wall = median (wall + pairs, pairs);
+  heapscope_cpu = median (cpu, pairs);
+  pytutor_cpu = median (cpu + pairs, pairs);
+  printf ("  medians: heapscope %.2f s wall, %.2f s CPU, %.1f MB peak; Python Tutor %.2f s wall, %.2f s CPU, %.1f MB peak\n",
+          heapscope_wall, heapscope_cpu, median (peak, pairs) / 1024, pytutor_wall, pytutor_cpu,
+          median (peak + pairs, pairs) / 1024);
+  printf ("  heapscope is %.1fx faster in wall time (pair by pair %.1fx in the median), %.1fx less CPU (pair by pair %.1fx)\n",
+          pytutor_wall / heapscope_wall, median (wall_ratio, pairs), pytutor_cpu / heapscope_cpu,
+          median (cpu_ratio, pairs));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -455,6 +583,13 @@ main (int   argc,
     "    total = total + row[0]\n"
     "print(total)\n");
   append = append_program (10000);
+
+  /* --pytutor DIR [PAIRS]: the comparison with Python Tutor's tracer alone */
+  if (argc > 2 && g_str_equal (argv[1], "--pytutor"))
+    {
+      report_pytutor (heap, argv[2], argc > 3 ? CLAMP (atoi (argv[3]), 1, 100) : 5);
+      return 0;
+    }
 
   printf ("Heapscope trace benchmark (best of %d runs each)\n\n", REPEATS);
   /* one part alone: --step-cost, --cli (the end-to-end row) or

@@ -8,7 +8,8 @@
  *  - the time from moving to step N (slider, key, jump to the end) to the
  *    frame presented with step N drawn, which the window itself reads off
  *    its frame clock (HEAPSCOPE_BENCH=1 gives it a "bench-step" action
- *    whose state org.gtk.Actions reports);
+ *    whose state org.gtk.Actions reports), and how many of the moves were
+ *    late: drawn after a frame that still showed the step before;
  *  - the same program through `heapscope trace`, measured with
  *    /usr/bin/time -v: wall time and peak RSS.
  * Prints figures; it is not a test.
@@ -16,7 +17,8 @@
  * Usage: bench-window [--window-only] [--print] [--app HEAPSCOPE]...
  * --print runs `for i in range(N): print(i)` instead, whose output the
  * window shows up to the step shown.  (HS_BENCH_ITERATIONS sets the
- * loop's length, HS_BENCH_VERBOSE says what it waits for.)
+ * loop's length, HS_BENCH_REPEAT the number of moves of each kind,
+ * HS_BENCH_VERBOSE says what it waits for.)
  */
 #define G_LOG_DOMAIN "heapscope-bench-window"
 
@@ -33,7 +35,8 @@
 
 #define APP_PATH      "/io/github/heapscope/Heapscope"
 #define WINDOW_PATH   APP_PATH "/window/1"
-#define REPEAT        7
+#define REPEAT        7      /* moves of each kind; HS_BENCH_REPEAT sets another number */
+#define MAX_REPEAT    1001
 #define ITERATIONS    499998   /* two steps each, and two more: 999,998 steps */
 #define TIMEOUT_S     600
 
@@ -48,10 +51,12 @@ typedef struct
   gint64   action_us;
   gint64   layout_us;
   gint64   paint_us;
+  guint    frames;    /* 0: an app from before the window counted them */
   char     document[256];
 } BenchState;
 
 static GDBusConnection *bus;
+static guint repeat = REPEAT;
 
 /* Asked of the window each time: org.gtk.Actions.Describe */
 static gboolean
@@ -72,10 +77,15 @@ read_state (BenchState *out)
   if (g_variant_n_children (states) != 1)
     return FALSE;
   g_variant_get_child (states, 0, "v", &state);
-  if (!g_variant_is_of_type (state, G_VARIANT_TYPE ("(ubuuxxxxxs)")))
+  out->frames = 0;
+  if (g_variant_is_of_type (state, G_VARIANT_TYPE ("(ubuuxxxxxus)")))
+    g_variant_get (state, "(ubuuxxxxxu&s)", &out->serial, &out->busy, &out->n_steps, &out->step, &out->draw_us,
+                   &out->cpu_us, &out->action_us, &out->layout_us, &out->paint_us, &out->frames, &document);
+  else if (g_variant_is_of_type (state, G_VARIANT_TYPE ("(ubuuxxxxxs)")))  /* an older build, for --app */
+    g_variant_get (state, "(ubuuxxxxx&s)", &out->serial, &out->busy, &out->n_steps, &out->step, &out->draw_us,
+                   &out->cpu_us, &out->action_us, &out->layout_us, &out->paint_us, &document);
+  else
     return FALSE;
-  g_variant_get (state, "(ubuuxxxxx&s)", &out->serial, &out->busy, &out->n_steps, &out->step, &out->draw_us,
-                 &out->cpu_us, &out->action_us, &out->layout_us, &out->paint_us, &document);
   g_strlcpy (out->document, document, sizeof out->document);
   return TRUE;
 }
@@ -183,7 +193,8 @@ has_window (gpointer data)
 static gint64
 time_step (const char *how,
            guint      *step,
-           gint64      cpu_us[4])
+           gint64      cpu_us[4],
+           guint      *frames)
 {
   BenchState state;
 
@@ -192,6 +203,8 @@ time_step (const char *how,
   wait_for (drawn, GUINT_TO_POINTER (state.serial + 1), "a step to be drawn");
   g_assert (read_state (&state));
   *step = state.step;
+  if (frames != NULL)
+    *frames = state.frames;
   if (cpu_us != NULL)
     {
       cpu_us[0] = state.cpu_us;
@@ -217,26 +230,31 @@ report_moves (const char *label,
               const char *from,
               const char *how)
 {
-  gint64 times[REPEAT], cpu[4][REPEAT];
-  guint step = 0;
+  gint64 times[MAX_REPEAT], cpu[4][MAX_REPEAT];
+  guint step = 0, late = 0, frames = 0;
 
-  for (guint i = 0; i < REPEAT; i++)
+  for (guint i = 0; i < repeat; i++)
     {
       guint ignored;
       gint64 parts[4];
 
-      time_step (from, &ignored, NULL);
-      times[i] = time_step (how, &step, parts);
+      time_step (from, &ignored, NULL, NULL);
+      times[i] = time_step (how, &step, parts, &frames);
+      late += frames > 1;
       for (guint p = 0; p < 4; p++)
         cpu[p][i] = parts[p];
     }
-  qsort (times, REPEAT, sizeof (gint64), compare_gint64);
+  qsort (times, repeat, sizeof (gint64), compare_gint64);
   for (guint p = 0; p < 4; p++)
-    qsort (cpu[p], REPEAT, sizeof (gint64), compare_gint64);
-  g_print ("%-40s %9u %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f\n", label, step,
-           times[0] / 1000.0, times[REPEAT / 2] / 1000.0, times[REPEAT - 1] / 1000.0,
-           cpu[0][REPEAT / 2] / 1000.0, cpu[1][REPEAT / 2] / 1000.0,
-           cpu[2][REPEAT / 2] / 1000.0, cpu[3][REPEAT / 2] / 1000.0);
+    qsort (cpu[p], repeat, sizeof (gint64), compare_gint64);
+  g_print ("%-40s %9u %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f ", label, step,
+           times[0] / 1000.0, times[repeat / 2] / 1000.0, times[repeat - 1] / 1000.0,
+           cpu[0][repeat / 2] / 1000.0, cpu[1][repeat / 2] / 1000.0,
+           cpu[2][repeat / 2] / 1000.0, cpu[3][repeat / 2] / 1000.0);
+  if (frames == 0)
+    g_print ("%9s\n", "?");
+  else
+    g_print ("%4u/%-4u\n", late, repeat);
 }
 
 /* The load the figures were taken under. */
@@ -363,7 +381,7 @@ bench_window (const char *program,
   ended = g_get_monotonic_time ();
 
   /* the window's state after the end: its number of steps */
-  time_step ("last", &step, NULL);
+  time_step ("last", &step, NULL, NULL);
   g_assert (read_state (&state));
 
   g_print ("Window (%s), default options, a loop of %u iterations\n", heapscope, iterations);
@@ -379,8 +397,8 @@ bench_window (const char *program,
   /* wall: from the action to the frame presented; CPU: the app's main
    * thread over that span, which a loaded machine does not inflate, and
    * of it the action itself, the frame clock's layout and its paint */
-  g_print ("%-40s %9s %7s %7s %7s %7s %7s %7s %7s\n", "move (to the frame presented; medians of CPU)",
-           "step", "min ms", "med ms", "max ms", "CPU", "action", "layout", "paint");
+  g_print ("%-40s %9s %7s %7s %7s %7s %7s %7s %7s %9s\n", "move (to the frame presented; medians of CPU)",
+           "step", "min ms", "med ms", "max ms", "CPU", "action", "layout", "paint", "late");
   report_moves ("slider to step 0", "last", "0");
   report_moves ("slider to step 500,000", "0", "500000");
   report_moves ("jump to the end (End: win.last-step)", "0", "last");
@@ -487,6 +505,8 @@ main (int    argc,
 
   dir = g_dir_make_tmp ("heapscope-bench-XXXXXX", NULL);
   program = g_build_filename (dir, "million.py", NULL);
+  if (g_getenv ("HS_BENCH_REPEAT") != NULL)
+    repeat = CLAMP (atoi (g_getenv ("HS_BENCH_REPEAT")), 1, MAX_REPEAT);
   iterations = g_getenv ("HS_BENCH_ITERATIONS") ? atoi (g_getenv ("HS_BENCH_ITERATIONS")) : ITERATIONS;
   source = g_strdup_printf (print ? "for i in range(%u):\n    print(i)\n" : "for i in range(%u):\n    x = i\n",
                             iterations);

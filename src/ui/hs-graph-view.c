@@ -744,6 +744,9 @@ update_selection (HsGraphView *self)
     }
 }
 
+/* Steps of at most this many objects are laid out on the main thread */
+#define LAYOUT_AT_ONCE_OBJECTS 128
+
 typedef struct
 {
   HsSnapshot      *snapshot;
@@ -763,34 +766,41 @@ layout_task_free (LayoutTask *task)
   g_free (task);
 }
 
+/* The step's layout and its change marks, on whichever thread lays it out */
+static HsLayout *
+lay_out (LayoutTask *data)
+{
+  HsLayoutOptions options;
+
+  g_assert (data != NULL);
+
+  hs_layout_options_init (&options);
+  data->marks = hs_render_marks_new (data->previous_step, data->snapshot);
+  return hs_layout_new (data->snapshot, data->previous, &options);
+}
+
 static void
 layout_thread (GTask        *task,
                gpointer      source_object,
                gpointer      task_data,
                GCancellable *cancellable)
 {
-  LayoutTask *data = task_data;
-  HsLayoutOptions options;
+  g_assert (G_IS_TASK (task));
 
-  hs_layout_options_init (&options);
-  data->marks = hs_render_marks_new (data->previous_step, data->snapshot);
-  g_task_return_pointer (task,
-                         hs_layout_new (data->snapshot, data->previous, &options),
-                         (GDestroyNotify) hs_layout_unref);
+  g_task_return_pointer (task, lay_out (task_data), (GDestroyNotify) hs_layout_unref);
 }
 
+/* Swaps in the layout of the step asked for last, and what goes with it */
 static void
-layout_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+take_layout (HsGraphView *self,
+             LayoutTask  *data,
+             HsLayout    *layout)
 {
-  HsGraphView *self = (HsGraphView *) object;
-  LayoutTask *data = g_task_get_task_data (G_TASK (result));
-  g_autoptr(HsLayout) layout = g_task_propagate_pointer (G_TASK (result), NULL);
   gboolean animate;
 
-  if (layout == NULL || data->serial != self->serial)
-    return;
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (data != NULL);
+  g_assert (layout != NULL);
 
   g_clear_pointer (&self->marks, hs_render_marks_free);
   self->marks = g_steal_pointer (&data->marks);
@@ -804,7 +814,7 @@ layout_done_cb (GObject      *object,
       g_clear_pointer (&self->from, hs_layout_unref);
       self->from = hs_layout_ref (self->shown);
       g_clear_pointer (&self->layout, hs_layout_unref);
-      self->layout = g_steal_pointer (&layout);
+      self->layout = hs_layout_ref (layout);
       adw_animation_reset (self->animation);
       adw_animation_play (self->animation);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANIMATING]);
@@ -813,7 +823,7 @@ layout_done_cb (GObject      *object,
     {
       adw_animation_skip (self->animation);
       g_clear_pointer (&self->layout, hs_layout_unref);
-      self->layout = g_steal_pointer (&layout);
+      self->layout = hs_layout_ref (layout);
       show_layout (self, self->layout);
     }
   if (self->follow || self->frame_pending)
@@ -821,8 +831,27 @@ layout_done_cb (GObject      *object,
   else
     clamp_offsets (self);
 
-  self->busy = FALSE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (self->busy)
+    {
+      self->busy = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+}
+
+static void
+layout_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  HsGraphView *self = (HsGraphView *) object;
+  LayoutTask *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HsLayout) layout = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (layout == NULL || data->serial != self->serial)
+    return;
+  take_layout (self, data, layout);
 }
 
 void
@@ -834,6 +863,7 @@ hs_graph_view_set_step (HsGraphView *self,
   g_autoptr(GTask) task = NULL;
   LayoutTask *data;
   gboolean new_trace = FALSE;
+  guint n_objects;
 
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
   g_return_if_fail (!trace || HS_IS_TRACE (trace));
@@ -893,6 +923,21 @@ hs_graph_view_set_step (HsGraphView *self,
     data->previous_step = hs_trace_get_snapshot (self->trace, hs_snapshot_get_index (snapshot) - 1);
   data->previous = self->layout ? hs_layout_ref (self->layout) : NULL;
   data->serial = self->serial;
+
+  /* A small heap is laid out at once, in a millisecond or less: handed
+   * to a thread, on a loaded machine the thread may not run before the
+   * frame clock's next frame, which then still shows the step before
+   * (bench-window counted such moves).  A large one takes longer than a
+   * frame either way, and the window stays responsive meanwhile. */
+  hs_snapshot_get_objects (snapshot, &n_objects);
+  if (n_objects <= LAYOUT_AT_ONCE_OBJECTS)
+    {
+      g_autoptr(HsLayout) layout = lay_out (data);
+
+      take_layout (self, data, layout);
+      layout_task_free (data);
+      return;
+    }
 
   task = g_task_new (self, self->cancellable, layout_done_cb, NULL);
   g_task_set_source_tag (task, hs_graph_view_set_step);

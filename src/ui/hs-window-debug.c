@@ -15,15 +15,18 @@
 #include "hs-window-private.h"
 
 /* The state: (serial, busy, n_steps, step, draw_us, cpu_us, action_us,
- * layout_us, paint_us, document), draw_us -1 until a frame showed the
- * step; cpu_us is the main thread's CPU time over the same span, which
- * means something on a loaded machine where the wall time mostly waits
- * for a core; of it, action_us went to the action itself (the window
- * taking the step), layout_us to the frame clock's layout phases (size
- * requests and allocations) and paint_us to its paint phases (snapshots
- * and rendering); document is the name in the title, so that a benchmark
- * runs the file it opened once it has loaded. */
-#define STATE_TYPE "(ubuuxxxxxs)"
+ * layout_us, paint_us, frames, document), draw_us -1 until a frame
+ * showed the step; cpu_us is the main thread's CPU time over the same
+ * span, which means something on a loaded machine where the wall time
+ * mostly waits for a core; of it, action_us went to the action itself
+ * (the window taking the step), layout_us to the frame clock's layout
+ * phases (size requests and allocations) and paint_us to its paint
+ * phases (snapshots and rendering); frames counts the frames the clock
+ * began from the action to the one that showed the step (1: the first
+ * frame after the action drew it; more: a frame went by that still showed
+ * the step before); document is the name in the title, so that a
+ * benchmark runs the file it opened once it has loaded. */
+#define STATE_TYPE "(ubuuxxxxxus)"
 
 typedef struct
 {
@@ -41,6 +44,7 @@ typedef struct
   gint64    action_us;
   gint64    layout_us;
   gint64    paint_us;
+  guint     frames;
 } BenchState;
 
 /* The main thread's CPU time: the bench-step action and the frame clock
@@ -68,6 +72,7 @@ publish (BenchState *bench)
                                             bench->window->n_steps, bench->window->step,
                                             bench->draw_us, bench->cpu_us,
                                             bench->action_us, bench->layout_us, bench->paint_us,
+                                            bench->frames,
                                             hs_window_get_display_name (bench->window)));
 }
 
@@ -102,6 +107,7 @@ before_paint_cb (GdkFrameClock *clock,
 {
   g_assert (bench != NULL);
 
+  bench->frames++;
   bench->phase_started = bench->layout_done = thread_cpu_us ();
 }
 
@@ -169,6 +175,7 @@ bench_step_action (GSimpleAction *action,
   bench->draw_us = -1;
   bench->cpu_us = -1;
   bench->layout_us = bench->paint_us = 0;
+  bench->frames = 0;
   bench->started = g_get_monotonic_time ();
   bench->started_cpu = thread_cpu_us ();
 
@@ -228,7 +235,7 @@ hs_window_init_debug (HsWindow *self)
 
   action = g_simple_action_new_stateful ("bench-step", G_VARIANT_TYPE_STRING,
                                          g_variant_new (STATE_TYPE, 0, FALSE, 0, 0, (gint64) -1, (gint64) -1,
-                                                         (gint64) 0, (gint64) 0, (gint64) 0, ""));
+                                                         (gint64) 0, (gint64) 0, (gint64) 0, 0, ""));
   g_signal_connect (action, "activate", G_CALLBACK (bench_step_action), self);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
   g_signal_connect (self, "notify::busy", G_CALLBACK (busy_changed_cb), bench);

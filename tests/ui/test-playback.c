@@ -3,7 +3,8 @@
  * Moving through time in the real window, under Xvfb: breakpoints, run
  * to cursor, continue forward and backward, autoplay and watching an
  * object each land on the step that a plain walk over the recorded
- * snapshots says they should.
+ * snapshots says they should; and a move by any means is drawn in the
+ * first frame after it.
  */
 #define G_LOG_DOMAIN "heapscope-test-playback"
 
@@ -286,6 +287,95 @@ test_autoplay (HsTestFixture *f,
   g_assert_cmpuint (hs_window_get_step (w), ==, step);
 }
 
+/* What the graph holds at the first frame the clock paints after a move */
+typedef struct
+{
+  HsGraphView *graph;
+  guint        painted;
+  guint        shown;
+} FirstFrame;
+
+static guint
+layout_step (HsGraphView *graph)
+{
+  HsLayout *layout;
+
+  g_assert (HS_IS_GRAPH_VIEW (graph));
+
+  layout = hs_graph_view_get_layout (graph);
+  g_assert_nonnull (layout);
+  return hs_snapshot_get_index (hs_layout_get_snapshot (layout));
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                FirstFrame    *first)
+{
+  g_assert (GDK_IS_FRAME_CLOCK (clock));
+  g_assert (first != NULL);
+
+  if (first->painted++ == 0)
+    first->shown = layout_step (first->graph);
+}
+
+static gboolean
+painted (gpointer data)
+{
+  g_assert (data != NULL);
+
+  return ((FirstFrame *) data)->painted > 0;
+}
+
+/* A move by any means is drawn in the first frame after it: when the
+ * action returns, the graph already holds the step's layout (a small heap
+ * is not handed to a thread, which on a loaded machine could run after
+ * that frame), and the next frame paints it. */
+static void
+check_drawn_next_frame (HsWindow *w,
+                        guint     step)
+{
+  HsGraphView *graph = hs_window_get_graph_view (w);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (graph));
+  FirstFrame first = { graph, 0, 0 };
+  gulong handler;
+
+  g_assert (HS_IS_WINDOW (w));
+  g_assert (GDK_IS_FRAME_CLOCK (clock));
+
+  g_assert_cmpuint (hs_window_get_step (w), ==, step);
+  g_assert_cmpuint (layout_step (graph), ==, step);
+
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &first);
+  gtk_widget_queue_draw (GTK_WIDGET (graph));
+  g_assert_true (hs_test_wait_until (painted, &first));
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_cmpuint (first.shown, ==, step);
+  hs_test_wait_idle (w);
+}
+
+static void
+test_moves_drawn_next_frame (HsTestFixture *f,
+                             gconstpointer  data)
+{
+  HsWindow *w = f->window;
+  guint n_steps = hs_trace_get_n_steps (hs_window_get_trace (w));
+
+  g_assert_cmpuint (n_steps, >, 4);
+  hs_window_show_step (w, 0, FALSE);
+  hs_test_wait_idle (w);
+
+  hs_test_activate (w, "last-step");
+  check_drawn_next_frame (w, n_steps - 1);
+  hs_test_activate (w, "first-step");
+  check_drawn_next_frame (w, 0);
+  gtk_adjustment_set_value (w->timeline_adjustment, n_steps / 2);
+  check_drawn_next_frame (w, n_steps / 2);
+  hs_test_activate (w, "step-forward");
+  check_drawn_next_frame (w, n_steps / 2 + 1);
+  hs_test_activate (w, "step-back");
+  check_drawn_next_frame (w, n_steps / 2);
+}
+
 static void
 test_accels (HsTestFixture *f,
              gconstpointer  data)
@@ -318,6 +408,7 @@ main (int   argc,
   ADD ("/ui/playback/watch", test_watch);
   ADD ("/ui/playback/autoplay", test_autoplay);
   ADD ("/ui/playback/accels", test_accels);
+  ADD ("/ui/playback/moves-drawn-next-frame", test_moves_drawn_next_frame);
 
 #undef ADD
 
