@@ -57,6 +57,26 @@ vadjustment_changed_cb (GtkAdjustment *adjustment,
                                         gtk_adjustment_get_page_size (adjustment));
 }
 
+/* Pango marks where it breaks a word too long for the line with a
+ * hyphen, which reads as if the program had printed it: the output
+ * shows only what the program wrote. */
+static void
+output_inserted_cb (GtkTextBuffer *buffer,
+                    GtkTextIter   *location,
+                    const char    *text,
+                    int            length,
+                    GtkTextTag    *no_hyphens)
+{
+  GtkTextIter start;
+
+  g_assert (GTK_IS_TEXT_BUFFER (buffer));
+  g_assert (GTK_IS_TEXT_TAG (no_hyphens));
+
+  start = *location;
+  gtk_text_iter_backward_chars (&start, g_utf8_strlen (text, length));
+  gtk_text_buffer_apply_tag (buffer, no_hyphens, &start, location);
+}
+
 void
 hs_window_init_output (HsWindow *self)
 {
@@ -68,6 +88,8 @@ hs_window_init_output (HsWindow *self)
   gtk_text_buffer_create_tag (buffer, "stderr", "foreground", "#e01b24", NULL);
   gtk_text_buffer_create_tag (buffer, "traceback", "foreground", "#e01b24", "weight", PANGO_WEIGHT_BOLD, NULL);
   gtk_text_buffer_create_tag (buffer, "omitted", "style", PANGO_STYLE_ITALIC, "foreground", "#77767b", NULL);
+  g_signal_connect_after (buffer, "insert-text", G_CALLBACK (output_inserted_cb),
+                          gtk_text_buffer_create_tag (buffer, "no-hyphens", "insert-hyphens", FALSE, NULL));
   self->output_offsets = g_array_new (FALSE, FALSE, sizeof (ShownSegment));
   self->output_tail = -1;
   g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->output_view)), "changed",

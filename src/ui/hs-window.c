@@ -763,7 +763,7 @@ hs_window_console_activate (HsWindow *self)
 
   text = hs_window_dup_console_text (self);
   g_strchomp (text);
-  if (*text == '\0' || self->busy || !gtk_widget_get_sensitive (GTK_WIDGET (self->console_view)))
+  if (*text == '\0' || self->busy || !gtk_text_view_get_editable (GTK_TEXT_VIEW (self->console_view)))
     return;
 
   hs_window_exec (self, text, HS_COMMAND_STATEMENT);
@@ -896,7 +896,12 @@ hs_window_update_actions (HsWindow *self)
   hs_window_update_playback_actions (self);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeline), have_trace && self->n_steps > 1);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->console_view), live);
+  /* While a statement runs the console stays sensitive, only read-only,
+   * so that it keeps the keyboard for the next statement: GTK takes the
+   * focus away from a widget that turns insensitive. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->console_view),
+                            self->runner != NULL && hs_runner_is_live (self->runner));
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (self->console_view), live);
   gtk_widget_set_sensitive (self->console_send, live);
   gtk_label_set_label (self->console_placeholder,
                                   live ? _("Python statement, then Enter")
@@ -930,7 +935,7 @@ apply_font_size (HsWindow *self)
   g_autofree char *css = NULL;
   guint size = g_settings_get_uint (self->settings, "editor-font-size");
 
-  css = g_strdup_printf ("textview.snippet, entry.console-entry, textview.output { font-size: %upt; }", size);
+  css = g_strdup_printf ("textview.snippet, textview.console-entry, textview.output { font-size: %upt; }", size);
   gtk_css_provider_load_from_data (self->editor_css, css, -1);
 }
 

@@ -74,6 +74,29 @@ count_lines (const char *text)
 
 /* The pane at the step shown holds what the trace says, or its newest
  * part under the line that says where it begins. */
+/* Every character of the pane is shown without the hyphens Pango puts
+ * where it breaks a long word, which the program never printed. */
+static void
+check_no_hyphens (HsWindow *window)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (window->output_view);
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "no-hyphens");
+  GtkTextIter iter;
+  gboolean hyphens = TRUE;
+
+  g_assert (HS_IS_WINDOW (window));
+
+  g_assert_nonnull (tag);
+  g_object_get (tag, "insert-hyphens", &hyphens, NULL);
+  g_assert_false (hyphens);
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  if (gtk_text_iter_is_end (&iter))
+    return;
+  g_assert_true (gtk_text_iter_has_tag (&iter, tag));
+  gtk_text_iter_forward_to_tag_toggle (&iter, tag);
+  g_assert_true (gtk_text_iter_is_end (&iter));
+}
+
 static void
 check_pane (HsWindow *window)
 {
@@ -92,6 +115,7 @@ check_pane (HsWindow *window)
       g_assert_cmpstr (pane, ==, "");
       return;
     }
+  check_no_hyphens (window);
   n_steps = hs_trace_get_n_steps (trace);
   whole = printed (trace, 0, step, &largest);
   if (g_str_has_prefix (pane, "(The output before step "))

@@ -725,6 +725,67 @@ test_console (HsTestFixture *f,
   g_assert_nonnull (strstr (text_after, "for i in range(2):\n    pair.append(i)\n"));
 }
 
+/* After Enter the console keeps the keyboard, so the next statement can
+ * be typed at once, after a statement that worked and after one that
+ * failed. */
+static void
+test_console_keeps_focus (HsTestFixture *f,
+                          gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  GtkWidget *console = GTK_WIDGET (window->console_view);
+  const char *statements[] = { "b = a", "undefined_name + 1" };
+
+  run_and_wait (window);
+  g_assert_true (gtk_widget_grab_focus (console));
+  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+    {
+      hs_window_set_console_text (window, statements[i]);
+      hs_window_console_activate (window);
+      g_assert_true (hs_window_get_busy (window));
+      /* Nothing can be typed while it runs... */
+      g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (console)));
+      hs_test_wait_idle (window);
+      /* ...and then the console has the keyboard again. */
+      g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == console);
+      g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (console)));
+    }
+}
+
+static int
+font_size (GtkWidget *view)
+{
+  PangoContext *context = gtk_widget_get_pango_context (view);
+
+  g_assert (GTK_IS_WIDGET (view));
+
+  return pango_font_description_get_size (pango_context_get_font_description (context));
+}
+
+/* The font size of the preferences applies to the snippet, the console
+ * and the output alike (GTK turns points into pixels: compare them). */
+static void
+test_font_size (HsTestFixture *f,
+                gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  GtkWidget *views[] = {
+    GTK_WIDGET (window->source_view), GTK_WIDGET (window->console_view), GTK_WIDGET (window->output_view),
+  };
+  int before = font_size (views[0]);
+
+  g_settings_set_uint (window->settings, "editor-font-size",
+                       g_settings_get_uint (window->settings, "editor-font-size") + 10);
+  hs_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_cmpint (font_size (views[0]), >, before);
+  for (guint i = 1; i < G_N_ELEMENTS (views); i++)
+    {
+      g_test_message ("view %u: %d, snippet %d", i, font_size (views[i]), font_size (views[0]));
+      g_assert_cmpint (font_size (views[i]), ==, font_size (views[0]));
+    }
+  g_settings_reset (window->settings, "editor-font-size");
+}
+
 static void
 test_compare (HsTestFixture *f,
               gconstpointer  data)
@@ -1103,6 +1164,7 @@ test_shortcuts (HsTestFixture *f,
   };
   g_autoptr(GBytes) overlay = NULL;
   g_autofree char *text = NULL;
+  GtkWidget *overlay_window;
 
   overlay = g_resources_lookup_data ("/io/github/heapscope/Heapscope/gtk/help-overlay.ui", 0, NULL);
   g_assert_nonnull (overlay);
@@ -1126,6 +1188,15 @@ test_shortcuts (HsTestFixture *f,
       g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), commands[i] + 4) ||
                      g_str_has_prefix (commands[i], "app."));
     }
+
+  /* The window opens with no GTK warning (they are fatal here): its page
+   * buttons once measured a negative width under Adwaita. */
+  overlay_window = GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
+  g_assert_nonnull (overlay_window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-help-overlay", NULL));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, overlay_window));
+  hs_test_wait_frames (overlay_window, 3);
+  gtk_widget_set_visible (overlay_window, FALSE);
 }
 
 static AdwMessageDialog *
@@ -1534,6 +1605,8 @@ main (int   argc,
   ADD ("/ui/window/heap-buttons", "aliasing", test_heap_buttons);
   ADD ("/ui/window/gc-collect", "cycles", test_gc_collect);
   ADD ("/ui/window/console", "aliasing", test_console);
+  ADD ("/ui/window/console-keeps-focus", "aliasing", test_console_keeps_focus);
+  ADD ("/ui/window/font-size", "aliasing", test_font_size);
   ADD ("/ui/window/compare", "aliasing", test_compare);
   ADD ("/ui/window/syntax-error", NULL, test_syntax_error);
   ADD ("/ui/window/exception", NULL, test_exception);
