@@ -1118,8 +1118,6 @@ hs_renderer_draw (cairo_t               *cr,
       cairo_set_dash (cr, dashes, 2, 0);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
-      show_text (cr, HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL,
-                 zone.x + 10, zone.y + 6);
     }
 
   boxes = hs_layout_get_boxes (layout, &n_boxes);
@@ -1143,6 +1141,21 @@ hs_renderer_draw (cairo_t               *cr,
           boxes[edges[i].source].kind == HS_LAYOUT_BOX_FRAME && boxes[edges[i].source].current) &&
         !(options->hide_changes && edge_is_hidden (boxes, n_boxes, &edges[i])))
       draw_edge (cr, p, &edges[i], &view, edge_changed (options, boxes, n_boxes, &edges[i]), line_scale);
+
+  /* The garbage zone's title over the arrows, on a patch of the zone's
+   * tint: a key arrow of a cycle runs up through it to its string. */
+  if (hs_layout_get_garbage_zone (layout, &zone))
+    {
+      cairo_rectangle (cr, zone.x + 10 - 1, zone.y + 6,
+                       hs_layout_text_width (HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL) + 2,
+                       hs_layout_text_height (HS_LAYOUT_FONT_TITLE));
+      set_rgb (cr, &p->background, 1);
+      cairo_fill_preserve (cr);
+      set_rgb (cr, &p->garbage, 0.06);
+      cairo_fill (cr);
+      set_rgb (cr, &p->garbage, 1);
+      show_text (cr, HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL, zone.x + 10, zone.y + 6);
+    }
 
   /* The badges and the "new" or "changed" tag over the arrows: an arrow
    * routed across a box must not hide what its header says. */

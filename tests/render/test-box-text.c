@@ -218,6 +218,101 @@ test_program (RenderFixture *fixture,
   g_assert_cmpuint (failures, ==, 0);
 }
 
+/* Device pixels per layout unit for the garbage zone's title */
+#define LABEL_SCALE 2.0
+
+/* The region r of layout as drawn, with its arrows or without them */
+static cairo_surface_t *
+render_region (HsLayout     *layout,
+               const HsRect *r,
+               gboolean      arrows)
+{
+  HsLayoutEdge *edges;
+  g_autofree double *alpha = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  guint n_edges;
+
+  /* The test hides arrows by their alpha, as test-badges.c does */
+  edges = (HsLayoutEdge *) hs_layout_get_edges (layout, &n_edges);
+  alpha = g_new (double, MAX (n_edges, 1));
+  for (guint i = 0; i < n_edges; i++)
+    {
+      alpha[i] = edges[i].alpha;
+      edges[i].alpha = arrows ? alpha[i] : 0;
+    }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (r->width * LABEL_SCALE),
+                                        (int) ceil (r->height * LABEL_SCALE));
+  cr = cairo_create (surface);
+  cairo_scale (cr, LABEL_SCALE, LABEL_SCALE);
+  cairo_translate (cr, -r->x, -r->y);
+  hs_renderer_draw (cr, layout, NULL);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  for (guint i = 0; i < n_edges; i++)
+    edges[i].alpha = alpha[i];
+  return surface;
+}
+
+/* Whether the pixels of a and b differ at least `inset` pixels inside */
+static gboolean
+regions_differ (cairo_surface_t *a,
+                cairo_surface_t *b,
+                int              inset)
+{
+  int w = cairo_image_surface_get_width (a), h = cairo_image_surface_get_height (a);
+  int stride = cairo_image_surface_get_stride (a);
+  const guchar *pa = cairo_image_surface_get_data (a), *pb = cairo_image_surface_get_data (b);
+
+  for (int y = inset; y < h - inset; y++)
+    if (memcmp (pa + y * stride + 4 * inset, pb + y * stride + 4 * inset, 4 * (w - 2 * inset)) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The garbage zone's title is drawn over the arrows: a cycle's key arrow
+ * runs up through it to its string.  Inside the title the picture is the
+ * same with the arrows and without; around it, some arrow shows. */
+static void
+test_garbage_title (RenderFixture *fixture,
+                    gconstpointer  data)
+{
+  guint n_zones = 0, n_crossed = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      HsRect zone, title, around;
+
+      if (!hs_layout_get_garbage_zone (layout, &zone))
+        continue;
+      n_zones++;
+      hs_layout_text_begin_draw (hs_layout_get_text (layout));
+      /* where the renderer writes it: 10 in from the zone's corner, 6 down */
+      title = (HsRect) { zone.x + 10, zone.y + 6,
+                         hs_layout_text_width (HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL),
+                         hs_layout_text_height (HS_LAYOUT_FONT_TITLE) };
+      hs_layout_text_end_draw ();
+      around = (HsRect) { title.x - 4, title.y - 4, title.width + 8, title.height + 8 };
+
+      {
+        cairo_surface_t *with = render_region (layout, &around, TRUE);
+        cairo_surface_t *without = render_region (layout, &around, FALSE);
+
+        if (regions_differ (with, without, 0))
+          n_crossed++;
+        if (regions_differ (with, without, (int) (5 * LABEL_SCALE)))
+          g_test_fail_printf ("%s step %u: an arrow shows through the garbage zone's title",
+                              (const char *) data, s);
+        cairo_surface_destroy (with);
+        cairo_surface_destroy (without);
+      }
+    }
+  g_test_message ("%s: %u steps with garbage, %u with an arrow across its title",
+                  (const char *) data, n_zones, n_crossed);
+  g_assert_cmpuint (n_crossed, >, 0);
+}
+
 /* The test data points at these paths: freed after the run */
 static GPtrArray *paths;
 
@@ -252,6 +347,9 @@ main (int   argc,
 
   paths = g_ptr_array_new_with_free_func (g_free);
   g_test_add_func ("/render/box-text/language", test_language);
+  g_ptr_array_add (paths, g_build_filename (HS_TEST_EXAMPLES, "cycles.py", NULL));
+  g_test_add ("/render/box-text/garbage-title", RenderFixture, g_ptr_array_index (paths, paths->len - 1),
+              render_fixture_setup, test_garbage_title, render_fixture_teardown);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_EXAMPLES, "examples", test_program);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_LESSONS, "lessons", test_program);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_PROGRAMS, "programs", test_program);
