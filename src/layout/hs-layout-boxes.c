@@ -18,7 +18,6 @@
 #define SLOT_CELL       30.0
 #define ROW_PAD         7.0
 #define MAX_VALUE_CHARS 36
-#define GHOST_ALPHA     0.45
 
 /* ------------------------------------------------------------------ */
 /* What each object shows                                              */
@@ -796,7 +795,7 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
       box.kind = HS_LAYOUT_BOX_GHOST;
       box.shape = HS_LAYOUT_SHAPE_VALUE;
       box.ref = freed[i].ref;
-      box.alpha = GHOST_ALPHA;
+      box.alpha = HS_LAYOUT_GHOST_ALPHA;
       box.title = g_string_chunk_insert_const (self->strings, freed[i].type ? freed[i].type : "object");
       box.value = intern_value (self, freed[i].repr);
       box.note = g_string_chunk_insert_const (self->strings, note);

@@ -26,11 +26,13 @@ typedef struct
 /* A text shaped once: immutable, shared by reference between layouts */
 typedef struct
 {
-  gatomicrefcount  ref_count;
-  double           width;
-  GlyphRun        *runs;
-  guint            n_runs;
-  GArray          *missing;    /* double x, y, w, h per glyph no font has */
+  gatomicrefcount    ref_count;
+  double             width;
+  cairo_rectangle_t  ink;       /* from the point it is drawn at */
+  cairo_rectangle_t  logical;
+  GlyphRun          *runs;
+  guint              n_runs;
+  GArray            *missing;   /* double x, y, w, h per glyph no font has */
 } Shaped;
 
 /* A Pango context with our fonts, and what it shaped */
@@ -42,6 +44,7 @@ typedef struct
   PangoContext         *context;
   PangoFontDescription *fonts[HS_LAYOUT_N_FONTS];
   double                line_height[HS_LAYOUT_N_FONTS];
+  double                baseline[HS_LAYOUT_N_FONTS];
   GHashTable           *layouts[HS_LAYOUT_N_FONTS];   /* text -> PangoLayout */
   GHashTable           *shaped[HS_LAYOUT_N_FONTS];    /* text -> Shaped */
 } TextContext;
@@ -165,18 +168,30 @@ fill_run (GlyphRun             *run,
   run->clusters = (cairo_text_cluster_t *) g_array_free (clusters, FALSE);
 }
 
+/* Shapes layout with its baseline at `baseline` below the point it is
+ * drawn at: every text of a font on the same baseline, whichever fonts
+ * Pango fell back to for some of its characters. */
 static Shaped *
-shape (PangoLayout *layout)
+shape (PangoLayout *layout,
+       double       baseline)
 {
   Shaped *shaped = g_new0 (Shaped, 1);
   g_autoptr(GArray) runs = g_array_new (FALSE, TRUE, sizeof (GlyphRun));
   PangoLayoutIter *iter;
-  PangoRectangle logical;
+  PangoRectangle ink, logical;
   const char *text = pango_layout_get_text (layout);
+  double dy;
+
+  g_assert (PANGO_IS_LAYOUT (layout));
 
   g_atomic_ref_count_init (&shaped->ref_count);
-  pango_layout_get_extents (layout, NULL, &logical);
+  pango_layout_get_extents (layout, &ink, &logical);
+  dy = baseline - (double) pango_layout_get_baseline (layout) / PANGO_SCALE;
   shaped->width = (double) logical.width / PANGO_SCALE;
+  shaped->ink = (cairo_rectangle_t) { (double) ink.x / PANGO_SCALE, (double) ink.y / PANGO_SCALE + dy,
+                                      (double) ink.width / PANGO_SCALE, (double) ink.height / PANGO_SCALE };
+  shaped->logical = (cairo_rectangle_t) { (double) logical.x / PANGO_SCALE, (double) logical.y / PANGO_SCALE + dy,
+                                          shaped->width, (double) logical.height / PANGO_SCALE };
 
   iter = pango_layout_get_iter (layout);
   do
@@ -188,8 +203,8 @@ shape (PangoLayout *layout)
       if (item == NULL)
         continue;
       pango_layout_iter_get_run_extents (iter, NULL, &run_logical);
-      fill_run (&run, shaped, item, text, &run_logical,
-                (double) pango_layout_iter_get_baseline (iter) / PANGO_SCALE);
+      run_logical.y += (int) (dy * PANGO_SCALE);
+      fill_run (&run, shaped, item, text, &run_logical, baseline);
       g_array_append_val (runs, run);
     }
   while (pango_layout_iter_next_run (iter));
@@ -249,17 +264,40 @@ static const double sizes[HS_LAYOUT_N_FONTS] = { 10, 10.5, 8, 10 };
 /* The resolution of a new Pango cairo font map, which ours keep */
 #define TEXT_DPI 96.0
 
-/* The em size of the smallest font, in layout units: from the fonts'
- * descriptions rather than the glyphs, so the same on every machine, and
- * without the lock, so the renderer may ask while drawing. */
+/* The em size of a font, in layout units: from the fonts' descriptions
+ * rather than the glyphs, so the same on every machine, and without the
+ * lock, so the renderer may ask while drawing. */
+double
+hs_layout_text_font_size (HsLayoutFont font)
+{
+  g_return_val_if_fail (font < HS_LAYOUT_N_FONTS, 0);
+
+  return sizes[font] * TEXT_DPI / 72.0;
+}
+
 double
 hs_layout_text_smallest_size (void)
 {
   double smallest = G_MAXDOUBLE;
 
   for (guint i = 0; i < HS_LAYOUT_N_FONTS; i++)
-    smallest = MIN (smallest, sizes[i]);
-  return smallest * TEXT_DPI / 72.0;
+    smallest = MIN (smallest, hs_layout_text_font_size (i));
+  return smallest;
+}
+
+/* Words in the language the program speaks, as gettext chose it
+ * (LANGUAGE first): its translations fill the boxes. */
+static const char *
+language_sample (void)
+{
+  const char * const *names = g_get_language_names ();
+  g_autofree char *name = g_strdup (names[0]);
+
+  /* "hi_IN.UTF-8" and "sr@latin" name a language before the '.' or '@' */
+  name[strcspn (name, ".@")] = '\0';
+  if (name[0] == '\0' || g_str_equal (name, "C") || g_str_equal (name, "POSIX"))
+    return "";
+  return pango_language_get_sample_string (pango_language_from_string (name));
 }
 
 static TextContext *
@@ -267,6 +305,7 @@ text_context_new (const char *ui_family,
                   const char *mono_family)
 {
   TextContext *tc = g_new0 (TextContext, 1);
+  g_autofree char *probe_text = g_strconcat ("Ag", language_sample (), NULL);
   cairo_font_options_t *options;
 
   tc->ui_family = g_strdup (ui_family);
@@ -302,11 +341,17 @@ text_context_new (const char *ui_family,
       tc->layouts[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
       tc->shaped[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, shaped_unref);
 
+      /* A line is as tall as Latin text, or as the language's own
+       * script, which Pango may draw with a taller font (Devanagari's
+       * reach above and below Latin's): the lines of a box are stacked
+       * this far apart, each on the same baseline. */
       probe = pango_layout_new (tc->context);
       pango_layout_set_font_description (probe, tc->fonts[i]);
-      pango_layout_set_text (probe, "Ag", -1);
+      pango_layout_set_single_paragraph_mode (probe, TRUE);
+      pango_layout_set_text (probe, probe_text, -1);
       pango_layout_get_extents (probe, NULL, &logical);
       tc->line_height[i] = (double) logical.height / PANGO_SCALE;
+      tc->baseline[i] = (double) pango_layout_get_baseline (probe) / PANGO_SCALE;
     }
   return tc;
 }
@@ -379,7 +424,7 @@ text_context_shaped (TextContext  *tc,
     return shaped;
   if (g_hash_table_size (tc->shaped[font]) >= MAX_ENTRIES)
     g_hash_table_remove_all (tc->shaped[font]);
-  shaped = shape (text_context_layout (tc, font, text));
+  shaped = shape (text_context_layout (tc, font, text), tc->baseline[font]);
   g_hash_table_insert (tc->shaped[font], g_strdup (text), shaped);
   return shaped;
 }
@@ -625,6 +670,31 @@ hs_layout_text_width (HsLayoutFont  font,
     return draw_lookup (set, font, text)->width;
   g_return_val_if_fail (shared != NULL, 0);
   return text_context_shaped (shared, font, text)->width;
+}
+
+void
+hs_layout_text_get_extents (HsLayoutFont       font,
+                            const char        *text,
+                            cairo_rectangle_t *ink,
+                            cairo_rectangle_t *logical)
+{
+  HsLayoutTextSet *set = g_private_get (&drawing);
+  Shaped *shaped;
+
+  g_return_if_fail (font < HS_LAYOUT_N_FONTS);
+  g_return_if_fail (text != NULL);
+
+  if (set != NULL)
+    shaped = draw_lookup (set, font, text);
+  else
+    {
+      g_return_if_fail (shared != NULL);
+      shaped = text_context_shaped (shared, font, text);
+    }
+  if (ink != NULL)
+    *ink = shaped->ink;
+  if (logical != NULL)
+    *logical = shaped->logical;
 }
 
 double

@@ -48,7 +48,16 @@ PangoLayout *hs_layout_text_get       (HsLayoutFont  font,
 double       hs_layout_text_width     (HsLayoutFont  font,
                                        const char   *text);
 double       hs_layout_text_height    (HsLayoutFont  font);
-/* Any thread, no lock: the smallest font's em size in layout units */
+/* Where text's glyphs (ink) and its line (logical) lie, from the point
+ * hs_layout_text_draw() draws it at.  A line is hs_layout_text_height()
+ * high unless the text needs a taller font than the language's own. */
+void         hs_layout_text_get_extents (HsLayoutFont       font,
+                                         const char        *text,
+                                         cairo_rectangle_t *ink,
+                                         cairo_rectangle_t *logical);
+/* Any thread, no lock: a font's em size, and the smallest font's, in
+ * layout units */
+double       hs_layout_text_font_size     (HsLayoutFont  font);
 double       hs_layout_text_smallest_size (void);
 
 /* Shaped text of one layout, built under the lock, reusing what `reuse`

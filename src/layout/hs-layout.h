@@ -86,6 +86,9 @@ typedef struct
   double          key_slot_y; /* stacks its key slot above its value slot */
 } HsLayoutRow;
 
+/* A ghost's alpha once it stands where its object was */
+#define HS_LAYOUT_GHOST_ALPHA 0.45
+
 typedef struct
 {
   HsLayoutBoxKind  kind;

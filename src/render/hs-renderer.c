@@ -38,6 +38,7 @@ typedef struct
   Rgb back_arrow;
   Rgb key_arrow;
   Rgb changed;
+  Rgb tag_ink;      /* the "new" or "changed" tag's text, on changed */
   Rgb rebound;
   Rgb garbage;
   Rgb selection;
@@ -64,6 +65,7 @@ static const Palette light = {
   .back_arrow   = { 0.45, 0.20, 0.55 },
   .key_arrow    = { 0.45, 0.45, 0.50 },
   .changed      = { 0.85, 0.45, 0.00 },
+  .tag_ink      = { 0.10, 0.10, 0.12 },
   .rebound      = { 1.00, 0.90, 0.55 },
   .garbage      = { 0.75, 0.15, 0.15 },
   .selection    = { 0.21, 0.52, 0.89 },
@@ -90,6 +92,7 @@ static const Palette dark = {
   .back_arrow   = { 0.80, 0.60, 0.95 },
   .key_arrow    = { 0.62, 0.62, 0.68 },
   .changed      = { 1.00, 0.66, 0.20 },
+  .tag_ink      = { 0.12, 0.12, 0.13 },
   .rebound      = { 0.45, 0.38, 0.10 },
   .garbage      = { 0.95, 0.45, 0.45 },
   .selection    = { 0.47, 0.68, 0.98 },
@@ -118,6 +121,7 @@ static const Palette high_contrast = {
   .back_arrow   = { 0.50, 0.00, 0.60 },
   .key_arrow    = { 0.25, 0.25, 0.25 },
   .changed      = { 0.85, 0.30, 0.00 },
+  .tag_ink      = { 0.00, 0.00, 0.00 },
   .rebound      = { 1.00, 0.85, 0.20 },
   .garbage      = { 0.80, 0.00, 0.00 },
   .selection    = { 0.00, 0.35, 0.85 },
@@ -131,6 +135,16 @@ hs_render_options_init (HsRenderOptions *options)
   *options = (HsRenderOptions) { 0 };
   options->palette = HS_RENDER_PALETTE_LIGHT;
   options->scale = 1;
+}
+
+static const Palette *
+palette_for (const HsRenderOptions *options)
+{
+  g_assert (options != NULL);
+
+  return options->palette == HS_RENDER_PALETTE_DARK ? &dark
+       : options->palette == HS_RENDER_PALETTE_HIGH_CONTRAST ? &high_contrast
+       : &light;
 }
 
 static void
@@ -172,22 +186,45 @@ show_text (cairo_t      *cr,
   hs_layout_text_draw (cr, font, text, x, y);
 }
 
+/* A text of a box: what, in which font, with its logical top-left at
+ * (x, y), in ink on under */
+typedef struct
+{
+  HsRendererTextRole  role;
+  HsLayoutFont        font;
+  const char         *text;
+  guint               row;
+  double              x;
+  double              y;
+  const Rgb          *ink;
+  const Rgb          *under;
+} BoxText;
+
+/* The pill of a "new" or "changed" tag around its text */
+static void
+tag_rect (const BoxText *t,
+          HsRect        *out)
+{
+  g_assert (t != NULL && out != NULL);
+
+  *out = (HsRect) { t->x - 4, t->y - 1,
+                    hs_layout_text_width (t->font, t->text) + 8, hs_layout_text_height (t->font) + 2 };
+}
+
 static void
 draw_tag (cairo_t       *cr,
-          const Palette *p,
-          const char    *text,
-          double         right,
-          double         top)
+          const BoxText *t)
 {
-  double w = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, text) + 8;
-  double h = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
-  HsRect r = { right - w, top - h / 2, w, h };
+  HsRect r;
 
-  rounded_rect (cr, &r, h / 2);
-  set_rgb (cr, &p->changed, 1);
+  g_assert (cr != NULL && t != NULL);
+
+  tag_rect (t, &r);
+  rounded_rect (cr, &r, r.height / 2);
+  set_rgb (cr, t->under, 1);
   cairo_fill (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  show_text (cr, HS_LAYOUT_FONT_SMALL, text, r.x + 4, r.y + 1);
+  set_rgb (cr, t->ink, 1);
+  show_text (cr, t->font, t->text, t->x, t->y);
 }
 
 /* A dict key's slot is dashed like the arrow that leaves it */
@@ -258,16 +295,17 @@ draw_row_change (cairo_t           *cr,
   cairo_fill (cr);
 }
 
+/* Rows without their text: the bars of changed rows, the rules between
+ * a dict's entries, and the slots arrows start from */
 static void
 draw_rows (cairo_t               *cr,
            const Palette         *p,
            const HsRenderOptions *options,
-           const HsLayoutBox     *box,
-           gboolean               labels)
+           const HsLayoutBox     *box)
 {
-  HsLayoutFont label_font = box->shape == HS_LAYOUT_SHAPE_SEQUENCE || box->shape == HS_LAYOUT_SHAPE_SET
-                            ? HS_LAYOUT_FONT_SMALL : HS_LAYOUT_FONT_UI;
   double x = box->rect.x, y = box->rect.y;
+
+  g_assert (cr != NULL && p != NULL && options != NULL && box != NULL);
 
   for (guint r = 0; r < box->n_rows; r++)
     {
@@ -278,25 +316,7 @@ draw_rows (cairo_t               *cr,
         draw_row_change (cr, p, box, row);
 
       if (row->kind == HS_LAYOUT_ROW_ELISION)
-        {
-          double w = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, row->label);
-
-          if (!labels)
-            continue;
-          set_rgb (cr, &p->muted, 1);
-          show_text (cr, HS_LAYOUT_FONT_SMALL, row->label,
-                     x + box->rect.width - PAD - w,
-                     top + (row->height - hs_layout_text_height (HS_LAYOUT_FONT_SMALL)) / 2);
-          continue;
-        }
-
-      if (row->label != NULL && labels)
-        {
-          double th = hs_layout_text_height (label_font);
-
-          set_rgb (cr, label_font == HS_LAYOUT_FONT_SMALL ? &p->muted : &p->ink, 1);
-          show_text (cr, label_font, row->label, x + PAD, top + (row->height - th) / 2);
-        }
+        continue;
       if (row->kind == HS_LAYOUT_ROW_PAIR)
         {
           double cell = row->height / 2;
@@ -349,6 +369,87 @@ box_tag (guint32 changes)
   if (changes & HS_CHANGE_MUTATED)
     return _("changed");
   return NULL;
+}
+
+static void
+add_text (GArray             *texts,
+          HsRendererTextRole  role,
+          HsLayoutFont        font,
+          const char         *text,
+          guint               row,
+          double              x,
+          double              y,
+          const Rgb          *ink,
+          const Rgb          *under)
+{
+  BoxText t = { role, font, text, row, x, y, ink, under };
+
+  g_assert (texts != NULL);
+
+  if (text != NULL)
+    g_array_append_val (texts, t);
+}
+
+/* Every text of a box drawn whole, where, and on what: the header's
+ * lines stacked from the top as the layout measured them, each row's
+ * label centred in its row, the tag standing on the top edge.  Drawing,
+ * hit testing and hs_renderer_get_box_texts() all place text from here. */
+static void
+collect_box_texts (const Palette         *p,
+                   const HsRenderOptions *options,
+                   const HsLayoutBox     *box,
+                   guint32                changes,
+                   GArray                *texts)
+{
+  const HsRect *r = &box->rect;
+  const Rgb *fill = &p->fill[box->shape];
+  const Rgb *header = box->kind == HS_LAYOUT_BOX_FRAME ? &p->frame_header : fill;
+  /* A ghost's words stay readable on its faded shell, only muted */
+  const Rgb *ink = box->kind == HS_LAYOUT_BOX_GHOST ? &p->muted : &p->ink;
+  HsLayoutFont label_font = box->shape == HS_LAYOUT_SHAPE_SEQUENCE || box->shape == HS_LAYOUT_SHAPE_SET
+                            ? HS_LAYOUT_FONT_SMALL : HS_LAYOUT_FONT_UI;
+  double small = hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+  double ty = r->y + PAD / 2;
+  const char *tag;
+
+  g_assert (p != NULL && options != NULL && box != NULL && texts != NULL);
+
+  add_text (texts, HS_RENDERER_TEXT_TITLE, HS_LAYOUT_FONT_TITLE, box->title, 0, r->x + PAD, ty, ink, header);
+  ty += hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
+  add_text (texts, HS_RENDERER_TEXT_FACTS, HS_LAYOUT_FONT_SMALL, box->facts, 0, r->x + PAD, ty, &p->muted, header);
+  ty += box->facts != NULL ? small : 0;
+  add_text (texts, HS_RENDERER_TEXT_MARKS, HS_LAYOUT_FONT_SMALL, box->marks, 0, r->x + PAD, ty, &p->muted, header);
+  ty += (box->marks != NULL ? small : 0) + PAD / 2;
+  add_text (texts, HS_RENDERER_TEXT_VALUE, HS_LAYOUT_FONT_MONO, box->value, 0, r->x + PAD, ty, ink, fill);
+  ty += box->value != NULL ? hs_layout_text_height (HS_LAYOUT_FONT_MONO) + PAD / 2 : 0;
+  add_text (texts, HS_RENDERER_TEXT_NOTE, HS_LAYOUT_FONT_SMALL, box->note, 0, r->x + PAD, ty, &p->garbage, fill);
+
+  for (guint i = 0; i < box->n_rows; i++)
+    {
+      const HsLayoutRow *row = &box->rows[i];
+      double top = r->y + row->y;
+      gboolean changed = row_changed (options, box, row);
+      const Rgb *under = changed ? &p->rebound : fill;
+
+      if (row->label == NULL)
+        continue;
+      if (row->kind == HS_LAYOUT_ROW_ELISION)
+        add_text (texts, HS_RENDERER_TEXT_ELISION, HS_LAYOUT_FONT_SMALL, row->label, i,
+                  r->x + r->width - PAD - hs_layout_text_width (HS_LAYOUT_FONT_SMALL, row->label),
+                  top + (row->height - small) / 2, &p->muted, under);
+      else
+        add_text (texts, HS_RENDERER_TEXT_LABEL, label_font, row->label, i,
+                  r->x + PAD, top + (row->height - hs_layout_text_height (label_font)) / 2,
+                  /* the muted ink of indices fades on a changed row's tint */
+                  label_font == HS_LAYOUT_FONT_SMALL && !changed ? &p->muted : &p->ink, under);
+    }
+
+  /* On the top edge, 6 from the right, padded by 4 and 1: the layout
+   * widened the box so that it clears the title */
+  if ((tag = box_tag (changes)) != NULL)
+    add_text (texts, HS_RENDERER_TEXT_TAG, HS_LAYOUT_FONT_SMALL, tag, 0,
+              r->x + r->width - 6 - hs_layout_text_width (HS_LAYOUT_FONT_SMALL, tag) - 4,
+              r->y - (small + 2) / 2 + 1, &p->tag_ink, &p->changed);
 }
 
 /* Body, frame header and outline: what a box looks like at any zoom. */
@@ -434,66 +535,62 @@ draw_box_shell (cairo_t               *cr,
 }
 
 /* The header's badge lines, "refcount 3, 2 shown" and "immutable · small
- * int", in the muted ink; returns where the next line starts.  Drawn
- * again over the arrows (knockout), each on a patch of the box's fill,
- * so that no arrow runs through them. */
-static double
+ * int", and the tag, drawn again over the arrows, the lines each on a
+ * patch of what is under them, so that no arrow runs through them. */
+static void
 draw_badges (cairo_t           *cr,
-             const Palette     *p,
              const HsLayoutBox *box,
-             gboolean           knockout)
+             GArray            *texts)
 {
-  const char *lines[] = { box->facts, box->marks };
-  double ty = box->rect.y + PAD / 2 + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
-  double h = hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+  g_assert (cr != NULL && box != NULL && texts != NULL);
 
-  g_assert (cr != NULL && box != NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+  for (guint i = 0; i < texts->len; i++)
     {
-      if (lines[i] == NULL)
+      const BoxText *t = &g_array_index (texts, BoxText, i);
+
+      if (t->role == HS_RENDERER_TEXT_TAG)
+        draw_tag (cr, t);
+      if (t->role != HS_RENDERER_TEXT_FACTS && t->role != HS_RENDERER_TEXT_MARKS)
         continue;
-      if (knockout)
-        {
-          cairo_rectangle (cr, box->rect.x + PAD - 1, ty,
-                           MIN (hs_layout_text_width (HS_LAYOUT_FONT_SMALL, lines[i]) + 2, box->rect.width - PAD), h);
-          set_rgb (cr, &p->fill[box->shape], 1);
-          cairo_fill (cr);
-        }
-      set_rgb (cr, &p->muted, 1);
-      show_text (cr, HS_LAYOUT_FONT_SMALL, lines[i], box->rect.x + PAD, ty);
-      ty += h;
+      cairo_rectangle (cr, t->x - 1, t->y,
+                       MIN (hs_layout_text_width (t->font, t->text) + 2, box->rect.width - PAD),
+                       hs_layout_text_height (t->font));
+      set_rgb (cr, t->under, 1);
+      cairo_fill (cr);
+      set_rgb (cr, t->ink, 1);
+      show_text (cr, t->font, t->text, t->x, t->y);
     }
-  return ty;
 }
 
-/* The header's lines at natural size: title, facts, marks, value, note. */
+/* The texts at natural size, but for the tag, which goes over the arrows */
 static void
-draw_box_text (cairo_t           *cr,
-               const Palette     *p,
-               const HsLayoutBox *box)
+draw_box_text (cairo_t *cr,
+               GArray  *texts)
 {
-  const HsRect *r = &box->rect;
-  double ty = r->y + PAD / 2;
+  g_assert (cr != NULL && texts != NULL);
 
-  g_assert (cr != NULL && box != NULL);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const BoxText *t = &g_array_index (texts, BoxText, i);
 
-  set_rgb (cr, &p->ink, 1);
-  show_text (cr, HS_LAYOUT_FONT_TITLE, box->title, r->x + PAD, ty);
-  ty += hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
-  ty = draw_badges (cr, p, box, FALSE);
-  ty += PAD / 2;
-  if (box->value)
-    {
-      set_rgb (cr, &p->ink, 1);
-      show_text (cr, HS_LAYOUT_FONT_MONO, box->value, r->x + PAD, ty);
-      ty += hs_layout_text_height (HS_LAYOUT_FONT_MONO) + PAD / 2;
+      if (t->role == HS_RENDERER_TEXT_TAG)
+        continue;
+      set_rgb (cr, t->ink, 1);
+      show_text (cr, t->font, t->text, t->x, t->y);
     }
-  if (box->note)
-    {
-      set_rgb (cr, &p->garbage, 1);
-      show_text (cr, HS_LAYOUT_FONT_SMALL, box->note, r->x + PAD, ty);
-    }
+}
+
+/* A box's texts are drawn at this opacity, its shell at box->alpha.  A
+ * ghost's shell stays faded, but what it says (what was freed, and at
+ * which line) must be read: its text fades in with it, then stays whole. */
+static double
+text_alpha (const HsLayoutBox *box)
+{
+  g_assert (box != NULL);
+
+  if (box->kind == HS_LAYOUT_BOX_GHOST)
+    return MIN (1, box->alpha / HS_LAYOUT_GHOST_ALPHA);
+  return box->alpha;
 }
 
 /* Draws text so that it is about HS_RENDERER_READABLE_PX * 1.6 device
@@ -564,40 +661,53 @@ draw_box_collapsed (cairo_t               *cr,
                        r->width - PAD, room - used, options->scale);
     }
   cairo_restore (cr);
-  draw_rows (cr, p, options, box, FALSE);
+  draw_rows (cr, p, options, box);
 }
 
+/* texts is scratch room for the box's texts */
 static void
 draw_box (cairo_t               *cr,
           const Palette         *p,
           const HsRenderOptions *options,
           HsSnapshot            *snapshot,
           const HsLayoutBox     *box,
-          gboolean               collapsed)
+          gboolean               collapsed,
+          GArray                *texts)
 {
   guint32 changes = box_changes (snapshot, box);
-  const char *tag;
+  double alpha = text_alpha (box);
+
+  g_assert (cr != NULL && box != NULL && texts != NULL);
+
+  g_array_set_size (texts, 0);
+  collapsed = collapsed && box->kind != HS_LAYOUT_BOX_FRAME;
+  collect_box_texts (p, options, box, changes, texts);
 
   if (box->alpha < 0.999)
     cairo_push_group (cr);
-
   draw_box_shell (cr, p, options, box, changes);
-  if (collapsed && box->kind != HS_LAYOUT_BOX_FRAME)
+  if (collapsed)
     draw_box_collapsed (cr, p, options, box);
   else
-    {
-      draw_box_text (cr, p, box);
-      draw_rows (cr, p, options, box, TRUE);
-    }
-
-  /* hs_renderer_draw() puts the tag of a box drawn whole over the arrows */
-  if ((collapsed || box->alpha < 0.999) && (tag = box_tag (changes)) != NULL)
-    draw_tag (cr, p, tag, box->rect.x + box->rect.width - 6, box->rect.y);
-
+    draw_rows (cr, p, options, box);
   if (box->alpha < 0.999)
     {
       cairo_pop_group_to_source (cr);
       cairo_paint_with_alpha (cr, box->alpha);
+    }
+
+  if (alpha < 0.999)
+    cairo_push_group (cr);
+  if (!collapsed)
+    draw_box_text (cr, texts);
+  /* hs_renderer_draw() puts the tag of a box drawn whole over the arrows */
+  for (guint i = 0; (collapsed || box->alpha < 0.999) && i < texts->len; i++)
+    if (g_array_index (texts, BoxText, i).role == HS_RENDERER_TEXT_TAG)
+      draw_tag (cr, &g_array_index (texts, BoxText, i));
+  if (alpha < 0.999)
+    {
+      cairo_pop_group_to_source (cr);
+      cairo_paint_with_alpha (cr, alpha);
     }
 }
 
@@ -966,6 +1076,7 @@ hs_renderer_draw (cairo_t               *cr,
   double width, height, cx1, cy1, cx2, cy2, line_scale;
   HsRect zone, view;
   gboolean collapsed;
+  g_autoptr(GArray) texts = g_array_new (FALSE, FALSE, sizeof (BoxText));
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (layout != NULL);
@@ -975,9 +1086,7 @@ hs_renderer_draw (cairo_t               *cr,
       hs_render_options_init (&defaults);
       options = &defaults;
     }
-  p = options->palette == HS_RENDER_PALETTE_DARK ? &dark
-    : options->palette == HS_RENDER_PALETTE_HIGH_CONTRAST ? &high_contrast
-    : &light;
+  p = palette_for (options);
   line_scale = options->line_scale > 0 ? options->line_scale : 1;
 
   cairo_save (cr);
@@ -1009,8 +1118,6 @@ hs_renderer_draw (cairo_t               *cr,
       cairo_set_dash (cr, dashes, 2, 0);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
-      show_text (cr, HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL,
-                 zone.x + 10, zone.y + 6);
     }
 
   boxes = hs_layout_get_boxes (layout, &n_boxes);
@@ -1020,7 +1127,7 @@ hs_renderer_draw (cairo_t               *cr,
         if (options->hide_changes && box_is_hidden (&boxes[i]))
           draw_hidden_box (cr, p, &boxes[i], line_scale);
         else
-          draw_box (cr, p, options, snapshot, &boxes[i], collapsed);
+          draw_box (cr, p, options, snapshot, &boxes[i], collapsed, texts);
       }
 
   /* Arrows over the boxes, so each starts visibly from its slot.  The
@@ -1035,6 +1142,21 @@ hs_renderer_draw (cairo_t               *cr,
         !(options->hide_changes && edge_is_hidden (boxes, n_boxes, &edges[i])))
       draw_edge (cr, p, &edges[i], &view, edge_changed (options, boxes, n_boxes, &edges[i]), line_scale);
 
+  /* The garbage zone's title over the arrows, on a patch of the zone's
+   * tint: a key arrow of a cycle runs up through it to its string. */
+  if (hs_layout_get_garbage_zone (layout, &zone))
+    {
+      cairo_rectangle (cr, zone.x + 10 - 1, zone.y + 6,
+                       hs_layout_text_width (HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL) + 2,
+                       hs_layout_text_height (HS_LAYOUT_FONT_TITLE));
+      set_rgb (cr, &p->background, 1);
+      cairo_fill_preserve (cr);
+      set_rgb (cr, &p->garbage, 0.06);
+      cairo_fill (cr);
+      set_rgb (cr, &p->garbage, 1);
+      show_text (cr, HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL, zone.x + 10, zone.y + 6);
+    }
+
   /* The badges and the "new" or "changed" tag over the arrows: an arrow
    * routed across a box must not hide what its header says. */
   for (guint i = 0; i < n_boxes; i++)
@@ -1042,11 +1164,9 @@ hs_renderer_draw (cairo_t               *cr,
         visible (&boxes[i].rect, cx1, cy1, cx2, cy2) &&
         !(options->hide_changes && box_is_hidden (&boxes[i])))
       {
-        const char *tag = box_tag (box_changes (snapshot, &boxes[i]));
-
-        draw_badges (cr, p, &boxes[i], TRUE);
-        if (tag != NULL)
-          draw_tag (cr, p, tag, boxes[i].rect.x + boxes[i].rect.width - 6, boxes[i].rect.y);
+        g_array_set_size (texts, 0);
+        collect_box_texts (p, options, &boxes[i], box_changes (snapshot, &boxes[i]), texts);
+        draw_badges (cr, &boxes[i], texts);
       }
 
   hs_layout_text_end_draw ();
@@ -1066,6 +1186,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
   HsLayoutBox pinned;
   HsRect shadow, where;
   guint n_edges;
+  g_autoptr(GArray) texts = g_array_new (FALSE, FALSE, sizeof (BoxText));
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (layout != NULL);
@@ -1077,9 +1198,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
       hs_render_options_init (&defaults);
       options = &defaults;
     }
-  p = options->palette == HS_RENDER_PALETTE_DARK ? &dark
-    : options->palette == HS_RENDER_PALETTE_HIGH_CONTRAST ? &high_contrast
-    : &light;
+  p = palette_for (options);
   hs_pinned_route_get_rect (route, &where);
   pinned = *frame;
   pinned.rect.x = where.x;
@@ -1097,7 +1216,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
   rounded_rect (cr, &shadow, 4);
   cairo_set_source_rgba (cr, 0, 0, 0, options->palette == HS_RENDER_PALETTE_DARK ? 0.5 : 0.18);
   cairo_fill (cr);
-  draw_box (cr, p, options, NULL, &pinned, FALSE);
+  draw_box (cr, p, options, NULL, &pinned, FALSE, texts);
 
   /* Each name's arrow, from the pinned slot around the boxes to its
    * object where it is */
@@ -1125,35 +1244,96 @@ hs_renderer_hit_box (HsLayout          *layout,
                      double             x,
                      double             y)
 {
-  const HsRect *r;
-  const char *tag;
+  g_autoptr(GArray) texts = g_array_new (FALSE, FALSE, sizeof (BoxText));
+  HsRenderOptions options;
   HsRendererHit hit = HS_RENDERER_HIT_NONE;
-  double top;
+  const HsRect *r;
 
   g_return_val_if_fail (layout != NULL, HS_RENDERER_HIT_NONE);
   g_return_val_if_fail (box != NULL, HS_RENDERER_HIT_NONE);
 
   r = &box->rect;
+  hs_render_options_init (&options);
   hs_layout_text_begin_draw (hs_layout_get_text (layout));
-  if ((tag = box_tag (box_changes (hs_layout_get_snapshot (layout), box))) != NULL)
+  collect_box_texts (&light, &options, box, box_changes (hs_layout_get_snapshot (layout), box), texts);
+  for (guint i = 0; i < texts->len; i++)
     {
-      double w = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, tag) + 8;
-      double h = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
-      double right = r->x + r->width - 6;
+      const BoxText *t = &g_array_index (texts, BoxText, i);
+      HsRect pill;
 
-      if (x >= right - w && x <= right && y >= r->y - h / 2 && y <= r->y + h / 2)
-        hit = HS_RENDERER_HIT_TAG;
+      if (t->role == HS_RENDERER_TEXT_TAG)
+        {
+          tag_rect (t, &pill);
+          if (x >= pill.x && x <= pill.x + pill.width && y >= pill.y && y <= pill.y + pill.height)
+            hit = HS_RENDERER_HIT_TAG;
+        }
+      /* The whole width of the box, the height of the line */
+      else if (t->role == HS_RENDERER_TEXT_MARKS && hit == HS_RENDERER_HIT_NONE &&
+               x >= r->x && x <= r->x + r->width &&
+               y >= t->y && y < t->y + hs_layout_text_height (t->font))
+        hit = HS_RENDERER_HIT_MARKS;
     }
-  /* The lines as draw_box_text() stacks them */
-  top = r->y + PAD / 2 + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
-  if (box->facts)
-    top += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
-  if (hit == HS_RENDERER_HIT_NONE && box->marks != NULL &&
-      x >= r->x && x <= r->x + r->width &&
-      y >= top && y < top + hs_layout_text_height (HS_LAYOUT_FONT_SMALL))
-    hit = HS_RENDERER_HIT_MARKS;
   hs_layout_text_end_draw ();
   return hit;
+}
+
+/* c over the background at alpha */
+static void
+over (const Rgb *c,
+      const Rgb *background,
+      double     alpha,
+      double     out[3])
+{
+  g_assert (c != NULL && background != NULL && out != NULL);
+
+  out[0] = c->r * alpha + background->r * (1 - alpha);
+  out[1] = c->g * alpha + background->g * (1 - alpha);
+  out[2] = c->b * alpha + background->b * (1 - alpha);
+}
+
+GArray *
+hs_renderer_get_box_texts (HsLayout              *layout,
+                           const HsLayoutBox     *box,
+                           const HsRenderOptions *options)
+{
+  g_autoptr(GArray) texts = g_array_new (FALSE, FALSE, sizeof (BoxText));
+  HsRenderOptions defaults;
+  GArray *out;
+  const Palette *p;
+
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (box != NULL, NULL);
+
+  if (options == NULL)
+    {
+      hs_render_options_init (&defaults);
+      options = &defaults;
+    }
+  p = palette_for (options);
+  out = g_array_new (FALSE, TRUE, sizeof (HsRendererText));
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
+  collect_box_texts (p, options, box, box_changes (hs_layout_get_snapshot (layout), box), texts);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const BoxText *t = &g_array_index (texts, BoxText, i);
+      HsRendererText text = { t->role, t->font, t->text, t->row };
+      cairo_rectangle_t ink, logical;
+      Rgb under;
+
+      hs_layout_text_get_extents (t->font, t->text, &ink, &logical);
+      text.logical = (HsRect) { t->x + logical.x, t->y + logical.y, logical.width, logical.height };
+      text.ink = (HsRect) { t->x + ink.x, t->y + ink.y, ink.width, ink.height };
+      text.em = hs_layout_text_font_size (t->font);
+      /* The shell shows at the box's alpha, the text (and the tag's
+       * pill) at its own over it */
+      over (t->under, &p->background, t->role == HS_RENDERER_TEXT_TAG ? text_alpha (box) : box->alpha,
+            text.under_rgb);
+      under = (Rgb) { text.under_rgb[0], text.under_rgb[1], text.under_rgb[2] };
+      over (t->ink, &under, text_alpha (box), text.ink_rgb);
+      g_array_append_val (out, text);
+    }
+  hs_layout_text_end_draw ();
+  return out;
 }
 
 gboolean

@@ -63,6 +63,33 @@ typedef enum
   HS_RENDERER_HIT_TAG,      /* the "new" or "changed" tag */
 } HsRendererHit;
 
+/* The texts of a box, by what they say */
+typedef enum
+{
+  HS_RENDERER_TEXT_TITLE,     /* type, class or frame */
+  HS_RENDERER_TEXT_FACTS,     /* "refcount 3, 2 shown" */
+  HS_RENDERER_TEXT_MARKS,     /* "mutable · gc gen 0" */
+  HS_RENDERER_TEXT_VALUE,
+  HS_RENDERER_TEXT_NOTE,      /* ghosts: "freed at line 7 (refcount 0)" */
+  HS_RENDERER_TEXT_LABEL,     /* a row's name or index */
+  HS_RENDERER_TEXT_ELISION,   /* "… 9,990 more" */
+  HS_RENDERER_TEXT_TAG,       /* "new" or "changed", standing on the box's top edge */
+} HsRendererTextRole;
+
+/* One text of a box as hs_renderer_draw() draws it, in layout units */
+typedef struct
+{
+  HsRendererTextRole  role;
+  HsLayoutFont        font;
+  const char         *text;
+  guint               row;        /* LABEL and ELISION: the box's row */
+  HsRect              logical;
+  HsRect              ink;
+  double              em;         /* the font's em size */
+  double              ink_rgb[3]; /* the text's colour and what is under it, */
+  double              under_rgb[3]; /* both as they show on the background */
+} HsRendererText;
+
 GQuark   hs_renderer_error_quark (void);
 
 void     hs_render_options_init  (HsRenderOptions       *options);
@@ -93,6 +120,13 @@ HsRendererHit hs_renderer_hit_box   (HsLayout              *layout,
                                      const HsLayoutBox     *box,
                                      double                 x,
                                      double                 y);
+
+/* The texts box shows when drawn whole (not collapsed), where and in
+ * which colours hs_renderer_draw() draws them with options (NULL for the
+ * defaults); an array of HsRendererText. */
+GArray  *hs_renderer_get_box_texts (HsLayout              *layout,
+                                    const HsLayoutBox     *box,
+                                    const HsRenderOptions *options);
 
 /* Writes .png, .svg or .pdf, chosen by the file name's extension. */
 gboolean hs_renderer_export      (HsLayout              *layout,

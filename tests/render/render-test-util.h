@@ -28,6 +28,31 @@ render_test_program (const char *name)
   return g_build_filename (HS_TEST_PROGRAMS, name, NULL);
 }
 
+/* g_ptr_array_sort() passes pointers to the elements */
+static inline int
+render_test_compare_names (gconstpointer a,
+                           gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* The .py files of dir, by name: a test per program, in a stable order */
+static inline GPtrArray *
+render_test_list_programs (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".py"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, render_test_compare_names);
+  g_assert_cmpuint (names->len, >, 0);
+  return names;
+}
+
 static inline void
 render_fixture_load (RenderFixture *fixture,
                      const char    *name)
@@ -52,6 +77,33 @@ render_fixture_load (RenderFixture *fixture,
 
       g_ptr_array_add (fixture->layouts, layout);
       previous = layout;
+    }
+}
+
+static inline void render_fixture_setup    (RenderFixture *fixture,
+                                            gconstpointer  data);
+static inline void render_fixture_teardown (RenderFixture *fixture,
+                                            gconstpointer  data);
+
+/* Adds test path/PREFIX/NAME for each program NAME of dir, run on a
+ * RenderFixture of it; paths keeps the programs' paths, the tests' data. */
+static inline void
+render_test_add_programs (GPtrArray   *paths,
+                          const char  *path,
+                          const char  *dir,
+                          const char  *prefix,
+                          void       (*test) (RenderFixture *, gconstpointer))
+{
+  g_autoptr(GPtrArray) names = render_test_list_programs (dir);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *test_path = g_strdup_printf ("%s/%s/%s", path, prefix, name);
+
+      g_ptr_array_add (paths, g_build_filename (dir, name, NULL));
+      g_test_add (test_path, RenderFixture, g_ptr_array_index (paths, paths->len - 1),
+                  render_fixture_setup, test, render_fixture_teardown);
     }
 }
 

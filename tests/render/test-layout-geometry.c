@@ -349,14 +349,6 @@ test_area (RenderFixture *fixture,
   g_assert_cmpfloat (worst, <=, AREA_BOUND);
 }
 
-/* g_ptr_array_sort() passes pointers to the elements */
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
 /* The test data points at these paths: freed after the run */
 static GPtrArray *paths;
 
@@ -364,29 +356,9 @@ static void
 add_programs (const char *dir,
               const char *prefix)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (d);
-  while ((name = g_dir_read_name (d)) != NULL)
-    if (g_str_has_suffix (name, ".py"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_assert_cmpuint (names->len, >, 0);
-
-  for (guint i = 0; i < names->len; i++)
-    {
-      char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
-      g_autofree char *routing = g_strdup_printf ("/render/layout/routing/%s/%s", prefix, (char *) g_ptr_array_index (names, i));
-      g_autofree char *distinct = g_strdup_printf ("/render/layout/distinct-paths/%s/%s", prefix, (char *) g_ptr_array_index (names, i));
-      g_autofree char *area = g_strdup_printf ("/render/layout/area/%s/%s", prefix, (char *) g_ptr_array_index (names, i));
-
-      g_ptr_array_add (paths, path);
-      g_test_add (routing, RenderFixture, path, render_fixture_setup, test_routing, render_fixture_teardown);
-      g_test_add (distinct, RenderFixture, path, render_fixture_setup, test_distinct_paths, render_fixture_teardown);
-      g_test_add (area, RenderFixture, path, render_fixture_setup, test_area, render_fixture_teardown);
-    }
+  render_test_add_programs (paths, "/render/layout/routing", dir, prefix, test_routing);
+  render_test_add_programs (paths, "/render/layout/distinct-paths", dir, prefix, test_distinct_paths);
+  render_test_add_programs (paths, "/render/layout/area", dir, prefix, test_area);
 }
 
 int

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-test-box-text"
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "hs-renderer.h"
+#include "render-test-util.h"
+
+/*
+ * Every text of every box, at every step of every example, lesson and
+ * test program, as the renderer draws it (issue 8): inside its box (the
+ * tag on its top edge), clear of the box's other texts, ink and line
+ * alike, at least HS_RENDERER_READABLE_PX high on screen at the scale the
+ * view never follows below, and in every palette in a colour that
+ * contrasts at least 4.5:1 with what is under it (WCAG AA for small
+ * text).  Run again with LANGUAGE=hi: Devanagari reaches higher and lower
+ * than Latin.
+ */
+
+#define MIN_CONTRAST 4.5
+/* Rounding of the text's extents, in layout units */
+#define SLACK 1e-6
+
+static const struct
+{
+  HsRenderPalette palette;
+  const char     *name;
+} palettes[] = {
+  { HS_RENDER_PALETTE_LIGHT, "light" },
+  { HS_RENDER_PALETTE_DARK, "dark" },
+  { HS_RENDER_PALETTE_HIGH_CONTRAST, "high contrast" },
+};
+
+static const char * const roles[] = {
+  "title", "facts", "marks", "value", "note", "label", "elision", "tag",
+};
+
+/* WCAG 2's relative luminance of an sRGB colour */
+static double
+luminance (const double rgb[3])
+{
+  double linear[3];
+
+  for (guint k = 0; k < 3; k++)
+    linear[k] = rgb[k] <= 0.04045 ? rgb[k] / 12.92 : pow ((rgb[k] + 0.055) / 1.055, 2.4);
+  return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
+}
+
+static double
+contrast (const double a[3],
+          const double b[3])
+{
+  double la = luminance (a), lb = luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+static gboolean
+overlap (const HsRect *a,
+         const HsRect *b)
+{
+  return a->x < b->x + b->width - SLACK && b->x < a->x + a->width - SLACK &&
+         a->y < b->y + b->height - SLACK && b->y < a->y + a->height - SLACK;
+}
+
+static gboolean
+inside (const HsRect *inner,
+        const HsRect *outer)
+{
+  return inner->x >= outer->x - SLACK && inner->y >= outer->y - SLACK &&
+         inner->x + inner->width <= outer->x + outer->width + SLACK &&
+         inner->y + inner->height <= outer->y + outer->height + SLACK;
+}
+
+static char *
+describe (const char           *program,
+          guint                 step,
+          const HsLayoutBox    *box,
+          const HsRendererText *t)
+{
+  return g_strdup_printf ("%s step %u, box \"%s\" at (%.1f, %.1f) %.1f×%.1f: %s \"%s\" "
+                          "(line %.1f, %.1f %.1f×%.1f; ink %.1f, %.1f %.1f×%.1f)",
+                          program, step, box->title, box->rect.x, box->rect.y,
+                          box->rect.width, box->rect.height, roles[t->role], t->text,
+                          t->logical.x, t->logical.y, t->logical.width, t->logical.height,
+                          t->ink.x, t->ink.y, t->ink.width, t->ink.height);
+}
+
+/* Where the texts lie: the same in every palette */
+static guint
+check_places (const char        *program,
+              guint              step,
+              const HsLayoutBox *box,
+              GArray            *texts)
+{
+  double readable = hs_renderer_get_readable_scale ();
+  guint failures = 0;
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const HsRendererText *t = &g_array_index (texts, HsRendererText, i);
+      g_autofree char *what = describe (program, step, box, t);
+
+      if (t->em * readable < HS_RENDERER_READABLE_PX - SLACK)
+        {
+          g_test_message ("%s: %.2f px at the readable scale", what, t->em * readable);
+          failures++;
+        }
+
+      if (t->role == HS_RENDERER_TEXT_TAG)
+        {
+          /* Standing on the top edge, within the box's width */
+          HsRect band = { box->rect.x, t->logical.y, box->rect.width, t->logical.height };
+
+          if (!inside (&t->logical, &band) || !inside (&t->ink, &band) ||
+              !(t->logical.y < box->rect.y && box->rect.y < t->logical.y + t->logical.height))
+            {
+              g_test_message ("%s: not on the box's top edge", what);
+              failures++;
+            }
+        }
+      else if (!inside (&t->logical, &box->rect) || !inside (&t->ink, &box->rect))
+        {
+          g_test_message ("%s: not inside its box", what);
+          failures++;
+        }
+
+      for (guint j = 0; j < i; j++)
+        {
+          const HsRendererText *u = &g_array_index (texts, HsRendererText, j);
+
+          if (overlap (&t->logical, &u->logical) || overlap (&t->ink, &u->ink))
+            {
+              g_autofree char *other = describe (program, step, box, u);
+
+              g_test_message ("%s overlaps %s", what, other);
+              failures++;
+            }
+        }
+    }
+  return failures;
+}
+
+static guint
+check_contrast (const char        *program,
+                guint              step,
+                const HsLayoutBox *box,
+                GArray            *texts,
+                const char        *palette)
+{
+  guint failures = 0;
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const HsRendererText *t = &g_array_index (texts, HsRendererText, i);
+      double ratio = contrast (t->ink_rgb, t->under_rgb);
+
+      if (ratio < MIN_CONTRAST)
+        {
+          g_autofree char *what = describe (program, step, box, t);
+
+          g_test_message ("%s: contrast %.2f:1 in the %s palette", what, ratio, palette);
+          failures++;
+        }
+    }
+  return failures;
+}
+
+static void
+test_program (RenderFixture *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *program = g_path_get_basename (data);
+  guint failures = 0, n_texts = 0;
+  guint seen[G_N_ELEMENTS (roles)] = { 0 };
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      HsLayout *previous = s > 0 ? g_ptr_array_index (fixture->layouts, s - 1) : NULL;
+      g_autoptr(HsRenderMarks) marks = hs_render_marks_new (previous ? hs_layout_get_snapshot (previous) : NULL,
+                                                            hs_layout_get_snapshot (layout));
+      const HsLayoutBox *boxes;
+      guint n_boxes;
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      for (guint b = 0; b < n_boxes; b++)
+        for (guint p = 0; p < G_N_ELEMENTS (palettes); p++)
+          {
+            g_autoptr(GArray) texts = NULL;
+            HsRenderOptions options;
+
+            hs_render_options_init (&options);
+            options.palette = palettes[p].palette;
+            options.marks = marks;
+            texts = hs_renderer_get_box_texts (layout, &boxes[b], &options);
+            if (p == 0)
+              {
+                failures += check_places (program, s, &boxes[b], texts);
+                n_texts += texts->len;
+                for (guint i = 0; i < texts->len; i++)
+                  seen[g_array_index (texts, HsRendererText, i).role]++;
+              }
+            failures += check_contrast (program, s, &boxes[b], texts, palettes[p].name);
+          }
+    }
+
+  g_test_message ("%s: %u texts in %u steps", program, n_texts, fixture->layouts->len);
+  /* Every box has a title, every object its facts and marks */
+  g_assert_cmpuint (seen[HS_RENDERER_TEXT_TITLE], >, 0);
+  g_assert_cmpuint (seen[HS_RENDERER_TEXT_FACTS], >, 0);
+  g_assert_cmpuint (seen[HS_RENDERER_TEXT_MARKS], >, 0);
+  g_assert_cmpuint (failures, ==, 0);
+}
+
+/* Device pixels per layout unit for the garbage zone's title */
+#define LABEL_SCALE 2.0
+
+/* The region r of layout as drawn, with its arrows or without them */
+static cairo_surface_t *
+render_region (HsLayout     *layout,
+               const HsRect *r,
+               gboolean      arrows)
+{
+  HsLayoutEdge *edges;
+  g_autofree double *alpha = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  guint n_edges;
+
+  /* The test hides arrows by their alpha, as test-badges.c does */
+  edges = (HsLayoutEdge *) hs_layout_get_edges (layout, &n_edges);
+  alpha = g_new (double, MAX (n_edges, 1));
+  for (guint i = 0; i < n_edges; i++)
+    {
+      alpha[i] = edges[i].alpha;
+      edges[i].alpha = arrows ? alpha[i] : 0;
+    }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (r->width * LABEL_SCALE),
+                                        (int) ceil (r->height * LABEL_SCALE));
+  cr = cairo_create (surface);
+  cairo_scale (cr, LABEL_SCALE, LABEL_SCALE);
+  cairo_translate (cr, -r->x, -r->y);
+  hs_renderer_draw (cr, layout, NULL);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  for (guint i = 0; i < n_edges; i++)
+    edges[i].alpha = alpha[i];
+  return surface;
+}
+
+/* Whether the pixels of a and b differ at least `inset` pixels inside */
+static gboolean
+regions_differ (cairo_surface_t *a,
+                cairo_surface_t *b,
+                int              inset)
+{
+  int w = cairo_image_surface_get_width (a), h = cairo_image_surface_get_height (a);
+  int stride = cairo_image_surface_get_stride (a);
+  const guchar *pa = cairo_image_surface_get_data (a), *pb = cairo_image_surface_get_data (b);
+
+  for (int y = inset; y < h - inset; y++)
+    if (memcmp (pa + y * stride + 4 * inset, pb + y * stride + 4 * inset, 4 * (w - 2 * inset)) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The garbage zone's title is drawn over the arrows: a cycle's key arrow
+ * runs up through it to its string.  Inside the title the picture is the
+ * same with the arrows and without; around it, some arrow shows. */
+static void
+test_garbage_title (RenderFixture *fixture,
+                    gconstpointer  data)
+{
+  guint n_zones = 0, n_crossed = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      HsRect zone, title, around;
+
+      if (!hs_layout_get_garbage_zone (layout, &zone))
+        continue;
+      n_zones++;
+      hs_layout_text_begin_draw (hs_layout_get_text (layout));
+      /* where the renderer writes it: 10 in from the zone's corner, 6 down */
+      title = (HsRect) { zone.x + 10, zone.y + 6,
+                         hs_layout_text_width (HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL),
+                         hs_layout_text_height (HS_LAYOUT_FONT_TITLE) };
+      hs_layout_text_end_draw ();
+      around = (HsRect) { title.x - 4, title.y - 4, title.width + 8, title.height + 8 };
+
+      {
+        cairo_surface_t *with = render_region (layout, &around, TRUE);
+        cairo_surface_t *without = render_region (layout, &around, FALSE);
+
+        if (regions_differ (with, without, 0))
+          n_crossed++;
+        if (regions_differ (with, without, (int) (5 * LABEL_SCALE)))
+          g_test_fail_printf ("%s step %u: an arrow shows through the garbage zone's title",
+                              (const char *) data, s);
+        cairo_surface_destroy (with);
+        cairo_surface_destroy (without);
+      }
+    }
+  g_test_message ("%s: %u steps with garbage, %u with an arrow across its title",
+                  (const char *) data, n_zones, n_crossed);
+  g_assert_cmpuint (n_crossed, >, 0);
+}
+
+/* The test data points at these paths: freed after the run */
+static GPtrArray *paths;
+
+/* Run with LANGUAGE=hi, the boxes must really speak Hindi */
+static void
+test_language (void)
+{
+  const char *language = g_getenv ("LANGUAGE");
+
+  if (language == NULL || !g_str_has_prefix (language, "hi"))
+    {
+      g_test_skip ("not run in Hindi");
+      return;
+    }
+  g_assert_cmpstr (_("refcount %s"), !=, "refcount %s");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, HS_TEST_LOCALE_DIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_test_init (&argc, &argv, NULL);
+  /* Report every program's failures, not only the first */
+  g_test_set_nonfatal_assertions ();
+
+  paths = g_ptr_array_new_with_free_func (g_free);
+  g_test_add_func ("/render/box-text/language", test_language);
+  g_ptr_array_add (paths, g_build_filename (HS_TEST_EXAMPLES, "cycles.py", NULL));
+  g_test_add ("/render/box-text/garbage-title", RenderFixture, g_ptr_array_index (paths, paths->len - 1),
+              render_fixture_setup, test_garbage_title, render_fixture_teardown);
+  render_test_add_programs (paths, "/render/box-text", HS_TEST_EXAMPLES, "examples", test_program);
+  render_test_add_programs (paths, "/render/box-text", HS_TEST_LESSONS, "lessons", test_program);
+  render_test_add_programs (paths, "/render/box-text", HS_TEST_PROGRAMS, "programs", test_program);
+
+  status = g_test_run ();
+  g_ptr_array_unref (paths);
+  return status;
+}
