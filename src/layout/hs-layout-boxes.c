@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hs-format.h"
 #include "hs-layout-private.h"
 
 /*
@@ -107,23 +108,6 @@ fit_value (HsLayout   *self,
   return g_string_chunk_insert_const (self->strings, "…");
 }
 
-static char *
-format_count (guint64 n)
-{
-  /* Thousands separators keep "… 9,990 more" readable at a glance */
-  g_autoptr(GString) s = g_string_new (NULL);
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, digits[i]);
-    }
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
 static const char *
 facts_for (HsLayout       *self,
            const HsObject *o,
@@ -131,6 +115,7 @@ facts_for (HsLayout       *self,
 {
   const char *version;
   g_autofree char *text = NULL;
+  g_autofree char *n_shown = hs_format_count (shown);
 
   g_assert (self != NULL && o != NULL);
 
@@ -140,20 +125,19 @@ facts_for (HsLayout       *self,
    * came in 3.12): their count starts at 999,999,999 and still moves. */
   if ((o->flags & HS_OBJECT_IMMORTAL) && version != NULL && g_str_has_prefix (version, "3.11."))
     /* Translators: a box's line for an object Python 3.11 allocates
-     * statically; %u is how many arrows the graph draws to it */
-    text = g_strdup_printf (_("static, %u shown"), shown);
+     * statically; %s is how many arrows the graph draws to it */
+    text = g_strdup_printf (_("static, %s shown"), n_shown);
   else if (o->flags & HS_OBJECT_IMMORTAL)
-    /* Translators: %u is how many arrows the graph draws to the object */
-    text = g_strdup_printf (_("immortal, %u shown"), shown);
+    /* Translators: %s is how many arrows the graph draws to the object */
+    text = g_strdup_printf (_("immortal, %s shown"), n_shown);
   else
     {
-      /* "%s": gettext cannot extract a string built with G_GINT64_FORMAT */
-      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, o->refcount);
+      g_autofree char *count = hs_format_count (o->refcount);
 
       if (o->refcount == (gint64) shown)
         text = g_strdup_printf (_("refcount %s"), count);
       else
-        text = g_strdup_printf (_("refcount %s, %u shown"), count, shown);
+        text = g_strdup_printf (_("refcount %s, %s shown"), count, n_shown);
     }
   return g_string_chunk_insert_const (self->strings, text);
 }
@@ -667,7 +651,7 @@ fill_object_row (HsLayout      *self,
 
   if (spec->elision)
     {
-      g_autofree char *count = format_count (spec->hidden);
+      g_autofree char *count = hs_format_count ((gint64) spec->hidden);
       g_autofree char *text = g_strdup_printf (_("… %s more"), count);
 
       row->kind = HS_LAYOUT_ROW_ELISION;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hs-format.h"
 #include "hs-trace-compare.h"
 
 /* How far ahead the alignment looks for the two runs to meet again after
@@ -317,12 +318,11 @@ static char *
 describe_count (const char     *python_version,
                 const HsObject *object)
 {
-  /* "%s": gettext cannot extract a string built with G_GINT64_FORMAT */
   g_autofree char *count = NULL;
 
   g_assert (object != NULL);
 
-  count = g_strdup_printf ("%" G_GINT64_FORMAT, object->refcount);
+  count = hs_format_count (object->refcount);
   if ((object->flags & HS_OBJECT_IMMORTAL) && python_version != NULL &&
       g_str_has_prefix (python_version, "3.11."))
     /* Translators: %s is the refcount of an object Python 3.11 allocates

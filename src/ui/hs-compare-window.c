@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "hs-compare-window.h"
+#include "hs-describe.h"
 #include "hs-graph-view.h"
 #include "hs-interpreters.h"
 #include "hs-runner.h"
@@ -296,6 +297,7 @@ show_side (HsCompareWindow *self,
   guint step = side_step (self, self->pair, right);
   g_autoptr(HsSnapshot) snapshot = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *number = hs_format_count ((gint64) step + 1);
   const char *version = hs_trace_get_python_version (trace);
 
   g_assert (HS_IS_COMPARE_WINDOW (self));
@@ -309,42 +311,54 @@ show_side (HsCompareWindow *self,
     text = g_strdup_printf (_("Python %s · before its first step"), version);
   else if (hs_snapshot_get_event (snapshot) == HS_EVENT_END)
     /* Translators: the heading of one side of the compare view, at the run's last step */
-    text = g_strdup_printf (_("Python %s · step %u, the end"), version, step + 1);
+    text = g_strdup_printf (_("Python %s · step %s, the end"), version, number);
   else if (own_step == HS_TRACE_COMPARE_NONE)
-    /* Translators: this run has no step matching the other's */
-    text = g_strdup_printf (_("Python %s · step %u, line %u (no matching step)"), version,
-                            step + 1, hs_snapshot_get_line (snapshot));
+    /* Translators: this run has no step matching the other's; the
+     * second %s is the step's number, %u its line */
+    text = g_strdup_printf (_("Python %s · step %s, line %u (no matching step)"), version,
+                            number, hs_snapshot_get_line (snapshot));
   else
-    /* Translators: the heading of one side of the compare view */
-    text = g_strdup_printf (_("Python %s · step %u, line %u"), version,
-                            step + 1, hs_snapshot_get_line (snapshot));
+    /* Translators: the heading of one side of the compare view; the
+     * second %s is the step's number, %u its line */
+    text = g_strdup_printf (_("Python %s · step %s, line %u"), version,
+                            number, hs_snapshot_get_line (snapshot));
   gtk_label_set_text (heading, text);
 }
 
+/* An immortal difference is named by the run whose object carries the
+ * flag: 3.11 calls it static, 3.12 and later immortal. */
 static const char *
-kind_label (HsTraceDiffKind kind)
+kind_label (HsCompareWindow   *self,
+            const HsTraceDiff *diff,
+            HsStepPair         pair)
 {
-  switch (kind)
+  HsTrace *left = hs_trace_comparison_get_left (self->comparison);
+  HsTrace *right = hs_trace_comparison_get_right (self->comparison);
+  gboolean left_flagged = FALSE;
+
+  g_assert (HS_IS_COMPARE_WINDOW (self));
+  g_assert (diff != NULL);
+
+  if (diff->kind != HS_TRACE_DIFF_IMMORTAL)
+    return hs_describe_diff_kind (diff->kind, NULL);
+
+  if (diff->left_ref != 0 && pair.left != HS_TRACE_COMPARE_NONE)
     {
-    case HS_TRACE_DIFF_STEP: return _("step");
-    case HS_TRACE_DIFF_MISSING: return _("name");
-    case HS_TRACE_DIFF_VALUE: return _("value");
-    case HS_TRACE_DIFF_REFCOUNT: return _("refcount");
-    case HS_TRACE_DIFF_IMMORTAL: return _("immortal");
-    case HS_TRACE_DIFF_CACHED: return _("cache");
-    case HS_TRACE_DIFF_IDENTITY: return _("identity");
-    case HS_TRACE_DIFF_FREED: return _("freed");
-    case HS_TRACE_DIFF_OUTPUT: return _("output");
-    default: return "";
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (left, pair.left);
+      const HsObject *object = hs_snapshot_lookup (snapshot, diff->left_ref);
+
+      left_flagged = object != NULL && (object->flags & HS_OBJECT_IMMORTAL);
     }
+  return hs_describe_diff_kind (diff->kind, hs_trace_get_python_version (left_flagged ? left : right));
 }
 
 static GtkWidget *
 diff_row (HsCompareWindow   *self,
-          const HsTraceDiff *diff)
+          const HsTraceDiff *diff,
+          HsStepPair         pair)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *kind = gtk_label_new (kind_label (diff->kind));
+  GtkWidget *kind = gtk_label_new (kind_label (self, diff, pair));
   g_autofree char *subtitle = NULL;
   const char *left = hs_trace_get_python_version (hs_trace_comparison_get_left (self->comparison));
   const char *right = hs_trace_get_python_version (hs_trace_comparison_get_right (self->comparison));
@@ -389,6 +403,9 @@ hs_compare_window_show_pair (HsCompareWindow *self,
   GPtrArray *diffs;
   GtkWidget *child;
   g_autofree char *label = NULL;
+  g_autofree char *position = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *count = NULL;
   guint n;
 
   g_return_if_fail (HS_IS_COMPARE_WINDOW (self));
@@ -406,7 +423,7 @@ hs_compare_window_show_pair (HsCompareWindow *self,
     gtk_list_box_remove (self->diff_list, child);
   diffs = hs_trace_comparison_get_diffs (self->comparison, pair);
   for (guint i = 0; i < diffs->len; i++)
-    gtk_list_box_append (self->diff_list, diff_row (self, g_ptr_array_index (diffs, i)));
+    gtk_list_box_append (self->diff_list, diff_row (self, g_ptr_array_index (diffs, i), p));
   self->n_rows = diffs->len;
   if (diffs->len == 0)
     {
@@ -417,8 +434,11 @@ hs_compare_window_show_pair (HsCompareWindow *self,
     }
 
   /* Translators: the compare view's position, e.g. "Step 4 of 12 · 2 differences" */
-  label = g_strdup_printf (ngettext ("Step %u of %u · %u difference", "Step %u of %u · %u differences", diffs->len),
-                           pair + 1, n, diffs->len);
+  position = hs_format_count ((gint64) pair + 1);
+  total = hs_format_count (n);
+  count = hs_format_count (diffs->len);
+  label = g_strdup_printf (ngettext ("Step %s of %s · %s difference", "Step %s of %s · %s differences", diffs->len),
+                           position, total, count);
   gtk_label_set_text (self->step_label, label);
   self->updating = TRUE;
   gtk_adjustment_set_value (self->timeline_adjustment, pair);

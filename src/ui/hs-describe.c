@@ -30,6 +30,16 @@ is_static_version (const char *python_version)
   return python_minor (python_version) == 11;
 }
 
+/* What an object flagged HS_OBJECT_IMMORTAL is called in that version */
+static const char *
+immortal_word (const char *python_version)
+{
+  if (is_static_version (python_version))
+    /* Translators: an object Python 3.11 allocates statically, among "mutable · interned · ..." */
+    return _("static");
+  return _("immortal");
+}
+
 char *
 hs_describe_flags (const char *python_version,
                    guint32     flags)
@@ -42,11 +52,8 @@ hs_describe_flags (const char *python_version,
     g_ptr_array_add (facts, g_strdup (_("cached small int")));
   if (flags & HS_OBJECT_INTERNED)
     g_ptr_array_add (facts, g_strdup (_("interned")));
-  if ((flags & HS_OBJECT_IMMORTAL) && is_static_version (python_version))
-    /* Translators: an object Python 3.11 allocates statically, among "mutable · interned · ..." */
-    g_ptr_array_add (facts, g_strdup (_("static")));
-  else if (flags & HS_OBJECT_IMMORTAL)
-    g_ptr_array_add (facts, g_strdup (_("immortal")));
+  if (flags & HS_OBJECT_IMMORTAL)
+    g_ptr_array_add (facts, g_strdup (immortal_word (python_version)));
   if ((flags & HS_OBJECT_GC_TRACKED) && generation != HS_OBJECT_NO_GENERATION)
     g_ptr_array_add (facts, g_strdup_printf (_("tracked by gc (generation %d)"), generation));
   else
@@ -61,12 +68,15 @@ hs_describe_flags (const char *python_version,
 char *
 hs_describe_size (const HsObject *object)
 {
+  g_autofree char *n = NULL;
+
   g_return_val_if_fail (object != NULL, NULL);
 
   if (object->size < 0 || !(object->flags & HS_OBJECT_SIZE_KNOWN))
     return g_strdup (_("unknown"));
-  return g_strdup_printf (ngettext ("%u byte", "%u bytes", (gulong) object->size),
-                          (guint) object->size);
+  n = hs_format_count (object->size);
+  /* Translators: %s is a number of bytes, e.g. 1,048 */
+  return g_strdup_printf (ngettext ("%s byte", "%s bytes", (gulong) object->size), n);
 }
 
 static char *container_name (HsSnapshot     *snapshot,
@@ -201,14 +211,6 @@ hs_refcount_breakdown_free (HsRefcountBreakdown *breakdown)
   g_free (breakdown);
 }
 
-/* A counted number, written the same way in every sentence: as Python
- * prints it, so that it can be compared with the program's output. */
-char *
-hs_describe_count (gint64 n)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, n);
-}
-
 static char *
 describe_holder (const HsHiddenRef *hidden)
 {
@@ -300,7 +302,7 @@ hs_describe_refcount_rule (const char     *python_version,
 
   if (minor == 0)
     return NULL;
-  count = hs_describe_count (object->refcount);
+  count = hs_format_count (object->refcount);
 
   if (minor == 11)
     {
@@ -381,6 +383,25 @@ hs_describe_flag_tooltip (const char *python_version,
 
 /* "an int object", "a list object": the article follows the sound of
  * the type's name, which for Python's types is its first letter. */
+const char *
+hs_describe_diff_kind (HsTraceDiffKind  kind,
+                       const char      *flagged_version)
+{
+  switch (kind)
+    {
+    case HS_TRACE_DIFF_STEP: return _("step");
+    case HS_TRACE_DIFF_MISSING: return _("name");
+    case HS_TRACE_DIFF_VALUE: return _("value");
+    case HS_TRACE_DIFF_REFCOUNT: return _("refcount");
+    case HS_TRACE_DIFF_IMMORTAL: return immortal_word (flagged_version);
+    case HS_TRACE_DIFF_CACHED: return _("cache");
+    case HS_TRACE_DIFF_IDENTITY: return _("identity");
+    case HS_TRACE_DIFF_FREED: return _("freed");
+    case HS_TRACE_DIFF_OUTPUT: return _("output");
+    default: return "";
+    }
+}
+
 char *
 hs_describe_a_type (const char *type)
 {
@@ -400,22 +421,24 @@ describe_refcount (HsSnapshot *snapshot,
 {
   g_autoptr(HsRefcountBreakdown) breakdown = hs_describe_refcount_breakdown (snapshot, ref);
   g_autofree char *count = NULL;
+  g_autofree char *drawn = NULL;
   g_autofree char *other = NULL;
 
   g_assert (breakdown != NULL);
 
-  count = hs_describe_count (breakdown->refcount);
-  other = hs_describe_count (breakdown->other + breakdown->n_named);
+  count = hs_format_count (breakdown->refcount);
+  drawn = hs_format_count (breakdown->drawn->len);
+  other = hs_format_count (breakdown->other + breakdown->n_named);
   if (breakdown->immortal && is_static_version (hs_snapshot_get_python_version (snapshot)))
-    /* Translators: %u is how many references the graph draws to an object
+    /* Translators: %s is how many references the graph draws to an object
      * Python 3.11 allocates statically */
-    return g_strdup_printf (_("static (%u drawn)"), breakdown->drawn->len);
+    return g_strdup_printf (_("static (%s drawn)"), drawn);
   if (breakdown->immortal)
-    /* Translators: %u is how many references the graph draws to an immortal object */
-    return g_strdup_printf (_("immortal (%u drawn)"), breakdown->drawn->len);
+    /* Translators: %s is how many references the graph draws to an immortal object */
+    return g_strdup_printf (_("immortal (%s drawn)"), drawn);
   /* Translators: a reference count split into the references the graph
    * draws and the internal ones it does not, e.g. "3 = 2 drawn + 1 other" */
-  return g_strdup_printf (_("%s = %u drawn + %s other"), count, breakdown->drawn->len, other);
+  return g_strdup_printf (_("%s = %s drawn + %s other"), count, drawn, other);
 }
 
 char *
@@ -524,12 +547,14 @@ describe_kinds (GArray   *freed,
   for (guint k = 0; k < types->len; k++)
     {
       guint n = g_array_index (counts, guint, k);
+      g_autofree char *count = hs_format_count (n);
 
       if (k > 0)
         g_string_append (text, k + 1 == types->len ? _(" and ") : ", ");
       /* Translators: a number of Python objects of one type, e.g. "2 lists";
-       * %s is the type's name as Python spells it */
-      g_string_append_printf (text, ngettext ("%u %s", "%u %ss", n), n, (const char *) g_ptr_array_index (types, k));
+       * the first %s is the number, the second the type's name as Python
+       * spells it */
+      g_string_append_printf (text, ngettext ("%s %s", "%s %ss", n), count, (const char *) g_ptr_array_index (types, k));
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -544,6 +569,7 @@ hs_describe_gc_collect (HsSnapshot *before,
   g_autofree guint *parent = NULL;
   g_autofree char *held = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *count = NULL;
   gboolean full_run = FALSE;
   guint collected = 0;
   guint total;
@@ -651,12 +677,14 @@ hs_describe_gc_collect (HsSnapshot *before,
         detail = g_strdup (held);
     }
 
+  count = hs_format_count (total);
   if (detail == NULL)
-    return g_strdup_printf (ngettext ("gc.collect() freed %u object",
-                                      "gc.collect() freed %u objects", total),
-                            total);
+    return g_strdup_printf (ngettext ("gc.collect() freed %s object",
+                                      "gc.collect() freed %s objects", total),
+                            count);
 
-  return g_strdup_printf (ngettext ("gc.collect() freed %u object (%s)",
-                                    "gc.collect() freed %u objects (%s)", total),
-                          total, detail);
+  /* Translators: the first %s is the number of objects, the second what they were */
+  return g_strdup_printf (ngettext ("gc.collect() freed %s object (%s)",
+                                    "gc.collect() freed %s objects (%s)", total),
+                          count, detail);
 }

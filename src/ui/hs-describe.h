@@ -5,7 +5,9 @@
  */
 #pragma once
 
+#include "hs-format.h"
 #include "hs-snapshot.h"
+#include "hs-trace-compare.h"
 
 G_BEGIN_DECLS
 
@@ -44,7 +46,11 @@ char *hs_describe_flag_tooltip (const char *python_version,
                                 guint32     flags,
                                 guint32     flag);
 char *hs_describe_a_type      (const char  *type);
-char *hs_describe_count       (gint64       n);
+/* The compare view's word for a kind of difference.  flagged_version is
+ * the version ("3.11.2") of the run whose object carries
+ * HS_OBJECT_IMMORTAL, for HS_TRACE_DIFF_IMMORTAL; NULL otherwise. */
+const char *hs_describe_diff_kind (HsTraceDiffKind  kind,
+                                   const char      *flagged_version);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRefcountBreakdown, hs_refcount_breakdown_free)
 

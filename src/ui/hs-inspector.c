@@ -143,7 +143,7 @@ add_breakdown (HsInspector *self,
     gtk_list_box_append (GTK_LIST_BOX (list), reference_row (g_ptr_array_index (breakdown->drawn, i), "1", TRUE));
   for (guint i = 0; i < breakdown->named->len; i++)
     {
-      g_autofree char *n = hs_describe_count (g_array_index (breakdown->named_counts, guint, i));
+      g_autofree char *n = hs_format_count (g_array_index (breakdown->named_counts, guint, i));
 
       gtk_list_box_append (GTK_LIST_BOX (list), reference_row (g_ptr_array_index (breakdown->named, i), n, FALSE));
     }
@@ -151,7 +151,7 @@ add_breakdown (HsInspector *self,
     {
       GtkWidget *row;
 
-      other = hs_describe_count (breakdown->other);
+      other = hs_format_count (breakdown->other);
       row = reference_row (_("Other internal references"), other, FALSE);
       /* what the runtime cannot point at */
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
@@ -165,7 +165,7 @@ add_breakdown (HsInspector *self,
     self->refcount_rule = g_steal_pointer (&rule);
 
   /* Translators: heading over the list of every reference to an object */
-  count = hs_describe_count (breakdown->refcount);
+  count = hs_format_count (breakdown->refcount);
   if (breakdown->immortal)
     /* Translators: heading over the references to an immortal object */
     title = g_strdup (_("Why is the refcount so high?"));
@@ -200,9 +200,11 @@ add_object (HsInspector *self,
     title = hs_describe_a_type (object->type);
   gtk_box_append (GTK_BOX (section), heading (title));
 
+  /* id() is a name more than a count: written as Python prints it, so
+   * that it can be compared with the program's output and searched for. */
   id = g_strdup_printf ("%" G_GUINT64_FORMAT, object->id);
   /* The number alone: "Why is the refcount N?" below splits it. */
-  refcount = hs_describe_count (object->refcount);
+  refcount = hs_format_count (object->refcount);
   size = hs_describe_size (object);
   flags = hs_describe_flags (self->python_version, object->flags);
 
@@ -215,8 +217,8 @@ add_object (HsInspector *self,
     {
       g_autofree char *length = NULL;
 
-      g_autofree char *n = hs_describe_count (object->length);
-      g_autofree char *omitted = hs_describe_count (object->omitted);
+      g_autofree char *n = hs_format_count (object->length);
+      g_autofree char *omitted = hs_format_count (object->omitted);
 
       if (object->omitted > 0)
         /* Translators: a container's len(), then how many of its items the runtime left out */

@@ -45,6 +45,7 @@ struct _HsWindow
   GtkSourceView        *console_view;
   GtkSourceBuffer      *console_buffer;
   GtkLabel             *console_placeholder;
+  GtkLabel             *console_error;   /* why the last statement was not added */
   GtkWidget            *console_send;
   GtkTextView          *output_view;
   GtkLabel             *output_status;
@@ -158,6 +159,9 @@ gboolean      hs_window_restore_pending_draft (HsWindow *self);
 void          hs_window_set_console_text  (HsWindow     *self,
                                            const char   *text);
 char         *hs_window_dup_console_text  (HsWindow     *self);
+/* Shows message under the console until its text changes; NULL hides it. */
+void          hs_window_show_console_error (HsWindow    *self,
+                                            const char  *message);
 void          hs_window_console_activate  (HsWindow     *self);
 gboolean      hs_window_find              (HsWindow     *self,
                                            const char   *text);

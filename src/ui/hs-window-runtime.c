@@ -63,12 +63,14 @@ hs_window_report_run (HsWindow *self)
   const HsTraceError *error;
   const char *status;
   g_autofree char *message = NULL;
+  g_autofree char *n_steps = NULL;
 
   g_return_if_fail (HS_IS_WINDOW (self));
   g_return_if_fail (self->trace != NULL);
 
   status = hs_trace_get_status (self->trace);
   error = hs_trace_get_error (self->trace);
+  n_steps = hs_format_count (self->n_steps);
   if (g_strcmp0 (status, "finished") == 0)
     return;
 
@@ -81,10 +83,10 @@ hs_window_report_run (HsWindow *self)
   else if (g_strcmp0 (status, "syntax-error") == 0 && error != NULL)
     message = g_strdup_printf (_("Syntax error on line %u: %s"), error->line, error->message);
   else if (g_strcmp0 (status, "stopped") == 0)
-    message = g_strdup_printf (ngettext ("Stopped after %u step", "Stopped after %u steps",
-                                         self->n_steps), self->n_steps);
+    message = g_strdup_printf (ngettext ("Stopped after %s step", "Stopped after %s steps",
+                                         self->n_steps), n_steps);
   else if (g_strcmp0 (status, "step-limit") == 0)
-    message = g_strdup_printf (_("Stopped at the step limit, after %u steps"), self->n_steps);
+    message = g_strdup_printf (_("Stopped at the step limit, after %s steps"), n_steps);
   else if (g_strcmp0 (status, "timeout") == 0)
     message = g_strdup (_("Stopped: the program ran out of time"));
   else if (g_strcmp0 (status, "crashed") == 0)
@@ -394,6 +396,39 @@ new_output_text (GPtrArray *output)
   return g_strstrip (g_string_free (g_steal_pointer (&text), FALSE));
 }
 
+/* A statement that raised, or that the worker did not survive, is not
+ * added to the snippet, so its steps leave the timeline too: the
+ * timeline is always the snippet's.  What it did to the live program
+ * cannot be undone there, so the snippet runs afresh, as python3 would
+ * run it.  The console keeps the statement and says what went wrong. */
+static void
+take_back_statement (HsWindow     *self,
+                     ExecData     *data,
+                     const GError *error)
+{
+  g_autofree char *failure = NULL;
+  g_autofree char *message = NULL;
+
+  g_assert (HS_IS_WINDOW (self));
+  g_assert (data != NULL && (data->python_error != NULL || error != NULL));
+
+  if (data->python_error == NULL)
+    failure = g_strdup_printf (_("The Python worker failed: %s"), error->message);
+  message = g_strdup_printf (_("%s — not added to the snippet"), failure ? failure : data->python_error);
+  hs_window_show_console_error (self, message);
+  hs_window_toast (self, message);
+
+  /* a statement that raised before its first step changed nothing; a
+   * worker that failed left no live program */
+  if (error == NULL && hs_trace_get_n_steps (self->trace) == data->first_step)
+    return;
+  self->n_steps = data->first_step;
+  self->output_steps = data->first_step;
+  if (self->n_steps > 0)
+    hs_window_show_step (self, self->n_steps - 1, FALSE);
+  hs_window_run (self);
+}
+
 static void
 exec_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -408,6 +443,14 @@ exec_done_cb (GObject      *object,
   ok = g_task_propagate_boolean (G_TASK (result), &error);
   hs_window_set_busy (self, FALSE);
 
+  if (!ok || data->python_error != NULL)
+    {
+      take_back_statement (self, data, error);
+      hs_inspector_set_equality (self->inspector, self->equality_expr, self->equality_result);
+      hs_window_update_actions (self);
+      return;
+    }
+
   self->n_steps = hs_trace_get_n_steps (self->trace);
   self->output_steps = self->n_steps;
   if (data->output != NULL)
@@ -416,33 +459,18 @@ exec_done_cb (GObject      *object,
       g_ptr_array_extend_and_steal (self->output, g_steal_pointer (&data->output));
     }
 
-  if (!ok)
-    {
-      g_autofree char *message = g_strdup_printf (_("The Python worker failed: %s"), error->message);
-
-      hs_window_toast (self, message);
-    }
-  else if (data->python_error != NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("%s — not added to the snippet"), data->python_error);
-
-      hs_window_toast (self, message);
-    }
-  else
-    {
-      append_to_snippet (self, data->source, data->add_newline);
-      if (data->kind == HS_COMMAND_STATEMENT)
-        hs_window_set_console_text (self, "");
-      if (data->report != NULL)
-        hs_window_toast (self, data->report);
-      if (self->equality_expr != NULL && self->equality_result == NULL)
-        self->equality_result = g_strdup (printed);
-    }
+  append_to_snippet (self, data->source, data->add_newline);
+  if (data->kind == HS_COMMAND_STATEMENT)
+    hs_window_set_console_text (self, "");
+  if (data->report != NULL)
+    hs_window_toast (self, data->report);
+  if (self->equality_expr != NULL && self->equality_result == NULL)
+    self->equality_result = g_strdup (printed);
 
   if (self->n_steps > 0)
     hs_window_show_step (self, self->n_steps - 1, TRUE);
 
-  if (ok && data->python_error == NULL && data->select_first != NULL)
+  if (data->select_first != NULL)
     {
       hs_graph_view_select_variable (self->graph_view, data->select_first, FALSE);
       if (data->select_second != NULL)
@@ -483,6 +511,7 @@ hs_window_exec_full (HsWindow      *self,
       return;
     }
 
+  hs_window_show_console_error (self, NULL);
   data = g_new0 (ExecData, 1);
   data->runner = g_object_ref (self->runner);
   data->trace = g_object_ref (self->trace);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "hs-format.h"
 #include "hs-settings.h"
 #include "hs-window-private.h"
 
@@ -577,7 +578,11 @@ hs_window_describe_status (HsTrace *trace)
   if (g_strcmp0 (status, "syntax-error") == 0 && error != NULL)
     return g_strdup_printf (_("Syntax error on line %u: %s"), error->line, error->message);
   if (g_strcmp0 (status, "step-limit") == 0)
-    return g_strdup_printf (_("Stopped after %u steps: the step limit was reached"), hs_trace_get_n_steps (trace));
+    {
+      g_autofree char *n = hs_format_count (hs_trace_get_n_steps (trace));
+
+      return g_strdup_printf (_("Stopped after %s steps: the step limit was reached"), n);
+    }
   if (g_strcmp0 (status, "timeout") == 0)
     return g_strdup (_("Stopped: the program ran out of time"));
   if (g_strcmp0 (status, "crashed") == 0)
@@ -615,6 +620,8 @@ update_timeline (HsWindow *self,
                  guint     line)
 {
   g_autofree char *label = NULL;
+  g_autofree char *position = NULL;
+  g_autofree char *total = NULL;
 
   g_assert (HS_IS_WINDOW (self));
   g_assert (self->n_steps > 0);
@@ -623,11 +630,14 @@ update_timeline (HsWindow *self,
   gtk_adjustment_configure (self->timeline_adjustment, self->step, 0, self->n_steps - 1, 1, 10, 0);
   self->updating_timeline = FALSE;
 
+  position = hs_format_count ((gint64) self->step + 1);
+  total = hs_format_count (self->n_steps);
   if (line > 0)
-    /* Translators: the position in the timeline, e.g. "Step 3 of 12 · line 5" */
-    label = g_strdup_printf (_("Step %u of %u · line %u"), self->step + 1, self->n_steps, line);
+    /* Translators: the position in the timeline, e.g. "Step 3 of 1,200 · line 5" */
+    label = g_strdup_printf (_("Step %s of %s · line %u"), position, total, line);
   else
-    label = g_strdup_printf (_("Step %u of %u · end"), self->step + 1, self->n_steps);
+    /* Translators: the position in the timeline at the run's end, e.g. "Step 12 of 12 · end" */
+    label = g_strdup_printf (_("Step %s of %s · end"), position, total);
   gtk_label_set_label (self->step_label, label);
 }
 
@@ -769,10 +779,23 @@ hs_window_console_activate (HsWindow *self)
   hs_window_exec (self, text, HS_COMMAND_STATEMENT);
 }
 
+void
+hs_window_show_console_error (HsWindow   *self,
+                              const char *message)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  gtk_label_set_text (self->console_error, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->console_error), message != NULL);
+}
+
 static void
 console_changed_cb (HsWindow *self)
 {
   g_assert (HS_IS_WINDOW (self));
+
+  /* the statement is being corrected */
+  hs_window_show_console_error (self, NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->console_placeholder),
                           gtk_text_buffer_get_char_count (GTK_TEXT_BUFFER (self->console_buffer)) == 0);
@@ -886,10 +909,16 @@ hs_window_update_actions (HsWindow *self)
   set_action_enabled (self, "zoom-fit", have_trace);
   set_action_enabled (self, "restore-draft", self->pending_draft != NULL);
 
+  /* What would enable a heap button, true in every state: a run that
+   * was stopped, ran out of time or steps, or crashed has no live
+   * program left to act on. */
   if (self->busy)
     update_command_tooltips (self, _("Wait until the program stops"));
-  else if (!live)
+  else if (!live && self->trace == NULL)
     update_command_tooltips (self, _("Run the snippet first"));
+  else if (!live)
+    update_command_tooltips (self, _("This run’s program is gone (stopped, out of time or steps, or crashed): "
+                                     "run the snippet again"));
   else
     update_command_tooltips (self, _("Select a variable in the graph first"));
 
@@ -898,9 +927,10 @@ hs_window_update_actions (HsWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeline), have_trace && self->n_steps > 1);
   /* While a statement runs the console stays sensitive, only read-only,
    * so that it keeps the keyboard for the next statement: GTK takes the
-   * focus away from a widget that turns insensitive. */
+   * focus away from a widget that turns insensitive.  So does the run
+   * that takes a failed statement back (hs-window-runtime.c). */
   gtk_widget_set_sensitive (GTK_WIDGET (self->console_view),
-                            self->runner != NULL && hs_runner_is_live (self->runner));
+                            self->busy || (self->runner != NULL && hs_runner_is_live (self->runner)));
   gtk_text_view_set_editable (GTK_TEXT_VIEW (self->console_view), live);
   gtk_widget_set_sensitive (self->console_send, live);
   gtk_label_set_label (self->console_placeholder,
@@ -1302,6 +1332,7 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_view);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_buffer);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, console_error);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_send);
   gtk_widget_class_bind_template_callback (widget_class, console_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, output_view);

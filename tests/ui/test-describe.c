@@ -24,11 +24,16 @@ static guint
 shown_in_facts (const char *facts,
                 gint64      refcount)
 {
-  const char *comma = strchr (facts, ',');
+  /* a number's own separators are not followed by a space */
+  const char *comma = strstr (facts, ", ");
+  g_autoptr(GString) digits = g_string_new (NULL);
 
   if (comma == NULL)
     return (guint) refcount;
-  return (guint) g_ascii_strtoull (comma + 1, NULL, 10);
+  for (const char *c = comma + 2; g_ascii_isdigit (*c) || *c == ','; c++)
+    if (g_ascii_isdigit (*c))
+      g_string_append_c (digits, *c);
+  return (guint) g_ascii_strtoull (digits->str, NULL, 10);
 }
 
 /* For every object of every step: the rows of "Why is the refcount N?"
@@ -334,12 +339,12 @@ test_refcount_rules (void)
   rule = hs_describe_refcount_rule ("3.11.2", &small_int);
   g_assert_nonnull (strstr (rule, "3.11"));
   g_assert_nonnull (strstr (rule, "999,999,999"));
-  g_assert_nonnull (strstr (rule, "1000000299"));
+  g_assert_nonnull (strstr (rule, "1,000,000,299"));
   g_clear_pointer (&rule, g_free);
 
   rule = hs_describe_refcount_rule ("3.11.2", &none);
   g_assert_nonnull (strstr (rule, "counted like any object"));
-  g_assert_nonnull (strstr (rule, "5487"));
+  g_assert_nonnull (strstr (rule, "5,487"));
   g_clear_pointer (&rule, g_free);
 
   /* an ordinary count needs no rule, in any version */
@@ -353,7 +358,7 @@ test_refcount_rules (void)
   rule = hs_describe_refcount_rule ("3.12.1", &immortal);
   g_assert_nonnull (strstr (rule, "Python 3.12"));
   g_assert_nonnull (strstr (rule, "PEP 683"));
-  g_assert_nonnull (strstr (rule, "4294967295"));
+  g_assert_nonnull (strstr (rule, "4,294,967,295"));
   g_assert_nonnull (strstr (rule, "every interned"));
   g_assert_null (strstr (rule, "3.13"));
   g_clear_pointer (&rule, g_free);
@@ -473,6 +478,92 @@ test_static_or_immortal (HsTraceFixture *f,
     }
   /* 1 and 'a' at least */
   g_assert_cmpuint (n_flagged, >=, 2);
+
+  /* the compare view names a difference of the flag as this version does */
+  assert_says (hs_describe_diff_kind (HS_TRACE_DIFF_IMMORTAL, hs_trace_get_python_version (t)),
+               word, not_word, "the compare view's kind");
+}
+
+/* Issue 8: a number is written the same way wherever the window shows
+ * it, with thousands separators: the box's facts and its "… N more",
+ * the graph's tooltip, the refcount's rule and the size. */
+static const char numbers_program[] =
+  "word = 'heapscope' * 3\n"
+  "many = [word] * 1500\n"
+  "pass\n";
+
+static void
+test_numbers (HsTraceFixture *f,
+              gconstpointer   data)
+{
+  HsObject sized = { .type = "bytes", .repr = "b''", .refcount = 1, .size = 1048,
+                     .flags = HS_OBJECT_SIZE_KNOWN };
+  g_autoptr(HsSnapshot) snapshot = NULL;
+  g_autoptr(HsLayout) layout = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *raw = NULL;
+  const HsLayoutBox *boxes;
+  const HsObject *word, *many;
+  gboolean word_box = FALSE, elision = FALSE;
+  guint n_boxes;
+  HsTrace *t;
+
+  size = hs_describe_size (&sized);
+  g_assert_cmpstr (size, ==, "1,048 bytes");
+
+  t = hs_trace_fixture_run (f, numbers_program);
+  snapshot = hs_test_step_at_line (t, 3, 0);
+  word = hs_test_var (snapshot, NULL, "word");
+  many = hs_test_var (snapshot, NULL, "many");
+  g_assert_nonnull (word);
+  g_assert_nonnull (many);
+  g_assert_cmpint (word->refcount, >, 1500);
+  count = hs_format_count (word->refcount);
+  raw = g_strdup_printf ("%" G_GINT64_FORMAT, word->refcount);
+
+  tooltip = hs_describe_object (snapshot, word->ref);
+  g_test_message ("tooltip: %s", tooltip);
+  g_assert_nonnull (strstr (tooltip, count));
+  g_assert_null (strstr (tooltip, raw));
+
+  layout = hs_layout_new (snapshot, NULL, NULL);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      if (boxes[b].ref == word->ref && boxes[b].kind == HS_LAYOUT_BOX_OBJECT)
+        {
+          g_test_message ("facts: %s", boxes[b].facts);
+          g_assert_true (g_str_has_prefix (boxes[b].facts, "refcount "));
+          g_assert_nonnull (strstr (boxes[b].facts, count));
+          word_box = TRUE;
+        }
+      for (guint r = 0; r < boxes[b].n_rows; r++)
+        if (boxes[b].ref == many->ref && boxes[b].rows[r].kind == HS_LAYOUT_ROW_ELISION)
+          {
+            g_test_message ("elision: %s", boxes[b].rows[r].label);
+            g_assert_nonnull (strstr (boxes[b].rows[r].label, ",")); /* "… 1,400 more" */
+            elision = TRUE;
+          }
+    }
+  g_assert_true (word_box);
+  g_assert_true (elision);
+
+  {
+    static const struct { gint64 n; const char *text; } cases[] = {
+      { 0, "0" }, { 7, "7" }, { 999, "999" }, { 1000, "1,000" }, { 9990, "9,990" },
+      { 999999999, "999,999,999" }, { 4294967295, "4,294,967,295" }, { -1024, "-1,024" },
+      { G_MININT64, "-9,223,372,036,854,775,808" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *text = hs_format_count (cases[i].n);
+
+        g_assert_cmpstr (text, ==, cases[i].text);
+      }
+  }
 }
 
 /* The note of a ghost names the line that freed it: the line of the step
@@ -562,6 +653,8 @@ main (int   argc,
   g_test_add_func ("/ui/describe/a-or-an", test_referrers_name_container);
   g_test_add_func ("/ui/describe/badge-tooltips", test_badge_tooltips);
   g_test_add_func ("/ui/describe/refcount-rules", test_refcount_rules);
+  g_test_add ("/ui/describe/numbers", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_numbers, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/ghost-line", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_ghost_line, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.11", HsTraceFixture, "3.11",

@@ -350,7 +350,7 @@ test_compare_view (void)
 
       if (diff->kind == HS_TRACE_DIFF_REFCOUNT && g_str_equal (diff->subject, "x"))
         {
-          g_assert_cmpstr (diff->right, ==, "immortal (refcount 4294967295)");
+          g_assert_cmpstr (diff->right, ==, "immortal (refcount 4,294,967,295)");
           found = TRUE;
         }
     }

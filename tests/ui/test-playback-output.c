@@ -263,6 +263,120 @@ test_long_run (HsTestFixture *f,
   g_assert_cmpstr (pane, ==, "woke\n");
 }
 
+/* The reuse lesson's program: five lines, printed at five steps. */
+static const char five_lines[] =
+  "import sys\n"
+  "a = 256\n"
+  "b = 256\n"
+  "print(a is b)\n"
+  "c = int('257')\n"
+  "d = int('257')\n"
+  "print(c == d, c is d)\n"
+  "e = 257\n"
+  "f = 257\n"
+  "print(e is f)\n"
+  "s = 'spam'\n"
+  "t = ''.join(['sp', 'am'])\n"
+  "print(s == t, s is t)\n"
+  "t = sys.intern(t)\n"
+  "print(s is t)\n";
+
+/* Whether the pane shows its newest line, whole. */
+static gboolean
+newest_line_shown (HsWindow *window)
+{
+  GtkTextView *view = window->output_view;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GdkRectangle visible, location;
+  GtkTextIter last;
+
+  gtk_text_buffer_get_end_iter (buffer, &last);
+  /* the printed text ends with a newline: its last line is the one before */
+  if (gtk_text_iter_get_line (&last) > 0 && gtk_text_iter_starts_line (&last))
+    gtk_text_iter_backward_line (&last);
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_view_get_iter_location (view, &last, &location);
+  g_test_message ("newest line at y %d-%d, pane shows %d-%d", location.y, location.y + location.height,
+                  visible.y, visible.y + visible.height);
+  return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
+}
+
+static gboolean
+output_pane_shown (gpointer data)
+{
+  HsWindow *window = data;
+
+  return gtk_widget_get_mapped (GTK_WIDGET (window->output_view)) &&
+         gtk_widget_get_height (GTK_WIDGET (window->output_view)) > 0;
+}
+
+static gboolean
+output_pane_hidden (gpointer data)
+{
+  HsWindow *window = data;
+
+  return !gtk_widget_get_mapped (GTK_WIDGET (window->output_view));
+}
+
+/* Issue 8: at 1024×600 the pane is a few lines high; at every step it
+ * shows the newest line that step printed, whether the pane was shown
+ * while stepping or only afterwards. */
+static void
+test_follows_newest (void)
+{
+  HsWindow *window;
+  guint n_steps;
+
+  /* As in the app: a text view's scroll to a mark animates, and the
+   * animation ran on to where its estimate of the lines' heights said
+   * the end was (the first 3 of 5 lines, seen in a screenshot). */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  window = hs_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  hs_window_set_text (window, five_lines, NULL, "reuse.py");
+  /* as `heapscope --run FILE` does: the run starts as the window opens */
+  gtk_window_present (GTK_WINDOW (window));
+  hs_test_activate (window, "run");
+  hs_test_wait_idle (window);
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
+
+  /* where the run leaves the window: its last step */
+  g_assert_cmpuint (hs_window_get_step (window), ==, n_steps - 1);
+  g_assert_true (hs_test_wait_until (output_pane_shown, window));
+  hs_test_wait_frames (GTK_WIDGET (window->output_view), 30);
+  if (!newest_line_shown (window))
+    g_error ("after the run: the pane does not show its newest line");
+
+  /* first with the pane hidden while stepping and shown after, then
+   * shown all along */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint step = 0; step < n_steps; step++)
+      {
+        g_autofree char *pane = NULL;
+
+        if (pass == 0)
+          {
+            adw_flap_set_reveal_flap (window->editor_flap, FALSE);
+            g_assert_true (hs_test_wait_until (output_pane_hidden, window));
+          }
+        hs_window_show_step (window, step, FALSE);
+        adw_flap_set_reveal_flap (window->editor_flap, TRUE);
+        g_assert_true (hs_test_wait_until (output_pane_shown, window));
+        hs_test_wait_frames (GTK_WIDGET (window->output_view), 10);
+        pane = hs_window_dup_output (window);
+        if (!newest_line_shown (window))
+          g_error ("pass %u, step %u of %u: the pane does not show its newest line; it holds \"%s\"",
+                   pass, step, n_steps, pane);
+      }
+  hs_test_save_shot (GTK_WIDGET (window), "output-follows-newest");
+  /* no scroll animation may be under way when the window closes (main) */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  hs_test_wait_frames (GTK_WIDGET (window), 30);
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -280,6 +394,7 @@ main (int   argc,
 
   g_test_add ("/ui/playback/output/long-run", HsTestFixture, &long_program,
               hs_test_window_run_setup, test_long_run, hs_test_window_run_teardown);
+  g_test_add_func ("/ui/playback/output/follows-newest", test_follows_newest);
 
   return hs_test_run (app);
 }

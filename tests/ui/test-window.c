@@ -666,6 +666,29 @@ test_gc_collect (HsTestFixture *f,
   g_test_message ("after gc.collect(): %u objects, %u ghosts; toast: %s", n_objects, n_ghosts, toast);
 }
 
+/* Every step of the window's timeline is at a line of its snippet, and
+ * the timeline is the whole trace. */
+static void
+check_timeline_is_snippet (HsWindow *window)
+{
+  HsTrace *trace = hs_window_get_trace (window);
+  g_autofree char *text = buffer_text (window);
+  guint n_lines = 0;
+
+  for (const char *c = text; *c; c++)
+    n_lines += *c == '\n';
+  if (*text != '\0' && !g_str_has_suffix (text, "\n"))
+    n_lines++;
+  g_assert_cmpuint (window->n_steps, ==, hs_trace_get_n_steps (trace));
+  for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+
+      if (hs_snapshot_get_line (snapshot) > n_lines)
+        g_error ("step %u is at line %u of a snippet of %u lines", i, hs_snapshot_get_line (snapshot), n_lines);
+    }
+}
+
 static void
 test_console (HsTestFixture *f,
               gconstpointer  data)
@@ -698,20 +721,32 @@ test_console (HsTestFixture *f,
   text_before = buffer_text (window);
   g_assert_true (g_str_has_suffix (text_before, "pair = [a, a]; print(len(pair))\n"));
   n_steps_before = hs_trace_get_n_steps (hs_window_get_trace (window));
-  hs_window_set_console_text (window, "undefined_name + 1");
+  hs_window_set_console_text (window, "pair.append(0); undefined_name + 1");
   hs_window_console_activate (window);
   hs_test_wait_idle (window);
   text_after = buffer_text (window);
   g_assert_cmpstr (text_before, ==, text_after);
-  /* ...and the timeline still ends where the snippet does. */
-  g_assert_cmpuint (hs_window_get_step (window), ==, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1);
+  /* ...and its steps leave the timeline, which ends where the snippet
+   * does: every step is at a line of the snippet, and the live program
+   * did not keep what the statement did before it raised. */
   g_test_message ("steps before the failed statement %u, after %u", n_steps_before,
                   hs_trace_get_n_steps (hs_window_get_trace (window)));
+  check_timeline_is_snippet (window);
+  g_assert_cmpuint (hs_window_get_step (window), ==, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1);
+  snapshot = last_snapshot (window);
+  g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "pair"), "2"), ==, 0);
+  hs_snapshot_unref (snapshot);
   g_assert_nonnull (strstr (hs_window_get_last_toast (window), "NameError"));
+  /* The console keeps the statement and says, under it, what went wrong. */
   console_text = hs_window_dup_console_text (window);
-  g_assert_cmpstr (console_text, ==, "undefined_name + 1");
+  g_assert_cmpstr (console_text, ==, "pair.append(0); undefined_name + 1");
   g_clear_pointer (&console_text, g_free);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->console_error)));
+  g_assert_nonnull (strstr (gtk_label_get_text (window->console_error), "NameError"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "gc-collect"));
+  /* Editing the statement puts the message away. */
+  hs_window_set_console_text (window, "pair");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->console_error)));
 
   /* The console takes a statement of several lines (Shift+Enter). */
   hs_window_set_console_text (window, "for i in range(2):\n    pair.append(i)\n");
@@ -1454,21 +1489,30 @@ flap_unfolded (gpointer data)
   return !adw_flap_get_folded (data);
 }
 
+static GtkWidget *
+widget_of_action (GtkWidget  *widget,
+                  const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_ACTIONABLE (child) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return child;
+      if ((found = widget_of_action (child, action)))
+        return found;
+    }
+  return NULL;
+}
+
 static const char *
 tooltip_of_action (GtkWidget  *widget,
                    const char *action)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      const char *found;
+  GtkWidget *found = widget_of_action (widget, action);
 
-      if (GTK_IS_ACTIONABLE (child) &&
-          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
-        return gtk_widget_get_tooltip_text (child);
-      if ((found = tooltip_of_action (child, action)))
-        return found;
-    }
-  return NULL;
+  return found ? gtk_widget_get_tooltip_text (found) : NULL;
 }
 
 /* Issue 8: usable at 800×600, where the editor and inspector fold away
@@ -1536,6 +1580,239 @@ test_narrow_window (HsTestFixture *f,
   hs_test_wait_idle (narrow);
   hs_runner_close (narrow->runner);
   gtk_window_destroy (GTK_WINDOW (narrow));
+}
+
+/* The heap buttons, by their actions */
+static const char *heap_actions[] = {
+  "win.assign", "win.slice-copy", "win.copy", "win.deepcopy", "win.del", "win.gc-collect",
+};
+
+/* A window of width x height, as a small screen gives it. */
+static HsWindow *
+small_window (int width,
+              int height)
+{
+  HsWindow *window = hs_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  hs_window_load_example (window, "aliasing");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  hs_test_wait_frames (GTK_WIDGET (window), 10);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, height);
+  return window;
+}
+
+static void
+small_window_close (HsWindow *window)
+{
+  hs_window_stop (window);
+  hs_test_wait_idle (window);
+  hs_runner_close (window->runner);
+  hs_window_discard_draft (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+rects_overlap (const graphene_rect_t *a,
+               const graphene_rect_t *b)
+{
+  graphene_rect_t inter;
+
+  return graphene_rect_intersection (a, b, &inter) && inter.size.width > 0.5 && inter.size.height > 0.5;
+}
+
+/* Each heap button lies whole inside the window, is not under a side
+ * pane shown over the graph, and has the width its label needs. */
+static void
+check_heap_buttons_whole (HsWindow   *window,
+                          const char *state)
+{
+  graphene_rect_t inside = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (window)),
+                                               gtk_widget_get_height (GTK_WIDGET (window)));
+  GtkWidget *panes[] = { GTK_WIDGET (window->inspector), adw_flap_get_flap (window->editor_flap) };
+  AdwFlap *flaps[] = { window->inspector_flap, window->editor_flap };
+
+  for (guint i = 0; i < G_N_ELEMENTS (heap_actions); i++)
+    {
+      GtkWidget *button = widget_of_action (window->command_bar, heap_actions[i]);
+      graphene_rect_t bounds;
+      int natural;
+
+      g_assert_nonnull (button);
+      g_assert_true (gtk_widget_get_mapped (button));
+      g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (window), &bounds));
+      g_test_message ("%s: %s at %.0f,%.0f %.0fx%.0f in %.0fx%.0f", state, heap_actions[i],
+                      bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height,
+                      inside.size.width, inside.size.height);
+      if (!graphene_rect_contains_rect (&inside, &bounds))
+        g_error ("%s: the %s button is not whole inside the window", state, heap_actions[i]);
+      /* the border box, as measured: its label is not cut */
+      gtk_widget_measure (button, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      g_assert_cmpfloat (bounds.size.width, >=, natural);
+      for (guint p = 0; p < G_N_ELEMENTS (panes); p++)
+        {
+          graphene_rect_t pane;
+
+          if (!adw_flap_get_reveal_flap (flaps[p]) || !gtk_widget_get_mapped (panes[p]) ||
+              !gtk_widget_compute_bounds (panes[p], GTK_WIDGET (window), &pane))
+            continue;
+          if (rects_overlap (&pane, &bounds))
+            g_error ("%s: a side pane covers the %s button", state, heap_actions[i]);
+        }
+    }
+}
+
+static gboolean
+reveal_done (gpointer data)
+{
+  AdwFlap *flap = data;
+
+  return adw_flap_get_reveal_progress (flap) == (adw_flap_get_reveal_flap (flap) ? 1.0 : 0.0);
+}
+
+static void
+show_pane (HsWindow   *window,
+           AdwFlap    *flap,
+           const char *action,
+           gboolean    shown)
+{
+  if (adw_flap_get_reveal_flap (flap) != shown)
+    hs_test_activate (window, action);
+  g_assert_true (adw_flap_get_reveal_flap (flap) == shown);
+  g_assert_true (hs_test_wait_until (reveal_done, flap));
+  hs_test_wait_frames (GTK_WIDGET (window), 5);
+}
+
+/* Issue 8: at 1024×600 and 800×600 every heap button can be reached and
+ * read, before and after a run, with the inspector or the editor shown. */
+static void
+test_heap_buttons_fit (HsTestFixture *f,
+                       gconstpointer  data)
+{
+  static const int sizes[][2] = { { 1024, 600 }, { 800, 600 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      HsWindow *window = small_window (sizes[s][0], sizes[s][1]);
+      g_autofree char *before = g_strdup_printf ("%dx%d before a run, inspector shown", sizes[s][0], sizes[s][1]);
+      g_autofree char *editor = g_strdup_printf ("%dx%d, editor shown", sizes[s][0], sizes[s][1]);
+      g_autofree char *after = g_strdup_printf ("%dx%d after a run, inspector shown", sizes[s][0], sizes[s][1]);
+
+      show_pane (window, window->inspector_flap, "show-inspector", TRUE);
+      check_heap_buttons_whole (window, before);
+      if (adw_flap_get_folded (window->inspector_flap))
+        show_pane (window, window->inspector_flap, "show-inspector", FALSE);
+      show_pane (window, window->editor_flap, "show-editor", TRUE);
+      check_heap_buttons_whole (window, editor);
+      run_and_wait (window);
+      if (adw_flap_get_folded (window->editor_flap))
+        show_pane (window, window->editor_flap, "show-editor", FALSE);
+      show_pane (window, window->inspector_flap, "show-inspector", TRUE);
+      check_heap_buttons_whole (window, after);
+      small_window_close (window);
+    }
+}
+
+/* Issue 8: a disabled heap button says why, and what it says is true:
+ * before a run, with nothing selected, while a run goes on and after a
+ * run that left no live program. */
+static void
+check_heap_tooltips (HsWindow   *window,
+                     const char *reason)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (heap_actions); i++)
+    {
+      const char *tooltip = tooltip_of_action (window->command_bar, heap_actions[i]);
+      gboolean enabled = g_action_group_get_action_enabled (G_ACTION_GROUP (window), heap_actions[i] + 4);
+
+      g_test_message ("%s (%s): %s", heap_actions[i], enabled ? "enabled" : "disabled", tooltip);
+      g_assert_nonnull (tooltip);
+      if (enabled)
+        g_assert_null (strstr (tooltip, reason));
+      else
+        g_assert_nonnull (strstr (tooltip, reason));
+    }
+}
+
+static gboolean
+has_steps (gpointer data)
+{
+  HsWindow *window = data;
+
+  return hs_window_get_trace (window) != NULL && hs_trace_get_n_steps (hs_window_get_trace (window)) > 2;
+}
+
+static void
+test_heap_tooltips (HsTestFixture *f,
+                    gconstpointer  data)
+{
+  HsWindow *window = f->window;
+
+  hs_window_update_actions (window);
+  check_heap_tooltips (window, "Run the snippet first");
+  for (guint i = 0; i < G_N_ELEMENTS (heap_actions); i++)
+    g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), heap_actions[i] + 4));
+
+  run_and_wait (window);
+  hs_graph_view_unselect_all (hs_window_get_graph_view (window));
+  hs_window_update_actions (window);
+  check_heap_tooltips (window, "Select a variable in the graph first");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "gc-collect"));
+  select_variable (window, "a");
+  for (guint i = 0; i < G_N_ELEMENTS (heap_actions); i++)
+    g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), heap_actions[i] + 4));
+  check_heap_tooltips (window, "Select a variable");
+
+  /* a run stopped by the learner leaves no program to act on */
+  hs_window_set_text (window, "import time\nx = [1]\nwhile True:\n    time.sleep(0.01)\n", NULL, "loop.py");
+  hs_test_activate (window, "run");
+  check_heap_tooltips (window, "Wait until the program stops");
+  g_assert_true (hs_test_wait_until (has_steps, window));
+  hs_window_stop (window);
+  hs_test_wait_idle (window);
+  g_assert_nonnull (hs_window_get_trace (window));
+  check_heap_tooltips (window, "run the snippet again");
+}
+
+/* Issue 8: in the snippet editor a long line scrolls, and the scroll bar
+ * shows it: a classic scroll bar, not an indicator that appears only
+ * under the pointer. */
+static void
+test_long_lines (HsTestFixture *f,
+                 gconstpointer  data)
+{
+  static const int sizes[][2] = { { 1024, 600 }, { 800, 600 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      HsWindow *window = small_window (sizes[s][0], sizes[s][1]);
+      g_autoptr(GString) line = g_string_new ("numbers = [");
+      GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (window->source_view), GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (window->source_view));
+      GtkWidget *bar;
+      GtkTextIter end;
+
+      for (guint i = 0; i < 60; i++)
+        g_string_append_printf (line, "%u, ", i * 1000);
+      g_string_append (line, "]\n");
+
+      show_pane (window, window->editor_flap, "show-editor", TRUE);
+      run_and_wait (window);
+      show_pane (window, window->editor_flap, "show-editor", TRUE);
+
+      gtk_text_buffer_get_end_iter (GTK_TEXT_BUFFER (hs_window_get_buffer (window)), &end);
+      gtk_text_buffer_insert (GTK_TEXT_BUFFER (hs_window_get_buffer (window)), &end, line->str, -1);
+      hs_test_wait_frames (GTK_WIDGET (window), 10);
+      g_assert_cmpfloat (gtk_adjustment_get_upper (h), >, gtk_adjustment_get_page_size (h) + 100);
+      bar = gtk_scrolled_window_get_hscrollbar (GTK_SCROLLED_WINDOW (scrolled));
+      g_assert_true (gtk_widget_get_mapped (bar));
+      g_assert_false (gtk_widget_has_css_class (bar, "overlay-indicator"));
+      g_assert_cmpint (gtk_widget_get_height (bar), >, 0);
+
+      small_window_close (window);
+    }
 }
 
 /* Issue 8: search by variable name, id() or repr selects the object. */
@@ -1622,6 +1899,9 @@ main (int   argc,
   ADD ("/ui/window/untitled-drafts", NULL, test_untitled_drafts);
   ADD ("/ui/window/narrow-window", NULL, test_narrow_window);
   ADD ("/ui/window/find", "aliasing", test_find);
+  ADD ("/ui/window/heap-buttons-fit", NULL, test_heap_buttons_fit);
+  ADD ("/ui/window/heap-tooltips", "aliasing", test_heap_tooltips);
+  ADD ("/ui/window/long-lines", NULL, test_long_lines);
 
 #undef ADD
 

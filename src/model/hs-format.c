@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-format"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hs-format.h"
+
+char *
+hs_format_count (gint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                             n < 0 ? -(guint64) n : (guint64) n);
+  gsize len = strlen (digits);
+  GString *s = g_string_sized_new (len + len / 3 + 1);
+
+  if (n < 0)
+    g_string_append_c (s, '-');
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
+}
