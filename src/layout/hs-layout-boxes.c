@@ -711,15 +711,9 @@ fill_object_row (HsLayout              *self,
       row->hidden = spec->hidden;
       row->held = spec->held;
       row->rerun_cap = spec->held == 0 ? rerun_cap_for (o, sent, options) : 0;
-      if (row->rerun_cap > 0)
-        {
-          g_autofree char *cap = format_count (row->rerun_cap);
-
-          /* Translators: the runtime did not record these entries; a
-           * click runs the program again with a higher element cap */
-          text = g_strdup_printf (_("… %s more, not recorded: click to run again showing up to %s"), count, cap);
-        }
-      else if (spec->held == 0)
+      /* Short: a box as wide as a sentence would crowd the column.  The
+       * tooltip and a click offer the run (rerun_cap). */
+      if (spec->held == 0)
         /* Translators: entries the runtime left out (its element cap,
          * or its cap on the objects of a step) */
         text = g_strdup_printf (_("… %s more, not recorded"), count);
