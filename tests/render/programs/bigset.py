@@ -1,3 +1,3 @@
 small = set(range(50))
-big = set(range(500))
-frozen = frozenset(range(200))
+big = set(range(1000, 1500))
+frozen = frozenset(range(2000, 2200))
