@@ -15,8 +15,11 @@
 #include "hs-layout-private.h"
 #include "render-test-util.h"
 
+/* Out of programs/, whose every program test-layout-geometry routes */
+#define BIGSET HS_TEST_PROGRAMS "/../show-more/bigset.py"
+
 static const char * const programs[] = {
-  "biglist.py", "bigdict.py", "bigset.py", "aliasing.py", "copies.py", "dict.py", "nested.py",
+  "biglist.py", "bigdict.py", BIGSET, "aliasing.py", "copies.py", "dict.py", "nested.py",
 };
 
 static gboolean
@@ -345,7 +348,8 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (programs); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/render/show-more/adds-up/%s", programs[i]);
+      g_autofree char *base = g_path_get_basename (programs[i]);
+      g_autofree char *path = g_strdup_printf ("/render/show-more/adds-up/%s", base);
 
       g_test_add (path, RenderFixture, programs[i], render_fixture_setup, test_adds_up, render_fixture_teardown);
     }
@@ -353,7 +357,7 @@ main (int   argc,
               render_fixture_setup, test_list, render_fixture_teardown);
   g_test_add ("/render/show-more/dict", RenderFixture, "bigdict.py",
               render_fixture_setup, test_dict, render_fixture_teardown);
-  g_test_add ("/render/show-more/set", RenderFixture, "bigset.py",
+  g_test_add ("/render/show-more/set", RenderFixture, BIGSET,
               render_fixture_setup, test_set, render_fixture_teardown);
   g_test_add ("/render/show-more/hit-row", RenderFixture, "biglist.py",
               render_fixture_setup, test_hit_row, render_fixture_teardown);
