@@ -169,6 +169,7 @@ typedef struct
   const HsEdge *key;        /* dict entries: the key edge */
   gboolean      elision;
   guint64       hidden;
+  guint64       held;       /* of the hidden entries, those the snapshot holds */
 } RowSpec;
 
 static gboolean
@@ -199,16 +200,20 @@ reaches_end (const HsObject *o,
     return TRUE;
   last = &g_array_index (entries, RowSpec, entries->len - 1);
   e = last->key ? last->key : last->edge;
+  /* A set's members carry no index: fewer than its length are its
+   * first ones, as the runtime iterated it, and not its last */
   if (e == NULL || !parse_index (e->label, &index))
-    return TRUE;
+    return FALSE;
   return index + 1 >= o->length;
 }
 
 /*
  * The rows of an object, with big containers cut down to their first
- * max_cells and last tail_cells entries and a count of what lies between.
- * Positional entries carry their index in the label, so gaps the runtime
- * left (its own element cap) show up as jumps.
+ * max_cells (and the more_cells the user asked for) and last tail_cells
+ * entries and a count of what lies between.  Positional entries carry
+ * their index in the label, so gaps the runtime left (its own element
+ * cap) show up as jumps.  Each gap also counts the entries it hides that
+ * the snapshot holds: those "show more" can draw, the others not.
  */
 static GArray *
 rows_for (const HsObject        *o,
@@ -219,9 +224,10 @@ rows_for (const HsObject        *o,
   g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (RowSpec));
   guint64 prev = 0;
   gboolean have_prev = FALSE, jumps = FALSE;
-  guint64 visible = 0;
+  guint64 visible = 0, skipped = 0;
 
   g_assert (o != NULL);
+  g_assert (options != NULL);
 
   for (guint i = 0; i < o->n_edges; i++)
     {
@@ -244,7 +250,9 @@ rows_for (const HsObject        *o,
   if (shape == HS_LAYOUT_SHAPE_SEQUENCE || shape == HS_LAYOUT_SHAPE_MAPPING || shape == HS_LAYOUT_SHAPE_SET)
     {
       guint n = entries->len;
-      guint head = MIN (n, options->max_cells);
+      guint more = options->more_cells != NULL
+                   ? GPOINTER_TO_UINT (g_hash_table_lookup (options->more_cells, GUINT_TO_POINTER (o->ref))) : 0;
+      guint head = MIN (n, options->max_cells + MIN (more, n));
       guint tail = n > head ? MIN (n - head, options->tail_cells) : 0;
       gboolean to_end = reaches_end (o, entries);
 
@@ -261,15 +269,19 @@ rows_for (const HsObject        *o,
           guint64 index;
 
           if (i >= head && i < n - tail)
-            continue;
+            {
+              skipped++;
+              continue;
+            }
           if (e != NULL && parse_index (e->label, &index))
             {
               if (have_prev && index > prev + 1)
                 {
-                  RowSpec gap = { NULL, NULL, TRUE, index - prev - 1 };
+                  RowSpec gap = { NULL, NULL, TRUE, index - prev - 1, skipped };
 
                   g_array_append_val (rows, gap);
                   jumps = TRUE;
+                  skipped = 0;
                 }
               prev = index;
               have_prev = TRUE;
@@ -280,7 +292,7 @@ rows_for (const HsObject        *o,
 
       if (!to_end && have_prev && o->length > prev + 1)
         {
-          RowSpec gap = { NULL, NULL, TRUE, o->length - prev - 1 };
+          RowSpec gap = { NULL, NULL, TRUE, o->length - prev - 1, skipped };
 
           g_array_append_val (rows, gap);
           jumps = TRUE;
@@ -289,7 +301,7 @@ rows_for (const HsObject        *o,
       /* Labels that are not indices cannot show where the gap is */
       if (!jumps && o->length > visible)
         {
-          RowSpec gap = { NULL, NULL, TRUE, o->length - visible };
+          RowSpec gap = { NULL, NULL, TRUE, o->length - visible, n - visible };
           guint at = rows->len > tail ? rows->len - tail : rows->len;
 
           g_array_insert_val (rows, at, gap);
@@ -641,10 +653,34 @@ hs_layout_add_frame_boxes (HsLayoutBuilder *builder)
     }
 }
 
+/* The element cap a run needs to record all of o, if the runtime's cap
+ * left some out and the limit allows a larger one; else 0 */
+static guint
+rerun_cap_for (const HsObject        *o,
+               guint                  sent,
+               const HsLayoutOptions *options)
+{
+  guint cap;
+
+  g_assert (o != NULL);
+  g_assert (options != NULL);
+
+  if (o->omitted == 0)
+    return 0;
+  /* The runtime's count of what it left out includes what its cap on
+   * the objects of a step left out: a higher element cap records more
+   * only if it is higher than the one in force */
+  cap = MIN (o->length, options->max_element_cap);
+  return cap > MAX (sent, options->element_cap) ? cap : 0;
+}
+
 static void
-fill_object_row (HsLayout      *self,
-                 HsLayoutRow   *row,
-                 const RowSpec *spec)
+fill_object_row (HsLayout              *self,
+                 HsLayoutRow           *row,
+                 const RowSpec         *spec,
+                 const HsObject        *o,
+                 guint                  sent,
+                 const HsLayoutOptions *options)
 {
   g_assert (row != NULL);
   g_assert (spec != NULL);
@@ -652,9 +688,20 @@ fill_object_row (HsLayout      *self,
   if (spec->elision)
     {
       g_autofree char *count = hs_format_count ((gint64) spec->hidden);
-      g_autofree char *text = g_strdup_printf (_("… %s more"), count);
+      g_autofree char *text = NULL;
 
       row->kind = HS_LAYOUT_ROW_ELISION;
+      row->hidden = spec->hidden;
+      row->held = spec->held;
+      row->rerun_cap = spec->held == 0 ? rerun_cap_for (o, sent, options) : 0;
+      /* Short: a box as wide as a sentence would crowd the column.  The
+       * tooltip and a click offer the run (rerun_cap). */
+      if (spec->held == 0)
+        /* Translators: entries the runtime left out (its element cap,
+         * or its cap on the objects of a step) */
+        text = g_strdup_printf (_("… %s more, not recorded"), count);
+      else
+        text = g_strdup_printf (_("… %s more"), count);
       row->label = g_string_chunk_insert_const (self->strings, text);
       return;
     }
@@ -719,6 +766,7 @@ hs_layout_add_object_boxes (HsLayoutBuilder *builder)
       GArray *specs = it->rows;
       HsLayoutRow *rows = g_new0 (HsLayoutRow, MAX (specs->len, 1));
       HsLayoutBox box = { 0 };
+      guint sent = 0;   /* the entries the runtime sent: drawn or held */
 
       box.kind = HS_LAYOUT_BOX_OBJECT;
       box.shape = shape_for (o);
@@ -736,7 +784,13 @@ hs_layout_add_object_boxes (HsLayoutBuilder *builder)
         box.value = intern_value (self, o->repr);
 
       for (guint r = 0; r < specs->len; r++)
-        fill_object_row (self, &rows[r], &g_array_index (specs, RowSpec, r));
+        {
+          const RowSpec *spec = &g_array_index (specs, RowSpec, r);
+
+          sent += spec->elision ? spec->held : 1;
+        }
+      for (guint r = 0; r < specs->len; r++)
+        fill_object_row (self, &rows[r], &g_array_index (specs, RowSpec, r), o, sent, builder->options);
       it->box = add_box (self, &box, rows, specs->len);
       make_room_for_tag (box_at (self, it->box), o);
       g_hash_table_insert (self->box_by_ref, GUINT_TO_POINTER (o->ref), GUINT_TO_POINTER (it->box + 1));

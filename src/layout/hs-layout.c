@@ -21,6 +21,9 @@ hs_layout_options_init (HsLayoutOptions *options)
   g_return_if_fail (options != NULL);
   options->max_cells = 10;
   options->tail_cells = 3;
+  options->more_cells = NULL;
+  options->max_element_cap = 0;
+  options->element_cap = 0;
 }
 
 static HsLayout *
@@ -383,6 +386,45 @@ rect_contains (const HsRect *r,
                double        y)
 {
   return x >= r->x && x < r->x + r->width && y >= r->y && y < r->y + r->height;
+}
+
+const HsLayoutBox *
+hs_layout_get_object_box (HsLayout *self,
+                          guint32   ref)
+{
+  int index;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  index = lookup_box (self->box_by_ref, ref);
+  return index >= 0 ? box_at (self, index) : NULL;
+}
+
+const HsLayoutBox *
+hs_layout_hit_test_row (HsLayout *self,
+                        double    x,
+                        double    y,
+                        guint    *row)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  /* Topmost first: later boxes are drawn over earlier ones */
+  for (guint b = self->boxes->len; b-- > 0;)
+    {
+      const HsLayoutBox *box = box_at (self, b);
+
+      if (box->kind == HS_LAYOUT_BOX_GHOST || box->alpha <= 0 || !rect_contains (&box->rect, x, y))
+        continue;
+      if (row != NULL)
+        {
+          *row = G_MAXUINT;
+          for (guint r = 0; r < box->n_rows; r++)
+            if (y >= box->rect.y + box->rows[r].y && y < box->rect.y + box->rows[r].y + box->rows[r].height)
+              *row = r;
+        }
+      return box;
+    }
+  return NULL;
 }
 
 guint32

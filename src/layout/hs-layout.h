@@ -84,6 +84,13 @@ typedef struct
   gboolean        rebound;    /* frames: the name points elsewhere than at the previous step */
   double          slot_y;     /* slot centres' y, relative to the box: a PAIR row */
   double          key_slot_y; /* stacks its key slot above its value slot */
+  /* ELISION rows: how many entries the row stands for, how many of those
+   * the snapshot holds (HsLayoutOptions.more_cells can draw them), and
+   * for the rest, which the runtime's element cap left out, the cap a
+   * run needs to record them all (0 when more_cap_limit allows none) */
+  guint64         hidden;
+  guint64         held;
+  guint           rerun_cap;
 } HsLayoutRow;
 
 /* A ghost's alpha once it stands where its object was */
@@ -143,6 +150,17 @@ typedef struct
 {
   guint max_cells;        /* leading cells of a container shown before eliding (10) */
   guint tail_cells;       /* trailing cells shown after the elision (3) */
+  /* Containers the user asked to see more of: ref -> how many leading
+   * entries to show beyond max_cells (GUINT_TO_POINTER), or NULL.  A
+   * layout thread reads it: never change a table once it is handed over. */
+  GHashTable *more_cells;
+  /* The largest element cap a run may be asked for: an elision that
+   * stands only for what the runtime left out offers a run with a cap
+   * up to this.  0 (the default) offers none. */
+  guint max_element_cap;
+  /* The cap a run records with now: a run is offered only with a
+   * higher one.  0: unknown, then only with more than was recorded. */
+  guint element_cap;
 } HsLayoutOptions;
 
 void              hs_layout_options_init      (HsLayoutOptions       *options);
@@ -186,6 +204,16 @@ guint32           hs_layout_hit_test_variable (HsLayout              *self,
 gboolean          hs_layout_get_object_bounds (HsLayout              *self,
                                                guint32                ref,
                                                HsRect                *out);
+/* The live object's box, or NULL when it is not drawn */
+const HsLayoutBox *hs_layout_get_object_box   (HsLayout              *self,
+                                               guint32                ref);
+/* The box at (x, y) and, in *row, which of its rows is there (or
+ * G_MAXUINT for its header); NULL outside every live box.  A click on an
+ * HS_LAYOUT_ROW_ELISION row asks to see more of that container. */
+const HsLayoutBox *hs_layout_hit_test_row     (HsLayout              *self,
+                                               double                 x,
+                                               double                 y,
+                                               guint                 *row);
 
 const HsLayoutBox  *hs_layout_get_boxes       (HsLayout              *self,
                                                guint                 *n_boxes);

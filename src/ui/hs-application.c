@@ -367,6 +367,7 @@ static const struct {
   { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
   { "win.zoom-out", { "<Control>minus", NULL } },
   { "win.zoom-fit", { "<Control>0", NULL } },
+  { "win.show-more", { "<Control>m", NULL } },
   { "win.restore-draft", { "<Alt>r", NULL } },
   { "win.show-editor", { "F9", NULL } },
   { "win.show-inspector", { "<Shift>F9", NULL } },

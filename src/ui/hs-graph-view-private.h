@@ -92,6 +92,11 @@ struct _HsGraphView
   guint           n_selected;
   guint32         hover;
 
+  /* Containers shown beyond the layout's cut (hs_graph_view_show_more):
+   * replaced, never changed, once a layout thread may read it */
+  GHashTable     *more_cells;
+  guint           element_cap;    /* what a run records with (the property) */
+
   GPtrArray      *holders;        /* HsHolderBox: hs-graph-view-holders.c */
   HsLayout       *holders_layout; /* the layout they were placed for */
 

@@ -28,6 +28,7 @@ enum {
   PROP_SELECTED_VARIABLE,
   PROP_READABLE_TEXT_PX,
   PROP_MAX_FOLLOW_ZOOM,
+  PROP_ELEMENT_CAP,
   N_PROPS
 };
 
@@ -753,8 +754,24 @@ typedef struct
   HsSnapshot      *previous_step;  /* the step before, for the change marks */
   HsLayout        *previous;
   HsRenderMarks   *marks;
+  GHashTable      *more_cells;     /* the view's, which it never changes */
+  guint            max_element_cap; /* what "… N more" may offer to run with */
+  guint            element_cap;     /* and what a run records with now */
   guint            serial;
 } LayoutTask;
+
+/* Whether the window can run the program again with a higher element
+ * cap: only then does "… N more" offer it */
+static gboolean
+can_run_again (HsGraphView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  return GTK_IS_APPLICATION_WINDOW (root) &&
+         g_action_group_has_action (G_ACTION_GROUP (root), "raise-element-cap");
+}
 
 static void
 layout_task_free (LayoutTask *task)
@@ -763,6 +780,7 @@ layout_task_free (LayoutTask *task)
   g_clear_pointer (&task->previous_step, hs_snapshot_unref);
   g_clear_pointer (&task->previous, hs_layout_unref);
   g_clear_pointer (&task->marks, hs_render_marks_free);
+  g_clear_pointer (&task->more_cells, g_hash_table_unref);
   g_free (task);
 }
 
@@ -775,6 +793,9 @@ lay_out (LayoutTask *data)
   g_assert (data != NULL);
 
   hs_layout_options_init (&options);
+  options.more_cells = data->more_cells;
+  options.max_element_cap = data->max_element_cap;
+  options.element_cap = data->element_cap;
   data->marks = hs_render_marks_new (data->previous_step, data->snapshot);
   return hs_layout_new (data->snapshot, data->previous, &options);
 }
@@ -879,6 +900,8 @@ hs_graph_view_set_step (HsGraphView *self,
       if (trace == NULL || self->trace == NULL)
         animate = FALSE;
       g_set_object (&self->trace, trace);
+      /* refs name objects of one trace only */
+      g_clear_pointer (&self->more_cells, g_hash_table_unref);
     }
 
   if (snapshot == NULL)
@@ -922,6 +945,9 @@ hs_graph_view_set_step (HsGraphView *self,
   if (self->trace != NULL && hs_snapshot_get_index (snapshot) > 0)
     data->previous_step = hs_trace_get_snapshot (self->trace, hs_snapshot_get_index (snapshot) - 1);
   data->previous = self->layout ? hs_layout_ref (self->layout) : NULL;
+  data->more_cells = self->more_cells ? g_hash_table_ref (self->more_cells) : NULL;
+  data->max_element_cap = can_run_again (self) ? HS_GRAPH_VIEW_MAX_ELEMENT_CAP : 0;
+  data->element_cap = self->element_cap;
   data->serial = self->serial;
 
   /* A small heap is laid out at once, in a millisecond or less: handed
@@ -1115,6 +1141,136 @@ hs_graph_view_export (HsGraphView  *self,
   return hs_renderer_export (self->layout, &options, filename, error);
 }
 
+guint
+hs_graph_view_get_more_cells (HsGraphView *self,
+                              guint32      ref)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), 0);
+
+  if (self->more_cells == NULL)
+    return 0;
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->more_cells, GUINT_TO_POINTER (ref)));
+}
+
+/* What ref's box elides: entries the snapshot holds (*held), and the cap
+ * a run needs for those it does not (*rerun_cap) */
+static void
+box_elisions (const HsLayoutBox *box,
+              guint64           *held,
+              guint             *rerun_cap)
+{
+  g_assert (box != NULL);
+  g_assert (held != NULL && rerun_cap != NULL);
+
+  *held = 0;
+  *rerun_cap = 0;
+  for (guint r = 0; r < box->n_rows; r++)
+    if (box->rows[r].kind == HS_LAYOUT_ROW_ELISION)
+      {
+        *held += box->rows[r].held;
+        *rerun_cap = MAX (*rerun_cap, box->rows[r].rerun_cap);
+      }
+}
+
+gboolean
+hs_graph_view_show_more (HsGraphView *self,
+                         guint32      ref)
+{
+  const HsLayoutBox *box;
+  GHashTable *more;
+  guint64 held;
+  guint rerun_cap;
+
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
+
+  if (self->layout == NULL || self->snapshot == NULL
+      || (box = hs_layout_get_object_box (self->layout, ref)) == NULL)
+    return FALSE;
+  box_elisions (box, &held, &rerun_cap);
+  if (held == 0)
+    return rerun_cap > 0 &&
+           gtk_widget_activate_action (GTK_WIDGET (self), "win.raise-element-cap", "u", rerun_cap);
+
+  /* A new table: a layout thread may still read the old one */
+  more = g_hash_table_new (NULL, NULL);
+  if (self->more_cells != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, self->more_cells);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (more, key, value);
+    }
+  g_hash_table_insert (more, GUINT_TO_POINTER (ref),
+                       GUINT_TO_POINTER (hs_graph_view_get_more_cells (self, ref)
+                                         + (guint) MIN (held, HS_GRAPH_VIEW_MORE_CELLS)));
+  g_clear_pointer (&self->more_cells, g_hash_table_unref);
+  self->more_cells = more;
+
+  /* The same step again, laid out with the container grown in place */
+  hs_graph_view_set_step (self, self->trace, self->snapshot, TRUE);
+  return TRUE;
+}
+
+/* The "… N more" row of a container's box at (lx, ly), or NULL */
+static const HsLayoutRow *
+elision_at (HsGraphView        *self,
+            double              lx,
+            double              ly,
+            const HsLayoutBox **box)
+{
+  guint row = G_MAXUINT;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (box != NULL);
+
+  if (self->layout == NULL)
+    return NULL;
+  *box = hs_layout_hit_test_row (self->layout, lx, ly, &row);
+  if (*box == NULL || (*box)->kind != HS_LAYOUT_BOX_OBJECT || row >= (*box)->n_rows
+      || (*box)->rows[row].kind != HS_LAYOUT_ROW_ELISION)
+    return NULL;
+  return &(*box)->rows[row];
+}
+
+/* What a click on "… N more" does, in a sentence */
+static char *
+describe_elision (HsGraphView       *self,
+                  const HsLayoutBox *box,
+                  const HsLayoutRow *row)
+{
+  const HsObject *o;
+  g_autofree char *length = NULL;
+  g_autofree char *recorded = NULL;
+  g_autofree char *cap = NULL;
+  guint sent = 0;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (box != NULL && row != NULL);
+
+  if (row->held > 0)
+    {
+      guint64 n = MIN (row->held, HS_GRAPH_VIEW_MORE_CELLS);
+      g_autofree char *more = hs_describe_count (n);
+
+      return g_strdup_printf (ngettext ("Click to show %s more entry", "Click to show %s more entries", (gulong) n), more);
+    }
+  if ((o = hs_snapshot_lookup (self->snapshot, box->ref)) == NULL)
+    return NULL;
+  for (guint i = 0; i < o->n_edges; i++)
+    sent += o->edges[i].kind != HS_EDGE_VALUE;   /* a dict entry is a key and a value */
+  length = hs_describe_count (o->length);
+  recorded = hs_describe_count (sent);
+  if (row->rerun_cap == 0)
+    return g_strdup_printf (_("The runtime recorded %s of its %s entries: its caps on entries "
+                              "and on objects per step leave the rest out"), recorded, length);
+  cap = hs_describe_count (row->rerun_cap);
+  return g_strdup_printf (_("The runtime recorded %s of its %s entries (the element cap). "
+                            "Click to run the program again recording up to %s: "
+                            "the new run’s objects have new ids."), recorded, length, cap);
+}
+
 static void
 click_released_cb (GtkGestureClick *gesture,
                    int              n_press,
@@ -1124,10 +1280,13 @@ click_released_cb (GtkGestureClick *gesture,
 {
   GdkModifierType state;
   HsLayoutHit kind = HS_LAYOUT_HIT_NOTHING;
+  const HsLayoutBox *box = NULL;
   const char *name = NULL;
   guint frame = 0;
   guint32 ref;
   double lx, ly;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
 
   if (self->layout == NULL)
     return;
@@ -1142,6 +1301,10 @@ click_released_cb (GtkGestureClick *gesture,
   select_full (self, ref,
                kind == HS_LAYOUT_HIT_VARIABLE ? name : NULL,
                (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0);
+
+  /* "… N more" shows more of its container */
+  if (elision_at (self, lx, ly, &box) != NULL)
+    hs_graph_view_show_more (self, box->ref);
 }
 
 static void
@@ -1240,6 +1403,8 @@ motion_cb (GtkEventControllerMotion *controller,
            double                    y,
            HsGraphView              *self)
 {
+  const HsLayoutBox *box = NULL;
+  GdkCursor *cursor;
   HsLayoutHit kind;
   double lx, ly;
 
@@ -1250,6 +1415,12 @@ motion_cb (GtkEventControllerMotion *controller,
 
   pointer_to_layout (self, x, y, &lx, &ly);
   set_hover (self, hs_layout_hit_test (self->layout, lx, ly, &kind));
+  /* "… N more" is a button; leave a drag's cursor alone */
+  cursor = gtk_widget_get_cursor (GTK_WIDGET (self));
+  if (elision_at (self, lx, ly, &box) != NULL)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
+  else if (cursor != NULL && g_strcmp0 (gdk_cursor_get_name (cursor), "pointer") == 0)
+    gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
 }
 
 static void
@@ -1325,6 +1496,8 @@ tooltip_at (HsGraphView  *self,
   g_autofree char *markup = NULL;
   g_autofree char *text = NULL;
   const HsHolderBox *holder;
+  const HsLayoutBox *box = NULL;
+  const HsLayoutRow *row;
   HsLayoutHit kind;
   const char *name = NULL;
   guint frame;
@@ -1356,6 +1529,8 @@ tooltip_at (HsGraphView  *self,
                                         "a module’s attributes, interpreter caches.",
                                         (gulong) other), (guint) other);
   }
+  if ((row = elision_at (self, lx, ly, &box)) != NULL && (text = describe_elision (self, box, row)) != NULL)
+    return g_markup_escape_text (text, -1);
   ref = hs_layout_hit_test_variable (self->layout, lx, ly, &kind, &frame, &name);
   if (kind == HS_LAYOUT_HIT_NOTHING)
     ref = hs_layout_hit_test (self->layout, lx, ly, &kind);
@@ -1445,6 +1620,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->previous_step, hs_snapshot_unref);
   g_clear_pointer (&self->snapshot, hs_snapshot_unref);
   g_clear_object (&self->trace);
+  g_clear_pointer (&self->more_cells, g_hash_table_unref);
   for (guint i = 0; i < self->n_selected; i++)
     g_clear_pointer (&self->selection[i].name, g_free);
   self->n_selected = 0;
@@ -1494,6 +1670,10 @@ hs_graph_view_get_property (GObject    *object,
       g_value_set_double (value, self->max_follow_zoom);
       break;
 
+    case PROP_ELEMENT_CAP:
+      g_value_set_uint (value, self->element_cap);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1527,6 +1707,14 @@ hs_graph_view_set_property (GObject      *object,
 
     case PROP_MAX_FOLLOW_ZOOM:
       hs_graph_view_set_max_follow_zoom (self, g_value_get_double (value));
+      break;
+
+    case PROP_ELEMENT_CAP:
+      if (self->element_cap != g_value_get_uint (value))
+        {
+          self->element_cap = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     default:
@@ -1590,6 +1778,13 @@ hs_graph_view_class_init (HsGraphViewClass *klass)
     g_param_spec_double ("max-follow-zoom", NULL, NULL,
                          MIN_ZOOM, MAX_ZOOM, 1.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* The element cap a run records with: "… N more" offers to run
+   * again only with a higher one (0: unknown) */
+  properties[PROP_ELEMENT_CAP] =
+    g_param_spec_uint ("element-cap", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -68,6 +68,21 @@ void        hs_graph_view_set_presentation   (HsGraphView  *self,
                                               gboolean      hide_changes);
 gboolean    hs_graph_view_get_hide_changes   (HsGraphView  *self);
 
+/* "… N more" in a container's box: show up to HS_GRAPH_VIEW_MORE_CELLS
+ * more of the entries the step holds, at this step and the next.  When
+ * the step holds no more (the runtime's element cap left them out),
+ * ask the window to run again with a higher cap: the action
+ * "win.raise-element-cap" with the cap as a "u".  FALSE when neither is
+ * possible. */
+#define HS_GRAPH_VIEW_MORE_CELLS 50
+/* The element-cap setting's maximum (the GSettings schema's range) */
+#define HS_GRAPH_VIEW_MAX_ELEMENT_CAP 10000
+gboolean    hs_graph_view_show_more          (HsGraphView  *self,
+                                              guint32       ref);
+/* How many entries of ref are shown beyond the layout's first ones */
+guint       hs_graph_view_get_more_cells     (HsGraphView  *self,
+                                              guint32       ref);
+
 gboolean    hs_graph_view_export             (HsGraphView  *self,
                                               const char   *filename,
                                               GError      **error);

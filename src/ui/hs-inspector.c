@@ -7,6 +7,7 @@
 
 #include "hs-describe.h"
 #include "hs-inspector.h"
+#include "hs-layout.h"
 
 struct _HsInspector
 {
@@ -216,6 +217,8 @@ add_object (HsInspector *self,
   if (object->flags & HS_OBJECT_CONTAINER)
     {
       g_autofree char *length = NULL;
+      HsLayoutOptions cut;
+      GtkWidget *row;
 
       g_autofree char *n = hs_format_count (object->length);
       g_autofree char *omitted = hs_format_count (object->omitted);
@@ -225,7 +228,21 @@ add_object (HsInspector *self,
         length = g_strdup_printf (_("%s (%s not reported)"), n, omitted);
       else
         length = g_steal_pointer (&n);
-      gtk_list_box_append (GTK_LIST_BOX (list), fact_row ("len()", length, FALSE));
+      row = fact_row ("len()", length, FALSE);
+      hs_layout_options_init (&cut);
+      /* win.show-more acts on the first selected object, as "… N more"
+       * in its box does; the graph cuts longer containers short */
+      if (ref == self->refs[0] && object->length > cut.max_cells + cut.tail_cells)
+        {
+          GtkWidget *button = gtk_button_new_with_label (_("Show More"));
+
+          gtk_widget_set_name (button, "show-more-button");
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.show-more");
+          gtk_widget_set_tooltip_text (button, _("Show more entries of this container in the graph (Ctrl+M)"));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
   {
     GtkWidget *row = fact_row (_("Facts"), flags, FALSE);

@@ -455,6 +455,51 @@ zoom_fit_action (GSimpleAction *action,
   hs_graph_view_zoom_fit (HS_WINDOW (user_data)->graph_view);
 }
 
+/* "… N more" for the selected container, from the keyboard: what a
+ * click on that row does */
+static void
+show_more_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  guint32 refs[2];
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (hs_graph_view_get_selection (self->graph_view, refs, NULL) == 0)
+    hs_window_toast (self, _("Select a container in the graph first"));
+  else if (!hs_graph_view_show_more (self->graph_view, refs[0]))
+    hs_window_toast (self, _("All of this container that was recorded is shown"));
+}
+
+/* The runtime records at most element-cap entries of each container:
+ * raise it and run again.  The new run's objects are new objects, with
+ * new ids, and the toast says so. */
+static void
+raise_element_cap_action (GSimpleAction *action,
+                          GVariant      *param,
+                          gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  guint cap = CLAMP (g_variant_get_uint32 (param), 1, HS_GRAPH_VIEW_MAX_ELEMENT_CAP);
+  g_autofree char *message = NULL;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->busy)
+    {
+      hs_window_toast (self, _("Wait for the program to finish, then run it again"));
+      return;
+    }
+  if (cap > g_settings_get_uint (self->settings, "element-cap"))
+    g_settings_set_uint (self->settings, "element-cap", cap);
+  /* Translators: %u is the new element cap */
+  message = g_strdup_printf (_("Running again, recording up to %u entries of each container: its objects have new ids"), cap);
+  hs_window_toast (self, message);
+  hs_window_run (self);
+}
+
 const GActionEntry hs_window_actions[] = {
   { "save", save_action },
   { "save-as", save_as_action },
@@ -479,6 +524,8 @@ const GActionEntry hs_window_actions[] = {
   { "zoom-in", zoom_in_action },
   { "zoom-out", zoom_out_action },
   { "zoom-fit", zoom_fit_action },
+  { "show-more", show_more_action },
+  { "raise-element-cap", raise_element_cap_action, "u" },
   { "restore-draft", restore_draft_action },
 };
 

@@ -1543,6 +1543,7 @@ hs_window_init (HsWindow *self)
   apply_font_size (self);
 
   g_settings_bind (self->settings, "graph-zoom", self->graph_view, "zoom", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "element-cap", self->graph_view, "element-cap", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "show-hidden-references", self->graph_view, "show-hidden-references",
                    G_SETTINGS_BIND_DEFAULT);
   /* Stateful toggles: following the program, and the hidden holders (a

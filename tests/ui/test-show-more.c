@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Big containers in the real window, under Xvfb (issue 8): a click on
+ * "… N more" shows more of that container and of no other, what the row
+ * counts adds up with what is drawn, the container stays shown so across
+ * steps, and when the snapshot holds no more (the runtime's element cap
+ * left the rest out) the click raises the cap and runs again.  The
+ * keyboard reaches all of it through the action win.show-more.
+ */
+#define G_LOG_DOMAIN "heapscope-test-show-more"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hs-graph-view-private.h"
+#include "hs-test-run.h"
+
+static HsApplication *app;
+
+/* C-level builders: no comprehension frame stepping through 500 entries */
+static const char program[] =
+  "xs = list(range(1000))\n"
+  "d = dict(zip(range(500), range(500)))\n"
+  "ys = list(range(40))\n"
+  "n = 0\n";
+
+static gboolean
+graph_is_settled (gpointer data)
+{
+  HsWindow *window = data;
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  return hs_test_window_is_idle (window) && !hs_graph_view_get_busy (graph) &&
+         hs_graph_view_get_snapshot (graph) != NULL &&
+         hs_snapshot_get_index (hs_graph_view_get_snapshot (graph)) == hs_window_get_step (window);
+}
+
+static void
+settle (HsWindow *window)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  g_assert_true (hs_test_wait_until (graph_is_settled, window));
+  hs_graph_view_finish_animations (graph);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  hs_graph_view_finish_animations (graph);
+  g_assert_true (hs_test_wait_until (graph_is_settled, window));
+}
+
+static void
+show_last_step (HsWindow *window)
+{
+  hs_window_show_step (window, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1, FALSE);
+  settle (window);
+}
+
+static guint32
+var_ref (HsSnapshot *snapshot,
+         const char *name)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  for (guint f = n_frames; f > 0; f--)
+    for (guint v = 0; v < frames[f - 1].n_vars; v++)
+      if (g_str_equal (frames[f - 1].vars[v].name, name))
+        return frames[f - 1].vars[v].ref;
+  g_assert_not_reached ();
+  return 0;
+}
+
+static const HsLayoutBox *
+box_of (HsGraphView *graph,
+        const char  *name)
+{
+  HsLayout *layout = hs_graph_view_get_layout (graph);
+  const HsLayoutBox *box = hs_layout_get_object_box (layout, var_ref (hs_layout_get_snapshot (layout), name));
+
+  g_assert_nonnull (box);
+  return box;
+}
+
+static guint
+elision_row (const HsLayoutBox *box)
+{
+  for (guint r = 0; r < box->n_rows; r++)
+    if (box->rows[r].kind == HS_LAYOUT_ROW_ELISION)
+      return r;
+  g_assert_not_reached ();
+  return 0;
+}
+
+/* Every container the graph draws: its drawn entries and what its "… N
+ * more" rows count make its len() */
+static void
+assert_counts_add_up (HsGraphView *graph)
+{
+  HsLayout *layout = hs_graph_view_get_layout (graph);
+  HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  const HsLayoutBox *boxes;
+  guint n, checked = 0;
+
+  boxes = hs_layout_get_boxes (layout, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const HsObject *o = hs_snapshot_lookup (snapshot, boxes[i].ref);
+      guint64 total = 0;
+
+      if (boxes[i].kind != HS_LAYOUT_BOX_OBJECT || o == NULL || !(o->flags & HS_OBJECT_CONTAINER)
+          || boxes[i].n_rows == 0)
+        continue;
+      for (guint r = 0; r < boxes[i].n_rows; r++)
+        total += boxes[i].rows[r].kind == HS_LAYOUT_ROW_ELISION ? boxes[i].rows[r].hidden : 1;
+      g_assert_cmpuint (total, ==, o->length);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >=, 3);
+}
+
+static gpointer
+find_click (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller))
+        return controller;   /* the widget keeps it */
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* Clicks the middle of row r of box, with the view moved so that it is
+ * in the middle of the widget (away from a pinned frame's corner) */
+static void
+click_row (HsWindow          *window,
+           const HsLayoutBox *box,
+           guint              r)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  double lx = box->rect.x + box->rect.width / 2;
+  double ly = box->rect.y + box->rows[r].y + box->rows[r].height / 2;
+  double wx = gtk_widget_get_width (GTK_WIDGET (graph)) / 2.0;
+  double wy = gtk_widget_get_height (GTK_WIDGET (graph)) / 2.0;
+
+  hs_graph_view_set_follow (graph, FALSE);
+  graph->offset_x = wx - lx * graph->zoom;
+  graph->offset_y = wy - ly * graph->zoom;
+  gtk_widget_queue_draw (GTK_WIDGET (graph));
+  g_signal_emit_by_name (find_click (GTK_WIDGET (graph)), "released", 1, wx, wy);
+}
+
+/* A click on "… N more" shows 50 more of that list, and of nothing else;
+ * it stays so at the step before and after */
+static void
+test_click (void)
+{
+  HsWindow *window = hs_test_window_new_run (program, "show-more-click");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  guint32 xs, d, ys;
+  guint last;
+  const HsLayoutBox *box;
+
+  show_last_step (window);
+  last = hs_window_get_step (window);
+  assert_counts_add_up (graph);
+  xs = var_ref (hs_graph_view_get_snapshot (graph), "xs");
+  d = var_ref (hs_graph_view_get_snapshot (graph), "d");
+  ys = var_ref (hs_graph_view_get_snapshot (graph), "ys");
+  box = box_of (graph, "xs");
+  g_assert_cmpuint (box->n_rows, ==, 10 + 1 + 3);
+  g_assert_cmpstr (box->rows[10].label, ==, "… 987 more");
+
+  click_row (window, box, elision_row (box));
+  settle (window);
+  g_assert_cmpuint (hs_graph_view_get_more_cells (graph, xs), ==, 50);
+  g_assert_cmpuint (hs_graph_view_get_more_cells (graph, d), ==, 0);
+  g_assert_cmpuint (hs_graph_view_get_more_cells (graph, ys), ==, 0);
+  /* the click selected the list too */
+  {
+    guint32 refs[2];
+
+    g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+    g_assert_cmpuint (refs[0], ==, xs);
+  }
+  box = box_of (graph, "xs");
+  g_assert_cmpuint (box->n_rows, ==, 60 + 1 + 3);
+  g_assert_cmpstr (box->rows[59].label, ==, "59");
+  g_assert_cmpstr (box->rows[60].label, ==, "… 937 more");
+  g_assert_cmpuint (box_of (graph, "d")->n_rows, ==, 10 + 1);
+  g_assert_cmpuint (box_of (graph, "ys")->n_rows, ==, 10 + 1 + 3);
+  assert_counts_add_up (graph);
+
+  /* Stepping keeps it */
+  hs_window_show_step (window, last - 1, FALSE);
+  settle (window);
+  g_assert_cmpuint (box_of (graph, "xs")->n_rows, ==, 60 + 1 + 3);
+  assert_counts_add_up (graph);
+  hs_window_show_step (window, last, FALSE);
+  settle (window);
+  g_assert_cmpuint (box_of (graph, "xs")->n_rows, ==, 60 + 1 + 3);
+
+  /* Once more: the 37 the snapshot still holds, then the row says what
+   * the runtime did not record */
+  box = box_of (graph, "xs");
+  click_row (window, box, elision_row (box));
+  settle (window);
+  box = box_of (graph, "xs");
+  g_assert_cmpuint (box->n_rows, ==, 97 + 1 + 3);
+  g_assert_cmpuint (box->rows[97].held, ==, 0);
+  g_assert_cmpuint (box->rows[97].rerun_cap, ==, 1000);
+  g_assert_cmpstr (box->rows[97].label, ==, "… 900 more, not recorded");
+  assert_counts_add_up (graph);
+
+  hs_test_window_close (window);
+}
+
+static guint
+entries_at_end (HsWindow   *window,
+                const char *name,
+                guint      *omitted)
+{
+  HsTrace *trace = hs_window_get_trace (window);
+  g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, hs_trace_get_n_steps (trace) - 1);
+  const HsObject *o = hs_snapshot_lookup (snapshot, var_ref (snapshot, name));
+  guint n = 0;
+
+  g_assert_nonnull (o);
+  for (guint i = 0; i < o->n_edges; i++)
+    n += o->edges[i].kind != HS_EDGE_VALUE;
+  *omitted = o->omitted;
+  return n;
+}
+
+/* The keyboard: win.show-more on the selected dict shows its first 100
+ * entries (what the runtime sent); then a click on the row, or the action
+ * again, raises the element cap and runs again, and the new run records
+ * the whole container */
+static void
+test_keyboard_and_rerun (void)
+{
+  HsWindow *window = hs_test_window_new_run (program, "show-more-rerun");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsTrace *first;
+  const HsLayoutBox *box;
+  guint omitted;
+
+  g_assert_cmpuint (g_settings_get_uint (window->settings, "element-cap"), ==, 100);
+  g_assert_cmpuint (entries_at_end (window, "d", &omitted), ==, 100);
+  g_assert_cmpuint (omitted, ==, 400);
+
+  show_last_step (window);
+  hs_graph_view_select_object (graph, var_ref (hs_graph_view_get_snapshot (graph), "d"), FALSE);
+  hs_test_activate (window, "show-more");
+  settle (window);
+  g_assert_cmpuint (box_of (graph, "d")->n_rows, ==, 60 + 1);
+  hs_test_activate (window, "show-more");
+  settle (window);
+  box = box_of (graph, "d");
+  g_assert_cmpuint (box->n_rows, ==, 100 + 1);
+  g_assert_cmpuint (box->rows[100].rerun_cap, ==, 500);
+  g_assert_cmpstr (box->rows[100].label, ==, "… 400 more, not recorded");
+  assert_counts_add_up (graph);
+
+  /* The click runs again with a cap of 500: a new trace, new ids */
+  first = g_object_ref (hs_window_get_trace (window));
+  click_row (window, box, 100);
+  hs_test_wait_idle (window);
+  g_assert_true (hs_window_get_trace (window) != first);
+  g_object_unref (first);
+  g_assert_cmpuint (g_settings_get_uint (window->settings, "element-cap"), ==, 500);
+  g_assert_nonnull (strstr (hs_window_get_last_toast (window), "new ids"));
+  g_assert_cmpuint (entries_at_end (window, "d", &omitted), ==, 500);
+  g_assert_cmpuint (omitted, ==, 0);
+  /* the new run's objects are laid out anew: all 500 recorded, the
+   * dict shows its first 10 and its true last 3 */
+  show_last_step (window);
+  g_assert_cmpuint (box_of (graph, "d")->n_rows, ==, 10 + 1 + 3);
+  g_assert_cmpstr (box_of (graph, "d")->rows[10].label, ==, "… 487 more");
+  assert_counts_add_up (graph);
+
+  /* The list of 1,000 by the keyboard alone: shown up to the 500 now
+   * recorded (3 at its end), then the action runs again with 1,000 */
+  g_assert_cmpuint (entries_at_end (window, "xs", &omitted), ==, 500);
+  hs_graph_view_select_object (graph, var_ref (hs_graph_view_get_snapshot (graph), "xs"), FALSE);
+  for (guint i = 0; i < 10; i++)
+    {
+      hs_test_activate (window, "show-more");
+      settle (window);
+    }
+  box = box_of (graph, "xs");
+  g_assert_cmpuint (box->n_rows, ==, 497 + 1 + 3);
+  g_assert_cmpuint (box->rows[497].rerun_cap, ==, 1000);
+  first = g_object_ref (hs_window_get_trace (window));
+  hs_test_activate (window, "show-more");
+  hs_test_wait_idle (window);
+  g_assert_true (hs_window_get_trace (window) != first);
+  g_object_unref (first);
+  g_assert_cmpuint (g_settings_get_uint (window->settings, "element-cap"), ==, 1000);
+  /* the element cap cuts nothing now; the runtime's cap on the objects
+   * of a step (1,000) may still keep a few of the 1,000 ints out, and
+   * then the row says so, with no run to offer: the cap is 1,000 now */
+  g_assert_cmpuint (entries_at_end (window, "xs", &omitted), >, 900);
+  show_last_step (window);
+  box = box_of (graph, "xs");
+  for (guint r = 0; r < box->n_rows; r++)
+    if (box->rows[r].kind == HS_LAYOUT_ROW_ELISION)
+      g_assert_cmpuint (box->rows[r].rerun_cap, ==, 0);
+
+  g_settings_reset (window->settings, "element-cap");
+  hs_test_window_close (window);
+}
+
+/* With nothing selected, or nothing more to show, the action says so */
+static void
+test_nothing_more (void)
+{
+  HsWindow *window = hs_test_window_new_run (program, "show-more-nothing");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  show_last_step (window);
+  hs_graph_view_unselect_all (graph);
+  hs_test_activate (window, "show-more");
+  g_assert_cmpstr (hs_window_get_last_toast (window), ==, "Select a container in the graph first");
+  hs_graph_view_select_object (graph, var_ref (hs_graph_view_get_snapshot (graph), "n"), FALSE);
+  hs_test_activate (window, "show-more");
+  g_assert_cmpstr (hs_window_get_last_toast (window), ==, "All of this container that was recorded is shown");
+  g_assert_null (graph->more_cells);
+
+  hs_test_window_close (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  app = hs_test_init (&argc, &argv);
+
+  g_test_add_func ("/ui/show-more/click", test_click);
+  g_test_add_func ("/ui/show-more/keyboard-and-rerun", test_keyboard_and_rerun);
+  g_test_add_func ("/ui/show-more/nothing-more", test_nothing_more);
+
+  return hs_test_run (app);
+}
