@@ -10,9 +10,16 @@
 /*
  * Placement: where each box goes in its column.  Frames stack down column
  * 0; survivors stay where they were and ghosts where their object was;
- * new objects go column by column, level with the slot that first
- * references them, in the first free place at or below it; garbage goes
- * to a zone below everything reachable.
+ * new objects go column by column, near the slot that first references
+ * them and near what they reference, in the free place, above or below,
+ * that keeps what one line made within the smallest rectangle; garbage
+ * goes to a zone below everything reachable.
+ *
+ * What one line makes and binds should fit one view at a readable zoom
+ * (about 800 by 420 units on a 1024x600 window): so a new box counts
+ * the room that it and what it stands near take, down twice as dear as
+ * across (place_cost()), and a value that a line points at anew from far
+ * away moves next to the slot (move_near_new_referrers()).
  *
  * A new object that would slide more than MAX_DRIFT below the slot that
  * references it goes to a column further right instead, and what it
@@ -63,19 +70,23 @@ occupancy_add (Occupancy    *occ,
     }
 }
 
-/* The first y at or below y where a box of this size touches nothing, or
- * some y past limit if there is none up to it. */
+/* The first y at or below y (down) or at or above it (up) where a box of
+ * this size touches nothing, or some y past limit if there is none up to
+ * it. */
 static double
-occupancy_find_y (Occupancy *occ,
+occupancy_search (Occupancy *occ,
                   double     x,
                   double     y,
                   double     width,
                   double     height,
-                  double     limit)
+                  double     limit,
+                  gboolean   down)
 {
   gboolean moved = TRUE;
 
-  while (moved && y <= limit)
+  g_assert (occ != NULL);
+
+  while (moved && (down ? y <= limit : y >= limit))
     {
       int first = (int) floor ((y - GAP_Y) / BAND);
       int last = (int) floor ((y + height + GAP_Y) / BAND);
@@ -92,7 +103,7 @@ occupancy_find_y (Occupancy *occ,
               if (x < r->x + r->width + GAP_X && r->x < x + width + GAP_X
                   && y < r->y + r->height + GAP_Y && r->y < y + height + GAP_Y)
                 {
-                  y = r->y + r->height + GAP_Y;
+                  y = down ? r->y + r->height + GAP_Y : r->y - GAP_Y - height;
                   moved = TRUE;
                   break;
                 }
@@ -100,6 +111,17 @@ occupancy_find_y (Occupancy *occ,
         }
     }
   return y;
+}
+
+static double
+occupancy_find_y (Occupancy *occ,
+                  double     x,
+                  double     y,
+                  double     width,
+                  double     height,
+                  double     limit)
+{
+  return occupancy_search (occ, x, y, width, height, limit, TRUE);
 }
 
 /*
@@ -131,6 +153,15 @@ occupy (Occupancy         *occ,
   occupancy_add (occ, &r);
 }
 
+static gboolean
+movable_value (const HsLayoutBox *box)
+{
+  g_assert (box != NULL);
+
+  return box->kind == HS_LAYOUT_BOX_OBJECT && box->shape == HS_LAYOUT_SHAPE_VALUE && box->n_rows == 0
+         && !(box->flags & HS_OBJECT_MUTABLE) && !box->garbage;
+}
+
 static int
 compare_want_y (gconstpointer a,
                 gconstpointer b)
@@ -158,77 +189,220 @@ compare_old_y (gconstpointer a,
 }
 
 /*
- * A free place for a new box no higher than want, in the first column from
- * `column` to `last` where it lands within MAX_DRIFT of want; failing that,
- * in `column`, however far down.  Returns the column.
+ * What a new box should stand near, so that what one line makes and binds
+ * fits one view: the slot that first references it, unless a frame's (the
+ * view pins the frame at its corner), and the placed boxes that it, or
+ * the new objects it references, reference: a cached int or a shared
+ * list the line points a new container at.
+ */
+typedef struct
+{
+  double   want;       /* level with the referrer's slot */
+  gboolean have;       /* anything below to stand near */
+  double   x1, y1;     /* the bounds of all that */
+  double   x2, y2;
+} Anchors;
+
+#define MAX_ANCHOR_ROWS 32
+#define REACH           480.0
+
+static void
+anchors_add (Anchors      *a,
+             double        x1,
+             double        y1,
+             double        x2,
+             double        y2)
+{
+  g_assert (a != NULL);
+
+  if (!a->have)
+    {
+      *a = (Anchors) { a->want, TRUE, x1, y1, x2, y2 };
+      return;
+    }
+  a->x1 = MIN (a->x1, x1);
+  a->y1 = MIN (a->y1, y1);
+  a->x2 = MAX (a->x2, x2);
+  a->y2 = MAX (a->y2, y2);
+}
+
+/* The placed boxes box references, and through new boxes not yet placed,
+ * those they reference, depth levels down */
+static void
+anchor_targets (HsLayoutBuilder   *builder,
+                const HsLayoutBox *box,
+                guint              depth,
+                Anchors           *a)
+{
+  HsLayout *self = builder->self;
+
+  g_assert (builder != NULL && box != NULL && a != NULL);
+
+  for (guint r = 0; r < box->n_rows && r < MAX_ANCHOR_ROWS; r++)
+    for (guint k = 0; k < 2; k++)
+      {
+        guint32 ref = k ? box->rows[r].key_target : box->rows[r].target;
+        int target = ref != 0 && ref != box->ref ? lookup_box (self->box_by_ref, ref) : -1;
+        const HsLayoutBox *t;
+
+        if (target < 0)
+          continue;
+        t = box_at (self, target);
+        if (g_hash_table_contains (builder->placed, GUINT_TO_POINTER (target)))
+          {
+            /* Only what the line changed too, or what this step places
+             * anew (objects back from the garbage zone): the line did not
+             * bind the rest.  What stands further than a view from the
+             * slot cannot share one with it anyway. */
+            int item = lookup_box (builder->items_by_ref, ref);
+            gboolean anew = item >= 0 && !item_at (builder, item)->survivor;
+
+            if (!t->garbage && (anew || (t->changes & (HS_CHANGE_NEW | HS_CHANGE_CREATED | HS_CHANGE_MUTATED)))
+                && (a->want < 0 || fabs (t->rect.y - a->want) <= REACH))
+              anchors_add (a, t->rect.x, t->rect.y, t->rect.x + t->rect.width, t->rect.y + t->rect.height);
+          }
+        else if (depth > 1)
+          anchor_targets (builder, t, depth - 1, a);
+      }
+}
+
+/* The y a new object would like: level with the first placed slot that
+ * references it, so that the arrow runs straight; and what it should
+ * stand near. */
+static void
+find_anchors (HsLayoutBuilder *builder,
+              const Item      *item,
+              Anchors         *a)
+{
+  HsLayout *self = builder->self;
+  GPtrArray *referrers = g_hash_table_lookup (builder->referrers, GUINT_TO_POINTER (item->object->ref));
+  const HsLayoutBox *me = box_at (self, item->box);
+
+  g_assert (builder != NULL);
+  g_assert (item != NULL && a != NULL);
+
+  /* An object's slot before a frame's: the view pins the frame aside,
+   * and the object may be what the line changed */
+  *a = (Anchors) { -1, FALSE, 0, 0, 0, 0 };
+  for (guint i = 0; referrers != NULL && i < 2 * referrers->len && a->want < 0; i++)
+    {
+      guint source = GPOINTER_TO_UINT (g_ptr_array_index (referrers, i % referrers->len));
+      const HsLayoutBox *s = box_at (self, source);
+
+      if ((s->kind == HS_LAYOUT_BOX_FRAME) != (i >= referrers->len)
+          || !g_hash_table_contains (builder->placed, GUINT_TO_POINTER (source)))
+        continue;
+      for (guint r = 0; r < s->n_rows; r++)
+        if (s->rows[r].target == item->object->ref || s->rows[r].key_target == item->object->ref)
+          {
+            gboolean key = s->rows[r].key_target == item->object->ref;
+            double slot_x = s->rect.x + (key ? s->rows[r].key_slot_x : s->rows[r].slot_x);
+            double slot_y = s->rect.y + (key ? s->rows[r].key_slot_y : s->rows[r].slot_y);
+
+            a->want = slot_y - MIN (me->header_height, me->rect.height) / 2;
+            int source_item = s->kind == HS_LAYOUT_BOX_FRAME ? -1 : lookup_box (builder->items_by_ref, s->ref);
+
+            /* A slot of a container that was there before: the line
+             * changed it.  New boxes' children keep to want alone, as
+             * a fresh layout places them. */
+            if (source_item >= 0 && item_at (builder, source_item)->survivor)
+              anchors_add (a, slot_x, slot_y, slot_x, slot_y);
+            break;
+          }
+    }
+  anchor_targets (builder, me, 2, a);
+}
+
+/* How much room the box at (x, y) and its anchors take, down counting
+ * twice across (a view is wider than tall), and how far it stands from
+ * its referrer's slot */
+static double
+place_cost (const Anchors *a,
+            double         x,
+            double         y,
+            double         width,
+            double         height)
+{
+  double cost = 0;
+
+  g_assert (a != NULL);
+
+  if (a->have)
+    cost += MAX (a->x2, x + width) - MIN (a->x1, x) - (a->x2 - a->x1)
+            + 2 * (MAX (a->y2, y + height) - MIN (a->y1, y) - (a->y2 - a->y1));
+  if (a->want >= 0)
+    cost += fabs (y - a->want) / 2;
+  return cost;
+}
+
+/* What moving one column right costs, beyond the room it takes: a box
+ * drifts down this far in its own column rather than go right, where
+ * what it references must follow */
+#define SHIFT_COST 360.0
+
+/*
+ * A free place for a new box, no higher than top: in the first MAX_SHIFT
+ * columns from `column` to `last`, the free place up or down within
+ * MAX_DRIFT of want that costs least (place_cost()); failing that, in
+ * `column`, however far down.  Returns the column.
  */
 static int
-place_new (HsLayout    *self,
-           Occupancy   *occ,
-           HsLayoutBox *box,
-           int          column,
-           int          last,
-           double       want)
+place_new (HsLayout      *self,
+           Occupancy     *occ,
+           HsLayoutBox   *box,
+           int            column,
+           int            last,
+           double         want,
+           double         top,
+           const Anchors *anchors)
 {
-  double limit = want + MAX_DRIFT, y = G_MAXDOUBLE;
-  int shift;
+  double best = G_MAXDOUBLE, y = 0, height = box->reserved_height;
+  int best_column = -1;
   Column *c;
 
   g_assert (box != NULL);
 
   last = MIN (last, column + MAX_SHIFT - 1);
-  for (shift = 0; column + shift <= last; shift++)
+  for (int shift = 0; column + shift <= last && shift * SHIFT_COST < best; shift++)
     {
+      double x, candidates[2];
+
       hs_layout_column_x (self, column + shift);
       hs_layout_settle_columns (self, column + shift);
-      y = occupancy_find_y (occ, hs_layout_column_x (self, column + shift), want,
-                            box->rect.width, box->reserved_height, limit);
-      if (y <= limit)
-        break;
+      x = hs_layout_column_x (self, column + shift);
+      candidates[0] = occupancy_find_y (occ, x, want, box->rect.width, height, want + MAX_DRIFT);
+      /* Above want only to stand nearer what lies up there: siblings
+       * stay in their slots' order */
+      candidates[1] = anchors->have && anchors->y1 < want
+                      ? occupancy_search (occ, x, want, box->rect.width, height, MAX (top, want - MAX_DRIFT), FALSE)
+                      : -G_MAXDOUBLE;
+      for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+        {
+          double cost;
+
+          if (candidates[k] > want + MAX_DRIFT || candidates[k] < MAX (top, want - MAX_DRIFT))
+            continue;
+          cost = place_cost (anchors, x, candidates[k], box->rect.width, height) + shift * SHIFT_COST;
+          if (cost < best)
+            {
+              best = cost;
+              best_column = column + shift;
+              y = candidates[k];
+            }
+        }
     }
-  if (column + shift > last)
+  if (best_column < 0)
     {
-      shift = 0;
-      y = occupancy_find_y (occ, hs_layout_column_x (self, column), want, box->rect.width, box->reserved_height, G_MAXDOUBLE);
+      best_column = column;
+      y = occupancy_find_y (occ, hs_layout_column_x (self, column), want, box->rect.width, height, G_MAXDOUBLE);
     }
-  column += shift;
-  c = &g_array_index (self->columns, Column, column);
+  c = &g_array_index (self->columns, Column, best_column);
   c->fixed = TRUE;
   c->width = MAX (c->width, box->rect.width);
   box->rect.x = c->x;
   box->rect.y = y;
-  box->column = column;
-  return column;
-}
-
-
-/* The y a new object would like: level with the first placed slot that
- * references it, so that the arrow runs straight. */
-static double
-wanted_y (HsLayout    *self,
-          GHashTable  *placed,
-          const Item  *item,
-          GPtrArray   *referrers)
-{
-  g_assert (self != NULL);
-
-  for (guint i = 0; referrers != NULL && i < referrers->len; i++)
-    {
-      guint source = GPOINTER_TO_UINT (g_ptr_array_index (referrers, i));
-      const HsLayoutBox *s = box_at (self, source);
-
-      if (!g_hash_table_contains (placed, GUINT_TO_POINTER (source)))
-        continue;
-      for (guint r = 0; r < s->n_rows; r++)
-        if (s->rows[r].target == item->object->ref || s->rows[r].key_target == item->object->ref)
-          {
-            const HsLayoutBox *me = box_at (self, item->box);
-            double slot_y = s->rows[r].key_target == item->object->ref ? s->rows[r].key_slot_y : s->rows[r].slot_y;
-
-            return s->rect.y + slot_y - MIN (me->header_height, me->rect.height) / 2;
-          }
-    }
-  return -1;
+  box->column = best_column;
+  return best_column;
 }
 
 /* ------------------------------------------------------------------ */
@@ -680,9 +854,10 @@ place_group (HsLayoutBuilder *builder,
       for (guint i = 0; i < wave->len; i++)
         {
           Item *it = g_ptr_array_index (wave, i);
+          Anchors a;
 
-          it->want_y = wanted_y (self, builder->placed, it,
-                                 g_hash_table_lookup (builder->referrers, GUINT_TO_POINTER (it->object->ref)));
+          find_anchors (builder, it, &a);
+          it->want_y = a.want;
         }
       g_ptr_array_sort (wave, compare_want_y);
       for (guint i = 0; i < wave->len; i++)
@@ -691,10 +866,13 @@ place_group (HsLayoutBuilder *builder,
           HsLayoutBox *box = box_at (self, it->box);
           double top = garbage ? zone_top : MARGIN;
           int last_column = last_column_for (builder, box);
+          Anchors a;
 
+          /* Boxes placed earlier in the wave count too */
+          find_anchors (builder, it, &a);
           reserve (box, NULL);
           it->column = place_new (self, &builder->occ, box, it->column, MAX (last_column, it->column),
-                                  MAX (top, round (it->want_y)));
+                                  MAX (top, round (it->want_y)), top, &a);
           it->done = TRUE;
           last = MAX (last, it->column);
           occupy (&builder->occ, box);
@@ -702,6 +880,122 @@ place_group (HsLayoutBuilder *builder,
           if (!garbage)
             builder->reachable_bottom = MAX (builder->reachable_bottom, box->rect.y + box->rect.height);
         }
+    }
+}
+
+/*
+ * A value that a line references anew from far away: a cached int or an
+ * interned str that a new list, or a slot the line changed, now points
+ * at, standing where its first referrer put it, many rows up.  What the
+ * line made and that value could not share one view at a readable zoom,
+ * so the value, which has no references of its own to keep in order,
+ * moves next to the slot that now points at it.  Every other survivor
+ * stays in place.
+ */
+#define FAR_X     560.0
+#define FAR_Y     240.0
+#define SLOT_HALF 12.0
+
+/* Whether a and b together span more than FAR_X across or FAR_Y down */
+static gboolean
+far_apart (const HsRect *a,
+           const HsRect *b)
+{
+  g_assert (a != NULL && b != NULL);
+
+  return MAX (a->x + a->width, b->x + b->width) - MIN (a->x, b->x) > FAR_X
+         || MAX (a->y + a->height, b->y + b->height) - MIN (a->y, b->y) > FAR_Y;
+}
+
+/* The slot of a box that references ref anew at this step: the box is
+ * new, or the box changed and did not reference ref at the step before.
+ * Returns the box's index, or -1. */
+static int
+new_referrer (HsLayoutBuilder *builder,
+              guint32          ref,
+              double          *slot_x,
+              double          *slot_y)
+{
+  HsLayout *self = builder->self, *previous = builder->previous;
+  GPtrArray *list = g_hash_table_lookup (builder->referrers, GUINT_TO_POINTER (ref));
+
+  g_assert (builder != NULL && previous != NULL);
+
+  for (guint k = 0; list != NULL && k < list->len; k++)
+    {
+      guint b = GPOINTER_TO_UINT (g_ptr_array_index (list, k));
+      const HsLayoutBox *box = box_at (self, b), *pb;
+      gboolean had = FALSE;
+      int prev;
+
+      if (box->kind != HS_LAYOUT_BOX_OBJECT || box->garbage || !g_hash_table_contains (builder->placed, GUINT_TO_POINTER (b)))
+        continue;
+      /* A new box was placed near what it references already */
+      prev = lookup_box (previous->box_by_ref, box->ref);
+      if (prev < 0 || !(box->changes & HS_CHANGE_MUTATED))
+        continue;
+      pb = box_at (previous, prev);
+      for (guint r = 0; r < pb->n_rows && !had; r++)
+        had = pb->rows[r].target == ref || pb->rows[r].key_target == ref;
+      if (had)
+        continue;
+      for (guint r = 0; r < box->n_rows; r++)
+        if (box->rows[r].target == ref || box->rows[r].key_target == ref)
+          {
+            gboolean key = box->rows[r].target != ref;
+
+            *slot_x = box->rect.x + (key ? box->rows[r].key_slot_x : box->rows[r].slot_x);
+            *slot_y = box->rect.y + (key ? box->rows[r].key_slot_y : box->rows[r].slot_y);
+            return b;
+          }
+    }
+  return -1;
+}
+
+static void
+move_near_new_referrers (HsLayoutBuilder *builder)
+{
+  HsLayout *self = builder->self;
+
+  g_assert (builder != NULL);
+
+  if (builder->previous == NULL)
+    return;
+  for (guint i = 0; i < builder->survivors->len; i++)
+    {
+      Item *it = g_ptr_array_index (builder->survivors, i);
+      HsLayoutBox *box = box_at (self, it->box);
+      double slot_x, slot_y;
+      const HsLayoutBox *referrer;
+      HsRect old, near;
+      guint column;
+      Anchors a;
+      int r;
+
+      if (!movable_value (box) || (r = new_referrer (builder, box->ref, &slot_x, &slot_y)) < 0)
+        continue;
+      /* The referrer down to the slot */
+      referrer = box_at (self, r);
+      near = (HsRect) { referrer->rect.x, referrer->rect.y, MAX (referrer->rect.width, slot_x - referrer->rect.x),
+                        slot_y - referrer->rect.y + SLOT_HALF };
+      if (!far_apart (&box->rect, &near))
+        continue;
+      old = box->rect;
+      column = box->column;
+      a = (Anchors) { slot_y - MIN (box->header_height, box->rect.height) / 2, TRUE,
+                      referrer->rect.x, referrer->rect.y,
+                      referrer->rect.x + referrer->rect.width, referrer->rect.y + referrer->rect.height };
+      place_new (self, &builder->occ, box, referrer->column + 1, G_MAXINT / 2, MAX (MARGIN, round (a.want)), MARGIN, &a);
+      /* Only next to the referrer: elsewhere it would be as far as before */
+      if (far_apart (&box->rect, &near))
+        {
+          box->rect = old;
+          box->column = column;
+          continue;
+        }
+      it->column = box->column;
+      occupy (&builder->occ, box);
+      builder->reachable_bottom = MAX (builder->reachable_bottom, box->rect.y + box->rect.height);
     }
 }
 
@@ -717,8 +1011,13 @@ hs_layout_place_new_objects (HsLayoutBuilder *builder)
   for (guint pass = 0; pass < 3; pass++)
     {
       g_autoptr(GPtrArray) group = g_ptr_array_new ();
-      double zone_top = builder->reachable_bottom + ZONE_GAP + ZONE_PAD + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
+      double zone_top;
 
+      /* Values join their new referrers before the zone is set below
+       * everything reachable */
+      if (pass == 1)
+        move_near_new_referrers (builder);
+      zone_top = builder->reachable_bottom + ZONE_GAP + ZONE_PAD + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
       if (pass == 1)
         {
           place_garbage_survivors (builder, zone_top);

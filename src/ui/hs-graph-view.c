@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "hs-describe.h"
+#include "hs-format.h"
 #include "hs-graph-view-private.h"
 #include "hs-layout-text.h"
 #include "hs-renderer.h"
@@ -1252,7 +1253,7 @@ describe_elision (HsGraphView       *self,
   if (row->held > 0)
     {
       guint64 n = MIN (row->held, HS_GRAPH_VIEW_MORE_CELLS);
-      g_autofree char *more = hs_describe_count (n);
+      g_autofree char *more = hs_format_count ((gint64) n);
 
       return g_strdup_printf (ngettext ("Click to show %s more entry", "Click to show %s more entries", (gulong) n), more);
     }
@@ -1260,12 +1261,12 @@ describe_elision (HsGraphView       *self,
     return NULL;
   for (guint i = 0; i < o->n_edges; i++)
     sent += o->edges[i].kind != HS_EDGE_VALUE;   /* a dict entry is a key and a value */
-  length = hs_describe_count (o->length);
-  recorded = hs_describe_count (sent);
+  length = hs_format_count ((gint64) o->length);
+  recorded = hs_format_count ((gint64) sent);
   if (row->rerun_cap == 0)
     return g_strdup_printf (_("The runtime recorded %s of its %s entries: its caps on entries "
                               "and on objects per step leave the rest out"), recorded, length);
-  cap = hs_describe_count (row->rerun_cap);
+  cap = hs_format_count ((gint64) row->rerun_cap);
   return g_strdup_printf (_("The runtime recorded %s of its %s entries (the element cap). "
                             "Click to run the program again recording up to %s: "
                             "the new run’s objects have new ids."), recorded, length, cap);

