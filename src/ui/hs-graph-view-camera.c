@@ -336,12 +336,24 @@ place_axis (double start,
   return CLAMP (start, -margin, extent + margin - view);
 }
 
+/* Whether two rectangles overlap */
+static gboolean
+rects_meet (const HsRect *a,
+            const HsRect *b)
+{
+  return a->x < b->x + b->width && b->x < a->x + a->width &&
+         a->y < b->y + b->height && b->y < a->y + a->height;
+}
+
 /* How a view of the picture reads: how many boxes its edges cut, plus
  * how many boxes lie under what covers its corner (covered, or NULL),
- * all in layout units.  A box half in view is neither read nor gone. */
+ * all in layout units, and far worse, what matters (focus up to
+ * priority 1) under it or cut.  A box half in view is neither read nor
+ * gone. */
 static guint
 count_spoiled (const HsLayoutBox *boxes,
                guint              n_boxes,
+               GArray            *focus,
                const HsRect      *view,
                const HsRect      *covered)
 {
@@ -353,17 +365,27 @@ count_spoiled (const HsLayoutBox *boxes,
   for (guint i = 0; i < n_boxes; i++)
     {
       const HsRect *r = &boxes[i].rect;
-      gboolean meets = r->x < view->x + view->width && view->x < r->x + r->width &&
-                       r->y < view->y + view->height && view->y < r->y + r->height;
       gboolean inside = r->x >= view->x && r->x + r->width <= view->x + view->width &&
                         r->y >= view->y && r->y + r->height <= view->y + view->height;
 
       if (boxes[i].alpha <= 0)
         continue;
-      n += meets && !inside;
-      n += covered != NULL &&
-           r->x < covered->x + covered->width && covered->x < r->x + r->width &&
-           r->y < covered->y + covered->height && covered->y < r->y + r->height;
+      n += rects_meet (r, view) && !inside;
+      n += covered != NULL && rects_meet (r, covered);
+    }
+  for (guint i = 0; focus != NULL && i < focus->len; i++)
+    {
+      const Focus *f = &g_array_index (focus, Focus, i);
+
+      if (f->priority > 1)
+        continue;
+      if (covered != NULL && rects_meet (&f->rect, covered))
+        n += 1000;
+      /* cut at the view's edge */
+      if (rects_meet (&f->rect, view) &&
+          !(f->rect.x >= view->x && f->rect.x + f->rect.width <= view->x + view->width &&
+            f->rect.y >= view->y && f->rect.y + f->rect.height <= view->y + view->height))
+        n += 1000;
     }
   return n;
 }
@@ -372,6 +394,7 @@ count_spoiled (const HsLayoutBox *boxes,
 static guint
 spoiled_at (const HsLayoutBox *boxes,
             guint              n_boxes,
+            GArray            *focus,
             double             x0,
             double             y0,
             double             view_w,
@@ -381,17 +404,19 @@ spoiled_at (const HsLayoutBox *boxes,
   HsRect view = { x0, y0, view_w, view_h }, c;
 
   if (covered == NULL)
-    return count_spoiled (boxes, n_boxes, &view, NULL);
+    return count_spoiled (boxes, n_boxes, focus, &view, NULL);
   c = (HsRect) { x0 + covered->x, y0 + covered->y, covered->width, covered->height };
-  return count_spoiled (boxes, n_boxes, &view, &c);
+  return count_spoiled (boxes, n_boxes, focus, &view, &c);
 }
 
 /* Moves the view (its top left corner at *x0, *y0 in layout units, size
  * view_w x view_h) along one axis within [min, max], where what matters
- * stays in view, to where it spoils fewest boxes; the nearest such place
- * wins.  covered is where the buttons lie, from the view's corner. */
-static void
+ * stays in view, to where it spoils least; the nearest such place wins.
+ * covered is where the buttons lie, from the view's corner.  Returns
+ * how much it spoils there. */
+static guint
 snap_axis (HsLayout     *layout,
+           GArray       *focus,
            gboolean      vertical,
            double       *x0,
            double       *y0,
@@ -405,22 +430,26 @@ snap_axis (HsLayout     *layout,
   const HsLayoutBox *boxes;
   double origin = vertical ? *y0 : *x0, best = origin;
   double view = vertical ? view_h : view_w, pad = MARGIN / 2 / zoom;
+  double cover_lo = covered == NULL ? view : vertical ? covered->y : covered->x;
+  double cover_hi = covered == NULL ? view : vertical ? covered->y + covered->height : covered->x + covered->width;
   guint n_boxes, best_spoiled;
 
   g_assert (layout != NULL && x0 != NULL && y0 != NULL);
 
   boxes = hs_layout_get_boxes (layout, &n_boxes);
-  best_spoiled = spoiled_at (boxes, n_boxes, *x0, *y0, view_w, view_h, covered);
+  best_spoiled = spoiled_at (boxes, n_boxes, focus, *x0, *y0, view_w, view_h, covered);
   for (guint i = 0; i < n_boxes && best_spoiled > 0 && min <= max; i++)
     {
       double lo = vertical ? boxes[i].rect.y : boxes[i].rect.x;
       double hi = lo + (vertical ? boxes[i].rect.height : boxes[i].rect.width);
-      /* It whole in view past either edge, or out of it */
-      double candidates[] = { lo - pad, hi + pad - view, hi + pad, lo - pad - view };
+      /* It whole in view past either edge, or out of it; or clear of
+       * the buttons, before or past them */
+      double candidates[] = { lo - pad, hi + pad - view, hi + pad, lo - pad - view,
+                              hi + pad - cover_lo, lo - pad - cover_hi };
 
       /* Only a box spoiled now may be moved past: the rest stay as they are */
       if (boxes[i].alpha <= 0 ||
-          spoiled_at (&boxes[i], 1, *x0, *y0, view_w, view_h, covered) == 0)
+          spoiled_at (&boxes[i], 1, NULL, *x0, *y0, view_w, view_h, covered) == 0)
         continue;
       for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
         {
@@ -429,8 +458,8 @@ snap_axis (HsLayout     *layout,
 
           if (at < min || at > max)
             continue;
-          spoiled = vertical ? spoiled_at (boxes, n_boxes, *x0, at, view_w, view_h, covered)
-                             : spoiled_at (boxes, n_boxes, at, *y0, view_w, view_h, covered);
+          spoiled = vertical ? spoiled_at (boxes, n_boxes, focus, *x0, at, view_w, view_h, covered)
+                             : spoiled_at (boxes, n_boxes, focus, at, *y0, view_w, view_h, covered);
           if (spoiled < best_spoiled || (spoiled == best_spoiled && fabs (at - origin) < fabs (best - origin)))
             {
               best = at;
@@ -439,6 +468,7 @@ snap_axis (HsLayout     *layout,
         }
     }
   *(vertical ? y0 : x0) = best;
+  return best_spoiled;
 }
 
 /* Grows wanted by each focus rectangle from first on, in order, that
@@ -609,11 +639,12 @@ compute_framing (HsGraphView *self,
   y0 = ((height + reserve_y) / 2.0 - self->offset_y) / self->zoom - (height - reserve_y) / 2.0 / zoom;
   x0 = place_axis (x0, wanted.x, wanted.width, all.width, zoom, width - reserve_x);
   y0 = place_axis (y0, wanted.y, wanted.height, all.height, zoom, height - reserve_y);
-  /* Along an axis where the picture does not fit, the view's edges cut
-   * as few boxes as what matters lets them, and the buttons cover as
-   * few.  Below, the edge is the view's own, under the buttons. */
+  /* Where the picture is wider than the view, the view's edges cut as
+   * few boxes as what matters lets them, and the buttons cover as few.
+   * (Sliding up and down as well moved boxes that matter out at the
+   * bottom after some steps: not yet.) */
   {
-    double margin = MARGIN / zoom, view_x = (width - reserve_x) / zoom, view_y = (height - reserve_y) / zoom;
+    double margin = MARGIN / zoom, view_x = (width - reserve_x) / zoom;
     double full_y = (clear.size.height - reserve_y) / zoom;
     HsRect covered, *c = NULL;
 
@@ -624,22 +655,31 @@ compute_framing (HsGraphView *self,
                              controls.size.width / zoom, controls.size.height / zoom };
         c = &covered;
       }
-    if (all.height * zoom + 2 * MARGIN > height - reserve_y)
-      snap_axis (self->layout, TRUE, &x0, &y0, view_x, full_y, c,
-                 MAX (wanted.y + wanted.height + margin - view_y, -margin),
-                 MIN (wanted.y - margin, all.height + margin - view_y), zoom);
     if (all.width * zoom + 2 * MARGIN > width - reserve_x)
-      snap_axis (self->layout, FALSE, &x0, &y0, view_x, full_y, c,
+      snap_axis (self->layout, focus, FALSE, &x0, &y0, view_x, full_y, c,
                  MAX (wanted.x + wanted.width + margin - view_x, -margin),
                  MIN (wanted.x - margin, all.width + margin - view_x), zoom);
   }
   /* The pinned copy best covers the column of frames it comes from, not
-   * objects the view would hide under it. */
+   * objects the view would hide under it, unless that leaves what
+   * matters under the buttons. */
   if (pinned && !below_pin && wanted.x >= frame.x + frame.width &&
       wanted.x + wanted.width + MARGIN / zoom <= frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
     {
-      reserve_x = 0;
-      x0 = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
+      double column = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
+      const HsLayoutBox *boxes;
+      guint n_boxes;
+      HsRect covered;
+
+      boxes = hs_layout_get_boxes (self->layout, &n_boxes);
+      covered = (HsRect) { (controls.origin.x - clear.origin.x) / zoom, controls.origin.y / zoom,
+                           controls.size.width / zoom, controls.size.height / zoom };
+      if (!have_controls ||
+          spoiled_at (boxes, n_boxes, focus, column, y0, width / zoom, clear.size.height / zoom, &covered) < 1000)
+        {
+          reserve_x = 0;
+          x0 = column;
+        }
     }
 
   out->zoom = zoom;
