@@ -30,6 +30,19 @@
 
 enum { RIGHT, DOWN, LEFT, UP };
 
+typedef struct
+{
+  double x0, y0, x1, y1;
+} Area;
+
+/* Where one arrow leaves its source, the way it leaves, and its object */
+typedef struct
+{
+  HsPoint slot;
+  int     dir;
+  guint32 target;
+} Start;
+
 struct _HsPinnedRoute
 {
   HsLayout *layout;
@@ -37,15 +50,14 @@ struct _HsPinnedRoute
   double    y;
   HsRect    view;
   HsRect    pin;
+  gboolean  pinned;   /* from a pinned frame's names, else from a box of the view's own */
+  guint     source;   /* the pinned frame's index in the layout */
+  GArray   *starts;   /* Start */
+  GArray   *others;   /* Area: boxes of the view's own, not the layout's */
   GArray   *edges;    /* HsLayoutEdge */
   GArray   *points;   /* HsPoint: the edges' paths */
   GArray   *offsets;  /* guint: where each edge's path starts in points */
 };
-
-typedef struct
-{
-  double x0, y0, x1, y1;
-} Area;
 
 /* Where an arrow may arrive at its object: the point on its side, the
  * grid node just outside, the way it moves there, and what that costs */
@@ -278,11 +290,12 @@ node_y (const Grid *grid,
   return g_array_index (grid->ys, double, n / grid->nx);
 }
 
-/* The cheapest way from start, left moving right, to one of the entries;
+/* The cheapest way from start, left moving start_dir, to one of the entries;
  * returns the nodes in order and sets *entry, or NULL */
 static GArray *
 search (const Grid  *grid,
         guint        start,
+        int          start_dir,
         const Entry *entries,
         guint        n_entries,
         guint       *entry)
@@ -299,9 +312,9 @@ search (const Grid  *grid,
 
   for (guint s = 0; s < n_states; s++)
     cost[s] = INFINITY;
-  cost[start * 4 + RIGHT] = 0;
-  from[start * 4 + RIGHT] = G_MAXUINT;
-  heap_push (heap, 0, 0, start * 4 + RIGHT);
+  cost[start * 4 + start_dir] = 0;
+  from[start * 4 + start_dir] = G_MAXUINT;
+  heap_push (heap, 0, 0, start * 4 + start_dir);
 
   while (heap->len > 0)
     {
@@ -538,43 +551,73 @@ add_visible_parts (GArray       *obstacles,
     }
 }
 
-/* Routes the names not yet routed (done) with this clearance */
-static void
-route (HsPinnedRoute     *self,
-       const HsLayoutBox *frame,
-       double             clearance,
-       gboolean          *done)
+/* The grid node an arrow leaves its source by: a pinned frame's names
+ * by the copy's right side, one lane apart, others straight out */
+static HsPoint
+exit_of (const HsPinnedRoute *self,
+         const Start         *start,
+         double               clearance)
 {
+  static const double dx[] = { 1, 0, -1, 0 }, dy[] = { 0, 1, 0, -1 };
+
+  g_assert (self != NULL && start != NULL);
+
+  if (self->pinned)
+    return (HsPoint) { self->pin.x + self->pin.width + PIN_CLEARANCE, start->slot.y };
+  return (HsPoint) { start->slot.x + dx[start->dir] * clearance, start->slot.y + dy[start->dir] * clearance };
+}
+
+/* Routes the starts not yet routed (done) with this clearance */
+static void
+route (HsPinnedRoute *self,
+       double         clearance,
+       gboolean      *done)
+{
+  static const double dx[] = { 1, 0, -1, 0 }, dy[] = { 0, 1, 0, -1 };
   const HsLayoutBox *boxes;
-  guint n_boxes, source;
+  guint n_boxes;
   g_autoptr(GArray) obstacles = g_array_new (FALSE, FALSE, sizeof (Area));
-  g_autoptr(GArray) targets = g_array_new (FALSE, FALSE, sizeof (HsRect));
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   g_autoptr(GArray) first_entry = g_array_new (FALSE, FALSE, sizeof (guint));
   Grid grid = { 0 };
-  Area pin, seen, cover;
-  double exit_x;
+  /* Nowhere, for arrows that leave no pinned copy */
+  Area pin = { -G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE }, seen, cover = pin;
 
-  g_assert (self != NULL && frame != NULL);
+  g_assert (self != NULL);
 
   boxes = hs_layout_get_boxes (self->layout, &n_boxes);
-  source = frame - boxes;
-  /* Runs may pass over the copy's shadow, close beside it: the camera
-   * may pin it next to a box, and the way out is between them */
-  pin = (Area) { self->pin.x - clearance, self->pin.y - clearance,
-                 self->pin.x + self->pin.width + PIN_CLEARANCE,
-                 self->pin.y + self->pin.height + PIN_CLEARANCE };
-  cover = (Area) { self->pin.x, self->pin.y, self->pin.x + self->pin.width + SHADOW,
-                   self->pin.y + self->pin.height + SHADOW };
-  exit_x = pin.x1;
+  if (self->pinned)
+    {
+      /* Runs may pass over the copy's shadow, close beside it: the camera
+       * may pin it next to a box, and the way out is between them */
+      pin = (Area) { self->pin.x - clearance, self->pin.y - clearance,
+                     self->pin.x + self->pin.width + PIN_CLEARANCE,
+                     self->pin.y + self->pin.height + PIN_CLEARANCE };
+      cover = (Area) { self->pin.x, self->pin.y, self->pin.x + self->pin.width + SHADOW,
+                       self->pin.y + self->pin.height + SHADOW };
+      g_array_append_val (obstacles, pin);
+    }
+  else
+    {
+      Area source = { self->pin.x - clearance, self->pin.y - clearance,
+                      self->pin.x + self->pin.width + clearance, self->pin.y + self->pin.height + clearance };
+
+      g_array_append_val (obstacles, source);
+    }
   seen = (Area) { self->view.x - clearance, self->view.y - clearance,
                   self->view.x + self->view.width + clearance, self->view.y + self->view.height + clearance };
 
   /* What an arrow must not cross is what can be seen crossed */
-  g_array_append_val (obstacles, pin);
   for (guint i = 0; i < n_boxes; i++)
     if (boxes[i].alpha > 0 && meets (&boxes[i].rect, &seen))
       add_visible_parts (obstacles, &boxes[i].rect, &cover, clearance);
+  for (guint i = 0; i < self->others->len; i++)
+    {
+      const Area *o = &g_array_index (self->others, Area, i);
+      Area a = { o->x0 - clearance, o->y0 - clearance, o->x1 + clearance, o->y1 + clearance };
+
+      g_array_append_val (obstacles, a);
+    }
 
   grid.xs = g_array_new (FALSE, FALSE, sizeof (double));
   grid.ys = g_array_new (FALSE, FALSE, sizeof (double));
@@ -585,18 +628,20 @@ route (HsPinnedRoute     *self,
       g_array_append_vals (grid.xs, (double[]) { a->x0, a->x1 }, 2);
       g_array_append_vals (grid.ys, (double[]) { a->y0, a->y1 }, 2);
     }
-  for (guint r = 0; r < frame->n_rows; r++)
+  for (guint r = 0; r < self->starts->len; r++)
     {
+      const Start *s = &g_array_index (self->starts, Start, r);
       HsRect t = { 0 };
       guint at = entries->len;
-      double lane = exit_x + LANE * r, slot_y = self->pin.y + frame->rows[r].slot_y;
+      HsPoint out = exit_of (self, s, clearance);
+      /* Runs one lane apart, so that arrows leaving side by side keep apart */
+      double lane_x = out.x + LANE * r * dx[s->dir], lane_y = out.y + LANE * r * dy[s->dir];
 
       g_array_append_val (first_entry, at);
-      g_array_append_val (grid.xs, lane);
-      g_array_append_val (grid.ys, slot_y);
-      if (frame->rows[r].target != 0)
-        hs_layout_get_object_bounds (self->layout, frame->rows[r].target, &t);
-      g_array_append_val (targets, t);
+      g_array_append_vals (grid.xs, (double[]) { out.x, lane_x }, 2);
+      g_array_append_vals (grid.ys, (double[]) { out.y, lane_y }, 2);
+      if (s->target != 0)
+        hs_layout_get_object_bounds (self->layout, s->target, &t);
       if (t.width > 0)
         add_entries (entries, &t, &pin, clearance);
       for (guint k = at; k < entries->len; k++)
@@ -624,34 +669,34 @@ route (HsPinnedRoute     *self,
       e->node = line_at (grid.ys, e->ay) * grid.nx + line_at (grid.xs, e->ax);
     }
 
-  for (guint r = 0; r < frame->n_rows; r++)
+  for (guint r = 0; r < self->starts->len; r++)
     {
-      const HsLayoutRow *row = &frame->rows[r];
+      const Start *s = &g_array_index (self->starts, Start, r);
       guint from = g_array_index (first_entry, guint, r), to = g_array_index (first_entry, guint, r + 1);
-      HsPoint slot = { self->pin.x + row->slot_x, self->pin.y + row->slot_y };
-      guint start = line_at (grid.ys, slot.y) * grid.nx + line_at (grid.xs, exit_x);
+      HsPoint out = exit_of (self, s, clearance);
+      guint start = line_at (grid.ys, out.y) * grid.nx + line_at (grid.xs, out.x);
       g_autoptr(GArray) nodes = NULL;
       g_autoptr(GArray) corners = NULL;
       HsLayoutEdge edge = { 0 };
       guint chosen = 0;
 
       if (done[r] || from == to || grid.node_blocked[start] ||
-          (nodes = search (&grid, start, &g_array_index (entries, Entry, from), to - from, &chosen)) == NULL)
+          (nodes = search (&grid, start, s->dir, &g_array_index (entries, Entry, from), to - from, &chosen)) == NULL)
         {
           continue;
         }
       mark_used (&grid, nodes);
-      corners = corners_of (&grid, &slot, nodes, &g_array_index (entries, Entry, from + chosen));
+      corners = corners_of (&grid, &s->slot, nodes, &g_array_index (entries, Entry, from + chosen));
       if (corners->len < 2)
         continue;
 
-      edge.source = source;
+      edge.source = self->source;
       edge.row = r;
-      edge.from_frame = TRUE;
-      edge.target = row->target;
+      edge.from_frame = self->pinned;
+      edge.target = s->target;
       edge.target_box = G_MAXUINT;
       for (guint i = 0; i < n_boxes; i++)
-        if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].ref == row->target)
+        if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].ref == s->target)
           edge.target_box = i;
       edge.alpha = 0.8;
       g_array_append_val (self->offsets, self->points->len);
@@ -683,6 +728,44 @@ set_paths (HsPinnedRoute *self)
     }
 }
 
+static HsPinnedRoute *
+route_new (HsLayout     *layout,
+           double        x,
+           double        y,
+           const HsRect *view)
+{
+  HsPinnedRoute *self = g_new0 (HsPinnedRoute, 1);
+
+  g_assert (layout != NULL && view != NULL);
+
+  self->layout = hs_layout_ref (layout);
+  self->x = x;
+  self->y = y;
+  self->view = *view;
+  self->source = G_MAXUINT;
+  self->starts = g_array_new (FALSE, FALSE, sizeof (Start));
+  self->others = g_array_new (FALSE, FALSE, sizeof (Area));
+  self->edges = g_array_new (FALSE, FALSE, sizeof (HsLayoutEdge));
+  self->points = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  self->offsets = g_array_new (FALSE, FALSE, sizeof (guint));
+  return self;
+}
+
+/* Routes every start, where it can with a narrower clearance */
+static HsPinnedRoute *
+route_all (HsPinnedRoute *self)
+{
+  g_autofree gboolean *done = NULL;
+
+  g_assert (self != NULL);
+
+  done = g_new0 (gboolean, MAX (self->starts->len, 1));
+  route (self, CLEARANCE, done);
+  route (self, NARROW, done);
+  set_paths (self);
+  return self;
+}
+
 HsPinnedRoute *
 hs_pinned_route_new (HsLayout          *layout,
                      const HsLayoutBox *frame,
@@ -690,27 +773,67 @@ hs_pinned_route_new (HsLayout          *layout,
                      double             y,
                      const HsRect      *view)
 {
-  g_autofree gboolean *done = NULL;
   HsPinnedRoute *self;
+  const HsLayoutBox *boxes;
+  guint n_boxes;
 
   g_return_val_if_fail (layout != NULL, NULL);
   g_return_val_if_fail (frame != NULL && frame->kind == HS_LAYOUT_BOX_FRAME, NULL);
   g_return_val_if_fail (view != NULL, NULL);
 
-  self = g_new0 (HsPinnedRoute, 1);
-  self->layout = hs_layout_ref (layout);
-  self->x = x;
-  self->y = y;
-  self->view = *view;
+  self = route_new (layout, x, y, view);
   self->pin = (HsRect) { x, y, frame->rect.width, frame->rect.height };
-  self->edges = g_array_new (FALSE, FALSE, sizeof (HsLayoutEdge));
-  self->points = g_array_new (FALSE, FALSE, sizeof (HsPoint));
-  self->offsets = g_array_new (FALSE, FALSE, sizeof (guint));
-  done = g_new0 (gboolean, MAX (frame->n_rows, 1));
-  route (self, frame, CLEARANCE, done);
-  route (self, frame, NARROW, done);
-  set_paths (self);
-  return self;
+  self->pinned = TRUE;
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  self->source = frame - boxes;
+  for (guint r = 0; r < frame->n_rows; r++)
+    {
+      Start s = { { x + frame->rows[r].slot_x, y + frame->rows[r].slot_y }, RIGHT, frame->rows[r].target };
+
+      g_array_append_val (self->starts, s);
+    }
+  return route_all (self);
+}
+
+HsPinnedRoute *
+hs_pinned_route_new_from_box (HsLayout           *layout,
+                              const HsRect       *source,
+                              const HsPoint      *starts,
+                              const guint32      *targets,
+                              guint               n_starts,
+                              const HsRect       *others,
+                              guint               n_others,
+                              const HsRect       *view)
+{
+  HsPinnedRoute *self;
+
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (source != NULL && view != NULL, NULL);
+  g_return_val_if_fail (n_starts == 0 || (starts != NULL && targets != NULL), NULL);
+  g_return_val_if_fail (n_others == 0 || others != NULL, NULL);
+
+  self = route_new (layout, source->x, source->y, view);
+  self->pin = *source;
+  for (guint i = 0; i < n_others; i++)
+    {
+      Area a = { others[i].x, others[i].y, others[i].x + others[i].width, others[i].y + others[i].height };
+
+      g_array_append_val (self->others, a);
+    }
+  for (guint i = 0; i < n_starts; i++)
+    {
+      Start s = { starts[i], RIGHT, targets[i] };
+
+      /* Out through the side it lies on */
+      if (starts[i].y <= source->y + 0.01)
+        s.dir = UP;
+      else if (starts[i].y >= source->y + source->height - 0.01)
+        s.dir = DOWN;
+      else if (starts[i].x <= source->x + 0.01)
+        s.dir = LEFT;
+      g_array_append_val (self->starts, s);
+    }
+  return route_all (self);
 }
 
 void
@@ -719,6 +842,8 @@ hs_pinned_route_free (HsPinnedRoute *self)
   if (self == NULL)
     return;
   hs_layout_unref (self->layout);
+  g_array_unref (self->starts);
+  g_array_unref (self->others);
   g_array_unref (self->edges);
   g_array_unref (self->points);
   g_array_unref (self->offsets);

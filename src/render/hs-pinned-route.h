@@ -5,7 +5,8 @@
  * view and around the pinned copy itself: a path of horizontal and
  * vertical runs along the gaps between boxes, with rounded turns.  The
  * layout's own router cannot serve, since the copy stands where no box of
- * the layout is, and moves with the view.
+ * the layout is, and moves with the view.  The boxes of hidden holders,
+ * which the view draws under the picture, route their arrows here too.
  */
 #pragma once
 
@@ -26,6 +27,19 @@ HsPinnedRoute      *hs_pinned_route_new       (HsLayout            *layout,
                                                double               x,
                                                double               y,
                                                const HsRect        *view);
+/* Routes arrows the same way from a box drawn over the layout that is
+ * not one of its boxes (source), from each of starts, on source's
+ * outline and leaving it straight out, to the object targets[i];
+ * others are more such boxes to keep clear of.  Each edge's row is the
+ * index of its start; from_frame is FALSE and source G_MAXUINT. */
+HsPinnedRoute      *hs_pinned_route_new_from_box (HsLayout        *layout,
+                                                  const HsRect    *source,
+                                                  const HsPoint   *starts,
+                                                  const guint32   *targets,
+                                                  guint            n_starts,
+                                                  const HsRect    *others,
+                                                  guint            n_others,
+                                                  const HsRect    *view);
 void                hs_pinned_route_free      (HsPinnedRoute       *self);
 
 /* Whether self was routed for these arguments */

@@ -22,7 +22,8 @@
  */
 
 /* The window floats its zoom and export buttons over the view's bottom
- * right corner: keep what matters above them. */
+ * right corner: keep what matters above them.  Their height is measured;
+ * this is for a view that floats none. */
 #define CONTROLS_RESERVE 48
 
 #define CACHED_FLAGS (HS_OBJECT_IMMORTAL | HS_OBJECT_SMALL_INT | HS_OBJECT_INTERNED)
@@ -85,6 +86,58 @@ hs_graph_view_camera_get_clear_area (HsGraphView     *self,
         right = b.origin.x;
     }
   *out = GRAPHENE_RECT_INIT (left, 0, MAX (right - left, 0), gtk_widget_get_height (GTK_WIDGET (self)));
+}
+
+/*
+ * What the window floats over the view: the children of the overlay the
+ * view is in (its zoom buttons), in widget pixels; FALSE for none.
+ */
+static gboolean
+get_controls (HsGraphView     *self,
+              graphene_rect_t *out)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (out != NULL);
+
+  for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (self)); w != NULL; w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *main_child;
+      gboolean found = FALSE;
+
+      if (!GTK_IS_OVERLAY (w))
+        continue;
+      main_child = gtk_overlay_get_child (GTK_OVERLAY (w));
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+        {
+          graphene_rect_t b;
+
+          if (c == main_child || !gtk_widget_get_visible (c) ||
+              !gtk_widget_compute_bounds (c, GTK_WIDGET (self), &b) || b.size.width <= 0)
+            continue;
+          if (found)
+            graphene_rect_union (out, &b, out);
+          else
+            *out = b;
+          found = TRUE;
+        }
+      return found;
+    }
+  return FALSE;
+}
+
+/* The height of the band along the view's bottom that the buttons sit
+ * in: what matters is framed above it */
+static double
+controls_reserve (HsGraphView           *self,
+                  const graphene_rect_t *controls)
+{
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (controls == NULL)
+    return CONTROLS_RESERVE;
+  return CLAMP (height - controls->origin.y, 0, height / 2);
 }
 
 static void
@@ -283,6 +336,141 @@ place_axis (double start,
   return CLAMP (start, -margin, extent + margin - view);
 }
 
+/* Whether two rectangles overlap */
+static gboolean
+rects_meet (const HsRect *a,
+            const HsRect *b)
+{
+  return a->x < b->x + b->width && b->x < a->x + a->width &&
+         a->y < b->y + b->height && b->y < a->y + a->height;
+}
+
+/* How a view of the picture reads: how many boxes its edges cut, plus
+ * how many boxes lie under what covers its corner (covered, or NULL),
+ * all in layout units, and far worse, what matters (focus up to
+ * priority 1) under it or cut.  A box half in view is neither read nor
+ * gone. */
+static guint
+count_spoiled (const HsLayoutBox *boxes,
+               guint              n_boxes,
+               GArray            *focus,
+               const HsRect      *view,
+               const HsRect      *covered)
+{
+  guint n = 0;
+
+  g_assert (boxes != NULL || n_boxes == 0);
+  g_assert (view != NULL);
+
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const HsRect *r = &boxes[i].rect;
+      gboolean inside = r->x >= view->x && r->x + r->width <= view->x + view->width &&
+                        r->y >= view->y && r->y + r->height <= view->y + view->height;
+
+      if (boxes[i].alpha <= 0)
+        continue;
+      n += rects_meet (r, view) && !inside;
+      n += covered != NULL && rects_meet (r, covered);
+    }
+  for (guint i = 0; focus != NULL && i < focus->len; i++)
+    {
+      const Focus *f = &g_array_index (focus, Focus, i);
+
+      if (f->priority > 1)
+        continue;
+      if (covered != NULL && rects_meet (&f->rect, covered))
+        n += 1000;
+      /* cut at the view's edge */
+      if (rects_meet (&f->rect, view) &&
+          !(f->rect.x >= view->x && f->rect.x + f->rect.width <= view->x + view->width &&
+            f->rect.y >= view->y && f->rect.y + f->rect.height <= view->y + view->height))
+        n += 1000;
+    }
+  return n;
+}
+
+/* count_spoiled() for the view with its top left corner at (x0, y0) */
+static guint
+spoiled_at (const HsLayoutBox *boxes,
+            guint              n_boxes,
+            GArray            *focus,
+            double             x0,
+            double             y0,
+            double             view_w,
+            double             view_h,
+            const HsRect      *covered)
+{
+  HsRect view = { x0, y0, view_w, view_h }, c;
+
+  if (covered == NULL)
+    return count_spoiled (boxes, n_boxes, focus, &view, NULL);
+  c = (HsRect) { x0 + covered->x, y0 + covered->y, covered->width, covered->height };
+  return count_spoiled (boxes, n_boxes, focus, &view, &c);
+}
+
+/* Moves the view (its top left corner at *x0, *y0 in layout units, size
+ * view_w x view_h) along one axis within [min, max], where what matters
+ * stays in view, to where it spoils least; the nearest such place wins.
+ * covered is where the buttons lie, from the view's corner.  Returns
+ * how much it spoils there. */
+static guint
+snap_axis (HsLayout     *layout,
+           GArray       *focus,
+           gboolean      vertical,
+           double       *x0,
+           double       *y0,
+           double        view_w,
+           double        view_h,
+           const HsRect *covered,
+           double        min,
+           double        max,
+           double        zoom)
+{
+  const HsLayoutBox *boxes;
+  double origin = vertical ? *y0 : *x0, best = origin;
+  double view = vertical ? view_h : view_w, pad = MARGIN / 2 / zoom;
+  double cover_lo = covered == NULL ? view : vertical ? covered->y : covered->x;
+  double cover_hi = covered == NULL ? view : vertical ? covered->y + covered->height : covered->x + covered->width;
+  guint n_boxes, best_spoiled;
+
+  g_assert (layout != NULL && x0 != NULL && y0 != NULL);
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  best_spoiled = spoiled_at (boxes, n_boxes, focus, *x0, *y0, view_w, view_h, covered);
+  for (guint i = 0; i < n_boxes && best_spoiled > 0 && min <= max; i++)
+    {
+      double lo = vertical ? boxes[i].rect.y : boxes[i].rect.x;
+      double hi = lo + (vertical ? boxes[i].rect.height : boxes[i].rect.width);
+      /* It whole in view past either edge, or out of it; or clear of
+       * the buttons, before or past them */
+      double candidates[] = { lo - pad, hi + pad - view, hi + pad, lo - pad - view,
+                              hi + pad - cover_lo, lo - pad - cover_hi };
+
+      /* Only a box spoiled now may be moved past: the rest stay as they are */
+      if (boxes[i].alpha <= 0 ||
+          spoiled_at (&boxes[i], 1, NULL, *x0, *y0, view_w, view_h, covered) == 0)
+        continue;
+      for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+        {
+          double at = candidates[k];
+          guint spoiled;
+
+          if (at < min || at > max)
+            continue;
+          spoiled = vertical ? spoiled_at (boxes, n_boxes, focus, *x0, at, view_w, view_h, covered)
+                             : spoiled_at (boxes, n_boxes, focus, at, *y0, view_w, view_h, covered);
+          if (spoiled < best_spoiled || (spoiled == best_spoiled && fabs (at - origin) < fabs (best - origin)))
+            {
+              best = at;
+              best_spoiled = spoiled;
+            }
+        }
+    }
+  *(vertical ? y0 : x0) = best;
+  return best_spoiled;
+}
+
 /* Grows wanted by each focus rectangle from first on, in order, that
  * still lets it fit width x height pixels at zoom; returns how many. */
 static guint
@@ -354,12 +542,15 @@ compute_framing (HsGraphView *self,
   gboolean have_frame, pinned = FALSE, below_pin = FALSE;
   double zoom, x0, y0, reserve_x = 0, reserve_y = 0;
   guint first = 0;
+  graphene_rect_t controls;
+  gboolean have_controls;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
   hs_graph_view_camera_get_clear_area (self, &clear);
+  have_controls = get_controls (self, &controls);
   width = (int) clear.size.width;
-  height = (int) clear.size.height - CONTROLS_RESERVE;
+  height = (int) (clear.size.height - controls_reserve (self, have_controls ? &controls : NULL));
   if (self->layout == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
     return FALSE;
 
@@ -448,13 +639,47 @@ compute_framing (HsGraphView *self,
   y0 = ((height + reserve_y) / 2.0 - self->offset_y) / self->zoom - (height - reserve_y) / 2.0 / zoom;
   x0 = place_axis (x0, wanted.x, wanted.width, all.width, zoom, width - reserve_x);
   y0 = place_axis (y0, wanted.y, wanted.height, all.height, zoom, height - reserve_y);
+  /* Where the picture is wider than the view, the view's edges cut as
+   * few boxes as what matters lets them, and the buttons cover as few.
+   * (Sliding up and down as well moved boxes that matter out at the
+   * bottom after some steps: not yet.) */
+  {
+    double margin = MARGIN / zoom, view_x = (width - reserve_x) / zoom;
+    double full_y = (clear.size.height - reserve_y) / zoom;
+    HsRect covered, *c = NULL;
+
+    if (have_controls)
+      {
+        covered = (HsRect) { (controls.origin.x - clear.origin.x - reserve_x) / zoom,
+                             (controls.origin.y - reserve_y) / zoom,
+                             controls.size.width / zoom, controls.size.height / zoom };
+        c = &covered;
+      }
+    if (all.width * zoom + 2 * MARGIN > width - reserve_x)
+      snap_axis (self->layout, focus, FALSE, &x0, &y0, view_x, full_y, c,
+                 MAX (wanted.x + wanted.width + margin - view_x, -margin),
+                 MIN (wanted.x - margin, all.width + margin - view_x), zoom);
+  }
   /* The pinned copy best covers the column of frames it comes from, not
-   * objects the view would hide under it. */
+   * objects the view would hide under it, unless that leaves what
+   * matters under the buttons. */
   if (pinned && !below_pin && wanted.x >= frame.x + frame.width &&
       wanted.x + wanted.width + MARGIN / zoom <= frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
     {
-      reserve_x = 0;
-      x0 = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
+      double column = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
+      const HsLayoutBox *boxes;
+      guint n_boxes;
+      HsRect covered;
+
+      boxes = hs_layout_get_boxes (self->layout, &n_boxes);
+      covered = (HsRect) { (controls.origin.x - clear.origin.x) / zoom, controls.origin.y / zoom,
+                           controls.size.width / zoom, controls.size.height / zoom };
+      if (!have_controls ||
+          spoiled_at (boxes, n_boxes, focus, column, y0, width / zoom, clear.size.height / zoom, &covered) < 1000)
+        {
+          reserve_x = 0;
+          x0 = column;
+        }
     }
 
   out->zoom = zoom;
@@ -549,10 +774,45 @@ hs_graph_view_camera_is_moving (HsGraphView *self)
   return self->camera_active;
 }
 
+/* Glides from where the view looks to target, or jumps there */
+static void
+move_to (HsGraphView    *self,
+         const HsCamera *target,
+         gboolean        animate)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (target != NULL);
+
+  if (G_APPROX_VALUE (target->zoom, self->zoom, 1e-6) &&
+      G_APPROX_VALUE (target->offset_x, self->offset_x, 0.5) &&
+      G_APPROX_VALUE (target->offset_y, self->offset_y, 0.5))
+    {
+      hs_graph_view_camera_stop (self);
+      apply_camera (self, target);
+      return;
+    }
+
+  if (!animate || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      hs_graph_view_camera_stop (self);
+      apply_camera (self, target);
+      g_object_notify (G_OBJECT (self), "zoom");
+      return;
+    }
+
+  self->camera_active = FALSE;
+  adw_animation_reset (self->camera_animation);
+  self->camera_from = (HsCamera) { self->zoom, self->offset_x, self->offset_y };
+  self->camera_to = *target;
+  self->camera_active = TRUE;
+  adw_animation_play (self->camera_animation);
+}
+
 void
 hs_graph_view_camera_frame (HsGraphView *self,
                             gboolean     animate)
 {
+  graphene_rect_t clear;
   HsCamera target;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
@@ -565,28 +825,123 @@ hs_graph_view_camera_frame (HsGraphView *self,
   self->frame_pending = FALSE;
   self->framed_width = gtk_widget_get_width (GTK_WIDGET (self));
   self->framed_height = gtk_widget_get_height (GTK_WIDGET (self));
+  hs_graph_view_camera_get_clear_area (self, &clear);
+  self->framed_clear_x = clear.origin.x;
+  self->framed_clear_width = clear.size.width;
+  move_to (self, &target, animate);
+}
 
-  if (G_APPROX_VALUE (target.zoom, self->zoom, 1e-6) &&
-      G_APPROX_VALUE (target.offset_x, self->offset_x, 0.5) &&
-      G_APPROX_VALUE (target.offset_y, self->offset_y, 0.5))
+/* Where the camera shows rect, in layout units, whole if it can: the
+ * least move from where it looks now, at the zoom it has when that is
+ * readable.  FALSE when rect is in clear sight already. */
+gboolean
+hs_graph_view_camera_reveal (HsGraphView  *self,
+                             const HsRect *rect,
+                             gboolean      animate)
+{
+  graphene_rect_t clear;
+  double min_zoom = hs_graph_view_camera_min_zoom (self);
+  double zoom = self->zoom, x0, y0;
+  graphene_rect_t controls;
+  HsRect all = { 0 };
+  HsCamera target;
+  int width, height;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (rect != NULL);
+
+  hs_graph_view_camera_get_clear_area (self, &clear);
+  width = (int) clear.size.width;
+  height = (int) (clear.size.height - controls_reserve (self, get_controls (self, &controls) ? &controls : NULL));
+  if (self->layout == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
+    return FALSE;
+
+  /* In sight, readable, and clear of the buttons: leave the view be */
+  if (zoom >= min_zoom - 1e-9 &&
+      rect->x * zoom + self->offset_x >= clear.origin.x &&
+      (rect->x + rect->width) * zoom + self->offset_x <= clear.origin.x + width &&
+      rect->y * zoom + self->offset_y >= 0 &&
+      (rect->y + rect->height) * zoom + self->offset_y <= height)
+    return FALSE;
+
+  /* The user's zoom, unless its text is too small to read; closer in
+   * when the object does not fit, but never past readable */
+  zoom = MAX (zoom, min_zoom);
+  if (!fits (rect, zoom, width, height))
+    zoom = MAX (min_zoom, fit_zoom (rect, width, height));
+
+  hs_graph_view_get_extent (self, self->layout, &all.width, &all.height);
+  x0 = (clear.origin.x + width / 2.0 - self->offset_x) / self->zoom - width / 2.0 / zoom;
+  y0 = (height / 2.0 - self->offset_y) / self->zoom - height / 2.0 / zoom;
+  x0 = place_axis (x0, rect->x, MIN (rect->width, (width - 2 * MARGIN) / zoom), all.width, zoom, width);
+  y0 = place_axis (y0, rect->y, MIN (rect->height, (height - 2 * MARGIN) / zoom), all.height, zoom, height);
+  target = (HsCamera) { zoom, clear.origin.x - x0 * zoom, -y0 * zoom };
+  move_to (self, &target, animate);
+  return TRUE;
+}
+
+/* A folded flap opened or closed over the view, which kept its size:
+ * once the flap rests and has its place, the camera frames what is
+ * clear of it again.  Waits out the frame in which the flap is placed. */
+static gboolean
+refit_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  HsGraphView *self = (HsGraphView *) widget;
+  graphene_rect_t clear;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (gdk_frame_clock_get_frame_counter (clock) < self->refit_frame + 2)
+    return G_SOURCE_CONTINUE;
+  self->refit_tick = 0;
+  hs_graph_view_camera_get_clear_area (self, &clear);
+  if (self->follow &&
+      (!G_APPROX_VALUE (clear.origin.x, self->framed_clear_x, 0.5) ||
+       !G_APPROX_VALUE (clear.size.width, self->framed_clear_width, 0.5)))
+    hs_graph_view_camera_frame (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+flap_changed_cb (AdwFlap     *flap,
+                 GParamSpec  *pspec,
+                 HsGraphView *self)
+{
+  double progress = adw_flap_get_reveal_progress (flap);
+  GdkFrameClock *clock;
+
+  g_assert (ADW_IS_FLAP (flap));
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  /* Mid-slide, the view would chase it */
+  if (!self->follow || (progress > 0 && progress < 1) || self->refit_tick != 0 ||
+      (clock = gtk_widget_get_frame_clock (GTK_WIDGET (self))) == NULL)
+    return;
+  self->refit_frame = gdk_frame_clock_get_frame_counter (clock);
+  self->refit_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), refit_tick_cb, NULL, NULL);
+}
+
+void
+hs_graph_view_camera_watch_flaps (HsGraphView *self,
+                                  gboolean     watch)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (self)); w != NULL; w = gtk_widget_get_parent (w))
     {
-      hs_graph_view_camera_stop (self);
-      apply_camera (self, &target);
-      return;
+      if (!ADW_IS_FLAP (w))
+        continue;
+      g_signal_handlers_disconnect_by_func (w, flap_changed_cb, self);
+      if (!watch)
+        continue;
+      g_signal_connect_object (w, "notify::reveal-progress", G_CALLBACK (flap_changed_cb), self, 0);
+      g_signal_connect_object (w, "notify::folded", G_CALLBACK (flap_changed_cb), self, 0);
     }
-
-  if (!animate || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (!watch && self->refit_tick != 0)
     {
-      hs_graph_view_camera_stop (self);
-      apply_camera (self, &target);
-      g_object_notify (G_OBJECT (self), "zoom");
-      return;
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->refit_tick);
+      self->refit_tick = 0;
     }
-
-  self->camera_active = FALSE;
-  adw_animation_reset (self->camera_animation);
-  self->camera_from = (HsCamera) { self->zoom, self->offset_x, self->offset_y };
-  self->camera_to = target;
-  self->camera_active = TRUE;
-  adw_animation_play (self->camera_animation);
 }

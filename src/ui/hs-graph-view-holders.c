@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <glib/gi18n.h>
 
 #include "hs-describe.h"
@@ -13,8 +14,8 @@
  * "Show hidden holders": the references the runtime names but the graph
  * does not draw (hs-holders.c in the worker) get boxes of their own, in a
  * row under the picture, where a graph of frames left and objects right
- * has room, with a dashed arrow up to every object each
- * one holds: "constants of <module>" keeps the literal 1000 alive after
+ * has room, with a dashed arrow, routed around the boxes, up to every
+ * object each one holds: "constants of <module>" keeps the literal 1000 alive after
  * the last name lets go of it.  What no holder explains is marked on the
  * object as "+N other", so that the arrows drawn, the holders' arrows and
  * that mark add up to the refcount, as in the inspector.  Only what the
@@ -25,6 +26,10 @@
 #define ROW_GAP     40.0
 #define BOX_GAP     16.0
 #define PAD         6.0
+/* Beyond this many boxes around a holder and what it holds, its arrows
+ * are drawn without going around them: routing costs grow with the
+ * square of the boxes, and this runs on the main thread. */
+#define MAX_ROUTED_BOXES 300
 
 typedef struct
 {
@@ -41,6 +46,9 @@ struct _HsHolderBox
   char       *subtitle;
   GArray     *held;    /* Held, in the order the runtime reported them */
   double      want_x;  /* the middle of what it holds */
+  HsPinnedRoute *route; /* its arrows around the boxes, or NULL */
+  HsLayoutEdge  *arrows; /* the arrow to each of held, or one of no curves */
+  HsPoint       *straight; /* the paths of those the route has not */
 };
 
 typedef struct
@@ -75,6 +83,9 @@ holder_box_free (gpointer data)
   g_free (box->title);
   g_free (box->subtitle);
   g_array_unref (box->held);
+  g_clear_pointer (&box->route, hs_pinned_route_free);
+  g_free (box->arrows);
+  g_free (box->straight);
   g_free (box);
 }
 
@@ -126,6 +137,122 @@ compare_want_x (gconstpointer a,
   return ba->want_x < bb->want_x ? -1 : ba->want_x > bb->want_x;
 }
 
+static char *
+other_text (gint64 other)
+{
+  /* Translators: on an object, how many references to it neither an
+   * arrow nor a hidden holder's box accounts for */
+  return g_strdup_printf (_("+%u other"), (guint) other);
+}
+
+/* Where the "+N other" mark of box is, over its top right corner;
+ * measured inside a draw scope. */
+static void
+other_rect (const HsLayoutBox *box,
+            const char        *text,
+            HsRect            *rect)
+{
+  g_assert (box != NULL && text != NULL && rect != NULL);
+
+  rect->width = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, text) + 8;
+  rect->height = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
+  rect->x = box->rect.x + box->rect.width - rect->width + 4;
+  rect->y = box->rect.y - rect->height + 4;
+}
+
+/* The arrow routed to box's i-th held object, or NULL */
+static const HsLayoutEdge *
+routed_arrow (const HsHolderBox *box,
+              guint              i)
+{
+  const HsLayoutEdge *edges;
+  guint n_edges;
+
+  g_assert (box != NULL);
+
+  if (box->route == NULL)
+    return NULL;
+  edges = hs_pinned_route_get_edges (box->route, &n_edges);
+  for (guint e = 0; e < n_edges; e++)
+    if (edges[e].row == i)
+      return &edges[e];
+  return NULL;
+}
+
+/* Leads box's arrows from its top side around the layout's boxes and
+ * the other holders to what it holds, the way the pinned frame's are. */
+static void
+route_arrows (HsLayout    *layout,
+              GPtrArray   *boxes,
+              HsHolderBox *box,
+              GArray      *marks)
+{
+  g_autofree HsPoint *starts = g_new (HsPoint, box->held->len);
+  g_autofree guint32 *targets = g_new (guint32, box->held->len);
+  g_autofree HsRect *others = g_new (HsRect, boxes->len + marks->len);
+  const HsLayoutBox *lboxes;
+  guint n_others = 0, n_lboxes, n_near = 0;
+  double x0 = box->rect.x, y0 = box->rect.y, x1 = x0 + box->rect.width, y1 = y0 + box->rect.height;
+  HsRect region;
+
+  g_assert (layout != NULL && boxes != NULL && box != NULL);
+
+  for (guint i = 0; i < box->held->len; i++)
+    {
+      HsRect to;
+
+      starts[i] = (HsPoint) { box->rect.x + box->rect.width * (i + 1) / (box->held->len + 1), box->rect.y };
+      targets[i] = g_array_index (box->held, Held, i).ref;
+      if (hs_layout_get_object_bounds (layout, targets[i], &to))
+        {
+          x0 = MIN (x0, to.x), y0 = MIN (y0, to.y);
+          x1 = MAX (x1, to.x + to.width), y1 = MAX (y1, to.y + to.height);
+        }
+    }
+  for (guint b = 0; b < boxes->len; b++)
+    if (g_ptr_array_index (boxes, b) != box)
+      others[n_others++] = ((HsHolderBox *) g_ptr_array_index (boxes, b))->rect;
+  for (guint m = 0; m < marks->len; m++)
+    others[n_others++] = g_array_index (marks, HsRect, m);
+  /* The boxes an arrow may have to go around: those near the way */
+  region = (HsRect) { x0 - ROW_GAP, y0 - ROW_GAP, x1 - x0 + 2 * ROW_GAP, y1 - y0 + 2 * ROW_GAP };
+  lboxes = hs_layout_get_boxes (layout, &n_lboxes);
+  for (guint i = 0; i < n_lboxes; i++)
+    n_near += lboxes[i].rect.x < region.x + region.width && region.x < lboxes[i].rect.x + lboxes[i].rect.width &&
+              lboxes[i].rect.y < region.y + region.height && region.y < lboxes[i].rect.y + lboxes[i].rect.height;
+  if (n_near <= MAX_ROUTED_BOXES)
+    box->route = hs_pinned_route_new_from_box (layout, &box->rect, starts, targets, box->held->len,
+                                               others, n_others, &region);
+
+  /* What has no way around the boxes goes straight up into the bottom
+   * of what it holds */
+  box->arrows = g_new0 (HsLayoutEdge, box->held->len);
+  box->straight = g_new0 (HsPoint, 4 * box->held->len);
+  for (guint i = 0; i < box->held->len; i++)
+    {
+      const HsLayoutEdge *routed = routed_arrow (box, i);
+      HsLayoutEdge *e = &box->arrows[i];
+      HsPoint *q = &box->straight[4 * i];
+      HsRect to;
+
+      if (routed != NULL)
+        {
+          *e = *routed;
+          continue;
+        }
+      if (!hs_layout_get_object_bounds (layout, targets[i], &to))
+        continue;
+      q[3] = (HsPoint) { to.x + to.width / 2, to.y + to.height };
+      q[0] = (HsPoint) { CLAMP (q[3].x, box->rect.x + 8, box->rect.x + box->rect.width - 8), box->rect.y };
+      q[1] = (HsPoint) { q[0].x, q[0].y - MAX (16, (q[0].y - q[3].y) / 3) };
+      q[2] = (HsPoint) { q[3].x, q[3].y + MAX (16, (q[0].y - q[3].y) / 3) };
+      *e = (HsLayoutEdge) { .source = G_MAXUINT, .row = i, .target = targets[i], .target_box = G_MAXUINT,
+                            .alpha = 0.8, .n_curves = 1, .path = q };
+      for (guint k = 0; k < 4; k++)
+        e->x[k] = q[k].x, e->y[k] = q[k].y;
+    }
+}
+
 /* The holder boxes of layout, placed in a row under its picture:
  * one box per holder the snapshot names, holding objects the layout
  * draws and whose count is a count (not an immortal's marker). */
@@ -135,8 +262,10 @@ hs_graph_view_holders_place (HsLayout *layout)
   HsSnapshot *snapshot;
   const HsHiddenRef *hidden;
   GPtrArray *boxes = g_ptr_array_new_with_free_func (holder_box_free);
+  g_autoptr(GArray) marks = NULL;
+  const HsLayoutBox *lboxes;
   double width, height, x = 0, line_ui, line_small;
-  guint n_hidden;
+  guint n_hidden, n_lboxes;
 
   g_return_val_if_fail (layout != NULL, boxes);
 
@@ -200,6 +329,26 @@ hs_graph_view_holders_place (HsLayout *layout)
       box->rect.x = MAX (x, box->want_x - box->rect.width / 2);
       x = box->rect.x + box->rect.width + BOX_GAP;
     }
+  /* The "+N other" marks over the boxes' corners are text to keep clear of */
+  marks = g_array_new (FALSE, FALSE, sizeof (HsRect));
+  lboxes = hs_layout_get_boxes (layout, &n_lboxes);
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
+  for (guint i = 0; i < n_lboxes; i++)
+    {
+      g_autofree char *text = NULL;
+      gint64 other;
+      HsRect rect;
+
+      if (lboxes[i].kind != HS_LAYOUT_BOX_OBJECT ||
+          (other = hs_graph_view_holders_count_other (boxes, snapshot, lboxes[i].ref)) <= 0)
+        continue;
+      text = other_text (other);
+      other_rect (&lboxes[i], text, &rect);
+      g_array_append_val (marks, rect);
+    }
+  hs_layout_text_end_draw ();
+  for (guint b = 0; b < boxes->len; b++)
+    route_arrows (layout, boxes, g_ptr_array_index (boxes, b), marks);
   return boxes;
 }
 
@@ -314,29 +463,6 @@ hs_graph_view_holders_count_other (GPtrArray  *holders,
   return breakdown->other + breakdown->n_named - hs_graph_view_holders_count_held (holders, ref);
 }
 
-static char *
-other_text (gint64 other)
-{
-  /* Translators: on an object, how many references to it neither an
-   * arrow nor a hidden holder's box accounts for */
-  return g_strdup_printf (_("+%u other"), (guint) other);
-}
-
-/* Where the "+N other" mark of box is, over its top right corner;
- * measured inside a draw scope. */
-static void
-other_rect (const HsLayoutBox *box,
-            const char        *text,
-            HsRect            *rect)
-{
-  g_assert (box != NULL && text != NULL && rect != NULL);
-
-  rect->width = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, text) + 8;
-  rect->height = hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + 2;
-  rect->x = box->rect.x + box->rect.width - rect->width + 4;
-  rect->y = box->rect.y - rect->height + 4;
-}
-
 /* The object whose "+N other" mark is at (lx, ly), and N; 0 for none. */
 guint32
 hs_graph_view_holders_hit_other (HsGraphView *self,
@@ -418,40 +544,77 @@ draw_other_marks (cairo_t       *cr,
     }
 }
 
+/* The arrowhead at (x, y), pointing away from (fx, fy), and "×count" */
 static void
-draw_arrow (cairo_t      *cr,
-            const HsRect *from,
-            const HsRect *to,
-            guint         count,
-            const Colors *c)
+draw_head (cairo_t *cr,
+           double   fx,
+           double   fy,
+           double   x,
+           double   y,
+           guint    count)
 {
-  double x2 = to->x + to->width / 2, y2 = to->y + to->height;
-  double x1 = CLAMP (x2, from->x + 8, from->x + from->width - 8), y1 = from->y;
-  double bend = MAX (16, (y1 - y2) / 3);
+  double angle = atan2 (y - fy, x - fx);
 
-  g_assert (cr != NULL && from != NULL && to != NULL && c != NULL);
+  g_assert (cr != NULL);
+
+  cairo_save (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  cairo_translate (cr, x, y);
+  cairo_rotate (cr, angle);
+  cairo_move_to (cr, 0, 0);
+  cairo_line_to (cr, -8, -4);
+  cairo_line_to (cr, -8, 4);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  if (count > 1)
+    {
+      g_autofree char *times = g_strdup_printf ("×%u", count);
+
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, times, x + 6, y + 4);
+    }
+}
+
+static void
+begin_arrow (cairo_t      *cr,
+             const Colors *c)
+{
+  g_assert (cr != NULL && c != NULL);
 
   cairo_save (cr);
   cairo_set_source_rgb (cr, c->arrow[0], c->arrow[1], c->arrow[2]);
   cairo_set_line_width (cr, 1.5);
   cairo_set_dash (cr, (double[]) { 5, 3 }, 2, 0);
-  cairo_move_to (cr, x1, y1);
-  cairo_curve_to (cr, x1, y1 - bend, x2, y2 + bend, x2, y2 + 6);
-  cairo_stroke (cr);
-  /* The curve ends going up, into the box's bottom side */
-  cairo_set_dash (cr, NULL, 0, 0);
-  cairo_move_to (cr, x2, y2);
-  cairo_line_to (cr, x2 - 4, y2 + 8);
-  cairo_line_to (cr, x2 + 4, y2 + 8);
-  cairo_close_path (cr);
-  cairo_fill (cr);
-  if (count > 1)
-    {
-      g_autofree char *times = g_strdup_printf ("×%u", count);
+}
 
-      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, times, x2 + 6, y2 + 4);
-    }
+static void
+draw_arrow (cairo_t            *cr,
+                   const HsLayoutEdge *edge,
+                   guint               count,
+                   const Colors       *c)
+{
+  const HsPoint *q = edge->path;
+
+  g_assert (cr != NULL && edge != NULL && c != NULL);
+
+  begin_arrow (cr, c);
+  cairo_move_to (cr, q[0].x, q[0].y);
+  for (guint k = 0; k < edge->n_curves; k++)
+    cairo_curve_to (cr, q[3 * k + 1].x, q[3 * k + 1].y, q[3 * k + 2].x, q[3 * k + 2].y,
+                    q[3 * k + 3].x, q[3 * k + 3].y);
+  cairo_stroke (cr);
+  draw_head (cr, edge->x[2], edge->y[2], edge->x[3], edge->y[3], count);
   cairo_restore (cr);
+}
+
+const HsLayoutEdge *
+hs_holder_box_get_arrow (const HsHolderBox *box,
+                         guint              i)
+{
+  g_return_val_if_fail (box != NULL, NULL);
+  g_return_val_if_fail (i < box->held->len, NULL);
+
+  return box->arrows[i].n_curves > 0 ? &box->arrows[i] : NULL;
 }
 
 /* Draws the holder boxes, their arrows and the "+N other" marks over the
@@ -481,11 +644,10 @@ hs_graph_view_holders_draw (HsGraphView *self,
 
       for (guint i = 0; i < box->held->len; i++)
         {
-          const Held *held = &g_array_index (box->held, Held, i);
-          HsRect to;
+          const HsLayoutEdge *edge = hs_holder_box_get_arrow (box, i);
 
-          if (hs_layout_get_object_bounds (layout, held->ref, &to))
-            draw_arrow (cr, &box->rect, &to, held->count, c);
+          if (edge != NULL)
+            draw_arrow (cr, edge, g_array_index (box->held, Held, i).count, c);
         }
 
       cairo_save (cr);

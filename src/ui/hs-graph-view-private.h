@@ -87,10 +87,15 @@ struct _HsGraphView
   HsCamera        camera_to;
   int             framed_width;   /* the size the last framing was made for */
   int             framed_height;
+  double          framed_clear_x; /* and the part of it no flap covered */
+  double          framed_clear_width;
+  guint           refit_tick;     /* refits once a flap that moved rests */
+  gint64          refit_frame;
 
   Selected        selection[2];
   guint           n_selected;
   guint32         hover;
+  guint32         reveal_pending; /* search found it before its step was laid out */
 
   /* Containers shown beyond the layout's cut (hs_graph_view_show_more):
    * replaced, never changed, once a layout thread may read it */
@@ -112,6 +117,14 @@ void     hs_graph_view_camera_init          (HsGraphView *self);
 void     hs_graph_view_camera_frame         (HsGraphView *self,
                                              gboolean     animate);
 void     hs_graph_view_camera_stop          (HsGraphView *self);
+/* Moves the least that shows rect (layout units) clear of the buttons,
+ * at a readable zoom; FALSE when it is in clear sight already */
+gboolean hs_graph_view_camera_reveal        (HsGraphView  *self,
+                                             const HsRect *rect,
+                                             gboolean      animate);
+/* Refits when a folded flap over the view opens or closes */
+void     hs_graph_view_camera_watch_flaps   (HsGraphView *self,
+                                             gboolean     watch);
 gboolean hs_graph_view_camera_is_moving     (HsGraphView *self);
 /* The smallest zoom at which every box's text is at least
  * self->readable_text_px on screen, and the largest the camera goes to */
@@ -150,6 +163,10 @@ guint       hs_holder_box_get_n_held    (const HsHolderBox *box,
                                          guint             *counts,
                                          guint              n);
 char       *hs_holder_box_describe      (const HsHolderBox *box);
+/* The arrow drawn to the i-th object box holds: led around the boxes,
+ * or straight up when there is no way around them; NULL for none */
+const HsLayoutEdge *hs_holder_box_get_arrow (const HsHolderBox *box,
+                                             guint              i);
 /* How many references to ref the holder boxes draw, and how many no
  * arrow and no holder box draws ("+N other") */
 guint       hs_graph_view_holders_count_held  (GPtrArray  *holders,

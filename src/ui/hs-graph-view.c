@@ -416,6 +416,19 @@ clamp_offsets (HsGraphView *self)
                           MAX (height - 2 * MARGIN, MARGIN));
 }
 
+/* The view stops following the program until Fit, but keeps a glide */
+static void
+take_over_keep_glide (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (self->follow)
+    {
+      self->follow = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
+    }
+}
+
 /* The user moved the view: it stops following the program until Fit. */
 static void
 take_over (HsGraphView *self)
@@ -423,11 +436,7 @@ take_over (HsGraphView *self)
   g_assert (HS_IS_GRAPH_VIEW (self));
 
   hs_graph_view_camera_stop (self);
-  if (self->follow)
-    {
-      self->follow = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
-    }
+  take_over_keep_glide (self);
 }
 
 static void
@@ -852,6 +861,8 @@ take_layout (HsGraphView *self,
     hs_graph_view_camera_frame (self, animate);
   else
     clamp_offsets (self);
+  if (self->reveal_pending != 0)
+    hs_graph_view_reveal_object (self, self->reveal_pending);
 
   if (self->busy)
     {
@@ -893,6 +904,7 @@ hs_graph_view_set_step (HsGraphView *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->serial++;
+  self->reveal_pending = 0;
 
   /* Snapshots borrow their strings from the trace. */
   if (trace != self->trace)
@@ -1117,6 +1129,37 @@ hs_graph_view_select_object (HsGraphView *self,
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
 
   select_full (self, ref, NULL, extend);
+}
+
+/* Search found ref: the view glides to it.  A learner who looks for an
+ * object means to read it, and to keep reading it while stepping, so
+ * the view stops following the program, as when it is moved by hand;
+ * Fit or the follow button bring the program back.  An object already
+ * in clear sight leaves the view, and following, as they are. */
+void
+hs_graph_view_reveal_object (HsGraphView *self,
+                             guint32      ref)
+{
+  HsRect rect, pin;
+
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  /* Its step is still being laid out: once it is */
+  if (self->layout == NULL || hs_layout_get_snapshot (self->layout) != self->snapshot)
+    {
+      self->reveal_pending = ref;
+      return;
+    }
+  self->reveal_pending = 0;
+  if (!hs_layout_get_object_bounds (self->layout, ref, &rect))
+    return;
+  /* The pinned copy of the frame may lie over it */
+  if (hs_graph_view_get_pinned_frame (self, &pin) &&
+      rect.x < pin.x + pin.width && pin.x < rect.x + rect.width &&
+      rect.y < pin.y + pin.height && pin.y < rect.y + rect.height)
+    take_over (self);
+  if (hs_graph_view_camera_reveal (self, &rect, TRUE))
+    take_over_keep_glide (self);
 }
 
 gboolean
@@ -1602,6 +1645,20 @@ hs_graph_view_size_allocate (GtkWidget *widget,
 }
 
 static void
+hs_graph_view_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (hs_graph_view_parent_class)->root (widget);
+  hs_graph_view_camera_watch_flaps ((HsGraphView *) widget, TRUE);
+}
+
+static void
+hs_graph_view_unroot (GtkWidget *widget)
+{
+  hs_graph_view_camera_watch_flaps ((HsGraphView *) widget, FALSE);
+  GTK_WIDGET_CLASS (hs_graph_view_parent_class)->unroot (widget);
+}
+
+static void
 hs_graph_view_dispose (GObject *object)
 {
   HsGraphView *self = (HsGraphView *) object;
@@ -1735,6 +1792,8 @@ hs_graph_view_class_init (HsGraphViewClass *klass)
 
   widget_class->snapshot = hs_graph_view_snapshot;
   widget_class->size_allocate = hs_graph_view_size_allocate;
+  widget_class->root = hs_graph_view_root;
+  widget_class->unroot = hs_graph_view_unroot;
   widget_class->query_tooltip = hs_graph_view_query_tooltip;
 
   properties[PROP_ZOOM] =

@@ -61,6 +61,9 @@ void        hs_graph_view_select_object      (HsGraphView  *self,
                                               guint32       ref,
                                               gboolean      extend);
 void        hs_graph_view_unselect_all       (HsGraphView  *self);
+/* Moves the view to show ref, as search does, and stops following */
+void        hs_graph_view_reveal_object      (HsGraphView  *self,
+                                              guint32       ref);
 
 void        hs_graph_view_set_presentation   (HsGraphView  *self,
                                               double        line_scale,

@@ -1383,8 +1383,13 @@ hs_window_find (HsWindow   *self,
   frames = hs_snapshot_get_frames (snapshot, &n_frames);
   for (guint i = n_frames; i > 0; i--)
     for (guint j = 0; j < frames[i - 1].n_vars; j++)
-      if (g_str_equal (frames[i - 1].vars[j].name, text))
-        return hs_graph_view_select_variable (self->graph_view, text, FALSE);
+      if (g_str_equal (frames[i - 1].vars[j].name, text) &&
+          hs_graph_view_select_variable (self->graph_view, text, FALSE))
+        {
+          /* What a search finds is framed, not only selected */
+          hs_graph_view_reveal_object (self->graph_view, frames[i - 1].vars[j].ref);
+          return TRUE;
+        }
 
   objects = hs_snapshot_get_objects (snapshot, &n_objects);
   id = g_ascii_strtoull (text, &end, 10);
@@ -1393,6 +1398,7 @@ hs_window_find (HsWindow   *self,
       if (objects[i].id == id)
         {
           hs_graph_view_select_object (self->graph_view, objects[i].ref, FALSE);
+          hs_graph_view_reveal_object (self->graph_view, objects[i].ref);
           return TRUE;
         }
 
@@ -1408,6 +1414,7 @@ hs_window_find (HsWindow   *self,
       if (object->repr != NULL && strstr (object->repr, text) != NULL)
         {
           hs_graph_view_select_object (self->graph_view, object->ref, FALSE);
+          hs_graph_view_reveal_object (self->graph_view, object->ref);
           return TRUE;
         }
     }

@@ -352,6 +352,61 @@ check_step (HsWindow   *window,
   }
 }
 
+/* The zoom buttons' rectangle, in layout units */
+static void
+controls_rect (HsWindow    *window,
+               HsGraphView *graph,
+               HsRect      *out)
+{
+  double zoom = hs_graph_view_get_zoom (graph);
+  graphene_rect_t b;
+
+  g_assert_true (gtk_widget_compute_bounds (window->zoom_box, GTK_WIDGET (graph), &b));
+  *out = (HsRect) { (b.origin.x - graph->offset_x) / zoom, (b.origin.y - graph->offset_y) / zoom,
+                    b.size.width / zoom, b.size.height / zoom };
+}
+
+/* The zoom buttons float over the view's corner: no box that matters
+ * at this step and shows whole lies under them.  Returns how many boxes
+ * the view's edges cut. */
+static guint
+check_controls_clear (HsWindow   *window,
+                      const Case *c,
+                      guint       step)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsLayout *layout = hs_graph_view_get_layout (graph);
+  HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  g_autoptr(GHashTable) moved = moved_targets (window, layout);
+  const HsLayoutBox *boxes;
+  guint n_boxes, n_cut = 0;
+  double zoom = hs_graph_view_get_zoom (graph);
+  HsRect controls, shown;
+
+  controls_rect (window, graph, &controls);
+  /* All the view shows, whatever covers it */
+  shown = (HsRect) { -graph->offset_x / zoom, -graph->offset_y / zoom,
+                     gtk_widget_get_width (GTK_WIDGET (graph)) / zoom, gtk_widget_get_height (GTK_WIDGET (graph)) / zoom };
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const HsLayoutBox *box = &boxes[i];
+      gboolean frame = box->kind == HS_LAYOUT_BOX_FRAME && box->current;
+
+      if (box->alpha > 0 && rects_meet (&box->rect, &shown) && !hs_test_rect_inside (&box->rect, &shown))
+        n_cut++;
+      /* One the view's edge cuts could not share the view with the rest
+       * (check_step() says which): the layout's doing */
+      if ((frame || box_matters (snapshot, box, moved) != MATTERS_NOT) && rects_meet (&box->rect, &controls) &&
+          hs_test_rect_inside (&box->rect, &shown))
+        g_error ("%s at %dx%d, step %u: %s at (%.0f, %.0f, %.0f×%.0f) is under the zoom buttons (%.0f, %.0f, %.0f×%.0f)",
+                 c->example, c->width, c->height, step, box->title,
+                 box->rect.x, box->rect.y, box->rect.width, box->rect.height,
+                 controls.x, controls.y, controls.width, controls.height);
+    }
+  return n_cut;
+}
+
 static HsWindow *
 open_and_run (const Case *c)
 {
@@ -390,7 +445,7 @@ test_follows_every_step (gconstpointer data)
   HsWindow *window;
   HsGraphView *graph;
   HsTrace *trace;
-  guint n_steps;
+  guint n_steps, n_cut = 0;
 
   /* The framing checked is where the camera lands, which a glide reaches
    * in 400 ms and a jump at once: without animations every step of every
@@ -431,6 +486,7 @@ test_follows_every_step (gconstpointer data)
     {
       g_assert_cmpuint (hs_window_get_step (window), ==, step);
       check_step (window, c, step);
+      n_cut += check_controls_clear (window, c, step);
       if (step == n_steps / 2 || step + 1 == n_steps)
         {
           g_autofree char *name = g_strdup_printf ("%s%s-%dx%d-step%u", c->lesson ? "lesson-" : "",
@@ -444,6 +500,8 @@ test_follows_every_step (gconstpointer data)
           settle (window);
         }
     }
+
+  g_test_message ("%s %dx%d: %u boxes cut at the view's edges over %u steps", c->example, c->width, c->height, n_cut, n_steps);
 
   /* For the record: what fitting the whole last step once gave. */
   {
@@ -556,6 +614,147 @@ test_heap_button_in_view (void)
   hs_test_window_close (window);
 }
 
+/* An object box of the step that lies outside the view, or NULL */
+static const HsLayoutBox *
+box_out_of_view (HsGraphView *graph)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+  HsRect view;
+
+  hs_graph_view_get_visible_rect (graph, &view);
+  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && !rects_meet (&boxes[i].rect, &view))
+      return &boxes[i];
+  return NULL;
+}
+
+/* Searches for box's object by its id() and checks that the view shows
+ * it, readable, clear of the buttons and of anything over the view */
+static void
+check_found (HsWindow          *window,
+             const HsLayoutBox *box)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  const HsObject *object = hs_snapshot_lookup (hs_graph_view_get_snapshot (graph), box->ref);
+  g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, object->id);
+  HsRect view, controls, rect = box->rect;
+  guint32 refs[2];
+
+  g_assert_true (hs_window_find (window, id));
+  settle (window);
+  g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+  g_assert_cmpuint (refs[0], ==, box->ref);
+  hs_graph_view_get_visible_rect (graph, &view);
+  controls_rect (window, graph, &controls);
+  if (!hs_test_rect_inside (&rect, &view))
+    g_error ("the found %s at (%.0f, %.0f, %.0f×%.0f) is outside the view (%.0f, %.0f, %.0f×%.0f)",
+             box->title, rect.x, rect.y, rect.width, rect.height, view.x, view.y, view.width, view.height);
+  if (rects_meet (&rect, &controls))
+    g_error ("the found %s is under the zoom buttons", box->title);
+  g_assert_true (uncovered (window, graph, &rect));
+  g_assert_cmpfloat (hs_graph_view_get_zoom (graph) * smallest_box_text (), >=, HS_RENDERER_READABLE_PX - 1e-6);
+
+  /* Found again, in clear sight now: the view stays */
+  {
+    HsRect again;
+
+    g_assert_true (hs_window_find (window, id));
+    settle (window);
+    hs_graph_view_get_visible_rect (graph, &again);
+    g_assert_true (same_rect (&view, &again));
+  }
+}
+
+/* Search frames what it finds: an object out of view comes into view,
+ * readable and clear of the zoom buttons, whether the view follows the
+ * program or was zoomed in by hand.  It then stops following, so that
+ * stepping keeps the found object where it is. */
+static void
+test_find_frames (void)
+{
+  Case c = { "copies", 1024, 600 };
+  HsWindow *window;
+  HsGraphView *graph;
+  const HsLayoutBox *box;
+  guint n_found = 0;
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = open_and_run (&c);
+  graph = hs_window_get_graph_view (window);
+  g_assert_true (hs_graph_view_get_follow (graph));
+  if ((box = box_out_of_view (graph)) != NULL)
+    {
+      check_found (window, box);
+      g_assert_false (hs_graph_view_get_follow (graph));
+      n_found++;
+    }
+
+  /* Zoomed in by hand, far from most of the picture */
+  hs_test_activate (window, "zoom-fit");
+  settle (window);
+  for (guint i = 0; i < 3; i++)
+    hs_test_activate (window, "zoom-in");
+  settle (window);
+  g_assert_false (hs_graph_view_get_follow (graph));
+  box = box_out_of_view (graph);
+  g_assert_nonnull (box);
+  check_found (window, box);
+  n_found++;
+  g_test_message ("%u objects out of view found and framed", n_found);
+
+  hs_test_window_close (window);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+}
+
+/* On a narrow window the inspector folds over the graph's right: opening
+ * and closing it leaves the view's size as it was, and the camera refits
+ * to what it leaves clear. */
+static void
+test_flap_refits (void)
+{
+  Case c = { "functions", 1024, 600 };
+  HsWindow *window;
+  HsGraphView *graph;
+  guint last;
+  int width;
+  double offset_x;
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = open_and_run (&c);
+  graph = hs_window_get_graph_view (window);
+  last = hs_window_get_step (window);
+  runtime_reports_created = FALSE;
+  check_step (window, &c, last);
+  width = gtk_widget_get_width (GTK_WIDGET (graph));
+  offset_x = graph->offset_x;
+
+  /* What a modal flap's shield covers is not what the eye sees */
+  adw_flap_set_modal (window->inspector_flap, FALSE);
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "show-inspector", g_variant_new_boolean (TRUE));
+  g_assert_true (adw_flap_get_folded (window->inspector_flap));
+  hs_test_wait_frames (GTK_WIDGET (graph), 4);
+  settle (window);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (graph)), ==, width);
+  g_assert_cmpfloat (fabs (graph->offset_x - offset_x), >, 1);
+  g_assert_cmpfloat (graph->framed_clear_width, <, width - 100);
+  c.inspector = TRUE;
+  check_step (window, &c, last);
+
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "show-inspector", g_variant_new_boolean (FALSE));
+  hs_test_wait_frames (GTK_WIDGET (graph), 4);
+  settle (window);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (graph)), ==, width);
+  /* framed again for the whole width */
+  g_assert_cmpfloat (fabs (graph->framed_clear_width - width), <, 1);
+  c.inspector = FALSE;
+  check_step (window, &c, last);
+
+  hs_test_window_close (window);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -618,6 +817,8 @@ main (int   argc,
 
   g_test_add_func ("/ui/graph-view/user-control", test_user_control);
   g_test_add_func ("/ui/graph-view/heap-button-in-view", test_heap_button_in_view);
+  g_test_add_func ("/ui/graph-view/find-frames", test_find_frames);
+  g_test_add_func ("/ui/graph-view/flap-refits", test_flap_refits);
 
   return hs_test_run (app);
 }

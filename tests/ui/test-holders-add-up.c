@@ -6,12 +6,15 @@
  * "+N other" mark make its refcount, and "+N other" is never negative.
  * Each holder box draws only what the runtime named (the snapshot's
  * hidden references), and a literal kept alive by the constants of
- * <module> has its box.  Traced with the real worker; no display.
+ * <module> has its box.  The holders' dashed arrows go around the boxes:
+ * none crosses a box other than its two ends.  Traced with the real
+ * worker; no display.
  */
 #define G_LOG_DOMAIN "heapscope-test-holders-add-up"
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <gio/gio.h>
 
@@ -50,11 +53,124 @@ named_to (HsSnapshot *snapshot,
   return n;
 }
 
+static gboolean
+inside (const HsRect *r,
+        double        x,
+        double        y)
+{
+  return x > r->x && x < r->x + r->width && y > r->y && y < r->y + r->height;
+}
+
+/* The arrow's path as straight segments, as cairo draws it */
+static cairo_path_t *
+flatten (const HsLayoutEdge *e)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+  cairo_path_t *path;
+
+  cairo_set_tolerance (cr, 0.05);
+  cairo_move_to (cr, e->path[0].x, e->path[0].y);
+  for (guint k = 0; k < e->n_curves; k++)
+    cairo_curve_to (cr, e->path[3 * k + 1].x, e->path[3 * k + 1].y, e->path[3 * k + 2].x, e->path[3 * k + 2].y,
+                    e->path[3 * k + 3].x, e->path[3 * k + 3].y);
+  path = cairo_copy_path_flat (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return path;
+}
+
+/* Every holder arrow leaves its box, ends on its object's outline, and
+ * on the way enters no box of the layout nor another holder's; returns
+ * how many arrows were checked */
+static guint
+check_holder_arrows (const char *name,
+                     guint       step,
+                     HsLayout   *layout,
+                     GPtrArray  *holders)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes, n_arrows = 0;
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint h = 0; h < holders->len; h++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (holders, h);
+      guint n = hs_holder_box_get_n_held (box, NULL, NULL, 0);
+      const char *title;
+      HsRect source;
+
+      title = hs_holder_box_get_title (box, &source);
+      for (guint i = 0; i < n; i++)
+        {
+          const HsLayoutEdge *e = hs_holder_box_get_arrow (box, i);
+          const HsPoint *end;
+          cairo_path_t *path;
+          double x = 0, y = 0;
+          HsRect target;
+
+          g_assert_nonnull (e);
+          g_assert_true (hs_layout_get_object_bounds (layout, e->target, &target));
+          g_assert_cmpuint (e->n_curves, >=, 1);
+          /* From the holder's outline to its object's */
+          g_assert_false (inside (&source, e->path[0].x, e->path[0].y));
+          g_assert_true (inside (&(HsRect) { source.x - 0.01, source.y - 0.01, source.width + 0.02, source.height + 0.02 },
+                                 e->path[0].x, e->path[0].y));
+          end = &e->path[3 * e->n_curves];
+          if (inside (&target, end->x, end->y) ||
+              !inside (&(HsRect) { target.x - 0.01, target.y - 0.01, target.width + 0.02, target.height + 0.02 },
+                       end->x, end->y))
+            g_error ("%s, step %u: the arrow of %s ends at (%.1f, %.1f), off its object's outline",
+                     name, step, title, end->x, end->y);
+
+          path = flatten (e);
+          for (int k = 0; k < path->num_data; k += path->data[k].header.length)
+            {
+              const cairo_path_data_t *p = &path->data[k];
+              double x1, y1, length;
+
+              if (p->header.type != CAIRO_PATH_LINE_TO)
+                {
+                  x = p[1].point.x, y = p[1].point.y;
+                  continue;
+                }
+              x1 = p[1].point.x, y1 = p[1].point.y;
+              length = hypot (x1 - x, y1 - y);
+              /* Every half unit along the segment */
+              for (guint t = 0; t <= length * 2; t++)
+                {
+                  double px = x + (x1 - x) * t / MAX (length * 2, 1), py = y + (y1 - y) * t / MAX (length * 2, 1);
+
+                  for (guint b = 0; b < n_boxes; b++)
+                    if (boxes[b].alpha > 0 && inside (&boxes[b].rect, px, py) &&
+                        !(boxes[b].kind == HS_LAYOUT_BOX_OBJECT && boxes[b].ref == e->target))
+                      g_error ("%s, step %u: the arrow of %s to %s crosses the %s at (%.0f, %.0f)",
+                               name, step, title, hs_snapshot_lookup (hs_layout_get_snapshot (layout), e->target)->repr,
+                               boxes[b].title, px, py);
+                  for (guint o = 0; o < holders->len; o++)
+                    {
+                      HsRect other;
+
+                      hs_holder_box_get_title (g_ptr_array_index (holders, o), &other);
+                      if (inside (&other, px, py))
+                        g_error ("%s, step %u: the arrow of %s crosses the holder %s at (%.0f, %.0f)",
+                                 name, step, title, hs_holder_box_get_title (g_ptr_array_index (holders, o), NULL), px, py);
+                    }
+                }
+              x = x1, y = y1;
+            }
+          cairo_path_destroy (path);
+          n_arrows++;
+        }
+    }
+  return n_arrows;
+}
+
 static void
 check_trace (const char *name,
              HsTrace    *trace)
 {
-  guint n_held = 0, n_boxes_checked = 0;
+  guint n_held = 0, n_boxes_checked = 0, n_arrows = 0;
 
   for (guint step = 0; step < hs_trace_get_n_steps (trace); step++)
     {
@@ -116,9 +232,10 @@ check_trace (const char *name,
               g_assert_cmpfloat (rect.x, >=, previous.x + previous.width);
             }
         }
+      n_arrows += check_holder_arrows (name, step, layout, holders);
     }
   g_assert_cmpuint (n_boxes_checked, >, 0);
-  g_test_message ("%s: %u references drawn from holder boxes", name, n_held);
+  g_test_message ("%s: %u references drawn from holder boxes, %u arrows checked", name, n_held, n_arrows);
 }
 
 static void
