@@ -266,6 +266,17 @@ collect_focus (HsGraphView         *self,
           g_hash_table_add (targets, GUINT_TO_POINTER (row->key_target));
       }
 
+  /* And what the line left unreachable: `del node` on a cycle is read at
+   * the cycle, which stays alive in the garbage zone until gc runs */
+  for (guint i = 0; self->previous_step != NULL && i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].garbage)
+      {
+        const HsObject *before = hs_snapshot_lookup (self->previous_step, boxes[i].ref);
+
+        if (before != NULL && (before->flags & HS_OBJECT_REACHABLE))
+          g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].ref));
+      }
+
   for (guint i = 0; i < n_boxes; i++)
     {
       Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets, named), 0, FALSE };

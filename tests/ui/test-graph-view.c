@@ -166,6 +166,17 @@ moved_targets (HsWindow *window,
   const HsLayoutBox *boxes;
   guint n_boxes, n_frames;
 
+  /* and what it left unreachable (del of a cycle's last name): alive,
+   * now in the garbage zone */
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; previous != NULL && i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].garbage)
+      {
+        const HsObject *before = hs_snapshot_lookup (previous, boxes[i].ref);
+
+        if (before != NULL && (before->flags & HS_OBJECT_REACHABLE))
+          g_hash_table_add (moved, GUINT_TO_POINTER (boxes[i].ref));
+      }
   frames = hs_snapshot_get_frames (snapshot, &n_frames);
   if (n_frames > 0)
     for (guint v = 0; v < frames[n_frames - 1].n_vars; v++)
@@ -173,7 +184,6 @@ moved_targets (HsWindow *window,
                       frames[n_frames - 1].vars[v].name, frames[n_frames - 1].vars[v].ref))
         g_hash_table_add (moved, GUINT_TO_POINTER (frames[n_frames - 1].vars[v].ref));
 
-  boxes = hs_layout_get_boxes (layout, &n_boxes);
   for (guint i = 0; i < n_boxes; i++)
     for (guint r = 0; r < boxes[i].n_rows; r++)
       {
