@@ -140,6 +140,17 @@ controls_reserve (HsGraphView           *self,
   return CLAMP (height - controls->origin.y, 0, height / 2);
 }
 
+
+static void schedule_refit (HsGraphView *self);
+/* The band the buttons take now */
+static double
+current_reserve (HsGraphView *self)
+{
+  graphene_rect_t controls;
+
+  return controls_reserve (self, get_controls (self, &controls) ? &controls : NULL);
+}
+
 static void
 rect_union (HsRect       *a,
             const HsRect *b)
@@ -680,13 +691,19 @@ compute_framing (HsGraphView *self,
       double column = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
       const HsLayoutBox *boxes;
       guint n_boxes;
-      HsRect covered;
+      HsRect covered, copy = { frame.x, y0 + HS_GRAPH_VIEW_PIN_INSET / zoom, frame.width, frame.height };
+      gboolean copy_clear = TRUE;
 
       boxes = hs_layout_get_boxes (self->layout, &n_boxes);
       covered = (HsRect) { (controls.origin.x - clear.origin.x) / zoom, controls.origin.y / zoom,
                            controls.size.width / zoom, controls.size.height / zoom };
-      if (!have_controls ||
-          spoiled_at (boxes, n_boxes, focus, column, y0, width / zoom, clear.size.height / zoom, &covered) < 1000)
+      /* and nothing that matters lies in that column, under the copy */
+      for (guint i = 1; i < focus->len; i++)
+        if (g_array_index (focus, Focus, i).priority <= 1 && rects_meet (&g_array_index (focus, Focus, i).rect, &copy))
+          copy_clear = FALSE;
+      if (copy_clear &&
+          (!have_controls ||
+           spoiled_at (boxes, n_boxes, focus, column, y0, width / zoom, clear.size.height / zoom, &covered) < 1000))
         {
           reserve_x = 0;
           x0 = column;
@@ -823,7 +840,7 @@ void
 hs_graph_view_camera_frame (HsGraphView *self,
                             gboolean     animate)
 {
-  graphene_rect_t clear;
+  graphene_rect_t clear, controls;
   HsCamera target;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
@@ -839,7 +856,13 @@ hs_graph_view_camera_frame (HsGraphView *self,
   hs_graph_view_camera_get_clear_area (self, &clear);
   self->framed_clear_x = clear.origin.x;
   self->framed_clear_width = clear.size.width;
+  self->framed_reserve = current_reserve (self);
   move_to (self, &target, animate);
+  /* The buttons float over the view and are placed after it: a framing
+   * made before they had a size is checked again once they have one
+   * (once: they may stay hidden) */
+  if (self->follow && !self->refitting && !get_controls (self, &controls))
+    schedule_refit (self);
 }
 
 /* Where the camera shows rect, in layout units, whole if it can: the
@@ -910,9 +933,28 @@ refit_tick_cb (GtkWidget     *widget,
   hs_graph_view_camera_get_clear_area (self, &clear);
   if (self->follow &&
       (!G_APPROX_VALUE (clear.origin.x, self->framed_clear_x, 0.5) ||
-       !G_APPROX_VALUE (clear.size.width, self->framed_clear_width, 0.5)))
-    hs_graph_view_camera_frame (self, TRUE);
+       !G_APPROX_VALUE (clear.size.width, self->framed_clear_width, 0.5) ||
+       !G_APPROX_VALUE (current_reserve (self), self->framed_reserve, 0.5)))
+    {
+      self->refitting = TRUE;
+      hs_graph_view_camera_frame (self, TRUE);
+      self->refitting = FALSE;
+    }
   return G_SOURCE_REMOVE;
+}
+
+/* Checks the framing again once the frame after next is drawn */
+static void
+schedule_refit (HsGraphView *self)
+{
+  GdkFrameClock *clock;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (self->refit_tick != 0 || (clock = gtk_widget_get_frame_clock (GTK_WIDGET (self))) == NULL)
+    return;
+  self->refit_frame = gdk_frame_clock_get_frame_counter (clock);
+  self->refit_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), refit_tick_cb, NULL, NULL);
 }
 
 static void
@@ -921,17 +963,14 @@ flap_changed_cb (AdwFlap     *flap,
                  HsGraphView *self)
 {
   double progress = adw_flap_get_reveal_progress (flap);
-  GdkFrameClock *clock;
 
   g_assert (ADW_IS_FLAP (flap));
   g_assert (HS_IS_GRAPH_VIEW (self));
 
   /* Mid-slide, the view would chase it */
-  if (!self->follow || (progress > 0 && progress < 1) || self->refit_tick != 0 ||
-      (clock = gtk_widget_get_frame_clock (GTK_WIDGET (self))) == NULL)
+  if (!self->follow || (progress > 0 && progress < 1))
     return;
-  self->refit_frame = gdk_frame_clock_get_frame_counter (clock);
-  self->refit_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), refit_tick_cb, NULL, NULL);
+  schedule_refit (self);
 }
 
 void

@@ -91,6 +91,8 @@ struct _HsGraphView
   double          framed_clear_width;
   guint           refit_tick;     /* refits once a flap that moved rests */
   gint64          refit_frame;
+  double          framed_reserve; /* the band kept for the zoom buttons, as framed */
+  gboolean        refitting;      /* framing again from refit_tick_cb() */
 
   Selected        selection[2];
   guint           n_selected;

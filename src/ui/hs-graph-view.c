@@ -222,11 +222,20 @@ find_pinned_frame (HsGraphView *self,
       if (r->x >= view.x - 0.5 && r->y >= view.y - 0.5 &&
           r->x + r->width <= view.x + view.width + 0.5 && r->y + r->height <= view.y + view.height + 0.5)
         return NULL;
-      /* Along an axis where the frame shows, the copy covers what shows
-       * of it, so that it never peeks out from behind the copy */
-      *where = (HsRect) { pin_axis (r->x, r->width, view.x, view.width, self->zoom),
-                          pin_axis (r->y, r->height, view.y, view.height, self->zoom),
-                          r->width, r->height };
+      /* Where some of the frame shows, the copy covers what shows of it,
+       * so that it never peeks out from behind the copy; a frame wholly
+       * out of the view leaves the copy at the corner the camera framed
+       * for (lined up along one axis only, it would slide over what the
+       * camera kept clear of the corner) */
+      if (r->x + r->width <= view.x || r->x >= view.x + view.width ||
+          r->y + r->height <= view.y || r->y >= view.y + view.height)
+        *where = (HsRect) { view.x + HS_GRAPH_VIEW_PIN_INSET / self->zoom,
+                            view.y + HS_GRAPH_VIEW_PIN_INSET / self->zoom,
+                            r->width, r->height };
+      else
+        *where = (HsRect) { pin_axis (r->x, r->width, view.x, view.width, self->zoom),
+                            pin_axis (r->y, r->height, view.y, view.height, self->zoom),
+                            r->width, r->height };
       return &boxes[i];
     }
   return NULL;

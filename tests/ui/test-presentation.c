@@ -371,7 +371,9 @@ test_lesson_in_view (gconstpointer data)
                      step, boxes[i].title, boxes[i].rect.x, boxes[i].rect.y, view.x, view.y, view.width, view.height);
           if (pinned && boxes[i].rect.x < pin.x + pin.width && pin.x < boxes[i].rect.x + boxes[i].rect.width &&
               boxes[i].rect.y < pin.y + pin.height && pin.y < boxes[i].rect.y + boxes[i].rect.height)
-            g_error ("step %u: the %s the line made or changed is under the pinned frame", step, boxes[i].title);
+            g_error ("step %u: the %s the line made or changed, at (%.0f, %.0f, %.0f×%.0f), is under the pinned frame (%.0f, %.0f, %.0f×%.0f); view (%.0f, %.0f, %.0f×%.0f)",
+                     step, boxes[i].title, boxes[i].rect.x, boxes[i].rect.y, boxes[i].rect.width, boxes[i].rect.height,
+                     pin.x, pin.y, pin.width, pin.height, view.x, view.y, view.width, view.height);
         }
     }
   set_state (w, "presentation", FALSE);
