@@ -943,7 +943,9 @@ refit_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-/* Checks the framing again once the frame after next is drawn */
+/* Checks the framing again once the frame after next is drawn; a check
+ * already waiting waits for that frame instead (a flap that moves while
+ * it waits is only placed later) */
 static void
 schedule_refit (HsGraphView *self)
 {
@@ -951,10 +953,11 @@ schedule_refit (HsGraphView *self)
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
-  if (self->refit_tick != 0 || (clock = gtk_widget_get_frame_clock (GTK_WIDGET (self))) == NULL)
+  if ((clock = gtk_widget_get_frame_clock (GTK_WIDGET (self))) == NULL)
     return;
   self->refit_frame = gdk_frame_clock_get_frame_counter (clock);
-  self->refit_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), refit_tick_cb, NULL, NULL);
+  if (self->refit_tick == 0)
+    self->refit_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), refit_tick_cb, NULL, NULL);
 }
 
 static void
