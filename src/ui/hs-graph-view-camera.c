@@ -841,6 +841,7 @@ hs_graph_view_camera_frame (HsGraphView *self,
                             gboolean     animate)
 {
   graphene_rect_t clear, controls;
+  gboolean have_controls;
   HsCamera target;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
@@ -856,12 +857,13 @@ hs_graph_view_camera_frame (HsGraphView *self,
   hs_graph_view_camera_get_clear_area (self, &clear);
   self->framed_clear_x = clear.origin.x;
   self->framed_clear_width = clear.size.width;
-  self->framed_reserve = current_reserve (self);
+  have_controls = get_controls (self, &controls);
+  self->framed_reserve = controls_reserve (self, have_controls ? &controls : NULL);
   move_to (self, &target, animate);
   /* The buttons float over the view and are placed after it: a framing
    * made before they had a size is checked again once they have one
    * (once: they may stay hidden) */
-  if (self->follow && !self->refitting && !get_controls (self, &controls))
+  if (self->follow && !self->refitting && !have_controls)
     schedule_refit (self);
 }
 
@@ -876,7 +878,6 @@ hs_graph_view_camera_reveal (HsGraphView  *self,
   graphene_rect_t clear;
   double min_zoom = hs_graph_view_camera_min_zoom (self);
   double zoom = self->zoom, x0, y0;
-  graphene_rect_t controls;
   HsRect all = { 0 };
   HsCamera target;
   int width, height;
@@ -886,7 +887,7 @@ hs_graph_view_camera_reveal (HsGraphView  *self,
 
   hs_graph_view_camera_get_clear_area (self, &clear);
   width = (int) clear.size.width;
-  height = (int) (clear.size.height - controls_reserve (self, get_controls (self, &controls) ? &controls : NULL));
+  height = (int) (clear.size.height - current_reserve (self));
   if (self->layout == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
     return FALSE;
 
