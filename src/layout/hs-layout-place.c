@@ -201,6 +201,7 @@ typedef struct
   gboolean have;       /* anything below to stand near */
   double   x1, y1;     /* the bounds of all that */
   double   x2, y2;
+  gboolean made_with;  /* new, in a new container's slot: drifts less */
 } Anchors;
 
 #define MAX_ANCHOR_ROWS 32
@@ -217,7 +218,7 @@ anchors_add (Anchors      *a,
 
   if (!a->have)
     {
-      *a = (Anchors) { a->want, TRUE, x1, y1, x2, y2 };
+      *a = (Anchors) { a->want, TRUE, x1, y1, x2, y2, a->made_with };
       return;
     }
   a->x1 = MIN (a->x1, x1);
@@ -283,7 +284,7 @@ find_anchors (HsLayoutBuilder *builder,
 
   /* An object's slot before a frame's: the view pins the frame aside,
    * and the object may be what the line changed */
-  *a = (Anchors) { -1, FALSE, 0, 0, 0, 0 };
+  *a = (Anchors) { -1, FALSE, 0, 0, 0, 0, FALSE };
   for (guint i = 0; referrers != NULL && i < 2 * referrers->len && a->want < 0; i++)
     {
       guint source = GPOINTER_TO_UINT (g_ptr_array_index (referrers, i % referrers->len));
@@ -307,6 +308,11 @@ find_anchors (HsLayoutBuilder *builder,
              * a fresh layout places them. */
             if (source_item >= 0 && item_at (builder, source_item)->survivor)
               anchors_add (a, slot_x, slot_y, slot_x, slot_y);
+            /* What a new container and its new elements, made by one
+             * line, must share a view */
+            a->made_with = source_item >= 0 && (s->changes & (HS_CHANGE_NEW | HS_CHANGE_CREATED))
+                           && (me->changes & (HS_CHANGE_NEW | HS_CHANGE_CREATED))
+                           && (me->flags & HS_OBJECT_MUTABLE);
             break;
           }
     }
@@ -340,11 +346,20 @@ place_cost (const Anchors *a,
  * what it references must follow */
 #define SHIFT_COST 360.0
 
+/* What a new box made with its new container may drift from its slot
+ * before it goes right: one view's height less the container's */
+#define MADE_DRIFT 240.0
+
 /*
  * A free place for a new box, no higher than top: in the first MAX_SHIFT
  * columns from `column` to `last`, the free place up or down within
  * MAX_DRIFT of want that costs least (place_cost()); failing that, in
  * `column`, however far down.  Returns the column.
+ *
+ * A box made with its new container (anchors->made_with) first looks
+ * within MADE_DRIFT, then within MADE_DRIFT up to `last_past`, right past
+ * the surviving values it references (which then move right of it:
+ * *went_past says so), and only then within MAX_DRIFT.
  */
 static int
 place_new (HsLayout      *self,
@@ -352,42 +367,58 @@ place_new (HsLayout      *self,
            HsLayoutBox   *box,
            int            column,
            int            last,
+           int            last_past,
            double         want,
            double         top,
-           const Anchors *anchors)
+           const Anchors *anchors,
+           gboolean      *went_past)
 {
+  const struct { double drift; gboolean past; } tries[] = {
+    { MADE_DRIFT, FALSE }, { MADE_DRIFT, TRUE }, { MAX_DRIFT, FALSE },
+  };
   double best = G_MAXDOUBLE, y = 0, height = box->reserved_height;
   int best_column = -1;
   Column *c;
 
-  g_assert (box != NULL);
+  g_assert (box != NULL && anchors != NULL);
 
-  last = MIN (last, column + MAX_SHIFT - 1);
-  for (int shift = 0; column + shift <= last && shift * SHIFT_COST < best; shift++)
+  if (went_past != NULL)
+    *went_past = FALSE;
+  for (guint t = anchors->made_with ? 0 : 2; t < G_N_ELEMENTS (tries) && best_column < 0; t++)
     {
-      double x, candidates[2];
+      double drift = tries[t].drift;
+      int end = MIN (tries[t].past ? last_past : last, column + MAX_SHIFT - 1);
 
-      hs_layout_column_x (self, column + shift);
-      hs_layout_settle_columns (self, column + shift);
-      x = hs_layout_column_x (self, column + shift);
-      candidates[0] = occupancy_find_y (occ, x, want, box->rect.width, height, want + MAX_DRIFT);
-      /* Above want only to stand nearer what lies up there: siblings
-       * stay in their slots' order */
-      candidates[1] = anchors->have && anchors->y1 < want
-                      ? occupancy_search (occ, x, want, box->rect.width, height, MAX (top, want - MAX_DRIFT), FALSE)
-                      : -G_MAXDOUBLE;
-      for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+      /* Only columns the try before could not reach */
+      for (int shift = tries[t].past ? last - column + 1 : 0;
+           column + shift <= end && shift * SHIFT_COST < best; shift++)
         {
-          double cost;
+          double x, candidates[2];
 
-          if (candidates[k] > want + MAX_DRIFT || candidates[k] < MAX (top, want - MAX_DRIFT))
-            continue;
-          cost = place_cost (anchors, x, candidates[k], box->rect.width, height) + shift * SHIFT_COST;
-          if (cost < best)
+          hs_layout_column_x (self, column + shift);
+          hs_layout_settle_columns (self, column + shift);
+          x = hs_layout_column_x (self, column + shift);
+          candidates[0] = occupancy_find_y (occ, x, want, box->rect.width, height, want + drift);
+          /* Above want only to stand nearer what lies up there: siblings
+           * stay in their slots' order */
+          candidates[1] = anchors->have && anchors->y1 < want
+                          ? occupancy_search (occ, x, want, box->rect.width, height, MAX (top, want - drift), FALSE)
+                          : -G_MAXDOUBLE;
+          for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
             {
-              best = cost;
-              best_column = column + shift;
-              y = candidates[k];
+              double cost;
+
+              if (candidates[k] > want + drift || candidates[k] < MAX (top, want - drift))
+                continue;
+              cost = place_cost (anchors, x, candidates[k], box->rect.width, height) + shift * SHIFT_COST;
+              if (cost < best)
+                {
+                  best = cost;
+                  best_column = column + shift;
+                  y = candidates[k];
+                  if (went_past != NULL)
+                    *went_past = tries[t].past;
+                }
             }
         }
     }
@@ -813,7 +844,8 @@ next_wave (HsLayoutBuilder *builder,
  * would turn its arrows backwards: drifting down reads better. */
 static int
 last_column_for (HsLayoutBuilder   *builder,
-                 const HsLayoutBox *box)
+                 const HsLayoutBox *box,
+                 gboolean           past_values)
 {
   HsLayout *self = builder->self;
   int last_column = G_MAXINT / 2;
@@ -827,6 +859,12 @@ last_column_for (HsLayoutBuilder   *builder,
         guint32 ref = k ? box->rows[r].key_target : box->rows[r].target;
         int target = ref != 0 ? lookup_box (self->box_by_ref, ref) : -1;
 
+        int item = target >= 0 ? lookup_box (builder->items_by_ref, ref) : -1;
+
+        /* A surviving value can move right of its new referrer later
+         * (move_near_new_referrers()) */
+        if (past_values && item >= 0 && item_at (builder, item)->survivor && movable_value (box_at (self, target)))
+          continue;
         if (target >= 0 && g_hash_table_contains (builder->placed, GUINT_TO_POINTER (target)))
           last_column = MIN (last_column, (int) box_at (self, target)->column - 1);
       }
@@ -843,11 +881,16 @@ place_group (HsLayoutBuilder *builder,
              double           zone_top)
 {
   HsLayout *self = builder->self;
+  int last = 1;
 
   g_assert (builder != NULL);
   g_assert (group != NULL);
 
-  for (int column = 1, last = 1; group->len > 0; column++)
+  /* Survivors' columns count as placed: an object one right of a
+   * survivor far right waits for its column */
+  for (guint i = 0; i < group->len; i++)
+    last = MAX (last, ((const Item *) g_ptr_array_index (group, i))->base);
+  for (int column = 1; group->len > 0; column++)
     {
       g_autoptr(GPtrArray) wave = next_wave (builder, group, column, last);
 
@@ -865,14 +908,16 @@ place_group (HsLayoutBuilder *builder,
           Item *it = g_ptr_array_index (wave, i);
           HsLayoutBox *box = box_at (self, it->box);
           double top = garbage ? zone_top : MARGIN;
-          int last_column = last_column_for (builder, box);
+          int last_column = last_column_for (builder, box, FALSE);
+          int last_past = last_column_for (builder, box, TRUE);
           Anchors a;
 
           /* Boxes placed earlier in the wave count too */
           find_anchors (builder, it, &a);
           reserve (box, NULL);
           it->column = place_new (self, &builder->occ, box, it->column, MAX (last_column, it->column),
-                                  MAX (top, round (it->want_y)), top, &a);
+                                  MAX (last_past, it->column), MAX (top, round (it->want_y)), top, &a,
+                                  &it->past_values);
           it->done = TRUE;
           last = MAX (last, it->column);
           occupy (&builder->occ, box);
@@ -907,12 +952,43 @@ far_apart (const HsRect *a,
          || MAX (a->y + a->height, b->y + b->height) - MIN (a->y, b->y) > FAR_Y;
 }
 
+/* Whether the object of the previous layout's box pb referenced ref at
+ * the step before this one: read from that step's snapshot when the
+ * caller gave it (options->step_before), since after a jump (the slider,
+ * End, stepping back) the previous layout shows another step; from the
+ * previous layout otherwise */
+static gboolean
+referenced_before (HsLayoutBuilder   *builder,
+                   const HsLayoutBox *pb,
+                   guint32            ref)
+{
+  HsSnapshot *before = builder->options->step_before;
+
+  g_assert (builder != NULL && pb != NULL);
+
+  if (before != NULL && hs_snapshot_get_index (before) + 1 == hs_snapshot_get_index (builder->snapshot))
+    {
+      const HsObject *o = hs_snapshot_lookup (before, pb->ref);
+
+      for (guint e = 0; o != NULL && e < o->n_edges; e++)
+        if (o->edges[e].target == ref)
+          return TRUE;
+      return FALSE;
+    }
+  for (guint r = 0; r < pb->n_rows; r++)
+    if (pb->rows[r].target == ref || pb->rows[r].key_target == ref)
+      return TRUE;
+  return FALSE;
+}
+
 /* The slot of a box that references ref anew at this step: the box is
- * new, or the box changed and did not reference ref at the step before.
+ * new and stands in value_column or right of it, or the box changed and
+ * did not reference ref at the step before.
  * Returns the box's index, or -1. */
 static int
 new_referrer (HsLayoutBuilder *builder,
               guint32          ref,
+              guint            value_column,
               double          *slot_x,
               double          *slot_y)
 {
@@ -924,20 +1000,19 @@ new_referrer (HsLayoutBuilder *builder,
   for (guint k = 0; list != NULL && k < list->len; k++)
     {
       guint b = GPOINTER_TO_UINT (g_ptr_array_index (list, k));
-      const HsLayoutBox *box = box_at (self, b), *pb;
-      gboolean had = FALSE;
+      const HsLayoutBox *box = box_at (self, b);
       int prev;
 
       if (box->kind != HS_LAYOUT_BOX_OBJECT || box->garbage || !g_hash_table_contains (builder->placed, GUINT_TO_POINTER (b)))
         continue;
-      /* A new box was placed near what it references already */
+      /* A new box was placed near what it references already, unless
+       * it went right past it (place_new()) */
       prev = lookup_box (previous->box_by_ref, box->ref);
-      if (prev < 0 || !(box->changes & HS_CHANGE_MUTATED))
+      if (prev < 0 && (box->column < value_column || !item_at (builder, lookup_box (builder->items_by_ref, box->ref))->past_values))
         continue;
-      pb = box_at (previous, prev);
-      for (guint r = 0; r < pb->n_rows && !had; r++)
-        had = pb->rows[r].target == ref || pb->rows[r].key_target == ref;
-      if (had)
+      if (prev >= 0 && !(box->changes & HS_CHANGE_MUTATED))
+        continue;
+      if (prev >= 0 && referenced_before (builder, box_at (previous, prev), ref))
         continue;
       for (guint r = 0; r < box->n_rows; r++)
         if (box->rows[r].target == ref || box->rows[r].key_target == ref)
@@ -972,20 +1047,21 @@ move_near_new_referrers (HsLayoutBuilder *builder)
       Anchors a;
       int r;
 
-      if (!movable_value (box) || (r = new_referrer (builder, box->ref, &slot_x, &slot_y)) < 0)
+      if (!movable_value (box) || (r = new_referrer (builder, box->ref, box->column, &slot_x, &slot_y)) < 0)
         continue;
       /* The referrer down to the slot */
       referrer = box_at (self, r);
       near = (HsRect) { referrer->rect.x, referrer->rect.y, MAX (referrer->rect.width, slot_x - referrer->rect.x),
                         slot_y - referrer->rect.y + SLOT_HALF };
-      if (!far_apart (&box->rect, &near))
+      if (!far_apart (&box->rect, &near) && box->column > referrer->column)
         continue;
       old = box->rect;
       column = box->column;
       a = (Anchors) { slot_y - MIN (box->header_height, box->rect.height) / 2, TRUE,
                       referrer->rect.x, referrer->rect.y,
                       referrer->rect.x + referrer->rect.width, referrer->rect.y + referrer->rect.height };
-      place_new (self, &builder->occ, box, referrer->column + 1, G_MAXINT / 2, MAX (MARGIN, round (a.want)), MARGIN, &a);
+      place_new (self, &builder->occ, box, referrer->column + 1, G_MAXINT / 2, G_MAXINT / 2,
+                 MAX (MARGIN, round (a.want)), MARGIN, &a, NULL);
       /* Only next to the referrer: elsewhere it would be as far as before */
       if (far_apart (&box->rect, &near))
         {

@@ -80,6 +80,7 @@ typedef struct
   int             base;      /* new objects: the column survivors and frames allow */
   GArray         *preds;     /* new objects: new referrers on its left (item indices) */
   gboolean        done;      /* placed */
+  gboolean        past_values; /* new objects: placed right of surviving values they reference */
 } Item;
 
 /* The state of one hs_layout_new() call, shared by its phases */

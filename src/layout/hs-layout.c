@@ -24,6 +24,7 @@ hs_layout_options_init (HsLayoutOptions *options)
   options->more_cells = NULL;
   options->max_element_cap = 0;
   options->element_cap = 0;
+  options->step_before = NULL;
 }
 
 static HsLayout *

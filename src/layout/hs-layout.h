@@ -161,6 +161,11 @@ typedef struct
   /* The cap a run records with now: a run is offered only with a
    * higher one.  0: unknown, then only with more than was recorded. */
   guint element_cap;
+  /* The snapshot of the step before this one, or NULL: what the line
+   * changed is judged against it rather than against the previous
+   * layout, which shows another step after a jump.  Read only during
+   * hs_layout_new(). */
+  HsSnapshot *step_before;
 } HsLayoutOptions;
 
 void              hs_layout_options_init      (HsLayoutOptions       *options);

@@ -815,6 +815,7 @@ lay_out (LayoutTask *data)
   options.more_cells = data->more_cells;
   options.max_element_cap = data->max_element_cap;
   options.element_cap = data->element_cap;
+  options.step_before = data->previous_step;
   data->marks = hs_render_marks_new (data->previous_step, data->snapshot);
   return hs_layout_new (data->snapshot, data->previous, &options);
 }
