@@ -515,6 +515,37 @@ test_together (RenderFixture *fixture,
   g_assert_cmpuint (apart, ==, 0);
 }
 
+/* Jumped back to, as the slider does: from the last step back two
+ * steps at a time, each laid out after the one shown before it and told
+ * the step before.  What the line made and bound stands together all the
+ * same: a cached value that a changed slot points at anew moves beside
+ * it, although the layout shown before (a later step) already had the
+ * slot point at it. */
+static void
+test_together_jump (RenderFixture *fixture,
+                    gconstpointer  data)
+{
+  gboolean created = reports_created (fixture->layouts);
+  g_autoptr(HsLayout) shown = hs_layout_ref (render_fixture_last (fixture));
+  guint apart = 0;
+
+  for (guint s = fixture->layouts->len - 1; s >= 3; s -= 2)
+    {
+      HsLayoutOptions options;
+      HsLayout *layout;
+
+      hs_layout_options_init (&options);
+      options.step_before = hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 3));
+      layout = hs_layout_new (hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 2)), shown, &options);
+      apart += !step_together (layout, hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 3)),
+                               created, data, "jump");
+      hs_layout_unref (shown);
+      shown = layout;
+    }
+  g_test_message ("%s: %u steps apart", (const char *) data, apart);
+  g_assert_cmpuint (apart, ==, 0);
+}
+
 /* The test data points at these paths: freed after the run */
 static GPtrArray *paths;
 
@@ -534,7 +565,10 @@ add_programs (const char *dir,
       render_test_add_programs (paths, "/render/layout/area", dir, prefix, test_area);
     }
   if (together)
-    render_test_add_programs (paths, "/render/layout/together", dir, prefix, test_together);
+    {
+      render_test_add_programs (paths, "/render/layout/together", dir, prefix, test_together);
+      render_test_add_programs (paths, "/render/layout/together-jump", dir, prefix, test_together_jump);
+    }
 }
 
 int
