@@ -222,16 +222,30 @@ uncovered (HsWindow     *window,
   return TRUE;
 }
 
-/* The steps where what the line made cannot share one view at a
- * readable zoom, because of the layout: none since the layout moves a
- * new container's elements beside it (render/layout/together checks the
- * same).  check_step() lets the camera show what it can there. */
+/*
+ * The steps where what the line made still cannot share one view at a
+ * readable zoom, because of the layout: alias_bugs' line 15, `groups =
+ * {'a': [1], 'b': [2]}`, makes a dict whose two lists stand beside it two
+ * columns right (the lists of `grid` and `rows` fill the column between):
+ * 576 units across, which fit beside the pinned frame at 1280x800 but
+ * not at 1024x600, where about 550 do.  There the camera shows what it
+ * can.
+ */
+static const struct
+{
+  const char *example;
+  guint       step;
+} apart_steps[] = {
+  { "alias_bugs", 25 },
+};
+
 static gboolean
 known_apart (const Case *c,
              guint       step)
 {
-  g_assert (c != NULL);
-
+  for (guint i = 0; i < G_N_ELEMENTS (apart_steps); i++)
+    if (g_str_equal (c->example, apart_steps[i].example) && step == apart_steps[i].step)
+      return TRUE;
   return FALSE;
 }
 
