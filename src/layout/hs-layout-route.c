@@ -55,8 +55,6 @@
 #define RUN_NEAR      2.0
 #define RUN_ALONG     12.0
 #define RUN_SAMPLES   24
-/* The most levels a slanting curve takes across one cluster */
-#define MAX_CURVE_LEVELS 16
 
 typedef struct
 {
@@ -441,18 +439,7 @@ typedef struct
   double  tallest; /* the tallest of them */
   GArray *lanes;   /* Lane: the lanes turns were taken down in the
                     * channel on its right, by x */
-  GArray *leg_ys;  /* double: the y of each of legs, top-down */
-  GArray *legs;    /* Leg: the level runs of rightward turns in that
-                    * channel, in leg_ys' order */
 } Cluster;
-
-/* A level run of a turn down a lane: from the cluster's side to the
- * lane at x (in), or from the lane at x out to the next cluster */
-typedef struct
-{
-  double   x;
-  gboolean out;
-} Leg;
 
 /* The turns taken down one lane, each its extent down, sorted by top.  A
  * lane is taken only where no turn within a lane's spacing of it runs, so
@@ -567,8 +554,6 @@ channels_init (Channels *ch,
       for (guint d = 0; d < downs->len; d++)
         cluster.tallest = MAX (cluster.tallest, g_array_index (downs, Extent, d).hi - g_array_index (downs, Extent, d).lo);
       cluster.lanes = g_array_new (FALSE, FALSE, sizeof (Lane));
-      cluster.leg_ys = g_array_new (FALSE, FALSE, sizeof (double));
-      cluster.legs = g_array_new (FALSE, FALSE, sizeof (Leg));
       g_array_append_val (ch->clusters, cluster);
     }
 }
@@ -593,8 +578,6 @@ channels_clear (Channels *ch)
       for (guint l = 0; l < cluster->lanes->len; l++)
         g_array_unref (g_array_index (cluster->lanes, Lane, l).runs);
       g_array_unref (cluster->lanes);
-      g_array_unref (cluster->leg_ys);
-      g_array_unref (cluster->legs);
     }
   g_clear_pointer (&ch->clusters, g_array_unref);
   g_clear_pointer (&ch->cluster_of, g_free);
@@ -1002,60 +985,6 @@ add_turn (Cluster *c,
   g_array_insert_val (lane->runs, run_ending_below (lane->runs, y1), run);
 }
 
-/* Notes the level runs of a rightward turn down the lane at x, in at
- * y1 and out at y2 */
-static void
-add_legs (Cluster *c,
-          double   x,
-          double   y1,
-          double   y2)
-{
-  g_assert (c != NULL);
-
-  for (guint k = 0; k < 2; k++)
-    {
-      double y = k ? y2 : y1;
-      guint i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y);
-      Leg leg = { x, k == 1 };
-
-      g_array_insert_val (c->leg_ys, i, y);
-      g_array_insert_val (c->legs, i, leg);
-    }
-}
-
-/* The lanes a rightward turn in at y1 and out at y2 may take, between
- * *lo and *hi: not one whose level run would lie along another turn's,
- * level with it.  Its run in must turn down before the lane where
- * another turn's run out at y1 begins, and its run out begin past the
- * lane where another's run in at y2 ends. */
-static void
-lanes_between_legs (const Cluster *c,
-                    double         y1,
-                    double         y2,
-                    double        *lo,
-                    double        *hi)
-{
-  g_assert (c != NULL && lo != NULL && hi != NULL);
-
-  *lo = -G_MAXDOUBLE;
-  *hi = G_MAXDOUBLE;
-  for (guint k = 0; k < 2; k++)
-    {
-      double y = k ? y2 : y1;
-
-      for (guint i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y - LANE);
-           i < c->leg_ys->len && g_array_index (c->leg_ys, double, i) <= y + LANE; i++)
-        {
-          const Leg *leg = &g_array_index (c->legs, Leg, i);
-
-          if (k == 0 && leg->out)
-            *hi = MIN (*hi, leg->x);
-          else if (k == 1 && !leg->out)
-            *lo = MAX (*lo, leg->x);
-        }
-    }
-}
-
 /* The x of a free lane in the channel right of cluster k for a run down
  * from y1 to y2, which it then takes; NAN if every lane is taken there.
  * Lanes stand LANE_X apart, LANE_INSET in; where those are all taken (a
@@ -1078,14 +1007,11 @@ take_lane (Channels *ch,
   double left = isnan (from) ? c->hi : local_right (c, top, bottom, from);
   guint n_lanes = (guint) CLAMP ((right - left - 2 * LANE_INSET) / LANE_X + 1, 1, MAX_LANES);
   guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
-  double x = NAN, legs_lo = -G_MAXDOUBLE, legs_hi = G_MAXDOUBLE;
+  double x = NAN;
   guint first, l;
   guint8 *blocked;
 
   g_assert (ch != NULL);
-
-  if (!isnan (from))
-    lanes_between_legs (c, y1, y2, &legs_lo, &legs_hi);
 
   /* Every lane either pass may look at, each found blocked or free at
    * most once: the lanes LANE_X apart and the close ones share most */
@@ -1095,53 +1021,15 @@ take_lane (Channels *ch,
   memset (blocked, UNKNOWN, c->lanes->len - first);
   l = first;
   for (guint lane = 0; lane < n_lanes && isnan (x); lane++)
-    {
-      double at = left + LANE_INSET + LANE_X * lane;
-
-      if (at > legs_lo + LANE_X / 2 && at < legs_hi - LANE_X / 2
-          && !lane_is_taken (c, blocked, first, &l, at, LANE_X, top, bottom))
-        x = at;
-    }
+    if (!lane_is_taken (c, blocked, first, &l, left + LANE_INSET + LANE_X * lane, LANE_X, top, bottom))
+      x = left + LANE_INSET + LANE_X * lane;
   l = first;
   for (guint lane = 0; lane < n_close && isnan (x); lane++)
-    {
-      double at = left + CLEAR + LANE_CLOSE * lane;
-
-      if (at > legs_lo + LANE_CLOSE / 2 && at < legs_hi - LANE_CLOSE / 2
-          && !lane_is_taken (c, blocked, first, &l, at, LANE_CLOSE, top, bottom))
-        x = at;
-    }
+    if (!lane_is_taken (c, blocked, first, &l, left + CLEAR + LANE_CLOSE * lane, LANE_CLOSE, top, bottom))
+      x = left + CLEAR + LANE_CLOSE * lane;
   if (!isnan (x))
     add_turn (c, x, top, bottom);
-  if (!isnan (x) && !isnan (from))
-    add_legs (c, x, y1, y2);
   return x;
-}
-
-/* Whether an S from y1 to y2 may cross the channel right of c with its
- * middle at x: no turn or other S runs there level with it.  If so, it
- * takes that run. */
-static gboolean
-take_s (Cluster *c,
-        double   x,
-        double   y1,
-        double   y2)
-{
-  guint l = lane_at_or_right (c->lanes, x);
-  double top = MIN (y1, y2), bottom = MAX (y1, y2);
-
-  g_assert (c != NULL);
-
-  if (l < c->lanes->len && g_array_index (c->lanes, Lane, l).x == x)
-    {
-      GArray *runs = g_array_index (c->lanes, Lane, l).runs;
-      guint r = run_ending_below (runs, top);
-
-      if (r < runs->len && g_array_index (runs, Extent, r).lo < bottom)
-        return FALSE;
-    }
-  add_turn (c, x, top, bottom);
-  return TRUE;
 }
 
 /* Across to lane x, down it, and across to (x1, y1), with round corners */
@@ -1184,11 +1072,6 @@ path_channel_to (Channels *ch,
 
   if (fabs (y - y0) > STEEP * fabs (x - exit)
       && !isnan (lane = take_lane (ch, k, y0, y, from)))
-    path_turn_to (path, lane, x, y);
-  /* Two S's across one channel whose heights overlap cross in its
-   * middle at a slant, along each other: the second turns down a lane */
-  else if (fabs (y - y0) > LANE && !take_s (cluster_at (ch, k), (exit + x) / 2, y0, y)
-           && !isnan (lane = take_lane (ch, k, y0, y, from)))
     path_turn_to (path, lane, x, y);
   else
     {
@@ -1451,15 +1334,10 @@ take_curve_levels (Channels           *ch,
   for (guint k = a + 1; k < b; k++)
     {
       Cluster *c = cluster_at (ch, k);
-      double at_lo = curve_y_at (e->x, e->y, c->lo), at_hi = curve_y_at (e->x, e->y, c->hi);
-      double top = MIN (at_lo, at_hi), bottom = MAX (at_lo, at_hi);
-      guint n = (guint) MIN (ceil ((bottom - top) / LANE), MAX_CURVE_LEVELS);
 
-      /* Where it crosses the cluster, and the levels between: a level
-       * there would cross it at a slant, along it for a while */
-      for (guint j = 0; j <= n; j++)
+      for (guint side = 0; side < 2; side++)
         {
-          double level = n > 0 ? top + (bottom - top) * j / n : top;
+          double level = curve_y_at (e->x, e->y, side ? c->hi : c->lo);
           Gap *nearest = NULL;
           double distance = G_MAXDOUBLE;
 

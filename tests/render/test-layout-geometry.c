@@ -585,10 +585,6 @@ main (int   argc,
   add_programs (HS_TEST_EXAMPLES, "examples", TRUE, TRUE);
   add_programs (HS_TEST_PROGRAMS, "programs", TRUE, FALSE);
   add_programs (HS_TEST_LESSONS, "lessons", FALSE, TRUE);
-  /* No two arrows share a path in the lessons either, nor in a big set
-   * whose members' arrows cross one channel to the ints */
-  render_test_add_programs (paths, "/render/layout/distinct-paths", HS_TEST_LESSONS, "lessons", test_distinct_paths);
-  render_test_add_programs (paths, "/render/layout/distinct-paths", HS_TEST_PROGRAMS "/../show-more", "show-more", test_distinct_paths);
 
   status = g_test_run ();
   g_ptr_array_unref (paths);
