@@ -89,6 +89,34 @@ hs_graph_view_camera_get_clear_area (HsGraphView     *self,
 }
 
 /*
+ * Where child, floated over overlay, lies in the view's pixels.  The
+ * overlay places its floating children after its main child: while the
+ * view is being allocated a new size, they still stand where the old
+ * size put them.  So a child held to the bottom right corner (the zoom
+ * buttons) is placed from the overlay's new size, as it will be.
+ */
+static gboolean
+floating_bounds (HsGraphView     *self,
+                 GtkWidget       *overlay,
+                 GtkWidget       *child,
+                 graphene_rect_t *out)
+{
+  graphene_point_t origin;
+  double w = gtk_widget_get_width (child), h = gtk_widget_get_height (child);
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (GTK_IS_OVERLAY (overlay) && GTK_IS_WIDGET (child));
+
+  if (gtk_widget_get_halign (child) != GTK_ALIGN_END || gtk_widget_get_valign (child) != GTK_ALIGN_END ||
+      !gtk_widget_compute_point (GTK_WIDGET (self), overlay, &GRAPHENE_POINT_INIT (0, 0), &origin))
+    return gtk_widget_compute_bounds (child, GTK_WIDGET (self), out);
+  *out = GRAPHENE_RECT_INIT (gtk_widget_get_width (overlay) - gtk_widget_get_margin_end (child) - w - origin.x,
+                             gtk_widget_get_height (overlay) - gtk_widget_get_margin_bottom (child) - h - origin.y,
+                             w, h);
+  return TRUE;
+}
+
+/*
  * What the window floats over the view: the children of the overlay the
  * view is in (its zoom buttons), in widget pixels; FALSE for none.
  */
@@ -112,7 +140,7 @@ get_controls (HsGraphView     *self,
           graphene_rect_t b;
 
           if (c == main_child || !gtk_widget_get_visible (c) ||
-              !gtk_widget_compute_bounds (c, GTK_WIDGET (self), &b) || b.size.width <= 0)
+              !floating_bounds (self, w, c, &b) || b.size.width <= 0)
             continue;
           if (found)
             graphene_rect_union (out, &b, out);
@@ -241,6 +269,7 @@ collect_focus (HsGraphView         *self,
   guint n_boxes;
   double cx = 0, cy = 0;
   gboolean have_frame = FALSE;
+  HsRect zone, garbage_title;
 
   g_assert (layout != NULL);
 
@@ -288,12 +317,29 @@ collect_focus (HsGraphView         *self,
           g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].ref));
       }
 
+  garbage_title = (HsRect) { 0 };
+  if (hs_layout_get_garbage_zone (layout, &zone))
+    {
+      /* The zone's title runs along its top, above its boxes, as wide
+       * as the zone */
+      double top = zone.y + zone.height;
+
+      for (guint i = 0; i < n_boxes; i++)
+        if (boxes[i].garbage)
+          top = MIN (top, boxes[i].rect.y);
+      garbage_title = (HsRect) { zone.x, zone.y, zone.width, top - zone.y };
+    }
+
   for (guint i = 0; i < n_boxes; i++)
     {
       Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets, named), 0, FALSE };
 
       if (f.priority == G_MAXUINT)
         continue;
+      /* Garbage that matters is read with the zone's title, which says
+       * why it is still alive */
+      if (boxes[i].garbage && f.priority <= 1 && garbage_title.width > 0)
+        rect_union (&f.rect, &garbage_title);
       /* A freed object's ghost, too, gives way to what is alive */
       f.bound = f.priority == 1 &&
                 (boxes[i].kind == HS_LAYOUT_BOX_GHOST || box_priority (snapshot, &boxes[i], none, named) != 1);
@@ -367,121 +413,135 @@ rects_meet (const HsRect *a,
          a->y < b->y + b->height && b->y < a->y + a->height;
 }
 
-/* How a view of the picture reads: how many boxes its edges cut, plus
- * how many boxes lie under what covers its corner (covered, or NULL),
- * all in layout units, and far worse, what matters (focus up to
- * priority 1) under it or cut.  A box half in view is neither read nor
- * gone. */
-static guint
-count_spoiled (const HsLayoutBox *boxes,
-               guint              n_boxes,
-               GArray            *focus,
-               const HsRect      *view,
-               const HsRect      *covered)
+/* What the learner sees of the picture from a view: the part of the
+ * widget no flap covers, in layout units, and what floats over it */
+typedef struct
 {
+  double        width;
+  double        height;
+  HsRect        controls;  /* the zoom buttons, from the view's corner */
+  gboolean      have_controls;
+  const HsRect *frame;     /* the current frame, pinned at the corner when it is not in view */
+  double        zoom;
+} Sight;
+
+static gboolean
+rect_inside (const HsRect *r,
+             const HsRect *view)
+{
+  return r->x >= view->x && r->x + r->width <= view->x + view->width &&
+         r->y >= view->y && r->y + r->height <= view->y + view->height;
+}
+
+/* How a view of the picture reads, its top left corner at (vx, vy): how
+ * many boxes its edges cut, plus how many lie under the buttons or under
+ * the pinned copy of the frame, and far worse, what matters (focus up to
+ * priority 1) cut or under them; what matters out of view costs less
+ * than cut.  A box half in view is neither read nor gone. */
+static guint
+spoiled_at (const HsLayoutBox *boxes,
+            guint              n_boxes,
+            GArray            *focus,
+            double             vx,
+            double             vy,
+            const Sight       *sight)
+{
+  HsRect view = { vx, vy, sight->width, sight->height }, controls, copy;
+  gboolean have_copy;
   guint n = 0;
 
   g_assert (boxes != NULL || n_boxes == 0);
-  g_assert (view != NULL);
+  g_assert (sight != NULL);
+
+  controls = (HsRect) { vx + sight->controls.x, vy + sight->controls.y, sight->controls.width, sight->controls.height };
+  have_copy = sight->frame != NULL && hs_graph_view_place_pinned_copy (sight->frame, &view, sight->zoom, &copy);
 
   for (guint i = 0; i < n_boxes; i++)
     {
       const HsRect *r = &boxes[i].rect;
-      gboolean inside = r->x >= view->x && r->x + r->width <= view->x + view->width &&
-                        r->y >= view->y && r->y + r->height <= view->y + view->height;
 
       if (boxes[i].alpha <= 0)
         continue;
-      n += rects_meet (r, view) && !inside;
-      n += covered != NULL && rects_meet (r, covered);
+      /* A frame cut at the edge counts too: its copy is drawn over
+       * where it shows, not at the corner the camera kept for it */
+      n += rects_meet (r, &view) && !rect_inside (r, &view);
+      n += sight->have_controls && rects_meet (r, &controls);
+      /* The copy stands for the frame it covers */
+      n += have_copy && rects_meet (r, &copy) && !(boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current);
     }
   for (guint i = 0; focus != NULL && i < focus->len; i++)
     {
       const Focus *f = &g_array_index (focus, Focus, i);
 
-      if (f->priority > 1)
+      if (f->priority > 1 || (f->priority == 0 && sight->frame != NULL))
         continue;
-      if (covered != NULL && rects_meet (&f->rect, covered))
-        n += 1000;
-      /* cut at the view's edge */
-      if (rects_meet (&f->rect, view) &&
-          !(f->rect.x >= view->x && f->rect.x + f->rect.width <= view->x + view->width &&
-            f->rect.y >= view->y && f->rect.y + f->rect.height <= view->y + view->height))
+      n += 1000 * (sight->have_controls && rects_meet (&f->rect, &controls));
+      n += 1000 * (have_copy && rects_meet (&f->rect, &copy));
+      if (!rects_meet (&f->rect, &view))
+        n += 100;
+      else if (!rect_inside (&f->rect, &view))
         n += 1000;
     }
   return n;
 }
 
-/* count_spoiled() for the view with its top left corner at (x0, y0) */
-static guint
-spoiled_at (const HsLayoutBox *boxes,
-            guint              n_boxes,
-            GArray            *focus,
-            double             x0,
-            double             y0,
-            double             view_w,
-            double             view_h,
-            const HsRect      *covered)
-{
-  HsRect view = { x0, y0, view_w, view_h }, c;
-
-  if (covered == NULL)
-    return count_spoiled (boxes, n_boxes, focus, &view, NULL);
-  c = (HsRect) { x0 + covered->x, y0 + covered->y, covered->width, covered->height };
-  return count_spoiled (boxes, n_boxes, focus, &view, &c);
-}
-
-/* Moves the view (its top left corner at *x0, *y0 in layout units, size
- * view_w x view_h) along one axis within [min, max], where what matters
- * stays in view, to where it spoils least; the nearest such place wins.
- * covered is where the buttons lie, from the view's corner.  Returns
- * how much it spoils there. */
+/* Moves the view (its top left corner at *vx, *vy in layout units) along
+ * one axis within [min, max], where what matters stays in view, to where
+ * it spoils least; the nearest such place wins.  Returns how much it
+ * spoils there. */
 static guint
 snap_axis (HsLayout     *layout,
            GArray       *focus,
            gboolean      vertical,
-           double       *x0,
-           double       *y0,
-           double        view_w,
-           double        view_h,
-           const HsRect *covered,
+           double       *vx,
+           double       *vy,
+           const Sight  *sight,
            double        min,
-           double        max,
-           double        zoom)
+           double        max)
 {
   const HsLayoutBox *boxes;
-  double origin = vertical ? *y0 : *x0, best = origin;
-  double view = vertical ? view_h : view_w, pad = MARGIN / 2 / zoom;
-  double cover_lo = covered == NULL ? view : vertical ? covered->y : covered->x;
-  double cover_hi = covered == NULL ? view : vertical ? covered->y + covered->height : covered->x + covered->width;
-  guint n_boxes, best_spoiled;
+  double origin = vertical ? *vy : *vx, best = origin, pad = MARGIN / 2 / sight->zoom;
+  const HsRect *frame = sight->frame;
+  /* The lines a box may rest just past or just before, from the view's
+   * corner: its edges, the buttons' edges, the pinned copy's edges */
+  double lines[6];
+  guint n_lines = 0, n_boxes, best_spoiled;
 
-  g_assert (layout != NULL && x0 != NULL && y0 != NULL);
+  g_assert (layout != NULL && vx != NULL && vy != NULL && sight != NULL);
+
+  lines[n_lines++] = 0;
+  lines[n_lines++] = vertical ? sight->height : sight->width;
+  if (sight->have_controls)
+    {
+      lines[n_lines++] = vertical ? sight->controls.y : sight->controls.x;
+      lines[n_lines++] = vertical ? sight->controls.y + sight->controls.height : sight->controls.x + sight->controls.width;
+    }
+  if (frame != NULL)
+    {
+      lines[n_lines++] = HS_GRAPH_VIEW_PIN_INSET / sight->zoom;
+      lines[n_lines++] = HS_GRAPH_VIEW_PIN_INSET / sight->zoom + (vertical ? frame->height : frame->width);
+    }
 
   boxes = hs_layout_get_boxes (layout, &n_boxes);
-  best_spoiled = spoiled_at (boxes, n_boxes, focus, *x0, *y0, view_w, view_h, covered);
+  best_spoiled = spoiled_at (boxes, n_boxes, focus, *vx, *vy, sight);
   for (guint i = 0; i < n_boxes && best_spoiled > 0 && min <= max; i++)
     {
       double lo = vertical ? boxes[i].rect.y : boxes[i].rect.x;
       double hi = lo + (vertical ? boxes[i].rect.height : boxes[i].rect.width);
-      /* It whole in view past either edge, or out of it; or clear of
-       * the buttons, before or past them */
-      double candidates[] = { lo - pad, hi + pad - view, hi + pad, lo - pad - view,
-                              hi + pad - cover_lo, lo - pad - cover_hi };
 
       /* Only a box spoiled now may be moved past: the rest stay as they are */
-      if (boxes[i].alpha <= 0 ||
-          spoiled_at (&boxes[i], 1, NULL, *x0, *y0, view_w, view_h, covered) == 0)
+      if (boxes[i].alpha <= 0 || spoiled_at (&boxes[i], 1, NULL, *vx, *vy, sight) == 0)
         continue;
-      for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+      for (guint k = 0; k < 2 * n_lines; k++)
         {
-          double at = candidates[k];
+          /* The box just past the line, or just before it */
+          double at = k % 2 == 0 ? lo - pad - lines[k / 2] : hi + pad - lines[k / 2];
           guint spoiled;
 
           if (at < min || at > max)
             continue;
-          spoiled = vertical ? spoiled_at (boxes, n_boxes, focus, *x0, at, view_w, view_h, covered)
-                             : spoiled_at (boxes, n_boxes, focus, at, *y0, view_w, view_h, covered);
+          spoiled = vertical ? spoiled_at (boxes, n_boxes, focus, *vx, at, sight)
+                             : spoiled_at (boxes, n_boxes, focus, at, *vy, sight);
           if (spoiled < best_spoiled || (spoiled == best_spoiled && fabs (at - origin) < fabs (best - origin)))
             {
               best = at;
@@ -489,7 +549,7 @@ snap_axis (HsLayout     *layout,
             }
         }
     }
-  *(vertical ? y0 : x0) = best;
+  *(vertical ? vy : vx) = best;
   return best_spoiled;
 }
 
@@ -661,54 +721,62 @@ compute_framing (HsGraphView *self,
   y0 = ((height + reserve_y) / 2.0 - self->offset_y) / self->zoom - (height - reserve_y) / 2.0 / zoom;
   x0 = place_axis (x0, wanted.x, wanted.width, all.width, zoom, width - reserve_x);
   y0 = place_axis (y0, wanted.y, wanted.height, all.height, zoom, height - reserve_y);
-  /* Where the picture is wider than the view, the view's edges cut as
-   * few boxes as what matters lets them, and the buttons cover as few.
-   * (Sliding up and down as well moved boxes that matter out at the
-   * bottom after some steps: not yet.) */
+  /* Where the picture is wider or taller than the view, the view's edges
+   * cut as few boxes as what matters lets them, and the buttons and the
+   * pinned copy cover as few.  Worked out for the whole clear area, whose
+   * corner is (vx, vy): the graph shows beside the copy's strip too. */
   {
-    double margin = MARGIN / zoom, view_x = (width - reserve_x) / zoom;
-    double full_y = (clear.size.height - reserve_y) / zoom;
-    HsRect covered, *c = NULL;
+    double margin = MARGIN / zoom, view_x = (width - reserve_x) / zoom, view_y = (height - reserve_y) / zoom;
+    double vx = x0 - reserve_x / zoom, vy = y0 - reserve_y / zoom;
+    Sight sight = { clear.size.width / zoom, clear.size.height / zoom, { 0 }, have_controls,
+                    pinned ? &frame : NULL, zoom };
+    const HsLayoutBox *boxes;
+    guint n_boxes;
 
+    boxes = hs_layout_get_boxes (self->layout, &n_boxes);
     if (have_controls)
-      {
-        covered = (HsRect) { (controls.origin.x - clear.origin.x - reserve_x) / zoom,
-                             (controls.origin.y - reserve_y) / zoom,
-                             controls.size.width / zoom, controls.size.height / zoom };
-        c = &covered;
-      }
-    if (all.width * zoom + 2 * MARGIN > width - reserve_x)
-      snap_axis (self->layout, focus, FALSE, &x0, &y0, view_x, full_y, c,
-                 MAX (wanted.x + wanted.width + margin - view_x, -margin),
-                 MIN (wanted.x - margin, all.width + margin - view_x), zoom);
-  }
-  /* The pinned copy best covers the column of frames it comes from, not
-   * objects the view would hide under it, unless that leaves what
-   * matters under the buttons. */
-  if (pinned && !below_pin && wanted.x >= frame.x + frame.width &&
-      wanted.x + wanted.width + MARGIN / zoom <= frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
-    {
-      double column = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
-      const HsLayoutBox *boxes;
-      guint n_boxes;
-      HsRect covered, copy = { frame.x, y0 + HS_GRAPH_VIEW_PIN_INSET / zoom, frame.width, frame.height };
-      gboolean copy_clear = TRUE;
+      sight.controls = (HsRect) { (controls.origin.x - clear.origin.x) / zoom, controls.origin.y / zoom,
+                                  controls.size.width / zoom, controls.size.height / zoom };
+    /* Kept over the picture, but for a pinned frame, which may need
+     * the view to go a little past the picture's edge to leave it
+     * whole: a frame that shows in part draws its copy over it, and not
+     * at the corner kept for it */
+    double slack = pinned ? G_MAXDOUBLE / 4 : 0;
 
-      boxes = hs_layout_get_boxes (self->layout, &n_boxes);
-      covered = (HsRect) { (controls.origin.x - clear.origin.x) / zoom, controls.origin.y / zoom,
-                           controls.size.width / zoom, controls.size.height / zoom };
-      /* and nothing that matters lies in that column, under the copy */
-      for (guint i = 1; i < focus->len; i++)
-        if (g_array_index (focus, Focus, i).priority <= 1 && rects_meet (&g_array_index (focus, Focus, i).rect, &copy))
-          copy_clear = FALSE;
-      if (copy_clear &&
-          (!have_controls ||
-           spoiled_at (boxes, n_boxes, focus, column, y0, width / zoom, clear.size.height / zoom, &covered) < 1000))
-        {
-          reserve_x = 0;
-          x0 = column;
-        }
-    }
+    if (all.width * zoom + 2 * MARGIN > width - reserve_x)
+      snap_axis (self->layout, focus, FALSE, &vx, &vy, &sight,
+                 MAX (wanted.x + wanted.width + margin - view_x, -margin - slack) - reserve_x / zoom,
+                 MIN (wanted.x - margin, all.width + margin - view_x + slack) - reserve_x / zoom);
+    if (all.height * zoom + 2 * MARGIN > height - reserve_y)
+      snap_axis (self->layout, focus, TRUE, &vx, &vy, &sight,
+                 MAX (wanted.y + wanted.height + margin - view_y, -margin - slack) - reserve_y / zoom,
+                 MIN (wanted.y - margin, all.height + margin - view_y + slack) - reserve_y / zoom);
+    x0 = vx + reserve_x / zoom;
+    y0 = vy + reserve_y / zoom;
+
+    /* The pinned copy best covers the column of frames it comes from, not
+     * objects the view would hide under it, unless that leaves what
+     * matters under the buttons, or spoils more than the view beside it. */
+    if (pinned && !below_pin && wanted.x >= frame.x + frame.width &&
+        wanted.x + wanted.width + MARGIN / zoom <= frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
+      {
+        double column = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
+        HsRect copy = { frame.x, y0 + HS_GRAPH_VIEW_PIN_INSET / zoom, frame.width, frame.height };
+        gboolean copy_clear = TRUE;
+        guint spoiled;
+
+        /* and nothing that matters lies in that column, under the copy */
+        for (guint i = 1; i < focus->len; i++)
+          if (g_array_index (focus, Focus, i).priority <= 1 && rects_meet (&g_array_index (focus, Focus, i).rect, &copy))
+            copy_clear = FALSE;
+        spoiled = spoiled_at (boxes, n_boxes, focus, column, vy, &sight);
+        if (copy_clear && spoiled < 1000 && spoiled <= spoiled_at (boxes, n_boxes, focus, vx, vy, &sight))
+          {
+            reserve_x = 0;
+            x0 = column;
+          }
+      }
+  }
 
   out->zoom = zoom;
   out->offset_x = clear.origin.x + reserve_x - x0 * zoom;
