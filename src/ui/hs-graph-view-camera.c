@@ -89,6 +89,34 @@ hs_graph_view_camera_get_clear_area (HsGraphView     *self,
 }
 
 /*
+ * Where child, floated over overlay, lies in the view's pixels.  The
+ * overlay places its floating children after its main child: while the
+ * view is being allocated a new size, they still stand where the old
+ * size put them.  So a child held to the bottom right corner (the zoom
+ * buttons) is placed from the overlay's new size, as it will be.
+ */
+static gboolean
+floating_bounds (HsGraphView     *self,
+                 GtkWidget       *overlay,
+                 GtkWidget       *child,
+                 graphene_rect_t *out)
+{
+  graphene_point_t origin;
+  double w = gtk_widget_get_width (child), h = gtk_widget_get_height (child);
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (GTK_IS_OVERLAY (overlay) && GTK_IS_WIDGET (child));
+
+  if (gtk_widget_get_halign (child) != GTK_ALIGN_END || gtk_widget_get_valign (child) != GTK_ALIGN_END ||
+      !gtk_widget_compute_point (GTK_WIDGET (self), overlay, &GRAPHENE_POINT_INIT (0, 0), &origin))
+    return gtk_widget_compute_bounds (child, GTK_WIDGET (self), out);
+  *out = GRAPHENE_RECT_INIT (gtk_widget_get_width (overlay) - gtk_widget_get_margin_end (child) - w - origin.x,
+                             gtk_widget_get_height (overlay) - gtk_widget_get_margin_bottom (child) - h - origin.y,
+                             w, h);
+  return TRUE;
+}
+
+/*
  * What the window floats over the view: the children of the overlay the
  * view is in (its zoom buttons), in widget pixels; FALSE for none.
  */
@@ -112,7 +140,7 @@ get_controls (HsGraphView     *self,
           graphene_rect_t b;
 
           if (c == main_child || !gtk_widget_get_visible (c) ||
-              !gtk_widget_compute_bounds (c, GTK_WIDGET (self), &b) || b.size.width <= 0)
+              !floating_bounds (self, w, c, &b) || b.size.width <= 0)
             continue;
           if (found)
             graphene_rect_union (out, &b, out);
@@ -140,13 +168,13 @@ controls_reserve (HsGraphView           *self,
   return CLAMP (height - controls->origin.y, 0, height / 2);
 }
 
-
-static void schedule_refit (HsGraphView *self);
 /* The band the buttons take now */
 static double
 current_reserve (HsGraphView *self)
 {
   graphene_rect_t controls;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
 
   return controls_reserve (self, get_controls (self, &controls) ? &controls : NULL);
 }
@@ -241,6 +269,7 @@ collect_focus (HsGraphView         *self,
   guint n_boxes;
   double cx = 0, cy = 0;
   gboolean have_frame = FALSE;
+  HsRect zone, garbage_title;
 
   g_assert (layout != NULL);
 
@@ -288,12 +317,29 @@ collect_focus (HsGraphView         *self,
           g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].ref));
       }
 
+  garbage_title = (HsRect) { 0 };
+  if (hs_layout_get_garbage_zone (layout, &zone))
+    {
+      /* The zone's title runs along its top, above its boxes, as wide
+       * as the zone */
+      double top = zone.y + zone.height;
+
+      for (guint i = 0; i < n_boxes; i++)
+        if (boxes[i].garbage)
+          top = MIN (top, boxes[i].rect.y);
+      garbage_title = (HsRect) { zone.x, zone.y, zone.width, top - zone.y };
+    }
+
   for (guint i = 0; i < n_boxes; i++)
     {
       Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets, named), 0, FALSE };
 
       if (f.priority == G_MAXUINT)
         continue;
+      /* Garbage that matters is read with the zone's title, which says
+       * why it is still alive */
+      if (boxes[i].garbage && f.priority <= 1 && garbage_title.width > 0)
+        rect_union (&f.rect, &garbage_title);
       /* A freed object's ghost, too, gives way to what is alive */
       f.bound = f.priority == 1 &&
                 (boxes[i].kind == HS_LAYOUT_BOX_GHOST || box_priority (snapshot, &boxes[i], none, named) != 1);
@@ -367,121 +413,135 @@ rects_meet (const HsRect *a,
          a->y < b->y + b->height && b->y < a->y + a->height;
 }
 
-/* How a view of the picture reads: how many boxes its edges cut, plus
- * how many boxes lie under what covers its corner (covered, or NULL),
- * all in layout units, and far worse, what matters (focus up to
- * priority 1) under it or cut.  A box half in view is neither read nor
- * gone. */
-static guint
-count_spoiled (const HsLayoutBox *boxes,
-               guint              n_boxes,
-               GArray            *focus,
-               const HsRect      *view,
-               const HsRect      *covered)
+/* What the learner sees of the picture from a view: the part of the
+ * widget no flap covers, in layout units, and what floats over it */
+typedef struct
 {
+  double        width;
+  double        height;
+  HsRect        controls;  /* the zoom buttons, from the view's corner */
+  gboolean      have_controls;
+  const HsRect *frame;     /* the current frame, pinned at the corner when it is not in view */
+  double        zoom;
+} Sight;
+
+static gboolean
+rect_inside (const HsRect *r,
+             const HsRect *view)
+{
+  return r->x >= view->x && r->x + r->width <= view->x + view->width &&
+         r->y >= view->y && r->y + r->height <= view->y + view->height;
+}
+
+/* How a view of the picture reads, its top left corner at (vx, vy): how
+ * many boxes its edges cut, plus how many lie under the buttons or under
+ * the pinned copy of the frame, and far worse, what matters (focus up to
+ * priority 1) cut or under them; what matters out of view costs less
+ * than cut.  A box half in view is neither read nor gone. */
+static guint
+spoiled_at (const HsLayoutBox *boxes,
+            guint              n_boxes,
+            GArray            *focus,
+            double             vx,
+            double             vy,
+            const Sight       *sight)
+{
+  HsRect view = { vx, vy, sight->width, sight->height }, controls, copy;
+  gboolean have_copy;
   guint n = 0;
 
   g_assert (boxes != NULL || n_boxes == 0);
-  g_assert (view != NULL);
+  g_assert (sight != NULL);
+
+  controls = (HsRect) { vx + sight->controls.x, vy + sight->controls.y, sight->controls.width, sight->controls.height };
+  have_copy = sight->frame != NULL && hs_graph_view_place_pinned_copy (sight->frame, &view, sight->zoom, &copy);
 
   for (guint i = 0; i < n_boxes; i++)
     {
       const HsRect *r = &boxes[i].rect;
-      gboolean inside = r->x >= view->x && r->x + r->width <= view->x + view->width &&
-                        r->y >= view->y && r->y + r->height <= view->y + view->height;
 
       if (boxes[i].alpha <= 0)
         continue;
-      n += rects_meet (r, view) && !inside;
-      n += covered != NULL && rects_meet (r, covered);
+      /* A frame cut at the edge counts too: its copy is drawn over
+       * where it shows, not at the corner the camera kept for it */
+      n += rects_meet (r, &view) && !rect_inside (r, &view);
+      n += sight->have_controls && rects_meet (r, &controls);
+      /* The copy stands for the frame it covers */
+      n += have_copy && rects_meet (r, &copy) && !(boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current);
     }
   for (guint i = 0; focus != NULL && i < focus->len; i++)
     {
       const Focus *f = &g_array_index (focus, Focus, i);
 
-      if (f->priority > 1)
+      if (f->priority > 1 || (f->priority == 0 && sight->frame != NULL))
         continue;
-      if (covered != NULL && rects_meet (&f->rect, covered))
-        n += 1000;
-      /* cut at the view's edge */
-      if (rects_meet (&f->rect, view) &&
-          !(f->rect.x >= view->x && f->rect.x + f->rect.width <= view->x + view->width &&
-            f->rect.y >= view->y && f->rect.y + f->rect.height <= view->y + view->height))
+      n += 1000 * (sight->have_controls && rects_meet (&f->rect, &controls));
+      n += 1000 * (have_copy && rects_meet (&f->rect, &copy));
+      if (!rects_meet (&f->rect, &view))
+        n += 100;
+      else if (!rect_inside (&f->rect, &view))
         n += 1000;
     }
   return n;
 }
 
-/* count_spoiled() for the view with its top left corner at (x0, y0) */
-static guint
-spoiled_at (const HsLayoutBox *boxes,
-            guint              n_boxes,
-            GArray            *focus,
-            double             x0,
-            double             y0,
-            double             view_w,
-            double             view_h,
-            const HsRect      *covered)
-{
-  HsRect view = { x0, y0, view_w, view_h }, c;
-
-  if (covered == NULL)
-    return count_spoiled (boxes, n_boxes, focus, &view, NULL);
-  c = (HsRect) { x0 + covered->x, y0 + covered->y, covered->width, covered->height };
-  return count_spoiled (boxes, n_boxes, focus, &view, &c);
-}
-
-/* Moves the view (its top left corner at *x0, *y0 in layout units, size
- * view_w x view_h) along one axis within [min, max], where what matters
- * stays in view, to where it spoils least; the nearest such place wins.
- * covered is where the buttons lie, from the view's corner.  Returns
- * how much it spoils there. */
+/* Moves the view (its top left corner at *vx, *vy in layout units) along
+ * one axis within [min, max], where what matters stays in view, to where
+ * it spoils least; the nearest such place wins.  Returns how much it
+ * spoils there. */
 static guint
 snap_axis (HsLayout     *layout,
            GArray       *focus,
            gboolean      vertical,
-           double       *x0,
-           double       *y0,
-           double        view_w,
-           double        view_h,
-           const HsRect *covered,
+           double       *vx,
+           double       *vy,
+           const Sight  *sight,
            double        min,
-           double        max,
-           double        zoom)
+           double        max)
 {
   const HsLayoutBox *boxes;
-  double origin = vertical ? *y0 : *x0, best = origin;
-  double view = vertical ? view_h : view_w, pad = MARGIN / 2 / zoom;
-  double cover_lo = covered == NULL ? view : vertical ? covered->y : covered->x;
-  double cover_hi = covered == NULL ? view : vertical ? covered->y + covered->height : covered->x + covered->width;
-  guint n_boxes, best_spoiled;
+  double origin = vertical ? *vy : *vx, best = origin, pad = MARGIN / 2 / sight->zoom;
+  const HsRect *frame = sight->frame;
+  /* The lines a box may rest just past or just before, from the view's
+   * corner: its edges, the buttons' edges, the pinned copy's edges */
+  double lines[6];
+  guint n_lines = 0, n_boxes, best_spoiled;
 
-  g_assert (layout != NULL && x0 != NULL && y0 != NULL);
+  g_assert (layout != NULL && vx != NULL && vy != NULL && sight != NULL);
+
+  lines[n_lines++] = 0;
+  lines[n_lines++] = vertical ? sight->height : sight->width;
+  if (sight->have_controls)
+    {
+      lines[n_lines++] = vertical ? sight->controls.y : sight->controls.x;
+      lines[n_lines++] = vertical ? sight->controls.y + sight->controls.height : sight->controls.x + sight->controls.width;
+    }
+  if (frame != NULL)
+    {
+      lines[n_lines++] = HS_GRAPH_VIEW_PIN_INSET / sight->zoom;
+      lines[n_lines++] = HS_GRAPH_VIEW_PIN_INSET / sight->zoom + (vertical ? frame->height : frame->width);
+    }
 
   boxes = hs_layout_get_boxes (layout, &n_boxes);
-  best_spoiled = spoiled_at (boxes, n_boxes, focus, *x0, *y0, view_w, view_h, covered);
+  best_spoiled = spoiled_at (boxes, n_boxes, focus, *vx, *vy, sight);
   for (guint i = 0; i < n_boxes && best_spoiled > 0 && min <= max; i++)
     {
       double lo = vertical ? boxes[i].rect.y : boxes[i].rect.x;
       double hi = lo + (vertical ? boxes[i].rect.height : boxes[i].rect.width);
-      /* It whole in view past either edge, or out of it; or clear of
-       * the buttons, before or past them */
-      double candidates[] = { lo - pad, hi + pad - view, hi + pad, lo - pad - view,
-                              hi + pad - cover_lo, lo - pad - cover_hi };
 
       /* Only a box spoiled now may be moved past: the rest stay as they are */
-      if (boxes[i].alpha <= 0 ||
-          spoiled_at (&boxes[i], 1, NULL, *x0, *y0, view_w, view_h, covered) == 0)
+      if (boxes[i].alpha <= 0 || spoiled_at (&boxes[i], 1, NULL, *vx, *vy, sight) == 0)
         continue;
-      for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+      for (guint k = 0; k < 2 * n_lines; k++)
         {
-          double at = candidates[k];
+          /* The box just past the line, or just before it */
+          double at = k % 2 == 0 ? lo - pad - lines[k / 2] : hi + pad - lines[k / 2];
           guint spoiled;
 
           if (at < min || at > max)
             continue;
-          spoiled = vertical ? spoiled_at (boxes, n_boxes, focus, *x0, at, view_w, view_h, covered)
-                             : spoiled_at (boxes, n_boxes, focus, at, *y0, view_w, view_h, covered);
+          spoiled = vertical ? spoiled_at (boxes, n_boxes, focus, *vx, at, sight)
+                             : spoiled_at (boxes, n_boxes, focus, at, *vy, sight);
           if (spoiled < best_spoiled || (spoiled == best_spoiled && fabs (at - origin) < fabs (best - origin)))
             {
               best = at;
@@ -489,7 +549,7 @@ snap_axis (HsLayout     *layout,
             }
         }
     }
-  *(vertical ? y0 : x0) = best;
+  *(vertical ? vy : vx) = best;
   return best_spoiled;
 }
 
@@ -546,6 +606,218 @@ grow_all (HsRect *wanted,
   return n;
 }
 
+/* A framing as compute_framing() works it out: what the view must show,
+ * and the room the pinned copy of the current frame takes, if pinned */
+typedef struct
+{
+  HsRect   wanted;     /* in layout units */
+  HsRect   frame;      /* the current frame, when pinned */
+  gboolean pinned;
+  gboolean below;      /* what matters goes below the copy, not beside it */
+  double   reserve_x;  /* the strip kept clear down the left edge, in pixels */
+  double   reserve_y;  /* or the band along the top */
+} Framing;
+
+/* Whether the current frame (focus[0], if it is one) cannot share the
+ * view at zoom with one of what matters */
+static gboolean
+frame_stands_apart (GArray *focus,
+                    double  zoom,
+                    int     width,
+                    int     height)
+{
+  const Focus *frame;
+
+  g_assert (focus != NULL);
+
+  if (focus->len == 0 || (frame = &g_array_index (focus, Focus, 0))->priority != 0)
+    return FALSE;
+  for (guint i = 1; i < focus->len; i++)
+    {
+      const Focus *f = &g_array_index (focus, Focus, i);
+      HsRect grown = frame->rect;
+
+      if (f->priority > 1)
+        break;
+      rect_union (&grown, &f->rect);
+      if (!fits (&grown, zoom, width, height))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The strip or the band the pinned copy takes at zoom, in pixels */
+static void
+set_pin_room (Framing *framing,
+              double   zoom)
+{
+  double side;
+
+  g_assert (framing != NULL);
+
+  side = HS_GRAPH_VIEW_PIN_INSET + (framing->below ? framing->frame.height : framing->frame.width) * zoom + MARGIN / 2;
+  framing->reserve_x = framing->below ? 0 : side;
+  framing->reserve_y = framing->below ? side : 0;
+}
+
+/*
+ * The pinned copy covers the view's top left corner: what matters goes
+ * beside it (a strip down the left edge is kept clear) or below it (a
+ * band along the top), whichever shows more of it.  A frame is wide and
+ * short, and a projector's pane beside the snippet narrow.
+ */
+static void
+pin_frame (Framing *framing,
+           GArray  *focus,
+           double   zoom,
+           int      width,
+           int      height)
+{
+  Framing beside = { g_array_index (focus, Focus, 1).rect, g_array_index (focus, Focus, 0).rect, TRUE, FALSE };
+  Framing below = { beside.wanted, beside.frame, TRUE, TRUE };
+  guint n_beside, n_below;
+
+  g_assert (framing != NULL && focus != NULL && focus->len > 1);
+
+  set_pin_room (&beside, zoom);
+  set_pin_room (&below, zoom);
+  /* The first of what matters counts too: a narrow pane may not have
+   * room for it beside the copy */
+  n_beside = 1000 * fits (&beside.wanted, zoom, width - beside.reserve_x, height) +
+             grow_all (&beside.wanted, focus, 2, zoom, width - beside.reserve_x, height);
+  n_below = 1000 * fits (&below.wanted, zoom, width, height - below.reserve_y) +
+            grow_all (&below.wanted, focus, 2, zoom, width, height - below.reserve_y);
+  *framing = n_below > n_beside && fits (&below.wanted, zoom, width, height - below.reserve_y) ? below : beside;
+}
+
+/* What the view must show at this step, at min_zoom in width x height */
+static void
+choose_wanted (Framing *framing,
+               GArray  *focus,
+               double   min_zoom,
+               int      width,
+               int      height)
+{
+  g_assert (framing != NULL && focus != NULL);
+
+  *framing = (Framing) { { 0 } };
+  if (focus->len == 0)
+    framing->wanted = (HsRect) { 0, 0, width / min_zoom, height / min_zoom };
+  else if (frame_stands_apart (focus, min_zoom, width, height))
+    pin_frame (framing, focus, min_zoom, width, height);
+  else
+    {
+      framing->wanted = g_array_index (focus, Focus, 0).rect;
+      grow_all (&framing->wanted, focus, 1, min_zoom, width, height);
+    }
+}
+
+/* Keeps the zoom the view has when it is readable and what matters fits:
+ * a camera that also zooms at every step is hard to follow. */
+static double
+choose_zoom (HsGraphView *self,
+             Framing     *framing,
+             int          width,
+             int          height)
+{
+  double min_zoom = hs_graph_view_camera_min_zoom (self);
+  double max_zoom = hs_graph_view_camera_max_zoom (self);
+  double zoom;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (framing != NULL);
+
+  zoom = CLAMP (fit_zoom (&framing->wanted, width - framing->reserve_x, height - framing->reserve_y),
+                min_zoom, max_zoom);
+  if (self->zoom >= min_zoom && self->zoom <= max_zoom &&
+      fits (&framing->wanted, self->zoom, width - framing->reserve_x, height - framing->reserve_y))
+    zoom = self->zoom;
+  if (!framing->pinned)
+    return zoom;
+  /* The strip or the band widens with the zoom; past min_zoom it may
+   * not fit. */
+  set_pin_room (framing, zoom);
+  if (!fits (&framing->wanted, zoom, width - framing->reserve_x, height - framing->reserve_y))
+    zoom = min_zoom;
+  set_pin_room (framing, zoom);
+  return zoom;
+}
+
+/*
+ * Where the picture is wider or taller than the view, moves the view's
+ * top left corner (*x0, *y0, right of the strip or below the band) to
+ * where its edges cut as few boxes as what matters lets them, and the
+ * buttons and the pinned copy cover as few.  Worked out for the whole
+ * clear area, whose corner is (vx, vy): the graph shows beside the
+ * copy's strip too.
+ */
+static void
+slide_view (HsGraphView           *self,
+            GArray                *focus,
+            Framing               *framing,
+            const HsRect          *all,
+            double                 zoom,
+            int                    width,
+            int                    height,
+            const graphene_rect_t *clear,
+            const graphene_rect_t *controls,
+            double                *x0,
+            double                *y0)
+{
+  const HsRect *wanted = &framing->wanted;
+  double margin = MARGIN / zoom;
+  double view_x = (width - framing->reserve_x) / zoom, view_y = (height - framing->reserve_y) / zoom;
+  double vx = *x0 - framing->reserve_x / zoom, vy = *y0 - framing->reserve_y / zoom;
+  /* Kept over the picture, but for a pinned frame, which may need the
+   * view to go a little past the picture's edge to leave it whole: a
+   * frame that shows in part draws its copy over it, and not at the
+   * corner kept for it */
+  double slack = framing->pinned ? G_MAXDOUBLE / 4 : 0;
+  Sight sight = { clear->size.width / zoom, clear->size.height / zoom, { 0 }, controls != NULL,
+                  framing->pinned ? &framing->frame : NULL, zoom };
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (focus != NULL && framing != NULL && all != NULL && clear != NULL && x0 != NULL && y0 != NULL);
+
+  if (controls != NULL)
+    sight.controls = (HsRect) { (controls->origin.x - clear->origin.x) / zoom, controls->origin.y / zoom,
+                                controls->size.width / zoom, controls->size.height / zoom };
+  if (all->width * zoom + 2 * MARGIN > width - framing->reserve_x)
+    snap_axis (self->layout, focus, FALSE, &vx, &vy, &sight,
+               MAX (wanted->x + wanted->width + margin - view_x, -margin - slack) - framing->reserve_x / zoom,
+               MIN (wanted->x - margin, all->width + margin - view_x + slack) - framing->reserve_x / zoom);
+  if (all->height * zoom + 2 * MARGIN > height - framing->reserve_y)
+    snap_axis (self->layout, focus, TRUE, &vx, &vy, &sight,
+               MAX (wanted->y + wanted->height + margin - view_y, -margin - slack) - framing->reserve_y / zoom,
+               MIN (wanted->y - margin, all->height + margin - view_y + slack) - framing->reserve_y / zoom);
+  *x0 = vx + framing->reserve_x / zoom;
+  *y0 = vy + framing->reserve_y / zoom;
+
+  /* The pinned copy best covers the column of frames it comes from, not
+   * objects the view would hide under it, unless that leaves what
+   * matters under the buttons, or spoils more than the view beside it. */
+  if (framing->pinned && !framing->below && wanted->x >= framing->frame.x + framing->frame.width &&
+      wanted->x + wanted->width + margin <= framing->frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
+    {
+      double column = framing->frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
+      HsRect copy = { framing->frame.x, *y0 + HS_GRAPH_VIEW_PIN_INSET / zoom, framing->frame.width, framing->frame.height };
+      const HsLayoutBox *boxes;
+      guint n_boxes, spoiled;
+
+      /* and nothing that matters lies in that column, under the copy */
+      for (guint i = 1; i < focus->len; i++)
+        if (g_array_index (focus, Focus, i).priority <= 1 && rects_meet (&g_array_index (focus, Focus, i).rect, &copy))
+          return;
+      boxes = hs_layout_get_boxes (self->layout, &n_boxes);
+      spoiled = spoiled_at (boxes, n_boxes, focus, column, vy, &sight);
+      if (spoiled < 1000 && spoiled <= spoiled_at (boxes, n_boxes, focus, vx, vy, &sight))
+        {
+          framing->reserve_x = 0;
+          *x0 = column;
+        }
+    }
+}
+
 /* Where the camera should rest for self->layout at the current size.
  * When the current frame and what the line changed cannot share the view
  * at a readable zoom, the changed objects get the view and the frame is
@@ -555,17 +827,14 @@ static gboolean
 compute_framing (HsGraphView *self,
                  HsCamera    *out)
 {
-  graphene_rect_t clear;
+  graphene_rect_t clear, controls;
+  gboolean have_controls;
   int width, height;
   double min_zoom = hs_graph_view_camera_min_zoom (self);
-  double max_zoom = hs_graph_view_camera_max_zoom (self);
   g_autoptr(GArray) focus = NULL;
-  HsRect all = { 0 }, wanted, frame = { 0 };
-  gboolean have_frame, pinned = FALSE, below_pin = FALSE;
-  double zoom, x0, y0, reserve_x = 0, reserve_y = 0;
-  guint first = 0;
-  graphene_rect_t controls;
-  gboolean have_controls;
+  HsRect all = { 0 };
+  Framing framing;
+  double zoom, x0, y0;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
@@ -576,11 +845,12 @@ compute_framing (HsGraphView *self,
   if (self->layout == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
     return FALSE;
 
+  /* The whole picture, when it can be read whole */
   hs_graph_view_get_extent (self, self->layout, &all.width, &all.height);
   zoom = fit_zoom (&all, width, height);
   if (zoom >= min_zoom)
     {
-      zoom = MIN (zoom, max_zoom);
+      zoom = MIN (zoom, hs_graph_view_camera_max_zoom (self));
       out->zoom = zoom;
       out->offset_x = clear.origin.x + (width - all.width * zoom) / 2;
       out->offset_y = (height - all.height * zoom) / 2;
@@ -588,133 +858,25 @@ compute_framing (HsGraphView *self,
     }
 
   focus = collect_focus (self, self->layout, self->marks);
-  have_frame = focus->len > 0 && g_array_index (focus, Focus, 0).priority == 0;
-  if (focus->len == 0)
-    wanted = (HsRect) { 0, 0, width / min_zoom, height / min_zoom };
-  else
-    {
-      wanted = g_array_index (focus, Focus, 0).rect;
-      first = 1;
-      if (have_frame)
-        {
-          frame = wanted;
-          for (guint i = 1; i < focus->len && !pinned; i++)
-            {
-              const Focus *f = &g_array_index (focus, Focus, i);
-              HsRect grown = wanted;
-
-              if (f->priority > 1)
-                break;
-              rect_union (&grown, &f->rect);
-              pinned = !fits (&grown, min_zoom, width, height);
-            }
-        }
-      if (pinned)
-        {
-          /* The pinned copy covers the view's top left corner: what
-           * matters goes beside it (a strip down the left edge is kept
-           * clear) or below it (a band along the top), whichever shows
-           * more of it.  A frame is wide and short, and a projector's
-           * pane beside the snippet narrow. */
-          double strip = HS_GRAPH_VIEW_PIN_INSET + frame.width * min_zoom + MARGIN / 2;
-          double band = HS_GRAPH_VIEW_PIN_INSET + frame.height * min_zoom + MARGIN / 2;
-          HsRect beside = g_array_index (focus, Focus, 1).rect, below = beside;
-          guint n_beside, n_below;
-
-          /* The first of what matters counts too: a narrow pane may
-           * not have room for it beside the copy */
-          n_beside = 1000 * fits (&beside, min_zoom, width - strip, height) +
-                     grow_all (&beside, focus, 2, min_zoom, width - strip, height);
-          n_below = 1000 * fits (&below, min_zoom, width, height - band) +
-                    grow_all (&below, focus, 2, min_zoom, width, height - band);
-          below_pin = n_below > n_beside && fits (&below, min_zoom, width, height - band);
-          wanted = below_pin ? below : beside;
-          reserve_x = below_pin ? 0 : strip;
-          reserve_y = below_pin ? band : 0;
-        }
-      else
-        grow_all (&wanted, focus, first, min_zoom, width, height);
-    }
-
-  /* Keep the zoom the view has when it is readable and what matters fits:
-   * a camera that also zooms at every step is hard to follow. */
-  zoom = CLAMP (fit_zoom (&wanted, width - reserve_x, height - reserve_y), min_zoom, max_zoom);
-  if (self->zoom >= min_zoom && self->zoom <= max_zoom &&
-      fits (&wanted, self->zoom, width - reserve_x, height - reserve_y))
-    zoom = self->zoom;
-  if (pinned)
-    {
-      /* The strip or the band widens with the zoom; past min_zoom it
-       * may not fit. */
-      double side = HS_GRAPH_VIEW_PIN_INSET + (below_pin ? frame.height : frame.width) * zoom + MARGIN / 2;
-
-      if (!fits (&wanted, zoom, width - (below_pin ? 0 : side), height - (below_pin ? side : 0)))
-        zoom = min_zoom;
-      side = HS_GRAPH_VIEW_PIN_INSET + (below_pin ? frame.height : frame.width) * zoom + MARGIN / 2;
-      reserve_x = below_pin ? 0 : side;
-      reserve_y = below_pin ? side : 0;
-    }
+  choose_wanted (&framing, focus, min_zoom, width, height);
+  zoom = choose_zoom (self, &framing, width, height);
 
   /* Start from where the view looks now, so the picture moves no more
    * than it must. */
-  x0 = (clear.origin.x + (width + reserve_x) / 2.0 - self->offset_x) / self->zoom - (width - reserve_x) / 2.0 / zoom;
-  y0 = ((height + reserve_y) / 2.0 - self->offset_y) / self->zoom - (height - reserve_y) / 2.0 / zoom;
-  x0 = place_axis (x0, wanted.x, wanted.width, all.width, zoom, width - reserve_x);
-  y0 = place_axis (y0, wanted.y, wanted.height, all.height, zoom, height - reserve_y);
-  /* Where the picture is wider than the view, the view's edges cut as
-   * few boxes as what matters lets them, and the buttons cover as few.
-   * (Sliding up and down as well moved boxes that matter out at the
-   * bottom after some steps: not yet.) */
-  {
-    double margin = MARGIN / zoom, view_x = (width - reserve_x) / zoom;
-    double full_y = (clear.size.height - reserve_y) / zoom;
-    HsRect covered, *c = NULL;
-
-    if (have_controls)
-      {
-        covered = (HsRect) { (controls.origin.x - clear.origin.x - reserve_x) / zoom,
-                             (controls.origin.y - reserve_y) / zoom,
-                             controls.size.width / zoom, controls.size.height / zoom };
-        c = &covered;
-      }
-    if (all.width * zoom + 2 * MARGIN > width - reserve_x)
-      snap_axis (self->layout, focus, FALSE, &x0, &y0, view_x, full_y, c,
-                 MAX (wanted.x + wanted.width + margin - view_x, -margin),
-                 MIN (wanted.x - margin, all.width + margin - view_x), zoom);
-  }
-  /* The pinned copy best covers the column of frames it comes from, not
-   * objects the view would hide under it, unless that leaves what
-   * matters under the buttons. */
-  if (pinned && !below_pin && wanted.x >= frame.x + frame.width &&
-      wanted.x + wanted.width + MARGIN / zoom <= frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
-    {
-      double column = frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
-      const HsLayoutBox *boxes;
-      guint n_boxes;
-      HsRect covered, copy = { frame.x, y0 + HS_GRAPH_VIEW_PIN_INSET / zoom, frame.width, frame.height };
-      gboolean copy_clear = TRUE;
-
-      boxes = hs_layout_get_boxes (self->layout, &n_boxes);
-      covered = (HsRect) { (controls.origin.x - clear.origin.x) / zoom, controls.origin.y / zoom,
-                           controls.size.width / zoom, controls.size.height / zoom };
-      /* and nothing that matters lies in that column, under the copy */
-      for (guint i = 1; i < focus->len; i++)
-        if (g_array_index (focus, Focus, i).priority <= 1 && rects_meet (&g_array_index (focus, Focus, i).rect, &copy))
-          copy_clear = FALSE;
-      if (copy_clear &&
-          (!have_controls ||
-           spoiled_at (boxes, n_boxes, focus, column, y0, width / zoom, clear.size.height / zoom, &covered) < 1000))
-        {
-          reserve_x = 0;
-          x0 = column;
-        }
-    }
+  x0 = (clear.origin.x + (width + framing.reserve_x) / 2.0 - self->offset_x) / self->zoom -
+       (width - framing.reserve_x) / 2.0 / zoom;
+  y0 = ((height + framing.reserve_y) / 2.0 - self->offset_y) / self->zoom - (height - framing.reserve_y) / 2.0 / zoom;
+  x0 = place_axis (x0, framing.wanted.x, framing.wanted.width, all.width, zoom, width - framing.reserve_x);
+  y0 = place_axis (y0, framing.wanted.y, framing.wanted.height, all.height, zoom, height - framing.reserve_y);
+  slide_view (self, focus, &framing, &all, zoom, width, height, &clear, have_controls ? &controls : NULL, &x0, &y0);
 
   out->zoom = zoom;
-  out->offset_x = clear.origin.x + reserve_x - x0 * zoom;
-  out->offset_y = reserve_y - y0 * zoom;
+  out->offset_x = clear.origin.x + framing.reserve_x - x0 * zoom;
+  out->offset_y = framing.reserve_y - y0 * zoom;
   return TRUE;
 }
+
+static void schedule_refit (HsGraphView *self);
 
 static void
 apply_camera (HsGraphView    *self,
@@ -915,38 +1077,54 @@ hs_graph_view_camera_reveal (HsGraphView  *self,
   return TRUE;
 }
 
-/* A folded flap opened or closed over the view, which kept its size:
- * once the flap rests and has its place, the camera frames what is
- * clear of it again.  Waits out the frame in which the flap is placed. */
+/* Whether what covers the view moved since the last framing: a folded
+ * flap over its side, or the zoom buttons' band along its bottom */
+static gboolean
+cover_moved (HsGraphView *self)
+{
+  graphene_rect_t clear;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  hs_graph_view_camera_get_clear_area (self, &clear);
+  return !G_APPROX_VALUE (clear.origin.x, self->framed_clear_x, 0.5) ||
+         !G_APPROX_VALUE (clear.size.width, self->framed_clear_width, 0.5) ||
+         !G_APPROX_VALUE (current_reserve (self), self->framed_reserve, 0.5);
+}
+
+/* Frames again for what covers the view now */
+static void
+refit (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  self->refitting = TRUE;
+  hs_graph_view_camera_frame (self, TRUE);
+  self->refitting = FALSE;
+}
+
+/* Waits out the frame in which a flap that moved, or the buttons, are
+ * placed, then refits if what covers the view moved */
 static gboolean
 refit_tick_cb (GtkWidget     *widget,
                GdkFrameClock *clock,
                gpointer       user_data)
 {
   HsGraphView *self = (HsGraphView *) widget;
-  graphene_rect_t clear;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
   if (gdk_frame_clock_get_frame_counter (clock) < self->refit_frame + 2)
     return G_SOURCE_CONTINUE;
   self->refit_tick = 0;
-  hs_graph_view_camera_get_clear_area (self, &clear);
-  if (self->follow &&
-      (!G_APPROX_VALUE (clear.origin.x, self->framed_clear_x, 0.5) ||
-       !G_APPROX_VALUE (clear.size.width, self->framed_clear_width, 0.5) ||
-       !G_APPROX_VALUE (current_reserve (self), self->framed_reserve, 0.5)))
-    {
-      self->refitting = TRUE;
-      hs_graph_view_camera_frame (self, TRUE);
-      self->refitting = FALSE;
-    }
+  if (self->follow && cover_moved (self))
+    refit (self);
   return G_SOURCE_REMOVE;
 }
 
-/* Checks the framing again once the frame after next is drawn; a check
- * already waiting waits for that frame instead (a flap that moves while
- * it waits is only placed later) */
+/* Checks what covers the view once the frame after next is drawn; a
+ * check already waiting waits for that frame instead (a flap that moves
+ * while it waits is only placed later) */
 static void
 schedule_refit (HsGraphView *self)
 {
@@ -961,6 +1139,20 @@ schedule_refit (HsGraphView *self)
     self->refit_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), refit_tick_cb, NULL, NULL);
 }
 
+static void
+cancel_refit (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (self->refit_tick == 0)
+    return;
+  gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->refit_tick);
+  self->refit_tick = 0;
+}
+
+/* A folded flap opened or closed over the view, which kept its size:
+ * once the flap rests and has its place, the camera frames what is
+ * clear of it again. */
 static void
 flap_changed_cb (AdwFlap     *flap,
                  GParamSpec  *pspec,
@@ -993,9 +1185,6 @@ hs_graph_view_camera_watch_flaps (HsGraphView *self,
       g_signal_connect_object (w, "notify::reveal-progress", G_CALLBACK (flap_changed_cb), self, 0);
       g_signal_connect_object (w, "notify::folded", G_CALLBACK (flap_changed_cb), self, 0);
     }
-  if (!watch && self->refit_tick != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->refit_tick);
-      self->refit_tick = 0;
-    }
+  if (!watch)
+    cancel_refit (self);
 }

@@ -136,6 +136,14 @@ double   hs_graph_view_camera_max_zoom      (HsGraphView *self);
 void     hs_graph_view_camera_get_clear_area (HsGraphView     *self,
                                               graphene_rect_t *out);
 
+/* Where the pinned copy of a current frame at frame goes in view (both
+ * in layout units) at zoom; FALSE when the frame is in view whole and
+ * needs no copy */
+gboolean hs_graph_view_place_pinned_copy    (const HsRect *frame,
+                                             const HsRect *view,
+                                             double        zoom,
+                                             HsRect       *where);
+
 /* Hidden holders (hs-graph-view-holders.c): boxes for the references the
  * runtime names but the graph does not draw, right of the picture. */
 GPtrArray  *hs_graph_view_holders_place (HsLayout    *layout);

@@ -194,6 +194,35 @@ pin_axis (double at,
   return CLAMP (at, start, MAX (start, start + length - size));
 }
 
+gboolean
+hs_graph_view_place_pinned_copy (const HsRect *frame,
+                                 const HsRect *view,
+                                 double        zoom,
+                                 HsRect       *where)
+{
+  g_return_val_if_fail (frame != NULL && view != NULL && where != NULL, FALSE);
+
+  if (frame->x >= view->x - 0.5 && frame->y >= view->y - 0.5 &&
+      frame->x + frame->width <= view->x + view->width + 0.5 &&
+      frame->y + frame->height <= view->y + view->height + 0.5)
+    return FALSE;
+  /* Where some of the frame shows, the copy covers what shows of it,
+   * so that it never peeks out from behind the copy; a frame wholly
+   * out of the view leaves the copy at the corner the camera framed
+   * for (lined up along one axis only, it would slide over what the
+   * camera kept clear of the corner) */
+  if (frame->x + frame->width <= view->x || frame->x >= view->x + view->width ||
+      frame->y + frame->height <= view->y || frame->y >= view->y + view->height)
+    *where = (HsRect) { view->x + HS_GRAPH_VIEW_PIN_INSET / zoom,
+                        view->y + HS_GRAPH_VIEW_PIN_INSET / zoom,
+                        frame->width, frame->height };
+  else
+    *where = (HsRect) { pin_axis (frame->x, frame->width, view->x, view->width, zoom),
+                        pin_axis (frame->y, frame->height, view->y, view->height, zoom),
+                        frame->width, frame->height };
+  return TRUE;
+}
+
 /* While following, the current frame stays in sight: when the camera
  * gives the view to what the line changed far from the frame, a copy of
  * the frame is pinned at the view's corner.  Returns its box in layout,
@@ -214,30 +243,8 @@ find_pinned_frame (HsGraphView *self,
   hs_graph_view_get_visible_rect (self, &view);
   boxes = hs_layout_get_boxes (layout, &n_boxes);
   for (guint i = 0; i < n_boxes; i++)
-    {
-      const HsRect *r = &boxes[i].rect;
-
-      if (boxes[i].kind != HS_LAYOUT_BOX_FRAME || !boxes[i].current)
-        continue;
-      if (r->x >= view.x - 0.5 && r->y >= view.y - 0.5 &&
-          r->x + r->width <= view.x + view.width + 0.5 && r->y + r->height <= view.y + view.height + 0.5)
-        return NULL;
-      /* Where some of the frame shows, the copy covers what shows of it,
-       * so that it never peeks out from behind the copy; a frame wholly
-       * out of the view leaves the copy at the corner the camera framed
-       * for (lined up along one axis only, it would slide over what the
-       * camera kept clear of the corner) */
-      if (r->x + r->width <= view.x || r->x >= view.x + view.width ||
-          r->y + r->height <= view.y || r->y >= view.y + view.height)
-        *where = (HsRect) { view.x + HS_GRAPH_VIEW_PIN_INSET / self->zoom,
-                            view.y + HS_GRAPH_VIEW_PIN_INSET / self->zoom,
-                            r->width, r->height };
-      else
-        *where = (HsRect) { pin_axis (r->x, r->width, view.x, view.width, self->zoom),
-                            pin_axis (r->y, r->height, view.y, view.height, self->zoom),
-                            r->width, r->height };
-      return &boxes[i];
-    }
+    if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current)
+      return hs_graph_view_place_pinned_copy (&boxes[i].rect, &view, self->zoom, where) ? &boxes[i] : NULL;
   return NULL;
 }
 
