@@ -176,5 +176,9 @@ guint       hs_graph_view_holders_count_held  (GPtrArray  *holders,
 gint64      hs_graph_view_holders_count_other (GPtrArray  *holders,
                                                HsSnapshot *snapshot,
                                                guint32     ref);
+/* The "+N other" mark and a holder arrow's "×N", counts written with
+ * hs_format_count() */
+char       *hs_graph_view_holders_other_text  (gint64      other);
+char       *hs_graph_view_holders_times_text  (guint       count);
 
 G_END_DECLS

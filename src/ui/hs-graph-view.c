@@ -1574,13 +1574,17 @@ tooltip_at (HsGraphView  *self,
     gint64 other = 0;
 
     if (hs_graph_view_holders_hit_other (self, lx, ly, &other) != 0)
-      return g_strdup_printf (ngettext ("%u more reference that CPython holds where no arrow can point, "
-                                        "for example the parser’s copy of the script’s literals while it runs, "
-                                        "a module’s attributes, an interpreter cache.",
-                                        "%u more references that CPython holds where no arrow can point, "
-                                        "for example the parser’s copy of the script’s literals while it runs, "
-                                        "a module’s attributes, interpreter caches.",
-                                        (gulong) other), (guint) other);
+      {
+        g_autofree char *count = hs_format_count (other);
+
+        return g_strdup_printf (ngettext ("%s more reference that CPython holds where no arrow can point, "
+                                          "for example the parser’s copy of the script’s literals while it runs, "
+                                          "a module’s attributes, an interpreter cache.",
+                                          "%s more references that CPython holds where no arrow can point, "
+                                          "for example the parser’s copy of the script’s literals while it runs, "
+                                          "a module’s attributes, interpreter caches.",
+                                          (gulong) other), count);
+      }
   }
   if ((row = elision_at (self, lx, ly, &box)) != NULL && (text = describe_elision (self, box, row)) != NULL)
     return g_markup_escape_text (text, -1);

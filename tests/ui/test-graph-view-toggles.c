@@ -333,6 +333,7 @@ test_hidden_holders (void)
     const HsObject *o = hs_snapshot_lookup (snapshot, thousand);
     double zoom = hs_graph_view_get_zoom (graph);
     g_autofree char *tip = NULL;
+    g_autofree char *count = NULL;
     g_autofree char *expected = NULL;
     HsRect box;
 
@@ -342,7 +343,8 @@ test_hidden_holders (void)
     g_assert_cmpint (o->refcount - o->n_referrers - 1, >, 0);
     tip = hs_graph_view_get_tooltip_markup (graph, (box.x + box.width - 2 - view.x) * zoom,
                                             (box.y + 2 - view.y) * zoom);
-    expected = g_strdup_printf ("%u more reference", (guint) (o->refcount - o->n_referrers - 1));
+    count = hs_format_count (o->refcount - o->n_referrers - 1);
+    expected = g_strdup_printf ("%s more reference", count);
     g_assert_nonnull (tip);
     g_assert_true (g_str_has_prefix (tip, expected));
   }
