@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -789,6 +791,33 @@ hs_window_show_console_error (HsWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->console_error), message != NULL);
 }
 
+/* A folded inspector is shown over the graph's side of the window,
+ * where before a run the "No Heap Yet" page is: the page keeps clear of
+ * it (at 1024x600 the inspector covered the end of its sentences). */
+static void
+empty_page_clear_inspector (HsWindow *self)
+{
+  int margin = 0;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (adw_flap_get_folded (self->inspector_flap))
+    {
+      GtkWidget *pane = adw_flap_get_flap (self->inspector_flap);
+      GtkWidget *separator = adw_flap_get_separator (self->inspector_flap);
+      int width = gtk_widget_get_width (pane);
+
+      /* not allocated yet while it is hidden: what it will take */
+      if (width <= 0)
+        gtk_widget_measure (pane, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+      if (separator != NULL)
+        width += MAX (gtk_widget_get_width (separator), 1);
+      margin = (int) ceil (width * adw_flap_get_reveal_progress (self->inspector_flap));
+    }
+  if (gtk_widget_get_margin_end (GTK_WIDGET (self->empty_page)) != margin)
+    gtk_widget_set_margin_end (GTK_WIDGET (self->empty_page), margin);
+}
+
 static void
 console_changed_cb (HsWindow *self)
 {
@@ -1498,6 +1527,10 @@ hs_window_init (HsWindow *self)
 
       g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
     }
+  g_signal_connect_object (self->inspector_flap, "notify::reveal-progress",
+                           G_CALLBACK (empty_page_clear_inspector), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inspector_flap, "notify::folded",
+                           G_CALLBACK (empty_page_clear_inspector), self, G_CONNECT_SWAPPED);
   {
     g_autoptr(GPropertyAction) action = g_property_action_new ("find", self->search_bar, "search-mode-enabled");
 

@@ -1715,6 +1715,47 @@ test_heap_buttons_fit (HsTestFixture *f,
     }
 }
 
+/* Issue 8: before the first run at 1024x600, with the folded inspector
+ * shown over the graph's side, the "No Heap Yet" page reads whole: the
+ * inspector covers none of it. */
+static void
+test_empty_page_beside_inspector (HsTestFixture *f,
+                                  gconstpointer  data)
+{
+  HsWindow *window = small_window (1024, 600);
+  GtkWidget *page = GTK_WIDGET (window->empty_page);
+  graphene_rect_t page_bounds, pane_bounds;
+
+  g_assert_true (adw_flap_get_folded (window->inspector_flap));
+  g_assert_true (gtk_widget_get_mapped (page));
+  show_pane (window, window->inspector_flap, "show-inspector", TRUE);
+  g_assert_true (gtk_widget_compute_bounds (page, GTK_WIDGET (window), &page_bounds));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->inspector), GTK_WIDGET (window), &pane_bounds));
+  g_test_message ("status page x %.0f-%.0f, inspector x %.0f-%.0f", page_bounds.origin.x,
+                  page_bounds.origin.x + page_bounds.size.width, pane_bounds.origin.x,
+                  pane_bounds.origin.x + pane_bounds.size.width);
+  g_assert_false (rects_overlap (&page_bounds, &pane_bounds));
+  /* what it says still fits in what is left */
+  {
+    int minimum;
+
+    /* (the measure counts the margins, the bounds do not) */
+    gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    g_assert_cmpfloat (page_bounds.size.width, >=,
+                       minimum - gtk_widget_get_margin_start (page) - gtk_widget_get_margin_end (page));
+  }
+
+  /* put away, the inspector gives the page its room back */
+  show_pane (window, window->inspector_flap, "show-inspector", FALSE);
+  {
+    graphene_rect_t hidden;
+
+    g_assert_true (gtk_widget_compute_bounds (page, GTK_WIDGET (window), &hidden));
+    g_assert_cmpfloat (hidden.size.width, >, page_bounds.size.width + pane_bounds.size.width / 2);
+  }
+  small_window_close (window);
+}
+
 /* Issue 8: a disabled heap button says why, and what it says is true:
  * before a run, with nothing selected, while a run goes on and after a
  * run that left no live program. */
@@ -1902,6 +1943,7 @@ main (int   argc,
   ADD ("/ui/window/heap-buttons-fit", NULL, test_heap_buttons_fit);
   ADD ("/ui/window/heap-tooltips", "aliasing", test_heap_tooltips);
   ADD ("/ui/window/long-lines", NULL, test_long_lines);
+  ADD ("/ui/window/empty-page-beside-inspector", NULL, test_empty_page_beside_inspector);
 
 #undef ADD
 
