@@ -102,6 +102,8 @@ struct _HsGraphView
   /* Containers shown beyond the layout's cut (hs_graph_view_show_more):
    * replaced, never changed, once a layout thread may read it */
   GHashTable     *more_cells;
+  GHashTable     *more_vars;      /* char *, "function\nname": cells, kept
+                                   * from the trace before */
   guint           element_cap;    /* what a run records with (the property) */
 
   GPtrArray      *holders;        /* HsHolderBox: hs-graph-view-holders.c */
@@ -135,6 +137,10 @@ double   hs_graph_view_camera_max_zoom      (HsGraphView *self);
 /* The part of the view that no folded flap covers, in widget pixels */
 void     hs_graph_view_camera_get_clear_area (HsGraphView     *self,
                                               graphene_rect_t *out);
+
+/* "… N more" kept across runs by variable (hs-graph-view-more.c) */
+void        hs_graph_view_more_remember (HsGraphView *self);
+void        hs_graph_view_more_restore  (HsGraphView *self);
 
 /* Hidden holders (hs-graph-view-holders.c): boxes for the references the
  * runtime names but the graph does not draw, right of the picture. */

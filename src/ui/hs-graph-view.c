@@ -921,8 +921,10 @@ hs_graph_view_set_step (HsGraphView *self,
       new_trace = TRUE;
       if (trace == NULL || self->trace == NULL)
         animate = FALSE;
+      /* refs name objects of one trace only: what was grown is kept by
+       * variable for the next (hs-graph-view-more.c) */
+      hs_graph_view_more_remember (self);
       g_set_object (&self->trace, trace);
-      /* refs name objects of one trace only */
       g_clear_pointer (&self->more_cells, g_hash_table_unref);
     }
 
@@ -958,6 +960,7 @@ hs_graph_view_set_step (HsGraphView *self,
       self->snapshot = hs_snapshot_ref (snapshot);
     }
   update_selection (self);
+  hs_graph_view_more_restore (self);
 
   self->cancellable = g_cancellable_new ();
   self->pending_animate = animate;
@@ -1692,6 +1695,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->snapshot, hs_snapshot_unref);
   g_clear_object (&self->trace);
   g_clear_pointer (&self->more_cells, g_hash_table_unref);
+  g_clear_pointer (&self->more_vars, g_hash_table_unref);
   for (guint i = 0; i < self->n_selected; i++)
     g_clear_pointer (&self->selection[i].name, g_free);
   self->n_selected = 0;

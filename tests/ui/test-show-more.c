@@ -206,6 +206,48 @@ test_click (void)
   hs_test_window_close (window);
 }
 
+/* Run again keeps what "… N more" showed: the new trace's list under
+ * the same name shows as much of itself, the other containers stay
+ * folded, and a name bound to something else grows nothing */
+static void
+test_run_again (void)
+{
+  HsWindow *window = hs_test_window_new_run (program, "show-more-run-again");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsTrace *first;
+  const HsLayoutBox *box;
+  guint32 xs;
+
+  show_last_step (window);
+  box = box_of (graph, "xs");
+  click_row (window, box, elision_row (box));
+  settle (window);
+  g_assert_cmpuint (box_of (graph, "xs")->n_rows, ==, 60 + 1 + 3);
+
+  first = g_object_ref (hs_window_get_trace (window));
+  hs_test_activate (window, "run");
+  hs_test_wait_idle (window);
+  g_assert_true (hs_window_get_trace (window) != first);
+  g_object_unref (first);
+  show_last_step (window);
+  xs = hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "xs");
+  g_assert_cmpuint (hs_graph_view_get_more_cells (graph, xs), ==, 50);
+  box = box_of (graph, "xs");
+  g_assert_cmpuint (box->n_rows, ==, 60 + 1 + 3);
+  g_assert_cmpstr (box->rows[60].label, ==, "… 937 more");
+  g_assert_cmpuint (box_of (graph, "d")->n_rows, ==, 10 + 1);
+  g_assert_cmpuint (box_of (graph, "ys")->n_rows, ==, 10 + 1 + 3);
+  assert_counts_add_up (graph);
+
+  /* and the run after that too */
+  hs_test_activate (window, "run");
+  hs_test_wait_idle (window);
+  show_last_step (window);
+  g_assert_cmpuint (box_of (graph, "xs")->n_rows, ==, 60 + 1 + 3);
+
+  hs_test_window_close (window);
+}
+
 static guint
 entries_at_end (HsWindow   *window,
                 const char *name,
@@ -263,11 +305,11 @@ test_keyboard_and_rerun (void)
   g_assert_nonnull (strstr (hs_window_get_last_toast (window), "new ids"));
   g_assert_cmpuint (entries_at_end (window, "d", &omitted), ==, 500);
   g_assert_cmpuint (omitted, ==, 0);
-  /* the new run's objects are laid out anew: all 500 recorded, the
-   * dict shows its first 10 and its true last 3 */
+  /* the new run recorded all 500: the dict keeps the 100 entries it
+   * showed (the run kept them, by its name), then its true last 3 */
   show_last_step (window);
-  g_assert_cmpuint (box_of (graph, "d")->n_rows, ==, 10 + 1 + 3);
-  g_assert_cmpstr (box_of (graph, "d")->rows[10].label, ==, "… 487 more");
+  g_assert_cmpuint (box_of (graph, "d")->n_rows, ==, 100 + 1 + 3);
+  g_assert_cmpstr (box_of (graph, "d")->rows[100].label, ==, "… 397 more");
   assert_counts_add_up (graph);
 
   /* The list of 1,000 by the keyboard alone: shown up to the 500 now
@@ -330,6 +372,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/show-more/click", test_click);
   g_test_add_func ("/ui/show-more/keyboard-and-rerun", test_keyboard_and_rerun);
+  g_test_add_func ("/ui/show-more/run-again", test_run_again);
   g_test_add_func ("/ui/show-more/nothing-more", test_nothing_more);
 
   return hs_test_run (app);
