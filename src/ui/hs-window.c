@@ -552,6 +552,14 @@ buffer_changed_cb (HsWindow *self)
 {
   g_assert (HS_IS_WINDOW (self));
 
+  /* A line grown longer than the snippet is wide is measured by the view
+   * as it draws, unless a layout comes first; measured then, it changed
+   * the horizontal scroll bar's range during the frame's drawing, and GTK
+   * 4.8 drew the bar's trough without a size (a warning on every console
+   * Enter at 1024x600, and a blank strip).  A resize lays the snippet out,
+   * and its scroll bars after it, before the frame draws. */
+  gtk_widget_queue_resize (GTK_WIDGET (self->source_view));
+
   if (!self->appending && self->trace != NULL && !self->edited_since_run)
     {
       self->edited_since_run = TRUE;
