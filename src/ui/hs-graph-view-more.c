@@ -43,6 +43,27 @@ key_of_ref (HsSnapshot *snapshot,
   return NULL;
 }
 
+/* A copy of the view's table of grown containers, to change and put in
+ * its place: a layout thread may still read the one it has */
+GHashTable *
+hs_graph_view_more_cells_copy (HsGraphView *self)
+{
+  GHashTable *more = g_hash_table_new (NULL, NULL);
+
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), more);
+
+  if (self->more_cells != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, self->more_cells);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (more, key, value);
+    }
+  return more;
+}
+
 /* Called as the view leaves its trace, while self->snapshot is still
  * that trace's: the grown containers, by the variables that name them
  * there, or at the trace's last step. */
@@ -104,18 +125,7 @@ hs_graph_view_more_restore (HsGraphView *self)
         if (ref == 0 || hs_graph_view_get_more_cells (self, ref) != 0)
           continue;
         if (more == NULL)
-          {
-            more = g_hash_table_new (NULL, NULL);
-            if (self->more_cells != NULL)
-              {
-                GHashTableIter iter;
-                gpointer key, value;
-
-                g_hash_table_iter_init (&iter, self->more_cells);
-                while (g_hash_table_iter_next (&iter, &key, &value))
-                  g_hash_table_insert (more, key, value);
-              }
-          }
+          more = hs_graph_view_more_cells_copy (self);
         g_hash_table_insert (more, GUINT_TO_POINTER (ref), cells);
       }
   if (more != NULL)

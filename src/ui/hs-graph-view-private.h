@@ -139,6 +139,7 @@ void     hs_graph_view_camera_get_clear_area (HsGraphView     *self,
                                               graphene_rect_t *out);
 
 /* "… N more" kept across runs by variable (hs-graph-view-more.c) */
+GHashTable *hs_graph_view_more_cells_copy (HsGraphView *self);
 void        hs_graph_view_more_remember (HsGraphView *self);
 void        hs_graph_view_more_restore  (HsGraphView *self);
 

@@ -1248,16 +1248,7 @@ hs_graph_view_show_more (HsGraphView *self,
            gtk_widget_activate_action (GTK_WIDGET (self), "win.raise-element-cap", "u", rerun_cap);
 
   /* A new table: a layout thread may still read the old one */
-  more = g_hash_table_new (NULL, NULL);
-  if (self->more_cells != NULL)
-    {
-      GHashTableIter iter;
-      gpointer key, value;
-
-      g_hash_table_iter_init (&iter, self->more_cells);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        g_hash_table_insert (more, key, value);
-    }
+  more = hs_graph_view_more_cells_copy (self);
   g_hash_table_insert (more, GUINT_TO_POINTER (ref),
                        GUINT_TO_POINTER (hs_graph_view_get_more_cells (self, ref)
                                          + (guint) MIN (held, HS_GRAPH_VIEW_MORE_CELLS)));

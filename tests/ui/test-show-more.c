@@ -207,8 +207,8 @@ test_click (void)
 }
 
 /* Run again keeps what "… N more" showed: the new trace's list under
- * the same name shows as much of itself, the other containers stay
- * folded, and a name bound to something else grows nothing */
+ * the same name shows as much of itself, and the other containers stay
+ * folded */
 static void
 test_run_again (void)
 {
