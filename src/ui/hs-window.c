@@ -826,6 +826,30 @@ empty_page_clear_inspector (HsWindow *self)
     gtk_widget_set_margin_end (GTK_WIDGET (self->empty_page), margin);
 }
 
+static gboolean
+empty_page_source_cb (gpointer data)
+{
+  HsWindow *self = data;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  self->empty_page_source = 0;
+  empty_page_clear_inspector (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The flap says it folded, or moved, while it lays itself out: a margin
+ * set then came too late for that layout, and the frame drew the flap's
+ * parts without a size (a warning).  It is set once the frame is done. */
+static void
+inspector_flap_changed_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->empty_page_source == 0)
+    self->empty_page_source = g_idle_add (empty_page_source_cb, self);
+}
+
 static void
 console_changed_cb (HsWindow *self)
 {
@@ -1239,6 +1263,7 @@ hs_window_dispose (GObject *object)
   HsWindow *self = (HsWindow *) object;
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
+  g_clear_handle_id (&self->empty_page_source, g_source_remove);
   g_clear_handle_id (&self->arrival_source, g_source_remove);
   g_clear_object (&self->replaced_trace);
   if (self->autoplay_tick != 0)
@@ -1536,9 +1561,9 @@ hs_window_init (HsWindow *self)
       g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
     }
   g_signal_connect_object (self->inspector_flap, "notify::reveal-progress",
-                           G_CALLBACK (empty_page_clear_inspector), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (inspector_flap_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->inspector_flap, "notify::folded",
-                           G_CALLBACK (empty_page_clear_inspector), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (inspector_flap_changed_cb), self, G_CONNECT_SWAPPED);
   {
     g_autoptr(GPropertyAction) action = g_property_action_new ("find", self->search_bar, "search-mode-enabled");
 
