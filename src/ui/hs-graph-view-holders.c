@@ -137,12 +137,25 @@ compare_want_x (gconstpointer a,
   return ba->want_x < bb->want_x ? -1 : ba->want_x > bb->want_x;
 }
 
-static char *
-other_text (gint64 other)
+/* The mark on an object: "+1,234 other", its count written as every
+ * other count of the window is (hs_format_count()) */
+char *
+hs_graph_view_holders_other_text (gint64 other)
 {
+  g_autofree char *count = hs_format_count (other);
+
   /* Translators: on an object, how many references to it neither an
-   * arrow nor a hidden holder's box accounts for */
-  return g_strdup_printf (_("+%u other"), (guint) other);
+   * arrow nor a hidden holder's box accounts for; %s is a count, "1,234" */
+  return g_strdup_printf (_("+%s other"), count);
+}
+
+/* By a holder's arrow: how many references it holds, "×1,234" */
+char *
+hs_graph_view_holders_times_text (guint count)
+{
+  g_autofree char *number = hs_format_count (count);
+
+  return g_strdup_printf ("×%s", number);
 }
 
 /* Where the "+N other" mark of box is, over its top right corner;
@@ -342,7 +355,7 @@ hs_graph_view_holders_place (HsLayout *layout)
       if (lboxes[i].kind != HS_LAYOUT_BOX_OBJECT ||
           (other = hs_graph_view_holders_count_other (boxes, snapshot, lboxes[i].ref)) <= 0)
         continue;
-      text = other_text (other);
+      text = hs_graph_view_holders_other_text (other);
       other_rect (&lboxes[i], text, &rect);
       g_array_append_val (marks, rect);
     }
@@ -491,7 +504,7 @@ hs_graph_view_holders_hit_other (HsGraphView *self,
       if (boxes[i].kind != HS_LAYOUT_BOX_OBJECT ||
           (*other = hs_graph_view_holders_count_other (holders, snapshot, boxes[i].ref)) <= 0)
         continue;
-      text = other_text (*other);
+      text = hs_graph_view_holders_other_text (*other);
       other_rect (&boxes[i], text, &rect);
       if (lx >= rect.x && lx <= rect.x + rect.width && ly >= rect.y && ly <= rect.y + rect.height)
         found = boxes[i].ref;
@@ -530,7 +543,7 @@ draw_other_marks (cairo_t       *cr,
       if (other <= 0)
         continue;
 
-      text = other_text (other);
+      text = hs_graph_view_holders_other_text (other);
       other_rect (box, text, &rect);
 
       cairo_save (cr);
@@ -569,7 +582,7 @@ draw_head (cairo_t *cr,
   cairo_restore (cr);
   if (count > 1)
     {
-      g_autofree char *times = g_strdup_printf ("×%u", count);
+      g_autofree char *times = hs_graph_view_holders_times_text (count);
 
       hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, times, x + 6, y + 4);
     }

@@ -102,6 +102,8 @@ struct _HsGraphView
   /* Containers shown beyond the layout's cut (hs_graph_view_show_more):
    * replaced, never changed, once a layout thread may read it */
   GHashTable     *more_cells;
+  GHashTable     *more_vars;      /* char *, "function\nname": cells, kept
+                                   * from the trace before */
   guint           element_cap;    /* what a run records with (the property) */
 
   GPtrArray      *holders;        /* HsHolderBox: hs-graph-view-holders.c */
@@ -144,6 +146,11 @@ gboolean hs_graph_view_place_pinned_copy    (const HsRect *frame,
                                              double        zoom,
                                              HsRect       *where);
 
+/* "… N more" kept across runs by variable (hs-graph-view-more.c) */
+GHashTable *hs_graph_view_more_cells_copy (HsGraphView *self);
+void        hs_graph_view_more_remember (HsGraphView *self);
+void        hs_graph_view_more_restore  (HsGraphView *self);
+
 /* Hidden holders (hs-graph-view-holders.c): boxes for the references the
  * runtime names but the graph does not draw, right of the picture. */
 GPtrArray  *hs_graph_view_holders_place (HsLayout    *layout);
@@ -184,5 +191,9 @@ guint       hs_graph_view_holders_count_held  (GPtrArray  *holders,
 gint64      hs_graph_view_holders_count_other (GPtrArray  *holders,
                                                HsSnapshot *snapshot,
                                                guint32     ref);
+/* The "+N other" mark and a holder arrow's "×N", counts written with
+ * hs_format_count() */
+char       *hs_graph_view_holders_other_text  (gint64      other);
+char       *hs_graph_view_holders_times_text  (guint       count);
 
 G_END_DECLS

@@ -929,8 +929,10 @@ hs_graph_view_set_step (HsGraphView *self,
       new_trace = TRUE;
       if (trace == NULL || self->trace == NULL)
         animate = FALSE;
+      /* refs name objects of one trace only: what was grown is kept by
+       * variable for the next (hs-graph-view-more.c) */
+      hs_graph_view_more_remember (self);
       g_set_object (&self->trace, trace);
-      /* refs name objects of one trace only */
       g_clear_pointer (&self->more_cells, g_hash_table_unref);
     }
 
@@ -966,6 +968,7 @@ hs_graph_view_set_step (HsGraphView *self,
       self->snapshot = hs_snapshot_ref (snapshot);
     }
   update_selection (self);
+  hs_graph_view_more_restore (self);
 
   self->cancellable = g_cancellable_new ();
   self->pending_animate = animate;
@@ -1253,16 +1256,7 @@ hs_graph_view_show_more (HsGraphView *self,
            gtk_widget_activate_action (GTK_WIDGET (self), "win.raise-element-cap", "u", rerun_cap);
 
   /* A new table: a layout thread may still read the old one */
-  more = g_hash_table_new (NULL, NULL);
-  if (self->more_cells != NULL)
-    {
-      GHashTableIter iter;
-      gpointer key, value;
-
-      g_hash_table_iter_init (&iter, self->more_cells);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        g_hash_table_insert (more, key, value);
-    }
+  more = hs_graph_view_more_cells_copy (self);
   g_hash_table_insert (more, GUINT_TO_POINTER (ref),
                        GUINT_TO_POINTER (hs_graph_view_get_more_cells (self, ref)
                                          + (guint) MIN (held, HS_GRAPH_VIEW_MORE_CELLS)));
@@ -1582,13 +1576,17 @@ tooltip_at (HsGraphView  *self,
     gint64 other = 0;
 
     if (hs_graph_view_holders_hit_other (self, lx, ly, &other) != 0)
-      return g_strdup_printf (ngettext ("%u more reference that CPython holds where no arrow can point, "
-                                        "for example the parser’s copy of the script’s literals while it runs, "
-                                        "a module’s attributes, an interpreter cache.",
-                                        "%u more references that CPython holds where no arrow can point, "
-                                        "for example the parser’s copy of the script’s literals while it runs, "
-                                        "a module’s attributes, interpreter caches.",
-                                        (gulong) other), (guint) other);
+      {
+        g_autofree char *count = hs_format_count (other);
+
+        return g_strdup_printf (ngettext ("%s more reference that CPython holds where no arrow can point, "
+                                          "for example the parser’s copy of the script’s literals while it runs, "
+                                          "a module’s attributes, an interpreter cache.",
+                                          "%s more references that CPython holds where no arrow can point, "
+                                          "for example the parser’s copy of the script’s literals while it runs, "
+                                          "a module’s attributes, interpreter caches.",
+                                          (gulong) other), count);
+      }
   }
   if ((row = elision_at (self, lx, ly, &box)) != NULL && (text = describe_elision (self, box, row)) != NULL)
     return g_markup_escape_text (text, -1);
@@ -1696,6 +1694,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->snapshot, hs_snapshot_unref);
   g_clear_object (&self->trace);
   g_clear_pointer (&self->more_cells, g_hash_table_unref);
+  g_clear_pointer (&self->more_vars, g_hash_table_unref);
   for (guint i = 0; i < self->n_selected; i++)
     g_clear_pointer (&self->selection[i].name, g_free);
   self->n_selected = 0;

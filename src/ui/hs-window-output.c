@@ -45,16 +45,29 @@ fits (Amount amount,
 /* The pane follows the newest output: its lines' heights are estimated
  * until the view has laid them out, and a scroll to the end made before
  * stops short (by a thousand lines, seen in a screenshot); each time the
- * view knows its height better, the pane scrolls to its end again. */
+ * view knows its height better, the pane scrolls to its end again.
+ * Output ends with a newline, after which the view lays out an empty
+ * line: the pane stops above it, since at 1024x600 it is one of the
+ * pane's four lines. */
 static void
 vadjustment_changed_cb (GtkAdjustment *adjustment,
                         HsWindow      *self)
 {
+  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  GtkTextIter last;
+
   g_assert (GTK_IS_ADJUSTMENT (adjustment));
   g_assert (HS_IS_WINDOW (self));
 
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
-                                        gtk_adjustment_get_page_size (adjustment));
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (self->output_view), &last);
+  if (gtk_text_iter_get_line (&last) > 0 && gtk_text_iter_starts_line (&last))
+    {
+      int y, height;
+
+      gtk_text_view_get_line_yrange (self->output_view, &last, &y, &height);
+      end -= height;
+    }
+  gtk_adjustment_set_value (adjustment, MAX (end, gtk_adjustment_get_lower (adjustment)));
 }
 
 /* Pango marks where it breaks a word too long for the line with a
@@ -432,6 +445,9 @@ hs_window_update_output (HsWindow *self)
    * on every move: a scroll right after a change can still stop short,
    * and the last change of a run may come before its last move. */
   gtk_text_buffer_get_end_iter (buffer, &end);
+  /* the end of the last line printed, not the empty line after it */
+  if (gtk_text_iter_get_line (&end) > 0 && gtk_text_iter_starts_line (&end))
+    gtk_text_iter_backward_char (&end);
   {
     GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "hs-output-end");
 

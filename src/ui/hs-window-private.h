@@ -71,6 +71,7 @@ struct _HsWindow
   HsDraft              *draft;
   HsDraft              *pending_draft;  /* offered when the file opened */
   guint                 draft_source;
+  guint                 empty_page_source; /* the page's margin, set after a layout */
   guint                 appending : 1;  /* the buffer changes because of a heap command */
   guint                 edited_since_run : 1;
   guint                 close_confirmed : 1;

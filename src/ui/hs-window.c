@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -550,6 +552,14 @@ buffer_changed_cb (HsWindow *self)
 {
   g_assert (HS_IS_WINDOW (self));
 
+  /* A line grown longer than the snippet is wide is measured by the view
+   * as it draws, unless a layout comes first; measured then, it changed
+   * the horizontal scroll bar's range during the frame's drawing, and GTK
+   * 4.8 drew the bar's trough without a size (a warning on every console
+   * Enter at 1024x600, and a blank strip).  A resize lays the snippet out,
+   * and its scroll bars after it, before the frame draws. */
+  gtk_widget_queue_resize (GTK_WIDGET (self->source_view));
+
   if (!self->appending && self->trace != NULL && !self->edited_since_run)
     {
       self->edited_since_run = TRUE;
@@ -787,6 +797,57 @@ hs_window_show_console_error (HsWindow   *self,
 
   gtk_label_set_text (self->console_error, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->console_error), message != NULL);
+}
+
+/* A folded inspector is shown over the graph's side of the window,
+ * where before a run the "No Heap Yet" page is: the page keeps clear of
+ * it (at 1024x600 the inspector covered the end of its sentences). */
+static void
+empty_page_clear_inspector (HsWindow *self)
+{
+  int margin = 0;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (adw_flap_get_folded (self->inspector_flap))
+    {
+      GtkWidget *pane = adw_flap_get_flap (self->inspector_flap);
+      GtkWidget *separator = adw_flap_get_separator (self->inspector_flap);
+      int width = gtk_widget_get_width (pane);
+
+      /* not allocated yet while it is hidden: what it will take */
+      if (width <= 0)
+        gtk_widget_measure (pane, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+      if (separator != NULL)
+        width += MAX (gtk_widget_get_width (separator), 1);
+      margin = (int) ceil (width * adw_flap_get_reveal_progress (self->inspector_flap));
+    }
+  if (gtk_widget_get_margin_end (GTK_WIDGET (self->empty_page)) != margin)
+    gtk_widget_set_margin_end (GTK_WIDGET (self->empty_page), margin);
+}
+
+static gboolean
+empty_page_source_cb (gpointer data)
+{
+  HsWindow *self = data;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  self->empty_page_source = 0;
+  empty_page_clear_inspector (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The flap says it folded, or moved, while it lays itself out: a margin
+ * set then came too late for that layout, and the frame drew the flap's
+ * parts without a size (a warning).  It is set once the frame is done. */
+static void
+inspector_flap_changed_cb (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->empty_page_source == 0)
+    self->empty_page_source = g_idle_add (empty_page_source_cb, self);
 }
 
 static void
@@ -1202,6 +1263,7 @@ hs_window_dispose (GObject *object)
   HsWindow *self = (HsWindow *) object;
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
+  g_clear_handle_id (&self->empty_page_source, g_source_remove);
   g_clear_handle_id (&self->arrival_source, g_source_remove);
   g_clear_object (&self->replaced_trace);
   if (self->autoplay_tick != 0)
@@ -1498,6 +1560,10 @@ hs_window_init (HsWindow *self)
 
       g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
     }
+  g_signal_connect_object (self->inspector_flap, "notify::reveal-progress",
+                           G_CALLBACK (inspector_flap_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inspector_flap, "notify::folded",
+                           G_CALLBACK (inspector_flap_changed_cb), self, G_CONNECT_SWAPPED);
   {
     g_autoptr(GPropertyAction) action = g_property_action_new ("find", self->search_bar, "search-mode-enabled");
 

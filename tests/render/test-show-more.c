@@ -14,6 +14,7 @@
 
 #include "hs-layout-private.h"
 #include "render-test-util.h"
+#include "hs-test-trace.h"
 
 /* Out of programs/, whose every program test-layout-geometry routes */
 #define BIGSET HS_TEST_PROGRAMS "/../show-more/bigset.py"
@@ -64,22 +65,6 @@ count_rows (const HsLayoutBox *box)
     else
       c.drawn++;
   return c;
-}
-
-static guint32
-var_ref (HsSnapshot *snapshot,
-         const char *name)
-{
-  const HsFrame *frames;
-  guint n_frames;
-
-  frames = hs_snapshot_get_frames (snapshot, &n_frames);
-  for (guint f = n_frames; f > 0; f--)
-    for (guint v = 0; v < frames[f - 1].n_vars; v++)
-      if (g_str_equal (frames[f - 1].vars[v].name, name))
-        return frames[f - 1].vars[v].ref;
-  g_assert_not_reached ();
-  return 0;
 }
 
 static const HsLayoutRow *
@@ -192,7 +177,7 @@ test_list (RenderFixture *fixture,
 {
   HsLayout *plain = render_fixture_last (fixture);
   HsSnapshot *snapshot = hs_layout_get_snapshot (plain);
-  guint32 big = var_ref (snapshot, "big");
+  guint32 big = hs_test_var_ref (snapshot, NULL, "big");
   const HsLayoutBox *box;
   const HsLayoutRow *gap;
 
@@ -247,7 +232,7 @@ test_dict (RenderFixture *fixture,
 {
   HsLayout *plain = render_fixture_last (fixture);
   HsSnapshot *snapshot = hs_layout_get_snapshot (plain);
-  guint32 big = var_ref (snapshot, "big");
+  guint32 big = hs_test_var_ref (snapshot, NULL, "big");
   g_autoptr(HsLayout) half = layout_more (snapshot, big, 50, 10000);
   g_autoptr(HsLayout) all = layout_more (snapshot, big, 90, 10000);
   g_autoptr(HsLayout) beyond = layout_more (snapshot, big, 5000, 10000);
@@ -296,7 +281,7 @@ test_set (RenderFixture *fixture,
 {
   HsLayout *plain = render_fixture_last (fixture);
   HsSnapshot *snapshot = hs_layout_get_snapshot (plain);
-  guint32 big = var_ref (snapshot, "big");
+  guint32 big = hs_test_var_ref (snapshot, NULL, "big");
   g_autoptr(HsLayout) layout = layout_more (snapshot, big, 1000, 10000);
   const HsLayoutBox *box;
 
@@ -318,7 +303,7 @@ test_hit_row (RenderFixture *fixture,
               gconstpointer  data)
 {
   HsLayout *layout = render_fixture_last (fixture);
-  guint32 big = var_ref (hs_layout_get_snapshot (layout), "big");
+  guint32 big = hs_test_var_ref (hs_layout_get_snapshot (layout), NULL, "big");
   const HsLayoutBox *box = hs_layout_get_object_box (layout, big);
   guint found = G_MAXUINT;
 

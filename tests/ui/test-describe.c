@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "hs-describe.h"
+#include "hs-graph-view-private.h"
 #include "hs-layout.h"
 #include "hs-ui-resources.h"
 #include "hs-test-trace.h"
@@ -549,6 +550,22 @@ test_numbers (HsTraceFixture *f,
     }
   g_assert_true (word_box);
   g_assert_true (elision);
+
+  /* With hidden holders shown, the mark on word counts the 1,400-odd
+   * references of the slots not drawn, written as every other count */
+  {
+    g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
+    gint64 other = hs_graph_view_holders_count_other (holders, snapshot, word->ref);
+    g_autofree char *other_count = hs_format_count (other);
+    g_autofree char *mark = hs_graph_view_holders_other_text (other);
+    g_autofree char *expected = g_strdup_printf ("+%s other", other_count);
+    g_autofree char *times = hs_graph_view_holders_times_text (1234);
+
+    g_test_message ("mark: %s", mark);
+    g_assert_cmpint (other, >=, 1000);
+    g_assert_cmpstr (mark, ==, expected);
+    g_assert_cmpstr (times, ==, "×1,234");
+  }
 
   {
     static const struct { gint64 n; const char *text; } cases[] = {

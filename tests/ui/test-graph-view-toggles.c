@@ -20,6 +20,7 @@
 #include "hs-graph-view-private.h"
 #include "hs-renderer.h"
 #include "hs-test-run.h"
+#include "hs-test-trace.h"
 
 static HsApplication *app;
 
@@ -180,22 +181,6 @@ step_where (HsWindow   *window,
   return 0;
 }
 
-static guint32
-var_ref (HsSnapshot *snapshot,
-         const char *name)
-{
-  const HsFrame *frames;
-  guint n_frames;
-
-  frames = hs_snapshot_get_frames (snapshot, &n_frames);
-  for (guint f = n_frames; f > 0; f--)
-    for (guint v = 0; v < frames[f - 1].n_vars; v++)
-      if (g_str_equal (frames[f - 1].vars[v].name, name))
-        return frames[f - 1].vars[v].ref;
-  g_assert_not_reached ();
-  return 0;
-}
-
 /* Every reference a holder box draws is one the runtime named: the
  * snapshot's hidden references, holder by holder, count by count. */
 static void
@@ -302,7 +287,7 @@ test_hidden_holders (void)
   g_assert_true (hs_graph_view_get_show_hidden_references (graph));
 
   snapshot = hs_graph_view_get_snapshot (graph);
-  thousand = var_ref (snapshot, "x");
+  thousand = hs_test_var_ref (snapshot, NULL, "x");
   holders = hs_graph_view_holders_get (graph, hs_graph_view_get_layout (graph));
   g_assert_nonnull (holders);
   check_holders_are_true (holders, snapshot);
@@ -348,6 +333,7 @@ test_hidden_holders (void)
     const HsObject *o = hs_snapshot_lookup (snapshot, thousand);
     double zoom = hs_graph_view_get_zoom (graph);
     g_autofree char *tip = NULL;
+    g_autofree char *count = NULL;
     g_autofree char *expected = NULL;
     HsRect box;
 
@@ -357,7 +343,8 @@ test_hidden_holders (void)
     g_assert_cmpint (o->refcount - o->n_referrers - 1, >, 0);
     tip = hs_graph_view_get_tooltip_markup (graph, (box.x + box.width - 2 - view.x) * zoom,
                                             (box.y + 2 - view.y) * zoom);
-    expected = g_strdup_printf ("%u more reference", (guint) (o->refcount - o->n_referrers - 1));
+    count = hs_format_count (o->refcount - o->n_referrers - 1);
+    expected = g_strdup_printf ("%s more reference", count);
     g_assert_nonnull (tip);
     g_assert_true (g_str_has_prefix (tip, expected));
   }
@@ -421,7 +408,7 @@ test_tooltips (void)
   settle (window);
   layout = hs_graph_view_get_layout (graph);
   snapshot = hs_graph_view_get_snapshot (graph);
-  list = var_ref (snapshot, "a");
+  list = hs_test_var_ref (snapshot, NULL, "a");
   boxes = hs_layout_get_boxes (layout, &n_boxes);
 
   for (guint i = 0; i < n_boxes; i++)

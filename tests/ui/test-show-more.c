@@ -15,6 +15,7 @@
 
 #include "hs-graph-view-private.h"
 #include "hs-test-run.h"
+#include "hs-test-trace.h"
 
 static HsApplication *app;
 
@@ -56,28 +57,12 @@ show_last_step (HsWindow *window)
   settle (window);
 }
 
-static guint32
-var_ref (HsSnapshot *snapshot,
-         const char *name)
-{
-  const HsFrame *frames;
-  guint n_frames;
-
-  frames = hs_snapshot_get_frames (snapshot, &n_frames);
-  for (guint f = n_frames; f > 0; f--)
-    for (guint v = 0; v < frames[f - 1].n_vars; v++)
-      if (g_str_equal (frames[f - 1].vars[v].name, name))
-        return frames[f - 1].vars[v].ref;
-  g_assert_not_reached ();
-  return 0;
-}
-
 static const HsLayoutBox *
 box_of (HsGraphView *graph,
         const char  *name)
 {
   HsLayout *layout = hs_graph_view_get_layout (graph);
-  const HsLayoutBox *box = hs_layout_get_object_box (layout, var_ref (hs_layout_get_snapshot (layout), name));
+  const HsLayoutBox *box = hs_layout_get_object_box (layout, hs_test_var_ref (hs_layout_get_snapshot (layout), NULL, name));
 
   g_assert_nonnull (box);
   return box;
@@ -170,9 +155,9 @@ test_click (void)
   show_last_step (window);
   last = hs_window_get_step (window);
   assert_counts_add_up (graph);
-  xs = var_ref (hs_graph_view_get_snapshot (graph), "xs");
-  d = var_ref (hs_graph_view_get_snapshot (graph), "d");
-  ys = var_ref (hs_graph_view_get_snapshot (graph), "ys");
+  xs = hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "xs");
+  d = hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "d");
+  ys = hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "ys");
   box = box_of (graph, "xs");
   g_assert_cmpuint (box->n_rows, ==, 10 + 1 + 3);
   g_assert_cmpstr (box->rows[10].label, ==, "… 987 more");
@@ -221,6 +206,48 @@ test_click (void)
   hs_test_window_close (window);
 }
 
+/* Run again keeps what "… N more" showed: the new trace's list under
+ * the same name shows as much of itself, and the other containers stay
+ * folded */
+static void
+test_run_again (void)
+{
+  HsWindow *window = hs_test_window_new_run (program, "show-more-run-again");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsTrace *first;
+  const HsLayoutBox *box;
+  guint32 xs;
+
+  show_last_step (window);
+  box = box_of (graph, "xs");
+  click_row (window, box, elision_row (box));
+  settle (window);
+  g_assert_cmpuint (box_of (graph, "xs")->n_rows, ==, 60 + 1 + 3);
+
+  first = g_object_ref (hs_window_get_trace (window));
+  hs_test_activate (window, "run");
+  hs_test_wait_idle (window);
+  g_assert_true (hs_window_get_trace (window) != first);
+  g_object_unref (first);
+  show_last_step (window);
+  xs = hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "xs");
+  g_assert_cmpuint (hs_graph_view_get_more_cells (graph, xs), ==, 50);
+  box = box_of (graph, "xs");
+  g_assert_cmpuint (box->n_rows, ==, 60 + 1 + 3);
+  g_assert_cmpstr (box->rows[60].label, ==, "… 937 more");
+  g_assert_cmpuint (box_of (graph, "d")->n_rows, ==, 10 + 1);
+  g_assert_cmpuint (box_of (graph, "ys")->n_rows, ==, 10 + 1 + 3);
+  assert_counts_add_up (graph);
+
+  /* and the run after that too */
+  hs_test_activate (window, "run");
+  hs_test_wait_idle (window);
+  show_last_step (window);
+  g_assert_cmpuint (box_of (graph, "xs")->n_rows, ==, 60 + 1 + 3);
+
+  hs_test_window_close (window);
+}
+
 static guint
 entries_at_end (HsWindow   *window,
                 const char *name,
@@ -228,7 +255,7 @@ entries_at_end (HsWindow   *window,
 {
   HsTrace *trace = hs_window_get_trace (window);
   g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, hs_trace_get_n_steps (trace) - 1);
-  const HsObject *o = hs_snapshot_lookup (snapshot, var_ref (snapshot, name));
+  const HsObject *o = hs_snapshot_lookup (snapshot, hs_test_var_ref (snapshot, NULL, name));
   guint n = 0;
 
   g_assert_nonnull (o);
@@ -256,7 +283,7 @@ test_keyboard_and_rerun (void)
   g_assert_cmpuint (omitted, ==, 400);
 
   show_last_step (window);
-  hs_graph_view_select_object (graph, var_ref (hs_graph_view_get_snapshot (graph), "d"), FALSE);
+  hs_graph_view_select_object (graph, hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "d"), FALSE);
   hs_test_activate (window, "show-more");
   settle (window);
   g_assert_cmpuint (box_of (graph, "d")->n_rows, ==, 60 + 1);
@@ -278,17 +305,17 @@ test_keyboard_and_rerun (void)
   g_assert_nonnull (strstr (hs_window_get_last_toast (window), "new ids"));
   g_assert_cmpuint (entries_at_end (window, "d", &omitted), ==, 500);
   g_assert_cmpuint (omitted, ==, 0);
-  /* the new run's objects are laid out anew: all 500 recorded, the
-   * dict shows its first 10 and its true last 3 */
+  /* the new run recorded all 500: the dict keeps the 100 entries it
+   * showed (the run kept them, by its name), then its true last 3 */
   show_last_step (window);
-  g_assert_cmpuint (box_of (graph, "d")->n_rows, ==, 10 + 1 + 3);
-  g_assert_cmpstr (box_of (graph, "d")->rows[10].label, ==, "… 487 more");
+  g_assert_cmpuint (box_of (graph, "d")->n_rows, ==, 100 + 1 + 3);
+  g_assert_cmpstr (box_of (graph, "d")->rows[100].label, ==, "… 397 more");
   assert_counts_add_up (graph);
 
   /* The list of 1,000 by the keyboard alone: shown up to the 500 now
    * recorded (3 at its end), then the action runs again with 1,000 */
   g_assert_cmpuint (entries_at_end (window, "xs", &omitted), ==, 500);
-  hs_graph_view_select_object (graph, var_ref (hs_graph_view_get_snapshot (graph), "xs"), FALSE);
+  hs_graph_view_select_object (graph, hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "xs"), FALSE);
   for (guint i = 0; i < 10; i++)
     {
       hs_test_activate (window, "show-more");
@@ -328,7 +355,7 @@ test_nothing_more (void)
   hs_graph_view_unselect_all (graph);
   hs_test_activate (window, "show-more");
   g_assert_cmpstr (hs_window_get_last_toast (window), ==, "Select a container in the graph first");
-  hs_graph_view_select_object (graph, var_ref (hs_graph_view_get_snapshot (graph), "n"), FALSE);
+  hs_graph_view_select_object (graph, hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "n"), FALSE);
   hs_test_activate (window, "show-more");
   g_assert_cmpstr (hs_window_get_last_toast (window), ==, "All of this container that was recorded is shown");
   g_assert_null (graph->more_cells);
@@ -345,6 +372,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/show-more/click", test_click);
   g_test_add_func ("/ui/show-more/keyboard-and-rerun", test_keyboard_and_rerun);
+  g_test_add_func ("/ui/show-more/run-again", test_run_again);
   g_test_add_func ("/ui/show-more/nothing-more", test_nothing_more);
 
   return hs_test_run (app);
