@@ -1301,6 +1301,89 @@ hs_renderer_get_readable_scale (void)
   return HS_RENDERER_READABLE_PX / hs_layout_text_smallest_size ();
 }
 
+/* The box of ref's tag, if it has one: into tag, its text, as drawn */
+static const HsLayoutBox *
+find_tag (HsLayout        *layout,
+          const Palette   *p,
+          guint32          ref,
+          BoxText         *tag)
+{
+  g_autoptr(GArray) texts = g_array_new (FALSE, FALSE, sizeof (BoxText));
+  const HsLayoutBox *boxes;
+  HsRenderOptions options;
+  guint n_boxes;
+
+  g_assert (layout != NULL && p != NULL && tag != NULL);
+
+  hs_render_options_init (&options);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      if (boxes[b].ref != ref || boxes[b].kind != HS_LAYOUT_BOX_OBJECT)
+        continue;
+      collect_box_texts (p, &options, &boxes[b], box_changes (hs_layout_get_snapshot (layout), &boxes[b]), texts);
+      for (guint i = 0; i < texts->len; i++)
+        if (g_array_index (texts, BoxText, i).role == HS_RENDERER_TEXT_TAG)
+          {
+            *tag = g_array_index (texts, BoxText, i);
+            return &boxes[b];
+          }
+      return NULL;
+    }
+  return NULL;
+}
+
+gboolean
+hs_renderer_get_tag_rect (HsLayout *layout,
+                          guint32   ref,
+                          HsRect   *out)
+{
+  BoxText tag;
+  gboolean found;
+
+  g_return_val_if_fail (layout != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
+  if ((found = find_tag (layout, &light, ref, &tag) != NULL))
+    tag_rect (&tag, out);
+  hs_layout_text_end_draw ();
+  return found;
+}
+
+void
+hs_renderer_draw_tag (cairo_t               *cr,
+                      HsLayout              *layout,
+                      guint32                ref,
+                      const HsRenderOptions *options)
+{
+  HsRenderOptions defaults;
+  const HsLayoutBox *box;
+  BoxText tag;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (layout != NULL);
+
+  if (options == NULL)
+    {
+      hs_render_options_init (&defaults);
+      options = &defaults;
+    }
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
+  if ((box = find_tag (layout, palette_for (options), ref, &tag)) != NULL && text_alpha (box) > 0)
+    {
+      cairo_save (cr);
+      if (options->scale > 0)
+        cairo_scale (cr, options->scale, options->scale);
+      cairo_push_group (cr);
+      draw_tag (cr, &tag);
+      cairo_pop_group_to_source (cr);
+      cairo_paint_with_alpha (cr, text_alpha (box));
+      cairo_restore (cr);
+    }
+  hs_layout_text_end_draw ();
+}
+
 HsRendererHit
 hs_renderer_hit_box (HsLayout          *layout,
                      const HsLayoutBox *box,

@@ -146,6 +146,18 @@ GArray  *hs_renderer_get_box_texts (HsLayout              *layout,
                                     const HsLayoutBox     *box,
                                     const HsRenderOptions *options);
 
+/* The "new" or "changed" tag on the top edge of ref's box, in layout
+ * units; FALSE when it has none.  hs_renderer_draw_tag() draws it again,
+ * scaled by options->scale: the view lays it over the selection outline,
+ * which would cross it. */
+gboolean hs_renderer_get_tag_rect (HsLayout              *layout,
+                                   guint32                ref,
+                                   HsRect                *out);
+void     hs_renderer_draw_tag     (cairo_t               *cr,
+                                   HsLayout              *layout,
+                                   guint32                ref,
+                                   const HsRenderOptions *options);
+
 /* What box shows under its type when collapsed (semantic zoom): the
  * start of its repr, or how many items a container holds; NULL for none.
  * Free with g_free(). */

@@ -183,6 +183,26 @@ append_outline (HsGraphView *self,
   gtk_snapshot_append_border (snapshot, &outline, widths, colors);
 }
 
+/* The selection outline crosses the top edge of the box, where its
+ * "new" or "changed" tag stands: the tag is laid over it again. */
+static void
+append_tag (HsGraphView *self,
+            GtkSnapshot *snapshot,
+            guint32      ref)
+{
+  HsRenderOptions options;
+  HsRect tag;
+  cairo_t *cr;
+
+  if (ref == 0 || !hs_renderer_get_tag_rect (self->shown, ref, &tag))
+    return;
+  fill_render_options (self, &options);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (floor (tag.x * self->zoom) - 1, floor (tag.y * self->zoom) - 1,
+                                                                 ceil (tag.width * self->zoom) + 3, ceil (tag.height * self->zoom) + 3));
+  hs_renderer_draw_tag (cr, self->shown, ref, &options);
+  cairo_destroy (cr);
+}
+
 /* Where the pinned copy of a frame at [at, at + size] goes along one axis
  * of a view at [start, start + length]: at its corner, or over the frame
  * where that meets the view. */
@@ -407,6 +427,8 @@ hs_graph_view_snapshot (GtkWidget   *widget,
     }
   for (guint i = 0; i < self->n_selected; i++)
     append_outline (self, snapshot, self->selection[i].ref, &accent, 3);
+  for (guint i = 0; i < self->n_selected; i++)
+    append_tag (self, snapshot, self->selection[i].ref);
 
   gtk_snapshot_restore (snapshot);
   append_pinned_frame (self, snapshot);

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "hs-drafts.h"
+#include "hs-renderer.h"
 #include "hs-test-run.h"
 
 static HsApplication *app;
@@ -820,6 +821,130 @@ test_font_size (HsTestFixture *f,
       g_assert_cmpint (font_size (views[i]), ==, font_size (views[0]));
     }
   g_settings_reset (window->settings, "editor-font-size");
+}
+
+/* The nodes a snapshot paints, in order: borders in color and Cairo
+ * pictures, with their bounds in widget coordinates */
+typedef struct
+{
+  gboolean        border;
+  graphene_rect_t bounds;
+} Painted;
+
+static void
+list_painted (GskRenderNode *node,
+              float          dx,
+              float          dy,
+              const GdkRGBA *color,
+              GArray        *out)
+{
+  Painted painted = { FALSE, };
+
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_BORDER_NODE:
+    case GSK_CAIRO_NODE:
+      painted.border = gsk_render_node_get_node_type (node) == GSK_BORDER_NODE;
+      if (painted.border && !gdk_rgba_equal (&gsk_border_node_get_colors (node)[0], color))
+        break;
+      gsk_render_node_get_bounds (node, &painted.bounds);
+      painted.bounds.origin.x += dx;
+      painted.bounds.origin.y += dy;
+      g_array_append_val (out, painted);
+      break;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        list_painted (gsk_container_node_get_child (node, i), dx, dy, color, out);
+      break;
+    case GSK_TRANSFORM_NODE:
+      {
+        float tx = 0, ty = 0;
+
+        gsk_transform_to_translate (gsk_transform_node_get_transform (node), &tx, &ty);
+        list_painted (gsk_transform_node_get_child (node), dx + tx, dy + ty, color, out);
+      }
+      break;
+    case GSK_CLIP_NODE:
+      list_painted (gsk_clip_node_get_child (node), dx, dy, color, out);
+      break;
+    default:
+      break;
+    }
+}
+
+/* The selection outline runs along the top edge of the box, where its
+ * "new" or "changed" tag stands: the tag is painted after the outline,
+ * over it, so that it stays readable (the reviewer found "new" crossed
+ * by the blue line). */
+static void
+test_tag_over_selection (HsTestFixture *f,
+                         gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  GtkWidget *widget = GTK_WIDGET (graph);
+  guint n_steps, n_checked = 0;
+
+  run_and_wait (window);
+  n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
+  hs_test_activate (window, "first-step");
+  hs_test_wait_idle (window);
+  for (guint s = 0; s < n_steps && n_checked == 0; s++)
+    {
+      HsLayout *layout = hs_graph_view_get_layout (graph);
+      const HsLayoutBox *boxes;
+      guint n_boxes;
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      for (guint b = 0; b < n_boxes && n_checked == 0; b++)
+        {
+          g_autoptr(GArray) painted = g_array_new (FALSE, FALSE, sizeof (Painted));
+          g_autoptr(GskRenderNode) node = NULL;
+          GtkSnapshot *snapshot;
+          GdkRGBA accent;
+          HsRect tag;
+          guint outline = G_MAXUINT;
+          gboolean covered = FALSE;
+
+          if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT || !hs_renderer_get_tag_rect (layout, boxes[b].ref, &tag))
+            continue;
+          hs_graph_view_select_object (graph, boxes[b].ref, FALSE);
+          hs_test_wait_idle (window);
+          G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+          if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_color", &accent))
+            gdk_rgba_parse (&accent, "#3584e4");
+          G_GNUC_END_IGNORE_DEPRECATIONS
+          snapshot = gtk_snapshot_new ();
+          GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+          node = gtk_snapshot_free_to_node (snapshot);
+          list_painted (node, 0, 0, &accent, painted);
+          for (guint i = 0; i < painted->len; i++)
+            {
+              const Painted *p = &g_array_index (painted, Painted, i);
+
+              if (p->border && outline == G_MAXUINT)
+                outline = i;
+              else if (!p->border && outline != G_MAXUINT)
+                {
+                  const Painted *o = &g_array_index (painted, Painted, outline);
+                  double zoom = hs_graph_view_get_zoom (graph);
+
+                  /* as wide as the tag, not the box, across the outline's top */
+                  covered |= p->bounds.size.width >= tag.width * zoom &&
+                             p->bounds.size.width < o->bounds.size.width / 2 &&
+                             p->bounds.origin.y <= o->bounds.origin.y + 3 &&
+                             p->bounds.origin.y + p->bounds.size.height >= o->bounds.origin.y;
+                }
+            }
+          g_test_message ("step %u: box %u's tag, outline %u of %u painted", s, b, outline, painted->len);
+          g_assert_cmpuint (outline, !=, G_MAXUINT);
+          g_assert_true (covered);
+          n_checked++;
+        }
+      hs_test_activate (window, "step-forward");
+      hs_test_wait_idle (window);
+    }
+  g_assert_cmpuint (n_checked, >, 0);
 }
 
 /* Every Cairo picture of the graph, with its bounds in widget
@@ -2002,6 +2127,7 @@ main (int   argc,
   ADD ("/ui/window/heap-tooltips", "aliasing", test_heap_tooltips);
   ADD ("/ui/window/long-lines", NULL, test_long_lines);
   ADD ("/ui/window/picture-on-pixels", "aliasing", test_picture_on_pixels);
+  ADD ("/ui/window/tag-over-selection", "aliasing", test_tag_over_selection);
 
 #undef ADD
 
