@@ -9,6 +9,7 @@
 #include <cairo-svg.h>
 #include <glib/gi18n.h>
 
+#include "hs-format.h"
 #include "hs-png.h"
 #include "hs-renderer.h"
 
@@ -17,6 +18,9 @@
 #define SLOT_CELL   30.0
 #define EDGE_MARGIN 4.0
 #define HEAD_LENGTH 9.0
+/* An object's arrow, and how much thicker a changed one is */
+#define ARROW_WIDTH   1.2
+#define CHANGED_EXTRA 1.0
 
 G_DEFINE_QUARK (hs-renderer-error-quark, hs_renderer_error)
 
@@ -38,7 +42,8 @@ typedef struct
   Rgb back_arrow;
   Rgb key_arrow;
   Rgb changed;
-  Rgb tag_ink;      /* the "new" or "changed" tag's text, on changed */
+  Rgb tag;          /* the "new" or "changed" tag's pill: changed, light enough for small text */
+  Rgb tag_ink;      /* the tag's text, on tag */
   Rgb rebound;
   Rgb garbage;
   Rgb selection;
@@ -48,7 +53,7 @@ typedef struct
 static const Palette light = {
   .background   = { 1.00, 1.00, 1.00 },
   .ink          = { 0.10, 0.10, 0.12 },
-  .muted        = { 0.38, 0.38, 0.42 },
+  .muted        = { 0.28, 0.28, 0.32 },
   .border       = { 0.20, 0.20, 0.24 },
   .frame_header = { 0.90, 0.90, 0.92 },
   .fill = {
@@ -63,11 +68,12 @@ static const Palette light = {
   .cell         = { 1.00, 1.00, 1.00 },
   .arrow        = { 0.15, 0.15, 0.18 },
   .back_arrow   = { 0.45, 0.20, 0.55 },
-  .key_arrow    = { 0.45, 0.45, 0.50 },
+  .key_arrow    = { 0.30, 0.30, 0.34 },
   .changed      = { 0.85, 0.45, 0.00 },
+  .tag          = { 0.98, 0.60, 0.20 },
   .tag_ink      = { 0.10, 0.10, 0.12 },
   .rebound      = { 1.00, 0.90, 0.55 },
-  .garbage      = { 0.75, 0.15, 0.15 },
+  .garbage      = { 0.62, 0.10, 0.10 },
   .selection    = { 0.21, 0.52, 0.89 },
   .hover        = { 0.55, 0.75, 0.95 },
 };
@@ -75,7 +81,7 @@ static const Palette light = {
 static const Palette dark = {
   .background   = { 0.12, 0.12, 0.13 },
   .ink          = { 0.93, 0.93, 0.94 },
-  .muted        = { 0.65, 0.65, 0.70 },
+  .muted        = { 0.84, 0.84, 0.88 },
   .border       = { 0.75, 0.75, 0.80 },
   .frame_header = { 0.24, 0.24, 0.27 },
   .fill = {
@@ -90,11 +96,12 @@ static const Palette dark = {
   .cell         = { 0.10, 0.10, 0.11 },
   .arrow        = { 0.85, 0.85, 0.88 },
   .back_arrow   = { 0.80, 0.60, 0.95 },
-  .key_arrow    = { 0.62, 0.62, 0.68 },
+  .key_arrow    = { 0.72, 0.72, 0.78 },
   .changed      = { 1.00, 0.66, 0.20 },
+  .tag          = { 1.00, 0.66, 0.20 },
   .tag_ink      = { 0.12, 0.12, 0.13 },
-  .rebound      = { 0.45, 0.38, 0.10 },
-  .garbage      = { 0.95, 0.45, 0.45 },
+  .rebound      = { 0.33, 0.28, 0.05 },
+  .garbage      = { 1.00, 0.66, 0.66 },
   .selection    = { 0.47, 0.68, 0.98 },
   .hover        = { 0.35, 0.50, 0.70 },
 };
@@ -121,9 +128,10 @@ static const Palette high_contrast = {
   .back_arrow   = { 0.50, 0.00, 0.60 },
   .key_arrow    = { 0.25, 0.25, 0.25 },
   .changed      = { 0.85, 0.30, 0.00 },
+  .tag          = { 1.00, 0.55, 0.10 },
   .tag_ink      = { 0.00, 0.00, 0.00 },
   .rebound      = { 1.00, 0.85, 0.20 },
-  .garbage      = { 0.80, 0.00, 0.00 },
+  .garbage      = { 0.65, 0.00, 0.00 },
   .selection    = { 0.00, 0.35, 0.85 },
   .hover        = { 0.30, 0.55, 0.95 },
 };
@@ -145,6 +153,28 @@ palette_for (const HsRenderOptions *options)
   return options->palette == HS_RENDER_PALETTE_DARK ? &dark
        : options->palette == HS_RENDER_PALETTE_HIGH_CONTRAST ? &high_contrast
        : &light;
+}
+
+void
+hs_renderer_get_arrow_rgb (HsRenderPalette  palette,
+                           HsRendererArrow  arrow,
+                           double           rgb[3],
+                           double           background[3],
+                           double          *width)
+{
+  HsRenderOptions options = { .palette = palette };
+  const Palette *p = palette_for (&options);
+  const Rgb *c = arrow == HS_RENDERER_ARROW_BACK ? &p->back_arrow
+               : arrow == HS_RENDERER_ARROW_KEY ? &p->key_arrow
+               : arrow == HS_RENDERER_ARROW_CHANGED ? &p->changed
+               : &p->arrow;
+
+  g_return_if_fail (arrow < HS_RENDERER_N_ARROWS);
+  g_return_if_fail (rgb != NULL && background != NULL && width != NULL);
+
+  rgb[0] = c->r, rgb[1] = c->g, rgb[2] = c->b;
+  background[0] = p->background.r, background[1] = p->background.g, background[2] = p->background.b;
+  *width = ARROW_WIDTH + (arrow == HS_RENDERER_ARROW_CHANGED ? CHANGED_EXTRA : 0);
 }
 
 static void
@@ -449,7 +479,7 @@ collect_box_texts (const Palette         *p,
   if ((tag = box_tag (changes)) != NULL)
     add_text (texts, HS_RENDERER_TEXT_TAG, HS_LAYOUT_FONT_SMALL, tag, 0,
               r->x + r->width - 6 - hs_layout_text_width (HS_LAYOUT_FONT_SMALL, tag) - 4,
-              r->y - (small + 2) / 2 + 1, &p->tag_ink, &p->changed);
+              r->y - (small + 2) / 2 + 1, &p->tag_ink, &p->tag);
 }
 
 /* Body, frame header and outline: what a box looks like at any zoom. */
@@ -623,17 +653,61 @@ show_text_large (cairo_t      *cr,
   return size * factor;
 }
 
+/* The short value of a collapsed box, or NULL */
+static char *
+collapsed_value (HsSnapshot        *snapshot,
+                 const HsLayoutBox *box)
+{
+  const HsObject *object;
+  g_autofree char *count = NULL;
+
+  g_assert (box != NULL);
+
+  if (box->value != NULL)
+    {
+      /* A dozen characters are what a glance takes in */
+      if (g_utf8_strlen (box->value, -1) > 12)
+        {
+          g_autofree char *head = g_utf8_substring (box->value, 0, 11);
+
+          return g_strconcat (head, "…", NULL);
+        }
+      return g_strdup (box->value);
+    }
+  /* A container says how many items it holds, as the runtime counted
+   * them: the rows may show only some */
+  if ((box->shape != HS_LAYOUT_SHAPE_SEQUENCE && box->shape != HS_LAYOUT_SHAPE_MAPPING &&
+       box->shape != HS_LAYOUT_SHAPE_SET) ||
+      snapshot == NULL || (object = hs_snapshot_lookup (snapshot, box->ref)) == NULL)
+    return NULL;
+  count = hs_format_count (object->length);
+  /* TRANSLATORS: a container drawn too small to read, e.g. "3 items" */
+  return g_strdup_printf (ngettext ("%s item", "%s items", object->length), count);
+}
+
+char *
+hs_renderer_get_collapsed_value (HsLayout          *layout,
+                                 const HsLayoutBox *box)
+{
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (box != NULL, NULL);
+
+  return collapsed_value (hs_layout_get_snapshot (layout), box);
+}
+
 /* Semantic zoom: too far out to read the header's lines, a box shows its
  * type and a short value, drawn large, and its slots, where arrows start. */
 static void
 draw_box_collapsed (cairo_t               *cr,
                     const Palette         *p,
                     const HsRenderOptions *options,
+                    HsSnapshot            *snapshot,
                     const HsLayoutBox     *box)
 {
   const HsRect *r = &box->rect;
   double room = (box->n_rows > 0 ? box->header_height : r->height) - PAD / 2;
   double y = r->y + PAD / 4, used;
+  g_autofree char *value = collapsed_value (snapshot, box);
 
   g_assert (cr != NULL && options != NULL && box != NULL);
 
@@ -642,23 +716,12 @@ draw_box_collapsed (cairo_t               *cr,
   cairo_clip (cr);
   set_rgb (cr, &p->ink, 1);
   used = show_text_large (cr, HS_LAYOUT_FONT_TITLE, box->title, r->x + PAD / 2, y,
-                          r->width - PAD, box->value ? room / 2 : room, options->scale);
-  if (box->value != NULL)
+                          r->width - PAD, value != NULL ? room / 2 : room, options->scale);
+  if (value != NULL)
     {
-      g_autofree char *value = NULL;
-
-      /* A dozen characters are what a glance takes in */
-      if (g_utf8_strlen (box->value, -1) > 12)
-        {
-          g_autofree char *head = g_utf8_substring (box->value, 0, 11);
-
-          value = g_strconcat (head, "…", NULL);
-        }
-      else
-        value = g_strdup (box->value);
       set_rgb (cr, box->kind == HS_LAYOUT_BOX_GHOST ? &p->garbage : &p->ink, 1);
-      show_text_large (cr, HS_LAYOUT_FONT_MONO, value, r->x + PAD / 2, y + used,
-                       r->width - PAD, room - used, options->scale);
+      show_text_large (cr, box->value != NULL ? HS_LAYOUT_FONT_MONO : HS_LAYOUT_FONT_UI, value,
+                       r->x + PAD / 2, y + used, r->width - PAD, room - used, options->scale);
     }
   cairo_restore (cr);
   draw_rows (cr, p, options, box);
@@ -687,7 +750,7 @@ draw_box (cairo_t               *cr,
     cairo_push_group (cr);
   draw_box_shell (cr, p, options, box, changes);
   if (collapsed)
-    draw_box_collapsed (cr, p, options, box);
+    draw_box_collapsed (cr, p, options, snapshot, box);
   else
     draw_rows (cr, p, options, box);
   if (box->alpha < 0.999)
@@ -879,7 +942,7 @@ draw_edge (cairo_t            *cr,
   const Rgb *colour = e->back ? &p->back_arrow : &p->arrow;
   const double *dashes = NULL;
   guint n_dashes = 0;
-  double width = e->from_frame ? 1.5 : 1.2;
+  double width = e->from_frame ? 1.5 : ARROW_WIDTH;
   double angle, len = HEAD_LENGTH, spread = 0.42, first = 1, last = 0, offset = 0;
   gboolean head;
   Bezier curve;
@@ -913,7 +976,7 @@ draw_edge (cairo_t            *cr,
   if (changed)
     {
       colour = &p->changed;
-      width += 1;
+      width += CHANGED_EXTRA;
     }
 
   /* Long arrows cross the view, and cairo would flatten, stroke and dash
@@ -1236,6 +1299,89 @@ double
 hs_renderer_get_readable_scale (void)
 {
   return HS_RENDERER_READABLE_PX / hs_layout_text_smallest_size ();
+}
+
+/* The box of ref's tag, if it has one: into tag, its text, as drawn */
+static const HsLayoutBox *
+find_tag (HsLayout        *layout,
+          const Palette   *p,
+          guint32          ref,
+          BoxText         *tag)
+{
+  g_autoptr(GArray) texts = g_array_new (FALSE, FALSE, sizeof (BoxText));
+  const HsLayoutBox *boxes;
+  HsRenderOptions options;
+  guint n_boxes;
+
+  g_assert (layout != NULL && p != NULL && tag != NULL);
+
+  hs_render_options_init (&options);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      if (boxes[b].ref != ref || boxes[b].kind != HS_LAYOUT_BOX_OBJECT)
+        continue;
+      collect_box_texts (p, &options, &boxes[b], box_changes (hs_layout_get_snapshot (layout), &boxes[b]), texts);
+      for (guint i = 0; i < texts->len; i++)
+        if (g_array_index (texts, BoxText, i).role == HS_RENDERER_TEXT_TAG)
+          {
+            *tag = g_array_index (texts, BoxText, i);
+            return &boxes[b];
+          }
+      return NULL;
+    }
+  return NULL;
+}
+
+gboolean
+hs_renderer_get_tag_rect (HsLayout *layout,
+                          guint32   ref,
+                          HsRect   *out)
+{
+  BoxText tag;
+  gboolean found;
+
+  g_return_val_if_fail (layout != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
+  if ((found = find_tag (layout, &light, ref, &tag) != NULL))
+    tag_rect (&tag, out);
+  hs_layout_text_end_draw ();
+  return found;
+}
+
+void
+hs_renderer_draw_tag (cairo_t               *cr,
+                      HsLayout              *layout,
+                      guint32                ref,
+                      const HsRenderOptions *options)
+{
+  HsRenderOptions defaults;
+  const HsLayoutBox *box;
+  BoxText tag;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (layout != NULL);
+
+  if (options == NULL)
+    {
+      hs_render_options_init (&defaults);
+      options = &defaults;
+    }
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
+  if ((box = find_tag (layout, palette_for (options), ref, &tag)) != NULL && text_alpha (box) > 0)
+    {
+      cairo_save (cr);
+      if (options->scale > 0)
+        cairo_scale (cr, options->scale, options->scale);
+      cairo_push_group (cr);
+      draw_tag (cr, &tag);
+      cairo_pop_group_to_source (cr);
+      cairo_paint_with_alpha (cr, text_alpha (box));
+      cairo_restore (cr);
+    }
+  hs_layout_text_end_draw ();
 }
 
 HsRendererHit

@@ -90,7 +90,25 @@ typedef struct
   double              under_rgb[3]; /* both as they show on the background */
 } HsRendererText;
 
+/* The colours arrows are drawn in */
+typedef enum
+{
+  HS_RENDERER_ARROW_PLAIN,
+  HS_RENDERER_ARROW_BACK,     /* leftward, around the side */
+  HS_RENDERER_ARROW_KEY,      /* from a dict key, dashed */
+  HS_RENDERER_ARROW_CHANGED,  /* set by the step */
+  HS_RENDERER_N_ARROWS
+} HsRendererArrow;
+
 GQuark   hs_renderer_error_quark (void);
+
+/* An arrow's colour in palette, the picture's background under it, and
+ * the thinnest line width (layout units) it is drawn with. */
+void     hs_renderer_get_arrow_rgb (HsRenderPalette  palette,
+                                    HsRendererArrow  arrow,
+                                    double           rgb[3],
+                                    double           background[3],
+                                    double          *width);
 
 void     hs_render_options_init  (HsRenderOptions       *options);
 
@@ -127,6 +145,24 @@ HsRendererHit hs_renderer_hit_box   (HsLayout              *layout,
 GArray  *hs_renderer_get_box_texts (HsLayout              *layout,
                                     const HsLayoutBox     *box,
                                     const HsRenderOptions *options);
+
+/* The "new" or "changed" tag on the top edge of ref's box, in layout
+ * units; FALSE when it has none.  hs_renderer_draw_tag() draws it again,
+ * scaled by options->scale: the view lays it over the selection outline,
+ * which would cross it. */
+gboolean hs_renderer_get_tag_rect (HsLayout              *layout,
+                                   guint32                ref,
+                                   HsRect                *out);
+void     hs_renderer_draw_tag     (cairo_t               *cr,
+                                   HsLayout              *layout,
+                                   guint32                ref,
+                                   const HsRenderOptions *options);
+
+/* What box shows under its type when collapsed (semantic zoom): the
+ * start of its repr, or how many items a container holds; NULL for none.
+ * Free with g_free(). */
+char    *hs_renderer_get_collapsed_value (HsLayout          *layout,
+                                          const HsLayoutBox *box);
 
 /* Writes .png, .svg or .pdf, chosen by the file name's extension. */
 gboolean hs_renderer_export      (HsLayout              *layout,

@@ -126,7 +126,10 @@ record_cache (HsGraphView           *self,
   g_assert (self->shown != NULL);
 
   hs_graph_view_get_extent (self, self->shown, &width, &height);
-  rect = GRAPHENE_RECT_INIT (0, 0, width * self->zoom, height * self->zoom);
+  /* Whole pixels: the renderer uploads the picture as a texture and
+   * samples it nearest, so a fractional size squeezes it and drops whole
+   * columns of pixels, the stem of a 't' or an 'i' in small text. */
+  rect = GRAPHENE_RECT_INIT (0, 0, ceil (width * self->zoom), ceil (height * self->zoom));
   if (rect.size.width * rect.size.height > MAX_CACHE_PIXELS)
     {
       graphene_rect_t wanted = *visible;
@@ -134,6 +137,7 @@ record_cache (HsGraphView           *self,
       graphene_rect_inset (&wanted, -CACHE_SLACK, -CACHE_SLACK);
       if (!graphene_rect_intersection (&rect, &wanted, &rect))
         return;
+      graphene_rect_round_extents (&rect, &rect);
     }
   if (rect.size.width < 1 || rect.size.height < 1)
     return;
@@ -177,6 +181,26 @@ append_outline (HsGraphView *self,
                                                         bounds.height * self->zoom + 2 * (width + 2)),
                                    6 + width);
   gtk_snapshot_append_border (snapshot, &outline, widths, colors);
+}
+
+/* The selection outline crosses the top edge of the box, where its
+ * "new" or "changed" tag stands: the tag is laid over it again. */
+static void
+append_tag (HsGraphView *self,
+            GtkSnapshot *snapshot,
+            guint32      ref)
+{
+  HsRenderOptions options;
+  HsRect tag;
+  cairo_t *cr;
+
+  if (ref == 0 || !hs_renderer_get_tag_rect (self->shown, ref, &tag))
+    return;
+  fill_render_options (self, &options);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (floor (tag.x * self->zoom) - 1, floor (tag.y * self->zoom) - 1,
+                                                                 ceil (tag.width * self->zoom) + 3, ceil (tag.height * self->zoom) + 3));
+  hs_renderer_draw_tag (cr, self->shown, ref, &options);
+  cairo_destroy (cr);
 }
 
 /* Where the pinned copy of a frame at [at, at + size] goes along one axis
@@ -313,7 +337,7 @@ append_pinned_frame (HsGraphView *self,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0,
                                                                  gtk_widget_get_width (GTK_WIDGET (self)),
                                                                  gtk_widget_get_height (GTK_WIDGET (self))));
-  cairo_translate (cr, self->offset_x, self->offset_y);
+  cairo_translate (cr, round (self->offset_x), round (self->offset_y));
   hs_renderer_draw_pinned_frame (cr, self->shown, frame, route_pinned_frame (self, self->shown, frame, &where), &options);
   cairo_destroy (cr);
 }
@@ -362,7 +386,8 @@ hs_graph_view_snapshot (GtkWidget   *widget,
   if (self->shown == NULL)
     return;
 
-  visible = GRAPHENE_RECT_INIT (-self->offset_x, -self->offset_y, width, height);
+  /* The cached picture lands on whole pixels, or the renderer resamples it */
+  visible = GRAPHENE_RECT_INIT (-round (self->offset_x), -round (self->offset_y), width, height);
   if (self->cache != NULL &&
       (self->cache_zoom != self->zoom || !graphene_rect_contains_rect (&self->cache_rect, &visible)))
     {
@@ -390,7 +415,7 @@ hs_graph_view_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (self->offset_x, self->offset_y));
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-visible.origin.x, -visible.origin.y));
 
   if (self->cache != NULL)
     gtk_snapshot_append_node (snapshot, self->cache);
@@ -409,6 +434,8 @@ hs_graph_view_snapshot (GtkWidget   *widget,
     }
   for (guint i = 0; i < self->n_selected; i++)
     append_outline (self, snapshot, self->selection[i].ref, &accent, 3);
+  for (guint i = 0; i < self->n_selected; i++)
+    append_tag (self, snapshot, self->selection[i].ref);
 
   gtk_snapshot_restore (snapshot);
   append_pinned_frame (self, snapshot);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hs-format.h"
 #include "hs-renderer.h"
 #include "render-test-util.h"
 
@@ -18,11 +19,23 @@
  * alike, at least HS_RENDERER_READABLE_PX high on screen at the scale the
  * view never follows below, and in every palette in a colour that
  * contrasts at least 4.5:1 with what is under it (WCAG AA for small
- * text).  Run again with LANGUAGE=hi: Devanagari reaches higher and lower
- * than Latin.
+ * text), 7:1 in the small font.  Run again with LANGUAGE=hi: Devanagari
+ * reaches higher and lower than Latin.
+ *
+ * Arrows contrast at least 3:1 with the background (WCAG's non-text
+ * contrast), twice that when they are thinner than 2 layout units.
  */
 
 #define MIN_CONTRAST 4.5
+/* At 9 px a stroke of the small font is about a pixel wide, and
+ * antialiasing spreads it over two: on screen its brightest pixel showed
+ * 4.1:1 where its colours contrast 4.9:1 (dark subtitles and indices).
+ * Colours at 7:1 (WCAG AAA) keep what shows above 4.5:1. */
+#define MIN_SMALL_CONTRAST 7.0
+#define MIN_ARROW_CONTRAST 3.0
+/* A dashed key arrow 1.2 units wide showed 2.3:1 where its colour
+ * contrasts 4.7:1 with the background: thin lines need twice the ratio */
+#define THIN_ARROW_WIDTH 2.0
 /* Rounding of the text's extents, in layout units */
 #define SLACK 1e-6
 
@@ -160,7 +173,7 @@ check_contrast (const char        *program,
       const HsRendererText *t = &g_array_index (texts, HsRendererText, i);
       double ratio = contrast (t->ink_rgb, t->under_rgb);
 
-      if (ratio < MIN_CONTRAST)
+      if (ratio < (t->font == HS_LAYOUT_FONT_SMALL ? MIN_SMALL_CONTRAST : MIN_CONTRAST))
         {
           g_autofree char *what = describe (program, step, box, t);
 
@@ -313,6 +326,92 @@ test_garbage_title (RenderFixture *fixture,
   g_assert_cmpuint (n_crossed, >, 0);
 }
 
+/* Every arrow's colour against the background, in every palette */
+static void
+test_arrow_contrast (void)
+{
+  static const char * const arrows[] = { "plain", "back", "key", "changed" };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (arrows) == HS_RENDERER_N_ARROWS);
+
+  for (guint p = 0; p < G_N_ELEMENTS (palettes); p++)
+    for (guint a = 0; a < HS_RENDERER_N_ARROWS; a++)
+      {
+        double rgb[3], background[3], width, ratio, needed;
+
+        hs_renderer_get_arrow_rgb (palettes[p].palette, a, rgb, background, &width);
+        ratio = contrast (rgb, background);
+        needed = width < THIN_ARROW_WIDTH ? 2 * MIN_ARROW_CONTRAST : MIN_ARROW_CONTRAST;
+        g_test_message ("%s arrow, %s palette: %.2f:1, %.1f wide", arrows[a], palettes[p].name, ratio, width);
+        if (ratio < needed)
+          g_test_fail_printf ("the %s arrow contrasts %.2f:1 in the %s palette, less than %.1f:1",
+                              arrows[a], ratio, palettes[p].name, needed);
+      }
+}
+
+/* Zoomed out past reading (semantic zoom), a box keeps its type and a
+ * short value: a value's repr, cut to a glance, and a container's number
+ * of items, as the runtime counted them rather than the rows drawn. */
+static void
+test_collapsed_value (RenderFixture *fixture,
+                      gconstpointer  data)
+{
+  guint n_containers = 0, n_values = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+      const HsLayoutBox *boxes;
+      guint n_boxes;
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      for (guint b = 0; b < n_boxes; b++)
+        {
+          g_autofree char *value = hs_renderer_get_collapsed_value (layout, &boxes[b]);
+          const HsObject *object = boxes[b].ref != 0 ? hs_snapshot_lookup (snapshot, boxes[b].ref) : NULL;
+
+          if (boxes[b].value != NULL)
+            {
+              g_autofree char *head = g_utf8_substring (boxes[b].value, 0, 11);
+
+              g_assert_nonnull (value);
+              g_assert_true (g_str_has_prefix (value, head));
+              g_assert_cmpint (g_utf8_strlen (value, -1), <=, 12);
+              n_values++;
+            }
+          else if (object != NULL && (boxes[b].shape == HS_LAYOUT_SHAPE_SEQUENCE ||
+                                      boxes[b].shape == HS_LAYOUT_SHAPE_MAPPING ||
+                                      boxes[b].shape == HS_LAYOUT_SHAPE_SET))
+            {
+              g_autofree char *count = hs_format_count (object->length);
+              g_autofree char *expected = g_strdup_printf (ngettext ("%s item", "%s items", object->length), count);
+
+              g_assert_cmpstr (value, ==, expected);
+              n_containers++;
+            }
+          else
+            g_assert_null (value);
+        }
+      /* and the renderer draws them so, too far out to read */
+      {
+        cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 200);
+        cairo_t *cr = cairo_create (surface);
+        HsRenderOptions options;
+
+        hs_render_options_init (&options);
+        options.scale = hs_renderer_get_readable_scale () / 2;
+        hs_renderer_draw (cr, layout, &options);
+        g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+        cairo_destroy (cr);
+        cairo_surface_destroy (surface);
+      }
+    }
+  g_test_message ("%u containers and %u values collapsed", n_containers, n_values);
+  g_assert_cmpuint (n_containers, >, 0);
+  g_assert_cmpuint (n_values, >, 0);
+}
+
 /* The test data points at these paths: freed after the run */
 static GPtrArray *paths;
 
@@ -347,9 +446,13 @@ main (int   argc,
 
   paths = g_ptr_array_new_with_free_func (g_free);
   g_test_add_func ("/render/box-text/language", test_language);
+  g_test_add_func ("/render/box-text/arrow-contrast", test_arrow_contrast);
   g_ptr_array_add (paths, g_build_filename (HS_TEST_EXAMPLES, "cycles.py", NULL));
   g_test_add ("/render/box-text/garbage-title", RenderFixture, g_ptr_array_index (paths, paths->len - 1),
               render_fixture_setup, test_garbage_title, render_fixture_teardown);
+  g_ptr_array_add (paths, g_build_filename (HS_TEST_EXAMPLES, "copies.py", NULL));
+  g_test_add ("/render/box-text/collapsed-value", RenderFixture, g_ptr_array_index (paths, paths->len - 1),
+              render_fixture_setup, test_collapsed_value, render_fixture_teardown);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_EXAMPLES, "examples", test_program);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_LESSONS, "lessons", test_program);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_PROGRAMS, "programs", test_program);

@@ -8,10 +8,12 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
 #include "hs-drafts.h"
+#include "hs-renderer.h"
 #include "hs-test-run.h"
 
 static HsApplication *app;
@@ -819,6 +821,228 @@ test_font_size (HsTestFixture *f,
       g_assert_cmpint (font_size (views[i]), ==, font_size (views[0]));
     }
   g_settings_reset (window->settings, "editor-font-size");
+}
+
+/* The nodes a snapshot paints, in order: borders in color and Cairo
+ * pictures, with their bounds in widget coordinates */
+typedef struct
+{
+  gboolean        border;
+  graphene_rect_t bounds;
+} Painted;
+
+static void
+list_painted (GskRenderNode *node,
+              float          dx,
+              float          dy,
+              const GdkRGBA *color,
+              GArray        *out)
+{
+  Painted painted = { FALSE, };
+
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_BORDER_NODE:
+    case GSK_CAIRO_NODE:
+      painted.border = gsk_render_node_get_node_type (node) == GSK_BORDER_NODE;
+      if (painted.border && !gdk_rgba_equal (&gsk_border_node_get_colors (node)[0], color))
+        break;
+      gsk_render_node_get_bounds (node, &painted.bounds);
+      painted.bounds.origin.x += dx;
+      painted.bounds.origin.y += dy;
+      g_array_append_val (out, painted);
+      break;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        list_painted (gsk_container_node_get_child (node, i), dx, dy, color, out);
+      break;
+    case GSK_TRANSFORM_NODE:
+      {
+        float tx = 0, ty = 0;
+
+        gsk_transform_to_translate (gsk_transform_node_get_transform (node), &tx, &ty);
+        list_painted (gsk_transform_node_get_child (node), dx + tx, dy + ty, color, out);
+      }
+      break;
+    case GSK_CLIP_NODE:
+      list_painted (gsk_clip_node_get_child (node), dx, dy, color, out);
+      break;
+    default:
+      break;
+    }
+}
+
+/* The selection outline runs along the top edge of the box, where its
+ * "new" or "changed" tag stands: the tag is painted after the outline,
+ * over it, so that it stays readable (the reviewer found "new" crossed
+ * by the blue line). */
+static void
+test_tag_over_selection (HsTestFixture *f,
+                         gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  GtkWidget *widget = GTK_WIDGET (graph);
+  guint n_steps, n_checked = 0;
+
+  run_and_wait (window);
+  n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
+  hs_test_activate (window, "first-step");
+  hs_test_wait_idle (window);
+  for (guint s = 0; s < n_steps && n_checked == 0; s++)
+    {
+      HsLayout *layout = hs_graph_view_get_layout (graph);
+      const HsLayoutBox *boxes;
+      guint n_boxes;
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      for (guint b = 0; b < n_boxes && n_checked == 0; b++)
+        {
+          g_autoptr(GArray) painted = g_array_new (FALSE, FALSE, sizeof (Painted));
+          g_autoptr(GskRenderNode) node = NULL;
+          GtkSnapshot *snapshot;
+          GdkRGBA accent;
+          HsRect tag;
+          guint outline = G_MAXUINT;
+          gboolean covered = FALSE;
+
+          if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT || !hs_renderer_get_tag_rect (layout, boxes[b].ref, &tag))
+            continue;
+          hs_graph_view_select_object (graph, boxes[b].ref, FALSE);
+          hs_test_wait_idle (window);
+          G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+          if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_color", &accent))
+            gdk_rgba_parse (&accent, "#3584e4");
+          G_GNUC_END_IGNORE_DEPRECATIONS
+          snapshot = gtk_snapshot_new ();
+          GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+          node = gtk_snapshot_free_to_node (snapshot);
+          list_painted (node, 0, 0, &accent, painted);
+          for (guint i = 0; i < painted->len; i++)
+            {
+              const Painted *p = &g_array_index (painted, Painted, i);
+
+              if (p->border && outline == G_MAXUINT)
+                outline = i;
+              else if (!p->border && outline != G_MAXUINT)
+                {
+                  const Painted *o = &g_array_index (painted, Painted, outline);
+                  double zoom = hs_graph_view_get_zoom (graph);
+
+                  /* as wide as the tag, not the box, across the outline's top */
+                  covered |= p->bounds.size.width >= tag.width * zoom &&
+                             p->bounds.size.width < o->bounds.size.width / 2 &&
+                             p->bounds.origin.y <= o->bounds.origin.y + 3 &&
+                             p->bounds.origin.y + p->bounds.size.height >= o->bounds.origin.y;
+                }
+            }
+          g_test_message ("step %u: box %u's tag, outline %u of %u painted", s, b, outline, painted->len);
+          g_assert_cmpuint (outline, !=, G_MAXUINT);
+          g_assert_true (covered);
+          n_checked++;
+        }
+      hs_test_activate (window, "step-forward");
+      hs_test_wait_idle (window);
+    }
+  g_assert_cmpuint (n_checked, >, 0);
+}
+
+/* Every Cairo picture of the graph, with its bounds in widget
+ * coordinates: translations are added up on the way down. */
+static void
+collect_cairo_bounds (GskRenderNode *node,
+                      double         dx,
+                      double         dy,
+                      GArray        *out)
+{
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_CAIRO_NODE:
+      {
+        graphene_rect_t bounds;
+
+        gsk_render_node_get_bounds (node, &bounds);
+        bounds.origin.x += dx;
+        bounds.origin.y += dy;
+        g_array_append_val (out, bounds);
+      }
+      break;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        collect_cairo_bounds (gsk_container_node_get_child (node, i), dx, dy, out);
+      break;
+    case GSK_TRANSFORM_NODE:
+      {
+        GskTransform *transform = gsk_transform_node_get_transform (node);
+        float tx, ty;
+
+        /* A scale would resample the picture: that is a failure too */
+        g_assert_cmpint (gsk_transform_get_category (transform), >=, GSK_TRANSFORM_CATEGORY_2D_TRANSLATE);
+        gsk_transform_to_translate (transform, &tx, &ty);
+        collect_cairo_bounds (gsk_transform_node_get_child (node), dx + tx, dy + ty, out);
+      }
+      break;
+    case GSK_CLIP_NODE:
+      collect_cairo_bounds (gsk_clip_node_get_child (node), dx, dy, out);
+      break;
+    case GSK_ROUNDED_CLIP_NODE:
+      collect_cairo_bounds (gsk_rounded_clip_node_get_child (node), dx, dy, out);
+      break;
+    case GSK_OPACITY_NODE:
+      collect_cairo_bounds (gsk_opacity_node_get_child (node), dx, dy, out);
+      break;
+    default:
+      break;
+    }
+}
+
+static gboolean
+whole (double value)
+{
+  return fabs (value - round (value)) < 1e-3;
+}
+
+/* The graph's pictures lie on whole pixels at any zoom: GTK's GL
+ * renderer uploads a Cairo picture as a texture and samples it nearest,
+ * so a picture 700.4 pixels wide drawn from a 701-pixel texture, or one
+ * placed at x = 10.5, loses whole columns of pixels (the reviewer's
+ * "refcoun: 1", whose 't' lost its stem).  Checked in the render nodes,
+ * not in pixels, which depend on the renderer and the fonts. */
+static void
+test_picture_on_pixels (HsTestFixture *f,
+                        gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  GtkWidget *widget = GTK_WIDGET (graph);
+  const double zooms[] = { 0.8731, 1.1377, 1.6193, 0.6417 };
+
+  run_and_wait (window);
+  for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
+    {
+      g_autoptr(GArray) pictures = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+      g_autoptr(GskRenderNode) node = NULL;
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      hs_graph_view_set_zoom (graph, zooms[z]);
+      if (z % 2 == 1)
+        hs_graph_view_zoom_in (graph);
+      hs_test_wait_idle (window);
+      GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+      node = gtk_snapshot_free_to_node (snapshot);
+      g_assert_nonnull (node);
+      collect_cairo_bounds (node, 0, 0, pictures);
+      g_assert_cmpuint (pictures->len, >, 0);
+      for (guint i = 0; i < pictures->len; i++)
+        {
+          const graphene_rect_t *r = &g_array_index (pictures, graphene_rect_t, i);
+
+          g_test_message ("zoom %.4f, picture %u: %.3f, %.3f, %.3f x %.3f",
+                          hs_graph_view_get_zoom (graph), i, r->origin.x, r->origin.y, r->size.width, r->size.height);
+          g_assert_true (whole (r->origin.x) && whole (r->origin.y));
+          g_assert_true (whole (r->size.width) && whole (r->size.height));
+        }
+    }
 }
 
 static void
@@ -2022,6 +2246,8 @@ main (int   argc,
   ADD ("/ui/window/long-lines", NULL, test_long_lines);
   ADD ("/ui/window/typing-small", NULL, test_typing_small);
   ADD ("/ui/window/empty-page-beside-inspector", NULL, test_empty_page_beside_inspector);
+  ADD ("/ui/window/picture-on-pixels", "aliasing", test_picture_on_pixels);
+  ADD ("/ui/window/tag-over-selection", "aliasing", test_tag_over_selection);
 
 #undef ADD
 
