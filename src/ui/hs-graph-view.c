@@ -1060,7 +1060,9 @@ hs_graph_view_get_busy (HsGraphView *self)
 {
   g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
 
-  return self->busy || is_animating (self);
+  /* A refit waiting for its frame will still move the camera */
+  return self->busy || is_animating (self) ||
+         (self->refit_tick != 0 && gtk_widget_get_mapped (GTK_WIDGET (self)));
 }
 
 guint
