@@ -232,10 +232,10 @@ uncovered (HsWindow     *window,
  * can.
  *
  * The freeing lesson's step 35 at 1024x600, where the notes leave the
- * graph about 370 units of height, is framed with its changed int 8
- * units below the view's bottom in the first full test run of a fresh
- * build (seen twice, identical figures), and framed whole in every later
- * run (15 runs, alone, under load and in the ui suite).  The camera
+ * graph about 370 units of height, was framed with its changed int 8
+ * units below the view's bottom in two full test runs of fresh builds
+ * (identical figures), and framed whole in every other run (16 runs:
+ * alone, under load, in the ui suite and in a third fresh full run).  The camera
  * slides from the framing before, and the notes pane resizes the view
  * as it steps, so what it lands on depends on when the resizes come:
  * not understood yet, listed here until it is.
