@@ -481,43 +481,58 @@ step_together (HsLayout   *layout,
   return fits;
 }
 
+/* From the last step back stride steps at a time, each laid out after
+ * the one shown before it and told the step before, as the window does
+ * (a stride over 1 is a jump, as the slider makes); returns the steps
+ * whose line's work stands apart */
+static guint
+walk_back (RenderFixture *fixture,
+           gboolean       created,
+           gconstpointer  data,
+           guint          stride,
+           const char    *how)
+{
+  g_autoptr(HsLayout) shown = hs_layout_ref (render_fixture_last (fixture));
+  guint apart = 0;
+
+  g_assert (stride >= 1);
+
+  for (guint s = fixture->layouts->len - 1; s >= stride + 1; s -= stride)
+    {
+      HsSnapshot *before = hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - stride - 1));
+      HsLayoutOptions options;
+      HsLayout *layout;
+
+      hs_layout_options_init (&options);
+      options.step_before = before;
+      layout = hs_layout_new (hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - stride)), shown, &options);
+      apart += !step_together (layout, before, created, data, how);
+      hs_layout_unref (shown);
+      shown = layout;
+    }
+  return apart;
+}
+
 /* Stepped forward, as the fixture lays them out, then back from the last
- * step, each laid out after the one after it and told the step before,
- * as the window does */
+ * step one at a time */
 static void
 test_together (RenderFixture *fixture,
                gconstpointer  data)
 {
   gboolean created = reports_created (fixture->layouts);
-  g_autoptr(HsLayout) later = NULL;
   guint apart = 0;
 
   for (guint s = 1; s < fixture->layouts->len; s++)
     apart += !step_together (g_ptr_array_index (fixture->layouts, s),
                              hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 1)),
                              created, data, "forward");
-  later = hs_layout_ref (render_fixture_last (fixture));
-  for (guint s = fixture->layouts->len - 1; s > 1; s--)
-    {
-      HsLayoutOptions options;
-      HsLayout *layout;
-
-      hs_layout_options_init (&options);
-      options.step_before = hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 2));
-      layout = hs_layout_new (hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 1)), later, &options);
-
-      apart += !step_together (layout, hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 2)),
-                               created, data, "back");
-      hs_layout_unref (later);
-      later = layout;
-    }
+  apart += walk_back (fixture, created, data, 1, "back");
   g_test_message ("%s: %u steps apart", (const char *) data, apart);
   g_assert_cmpuint (apart, ==, 0);
 }
 
 /* Jumped back to, as the slider does: from the last step back two
- * steps at a time, each laid out after the one shown before it and told
- * the step before.  What the line made and bound stands together all the
+ * steps at a time.  What the line made and bound stands together all the
  * same: a cached value that a changed slot points at anew moves beside
  * it, although the layout shown before (a later step) already had the
  * slot point at it. */
@@ -525,23 +540,8 @@ static void
 test_together_jump (RenderFixture *fixture,
                     gconstpointer  data)
 {
-  gboolean created = reports_created (fixture->layouts);
-  g_autoptr(HsLayout) shown = hs_layout_ref (render_fixture_last (fixture));
-  guint apart = 0;
+  guint apart = walk_back (fixture, reports_created (fixture->layouts), data, 2, "jump");
 
-  for (guint s = fixture->layouts->len - 1; s >= 3; s -= 2)
-    {
-      HsLayoutOptions options;
-      HsLayout *layout;
-
-      hs_layout_options_init (&options);
-      options.step_before = hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 3));
-      layout = hs_layout_new (hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 2)), shown, &options);
-      apart += !step_together (layout, hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 3)),
-                               created, data, "jump");
-      hs_layout_unref (shown);
-      shown = layout;
-    }
   g_test_message ("%s: %u steps apart", (const char *) data, apart);
   g_assert_cmpuint (apart, ==, 0);
 }
