@@ -16,7 +16,7 @@
  * and how big that makes it.  Positions come later, in hs-layout-place.c.
  */
 
-#define SLOT_CELL       30.0
+#define SLOT_CELL       HS_LAYOUT_SLOT_WIDTH
 #define ROW_PAD         7.0
 #define MAX_VALUE_CHARS 36
 
@@ -60,6 +60,15 @@ shape_for (const HsObject *o)
   return HS_LAYOUT_SHAPE_VALUE;
 }
 
+/* A repr on one line */
+static char *
+flatten (const char *repr)
+{
+  g_assert (repr != NULL);
+
+  return g_strdelimit (g_strdup (repr), "\n\r\t", ' ');
+}
+
 static const char *
 intern_value (HsLayout   *self,
               const char *repr)
@@ -71,8 +80,7 @@ intern_value (HsLayout   *self,
 
   if (repr == NULL)
     return NULL;
-  flat = g_strdup (repr);
-  g_strdelimit (flat, "\n\r\t", ' ');
+  flat = flatten (repr);
   len = g_utf8_strlen (flat, -1);
   if (len > MAX_VALUE_CHARS)
     {
@@ -91,21 +99,14 @@ fit_value (HsLayout   *self,
            const char *value,
            double      width)
 {
-  glong len;
+  g_autofree char *fitted = NULL;
 
   g_assert (self != NULL);
 
   if (value == NULL || hs_layout_text_width (HS_LAYOUT_FONT_MONO, value) <= width)
     return value;
-  for (len = g_utf8_strlen (value, -1) - 1; len > 1; len--)
-    {
-      g_autofree char *head = g_utf8_substring (value, 0, len - 1);
-      g_autofree char *joined = g_strconcat (head, "…", NULL);
-
-      if (hs_layout_text_width (HS_LAYOUT_FONT_MONO, joined) <= width)
-        return g_string_chunk_insert_const (self->strings, joined);
-    }
-  return g_string_chunk_insert_const (self->strings, "…");
+  fitted = hs_layout_text_ellipsize (HS_LAYOUT_FONT_MONO, value, width);
+  return g_string_chunk_insert_const (self->strings, fitted);
 }
 
 static const char *
@@ -323,12 +324,19 @@ hs_layout_row_height (void)
   return MAX (hs_layout_text_height (HS_LAYOUT_FONT_UI), hs_layout_text_height (HS_LAYOUT_FONT_MONO)) + ROW_PAD;
 }
 
-/* Indices of cells are small; names of slots are not */
+/* Indices of cells are small; names of slots are not; a dict's keys
+ * are values, in the font of values */
 static HsLayoutFont
-label_font (const HsLayoutBox *box)
+label_font (const HsLayoutBox *box,
+            const HsLayoutRow *row)
 {
   g_assert (box != NULL);
+  g_assert (row != NULL);
 
+  if (row->kind == HS_LAYOUT_ROW_ELISION)
+    return HS_LAYOUT_FONT_SMALL;
+  if (row->kind == HS_LAYOUT_ROW_PAIR)
+    return HS_LAYOUT_FONT_MONO;
   return box->shape == HS_LAYOUT_SHAPE_SEQUENCE || box->shape == HS_LAYOUT_SHAPE_SET
          ? HS_LAYOUT_FONT_SMALL : HS_LAYOUT_FONT_UI;
 }
@@ -339,7 +347,6 @@ measure_box (HsLayoutBox *box,
              HsLayoutRow *rows,
              guint        n_rows)
 {
-  HsLayoutFont label = label_font (box);
   double width, label_w = 0, y, rh = hs_layout_row_height ();
 
   g_assert (box != NULL);
@@ -373,8 +380,10 @@ measure_box (HsLayoutBox *box,
     {
       if (rows[i].kind == HS_LAYOUT_ROW_ELISION)
         width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, rows[i].label));
-      else if (rows[i].label)
-        label_w = MAX (label_w, hs_layout_text_width (label, rows[i].label) + PAD);
+      /* A dict's keys are fitted to the box afterwards (fit_keys()):
+       * a long key would otherwise stretch the box across its column */
+      else if (rows[i].label && rows[i].kind != HS_LAYOUT_ROW_PAIR)
+        label_w = MAX (label_w, hs_layout_text_width (label_font (box, &rows[i]), rows[i].label) + PAD);
     }
   for (guint i = 0; i < n_rows; i++)
     width = MAX (width, label_w + SLOT_CELL);
@@ -422,15 +431,74 @@ shape_box_text (HsLayoutTextSet   *text,
   hs_layout_text_set_add (text, HS_LAYOUT_FONT_MONO, box->value);
   hs_layout_text_set_add (text, HS_LAYOUT_FONT_SMALL, box->note);
   for (guint i = 0; i < box->n_rows; i++)
-    hs_layout_text_set_add (text, box->rows[i].kind == HS_LAYOUT_ROW_ELISION ? HS_LAYOUT_FONT_SMALL : label_font (box),
-                            box->rows[i].label);
+    hs_layout_text_set_add (text, label_font (box, &box->rows[i]), box->rows[i].label);
 }
 
+/* Each key of a dict, cut with an ellipsis where it would reach its
+ * row's key slot */
+static void
+fit_keys (HsLayout    *self,
+          HsLayoutBox *box)
+{
+  /* the box's own rows, which the layout owns */
+  HsLayoutRow *rows = (HsLayoutRow *) box->rows;
+
+  g_assert (self != NULL);
+  g_assert (box != NULL);
+
+  for (guint i = 0; i < box->n_rows; i++)
+    {
+      double room = rows[i].key_slot_x - SLOT_CELL / 2 - 2 * PAD;
+      g_autofree char *fitted = NULL;
+
+      if (rows[i].kind != HS_LAYOUT_ROW_PAIR || rows[i].label == NULL
+          || hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].label) <= room)
+        continue;
+      fitted = hs_layout_text_ellipsize (HS_LAYOUT_FONT_MONO, rows[i].label, room);
+      rows[i].label = g_string_chunk_insert_const (self->strings, fitted);
+    }
+}
+
+/* The renderer stands a "new" or "changed" tag on the top edge of a box,
+ * at its right, on the step whose line created or changed the object.  A
+ * box narrower than its title and the widest tag it can get side by side
+ * is widened, at every step so that it does not jump, its slots moved
+ * with its right edge: the tag never sits on the title. */
+static void
+make_room_for_tag (HsLayoutBox    *box,
+                   const HsObject *o)
+{
+  /* the box's own rows, which the layout owns */
+  HsLayoutRow *rows = (HsLayoutRow *) box->rows;
+  double tag, need, grow;
+
+  g_assert (box != NULL && o != NULL);
+
+  /* only what can change is ever "changed" */
+  tag = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("new"));
+  if (o->flags & HS_OBJECT_MUTABLE)
+    tag = MAX (tag, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("changed")));
+  /* the title, a gap, then the tag as the renderer draws it: its text
+   * padded by 4 each side, 6 from the right edge */
+  need = PAD + hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title) + PAD / 2 + tag + 8 + 6;
+  grow = ceil (need) - box->rect.width;
+  if (grow <= 0)
+    return;
+  box->rect.width += grow;
+  for (guint i = 0; i < box->n_rows; i++)
+    {
+      rows[i].slot_x += grow;
+      rows[i].key_slot_x += grow;
+    }
+}
+
+/* o: the object of an object's box, NULL for frames and ghosts */
 static guint
-add_box (HsLayout    *self,
-         HsLayoutBox *box,
-         HsLayoutRow *rows,
-         guint        n_rows)
+add_box (HsLayout       *self,
+         HsLayoutBox    *box,
+         HsLayoutRow    *rows,
+         guint           n_rows,
+         const HsObject *o)
 {
   g_assert (self != NULL);
 
@@ -441,6 +509,9 @@ add_box (HsLayout    *self,
   box->rows = n_rows > 0 ? rows : NULL;
   box->n_rows = n_rows;
   measure_box (box, n_rows > 0 ? rows : NULL, n_rows);
+  if (o != NULL)
+    make_room_for_tag (box, o);
+  fit_keys (self, box);
   box->reserved_height = box->rect.height;
   shape_box_text (self->text, box);
   g_array_append_val (self->boxes, *box);
@@ -649,7 +720,7 @@ hs_layout_add_frame_boxes (HsLayoutBuilder *builder)
       box.alpha = 1;
       box.title = frame_title (self, &frames[f]);
       box.current = f + 1 == n_frames;
-      add_box (self, &box, rows, n_rows);
+      add_box (self, &box, rows, n_rows, NULL);
     }
 }
 
@@ -672,6 +743,26 @@ rerun_cap_for (const HsObject        *o,
    * only if it is higher than the one in force */
   cap = MIN (o->length, options->max_element_cap);
   return cap > MAX (sent, options->element_cap) ? cap : 0;
+}
+
+/* A dict entry's key as the runtime recorded it: its repr, or its type
+ * if the repr is missing; NULL when the snapshot lacks the key object
+ * itself, whatever it was */
+static const char *
+key_label (HsLayout *self,
+           guint32   key)
+{
+  const HsObject *o;
+  g_autofree char *flat = NULL;
+
+  g_assert (self != NULL);
+
+  if (key == 0 || (o = hs_snapshot_lookup (self->snapshot, key)) == NULL)
+    return NULL;
+  if (o->repr == NULL)
+    return o->type != NULL ? g_string_chunk_insert_const (self->strings, o->type) : NULL;
+  flat = flatten (o->repr);
+  return g_string_chunk_insert_const (self->strings, flat);
 }
 
 static void
@@ -708,6 +799,8 @@ fill_object_row (HsLayout              *self,
   row->kind = spec->key ? HS_LAYOUT_ROW_PAIR : HS_LAYOUT_ROW_SLOT;
   row->target = spec->edge ? spec->edge->target : 0;
   row->key_target = spec->key ? spec->key->target : 0;
+  if (spec->key != NULL)
+    row->label = key_label (self, row->key_target);
   if (spec->key == NULL && spec->edge != NULL)
     {
       const char *label = spec->edge->label;
@@ -715,39 +808,6 @@ fill_object_row (HsLayout              *self,
       if (label == NULL || label[0] == '\0')
         label = hs_edge_kind_to_string (spec->edge->kind);
       row->label = g_string_chunk_insert_const (self->strings, label);
-    }
-}
-
-/* The renderer stands a "new" or "changed" tag on the top edge of a box,
- * at its right, on the step whose line created or changed the object.  A
- * box narrower than its title and the widest tag it can get side by side
- * is widened, at every step so that it does not jump, its slots moved
- * with its right edge: the tag never sits on the title. */
-static void
-make_room_for_tag (HsLayoutBox    *box,
-                   const HsObject *o)
-{
-  /* the box's own rows, which the layout owns */
-  HsLayoutRow *rows = (HsLayoutRow *) box->rows;
-  double tag, need, grow;
-
-  g_assert (box != NULL && o != NULL);
-
-  /* only what can change is ever "changed" */
-  tag = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("new"));
-  if (o->flags & HS_OBJECT_MUTABLE)
-    tag = MAX (tag, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("changed")));
-  /* the title, a gap, then the tag as the renderer draws it: its text
-   * padded by 4 each side, 6 from the right edge */
-  need = PAD + hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title) + PAD / 2 + tag + 8 + 6;
-  grow = ceil (need) - box->rect.width;
-  if (grow <= 0)
-    return;
-  box->rect.width += grow;
-  for (guint i = 0; i < box->n_rows; i++)
-    {
-      rows[i].slot_x += grow;
-      rows[i].key_slot_x += grow;
     }
 }
 
@@ -791,8 +851,7 @@ hs_layout_add_object_boxes (HsLayoutBuilder *builder)
         }
       for (guint r = 0; r < specs->len; r++)
         fill_object_row (self, &rows[r], &g_array_index (specs, RowSpec, r), o, sent, builder->options);
-      it->box = add_box (self, &box, rows, specs->len);
-      make_room_for_tag (box_at (self, it->box), o);
+      it->box = add_box (self, &box, rows, specs->len, o);
       g_hash_table_insert (self->box_by_ref, GUINT_TO_POINTER (o->ref), GUINT_TO_POINTER (it->box + 1));
       g_clear_pointer (&it->rows, g_array_unref);
     }
@@ -850,6 +909,6 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
           box.value = fit_value (self, box.value, room);
         }
       g_hash_table_insert (self->ghost_by_ref, GUINT_TO_POINTER (freed[i].ref),
-                           GUINT_TO_POINTER (add_box (self, &box, g_new0 (HsLayoutRow, 1), 0) + 1));
+                           GUINT_TO_POINTER (add_box (self, &box, g_new0 (HsLayoutRow, 1), 0, NULL) + 1));
     }
 }

@@ -672,6 +672,57 @@ hs_layout_text_width (HsLayoutFont  font,
   return text_context_shaped (shared, font, text)->width;
 }
 
+/* The longest start of text that, with an ellipsis, is at most width
+ * wide, cut only where a cursor may stand: never inside a grapheme, such
+ * as a Devanagari consonant and its vowel sign.  Lock only. */
+char *
+hs_layout_text_ellipsize (HsLayoutFont  font,
+                          const char   *text,
+                          double        width)
+{
+  g_autofree char *valid = NULL;
+  g_autofree PangoLogAttr *attrs = NULL;
+  g_autoptr(GArray) cuts = NULL;
+  char *best = NULL;
+  guint low = 0, high;
+  int n_attrs = 0;
+
+  g_return_val_if_fail (font < HS_LAYOUT_N_FONTS, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (shared != NULL, NULL);
+
+  valid = g_utf8_make_valid (text, -1);
+  if (text_context_shaped (shared, font, valid)->width <= width)
+    return g_steal_pointer (&valid);
+
+  /* A copy: measuring the starts below may empty the layout cache */
+  pango_layout_get_log_attrs (text_context_layout (shared, font, valid), &attrs, &n_attrs);
+  cuts = g_array_new (FALSE, FALSE, sizeof (int));
+  for (int i = 1; i + 1 < n_attrs; i++)
+    if (attrs[i].is_cursor_position)
+      g_array_append_val (cuts, i);
+
+  /* Wider as it gets longer: the longest start that fits, by bisection */
+  high = cuts->len;
+  while (low < high)
+    {
+      guint mid = (low + high + 1) / 2;
+      const char *end = g_utf8_offset_to_pointer (valid, g_array_index (cuts, int, mid - 1));
+      g_autofree char *head = g_strndup (valid, end - valid);
+      g_autofree char *joined = g_strconcat (g_strchomp (head), "…", NULL);
+
+      if (text_context_shaped (shared, font, joined)->width <= width)
+        {
+          low = mid;
+          g_free (best);
+          best = g_steal_pointer (&joined);
+        }
+      else
+        high = mid - 1;
+    }
+  return best != NULL ? best : g_strdup ("…");
+}
+
 void
 hs_layout_text_get_extents (HsLayoutFont       font,
                             const char        *text,

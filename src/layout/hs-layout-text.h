@@ -48,6 +48,12 @@ PangoLayout *hs_layout_text_get       (HsLayoutFont  font,
 double       hs_layout_text_width     (HsLayoutFont  font,
                                        const char   *text);
 double       hs_layout_text_height    (HsLayoutFont  font);
+/* Lock only: text, or its longest start that fits in width with an
+ * ellipsis, cut between graphemes; "…" when none does.  Free with
+ * g_free(). */
+char        *hs_layout_text_ellipsize (HsLayoutFont  font,
+                                       const char   *text,
+                                       double        width);
 /* Where text's glyphs (ink) and its line (logical) lie, from the point
  * hs_layout_text_draw() draws it at.  A line is hs_layout_text_height()
  * high unless the text needs a taller font than the language's own. */

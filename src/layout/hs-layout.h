@@ -74,7 +74,9 @@ typedef enum
 typedef struct
 {
   HsLayoutRowKind kind;
-  const char     *label;      /* index, attribute or variable name; may be NULL */
+  /* An index, attribute or variable name; PAIR rows: the key object's
+   * repr as the runtime recorded it, ellipsized to fit; may be NULL */
+  const char     *label;
   guint32         target;     /* the value slot's object, 0 for none */
   guint32         key_target; /* PAIR rows: the key's object */
   double          y;          /* top, relative to the box */
@@ -92,6 +94,9 @@ typedef struct
   guint64         held;
   guint           rerun_cap;
 } HsLayoutRow;
+
+/* The width of a row's slot, centred on slot_x (and key_slot_x) */
+#define HS_LAYOUT_SLOT_WIDTH 30.0
 
 /* A ghost's alpha once it stands where its object was */
 #define HS_LAYOUT_GHOST_ALPHA 0.45

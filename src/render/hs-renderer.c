@@ -15,7 +15,7 @@
 
 #define PAD         8.0
 #define RADIUS      7.0
-#define SLOT_CELL   30.0
+#define SLOT_CELL   HS_LAYOUT_SLOT_WIDTH
 #define EDGE_MARGIN 4.0
 #define HEAD_LENGTH 9.0
 /* An object's arrow, and how much thicker a changed one is */
@@ -467,6 +467,12 @@ collect_box_texts (const Palette         *p,
         add_text (texts, HS_RENDERER_TEXT_ELISION, HS_LAYOUT_FONT_SMALL, row->label, i,
                   r->x + r->width - PAD - hs_layout_text_width (HS_LAYOUT_FONT_SMALL, row->label),
                   top + (row->height - small) / 2, &p->muted, under);
+      /* A dict's key, a value in the font of values, beside the key's
+       * own slot: the layout cut it to end short of the slot */
+      else if (row->kind == HS_LAYOUT_ROW_PAIR)
+        add_text (texts, HS_RENDERER_TEXT_LABEL, HS_LAYOUT_FONT_MONO, row->label, i,
+                  r->x + PAD, r->y + row->key_slot_y - hs_layout_text_height (HS_LAYOUT_FONT_MONO) / 2,
+                  &p->ink, under);
       else
         add_text (texts, HS_RENDERER_TEXT_LABEL, label_font, row->label, i,
                   r->x + PAD, top + (row->height - hs_layout_text_height (label_font)) / 2,

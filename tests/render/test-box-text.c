@@ -38,6 +38,11 @@
 #define THIN_ARROW_WIDTH 2.0
 /* Rounding of the text's extents, in layout units */
 #define SLACK 1e-6
+/* A dict whose keys are a str, an int, a tuple, an instance, and two too
+ * long for a row */
+#define DICT_KEYS HS_TEST_PROGRAMS "/../dict-keys/keys.py"
+/* The room the layout leaves between a dict's key and its slot */
+#define PAD_BEFORE_SLOT 8.0
 
 static const struct
 {
@@ -104,6 +109,43 @@ describe (const char           *program,
                           t->ink.x, t->ink.y, t->ink.width, t->ink.height);
 }
 
+/* The slots of a row, where its arrows start: a key slot above the
+ * value slot in a dict's entry */
+static guint
+row_slots (const HsLayoutBox *box,
+           const HsLayoutRow *row,
+           HsRect             slots[2])
+{
+  double height = row->kind == HS_LAYOUT_ROW_PAIR ? row->height / 2 : row->height;
+  guint n = 0;
+
+  if (row->kind == HS_LAYOUT_ROW_ELISION)
+    return 0;
+  slots[n++] = (HsRect) { box->rect.x + row->slot_x - HS_LAYOUT_SLOT_WIDTH / 2,
+                          box->rect.y + row->slot_y - height / 2, HS_LAYOUT_SLOT_WIDTH, height };
+  if (row->kind == HS_LAYOUT_ROW_PAIR)
+    slots[n++] = (HsRect) { box->rect.x + row->key_slot_x - HS_LAYOUT_SLOT_WIDTH / 2,
+                            box->rect.y + row->key_slot_y - height / 2, HS_LAYOUT_SLOT_WIDTH, height };
+  return n;
+}
+
+/* Whether a row's label runs into a slot of its row */
+static gboolean
+label_on_slot (const HsLayoutBox    *box,
+               const HsRendererText *t)
+{
+  HsRect slots[2];
+  guint n;
+
+  if (t->role != HS_RENDERER_TEXT_LABEL || t->row >= box->n_rows)
+    return FALSE;
+  n = row_slots (box, &box->rows[t->row], slots);
+  for (guint i = 0; i < n; i++)
+    if (overlap (&t->logical, &slots[i]) || overlap (&t->ink, &slots[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Where the texts lie: the same in every palette */
 static guint
 check_places (const char        *program,
@@ -140,6 +182,11 @@ check_places (const char        *program,
       else if (!inside (&t->logical, &box->rect) || !inside (&t->ink, &box->rect))
         {
           g_test_message ("%s: not inside its box", what);
+          failures++;
+        }
+      if (label_on_slot (box, t))
+        {
+          g_test_message ("%s: runs into a slot of its row", what);
           failures++;
         }
 
@@ -412,6 +459,90 @@ test_collapsed_value (RenderFixture *fixture,
   g_assert_cmpuint (n_values, >, 0);
 }
 
+static const HsLayoutBox *
+box_of_variable (HsLayout   *layout,
+                 const char *name)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  frames = hs_snapshot_get_frames (hs_layout_get_snapshot (layout), &n_frames);
+  for (guint f = 0; f < n_frames; f++)
+    for (guint v = 0; v < frames[f].n_vars; v++)
+      if (g_str_equal (frames[f].vars[v].name, name))
+        return hs_layout_get_object_box (layout, frames[f].vars[v].ref);
+  return NULL;
+}
+
+/* A dict's row names its key as list rows name their index: by the key
+ * object's repr, as the runtime recorded it, whole where it fits before
+ * the row's key slot, else cut with an ellipsis, and clear of the row's
+ * slots, which stay: the key is an object of its own, with its own
+ * refcount. */
+static void
+test_dict_keys (RenderFixture *fixture,
+                gconstpointer  data)
+{
+  HsLayout *layout = g_ptr_array_index (fixture->layouts, fixture->layouts->len - 1);
+  HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  const HsLayoutBox *box = box_of_variable (layout, "d");
+  g_autoptr(GArray) texts = NULL;
+  g_autoptr(GHashTable) whole = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_pairs = 0, n_cut = 0;
+
+  g_assert_nonnull (box);
+  g_assert_cmpint (box->shape, ==, HS_LAYOUT_SHAPE_MAPPING);
+  texts = hs_renderer_get_box_texts (layout, box, NULL);
+  hs_layout_text_begin_draw (hs_layout_get_text (layout));
+  for (guint r = 0; r < box->n_rows; r++)
+    {
+      const HsLayoutRow *row = &box->rows[r];
+      const HsObject *key;
+      const HsRendererText *drawn = NULL;
+      double slot_left = box->rect.x + row->key_slot_x - HS_LAYOUT_SLOT_WIDTH / 2;
+
+      if (row->kind != HS_LAYOUT_ROW_PAIR)
+        continue;
+      n_pairs++;
+      key = hs_snapshot_lookup (snapshot, row->key_target);
+      for (guint i = 0; i < texts->len; i++)
+        if (g_array_index (texts, HsRendererText, i).role == HS_RENDERER_TEXT_LABEL &&
+            g_array_index (texts, HsRendererText, i).row == r)
+          drawn = &g_array_index (texts, HsRendererText, i);
+      g_assert_nonnull (key);
+      g_assert_nonnull (row->label);
+      g_assert_nonnull (drawn);
+      if (key == NULL || key->repr == NULL || row->label == NULL || drawn == NULL)
+        continue;
+      g_assert_cmpstr (drawn->text, ==, row->label);
+      g_assert_false (label_on_slot (box, drawn));
+
+      if (g_str_equal (row->label, key->repr))
+        g_hash_table_add (whole, (gpointer) row->label);
+      else
+        {
+          g_autofree char *head = g_strndup (row->label, strlen (row->label) - strlen ("…"));
+
+          g_test_message ("key %s drawn as %s", key->repr, row->label);
+          g_assert_true (g_str_has_suffix (row->label, "…"));
+          g_assert_cmpuint (strlen (head), >, 0);
+          g_assert_true (g_str_has_prefix (key->repr, head));
+          /* cut only when the whole key would come near its slot */
+          g_assert_cmpfloat (drawn->logical.x + hs_layout_text_width (drawn->font, key->repr), >,
+                             slot_left - PAD_BEFORE_SLOT);
+          n_cut++;
+        }
+    }
+  hs_layout_text_end_draw ();
+
+  g_assert_cmpuint (n_pairs, ==, 6);
+  /* The short keys are whole in any font; the two long ones cut in any */
+  g_assert_true (g_hash_table_contains (whole, "'a'"));
+  g_assert_true (g_hash_table_contains (whole, "7"));
+  g_assert_cmpuint (g_hash_table_size (whole) + n_cut, ==, 6);
+  g_assert_cmpuint (n_cut, >=, 2);
+}
+
 /* The test data points at these paths: freed after the run */
 static GPtrArray *paths;
 
@@ -453,6 +584,8 @@ main (int   argc,
   g_ptr_array_add (paths, g_build_filename (HS_TEST_EXAMPLES, "copies.py", NULL));
   g_test_add ("/render/box-text/collapsed-value", RenderFixture, g_ptr_array_index (paths, paths->len - 1),
               render_fixture_setup, test_collapsed_value, render_fixture_teardown);
+  g_test_add ("/render/box-text/dict-keys", RenderFixture, DICT_KEYS,
+              render_fixture_setup, test_dict_keys, render_fixture_teardown);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_EXAMPLES, "examples", test_program);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_LESSONS, "lessons", test_program);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_PROGRAMS, "programs", test_program);
