@@ -324,19 +324,12 @@ hs_layout_row_height (void)
   return MAX (hs_layout_text_height (HS_LAYOUT_FONT_UI), hs_layout_text_height (HS_LAYOUT_FONT_MONO)) + ROW_PAD;
 }
 
-/* Indices of cells are small; names of slots are not; a dict's keys
- * are values, in the font of values */
+/* Indices of cells are small; names of slots are not */
 static HsLayoutFont
-label_font (const HsLayoutBox *box,
-            const HsLayoutRow *row)
+label_font (const HsLayoutBox *box)
 {
   g_assert (box != NULL);
-  g_assert (row != NULL);
 
-  if (row->kind == HS_LAYOUT_ROW_ELISION)
-    return HS_LAYOUT_FONT_SMALL;
-  if (row->kind == HS_LAYOUT_ROW_PAIR)
-    return HS_LAYOUT_FONT_MONO;
   return box->shape == HS_LAYOUT_SHAPE_SEQUENCE || box->shape == HS_LAYOUT_SHAPE_SET
          ? HS_LAYOUT_FONT_SMALL : HS_LAYOUT_FONT_UI;
 }
@@ -347,6 +340,7 @@ measure_box (HsLayoutBox *box,
              HsLayoutRow *rows,
              guint        n_rows)
 {
+  HsLayoutFont label = label_font (box);
   double width, label_w = 0, y, rh = hs_layout_row_height ();
 
   g_assert (box != NULL);
@@ -380,10 +374,8 @@ measure_box (HsLayoutBox *box,
     {
       if (rows[i].kind == HS_LAYOUT_ROW_ELISION)
         width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, rows[i].label));
-      /* A dict's keys are fitted to the box afterwards (fit_keys()):
-       * a long key would otherwise stretch the box across its column */
-      else if (rows[i].label && rows[i].kind != HS_LAYOUT_ROW_PAIR)
-        label_w = MAX (label_w, hs_layout_text_width (label_font (box, &rows[i]), rows[i].label) + PAD);
+      else if (rows[i].label)
+        label_w = MAX (label_w, hs_layout_text_width (label, rows[i].label) + PAD);
     }
   for (guint i = 0; i < n_rows; i++)
     width = MAX (width, label_w + SLOT_CELL);
@@ -431,14 +423,19 @@ shape_box_text (HsLayoutTextSet   *text,
   hs_layout_text_set_add (text, HS_LAYOUT_FONT_MONO, box->value);
   hs_layout_text_set_add (text, HS_LAYOUT_FONT_SMALL, box->note);
   for (guint i = 0; i < box->n_rows; i++)
-    hs_layout_text_set_add (text, label_font (box, &box->rows[i]), box->rows[i].label);
+    {
+      hs_layout_text_set_add (text, box->rows[i].kind == HS_LAYOUT_ROW_ELISION ? HS_LAYOUT_FONT_SMALL : label_font (box),
+                              box->rows[i].label);
+      hs_layout_text_set_add (text, HS_LAYOUT_FONT_MONO, box->rows[i].value);
+    }
 }
 
-/* Each key of a dict, cut with an ellipsis where it would reach its
- * row's key slot */
+/* Each row's value, cut with an ellipsis where it would reach the slot
+ * it stands beside (a dict entry's key slot).  The box is not widened
+ * for them: a long key would stretch it across its column. */
 static void
-fit_keys (HsLayout    *self,
-          HsLayoutBox *box)
+fit_values (HsLayout    *self,
+            HsLayoutBox *box)
 {
   /* the box's own rows, which the layout owns */
   HsLayoutRow *rows = (HsLayoutRow *) box->rows;
@@ -448,14 +445,14 @@ fit_keys (HsLayout    *self,
 
   for (guint i = 0; i < box->n_rows; i++)
     {
-      double room = rows[i].key_slot_x - SLOT_CELL / 2 - 2 * PAD;
+      double slot = rows[i].kind == HS_LAYOUT_ROW_PAIR ? rows[i].key_slot_x : rows[i].slot_x;
+      double room = slot - SLOT_CELL / 2 - 2 * PAD;
       g_autofree char *fitted = NULL;
 
-      if (rows[i].kind != HS_LAYOUT_ROW_PAIR || rows[i].label == NULL
-          || hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].label) <= room)
+      if (rows[i].value == NULL || hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].value) <= room)
         continue;
-      fitted = hs_layout_text_ellipsize (HS_LAYOUT_FONT_MONO, rows[i].label, room);
-      rows[i].label = g_string_chunk_insert_const (self->strings, fitted);
+      fitted = hs_layout_text_ellipsize (HS_LAYOUT_FONT_MONO, rows[i].value, room);
+      rows[i].value = g_string_chunk_insert_const (self->strings, fitted);
     }
 }
 
@@ -511,7 +508,7 @@ add_box (HsLayout       *self,
   measure_box (box, n_rows > 0 ? rows : NULL, n_rows);
   if (o != NULL)
     make_room_for_tag (box, o);
-  fit_keys (self, box);
+  fit_values (self, box);
   box->reserved_height = box->rect.height;
   shape_box_text (self->text, box);
   g_array_append_val (self->boxes, *box);
@@ -745,19 +742,18 @@ rerun_cap_for (const HsObject        *o,
   return cap > MAX (sent, options->element_cap) ? cap : 0;
 }
 
-/* A dict entry's key as the runtime recorded it: its repr, or its type
- * if the repr is missing; NULL when the snapshot lacks the key object
- * itself, whatever it was */
+/* An object as the runtime recorded it: its repr, or its type if the
+ * repr is missing; NULL when the snapshot lacks the object itself */
 static const char *
-key_label (HsLayout *self,
-           guint32   key)
+row_value (HsLayout *self,
+           guint32   ref)
 {
   const HsObject *o;
   g_autofree char *flat = NULL;
 
   g_assert (self != NULL);
 
-  if (key == 0 || (o = hs_snapshot_lookup (self->snapshot, key)) == NULL)
+  if (ref == 0 || (o = hs_snapshot_lookup (self->snapshot, ref)) == NULL)
     return NULL;
   if (o->repr == NULL)
     return o->type != NULL ? g_string_chunk_insert_const (self->strings, o->type) : NULL;
@@ -769,6 +765,7 @@ static void
 fill_object_row (HsLayout              *self,
                  HsLayoutRow           *row,
                  const RowSpec         *spec,
+                 HsLayoutShape          shape,
                  const HsObject        *o,
                  guint                  sent,
                  const HsLayoutOptions *options)
@@ -799,8 +796,12 @@ fill_object_row (HsLayout              *self,
   row->kind = spec->key ? HS_LAYOUT_ROW_PAIR : HS_LAYOUT_ROW_SLOT;
   row->target = spec->edge ? spec->edge->target : 0;
   row->key_target = spec->key ? spec->key->target : 0;
+  /* A dict's keys and a set's members are values: a row says which,
+   * as list rows say their index */
   if (spec->key != NULL)
-    row->label = key_label (self, row->key_target);
+    row->value = row_value (self, row->key_target);
+  else if (shape == HS_LAYOUT_SHAPE_SET)
+    row->value = row_value (self, row->target);
   if (spec->key == NULL && spec->edge != NULL)
     {
       const char *label = spec->edge->label;
@@ -850,7 +851,7 @@ hs_layout_add_object_boxes (HsLayoutBuilder *builder)
           sent += spec->elision ? spec->held : 1;
         }
       for (guint r = 0; r < specs->len; r++)
-        fill_object_row (self, &rows[r], &g_array_index (specs, RowSpec, r), o, sent, builder->options);
+        fill_object_row (self, &rows[r], &g_array_index (specs, RowSpec, r), box.shape, o, sent, builder->options);
       it->box = add_box (self, &box, rows, specs->len, o);
       g_hash_table_insert (self->box_by_ref, GUINT_TO_POINTER (o->ref), GUINT_TO_POINTER (it->box + 1));
       g_clear_pointer (&it->rows, g_array_unref);

@@ -74,9 +74,11 @@ typedef enum
 typedef struct
 {
   HsLayoutRowKind kind;
-  /* An index, attribute or variable name; PAIR rows: the key object's
-   * repr as the runtime recorded it, ellipsized to fit; may be NULL */
-  const char     *label;
+  const char     *label;      /* index, attribute or variable name; may be NULL */
+  /* What a row says of its object, drawn in place of its label: a dict
+   * entry's key, a set's member, by the repr the runtime recorded,
+   * ellipsized to end short of the slot; NULL for other rows */
+  const char     *value;
   guint32         target;     /* the value slot's object, 0 for none */
   guint32         key_target; /* PAIR rows: the key's object */
   double          y;          /* top, relative to the box */

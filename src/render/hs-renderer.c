@@ -461,18 +461,19 @@ collect_box_texts (const Palette         *p,
       gboolean changed = row_changed (options, box, row);
       const Rgb *under = changed ? &p->rebound : fill;
 
-      if (row->label == NULL)
+      /* A dict's key or a set's member, a value in the font of values,
+       * beside its slot (the key's): the layout cut it short of the slot */
+      if (row->value != NULL)
+        add_text (texts, HS_RENDERER_TEXT_LABEL, HS_LAYOUT_FONT_MONO, row->value, i, r->x + PAD,
+                  r->y + (row->kind == HS_LAYOUT_ROW_PAIR ? row->key_slot_y : row->slot_y)
+                  - hs_layout_text_height (HS_LAYOUT_FONT_MONO) / 2,
+                  &p->ink, under);
+      else if (row->label == NULL)
         continue;
-      if (row->kind == HS_LAYOUT_ROW_ELISION)
+      else if (row->kind == HS_LAYOUT_ROW_ELISION)
         add_text (texts, HS_RENDERER_TEXT_ELISION, HS_LAYOUT_FONT_SMALL, row->label, i,
                   r->x + r->width - PAD - hs_layout_text_width (HS_LAYOUT_FONT_SMALL, row->label),
                   top + (row->height - small) / 2, &p->muted, under);
-      /* A dict's key, a value in the font of values, beside the key's
-       * own slot: the layout cut it to end short of the slot */
-      else if (row->kind == HS_LAYOUT_ROW_PAIR)
-        add_text (texts, HS_RENDERER_TEXT_LABEL, HS_LAYOUT_FONT_MONO, row->label, i,
-                  r->x + PAD, r->y + row->key_slot_y - hs_layout_text_height (HS_LAYOUT_FONT_MONO) / 2,
-                  &p->ink, under);
       else
         add_text (texts, HS_RENDERER_TEXT_LABEL, label_font, row->label, i,
                   r->x + PAD, top + (row->height - hs_layout_text_height (label_font)) / 2,

@@ -71,7 +71,7 @@ typedef enum
   HS_RENDERER_TEXT_MARKS,     /* "mutable · gc gen 0" */
   HS_RENDERER_TEXT_VALUE,
   HS_RENDERER_TEXT_NOTE,      /* ghosts: "freed at line 7 (refcount 0)" */
-  HS_RENDERER_TEXT_LABEL,     /* a row's name or index */
+  HS_RENDERER_TEXT_LABEL,     /* a row's name or index, or its value: a dict's key, a set's member */
   HS_RENDERER_TEXT_ELISION,   /* "… 9,990 more" */
   HS_RENDERER_TEXT_TAG,       /* "new" or "changed", standing on the box's top edge */
 } HsRendererTextRole;

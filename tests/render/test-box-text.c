@@ -39,7 +39,7 @@
 /* Rounding of the text's extents, in layout units */
 #define SLACK 1e-6
 /* A dict whose keys are a str, an int, a tuple, an instance, and two too
- * long for a row */
+ * long for a row; a set of a str, an int and a tuple */
 #define DICT_KEYS HS_TEST_PROGRAMS "/../dict-keys/keys.py"
 /* The room the layout leaves between a dict's key and its slot */
 #define PAD_BEFORE_SLOT 8.0
@@ -510,21 +510,21 @@ test_dict_keys (RenderFixture *fixture,
             g_array_index (texts, HsRendererText, i).row == r)
           drawn = &g_array_index (texts, HsRendererText, i);
       g_assert_nonnull (key);
-      g_assert_nonnull (row->label);
+      g_assert_nonnull (row->value);
       g_assert_nonnull (drawn);
-      if (key == NULL || key->repr == NULL || row->label == NULL || drawn == NULL)
+      if (key == NULL || key->repr == NULL || row->value == NULL || drawn == NULL)
         continue;
-      g_assert_cmpstr (drawn->text, ==, row->label);
+      g_assert_cmpstr (drawn->text, ==, row->value);
       g_assert_false (label_on_slot (box, drawn));
 
-      if (g_str_equal (row->label, key->repr))
-        g_hash_table_add (whole, (gpointer) row->label);
+      if (g_str_equal (row->value, key->repr))
+        g_hash_table_add (whole, (gpointer) row->value);
       else
         {
-          g_autofree char *head = g_strndup (row->label, strlen (row->label) - strlen ("…"));
+          g_autofree char *head = g_strndup (row->value, strlen (row->value) - strlen ("…"));
 
-          g_test_message ("key %s drawn as %s", key->repr, row->label);
-          g_assert_true (g_str_has_suffix (row->label, "…"));
+          g_test_message ("key %s drawn as %s", key->repr, row->value);
+          g_assert_true (g_str_has_suffix (row->value, "…"));
           g_assert_cmpuint (strlen (head), >, 0);
           g_assert_true (g_str_has_prefix (key->repr, head));
           /* cut only when the whole key would come near its slot */
@@ -541,6 +541,39 @@ test_dict_keys (RenderFixture *fixture,
   g_assert_true (g_hash_table_contains (whole, "7"));
   g_assert_cmpuint (g_hash_table_size (whole) + n_cut, ==, 6);
   g_assert_cmpuint (n_cut, >=, 2);
+}
+
+/* A set's rows say which member each is, as a dict's say their key */
+static void
+test_set_members (RenderFixture *fixture,
+                  gconstpointer  data)
+{
+  HsLayout *layout = g_ptr_array_index (fixture->layouts, fixture->layouts->len - 1);
+  HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  const HsLayoutBox *box = box_of_variable (layout, "s");
+  g_autoptr(GArray) texts = NULL;
+  g_autoptr(GHashTable) drawn = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_assert_nonnull (box);
+  g_assert_cmpint (box->shape, ==, HS_LAYOUT_SHAPE_SET);
+  texts = hs_renderer_get_box_texts (layout, box, NULL);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const HsRendererText *t = &g_array_index (texts, HsRendererText, i);
+      const HsObject *member;
+
+      if (t->role != HS_RENDERER_TEXT_LABEL)
+        continue;
+      g_assert_cmpuint (t->row, <, box->n_rows);
+      member = hs_snapshot_lookup (snapshot, box->rows[t->row].target);
+      g_assert_nonnull (member);
+      g_assert_cmpstr (t->text, ==, member->repr);
+      g_assert_false (label_on_slot (box, t));
+      g_hash_table_add (drawn, (gpointer) t->text);
+    }
+  g_assert_cmpuint (g_hash_table_size (drawn), ==, 3);
+  g_assert_true (g_hash_table_contains (drawn, "'b'"));
+  g_assert_true (g_hash_table_contains (drawn, "8"));
 }
 
 /* The test data points at these paths: freed after the run */
@@ -586,6 +619,8 @@ main (int   argc,
               render_fixture_setup, test_collapsed_value, render_fixture_teardown);
   g_test_add ("/render/box-text/dict-keys", RenderFixture, DICT_KEYS,
               render_fixture_setup, test_dict_keys, render_fixture_teardown);
+  g_test_add ("/render/box-text/set-members", RenderFixture, DICT_KEYS,
+              render_fixture_setup, test_set_members, render_fixture_teardown);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_EXAMPLES, "examples", test_program);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_LESSONS, "lessons", test_program);
   render_test_add_programs (paths, "/render/box-text", HS_TEST_PROGRAMS, "programs", test_program);

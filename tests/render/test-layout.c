@@ -742,12 +742,13 @@ test_draw_without_lock (RenderFixture *fixture,
     {
       g_assert_true (hs_layout_text_set_has (text, HS_LAYOUT_FONT_TITLE, boxes[i].title));
       for (guint r = 0; r < boxes[i].n_rows; r++)
-        if (boxes[i].rows[r].kind == HS_LAYOUT_ROW_PAIR && boxes[i].rows[r].label != NULL)
-          /* a dict's key, a value */
-          g_assert_true (hs_layout_text_set_has (text, HS_LAYOUT_FONT_MONO, boxes[i].rows[r].label));
-        else if (boxes[i].rows[r].label != NULL)
-          g_assert_true (hs_layout_text_set_has (text, HS_LAYOUT_FONT_SMALL, boxes[i].rows[r].label)
-                         || hs_layout_text_set_has (text, HS_LAYOUT_FONT_UI, boxes[i].rows[r].label));
+        {
+          if (boxes[i].rows[r].label != NULL)
+            g_assert_true (hs_layout_text_set_has (text, HS_LAYOUT_FONT_SMALL, boxes[i].rows[r].label)
+                           || hs_layout_text_set_has (text, HS_LAYOUT_FONT_UI, boxes[i].rows[r].label));
+          if (boxes[i].rows[r].value != NULL)
+            g_assert_true (hs_layout_text_set_has (text, HS_LAYOUT_FONT_MONO, boxes[i].rows[r].value));
+        }
     }
 
   /* Held here, the lock would block a renderer that took it: the join

@@ -14,3 +14,4 @@ d = {
     "a key much too long to fit in the row of any box of the graph": 0,
     "नमस्ते दुनिया, यह एक बहुत लंबी कुंजी है जो पंक्ति में नहीं समाती": 1,
 }
+s = {"b", 8, (3, 4)}
