@@ -119,6 +119,8 @@ row_slots (const HsLayoutBox *box,
   double height = row->kind == HS_LAYOUT_ROW_PAIR ? row->height / 2 : row->height;
   guint n = 0;
 
+  g_assert (box != NULL && row != NULL && slots != NULL);
+
   if (row->kind == HS_LAYOUT_ROW_ELISION)
     return 0;
   slots[n++] = (HsRect) { box->rect.x + row->slot_x - HS_LAYOUT_SLOT_WIDTH / 2,
@@ -136,6 +138,8 @@ label_on_slot (const HsLayoutBox    *box,
 {
   HsRect slots[2];
   guint n;
+
+  g_assert (box != NULL && t != NULL);
 
   if (t->role != HS_RENDERER_TEXT_LABEL || t->row >= box->n_rows)
     return FALSE;
@@ -466,12 +470,31 @@ box_of_variable (HsLayout   *layout,
   const HsFrame *frames;
   guint n_frames;
 
+  g_assert (layout != NULL && name != NULL);
+
   frames = hs_snapshot_get_frames (hs_layout_get_snapshot (layout), &n_frames);
   for (guint f = 0; f < n_frames; f++)
     for (guint v = 0; v < frames[f].n_vars; v++)
       if (g_str_equal (frames[f].vars[v].name, name))
         return hs_layout_get_object_box (layout, frames[f].vars[v].ref);
   return NULL;
+}
+
+/* The last step's box of variable name, which has shape, and its texts */
+static GArray *
+texts_of_variable (RenderFixture      *fixture,
+                   const char         *name,
+                   HsLayoutShape       shape,
+                   HsLayout          **layout,
+                   const HsLayoutBox **box)
+{
+  g_assert (fixture != NULL && name != NULL && layout != NULL && box != NULL);
+
+  *layout = g_ptr_array_index (fixture->layouts, fixture->layouts->len - 1);
+  *box = box_of_variable (*layout, name);
+  g_assert_nonnull (*box);
+  g_assert_cmpint ((*box)->shape, ==, shape);
+  return hs_renderer_get_box_texts (*layout, *box, NULL);
 }
 
 /* A dict's row names its key as list rows name their index: by the key
@@ -483,16 +506,13 @@ static void
 test_dict_keys (RenderFixture *fixture,
                 gconstpointer  data)
 {
-  HsLayout *layout = g_ptr_array_index (fixture->layouts, fixture->layouts->len - 1);
+  HsLayout *layout;
+  const HsLayoutBox *box;
+  g_autoptr(GArray) texts = texts_of_variable (fixture, "d", HS_LAYOUT_SHAPE_MAPPING, &layout, &box);
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
-  const HsLayoutBox *box = box_of_variable (layout, "d");
-  g_autoptr(GArray) texts = NULL;
   g_autoptr(GHashTable) whole = g_hash_table_new (g_str_hash, g_str_equal);
   guint n_pairs = 0, n_cut = 0;
 
-  g_assert_nonnull (box);
-  g_assert_cmpint (box->shape, ==, HS_LAYOUT_SHAPE_MAPPING);
-  texts = hs_renderer_get_box_texts (layout, box, NULL);
   hs_layout_text_begin_draw (hs_layout_get_text (layout));
   for (guint r = 0; r < box->n_rows; r++)
     {
@@ -548,15 +568,12 @@ static void
 test_set_members (RenderFixture *fixture,
                   gconstpointer  data)
 {
-  HsLayout *layout = g_ptr_array_index (fixture->layouts, fixture->layouts->len - 1);
+  HsLayout *layout;
+  const HsLayoutBox *box;
+  g_autoptr(GArray) texts = texts_of_variable (fixture, "s", HS_LAYOUT_SHAPE_SET, &layout, &box);
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
-  const HsLayoutBox *box = box_of_variable (layout, "s");
-  g_autoptr(GArray) texts = NULL;
   g_autoptr(GHashTable) drawn = g_hash_table_new (g_str_hash, g_str_equal);
 
-  g_assert_nonnull (box);
-  g_assert_cmpint (box->shape, ==, HS_LAYOUT_SHAPE_SET);
-  texts = hs_renderer_get_box_texts (layout, box, NULL);
   for (guint i = 0; i < texts->len; i++)
     {
       const HsRendererText *t = &g_array_index (texts, HsRendererText, i);
