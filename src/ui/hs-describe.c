@@ -83,22 +83,45 @@ static char *container_name (HsSnapshot     *snapshot,
                              const HsObject *object,
                              guint           depth);
 
-/* "a[0]", "a, key 1", "p.name", "f (closure)": a reference by the slot
- * that holds it, in the container named by container. */
-static char *
-slot_name (const char   *container,
-           const HsEdge *edge)
+/* A dict entry's key by the repr the runtime recorded, for an edge of
+ * the entry (whose label is its position); else the position */
+static const char *
+entry_key (HsSnapshot     *snapshot,
+           const HsObject *dict,
+           const HsEdge   *edge)
 {
-  g_assert (container != NULL && edge != NULL);
+  const HsObject *key = NULL;
+
+  g_assert (snapshot != NULL && dict != NULL && edge != NULL);
+
+  if (edge->kind == HS_EDGE_KEY)
+    key = hs_snapshot_lookup (snapshot, edge->target);
+  for (guint i = 0; key == NULL && i < dict->n_edges; i++)
+    if (dict->edges[i].kind == HS_EDGE_KEY && g_strcmp0 (dict->edges[i].label, edge->label) == 0)
+      key = hs_snapshot_lookup (snapshot, dict->edges[i].target);
+  return key != NULL && key->repr != NULL ? key->repr : edge->label;
+}
+
+/* "a[0]", "d['k']", "d, key 'k'", "p.name", "f (closure)": a reference
+ * by the slot that holds it, in the container object named by
+ * container. */
+static char *
+slot_name (HsSnapshot     *snapshot,
+           const HsObject *object,
+           const char     *container,
+           const HsEdge   *edge)
+{
+  g_assert (snapshot != NULL && object != NULL && container != NULL && edge != NULL);
 
   switch (edge->kind)
     {
     case HS_EDGE_ITEM:
-    case HS_EDGE_VALUE:
       return g_strdup_printf ("%s[%s]", container, edge->label);
+    case HS_EDGE_VALUE:
+      return g_strdup_printf ("%s[%s]", container, entry_key (snapshot, object, edge));
     case HS_EDGE_KEY:
       /* Translators: a dict (named by %s) holds the object as one of its keys */
-      return g_strdup_printf (_("%s, key %s"), container, edge->label);
+      return g_strdup_printf (_("%s, key %s"), container, entry_key (snapshot, object, edge));
     case HS_EDGE_ATTR:
       return g_strdup_printf ("%s.%s", container, edge->label);
     case HS_EDGE_MEMBER:
@@ -149,7 +172,7 @@ container_name (HsSnapshot     *snapshot,
           g_autofree char *parent = container_name (snapshot, &objects[i], depth + 1);
 
           if (strchr (parent, ' ') == NULL)
-            return slot_name (parent, &objects[i].edges[j]);
+            return slot_name (snapshot, &objects[i], parent, &objects[i].edges[j]);
         }
 
   return g_strdup_printf ("%s …%03" G_GINT64_MODIFIER "x", object->type, object->id & 0xfff);
@@ -193,7 +216,7 @@ hs_describe_referrers (HsSnapshot *snapshot,
             continue;
           if (container == NULL)
             container = container_name (snapshot, &objects[i], 0);
-          g_ptr_array_add (referrers, slot_name (container, edge));
+          g_ptr_array_add (referrers, slot_name (snapshot, &objects[i], container, edge));
         }
     }
 

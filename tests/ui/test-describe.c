@@ -276,6 +276,33 @@ test_referrers_name_paths (HsTraceFixture *f,
                  g_str_equal (g_ptr_array_index (holders_of_thousand, 0), "b[0][0]"));
 }
 
+/* A dict's entries are named by their keys, as Python names them and as
+ * the graph's rows show them: d['a'], not d[0], which is the entry's
+ * position, and no index of a dict. */
+static void
+test_referrers_name_keys (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "d = {'a': [1], 7: [2]}\n"
+    "pass\n");
+  g_autoptr(HsSnapshot) last = hs_test_step_at_line (t, 2, 0);
+  const HsObject *d = hs_test_var (last, NULL, "d");
+  const HsObject *first = hs_test_edge (last, d, HS_EDGE_VALUE, "0");
+  const HsObject *second = hs_test_edge (last, d, HS_EDGE_VALUE, "1");
+  const HsObject *a = hs_test_edge (last, d, HS_EDGE_KEY, "0");
+  g_autoptr(GPtrArray) holders_of_first = hs_describe_referrers (last, first->ref);
+  g_autoptr(GPtrArray) holders_of_second = hs_describe_referrers (last, second->ref);
+  g_autoptr(GPtrArray) holders_of_a = hs_describe_referrers (last, a->ref);
+  g_autofree char *key_a = g_strdup_printf (_("%s, key %s"), "d", "'a'");
+
+  g_assert_cmpuint (holders_of_first->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (holders_of_first, 0), ==, "d['a']");
+  g_assert_cmpuint (holders_of_second->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (holders_of_second, 0), ==, "d[7]");
+  g_assert_true (g_ptr_array_find_with_equal_func (holders_of_a, key_a, g_str_equal, NULL));
+}
+
 static void
 test_referrers_name_container (void)
 {
@@ -667,6 +694,8 @@ main (int   argc,
               hs_trace_fixture_setup, test_hidden_holders_named, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/referrers-name-paths", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_referrers_name_paths, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/referrers-name-keys", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_referrers_name_keys, hs_trace_fixture_teardown);
   g_test_add_func ("/ui/describe/a-or-an", test_referrers_name_container);
   g_test_add_func ("/ui/describe/badge-tooltips", test_badge_tooltips);
   g_test_add_func ("/ui/describe/refcount-rules", test_refcount_rules);
