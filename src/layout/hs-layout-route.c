@@ -38,15 +38,15 @@
  * how far apart arrows crossing one gap run, and how narrow a channel
  * between two boxes is not one */
 #define CLEAR         3.0
-#define LANE          4.0
+#define LANE          6.0
 #define MERGE         (2 * CLEAR + 4)
 #define UNBOUNDED     1e7
 /* Lanes down a channel: the first this far from the boxes on its left,
  * then this far apart; corners this round.  An arrow turning more
  * steeply than STEEP takes a lane. */
 #define LANE_INSET    8.0
-#define LANE_X        4.0
-#define LANE_CLOSE    2.5
+#define LANE_X        6.0
+#define LANE_CLOSE    4.5
 #define MAX_LANES     64
 #define CORNER        8.0
 #define STEEP         1.0
@@ -55,6 +55,8 @@
 #define RUN_NEAR      2.0
 #define RUN_ALONG     12.0
 #define RUN_SAMPLES   24
+/* The most levels a slanting curve takes across one cluster */
+#define MAX_CURVE_LEVELS 16
 
 typedef struct
 {
@@ -439,7 +441,20 @@ typedef struct
   double  tallest; /* the tallest of them */
   GArray *lanes;   /* Lane: the lanes turns were taken down in the
                     * channel on its right, by x */
+  GArray *leg_ys;  /* double: the y of each of legs, top-down */
+  GArray *legs;    /* Leg: the level runs of rightward turns in that
+                    * channel, in leg_ys' order */
+  GArray *slots;   /* double: the y of every slot an arrow leaves its
+                    * boxes from rightwards, top-down */
 } Cluster;
+
+/* A level run of a turn down a lane: from the cluster's side to the
+ * lane at x (in), or from the lane at x out to the next cluster */
+typedef struct
+{
+  double   x;
+  gboolean out;
+} Leg;
 
 /* The turns taken down one lane, each its extent down, sorted by top.  A
  * lane is taken only where no turn within a lane's spacing of it runs, so
@@ -554,6 +569,9 @@ channels_init (Channels *ch,
       for (guint d = 0; d < downs->len; d++)
         cluster.tallest = MAX (cluster.tallest, g_array_index (downs, Extent, d).hi - g_array_index (downs, Extent, d).lo);
       cluster.lanes = g_array_new (FALSE, FALSE, sizeof (Lane));
+      cluster.leg_ys = g_array_new (FALSE, FALSE, sizeof (double));
+      cluster.legs = g_array_new (FALSE, FALSE, sizeof (Leg));
+      cluster.slots = g_array_new (FALSE, FALSE, sizeof (double));
       g_array_append_val (ch->clusters, cluster);
     }
 }
@@ -578,10 +596,22 @@ channels_clear (Channels *ch)
       for (guint l = 0; l < cluster->lanes->len; l++)
         g_array_unref (g_array_index (cluster->lanes, Lane, l).runs);
       g_array_unref (cluster->lanes);
+      g_array_unref (cluster->leg_ys);
+      g_array_unref (cluster->legs);
+      g_array_unref (cluster->slots);
     }
   g_clear_pointer (&ch->clusters, g_array_unref);
   g_clear_pointer (&ch->cluster_of, g_free);
   g_clear_pointer (&ch->blocked, g_byte_array_unref);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
 }
 
 static Cluster *
@@ -985,6 +1015,74 @@ add_turn (Cluster *c,
   g_array_insert_val (lane->runs, run_ending_below (lane->runs, y1), run);
 }
 
+/* Notes the level runs of a rightward turn down the lane at x, in at
+ * y1 and out at y2 */
+static void
+add_legs (Cluster *c,
+          double   x,
+          double   y1,
+          double   y2)
+{
+  g_assert (c != NULL);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      double y = k ? y2 : y1;
+      guint i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y);
+      Leg leg = { x, k == 1 };
+
+      g_array_insert_val (c->leg_ys, i, y);
+      g_array_insert_val (c->legs, i, leg);
+    }
+}
+
+/* The lanes a rightward turn in at y1 and out at y2 may take, between
+ * *lo and *hi: not one whose level run would lie along another turn's,
+ * level with it.  Its run in must turn down before the lane where
+ * another turn's run out at y1 begins, and its run out begin past the
+ * lane where another's run in at y2 ends. */
+static void
+lanes_between_legs (const Cluster *c,
+                    double         y1,
+                    double         y2,
+                    double        *lo,
+                    double        *hi)
+{
+  g_assert (c != NULL && lo != NULL && hi != NULL);
+
+  *lo = -G_MAXDOUBLE;
+  *hi = G_MAXDOUBLE;
+  for (guint k = 0; k < 2; k++)
+    {
+      double y = k ? y2 : y1;
+
+      for (guint i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y - LANE);
+           i < c->leg_ys->len && g_array_index (c->leg_ys, double, i) <= y + LANE; i++)
+        {
+          const Leg *leg = &g_array_index (c->legs, Leg, i);
+
+          if (k == 0 && leg->out)
+            *hi = MIN (*hi, leg->x);
+          else if (k == 1 && !leg->out)
+            *lo = MAX (*lo, leg->x);
+        }
+    }
+}
+
+/* Whether an arrow leaves cluster c rightwards from a slot within LANE
+ * of level y */
+static gboolean
+slot_level_with (const Cluster *c,
+                 double         y)
+{
+  guint i;
+
+  g_assert (c != NULL);
+
+  i = lower_bound ((const double *) c->slots->data, c->slots->len, y - LANE);
+  return i < c->slots->len && g_array_index (c->slots, double, i) <= y + LANE;
+}
+
 /* The x of a free lane in the channel right of cluster k for a run down
  * from y1 to y2, which it then takes; NAN if every lane is taken there.
  * Lanes stand LANE_X apart, LANE_INSET in; where those are all taken (a
@@ -1007,11 +1105,19 @@ take_lane (Channels *ch,
   double left = isnan (from) ? c->hi : local_right (c, top, bottom, from);
   guint n_lanes = (guint) CLAMP ((right - left - 2 * LANE_INSET) / LANE_X + 1, 1, MAX_LANES);
   guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
-  double x = NAN;
+  double x = NAN, legs_lo = -G_MAXDOUBLE, legs_hi = G_MAXDOUBLE;
   guint first, l;
   guint8 *blocked;
+  gboolean from_right;
 
   g_assert (ch != NULL);
+
+  if (!isnan (from))
+    lanes_between_legs (c, y1, y2, &legs_lo, &legs_hi);
+  /* A run out level with another arrow's run in from its slot lies along
+   * it unless it turns down a lane right of that one's: take the
+   * rightmost free lane, and leave the others to the arrow from the slot */
+  from_right = !isnan (from) && slot_level_with (c, y2);
 
   /* Every lane either pass may look at, each found blocked or free at
    * most once: the lanes LANE_X apart and the close ones share most */
@@ -1019,16 +1125,40 @@ take_lane (Channels *ch,
   g_byte_array_set_size (ch->blocked, c->lanes->len - first + 1);
   blocked = ch->blocked->data;
   memset (blocked, UNKNOWN, c->lanes->len - first);
-  l = first;
-  for (guint lane = 0; lane < n_lanes && isnan (x); lane++)
-    if (!lane_is_taken (c, blocked, first, &l, left + LANE_INSET + LANE_X * lane, LANE_X, top, bottom))
-      x = left + LANE_INSET + LANE_X * lane;
-  l = first;
-  for (guint lane = 0; lane < n_close && isnan (x); lane++)
-    if (!lane_is_taken (c, blocked, first, &l, left + CLEAR + LANE_CLOSE * lane, LANE_CLOSE, top, bottom))
-      x = left + CLEAR + LANE_CLOSE * lane;
+  /* A lane whose level runs keep off the other turns' if there is one,
+   * else the free lane whose runs lie along theirs the least: that is
+   * better than an S down the middle of the channel, along every lane */
+  for (guint pass = 0; pass < 2 && isnan (x); pass++)
+    {
+      double least = G_MAXDOUBLE;
+
+      for (guint grid = 0; grid < 2; grid++)
+        {
+          double start = grid == 0 ? left + LANE_INSET : left + CLEAR;
+          double spacing = grid == 0 ? LANE_X : LANE_CLOSE;
+          guint n = grid == 0 ? n_lanes : n_close;
+
+          l = first;
+          for (guint lane = 0; lane < n && (pass == 1 || isnan (x)); lane++)
+            {
+              double at = start + spacing * (from_right ? n - 1 - lane : lane);
+              double along = MAX (0, MAX (legs_lo + spacing / 2 - at, at - legs_hi + spacing / 2));
+
+              if ((pass == 0 ? along > 0 : along >= least)
+                  || lane_is_taken (c, blocked, first, &l, at, spacing, top, bottom))
+                continue;
+              x = at;
+              least = along;
+            }
+          /* The close lanes only where the others are all taken */
+          if (pass == 1 && !isnan (x))
+            break;
+        }
+    }
   if (!isnan (x))
     add_turn (c, x, top, bottom);
+  if (!isnan (x) && !isnan (from))
+    add_legs (c, x, y1, y2);
   return x;
 }
 
@@ -1070,8 +1200,7 @@ path_channel_to (Channels *ch,
 
   g_assert (ch != NULL);
 
-  if (fabs (y - y0) > STEEP * fabs (x - exit)
-      && !isnan (lane = take_lane (ch, k, y0, y, from)))
+  if (fabs (y - y0) > LANE && !isnan (lane = take_lane (ch, k, y0, y, from)))
     path_turn_to (path, lane, x, y);
   else
     {
@@ -1334,10 +1463,15 @@ take_curve_levels (Channels           *ch,
   for (guint k = a + 1; k < b; k++)
     {
       Cluster *c = cluster_at (ch, k);
+      double at_lo = curve_y_at (e->x, e->y, c->lo), at_hi = curve_y_at (e->x, e->y, c->hi);
+      double top = MIN (at_lo, at_hi), bottom = MAX (at_lo, at_hi);
+      guint n = (guint) MIN (ceil ((bottom - top) / LANE), MAX_CURVE_LEVELS);
 
-      for (guint side = 0; side < 2; side++)
+      /* Where it crosses the cluster, and the levels between: a level
+       * there would cross it at a slant, along it for a while */
+      for (guint j = 0; j <= n; j++)
         {
-          double level = curve_y_at (e->x, e->y, side ? c->hi : c->lo);
+          double level = n > 0 ? top + (bottom - top) * j / n : top;
           Gap *nearest = NULL;
           double distance = G_MAXDOUBLE;
 
@@ -1379,6 +1513,15 @@ route_edges (HsLayout  *self,
   g_assert (self != NULL);
 
   assign_entries (self, entry_x, entry_y);
+  for (guint i = 0; i < self->edges->len; i++)
+    {
+      const HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
+
+      if (!e->back)
+        g_array_append_val (cluster_at (ch, ch->cluster_of[e->source])->slots, e->y[0]);
+    }
+  for (guint c = 0; c < ch->clusters->len; c++)
+    g_array_sort (cluster_at (ch, c)->slots, compare_doubles);
   for (guint pass = 0; pass < 2; pass++)
     for (guint i = 0; i < self->edges->len; i++)
       {

@@ -13,8 +13,9 @@
 /*
  * Geometry asked of every step of every program in examples/, the
  * lessons, tests/render/programs and tests/render/show-more, laid out
- * step after step as the window does: arrows do not pass over boxes they do not start or end at, no two arrows
- * share a path, and stability does not cost room.
+ * step after step as the window does: arrows do not pass over boxes
+ * they do not start or end at, no two arrows share a path, and stability
+ * does not cost room.
  */
 
 /* A step laid out after the ones before it may cover at most this times
