@@ -47,6 +47,7 @@
 #define LANE_INSET    8.0
 #define LANE_X        6.0
 #define LANE_CLOSE    4.5
+#define LANE_CROWD    2.5
 #define MAX_LANES     64
 #define CORNER        8.0
 #define STEEP         1.0
@@ -442,18 +443,18 @@ typedef struct
   GArray *lanes;   /* Lane: the lanes turns were taken down in the
                     * channel on its right, by x */
   GArray *leg_ys;  /* double: the y of each of legs, top-down */
-  GArray *legs;    /* Leg: the level runs of rightward turns in that
-                    * channel, in leg_ys' order */
+  GArray *legs;    /* Leg: the level runs across the channel on its
+                    * right, in leg_ys' order */
   GArray *slots;   /* double: the y of every slot an arrow leaves its
                     * boxes from rightwards, top-down */
 } Cluster;
 
-/* A level run of a turn down a lane: from the cluster's side to the
- * lane at x (in), or from the lane at x out to the next cluster */
+/* A level run across a channel, from x lo to x hi: a turn's run in to
+ * its lane or out of it, or an S's */
 typedef struct
 {
-  double   x;
-  gboolean out;
+  double lo;
+  double hi;
 } Leg;
 
 /* The turns taken down one lane, each its extent down, sorted by top.  A
@@ -1015,58 +1016,43 @@ add_turn (Cluster *c,
   g_array_insert_val (lane->runs, run_ending_below (lane->runs, y1), run);
 }
 
-/* Notes the level runs of a rightward turn down the lane at x, in at
- * y1 and out at y2 */
+/* Notes a level run across the channel right of c at y, from x1 to x2 */
 static void
-add_legs (Cluster *c,
-          double   x,
-          double   y1,
-          double   y2)
+add_leg (Cluster *c,
+         double   y,
+         double   x1,
+         double   x2)
 {
+  guint i;
+  Leg leg = { MIN (x1, x2), MAX (x1, x2) };
+
   g_assert (c != NULL);
 
-  for (guint k = 0; k < 2; k++)
-    {
-      double y = k ? y2 : y1;
-      guint i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y);
-      Leg leg = { x, k == 1 };
-
-      g_array_insert_val (c->leg_ys, i, y);
-      g_array_insert_val (c->legs, i, leg);
-    }
+  i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y);
+  g_array_insert_val (c->leg_ys, i, y);
+  g_array_insert_val (c->legs, i, leg);
 }
 
-/* The lanes a rightward turn in at y1 and out at y2 may take, between
- * *lo and *hi: not one whose level run would lie along another turn's,
- * level with it.  Its run in must turn down before the lane where
- * another turn's run out at y1 begins, and its run out begin past the
- * lane where another's run in at y2 ends. */
-static void
-lanes_between_legs (const Cluster *c,
-                    double         y1,
-                    double         y2,
-                    double        *lo,
-                    double        *hi)
+/* How long a level run at y from x1 to x2 would lie along the level runs
+ * noted in the channel right of c, within a level's spacing of it */
+static double
+legs_along (const Cluster *c,
+            double         y,
+            double         x1,
+            double         x2)
 {
-  g_assert (c != NULL && lo != NULL && hi != NULL);
+  double lo = MIN (x1, x2), hi = MAX (x1, x2), along = 0;
 
-  *lo = -G_MAXDOUBLE;
-  *hi = G_MAXDOUBLE;
-  for (guint k = 0; k < 2; k++)
+  g_assert (c != NULL);
+
+  for (guint i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y - LANE + 0.001);
+       i < c->leg_ys->len && g_array_index (c->leg_ys, double, i) < y + LANE - 0.001; i++)
     {
-      double y = k ? y2 : y1;
+      const Leg *leg = &g_array_index (c->legs, Leg, i);
 
-      for (guint i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y - LANE);
-           i < c->leg_ys->len && g_array_index (c->leg_ys, double, i) <= y + LANE; i++)
-        {
-          const Leg *leg = &g_array_index (c->legs, Leg, i);
-
-          if (k == 0 && leg->out)
-            *hi = MIN (*hi, leg->x);
-          else if (k == 1 && !leg->out)
-            *lo = MAX (*lo, leg->x);
-        }
+      along += MAX (0, MIN (hi, leg->hi) - MAX (lo, leg->lo));
     }
+  return along;
 }
 
 /* Whether an arrow leaves cluster c rightwards from a slot within LANE
@@ -1097,7 +1083,9 @@ take_lane (Channels *ch,
            guint     k,
            double    y1,
            double    y2,
-           double    from)
+           double    from,
+           double    x0,
+           double    x1)
 {
   Cluster *c = cluster_at (ch, k);
   double right = k + 1 < ch->clusters->len ? cluster_at (ch, k + 1)->lo : c->hi + COLUMN_GAP;
@@ -1105,15 +1093,14 @@ take_lane (Channels *ch,
   double left = isnan (from) ? c->hi : local_right (c, top, bottom, from);
   guint n_lanes = (guint) CLAMP ((right - left - 2 * LANE_INSET) / LANE_X + 1, 1, MAX_LANES);
   guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
-  double x = NAN, legs_lo = -G_MAXDOUBLE, legs_hi = G_MAXDOUBLE;
+  guint n_crowd = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CROWD + 1, 1, MAX_LANES);
+  double x = NAN;
   guint first, l;
   guint8 *blocked;
   gboolean from_right;
 
   g_assert (ch != NULL);
 
-  if (!isnan (from))
-    lanes_between_legs (c, y1, y2, &legs_lo, &legs_hi);
   /* A run out level with another arrow's run in from its slot lies along
    * it unless it turns down a lane right of that one's: take the
    * rightmost free lane, and leave the others to the arrow from the slot */
@@ -1132,18 +1119,22 @@ take_lane (Channels *ch,
     {
       double least = G_MAXDOUBLE;
 
-      for (guint grid = 0; grid < 2; grid++)
+      for (guint grid = 0; grid < 3; grid++)
         {
           double start = grid == 0 ? left + LANE_INSET : left + CLEAR;
-          double spacing = grid == 0 ? LANE_X : LANE_CLOSE;
-          guint n = grid == 0 ? n_lanes : n_close;
+          double spacing = grid == 0 ? LANE_X : grid == 1 ? LANE_CLOSE : LANE_CROWD;
+          guint n = grid == 0 ? n_lanes : grid == 1 ? n_close : n_crowd;
 
           l = first;
           for (guint lane = 0; lane < n && (pass == 1 || isnan (x)); lane++)
             {
               double at = start + spacing * (from_right ? n - 1 - lane : lane);
-              double along = MAX (0, MAX (legs_lo + spacing / 2 - at, at - legs_hi + spacing / 2));
+              double along;
 
+              /* lane_is_taken() moves l on rightwards only */
+              if (from_right)
+                l = first;
+              along = legs_along (c, y1, x0, at) + legs_along (c, y2, at, x1);
               if ((pass == 0 ? along > 0 : along >= least)
                   || lane_is_taken (c, blocked, first, &l, at, spacing, top, bottom))
                 continue;
@@ -1156,9 +1147,11 @@ take_lane (Channels *ch,
         }
     }
   if (!isnan (x))
-    add_turn (c, x, top, bottom);
-  if (!isnan (x) && !isnan (from))
-    add_legs (c, x, y1, y2);
+    {
+      add_turn (c, x, top, bottom);
+      add_leg (c, y1, x0, x);
+      add_leg (c, y2, x, x1);
+    }
   return x;
 }
 
@@ -1200,10 +1193,13 @@ path_channel_to (Channels *ch,
 
   g_assert (ch != NULL);
 
-  if (fabs (y - y0) > LANE && !isnan (lane = take_lane (ch, k, y0, y, from)))
+  if (fabs (y - y0) > LANE && !isnan (lane = take_lane (ch, k, y0, y, from, last->x, x)))
     path_turn_to (path, lane, x, y);
   else
     {
+      /* Its level halves, which turns keep off */
+      add_leg (cluster_at (ch, k), y0, last->x, (exit + x) / 2);
+      add_leg (cluster_at (ch, k), y, (exit + x) / 2, x);
       path_line_to (path, exit, y0);
       path_s_to (path, x, y);
     }
@@ -1257,7 +1253,7 @@ route_through_gaps (Channels           *ch,
       path_line_to (path, side, sy);
       if (b < a)
         level = take_level (own, y + (ey - y) / (a - b + 1));
-      lane = take_lane (ch, a, sy, level, NAN);
+      lane = take_lane (ch, a, sy, level, NAN, side, side);
       if (isnan (lane))
         lane = side + LANE_INSET;
       path_turn_to (path, lane, side, level);
