@@ -24,6 +24,7 @@
  */
 
 #define ENTRY_SPACING 8.0   /* between arrowheads entering one side */
+#define ENTRY_CORNER  3.0   /* the least from a corner they enter at */
 #define BAND          64.0  /* height of the bands boxes are indexed by */
 #define SEGMENT       20.0  /* curves are checked as chords about this long */
 /* Arrows longer than this (about a window) keep their plain curve: no
@@ -1391,6 +1392,13 @@ assign_entries (HsLayout *self,
       /* More arrows than the header has room for use the whole side */
       if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
         bottom = MAX (bottom, r->y + r->height - 6);
+      /* and more than the whole side has room for at ENTRY_SPACING come
+       * up to its corners, rather than in closer together */
+      if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
+        {
+          top = MIN (top, r->y + MIN (ENTRY_CORNER, r->height / 2));
+          bottom = MAX (bottom, r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
+        }
       spread_entries (list, wanted, entry_y, top, bottom);
       for (guint i = 0; i < list->len; i++)
         entry_x[g_array_index (list, guint, i)] = side_key % 2 == 1 ? r->x + r->width : r->x;
@@ -1539,7 +1547,11 @@ route_edges (HsLayout  *self,
             else
               crossings[i] = route_forward (far ? NULL : obs, e, e->x[0], e->y[0], entry_x[i], entry_y[i]);
             e->alpha = MIN (s->alpha, t->alpha);
-            if (far || steep || crossings[i] > 0)
+            /* A back edge round another cluster crosses its levels,
+             * which no path through the gaps knows of: it goes through
+             * them too */
+            if (far || steep || crossings[i] > 0
+                || (e->back && ch->cluster_of[e->target_box] != ch->cluster_of[e->source]))
               continue;
             take_curve_levels (ch, e);
           }
