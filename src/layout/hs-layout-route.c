@@ -1114,39 +1114,50 @@ take_lane (Channels *ch,
   blocked = ch->blocked->data;
   memset (blocked, UNKNOWN, c->lanes->len - first);
   /* A lane whose level runs keep off the other turns' if there is one,
-   * else the free lane whose runs lie along theirs the least: that is
-   * better than an S down the middle of the channel, along every lane */
-  for (guint pass = 0; pass < 2 && isnan (x); pass++)
-    {
-      double least = G_MAXDOUBLE;
+   * else, in the first grid with a free lane, the free lane whose runs
+   * lie along theirs the least: that is better than an S down the middle
+   * of the channel, along every lane.  One scan finds both. */
+  {
+    double least = G_MAXDOUBLE, fallback = NAN;
 
-      for (guint grid = 0; grid < 3; grid++)
-        {
-          double start = grid == 0 ? left + LANE_INSET : left + CLEAR;
-          double spacing = grid == 0 ? LANE_X : grid == 1 ? LANE_CLOSE : LANE_CROWD;
-          guint n = grid == 0 ? n_lanes : grid == 1 ? n_close : n_crowd;
+    for (guint grid = 0; grid < 3 && isnan (x); grid++)
+      {
+        double inset = grid == 0 ? LANE_INSET : CLEAR;
+        double spacing = grid == 0 ? LANE_X : grid == 1 ? LANE_CLOSE : LANE_CROWD;
+        /* On a grid of the channel's own, not of the boxes beside each
+         * run: turns whose lanes start from different boxes share lanes,
+         * and the channel keeps a few lanes, not one per turn */
+        double start = ceil ((left + inset) / spacing) * spacing;
+        guint n = grid == 0 ? n_lanes : grid == 1 ? n_close : n_crowd;
 
-          l = first;
-          for (guint lane = 0; lane < n && (pass == 1 || isnan (x)); lane++)
-            {
-              double at = start + spacing * (from_right ? n - 1 - lane : lane);
-              double along;
+        if (start + spacing * (n - 1) > right - inset)
+          n = start > right - inset ? 0 : (guint) ((right - inset - start) / spacing) + 1;
+        gboolean any_free = !isnan (fallback);
 
-              /* lane_is_taken() moves l on rightwards only */
-              if (from_right)
-                l = first;
-              along = legs_along (c, y1, x0, at) + legs_along (c, y2, at, x1);
-              if ((pass == 0 ? along > 0 : along >= least)
-                  || lane_is_taken (c, blocked, first, &l, at, spacing, top, bottom))
-                continue;
+        l = MAX (first, lane_at_or_right (c->lanes, start - spacing));
+        for (guint lane = 0; lane < n && isnan (x); lane++)
+          {
+            double at = start + spacing * (from_right ? n - 1 - lane : lane);
+            double along;
+
+            /* lane_is_taken() moves l on rightwards only */
+            if (from_right)
+              l = MAX (first, lane_at_or_right (c->lanes, at - spacing));
+            if (lane_is_taken (c, blocked, first, &l, at, spacing, top, bottom))
+              continue;
+            along = legs_along (c, y1, x0, at) + legs_along (c, y2, at, x1);
+            if (along <= 0)
               x = at;
-              least = along;
-            }
-          /* The close lanes only where the others are all taken */
-          if (pass == 1 && !isnan (x))
-            break;
-        }
-    }
+            else if (!any_free && along < least)
+              {
+                least = along;
+                fallback = at;
+              }
+          }
+      }
+    if (isnan (x))
+      x = fallback;
+  }
   if (!isnan (x))
     {
       add_turn (c, x, top, bottom);
