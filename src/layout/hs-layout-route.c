@@ -24,6 +24,7 @@
  */
 
 #define ENTRY_SPACING 8.0   /* between arrowheads entering one side */
+#define ENTRY_CORNER  3.0   /* the least from a corner they enter at */
 #define BAND          64.0  /* height of the bands boxes are indexed by */
 #define SEGMENT       20.0  /* curves are checked as chords about this long */
 /* Arrows longer than this (about a window) keep their plain curve: no
@@ -38,15 +39,16 @@
  * how far apart arrows crossing one gap run, and how narrow a channel
  * between two boxes is not one */
 #define CLEAR         3.0
-#define LANE          4.0
+#define LANE          6.0
 #define MERGE         (2 * CLEAR + 4)
 #define UNBOUNDED     1e7
 /* Lanes down a channel: the first this far from the boxes on its left,
  * then this far apart; corners this round.  An arrow turning more
  * steeply than STEEP takes a lane. */
 #define LANE_INSET    8.0
-#define LANE_X        4.0
-#define LANE_CLOSE    2.5
+#define LANE_X        6.0
+#define LANE_CLOSE    4.5
+#define LANE_CROWD    2.5
 #define MAX_LANES     64
 #define CORNER        8.0
 #define STEEP         1.0
@@ -55,6 +57,8 @@
 #define RUN_NEAR      2.0
 #define RUN_ALONG     12.0
 #define RUN_SAMPLES   24
+/* The most levels a slanting curve takes across one cluster */
+#define MAX_CURVE_LEVELS 16
 
 typedef struct
 {
@@ -439,7 +443,20 @@ typedef struct
   double  tallest; /* the tallest of them */
   GArray *lanes;   /* Lane: the lanes turns were taken down in the
                     * channel on its right, by x */
+  GArray *leg_ys;  /* double: the y of each of legs, top-down */
+  GArray *legs;    /* Leg: the level runs across the channel on its
+                    * right, in leg_ys' order */
+  GArray *slots;   /* double: the y of every slot an arrow leaves its
+                    * boxes from rightwards, top-down */
 } Cluster;
+
+/* A level run across a channel, from x lo to x hi: a turn's run in to
+ * its lane or out of it, or an S's */
+typedef struct
+{
+  double lo;
+  double hi;
+} Leg;
 
 /* The turns taken down one lane, each its extent down, sorted by top.  A
  * lane is taken only where no turn within a lane's spacing of it runs, so
@@ -554,6 +571,9 @@ channels_init (Channels *ch,
       for (guint d = 0; d < downs->len; d++)
         cluster.tallest = MAX (cluster.tallest, g_array_index (downs, Extent, d).hi - g_array_index (downs, Extent, d).lo);
       cluster.lanes = g_array_new (FALSE, FALSE, sizeof (Lane));
+      cluster.leg_ys = g_array_new (FALSE, FALSE, sizeof (double));
+      cluster.legs = g_array_new (FALSE, FALSE, sizeof (Leg));
+      cluster.slots = g_array_new (FALSE, FALSE, sizeof (double));
       g_array_append_val (ch->clusters, cluster);
     }
 }
@@ -578,10 +598,22 @@ channels_clear (Channels *ch)
       for (guint l = 0; l < cluster->lanes->len; l++)
         g_array_unref (g_array_index (cluster->lanes, Lane, l).runs);
       g_array_unref (cluster->lanes);
+      g_array_unref (cluster->leg_ys);
+      g_array_unref (cluster->legs);
+      g_array_unref (cluster->slots);
     }
   g_clear_pointer (&ch->clusters, g_array_unref);
   g_clear_pointer (&ch->cluster_of, g_free);
   g_clear_pointer (&ch->blocked, g_byte_array_unref);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
 }
 
 static Cluster *
@@ -985,6 +1017,59 @@ add_turn (Cluster *c,
   g_array_insert_val (lane->runs, run_ending_below (lane->runs, y1), run);
 }
 
+/* Notes a level run across the channel right of c at y, from x1 to x2 */
+static void
+add_leg (Cluster *c,
+         double   y,
+         double   x1,
+         double   x2)
+{
+  guint i;
+  Leg leg = { MIN (x1, x2), MAX (x1, x2) };
+
+  g_assert (c != NULL);
+
+  i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y);
+  g_array_insert_val (c->leg_ys, i, y);
+  g_array_insert_val (c->legs, i, leg);
+}
+
+/* How long a level run at y from x1 to x2 would lie along the level runs
+ * noted in the channel right of c, within a level's spacing of it */
+static double
+legs_along (const Cluster *c,
+            double         y,
+            double         x1,
+            double         x2)
+{
+  double lo = MIN (x1, x2), hi = MAX (x1, x2), along = 0;
+
+  g_assert (c != NULL);
+
+  for (guint i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y - LANE + 0.001);
+       i < c->leg_ys->len && g_array_index (c->leg_ys, double, i) < y + LANE - 0.001; i++)
+    {
+      const Leg *leg = &g_array_index (c->legs, Leg, i);
+
+      along += MAX (0, MIN (hi, leg->hi) - MAX (lo, leg->lo));
+    }
+  return along;
+}
+
+/* Whether an arrow leaves cluster c rightwards from a slot within LANE
+ * of level y */
+static gboolean
+slot_level_with (const Cluster *c,
+                 double         y)
+{
+  guint i;
+
+  g_assert (c != NULL);
+
+  i = lower_bound ((const double *) c->slots->data, c->slots->len, y - LANE);
+  return i < c->slots->len && g_array_index (c->slots, double, i) <= y + LANE;
+}
+
 /* The x of a free lane in the channel right of cluster k for a run down
  * from y1 to y2, which it then takes; NAN if every lane is taken there.
  * Lanes stand LANE_X apart, LANE_INSET in; where those are all taken (a
@@ -999,7 +1084,9 @@ take_lane (Channels *ch,
            guint     k,
            double    y1,
            double    y2,
-           double    from)
+           double    from,
+           double    x0,
+           double    x1)
 {
   Cluster *c = cluster_at (ch, k);
   double right = k + 1 < ch->clusters->len ? cluster_at (ch, k + 1)->lo : c->hi + COLUMN_GAP;
@@ -1007,11 +1094,18 @@ take_lane (Channels *ch,
   double left = isnan (from) ? c->hi : local_right (c, top, bottom, from);
   guint n_lanes = (guint) CLAMP ((right - left - 2 * LANE_INSET) / LANE_X + 1, 1, MAX_LANES);
   guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
+  guint n_crowd = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CROWD + 1, 1, MAX_LANES);
   double x = NAN;
   guint first, l;
   guint8 *blocked;
+  gboolean from_right;
 
   g_assert (ch != NULL);
+
+  /* A run out level with another arrow's run in from its slot lies along
+   * it unless it turns down a lane right of that one's: take the
+   * rightmost free lane, and leave the others to the arrow from the slot */
+  from_right = !isnan (from) && slot_level_with (c, y2);
 
   /* Every lane either pass may look at, each found blocked or free at
    * most once: the lanes LANE_X apart and the close ones share most */
@@ -1019,16 +1113,57 @@ take_lane (Channels *ch,
   g_byte_array_set_size (ch->blocked, c->lanes->len - first + 1);
   blocked = ch->blocked->data;
   memset (blocked, UNKNOWN, c->lanes->len - first);
-  l = first;
-  for (guint lane = 0; lane < n_lanes && isnan (x); lane++)
-    if (!lane_is_taken (c, blocked, first, &l, left + LANE_INSET + LANE_X * lane, LANE_X, top, bottom))
-      x = left + LANE_INSET + LANE_X * lane;
-  l = first;
-  for (guint lane = 0; lane < n_close && isnan (x); lane++)
-    if (!lane_is_taken (c, blocked, first, &l, left + CLEAR + LANE_CLOSE * lane, LANE_CLOSE, top, bottom))
-      x = left + CLEAR + LANE_CLOSE * lane;
+  /* A lane whose level runs keep off the other turns' if there is one,
+   * else, in the first grid with a free lane, the free lane whose runs
+   * lie along theirs the least: that is better than an S down the middle
+   * of the channel, along every lane.  One scan finds both. */
+  {
+    double least = G_MAXDOUBLE, fallback = NAN;
+
+    for (guint grid = 0; grid < 3 && isnan (x); grid++)
+      {
+        double inset = grid == 0 ? LANE_INSET : CLEAR;
+        double spacing = grid == 0 ? LANE_X : grid == 1 ? LANE_CLOSE : LANE_CROWD;
+        /* On a grid of the channel's own, not of the boxes beside each
+         * run: turns whose lanes start from different boxes share lanes,
+         * and the channel keeps a few lanes, not one per turn */
+        double start = ceil ((left + inset) / spacing) * spacing;
+        guint n = grid == 0 ? n_lanes : grid == 1 ? n_close : n_crowd;
+
+        if (start + spacing * (n - 1) > right - inset)
+          n = start > right - inset ? 0 : (guint) ((right - inset - start) / spacing) + 1;
+        gboolean any_free = !isnan (fallback);
+
+        l = MAX (first, lane_at_or_right (c->lanes, start - spacing));
+        for (guint lane = 0; lane < n && isnan (x); lane++)
+          {
+            double at = start + spacing * (from_right ? n - 1 - lane : lane);
+            double along;
+
+            /* lane_is_taken() moves l on rightwards only */
+            if (from_right)
+              l = MAX (first, lane_at_or_right (c->lanes, at - spacing));
+            if (lane_is_taken (c, blocked, first, &l, at, spacing, top, bottom))
+              continue;
+            along = legs_along (c, y1, x0, at) + legs_along (c, y2, at, x1);
+            if (along <= 0)
+              x = at;
+            else if (!any_free && along < least)
+              {
+                least = along;
+                fallback = at;
+              }
+          }
+      }
+    if (isnan (x))
+      x = fallback;
+  }
   if (!isnan (x))
-    add_turn (c, x, top, bottom);
+    {
+      add_turn (c, x, top, bottom);
+      add_leg (c, y1, x0, x);
+      add_leg (c, y2, x, x1);
+    }
   return x;
 }
 
@@ -1070,11 +1205,13 @@ path_channel_to (Channels *ch,
 
   g_assert (ch != NULL);
 
-  if (fabs (y - y0) > STEEP * fabs (x - exit)
-      && !isnan (lane = take_lane (ch, k, y0, y, from)))
+  if (fabs (y - y0) > LANE && !isnan (lane = take_lane (ch, k, y0, y, from, last->x, x)))
     path_turn_to (path, lane, x, y);
   else
     {
+      /* Its level halves, which turns keep off */
+      add_leg (cluster_at (ch, k), y0, last->x, (exit + x) / 2);
+      add_leg (cluster_at (ch, k), y, (exit + x) / 2, x);
       path_line_to (path, exit, y0);
       path_s_to (path, x, y);
     }
@@ -1128,7 +1265,7 @@ route_through_gaps (Channels           *ch,
       path_line_to (path, side, sy);
       if (b < a)
         level = take_level (own, y + (ey - y) / (a - b + 1));
-      lane = take_lane (ch, a, sy, level, NAN);
+      lane = take_lane (ch, a, sy, level, NAN, side, side);
       if (isnan (lane))
         lane = side + LANE_INSET;
       path_turn_to (path, lane, side, level);
@@ -1266,6 +1403,13 @@ assign_entries (HsLayout *self,
       /* More arrows than the header has room for use the whole side */
       if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
         bottom = MAX (bottom, r->y + r->height - 6);
+      /* and more than the whole side has room for at ENTRY_SPACING come
+       * up to its corners, rather than in closer together */
+      if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
+        {
+          top = MIN (top, r->y + MIN (ENTRY_CORNER, r->height / 2));
+          bottom = MAX (bottom, r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
+        }
       spread_entries (list, wanted, entry_y, top, bottom);
       for (guint i = 0; i < list->len; i++)
         entry_x[g_array_index (list, guint, i)] = side_key % 2 == 1 ? r->x + r->width : r->x;
@@ -1334,10 +1478,15 @@ take_curve_levels (Channels           *ch,
   for (guint k = a + 1; k < b; k++)
     {
       Cluster *c = cluster_at (ch, k);
+      double at_lo = curve_y_at (e->x, e->y, c->lo), at_hi = curve_y_at (e->x, e->y, c->hi);
+      double top = MIN (at_lo, at_hi), bottom = MAX (at_lo, at_hi);
+      guint n = (guint) MIN (ceil ((bottom - top) / LANE), MAX_CURVE_LEVELS);
 
-      for (guint side = 0; side < 2; side++)
+      /* Where it crosses the cluster, and the levels between: a level
+       * there would cross it at a slant, along it for a while */
+      for (guint j = 0; j <= n; j++)
         {
-          double level = curve_y_at (e->x, e->y, side ? c->hi : c->lo);
+          double level = n > 0 ? top + (bottom - top) * j / n : top;
           Gap *nearest = NULL;
           double distance = G_MAXDOUBLE;
 
@@ -1379,6 +1528,15 @@ route_edges (HsLayout  *self,
   g_assert (self != NULL);
 
   assign_entries (self, entry_x, entry_y);
+  for (guint i = 0; i < self->edges->len; i++)
+    {
+      const HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
+
+      if (!e->back)
+        g_array_append_val (cluster_at (ch, ch->cluster_of[e->source])->slots, e->y[0]);
+    }
+  for (guint c = 0; c < ch->clusters->len; c++)
+    g_array_sort (cluster_at (ch, c)->slots, compare_doubles);
   for (guint pass = 0; pass < 2; pass++)
     for (guint i = 0; i < self->edges->len; i++)
       {
@@ -1400,7 +1558,11 @@ route_edges (HsLayout  *self,
             else
               crossings[i] = route_forward (far ? NULL : obs, e, e->x[0], e->y[0], entry_x[i], entry_y[i]);
             e->alpha = MIN (s->alpha, t->alpha);
-            if (far || steep || crossings[i] > 0)
+            /* A back edge round another cluster crosses its levels,
+             * which no path through the gaps knows of: it goes through
+             * them too */
+            if (far || steep || crossings[i] > 0
+                || (e->back && ch->cluster_of[e->target_box] != ch->cluster_of[e->source]))
               continue;
             take_curve_levels (ch, e);
           }

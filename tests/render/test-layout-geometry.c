@@ -11,10 +11,11 @@
 #include "render-test-util.h"
 
 /*
- * Geometry asked of every step of every program in examples/ and in
- * tests/render/programs, laid out step after step as the window does:
- * arrows do not pass over boxes they do not start or end at, no two arrows
- * share a path, and stability does not cost room.
+ * Geometry asked of every step of every program in examples/, the
+ * lessons, tests/render/programs and tests/render/show-more, laid out
+ * step after step as the window does: arrows do not pass over boxes
+ * they do not start or end at, no two arrows share a path, and stability
+ * does not cost room.
  */
 
 /* A step laid out after the ones before it may cover at most this times
@@ -27,11 +28,29 @@
 #define SAMPLES 64
 
 /* Two arrows share a path when one runs this long within NEAR of the
- * other: longer than where two arrows crossing at 6° or more meet.  And
- * arrowheads into one box stand at least HEADS_APART from each other. */
-#define NEAR        1.0
+ * other, heading the same way (within PARALLEL, as a tangent: 14°).
+ * Arrows are drawn 1.2 units wide, 2.2 where changed; at the smallest
+ * zoom the window reads at (box text of 9 px, 0.84 px a unit) two of
+ * them NEAR apart keep 1.8 units, 1.5 px, of background between them, the
+ * least that still shows as two lines, not one thick one.  Arrows that
+ * cross at a clear angle are no bundle, however close they come where
+ * they cross.  And arrowheads into one box stand at least HEADS_APART
+ * from each other. */
+#define NEAR        4.0
+#define PARALLEL    0.25
 #define SHARED      20.0
 #define HEADS_APART 4.0
+
+/* Known cases: programs whose crowded channels hold more long arrows
+ * than lanes 4 units apart fit (more than 17 lanes in a 72-unit channel),
+ * or whose arrows fan into a box shorter than their entries need (eleven
+ * into alias_bugs' int 0), so that some still run closer than NEAR.  They
+ * are held to the old bar, NEAR_KNOWN, and report their pairs at NEAR. */
+#define NEAR_KNOWN  1.0
+static const char * const known_close[] = {
+  "programs/bigdict.py", "programs/churn.py",
+  "examples/functions.py", "lessons/alias_bugs.py",
+};
 
 /* Point t of the path's curve c */
 static void
@@ -163,27 +182,34 @@ inside (const HsRect *r,
   return x >= r->x && x <= r->x + r->width && y >= r->y && y <= r->y + r->height;
 }
 
-/* Whether (x, y) lies within NEAR of the sampled curve b */
+/* Whether (x, y), heading (dx, dy), lies within `near` (at most NEAR)
+ * of the sampled curve b, where b heads the same way or back */
 static gboolean
 near_curve (double        x,
             double        y,
+            double        dx,
+            double        dy,
             const double *bx,
             const double *by,
-            guint         nb)
+            guint         nb,
+            double        near)
 {
   for (guint j = 0; j + 1 < nb; j++)
     {
+      double ex = bx[j + 1] - bx[j], ey = by[j + 1] - by[j];
+
       /* Most segments are far: compare bounds before measuring */
       if (x < MIN (bx[j], bx[j + 1]) - NEAR || x > MAX (bx[j], bx[j + 1]) + NEAR
           || y < MIN (by[j], by[j + 1]) - NEAR || y > MAX (by[j], by[j + 1]) + NEAR)
         continue;
-      if (distance_to_segment (x, y, bx[j], by[j], bx[j + 1], by[j + 1]) <= NEAR)
+      if (distance_to_segment (x, y, bx[j], by[j], bx[j + 1], by[j + 1]) <= near
+          && fabs (dx * ey - dy * ex) <= PARALLEL * fabs (dx * ex + dy * ey))
         return TRUE;
     }
   return FALSE;
 }
 
-/* The longest stretch of a that runs within NEAR of b */
+/* The longest stretch of a that runs within near of b */
 static double
 shared_length (const double *ax,
                const double *ay,
@@ -191,22 +217,26 @@ shared_length (const double *ax,
                const double *bx,
                const double *by,
                guint         nb,
-               const HsRect *b_bounds)
+               const HsRect *b_bounds,
+               double        near)
 {
   double run = 0, longest = 0;
   gboolean was_near = FALSE;
 
   for (guint i = 0; i < na; i++)
     {
-      gboolean near = inside (b_bounds, ax[i], ay[i]) && near_curve (ax[i], ay[i], bx, by, nb);
+      /* Heading as the samples either side of it do */
+      guint p = i > 0 ? i - 1 : i, q = i + 1 < na ? i + 1 : i;
+      gboolean close = inside (b_bounds, ax[i], ay[i])
+                       && near_curve (ax[i], ay[i], ax[q] - ax[p], ay[q] - ay[p], bx, by, nb, near);
 
       /* A run is of samples near b one after another: one near sample
        * is where a crosses b */
-      if (near && was_near)
+      if (close && was_near)
         run += hypot (ax[i] - ax[i - 1], ay[i] - ay[i - 1]);
-      else if (!near)
+      else if (!close)
         run = 0;
-      was_near = near;
+      was_near = close;
       longest = MAX (longest, run);
     }
   return longest;
@@ -258,11 +288,22 @@ test_routing (RenderFixture *fixture,
   g_assert_cmpuint (crossings, ==, 0);
 }
 
+/* Whether the program at path is one of known_close */
+static gboolean
+is_known_close (const char *path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (known_close); i++)
+    if (g_str_has_suffix (path, known_close[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_distinct_paths (RenderFixture *fixture,
                      gconstpointer  data)
 {
-  guint pairs = 0, shared = 0;
+  gboolean known = is_known_close (data);
+  guint pairs = 0, shared = 0, close = 0;
 
   for (guint s = 0; s < fixture->layouts->len; s++)
     {
@@ -306,19 +347,30 @@ test_distinct_paths (RenderFixture *fixture,
             pairs++;
             if (!rects_meet (&bounds[a], &bounds[b]))
               continue;
-            ab = shared_length (xs->pdata[a], ys->pdata[a], ns[a], xs->pdata[b], ys->pdata[b], ns[b], &bounds[b]);
-            ba = shared_length (xs->pdata[b], ys->pdata[b], ns[b], xs->pdata[a], ys->pdata[a], ns[a], &bounds[a]);
+            ab = shared_length (xs->pdata[a], ys->pdata[a], ns[a], xs->pdata[b], ys->pdata[b], ns[b], &bounds[b], NEAR);
+            ba = shared_length (xs->pdata[b], ys->pdata[b], ns[b], xs->pdata[a], ys->pdata[a], ns[a], &bounds[a], NEAR);
+            if (MAX (ab, ba) > SHARED && known)
+              {
+                close++;
+                ab = shared_length (xs->pdata[a], ys->pdata[a], ns[a], xs->pdata[b], ys->pdata[b], ns[b], &bounds[b], NEAR_KNOWN);
+                ba = shared_length (xs->pdata[b], ys->pdata[b], ns[b], xs->pdata[a], ys->pdata[a], ns[a], &bounds[a], NEAR_KNOWN);
+              }
             if (MAX (ab, ba) > SHARED)
               {
-                g_test_message ("%s step %u: the arrows from %s (row %u) to %s and from %s (row %u) to %s share %.0f units",
+                g_test_message ("%s step %u: the arrows from %s (row %u) to %s (%u curves%s) and from %s (row %u) to %s (%u curves%s) share %.0f units",
                                 (const char *) data, s, boxes[edges[a].source].title, edges[a].row,
-                                boxes[edges[a].target_box].title, boxes[edges[b].source].title, edges[b].row,
-                                boxes[edges[b].target_box].title, MAX (ab, ba));
+                                boxes[edges[a].target_box].title, edges[a].n_curves, edges[a].back ? ", back" : "",
+                                boxes[edges[b].source].title, edges[b].row,
+                                boxes[edges[b].target_box].title, edges[b].n_curves, edges[b].back ? ", back" : "",
+                                MAX (ab, ba));
                 shared++;
               }
           }
     }
-  g_test_message ("%s: %u pairs of arrows checked, %u share a path", (const char *) data, pairs, shared);
+  g_test_message ("%s: %u pairs of arrows checked, %u share a path%s", (const char *) data, pairs, shared,
+                  known ? " (a known case, held to 1 unit)" : "");
+  if (known)
+    g_test_message ("%s: %u pairs run within %.0f units", (const char *) data, close, NEAR);
   g_assert_cmpuint (shared, ==, 0);
 }
 
@@ -551,7 +603,7 @@ static GPtrArray *paths;
 
 /* The programs the window test runs, examples and lessons, keep what a
  * line made together (render programs may make one box taller than a
- * view); the examples and the render programs get the other tests */
+ * view); every program gets the other tests */
 static void
 add_programs (const char *dir,
               const char *prefix,
@@ -584,7 +636,9 @@ main (int   argc,
   paths = g_ptr_array_new_with_free_func (g_free);
   add_programs (HS_TEST_EXAMPLES, "examples", TRUE, TRUE);
   add_programs (HS_TEST_PROGRAMS, "programs", TRUE, FALSE);
-  add_programs (HS_TEST_LESSONS, "lessons", FALSE, TRUE);
+  add_programs (HS_TEST_LESSONS, "lessons", TRUE, TRUE);
+  /* A big set, whose members' arrows cross one channel to their ints */
+  add_programs (HS_TEST_PROGRAMS "/../show-more", "show-more", TRUE, FALSE);
 
   status = g_test_run ();
   g_ptr_array_unref (paths);
