@@ -1497,7 +1497,8 @@ motion_cb (GtkEventControllerMotion *controller,
   double lx, ly;
 
   /* The pointer moved after a glide: its tooltip may show again */
-  if ((x != self->pointer_x || y != self->pointer_y) && !hs_graph_view_camera_is_moving (self))
+  if ((x != self->pointer_x || y != self->pointer_y) && !hs_graph_view_camera_is_moving (self) &&
+      !is_animating (self))
     self->tooltip_held = FALSE;
   self->pointer_x = x;
   self->pointer_y = y;
@@ -1521,16 +1522,19 @@ leave_cb (GtkEventControllerMotion *controller,
   set_hover (self, 0);
 }
 
-/* The camera starts to glide: the picture moves under a pointer that
- * rests, and what the pointer was over is somewhere else.  Its hover
- * outline and tooltip go, and no tooltip pops up until the pointer
- * moves after the glide. */
+/* The camera starts to glide, or the boxes to move to the next step:
+ * the picture moves under a pointer that rests, and what the pointer was
+ * over is somewhere else.  Its hover outline and tooltip go, and no
+ * tooltip pops up until the pointer moves after the glide. */
 static void
-camera_state_cb (HsGraphView *self)
+animation_state_cb (AdwAnimation *animation,
+                    GParamSpec   *pspec,
+                    HsGraphView  *self)
 {
+  g_assert (ADW_IS_ANIMATION (animation));
   g_assert (HS_IS_GRAPH_VIEW (self));
 
-  if (adw_animation_get_state (self->camera_animation) != ADW_ANIMATION_PLAYING)
+  if (adw_animation_get_state (animation) != ADW_ANIMATION_PLAYING)
     return;
   self->tooltip_held = TRUE;
   set_hover (self, 0);
@@ -1954,7 +1958,8 @@ hs_graph_view_init (HsGraphView *self)
   adw_timed_animation_set_easing (ADW_TIMED_ANIMATION (self->animation), ADW_EASE_OUT_CUBIC);
   g_signal_connect_swapped (self->animation, "done", G_CALLBACK (animation_done_cb), self);
   hs_graph_view_camera_init (self);
-  g_signal_connect_swapped (self->camera_animation, "notify::state", G_CALLBACK (camera_state_cb), self);
+  g_signal_connect (self->animation, "notify::state", G_CALLBACK (animation_state_cb), self);
+  g_signal_connect (self->camera_animation, "notify::state", G_CALLBACK (animation_state_cb), self);
 
   gesture = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);

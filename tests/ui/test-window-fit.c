@@ -204,6 +204,21 @@ test_folded_statement (void)
   hs_test_window_close (window);
 }
 
+/* The first object box of graph's layout */
+static const HsLayoutBox *
+first_object_box (HsGraphView *graph)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT)
+      return &boxes[i];
+  g_assert_not_reached ();
+  return NULL;
+}
+
 /* WINDOW's graph once its animations are done, and the first object
  * box of its layout */
 static HsGraphView *
@@ -211,21 +226,18 @@ graph_at_rest (HsWindow           *window,
                const HsLayoutBox **box)
 {
   HsGraphView *graph = hs_window_get_graph_view (window);
-  const HsLayoutBox *boxes;
-  guint n_boxes;
 
   hs_graph_view_finish_animations (graph);
   hs_test_wait_frames (GTK_WIDGET (graph), 3);
   g_assert_false (hs_graph_view_camera_is_moving (graph));
-  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
-  for (guint i = 0; i < n_boxes; i++)
-    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT)
-      {
-        *box = &boxes[i];
-        return graph;
-      }
-  g_assert_not_reached ();
-  return NULL;
+  *box = first_object_box (graph);
+  return graph;
+}
+
+static gboolean
+boxes_moving (gpointer data)
+{
+  return ((HsGraphView *) data)->from != NULL;
 }
 
 /* Whether GTK, asking the view at (x, y), would get a tooltip to show */
@@ -294,6 +306,19 @@ test_no_tooltip_while_gliding (void)
   g_signal_emit_by_name (motion, "motion", x, y);
   g_assert_cmpuint (graph->hover, ==, box->ref);
   g_assert_true (would_show_tooltip (graph, x, y));
+
+  /* Not following, a step back moves the boxes, not the camera: the
+   * same once they have moved */
+  hs_graph_view_set_follow (graph, FALSE);
+  hs_window_show_step (window, hs_window_get_step (window) - 1, TRUE);
+  g_assert_true (hs_test_wait_until (boxes_moving, graph));
+  g_assert_cmpuint (graph->hover, ==, 0);
+  hs_graph_view_finish_animations (graph);
+  box = first_object_box (graph);
+  box_middle (graph, box, &x, &y);
+  g_assert_false (would_show_tooltip (graph, x, y));
+  g_signal_emit_by_name (motion, "motion", x + 1, y);
+  g_assert_true (would_show_tooltip (graph, x + 1, y));
   hs_test_window_close (window);
 }
 
