@@ -114,6 +114,7 @@ struct _HsGraphView
   guint           follow : 1;     /* the camera frames every step */
   guint           frame_pending : 1; /* frame once there is a layout and a size */
   guint           camera_active : 1; /* camera_animation is gliding */
+  guint           tooltip_held : 1;  /* no tooltip until the pointer moves after a glide */
 };
 
 void     hs_graph_view_camera_init          (HsGraphView *self);

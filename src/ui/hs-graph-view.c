@@ -272,8 +272,11 @@ find_pinned_frame (HsGraphView *self,
   return NULL;
 }
 
-/* Like widget_to_layout(), but a point on the pinned copy of the current
- * frame lands on the frame itself, so its names can be clicked. */
+/* Like widget_to_layout(), but from where the picture is drawn: on whole
+ * pixels (hs_graph_view_snapshot), up to half a pixel from the camera's
+ * exact offset, so that a click or the pointer lands on what the user
+ * sees under it.  A point on the pinned copy of the current frame lands
+ * on the frame itself, so its names can be clicked. */
 static void
 pointer_to_layout (HsGraphView *self,
                    double       x,
@@ -286,7 +289,8 @@ pointer_to_layout (HsGraphView *self,
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
-  widget_to_layout (self, x, y, lx, ly);
+  *lx = (x - round (self->offset_x)) / self->zoom;
+  *ly = (y - round (self->offset_y)) / self->zoom;
   if ((frame = find_pinned_frame (self, self->layout, &where)) != NULL &&
       *lx >= where.x && *lx <= where.x + where.width && *ly >= where.y && *ly <= where.y + where.height)
     {
@@ -1492,6 +1496,10 @@ motion_cb (GtkEventControllerMotion *controller,
   HsLayoutHit kind;
   double lx, ly;
 
+  /* The pointer moved after a glide: its tooltip may show again */
+  if ((x != self->pointer_x || y != self->pointer_y) && !hs_graph_view_camera_is_moving (self) &&
+      !is_animating (self))
+    self->tooltip_held = FALSE;
   self->pointer_x = x;
   self->pointer_y = y;
   if (self->layout == NULL)
@@ -1512,6 +1520,26 @@ leave_cb (GtkEventControllerMotion *controller,
           HsGraphView              *self)
 {
   set_hover (self, 0);
+}
+
+/* The camera starts to glide, or the boxes to move to the next step:
+ * the picture moves under a pointer that rests, and what the pointer was
+ * over is somewhere else.  Its hover outline and tooltip go, and no
+ * tooltip pops up until the pointer moves after the glide. */
+static void
+animation_state_cb (AdwAnimation *animation,
+                    GParamSpec   *pspec,
+                    HsGraphView  *self)
+{
+  g_assert (ADW_IS_ANIMATION (animation));
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (adw_animation_get_state (animation) != ADW_ANIMATION_PLAYING)
+    return;
+  self->tooltip_held = TRUE;
+  set_hover (self, 0);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 
 /* Over a box's badges or its tag, one sentence for each, read from the
@@ -1636,8 +1664,8 @@ tooltip_at (HsGraphView  *self,
     }
 
   if (hs_layout_get_object_bounds (self->layout, ref, &bounds))
-    *area = (GdkRectangle) { bounds.x * self->zoom + self->offset_x,
-                             bounds.y * self->zoom + self->offset_y,
+    *area = (GdkRectangle) { bounds.x * self->zoom + round (self->offset_x),
+                             bounds.y * self->zoom + round (self->offset_y),
                              bounds.width * self->zoom,
                              bounds.height * self->zoom };
   return g_steal_pointer (&markup);
@@ -1662,10 +1690,14 @@ hs_graph_view_query_tooltip (GtkWidget  *widget,
                              gboolean    keyboard_mode,
                              GtkTooltip *tooltip)
 {
+  HsGraphView *self = (HsGraphView *) widget;
   g_autofree char *markup = NULL;
   GdkRectangle area;
 
-  if ((markup = tooltip_at ((HsGraphView *) widget, x, y, &area)) == NULL)
+  /* Not over a picture that glides under a resting pointer */
+  if (self->tooltip_held || hs_graph_view_camera_is_moving (self))
+    return FALSE;
+  if ((markup = tooltip_at (self, x, y, &area)) == NULL)
     return FALSE;
   gtk_tooltip_set_tip_area (tooltip, &area);
   gtk_tooltip_set_markup (tooltip, markup);
@@ -1926,6 +1958,8 @@ hs_graph_view_init (HsGraphView *self)
   adw_timed_animation_set_easing (ADW_TIMED_ANIMATION (self->animation), ADW_EASE_OUT_CUBIC);
   g_signal_connect_swapped (self->animation, "done", G_CALLBACK (animation_done_cb), self);
   hs_graph_view_camera_init (self);
+  g_signal_connect (self->animation, "notify::state", G_CALLBACK (animation_state_cb), self);
+  g_signal_connect (self->camera_animation, "notify::state", G_CALLBACK (animation_state_cb), self);
 
   gesture = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);

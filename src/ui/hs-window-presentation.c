@@ -25,6 +25,11 @@
 #define READABLE_SCREEN_HEIGHT 1080.0
 #define MAX_FOLLOW_ZOOM 2.0
 #define EDITOR_MAX_WIDTH 400  /* as hs-window.ui has it */
+/* The graph's least width while presenting: the inspector is put away,
+ * and the large snippet (a third of the screen) stays beside the graph
+ * on a 1024 px projector.  At a desk it is hs-window.ui's, which folds
+ * the inspector below about 1250 px. */
+#define PRESENTING_GRAPH_WIDTH 560
 /* In full screen the header bar slides in when the pointer comes this
  * near the top edge, and away when it leaves the bar by this much. */
 #define HEADER_EDGE 4
@@ -269,6 +274,8 @@ set_presenting (HsWindow *self,
       adw_flap_set_reveal_flap (self->editor_flap, TRUE);
       /* The snippet in large type needs about a third of the screen. */
       set_editor_width (self, MAX (360, screen_width (self) / 3));
+      gtk_widget_get_size_request (self->graph_box, &self->saved_graph_width, NULL);
+      gtk_widget_set_size_request (self->graph_box, PRESENTING_GRAPH_WIDTH, -1);
       /* Folded flaps open themselves when the window widens: not here. */
       adw_flap_set_fold_policy (self->inspector_flap, ADW_FLAP_FOLD_POLICY_NEVER);
       adw_flap_set_reveal_flap (self->inspector_flap, FALSE);
@@ -286,6 +293,7 @@ set_presenting (HsWindow *self,
       self->fit_tick = 0;
       gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
       set_editor_width (self, -1);
+      gtk_widget_set_size_request (self->graph_box, self->saved_graph_width, -1);
       gtk_window_unfullscreen (GTK_WINDOW (self));
       gtk_window_set_default_size (GTK_WINDOW (self), self->saved_width, self->saved_height);
       adw_flap_set_fold_policy (self->inspector_flap, ADW_FLAP_FOLD_POLICY_AUTO);

@@ -49,6 +49,7 @@ struct _HsWindow
   GtkWidget            *console_send;
   GtkTextView          *output_view;
   GtkLabel             *output_status;
+  GtkWidget            *graph_box;       /* the graph's column: its width-request folds the inspector */
   GtkStack             *graph_stack;
   AdwStatusPage        *empty_page;
   GtkWidget            *zoom_box;
@@ -71,7 +72,7 @@ struct _HsWindow
   HsDraft              *draft;
   HsDraft              *pending_draft;  /* offered when the file opened */
   guint                 draft_source;
-  guint                 empty_page_source; /* the page's margin, set after a layout */
+  guint                 flaps_source;   /* what follows a flap's fold, set after a layout */
   guint                 appending : 1;  /* the buffer changes because of a heap command */
   guint                 edited_since_run : 1;
   guint                 close_confirmed : 1;
@@ -127,6 +128,7 @@ struct _HsWindow
   double                saved_max_zoom;
   int                   saved_width;    /* the window's size before presenting */
   int                   saved_height;
+  int                   saved_graph_width; /* the graph column's width-request */
   guint                 fit_tick;
   int                   fit_width;
   guint                 fit_frames;

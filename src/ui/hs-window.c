@@ -18,6 +18,8 @@
 /* Typing is written to the draft at most this long after it happens, so
  * a crash loses at most this much of it. */
 #define DRAFT_DELAY_MS 300
+/* The longest statement the step bar shows, in characters */
+#define STATEMENT_CHARS 40
 #define DEFAULT_EXAMPLE "aliasing"
 
 G_DEFINE_FINAL_TYPE (HsWindow, hs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -564,6 +566,8 @@ buffer_changed_cb (HsWindow *self)
     {
       self->edited_since_run = TRUE;
       update_title (self);
+      /* the lines no longer are the trace's */
+      hs_window_update_timeline (self);
     }
 
   if (gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)) && self->draft_source == 0)
@@ -625,6 +629,38 @@ selection_changed_cb (HsWindow *self)
   hs_window_update_actions (self);
 }
 
+/* The statement on line of the snippet that ran, stripped and cut to
+ * STATEMENT_CHARS; NULL when there is none, or when the snippet was
+ * edited since the run and its lines no longer are the trace's. */
+static char *
+dup_statement (HsWindow *self,
+               guint     line)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->edited_since_run || line == 0 || line > (guint) gtk_text_buffer_get_line_count (buffer))
+    return NULL;
+  gtk_text_buffer_get_iter_at_line (buffer, &start, line - 1);
+  end = start;
+  if (!gtk_text_iter_ends_line (&end))
+    gtk_text_iter_forward_to_line_end (&end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_strstrip (text);
+  if (*text == '\0')
+    return NULL;
+  if (g_utf8_strlen (text, -1) > STATEMENT_CHARS)
+    {
+      g_autofree char *cut = g_utf8_substring (text, 0, STATEMENT_CHARS - 1);
+
+      return g_strconcat (g_strchomp (cut), "…", NULL);
+    }
+  return g_steal_pointer (&text);
+}
+
 static void
 update_timeline (HsWindow *self,
                  guint     line)
@@ -632,6 +668,7 @@ update_timeline (HsWindow *self,
   g_autofree char *label = NULL;
   g_autofree char *position = NULL;
   g_autofree char *total = NULL;
+  g_autofree char *statement = NULL;
 
   g_assert (HS_IS_WINDOW (self));
   g_assert (self->n_steps > 0);
@@ -642,7 +679,15 @@ update_timeline (HsWindow *self,
 
   position = hs_format_count ((gint64) self->step + 1);
   total = hs_format_count (self->n_steps);
-  if (line > 0)
+  /* With the snippet folded away, the line's number alone says little */
+  if (adw_flap_get_folded (self->editor_flap))
+    statement = dup_statement (self, line);
+  if (line > 0 && statement != NULL)
+    /* Translators: the position in the timeline and the statement on its
+     * line, shown when the snippet is folded away, e.g.
+     * "Step 3 of 1,200 · line 5 · b = a[:]" */
+    label = g_strdup_printf (_("Step %s of %s · line %u · %s"), position, total, line, statement);
+  else if (line > 0)
     /* Translators: the position in the timeline, e.g. "Step 3 of 1,200 · line 5" */
     label = g_strdup_printf (_("Step %s of %s · line %u"), position, total, line);
   else
@@ -827,27 +872,30 @@ empty_page_clear_inspector (HsWindow *self)
 }
 
 static gboolean
-empty_page_source_cb (gpointer data)
+flaps_settled_cb (gpointer data)
 {
   HsWindow *self = data;
 
   g_assert (HS_IS_WINDOW (self));
 
-  self->empty_page_source = 0;
+  self->flaps_source = 0;
   empty_page_clear_inspector (self);
+  /* the statement shows while the editor is folded */
+  hs_window_update_timeline (self);
   return G_SOURCE_REMOVE;
 }
 
-/* The flap says it folded, or moved, while it lays itself out: a margin
- * set then came too late for that layout, and the frame drew the flap's
- * parts without a size (a warning).  It is set once the frame is done. */
+/* A flap says it folded, or moved, while it lays itself out: a margin or
+ * a label set then came too late for that layout, and the frame drew the
+ * flap's parts without a size (a warning).  They are set once the frame
+ * is done. */
 static void
-inspector_flap_changed_cb (HsWindow *self)
+flap_changed_cb (HsWindow *self)
 {
   g_assert (HS_IS_WINDOW (self));
 
-  if (self->empty_page_source == 0)
-    self->empty_page_source = g_idle_add (empty_page_source_cb, self);
+  if (self->flaps_source == 0)
+    self->flaps_source = g_idle_add (flaps_settled_cb, self);
 }
 
 static void
@@ -1263,7 +1311,7 @@ hs_window_dispose (GObject *object)
   HsWindow *self = (HsWindow *) object;
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
-  g_clear_handle_id (&self->empty_page_source, g_source_remove);
+  g_clear_handle_id (&self->flaps_source, g_source_remove);
   g_clear_handle_id (&self->arrival_source, g_source_remove);
   g_clear_object (&self->replaced_trace);
   if (self->autoplay_tick != 0)
@@ -1399,6 +1447,7 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, console_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, output_view);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, output_status);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, graph_box);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, graph_stack);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, zoom_box);
@@ -1561,9 +1610,11 @@ hs_window_init (HsWindow *self)
       g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
     }
   g_signal_connect_object (self->inspector_flap, "notify::reveal-progress",
-                           G_CALLBACK (inspector_flap_changed_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->inspector_flap, "notify::folded",
-                           G_CALLBACK (inspector_flap_changed_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor_flap, "notify::folded",
+                           G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
   {
     g_autoptr(GPropertyAction) action = g_property_action_new ("find", self->search_bar, "search-mode-enabled");
 

@@ -123,6 +123,23 @@ hs_test_widget_is_mapped (gpointer data)
   return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 100;
 }
 
+/* Conditions on an AdwFlap, for hs_test_wait_until() */
+gboolean
+hs_test_flap_folded (gpointer flap)
+{
+  g_return_val_if_fail (ADW_IS_FLAP (flap), FALSE);
+
+  return adw_flap_get_folded (flap);
+}
+
+gboolean
+hs_test_flap_unfolded (gpointer flap)
+{
+  g_return_val_if_fail (ADW_IS_FLAP (flap), FALSE);
+
+  return !adw_flap_get_folded (flap);
+}
+
 /* Activates ACTION, which must be enabled, as a click on its button does. */
 void
 hs_test_activate (HsWindow   *window,
@@ -132,6 +149,62 @@ hs_test_activate (HsWindow   *window,
 
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action));
   g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
+}
+
+/* WIDGET's event controller of TYPE; the widget keeps it. */
+gpointer
+hs_test_find_controller (GtkWidget *widget,
+                         GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* The first step of WINDOW's trace that is about to run LINE */
+guint
+hs_test_line_step (HsWindow *window,
+                   guint     line)
+{
+  HsTrace *trace = hs_window_get_trace (window);
+
+  for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+
+      if (hs_snapshot_get_event (snapshot) == HS_EVENT_LINE && hs_snapshot_get_line (snapshot) == line)
+        return i;
+    }
+  g_assert_not_reached ();
+  return 0;
+}
+
+/* A new window of WIDTH x HEIGHT, as a small screen gives it, holding
+ * EXAMPLE, shown and laid out. */
+HsWindow *
+hs_test_window_new_sized (int         width,
+                          int         height,
+                          const char *example)
+{
+  HsWindow *window;
+
+  g_return_val_if_fail (HS_IS_APPLICATION (test_app), NULL);
+
+  window = hs_window_new (test_app);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  hs_window_load_example (window, example);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  hs_test_wait_frames (GTK_WIDGET (window), 10);
+  return window;
 }
 
 /* A new window of hs_test_init()'s application holding SOURCE, run to

@@ -41,8 +41,17 @@ void           hs_test_wait_idle        (HsWindow        *window);
 void           hs_test_wait_frames      (GtkWidget       *widget,
                                          guint            n);
 gboolean       hs_test_widget_is_mapped (gpointer         data);
+gboolean       hs_test_flap_folded      (gpointer         flap);
+gboolean       hs_test_flap_unfolded    (gpointer         flap);
 void           hs_test_activate         (HsWindow        *window,
                                          const char      *action);
+gpointer       hs_test_find_controller  (GtkWidget       *widget,
+                                         GType            type);
+guint          hs_test_line_step        (HsWindow        *window,
+                                         guint            line);
+HsWindow      *hs_test_window_new_sized (int              width,
+                                         int              height,
+                                         const char      *example);
 HsWindow      *hs_test_window_new_run   (const char      *source,
                                          const char      *title);
 void           hs_test_window_close     (HsWindow        *window);

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <cairo-svg.h>
 
@@ -54,23 +55,6 @@ action_state (HsWindow   *window,
   return g_variant_get_boolean (state);
 }
 
-static gpointer
-find_controller (GtkWidget *widget,
-                 GType      type)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
-        return controller;   /* the widget keeps it */
-    }
-  g_assert_not_reached ();
-  return NULL;
-}
-
 /* Follow is the window's stateful action "follow": the view's camera
  * follows the program until a pan or a zoom by hand, and Fit or the
  * toggle turn it on again. */
@@ -90,7 +74,7 @@ test_follow_action (void)
   hs_graph_view_get_visible_rect (graph, &framed);
 
   /* A scroll pans by hand: following stops, and the toggle shows it */
-  scroll = find_controller (GTK_WIDGET (graph), GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+  scroll = hs_test_find_controller (GTK_WIDGET (graph), GTK_TYPE_EVENT_CONTROLLER_SCROLL);
   g_signal_emit_by_name (scroll, "scroll", 0.0, 2.0, &handled);
   g_assert_true (handled);
   g_assert_false (hs_graph_view_get_follow (graph));
@@ -106,7 +90,7 @@ test_follow_action (void)
   g_assert_cmpfloat_with_epsilon (moved.y, framed.y, 0.5);
 
   /* A drag pans too; the view stays where the user put it at later steps */
-  drag = find_controller (GTK_WIDGET (graph), GTK_TYPE_GESTURE_DRAG);
+  drag = hs_test_find_controller (GTK_WIDGET (graph), GTK_TYPE_GESTURE_DRAG);
   g_signal_emit_by_name (drag, "drag-begin", 100.0, 100.0);
   g_signal_emit_by_name (drag, "drag-update", 60.0, 40.0);
   g_assert_false (action_state (window, "follow"));
@@ -371,7 +355,8 @@ test_hidden_holders (void)
   hs_test_window_close (window);
 }
 
-/* Widget coordinates of layout point (lx, ly) */
+/* Widget coordinates of layout point (lx, ly) where it is drawn: the
+ * picture lies on whole pixels, and the pointer is read the same way */
 static void
 to_widget (HsGraphView *graph,
            double       lx,
@@ -379,12 +364,10 @@ to_widget (HsGraphView *graph,
            double      *x,
            double      *y)
 {
-  HsRect view;
   double zoom = hs_graph_view_get_zoom (graph);
 
-  hs_graph_view_get_visible_rect (graph, &view);
-  *x = (lx - view.x) * zoom;
-  *y = (ly - view.y) * zoom;
+  *x = lx * zoom + round (graph->offset_x);
+  *y = ly * zoom + round (graph->offset_y);
 }
 
 /* Tooltips: a variable's row names the variable and its object, a box

@@ -23,22 +23,6 @@ activate (HsWindow   *window,
   g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
 }
 
-static guint
-line_step (HsWindow *window,
-           guint     line)
-{
-  HsTrace *trace = hs_window_get_trace (window);
-
-  for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
-    {
-      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
-
-      if (hs_snapshot_get_event (snapshot) == HS_EVENT_LINE && hs_snapshot_get_line (snapshot) == line)
-        return i;
-    }
-  g_assert_not_reached ();
-}
-
 static void
 answer (HsPredictionCard *card,
         gboolean          right)
@@ -142,7 +126,7 @@ test_watch_from_inspector (void)
   guint32 refs[2];
 
   g_assert_null (find_named (GTK_WIDGET (w->inspector), "watch-button"));
-  hs_window_show_step (w, line_step (w, 2), FALSE);
+  hs_window_show_step (w, hs_test_line_step (w, 2), FALSE);
   g_assert_true (hs_graph_view_select_variable (hs_window_get_graph_view (w), "a", FALSE));
   button = find_named (GTK_WIDGET (w->inspector), "watch-button");
   g_assert_nonnull (button);
@@ -151,7 +135,7 @@ test_watch_from_inspector (void)
   g_assert_cmpuint (hs_window_get_watched (w), ==, refs[0]);
 
   activate (w, "continue");
-  g_assert_cmpuint (hs_window_get_step (w), ==, line_step (w, 4));
+  g_assert_cmpuint (hs_window_get_step (w), ==, hs_test_line_step (w, 4));
   g_assert_nonnull (strstr (hs_window_get_last_toast (w), "changed the list"));
 
   /* Pressed again, it stops watching. */
@@ -175,7 +159,7 @@ test_continue_in_thread (void)
 {
   HsWindow *w = hs_test_window_new_run ("x = 0\nfor i in range(3000):\n    pass\nx = 1\n", "long.py");
   guint n_steps = hs_trace_get_n_steps (hs_window_get_trace (w));
-  guint last_line = line_step (w, 4);
+  guint last_line = hs_test_line_step (w, 4);
 
   g_assert_cmpuint (n_steps, >, 6000);
   hs_window_toggle_breakpoint (w, 4);

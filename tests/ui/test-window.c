@@ -1701,18 +1701,6 @@ test_untitled_drafts (HsTestFixture *f,
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (hs_window_get_buffer (f->window)), FALSE);
 }
 
-static gboolean
-flap_folded (gpointer data)
-{
-  return adw_flap_get_folded (data);
-}
-
-static gboolean
-flap_unfolded (gpointer data)
-{
-  return !adw_flap_get_folded (data);
-}
-
 static GtkWidget *
 widget_of_action (GtkWidget  *widget,
                   const char *action)
@@ -1760,7 +1748,7 @@ test_narrow_window (HsTestFixture *f,
     if (geometry.width >= 1280)
       {
         gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-        g_assert_true (hs_test_wait_until (flap_unfolded, f->window->inspector_flap));
+        g_assert_true (hs_test_wait_until (hs_test_flap_unfolded, f->window->inspector_flap));
         g_assert_false (adw_flap_get_folded (f->window->editor_flap));
         g_assert_false (adw_flap_get_folded (f->window->inspector_flap));
         g_assert_true (adw_flap_get_reveal_flap (f->window->inspector_flap));
@@ -1774,7 +1762,7 @@ test_narrow_window (HsTestFixture *f,
   hs_window_load_example (narrow, "aliasing");
   gtk_window_present (GTK_WINDOW (narrow));
   g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, narrow));
-  g_assert_true (hs_test_wait_until (flap_folded, narrow->editor_flap));
+  g_assert_true (hs_test_wait_until (hs_test_flap_folded, narrow->editor_flap));
   g_assert_true (adw_flap_get_folded (narrow->inspector_flap));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 800);
   /* Folded panes start hidden; the header toggles (actions) show them. */
@@ -1893,13 +1881,8 @@ static HsWindow *
 small_window (int width,
               int height)
 {
-  HsWindow *window = hs_window_new (app);
+  HsWindow *window = hs_test_window_new_sized (width, height, "aliasing");
 
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  hs_window_load_example (window, "aliasing");
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
-  hs_test_wait_frames (GTK_WIDGET (window), 10);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, width);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, height);
   return window;

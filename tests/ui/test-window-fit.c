@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The window at the sizes issue 8 names, under Xvfb: the graph keeps the
+ * room at the default size as on a small screen, a folded editor still
+ * says what the current line does, no tooltip pops up while the camera
+ * glides, and a click lands on what is drawn.
+ */
+#define G_LOG_DOMAIN "heapscope-test-window-fit"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "hs-graph-view-private.h"
+#include "hs-test-run.h"
+
+static HsApplication *app;
+
+/* A window of width x height with the copies example, run to its end. */
+static HsWindow *
+sized_window (int width,
+              int height)
+{
+  HsWindow *window = hs_test_window_new_sized (width, height, "copies");
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  hs_test_wait_idle (window);
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, hs_window_get_graph_view (window)));
+  hs_test_wait_frames (GTK_WIDGET (window), 10);
+  return window;
+}
+
+static int
+screen_width (void)
+{
+  GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+  GdkRectangle geometry;
+
+  gdk_monitor_get_geometry (monitor, &geometry);
+  return geometry.width;
+}
+
+/* Issue 8: the graph keeps the room.  At the default 1200x760 the
+ * inspector, empty until something is selected, took 260 px beside the
+ * graph, which was narrower there (628 px) than at 1024x600 (714 px),
+ * where the inspector folds away.  Below about 1280 px it folds now; the
+ * editor stays beside the graph down to 1024. */
+static void
+test_graph_room (void)
+{
+  static const struct
+  {
+    int      width, height;
+    gboolean editor_folded, inspector_folded;
+  } sizes[] = {
+    { 1280, 800, FALSE, FALSE },
+    { 1200, 760, FALSE, TRUE },
+    { 1024, 600, FALSE, TRUE },
+    { 800, 600, TRUE, TRUE },
+  };
+  int graph_width[G_N_ELEMENTS (sizes)] = { 0 };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      HsWindow *window;
+
+      if (sizes[s].width > screen_width ())
+        {
+          g_test_message ("the screen is %d px wide: %dx%d needs more", screen_width (),
+                          sizes[s].width, sizes[s].height);
+          continue;
+        }
+      window = sized_window (sizes[s].width, sizes[s].height);
+      graph_width[s] = gtk_widget_get_width (GTK_WIDGET (hs_window_get_graph_view (window)));
+      g_test_message ("%dx%d: graph %d px wide, editor %s, inspector %s", sizes[s].width, sizes[s].height,
+                      graph_width[s],
+                      adw_flap_get_folded (window->editor_flap) ? "folded" : "beside",
+                      adw_flap_get_folded (window->inspector_flap) ? "folded" : "beside");
+      g_assert_cmpint (adw_flap_get_folded (window->editor_flap), ==, sizes[s].editor_folded);
+      g_assert_cmpint (adw_flap_get_folded (window->inspector_flap), ==, sizes[s].inspector_folded);
+      /* Unfolded, a pane shows; folded, it waits for its header toggle,
+       * and the toggle shows it. */
+      g_assert_cmpint (adw_flap_get_reveal_flap (window->inspector_flap), ==, !sizes[s].inspector_folded);
+      if (sizes[s].inspector_folded)
+        {
+          hs_test_activate (window, "show-inspector");
+          g_assert_true (adw_flap_get_reveal_flap (window->inspector_flap));
+          hs_test_activate (window, "show-inspector");
+          g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
+        }
+      hs_test_window_close (window);
+    }
+  /* the default size gives the graph at least what a small screen does */
+  g_assert_cmpint (graph_width[1], >=, graph_width[2]);
+}
+
+static gboolean
+window_is_1024 (gpointer data)
+{
+  return ABS (gtk_widget_get_width (GTK_WIDGET (data)) - 1024) <= 20;
+}
+
+/* Presenting on a 1024x768 projector, the large snippet stays beside the
+ * graph: the graph's least width beside the inspector, which folds it
+ * below about 1250 px at a desk, is lowered while the inspector is put
+ * away; leaving presentation brings it back. */
+static void
+test_presenting_keeps_editor (void)
+{
+  HsWindow *window = sized_window (1200, 760);
+
+  g_assert_true (adw_flap_get_folded (window->inspector_flap));
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "presentation", g_variant_new_boolean (TRUE));
+  /* Xvfb has no window manager to make it full screen: the projector's size */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 768);
+  g_assert_true (hs_test_wait_until (window_is_1024, window));
+  hs_test_wait_frames (GTK_WIDGET (window), 6);
+  g_assert_true (adw_flap_get_reveal_flap (window->editor_flap));
+  g_assert_false (adw_flap_get_folded (window->editor_flap));
+
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "presentation", g_variant_new_boolean (FALSE));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  hs_test_wait_frames (GTK_WIDGET (window), 6);
+  g_assert_true (adw_flap_get_folded (window->inspector_flap));
+  hs_test_window_close (window);
+}
+
+typedef struct
+{
+  GtkLabel   *label;
+  const char *suffix;
+} LabelEnds;
+
+static gboolean
+label_ends (gpointer data)
+{
+  LabelEnds *ends = data;
+
+  return g_str_has_suffix (gtk_label_get_label (ends->label), ends->suffix);
+}
+
+/* Issue 8: at 800x600 the editor folds away, and the step bar said
+ * "line 9" without saying what line 9 is: it gives the statement too,
+ * stripped and cut short, while the editor is folded; beside the editor,
+ * which marks the line, the number is enough. */
+static void
+test_folded_statement (void)
+{
+  HsWindow *window = sized_window (800, 600);
+  const char *label;
+  GtkTextIter end;
+
+  g_assert_true (adw_flap_get_folded (window->editor_flap));
+  hs_window_show_step (window, hs_test_line_step (window, 9), FALSE);
+  label = gtk_label_get_label (window->step_label);
+  g_test_message ("800x600: %s", label);
+  g_assert_true (g_str_has_suffix (label, " · line 9 · deep[1][1] = 2"));
+  /* the label gives way to the timeline, not the other way round */
+  g_assert_cmpint (gtk_label_get_ellipsize (window->step_label), ==, PANGO_ELLIPSIZE_END);
+
+  /* it follows the steps */
+  hs_window_show_step (window, hs_test_line_step (window, 6), FALSE);
+  g_assert_true (g_str_has_suffix (gtk_label_get_label (window->step_label), " · line 6 · shallow = copy.copy(grid)"));
+
+  /* Widened, the editor unfolds and marks the line itself; narrowed
+   * again, the statement comes back (the fold is followed, not only the
+   * steps). */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  g_assert_true (hs_test_wait_until (hs_test_flap_unfolded, window->editor_flap));
+  g_assert_true (hs_test_wait_until (label_ends, &(LabelEnds) { window->step_label, " · line 6" }));
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  g_assert_true (hs_test_wait_until (hs_test_flap_folded, window->editor_flap));
+  g_assert_true (hs_test_wait_until (label_ends, &(LabelEnds) { window->step_label,
+                                                                " · line 6 · shallow = copy.copy(grid)" }));
+
+  /* Edited since the run, line 6 may no longer be what ran: the number
+   * alone, as the trace has it */
+  gtk_text_buffer_get_end_iter (GTK_TEXT_BUFFER (window->buffer), &end);
+  gtk_text_buffer_insert (GTK_TEXT_BUFFER (window->buffer), &end, "# edited\n", -1);
+  g_assert_true (g_str_has_suffix (gtk_label_get_label (window->step_label), " · line 6"));
+  hs_window_discard_draft (window);
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (window->buffer), FALSE);
+  hs_test_window_close (window);
+
+  /* A long statement is cut, on a character, with an ellipsis */
+  window = hs_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  hs_window_set_text (window,
+                      "numbers = [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000]\n"
+                      "total = 0\n", NULL, "long.py");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  hs_test_wait_idle (window);
+  hs_window_show_step (window, hs_test_line_step (window, 1), FALSE);
+  label = gtk_label_get_label (window->step_label);
+  g_test_message ("800x600: %s", label);
+  /* 39 characters and the ellipsis */
+  g_assert_true (g_str_has_suffix (label, " · line 1 · numbers = [1000, 2000, 3000, 4000, 5000…"));
+  hs_window_discard_draft (window);
+  hs_test_window_close (window);
+}
+
+/* The first object box of graph's layout */
+static const HsLayoutBox *
+first_object_box (HsGraphView *graph)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT)
+      return &boxes[i];
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* WINDOW's graph once its animations are done, and the first object
+ * box of its layout */
+static HsGraphView *
+graph_at_rest (HsWindow           *window,
+               const HsLayoutBox **box)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  hs_graph_view_finish_animations (graph);
+  hs_test_wait_frames (GTK_WIDGET (graph), 3);
+  g_assert_false (hs_graph_view_camera_is_moving (graph));
+  *box = first_object_box (graph);
+  return graph;
+}
+
+static gboolean
+boxes_moving (gpointer data)
+{
+  return ((HsGraphView *) data)->from != NULL;
+}
+
+/* Whether GTK, asking the view at (x, y), would get a tooltip to show */
+static gboolean
+would_show_tooltip (HsGraphView *graph,
+                    double       x,
+                    double       y)
+{
+  g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+
+  return GTK_WIDGET_GET_CLASS (graph)->query_tooltip (GTK_WIDGET (graph), (int) x, (int) y, FALSE, tooltip);
+}
+
+/* The middle of box in widget pixels, where it is drawn now */
+static void
+box_middle (HsGraphView       *graph,
+            const HsLayoutBox *box,
+            double            *x,
+            double            *y)
+{
+  *x = round (graph->offset_x) + (box->rect.x + box->rect.width / 2) * graph->zoom;
+  *y = round (graph->offset_y) + (box->rect.y + box->rect.height / 2) * graph->zoom;
+}
+
+/* Issue 8: a tooltip popped up over the graph while the camera glided
+ * under a pointer at rest.  While it glides there is none, and the
+ * hover outline goes; after the glide, none until the pointer moves. */
+static void
+test_no_tooltip_while_gliding (void)
+{
+  HsWindow *window = sized_window (1200, 760);
+  const HsLayoutBox *box;
+  HsGraphView *graph = graph_at_rest (window, &box);
+  GtkEventController *motion = hs_test_find_controller (GTK_WIDGET (graph), GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  double x, y;
+
+  /* At rest, the pointer over a box shows what it is */
+  box_middle (graph, box, &x, &y);
+  g_signal_emit_by_name (motion, "motion", x, y);
+  g_assert_cmpuint (graph->hover, ==, box->ref);
+  g_assert_true (would_show_tooltip (graph, x, y));
+
+  /* Panned away by hand, then following again: the camera glides back */
+  hs_graph_view_set_follow (graph, FALSE);
+  graph->offset_x += 150;
+  graph->offset_y += 90;
+  hs_graph_view_set_follow (graph, TRUE);
+  g_assert_true (hs_graph_view_camera_is_moving (graph));
+  g_assert_cmpuint (graph->hover, ==, 0);
+  box_middle (graph, box, &x, &y);
+  g_assert_false (would_show_tooltip (graph, x, y));
+  /* what it would say is still there, for the pointer that moves */
+  {
+    g_autofree char *markup = hs_graph_view_get_tooltip_markup (graph, x, y);
+
+    g_assert_nonnull (markup);
+  }
+
+  /* The glide ends under the pointer, which has not moved */
+  hs_graph_view_finish_animations (graph);
+  g_assert_false (hs_graph_view_camera_is_moving (graph));
+  box_middle (graph, box, &x, &y);
+  g_assert_false (would_show_tooltip (graph, x, y));
+
+  /* It moves onto the box: the tooltip and the outline come back */
+  g_signal_emit_by_name (motion, "motion", x, y);
+  g_assert_cmpuint (graph->hover, ==, box->ref);
+  g_assert_true (would_show_tooltip (graph, x, y));
+
+  /* Not following, a step back moves the boxes, not the camera: the
+   * same once they have moved */
+  hs_graph_view_set_follow (graph, FALSE);
+  hs_window_show_step (window, hs_window_get_step (window) - 1, TRUE);
+  g_assert_true (hs_test_wait_until (boxes_moving, graph));
+  g_assert_cmpuint (graph->hover, ==, 0);
+  hs_graph_view_finish_animations (graph);
+  box = first_object_box (graph);
+  box_middle (graph, box, &x, &y);
+  g_assert_false (would_show_tooltip (graph, x, y));
+  g_signal_emit_by_name (motion, "motion", x + 1, y);
+  g_assert_true (would_show_tooltip (graph, x + 1, y));
+  hs_test_window_close (window);
+}
+
+/* Issue 8: the picture is drawn on whole pixels (the camera's offset
+ * rounded), and hit testing used the exact offset: a click could land
+ * half a pixel away from what is drawn.  A click just inside the drawn
+ * edge of a box selects it, and one just outside does not, whichever
+ * way the offset is rounded. */
+static void
+test_click_on_drawn_edge (void)
+{
+  HsWindow *window = sized_window (1200, 760);
+  const HsLayoutBox *box;
+  HsGraphView *graph = graph_at_rest (window, &box);
+  GtkGesture *click = hs_test_find_controller (GTK_WIDGET (graph), GTK_TYPE_GESTURE_CLICK);
+  HsLayoutHit kind;
+  guint32 refs[2];
+  double base_x, base_y, edge;
+
+  /* by hand: no pinned frame, no glide */
+  hs_graph_view_set_follow (graph, FALSE);
+  /* nothing just left of the box to click instead */
+  g_assert_cmpuint (hs_layout_hit_test (hs_graph_view_get_layout (graph), box->rect.x - 1 / graph->zoom,
+                                        box->rect.y + box->rect.height / 2, &kind), !=, box->ref);
+
+  /* the box's left edge at about the middle of the view, on a whole pixel */
+  base_x = floor (gtk_widget_get_width (GTK_WIDGET (graph)) / 2.0 - box->rect.x * graph->zoom);
+  base_y = floor (gtk_widget_get_height (GTK_WIDGET (graph)) / 2.0 - (box->rect.y + box->rect.height / 2) * graph->zoom);
+
+  /* drawn 0.4 px left of the exact offset: a click in the box's first
+   * drawn column of pixels selects it */
+  graph->offset_x = base_x + 0.4;
+  graph->offset_y = base_y + 0.4;
+  gtk_widget_queue_draw (GTK_WIDGET (graph));
+  edge = round (graph->offset_x) + box->rect.x * graph->zoom;
+  hs_graph_view_unselect_all (graph);
+  g_signal_emit_by_name (click, "released", 1, edge + 0.25, gtk_widget_get_height (GTK_WIDGET (graph)) / 2.0);
+  g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+  g_assert_cmpuint (refs[0], ==, box->ref);
+
+  /* drawn 0.4 px right of it: a click just left of the drawn edge is
+   * beside the box */
+  graph->offset_x = base_x + 1 - 0.4;
+  gtk_widget_queue_draw (GTK_WIDGET (graph));
+  edge = round (graph->offset_x) + box->rect.x * graph->zoom;
+  g_signal_emit_by_name (click, "released", 1, edge - 0.25, gtk_widget_get_height (GTK_WIDGET (graph)) / 2.0);
+  g_assert_true (hs_graph_view_get_selection (graph, refs, NULL) == 0 || refs[0] != box->ref);
+  hs_test_window_close (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  app = hs_test_init (&argc, &argv);
+
+  g_test_add_func ("/ui/window-fit/graph-room", test_graph_room);
+  g_test_add_func ("/ui/window-fit/presenting-keeps-editor", test_presenting_keeps_editor);
+  g_test_add_func ("/ui/window-fit/folded-statement", test_folded_statement);
+  g_test_add_func ("/ui/window-fit/no-tooltip-while-gliding", test_no_tooltip_while_gliding);
+  g_test_add_func ("/ui/window-fit/click-on-drawn-edge", test_click_on_drawn_edge);
+
+  return hs_test_run (app);
+}
