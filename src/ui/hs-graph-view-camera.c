@@ -712,10 +712,12 @@ choose_wanted (Framing *framing,
     }
 }
 
-/* Keeps the zoom the view has when it is readable and what matters fits:
- * a camera that also zooms at every step is hard to follow. */
+/* Keeps start_zoom, the zoom of the framing the camera slides from (0
+ * for none), when it is readable and what matters fits: a camera that
+ * also zooms at every step is hard to follow. */
 static double
 choose_zoom (HsGraphView *self,
+             double       start_zoom,
              Framing     *framing,
              int          width,
              int          height)
@@ -729,9 +731,9 @@ choose_zoom (HsGraphView *self,
 
   zoom = CLAMP (fit_zoom (&framing->wanted, width - framing->reserve_x, height - framing->reserve_y),
                 min_zoom, max_zoom);
-  if (self->zoom >= min_zoom && self->zoom <= max_zoom &&
-      fits (&framing->wanted, self->zoom, width - framing->reserve_x, height - framing->reserve_y))
-    zoom = self->zoom;
+  if (start_zoom >= min_zoom && start_zoom <= max_zoom &&
+      fits (&framing->wanted, start_zoom, width - framing->reserve_x, height - framing->reserve_y))
+    zoom = start_zoom;
   if (!framing->pinned)
     return zoom;
   /* The strip or the band widens with the zoom; past min_zoom it may
@@ -818,14 +820,17 @@ slide_view (HsGraphView           *self,
     }
 }
 
-/* Where the camera should rest for self->layout at the current size.
+/* Where the camera should rest for self->layout at the current size,
+ * sliding from start, or from the middle of what matters for none
+ * (NULL).
  * When the current frame and what the line changed cannot share the view
  * at a readable zoom, the changed objects get the view and the frame is
  * pinned at its top left corner (hs_graph_view_get_pinned_frame()), kept
  * clear of them. */
 static gboolean
-compute_framing (HsGraphView *self,
-                 HsCamera    *out)
+compute_framing (HsGraphView    *self,
+                 const HsCamera *start,
+                 HsCamera       *out)
 {
   graphene_rect_t clear, controls;
   gboolean have_controls;
@@ -859,13 +864,21 @@ compute_framing (HsGraphView *self,
 
   focus = collect_focus (self, self->layout, self->marks);
   choose_wanted (&framing, focus, min_zoom, width, height);
-  zoom = choose_zoom (self, &framing, width, height);
+  zoom = choose_zoom (self, start != NULL ? start->zoom : 0, &framing, width, height);
 
-  /* Start from where the view looks now, so the picture moves no more
-   * than it must. */
-  x0 = (clear.origin.x + (width + framing.reserve_x) / 2.0 - self->offset_x) / self->zoom -
-       (width - framing.reserve_x) / 2.0 / zoom;
-  y0 = ((height + framing.reserve_y) / 2.0 - self->offset_y) / self->zoom - (height - framing.reserve_y) / 2.0 / zoom;
+  if (start != NULL)
+    {
+      /* Start from where the step before was framed, so the picture
+       * moves no more than it must. */
+      x0 = (clear.origin.x + (width + framing.reserve_x) / 2.0 - start->offset_x) / start->zoom -
+           (width - framing.reserve_x) / 2.0 / zoom;
+      y0 = ((height + framing.reserve_y) / 2.0 - start->offset_y) / start->zoom - (height - framing.reserve_y) / 2.0 / zoom;
+    }
+  else
+    {
+      x0 = framing.wanted.x + framing.wanted.width / 2 - (width - framing.reserve_x) / 2.0 / zoom;
+      y0 = framing.wanted.y + framing.wanted.height / 2 - (height - framing.reserve_y) / 2.0 / zoom;
+    }
   x0 = place_axis (x0, framing.wanted.x, framing.wanted.width, all.width, zoom, width - framing.reserve_x);
   y0 = place_axis (y0, framing.wanted.y, framing.wanted.height, all.height, zoom, height - framing.reserve_y);
   slide_view (self, focus, &framing, &all, zoom, width, height, &clear, have_controls ? &controls : NULL, &x0, &y0);
@@ -998,6 +1011,54 @@ move_to (HsGraphView    *self,
   adw_animation_play (self->camera_animation);
 }
 
+/* Whether the view shows, or glides to, camera: the user has not moved it since */
+static gboolean
+view_rests_at (HsGraphView    *self,
+               const HsCamera *camera)
+{
+  const HsCamera *at = self->camera_active ? &self->camera_to : &(HsCamera) { self->zoom, self->offset_x, self->offset_y };
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (camera != NULL);
+
+  return G_APPROX_VALUE (at->zoom, camera->zoom, 1e-6) && G_APPROX_VALUE (at->offset_x, camera->offset_x, 0.5) &&
+         G_APPROX_VALUE (at->offset_y, camera->offset_y, 0.5);
+}
+
+/*
+ * What the framing of this step slides from: the framing the step shown
+ * before it landed on, or nothing (NULL: the middle of what matters) for
+ * a new run or a view the user moved.  Every framing of a step, at every
+ * size the view passes through, slides from that same start, never from
+ * one of the others: where a step lands depends on the step, its layout,
+ * the view's room and the step before's framing, never on when and in
+ * how many allocations the resizes of a lesson's notes pane came
+ * relative to the steps.
+ */
+static const HsCamera *
+choose_start (HsGraphView *self,
+              gboolean    *new_step)
+{
+  HsSnapshot *snapshot;
+  guint step;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (new_step != NULL);
+
+  snapshot = hs_layout_get_snapshot (self->layout);
+  step = snapshot != NULL ? hs_snapshot_get_index (snapshot) : 0;
+  *new_step = self->framed_trace != self->trace || self->framed_step != step;
+  if (*new_step)
+    {
+      self->step_start = self->last_framing;
+      self->have_step_start = self->have_last_framing && self->framed_trace == self->trace &&
+                              view_rests_at (self, &self->framed_camera);
+      self->framed_trace = self->trace;
+      self->framed_step = step;
+    }
+  return self->have_step_start ? &self->step_start : NULL;
+}
+
 void
 hs_graph_view_camera_frame (HsGraphView *self,
                             gboolean     animate)
@@ -1005,14 +1066,29 @@ hs_graph_view_camera_frame (HsGraphView *self,
   graphene_rect_t clear, controls;
   gboolean have_controls;
   HsCamera target;
+  gboolean new_step;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
-  if (!compute_framing (self, &target))
+  if (self->layout == NULL)
     {
       self->frame_pending = TRUE;
       return;
     }
+  if (!compute_framing (self, choose_start (self, &new_step), &target))
+    {
+      self->frame_pending = TRUE;
+      return;
+    }
+  /* While the next step's layout is computed, a resize reframes this
+   * step, but the next slides from where this one landed before: as if
+   * the resize came after it, as it does when the layout is quick */
+  if (new_step || !self->busy)
+    {
+      self->last_framing = target;
+      self->have_last_framing = TRUE;
+    }
+  self->framed_camera = target;
   self->frame_pending = FALSE;
   self->framed_width = gtk_widget_get_width (GTK_WIDGET (self));
   self->framed_height = gtk_widget_get_height (GTK_WIDGET (self));

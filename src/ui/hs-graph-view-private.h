@@ -93,6 +93,16 @@ struct _HsGraphView
   gint64          refit_frame;
   double          framed_reserve; /* the band kept for the zoom buttons, as framed */
   gboolean        refitting;      /* framing again from refit_tick_cb() */
+  /* What the step shown slides from (the framing the step before
+   * landed on), where it landed, and where the camera went last:
+   * hs-graph-view-camera.c */
+  HsCamera        step_start;
+  HsCamera        last_framing;
+  HsCamera        framed_camera;
+  HsTrace        *framed_trace;   /* compared only, never dereferenced */
+  guint           framed_step;
+  gboolean        have_step_start;
+  gboolean        have_last_framing;
 
   Selected        selection[2];
   guint           n_selected;
