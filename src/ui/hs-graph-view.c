@@ -112,6 +112,21 @@ widget_to_layout (HsGraphView *self,
   *ly = (y - self->offset_y) / self->zoom;
 }
 
+/* Where the picture is drawn: the camera's offset on whole pixels, or
+ * GTK's renderer resamples the cached picture and drops pixel columns.
+ * Hit testing and tooltips read the same, so that the pointer lands on
+ * what the user sees under it. */
+static void
+drawn_offset (HsGraphView *self,
+              double      *x,
+              double      *y)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  *x = round (self->offset_x);
+  *y = round (self->offset_y);
+}
+
 static void
 record_cache (HsGraphView           *self,
               const graphene_rect_t *visible)
@@ -272,10 +287,9 @@ find_pinned_frame (HsGraphView *self,
   return NULL;
 }
 
-/* Like widget_to_layout(), but from where the picture is drawn: on whole
- * pixels (hs_graph_view_snapshot), up to half a pixel from the camera's
- * exact offset, so that a click or the pointer lands on what the user
- * sees under it.  A point on the pinned copy of the current frame lands
+/* Like widget_to_layout(), but from where the picture is drawn
+ * (drawn_offset(), up to half a pixel from the camera's exact offset).
+ * A point on the pinned copy of the current frame lands
  * on the frame itself, so its names can be clicked. */
 static void
 pointer_to_layout (HsGraphView *self,
@@ -286,11 +300,13 @@ pointer_to_layout (HsGraphView *self,
 {
   const HsLayoutBox *frame;
   HsRect where;
+  double dx, dy;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
-  *lx = (x - round (self->offset_x)) / self->zoom;
-  *ly = (y - round (self->offset_y)) / self->zoom;
+  drawn_offset (self, &dx, &dy);
+  *lx = (x - dx) / self->zoom;
+  *ly = (y - dy) / self->zoom;
   if ((frame = find_pinned_frame (self, self->layout, &where)) != NULL &&
       *lx >= where.x && *lx <= where.x + where.width && *ly >= where.y && *ly <= where.y + where.height)
     {
@@ -329,6 +345,7 @@ append_pinned_frame (HsGraphView *self,
   HsRenderOptions options;
   HsRect where;
   cairo_t *cr;
+  double dx, dy;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
@@ -341,7 +358,8 @@ append_pinned_frame (HsGraphView *self,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0,
                                                                  gtk_widget_get_width (GTK_WIDGET (self)),
                                                                  gtk_widget_get_height (GTK_WIDGET (self))));
-  cairo_translate (cr, round (self->offset_x), round (self->offset_y));
+  drawn_offset (self, &dx, &dy);
+  cairo_translate (cr, dx, dy);
   hs_renderer_draw_pinned_frame (cr, self->shown, frame, route_pinned_frame (self, self->shown, frame, &where), &options);
   cairo_destroy (cr);
 }
@@ -386,12 +404,13 @@ hs_graph_view_snapshot (GtkWidget   *widget,
   int height = gtk_widget_get_height (widget);
   graphene_rect_t visible;
   GdkRGBA accent;
+  double dx, dy;
 
   if (self->shown == NULL)
     return;
 
-  /* The cached picture lands on whole pixels, or the renderer resamples it */
-  visible = GRAPHENE_RECT_INIT (-round (self->offset_x), -round (self->offset_y), width, height);
+  drawn_offset (self, &dx, &dy);
+  visible = GRAPHENE_RECT_INIT (-dx, -dy, width, height);
   if (self->cache != NULL &&
       (self->cache_zoom != self->zoom || !graphene_rect_contains_rect (&self->cache_rect, &visible)))
     {
@@ -1664,10 +1683,13 @@ tooltip_at (HsGraphView  *self,
     }
 
   if (hs_layout_get_object_bounds (self->layout, ref, &bounds))
-    *area = (GdkRectangle) { bounds.x * self->zoom + round (self->offset_x),
-                             bounds.y * self->zoom + round (self->offset_y),
-                             bounds.width * self->zoom,
-                             bounds.height * self->zoom };
+    {
+      double dx, dy;
+
+      drawn_offset (self, &dx, &dy);
+      *area = (GdkRectangle) { bounds.x * self->zoom + dx, bounds.y * self->zoom + dy,
+                               bounds.width * self->zoom, bounds.height * self->zoom };
+    }
   return g_steal_pointer (&markup);
 }
 
