@@ -21,8 +21,9 @@ HsRenderMarks *hs_render_marks_new      (HsSnapshot          *previous,
 void           hs_render_marks_free     (HsRenderMarks       *self);
 guint          hs_render_marks_get_size (const HsRenderMarks *self);
 
-/* Whether owner's reference to target, under label (NULL: any label; a
- * dict entry's rows have none), was added or moved by the step. */
+/* Whether owner's reference to target, under label (the edge's label,
+ * or its kind when it has none: HsLayoutRow.edge_label; NULL for any
+ * label), was added or moved by the step. */
 gboolean       hs_render_marks_lookup   (const HsRenderMarks *self,
                                          guint32              owner,
                                          guint32              target,
