@@ -10,6 +10,7 @@ typedef struct
   guint32     owner;
   guint32     target;
   const char *label;   /* as the layout labels the row: the edge's label or its kind */
+  gboolean    key;     /* a dict's key edge: its label is its value edge's too */
 } Mark;
 
 struct _HsRenderMarks
@@ -87,7 +88,7 @@ diff_object (HsRenderMarks  *self,
     {
       const HsEdge *e = &now->edges[i];
       g_autofree char *identity = edge_identity (now, i);
-      Mark mark = { now->ref, e->target, NULL };
+      Mark mark = { now->ref, e->target, NULL, e->kind == HS_EDGE_KEY };
 
       if (g_hash_table_contains (old, identity))
         continue;
@@ -153,6 +154,27 @@ hs_render_marks_get_size (const HsRenderMarks *self)
   return self->marks->len;
 }
 
+static gboolean
+lookup (const HsRenderMarks *self,
+        guint32              owner,
+        guint32              target,
+        const char          *label,
+        gboolean             key)
+{
+  g_assert (self != NULL);
+
+  /* A line changes a few slots: a scan is cheaper than a table. */
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      const Mark *m = &g_array_index (self->marks, Mark, i);
+
+      if (m->owner == owner && m->target == target && m->key == key &&
+          (label == NULL || g_strcmp0 (label, m->label) == 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 hs_render_marks_lookup (const HsRenderMarks *self,
                         guint32              owner,
@@ -161,14 +183,16 @@ hs_render_marks_lookup (const HsRenderMarks *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  /* A line changes a few slots: a scan is cheaper than a table. */
-  for (guint i = 0; i < self->marks->len; i++)
-    {
-      const Mark *m = &g_array_index (self->marks, Mark, i);
+  return lookup (self, owner, target, label, FALSE);
+}
 
-      if (m->owner == owner && m->target == target &&
-          (label == NULL || g_strcmp0 (label, m->label) == 0))
-        return TRUE;
-    }
-  return FALSE;
+gboolean
+hs_render_marks_lookup_key (const HsRenderMarks *self,
+                            guint32              owner,
+                            guint32              target,
+                            const char          *label)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return lookup (self, owner, target, label, TRUE);
 }

@@ -300,7 +300,8 @@ collect_focus (HsGraphView         *self,
 
         if (row->target != 0 && hs_render_marks_lookup (marks, boxes[i].ref, row->target, row->edge_label))
           g_hash_table_add (targets, GUINT_TO_POINTER (row->target));
-        if (row->key_target != 0 && hs_render_marks_lookup (marks, boxes[i].ref, row->key_target, row->edge_label))
+        if (row->key_target != 0 &&
+            hs_render_marks_lookup_key (marks, boxes[i].ref, row->key_target, row->edge_label))
           g_hash_table_add (targets, GUINT_TO_POINTER (row->key_target));
       }
 

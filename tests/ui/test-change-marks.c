@@ -393,6 +393,49 @@ test_set_member (HsTraceFixture *f,
   g_assert_cmpstr (added, ==, "40");
 }
 
+/* d['x'] = 'x' stores as the value the very object that is the key: the
+ * value's arrow is drawn changed, the key's, which the line left as it
+ * was, not */
+static void
+test_key_is_value (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  HsTrace *trace = hs_trace_fixture_run (f, "d = {'x': 1, 'y': 2}\nd['x'] = 'x'\nx = 0\n");
+  g_autoptr(HsSnapshot) after = hs_test_step_at_line (trace, 3, 0);
+  g_autoptr(HsSnapshot) before = hs_trace_get_snapshot (trace, hs_snapshot_get_index (after) - 1);
+  g_autoptr(HsRenderMarks) marks = hs_render_marks_new (before, after);
+  g_autoptr(HsLayout) layout = NULL;
+  const HsLayoutBox *boxes, *box = NULL;
+  const HsLayoutEdge *edges;
+  HsLayoutOptions options;
+  guint n_boxes, n_edges, source = 0, n_seen = 0;
+
+  hs_layout_options_init (&options);
+  options.step_before = before;
+  layout = hs_layout_new (after, NULL, &options);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].ref == hs_test_var_ref (after, NULL, "d"))
+      box = &boxes[i], source = i;
+  g_assert_nonnull (box);
+  edges = hs_layout_get_edges (layout, &n_edges);
+  for (guint e = 0; e < n_edges; e++)
+    {
+      const HsLayoutRow *row;
+
+      if (edges[e].from_frame || edges[e].source != source)
+        continue;
+      row = &box->rows[edges[e].row];
+      if (g_strcmp0 (row->value, "'x'") != 0)
+        continue;
+      /* one object, key and value */
+      g_assert_cmpuint (row->key_target, ==, row->target);
+      g_assert_cmpint (edge_drawn_changed (layout, e, marks), ==, !edges[e].from_key);
+      n_seen++;
+    }
+  g_assert_cmpuint (n_seen, ==, 2);
+}
+
 /* Boxes collapse exactly below the scale where their smallest text would
  * be under 9 px. */
 static void
@@ -426,6 +469,8 @@ main (int   argc,
               hs_trace_fixture_setup, test_dict_delete, hs_trace_fixture_teardown);
   g_test_add ("/ui/change-marks/set-member", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_set_member, hs_trace_fixture_teardown);
+  g_test_add ("/ui/change-marks/key-is-value", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_key_is_value, hs_trace_fixture_teardown);
   g_test_add_func ("/ui/change-marks/readable-scale", test_readable_scale);
 
   return g_test_run ();
