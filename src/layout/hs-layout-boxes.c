@@ -802,14 +802,19 @@ fill_object_row (HsLayout              *self,
     row->value = row_value (self, row->key_target);
   else if (shape == HS_LAYOUT_SHAPE_SET)
     row->value = row_value (self, row->target);
-  if (spec->key == NULL && spec->edge != NULL)
+  /* The key's edge and the value's carry the same label (the entry's
+   * position): either names the row for the marks */
+  if (spec->key != NULL || spec->edge != NULL)
     {
-      const char *label = spec->edge->label;
+      const HsEdge *e = spec->key != NULL ? spec->key : spec->edge;
+      const char *label = e->label;
 
       if (label == NULL || label[0] == '\0')
-        label = hs_edge_kind_to_string (spec->edge->kind);
-      row->label = g_string_chunk_insert_const (self->strings, label);
+        label = hs_edge_kind_to_string (e->kind);
+      row->edge_label = g_string_chunk_insert_const (self->strings, label);
     }
+  if (spec->key == NULL && spec->edge != NULL)
+    row->label = row->edge_label;
 }
 
 /* One box per discovered object, in discovery order, after the frames */

@@ -79,6 +79,12 @@ typedef struct
    * entry's key, a set's member, by the repr the runtime recorded,
    * ellipsized to end short of the slot; NULL for other rows */
   const char     *value;
+  /* Object rows: the name the runtime gave the row's references, its
+   * edge's label or else its kind, which hs_render_marks_lookup() matches:
+   * a dict entry's position, shared by its key and value edges, where
+   * label is NULL (several entries may point at one object, and only the
+   * entry the line set is marked).  NULL for frames and elisions */
+  const char     *edge_label;
   guint32         target;     /* the value slot's object, 0 for none */
   guint32         key_target; /* PAIR rows: the key's object */
   double          y;          /* top, relative to the box */

@@ -10,6 +10,7 @@ typedef struct
   guint32     owner;
   guint32     target;
   const char *label;   /* as the layout labels the row: the edge's label or its kind */
+  gboolean    key;     /* a dict's key edge: its label is its value edge's too */
 } Mark;
 
 struct _HsRenderMarks
@@ -30,16 +31,47 @@ edge_label (const HsEdge *edge)
   return edge->label;
 }
 
-static char *
-edge_key (const HsEdge *edge)
+/* Whether edge i of o is a dict entry's value: it follows its key, under
+ * the same label */
+static gboolean
+is_entry_value (const HsObject *o,
+                guint           i)
 {
-  g_assert (edge != NULL);
+  g_assert (o != NULL && i < o->n_edges);
 
-  return g_strdup_printf ("%u\x1f%s", (guint) edge->kind, edge->label ? edge->label : "");
+  return o->edges[i].kind == HS_EDGE_VALUE && i > 0 && o->edges[i - 1].kind == HS_EDGE_KEY &&
+         g_strcmp0 (o->edges[i - 1].label, o->edges[i].label) == 0;
 }
 
-/* Adds a mark for every edge of now that before lacked, or that points
- * elsewhere than before's edge of the same kind and label. */
+/*
+ * Edge i of o with its target, as a string that is the same at two steps
+ * when the reference is the same.  Most edges are named by their kind and
+ * label (a list's index, an attribute's name).  A dict's entries are named
+ * by their key object, not by their label, which is the entry's position
+ * and moves when an earlier entry is deleted: del d['a'] leaves the other
+ * entries as they were.  A set's members have no label: a member is the
+ * same when the step before had a member edge to the same object.
+ */
+static char *
+edge_identity (const HsObject *o,
+               guint           i)
+{
+  const HsEdge *e;
+
+  g_assert (o != NULL && i < o->n_edges);
+
+  e = &o->edges[i];
+  if (e->kind == HS_EDGE_KEY)
+    return g_strdup_printf ("key\x1f%u", e->target);
+  if (is_entry_value (o, i))
+    return g_strdup_printf ("value\x1f%u\x1f%u", o->edges[i - 1].target, e->target);
+  return g_strdup_printf ("%u\x1f%s\x1f%u", (guint) e->kind, e->label ? e->label : "", e->target);
+}
+
+/* Adds a mark for every edge of now that before lacked: a new or moved
+ * reference, or a dict entry's new key or value.  When the runtime left
+ * some of before's entries out (its element cap), a key or member now in
+ * view may have been among them: it is not claimed new. */
 static void
 diff_object (HsRenderMarks  *self,
              const HsObject *before,
@@ -51,17 +83,24 @@ diff_object (HsRenderMarks  *self,
   g_assert (before != NULL && now != NULL);
 
   for (guint i = 0; i < before->n_edges; i++)
-    g_hash_table_insert (old, edge_key (&before->edges[i]), GUINT_TO_POINTER (before->edges[i].target));
+    g_hash_table_add (old, edge_identity (before, i));
   for (guint i = 0; i < now->n_edges; i++)
     {
-      g_autofree char *key = edge_key (&now->edges[i]);
-      gpointer target;
-      Mark mark = { now->ref, now->edges[i].target, NULL };
+      const HsEdge *e = &now->edges[i];
+      g_autofree char *identity = edge_identity (now, i);
+      Mark mark = { now->ref, e->target, NULL, e->kind == HS_EDGE_KEY };
 
-      if (g_hash_table_lookup_extended (old, key, NULL, &target) &&
-          GPOINTER_TO_UINT (target) == now->edges[i].target)
+      if (g_hash_table_contains (old, identity))
         continue;
-      mark.label = g_string_chunk_insert_const (self->labels, edge_label (&now->edges[i]));
+      if (before->omitted > 0)
+        {
+          g_autofree char *key = is_entry_value (now, i) ? edge_identity (now, i - 1) : NULL;
+
+          if (e->kind == HS_EDGE_KEY || e->kind == HS_EDGE_MEMBER ||
+              (key != NULL && !g_hash_table_contains (old, key)))
+            continue;
+        }
+      mark.label = g_string_chunk_insert_const (self->labels, edge_label (e));
       g_array_append_val (self->marks, mark);
     }
 }
@@ -115,6 +154,27 @@ hs_render_marks_get_size (const HsRenderMarks *self)
   return self->marks->len;
 }
 
+static gboolean
+lookup (const HsRenderMarks *self,
+        guint32              owner,
+        guint32              target,
+        const char          *label,
+        gboolean             key)
+{
+  g_assert (self != NULL);
+
+  /* A line changes a few slots: a scan is cheaper than a table. */
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      const Mark *m = &g_array_index (self->marks, Mark, i);
+
+      if (m->owner == owner && m->target == target && m->key == key &&
+          (label == NULL || g_strcmp0 (label, m->label) == 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 hs_render_marks_lookup (const HsRenderMarks *self,
                         guint32              owner,
@@ -123,14 +183,16 @@ hs_render_marks_lookup (const HsRenderMarks *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  /* A line changes a few slots: a scan is cheaper than a table. */
-  for (guint i = 0; i < self->marks->len; i++)
-    {
-      const Mark *m = &g_array_index (self->marks, Mark, i);
+  return lookup (self, owner, target, label, FALSE);
+}
 
-      if (m->owner == owner && m->target == target &&
-          (label == NULL || g_strcmp0 (label, m->label) == 0))
-        return TRUE;
-    }
-  return FALSE;
+gboolean
+hs_render_marks_lookup_key (const HsRenderMarks *self,
+                            guint32              owner,
+                            guint32              target,
+                            const char          *label)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return lookup (self, owner, target, label, TRUE);
 }

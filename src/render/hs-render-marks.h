@@ -21,12 +21,20 @@ HsRenderMarks *hs_render_marks_new      (HsSnapshot          *previous,
 void           hs_render_marks_free     (HsRenderMarks       *self);
 guint          hs_render_marks_get_size (const HsRenderMarks *self);
 
-/* Whether owner's reference to target, under label (NULL: any label; a
- * dict entry's rows have none), was added or moved by the step. */
+/* Whether owner's reference to target, under label (the edge's label,
+ * or its kind when it has none: HsLayoutRow.edge_label; NULL for any
+ * label), was added or moved by the step; a dict's keys aside. */
 gboolean       hs_render_marks_lookup   (const HsRenderMarks *self,
                                          guint32              owner,
                                          guint32              target,
                                          const char          *label);
+/* The same for the key of dict owner's entry label: a key edge shares
+ * its label with its value edge, and d['x'] = 'x' makes them point at
+ * one object, the value's edge new and the key's not. */
+gboolean       hs_render_marks_lookup_key (const HsRenderMarks *self,
+                                           guint32              owner,
+                                           guint32              target,
+                                           const char          *label);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRenderMarks, hs_render_marks_free)
 

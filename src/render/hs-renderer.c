@@ -300,10 +300,10 @@ row_changed (const HsRenderOptions *options,
     return row->rebound;
   if (box->kind != HS_LAYOUT_BOX_OBJECT || options->marks == NULL || row->kind == HS_LAYOUT_ROW_ELISION)
     return FALSE;
-  if (row->kind == HS_LAYOUT_ROW_PAIR)
-    return (row->target != 0 && hs_render_marks_lookup (options->marks, box->ref, row->target, NULL)) ||
-           (row->key_target != 0 && hs_render_marks_lookup (options->marks, box->ref, row->key_target, NULL));
-  return row->target != 0 && hs_render_marks_lookup (options->marks, box->ref, row->target, row->label);
+  /* By the row's own edge label: another entry pointing at the same
+   * object (ages['cy'] = ages['bo']) is not this one */
+  return (row->target != 0 && hs_render_marks_lookup (options->marks, box->ref, row->target, row->edge_label)) ||
+         (row->key_target != 0 && hs_render_marks_lookup_key (options->marks, box->ref, row->key_target, row->edge_label));
 }
 
 static void
@@ -930,8 +930,9 @@ edge_changed (const HsRenderOptions *options,
     return row->rebound;
   if (source->kind != HS_LAYOUT_BOX_OBJECT || options->marks == NULL)
     return FALSE;
-  return hs_render_marks_lookup (options->marks, source->ref, e->target,
-                                 row->kind == HS_LAYOUT_ROW_PAIR ? NULL : row->label);
+  if (e->from_key)
+    return hs_render_marks_lookup_key (options->marks, source->ref, e->target, row->edge_label);
+  return hs_render_marks_lookup (options->marks, source->ref, e->target, row->edge_label);
 }
 
 static void

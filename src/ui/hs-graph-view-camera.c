@@ -298,11 +298,10 @@ collect_focus (HsGraphView         *self,
       {
         const HsLayoutRow *row = &boxes[i].rows[r];
 
-        if (row->target != 0 &&
-            hs_render_marks_lookup (marks, boxes[i].ref, row->target,
-                                    row->kind == HS_LAYOUT_ROW_PAIR ? NULL : row->label))
+        if (row->target != 0 && hs_render_marks_lookup (marks, boxes[i].ref, row->target, row->edge_label))
           g_hash_table_add (targets, GUINT_TO_POINTER (row->target));
-        if (row->key_target != 0 && hs_render_marks_lookup (marks, boxes[i].ref, row->key_target, NULL))
+        if (row->key_target != 0 &&
+            hs_render_marks_lookup_key (marks, boxes[i].ref, row->key_target, row->edge_label))
           g_hash_table_add (targets, GUINT_TO_POINTER (row->key_target));
       }
 

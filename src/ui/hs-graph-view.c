@@ -1616,6 +1616,63 @@ describe_badges (HsGraphView *self,
   return NULL;
 }
 
+/* An object as the runtime recorded it, escaped for markup: its repr,
+ * or its type when the repr is missing; NULL when the snapshot lacks it */
+static char *
+escaped_repr (HsSnapshot *snapshot,
+              guint32     ref)
+{
+  const HsObject *o;
+
+  if (ref == 0 || (o = hs_snapshot_lookup (snapshot, ref)) == NULL)
+    return NULL;
+  if (o->repr != NULL)
+    return g_markup_escape_text (o->repr, -1);
+  return o->type != NULL ? g_markup_escape_text (o->type, -1) : NULL;
+}
+
+/* A dict entry's or a set member's row at (lx, ly) in box ref says its
+ * key (its member) by the repr cut to fit the box: the whole of it, and
+ * the entry's value, as a line of markup; NULL over other rows and rows
+ * that show their value whole. */
+static char *
+describe_cut_row (HsGraphView *self,
+                  guint32      ref,
+                  double       lx,
+                  double       ly)
+{
+  const HsLayoutBox *box;
+  const HsLayoutRow *row;
+  const HsObject *shown;
+  g_autofree char *key = NULL;
+  g_autofree char *value = NULL;
+  guint r = G_MAXUINT;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  box = hs_layout_hit_test_row (self->layout, lx, ly, &r);
+  if (box == NULL || box->kind != HS_LAYOUT_BOX_OBJECT || box->ref != ref || r >= box->n_rows)
+    return NULL;
+  row = &box->rows[r];
+  if (row->value == NULL || row->kind == HS_LAYOUT_ROW_ELISION)
+    return NULL;
+  shown = hs_snapshot_lookup (self->snapshot, row->kind == HS_LAYOUT_ROW_PAIR ? row->key_target : row->target);
+  /* The row drew all there is (a repr with a line break is drawn on one
+   * line, and so is given here too) */
+  if (shown == NULL || g_strcmp0 (shown->repr != NULL ? shown->repr : shown->type, row->value) == 0)
+    return NULL;
+  if ((key = escaped_repr (self->snapshot, shown->ref)) == NULL)
+    return NULL;
+  if (row->kind != HS_LAYOUT_ROW_PAIR)
+    /* Translators: a set's member, shown whole: its repr, in monospace */
+    return g_strdup_printf (_("Member <tt>%s</tt>"), key);
+  if ((value = escaped_repr (self->snapshot, row->target)) == NULL)
+    /* Translators: a dict's key, shown whole: its repr, in monospace */
+    return g_strdup_printf (_("Key <tt>%s</tt>"), key);
+  /* Translators: a dict's entry, key and value, as Python writes them */
+  return g_strdup_printf (_("Entry <tt>%s: %s</tt>"), key, value);
+}
+
 /* The tooltip at (x, y) in widget coordinates, as markup, and the area
  * it is about; NULL where there is nothing to say. */
 static char *
@@ -1674,7 +1731,18 @@ tooltip_at (HsGraphView  *self,
   if (ref == 0 || !(markup = hs_describe_object (self->snapshot, ref)))
     return NULL;
 
-  if (kind == HS_LAYOUT_HIT_VARIABLE && name != NULL)
+  if (kind == HS_LAYOUT_HIT_OBJECT)
+    {
+      g_autofree char *entry = describe_cut_row (self, ref, lx, ly);
+
+      if (entry != NULL)
+        {
+          g_autofree char *body = g_steal_pointer (&markup);
+
+          markup = g_strconcat (entry, "\n", body, NULL);
+        }
+    }
+  else if (kind == HS_LAYOUT_HIT_VARIABLE && name != NULL)
     {
       g_autofree char *body = g_steal_pointer (&markup);
       g_autofree char *escaped = g_markup_escape_text (name, -1);

@@ -487,7 +487,7 @@ step_together (HsLayout   *layout,
           const HsLayoutRow *row = &boxes[b].rows[r];
 
           if (row->target != 0 &&
-              hs_render_marks_lookup (marks, boxes[b].ref, row->target, row->kind == HS_LAYOUT_ROW_PAIR ? NULL : row->label))
+              hs_render_marks_lookup (marks, boxes[b].ref, row->target, row->edge_label))
             g_hash_table_add (bound, GUINT_TO_POINTER (row->target));
         }
     }

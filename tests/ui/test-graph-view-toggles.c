@@ -454,6 +454,69 @@ test_tooltips (void)
   hs_test_window_close (window);
 }
 
+/* A dict's key cut short to fit its row ("'<b>&kkk…") is given whole by
+ * the row's tooltip, with the entry's value, escaped, above the dict's
+ * own description; a row that shows its key whole adds nothing. */
+static void
+test_cut_key_tooltip (void)
+{
+  HsWindow *window = hs_test_window_new_run ("d = {'<b>&' + 'k' * 36: [1], 'k': 2}\npass\n", "cut-key");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  guint last = hs_trace_get_n_steps (hs_window_get_trace (window)) - 1;
+  g_autofree char *body = NULL;
+  const HsLayoutBox *box;
+  HsSnapshot *snapshot;
+  guint32 dict;
+  guint n_cut = 0, n_whole = 0;
+
+  hs_window_show_step (window, last, FALSE);
+  settle (window);
+  snapshot = hs_graph_view_get_snapshot (graph);
+  dict = hs_test_var_ref (snapshot, NULL, "d");
+  body = hs_describe_object (snapshot, dict);
+  box = hs_layout_get_object_box (hs_graph_view_get_layout (graph), dict);
+  g_assert_nonnull (box);
+  g_assert_cmpuint (box->n_rows, ==, 2);
+  for (guint r = 0; r < box->n_rows; r++)
+    {
+      const HsLayoutRow *row = &box->rows[r];
+      const HsObject *key = hs_snapshot_lookup (snapshot, row->key_target);
+      const HsObject *value = hs_snapshot_lookup (snapshot, row->target);
+      g_autofree char *tip = NULL;
+      double x, y;
+
+      g_assert_cmpint (row->kind, ==, HS_LAYOUT_ROW_PAIR);
+      g_assert_nonnull (key);
+      g_assert_nonnull (value);
+      to_widget (graph, box->rect.x + 4, box->rect.y + row->y + row->height / 2, &x, &y);
+      tip = hs_graph_view_get_tooltip_markup (graph, x, y);
+      g_assert_nonnull (tip);
+      if (g_str_equal (key->repr, "'k'"))
+        {
+          g_assert_cmpstr (row->value, ==, "'k'");
+          g_assert_cmpstr (tip, ==, body);
+          n_whole++;
+        }
+      else
+        {
+          g_autofree char *k = g_markup_escape_text (key->repr, -1);
+          g_autofree char *v = g_markup_escape_text (value->repr, -1);
+          g_autofree char *expected = g_strdup_printf ("Entry <tt>%s: %s</tt>\n%s", k, v, body);
+
+          /* drawn cut, recorded whole, with markup's characters */
+          g_assert_true (g_str_has_suffix (row->value, "…"));
+          g_assert_cmpuint (strlen (key->repr), ==, 2 + 4 + 36);
+          g_assert_nonnull (strstr (k, "&lt;b&gt;&amp;k"));
+          g_assert_cmpstr (tip, ==, expected);
+          n_cut++;
+        }
+    }
+  g_assert_cmpuint (n_cut, ==, 1);
+  g_assert_cmpuint (n_whole, ==, 1);
+
+  hs_test_window_close (window);
+}
+
 static cairo_status_t
 append_to_string (void                *closure,
                   const unsigned char *data,
@@ -537,6 +600,7 @@ main (int   argc,
   g_test_add_func ("/ui/graph-view-toggles/follow-action", test_follow_action);
   g_test_add_func ("/ui/graph-view-toggles/hidden-holders", test_hidden_holders);
   g_test_add_func ("/ui/graph-view-toggles/tooltips", test_tooltips);
+  g_test_add_func ("/ui/graph-view-toggles/cut-key-tooltip", test_cut_key_tooltip);
   g_test_add_func ("/ui/graph-view-toggles/semantic-zoom", test_semantic_zoom);
 
   return hs_test_run (app);

@@ -190,8 +190,7 @@ moved_targets (HsWindow *window,
         const HsLayoutRow *row = &boxes[i].rows[r];
 
         if (row->target != 0 && boxes[i].kind == HS_LAYOUT_BOX_OBJECT && graph->marks != NULL &&
-            hs_render_marks_lookup (graph->marks, boxes[i].ref, row->target,
-                                    row->kind == HS_LAYOUT_ROW_PAIR ? NULL : row->label))
+            hs_render_marks_lookup (graph->marks, boxes[i].ref, row->target, row->edge_label))
           g_hash_table_add (moved, GUINT_TO_POINTER (row->target));
       }
   return moved;
