@@ -352,8 +352,23 @@ test_links (gconstpointer data)
           hs_graph_view_unselect_all (graph);
           hs_graph_view_set_follow (graph, TRUE);
           settle (window);
-          n_outside += !in_view (graph, ref);
+          g_autofree char *shot = g_strdup_printf ("links-%s-%u-%s", id, step, name);
+          g_autofree char *shot_before = g_strconcat (shot, "-before", NULL);
+          gboolean outside = !in_view (graph, ref);
+
+          /* With HS_TEST_SHOTS set, what a learner sees before and after */
+          if (outside && g_getenv ("HS_TEST_SHOTS"))
+            {
+              hs_test_wait_frames (GTK_WIDGET (window), 3);
+              hs_test_save_shot (GTK_WIDGET (window), shot_before);
+            }
+          n_outside += outside;
           check_link (window, note, id, step, name, ref);
+          if (outside && g_getenv ("HS_TEST_SHOTS"))
+            {
+              hs_test_wait_frames (GTK_WIDGET (window), 3);
+              hs_test_save_shot (GTK_WIDGET (window), shot);
+            }
           n_links++;
         }
     }
@@ -387,6 +402,9 @@ test_link_keyboard (void)
   settle (window);
   g_assert_nonnull (strstr (hs_lesson_panel_get_text (hs_window_get_lesson_panel (window)), "`e`"));
   g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (note)));
+  /* Each link's title is its tooltip ("Show e in the graph") */
+  g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (note)));
+  g_assert_nonnull (strstr (gtk_label_get_label (note), "title=\"Show e in the graph\""));
   hs_graph_view_unselect_all (graph);
 
   /* Tab into the label lands on its first link */
