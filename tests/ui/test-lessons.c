@@ -366,6 +366,31 @@ test_markup_links (HsTraceFixture *f,
   g_assert_cmpstr (markup, ==, plain);
 }
 
+/* "p.items" follows the instance attribute the snapshot records; an
+ * attribute it does not record, or a call, stays plain. */
+static void
+test_markup_attribute (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  HsTrace *trace = hs_trace_fixture_run (f,
+                                         "class P:\n"
+                                         "    pass\n"
+                                         "p = P()\n"
+                                         "p.items = [1]\n"
+                                         "print(p)\n");
+  g_autoptr(HsSnapshot) snap = hs_test_step_at_line (trace, 5, 0);
+  const HsObject *p = hs_test_var (snap, "<module>", "p");
+  const HsObject *items = hs_test_edge (snap, p, HS_EDGE_ATTR, "items");
+  guint32 ref = 0;
+
+  hs_test_assert_finished (trace);
+  g_assert_true (hs_lesson_resolve_name (snap, "p.items", &ref));
+  g_assert_cmpuint (ref, ==, items->ref);
+  g_assert_false (hs_lesson_resolve_name (snap, "p.other", NULL));
+  g_assert_false (hs_lesson_resolve_name (snap, "p.items.append(2)", NULL));
+  g_assert_false (hs_lesson_resolve_name (snap, "p.", NULL));
+}
+
 /* At every step of a lesson, every name its note shows links to what
  * that name is bound to at that step, in the step's snapshot; and every
  * plain name the step binds is a link, so no note names an object the
@@ -758,6 +783,8 @@ main (int   argc,
   g_test_add_func ("/ui/lessons/hindi", test_hindi);
   g_test_add ("/ui/lessons/markup-links", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_markup_links, hs_trace_fixture_teardown);
+  g_test_add ("/ui/lessons/markup-attribute", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_markup_attribute, hs_trace_fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (lesson_ids); i++)
     {
       g_autofree char *path = g_strdup_printf ("/ui/lessons/steps/%s", lesson_ids[i]);
