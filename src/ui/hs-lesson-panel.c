@@ -84,9 +84,12 @@ update_visible (HsLessonPanel *self)
                           self->lesson != NULL || gtk_toggle_button_get_active (self->predict_toggle));
 }
 
+/* snapshot: the step shown, whose objects the note's names link to;
+ * NULL shows the note without links. */
 static void
 show_note (HsLessonPanel *self,
-           int            note)
+           int            note,
+           HsSnapshot    *snapshot)
 {
   g_autofree char *markup = NULL;
   g_autofree char *position = NULL;
@@ -103,7 +106,7 @@ show_note (HsLessonPanel *self,
   else
     self->text = g_strdup (hs_lesson_get_note (self->lesson, note, NULL, NULL));
 
-  markup = hs_lesson_markup (self->text);
+  markup = hs_lesson_markup_at (self->text, snapshot);
   gtk_label_set_markup (self->note_label, markup);
   if (note >= 0)
     /* Translators: which of a lesson's notes is shown, e.g. "3 / 8" */
@@ -214,7 +217,7 @@ hs_lesson_panel_set_lesson (HsLessonPanel *self,
   if (lesson != NULL)
     {
       gtk_label_set_label (self->title_label, hs_lesson_get_title (lesson));
-      show_note (self, -1);
+      show_note (self, -1, NULL);
       hs_prediction_card_set_score_key (self->prediction_card, hs_lesson_get_id (lesson));
     }
   else
@@ -267,14 +270,22 @@ hs_lesson_panel_show_step (HsLessonPanel *self,
   if (trace == NULL || step >= hs_trace_get_n_steps (trace))
     {
       if (self->lesson != NULL)
-        show_note (self, -1);
+        show_note (self, -1, NULL);
       return;
     }
 
   if (self->lesson != NULL)
     {
+      g_autoptr(HsSnapshot) snapshot = NULL;
+
       extend_to (self, step);
-      show_note (self, g_array_index (self->shown, int, step));
+      /* The names link to this step's objects, the ones the graph draws;
+       * stepping forward, extend_to() has just made that snapshot */
+      if (self->last != NULL && hs_snapshot_get_index (self->last) == step)
+        snapshot = hs_snapshot_ref (self->last);
+      else
+        snapshot = hs_trace_get_snapshot (trace, step);
+      show_note (self, g_array_index (self->shown, int, step), snapshot);
     }
   self->step = step;
   ask (self);
@@ -294,6 +305,22 @@ hs_lesson_panel_get_text (HsLessonPanel *self)
   g_return_val_if_fail (HS_IS_LESSON_PANEL (self), NULL);
 
   return self->text;
+}
+
+/* A name in the note was clicked, or activated with Enter: the window
+ * selects what it names and brings it into view (win.show-object). */
+static gboolean
+note_link_cb (HsLessonPanel *self,
+              const char    *uri)
+{
+  guint32 ref;
+
+  g_assert (HS_IS_LESSON_PANEL (self));
+
+  if (hs_lesson_parse_link (uri, &ref))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-object", "u", ref);
+  /* A note links to nothing else: never hand a URI to a browser */
+  return TRUE;
 }
 
 static void
@@ -408,6 +435,7 @@ hs_lesson_panel_class_init (HsLessonPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsLessonPanel, predict_toggle);
   gtk_widget_class_bind_template_child (widget_class, HsLessonPanel, prediction_card);
   gtk_widget_class_bind_template_callback (widget_class, predict_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, note_link_cb);
   gtk_widget_class_install_action (widget_class, "lesson.close", NULL, close_action);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }

@@ -497,9 +497,130 @@ hs_lesson_note_at_step (HsLesson *self,
   return shown;
 }
 
-/* Pango markup for a note: text between backquotes is code. */
+/* Whether text is one Python identifier: a letter or an underscore,
+ * then letters, digits and underscores (Python allows any Unicode
+ * letter, and so does this). */
+static gboolean
+is_identifier (const char *text,
+               gsize       length)
+{
+  const char *end = text + length;
+
+  if (length == 0 || !g_utf8_validate (text, length, NULL))
+    return FALSE;
+  for (const char *p = text; p < end; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c != '_' && !g_unichar_isalpha (c) && (p == text || !g_unichar_isdigit (c)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+find_var (const HsFrame *frame,
+          const char    *name,
+          gsize          length,
+          guint32       *ref)
+{
+  for (guint v = 0; v < frame->n_vars; v++)
+    if (strncmp (frame->vars[v].name, name, length) == 0 && frame->vars[v].name[length] == '\0')
+      {
+        *ref = frame->vars[v].ref;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The object a name in a note stands for at this step, as Python reads
+ * the name there: a local of the running (innermost) frame, else a global
+ * of the module (builtins are not drawn, so they are left out).  "a.b"
+ * then follows the instance attribute b of a, as the snapshot records it.
+ * FALSE for anything else, such as `count += 1` or `a[0]`, and for a name
+ * that the step does not bind: a link must never point at a guess. */
+gboolean
+hs_lesson_resolve_name (HsSnapshot *snapshot,
+                        const char *name,
+                        guint32    *ref)
+{
+  const HsFrame *frames;
+  const HsObject *object;
+  const char *dot;
+  guint n_frames;
+  guint32 found;
+
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  dot = strchr (name, '.');
+  if (!is_identifier (name, dot ? (gsize) (dot - name) : strlen (name)))
+    return FALSE;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  if (n_frames == 0)
+    return FALSE;
+  /* Frames come outermost first: the module, then the calls */
+  if (!find_var (&frames[n_frames - 1], name, dot ? (gsize) (dot - name) : strlen (name), &found) &&
+      !(g_str_equal (frames[0].function, "<module>") &&
+        find_var (&frames[0], name, dot ? (gsize) (dot - name) : strlen (name), &found)))
+    return FALSE;
+  if ((object = hs_snapshot_lookup (snapshot, found)) == NULL)
+    return FALSE;
+
+  while (dot != NULL)
+    {
+      const char *attr = dot + 1;
+      gsize length;
+      gboolean followed = FALSE;
+
+      dot = strchr (attr, '.');
+      length = dot ? (gsize) (dot - attr) : strlen (attr);
+      if (!is_identifier (attr, length))
+        return FALSE;
+      for (guint e = 0; e < object->n_edges && !followed; e++)
+        if (object->edges[e].kind == HS_EDGE_ATTR && object->edges[e].label != NULL &&
+            strncmp (object->edges[e].label, attr, length) == 0 &&
+            object->edges[e].label[length] == '\0')
+          {
+            object = hs_snapshot_lookup (snapshot, object->edges[e].target);
+            followed = object != NULL;
+          }
+      if (!followed)
+        return FALSE;
+    }
+
+  if (ref != NULL)
+    *ref = object->ref;
+  return TRUE;
+}
+
+/* The link target of an object in a note's markup, and back */
+#define LINK_PREFIX "heapscope-object:"
+
+gboolean
+hs_lesson_parse_link (const char *uri,
+                      guint32    *ref)
+{
+  guint64 number;
+
+  g_return_val_if_fail (uri != NULL, FALSE);
+
+  if (!g_str_has_prefix (uri, LINK_PREFIX) ||
+      !g_ascii_string_to_unsigned (uri + strlen (LINK_PREFIX), 10, 1, G_MAXUINT32, &number, NULL))
+    return FALSE;
+  if (ref != NULL)
+    *ref = (guint32) number;
+  return TRUE;
+}
+
+/* Pango markup for a note: text between backquotes is code.  With a
+ * snapshot, code that names an object of that step (see
+ * hs_lesson_resolve_name()) is a link to it, so the learner can bring
+ * into view what the note talks about, wherever the camera is. */
 char *
-hs_lesson_markup (const char *note)
+hs_lesson_markup_at (const char *note,
+                     HsSnapshot *snapshot)
 {
   g_auto(GStrv) parts = NULL;
   GString *out;
@@ -511,10 +632,25 @@ hs_lesson_markup (const char *note)
   for (guint i = 0; parts[i] != NULL; i++)
     {
       g_autofree char *escaped = g_markup_escape_text (parts[i], -1);
+      guint32 ref;
 
       /* Odd parts are inside backquotes, unless the last quote is unpaired. */
       if (i % 2 == 1 && parts[i + 1] != NULL)
-        g_string_append_printf (out, "<tt>%s</tt>", escaped);
+        {
+          if (snapshot != NULL && hs_lesson_resolve_name (snapshot, parts[i], &ref))
+            {
+              /* Translators: the tooltip of a name in a lesson's note, e.g. "Show total in the graph" */
+              g_autofree char *tooltip = g_strdup_printf (_("Show %s in the graph"), parts[i]);
+              /* The title is markup itself, inside an attribute: escaped twice */
+              g_autofree char *tooltip_markup = g_markup_escape_text (tooltip, -1);
+              g_autofree char *title = g_markup_escape_text (tooltip_markup, -1);
+
+              g_string_append_printf (out, "<a href=\"" LINK_PREFIX "%u\" title=\"%s\"><tt>%s</tt></a>",
+                                      ref, title, escaped);
+            }
+          else
+            g_string_append_printf (out, "<tt>%s</tt>", escaped);
+        }
       else
         {
           if (i % 2 == 1)
@@ -523,4 +659,13 @@ hs_lesson_markup (const char *note)
         }
     }
   return g_string_free (out, FALSE);
+}
+
+/* Pango markup for a note, without links */
+char *
+hs_lesson_markup (const char *note)
+{
+  g_return_val_if_fail (note != NULL, NULL);
+
+  return hs_lesson_markup_at (note, NULL);
 }

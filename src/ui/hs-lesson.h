@@ -61,5 +61,12 @@ int           hs_lesson_note_at_step    (HsLesson     *self,
                                          guint         step);
 
 char         *hs_lesson_markup          (const char   *note);
+char         *hs_lesson_markup_at       (const char   *note,
+                                         HsSnapshot   *snapshot);
+gboolean      hs_lesson_resolve_name    (HsSnapshot   *snapshot,
+                                         const char   *name,
+                                         guint32      *ref);
+gboolean      hs_lesson_parse_link      (const char   *uri,
+                                         guint32      *ref);
 
 G_END_DECLS

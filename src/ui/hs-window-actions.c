@@ -500,6 +500,26 @@ raise_element_cap_action (GSimpleAction *action,
   hs_window_run (self);
 }
 
+/* A name in a lesson's note was activated (its link carries the ref the
+ * note resolved at the step shown): select that object and bring it
+ * into view at a readable size, as a search does.  The camera framed
+ * what the line made; the note may talk about more than fits beside it. */
+static void
+show_object_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  guint32 ref = g_variant_get_uint32 (param);
+  HsSnapshot *snapshot = hs_graph_view_get_snapshot (self->graph_view);
+
+  /* Only an object the step shown has: a stale link selects nothing */
+  if (snapshot == NULL || hs_snapshot_lookup (snapshot, ref) == NULL)
+    return;
+  hs_graph_view_select_object (self->graph_view, ref, FALSE);
+  hs_graph_view_reveal_object (self->graph_view, ref);
+}
+
 const GActionEntry hs_window_actions[] = {
   { "save", save_action },
   { "save-as", save_as_action },
@@ -526,6 +546,7 @@ const GActionEntry hs_window_actions[] = {
   { "zoom-fit", zoom_fit_action },
   { "show-more", show_more_action },
   { "raise-element-cap", raise_element_cap_action, "u" },
+  { "show-object", show_object_action, "u" },
   { "restore-draft", restore_draft_action },
 };
 

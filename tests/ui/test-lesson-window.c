@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "hs-drafts.h"
+#include "hs-graph-view-private.h"
 #include "hs-test-run.h"
 
 static HsApplication *app;
@@ -204,6 +205,224 @@ test_predict (HsTestFixture *f,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (card)));
 }
 
+/* Idle, and the graph shows the step the window shows. */
+static gboolean
+window_is_settled (gpointer data)
+{
+  HsWindow *window = data;
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  if (!hs_test_window_is_idle (window))
+    return FALSE;
+  return hs_graph_view_get_snapshot (graph) != NULL &&
+         hs_snapshot_get_index (hs_graph_view_get_snapshot (graph)) == hs_window_get_step (window);
+}
+
+static void
+settle (HsWindow *window)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  g_assert_true (hs_test_wait_until (window_is_settled, window));
+  hs_graph_view_finish_animations (graph);
+  /* Let a pending allocation reach the view */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  hs_graph_view_finish_animations (graph);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The box the graph draws for ref's object at the step shown */
+static const HsLayoutBox *
+object_box (HsGraphView *graph,
+            guint32      ref)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].ref == ref)
+      return &boxes[i];
+  return NULL;
+}
+
+static gboolean
+in_view (HsGraphView *graph,
+         guint32      ref)
+{
+  const HsLayoutBox *box = object_box (graph, ref);
+  HsRect view;
+
+  hs_graph_view_get_visible_rect (graph, &view);
+  return box != NULL && hs_test_rect_inside (&box->rect, &view) &&
+         hs_graph_view_get_zoom (graph) >= hs_graph_view_get_readable_zoom (graph) - 1e-6;
+}
+
+/* Activates the link to ref of the note label, as a click or Enter does
+ * (GtkLabel emits activate-link for both), and checks that the graph
+ * selects that object and shows its box whole, its text readable. */
+static void
+check_link (HsWindow   *window,
+            GtkLabel   *note,
+            const char *id,
+            guint       step,
+            const char *name,
+            guint32     ref)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  g_autofree char *uri = g_strdup_printf ("heapscope-object:%u", ref);
+  const HsLayoutBox *box;
+  guint32 refs[2];
+  gboolean handled = FALSE;
+  HsRect view;
+
+  g_signal_emit_by_name (note, "activate-link", uri, &handled);
+  g_assert_true (handled);
+  settle (window);
+  g_assert_cmpuint (hs_window_get_step (window), ==, step);
+  g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+  g_assert_cmpuint (refs[0], ==, ref);
+  box = object_box (graph, ref);
+  if (box == NULL)
+    g_error ("%s step %u: `%s` links to ref %u, which the graph does not draw", id, step, name, ref);
+  hs_graph_view_get_visible_rect (graph, &view);
+  if (!hs_test_rect_inside (&box->rect, &view))
+    g_error ("%s step %u: after its link, `%s` (%.0f, %.0f, %.0f×%.0f) is outside the view (%.0f, %.0f, %.0f×%.0f)",
+             id, step, name, box->rect.x, box->rect.y, box->rect.width, box->rect.height,
+             view.x, view.y, view.width, view.height);
+  if (hs_graph_view_get_zoom (graph) < hs_graph_view_get_readable_zoom (graph) - 1e-6)
+    g_error ("%s step %u: after its link, `%s` is shown at zoom %.3f, below the readable %.3f",
+             id, step, name, hs_graph_view_get_zoom (graph), hs_graph_view_get_readable_zoom (graph));
+}
+
+/* At 1024x600 the camera frames what each line made, and a note may name
+ * more than fits beside it (issue 8).  At every step, every name the note
+ * links to, once activated, is selected and in view at a readable size.
+ * Before each link the view follows the program again, so each one
+ * starts from the step's own framing. */
+static void
+test_links (gconstpointer data)
+{
+  const char *id = data;
+  HsWindow *window = hs_window_new (app);
+  g_autoptr(GRegex) link = g_regex_new ("<a href=\"heapscope-object:([0-9]+)\"[^>]*><tt>([^<]*)</tt></a>", 0, 0, NULL);
+  HsGraphView *graph;
+  GtkLabel *note;
+  guint n_steps, n_links = 0, n_outside = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  open_lesson (window, id);
+  settle (window);
+  graph = hs_window_get_graph_view (window);
+  note = GTK_LABEL (find_named (GTK_WIDGET (hs_window_get_lesson_panel (window)), "lesson-note"));
+  g_assert_nonnull (note);
+
+  n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
+  for (guint step = 0; step < n_steps; step++)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+
+      hs_window_show_step (window, step, FALSE);
+      settle (window);
+      g_regex_match (link, gtk_label_get_label (note), 0, &match);
+      for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+        {
+          g_autofree char *number = g_match_info_fetch (match, 1);
+          g_autofree char *name = g_match_info_fetch (match, 2);
+          guint32 ref = (guint32) g_ascii_strtoull (number, NULL, 10);
+
+          hs_graph_view_unselect_all (graph);
+          hs_graph_view_set_follow (graph, TRUE);
+          settle (window);
+          g_autofree char *shot = g_strdup_printf ("links-%s-%u-%s", id, step, name);
+          g_autofree char *shot_before = g_strconcat (shot, "-before", NULL);
+          gboolean outside = !in_view (graph, ref);
+
+          /* With HS_TEST_SHOTS set, what a learner sees before and after */
+          if (outside && g_getenv ("HS_TEST_SHOTS"))
+            {
+              hs_test_wait_frames (GTK_WIDGET (window), 3);
+              hs_test_save_shot (GTK_WIDGET (window), shot_before);
+            }
+          n_outside += outside;
+          check_link (window, note, id, step, name, ref);
+          if (outside && g_getenv ("HS_TEST_SHOTS"))
+            {
+              hs_test_wait_frames (GTK_WIDGET (window), 3);
+              hs_test_save_shot (GTK_WIDGET (window), shot);
+            }
+          n_links++;
+        }
+    }
+  g_test_message ("%s at 1024x600: %u links, %u of them to an object the step's framing left out of view or unreadable",
+                  id, n_links, n_outside);
+  g_assert_cmpuint (n_links, >, 0);
+  hs_test_window_close (window);
+}
+
+/* Tab reaches the note's first link and Enter activates it: the
+ * keyboard's way to the same action as a click. */
+static void
+test_link_keyboard (void)
+{
+  HsWindow *window = hs_window_new (app);
+  HsGraphView *graph;
+  GtkLabel *note;
+  guint32 refs[2], ref;
+  guint step;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  open_lesson (window, "copies");
+  graph = hs_window_get_graph_view (window);
+  note = GTK_LABEL (find_named (GTK_WIDGET (hs_window_get_lesson_panel (window)), "lesson-note"));
+
+  /* The note after line 7 names a and e */
+  step = hs_test_line_step (window, 8);
+  hs_window_show_step (window, step, FALSE);
+  settle (window);
+  g_assert_nonnull (strstr (hs_lesson_panel_get_text (hs_window_get_lesson_panel (window)), "`e`"));
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (note)));
+  /* Each link's title is its tooltip ("Show e in the graph") */
+  g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (note)));
+  g_assert_nonnull (strstr (gtk_label_get_label (note), "title=\"Show e in the graph\""));
+  hs_graph_view_unselect_all (graph);
+
+  /* Tab into the label lands on its first link */
+  gtk_widget_grab_focus (GTK_WIDGET (hs_window_get_lesson_panel (window)));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (note), GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (note)));
+  g_assert_nonnull (gtk_label_get_current_uri (note));
+  g_assert_true (g_str_has_prefix (gtk_label_get_current_uri (note), "heapscope-object:"));
+  ref = (guint32) g_ascii_strtoull (gtk_label_get_current_uri (note) + strlen ("heapscope-object:"), NULL, 10);
+  /* Enter's binding */
+  g_signal_emit_by_name (note, "activate-current-link");
+  settle (window);
+  g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+  g_assert_cmpuint (refs[0], ==, ref);
+  g_assert_true (in_view (graph, ref));
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -214,6 +433,7 @@ main (int   argc,
   g_test_add ("/ui/lesson-window/menu", HsTestFixture, NULL, fixture_setup, test_menu, fixture_teardown);
   g_test_add ("/ui/lesson-window/close", HsTestFixture, NULL, fixture_setup, test_close, fixture_teardown);
   g_test_add ("/ui/lesson-window/predict", HsTestFixture, NULL, fixture_setup, test_predict, fixture_teardown);
+  g_test_add_func ("/ui/lesson-window/link-keyboard", test_link_keyboard);
   lessons = hs_lesson_list_all ();
   for (guint i = 0; i < lessons->len; i++)
     {
@@ -222,6 +442,9 @@ main (int   argc,
 
       /* The ids outlive the tests: the array lives until main returns. */
       g_test_add (path, HsTestFixture, id, fixture_setup, test_open_and_step, fixture_teardown);
+      g_free (path);
+      path = g_strdup_printf ("/ui/lesson-window/links/%s", id);
+      g_test_add_data_func (path, id, test_links);
     }
 
   return hs_test_run (app);

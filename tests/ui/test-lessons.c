@@ -181,6 +181,276 @@ test_markup (void)
   g_assert_cmpstr (unpaired, ==, "a <tt>b</tt> c `d");
 }
 
+/* A link of a note's markup: the ref its target names, and its text */
+typedef struct
+{
+  guint32  ref;
+  char    *text;
+} Link;
+
+static void
+link_clear (gpointer data)
+{
+  g_free (((Link *) data)->text);
+}
+
+typedef struct
+{
+  GArray  *links;     /* Link */
+  GString *text;      /* of the link open now */
+  gboolean in_link;
+} LinkScan;
+
+static void
+scan_start (GMarkupParseContext  *context,
+            const char           *element,
+            const char          **names,
+            const char          **values,
+            gpointer              user_data,
+            GError              **error)
+{
+  LinkScan *scan = user_data;
+  Link link = { 0 };
+  const char *href = NULL;
+
+  if (!g_str_equal (element, "a"))
+    return;
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], "href"))
+      href = values[i];
+  g_assert_nonnull (href);
+  g_assert_true (hs_lesson_parse_link (href, &link.ref));
+  g_array_append_val (scan->links, link);
+  g_string_truncate (scan->text, 0);
+  scan->in_link = TRUE;
+}
+
+static void
+scan_end (GMarkupParseContext  *context,
+          const char           *element,
+          gpointer              user_data,
+          GError              **error)
+{
+  LinkScan *scan = user_data;
+
+  if (!g_str_equal (element, "a"))
+    return;
+  g_array_index (scan->links, Link, scan->links->len - 1).text = g_strdup (scan->text->str);
+  scan->in_link = FALSE;
+}
+
+static void
+scan_text (GMarkupParseContext  *context,
+           const char           *text,
+           gsize                 length,
+           gpointer              user_data,
+           GError              **error)
+{
+  LinkScan *scan = user_data;
+
+  if (scan->in_link)
+    g_string_append_len (scan->text, text, length);
+}
+
+/* The links of a note's markup, read as GtkLabel reads them */
+static GArray *
+scan_links (const char *markup)
+{
+  static const GMarkupParser parser = { scan_start, scan_end, scan_text, NULL, NULL };
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autofree char *wrapped = g_strdup_printf ("<markup>%s</markup>", markup);
+  g_autoptr(GError) error = NULL;
+  LinkScan scan = { g_array_new (FALSE, TRUE, sizeof (Link)), g_string_new (NULL), FALSE };
+
+  g_array_set_clear_func (scan.links, link_clear);
+  context = g_markup_parse_context_new (&parser, 0, &scan, NULL);
+  g_markup_parse_context_parse (context, wrapped, -1, &error);
+  g_assert_no_error (error);
+  g_markup_parse_context_end_parse (context, &error);
+  g_assert_no_error (error);
+  g_string_free (scan.text, TRUE);
+  return scan.links;
+}
+
+/* What a plain name means at this step, read from the snapshot's frames
+ * the way Python reads a name: the innermost frame's locals, then the
+ * module's globals; 0 when neither binds it. */
+static guint32
+python_reads (HsSnapshot *snap,
+              const char *name)
+{
+  guint n_frames;
+  const HsFrame *frames = hs_snapshot_get_frames (snap, &n_frames);
+  const HsFrame *order[2];
+
+  g_assert_cmpuint (n_frames, >, 0);
+  g_assert_cmpstr (frames[0].function, ==, "<module>");
+  order[0] = &frames[n_frames - 1];
+  order[1] = &frames[0];
+  for (guint f = 0; f < 2; f++)
+    for (guint v = 0; v < order[f]->n_vars; v++)
+      if (g_str_equal (order[f]->vars[v].name, name))
+        return order[f]->vars[v].ref;
+  return 0;
+}
+
+static gboolean
+is_plain_name (const char *text)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("^[A-Za-z_][A-Za-z_0-9]*$", 0, 0, NULL);
+
+  return g_regex_match (regex, text, 0, NULL);
+}
+
+/* A name resolves to the local before the global of the same name, a
+ * name no frame binds stays plain text, and so does code that is not a
+ * name; the rest of the note is escaped. */
+static void
+test_markup_links (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  HsTrace *trace = hs_trace_fixture_run (f,
+                                         "n = [1]\n"
+                                         "items = [n]\n"
+                                         "def g(arg):\n"
+                                         "    n = (2, arg)\n"
+                                         "    return n\n"
+                                         "g(items)\n");
+  g_autoptr(HsSnapshot) inside = hs_test_step_at_line (trace, 5, 0);
+  g_autoptr(HsSnapshot) first = hs_trace_get_snapshot (trace, 0);
+  guint32 local_n = hs_test_var_ref (inside, "g", "n");
+  guint32 global_n = hs_test_var_ref (inside, "<module>", "n");
+  guint32 items = hs_test_var_ref (inside, "<module>", "items");
+  guint32 ref = 0;
+  g_autofree char *markup = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *plain = NULL;
+  g_autoptr(GArray) links = NULL;
+
+  hs_test_assert_finished (trace);
+  g_assert_cmpuint (local_n, !=, global_n);
+
+  /* Read as Python reads it inside g */
+  g_assert_true (hs_lesson_resolve_name (inside, "n", &ref));
+  g_assert_cmpuint (ref, ==, local_n);
+  g_assert_true (hs_lesson_resolve_name (inside, "items", &ref));
+  g_assert_cmpuint (ref, ==, items);
+  g_assert_true (hs_lesson_resolve_name (inside, "arg", &ref));
+  g_assert_cmpuint (ref, ==, items);
+  g_assert_true (hs_lesson_resolve_name (inside, "g", &ref));
+  g_assert_cmpstr (hs_test_lookup (inside, ref)->type, ==, "function");
+  g_assert_false (hs_lesson_resolve_name (inside, "nope", NULL));
+  g_assert_false (hs_lesson_resolve_name (inside, "n += 1", NULL));
+  g_assert_false (hs_lesson_resolve_name (inside, "items[0]", NULL));
+  g_assert_false (hs_lesson_resolve_name (inside, "n.x", NULL));
+  g_assert_false (hs_lesson_resolve_name (inside, "1n", NULL));
+  g_assert_false (hs_lesson_resolve_name (inside, "", NULL));
+  /* Before line 1 ran, nothing is bound yet */
+  g_assert_false (hs_lesson_resolve_name (first, "n", NULL));
+
+  markup = hs_lesson_markup_at ("`n` & `items` <not> `nope`, `n += 1` `g", inside);
+  expected = g_strdup_printf ("<a href=\"heapscope-object:%u\" title=\"Show n in the graph\"><tt>n</tt></a>"
+                              " &amp; "
+                              "<a href=\"heapscope-object:%u\" title=\"Show items in the graph\"><tt>items</tt></a>"
+                              " &lt;not&gt; <tt>nope</tt>, <tt>n += 1</tt> `g",
+                              local_n, items);
+  g_assert_cmpstr (markup, ==, expected);
+  links = scan_links (markup);
+  g_assert_cmpuint (links->len, ==, 2);
+
+  /* Without a snapshot, or at a step that binds none of them: no links */
+  plain = hs_lesson_markup ("`n` & `items`");
+  g_assert_cmpstr (plain, ==, "<tt>n</tt> &amp; <tt>items</tt>");
+  g_free (markup);
+  markup = hs_lesson_markup_at ("`n` & `items`", first);
+  g_assert_cmpstr (markup, ==, plain);
+}
+
+/* "p.items" follows the instance attribute the snapshot records; an
+ * attribute it does not record, or a call, stays plain. */
+static void
+test_markup_attribute (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  HsTrace *trace = hs_trace_fixture_run (f,
+                                         "class P:\n"
+                                         "    pass\n"
+                                         "p = P()\n"
+                                         "p.items = [1]\n"
+                                         "print(p)\n");
+  g_autoptr(HsSnapshot) snap = hs_test_step_at_line (trace, 5, 0);
+  const HsObject *p = hs_test_var (snap, "<module>", "p");
+  const HsObject *items = hs_test_edge (snap, p, HS_EDGE_ATTR, "items");
+  guint32 ref = 0;
+
+  hs_test_assert_finished (trace);
+  g_assert_true (hs_lesson_resolve_name (snap, "p.items", &ref));
+  g_assert_cmpuint (ref, ==, items->ref);
+  g_assert_false (hs_lesson_resolve_name (snap, "p.other", NULL));
+  g_assert_false (hs_lesson_resolve_name (snap, "p.items.append(2)", NULL));
+  g_assert_false (hs_lesson_resolve_name (snap, "p.", NULL));
+}
+
+/* At every step of a lesson, every name its note shows links to what
+ * that name is bound to at that step, in the step's snapshot; and every
+ * plain name the step binds is a link, so no note names an object the
+ * learner cannot bring into view. */
+static void
+test_links (HsTraceFixture *f,
+            gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load (data);
+  HsTrace *trace = run_lesson (f, lesson);
+  g_autoptr(GRegex) code = g_regex_new ("`([^`]*)`", 0, 0, NULL);
+  guint n_links = 0;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (trace); step++)
+    {
+      g_autoptr(HsSnapshot) snap = hs_trace_get_snapshot (trace, step);
+      int note = hs_lesson_note_at_step (lesson, trace, step);
+      const char *text = note >= 0 ? hs_lesson_get_note (lesson, note, NULL, NULL)
+                                   : hs_lesson_get_summary (lesson);
+      g_autofree char *markup = hs_lesson_markup_at (text, snap);
+      g_autoptr(GArray) links = scan_links (markup);
+      g_autoptr(GMatchInfo) match = NULL;
+      guint n_names = 0;
+
+      for (guint i = 0; i < links->len; i++)
+        {
+          const Link *link = &g_array_index (links, Link, i);
+
+          if (hs_snapshot_lookup (snap, link->ref) == NULL)
+            g_error ("%s step %u: `%s` links to ref %u, which the step lacks",
+                     (const char *) data, step, link->text, link->ref);
+          /* Attribute chains are read from the snapshot's edges */
+          if (is_plain_name (link->text) && python_reads (snap, link->text) != link->ref)
+            g_error ("%s step %u: `%s` links to ref %u, but Python reads ref %u there",
+                     (const char *) data, step, link->text, link->ref,
+                     python_reads (snap, link->text));
+        }
+
+      g_regex_match (code, text, 0, &match);
+      for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+        {
+          g_autofree char *name = g_match_info_fetch (match, 1);
+          gboolean linked = FALSE;
+
+          if (!is_plain_name (name) || python_reads (snap, name) == 0 ||
+              hs_snapshot_lookup (snap, python_reads (snap, name)) == NULL)
+            continue;
+          n_names++;
+          for (guint i = 0; i < links->len; i++)
+            linked |= g_str_equal (g_array_index (links, Link, i).text, name);
+          if (!linked)
+            g_error ("%s step %u: `%s` is bound there, but its note shows it without a link: %s",
+                     (const char *) data, step, name, markup);
+        }
+      g_assert_cmpuint (links->len, >=, n_names);
+      n_links += links->len;
+    }
+  g_test_message ("%s: %u links over %u steps", (const char *) data, n_links, hs_trace_get_n_steps (trace));
+}
+
 /* Opens and steps: the run matches python3, and every note shows up at
  * some step of it, each for the steps until the next one. */
 static void
@@ -511,12 +781,20 @@ main (int   argc,
   g_test_add_func ("/ui/lessons/bad-lessons", test_bad_lessons);
   g_test_add_func ("/ui/lessons/markup", test_markup);
   g_test_add_func ("/ui/lessons/hindi", test_hindi);
+  g_test_add ("/ui/lessons/markup-links", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_markup_links, hs_trace_fixture_teardown);
+  g_test_add ("/ui/lessons/markup-attribute", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_markup_attribute, hs_trace_fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (lesson_ids); i++)
     {
       g_autofree char *path = g_strdup_printf ("/ui/lessons/steps/%s", lesson_ids[i]);
 
       g_test_add (path, HsTraceFixture, lesson_ids[i],
                   hs_trace_fixture_setup, test_steps, hs_trace_fixture_teardown);
+      g_free (path);
+      path = g_strdup_printf ("/ui/lessons/links/%s", lesson_ids[i]);
+      g_test_add (path, HsTraceFixture, lesson_ids[i],
+                  hs_trace_fixture_setup, test_links, hs_trace_fixture_teardown);
     }
   for (guint i = 0; i < G_N_ELEMENTS (facts); i++)
     {
