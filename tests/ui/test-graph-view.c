@@ -202,33 +202,6 @@ uncovered (HsWindow     *window,
   return TRUE;
 }
 
-/*
- * The steps where what the line made still cannot share one view at a
- * readable zoom, because of the layout: alias_bugs' line 15, `groups =
- * {'a': [1], 'b': [2]}`, makes a dict whose two lists stand beside it two
- * columns right (the lists of `grid` and `rows` fill the column between):
- * 576 units across, which fit beside the pinned frame at 1280x800 but
- * not at 1024x600, where about 550 do.  There the camera shows what it
- * can.
- */
-static const struct
-{
-  const char *example;
-  guint       step;
-} apart_steps[] = {
-  { "alias_bugs", 25 },
-};
-
-static gboolean
-known_apart (const Case *c,
-             guint       step)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (apart_steps); i++)
-    if (g_str_equal (c->example, apart_steps[i].example) && step == apart_steps[i].step)
-      return TRUE;
-  return FALSE;
-}
-
 /* Where the garbage zone's title is drawn (as hs-renderer.c draws it),
  * in layout units; FALSE when there is no zone. */
 static gboolean
@@ -288,12 +261,6 @@ check_none_cut (HsGraphView *graph,
       garbage_matters |= matters && box->garbage;
       if (!matters || box->alpha <= 0 || !cut_by (&box->rect, &view))
         continue;
-      if (box->kind != HS_LAYOUT_BOX_FRAME && known_apart (c, step))
-        {
-          g_test_message ("%s %dx%d step %u: %s is cut, apart from the rest of what the line made (a known case)",
-                          c->example, c->width, c->height, step, box->title);
-          continue;
-        }
       g_test_message ("%s %dx%d step %u: %s at (%.0f, %.0f, %.0f×%.0f) is cut by the view's edge (%.0f, %.0f, %.0f×%.0f)",
                       c->example, c->width, c->height, step, box->title,
                       box->rect.x, box->rect.y, box->rect.width, box->rect.height,
@@ -382,13 +349,6 @@ check_step (HsWindow   *window,
           n_checked++;
           continue;
         }
-      if (!frame && known_apart (c, step) &&
-          (!hs_test_rect_inside (&box->rect, &view) || rects_meet (&box->rect, &controls)))
-        {
-          g_test_message ("%s %dx%d step %u: changed %s is apart from the rest of what the line made (a known case)",
-                          c->example, c->width, c->height, step, box->title);
-          continue;
-        }
       if (pinned && !frame && rects_meet (&box->rect, &pin))
         g_error ("%s at %dx%d, step %u: changed %s is under the pinned frame",
                  c->example, c->width, c->height, step, box->title);
@@ -470,14 +430,10 @@ check_controls_clear (HsWindow   *window,
       if (!(frame || box_matters (snapshot, box, moved) != MATTERS_NOT) || !rects_meet (&box->rect, &controls) ||
           !hs_test_rect_inside (&box->rect, &shown))
         continue;
-      if (!frame && known_apart (c, step))
-        g_test_message ("%s %dx%d step %u: %s is under the zoom buttons, apart from the rest of what the line made (a known case)",
-                        c->example, c->width, c->height, step, box->title);
-      else
-        g_error ("%s at %dx%d, step %u: %s at (%.0f, %.0f, %.0f×%.0f) is under the zoom buttons (%.0f, %.0f, %.0f×%.0f)",
-                 c->example, c->width, c->height, step, box->title,
-                 box->rect.x, box->rect.y, box->rect.width, box->rect.height,
-                 controls.x, controls.y, controls.width, controls.height);
+      g_error ("%s at %dx%d, step %u: %s at (%.0f, %.0f, %.0f×%.0f) is under the zoom buttons (%.0f, %.0f, %.0f×%.0f)",
+               c->example, c->width, c->height, step, box->title,
+               box->rect.x, box->rect.y, box->rect.width, box->rect.height,
+               controls.x, controls.y, controls.width, controls.height);
     }
   return n_cut;
 }
