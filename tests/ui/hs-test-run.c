@@ -400,12 +400,16 @@ hs_test_settle (HsWindow *window)
 {
   HsGraphView *graph;
   guint stable = 0;
-  int width = -1, height = -1;
+  int width, height;
 
   g_return_if_fail (HS_IS_WINDOW (window));
 
   graph = hs_window_get_graph_view (window);
   g_assert_true (hs_test_wait_until (window_shows_its_step, window));
+  /* The first frame's tick comes before its layout: compared with the
+   * size before it, the sizes its layout and the next give */
+  width = gtk_widget_get_width (GTK_WIDGET (graph));
+  height = gtk_widget_get_height (GTK_WIDGET (graph));
   while (stable < HS_TEST_SETTLED_FRAMES)
     {
       hs_graph_view_finish_animations (graph);
