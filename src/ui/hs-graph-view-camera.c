@@ -599,7 +599,13 @@ grow_all (HsRect *wanted,
 
   g_assert (wanted != NULL && focus != NULL);
 
-  n = 1000 * grow_focus (wanted, focus, first, 1, zoom, width, height);
+  n = grow_focus (wanted, focus, first, 1, zoom, width, height);
+  /* What merely came into view, or what the frame names, would only
+   * draw the view further from what matters that did not fit */
+  for (guint i = first; i < focus->len && g_array_index (focus, Focus, i).priority <= 1; i++)
+    if (i - first >= n)
+      return 1000 * n;
+  n *= 1000;
   n += grow_focus (wanted, focus, first, 2, zoom, width, height);
   n += grow_focus (wanted, focus, first, 3, zoom, width, height);
   return n;
@@ -645,7 +651,12 @@ frame_stands_apart (GArray *focus,
   return FALSE;
 }
 
-/* The strip or the band the pinned copy takes at zoom, in pixels */
+/* The strip or the band the pinned copy takes at zoom, in pixels.  What
+ * matters keeps MARGIN from the view's edges, and from the strip's: so
+ * the strip ends MARGIN / 2 short of the copy's edge, and what matters
+ * stands MARGIN / 2 from the copy, as far as snap_axis() keeps boxes
+ * from the copy's edges.  A full MARGIN more cost a line's new dict
+ * and its lists their place beside the copy at 1024x600. */
 static void
 set_pin_room (Framing *framing,
               double   zoom)
@@ -654,7 +665,7 @@ set_pin_room (Framing *framing,
 
   g_assert (framing != NULL);
 
-  side = HS_GRAPH_VIEW_PIN_INSET + (framing->below ? framing->frame.height : framing->frame.width) * zoom + MARGIN / 2;
+  side = HS_GRAPH_VIEW_PIN_INSET + (framing->below ? framing->frame.height : framing->frame.width) * zoom - MARGIN / 2;
   framing->reserve_x = framing->below ? 0 : side;
   framing->reserve_y = framing->below ? side : 0;
 }

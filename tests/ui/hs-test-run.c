@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "hs-graph-view-private.h"
 #include "hs-test-run.h"
 
 #ifdef __SANITIZE_ADDRESS__
@@ -349,4 +350,78 @@ hs_test_save_shot (GtkWidget  *widget,
   file = g_strconcat (name, ".png", NULL);
   path = g_build_filename (folder, file, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* Idle, and the graph shows the step the window shows. */
+static gboolean
+window_shows_its_step (gpointer data)
+{
+  HsWindow *window = data;
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  if (!hs_test_window_is_idle (window))
+    return FALSE;
+  return hs_window_get_trace (window) == NULL ||
+         (hs_graph_view_get_snapshot (graph) != NULL &&
+          hs_snapshot_get_index (hs_graph_view_get_snapshot (graph)) == hs_window_get_step (window));
+}
+
+/* Whether graph has nothing under way that would move what it shows:
+ * no boxes moving, no glide, no refit waiting for the frame clock, and
+ * a following view framed for the size it has */
+static gboolean
+graph_is_at_rest (HsGraphView *graph)
+{
+  GtkWidget *widget = GTK_WIDGET (graph);
+
+  if (hs_graph_view_get_busy (graph) || graph->from != NULL || hs_graph_view_camera_is_moving (graph) ||
+      graph->refit_tick != 0)
+    return FALSE;
+  /* Framed only once there is a layout and room for it */
+  if (!gtk_widget_get_mapped (widget) || graph->layout == NULL)
+    return TRUE;
+  if (graph->frame_pending)
+    return FALSE;
+  return !graph->follow || (graph->framed_width == gtk_widget_get_width (widget) &&
+                            graph->framed_height == gtk_widget_get_height (widget));
+}
+
+/*
+ * Waits until WINDOW's graph shows the window's step and rests there:
+ * idle, its animations ended, at the same size over HS_TEST_SETTLED_FRAMES
+ * frames in a row, and nothing under way.  A step resizes the graph in a
+ * later frame than it is shown (a lesson's notes pane above the graph
+ * changes height with the note, and GTK lays out in the frame clock's
+ * layout phase, which the main loop runs only when the frame is due):
+ * the main loop running dry is not the end of it.
+ */
+void
+hs_test_settle (HsWindow *window)
+{
+  HsGraphView *graph;
+  guint stable = 0;
+  int width, height;
+
+  g_return_if_fail (HS_IS_WINDOW (window));
+
+  graph = hs_window_get_graph_view (window);
+  g_assert_true (hs_test_wait_until (window_shows_its_step, window));
+  /* The first frame's tick comes before its layout: compared with the
+   * size before it, the sizes its layout and the next give */
+  width = gtk_widget_get_width (GTK_WIDGET (graph));
+  height = gtk_widget_get_height (GTK_WIDGET (graph));
+  while (stable < HS_TEST_SETTLED_FRAMES)
+    {
+      hs_graph_view_finish_animations (graph);
+      hs_test_wait_frames (GTK_WIDGET (window), 1);
+      g_assert_true (hs_test_wait_until (window_shows_its_step, window));
+      hs_graph_view_finish_animations (graph);
+      if (graph_is_at_rest (graph) && gtk_widget_get_width (GTK_WIDGET (graph)) == width &&
+          gtk_widget_get_height (GTK_WIDGET (graph)) == height)
+        stable++;
+      else
+        stable = 0;
+      width = gtk_widget_get_width (GTK_WIDGET (graph));
+      height = gtk_widget_get_height (GTK_WIDGET (graph));
+    }
 }

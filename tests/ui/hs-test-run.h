@@ -16,6 +16,11 @@ G_BEGIN_DECLS
  * it catches is a condition that never comes. */
 #define HS_TEST_TIMEOUT_MS 60000
 
+/* How many frames in a row the graph keeps its size and rests before
+ * hs_test_settle() returns: a resize comes one frame after what caused
+ * it, and a refit two frames after the resize */
+#define HS_TEST_SETTLED_FRAMES 3
+
 typedef gboolean (*HsTestCondition) (gpointer data);
 
 /* The fixture of a test that works in one window. */
@@ -38,6 +43,7 @@ gboolean       hs_test_wait_until       (HsTestCondition  condition,
                                          gpointer         data);
 gboolean       hs_test_window_is_idle   (gpointer         data);
 void           hs_test_wait_idle        (HsWindow        *window);
+void           hs_test_settle           (HsWindow        *window);
 void           hs_test_wait_frames      (GtkWidget       *widget,
                                          guint            n);
 gboolean       hs_test_widget_is_mapped (gpointer         data);

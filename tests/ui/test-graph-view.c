@@ -37,31 +37,11 @@ typedef struct
   gboolean    inspector;  /* the inspector is shown, over the graph on a narrow window */
 } Case;
 
-/* Idle, and the graph shows the step the window shows. */
-static gboolean
-window_is_settled (gpointer data)
-{
-  HsWindow *window = data;
-  HsGraphView *graph = hs_window_get_graph_view (window);
-
-  if (!hs_test_window_is_idle (window))
-    return FALSE;
-  return hs_window_get_trace (window) == NULL ||
-         (hs_graph_view_get_snapshot (graph) != NULL &&
-          hs_snapshot_get_index (hs_graph_view_get_snapshot (graph)) == hs_window_get_step (window));
-}
-
+/* The graph rests at the step the window shows, at the size it gives */
 static void
 settle (HsWindow *window)
 {
-  HsGraphView *graph = hs_window_get_graph_view (window);
-
-  g_assert_true (hs_test_wait_until (window_is_settled, window));
-  hs_graph_view_finish_animations (graph);
-  /* Let a pending allocation reach the view */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  hs_graph_view_finish_animations (graph);
+  hs_test_settle (window);
 }
 
 /* The em size, in layout units, of the smallest font a box draws, from
@@ -221,33 +201,6 @@ uncovered (HsWindow     *window,
   return TRUE;
 }
 
-/*
- * The steps where what the line made still cannot share one view at a
- * readable zoom, because of the layout: alias_bugs' line 15, `groups =
- * {'a': [1], 'b': [2]}`, makes a dict whose two lists stand beside it two
- * columns right (the lists of `grid` and `rows` fill the column between):
- * 576 units across, which fit beside the pinned frame at 1280x800 but
- * not at 1024x600, where about 550 do.  There the camera shows what it
- * can.
- */
-static const struct
-{
-  const char *example;
-  guint       step;
-} apart_steps[] = {
-  { "alias_bugs", 25 },
-};
-
-static gboolean
-known_apart (const Case *c,
-             guint       step)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (apart_steps); i++)
-    if (g_str_equal (c->example, apart_steps[i].example) && step == apart_steps[i].step)
-      return TRUE;
-  return FALSE;
-}
-
 /* Where the garbage zone's title is drawn (as hs-renderer.c draws it),
  * in layout units; FALSE when there is no zone. */
 static gboolean
@@ -307,12 +260,6 @@ check_none_cut (HsGraphView *graph,
       garbage_matters |= matters && box->garbage;
       if (!matters || box->alpha <= 0 || !cut_by (&box->rect, &view))
         continue;
-      if (box->kind != HS_LAYOUT_BOX_FRAME && known_apart (c, step))
-        {
-          g_test_message ("%s %dx%d step %u: %s is cut, apart from the rest of what the line made (a known case)",
-                          c->example, c->width, c->height, step, box->title);
-          continue;
-        }
       g_test_message ("%s %dx%d step %u: %s at (%.0f, %.0f, %.0f×%.0f) is cut by the view's edge (%.0f, %.0f, %.0f×%.0f)",
                       c->example, c->width, c->height, step, box->title,
                       box->rect.x, box->rect.y, box->rect.width, box->rect.height,
@@ -401,13 +348,6 @@ check_step (HsWindow   *window,
           n_checked++;
           continue;
         }
-      if (!frame && known_apart (c, step) &&
-          (!hs_test_rect_inside (&box->rect, &view) || rects_meet (&box->rect, &controls)))
-        {
-          g_test_message ("%s %dx%d step %u: changed %s is apart from the rest of what the line made (a known case)",
-                          c->example, c->width, c->height, step, box->title);
-          continue;
-        }
       if (pinned && !frame && rects_meet (&box->rect, &pin))
         g_error ("%s at %dx%d, step %u: changed %s is under the pinned frame",
                  c->example, c->width, c->height, step, box->title);
@@ -489,14 +429,10 @@ check_controls_clear (HsWindow   *window,
       if (!(frame || box_matters (snapshot, box, moved) != MATTERS_NOT) || !rects_meet (&box->rect, &controls) ||
           !hs_test_rect_inside (&box->rect, &shown))
         continue;
-      if (!frame && known_apart (c, step))
-        g_test_message ("%s %dx%d step %u: %s is under the zoom buttons, apart from the rest of what the line made (a known case)",
-                        c->example, c->width, c->height, step, box->title);
-      else
-        g_error ("%s at %dx%d, step %u: %s at (%.0f, %.0f, %.0f×%.0f) is under the zoom buttons (%.0f, %.0f, %.0f×%.0f)",
-                 c->example, c->width, c->height, step, box->title,
-                 box->rect.x, box->rect.y, box->rect.width, box->rect.height,
-                 controls.x, controls.y, controls.width, controls.height);
+      g_error ("%s at %dx%d, step %u: %s at (%.0f, %.0f, %.0f×%.0f) is under the zoom buttons (%.0f, %.0f, %.0f×%.0f)",
+               c->example, c->width, c->height, step, box->title,
+               box->rect.x, box->rect.y, box->rect.width, box->rect.height,
+               controls.x, controls.y, controls.width, controls.height);
     }
   return n_cut;
 }
@@ -941,6 +877,222 @@ test_framing_ignores_resize_order (void)
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
 }
 
+/* Where the camera landed at a step, and the room it had there */
+typedef struct
+{
+  HsCamera camera;
+  int      width;
+  int      height;
+} Landing;
+
+/* Steps WINDOW's run from its first step to its last, one step at a
+ * time, and returns where the camera landed at each (Landing) */
+static GArray *
+land_every_step (HsWindow *window)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  guint n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
+  GArray *landings = g_array_new (FALSE, TRUE, sizeof (Landing));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "first-step", NULL);
+  settle (window);
+  for (guint step = 0; step < n_steps; step++)
+    {
+      Landing landing = { camera_of (graph), gtk_widget_get_width (GTK_WIDGET (graph)),
+                          gtk_widget_get_height (GTK_WIDGET (graph)) };
+
+      g_assert_cmpuint (hs_window_get_step (window), ==, step);
+      g_array_append_val (landings, landing);
+      if (step + 1 < n_steps)
+        {
+          g_action_group_activate_action (G_ACTION_GROUP (window), "step-forward", NULL);
+          settle (window);
+        }
+    }
+  return landings;
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  int        width;
+  int        height;
+} WindowSize;
+
+static gboolean
+window_has_size (gpointer data)
+{
+  WindowSize *wanted = data;
+
+  return gtk_widget_get_width (wanted->window) == wanted->width &&
+         gtk_widget_get_height (wanted->window) == wanted->height;
+}
+
+/* Makes the window's default size width x height, as when it opens at
+ * that size, and waits until it has that size and the graph its new one */
+static void
+size_window (HsWindow *window,
+             int       width,
+             int       height)
+{
+  int old_width, old_height;
+  WindowSize wanted = { GTK_WIDGET (window) };
+
+  /* What the window takes of its default size (its shadow) stays */
+  gtk_window_get_default_size (GTK_WINDOW (window), &old_width, &old_height);
+  wanted.width = gtk_widget_get_width (GTK_WIDGET (window)) + width - old_width;
+  wanted.height = gtk_widget_get_height (GTK_WIDGET (window)) + height - old_height;
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  g_assert_true (hs_test_wait_until (window_has_size, &wanted));
+  hs_test_wait_frames (GTK_WIDGET (hs_window_get_graph_view (window)), 3);
+  settle (window);
+}
+
+/* Opens c's lesson or example in window, which shows something else,
+ * runs it, and waits for the run's end */
+static void
+open_in (HsWindow   *window,
+         const Case *c)
+{
+  if (c->lesson)
+    g_action_group_activate_action (G_ACTION_GROUP (window), "open-lesson", g_variant_new_string (c->example));
+  else
+    {
+      hs_window_load_example (window, c->example);
+      g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+    }
+  settle (window);
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
+  settle (window);
+}
+
+/*
+ * Stepping a run from its first step at a fixed size lands on the same
+ * framing at every step, whatever the window did before the learner went
+ * to the first step.  The camera keeps the zoom from step to step, so a
+ * framing made at a size the step did not keep carries on: while
+ * settle() returned before the notes pane's resize for a step reached
+ * the graph, the next step slid from the step before as framed at the
+ * size of the one before it, and the freeing lesson's step 34 at
+ * 1024x600 landed at zoom 0.871 after one history and 0.946 after the
+ * other (7 to 28 of its 38 steps differed from one test run to the
+ * next); now 0.892 after both.
+ * Once directly: the window opens at 1024x600 and runs c.  Once by a
+ * detour: it opens at 1280x800, runs another snippet, shows a step in its
+ * middle, is made 1024x600, runs c, shows a step in its middle, steps on
+ * from the first faster than the frames come, then goes to the first.
+ */
+static void
+test_framing_ignores_history (gconstpointer data)
+{
+  const Case *c = data;
+  Case other = { "cycles", 1280, 800 };
+  g_autoptr(GArray) direct = NULL;
+  g_autoptr(GArray) detour = NULL;
+  HsWindow *window;
+  guint n_differ = 0;
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = open_and_run (c);
+  direct = land_every_step (window);
+  hs_test_window_close (window);
+
+  window = open_and_run (&other);
+  hs_window_show_step (window, hs_window_get_step (window) / 2, FALSE);
+  settle (window);
+  size_window (window, c->width, c->height);
+  open_in (window, c);
+  hs_window_show_step (window, hs_window_get_step (window) / 2, FALSE);
+  settle (window);
+  /* and steps on faster than the frames come, from the first */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "first-step", NULL);
+  for (guint i = 0; i < hs_trace_get_n_steps (hs_window_get_trace (window)) * 3 / 4; i++)
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (window), "step-forward", NULL);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  settle (window);
+  detour = land_every_step (window);
+  hs_test_window_close (window);
+
+  g_assert_cmpuint (direct->len, ==, detour->len);
+  for (guint step = 0; step < direct->len; step++)
+    {
+      const Landing *a = &g_array_index (direct, Landing, step);
+      const Landing *b = &g_array_index (detour, Landing, step);
+      gboolean same = fabs (a->camera.zoom - b->camera.zoom) < 1e-3 &&
+                      fabs (a->camera.offset_x - b->camera.offset_x) < 1 &&
+                      fabs (a->camera.offset_y - b->camera.offset_y) < 1;
+
+      if (a->width != b->width || a->height != b->height)
+        g_test_message ("%s %dx%d step %u: the graph is %dx%d px directly, %dx%d px by a detour",
+                        c->example, c->width, c->height, step, a->width, a->height, b->width, b->height);
+      if (same)
+        continue;
+      g_test_message ("%s %dx%d step %u: zoom %.3f, offset (%.1f, %.1f) directly; zoom %.3f, offset (%.1f, %.1f) by a detour",
+                      c->example, c->width, c->height, step, a->camera.zoom, a->camera.offset_x, a->camera.offset_y,
+                      b->camera.zoom, b->camera.offset_x, b->camera.offset_y);
+      n_differ++;
+    }
+  g_test_message ("%s %dx%d: %u of %u steps framed otherwise after a detour", c->example, c->width, c->height,
+                  n_differ, direct->len);
+  g_assert_cmpuint (n_differ, ==, 0);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+}
+
+/*
+ * settle() waits until the graph has the size the step gives it: a
+ * lesson's notes pane above the graph changes height with the note, and
+ * that resize reaches the graph in the frame clock's next layout, which
+ * the main loop had not run yet when settle() found nothing to do; the
+ * checks then ran at the size of the step before.  Stepping the freeing
+ * lesson, what settle() leaves is what a few more frames leave.
+ */
+static void
+test_settle_waits_for_resize (void)
+{
+  Case c = { "freeing", 1024, 600, TRUE };
+  HsWindow *window;
+  HsGraphView *graph;
+  guint n_steps, n_moved = 0;
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = open_and_run (&c);
+  graph = hs_window_get_graph_view (window);
+  n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "first-step", NULL);
+  settle (window);
+  for (guint step = 0; step < n_steps; step++)
+    {
+      int width = gtk_widget_get_width (GTK_WIDGET (graph)), height = gtk_widget_get_height (GTK_WIDGET (graph));
+      HsCamera settled = camera_of (graph), later;
+
+      hs_test_wait_frames (GTK_WIDGET (graph), 5);
+      hs_graph_view_finish_animations (graph);
+      later = camera_of (graph);
+      if (width != gtk_widget_get_width (GTK_WIDGET (graph)) || height != gtk_widget_get_height (GTK_WIDGET (graph)) ||
+          fabs (settled.zoom - later.zoom) > 1e-6 || fabs (settled.offset_x - later.offset_x) > 0.5 ||
+          fabs (settled.offset_y - later.offset_y) > 0.5)
+        {
+          g_test_message ("step %u: settled at %dx%d px, zoom %.3f, offset (%.1f, %.1f); 5 frames later %dx%d px, zoom %.3f, offset (%.1f, %.1f)",
+                          step, width, height, settled.zoom, settled.offset_x, settled.offset_y,
+                          gtk_widget_get_width (GTK_WIDGET (graph)), gtk_widget_get_height (GTK_WIDGET (graph)),
+                          later.zoom, later.offset_x, later.offset_y);
+          n_moved++;
+        }
+      if (step + 1 < n_steps)
+        {
+          g_action_group_activate_action (G_ACTION_GROUP (window), "step-forward", NULL);
+          settle (window);
+        }
+    }
+  g_test_message ("%u of %u steps resized or moved after settle()", n_moved, n_steps);
+  g_assert_cmpuint (n_moved, ==, 0);
+  hs_test_window_close (window);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1009,6 +1161,22 @@ main (int   argc,
   g_test_add_func ("/ui/graph-view/find-frames", test_find_frames);
   g_test_add_func ("/ui/graph-view/flap-refits", test_flap_refits);
   g_test_add_func ("/ui/graph-view/resize-order", test_framing_ignores_resize_order);
+  g_test_add_func ("/ui/graph-view/settle", test_settle_waits_for_resize);
+  {
+    static const Case history_cases[] = {
+      { "freeing", 1024, 600, TRUE },
+      { "aliasing", 1024, 600 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (history_cases); i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/ui/graph-view/history/%s%s/%dx%d",
+                                                 history_cases[i].lesson ? "lesson/" : "", history_cases[i].example,
+                                                 history_cases[i].width, history_cases[i].height);
+
+        g_test_add_data_func (path, &history_cases[i], test_framing_ignores_history);
+      }
+  }
 
   return hs_test_run (app);
 }
