@@ -25,25 +25,6 @@
 
 static HsApplication *app;
 
-/* Waits until the window is idle and the graph has drawn a few frames:
- * the camera picks its target on the frame clock, so animations are
- * finished only once it has ticked. */
-static void
-settle (HsWindow *window)
-{
-  HsGraphView *graph = hs_window_get_graph_view (window);
-
-  g_assert_true (hs_test_wait_until (hs_test_window_is_idle, window));
-  for (guint round = 0; round < 2; round++)
-    {
-      hs_test_wait_frames (GTK_WIDGET (graph), 3);
-      hs_graph_view_finish_animations (graph);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      hs_graph_view_finish_animations (graph);
-    }
-}
-
 static gboolean
 action_state (HsWindow   *window,
               const char *name)
@@ -68,7 +49,7 @@ test_follow_action (void)
   gboolean handled = FALSE;
   HsRect framed, moved;
 
-  settle (window);
+  hs_test_settle (window);
   g_assert_true (hs_graph_view_get_follow (graph));
   g_assert_true (action_state (window, "follow"));
   hs_graph_view_get_visible_rect (graph, &framed);
@@ -82,7 +63,7 @@ test_follow_action (void)
 
   /* Fit follows again */
   g_action_group_activate_action (G_ACTION_GROUP (window), "zoom-fit", NULL);
-  settle (window);
+  hs_test_settle (window);
   g_assert_true (hs_graph_view_get_follow (graph));
   g_assert_true (action_state (window, "follow"));
   hs_graph_view_get_visible_rect (graph, &moved);
@@ -97,7 +78,7 @@ test_follow_action (void)
   hs_graph_view_get_visible_rect (graph, &moved);
   g_assert_cmpfloat (fabs (moved.x - framed.x) + fabs (moved.y - framed.y), >, 1);
   g_action_group_activate_action (G_ACTION_GROUP (window), "step-forward", NULL);
-  settle (window);
+  hs_test_settle (window);
   g_assert_false (action_state (window, "follow"));
   {
     HsRect still;
@@ -109,7 +90,7 @@ test_follow_action (void)
 
   /* The toggle itself turns following on: the view frames the step again */
   g_action_group_change_action_state (G_ACTION_GROUP (window), "follow", g_variant_new_boolean (TRUE));
-  settle (window);
+  hs_test_settle (window);
   g_assert_true (hs_graph_view_get_follow (graph));
   {
     HsRect refit;
@@ -120,7 +101,7 @@ test_follow_action (void)
     g_signal_emit_by_name (scroll, "scroll", 2.0, 0.0, &handled);
     g_assert_false (action_state (window, "follow"));
     g_action_group_activate_action (G_ACTION_GROUP (window), "zoom-fit", NULL);
-    settle (window);
+    hs_test_settle (window);
     hs_graph_view_get_visible_rect (graph, &refit);
     g_assert_cmpfloat_with_epsilon (refit.x, framed.x, 0.5);
     g_assert_cmpfloat_with_epsilon (refit.y, framed.y, 0.5);
@@ -262,11 +243,11 @@ test_hidden_holders (void)
 
   g_assert_false (action_state (window, "show-hidden-references"));
   hs_window_show_step (window, step_where (window, "x", "1000"), FALSE);
-  settle (window);
+  hs_test_settle (window);
   g_assert_null (hs_graph_view_holders_get (graph, hs_graph_view_get_layout (graph)));
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-hidden-references", NULL);
-  settle (window);
+  hs_test_settle (window);
   g_assert_true (action_state (window, "show-hidden-references"));
   g_assert_true (hs_graph_view_get_show_hidden_references (graph));
 
@@ -337,14 +318,14 @@ test_hidden_holders (void)
   for (guint i = 0; i < hs_trace_get_n_steps (hs_window_get_trace (window)); i++)
     {
       hs_window_show_step (window, i, FALSE);
-      settle (window);
+      hs_test_settle (window);
       holders = hs_graph_view_holders_get (graph, hs_graph_view_get_layout (graph));
       g_assert_nonnull (holders);
       check_holders_are_true (holders, hs_graph_view_get_snapshot (graph));
     }
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-hidden-references", NULL);
-  settle (window);
+  hs_test_settle (window);
   g_assert_false (hs_graph_view_get_show_hidden_references (graph));
   g_assert_null (hs_graph_view_holders_get (graph, hs_graph_view_get_layout (graph)));
   hs_layout_get_size (hs_graph_view_get_layout (graph), &lw, &lh);
@@ -388,7 +369,7 @@ test_tooltips (void)
   double x, y;
 
   hs_window_show_step (window, last, FALSE);
-  settle (window);
+  hs_test_settle (window);
   layout = hs_graph_view_get_layout (graph);
   snapshot = hs_graph_view_get_snapshot (graph);
   list = hs_test_var_ref (snapshot, NULL, "a");
@@ -470,7 +451,7 @@ test_cut_key_tooltip (void)
   guint n_cut = 0, n_whole = 0;
 
   hs_window_show_step (window, last, FALSE);
-  settle (window);
+  hs_test_settle (window);
   snapshot = hs_graph_view_get_snapshot (graph);
   dict = hs_test_var_ref (snapshot, NULL, "d");
   body = hs_describe_object (snapshot, dict);
@@ -569,7 +550,7 @@ test_semantic_zoom (void)
   guint above, below;
 
   hs_window_show_step (window, last, FALSE);
-  settle (window);
+  hs_test_settle (window);
   layout = hs_graph_view_get_layout (graph);
   readable = hs_renderer_get_readable_scale ();
   g_assert_cmpfloat_with_epsilon (readable, hs_graph_view_get_readable_zoom (graph), 1e-9);
