@@ -119,8 +119,16 @@ window_is_1024 (gpointer data)
 static void
 test_presenting_keeps_editor (void)
 {
-  HsWindow *window = sized_window (1200, 760);
+  HsWindow *window;
 
+  /* The snippet takes a third of the monitor, which stands for the
+   * projector here: a wider one is not a 1024 px projector */
+  if (screen_width () > 1280)
+    {
+      g_test_skip ("a 1024 px projector needs a screen at most 1280 px wide");
+      return;
+    }
+  window = sized_window (1200, 760);
   g_assert_true (adw_flap_get_folded (window->inspector_flap));
   g_action_group_change_action_state (G_ACTION_GROUP (window), "presentation", g_variant_new_boolean (TRUE));
   /* Xvfb has no window manager to make it full screen: the projector's size */
