@@ -113,9 +113,9 @@ window_is_1024 (gpointer data)
 }
 
 /* Presenting on a 1024x768 projector, the large snippet stays beside the
- * graph: the graph's least width beside the inspector, which folds it
- * below about 1250 px at a desk, is lowered while the inspector is put
- * away; leaving presentation brings it back. */
+ * graph: the graph's least width, which folds the editor below about
+ * 990 px at a desk, is lowered while the inspector is put away; leaving
+ * presentation brings it back, with the inspector folded at 1200 px. */
 static void
 test_presenting_keeps_editor (void)
 {
