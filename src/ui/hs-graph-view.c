@@ -1133,11 +1133,15 @@ hs_graph_view_unselect_all (HsGraphView *self)
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
+/* by_user: a click chose it, and "selection-changed" says so with the
+ * detail "user"; a selection the program makes (a step, a command's
+ * result, search) has none, so a window can tell them apart. */
 static void
 select_full (HsGraphView *self,
              guint32      ref,
              const char  *name,
-             gboolean     extend)
+             gboolean     extend,
+             gboolean     by_user)
 {
   g_assert (HS_IS_GRAPH_VIEW (self));
 
@@ -1165,7 +1169,8 @@ select_full (HsGraphView *self,
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_VARIABLE]);
-  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+  g_signal_emit (self, signals[SELECTION_CHANGED],
+                 by_user ? g_quark_from_static_string ("user") : 0);
 }
 
 gboolean
@@ -1187,7 +1192,7 @@ hs_graph_view_select_variable (HsGraphView *self,
     for (guint v = 0; v < frames[f - 1].n_vars; v++)
       if (g_str_equal (frames[f - 1].vars[v].name, name))
         {
-          select_full (self, frames[f - 1].vars[v].ref, name, extend);
+          select_full (self, frames[f - 1].vars[v].ref, name, extend, FALSE);
           return TRUE;
         }
   return FALSE;
@@ -1200,7 +1205,7 @@ hs_graph_view_select_object (HsGraphView *self,
 {
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
 
-  select_full (self, ref, NULL, extend);
+  select_full (self, ref, NULL, extend, FALSE);
 }
 
 /* Search found ref: the view glides to it.  A learner who looks for an
@@ -1407,7 +1412,8 @@ click_released_cb (GtkGestureClick *gesture,
   gtk_widget_grab_focus (GTK_WIDGET (self));
   select_full (self, ref,
                kind == HS_LAYOUT_HIT_VARIABLE ? name : NULL,
-               (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0);
+               (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0,
+               TRUE);
 
   /* "… N more" shows more of its container */
   if (elision_at (self, lx, ly, &box) != NULL)
@@ -2018,7 +2024,7 @@ hs_graph_view_class_init (HsGraphViewClass *klass)
   signals[SELECTION_CHANGED] =
     g_signal_new ("selection-changed",
                   G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 

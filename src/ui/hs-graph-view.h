@@ -49,7 +49,9 @@ gboolean    hs_graph_view_get_show_hidden_references (HsGraphView *self);
 void        hs_graph_view_set_show_hidden_references (HsGraphView *self,
                                                       gboolean     show);
 
-/* Up to two selected objects; a selected variable also selects its object. */
+/* Up to two selected objects; a selected variable also selects its object.
+ * "selection-changed" has the detail "user" when a click changed it
+ * ("selection-changed::user"), none when the program did. */
 guint       hs_graph_view_get_selection      (HsGraphView  *self,
                                               guint32       refs[2],
                                               const char   *names[2]);

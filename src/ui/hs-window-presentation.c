@@ -28,7 +28,8 @@
 /* The graph's least width while presenting: the inspector is put away,
  * and the large snippet (a third of the screen) stays beside the graph
  * on a 1024 px projector.  At a desk it is hs-window.ui's, which folds
- * the inspector below about 1250 px. */
+ * the editor below about 990 px (the inspector folds at a breakpoint:
+ * hs_window_size_allocate()). */
 #define PRESENTING_GRAPH_WIDTH 560
 /* In full screen the header bar slides in when the pointer comes this
  * near the top edge, and away when it leaves the bar by this much. */

@@ -49,7 +49,7 @@ struct _HsWindow
   GtkWidget            *console_send;
   GtkTextView          *output_view;
   GtkLabel             *output_status;
-  GtkWidget            *graph_box;       /* the graph's column: its width-request folds the inspector */
+  GtkWidget            *graph_box;       /* the graph's column: its width-request folds the editor */
   GtkStack             *graph_stack;
   AdwStatusPage        *empty_page;
   GtkWidget            *zoom_box;
@@ -73,6 +73,10 @@ struct _HsWindow
   HsDraft              *pending_draft;  /* offered when the file opened */
   guint                 draft_source;
   guint                 flaps_source;   /* what follows a flap's fold, set after a layout */
+  guint32               keep_clear;     /* the object the user selected, kept clear of the folded inspector */
+  guint                 keep_clear_tick;
+  guint                 keep_clear_frames;
+  HsRect                keep_clear_seen; /* what the graph showed the frame before */
   guint                 appending : 1;  /* the buffer changes because of a heap command */
   guint                 edited_since_run : 1;
   guint                 close_confirmed : 1;

@@ -13,6 +13,11 @@
 #include "hs-settings.h"
 #include "hs-window-private.h"
 
+/* Frames to wait, at least and at most, for the camera to rest before
+ * the selected object is moved out from under the folded inspector */
+#define KEEP_CLEAR_MIN_FRAMES 4
+#define KEEP_CLEAR_MAX_FRAMES 120
+
 #define MARK_CURRENT   "hs-current"
 #define MARK_EXCEPTION "hs-exception"
 /* Typing is written to the draft at most this long after it happens, so
@@ -629,6 +634,139 @@ selection_changed_cb (HsWindow *self)
   hs_window_update_actions (self);
 }
 
+/* The folded inspector is over the graph's side: once it rests open,
+ * and the camera too (it frames again for what the inspector leaves
+ * clear when it follows the program), the object the user selected is
+ * moved out from under it if it is there. */
+static gboolean
+keep_clear_tick_cb (GtkWidget     *widget,
+                    GdkFrameClock *clock,
+                    gpointer       user_data)
+{
+  HsWindow *self = (HsWindow *) widget;
+  HsRect seen;
+  gboolean still;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  hs_graph_view_get_visible_rect (self->graph_view, &seen);
+  still = memcmp (&seen, &self->keep_clear_seen, sizeof seen) == 0;
+  self->keep_clear_seen = seen;
+  /* the camera's own framing starts two frames after the inspector
+   * rests; a glide that never ends is not waited for past two seconds */
+  if (++self->keep_clear_frames < KEEP_CLEAR_MIN_FRAMES ||
+      (!still && self->keep_clear_frames < KEEP_CLEAR_MAX_FRAMES))
+    return G_SOURCE_CONTINUE;
+
+  self->keep_clear_tick = 0;
+  if (self->keep_clear != 0 && adw_flap_get_folded (self->inspector_flap) &&
+      adw_flap_get_reveal_progress (self->inspector_flap) >= 1)
+    hs_graph_view_reveal_object (self->graph_view, self->keep_clear);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+keep_selection_clear (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  self->keep_clear_frames = 0;
+  memset (&self->keep_clear_seen, 0, sizeof self->keep_clear_seen);
+  if (self->keep_clear_tick == 0)
+    self->keep_clear_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), keep_clear_tick_cb, NULL, NULL);
+}
+
+/* The user selected ref (a click, a search): a folded inspector, which
+ * says why its refcount is what it is, opens over the graph's side.  It
+ * is not modal, so the graph beside it is still used as before.  Only
+ * the user's own selections open it: a step, a command's result or a
+ * selection restored leave it as it is. */
+static void
+show_inspector_for (HsWindow *self,
+                    guint32   ref)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (!adw_flap_get_folded (self->inspector_flap))
+    return;
+  self->keep_clear = ref;
+  if (ref == 0)
+    adw_flap_set_reveal_flap (self->inspector_flap, FALSE);
+  else if (!adw_flap_get_reveal_flap (self->inspector_flap))
+    adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
+  else if (adw_flap_get_reveal_progress (self->inspector_flap) >= 1)
+    keep_selection_clear (self);
+  /* else: still sliding open, flaps_settled_cb() keeps it clear */
+}
+
+/* A click selected or unselected: the newest of the selection is what
+ * the inspector explains first */
+static void
+user_selection_changed_cb (HsWindow *self)
+{
+  guint32 refs[2] = { 0, 0 };
+  guint n;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  n = hs_graph_view_get_selection (self->graph_view, refs, NULL);
+  show_inspector_for (self, n > 0 ? refs[n - 1] : 0);
+}
+
+/* Escape puts the folded inspector away again */
+static gboolean
+inspector_key_pressed_cb (GtkEventControllerKey *keys,
+                          guint                  keyval,
+                          guint                  keycode,
+                          GdkModifierType        state,
+                          HsWindow              *self)
+{
+  g_assert (GTK_IS_EVENT_CONTROLLER_KEY (keys));
+  g_assert (HS_IS_WINDOW (self));
+
+  if (keyval != GDK_KEY_Escape || (state & gtk_accelerator_get_default_mod_mask ()) != 0 ||
+      !adw_flap_get_folded (self->inspector_flap) || !adw_flap_get_reveal_flap (self->inspector_flap))
+    return GDK_EVENT_PROPAGATE;
+  adw_flap_set_reveal_flap (self->inspector_flap, FALSE);
+  return GDK_EVENT_STOP;
+}
+
+/* The window's width from which the inspector stays beside the graph, a
+ * breakpoint as libadwaita 1.4's AdwBreakpoint has one.  Beside it, the
+ * inspector takes 261 px from the graph.  Folded by AdwFlap's own rule
+ * (the panes' least widths), it came beside at about 1250 px and left
+ * the graph 708 px at 1280x800, where a 1200x760 window gave it 889 px:
+ * a wider window gave the graph less room.  Any fold costs the graph the
+ * inspector's width at once, so the fold is where the graph keeps about
+ * 1290 px beside it, what a 1600 px window gives it with the inspector
+ * folded; below, the inspector opens over the graph's side when an
+ * object is selected (show_inspector_for()). */
+#define INSPECTOR_BESIDE_WIDTH 1860
+
+static void
+hs_window_size_allocate (GtkWidget *widget,
+                         int        width,
+                         int        height,
+                         int        baseline)
+{
+  HsWindow *self = (HsWindow *) widget;
+  double shadow_x = 0, shadow_y = 0;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  /* The allocation has the shadow a window drawn by GTK casts on both
+   * sides; the breakpoint is for what the user sees */
+  gtk_native_get_surface_transform (GTK_NATIVE (self), &shadow_x, &shadow_y);
+  /* Presenting puts the inspector away itself.  AUTO rather than NEVER
+   * above the breakpoint keeps the window's least width that of a
+   * folded inspector, so it can still be made narrow. */
+  if (!self->presenting)
+    adw_flap_set_fold_policy (self->inspector_flap,
+                              width - 2 * shadow_x >= INSPECTOR_BESIDE_WIDTH ? ADW_FLAP_FOLD_POLICY_AUTO
+                                                                             : ADW_FLAP_FOLD_POLICY_ALWAYS);
+  GTK_WIDGET_CLASS (hs_window_parent_class)->size_allocate (widget, width, height, baseline);
+}
+
 /* The statement on line of the snippet that ran, stripped and cut to
  * STATEMENT_CHARS; NULL when there is none, or when the snippet was
  * edited since the run and its lines no longer are the trace's. */
@@ -880,6 +1018,11 @@ flaps_settled_cb (gpointer data)
 
   self->flaps_source = 0;
   empty_page_clear_inspector (self);
+  if (adw_flap_get_reveal_progress (self->inspector_flap) <= 0)
+    self->keep_clear = 0;
+  else if (self->keep_clear != 0 && adw_flap_get_folded (self->inspector_flap) &&
+           adw_flap_get_reveal_progress (self->inspector_flap) >= 1)
+    keep_selection_clear (self);
   /* the statement shows while the editor is folded */
   hs_window_update_timeline (self);
   return G_SOURCE_REMOVE;
@@ -1312,6 +1455,9 @@ hs_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
   g_clear_handle_id (&self->flaps_source, g_source_remove);
+  if (self->keep_clear_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->keep_clear_tick);
+  self->keep_clear_tick = 0;
   g_clear_handle_id (&self->arrival_source, g_source_remove);
   g_clear_object (&self->replaced_trace);
   if (self->autoplay_tick != 0)
@@ -1406,6 +1552,8 @@ hs_window_class_init (HsWindowClass *klass)
   object_class->finalize = hs_window_finalize;
   object_class->get_property = hs_window_get_property;
 
+  widget_class->size_allocate = hs_window_size_allocate;
+
   window_class->close_request = hs_window_close_request;
 
   properties[PROP_BUSY] =
@@ -1499,6 +1647,7 @@ hs_window_find (HsWindow   *self,
         {
           /* What a search finds is framed, not only selected */
           hs_graph_view_reveal_object (self->graph_view, frames[i - 1].vars[j].ref);
+          show_inspector_for (self, frames[i - 1].vars[j].ref);
           return TRUE;
         }
 
@@ -1510,6 +1659,7 @@ hs_window_find (HsWindow   *self,
         {
           hs_graph_view_select_object (self->graph_view, objects[i].ref, FALSE);
           hs_graph_view_reveal_object (self->graph_view, objects[i].ref);
+          show_inspector_for (self, objects[i].ref);
           return TRUE;
         }
 
@@ -1526,6 +1676,7 @@ hs_window_find (HsWindow   *self,
         {
           hs_graph_view_select_object (self->graph_view, object->ref, FALSE);
           hs_graph_view_reveal_object (self->graph_view, object->ref);
+          show_inspector_for (self, object->ref);
           return TRUE;
         }
     }
@@ -1615,6 +1766,15 @@ hs_window_init (HsWindow *self)
                            G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor_flap, "notify::folded",
                            G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->graph_view, "selection-changed::user",
+                           G_CALLBACK (user_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_name (keys, "inspector-escape");
+    g_signal_connect_object (keys, "key-pressed", G_CALLBACK (inspector_key_pressed_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
   {
     g_autoptr(GPropertyAction) action = g_property_action_new ("find", self->search_bar, "search-mode-enabled");
 

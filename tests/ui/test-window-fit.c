@@ -44,28 +44,27 @@ screen_width (void)
 }
 
 /* Issue 8: the graph keeps the room.  At the default 1200x760 the
- * inspector, empty until something is selected, took 260 px beside the
- * graph, which was narrower there (628 px) than at 1024x600 (714 px),
- * where the inspector folds away.  Below about 1280 px it folds now; the
- * editor stays beside the graph down to 1024. */
+ * inspector folded away and the graph was 889 px wide, but at 1280x800
+ * the inspector came beside it and left it 708 px: a bigger window gave
+ * the graph less room.  Across the screens people have, the graph never
+ * narrows as the window widens; the editor stays beside the graph down
+ * to 1024, and folds at 800. */
 static void
 test_graph_room (void)
 {
   static const struct
   {
-    int      width, height;
-    gboolean editor_folded, inspector_folded;
+    int width, height;
   } sizes[] = {
-    { 1280, 800, FALSE, FALSE },
-    { 1200, 760, FALSE, TRUE },
-    { 1024, 600, FALSE, TRUE },
-    { 800, 600, TRUE, TRUE },
+    { 1024, 600 }, { 1100, 700 }, { 1200, 760 }, { 1280, 800 },
+    { 1366, 768 }, { 1440, 900 }, { 1600, 900 }, { 1920, 1080 },
   };
-  int graph_width[G_N_ELEMENTS (sizes)] = { 0 };
+  int last_width = 0, last_graph = 0;
+  HsWindow *window;
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
-      HsWindow *window;
+      int graph;
 
       if (sizes[s].width > screen_width ())
         {
@@ -73,18 +72,19 @@ test_graph_room (void)
                           sizes[s].width, sizes[s].height);
           continue;
         }
-      window = sized_window (sizes[s].width, sizes[s].height);
-      graph_width[s] = gtk_widget_get_width (GTK_WIDGET (hs_window_get_graph_view (window)));
+      /* the screen's height at most: Xvfb's may be less than the size's */
+      window = sized_window (sizes[s].width, MIN (sizes[s].height, 760));
+      graph = gtk_widget_get_width (GTK_WIDGET (hs_window_get_graph_view (window)));
       g_test_message ("%dx%d: graph %d px wide, editor %s, inspector %s", sizes[s].width, sizes[s].height,
-                      graph_width[s],
+                      graph,
                       adw_flap_get_folded (window->editor_flap) ? "folded" : "beside",
                       adw_flap_get_folded (window->inspector_flap) ? "folded" : "beside");
-      g_assert_cmpint (adw_flap_get_folded (window->editor_flap), ==, sizes[s].editor_folded);
-      g_assert_cmpint (adw_flap_get_folded (window->inspector_flap), ==, sizes[s].inspector_folded);
-      /* Unfolded, a pane shows; folded, it waits for its header toggle,
-       * and the toggle shows it. */
-      g_assert_cmpint (adw_flap_get_reveal_flap (window->inspector_flap), ==, !sizes[s].inspector_folded);
-      if (sizes[s].inspector_folded)
+      g_assert_false (adw_flap_get_folded (window->editor_flap));
+      /* Unfolded, a pane shows; folded, it waits for its header toggle
+       * or a selection, and the toggle shows it. */
+      g_assert_cmpint (adw_flap_get_reveal_flap (window->inspector_flap), ==,
+                       !adw_flap_get_folded (window->inspector_flap));
+      if (adw_flap_get_folded (window->inspector_flap))
         {
           hs_test_activate (window, "show-inspector");
           g_assert_true (adw_flap_get_reveal_flap (window->inspector_flap));
@@ -92,9 +92,18 @@ test_graph_room (void)
           g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
         }
       hs_test_window_close (window);
+      if (last_width > 0 && graph < last_graph)
+        g_error ("the graph is %d px wide at %d px, narrower than the %d px it has at %d px",
+                 graph, sizes[s].width, last_graph, last_width);
+      last_width = sizes[s].width;
+      last_graph = graph;
     }
-  /* the default size gives the graph at least what a small screen does */
-  g_assert_cmpint (graph_width[1], >=, graph_width[2]);
+
+  /* On a small laptop's screen the editor folds away */
+  window = sized_window (800, 600);
+  g_assert_true (adw_flap_get_folded (window->editor_flap));
+  g_assert_true (adw_flap_get_folded (window->inspector_flap));
+  hs_test_window_close (window);
 }
 
 static gboolean
@@ -104,14 +113,22 @@ window_is_1024 (gpointer data)
 }
 
 /* Presenting on a 1024x768 projector, the large snippet stays beside the
- * graph: the graph's least width beside the inspector, which folds it
- * below about 1250 px at a desk, is lowered while the inspector is put
- * away; leaving presentation brings it back. */
+ * graph: the graph's least width, which folds the editor below about
+ * 990 px at a desk, is lowered while the inspector is put away; leaving
+ * presentation brings it back, with the inspector folded at 1200 px. */
 static void
 test_presenting_keeps_editor (void)
 {
-  HsWindow *window = sized_window (1200, 760);
+  HsWindow *window;
 
+  /* The snippet takes a third of the monitor, which stands for the
+   * projector here: a wider one is not a 1024 px projector */
+  if (screen_width () > 1280)
+    {
+      g_test_skip ("a 1024 px projector needs a screen at most 1280 px wide");
+      return;
+    }
+  window = sized_window (1200, 760);
   g_assert_true (adw_flap_get_folded (window->inspector_flap));
   g_action_group_change_action_state (G_ACTION_GROUP (window), "presentation", g_variant_new_boolean (TRUE));
   /* Xvfb has no window manager to make it full screen: the projector's size */
@@ -383,6 +400,194 @@ test_click_on_drawn_edge (void)
   hs_test_window_close (window);
 }
 
+static gboolean
+inspector_open (gpointer data)
+{
+  return adw_flap_get_reveal_progress (data) >= 1;
+}
+
+static gboolean
+camera_at_rest (gpointer data)
+{
+  return !hs_graph_view_camera_is_moving (data);
+}
+
+/* The object box of graph's layout drawn furthest right */
+static const HsLayoutBox *
+rightmost_object_box (HsGraphView *graph)
+{
+  const HsLayoutBox *boxes, *right = NULL;
+  guint n_boxes;
+
+  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT &&
+        (right == NULL || boxes[i].rect.x + boxes[i].rect.width > right->rect.x + right->rect.width))
+      right = &boxes[i];
+  g_assert_nonnull (right);
+  return right;
+}
+
+/* The box of ref in graph's layout now */
+static const HsLayoutBox *
+object_box (HsGraphView *graph,
+            guint32      ref)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].ref == ref)
+      return &boxes[i];
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* A click on box, at its middle as drawn, by the view's click gesture */
+static void
+click_box (HsGraphView       *graph,
+           const HsLayoutBox *box)
+{
+  GtkGesture *click = hs_test_find_controller (GTK_WIDGET (graph), GTK_TYPE_GESTURE_CLICK);
+  double x, y;
+
+  box_middle (graph, box, &x, &y);
+  g_signal_emit_by_name (click, "released", 1, x, y);
+}
+
+/* The key controller the window puts the folded inspector away with */
+static GtkEventController *
+escape_controller (HsWindow *window)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), "inspector-escape") == 0)
+        return controller;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static gboolean
+press_escape (HsWindow *window)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (escape_controller (window), "key-pressed", GDK_KEY_Escape, 9, 0, &handled);
+  return handled;
+}
+
+/* Once the inspector rests open and the camera too: box is in the part
+ * of the graph the inspector leaves clear */
+static void
+assert_box_clear (HsWindow          *window,
+                  const HsLayoutBox *box)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsRect visible;
+
+  g_assert_true (hs_test_wait_until (inspector_open, window->inspector_flap));
+  hs_test_wait_frames (GTK_WIDGET (window), 12);
+  g_assert_true (hs_test_wait_until (camera_at_rest, graph));
+  hs_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (hs_test_wait_until (camera_at_rest, graph));
+  hs_graph_view_get_visible_rect (graph, &visible);
+  g_test_message ("box x %.0f..%.0f y %.0f..%.0f, clear of the inspector x %.0f..%.0f y %.0f..%.0f (layout units)",
+                  box->rect.x, box->rect.x + box->rect.width, box->rect.y, box->rect.y + box->rect.height,
+                  visible.x, visible.x + visible.width, visible.y, visible.y + visible.height);
+  g_assert_true (hs_test_rect_inside (&box->rect, &visible));
+}
+
+/* Issue 8: at the default 1200x760 the inspector is folded, and
+ * selecting an object did not open it: why its refcount is what it is
+ * took a press of a header toggle a new user will not find.  A click
+ * on a box opens it over the graph's side, not modal, with the box out
+ * from under it; Escape, or a click on nothing, puts it away; neither a
+ * step nor a selection the program makes brings it back. */
+static void
+test_select_shows_inspector (void)
+{
+  HsWindow *window = sized_window (1200, 760);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  const HsLayoutBox *box;
+  guint32 refs[2];
+  double x, y;
+  guint step;
+
+  g_assert_true (adw_flap_get_folded (window->inspector_flap));
+  g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
+  graph_at_rest (window, &box);
+
+  /* Following the program, the box drawn furthest right, which the
+   * inspector comes over */
+  box = rightmost_object_box (graph);
+  box_middle (graph, box, &x, &y);
+  g_test_message ("box %u's middle at x = %.0f of %d px", box->ref, x, gtk_widget_get_width (GTK_WIDGET (graph)));
+  click_box (graph, box);
+  g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+  g_assert_cmpuint (refs[0], ==, box->ref);
+  g_assert_true (adw_flap_get_reveal_flap (window->inspector_flap));
+  /* the graph stays in use beside it */
+  g_assert_false (adw_flap_get_modal (window->inspector_flap));
+  assert_box_clear (window, box);
+
+  /* Escape puts it away */
+  g_assert_true (press_escape (window));
+  g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
+  g_assert_false (press_escape (window));
+
+  /* Steps, and the program selecting, leave it away */
+  step = hs_window_get_step (window);
+  hs_window_show_step (window, step - 1, FALSE);
+  hs_test_wait_frames (GTK_WIDGET (window), 3);
+  hs_window_show_step (window, step, FALSE);
+  hs_test_wait_frames (GTK_WIDGET (window), 3);
+  g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
+  /* the steps laid the graph out anew */
+  box = object_box (graph, refs[0]);
+  hs_graph_view_select_object (graph, box->ref, FALSE);
+  g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
+
+  /* Moved by hand so that the box lies where the inspector comes over
+   * the graph's side, 100 px from its right edge */
+  hs_graph_view_set_follow (graph, FALSE);
+  hs_graph_view_finish_animations (graph);
+  graph->offset_x = gtk_widget_get_width (GTK_WIDGET (graph)) - 100 - (box->rect.x + box->rect.width / 2) * graph->zoom;
+  gtk_widget_queue_draw (GTK_WIDGET (graph));
+  hs_test_wait_frames (GTK_WIDGET (window), 2);
+  box_middle (graph, box, &x, &y);
+  g_test_message ("box %u's middle at x = %.0f of %d px", box->ref, x, gtk_widget_get_width (GTK_WIDGET (graph)));
+  click_box (graph, box);
+  g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+  g_assert_cmpuint (refs[0], ==, box->ref);
+  g_assert_true (adw_flap_get_reveal_flap (window->inspector_flap));
+  assert_box_clear (window, box);
+
+  /* A click on nothing unselects, and puts it away */
+  {
+    graphene_rect_t clear;
+    HsLayoutHit kind;
+    double lx, ly;
+
+    hs_graph_view_camera_get_clear_area (graph, &clear);
+    x = clear.origin.x + 2;
+    y = 2;
+    lx = (x - round (graph->offset_x)) / graph->zoom;
+    ly = (y - round (graph->offset_y)) / graph->zoom;
+    g_assert_cmpuint (hs_layout_hit_test (hs_graph_view_get_layout (graph), lx, ly, &kind), ==, 0);
+    g_signal_emit_by_name (hs_test_find_controller (GTK_WIDGET (graph), GTK_TYPE_GESTURE_CLICK),
+                           "released", 1, x, y);
+  }
+  g_assert_cmpuint (hs_graph_view_get_selection (graph, NULL, NULL), ==, 0);
+  g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -394,6 +599,7 @@ main (int   argc,
   g_test_add_func ("/ui/window-fit/folded-statement", test_folded_statement);
   g_test_add_func ("/ui/window-fit/no-tooltip-while-gliding", test_no_tooltip_while_gliding);
   g_test_add_func ("/ui/window-fit/click-on-drawn-edge", test_click_on_drawn_edge);
+  g_test_add_func ("/ui/window-fit/select-shows-inspector", test_select_shows_inspector);
 
   return hs_test_run (app);
 }
