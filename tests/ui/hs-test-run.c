@@ -152,6 +152,24 @@ hs_test_activate (HsWindow   *window,
   g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
 }
 
+/* The widget named NAME (gtk_widget_set_name(), or name= in a .ui
+ * file) at or under WIDGET; NULL if there is none. */
+GtkWidget *
+hs_test_find_named (GtkWidget  *widget,
+                    const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = hs_test_find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* WIDGET's event controller of TYPE; the widget keeps it. */
 gpointer
 hs_test_find_controller (GtkWidget *widget,

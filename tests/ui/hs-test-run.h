@@ -51,6 +51,8 @@ gboolean       hs_test_flap_folded      (gpointer         flap);
 gboolean       hs_test_flap_unfolded    (gpointer         flap);
 void           hs_test_activate         (HsWindow        *window,
                                          const char      *action);
+GtkWidget     *hs_test_find_named       (GtkWidget       *widget,
+                                         const char      *name);
 gpointer       hs_test_find_controller  (GtkWidget       *widget,
                                          GType            type);
 guint          hs_test_line_step        (HsWindow        *window,

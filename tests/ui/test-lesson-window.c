@@ -231,42 +231,11 @@ settle (HsWindow *window)
   hs_graph_view_finish_animations (graph);
 }
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The box the graph draws for ref's object at the step shown */
-static const HsLayoutBox *
-object_box (HsGraphView *graph,
-            guint32      ref)
-{
-  const HsLayoutBox *boxes;
-  guint n_boxes;
-
-  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
-  for (guint i = 0; i < n_boxes; i++)
-    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].ref == ref)
-      return &boxes[i];
-  return NULL;
-}
-
 static gboolean
 in_view (HsGraphView *graph,
          guint32      ref)
 {
-  const HsLayoutBox *box = object_box (graph, ref);
+  const HsLayoutBox *box = hs_layout_get_object_box (hs_graph_view_get_layout (graph), ref);
   HsRect view;
 
   hs_graph_view_get_visible_rect (graph, &view);
@@ -298,7 +267,7 @@ check_link (HsWindow   *window,
   g_assert_cmpuint (hs_window_get_step (window), ==, step);
   g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
   g_assert_cmpuint (refs[0], ==, ref);
-  box = object_box (graph, ref);
+  box = hs_layout_get_object_box (hs_graph_view_get_layout (graph), ref);
   if (box == NULL)
     g_error ("%s step %u: `%s` links to ref %u, which the graph does not draw", id, step, name, ref);
   hs_graph_view_get_visible_rect (graph, &view);
@@ -332,7 +301,7 @@ test_links (gconstpointer data)
   open_lesson (window, id);
   settle (window);
   graph = hs_window_get_graph_view (window);
-  note = GTK_LABEL (find_named (GTK_WIDGET (hs_window_get_lesson_panel (window)), "lesson-note"));
+  note = GTK_LABEL (hs_test_find_named (GTK_WIDGET (hs_window_get_lesson_panel (window)), "lesson-note"));
   g_assert_nonnull (note);
 
   n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
@@ -394,7 +363,7 @@ test_link_keyboard (void)
   g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
   open_lesson (window, "copies");
   graph = hs_window_get_graph_view (window);
-  note = GTK_LABEL (find_named (GTK_WIDGET (hs_window_get_lesson_panel (window)), "lesson-note"));
+  note = GTK_LABEL (hs_test_find_named (GTK_WIDGET (hs_window_get_lesson_panel (window)), "lesson-note"));
 
   /* The note after line 7 names a and e */
   step = hs_test_line_step (window, 8);

@@ -101,22 +101,6 @@ test_predict_snippet (void)
   hs_test_window_close (w);
 }
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The inspector's Watch button watches the object it shows. */
 static void
 test_watch_from_inspector (void)
@@ -125,10 +109,10 @@ test_watch_from_inspector (void)
   GtkWidget *button;
   guint32 refs[2];
 
-  g_assert_null (find_named (GTK_WIDGET (w->inspector), "watch-button"));
+  g_assert_null (hs_test_find_named (GTK_WIDGET (w->inspector), "watch-button"));
   hs_window_show_step (w, hs_test_line_step (w, 2), FALSE);
   g_assert_true (hs_graph_view_select_variable (hs_window_get_graph_view (w), "a", FALSE));
-  button = find_named (GTK_WIDGET (w->inspector), "watch-button");
+  button = hs_test_find_named (GTK_WIDGET (w->inspector), "watch-button");
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (hs_graph_view_get_selection (hs_window_get_graph_view (w), refs, NULL), ==, 1);
@@ -140,7 +124,7 @@ test_watch_from_inspector (void)
 
   /* Pressed again, it stops watching. */
   g_assert_true (hs_graph_view_select_variable (hs_window_get_graph_view (w), "a", FALSE));
-  g_signal_emit_by_name (find_named (GTK_WIDGET (w->inspector), "watch-button"), "clicked");
+  g_signal_emit_by_name (hs_test_find_named (GTK_WIDGET (w->inspector), "watch-button"), "clicked");
   g_assert_cmpuint (hs_window_get_watched (w), ==, 0);
 
   hs_test_window_close (w);

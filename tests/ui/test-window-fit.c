@@ -428,22 +428,6 @@ rightmost_object_box (HsGraphView *graph)
   return right;
 }
 
-/* The box of ref in graph's layout now */
-static const HsLayoutBox *
-object_box (HsGraphView *graph,
-            guint32      ref)
-{
-  const HsLayoutBox *boxes;
-  guint n_boxes;
-
-  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
-  for (guint i = 0; i < n_boxes; i++)
-    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].ref == ref)
-      return &boxes[i];
-  g_assert_not_reached ();
-  return NULL;
-}
-
 /* A click on box, at its middle as drawn, by the view's click gesture */
 static void
 click_box (HsGraphView       *graph,
@@ -549,7 +533,8 @@ test_select_shows_inspector (void)
   hs_test_wait_frames (GTK_WIDGET (window), 3);
   g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
   /* the steps laid the graph out anew */
-  box = object_box (graph, refs[0]);
+  box = hs_layout_get_object_box (hs_graph_view_get_layout (graph), refs[0]);
+  g_assert_nonnull (box);
   hs_graph_view_select_object (graph, box->ref, FALSE);
   g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
 
