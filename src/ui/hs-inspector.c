@@ -187,13 +187,14 @@ add_object (HsInspector *self,
   g_autofree char *refcount = NULL;
   g_autofree char *size = NULL;
   g_autofree char *flags = NULL;
-  GtkWidget *section, *list;
+  GtkWidget *section, *list, *more;
 
   if (object == NULL)
     return;
 
   section = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   list = boxed_list ();
+  more = boxed_list ();
 
   if (name != NULL)
     title = g_strdup_printf (_("Variable “%s”"), name);
@@ -213,7 +214,10 @@ add_object (HsInspector *self,
   gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("Type"), object->type, TRUE));
   gtk_list_box_append (GTK_LIST_BOX (list), fact_row ("id()", id, TRUE));
   gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("Reference Count"), refcount, FALSE));
-  gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("Size"), size, FALSE));
+  /* The rest goes below "Why is the refcount N?": that explanation is
+   * what a learner selects an object for, and at 1024x600 it fell below
+   * the inspector's fold, under size, len(), facts and Watch. */
+  gtk_list_box_append (GTK_LIST_BOX (more), fact_row (_("Size"), size, FALSE));
   if (object->flags & HS_OBJECT_CONTAINER)
     {
       g_autofree char *length = NULL;
@@ -242,7 +246,7 @@ add_object (HsInspector *self,
           gtk_widget_set_tooltip_text (button, _("Show more entries of this container in the graph (Ctrl+M)"));
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
         }
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      gtk_list_box_append (GTK_LIST_BOX (more), row);
     }
   {
     GtkWidget *row = fact_row (_("Facts"), flags, FALSE);
@@ -261,7 +265,7 @@ add_object (HsInspector *self,
     if (tips->len > 0)
       gtk_widget_set_tooltip_text (row, tips->str);
     g_string_free (tips, TRUE);
-    gtk_list_box_append (GTK_LIST_BOX (list), row);
+    gtk_list_box_append (GTK_LIST_BOX (more), row);
   }
   if (ref == self->refs[0])
     {
@@ -274,11 +278,11 @@ add_object (HsInspector *self,
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.watch");
       gtk_widget_set_tooltip_text (button, _("Watch this object, or stop watching it (Alt+W)"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      gtk_list_box_append (GTK_LIST_BOX (more), row);
     }
   gtk_box_append (GTK_BOX (section), list);
-
   add_breakdown (self, section, ref);
+  gtk_box_append (GTK_BOX (section), more);
 
   gtk_box_append (self->objects_box, section);
 }

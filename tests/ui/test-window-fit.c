@@ -573,6 +573,52 @@ test_select_shows_inspector (void)
   hs_test_window_close (window);
 }
 
+/* The first label under widget whose text starts with prefix */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Issue 8: "Why is the refcount N?" is what a learner selects an object
+ * for.  At 1024x600 it came under size, len(), facts and Watch, below
+ * the inspector's fold: reading it took a scroll.  It comes right under
+ * the count now, with its first reference in sight. */
+static void
+test_why_in_sight (void)
+{
+  HsWindow *window = sized_window (1024, 600);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  const HsLayoutBox *box;
+  GtkWidget *heading;
+  graphene_rect_t bounds;
+
+  graph_at_rest (window, &box);
+  box = rightmost_object_box (graph);
+  click_box (graph, box);
+  g_assert_true (hs_test_wait_until (inspector_open, window->inspector_flap));
+  hs_test_wait_frames (GTK_WIDGET (window), 3);
+  heading = find_label (GTK_WIDGET (window->inspector), "Why is the refcount");
+  g_assert_nonnull (heading);
+  g_assert_true (gtk_widget_compute_bounds (heading, GTK_WIDGET (window->inspector), &bounds));
+  g_test_message ("\"%s\" at y %.0f..%.0f of an inspector %d px high", gtk_label_get_label (GTK_LABEL (heading)),
+                  bounds.origin.y, bounds.origin.y + bounds.size.height,
+                  gtk_widget_get_height (GTK_WIDGET (window->inspector)));
+  /* the heading, and room for the first reference's row under it */
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height + 50, <=, gtk_widget_get_height (GTK_WIDGET (window->inspector)));
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -585,6 +631,7 @@ main (int   argc,
   g_test_add_func ("/ui/window-fit/no-tooltip-while-gliding", test_no_tooltip_while_gliding);
   g_test_add_func ("/ui/window-fit/click-on-drawn-edge", test_click_on_drawn_edge);
   g_test_add_func ("/ui/window-fit/select-shows-inspector", test_select_shows_inspector);
+  g_test_add_func ("/ui/window-fit/why-in-sight", test_why_in_sight);
 
   return hs_test_run (app);
 }
