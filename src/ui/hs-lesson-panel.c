@@ -85,10 +85,12 @@ update_visible (HsLessonPanel *self)
 }
 
 /* snapshot: the step shown, whose objects the note's names link to;
- * NULL shows the note without links. */
+ * NULL shows the note without links.  written: the step the note came up
+ * at (see hs_lesson_markup_at()). */
 static void
 show_note (HsLessonPanel *self,
            int            note,
+           HsSnapshot    *written,
            HsSnapshot    *snapshot)
 {
   g_autofree char *markup = NULL;
@@ -106,7 +108,7 @@ show_note (HsLessonPanel *self,
   else
     self->text = g_strdup (hs_lesson_get_note (self->lesson, note, NULL, NULL));
 
-  markup = hs_lesson_markup_at (self->text, snapshot);
+  markup = hs_lesson_markup_at (self->text, written, snapshot);
   gtk_label_set_markup (self->note_label, markup);
   if (note >= 0)
     /* Translators: which of a lesson's notes is shown, e.g. "3 / 8" */
@@ -217,7 +219,7 @@ hs_lesson_panel_set_lesson (HsLessonPanel *self,
   if (lesson != NULL)
     {
       gtk_label_set_label (self->title_label, hs_lesson_get_title (lesson));
-      show_note (self, -1, NULL);
+      show_note (self, -1, NULL, NULL);
       hs_prediction_card_set_score_key (self->prediction_card, hs_lesson_get_id (lesson));
     }
   else
@@ -270,22 +272,30 @@ hs_lesson_panel_show_step (HsLessonPanel *self,
   if (trace == NULL || step >= hs_trace_get_n_steps (trace))
     {
       if (self->lesson != NULL)
-        show_note (self, -1, NULL);
+        show_note (self, -1, NULL, NULL);
       return;
     }
 
   if (self->lesson != NULL)
     {
       g_autoptr(HsSnapshot) snapshot = NULL;
+      g_autoptr(HsSnapshot) written = NULL;
+      int note;
+      guint first;
 
       extend_to (self, step);
+      note = g_array_index (self->shown, int, step);
       /* The names link to this step's objects, the ones the graph draws;
        * stepping forward, extend_to() has just made that snapshot */
       if (self->last != NULL && hs_snapshot_get_index (self->last) == step)
         snapshot = hs_snapshot_ref (self->last);
       else
         snapshot = hs_trace_get_snapshot (trace, step);
-      show_note (self, g_array_index (self->shown, int, step), snapshot);
+      /* ... where they still mean what they meant where the note came up */
+      for (first = step; first > 0 && g_array_index (self->shown, int, first - 1) == note; first--)
+        ;
+      written = first == step ? hs_snapshot_ref (snapshot) : hs_trace_get_snapshot (trace, first);
+      show_note (self, note, written, snapshot);
     }
   self->step = step;
   ask (self);

@@ -533,12 +533,15 @@ find_var (const HsFrame *frame,
   return FALSE;
 }
 
-/* The object a name in a note stands for at this step, as Python reads
- * the name there: a local of the running (innermost) frame, else a global
- * of the module (builtins are not drawn, so they are left out).  "a.b"
- * then follows the instance attribute b of a, as the snapshot records it.
- * FALSE for anything else, such as `count += 1` or `a[0]`, and for a name
- * that the step does not bind: a link must never point at a guess. */
+/* The object a name in a note stands for at this step, as the graph
+ * draws the name: a variable of the running (innermost) frame, else a
+ * global of the module (builtins are not drawn, so they are left out).
+ * A variable a closure shares is drawn as its cell, so it links to the
+ * cell; a function's local not bound yet reads as the module's global of
+ * that name, which Python would refuse (the snapshot holds the bound
+ * names only).  "a.b" then follows the instance attribute b of a, as
+ * the snapshot records it.  FALSE for anything else, such as
+ * `count += 1` or `a[0]`, and for a name no drawn frame binds. */
 gboolean
 hs_lesson_resolve_name (HsSnapshot *snapshot,
                         const char *name,
@@ -615,11 +618,18 @@ hs_lesson_parse_link (const char *uri,
 }
 
 /* Pango markup for a note: text between backquotes is code.  With a
- * snapshot, code that names an object of that step (see
+ * snapshot, code that names an object of the step shown (see
  * hs_lesson_resolve_name()) is a link to it, so the learner can bring
- * into view what the note talks about, wherever the camera is. */
+ * into view what the note talks about, wherever the camera is.
+ *
+ * A note stays up for the steps after the one it was written for, where
+ * a name may mean something else: scopes' note on `count` in shadow()
+ * is still shown once shadow() has returned, when `count` is the
+ * global.  With `written`, the snapshot of the step the note came up
+ * at, a name links only where it still names the object it named there. */
 char *
 hs_lesson_markup_at (const char *note,
+                     HsSnapshot *written,
                      HsSnapshot *snapshot)
 {
   g_auto(GStrv) parts = NULL;
@@ -637,7 +647,11 @@ hs_lesson_markup_at (const char *note,
       /* Odd parts are inside backquotes, unless the last quote is unpaired. */
       if (i % 2 == 1 && parts[i + 1] != NULL)
         {
-          if (snapshot != NULL && hs_lesson_resolve_name (snapshot, parts[i], &ref))
+          guint32 meant = 0;
+
+          if (snapshot != NULL && hs_lesson_resolve_name (snapshot, parts[i], &ref) &&
+              (written == NULL || written == snapshot ||
+               (hs_lesson_resolve_name (written, parts[i], &meant) && meant == ref)))
             {
               /* Translators: the tooltip of a name in a lesson's note, e.g. "Show total in the graph" */
               g_autofree char *tooltip = g_strdup_printf (_("Show %s in the graph"), parts[i]);
@@ -667,5 +681,5 @@ hs_lesson_markup (const char *note)
 {
   g_return_val_if_fail (note != NULL, NULL);
 
-  return hs_lesson_markup_at (note, NULL);
+  return hs_lesson_markup_at (note, NULL, NULL);
 }

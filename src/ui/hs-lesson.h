@@ -62,6 +62,7 @@ int           hs_lesson_note_at_step    (HsLesson     *self,
 
 char         *hs_lesson_markup          (const char   *note);
 char         *hs_lesson_markup_at       (const char   *note,
+                                         HsSnapshot   *written,
                                          HsSnapshot   *snapshot);
 gboolean      hs_lesson_resolve_name    (HsSnapshot   *snapshot,
                                          const char   *name,
