@@ -584,9 +584,10 @@ grow_focus (HsRect       *wanted,
   return n;
 }
 
-/* Grows wanted by what matters, then by what came into view, then by
- * what the frame names; returns how many of what matters it took in
- * (times 1000) plus how many of the rest, to compare two framings. */
+/* Grows wanted by what matters, then, only if all of that fitted, by
+ * what came into view and by what the frame names; returns how many of
+ * what matters it took in (times 1000) plus how many of the rest, to
+ * compare two framings. */
 static guint
 grow_all (HsRect *wanted,
           GArray *focus,

@@ -503,7 +503,9 @@ raise_element_cap_action (GSimpleAction *action,
 /* A name in a lesson's note was activated (its link carries the ref the
  * note resolved at the step shown): select that object and bring it
  * into view at a readable size, as a search does.  The camera framed
- * what the line made; the note may talk about more than fits beside it. */
+ * what the line made; the note may talk about more than fits beside it.
+ * Unlike a search it leaves a folded inspector shut: the learner asked
+ * to see the object the note talks about, and the note says what it is. */
 static void
 show_object_action (GSimpleAction *action,
                     GVariant      *param,

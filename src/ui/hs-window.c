@@ -630,6 +630,20 @@ update_inspector (HsWindow *self)
 static void
 selection_changed_cb (HsWindow *self)
 {
+  /* Once the object the user picked is no longer selected (the program
+   * selected another, or a step dropped it), nothing is kept clear for
+   * it: a later resize would otherwise glide to an unselected box */
+  if (self->keep_clear != 0)
+    {
+      guint32 refs[2];
+      guint n = hs_graph_view_get_selection (self->graph_view, refs, NULL);
+      gboolean kept = FALSE;
+
+      for (guint i = 0; i < n; i++)
+        kept |= refs[i] == self->keep_clear;
+      if (!kept)
+        self->keep_clear = 0;
+    }
   update_inspector (self);
   hs_window_update_actions (self);
 }

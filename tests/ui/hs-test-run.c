@@ -419,6 +419,9 @@ hs_test_settle (HsWindow *window)
   HsGraphView *graph;
   guint stable = 0;
   int width, height;
+  /* A view that never rests (a size that flips, a glide that never
+   * ends) fails here, saying so, not at the test's timeout */
+  gint64 deadline = g_get_monotonic_time () + (gint64) HS_TEST_TIMEOUT_MS * 1000;
 
   g_return_if_fail (HS_IS_WINDOW (window));
 
@@ -441,5 +444,9 @@ hs_test_settle (HsWindow *window)
         stable = 0;
       width = gtk_widget_get_width (GTK_WIDGET (graph));
       height = gtk_widget_get_height (GTK_WIDGET (graph));
+      if (stable == 0 && g_get_monotonic_time () > deadline)
+        g_error ("the graph did not rest within %d ms: %dx%d px, %s, %s", HS_TEST_TIMEOUT_MS, width, height,
+                 graph_is_at_rest (graph) ? "at rest" : "moving or about to frame",
+                 hs_graph_view_get_follow (graph) ? "following" : "not following");
     }
 }

@@ -205,32 +205,6 @@ test_predict (HsTestFixture *f,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (card)));
 }
 
-/* Idle, and the graph shows the step the window shows. */
-static gboolean
-window_is_settled (gpointer data)
-{
-  HsWindow *window = data;
-  HsGraphView *graph = hs_window_get_graph_view (window);
-
-  if (!hs_test_window_is_idle (window))
-    return FALSE;
-  return hs_graph_view_get_snapshot (graph) != NULL &&
-         hs_snapshot_get_index (hs_graph_view_get_snapshot (graph)) == hs_window_get_step (window);
-}
-
-static void
-settle (HsWindow *window)
-{
-  HsGraphView *graph = hs_window_get_graph_view (window);
-
-  g_assert_true (hs_test_wait_until (window_is_settled, window));
-  hs_graph_view_finish_animations (graph);
-  /* Let a pending allocation reach the view */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  hs_graph_view_finish_animations (graph);
-}
-
 static gboolean
 in_view (HsGraphView *graph,
          guint32      ref)
@@ -263,7 +237,7 @@ check_link (HsWindow   *window,
 
   g_signal_emit_by_name (note, "activate-link", uri, &handled);
   g_assert_true (handled);
-  settle (window);
+  hs_test_settle (window);
   g_assert_cmpuint (hs_window_get_step (window), ==, step);
   g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
   g_assert_cmpuint (refs[0], ==, ref);
@@ -299,7 +273,7 @@ test_links (gconstpointer data)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
   open_lesson (window, id);
-  settle (window);
+  hs_test_settle (window);
   graph = hs_window_get_graph_view (window);
   note = GTK_LABEL (hs_test_find_named (GTK_WIDGET (hs_window_get_lesson_panel (window)), "lesson-note"));
   g_assert_nonnull (note);
@@ -310,7 +284,7 @@ test_links (gconstpointer data)
       g_autoptr(GMatchInfo) match = NULL;
 
       hs_window_show_step (window, step, FALSE);
-      settle (window);
+      hs_test_settle (window);
       g_regex_match (link, gtk_label_get_label (note), 0, &match);
       for (; g_match_info_matches (match); g_match_info_next (match, NULL))
         {
@@ -320,7 +294,7 @@ test_links (gconstpointer data)
 
           hs_graph_view_unselect_all (graph);
           hs_graph_view_set_follow (graph, TRUE);
-          settle (window);
+          hs_test_settle (window);
           g_autofree char *shot = g_strdup_printf ("links-%s-%u-%s", id, step, name);
           g_autofree char *shot_before = g_strconcat (shot, "-before", NULL);
           gboolean outside = !in_view (graph, ref);
@@ -368,7 +342,7 @@ test_link_keyboard (void)
   /* The note after line 7 names a and e */
   step = hs_test_line_step (window, 8);
   hs_window_show_step (window, step, FALSE);
-  settle (window);
+  hs_test_settle (window);
   g_assert_nonnull (strstr (hs_lesson_panel_get_text (hs_window_get_lesson_panel (window)), "`e`"));
   g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (note)));
   /* Each link's title is its tooltip ("Show e in the graph") */
@@ -385,7 +359,7 @@ test_link_keyboard (void)
   ref = (guint32) g_ascii_strtoull (gtk_label_get_current_uri (note) + strlen ("heapscope-object:"), NULL, 10);
   /* Enter's binding */
   g_signal_emit_by_name (note, "activate-current-link");
-  settle (window);
+  hs_test_settle (window);
   g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
   g_assert_cmpuint (refs[0], ==, ref);
   g_assert_true (in_view (graph, ref));
