@@ -1032,7 +1032,10 @@ flaps_settled_cb (gpointer data)
 
   self->flaps_source = 0;
   empty_page_clear_inspector (self);
-  if (adw_flap_get_reveal_progress (self->inspector_flap) <= 0)
+  /* Put away, and not opening again: a click may have opened it since
+   * this check was asked for, before its slide began */
+  if (!adw_flap_get_reveal_flap (self->inspector_flap) &&
+      adw_flap_get_reveal_progress (self->inspector_flap) <= 0)
     self->keep_clear = 0;
   else if (self->keep_clear != 0 && adw_flap_get_folded (self->inspector_flap) &&
            adw_flap_get_reveal_progress (self->inspector_flap) >= 1)

@@ -466,25 +466,64 @@ press_escape (HsWindow *window)
   return handled;
 }
 
-/* Once the inspector rests open and the camera too: box is in the part
+typedef struct
+{
+  HsWindow          *window;
+  const HsLayoutBox *box;
+} ClearCheck;
+
+/* The inspector rests open, the camera too, and the box lies in the part
  * of the graph the inspector leaves clear */
+static gboolean
+box_is_clear (gpointer data)
+{
+  ClearCheck *check = data;
+  HsGraphView *graph = hs_window_get_graph_view (check->window);
+  HsRect visible;
+
+  if (!inspector_open (check->window->inspector_flap) || !camera_at_rest (graph))
+    return FALSE;
+  hs_graph_view_get_visible_rect (graph, &visible);
+  return hs_test_rect_inside (&check->box->rect, &visible);
+}
+
+/* Waits until box is clear of the opened inspector.  The window moves it
+ * once the inspector has rested and an idle has run, which frames asked
+ * for back to back (hs_test_wait_frames()) can hold off on a loaded
+ * machine: a fixed count of frames failed there, so this waits for the
+ * outcome, up to HS_TEST_TIMEOUT_MS. */
 static void
 assert_box_clear (HsWindow          *window,
                   const HsLayoutBox *box)
 {
   HsGraphView *graph = hs_window_get_graph_view (window);
+  ClearCheck check = { window, box };
+  gboolean clear = hs_test_wait_until (box_is_clear, &check);
   HsRect visible;
 
-  g_assert_true (hs_test_wait_until (inspector_open, window->inspector_flap));
-  hs_test_wait_frames (GTK_WIDGET (window), 12);
-  g_assert_true (hs_test_wait_until (camera_at_rest, graph));
-  hs_test_wait_frames (GTK_WIDGET (window), 2);
-  g_assert_true (hs_test_wait_until (camera_at_rest, graph));
   hs_graph_view_get_visible_rect (graph, &visible);
   g_test_message ("box x %.0f..%.0f y %.0f..%.0f, clear of the inspector x %.0f..%.0f y %.0f..%.0f (layout units)",
                   box->rect.x, box->rect.x + box->rect.width, box->rect.y, box->rect.y + box->rect.height,
                   visible.x, visible.x + visible.width, visible.y, visible.y + visible.height);
-  g_assert_true (hs_test_rect_inside (&box->rect, &visible));
+  g_assert_true (clear);
+  /* and it stays there */
+  hs_test_wait_frames (GTK_WIDGET (window), 4);
+  g_assert_true (box_is_clear (&check));
+}
+
+/* Moves the view by hand so that box lies where the folded inspector
+ * comes over the graph's side, 100 px from its right edge */
+static void
+move_under_inspector (HsWindow          *window,
+                      const HsLayoutBox *box)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  hs_graph_view_set_follow (graph, FALSE);
+  hs_graph_view_finish_animations (graph);
+  graph->offset_x = gtk_widget_get_width (GTK_WIDGET (graph)) - 100 - (box->rect.x + box->rect.width / 2) * graph->zoom;
+  gtk_widget_queue_draw (GTK_WIDGET (graph));
+  hs_test_wait_frames (GTK_WIDGET (window), 2);
 }
 
 /* Issue 8: at the default 1200x760 the inspector is folded, and
@@ -538,13 +577,7 @@ test_select_shows_inspector (void)
   hs_graph_view_select_object (graph, box->ref, FALSE);
   g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
 
-  /* Moved by hand so that the box lies where the inspector comes over
-   * the graph's side, 100 px from its right edge */
-  hs_graph_view_set_follow (graph, FALSE);
-  hs_graph_view_finish_animations (graph);
-  graph->offset_x = gtk_widget_get_width (GTK_WIDGET (graph)) - 100 - (box->rect.x + box->rect.width / 2) * graph->zoom;
-  gtk_widget_queue_draw (GTK_WIDGET (graph));
-  hs_test_wait_frames (GTK_WIDGET (window), 2);
+  move_under_inspector (window, box);
   box_middle (graph, box, &x, &y);
   g_test_message ("box %u's middle at x = %.0f of %d px", box->ref, x, gtk_widget_get_width (GTK_WIDGET (graph)));
   click_box (graph, box);
@@ -619,6 +652,44 @@ test_why_in_sight (void)
   hs_test_window_close (window);
 }
 
+static gboolean
+inspector_shut (gpointer data)
+{
+  return adw_flap_get_reveal_progress (data) <= 0;
+}
+
+/* A click that opens the inspector again right after it was put away,
+ * while the window's check of the flaps is still to run, keeps the box
+ * clear.  On a loaded machine CI once saw the box left under the
+ * inspector; one way there is that check running before the slide
+ * begins, seeing the inspector shut and forgetting the box.  Here the
+ * check is pending at the click, but the frame clock runs first on this
+ * machine, so this did not fail before the fix to that check: it guards
+ * the reopening path, not that exact order. */
+static void
+test_reopen_keeps_clear (void)
+{
+  HsWindow *window = sized_window (1200, 760);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  const HsLayoutBox *box;
+
+  graph_at_rest (window, &box);
+  box = rightmost_object_box (graph);
+  click_box (graph, box);
+  assert_box_clear (window, box);
+  g_assert_true (press_escape (window));
+  g_assert_true (hs_test_wait_until (inspector_shut, window->inspector_flap));
+  hs_test_wait_idle (window);
+
+  move_under_inspector (window, box);
+  /* the flaps' check is pending when the click comes */
+  g_object_notify (G_OBJECT (window->inspector_flap), "folded");
+  click_box (graph, box);
+  g_assert_true (adw_flap_get_reveal_flap (window->inspector_flap));
+  assert_box_clear (window, box);
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -632,6 +703,7 @@ main (int   argc,
   g_test_add_func ("/ui/window-fit/click-on-drawn-edge", test_click_on_drawn_edge);
   g_test_add_func ("/ui/window-fit/select-shows-inspector", test_select_shows_inspector);
   g_test_add_func ("/ui/window-fit/why-in-sight", test_why_in_sight);
+  g_test_add_func ("/ui/window-fit/reopen-keeps-clear", test_reopen_keeps_clear);
 
   return hs_test_run (app);
 }
