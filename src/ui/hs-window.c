@@ -630,27 +630,13 @@ update_inspector (HsWindow *self)
 static void
 selection_changed_cb (HsWindow *self)
 {
-  /* Once the object the user picked is no longer selected (the program
-   * selected another, or a step dropped it), nothing is kept clear for
-   * it: a later resize would otherwise glide to an unselected box */
-  if (self->keep_clear != 0)
-    {
-      guint32 refs[2];
-      guint n = hs_graph_view_get_selection (self->graph_view, refs, NULL);
-      gboolean kept = FALSE;
-
-      for (guint i = 0; i < n; i++)
-        kept |= refs[i] == self->keep_clear;
-      if (!kept)
-        self->keep_clear = 0;
-    }
   update_inspector (self);
   hs_window_update_actions (self);
 }
 
 /* The folded inspector is over the graph's side: once it rests open,
  * and the camera too (it frames again for what the inspector leaves
- * clear when it follows the program), the object the user selected is
+ * clear when it follows the program), the newest selected object is
  * moved out from under it if it is there. */
 static gboolean
 keep_clear_tick_cb (GtkWidget     *widget,
@@ -658,8 +644,10 @@ keep_clear_tick_cb (GtkWidget     *widget,
                     gpointer       user_data)
 {
   HsWindow *self = (HsWindow *) widget;
+  guint32 refs[2];
   HsRect seen;
   gboolean still;
+  guint n;
 
   g_assert (HS_IS_WINDOW (self));
 
@@ -673,9 +661,13 @@ keep_clear_tick_cb (GtkWidget     *widget,
     return G_SOURCE_CONTINUE;
 
   self->keep_clear_tick = 0;
-  if (self->keep_clear != 0 && adw_flap_get_folded (self->inspector_flap) &&
+  /* The object kept clear is the newest of the selection, the one the
+   * inspector explains first: read now, so a selection that changed or
+   * went while the inspector slid is never chased */
+  n = hs_graph_view_get_selection (self->graph_view, refs, NULL);
+  if (n > 0 && adw_flap_get_folded (self->inspector_flap) &&
       adw_flap_get_reveal_progress (self->inspector_flap) >= 1)
-    hs_graph_view_reveal_object (self->graph_view, self->keep_clear);
+    hs_graph_view_reveal_object (self->graph_view, refs[n - 1]);
   return G_SOURCE_REMOVE;
 }
 
@@ -703,7 +695,6 @@ show_inspector_for (HsWindow *self,
 
   if (!adw_flap_get_folded (self->inspector_flap))
     return;
-  self->keep_clear = ref;
   if (ref == 0)
     adw_flap_set_reveal_flap (self->inspector_flap, FALSE);
   else if (!adw_flap_get_reveal_flap (self->inspector_flap))
@@ -1032,13 +1023,9 @@ flaps_settled_cb (gpointer data)
 
   self->flaps_source = 0;
   empty_page_clear_inspector (self);
-  /* Put away, and not opening again: a click may have opened it since
-   * this check was asked for, before its slide began */
-  if (!adw_flap_get_reveal_flap (self->inspector_flap) &&
-      adw_flap_get_reveal_progress (self->inspector_flap) <= 0)
-    self->keep_clear = 0;
-  else if (self->keep_clear != 0 && adw_flap_get_folded (self->inspector_flap) &&
-           adw_flap_get_reveal_progress (self->inspector_flap) >= 1)
+  if (adw_flap_get_folded (self->inspector_flap) &&
+      adw_flap_get_reveal_progress (self->inspector_flap) >= 1 &&
+      hs_graph_view_get_selection (self->graph_view, NULL, NULL) > 0)
     keep_selection_clear (self);
   /* the statement shows while the editor is folded */
   hs_window_update_timeline (self);
