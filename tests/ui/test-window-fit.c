@@ -690,6 +690,83 @@ test_reopen_keeps_clear (void)
   hs_test_window_close (window);
 }
 
+/* The colour of the window's pixel at x, y of widget, as the window
+ * draws it now */
+static guint32
+window_pixel (HsWindow  *window,
+              GtkWidget *widget,
+              double     x,
+              double     y)
+{
+  GtkWidget *root = GTK_WIDGET (window);
+  int width = gtk_widget_get_width (root), height = gtk_widget_get_height (root);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (root);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  graphene_point_t point;
+  guint32 pixel;
+
+  g_assert_true (gtk_widget_compute_point (widget, root, &GRAPHENE_POINT_INIT (x, y), &point));
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  memcpy (&pixel, pixels + ((gsize) point.y * width + (gsize) point.x) * 4, sizeof pixel);
+  return pixel;
+}
+
+/* Issue 8: at 1024x600 the inspector, opened over the graph's side by a
+ * click on a box, covered the right end of the step bar under the graph,
+ * "Step N of M" with it: a learner stepping with it open could not see
+ * where they were.  It comes over the graph only.  And AdwFlap dimmed
+ * the graph beside it as if it were modal, though the graph stays in use
+ * there: the graph is drawn as it is with the inspector put away. */
+static void
+test_inspector_over_graph_only (void)
+{
+  HsWindow *window = sized_window (1024, 600);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  GtkWidget *root = GTK_WIDGET (window);
+  const HsLayoutBox *box;
+  graphene_rect_t label, pane, clash;
+  guint32 shut_pixel, open_pixel;
+  double corner_y;
+
+  g_assert_true (adw_flap_get_folded (window->inspector_flap));
+  graph_at_rest (window, &box);
+  /* the graph's bottom left corner, where copies draws nothing */
+  corner_y = gtk_widget_get_height (GTK_WIDGET (graph)) - 8;
+  shut_pixel = window_pixel (window, GTK_WIDGET (graph), 8, corner_y);
+
+  box = rightmost_object_box (graph);
+  click_box (graph, box);
+  g_assert_true (hs_test_wait_until (inspector_open, window->inspector_flap));
+  hs_test_wait_frames (root, 3);
+
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->step_label), root, &label));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->inspector), root, &pane));
+  g_test_message ("1024x600: \"%s\" at x %.0f..%.0f y %.0f..%.0f, the inspector at x %.0f..%.0f y %.0f..%.0f",
+                  gtk_label_get_label (window->step_label),
+                  label.origin.x, label.origin.x + label.size.width,
+                  label.origin.y, label.origin.y + label.size.height,
+                  pane.origin.x, pane.origin.x + pane.size.width,
+                  pane.origin.y, pane.origin.y + pane.size.height);
+  g_assert_cmpfloat (label.size.width, >, 0);
+  g_assert_false (graphene_rect_intersection (&label, &pane, &clash));
+  /* the whole label shows: "Step N of M" is its start */
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (window->step_label)));
+
+  open_pixel = window_pixel (window, GTK_WIDGET (graph), 8, corner_y);
+  g_test_message ("the graph's corner: %08x shut, %08x with the inspector open", shut_pixel, open_pixel);
+  g_assert_cmphex (open_pixel, ==, shut_pixel);
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -704,6 +781,7 @@ main (int   argc,
   g_test_add_func ("/ui/window-fit/select-shows-inspector", test_select_shows_inspector);
   g_test_add_func ("/ui/window-fit/why-in-sight", test_why_in_sight);
   g_test_add_func ("/ui/window-fit/reopen-keeps-clear", test_reopen_keeps_clear);
+  g_test_add_func ("/ui/window-fit/inspector-over-graph-only", test_inspector_over_graph_only);
 
   return hs_test_run (app);
 }
