@@ -985,9 +985,13 @@ hs_window_show_console_error (HsWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->console_error), message != NULL);
 }
 
+/* zoom_box's margin from the graph's corner, as hs-window.ui sets it */
+#define ZOOM_BOX_MARGIN 12
+
 /* A folded inspector is shown over the graph's side of the window,
  * where before a run the "No Heap Yet" page is: the page keeps clear of
- * it (at 1024x600 the inspector covered the end of its sentences). */
+ * it (at 1024x600 the inspector covered the end of its sentences), and
+ * so do the zoom buttons in the graph's corner, which it hid. */
 static void
 empty_page_clear_inspector (HsWindow *self)
 {
@@ -1010,6 +1014,8 @@ empty_page_clear_inspector (HsWindow *self)
     }
   if (gtk_widget_get_margin_end (GTK_WIDGET (self->empty_page)) != margin)
     gtk_widget_set_margin_end (GTK_WIDGET (self->empty_page), margin);
+  if (gtk_widget_get_margin_end (self->zoom_box) != ZOOM_BOX_MARGIN + margin)
+    gtk_widget_set_margin_end (self->zoom_box, ZOOM_BOX_MARGIN + margin);
 }
 
 static gboolean

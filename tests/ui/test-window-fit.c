@@ -733,7 +733,7 @@ test_inspector_over_graph_only (void)
   HsGraphView *graph = hs_window_get_graph_view (window);
   GtkWidget *root = GTK_WIDGET (window);
   const HsLayoutBox *box;
-  graphene_rect_t label, pane, clash;
+  graphene_rect_t label, pane, zoom, clash;
   guint32 shut_pixel, open_pixel;
   double corner_y;
 
@@ -760,6 +760,11 @@ test_inspector_over_graph_only (void)
   g_assert_false (graphene_rect_intersection (&label, &pane, &clash));
   /* the whole label shows: "Step N of M" is its start */
   g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (window->step_label)));
+  /* the zoom buttons in the graph's corner move out from under it */
+  g_assert_true (gtk_widget_compute_bounds (window->zoom_box, root, &zoom));
+  g_test_message ("the zoom buttons at x %.0f..%.0f y %.0f..%.0f",
+                  zoom.origin.x, zoom.origin.x + zoom.size.width, zoom.origin.y, zoom.origin.y + zoom.size.height);
+  g_assert_false (graphene_rect_intersection (&zoom, &pane, &clash));
 
   open_pixel = window_pixel (window, GTK_WIDGET (graph), 8, corner_y);
   g_test_message ("the graph's corner: %08x shut, %08x with the inspector open", shut_pixel, open_pixel);
