@@ -755,20 +755,18 @@ hs_window_size_allocate (GtkWidget *widget,
                          int        baseline)
 {
   HsWindow *self = (HsWindow *) widget;
-  double shadow_x = 0, shadow_y = 0;
 
   g_assert (HS_IS_WINDOW (self));
 
-  /* The allocation has the shadow a window drawn by GTK casts on both
-   * sides; the breakpoint is for what the user sees */
-  gtk_native_get_surface_transform (GTK_NATIVE (self), &shadow_x, &shadow_y);
-  /* Presenting puts the inspector away itself.  AUTO rather than NEVER
+  /* width is what the user sees: the surface's shadow (or the resize
+   * border drawn without a compositor) is already left out of it.
+   * Presenting puts the inspector away itself.  AUTO rather than NEVER
    * above the breakpoint keeps the window's least width that of a
    * folded inspector, so it can still be made narrow. */
   if (!self->presenting)
     adw_flap_set_fold_policy (self->inspector_flap,
-                              width - 2 * shadow_x >= INSPECTOR_BESIDE_WIDTH ? ADW_FLAP_FOLD_POLICY_AUTO
-                                                                             : ADW_FLAP_FOLD_POLICY_ALWAYS);
+                              width >= INSPECTOR_BESIDE_WIDTH ? ADW_FLAP_FOLD_POLICY_AUTO
+                                                              : ADW_FLAP_FOLD_POLICY_ALWAYS);
   GTK_WIDGET_CLASS (hs_window_parent_class)->size_allocate (widget, width, height, baseline);
 }
 
@@ -987,9 +985,13 @@ hs_window_show_console_error (HsWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->console_error), message != NULL);
 }
 
+/* zoom_box's margin from the graph's corner, as hs-window.ui sets it */
+#define ZOOM_BOX_MARGIN 12
+
 /* A folded inspector is shown over the graph's side of the window,
  * where before a run the "No Heap Yet" page is: the page keeps clear of
- * it (at 1024x600 the inspector covered the end of its sentences). */
+ * it (at 1024x600 the inspector covered the end of its sentences), and
+ * so do the zoom buttons in the graph's corner, which it hid. */
 static void
 empty_page_clear_inspector (HsWindow *self)
 {
@@ -1012,6 +1014,8 @@ empty_page_clear_inspector (HsWindow *self)
     }
   if (gtk_widget_get_margin_end (GTK_WIDGET (self->empty_page)) != margin)
     gtk_widget_set_margin_end (GTK_WIDGET (self->empty_page), margin);
+  if (gtk_widget_get_margin_end (self->zoom_box) != ZOOM_BOX_MARGIN + margin)
+    gtk_widget_set_margin_end (self->zoom_box, ZOOM_BOX_MARGIN + margin);
 }
 
 static gboolean
