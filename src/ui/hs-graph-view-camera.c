@@ -1416,10 +1416,10 @@ was_clear_at (HsGraphView    *self,
  * what covers the view or its size changed, *camera moves the least that
  * shows it clear, at the same zoom when it fits there: when a folded
  * flap came or went and one is over the view now (the inspector a click
- * or a search opened), wherever the object is; after a resize, if it lay
- * clear at `before` (following: the step is framed again and may leave
- * it out) or, with no `before` (the user placed the view), if a flap
- * covers some of it now.  What the line did keeps its place at a new
+ * or a search opened), wherever the object is; else if it lay clear at
+ * `before` (following: the step is framed again and may leave it out),
+ * or, with no `before` (the user placed the view), if a flap covers some
+ * of it now.  What the line did keeps its place at a new
  * step: this is only for a step framed again.  TRUE when *camera moved.
  */
 static gboolean
@@ -1439,12 +1439,8 @@ keep_selection_clear (HsGraphView    *self,
       !hs_layout_get_object_bounds (self->layout, self->selection[self->n_selected - 1].ref, &rect))
     return FALSE;
   hs_graph_view_camera_get_clear_area (self, &clear);
-  if (cover_changed)
-    {
-      if (clear.size.width >= gtk_widget_get_width (GTK_WIDGET (self)) - 0.5)
-        return FALSE;
-    }
-  else if (before != NULL ? !was_clear_at (self, before, &rect) : !flap_covers (self, camera, &rect))
+  if (!(cover_changed && clear.size.width < gtk_widget_get_width (GTK_WIDGET (self)) - 0.5) &&
+      !(before != NULL ? was_clear_at (self, before, &rect) : flap_covers (self, camera, &rect)))
     return FALSE;
   if (!reveal_from (self, camera, &rect, &moved))
     return FALSE;
