@@ -31,10 +31,24 @@
 typedef struct
 {
   HsRect rect;
-  guint  priority;   /* 0: the current frame; 1: changed; 2: now shown or a hidden holder; 3: named by the frame */
+  guint  priority;   /* 0: the current frame; 1: changed; 2: now shown or a hidden holder; 3: named by the frame;
+                      * 4: selected */
   double distance;   /* from the current frame */
   gboolean bound;    /* priority 1 only because the line bound a name or a slot to it, or freed it */
 } Focus;
+
+/* What a framing of one step is made from, whatever the view's room */
+struct _HsStepShot
+{
+  HsLayout *layout;
+  GArray   *focus;    /* Focus, in the order they are given room */
+  double    width;    /* the picture's extent, holders included */
+  double    height;
+};
+
+/* Steps of the framing chain (choose_start()): enough to carry the zoom
+ * and the place from step to step, few enough to frame again at once */
+#define CHAIN_STEPS 4
 
 double
 hs_graph_view_camera_min_zoom (HsGraphView *self)
@@ -356,6 +370,18 @@ collect_focus (HsGraphView         *self,
         f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
       g_array_append_val (focus, f);
     }
+  /* What the learner selected (a click, a search, a note's link) is
+   * read on while it stays selected, but only beside what the line did */
+  for (guint i = 0; i < self->n_selected; i++)
+    {
+      Focus f = { { 0 }, 4, 0, FALSE };
+
+      if (!hs_layout_get_object_bounds (layout, self->selection[i].ref, &f.rect))
+        continue;
+      if (have_frame)
+        f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
+      g_array_append_val (focus, f);
+    }
   g_array_sort (focus, compare_focus);
   return focus;
 }
@@ -585,7 +611,8 @@ grow_focus (HsRect       *wanted,
 }
 
 /* Grows wanted by what matters, then, only if all of that fitted, by
- * what came into view and by what the frame names; returns how many of
+ * what came into view, by what the frame names and by what is selected,
+ * in that order; returns how many of
  * what matters it took in (times 1000) plus how many of the rest, to
  * compare two framings. */
 static guint
@@ -609,6 +636,7 @@ grow_all (HsRect *wanted,
   n *= 1000;
   n += grow_focus (wanted, focus, first, 2, zoom, width, height);
   n += grow_focus (wanted, focus, first, 3, zoom, width, height);
+  n += grow_focus (wanted, focus, first, 4, zoom, width, height);
   return n;
 }
 
@@ -766,6 +794,7 @@ choose_zoom (HsGraphView *self,
  */
 static void
 slide_view (HsGraphView           *self,
+            HsLayout              *layout,
             GArray                *focus,
             Framing               *framing,
             const HsRect          *all,
@@ -796,11 +825,11 @@ slide_view (HsGraphView           *self,
     sight.controls = (HsRect) { (controls->origin.x - clear->origin.x) / zoom, controls->origin.y / zoom,
                                 controls->size.width / zoom, controls->size.height / zoom };
   if (all->width * zoom + 2 * MARGIN > width - framing->reserve_x)
-    snap_axis (self->layout, focus, FALSE, &vx, &vy, &sight,
+    snap_axis (layout, focus, FALSE, &vx, &vy, &sight,
                MAX (wanted->x + wanted->width + margin - view_x, -margin - slack) - framing->reserve_x / zoom,
                MIN (wanted->x - margin, all->width + margin - view_x + slack) - framing->reserve_x / zoom);
   if (all->height * zoom + 2 * MARGIN > height - framing->reserve_y)
-    snap_axis (self->layout, focus, TRUE, &vx, &vy, &sight,
+    snap_axis (layout, focus, TRUE, &vx, &vy, &sight,
                MAX (wanted->y + wanted->height + margin - view_y, -margin - slack) - framing->reserve_y / zoom,
                MIN (wanted->y - margin, all->height + margin - view_y + slack) - framing->reserve_y / zoom);
   *x0 = vx + framing->reserve_x / zoom;
@@ -821,7 +850,7 @@ slide_view (HsGraphView           *self,
       for (guint i = 1; i < focus->len; i++)
         if (g_array_index (focus, Focus, i).priority <= 1 && rects_meet (&g_array_index (focus, Focus, i).rect, &copy))
           return;
-      boxes = hs_layout_get_boxes (self->layout, &n_boxes);
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
       spoiled = spoiled_at (boxes, n_boxes, focus, column, vy, &sight);
       if (spoiled < 1000 && spoiled <= spoiled_at (boxes, n_boxes, focus, vx, vy, &sight))
         {
@@ -831,7 +860,7 @@ slide_view (HsGraphView           *self,
     }
 }
 
-/* Where the camera should rest for self->layout at the current size,
+/* Where the camera should rest for shot at the current size,
  * sliding from start, or from the middle of what matters for none
  * (NULL).
  * When the current frame and what the line changed cannot share the view
@@ -839,15 +868,16 @@ slide_view (HsGraphView           *self,
  * pinned at its top left corner (hs_graph_view_get_pinned_frame()), kept
  * clear of them. */
 static gboolean
-compute_framing (HsGraphView    *self,
-                 const HsCamera *start,
-                 HsCamera       *out)
+compute_framing (HsGraphView      *self,
+                 const HsStepShot *shot,
+                 const HsCamera   *start,
+                 HsCamera         *out)
 {
   graphene_rect_t clear, controls;
   gboolean have_controls;
   int width, height;
   double min_zoom = hs_graph_view_camera_min_zoom (self);
-  g_autoptr(GArray) focus = NULL;
+  GArray *focus;
   HsRect all = { 0 };
   Framing framing;
   double zoom, x0, y0;
@@ -858,11 +888,12 @@ compute_framing (HsGraphView    *self,
   have_controls = get_controls (self, &controls);
   width = (int) clear.size.width;
   height = (int) (clear.size.height - controls_reserve (self, have_controls ? &controls : NULL));
-  if (self->layout == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
+  if (shot == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
     return FALSE;
 
   /* The whole picture, when it can be read whole */
-  hs_graph_view_get_extent (self, self->layout, &all.width, &all.height);
+  all.width = shot->width;
+  all.height = shot->height;
   zoom = fit_zoom (&all, width, height);
   if (zoom >= min_zoom)
     {
@@ -873,7 +904,7 @@ compute_framing (HsGraphView    *self,
       return TRUE;
     }
 
-  focus = collect_focus (self, self->layout, self->marks);
+  focus = shot->focus;
   choose_wanted (&framing, focus, min_zoom, width, height);
   zoom = choose_zoom (self, start != NULL ? start->zoom : 0, &framing, width, height);
 
@@ -892,7 +923,7 @@ compute_framing (HsGraphView    *self,
     }
   x0 = place_axis (x0, framing.wanted.x, framing.wanted.width, all.width, zoom, width - framing.reserve_x);
   y0 = place_axis (y0, framing.wanted.y, framing.wanted.height, all.height, zoom, height - framing.reserve_y);
-  slide_view (self, focus, &framing, &all, zoom, width, height, &clear, have_controls ? &controls : NULL, &x0, &y0);
+  slide_view (self, shot->layout, focus, &framing, &all, zoom, width, height, &clear, have_controls ? &controls : NULL, &x0, &y0);
 
   out->zoom = zoom;
   out->offset_x = clear.origin.x + framing.reserve_x - x0 * zoom;
@@ -900,7 +931,37 @@ compute_framing (HsGraphView    *self,
   return TRUE;
 }
 
-static void schedule_refit (HsGraphView *self);
+static HsStepShot *
+step_shot_new (HsGraphView *self)
+{
+  HsStepShot *shot = g_new0 (HsStepShot, 1);
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (self->layout != NULL);
+
+  shot->layout = hs_layout_ref (self->layout);
+  shot->focus = collect_focus (self, self->layout, self->marks);
+  hs_graph_view_get_extent (self, self->layout, &shot->width, &shot->height);
+  return shot;
+}
+
+void
+hs_step_shot_free (HsStepShot *shot)
+{
+  if (shot == NULL)
+    return;
+  g_clear_pointer (&shot->layout, hs_layout_unref);
+  g_clear_pointer (&shot->focus, g_array_unref);
+  g_free (shot);
+}
+
+static void     schedule_refit       (HsGraphView *self);
+static gboolean cover_moved          (HsGraphView *self);
+static gboolean keep_selection_clear (HsGraphView    *self,
+                                      const HsCamera *before,
+                                      gboolean        cover_changed,
+                                      HsCamera       *camera);
+static HsCamera resting_camera       (HsGraphView    *self);
 
 static void
 apply_camera (HsGraphView    *self,
@@ -960,6 +1021,8 @@ void
 hs_graph_view_camera_init (HsGraphView *self)
 {
   g_assert (HS_IS_GRAPH_VIEW (self));
+
+  self->framing_chain = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_step_shot_free);
 
   self->camera_animation =
     adw_timed_animation_new (GTK_WIDGET (self), 0.0, 1.0, ANIMATION_MS,
@@ -1037,37 +1100,63 @@ view_rests_at (HsGraphView    *self,
 }
 
 /*
- * What the framing of this step slides from: the framing the step shown
- * before it landed on, or nothing (NULL: the middle of what matters) for
- * a new run or a view the user moved.  Every framing of a step, at every
- * size the view passes through, slides from that same start, never from
- * one of the others: where a step lands depends on the step, its layout,
- * the view's room and the step before's framing, never on when and in
- * how many allocations the resizes of a lesson's notes pane came
- * relative to the steps.
+ * What the framing of this step slides from, into *start; FALSE for
+ * nothing (the middle of what matters), for a new run or a view the user
+ * moved.  The steps shown since, up to CHAIN_STEPS of them, are framed
+ * again one after the other at the view's room now, each sliding from
+ * the one before, from where a search or a note's link left the view or
+ * from nothing: where a step lands depends on the steps, their layouts
+ * and the view's room, never on the sizes the view had on the way, nor
+ * on when and in how many allocations a lesson's notes pane resized the
+ * view, nor on whether the steps came slower or faster than the frames
+ * (a held Alt+Right).
  */
-static const HsCamera *
+static gboolean
 choose_start (HsGraphView *self,
-              gboolean    *new_step)
+              gboolean    *new_step,
+              HsCamera    *start)
 {
   HsSnapshot *snapshot;
+  gboolean have_start;
   guint step;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
-  g_assert (new_step != NULL);
+  g_assert (new_step != NULL && start != NULL);
 
   snapshot = hs_layout_get_snapshot (self->layout);
   step = snapshot != NULL ? hs_snapshot_get_index (snapshot) : 0;
   *new_step = self->framed_trace != self->trace || self->framed_step != step;
   if (*new_step)
     {
-      self->step_start = self->last_framing;
-      self->have_step_start = self->have_last_framing && self->framed_trace == self->trace &&
-                              view_rests_at (self, &self->framed_camera);
-      self->framed_trace = self->trace;
+      if (self->framed_trace != self->trace || !view_rests_at (self, &self->framed_camera))
+        {
+          g_ptr_array_set_size (self->framing_chain, 0);
+          g_clear_pointer (&self->framed_shot, hs_step_shot_free);
+          self->have_chain_start = FALSE;
+        }
+      if (self->framed_shot != NULL)
+        g_ptr_array_add (self->framing_chain, g_steal_pointer (&self->framed_shot));
+      if (self->framing_chain->len > CHAIN_STEPS)
+        {
+          g_ptr_array_remove_index (self->framing_chain, 0);
+          self->have_chain_start = FALSE;
+        }
+      g_set_object (&self->framed_trace, self->trace);
       self->framed_step = step;
     }
-  return self->have_step_start ? &self->step_start : NULL;
+
+  have_start = self->have_chain_start;
+  *start = self->chain_start;
+  for (guint i = 0; i < self->framing_chain->len; i++)
+    {
+      HsCamera landed;
+
+      if (!compute_framing (self, g_ptr_array_index (self->framing_chain, i), have_start ? start : NULL, &landed))
+        continue;
+      *start = landed;
+      have_start = TRUE;
+    }
+  return have_start;
 }
 
 void
@@ -1076,8 +1165,9 @@ hs_graph_view_camera_frame (HsGraphView *self,
 {
   graphene_rect_t clear, controls;
   gboolean have_controls;
-  HsCamera target;
-  gboolean new_step;
+  HsCamera target, start;
+  HsStepShot *shot;
+  gboolean new_step, have_start, cover_changed;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
@@ -1086,18 +1176,26 @@ hs_graph_view_camera_frame (HsGraphView *self,
       self->frame_pending = TRUE;
       return;
     }
-  if (!compute_framing (self, choose_start (self, &new_step), &target))
+  have_start = choose_start (self, &new_step, &start);
+  /* Made anew each time: the selection may have changed */
+  shot = step_shot_new (self);
+  if (!compute_framing (self, shot, have_start ? &start : NULL, &target))
     {
+      hs_step_shot_free (shot);
       self->frame_pending = TRUE;
       return;
     }
-  /* While the next step's layout is computed, a resize reframes this
-   * step, but the next slides from where this one landed before: as if
-   * the resize came after it, as it does when the layout is quick */
-  if (new_step || !self->busy)
+  hs_step_shot_free (self->framed_shot);
+  self->framed_shot = shot;
+  /* A step frames the selection only beside what its line did; the
+   * same step framed again for new room keeps it clear of a flap */
+  cover_changed = cover_moved (self);
+  if (!new_step && (cover_changed || self->framed_width != gtk_widget_get_width (GTK_WIDGET (self)) ||
+                    self->framed_height != gtk_widget_get_height (GTK_WIDGET (self))))
     {
-      self->last_framing = target;
-      self->have_last_framing = TRUE;
+      HsCamera before = resting_camera (self);
+
+      keep_selection_clear (self, &before, cover_changed, &target);
     }
   self->framed_camera = target;
   self->frame_pending = FALSE;
@@ -1116,23 +1214,95 @@ hs_graph_view_camera_frame (HsGraphView *self,
     schedule_refit (self);
 }
 
-/* Where the camera shows rect, in layout units, whole if it can: the
- * least move from where it looks now, at the zoom it has when that is
- * readable.  FALSE when rect is in clear sight already. */
-gboolean
-hs_graph_view_camera_reveal (HsGraphView  *self,
-                             const HsRect *rect,
-                             gboolean      animate)
+/* The current frame's box, or NULL */
+static const HsRect *
+current_frame_rect (HsLayout *layout)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  g_assert (layout != NULL);
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current)
+      return &boxes[i].rect;
+  return NULL;
+}
+
+/* Whether, with the clear area's top left corner at (x0, y0) in layout
+ * units, the pinned copy of the current frame lies over rect: following,
+ * it is drawn at that corner when the frame is out of view */
+static gboolean
+copy_covers (HsGraphView           *self,
+             const HsRect          *rect,
+             const graphene_rect_t *clear,
+             double                 zoom,
+             double                 x0,
+             double                 y0)
+{
+  HsRect view = { x0, y0, clear->size.width / zoom, clear->size.height / zoom }, copy;
+  const HsRect *frame;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (rect != NULL && clear != NULL);
+
+  if (!self->follow || (frame = current_frame_rect (self->layout)) == NULL)
+    return FALSE;
+  return hs_graph_view_place_pinned_copy (frame, &view, zoom, &copy) && rects_meet (&copy, rect);
+}
+
+/* Moves the view's corner (*x0, *y0) the least that leaves rect beside
+ * or below the pinned copy of the current frame, and in view; leaves it
+ * where it is when neither fits */
+static void
+clear_of_copy (HsGraphView           *self,
+               const HsRect          *rect,
+               const graphene_rect_t *clear,
+               double                 zoom,
+               int                    width,
+               int                    height,
+               double                *x0,
+               double                *y0)
+{
+  const HsRect *frame = current_frame_rect (self->layout);
+  double inset = (HS_GRAPH_VIEW_PIN_INSET + MARGIN / 2) / zoom, margin = MARGIN / zoom;
+  double beside, below;
+  gboolean can_beside, can_below;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (frame != NULL && x0 != NULL && y0 != NULL);
+
+  beside = rect->x - inset - frame->width;
+  below = rect->y - inset - frame->height;
+  can_beside = rect->x + rect->width + margin <= beside + width / zoom &&
+               !copy_covers (self, rect, clear, zoom, beside, *y0);
+  can_below = rect->y + rect->height + margin <= below + height / zoom &&
+              !copy_covers (self, rect, clear, zoom, *x0, below);
+  if (can_beside && (!can_below || fabs (beside - *x0) * zoom <= fabs (below - *y0) * zoom))
+    *x0 = beside;
+  else if (can_below)
+    *y0 = below;
+}
+
+/* Where the camera shows rect, in layout units, whole if it can, clear
+ * of the buttons, of any flap and of the pinned frame: the least move
+ * from `from`, at its zoom when that is readable.  FALSE when rect is in
+ * clear sight from there already. */
+static gboolean
+reveal_from (HsGraphView    *self,
+             const HsCamera *from,
+             const HsRect   *rect,
+             HsCamera       *out)
 {
   graphene_rect_t clear;
   double min_zoom = hs_graph_view_camera_min_zoom (self);
-  double zoom = self->zoom, x0, y0;
+  double zoom = from->zoom, x0, y0;
   HsRect all = { 0 };
-  HsCamera target;
   int width, height;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
-  g_assert (rect != NULL);
+  g_assert (from != NULL && rect != NULL && out != NULL);
 
   hs_graph_view_camera_get_clear_area (self, &clear);
   width = (int) clear.size.width;
@@ -1142,10 +1312,11 @@ hs_graph_view_camera_reveal (HsGraphView  *self,
 
   /* In sight, readable, and clear of the buttons: leave the view be */
   if (zoom >= min_zoom - 1e-9 &&
-      rect->x * zoom + self->offset_x >= clear.origin.x &&
-      (rect->x + rect->width) * zoom + self->offset_x <= clear.origin.x + width &&
-      rect->y * zoom + self->offset_y >= 0 &&
-      (rect->y + rect->height) * zoom + self->offset_y <= height)
+      rect->x * zoom + from->offset_x >= clear.origin.x &&
+      (rect->x + rect->width) * zoom + from->offset_x <= clear.origin.x + width &&
+      rect->y * zoom + from->offset_y >= 0 &&
+      (rect->y + rect->height) * zoom + from->offset_y <= height &&
+      !copy_covers (self, rect, &clear, zoom, (clear.origin.x - from->offset_x) / zoom, -from->offset_y / zoom))
     return FALSE;
 
   /* The user's zoom, unless its text is too small to read; closer in
@@ -1155,12 +1326,125 @@ hs_graph_view_camera_reveal (HsGraphView  *self,
     zoom = MAX (min_zoom, fit_zoom (rect, width, height));
 
   hs_graph_view_get_extent (self, self->layout, &all.width, &all.height);
-  x0 = (clear.origin.x + width / 2.0 - self->offset_x) / self->zoom - width / 2.0 / zoom;
-  y0 = (height / 2.0 - self->offset_y) / self->zoom - height / 2.0 / zoom;
+  x0 = (clear.origin.x + width / 2.0 - from->offset_x) / from->zoom - width / 2.0 / zoom;
+  y0 = (height / 2.0 - from->offset_y) / from->zoom - height / 2.0 / zoom;
   x0 = place_axis (x0, rect->x, MIN (rect->width, (width - 2 * MARGIN) / zoom), all.width, zoom, width);
   y0 = place_axis (y0, rect->y, MIN (rect->height, (height - 2 * MARGIN) / zoom), all.height, zoom, height);
-  target = (HsCamera) { zoom, clear.origin.x - x0 * zoom, -y0 * zoom };
+  if (copy_covers (self, rect, &clear, zoom, x0, y0))
+    clear_of_copy (self, rect, &clear, zoom, width, height, &x0, &y0);
+  *out = (HsCamera) { zoom, clear.origin.x - x0 * zoom, -y0 * zoom };
+  return TRUE;
+}
+
+/* Where the view rests once its glide, if any, ends */
+static HsCamera
+resting_camera (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (self->camera_active)
+    return self->camera_to;
+  return (HsCamera) { self->zoom, self->offset_x, self->offset_y };
+}
+
+gboolean
+hs_graph_view_camera_reveal (HsGraphView  *self,
+                             const HsRect *rect,
+                             gboolean      animate)
+{
+  HsCamera from, target;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (rect != NULL);
+
+  from = resting_camera (self);
+  if (!reveal_from (self, &from, rect, &target))
+    return FALSE;
   move_to (self, &target, animate);
+  /* Still following: this step framed again, and the next, slide from
+   * here, the least move from what the learner was shown */
+  if (self->follow)
+    {
+      g_ptr_array_set_size (self->framing_chain, 0);
+      g_clear_pointer (&self->framed_shot, hs_step_shot_free);
+      self->chain_start = target;
+      self->have_chain_start = TRUE;
+      self->framed_camera = target;
+    }
+  return TRUE;
+}
+
+/* Whether a folded flap covers some of rect, with the camera at `at` */
+static gboolean
+flap_covers (HsGraphView    *self,
+             const HsCamera *at,
+             const HsRect   *rect)
+{
+  graphene_rect_t clear;
+  double x1 = rect->x * at->zoom + at->offset_x, x2 = x1 + rect->width * at->zoom;
+  double y1 = rect->y * at->zoom + at->offset_y, y2 = y1 + rect->height * at->zoom;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (at != NULL && rect != NULL);
+
+  hs_graph_view_camera_get_clear_area (self, &clear);
+  if (y2 <= 0 || y1 >= gtk_widget_get_height (GTK_WIDGET (self)))
+    return FALSE;
+  return (x1 < clear.origin.x && x2 > 0) ||
+         (x2 > clear.origin.x + clear.size.width && x1 < gtk_widget_get_width (GTK_WIDGET (self)));
+}
+
+/* Whether rect lay whole in the clear area of the last framing, with
+ * the camera at `at` */
+static gboolean
+was_clear_at (HsGraphView    *self,
+              const HsCamera *at,
+              const HsRect   *rect)
+{
+  double x1 = rect->x * at->zoom + at->offset_x, x2 = x1 + rect->width * at->zoom;
+  double y1 = rect->y * at->zoom + at->offset_y, y2 = y1 + rect->height * at->zoom;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (at != NULL && rect != NULL);
+
+  return x1 >= self->framed_clear_x - 0.5 && x2 <= self->framed_clear_x + self->framed_clear_width + 0.5 &&
+         y1 >= -0.5 && y2 <= self->framed_height + 0.5;
+}
+
+/*
+ * The newest selected object is the one the inspector explains.  When
+ * what covers the view or its size changed, *camera moves the least that
+ * shows it clear, at the same zoom when it fits there: when a folded
+ * flap came or went and one is over the view now (the inspector a click
+ * or a search opened), wherever the object is; else if it lay clear at
+ * `before` (following: the step is framed again and may leave it out),
+ * or, with no `before` (the user placed the view), if a flap covers some
+ * of it now.  What the line did keeps its place at a new
+ * step: this is only for a step framed again.  TRUE when *camera moved.
+ */
+static gboolean
+keep_selection_clear (HsGraphView    *self,
+                      const HsCamera *before,
+                      gboolean        cover_changed,
+                      HsCamera       *camera)
+{
+  graphene_rect_t clear;
+  HsRect rect;
+  HsCamera moved;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (camera != NULL);
+
+  if (self->n_selected == 0 || self->layout == NULL ||
+      !hs_layout_get_object_bounds (self->layout, self->selection[self->n_selected - 1].ref, &rect))
+    return FALSE;
+  hs_graph_view_camera_get_clear_area (self, &clear);
+  if (!(cover_changed && clear.size.width < gtk_widget_get_width (GTK_WIDGET (self)) - 0.5) &&
+      !(before != NULL ? was_clear_at (self, before, &rect) : flap_covers (self, camera, &rect)))
+    return FALSE;
+  if (!reveal_from (self, camera, &rect, &moved))
+    return FALSE;
+  *camera = moved;
   return TRUE;
 }
 
@@ -1204,8 +1488,24 @@ refit_tick_cb (GtkWidget     *widget,
   if (gdk_frame_clock_get_frame_counter (clock) < self->refit_frame + 2)
     return G_SOURCE_CONTINUE;
   self->refit_tick = 0;
-  if (self->follow && cover_moved (self))
-    refit (self);
+  if (self->follow)
+    {
+      if (cover_moved (self))
+        refit (self);
+    }
+  else
+    {
+      /* The user placed the view: only the selection is kept clear */
+      HsCamera at = resting_camera (self);
+      graphene_rect_t clear;
+
+      if (keep_selection_clear (self, NULL, cover_moved (self), &at))
+        move_to (self, &at, TRUE);
+      hs_graph_view_camera_get_clear_area (self, &clear);
+      self->framed_clear_x = clear.origin.x;
+      self->framed_clear_width = clear.size.width;
+      self->framed_reserve = current_reserve (self);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -1239,7 +1539,8 @@ cancel_refit (HsGraphView *self)
 
 /* A folded flap opened or closed over the view, which kept its size:
  * once the flap rests and has its place, the camera frames what is
- * clear of it again. */
+ * clear of it again, or, when the user placed the view, moves only the
+ * selected object out from under it. */
 static void
 flap_changed_cb (AdwFlap     *flap,
                  GParamSpec  *pspec,
@@ -1251,8 +1552,26 @@ flap_changed_cb (AdwFlap     *flap,
   g_assert (HS_IS_GRAPH_VIEW (self));
 
   /* Mid-slide, the view would chase it */
-  if (!self->follow || (progress > 0 && progress < 1))
+  if (progress > 0 && progress < 1)
     return;
+  schedule_refit (self);
+}
+
+void
+hs_graph_view_camera_dispose (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  g_clear_pointer (&self->framing_chain, g_ptr_array_unref);
+  g_clear_pointer (&self->framed_shot, hs_step_shot_free);
+  g_clear_object (&self->framed_trace);
+}
+
+void
+hs_graph_view_camera_check_cover (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
   schedule_refit (self);
 }
 

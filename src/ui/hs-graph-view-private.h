@@ -26,6 +26,7 @@ G_BEGIN_DECLS
 #define HS_GRAPH_VIEW_PIN_INSET 8.0
 
 typedef struct _HsHolderBox HsHolderBox;
+typedef struct _HsStepShot HsStepShot;
 
 typedef struct
 {
@@ -93,16 +94,17 @@ struct _HsGraphView
   gint64          refit_frame;
   double          framed_reserve; /* the band kept for the zoom buttons, as framed */
   gboolean        refitting;      /* framing again from refit_tick_cb() */
-  /* What the step shown slides from (the framing the step before
-   * landed on), where it landed, and where the camera went last:
-   * hs-graph-view-camera.c */
-  HsCamera        step_start;
-  HsCamera        last_framing;
+  /* What the step shown slides from: the steps shown before it, framed
+   * again at the room the view has now, from chain_start (where a search
+   * or a link left the view) or from nothing; where the camera went last
+   * and what that framing was made from: hs-graph-view-camera.c */
+  GPtrArray      *framing_chain;  /* HsStepShot, oldest first */
+  HsCamera        chain_start;
+  gboolean        have_chain_start;
+  HsStepShot     *framed_shot;
   HsCamera        framed_camera;
-  HsTrace        *framed_trace;   /* compared only, never dereferenced */
+  HsTrace        *framed_trace;   /* held, so no new trace at its address passes for it */
   guint           framed_step;
-  gboolean        have_step_start;
-  gboolean        have_last_framing;
 
   Selected        selection[2];
   guint           n_selected;
@@ -128,15 +130,21 @@ struct _HsGraphView
 };
 
 void     hs_graph_view_camera_init          (HsGraphView *self);
+void     hs_graph_view_camera_dispose       (HsGraphView *self);
+void     hs_step_shot_free                  (HsStepShot  *shot);
 /* Frames self->layout; glides there when animate, else jumps. */
 void     hs_graph_view_camera_frame         (HsGraphView *self,
                                              gboolean     animate);
 void     hs_graph_view_camera_stop          (HsGraphView *self);
 /* Moves the least that shows rect (layout units) clear of the buttons,
- * at a readable zoom; FALSE when it is in clear sight already */
+ * of a flap and of the pinned frame, at a readable zoom; FALSE when it
+ * is in clear sight already.  Following, the view goes on following. */
 gboolean hs_graph_view_camera_reveal        (HsGraphView  *self,
                                              const HsRect *rect,
                                              gboolean      animate);
+/* Checks, once the view has its place, whether what covers it moved:
+ * then refits, or keeps the selected object clear of a flap */
+void     hs_graph_view_camera_check_cover   (HsGraphView *self);
 /* Refits when a folded flap over the view opens or closes */
 void     hs_graph_view_camera_watch_flaps   (HsGraphView *self,
                                              gboolean     watch);

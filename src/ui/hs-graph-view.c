@@ -482,27 +482,19 @@ clamp_offsets (HsGraphView *self)
                           MAX (height - 2 * MARGIN, MARGIN));
 }
 
-/* The view stops following the program until Fit, but keeps a glide */
-static void
-take_over_keep_glide (HsGraphView *self)
-{
-  g_assert (HS_IS_GRAPH_VIEW (self));
-
-  if (self->follow)
-    {
-      self->follow = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
-    }
-}
-
-/* The user moved the view: it stops following the program until Fit. */
+/* The user moved the view by hand: it stops following the program
+ * until Fit. */
 static void
 take_over (HsGraphView *self)
 {
   g_assert (HS_IS_GRAPH_VIEW (self));
 
   hs_graph_view_camera_stop (self);
-  take_over_keep_glide (self);
+  if (self->follow)
+    {
+      self->follow = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
+    }
 }
 
 static void
@@ -1208,16 +1200,16 @@ hs_graph_view_select_object (HsGraphView *self,
   select_full (self, ref, NULL, extend, FALSE);
 }
 
-/* Search found ref: the view glides to it.  A learner who looks for an
- * object means to read it, and to keep reading it while stepping, so
- * the view stops following the program, as when it is moved by hand;
- * Fit or the follow button bring the program back.  An object already
- * in clear sight leaves the view, and following, as they are. */
+/* Search or a note's link found ref: the view glides to it.  Only a
+ * hand that pans or zooms stops following: the next step is framed as
+ * every step is, and keeps ref in view while it stays selected and fits
+ * beside what the line did (hs-graph-view-camera.c).  An object already
+ * in clear sight leaves the view as it is. */
 void
 hs_graph_view_reveal_object (HsGraphView *self,
                              guint32      ref)
 {
-  HsRect rect, pin;
+  HsRect rect;
 
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
 
@@ -1228,15 +1220,8 @@ hs_graph_view_reveal_object (HsGraphView *self,
       return;
     }
   self->reveal_pending = 0;
-  if (!hs_layout_get_object_bounds (self->layout, ref, &rect))
-    return;
-  /* The pinned copy of the frame may lie over it */
-  if (hs_graph_view_get_pinned_frame (self, &pin) &&
-      rect.x < pin.x + pin.width && pin.x < rect.x + rect.width &&
-      rect.y < pin.y + pin.height && pin.y < rect.y + rect.height)
-    take_over (self);
-  if (hs_graph_view_camera_reveal (self, &rect, TRUE))
-    take_over_keep_glide (self);
+  if (hs_layout_get_object_bounds (self->layout, ref, &rect))
+    hs_graph_view_camera_reveal (self, &rect, TRUE);
 }
 
 gboolean
@@ -1808,12 +1793,19 @@ hs_graph_view_size_allocate (GtkWidget *widget,
 {
   HsGraphView *self = (HsGraphView *) widget;
 
-  /* Following, the view refits to its new size at once. */
+  /* Following, the view refits to its new size at once; placed by
+   * hand, it keeps the selected object clear of a flap once the flap
+   * has its place */
   if (self->frame_pending ||
       (self->follow && (width != self->framed_width || height != self->framed_height)))
     hs_graph_view_camera_frame (self, FALSE);
-  else if (!hs_graph_view_camera_is_moving (self))
-    clamp_offsets (self);
+  else
+    {
+      if (!hs_graph_view_camera_is_moving (self))
+        clamp_offsets (self);
+      if (!self->follow && self->n_selected > 0)
+        hs_graph_view_camera_check_cover (self);
+    }
 }
 
 static void
@@ -1850,6 +1842,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->previous_step, hs_snapshot_unref);
   g_clear_pointer (&self->snapshot, hs_snapshot_unref);
   g_clear_object (&self->trace);
+  hs_graph_view_camera_dispose (self);
   g_clear_pointer (&self->more_cells, g_hash_table_unref);
   g_clear_pointer (&self->more_vars, g_hash_table_unref);
   for (guint i = 0; i < self->n_selected; i++)

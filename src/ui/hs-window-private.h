@@ -73,9 +73,6 @@ struct _HsWindow
   HsDraft              *pending_draft;  /* offered when the file opened */
   guint                 draft_source;
   guint                 flaps_source;   /* what follows a flap's fold, set after a layout */
-  guint                 keep_clear_tick; /* moves the newest selected object clear of the folded inspector */
-  guint                 keep_clear_frames;
-  HsRect                keep_clear_seen; /* what the graph showed the frame before */
   guint                 appending : 1;  /* the buffer changes because of a heap command */
   guint                 edited_since_run : 1;
   guint                 close_confirmed : 1;

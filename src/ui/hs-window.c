@@ -13,11 +13,6 @@
 #include "hs-settings.h"
 #include "hs-window-private.h"
 
-/* Frames to wait, at least and at most, for the camera to rest before
- * the selected object is moved out from under the folded inspector */
-#define KEEP_CLEAR_MIN_FRAMES 4
-#define KEEP_CLEAR_MAX_FRAMES 120
-
 #define MARK_CURRENT   "hs-current"
 #define MARK_EXCEPTION "hs-exception"
 /* Typing is written to the draft at most this long after it happens, so
@@ -634,54 +629,6 @@ selection_changed_cb (HsWindow *self)
   hs_window_update_actions (self);
 }
 
-/* The folded inspector is over the graph's side: once it rests open,
- * and the camera too (it frames again for what the inspector leaves
- * clear when it follows the program), the newest selected object is
- * moved out from under it if it is there. */
-static gboolean
-keep_clear_tick_cb (GtkWidget     *widget,
-                    GdkFrameClock *clock,
-                    gpointer       user_data)
-{
-  HsWindow *self = (HsWindow *) widget;
-  guint32 refs[2];
-  HsRect seen;
-  gboolean still;
-  guint n;
-
-  g_assert (HS_IS_WINDOW (self));
-
-  hs_graph_view_get_visible_rect (self->graph_view, &seen);
-  still = memcmp (&seen, &self->keep_clear_seen, sizeof seen) == 0;
-  self->keep_clear_seen = seen;
-  /* the camera's own framing starts two frames after the inspector
-   * rests; a glide that never ends is not waited for past two seconds */
-  if (++self->keep_clear_frames < KEEP_CLEAR_MIN_FRAMES ||
-      (!still && self->keep_clear_frames < KEEP_CLEAR_MAX_FRAMES))
-    return G_SOURCE_CONTINUE;
-
-  self->keep_clear_tick = 0;
-  /* The object kept clear is the newest of the selection, the one the
-   * inspector explains first: read now, so a selection that changed or
-   * went while the inspector slid is never chased */
-  n = hs_graph_view_get_selection (self->graph_view, refs, NULL);
-  if (n > 0 && adw_flap_get_folded (self->inspector_flap) &&
-      adw_flap_get_reveal_progress (self->inspector_flap) >= 1)
-    hs_graph_view_reveal_object (self->graph_view, refs[n - 1]);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-keep_selection_clear (HsWindow *self)
-{
-  g_assert (HS_IS_WINDOW (self));
-
-  self->keep_clear_frames = 0;
-  memset (&self->keep_clear_seen, 0, sizeof self->keep_clear_seen);
-  if (self->keep_clear_tick == 0)
-    self->keep_clear_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), keep_clear_tick_cb, NULL, NULL);
-}
-
 /* The user selected ref (a click, a search): a folded inspector, which
  * says why its refcount is what it is, opens over the graph's side.  It
  * is not modal, so the graph beside it is still used as before.  Only
@@ -699,9 +646,7 @@ show_inspector_for (HsWindow *self,
     adw_flap_set_reveal_flap (self->inspector_flap, FALSE);
   else if (!adw_flap_get_reveal_flap (self->inspector_flap))
     adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
-  else if (adw_flap_get_reveal_progress (self->inspector_flap) >= 1)
-    keep_selection_clear (self);
-  /* else: still sliding open, flaps_settled_cb() keeps it clear */
+  /* the graph keeps the selected object clear of it once it rests */
 }
 
 /* A click selected or unselected: the newest of the selection is what
@@ -1027,10 +972,6 @@ flaps_settled_cb (gpointer data)
 
   self->flaps_source = 0;
   empty_page_clear_inspector (self);
-  if (adw_flap_get_folded (self->inspector_flap) &&
-      adw_flap_get_reveal_progress (self->inspector_flap) >= 1 &&
-      hs_graph_view_get_selection (self->graph_view, NULL, NULL) > 0)
-    keep_selection_clear (self);
   /* the statement shows while the editor is folded */
   hs_window_update_timeline (self);
   return G_SOURCE_REMOVE;
@@ -1463,9 +1404,6 @@ hs_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->draft_source, g_source_remove);
   g_clear_handle_id (&self->flaps_source, g_source_remove);
-  if (self->keep_clear_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->keep_clear_tick);
-  self->keep_clear_tick = 0;
   g_clear_handle_id (&self->arrival_source, g_source_remove);
   g_clear_object (&self->replaced_trace);
   if (self->autoplay_tick != 0)

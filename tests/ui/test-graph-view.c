@@ -704,8 +704,8 @@ check_found (HsWindow          *window,
 
 /* Search frames what it finds: an object out of view comes into view,
  * readable and clear of the zoom buttons, whether the view follows the
- * program or was zoomed in by hand.  It then stops following, so that
- * stepping keeps the found object where it is. */
+ * program or was zoomed in by hand.  A view that followed follows on
+ * (test_reveal_keeps_following()); one zoomed by hand stays put. */
 static void
 test_find_frames (void)
 {
@@ -722,7 +722,7 @@ test_find_frames (void)
   if ((box = box_out_of_view (graph)) != NULL)
     {
       check_found (window, box);
-      g_assert_false (hs_graph_view_get_follow (graph));
+      g_assert_true (hs_graph_view_get_follow (graph));
       n_found++;
     }
 
@@ -736,10 +736,214 @@ test_find_frames (void)
   box = box_out_of_view (graph);
   g_assert_nonnull (box);
   check_found (window, box);
+  g_assert_false (hs_graph_view_get_follow (graph));
   n_found++;
   g_test_message ("%u objects out of view found and framed", n_found);
 
   hs_test_window_close (window);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+}
+
+/* Whether ref's box lies whole in what the view shows clear of any flap */
+static gboolean
+object_in_view (HsGraphView *graph,
+                guint32      ref)
+{
+  HsRect view, rect;
+
+  hs_graph_view_get_visible_rect (graph, &view);
+  return hs_layout_get_object_bounds (hs_graph_view_get_layout (graph), ref, &rect) &&
+         hs_test_rect_inside (&rect, &view);
+}
+
+/*
+ * Issue 8: only a hand that pans or zooms stops following.  A search or
+ * a note's link (win.show-object) glides to what it found, and the view
+ * follows on: the next step frames what its line did (check_step()), and
+ * keeps the found object in view while it stays selected, when it fits
+ * beside that.  At each step that leaves an object out of view, that
+ * object is found, by search and by a link in turn, then the run steps
+ * on.  Whether the object stayed in view only because it is selected is
+ * told by the framing of the same step without it (unselected, then
+ * Fit): in the freeing lesson at 1024x600, 6 of 29 did.
+ */
+typedef struct
+{
+  Case     c;
+  gboolean keeps_some;  /* some object found fits beside what the next step's line did */
+} RevealCase;
+
+static void
+test_reveal_keeps_following (gconstpointer data)
+{
+  const RevealCase *reveal = data;
+  Case c = reveal->c;
+  HsWindow *window;
+  HsGraphView *graph;
+  guint n_steps, n_found = 0, n_kept = 0, n_kept_for_selection = 0;
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = open_and_run (&c);
+  graph = hs_window_get_graph_view (window);
+  runtime_reports_created = FALSE;
+  n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "first-step", NULL);
+  settle (window);
+  for (guint step = 0; step + 1 < n_steps; step++)
+    {
+      const HsLayoutBox *box = box_out_of_view (graph);
+      guint32 ref = box != NULL ? box->ref : 0;
+
+      if (ref != 0)
+        {
+          const HsObject *object = hs_snapshot_lookup (hs_graph_view_get_snapshot (graph), ref);
+          g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, object->id);
+
+          if (n_found % 2 == 0)
+            {
+              g_assert_true (hs_window_find (window, id));
+              settle (window);
+              /* The inspector it opened takes half the room: with it,
+               * what some lines do cannot all be framed at 1024x600 */
+              g_action_group_change_action_state (G_ACTION_GROUP (window), "show-inspector",
+                                                  g_variant_new_boolean (FALSE));
+            }
+          else
+            g_action_group_activate_action (G_ACTION_GROUP (window), "show-object", g_variant_new_uint32 (ref));
+          settle (window);
+          if (!object_in_view (graph, ref))
+            {
+              HsRect view, rect;
+
+              hs_graph_view_get_visible_rect (graph, &view);
+              hs_layout_get_object_bounds (hs_graph_view_get_layout (graph), ref, &rect);
+              g_error ("step %u: %s %s at (%.0f, %.0f, %.0f×%.0f) is not in view (%.0f, %.0f, %.0f×%.0f) after it was found by %s",
+                       step, box->title, id, rect.x, rect.y, rect.width, rect.height,
+                       view.x, view.y, view.width, view.height, n_found % 2 == 0 ? "search" : "a link");
+            }
+          if (!hs_graph_view_get_follow (graph))
+            g_error ("step %u: the view stopped following once %s %s was found by %s", step, box->title, id,
+                     n_found % 2 == 0 ? "search" : "a link");
+          n_found++;
+        }
+
+      g_action_group_activate_action (G_ACTION_GROUP (window), "step-forward", NULL);
+      settle (window);
+      check_step (window, &c, step + 1);
+      if (ref == 0)
+        continue;
+      if (hs_graph_view_get_selection (graph, NULL, NULL) > 0)
+        {
+          gboolean kept = object_in_view (graph, ref), kept_unselected;
+
+          hs_graph_view_unselect_all (graph);
+          hs_test_activate (window, "zoom-fit");
+          settle (window);
+          kept_unselected = object_in_view (graph, ref);
+          {
+            HsRect view, rect = { 0 };
+
+            hs_graph_view_get_visible_rect (graph, &view);
+            hs_layout_get_object_bounds (hs_graph_view_get_layout (graph), ref, &rect);
+            g_test_message ("step %u: the object found at the step before (%.0f, %.0f, %.0f×%.0f) is %s, %s without the selection (%.0f, %.0f, %.0f×%.0f), zoom %.3f", step + 1,
+                            rect.x, rect.y, rect.width, rect.height,
+                            kept ? "in view" : "out of view", kept_unselected ? "in view" : "out of view",
+                            view.x, view.y, view.width, view.height, hs_graph_view_get_zoom (graph));
+          }
+          n_kept += kept;
+          n_kept_for_selection += kept && !kept_unselected;
+        }
+      hs_graph_view_unselect_all (graph);
+    }
+  g_test_message ("%u objects found; the next step kept %u in view, %u of them only because selected",
+                  n_found, n_kept, n_kept_for_selection);
+  g_assert_cmpuint (n_found, >, 1);
+  if (reveal->keeps_some)
+    g_assert_cmpuint (n_kept_for_selection, >, 0);
+  hs_test_window_close (window);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+}
+
+static HsCamera camera_of (HsGraphView *graph);
+
+/* Where the camera lands every FAST_STEPS steps of c's run, from its
+ * first step on, in a window of its own; fast: the steps between two
+ * landings are asked for within one frame, else one at a time, each
+ * left to settle */
+#define FAST_STEPS 4
+
+static GArray *
+land_in_steps (const Case *c,
+               gboolean    fast)
+{
+  HsWindow *window = open_and_run (c);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  guint n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
+  GArray *landings = g_array_new (FALSE, TRUE, sizeof (HsCamera));
+
+  /* Moved by hand, then following from nothing at the first step */
+  hs_test_activate (window, "zoom-in");
+  hs_window_show_step (window, 0, FALSE);
+  settle (window);
+  g_assert_false (hs_graph_view_get_follow (graph));
+  hs_test_activate (window, "zoom-fit");
+  settle (window);
+  for (guint step = FAST_STEPS; step < n_steps; step += FAST_STEPS)
+    {
+      HsCamera landing;
+
+      for (guint i = 0; i < FAST_STEPS; i++)
+        {
+          g_action_group_activate_action (G_ACTION_GROUP (window), "step-forward", NULL);
+          if (!fast)
+            settle (window);
+        }
+      settle (window);
+      g_assert_cmpuint (hs_window_get_step (window), ==, step);
+      landing = camera_of (graph);
+      g_array_append_val (landings, landing);
+    }
+  hs_test_window_close (window);
+  return landings;
+}
+
+/*
+ * Issue 8: where a step lands does not depend on how fast the steps were
+ * asked for.  A held Alt+Right asks for them faster than the frames
+ * come: a step then slid from the framing of the step before as made at
+ * a size the view never drew it at (a lesson's notes pane resizes the
+ * view as it steps), and the freeing lesson at 1024x600 landed
+ * otherwise at 6 of 9 of the steps checked.  Every FAST_STEPS steps
+ * asked for within one frame land where the same steps do one at a
+ * time, each left to settle.
+ */
+static void
+test_fast_steps (gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr(GArray) slow = NULL;
+  g_autoptr(GArray) fast = NULL;
+  guint n_differ = 0;
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  slow = land_in_steps (c, FALSE);
+  fast = land_in_steps (c, TRUE);
+  g_assert_cmpuint (slow->len, ==, fast->len);
+  g_assert_cmpuint (slow->len, >, 0);
+  for (guint i = 0; i < slow->len; i++)
+    {
+      const HsCamera *a = &g_array_index (slow, HsCamera, i), *b = &g_array_index (fast, HsCamera, i);
+
+      if (fabs (a->zoom - b->zoom) < 1e-3 && fabs (a->offset_x - b->offset_x) < 1 && fabs (a->offset_y - b->offset_y) < 1)
+        continue;
+      g_test_message ("%s %dx%d step %u: zoom %.3f, offset (%.1f, %.1f) one step at a time; zoom %.3f, offset (%.1f, %.1f) %u within a frame",
+                      c->example, c->width, c->height, (i + 1) * FAST_STEPS, a->zoom, a->offset_x, a->offset_y,
+                      b->zoom, b->offset_x, b->offset_y, FAST_STEPS);
+      n_differ++;
+    }
+  g_test_message ("%s %dx%d: %u of %u steps landed otherwise when %u steps came within a frame",
+                  c->example, c->width, c->height, n_differ, slow->len, FAST_STEPS);
+  g_assert_cmpuint (n_differ, ==, 0);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
 }
 
@@ -1162,6 +1366,36 @@ main (int   argc,
   g_test_add_func ("/ui/graph-view/flap-refits", test_flap_refits);
   g_test_add_func ("/ui/graph-view/resize-order", test_framing_ignores_resize_order);
   g_test_add_func ("/ui/graph-view/settle", test_settle_waits_for_resize);
+  {
+    static const RevealCase reveal_cases[] = {
+      { { "freeing", 1024, 600, TRUE }, TRUE },
+      { { "functions", 1024, 600 }, FALSE },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (reveal_cases); i++)
+      {
+        const Case *c = &reveal_cases[i].c;
+        g_autofree char *path = g_strdup_printf ("/ui/graph-view/reveal-keeps-following/%s%s/%dx%d",
+                                                 c->lesson ? "lesson/" : "", c->example, c->width, c->height);
+
+        g_test_add_data_func (path, &reveal_cases[i], test_reveal_keeps_following);
+      }
+  }
+  {
+    static const Case fast_cases[] = {
+      { "freeing", 1024, 600, TRUE },
+      { "copies", 1024, 600 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fast_cases); i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/ui/graph-view/fast-steps/%s%s/%dx%d",
+                                                 fast_cases[i].lesson ? "lesson/" : "", fast_cases[i].example,
+                                                 fast_cases[i].width, fast_cases[i].height);
+
+        g_test_add_data_func (path, &fast_cases[i], test_fast_steps);
+      }
+  }
   {
     static const Case history_cases[] = {
       { "freeing", 1024, 600, TRUE },

@@ -252,11 +252,15 @@ check_link (HsWindow   *window,
   if (hs_graph_view_get_zoom (graph) < hs_graph_view_get_readable_zoom (graph) - 1e-6)
     g_error ("%s step %u: after its link, `%s` is shown at zoom %.3f, below the readable %.3f",
              id, step, name, hs_graph_view_get_zoom (graph), hs_graph_view_get_readable_zoom (graph));
+  /* Only a hand that pans or zooms stops following (issue 8) */
+  if (!hs_graph_view_get_follow (graph))
+    g_error ("%s step %u: after its link, `%s`, the graph no longer follows the program", id, step, name);
 }
 
 /* At 1024x600 the camera frames what each line made, and a note may name
  * more than fits beside it (issue 8).  At every step, every name the note
- * links to, once activated, is selected and in view at a readable size.
+ * links to, once activated, is selected and in view at a readable size,
+ * and the graph still follows the program.
  * Before each link the view follows the program again, so each one
  * starts from the step's own framing. */
 static void
