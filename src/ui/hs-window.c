@@ -938,7 +938,7 @@ hs_window_show_console_error (HsWindow   *self,
  * it (at 1024x600 the inspector covered the end of its sentences), and
  * so do the zoom buttons in the graph's corner, which it hid. */
 static void
-empty_page_clear_inspector (HsWindow *self)
+overlays_clear_inspector (HsWindow *self)
 {
   int margin = 0;
 
@@ -971,7 +971,7 @@ flaps_settled_cb (gpointer data)
   g_assert (HS_IS_WINDOW (self));
 
   self->flaps_source = 0;
-  empty_page_clear_inspector (self);
+  overlays_clear_inspector (self);
   /* the statement shows while the editor is folded */
   hs_window_update_timeline (self);
   return G_SOURCE_REMOVE;
