@@ -49,7 +49,7 @@ struct _HsWindow
   GtkWidget            *console_send;
   GtkTextView          *output_view;
   GtkLabel             *output_status;
-  GtkWidget            *graph_box;       /* the graph's column: its width-request folds the editor */
+  GtkWidget            *graph_box;       /* the graph area the inspector folds over: its width-request folds the editor */
   GtkStack             *graph_stack;
   AdwStatusPage        *empty_page;
   GtkWidget            *zoom_box;
