@@ -574,6 +574,8 @@ is_string_prefix (const char *start,
 {
   static const char * const prefixes[] = { "r", "u", "b", "f", "br", "rb", "fr", "rf" };
 
+  g_assert (start != NULL);
+
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     if (length == strlen (prefixes[i]) && g_ascii_strncasecmp (start, prefixes[i], length) == 0)
       return TRUE;
@@ -712,8 +714,10 @@ is_keyword (const char *token)
     "False", "None", "True", "and", "as", "assert", "async", "await", "break",
     "class", "continue", "def", "del", "elif", "else", "except", "finally", "for",
     "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
-    "pass", "raise", "return", "try", "while", "with", "yield",
+    "pass", "raise", "return", "try", "while", "with", "yield", NULL,
   };
+
+  g_assert (token != NULL);
 
   return g_strv_contains (keywords, token);
 }
@@ -721,6 +725,8 @@ is_keyword (const char *token)
 static gboolean
 is_name_token (const char *token)
 {
+  g_assert (token != NULL);
+
   return is_identifier (token, strlen (token)) && !is_keyword (token);
 }
 
@@ -750,6 +756,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Scope, scope_free)
 
 #define TOKEN(statement, i) ((const char *) g_ptr_array_index ((statement)->tokens, (i)))
 
+/* The bracket that closes `token`, or NULL when it opens none */
+static const char *
+closing (const char *token)
+{
+  g_assert (token != NULL);
+
+  if (g_str_equal (token, "("))
+    return ")";
+  if (g_str_equal (token, "["))
+    return "]";
+  if (g_str_equal (token, "{"))
+    return "}";
+  return NULL;
+}
+
 /* Where a token's depth in brackets is 0, from `from` on: the first
  * index in [from, to) whose token is `token`, or `to` */
 static guint
@@ -759,6 +780,8 @@ find_outside_brackets (const Statement *statement,
                        const char      *token)
 {
   int depth = 0;
+
+  g_assert (statement != NULL && token != NULL && to <= statement->tokens->len);
 
   for (guint i = from; i < to; i++)
     {
@@ -785,6 +808,8 @@ bind_targets (Scope           *scope,
 {
   g_autoptr(GArray) displays = g_array_new (FALSE, FALSE, sizeof (gboolean));
   guint n_calls = 0;
+
+  g_assert (scope != NULL && statement != NULL && to <= statement->tokens->len);
 
   for (guint i = from; i < to; i++)
     {
@@ -825,6 +850,8 @@ read_after_colon (Scope           *scope,
 {
   guint colon = find_outside_brackets (statement, from, to, ":");
 
+  g_assert (scope != NULL && statement != NULL);
+
   if (colon + 1 < to)
     read_statement (scope, statement, colon + 1, to);
 }
@@ -838,6 +865,8 @@ read_statement (Scope           *scope,
 {
   const char *first;
   guint semicolon = find_outside_brackets (statement, from, to, ";");
+
+  g_assert (scope != NULL && statement != NULL && to <= statement->tokens->len);
 
   if (semicolon < to)
     {
@@ -867,21 +896,24 @@ read_statement (Scope           *scope,
     }
   else if (g_str_equal (first, "import") || g_str_equal (first, "from"))
     {
-      guint i = g_str_equal (first, "from") ? find_outside_brackets (statement, from, to, "import") : from;
+      guint item = (g_str_equal (first, "from") ? find_outside_brackets (statement, from, to, "import") : from) + 1;
 
       /* import a.b, c as d: binds a and d; from m import (x, y as z): x and z */
-      for (i++; i < to; i++)
+      if (item < to && g_str_equal (TOKEN (statement, item), "("))
         {
-          const char *t = TOKEN (statement, i);
-          gboolean starts = g_str_equal (TOKEN (statement, i - 1), "import") ||
-                            g_str_equal (TOKEN (statement, i - 1), ",") ||
-                            g_str_equal (TOKEN (statement, i - 1), "(");
+          item++;
+          to = find_outside_brackets (statement, item, to, ")");
+        }
+      while (item < to)
+        {
+          guint end = find_outside_brackets (statement, item, to, ",");
+          guint as = find_outside_brackets (statement, item, end, "as");
 
-          if (!is_name_token (t))
-            continue;
-          if (g_str_equal (TOKEN (statement, i - 1), "as") ||
-              (starts && (i + 1 >= to || !g_str_equal (TOKEN (statement, i + 1), "as"))))
-            g_hash_table_add (scope->bound, g_strdup (t));
+          if (as + 1 < end && is_name_token (TOKEN (statement, as + 1)))
+            g_hash_table_add (scope->bound, g_strdup (TOKEN (statement, as + 1)));
+          else if (as == end && is_name_token (TOKEN (statement, item)))
+            g_hash_table_add (scope->bound, g_strdup (TOKEN (statement, item)));
+          item = end + 1;
         }
     }
   else if (g_str_equal (first, "def") || g_str_equal (first, "class"))
@@ -912,6 +944,9 @@ read_statement (Scope           *scope,
     read_after_colon (scope, statement, from, to);
   else if (g_str_equal (first, "del"))
     bind_targets (scope, statement, from + 1, to);
+  else if ((g_str_equal (first, "match") || g_str_equal (first, "case")) && from + 1 < to &&
+           g_str_equal (TOKEN (statement, to - 1), ":"))
+    ;  /* the soft keywords' compound statements: captures are not read */
   else if (!is_keyword (first) && !g_str_equal (first, "@"))
     {
       guint lambda = find_outside_brackets (statement, from, to, "lambda");
@@ -923,9 +958,8 @@ read_statement (Scope           *scope,
           const char *t = TOKEN (statement, i);
           gsize length = strlen (t);
 
-          if (g_str_equal (t, "(") || g_str_equal (t, "[") || g_str_equal (t, "{"))
-            i = find_outside_brackets (statement, i + 1, lambda, g_str_equal (t, "(") ? ")" :
-                                       g_str_equal (t, "[") ? "]" : "}");
+          if (closing (t) != NULL)
+            i = find_outside_brackets (statement, i + 1, lambda, closing (t));
           else if (g_str_equal (t, "=") ||
                    (length >= 2 && t[length - 1] == '=' && !g_str_equal (t, "==") &&
                     !g_str_equal (t, "!=") && !g_str_equal (t, "<=") && !g_str_equal (t, ">=") &&
@@ -950,6 +984,8 @@ header_name (const Statement *statement,
 {
   guint i = 0;
 
+  g_assert (statement != NULL);
+
   if (statement->tokens->len > 1 && g_str_equal (TOKEN (statement, 0), "async"))
     i = 1;
   if (i + 1 >= statement->tokens->len ||
@@ -970,6 +1006,8 @@ block_end (GPtrArray *statements,
   const Statement *opening = g_ptr_array_index (statements, header);
   guint end = header + 1;
 
+  g_assert (statements != NULL && header < statements->len);
+
   while (end < statements->len &&
          ((Statement *) g_ptr_array_index (statements, end))->indent > opening->indent)
     end++;
@@ -987,6 +1025,8 @@ find_block (GPtrArray  *statements,
   const char *dot = strrchr (qualname, '.');
   const char *name = dot ? dot + 1 : qualname;
   int found = -1;
+
+  g_assert (statements != NULL && qualname != NULL);
 
   for (guint i = 0; i < statements->len; i++)
     {
@@ -1022,6 +1062,8 @@ read_scope (GPtrArray *statements,
   guint end = block_end (statements, header);
   guint nested = G_MAXUINT;
 
+  g_assert (statements != NULL && header < statements->len);
+
   scope->bound = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   scope->globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   scope->nonlocals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1042,8 +1084,8 @@ read_scope (GPtrArray *statements,
               (g_str_equal (before, "(") || g_str_equal (before, ",") ||
                g_str_equal (before, "*") || g_str_equal (before, "**")))
             g_hash_table_add (scope->bound, g_strdup (TOKEN (opening, i)));
-          if (strchr ("([{", *TOKEN (opening, i)) && TOKEN (opening, i)[1] == '\0')
-            i = find_outside_brackets (opening, i + 1, close, ")");
+          if (closing (TOKEN (opening, i)) != NULL)
+            i = find_outside_brackets (opening, i + 1, close, closing (TOKEN (opening, i)));
         }
     }
 
@@ -1077,6 +1119,8 @@ static gboolean
 scope_owns (const Scope *scope,
             const char  *name)
 {
+  g_assert (scope != NULL && name != NULL);
+
   return (g_hash_table_contains (scope->bound, name) && !g_hash_table_contains (scope->globals, name)) ||
          g_hash_table_contains (scope->nonlocals, name);
 }
@@ -1090,6 +1134,8 @@ is_free (GPtrArray  *statements,
          const char *name)
 {
   guint indent = ((Statement *) g_ptr_array_index (statements, header))->indent;
+
+  g_assert (statements != NULL && header < statements->len && name != NULL);
 
   for (guint i = header; i > 0; i--)
     {
@@ -1121,6 +1167,8 @@ read_inline_scope (GPtrArray *statements,
 {
   Scope *scope = g_new0 (Scope, 1);
   const Statement *statement = NULL;
+
+  g_assert (statements != NULL && index != NULL);
 
   scope->bound = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   scope->globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -857,6 +857,66 @@ test_links_scopes (HsTraceFixture *f,
   g_assert_cmpstr (hs_test_lookup (through, ref)->repr, ==, "5");
 }
 
+/* Every way a function binds a name makes it the function's own from
+ * its first line: a note that came up at module level keeps linking
+ * each global only while f() has not bound its own name for it, and
+ * links names f() only reads (s, r, os) all along.  Strings, comments,
+ * subscripts, keyword arguments, dict keys, a lambda's and a
+ * comprehension's names bind nothing in f(). */
+static void
+test_links_binding_forms (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  static const char code[] =
+    "import os\n"
+    "s = 'not # a comment = here'\n"
+    "a = b = c = d = e = g = h = i = j = k = m = n = p = q = r = t = y = 1\n"
+    "\n"
+    "\n"
+    "def deco(func):\n"
+    "    return func\n"
+    "\n"
+    "\n"
+    "@deco\n"
+    "def f(q, *rest, key=[p for p in range(2)], **kw):\n"
+    "    t = len(s)\n"
+    "    (a, [b, *c]) = (1, [2, 3, 4])\n"
+    "    d = 1; d += 1\n"
+    "    e: int = 5\n"
+    "    for g, h in [(1, 2)]:\n"
+    "        pass\n"
+    "    with open(os.devnull) as i, open(os.devnull) as j:\n"
+    "        pass\n"
+    "    try:\n"
+    "        raise ValueError\n"
+    "    except ValueError as k:\n"
+    "        pass\n"
+    "    import os.path as m\n"
+    "    if (n := 3) < 2: del r\n"
+    "    x = {s: 1, 'k': lambda p=2: p}\n"
+    "    y = [\n"
+    "        1,  # a comment with = in it\n"
+    "        2,\n"
+    "    ]\n"
+    "    return x, y, t\n"
+    "\n"
+    "\n"
+    "f(0)\n"
+    "print(s, a, q, r)\n";
+  static const char xml[] =
+    "<lesson id='binding-forms'><title>T</title><summary>S</summary>"
+    "<note after='3'>`os` `s` `a` `b` `c` `d` `e` `g` `h` `i` `j` `k` `m` `n` `p` `q` `r` `t` `x` `y`"
+    " `key` `rest` `kw` `deco` `func` `f`</note>"
+    "</lesson>";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsLesson) lesson = hs_lesson_new_from_data ("binding-forms", xml, -1, code, &error);
+  HsTrace *trace;
+
+  g_assert_no_error (error);
+  trace = run_lesson (f, lesson);
+  check_links (f, lesson, trace, "binding-forms");
+}
+
 /* Opens and steps: the run matches python3, and every note shows up at
  * some step of it, each for the steps until the next one. */
 static void
@@ -1193,6 +1253,8 @@ main (int   argc,
               hs_trace_fixture_setup, test_markup_attribute, hs_trace_fixture_teardown);
   g_test_add ("/ui/lessons/links/scoping", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_links_scopes, hs_trace_fixture_teardown);
+  g_test_add ("/ui/lessons/links/binding-forms", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_links_binding_forms, hs_trace_fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (lesson_ids); i++)
     {
       g_autofree char *path = g_strdup_printf ("/ui/lessons/steps/%s", lesson_ids[i]);
