@@ -334,6 +334,23 @@ hs_py_frame_is_module (HsPyFrame *frame)
   return f->f_locals != NULL && f->f_locals == f->f_globals;
 }
 
+/* A class body's namespace, which its names go to instead of fast
+ * locals: a frame whose code is not optimized, with locals of its own.
+ * NULL for a function or a module, and for a namespace that is not a
+ * dict (a metaclass's __prepare__ may return any mapping). */
+PyObject *
+hs_py_frame_class_namespace (HsPyFrame *frame)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+
+  g_assert (frame != NULL);
+
+  if ((HS_FRAME_CODE (f)->co_flags & CO_OPTIMIZED) != 0 ||
+      f->f_locals == NULL || f->f_locals == f->f_globals || !PyDict_Check (f->f_locals))
+    return NULL;
+  return f->f_locals;
+}
+
 PyObject *
 hs_py_frame_globals (HsPyFrame *frame)
 {

@@ -33,6 +33,7 @@ PyObject  **hs_py_frame_stack          (HsPyFrame     *frame,
                                         int           *n_items);
 gboolean    hs_py_frame_is_module      (HsPyFrame     *frame);
 PyObject   *hs_py_frame_globals        (HsPyFrame     *frame);
+PyObject   *hs_py_frame_class_namespace (HsPyFrame    *frame);
 PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
                                         int            index,
                                         PyObject     **name);
