@@ -108,7 +108,7 @@ show_note (HsLessonPanel *self,
   else
     self->text = g_strdup (hs_lesson_get_note (self->lesson, note, NULL, NULL));
 
-  markup = hs_lesson_markup_at (self->text, hs_lesson_get_code (self->lesson), written, snapshot);
+  markup = hs_lesson_markup_at (self->text, written, snapshot);
   gtk_label_set_markup (self->note_label, markup);
   if (note >= 0)
     /* Translators: which of a lesson's notes is shown, e.g. "3 / 8" */

@@ -533,687 +533,36 @@ find_var (const HsFrame *frame,
   return FALSE;
 }
 
-/* Which names a function of the lesson's program owns.  A frame's
- * variables list only the names bound at that step, but Python fixes a
- * name's scope when it compiles the function: a name the function
- * assigns anywhere is its local from the first line on, and reading it
- * before it is bound raises UnboundLocalError, however the module binds
- * it.  The snapshot does not carry the code object's co_varnames, so
- * the scopes are read here from the program's text, the way the
- * compiler's symbol table reads them (a `match` statement's captures
- * are not read). */
-
-/* One logical line: its physical lines joined, comments dropped, each
- * string literal one token "\"\"" */
-typedef struct
-{
-  guint      first;     /* physical lines, from 1 */
-  guint      last;
-  guint      indent;
-  GPtrArray *tokens;    /* char * */
-} Statement;
-
-static void
-statement_free (gpointer data)
-{
-  Statement *statement = data;
-
-  g_ptr_array_unref (statement->tokens);
-  g_free (statement);
-}
-
-static const char * const operators[] = {
-  "**=", "//=", ">>=", "<<=", "...",
-  "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
-  "@=", "->", ":=", "<<", ">>",
-};
-
+/* Whether the frame's code owns the name but holds no value for it at
+ * this step, as the runtime read its slots (a class body: whether its
+ * namespace holds the name) */
 static gboolean
-is_string_prefix (const char *start,
-                  gsize       length)
+is_unbound (const HsFrame *frame,
+            const char    *name,
+            gsize          length)
 {
-  static const char * const prefixes[] = { "r", "u", "b", "f", "br", "rb", "fr", "rf" };
+  g_assert (frame != NULL && name != NULL);
 
-  g_assert (start != NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
-    if (length == strlen (prefixes[i]) && g_ascii_strncasecmp (start, prefixes[i], length) == 0)
+  for (guint u = 0; u < frame->n_unbound; u++)
+    if (strncmp (frame->unbound[u], name, length) == 0 && frame->unbound[u][length] == '\0')
       return TRUE;
   return FALSE;
-}
-
-/* The program's logical lines, in order */
-static GPtrArray *
-read_statements (const char *code)
-{
-  GPtrArray *statements = g_ptr_array_new_with_free_func (statement_free);
-  Statement *current = NULL;
-  const char *p = code;
-  guint line = 1, indent = 0;
-  gboolean line_start = TRUE;
-  int depth = 0;
-
-  g_assert (code != NULL);
-
-  while (*p != '\0')
-    {
-      const char *start = p;
-      char *token = NULL;
-
-      if (line_start)
-        {
-          for (indent = 0; *p == ' ' || *p == '\t'; p++)
-            indent = *p == '\t' ? (indent / 8 + 1) * 8 : indent + 1;
-          line_start = FALSE;
-          continue;
-        }
-      if (*p == '\n')
-        {
-          if (current != NULL && depth == 0)
-            g_ptr_array_add (statements, g_steal_pointer (&current));
-          line++;
-          p++;
-          line_start = TRUE;
-          continue;
-        }
-      if (*p == '\\' && p[1] == '\n')
-        {
-          line++;
-          p += 2;
-          continue;
-        }
-      if (*p == '#')
-        {
-          while (*p != '\0' && *p != '\n')
-            p++;
-          continue;
-        }
-      if (g_ascii_isspace (*p))
-        {
-          p++;
-          continue;
-        }
-
-      if (g_ascii_isalpha (*p) || *p == '_' || (guchar) *p >= 0x80)
-        {
-          while (g_ascii_isalnum (*p) || *p == '_' || (guchar) *p >= 0x80)
-            p++;
-          if ((*p == '\'' || *p == '"') && is_string_prefix (start, p - start))
-            start = p;
-          else
-            token = g_strndup (start, p - start);
-        }
-      else if (g_ascii_isdigit (*p) || (*p == '.' && g_ascii_isdigit (p[1])))
-        {
-          while (g_ascii_isalnum (*p) || *p == '.' || *p == '_')
-            p++;
-          token = g_strdup ("0");
-        }
-      else if (*p != '\'' && *p != '"')
-        {
-          for (guint i = 0; i < G_N_ELEMENTS (operators) && token == NULL; i++)
-            if (strncmp (p, operators[i], strlen (operators[i])) == 0)
-              token = g_strdup (operators[i]);
-          if (token == NULL)
-            token = g_strndup (p, 1);
-          p += strlen (token);
-          if (strchr ("([{", *token))
-            depth++;
-          else if (strchr (")]}", *token) && depth > 0)
-            depth--;
-        }
-
-      if (token == NULL && (*p == '\'' || *p == '"'))
-        {
-          char quote = *p;
-          gboolean triple = p[1] == quote && p[2] == quote;
-
-          p += triple ? 3 : 1;
-          while (*p != '\0')
-            {
-              if (*p == '\\' && p[1] != '\0')
-                {
-                  line += p[1] == '\n';
-                  p += 2;
-                  continue;
-                }
-              if (*p == quote && (!triple || (p[1] == quote && p[2] == quote)))
-                {
-                  p += triple ? 3 : 1;
-                  break;
-                }
-              if (*p == '\n' && !triple)
-                break;
-              line += *p == '\n';
-              p++;
-            }
-          token = g_strdup ("\"\"");
-        }
-      if (token == NULL)
-        continue;
-
-      if (current == NULL)
-        {
-          current = g_new0 (Statement, 1);
-          current->first = line;
-          current->indent = indent;
-          current->tokens = g_ptr_array_new_with_free_func (g_free);
-        }
-      current->last = line;
-      g_ptr_array_add (current->tokens, token);
-    }
-  if (current != NULL)
-    g_ptr_array_add (statements, current);
-  return statements;
-}
-
-static gboolean
-is_keyword (const char *token)
-{
-  static const char * const keywords[] = {
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break",
-    "class", "continue", "def", "del", "elif", "else", "except", "finally", "for",
-    "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
-    "pass", "raise", "return", "try", "while", "with", "yield", NULL,
-  };
-
-  g_assert (token != NULL);
-
-  return g_strv_contains (keywords, token);
-}
-
-static gboolean
-is_name_token (const char *token)
-{
-  g_assert (token != NULL);
-
-  return is_identifier (token, strlen (token)) && !is_keyword (token);
-}
-
-/* The names a function or class binds, and what it declares */
-typedef struct
-{
-  gboolean    is_class;
-  GHashTable *bound;        /* assigned, imported, defined, deleted, parameters */
-  GHashTable *globals;      /* declared global */
-  GHashTable *nonlocals;    /* declared nonlocal */
-  GHashTable *used;         /* every name its text, nested functions' too, reads or binds */
-  GHashTable *bound_at;     /* a class's: name -> the last line of its first binding statement */
-} Scope;
-
-static void
-scope_free (Scope *scope)
-{
-  g_hash_table_unref (scope->bound);
-  g_hash_table_unref (scope->globals);
-  g_hash_table_unref (scope->nonlocals);
-  g_hash_table_unref (scope->used);
-  g_clear_pointer (&scope->bound_at, g_hash_table_unref);
-  g_free (scope);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Scope, scope_free)
-
-#define TOKEN(statement, i) ((const char *) g_ptr_array_index ((statement)->tokens, (i)))
-
-/* The bracket that closes `token`, or NULL when it opens none */
-static const char *
-closing (const char *token)
-{
-  g_assert (token != NULL);
-
-  if (g_str_equal (token, "("))
-    return ")";
-  if (g_str_equal (token, "["))
-    return "]";
-  if (g_str_equal (token, "{"))
-    return "}";
-  return NULL;
-}
-
-/* Where a token's depth in brackets is 0, from `from` on: the first
- * index in [from, to) whose token is `token`, or `to` */
-static guint
-find_outside_brackets (const Statement *statement,
-                       guint            from,
-                       guint            to,
-                       const char      *token)
-{
-  int depth = 0;
-
-  g_assert (statement != NULL && token != NULL && to <= statement->tokens->len);
-
-  for (guint i = from; i < to; i++)
-    {
-      const char *t = TOKEN (statement, i);
-
-      if (depth == 0 && g_str_equal (t, token))
-        return i;
-      if (strchr ("([{", *t) && t[1] == '\0')
-        depth++;
-      else if (strchr (")]}", *t) && t[1] == '\0' && depth > 0)
-        depth--;
-    }
-  return to;
-}
-
-/* The plain names an assignment target binds: a, b in `a, (b, *c) =`
- * and [a, b], not those of x[i], x.y or f(x).  A bracket opened right
- * after a name, a closing bracket or a string subscripts or calls. */
-static void
-bind_targets (Scope           *scope,
-              const Statement *statement,
-              guint            from,
-              guint            to)
-{
-  g_autoptr(GArray) displays = g_array_new (FALSE, FALSE, sizeof (gboolean));
-  guint n_calls = 0;
-
-  g_assert (scope != NULL && statement != NULL && to <= statement->tokens->len);
-
-  for (guint i = from; i < to; i++)
-    {
-      const char *t = TOKEN (statement, i);
-      const char *before = i > from ? TOKEN (statement, i - 1) : "";
-      const char *after = i + 1 < to ? TOKEN (statement, i + 1) : "";
-
-      if (strchr ("([{", *t) && t[1] == '\0')
-        {
-          gboolean call = is_name_token (before) || g_str_equal (before, ")") ||
-                          g_str_equal (before, "]") || g_str_equal (before, "\"\"");
-
-          g_array_append_val (displays, call);
-          n_calls += call;
-        }
-      else if (strchr (")]}", *t) && t[1] == '\0' && displays->len > 0)
-        {
-          n_calls -= g_array_index (displays, gboolean, displays->len - 1);
-          g_array_set_size (displays, displays->len - 1);
-        }
-      else if (n_calls == 0 && is_name_token (t) && !g_str_equal (before, ".") &&
-               !g_str_equal (after, ".") && !g_str_equal (after, "(") && !g_str_equal (after, "["))
-        g_hash_table_add (scope->bound, g_strdup (t));
-    }
-}
-
-static void read_statement (Scope           *scope,
-                            const Statement *statement,
-                            guint            from,
-                            guint            to);
-
-/* The statement after a compound header's colon, on the same line */
-static void
-read_after_colon (Scope           *scope,
-                  const Statement *statement,
-                  guint            from,
-                  guint            to)
-{
-  guint colon = find_outside_brackets (statement, from, to, ":");
-
-  g_assert (scope != NULL && statement != NULL);
-
-  if (colon + 1 < to)
-    read_statement (scope, statement, colon + 1, to);
-}
-
-/* What one simple statement, or a compound one's header, binds */
-static void
-read_statement (Scope           *scope,
-                const Statement *statement,
-                guint            from,
-                guint            to)
-{
-  const char *first;
-  guint semicolon = find_outside_brackets (statement, from, to, ";");
-
-  g_assert (scope != NULL && statement != NULL && to <= statement->tokens->len);
-
-  if (semicolon < to)
-    {
-      read_statement (scope, statement, from, semicolon);
-      read_statement (scope, statement, semicolon + 1, to);
-      return;
-    }
-  if (from >= to)
-    return;
-
-  /* An assignment expression binds in the function, even in a comprehension */
-  for (guint i = from; i + 1 < to; i++)
-    if (g_str_equal (TOKEN (statement, i + 1), ":=") && is_name_token (TOKEN (statement, i)))
-      g_hash_table_add (scope->bound, g_strdup (TOKEN (statement, i)));
-
-  first = TOKEN (statement, from);
-  if (g_str_equal (first, "async") && from + 1 < to)
-    first = TOKEN (statement, ++from);
-
-  if (g_str_equal (first, "global") || g_str_equal (first, "nonlocal"))
-    {
-      GHashTable *declared = g_str_equal (first, "global") ? scope->globals : scope->nonlocals;
-
-      for (guint i = from + 1; i < to; i++)
-        if (is_name_token (TOKEN (statement, i)))
-          g_hash_table_add (declared, g_strdup (TOKEN (statement, i)));
-    }
-  else if (g_str_equal (first, "import") || g_str_equal (first, "from"))
-    {
-      guint item = (g_str_equal (first, "from") ? find_outside_brackets (statement, from, to, "import") : from) + 1;
-
-      /* import a.b, c as d: binds a and d; from m import (x, y as z): x and z */
-      if (item < to && g_str_equal (TOKEN (statement, item), "("))
-        {
-          item++;
-          to = find_outside_brackets (statement, item, to, ")");
-        }
-      while (item < to)
-        {
-          guint end = find_outside_brackets (statement, item, to, ",");
-          guint as = find_outside_brackets (statement, item, end, "as");
-
-          if (as + 1 < end && is_name_token (TOKEN (statement, as + 1)))
-            g_hash_table_add (scope->bound, g_strdup (TOKEN (statement, as + 1)));
-          else if (as == end && is_name_token (TOKEN (statement, item)))
-            g_hash_table_add (scope->bound, g_strdup (TOKEN (statement, item)));
-          item = end + 1;
-        }
-    }
-  else if (g_str_equal (first, "def") || g_str_equal (first, "class"))
-    {
-      if (from + 1 < to && is_name_token (TOKEN (statement, from + 1)))
-        g_hash_table_add (scope->bound, g_strdup (TOKEN (statement, from + 1)));
-    }
-  else if (g_str_equal (first, "for"))
-    {
-      bind_targets (scope, statement, from + 1, find_outside_brackets (statement, from + 1, to, "in"));
-      read_after_colon (scope, statement, from, to);
-    }
-  else if (g_str_equal (first, "with") || g_str_equal (first, "except"))
-    {
-      guint colon = find_outside_brackets (statement, from, to, ":");
-
-      for (guint i = from + 1; i < colon; i++)
-        if (g_str_equal (TOKEN (statement, i), "as"))
-          {
-            guint end = find_outside_brackets (statement, i + 1, colon, ",");
-
-            bind_targets (scope, statement, i + 1, end);
-          }
-      read_after_colon (scope, statement, from, to);
-    }
-  else if (g_str_equal (first, "if") || g_str_equal (first, "elif") || g_str_equal (first, "else") ||
-           g_str_equal (first, "while") || g_str_equal (first, "try") || g_str_equal (first, "finally"))
-    read_after_colon (scope, statement, from, to);
-  else if (g_str_equal (first, "del"))
-    bind_targets (scope, statement, from + 1, to);
-  else if ((g_str_equal (first, "match") || g_str_equal (first, "case")) && from + 1 < to &&
-           g_str_equal (TOKEN (statement, to - 1), ":"))
-    ;  /* the soft keywords' compound statements: captures are not read */
-  else if (!is_keyword (first) && !g_str_equal (first, "@"))
-    {
-      guint lambda = find_outside_brackets (statement, from, to, "lambda");
-      guint target = from;
-
-      /* a = b = value, a += 1, a: int = 1; a lambda's defaults bind nothing */
-      for (guint i = from; i < lambda; i++)
-        {
-          const char *t = TOKEN (statement, i);
-          gsize length = strlen (t);
-
-          if (closing (t) != NULL)
-            i = find_outside_brackets (statement, i + 1, lambda, closing (t));
-          else if (g_str_equal (t, "=") ||
-                   (length >= 2 && t[length - 1] == '=' && !g_str_equal (t, "==") &&
-                    !g_str_equal (t, "!=") && !g_str_equal (t, "<=") && !g_str_equal (t, ">=") &&
-                    !g_str_equal (t, ":=")))
-            {
-              bind_targets (scope, statement, target, i);
-              target = i + 1;
-            }
-          else if (g_str_equal (t, ":") && target == from)
-            {
-              bind_targets (scope, statement, from, i);
-              break;
-            }
-        }
-    }
-}
-
-/* The index of the token naming a def or class header, or 0 */
-static guint
-header_name (const Statement *statement,
-             gboolean        *is_class)
-{
-  guint i = 0;
-
-  g_assert (statement != NULL);
-
-  if (statement->tokens->len > 1 && g_str_equal (TOKEN (statement, 0), "async"))
-    i = 1;
-  if (i + 1 >= statement->tokens->len ||
-      !(g_str_equal (TOKEN (statement, i), "def") || g_str_equal (TOKEN (statement, i), "class")) ||
-      !is_name_token (TOKEN (statement, i + 1)))
-    return 0;
-  if (is_class != NULL)
-    *is_class = g_str_equal (TOKEN (statement, i), "class");
-  return i + 1;
-}
-
-/* The index after the last statement of the block the header at index
- * `header` opens */
-static guint
-block_end (GPtrArray *statements,
-           guint      header)
-{
-  const Statement *opening = g_ptr_array_index (statements, header);
-  guint end = header + 1;
-
-  g_assert (statements != NULL && header < statements->len);
-
-  while (end < statements->len &&
-         ((Statement *) g_ptr_array_index (statements, end))->indent > opening->indent)
-    end++;
-  return end;
-}
-
-/* The def or class header whose block, decorators included, holds line
- * and whose name is the last part of qualname; the innermost such; -1
- * for none (a lambda's or a comprehension's code has no header). */
-static int
-find_block (GPtrArray  *statements,
-            const char *qualname,
-            guint       line)
-{
-  const char *dot = strrchr (qualname, '.');
-  const char *name = dot ? dot + 1 : qualname;
-  int found = -1;
-
-  g_assert (statements != NULL && qualname != NULL);
-
-  for (guint i = 0; i < statements->len; i++)
-    {
-      const Statement *header = g_ptr_array_index (statements, i);
-      guint at = header_name (header, NULL);
-      guint first = header->first, end;
-
-      if (at == 0 || !g_str_equal (TOKEN (header, at), name))
-        continue;
-      for (guint d = i; d > 0; d--)
-        {
-          const Statement *decorator = g_ptr_array_index (statements, d - 1);
-
-          if (decorator->indent != header->indent || !g_str_equal (TOKEN (decorator, 0), "@"))
-            break;
-          first = decorator->first;
-        }
-      end = block_end (statements, i);
-      if (line >= first && line <= ((Statement *) g_ptr_array_index (statements, end - 1))->last)
-        found = (int) i;
-    }
-  return found;
-}
-
-/* What the block opened at `header` binds and declares */
-static Scope *
-read_scope (GPtrArray *statements,
-            guint      header)
-{
-  const Statement *opening = g_ptr_array_index (statements, header);
-  Scope *scope = g_new0 (Scope, 1);
-  guint at = header_name (opening, &scope->is_class);
-  guint end = block_end (statements, header);
-  guint nested = G_MAXUINT;
-
-  g_assert (statements != NULL && header < statements->len);
-
-  scope->bound = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  scope->globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  scope->nonlocals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  scope->used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  if (scope->is_class)
-    scope->bound_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  /* Parameters: the names that open each item between the parentheses */
-  if (!scope->is_class && at + 1 < opening->tokens->len && g_str_equal (TOKEN (opening, at + 1), "("))
-    {
-      guint close = find_outside_brackets (opening, at + 2, opening->tokens->len, ")");
-
-      for (guint i = at + 2; i < close; i++)
-        {
-          const char *before = TOKEN (opening, i - 1);
-
-          if (is_name_token (TOKEN (opening, i)) &&
-              (g_str_equal (before, "(") || g_str_equal (before, ",") ||
-               g_str_equal (before, "*") || g_str_equal (before, "**")))
-            g_hash_table_add (scope->bound, g_strdup (TOKEN (opening, i)));
-          if (closing (TOKEN (opening, i)) != NULL)
-            i = find_outside_brackets (opening, i + 1, close, closing (TOKEN (opening, i)));
-        }
-    }
-
-  for (guint s = header + 1; s < end; s++)
-    {
-      const Statement *statement = g_ptr_array_index (statements, s);
-
-      for (guint i = 0; i < statement->tokens->len; i++)
-        if (is_name_token (TOKEN (statement, i)) && (i == 0 || !g_str_equal (TOKEN (statement, i - 1), ".")))
-          g_hash_table_add (scope->used, g_strdup (TOKEN (statement, i)));
-      /* A nested function's or class's body is its own scope */
-      if (statement->indent > nested)
-        continue;
-      nested = header_name (statement, NULL) != 0 ? statement->indent : G_MAXUINT;
-      read_statement (scope, statement, 0, statement->tokens->len);
-      if (scope->is_class)
-        {
-          GHashTableIter iter;
-          gpointer name;
-
-          g_hash_table_iter_init (&iter, scope->bound);
-          while (g_hash_table_iter_next (&iter, &name, NULL))
-            if (!g_hash_table_contains (scope->bound_at, name))
-              g_hash_table_insert (scope->bound_at, g_strdup (name), GUINT_TO_POINTER (statement->last));
-        }
-    }
-  return scope;
-}
-
-static gboolean
-scope_owns (const Scope *scope,
-            const char  *name)
-{
-  g_assert (scope != NULL && name != NULL);
-
-  return (g_hash_table_contains (scope->bound, name) && !g_hash_table_contains (scope->globals, name)) ||
-         g_hash_table_contains (scope->nonlocals, name);
-}
-
-/* Whether name, read in the function whose header is at `header`, is a
- * free variable: one an enclosing function owns (a class's names are
- * not seen from inside its methods). */
-static gboolean
-is_free (GPtrArray  *statements,
-         guint       header,
-         const char *name)
-{
-  guint indent = ((Statement *) g_ptr_array_index (statements, header))->indent;
-
-  g_assert (statements != NULL && header < statements->len && name != NULL);
-
-  for (guint i = header; i > 0; i--)
-    {
-      const Statement *outer = g_ptr_array_index (statements, i - 1);
-      g_autoptr(Scope) scope = NULL;
-
-      if (outer->indent >= indent)
-        continue;
-      indent = outer->indent;
-      if (header_name (outer, NULL) == 0)
-        continue;
-      scope = read_scope (statements, i - 1);
-      if (!scope->is_class && scope_owns (scope, name))
-        return TRUE;
-      if (g_hash_table_contains (scope->globals, name))
-        return FALSE;
-    }
-  return FALSE;
-}
-
-/* The scope of a lambda's or a comprehension's code, which has no header
- * to find it by: the names that some lambda's parameters or some
- * comprehension's `for` bind, in the statement holding line (for all
- * of them, as the code object's name does not say which one runs). */
-static Scope *
-read_inline_scope (GPtrArray *statements,
-                   guint      line,
-                   int       *index)
-{
-  Scope *scope = g_new0 (Scope, 1);
-  const Statement *statement = NULL;
-
-  g_assert (statements != NULL && index != NULL);
-
-  scope->bound = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  scope->globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  scope->nonlocals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  scope->used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  *index = -1;
-  for (guint s = 0; s < statements->len && statement == NULL; s++)
-    if (((Statement *) g_ptr_array_index (statements, s))->first <= line &&
-        ((Statement *) g_ptr_array_index (statements, s))->last >= line)
-      {
-        statement = g_ptr_array_index (statements, s);
-        *index = (int) s;
-      }
-  for (guint i = 0; statement != NULL && i < statement->tokens->len; i++)
-    {
-      const char *t = TOKEN (statement, i);
-
-      if (is_name_token (t))
-        g_hash_table_add (scope->used, g_strdup (t));
-      if (g_str_equal (t, "for") && i > 0)
-        bind_targets (scope, statement, i + 1, find_outside_brackets (statement, i + 1, statement->tokens->len, "in"));
-      else if (g_str_equal (t, "lambda"))
-        bind_targets (scope, statement, i + 1, find_outside_brackets (statement, i + 1, statement->tokens->len, ":"));
-    }
-  return scope;
 }
 
 /* A variable that a closure shares holds its cell, and the name means
  * what is in the cell: FALSE for an empty cell (the name is not bound
  * yet).  A plain local holding a cell object (fished out of a
- * __closure__) would read as its contents too, a price for not
- * carrying co_cellvars in the snapshot. */
+ * __closure__) reads as its contents too, as the snapshot does not say
+ * which of a frame's variables are its cells. */
 static gboolean
-read_var (HsSnapshot    *snapshot,
-          const HsFrame *frame,
-          const char    *name,
-          gsize          length,
-          guint32       *ref)
+through_cell (HsSnapshot *snapshot,
+              guint32    *ref)
 {
   const HsObject *object;
 
-  g_assert (snapshot != NULL && frame != NULL && name != NULL && ref != NULL);
+  g_assert (snapshot != NULL && ref != NULL);
 
-  if (!find_var (frame, name, length, ref) || (object = hs_snapshot_lookup (snapshot, *ref)) == NULL)
+  if ((object = hs_snapshot_lookup (snapshot, *ref)) == NULL)
     return FALSE;
   if (!g_str_equal (object->type, "cell"))
     return TRUE;
@@ -1227,25 +576,19 @@ read_var (HsSnapshot    *snapshot,
 }
 
 /* The object a plain name (its first `length` bytes) means where the
- * innermost frame runs, by Python's rule: a name the function owns is
- * its variable, bound or not; a free variable reads through its cell;
- * anything else is the module's global (builtins are not drawn).  In a
- * class body, the names it has bound are not in the snapshot.  Without
- * the program's statements, or for a function they do not show, only
- * the names the frame binds resolve. */
+ * innermost frame runs, by Python's rule, as the runtime read the frame:
+ * a name bound in the frame is its variable (read through its cell); a
+ * name the frame's code owns but has not bound (its unbound names) means
+ * nothing yet, and never the global of the same name; anything else is
+ * the module's global.  Builtins are not drawn. */
 static gboolean
 resolve_plain (HsSnapshot *snapshot,
-               GPtrArray  *statements,
                const char *name,
                gsize       length,
                guint32    *ref)
 {
   const HsFrame *frames, *frame, *module;
-  g_autofree char *plain = g_strndup (name, length);
-  g_autoptr(Scope) scope = NULL;
-  const char *last;
   guint n_frames;
-  int header = -1;
 
   g_assert (snapshot != NULL && name != NULL && ref != NULL);
 
@@ -1258,56 +601,33 @@ resolve_plain (HsSnapshot *snapshot,
   if (frame == module)
     return find_var (module, name, length, ref);
 
-  if (statements == NULL)
-    return read_var (snapshot, frame, name, length, ref);
-  last = strrchr (frame->function, '.');
-  if ((last ? last + 1 : frame->function)[0] == '<')
-    scope = read_inline_scope (statements, frame->line, &header);
-  else if ((header = find_block (statements, frame->function, frame->line)) >= 0)
-    scope = read_scope (statements, header);
-  if (header < 0)
-    return read_var (snapshot, frame, name, length, ref);
-
-  if (scope->is_class)
-    {
-      /* A class body reads a name from its namespace, which the snapshot
-       * does not show, once a statement binding it has run; before, from
-       * the globals.  Its statements are taken to run in order. */
-      gpointer at;
-      gboolean ran = hs_snapshot_get_event (snapshot) == HS_EVENT_RETURN ||
-                     hs_snapshot_get_event (snapshot) == HS_EVENT_EXCEPTION;
-
-      if (!g_hash_table_contains (scope->globals, plain) &&
-          g_hash_table_lookup_extended (scope->bound_at, plain, NULL, &at) &&
-          (GPOINTER_TO_UINT (at) < frame->line || (ran && GPOINTER_TO_UINT (at) == frame->line)))
-        return FALSE;
-    }
-  else if (scope_owns (scope, plain) ||
-           (!g_hash_table_contains (scope->globals, plain) &&
-            g_hash_table_contains (scope->used, plain) && is_free (statements, header, plain)))
-    /* A free variable's slot is filled by the call's first instruction,
-     * so at the call's own step it is not in the frame yet. */
-    return read_var (snapshot, frame, name, length, ref);
-
+  if (find_var (frame, name, length, ref))
+    return through_cell (snapshot, ref);
+  if (is_unbound (frame, name, length))
+    return FALSE;
   return module != NULL && find_var (module, name, length, ref);
 }
 
-/* As hs_lesson_resolve_name(), with the program read already */
-static gboolean
-resolve_name (HsSnapshot *snapshot,
-              GPtrArray  *statements,
-              const char *name,
-              guint32    *ref)
+/* The object a name in a note stands for at this step: a plain name as
+ * Python reads it where the innermost frame runs (see resolve_plain()).
+ * "a.b" then follows the instance attribute b of a, as the snapshot
+ * records it.  FALSE for anything else, such as `count += 1` or `a[0]`,
+ * for a builtin, and for a name not bound at this step. */
+gboolean
+hs_lesson_resolve_name (HsSnapshot *snapshot,
+                        const char *name,
+                        guint32    *ref)
 {
   const HsObject *object;
   const char *dot;
   guint32 found;
 
-  g_assert (snapshot != NULL && name != NULL);
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
 
   dot = strchr (name, '.');
   if (!is_identifier (name, dot ? (gsize) (dot - name) : strlen (name)) ||
-      !resolve_plain (snapshot, statements, name, dot ? (gsize) (dot - name) : strlen (name), &found) ||
+      !resolve_plain (snapshot, name, dot ? (gsize) (dot - name) : strlen (name), &found) ||
       (object = hs_snapshot_lookup (snapshot, found)) == NULL)
     return FALSE;
 
@@ -1338,28 +658,6 @@ resolve_name (HsSnapshot *snapshot,
   return TRUE;
 }
 
-/* The object a name in a note stands for at this step: a plain name as
- * Python reads it where the innermost frame runs (see resolve_plain());
- * code, the program's text, tells which names each function owns.
- * "a.b" then follows the instance attribute b of a, as the snapshot
- * records it.  FALSE for anything else, such as `count += 1` or `a[0]`,
- * for a builtin, and for a name not bound at this step. */
-gboolean
-hs_lesson_resolve_name (HsSnapshot *snapshot,
-                        const char *code,
-                        const char *name,
-                        guint32    *ref)
-{
-  g_autoptr(GPtrArray) statements = NULL;
-
-  g_return_val_if_fail (snapshot != NULL, FALSE);
-  g_return_val_if_fail (name != NULL, FALSE);
-
-  if (code != NULL)
-    statements = read_statements (code);
-  return resolve_name (snapshot, statements, name, ref);
-}
-
 /* The link target of an object in a note's markup, and back */
 #define LINK_PREFIX "heapscope-object:"
 
@@ -1381,7 +679,7 @@ hs_lesson_parse_link (const char *uri,
 
 /* Pango markup for a note: text between backquotes is code.  With a
  * snapshot, code that names an object of the step shown (see
- * hs_lesson_resolve_name(); `code` is the lesson's program) is a link
+ * hs_lesson_resolve_name()) is a link
  * to it, so the learner can bring into view what the note talks about,
  * wherever the camera is.
  *
@@ -1392,18 +690,14 @@ hs_lesson_parse_link (const char *uri,
  * at, a name links only where it still names the object it named there. */
 char *
 hs_lesson_markup_at (const char *note,
-                     const char *code,
                      HsSnapshot *written,
                      HsSnapshot *snapshot)
 {
   g_auto(GStrv) parts = NULL;
-  g_autoptr(GPtrArray) statements = NULL;
   GString *out;
 
   g_return_val_if_fail (note != NULL, NULL);
 
-  if (code != NULL && snapshot != NULL)
-    statements = read_statements (code);
   parts = g_strsplit (note, "`", -1);
   out = g_string_new (NULL);
   for (guint i = 0; parts[i] != NULL; i++)
@@ -1416,9 +710,9 @@ hs_lesson_markup_at (const char *note,
         {
           guint32 meant = 0;
 
-          if (snapshot != NULL && resolve_name (snapshot, statements, parts[i], &ref) &&
+          if (snapshot != NULL && hs_lesson_resolve_name (snapshot, parts[i], &ref) &&
               (written == NULL || written == snapshot ||
-               (resolve_name (written, statements, parts[i], &meant) && meant == ref)))
+               (hs_lesson_resolve_name (written, parts[i], &meant) && meant == ref)))
             {
               /* Translators: the tooltip of a name in a lesson's note, e.g. "Show total in the graph" */
               g_autofree char *tooltip = g_strdup_printf (_("Show %s in the graph"), parts[i]);
@@ -1448,5 +742,5 @@ hs_lesson_markup (const char *note)
 {
   g_return_val_if_fail (note != NULL, NULL);
 
-  return hs_lesson_markup_at (note, NULL, NULL, NULL);
+  return hs_lesson_markup_at (note, NULL, NULL);
 }

@@ -62,11 +62,9 @@ int           hs_lesson_note_at_step    (HsLesson     *self,
 
 char         *hs_lesson_markup          (const char   *note);
 char         *hs_lesson_markup_at       (const char   *note,
-                                         const char   *code,
                                          HsSnapshot   *written,
                                          HsSnapshot   *snapshot);
 gboolean      hs_lesson_resolve_name    (HsSnapshot   *snapshot,
-                                         const char   *code,
                                          const char   *name,
                                          guint32      *ref);
 gboolean      hs_lesson_parse_link      (const char   *uri,

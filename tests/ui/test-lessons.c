@@ -544,24 +544,24 @@ test_markup_links (HsTraceFixture *f,
   g_assert_cmpuint (local_n, !=, global_n);
 
   /* Read as Python reads it inside g */
-  g_assert_true (hs_lesson_resolve_name (inside, program, "n", &ref));
+  g_assert_true (hs_lesson_resolve_name (inside, "n", &ref));
   g_assert_cmpuint (ref, ==, local_n);
-  g_assert_true (hs_lesson_resolve_name (inside, program, "items", &ref));
+  g_assert_true (hs_lesson_resolve_name (inside, "items", &ref));
   g_assert_cmpuint (ref, ==, items);
-  g_assert_true (hs_lesson_resolve_name (inside, program, "arg", &ref));
+  g_assert_true (hs_lesson_resolve_name (inside, "arg", &ref));
   g_assert_cmpuint (ref, ==, items);
-  g_assert_true (hs_lesson_resolve_name (inside, program, "g", &ref));
+  g_assert_true (hs_lesson_resolve_name (inside, "g", &ref));
   g_assert_cmpstr (hs_test_lookup (inside, ref)->type, ==, "function");
-  g_assert_false (hs_lesson_resolve_name (inside, program, "nope", NULL));
-  g_assert_false (hs_lesson_resolve_name (inside, program, "n += 1", NULL));
-  g_assert_false (hs_lesson_resolve_name (inside, program, "items[0]", NULL));
-  g_assert_false (hs_lesson_resolve_name (inside, program, "n.x", NULL));
-  g_assert_false (hs_lesson_resolve_name (inside, program, "1n", NULL));
-  g_assert_false (hs_lesson_resolve_name (inside, program, "", NULL));
+  g_assert_false (hs_lesson_resolve_name (inside, "nope", NULL));
+  g_assert_false (hs_lesson_resolve_name (inside, "n += 1", NULL));
+  g_assert_false (hs_lesson_resolve_name (inside, "items[0]", NULL));
+  g_assert_false (hs_lesson_resolve_name (inside, "n.x", NULL));
+  g_assert_false (hs_lesson_resolve_name (inside, "1n", NULL));
+  g_assert_false (hs_lesson_resolve_name (inside, "", NULL));
   /* Before line 1 ran, nothing is bound yet */
-  g_assert_false (hs_lesson_resolve_name (first, program, "n", NULL));
+  g_assert_false (hs_lesson_resolve_name (first, "n", NULL));
 
-  markup = hs_lesson_markup_at ("`n` & `items` <not> `nope`, `n += 1` `g", program, NULL, inside);
+  markup = hs_lesson_markup_at ("`n` & `items` <not> `nope`, `n += 1` `g", NULL, inside);
   expected = g_strdup_printf ("<a href=\"heapscope-object:%u\" title=\"Show n in the graph\"><tt>n</tt></a>"
                               " &amp; "
                               "<a href=\"heapscope-object:%u\" title=\"Show items in the graph\"><tt>items</tt></a>"
@@ -575,7 +575,7 @@ test_markup_links (HsTraceFixture *f,
   plain = hs_lesson_markup ("`n` & `items`");
   g_assert_cmpstr (plain, ==, "<tt>n</tt> &amp; <tt>items</tt>");
   g_free (markup);
-  markup = hs_lesson_markup_at ("`n` & `items`", program, NULL, first);
+  markup = hs_lesson_markup_at ("`n` & `items`", NULL, first);
   g_assert_cmpstr (markup, ==, plain);
 
   /* A note that came up inside g, still shown once g has returned: its
@@ -586,9 +586,9 @@ test_markup_links (HsTraceFixture *f,
     g_autofree char *still = NULL;
     g_autofree char *items_link = NULL;
 
-    g_assert_true (hs_lesson_resolve_name (after, program, "n", &ref));
+    g_assert_true (hs_lesson_resolve_name (after, "n", &ref));
     g_assert_cmpuint (ref, ==, global_n);
-    still = hs_lesson_markup_at ("`n` & `items`", program, inside, after);
+    still = hs_lesson_markup_at ("`n` & `items`", inside, after);
     items_link = g_strdup_printf ("<tt>n</tt> &amp; "
                                   "<a href=\"heapscope-object:%u\" title=\"Show items in the graph\"><tt>items</tt></a>",
                                   items);
@@ -615,11 +615,11 @@ test_markup_attribute (HsTraceFixture *f,
   guint32 ref = 0;
 
   hs_test_assert_finished (trace);
-  g_assert_true (hs_lesson_resolve_name (snap, program, "p.items", &ref));
+  g_assert_true (hs_lesson_resolve_name (snap, "p.items", &ref));
   g_assert_cmpuint (ref, ==, items->ref);
-  g_assert_false (hs_lesson_resolve_name (snap, program, "p.other", NULL));
-  g_assert_false (hs_lesson_resolve_name (snap, program, "p.items.append(2)", NULL));
-  g_assert_false (hs_lesson_resolve_name (snap, program, "p.", NULL));
+  g_assert_false (hs_lesson_resolve_name (snap, "p.other", NULL));
+  g_assert_false (hs_lesson_resolve_name (snap, "p.items.append(2)", NULL));
+  g_assert_false (hs_lesson_resolve_name (snap, "p.", NULL));
 }
 
 /* The plain names a lesson's notes and summary quote */
@@ -705,7 +705,7 @@ check_links (HsTraceFixture *f,
           written_step = python;
           shown = note;
         }
-      markup = hs_lesson_markup_at (text, hs_lesson_get_code (lesson), written, snap);
+      markup = hs_lesson_markup_at (text, written, snap);
       links = scan_links (markup);
 
       for (guint i = 0; i < links->len; i++)
@@ -843,17 +843,16 @@ test_links_scopes (HsTraceFixture *f,
   check_links (f, lesson, trace, "scoping");
 
   /* The same, asked directly: shadow()'s `count` before line 6 runs is
-   * not the global, with or without the program's text */
+   * not the global */
   unbound = hs_test_step_at_line (trace, 6, 0);
   g_assert_true (hs_test_function_is (hs_test_frame (unbound, NULL), "shadow"));
-  g_assert_false (hs_lesson_resolve_name (unbound, code, "count", NULL));
-  g_assert_false (hs_lesson_resolve_name (unbound, NULL, "count", NULL));
-  g_assert_false (hs_lesson_resolve_name (unbound, code, "len", NULL));
-  g_assert_true (hs_lesson_resolve_name (unbound, code, "total", &ref));
+  g_assert_false (hs_lesson_resolve_name (unbound, "count", NULL));
+  g_assert_false (hs_lesson_resolve_name (unbound, "len", NULL));
+  g_assert_true (hs_lesson_resolve_name (unbound, "total", &ref));
   g_assert_cmpuint (ref, ==, hs_test_var_ref (unbound, "<module>", "total"));
   /* add()'s `total` is the int in the cell, not the cell */
   through = hs_test_step_at_line (trace, 15, 1);
-  g_assert_true (hs_lesson_resolve_name (through, code, "total", &ref));
+  g_assert_true (hs_lesson_resolve_name (through, "total", &ref));
   g_assert_cmpstr (hs_test_lookup (through, ref)->repr, ==, "5");
 }
 
