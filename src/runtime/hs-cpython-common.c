@@ -627,6 +627,23 @@ hs_py_code_n_locals (PyCodeObject *code)
   return code->co_nlocalsplus;
 }
 
+/* Whether a slot is an inlined comprehension's hidden variable (3.12 on,
+ * PEP 709): a module's or class body's code has the slot, but outside the
+ * comprehension the name is not a fast local.  (Inside a function the
+ * compiler marks no slot hidden.) */
+gboolean
+hs_py_code_local_is_hidden (PyCodeObject *code,
+                            int           index)
+{
+  g_assert (code != NULL && index >= 0 && index < code->co_nlocalsplus);
+
+#if PY_VERSION_HEX >= 0x030C0000
+  return (_PyLocals_GetKind (code->co_localspluskinds, index) & CO_FAST_HIDDEN) != 0;
+#else
+  return FALSE;
+#endif
+}
+
 PyObject *
 hs_py_code_local_name (PyCodeObject *code,
                        Py_ssize_t    index)

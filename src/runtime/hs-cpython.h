@@ -48,6 +48,8 @@ gint64      hs_py_text_stream_written  (PyObject      *stream);
 PyObject   *hs_py_text_stream_buffer   (PyObject      *stream);
 
 int         hs_py_code_n_locals        (PyCodeObject  *code);
+gboolean    hs_py_code_local_is_hidden (PyCodeObject  *code,
+                                        int            index);
 PyObject   *hs_py_code_local_name      (PyCodeObject  *code,
                                         Py_ssize_t     index);
 

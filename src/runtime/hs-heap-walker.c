@@ -1010,6 +1010,9 @@ read_frame_vars (HsPyFrame *frame,
 
       if ((cname = hs_py_str_utf8 (name, &copy)) == NULL || is_dunder (cname))
         continue;
+      /* an inlined comprehension's empty hidden slot is not the frame's name */
+      if (value == NULL && hs_py_code_local_is_hidden (code, i))
+        continue;
       id = hs_step_builder_intern (builder, cname);
       if (value == NULL)
         {
