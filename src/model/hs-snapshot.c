@@ -9,6 +9,7 @@ static void
 clear_frame (gpointer data)
 {
   g_free (((HsFrame *) data)->vars);
+  g_free (((HsFrame *) data)->unbound);
 }
 
 static void

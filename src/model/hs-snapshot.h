@@ -71,10 +71,17 @@ typedef struct
 
 typedef struct
 {
-  const char *function;
-  guint       line;
-  guint       n_vars;
-  HsVar      *vars;
+  const char  *function;
+  guint        line;
+  guint        n_vars;
+  HsVar       *vars;
+  /* Names the frame's code owns that hold no value at this step, as the
+   * runtime read them: a function's locals, cells and free variables not
+   * yet bound (or deleted), and a class body's names (its namespace is
+   * not drawn).  Such a name is the frame's own: it never reads a global.
+   * Empty for the module. */
+  guint        n_unbound;
+  const char **unbound;
 } HsFrame;
 
 typedef struct

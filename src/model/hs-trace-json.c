@@ -415,6 +415,15 @@ write_frames (Writer        *w,
           end_map (w);
         }
       end_array (w);
+      /* left out when empty, as it is in most frames */
+      if (frames[i].n_unbound > 0)
+        {
+          KEY (w, "unbound");
+          begin_array (w);
+          for (guint k = 0; k < frames[i].n_unbound; k++)
+            str (w, frames[i].unbound[k]);
+          end_array (w);
+        }
       end_map (w);
     }
   end_array (w);

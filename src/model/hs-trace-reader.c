@@ -351,7 +351,8 @@ same_record (const HsWireObject *a,
          a->length == b->length && a->omitted == b->omitted;
 }
 
-/* Frames as wire words: function, line, n_vars, then (name, ref) pairs. */
+/* Frames as wire words: function, line, n_vars, n_unbound, then (name,
+ * ref) pairs, then the unbound names (absent when there are none). */
 static gboolean
 parse_frames (Reader    *r,
               yajl_val frames,
@@ -361,17 +362,21 @@ parse_frames (Reader    *r,
     {
       yajl_val frame = get_object (frames, i);
       yajl_val vars = frame ? get_array (frame, "vars") : NULL;
+      yajl_val unbound = frame ? member (frame, "unbound") : NULL;
       const char *function = frame ? get_string (frame, "function") : NULL;
       gint64 line = 0;
       guint32 word;
 
-      if (vars == NULL || function == NULL || !get_int (frame, "line", TRUE, 0, G_MAXUINT32, &line))
+      if (vars == NULL || function == NULL || !get_int (frame, "line", TRUE, 0, G_MAXUINT32, &line) ||
+          (unbound != NULL && !YAJL_IS_ARRAY (unbound)))
         return FALSE;
       word = string_id (r, function);
       g_array_append_val (words, word);
       word = line;
       g_array_append_val (words, word);
       word = array_length (vars);
+      g_array_append_val (words, word);
+      word = array_length (unbound);
       g_array_append_val (words, word);
       for (guint k = 0; k < array_length (vars); k++)
         {
@@ -384,6 +389,15 @@ parse_frames (Reader    *r,
           word = string_id (r, name);
           g_array_append_val (words, word);
           word = ref;
+          g_array_append_val (words, word);
+        }
+      for (guint k = 0; k < array_length (unbound); k++)
+        {
+          yajl_val name = unbound->u.array.values[k];
+
+          if (!YAJL_IS_STRING (name))
+            return FALSE;
+          word = string_id (r, YAJL_GET_STRING (name));
           g_array_append_val (words, word);
         }
     }
@@ -399,9 +413,9 @@ frames_prefix (GArray *words,
 
   for (guint f = 0; f < n; f++)
     {
-      if (i + 3 > words->len)
+      if (i + 4 > words->len)
         return -1;
-      i += 3 + 2 * g_array_index (words, guint32, i + 2);
+      i += 4 + 2 * g_array_index (words, guint32, i + 2) + g_array_index (words, guint32, i + 3);
     }
   return i <= words->len ? (gssize) i : -1;
 }
@@ -412,7 +426,8 @@ innermost_line (GArray *words)
 {
   gssize last = -1;
 
-  for (gsize i = 0; i + 3 <= words->len; i += 3 + 2 * g_array_index (words, guint32, i + 2))
+  for (gsize i = 0; i + 4 <= words->len;
+       i += 4 + 2 * g_array_index (words, guint32, i + 2) + g_array_index (words, guint32, i + 3))
     last = i + 1;
   return last;
 }

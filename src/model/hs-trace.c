@@ -135,6 +135,7 @@ static void
 clear_frame (gpointer data)
 {
   g_free (((HsFrame *) data)->vars);
+  g_free (((HsFrame *) data)->unbound);
 }
 
 static void
@@ -192,6 +193,7 @@ state_load (HsState    *st,
       HsFrame f = g_array_index (snap->frames, HsFrame, i);
 
       f.vars = g_memdup2 (f.vars, f.n_vars * sizeof (HsVar));
+      f.unbound = g_memdup2 (f.unbound, f.n_unbound * sizeof (const char *));
       g_array_append_val (st->frames, f);
     }
   st->index = snap->index;
@@ -534,12 +536,14 @@ validate_delta (HsTrace            *self,
 
       while (i < n)
         {
-          guint32 n_vars;
+          guint32 n_vars, n_unbound;
 
-          if (n - i < 3 || w[i] >= p.n_strings || w[i + 2] > (n - i - 3) / 2)
+          if (n - i < 4 || w[i] >= p.n_strings || w[i + 2] > (n - i - 4) / 2 ||
+              w[i + 3] > n - i - 4 - 2 * (gsize) w[i + 2])
             return protocol_error (error, index, "bad frame");
           n_vars = w[i + 2];
-          i += 3;
+          n_unbound = w[i + 3];
+          i += 4;
           for (guint k = 0; k < n_vars; k++, i += 2)
             {
               if (w[i] >= p.n_strings)
@@ -547,6 +551,9 @@ validate_delta (HsTrace            *self,
               if (!view_lookup (self, st, w[i + 1], NULL))
                 return protocol_error (error, index, "variable bound to an unknown object");
             }
+          for (guint k = 0; k < n_unbound; k++, i++)
+            if (w[i] >= p.n_strings)
+              return protocol_error (error, index, "bad frame");
         }
     }
 
@@ -758,7 +765,9 @@ apply_delta (HsTrace            *self,
           f.line = w[i + 1];
           f.n_vars = w[i + 2];
           f.vars = g_new (HsVar, f.n_vars);
-          i += 3;
+          f.n_unbound = w[i + 3];
+          f.unbound = g_new (const char *, f.n_unbound);
+          i += 4;
           if (was != NULL && g_strcmp0 (was->function, f.function) != 0)
             was = NULL;
           for (guint k = 0; k < f.n_vars; k++, i += 2)
@@ -768,6 +777,8 @@ apply_delta (HsTrace            *self,
               f.vars[k].bound_at = was != NULL ? var_bound_at (was, k, &f.vars[k], index)
                                                : HS_VAR_BOUND_WITH_FRAME;
             }
+          for (guint k = 0; k < f.n_unbound; k++, i++)
+            f.unbound[k] = STR (w[i]);
           g_array_append_val (sent, f);
         }
       /* the frames past those kept are replaced */
@@ -898,6 +909,7 @@ snapshot_from_state (HsState    *st,
       HsFrame f = g_array_index (st->frames, HsFrame, i);
 
       f.vars = g_memdup2 (f.vars, f.n_vars * sizeof (HsVar));
+      f.unbound = g_memdup2 (f.unbound, f.n_unbound * sizeof (const char *));
       g_array_append_val (snap->frames, f);
     }
 
@@ -991,7 +1003,7 @@ checkpoint_is_worth (HsTrace *self,
   if (index == 0)
     return TRUE;
   for (guint i = 0; i < self->tail->frames->len; i++)
-    items += g_array_index (self->tail->frames, HsFrame, i).n_vars;
+    items += g_array_index (self->tail->frames, HsFrame, i).n_vars + g_array_index (self->tail->frames, HsFrame, i).n_unbound;
   return items <= CHECKPOINT_EVERY * CHECKPOINT_ITEMS_PER_STEP ||
          items <= (gsize) (index - self->last_checkpoint) * CHECKPOINT_ITEMS_PER_STEP;
 }

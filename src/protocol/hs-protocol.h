@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 4
+#define HS_PROTOCOL_VERSION 5
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 
 /* The worker's exit status when Py_FinalizeEx() failed (sys.stdout could
@@ -64,8 +64,9 @@ typedef enum
  *   au  frames, for steps whose frames changed other than the innermost
  *       line: the step keeps the outermost keep_frames frames of the step
  *       before (a call or a return changes the innermost ones only), and
- *       these replace the rest: per frame function, line, n_vars, then
- *       n_vars (name, ref) pairs
+ *       these replace the rest: per frame function, line, n_vars,
+ *       n_unbound, then n_vars (name, ref) pairs, then n_unbound names
+ *       the frame's code owns that hold no value at that step
  *   a(txxuuuuuu) objects entering or changing (HsWireObject)
  *   a(uu)   refcount-only changes: ref, refcount
  *   a(uu)   objects whose edges change: ref, how many of its previous edges

@@ -334,6 +334,23 @@ hs_py_frame_is_module (HsPyFrame *frame)
   return f->f_locals != NULL && f->f_locals == f->f_globals;
 }
 
+/* A class body's namespace, which its names go to instead of fast
+ * locals: a frame whose code is not optimized, with locals of its own.
+ * NULL for a function or a module, and for a namespace that is not a
+ * dict (a metaclass's __prepare__ may return any mapping). */
+PyObject *
+hs_py_frame_class_namespace (HsPyFrame *frame)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+
+  g_assert (frame != NULL);
+
+  if ((HS_FRAME_CODE (f)->co_flags & CO_OPTIMIZED) != 0 ||
+      f->f_locals == NULL || f->f_locals == f->f_globals || !PyDict_Check (f->f_locals))
+    return NULL;
+  return f->f_locals;
+}
+
 PyObject *
 hs_py_frame_globals (HsPyFrame *frame)
 {
@@ -608,6 +625,23 @@ int
 hs_py_code_n_locals (PyCodeObject *code)
 {
   return code->co_nlocalsplus;
+}
+
+/* Whether a slot is an inlined comprehension's hidden variable (3.12 on,
+ * PEP 709): a module's or class body's code has the slot, but outside the
+ * comprehension the name is not a fast local.  (Inside a function the
+ * compiler marks no slot hidden.) */
+gboolean
+hs_py_code_local_is_hidden (PyCodeObject *code,
+                            int           index)
+{
+  g_assert (code != NULL && index >= 0 && index < code->co_nlocalsplus);
+
+#if PY_VERSION_HEX >= 0x030C0000
+  return (_PyLocals_GetKind (code->co_localspluskinds, index) & CO_FAST_HIDDEN) != 0;
+#else
+  return FALSE;
+#endif
 }
 
 PyObject *

@@ -33,6 +33,7 @@ PyObject  **hs_py_frame_stack          (HsPyFrame     *frame,
                                         int           *n_items);
 gboolean    hs_py_frame_is_module      (HsPyFrame     *frame);
 PyObject   *hs_py_frame_globals        (HsPyFrame     *frame);
+PyObject   *hs_py_frame_class_namespace (HsPyFrame    *frame);
 PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
                                         int            index,
                                         PyObject     **name);
@@ -47,6 +48,8 @@ gint64      hs_py_text_stream_written  (PyObject      *stream);
 PyObject   *hs_py_text_stream_buffer   (PyObject      *stream);
 
 int         hs_py_code_n_locals        (PyCodeObject  *code);
+gboolean    hs_py_code_local_is_hidden (PyCodeObject  *code,
+                                        int            index);
 PyObject   *hs_py_code_local_name      (PyCodeObject  *code,
                                         Py_ssize_t     index);
 

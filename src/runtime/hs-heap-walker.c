@@ -95,9 +95,13 @@ typedef struct
   guint32 function;
   int     line;
   guint   first_var;
+  guint   first_unbound;
 } FrameVars;
 
 static GArray *vars;               /* Var */
+/* The names a frame's code owns that hold no value at this step (see
+ * read_frame_vars()), interned */
+static GArray *unbound;            /* guint32 */
 static GArray *frame_vars;         /* FrameVars, one per frame read */
 
 /* The view of the last step as the next step scans it: one slot per
@@ -175,6 +179,7 @@ hs_heap_walker_init (HsStepBuilder      *b,
   root_starts = g_array_new (FALSE, FALSE, sizeof (guint));
   vars = g_array_new (FALSE, FALSE, sizeof (Var));
   frame_vars = g_array_new (FALSE, FALSE, sizeof (FrameVars));
+  unbound = g_array_new (FALSE, FALSE, sizeof (guint32));
   slots = g_array_new (FALSE, FALSE, sizeof (Slot));
   reader_slots = g_array_new (FALSE, FALSE, sizeof (guint));
   substs = g_array_new (FALSE, FALSE, sizeof (Subst));
@@ -954,7 +959,7 @@ read_module_vars (PyObject *globals,
 {
   Py_ssize_t pos = 0;
   PyObject *key, *value;
-  FrameVars fv = { hs_step_builder_intern (builder, "<module>"), line, vars->len };
+  FrameVars fv = { hs_step_builder_intern (builder, "<module>"), line, vars->len, unbound->len };
 
   g_array_append_val (frame_vars, fv);
   while (PyDict_Next (globals, &pos, &key, &value))
@@ -971,12 +976,20 @@ read_module_vars (PyObject *globals,
     }
 }
 
+/* A function's variables are its bound fast locals, cells and free
+ * variables.  The compiler fixed which names are the function's, so the
+ * slots that hold nothing yet are recorded as unbound: such a name does
+ * not fall through to the globals.  (An empty cell is a variable bound
+ * to a cell without contents.)  A class body keeps its names in a dict
+ * that is not drawn; its names are recorded as unbound too, as reading
+ * one must not fall through to the global either. */
 static void
 read_frame_vars (HsPyFrame *frame,
                  int        line)
 {
   PyCodeObject *code = hs_py_frame_code (frame);
-  FrameVars fv = { 0, line, vars->len };
+  PyObject *namespace;
+  FrameVars fv = { 0, line, vars->len, unbound->len };
 
   if (hs_py_frame_is_module (frame))
     {
@@ -992,13 +1005,42 @@ read_frame_vars (HsPyFrame *frame,
       PyObject *value = hs_py_frame_local (frame, i, &name);
       g_autofree char *copy = NULL;
       const char *cname;
+      guint32 id;
       Var v;
 
-      if (value == NULL || (cname = hs_py_str_utf8 (name, &copy)) == NULL || is_dunder (cname))
+      if ((cname = hs_py_str_utf8 (name, &copy)) == NULL || is_dunder (cname))
         continue;
-      v.name = hs_step_builder_intern (builder, cname);
+      /* an inlined comprehension's empty hidden slot is not the frame's name */
+      if (value == NULL && hs_py_code_local_is_hidden (code, i))
+        continue;
+      id = hs_step_builder_intern (builder, cname);
+      if (value == NULL)
+        {
+          g_array_append_val (unbound, id);
+          continue;
+        }
+      v.name = id;
       v.value = value;
       g_array_append_val (vars, v);
+    }
+
+  namespace = hs_py_frame_class_namespace (frame);
+  if (namespace != NULL)
+    {
+      Py_ssize_t pos = 0;
+      PyObject *key, *value;
+
+      while (PyDict_Next (namespace, &pos, &key, &value))
+        {
+          g_autofree char *copy = NULL;
+          const char *cname = hs_py_str_utf8 (key, &copy);
+          guint32 id;
+
+          if (cname == NULL || is_dunder (cname))
+            continue;
+          id = hs_step_builder_intern (builder, cname);
+          g_array_append_val (unbound, id);
+        }
     }
 }
 
@@ -1010,6 +1052,7 @@ read_vars (guint      kept,
            int        line)
 {
   g_array_set_size (vars, 0);
+  g_array_set_size (unbound, 0);
   g_array_set_size (frame_vars, 0);
   if (stack->len == 0 && module_globals != NULL)
     read_module_vars (module_globals, line);
@@ -1059,6 +1102,7 @@ add_vars (guint      kept,
     {
       FrameVars *fv = &g_array_index (frame_vars, FrameVars, f);
       guint end = f + 1 < frame_vars->len ? g_array_index (frame_vars, FrameVars, f + 1).first_var : vars->len;
+      guint end_unbound = f + 1 < frame_vars->len ? g_array_index (frame_vars, FrameVars, f + 1).first_unbound : unbound->len;
       guint start = root_objs->len;
 
       hs_step_builder_begin_frame (builder, fv->function, fv->line);
@@ -1070,6 +1114,8 @@ add_vars (guint      kept,
           if (ref != 0)
             hs_step_builder_add_var (builder, v->name, ref);
         }
+      for (guint i = fv->first_unbound; i < end_unbound; i++)
+        hs_step_builder_add_unbound (builder, g_array_index (unbound, guint32, i));
       if (stack->len == 0)
         continue;   /* the finished module's globals */
 

@@ -16,7 +16,8 @@ struct _HsStepBuilder
   HsWireStep  step;
   /* The whole stack as this step shows it, which the next step keeps in
    * part (hs_step_builder_keep_frames): per frame function, line, n_vars,
-   * then pairs; and where each frame starts in it. */
+   * n_unbound, then the (name, ref) pairs, then the unbound names; and
+   * where each frame starts in it. */
   GArray     *frames;       /* guint32 */
   GArray     *frame_starts; /* guint32 */
   GArray     *prev_tail;    /* the previous step's frames past those kept */
@@ -182,6 +183,7 @@ hs_step_builder_begin_frame (HsStepBuilder *self,
   g_array_append_val (self->frames, function);
   g_array_append_val (self->frames, line);
   g_array_append_val (self->frames, zero);
+  g_array_append_val (self->frames, zero);
 }
 
 void
@@ -190,10 +192,24 @@ hs_step_builder_add_var (HsStepBuilder *self,
                          guint32        ref)
 {
   g_assert (self->frame_start >= 0);
+  /* the pairs come before the unbound names */
+  g_assert (g_array_index (self->frames, guint32, self->frame_start + 3) == 0);
 
   g_array_append_val (self->frames, name);
   g_array_append_val (self->frames, ref);
   g_array_index (self->frames, guint32, self->frame_start + 2)++;
+}
+
+/* A name the current frame's code owns that holds no value at this step;
+ * after its variables (add_var). */
+void
+hs_step_builder_add_unbound (HsStepBuilder *self,
+                             guint32        name)
+{
+  g_assert (self->frame_start >= 0);
+
+  g_array_append_val (self->frames, name);
+  g_array_index (self->frames, guint32, self->frame_start + 3)++;
 }
 
 void
@@ -277,7 +293,7 @@ hs_step_builder_set_return (HsStepBuilder *self,
 static guint32
 frame_len (const guint32 *w)
 {
-  return 3 + 2 * w[2];
+  return 4 + 2 * w[2] + w[3];
 }
 
 /* Compares the frames past those kept with the previous step's: how many
@@ -299,7 +315,7 @@ tail_common (HsStepBuilder *self,
   g_assert (self != NULL && same_but_line != NULL);
 
   *same_but_line = FALSE;
-  while (i < nx && j < ny && x[i + 2] == y[j + 2] &&
+  while (i < nx && j < ny && x[i + 2] == y[j + 2] && x[i + 3] == y[j + 3] &&
          memcmp (x + i, y + j, frame_len (x + i) * sizeof (guint32)) == 0)
     {
       i += frame_len (x + i);
@@ -310,8 +326,8 @@ tail_common (HsStepBuilder *self,
     {
       if (common == n_new)
         *same_but_line = TRUE;
-      else if (common + 1 == n_new && x[i] == y[j] && x[i + 2] == y[j + 2] &&
-               memcmp (x + i + 3, y + j + 3, 2 * x[i + 2] * sizeof (guint32)) == 0)
+      else if (common + 1 == n_new && x[i] == y[j] && x[i + 2] == y[j + 2] && x[i + 3] == y[j + 3] &&
+               memcmp (x + i + 2, y + j + 2, (frame_len (x + i) - 2) * sizeof (guint32)) == 0)
         *same_but_line = TRUE;   /* only the innermost frame's line moved */
     }
   return common;

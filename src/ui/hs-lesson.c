@@ -533,42 +533,102 @@ find_var (const HsFrame *frame,
   return FALSE;
 }
 
-/* The object a name in a note stands for at this step, as the graph
- * draws the name: a variable of the running (innermost) frame, else a
- * global of the module (builtins are not drawn, so they are left out).
- * A variable a closure shares is drawn as its cell, so it links to the
- * cell; a function's local not bound yet reads as the module's global of
- * that name, which Python would refuse (the snapshot holds the bound
- * names only).  "a.b" then follows the instance attribute b of a, as
- * the snapshot records it.  FALSE for anything else, such as
- * `count += 1` or `a[0]`, and for a name no drawn frame binds. */
+/* Whether the frame's code owns the name but holds no value for it at
+ * this step, as the runtime read its slots (a class body: whether its
+ * namespace holds the name) */
+static gboolean
+is_unbound (const HsFrame *frame,
+            const char    *name,
+            gsize          length)
+{
+  g_assert (frame != NULL && name != NULL);
+
+  for (guint u = 0; u < frame->n_unbound; u++)
+    if (strncmp (frame->unbound[u], name, length) == 0 && frame->unbound[u][length] == '\0')
+      return TRUE;
+  return FALSE;
+}
+
+/* A variable that a closure shares holds its cell, and the name means
+ * what is in the cell: FALSE for an empty cell (the name is not bound
+ * yet).  A plain local holding a cell object (fished out of a
+ * __closure__) reads as its contents too, as the snapshot does not say
+ * which of a frame's variables are its cells. */
+static gboolean
+through_cell (HsSnapshot *snapshot,
+              guint32    *ref)
+{
+  const HsObject *object;
+
+  g_assert (snapshot != NULL && ref != NULL);
+
+  if ((object = hs_snapshot_lookup (snapshot, *ref)) == NULL)
+    return FALSE;
+  if (!g_str_equal (object->type, "cell"))
+    return TRUE;
+  for (guint e = 0; e < object->n_edges; e++)
+    if (object->edges[e].kind == HS_EDGE_CONTENTS)
+      {
+        *ref = object->edges[e].target;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The object a plain name (its first `length` bytes) means where the
+ * innermost frame runs, by Python's rule, as the runtime read the frame:
+ * a name bound in the frame is its variable (read through its cell); a
+ * name the frame's code owns but has not bound (its unbound names) means
+ * nothing yet, and never the global of the same name; anything else is
+ * the module's global.  Builtins are not drawn. */
+static gboolean
+resolve_plain (HsSnapshot *snapshot,
+               const char *name,
+               gsize       length,
+               guint32    *ref)
+{
+  const HsFrame *frames, *frame, *module;
+  guint n_frames;
+
+  g_assert (snapshot != NULL && name != NULL && ref != NULL);
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  if (n_frames == 0)
+    return FALSE;
+  /* Frames come outermost first: the module, then the calls */
+  frame = &frames[n_frames - 1];
+  module = g_str_equal (frames[0].function, "<module>") ? &frames[0] : NULL;
+  if (frame == module)
+    return find_var (module, name, length, ref);
+
+  if (find_var (frame, name, length, ref))
+    return through_cell (snapshot, ref);
+  if (is_unbound (frame, name, length))
+    return FALSE;
+  return module != NULL && find_var (module, name, length, ref);
+}
+
+/* The object a name in a note stands for at this step: a plain name as
+ * Python reads it where the innermost frame runs (see resolve_plain()).
+ * "a.b" then follows the instance attribute b of a, as the snapshot
+ * records it.  FALSE for anything else, such as `count += 1` or `a[0]`,
+ * for a builtin, and for a name not bound at this step. */
 gboolean
 hs_lesson_resolve_name (HsSnapshot *snapshot,
                         const char *name,
                         guint32    *ref)
 {
-  const HsFrame *frames;
   const HsObject *object;
   const char *dot;
-  guint n_frames;
   guint32 found;
 
   g_return_val_if_fail (snapshot != NULL, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
   dot = strchr (name, '.');
-  if (!is_identifier (name, dot ? (gsize) (dot - name) : strlen (name)))
-    return FALSE;
-
-  frames = hs_snapshot_get_frames (snapshot, &n_frames);
-  if (n_frames == 0)
-    return FALSE;
-  /* Frames come outermost first: the module, then the calls */
-  if (!find_var (&frames[n_frames - 1], name, dot ? (gsize) (dot - name) : strlen (name), &found) &&
-      !(g_str_equal (frames[0].function, "<module>") &&
-        find_var (&frames[0], name, dot ? (gsize) (dot - name) : strlen (name), &found)))
-    return FALSE;
-  if ((object = hs_snapshot_lookup (snapshot, found)) == NULL)
+  if (!is_identifier (name, dot ? (gsize) (dot - name) : strlen (name)) ||
+      !resolve_plain (snapshot, name, dot ? (gsize) (dot - name) : strlen (name), &found) ||
+      (object = hs_snapshot_lookup (snapshot, found)) == NULL)
     return FALSE;
 
   while (dot != NULL)
@@ -619,8 +679,9 @@ hs_lesson_parse_link (const char *uri,
 
 /* Pango markup for a note: text between backquotes is code.  With a
  * snapshot, code that names an object of the step shown (see
- * hs_lesson_resolve_name()) is a link to it, so the learner can bring
- * into view what the note talks about, wherever the camera is.
+ * hs_lesson_resolve_name()) is a link
+ * to it, so the learner can bring into view what the note talks about,
+ * wherever the camera is.
  *
  * A note stays up for the steps after the one it was written for, where
  * a name may mean something else: scopes' note on `count` in shadow()

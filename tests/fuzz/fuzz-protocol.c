@@ -39,8 +39,12 @@ visit_snapshot (HsSnapshot *snap)
   g_assert (snap != NULL);
 
   for (guint i = 0; i < n_frames; i++)
-    for (guint v = 0; v < frames[i].n_vars; v++)
-      hs_snapshot_lookup (snap, frames[i].vars[v].ref);
+    {
+      for (guint v = 0; v < frames[i].n_vars; v++)
+        hs_snapshot_lookup (snap, frames[i].vars[v].ref);
+      for (guint u = 0; u < frames[i].n_unbound; u++)
+        total += strlen (frames[i].unbound[u]);
+    }
   for (guint i = 0; i < n_objects; i++)
     hs_snapshot_lookup (snap, objects[i].ref);
   hs_snapshot_get_freed (snap, &n_freed);

@@ -966,6 +966,82 @@ test_recursion_kept_frame_written (HsTraceFixture *f,
   g_assert_cmpstr (hs_test_var (ret, "holder", "v")->repr, ==, writes_through ? "[99]" : "[1]");
 }
 
+/* A frame's unbound names, joined with commas */
+static char *
+unbound_names (const HsFrame *frame)
+{
+  GString *names = g_string_new (NULL);
+
+  g_assert (frame != NULL);
+
+  for (guint i = 0; i < frame->n_unbound; i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? "," : "", frame->unbound[i]);
+  return g_string_free (names, FALSE);
+}
+
+#define ASSERT_UNBOUND(snap, function, expected) \
+  G_STMT_START { \
+    g_autofree char *names_ = unbound_names (hs_test_frame (snap, function)); \
+    g_assert_cmpstr (names_, ==, expected); \
+  } G_STMT_END
+
+/* The names a frame's code owns but has no value for at a step are
+ * recorded as unbound, from the code object's slots: a local not yet
+ * assigned, or deleted; and a class body's names (its namespace is not
+ * drawn).  A captured variable is a cell from the first line, empty until
+ * assigned: a variable, not unbound.  An inlined comprehension's hidden
+ * variable is not the class body's. */
+static void
+test_unbound_names (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "def f():\n"                          /* 1 */
+    "    print(1)\n"                      /* 2 */
+    "    x = 2\n"                         /* 3 */
+    "    y = 3\n"                         /* 4 */
+    "    def g():\n"                      /* 5 */
+    "        return y\n"                  /* 6 */
+    "    del x\n"                         /* 7 */
+    "    return g()\n"                    /* 8 */
+    "class C:\n"                          /* 9 */
+    "    a = 1\n"                         /* 10 */
+    "    b = a\n"                         /* 11 */
+    "f()\n"                               /* 12 */
+    "x = 'global x'\n"                    /* 13 */
+    "class D:\n"                          /* 14 */
+    "    y = x\n"                         /* 15 */
+    "    z = [x for x in range(2)]\n");   /* 16 */
+  g_autoptr(HsSnapshot) s2 = NULL, s6 = NULL, s7 = NULL, s8 = NULL, s11 = NULL, s15 = NULL;
+  const HsObject *y;
+
+  assert_finished (t);
+
+  s2 = hs_test_step_at_line (t, 2, 0);
+  ASSERT_UNBOUND (s2, "f", "x,g");
+  ASSERT_UNBOUND (s2, "<module>", "");
+  y = hs_test_var (s2, "f", "y");
+  g_assert_nonnull (y);
+  g_assert_cmpstr (y != NULL ? y->type : NULL, ==, "cell");
+  g_assert_cmpuint (y != NULL ? y->n_edges : 1, ==, 0);
+
+  s6 = hs_test_step_at_line (t, 6, 0);
+  ASSERT_UNBOUND (s6, "g", "");
+  s7 = hs_test_step_at_line (t, 7, 0);
+  ASSERT_UNBOUND (s7, "f", "");
+  s8 = hs_test_step_at_line (t, 8, 0);
+  ASSERT_UNBOUND (s8, "f", "x");
+
+  s11 = hs_test_step_at_line (t, 11, 0);
+  ASSERT_UNBOUND (s11, "C", "a");
+  g_assert_cmpuint (hs_test_frame (s11, "C")->n_vars, ==, 0);
+
+  /* From 3.12 on D's code has a hidden slot for the comprehension's x,
+   * but y = x reads the global: the empty slot is not D's unbound name */
+  s15 = hs_test_step_at_line (t, 15, 0);
+  ASSERT_UNBOUND (s15, "D", "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -997,6 +1073,7 @@ main (int   argc,
   ADD ("/runtime/comprehension/list-dict", test_comprehension);
   ADD ("/runtime/module/main-deleted", test_main_module_deleted);
   ADD ("/runtime/types/many", test_many_types);
+  ADD ("/runtime/frames/unbound-names", test_unbound_names);
 
   return g_test_run ();
 }

@@ -35,7 +35,7 @@ send_one_step (void)
 {
   HsWireStep step = { 0 };
   const char *strings[] = { "<module>" };
-  guint32 frame[] = { 0, 1, 0 };
+  guint32 frame[] = { 0, 1, 0, 0 };   /* <module>, line 1, no variables, none unbound */
   GVariant *children[13];
 
   step.line = 1;

@@ -272,26 +272,238 @@ scan_links (const char *markup)
   return scan.links;
 }
 
-/* What a plain name means at this step, read from the snapshot's frames
- * the way Python reads a name: the innermost frame's locals, then the
- * module's globals; 0 when neither binds it. */
-static guint32
-python_reads (HsSnapshot *snap,
-              const char *name)
+/* What each quoted name means at each step, asked of python3 itself:
+ * the program runs under sys.settrace, and at each event of its file the
+ * script reads every name as the interpreter would at that point.  The
+ * compiler's own lists (co_varnames, co_cellvars, co_freevars) say
+ * whether a name is the function's; then the frame's locals, the
+ * globals, the builtins.  It prints a line per step ("S", event, line,
+ * function) and one per name ("N", name, how it is bound, its type and,
+ * for an int, its repr).  Nothing here shares the app's rule. */
+static const char oracle_script[] =
+  "import builtins\n"
+  "import sys\n"
+  "\n"
+  "program, out, names = sys.argv[1], sys.argv[2], sys.argv[3:]\n"
+  "lines = []\n"
+  "\n"
+  "\n"
+  "def meaning(frame, name):\n"
+  "    code = frame.f_code\n"
+  "    if code.co_flags & 0x1:  # CO_OPTIMIZED: a function, whose compiler fixed its names' scopes\n"
+  "        if name in code.co_cellvars or name in code.co_freevars:\n"
+  "            kind = \"cell\"\n"
+  "        elif name in code.co_varnames:\n"
+  "            kind = \"local\"\n"
+  "        else:\n"
+  "            kind = None\n"
+  "        if kind is not None:\n"
+  "            if name in frame.f_locals:\n"
+  "                return kind, frame.f_locals[name]\n"
+  "            return \"unbound\", None\n"
+  "    elif frame.f_locals is not frame.f_globals and name in frame.f_locals:\n"
+  "        return \"class\", frame.f_locals[name]\n"
+  "    if name in frame.f_globals:\n"
+  "        return \"global\", frame.f_globals[name]\n"
+  "    if hasattr(builtins, name):\n"
+  "        return \"builtin\", None\n"
+  "    return \"unbound\", None\n"
+  "\n"
+  "\n"
+  "def record(frame, event):\n"
+  "    lines.append(\"S\\t%s\\t%d\\t%s\" % (event, frame.f_lineno, frame.f_code.co_qualname))\n"
+  "    for name in names:\n"
+  "        kind, value = meaning(frame, name)\n"
+  "        shown = repr(value) if type(value) is int else \"-\"\n"
+  "        lines.append(\"N\\t%s\\t%s\\t%s\\t%s\" % (name, kind, type(value).__name__, shown))\n"
+  "\n"
+  "\n"
+  "def local(frame, event, arg):\n"
+  "    record(frame, event)\n"
+  "    return local\n"
+  "\n"
+  "\n"
+  "def tracer(frame, event, arg):\n"
+  "    if frame.f_code.co_filename != program:\n"
+  "        return None\n"
+  "    record(frame, event)\n"
+  "    return local\n"
+  "\n"
+  "\n"
+  "with open(program) as f:\n"
+  "    code = compile(f.read(), program, \"exec\")\n"
+  "sys.settrace(tracer)\n"
+  "try:\n"
+  "    exec(code, {\"__name__\": \"__main__\", \"__builtins__\": builtins, \"__file__\": program})\n"
+  "finally:\n"
+  "    sys.settrace(None)\n"
+  "    with open(out, \"w\") as f:\n"
+  "        f.write(\"\\n\".join(lines) + \"\\n\")\n";
+
+/* How python3 read a name at one step */
+typedef struct
 {
+  char *kind;       /* local, cell, global, class, builtin or unbound */
+  char *type;
+  char *int_repr;   /* "-" unless an int */
+} Meaning;
+
+typedef struct
+{
+  char       *event;
+  guint       line;
+  char       *function;
+  GHashTable *names;  /* name -> Meaning */
+} OracleStep;
+
+static void
+meaning_free (gpointer data)
+{
+  Meaning *m = data;
+
+  g_free (m->kind);
+  g_free (m->type);
+  g_free (m->int_repr);
+  g_free (m);
+}
+
+static void
+oracle_step_free (gpointer data)
+{
+  OracleStep *step = data;
+
+  g_free (step->event);
+  g_free (step->function);
+  g_hash_table_unref (step->names);
+  g_free (step);
+}
+
+static const char *
+event_name (HsEvent event)
+{
+  switch (event)
+    {
+    case HS_EVENT_LINE: return "line";
+    case HS_EVENT_CALL: return "call";
+    case HS_EVENT_RETURN: return "return";
+    case HS_EVENT_EXCEPTION: return "exception";
+    case HS_EVENT_END: return "end";
+    default: g_assert_not_reached ();
+    }
+}
+
+/* python3's reading of names at every event of the program the fixture
+ * ran last (f->path), one OracleStep per step of the trace but the end. */
+static GPtrArray *
+ask_python (HsTraceFixture *f,
+            GStrv           names)
+{
+  g_autofree char *script = hs_trace_fixture_write (f, "oracle.py", oracle_script);
+  g_autofree char *out = g_build_filename (f->tmpdir, "oracle.txt", NULL);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *steps = g_ptr_array_new_with_free_func (oracle_step_free);
+  OracleStep *step = NULL;
+  int status;
+
+  g_assert_nonnull (g_getenv ("HEAPSCOPE_PYTHON"));
+  g_strv_builder_add_many (builder, g_getenv ("HEAPSCOPE_PYTHON"), script, f->path, out, NULL);
+  g_strv_builder_addv (builder, (const char **) names);
+  argv = g_strv_builder_end (builder);
+  g_assert_true (g_spawn_sync (f->tmpdir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("the python3 oracle failed: %s", err);
+  g_file_get_contents (out, &text, NULL, &error);
+  g_assert_no_error (error);
+
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
+
+      if (fields[0] == NULL)
+        continue;
+      if (g_str_equal (fields[0], "S"))
+        {
+          g_assert_cmpuint (g_strv_length (fields), ==, 4);
+          step = g_new0 (OracleStep, 1);
+          step->event = g_strdup (fields[1]);
+          step->line = (guint) g_ascii_strtoull (fields[2], NULL, 10);
+          step->function = g_strdup (fields[3]);
+          step->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, meaning_free);
+          g_ptr_array_add (steps, step);
+        }
+      else
+        {
+          Meaning *m = g_new0 (Meaning, 1);
+
+          g_assert_cmpstr (fields[0], ==, "N");
+          g_assert_cmpuint (g_strv_length (fields), ==, 5);
+          g_assert_nonnull (step);
+          m->kind = g_strdup (fields[2]);
+          m->type = g_strdup (fields[3]);
+          m->int_repr = g_strdup (fields[4]);
+          g_hash_table_insert (step->names, g_strdup (fields[1]), m);
+        }
+    }
+  return steps;
+}
+
+/* The ref of the object python3 says a plain name means at this step,
+ * found where the snapshot keeps that binding: a local in the running
+ * frame's variables, a cell's contents, a global in the module's; 0 when
+ * python3 says it is unbound there, a builtin, or a class body's name
+ * (the snapshot does not read class bodies).  The object's type, and an
+ * int's value, must be what python3 saw. */
+static guint32
+python_reads (HsSnapshot       *snap,
+              const OracleStep *step,
+              const char       *name)
+{
+  const Meaning *m = g_hash_table_lookup (step->names, name);
   guint n_frames;
   const HsFrame *frames = hs_snapshot_get_frames (snap, &n_frames);
-  const HsFrame *order[2];
+  const HsFrame *frame;
+  const HsObject *object;
+  guint32 ref = 0;
 
+  g_assert_nonnull (m);
   g_assert_cmpuint (n_frames, >, 0);
-  g_assert_cmpstr (frames[0].function, ==, "<module>");
-  order[0] = &frames[n_frames - 1];
-  order[1] = &frames[0];
-  for (guint f = 0; f < 2; f++)
-    for (guint v = 0; v < order[f]->n_vars; v++)
-      if (g_str_equal (order[f]->vars[v].name, name))
-        return order[f]->vars[v].ref;
-  return 0;
+  if (g_str_equal (m->kind, "global"))
+    frame = &frames[0];
+  else if (g_str_equal (m->kind, "local") || g_str_equal (m->kind, "cell"))
+    frame = &frames[n_frames - 1];
+  else
+    return 0;
+  for (guint v = 0; v < frame->n_vars; v++)
+    if (g_str_equal (frame->vars[v].name, name))
+      ref = frame->vars[v].ref;
+  /* A free variable's slot is filled by the function's first
+   * instruction, after its call event: the snapshot cannot show it yet. */
+  if (ref == 0 || (object = hs_snapshot_lookup (snap, ref)) == NULL)
+    return 0;
+  /* A captured variable's slot holds its cell once the cell is made */
+  if (g_str_equal (m->kind, "cell") && g_str_equal (object->type, "cell"))
+    {
+      ref = 0;
+      for (guint e = 0; e < object->n_edges; e++)
+        if (object->edges[e].kind == HS_EDGE_CONTENTS)
+          ref = object->edges[e].target;
+      if (ref == 0 || (object = hs_snapshot_lookup (snap, ref)) == NULL)
+        return 0;
+    }
+  if (g_strcmp0 (object->type, m->type) != 0 ||
+      (!g_str_equal (m->int_repr, "-") && g_strcmp0 (object->repr, m->int_repr) != 0))
+    g_error ("step %u: python3 reads `%s` as %s %s %s, the snapshot has %s %s there",
+             hs_snapshot_get_index (snap), name, m->kind, m->type, m->int_repr,
+             object->type, object->repr);
+  return ref;
 }
 
 static gboolean
@@ -309,13 +521,14 @@ static void
 test_markup_links (HsTraceFixture *f,
                    gconstpointer   data)
 {
-  HsTrace *trace = hs_trace_fixture_run (f,
-                                         "n = [1]\n"
-                                         "items = [n]\n"
-                                         "def g(arg):\n"
-                                         "    n = (2, arg)\n"
-                                         "    return n\n"
-                                         "g(items)\n");
+  static const char program[] =
+    "n = [1]\n"
+    "items = [n]\n"
+    "def g(arg):\n"
+    "    n = (2, arg)\n"
+    "    return n\n"
+    "g(items)\n";
+  HsTrace *trace = hs_trace_fixture_run (f, program);
   g_autoptr(HsSnapshot) inside = hs_test_step_at_line (trace, 5, 0);
   g_autoptr(HsSnapshot) first = hs_trace_get_snapshot (trace, 0);
   guint32 local_n = hs_test_var_ref (inside, "g", "n");
@@ -389,12 +602,13 @@ static void
 test_markup_attribute (HsTraceFixture *f,
                        gconstpointer   data)
 {
-  HsTrace *trace = hs_trace_fixture_run (f,
-                                         "class P:\n"
-                                         "    pass\n"
-                                         "p = P()\n"
-                                         "p.items = [1]\n"
-                                         "print(p)\n");
+  static const char program[] =
+    "class P:\n"
+    "    pass\n"
+    "p = P()\n"
+    "p.items = [1]\n"
+    "print(p)\n";
+  HsTrace *trace = hs_trace_fixture_run (f, program);
   g_autoptr(HsSnapshot) snap = hs_test_step_at_line (trace, 5, 0);
   const HsObject *p = hs_test_var (snap, "<module>", "p");
   const HsObject *items = hs_test_edge (snap, p, HS_EDGE_ATTR, "items");
@@ -408,37 +622,87 @@ test_markup_attribute (HsTraceFixture *f,
   g_assert_false (hs_lesson_resolve_name (snap, "p.", NULL));
 }
 
-/* At every step of a lesson, every name its note shows links to what
- * that name is bound to at that step, in the step's snapshot; and every
- * plain name the step binds is a link, so no note names an object the
- * learner cannot bring into view. */
-static void
-test_links (HsTraceFixture *f,
-            gconstpointer   data)
+/* The plain names a lesson's notes and summary quote */
+static GStrv
+quoted_names (HsLesson *lesson)
 {
-  g_autoptr(HsLesson) lesson = load (data);
-  HsTrace *trace = run_lesson (f, lesson);
   g_autoptr(GRegex) code = g_regex_new ("`([^`]*)`", 0, 0, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (int note = -1; note < (int) hs_lesson_get_n_notes (lesson); note++)
+    {
+      const char *text = note >= 0 ? hs_lesson_get_note (lesson, note, NULL, NULL)
+                                   : hs_lesson_get_summary (lesson);
+      g_autoptr(GMatchInfo) match = NULL;
+
+      g_regex_match (code, text, 0, &match);
+      for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+        {
+          g_autofree char *name = g_match_info_fetch (match, 1);
+
+          if (is_plain_name (name) && !g_hash_table_contains (seen, name))
+            {
+              g_strv_builder_add (builder, name);
+              g_hash_table_add (seen, (gpointer) g_intern_string (name));
+            }
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* At every step of a lesson, every plain name its note shows links to
+ * the object python3 itself reads for that name there (see ask_python()),
+ * and every name python3 reads as an object the step draws is a link,
+ * unless it meant another object where its note came up; an attribute
+ * chain's link is an object of the step.  id names the lesson in
+ * messages; the fixture ran it last. */
+static void
+check_links (HsTraceFixture *f,
+             HsLesson       *lesson,
+             HsTrace        *trace,
+             const char     *id)
+{
+  g_autoptr(GRegex) code = g_regex_new ("`([^`]*)`", 0, 0, NULL);
+  g_auto(GStrv) names = quoted_names (lesson);
+  g_autoptr(GPtrArray) oracle = ask_python (f, names);
   g_autoptr(HsSnapshot) written = NULL;
+  const OracleStep *written_step = NULL;
   guint n_links = 0, n_changed = 0;
   int shown = -2;
 
-  for (guint step = 0; step < hs_trace_get_n_steps (trace); step++)
+  /* python3 sees the same events, with the module's call before them
+   * (which the app does not show) and its return for the end step */
+  g_assert_cmpuint (oracle->len, >, 1);
+  g_assert_cmpstr (((OracleStep *) oracle->pdata[0])->event, ==, "call");
+  g_assert_cmpstr (((OracleStep *) oracle->pdata[0])->function, ==, "<module>");
+  g_ptr_array_remove_index (oracle, 0);
+  g_assert_cmpuint (oracle->len, ==, hs_trace_get_n_steps (trace));
+
+  for (guint step = 0; step + 1 < hs_trace_get_n_steps (trace); step++)
     {
       g_autoptr(HsSnapshot) snap = hs_trace_get_snapshot (trace, step);
+      const OracleStep *python = oracle->pdata[step];
       int note = hs_lesson_note_at_step (lesson, trace, step);
       const char *text = note >= 0 ? hs_lesson_get_note (lesson, note, NULL, NULL)
                                    : hs_lesson_get_summary (lesson);
+      guint n_frames;
+      const HsFrame *frames = hs_snapshot_get_frames (snap, &n_frames);
       g_autofree char *markup = NULL;
       g_autoptr(GArray) links = NULL;
       g_autoptr(GMatchInfo) match = NULL;
       guint n_names = 0;
+
+      g_assert_cmpstr (python->event, ==, event_name (hs_snapshot_get_event (snap)));
+      g_assert_cmpuint (python->line, ==, hs_snapshot_get_line (snap));
+      g_assert_cmpstr (python->function, ==, frames[n_frames - 1].function);
 
       /* The step the note came up at, whose names it talks about */
       if (note != shown)
         {
           g_clear_pointer (&written, hs_snapshot_unref);
           written = hs_snapshot_ref (snap);
+          written_step = python;
           shown = note;
         }
       markup = hs_lesson_markup_at (text, written, snap);
@@ -450,31 +714,33 @@ test_links (HsTraceFixture *f,
 
           if (hs_snapshot_lookup (snap, link->ref) == NULL)
             g_error ("%s step %u: `%s` links to ref %u, which the step lacks",
-                     (const char *) data, step, link->text, link->ref);
+                     id, step, link->text, link->ref);
           /* Attribute chains are read from the snapshot's edges */
-          if (is_plain_name (link->text) && python_reads (snap, link->text) != link->ref)
-            g_error ("%s step %u: `%s` links to ref %u, but Python reads ref %u there",
-                     (const char *) data, step, link->text, link->ref,
-                     python_reads (snap, link->text));
+          if (is_plain_name (link->text) && python_reads (snap, python, link->text) != link->ref)
+            g_error ("%s step %u (line %u of %s): `%s` links to ref %u, but python3 reads it as %s, ref %u",
+                     id, step, python->line, python->function, link->text, link->ref,
+                     ((Meaning *) g_hash_table_lookup (python->names, link->text))->kind,
+                     python_reads (snap, python, link->text));
         }
 
       g_regex_match (code, text, 0, &match);
       for (; g_match_info_matches (match); g_match_info_next (match, NULL))
         {
           g_autofree char *name = g_match_info_fetch (match, 1);
+          guint32 reads;
           gboolean linked = FALSE;
 
-          if (!is_plain_name (name) || python_reads (snap, name) == 0 ||
-              hs_snapshot_lookup (snap, python_reads (snap, name)) == NULL)
+          if (!is_plain_name (name) || (reads = python_reads (snap, python, name)) == 0 ||
+              hs_snapshot_lookup (snap, reads) == NULL)
             continue;
           /* A name that meant another object where the note came up */
-          if (python_reads (written, name) != python_reads (snap, name))
+          if (python_reads (written, written_step, name) != reads)
             {
               for (guint i = 0; i < links->len; i++)
                 if (g_str_equal (g_array_index (links, Link, i).text, name))
                   g_error ("%s step %u: `%s` links to ref %u, but where the note came up it named ref %u",
-                           (const char *) data, step, name, g_array_index (links, Link, i).ref,
-                           python_reads (written, name));
+                           id, step, name, g_array_index (links, Link, i).ref,
+                           python_reads (written, written_step, name));
               n_changed++;
               continue;
             }
@@ -483,13 +749,171 @@ test_links (HsTraceFixture *f,
             linked |= g_str_equal (g_array_index (links, Link, i).text, name);
           if (!linked)
             g_error ("%s step %u: `%s` is bound there, but its note shows it without a link: %s",
-                     (const char *) data, step, name, markup);
+                     id, step, name, markup);
         }
       g_assert_cmpuint (links->len, >=, n_names);
       n_links += links->len;
     }
   g_test_message ("%s: %u links over %u steps; %u names left plain, as they meant another object where their note came up",
-                  (const char *) data, n_links, hs_trace_get_n_steps (trace), n_changed);
+                  id, n_links, hs_trace_get_n_steps (trace), n_changed);
+}
+
+static void
+test_links (HsTraceFixture *f,
+            gconstpointer   data)
+{
+  g_autoptr(HsLesson) lesson = load (data);
+  HsTrace *trace = run_lesson (f, lesson);
+
+  check_links (f, lesson, trace, data);
+}
+
+/* A lesson-like snippet whose notes stay up where Python's scopes trip
+ * a reader: in shadow(), `count` is its local from the start, unbound
+ * until line 6 runs, never the global; make_adder's `total` is unbound
+ * before line 11 runs, then lives in a cell that add() reads through, as
+ * the value in the cell; bump() declares `count` global; Box's body
+ * binds its own `count`; the comprehension's `n` and the lambda's
+ * `count` are their own; `len` is a builtin, drawn nowhere. */
+static void
+test_links_scopes (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  static const char code[] =
+    "count = 1\n"
+    "\n"
+    "\n"
+    "def shadow():\n"
+    "    step = 2\n"
+    "    count = 100\n"
+    "    return count + step\n"
+    "\n"
+    "\n"
+    "def make_adder():\n"
+    "    total = 0\n"
+    "\n"
+    "    def add(n):\n"
+    "        nonlocal total\n"
+    "        total += n\n"
+    "        return total\n"
+    "\n"
+    "    return add\n"
+    "\n"
+    "\n"
+    "def bump():\n"
+    "    global count\n"
+    "    count += 1\n"
+    "\n"
+    "\n"
+    "class Box:\n"
+    "    count = 'class count'\n"
+    "    size = len(count)\n"
+    "\n"
+    "\n"
+    "total = 'global total'\n"
+    "shadow()\n"
+    "adder = make_adder()\n"
+    "adder(5)\n"
+    "adder(2)\n"
+    "bump()\n"
+    "squares = [count * n for n in range(2)]\n"
+    "twice = (lambda count: count * 2)(21)\n"
+    "print(total, squares, twice, Box.size)\n";
+  static const char xml[] =
+    "<lesson id='scoping'><title>T</title><summary>S</summary>"
+    "<note after='1'>`count` is a global; `len` a builtin.</note>"
+    "<note line='7'>`count` and `step` are locals.</note>"
+    "<note line='11'>`total` is not bound yet.</note>"
+    "<note line='15'>`total` and `n`, through the cell.</note>"
+    "<note line='23'>`count` is the global.</note>"
+    "<note line='28'>`count` and `size` of the class body.</note>"
+    "<note line='37'>`count` and `n` in the comprehension.</note>"
+    "<note after='37'>`squares`, `count` and `n`.</note>"
+    "<note line='38'>`twice` and `count` in the lambda.</note>"
+    "</lesson>";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsLesson) lesson = hs_lesson_new_from_data ("scoping", xml, -1, code, &error);
+  g_autoptr(HsSnapshot) unbound = NULL;
+  g_autoptr(HsSnapshot) through = NULL;
+  HsTrace *trace;
+  guint32 ref = 0;
+
+  g_assert_no_error (error);
+  trace = run_lesson (f, lesson);
+  check_links (f, lesson, trace, "scoping");
+
+  /* The same, asked directly: shadow()'s `count` before line 6 runs is
+   * not the global */
+  unbound = hs_test_step_at_line (trace, 6, 0);
+  g_assert_true (hs_test_function_is (hs_test_frame (unbound, NULL), "shadow"));
+  g_assert_false (hs_lesson_resolve_name (unbound, "count", NULL));
+  g_assert_false (hs_lesson_resolve_name (unbound, "len", NULL));
+  g_assert_true (hs_lesson_resolve_name (unbound, "total", &ref));
+  g_assert_cmpuint (ref, ==, hs_test_var_ref (unbound, "<module>", "total"));
+  /* add()'s `total` is the int in the cell, not the cell */
+  through = hs_test_step_at_line (trace, 15, 1);
+  g_assert_true (hs_lesson_resolve_name (through, "total", &ref));
+  g_assert_cmpstr (hs_test_lookup (through, ref)->repr, ==, "5");
+}
+
+/* Every way a function binds a name makes it the function's own from
+ * its first line: a note that came up at module level keeps linking
+ * each global only while f() has not bound its own name for it, and
+ * links names f() only reads (s, r, os) all along.  Strings, comments,
+ * subscripts, keyword arguments, dict keys, a lambda's and a
+ * comprehension's names bind nothing in f(). */
+static void
+test_links_binding_forms (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  static const char code[] =
+    "import os\n"
+    "s = 'not # a comment = here'\n"
+    "a = b = c = d = e = g = h = i = j = k = m = n = p = q = r = t = y = 1\n"
+    "\n"
+    "\n"
+    "def deco(func):\n"
+    "    return func\n"
+    "\n"
+    "\n"
+    "@deco\n"
+    "def f(q, *rest, key=[p for p in range(2)], **kw):\n"
+    "    t = len(s)\n"
+    "    (a, [b, *c]) = (1, [2, 3, 4])\n"
+    "    d = 1; d += 1\n"
+    "    e: int = 5\n"
+    "    for g, h in [(1, 2)]:\n"
+    "        pass\n"
+    "    with open(os.devnull) as i, open(os.devnull) as j:\n"
+    "        pass\n"
+    "    try:\n"
+    "        raise ValueError\n"
+    "    except ValueError as k:\n"
+    "        pass\n"
+    "    import os.path as m\n"
+    "    if (n := 3) < 2: del r\n"
+    "    x = {s: 1, 'k': lambda p=2: p}\n"
+    "    y = [\n"
+    "        1,  # a comment with = in it\n"
+    "        2,\n"
+    "    ]\n"
+    "    return x, y, t\n"
+    "\n"
+    "\n"
+    "f(0)\n"
+    "print(s, a, q, r)\n";
+  static const char xml[] =
+    "<lesson id='binding-forms'><title>T</title><summary>S</summary>"
+    "<note after='3'>`os` `s` `a` `b` `c` `d` `e` `g` `h` `i` `j` `k` `m` `n` `p` `q` `r` `t` `x` `y`"
+    " `key` `rest` `kw` `deco` `func` `f`</note>"
+    "</lesson>";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsLesson) lesson = hs_lesson_new_from_data ("binding-forms", xml, -1, code, &error);
+  HsTrace *trace;
+
+  g_assert_no_error (error);
+  trace = run_lesson (f, lesson);
+  check_links (f, lesson, trace, "binding-forms");
 }
 
 /* Opens and steps: the run matches python3, and every note shows up at
@@ -826,6 +1250,10 @@ main (int   argc,
               hs_trace_fixture_setup, test_markup_links, hs_trace_fixture_teardown);
   g_test_add ("/ui/lessons/markup-attribute", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_markup_attribute, hs_trace_fixture_teardown);
+  g_test_add ("/ui/lessons/links/scoping", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_links_scopes, hs_trace_fixture_teardown);
+  g_test_add ("/ui/lessons/links/binding-forms", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_links_binding_forms, hs_trace_fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (lesson_ids); i++)
     {
       g_autofree char *path = g_strdup_printf ("/ui/lessons/steps/%s", lesson_ids[i]);
