@@ -49,14 +49,18 @@
 #define LANE_X        6.0
 #define LANE_CLOSE    4.5
 #define LANE_CROWD    2.5
+#define NEAR_LANES    4.0
 #define MAX_LANES     64
 #define CORNER        8.0
 #define STEEP         1.0
 /* Two curves run along each other where they come this near for this
  * long, as sampled at this many points */
-#define RUN_NEAR      2.0
+#define RUN_NEAR      4.0
 #define RUN_ALONG     12.0
 #define RUN_SAMPLES   24
+/* A stretch of a curve this shallow (dy / dx, 14 degrees) runs along a
+ * level run beside it, if near enough */
+#define SHALLOW       0.25
 /* The most levels a slanting curve takes across one cluster */
 #define MAX_CURVE_LEVELS 16
 
@@ -1130,9 +1134,14 @@ take_lane (Channels *ch,
         double start = ceil ((left + inset) / spacing) * spacing;
         guint n = grid == 0 ? n_lanes : grid == 1 ? n_close : n_crowd;
 
+        gboolean any_free = !isnan (fallback);
+
         if (start + spacing * (n - 1) > right - inset)
           n = start > right - inset ? 0 : (guint) ((right - inset - start) / spacing) + 1;
-        gboolean any_free = !isnan (fallback);
+        /* Lanes closer than NEAR_LANES run down as one: a free lane of
+         * the wider grids is better, however its level runs lie */
+        if (spacing < NEAR_LANES && any_free)
+          break;
 
         l = MAX (first, lane_at_or_right (c->lanes, start - spacing));
         for (guint lane = 0; lane < n && isnan (x); lane++)
@@ -1475,6 +1484,25 @@ take_curve_levels (Channels           *ch,
 
   if (e->back)
     return;
+  /* Across each channel on its way, its nearly level stretches as level
+   * runs: a path through the gaps turning there keeps its own level runs
+   * off them, as it does off the other paths' */
+  for (guint k = a; k < b; k++)
+    {
+      double lo = cluster_at (ch, k)->hi, hi = cluster_at (ch, k + 1)->lo;
+      guint n = (guint) ceil ((hi - lo) / LANE);
+      double px = lo, py = curve_y_at (e->x, e->y, lo);
+
+      for (guint j = 1; j <= n; j++)
+        {
+          double qx = lo + (hi - lo) * j / n, qy = curve_y_at (e->x, e->y, qx);
+
+          if (fabs (qy - py) < SHALLOW * (qx - px))
+            add_leg (cluster_at (ch, k), (py + qy) / 2, px, qx);
+          px = qx;
+          py = qy;
+        }
+    }
   for (guint k = a + 1; k < b; k++)
     {
       Cluster *c = cluster_at (ch, k);
