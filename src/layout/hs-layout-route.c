@@ -61,6 +61,9 @@
 /* A stretch of a curve this shallow (dy / dx, 14 degrees) runs along a
  * level run beside it, if near enough */
 #define SHALLOW       0.25
+/* The most levels a path through the gaps tries across one cluster
+ * for one whose runs on lie along no other */
+#define MAX_LEVEL_TRIES 3
 /* The most levels a slanting curve takes across one cluster */
 #define MAX_CURVE_LEVELS 16
 
@@ -1060,6 +1063,53 @@ legs_along (const Cluster *c,
   return along;
 }
 
+/* Whether a level run at y across the whole channel right of cluster k
+ * would lie along one noted there */
+static gboolean
+channel_has_leg (Channels *ch,
+                 guint     k,
+                 double    y)
+{
+  Cluster *c;
+  double right;
+
+  g_assert (ch != NULL);
+
+  c = cluster_at (ch, k);
+  right = k + 1 < ch->clusters->len ? cluster_at (ch, k + 1)->lo : c->hi + COLUMN_GAP;
+  return legs_along (c, y, c->hi, right) > 0;
+}
+
+/* Takes the free level across cluster k nearest `want` whose runs on
+ * into the channels either side (lo and hi, channel indices, G_MAXUINT
+ * for none) lie along no level run noted there, if one of the first few
+ * tried does: those runs are fixed once the level is, and no lane the
+ * path turns down then keeps them apart.  The levels passed over stay
+ * taken, as other paths' would. */
+static double
+take_clear_level (Channels *ch,
+                  guint     k,
+                  double    want,
+                  guint     lo,
+                  guint     hi)
+{
+  double first = NAN;
+
+  g_assert (ch != NULL);
+
+  for (guint tries = 0; tries < MAX_LEVEL_TRIES; tries++)
+    {
+      double level = take_level (cluster_at (ch, k), want);
+
+      if (isnan (first))
+        first = level;
+      if ((lo == G_MAXUINT || !channel_has_leg (ch, lo, level))
+          && (hi == G_MAXUINT || !channel_has_leg (ch, hi, level)))
+        return level;
+    }
+  return first;
+}
+
 /* Whether an arrow leaves cluster c rightwards from a slot within LANE
  * of level y */
 static gboolean
@@ -1072,6 +1122,44 @@ slot_level_with (const Cluster *c,
 
   i = lower_bound ((const double *) c->slots->data, c->slots->len, y - LANE);
   return i < c->slots->len && g_array_index (c->slots, double, i) <= y + LANE;
+}
+
+/* Whether the lane at `at` is free for a run down from top to bottom,
+ * and its level runs, at y1 from x0 and at y2 to x1, lie along none
+ * noted; a free lane whose runs lie along the least so far becomes the
+ * *fallback unless one was found in a grid before (any_free) */
+static gboolean
+try_lane (const Cluster *c,
+          guint8        *blocked,
+          guint          first,
+          guint         *l,
+          double         at,
+          double         spacing,
+          double         top,
+          double         bottom,
+          double         y1,
+          double         y2,
+          double         x0,
+          double         x1,
+          gboolean       any_free,
+          double        *least,
+          double        *fallback)
+{
+  double along;
+
+  g_assert (c != NULL && least != NULL && fallback != NULL);
+
+  if (lane_is_taken (c, blocked, first, l, at, spacing, top, bottom))
+    return FALSE;
+  along = legs_along (c, y1, x0, at) + legs_along (c, y2, at, x1);
+  if (along <= 0)
+    return TRUE;
+  if (!any_free && along < *least)
+    {
+      *least = along;
+      *fallback = at;
+    }
+  return FALSE;
 }
 
 /* The x of a free lane in the channel right of cluster k for a run down
@@ -1124,16 +1212,15 @@ take_lane (Channels *ch,
   {
     double least = G_MAXDOUBLE, fallback = NAN;
 
-    for (guint grid = 0; grid < 3 && isnan (x); grid++)
+    for (guint grid = 0; grid < 4 && isnan (x); grid++)
       {
         double inset = grid == 0 ? LANE_INSET : CLEAR;
-        double spacing = grid == 0 ? LANE_X : grid == 1 ? LANE_CLOSE : LANE_CROWD;
+        double spacing = grid == 0 ? LANE_X : grid < 3 ? LANE_CLOSE : LANE_CROWD;
         /* On a grid of the channel's own, not of the boxes beside each
          * run: turns whose lanes start from different boxes share lanes,
          * and the channel keeps a few lanes, not one per turn */
         double start = ceil ((left + inset) / spacing) * spacing;
-        guint n = grid == 0 ? n_lanes : grid == 1 ? n_close : n_crowd;
-
+        guint n = grid == 0 ? n_lanes : grid < 3 ? n_close : n_crowd;
         gboolean any_free = !isnan (fallback);
 
         if (start + spacing * (n - 1) > right - inset)
@@ -1143,25 +1230,40 @@ take_lane (Channels *ch,
         if (spacing < NEAR_LANES && any_free)
           break;
 
+        if (grid == 2)
+          {
+            /* Off the grids: a close lane's spacing beside a lane taken,
+             * where the grids' lanes fall too near the lanes of the other
+             * grid, or of the boxes' edge, to be free */
+            guint n_taken = c->lanes->len;
+
+            for (guint m = first; m < n_taken && isnan (x); m++)
+              for (int side = -1; side <= 1 && isnan (x); side += 2)
+                {
+                  double taken = g_array_index (c->lanes, Lane, from_right ? n_taken - 1 - (m - first) : m).x;
+                  double at = taken + (from_right ? -side : side) * LANE_CLOSE;
+
+                  if (at < left + CLEAR || at > right - CLEAR)
+                    continue;
+                  l = MAX (first, lane_at_or_right (c->lanes, at - spacing));
+                  if (try_lane (c, blocked, first, &l, at, spacing, top, bottom, y1, y2, x0, x1,
+                                any_free, &least, &fallback))
+                    x = at;
+                }
+            continue;
+          }
+
         l = MAX (first, lane_at_or_right (c->lanes, start - spacing));
         for (guint lane = 0; lane < n && isnan (x); lane++)
           {
             double at = start + spacing * (from_right ? n - 1 - lane : lane);
-            double along;
 
             /* lane_is_taken() moves l on rightwards only */
             if (from_right)
               l = MAX (first, lane_at_or_right (c->lanes, at - spacing));
-            if (lane_is_taken (c, blocked, first, &l, at, spacing, top, bottom))
-              continue;
-            along = legs_along (c, y1, x0, at) + legs_along (c, y2, at, x1);
-            if (along <= 0)
+            if (try_lane (c, blocked, first, &l, at, spacing, top, bottom, y1, y2, x0, x1,
+                          any_free, &least, &fallback))
               x = at;
-            else if (!any_free && along < least)
-              {
-                least = along;
-                fallback = at;
-              }
           }
       }
     if (isnan (x))
@@ -1255,7 +1357,7 @@ route_through_gaps (Channels           *ch,
       for (guint k = a + 1; k < b; k++)
         {
           Cluster *c = cluster_at (ch, k);
-          double level = take_level (c, y + (ey - y) / (b - k + 1));
+          double level = take_clear_level (ch, k, y + (ey - y) / (b - k + 1), k - 1, k);
 
           path_channel_to (ch, path, k - 1, cluster_at (ch, k - 1)->hi, c->lo, level);
           y = level;
@@ -1273,7 +1375,7 @@ route_through_gaps (Channels           *ch,
        * in the same cluster, else to a level across this one */
       path_line_to (path, side, sy);
       if (b < a)
-        level = take_level (own, y + (ey - y) / (a - b + 1));
+        level = take_clear_level (ch, a, y + (ey - y) / (a - b + 1), a - 1, G_MAXUINT);
       lane = take_lane (ch, a, sy, level, NAN, side, side);
       if (isnan (lane))
         lane = side + LANE_INSET;
@@ -1286,7 +1388,7 @@ route_through_gaps (Channels           *ch,
             {
               Cluster *c = cluster_at (ch, k);
 
-              level = take_level (c, y + (ey - y) / (k - b + 1));
+              level = take_clear_level (ch, k, y + (ey - y) / (k - b + 1), k - 1, k);
               path_channel_to (ch, path, k, cluster_at (ch, k + 1)->lo, c->hi, level);
               path_line_to (path, c->lo, level);
               y = level;
@@ -1355,18 +1457,55 @@ spread_entries (GArray       *edges,
     }
 }
 
+/* The y from top to bottom nearest want at least LANE from each of the
+ * sorted ys, or want where there is none */
+static double
+clear_of_entries (const double *ys,
+                  guint         n,
+                  double        want,
+                  double        top,
+                  double        bottom)
+{
+  guint first = lower_bound (ys, n, top - LANE), last = lower_bound (ys, n, bottom + LANE);
+  double best = want, distance = G_MAXDOUBLE;
+
+  g_assert (ys != NULL || n == 0);
+
+  /* want itself, or LANE past one of the entries near it */
+  for (guint i = first; i <= last && i <= n; i++)
+    for (int side = -1; side <= 1; side += 2)
+      {
+        double y = i == last ? want : ys[i] + side * LANE;
+        guint j;
+
+        if (y < top || y > bottom || fabs (y - want) >= distance)
+          continue;
+        j = lower_bound (ys, n, y);
+        if ((j < n && ys[j] - y < LANE - 0.001) || (j > 0 && y - ys[j - 1] < LANE - 0.001))
+          continue;
+        best = y;
+        distance = fabs (y - want);
+      }
+  return best;
+}
+
 /* Where each arrow enters its target: x in entry_x, y in entry_y */
 static void
 assign_entries (HsLayout *self,
+                Channels *ch,
                 double   *entry_x,
                 double   *entry_y)
 {
   g_autofree double *wanted = g_new (double, MAX (self->edges->len, 1));
   g_autoptr(GHashTable) sides = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  /* cluster -> GArray of the y of every arrow entering one of its boxes'
+   * left sides, sorted */
+  g_autoptr(GHashTable) fronts = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   GHashTableIter iter;
   gpointer key, value;
 
   g_assert (self != NULL);
+  g_assert (ch != NULL);
 
   for (guint i = 0; i < self->edges->len; i++)
     {
@@ -1392,6 +1531,10 @@ assign_entries (HsLayout *self,
       g_array_append_val (list, i);
     }
 
+  /* Left sides first, then right sides, which keep off the left sides'
+   * entries across the channel */
+  for (guint back = 0; back < 2; back++)
+  {
   g_hash_table_iter_init (&iter, sides);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -1403,11 +1546,22 @@ assign_entries (HsLayout *self,
       double top = r->y + MIN (10, r->height / 2);
       double bottom = r->y + MAX (r->height / 2, header - 6);
 
+      if (side_key % 2 != back)
+        continue;
       if (side_key % 2 == 1)
         {
-          /* Back edges: level with the header's middle, one under another */
+          GArray *across = g_hash_table_lookup (fronts, GUINT_TO_POINTER (ch->cluster_of[side_key / 2] + 2));
+          double level = r->y + header / 2;
+
+          /* Back edges: level with the header's middle, one under
+           * another; off the level of an arrow entering a box across the
+           * channel, whose run in would lie along theirs out */
+          if (across != NULL)
+            level = clear_of_entries ((const double *) across->data, across->len, level,
+                                      r->y + MIN (ENTRY_CORNER, r->height / 2),
+                                      r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
           for (guint i = 0; i < list->len; i++)
-            wanted[g_array_index (list, guint, i)] = r->y + header / 2;
+            wanted[g_array_index (list, guint, i)] = level;
         }
       /* More arrows than the header has room for use the whole side */
       if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
@@ -1422,7 +1576,27 @@ assign_entries (HsLayout *self,
       spread_entries (list, wanted, entry_y, top, bottom);
       for (guint i = 0; i < list->len; i++)
         entry_x[g_array_index (list, guint, i)] = side_key % 2 == 1 ? r->x + r->width : r->x;
+      if (side_key % 2 == 0)
+        {
+          gpointer cluster = GUINT_TO_POINTER (ch->cluster_of[side_key / 2] + 1);
+          GArray *ys = g_hash_table_lookup (fronts, cluster);
+
+          if (ys == NULL)
+            {
+              ys = g_array_new (FALSE, FALSE, sizeof (double));
+              g_hash_table_insert (fronts, cluster, ys);
+            }
+          for (guint i = 0; i < list->len; i++)
+            g_array_append_val (ys, entry_y[g_array_index (list, guint, i)]);
+        }
     }
+  if (back == 0)
+    {
+      g_hash_table_iter_init (&iter, fronts);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        g_array_sort (value, compare_doubles);
+    }
+  }
 }
 
 /* Keeps the path as the edge's own, in memory the layout owns */
@@ -1555,7 +1729,7 @@ route_edges (HsLayout  *self,
 
   g_assert (self != NULL);
 
-  assign_entries (self, entry_x, entry_y);
+  assign_entries (self, ch, entry_x, entry_y);
   for (guint i = 0; i < self->edges->len; i++)
     {
       const HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
