@@ -1234,8 +1234,14 @@ take_lane (Channels *ch,
           {
             /* Off the grids: a close lane's spacing beside a lane taken,
              * where the grids' lanes fall too near the lanes of the other
-             * grid, or of the boxes' edge, to be free */
+             * grid, or of the boxes' edge, to be free.  Only where a free
+             * lane's runs would lie along others': where no lane is free,
+             * the channel is full, and looking beside each of its lanes
+             * would cost more than all the rest of the routing. */
             guint n_taken = c->lanes->len;
+
+            if (!any_free)
+              continue;
 
             for (guint m = first; m < n_taken && isnan (x); m++)
               for (int side = -1; side <= 1 && isnan (x); side += 2)
