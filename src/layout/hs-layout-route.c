@@ -473,6 +473,13 @@ typedef struct
 {
   double  x;
   GArray *runs;    /* Extent: lo and hi only */
+  /* Where the last search of runs ended, and the bottoms of the runs
+   * either side of it and the top of the one after: a search for much
+   * the same y again is answered here, without reading runs */
+  guint   hint;
+  double  hint_prev_hi;
+  double  hint_hi;
+  double  hint_lo;
 } Lane;
 
 typedef struct
@@ -937,25 +944,84 @@ lane_at_or_right (GArray *lanes,
   return lo;
 }
 
-/* The first of a lane's runs, sorted and apart, whose bottom is below y */
+/* The first of a lane's runs, sorted and apart, whose bottom is below
+ * y.  Arrows are routed from the top down, mostly, so a lane is asked
+ * about much the same y again and again: the search gallops out from
+ * where the last one ended, rather than halving all its runs each time
+ * (thousands, down a column of thousands of boxes). */
+static void
+lane_remember (Lane  *lane,
+               guint  i)
+{
+  const Extent *runs;
+  guint n;
+
+  g_assert (lane != NULL);
+
+  runs = (const Extent *) lane->runs->data;
+  n = lane->runs->len;
+  g_assert (i <= n);
+  lane->hint = i;
+  lane->hint_prev_hi = i > 0 ? runs[i - 1].hi : -G_MAXDOUBLE;
+  lane->hint_hi = i < n ? runs[i].hi : G_MAXDOUBLE;
+  lane->hint_lo = i < n ? runs[i].lo : G_MAXDOUBLE;
+}
+
 static guint
-run_ending_below (GArray *runs,
+run_ending_below (Lane   *lane,
                   double  y)
 {
-  guint lo = 0, hi;
+  const Extent *runs;
+  guint n, lo, hi, step = 1;
 
-  g_assert (runs != NULL);
+  g_assert (lane != NULL);
 
-  hi = runs->len;
+  if (lane->hint_prev_hi <= y && y < lane->hint_hi)
+    return lane->hint;
+  runs = (const Extent *) lane->runs->data;
+  n = lane->runs->len;
+  lo = 0;
+  hi = n;
+  if (lane->hint < n && runs[lane->hint].hi <= y)
+    {
+      /* Below the hint: out downwards */
+      for (lo = lane->hint + 1; lo < n; step *= 2)
+        {
+          guint probe = MIN (lo + step - 1, n - 1);
+
+          if (runs[probe].hi > y)
+            {
+              hi = probe;
+              break;
+            }
+          lo = probe + 1;
+        }
+    }
+  else
+    {
+      /* At or above it: out upwards */
+      for (hi = MIN (lane->hint, n); hi > 0; step *= 2)
+        {
+          guint probe = hi >= step ? hi - step : 0;
+
+          if (runs[probe].hi <= y)
+            {
+              lo = probe + 1;
+              break;
+            }
+          hi = probe;
+        }
+    }
   while (lo < hi)
     {
       guint mid = (lo + hi) / 2;
 
-      if (g_array_index (runs, Extent, mid).hi <= y)
+      if (runs[mid].hi <= y)
         lo = mid + 1;
       else
         hi = mid;
     }
+  lane_remember (lane, lo);
   return lo;
 }
 
@@ -982,7 +1048,7 @@ lane_is_taken (const Cluster *c,
     (*l)++;
   for (guint m = *l; m < c->lanes->len; m++)
     {
-      const Lane *lane = &g_array_index (c->lanes, Lane, m);
+      Lane *lane = &g_array_index (c->lanes, Lane, m);
       guint8 *state = &blocked[m - first];
 
       if (lane->x > x + spacing)
@@ -991,9 +1057,9 @@ lane_is_taken (const Cluster *c,
         continue;
       if (*state == UNKNOWN)
         {
-          guint r = run_ending_below (lane->runs, top);
-
-          *state = r < lane->runs->len && g_array_index (lane->runs, Extent, r).lo < bottom ? BLOCKED : FREE;
+          /* The run found is the one remembered: its top is at hand */
+          run_ending_below (lane, top);
+          *state = lane->hint_lo < bottom ? BLOCKED : FREE;
         }
       if (*state == BLOCKED)
         return TRUE;
@@ -1008,7 +1074,7 @@ add_turn (Cluster *c,
           double   y1,
           double   y2)
 {
-  guint l = lane_at_or_right (c->lanes, x);
+  guint l = lane_at_or_right (c->lanes, x), i;
   Extent run = { y1, y2, 0, 0 };
   Lane *lane;
 
@@ -1016,12 +1082,14 @@ add_turn (Cluster *c,
 
   if (l == c->lanes->len || g_array_index (c->lanes, Lane, l).x != x)
     {
-      Lane added = { x, g_array_new (FALSE, FALSE, sizeof (Extent)) };
+      Lane added = { x, g_array_new (FALSE, FALSE, sizeof (Extent)), 0, -G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE };
 
       g_array_insert_val (c->lanes, l, added);
     }
   lane = &g_array_index (c->lanes, Lane, l);
-  g_array_insert_val (lane->runs, run_ending_below (lane->runs, y1), run);
+  i = run_ending_below (lane, y1);
+  g_array_insert_val (lane->runs, i, run);
+  lane_remember (lane, i);
 }
 
 /* Notes a level run across the channel right of c at y, from x1 to x2 */
