@@ -1572,8 +1572,8 @@ assign_entries (HsLayout *self,
 {
   g_autofree double *wanted = g_new (double, MAX (self->edges->len, 1));
   g_autoptr(GHashTable) sides = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
-  /* cluster -> GArray of the y of every arrow entering one of its boxes'
-   * left sides, sorted */
+  /* cluster + 1 -> GArray of the y of every arrow entering one of its
+   * boxes' left sides, sorted */
   g_autoptr(GHashTable) fronts = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   GHashTableIter iter;
   gpointer key, value;
@@ -1608,69 +1608,70 @@ assign_entries (HsLayout *self,
   /* Left sides first, then right sides, which keep off the left sides'
    * entries across the channel */
   for (guint back = 0; back < 2; back++)
-  {
-  g_hash_table_iter_init (&iter, sides);
-  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      guint side_key = GPOINTER_TO_UINT (key) - 1;
-      const HsLayoutBox *t = box_at (self, side_key / 2);
-      const HsRect *r = &t->rect;
-      GArray *list = value;
-      double header = MIN (t->header_height, r->height);
-      double top = r->y + MIN (10, r->height / 2);
-      double bottom = r->y + MAX (r->height / 2, header - 6);
-
-      if (side_key % 2 != back)
-        continue;
-      if (side_key % 2 == 1)
+      g_hash_table_iter_init (&iter, sides);
+      while (g_hash_table_iter_next (&iter, &key, &value))
         {
-          GArray *across = g_hash_table_lookup (fronts, GUINT_TO_POINTER (ch->cluster_of[side_key / 2] + 2));
-          double level = r->y + header / 2;
+          guint side_key = GPOINTER_TO_UINT (key) - 1;
+          const HsLayoutBox *t = box_at (self, side_key / 2);
+          const HsRect *r = &t->rect;
+          GArray *list = value;
+          double header = MIN (t->header_height, r->height);
+          double top = r->y + MIN (10, r->height / 2);
+          double bottom = r->y + MAX (r->height / 2, header - 6);
 
-          /* Back edges: level with the header's middle, one under
-           * another; off the level of an arrow entering a box across the
-           * channel, whose run in would lie along theirs out */
-          if (across != NULL)
-            level = clear_of_entries ((const double *) across->data, across->len, level,
-                                      r->y + MIN (ENTRY_CORNER, r->height / 2),
-                                      r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
-          for (guint i = 0; i < list->len; i++)
-            wanted[g_array_index (list, guint, i)] = level;
-        }
-      /* More arrows than the header has room for use the whole side */
-      if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
-        bottom = MAX (bottom, r->y + r->height - 6);
-      /* and more than the whole side has room for at ENTRY_SPACING come
-       * up to its corners, rather than in closer together */
-      if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
-        {
-          top = MIN (top, r->y + MIN (ENTRY_CORNER, r->height / 2));
-          bottom = MAX (bottom, r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
-        }
-      spread_entries (list, wanted, entry_y, top, bottom);
-      for (guint i = 0; i < list->len; i++)
-        entry_x[g_array_index (list, guint, i)] = side_key % 2 == 1 ? r->x + r->width : r->x;
-      if (side_key % 2 == 0)
-        {
-          gpointer cluster = GUINT_TO_POINTER (ch->cluster_of[side_key / 2] + 1);
-          GArray *ys = g_hash_table_lookup (fronts, cluster);
-
-          if (ys == NULL)
+          if (side_key % 2 != back)
+            continue;
+          if (side_key % 2 == 1)
             {
-              ys = g_array_new (FALSE, FALSE, sizeof (double));
-              g_hash_table_insert (fronts, cluster, ys);
+              /* The cluster right of the box's */
+              GArray *across = g_hash_table_lookup (fronts, GUINT_TO_POINTER (ch->cluster_of[side_key / 2] + 1 + 1));
+              double level = r->y + header / 2;
+
+              /* Back edges: level with the header's middle, one under
+               * another; off the level of an arrow entering a box across the
+               * channel, whose run in would lie along theirs out */
+              if (across != NULL)
+                level = clear_of_entries ((const double *) across->data, across->len, level,
+                                          r->y + MIN (ENTRY_CORNER, r->height / 2),
+                                          r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
+              for (guint i = 0; i < list->len; i++)
+                wanted[g_array_index (list, guint, i)] = level;
             }
+          /* More arrows than the header has room for use the whole side */
+          if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
+            bottom = MAX (bottom, r->y + r->height - 6);
+          /* and more than the whole side has room for at ENTRY_SPACING come
+           * up to its corners, rather than in closer together */
+          if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
+            {
+              top = MIN (top, r->y + MIN (ENTRY_CORNER, r->height / 2));
+              bottom = MAX (bottom, r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
+            }
+          spread_entries (list, wanted, entry_y, top, bottom);
           for (guint i = 0; i < list->len; i++)
-            g_array_append_val (ys, entry_y[g_array_index (list, guint, i)]);
+            entry_x[g_array_index (list, guint, i)] = side_key % 2 == 1 ? r->x + r->width : r->x;
+          if (side_key % 2 == 0)
+            {
+              gpointer cluster = GUINT_TO_POINTER (ch->cluster_of[side_key / 2] + 1);
+              GArray *ys = g_hash_table_lookup (fronts, cluster);
+
+              if (ys == NULL)
+                {
+                  ys = g_array_new (FALSE, FALSE, sizeof (double));
+                  g_hash_table_insert (fronts, cluster, ys);
+                }
+              for (guint i = 0; i < list->len; i++)
+                g_array_append_val (ys, entry_y[g_array_index (list, guint, i)]);
+            }
+        }
+      if (back == 0)
+        {
+          g_hash_table_iter_init (&iter, fronts);
+          while (g_hash_table_iter_next (&iter, NULL, &value))
+            g_array_sort (value, compare_doubles);
         }
     }
-  if (back == 0)
-    {
-      g_hash_table_iter_init (&iter, fronts);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        g_array_sort (value, compare_doubles);
-    }
-  }
 }
 
 /* Keeps the path as the edge's own, in memory the layout owns */
