@@ -1192,6 +1192,38 @@ slot_level_with (const Cluster *c,
   return i < c->slots->len && g_array_index (c->slots, double, i) <= y + LANE;
 }
 
+/* Whether a path or curve crosses cluster c within LANE of level y */
+static gboolean
+level_is_taken (const Cluster *c,
+                double         y)
+{
+  guint lo = 0, hi;
+
+  g_assert (c != NULL);
+
+  /* The last gap whose top is at or above y */
+  hi = c->gaps->len;
+  while (lo + 1 < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (c->gaps, Gap, mid).lo <= y)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  for (guint g = lo > 0 ? lo - 1 : 0; g < MIN (lo + 2, c->gaps->len); g++)
+    {
+      const Gap *gap = &g_array_index (c->gaps, Gap, g);
+      const double *used = (const double *) gap->used->data;
+      guint i = lower_bound (used, gap->used->len, y - LANE + 0.001);
+
+      if (i < gap->used->len && used[i] < y + LANE - 0.001)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Whether the lane at `at` is free for a run down from top to bottom,
  * and its level runs, at y1 from x0 and at y2 to x1, lie along none
  * noted; a free lane whose runs lie along the least so far becomes the
@@ -1220,6 +1252,10 @@ try_lane (const Cluster *c,
   if (lane_is_taken (c, blocked, first, l, at, spacing, top, bottom))
     return FALSE;
   along = legs_along (c, y1, x0, at) + legs_along (c, y2, at, x1);
+  /* A lane left of the cluster's widest box runs out level over the
+   * cluster: along the paths that cross it near that level */
+  if (at < c->hi && level_is_taken (c, y2))
+    along += c->hi - at;
   if (along <= 0)
     return TRUE;
   if (!any_free && along < *least)
