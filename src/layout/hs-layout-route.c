@@ -49,6 +49,8 @@
 #define LANE_X        6.0
 #define LANE_CLOSE    4.5
 #define LANE_CROWD    2.5
+/* Lanes closer than this read as one line at the smallest zoom (the
+ * geometry test's NEAR) */
 #define NEAR_LANES    4.0
 #define MAX_LANES     64
 #define CORNER        8.0
@@ -473,9 +475,9 @@ typedef struct
 {
   double  x;
   GArray *runs;    /* Extent: lo and hi only */
-  /* Where the last search of runs ended, and the bottoms of the runs
-   * either side of it and the top of the one after: a search for much
-   * the same y again is answered here, without reading runs */
+  /* Where the last search of runs ended, the bottom of the run before
+   * it, and the bottom and top of the run there: a search for much the
+   * same y again is answered here, without reading runs */
   guint   hint;
   double  hint_prev_hi;
   double  hint_hi;
@@ -944,11 +946,7 @@ lane_at_or_right (GArray *lanes,
   return lo;
 }
 
-/* The first of a lane's runs, sorted and apart, whose bottom is below
- * y.  Arrows are routed from the top down, mostly, so a lane is asked
- * about much the same y again and again: the search gallops out from
- * where the last one ended, rather than halving all its runs each time
- * (thousands, down a column of thousands of boxes). */
+/* Notes that the lane's last search ended at run i */
 static void
 lane_remember (Lane  *lane,
                guint  i)
@@ -967,6 +965,11 @@ lane_remember (Lane  *lane,
   lane->hint_lo = i < n ? runs[i].lo : G_MAXDOUBLE;
 }
 
+/* The first of a lane's runs, sorted and apart, whose bottom is below
+ * y.  Arrows are routed from the top down, mostly, so a lane is asked
+ * about much the same y again and again: the search gallops out from
+ * where the last one ended, rather than halving all its runs each time
+ * (thousands, down a column of thousands of boxes). */
 static guint
 run_ending_below (Lane   *lane,
                   double  y)
