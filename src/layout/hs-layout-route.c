@@ -49,14 +49,23 @@
 #define LANE_X        6.0
 #define LANE_CLOSE    4.5
 #define LANE_CROWD    2.5
+/* Lanes closer than this read as one line at the smallest zoom (the
+ * geometry test's NEAR) */
+#define NEAR_LANES    4.0
 #define MAX_LANES     64
 #define CORNER        8.0
 #define STEEP         1.0
 /* Two curves run along each other where they come this near for this
  * long, as sampled at this many points */
-#define RUN_NEAR      2.0
+#define RUN_NEAR      4.0
 #define RUN_ALONG     12.0
 #define RUN_SAMPLES   24
+/* A stretch of a curve this shallow (dy / dx, 14 degrees) runs along a
+ * level run beside it, if near enough */
+#define SHALLOW       0.25
+/* The most levels a path through the gaps tries across one cluster
+ * for one whose runs on lie along no other */
+#define MAX_LEVEL_TRIES 3
 /* The most levels a slanting curve takes across one cluster */
 #define MAX_CURVE_LEVELS 16
 
@@ -466,6 +475,13 @@ typedef struct
 {
   double  x;
   GArray *runs;    /* Extent: lo and hi only */
+  /* Where the last search of runs ended, the bottom of the run before
+   * it, and the bottom and top of the run there: a search for much the
+   * same y again is answered here, without reading runs */
+  guint   hint;
+  double  hint_prev_hi;
+  double  hint_hi;
+  double  hint_lo;
 } Lane;
 
 typedef struct
@@ -930,25 +946,85 @@ lane_at_or_right (GArray *lanes,
   return lo;
 }
 
-/* The first of a lane's runs, sorted and apart, whose bottom is below y */
+/* Notes that the lane's last search ended at run i */
+static void
+lane_remember (Lane  *lane,
+               guint  i)
+{
+  const Extent *runs;
+  guint n;
+
+  g_assert (lane != NULL);
+
+  runs = (const Extent *) lane->runs->data;
+  n = lane->runs->len;
+  g_assert (i <= n);
+  lane->hint = i;
+  lane->hint_prev_hi = i > 0 ? runs[i - 1].hi : -G_MAXDOUBLE;
+  lane->hint_hi = i < n ? runs[i].hi : G_MAXDOUBLE;
+  lane->hint_lo = i < n ? runs[i].lo : G_MAXDOUBLE;
+}
+
+/* The first of a lane's runs, sorted and apart, whose bottom is below
+ * y.  Arrows are routed from the top down, mostly, so a lane is asked
+ * about much the same y again and again: the search gallops out from
+ * where the last one ended, rather than halving all its runs each time
+ * (thousands, down a column of thousands of boxes). */
 static guint
-run_ending_below (GArray *runs,
+run_ending_below (Lane   *lane,
                   double  y)
 {
-  guint lo = 0, hi;
+  const Extent *runs;
+  guint n, lo, hi, step = 1;
 
-  g_assert (runs != NULL);
+  g_assert (lane != NULL);
 
-  hi = runs->len;
+  if (lane->hint_prev_hi <= y && y < lane->hint_hi)
+    return lane->hint;
+  runs = (const Extent *) lane->runs->data;
+  n = lane->runs->len;
+  lo = 0;
+  hi = n;
+  if (lane->hint < n && runs[lane->hint].hi <= y)
+    {
+      /* Below the hint: out downwards */
+      for (lo = lane->hint + 1; lo < n; step *= 2)
+        {
+          guint probe = MIN (lo + step - 1, n - 1);
+
+          if (runs[probe].hi > y)
+            {
+              hi = probe;
+              break;
+            }
+          lo = probe + 1;
+        }
+    }
+  else
+    {
+      /* At or above it: out upwards */
+      for (hi = MIN (lane->hint, n); hi > 0; step *= 2)
+        {
+          guint probe = hi >= step ? hi - step : 0;
+
+          if (runs[probe].hi <= y)
+            {
+              lo = probe + 1;
+              break;
+            }
+          hi = probe;
+        }
+    }
   while (lo < hi)
     {
       guint mid = (lo + hi) / 2;
 
-      if (g_array_index (runs, Extent, mid).hi <= y)
+      if (runs[mid].hi <= y)
         lo = mid + 1;
       else
         hi = mid;
     }
+  lane_remember (lane, lo);
   return lo;
 }
 
@@ -975,7 +1051,7 @@ lane_is_taken (const Cluster *c,
     (*l)++;
   for (guint m = *l; m < c->lanes->len; m++)
     {
-      const Lane *lane = &g_array_index (c->lanes, Lane, m);
+      Lane *lane = &g_array_index (c->lanes, Lane, m);
       guint8 *state = &blocked[m - first];
 
       if (lane->x > x + spacing)
@@ -984,9 +1060,9 @@ lane_is_taken (const Cluster *c,
         continue;
       if (*state == UNKNOWN)
         {
-          guint r = run_ending_below (lane->runs, top);
-
-          *state = r < lane->runs->len && g_array_index (lane->runs, Extent, r).lo < bottom ? BLOCKED : FREE;
+          /* The run found is the one remembered: its top is at hand */
+          run_ending_below (lane, top);
+          *state = lane->hint_lo < bottom ? BLOCKED : FREE;
         }
       if (*state == BLOCKED)
         return TRUE;
@@ -1001,7 +1077,7 @@ add_turn (Cluster *c,
           double   y1,
           double   y2)
 {
-  guint l = lane_at_or_right (c->lanes, x);
+  guint l = lane_at_or_right (c->lanes, x), i;
   Extent run = { y1, y2, 0, 0 };
   Lane *lane;
 
@@ -1009,12 +1085,14 @@ add_turn (Cluster *c,
 
   if (l == c->lanes->len || g_array_index (c->lanes, Lane, l).x != x)
     {
-      Lane added = { x, g_array_new (FALSE, FALSE, sizeof (Extent)) };
+      Lane added = { x, g_array_new (FALSE, FALSE, sizeof (Extent)), 0, -G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE };
 
       g_array_insert_val (c->lanes, l, added);
     }
   lane = &g_array_index (c->lanes, Lane, l);
-  g_array_insert_val (lane->runs, run_ending_below (lane->runs, y1), run);
+  i = run_ending_below (lane, y1);
+  g_array_insert_val (lane->runs, i, run);
+  lane_remember (lane, i);
 }
 
 /* Notes a level run across the channel right of c at y, from x1 to x2 */
@@ -1056,6 +1134,53 @@ legs_along (const Cluster *c,
   return along;
 }
 
+/* Whether a level run at y across the whole channel right of cluster k
+ * would lie along one noted there */
+static gboolean
+channel_has_leg (Channels *ch,
+                 guint     k,
+                 double    y)
+{
+  Cluster *c;
+  double right;
+
+  g_assert (ch != NULL);
+
+  c = cluster_at (ch, k);
+  right = k + 1 < ch->clusters->len ? cluster_at (ch, k + 1)->lo : c->hi + COLUMN_GAP;
+  return legs_along (c, y, c->hi, right) > 0;
+}
+
+/* Takes the free level across cluster k nearest `want` whose runs on
+ * into the channels either side (lo and hi, channel indices, G_MAXUINT
+ * for none) lie along no level run noted there, if one of the first few
+ * tried does: those runs are fixed once the level is, and no lane the
+ * path turns down then keeps them apart.  The levels passed over stay
+ * taken, as other paths' would. */
+static double
+take_clear_level (Channels *ch,
+                  guint     k,
+                  double    want,
+                  guint     lo,
+                  guint     hi)
+{
+  double first = NAN;
+
+  g_assert (ch != NULL);
+
+  for (guint tries = 0; tries < MAX_LEVEL_TRIES; tries++)
+    {
+      double level = take_level (cluster_at (ch, k), want);
+
+      if (isnan (first))
+        first = level;
+      if ((lo == G_MAXUINT || !channel_has_leg (ch, lo, level))
+          && (hi == G_MAXUINT || !channel_has_leg (ch, hi, level)))
+        return level;
+    }
+  return first;
+}
+
 /* Whether an arrow leaves cluster c rightwards from a slot within LANE
  * of level y */
 static gboolean
@@ -1068,6 +1193,80 @@ slot_level_with (const Cluster *c,
 
   i = lower_bound ((const double *) c->slots->data, c->slots->len, y - LANE);
   return i < c->slots->len && g_array_index (c->slots, double, i) <= y + LANE;
+}
+
+/* Whether a path or curve crosses cluster c within LANE of level y */
+static gboolean
+level_is_taken (const Cluster *c,
+                double         y)
+{
+  guint lo = 0, hi;
+
+  g_assert (c != NULL);
+
+  /* The last gap whose top is at or above y */
+  hi = c->gaps->len;
+  while (lo + 1 < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (c->gaps, Gap, mid).lo <= y)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  for (guint g = lo > 0 ? lo - 1 : 0; g < MIN (lo + 2, c->gaps->len); g++)
+    {
+      const Gap *gap = &g_array_index (c->gaps, Gap, g);
+      const double *used = (const double *) gap->used->data;
+      guint i = lower_bound (used, gap->used->len, y - LANE + 0.001);
+
+      if (i < gap->used->len && used[i] < y + LANE - 0.001)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether the lane at `at` is free for a run down from top to bottom,
+ * and its level runs, at y1 from x0 and at y2 to x1, lie along none
+ * noted; a free lane whose runs lie along the least so far becomes the
+ * *fallback unless one was found in a grid before (any_free) */
+static gboolean
+try_lane (const Cluster *c,
+          guint8        *blocked,
+          guint          first,
+          guint         *l,
+          double         at,
+          double         spacing,
+          double         top,
+          double         bottom,
+          double         y1,
+          double         y2,
+          double         x0,
+          double         x1,
+          gboolean       any_free,
+          double        *least,
+          double        *fallback)
+{
+  double along;
+
+  g_assert (c != NULL && least != NULL && fallback != NULL);
+
+  if (lane_is_taken (c, blocked, first, l, at, spacing, top, bottom))
+    return FALSE;
+  along = legs_along (c, y1, x0, at) + legs_along (c, y2, at, x1);
+  /* A lane left of the cluster's widest box runs out level over the
+   * cluster: along the paths that cross it near that level */
+  if (at < c->hi && level_is_taken (c, y2))
+    along += c->hi - at;
+  if (along <= 0)
+    return TRUE;
+  if (!any_free && along < *least)
+    {
+      *least = along;
+      *fallback = at;
+    }
+  return FALSE;
 }
 
 /* The x of a free lane in the channel right of cluster k for a run down
@@ -1120,39 +1319,64 @@ take_lane (Channels *ch,
   {
     double least = G_MAXDOUBLE, fallback = NAN;
 
-    for (guint grid = 0; grid < 3 && isnan (x); grid++)
+    for (guint grid = 0; grid < 4 && isnan (x); grid++)
       {
         double inset = grid == 0 ? LANE_INSET : CLEAR;
-        double spacing = grid == 0 ? LANE_X : grid == 1 ? LANE_CLOSE : LANE_CROWD;
+        double spacing = grid == 0 ? LANE_X : grid < 3 ? LANE_CLOSE : LANE_CROWD;
         /* On a grid of the channel's own, not of the boxes beside each
          * run: turns whose lanes start from different boxes share lanes,
          * and the channel keeps a few lanes, not one per turn */
         double start = ceil ((left + inset) / spacing) * spacing;
-        guint n = grid == 0 ? n_lanes : grid == 1 ? n_close : n_crowd;
+        guint n = grid == 0 ? n_lanes : grid < 3 ? n_close : n_crowd;
+        gboolean any_free = !isnan (fallback);
 
         if (start + spacing * (n - 1) > right - inset)
           n = start > right - inset ? 0 : (guint) ((right - inset - start) / spacing) + 1;
-        gboolean any_free = !isnan (fallback);
+        /* Lanes closer than NEAR_LANES run down as one: a free lane of
+         * the wider grids is better, however its level runs lie */
+        if (spacing < NEAR_LANES && any_free)
+          break;
+
+        if (grid == 2)
+          {
+            /* Off the grids: a close lane's spacing beside a lane taken,
+             * where the grids' lanes fall too near the lanes of the other
+             * grid, or of the boxes' edge, to be free.  Only where a free
+             * lane's runs would lie along others': where no lane is free,
+             * the channel is full, and looking beside each of its lanes
+             * would cost more than all the rest of the routing. */
+            guint n_taken = c->lanes->len;
+
+            if (!any_free)
+              continue;
+
+            for (guint m = first; m < n_taken && isnan (x); m++)
+              for (int side = -1; side <= 1 && isnan (x); side += 2)
+                {
+                  double taken = g_array_index (c->lanes, Lane, from_right ? n_taken - 1 - (m - first) : m).x;
+                  double at = taken + (from_right ? -side : side) * LANE_CLOSE;
+
+                  if (at < left + CLEAR || at > right - CLEAR)
+                    continue;
+                  l = MAX (first, lane_at_or_right (c->lanes, at - spacing));
+                  if (try_lane (c, blocked, first, &l, at, spacing, top, bottom, y1, y2, x0, x1,
+                                any_free, &least, &fallback))
+                    x = at;
+                }
+            continue;
+          }
 
         l = MAX (first, lane_at_or_right (c->lanes, start - spacing));
         for (guint lane = 0; lane < n && isnan (x); lane++)
           {
             double at = start + spacing * (from_right ? n - 1 - lane : lane);
-            double along;
 
             /* lane_is_taken() moves l on rightwards only */
             if (from_right)
               l = MAX (first, lane_at_or_right (c->lanes, at - spacing));
-            if (lane_is_taken (c, blocked, first, &l, at, spacing, top, bottom))
-              continue;
-            along = legs_along (c, y1, x0, at) + legs_along (c, y2, at, x1);
-            if (along <= 0)
+            if (try_lane (c, blocked, first, &l, at, spacing, top, bottom, y1, y2, x0, x1,
+                          any_free, &least, &fallback))
               x = at;
-            else if (!any_free && along < least)
-              {
-                least = along;
-                fallback = at;
-              }
           }
       }
     if (isnan (x))
@@ -1246,7 +1470,7 @@ route_through_gaps (Channels           *ch,
       for (guint k = a + 1; k < b; k++)
         {
           Cluster *c = cluster_at (ch, k);
-          double level = take_level (c, y + (ey - y) / (b - k + 1));
+          double level = take_clear_level (ch, k, y + (ey - y) / (b - k + 1), k - 1, k);
 
           path_channel_to (ch, path, k - 1, cluster_at (ch, k - 1)->hi, c->lo, level);
           y = level;
@@ -1264,7 +1488,7 @@ route_through_gaps (Channels           *ch,
        * in the same cluster, else to a level across this one */
       path_line_to (path, side, sy);
       if (b < a)
-        level = take_level (own, y + (ey - y) / (a - b + 1));
+        level = take_clear_level (ch, a, y + (ey - y) / (a - b + 1), a - 1, G_MAXUINT);
       lane = take_lane (ch, a, sy, level, NAN, side, side);
       if (isnan (lane))
         lane = side + LANE_INSET;
@@ -1277,7 +1501,7 @@ route_through_gaps (Channels           *ch,
             {
               Cluster *c = cluster_at (ch, k);
 
-              level = take_level (c, y + (ey - y) / (k - b + 1));
+              level = take_clear_level (ch, k, y + (ey - y) / (k - b + 1), k - 1, k);
               path_channel_to (ch, path, k, cluster_at (ch, k + 1)->lo, c->hi, level);
               path_line_to (path, c->lo, level);
               y = level;
@@ -1346,18 +1570,55 @@ spread_entries (GArray       *edges,
     }
 }
 
+/* The y from top to bottom nearest want at least LANE from each of the
+ * sorted ys, or want where there is none */
+static double
+clear_of_entries (const double *ys,
+                  guint         n,
+                  double        want,
+                  double        top,
+                  double        bottom)
+{
+  guint first = lower_bound (ys, n, top - LANE), last = lower_bound (ys, n, bottom + LANE);
+  double best = want, distance = G_MAXDOUBLE;
+
+  g_assert (ys != NULL || n == 0);
+
+  /* want itself, or LANE past one of the entries near it */
+  for (guint i = first; i <= last && i <= n; i++)
+    for (int side = -1; side <= 1; side += 2)
+      {
+        double y = i == last ? want : ys[i] + side * LANE;
+        guint j;
+
+        if (y < top || y > bottom || fabs (y - want) >= distance)
+          continue;
+        j = lower_bound (ys, n, y);
+        if ((j < n && ys[j] - y < LANE - 0.001) || (j > 0 && y - ys[j - 1] < LANE - 0.001))
+          continue;
+        best = y;
+        distance = fabs (y - want);
+      }
+  return best;
+}
+
 /* Where each arrow enters its target: x in entry_x, y in entry_y */
 static void
 assign_entries (HsLayout *self,
+                Channels *ch,
                 double   *entry_x,
                 double   *entry_y)
 {
   g_autofree double *wanted = g_new (double, MAX (self->edges->len, 1));
   g_autoptr(GHashTable) sides = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  /* cluster + 1 -> GArray of the y of every arrow entering one of its
+   * boxes' left sides, sorted */
+  g_autoptr(GHashTable) fronts = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   GHashTableIter iter;
   gpointer key, value;
 
   g_assert (self != NULL);
+  g_assert (ch != NULL);
 
   for (guint i = 0; i < self->edges->len; i++)
     {
@@ -1383,36 +1644,72 @@ assign_entries (HsLayout *self,
       g_array_append_val (list, i);
     }
 
-  g_hash_table_iter_init (&iter, sides);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  /* Left sides first, then right sides, which keep off the left sides'
+   * entries across the channel */
+  for (guint back = 0; back < 2; back++)
     {
-      guint side_key = GPOINTER_TO_UINT (key) - 1;
-      const HsLayoutBox *t = box_at (self, side_key / 2);
-      const HsRect *r = &t->rect;
-      GArray *list = value;
-      double header = MIN (t->header_height, r->height);
-      double top = r->y + MIN (10, r->height / 2);
-      double bottom = r->y + MAX (r->height / 2, header - 6);
+      g_hash_table_iter_init (&iter, sides);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          guint side_key = GPOINTER_TO_UINT (key) - 1;
+          const HsLayoutBox *t = box_at (self, side_key / 2);
+          const HsRect *r = &t->rect;
+          GArray *list = value;
+          double header = MIN (t->header_height, r->height);
+          double top = r->y + MIN (10, r->height / 2);
+          double bottom = r->y + MAX (r->height / 2, header - 6);
 
-      if (side_key % 2 == 1)
-        {
-          /* Back edges: level with the header's middle, one under another */
+          if (side_key % 2 != back)
+            continue;
+          if (side_key % 2 == 1)
+            {
+              /* The cluster right of the box's */
+              GArray *across = g_hash_table_lookup (fronts, GUINT_TO_POINTER (ch->cluster_of[side_key / 2] + 1 + 1));
+              double level = r->y + header / 2;
+
+              /* Back edges: level with the header's middle, one under
+               * another; off the level of an arrow entering a box across the
+               * channel, whose run in would lie along theirs out */
+              if (across != NULL)
+                level = clear_of_entries ((const double *) across->data, across->len, level,
+                                          r->y + MIN (ENTRY_CORNER, r->height / 2),
+                                          r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
+              for (guint i = 0; i < list->len; i++)
+                wanted[g_array_index (list, guint, i)] = level;
+            }
+          /* More arrows than the header has room for use the whole side */
+          if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
+            bottom = MAX (bottom, r->y + r->height - 6);
+          /* and more than the whole side has room for at ENTRY_SPACING come
+           * up to its corners, rather than in closer together */
+          if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
+            {
+              top = MIN (top, r->y + MIN (ENTRY_CORNER, r->height / 2));
+              bottom = MAX (bottom, r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
+            }
+          spread_entries (list, wanted, entry_y, top, bottom);
           for (guint i = 0; i < list->len; i++)
-            wanted[g_array_index (list, guint, i)] = r->y + header / 2;
+            entry_x[g_array_index (list, guint, i)] = side_key % 2 == 1 ? r->x + r->width : r->x;
+          if (side_key % 2 == 0)
+            {
+              gpointer cluster = GUINT_TO_POINTER (ch->cluster_of[side_key / 2] + 1);
+              GArray *ys = g_hash_table_lookup (fronts, cluster);
+
+              if (ys == NULL)
+                {
+                  ys = g_array_new (FALSE, FALSE, sizeof (double));
+                  g_hash_table_insert (fronts, cluster, ys);
+                }
+              for (guint i = 0; i < list->len; i++)
+                g_array_append_val (ys, entry_y[g_array_index (list, guint, i)]);
+            }
         }
-      /* More arrows than the header has room for use the whole side */
-      if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
-        bottom = MAX (bottom, r->y + r->height - 6);
-      /* and more than the whole side has room for at ENTRY_SPACING come
-       * up to its corners, rather than in closer together */
-      if (list->len > 1 && (bottom - top) / (list->len - 1) < ENTRY_SPACING)
+      if (back == 0)
         {
-          top = MIN (top, r->y + MIN (ENTRY_CORNER, r->height / 2));
-          bottom = MAX (bottom, r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
+          g_hash_table_iter_init (&iter, fronts);
+          while (g_hash_table_iter_next (&iter, NULL, &value))
+            g_array_sort (value, compare_doubles);
         }
-      spread_entries (list, wanted, entry_y, top, bottom);
-      for (guint i = 0; i < list->len; i++)
-        entry_x[g_array_index (list, guint, i)] = side_key % 2 == 1 ? r->x + r->width : r->x;
     }
 }
 
@@ -1475,6 +1772,25 @@ take_curve_levels (Channels           *ch,
 
   if (e->back)
     return;
+  /* Across each channel on its way, its nearly level stretches as level
+   * runs: a path through the gaps turning there keeps its own level runs
+   * off them, as it does off the other paths' */
+  for (guint k = a; k < b; k++)
+    {
+      double lo = cluster_at (ch, k)->hi, hi = cluster_at (ch, k + 1)->lo;
+      guint n = (guint) ceil ((hi - lo) / LANE);
+      double px = lo, py = curve_y_at (e->x, e->y, lo);
+
+      for (guint j = 1; j <= n; j++)
+        {
+          double qx = lo + (hi - lo) * j / n, qy = curve_y_at (e->x, e->y, qx);
+
+          if (fabs (qy - py) < SHALLOW * (qx - px))
+            add_leg (cluster_at (ch, k), (py + qy) / 2, px, qx);
+          px = qx;
+          py = qy;
+        }
+    }
   for (guint k = a + 1; k < b; k++)
     {
       Cluster *c = cluster_at (ch, k);
@@ -1527,7 +1843,7 @@ route_edges (HsLayout  *self,
 
   g_assert (self != NULL);
 
-  assign_entries (self, entry_x, entry_y);
+  assign_entries (self, ch, entry_x, entry_y);
   for (guint i = 0; i < self->edges->len; i++)
     {
       const HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
