@@ -485,9 +485,13 @@ python_reads (HsSnapshot       *snap,
     if (g_str_equal (frame->vars[v].name, name))
       ref = frame->vars[v].ref;
   /* A free variable's slot is filled by the function's first
-   * instruction, after its call event: the snapshot cannot show it yet. */
-  if (ref == 0 || (object = hs_snapshot_lookup (snap, ref)) == NULL)
+   * instruction, after its call event: the snapshot cannot show it yet.
+   * Any other binding python3 sees must be in the snapshot. */
+  if (ref == 0 && g_str_equal (m->kind, "cell") && hs_snapshot_get_event (snap) == HS_EVENT_CALL)
     return 0;
+  if (ref == 0 || (object = hs_snapshot_lookup (snap, ref)) == NULL)
+    g_error ("step %u: python3 reads `%s` as a bound %s (%s), the snapshot has no such variable there",
+             hs_snapshot_get_index (snap), name, m->kind, m->type);
   /* A captured variable's slot holds its cell once the cell is made */
   if (g_str_equal (m->kind, "cell") && g_str_equal (object->type, "cell"))
     {
