@@ -77,8 +77,9 @@ typedef struct
   HsVar       *vars;
   /* Names the frame's code owns that hold no value at this step, as the
    * runtime read them: a function's locals, cells and free variables not
-   * yet bound (or deleted), and a class body's names (its namespace is
-   * not drawn).  Such a name is the frame's own: it never reads a global.
+   * yet bound (or deleted; at a call event under 3.11 also its cells
+   * and free variables, which the first instructions fill), and a class
+   * body's names (its namespace is not drawn).  Such a name is the frame's own: it never reads a global.
    * Empty for the module. */
   guint        n_unbound;
   const char **unbound;
