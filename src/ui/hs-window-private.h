@@ -53,6 +53,7 @@ struct _HsWindow
   GtkStack             *graph_stack;
   AdwStatusPage        *empty_page;
   GtkWidget            *zoom_box;
+  int                   zoom_box_margin;  /* its margin-end in hs-window.ui, the inspector's width aside */
   HsGraphView          *graph_view;
   GtkScale             *timeline;
   GtkAdjustment        *timeline_adjustment;

@@ -930,9 +930,6 @@ hs_window_show_console_error (HsWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->console_error), message != NULL);
 }
 
-/* zoom_box's margin from the graph's corner, as hs-window.ui sets it */
-#define ZOOM_BOX_MARGIN 12
-
 /* A folded inspector is shown over the graph's side of the window,
  * where before a run the "No Heap Yet" page is: the page keeps clear of
  * it (at 1024x600 the inspector covered the end of its sentences), and
@@ -959,8 +956,8 @@ overlays_clear_inspector (HsWindow *self)
     }
   if (gtk_widget_get_margin_end (GTK_WIDGET (self->empty_page)) != margin)
     gtk_widget_set_margin_end (GTK_WIDGET (self->empty_page), margin);
-  if (gtk_widget_get_margin_end (self->zoom_box) != ZOOM_BOX_MARGIN + margin)
-    gtk_widget_set_margin_end (self->zoom_box, ZOOM_BOX_MARGIN + margin);
+  if (gtk_widget_get_margin_end (self->zoom_box) != self->zoom_box_margin + margin)
+    gtk_widget_set_margin_end (self->zoom_box, self->zoom_box_margin + margin);
 }
 
 static gboolean
@@ -1688,6 +1685,7 @@ hs_window_init (HsWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->zoom_box_margin = gtk_widget_get_margin_end (self->zoom_box);
 
   self->draft = hs_draft_new ();
   self->output = g_ptr_array_new_with_free_func (hs_output_segment_free);
