@@ -413,9 +413,9 @@ frames_prefix (GArray *words,
 
   for (guint f = 0; f < n; f++)
     {
-      if (i + 4 > words->len)
+      if (i + HS_PROTOCOL_FRAME_HEADER_WORDS > words->len)
         return -1;
-      i += 4 + 2 * g_array_index (words, guint32, i + 2) + g_array_index (words, guint32, i + 3);
+      i += hs_protocol_frame_words (&g_array_index (words, guint32, i));
     }
   return i <= words->len ? (gssize) i : -1;
 }
@@ -426,8 +426,8 @@ innermost_line (GArray *words)
 {
   gssize last = -1;
 
-  for (gsize i = 0; i + 4 <= words->len;
-       i += 4 + 2 * g_array_index (words, guint32, i + 2) + g_array_index (words, guint32, i + 3))
+  for (gsize i = 0; i + HS_PROTOCOL_FRAME_HEADER_WORDS <= words->len;
+       i += hs_protocol_frame_words (&g_array_index (words, guint32, i)))
     last = i + 1;
   return last;
 }

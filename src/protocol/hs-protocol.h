@@ -235,4 +235,15 @@ gboolean  hs_protocol_read_frame_fd (int                fd,
                                      GBytes           **frame,
                                      GError           **error);
 
+/* How many words of the au frames above the frame starting at w takes:
+ * its 4-word header, its (name, ref) pairs and its unbound names.  The
+ * caller has checked that the header is there. */
+#define HS_PROTOCOL_FRAME_HEADER_WORDS 4
+
+static inline gsize
+hs_protocol_frame_words (const guint32 *w)
+{
+  return HS_PROTOCOL_FRAME_HEADER_WORDS + 2 * (gsize) w[2] + w[3];
+}
+
 G_END_DECLS

@@ -289,13 +289,6 @@ hs_step_builder_set_return (HsStepBuilder *self,
   self->step.return_ref = ref;
 }
 
-/* How many words the frame starting at w takes. */
-static guint32
-frame_len (const guint32 *w)
-{
-  return 4 + 2 * w[2] + w[3];
-}
-
 /* Compares the frames past those kept with the previous step's: how many
  * more of them are the same, line included, and whether they all are but
  * for the innermost frame's line (the step's own). */
@@ -316,10 +309,10 @@ tail_common (HsStepBuilder *self,
 
   *same_but_line = FALSE;
   while (i < nx && j < ny && x[i + 2] == y[j + 2] && x[i + 3] == y[j + 3] &&
-         memcmp (x + i, y + j, frame_len (x + i) * sizeof (guint32)) == 0)
+         memcmp (x + i, y + j, hs_protocol_frame_words (x + i) * sizeof (guint32)) == 0)
     {
-      i += frame_len (x + i);
-      j += frame_len (y + j);
+      i += hs_protocol_frame_words (x + i);
+      j += hs_protocol_frame_words (y + j);
       common++;
     }
   if (n_new == n_old)
@@ -327,7 +320,7 @@ tail_common (HsStepBuilder *self,
       if (common == n_new)
         *same_but_line = TRUE;
       else if (common + 1 == n_new && x[i] == y[j] && x[i + 2] == y[j + 2] && x[i + 3] == y[j + 3] &&
-               memcmp (x + i + 2, y + j + 2, (frame_len (x + i) - 2) * sizeof (guint32)) == 0)
+               memcmp (x + i + 2, y + j + 2, (hs_protocol_frame_words (x + i) - 2) * sizeof (guint32)) == 0)
         *same_but_line = TRUE;   /* only the innermost frame's line moved */
     }
   return common;
