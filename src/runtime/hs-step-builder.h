@@ -32,7 +32,7 @@ void           hs_step_builder_add_var    (HsStepBuilder *self,
                                            guint32        name,
                                            guint32        ref);
 void           hs_step_builder_add_unbound (HsStepBuilder *self,
-                                          guint32        name);
+                                            guint32        name);
 void           hs_step_builder_add_object (HsStepBuilder *self,
                                            const HsWireObject *object);
 void           hs_step_builder_add_refcount (HsStepBuilder *self,

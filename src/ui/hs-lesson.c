@@ -679,9 +679,8 @@ hs_lesson_parse_link (const char *uri,
 
 /* Pango markup for a note: text between backquotes is code.  With a
  * snapshot, code that names an object of the step shown (see
- * hs_lesson_resolve_name()) is a link
- * to it, so the learner can bring into view what the note talks about,
- * wherever the camera is.
+ * hs_lesson_resolve_name()) is a link to it, so the learner can bring
+ * into view what the note talks about, wherever the camera is.
  *
  * A note stays up for the steps after the one it was written for, where
  * a name may mean something else: scopes' note on `count` in shadow()
