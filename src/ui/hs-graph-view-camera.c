@@ -957,6 +957,7 @@ hs_step_shot_free (HsStepShot *shot)
 
 static void     schedule_refit       (HsGraphView *self);
 static gboolean cover_moved          (HsGraphView *self);
+static void     note_cover           (HsGraphView *self);
 static gboolean keep_selection_clear (HsGraphView    *self,
                                       const HsCamera *before,
                                       gboolean        cover_changed,
@@ -1125,10 +1126,12 @@ choose_start (HsGraphView *self,
 
   snapshot = hs_layout_get_snapshot (self->layout);
   step = snapshot != NULL ? hs_snapshot_get_index (snapshot) : 0;
-  *new_step = self->framed_trace != self->trace || self->framed_step != step;
-  if (*new_step)
+  /* A step whose first framing failed (the view too small) is still new
+   * when it is framed again: its chain was made then */
+  *new_step = !self->have_framed_step || self->framed_step != step || self->step_unframed;
+  if (!self->have_framed_step || self->framed_step != step)
     {
-      if (self->framed_trace != self->trace || !view_rests_at (self, &self->framed_camera))
+      if (!view_rests_at (self, &self->framed_camera))
         {
           g_ptr_array_set_size (self->framing_chain, 0);
           g_clear_pointer (&self->framed_shot, hs_step_shot_free);
@@ -1141,8 +1144,8 @@ choose_start (HsGraphView *self,
           g_ptr_array_remove_index (self->framing_chain, 0);
           self->have_chain_start = FALSE;
         }
-      g_set_object (&self->framed_trace, self->trace);
       self->framed_step = step;
+      self->have_framed_step = TRUE;
     }
 
   have_start = self->have_chain_start;
@@ -1163,8 +1166,7 @@ void
 hs_graph_view_camera_frame (HsGraphView *self,
                             gboolean     animate)
 {
-  graphene_rect_t clear, controls;
-  gboolean have_controls;
+  graphene_rect_t controls;
   HsCamera target, start;
   HsStepShot *shot;
   gboolean new_step, have_start, cover_changed;
@@ -1183,8 +1185,10 @@ hs_graph_view_camera_frame (HsGraphView *self,
     {
       hs_step_shot_free (shot);
       self->frame_pending = TRUE;
+      self->step_unframed = new_step;
       return;
     }
+  self->step_unframed = FALSE;
   hs_step_shot_free (self->framed_shot);
   self->framed_shot = shot;
   /* A step frames the selection only beside what its line did; the
@@ -1201,16 +1205,12 @@ hs_graph_view_camera_frame (HsGraphView *self,
   self->frame_pending = FALSE;
   self->framed_width = gtk_widget_get_width (GTK_WIDGET (self));
   self->framed_height = gtk_widget_get_height (GTK_WIDGET (self));
-  hs_graph_view_camera_get_clear_area (self, &clear);
-  self->framed_clear_x = clear.origin.x;
-  self->framed_clear_width = clear.size.width;
-  have_controls = get_controls (self, &controls);
-  self->framed_reserve = controls_reserve (self, have_controls ? &controls : NULL);
+  note_cover (self);
   move_to (self, &target, animate);
   /* The buttons float over the view and are placed after it: a framing
    * made before they had a size is checked again once they have one
    * (once: they may stay hidden) */
-  if (self->follow && !self->refitting && !have_controls)
+  if (self->follow && !self->refitting && !get_controls (self, &controls))
     schedule_refit (self);
 }
 
@@ -1374,24 +1374,36 @@ hs_graph_view_camera_reveal (HsGraphView  *self,
   return TRUE;
 }
 
-/* Whether a folded flap covers some of rect, with the camera at `at` */
+/* Where rect (layout units) lies on screen with the camera at `at` */
+static graphene_rect_t
+rect_on_screen (const HsCamera *at,
+                const HsRect   *rect)
+{
+  g_assert (at != NULL && rect != NULL);
+
+  return GRAPHENE_RECT_INIT (rect->x * at->zoom + at->offset_x, rect->y * at->zoom + at->offset_y,
+                             rect->width * at->zoom, rect->height * at->zoom);
+}
+
+/* Whether a folded flap covers some of rect, with the camera at `at`:
+ * whether rect meets the band left of the clear area or the band right
+ * of it.  Past the view's edges is out of sight, not covered. */
 static gboolean
 flap_covers (HsGraphView    *self,
              const HsCamera *at,
              const HsRect   *rect)
 {
-  graphene_rect_t clear;
-  double x1 = rect->x * at->zoom + at->offset_x, x2 = x1 + rect->width * at->zoom;
-  double y1 = rect->y * at->zoom + at->offset_y, y2 = y1 + rect->height * at->zoom;
+  graphene_rect_t clear, r = rect_on_screen (at, rect);
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double x1 = r.origin.x, x2 = r.origin.x + r.size.width;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
-  g_assert (at != NULL && rect != NULL);
 
   hs_graph_view_camera_get_clear_area (self, &clear);
-  if (y2 <= 0 || y1 >= gtk_widget_get_height (GTK_WIDGET (self)))
+  if (r.origin.y + r.size.height <= 0 || r.origin.y >= gtk_widget_get_height (GTK_WIDGET (self)))
     return FALSE;
-  return (x1 < clear.origin.x && x2 > 0) ||
-         (x2 > clear.origin.x + clear.size.width && x1 < gtk_widget_get_width (GTK_WIDGET (self)));
+  return MAX (x1, 0) < MIN (x2, clear.origin.x) ||
+         MAX (x1, clear.origin.x + clear.size.width) < MIN (x2, width);
 }
 
 /* Whether rect lay whole in the clear area of the last framing, with
@@ -1401,14 +1413,13 @@ was_clear_at (HsGraphView    *self,
               const HsCamera *at,
               const HsRect   *rect)
 {
-  double x1 = rect->x * at->zoom + at->offset_x, x2 = x1 + rect->width * at->zoom;
-  double y1 = rect->y * at->zoom + at->offset_y, y2 = y1 + rect->height * at->zoom;
+  graphene_rect_t r = rect_on_screen (at, rect);
 
   g_assert (HS_IS_GRAPH_VIEW (self));
-  g_assert (at != NULL && rect != NULL);
 
-  return x1 >= self->framed_clear_x - 0.5 && x2 <= self->framed_clear_x + self->framed_clear_width + 0.5 &&
-         y1 >= -0.5 && y2 <= self->framed_height + 0.5;
+  return r.origin.x >= self->framed_clear_x - 0.5 &&
+         r.origin.x + r.size.width <= self->framed_clear_x + self->framed_clear_width + 0.5 &&
+         r.origin.y >= -0.5 && r.origin.y + r.size.height <= self->framed_height + 0.5;
 }
 
 /*
@@ -1463,6 +1474,20 @@ cover_moved (HsGraphView *self)
          !G_APPROX_VALUE (current_reserve (self), self->framed_reserve, 0.5);
 }
 
+/* Notes what covers the view now, for cover_moved() to compare with */
+static void
+note_cover (HsGraphView *self)
+{
+  graphene_rect_t clear;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  hs_graph_view_camera_get_clear_area (self, &clear);
+  self->framed_clear_x = clear.origin.x;
+  self->framed_clear_width = clear.size.width;
+  self->framed_reserve = current_reserve (self);
+}
+
 /* Frames again for what covers the view now */
 static void
 refit (HsGraphView *self)
@@ -1497,14 +1522,10 @@ refit_tick_cb (GtkWidget     *widget,
     {
       /* The user placed the view: only the selection is kept clear */
       HsCamera at = resting_camera (self);
-      graphene_rect_t clear;
 
       if (keep_selection_clear (self, NULL, cover_moved (self), &at))
         move_to (self, &at, TRUE);
-      hs_graph_view_camera_get_clear_area (self, &clear);
-      self->framed_clear_x = clear.origin.x;
-      self->framed_clear_width = clear.size.width;
-      self->framed_reserve = current_reserve (self);
+      note_cover (self);
     }
   return G_SOURCE_REMOVE;
 }
@@ -1558,13 +1579,25 @@ flap_changed_cb (AdwFlap     *flap,
 }
 
 void
+hs_graph_view_camera_forget (HsGraphView *self)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (self->framing_chain != NULL)
+    g_ptr_array_set_size (self->framing_chain, 0);
+  g_clear_pointer (&self->framed_shot, hs_step_shot_free);
+  self->have_chain_start = FALSE;
+  self->have_framed_step = FALSE;
+  self->step_unframed = FALSE;
+}
+
+void
 hs_graph_view_camera_dispose (HsGraphView *self)
 {
   g_assert (HS_IS_GRAPH_VIEW (self));
 
   g_clear_pointer (&self->framing_chain, g_ptr_array_unref);
   g_clear_pointer (&self->framed_shot, hs_step_shot_free);
-  g_clear_object (&self->framed_trace);
 }
 
 void

@@ -103,8 +103,7 @@ struct _HsGraphView
   gboolean        have_chain_start;
   HsStepShot     *framed_shot;
   HsCamera        framed_camera;
-  HsTrace        *framed_trace;   /* held, so no new trace at its address passes for it */
-  guint           framed_step;
+  guint           framed_step;    /* of the trace shown, when have_framed_step */
 
   Selected        selection[2];
   guint           n_selected;
@@ -127,6 +126,8 @@ struct _HsGraphView
   guint           frame_pending : 1; /* frame once there is a layout and a size */
   guint           camera_active : 1; /* camera_animation is gliding */
   guint           tooltip_held : 1;  /* no tooltip until the pointer moves after a glide */
+  guint           have_framed_step : 1; /* none since the view was cleared or a new trace came */
+  guint           step_unframed : 1; /* framed_step's first framing failed: its retry is still a new step */
 };
 
 void     hs_graph_view_camera_init          (HsGraphView *self);
@@ -136,6 +137,9 @@ void     hs_step_shot_free                  (HsStepShot  *shot);
 void     hs_graph_view_camera_frame         (HsGraphView *self,
                                              gboolean     animate);
 void     hs_graph_view_camera_stop          (HsGraphView *self);
+/* Drops what the framings of the steps shown so far kept: the view was
+ * cleared, or shows a new trace */
+void     hs_graph_view_camera_forget        (HsGraphView *self);
 /* Moves the least that shows rect (layout units) clear of the buttons,
  * of a flap and of the pinned frame, at a readable zoom; FALSE when it
  * is in clear sight already.  Following, the view goes on following. */

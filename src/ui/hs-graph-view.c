@@ -976,12 +976,14 @@ hs_graph_view_set_step (HsGraphView *self,
       hs_graph_view_more_remember (self);
       g_set_object (&self->trace, trace);
       g_clear_pointer (&self->more_cells, g_hash_table_unref);
+      hs_graph_view_camera_forget (self);
     }
 
   if (snapshot == NULL)
     {
       adw_animation_skip (self->animation);
       hs_graph_view_camera_stop (self);
+      hs_graph_view_camera_forget (self);
       g_clear_pointer (&self->marks, hs_render_marks_free);
       g_clear_pointer (&self->previous_step, hs_snapshot_unref);
       g_clear_pointer (&self->snapshot, hs_snapshot_unref);

@@ -1297,6 +1297,103 @@ test_settle_waits_for_resize (void)
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
 }
 
+/*
+ * Placed by hand, the view keeps the selected object clear of a flap
+ * only: with no flap folded over it, a resize leaves the view where the
+ * user put it, even with the object half out of sight past its left edge.
+ */
+static void
+test_resize_keeps_placed_view (void)
+{
+  Case c = { "aliasing", 1024, 600 };
+  HsWindow *window;
+  HsGraphView *graph;
+  graphene_rect_t clear;
+  guint32 refs[2];
+  HsRect rect;
+  double zoom, offset_x, offset_y;
+  guint n_selected;
+  int height;
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = open_and_run (&c);
+  graph = hs_window_get_graph_view (window);
+  hs_test_activate (window, "zoom-in");
+  settle (window);
+  g_assert_false (hs_graph_view_get_follow (graph));
+  g_assert_true (hs_graph_view_select_variable (graph, "a", FALSE));
+  settle (window);
+  n_selected = hs_graph_view_get_selection (graph, refs, NULL);
+  g_assert_cmpuint (n_selected, >, 0);
+  g_assert_true (hs_layout_get_object_bounds (graph->layout, refs[n_selected - 1], &rect));
+  hs_graph_view_camera_get_clear_area (graph, &clear);
+  g_assert_cmpfloat (clear.origin.x, ==, 0);
+  g_assert_cmpfloat (clear.size.width, ==, gtk_widget_get_width (GTK_WIDGET (graph)));
+
+  /* Panned so that the object's middle is at the middle of the view's
+   * left edge */
+  zoom = hs_graph_view_get_zoom (graph);
+  graph->offset_x = -(rect.x + rect.width / 2) * zoom;
+  graph->offset_y = gtk_widget_get_height (GTK_WIDGET (graph)) / 2.0 - (rect.y + rect.height / 2) * zoom;
+  gtk_widget_queue_draw (GTK_WIDGET (graph));
+  hs_test_wait_frames (GTK_WIDGET (graph), 2);
+  offset_x = graph->offset_x;
+  offset_y = graph->offset_y;
+  g_assert_cmpfloat (rect.x * zoom + offset_x, <, 0);
+  g_assert_cmpfloat ((rect.x + rect.width) * zoom + offset_x, >, 0);
+
+  height = gtk_widget_get_height (GTK_WIDGET (graph));
+  grow_window (window, 20);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (graph)), >, height);
+  hs_graph_view_camera_get_clear_area (graph, &clear);
+  g_assert_cmpfloat (clear.size.width, ==, gtk_widget_get_width (GTK_WIDGET (graph)));
+  g_test_message ("offset (%.1f, %.1f) before the resize, (%.1f, %.1f) after",
+                  offset_x, offset_y, graph->offset_x, graph->offset_y);
+  g_assert_cmpfloat_with_epsilon (hs_graph_view_get_zoom (graph), zoom, 1e-9);
+  g_assert_cmpfloat_with_epsilon (graph->offset_x, offset_x, 0.5);
+  g_assert_cmpfloat_with_epsilon (graph->offset_y, offset_y, 0.5);
+  g_assert_false (hs_graph_view_get_follow (graph));
+
+  hs_test_window_close (window);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+}
+
+static gboolean
+graph_framed (gpointer data)
+{
+  HsGraphView *graph = data;
+
+  return graph->layout != NULL && !graph->frame_pending && graph->framed_width > 0;
+}
+
+/* A view cleared holds nothing of the trace it showed: the trace can go */
+static void
+test_clear_drops_trace (void)
+{
+  Case c = { "aliasing", 1024, 600 };
+  HsWindow *window = open_and_run (&c);
+  HsTrace *trace = hs_window_get_trace (window);
+  g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, hs_trace_get_n_steps (trace) - 1);
+  GtkWidget *other = gtk_window_new ();
+  HsGraphView *graph = HS_GRAPH_VIEW (hs_graph_view_new ());
+  guint held;
+
+  gtk_window_set_default_size (GTK_WINDOW (other), 800, 600);
+  gtk_window_set_child (GTK_WINDOW (other), GTK_WIDGET (graph));
+  gtk_window_present (GTK_WINDOW (other));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, graph));
+  held = G_OBJECT (trace)->ref_count;
+  hs_graph_view_set_step (graph, trace, snapshot, FALSE);
+  g_assert_true (hs_test_wait_until (graph_framed, graph));
+  hs_graph_view_set_step (graph, NULL, NULL, FALSE);
+  g_test_message ("the trace's references: %u before it was shown, %u once the view was cleared",
+                  held, G_OBJECT (trace)->ref_count);
+  g_assert_cmpuint (G_OBJECT (trace)->ref_count, ==, held);
+
+  gtk_window_destroy (GTK_WINDOW (other));
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1366,6 +1463,8 @@ main (int   argc,
   g_test_add_func ("/ui/graph-view/flap-refits", test_flap_refits);
   g_test_add_func ("/ui/graph-view/resize-order", test_framing_ignores_resize_order);
   g_test_add_func ("/ui/graph-view/settle", test_settle_waits_for_resize);
+  g_test_add_func ("/ui/graph-view/resize-keeps-placed-view", test_resize_keeps_placed_view);
+  g_test_add_func ("/ui/graph-view/clear-drops-trace", test_clear_drops_trace);
   {
     static const RevealCase reveal_cases[] = {
       { { "freeing", 1024, 600, TRUE }, TRUE },
