@@ -337,6 +337,25 @@ hs_runner_stop (HsRunner *self)
   g_mutex_unlock (&self->mutex);
 }
 
+/* Every signal at its default and none blocked, as in a terminal: an app
+ * a shell started in the background ignores SIGINT and SIGQUIT, and
+ * CPython counts each ignored signal as one more reference to the int 1,
+ * so sys.getrefcount(1) would not be python3's.  For a child between fork
+ * and exec: the worker, and the tests' python3 they compare it with. */
+void
+hs_runner_reset_signals (void)
+{
+  struct sigaction default_action = { 0 };
+  sigset_t none;
+
+  default_action.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      sigaction (sig, &default_action, NULL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
 /* Runs in the child between fork and exec. */
 static void
 child_setup (gpointer user_data)
@@ -347,21 +366,7 @@ child_setup (gpointer user_data)
    * too, and a terminal's ^C reaches the app, which then ends the worker. */
   setpgid (0, 0);
 
-  /* Every signal at its default and none blocked, as in a terminal: an app
-   * a shell started in the background ignores SIGINT and SIGQUIT, and
-   * CPython counts each ignored signal as one more reference to the int 1,
-   * so sys.getrefcount(1) would not be python3's. */
-  {
-    struct sigaction default_action = { 0 };
-    sigset_t none;
-
-    default_action.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++)
-      if (sig != SIGKILL && sig != SIGSTOP)
-        sigaction (sig, &default_action, NULL);
-    sigemptyset (&none);
-    sigprocmask (SIG_SETMASK, &none, NULL);
-  }
+  hs_runner_reset_signals ();
 
   if (max_memory_mb > 0)
     {

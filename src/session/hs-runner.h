@@ -45,6 +45,7 @@ typedef struct
 #define HS_RUN_DEFAULT_MAX_MEMORY_MB 4096
 
 void        hs_run_options_init        (HsRunOptions *options);
+void        hs_runner_reset_signals    (void);
 
 HsRunner   *hs_runner_new              (void);
 const char *hs_runner_get_runtime_path (HsRunner           *self);

@@ -294,6 +294,13 @@ hs_test_stdout_lines (HsTrace *trace)
   return g_strsplit (text, "\n", -1);
 }
 
+/* python3 as a terminal starts it, as the app starts its worker */
+void
+hs_test_python_child_setup (gpointer user_data)
+{
+  hs_runner_reset_signals ();
+}
+
 int
 hs_test_run_python (const char  *path,
                     const char  *stdin_path,
@@ -311,6 +318,7 @@ hs_test_run_python (const char  *path,
     g_subprocess_launcher_set_stdin_file_path (launcher, stdin_path);
   else
     g_subprocess_launcher_set_stdin_file_path (launcher, "/dev/null");
+  g_subprocess_launcher_set_child_setup (launcher, hs_test_python_child_setup, NULL, NULL);
   process = g_subprocess_launcher_spawn (launcher, &error, python, path, NULL);
   g_assert_no_error (error);
   g_subprocess_communicate (process, NULL, NULL, out, err, &error);

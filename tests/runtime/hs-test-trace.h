@@ -62,6 +62,9 @@ char          **hs_test_stdout_lines      (HsTrace        *trace);
 void            hs_test_assert_finished   (HsTrace        *trace);
 char           *hs_test_bytes_to_string   (GBytes         *bytes);
 
+/* Between fork and exec of python3: signals as a terminal leaves them */
+void            hs_test_python_child_setup (gpointer       user_data);
+
 /* Runs HEAPSCOPE_PYTHON on path (as given) in the current folder, with
  * stdin from stdin_path (NULL: the null device).  Returns the exit status
  * as the trace would report it: an exit code, or minus a signal number. */

@@ -414,7 +414,7 @@ ask_python (HsTraceFixture *f,
   g_strv_builder_add_many (builder, g_getenv ("HEAPSCOPE_PYTHON"), script, f->path, out, NULL);
   g_strv_builder_addv (builder, (const char **) names);
   argv = g_strv_builder_end (builder);
-  g_assert_true (g_spawn_sync (f->tmpdir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+  g_assert_true (g_spawn_sync (f->tmpdir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, hs_test_python_child_setup, NULL,
                                NULL, &err, &status, &error));
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
@@ -940,7 +940,7 @@ test_steps (HsTraceFixture *f,
   int last = -1;
 
   g_assert_nonnull (python);
-  g_assert_true (g_spawn_sync (f->tmpdir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_assert_true (g_spawn_sync (f->tmpdir, (char **) argv, NULL, G_SPAWN_DEFAULT, hs_test_python_child_setup, NULL,
                                &expected, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
