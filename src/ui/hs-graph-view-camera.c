@@ -1214,22 +1214,6 @@ hs_graph_view_camera_frame (HsGraphView *self,
     schedule_refit (self);
 }
 
-/* The current frame's box, or NULL */
-static const HsRect *
-current_frame_rect (HsLayout *layout)
-{
-  const HsLayoutBox *boxes;
-  guint n_boxes;
-
-  g_assert (layout != NULL);
-
-  boxes = hs_layout_get_boxes (layout, &n_boxes);
-  for (guint i = 0; i < n_boxes; i++)
-    if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current)
-      return &boxes[i].rect;
-  return NULL;
-}
-
 /* Whether, with the clear area's top left corner at (x0, y0) in layout
  * units, the pinned copy of the current frame lies over rect: following,
  * it is drawn at that corner when the frame is out of view */
@@ -1242,14 +1226,14 @@ copy_covers (HsGraphView           *self,
              double                 y0)
 {
   HsRect view = { x0, y0, clear->size.width / zoom, clear->size.height / zoom }, copy;
-  const HsRect *frame;
+  const HsLayoutBox *frame;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
   g_assert (rect != NULL && clear != NULL);
 
-  if (!self->follow || (frame = current_frame_rect (self->layout)) == NULL)
+  if (!self->follow || (frame = hs_graph_view_current_frame (self->layout)) == NULL)
     return FALSE;
-  return hs_graph_view_place_pinned_copy (frame, &view, zoom, &copy) && rects_meet (&copy, rect);
+  return hs_graph_view_place_pinned_copy (&frame->rect, &view, zoom, &copy) && rects_meet (&copy, rect);
 }
 
 /* Moves the view's corner (*x0, *y0) the least that leaves rect beside
@@ -1265,13 +1249,16 @@ clear_of_copy (HsGraphView           *self,
                double                *x0,
                double                *y0)
 {
-  const HsRect *frame = current_frame_rect (self->layout);
+  const HsLayoutBox *box = hs_graph_view_current_frame (self->layout);
+  const HsRect *frame;
   double inset = (HS_GRAPH_VIEW_PIN_INSET + MARGIN / 2) / zoom, margin = MARGIN / zoom;
   double beside, below;
   gboolean can_beside, can_below;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
-  g_assert (frame != NULL && x0 != NULL && y0 != NULL);
+  /* only called where copy_covers() found the copy */
+  g_assert (box != NULL && x0 != NULL && y0 != NULL);
+  frame = &box->rect;
 
   beside = rect->x - inset - frame->width;
   below = rect->y - inset - frame->height;

@@ -164,6 +164,8 @@ void     hs_graph_view_camera_get_clear_area (HsGraphView     *self,
 /* Where the pinned copy of a current frame at frame goes in view (both
  * in layout units) at zoom; FALSE when the frame is in view whole and
  * needs no copy */
+/* The box of the frame that runs at layout's step, or NULL */
+const HsLayoutBox *hs_graph_view_current_frame (HsLayout *layout);
 gboolean hs_graph_view_place_pinned_copy    (const HsRect *frame,
                                              const HsRect *view,
                                              double        zoom,

@@ -262,6 +262,21 @@ hs_graph_view_place_pinned_copy (const HsRect *frame,
   return TRUE;
 }
 
+const HsLayoutBox *
+hs_graph_view_current_frame (HsLayout *layout)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  g_assert (layout != NULL);
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current)
+      return &boxes[i];
+  return NULL;
+}
+
 /* While following, the current frame stays in sight: when the camera
  * gives the view to what the line changed far from the frame, a copy of
  * the frame is pinned at the view's corner.  Returns its box in layout,
@@ -271,20 +286,15 @@ find_pinned_frame (HsGraphView *self,
                    HsLayout    *layout,
                    HsRect      *where)
 {
-  const HsLayoutBox *boxes;
-  guint n_boxes;
+  const HsLayoutBox *frame;
   HsRect view;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
-  if (layout == NULL || !self->follow)
+  if (layout == NULL || !self->follow || (frame = hs_graph_view_current_frame (layout)) == NULL)
     return NULL;
   hs_graph_view_get_visible_rect (self, &view);
-  boxes = hs_layout_get_boxes (layout, &n_boxes);
-  for (guint i = 0; i < n_boxes; i++)
-    if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current)
-      return hs_graph_view_place_pinned_copy (&boxes[i].rect, &view, self->zoom, where) ? &boxes[i] : NULL;
-  return NULL;
+  return hs_graph_view_place_pinned_copy (&frame->rect, &view, self->zoom, where) ? frame : NULL;
 }
 
 /* Like widget_to_layout(), but from where the picture is drawn
