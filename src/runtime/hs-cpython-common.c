@@ -5,6 +5,10 @@
 
 #include "hs-cpython-private.h"
 
+#if PY_VERSION_HEX >= 0x030C0000
+# include <opcode.h>   /* the opcodes hs_py_code_comprehension_slots() reads */
+#endif
+
 /* What reads CPython's private structures the same way in every version
  * Heapscope embeds (3.11 to 3.13); compiled once per version, against that
  * version's headers.  What differs is in hs-cpython-3XX.c. */
@@ -641,6 +645,207 @@ hs_py_code_local_is_hidden (PyCodeObject *code,
   return (_PyLocals_GetKind (code->co_localspluskinds, index) & CO_FAST_HIDDEN) != 0;
 #else
   return FALSE;
+#endif
+}
+
+#if PY_VERSION_HEX >= 0x030C0000
+/* One comprehension inlined in a function, open in the scan below: from
+ * its LOAD_FAST_AND_CLEAR of the slot, through its loops, to the store
+ * that puts the slot's old value back. */
+typedef struct
+{
+  int      slot;
+  int      loops;       /* FOR_ITERs entered less END_FORs passed */
+  gboolean looped;      /* its outermost loop has begun */
+} Span;
+
+/* An access to slot `slot` at instruction `at` of `units`, a store or not */
+static void
+note_access (GArray         *spans,
+             guint8         *owned,
+             const guint16  *units,
+             gsize           n_units,
+             gsize           at,
+             int             slot,
+             gboolean        store)
+{
+  /* the innermost comprehension open on this slot */
+  for (guint s = spans->len; s > 0; s--)
+    {
+      Span *span = &g_array_index (spans, Span, s - 1);
+
+      if (span->slot != slot)
+        continue;
+      /* past its loops, a store is its restore, and it is closed */
+      if (store && span->looped && span->loops == 0)
+        g_array_remove_index (spans, s - 1);
+      return;
+    }
+
+  /* No comprehension open.  A comprehension's restore on the way out of
+   * an exception is a store in a handler that ends in RERAISE, which no
+   * statement compiles to. */
+  if (store)
+    {
+      gsize next = at + 1;
+
+      while (next < n_units && ((units[next] & 0xff) == CACHE || (units[next] & 0xff) == STORE_FAST
+#if PY_VERSION_HEX >= 0x030D0000
+                                 || (units[next] & 0xff) == STORE_FAST_STORE_FAST
+#endif
+                                 ))
+        next++;
+      if (next < n_units && (units[next] & 0xff) == RERAISE)
+        return;
+    }
+  owned[slot] = TRUE;
+}
+#endif
+
+/* Which of a function's plain local slots belong to its inlined
+ * comprehensions alone (3.12 on, PEP 709): each comprehension's variable
+ * gets a slot of the function, empty outside the comprehension, where the
+ * name keeps its meaning in the function (a global, say).  Unlike a class
+ * body's, these slots are not marked hidden; what tells them from the
+ * function's own locals is the bytecode: every access to such a slot lies
+ * inside a comprehension that saved it with LOAD_FAST_AND_CLEAR, or is its
+ * restore.  A slot of the function's own is an argument, or is read,
+ * written or deleted elsewhere.
+ *
+ * Returns a flag per slot (g_free() it), or NULL when no slot is a
+ * comprehension's alone, or before 3.12.  The bytecode is read from
+ * PyCode_GetCode(), which the code object keeps once made (see
+ * hs_py_code_keep_bytecode()). */
+guint8 *
+hs_py_code_comprehension_slots (PyCodeObject *code)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+  int n = code->co_nlocalsplus;
+  int n_args = code->co_argcount + code->co_kwonlyargcount +
+               ((code->co_flags & CO_VARARGS) != 0) + ((code->co_flags & CO_VARKEYWORDS) != 0);
+  g_autofree guint8 *saved = g_new0 (guint8, n);   /* slots some comprehension saves */
+  g_autofree guint8 *owned = g_new0 (guint8, n);   /* slots the function itself uses */
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  guint8 *only = NULL;
+  PyObject *bytes;
+  const guint16 *units;
+  gsize n_units;
+  guint32 arg = 0;
+
+  if ((code->co_flags & CO_OPTIMIZED) == 0)
+    return NULL;
+  bytes = PyCode_GetCode (code);
+  if (bytes == NULL)
+    {
+      PyErr_Clear ();
+      return NULL;
+    }
+  units = (const guint16 *) PyBytes_AS_STRING (bytes);
+  n_units = PyBytes_GET_SIZE (bytes) / 2;
+
+  for (gsize i = 0; i < n_units; i++)
+    {
+      int op = units[i] & 0xff;   /* _Py_CODEUNIT: opcode, then oparg (little-endian) */
+      guint32 oparg = arg | (units[i] >> 8);
+
+      arg = 0;
+      switch (op)
+        {
+        case CACHE:
+          break;
+        case EXTENDED_ARG:
+          arg = oparg << 8;
+          break;
+        case LOAD_FAST_AND_CLEAR:
+          if ((int) oparg < n)
+            {
+              Span span = { (int) oparg, 0, FALSE };
+
+              saved[oparg] = TRUE;
+              g_array_append_val (spans, span);
+            }
+          break;
+        case FOR_ITER:
+          for (guint s = 0; s < spans->len; s++)
+            {
+              g_array_index (spans, Span, s).loops++;
+              g_array_index (spans, Span, s).looped = TRUE;
+            }
+          break;
+        case END_FOR:
+          for (guint s = 0; s < spans->len; s++)
+            if (g_array_index (spans, Span, s).loops > 0)
+              g_array_index (spans, Span, s).loops--;
+          break;
+        case LOAD_FAST:
+        case LOAD_FAST_CHECK:
+        case DELETE_FAST:
+          if ((int) oparg < n)
+            note_access (spans, owned, units, n_units, i, (int) oparg, FALSE);
+          break;
+        case STORE_FAST:
+          if ((int) oparg < n)
+            note_access (spans, owned, units, n_units, i, (int) oparg, TRUE);
+          break;
+#if PY_VERSION_HEX >= 0x030D0000
+        /* 3.13's superinstructions: two slots of 4 bits each */
+        case LOAD_FAST_LOAD_FAST:
+          note_access (spans, owned, units, n_units, i, (int) (oparg >> 4), FALSE);
+          note_access (spans, owned, units, n_units, i, (int) (oparg & 15), FALSE);
+          break;
+        case STORE_FAST_LOAD_FAST:
+          note_access (spans, owned, units, n_units, i, (int) (oparg >> 4), TRUE);
+          note_access (spans, owned, units, n_units, i, (int) (oparg & 15), FALSE);
+          break;
+        case STORE_FAST_STORE_FAST:
+          note_access (spans, owned, units, n_units, i, (int) (oparg >> 4), TRUE);
+          note_access (spans, owned, units, n_units, i, (int) (oparg & 15), TRUE);
+          break;
+#endif
+        default:
+          break;
+        }
+    }
+  Py_DECREF (bytes);
+
+  /* a comprehension this scan could not follow to its end (an async
+   * one, with no FOR_ITER) leaves its slot to the function */
+  for (guint s = 0; s < spans->len; s++)
+    owned[g_array_index (spans, Span, s).slot] = TRUE;
+
+  for (int i = n_args; i < n; i++)
+    if (saved[i] && !owned[i] && _PyLocals_GetKind (code->co_localspluskinds, i) == CO_FAST_LOCAL)
+      {
+        if (only == NULL)
+          only = g_new0 (guint8, n);
+        only[i] = TRUE;
+      }
+  return only;
+#else
+  return NULL;
+#endif
+}
+
+/* Has each function's code in `code` (the program's module, say) make and
+ * keep its bytecode (PyCode_GetCode()), so that reading it later as the
+ * program runs allocates nothing among the program's objects. */
+void
+hs_py_code_keep_bytecode (PyCodeObject *code)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+  PyObject *consts = code->co_consts;
+
+  if (code->co_flags & CO_OPTIMIZED)
+    {
+      PyObject *bytes = PyCode_GetCode (code);
+
+      if (bytes == NULL)
+        PyErr_Clear ();
+      Py_XDECREF (bytes);
+    }
+  for (Py_ssize_t i = 0; consts != NULL && i < PyTuple_GET_SIZE (consts); i++)
+    if (PyCode_Check (PyTuple_GET_ITEM (consts, i)))
+      hs_py_code_keep_bytecode ((PyCodeObject *) PyTuple_GET_ITEM (consts, i));
 #endif
 }
 

@@ -103,6 +103,9 @@ static GArray *vars;               /* Var */
  * read_frame_vars()), interned */
 static GArray *unbound;            /* guint32 */
 static GArray *frame_vars;         /* FrameVars, one per frame read */
+/* The last module code whose functions were made to keep their bytecode
+ * (hs_py_code_keep_bytecode()) */
+static PyCodeObject *kept_bytecode;
 
 /* The view of the last step as the next step scans it: one slot per
  * entry, in view order, with what the scan compares.  Valid after a step
@@ -980,9 +983,11 @@ read_module_vars (PyObject *globals,
  * variables.  The compiler fixed which names are the function's, so the
  * slots that hold nothing yet are recorded as unbound: such a name does
  * not fall through to the globals.  (An empty cell is a variable bound
- * to a cell without contents.)  A class body keeps its names in a dict
- * that is not drawn; its names are recorded as unbound too, as reading
- * one must not fall through to the global either. */
+ * to a cell without contents.)  A slot that only a comprehension inlined
+ * in the function uses (3.12 on) is not the function's name.  A class
+ * body keeps its names in a dict that is not drawn; its names are
+ * recorded as unbound too, as reading one must not fall through to the
+ * global either. */
 static void
 read_frame_vars (HsPyFrame *frame,
                  int        line)
@@ -990,9 +995,18 @@ read_frame_vars (HsPyFrame *frame,
   PyCodeObject *code = hs_py_frame_code (frame);
   PyObject *namespace;
   FrameVars fv = { 0, line, vars->len, unbound->len };
+  g_autofree guint8 *comprehension_slots = NULL;
+  gboolean scanned = FALSE;
 
   if (hs_py_frame_is_module (frame))
     {
+      /* before the program's first line runs, so that reading its
+       * functions' bytecode later allocates nothing */
+      if (code != kept_bytecode)
+        {
+          hs_py_code_keep_bytecode (code);
+          kept_bytecode = code;
+        }
       read_module_vars (hs_py_frame_globals (frame), line);
       return;
     }
@@ -1010,8 +1024,20 @@ read_frame_vars (HsPyFrame *frame,
 
       if ((cname = hs_py_str_utf8 (name, &copy)) == NULL || is_dunder (cname))
         continue;
-      /* an inlined comprehension's empty hidden slot is not the frame's name */
+      /* An inlined comprehension's empty slot is not the frame's name:
+       * outside the comprehension the name means what it means in the
+       * frame (in a class body the slot is marked hidden; in a function
+       * only the bytecode tells, see hs_py_code_comprehension_slots()).
+       * While the comprehension runs, the slot holds its variable's value,
+       * which is what the name reads there: drawn as the frame's. */
       if (value == NULL && hs_py_code_local_is_hidden (code, i))
+        continue;
+      if (value == NULL && !scanned)
+        {
+          comprehension_slots = hs_py_code_comprehension_slots (code);
+          scanned = TRUE;
+        }
+      if (value == NULL && comprehension_slots != NULL && comprehension_slots[i])
         continue;
       id = hs_step_builder_intern (builder, cname);
       if (value == NULL)

@@ -1042,6 +1042,61 @@ test_unbound_names (HsTraceFixture *f,
   ASSERT_UNBOUND (s15, "D", "");
 }
 
+/* From 3.12 on (PEP 709) a comprehension in a function runs in the
+ * function's frame: its variable gets a slot of the function (not marked
+ * hidden, unlike in a class body), empty outside the comprehension, where
+ * the name still means the global.  So that slot is not an unbound name
+ * of the function, but a local of the function that a comprehension
+ * reuses is; while the comprehension runs the slot holds its value, drawn
+ * as the frame's variable.  On 3.11 the comprehension is a frame of its
+ * own and the same holds. */
+static void
+test_unbound_comprehension (HsTraceFixture *f,
+                            gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "x = 'global x'\n"                               /* 1 */
+    "def f():\n"                                     /* 2 */
+    "    y = x\n"                                    /* 3 */
+    "    z = [x for x in range(2)\n"                 /* 4 */
+    "         if x >= 0]\n"                          /* 5 */
+    "    return [[v for v in w] for w in [z]]\n"     /* 6 */
+    "def g():\n"                                     /* 7 */
+    "    print(1)\n"                                 /* 8 */
+    "    z = [v for v in range(2)]\n"                /* 9 */
+    "    v = 3\n"                                    /* 10 */
+    "    return v\n"                                 /* 11 */
+    "f()\n"                                          /* 12 */
+    "g()\n");                                        /* 13 */
+  g_autoptr(HsSnapshot) s3 = NULL, s5 = NULL, s6 = NULL, s8 = NULL, s10 = NULL;
+  const char *version;
+  gboolean inlined;
+  const HsObject *x;
+
+  assert_finished (t);
+  version = hs_trace_get_python_version (t);
+  inlined = g_str_has_prefix (version, "3.") && g_ascii_strtoull (version + 2, NULL, 10) >= 12;
+
+  s3 = hs_test_step_at_line (t, 3, 0);
+  ASSERT_UNBOUND (s3, "f", "y,z");
+  s6 = hs_test_step_at_line (t, 6, 0);
+  ASSERT_UNBOUND (s6, "f", "");
+  g_assert_cmpuint (hs_test_frame (s6, "f")->n_vars, ==, 2);   /* y and z */
+
+  /* the comprehension's test, on a line of its own: x is its value */
+  s5 = hs_test_step_at_line (t, 5, 0);
+  x = hs_test_var (s5, inlined ? "f" : "<listcomp>", "x");
+  g_assert_nonnull (x);
+  g_assert_cmpstr (x != NULL ? x->repr : NULL, ==, "0");
+
+  /* g's v is its own local, unbound before line 10 */
+  s8 = hs_test_step_at_line (t, 8, 0);
+  /* (3.12 orders g's slots v, z) */
+  ASSERT_UNBOUND (s8, "g", inlined ? "v,z" : "z,v");
+  s10 = hs_test_step_at_line (t, 10, 0);
+  ASSERT_UNBOUND (s10, "g", "v");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1074,6 +1129,7 @@ main (int   argc,
   ADD ("/runtime/module/main-deleted", test_main_module_deleted);
   ADD ("/runtime/types/many", test_many_types);
   ADD ("/runtime/frames/unbound-names", test_unbound_names);
+  ADD ("/runtime/frames/unbound-comprehension", test_unbound_comprehension);
 
   return g_test_run ();
 }
