@@ -955,16 +955,42 @@ is_dunder (const char *name)
   return len > 4 && name[0] == '_' && name[1] == '_' && name[len - 1] == '_' && name[len - 2] == '_';
 }
 
-/* A module's variables are its globals, in definition order. */
+/* A module's variables are its globals, in definition order.  While a
+ * comprehension inlined in the module's code runs (3.12 on, PEP 709), its
+ * variables are the slots of the module's frame (`frame`; NULL once the
+ * module has finished) marked hidden: they come first, as inside the
+ * comprehension such a name means its slot and not the global of the
+ * same name, which still holds its own value (both are drawn). */
 static void
-read_module_vars (PyObject *globals,
-                  int       line)
+read_module_vars (HsPyFrame *frame,
+                  PyObject  *globals,
+                  int        line)
 {
   Py_ssize_t pos = 0;
   PyObject *key, *value;
   FrameVars fv = { hs_step_builder_intern (builder, "<module>"), line, vars->len, unbound->len };
 
   g_array_append_val (frame_vars, fv);
+  if (frame != NULL)
+    {
+      PyCodeObject *code = hs_py_frame_code (frame);
+
+      for (int i = 0; i < hs_py_code_n_locals (code); i++)
+        {
+          PyObject *name;
+          g_autofree char *copy = NULL;
+          const char *cname;
+          Var v;
+
+          value = hs_py_frame_local (frame, i, &name);
+          if (value == NULL || !hs_py_code_local_is_hidden (code, i) ||
+              (cname = hs_py_str_utf8 (name, &copy)) == NULL || is_dunder (cname) || cname[0] == '.')
+            continue;
+          v.name = hs_step_builder_intern (builder, cname);
+          v.value = value;
+          g_array_append_val (vars, v);
+        }
+    }
   while (PyDict_Next (globals, &pos, &key, &value))
     {
       g_autofree char *copy = NULL;
@@ -1007,7 +1033,7 @@ read_frame_vars (HsPyFrame *frame,
           hs_py_code_keep_bytecode (code);
           kept_bytecode = code;
         }
-      read_module_vars (hs_py_frame_globals (frame), line);
+      read_module_vars (frame, hs_py_frame_globals (frame), line);
       return;
     }
 
@@ -1081,7 +1107,7 @@ read_vars (guint      kept,
   g_array_set_size (unbound, 0);
   g_array_set_size (frame_vars, 0);
   if (stack->len == 0 && module_globals != NULL)
-    read_module_vars (module_globals, line);
+    read_module_vars (NULL, module_globals, line);
   for (guint i = kept; i < stack->len; i++)
     {
       StackFrame *sf = &g_array_index (stack, StackFrame, i);

@@ -1048,8 +1048,8 @@ test_unbound_names (HsTraceFixture *f,
  * the name still means the global.  So that slot is not an unbound name
  * of the function, but a local of the function that a comprehension
  * reuses is; while the comprehension runs the slot holds its value, drawn
- * as the frame's variable.  On 3.11 the comprehension is a frame of its
- * own and the same holds. */
+ * as the frame's variable (in a module, before the global it hides).  On
+ * 3.11 the comprehension is a frame of its own and the same holds. */
 static void
 test_unbound_comprehension (HsTraceFixture *f,
                             gconstpointer   data)
@@ -1067,8 +1067,10 @@ test_unbound_comprehension (HsTraceFixture *f,
     "    v = 3\n"                                    /* 10 */
     "    return v\n"                                 /* 11 */
     "f()\n"                                          /* 12 */
-    "g()\n");                                        /* 13 */
-  g_autoptr(HsSnapshot) s3 = NULL, s5 = NULL, s6 = NULL, s8 = NULL, s10 = NULL;
+    "g()\n"                                          /* 13 */
+    "w = [x for x in range(2)\n"                     /* 14 */
+    "     if x >= 0]\n");                            /* 15 */
+  g_autoptr(HsSnapshot) s3 = NULL, s5 = NULL, s6 = NULL, s8 = NULL, s10 = NULL, s15 = NULL;
   const char *version;
   gboolean inlined;
   const HsObject *x;
@@ -1095,6 +1097,12 @@ test_unbound_comprehension (HsTraceFixture *f,
   ASSERT_UNBOUND (s8, "g", inlined ? "v,z" : "z,v");
   s10 = hs_test_step_at_line (t, 10, 0);
   ASSERT_UNBOUND (s10, "g", "v");
+
+  /* In the module the comprehension's x is a hidden slot of the module's
+   * frame, listed before the global x it hides there */
+  s15 = hs_test_step_at_line (t, 15, 0);
+  x = hs_test_var (s15, inlined ? "<module>" : "<listcomp>", "x");
+  g_assert_cmpstr (x->repr, ==, "0");
 }
 
 int
