@@ -634,7 +634,7 @@ hs_py_code_n_locals (PyCodeObject *code)
 /* Whether a slot is an inlined comprehension's hidden variable (3.12 on,
  * PEP 709): a module's or class body's code has the slot, but outside the
  * comprehension the name is not a fast local.  (Inside a function the
- * compiler marks no slot hidden.) */
+ * compiler marks no slot hidden: see hs_py_code_comprehension_slots().) */
 gboolean
 hs_py_code_local_is_hidden (PyCodeObject *code,
                             int           index)
@@ -659,11 +659,12 @@ typedef struct
   gboolean looped;      /* its outermost loop has begun */
 } Span;
 
-/* An access to slot `slot` at instruction `at` of `units`, a store or not */
+/* An access to slot `slot` at code unit `at` of `code` (two bytes a unit:
+ * the opcode, then its argument), a store or not */
 static void
 note_access (GArray         *spans,
              guint8         *owned,
-             const guint16  *units,
+             const guint8   *code,
              gsize           n_units,
              gsize           at,
              int             slot,
@@ -689,13 +690,13 @@ note_access (GArray         *spans,
     {
       gsize next = at + 1;
 
-      while (next < n_units && ((units[next] & 0xff) == CACHE || (units[next] & 0xff) == STORE_FAST
+      while (next < n_units && (code[2 * next] == CACHE || code[2 * next] == STORE_FAST
 #if PY_VERSION_HEX >= 0x030D0000
-                                 || (units[next] & 0xff) == STORE_FAST_STORE_FAST
+                                 || code[2 * next] == STORE_FAST_STORE_FAST
 #endif
                                  ))
         next++;
-      if (next < n_units && (units[next] & 0xff) == RERAISE)
+      if (next < n_units && code[2 * next] == RERAISE)
         return;
     }
   owned[slot] = TRUE;
@@ -728,7 +729,7 @@ hs_py_code_comprehension_slots (PyCodeObject *code)
   g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (Span));
   guint8 *only = NULL;
   PyObject *bytes;
-  const guint16 *units;
+  const guint8 *units;
   gsize n_units;
   guint32 arg = 0;
 
@@ -740,13 +741,13 @@ hs_py_code_comprehension_slots (PyCodeObject *code)
       PyErr_Clear ();
       return NULL;
     }
-  units = (const guint16 *) PyBytes_AS_STRING (bytes);
+  units = (const guint8 *) PyBytes_AS_STRING (bytes);
   n_units = PyBytes_GET_SIZE (bytes) / 2;
 
   for (gsize i = 0; i < n_units; i++)
     {
-      int op = units[i] & 0xff;   /* _Py_CODEUNIT: opcode, then oparg (little-endian) */
-      guint32 oparg = arg | (units[i] >> 8);
+      int op = units[2 * i];   /* _Py_CODEUNIT: the opcode, then its argument */
+      guint32 oparg = arg | units[2 * i + 1];
 
       arg = 0;
       switch (op)
