@@ -1096,6 +1096,14 @@ move_near_new_referrers (HsLayoutBuilder *builder)
     }
 }
 
+/* What the garbage zone keeps above its first box: the gap from
+ * everything reachable, the zone's padding and its title */
+double
+hs_layout_garbage_head (void)
+{
+  return ZONE_GAP + ZONE_PAD + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
+}
+
 /* New objects, reachable ones first; then the garbage zone, below
  * everything reachable: garbage survivors, then new garbage */
 void
@@ -1114,7 +1122,7 @@ hs_layout_place_new_objects (HsLayoutBuilder *builder)
        * everything reachable */
       if (pass == 1)
         move_near_new_referrers (builder);
-      zone_top = builder->reachable_bottom + ZONE_GAP + ZONE_PAD + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
+      zone_top = builder->reachable_bottom + hs_layout_garbage_head ();
       if (pass == 1)
         {
           place_garbage_survivors (builder, zone_top);
