@@ -88,8 +88,11 @@ find_cuts (HsLayout   *self,
         continue;
       if (vertical)
         {
-          /* A container's room to grow is kept as if it were filled */
-          span.lo = box->rect.y;
+          /* A container's room to grow is kept as if it were filled,
+           * and the garbage zone's gap and title above its boxes as if
+           * they were boxes: closing that band ran the zone's frame over
+           * the reachable boxes above it */
+          span.lo = box->rect.y - (box->garbage ? hs_layout_garbage_head () : 0);
           span.hi = box->rect.y + MAX (box->rect.height, box->reserved_height);
         }
       else

@@ -125,17 +125,38 @@ occupancy_find_y (Occupancy *occ,
 }
 
 /*
- * Mutable containers keep two rows of room below them when they are first
- * placed, so that an append does not push their neighbours down: objects
- * keep their places while they live.  The room is kept from step to step.
+ * Whether the object of a new box may gain rows while it lives: a mutable
+ * container (list, dict, set, instance), or an empty cell, which gets its
+ * one row when the name it holds is first bound.  Functions, classes,
+ * modules and full cells are mutable too, but their rows (closure cells,
+ * defaults) are made with them; room kept below each of a program's
+ * functions stood empty all run, and pushed what the running frame names
+ * half a view further down the column the functions fill.
+ */
+static gboolean
+may_grow (const HsObject    *object,
+          const HsLayoutBox *box)
+{
+  g_assert (object != NULL && box != NULL);
+
+  if (box->kind != HS_LAYOUT_BOX_OBJECT || !(box->flags & HS_OBJECT_MUTABLE) || box->shape == HS_LAYOUT_SHAPE_VALUE)
+    return FALSE;
+  if (box->shape == HS_LAYOUT_SHAPE_COMPACT)
+    return g_strcmp0 (object->type, "cell") == 0 && object->n_edges == 0;
+  return TRUE;
+}
+
+/*
+ * Objects that may grow keep two rows of room below them when they are
+ * first placed (previous is NULL), so that an append does not push their
+ * neighbours down: objects keep their places while they live.  The room
+ * is kept from step to step.
  */
 static void
 reserve (HsLayoutBox       *box,
-         const HsLayoutBox *previous)
+         const HsLayoutBox *previous,
+         gboolean           grows)
 {
-  gboolean grows = box->kind == HS_LAYOUT_BOX_OBJECT && (box->flags & HS_OBJECT_MUTABLE)
-                   && box->shape != HS_LAYOUT_SHAPE_VALUE;
-
   box->reserved_height = box->rect.height;
   if (previous != NULL)
     box->reserved_height = MAX (box->rect.height, previous->reserved_height);
@@ -725,7 +746,7 @@ hs_layout_place_survivors (HsLayoutBuilder *builder)
         continue;
       pb = previous_box (builder, it);
       box->rect.x = pb->rect.x;
-      reserve (box, pb);
+      reserve (box, pb, FALSE);
       move_left (builder, &old, it, box, moved);
       box->rect.y = occupancy_find_y (&builder->occ, box->rect.x, it->want_y, box->rect.width, box->rect.height, G_MAXDOUBLE);
       occupy (&builder->occ, box);
@@ -786,7 +807,7 @@ place_garbage_survivors (HsLayoutBuilder *builder,
         continue;
       pb = previous_box (builder, it);
       box->rect.x = pb->rect.x;
-      reserve (box, pb);
+      reserve (box, pb, FALSE);
       box->rect.y = occupancy_find_y (&builder->occ, box->rect.x, MAX (it->want_y, zone_top),
                                       box->rect.width, box->rect.height, G_MAXDOUBLE);
       occupy (&builder->occ, box);
@@ -914,7 +935,7 @@ place_group (HsLayoutBuilder *builder,
 
           /* Boxes placed earlier in the wave count too */
           find_anchors (builder, it, &a);
-          reserve (box, NULL);
+          reserve (box, NULL, may_grow (it->object, box));
           it->column = place_new (self, &builder->occ, box, it->column, MAX (last_column, it->column),
                                   MAX (last_past, it->column), MAX (top, round (it->want_y)), top, &a,
                                   &it->past_values);
@@ -1075,6 +1096,14 @@ move_near_new_referrers (HsLayoutBuilder *builder)
     }
 }
 
+/* What the garbage zone keeps above its first box: the gap from
+ * everything reachable, the zone's padding and its title */
+double
+hs_layout_garbage_head (void)
+{
+  return ZONE_GAP + ZONE_PAD + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
+}
+
 /* New objects, reachable ones first; then the garbage zone, below
  * everything reachable: garbage survivors, then new garbage */
 void
@@ -1093,7 +1122,7 @@ hs_layout_place_new_objects (HsLayoutBuilder *builder)
        * everything reachable */
       if (pass == 1)
         move_near_new_referrers (builder);
-      zone_top = builder->reachable_bottom + ZONE_GAP + ZONE_PAD + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
+      zone_top = builder->reachable_bottom + hs_layout_garbage_head ();
       if (pass == 1)
         {
           place_garbage_survivors (builder, zone_top);

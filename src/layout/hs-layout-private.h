@@ -148,6 +148,7 @@ void   hs_layout_place_new_objects   (HsLayoutBuilder *builder);
 void   hs_layout_frame_garbage_zone  (HsLayoutBuilder *builder);
 void   hs_layout_place_lost_ghosts   (HsLayoutBuilder *builder);
 void   hs_layout_place_clear         (HsLayoutBuilder *builder);
+double hs_layout_garbage_head        (void);
 
 /* hs-layout-compact.c */
 void   hs_layout_compact             (HsLayout        *self,

@@ -599,6 +599,77 @@ test_together_jump (RenderFixture *fixture,
   g_assert_cmpuint (apart, ==, 0);
 }
 
+/* The object a running frame returns stands by the frame: at every step
+ * where the frame of `function` returns, the frame's box and the returned
+ * object's header (its type and value, where the "return value" arrow
+ * ends) lie within one view of TOGETHER_W x TOGETHER_H, so that the
+ * camera can show both at a readable zoom (issue 8: in the scopes lesson,
+ * `return count` in shadow() returned an int that stood under the
+ * module's three functions, 438 units down from the frame's top, out of
+ * the view at 1024x600). */
+typedef struct
+{
+  const char *program;   /* in the lessons */
+  const char *function;  /* the returning frame's */
+} Returning;
+
+static const Returning returning[] = {
+  { "scopes.py", "shadow" },
+};
+
+static void
+test_returned (RenderFixture *fixture,
+               gconstpointer  data)
+{
+  const Returning *r = data;
+  guint checked = 0, apart = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+      guint32 ref = hs_snapshot_get_return_ref (snapshot);
+      const HsLayoutBox *boxes, *frame = NULL, *target = NULL;
+      const HsFrame *frames;
+      guint n_boxes, n_frames;
+      double w, h;
+      HsRect t;
+
+      frames = hs_snapshot_get_frames (snapshot, &n_frames);
+      if (ref == 0 || n_frames == 0 || g_strcmp0 (frames[n_frames - 1].function, r->function) != 0)
+        continue;
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      for (guint b = 0; b < n_boxes; b++)
+        if (boxes[b].kind == HS_LAYOUT_BOX_FRAME && boxes[b].current)
+          frame = &boxes[b];
+        else if (boxes[b].kind == HS_LAYOUT_BOX_OBJECT && boxes[b].ref == ref)
+          target = &boxes[b];
+      g_assert_nonnull (frame);
+      g_assert_nonnull (target);
+      t = target->rect;
+      t.height = MIN (t.height, MAX (target->header_height, hs_layout_row_height ()));
+      w = MAX (frame->rect.x + frame->rect.width, t.x + t.width) - MIN (frame->rect.x, t.x);
+      h = MAX (frame->rect.y + frame->rect.height, t.y + t.height) - MIN (frame->rect.y, t.y);
+      checked++;
+      apart += w > TOGETHER_W || h > TOGETHER_H;
+      g_test_message ("%s step %u: the frame %s at (%.0f, %.0f) %.0fx%.0f and the %s %s it returns at (%.0f, %.0f) "
+                      "span %.0f x %.0f%s", r->program, s, frame->title, frame->rect.x, frame->rect.y,
+                      frame->rect.width, frame->rect.height, target->title, target->value ? target->value : "",
+                      target->rect.x, target->rect.y, w, h, w > TOGETHER_W || h > TOGETHER_H ? ": APART" : "");
+    }
+  g_assert_cmpuint (checked, >, 0);
+  g_assert_cmpuint (apart, ==, 0);
+}
+
+static void
+returned_setup (RenderFixture *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (HS_TEST_LESSONS, ((const Returning *) data)->program, NULL);
+
+  render_fixture_load (fixture, path);
+}
+
 /* The test data points at these paths: freed after the run */
 static GPtrArray *paths;
 
@@ -640,6 +711,13 @@ main (int   argc,
   add_programs (HS_TEST_LESSONS, "lessons", TRUE, TRUE);
   /* A big set, whose members' arrows cross one channel to their ints */
   add_programs (HS_TEST_PROGRAMS "/../show-more", "show-more", TRUE, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (returning); i++)
+    {
+      g_autofree char *test_path = g_strdup_printf ("/render/layout/returned/lessons/%s/%s",
+                                                    returning[i].program, returning[i].function);
+
+      g_test_add (test_path, RenderFixture, &returning[i], returned_setup, test_returned, render_fixture_teardown);
+    }
 
   status = g_test_run ();
   g_ptr_array_unref (paths);
