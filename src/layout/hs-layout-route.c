@@ -1829,6 +1829,93 @@ take_curve_levels (Channels           *ch,
     }
 }
 
+/* How long the curve lies along the level run at y from x1 to x2: within
+ * NEAR_LANES of it, and as shallow as it (SHALLOW) */
+static double
+curve_along_run (const double *x,
+                 const double *y,
+                 double        level,
+                 double        x1,
+                 double        x2)
+{
+  double px, py, along = 0;
+
+  g_assert (x != NULL && y != NULL);
+
+  bezier_point (x, y, 0, &px, &py);
+  for (guint i = 1; i <= 2 * RUN_SAMPLES; i++)
+    {
+      double qx, qy;
+
+      bezier_point (x, y, (double) i / (2 * RUN_SAMPLES), &qx, &qy);
+      if (MIN (px, qx) >= x1 && MAX (px, qx) <= x2
+          && fabs (py - level) <= NEAR_LANES && fabs (qy - level) <= NEAR_LANES
+          && fabs (qy - py) <= SHALLOW * fabs (qx - px))
+        along += hypot (qx - px, qy - py);
+      px = qx;
+      py = qy;
+    }
+  return along;
+}
+
+/* A path through the gaps runs into its target level, across the
+ * target's cluster from its left: a single curve into the same box that
+ * comes down beside that run, to an entry ENTRY_SPACING away, lies along
+ * it (a curve into a box comes level slowly, over much of the way).
+ * Such curves go through the gaps too, and run in level, apart. */
+static void
+leave_runs_in (HsLayout     *self,
+               Channels     *ch,
+               const double *entry_x,
+               const double *entry_y)
+{
+  /* target box + 1 -> GArray of the arrows (indices) that go through
+   * the gaps into its left side */
+  g_autoptr(GHashTable) paths_into = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+
+  g_assert (self != NULL && ch != NULL);
+
+  for (guint j = 0; j < self->edges->len; j++)
+    {
+      const HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, j);
+      gpointer key = GUINT_TO_POINTER (e->target_box + 1);
+      GArray *list;
+
+      if (e->path != NULL || e->back || ch->cluster_of[e->source] >= ch->cluster_of[e->target_box])
+        continue;
+      list = g_hash_table_lookup (paths_into, key);
+      if (list == NULL)
+        {
+          list = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (paths_into, key, list);
+        }
+      g_array_append_val (list, j);
+    }
+  if (g_hash_table_size (paths_into) == 0)
+    return;
+  for (guint i = 0; i < self->edges->len; i++)
+    {
+      HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
+      GArray *list;
+
+      if (e->path == NULL || e->back || e->n_curves != 1
+          || (list = g_hash_table_lookup (paths_into, GUINT_TO_POINTER (e->target_box + 1))) == NULL)
+        continue;
+      for (guint k = 0; k < list->len; k++)
+        {
+          guint j = g_array_index (list, guint, k);
+          double lo = cluster_at (ch, ch->cluster_of[e->target_box])->lo;
+
+          if (curve_along_run (e->x, e->y, entry_y[j], lo, entry_x[j]) > RUN_ALONG)
+            {
+              e->path = NULL;
+              e->n_curves = 0;
+              break;
+            }
+        }
+    }
+}
+
 /* Routes every arrow: a single curve where one clears every box and is
  * not steep, first, then the others through the gaps */
 static void
@@ -1854,46 +1941,51 @@ route_edges (HsLayout  *self,
   for (guint c = 0; c < ch->clusters->len; c++)
     g_array_sort (cluster_at (ch, c)->slots, compare_doubles);
   for (guint pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < self->edges->len; i++)
-      {
-        HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
-        const HsLayoutBox *s = box_at (self, e->source);
-        const HsLayoutBox *t = box_at (self, e->target_box);
-        /* Long arrows cross a crowd that no single curve clears: they go
-         * through the gaps unchecked, which is cheap */
-        gboolean far = fabs (entry_x[i] - e->x[0]) + fabs (entry_y[i] - e->y[0]) > MAX_CHECKED;
-        /* Steep curves into one column run along each other */
-        gboolean steep = fabs (entry_y[i] - e->y[0]) > STEEP * fabs (entry_x[i] - e->x[0]);
-        HsPoint plain[4];
+    {
+      /* Which curves go through the gaps after all */
+      if (pass == 1)
+        leave_runs_in (self, ch, entry_x, entry_y);
+      for (guint i = 0; i < self->edges->len; i++)
+        {
+          HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
+          const HsLayoutBox *s = box_at (self, e->source);
+          const HsLayoutBox *t = box_at (self, e->target_box);
+          /* Long arrows cross a crowd that no single curve clears: they go
+           * through the gaps unchecked, which is cheap */
+          gboolean far = fabs (entry_x[i] - e->x[0]) + fabs (entry_y[i] - e->y[0]) > MAX_CHECKED;
+          /* Steep curves into one column run along each other */
+          gboolean steep = fabs (entry_y[i] - e->y[0]) > STEEP * fabs (entry_x[i] - e->x[0]);
+          HsPoint plain[4];
 
-        if (pass == 0)
-          {
-            obs->edge = i;
-            if (e->back)
-              crossings[i] = route_back (far ? NULL : obs, e, s, e->x[0], e->y[0], entry_x[i], entry_y[i]);
-            else
-              crossings[i] = route_forward (far ? NULL : obs, e, e->x[0], e->y[0], entry_x[i], entry_y[i]);
-            e->alpha = MIN (s->alpha, t->alpha);
-            /* A back edge round another cluster crosses its levels,
-             * which no path through the gaps knows of: it goes through
-             * them too */
-            if (far || steep || crossings[i] > 0
-                || (e->back && ch->cluster_of[e->target_box] != ch->cluster_of[e->source]))
-              continue;
-            take_curve_levels (ch, e);
-          }
-        else if (e->path != NULL)
-          continue;
-        else if (route_through_gaps (ch, e, e->x[0], e->y[0], entry_x[i], entry_y[i], path)
-                 && (far || count_path_crossings (obs, e, path, crossings[i] + 1) <= crossings[i]))
-          {
-            set_path (self, e, (const HsPoint *) path->data, path->len);
+          if (pass == 0)
+            {
+              obs->edge = i;
+              if (e->back)
+                crossings[i] = route_back (far ? NULL : obs, e, s, e->x[0], e->y[0], entry_x[i], entry_y[i]);
+              else
+                crossings[i] = route_forward (far ? NULL : obs, e, e->x[0], e->y[0], entry_x[i], entry_y[i]);
+              e->alpha = MIN (s->alpha, t->alpha);
+              /* A back edge round another cluster crosses its levels,
+               * which no path through the gaps knows of: it goes through
+               * them too */
+              if (far || steep || crossings[i] > 0
+                  || (e->back && ch->cluster_of[e->target_box] != ch->cluster_of[e->source]))
+                continue;
+              take_curve_levels (ch, e);
+            }
+          else if (e->path != NULL)
             continue;
-          }
-        for (guint k = 0; k < 4; k++)
-          plain[k] = (HsPoint) { e->x[k], e->y[k] };
-        set_path (self, e, plain, 4);
-      }
+          else if (route_through_gaps (ch, e, e->x[0], e->y[0], entry_x[i], entry_y[i], path)
+                   && (far || count_path_crossings (obs, e, path, crossings[i] + 1) <= crossings[i]))
+            {
+              set_path (self, e, (const HsPoint *) path->data, path->len);
+              continue;
+            }
+          for (guint k = 0; k < 4; k++)
+            plain[k] = (HsPoint) { e->x[k], e->y[k] };
+          set_path (self, e, plain, 4);
+        }
+    }
 }
 
 void
