@@ -14,9 +14,15 @@
  *    /usr/bin/time -v: wall time and peak RSS.
  * Prints figures; it is not a test.
  *
- * Usage: bench-window [--window-only] [--print] [--app HEAPSCOPE]...
+ * Usage: bench-window [--window-only] [--print | --objects] [--app HEAPSCOPE]...
  * --print runs `for i in range(N): print(i)` instead, whose output the
- * window shows up to the step shown.  (HS_BENCH_ITERATIONS sets the
+ * window shows up to the step shown.  --objects runs a program whose every
+ * step holds about 1,000 objects (a tree of lists, 9 x 10 x 10 one-item
+ * lists at its leaves: the snapshot's default cap), one of which each
+ * step of its loop changes:
+ * the graph draws about 1,000 boxes at every step, and the camera frames
+ * each step among them (issue 8); its loop has 200 iterations unless
+ * HS_BENCH_ITERATIONS says otherwise.  (HS_BENCH_ITERATIONS sets the
  * loop's length, HS_BENCH_REPEAT the number of moves of each kind,
  * HS_BENCH_VERBOSE says what it waits for.)
  */
@@ -38,6 +44,7 @@
 #define REPEAT        7      /* moves of each kind; HS_BENCH_REPEAT sets another number */
 #define MAX_REPEAT    1001
 #define ITERATIONS    499998   /* two steps each, and two more: 999,998 steps */
+#define OBJECTS_ITERATIONS 200  /* --objects: its loop's, after the ~1,000 steps that build the lists */
 #define TIMEOUT_S     600
 
 typedef struct
@@ -341,6 +348,7 @@ report_cpu (GPid pid)
 }
 
 static guint iterations;
+static gboolean objects;
 
 static void
 bench_window (const char *program,
@@ -387,10 +395,14 @@ bench_window (const char *program,
   g_print ("Window (%s), default options, a loop of %u iterations\n", heapscope, iterations);
   print_uptime ();
   /* two steps an iteration, the first line's and the end */
-  g_print ("  steps %u of %u (%s), wall time from Run to the run's end %.2f s, peak RSS %.1f MB (the app; the worker apart)\n",
-           state.n_steps, 2 * iterations + 2,
-           state.n_steps == 2 * iterations + 2 ? "the whole run" : "stopped early: the timeout or the step cap",
-           (ended - started) / 1e6, read_status_kb (pid, "VmHWM:") / 1024.0);
+  if (objects)
+    g_print ("  %u steps, about 1,000 objects each, wall time from Run to the run's end %.2f s, peak RSS %.1f MB (the app; the worker apart)\n",
+             state.n_steps, (ended - started) / 1e6, read_status_kb (pid, "VmHWM:") / 1024.0);
+  else
+    g_print ("  steps %u of %u (%s), wall time from Run to the run's end %.2f s, peak RSS %.1f MB (the app; the worker apart)\n",
+             state.n_steps, 2 * iterations + 2,
+             state.n_steps == 2 * iterations + 2 ? "the whole run" : "stopped early: the timeout or the step cap",
+             (ended - started) / 1e6, read_status_kb (pid, "VmHWM:") / 1024.0);
   report_cpu (pid);
   g_print ("\n");
 
@@ -399,12 +411,26 @@ bench_window (const char *program,
    * of it the action itself, the frame clock's layout and its paint */
   g_print ("%-40s %9s %7s %7s %7s %7s %7s %7s %7s %9s\n", "move (to the frame presented; medians of CPU)",
            "step", "min ms", "med ms", "max ms", "CPU", "action", "layout", "paint", "late");
-  report_moves ("slider to step 0", "last", "0");
-  report_moves ("slider to step 500,000", "0", "500000");
-  report_moves ("jump to the end (End: win.last-step)", "0", "last");
   /* from the middle, wherever it ended */
   middle = g_strdup_printf ("%u", state.n_steps / 2);
-  report_moves ("step forward (Right: win.step-forward)", middle, "next");
+  if (objects)
+    {
+      /* the moves a learner makes in the loop, whose every step holds
+       * all the lists: from its first step to its middle */
+      g_autofree char *loop = g_strdup_printf ("%u", state.n_steps - 2 * iterations);
+      g_autofree char *loop_middle = g_strdup_printf ("%u", state.n_steps - iterations);
+
+      report_moves ("step forward (Right: win.step-forward)", loop_middle, "next");
+      report_moves ("slider to the loop's middle", loop, loop_middle);
+      report_moves ("jump to the end (End: win.last-step)", loop_middle, "last");
+    }
+  else
+    {
+      report_moves ("slider to step 0", "last", "0");
+      report_moves ("slider to step 500,000", "0", "500000");
+      report_moves ("jump to the end (End: win.last-step)", "0", "last");
+      report_moves ("step forward (Right: win.step-forward)", middle, "next");
+    }
   print_uptime ();
   g_print ("  peak RSS after stepping %.1f MB\n\n", read_status_kb (pid, "VmHWM:") / 1024.0);
 
@@ -468,6 +494,11 @@ main (int    argc,
   g_autoptr(GPtrArray) apps = g_ptr_array_new ();
   gboolean window_only = FALSE;
   gboolean print = FALSE;
+  /* A list shows its first and last items past a dozen ("... 87
+   * more"): a tree of lists of ten keeps all 1,000 in the graph */
+  const char *objects_source = "tree = [[[[None] for j in range(10)] for i in range(10)] for h in range(9)]\n"
+                               "for k in range(%u):\n"
+                               "    tree[k %% 9][k // 9 %% 10][k %% 10][0] = k\n";
 
   /* Xvfb and a session bus of its own, unless already given */
   if (g_getenv ("HS_BENCH_WINDOW_INNER") == NULL)
@@ -493,11 +524,13 @@ main (int    argc,
       window_only = TRUE;
     else if (g_str_equal (argv[i], "--print"))
       print = TRUE;
+    else if (g_str_equal (argv[i], "--objects"))
+      objects = TRUE;
     else if (g_str_equal (argv[i], "--app") && i + 1 < argc)
       g_ptr_array_add (apps, argv[++i]);
     else
       {
-        g_printerr ("usage: bench-window [--window-only] [--print] [--app HEAPSCOPE]...\n");
+        g_printerr ("usage: bench-window [--window-only] [--print | --objects] [--app HEAPSCOPE]...\n");
         return 2;
       }
   if (apps->len == 0)
@@ -507,8 +540,10 @@ main (int    argc,
   program = g_build_filename (dir, "million.py", NULL);
   if (g_getenv ("HS_BENCH_REPEAT") != NULL)
     repeat = CLAMP (atoi (g_getenv ("HS_BENCH_REPEAT")), 1, MAX_REPEAT);
-  iterations = g_getenv ("HS_BENCH_ITERATIONS") ? atoi (g_getenv ("HS_BENCH_ITERATIONS")) : ITERATIONS;
-  source = g_strdup_printf (print ? "for i in range(%u):\n    print(i)\n" : "for i in range(%u):\n    x = i\n",
+  iterations = g_getenv ("HS_BENCH_ITERATIONS") ? atoi (g_getenv ("HS_BENCH_ITERATIONS"))
+                                                : objects ? OBJECTS_ITERATIONS : ITERATIONS;
+  source = g_strdup_printf (objects ? objects_source
+                            : print ? "for i in range(%u):\n    print(i)\n" : "for i in range(%u):\n    x = i\n",
                             iterations);
   g_assert (g_file_set_contents (program, source, -1, NULL));
 

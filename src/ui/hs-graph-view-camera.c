@@ -525,7 +525,10 @@ snap_axis (HsLayout     *layout,
            double        max)
 {
   const HsLayoutBox *boxes;
-  double origin = vertical ? *vy : *vx, best = origin, pad = MARGIN / 2 / sight->zoom;
+  double origin = vertical ? *vy : *vx, best = origin;
+  /* A box rests half a margin past a line, or, where what matters
+   * leaves no room for that, just past it: shown whole beats cut */
+  double pads[2] = { MARGIN / 2 / sight->zoom, 2 / sight->zoom };
   const HsRect *frame = sight->frame;
   /* The lines a box may rest just past or just before, from the view's
    * corner: its edges, the buttons' edges, the pinned copy's edges */
@@ -557,14 +560,17 @@ snap_axis (HsLayout     *layout,
       /* Only a box spoiled now may be moved past: the rest stay as they are */
       if (boxes[i].alpha <= 0 || spoiled_at (&boxes[i], 1, NULL, *vx, *vy, sight) == 0)
         continue;
-      for (guint k = 0; k < 2 * n_lines; k++)
+      for (guint k = 0; k < 4 * n_lines; k++)
         {
           /* The box just past the line, or just before it */
-          double at = k % 2 == 0 ? lo - pad - lines[k / 2] : hi + pad - lines[k / 2];
+          double pad = pads[k / (2 * n_lines)];
+          double line = lines[k % (2 * n_lines) / 2];
+          double at = k % 2 == 0 ? lo - pad - line : hi + pad - line;
           guint spoiled;
 
-          if (at < min || at > max)
-            continue;
+          /* Where what matters leaves less room than the pad, as near
+           * as it lets */
+          at = CLAMP (at, min, max);
           spoiled = vertical ? spoiled_at (boxes, n_boxes, focus, *vx, at, sight)
                              : spoiled_at (boxes, n_boxes, focus, at, *vy, sight);
           if (spoiled < best_spoiled || (spoiled == best_spoiled && fabs (at - origin) < fabs (best - origin)))
@@ -809,6 +815,15 @@ slide_view (HsGraphView           *self,
   const HsRect *wanted = &framing->wanted;
   double margin = MARGIN / zoom;
   double view_x = (width - framing->reserve_x) / zoom, view_y = (height - framing->reserve_y) / zoom;
+  /* What matters is placed above the buttons' band, but it and the
+   * picture may reach down past the band's top, to the view's bottom
+   * edge: spoiled_at() counts what comes under the buttons themselves,
+   * and what matters far more */
+  double whole_y = (clear->size.height - framing->reserve_y) / zoom;
+  /* What matters is placed MARGIN from the edges, but may come closer to
+   * them where that shows whole a box an edge would cut: a box cut for
+   * a few pixels of margin reads as a mistake */
+  double tight = 2 / zoom;
   double vx = *x0 - framing->reserve_x / zoom, vy = *y0 - framing->reserve_y / zoom;
   /* Kept over the picture, but for a pinned frame, which may need the
    * view to go a little past the picture's edge to leave it whole: a
@@ -826,12 +841,12 @@ slide_view (HsGraphView           *self,
                                 controls->size.width / zoom, controls->size.height / zoom };
   if (all->width * zoom + 2 * MARGIN > width - framing->reserve_x)
     snap_axis (layout, focus, FALSE, &vx, &vy, &sight,
-               MAX (wanted->x + wanted->width + margin - view_x, -margin - slack) - framing->reserve_x / zoom,
-               MIN (wanted->x - margin, all->width + margin - view_x + slack) - framing->reserve_x / zoom);
+               MAX (wanted->x + wanted->width + tight - view_x, -margin - slack) - framing->reserve_x / zoom,
+               MIN (wanted->x - tight, all->width + margin - view_x + slack) - framing->reserve_x / zoom);
   if (all->height * zoom + 2 * MARGIN > height - framing->reserve_y)
     snap_axis (layout, focus, TRUE, &vx, &vy, &sight,
-               MAX (wanted->y + wanted->height + margin - view_y, -margin - slack) - framing->reserve_y / zoom,
-               MIN (wanted->y - margin, all->height + margin - view_y + slack) - framing->reserve_y / zoom);
+               MAX (wanted->y + wanted->height + tight - whole_y, -margin - slack) - framing->reserve_y / zoom,
+               MIN (wanted->y - tight, all->height + margin - whole_y + slack) - framing->reserve_y / zoom);
   *x0 = vx + framing->reserve_x / zoom;
   *y0 = vy + framing->reserve_y / zoom;
 
