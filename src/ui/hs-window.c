@@ -703,8 +703,9 @@ flap_key_pressed_cb (GtkEventControllerKey *keys,
 }
 
 /* The folded editor put away with the keyboard in it: the keyboard goes
- * back to its header toggle, where it was opened from, rather than to
- * nowhere (GTK drops the focus of a widget it hides) */
+ * back to its header toggle, where it was opened from.  GTK moved it on
+ * to the next widget it could find, the First Step button, where a
+ * press of Space meant to go on typing jumped to the program's start. */
 static void
 editor_revealed_cb (HsWindow *self)
 {

@@ -887,6 +887,22 @@ test_editor_over_graph_only (void)
   g_assert_false (g_variant_get_boolean (shown));
   g_assert_false (press_escape (window));
 
+  /* Put away with the keyboard in the snippet, the keyboard goes back to
+   * the header toggle it was opened from: GTK gave it to First Step */
+  hs_test_activate (window, "show-editor");
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (window->source_view)));
+  g_assert_true (press_escape (window));
+  g_assert_true (hs_test_wait_until (inspector_shut, window->editor_flap));
+  hs_test_wait_frames (root, 2);
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+    g_test_message ("the focus, the editor put away: %s %s", focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "(none)",
+                    GTK_IS_ACTIONABLE (focus) ? gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)) : "");
+  }
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == window->editor_toggle);
+
   /* Widened, it comes beside the graph, and the step bar stays under
    * the graph */
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
