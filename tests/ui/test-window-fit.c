@@ -880,6 +880,20 @@ test_editor_over_graph_only (void)
   g_test_message ("the graph's corner: %08x with the editor away, %08x with it open", shut_pixel, open_pixel);
   g_assert_cmphex (open_pixel, ==, shut_pixel);
 
+  /* The editor's own rows are drawn on the window's background, not on
+   * the graph under them: the output pane's heading row was see-through,
+   * and the boxes under it showed between its words */
+  {
+    GtkWidget *heading = gtk_widget_get_parent (GTK_WIDGET (window->output_status));
+    GtkWidget *commands = window->command_bar;
+    guint32 row_pixel = window_pixel (window, heading, 2, 2);
+    guint32 window_bg = window_pixel (window, commands, 2, 2);
+
+    g_test_message ("the output heading's corner %08x, the window's background %08x, the graph's %08x",
+                    row_pixel, window_bg, open_pixel);
+    g_assert_cmphex (row_pixel, ==, window_bg);
+  }
+
   /* Escape puts it away, and its header toggle says so */
   g_assert_true (press_escape (window));
   g_assert_false (adw_flap_get_reveal_flap (window->editor_flap));
