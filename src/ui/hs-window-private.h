@@ -58,6 +58,8 @@ struct _HsWindow
   GtkScale             *timeline;
   GtkAdjustment        *timeline_adjustment;
   GtkLabel             *step_label;
+  GtkWidget            *step_box;        /* the step bar: under the graph, or the window while the editor is folded */
+  GtkWidget            *editor_toggle;
   HsInspector          *inspector;
   GMenu                *open_menu;
   HsLessonPanel        *lesson_panel;

@@ -663,22 +663,96 @@ user_selection_changed_cb (HsWindow *self)
   show_inspector_for (self, n > 0 ? refs[n - 1] : 0);
 }
 
-/* Escape puts the folded inspector away again */
+/* Whether flap is folded and open, over the graph's side */
 static gboolean
-inspector_key_pressed_cb (GtkEventControllerKey *keys,
-                          guint                  keyval,
-                          guint                  keycode,
-                          GdkModifierType        state,
-                          HsWindow              *self)
+flap_is_over (AdwFlap *flap)
 {
+  return adw_flap_get_folded (flap) && adw_flap_get_reveal_flap (flap);
+}
+
+/* Escape puts a folded pane away again, as AdwFlap does for a modal one:
+ * the editor when the keyboard is in it, else the inspector, which a
+ * click on the graph opens by itself, else the editor */
+static gboolean
+flap_key_pressed_cb (GtkEventControllerKey *keys,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     HsWindow              *self)
+{
+  GtkWidget *focus;
+  AdwFlap *flap = NULL;
+
   g_assert (GTK_IS_EVENT_CONTROLLER_KEY (keys));
   g_assert (HS_IS_WINDOW (self));
 
-  if (keyval != GDK_KEY_Escape || (state & gtk_accelerator_get_default_mod_mask ()) != 0 ||
-      !adw_flap_get_folded (self->inspector_flap) || !adw_flap_get_reveal_flap (self->inspector_flap))
+  if (keyval != GDK_KEY_Escape || (state & gtk_accelerator_get_default_mod_mask ()) != 0)
     return GDK_EVENT_PROPAGATE;
-  adw_flap_set_reveal_flap (self->inspector_flap, FALSE);
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (flap_is_over (self->editor_flap) && focus != NULL &&
+      gtk_widget_is_ancestor (focus, adw_flap_get_flap (self->editor_flap)))
+    flap = self->editor_flap;
+  else if (flap_is_over (self->inspector_flap))
+    flap = self->inspector_flap;
+  else if (flap_is_over (self->editor_flap))
+    flap = self->editor_flap;
+  if (flap == NULL)
+    return GDK_EVENT_PROPAGATE;
+  adw_flap_set_reveal_flap (flap, FALSE);
   return GDK_EVENT_STOP;
+}
+
+/* The folded editor put away with the keyboard in it: the keyboard goes
+ * back to its header toggle, where it was opened from.  GTK moved it on
+ * to the next widget it could find, the First Step button, where a
+ * press of Space meant to go on typing jumped to the program's start. */
+static void
+editor_revealed_cb (HsWindow *self)
+{
+  GtkWidget *focus;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (!adw_flap_get_reveal_flap (self->editor_flap) && adw_flap_get_folded (self->editor_flap) &&
+      focus != NULL && gtk_widget_is_ancestor (focus, adw_flap_get_flap (self->editor_flap)))
+    gtk_widget_grab_focus (self->editor_toggle);
+}
+
+/* Folded, the editor opens over the graph's side, and the learner reads
+ * or edits the snippet while stepping: the step bar, in the editor flap's
+ * content, lay under it (at 800x600 the editor covered its step buttons).
+ * So while the editor is folded the step bar goes below the flap, across
+ * the window, and the editor comes down to it; beside the graph, it goes
+ * back under the graph, and the editor reaches down to the heap buttons.
+ * Folded, the flap's content spans the window, so the step bar keeps its
+ * place on the screen either way. */
+static void
+place_step_bar (HsWindow *self)
+{
+  GtkWidget *flap = GTK_WIDGET (self->editor_flap);
+  GtkWidget *from = gtk_widget_get_parent (self->step_box);
+  GtkWidget *to = adw_flap_get_folded (self->editor_flap) ? gtk_widget_get_parent (flap)
+                                                          : adw_flap_get_content (self->editor_flap);
+  GtkWidget *focus;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (from == to)
+    return;
+  /* a step button keeps the keyboard across the move */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus != NULL && !gtk_widget_is_ancestor (focus, self->step_box))
+    focus = NULL;
+  g_object_ref (self->step_box);
+  gtk_box_remove (GTK_BOX (from), self->step_box);
+  if (to == adw_flap_get_content (self->editor_flap))
+    gtk_box_append (GTK_BOX (to), self->step_box);
+  else
+    gtk_box_insert_child_after (GTK_BOX (to), self->step_box, flap);
+  g_object_unref (self->step_box);
+  if (focus != NULL)
+    gtk_widget_grab_focus (focus);
 }
 
 /* The window's width from which the inspector stays beside the graph, a
@@ -968,6 +1042,7 @@ flaps_settled_cb (gpointer data)
   g_assert (HS_IS_WINDOW (self));
 
   self->flaps_source = 0;
+  place_step_bar (self);
   overlays_clear_inspector (self);
   /* the statement shows while the editor is folded */
   hs_window_update_timeline (self);
@@ -1546,6 +1621,8 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, timeline_adjustment);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, step_label);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, step_box);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, editor_toggle);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, open_menu);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, lesson_panel);
@@ -1710,13 +1787,15 @@ hs_window_init (HsWindow *self)
                            G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor_flap, "notify::folded",
                            G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor_flap, "notify::reveal-flap",
+                           G_CALLBACK (editor_revealed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->graph_view, "selection-changed::user",
                            G_CALLBACK (user_selection_changed_cb), self, G_CONNECT_SWAPPED);
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
 
-    gtk_event_controller_set_name (keys, "inspector-escape");
-    g_signal_connect_object (keys, "key-pressed", G_CALLBACK (inspector_key_pressed_cb), self, 0);
+    gtk_event_controller_set_name (keys, "flap-escape");
+    g_signal_connect_object (keys, "key-pressed", G_CALLBACK (flap_key_pressed_cb), self, 0);
     gtk_widget_add_controller (GTK_WIDGET (self), keys);
   }
   {

@@ -440,7 +440,7 @@ click_box (HsGraphView       *graph,
   g_signal_emit_by_name (click, "released", 1, x, y);
 }
 
-/* The key controller the window puts the folded inspector away with */
+/* The key controller the window puts a folded pane away with */
 static GtkEventController *
 escape_controller (HsWindow *window)
 {
@@ -450,7 +450,7 @@ escape_controller (HsWindow *window)
     {
       g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
 
-      if (g_strcmp0 (gtk_event_controller_get_name (controller), "inspector-escape") == 0)
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), "flap-escape") == 0)
         return controller;
     }
   g_assert_not_reached ();
@@ -772,6 +772,169 @@ test_inspector_over_graph_only (void)
   hs_test_window_close (window);
 }
 
+/* The button under widget whose action is action_name */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether a click at the middle of widget, as GTK picks the widget a
+ * pointer event goes to, lands on widget (or a part of it) */
+static gboolean
+click_lands_on (HsWindow  *window,
+                GtkWidget *widget,
+                double     x,
+                double     y)
+{
+  GtkWidget *root = GTK_WIDGET (window);
+  graphene_point_t point;
+  GtkWidget *picked;
+
+  g_assert_true (gtk_widget_compute_point (widget, root, &GRAPHENE_POINT_INIT (x, y), &point));
+  picked = gtk_widget_pick (root, point.x, point.y, GTK_PICK_DEFAULT);
+  g_test_message ("a click at %.0f, %.0f lands on a %s", point.x, point.y,
+                  picked != NULL ? G_OBJECT_TYPE_NAME (picked) : "(nothing)");
+  return picked != NULL && (picked == widget || gtk_widget_is_ancestor (picked, widget));
+}
+
+static gboolean
+editor_open (gpointer data)
+{
+  return adw_flap_get_reveal_progress (data) >= 1;
+}
+
+/* Issue 8: at 800x600 the editor is folded, and opened (its header
+ * toggle, F9) it came over the whole height of the window's middle: over
+ * the step bar's left end, the step buttons and "Step N of M"'s slider
+ * with it, so a learner reading the snippet could not step through it.
+ * And it was modal: it dimmed the graph, and a click anywhere beside it
+ * only put it away.  It comes over the graph only now, not modal: the
+ * step buttons take clicks while it is open, the graph beside it is
+ * drawn as it is with the editor away, and Escape puts it away, its
+ * toggle with it.  Widened, it comes beside the graph again, with the
+ * step bar under the graph. */
+static void
+test_editor_over_graph_only (void)
+{
+  HsWindow *window = sized_window (800, 600);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  GtkWidget *root = GTK_WIDGET (window);
+  GtkWidget *editor = adw_flap_get_flap (window->editor_flap);
+  GtkWidget *step_bar = gtk_widget_get_parent (GTK_WIDGET (window->step_label));
+  GtkWidget *forward = find_action_button (step_bar, "win.step-forward");
+  g_autoptr(GVariant) shown = NULL;
+  const HsLayoutBox *box;
+  graphene_rect_t pane, bar, clash;
+  guint32 shut_pixel, open_pixel;
+  double corner_x;
+  guint step;
+
+  g_assert_nonnull (forward);
+  g_assert_true (adw_flap_get_folded (window->editor_flap));
+  g_assert_false (adw_flap_get_reveal_flap (window->editor_flap));
+  /* a step back, so that there is one to step forward to */
+  step = hs_window_get_step (window);
+  hs_window_show_step (window, step - 1, FALSE);
+  hs_test_wait_idle (window);
+  graph_at_rest (window, &box);
+  /* the graph's top right corner, where copies draws nothing */
+  corner_x = gtk_widget_get_width (GTK_WIDGET (graph)) - 8;
+  shut_pixel = window_pixel (window, GTK_WIDGET (graph), corner_x, 8);
+
+  hs_test_activate (window, "show-editor");
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  hs_test_wait_idle (window);
+  hs_test_wait_frames (root, 3);
+
+  g_assert_true (gtk_widget_compute_bounds (editor, root, &pane));
+  g_assert_true (gtk_widget_compute_bounds (step_bar, root, &bar));
+  g_test_message ("800x600: the editor at x %.0f..%.0f y %.0f..%.0f, the step bar at x %.0f..%.0f y %.0f..%.0f",
+                  pane.origin.x, pane.origin.x + pane.size.width, pane.origin.y, pane.origin.y + pane.size.height,
+                  bar.origin.x, bar.origin.x + bar.size.width, bar.origin.y, bar.origin.y + bar.size.height);
+  g_assert_cmpfloat (pane.size.width, >, 0);
+  g_assert_false (graphene_rect_intersection (&pane, &bar, &clash));
+  /* the step bar spans the window under the editor and the graph */
+  g_assert_cmpfloat (bar.origin.x, <=, pane.origin.x);
+
+  /* the step buttons take clicks, and the graph beside the editor too */
+  g_assert_true (click_lands_on (window, forward, gtk_widget_get_width (forward) / 2.0,
+                                 gtk_widget_get_height (forward) / 2.0));
+  g_assert_true (click_lands_on (window, GTK_WIDGET (graph), corner_x, 8));
+  g_signal_emit_by_name (forward, "clicked");
+  hs_test_wait_idle (window);
+  g_assert_cmpuint (hs_window_get_step (window), ==, step);
+  g_assert_true (adw_flap_get_reveal_flap (window->editor_flap));
+
+  open_pixel = window_pixel (window, GTK_WIDGET (graph), corner_x, 8);
+  g_test_message ("the graph's corner: %08x with the editor away, %08x with it open", shut_pixel, open_pixel);
+  g_assert_cmphex (open_pixel, ==, shut_pixel);
+
+  /* The editor's own rows are drawn on the window's background, not on
+   * the graph under them: the output pane's heading row was see-through,
+   * and the boxes under it showed between its words */
+  {
+    GtkWidget *heading = gtk_widget_get_parent (GTK_WIDGET (window->output_status));
+    GtkWidget *commands = window->command_bar;
+    guint32 row_pixel = window_pixel (window, heading, 2, 2);
+    guint32 window_bg = window_pixel (window, commands, 2, 2);
+
+    g_test_message ("the output heading's corner %08x, the window's background %08x, the graph's %08x",
+                    row_pixel, window_bg, open_pixel);
+    g_assert_cmphex (row_pixel, ==, window_bg);
+  }
+
+  /* Escape puts it away, and its header toggle says so */
+  g_assert_true (press_escape (window));
+  g_assert_false (adw_flap_get_reveal_flap (window->editor_flap));
+  shown = g_action_group_get_action_state (G_ACTION_GROUP (window), "show-editor");
+  g_assert_false (g_variant_get_boolean (shown));
+  g_assert_false (press_escape (window));
+
+  /* Put away with the keyboard in the snippet, the keyboard goes back to
+   * the header toggle it was opened from: GTK gave it to First Step */
+  hs_test_activate (window, "show-editor");
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (window->source_view)));
+  g_assert_true (press_escape (window));
+  g_assert_true (hs_test_wait_until (inspector_shut, window->editor_flap));
+  hs_test_wait_frames (root, 2);
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+    g_test_message ("the focus, the editor put away: %s %s", focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "(none)",
+                    GTK_IS_ACTIONABLE (focus) ? gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)) : "");
+  }
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == window->editor_toggle);
+
+  /* Widened, it comes beside the graph, and the step bar stays under
+   * the graph */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  g_assert_true (hs_test_wait_until (hs_test_flap_unfolded, window->editor_flap));
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  hs_test_wait_idle (window);
+  hs_test_wait_frames (root, 3);
+  g_assert_true (gtk_widget_compute_bounds (editor, root, &pane));
+  g_assert_true (gtk_widget_compute_bounds (step_bar, root, &bar));
+  g_test_message ("1200x700: the editor at x %.0f..%.0f y %.0f..%.0f, the step bar at x %.0f..%.0f y %.0f..%.0f",
+                  pane.origin.x, pane.origin.x + pane.size.width, pane.origin.y, pane.origin.y + pane.size.height,
+                  bar.origin.x, bar.origin.x + bar.size.width, bar.origin.y, bar.origin.y + bar.size.height);
+  g_assert_cmpfloat (bar.origin.x, >=, pane.origin.x + pane.size.width);
+  /* and the editor beside goes down to the heap buttons, as before */
+  g_assert_cmpfloat (pane.origin.y + pane.size.height, >, bar.origin.y + bar.size.height - 1);
+  hs_test_window_close (window);
+}
+
 /* Issue 8: the inspector comes beside the graph from 1,860 px of the
  * window's width (INSPECTOR_BESIDE_WIDTH in hs-window.c).  It came at
  * 1,870 px under Xvfb: the window's allocation, which leaves out the
@@ -839,6 +1002,7 @@ main (int   argc,
   g_test_add_func ("/ui/window-fit/reopen-keeps-clear", test_reopen_keeps_clear);
   g_test_add_func ("/ui/window-fit/inspector-over-graph-only", test_inspector_over_graph_only);
   g_test_add_func ("/ui/window-fit/graph-room-at-fold", test_graph_room_at_fold);
+  g_test_add_func ("/ui/window-fit/editor-over-graph-only", test_editor_over_graph_only);
 
   return hs_test_run (app);
 }
