@@ -814,7 +814,7 @@ slide_view (HsGraphView           *self,
 {
   const HsRect *wanted = &framing->wanted;
   double margin = MARGIN / zoom;
-  double view_x = (width - framing->reserve_x) / zoom, view_y = (height - framing->reserve_y) / zoom;
+  double view_x = (width - framing->reserve_x) / zoom;
   /* What matters is placed above the buttons' band, but it and the
    * picture may reach down past the band's top, to the view's bottom
    * edge: spoiled_at() counts what comes under the buttons themselves,

@@ -765,7 +765,7 @@ object_in_view (HsGraphView *graph,
  * object is found, by search and by a link in turn, then the run steps
  * on.  Whether the object stayed in view only because it is selected is
  * told by the framing of the same step without it (unselected, then
- * Fit): in the freeing lesson at 1024x600, 6 of 29 did.
+ * Fit): in the copies lesson at 1024x600, 1 of 15 did.
  */
 typedef struct
 {
@@ -1652,7 +1652,12 @@ main (int   argc,
   g_test_add_func ("/ui/graph-view/clear-drops-trace", test_clear_drops_trace);
   {
     static const RevealCase reveal_cases[] = {
-      { { "freeing", 1024, 600, TRUE }, TRUE },
+      /* Since the layout no longer keeps room under functions and
+       * classes, what freeing's lines do lies lower in the picture than
+       * the objects found at 1024x600 (most often the gc module at the
+       * top): 0 of 26 fit beside it, 6 of 29 before */
+      { { "freeing", 1024, 600, TRUE }, FALSE },
+      { { "copies", 1024, 600, TRUE }, TRUE },
       { { "functions", 1024, 600 }, FALSE },
     };
 
