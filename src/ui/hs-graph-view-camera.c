@@ -839,14 +839,22 @@ slide_view (HsGraphView           *self,
   if (controls != NULL)
     sight.controls = (HsRect) { (controls->origin.x - clear->origin.x) / zoom, controls->origin.y / zoom,
                                 controls->size.width / zoom, controls->size.height / zoom };
+  /* The view is kept over the picture, but where it already stands
+   * further past the picture's edge, it may rest anywhere between there
+   * and the edge: a view the step before left low over a picture that
+   * has since shrunk would else stay there, cutting a box a shift
+   * towards the picture shows whole.  The strip or band kept for the
+   * pinned copy is empty only where the copy is: what matters may rise
+   * into the rest of it, beside the copy, where spoiled_at() sees that
+   * the copy does not cover it. */
   if (all->width * zoom + 2 * MARGIN > width - framing->reserve_x)
     snap_axis (layout, focus, FALSE, &vx, &vy, &sight,
-               MAX (wanted->x + wanted->width + tight - view_x, -margin - slack) - framing->reserve_x / zoom,
-               MIN (wanted->x - tight, all->width + margin - view_x + slack) - framing->reserve_x / zoom);
+               MAX (wanted->x + wanted->width + tight - view_x, MIN (-margin - slack, *x0)) - framing->reserve_x / zoom,
+               MIN (wanted->x - tight, MAX (all->width + margin - view_x + slack, *x0) - framing->reserve_x / zoom));
   if (all->height * zoom + 2 * MARGIN > height - framing->reserve_y)
     snap_axis (layout, focus, TRUE, &vx, &vy, &sight,
-               MAX (wanted->y + wanted->height + tight - whole_y, -margin - slack) - framing->reserve_y / zoom,
-               MIN (wanted->y - tight, all->height + margin - whole_y + slack) - framing->reserve_y / zoom);
+               MAX (wanted->y + wanted->height + tight - whole_y, MIN (-margin - slack, *y0)) - framing->reserve_y / zoom,
+               MIN (wanted->y - tight, MAX (all->height + margin - whole_y + slack, *y0) - framing->reserve_y / zoom));
   *x0 = vx + framing->reserve_x / zoom;
   *y0 = vy + framing->reserve_y / zoom;
 
