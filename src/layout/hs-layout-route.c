@@ -74,6 +74,9 @@ typedef struct
   HsLayout   *self;
   GHashTable *bands;   /* band -> GArray of box indices */
   guint       edge;    /* the arrow being routed */
+  /* 2 * target box + back + 1 -> GArray of the arrows (indices) that
+   * entered that side of it as single curves so far */
+  GHashTable *curves_into;
 } Obstacles;
 
 static void
@@ -84,6 +87,7 @@ obstacles_init (Obstacles *obs,
 
   obs->self = self;
   obs->bands = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  obs->curves_into = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   for (guint b = 0; b < self->boxes->len; b++)
     {
       const HsRect *r = &box_at (self, b)->rect;
@@ -110,6 +114,7 @@ obstacles_clear (Obstacles *obs)
 {
   g_assert (obs != NULL);
   g_clear_pointer (&obs->bands, g_hash_table_unref);
+  g_clear_pointer (&obs->curves_into, g_hash_table_unref);
 }
 
 /* Liang-Barsky: whether the segment enters the rectangle's interior */
@@ -320,16 +325,31 @@ curve_runs_along (const double *ax,
   return FALSE;
 }
 
+static gpointer
+side_key (const HsLayoutEdge *edge)
+{
+  return GUINT_TO_POINTER (2 * edge->target_box + (edge->back ? 1 : 0) + 1);
+}
+
 /* Whether the curve runs along an arrow routed before it from the same
  * box to the same box, such as a default argument and the name bound to
  * it: those start and end close together, and curves of different shapes
- * between them cross at a shallow angle */
+ * between them cross at a shallow angle.  Or along a single curve routed
+ * before it into the same side of the box from elsewhere: their ends are
+ * ENTRY_SPACING apart, and two that come level slowly into them, one
+ * from further left, cross at a shallow angle or close in on each other
+ * (examples/functions.py at step 16, the return value and the list's
+ * item into one int, 0.47 units apart for 38).  The later one tries its
+ * other shapes, and failing them goes through the gaps, whose level run
+ * in keeps ENTRY_SPACING off the other's. */
 static gboolean
 runs_along_sibling (Obstacles    *obs,
                     HsLayoutEdge *edge,
                     const double *x,
                     const double *y)
 {
+  GArray *into;
+
   g_assert (obs != NULL && edge != NULL);
 
   /* A box's arrows stand one after another */
@@ -342,7 +362,33 @@ runs_along_sibling (Obstacles    *obs,
       if (other->target_box == edge->target_box && curve_runs_along (x, y, other->x, other->y))
         return TRUE;
     }
+  into = g_hash_table_lookup (obs->curves_into, side_key (edge));
+  for (guint k = 0; into != NULL && k < into->len; k++)
+    {
+      const HsLayoutEdge *other = &g_array_index (obs->self->edges, HsLayoutEdge, g_array_index (into, guint, k));
+
+      if (curve_runs_along (x, y, other->x, other->y))
+        return TRUE;
+    }
   return FALSE;
+}
+
+/* Remembers the arrow obs->edge as a single curve into its target */
+static void
+add_curve_into (Obstacles          *obs,
+                const HsLayoutEdge *edge)
+{
+  GArray *into;
+
+  g_assert (obs != NULL && edge != NULL);
+
+  into = g_hash_table_lookup (obs->curves_into, side_key (edge));
+  if (into == NULL)
+    {
+      into = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (obs->curves_into, side_key (edge), into);
+    }
+  g_array_append_val (into, obs->edge);
 }
 
 /* Tries one curve; keeps it if it crosses fewer boxes than the best so
@@ -1972,6 +2018,7 @@ route_edges (HsLayout  *self,
                   || (e->back && ch->cluster_of[e->target_box] != ch->cluster_of[e->source]))
                 continue;
               take_curve_levels (ch, e);
+              add_curve_into (obs, e);
             }
           else if (e->path != NULL)
             continue;
