@@ -152,22 +152,56 @@ hs_test_activate (HsWindow   *window,
   g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
 }
 
+/* The first widget at or under WIDGET, depth first, that MATCH says
+ * yes to; NULL if there is none. */
+GtkWidget *
+hs_test_find_widget (GtkWidget          *widget,
+                     HsTestWidgetMatch   match,
+                     gconstpointer       data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = hs_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_named (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
 /* The widget named NAME (gtk_widget_set_name(), or name= in a .ui
  * file) at or under WIDGET; NULL if there is none. */
 GtkWidget *
 hs_test_find_named (GtkWidget  *widget,
                     const char *name)
 {
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = hs_test_find_named (child, name);
+  return hs_test_find_widget (widget, is_named, name);
+}
 
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+static gboolean
+has_action (GtkWidget     *widget,
+            gconstpointer  action)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+/* The widget at or under WIDGET that activates ACTION ("win.step-forward"):
+ * a button, a toggle; NULL if there is none. */
+GtkWidget *
+hs_test_find_action (GtkWidget  *widget,
+                     const char *action)
+{
+  return hs_test_find_widget (widget, has_action, action);
 }
 
 /* WIDGET's event controller of TYPE; the widget keeps it. */

@@ -51,8 +51,16 @@ gboolean       hs_test_flap_folded      (gpointer         flap);
 gboolean       hs_test_flap_unfolded    (gpointer         flap);
 void           hs_test_activate         (HsWindow        *window,
                                          const char      *action);
+typedef gboolean (*HsTestWidgetMatch) (GtkWidget     *widget,
+                                       gconstpointer  data);
+
+GtkWidget     *hs_test_find_widget      (GtkWidget       *widget,
+                                         HsTestWidgetMatch match,
+                                         gconstpointer    data);
 GtkWidget     *hs_test_find_named       (GtkWidget       *widget,
                                          const char      *name);
+GtkWidget     *hs_test_find_action      (GtkWidget       *widget,
+                                         const char      *action);
 gpointer       hs_test_find_controller  (GtkWidget       *widget,
                                          GType            type);
 guint          hs_test_line_step        (HsWindow        *window,

@@ -1555,15 +1555,18 @@ test_no_needless_cut (gconstpointer data)
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
 }
 
+/* Adds func for every lesson at each of n_sizes sizes, as
+ * /ui/graph-view/NAME/LESSON/WxH */
 static void
-add_no_needless_cut_tests (void)
+add_lesson_tests (const char    *name,
+                  const int    (*sizes)[2],
+                  guint          n_sizes,
+                  GTestDataFunc  func)
 {
-  /* and the window's default size on a 1280x800 screen */
-  static const int sizes[][2] = { { 1024, 600 }, { 1200, 760 }, { 1280, 800 } };
   g_autoptr(GPtrArray) lessons = hs_lesson_list_all ();
 
   for (guint i = 0; i < lessons->len; i++)
-    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint s = 0; s < n_sizes; s++)
       {
         Case *c = g_new0 (Case, 1);
         g_autofree char *path = NULL;
@@ -1572,9 +1575,18 @@ add_no_needless_cut_tests (void)
         c->width = sizes[s][0];
         c->height = sizes[s][1];
         c->lesson = TRUE;
-        path = g_strdup_printf ("/ui/graph-view/no-needless-cut/%s/%dx%d", c->example, c->width, c->height);
-        g_test_add_data_func_full (path, c, test_no_needless_cut, g_free);
+        path = g_strdup_printf ("/ui/graph-view/%s/%s/%dx%d", name, c->example, c->width, c->height);
+        g_test_add_data_func_full (path, c, func, g_free);
       }
+}
+
+static void
+add_no_needless_cut_tests (void)
+{
+  /* and the window's default size on a 1280x800 screen */
+  static const int sizes[][2] = { { 1024, 600 }, { 1200, 760 }, { 1280, 800 } };
+
+  add_lesson_tests ("no-needless-cut", sizes, G_N_ELEMENTS (sizes), test_no_needless_cut);
 }
 
 /* ---- end of boxes cut for nothing ---------------------------------- */
@@ -1610,23 +1622,7 @@ main (int   argc,
       }
 
   /* A lesson's notes take room beside the graph */
-  {
-    g_autoptr(GPtrArray) lessons = hs_lesson_list_all ();
-
-    for (guint i = 0; i < lessons->len; i++)
-      for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
-        {
-          Case *c = g_new0 (Case, 1);
-          g_autofree char *path = NULL;
-
-          g_strlcpy (c->example, hs_lesson_get_id (g_ptr_array_index (lessons, i)), sizeof c->example);
-          c->width = sizes[s][0];
-          c->height = sizes[s][1];
-          c->lesson = TRUE;
-          path = g_strdup_printf ("/ui/graph-view/follows/lesson/%s/%dx%d", c->example, c->width, c->height);
-          g_test_add_data_func_full (path, c, test_follows_every_step, g_free);
-        }
-  }
+  add_lesson_tests ("follows/lesson", sizes, G_N_ELEMENTS (sizes), test_follows_every_step);
 
   /* On a narrow window the inspector folds over the graph's right */
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)

@@ -606,21 +606,19 @@ test_select_shows_inspector (void)
   hs_test_window_close (window);
 }
 
+static gboolean
+label_starts_with (GtkWidget     *widget,
+                   gconstpointer  prefix)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix);
+}
+
 /* The first label under widget whose text starts with prefix */
 static GtkWidget *
 find_label (GtkWidget  *widget,
             const char *prefix)
 {
-  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, prefix);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return hs_test_find_widget (widget, label_starts_with, prefix);
 }
 
 /* Issue 8: "Why is the refcount N?" is what a learner selects an object
@@ -772,23 +770,6 @@ test_inspector_over_graph_only (void)
   hs_test_window_close (window);
 }
 
-/* The button under widget whose action is action_name */
-static GtkWidget *
-find_action_button (GtkWidget  *widget,
-                    const char *action_name)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Whether a click at the middle of widget, as GTK picks the widget a
  * pointer event goes to, lands on widget (or a part of it) */
 static gboolean
@@ -832,7 +813,7 @@ test_editor_over_graph_only (void)
   GtkWidget *root = GTK_WIDGET (window);
   GtkWidget *editor = adw_flap_get_flap (window->editor_flap);
   GtkWidget *step_bar = gtk_widget_get_parent (GTK_WIDGET (window->step_label));
-  GtkWidget *forward = find_action_button (step_bar, "win.step-forward");
+  GtkWidget *forward = hs_test_find_action (step_bar, "win.step-forward");
   g_autoptr(GVariant) shown = NULL;
   const HsLayoutBox *box;
   graphene_rect_t pane, bar, clash;

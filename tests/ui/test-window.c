@@ -1701,28 +1701,11 @@ test_untitled_drafts (HsTestFixture *f,
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (hs_window_get_buffer (f->window)), FALSE);
 }
 
-static GtkWidget *
-widget_of_action (GtkWidget  *widget,
-                  const char *action)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_ACTIONABLE (child) &&
-          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
-        return child;
-      if ((found = widget_of_action (child, action)))
-        return found;
-    }
-  return NULL;
-}
-
 static const char *
 tooltip_of_action (GtkWidget  *widget,
                    const char *action)
 {
-  GtkWidget *found = widget_of_action (widget, action);
+  GtkWidget *found = hs_test_find_action (widget, action);
 
   return found ? gtk_widget_get_tooltip_text (found) : NULL;
 }
@@ -1928,7 +1911,7 @@ check_heap_buttons_whole (HsWindow   *window,
 
   for (guint i = 0; i < G_N_ELEMENTS (heap_actions); i++)
     {
-      GtkWidget *button = widget_of_action (window->command_bar, heap_actions[i]);
+      GtkWidget *button = hs_test_find_action (window->command_bar, heap_actions[i]);
       graphene_rect_t bounds;
       int natural;
 
