@@ -328,6 +328,8 @@ curve_runs_along (const double *ax,
 static gpointer
 side_key (const HsLayoutEdge *edge)
 {
+  g_assert (edge != NULL);
+
   return GUINT_TO_POINTER (2 * edge->target_box + (edge->back ? 1 : 0) + 1);
 }
 

@@ -586,23 +586,25 @@ state_remove (HsState *st,
 /* When var, sent again at step index as the k-th name of its frame, came to
  * point where it does: the step that bound it, kept from the frame as it
  * was, or this one.  A frame is sent whole when any of its names changes,
- * mostly in the same order, so the same slot is looked at first. */
+ * mostly in the same order, so the same slot is looked at first.  A name
+ * may be listed twice (from 3.12 on, a module's frame lists a running
+ * comprehension's x before the global x it hides): so the name is taken
+ * as bound before only where the frame as it was had it point at the same
+ * object, not by the first slot of that name. */
 static guint
 var_bound_at (const HsFrame *was,
               guint          k,
               const HsVar   *var,
               guint          index)
 {
-  const HsVar *old = NULL;
-
   g_assert (was != NULL && var != NULL);
 
-  if (k < was->n_vars && g_strcmp0 (was->vars[k].name, var->name) == 0)
-    old = &was->vars[k];
-  for (guint j = 0; old == NULL && j < was->n_vars; j++)
-    if (g_strcmp0 (was->vars[j].name, var->name) == 0)
-      old = &was->vars[j];
-  return old != NULL && old->ref == var->ref ? old->bound_at : index;
+  if (k < was->n_vars && was->vars[k].ref == var->ref && g_strcmp0 (was->vars[k].name, var->name) == 0)
+    return was->vars[k].bound_at;
+  for (guint j = 0; j < was->n_vars; j++)
+    if (was->vars[j].ref == var->ref && g_strcmp0 (was->vars[j].name, var->name) == 0)
+      return was->vars[j].bound_at;
+  return index;
 }
 
 /* Applies one delta that validate_delta() accepted against this same state

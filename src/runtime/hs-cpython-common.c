@@ -670,6 +670,8 @@ note_access (GArray         *spans,
              int             slot,
              gboolean        store)
 {
+  g_assert (spans != NULL && owned != NULL && code != NULL && at < n_units && slot >= 0);
+
   /* the innermost comprehension open on this slot */
   for (guint s = spans->len; s > 0; s--)
     {
@@ -791,16 +793,15 @@ hs_py_code_comprehension_slots (PyCodeObject *code)
 #if PY_VERSION_HEX >= 0x030D0000
         /* 3.13's superinstructions: two slots of 4 bits each */
         case LOAD_FAST_LOAD_FAST:
-          note_access (spans, owned, units, n_units, i, (int) (oparg >> 4), FALSE);
-          note_access (spans, owned, units, n_units, i, (int) (oparg & 15), FALSE);
-          break;
         case STORE_FAST_LOAD_FAST:
-          note_access (spans, owned, units, n_units, i, (int) (oparg >> 4), TRUE);
-          note_access (spans, owned, units, n_units, i, (int) (oparg & 15), FALSE);
-          break;
         case STORE_FAST_STORE_FAST:
-          note_access (spans, owned, units, n_units, i, (int) (oparg >> 4), TRUE);
-          note_access (spans, owned, units, n_units, i, (int) (oparg & 15), TRUE);
+          /* Checked against n as the single forms are: bytecode is the
+           * program's own, not ours to trust */
+          if ((int) (oparg >> 4) < n && (int) (oparg & 15) < n)
+            {
+              note_access (spans, owned, units, n_units, i, (int) (oparg >> 4), op != LOAD_FAST_LOAD_FAST);
+              note_access (spans, owned, units, n_units, i, (int) (oparg & 15), op == STORE_FAST_STORE_FAST);
+            }
           break;
 #endif
         default:

@@ -850,6 +850,7 @@ slide_view (HsGraphView           *self,
   if (all->width * zoom + 2 * MARGIN > width - framing->reserve_x)
     snap_axis (layout, focus, FALSE, &vx, &vy, &sight,
                MAX (wanted->x + wanted->width + tight - view_x, MIN (-margin - slack, *x0)) - framing->reserve_x / zoom,
+               /* wanted's edge is not moved by the strip: see above */
                MIN (wanted->x - tight, MAX (all->width + margin - view_x + slack, *x0) - framing->reserve_x / zoom));
   if (all->height * zoom + 2 * MARGIN > height - framing->reserve_y)
     snap_axis (layout, focus, TRUE, &vx, &vy, &sight,

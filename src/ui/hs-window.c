@@ -667,6 +667,8 @@ user_selection_changed_cb (HsWindow *self)
 static gboolean
 flap_is_over (AdwFlap *flap)
 {
+  g_assert (ADW_IS_FLAP (flap));
+
   return adw_flap_get_folded (flap) && adw_flap_get_reveal_flap (flap);
 }
 
@@ -730,13 +732,14 @@ editor_revealed_cb (HsWindow *self)
 static void
 place_step_bar (HsWindow *self)
 {
-  GtkWidget *flap = GTK_WIDGET (self->editor_flap);
-  GtkWidget *from = gtk_widget_get_parent (self->step_box);
-  GtkWidget *to = adw_flap_get_folded (self->editor_flap) ? gtk_widget_get_parent (flap)
-                                                          : adw_flap_get_content (self->editor_flap);
-  GtkWidget *focus;
+  GtkWidget *flap, *from, *to, *focus;
 
   g_assert (HS_IS_WINDOW (self));
+
+  flap = GTK_WIDGET (self->editor_flap);
+  from = gtk_widget_get_parent (self->step_box);
+  to = adw_flap_get_folded (self->editor_flap) ? gtk_widget_get_parent (flap)
+                                               : adw_flap_get_content (self->editor_flap);
 
   if (from == to)
     return;

@@ -1648,10 +1648,12 @@ main (int   argc,
   g_test_add_func ("/ui/graph-view/clear-drops-trace", test_clear_drops_trace);
   {
     static const RevealCase reveal_cases[] = {
-      /* Since the layout no longer keeps room under functions and
+      /* Asked only to bring what it finds into view and follow on:
+       * since the layout no longer keeps room under functions and
        * classes, what freeing's lines do lies lower in the picture than
        * the objects found at 1024x600 (most often the gc module at the
-       * top): 0 of 26 fit beside it, 6 of 29 before */
+       * top), and 0 of 26 fitted beside it when this was written (6 of
+       * 29 before); copies asks for a kept selection instead */
       { { "freeing", 1024, 600, TRUE }, FALSE },
       { { "copies", 1024, 600, TRUE }, TRUE },
       { { "functions", 1024, 600 }, FALSE },
