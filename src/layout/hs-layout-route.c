@@ -375,22 +375,24 @@ runs_along_sibling (Obstacles    *obs,
   return FALSE;
 }
 
-/* Remembers the arrow obs->edge as a single curve into its target */
+/* Appends index to the GArray of guint lists holds at key, made on
+ * first use: the arrows that enter one side of one box */
 static void
-add_curve_into (Obstacles          *obs,
-                const HsLayoutEdge *edge)
+index_list_add (GHashTable *lists,
+                gpointer    key,
+                guint       index)
 {
-  GArray *into;
+  GArray *list;
 
-  g_assert (obs != NULL && edge != NULL);
+  g_assert (lists != NULL);
 
-  into = g_hash_table_lookup (obs->curves_into, side_key (edge));
-  if (into == NULL)
+  list = g_hash_table_lookup (lists, key);
+  if (list == NULL)
     {
-      into = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_hash_table_insert (obs->curves_into, side_key (edge), into);
+      list = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (lists, key, list);
     }
-  g_array_append_val (into, obs->edge);
+  g_array_append_val (list, index);
 }
 
 /* Tries one curve; keeps it if it crosses fewer boxes than the best so
@@ -1926,18 +1928,10 @@ leave_runs_in (HsLayout     *self,
   for (guint j = 0; j < self->edges->len; j++)
     {
       const HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, j);
-      gpointer key = GUINT_TO_POINTER (e->target_box + 1);
-      GArray *list;
 
       if (e->path != NULL || e->back || ch->cluster_of[e->source] >= ch->cluster_of[e->target_box])
         continue;
-      list = g_hash_table_lookup (paths_into, key);
-      if (list == NULL)
-        {
-          list = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (paths_into, key, list);
-        }
-      g_array_append_val (list, j);
+      index_list_add (paths_into, GUINT_TO_POINTER (e->target_box + 1), j);
     }
   if (g_hash_table_size (paths_into) == 0)
     return;
@@ -1945,14 +1939,15 @@ leave_runs_in (HsLayout     *self,
     {
       HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
       GArray *list;
+      double lo;
 
       if (e->path == NULL || e->back || e->n_curves != 1
           || (list = g_hash_table_lookup (paths_into, GUINT_TO_POINTER (e->target_box + 1))) == NULL)
         continue;
+      lo = cluster_at (ch, ch->cluster_of[e->target_box])->lo;
       for (guint k = 0; k < list->len; k++)
         {
           guint j = g_array_index (list, guint, k);
-          double lo = cluster_at (ch, ch->cluster_of[e->target_box])->lo;
 
           if (curve_along_run (e->x, e->y, entry_y[j], lo, entry_x[j]) > RUN_ALONG)
             {
@@ -2020,7 +2015,7 @@ route_edges (HsLayout  *self,
                   || (e->back && ch->cluster_of[e->target_box] != ch->cluster_of[e->source]))
                 continue;
               take_curve_levels (ch, e);
-              add_curve_into (obs, e);
+              index_list_add (obs->curves_into, side_key (e), obs->edge);
             }
           else if (e->path != NULL)
             continue;
