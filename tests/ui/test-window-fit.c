@@ -805,6 +805,26 @@ editor_open (gpointer data)
  * drawn as it is with the editor away, and Escape puts it away, its
  * toggle with it.  Widened, it comes beside the graph again, with the
  * step bar under the graph. */
+/* Where the editor and the step bar are, once the window is at rest */
+static void
+measure_panes (HsWindow        *window,
+               GtkWidget       *editor,
+               GtkWidget       *step_bar,
+               const char      *size,
+               graphene_rect_t *pane,
+               graphene_rect_t *bar)
+{
+  GtkWidget *root = GTK_WIDGET (window);
+
+  hs_test_wait_idle (window);
+  hs_test_wait_frames (root, 3);
+  g_assert_true (gtk_widget_compute_bounds (editor, root, pane));
+  g_assert_true (gtk_widget_compute_bounds (step_bar, root, bar));
+  g_test_message ("%s: the editor at x %.0f..%.0f y %.0f..%.0f, the step bar at x %.0f..%.0f y %.0f..%.0f", size,
+                  pane->origin.x, pane->origin.x + pane->size.width, pane->origin.y, pane->origin.y + pane->size.height,
+                  bar->origin.x, bar->origin.x + bar->size.width, bar->origin.y, bar->origin.y + bar->size.height);
+}
+
 static void
 test_editor_over_graph_only (void)
 {
@@ -835,14 +855,7 @@ test_editor_over_graph_only (void)
 
   hs_test_activate (window, "show-editor");
   g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
-  hs_test_wait_idle (window);
-  hs_test_wait_frames (root, 3);
-
-  g_assert_true (gtk_widget_compute_bounds (editor, root, &pane));
-  g_assert_true (gtk_widget_compute_bounds (step_bar, root, &bar));
-  g_test_message ("800x600: the editor at x %.0f..%.0f y %.0f..%.0f, the step bar at x %.0f..%.0f y %.0f..%.0f",
-                  pane.origin.x, pane.origin.x + pane.size.width, pane.origin.y, pane.origin.y + pane.size.height,
-                  bar.origin.x, bar.origin.x + bar.size.width, bar.origin.y, bar.origin.y + bar.size.height);
+  measure_panes (window, editor, step_bar, "800x600", &pane, &bar);
   g_assert_cmpfloat (pane.size.width, >, 0);
   g_assert_false (graphene_rect_intersection (&pane, &bar, &clash));
   /* the step bar spans the window under the editor and the graph */
@@ -903,13 +916,7 @@ test_editor_over_graph_only (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
   g_assert_true (hs_test_wait_until (hs_test_flap_unfolded, window->editor_flap));
   g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
-  hs_test_wait_idle (window);
-  hs_test_wait_frames (root, 3);
-  g_assert_true (gtk_widget_compute_bounds (editor, root, &pane));
-  g_assert_true (gtk_widget_compute_bounds (step_bar, root, &bar));
-  g_test_message ("1200x700: the editor at x %.0f..%.0f y %.0f..%.0f, the step bar at x %.0f..%.0f y %.0f..%.0f",
-                  pane.origin.x, pane.origin.x + pane.size.width, pane.origin.y, pane.origin.y + pane.size.height,
-                  bar.origin.x, bar.origin.x + bar.size.width, bar.origin.y, bar.origin.y + bar.size.height);
+  measure_panes (window, editor, step_bar, "1200x700", &pane, &bar);
   g_assert_cmpfloat (bar.origin.x, >=, pane.origin.x + pane.size.width);
   /* and the editor beside goes down to the heap buttons, as before */
   g_assert_cmpfloat (pane.origin.y + pane.size.height, >, bar.origin.y + bar.size.height - 1);
