@@ -14,6 +14,10 @@
  * Then, for every program in examples/ and tests/render/programs, the worst
  * ratio over its steps of the area of the layout laid out step after step
  * (as the window does) to that of the same step laid out fresh.
+ *
+ * With --program FILE.py, only the layout of that program's steps, each
+ * from the one before as the window steps forward, in CPU ms a step: what
+ * the window's layout thread spends on every move.
  */
 #define G_LOG_DOMAIN "heapscope-bench-render"
 
@@ -318,6 +322,59 @@ worst_area_ratio (const char *path,
   return worst;
 }
 
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Every step laid out from the step before, as the window does when
+ * stepping forward, with the window's options for a fresh run */
+static void
+print_program_steps (const char *path)
+{
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  g_autoptr(HsTrace) trace = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsLayout) previous = NULL;
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  guint n_steps, most_objects = 0;
+  double total = 0;
+
+  trace = hs_runner_run_sync (runner, path, NULL, &error);
+  if (trace == NULL)
+    g_error ("%s: %s", path, error->message);
+  n_steps = hs_trace_get_n_steps (trace);
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+      g_autoptr(HsLayout) layout = NULL;
+      HsLayoutOptions options;
+      guint n_objects;
+      double c, ms;
+
+      hs_snapshot_get_objects (snapshot, &n_objects);
+      most_objects = MAX (most_objects, n_objects);
+      hs_layout_options_init (&options);
+      options.step_before = previous != NULL ? hs_layout_get_snapshot (previous) : NULL;
+      c = cpu_ms ();
+      layout = hs_layout_new (snapshot, previous, &options);
+      ms = cpu_ms () - c;
+      total += ms;
+      g_array_append_val (times, ms);
+      g_clear_pointer (&previous, hs_layout_unref);
+      previous = g_steal_pointer (&layout);
+    }
+  g_array_sort (times, compare_doubles);
+  g_print ("%s: %u steps, up to %u objects a step; layout CPU ms a step: median %.2f, 90th percentile %.2f, "
+           "slowest %.2f; all steps %.0f\n", path, n_steps, most_objects,
+           g_array_index (times, double, n_steps / 2), g_array_index (times, double, n_steps * 9 / 10),
+           g_array_index (times, double, n_steps - 1), total);
+}
+
 static void
 print_area_ratios (void)
 {
@@ -369,6 +426,11 @@ main (int   argc,
       layout_only = skip_dot = TRUE;
     else if (g_str_equal (argv[a], "--views-only"))
       views_only = skip_dot = TRUE;
+    else if (g_str_equal (argv[a], "--program") && a + 1 < argc)
+      {
+        print_program_steps (argv[a + 1]);
+        return 0;
+      }
 
   g_print ("Best of %d runs; layout in wall ms (with --layout-only, then in CPU ms: it runs on one thread), drawing in CPU ms.  view: %dx%d window, slowest of %d scroll positions down (times %d across wide graphs).\n"
            "record: whole graph into a recording surface (the widget's cached node).\n"
