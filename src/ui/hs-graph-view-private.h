@@ -72,6 +72,12 @@ struct _HsGraphView
   double          cache_zoom;
   gboolean        cache_pinned;   /* recorded without the current frame's arrows */
   HsPinnedRoute  *pinned_route;   /* the pinned copy's arrows, as last routed */
+  GskRenderNode  *pinned_node;    /* the pinned copy as last drawn, and where */
+  double          pinned_node_zoom;
+  double          pinned_node_dx;
+  double          pinned_node_dy;
+  int             pinned_node_width;
+  int             pinned_node_height;
 
   double          zoom;
   double          offset_x;

@@ -51,6 +51,7 @@ static void
 invalidate_cache (HsGraphView *self)
 {
   g_clear_pointer (&self->cache, gsk_render_node_unref);
+  g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -341,37 +342,64 @@ route_pinned_frame (HsGraphView       *self,
   hs_graph_view_get_visible_rect (self, &view);
   if (!hs_pinned_route_matches (self->pinned_route, layout, where->x, where->y, &view))
     {
+      g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
       g_clear_pointer (&self->pinned_route, hs_pinned_route_free);
       self->pinned_route = hs_pinned_route_new (layout, frame, where->x, where->y, &view);
     }
   return self->pinned_route;
 }
 
+/* The pinned copy is kept as a node of its own until what it is drawn
+ * from changes: a new node every frame, even an identical one, makes
+ * GTK's renderer draw the whole view again, picture and all, in every
+ * frame the window paints for something else (a slider moving, a step
+ * being laid out). */
 static void
 append_pinned_frame (HsGraphView *self,
                      GtkSnapshot *snapshot)
 {
   const HsLayoutBox *frame;
+  const HsPinnedRoute *route;
   HsRenderOptions options;
   HsRect where;
   cairo_t *cr;
   double dx, dy;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
   if ((frame = find_pinned_frame (self, self->shown, &where)) == NULL)
     {
+      g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
       g_clear_pointer (&self->pinned_route, hs_pinned_route_free);
       return;
     }
-  fill_render_options (self, &options);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0,
-                                                                 gtk_widget_get_width (GTK_WIDGET (self)),
-                                                                 gtk_widget_get_height (GTK_WIDGET (self))));
   drawn_offset (self, &dx, &dy);
-  cairo_translate (cr, dx, dy);
-  hs_renderer_draw_pinned_frame (cr, self->shown, frame, route_pinned_frame (self, self->shown, frame, &where), &options);
-  cairo_destroy (cr);
+  /* routing again, when the view moved, drops the node */
+  route = route_pinned_frame (self, self->shown, frame, &where);
+  if (self->pinned_node != NULL &&
+      (self->pinned_node_zoom != self->zoom || self->pinned_node_dx != dx || self->pinned_node_dy != dy ||
+       self->pinned_node_width != width || self->pinned_node_height != height))
+    g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
+  if (self->pinned_node == NULL)
+    {
+      g_autoptr(GtkSnapshot) recording = gtk_snapshot_new ();
+
+      fill_render_options (self, &options);
+      cr = gtk_snapshot_append_cairo (recording, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      cairo_translate (cr, dx, dy);
+      hs_renderer_draw_pinned_frame (cr, self->shown, frame, route, &options);
+      cairo_destroy (cr);
+      self->pinned_node = gtk_snapshot_free_to_node (g_steal_pointer (&recording));
+      self->pinned_node_zoom = self->zoom;
+      self->pinned_node_dx = dx;
+      self->pinned_node_dy = dy;
+      self->pinned_node_width = width;
+      self->pinned_node_height = height;
+    }
+  if (self->pinned_node != NULL)
+    gtk_snapshot_append_node (snapshot, self->pinned_node);
 }
 
 gboolean
@@ -1845,6 +1873,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_object (&self->camera_animation);
   g_clear_pointer (&self->marks, hs_render_marks_free);
   g_clear_pointer (&self->cache, gsk_render_node_unref);
+  g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
   g_clear_pointer (&self->pinned_route, hs_pinned_route_free);
   g_clear_pointer (&self->holders, g_ptr_array_unref);
   g_clear_pointer (&self->holders_layout, hs_layout_unref);

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What the graph view hands GTK from one frame to the next.  GTK's
+ * renderer draws again only the nodes that differ from the frame before,
+ * and a cairo node that is a new one differs whatever it draws: a frame
+ * that changes nothing in the view (the window painting for its slider,
+ * or while a step is laid out) must hand over the very cairo nodes of
+ * the frame before, the picture's and the pinned copy's of the current
+ * frame, or the whole view is drawn again.  What it keeps must still draw
+ * what a fresh drawing draws, also after the view moved.
+ */
+#define G_LOG_DOMAIN "heapscope-test-graph-view-paint"
+
+#include "config.h"
+
+#include "hs-graph-view-private.h"
+#include "hs-test-run.h"
+
+/* A call whose frame stands far from what its line changes: the camera
+ * frames the change, and pins a copy of the frame at the view's corner */
+static const char source[] =
+  "def fill(rows):\n"
+  "    for k in range(60):\n"
+  "        rows[k % 12][k // 12 % 5][0] = k\n"
+  "    return rows\n"
+  "\n"
+  "rows = [[[None] for j in range(5)] for i in range(12)]\n"
+  "fill(rows)\n";
+
+static HsApplication *app;
+
+static void
+collect_cairo_nodes (GskRenderNode *node,
+                     GPtrArray     *out)
+{
+  if (node == NULL)
+    return;
+  switch ((int) gsk_render_node_get_node_type (node))
+    {
+    case GSK_CAIRO_NODE:
+      g_ptr_array_add (out, node);
+      break;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        collect_cairo_nodes (gsk_container_node_get_child (node, i), out);
+      break;
+    case GSK_CLIP_NODE:
+      collect_cairo_nodes (gsk_clip_node_get_child (node), out);
+      break;
+    case GSK_ROUNDED_CLIP_NODE:
+      collect_cairo_nodes (gsk_rounded_clip_node_get_child (node), out);
+      break;
+    case GSK_TRANSFORM_NODE:
+      collect_cairo_nodes (gsk_transform_node_get_child (node), out);
+      break;
+    case GSK_OPACITY_NODE:
+      collect_cairo_nodes (gsk_opacity_node_get_child (node), out);
+      break;
+    default:
+      break;
+    }
+}
+
+/* What the view draws for one frame: its snapshot, made afresh as GTK
+ * makes it when the widget was queued for drawing */
+static GskRenderNode *
+snapshot_view (HsGraphView *graph)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  GTK_WIDGET_GET_CLASS (graph)->snapshot (GTK_WIDGET (graph), snapshot);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static cairo_surface_t *
+draw_node (HsGraphView   *graph,
+           GskRenderNode *node)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                         gtk_widget_get_width (GTK_WIDGET (graph)),
+                                                         gtk_widget_get_height (GTK_WIDGET (graph)));
+  cairo_t *cr = cairo_create (surface);
+
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static guint
+count_differing_pixels (cairo_surface_t *a,
+                        cairo_surface_t *b)
+{
+  int width = cairo_image_surface_get_width (a), height = cairo_image_surface_get_height (a);
+  int stride = cairo_image_surface_get_stride (a);
+  const guchar *pa = cairo_image_surface_get_data (a), *pb = cairo_image_surface_get_data (b);
+  guint n = 0;
+
+  g_assert_cmpint (width, ==, cairo_image_surface_get_width (b));
+  g_assert_cmpint (height, ==, cairo_image_surface_get_height (b));
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      n += memcmp (pa + y * stride + 4 * x, pb + y * stride + 4 * x, 4) != 0;
+  return n;
+}
+
+static gboolean
+contains_all (GPtrArray *kept,
+              GPtrArray *nodes)
+{
+  for (guint i = 0; i < nodes->len; i++)
+    if (!g_ptr_array_find (kept, g_ptr_array_index (nodes, i), NULL))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+shares_any (GPtrArray *a,
+            GPtrArray *b)
+{
+  for (guint i = 0; i < b->len; i++)
+    if (g_ptr_array_find (a, g_ptr_array_index (b, i), NULL))
+      return TRUE;
+  return FALSE;
+}
+
+/* Drops every node the view keeps, the way a new palette does, and
+ * returns what a fresh drawing of the same view draws */
+static cairo_surface_t *
+draw_afresh (HsGraphView *graph,
+             GPtrArray   *kept)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+
+  hs_graph_view_set_presentation (graph, graph->line_scale, graph->high_contrast, graph->hide_changes);
+  node = snapshot_view (graph);
+  collect_cairo_nodes (node, nodes);
+  g_assert_false (shares_any (kept, nodes));
+  return draw_node (graph, node);
+}
+
+static void
+test_unchanged_frame_keeps_nodes (void)
+{
+  HsWindow *window = hs_window_new (app);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  g_autoptr(GskRenderNode) first = NULL;
+  g_autoptr(GskRenderNode) second = NULL;
+  g_autoptr(GskRenderNode) moved = NULL;
+  g_autoptr(GPtrArray) first_nodes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) second_nodes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) moved_nodes = g_ptr_array_new ();
+  cairo_surface_t *kept, *fresh;
+  guint n_steps, step;
+  gboolean pinned = FALSE;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
+  hs_window_set_text (window, source, NULL, "paint.py");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  hs_test_wait_idle (window);
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
+  n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
+
+  /* The first step, from the end, whose view pins the current frame */
+  for (step = n_steps; step-- > 0 && !pinned;)
+    {
+      hs_window_show_step (window, step, FALSE);
+      hs_test_settle (window);
+      pinned = hs_graph_view_get_pinned_frame (graph, NULL);
+    }
+  g_assert_true (pinned);
+
+  first = snapshot_view (graph);
+  second = snapshot_view (graph);
+  collect_cairo_nodes (first, first_nodes);
+  collect_cairo_nodes (second, second_nodes);
+  /* the picture and the pinned copy */
+  g_assert_cmpuint (second_nodes->len, >=, 2);
+  g_assert_cmpuint (second_nodes->len, ==, first_nodes->len);
+  g_assert_true (contains_all (first_nodes, second_nodes));
+
+  /* What was kept draws what a fresh drawing draws */
+  kept = draw_node (graph, second);
+  fresh = draw_afresh (graph, second_nodes);
+  g_assert_cmpuint (count_differing_pixels (kept, fresh), ==, 0);
+  cairo_surface_destroy (kept);
+  cairo_surface_destroy (fresh);
+
+  /* The view moved by a few pixels, the copy still pinned: nothing kept
+   * from before may be drawn where it no longer belongs */
+  g_clear_pointer (&second, gsk_render_node_unref);
+  g_ptr_array_set_size (second_nodes, 0);
+  second = snapshot_view (graph);
+  collect_cairo_nodes (second, second_nodes);
+  graph->offset_x -= 37;
+  graph->offset_y -= 23;
+  g_assert_true (hs_graph_view_get_pinned_frame (graph, NULL));
+  moved = snapshot_view (graph);
+  collect_cairo_nodes (moved, moved_nodes);
+  kept = draw_node (graph, moved);
+  fresh = draw_afresh (graph, moved_nodes);
+  g_assert_cmpuint (count_differing_pixels (kept, fresh), ==, 0);
+  cairo_surface_destroy (kept);
+  cairo_surface_destroy (fresh);
+
+  hs_test_window_close (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  app = hs_test_init (&argc, &argv);
+
+  g_test_add_func ("/ui/graph-view-paint/unchanged-frame-keeps-nodes", test_unchanged_frame_keeps_nodes);
+  return hs_test_run (app);
+}
