@@ -1097,6 +1097,38 @@ console_key_pressed_cb (GtkEventControllerKey *controller,
   return TRUE;
 }
 
+/* A key the application binds to an action (Alt+Right: the next step)
+ * reaches the widget with the keyboard only when that action is
+ * disabled, as at a lesson's last step: GTK's accelerators pass it on.
+ * GtkSourceView's own binding then ran, and Alt+Right and Alt+Left
+ * swapped the words around the cursor, editing the snippet the learner
+ * was stepping through.  In the editor and the console such a key does
+ * nothing but sound the bell. */
+static gboolean
+bound_key_pressed_cb (GtkEventControllerKey *controller,
+                      guint                  keyval,
+                      guint                  keycode,
+                      GdkModifierType        state,
+                      HsWindow              *self)
+{
+  GtkApplication *app;
+  g_autofree char *accel = NULL;
+  g_auto(GStrv) actions = NULL;
+
+  g_assert (GTK_IS_EVENT_CONTROLLER_KEY (controller));
+  g_assert (HS_IS_WINDOW (self));
+
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (app == NULL)
+    return GDK_EVENT_PROPAGATE;
+  accel = gtk_accelerator_name (keyval, state & gtk_accelerator_get_default_mod_mask ());
+  actions = gtk_application_get_actions_for_accel (app, accel);
+  if (actions == NULL || actions[0] == NULL)
+    return GDK_EVENT_PROPAGATE;
+  gtk_widget_error_bell (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+  return GDK_EVENT_STOP;
+}
+
 static void
 set_action_enabled (HsWindow   *self,
                     const char *name,
@@ -1825,6 +1857,16 @@ hs_window_init (HsWindow *self)
   gtk_source_buffer_set_language (self->buffer, gtk_source_language_manager_get_language (languages, "python3"));
   gtk_source_buffer_set_highlight_matching_brackets (self->buffer, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->source_view), "snippet");
+  /* after the window's accelerators, which capture keys first */
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkEventController *keys = gtk_event_controller_key_new ();
+
+      gtk_event_controller_set_name (keys, "bound-keys");
+      gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+      g_signal_connect (keys, "key-pressed", G_CALLBACK (bound_key_pressed_cb), self);
+      gtk_widget_add_controller (GTK_WIDGET (i == 0 ? self->source_view : self->console_view), keys);
+    }
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
 
