@@ -707,18 +707,51 @@ flap_key_pressed_cb (GtkEventControllerKey *keys,
 /* The folded editor put away with the keyboard in it: the keyboard goes
  * back to its header toggle, where it was opened from.  GTK moved it on
  * to the next widget it could find, the First Step button, where a
- * press of Space meant to go on typing jumped to the program's start. */
+ * press of Space meant to go on typing jumped to the program's start.
+ * And win.show-editor's state follows the flap, which also opens and
+ * shuts by itself as the window widens and narrows, and with Escape. */
 static void
 editor_revealed_cb (HsWindow *self)
 {
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "show-editor");
   GtkWidget *focus;
 
   g_assert (HS_IS_WINDOW (self));
 
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                               g_variant_new_boolean (adw_flap_get_reveal_flap (self->editor_flap)));
   focus = gtk_root_get_focus (GTK_ROOT (self));
   if (!adw_flap_get_reveal_flap (self->editor_flap) && adw_flap_get_folded (self->editor_flap) &&
       focus != NULL && gtk_widget_is_ancestor (focus, adw_flap_get_flap (self->editor_flap)))
     gtk_widget_grab_focus (self->editor_toggle);
+}
+
+/* F9 and the editor's header toggle.  Shown, the editor takes the
+ * keyboard, as a GNOME app's pane shown by F9 does (GNOME Text Editor's
+ * document list): the learner who asked for the snippet can type in it
+ * at once, where the keyboard had stayed on the graph.  Put away with
+ * the keyboard in it, the keyboard goes to the graph, the window's main
+ * content, before the editor hides: GTK gave it to the next widget it
+ * found (the First Step button) or to none.  Only the action moves the
+ * keyboard: the flap that opens as the window widens leaves it be. */
+static void
+show_editor_change_state (GSimpleAction *action,
+                          GVariant      *state,
+                          HsWindow      *self)
+{
+  gboolean show = g_variant_get_boolean (state);
+  GtkWidget *focus;
+
+  g_assert (G_IS_SIMPLE_ACTION (action));
+  g_assert (HS_IS_WINDOW (self));
+
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (!show && focus != NULL && gtk_widget_is_ancestor (focus, adw_flap_get_flap (self->editor_flap)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->graph_view));
+  adw_flap_set_reveal_flap (self->editor_flap, show);
+  if (show)
+    gtk_widget_grab_focus (GTK_WIDGET (self->source_view));
 }
 
 /* Folded, the editor opens over the graph's side, and the learner reads
@@ -1806,16 +1839,18 @@ hs_window_init (HsWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), hs_window_actions,
                                    hs_window_n_actions, self);
 
-  /* The side panes fold away on a narrow window; these show them again. */
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(GPropertyAction) action =
-        g_property_action_new (i == 0 ? "show-editor" : "show-inspector",
-                               i == 0 ? self->editor_flap : self->inspector_flap,
-                               "reveal-flap");
+  /* The side panes fold away on a narrow window; these show them again.
+   * The editor's moves the keyboard too (show_editor_change_state()). */
+  {
+    g_autoptr(GPropertyAction) action = g_property_action_new ("show-inspector", self->inspector_flap, "reveal-flap");
+    g_autoptr(GSimpleAction) editor =
+      g_simple_action_new_stateful ("show-editor", NULL,
+                                    g_variant_new_boolean (adw_flap_get_reveal_flap (self->editor_flap)));
 
-      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
-    }
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+    g_signal_connect_object (editor, "change-state", G_CALLBACK (show_editor_change_state), self, 0);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (editor));
+  }
   g_signal_connect_object (self->inspector_flap, "notify::reveal-progress",
                            G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->inspector_flap, "notify::folded",

@@ -974,6 +974,76 @@ test_graph_room_at_fold (void)
     }
 }
 
+static const char *
+focus_name (HsWindow *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "(none)";
+}
+
+static gboolean
+editor_shut (gpointer data)
+{
+  return adw_flap_get_reveal_progress (data) <= 0;
+}
+
+/* F9, pressed for real: the editor it shows takes the keyboard, so that
+ * the learner can type in the snippet at once (it stayed where it was,
+ * on the graph); put away with the keyboard in it, the keyboard goes to
+ * the graph, the window's main content (GTK gave it to the First Step
+ * button, or to nothing).  Beside the graph (1280x800) and folded over
+ * it (800x600). */
+static void
+test_f9_focus (gconstpointer data)
+{
+  const int *size = data;
+  HsWindow *window = sized_window (size[0], size[1]);
+  GtkWidget *graph = GTK_WIDGET (hs_window_get_graph_view (window));
+
+  g_assert_true (gtk_widget_grab_focus (graph));
+  if (adw_flap_get_reveal_flap (window->editor_flap))
+    {
+      if (!hs_test_press_keys (GTK_WINDOW (window), "F9"))
+        {
+          g_test_skip ("no X11 display or no xdotool to press keys with");
+          hs_test_window_close (window);
+          return;
+        }
+      g_assert_true (hs_test_wait_until (editor_shut, window->editor_flap));
+      g_assert_true (gtk_widget_has_focus (graph));
+    }
+
+  if (!hs_test_press_keys (GTK_WINDOW (window), "F9"))
+    {
+      g_test_skip ("no X11 display or no xdotool to press keys with");
+      hs_test_window_close (window);
+      return;
+    }
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  hs_test_wait_frames (GTK_WIDGET (window), 2);
+  g_test_message ("%dx%d: the focus, the editor shown by F9: %s", size[0], size[1], focus_name (window));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (window->source_view)));
+  /* typed keys go into the snippet */
+  {
+    g_autofree char *before = hs_window_dup_text (window);
+    g_autofree char *after = NULL;
+
+    hs_test_press_keys (GTK_WINDOW (window), "z");
+    after = hs_window_dup_text (window);
+    g_assert_cmpuint (strlen (after), ==, strlen (before) + 1);
+    hs_test_press_keys (GTK_WINDOW (window), "BackSpace");
+  }
+
+  hs_test_press_keys (GTK_WINDOW (window), "F9");
+  g_assert_true (hs_test_wait_until (editor_shut, window->editor_flap));
+  hs_test_wait_frames (GTK_WIDGET (window), 2);
+  g_test_message ("%dx%d: the focus, the editor put away by F9: %s", size[0], size[1], focus_name (window));
+  g_assert_true (gtk_widget_has_focus (graph));
+
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -991,6 +1061,12 @@ main (int   argc,
   g_test_add_func ("/ui/window-fit/inspector-over-graph-only", test_inspector_over_graph_only);
   g_test_add_func ("/ui/window-fit/graph-room-at-fold", test_graph_room_at_fold);
   g_test_add_func ("/ui/window-fit/editor-over-graph-only", test_editor_over_graph_only);
+  {
+    static const int beside[] = { 1280, 800 }, folded[] = { 800, 600 };
+
+    g_test_add_data_func ("/ui/window-fit/f9-focus/1280x800", beside, test_f9_focus);
+    g_test_add_data_func ("/ui/window-fit/f9-focus/800x600", folded, test_f9_focus);
+  }
 
   return hs_test_run (app);
 }
