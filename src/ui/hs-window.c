@@ -754,41 +754,60 @@ show_editor_change_state (GSimpleAction *action,
     gtk_widget_grab_focus (GTK_WIDGET (self->source_view));
 }
 
-/* Folded, the editor opens over the graph's side, and the learner reads
- * or edits the snippet while stepping: the step bar, in the editor flap's
- * content, lay under it (at 800x600 the editor covered its step buttons).
- * So while the editor is folded the step bar goes below the flap, across
- * the window, and the editor comes down to it; beside the graph, it goes
- * back under the graph, and the editor reaches down to the heap buttons.
- * Folded, the flap's content spans the window, so the step bar keeps its
- * place on the screen either way. */
+/* Moves bar (the step bar or the lesson's note) out of the editor flap's
+ * content, below the flap (after) or above it, while the editor is
+ * folded, and back into the content, at its end or its start, beside */
 static void
-place_step_bar (HsWindow *self)
+place_across (HsWindow  *self,
+              GtkWidget *bar,
+              gboolean   after)
 {
-  GtkWidget *flap, *from, *to, *focus;
+  GtkWidget *flap, *content, *from, *to, *focus;
 
   g_assert (HS_IS_WINDOW (self));
+  g_assert (GTK_IS_WIDGET (bar));
 
   flap = GTK_WIDGET (self->editor_flap);
-  from = gtk_widget_get_parent (self->step_box);
-  to = adw_flap_get_folded (self->editor_flap) ? gtk_widget_get_parent (flap)
-                                               : adw_flap_get_content (self->editor_flap);
+  content = adw_flap_get_content (self->editor_flap);
+  from = gtk_widget_get_parent (bar);
+  to = adw_flap_get_folded (self->editor_flap) ? gtk_widget_get_parent (flap) : content;
 
   if (from == to)
     return;
-  /* a step button keeps the keyboard across the move */
+  /* a button in it keeps the keyboard across the move */
   focus = gtk_root_get_focus (GTK_ROOT (self));
-  if (focus != NULL && !gtk_widget_is_ancestor (focus, self->step_box))
+  if (focus != NULL && !gtk_widget_is_ancestor (focus, bar))
     focus = NULL;
-  g_object_ref (self->step_box);
-  gtk_box_remove (GTK_BOX (from), self->step_box);
-  if (to == adw_flap_get_content (self->editor_flap))
-    gtk_box_append (GTK_BOX (to), self->step_box);
+  g_object_ref (bar);
+  gtk_box_remove (GTK_BOX (from), bar);
+  if (to == content && after)
+    gtk_box_append (GTK_BOX (to), bar);
+  else if (to == content)
+    gtk_box_prepend (GTK_BOX (to), bar);
   else
-    gtk_box_insert_child_after (GTK_BOX (to), self->step_box, flap);
-  g_object_unref (self->step_box);
+    gtk_box_insert_child_after (GTK_BOX (to), bar, after ? flap : gtk_widget_get_prev_sibling (flap));
+  g_object_unref (bar);
   if (focus != NULL)
     gtk_widget_grab_focus (focus);
+}
+
+/* Folded, the editor opens over the graph's side, and the learner reads
+ * or edits the snippet while stepping: the step bar, in the editor flap's
+ * content, lay under it (at 800x600 the editor covered its step buttons),
+ * and so did the left of the lesson's note above the graph, which cut
+ * its sentences.  So while the editor is folded the step bar goes below
+ * the flap and the note above it, across the window, and the editor comes
+ * between them; beside the graph, they go back above and under the graph,
+ * and the editor reaches from the header bar down to the heap buttons.
+ * Folded, the flap's content spans the window, so both keep their place
+ * on the screen either way. */
+static void
+place_step_bar (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  place_across (self, self->step_box, TRUE);
+  place_across (self, GTK_WIDGET (self->lesson_panel), FALSE);
 }
 
 /* The window's width from which the inspector stays beside the graph, a
@@ -802,6 +821,8 @@ place_step_bar (HsWindow *self)
  * folded; below, the inspector opens over the graph's side when an
  * object is selected (show_inspector_for()). */
 #define INSPECTOR_BESIDE_WIDTH 1860
+
+static void flap_changed_cb (HsWindow *self);
 
 static void
 hs_window_size_allocate (GtkWidget *widget,
@@ -823,6 +844,13 @@ hs_window_size_allocate (GtkWidget *widget,
                               width >= INSPECTOR_BESIDE_WIDTH ? ADW_FLAP_FOLD_POLICY_AUTO
                                                               : ADW_FLAP_FOLD_POLICY_ALWAYS);
   GTK_WIDGET_CLASS (hs_window_parent_class)->size_allocate (widget, width, height, baseline);
+  /* the part of the graph the folded panes leave for the zoom buttons
+   * changes with the window's width too */
+  if (width != self->allocated_width)
+    {
+      self->allocated_width = width;
+      flap_changed_cb (self);
+    }
 }
 
 /* The statement on line of the snippet that ran, stripped and cut to
@@ -1040,34 +1068,72 @@ hs_window_show_console_error (HsWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->console_error), message != NULL);
 }
 
+/* How far flap's pane comes over the graph now, folded: its width and
+ * its separator's, as far as it has slid in; 0 beside the graph */
+static int
+flap_cover (AdwFlap *flap)
+{
+  GtkWidget *pane, *separator;
+  int width;
+
+  g_assert (ADW_IS_FLAP (flap));
+
+  if (!adw_flap_get_folded (flap))
+    return 0;
+  pane = adw_flap_get_flap (flap);
+  separator = adw_flap_get_separator (flap);
+  width = gtk_widget_get_width (pane);
+  /* not allocated yet while it is hidden: what it will take */
+  if (width <= 0)
+    gtk_widget_measure (pane, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+  if (separator != NULL)
+    width += MAX (gtk_widget_get_width (separator), 1);
+  return (int) ceil (width * adw_flap_get_reveal_progress (flap));
+}
+
 /* A folded inspector is shown over the graph's side of the window,
  * where before a run the "No Heap Yet" page is: the page keeps clear of
  * it (at 1024x600 the inspector covered the end of its sentences), and
- * so do the zoom buttons in the graph's corner, which it hid. */
+ * so do the zoom buttons in the graph's corner, which it hid.  They keep
+ * clear of the folded editor over the graph's other side too: at 800x600
+ * with both open, moved left out from under the inspector, they lay
+ * under the editor.  Where the part of the graph neither covers is
+ * narrower than their row (130 px there, for a row of 199), they stand
+ * in a column in its bottom right corner, as a map's zoom buttons do. */
 static void
 overlays_clear_inspector (HsWindow *self)
 {
-  int margin = 0;
+  int end = flap_cover (self->inspector_flap);
+  int start = flap_cover (self->editor_flap);
+  int row = 0;
+  GtkOrientation orientation;
 
   g_assert (HS_IS_WINDOW (self));
 
-  if (adw_flap_get_folded (self->inspector_flap))
-    {
-      GtkWidget *pane = adw_flap_get_flap (self->inspector_flap);
-      GtkWidget *separator = adw_flap_get_separator (self->inspector_flap);
-      int width = gtk_widget_get_width (pane);
+  if (gtk_widget_get_margin_end (GTK_WIDGET (self->empty_page)) != end)
+    gtk_widget_set_margin_end (GTK_WIDGET (self->empty_page), end);
+  end += self->zoom_box_margin;
+  if (start > 0)
+    start += self->zoom_box_margin;
+  if (gtk_widget_get_margin_end (self->zoom_box) != end)
+    gtk_widget_set_margin_end (self->zoom_box, end);
+  if (gtk_widget_get_margin_start (self->zoom_box) != start)
+    gtk_widget_set_margin_start (self->zoom_box, start);
 
-      /* not allocated yet while it is hidden: what it will take */
-      if (width <= 0)
-        gtk_widget_measure (pane, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
-      if (separator != NULL)
-        width += MAX (gtk_widget_get_width (separator), 1);
-      margin = (int) ceil (width * adw_flap_get_reveal_progress (self->inspector_flap));
-    }
-  if (gtk_widget_get_margin_end (GTK_WIDGET (self->empty_page)) != margin)
-    gtk_widget_set_margin_end (GTK_WIDGET (self->empty_page), margin);
-  if (gtk_widget_get_margin_end (self->zoom_box) != self->zoom_box_margin + margin)
-    gtk_widget_set_margin_end (self->zoom_box, self->zoom_box_margin + margin);
+  /* the row's width whichever way the buttons stand now */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->zoom_box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      {
+        int width;
+
+        gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+        row += width;
+      }
+  orientation = gtk_widget_get_width (self->graph_box) - start - end < row ? GTK_ORIENTATION_VERTICAL
+                                                                           : GTK_ORIENTATION_HORIZONTAL;
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->zoom_box)) != orientation)
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (self->zoom_box), orientation);
 }
 
 static gboolean
@@ -1856,6 +1922,8 @@ hs_window_init (HsWindow *self)
   g_signal_connect_object (self->inspector_flap, "notify::folded",
                            G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor_flap, "notify::folded",
+                           G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor_flap, "notify::reveal-progress",
                            G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor_flap, "notify::reveal-flap",
                            G_CALLBACK (editor_revealed_cb), self, G_CONNECT_SWAPPED);

@@ -1160,6 +1160,149 @@ test_f9_focus (gconstpointer data)
   hs_test_window_close (window);
 }
 
+static gboolean
+at_first_step (gpointer data)
+{
+  return hs_window_get_step (data) == 0;
+}
+
+static void
+log_bounds (const char            *what,
+            const graphene_rect_t *r)
+{
+  g_test_message ("%s at x %.0f..%.0f y %.0f..%.0f", what, r->origin.x, r->origin.x + r->size.width,
+                  r->origin.y, r->origin.y + r->size.height);
+}
+
+/* Whether a and b overlap by more than a pixel's edge */
+static gboolean
+overlap (const graphene_rect_t *a,
+         const graphene_rect_t *b)
+{
+  graphene_rect_t both;
+
+  return graphene_rect_intersection (a, b, &both) && both.size.width > 0.5 && both.size.height > 0.5;
+}
+
+/* The zoom buttons lie clear of both folded panes.  The window moves
+ * them in an idle after the flaps move, which frames asked for back to
+ * back can hold off: this is waited for, not a count of frames. */
+static gboolean
+zoom_is_clear (gpointer data)
+{
+  HsWindow *window = data;
+  GtkWidget *root = GTK_WIDGET (window);
+  graphene_rect_t zoom, pane, side;
+
+  return gtk_widget_compute_bounds (window->zoom_box, root, &zoom) &&
+         gtk_widget_compute_bounds (adw_flap_get_flap (window->editor_flap), root, &pane) &&
+         gtk_widget_compute_bounds (adw_flap_get_flap (window->inspector_flap), root, &side) &&
+         !overlap (&zoom, &pane) && !overlap (&zoom, &side);
+}
+
+static gboolean
+zoom_in_a_row (gpointer data)
+{
+  HsWindow *window = data;
+
+  return gtk_orientable_get_orientation (GTK_ORIENTABLE (window->zoom_box)) == GTK_ORIENTATION_HORIZONTAL &&
+         gtk_widget_get_margin_start (window->zoom_box) == 0;
+}
+
+/* At 800x600 a lesson open, the editor shown (folded, over the graph's
+ * left) and the inspector too (folded, over its right): the zoom
+ * buttons lay under the editor, having moved left out from under the
+ * inspector only, and the editor covered the left of the lesson's note,
+ * cutting its sentences.  Every pane keeps clear of the others: the
+ * note above the editor, the zoom buttons in the part of the graph that
+ * neither pane covers. */
+static void
+test_both_panes_at_800 (void)
+{
+  HsWindow *window = sized_window (800, 600);
+  GtkWidget *root = GTK_WIDGET (window);
+  GtkWidget *editor = adw_flap_get_flap (window->editor_flap);
+  GtkWidget *inspector = adw_flap_get_flap (window->inspector_flap);
+  GtkWidget *notes = GTK_WIDGET (hs_window_get_lesson_panel (window));
+  GtkWidget *graph = GTK_WIDGET (hs_window_get_graph_view (window));
+  graphene_rect_t pane, side, zoom, note, view;
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "open-lesson", g_variant_new_string ("copies"));
+  hs_test_wait_idle (window);
+  g_assert_true (hs_test_wait_until (at_first_step, window));
+  hs_test_wait_idle (window);
+  g_assert_true (gtk_widget_get_visible (notes));
+  g_assert_true (adw_flap_get_folded (window->editor_flap));
+  g_assert_true (adw_flap_get_folded (window->inspector_flap));
+
+  hs_test_activate (window, "show-editor");
+  hs_test_activate (window, "show-inspector");
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  g_assert_true (hs_test_wait_until (inspector_open, window->inspector_flap));
+  hs_test_wait_idle (window);
+  hs_test_wait_frames (root, 4);
+  hs_test_wait_until (zoom_is_clear, window);
+  hs_test_save_shot (root, "both-panes-800x600");
+
+  g_assert_true (gtk_widget_compute_bounds (editor, root, &pane));
+  g_assert_true (gtk_widget_compute_bounds (inspector, root, &side));
+  g_assert_true (gtk_widget_compute_bounds (window->zoom_box, root, &zoom));
+  g_assert_true (gtk_widget_compute_bounds (notes, root, &note));
+  g_assert_true (gtk_widget_compute_bounds (graph, root, &view));
+  log_bounds ("the editor", &pane);
+  log_bounds ("the inspector", &side);
+  log_bounds ("the zoom buttons", &zoom);
+  log_bounds ("the lesson's note", &note);
+  log_bounds ("the graph", &view);
+  g_assert_cmpfloat (pane.size.width, >, 0);
+  g_assert_cmpfloat (side.size.width, >, 0);
+  g_assert_true (gtk_widget_get_mapped (window->zoom_box));
+
+  /* the zoom buttons in the graph, clear of both panes */
+  g_assert_false (overlap (&zoom, &pane));
+  g_assert_false (overlap (&zoom, &side));
+  g_assert_true (graphene_rect_contains_rect (&view, &zoom));
+  /* the note clear of the editor, and as wide as it was */
+  g_assert_false (overlap (&note, &pane));
+  g_assert_false (overlap (&note, &side));
+
+  /* Each put away, what it made room for goes back */
+  hs_test_activate (window, "show-editor");
+  hs_test_activate (window, "show-inspector");
+  g_assert_true (hs_test_wait_until (inspector_shut, window->editor_flap));
+  g_assert_true (hs_test_wait_until (inspector_shut, window->inspector_flap));
+  hs_test_wait_idle (window);
+  hs_test_wait_frames (root, 4);
+  hs_test_wait_until (zoom_in_a_row, window);
+  {
+    graphene_rect_t zoom_after;
+
+    g_assert_true (gtk_widget_compute_bounds (window->zoom_box, root, &zoom_after));
+    log_bounds ("the zoom buttons, both panes away", &zoom_after);
+    g_assert_cmpfloat (fabs (zoom_after.origin.x + zoom_after.size.width - (view.origin.x + view.size.width)), <=, 13);
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (window->zoom_box)), ==,
+                     GTK_ORIENTATION_HORIZONTAL);
+  }
+
+  /* Widened, the editor comes beside the graph, and the note goes back
+   * above the graph alone */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  g_assert_true (hs_test_wait_until (hs_test_flap_unfolded, window->editor_flap));
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  hs_test_wait_idle (window);
+  hs_test_wait_frames (root, 4);
+  g_assert_true (gtk_widget_compute_bounds (editor, root, &pane));
+  g_assert_true (gtk_widget_compute_bounds (notes, root, &note));
+  g_assert_true (gtk_widget_compute_bounds (graph, root, &view));
+  log_bounds ("1200x700: the editor", &pane);
+  log_bounds ("1200x700: the lesson's note", &note);
+  g_assert_cmpfloat (note.origin.x, >=, pane.origin.x + pane.size.width);
+  g_assert_cmpfloat (fabs (note.origin.x - view.origin.x), <=, 0.5);
+  g_assert_cmpfloat (pane.origin.y, <, note.origin.y + note.size.height);
+
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1177,6 +1320,7 @@ main (int   argc,
   g_test_add_func ("/ui/window-fit/inspector-over-graph-only", test_inspector_over_graph_only);
   g_test_add_func ("/ui/window-fit/graph-room-at-fold", test_graph_room_at_fold);
   g_test_add_func ("/ui/window-fit/editor-over-graph-only", test_editor_over_graph_only);
+  g_test_add_func ("/ui/window-fit/both-panes-at-800", test_both_panes_at_800);
   {
     static const int beside[] = { 1280, 800 }, folded[] = { 800, 600 };
 
