@@ -10,19 +10,31 @@
  * ref, and refs name the objects of one trace only.  When the view leaves
  * a trace (Run again, or a run with a higher element cap), each grown
  * container that a variable names is remembered by that variable, its
- * function and name; the next trace's container under the same name, at
+ * function and name (see var_key()); the next trace's container under the same name, at
  * the first step that binds it, is grown as much.  A container no
  * variable names (an entry of another one) starts folded again.
  */
 
-/* "function\nname": a frame's function and a variable's name */
+/* "function\nname\nN": a frame's function, a variable's name, and how
+ * many variables of that name come after it in the frame.  A frame may
+ * list one name twice: while a comprehension inlined in the module's code
+ * runs (3.12 on, PEP 709) the module frame shows the comprehension's
+ * variable first, then the global of the same name, each holding its own
+ * value.  Counted from the frame's end, the global is 0 at every step,
+ * whether a comprehension runs or not, and the comprehension's variable
+ * that hides it is 1: the two never share a key. */
 static char *
-var_key (const char *function,
-         const char *name)
+var_key (const HsFrame *frame,
+         guint          v)
 {
-  g_assert (function != NULL && name != NULL);
+  guint later = 0;
 
-  return g_strconcat (function, "\n", name, NULL);
+  g_assert (frame != NULL && v < frame->n_vars);
+  g_assert (frame->function != NULL && frame->vars[v].name != NULL);
+
+  for (guint w = v + 1; w < frame->n_vars; w++)
+    later += g_str_equal (frame->vars[w].name, frame->vars[v].name);
+  return g_strdup_printf ("%s\n%s\n%u", frame->function, frame->vars[v].name, later);
 }
 
 /* The variable that names ref in snapshot, innermost frame first */
@@ -39,7 +51,7 @@ key_of_ref (HsSnapshot *snapshot,
   for (guint f = n_frames; f > 0; f--)
     for (guint v = 0; v < frames[f - 1].n_vars; v++)
       if (frames[f - 1].vars[v].ref == ref)
-        return var_key (frames[f - 1].function, frames[f - 1].vars[v].name);
+        return var_key (&frames[f - 1], v);
   return NULL;
 }
 
@@ -115,7 +127,7 @@ hs_graph_view_more_restore (HsGraphView *self)
   for (guint f = n_frames; f > 0; f--)
     for (guint v = 0; v < frames[f - 1].n_vars; v++)
       {
-        g_autofree char *name = var_key (frames[f - 1].function, frames[f - 1].vars[v].name);
+        g_autofree char *name = var_key (&frames[f - 1], v);
         guint32 ref = frames[f - 1].vars[v].ref;
         gpointer cells;
 

@@ -54,6 +54,7 @@ struct _HsWindow
   AdwStatusPage        *empty_page;
   GtkWidget            *zoom_box;
   int                   zoom_box_margin;  /* its margin-end in hs-window.ui, the inspector's width aside */
+  int                   allocated_width;  /* the window's, when the zoom buttons last were placed */
   HsGraphView          *graph_view;
   GtkScale             *timeline;
   GtkAdjustment        *timeline_adjustment;

@@ -707,55 +707,107 @@ flap_key_pressed_cb (GtkEventControllerKey *keys,
 /* The folded editor put away with the keyboard in it: the keyboard goes
  * back to its header toggle, where it was opened from.  GTK moved it on
  * to the next widget it could find, the First Step button, where a
- * press of Space meant to go on typing jumped to the program's start. */
+ * press of Space meant to go on typing jumped to the program's start.
+ * And win.show-editor's state follows the flap, which also opens and
+ * shuts by itself as the window widens and narrows, and with Escape. */
 static void
 editor_revealed_cb (HsWindow *self)
 {
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "show-editor");
   GtkWidget *focus;
 
   g_assert (HS_IS_WINDOW (self));
 
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                               g_variant_new_boolean (adw_flap_get_reveal_flap (self->editor_flap)));
   focus = gtk_root_get_focus (GTK_ROOT (self));
   if (!adw_flap_get_reveal_flap (self->editor_flap) && adw_flap_get_folded (self->editor_flap) &&
       focus != NULL && gtk_widget_is_ancestor (focus, adw_flap_get_flap (self->editor_flap)))
     gtk_widget_grab_focus (self->editor_toggle);
 }
 
-/* Folded, the editor opens over the graph's side, and the learner reads
- * or edits the snippet while stepping: the step bar, in the editor flap's
- * content, lay under it (at 800x600 the editor covered its step buttons).
- * So while the editor is folded the step bar goes below the flap, across
- * the window, and the editor comes down to it; beside the graph, it goes
- * back under the graph, and the editor reaches down to the heap buttons.
- * Folded, the flap's content spans the window, so the step bar keeps its
- * place on the screen either way. */
+/* F9 and the editor's header toggle.  Shown, the editor takes the
+ * keyboard, as a GNOME app's pane shown by F9 does (GNOME Text Editor's
+ * document list): the learner who asked for the snippet can type in it
+ * at once, where the keyboard had stayed on the graph.  Put away with
+ * the keyboard in it, the keyboard goes to the graph, the window's main
+ * content, before the editor hides: GTK gave it to the next widget it
+ * found (the First Step button) or to none.  Only the action moves the
+ * keyboard: the flap that opens as the window widens leaves it be. */
 static void
-place_step_bar (HsWindow *self)
+show_editor_change_state (GSimpleAction *action,
+                          GVariant      *state,
+                          HsWindow      *self)
 {
-  GtkWidget *flap, *from, *to, *focus;
+  gboolean show = g_variant_get_boolean (state);
+  GtkWidget *focus;
 
+  g_assert (G_IS_SIMPLE_ACTION (action));
   g_assert (HS_IS_WINDOW (self));
 
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (!show && focus != NULL && gtk_widget_is_ancestor (focus, adw_flap_get_flap (self->editor_flap)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->graph_view));
+  adw_flap_set_reveal_flap (self->editor_flap, show);
+  if (show)
+    gtk_widget_grab_focus (GTK_WIDGET (self->source_view));
+}
+
+/* Moves bar (the step bar or the lesson's note) out of the editor flap's
+ * content, below the flap (after) or above it, while the editor is
+ * folded, and back into the content, at its end or its start, beside */
+static void
+place_across (HsWindow  *self,
+              GtkWidget *bar,
+              gboolean   after)
+{
+  GtkWidget *flap, *content, *from, *to, *focus;
+
+  g_assert (HS_IS_WINDOW (self));
+  g_assert (GTK_IS_WIDGET (bar));
+
   flap = GTK_WIDGET (self->editor_flap);
-  from = gtk_widget_get_parent (self->step_box);
-  to = adw_flap_get_folded (self->editor_flap) ? gtk_widget_get_parent (flap)
-                                               : adw_flap_get_content (self->editor_flap);
+  content = adw_flap_get_content (self->editor_flap);
+  from = gtk_widget_get_parent (bar);
+  to = adw_flap_get_folded (self->editor_flap) ? gtk_widget_get_parent (flap) : content;
 
   if (from == to)
     return;
-  /* a step button keeps the keyboard across the move */
+  /* a button in it keeps the keyboard across the move */
   focus = gtk_root_get_focus (GTK_ROOT (self));
-  if (focus != NULL && !gtk_widget_is_ancestor (focus, self->step_box))
+  if (focus != NULL && !gtk_widget_is_ancestor (focus, bar))
     focus = NULL;
-  g_object_ref (self->step_box);
-  gtk_box_remove (GTK_BOX (from), self->step_box);
-  if (to == adw_flap_get_content (self->editor_flap))
-    gtk_box_append (GTK_BOX (to), self->step_box);
+  g_object_ref (bar);
+  gtk_box_remove (GTK_BOX (from), bar);
+  if (to == content && after)
+    gtk_box_append (GTK_BOX (to), bar);
+  else if (to == content)
+    gtk_box_prepend (GTK_BOX (to), bar);
   else
-    gtk_box_insert_child_after (GTK_BOX (to), self->step_box, flap);
-  g_object_unref (self->step_box);
+    gtk_box_insert_child_after (GTK_BOX (to), bar, after ? flap : gtk_widget_get_prev_sibling (flap));
+  g_object_unref (bar);
   if (focus != NULL)
     gtk_widget_grab_focus (focus);
+}
+
+/* Folded, the editor opens over the graph's side, and the learner reads
+ * or edits the snippet while stepping: the step bar, in the editor flap's
+ * content, lay under it (at 800x600 the editor covered its step buttons),
+ * and so did the left of the lesson's note above the graph, which cut
+ * its sentences.  So while the editor is folded the step bar goes below
+ * the flap and the note above it, across the window, and the editor comes
+ * between them; beside the graph, they go back above and under the graph,
+ * and the editor reaches from the header bar down to the heap buttons.
+ * Folded, the flap's content spans the window, so both keep their place
+ * on the screen either way. */
+static void
+place_step_bar (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  place_across (self, self->step_box, TRUE);
+  place_across (self, GTK_WIDGET (self->lesson_panel), FALSE);
 }
 
 /* The window's width from which the inspector stays beside the graph, a
@@ -769,6 +821,8 @@ place_step_bar (HsWindow *self)
  * folded; below, the inspector opens over the graph's side when an
  * object is selected (show_inspector_for()). */
 #define INSPECTOR_BESIDE_WIDTH 1860
+
+static void flap_changed_cb (HsWindow *self);
 
 static void
 hs_window_size_allocate (GtkWidget *widget,
@@ -790,6 +844,13 @@ hs_window_size_allocate (GtkWidget *widget,
                               width >= INSPECTOR_BESIDE_WIDTH ? ADW_FLAP_FOLD_POLICY_AUTO
                                                               : ADW_FLAP_FOLD_POLICY_ALWAYS);
   GTK_WIDGET_CLASS (hs_window_parent_class)->size_allocate (widget, width, height, baseline);
+  /* the part of the graph the folded panes leave for the zoom buttons
+   * changes with the window's width too */
+  if (width != self->allocated_width)
+    {
+      self->allocated_width = width;
+      flap_changed_cb (self);
+    }
 }
 
 /* The statement on line of the snippet that ran, stripped and cut to
@@ -1007,34 +1068,72 @@ hs_window_show_console_error (HsWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->console_error), message != NULL);
 }
 
+/* How far flap's pane comes over the graph now, folded: its width and
+ * its separator's, as far as it has slid in; 0 beside the graph */
+static int
+flap_cover (AdwFlap *flap)
+{
+  GtkWidget *pane, *separator;
+  int width;
+
+  g_assert (ADW_IS_FLAP (flap));
+
+  if (!adw_flap_get_folded (flap))
+    return 0;
+  pane = adw_flap_get_flap (flap);
+  separator = adw_flap_get_separator (flap);
+  width = gtk_widget_get_width (pane);
+  /* not allocated yet while it is hidden: what it will take */
+  if (width <= 0)
+    gtk_widget_measure (pane, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+  if (separator != NULL)
+    width += MAX (gtk_widget_get_width (separator), 1);
+  return (int) ceil (width * adw_flap_get_reveal_progress (flap));
+}
+
 /* A folded inspector is shown over the graph's side of the window,
  * where before a run the "No Heap Yet" page is: the page keeps clear of
  * it (at 1024x600 the inspector covered the end of its sentences), and
- * so do the zoom buttons in the graph's corner, which it hid. */
+ * so do the zoom buttons in the graph's corner, which it hid.  They keep
+ * clear of the folded editor over the graph's other side too: at 800x600
+ * with both open, moved left out from under the inspector, they lay
+ * under the editor.  Where the part of the graph neither covers is
+ * narrower than their row (130 px there, for a row of 199), they stand
+ * in a column in its bottom right corner, as a map's zoom buttons do. */
 static void
 overlays_clear_inspector (HsWindow *self)
 {
-  int margin = 0;
+  int end = flap_cover (self->inspector_flap);
+  int start = flap_cover (self->editor_flap);
+  int row = 0;
+  GtkOrientation orientation;
 
   g_assert (HS_IS_WINDOW (self));
 
-  if (adw_flap_get_folded (self->inspector_flap))
-    {
-      GtkWidget *pane = adw_flap_get_flap (self->inspector_flap);
-      GtkWidget *separator = adw_flap_get_separator (self->inspector_flap);
-      int width = gtk_widget_get_width (pane);
+  if (gtk_widget_get_margin_end (GTK_WIDGET (self->empty_page)) != end)
+    gtk_widget_set_margin_end (GTK_WIDGET (self->empty_page), end);
+  end += self->zoom_box_margin;
+  if (start > 0)
+    start += self->zoom_box_margin;
+  if (gtk_widget_get_margin_end (self->zoom_box) != end)
+    gtk_widget_set_margin_end (self->zoom_box, end);
+  if (gtk_widget_get_margin_start (self->zoom_box) != start)
+    gtk_widget_set_margin_start (self->zoom_box, start);
 
-      /* not allocated yet while it is hidden: what it will take */
-      if (width <= 0)
-        gtk_widget_measure (pane, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
-      if (separator != NULL)
-        width += MAX (gtk_widget_get_width (separator), 1);
-      margin = (int) ceil (width * adw_flap_get_reveal_progress (self->inspector_flap));
-    }
-  if (gtk_widget_get_margin_end (GTK_WIDGET (self->empty_page)) != margin)
-    gtk_widget_set_margin_end (GTK_WIDGET (self->empty_page), margin);
-  if (gtk_widget_get_margin_end (self->zoom_box) != self->zoom_box_margin + margin)
-    gtk_widget_set_margin_end (self->zoom_box, self->zoom_box_margin + margin);
+  /* the row's width whichever way the buttons stand now */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->zoom_box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      {
+        int width;
+
+        gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+        row += width;
+      }
+  orientation = gtk_widget_get_width (self->graph_box) - start - end < row ? GTK_ORIENTATION_VERTICAL
+                                                                           : GTK_ORIENTATION_HORIZONTAL;
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->zoom_box)) != orientation)
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (self->zoom_box), orientation);
 }
 
 static gboolean
@@ -1095,6 +1194,38 @@ console_key_pressed_cb (GtkEventControllerKey *controller,
 
   hs_window_console_activate (self);
   return TRUE;
+}
+
+/* A key the application binds to an action (Alt+Right: the next step)
+ * reaches the widget with the keyboard only when that action is
+ * disabled, as at a lesson's last step: GTK's accelerators pass it on.
+ * GtkSourceView's own binding then ran, and Alt+Right and Alt+Left
+ * swapped the words around the cursor, editing the snippet the learner
+ * was stepping through.  In the editor and the console such a key does
+ * nothing but sound the bell. */
+static gboolean
+bound_key_pressed_cb (GtkEventControllerKey *controller,
+                      guint                  keyval,
+                      guint                  keycode,
+                      GdkModifierType        state,
+                      HsWindow              *self)
+{
+  GtkApplication *app;
+  g_autofree char *accel = NULL;
+  g_auto(GStrv) actions = NULL;
+
+  g_assert (GTK_IS_EVENT_CONTROLLER_KEY (controller));
+  g_assert (HS_IS_WINDOW (self));
+
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (app == NULL)
+    return GDK_EVENT_PROPAGATE;
+  accel = gtk_accelerator_name (keyval, state & gtk_accelerator_get_default_mod_mask ());
+  actions = gtk_application_get_actions_for_accel (app, accel);
+  if (actions == NULL || actions[0] == NULL)
+    return GDK_EVENT_PROPAGATE;
+  gtk_widget_error_bell (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+  return GDK_EVENT_STOP;
 }
 
 static void
@@ -1774,21 +1905,25 @@ hs_window_init (HsWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), hs_window_actions,
                                    hs_window_n_actions, self);
 
-  /* The side panes fold away on a narrow window; these show them again. */
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(GPropertyAction) action =
-        g_property_action_new (i == 0 ? "show-editor" : "show-inspector",
-                               i == 0 ? self->editor_flap : self->inspector_flap,
-                               "reveal-flap");
+  /* The side panes fold away on a narrow window; these show them again.
+   * The editor's moves the keyboard too (show_editor_change_state()). */
+  {
+    g_autoptr(GPropertyAction) action = g_property_action_new ("show-inspector", self->inspector_flap, "reveal-flap");
+    g_autoptr(GSimpleAction) editor =
+      g_simple_action_new_stateful ("show-editor", NULL,
+                                    g_variant_new_boolean (adw_flap_get_reveal_flap (self->editor_flap)));
 
-      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
-    }
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+    g_signal_connect_object (editor, "change-state", G_CALLBACK (show_editor_change_state), self, 0);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (editor));
+  }
   g_signal_connect_object (self->inspector_flap, "notify::reveal-progress",
                            G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->inspector_flap, "notify::folded",
                            G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor_flap, "notify::folded",
+                           G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor_flap, "notify::reveal-progress",
                            G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor_flap, "notify::reveal-flap",
                            G_CALLBACK (editor_revealed_cb), self, G_CONNECT_SWAPPED);
@@ -1825,6 +1960,16 @@ hs_window_init (HsWindow *self)
   gtk_source_buffer_set_language (self->buffer, gtk_source_language_manager_get_language (languages, "python3"));
   gtk_source_buffer_set_highlight_matching_brackets (self->buffer, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->source_view), "snippet");
+  /* after the window's accelerators, which capture keys first */
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkEventController *keys = gtk_event_controller_key_new ();
+
+      gtk_event_controller_set_name (keys, "bound-keys");
+      gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+      g_signal_connect (keys, "key-pressed", G_CALLBACK (bound_key_pressed_cb), self);
+      gtk_widget_add_controller (GTK_WIDGET (i == 0 ? self->source_view : self->console_view), keys);
+    }
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
 

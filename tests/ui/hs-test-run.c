@@ -6,6 +6,10 @@
 #include "hs-graph-view-private.h"
 #include "hs-test-run.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/lsan_interface.h>
 
@@ -483,4 +487,52 @@ hs_test_settle (HsWindow *window)
                  graph_is_at_rest (graph) ? "at rest" : "moving or about to frame",
                  hs_graph_view_get_follow (graph) ? "following" : "not following");
     }
+}
+
+/* Presses KEYS (xdotool's names: "alt+Right", "Escape") as a person
+ * would: xdotool gives WINDOW the X server's keyboard focus and sends
+ * the keys through the XTEST extension, so GTK receives real key events
+ * and delivers them as it does any other, through the capture, target
+ * and bubble phases from the focused widget and the application's
+ * accelerators.  Returns once they have been handled, or FALSE, having
+ * pressed nothing, when the display is not X11 or xdotool is missing
+ * (the caller skips). */
+gboolean
+hs_test_press_keys (GtkWindow  *window,
+                    const char *keys)
+{
+#ifdef GDK_WINDOWING_X11
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autofree char *xid = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  GdkSurface *surface;
+  int status;
+
+  g_return_val_if_fail (GTK_IS_WINDOW (window), FALSE);
+  g_return_val_if_fail (keys != NULL, FALSE);
+
+  surface = gtk_native_get_surface (GTK_NATIVE (window));
+  if (xdotool == NULL || surface == NULL || !GDK_IS_X11_SURFACE (surface))
+    return FALSE;
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  {
+    const char *argv[] = { xdotool, "windowfocus", "--sync", xid, "key", "--delay", "20", keys, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                  NULL, &err, &status, &error);
+  }
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("xdotool %s: %s", keys, err);
+  /* the keys are in GDK's queue after a round trip; GTK delivers them
+   * as the frame clock flushes events */
+  gdk_display_sync (gtk_widget_get_display (GTK_WIDGET (window)));
+  hs_test_wait_frames (GTK_WIDGET (window), 3);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  return TRUE;
+#else
+  return FALSE;
+#endif
 }

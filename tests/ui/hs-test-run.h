@@ -51,6 +51,8 @@ gboolean       hs_test_flap_folded      (gpointer         flap);
 gboolean       hs_test_flap_unfolded    (gpointer         flap);
 void           hs_test_activate         (HsWindow        *window,
                                          const char      *action);
+gboolean       hs_test_press_keys       (GtkWindow       *window,
+                                         const char      *keys);
 typedef gboolean (*HsTestWidgetMatch) (GtkWidget     *widget,
                                        gconstpointer  data);
 

@@ -370,6 +370,103 @@ test_link_keyboard (void)
   hs_test_window_close (window);
 }
 
+/* The editor's text and cursor, to compare before and after keys */
+static char *
+editor_state (HsWindow *window)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (window->source_view));
+  g_autofree char *text = hs_window_dup_text (window);
+  GtkTextIter cursor;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  return g_strdup_printf ("%d\n%s", gtk_text_iter_get_offset (&cursor), text);
+}
+
+/* The stepping keys, pressed for real with the keyboard in the editor:
+ * at either end of the lesson, where the step they ask for does not
+ * exist, they change nothing.  GtkSourceView's own Alt+Left and
+ * Alt+Right swap words: a key the window's disabled action let through
+ * edited the snippet. */
+static void
+test_step_keys_at_ends (HsTestFixture *f,
+                        gconstpointer  data)
+{
+  static const char *const at_end[] = { "alt+Right", "alt+End" };
+  static const char *const at_start[] = { "alt+Left", "alt+Home" };
+  HsWindow *window = f->window;
+  GtkTextBuffer *buffer;
+  GtkTextIter iter;
+  g_autofree char *before = NULL;
+  guint last;
+
+  open_lesson (window, "copies");
+  if (!adw_flap_get_reveal_flap (window->editor_flap))
+    hs_test_activate (window, "show-editor");
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window->source_view));
+  gtk_widget_grab_focus (GTK_WIDGET (window->source_view));
+  /* the cursor inside a line's second word, where swapping words edits */
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (window->source_view));
+  gtk_text_buffer_get_iter_at_line_offset (buffer, &iter, 0, 1);
+  gtk_text_iter_forward_word_end (&iter);
+  gtk_text_iter_forward_word_end (&iter);
+  gtk_text_iter_backward_char (&iter);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+  before = editor_state (window);
+  last = hs_trace_get_n_steps (hs_window_get_trace (window)) - 1;
+
+  hs_test_activate (window, "last-step");
+  g_assert_cmpuint (hs_window_get_step (window), ==, last);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "step-forward"));
+  for (guint i = 0; i < G_N_ELEMENTS (at_end); i++)
+    {
+      g_autofree char *after = NULL;
+
+      if (!hs_test_press_keys (GTK_WINDOW (window), at_end[i]))
+        {
+          g_test_skip ("no X11 display or no xdotool to press keys with");
+          return;
+        }
+      after = editor_state (window);
+      g_assert_cmpstr (after, ==, before);
+      g_assert_cmpuint (hs_window_get_step (window), ==, last);
+      g_assert_true (gtk_widget_has_focus (GTK_WIDGET (window->source_view)));
+    }
+
+  /* the same key reaches the window where there is a step to go to */
+  hs_test_press_keys (GTK_WINDOW (window), "alt+Left");
+  g_assert_cmpuint (hs_window_get_step (window), ==, last - 1);
+
+  hs_test_activate (window, "first-step");
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "step-back"));
+  for (guint i = 0; i < G_N_ELEMENTS (at_start); i++)
+    {
+      g_autofree char *after = NULL;
+
+      hs_test_press_keys (GTK_WINDOW (window), at_start[i]);
+      after = editor_state (window);
+      g_assert_cmpstr (after, ==, before);
+      g_assert_cmpuint (hs_window_get_step (window), ==, 0);
+    }
+
+  /* nor the console's line */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->console_view)));
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (window->console_view));
+  gtk_text_buffer_set_text (buffer, "len(a) + b", -1);
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, 8);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+  gtk_widget_grab_focus (GTK_WIDGET (window->console_view));
+  hs_test_press_keys (GTK_WINDOW (window), "alt+Left");
+  {
+    g_autofree char *line = NULL;
+    GtkTextIter start, end;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    line = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (line, ==, "len(a) + b");
+  }
+  gtk_text_buffer_set_text (buffer, "", -1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -381,6 +478,8 @@ main (int   argc,
   g_test_add ("/ui/lesson-window/close", HsTestFixture, NULL, fixture_setup, test_close, fixture_teardown);
   g_test_add ("/ui/lesson-window/predict", HsTestFixture, NULL, fixture_setup, test_predict, fixture_teardown);
   g_test_add_func ("/ui/lesson-window/link-keyboard", test_link_keyboard);
+  g_test_add ("/ui/lesson-window/step-keys-at-ends", HsTestFixture, NULL, fixture_setup, test_step_keys_at_ends,
+              fixture_teardown);
   lessons = hs_lesson_list_all ();
   for (guint i = 0; i < lessons->len; i++)
     {

@@ -363,6 +363,100 @@ test_nothing_more (void)
   hs_test_window_close (window);
 }
 
+/* Two variables of one name in one frame: while a comprehension inlined
+ * in the module's code runs (3.12 on, PEP 709), the module frame lists
+ * the comprehension's x, then the global x.  Each keeps what "… N more"
+ * showed of its own list across Run again: the global's is not given the
+ * comprehension's, nor the other way round. */
+static guint
+step_with_two_x (HsTrace  *trace,
+                 guint32  *hidden,
+                 guint32  *global)
+{
+  for (guint s = 0; s < hs_trace_get_n_steps (trace); s++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, s);
+      const HsFrame *frames;
+      guint n_frames, n_x = 0;
+
+      frames = hs_snapshot_get_frames (snapshot, &n_frames);
+      g_assert_cmpuint (n_frames, >=, 1);
+      for (guint v = 0; v < frames[n_frames - 1].n_vars; v++)
+        if (g_str_equal (frames[n_frames - 1].vars[v].name, "x"))
+          *(n_x++ == 0 ? hidden : global) = frames[n_frames - 1].vars[v].ref;
+      if (n_x == 2)
+        return s;
+    }
+  g_assert_not_reached ();
+  return 0;
+}
+
+static void
+test_comprehension_shadows (gconstpointer data)
+{
+  const char *version = data;
+  const char *source =
+    "x = list(range(1000))\n"
+    "rows = [list(range(300))]\n"
+    "lens = [len(x) for x in rows]\n"
+    "n = 0\n";
+  g_auto(GStrv) versions = hs_runner_list_pythons ();
+  HsWindow *window;
+  HsGraphView *graph;
+  guint step, hidden_cells, global_cells;
+  guint32 hidden = 0, global = 0;
+
+  if (!g_strv_contains ((const char * const *) versions, version))
+    {
+      g_test_skip_printf ("no worker for Python %s in this build", version);
+      return;
+    }
+  window = hs_window_new (app);
+  graph = hs_window_get_graph_view (window);
+  hs_window_set_text (window, source, NULL, "show-more-comprehension");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "python", g_variant_new_string (version));
+  g_assert_true (hs_test_wait_until (hs_test_window_is_idle, window));
+  g_assert_cmpstr (hs_window_get_python (window), ==, version);
+  hs_test_activate (window, "run");
+  hs_test_wait_idle (window);
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
+
+  /* the comprehension's list grows once, the global's twice */
+  step = step_with_two_x (hs_window_get_trace (window), &hidden, &global);
+  g_assert_cmpuint (hidden, !=, global);
+  hs_window_show_step (window, step, FALSE);
+  settle (window);
+  g_assert_true (hs_graph_view_show_more (graph, hidden));
+  settle (window);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (hs_graph_view_show_more (graph, global));
+      settle (window);
+    }
+  hidden_cells = hs_graph_view_get_more_cells (graph, hidden);
+  global_cells = hs_graph_view_get_more_cells (graph, global);
+  g_assert_cmpuint (hidden_cells, ==, 50);
+  g_assert_cmpuint (global_cells, >, hidden_cells);
+
+  /* Run again: the first step that binds each name grows its own list */
+  hs_test_activate (window, "run");
+  hs_test_wait_idle (window);
+  hs_window_show_step (window, 0, FALSE);
+  settle (window);
+  step = step_with_two_x (hs_window_get_trace (window), &hidden, &global);
+  for (guint s = 1; s <= step; s++)
+    {
+      hs_window_show_step (window, s, FALSE);
+      settle (window);
+    }
+  g_assert_cmpuint (hs_graph_view_get_more_cells (graph, global), ==, global_cells);
+  g_assert_cmpuint (hs_graph_view_get_more_cells (graph, hidden), ==, hidden_cells);
+
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -374,6 +468,8 @@ main (int   argc,
   g_test_add_func ("/ui/show-more/keyboard-and-rerun", test_keyboard_and_rerun);
   g_test_add_func ("/ui/show-more/run-again", test_run_again);
   g_test_add_func ("/ui/show-more/nothing-more", test_nothing_more);
+  g_test_add_data_func ("/ui/show-more/comprehension-shadows/3.12", "3.12", test_comprehension_shadows);
+  g_test_add_data_func ("/ui/show-more/comprehension-shadows/3.13", "3.13", test_comprehension_shadows);
 
   return hs_test_run (app);
 }

@@ -15,6 +15,10 @@
 #include "hs-graph-view-private.h"
 #include "hs-test-run.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 static HsApplication *app;
 
 /* A window of width x height with the copies example, run to its end. */
@@ -457,13 +461,73 @@ escape_controller (HsWindow *window)
   return NULL;
 }
 
+typedef struct
+{
+  GtkEventController *controller;
+  gboolean            reached;   /* Escape came to the window's controller */
+  gboolean            passed;    /* and its handler let it go on */
+} EscapeWatch;
+
+static gboolean
+escape_reached_hook (GSignalInvocationHint *hint,
+                     guint                  n_params,
+                     const GValue          *params,
+                     gpointer               data)
+{
+  EscapeWatch *watch = data;
+
+  if (g_value_get_object (&params[0]) == (gpointer) watch->controller &&
+      g_value_get_uint (&params[1]) == GDK_KEY_Escape)
+    watch->reached = TRUE;
+  return TRUE;
+}
+
+static gboolean
+escape_passed_cb (GtkEventControllerKey *controller,
+                  guint                  keyval,
+                  guint                  keycode,
+                  GdkModifierType        state,
+                  EscapeWatch           *watch)
+{
+  if (keyval == GDK_KEY_Escape)
+    watch->passed = TRUE;
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* Presses Escape for real (hs_test_press_keys()): GTK gives it to the
+ * focused widget first, then up to the window, as it gives a person's.
+ * Whether the window's controller put a pane away with it: it was
+ * emitted there, and a handler connected after the window's, which runs
+ * only when the window's let the key go on, was not reached.  (This
+ * emitted the controller's signal itself, where no widget under the
+ * focus had the chance to take Escape first.) */
 static gboolean
 press_escape (HsWindow *window)
 {
-  gboolean handled = FALSE;
+  EscapeWatch watch = { escape_controller (window), FALSE, FALSE };
+  guint signal_id = g_signal_lookup ("key-pressed", GTK_TYPE_EVENT_CONTROLLER_KEY);
+  gulong hook, handler;
 
-  g_signal_emit_by_name (escape_controller (window), "key-pressed", GDK_KEY_Escape, 9, 0, &handled);
-  return handled;
+  hook = g_signal_add_emission_hook (signal_id, 0, escape_reached_hook, &watch, NULL);
+  handler = g_signal_connect_after (watch.controller, "key-pressed", G_CALLBACK (escape_passed_cb), &watch);
+  g_assert_true (hs_test_press_keys (GTK_WINDOW (window), "Escape"));
+  g_signal_handler_disconnect (watch.controller, handler);
+  g_signal_remove_emission_hook (signal_id, hook);
+  return watch.reached && !watch.passed;
+}
+
+/* Whether keys can be pressed for real here: an X11 display, xdotool */
+static gboolean
+can_press_keys (void)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+
+#ifdef GDK_WINDOWING_X11
+  if (xdotool != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    return TRUE;
+#endif
+  g_test_skip ("no X11 display or no xdotool to press keys with");
+  return FALSE;
 }
 
 typedef struct
@@ -541,6 +605,12 @@ test_select_shows_inspector (void)
   guint32 refs[2];
   double x, y;
   guint step;
+
+  if (!can_press_keys ())
+    {
+      hs_test_window_close (window);
+      return;
+    }
 
   g_assert_true (adw_flap_get_folded (window->inspector_flap));
   g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
@@ -671,6 +741,12 @@ test_reopen_keeps_clear (void)
   HsGraphView *graph = hs_window_get_graph_view (window);
   const HsLayoutBox *box;
 
+  if (!can_press_keys ())
+    {
+      hs_test_window_close (window);
+      return;
+    }
+
   graph_at_rest (window, &box);
   box = rightmost_object_box (graph);
   click_box (graph, box);
@@ -715,6 +791,33 @@ window_pixel (HsWindow  *window,
   pixels = g_malloc ((gsize) width * height * 4);
   gdk_texture_download (texture, pixels, (gsize) width * 4);
   memcpy (&pixel, pixels + ((gsize) point.y * width + (gsize) point.x) * 4, sizeof pixel);
+  return pixel;
+}
+
+/* The colour of widget's pixel at x, y as widget alone draws it, what
+ * lies over it left out */
+static guint32
+own_pixel (GtkWidget *widget,
+           double     x,
+           double     y)
+{
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  guint32 pixel;
+
+  g_assert_true (x >= 0 && y >= 0 && x < width && y < height);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  memcpy (&pixel, pixels + ((gsize) y * width + (gsize) x) * 4, sizeof pixel);
   return pixel;
 }
 
@@ -841,6 +944,12 @@ test_editor_over_graph_only (void)
   double corner_x;
   guint step;
 
+  if (!can_press_keys ())
+    {
+      hs_test_window_close (window);
+      return;
+    }
+
   g_assert_nonnull (forward);
   g_assert_true (adw_flap_get_folded (window->editor_flap));
   g_assert_false (adw_flap_get_reveal_flap (window->editor_flap));
@@ -882,9 +991,16 @@ test_editor_over_graph_only (void)
     GtkWidget *commands = window->command_bar;
     guint32 row_pixel = window_pixel (window, heading, 2, 2);
     guint32 window_bg = window_pixel (window, commands, 2, 2);
+    guint32 under_pixel;
+    graphene_point_t under;
 
-    g_test_message ("the output heading's corner %08x, the window's background %08x, the graph's %08x",
-                    row_pixel, window_bg, open_pixel);
+    /* what the graph itself draws under that corner: were it the
+     * window's colour, a see-through row would look right */
+    g_assert_true (gtk_widget_compute_point (heading, GTK_WIDGET (graph), &GRAPHENE_POINT_INIT (2, 2), &under));
+    under_pixel = own_pixel (GTK_WIDGET (graph), under.x, under.y);
+    g_test_message ("the output heading's corner %08x, the window's background %08x, the graph's under it %08x",
+                    row_pixel, window_bg, under_pixel);
+    g_assert_cmphex (under_pixel, !=, window_bg);
     g_assert_cmphex (row_pixel, ==, window_bg);
   }
 
@@ -974,6 +1090,219 @@ test_graph_room_at_fold (void)
     }
 }
 
+static const char *
+focus_name (HsWindow *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "(none)";
+}
+
+static gboolean
+editor_shut (gpointer data)
+{
+  return adw_flap_get_reveal_progress (data) <= 0;
+}
+
+/* F9, pressed for real: the editor it shows takes the keyboard, so that
+ * the learner can type in the snippet at once (it stayed where it was,
+ * on the graph); put away with the keyboard in it, the keyboard goes to
+ * the graph, the window's main content (GTK gave it to the First Step
+ * button, or to nothing).  Beside the graph (1280x800) and folded over
+ * it (800x600). */
+static void
+test_f9_focus (gconstpointer data)
+{
+  const int *size = data;
+  HsWindow *window = sized_window (size[0], size[1]);
+  GtkWidget *graph = GTK_WIDGET (hs_window_get_graph_view (window));
+
+  g_assert_true (gtk_widget_grab_focus (graph));
+  if (adw_flap_get_reveal_flap (window->editor_flap))
+    {
+      if (!hs_test_press_keys (GTK_WINDOW (window), "F9"))
+        {
+          g_test_skip ("no X11 display or no xdotool to press keys with");
+          hs_test_window_close (window);
+          return;
+        }
+      g_assert_true (hs_test_wait_until (editor_shut, window->editor_flap));
+      g_assert_true (gtk_widget_has_focus (graph));
+    }
+
+  if (!hs_test_press_keys (GTK_WINDOW (window), "F9"))
+    {
+      g_test_skip ("no X11 display or no xdotool to press keys with");
+      hs_test_window_close (window);
+      return;
+    }
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  hs_test_wait_frames (GTK_WIDGET (window), 2);
+  g_test_message ("%dx%d: the focus, the editor shown by F9: %s", size[0], size[1], focus_name (window));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (window->source_view)));
+  /* typed keys go into the snippet */
+  {
+    g_autofree char *before = hs_window_dup_text (window);
+    g_autofree char *after = NULL;
+
+    hs_test_press_keys (GTK_WINDOW (window), "z");
+    after = hs_window_dup_text (window);
+    g_assert_cmpuint (strlen (after), ==, strlen (before) + 1);
+    hs_test_press_keys (GTK_WINDOW (window), "BackSpace");
+  }
+
+  hs_test_press_keys (GTK_WINDOW (window), "F9");
+  g_assert_true (hs_test_wait_until (editor_shut, window->editor_flap));
+  hs_test_wait_frames (GTK_WIDGET (window), 2);
+  g_test_message ("%dx%d: the focus, the editor put away by F9: %s", size[0], size[1], focus_name (window));
+  g_assert_true (gtk_widget_has_focus (graph));
+
+  hs_test_window_close (window);
+}
+
+static gboolean
+at_first_step (gpointer data)
+{
+  return hs_window_get_step (data) == 0;
+}
+
+static void
+log_bounds (const char            *what,
+            const graphene_rect_t *r)
+{
+  g_test_message ("%s at x %.0f..%.0f y %.0f..%.0f", what, r->origin.x, r->origin.x + r->size.width,
+                  r->origin.y, r->origin.y + r->size.height);
+}
+
+/* Whether a and b overlap by more than a pixel's edge */
+static gboolean
+overlap (const graphene_rect_t *a,
+         const graphene_rect_t *b)
+{
+  graphene_rect_t both;
+
+  return graphene_rect_intersection (a, b, &both) && both.size.width > 0.5 && both.size.height > 0.5;
+}
+
+/* The zoom buttons lie clear of both folded panes.  The window moves
+ * them in an idle after the flaps move, which frames asked for back to
+ * back can hold off: this is waited for, not a count of frames. */
+static gboolean
+zoom_is_clear (gpointer data)
+{
+  HsWindow *window = data;
+  GtkWidget *root = GTK_WIDGET (window);
+  graphene_rect_t zoom, pane, side;
+
+  return gtk_widget_compute_bounds (window->zoom_box, root, &zoom) &&
+         gtk_widget_compute_bounds (adw_flap_get_flap (window->editor_flap), root, &pane) &&
+         gtk_widget_compute_bounds (adw_flap_get_flap (window->inspector_flap), root, &side) &&
+         !overlap (&zoom, &pane) && !overlap (&zoom, &side);
+}
+
+static gboolean
+zoom_in_a_row (gpointer data)
+{
+  HsWindow *window = data;
+
+  return gtk_orientable_get_orientation (GTK_ORIENTABLE (window->zoom_box)) == GTK_ORIENTATION_HORIZONTAL &&
+         gtk_widget_get_margin_start (window->zoom_box) == 0;
+}
+
+/* At 800x600 a lesson open, the editor shown (folded, over the graph's
+ * left) and the inspector too (folded, over its right): the zoom
+ * buttons lay under the editor, having moved left out from under the
+ * inspector only, and the editor covered the left of the lesson's note,
+ * cutting its sentences.  Every pane keeps clear of the others: the
+ * note above the editor, the zoom buttons in the part of the graph that
+ * neither pane covers. */
+static void
+test_both_panes_at_800 (void)
+{
+  HsWindow *window = sized_window (800, 600);
+  GtkWidget *root = GTK_WIDGET (window);
+  GtkWidget *editor = adw_flap_get_flap (window->editor_flap);
+  GtkWidget *inspector = adw_flap_get_flap (window->inspector_flap);
+  GtkWidget *notes = GTK_WIDGET (hs_window_get_lesson_panel (window));
+  GtkWidget *graph = GTK_WIDGET (hs_window_get_graph_view (window));
+  graphene_rect_t pane, side, zoom, note, view;
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "open-lesson", g_variant_new_string ("copies"));
+  hs_test_wait_idle (window);
+  g_assert_true (hs_test_wait_until (at_first_step, window));
+  hs_test_wait_idle (window);
+  g_assert_true (gtk_widget_get_visible (notes));
+  g_assert_true (adw_flap_get_folded (window->editor_flap));
+  g_assert_true (adw_flap_get_folded (window->inspector_flap));
+
+  hs_test_activate (window, "show-editor");
+  hs_test_activate (window, "show-inspector");
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  g_assert_true (hs_test_wait_until (inspector_open, window->inspector_flap));
+  hs_test_wait_idle (window);
+  hs_test_wait_frames (root, 4);
+  hs_test_wait_until (zoom_is_clear, window);
+  hs_test_save_shot (root, "both-panes-800x600");
+
+  g_assert_true (gtk_widget_compute_bounds (editor, root, &pane));
+  g_assert_true (gtk_widget_compute_bounds (inspector, root, &side));
+  g_assert_true (gtk_widget_compute_bounds (window->zoom_box, root, &zoom));
+  g_assert_true (gtk_widget_compute_bounds (notes, root, &note));
+  g_assert_true (gtk_widget_compute_bounds (graph, root, &view));
+  log_bounds ("the editor", &pane);
+  log_bounds ("the inspector", &side);
+  log_bounds ("the zoom buttons", &zoom);
+  log_bounds ("the lesson's note", &note);
+  log_bounds ("the graph", &view);
+  g_assert_cmpfloat (pane.size.width, >, 0);
+  g_assert_cmpfloat (side.size.width, >, 0);
+  g_assert_true (gtk_widget_get_mapped (window->zoom_box));
+
+  /* the zoom buttons in the graph, clear of both panes */
+  g_assert_false (overlap (&zoom, &pane));
+  g_assert_false (overlap (&zoom, &side));
+  g_assert_true (graphene_rect_contains_rect (&view, &zoom));
+  /* the note clear of the editor, and as wide as it was */
+  g_assert_false (overlap (&note, &pane));
+  g_assert_false (overlap (&note, &side));
+
+  /* Each put away, what it made room for goes back */
+  hs_test_activate (window, "show-editor");
+  hs_test_activate (window, "show-inspector");
+  g_assert_true (hs_test_wait_until (inspector_shut, window->editor_flap));
+  g_assert_true (hs_test_wait_until (inspector_shut, window->inspector_flap));
+  hs_test_wait_idle (window);
+  hs_test_wait_frames (root, 4);
+  hs_test_wait_until (zoom_in_a_row, window);
+  {
+    graphene_rect_t zoom_after;
+
+    g_assert_true (gtk_widget_compute_bounds (window->zoom_box, root, &zoom_after));
+    log_bounds ("the zoom buttons, both panes away", &zoom_after);
+    g_assert_cmpfloat (fabs (zoom_after.origin.x + zoom_after.size.width - (view.origin.x + view.size.width)), <=, 13);
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (window->zoom_box)), ==,
+                     GTK_ORIENTATION_HORIZONTAL);
+  }
+
+  /* Widened, the editor comes beside the graph, and the note goes back
+   * above the graph alone */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  g_assert_true (hs_test_wait_until (hs_test_flap_unfolded, window->editor_flap));
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  hs_test_wait_idle (window);
+  hs_test_wait_frames (root, 4);
+  g_assert_true (gtk_widget_compute_bounds (editor, root, &pane));
+  g_assert_true (gtk_widget_compute_bounds (notes, root, &note));
+  g_assert_true (gtk_widget_compute_bounds (graph, root, &view));
+  log_bounds ("1200x700: the editor", &pane);
+  log_bounds ("1200x700: the lesson's note", &note);
+  g_assert_cmpfloat (note.origin.x, >=, pane.origin.x + pane.size.width);
+  g_assert_cmpfloat (fabs (note.origin.x - view.origin.x), <=, 0.5);
+  g_assert_cmpfloat (pane.origin.y, <, note.origin.y + note.size.height);
+
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -991,6 +1320,13 @@ main (int   argc,
   g_test_add_func ("/ui/window-fit/inspector-over-graph-only", test_inspector_over_graph_only);
   g_test_add_func ("/ui/window-fit/graph-room-at-fold", test_graph_room_at_fold);
   g_test_add_func ("/ui/window-fit/editor-over-graph-only", test_editor_over_graph_only);
+  g_test_add_func ("/ui/window-fit/both-panes-at-800", test_both_panes_at_800);
+  {
+    static const int beside[] = { 1280, 800 }, folded[] = { 800, 600 };
+
+    g_test_add_data_func ("/ui/window-fit/f9-focus/1280x800", beside, test_f9_focus);
+    g_test_add_data_func ("/ui/window-fit/f9-focus/800x600", folded, test_f9_focus);
+  }
 
   return hs_test_run (app);
 }
