@@ -1969,6 +1969,8 @@ route_edges (HsLayout  *self,
   g_autofree double *entry_x = g_new (double, MAX (self->edges->len, 1));
   g_autofree double *entry_y = g_new (double, MAX (self->edges->len, 1));
   g_autofree guint *crossings = g_new (guint, MAX (self->edges->len, 1));
+  /* Whether pass 0 kept the arrow's single curve, for now */
+  g_autofree gboolean *single = g_new0 (gboolean, MAX (self->edges->len, 1));
   g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (HsPoint));
 
   g_assert (self != NULL);
@@ -1985,9 +1987,19 @@ route_edges (HsLayout  *self,
     g_array_sort (cluster_at (ch, c)->slots, compare_doubles);
   for (guint pass = 0; pass < 2; pass++)
     {
-      /* Which curves go through the gaps after all */
+      /* Which curves go through the gaps after all; those that stay
+       * single take the levels they cross the clusters at, now, and only
+       * they: a curve that leaves would keep levels and lanes no arrow
+       * runs along, which the paths, its own among them, turn away from.
+       * Nothing in pass 0 reads the channels, so the levels taken are
+       * those taken curve by curve there. */
       if (pass == 1)
-        leave_runs_in (self, ch, entry_x, entry_y);
+        {
+          leave_runs_in (self, ch, entry_x, entry_y);
+          for (guint i = 0; i < self->edges->len; i++)
+            if (single[i] && g_array_index (self->edges, HsLayoutEdge, i).path != NULL)
+              take_curve_levels (ch, &g_array_index (self->edges, HsLayoutEdge, i));
+        }
       for (guint i = 0; i < self->edges->len; i++)
         {
           HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
@@ -2014,7 +2026,7 @@ route_edges (HsLayout  *self,
               if (far || steep || crossings[i] > 0
                   || (e->back && ch->cluster_of[e->target_box] != ch->cluster_of[e->source]))
                 continue;
-              take_curve_levels (ch, e);
+              single[i] = TRUE;
               index_list_add (obs->curves_into, side_key (e), obs->edge);
             }
           else if (e->path != NULL)
@@ -2025,6 +2037,10 @@ route_edges (HsLayout  *self,
               set_path (self, e, (const HsPoint *) path->data, path->len);
               continue;
             }
+          /* A curve that left keeps its curve after all where the gaps
+           * pass over a box: the paths routed after it keep off it */
+          else if (single[i])
+            take_curve_levels (ch, e);
           for (guint k = 0; k < 4; k++)
             plain[k] = (HsPoint) { e->x[k], e->y[k] };
           set_path (self, e, plain, 4);
