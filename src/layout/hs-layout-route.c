@@ -2027,18 +2027,28 @@ leave_runs_in (HsLayout     *self,
     }
 }
 
+/* What pass 0 of route_edges() found, per arrow: it reads no channel,
+ * so routing again finds the same, and reads it here */
+typedef struct
+{
+  guint    *crossings;  /* the boxes its single curve passes over */
+  gboolean *single;     /* it kept its single curve, for now */
+  HsPoint  *curves;     /* 4 per arrow: that curve */
+  gboolean  done;
+} Singles;
+
 /* Routes every arrow: a single curve where one clears every box and is
  * not steep, first, then the others through the gaps */
 static void
 route_edges (HsLayout  *self,
              Obstacles *obs,
-             Channels  *ch)
+             Channels  *ch,
+             Singles   *singles)
 {
   g_autofree double *entry_x = g_new (double, MAX (self->edges->len, 1));
   g_autofree double *entry_y = g_new (double, MAX (self->edges->len, 1));
-  g_autofree guint *crossings = g_new (guint, MAX (self->edges->len, 1));
-  /* Whether pass 0 kept the arrow's single curve, for now */
-  g_autofree gboolean *single = g_new0 (gboolean, MAX (self->edges->len, 1));
+  guint *crossings = singles->crossings;
+  gboolean *single = singles->single;
   g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (HsPoint));
 
   g_assert (self != NULL);
@@ -2053,7 +2063,21 @@ route_edges (HsLayout  *self,
     }
   for (guint c = 0; c < ch->clusters->len; c++)
     g_array_sort (cluster_at (ch, c)->slots, compare_doubles);
-  for (guint pass = 0; pass < 2; pass++)
+  /* Routed again: the curves pass 0 found before */
+  for (guint i = 0; singles->done && i < self->edges->len; i++)
+    {
+      HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
+      const HsPoint *curve = &singles->curves[4 * i];
+
+      for (guint k = 0; k < 4; k++)
+        {
+          e->x[k] = curve[k].x;
+          e->y[k] = curve[k].y;
+        }
+      if (single[i])
+        set_path (self, e, curve, 4);
+    }
+  for (guint pass = singles->done ? 1 : 0; pass < 2; pass++)
     {
       /* Which curves go through the gaps after all; those that stay
        * single take the levels they cross the clusters at, now, and only
@@ -2088,6 +2112,8 @@ route_edges (HsLayout  *self,
               else
                 crossings[i] = route_forward (far ? NULL : obs, e, e->x[0], e->y[0], entry_x[i], entry_y[i]);
               e->alpha = MIN (s->alpha, t->alpha);
+              for (guint k = 0; k < 4; k++)
+                singles->curves[4 * i + k] = (HsPoint) { e->x[k], e->y[k] };
               /* A back edge round another cluster crosses its levels,
                * which no path through the gaps knows of: it goes through
                * them too */
@@ -2114,6 +2140,7 @@ route_edges (HsLayout  *self,
           set_path (self, e, plain, 4);
         }
     }
+  singles->done = TRUE;
 }
 
 /* Routes every arrow.  A channel between two columns holds lanes LANE_X
@@ -2121,15 +2148,25 @@ route_edges (HsLayout  *self,
  * the wide grid leave gaps too narrow for a lane between them: where more
  * turns cross one height than that leaves lanes for, lanes closer than
  * NEAR_LANES would run as one line, and every arrow is routed again, with
- * those channels' lanes LANE_DENSE apart from the first.  No box moves:
- * moving one that stood at the step before breaks the picture's
- * stability. */
+ * those channels' lanes LANE_DENSE apart from the first: through the
+ * gaps, that is, for the single curves, which read no channel, stay as
+ * found (Singles).  No box moves: moving one that stood at the step
+ * before breaks the picture's stability. */
 void
 hs_layout_route_all_edges (HsLayout *self)
 {
   g_autofree gboolean *dense = NULL;
+  g_autofree guint *crossings = NULL;
+  g_autofree gboolean *single = NULL;
+  g_autofree HsPoint *curves = NULL;
+  Singles singles;
 
   g_return_if_fail (self != NULL);
+
+  crossings = g_new (guint, MAX (self->edges->len, 1));
+  single = g_new0 (gboolean, MAX (self->edges->len, 1));
+  curves = g_new (HsPoint, 4 * MAX (self->edges->len, 1));
+  singles = (Singles) { crossings, single, curves, FALSE };
 
   for (guint round = 0; round < 2; round++)
     {
@@ -2140,7 +2177,7 @@ hs_layout_route_all_edges (HsLayout *self)
       obstacles_init (&obs, self);
       channels_init (&ch, self);
       ch.dense = dense;
-      route_edges (self, &obs, &ch);
+      route_edges (self, &obs, &ch, &singles);
       if (round == 0)
         for (guint c = 0; c < ch.clusters->len; c++)
           if (ch.crowded[c])
