@@ -75,6 +75,7 @@ find_cuts (HsLayout   *self,
   GArray *cuts = g_array_new (FALSE, FALSE, sizeof (Cut));
   double keep = vertical ? KEEP_Y : KEEP_X;
   double budget = HS_LAYOUT_COMPACT_STEP, total = 0, end;
+  double zone_top = G_MAXDOUBLE;
 
   g_assert (self != NULL);
   g_assert (placed != NULL);
@@ -88,12 +89,11 @@ find_cuts (HsLayout   *self,
         continue;
       if (vertical)
         {
-          /* A container's room to grow is kept as if it were filled,
-           * and the garbage zone's gap and title above its boxes as if
-           * they were boxes: closing that band ran the zone's frame over
-           * the reachable boxes above it */
-          span.lo = box->rect.y - (box->garbage ? hs_layout_garbage_head () : 0);
+          /* A container's room to grow is kept as if it were filled */
+          span.lo = box->rect.y;
           span.hi = box->rect.y + MAX (box->rect.height, box->reserved_height);
+          if (box->garbage)
+            zone_top = MIN (zone_top, box->rect.y);
         }
       else
         {
@@ -101,6 +101,16 @@ find_cuts (HsLayout   *self,
           span.hi = box->rect.x + box->rect.width;
         }
       g_array_append_val (spans, span);
+    }
+  /* The garbage zone's gap and title above its top row, as if they were
+   * a box: closing that band ran the zone's frame over the reachable
+   * boxes above it.  Only above the top row: the rows of the zone below
+   * it stand KEEP_Y apart, as other boxes do, and not a title apart. */
+  if (vertical && zone_top < G_MAXDOUBLE)
+    {
+      Span head = { zone_top - hs_layout_garbage_head (), zone_top };
+
+      g_array_append_val (spans, head);
     }
   if (spans->len == 0)
     return cuts;
