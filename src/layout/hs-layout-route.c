@@ -49,15 +49,9 @@
 #define LANE_X        6.0
 #define LANE_CLOSE    4.5
 #define LANE_CROWD    2.5
-/* and, down a channel more turns crowd at one height than LANE_X apart
- * fit in, this far apart from the first */
-#define LANE_DENSE    (NEAR_LANES + LANE_MARGIN)
 /* Lanes closer than this read as one line at the smallest zoom (the
  * geometry test's NEAR) */
 #define NEAR_LANES    4.0
-/* and lanes off the grids, or on the dense one, keep this much more:
- * corners and sampling bring two lanes NEAR_LANES apart a hair closer */
-#define LANE_MARGIN   0.25
 #define MAX_LANES     64
 #define CORNER        8.0
 #define STEEP         1.0
@@ -545,11 +539,6 @@ typedef struct
   GArray *clusters;     /* Cluster, left to right */
   guint  *cluster_of;   /* box index -> cluster index */
   GByteArray *blocked;  /* take_lane()'s, per lane it looks at */
-  /* Per cluster: the channel on its right is crowded, its grid of lanes
-   * dense (dense, the caller's); a turn down it found no lane NEAR_LANES
-   * clear of the others (crowded) */
-  const gboolean *dense;
-  gboolean       *crowded;
 } Channels;
 
 typedef struct
@@ -617,8 +606,6 @@ channels_init (Channels *ch,
   ch->clusters = g_array_new (FALSE, FALSE, sizeof (Cluster));
   ch->cluster_of = g_new0 (guint, MAX (self->boxes->len, 1));
   ch->blocked = g_byte_array_new ();
-  ch->dense = NULL;
-  ch->crowded = NULL;
   for (guint b = 0; b < self->boxes->len; b++)
     {
       const HsRect *r = &box_at (self, b)->rect;
@@ -655,7 +642,6 @@ channels_init (Channels *ch,
       cluster.slots = g_array_new (FALSE, FALSE, sizeof (double));
       g_array_append_val (ch->clusters, cluster);
     }
-  ch->crowded = g_new0 (gboolean, MAX (ch->clusters->len, 1));
 }
 
 static void
@@ -685,7 +671,6 @@ channels_clear (Channels *ch)
   g_clear_pointer (&ch->clusters, g_array_unref);
   g_clear_pointer (&ch->cluster_of, g_free);
   g_clear_pointer (&ch->blocked, g_byte_array_unref);
-  g_clear_pointer (&ch->crowded, g_free);
 }
 
 static int
@@ -1334,45 +1319,6 @@ try_lane (const Cluster *c,
   return FALSE;
 }
 
-/* An x from lo to hi at least `apart` from every turn taken from top to
- * bottom, off the grids: the leftmost (the rightmost, from_right); NAN
- * where there is none.  Where the grids' lanes are all taken, the turns
- * taken on them may still leave room between them, or beside them, that
- * no grid has a lane in. */
-static double
-lane_off_grid (Cluster  *c,
-               double    lo,
-               double    hi,
-               double    top,
-               double    bottom,
-               double    apart,
-               gboolean  from_right)
-{
-  double prev = lo - apart, found = NAN;
-
-  g_assert (c != NULL);
-
-  for (guint l = lane_at_or_right (c->lanes, lo - apart);
-       l < c->lanes->len && g_array_index (c->lanes, Lane, l).x < hi + apart; l++)
-    {
-      Lane *lane = &g_array_index (c->lanes, Lane, l);
-      guint i = run_ending_below (lane, top);
-
-      if (i == lane->runs->len || g_array_index (lane->runs, Extent, i).lo >= bottom)
-        continue;
-      if (MIN (lane->x - apart, hi) >= MAX (prev + apart, lo))
-        {
-          found = from_right ? MIN (lane->x - apart, hi) : MAX (prev + apart, lo);
-          if (!from_right)
-            return found;
-        }
-      prev = lane->x;
-    }
-  if (hi >= MAX (prev + apart, lo))
-    found = from_right ? hi : MAX (prev + apart, lo);
-  return found;
-}
-
 /* The x of a free lane in the channel right of cluster k for a run down
  * from y1 to y2, which it then takes; NAN if every lane is taken there.
  * Lanes stand LANE_X apart, LANE_INSET in; where those are all taken (a
@@ -1398,8 +1344,6 @@ take_lane (Channels *ch,
   guint n_lanes = (guint) CLAMP ((right - left - 2 * LANE_INSET) / LANE_X + 1, 1, MAX_LANES);
   guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
   guint n_crowd = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CROWD + 1, 1, MAX_LANES);
-  guint n_dense = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_DENSE + 1, 1, MAX_LANES);
-  gboolean dense = ch->dense != NULL && ch->dense[k];
   double x = NAN;
   guint first, l;
   guint8 *blocked;
@@ -1427,26 +1371,14 @@ take_lane (Channels *ch,
 
     for (guint grid = 0; grid < 4 && isnan (x); grid++)
       {
-        double inset = grid == 0 && !dense ? LANE_INSET : CLEAR;
-        double spacing = grid == 0 ? (dense ? LANE_DENSE : LANE_X) : grid < 3 ? LANE_CLOSE : LANE_CROWD;
+        double inset = grid == 0 ? LANE_INSET : CLEAR;
+        double spacing = grid == 0 ? LANE_X : grid < 3 ? LANE_CLOSE : LANE_CROWD;
         /* On a grid of the channel's own, not of the boxes beside each
          * run: turns whose lanes start from different boxes share lanes,
          * and the channel keeps a few lanes, not one per turn */
         double start = ceil ((left + inset) / spacing) * spacing;
-        guint n = grid == 0 ? (dense ? n_dense : n_lanes) : grid < 3 ? n_close : n_crowd;
+        guint n = grid == 0 ? n_lanes : grid < 3 ? n_close : n_crowd;
         gboolean any_free = !isnan (fallback);
-
-        /* Room NEAR_LANES clear of the turns there, off the grids,
-         * before lanes closer, which read as one line with the turns
-         * beside them.  Where there is none, the channel wants a denser
-         * grid. */
-        if (grid == 3 && !any_free)
-          {
-            x = lane_off_grid (c, left + CLEAR, right - CLEAR, top, bottom, LANE_DENSE, from_right);
-            if (!isnan (x))
-              break;
-            ch->crowded[k] = TRUE;
-          }
 
         if (start + spacing * (n - 1) > right - inset)
           n = start > right - inset ? 0 : (guint) ((right - inset - start) / spacing) + 1;
@@ -2027,28 +1959,18 @@ leave_runs_in (HsLayout     *self,
     }
 }
 
-/* What pass 0 of route_edges() found, per arrow: it reads no channel,
- * so routing again finds the same, and reads it here */
-typedef struct
-{
-  guint    *crossings;  /* the boxes its single curve passes over */
-  gboolean *single;     /* it kept its single curve, for now */
-  HsPoint  *curves;     /* 4 per arrow: that curve */
-  gboolean  done;
-} Singles;
-
 /* Routes every arrow: a single curve where one clears every box and is
  * not steep, first, then the others through the gaps */
 static void
 route_edges (HsLayout  *self,
              Obstacles *obs,
-             Channels  *ch,
-             Singles   *singles)
+             Channels  *ch)
 {
   g_autofree double *entry_x = g_new (double, MAX (self->edges->len, 1));
   g_autofree double *entry_y = g_new (double, MAX (self->edges->len, 1));
-  guint *crossings = singles->crossings;
-  gboolean *single = singles->single;
+  g_autofree guint *crossings = g_new (guint, MAX (self->edges->len, 1));
+  /* Whether pass 0 kept the arrow's single curve, for now */
+  g_autofree gboolean *single = g_new0 (gboolean, MAX (self->edges->len, 1));
   g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (HsPoint));
 
   g_assert (self != NULL);
@@ -2063,21 +1985,7 @@ route_edges (HsLayout  *self,
     }
   for (guint c = 0; c < ch->clusters->len; c++)
     g_array_sort (cluster_at (ch, c)->slots, compare_doubles);
-  /* Routed again: the curves pass 0 found before */
-  for (guint i = 0; singles->done && i < self->edges->len; i++)
-    {
-      HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
-      const HsPoint *curve = &singles->curves[4 * i];
-
-      for (guint k = 0; k < 4; k++)
-        {
-          e->x[k] = curve[k].x;
-          e->y[k] = curve[k].y;
-        }
-      if (single[i])
-        set_path (self, e, curve, 4);
-    }
-  for (guint pass = singles->done ? 1 : 0; pass < 2; pass++)
+  for (guint pass = 0; pass < 2; pass++)
     {
       /* Which curves go through the gaps after all; those that stay
        * single take the levels they cross the clusters at, now, and only
@@ -2112,8 +2020,6 @@ route_edges (HsLayout  *self,
               else
                 crossings[i] = route_forward (far ? NULL : obs, e, e->x[0], e->y[0], entry_x[i], entry_y[i]);
               e->alpha = MIN (s->alpha, t->alpha);
-              for (guint k = 0; k < 4; k++)
-                singles->curves[4 * i + k] = (HsPoint) { e->x[k], e->y[k] };
               /* A back edge round another cluster crosses its levels,
                * which no path through the gaps knows of: it goes through
                * them too */
@@ -2140,64 +2046,21 @@ route_edges (HsLayout  *self,
           set_path (self, e, plain, 4);
         }
     }
-  singles->done = TRUE;
 }
 
-/* Routes every arrow.  A channel between two columns holds lanes LANE_X
- * apart, and more at LANE_CLOSE where those are taken, but the turns on
- * the wide grid leave gaps too narrow for a lane between them: where more
- * turns cross one height than that leaves lanes for, lanes closer than
- * NEAR_LANES would run as one line, and every arrow is routed again, with
- * those channels' lanes LANE_DENSE apart from the first: through the
- * gaps, that is, for the single curves, which read no channel, stay as
- * found (Singles).  No box moves: moving one that stood at the step
- * before breaks the picture's stability. */
 void
 hs_layout_route_all_edges (HsLayout *self)
 {
-  g_autofree gboolean *dense = NULL;
-  g_autofree guint *crossings = NULL;
-  g_autofree gboolean *single = NULL;
-  g_autofree HsPoint *curves = NULL;
-  Singles singles;
+  Obstacles obs;
+  Channels ch;
 
   g_return_if_fail (self != NULL);
 
-  crossings = g_new (guint, MAX (self->edges->len, 1));
-  single = g_new0 (gboolean, MAX (self->edges->len, 1));
-  curves = g_new (HsPoint, 4 * MAX (self->edges->len, 1));
-  singles = (Singles) { crossings, single, curves, FALSE };
-
-  for (guint round = 0; round < 2; round++)
-    {
-      Obstacles obs;
-      Channels ch;
-      gboolean again = FALSE;
-
-      obstacles_init (&obs, self);
-      channels_init (&ch, self);
-      ch.dense = dense;
-      route_edges (self, &obs, &ch, &singles);
-      if (round == 0)
-        for (guint c = 0; c < ch.clusters->len; c++)
-          if (ch.crowded[c])
-            {
-              if (dense == NULL)
-                dense = g_new0 (gboolean, ch.clusters->len);
-              dense[c] = again = TRUE;
-            }
-      channels_clear (&ch);
-      obstacles_clear (&obs);
-      if (!again)
-        break;
-      for (guint i = 0; i < self->edges->len; i++)
-        {
-          HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
-
-          e->path = NULL;
-          e->n_curves = 0;
-        }
-    }
+  obstacles_init (&obs, self);
+  channels_init (&ch, self);
+  route_edges (self, &obs, &ch);
+  channels_clear (&ch);
+  obstacles_clear (&obs);
 }
 
 /*
