@@ -19,7 +19,10 @@
  * (about 800 by 420 units on a 1024x600 window): so a new box counts
  * the room that it and what it stands near take, down twice as dear as
  * across (place_cost()), and a value that a line points at anew from far
- * away moves next to the slot (move_near_new_referrers()).
+ * away moves next to the slot (move_near_new_referrers()).  A new box
+ * that a function's running frame names (a variable, or the value it
+ * returns) stands in one view with that frame where a place allows
+ * (out_of_frame_view()), even a column or two further right.
  *
  * A new object that would slide more than MAX_DRIFT below the slot that
  * references it goes to a column further right instead, and what it
@@ -38,6 +41,7 @@ static void
 occupancy_init (Occupancy *occ)
 {
   occ->rects = g_array_new (FALSE, FALSE, sizeof (HsRect));
+  occ->bodies = g_array_new (FALSE, FALSE, sizeof (HsRect));
   occ->bands = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 }
 
@@ -45,6 +49,7 @@ static void
 occupancy_clear (Occupancy *occ)
 {
   g_array_unref (occ->rects);
+  g_array_unref (occ->bodies);
   g_hash_table_unref (occ->bands);
 }
 
@@ -57,6 +62,7 @@ occupancy_add (Occupancy    *occ,
   int last = (int) floor ((r->y + r->height) / BAND);
 
   g_array_append_val (occ->rects, *r);
+  g_array_append_val (occ->bodies, *r);
   for (int b = first; b <= last; b++)
     {
       GArray *list = g_hash_table_lookup (occ->bands, GINT_TO_POINTER (b));
@@ -172,6 +178,7 @@ occupy (Occupancy         *occ,
 
   r.height = MAX (box->reserved_height, r.height);
   occupancy_add (occ, &r);
+  g_array_index (occ->bodies, HsRect, occ->bodies->len - 1) = box->rect;
 }
 
 static gboolean
@@ -223,6 +230,7 @@ typedef struct
   double   x1, y1;     /* the bounds of all that */
   double   x2, y2;
   gboolean made_with;  /* new, in a new container's slot: drifts less */
+  const HsRect *frame; /* the current frame, when its slot is the referrer's */
 } Anchors;
 
 #define MAX_ANCHOR_ROWS 32
@@ -239,7 +247,7 @@ anchors_add (Anchors      *a,
 
   if (!a->have)
     {
-      *a = (Anchors) { a->want, TRUE, x1, y1, x2, y2, a->made_with };
+      *a = (Anchors) { a->want, TRUE, x1, y1, x2, y2, a->made_with, a->frame };
       return;
     }
   a->x1 = MIN (a->x1, x1);
@@ -305,7 +313,7 @@ find_anchors (HsLayoutBuilder *builder,
 
   /* An object's slot before a frame's: the view pins the frame aside,
    * and the object may be what the line changed */
-  *a = (Anchors) { -1, FALSE, 0, 0, 0, 0, FALSE };
+  *a = (Anchors) { -1, FALSE, 0, 0, 0, 0, FALSE, NULL };
   for (guint i = 0; referrers != NULL && i < 2 * referrers->len && a->want < 0; i++)
     {
       guint source = GPOINTER_TO_UINT (g_ptr_array_index (referrers, i % referrers->len));
@@ -322,6 +330,11 @@ find_anchors (HsLayoutBuilder *builder,
             double slot_y = s->rect.y + (key ? s->rows[r].key_slot_y : s->rows[r].slot_y);
 
             a->want = slot_y - MIN (me->header_height, me->rect.height) / 2;
+            /* A function's frame, not the module's (the first): what
+             * the module names fills the picture, which no one view
+             * holds */
+            if (s->kind == HS_LAYOUT_BOX_FRAME && s->current && source > 0)
+              a->frame = &s->rect;
             int source_item = s->kind == HS_LAYOUT_BOX_FRAME ? -1 : lookup_box (builder->items_by_ref, s->ref);
 
             /* A slot of a container that was there before: the line
@@ -370,6 +383,125 @@ place_cost (const Anchors *a,
 /* What a new box made with its new container may drift from its slot
  * before it goes right: one view's height less the container's */
 #define MADE_DRIFT 240.0
+
+/* What the graph shows at a readable zoom in the smallest window, 1024x600
+ * with a lesson's notes beside it (box text of 9 px: 0.84 px a unit), in
+ * layout units; tests/render/test-layout-geometry.c measures with the
+ * same (TOGETHER_W, TOGETHER_H) */
+#define VIEW_W 788.0
+#define VIEW_H 333.0
+
+/* What standing out of one view with the current frame that names a new
+ * box costs: more than going two columns right, so that a value the
+ * frame makes or returns (a new list, True first drawn as a return value)
+ * stands beside or below the frame rather than at the foot of a full
+ * column, where the camera could not show the frame's arrow and its end
+ * at a readable zoom */
+#define VIEW_COST (2 * SHIFT_COST)
+
+/* How near a placed box an arrow may pass */
+#define CLEAR 2.0
+
+/* Whether a point lies on a placed box, or within CLEAR of it */
+static gboolean
+occupied_at (Occupancy *occ,
+             double     x,
+             double     y)
+{
+  for (int b = (int) floor ((y - CLEAR) / BAND); b <= (int) floor ((y + CLEAR) / BAND); b++)
+    {
+      GArray *list = g_hash_table_lookup (occ->bands, GINT_TO_POINTER (b));
+
+      for (guint i = 0; list != NULL && i < list->len; i++)
+        {
+          /* The room kept below a box is clear at this step */
+          const HsRect *r = &g_array_index (occ->bodies, HsRect, g_array_index (list, guint, i));
+
+          if (x > r->x - CLEAR && x < r->x + r->width + CLEAR && y > r->y - CLEAR && y < r->y + r->height + CLEAR)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Whether one of the curves the router tries first for an arrow from
+ * (x1, y1) to (x2, y2) (hs-layout-route.c, route_forward()) passes over
+ * no placed box, between its ends */
+static gboolean
+curve_is_clear (Occupancy *occ,
+                double     x1,
+                double     y1,
+                double     x2,
+                double     y2)
+{
+  static const double turns[][2] = { { 0.5, 0.5 }, { 0.92, 0.04 }, { 0.04, 0.92 }, { 0.75, 0.2 }, { 0.2, 0.75 } };
+  guint n = (guint) CLAMP ((x2 - x1) / 4, 16, 256);
+
+  for (guint i = 0; i < G_N_ELEMENTS (turns); i++)
+    {
+      double cx1 = x1 + (x2 - x1) * turns[i][0], cx2 = x2 - (x2 - x1) * turns[i][1];
+      gboolean clear = TRUE;
+
+      for (guint k = 1; k < n && clear; k++)
+        {
+          double t = (double) k / n, u = 1 - t;
+          double x = u * u * u * x1 + 3 * u * u * t * cx1 + 3 * u * t * t * cx2 + t * t * t * x2;
+          double y = (u * u * u + 3 * u * u * t) * y1 + (3 * u * t * t + t * t * t) * y2;
+
+          clear = x <= x1 + CLEAR || x >= x2 - CLEAR || !occupied_at (occ, x, y);
+        }
+      if (clear)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether a level run from (x1, y) to (x2, y) passes over no placed box:
+ * an arrow that turns in the channel right of the frames to run on level
+ * with the box it enters */
+static gboolean
+level_is_clear (Occupancy *occ,
+                double     x1,
+                double     x2,
+                double     y)
+{
+  for (double x = x1 + CLEAR; x < x2 - CLEAR; x += 4)
+    if (occupied_at (occ, x, y))
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether the header of a box at (x, y) in column stands out of one view
+ * with the current frame of its anchors: the header is where the frame's
+ * arrow ends, and tells what the box is.  Beyond the first column, the
+ * arrow from the frame's slot (half a header below want) to the header
+ * crosses the boxes between: unless one of its plain curves passes them
+ * by, or it can turn in the channel beside the frames and run on level
+ * with the header, that place does not count as in view (a level arrow
+ * over a full column, from the add() frame of the scopes lesson to its
+ * int, passed over a function: no path through the gaps found a way
+ * round). */
+static gboolean
+out_of_frame_view (Occupancy         *occ,
+                   const Anchors     *a,
+                   const HsLayoutBox *box,
+                   int                column,
+                   double             x,
+                   double             y,
+                   double             want)
+{
+  const HsRect *f = a->frame;
+  double header = MIN (box->rect.height, MAX (box->header_height, hs_layout_row_height ()));
+
+  if (f == NULL)
+    return FALSE;
+  if (MAX (f->x + f->width, x + box->rect.width) - MIN (f->x, x) > VIEW_W
+      || MAX (f->y + f->height, y + header) - MIN (f->y, y) > VIEW_H)
+    return TRUE;
+  return column > 1 && !level_is_clear (occ, f->x + f->width, x, y + header / 2)
+         && !curve_is_clear (occ, f->x + f->width, want + MIN (box->header_height, box->rect.height) / 2,
+                             x, y + header / 2);
+}
 
 /*
  * A free place for a new box, no higher than top: in the first MAX_SHIFT
@@ -420,9 +552,11 @@ place_new (HsLayout      *self,
           hs_layout_settle_columns (self, column + shift);
           x = hs_layout_column_x (self, column + shift);
           candidates[0] = occupancy_find_y (occ, x, want, box->rect.width, height, want + drift);
-          /* Above want only to stand nearer what lies up there: siblings
-           * stay in their slots' order */
-          candidates[1] = anchors->have && anchors->y1 < want
+          /* Above want only to stand nearer what lies up there, or in
+           * one view with the frame that names it when below is out of
+           * it: siblings stay in their slots' order */
+          candidates[1] = (anchors->have && anchors->y1 < want)
+                          || out_of_frame_view (occ, anchors, box, column + shift, x, candidates[0], want)
                           ? occupancy_search (occ, x, want, box->rect.width, height, MAX (top, want - drift), FALSE)
                           : -G_MAXDOUBLE;
           for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
@@ -431,7 +565,8 @@ place_new (HsLayout      *self,
 
               if (candidates[k] > want + drift || candidates[k] < MAX (top, want - drift))
                 continue;
-              cost = place_cost (anchors, x, candidates[k], box->rect.width, height) + shift * SHIFT_COST;
+              cost = place_cost (anchors, x, candidates[k], box->rect.width, height) + shift * SHIFT_COST
+                     + (out_of_frame_view (occ, anchors, box, column + shift, x, candidates[k], want) ? VIEW_COST : 0);
               if (cost < best)
                 {
                   best = cost;

@@ -62,7 +62,8 @@ struct _HsLayout
 /* Boxes already placed, indexed by horizontal bands for the free-space search */
 typedef struct
 {
-  GArray     *rects;   /* HsRect */
+  GArray     *rects;   /* HsRect, with the room kept below */
+  GArray     *bodies;  /* HsRect, each rect's box as drawn at this step */
   GHashTable *bands;   /* band -> GArray of guint rect indices */
 } Occupancy;
 
