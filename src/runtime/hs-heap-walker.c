@@ -1045,6 +1045,7 @@ read_frame_vars (HsPyFrame *frame,
       PyObject *value = hs_py_frame_local (frame, i, &name);
       g_autofree char *copy = NULL;
       const char *cname;
+      gboolean empty;
       guint32 id;
       Var v;
 
@@ -1055,15 +1056,21 @@ read_frame_vars (HsPyFrame *frame,
        * frame (in a class body the slot is marked hidden; in a function
        * only the bytecode tells, see hs_py_code_comprehension_slots()).
        * While the comprehension runs, the slot holds its variable's value,
-       * which is what the name reads there: drawn as the frame's. */
+       * which is what the name reads there: drawn as the frame's.  A
+       * comprehension variable that a closure captures is a cell slot,
+       * empty when it holds an empty cell: the one the code made on entry
+       * (outside the comprehension), or the comprehension's before its
+       * first value.  (frame.f_locals leaves both out too.) */
+      empty = value == NULL ||
+              (hs_py_code_local_is_cell (code, i) && PyCell_Check (value) && PyCell_GET (value) == NULL);
       if (value == NULL && hs_py_code_local_is_hidden (code, i))
         continue;
-      if (value == NULL && !scanned)
+      if (empty && !scanned)
         {
           comprehension_slots = hs_py_code_comprehension_slots (code);
           scanned = TRUE;
         }
-      if (value == NULL && comprehension_slots != NULL && comprehension_slots[i])
+      if (empty && comprehension_slots != NULL && comprehension_slots[i])
         continue;
       id = hs_step_builder_intern (builder, cname);
       if (value == NULL)
