@@ -35,7 +35,8 @@ static GPtrArray *prev_view;
 static GPtrArray *limbo;
 static GPtrArray *garbage_roots;
 static GArray *edge_scratch;    /* guint32 triples */
-static guint32 edges_dropped;   /* by the object cap, while computing edges */
+static guint32 edges_dropped;   /* entries the object cap left out, while computing edges */
+static gboolean key_dropped;    /* the last edge was a dict key the object cap left out */
 static gboolean walking_reachable;
 static gboolean full_walk;      /* HEAPSCOPE_FULL_WALK: never replay (tests compare) */
 static guint32 step_dropped;    /* visits the object cap refused this step */
@@ -223,6 +224,19 @@ visit_entry (PyObject *obj,
   return e->ref;
 }
 
+/* Counts an edge whose target the object cap refused (dropped), as one
+ * entry of the owner left out: a dict entry counts once, whether its key,
+ * its value or both were refused, as `omitted` counts entries, which
+ * the length counts too. */
+static inline void
+note_dropped (guint32  kind,
+              gboolean dropped)
+{
+  if (dropped && !(kind == HS_EDGE_VALUE && key_dropped))
+    edges_dropped++;
+  key_dropped = dropped && kind == HS_EDGE_KEY;
+}
+
 static guint32
 visit (PyObject *obj)
 {
@@ -260,8 +274,7 @@ add_edge (HsEdgeKind  kind,
    * omitted count says so instead */
   if (ref != 0)
     g_array_append_vals (edge_scratch, triple, 3);
-  else
-    edges_dropped++;
+  note_dropped (kind, ref == 0);
 }
 
 static guint32
@@ -396,6 +409,7 @@ compute_edges (HsEntry *e,
   g_array_set_size (attempt_targets, 0);
   g_array_set_size (attempt_kinds, 0);
   edges_dropped = 0;
+  key_dropped = FALSE;
   *length = 0;
   *omitted = 0;
 
@@ -640,6 +654,7 @@ replay_edges (HsEntry *e,
   g_array_set_size (edge_scratch, 3 * c->n_attempts);
   scratch = (guint32 *) edge_scratch->data;
   edges_dropped = 0;
+  key_dropped = FALSE;
   for (guint32 i = 0; i < c->n_attempts; i++)
     {
       HsEntry *t = targets[i];
@@ -657,8 +672,7 @@ replay_edges (HsEntry *e,
           scratch[n++] = kinds[2 * i + 1];
           scratch[n++] = ref;
         }
-      else
-        edges_dropped++;
+      note_dropped (kinds[2 * i], ref == 0);
     }
   edge_scratch->len = n;
   *length = c->length;
