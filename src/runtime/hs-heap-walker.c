@@ -969,6 +969,21 @@ is_dunder (const char *name)
   return len > 4 && name[0] == '_' && name[1] == '_' && name[len - 1] == '_' && name[len - 2] == '_';
 }
 
+/* Whether slot i of a frame of `code` holding `value` is empty: nothing
+ * in it, or, in a cell slot, a cell with nothing in it.  A comprehension
+ * variable that a closure captures is a cell slot (3.12 on, PEP 709):
+ * outside the comprehension it holds the empty cell the code made on
+ * entry, inside it the comprehension's own cell, empty until its first
+ * value.  (frame.f_locals leaves both out too.) */
+static gboolean
+slot_is_empty (PyCodeObject *code,
+               int           i,
+               PyObject     *value)
+{
+  return value == NULL ||
+         (hs_py_code_local_is_cell (code, i) && PyCell_Check (value) && PyCell_GET (value) == NULL);
+}
+
 /* A module's variables are its globals, in definition order.  While a
  * comprehension inlined in the module's code runs (3.12 on, PEP 709), its
  * variables are the slots of the module's frame (`frame`; NULL once the
@@ -997,7 +1012,7 @@ read_module_vars (HsPyFrame *frame,
           Var v;
 
           value = hs_py_frame_local (frame, i, &name);
-          if (value == NULL || !hs_py_code_local_is_hidden (code, i) ||
+          if (slot_is_empty (code, i, value) || !hs_py_code_local_is_hidden (code, i) ||
               (cname = hs_py_str_utf8 (name, &copy)) == NULL || is_dunder (cname) || cname[0] == '.')
             continue;
           v.name = hs_step_builder_intern (builder, cname);
@@ -1070,14 +1085,9 @@ read_frame_vars (HsPyFrame *frame,
        * frame (in a class body the slot is marked hidden; in a function
        * only the bytecode tells, see hs_py_code_comprehension_slots()).
        * While the comprehension runs, the slot holds its variable's value,
-       * which is what the name reads there: drawn as the frame's.  A
-       * comprehension variable that a closure captures is a cell slot,
-       * empty when it holds an empty cell: the one the code made on entry
-       * (outside the comprehension), or the comprehension's before its
-       * first value.  (frame.f_locals leaves both out too.) */
-      empty = value == NULL ||
-              (hs_py_code_local_is_cell (code, i) && PyCell_Check (value) && PyCell_GET (value) == NULL);
-      if (value == NULL && hs_py_code_local_is_hidden (code, i))
+       * which is what the name reads there: drawn as the frame's. */
+      empty = slot_is_empty (code, i, value);
+      if (empty && hs_py_code_local_is_hidden (code, i))
         continue;
       if (empty && !scanned)
         {

@@ -1254,6 +1254,38 @@ test_comprehension_closure (HsTraceFixture *f,
   ASSERT_UNBOUND (steps->pdata[4], "f", "");
 }
 
+/* The same comprehension in a module and in a class body: its variable is
+ * a hidden cell slot of their frames, holding an empty cell outside the
+ * comprehension.  The module was drawn with a second x bound to that
+ * empty cell, even on line 1 before the global x existed, and the class
+ * with a variable z.  The module's truth is its globals, printed. */
+static void
+test_comprehension_closure_module (HsTraceFixture *f,
+                                   gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "print('locals', sorted(filter(str.isalpha, globals())))\n"     /* 1 */
+    "x = 'global x'\n"                                              /* 2 */
+    "fs = [lambda: x for x in range(2)]\n"                          /* 3 */
+    "print('locals', sorted(filter(str.isalpha, globals())))\n"     /* 4 */
+    "class C:\n"                                                    /* 5 */
+    "    gs = [lambda: z for z in range(2)]\n"                      /* 6 */
+    "    w = 1\n"                                                   /* 7 */
+    "print([f() for f in fs], [g() for g in C.gs])\n");             /* 8 */
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(HsSnapshot) s7 = NULL;
+  g_autofree char *out = NULL;
+
+  assert_finished (t);
+  out = hs_test_stdout_text (t);
+  g_assert_true (g_str_has_suffix (out, "\n[1, 1] [1, 1]\n"));
+  steps = assert_vars_as_printed (t);
+  g_assert_cmpuint (steps->len, ==, 2);
+  s7 = hs_test_step_at_line (t, 7, 0);
+  g_assert_cmpuint (hs_test_frame (s7, "C")->n_vars, ==, 0);
+  ASSERT_UNBOUND (s7, "C", "gs");
+}
+
 /* An async comprehension in a coroutine is inlined too (3.12 on), with
  * no FOR_ITER: its loop is GET_ANEXT and END_ASYNC_FOR, and its restore
  * when an exception leaves it comes before the normal restore.  Its
@@ -1359,6 +1391,7 @@ main (int   argc,
   ADD ("/runtime/frames/unbound-comprehension", test_unbound_comprehension);
   ADD ("/runtime/frames/bound-across-comprehension", test_bound_across_comprehension);
   ADD ("/runtime/frames/comprehension-closure", test_comprehension_closure);
+  ADD ("/runtime/frames/comprehension-closure-module", test_comprehension_closure_module);
   ADD ("/runtime/frames/async-comprehension", test_async_comprehension);
   ADD ("/runtime/frames/unbound-finally", test_unbound_finally);
 
