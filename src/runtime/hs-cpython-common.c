@@ -648,6 +648,19 @@ hs_py_code_local_is_hidden (PyCodeObject *code,
 #endif
 }
 
+/* Whether a slot is a cell variable of the code: the frame's slot holds
+ * the cell (from the code's first instruction, MAKE_CELL), not the value.
+ * A slot both local and cell is one the function's own closures or an
+ * inlined comprehension's (3.12 on) capture. */
+gboolean
+hs_py_code_local_is_cell (PyCodeObject *code,
+                          int           index)
+{
+  g_assert (code != NULL && index >= 0 && index < code->co_nlocalsplus);
+
+  return (_PyLocals_GetKind (code->co_localspluskinds, index) & CO_FAST_CELL) != 0;
+}
+
 #if PY_VERSION_HEX >= 0x030C0000
 /* One comprehension inlined in a function, open in the scan below: from
  * its LOAD_FAST_AND_CLEAR of the slot, through its loops, to the store
@@ -655,12 +668,60 @@ hs_py_code_local_is_hidden (PyCodeObject *code,
 typedef struct
 {
   int      slot;
-  int      loops;       /* FOR_ITERs entered less END_FORs passed */
+  int      loops;       /* loops entered (FOR_ITER, GET_ANEXT) less left (END_FOR, END_ASYNC_FOR) */
   gboolean looped;      /* its outermost loop has begun */
 } Span;
 
-/* An access to slot `slot` at code unit `at` of `code` (two bytes a unit:
- * the opcode, then its argument), a store or not */
+static gboolean
+is_store_unit (guint8 op)
+{
+  return op == STORE_FAST || op == EXTENDED_ARG
+#if PY_VERSION_HEX >= 0x030D0000
+         || op == STORE_FAST_STORE_FAST
+#endif
+         ;
+}
+
+/* Whether the store at code unit `at` of `code` (two bytes a unit: the
+ * opcode, then its argument) is one of those with which an inlined
+ * comprehension puts back the n slots it saved when an exception leaves
+ * it.  The compiler (pop_inlined_comprehension_state(), 3.12 and 3.13)
+ * writes that handler as exactly
+ *
+ *   SWAP 2, POP_TOP, SWAP n + 1, n × STORE_FAST, RERAISE 0
+ *
+ * A store before RERAISE alone is no proof: a `finally` block's copy for
+ * the way out of an exception ends in RERAISE too, after its last
+ * statement's store, and where the block's normal path is dead code (the
+ * try body always raises) that copy is the only one.  Such a store is the
+ * function's own; a statement's code never swaps with what lies below its
+ * own operands, as SWAP n + 1 before n stores does.  (A SWAP beyond 255,
+ * after an EXTENDED_ARG, is not matched: the slots are then the
+ * function's, as they were before this scan existed.) */
+static gboolean
+is_restore_on_raise (const guint8 *code,
+                     gsize         n_units,
+                     gsize         at)
+{
+  gsize first = at, end = at + 1;
+  guint n = 0;
+
+  g_assert (code != NULL && at < n_units);
+
+  while (first > 0 && is_store_unit (code[2 * (first - 1)]))
+    first--;
+  while (end < n_units && is_store_unit (code[2 * end]))
+    end++;
+  if (end >= n_units || code[2 * end] != RERAISE || first < 3)
+    return FALSE;
+  for (gsize i = first; i < end; i++)
+    n += code[2 * i] == STORE_FAST ? 1 : code[2 * i] == EXTENDED_ARG ? 0 : 2;
+  return code[2 * (first - 1)] == SWAP && code[2 * (first - 1) + 1] == n + 1 &&
+         code[2 * (first - 2)] == POP_TOP &&
+         code[2 * (first - 3)] == SWAP && code[2 * (first - 3) + 1] == 2;
+}
+
+/* An access to slot `slot` at code unit `at` of `code`, a store or not */
 static void
 note_access (GArray         *spans,
              guint8         *owned,
@@ -670,6 +731,11 @@ note_access (GArray         *spans,
              int             slot,
              gboolean        store)
 {
+  /* A comprehension's restore when an exception leaves it.  It follows
+   * the normal restore, which closed the span, or (an async comprehension)
+   * precedes it, and must not close the span early. */
+  gboolean on_raise = store && is_restore_on_raise (code, n_units, at);
+
   g_assert (spans != NULL && owned != NULL && code != NULL && at < n_units && slot >= 0);
 
   /* the innermost comprehension open on this slot */
@@ -680,32 +746,17 @@ note_access (GArray         *spans,
       if (span->slot != slot)
         continue;
       /* past its loops, a store is its restore, and it is closed */
-      if (store && span->looped && span->loops == 0)
+      if (store && !on_raise && span->looped && span->loops == 0)
         g_array_remove_index (spans, s - 1);
       return;
     }
 
-  /* No comprehension open.  A comprehension's restore on the way out of
-   * an exception is a store in a handler that ends in RERAISE, which no
-   * statement compiles to. */
-  if (store)
-    {
-      gsize next = at + 1;
-
-      while (next < n_units && (code[2 * next] == CACHE || code[2 * next] == STORE_FAST
-#if PY_VERSION_HEX >= 0x030D0000
-                                 || code[2 * next] == STORE_FAST_STORE_FAST
-#endif
-                                 ))
-        next++;
-      if (next < n_units && code[2 * next] == RERAISE)
-        return;
-    }
-  owned[slot] = TRUE;
+  if (!on_raise)
+    owned[slot] = TRUE;
 }
 #endif
 
-/* Which of a function's plain local slots belong to its inlined
+/* Which of a function's local slots belong to its inlined
  * comprehensions alone (3.12 on, PEP 709): each comprehension's variable
  * gets a slot of the function, empty outside the comprehension, where the
  * name keeps its meaning in the function (a global, say).  Unlike a class
@@ -713,7 +764,10 @@ note_access (GArray         *spans,
  * function's own locals is the bytecode: every access to such a slot lies
  * inside a comprehension that saved it with LOAD_FAST_AND_CLEAR, or is its
  * restore.  A slot of the function's own is an argument, or is read,
- * written or deleted elsewhere.
+ * written or deleted elsewhere, directly or as a cell.  When a closure in
+ * the comprehension captures its variable, the slot is a cell slot too:
+ * outside the comprehension it holds the empty cell the code's first
+ * instruction made, inside it the comprehension's own cell.
  *
  * Returns a flag per slot (g_free() it), or NULL when no slot is a
  * comprehension's alone, or before 3.12.  The bytecode is read from
@@ -768,7 +822,10 @@ hs_py_code_comprehension_slots (PyCodeObject *code)
               g_array_append_val (spans, span);
             }
           break;
+        /* an async comprehension's loop: GET_ANEXT at its head,
+         * END_ASYNC_FOR where it ends, as FOR_ITER and END_FOR */
         case FOR_ITER:
+        case GET_ANEXT:
           for (guint s = 0; s < spans->len; s++)
             {
               g_array_index (spans, Span, s).loops++;
@@ -776,6 +833,7 @@ hs_py_code_comprehension_slots (PyCodeObject *code)
             }
           break;
         case END_FOR:
+        case END_ASYNC_FOR:
           for (guint s = 0; s < spans->len; s++)
             if (g_array_index (spans, Span, s).loops > 0)
               g_array_index (spans, Span, s).loops--;
@@ -789,6 +847,22 @@ hs_py_code_comprehension_slots (PyCodeObject *code)
         case STORE_FAST:
           if ((int) oparg < n)
             note_access (spans, owned, units, n_units, i, (int) oparg, TRUE);
+          break;
+        /* A cell's contents read, set or deleted, or the cell itself
+         * handed to a closure (3.13 does that with LOAD_FAST): outside a
+         * comprehension, the function's own captured variable.  None is
+         * a comprehension's restore.  The MAKE_CELLs are not counted: the
+         * code's first instructions make every cell slot's cell, the
+         * comprehension's too, and a comprehension whose variable a
+         * closure captures makes its own cell after saving the slot. */
+        case LOAD_DEREF:
+        case STORE_DEREF:
+        case DELETE_DEREF:
+#if PY_VERSION_HEX < 0x030D0000
+        case LOAD_CLOSURE:   /* from 3.13 a pseudo-instruction, compiled to LOAD_FAST */
+#endif
+          if ((int) oparg < n)
+            note_access (spans, owned, units, n_units, i, (int) oparg, FALSE);
           break;
 #if PY_VERSION_HEX >= 0x030D0000
         /* 3.13's superinstructions: two slots of 4 bits each */
@@ -810,13 +884,16 @@ hs_py_code_comprehension_slots (PyCodeObject *code)
     }
   Py_DECREF (bytes);
 
-  /* a comprehension this scan could not follow to its end (an async
-   * one, with no FOR_ITER) leaves its slot to the function */
+  /* a comprehension whose restore this scan did not find (bytecode it
+   * does not know) leaves its slot to the function */
   for (guint s = 0; s < spans->len; s++)
     owned[g_array_index (spans, Span, s).slot] = TRUE;
 
+  /* a local slot, or a local and cell slot (a comprehension's variable
+   * that a closure captures); never a free variable's */
   for (int i = n_args; i < n; i++)
-    if (saved[i] && !owned[i] && _PyLocals_GetKind (code->co_localspluskinds, i) == CO_FAST_LOCAL)
+    if (saved[i] && !owned[i] &&
+        (_PyLocals_GetKind (code->co_localspluskinds, i) & ~CO_FAST_CELL) == CO_FAST_LOCAL)
       {
         if (only == NULL)
           only = g_new0 (guint8, n);

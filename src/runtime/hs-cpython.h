@@ -50,6 +50,8 @@ PyObject   *hs_py_text_stream_buffer   (PyObject      *stream);
 int         hs_py_code_n_locals        (PyCodeObject  *code);
 gboolean    hs_py_code_local_is_hidden (PyCodeObject  *code,
                                         int            index);
+gboolean    hs_py_code_local_is_cell   (PyCodeObject  *code,
+                                        int            index);
 guint8     *hs_py_code_comprehension_slots (PyCodeObject *code);
 void        hs_py_code_keep_bytecode   (PyCodeObject  *code);
 PyObject   *hs_py_code_local_name      (PyCodeObject  *code,

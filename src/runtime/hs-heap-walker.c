@@ -35,7 +35,8 @@ static GPtrArray *prev_view;
 static GPtrArray *limbo;
 static GPtrArray *garbage_roots;
 static GArray *edge_scratch;    /* guint32 triples */
-static guint32 edges_dropped;   /* by the object cap, while computing edges */
+static guint32 edges_dropped;   /* entries the object cap left out, while computing edges */
+static gboolean key_dropped;    /* the last edge was a dict key the object cap left out */
 static gboolean walking_reachable;
 static gboolean full_walk;      /* HEAPSCOPE_FULL_WALK: never replay (tests compare) */
 static guint32 step_dropped;    /* visits the object cap refused this step */
@@ -223,6 +224,19 @@ visit_entry (PyObject *obj,
   return e->ref;
 }
 
+/* Counts an edge whose target the object cap refused (dropped), as one
+ * entry of the owner left out: a dict entry counts once, whether its key,
+ * its value or both were refused, as `omitted` counts entries, which
+ * the length counts too. */
+static inline void
+note_dropped (guint32  kind,
+              gboolean dropped)
+{
+  if (dropped && !(kind == HS_EDGE_VALUE && key_dropped))
+    edges_dropped++;
+  key_dropped = dropped && kind == HS_EDGE_KEY;
+}
+
 static guint32
 visit (PyObject *obj)
 {
@@ -260,8 +274,7 @@ add_edge (HsEdgeKind  kind,
    * omitted count says so instead */
   if (ref != 0)
     g_array_append_vals (edge_scratch, triple, 3);
-  else
-    edges_dropped++;
+  note_dropped (kind, ref == 0);
 }
 
 static guint32
@@ -396,6 +409,7 @@ compute_edges (HsEntry *e,
   g_array_set_size (attempt_targets, 0);
   g_array_set_size (attempt_kinds, 0);
   edges_dropped = 0;
+  key_dropped = FALSE;
   *length = 0;
   *omitted = 0;
 
@@ -640,6 +654,7 @@ replay_edges (HsEntry *e,
   g_array_set_size (edge_scratch, 3 * c->n_attempts);
   scratch = (guint32 *) edge_scratch->data;
   edges_dropped = 0;
+  key_dropped = FALSE;
   for (guint32 i = 0; i < c->n_attempts; i++)
     {
       HsEntry *t = targets[i];
@@ -657,8 +672,7 @@ replay_edges (HsEntry *e,
           scratch[n++] = kinds[2 * i + 1];
           scratch[n++] = ref;
         }
-      else
-        edges_dropped++;
+      note_dropped (kinds[2 * i], ref == 0);
     }
   edge_scratch->len = n;
   *length = c->length;
@@ -955,6 +969,21 @@ is_dunder (const char *name)
   return len > 4 && name[0] == '_' && name[1] == '_' && name[len - 1] == '_' && name[len - 2] == '_';
 }
 
+/* Whether slot i of a frame of `code` holding `value` is empty: nothing
+ * in it, or, in a cell slot, a cell with nothing in it.  A comprehension
+ * variable that a closure captures is a cell slot (3.12 on, PEP 709):
+ * outside the comprehension it holds the empty cell the code made on
+ * entry, inside it the comprehension's own cell, empty until its first
+ * value.  (frame.f_locals leaves both out too.) */
+static gboolean
+slot_is_empty (PyCodeObject *code,
+               int           i,
+               PyObject     *value)
+{
+  return value == NULL ||
+         (hs_py_code_local_is_cell (code, i) && PyCell_Check (value) && PyCell_GET (value) == NULL);
+}
+
 /* A module's variables are its globals, in definition order.  While a
  * comprehension inlined in the module's code runs (3.12 on, PEP 709), its
  * variables are the slots of the module's frame (`frame`; NULL once the
@@ -983,7 +1012,7 @@ read_module_vars (HsPyFrame *frame,
           Var v;
 
           value = hs_py_frame_local (frame, i, &name);
-          if (value == NULL || !hs_py_code_local_is_hidden (code, i) ||
+          if (slot_is_empty (code, i, value) || !hs_py_code_local_is_hidden (code, i) ||
               (cname = hs_py_str_utf8 (name, &copy)) == NULL || is_dunder (cname) || cname[0] == '.')
             continue;
           v.name = hs_step_builder_intern (builder, cname);
@@ -1045,6 +1074,7 @@ read_frame_vars (HsPyFrame *frame,
       PyObject *value = hs_py_frame_local (frame, i, &name);
       g_autofree char *copy = NULL;
       const char *cname;
+      gboolean empty;
       guint32 id;
       Var v;
 
@@ -1056,14 +1086,15 @@ read_frame_vars (HsPyFrame *frame,
        * only the bytecode tells, see hs_py_code_comprehension_slots()).
        * While the comprehension runs, the slot holds its variable's value,
        * which is what the name reads there: drawn as the frame's. */
-      if (value == NULL && hs_py_code_local_is_hidden (code, i))
+      empty = slot_is_empty (code, i, value);
+      if (empty && hs_py_code_local_is_hidden (code, i))
         continue;
-      if (value == NULL && !scanned)
+      if (empty && !scanned)
         {
           comprehension_slots = hs_py_code_comprehension_slots (code);
           scanned = TRUE;
         }
-      if (value == NULL && comprehension_slots != NULL && comprehension_slots[i])
+      if (empty && comprehension_slots != NULL && comprehension_slots[i])
         continue;
       id = hs_step_builder_intern (builder, cname);
       if (value == NULL)

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "hs-test-trace.h"
 
@@ -1155,6 +1156,206 @@ test_bound_across_comprehension (HsTraceFixture *f,
   g_assert_cmpuint (x_bound_at, <=, hs_snapshot_get_index (s2));
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names of a frame's variables, sorted, as Python prints a sorted
+ * list of str: ['a', 'b'] */
+static char *
+frame_names_repr (const HsFrame *frame)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GString *text = g_string_new ("[");
+
+  for (guint i = 0; i < frame->n_vars; i++)
+    g_ptr_array_add (names, (gpointer) frame->vars[i].name);
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (text, "%s'%s'", i > 0 ? ", " : "", (const char *) names->pdata[i]);
+  g_string_append_c (text, ']');
+  return g_string_free (text, FALSE);
+}
+
+/* Python's own truth for the variables a step records: the program
+ * prints "locals" and sorted(locals()) where it is to be checked, on a
+ * line that binds no name before locals() runs.  A step's output is what
+ * was printed since the step before (docs/trace-format.md), so each such
+ * print is compared with the names the step before it records, in the
+ * innermost frame (on 3.11 a comprehension's own).  Returns the steps
+ * compared, in order (unref each). */
+static GPtrArray *
+assert_vars_as_printed (HsTrace *trace)
+{
+  g_auto(GStrv) all = hs_test_stdout_lines (trace);
+  GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_snapshot_unref);
+  guint n_steps = hs_trace_get_n_steps (trace);
+  guint n_printed = 0;
+
+  for (guint i = 0; all[i] != NULL; i++)
+    n_printed += g_str_has_prefix (all[i], "locals ");
+  for (guint i = 1; i < n_steps; i++)
+    {
+      g_autoptr(GBytes) out = NULL, err = NULL;
+      g_autoptr(HsSnapshot) snap = NULL;
+      g_autofree char *text = NULL, *names = NULL, *expected = NULL;
+
+      hs_trace_get_step_output (trace, i, &out, &err);
+      text = out != NULL ? hs_test_bytes_to_string (out) : g_strdup ("");
+      if (!g_str_has_prefix (text, "locals "))
+        continue;
+      snap = hs_trace_get_snapshot (trace, i - 1);
+      names = frame_names_repr (hs_test_frame (snap, NULL));
+      expected = g_strdup_printf ("locals %s\n", names);
+      g_test_message ("step %u, line %u: python3 printed %s", i - 1, hs_snapshot_get_line (snap), text);
+      g_assert_cmpstr (text, ==, expected);
+      g_ptr_array_add (steps, g_steal_pointer (&snap));
+    }
+  g_assert_cmpuint (steps->len, ==, n_printed);
+  return steps;
+}
+
+/* A comprehension whose variable a closure captures: from 3.12 on, inlined
+ * in the function (PEP 709), its variable is a cell slot of the function
+ * (co_cellvars names it), which the code's first instruction fills with an
+ * empty cell; the comprehension saves that cell, makes its own, and puts
+ * the empty one back.  Outside the comprehension the name is not the
+ * function's (line 8 reads the global), so the empty cell is not drawn as
+ * the function's variable, nor is the name unbound. */
+static void
+test_comprehension_closure (HsTraceFixture *f,
+                            gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "x = 'global x'\n"                                           /* 1 */
+    "def f():\n"                                                 /* 2 */
+    "    print('locals', sorted(locals()))\n"                    /* 3 */
+    "    fs = [lambda: x\n"                                      /* 4 */
+    "          for x in range(3)\n"                              /* 5 */
+    "          if print('locals', sorted(locals())) is None]\n"  /* 6 */
+    "    print('locals', sorted(locals()))\n"                    /* 7 */
+    "    return fs, x\n"                                         /* 8 */
+    "fs, y = f()\n"                                              /* 9 */
+    "print([g() for g in fs], y)\n");                            /* 10 */
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autofree char *out = NULL;
+
+  assert_finished (t);
+  out = hs_test_stdout_text (t);
+  g_assert_true (g_str_has_suffix (out, "\n[2, 2, 2] global x\n"));
+  steps = assert_vars_as_printed (t);
+  g_assert_cmpuint (steps->len, ==, 5);
+  if (steps->len != 5)
+    return;
+  ASSERT_UNBOUND (steps->pdata[0], "f", "fs");
+  ASSERT_UNBOUND (steps->pdata[4], "f", "");
+}
+
+/* The same comprehension in a module and in a class body: its variable is
+ * a hidden cell slot of their frames, holding an empty cell outside the
+ * comprehension.  The module was drawn with a second x bound to that
+ * empty cell, even on line 1 before the global x existed, and the class
+ * with a variable z.  The module's truth is its globals, printed. */
+static void
+test_comprehension_closure_module (HsTraceFixture *f,
+                                   gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "print('locals', sorted(filter(str.isalpha, globals())))\n"     /* 1 */
+    "x = 'global x'\n"                                              /* 2 */
+    "fs = [lambda: x for x in range(2)]\n"                          /* 3 */
+    "print('locals', sorted(filter(str.isalpha, globals())))\n"     /* 4 */
+    "class C:\n"                                                    /* 5 */
+    "    gs = [lambda: z for z in range(2)]\n"                      /* 6 */
+    "    w = 1\n"                                                   /* 7 */
+    "print([f() for f in fs], [g() for g in C.gs])\n");             /* 8 */
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(HsSnapshot) s7 = NULL;
+  g_autofree char *out = NULL;
+
+  assert_finished (t);
+  out = hs_test_stdout_text (t);
+  g_assert_true (g_str_has_suffix (out, "\n[1, 1] [1, 1]\n"));
+  steps = assert_vars_as_printed (t);
+  g_assert_cmpuint (steps->len, ==, 2);
+  s7 = hs_test_step_at_line (t, 7, 0);
+  g_assert_cmpuint (hs_test_frame (s7, "C")->n_vars, ==, 0);
+  ASSERT_UNBOUND (s7, "C", "gs");
+}
+
+/* An async comprehension in a coroutine is inlined too (3.12 on), with
+ * no FOR_ITER: its loop is GET_ANEXT and END_ASYNC_FOR, and its restore
+ * when an exception leaves it comes before the normal restore.  Its
+ * variable is not the coroutine's, captured by a closure or not. */
+static void
+test_async_comprehension (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import asyncio\n"                                           /* 1 */
+    "async def agen():\n"                                        /* 2 */
+    "    for i in range(2):\n"                                   /* 3 */
+    "        yield i\n"                                          /* 4 */
+    "async def f():\n"                                           /* 5 */
+    "    print('locals', sorted(locals()))\n"                    /* 6 */
+    "    xs = [x async for x in agen()\n"                        /* 7 */
+    "          if print('locals', sorted(locals())) is None]\n"  /* 8 */
+    "    ys = [lambda: y async for y in agen()\n"                /* 9 */
+    "          if print('locals', sorted(locals())) is None]\n"  /* 10 */
+    "    print('locals', sorted(locals()))\n"                    /* 11 */
+    "    return xs, ys\n"                                        /* 12 */
+    "xs, ys = asyncio.run(f())\n"                                /* 13 */
+    "print(xs, [g() for g in ys])\n");                           /* 14 */
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autofree char *out = NULL;
+
+  assert_finished (t);
+  out = hs_test_stdout_text (t);
+  g_assert_true (g_str_has_suffix (out, "\n[0, 1] [1, 1]\n"));
+  steps = assert_vars_as_printed (t);
+  g_assert_cmpuint (steps->len, ==, 6);
+  if (steps->len != 6)
+    return;
+  ASSERT_UNBOUND (steps->pdata[0], "f", "xs,ys");
+  ASSERT_UNBOUND (steps->pdata[5], "f", "");
+}
+
+/* A store before RERAISE is not always a comprehension's restore: a
+ * `finally` block is compiled once for the way out of an exception,
+ * ending in RERAISE after its last statement, and once for the normal
+ * path, which here is dead code (the try body always raises) and so
+ * removed.  x is then the function's own local, only ever stored by that
+ * block, which a comprehension reuses (3.12 on): unbound until line 7,
+ * not a comprehension's slot (reading x on line 4 would raise
+ * UnboundLocalError, not read a global). */
+static void
+test_unbound_finally (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "def f():\n"                           /* 1 */
+    "    ys = [x for x in range(2)]\n"     /* 2 */
+    "    try:\n"                           /* 3 */
+    "        print(1)\n"                   /* 4 */
+    "        raise ValueError\n"           /* 5 */
+    "    finally:\n"                       /* 6 */
+    "        x = 2\n"                      /* 7 */
+    "try:\n"                               /* 8 */
+    "    f()\n"                            /* 9 */
+    "except ValueError:\n"                 /* 10 */
+    "    pass\n");                         /* 11 */
+  g_autoptr(HsSnapshot) s4 = NULL, s7 = NULL;
+
+  assert_finished (t);
+  s4 = hs_test_step_at_line (t, 4, 0);
+  ASSERT_UNBOUND (s4, "f", "x");
+  s7 = hs_test_step_at_line (t, 7, 0);
+  ASSERT_UNBOUND (s7, "f", "x");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1189,6 +1390,10 @@ main (int   argc,
   ADD ("/runtime/frames/unbound-names", test_unbound_names);
   ADD ("/runtime/frames/unbound-comprehension", test_unbound_comprehension);
   ADD ("/runtime/frames/bound-across-comprehension", test_bound_across_comprehension);
+  ADD ("/runtime/frames/comprehension-closure", test_comprehension_closure);
+  ADD ("/runtime/frames/comprehension-closure-module", test_comprehension_closure_module);
+  ADD ("/runtime/frames/async-comprehension", test_async_comprehension);
+  ADD ("/runtime/frames/unbound-finally", test_unbound_finally);
 
   return g_test_run ();
 }

@@ -282,6 +282,68 @@ test_limit_max_objects (HsTraceFixture *f,
   g_assert_cmpuint (count_edges (objs, HS_EDGE_ITEM) + objs->omitted, ==, 500);
 }
 
+/* A dict's entries recorded whole: a key edge followed by the value
+ * edge of the same entry */
+static guint
+count_whole_entries (const HsObject *o)
+{
+  guint n = 0;
+
+  for (guint i = 0; i + 1 < o->n_edges; i++)
+    n += o->edges[i].kind == HS_EDGE_KEY && o->edges[i + 1].kind == HS_EDGE_VALUE &&
+         g_strcmp0 (o->edges[i].label, o->edges[i + 1].label) == 0;
+  return n;
+}
+
+/* At the object cap, a dict whose entry's key and value were both left
+ * out counted two entries omitted for that one entry: {'k1': [1]} said
+ * length 1, omitted 2 (the inspector: "1 (2 not reported)").  Every dict
+ * recorded must account for its length exactly: the entries recorded
+ * whole, plus those omitted (an entry with its key or its value left out
+ * is omitted); at the step that reads the dicts and at the next, which
+ * replays them unchanged.  The object cap itself is exact: as many
+ * objects as it allows. */
+static void
+test_limit_max_objects_dict (HsTraceFixture *f,
+                             gconstpointer   data)
+{
+  HsTrace *t;
+
+  f->options.max_objects = 10;
+  t = hs_trace_fixture_run (f,
+    "ds = [{'k%d' % i: [i]} for i in range(8)]\n"   /* 1 */
+    "pass\n"                                         /* 2 */
+    "pass\n");                                       /* 3 */
+  hs_test_assert_status (t, "finished");
+  for (guint line = 2; line <= 3; line++)
+    {
+      g_autoptr(HsSnapshot) s = hs_test_step_at_line (t, line, 0);
+      const HsObject *objs;
+      guint n_objects, n_dicts = 0, n_empty = 0;
+
+      objs = hs_snapshot_get_objects (s, &n_objects);
+      g_assert_cmpuint (n_objects, ==, 10);
+      for (guint i = 0; i < n_objects; i++)
+        {
+          const HsObject *o = &objs[i];
+          guint whole = count_whole_entries (o);
+
+          if (g_strcmp0 (o->type, "dict") != 0)
+            continue;
+          n_dicts++;
+          n_empty += o->n_edges == 0;
+          g_test_message ("line %u: dict %s, length %u, %u edges, %u entries whole, %u omitted",
+                          line, o->repr, o->length, o->n_edges, whole, o->omitted);
+          g_assert_cmpuint (o->length, ==, 1);
+          g_assert_cmpuint (whole + o->omitted, ==, o->length);
+        }
+      /* the list and its 8 dicts fill 9 of the 10 places: most dicts
+       * have their key and value both left out */
+      g_assert_cmpuint (n_dicts, ==, 8);
+      g_assert_cmpuint (n_empty, >=, 6);
+    }
+}
+
 static void
 test_stdin_file (HsTraceFixture *f,
                  gconstpointer   data)
@@ -681,6 +743,7 @@ main (int   argc,
   ADD ("/runtime/limit/c-hang", test_limit_c_hang);
   ADD ("/runtime/limit/max-elements", test_limit_max_elements);
   ADD ("/runtime/limit/max-objects", test_limit_max_objects);
+  ADD ("/runtime/limit/max-objects-dict", test_limit_max_objects_dict);
   ADD ("/runtime/stdin/file", test_stdin_file);
   ADD ("/runtime/stdin/eof", test_stdin_eof);
   ADD ("/runtime/exit/os-exit", test_exit_os_exit);
