@@ -119,7 +119,7 @@ struct _HsGraphView
   /* Containers shown beyond the layout's cut (hs_graph_view_show_more):
    * replaced, never changed, once a layout thread may read it */
   GHashTable     *more_cells;
-  GHashTable     *more_vars;      /* char *, "function\nname": cells, kept
+  GHashTable     *more_vars;      /* char *, "function\nname\nN" (var_key): cells, kept
                                    * from the trace before */
   guint           element_cap;    /* what a run records with (the property) */
 
