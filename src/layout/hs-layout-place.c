@@ -425,8 +425,8 @@ occupied_at (Occupancy *occ,
 }
 
 /* Whether one of the curves the router tries first for an arrow from
- * (x1, y1) to (x2, y2) (hs-layout-route.c, route_forward()) passes over
- * no placed box, between its ends */
+ * (x1, y1) to (x2, y2) (hs_layout_forward_curve()) passes over no placed
+ * box, between its ends */
 static gboolean
 curve_is_clear (Occupancy *occ,
                 double     x1,
@@ -434,20 +434,18 @@ curve_is_clear (Occupancy *occ,
                 double     x2,
                 double     y2)
 {
-  static const double turns[][2] = { { 0.5, 0.5 }, { 0.92, 0.04 }, { 0.04, 0.92 }, { 0.75, 0.2 }, { 0.2, 0.75 } };
   guint n = (guint) CLAMP ((x2 - x1) / 4, 16, 256);
+  double cx[4], cy[4];
 
-  for (guint i = 0; i < G_N_ELEMENTS (turns); i++)
+  for (guint i = 0; hs_layout_forward_curve (i, x1, y1, x2, y2, cx, cy); i++)
     {
-      double cx1 = x1 + (x2 - x1) * turns[i][0], cx2 = x2 - (x2 - x1) * turns[i][1];
       gboolean clear = TRUE;
 
       for (guint k = 1; k < n && clear; k++)
         {
-          double t = (double) k / n, u = 1 - t;
-          double x = u * u * u * x1 + 3 * u * u * t * cx1 + 3 * u * t * t * cx2 + t * t * t * x2;
-          double y = (u * u * u + 3 * u * u * t) * y1 + (3 * u * t * t + t * t * t) * y2;
+          double x, y;
 
+          hs_layout_bezier_point (cx, cy, (double) k / n, &x, &y);
           clear = x <= x1 + CLEAR || x >= x2 - CLEAR || !occupied_at (occ, x, y);
         }
       if (clear)
@@ -547,18 +545,21 @@ place_new (HsLayout      *self,
            column + shift <= end && shift * SHIFT_COST < best; shift++)
         {
           double x, candidates[2];
+          gboolean out_of_view[2];
 
           hs_layout_column_x (self, column + shift);
           hs_layout_settle_columns (self, column + shift);
           x = hs_layout_column_x (self, column + shift);
           candidates[0] = occupancy_find_y (occ, x, want, box->rect.width, height, want + drift);
+          out_of_view[0] = out_of_frame_view (occ, anchors, box, column + shift, x, candidates[0], want);
           /* Above want only to stand nearer what lies up there, or in
            * one view with the frame that names it when below is out of
            * it: siblings stay in their slots' order */
-          candidates[1] = (anchors->have && anchors->y1 < want)
-                          || out_of_frame_view (occ, anchors, box, column + shift, x, candidates[0], want)
+          candidates[1] = (anchors->have && anchors->y1 < want) || out_of_view[0]
                           ? occupancy_search (occ, x, want, box->rect.width, height, MAX (top, want - drift), FALSE)
                           : -G_MAXDOUBLE;
+          out_of_view[1] = candidates[1] > -G_MAXDOUBLE
+                           && out_of_frame_view (occ, anchors, box, column + shift, x, candidates[1], want);
           for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
             {
               double cost;
@@ -566,7 +567,7 @@ place_new (HsLayout      *self,
               if (candidates[k] > want + drift || candidates[k] < MAX (top, want - drift))
                 continue;
               cost = place_cost (anchors, x, candidates[k], box->rect.width, height) + shift * SHIFT_COST
-                     + (out_of_frame_view (occ, anchors, box, column + shift, x, candidates[k], want) ? VIEW_COST : 0);
+                     + (out_of_view[k] ? VIEW_COST : 0);
               if (cost < best)
                 {
                   best = cost;

@@ -159,6 +159,18 @@ void   hs_layout_compact             (HsLayout        *self,
 void   hs_layout_add_edges_for_box   (HsLayout        *self,
                                       guint            index);
 void   hs_layout_route_all_edges     (HsLayout        *self);
+gboolean hs_layout_forward_curve     (guint            i,
+                                     double           sx,
+                                     double           sy,
+                                     double           ex,
+                                     double           ey,
+                                     double           x[4],
+                                     double           y[4]);
+void   hs_layout_bezier_point        (const double    *x,
+                                      const double    *y,
+                                      double           t,
+                                      double          *px,
+                                      double          *py);
 void   hs_layout_move_edges          (HsLayout        *self,
                                       HsLayout        *to);
 

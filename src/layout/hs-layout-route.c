@@ -149,12 +149,12 @@ segment_meets_rect (double        x0,
   return TRUE;
 }
 
-static void
-bezier_point (const double *x,
-              const double *y,
-              double        t,
-              double       *px,
-              double       *py)
+void
+hs_layout_bezier_point (const double *x,
+                        const double *y,
+                        double        t,
+                        double       *px,
+                        double       *py)
 {
   double u = 1 - t;
 
@@ -222,7 +222,7 @@ add_crossings (Obstacles          *obs,
       double qx, qy;
       int first, last;
 
-      bezier_point (x, y, (double) i / n, &qx, &qy);
+      hs_layout_bezier_point (x, y, (double) i / n, &qx, &qy);
       first = (int) floor (MIN (py, qy) / BAND);
       last = (int) floor (MAX (py, qy) / BAND);
       for (int band = first; band <= last; band++)
@@ -303,8 +303,8 @@ curve_runs_along (const double *ax,
 
   for (guint i = 0; i <= RUN_SAMPLES; i++)
     {
-      bezier_point (ax, ay, (double) i / RUN_SAMPLES, &px[i], &py[i]);
-      bezier_point (bx, by, (double) i / RUN_SAMPLES, &qx[i], &qy[i]);
+      hs_layout_bezier_point (ax, ay, (double) i / RUN_SAMPLES, &px[i], &py[i]);
+      hs_layout_bezier_point (bx, by, (double) i / RUN_SAMPLES, &qx[i], &qy[i]);
     }
   for (guint i = 0; i <= RUN_SAMPLES; i++)
     {
@@ -421,6 +421,29 @@ try_curve (Obstacles    *obs,
   return *best == 0;
 }
 
+/* The i-th of the curves tried first for a forward arrow from (sx, sy)
+ * to (ex, ey), into x and y (control points); FALSE past the last.
+ * Placement asks the same curves whether a place can be reached. */
+gboolean
+hs_layout_forward_curve (guint   i,
+                         double  sx,
+                         double  sy,
+                         double  ex,
+                         double  ey,
+                         double  x[4],
+                         double  y[4])
+{
+  /* Where the curve turns (fractions of the way across) */
+  static const double turns[][2] = { { 0.5, 0.5 }, { 0.92, 0.04 }, { 0.04, 0.92 }, { 0.75, 0.2 }, { 0.2, 0.75 } };
+  double w = ex - sx;
+
+  if (i >= G_N_ELEMENTS (turns))
+    return FALSE;
+  x[0] = sx, x[1] = sx + w * turns[i][0], x[2] = ex - w * turns[i][1], x[3] = ex;
+  y[0] = sy, y[1] = sy, y[2] = ey, y[3] = ey;
+  return TRUE;
+}
+
 /* Returns how many boxes the curve it keeps passes over */
 static guint
 route_forward (Obstacles    *obs,
@@ -430,21 +453,14 @@ route_forward (Obstacles    *obs,
                double        ex,
                double        ey)
 {
-  /* Where the curve turns (fractions of the way across) */
-  static const double turns[][2] = { { 0.5, 0.5 }, { 0.92, 0.04 }, { 0.04, 0.92 }, { 0.75, 0.2 }, { 0.2, 0.75 } };
-  double w = ex - sx;
+  double x[4], y[4];
   guint best = G_MAXUINT;
 
   g_assert (edge != NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (turns); i++)
-    {
-      double x[4] = { sx, sx + w * turns[i][0], ex - w * turns[i][1], ex };
-      double y[4] = { sy, sy, ey, ey };
-
-      if (try_curve (obs, edge, x, y, &best) || obs == NULL || best > MAX_TRIED)
-        break;
-    }
+  for (guint i = 0; hs_layout_forward_curve (i, sx, sy, ex, ey, x, y); i++)
+    if (try_curve (obs, edge, x, y, &best) || obs == NULL || best > MAX_TRIED)
+      break;
   return best;
 }
 
@@ -1800,13 +1816,13 @@ curve_y_at (const double *x,
     {
       double t = (lo + hi) / 2;
 
-      bezier_point (x, y, t, &px, &py);
+      hs_layout_bezier_point (x, y, t, &px, &py);
       if (px < at)
         lo = t;
       else
         hi = t;
     }
-  bezier_point (x, y, (lo + hi) / 2, &px, &py);
+  hs_layout_bezier_point (x, y, (lo + hi) / 2, &px, &py);
   return py;
 }
 
@@ -1892,12 +1908,12 @@ curve_along_run (const double *x,
 
   g_assert (x != NULL && y != NULL);
 
-  bezier_point (x, y, 0, &px, &py);
+  hs_layout_bezier_point (x, y, 0, &px, &py);
   for (guint i = 1; i <= 2 * RUN_SAMPLES; i++)
     {
       double qx, qy;
 
-      bezier_point (x, y, (double) i / (2 * RUN_SAMPLES), &qx, &qy);
+      hs_layout_bezier_point (x, y, (double) i / (2 * RUN_SAMPLES), &qx, &qy);
       if (MIN (px, qx) >= x1 && MAX (px, qx) <= x2
           && fabs (py - level) <= NEAR_LANES && fabs (qy - level) <= NEAR_LANES
           && fabs (qy - py) <= SHALLOW * fabs (qx - px))
