@@ -764,45 +764,15 @@ test_reopen_keeps_clear (void)
   hs_test_window_close (window);
 }
 
-/* The colour of the window's pixel at x, y of widget, as the window
- * draws it now */
+/* The colour of the pixel at x, y of what drawn alone draws now (what
+ * lies over it left out), with its window's renderer */
 static guint32
-window_pixel (HsWindow  *window,
-              GtkWidget *widget,
-              double     x,
-              double     y)
+drawn_pixel (GtkWidget *drawn,
+             double     x,
+             double     y)
 {
-  GtkWidget *root = GTK_WIDGET (window);
-  int width = gtk_widget_get_width (root), height = gtk_widget_get_height (root);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (root);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree guchar *pixels = NULL;
-  graphene_point_t point;
-  guint32 pixel;
-
-  g_assert_true (gtk_widget_compute_point (widget, root, &GRAPHENE_POINT_INIT (x, y), &point));
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  pixels = g_malloc ((gsize) width * height * 4);
-  gdk_texture_download (texture, pixels, (gsize) width * 4);
-  memcpy (&pixel, pixels + ((gsize) point.y * width + (gsize) point.x) * 4, sizeof pixel);
-  return pixel;
-}
-
-/* The colour of widget's pixel at x, y as widget alone draws it, what
- * lies over it left out */
-static guint32
-own_pixel (GtkWidget *widget,
-           double     x,
-           double     y)
-{
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  int width = gtk_widget_get_width (drawn), height = gtk_widget_get_height (drawn);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (drawn);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
@@ -813,12 +783,26 @@ own_pixel (GtkWidget *widget,
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (drawn)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   pixels = g_malloc ((gsize) width * height * 4);
   gdk_texture_download (texture, pixels, (gsize) width * 4);
   memcpy (&pixel, pixels + ((gsize) y * width + (gsize) x) * 4, sizeof pixel);
   return pixel;
+}
+
+/* The colour of the window's pixel at x, y of widget, as the window
+ * draws it now */
+static guint32
+window_pixel (HsWindow  *window,
+              GtkWidget *widget,
+              double     x,
+              double     y)
+{
+  graphene_point_t point;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (window), &GRAPHENE_POINT_INIT (x, y), &point));
+  return drawn_pixel (GTK_WIDGET (window), point.x, point.y);
 }
 
 /* Issue 8: at 1024x600 the inspector, opened over the graph's side by a
@@ -997,7 +981,7 @@ test_editor_over_graph_only (void)
     /* what the graph itself draws under that corner: were it the
      * window's colour, a see-through row would look right */
     g_assert_true (gtk_widget_compute_point (heading, GTK_WIDGET (graph), &GRAPHENE_POINT_INIT (2, 2), &under));
-    under_pixel = own_pixel (GTK_WIDGET (graph), under.x, under.y);
+    under_pixel = drawn_pixel (GTK_WIDGET (graph), under.x, under.y);
     g_test_message ("the output heading's corner %08x, the window's background %08x, the graph's under it %08x",
                     row_pixel, window_bg, under_pixel);
     g_assert_cmphex (under_pixel, !=, window_bg);
