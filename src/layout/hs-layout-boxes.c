@@ -276,9 +276,14 @@ rows_for (const HsObject        *o,
             }
           if (e != NULL && parse_index (e->label, &index))
             {
-              if (have_prev && index > prev + 1)
+              /* The first entries too: at the cap on a step's objects,
+               * item 0 may be left out while item 1, already recorded
+               * elsewhere, is sent */
+              guint64 first = have_prev ? prev + 1 : 0;
+
+              if (index > first)
                 {
-                  RowSpec gap = { NULL, NULL, TRUE, index - prev - 1, skipped };
+                  RowSpec gap = { NULL, NULL, TRUE, index - first, skipped };
 
                   g_array_append_val (rows, gap);
                   jumps = TRUE;

@@ -325,6 +325,43 @@ test_hit_row (RenderFixture *fixture,
   g_assert_null (hs_layout_hit_test_row (layout, -10, -10, &found));
 }
 
+/* At the cap on a step's objects, a list's item 0 (new) is left out
+ * while its item 1, recorded before as a variable, is sent: the row that
+ * counts the missing item stands before item 1, where the item is */
+static void
+test_first_left_out (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  HsTrace *trace;
+  HsSnapshot *snapshot;
+  g_autoptr(HsLayout) layout = NULL;
+  HsLayoutOptions options;
+  const HsLayoutBox *box;
+  const HsObject *xs;
+
+  f->options.max_objects = 2;
+  trace = hs_trace_fixture_run (f, "s = 'shared'\nxs = [[1000], s]\npass\n");
+  snapshot = hs_test_step_at_line (trace, 3, 0);
+  xs = hs_test_var (snapshot, NULL, "xs");
+  /* what the case is about: item 1 sent, item 0 not */
+  g_assert_cmpuint (xs->length, ==, 2);
+  g_assert_cmpuint (xs->n_edges, ==, 1);
+  g_assert_cmpstr (xs->edges[0].label, ==, "1");
+
+  hs_layout_options_init (&options);
+  layout = hs_layout_new (snapshot, NULL, &options);
+  box = hs_layout_get_object_box (layout, xs->ref);
+  g_assert_nonnull (box);
+  g_assert_cmpuint (box->n_rows, ==, 2);
+  g_assert_cmpint (box->rows[0].kind, ==, HS_LAYOUT_ROW_ELISION);
+  g_assert_cmpstr (box->rows[0].label, ==, "… 1 more, not recorded");
+  g_assert_cmpuint (box->rows[0].hidden, ==, 1);
+  g_assert_cmpuint (box->rows[0].held, ==, 0);
+  g_assert_cmpint (box->rows[1].kind, ==, HS_LAYOUT_ROW_SLOT);
+  g_assert_cmpstr (box->rows[1].label, ==, "1");
+  hs_snapshot_unref (snapshot);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,6 +383,8 @@ main (int   argc,
               render_fixture_setup, test_set, render_fixture_teardown);
   g_test_add ("/render/show-more/hit-row", RenderFixture, "biglist.py",
               render_fixture_setup, test_hit_row, render_fixture_teardown);
+  g_test_add ("/render/show-more/first-left-out", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_first_left_out, hs_trace_fixture_teardown);
 
   return g_test_run ();
 }
