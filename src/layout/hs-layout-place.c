@@ -53,16 +53,19 @@ occupancy_clear (Occupancy *occ)
   g_hash_table_unref (occ->bands);
 }
 
+/* Reserves r, the room a box takes with what it keeps free below it;
+ * body is the box itself (NULL: r) */
 static void
 occupancy_add (Occupancy    *occ,
-               const HsRect *r)
+               const HsRect *r,
+               const HsRect *body)
 {
   guint index = occ->rects->len;
   int first = (int) floor (r->y / BAND);
   int last = (int) floor ((r->y + r->height) / BAND);
 
   g_array_append_val (occ->rects, *r);
-  g_array_append_val (occ->bodies, *r);
+  g_array_append_vals (occ->bodies, body != NULL ? body : r, 1);
   for (int b = first; b <= last; b++)
     {
       GArray *list = g_hash_table_lookup (occ->bands, GINT_TO_POINTER (b));
@@ -177,8 +180,7 @@ occupy (Occupancy         *occ,
   HsRect r = box->rect;
 
   r.height = MAX (box->reserved_height, r.height);
-  occupancy_add (occ, &r);
-  g_array_index (occ->bodies, HsRect, occ->bodies->len - 1) = box->rect;
+  occupancy_add (occ, &r, &box->rect);
 }
 
 static gboolean
@@ -617,7 +619,7 @@ hs_layout_place_frames (HsLayoutBuilder *builder)
       box->rect.x = MARGIN;
       box->rect.y = y;
       y += box->rect.height + GAP_Y;
-      occupancy_add (&builder->occ, &box->rect);
+      occupancy_add (&builder->occ, &box->rect, NULL);
       g_hash_table_add (builder->placed, GUINT_TO_POINTER (f));
       builder->reachable_bottom = MAX (builder->reachable_bottom, box->rect.y + box->rect.height);
     }
@@ -919,7 +921,7 @@ hs_layout_place_ghosts (HsLayoutBuilder *builder)
       box->rect.x = pb->rect.x;
       box->rect.y = occupancy_find_y (&builder->occ, box->rect.x, pb->rect.y, box->rect.width, box->rect.height, G_MAXDOUBLE);
       box->column = pb->column;
-      occupancy_add (&builder->occ, &box->rect);
+      occupancy_add (&builder->occ, &box->rect, NULL);
       g_hash_table_add (builder->placed, GUINT_TO_POINTER (b));
     }
 }
