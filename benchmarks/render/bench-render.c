@@ -418,7 +418,8 @@ main (int   argc,
   /* --no-dot: without Graphviz's times; --layout-only: only our layout's,
    * to compare two builds' layout quickly; --views-only: the layout and
    * the views, not the record, the export nor the programs, to profile
-   * drawing a view */
+   * drawing a view; --digests: only the programs' area ratios and
+   * digests, to check quickly that a change lays out nothing otherwise */
   for (int a = 1; a < argc; a++)
     if (g_str_equal (argv[a], "--no-dot"))
       skip_dot = TRUE;
@@ -426,6 +427,11 @@ main (int   argc,
       layout_only = skip_dot = TRUE;
     else if (g_str_equal (argv[a], "--views-only"))
       views_only = skip_dot = TRUE;
+    else if (g_str_equal (argv[a], "--digests"))
+      {
+        print_area_ratios ();
+        return 0;
+      }
     else if (g_str_equal (argv[a], "--program") && a + 1 < argc)
       {
         print_program_steps (argv[a + 1]);
