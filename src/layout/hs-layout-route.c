@@ -1099,8 +1099,9 @@ enum { UNKNOWN, FREE, BLOCKED };
 
 /* Whether a turn runs down the channel nearer than `spacing` (a hair
  * less) to x, somewhere from top to bottom.  *l is the first lane the
- * search may need, and moves on as x grows; whether lane l is blocked
- * is found once, in blocked[l - first]. */
+ * search may need: it moves on from where the last search left it, either
+ * way, as the lanes tried are mostly each beside the last.  Whether lane l
+ * is blocked is found once, in blocked[l - first]. */
 static gboolean
 lane_is_taken (const Cluster *c,
                guint8        *blocked,
@@ -1115,6 +1116,8 @@ lane_is_taken (const Cluster *c,
 
   while (*l < c->lanes->len && g_array_index (c->lanes, Lane, *l).x < x - spacing)
     (*l)++;
+  while (*l > first && g_array_index (c->lanes, Lane, *l - 1).x >= x - spacing)
+    (*l)--;
   for (guint m = *l; m < c->lanes->len; m++)
     {
       Lane *lane = &g_array_index (c->lanes, Lane, m);
@@ -1178,6 +1181,49 @@ add_leg (Cluster *c,
   g_array_insert_val (c->legs, i, leg);
 }
 
+/* The level runs noted in the channel right of c within a level's
+ * spacing of y: legs from *from up to *to */
+static void
+legs_near (const Cluster *c,
+           double         y,
+           guint         *from,
+           guint         *to)
+{
+  const double *ys;
+  guint n, i;
+
+  g_assert (c != NULL && from != NULL && to != NULL);
+
+  ys = (const double *) c->leg_ys->data;
+  n = c->leg_ys->len;
+  *from = i = lower_bound (ys, n, y - LANE + 0.001);
+  while (i < n && ys[i] < y + LANE - 0.001)
+    i++;
+  *to = i;
+}
+
+/* How long a level run from x1 to x2 lies along the legs from `from` up
+ * to `to` */
+static double
+legs_overlap (const Cluster *c,
+              guint          from,
+              guint          to,
+              double         x1,
+              double         x2)
+{
+  double lo = MIN (x1, x2), hi = MAX (x1, x2), along = 0;
+
+  g_assert (c != NULL);
+
+  for (guint i = from; i < to; i++)
+    {
+      const Leg *leg = &g_array_index (c->legs, Leg, i);
+
+      along += MAX (0, MIN (hi, leg->hi) - MAX (lo, leg->lo));
+    }
+  return along;
+}
+
 /* How long a level run at y from x1 to x2 would lie along the level runs
  * noted in the channel right of c, within a level's spacing of it */
 static double
@@ -1186,18 +1232,10 @@ legs_along (const Cluster *c,
             double         x1,
             double         x2)
 {
-  double lo = MIN (x1, x2), hi = MAX (x1, x2), along = 0;
+  guint from, to;
 
-  g_assert (c != NULL);
-
-  for (guint i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y - LANE + 0.001);
-       i < c->leg_ys->len && g_array_index (c->leg_ys, double, i) < y + LANE - 0.001; i++)
-    {
-      const Leg *leg = &g_array_index (c->legs, Leg, i);
-
-      along += MAX (0, MIN (hi, leg->hi) - MAX (lo, leg->lo));
-    }
-  return along;
+  legs_near (c, y, &from, &to);
+  return legs_overlap (c, from, to, x1, x2);
 }
 
 /* Whether a level run at y across the whole channel right of cluster k
@@ -1293,45 +1331,60 @@ level_is_taken (const Cluster *c,
   return FALSE;
 }
 
-/* Whether the lane at `at` is free for a run down from top to bottom,
- * and its level runs, at y1 from x0 and at y2 to x1, lie along none
- * noted; a free lane whose runs lie along the least so far becomes the
- * *fallback unless one was found in a grid before (any_free) */
-static gboolean
-try_lane (const Cluster *c,
-          guint8        *blocked,
-          guint          first,
-          guint         *l,
-          double         at,
-          double         spacing,
-          double         top,
-          double         bottom,
-          double         y1,
-          double         y2,
-          double         x0,
-          double         x1,
-          gboolean       any_free,
-          double        *least,
-          double        *fallback)
+/* One search of take_lane()'s for a lane down a channel.  The lanes and
+ * legs stay as they are until it ends, so what it needs of them near the
+ * run is found once, not for each lane it tries. */
+typedef struct
 {
+  const Cluster *c;
+  guint8        *blocked;      /* lane_is_taken()'s, from lane `first` on */
+  guint          first;
+  guint          l;            /* lane_is_taken()'s */
+  double         top;          /* the run down, turns and all */
+  double         bottom;
+  double         y1;           /* the level runs in, at y1 from x0, */
+  double         x0;
+  double         y2;           /* and out, at y2 to x1 */
+  double         x1;
+  guint          in_from;      /* legs_near() y1 */
+  guint          in_to;
+  guint          out_from;     /* legs_near() y2 */
+  guint          out_to;
+  gboolean       out_crosses;  /* level_is_taken() at y2 */
+  gboolean       any_free;     /* a free lane was found in a grid before */
+  double         least;
+  double         fallback;
+} LaneSearch;
+
+/* Whether the lane at `at` is free for the search's run, and its level
+ * runs lie along none noted; a free lane whose runs lie along the least
+ * so far becomes the fallback unless one was found in a grid before.
+ * How far the runs lie along others is found first: it is cheap, and
+ * settles most lanes without looking at the turns down them. */
+static gboolean
+try_lane (LaneSearch *s,
+          double      at,
+          double      spacing)
+{
+  const Cluster *c;
   double along;
 
-  g_assert (c != NULL && least != NULL && fallback != NULL);
+  g_assert (s != NULL);
 
-  if (lane_is_taken (c, blocked, first, l, at, spacing, top, bottom))
-    return FALSE;
-  along = legs_along (c, y1, x0, at) + legs_along (c, y2, at, x1);
+  c = s->c;
+  along = legs_overlap (c, s->in_from, s->in_to, s->x0, at) + legs_overlap (c, s->out_from, s->out_to, at, s->x1);
   /* A lane left of the cluster's widest box runs out level over the
    * cluster: along the paths that cross it near that level */
-  if (at < c->hi && level_is_taken (c, y2))
+  if (at < c->hi && s->out_crosses)
     along += c->hi - at;
+  if (along > 0 && (s->any_free || along >= s->least))
+    return FALSE;
+  if (lane_is_taken (c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom))
+    return FALSE;
   if (along <= 0)
     return TRUE;
-  if (!any_free && along < *least)
-    {
-      *least = along;
-      *fallback = at;
-    }
+  s->least = along;
+  s->fallback = at;
   return FALSE;
 }
 
@@ -1361,8 +1414,8 @@ take_lane (Channels *ch,
   guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
   guint n_crowd = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CROWD + 1, 1, MAX_LANES);
   double x = NAN;
-  guint first, l;
-  guint8 *blocked;
+  LaneSearch s = { .c = c, .top = top, .bottom = bottom, .y1 = y1, .x0 = x0, .y2 = y2, .x1 = x1,
+                   .least = G_MAXDOUBLE, .fallback = NAN };
   gboolean from_right;
 
   g_assert (ch != NULL);
@@ -1374,80 +1427,73 @@ take_lane (Channels *ch,
 
   /* Every lane either pass may look at, each found blocked or free at
    * most once: the lanes LANE_X apart and the close ones share most */
-  first = lane_at_or_right (c->lanes, MIN (left + LANE_INSET - LANE_X, left + CLEAR - LANE_CLOSE));
-  g_byte_array_set_size (ch->blocked, c->lanes->len - first + 1);
-  blocked = ch->blocked->data;
-  memset (blocked, UNKNOWN, c->lanes->len - first);
+  s.first = lane_at_or_right (c->lanes, MIN (left + LANE_INSET - LANE_X, left + CLEAR - LANE_CLOSE));
+  g_byte_array_set_size (ch->blocked, c->lanes->len - s.first + 1);
+  s.blocked = ch->blocked->data;
+  memset (s.blocked, UNKNOWN, c->lanes->len - s.first);
+  legs_near (c, y1, &s.in_from, &s.in_to);
+  legs_near (c, y2, &s.out_from, &s.out_to);
+  s.out_crosses = level_is_taken (c, y2);
   /* A lane whose level runs keep off the other turns' if there is one,
    * else, in the first grid with a free lane, the free lane whose runs
    * lie along theirs the least: that is better than an S down the middle
    * of the channel, along every lane.  One scan finds both. */
-  {
-    double least = G_MAXDOUBLE, fallback = NAN;
+  for (guint grid = 0; grid < 4 && isnan (x); grid++)
+    {
+      double inset = grid == 0 ? LANE_INSET : CLEAR;
+      double spacing = grid == 0 ? LANE_X : grid < 3 ? LANE_CLOSE : LANE_CROWD;
+      /* On a grid of the channel's own, not of the boxes beside each
+       * run: turns whose lanes start from different boxes share lanes,
+       * and the channel keeps a few lanes, not one per turn */
+      double start = ceil ((left + inset) / spacing) * spacing;
+      guint n = grid == 0 ? n_lanes : grid < 3 ? n_close : n_crowd;
 
-    for (guint grid = 0; grid < 4 && isnan (x); grid++)
-      {
-        double inset = grid == 0 ? LANE_INSET : CLEAR;
-        double spacing = grid == 0 ? LANE_X : grid < 3 ? LANE_CLOSE : LANE_CROWD;
-        /* On a grid of the channel's own, not of the boxes beside each
-         * run: turns whose lanes start from different boxes share lanes,
-         * and the channel keeps a few lanes, not one per turn */
-        double start = ceil ((left + inset) / spacing) * spacing;
-        guint n = grid == 0 ? n_lanes : grid < 3 ? n_close : n_crowd;
-        gboolean any_free = !isnan (fallback);
+      s.any_free = !isnan (s.fallback);
+      if (start + spacing * (n - 1) > right - inset)
+        n = start > right - inset ? 0 : (guint) ((right - inset - start) / spacing) + 1;
+      /* Lanes closer than NEAR_LANES run down as one: a free lane of
+       * the wider grids is better, however its level runs lie */
+      if (spacing < NEAR_LANES && s.any_free)
+        break;
 
-        if (start + spacing * (n - 1) > right - inset)
-          n = start > right - inset ? 0 : (guint) ((right - inset - start) / spacing) + 1;
-        /* Lanes closer than NEAR_LANES run down as one: a free lane of
-         * the wider grids is better, however its level runs lie */
-        if (spacing < NEAR_LANES && any_free)
-          break;
+      if (grid == 2)
+        {
+          /* Off the grids: a close lane's spacing beside a lane taken,
+           * where the grids' lanes fall too near the lanes of the other
+           * grid, or of the boxes' edge, to be free.  Only where a free
+           * lane's runs would lie along others': where no lane is free,
+           * the channel is full, and looking beside each of its lanes
+           * would cost more than all the rest of the routing. */
+          guint n_taken = c->lanes->len;
 
-        if (grid == 2)
-          {
-            /* Off the grids: a close lane's spacing beside a lane taken,
-             * where the grids' lanes fall too near the lanes of the other
-             * grid, or of the boxes' edge, to be free.  Only where a free
-             * lane's runs would lie along others': where no lane is free,
-             * the channel is full, and looking beside each of its lanes
-             * would cost more than all the rest of the routing. */
-            guint n_taken = c->lanes->len;
-
-            if (!any_free)
-              continue;
-
-            for (guint m = first; m < n_taken && isnan (x); m++)
-              for (int side = -1; side <= 1 && isnan (x); side += 2)
-                {
-                  double taken = g_array_index (c->lanes, Lane, from_right ? n_taken - 1 - (m - first) : m).x;
-                  double at = taken + (from_right ? -side : side) * LANE_CLOSE;
-
-                  if (at < left + CLEAR || at > right - CLEAR)
-                    continue;
-                  l = MAX (first, lane_at_or_right (c->lanes, at - spacing));
-                  if (try_lane (c, blocked, first, &l, at, spacing, top, bottom, y1, y2, x0, x1,
-                                any_free, &least, &fallback))
-                    x = at;
-                }
+          if (!s.any_free)
             continue;
-          }
 
-        l = MAX (first, lane_at_or_right (c->lanes, start - spacing));
-        for (guint lane = 0; lane < n && isnan (x); lane++)
-          {
-            double at = start + spacing * (from_right ? n - 1 - lane : lane);
+          for (guint m = s.first; m < n_taken && isnan (x); m++)
+            for (int side = -1; side <= 1 && isnan (x); side += 2)
+              {
+                double taken = g_array_index (c->lanes, Lane, from_right ? n_taken - 1 - (m - s.first) : m).x;
+                double at = taken + (from_right ? -side : side) * LANE_CLOSE;
 
-            /* lane_is_taken() moves l on rightwards only */
-            if (from_right)
-              l = MAX (first, lane_at_or_right (c->lanes, at - spacing));
-            if (try_lane (c, blocked, first, &l, at, spacing, top, bottom, y1, y2, x0, x1,
-                          any_free, &least, &fallback))
-              x = at;
-          }
-      }
-    if (isnan (x))
-      x = fallback;
-  }
+                if (at < left + CLEAR || at > right - CLEAR)
+                  continue;
+                if (try_lane (&s, at, spacing))
+                  x = at;
+              }
+          continue;
+        }
+
+      s.l = MAX (s.first, lane_at_or_right (c->lanes, start - spacing));
+      for (guint lane = 0; lane < n && isnan (x); lane++)
+        {
+          double at = start + spacing * (from_right ? n - 1 - lane : lane);
+
+          if (try_lane (&s, at, spacing))
+            x = at;
+        }
+    }
+  if (isnan (x))
+    x = s.fallback;
   if (!isnan (x))
     {
       add_turn (c, x, top, bottom);
