@@ -1354,6 +1354,8 @@ typedef struct
   gboolean       any_free;     /* a free lane was found in a grid before */
   double         least;
   double         fallback;
+  double         in_along;     /* try_lane()'s last lane's runs in and out */
+  double         out_along;
 } LaneSearch;
 
 /* Whether the lane at `at` is free for the search's run, and its level
@@ -1372,7 +1374,9 @@ try_lane (LaneSearch *s,
   g_assert (s != NULL);
 
   c = s->c;
-  along = legs_overlap (c, s->in_from, s->in_to, s->x0, at) + legs_overlap (c, s->out_from, s->out_to, at, s->x1);
+  s->in_along = legs_overlap (c, s->in_from, s->in_to, s->x0, at);
+  s->out_along = legs_overlap (c, s->out_from, s->out_to, at, s->x1);
+  along = s->in_along + s->out_along;
   /* A lane left of the cluster's widest box runs out level over the
    * cluster: along the paths that cross it near that level */
   if (at < c->hi && s->out_crosses)
@@ -1386,6 +1390,64 @@ try_lane (LaneSearch *s,
   s->least = along;
   s->fallback = at;
   return FALSE;
+}
+
+/* Whether, once a grid has a free lane, no lane beyond the one try_lane()
+ * last tried, in direction dir (+1 rightwards), can be taken: a run in
+ * from x0 lies along at least what it did as the lane moves away from
+ * x0, a run out to x1 as it moves away from x1, and a lane further left
+ * of the cluster's widest box runs out over more of it */
+static gboolean
+no_lane_beyond (const LaneSearch *s,
+                double            at,
+                int               dir)
+{
+  g_assert (s != NULL);
+
+  if (!s->any_free)
+    return FALSE;
+  return ((at - s->x0) * dir >= 0 && s->in_along > 0)
+         || ((at - s->x1) * dir >= 0 && s->out_along > 0)
+         || (dir < 0 && at < s->c->hi && s->out_crosses);
+}
+
+/* Off the grids: a close lane's spacing beside a lane taken, where the
+ * grids' lanes fall too near the lanes of the other grid, or of the
+ * boxes' edge, to be free.  The x of the first that try_lane() takes,
+ * from the left or from the right, or NAN. */
+static double
+lane_beside_taken (LaneSearch *s,
+                   double      left,
+                   double      right,
+                   gboolean    from_right)
+{
+  const GArray *lanes;
+  guint n_taken;
+  int dir = from_right ? -1 : 1;
+
+  g_assert (s != NULL);
+
+  lanes = s->c->lanes;
+  n_taken = lanes->len;
+  for (guint m = s->first; m < n_taken; m++)
+    {
+      double taken = g_array_index (lanes, Lane, from_right ? n_taken - 1 - (m - s->first) : m).x;
+
+      for (int side = -1; side <= 1; side += 2)
+        {
+          double at = taken + side * dir * LANE_CLOSE;
+
+          if (at < left + CLEAR || at > right - CLEAR)
+            continue;
+          if (try_lane (s, at, LANE_CLOSE))
+            return at;
+          /* The lanes beside the lanes taken next lie beyond the first
+           * beside this one */
+          if (side < 0 && no_lane_beyond (s, at, dir))
+            return NAN;
+        }
+    }
+  return NAN;
 }
 
 /* The x of a free lane in the channel right of cluster k for a run down
@@ -1458,28 +1520,11 @@ take_lane (Channels *ch,
 
       if (grid == 2)
         {
-          /* Off the grids: a close lane's spacing beside a lane taken,
-           * where the grids' lanes fall too near the lanes of the other
-           * grid, or of the boxes' edge, to be free.  Only where a free
-           * lane's runs would lie along others': where no lane is free,
-           * the channel is full, and looking beside each of its lanes
-           * would cost more than all the rest of the routing. */
-          guint n_taken = c->lanes->len;
-
-          if (!s.any_free)
-            continue;
-
-          for (guint m = s.first; m < n_taken && isnan (x); m++)
-            for (int side = -1; side <= 1 && isnan (x); side += 2)
-              {
-                double taken = g_array_index (c->lanes, Lane, from_right ? n_taken - 1 - (m - s.first) : m).x;
-                double at = taken + (from_right ? -side : side) * LANE_CLOSE;
-
-                if (at < left + CLEAR || at > right - CLEAR)
-                  continue;
-                if (try_lane (&s, at, spacing))
-                  x = at;
-              }
+          /* Only where a free lane's runs would lie along others': where
+           * no lane is free, the channel is full, and looking beside each
+           * of its lanes would cost more than all the rest of the routing */
+          if (s.any_free)
+            x = lane_beside_taken (&s, left, right, from_right);
           continue;
         }
 
@@ -1490,6 +1535,8 @@ take_lane (Channels *ch,
 
           if (try_lane (&s, at, spacing))
             x = at;
+          else if (no_lane_beyond (&s, at, from_right ? -1 : 1))
+            break;
         }
     }
   if (isnan (x))
