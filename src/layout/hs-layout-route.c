@@ -1358,15 +1358,11 @@ typedef struct
   double         out_along;
 } LaneSearch;
 
-/* Whether the lane at `at` is free for the search's run, and its level
- * runs lie along none noted; a free lane whose runs lie along the least
- * so far becomes the fallback unless one was found in a grid before.
- * How far the runs lie along others is found first: it is cheap, and
- * settles most lanes without looking at the turns down them. */
-static gboolean
-try_lane (LaneSearch *s,
-          double      at,
-          double      spacing)
+/* How far the level runs to and from the lane at `at` would lie along
+ * other arrows' (each noted in s->in_along and s->out_along) */
+static double
+lane_runs_along (LaneSearch *s,
+                 double      at)
 {
   const Cluster *c;
   double along;
@@ -1381,15 +1377,76 @@ try_lane (LaneSearch *s,
    * cluster: along the paths that cross it near that level */
   if (at < c->hi && s->out_crosses)
     along += c->hi - at;
+  return along;
+}
+
+/* Whether the lane at `at` is free for the search's run, and its level
+ * runs lie along none noted; a free lane whose runs lie along the least
+ * so far becomes the fallback unless one was found in a grid before.
+ * How far the runs lie along others is found first: it is cheap, and
+ * settles most lanes without looking at the turns down them. */
+static gboolean
+try_lane (LaneSearch *s,
+          double      at,
+          double      spacing)
+{
+  double along;
+
+  g_assert (s != NULL);
+
+  along = lane_runs_along (s, at);
   if (along > 0 && (s->any_free || along >= s->least))
     return FALSE;
-  if (lane_is_taken (c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom))
+  if (lane_is_taken (s->c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom))
     return FALSE;
   if (along <= 0)
     return TRUE;
   s->least = along;
   s->fallback = at;
   return FALSE;
+}
+
+/* The first grid with a free lane takes the first free lane whose runs
+ * lie along none, else falls back on the free lane whose runs lie along
+ * the least, the first of those.  Tried in that order, rather than in
+ * the grid's, the turns down only the lanes up to it are looked at.  The
+ * x of the lane taken, or NAN, with the fallback noted. */
+static double
+first_free_lane (LaneSearch *s,
+                 double      start,
+                 double      spacing,
+                 guint       n,
+                 gboolean    from_right)
+{
+  double along[MAX_LANES], at[MAX_LANES];
+
+  g_assert (s != NULL && n <= MAX_LANES);
+
+  for (guint lane = 0; lane < n; lane++)
+    {
+      at[lane] = start + spacing * (from_right ? n - 1 - lane : lane);
+      along[lane] = lane_runs_along (s, at[lane]);
+    }
+  for (;;)
+    {
+      guint best = n;
+
+      for (guint lane = 0; lane < n; lane++)
+        if (!isinf (along[lane]) && (best == n || along[lane] < along[best]))
+          best = lane;
+      if (best == n)
+        return NAN;
+      s->l = MAX (s->first, lane_at_or_right (s->c->lanes, at[best] - spacing));
+      if (!lane_is_taken (s->c, s->blocked, s->first, &s->l, at[best], spacing, s->top, s->bottom))
+        {
+          if (along[best] <= 0)
+            return at[best];
+          s->least = along[best];
+          s->fallback = at[best];
+          return NAN;
+        }
+      along[best] = INFINITY;
+    }
 }
 
 /* Whether, once a grid has a free lane, no lane beyond the one try_lane()
@@ -1409,6 +1466,27 @@ no_lane_beyond (const LaneSearch *s,
   return ((at - s->x0) * dir >= 0 && s->in_along > 0)
          || ((at - s->x1) * dir >= 0 && s->out_along > 0)
          || (dir < 0 && at < s->c->hi && s->out_crosses);
+}
+
+/* Whether, once a grid has a free lane, no lane from lo to hi can be
+ * taken: each one's run in lies along other arrows' legs at least where
+ * the run in to the lane of these nearest x0 does, and its run out
+ * likewise */
+static gboolean
+no_lane_within (const LaneSearch *s,
+                double            lo,
+                double            hi)
+{
+  const Cluster *c;
+
+  g_assert (s != NULL);
+
+  c = s->c;
+  if (!s->any_free)
+    return FALSE;
+  return legs_overlap (c, s->in_from, s->in_to, s->x0, CLAMP (s->x0, lo, hi)) > 0
+         || legs_overlap (c, s->out_from, s->out_to, CLAMP (s->x1, lo, hi), s->x1) > 0
+         || (hi < c->hi && s->out_crosses);
 }
 
 /* Off the grids: a close lane's spacing beside a lane taken, where the
@@ -1523,11 +1601,18 @@ take_lane (Channels *ch,
           /* Only where a free lane's runs would lie along others': where
            * no lane is free, the channel is full, and looking beside each
            * of its lanes would cost more than all the rest of the routing */
-          if (s.any_free)
+          if (s.any_free && !no_lane_within (&s, left + CLEAR, right - CLEAR))
             x = lane_beside_taken (&s, left, right, from_right);
           continue;
         }
 
+      if (n == 0 || no_lane_within (&s, start, start + spacing * (n - 1)))
+        continue;
+      if (!s.any_free)
+        {
+          x = first_free_lane (&s, start, spacing, n, from_right);
+          continue;
+        }
       s.l = MAX (s.first, lane_at_or_right (c->lanes, start - spacing));
       for (guint lane = 0; lane < n && isnan (x); lane++)
         {
