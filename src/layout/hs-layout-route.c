@@ -741,9 +741,15 @@ next_step (const double *used,
 
   g_assert (used != NULL && k < n);
 
-  /* The same test as gap_level_towards() makes */
+  /* The same test as gap_level_towards() makes.  The first level at or
+   * above y is one or two from k: a step or two finds it, as a search of
+   * every level would. */
   y = used[k] + dir * LANE;
-  i = lower_bound (used, n, y);
+  i = k;
+  while (i < n && used[i] < y)
+    i++;
+  while (i > 0 && used[i - 1] >= y)
+    i--;
   clash_next = i < n && used[i] - y < LANE - 0.001;
   clash_prev = i > 0 && y - used[i - 1] < LANE - 0.001;
   if (!clash_next && !clash_prev)
@@ -1097,11 +1103,27 @@ run_ending_below (Lane   *lane,
 /* Lanes free or blocked from top to bottom, as far as found */
 enum { UNKNOWN, FREE, BLOCKED };
 
+/* Moves *l to the first lane at or right of x, and not left of lane
+ * `first`, from where it stands: the lanes asked about are mostly each
+ * beside the last, so this is a step or two, not a search */
+static void
+lane_move_to (const Cluster *c,
+              guint          first,
+              guint         *l,
+              double         x)
+{
+  g_assert (c != NULL && l != NULL);
+
+  while (*l < c->lanes->len && g_array_index (c->lanes, Lane, *l).x < x)
+    (*l)++;
+  while (*l > first && g_array_index (c->lanes, Lane, *l - 1).x >= x)
+    (*l)--;
+}
+
 /* Whether a turn runs down the channel nearer than `spacing` (a hair
  * less) to x, somewhere from top to bottom.  *l is the first lane the
- * search may need: it moves on from where the last search left it, either
- * way, as the lanes tried are mostly each beside the last.  Whether lane l
- * is blocked is found once, in blocked[l - first]. */
+ * search may need, moved on from where the last search left it.
+ * Whether lane l is blocked is found once, in blocked[l - first]. */
 static gboolean
 lane_is_taken (const Cluster *c,
                guint8        *blocked,
@@ -1114,10 +1136,7 @@ lane_is_taken (const Cluster *c,
 {
   g_assert (c != NULL && blocked != NULL && l != NULL);
 
-  while (*l < c->lanes->len && g_array_index (c->lanes, Lane, *l).x < x - spacing)
-    (*l)++;
-  while (*l > first && g_array_index (c->lanes, Lane, *l - 1).x >= x - spacing)
-    (*l)--;
+  lane_move_to (c, first, l, x - spacing);
   for (guint m = *l; m < c->lanes->len; m++)
     {
       Lane *lane = &g_array_index (c->lanes, Lane, m);
@@ -1419,13 +1438,18 @@ first_free_lane (LaneSearch *s,
                  gboolean    from_right)
 {
   double along[MAX_LANES], at[MAX_LANES];
+  guint l[MAX_LANES];
 
   g_assert (s != NULL && n <= MAX_LANES);
 
+  /* Where each lane's search of the turns starts, found in the grid's
+   * order, one step from the last */
   for (guint lane = 0; lane < n; lane++)
     {
       at[lane] = start + spacing * (from_right ? n - 1 - lane : lane);
       along[lane] = lane_runs_along (s, at[lane]);
+      lane_move_to (s->c, s->first, &s->l, at[lane] - spacing);
+      l[lane] = s->l;
     }
   for (;;)
     {
@@ -1436,7 +1460,7 @@ first_free_lane (LaneSearch *s,
           best = lane;
       if (best == n)
         return NAN;
-      s->l = MAX (s->first, lane_at_or_right (s->c->lanes, at[best] - spacing));
+      s->l = l[best];
       if (!lane_is_taken (s->c, s->blocked, s->first, &s->l, at[best], spacing, s->top, s->bottom))
         {
           if (along[best] <= 0)
@@ -1608,12 +1632,12 @@ take_lane (Channels *ch,
 
       if (n == 0 || no_lane_within (&s, start, start + spacing * (n - 1)))
         continue;
+      s.l = MAX (s.first, lane_at_or_right (c->lanes, start - spacing));
       if (!s.any_free)
         {
           x = first_free_lane (&s, start, spacing, n, from_right);
           continue;
         }
-      s.l = MAX (s.first, lane_at_or_right (c->lanes, start - spacing));
       for (guint lane = 0; lane < n && isnan (x); lane++)
         {
           double at = start + spacing * (from_right ? n - 1 - lane : lane);
