@@ -1425,11 +1425,45 @@ try_lane (LaneSearch *s,
   return FALSE;
 }
 
+/* Whether lane a of first_free_lane()'s comes before lane b */
+static gboolean
+lane_before (const double *along,
+             guint         a,
+             guint         b)
+{
+  return along[a] < along[b] || (along[a] == along[b] && a < b);
+}
+
+/* Moves the lane at heap[i] down the heap of n lanes to its place */
+static void
+lane_heap_down (guint        *heap,
+                guint         n,
+                guint         i,
+                const double *along)
+{
+  for (;;)
+    {
+      guint least = i, child = 2 * i + 1, swap;
+
+      if (child < n && lane_before (along, heap[child], heap[least]))
+        least = child;
+      if (child + 1 < n && lane_before (along, heap[child + 1], heap[least]))
+        least = child + 1;
+      if (least == i)
+        return;
+      swap = heap[i];
+      heap[i] = heap[least];
+      heap[least] = swap;
+      i = least;
+    }
+}
+
 /* The first grid with a free lane takes the first free lane whose runs
  * lie along none, else falls back on the free lane whose runs lie along
  * the least, the first of those.  Tried in that order, rather than in
- * the grid's, the turns down only the lanes up to it are looked at.  The
- * x of the lane taken, or NAN, with the fallback noted. */
+ * the grid's, the turns down only the lanes up to it are looked at; a
+ * heap gives that order as far as it is needed, often a lane or two of
+ * dozens.  The x of the lane taken, or NAN, with the fallback noted. */
 static double
 first_free_lane (LaneSearch *s,
                  double      start,
@@ -1438,7 +1472,7 @@ first_free_lane (LaneSearch *s,
                  gboolean    from_right)
 {
   double along[MAX_LANES], at[MAX_LANES];
-  guint l[MAX_LANES];
+  guint l[MAX_LANES], heap[MAX_LANES];
 
   g_assert (s != NULL && n <= MAX_LANES);
 
@@ -1450,16 +1484,14 @@ first_free_lane (LaneSearch *s,
       along[lane] = lane_runs_along (s, at[lane]);
       lane_move_to (s->c, s->first, &s->l, at[lane] - spacing);
       l[lane] = s->l;
+      heap[lane] = lane;
     }
-  for (;;)
+  for (guint i = n / 2; i-- > 0;)
+    lane_heap_down (heap, n, i, along);
+  while (n > 0)
     {
-      guint best = n;
+      guint best = heap[0];
 
-      for (guint lane = 0; lane < n; lane++)
-        if (!isinf (along[lane]) && (best == n || along[lane] < along[best]))
-          best = lane;
-      if (best == n)
-        return NAN;
       s->l = l[best];
       if (!lane_is_taken (s->c, s->blocked, s->first, &s->l, at[best], spacing, s->top, s->bottom))
         {
@@ -1469,8 +1501,10 @@ first_free_lane (LaneSearch *s,
           s->fallback = at[best];
           return NAN;
         }
-      along[best] = INFINITY;
+      heap[0] = heap[--n];
+      lane_heap_down (heap, n, 0, along);
     }
+  return NAN;
 }
 
 /* Whether, once a grid has a free lane, no lane beyond the one try_lane()
