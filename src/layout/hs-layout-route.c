@@ -998,8 +998,8 @@ local_right (const Cluster *c,
 
 /* The first of the lanes, sorted by x, at or right of x */
 static guint
-lane_at_or_right (GArray *lanes,
-                  double  x)
+lane_at_or_right (const GArray *lanes,
+                  double        x)
 {
   guint lo = 0, hi;
 
@@ -1373,15 +1373,15 @@ typedef struct
   gboolean       any_free;     /* a free lane was found in a grid before */
   double         least;
   double         fallback;
-  double         in_along;     /* try_lane()'s last lane's runs in and out */
-  double         out_along;
+  double         clear_lo;     /* the lanes whose runs lie along none */
+  double         clear_hi;
 } LaneSearch;
 
 /* How far the level runs to and from the lane at `at` would lie along
- * other arrows' (each noted in s->in_along and s->out_along) */
+ * other arrows' */
 static double
-lane_runs_along (LaneSearch *s,
-                 double      at)
+lane_runs_along (const LaneSearch *s,
+                 double            at)
 {
   const Cluster *c;
   double along;
@@ -1389,9 +1389,7 @@ lane_runs_along (LaneSearch *s,
   g_assert (s != NULL);
 
   c = s->c;
-  s->in_along = legs_overlap (c, s->in_from, s->in_to, s->x0, at);
-  s->out_along = legs_overlap (c, s->out_from, s->out_to, at, s->x1);
-  along = s->in_along + s->out_along;
+  along = legs_overlap (c, s->in_from, s->in_to, s->x0, at) + legs_overlap (c, s->out_from, s->out_to, at, s->x1);
   /* A lane left of the cluster's widest box runs out level over the
    * cluster: along the paths that cross it near that level */
   if (at < c->hi && s->out_crosses)
@@ -1399,30 +1397,44 @@ lane_runs_along (LaneSearch *s,
   return along;
 }
 
-/* Whether the lane at `at` is free for the search's run, and its level
- * runs lie along none noted; a free lane whose runs lie along the least
- * so far becomes the fallback unless one was found in a grid before.
- * How far the runs lie along others is found first: it is cheap, and
- * settles most lanes without looking at the turns down them. */
-static gboolean
-try_lane (LaneSearch *s,
-          double      at,
-          double      spacing)
+/* Narrows *lo and *hi to the lanes whose level run to or from x lies
+ * along none of the legs from `from` up to `to`: a run right from x
+ * meets a leg once it passes the leg's left end (or x), a run left
+ * once it passes the right end.  These are the lanes where
+ * legs_overlap() finds 0, compared, not summed. */
+static void
+legs_clear_range (const Cluster *c,
+                  guint          from,
+                  guint          to,
+                  double         x,
+                  double        *lo,
+                  double        *hi)
 {
-  double along;
+  g_assert (c != NULL && lo != NULL && hi != NULL);
 
+  for (guint i = from; i < to; i++)
+    {
+      const Leg *leg = &g_array_index (c->legs, Leg, i);
+      double left = MAX (x, leg->lo), right = MIN (x, leg->hi);
+
+      if (leg->hi > left)
+        *hi = MIN (*hi, left);
+      if (leg->lo < right)
+        *lo = MAX (*lo, right);
+    }
+}
+
+/* Whether, once a grid has a free lane, the lane at `at` is free and its
+ * runs lie along no other arrow's: the only lane it could then take */
+static gboolean
+lane_is_clear (LaneSearch *s,
+               double      at,
+               double      spacing)
+{
   g_assert (s != NULL);
 
-  along = lane_runs_along (s, at);
-  if (along > 0 && (s->any_free || along >= s->least))
-    return FALSE;
-  if (lane_is_taken (s->c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom))
-    return FALSE;
-  if (along <= 0)
-    return TRUE;
-  s->least = along;
-  s->fallback = at;
-  return FALSE;
+  return s->clear_lo <= at && at <= s->clear_hi
+         && !lane_is_taken (s->c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom);
 }
 
 /* Whether lane a of first_free_lane()'s comes before lane b */
@@ -1507,50 +1519,11 @@ first_free_lane (LaneSearch *s,
   return NAN;
 }
 
-/* Whether, once a grid has a free lane, no lane beyond the one try_lane()
- * last tried, in direction dir (+1 rightwards), can be taken: a run in
- * from x0 lies along at least what it did as the lane moves away from
- * x0, a run out to x1 as it moves away from x1, and a lane further left
- * of the cluster's widest box runs out over more of it */
-static gboolean
-no_lane_beyond (const LaneSearch *s,
-                double            at,
-                int               dir)
-{
-  g_assert (s != NULL);
-
-  if (!s->any_free)
-    return FALSE;
-  return ((at - s->x0) * dir >= 0 && s->in_along > 0)
-         || ((at - s->x1) * dir >= 0 && s->out_along > 0)
-         || (dir < 0 && at < s->c->hi && s->out_crosses);
-}
-
-/* Whether, once a grid has a free lane, no lane from lo to hi can be
- * taken: each one's run in lies along other arrows' legs at least where
- * the run in to the lane of these nearest x0 does, and its run out
- * likewise */
-static gboolean
-no_lane_within (const LaneSearch *s,
-                double            lo,
-                double            hi)
-{
-  const Cluster *c;
-
-  g_assert (s != NULL);
-
-  c = s->c;
-  if (!s->any_free)
-    return FALSE;
-  return legs_overlap (c, s->in_from, s->in_to, s->x0, CLAMP (s->x0, lo, hi)) > 0
-         || legs_overlap (c, s->out_from, s->out_to, CLAMP (s->x1, lo, hi), s->x1) > 0
-         || (hi < c->hi && s->out_crosses);
-}
-
 /* Off the grids: a close lane's spacing beside a lane taken, where the
  * grids' lanes fall too near the lanes of the other grid, or of the
- * boxes' edge, to be free.  The x of the first that try_lane() takes,
- * from the left or from the right, or NAN. */
+ * boxes' edge, to be free.  The x of the first that lane_is_clear(),
+ * from the left or from the right, or NAN.  Only the lanes taken near
+ * the clear lanes have one beside them. */
 static double
 lane_beside_taken (LaneSearch *s,
                    double      left,
@@ -1558,16 +1531,19 @@ lane_beside_taken (LaneSearch *s,
                    gboolean    from_right)
 {
   const GArray *lanes;
-  guint n_taken;
+  guint lo, hi;
   int dir = from_right ? -1 : 1;
 
   g_assert (s != NULL);
 
+  if (s->clear_lo > s->clear_hi)
+    return NAN;
   lanes = s->c->lanes;
-  n_taken = lanes->len;
-  for (guint m = s->first; m < n_taken; m++)
+  lo = MAX (s->first, lane_at_or_right (lanes, s->clear_lo - LANE_CLOSE - 1));
+  hi = MAX (lo, lane_at_or_right (lanes, s->clear_hi + LANE_CLOSE + 1));
+  for (guint m = 0; m < hi - lo; m++)
     {
-      double taken = g_array_index (lanes, Lane, from_right ? n_taken - 1 - (m - s->first) : m).x;
+      double taken = g_array_index (lanes, Lane, from_right ? hi - 1 - m : lo + m).x;
 
       for (int side = -1; side <= 1; side += 2)
         {
@@ -1575,12 +1551,8 @@ lane_beside_taken (LaneSearch *s,
 
           if (at < left + CLEAR || at > right - CLEAR)
             continue;
-          if (try_lane (s, at, LANE_CLOSE))
+          if (lane_is_clear (s, at, LANE_CLOSE))
             return at;
-          /* The lanes beside the lanes taken next lie beyond the first
-           * beside this one */
-          if (side < 0 && no_lane_beyond (s, at, dir))
-            return NAN;
         }
     }
   return NAN;
@@ -1632,6 +1604,10 @@ take_lane (Channels *ch,
   legs_near (c, y1, &s.in_from, &s.in_to);
   legs_near (c, y2, &s.out_from, &s.out_to);
   s.out_crosses = level_is_taken (c, y2);
+  s.clear_lo = s.out_crosses ? c->hi : -G_MAXDOUBLE;
+  s.clear_hi = G_MAXDOUBLE;
+  legs_clear_range (c, s.in_from, s.in_to, x0, &s.clear_lo, &s.clear_hi);
+  legs_clear_range (c, s.out_from, s.out_to, x1, &s.clear_lo, &s.clear_hi);
   /* A lane whose level runs keep off the other turns' if there is one,
    * else, in the first grid with a free lane, the free lane whose runs
    * lie along theirs the least: that is better than an S down the middle
@@ -1659,13 +1635,11 @@ take_lane (Channels *ch,
           /* Only where a free lane's runs would lie along others': where
            * no lane is free, the channel is full, and looking beside each
            * of its lanes would cost more than all the rest of the routing */
-          if (s.any_free && !no_lane_within (&s, left + CLEAR, right - CLEAR))
+          if (s.any_free)
             x = lane_beside_taken (&s, left, right, from_right);
           continue;
         }
 
-      if (n == 0 || no_lane_within (&s, start, start + spacing * (n - 1)))
-        continue;
       s.l = MAX (s.first, lane_at_or_right (c->lanes, start - spacing));
       if (!s.any_free)
         {
@@ -1676,10 +1650,8 @@ take_lane (Channels *ch,
         {
           double at = start + spacing * (from_right ? n - 1 - lane : lane);
 
-          if (try_lane (&s, at, spacing))
+          if (lane_is_clear (&s, at, spacing))
             x = at;
-          else if (no_lane_beyond (&s, at, from_right ? -1 : 1))
-            break;
         }
     }
   if (isnan (x))
