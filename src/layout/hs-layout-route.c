@@ -1105,19 +1105,24 @@ enum { UNKNOWN, FREE, BLOCKED };
 
 /* Moves *l to the first lane at or right of x, and not left of lane
  * `first`, from where it stands: the lanes asked about are mostly each
- * beside the last, so this is a step or two, not a search */
+ * beside the last, so this is a step or two, and a search only where
+ * it is not */
 static void
 lane_move_to (const Cluster *c,
               guint          first,
               guint         *l,
               double         x)
 {
+  guint steps = 0;
+
   g_assert (c != NULL && l != NULL);
 
-  while (*l < c->lanes->len && g_array_index (c->lanes, Lane, *l).x < x)
+  while (*l < c->lanes->len && g_array_index (c->lanes, Lane, *l).x < x && steps++ < 4)
     (*l)++;
-  while (*l > first && g_array_index (c->lanes, Lane, *l - 1).x >= x)
+  while (*l > first && g_array_index (c->lanes, Lane, *l - 1).x >= x && steps++ < 4)
     (*l)--;
+  if (steps >= 4)
+    *l = MAX (first, lane_at_or_right (c->lanes, x));
 }
 
 /* Whether a turn runs down the channel nearer than `spacing` (a hair
@@ -1424,8 +1429,8 @@ legs_clear_range (const Cluster *c,
     }
 }
 
-/* Whether, once a grid has a free lane, the lane at `at` is free and its
- * runs lie along no other arrow's: the only lane it could then take */
+/* Whether the lane at `at` is free and its runs lie along no other
+ * arrow's: the lane to take, the first of them in a grid's order */
 static gboolean
 lane_is_clear (LaneSearch *s,
                double      at,
@@ -1437,45 +1442,10 @@ lane_is_clear (LaneSearch *s,
          && !lane_is_taken (s->c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom);
 }
 
-/* Whether lane a of first_free_lane()'s comes before lane b */
-static gboolean
-lane_before (const double *along,
-             guint         a,
-             guint         b)
-{
-  return along[a] < along[b] || (along[a] == along[b] && a < b);
-}
-
-/* Moves the lane at heap[i] down the heap of n lanes to its place */
-static void
-lane_heap_down (guint        *heap,
-                guint         n,
-                guint         i,
-                const double *along)
-{
-  for (;;)
-    {
-      guint least = i, child = 2 * i + 1, swap;
-
-      if (child < n && lane_before (along, heap[child], heap[least]))
-        least = child;
-      if (child + 1 < n && lane_before (along, heap[child + 1], heap[least]))
-        least = child + 1;
-      if (least == i)
-        return;
-      swap = heap[i];
-      heap[i] = heap[least];
-      heap[least] = swap;
-      i = least;
-    }
-}
-
 /* The first grid with a free lane takes the first free lane whose runs
  * lie along none, else falls back on the free lane whose runs lie along
- * the least, the first of those.  Tried in that order, rather than in
- * the grid's, the turns down only the lanes up to it are looked at; a
- * heap gives that order as far as it is needed, often a lane or two of
- * dozens.  The x of the lane taken, or NAN, with the fallback noted. */
+ * the least, the first of those.  The x of the lane taken, or NAN, with
+ * the fallback noted. */
 static double
 first_free_lane (LaneSearch *s,
                  double      start,
@@ -1483,38 +1453,34 @@ first_free_lane (LaneSearch *s,
                  guint       n,
                  gboolean    from_right)
 {
-  double along[MAX_LANES], at[MAX_LANES];
-  guint l[MAX_LANES], heap[MAX_LANES];
+  g_assert (s != NULL);
 
-  g_assert (s != NULL && n <= MAX_LANES);
-
-  /* Where each lane's search of the turns starts, found in the grid's
-   * order, one step from the last */
+  /* The lanes whose runs lie along none come first, and one of them is
+   * most often free */
   for (guint lane = 0; lane < n; lane++)
     {
-      at[lane] = start + spacing * (from_right ? n - 1 - lane : lane);
-      along[lane] = lane_runs_along (s, at[lane]);
-      lane_move_to (s->c, s->first, &s->l, at[lane] - spacing);
-      l[lane] = s->l;
-      heap[lane] = lane;
-    }
-  for (guint i = n / 2; i-- > 0;)
-    lane_heap_down (heap, n, i, along);
-  while (n > 0)
-    {
-      guint best = heap[0];
+      double at = start + spacing * (from_right ? n - 1 - lane : lane);
 
-      s->l = l[best];
-      if (!lane_is_taken (s->c, s->blocked, s->first, &s->l, at[best], spacing, s->top, s->bottom))
+      if (lane_is_clear (s, at, spacing))
+        return at;
+    }
+  /* Then the others: in a full channel every lane is taken, and whether
+   * it is costs less to find than how far its runs would lie along */
+  for (guint lane = 0; lane < n; lane++)
+    {
+      double at = start + spacing * (from_right ? n - 1 - lane : lane);
+      double along;
+
+      if (s->clear_lo <= at && at <= s->clear_hi)
+        continue;
+      if (lane_is_taken (s->c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom))
+        continue;
+      along = lane_runs_along (s, at);
+      if (along < s->least)
         {
-          if (along[best] <= 0)
-            return at[best];
-          s->least = along[best];
-          s->fallback = at[best];
-          return NAN;
+          s->least = along;
+          s->fallback = at;
         }
-      heap[0] = heap[--n];
-      lane_heap_down (heap, n, 0, along);
     }
   return NAN;
 }
