@@ -1487,9 +1487,9 @@ first_free_lane (LaneSearch *s,
 
 /* Off the grids: a close lane's spacing beside a lane taken, where the
  * grids' lanes fall too near the lanes of the other grid, or of the
- * boxes' edge, to be free.  The x of the first that lane_is_clear(),
- * from the left or from the right, or NAN.  Only the lanes taken near
- * the clear lanes have one beside them. */
+ * boxes' edge, to be free.  The x of the first clear one
+ * (lane_is_clear()), from the left or from the right, or NAN.  Only the
+ * lanes taken near the clear range can have a clear one beside them. */
 static double
 lane_beside_taken (LaneSearch *s,
                    double      left,
