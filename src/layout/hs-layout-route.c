@@ -1442,6 +1442,28 @@ lane_is_clear (LaneSearch *s,
          && !lane_is_taken (s->c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom);
 }
 
+/* The x of the first of a grid's n lanes, from `start` `spacing` apart,
+ * that is clear (lane_is_clear()), from the left or from the right; NAN
+ * if none is */
+static double
+first_clear_lane (LaneSearch *s,
+                  double      start,
+                  double      spacing,
+                  guint       n,
+                  gboolean    from_right)
+{
+  g_assert (s != NULL);
+
+  for (guint lane = 0; lane < n; lane++)
+    {
+      double at = start + spacing * (from_right ? n - 1 - lane : lane);
+
+      if (lane_is_clear (s, at, spacing))
+        return at;
+    }
+  return NAN;
+}
+
 /* The first grid with a free lane takes the first free lane whose runs
  * lie along none, else falls back on the free lane whose runs lie along
  * the least, the first of those.  The x of the lane taken, or NAN, with
@@ -1453,17 +1475,14 @@ first_free_lane (LaneSearch *s,
                  guint       n,
                  gboolean    from_right)
 {
+  double x;
+
   g_assert (s != NULL);
 
   /* The lanes whose runs lie along none come first, and one of them is
    * most often free */
-  for (guint lane = 0; lane < n; lane++)
-    {
-      double at = start + spacing * (from_right ? n - 1 - lane : lane);
-
-      if (lane_is_clear (s, at, spacing))
-        return at;
-    }
+  if (!isnan (x = first_clear_lane (s, start, spacing, n, from_right)))
+    return x;
   /* Then the others: in a full channel every lane is taken, and whether
    * it is costs less to find than how far its runs would lie along */
   for (guint lane = 0; lane < n; lane++)
@@ -1577,7 +1596,7 @@ take_lane (Channels *ch,
   /* A lane whose level runs keep off the other turns' if there is one,
    * else, in the first grid with a free lane, the free lane whose runs
    * lie along theirs the least: that is better than an S down the middle
-   * of the channel, along every lane.  One scan finds both. */
+   * of the channel, along every lane.  first_free_lane() finds both. */
   for (guint grid = 0; grid < 4 && isnan (x); grid++)
     {
       double inset = grid == 0 ? LANE_INSET : CLEAR;
@@ -1607,18 +1626,10 @@ take_lane (Channels *ch,
         }
 
       s.l = MAX (s.first, lane_at_or_right (c->lanes, start - spacing));
-      if (!s.any_free)
-        {
-          x = first_free_lane (&s, start, spacing, n, from_right);
-          continue;
-        }
-      for (guint lane = 0; lane < n && isnan (x); lane++)
-        {
-          double at = start + spacing * (from_right ? n - 1 - lane : lane);
-
-          if (lane_is_clear (&s, at, spacing))
-            x = at;
-        }
+      if (s.any_free)
+        x = first_clear_lane (&s, start, spacing, n, from_right);
+      else
+        x = first_free_lane (&s, start, spacing, n, from_right);
     }
   if (isnan (x))
     x = s.fallback;
