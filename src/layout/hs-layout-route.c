@@ -1402,6 +1402,17 @@ lane_runs_along (const LaneSearch *s,
   return along;
 }
 
+/* Whether the runs to and from the lane at `at` lie along no other
+ * arrow's (legs_clear_range()) */
+static gboolean
+lane_in_clear_range (const LaneSearch *s,
+                     double            at)
+{
+  g_assert (s != NULL);
+
+  return s->clear_lo <= at && at <= s->clear_hi;
+}
+
 /* Narrows *lo and *hi to the lanes whose level run to or from x lies
  * along none of the legs from `from` up to `to`: a run right from x
  * meets a leg once it passes the leg's left end (or x), a run left
@@ -1438,8 +1449,20 @@ lane_is_clear (LaneSearch *s,
 {
   g_assert (s != NULL);
 
-  return s->clear_lo <= at && at <= s->clear_hi
+  return lane_in_clear_range (s, at)
          && !lane_is_taken (s->c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom);
+}
+
+/* The x of the lane-th of a grid's n lanes from `start` `spacing` apart,
+ * counted from the left or from the right */
+static double
+grid_lane_at (double   start,
+              double   spacing,
+              guint    n,
+              guint    lane,
+              gboolean from_right)
+{
+  return start + spacing * (from_right ? n - 1 - lane : lane);
 }
 
 /* The x of the first of a grid's n lanes, from `start` `spacing` apart,
@@ -1456,7 +1479,7 @@ first_clear_lane (LaneSearch *s,
 
   for (guint lane = 0; lane < n; lane++)
     {
-      double at = start + spacing * (from_right ? n - 1 - lane : lane);
+      double at = grid_lane_at (start, spacing, n, lane, from_right);
 
       if (lane_is_clear (s, at, spacing))
         return at;
@@ -1487,10 +1510,10 @@ first_free_lane (LaneSearch *s,
    * it is costs less to find than how far its runs would lie along */
   for (guint lane = 0; lane < n; lane++)
     {
-      double at = start + spacing * (from_right ? n - 1 - lane : lane);
+      double at = grid_lane_at (start, spacing, n, lane, from_right);
       double along;
 
-      if (s->clear_lo <= at && at <= s->clear_hi)
+      if (lane_in_clear_range (s, at))
         continue;
       if (lane_is_taken (s->c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom))
         continue;
