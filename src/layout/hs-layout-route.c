@@ -1376,8 +1376,8 @@ typedef struct
   guint          out_to;
   gboolean       out_crosses;  /* level_is_taken() at y2 */
   gboolean       any_free;     /* a free lane was found in a grid before */
-  double         least;
-  double         fallback;
+  double         least;        /* how far fallback's runs lie along */
+  double         fallback;     /* the free lane whose lie along least */
   double         clear_lo;     /* the lanes whose runs lie along none */
   double         clear_hi;
 } LaneSearch;
