@@ -342,6 +342,7 @@ print_program_steps (const char *path)
   g_autoptr(HsLayout) previous = NULL;
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   guint n_steps, most_objects = 0;
+  guint32 digest = 0;
   double total = 0;
 
   trace = hs_runner_run_sync (runner, path, NULL, &error);
@@ -365,14 +366,15 @@ print_program_steps (const char *path)
       ms = cpu_ms () - c;
       total += ms;
       g_array_append_val (times, ms);
+      digest = digest * 31 + layout_digest (layout);
       g_clear_pointer (&previous, hs_layout_unref);
       previous = g_steal_pointer (&layout);
     }
   g_array_sort (times, compare_doubles);
   g_print ("%s: %u steps, up to %u objects a step; layout CPU ms a step: median %.2f, 90th percentile %.2f, "
-           "slowest %.2f; all steps %.0f\n", path, n_steps, most_objects,
+           "slowest %.2f; all steps %.0f; digest %08x\n", path, n_steps, most_objects,
            g_array_index (times, double, n_steps / 2), g_array_index (times, double, n_steps * 9 / 10),
-           g_array_index (times, double, n_steps - 1), total);
+           g_array_index (times, double, n_steps - 1), total, digest);
 }
 
 static void
@@ -418,7 +420,8 @@ main (int   argc,
   /* --no-dot: without Graphviz's times; --layout-only: only our layout's,
    * to compare two builds' layout quickly; --views-only: the layout and
    * the views, not the record, the export nor the programs, to profile
-   * drawing a view */
+   * drawing a view; --digests: only the programs' area ratios and
+   * digests, to check quickly that a change lays out nothing otherwise */
   for (int a = 1; a < argc; a++)
     if (g_str_equal (argv[a], "--no-dot"))
       skip_dot = TRUE;
@@ -426,6 +429,11 @@ main (int   argc,
       layout_only = skip_dot = TRUE;
     else if (g_str_equal (argv[a], "--views-only"))
       views_only = skip_dot = TRUE;
+    else if (g_str_equal (argv[a], "--digests"))
+      {
+        print_area_ratios ();
+        return 0;
+      }
     else if (g_str_equal (argv[a], "--program") && a + 1 < argc)
       {
         print_program_steps (argv[a + 1]);

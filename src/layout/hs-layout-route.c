@@ -741,9 +741,15 @@ next_step (const double *used,
 
   g_assert (used != NULL && k < n);
 
-  /* The same test as gap_level_towards() makes */
+  /* The same test as gap_level_towards() makes.  The first level at or
+   * above y is one or two from k: a step or two finds it, as a search of
+   * every level would. */
   y = used[k] + dir * LANE;
-  i = lower_bound (used, n, y);
+  i = k;
+  while (i < n && used[i] < y)
+    i++;
+  while (i > 0 && used[i - 1] >= y)
+    i--;
   clash_next = i < n && used[i] - y < LANE - 0.001;
   clash_prev = i > 0 && y - used[i - 1] < LANE - 0.001;
   if (!clash_next && !clash_prev)
@@ -992,8 +998,8 @@ local_right (const Cluster *c,
 
 /* The first of the lanes, sorted by x, at or right of x */
 static guint
-lane_at_or_right (GArray *lanes,
-                  double  x)
+lane_at_or_right (const GArray *lanes,
+                  double        x)
 {
   guint lo = 0, hi;
 
@@ -1097,10 +1103,32 @@ run_ending_below (Lane   *lane,
 /* Lanes free or blocked from top to bottom, as far as found */
 enum { UNKNOWN, FREE, BLOCKED };
 
+/* Moves *l to the first lane at or right of x, and not left of lane
+ * `first`, from where it stands: the lanes asked about are mostly each
+ * beside the last, so this is a step or two, and a search only where
+ * it is not */
+static void
+lane_move_to (const Cluster *c,
+              guint          first,
+              guint         *l,
+              double         x)
+{
+  guint steps = 0;
+
+  g_assert (c != NULL && l != NULL);
+
+  while (*l < c->lanes->len && g_array_index (c->lanes, Lane, *l).x < x && steps++ < 4)
+    (*l)++;
+  while (*l > first && g_array_index (c->lanes, Lane, *l - 1).x >= x && steps++ < 4)
+    (*l)--;
+  if (steps >= 4)
+    *l = MAX (first, lane_at_or_right (c->lanes, x));
+}
+
 /* Whether a turn runs down the channel nearer than `spacing` (a hair
  * less) to x, somewhere from top to bottom.  *l is the first lane the
- * search may need, and moves on as x grows; whether lane l is blocked
- * is found once, in blocked[l - first]. */
+ * search may need, moved on from where the last search left it.
+ * Whether lane l is blocked is found once, in blocked[l - first]. */
 static gboolean
 lane_is_taken (const Cluster *c,
                guint8        *blocked,
@@ -1113,8 +1141,7 @@ lane_is_taken (const Cluster *c,
 {
   g_assert (c != NULL && blocked != NULL && l != NULL);
 
-  while (*l < c->lanes->len && g_array_index (c->lanes, Lane, *l).x < x - spacing)
-    (*l)++;
+  lane_move_to (c, first, l, x - spacing);
   for (guint m = *l; m < c->lanes->len; m++)
     {
       Lane *lane = &g_array_index (c->lanes, Lane, m);
@@ -1178,6 +1205,49 @@ add_leg (Cluster *c,
   g_array_insert_val (c->legs, i, leg);
 }
 
+/* The level runs noted in the channel right of c within a level's
+ * spacing of y: legs from *from up to *to */
+static void
+legs_near (const Cluster *c,
+           double         y,
+           guint         *from,
+           guint         *to)
+{
+  const double *ys;
+  guint n, i;
+
+  g_assert (c != NULL && from != NULL && to != NULL);
+
+  ys = (const double *) c->leg_ys->data;
+  n = c->leg_ys->len;
+  *from = i = lower_bound (ys, n, y - LANE + 0.001);
+  while (i < n && ys[i] < y + LANE - 0.001)
+    i++;
+  *to = i;
+}
+
+/* How long a level run from x1 to x2 lies along the legs from `from` up
+ * to `to` */
+static double
+legs_overlap (const Cluster *c,
+              guint          from,
+              guint          to,
+              double         x1,
+              double         x2)
+{
+  double lo = MIN (x1, x2), hi = MAX (x1, x2), along = 0;
+
+  g_assert (c != NULL);
+
+  for (guint i = from; i < to; i++)
+    {
+      const Leg *leg = &g_array_index (c->legs, Leg, i);
+
+      along += MAX (0, MIN (hi, leg->hi) - MAX (lo, leg->lo));
+    }
+  return along;
+}
+
 /* How long a level run at y from x1 to x2 would lie along the level runs
  * noted in the channel right of c, within a level's spacing of it */
 static double
@@ -1186,18 +1256,10 @@ legs_along (const Cluster *c,
             double         x1,
             double         x2)
 {
-  double lo = MIN (x1, x2), hi = MAX (x1, x2), along = 0;
+  guint from, to;
 
-  g_assert (c != NULL);
-
-  for (guint i = lower_bound ((const double *) c->leg_ys->data, c->leg_ys->len, y - LANE + 0.001);
-       i < c->leg_ys->len && g_array_index (c->leg_ys, double, i) < y + LANE - 0.001; i++)
-    {
-      const Leg *leg = &g_array_index (c->legs, Leg, i);
-
-      along += MAX (0, MIN (hi, leg->hi) - MAX (lo, leg->lo));
-    }
-  return along;
+  legs_near (c, y, &from, &to);
+  return legs_overlap (c, from, to, x1, x2);
 }
 
 /* Whether a level run at y across the whole channel right of cluster k
@@ -1293,46 +1355,215 @@ level_is_taken (const Cluster *c,
   return FALSE;
 }
 
-/* Whether the lane at `at` is free for a run down from top to bottom,
- * and its level runs, at y1 from x0 and at y2 to x1, lie along none
- * noted; a free lane whose runs lie along the least so far becomes the
- * *fallback unless one was found in a grid before (any_free) */
-static gboolean
-try_lane (const Cluster *c,
-          guint8        *blocked,
-          guint          first,
-          guint         *l,
-          double         at,
-          double         spacing,
-          double         top,
-          double         bottom,
-          double         y1,
-          double         y2,
-          double         x0,
-          double         x1,
-          gboolean       any_free,
-          double        *least,
-          double        *fallback)
+/* One search of take_lane()'s for a lane down a channel.  The lanes and
+ * legs stay as they are until it ends, so what it needs of them near the
+ * run is found once, not for each lane it tries. */
+typedef struct
 {
+  const Cluster *c;
+  guint8        *blocked;      /* lane_is_taken()'s, from lane `first` on */
+  guint          first;
+  guint          l;            /* lane_is_taken()'s */
+  double         top;          /* the run down, turns and all */
+  double         bottom;
+  double         y1;           /* the level runs in, at y1 from x0, */
+  double         x0;
+  double         y2;           /* and out, at y2 to x1 */
+  double         x1;
+  guint          in_from;      /* legs_near() y1 */
+  guint          in_to;
+  guint          out_from;     /* legs_near() y2 */
+  guint          out_to;
+  gboolean       out_crosses;  /* level_is_taken() at y2 */
+  gboolean       any_free;     /* a free lane was found in a grid before */
+  double         least;        /* how far fallback's runs lie along */
+  double         fallback;     /* the free lane whose lie along least */
+  double         clear_lo;     /* the lanes whose runs lie along none */
+  double         clear_hi;
+} LaneSearch;
+
+/* How far the level runs to and from the lane at `at` would lie along
+ * other arrows' */
+static double
+lane_runs_along (const LaneSearch *s,
+                 double            at)
+{
+  const Cluster *c;
   double along;
 
-  g_assert (c != NULL && least != NULL && fallback != NULL);
+  g_assert (s != NULL);
 
-  if (lane_is_taken (c, blocked, first, l, at, spacing, top, bottom))
-    return FALSE;
-  along = legs_along (c, y1, x0, at) + legs_along (c, y2, at, x1);
+  c = s->c;
+  along = legs_overlap (c, s->in_from, s->in_to, s->x0, at) + legs_overlap (c, s->out_from, s->out_to, at, s->x1);
   /* A lane left of the cluster's widest box runs out level over the
    * cluster: along the paths that cross it near that level */
-  if (at < c->hi && level_is_taken (c, y2))
+  if (at < c->hi && s->out_crosses)
     along += c->hi - at;
-  if (along <= 0)
-    return TRUE;
-  if (!any_free && along < *least)
+  return along;
+}
+
+/* Whether the runs to and from the lane at `at` lie along no other
+ * arrow's (legs_clear_range()) */
+static gboolean
+lane_in_clear_range (const LaneSearch *s,
+                     double            at)
+{
+  g_assert (s != NULL);
+
+  return s->clear_lo <= at && at <= s->clear_hi;
+}
+
+/* Narrows *lo and *hi to the lanes whose level run to or from x lies
+ * along none of the legs from `from` up to `to`: a run right from x
+ * meets a leg once it passes the leg's left end (or x), a run left
+ * once it passes the right end.  These are the lanes where
+ * legs_overlap() finds 0, compared, not summed. */
+static void
+legs_clear_range (const Cluster *c,
+                  guint          from,
+                  guint          to,
+                  double         x,
+                  double        *lo,
+                  double        *hi)
+{
+  g_assert (c != NULL && lo != NULL && hi != NULL);
+
+  for (guint i = from; i < to; i++)
     {
-      *least = along;
-      *fallback = at;
+      const Leg *leg = &g_array_index (c->legs, Leg, i);
+      double left = MAX (x, leg->lo), right = MIN (x, leg->hi);
+
+      if (leg->hi > left)
+        *hi = MIN (*hi, left);
+      if (leg->lo < right)
+        *lo = MAX (*lo, right);
     }
-  return FALSE;
+}
+
+/* Whether the lane at `at` is free and its runs lie along no other
+ * arrow's: the lane to take, the first of them in a grid's order */
+static gboolean
+lane_is_clear (LaneSearch *s,
+               double      at,
+               double      spacing)
+{
+  g_assert (s != NULL);
+
+  return lane_in_clear_range (s, at)
+         && !lane_is_taken (s->c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom);
+}
+
+/* The x of the lane-th of a grid's n lanes from `start` `spacing` apart,
+ * counted from the left or from the right */
+static double
+grid_lane_at (double   start,
+              double   spacing,
+              guint    n,
+              guint    lane,
+              gboolean from_right)
+{
+  return start + spacing * (from_right ? n - 1 - lane : lane);
+}
+
+/* The x of the first of a grid's n lanes, from `start` `spacing` apart,
+ * that is clear (lane_is_clear()), from the left or from the right; NAN
+ * if none is */
+static double
+first_clear_lane (LaneSearch *s,
+                  double      start,
+                  double      spacing,
+                  guint       n,
+                  gboolean    from_right)
+{
+  g_assert (s != NULL);
+
+  for (guint lane = 0; lane < n; lane++)
+    {
+      double at = grid_lane_at (start, spacing, n, lane, from_right);
+
+      if (lane_is_clear (s, at, spacing))
+        return at;
+    }
+  return NAN;
+}
+
+/* The first grid with a free lane takes the first free lane whose runs
+ * lie along none, else falls back on the free lane whose runs lie along
+ * the least, the first of those.  The x of the lane taken, or NAN, with
+ * the fallback noted. */
+static double
+first_free_lane (LaneSearch *s,
+                 double      start,
+                 double      spacing,
+                 guint       n,
+                 gboolean    from_right)
+{
+  double x;
+
+  g_assert (s != NULL);
+
+  /* The lanes whose runs lie along none come first, and one of them is
+   * most often free */
+  if (!isnan (x = first_clear_lane (s, start, spacing, n, from_right)))
+    return x;
+  /* Then the others: in a full channel every lane is taken, and whether
+   * it is costs less to find than how far its runs would lie along */
+  for (guint lane = 0; lane < n; lane++)
+    {
+      double at = grid_lane_at (start, spacing, n, lane, from_right);
+      double along;
+
+      if (lane_in_clear_range (s, at))
+        continue;
+      if (lane_is_taken (s->c, s->blocked, s->first, &s->l, at, spacing, s->top, s->bottom))
+        continue;
+      along = lane_runs_along (s, at);
+      if (along < s->least)
+        {
+          s->least = along;
+          s->fallback = at;
+        }
+    }
+  return NAN;
+}
+
+/* Off the grids: a close lane's spacing beside a lane taken, where the
+ * grids' lanes fall too near the lanes of the other grid, or of the
+ * boxes' edge, to be free.  The x of the first clear one
+ * (lane_is_clear()), from the left or from the right, or NAN.  Only the
+ * lanes taken near the clear range can have a clear one beside them. */
+static double
+lane_beside_taken (LaneSearch *s,
+                   double      left,
+                   double      right,
+                   gboolean    from_right)
+{
+  const GArray *lanes;
+  guint lo, hi;
+  int dir = from_right ? -1 : 1;
+
+  g_assert (s != NULL);
+
+  if (s->clear_lo > s->clear_hi)
+    return NAN;
+  lanes = s->c->lanes;
+  lo = MAX (s->first, lane_at_or_right (lanes, s->clear_lo - LANE_CLOSE - 1));
+  hi = MAX (lo, lane_at_or_right (lanes, s->clear_hi + LANE_CLOSE + 1));
+  for (guint m = 0; m < hi - lo; m++)
+    {
+      double taken = g_array_index (lanes, Lane, from_right ? hi - 1 - m : lo + m).x;
+
+      for (int side = -1; side <= 1; side += 2)
+        {
+          double at = taken + side * dir * LANE_CLOSE;
+
+          if (at < left + CLEAR || at > right - CLEAR)
+            continue;
+          if (lane_is_clear (s, at, LANE_CLOSE))
+            return at;
+        }
+    }
+  return NAN;
 }
 
 /* The x of a free lane in the channel right of cluster k for a run down
@@ -1361,8 +1592,8 @@ take_lane (Channels *ch,
   guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
   guint n_crowd = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CROWD + 1, 1, MAX_LANES);
   double x = NAN;
-  guint first, l;
-  guint8 *blocked;
+  LaneSearch s = { .c = c, .top = top, .bottom = bottom, .y1 = y1, .x0 = x0, .y2 = y2, .x1 = x1,
+                   .least = G_MAXDOUBLE, .fallback = NAN };
   gboolean from_right;
 
   g_assert (ch != NULL);
@@ -1374,80 +1605,57 @@ take_lane (Channels *ch,
 
   /* Every lane either pass may look at, each found blocked or free at
    * most once: the lanes LANE_X apart and the close ones share most */
-  first = lane_at_or_right (c->lanes, MIN (left + LANE_INSET - LANE_X, left + CLEAR - LANE_CLOSE));
-  g_byte_array_set_size (ch->blocked, c->lanes->len - first + 1);
-  blocked = ch->blocked->data;
-  memset (blocked, UNKNOWN, c->lanes->len - first);
+  s.first = lane_at_or_right (c->lanes, MIN (left + LANE_INSET - LANE_X, left + CLEAR - LANE_CLOSE));
+  g_byte_array_set_size (ch->blocked, c->lanes->len - s.first + 1);
+  s.blocked = ch->blocked->data;
+  memset (s.blocked, UNKNOWN, c->lanes->len - s.first);
+  legs_near (c, y1, &s.in_from, &s.in_to);
+  legs_near (c, y2, &s.out_from, &s.out_to);
+  s.out_crosses = level_is_taken (c, y2);
+  s.clear_lo = s.out_crosses ? c->hi : -G_MAXDOUBLE;
+  s.clear_hi = G_MAXDOUBLE;
+  legs_clear_range (c, s.in_from, s.in_to, x0, &s.clear_lo, &s.clear_hi);
+  legs_clear_range (c, s.out_from, s.out_to, x1, &s.clear_lo, &s.clear_hi);
   /* A lane whose level runs keep off the other turns' if there is one,
    * else, in the first grid with a free lane, the free lane whose runs
    * lie along theirs the least: that is better than an S down the middle
-   * of the channel, along every lane.  One scan finds both. */
-  {
-    double least = G_MAXDOUBLE, fallback = NAN;
+   * of the channel, along every lane.  first_free_lane() finds both. */
+  for (guint grid = 0; grid < 4 && isnan (x); grid++)
+    {
+      double inset = grid == 0 ? LANE_INSET : CLEAR;
+      double spacing = grid == 0 ? LANE_X : grid < 3 ? LANE_CLOSE : LANE_CROWD;
+      /* On a grid of the channel's own, not of the boxes beside each
+       * run: turns whose lanes start from different boxes share lanes,
+       * and the channel keeps a few lanes, not one per turn */
+      double start = ceil ((left + inset) / spacing) * spacing;
+      guint n = grid == 0 ? n_lanes : grid < 3 ? n_close : n_crowd;
 
-    for (guint grid = 0; grid < 4 && isnan (x); grid++)
-      {
-        double inset = grid == 0 ? LANE_INSET : CLEAR;
-        double spacing = grid == 0 ? LANE_X : grid < 3 ? LANE_CLOSE : LANE_CROWD;
-        /* On a grid of the channel's own, not of the boxes beside each
-         * run: turns whose lanes start from different boxes share lanes,
-         * and the channel keeps a few lanes, not one per turn */
-        double start = ceil ((left + inset) / spacing) * spacing;
-        guint n = grid == 0 ? n_lanes : grid < 3 ? n_close : n_crowd;
-        gboolean any_free = !isnan (fallback);
+      s.any_free = !isnan (s.fallback);
+      if (start + spacing * (n - 1) > right - inset)
+        n = start > right - inset ? 0 : (guint) ((right - inset - start) / spacing) + 1;
+      /* Lanes closer than NEAR_LANES run down as one: a free lane of
+       * the wider grids is better, however its level runs lie */
+      if (spacing < NEAR_LANES && s.any_free)
+        break;
 
-        if (start + spacing * (n - 1) > right - inset)
-          n = start > right - inset ? 0 : (guint) ((right - inset - start) / spacing) + 1;
-        /* Lanes closer than NEAR_LANES run down as one: a free lane of
-         * the wider grids is better, however its level runs lie */
-        if (spacing < NEAR_LANES && any_free)
-          break;
+      if (grid == 2)
+        {
+          /* Only where a free lane's runs would lie along others': where
+           * no lane is free, the channel is full, and looking beside each
+           * of its lanes would cost more than all the rest of the routing */
+          if (s.any_free)
+            x = lane_beside_taken (&s, left, right, from_right);
+          continue;
+        }
 
-        if (grid == 2)
-          {
-            /* Off the grids: a close lane's spacing beside a lane taken,
-             * where the grids' lanes fall too near the lanes of the other
-             * grid, or of the boxes' edge, to be free.  Only where a free
-             * lane's runs would lie along others': where no lane is free,
-             * the channel is full, and looking beside each of its lanes
-             * would cost more than all the rest of the routing. */
-            guint n_taken = c->lanes->len;
-
-            if (!any_free)
-              continue;
-
-            for (guint m = first; m < n_taken && isnan (x); m++)
-              for (int side = -1; side <= 1 && isnan (x); side += 2)
-                {
-                  double taken = g_array_index (c->lanes, Lane, from_right ? n_taken - 1 - (m - first) : m).x;
-                  double at = taken + (from_right ? -side : side) * LANE_CLOSE;
-
-                  if (at < left + CLEAR || at > right - CLEAR)
-                    continue;
-                  l = MAX (first, lane_at_or_right (c->lanes, at - spacing));
-                  if (try_lane (c, blocked, first, &l, at, spacing, top, bottom, y1, y2, x0, x1,
-                                any_free, &least, &fallback))
-                    x = at;
-                }
-            continue;
-          }
-
-        l = MAX (first, lane_at_or_right (c->lanes, start - spacing));
-        for (guint lane = 0; lane < n && isnan (x); lane++)
-          {
-            double at = start + spacing * (from_right ? n - 1 - lane : lane);
-
-            /* lane_is_taken() moves l on rightwards only */
-            if (from_right)
-              l = MAX (first, lane_at_or_right (c->lanes, at - spacing));
-            if (try_lane (c, blocked, first, &l, at, spacing, top, bottom, y1, y2, x0, x1,
-                          any_free, &least, &fallback))
-              x = at;
-          }
-      }
-    if (isnan (x))
-      x = fallback;
-  }
+      s.l = MAX (s.first, lane_at_or_right (c->lanes, start - spacing));
+      if (s.any_free)
+        x = first_clear_lane (&s, start, spacing, n, from_right);
+      else
+        x = first_free_lane (&s, start, spacing, n, from_right);
+    }
+  if (isnan (x))
+    x = s.fallback;
   if (!isnan (x))
     {
       add_turn (c, x, top, bottom);
