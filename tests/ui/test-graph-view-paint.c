@@ -140,20 +140,11 @@ draw_afresh (HsGraphView *graph,
   return draw_node (graph, node);
 }
 
-static void
-test_unchanged_frame_keeps_nodes (void)
+/* A window of 900x560 that ran the snippet to its end */
+static HsWindow *
+paint_window (void)
 {
   HsWindow *window = hs_window_new (app);
-  HsGraphView *graph = hs_window_get_graph_view (window);
-  g_autoptr(GskRenderNode) first = NULL;
-  g_autoptr(GskRenderNode) second = NULL;
-  g_autoptr(GskRenderNode) moved = NULL;
-  g_autoptr(GPtrArray) first_nodes = g_ptr_array_new ();
-  g_autoptr(GPtrArray) second_nodes = g_ptr_array_new ();
-  g_autoptr(GPtrArray) moved_nodes = g_ptr_array_new ();
-  cairo_surface_t *kept, *fresh;
-  guint n_steps, step;
-  gboolean pinned = FALSE;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
   hs_window_set_text (window, source, NULL, "paint.py");
@@ -162,6 +153,38 @@ test_unchanged_frame_keeps_nodes (void)
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
   hs_test_wait_idle (window);
   g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
+  return window;
+}
+
+/* What node, made of the cairo nodes in nodes, draws is what a fresh
+ * drawing of the view draws */
+static void
+assert_draws_as_fresh (HsGraphView   *graph,
+                       GskRenderNode *node,
+                       GPtrArray     *nodes)
+{
+  cairo_surface_t *kept = draw_node (graph, node);
+  cairo_surface_t *fresh = draw_afresh (graph, nodes);
+
+  g_assert_cmpuint (count_differing_pixels (kept, fresh), ==, 0);
+  cairo_surface_destroy (kept);
+  cairo_surface_destroy (fresh);
+}
+
+static void
+test_unchanged_frame_keeps_nodes (void)
+{
+  HsWindow *window = paint_window ();
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  g_autoptr(GskRenderNode) first = NULL;
+  g_autoptr(GskRenderNode) second = NULL;
+  g_autoptr(GskRenderNode) moved = NULL;
+  g_autoptr(GPtrArray) first_nodes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) second_nodes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) moved_nodes = g_ptr_array_new ();
+  guint n_steps, step;
+  gboolean pinned = FALSE;
+
   n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
 
   /* The first step, from the end, whose view pins the current frame */
@@ -183,11 +206,7 @@ test_unchanged_frame_keeps_nodes (void)
   g_assert_true (contains_all (first_nodes, second_nodes));
 
   /* What was kept draws what a fresh drawing draws */
-  kept = draw_node (graph, second);
-  fresh = draw_afresh (graph, second_nodes);
-  g_assert_cmpuint (count_differing_pixels (kept, fresh), ==, 0);
-  cairo_surface_destroy (kept);
-  cairo_surface_destroy (fresh);
+  assert_draws_as_fresh (graph, second, second_nodes);
 
   /* The view moved by a few pixels, the copy still pinned: nothing kept
    * from before may be drawn where it no longer belongs */
@@ -200,11 +219,7 @@ test_unchanged_frame_keeps_nodes (void)
   g_assert_true (hs_graph_view_get_pinned_frame (graph, NULL));
   moved = snapshot_view (graph);
   collect_cairo_nodes (moved, moved_nodes);
-  kept = draw_node (graph, moved);
-  fresh = draw_afresh (graph, moved_nodes);
-  g_assert_cmpuint (count_differing_pixels (kept, fresh), ==, 0);
-  cairo_surface_destroy (kept);
-  cairo_surface_destroy (fresh);
+  assert_draws_as_fresh (graph, moved, moved_nodes);
 
   hs_test_window_close (window);
 }
@@ -218,22 +233,14 @@ test_unchanged_frame_keeps_nodes (void)
 static void
 test_corner_of_large_picture_keeps_nodes (void)
 {
-  HsWindow *window = hs_window_new (app);
+  HsWindow *window = paint_window ();
   HsGraphView *graph = hs_window_get_graph_view (window);
   g_autoptr(GskRenderNode) first = NULL;
   g_autoptr(GskRenderNode) second = NULL;
   g_autoptr(GPtrArray) first_nodes = g_ptr_array_new ();
   g_autoptr(GPtrArray) second_nodes = g_ptr_array_new ();
-  cairo_surface_t *kept, *fresh;
   double width, height;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
-  hs_window_set_text (window, source, NULL, "paint.py");
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  hs_test_wait_idle (window);
-  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
   hs_test_settle (window);
 
   /* close enough that the picture is too large to keep whole, at its
@@ -258,11 +265,7 @@ test_corner_of_large_picture_keeps_nodes (void)
   g_assert_true (contains_all (first_nodes, second_nodes));
 
   /* What was kept draws what a fresh drawing draws */
-  kept = draw_node (graph, second);
-  fresh = draw_afresh (graph, second_nodes);
-  g_assert_cmpuint (count_differing_pixels (kept, fresh), ==, 0);
-  cairo_surface_destroy (kept);
-  cairo_surface_destroy (fresh);
+  assert_draws_as_fresh (graph, second, second_nodes);
 
   hs_test_window_close (window);
 }
