@@ -1589,6 +1589,45 @@ flap_changed_cb (AdwFlap     *flap,
   schedule_refit (self);
 }
 
+/* The window moved the buttons it floats over the view: out from under
+ * a folded flap, or from a row along the bottom into a column where the
+ * part a flap leaves is narrower than the row.  Its size stays, so once
+ * they have their place, the camera frames what is clear of them again:
+ * a framing for the row left the current frame's name under the column. */
+static void
+controls_moved_cb (GtkWidget   *controls,
+                   GParamSpec  *pspec,
+                   HsGraphView *self)
+{
+  g_assert (GTK_IS_WIDGET (controls));
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  schedule_refit (self);
+}
+
+/* Watches, or stops watching, what floats over the view for a move */
+static void
+watch_controls (HsGraphView *self,
+                gboolean     watch)
+{
+  static const char *const moves[] = { "notify::orientation", "notify::margin-start", "notify::margin-end",
+                                       "notify::visible" };
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_OVERLAY);
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (overlay == NULL)
+    return;
+  for (GtkWidget *c = gtk_widget_get_first_child (overlay); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (c == gtk_overlay_get_child (GTK_OVERLAY (overlay)))
+        continue;
+      g_signal_handlers_disconnect_by_func (c, controls_moved_cb, self);
+      for (guint i = 0; watch && i < G_N_ELEMENTS (moves); i++)
+        g_signal_connect_object (c, moves[i], G_CALLBACK (controls_moved_cb), self, 0);
+    }
+}
+
 void
 hs_graph_view_camera_forget (HsGraphView *self)
 {
@@ -1635,6 +1674,7 @@ hs_graph_view_camera_watch_flaps (HsGraphView *self,
       g_signal_connect_object (w, "notify::reveal-progress", G_CALLBACK (flap_changed_cb), self, 0);
       g_signal_connect_object (w, "notify::folded", G_CALLBACK (flap_changed_cb), self, 0);
     }
+  watch_controls (self, watch);
   if (!watch)
     cancel_refit (self);
 }

@@ -155,7 +155,8 @@ gboolean hs_graph_view_camera_reveal        (HsGraphView  *self,
 /* Checks, once the view has its place, whether what covers it moved:
  * then refits, or keeps the selected object clear of a flap */
 void     hs_graph_view_camera_check_cover   (HsGraphView *self);
-/* Refits when a folded flap over the view opens or closes */
+/* Refits when a folded flap over the view opens or closes, or when the
+ * buttons floated over it move */
 void     hs_graph_view_camera_watch_flaps   (HsGraphView *self,
                                              gboolean     watch);
 gboolean hs_graph_view_camera_is_moving     (HsGraphView *self);

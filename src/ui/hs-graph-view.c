@@ -452,13 +452,20 @@ hs_graph_view_snapshot (GtkWidget   *widget,
   if (self->cache != NULL &&
       (self->cache_zoom != self->zoom || !graphene_rect_contains_rect (&self->cache_rect, &visible)))
     {
+      graphene_rect_t picture, shown;
       double lw, lh;
 
-      /* A full picture stays valid however the view is panned. */
+      /* The cache holds the whole picture, or the part of it around the
+       * view (record_cache()), and stays valid while it holds what of
+       * the picture is in view, however the view is panned.  Past the
+       * picture's edge there is nothing to hold: a view resting on the
+       * margin at a large picture's corner, as the camera leaves it
+       * after a run starts, recorded the same picture at every frame. */
       hs_graph_view_get_extent (self, self->shown, &lw, &lh);
+      picture = GRAPHENE_RECT_INIT (0, 0, ceil (lw * self->zoom), ceil (lh * self->zoom));
       if (self->cache_zoom != self->zoom ||
-          self->cache_rect.size.width < lw * self->zoom - 0.5 ||
-          self->cache_rect.size.height < lh * self->zoom - 0.5)
+          (graphene_rect_intersection (&visible, &picture, &shown) &&
+           !graphene_rect_contains_rect (&self->cache_rect, &shown)))
         g_clear_pointer (&self->cache, gsk_render_node_unref);
     }
   {

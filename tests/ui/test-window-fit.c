@@ -1287,6 +1287,194 @@ test_both_panes_at_800 (void)
   hs_test_window_close (window);
 }
 
+/* Where rect (layout units) is drawn in graph's pixels */
+static graphene_rect_t
+drawn_rect (HsGraphView  *graph,
+            const HsRect *rect)
+{
+  return GRAPHENE_RECT_INIT (round (graph->offset_x) + rect->x * graph->zoom,
+                             round (graph->offset_y) + rect->y * graph->zoom,
+                             rect->width * graph->zoom, rect->height * graph->zoom);
+}
+
+/* Whether r lies whole in clear, the part of the graph no pane covers,
+ * and clear of the zoom buttons; a border on clear's edge is in sight */
+static gboolean
+drawn_in_sight (const graphene_rect_t *r,
+                const graphene_rect_t *clear,
+                const graphene_rect_t *zoom)
+{
+  graphene_rect_t inside = *clear;
+
+  graphene_rect_inset (&inside, -1, -1);
+  return graphene_rect_contains_rect (&inside, r) && !overlap (r, zoom);
+}
+
+/* The camera rests at a zoom whose text can be read, and the current
+ * frame (its pinned copy when pinned) lies whole in the part of the
+ * graph neither pane covers, clear of the zoom buttons, or where it is
+ * wider than that part, its name does, up to the part's right edge.
+ * Of what the step's line made, one at least lies there too (the strip
+ * has no room for more, a new list and its items side by side), and
+ * none under the buttons.  Logs where each is when log is set. */
+static gboolean
+step_in_sight (HsWindow *window,
+               gboolean  log)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  HsLayout *layout = hs_graph_view_get_layout (graph);
+  HsSnapshot *snapshot;
+  graphene_rect_t clear, zoom;
+  const HsLayoutBox *boxes;
+  HsRect pin;
+  guint n_boxes, made = 0, shown = 0;
+  gboolean pinned, ok = TRUE;
+
+  if (layout == NULL || hs_graph_view_get_busy (graph) || hs_graph_view_camera_is_moving (graph) ||
+      !zoom_is_clear (window) ||
+      !gtk_widget_compute_bounds (window->zoom_box, GTK_WIDGET (graph), &zoom))
+    return FALSE;
+  hs_graph_view_camera_get_clear_area (graph, &clear);
+  if (log)
+    {
+      log_bounds ("the graph clear of both panes", &clear);
+      log_bounds ("the zoom buttons", &zoom);
+      g_test_message ("zoom %.3f, readable from %.3f", graph->zoom, hs_graph_view_get_readable_zoom (graph));
+    }
+  if (graph->zoom < hs_graph_view_get_readable_zoom (graph) - 1e-6)
+    return FALSE;
+
+  snapshot = hs_layout_get_snapshot (layout);
+  pinned = hs_graph_view_get_pinned_frame (graph, &pin);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const HsObject *object;
+      graphene_rect_t r;
+
+      if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current)
+        {
+          r = drawn_rect (graph, pinned ? &pin : &boxes[i].rect);
+          if (log)
+            log_bounds (pinned ? "the current frame, pinned," : "the current frame", &r);
+          /* its name, from its left edge to the part's right edge */
+          if (r.origin.x + r.size.width > clear.origin.x + clear.size.width)
+            r = GRAPHENE_RECT_INIT (r.origin.x, r.origin.y, clear.origin.x + clear.size.width - r.origin.x,
+                                    boxes[i].header_height * graph->zoom);
+          ok &= drawn_in_sight (&r, &clear, &zoom);
+        }
+      else if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT &&
+               (object = hs_snapshot_lookup (snapshot, boxes[i].ref)) != NULL &&
+               (object->changes & HS_CHANGE_CREATED))
+        {
+          r = drawn_rect (graph, &boxes[i].rect);
+          if (log)
+            log_bounds ("an object the line made", &r);
+          made++;
+          shown += drawn_in_sight (&r, &clear, &zoom);
+          ok &= !overlap (&r, &zoom);
+        }
+    }
+  return ok && (made == 0 || shown > 0);
+}
+
+/* The camera rests with the whole width clear, and the current frame
+ * (its pinned copy when pinned) and every object the step's line made
+ * lie whole in view */
+static gboolean
+all_in_view (gpointer data)
+{
+  HsGraphView *graph = data;
+  HsLayout *layout = hs_graph_view_get_layout (graph);
+  HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  graphene_rect_t clear;
+  const HsLayoutBox *boxes;
+  HsRect visible, pin;
+  guint n_boxes;
+  gboolean pinned;
+
+  hs_graph_view_camera_get_clear_area (graph, &clear);
+  /* busy: a refit waits for its frame too */
+  if (hs_graph_view_get_busy (graph) || hs_graph_view_camera_is_moving (graph) ||
+      clear.size.width < gtk_widget_get_width (GTK_WIDGET (graph)))
+    return FALSE;
+  pinned = hs_graph_view_get_pinned_frame (graph, &pin);
+  hs_graph_view_get_visible_rect (graph, &visible);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const HsObject *object = hs_snapshot_lookup (snapshot, boxes[i].ref);
+
+      if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current &&
+          !hs_test_rect_inside (pinned ? &pin : &boxes[i].rect, &visible))
+        return FALSE;
+      if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && object != NULL && (object->changes & HS_CHANGE_CREATED) &&
+          !hs_test_rect_inside (&boxes[i].rect, &visible))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+step_in_sight_cb (gpointer data)
+{
+  return step_in_sight (data, FALSE);
+}
+
+/* At 800x600 with both panes open, the graph they leave is a strip 130
+ * px wide, the zoom buttons in a column at its right.  The camera kept
+ * the framing it made for the buttons in a row along the bottom, as
+ * they stood before the panes came, and the current frame's name lay
+ * under the column.  The camera frames the step again for the buttons
+ * as they stand once they move, and each step after for them. */
+static void
+test_both_panes_frame_at_800 (void)
+{
+  HsWindow *window = sized_window (800, 600);
+  GtkWidget *root = GTK_WIDGET (window);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "open-lesson", g_variant_new_string ("copies"));
+  hs_test_wait_idle (window);
+  g_assert_true (hs_test_wait_until (at_first_step, window));
+  hs_test_wait_idle (window);
+
+  hs_test_activate (window, "show-editor");
+  hs_test_activate (window, "show-inspector");
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  g_assert_true (hs_test_wait_until (inspector_open, window->inspector_flap));
+  hs_test_wait_idle (window);
+  g_assert_true (hs_test_wait_until (zoom_is_clear, window));
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (window->zoom_box)), ==,
+                   GTK_ORIENTATION_VERTICAL);
+
+  for (guint step = 0; step < 3; step++)
+    {
+      g_test_message ("step %u", step);
+      if (step > 0)
+        hs_window_show_step (window, step, TRUE);
+      hs_test_wait_idle (window);
+      hs_test_wait_frames (root, 4);
+      hs_test_wait_until (step_in_sight_cb, window);
+      hs_test_wait_frames (root, 4);
+      hs_test_save_shot (root, step == 0 ? "both-panes-frame-800x600" : "both-panes-frame-800x600-step");
+      g_assert_true (step_in_sight (window, TRUE));
+    }
+
+  /* Both put away, the view frames the step across its whole width:
+   * the frame and all three lists the line made are in view */
+  hs_test_activate (window, "show-editor");
+  hs_test_activate (window, "show-inspector");
+  g_assert_true (hs_test_wait_until (inspector_shut, window->editor_flap));
+  g_assert_true (hs_test_wait_until (inspector_shut, window->inspector_flap));
+  g_assert_true (hs_test_wait_until (zoom_in_a_row, window));
+  g_assert_true (hs_test_wait_until (all_in_view, graph));
+  hs_test_wait_frames (root, 4);
+  g_assert_true (all_in_view (graph));
+
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1305,6 +1493,7 @@ main (int   argc,
   g_test_add_func ("/ui/window-fit/graph-room-at-fold", test_graph_room_at_fold);
   g_test_add_func ("/ui/window-fit/editor-over-graph-only", test_editor_over_graph_only);
   g_test_add_func ("/ui/window-fit/both-panes-at-800", test_both_panes_at_800);
+  g_test_add_func ("/ui/window-fit/both-panes-frame-at-800", test_both_panes_frame_at_800);
   {
     static const int beside[] = { 1280, 800 }, folded[] = { 800, 600 };
 
