@@ -21,6 +21,8 @@
 /* The longest statement the step bar shows, in characters */
 #define STATEMENT_CHARS 40
 #define DEFAULT_EXAMPLE "aliasing"
+/* The least width two folded panes leave the graph: one_pane_over() */
+#define GRAPH_LEAST_WIDTH 400
 
 G_DEFINE_FINAL_TYPE (HsWindow, hs_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -704,6 +706,9 @@ flap_key_pressed_cb (GtkEventControllerKey *keys,
   return GDK_EVENT_STOP;
 }
 
+static void one_pane_over (HsWindow *self,
+                           AdwFlap  *opened);
+
 /* The folded editor put away with the keyboard in it: the keyboard goes
  * back to its header toggle, where it was opened from.  GTK moved it on
  * to the next widget it could find, the First Step button, where a
@@ -721,6 +726,7 @@ editor_revealed_cb (HsWindow *self)
   if (action != NULL)
     g_simple_action_set_state (G_SIMPLE_ACTION (action),
                                g_variant_new_boolean (adw_flap_get_reveal_flap (self->editor_flap)));
+  one_pane_over (self, self->editor_flap);
   focus = gtk_root_get_focus (GTK_ROOT (self));
   if (!adw_flap_get_reveal_flap (self->editor_flap) && adw_flap_get_folded (self->editor_flap) &&
       focus != NULL && gtk_widget_is_ancestor (focus, adw_flap_get_flap (self->editor_flap)))
@@ -1068,10 +1074,10 @@ hs_window_show_console_error (HsWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->console_error), message != NULL);
 }
 
-/* How far flap's pane comes over the graph now, folded: its width and
- * its separator's, as far as it has slid in; 0 beside the graph */
+/* How far flap's pane comes over the graph when it is all the way in,
+ * folded: its width and its separator's; 0 beside the graph */
 static int
-flap_cover (AdwFlap *flap)
+flap_full_cover (AdwFlap *flap)
 {
   GtkWidget *pane, *separator;
   int width;
@@ -1088,7 +1094,42 @@ flap_cover (AdwFlap *flap)
     gtk_widget_measure (pane, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
   if (separator != NULL)
     width += MAX (gtk_widget_get_width (separator), 1);
-  return (int) ceil (width * adw_flap_get_reveal_progress (flap));
+  return width;
+}
+
+/* How far flap's pane comes over the graph now, as far as it has slid in */
+static int
+flap_cover (AdwFlap *flap)
+{
+  return (int) ceil (flap_full_cover (flap) * adw_flap_get_reveal_progress (flap));
+}
+
+/* A folded pane just opened over the graph puts the other one away when
+ * both together would leave the graph less than GRAPH_LEAST_WIDTH, as a
+ * narrow GNOME window shows one sidebar at a time.  At 800x600 the two
+ * left the graph a strip of 130 px, where at a zoom whose text can be
+ * read a frame's box (177 px) did not fit, nor what the line made. */
+static void
+one_pane_over (HsWindow *self,
+               AdwFlap  *opened)
+{
+  AdwFlap *other = opened == self->editor_flap ? self->inspector_flap : self->editor_flap;
+  int left;
+
+  g_assert (HS_IS_WINDOW (self));
+  g_assert (ADW_IS_FLAP (opened));
+
+  if (!flap_is_over (opened) || !flap_is_over (other))
+    return;
+  left = gtk_widget_get_width (GTK_WIDGET (self)) - flap_full_cover (opened) - flap_full_cover (other);
+  if (left < GRAPH_LEAST_WIDTH)
+    adw_flap_set_reveal_flap (other, FALSE);
+}
+
+static void
+inspector_revealed_cb (HsWindow *self)
+{
+  one_pane_over (self, self->inspector_flap);
 }
 
 /* A folded inspector is shown over the graph's side of the window,
@@ -1927,6 +1968,8 @@ hs_window_init (HsWindow *self)
                            G_CALLBACK (flap_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor_flap, "notify::reveal-flap",
                            G_CALLBACK (editor_revealed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inspector_flap, "notify::reveal-flap",
+                           G_CALLBACK (inspector_revealed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->graph_view, "selection-changed::user",
                            G_CALLBACK (user_selection_changed_cb), self, G_CONNECT_SWAPPED);
   {

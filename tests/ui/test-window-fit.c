@@ -1194,14 +1194,16 @@ zoom_in_a_row (gpointer data)
 }
 
 /* At 800x600 a lesson open, the editor shown (folded, over the graph's
- * left) and the inspector too (folded, over its right): the zoom
- * buttons lay under the editor, having moved left out from under the
- * inspector only, and the editor covered the left of the lesson's note,
- * cutting its sentences.  Every pane keeps clear of the others: the
- * note above the editor, the zoom buttons in the part of the graph that
- * neither pane covers. */
+ * left) and then the inspector (folded, over its right): both together
+ * left the graph a strip of 130 px, where a frame's box did not fit at a
+ * zoom whose text can be read.  The pane opened last puts the other
+ * away, and the graph keeps the room beside it (530 px beside the
+ * inspector, 390 beside the editor); the
+ * zoom buttons stand in a row clear of the pane open, and the lesson's
+ * note clear of it too.  Opened again, the editor puts the inspector
+ * away in turn. */
 static void
-test_both_panes_at_800 (void)
+test_one_pane_at_800 (void)
 {
   HsWindow *window = sized_window (800, 600);
   GtkWidget *root = GTK_WIDGET (window);
@@ -1220,41 +1222,59 @@ test_both_panes_at_800 (void)
   g_assert_true (adw_flap_get_folded (window->inspector_flap));
 
   hs_test_activate (window, "show-editor");
-  hs_test_activate (window, "show-inspector");
   g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
+  hs_test_activate (window, "show-inspector");
   g_assert_true (hs_test_wait_until (inspector_open, window->inspector_flap));
+  g_assert_true (hs_test_wait_until (inspector_shut, window->editor_flap));
+  g_assert_false (adw_flap_get_reveal_flap (window->editor_flap));
   hs_test_wait_idle (window);
   hs_test_wait_frames (root, 4);
-  hs_test_wait_until (zoom_is_clear, window);
-  hs_test_save_shot (root, "both-panes-800x600");
+  g_assert_true (hs_test_wait_until (zoom_in_a_row, window));
+  hs_test_save_shot (root, "inspector-over-editor-800x600");
 
-  g_assert_true (gtk_widget_compute_bounds (editor, root, &pane));
   g_assert_true (gtk_widget_compute_bounds (inspector, root, &side));
   g_assert_true (gtk_widget_compute_bounds (window->zoom_box, root, &zoom));
   g_assert_true (gtk_widget_compute_bounds (notes, root, &note));
   g_assert_true (gtk_widget_compute_bounds (graph, root, &view));
-  log_bounds ("the editor", &pane);
   log_bounds ("the inspector", &side);
   log_bounds ("the zoom buttons", &zoom);
   log_bounds ("the lesson's note", &note);
   log_bounds ("the graph", &view);
-  g_assert_cmpfloat (pane.size.width, >, 0);
   g_assert_cmpfloat (side.size.width, >, 0);
+  g_assert_cmpfloat (side.origin.x - view.origin.x, >=, 400);
   g_assert_true (gtk_widget_get_mapped (window->zoom_box));
-
-  /* the zoom buttons in the graph, clear of both panes */
-  g_assert_false (overlap (&zoom, &pane));
   g_assert_false (overlap (&zoom, &side));
   g_assert_true (graphene_rect_contains_rect (&view, &zoom));
-  /* the note clear of the editor, and as wide as it was */
-  g_assert_false (overlap (&note, &pane));
   g_assert_false (overlap (&note, &side));
 
-  /* Each put away, what it made room for goes back */
+  /* The editor again: the inspector goes, the editor keeps the keyboard */
   hs_test_activate (window, "show-editor");
-  hs_test_activate (window, "show-inspector");
-  g_assert_true (hs_test_wait_until (inspector_shut, window->editor_flap));
+  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
   g_assert_true (hs_test_wait_until (inspector_shut, window->inspector_flap));
+  g_assert_false (adw_flap_get_reveal_flap (window->inspector_flap));
+  hs_test_wait_idle (window);
+  hs_test_wait_frames (root, 4);
+  g_assert_true (hs_test_wait_until (zoom_is_clear, window));
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (window->zoom_box)), ==,
+                   GTK_ORIENTATION_HORIZONTAL);
+  hs_test_save_shot (root, "editor-over-inspector-800x600");
+
+  g_assert_true (gtk_widget_compute_bounds (editor, root, &pane));
+  g_assert_true (gtk_widget_compute_bounds (window->zoom_box, root, &zoom));
+  g_assert_true (gtk_widget_compute_bounds (notes, root, &note));
+  log_bounds ("the editor", &pane);
+  log_bounds ("the zoom buttons", &zoom);
+  log_bounds ("the lesson's note", &note);
+  /* the editor, 400 px wide, leaves 390: a frame's box (177 px at a
+   * zoom whose text can be read) and a column beside it */
+  g_assert_cmpfloat (view.origin.x + view.size.width - (pane.origin.x + pane.size.width), >=, 380);
+  g_assert_false (overlap (&zoom, &pane));
+  g_assert_false (overlap (&note, &pane));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), editor));
+
+  /* Put away, what it made room for goes back */
+  hs_test_activate (window, "show-editor");
+  g_assert_true (hs_test_wait_until (inspector_shut, window->editor_flap));
   hs_test_wait_idle (window);
   hs_test_wait_frames (root, 4);
   hs_test_wait_until (zoom_in_a_row, window);
@@ -1337,7 +1357,7 @@ step_in_sight (HsWindow *window,
   hs_graph_view_camera_get_clear_area (graph, &clear);
   if (log)
     {
-      log_bounds ("the graph clear of both panes", &clear);
+      log_bounds ("the graph clear of the panes", &clear);
       log_bounds ("the zoom buttons", &zoom);
       g_test_message ("zoom %.3f, readable from %.3f", graph->zoom, hs_graph_view_get_readable_zoom (graph));
     }
@@ -1421,52 +1441,53 @@ step_in_sight_cb (gpointer data)
   return step_in_sight (data, FALSE);
 }
 
-/* At 800x600 with both panes open, the graph they leave is a strip 130
- * px wide, the zoom buttons in a column at its right.  The camera kept
- * the framing it made for the buttons in a row along the bottom, as
- * they stood before the panes came, and the current frame's name lay
- * under the column.  The camera frames the step again for the buttons
- * as they stand once they move, and each step after for them. */
+/* At 800x600 with a pane open over the graph (the editor, then the
+ * inspector), the camera frames each step in the part of the graph the
+ * pane leaves, clear of the zoom buttons as they stand once they moved
+ * out from under the pane: with both panes open, the graph was a strip
+ * 130 px wide, the buttons in a column at its right, and the camera kept
+ * the framing it made for them in a row along the bottom, the current
+ * frame's name under the column.  Both put away, the view frames the
+ * step across its whole width. */
 static void
-test_both_panes_frame_at_800 (void)
+test_pane_frame_at_800 (void)
 {
   HsWindow *window = sized_window (800, 600);
   GtkWidget *root = GTK_WIDGET (window);
   HsGraphView *graph = hs_window_get_graph_view (window);
+  static const char *const panes[] = { "show-editor", "show-inspector" };
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "open-lesson", g_variant_new_string ("copies"));
   hs_test_wait_idle (window);
   g_assert_true (hs_test_wait_until (at_first_step, window));
   hs_test_wait_idle (window);
 
-  hs_test_activate (window, "show-editor");
-  hs_test_activate (window, "show-inspector");
-  g_assert_true (hs_test_wait_until (editor_open, window->editor_flap));
-  g_assert_true (hs_test_wait_until (inspector_open, window->inspector_flap));
-  hs_test_wait_idle (window);
-  g_assert_true (hs_test_wait_until (zoom_is_clear, window));
-  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (window->zoom_box)), ==,
-                   GTK_ORIENTATION_VERTICAL);
-
-  for (guint step = 0; step < 3; step++)
+  for (guint p = 0; p < G_N_ELEMENTS (panes); p++)
     {
-      g_test_message ("step %u", step);
-      if (step > 0)
-        hs_window_show_step (window, step, TRUE);
+      AdwFlap *flap = p == 0 ? window->editor_flap : window->inspector_flap;
+
+      g_test_message ("%s", panes[p]);
+      hs_test_activate (window, panes[p]);
+      g_assert_true (hs_test_wait_until (editor_open, flap));
       hs_test_wait_idle (window);
-      hs_test_wait_frames (root, 4);
-      hs_test_wait_until (step_in_sight_cb, window);
-      hs_test_wait_frames (root, 4);
-      hs_test_save_shot (root, step == 0 ? "both-panes-frame-800x600" : "both-panes-frame-800x600-step");
-      g_assert_true (step_in_sight (window, TRUE));
+      g_assert_true (hs_test_wait_until (zoom_is_clear, window));
+      for (guint step = 0; step < 3; step++)
+        {
+          g_test_message ("step %u", step);
+          hs_window_show_step (window, step, TRUE);
+          hs_test_wait_idle (window);
+          hs_test_wait_frames (root, 4);
+          hs_test_wait_until (step_in_sight_cb, window);
+          hs_test_wait_frames (root, 4);
+          hs_test_save_shot (root, p == 0 ? "editor-frame-800x600" : "inspector-frame-800x600");
+          g_assert_true (step_in_sight (window, TRUE));
+        }
+      hs_test_activate (window, panes[p]);
+      g_assert_true (hs_test_wait_until (inspector_shut, flap));
     }
 
   /* Both put away, the view frames the step across its whole width:
    * the frame and all three lists the line made are in view */
-  hs_test_activate (window, "show-editor");
-  hs_test_activate (window, "show-inspector");
-  g_assert_true (hs_test_wait_until (inspector_shut, window->editor_flap));
-  g_assert_true (hs_test_wait_until (inspector_shut, window->inspector_flap));
   g_assert_true (hs_test_wait_until (zoom_in_a_row, window));
   g_assert_true (hs_test_wait_until (all_in_view, graph));
   hs_test_wait_frames (root, 4);
@@ -1492,8 +1513,8 @@ main (int   argc,
   g_test_add_func ("/ui/window-fit/inspector-over-graph-only", test_inspector_over_graph_only);
   g_test_add_func ("/ui/window-fit/graph-room-at-fold", test_graph_room_at_fold);
   g_test_add_func ("/ui/window-fit/editor-over-graph-only", test_editor_over_graph_only);
-  g_test_add_func ("/ui/window-fit/both-panes-at-800", test_both_panes_at_800);
-  g_test_add_func ("/ui/window-fit/both-panes-frame-at-800", test_both_panes_frame_at_800);
+  g_test_add_func ("/ui/window-fit/one-pane-at-800", test_one_pane_at_800);
+  g_test_add_func ("/ui/window-fit/pane-frame-at-800", test_pane_frame_at_800);
   {
     static const int beside[] = { 1280, 800 }, folded[] = { 800, 600 };
 
