@@ -370,6 +370,11 @@ print_program_steps (const char *path)
       g_clear_pointer (&previous, hs_layout_unref);
       previous = g_steal_pointer (&layout);
     }
+  if (n_steps == 0)
+    {
+      g_print ("%s: no steps\n", path);
+      return;
+    }
   g_array_sort (times, compare_doubles);
   g_print ("%s: %u steps, up to %u objects a step; layout CPU ms a step: median %.2f, 90th percentile %.2f, "
            "slowest %.2f; all steps %.0f; digest %08x\n", path, n_steps, most_objects,

@@ -1115,7 +1115,7 @@ lane_move_to (const Cluster *c,
 {
   guint steps = 0;
 
-  g_assert (c != NULL && l != NULL);
+  g_assert (c != NULL && l != NULL && *l >= first);
 
   while (*l < c->lanes->len && g_array_index (c->lanes, Lane, *l).x < x && steps++ < 4)
     (*l)++;
@@ -1366,10 +1366,8 @@ typedef struct
   guint          l;            /* lane_is_taken()'s */
   double         top;          /* the run down, turns and all */
   double         bottom;
-  double         y1;           /* the level runs in, at y1 from x0, */
-  double         x0;
-  double         y2;           /* and out, at y2 to x1 */
-  double         x1;
+  double         x0;           /* the level runs in, from x0, */
+  double         x1;           /* and out, to x1 (their levels are in legs_near()'s ranges) */
   guint          in_from;      /* legs_near() y1 */
   guint          in_to;
   guint          out_from;     /* legs_near() y2 */
@@ -1377,9 +1375,9 @@ typedef struct
   gboolean       out_crosses;  /* level_is_taken() at y2 */
   gboolean       any_free;     /* a free lane was found in a grid before */
   double         least;        /* how far fallback's runs lie along */
-  double         fallback;     /* the free lane whose lie along least */
-  double         clear_lo;     /* the lanes whose runs lie along none */
-  double         clear_hi;
+  double         fallback;     /* the x of the free lane whose runs lie along the least */
+  double         clear_lo;     /* the lanes whose runs lie along none: x from clear_lo */
+  double         clear_hi;     /* to clear_hi, both included; none when clear_lo > clear_hi */
 } LaneSearch;
 
 /* How far the level runs to and from the lane at `at` would lie along
@@ -1592,7 +1590,7 @@ take_lane (Channels *ch,
   guint n_close = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CLOSE + 1, 1, MAX_LANES);
   guint n_crowd = (guint) CLAMP ((right - left - 2 * CLEAR) / LANE_CROWD + 1, 1, MAX_LANES);
   double x = NAN;
-  LaneSearch s = { .c = c, .top = top, .bottom = bottom, .y1 = y1, .x0 = x0, .y2 = y2, .x1 = x1,
+  LaneSearch s = { .c = c, .top = top, .bottom = bottom, .x0 = x0, .x1 = x1,
                    .least = G_MAXDOUBLE, .fallback = NAN };
   gboolean from_right;
 
@@ -1606,6 +1604,8 @@ take_lane (Channels *ch,
   /* Every lane either pass may look at, each found blocked or free at
    * most once: the lanes LANE_X apart and the close ones share most */
   s.first = lane_at_or_right (c->lanes, MIN (left + LANE_INSET - LANE_X, left + CLEAR - LANE_CLOSE));
+  /* lane_move_to() moves on from a lane at or after the first */
+  s.l = s.first;
   g_byte_array_set_size (ch->blocked, c->lanes->len - s.first + 1);
   s.blocked = ch->blocked->data;
   memset (s.blocked, UNKNOWN, c->lanes->len - s.first);
