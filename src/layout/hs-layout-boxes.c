@@ -715,6 +715,9 @@ hs_layout_add_frame_boxes (HsLayoutBuilder *builder)
           rows[n_rows - 1].kind = HS_LAYOUT_ROW_SLOT;
           rows[n_rows - 1].label = g_string_chunk_insert_const (self->strings, _("return value"));
           rows[n_rows - 1].target = return_ref;
+          /* The row is there only at the step that returns: the arrow
+           * is what the return line made, as a name it just bound */
+          rows[n_rows - 1].rebound = TRUE;
         }
       box.kind = HS_LAYOUT_BOX_FRAME;
       box.shape = HS_LAYOUT_SHAPE_FRAME;

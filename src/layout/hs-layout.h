@@ -91,7 +91,8 @@ typedef struct
   double          height;
   double          slot_x;     /* slot centres, relative to the box */
   double          key_slot_x;
-  gboolean        rebound;    /* frames: the name points elsewhere than at the previous step */
+  gboolean        rebound;    /* frames: the name points elsewhere than at the previous step,
+                               * or the row is the return value (at the return) */
   double          slot_y;     /* slot centres' y, relative to the box: a PAIR row */
   double          key_slot_y; /* stacks its key slot above its value slot */
   /* ELISION rows: how many entries the row stands for, how many of those

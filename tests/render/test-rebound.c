@@ -71,6 +71,17 @@ check_marks (HsTrace    *trace,
                      frame->vars[v].name, frame->function, want ? "not " : "");
           n_rebound += want;
         }
+      /* The current frame's return value, at the step it returns, is an
+       * arrow the line just drew */
+      if (boxes[i].n_rows > frame->n_vars)
+        {
+          g_assert_cmpuint (boxes[i].n_rows, ==, frame->n_vars + 1);
+          g_assert_true (boxes[i].current);
+          g_assert_cmpuint (hs_snapshot_get_return_ref (snapshot), !=, 0);
+          if (!boxes[i].rows[frame->n_vars].rebound)
+            g_error ("step %u reached %s: the return value of %s is not marked", step, how, frame->function);
+          n_rebound++;
+        }
     }
   return n_rebound;
 }

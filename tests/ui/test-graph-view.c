@@ -164,6 +164,11 @@ moved_targets (HsWindow *window,
                       frames[n_frames - 1].vars[v].name, frames[n_frames - 1].vars[v].ref))
         g_hash_table_add (moved, GUINT_TO_POINTER (frames[n_frames - 1].vars[v].ref));
 
+  /* and what a return hands back: `return count[0]` is read at the int,
+   * wherever it was placed (functions.py's stands by the list) */
+  if (hs_snapshot_get_return_ref (snapshot) != 0)
+    g_hash_table_add (moved, GUINT_TO_POINTER (hs_snapshot_get_return_ref (snapshot)));
+
   for (guint i = 0; i < n_boxes; i++)
     for (guint r = 0; r < boxes[i].n_rows; r++)
       {
