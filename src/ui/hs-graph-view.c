@@ -87,6 +87,11 @@ hs_graph_view_set_presentation (HsGraphView *self,
 {
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
 
+  /* Presentation mode sets the style again at each press of the clicker:
+   * the same style keeps the picture recorded for it */
+  if (self->line_scale == line_scale && self->high_contrast == !!high_contrast &&
+      self->hide_changes == !!hide_changes)
+    return;
   self->line_scale = line_scale;
   self->high_contrast = !!high_contrast;
   self->hide_changes = !!hide_changes;

@@ -133,7 +133,9 @@ draw_afresh (HsGraphView *graph,
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
 
-  hs_graph_view_set_presentation (graph, graph->line_scale, graph->high_contrast, graph->hide_changes);
+  /* the style and back: the same style again keeps the picture */
+  hs_graph_view_set_presentation (graph, graph->line_scale, !graph->high_contrast, graph->hide_changes);
+  hs_graph_view_set_presentation (graph, graph->line_scale, !graph->high_contrast, graph->hide_changes);
   node = snapshot_view (graph);
   collect_cairo_nodes (node, nodes);
   g_assert_false (shares_any (kept, nodes));
@@ -275,6 +277,42 @@ test_corner_of_large_picture_keeps_nodes (void)
   hs_test_window_close (window);
 }
 
+/* Presentation mode sets the graph's style at every press of the
+ * clicker, mostly to the style it already has: that keeps the picture,
+ * and a new style draws a new one. */
+static void
+test_same_style_keeps_nodes (void)
+{
+  HsWindow *window = paint_window ();
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  g_autoptr(GskRenderNode) first = NULL;
+  g_autoptr(GskRenderNode) second = NULL;
+  g_autoptr(GskRenderNode) third = NULL;
+  g_autoptr(GPtrArray) first_nodes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) second_nodes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) third_nodes = g_ptr_array_new ();
+
+  hs_test_settle (window);
+  hs_graph_view_set_presentation (graph, 1.5, FALSE, FALSE);
+  first = snapshot_view (graph);
+  collect_cairo_nodes (first, first_nodes);
+  g_assert_cmpuint (first_nodes->len, >, 0);
+
+  hs_graph_view_set_presentation (graph, 1.5, FALSE, FALSE);
+  second = snapshot_view (graph);
+  collect_cairo_nodes (second, second_nodes);
+  g_assert_cmpuint (second_nodes->len, ==, first_nodes->len);
+  g_assert_true (contains_all (first_nodes, second_nodes));
+
+  hs_graph_view_set_presentation (graph, 1.5, TRUE, FALSE);
+  third = snapshot_view (graph);
+  collect_cairo_nodes (third, third_nodes);
+  g_assert_false (shares_any (first_nodes, third_nodes));
+  assert_draws_as_fresh (graph, third, third_nodes);
+
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,5 +321,6 @@ main (int   argc,
 
   g_test_add_func ("/ui/graph-view-paint/unchanged-frame-keeps-nodes", test_unchanged_frame_keeps_nodes);
   g_test_add_func ("/ui/graph-view-paint/corner-of-large-picture-keeps-nodes", test_corner_of_large_picture_keeps_nodes);
+  g_test_add_func ("/ui/graph-view-paint/same-style-keeps-nodes", test_same_style_keeps_nodes);
   return hs_test_run (app);
 }
