@@ -1201,8 +1201,13 @@ flap_changed_cb (HsWindow *self)
 {
   g_assert (HS_IS_WINDOW (self));
 
+  /* Above the frame clock's priority (GDK_PRIORITY_REDRAW): right after
+   * this frame, before the next.  A default idle waited behind every
+   * frame while they kept coming, and with frames slower than the
+   * screen's rate (an ASan build on a loaded machine) the panes were
+   * drawn for 5 frames over a page that had not moved out of their way. */
   if (self->flaps_source == 0)
-    self->flaps_source = g_idle_add (flaps_settled_cb, self);
+    self->flaps_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, flaps_settled_cb, self, NULL);
 }
 
 static void
