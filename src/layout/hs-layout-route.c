@@ -1762,7 +1762,7 @@ route_through_gaps (Channels           *ch,
        * in the same cluster, else to a level across this one */
       path_line_to (path, side, sy);
       if (b < a)
-        level = take_clear_level (ch, a, y + (ey - y) / (a - b + 1), a - 1, G_MAXUINT);
+        level = take_clear_level (ch, a, y + (ey - y) / (a - b + 1), a - 1, a);
       lane = take_lane (ch, a, sy, level, NAN, side, side);
       if (isnan (lane))
         lane = side + LANE_INSET;
@@ -1801,17 +1801,34 @@ compare_entries (gconstpointer a,
   return *(const guint *) a < *(const guint *) b ? -1 : 1;
 }
 
+/* The least y at or below `y` at least LANE from each of the sorted ys */
+static double
+below_entries (const double *ys,
+               guint         n,
+               double        y)
+{
+  g_assert (ys != NULL || n == 0);
+
+  for (guint j = lower_bound (ys, n, y - LANE + 0.001); j < n && ys[j] < y + LANE - 0.001; j++)
+    y = ys[j] + LANE;
+  return y;
+}
+
 /*
  * Entry points on one side of a box for the arrows in `edges` (indices),
  * each as near as it can be to `wanted`, in order, ENTRY_SPACING apart
- * where the box is tall enough, written to `entry`.
+ * where the box is tall enough, written to `entry`.  With `avoid` (n_avoid
+ * sorted ys, the entries across the channel), each keeps LANE off those
+ * where the side has room below: its run in would lie along theirs.
  */
 static void
 spread_entries (GArray       *edges,
                 const double *wanted,
                 double       *entry,
                 double        top,
-                double        bottom)
+                double        bottom,
+                const double *avoid,
+                guint         n_avoid)
 {
   double spacing = ENTRY_SPACING, y;
   guint n = edges->len;
@@ -1829,6 +1846,13 @@ spread_entries (GArray       *edges,
       guint e = g_array_index (edges, guint, i);
 
       y = MAX (CLAMP (wanted[e], top, bottom), y + spacing);
+      if (n_avoid > 0)
+        {
+          double clear = below_entries (avoid, n_avoid, y);
+
+          if (clear <= bottom)
+            y = clear;
+        }
       entry[e] = y;
     }
   /* Past the bottom: move the lowest up, keeping them apart */
@@ -1932,14 +1956,16 @@ assign_entries (HsLayout *self,
           double header = MIN (t->header_height, r->height);
           double top = r->y + MIN (10, r->height / 2);
           double bottom = r->y + MAX (r->height / 2, header - 6);
+          GArray *across = NULL;
 
           if (side_key % 2 != back)
             continue;
           if (side_key % 2 == 1)
             {
               /* The cluster right of the box's */
-              GArray *across = g_hash_table_lookup (fronts, GUINT_TO_POINTER (ch->cluster_of[side_key / 2] + 1 + 1));
               double level = r->y + header / 2;
+
+              across = g_hash_table_lookup (fronts, GUINT_TO_POINTER (ch->cluster_of[side_key / 2] + 1 + 1));
 
               /* Back edges: level with the header's middle, one under
                * another; off the level of an arrow entering a box across the
@@ -1961,7 +1987,8 @@ assign_entries (HsLayout *self,
               top = MIN (top, r->y + MIN (ENTRY_CORNER, r->height / 2));
               bottom = MAX (bottom, r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
             }
-          spread_entries (list, wanted, entry_y, top, bottom);
+          spread_entries (list, wanted, entry_y, top, bottom,
+                          across != NULL ? (const double *) across->data : NULL, across != NULL ? across->len : 0);
           for (guint i = 0; i < list->len; i++)
             entry_x[g_array_index (list, guint, i)] = side_key % 2 == 1 ? r->x + r->width : r->x;
           if (side_key % 2 == 0)

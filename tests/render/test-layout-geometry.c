@@ -44,12 +44,19 @@
 /* Known cases, held to the old bar, NEAR_KNOWN, which report their pairs
  * at NEAR.  churn.py's crowded channels, at x 856-915 and 452-524, hold
  * more long arrows at one height than lanes 4 units apart fit, and the
- * rest turn down lanes 2.5 apart (at step 48 two turns 650 units long),
- * and its back arrows from list to int run out level within 2 units of
- * the run in of a path to a box beside them: 61 pairs with the Noto mono
- * font, 36 with DejaVu Sans Mono.  Routing a crowded channel again on
- * lanes 4.25 apart (tried twice) leaves 10 and 8, the back arrows, and
- * costs a fresh layout of 1,004 objects about 1.5x.
+ * rest turn down lanes 2.5 apart (at step 48 two turns 650 units long):
+ * 51 pairs with the Noto mono font, 24 with DejaVu Sans Mono (61 and 36
+ * while the second of two back arrows into one int, spread 8 below the
+ * first, could enter 2 units from a path's run in to the box across the
+ * channel, and while a back arrow's level across its own cluster did not
+ * keep off the run in of a path through that cluster's channel).  At
+ * steps 48-53 the channel at 856-915 has twelve turns at one height: the
+ * first eight on the grid 6 apart, from 864 to 906, leave no room
+ * between them for a lane 4.25 from both.  Looking beside every taken
+ * lane for one 4.25 clear of the others leaves 30 and 12 but doubles a
+ * fresh layout of 5,008 objects.  Routing a crowded channel again on
+ * lanes 4.25 apart (tried twice) leaves 10 and 8, and costs a fresh
+ * layout of 1,004 objects about 1.5x.
  * Widening the channels instead moved a surviving box right (bigdict.py
  * step 557: range_iterator, 48 units), which the stability test forbids.
  * bigdict.py was a known case for the same crowding (42 pairs, DejaVu
