@@ -132,10 +132,11 @@ draw_afresh (HsGraphView *graph,
 {
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  gboolean contrast = graph->high_contrast;
 
-  /* the style and back: the same style again keeps the picture */
-  hs_graph_view_set_presentation (graph, graph->line_scale, !graph->high_contrast, graph->hide_changes);
-  hs_graph_view_set_presentation (graph, graph->line_scale, !graph->high_contrast, graph->hide_changes);
+  /* another style and back: the same style again keeps the picture */
+  hs_graph_view_set_presentation (graph, graph->line_scale, !contrast, graph->hide_changes);
+  hs_graph_view_set_presentation (graph, graph->line_scale, contrast, graph->hide_changes);
   node = snapshot_view (graph);
   collect_cairo_nodes (node, nodes);
   g_assert_false (shares_any (kept, nodes));

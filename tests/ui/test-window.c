@@ -2003,10 +2003,10 @@ slow_frame_cb (GtkWidget     *widget,
 
 /* Issue 8: before the first run at 1024x600, with the folded inspector
  * shown over the graph's side, the "No Heap Yet" page reads whole: the
- * inspector covers none of it.  With slow_frames, every frame is slow, and the
- * page must still keep clear within the frames that show the pane: an
- * idle callback that moved it out of the way waited behind them (in CI,
- * the ASan build, 1 run in 5 here). */
+ * inspector covers none of it.  With slow_frames, every frame is slow,
+ * and the page must still keep clear within the frames that show the
+ * pane: an idle callback that moved it out of the way waited behind them
+ * (in CI's ASan build, and in 1 of 7 ASan runs here). */
 static void
 check_empty_page_beside_inspector (gboolean slow_frames)
 {
