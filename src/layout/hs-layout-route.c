@@ -52,6 +52,10 @@
 /* Lanes closer than this read as one line at the smallest zoom (the
  * geometry test's NEAR) */
 #define NEAR_LANES    4.0
+/* and the lanes of a crowded channel, spread once every arrow is routed,
+ * keep this much more: corners and sampling bring two lanes NEAR_LANES
+ * apart a hair closer */
+#define LANE_SPREAD   (NEAR_LANES + 0.25)
 #define MAX_LANES     64
 #define CORNER        8.0
 #define STEEP         1.0
@@ -555,7 +559,23 @@ typedef struct
   GArray *clusters;     /* Cluster, left to right */
   guint  *cluster_of;   /* box index -> cluster index */
   GByteArray *blocked;  /* take_lane()'s, per lane it looks at */
+  GArray *turns;        /* Turn: every turn taken, as taken */
+  gboolean *crowded;    /* per cluster: a turn down the channel on its
+                         * right took a lane closer than NEAR_LANES */
 } Channels;
+
+/* A turn down a lane (its run down is in the lane's runs, whose `box`
+ * is the turn's index), as path_turn_to() drew it into an arrow's path:
+ * enough to draw it again down another lane */
+typedef struct
+{
+  guint  edge;      /* whose path; G_MAXUINT where no path kept it */
+  guint  at;        /* the path's point the turn's curves follow */
+  double lo;        /* the x range its lane may take, clear of boxes */
+  double hi;
+  double x1;        /* where the turn ends, level, out of the lane */
+  double y1;
+} Turn;
 
 typedef struct
 {
@@ -622,6 +642,7 @@ channels_init (Channels *ch,
   ch->clusters = g_array_new (FALSE, FALSE, sizeof (Cluster));
   ch->cluster_of = g_new0 (guint, MAX (self->boxes->len, 1));
   ch->blocked = g_byte_array_new ();
+  ch->turns = g_array_new (FALSE, FALSE, sizeof (Turn));
   for (guint b = 0; b < self->boxes->len; b++)
     {
       const HsRect *r = &box_at (self, b)->rect;
@@ -658,6 +679,7 @@ channels_init (Channels *ch,
       cluster.slots = g_array_new (FALSE, FALSE, sizeof (double));
       g_array_append_val (ch->clusters, cluster);
     }
+  ch->crowded = g_new0 (gboolean, MAX (ch->clusters->len, 1));
 }
 
 static void
@@ -687,6 +709,8 @@ channels_clear (Channels *ch)
   g_clear_pointer (&ch->clusters, g_array_unref);
   g_clear_pointer (&ch->cluster_of, g_free);
   g_clear_pointer (&ch->blocked, g_byte_array_unref);
+  g_clear_pointer (&ch->turns, g_array_unref);
+  g_clear_pointer (&ch->crowded, g_free);
 }
 
 static int
@@ -1163,15 +1187,17 @@ lane_is_taken (const Cluster *c,
   return FALSE;
 }
 
-/* Notes a turn from y1 to y2 down the lane at x */
+/* Notes turn `turn` (an index of Channels' turns), from y1 to y2, down
+ * the lane at x */
 static void
 add_turn (Cluster *c,
           double   x,
           double   y1,
-          double   y2)
+          double   y2,
+          guint    turn)
 {
   guint l = lane_at_or_right (c->lanes, x), i;
-  Extent run = { y1, y2, 0, 0 };
+  Extent run = { y1, y2, turn, 0 };
   Lane *lane;
 
   g_assert (c != NULL);
@@ -1572,9 +1598,11 @@ lane_beside_taken (LaneSearch *s,
  * the lanes begin right of the boxes level with the run (and of `from`),
  * not of the cluster's widest box.  Thousands of arrows may turn down one
  * channel: each candidate lane looks only at the turns taken near its x,
- * one search each. */
+ * one search each.  The turn is noted as one that path_turn_to() draws
+ * into `path` next, out to (x1, y2). */
 static double
 take_lane (Channels *ch,
+           GArray   *path,
            guint     k,
            double    y1,
            double    y2,
@@ -1592,7 +1620,7 @@ take_lane (Channels *ch,
   double x = NAN;
   LaneSearch s = { .c = c, .top = top, .bottom = bottom, .x0 = x0, .x1 = x1,
                    .least = G_MAXDOUBLE, .fallback = NAN };
-  gboolean from_right;
+  gboolean from_right, crowd = FALSE;
 
   g_assert (ch != NULL);
 
@@ -1653,14 +1681,21 @@ take_lane (Channels *ch,
         x = first_clear_lane (&s, start, spacing, n, from_right);
       else
         x = first_free_lane (&s, start, spacing, n, from_right);
+      crowd = spacing < NEAR_LANES && !isnan (x);
     }
   if (isnan (x))
     x = s.fallback;
   if (!isnan (x))
     {
-      add_turn (c, x, top, bottom);
+      Turn turn = { G_MAXUINT, path->len, left + CLEAR, right - CLEAR, x1, y2 };
+
+      add_turn (c, x, top, bottom, ch->turns->len);
       add_leg (c, y1, x0, x);
       add_leg (c, y2, x, x1);
+      g_array_append_val (ch->turns, turn);
+      /* Only the crowded grid's lanes stand closer than NEAR_LANES */
+      if (crowd)
+        ch->crowded[k] = TRUE;
     }
   return x;
 }
@@ -1703,7 +1738,7 @@ path_channel_to (Channels *ch,
 
   g_assert (ch != NULL);
 
-  if (fabs (y - y0) > LANE && !isnan (lane = take_lane (ch, k, y0, y, from, last->x, x)))
+  if (fabs (y - y0) > LANE && !isnan (lane = take_lane (ch, path, k, y0, y, from, last->x, x)))
     path_turn_to (path, lane, x, y);
   else
     {
@@ -1763,7 +1798,7 @@ route_through_gaps (Channels           *ch,
       path_line_to (path, side, sy);
       if (b < a)
         level = take_clear_level (ch, a, y + (ey - y) / (a - b + 1), a - 1, a);
-      lane = take_lane (ch, a, sy, level, NAN, side, side);
+      lane = take_lane (ch, path, a, sy, level, NAN, side, side);
       if (isnan (lane))
         lane = side + LANE_INSET;
       path_turn_to (path, lane, side, level);
@@ -2282,20 +2317,213 @@ route_edges (HsLayout  *self,
             }
           else if (e->path != NULL)
             continue;
-          else if (route_through_gaps (ch, e, e->x[0], e->y[0], entry_x[i], entry_y[i], path)
-                   && (far || count_path_crossings (obs, e, path, crossings[i] + 1) <= crossings[i]))
+          else
             {
-              set_path (self, e, (const HsPoint *) path->data, path->len);
-              continue;
+              guint first_turn = ch->turns->len;
+
+              if (route_through_gaps (ch, e, e->x[0], e->y[0], entry_x[i], entry_y[i], path)
+                  && (far || count_path_crossings (obs, e, path, crossings[i] + 1) <= crossings[i]))
+                {
+                  set_path (self, e, (const HsPoint *) path->data, path->len);
+                  for (guint t = first_turn; t < ch->turns->len; t++)
+                    g_array_index (ch->turns, Turn, t).edge = i;
+                  continue;
+                }
+              /* The turns of a path not kept stay no arrow's: their
+               * lanes stay taken, and no arrow runs down them */
+              /* A curve that left keeps its curve after all where the
+               * gaps pass over a box: the paths routed after it keep
+               * off it */
+              if (single[i])
+                take_curve_levels (ch, e);
             }
-          /* A curve that left keeps its curve after all where the gaps
-           * pass over a box: the paths routed after it keep off it */
-          else if (single[i])
-            take_curve_levels (ch, e);
           for (guint k = 0; k < 4; k++)
             plain[k] = (HsPoint) { e->x[k], e->y[k] };
           set_path (self, e, plain, 4);
         }
+    }
+}
+
+/* The lane m of cluster c pushes turn `run` (a run down another lane) to
+ * `at` or further, right (dir 1) or left (-1), where one of its turns
+ * runs beside it: turn k's lane is at x[k] */
+static double
+push_off_lane (Cluster      *c,
+               guint         m,
+               const Extent *run,
+               const double *x,
+               double        at,
+               int           dir)
+{
+  Lane *lane = &g_array_index (c->lanes, Lane, m);
+  const Extent *runs = (const Extent *) lane->runs->data;
+
+  for (guint k = run_ending_below (lane, run->lo); k < lane->runs->len && runs[k].lo < run->hi; k++)
+    at = dir > 0 ? MAX (at, x[runs[k].box] + LANE_SPREAD) : MIN (at, x[runs[k].box] - LANE_SPREAD);
+  return at;
+}
+
+/* New lanes, into x (by turn), for the turns down the channel right of
+ * cluster c: the same order, LANE_SPREAD apart wherever two run down
+ * beside each other, each as little right of its lane as the turns left
+ * of it allow, then as little left as the turns right of it and the
+ * channel's right side allow.  FALSE where they do not fit between the
+ * boxes.  Thousands of turns may share a few lanes: each looks only at
+ * the lanes whose turns, as moved, could come near its own (`reach`, of
+ * the lanes on that side: the rightmost turn of those left of each, the
+ * leftmost of those right), and down each only at the turns beside it. */
+static gboolean
+spread_turns (Cluster    *c,
+              const Turn *turns,
+              double     *x)
+{
+  guint n = c->lanes->len;
+  g_autofree double *reach = g_new (double, MAX (n, 1));
+
+  for (guint l = 0; l < n; l++)
+    {
+      const Lane *lane = &g_array_index (c->lanes, Lane, l);
+
+      reach[l] = l > 0 ? reach[l - 1] : -G_MAXDOUBLE;
+      for (guint r = 0; r < lane->runs->len; r++)
+        {
+          const Extent *run = &g_array_index (lane->runs, Extent, r);
+          guint i = run->box;
+
+          x[i] = MAX (lane->x, turns[i].lo);
+          for (guint m = l; m-- > 0 && reach[m] + LANE_SPREAD > x[i];)
+            x[i] = push_off_lane (c, m, run, x, x[i], 1);
+          reach[l] = MAX (reach[l], x[i]);
+        }
+    }
+  for (guint l = n; l-- > 0;)
+    {
+      const Lane *lane = &g_array_index (c->lanes, Lane, l);
+      double leftmost = G_MAXDOUBLE;
+
+      for (guint r = 0; r < lane->runs->len; r++)
+        {
+          const Extent *run = &g_array_index (lane->runs, Extent, r);
+          guint i = run->box;
+
+          x[i] = MIN (x[i], turns[i].hi);
+          for (guint m = l + 1; m < n && reach[m] - LANE_SPREAD < x[i]; m++)
+            x[i] = push_off_lane (c, m, run, x, x[i], -1);
+          if (x[i] < turns[i].lo)
+            return FALSE;
+          leftmost = MIN (leftmost, x[i]);
+        }
+      reach[l] = l + 1 < n ? MIN (reach[l + 1], leftmost) : leftmost;
+    }
+  return TRUE;
+}
+
+/* Draws turn t of a path again, down the lane at x instead of `from`:
+ * its curves, from the point before them to where it ends, level out of
+ * the lane */
+static void
+path_turn_again (GArray     *path,
+                 const Turn *t,
+                 double      from,
+                 double      x)
+{
+  g_autoptr(GArray) was = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  g_autoptr(GArray) now = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  HsPoint start;
+
+  g_assert (path != NULL && t != NULL);
+  g_assert (t->at > 0 && t->at <= path->len);
+
+  start = g_array_index (path, HsPoint, t->at - 1);
+  g_array_append_val (was, start);
+  path_turn_to (was, from, t->x1, t->y1);
+  g_array_append_val (now, start);
+  path_turn_to (now, x, t->x1, t->y1);
+  g_assert (t->at + was->len - 1 <= path->len);
+  g_array_remove_range (path, t->at, was->len - 1);
+  g_array_insert_vals (path, t->at, &g_array_index (now, HsPoint, 1), now->len - 1);
+}
+
+/* A turn to draw again down another lane */
+typedef struct
+{
+  Turn   turn;
+  double from;
+  double x;
+} Move;
+
+static int
+compare_turns_along_paths (gconstpointer a,
+                           gconstpointer b)
+{
+  const Turn *s = &((const Move *) a)->turn, *t = &((const Move *) b)->turn;
+
+  if (s->edge != t->edge)
+    return s->edge < t->edge ? -1 : 1;
+  return s->at > t->at ? -1 : s->at < t->at;   /* the last first */
+}
+
+/* Where a channel had more turns at one height than its lanes NEAR_LANES
+ * apart held, take_lane() put the rest between them, closer: spreads all
+ * of that channel's turns, once every arrow is routed, to lanes
+ * LANE_SPREAD apart where they fit, and draws the turns that moved again.
+ * Routing them again on a denser grid instead cost a fresh layout of
+ * 1,000 objects 1.5x (docs/rendering.md). */
+static void
+spread_crowded_lanes (HsLayout *self,
+                      Channels *ch)
+{
+  g_autoptr(GArray) moved = g_array_new (FALSE, FALSE, sizeof (Move));
+  g_autoptr(GArray) path = NULL;
+  g_autofree double *x = NULL;
+  const Turn *turns = (const Turn *) ch->turns->data;
+
+  g_assert (self != NULL && ch != NULL);
+
+  for (guint k = 0; k < ch->clusters->len; k++)
+    {
+      Cluster *c = cluster_at (ch, k);
+
+      if (!ch->crowded[k])
+        continue;
+      if (x == NULL)
+        x = g_new (double, ch->turns->len);
+      if (!spread_turns (c, turns, x))
+        continue;
+      for (guint l = 0; l < c->lanes->len; l++)
+        {
+          const Lane *lane = &g_array_index (c->lanes, Lane, l);
+
+          for (guint r = 0; r < lane->runs->len; r++)
+            {
+              guint i = g_array_index (lane->runs, Extent, r).box;
+              Move move = { turns[i], lane->x, x[i] };
+
+              if (x[i] != lane->x && turns[i].edge != G_MAXUINT)
+                g_array_append_val (moved, move);
+            }
+        }
+    }
+  if (moved->len == 0)
+    return;
+
+  g_array_sort (moved, compare_turns_along_paths);
+  path = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  for (guint i = 0; i < moved->len;)
+    {
+      guint edge = g_array_index (moved, Move, i).turn.edge;
+      HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, edge);
+
+      g_array_set_size (path, 0);
+      g_array_append_vals (path, e->path, 3 * e->n_curves + 1);
+      /* The last turn first: the turns before it keep their places */
+      for (; i < moved->len && g_array_index (moved, Move, i).turn.edge == edge; i++)
+        {
+          const Move *move = &g_array_index (moved, Move, i);
+
+          path_turn_again (path, &move->turn, move->from, move->x);
+        }
+      set_path (self, e, (const HsPoint *) path->data, path->len);
     }
 }
 
@@ -2310,6 +2538,7 @@ hs_layout_route_all_edges (HsLayout *self)
   obstacles_init (&obs, self);
   channels_init (&ch, self);
   route_edges (self, &obs, &ch);
+  spread_crowded_lanes (self, &ch);
   channels_clear (&ch);
   obstacles_clear (&obs);
 }

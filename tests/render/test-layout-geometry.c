@@ -41,30 +41,6 @@
 #define SHARED      20.0
 #define HEADS_APART 4.0
 
-/* Known cases, held to the old bar, NEAR_KNOWN, which report their pairs
- * at NEAR.  churn.py's crowded channels, at x 856-915 and 452-524, hold
- * more long arrows at one height than lanes 4 units apart fit, and the
- * rest turn down lanes 2.5 apart (at step 48 two turns 650 units long):
- * 51 pairs with the Noto mono font, 24 with DejaVu Sans Mono (61 and 36
- * while the second of two back arrows into one int, spread 8 below the
- * first, could enter 2 units from a path's run in to the box across the
- * channel, and while a back arrow's level across its own cluster did not
- * keep off the run in of a path through that cluster's channel).  At
- * steps 48-53 the channel at 856-915 has twelve turns at one height: the
- * first eight on the grid 6 apart, from 864 to 906, leave no room
- * between them for a lane 4.25 from both.  Looking beside every taken
- * lane for one 4.25 clear of the others leaves 30 and 12 but doubles a
- * fresh layout of 5,008 objects.  Routing a crowded channel again on
- * lanes 4.25 apart (tried twice) leaves 10 and 8, and costs a fresh
- * layout of 1,004 objects about 1.5x.
- * Widening the channels instead moved a surviving box right (bigdict.py
- * step 557: range_iterator, 48 units), which the stability test forbids.
- * bigdict.py was a known case for the same crowding (42 pairs, DejaVu
- * 40) and, with the routing as it is now, has none left. */
-#define NEAR_KNOWN  1.0
-static const char * const known_close[] = {
-  "programs/churn.py",
-};
 
 /* Point t of the path's curve c */
 static void
@@ -319,22 +295,11 @@ test_routing (RenderFixture *fixture,
   g_assert_cmpuint (crossings, ==, 0);
 }
 
-/* Whether the program at path is one of known_close */
-static gboolean
-is_known_close (const char *path)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (known_close); i++)
-    if (g_str_has_suffix (path, known_close[i]))
-      return TRUE;
-  return FALSE;
-}
-
 static void
 test_distinct_paths (RenderFixture *fixture,
                      gconstpointer  data)
 {
-  gboolean known = is_known_close (data);
-  guint pairs = 0, shared = 0, close = 0;
+  guint pairs = 0, shared = 0;
 
   for (guint s = 0; s < fixture->layouts->len; s++)
     {
@@ -380,12 +345,6 @@ test_distinct_paths (RenderFixture *fixture,
               continue;
             ab = shared_length (xs->pdata[a], ys->pdata[a], ns[a], xs->pdata[b], ys->pdata[b], ns[b], &bounds[b], NEAR);
             ba = shared_length (xs->pdata[b], ys->pdata[b], ns[b], xs->pdata[a], ys->pdata[a], ns[a], &bounds[a], NEAR);
-            if (MAX (ab, ba) > SHARED && known)
-              {
-                close++;
-                ab = shared_length (xs->pdata[a], ys->pdata[a], ns[a], xs->pdata[b], ys->pdata[b], ns[b], &bounds[b], NEAR_KNOWN);
-                ba = shared_length (xs->pdata[b], ys->pdata[b], ns[b], xs->pdata[a], ys->pdata[a], ns[a], &bounds[a], NEAR_KNOWN);
-              }
             if (MAX (ab, ba) > SHARED)
               {
                 g_test_message ("%s step %u: the arrows from %s (row %u) to %s (%u curves%s) and from %s (row %u) to %s (%u curves%s) share %.0f units",
@@ -400,10 +359,7 @@ test_distinct_paths (RenderFixture *fixture,
               }
           }
     }
-  g_test_message ("%s: %u pairs of arrows checked, %u share a path%s", (const char *) data, pairs, shared,
-                  known ? " (a known case, held to 1 unit)" : "");
-  if (known)
-    g_test_message ("%s: %u pairs run within %.0f units", (const char *) data, close, NEAR);
+  g_test_message ("%s: %u pairs of arrows checked, %u share a path", (const char *) data, pairs, shared);
   g_assert_cmpuint (shared, ==, 0);
 }
 
