@@ -56,6 +56,9 @@
  * keep this much more: corners and sampling bring two lanes NEAR_LANES
  * apart a hair closer */
 #define LANE_SPREAD   (NEAR_LANES + 0.25)
+/* and the turns beside those, and beside them, are found in at most this
+ * many rounds, else the whole channel is spread */
+#define MAX_SPAN_ROUNDS 8
 #define MAX_LANES     64
 #define CORNER        8.0
 #define STEEP         1.0
@@ -544,7 +547,7 @@ typedef struct
 typedef struct
 {
   double  x;
-  GArray *runs;    /* Extent: lo and hi only */
+  GArray *runs;    /* Extent: lo, hi and the turn (box) */
   /* Where the last search of runs ended, the bottom of the run before
    * it, and the bottom and top of the run there: a search for much the
    * same y again is answered here, without reading runs */
@@ -556,12 +559,22 @@ typedef struct
 
 typedef struct
 {
+  double lo;
+  double hi;
+  guint  box;     /* a lane's runs: the turn's index in Channels' turns */
+  double right;   /* extents down: the box's right edge */
+} Extent;
+
+typedef struct
+{
   GArray *clusters;     /* Cluster, left to right */
   guint  *cluster_of;   /* box index -> cluster index */
   GByteArray *blocked;  /* take_lane()'s, per lane it looks at */
   GArray *turns;        /* Turn: every turn taken, as taken */
-  gboolean *crowded;    /* per cluster: a turn down the channel on its
-                         * right took a lane closer than NEAR_LANES */
+  Extent *crowded;      /* per cluster: from the top of the first turn
+                         * down the channel on its right that took a lane
+                         * closer than NEAR_LANES to the bottom of the
+                         * last; lo > hi where none did */
 } Channels;
 
 /* A turn down a lane (its run down is in the lane's runs, whose `box`
@@ -576,14 +589,6 @@ typedef struct
   double x1;        /* where the turn ends, level, out of the lane */
   double y1;
 } Turn;
-
-typedef struct
-{
-  double lo;
-  double hi;
-  guint  box;
-  double right;   /* extents down: the box's right edge */
-} Extent;
 
 static int
 compare_extents (gconstpointer a,
@@ -679,7 +684,9 @@ channels_init (Channels *ch,
       cluster.slots = g_array_new (FALSE, FALSE, sizeof (double));
       g_array_append_val (ch->clusters, cluster);
     }
-  ch->crowded = g_new0 (gboolean, MAX (ch->clusters->len, 1));
+  ch->crowded = g_new (Extent, MAX (ch->clusters->len, 1));
+  for (guint c = 0; c < ch->clusters->len; c++)
+    ch->crowded[c] = (Extent) { G_MAXDOUBLE, -G_MAXDOUBLE, 0, 0 };
 }
 
 static void
@@ -1402,6 +1409,7 @@ typedef struct
   gboolean       any_free;     /* a free lane was found in a grid before */
   double         least;        /* how far fallback's runs lie along */
   double         fallback;     /* the x of the free lane whose runs lie along the least */
+  double         fallback_spacing;   /* and the spacing of its grid */
   double         clear_lo;     /* the lanes whose runs lie along none: x from clear_lo */
   double         clear_hi;     /* to clear_hi, both included; none when clear_lo > clear_hi */
 } LaneSearch;
@@ -1546,6 +1554,7 @@ first_free_lane (LaneSearch *s,
         {
           s->least = along;
           s->fallback = at;
+          s->fallback_spacing = spacing;
         }
     }
   return NAN;
@@ -1684,7 +1693,10 @@ take_lane (Channels *ch,
       crowd = spacing < NEAR_LANES && !isnan (x);
     }
   if (isnan (x))
-    x = s.fallback;
+    {
+      x = s.fallback;
+      crowd = s.fallback_spacing < NEAR_LANES;
+    }
   if (!isnan (x))
     {
       Turn turn = { G_MAXUINT, path->len, left + CLEAR, right - CLEAR, x1, y2 };
@@ -1695,7 +1707,10 @@ take_lane (Channels *ch,
       g_array_append_val (ch->turns, turn);
       /* Only the crowded grid's lanes stand closer than NEAR_LANES */
       if (crowd)
-        ch->crowded[k] = TRUE;
+        {
+          ch->crowded[k].lo = MIN (ch->crowded[k].lo, top);
+          ch->crowded[k].hi = MAX (ch->crowded[k].hi, bottom);
+        }
     }
   return x;
 }
@@ -2329,11 +2344,10 @@ route_edges (HsLayout  *self,
                     g_array_index (ch->turns, Turn, t).edge = i;
                   continue;
                 }
-              /* The turns of a path not kept stay no arrow's: their
-               * lanes stay taken, and no arrow runs down them */
               /* A curve that left keeps its curve after all where the
                * gaps pass over a box: the paths routed after it keep
-               * off it */
+               * off it.  The turns of the path not kept stay no arrow's:
+               * their lanes stay taken, and no arrow runs down them. */
               if (single[i])
                 take_curve_levels (ch, e);
             }
@@ -2363,29 +2377,90 @@ push_off_lane (Cluster      *c,
   return at;
 }
 
+/* The runs down a lane that overlap span: from *from up to *to (the
+ * first that begins below it: the runs' tops are sorted too) */
+static void
+runs_within (Lane         *lane,
+             const Extent *span,
+             guint        *from,
+             guint        *to)
+{
+  const Extent *runs = (const Extent *) lane->runs->data;
+  guint lo, hi;
+
+  lo = *from = run_ending_below (lane, span->lo);
+  hi = lane->runs->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (runs[mid].lo < span->hi)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  *to = lo;
+}
+
+/* Widens span, the heights of the channel right of c where turns took
+ * lanes too close, over every turn that runs beside one in it, and beside
+ * those: the turns that may move, which no turn outside it runs beside.
+ * Where that takes more than a few rounds, the whole channel. */
+static void
+close_span (Cluster *c,
+            Extent  *span)
+{
+  for (guint round = 0; round < MAX_SPAN_ROUNDS; round++)
+    {
+      Extent grown = *span;
+
+      for (guint l = 0; l < c->lanes->len; l++)
+        {
+          Lane *lane = &g_array_index (c->lanes, Lane, l);
+          guint from, to;
+
+          runs_within (lane, span, &from, &to);
+          if (from < to)
+            {
+              grown.lo = MIN (grown.lo, g_array_index (lane->runs, Extent, from).lo);
+              grown.hi = MAX (grown.hi, g_array_index (lane->runs, Extent, to - 1).hi);
+            }
+        }
+      if (grown.lo == span->lo && grown.hi == span->hi)
+        return;
+      *span = grown;
+    }
+  span->lo = -G_MAXDOUBLE;
+  span->hi = G_MAXDOUBLE;
+}
+
 /* New lanes, into x (by turn), for the turns down the channel right of
- * cluster c: the same order, LANE_SPREAD apart wherever two run down
- * beside each other, each as little right of its lane as the turns left
- * of it allow, then as little left as the turns right of it and the
- * channel's right side allow.  FALSE where they do not fit between the
- * boxes.  Thousands of turns may share a few lanes: each looks only at
- * the lanes whose turns, as moved, could come near its own (`reach`, of
- * the lanes on that side: the rightmost turn of those left of each, the
- * leftmost of those right), and down each only at the turns beside it. */
+ * cluster c within span (close_span()): the same order, LANE_SPREAD apart
+ * wherever two run down beside each other, each as little right of its
+ * lane as the turns left of it allow, then as little left as the turns
+ * right of it and the channel's right side allow.  FALSE where they do
+ * not fit between the boxes.  Thousands of turns may share a few lanes:
+ * each looks only at the lanes whose turns, as moved, could come near
+ * its own (`reach`, of the lanes on that side: the rightmost turn of
+ * those left of each, the leftmost of those right), and down each only
+ * at the turns beside it. */
 static gboolean
-spread_turns (Cluster    *c,
-              const Turn *turns,
-              double     *x)
+spread_turns (Cluster      *c,
+              const Extent *span,
+              const Turn   *turns,
+              double       *x)
 {
   guint n = c->lanes->len;
   g_autofree double *reach = g_new (double, MAX (n, 1));
 
   for (guint l = 0; l < n; l++)
     {
-      const Lane *lane = &g_array_index (c->lanes, Lane, l);
+      Lane *lane = &g_array_index (c->lanes, Lane, l);
+      guint from, to;
 
       reach[l] = l > 0 ? reach[l - 1] : -G_MAXDOUBLE;
-      for (guint r = 0; r < lane->runs->len; r++)
+      runs_within (lane, span, &from, &to);
+      for (guint r = from; r < to; r++)
         {
           const Extent *run = &g_array_index (lane->runs, Extent, r);
           guint i = run->box;
@@ -2398,10 +2473,12 @@ spread_turns (Cluster    *c,
     }
   for (guint l = n; l-- > 0;)
     {
-      const Lane *lane = &g_array_index (c->lanes, Lane, l);
+      Lane *lane = &g_array_index (c->lanes, Lane, l);
       double leftmost = G_MAXDOUBLE;
+      guint from, to;
 
-      for (guint r = 0; r < lane->runs->len; r++)
+      runs_within (lane, span, &from, &to);
+      for (guint r = from; r < to; r++)
         {
           const Extent *run = &g_array_index (lane->runs, Extent, r);
           guint i = run->box;
@@ -2464,11 +2541,12 @@ compare_turns_along_paths (gconstpointer a,
 }
 
 /* Where a channel had more turns at one height than its lanes NEAR_LANES
- * apart held, take_lane() put the rest between them, closer: spreads all
- * of that channel's turns, once every arrow is routed, to lanes
- * LANE_SPREAD apart where they fit, and draws the turns that moved again.
- * Routing them again on a denser grid instead cost a fresh layout of
- * 1,000 objects 1.5x (docs/rendering.md). */
+ * apart held, take_lane() put the rest between them, closer: spreads the
+ * channel's turns there, and beside them, once every arrow is routed, to
+ * lanes LANE_SPREAD apart where they fit, and draws the turns that moved
+ * again.  Routing every arrow again with a denser grid in that channel
+ * cost a fresh layout of 1,000 objects 1.5x; this costs it about 4%
+ * (docs/rendering.md). */
 static void
 spread_crowded_lanes (HsLayout *self,
                       Channels *ch)
@@ -2483,18 +2561,23 @@ spread_crowded_lanes (HsLayout *self,
   for (guint k = 0; k < ch->clusters->len; k++)
     {
       Cluster *c = cluster_at (ch, k);
+      Extent span;
 
-      if (!ch->crowded[k])
+      if (ch->crowded[k].lo > ch->crowded[k].hi)
         continue;
       if (x == NULL)
         x = g_new (double, ch->turns->len);
-      if (!spread_turns (c, turns, x))
+      span = ch->crowded[k];
+      close_span (c, &span);
+      if (!spread_turns (c, &span, turns, x))
         continue;
       for (guint l = 0; l < c->lanes->len; l++)
         {
-          const Lane *lane = &g_array_index (c->lanes, Lane, l);
+          Lane *lane = &g_array_index (c->lanes, Lane, l);
+          guint from, to;
 
-          for (guint r = 0; r < lane->runs->len; r++)
+          runs_within (lane, &span, &from, &to);
+          for (guint r = from; r < to; r++)
             {
               guint i = g_array_index (lane->runs, Extent, r).box;
               Move move = { turns[i], lane->x, x[i] };
