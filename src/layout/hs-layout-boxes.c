@@ -494,13 +494,15 @@ make_room_for_tag (HsLayoutBox    *box,
     }
 }
 
-/* o: the object of an object's box, NULL for frames and ghosts */
+/* o: the object of an object's box, NULL for frames and ghosts, and
+ * arrows_in the arrows drawn into it */
 static guint
 add_box (HsLayout       *self,
          HsLayoutBox    *box,
          HsLayoutRow    *rows,
          guint           n_rows,
-         const HsObject *o)
+         const HsObject *o,
+         guint           arrows_in)
 {
   g_assert (self != NULL);
 
@@ -513,6 +515,13 @@ add_box (HsLayout       *self,
   measure_box (box, n_rows > 0 ? rows : NULL, n_rows);
   if (o != NULL)
     make_room_for_tag (box, o);
+  /* Tall enough for the arrows into it to enter one side ENTRY_ROOM
+   * apart (`[0] * 10` sends ten into one int, whose box had room for
+   * them 4.9 apart, their heads all but touching), but not for a
+   * thousand: past MAX_ENTRIES they come in closer */
+  if (arrows_in > 1)
+    box->rect.height = MAX (box->rect.height,
+                            2 * ENTRY_CORNER + ENTRY_ROOM * (MIN (arrows_in, MAX_ENTRIES) - 1));
   fit_values (self, box);
   box->reserved_height = box->rect.height;
   shape_box_text (self->text, box);
@@ -725,7 +734,7 @@ hs_layout_add_frame_boxes (HsLayoutBuilder *builder)
       box.alpha = 1;
       box.title = frame_title (self, &frames[f]);
       box.current = f + 1 == n_frames;
-      add_box (self, &box, rows, n_rows, NULL);
+      add_box (self, &box, rows, n_rows, NULL, 0);
     }
 }
 
@@ -865,7 +874,7 @@ hs_layout_add_object_boxes (HsLayoutBuilder *builder)
         }
       for (guint r = 0; r < specs->len; r++)
         fill_object_row (self, &rows[r], &g_array_index (specs, RowSpec, r), box.shape, o, sent, builder->options);
-      it->box = add_box (self, &box, rows, specs->len, o);
+      it->box = add_box (self, &box, rows, specs->len, o, it->shown);
       g_hash_table_insert (self->box_by_ref, GUINT_TO_POINTER (o->ref), GUINT_TO_POINTER (it->box + 1));
       g_clear_pointer (&it->rows, g_array_unref);
     }
@@ -923,6 +932,6 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
           box.value = fit_value (self, box.value, room);
         }
       g_hash_table_insert (self->ghost_by_ref, GUINT_TO_POINTER (freed[i].ref),
-                           GUINT_TO_POINTER (add_box (self, &box, g_new0 (HsLayoutRow, 1), 0, NULL) + 1));
+                           GUINT_TO_POINTER (add_box (self, &box, g_new0 (HsLayoutRow, 1), 0, NULL, 0) + 1));
     }
 }

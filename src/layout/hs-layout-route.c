@@ -23,8 +23,6 @@
  * the first that passes over nothing, else the one that passes over least.
  */
 
-#define ENTRY_SPACING 8.0   /* between arrowheads entering one side */
-#define ENTRY_CORNER  3.0   /* the least from a corner they enter at */
 #define BAND          64.0  /* height of the bands boxes are indexed by */
 #define SEGMENT       20.0  /* curves are checked as chords about this long */
 /* Arrows longer than this (about a window) keep their plain curve: no
