@@ -518,10 +518,10 @@ add_box (HsLayout       *self,
   /* Tall enough for the arrows into it to enter one side ENTRY_ROOM
    * apart (`[0] * 10` sends ten into one int, whose box had room for
    * them 4.9 apart, their heads all but touching), but not for a
-   * thousand: past MAX_ENTRIES they come in closer */
+   * thousand: past ENTRY_ROOM_MAX they come in closer */
   if (arrows_in > 1)
     box->rect.height = MAX (box->rect.height,
-                            2 * ENTRY_CORNER + ENTRY_ROOM * (MIN (arrows_in, MAX_ENTRIES) - 1));
+                            2 * ENTRY_CORNER + ENTRY_ROOM * (MIN (arrows_in, ENTRY_ROOM_MAX) - 1));
   fit_values (self, box);
   box->reserved_height = box->rect.height;
   shape_box_text (self->text, box);

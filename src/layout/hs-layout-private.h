@@ -35,14 +35,14 @@ G_BEGIN_DECLS
 /* Arrowheads entering one side of a box stand ENTRY_SPACING apart where
  * it has room, and at least ENTRY_CORNER from its corners
  * (hs-layout-route.c); a box is made tall enough for the arrows into it
- * to stand ENTRY_ROOM apart, up to MAX_ENTRIES of them
+ * to stand ENTRY_ROOM apart, up to ENTRY_ROOM_MAX of them
  * (hs-layout-boxes.c).  Not ENTRY_SPACING: the int that the alias_bugs
  * lesson's grids share grew so tall that a curve at step 25 clipped a
  * box. */
 #define ENTRY_SPACING 8.0
 #define ENTRY_CORNER  3.0
 #define ENTRY_ROOM    6.0
-#define MAX_ENTRIES   32
+#define ENTRY_ROOM_MAX 32
 
 typedef struct
 {

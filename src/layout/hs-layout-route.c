@@ -571,8 +571,9 @@ typedef struct
   GArray *turns;        /* Turn: every turn taken, as taken */
   Extent *crowded;      /* per cluster: from the top of the first turn
                          * down the channel on its right that took a lane
-                         * closer than NEAR_LANES to the bottom of the
-                         * last; lo > hi where none did */
+                         * of the crowded grid (the only lanes closer than
+                         * NEAR_LANES) to the bottom of the last; lo > hi
+                         * where none did */
 } Channels;
 
 /* A turn down a lane (its run down is in the lane's runs, whose `box`
@@ -2439,9 +2440,9 @@ close_span (Cluster *c,
  * right of it and the channel's right side allow.  FALSE where they do
  * not fit between the boxes.  Thousands of turns may share a few lanes:
  * each looks only at the lanes whose turns, as moved, could come near
- * its own (`reach`, of the lanes on that side: the rightmost turn of
- * those left of each, the leftmost of those right), and down each only
- * at the turns beside it. */
+ * its own (`reach`, per lane: the rightmost turn down it and the lanes
+ * left of it, then the leftmost down it and the lanes right of it), and
+ * down each only at the turns beside it. */
 static gboolean
 spread_turns (Cluster      *c,
               const Extent *span,

@@ -37,12 +37,12 @@
  * they cross.  And arrowheads into one box stand at least HEADS_APART
  * from each other: a box is made tall enough for the arrows into it to
  * stand 6 apart (heads are 8 units wide), where ten into one int once
- * came in 4.9 apart (programs/repeat.py). */
+ * came in 4.9 apart (programs/repeat.py), up to 32 arrows: a program
+ * with more into one side fails here. */
 #define NEAR        4.0
 #define PARALLEL    0.25
 #define SHARED      20.0
 #define HEADS_APART 5.5
-
 
 /* Point t of the path's curve c */
 static void
