@@ -300,3 +300,88 @@ hs_layout_assign_columns (HsLayoutBuilder *builder)
         hs_layout_grow_column (builder->self, it->column, box->rect.width);
     }
 }
+
+/*
+ * Survivors keep their x while their columns move right, and a new box
+ * may be wider than the column it joins: either way a box can reach into
+ * the gap before the next column.  The router finds its channels between
+ * the boxes' extents across the whole picture, so one such box, however
+ * far up or down, closes a channel for every arrow: arrows into the next
+ * column then ran level over the boxes they should have turned around
+ * (a range iterator wider than the lists beside it, in the geometry
+ * test's grid.py).  So where a gap is narrower than NARROW_CHANNEL, every
+ * column right of it moves right, with all that stands in it, until the
+ * gap is COLUMN_GAP again, as in a fresh layout.  A gap a little narrower
+ * than COLUMN_GAP still holds a channel's lanes: opening it too only moved
+ * boxes a few units, and out of one view with what the line made (the
+ * alias_bugs lesson, step 25).  Boxes right of a vertical line all moving
+ * right by one amount cannot come to overlap anything, and the widget
+ * animates the move.
+ */
+#define NARROW_CHANNEL (COLUMN_GAP / 2)
+
+void
+hs_layout_open_channels (HsLayout   *self,
+                         GHashTable *placed)
+{
+  guint n;
+  g_autofree double *right = NULL, *left = NULL, *shift = NULL;
+  double reach = -G_MAXDOUBLE, total = 0;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (placed != NULL);
+
+  n = self->columns->len;
+  for (guint b = 0; b < self->boxes->len; b++)
+    n = MAX (n, box_at (self, b)->column + 1);
+  right = g_new (double, n);
+  left = g_new (double, n + 1);
+  shift = g_new0 (double, n);
+  for (guint c = 0; c < n; c++)
+    {
+      right[c] = -G_MAXDOUBLE;
+      left[c] = G_MAXDOUBLE;
+    }
+  for (guint b = 0; b < self->boxes->len; b++)
+    {
+      const HsLayoutBox *box = box_at (self, b);
+
+      if (!g_hash_table_contains (placed, GUINT_TO_POINTER (b)))
+        continue;
+      right[box->column] = MAX (right[box->column], box->rect.x + box->rect.width);
+      left[box->column] = MIN (left[box->column], box->rect.x);
+    }
+  /* left[c]: the leftmost box in column c or any right of it */
+  left[n] = G_MAXDOUBLE;
+  for (guint c = n; c-- > 0;)
+    left[c] = MIN (left[c], left[c + 1]);
+
+  for (guint c = 0; c < n; c++)
+    {
+      double gap = left[c] + total - reach;
+
+      /* reach: the right edge of the boxes left of column c, moved */
+      if (c > 0 && reach > -G_MAXDOUBLE && left[c] < G_MAXDOUBLE && gap < NARROW_CHANNEL)
+        total += COLUMN_GAP - gap;
+      shift[c] = total;
+      /* New objects in the column go right of the channel too; a column
+       * settled further right than its survivors keeps its place */
+      if (total > 0 && c < self->columns->len)
+        {
+          Column *col = &g_array_index (self->columns, Column, c);
+
+          col->x = MAX (col->x, reach + COLUMN_GAP);
+        }
+      reach = MAX (reach, right[c] + shift[c]);
+    }
+  if (total == 0)
+    return;
+
+  for (guint b = 0; b < self->boxes->len; b++)
+    {
+      HsLayoutBox *box = box_at (self, b);
+
+      if (g_hash_table_contains (placed, GUINT_TO_POINTER (b)))
+        box->rect.x += shift[box->column];
+    }
+}

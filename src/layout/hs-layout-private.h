@@ -152,6 +152,8 @@ void   hs_layout_grow_column         (HsLayout        *self,
                                       double           width);
 void   hs_layout_index_referrers     (HsLayoutBuilder *builder);
 void   hs_layout_assign_columns      (HsLayoutBuilder *builder);
+void   hs_layout_open_channels       (HsLayout        *self,
+                                      GHashTable      *placed);
 
 /* hs-layout-place.c */
 void   hs_layout_place_frames        (HsLayoutBuilder *builder);
