@@ -303,56 +303,71 @@ hs_layout_assign_columns (HsLayoutBuilder *builder)
 
 /*
  * Survivors keep their x while their columns move right, and a new box
- * may be wider than the column it joins: either way a box can reach into
- * the gap before the next column.  The router finds its channels between
- * the boxes' extents across the whole picture, so one such box, however
- * far up or down, closes a channel for every arrow: arrows into the next
- * column then ran level over the boxes they should have turned around
- * (a range iterator wider than the lists beside it, in the geometry
- * test's grid.py).  So where a gap is narrower than NARROW_CHANNEL, every
- * column right of it moves right, with all that stands in it, until the
- * gap is COLUMN_GAP again, as in a fresh layout.  A gap a little narrower
- * than COLUMN_GAP still holds a channel's lanes: opening it too only moved
- * boxes a few units, and out of one view with what the line made (the
- * alias_bugs lesson, step 25).  Boxes right of a vertical line all moving
- * right by one amount cannot come to overlap anything, and the widget
- * animates the move.
+ * may be wider than the column it joins: either way a new box can reach
+ * into the gap before the next column.  The router finds its channels
+ * between the boxes' extents across the whole picture, so one such box,
+ * however far up or down, closes a channel for every arrow: arrows into
+ * the next column then ran level over the boxes they should have turned
+ * around (a range iterator wider than the lists beside it, in the
+ * geometry test's grid.py).  So where a box new at this step comes nearer
+ * than NARROW_CHANNEL to the boxes of the columns right of its own, those
+ * columns move right, with all that stands in them, until the gap is
+ * COLUMN_GAP again, as in a fresh layout.  Boxes right of a vertical line
+ * all moving right by one amount cannot come to overlap anything, and the
+ * widget animates the move.
+ *
+ * Only new boxes: the columns of a long run can hold survivors at
+ * several x each, reaching over one another (the tree of bench-window
+ * --objects), and opening every such gap at once moved columns thousands
+ * of units and doubled that program's layout time.  Only narrower than
+ * NARROW_CHANNEL: a gap a little narrower than COLUMN_GAP still holds a
+ * channel's lanes, and opening it too moved boxes a few units out of one
+ * view with what the line made (the alias_bugs lesson, step 25).
  */
 #define NARROW_CHANNEL (COLUMN_GAP / 2)
 
 void
-hs_layout_open_channels (HsLayout   *self,
-                         GHashTable *placed)
+hs_layout_open_channels (HsLayoutBuilder *builder)
 {
+  HsLayout *self = builder->self;
   guint n;
-  g_autofree double *right = NULL, *left = NULL, *shift = NULL;
-  double reach = -G_MAXDOUBLE, total = 0;
+  g_autofree double *left = NULL, *right = NULL, *start = NULL, *shift = NULL;
+  double reach = -G_MAXDOUBLE, reach_start = 0, total = 0;
 
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (placed != NULL);
+  g_assert (builder != NULL);
 
   n = self->columns->len;
   for (guint b = 0; b < self->boxes->len; b++)
     n = MAX (n, box_at (self, b)->column + 1);
-  right = g_new (double, n);
   left = g_new (double, n + 1);
+  right = g_new (double, n);
+  start = g_new (double, n);
   shift = g_new0 (double, n);
+  for (guint c = 0; c <= n; c++)
+    left[c] = G_MAXDOUBLE;
   for (guint c = 0; c < n; c++)
-    {
-      right[c] = -G_MAXDOUBLE;
-      left[c] = G_MAXDOUBLE;
-    }
+    right[c] = -G_MAXDOUBLE;
   for (guint b = 0; b < self->boxes->len; b++)
     {
       const HsLayoutBox *box = box_at (self, b);
 
-      if (!g_hash_table_contains (placed, GUINT_TO_POINTER (b)))
+      if (g_hash_table_contains (builder->placed, GUINT_TO_POINTER (b)))
+        left[box->column] = MIN (left[box->column], box->rect.x);
+    }
+  /* right[c]: the new box of column c that reaches furthest, starting at
+   * start[c] */
+  for (guint i = 0; i < builder->items->len; i++)
+    {
+      const Item *it = item_at (builder, i);
+      const HsLayoutBox *box = box_at (self, it->box);
+
+      if (it->survivor || !g_hash_table_contains (builder->placed, GUINT_TO_POINTER (it->box))
+          || box->rect.x + box->rect.width <= right[box->column])
         continue;
-      right[box->column] = MAX (right[box->column], box->rect.x + box->rect.width);
-      left[box->column] = MIN (left[box->column], box->rect.x);
+      right[box->column] = box->rect.x + box->rect.width;
+      start[box->column] = box->rect.x;
     }
   /* left[c]: the leftmost box in column c or any right of it */
-  left[n] = G_MAXDOUBLE;
   for (guint c = n; c-- > 0;)
     left[c] = MIN (left[c], left[c + 1]);
 
@@ -360,8 +375,10 @@ hs_layout_open_channels (HsLayout   *self,
     {
       double gap = left[c] + total - reach;
 
-      /* reach: the right edge of the boxes left of column c, moved */
-      if (c > 0 && reach > -G_MAXDOUBLE && left[c] < G_MAXDOUBLE && gap < NARROW_CHANNEL)
+      /* reach: the right edge of the new boxes left of column c, moved.
+       * A column whose boxes stand left of that box's own start is
+       * already tangled with it, and is left as it is. */
+      if (reach > -G_MAXDOUBLE && left[c] < G_MAXDOUBLE && gap < NARROW_CHANNEL && left[c] + total > reach_start)
         total += COLUMN_GAP - gap;
       shift[c] = total;
       /* New objects in the column go right of the channel too; a column
@@ -372,7 +389,11 @@ hs_layout_open_channels (HsLayout   *self,
 
           col->x = MAX (col->x, reach + COLUMN_GAP);
         }
-      reach = MAX (reach, right[c] + shift[c]);
+      if (right[c] > -G_MAXDOUBLE && right[c] + shift[c] > reach)
+        {
+          reach = right[c] + shift[c];
+          reach_start = start[c] + shift[c];
+        }
     }
   if (total == 0)
     return;
@@ -381,7 +402,7 @@ hs_layout_open_channels (HsLayout   *self,
     {
       HsLayoutBox *box = box_at (self, b);
 
-      if (g_hash_table_contains (placed, GUINT_TO_POINTER (b)))
+      if (g_hash_table_contains (builder->placed, GUINT_TO_POINTER (b)))
         box->rect.x += shift[box->column];
     }
 }

@@ -152,8 +152,7 @@ void   hs_layout_grow_column         (HsLayout        *self,
                                       double           width);
 void   hs_layout_index_referrers     (HsLayoutBuilder *builder);
 void   hs_layout_assign_columns      (HsLayoutBuilder *builder);
-void   hs_layout_open_channels       (HsLayout        *self,
-                                      GHashTable      *placed);
+void   hs_layout_open_channels       (HsLayoutBuilder *builder);
 
 /* hs-layout-place.c */
 void   hs_layout_place_frames        (HsLayoutBuilder *builder);

@@ -203,7 +203,7 @@ hs_layout_new (HsSnapshot            *snapshot,
   hs_layout_place_survivors (&builder);
   hs_layout_place_ghosts (&builder);
   hs_layout_place_new_objects (&builder);
-  hs_layout_open_channels (self, builder.placed);
+  hs_layout_open_channels (&builder);
 
   /* Close the gaps that freed objects left, a bounded step at a time */
   if (previous != NULL)
