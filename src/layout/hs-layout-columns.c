@@ -309,12 +309,15 @@ hs_layout_assign_columns (HsLayoutBuilder *builder)
  * however far up or down, closes a channel for every arrow: arrows into
  * the next column then ran level over the boxes they should have turned
  * around (a range iterator wider than the lists beside it, in the
- * geometry test's grid.py).  So where a box new at this step comes nearer
- * than NARROW_CHANNEL to the boxes of the columns right of its own, those
+ * geometry test's grid.py).  So where the new box of the columns left of
+ * a column that reaches furthest comes nearer than NARROW_CHANNEL to the
+ * boxes of that column and the columns right of it, those
  * columns move right, with all that stands in them, until the gap is
- * COLUMN_GAP again, as in a fresh layout.  Boxes right of a vertical line
- * all moving right by one amount cannot come to overlap anything, and the
- * widget animates the move.
+ * COLUMN_GAP again, as in a fresh layout, and the widget animates the
+ * move.  Columns further right move by as much again for each gap opened
+ * on the way.  Where survivors stand out of their columns' order, a box
+ * that moves can meet one that moves less: then no column moves at this
+ * step (shifts_clash()).
  *
  * Only new boxes: the columns of a long run can hold survivors at
  * several x each, reaching over one another (the tree of bench-window
@@ -326,12 +329,67 @@ hs_layout_assign_columns (HsLayoutBuilder *builder)
  */
 #define NARROW_CHANNEL (COLUMN_GAP / 2)
 
+typedef struct
+{
+  HsRect rect;    /* moved */
+  double shift;
+} Moved;
+
+static int
+compare_moved_tops (gconstpointer a,
+                    gconstpointer b)
+{
+  double ya = ((const Moved *) a)->rect.y, yb = ((const Moved *) b)->rect.y;
+
+  return ya < yb ? -1 : ya > yb;
+}
+
+/* Whether, moved by shift[] column by column, two placed boxes that move
+ * by different amounts would overlap or come closer than the gaps
+ * placement keeps: a sweep down the boxes sorted by
+ * top compares each only with those beside it in height */
+static gboolean
+shifts_clash (HsLayoutBuilder *builder,
+              const double    *shift)
+{
+  HsLayout *self = builder->self;
+  g_autoptr(GArray) moved = g_array_new (FALSE, FALSE, sizeof (Moved));
+
+  for (guint b = 0; b < self->boxes->len; b++)
+    {
+      const HsLayoutBox *box = box_at (self, b);
+      Moved m = { box->rect, shift[box->column] };
+
+      if (!g_hash_table_contains (builder->placed, GUINT_TO_POINTER (b)))
+        continue;
+      m.rect.x += m.shift;
+      g_array_append_val (moved, m);
+    }
+  g_array_sort (moved, compare_moved_tops);
+  for (guint i = 0; i < moved->len; i++)
+    {
+      const Moved *a = &g_array_index (moved, Moved, i);
+
+      for (guint j = i + 1; j < moved->len; j++)
+        {
+          const Moved *b = &g_array_index (moved, Moved, j);
+
+          if (b->rect.y >= a->rect.y + a->rect.height + GAP_Y)
+            break;
+          if (a->shift != b->shift && a->rect.x < b->rect.x + b->rect.width + GAP_X
+              && b->rect.x < a->rect.x + a->rect.width + GAP_X)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 void
 hs_layout_open_channels (HsLayoutBuilder *builder)
 {
   HsLayout *self = builder->self;
   guint n;
-  g_autofree double *left = NULL, *right = NULL, *start = NULL, *shift = NULL;
+  g_autofree double *left = NULL, *right = NULL, *start = NULL, *shift = NULL, *reached = NULL;
   double reach = -G_MAXDOUBLE, reach_start = 0, total = 0;
 
   g_assert (builder != NULL);
@@ -343,6 +401,7 @@ hs_layout_open_channels (HsLayoutBuilder *builder)
   right = g_new (double, n);
   start = g_new (double, n);
   shift = g_new0 (double, n);
+  reached = g_new (double, n);
   for (guint c = 0; c <= n; c++)
     left[c] = G_MAXDOUBLE;
   for (guint c = 0; c < n; c++)
@@ -381,21 +440,14 @@ hs_layout_open_channels (HsLayoutBuilder *builder)
       if (reach > -G_MAXDOUBLE && left[c] < G_MAXDOUBLE && gap < NARROW_CHANNEL && left[c] + total > reach_start)
         total += COLUMN_GAP - gap;
       shift[c] = total;
-      /* New objects in the column go right of the channel too; a column
-       * settled further right than its survivors keeps its place */
-      if (total > 0 && c < self->columns->len)
-        {
-          Column *col = &g_array_index (self->columns, Column, c);
-
-          col->x = MAX (col->x, reach + COLUMN_GAP);
-        }
+      reached[c] = reach;
       if (right[c] > -G_MAXDOUBLE && right[c] + shift[c] > reach)
         {
           reach = right[c] + shift[c];
           reach_start = start[c] + shift[c];
         }
     }
-  if (total == 0)
+  if (total == 0 || shifts_clash (builder, shift))
     return;
 
   for (guint b = 0; b < self->boxes->len; b++)
@@ -405,4 +457,13 @@ hs_layout_open_channels (HsLayoutBuilder *builder)
       if (g_hash_table_contains (builder->placed, GUINT_TO_POINTER (b)))
         box->rect.x += shift[box->column];
     }
+  /* New objects in a moved column go right of the channel too; a column
+   * settled further right than its survivors keeps its place */
+  for (guint c = 1; c < self->columns->len; c++)
+    if (shift[c] > 0)
+      {
+        Column *col = &g_array_index (self->columns, Column, c);
+
+        col->x = MAX (col->x, reached[c] + COLUMN_GAP);
+      }
 }
