@@ -345,9 +345,8 @@ compare_moved_tops (gconstpointer a,
 }
 
 /* Whether, moved by shift[] column by column, two placed boxes that move
- * by different amounts would overlap or come closer than the gaps
- * placement keeps: a sweep down the boxes sorted by
- * top compares each only with those beside it in height */
+ * by different amounts would clash: a sweep down the boxes sorted by top
+ * compares each only with those beside it in height */
 static gboolean
 shifts_clash (HsLayoutBuilder *builder,
               const double    *shift)
@@ -376,8 +375,7 @@ shifts_clash (HsLayoutBuilder *builder,
 
           if (b->rect.y >= a->rect.y + a->rect.height + GAP_Y)
             break;
-          if (a->shift != b->shift && a->rect.x < b->rect.x + b->rect.width + GAP_X
-              && b->rect.x < a->rect.x + a->rect.width + GAP_X)
+          if (a->shift != b->shift && rects_clash (&a->rect, &b->rect))
             return TRUE;
         }
     }

@@ -669,16 +669,6 @@ leftmost_column (HsLayoutBuilder *builder,
   return any ? want : it->column;
 }
 
-static gboolean
-rects_clash (const HsRect *a,
-             const HsRect *b)
-{
-  g_assert (a != NULL && b != NULL);
-
-  return a->x < b->x + b->width + GAP_X && b->x < a->x + a->width + GAP_X
-         && a->y < b->y + b->height + GAP_Y && b->y < a->y + a->height + GAP_Y;
-}
-
 #define TALL_BOX 256.0
 
 /* The previous step's boxes, top-down, for room_at() to look only at

@@ -127,6 +127,15 @@ item_at (HsLayoutBuilder *builder,
   return &g_array_index (builder->items, Item, i);
 }
 
+/* Whether two boxes overlap or come closer than the gaps placement keeps */
+static inline gboolean
+rects_clash (const HsRect *a,
+             const HsRect *b)
+{
+  return a->x < b->x + b->width + GAP_X && b->x < a->x + a->width + GAP_X
+         && a->y < b->y + b->height + GAP_Y && b->y < a->y + a->height + GAP_Y;
+}
+
 static inline int
 lookup_box (GHashTable *table,
             guint32     ref)

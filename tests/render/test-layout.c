@@ -238,7 +238,7 @@ moved_with_its_column (HsLayout          *before,
   for (guint i = 0; i < n; i++)
     if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].column < box->column
         && find_object (before, boxes[i].ref) == NULL)
-      allowed += 72 + boxes[i].rect.width;
+      allowed += COLUMN_GAP + boxes[i].rect.width;
   return box->rect.x - old->rect.x <= allowed + 0.5;
 }
 
@@ -268,11 +268,11 @@ pushed_down (HsLayout          *before,
 
       if (a->kind != HS_LAYOUT_BOX_OBJECT || a->ref == box->ref || (a_old = find_object (before, a->ref)) == NULL
           || a_old->rect.y >= old->rect.y
-          || a_old->rect.x >= old->rect.x + old->rect.width + 16 || old->rect.x >= a_old->rect.x + a_old->rect.width + 16)
+          || a_old->rect.x >= old->rect.x + old->rect.width + GAP_X || old->rect.x >= a_old->rect.x + a_old->rect.width + GAP_X)
         continue;
       /* where it stood, at its new height, or where it was pushed to */
       bottom = MAX (a_old->rect.y, a->rect.x == a_old->rect.x ? a->rect.y : a_old->rect.y) + a->rect.height;
-      if (bottom + 14 > old->rect.y)
+      if (bottom + GAP_Y > old->rect.y)
         return TRUE;
     }
   return FALSE;
