@@ -28,6 +28,7 @@
 #include <glib/gstdio.h>
 #include <graphviz/gvc.h>
 
+#include "bench-compare.h"
 #include "hs-layout.h"
 #include "hs-renderer.h"
 #include "hs-runner.h"
@@ -322,15 +323,6 @@ worst_area_ratio (const char *path,
   return worst;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* Every step laid out from the step before, as the window does when
  * stepping forward, with the window's options for a fresh run */
 static void
@@ -375,7 +367,7 @@ print_program_steps (const char *path)
       g_print ("%s: no steps\n", path);
       return;
     }
-  g_array_sort (times, compare_doubles);
+  g_array_sort (times, bench_compare_doubles);
   g_print ("%s: %u steps, up to %u objects a step; layout CPU ms a step: median %.2f, 90th percentile %.2f, "
            "slowest %.2f; all steps %.0f; digest %08x\n", path, n_steps, most_objects,
            g_array_index (times, double, n_steps / 2), g_array_index (times, double, n_steps * 9 / 10),

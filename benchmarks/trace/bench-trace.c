@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
+#include "bench-compare.h"
 #include "hs-runner.h"
 
 #define REPEATS 3
@@ -457,22 +458,13 @@ run_timed (const char * const *command,
   return t;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static double
 median (double *values,
         guint   n)
 {
   g_assert (values != NULL && n > 0);
 
-  qsort (values, n, sizeof (double), compare_doubles);
+  qsort (values, n, sizeof (double), bench_compare_doubles);
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
