@@ -116,6 +116,8 @@ typedef enum
   HS_EDGE_HELD_NAME,     /* a name of the code object labelled */
   HS_EDGE_HELD_STACK,    /* on the value stack of the frame of the code labelled */
   HS_EDGE_HELD_MODULES,  /* sys.modules[label] */
+  HS_EDGE_HELD_ARENA,    /* the parser's arena, while the script (code labelled) runs */
+  HS_EDGE_HELD_GLOBAL,   /* a global (key or value) of the imported module labelled */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

@@ -1084,6 +1084,103 @@ hs_py_gc_generation (PyObject *obj)
   return -1;
 }
 
+/* Whether an object is of a type the parser or the AST optimiser puts in
+ * the arena: names and literals, and the constants folded from them. */
+static gboolean
+is_arena_type (PyObject *obj)
+{
+  return PyUnicode_CheckExact (obj) || PyLong_CheckExact (obj) || PyFloat_CheckExact (obj) ||
+         PyComplex_CheckExact (obj) || PyBytes_CheckExact (obj) || PyTuple_CheckExact (obj) ||
+         PyFrozenSet_CheckExact (obj);
+}
+
+/* Whether a list could be an arena's: only such objects, at least one of
+ * them a name or a constant of the script's code. */
+static gboolean
+list_could_be_arena (PyObject   *list,
+                     GHashTable *script_objects)
+{
+  gboolean shares = FALSE;
+
+  for (Py_ssize_t i = 0; i < PyList_GET_SIZE (list); i++)
+    {
+      PyObject *item = PyList_GET_ITEM (list, i);
+
+      if (!is_arena_type (item))
+        return FALSE;
+      shares = shares || g_hash_table_contains (script_objects, item);
+    }
+  return shares;
+}
+
+static int
+forget_referenced (PyObject *obj,
+                   void     *user_data)
+{
+  g_ptr_array_remove_fast (user_data, obj);
+  return 0;
+}
+
+static void
+add_tuple_items (GHashTable *set,
+                 PyObject   *tuple)
+{
+  if (tuple != NULL && PyTuple_Check (tuple))
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (tuple); i++)
+      if (is_arena_type (PyTuple_GET_ITEM (tuple, i)))
+        g_hash_table_add (set, PyTuple_GET_ITEM (tuple, i));
+}
+
+/* The list in which the parser's arena keeps the objects it made for the
+ * script (a_objects in CPython's Python/pyarena.c), one reference per
+ * name or literal written, until PyRun_FileExFlags() returns: that is the
+ * third reference sys.getrefcount(24601) counts in a script.  The arena
+ * itself is out of reach, so its list is found among the objects the gc
+ * tracks while the script's first line runs: a list held once, by nothing
+ * the gc tracks, of names and literals only, some of them the script's.
+ * NULL unless exactly one list is such, so nothing is named by a guess. */
+PyObject *
+hs_py_find_arena_objects (PyCodeObject *module_code)
+{
+  struct _gc_runtime_state *gc = hs_py_gc_state ();
+  g_autoptr(GHashTable) script_objects = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+  PyGC_Head *heads[4];
+
+  g_return_val_if_fail (module_code != NULL, NULL);
+
+  add_tuple_items (script_objects, module_code->co_consts);
+  add_tuple_items (script_objects, module_code->co_names);
+  if (g_hash_table_size (script_objects) == 0)
+    return NULL;
+
+  for (int i = 0; i < 3; i++)
+    heads[i] = &gc->generations[i].head;
+  heads[3] = &gc->permanent_generation.head;
+
+  for (int i = 0; i < 4; i++)
+    for (PyGC_Head *g = (PyGC_Head *) heads[i]->_gc_next; g != heads[i]; g = (PyGC_Head *) g->_gc_next)
+      {
+        PyObject *obj = (PyObject *) (g + 1);
+
+        if (PyList_CheckExact (obj) && Py_REFCNT (obj) == 1 && list_could_be_arena (obj, script_objects))
+          g_ptr_array_add (candidates, obj);
+      }
+
+  /* a list some tracked object refers to is not the arena's */
+  for (int i = 0; i < 4 && candidates->len > 0; i++)
+    for (PyGC_Head *g = (PyGC_Head *) heads[i]->_gc_next; g != heads[i]; g = (PyGC_Head *) g->_gc_next)
+      {
+        PyObject *obj = (PyObject *) (g + 1);
+        traverseproc traverse = Py_TYPE (obj)->tp_traverse;
+
+        if (traverse != NULL)
+          traverse (obj, forget_referenced, candidates);
+      }
+
+  return candidates->len == 1 ? g_ptr_array_index (candidates, 0) : NULL;
+}
+
 /* Tracing makes CPython create a frame object for every call, a gc
  * allocation the program would not make: it would show in gc.get_count() and
  * bring automatic collections forward.  Each such frame object is taken back

@@ -25,7 +25,18 @@ static GHashTable *root_uses;       /* PyCodeObject* -> how many frames run it *
 static GHashTable *stack_holdings;  /* PyObject* -> HsHolding* list, this step */
 static GPtrArray *stack_items;      /* its keys: a few, so a scan beats hashing */
 static GPtrArray *codes_seen;
-static guint32 code_epoch = 1;      /* bumped when code_holdings is rebuilt */
+static guint32 code_epoch = 1;      /* bumped when code_holdings or arena_holdings is rebuilt */
+
+/* What the parser's arena holds while the script runs: looked for once,
+ * at the script's first step, and dropped when PyRun_FileExFlags()
+ * returns, having freed it.  User code can reach the list only through
+ * gc.get_referrers(); a change of its length builds the table again. */
+enum { ARENA_NOT_LOOKED, ARENA_LOOKED, ARENA_ENDED, ARENA_GONE };
+static int arena_state;
+static PyObject *arena_objects;     /* borrowed: the arena keeps it */
+static Py_ssize_t arena_length;     /* its length when arena_holdings was built */
+static GHashTable *arena_holdings;  /* PyObject* -> HsHolding*, kind HS_EDGE_HELD_ARENA */
+static PyObject *arena_name;        /* the script's code's qualified name, <module> */
 
 /* The frames as at the last step, outermost first, and the value stack
  * items each one was found holding: a frame that is not running cannot
@@ -157,6 +168,95 @@ add_code (PyCodeObject *code)
     }
 }
 
+static void
+build_arena_holdings (void)
+{
+  if (arena_holdings == NULL)
+    arena_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
+  g_hash_table_remove_all (arena_holdings);
+  arena_length = PyList_GET_SIZE (arena_objects);
+  for (Py_ssize_t i = 0; i < arena_length; i++)
+    hold (arena_holdings, PyList_GET_ITEM (arena_objects, i), HS_EDGE_HELD_ARENA, arena_name);
+  code_epoch++;
+}
+
+/* PyRun_FileExFlags() has returned: the arena, and what it held, are gone */
+void
+hs_holders_end_script (void)
+{
+  arena_objects = NULL;
+  /* the next step's hs_holders_begin_step() says so, as for a code object
+   * that stops running, so that the walker reads the objects it held again */
+  if (arena_state == ARENA_LOOKED)
+    arena_state = ARENA_ENDED;
+}
+
+/* What the dicts of the imported modules hold, keys and values: math.pi
+ * stays alive while math does, whatever the program's names do.  Built
+ * again only when sys.modules or one of those dicts changes; a step
+ * looks at each dict's version, not its entries.  __main__'s globals are
+ * the variables the graph draws, and are left out. */
+static GHashTable *global_holdings; /* PyObject* -> HsHolding*, kind HS_EDGE_HELD_GLOBAL */
+static GPtrArray *module_dicts;     /* PyObject* dicts of the modules, borrowed from sys.modules */
+static GArray *module_versions;     /* guint64: each dict's version when the table was built */
+static guint64 modules_version;     /* sys.modules' own */
+
+static gboolean
+globals_changed (PyObject *modules)
+{
+  if (module_dicts == NULL || hs_py_dict_version (modules) != modules_version)
+    return TRUE;
+  for (guint i = 0; i < module_dicts->len; i++)
+    if (hs_py_dict_version (g_ptr_array_index (module_dicts, i)) != g_array_index (module_versions, guint64, i))
+      return TRUE;
+  return FALSE;
+}
+
+/* Reads no attribute and runs no Python code: sys.modules and module
+ * dicts are plain dicts, read with PyDict_Next(). */
+static void
+update_global_holdings (PyObject *main_globals)
+{
+  PyObject *modules = PyImport_GetModuleDict ();
+  PyObject *key, *module;
+  Py_ssize_t pos = 0;
+
+  if (modules == NULL || !PyDict_CheckExact (modules) || !globals_changed (modules))
+    return;
+  if (global_holdings == NULL)
+    {
+      global_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
+      module_dicts = g_ptr_array_new ();
+      module_versions = g_array_new (FALSE, FALSE, sizeof (guint64));
+    }
+  g_hash_table_remove_all (global_holdings);
+  g_ptr_array_set_size (module_dicts, 0);
+  g_array_set_size (module_versions, 0);
+  modules_version = hs_py_dict_version (modules);
+  while (PyDict_Next (modules, &pos, &key, &module))
+    {
+      PyObject *dict = PyModule_CheckExact (module) ? PyModule_GetDict (module) : NULL;
+      PyObject *name = dict != NULL ? PyDict_GetItemString (dict, "__name__") : NULL;
+      PyObject *k, *v;
+      Py_ssize_t at = 0;
+      guint64 version;
+
+      /* a module under a second name (os.path) is read once */
+      if (dict == NULL || dict == main_globals || !PyDict_CheckExact (dict) ||
+          name == NULL || !PyUnicode_CheckExact (name) || g_ptr_array_find (module_dicts, dict, NULL))
+        continue;
+      version = hs_py_dict_version (dict);
+      g_ptr_array_add (module_dicts, dict);
+      g_array_append_val (module_versions, version);
+      while (PyDict_Next (dict, &at, &k, &v))
+        {
+          hold (global_holdings, k, HS_EDGE_HELD_GLOBAL, name);
+          hold (global_holdings, v, HS_EDGE_HELD_GLOBAL, name);
+        }
+    }
+  code_epoch++;
+}
+
 /* One more (delta 1) or one fewer (-1) frame runs code.  A code object
  * no frame runs any more stays a root until forget_idle_roots(), so that
  * the frame a step reads again does not rebuild the table: TRUE when a
@@ -205,7 +305,8 @@ forget_idle_roots (void)
  * are those of the last step and have not run since. */
 void
 hs_holders_begin_step (GPtrArray *user_frames,
-                       guint      keep)
+                       guint      keep,
+                       PyObject  *main_globals)
 {
   gboolean codes_changed = FALSE;
 
@@ -266,6 +367,27 @@ hs_holders_begin_step (GPtrArray *user_frames,
           }
     }
 
+  if (arena_state == ARENA_NOT_LOOKED && user_frames->len > 0)
+    {
+      PyCodeObject *module_code = hs_py_frame_code (g_ptr_array_index (user_frames, 0));
+
+      /* one walk over the gc's objects, about 2 ms at the first step */
+      arena_state = ARENA_LOOKED;
+      arena_objects = hs_py_find_arena_objects (module_code);
+      arena_name = module_code->co_qualname;
+    }
+  if (arena_objects != NULL && PyList_GET_SIZE (arena_objects) != arena_length)
+    build_arena_holdings ();
+  update_global_holdings (main_globals);
+  if (arena_state == ARENA_ENDED)
+    {
+      arena_state = ARENA_GONE;
+      arena_length = 0;
+      if (arena_holdings != NULL)
+        g_hash_table_remove_all (arena_holdings);
+      code_epoch++;
+    }
+
   if (forget_idle_roots () || codes_changed)
     {
       g_hash_table_remove_all (code_holdings);
@@ -295,6 +417,10 @@ hs_holders_any (HsEntry *entry)
       entry->holders_epoch = code_epoch;
     }
   if (entry->holdings != NULL || PyModule_CheckExact (obj))
+    return TRUE;
+  if (global_holdings != NULL && g_hash_table_contains (global_holdings, obj))
+    return TRUE;
+  if (arena_objects != NULL && g_hash_table_contains (arena_holdings, obj))
     return TRUE;
   if (stack_items->len > 16)
     return g_hash_table_contains (stack_holdings, obj);
@@ -353,6 +479,10 @@ hs_holders_foreach (HsEntry      *entry,
         func (HS_EDGE_HELD_MODULES, name, 1, user_data);
       PyErr_Clear ();
     }
+  if (arena_objects != NULL)
+    report (g_hash_table_lookup (arena_holdings, obj), func, user_data);
+  if (global_holdings != NULL)
+    report (g_hash_table_lookup (global_holdings, obj), func, user_data);
 }
 
 /* What the value stacks of the user's frames hold now, each object once

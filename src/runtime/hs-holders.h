@@ -3,7 +3,8 @@
  * Hidden holders: references to a shown object that the graph does not
  * draw, but that CPython can name.  The constants and names of the user's
  * code objects (a literal stays alive after the last variable lets go of
- * it), the value stacks of the user's frames, and sys.modules.
+ * it), the value stacks of the user's frames, sys.modules, the parser's
+ * arena while the script runs, and the globals of imported modules.
  */
 #pragma once
 
@@ -24,11 +25,14 @@ typedef void (*HsHolderFunc) (HsEdgeKind  kind,
                               gpointer    user_data);
 
 void hs_holders_begin_step (GPtrArray    *user_frames,
-                            guint         keep);
+                            guint         keep,
+                            PyObject     *main_globals);
 gboolean hs_holders_any    (HsEntry      *entry);
 void hs_holders_foreach    (HsEntry      *entry,
                             HsHolderFunc  func,
                             gpointer      user_data);
+
+void hs_holders_end_script     (void);
 
 const GPtrArray *hs_holders_get_stack_items (void);
 guint32   hs_holders_get_code_epoch       (void);

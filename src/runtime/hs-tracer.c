@@ -15,6 +15,7 @@
 
 #include "hs-channel.h"
 #include "hs-cpython.h"
+#include "hs-holders.h"
 #include "hs-interpose.h"
 #include "hs-output-capture.h"
 #include "hs-registry.h"
@@ -772,6 +773,7 @@ hs_tracer_run (const HsTracerOptions *options)
   start_recording ();
   result = PyRun_FileExFlags (fp, options->path, Py_file_input, main_globals, main_globals, 1, &flags);
   stop_recording ();
+  hs_holders_end_script ();
   hs_output_capture_flush_io ();
 
   /* The cap counts every step, the final one too. */

@@ -190,8 +190,9 @@ has_drawn (HsRefcountBreakdown *breakdown,
 }
 
 /* The hidden holders the runtime can name are named: a literal is held by
- * the constants of its code object, a value being computed by the value
- * stack, a module by sys.modules; the return value is drawn. */
+ * the constants of its code object and by the parser's arena, a value
+ * being computed by the value stack, a module by sys.modules; the return
+ * value is drawn. */
 static void
 test_hidden_holders_named (HsTraceFixture *f,
                            gconstpointer   data)
@@ -213,12 +214,13 @@ test_hidden_holders_named (HsTraceFixture *f,
   g_autoptr(HsRefcountBreakdown) returned = NULL;
   HsSnapshot *returning = NULL;
 
-  /* x = 1000: the variable, the constant, and the parser's arena (other) */
+  /* x = 1000: the variable, the constant, and the parser's arena */
   thousand = hs_describe_refcount_breakdown (at3, hs_test_var_ref (at3, NULL, "x"));
   g_assert_nonnull (thousand);
   g_assert_cmpuint (named_count (thousand, "a constant of the code of <module>"), ==, 1);
+  g_assert_cmpuint (named_count (thousand, "the parser's arena, until the script ends"), ==, 1);
   g_assert_true (has_drawn (thousand, "x"));
-  g_assert_cmpint (thousand->other, ==, 1);
+  g_assert_cmpint (thousand->other, ==, 0);
 
   module = hs_describe_refcount_breakdown (at3, hs_test_var_ref (at3, NULL, "sys"));
   g_assert_cmpuint (named_count (module, "sys.modules['sys']"), ==, 1);
@@ -248,6 +250,33 @@ test_hidden_holders_named (HsTraceFixture *f,
   hs_snapshot_unref (returning);
 
   g_assert_nonnull (last);
+}
+
+/* An imported module's globals hold their values and their names: math.pi
+ * is held by math's dict as well as by p, and sys.path by sys's, so
+ * nothing is left over as "other". */
+static void
+test_module_globals_named (HsTraceFixture *f,
+                           gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import math, sys\n"
+    "p = math.pi\n"
+    "s = sys.path\n"
+    "pass\n");
+  g_autoptr(HsSnapshot) at4 = hs_test_step_at_line (t, 4, 0);
+  g_autoptr(HsRefcountBreakdown) pi = hs_describe_refcount_breakdown (at4, hs_test_var_ref (at4, NULL, "p"));
+  g_autoptr(HsRefcountBreakdown) path = hs_describe_refcount_breakdown (at4, hs_test_var_ref (at4, NULL, "s"));
+
+  g_assert_true (has_drawn (pi, "p"));
+  g_assert_cmpuint (named_count (pi, "the globals of the module math"), ==, 1);
+  g_assert_cmpint (pi->other, ==, 0);
+  g_assert_cmpint ((gint64) pi->drawn->len + pi->n_named, ==, pi->refcount);
+
+  g_assert_true (has_drawn (path, "s"));
+  g_assert_cmpuint (named_count (path, "the globals of the module sys"), ==, 1);
+  g_assert_cmpint (path->other, >=, 0);
+  g_assert_cmpint ((gint64) path->drawn->len + path->n_named + path->other, ==, path->refcount);
 }
 
 /* "Referenced by" names the container by the path from a variable, so
@@ -692,6 +721,8 @@ main (int   argc,
               hs_trace_fixture_setup, test_dict_over_cap, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/hidden-holders-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_hidden_holders_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/module-globals-named", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_module_globals_named, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/referrers-name-paths", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_referrers_name_paths, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/referrers-name-keys", HsTraceFixture, NULL,

@@ -2160,6 +2160,157 @@ test_long_lines (HsTestFixture *f,
     }
 }
 
+/* Shift+Enter in the console starts a new line and runs nothing; Enter
+ * then runs the whole statement of two lines.  The keys are pressed for
+ * real (hs_test_press_keys()), so that they take the path a person's
+ * take: the console's key controller in the capture phase, which lets
+ * Shift+Enter go on to the text view, which inserts the new line. */
+static void
+test_console_shift_enter (HsTestFixture *f,
+                          gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  GtkTextBuffer *console = GTK_TEXT_BUFFER (window->console_buffer);
+  g_autofree char *snippet_before = NULL;
+  g_autofree char *snippet_after = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(HsSnapshot) snapshot = NULL;
+  const HsObject *z;
+  guint n_steps_before;
+  GtkTextIter end;
+
+  run_and_wait (window);
+  snippet_before = buffer_text (window);
+  n_steps_before = hs_trace_get_n_steps (hs_window_get_trace (window));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (window->console_view)));
+  hs_window_set_console_text (window, "for i in range(2):");
+  gtk_text_buffer_get_end_iter (console, &end);
+  gtk_text_buffer_place_cursor (console, &end);
+
+  if (!hs_test_press_keys (GTK_WINDOW (window), "shift+Return"))
+    {
+      g_test_skip ("no X11 display or no xdotool to press keys with");
+      return;
+    }
+  /* A new line, and nothing ran: run alone, the first line is an
+   * incomplete statement, which would have failed and said so under the
+   * console. */
+  text = hs_window_dup_console_text (window);
+  g_assert_cmpstr (text, ==, "for i in range(2):\n");
+  g_clear_pointer (&text, g_free);
+  g_assert_false (hs_window_get_busy (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->console_error)));
+  g_assert_cmpuint (hs_trace_get_n_steps (hs_window_get_trace (window)), ==, n_steps_before);
+  snippet_after = buffer_text (window);
+  g_assert_cmpstr (snippet_after, ==, snippet_before);
+  g_clear_pointer (&snippet_after, g_free);
+
+  /* the second line goes where the new line put the cursor */
+  gtk_text_buffer_insert_interactive_at_cursor (console, "    z = i", -1, TRUE);
+  text = hs_window_dup_console_text (window);
+  g_assert_cmpstr (text, ==, "for i in range(2):\n    z = i");
+  g_clear_pointer (&text, g_free);
+
+  g_assert_true (hs_test_press_keys (GTK_WINDOW (window), "Return"));
+  hs_test_wait_idle (window);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->console_error)));
+  /* The loop ran twice: z is the last i... */
+  snapshot = last_snapshot (window);
+  z = hs_snapshot_lookup (snapshot, lookup_var (snapshot, "z"));
+  g_assert_nonnull (z);
+  g_assert_cmpstr (z->repr, ==, "1");
+  /* ...and the snippet took both lines, and the console is empty again. */
+  snippet_after = buffer_text (window);
+  g_assert_true (g_str_has_suffix (snippet_after, "for i in range(2):\n    z = i\n"));
+  text = hs_window_dup_console_text (window);
+  g_assert_cmpstr (text, ==, "");
+  check_timeline_is_snippet (window);
+}
+
+/* At 1024x600 the console's placeholder reads whole, before a run and
+ * after it ("Python statement, then Enter"): it ellipsizes, so a console
+ * too narrow for it would cut it without a warning. */
+static void
+check_console_placeholder_whole (HsWindow   *window,
+                                 const char *state)
+{
+  GtkWidget *placeholder = GTK_WIDGET (window->console_placeholder);
+  int natural;
+
+  g_assert_true (gtk_widget_get_mapped (placeholder));
+  gtk_widget_measure (placeholder, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_test_message ("%s: “%s” needs %d px, has %d px", state, gtk_label_get_label (window->console_placeholder),
+                  natural, gtk_widget_get_width (placeholder));
+  /* (the measure counts the margins, the width does not) */
+  g_assert_cmpint (gtk_widget_get_width (placeholder), >=,
+                   natural - gtk_widget_get_margin_start (placeholder) - gtk_widget_get_margin_end (placeholder));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (window->console_placeholder)));
+}
+
+static void
+test_console_placeholder_fits (HsTestFixture *f,
+                               gconstpointer  data)
+{
+  HsWindow *window = small_window (1024, 600);
+
+  show_pane (window, window->editor_flap, "show-editor", TRUE);
+  check_console_placeholder_whole (window, "before a run");
+  run_and_wait (window);
+  show_pane (window, window->editor_flap, "show-editor", TRUE);
+  g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (window->console_view)));
+  check_console_placeholder_whole (window, "after a run");
+  small_window_close (window);
+}
+
+/* The output pane wraps a long line at word or character boundaries: a
+ * line without a space breaks between characters, within the pane's
+ * width, and neither scrolls sideways nor widens the window.  At
+ * 1024x600, where the editor's pane is narrowest. */
+static void
+test_output_wraps (HsTestFixture *f,
+                   gconstpointer  data)
+{
+  HsWindow *window = small_window (1024, 600);
+  GtkTextView *view = window->output_view;
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (view));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  g_autofree char *output = NULL;
+  int window_width = gtk_widget_get_width (GTK_WIDGET (window));
+  graphene_rect_t view_bounds, pane_bounds;
+  GtkTextIter line, display_line, match_end;
+
+  g_assert_cmpint (gtk_text_view_get_wrap_mode (view), ==, GTK_WRAP_WORD_CHAR);
+
+  hs_window_set_text (window, "print('0123456789' * 300)\n", NULL, "long.py");
+  run_and_wait (window);
+  show_pane (window, window->editor_flap, "show-editor", TRUE);
+  hs_test_wait_frames (GTK_WIDGET (window), 5);
+  output = hs_window_dup_output (window);
+  g_assert_nonnull (strstr (output, "01234567890123456789"));
+
+  g_test_message ("window %d px (%d before), output view %d px in a pane of %d px, scrolls %.0f in %.0f",
+                  gtk_widget_get_width (GTK_WIDGET (window)), window_width, gtk_widget_get_width (GTK_WIDGET (view)),
+                  gtk_widget_get_width (scrolled), gtk_adjustment_get_upper (h), gtk_adjustment_get_page_size (h));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, window_width);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1024);
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (view), GTK_WIDGET (window), &view_bounds));
+  g_assert_true (gtk_widget_compute_bounds (scrolled, GTK_WIDGET (window), &pane_bounds));
+  g_assert_true (graphene_rect_contains_rect (&pane_bounds, &view_bounds));
+  /* nothing to scroll to sideways: the line is no wider than the view */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h) + 0.5);
+  /* The line is shown over several lines of the pane: the next line
+   * shown after its start is still in it. */
+  gtk_text_buffer_get_start_iter (buffer, &line);
+  g_assert_true (gtk_text_iter_forward_search (&line, "0123456789", 0, &line, &match_end, NULL));
+  gtk_text_iter_set_line_offset (&line, 0);
+  display_line = line;
+  g_assert_true (gtk_text_view_forward_display_line (view, &display_line));
+  g_assert_cmpint (gtk_text_iter_get_line (&display_line), ==, gtk_text_iter_get_line (&line));
+  g_assert_cmpint (gtk_text_iter_get_line_offset (&display_line), >, 0);
+  small_window_close (window);
+}
+
 /* Issue 8: search by variable name, id() or repr selects the object. */
 static void
 test_find (HsTestFixture *f,
@@ -2247,6 +2398,9 @@ main (int   argc,
   ADD ("/ui/window/heap-buttons-fit", NULL, test_heap_buttons_fit);
   ADD ("/ui/window/heap-tooltips", "aliasing", test_heap_tooltips);
   ADD ("/ui/window/long-lines", NULL, test_long_lines);
+  ADD ("/ui/window/console-shift-enter", "aliasing", test_console_shift_enter);
+  ADD ("/ui/window/console-placeholder-fits", NULL, test_console_placeholder_fits);
+  ADD ("/ui/window/output-wraps", NULL, test_output_wraps);
   ADD ("/ui/window/typing-small", NULL, test_typing_small);
   ADD ("/ui/window/empty-page-beside-inspector", NULL, test_empty_page_beside_inspector);
   ADD ("/ui/window/empty-page-beside-inspector-slow-frames", NULL,
