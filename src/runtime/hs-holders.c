@@ -201,6 +201,19 @@ static GPtrArray *module_dicts;     /* PyObject* dicts of the modules, borrowed 
 static GArray *module_versions;     /* guint64: each dict's version when the table was built */
 static guint64 modules_version;     /* sys.modules' own */
 
+/* Whether the globals that hold obj are worth naming.  Not for an object
+ * whose refcount is no count (immortal, or 3.11's static small ints and
+ * one-character strings), nor for None, True, False, Ellipsis and
+ * NotImplemented: hundreds of module globals hold them, and naming each
+ * module at every step they are shown would cost more than the rest of
+ * the step (the heap loop of bench-trace took 1.7 times as long). */
+static gboolean
+counts_globals (PyObject *obj)
+{
+  return obj != Py_None && obj != Py_True && obj != Py_False && obj != Py_Ellipsis &&
+         obj != Py_NotImplemented && !hs_py_is_immortal (obj);
+}
+
 static gboolean
 globals_changed (PyObject *modules)
 {
@@ -250,8 +263,10 @@ update_global_holdings (PyObject *main_globals)
       g_array_append_val (module_versions, version);
       while (PyDict_Next (dict, &at, &k, &v))
         {
-          hold (global_holdings, k, HS_EDGE_HELD_GLOBAL, name);
-          hold (global_holdings, v, HS_EDGE_HELD_GLOBAL, name);
+          if (counts_globals (k))
+            hold (global_holdings, k, HS_EDGE_HELD_GLOBAL, name);
+          if (counts_globals (v))
+            hold (global_holdings, v, HS_EDGE_HELD_GLOBAL, name);
         }
     }
   code_epoch++;
@@ -398,6 +413,25 @@ hs_holders_begin_step (GPtrArray *user_frames,
     }
 }
 
+/* Every table that holdings are read from changes only with code_epoch:
+ * an object asked about at every step looks itself up once per epoch.
+ * other_holdings is the first found of the arena's and the globals'. */
+static void
+remember_holdings (HsEntry *entry)
+{
+  gpointer other = NULL;
+
+  if (entry->holders_epoch == code_epoch)
+    return;
+  entry->holdings = g_hash_table_lookup (code_holdings, entry->obj);
+  if (arena_objects != NULL)
+    other = g_hash_table_lookup (arena_holdings, entry->obj);
+  if (other == NULL && global_holdings != NULL)
+    other = g_hash_table_lookup (global_holdings, entry->obj);
+  entry->other_holdings = other;
+  entry->holders_epoch = code_epoch;
+}
+
 /* Whether hs_holders_foreach() would report anything for entry: most
  * objects shown are held by no code object, no value stack and no
  * sys.modules, and this says so without a callback. */
@@ -411,16 +445,8 @@ hs_holders_any (HsEntry *entry)
   if (code_holdings == NULL)
     return FALSE;
   obj = entry->obj;
-  if (entry->holders_epoch != code_epoch)
-    {
-      entry->holdings = g_hash_table_lookup (code_holdings, obj);
-      entry->holders_epoch = code_epoch;
-    }
-  if (entry->holdings != NULL || PyModule_CheckExact (obj))
-    return TRUE;
-  if (global_holdings != NULL && g_hash_table_contains (global_holdings, obj))
-    return TRUE;
-  if (arena_objects != NULL && g_hash_table_contains (arena_holdings, obj))
+  remember_holdings (entry);
+  if (entry->holdings != NULL || entry->other_holdings != NULL || PyModule_CheckExact (obj))
     return TRUE;
   if (stack_items->len > 16)
     return g_hash_table_contains (stack_holdings, obj);
@@ -453,11 +479,7 @@ hs_holders_foreach (HsEntry      *entry,
   if (code_holdings == NULL)
     return;
   obj = entry->obj;
-  if (entry->holders_epoch != code_epoch)
-    {
-      entry->holdings = g_hash_table_lookup (code_holdings, obj);
-      entry->holders_epoch = code_epoch;
-    }
+  remember_holdings (entry);
   report (entry->holdings, func, user_data);
   if (stack_items->len > 16)
     report (g_hash_table_lookup (stack_holdings, obj), func, user_data);
@@ -479,10 +501,13 @@ hs_holders_foreach (HsEntry      *entry,
         func (HS_EDGE_HELD_MODULES, name, 1, user_data);
       PyErr_Clear ();
     }
-  if (arena_objects != NULL)
-    report (g_hash_table_lookup (arena_holdings, obj), func, user_data);
-  if (global_holdings != NULL)
-    report (g_hash_table_lookup (global_holdings, obj), func, user_data);
+  if (entry->other_holdings != NULL)
+    {
+      if (arena_objects != NULL)
+        report (g_hash_table_lookup (arena_holdings, obj), func, user_data);
+      if (global_holdings != NULL)
+        report (g_hash_table_lookup (global_holdings, obj), func, user_data);
+    }
 }
 
 /* What the value stacks of the user's frames hold now, each object once
