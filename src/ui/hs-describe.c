@@ -455,13 +455,13 @@ describe_refcount (HsSnapshot *snapshot,
   g_autoptr(HsRefcountBreakdown) breakdown = hs_describe_refcount_breakdown (snapshot, ref);
   g_autofree char *count = NULL;
   g_autofree char *drawn = NULL;
-  g_autofree char *other = NULL;
+  g_autofree char *hidden = NULL;
 
   g_assert (breakdown != NULL);
 
   count = hs_format_count (breakdown->refcount);
   drawn = hs_format_count (breakdown->drawn->len);
-  other = hs_format_count (breakdown->other + breakdown->n_named);
+  hidden = hs_format_count (breakdown->other + breakdown->n_named);
   if (breakdown->immortal && is_static_version (hs_snapshot_get_python_version (snapshot)))
     /* Translators: %s is how many references the graph draws to an object
      * Python 3.11 allocates statically */
@@ -470,8 +470,9 @@ describe_refcount (HsSnapshot *snapshot,
     /* Translators: %s is how many references the graph draws to an immortal object */
     return g_strdup_printf (_("immortal (%s drawn)"), drawn);
   /* Translators: a reference count split into the references the graph
-   * draws and the internal ones it does not, e.g. "3 = 2 drawn + 1 other" */
-  return g_strdup_printf (_("%s = %s drawn + %s other"), count, drawn, other);
+   * draws and those it does not (the inspector names them), e.g.
+   * "3 = 1 drawn + 2 hidden" */
+  return g_strdup_printf (_("%s = %s drawn + %s hidden"), count, drawn, hidden);
 }
 
 char *

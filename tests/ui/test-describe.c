@@ -221,6 +221,13 @@ test_hidden_holders_named (HsTraceFixture *f,
   g_assert_cmpuint (named_count (thousand, "the parser's arena, until the script ends"), ==, 1);
   g_assert_true (has_drawn (thousand, "x"));
   g_assert_cmpint (thousand->other, ==, 0);
+  /* the graph's tooltip splits it as the inspector does: named or not,
+   * what no arrow draws is hidden, not "other" */
+  {
+    g_autofree char *tooltip = hs_describe_object (at3, hs_test_var_ref (at3, NULL, "x"));
+
+    g_assert_nonnull (strstr (tooltip, "refcount 3 = 1 drawn + 2 hidden"));
+  }
 
   module = hs_describe_refcount_breakdown (at3, hs_test_var_ref (at3, NULL, "sys"));
   g_assert_cmpuint (named_count (module, "sys.modules['sys']"), ==, 1);
