@@ -1085,11 +1085,12 @@ hs_py_gc_generation (PyObject *obj)
 }
 
 /* Whether an object is of a type the parser or the AST optimiser puts in
- * the arena: names and literals, and the constants folded from them. */
+ * the arena: names and literals, and the constants folded from them
+ * (`not 0` and `__debug__` fold to a bool). */
 static gboolean
 is_arena_type (PyObject *obj)
 {
-  return PyUnicode_CheckExact (obj) || PyLong_CheckExact (obj) || PyFloat_CheckExact (obj) ||
+  return PyUnicode_CheckExact (obj) || PyLong_CheckExact (obj) || PyBool_Check (obj) || PyFloat_CheckExact (obj) ||
          PyComplex_CheckExact (obj) || PyBytes_CheckExact (obj) || PyTuple_CheckExact (obj) ||
          PyFrozenSet_CheckExact (obj);
 }

@@ -33,7 +33,7 @@ static guint32 code_epoch = 1;      /* bumped when code_holdings or arena_holdin
  * gc.get_referrers(); a change of its length builds the table again. */
 enum { ARENA_NOT_LOOKED, ARENA_LOOKED, ARENA_ENDED, ARENA_GONE };
 static int arena_state;
-static PyObject *arena_objects;     /* borrowed: the arena keeps it */
+static PyObject *arena_objects;     /* the arena's, with a reference of our own */
 static Py_ssize_t arena_length;     /* its length when arena_holdings was built */
 static GHashTable *arena_holdings;  /* PyObject* -> HsHolding*, kind HS_EDGE_HELD_ARENA */
 static PyObject *arena_name;        /* the script's code's qualified name, <module> */
@@ -184,92 +184,13 @@ build_arena_holdings (void)
 void
 hs_holders_end_script (void)
 {
-  arena_objects = NULL;
+  /* the arena kept it; the reference taken when it was found goes, and
+   * the list with it */
+  Py_CLEAR (arena_objects);
   /* the next step's hs_holders_begin_step() says so, as for a code object
-   * that stops running, so that the walker reads the objects it held again */
-  if (arena_state == ARENA_LOOKED)
-    arena_state = ARENA_ENDED;
-}
-
-/* What the dicts of the imported modules hold, keys and values: math.pi
- * stays alive while math does, whatever the program's names do.  Built
- * again only when sys.modules or one of those dicts changes; a step
- * looks at each dict's version, not its entries.  __main__'s globals are
- * the variables the graph draws, and are left out. */
-static GHashTable *global_holdings; /* PyObject* -> HsHolding*, kind HS_EDGE_HELD_GLOBAL */
-static GPtrArray *module_dicts;     /* PyObject* dicts of the modules, borrowed from sys.modules */
-static GArray *module_versions;     /* guint64: each dict's version when the table was built */
-static guint64 modules_version;     /* sys.modules' own */
-
-/* Whether the globals that hold obj are worth naming.  Not for an object
- * whose refcount is no count (immortal, or 3.11's static small ints and
- * one-character strings), nor for None, True, False, Ellipsis and
- * NotImplemented: hundreds of module globals hold them, and naming each
- * module at every step they are shown would cost more than the rest of
- * the step (the heap loop of bench-trace took 1.7 times as long). */
-static gboolean
-counts_globals (PyObject *obj)
-{
-  return obj != Py_None && obj != Py_True && obj != Py_False && obj != Py_Ellipsis &&
-         obj != Py_NotImplemented && !hs_py_is_immortal (obj);
-}
-
-static gboolean
-globals_changed (PyObject *modules)
-{
-  if (module_dicts == NULL || hs_py_dict_version (modules) != modules_version)
-    return TRUE;
-  for (guint i = 0; i < module_dicts->len; i++)
-    if (hs_py_dict_version (g_ptr_array_index (module_dicts, i)) != g_array_index (module_versions, guint64, i))
-      return TRUE;
-  return FALSE;
-}
-
-/* Reads no attribute and runs no Python code: sys.modules and module
- * dicts are plain dicts, read with PyDict_Next(). */
-static void
-update_global_holdings (PyObject *main_globals)
-{
-  PyObject *modules = PyImport_GetModuleDict ();
-  PyObject *key, *module;
-  Py_ssize_t pos = 0;
-
-  if (modules == NULL || !PyDict_CheckExact (modules) || !globals_changed (modules))
-    return;
-  if (global_holdings == NULL)
-    {
-      global_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
-      module_dicts = g_ptr_array_new ();
-      module_versions = g_array_new (FALSE, FALSE, sizeof (guint64));
-    }
-  g_hash_table_remove_all (global_holdings);
-  g_ptr_array_set_size (module_dicts, 0);
-  g_array_set_size (module_versions, 0);
-  modules_version = hs_py_dict_version (modules);
-  while (PyDict_Next (modules, &pos, &key, &module))
-    {
-      PyObject *dict = PyModule_CheckExact (module) ? PyModule_GetDict (module) : NULL;
-      PyObject *name = dict != NULL ? PyDict_GetItemString (dict, "__name__") : NULL;
-      PyObject *k, *v;
-      Py_ssize_t at = 0;
-      guint64 version;
-
-      /* a module under a second name (os.path) is read once */
-      if (dict == NULL || dict == main_globals || !PyDict_CheckExact (dict) ||
-          name == NULL || !PyUnicode_CheckExact (name) || g_ptr_array_find (module_dicts, dict, NULL))
-        continue;
-      version = hs_py_dict_version (dict);
-      g_ptr_array_add (module_dicts, dict);
-      g_array_append_val (module_versions, version);
-      while (PyDict_Next (dict, &at, &k, &v))
-        {
-          if (counts_globals (k))
-            hold (global_holdings, k, HS_EDGE_HELD_GLOBAL, name);
-          if (counts_globals (v))
-            hold (global_holdings, v, HS_EDGE_HELD_GLOBAL, name);
-        }
-    }
-  code_epoch++;
+   * that stops running, so that the walker reads the objects it held
+   * again; a statement on the console never looks for an arena */
+  arena_state = arena_state == ARENA_LOOKED ? ARENA_ENDED : ARENA_GONE;
 }
 
 /* One more (delta 1) or one fewer (-1) frame runs code.  A code object
@@ -320,8 +241,7 @@ forget_idle_roots (void)
  * are those of the last step and have not run since. */
 void
 hs_holders_begin_step (GPtrArray *user_frames,
-                       guint      keep,
-                       PyObject  *main_globals)
+                       guint      keep)
 {
   gboolean codes_changed = FALSE;
 
@@ -388,12 +308,14 @@ hs_holders_begin_step (GPtrArray *user_frames,
 
       /* one walk over the gc's objects, about 2 ms at the first step */
       arena_state = ARENA_LOOKED;
+      /* a reference of its own, so that even a list found by mistake
+       * cannot be freed under the step that reads it */
       arena_objects = hs_py_find_arena_objects (module_code);
+      Py_XINCREF (arena_objects);
       arena_name = module_code->co_qualname;
     }
   if (arena_objects != NULL && PyList_GET_SIZE (arena_objects) != arena_length)
     build_arena_holdings ();
-  update_global_holdings (main_globals);
   if (arena_state == ARENA_ENDED)
     {
       arena_state = ARENA_GONE;
@@ -414,21 +336,14 @@ hs_holders_begin_step (GPtrArray *user_frames,
 }
 
 /* Every table that holdings are read from changes only with code_epoch:
- * an object asked about at every step looks itself up once per epoch.
- * other_holdings is the first found of the arena's and the globals'. */
+ * an object asked about at every step looks itself up once per epoch. */
 static void
 remember_holdings (HsEntry *entry)
 {
-  gpointer other = NULL;
-
   if (entry->holders_epoch == code_epoch)
     return;
   entry->holdings = g_hash_table_lookup (code_holdings, entry->obj);
-  if (arena_objects != NULL)
-    other = g_hash_table_lookup (arena_holdings, entry->obj);
-  if (other == NULL && global_holdings != NULL)
-    other = g_hash_table_lookup (global_holdings, entry->obj);
-  entry->other_holdings = other;
+  entry->arena_holdings = arena_objects != NULL ? g_hash_table_lookup (arena_holdings, entry->obj) : NULL;
   entry->holders_epoch = code_epoch;
 }
 
@@ -446,7 +361,7 @@ hs_holders_any (HsEntry *entry)
     return FALSE;
   obj = entry->obj;
   remember_holdings (entry);
-  if (entry->holdings != NULL || entry->other_holdings != NULL || PyModule_CheckExact (obj))
+  if (entry->holdings != NULL || entry->arena_holdings != NULL || PyModule_CheckExact (obj))
     return TRUE;
   if (stack_items->len > 16)
     return g_hash_table_contains (stack_holdings, obj);
@@ -501,13 +416,9 @@ hs_holders_foreach (HsEntry      *entry,
         func (HS_EDGE_HELD_MODULES, name, 1, user_data);
       PyErr_Clear ();
     }
-  if (entry->other_holdings != NULL)
-    {
-      if (arena_objects != NULL)
-        report (g_hash_table_lookup (arena_holdings, obj), func, user_data);
-      if (global_holdings != NULL)
-        report (g_hash_table_lookup (global_holdings, obj), func, user_data);
-    }
+  /* the table, not the pointer remembered: the arena may have ended since */
+  if (entry->arena_holdings != NULL && arena_objects != NULL)
+    report (g_hash_table_lookup (arena_holdings, obj), func, user_data);
 }
 
 /* What the value stacks of the user's frames hold now, each object once

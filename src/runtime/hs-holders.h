@@ -3,8 +3,8 @@
  * Hidden holders: references to a shown object that the graph does not
  * draw, but that CPython can name.  The constants and names of the user's
  * code objects (a literal stays alive after the last variable lets go of
- * it), the value stacks of the user's frames, sys.modules, the parser's
- * arena while the script runs, and the globals of imported modules.
+ * it), the value stacks of the user's frames, sys.modules, and the
+ * parser's arena while the script runs.
  */
 #pragma once
 
@@ -25,8 +25,7 @@ typedef void (*HsHolderFunc) (HsEdgeKind  kind,
                               gpointer    user_data);
 
 void hs_holders_begin_step (GPtrArray    *user_frames,
-                            guint         keep,
-                            PyObject     *main_globals);
+                            guint         keep);
 gboolean hs_holders_any    (HsEntry      *entry);
 void hs_holders_foreach    (HsEntry      *entry,
                             HsHolderFunc  func,

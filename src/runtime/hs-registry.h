@@ -55,7 +55,7 @@ struct _HsEntry
   guint32       static_flags;   /* the flags fixed by type and value */
   guint32       holders_epoch;  /* hs-holders.c: which code holdings `holdings` is from */
   gpointer      holdings;       /* hs-holders.c: what the running code objects hold of it */
-  gpointer      other_holdings; /* hs-holders.c: what the arena and module globals hold, same epoch */
+  gpointer      arena_holdings; /* hs-holders.c: what the parser's arena holds of it, same epoch */
   guint         sent : 1;
   guint         in_view : 1;
   guint         in_limbo : 1;

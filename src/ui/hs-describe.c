@@ -137,7 +137,6 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_STACK:
     case HS_EDGE_HELD_MODULES:
     case HS_EDGE_HELD_ARENA:
-    case HS_EDGE_HELD_GLOBAL:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -255,10 +254,6 @@ describe_holder (const HsHiddenRef *hidden)
     /* Translators: CPython's parser keeps what it read of the script in an
      * arena, which it frees only when the script ends */
     return g_strdup (_("the parser's arena, until the script ends"));
-  if (hidden->kind == HS_EDGE_HELD_GLOBAL)
-    /* Translators: %s is an imported module's name, "math"; its dict holds
-     * the object as the value of one of its globals, or as a global's name */
-    return g_strdup_printf (_("the globals of the module %s"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

@@ -109,9 +109,6 @@ holder_title (HsEdgeKind  kind,
       /* Translators: a box for the arena in which CPython's parser keeps
        * the literals and names it read from the script */
       return g_strdup (_("the parser's arena"));
-    case HS_EDGE_HELD_GLOBAL:
-      /* Translators: a box for an imported module's dict; %s is its name, "math" */
-      return g_strdup_printf (_("globals of %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -131,8 +128,6 @@ holder_subtitle (HsEdgeKind kind)
       return _("values being computed or passed");
     case HS_EDGE_HELD_ARENA:
       return _("literals and names read from the script");
-    case HS_EDGE_HELD_GLOBAL:
-      return "__dict__";
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -737,10 +732,6 @@ hs_holder_box_describe (const HsHolderBox *box)
     case HS_EDGE_HELD_ARENA:
       return g_strdup (_("CPython's parser keeps what it read of a script in an arena until the script ends: "
                          "that is why getrefcount() of a literal reads one more in a script than after compile()."));
-    case HS_EDGE_HELD_GLOBAL:
-      return g_strdup_printf (_("The module %s keeps its globals in a dict, names and values: "
-                                "they stay alive as long as the module does, whatever the program's names do."),
-                              box->holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

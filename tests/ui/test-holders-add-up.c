@@ -311,6 +311,21 @@ test_literal_held (HsTraceFixture *f,
   g_assert_cmpuint (hs_graph_view_holders_count_held (last_holders, thousand_at_end), ==, 0);
 }
 
+/* The AST optimiser folds `not 0` and `__debug__` to a bool, which it
+ * keeps in the arena too: the arena is still found, and 1000 still
+ * named as held by it. */
+static void
+test_arena_with_folded_bool (HsTraceFixture *f,
+                             gconstpointer   data)
+{
+  HsTrace *trace = hs_trace_fixture_run (f, "x = 1000\nok = not 0\nif __debug__:\n    pass\n");
+  g_autoptr(HsSnapshot) snapshot = hs_test_step_at_line (trace, 3, 0);
+  g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+  g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
+
+  g_assert_cmpuint (count_held_by (holders, hs_test_var_ref (snapshot, NULL, "x"), "the parser's arena"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,6 +360,8 @@ main (int   argc,
     }
   g_test_add ("/ui/holders-add-up/literal-held", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_literal_held, hs_trace_fixture_teardown);
+  g_test_add ("/ui/holders-add-up/arena-with-folded-bool", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_arena_with_folded_bool, hs_trace_fixture_teardown);
 
   return g_test_run ();
 }
