@@ -1055,21 +1055,30 @@ hs_py_gc_stats (guint64 collections[3],
     }
 }
 
+/* The heads of the gc's lists: generations 0 to 2, then the permanent
+ * generation that gc.freeze() fills */
+static void
+gc_heads (PyGC_Head *heads[4])
+{
+  struct _gc_runtime_state *gc = hs_py_gc_state ();
+
+  for (int i = 0; i < 3; i++)
+    heads[i] = &gc->generations[i].head;
+  heads[3] = &gc->permanent_generation.head;
+}
+
 /* Follows the object's gc list to the generation head it belongs to.  New
  * objects sit at the tail of generation 0, so this is short for them. */
 int
 hs_py_gc_generation (PyObject *obj)
 {
-  struct _gc_runtime_state *gc = hs_py_gc_state ();
   PyGC_Head *heads[4];
   PyGC_Head *g;
 
   if (!_PyObject_IS_GC (obj) || !_PyObject_GC_IS_TRACKED (obj))
     return -1;
 
-  for (int i = 0; i < 3; i++)
-    heads[i] = &gc->generations[i].head;
-  heads[3] = &gc->permanent_generation.head;
+  gc_heads (heads);
 
   g = _Py_AS_GC (obj);
   for (gsize guard = 0; guard < (1u << 26); guard++)
@@ -1143,7 +1152,6 @@ add_tuple_items (GHashTable *set,
 PyObject *
 hs_py_find_arena_objects (PyCodeObject *module_code)
 {
-  struct _gc_runtime_state *gc = hs_py_gc_state ();
   g_autoptr(GHashTable) script_objects = g_hash_table_new (NULL, NULL);
   g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
   PyGC_Head *heads[4];
@@ -1155,10 +1163,7 @@ hs_py_find_arena_objects (PyCodeObject *module_code)
   if (g_hash_table_size (script_objects) == 0)
     return NULL;
 
-  for (int i = 0; i < 3; i++)
-    heads[i] = &gc->generations[i].head;
-  heads[3] = &gc->permanent_generation.head;
-
+  gc_heads (heads);
   for (int i = 0; i < 4; i++)
     for (PyGC_Head *g = (PyGC_Head *) heads[i]->_gc_next; g != heads[i]; g = (PyGC_Head *) g->_gc_next)
       {

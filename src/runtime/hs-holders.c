@@ -348,8 +348,8 @@ remember_holdings (HsEntry *entry)
 }
 
 /* Whether hs_holders_foreach() would report anything for entry: most
- * objects shown are held by no code object, no value stack and no
- * sys.modules, and this says so without a callback. */
+ * objects shown are held by no code object, no value stack, no
+ * sys.modules and no arena, and this says so without a callback. */
 gboolean
 hs_holders_any (HsEntry *entry)
 {
@@ -416,9 +416,10 @@ hs_holders_foreach (HsEntry      *entry,
         func (HS_EDGE_HELD_MODULES, name, 1, user_data);
       PyErr_Clear ();
     }
-  /* the table, not the pointer remembered: the arena may have ended since */
-  if (entry->arena_holdings != NULL && arena_objects != NULL)
-    report (g_hash_table_lookup (arena_holdings, obj), func, user_data);
+  /* remembered this epoch, and the table changes only with the epoch;
+   * an arena that has ended holds nothing */
+  if (arena_objects != NULL)
+    report (entry->arena_holdings, func, user_data);
 }
 
 /* What the value stacks of the user's frames hold now, each object once
