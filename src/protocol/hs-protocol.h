@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 6
+#define HS_PROTOCOL_VERSION 7
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 
 /* The worker's exit status when Py_FinalizeEx() failed (sys.stdout could
@@ -117,6 +117,7 @@ typedef enum
   HS_EDGE_HELD_STACK,    /* on the value stack of the frame of the code labelled */
   HS_EDGE_HELD_MODULES,  /* sys.modules[label] */
   HS_EDGE_HELD_ARENA,    /* the parser's arena, while the script (code labelled) runs */
+  HS_EDGE_HELD_FUNCTIONS,/* __self__ of the built-in functions of the module labelled */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

@@ -38,6 +38,20 @@ static Py_ssize_t arena_length;     /* its length when arena_holdings was built 
 static GHashTable *arena_holdings;  /* PyObject* -> HsHolding*, kind HS_EDGE_HELD_ARENA */
 static PyObject *arena_name;        /* the script's code's qualified name, <module> */
 
+/* A built-in function of a module (math.sqrt) holds its module as
+ * __self__: most of math's refcount is its 55 functions.  Those found
+ * among the module's globals are counted, each once (sys.displayhook is
+ * also sys.__displayhook__); one held only elsewhere stays "other".  The
+ * count is read again when the module's dict changes: dict versions come
+ * from one counter, so a module freed and another made at its address
+ * cannot match the version remembered. */
+typedef struct
+{
+  guint64 version;
+  guint   count;
+} FunctionCount;
+static GHashTable *function_counts; /* PyObject* module -> FunctionCount* */
+
 /* The frames as at the last step, outermost first, and the value stack
  * items each one was found holding: a frame that is not running cannot
  * change its value stack, so a step reads only the frames above those it
@@ -380,6 +394,36 @@ report (HsHolding    *first,
     func (h->kind, h->name, h->count, user_data);
 }
 
+/* Runs no Python code: a module's dict is a plain dict, read with
+ * PyDict_Next(), and a built-in function's __self__ is a field. */
+static guint
+count_module_functions (PyObject *module,
+                        PyObject *dict)
+{
+  g_autoptr(GHashTable) seen = NULL;
+  FunctionCount *counted;
+  PyObject *key, *value;
+  Py_ssize_t pos = 0;
+
+  if (function_counts == NULL)
+    function_counts = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  counted = g_hash_table_lookup (function_counts, module);
+  if (counted != NULL && counted->version == hs_py_dict_version (dict))
+    return counted->count;
+  if (counted == NULL)
+    {
+      counted = g_new0 (FunctionCount, 1);
+      g_hash_table_insert (function_counts, module, counted);
+    }
+  seen = g_hash_table_new (NULL, NULL);
+  while (PyDict_Next (dict, &pos, &key, &value))
+    if (PyCFunction_Check (value) && PyCFunction_GET_SELF (value) == module)
+      g_hash_table_add (seen, value);
+  counted->version = hs_py_dict_version (dict);
+  counted->count = g_hash_table_size (seen);
+  return counted->count;
+}
+
 /* Every object is asked at every step, so what the code objects hold of
  * it is remembered on its entry until they change. */
 void
@@ -415,6 +459,13 @@ hs_holders_foreach (HsEntry      *entry,
           PyDict_GetItemWithError (modules, name) == obj)
         func (HS_EDGE_HELD_MODULES, name, 1, user_data);
       PyErr_Clear ();
+      if (dict != NULL && PyDict_CheckExact (dict) && name != NULL && PyUnicode_CheckExact (name))
+        {
+          guint n_functions = count_module_functions (obj, dict);
+
+          if (n_functions > 0)
+            func (HS_EDGE_HELD_FUNCTIONS, name, n_functions, user_data);
+        }
     }
   /* remembered this epoch, and the table changes only with the epoch;
    * an arena that has ended holds nothing */

@@ -3,8 +3,9 @@
  * Hidden holders: references to a shown object that the graph does not
  * draw, but that CPython can name.  The constants and names of the user's
  * code objects (a literal stays alive after the last variable lets go of
- * it), the value stacks of the user's frames, sys.modules, and the
- * parser's arena while the script runs.
+ * it), the value stacks of the user's frames, sys.modules, the parser's
+ * arena while the script runs, and the built-in functions of a module
+ * (their __self__).
  */
 #pragma once
 

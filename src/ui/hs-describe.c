@@ -137,6 +137,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_STACK:
     case HS_EDGE_HELD_MODULES:
     case HS_EDGE_HELD_ARENA:
+    case HS_EDGE_HELD_FUNCTIONS:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -254,6 +255,10 @@ describe_holder (const HsHiddenRef *hidden)
     /* Translators: CPython's parser keeps what it read of the script in an
      * arena, which it frees only when the script ends */
     return g_strdup (_("the parser's arena, until the script ends"));
+  if (hidden->kind == HS_EDGE_HELD_FUNCTIONS)
+    /* Translators: %s is a module's name, "math"; each of its built-in
+     * functions (math.sqrt) holds the module as its __self__ */
+    return g_strdup_printf (_("the built-in functions of %s (their __self__)"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

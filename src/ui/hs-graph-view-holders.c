@@ -109,6 +109,9 @@ holder_title (HsEdgeKind  kind,
       /* Translators: a box for the arena in which CPython's parser keeps
        * the literals and names it read from the script */
       return g_strdup (_("the parser's arena"));
+    case HS_EDGE_HELD_FUNCTIONS:
+      /* Translators: a box for a module's built-in functions; %s is its name, "math" */
+      return g_strdup_printf (_("built-in functions of %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -128,6 +131,8 @@ holder_subtitle (HsEdgeKind kind)
       return _("values being computed or passed");
     case HS_EDGE_HELD_ARENA:
       return _("literals and names read from the script");
+    case HS_EDGE_HELD_FUNCTIONS:
+      return "__self__";
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -732,6 +737,9 @@ hs_holder_box_describe (const HsHolderBox *box)
     case HS_EDGE_HELD_ARENA:
       return g_strdup (_("CPython's parser keeps what it read of a script in an arena until the script ends: "
                          "that is why getrefcount() of a literal reads one more in a script than after compile()."));
+    case HS_EDGE_HELD_FUNCTIONS:
+      return g_strdup_printf (_("Each built-in function of the module %s keeps a reference to the module "
+                                "in __self__, so its functions count in its refcount."), box->holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

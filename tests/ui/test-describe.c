@@ -259,6 +259,31 @@ test_hidden_holders_named (HsTraceFixture *f,
   g_assert_nonnull (last);
 }
 
+/* A module's built-in functions hold it as __self__: math's refcount is
+ * mostly them, and was "other".  The program counts them itself, each
+ * function once, as the runtime must. */
+static void
+test_module_functions_named (HsTraceFixture *f,
+                             gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import math\n"
+    "n = len({id(v) for v in vars(math).values()\n"
+    "         if type(v).__name__ == 'builtin_function_or_method' and v.__self__ is math})\n"
+    "pass\n");
+  g_autoptr(HsSnapshot) at4 = hs_test_step_at_line (t, 4, 0);
+  g_autoptr(HsRefcountBreakdown) math = hs_describe_refcount_breakdown (at4, hs_test_var_ref (at4, NULL, "math"));
+  const HsObject *n = hs_snapshot_lookup (at4, hs_test_var_ref (at4, NULL, "n"));
+  guint64 n_functions = g_ascii_strtoull (n->repr, NULL, 10);
+
+  g_assert_cmpuint (n_functions, >, 40);
+  g_assert_true (has_drawn (math, "math"));
+  g_assert_cmpuint (named_count (math, "sys.modules['math']"), ==, 1);
+  g_assert_cmpuint (named_count (math, "the built-in functions of math (their __self__)"), ==, n_functions);
+  g_assert_cmpint (math->other, ==, 0);
+  g_assert_cmpint ((gint64) math->drawn->len + math->n_named, ==, math->refcount);
+}
+
 /* "Referenced by" names the container by the path from a variable, so
  * that two unnamed lists do not both read "list[0]". */
 static void
@@ -701,6 +726,8 @@ main (int   argc,
               hs_trace_fixture_setup, test_dict_over_cap, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/hidden-holders-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_hidden_holders_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/module-functions-named", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_module_functions_named, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/referrers-name-paths", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_referrers_name_paths, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/referrers-name-keys", HsTraceFixture, NULL,

@@ -188,6 +188,9 @@ check_holders_are_true (GPtrArray  *holders,
                   case HS_EDGE_HELD_ARENA:
                     title = g_strdup ("the parser's arena");
                     break;
+                  case HS_EDGE_HELD_FUNCTIONS:
+                    title = g_strdup_printf ("built-in functions of %s", hidden[h].holder);
+                    break;
                   default:
                     title = g_strdup ("sys.modules");
                     break;
