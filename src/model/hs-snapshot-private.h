@@ -17,6 +17,8 @@ struct _HsSnapshot
   GArray         *freed;     /* HsFreed */
   GArray         *gc_runs;   /* HsGcRun */
   GArray         *hidden;    /* HsHiddenRef, by target as objects are */
+  GArray         *reported;  /* hidden as the runtime reported it, when
+                              * hs_snapshot_settle_held () changed it, or NULL */
   GBytes         *out;
   GBytes         *err;
   const char     *python_version; /* interned: "3.11.2", or NULL when not known */
@@ -26,5 +28,10 @@ struct _HsSnapshot
 };
 
 HsSnapshot *hs_snapshot_new (GPtrArray *strings);
+void        hs_hidden_refs_add (GArray       *hidden,
+                                const HsEdge *edge);
+void        hs_snapshot_settle_held (HsSnapshot *self);
+const HsHiddenRef *hs_snapshot_get_reported_holders (HsSnapshot *self,
+                                                     guint      *n_refs);
 
 G_END_DECLS

@@ -55,6 +55,7 @@ hs_snapshot_unref (HsSnapshot *self)
   g_array_unref (self->freed);
   g_array_unref (self->gc_runs);
   g_array_unref (self->hidden);
+  g_clear_pointer (&self->reported, g_array_unref);
   g_clear_pointer (&self->out, g_bytes_unref);
   g_clear_pointer (&self->err, g_bytes_unref);
   g_ptr_array_unref (self->strings);
@@ -184,6 +185,120 @@ hs_snapshot_count_references (HsSnapshot *self,
 
   o = hs_snapshot_lookup (self, ref);
   return o ? o->n_referrers : 0;
+}
+
+/* Adds a held edge to hidden (HsHiddenRef): a holder's references to one
+ * object arrive one edge each, together, and are counted as one entry.
+ * The label is compared as a pointer, one string of the trace's table,
+ * so that a saved trace (hs-trace-json.c) groups them as a snapshot does. */
+void
+hs_hidden_refs_add (GArray       *hidden,
+                    const HsEdge *edge)
+{
+  HsHiddenRef *last = hidden->len > 0 ? &g_array_index (hidden, HsHiddenRef, hidden->len - 1) : NULL;
+
+  g_assert (HS_EDGE_KIND_IS_HELD (edge->kind));
+
+  if (last != NULL && last->target == edge->target && last->kind == edge->kind && last->holder == edge->label)
+    last->count++;
+  else
+    {
+      HsHiddenRef h = { edge->target, edge->kind, edge->label, 1 };
+
+      g_array_append_val (hidden, h);
+    }
+}
+
+/* The hidden references to target, which hidden (sorted by target)
+ * holds from *first on: how many. */
+static guint
+find_hidden_refs (GArray  *hidden,
+                  guint32  target,
+                  guint   *first)
+{
+  guint lo = 0, hi = hidden->len, n = 0;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (hidden, HsHiddenRef, mid).target < target)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  while (lo + n < hidden->len && g_array_index (hidden, HsHiddenRef, lo + n).target == target)
+    n++;
+  *first = lo;
+  return n;
+}
+
+/* A module's dict drawn as a dict (vars(math)) draws as arrows entries
+ * that the runtime also counts as held by that module's globals: the
+ * runtime cannot know, when it reads an object, whether the walk will
+ * reach the module's dict.  Each arrow drawn from the dict takes one
+ * reference out of the globals' count here, so that nothing counts
+ * twice.  What the runtime reported is kept for a saved trace, so that
+ * reading it back settles the same way. */
+void
+hs_snapshot_settle_held (HsSnapshot *self)
+{
+  guint k = 0;
+
+  g_return_if_fail (self != NULL && self->reported == NULL);
+
+  for (guint i = 0; i < self->hidden->len; i++)
+    {
+      HsHiddenRef dict = g_array_index (self->hidden, HsHiddenRef, i);
+      const HsObject *o;
+
+      if (dict.kind != HS_EDGE_HELD_DICT || (o = hs_snapshot_lookup (self, dict.target)) == NULL)
+        continue;
+      for (guint j = 0; j < o->n_edges; j++)
+        {
+          guint first, n;
+
+          if (o->edges[j].kind != HS_EDGE_KEY && o->edges[j].kind != HS_EDGE_VALUE)
+            continue;
+          n = find_hidden_refs (self->hidden, o->edges[j].target, &first);
+          for (guint h = first; h < first + n; h++)
+            {
+              HsHiddenRef *global = &g_array_index (self->hidden, HsHiddenRef, h);
+
+              if (global->kind == HS_EDGE_HELD_GLOBAL && global->count > 0 &&
+                  g_strcmp0 (global->holder, dict.holder) == 0)
+                {
+                  if (self->reported == NULL)
+                    self->reported = g_array_copy (self->hidden);
+                  global->count--;
+                  break;
+                }
+            }
+        }
+    }
+  if (self->reported == NULL)
+    return;
+  /* what the dict's arrows all draw is no hidden reference any more */
+  for (guint i = 0; i < self->hidden->len; i++)
+    if (g_array_index (self->hidden, HsHiddenRef, i).count > 0)
+      g_array_index (self->hidden, HsHiddenRef, k++) = g_array_index (self->hidden, HsHiddenRef, i);
+  g_array_set_size (self->hidden, k);
+}
+
+/* The hidden references as the runtime reported them, before
+ * hs_snapshot_settle_held () */
+const HsHiddenRef *
+hs_snapshot_get_reported_holders (HsSnapshot *self,
+                                  guint      *n_refs)
+{
+  GArray *reported;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (n_refs != NULL, NULL);
+
+  reported = self->reported != NULL ? self->reported : self->hidden;
+  *n_refs = reported->len;
+  return (const HsHiddenRef *) reported->data;
 }
 
 /* The references the graph does not draw but the runtime named, grouped

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hs-snapshot-private.h"
 #include "hs-trace-json.h"
 
 /* What has been generated goes out in pieces of about this size: one
@@ -37,6 +38,7 @@ typedef struct
   guint           depth;
   guint8          place[MAX_DEPTH];
   GOutputStream  *stream;
+  GArray         *held;     /* HsHiddenRef: one record's, for a moment */
   gboolean        failed;   /* a write failed */
   GError         *error;
 } Writer;
@@ -325,14 +327,18 @@ flag (Writer     *w,
 }
 
 /* Version 2 records (compact) leave out false booleans, a null size, an
- * untracked gc and empty edges: the reader puts them back. */
+ * untracked gc and empty edges: the reader puts them back.  The hidden
+ * holders (held, as a snapshot groups them) are left out when there are
+ * none, in both versions: most objects have none. */
 static void
-write_object (Writer         *w,
-              const HsObject *o,
-              gboolean        compact)
+write_object (Writer            *w,
+              const HsObject    *o,
+              const HsHiddenRef *held,
+              guint              n_held,
+              gboolean           compact)
 {
   int generation = HS_OBJECT_GENERATION (o->flags);
-  guint n_drawn = o->n_edges;
+  guint n_drawn = 0;
 
   begin_map (w);
   KEY (w, "ref"); integer (w, o->ref);
@@ -372,15 +378,18 @@ write_object (Writer         *w,
     }
   flag (w, "new", o->changes & HS_CHANGE_NEW, compact);
   flag (w, "created", o->changes & HS_CHANGE_CREATED, compact);
-  /* hidden holders come last and are not written (trace-format.md) */
-  while (n_drawn > 0 && HS_EDGE_KIND_IS_HELD (o->edges[n_drawn - 1].kind))
-    n_drawn--;
+  /* held edges, in version 2's records, are written under "held" */
+  for (guint i = 0; i < o->n_edges; i++)
+    if (!HS_EDGE_KIND_IS_HELD (o->edges[i].kind))
+      n_drawn++;
   if (!compact || n_drawn > 0)
     {
       KEY (w, "edges");
       begin_array (w);
-      for (guint i = 0; i < n_drawn; i++)
+      for (guint i = 0; i < o->n_edges; i++)
         {
+          if (HS_EDGE_KIND_IS_HELD (o->edges[i].kind))
+            continue;
           begin_map (w);
           KEY (w, "kind"); str (w, hs_edge_kind_to_string (o->edges[i].kind));
           KEY (w, "label"); str (w, o->edges[i].label);
@@ -389,7 +398,35 @@ write_object (Writer         *w,
         }
       end_array (w);
     }
+  if (n_held > 0)
+    {
+      KEY (w, "held");
+      begin_array (w);
+      for (guint i = 0; i < n_held; i++)
+        {
+          begin_map (w);
+          KEY (w, "kind"); str (w, hs_edge_kind_to_string (held[i].kind));
+          KEY (w, "label"); str (w, held[i].holder);
+          KEY (w, "count"); integer (w, held[i].count);
+          end_map (w);
+        }
+      end_array (w);
+    }
   end_map (w);
+}
+
+/* A record of the cursor's state, whose held edges are still among its
+ * edges: grouped as a snapshot groups them, so that both versions write
+ * the same "held". */
+static void
+write_state_object (Writer         *w,
+                    const HsObject *o)
+{
+  g_array_set_size (w->held, 0);
+  for (guint i = 0; i < o->n_edges; i++)
+    if (HS_EDGE_KIND_IS_HELD (o->edges[i].kind))
+      hs_hidden_refs_add (w->held, &o->edges[i]);
+  write_object (w, o, (const HsHiddenRef *) w->held->data, w->held->len, TRUE);
 }
 
 static void
@@ -477,7 +514,8 @@ write_snapshot_step (Writer     *w,
   const HsObject *objects;
   const HsFreed *freed;
   const HsGcRun *runs;
-  guint n;
+  const HsHiddenRef *hidden;
+  guint n, n_hidden, h = 0;
 
   begin_map (w);
   KEY (w, "index"); integer (w, hs_snapshot_get_index (snap));
@@ -493,10 +531,19 @@ write_snapshot_step (Writer     *w,
   write_frames (w, frames, 0, n);
 
   objects = hs_snapshot_get_objects (snap, &n);
+  hidden = hs_snapshot_get_reported_holders (snap, &n_hidden);
   KEY (w, "objects");
   begin_array (w);
   for (guint i = 0; i < n; i++)
-    write_object (w, &objects[i], FALSE);
+    {
+      guint first = h;
+
+      /* the hidden references come by target, as the objects do */
+      while (h < n_hidden && hidden[h].target == objects[i].ref)
+        h++;
+      write_object (w, &objects[i], hidden + first, h - first, FALSE);
+    }
+  g_assert (h == n_hidden);
   end_array (w);
 
   freed = hs_snapshot_get_freed (snap, &n);
@@ -537,7 +584,7 @@ write_delta_step (Writer             *w,
       KEY (w, "objects");
       begin_array (w);
       for (guint i = 0; i < all->len; i++)
-        write_object (w, g_ptr_array_index (all, i), TRUE);
+        write_state_object (w, g_ptr_array_index (all, i));
       end_array (w);
     }
   else
@@ -559,7 +606,7 @@ write_delta_step (Writer             *w,
           KEY (w, "objects");
           begin_array (w);
           for (guint i = 0; i < d->n_touched; i++)
-            write_object (w, hs_trace_cursor_lookup (cursor, d->touched[i]), TRUE);
+            write_state_object (w, hs_trace_cursor_lookup (cursor, d->touched[i]));
           end_array (w);
         }
       if (d->n_refcounts > 0)
@@ -645,6 +692,7 @@ hs_trace_writer_new (GOutputStream     *stream,
   self->w.size = FLUSH_AT + 4096;
   self->w.data = g_malloc (self->w.size);
   self->w.stream = g_object_ref (stream);
+  self->w.held = g_array_new (FALSE, FALSE, sizeof (HsHiddenRef));
   self->format = format;
   self->every = snapshot_every;
   /* No second UTF-8 check: program output is made valid in text(), the
@@ -674,6 +722,7 @@ hs_trace_writer_free (HsTraceWriter *self)
     return;
   g_free (self->w.data);
   g_object_unref (self->w.stream);
+  g_array_unref (self->w.held);
   g_clear_pointer (&self->pending_out, g_bytes_unref);
   g_clear_pointer (&self->pending_err, g_bytes_unref);
   g_clear_error (&self->w.error);

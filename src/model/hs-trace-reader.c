@@ -13,6 +13,11 @@
 /* Steps per batch handed to hs_trace_append_batch(). */
 #define BATCH_STEPS 256
 
+/* The most held edges one object may have: what one frame of a live run
+ * could carry, so that a count cannot make a few bytes of JSON take
+ * gigabytes. */
+#define MAX_HELD ((gint64) (HS_PROTOCOL_MAX_FRAME / sizeof (HsWireEdge)))
+
 G_DEFINE_QUARK (hs-trace-reader-error-quark, hs_trace_reader_error)
 
 typedef struct yajl_val_s YajlTree;
@@ -255,19 +260,24 @@ static const char *event_name (int i) { return hs_event_to_string (i); }
 static const char *edge_name (int i) { return hs_edge_kind_to_string (i); }
 static const char *cause_name (int i) { return hs_free_cause_to_string (i); }
 
+/* NULL, with *problem saying why, when the record is not one. */
 static Record *
-parse_record (Reader     *r,
-              yajl_val object)
+parse_record (Reader      *r,
+              yajl_val     object,
+              const char **problem)
 {
   g_autoptr(GArray) edges = g_array_new (FALSE, TRUE, sizeof (HsWireEdge));
   yajl_val list = get_array (object, "edges");
+  yajl_val held = member (object, "held");
   const char *type = get_string (object, "type");
   const char *repr = get_string (object, "repr");
   yajl_val gc = NULL;
   gint64 ref = 0, id = 0, refcount = 0, size = -1, length = 0, omitted = 0, generation = -1;
   guint32 flags = 0;
+  gint64 n_held = 0;
   Record *record;
 
+  *problem = _("an object record without its members");
   if (!get_int (object, "ref", TRUE, 1, G_MAXUINT32, &ref) ||
       !get_int (object, "id", TRUE, 0, G_MAXINT64, &id) ||
       !get_int (object, "refcount", TRUE, G_MININT64, G_MAXINT64, &refcount) ||
@@ -316,6 +326,29 @@ parse_record (Reader     *r,
       edge.label = string_id (r, get_string (e, "label"));
       edge.target = target;
       g_array_append_val (edges, edge);
+    }
+  /* The hidden holders become the self-edges the runtime sent, one per
+   * reference, after the others: each entry counts a run of them. */
+  *problem = _("a hidden holder (“held”) without a held kind, a label or a count");
+  if (held != NULL && !YAJL_IS_ARRAY (held))
+    return NULL;
+  for (guint i = 0; i < array_length (held); i++)
+    {
+      yajl_val h = get_object (held, i);
+      int kind = h ? name_index (get_string (h, "kind"), edge_name, HS_N_EDGE_KINDS) : -1;
+      gint64 count = 0;
+      HsWireEdge edge = { 0 };
+
+      if (kind < 0 || !HS_EDGE_KIND_IS_HELD (kind) || get_string (h, "label") == NULL ||
+          !get_int (h, "count", TRUE, 1, MAX_HELD - n_held, &count))
+        return NULL;
+      n_held += count;
+      edge.owner = ref;
+      edge.kind = kind;
+      edge.label = string_id (r, get_string (h, "label"));
+      edge.target = ref;
+      for (gint64 k = 0; k < count; k++)
+        g_array_append_val (edges, edge);
     }
 
   record = g_new0 (Record, 1);
@@ -503,11 +536,12 @@ read_step (Reader     *r,
   for (guint i = 0; objects != NULL && i < array_length (objects); i++)
     {
       yajl_val object = get_object (objects, i);
-      Record *now = object ? parse_record (r, object) : NULL;
+      const char *problem = _("an object record without its members");
+      Record *now = object ? parse_record (r, object, &problem) : NULL;
       Record *before;
 
       if (now == NULL)
-        return invalid (error, r->index, _("an object record without its members"));
+        return invalid (error, r->index, problem);
       before = g_hash_table_lookup (r->objects, GUINT_TO_POINTER (now->wire.ref));
       emit_record (r, now, before, before == NULL);
       if (before == NULL ? now->edges->len > 0 : !same_edges (before->edges, now->edges))

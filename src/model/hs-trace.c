@@ -844,26 +844,6 @@ count_referrers (HsSnapshot *snap)
     add_referrer (snap, snap->return_ref);
 }
 
-static void
-add_hidden (HsSnapshot   *snap,
-            const HsEdge *edge)
-{
-  HsHiddenRef *last = snap->hidden->len > 0
-                      ? &g_array_index (snap->hidden, HsHiddenRef, snap->hidden->len - 1) : NULL;
-
-  g_assert (HS_EDGE_KIND_IS_HELD (edge->kind));
-
-  /* a holder's references to one object arrive one edge each, together */
-  if (last != NULL && last->target == edge->target && last->kind == edge->kind && last->holder == edge->label)
-    last->count++;
-  else
-    {
-      HsHiddenRef h = { edge->target, edge->kind, edge->label, 1 };
-
-      g_array_append_val (snap->hidden, h);
-    }
-}
-
 static HsSnapshot *
 snapshot_from_state (HsState    *st,
                      HsSnapshot *snap,
@@ -899,12 +879,14 @@ snapshot_from_state (HsState    *st,
             continue;
           /* what holds it unseen is told apart from what the graph draws */
           if (HS_EDGE_KIND_IS_HELD (edge->kind))
-            add_hidden (snap, edge);
+            hs_hidden_refs_add (snap->hidden, edge);
           else
             o->edges[k++] = *edge;
         }
       o->n_edges = k;
     }
+  if (drop_stale)
+    hs_snapshot_settle_held (snap);
 
   for (guint i = 0; i < st->frames->len; i++)
     {

@@ -118,6 +118,8 @@ typedef enum
   HS_EDGE_HELD_MODULES,  /* sys.modules[label] */
   HS_EDGE_HELD_ARENA,    /* the parser's arena, while the script (code labelled) runs */
   HS_EDGE_HELD_FUNCTIONS,/* __self__ of the built-in functions of the module labelled */
+  HS_EDGE_HELD_GLOBAL,   /* a global (name or value) of the module labelled */
+  HS_EDGE_HELD_DICT,     /* the module labelled holds it as its __dict__ */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

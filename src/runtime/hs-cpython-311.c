@@ -48,6 +48,7 @@ gboolean
 hs_py_is_immortal (PyObject *obj)
 {
   static void *libpython_base;
+  static GHashTable *known_static;  /* PyObject*, found in libpython's image */
   const char *start = (const char *) &_PyRuntime.global_objects;
   const char *end = start + sizeof _PyRuntime.global_objects;
   Dl_info info;
@@ -57,10 +58,25 @@ hs_py_is_immortal (PyObject *obj)
   if (obj == Py_None || obj == Py_True || obj == Py_False || obj == Py_Ellipsis ||
       obj == Py_NotImplemented || PyType_Check (obj))
     return FALSE;
+  /* dladdr() is slow (it was a third of the worker's time when the
+   * names of a deep-frozen module's globals were asked about at each
+   * step).  An object whose count is far below the static objects'
+   * start cannot be one of them, since no program drops hundreds of
+   * millions of references to one; and one found in libpython's image
+   * stays there, so it is asked about once. */
+  if (Py_REFCNT (obj) < 999999999 / 2)
+    return FALSE;
+  if (known_static != NULL && g_hash_table_contains (known_static, obj))
+    return TRUE;
 
   if (libpython_base == NULL && dladdr ((void *) &PyLong_Type, &info) != 0)
     libpython_base = info.dli_fbase;
-  return dladdr (obj, &info) != 0 && info.dli_fbase == libpython_base;
+  if (dladdr (obj, &info) == 0 || info.dli_fbase != libpython_base)
+    return FALSE;
+  if (known_static == NULL)
+    known_static = g_hash_table_new (NULL, NULL);
+  g_hash_table_add (known_static, obj);
+  return TRUE;
 }
 
 /* What _PyEval_SetTrace does, minus its "sys.settrace" audit event, which

@@ -2102,7 +2102,7 @@ hs_heap_walker_step (HsPyFrame *innermost,
   epoch++;
 
   matched = update_stack (innermost);
-  hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0);
+  hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0, module_globals);
   kept = full_walk ? 0 : count_kept_frames (matched);
   read_vars (kept, module_globals, line);
 

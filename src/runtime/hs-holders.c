@@ -38,6 +38,38 @@ static Py_ssize_t arena_length;     /* its length when arena_holdings was built 
 static GHashTable *arena_holdings;  /* PyObject* -> HsHolding*, kind HS_EDGE_HELD_ARENA */
 static PyObject *arena_name;        /* the script's code's qualified name, <module> */
 
+/* What the dicts of imported modules hold, names and values: math.pi
+ * stays alive while math does, whatever the program's names do.
+ *
+ * A step compares each dict's version, not its entries, and takes again
+ * the holdings of a module whose dict changed; code_epoch tells the
+ * walker only when an object it shows gained or lost one.  The dicts
+ * are borrowed: sys.modules keeps each module, and so its dict, alive
+ * while sys.modules does not change, which is checked first.
+ *
+ * Nothing is counted twice.  The globals the graph draws as variables
+ * (__main__'s, and those of a module whose top-level code runs) are
+ * left out.  A module dict the graph draws as a dict (vars(math)) is
+ * reported as held by its module (HS_EDGE_HELD_DICT), and the trace
+ * takes its drawn entries out of the globals' counts (hs-trace.c).
+ * None, True, False and objects whose refcount is no count are left out:
+ * hundreds of globals hold them, and naming each module at every step
+ * they are shown would cost more than the rest of the step. */
+typedef struct
+{
+  PyObject  *dict;      /* borrowed, see above */
+  PyObject  *name;      /* its __name__, borrowed from it */
+  guint64    version;   /* the dict's when `held` was taken */
+  gboolean   drawn;     /* its globals are variables the graph draws */
+  gboolean   seen;      /* scratch: found in sys.modules */
+  GPtrArray *held;      /* PyObject*: each key and value hold () counted, as held */
+} ModuleGlobals;
+static GHashTable *global_holdings; /* PyObject* -> HsHolding*, kind HS_EDGE_HELD_GLOBAL */
+static GHashTable *module_globals;  /* PyObject* dict -> ModuleGlobals* */
+static PyObject *modules_seen;      /* sys.modules, as matched to module_globals */
+static guint64 modules_version;     /* and its version then */
+static GPtrArray *drawn_globals;    /* PyObject* dicts whose globals are variables, this step */
+
 /* A built-in function of a module (math.sqrt) holds its module as
  * __self__: most of math's refcount is its 55 functions.  Those found
  * among the module's globals are counted, each once (sys.displayhook is
@@ -112,8 +144,8 @@ hold (GHashTable *table,
 }
 
 /* Takes back one hold (), dropping the object's entry when nothing holds
- * it any more. */
-static void
+ * it any more: TRUE then. */
+static gboolean
 unhold (GHashTable *table,
         PyObject   *obj,
         HsEdgeKind  kind,
@@ -128,7 +160,7 @@ unhold (GHashTable *table,
     if (h->kind == kind && h->name == name)
       {
         if (--h->count > 0)
-          return;
+          return FALSE;
         *link = h->next;
         h->next = NULL;
         g_free (h);
@@ -137,7 +169,14 @@ unhold (GHashTable *table,
   g_hash_table_steal (table, obj);
   if (first != NULL)
     g_hash_table_insert (table, obj, first);
-  else
+  return first == NULL;
+}
+
+static void
+unhold_stack_item (PyObject *obj,
+                   PyObject *name)
+{
+  if (unhold (stack_holdings, obj, HS_EDGE_HELD_STACK, name))
     {
       guint i = stack_items->len;
 
@@ -207,6 +246,219 @@ hs_holders_end_script (void)
   arena_state = arena_state == ARENA_LOOKED ? ARENA_ENDED : ARENA_GONE;
 }
 
+/* A module's __name__ (a str), borrowed from its dict, or NULL.  Looked
+ * up with CPython's own key: PyDict_GetItemString() would make a str at
+ * each call, and a key of our own would count in the refcount of the
+ * interned "__name__". */
+static PyObject *
+module_name (PyObject *module)
+{
+  PyObject *name = PyModule_GetNameObject (module);
+
+  if (name == NULL)
+    {
+      PyErr_Clear ();
+      return NULL;
+    }
+  /* the module's dict holds it */
+  Py_DECREF (name);
+  return PyUnicode_CheckExact (name) ? name : NULL;
+}
+
+static gboolean
+counts_globals (PyObject *obj)
+{
+  return obj != Py_None && obj != Py_True && obj != Py_False && obj != Py_Ellipsis &&
+         obj != Py_NotImplemented && !hs_py_is_immortal (obj);
+}
+
+/* Whether the walker has an entry for obj, which may remember holdings */
+static gboolean
+shown (PyObject *obj)
+{
+  return hs_registry_lookup (obj) != NULL;
+}
+
+/* Lets go of what m's dict held: TRUE if an object shown lost a holding.
+ * The objects are not read: the dict may have changed or gone. */
+static gboolean
+forget_module (ModuleGlobals *m)
+{
+  gboolean touched = FALSE;
+
+  for (guint i = 0; i < m->held->len; i++)
+    {
+      PyObject *obj = g_ptr_array_index (m->held, i);
+
+      unhold (global_holdings, obj, HS_EDGE_HELD_GLOBAL, m->name);
+      touched |= shown (obj);
+    }
+  g_ptr_array_set_size (m->held, 0);
+  return touched;
+}
+
+/* Takes m's holdings as its dict holds them now: TRUE if an object shown
+ * gained or lost one.  Reads no attribute and runs no Python code.
+ *
+ * A dict keeps its order, and a line mostly sets one global
+ * (warnings.catch_warnings() sets three at each with): the entries are
+ * compared in order with those held, and only those that differ are let
+ * go of and held, which adds up to the same holdings. */
+static gboolean
+read_module (ModuleGlobals *m)
+{
+  static GPtrArray *now;
+  gboolean touched = FALSE;
+  PyObject *key, *value;
+  Py_ssize_t pos = 0;
+  guint i;
+
+  if (now == NULL)
+    now = g_ptr_array_new ();
+  g_ptr_array_set_size (now, 0);
+  m->version = hs_py_dict_version (m->dict);
+  while (!m->drawn && PyDict_Next (m->dict, &pos, &key, &value))
+    {
+      if (counts_globals (key))
+        g_ptr_array_add (now, key);
+      if (counts_globals (value))
+        g_ptr_array_add (now, value);
+    }
+  for (i = 0; i < MAX (now->len, m->held->len); i++)
+    {
+      PyObject *was = i < m->held->len ? g_ptr_array_index (m->held, i) : NULL;
+      PyObject *is = i < now->len ? g_ptr_array_index (now, i) : NULL;
+
+      if (was == is)
+        continue;
+      /* the object let go of may be gone: it is not read */
+      if (was != NULL)
+        {
+          unhold (global_holdings, was, HS_EDGE_HELD_GLOBAL, m->name);
+          touched |= shown (was);
+        }
+      if (is != NULL)
+        {
+          hold (global_holdings, is, HS_EDGE_HELD_GLOBAL, m->name);
+          touched |= shown (is);
+        }
+    }
+  g_ptr_array_set_size (m->held, 0);
+  g_ptr_array_extend (m->held, now, NULL, NULL);
+  return touched;
+}
+
+static void
+module_globals_free (gpointer data)
+{
+  ModuleGlobals *m = data;
+
+  forget_module (m);
+  g_ptr_array_unref (m->held);
+  g_free (m);
+}
+
+/* Matches module_globals to sys.modules: TRUE if an object shown gained
+ * or lost a holding.  A module under two names (os.path) is read once;
+ * one whose __name__ is not a str is left out. */
+static gboolean
+match_modules (PyObject *modules)
+{
+  GHashTableIter iter;
+  ModuleGlobals *m;
+  PyObject *key, *module;
+  Py_ssize_t pos = 0;
+  gboolean touched = FALSE;
+
+  g_hash_table_iter_init (&iter, module_globals);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &m))
+    m->seen = FALSE;
+  while (PyDict_Next (modules, &pos, &key, &module))
+    {
+      PyObject *dict = PyModule_CheckExact (module) ? PyModule_GetDict (module) : NULL;
+      PyObject *name = dict != NULL && PyDict_CheckExact (dict) ? module_name (module) : NULL;
+
+      if (name == NULL)
+        continue;
+      m = g_hash_table_lookup (module_globals, dict);
+      /* a dict at the address of one gone has another version (dict
+       * versions come from one counter), and update_globals() reads it
+       * again; what is held is held under the module's name */
+      if (m != NULL && m->name != name)
+        {
+          touched |= forget_module (m);
+          m->name = name;
+          m->version = 0;
+        }
+      if (m == NULL)
+        {
+          m = g_new0 (ModuleGlobals, 1);
+          m->dict = dict;
+          m->name = name;
+          m->held = g_ptr_array_new ();
+          g_hash_table_insert (module_globals, dict, m);
+        }
+      m->seen = TRUE;
+    }
+  g_hash_table_iter_init (&iter, module_globals);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &m))
+    if (!m->seen)
+      {
+        touched |= forget_module (m);
+        g_hash_table_iter_remove (&iter);
+      }
+  modules_seen = modules;
+  modules_version = hs_py_dict_version (modules);
+  return touched;
+}
+
+/* Brings the globals' holdings up to this step: TRUE if an object shown
+ * gained or lost one. */
+static gboolean
+update_globals (GPtrArray *user_frames,
+                PyObject  *main_globals)
+{
+  PyObject *modules = PyImport_GetModuleDict ();
+  GHashTableIter iter;
+  ModuleGlobals *m;
+  gboolean touched = FALSE;
+
+  if (modules == NULL || !PyDict_CheckExact (modules))
+    return FALSE;
+  if (module_globals == NULL)
+    {
+      global_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
+      module_globals = g_hash_table_new_full (NULL, NULL, NULL, module_globals_free);
+      drawn_globals = g_ptr_array_new ();
+    }
+  if (modules != modules_seen || hs_py_dict_version (modules) != modules_version)
+    touched |= match_modules (modules);
+
+  g_ptr_array_set_size (drawn_globals, 0);
+  if (main_globals != NULL)
+    g_ptr_array_add (drawn_globals, main_globals);
+  for (guint i = 0; i < user_frames->len; i++)
+    {
+      HsPyFrame *frame = g_ptr_array_index (user_frames, i);
+
+      if (hs_py_frame_is_module (frame))
+        g_ptr_array_add (drawn_globals, hs_py_frame_globals (frame));
+    }
+
+  g_hash_table_iter_init (&iter, module_globals);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &m))
+    {
+      gboolean drawn = g_ptr_array_find (drawn_globals, m->dict, NULL);
+
+      if (drawn != m->drawn || m->version != hs_py_dict_version (m->dict))
+        {
+          m->drawn = drawn;
+          touched |= read_module (m);
+        }
+    }
+  return touched;
+}
+
 /* One more (delta 1) or one fewer (-1) frame runs code.  A code object
  * no frame runs any more stays a root until forget_idle_roots(), so that
  * the frame a step reads again does not rebuild the table: TRUE when a
@@ -255,7 +507,8 @@ forget_idle_roots (void)
  * are those of the last step and have not run since. */
 void
 hs_holders_begin_step (GPtrArray *user_frames,
-                       guint      keep)
+                       guint      keep,
+                       PyObject  *main_globals)
 {
   gboolean codes_changed = FALSE;
 
@@ -285,7 +538,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       guint start = g_array_index (frame_item_starts, guint, last);
 
       for (guint k = start; k < frame_items->len; k++)
-        unhold (stack_holdings, g_ptr_array_index (frame_items, k), HS_EDGE_HELD_STACK, name);
+        unhold_stack_item (g_ptr_array_index (frame_items, k), name);
       g_ptr_array_set_size (frame_items, start);
       g_array_set_size (frame_item_starts, last);
       g_ptr_array_set_size (frame_codes, last);
@@ -330,6 +583,8 @@ hs_holders_begin_step (GPtrArray *user_frames,
     }
   if (arena_objects != NULL && PyList_GET_SIZE (arena_objects) != arena_length)
     build_arena_holdings ();
+  if (update_globals (user_frames, main_globals))
+    code_epoch++;
   if (arena_state == ARENA_ENDED)
     {
       arena_state = ARENA_GONE;
@@ -358,6 +613,7 @@ remember_holdings (HsEntry *entry)
     return;
   entry->holdings = g_hash_table_lookup (code_holdings, entry->obj);
   entry->arena_holdings = arena_objects != NULL ? g_hash_table_lookup (arena_holdings, entry->obj) : NULL;
+  entry->global_holdings = global_holdings != NULL ? g_hash_table_lookup (global_holdings, entry->obj) : NULL;
   entry->holders_epoch = code_epoch;
 }
 
@@ -375,7 +631,10 @@ hs_holders_any (HsEntry *entry)
     return FALSE;
   obj = entry->obj;
   remember_holdings (entry);
-  if (entry->holdings != NULL || entry->arena_holdings != NULL || PyModule_CheckExact (obj))
+  if (entry->holdings != NULL || entry->arena_holdings != NULL || entry->global_holdings != NULL ||
+      PyModule_CheckExact (obj))
+    return TRUE;
+  if (PyDict_CheckExact (obj) && module_globals != NULL && g_hash_table_contains (module_globals, obj))
     return TRUE;
   if (stack_items->len > 16)
     return g_hash_table_contains (stack_holdings, obj);
@@ -453,13 +712,13 @@ hs_holders_foreach (HsEntry      *entry,
     {
       PyObject *modules = PyImport_GetModuleDict ();
       PyObject *dict = PyModule_GetDict (obj);
-      PyObject *name = dict ? PyDict_GetItemString (dict, "__name__") : NULL;
+      PyObject *name = dict != NULL && PyDict_CheckExact (dict) ? module_name (obj) : NULL;
 
-      if (modules != NULL && PyDict_CheckExact (modules) && name != NULL && PyUnicode_CheckExact (name) &&
+      if (modules != NULL && PyDict_CheckExact (modules) && name != NULL &&
           PyDict_GetItemWithError (modules, name) == obj)
         func (HS_EDGE_HELD_MODULES, name, 1, user_data);
       PyErr_Clear ();
-      if (dict != NULL && PyDict_CheckExact (dict) && name != NULL && PyUnicode_CheckExact (name))
+      if (name != NULL)
         {
           guint n_functions = count_module_functions (obj, dict);
 
@@ -471,6 +730,15 @@ hs_holders_foreach (HsEntry      *entry,
    * an arena that has ended holds nothing */
   if (arena_objects != NULL)
     report (entry->arena_holdings, func, user_data);
+  report (entry->global_holdings, func, user_data);
+  /* a module's dict, drawn: its module holds it, and says whose it is */
+  if (PyDict_CheckExact (obj) && module_globals != NULL)
+    {
+      ModuleGlobals *m = g_hash_table_lookup (module_globals, obj);
+
+      if (m != NULL)
+        func (HS_EDGE_HELD_DICT, m->name, 1, user_data);
+    }
 }
 
 /* What the value stacks of the user's frames hold now, each object once

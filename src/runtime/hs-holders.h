@@ -4,8 +4,9 @@
  * draw, but that CPython can name.  The constants and names of the user's
  * code objects (a literal stays alive after the last variable lets go of
  * it), the value stacks of the user's frames, sys.modules, the parser's
- * arena while the script runs, and the built-in functions of a module
- * (their __self__).
+ * arena while the script runs, the built-in functions of a module (their
+ * __self__), the globals of imported modules, and a module's hold on its
+ * dict.
  */
 #pragma once
 
@@ -26,7 +27,8 @@ typedef void (*HsHolderFunc) (HsEdgeKind  kind,
                               gpointer    user_data);
 
 void hs_holders_begin_step (GPtrArray    *user_frames,
-                            guint         keep);
+                            guint         keep,
+                            PyObject     *main_globals);
 gboolean hs_holders_any    (HsEntry      *entry);
 void hs_holders_foreach    (HsEntry      *entry,
                             HsHolderFunc  func,

@@ -56,6 +56,7 @@ struct _HsEntry
   guint32       holders_epoch;  /* hs-holders.c: which code holdings `holdings` is from */
   gpointer      holdings;       /* hs-holders.c: what the running code objects hold of it */
   gpointer      arena_holdings; /* hs-holders.c: what the parser's arena holds of it, same epoch */
+  gpointer      global_holdings;/* hs-holders.c: what imported modules' dicts hold of it, same epoch */
   guint         sent : 1;
   guint         in_view : 1;
   guint         in_limbo : 1;

@@ -138,6 +138,8 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_MODULES:
     case HS_EDGE_HELD_ARENA:
     case HS_EDGE_HELD_FUNCTIONS:
+    case HS_EDGE_HELD_GLOBAL:
+    case HS_EDGE_HELD_DICT:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -259,6 +261,14 @@ describe_holder (const HsHiddenRef *hidden)
     /* Translators: %s is a module's name, "math"; each of its built-in
      * functions (math.sqrt) holds the module as its __self__ */
     return g_strdup_printf (_("the built-in functions of %s (their __self__)"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_GLOBAL)
+    /* Translators: %s is an imported module's name, "math"; its dict holds
+     * the object as the value of one of its globals, or as a global's name */
+    return g_strdup_printf (_("the globals of the module %s"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_DICT)
+    /* Translators: %s is a module's name; the module keeps its globals in
+     * this dict */
+    return g_strdup_printf (_("the module %s, as its __dict__"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

@@ -12,9 +12,9 @@
 
 /*
  * "Show hidden holders": the references the runtime names but the graph
- * does not draw (hs-holders.c in the worker) get boxes of their own, in a
- * row under the picture, where a graph of frames left and objects right
- * has room, with a dashed arrow, routed around the boxes, up to every
+ * does not draw (hs-holders.c in the worker) get boxes of their own, in
+ * rows under the picture, no wider than it, where a graph of frames left
+ * and objects right has room, with a dashed arrow, routed around the boxes, up to every
  * object each one holds: "constants of <module>" keeps the literal 1000 alive after
  * the last name lets go of it.  What no holder explains is marked on the
  * object as "+N other", so that the arrows drawn, the holders' arrows and
@@ -112,6 +112,12 @@ holder_title (HsEdgeKind  kind,
     case HS_EDGE_HELD_FUNCTIONS:
       /* Translators: a box for a module's built-in functions; %s is its name, "math" */
       return g_strdup_printf (_("built-in functions of %s"), holder);
+    case HS_EDGE_HELD_GLOBAL:
+      /* Translators: a box for an imported module's dict; %s is its name, "math" */
+      return g_strdup_printf (_("globals of %s"), holder);
+    case HS_EDGE_HELD_DICT:
+      /* Translators: a box for a module that holds the dict drawn; %s is its name */
+      return g_strdup_printf (_("module %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -133,6 +139,9 @@ holder_subtitle (HsEdgeKind kind)
       return _("literals and names read from the script");
     case HS_EDGE_HELD_FUNCTIONS:
       return "__self__";
+    case HS_EDGE_HELD_GLOBAL:
+    case HS_EDGE_HELD_DICT:
+      return "__dict__";
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -277,7 +286,38 @@ route_arrows (HsLayout    *layout,
     }
 }
 
-/* The holder boxes of layout, placed in a row under its picture:
+/* Moves boxes [first, end) of a row left, as little as needed for the
+ * last to end at right; FALSE, moving none, if the first would cross
+ * left, the left edge of what the holders hold: further left, under the
+ * frames, their arrows would have to find a way up around them. */
+static gboolean
+push_row_left (GPtrArray *boxes,
+               guint      first,
+               guint      end,
+               double     right,
+               double     left)
+{
+  double edge = right;
+
+  for (guint b = end; b > first; b--)
+    {
+      HsHolderBox *box = g_ptr_array_index (boxes, b - 1);
+
+      edge = MIN (box->rect.x, edge - box->rect.width) - BOX_GAP;
+    }
+  if (edge + BOX_GAP < left)
+    return FALSE;
+  for (guint b = end; b > first; b--)
+    {
+      HsHolderBox *box = g_ptr_array_index (boxes, b - 1);
+
+      box->rect.x = MIN (box->rect.x, right - box->rect.width);
+      right = box->rect.x - BOX_GAP;
+    }
+  return TRUE;
+}
+
+/* The holder boxes of layout, placed in rows under its picture:
  * one box per holder the snapshot names, holding objects the layout
  * draws and whose count is a count (not an immortal's marker). */
 GPtrArray *
@@ -288,7 +328,7 @@ hs_graph_view_holders_place (HsLayout *layout)
   GPtrArray *boxes = g_ptr_array_new_with_free_func (holder_box_free);
   g_autoptr(GArray) marks = NULL;
   const HsLayoutBox *lboxes;
-  double width, height, x = 0, line_ui, line_small;
+  double width, height, x = 0, y, row_height = 0, left = G_MAXDOUBLE, line_ui, line_small;
   guint n_hidden, n_lboxes;
 
   g_return_val_if_fail (layout != NULL, boxes);
@@ -309,7 +349,9 @@ hs_graph_view_holders_place (HsLayout *layout)
         {
           HsHolderBox *other = g_ptr_array_index (boxes, b);
 
-          if (other->kind == hidden[i].kind && g_strcmp0 (other->holder, hidden[i].holder) == 0)
+          /* sys.modules is one dict, whichever module it holds */
+          if (other->kind == hidden[i].kind &&
+              (hidden[i].kind == HS_EDGE_HELD_MODULES || g_strcmp0 (other->holder, hidden[i].holder) == 0))
             box = other;
         }
       if (box == NULL)
@@ -324,6 +366,7 @@ hs_graph_view_holders_place (HsLayout *layout)
         }
       g_array_append_val (box->held, held);
       box->want_x += bounds.x + bounds.width / 2;
+      left = MIN (left, bounds.x);
     }
   if (boxes->len == 0)
     return boxes;
@@ -343,15 +386,32 @@ hs_graph_view_holders_place (HsLayout *layout)
     }
   hs_layout_text_end_draw ();
 
-  /* Each box as near the middle of what it holds as the row allows */
+  /* Each box as near the middle of what it holds as the row allows.  The
+   * rows wrap at the picture's width: a row running past it would widen
+   * what the camera has to frame, and on a small screen leave boxes cut
+   * at the view's edge. */
   g_ptr_array_sort (boxes, compare_want_x);
   for (guint b = 0; b < boxes->len; b++)
+    width = MAX (width, ((HsHolderBox *) g_ptr_array_index (boxes, b))->rect.width);
+  y = height + ROW_GAP;
+  for (guint b = 0, row = 0; b < boxes->len; b++)
     {
       HsHolderBox *box = g_ptr_array_index (boxes, b);
+      double at = MIN (MAX (x, box->want_x - box->rect.width / 2), width - box->rect.width);
 
-      box->rect.y = height + ROW_GAP;
-      box->rect.x = MAX (x, box->want_x - box->rect.width / 2);
-      x = box->rect.x + box->rect.width + BOX_GAP;
+      /* past the right edge: the row's boxes move left to make room, if
+       * the row has it; else the box starts the next row */
+      if (at < x && !push_row_left (boxes, row, b, at - BOX_GAP, left))
+        {
+          y += row_height + BOX_GAP;
+          row_height = 0;
+          row = b;
+          at = CLAMP (box->want_x - box->rect.width / 2, 0, width - box->rect.width);
+        }
+      box->rect.x = at;
+      box->rect.y = y;
+      x = at + box->rect.width + BOX_GAP;
+      row_height = MAX (row_height, box->rect.height);
     }
   /* The "+N other" marks over the boxes' corners are text to keep clear of */
   marks = g_array_new (FALSE, FALSE, sizeof (HsRect));
@@ -740,6 +800,12 @@ hs_holder_box_describe (const HsHolderBox *box)
     case HS_EDGE_HELD_FUNCTIONS:
       return g_strdup_printf (_("Each built-in function of the module %s keeps a reference to the module "
                                 "in __self__, so its functions count in its refcount."), box->holder);
+    case HS_EDGE_HELD_GLOBAL:
+      return g_strdup_printf (_("The module %s keeps its globals in a dict, names and values: "
+                                "they stay alive as long as the module does, whatever the program's names do."),
+                              box->holder);
+    case HS_EDGE_HELD_DICT:
+      return g_strdup_printf (_("The module %s keeps its globals in this dict, its __dict__."), box->holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

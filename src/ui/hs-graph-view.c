@@ -1756,9 +1756,9 @@ tooltip_at (HsGraphView  *self,
         g_autofree char *count = hs_format_count (other);
 
         return g_strdup_printf (ngettext ("%s more reference that CPython holds where no arrow can point, "
-                                          "for example a module’s attributes, a cache kept by a module or by the interpreter.",
+                                          "for example a container the graph does not draw, a cache kept by a module or by the interpreter.",
                                           "%s more references that CPython holds where no arrow can point, "
-                                          "for example a module’s attributes, caches kept by modules or by the interpreter.",
+                                          "for example containers the graph does not draw, caches kept by modules or by the interpreter.",
                                           (gulong) other), count);
       }
   }

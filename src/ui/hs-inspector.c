@@ -156,7 +156,7 @@ add_breakdown (HsInspector *self,
       row = reference_row (_("Other internal references"), other, FALSE);
       /* what the runtime cannot point at */
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   _("For example a module’s attributes, caches kept by modules or by the interpreter"));
+                                   _("For example containers the graph does not draw, caches kept by modules or by the interpreter"));
       gtk_list_box_append (GTK_LIST_BOX (list), row);
       if (rule != NULL)
         gtk_list_box_append (GTK_LIST_BOX (list), rule_row (rule));

@@ -284,6 +284,60 @@ test_module_functions_named (HsTraceFixture *f,
   g_assert_cmpint ((gint64) math->drawn->len + math->n_named, ==, math->refcount);
 }
 
+/* An imported module's globals hold their values and their names: math.pi
+ * is held by math's dict as well as by p, and sys.path by sys's. */
+static void
+test_module_globals_named (HsTraceFixture *f,
+                           gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import math, sys\n"
+    "p = math.pi\n"
+    "s = sys.path\n"
+    "pass\n");
+  g_autoptr(HsSnapshot) at4 = hs_test_step_at_line (t, 4, 0);
+  g_autoptr(HsRefcountBreakdown) pi = hs_describe_refcount_breakdown (at4, hs_test_var_ref (at4, NULL, "p"));
+  g_autoptr(HsRefcountBreakdown) path = hs_describe_refcount_breakdown (at4, hs_test_var_ref (at4, NULL, "s"));
+
+  g_assert_true (has_drawn (pi, "p"));
+  g_assert_cmpuint (named_count (pi, "the globals of the module math"), ==, 1);
+  g_assert_cmpint (pi->other, ==, 0);
+  g_assert_cmpint ((gint64) pi->drawn->len + pi->n_named, ==, pi->refcount);
+
+  g_assert_true (has_drawn (path, "s"));
+  g_assert_cmpuint (named_count (path, "the globals of the module sys"), ==, 1);
+  g_assert_cmpint (path->other, >=, 0);
+  g_assert_cmpint ((gint64) path->drawn->len + path->n_named + path->other, ==, path->refcount);
+}
+
+/* A module's dict drawn as a dict (vars(math)): its entries are arrows,
+ * and are not counted again as held by the module's globals; the dict
+ * itself is held by its module.  Before the trace took drawn entries
+ * out, "other" read -1. */
+static void
+test_module_dict_drawn (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import math\n"
+    "d = vars(math)\n"
+    "p = math.pi\n"
+    "pass\n");
+  g_autoptr(HsSnapshot) at4 = hs_test_step_at_line (t, 4, 0);
+  g_autoptr(HsRefcountBreakdown) pi = hs_describe_refcount_breakdown (at4, hs_test_var_ref (at4, NULL, "p"));
+  g_autoptr(HsRefcountBreakdown) dict = hs_describe_refcount_breakdown (at4, hs_test_var_ref (at4, NULL, "d"));
+
+  g_assert_true (has_drawn (pi, "p"));
+  g_assert_cmpuint (pi->drawn->len, ==, 2);
+  g_assert_cmpuint (named_count (pi, "the globals of the module math"), ==, 0);
+  g_assert_cmpint (pi->other, ==, 0);
+  g_assert_cmpint ((gint64) pi->drawn->len + pi->n_named, ==, pi->refcount);
+
+  g_assert_cmpuint (named_count (dict, "the module math, as its __dict__"), ==, 1);
+  g_assert_cmpint (dict->other, >=, 0);
+  g_assert_cmpint ((gint64) dict->drawn->len + dict->n_named + dict->other, ==, dict->refcount);
+}
+
 /* "Referenced by" names the container by the path from a variable, so
  * that two unnamed lists do not both read "list[0]". */
 static void
@@ -726,6 +780,10 @@ main (int   argc,
               hs_trace_fixture_setup, test_dict_over_cap, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/hidden-holders-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_hidden_holders_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/module-globals-named", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_module_globals_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/module-dict-drawn", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_module_dict_drawn, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/module-functions-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_module_functions_named, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/referrers-name-paths", HsTraceFixture, NULL,

@@ -191,6 +191,12 @@ check_holders_are_true (GPtrArray  *holders,
                   case HS_EDGE_HELD_FUNCTIONS:
                     title = g_strdup_printf ("built-in functions of %s", hidden[h].holder);
                     break;
+                  case HS_EDGE_HELD_GLOBAL:
+                    title = g_strdup_printf ("globals of %s", hidden[h].holder);
+                    break;
+                  case HS_EDGE_HELD_DICT:
+                    title = g_strdup_printf ("module %s", hidden[h].holder);
+                    break;
                   default:
                     title = g_strdup ("sys.modules");
                     break;
@@ -320,6 +326,69 @@ test_hidden_holders (void)
   g_assert_cmpfloat (ew, ==, lw);
   g_assert_cmpfloat (eh, ==, lh);
 
+  hs_test_window_close (window);
+}
+
+/* The holder boxes of imported modules: one sys.modules box for all of
+ * them, a box for math's built-in functions and for each module's
+ * globals; their rows no wider than the picture, so that the camera can
+ * frame them with what they hold, and no box over another. */
+static void
+test_module_holders_fit (void)
+{
+  HsWindow *window = hs_test_window_new_run ("import math, string\n"
+                                             "p = math.pi\n"
+                                             "letters = string.ascii_lowercase\n"
+                                             "pass\n", "module-holders");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  GPtrArray *holders;
+  double lw, lh, widest = 0;
+  guint n_modules = 0, n_functions = 0, n_globals = 0;
+
+  hs_window_show_step (window, step_where (window, "letters", "'abcdefghijklmnopqrstuvwxyz'"), FALSE);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-hidden-references", NULL);
+  hs_test_settle (window);
+  holders = hs_graph_view_holders_get (graph, hs_graph_view_get_layout (graph));
+  g_assert_nonnull (holders);
+  check_holders_are_true (holders, hs_graph_view_get_snapshot (graph));
+
+  hs_layout_get_size (hs_graph_view_get_layout (graph), &lw, &lh);
+  for (guint b = 0; b < holders->len; b++)
+    {
+      HsRect rect;
+
+      hs_holder_box_get_title (g_ptr_array_index (holders, b), &rect);
+      widest = MAX (widest, rect.width);
+    }
+  for (guint b = 0; b < holders->len; b++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (holders, b);
+      const char *title = hs_holder_box_get_title (box, NULL);
+      HsRect rect;
+
+      hs_holder_box_get_title (box, &rect);
+      g_test_message ("%s at %.0f,%.0f, %.0f wide; picture %.0f wide", title, rect.x, rect.y, rect.width, lw);
+      n_modules += g_str_equal (title, "sys.modules");
+      n_functions += g_str_equal (title, "built-in functions of math");
+      n_globals += g_str_equal (title, "globals of math") || g_str_equal (title, "globals of string");
+      g_assert_cmpfloat (rect.x, >=, 0);
+      g_assert_cmpfloat (rect.x + rect.width, <=, MAX (lw, widest) + 0.01);
+      g_assert_cmpfloat (rect.y, >=, lh);
+      for (guint o = 0; o < b; o++)
+        {
+          HsRect other;
+
+          hs_holder_box_get_title (g_ptr_array_index (holders, o), &other);
+          g_assert_false (rect.x < other.x + other.width && other.x < rect.x + rect.width &&
+                          rect.y < other.y + other.height && other.y < rect.y + rect.height);
+        }
+    }
+  g_assert_cmpuint (n_modules, ==, 1);
+  g_assert_cmpuint (n_functions, ==, 1);
+  g_assert_cmpuint (n_globals, ==, 2);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-hidden-references", NULL);
+  hs_test_settle (window);
   hs_test_window_close (window);
 }
 
@@ -611,6 +680,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/graph-view-toggles/follow-action", test_follow_action);
   g_test_add_func ("/ui/graph-view-toggles/hidden-holders", test_hidden_holders);
+  g_test_add_func ("/ui/graph-view-toggles/module-holders-fit", test_module_holders_fit);
   g_test_add_func ("/ui/graph-view-toggles/other-mark", test_other_mark);
   g_test_add_func ("/ui/graph-view-toggles/tooltips", test_tooltips);
   g_test_add_func ("/ui/graph-view-toggles/cut-key-tooltip", test_cut_key_tooltip);
