@@ -79,6 +79,36 @@ occupancy_add (Occupancy    *occ,
     }
 }
 
+/* The first placed rect that a box of this size at (x, y) touches, or
+ * NULL */
+static const HsRect *
+occupancy_clash (Occupancy *occ,
+                 double     x,
+                 double     y,
+                 double     width,
+                 double     height)
+{
+  int first = (int) floor ((y - GAP_Y) / BAND);
+  int last = (int) floor ((y + height + GAP_Y) / BAND);
+
+  g_assert (occ != NULL);
+
+  for (int b = first; b <= last; b++)
+    {
+      GArray *list = g_hash_table_lookup (occ->bands, GINT_TO_POINTER (b));
+
+      for (guint i = 0; list != NULL && i < list->len; i++)
+        {
+          const HsRect *r = &g_array_index (occ->rects, HsRect, g_array_index (list, guint, i));
+
+          if (x < r->x + r->width + GAP_X && r->x < x + width + GAP_X
+              && y < r->y + r->height + GAP_Y && r->y < y + height + GAP_Y)
+            return r;
+        }
+    }
+  return NULL;
+}
+
 /* The first y at or below y (down) or at or above it (up) where a box of
  * this size touches nothing, or some y past limit if there is none up to
  * it. */
@@ -91,35 +121,28 @@ occupancy_search (Occupancy *occ,
                   double     limit,
                   gboolean   down)
 {
-  gboolean moved = TRUE;
+  const HsRect *r;
 
-  g_assert (occ != NULL);
-
-  while (moved && (down ? y <= limit : y >= limit))
-    {
-      int first = (int) floor ((y - GAP_Y) / BAND);
-      int last = (int) floor ((y + height + GAP_Y) / BAND);
-
-      moved = FALSE;
-      for (int b = first; b <= last && !moved; b++)
-        {
-          GArray *list = g_hash_table_lookup (occ->bands, GINT_TO_POINTER (b));
-
-          for (guint i = 0; list != NULL && i < list->len; i++)
-            {
-              const HsRect *r = &g_array_index (occ->rects, HsRect, g_array_index (list, guint, i));
-
-              if (x < r->x + r->width + GAP_X && r->x < x + width + GAP_X
-                  && y < r->y + r->height + GAP_Y && r->y < y + height + GAP_Y)
-                {
-                  y = down ? r->y + r->height + GAP_Y : r->y - GAP_Y - height;
-                  moved = TRUE;
-                  break;
-                }
-            }
-        }
-    }
+  while ((down ? y <= limit : y >= limit) && (r = occupancy_clash (occ, x, y, width, height)) != NULL)
+    y = down ? r->y + r->height + GAP_Y : r->y - GAP_Y - height;
   return y;
+}
+
+/* The first x at or left of x where a box of this size touches nothing,
+ * or some x left of limit if there is none down to it */
+static double
+occupancy_search_left (Occupancy *occ,
+                       double     x,
+                       double     y,
+                       double     width,
+                       double     height,
+                       double     limit)
+{
+  const HsRect *r;
+
+  while (x >= limit && (r = occupancy_clash (occ, x, y, width, height)) != NULL)
+    x = r->x - GAP_X - width;
+  return x;
 }
 
 static double
@@ -161,16 +184,26 @@ may_grow (const HsObject    *object,
  * neighbours down: objects keep their places while they live.  The room
  * is kept from step to step.
  */
+static double
+reserved_room (const HsLayoutBox *box,
+               const HsLayoutBox *previous,
+               gboolean           grows)
+{
+  g_assert (box != NULL);
+
+  if (previous != NULL)
+    return MAX (box->rect.height, previous->reserved_height);
+  if (grows)
+    return ceil (box->rect.height + 2 * hs_layout_row_height () + PAD / 2);
+  return box->rect.height;
+}
+
 static void
 reserve (HsLayoutBox       *box,
          const HsLayoutBox *previous,
          gboolean           grows)
 {
-  box->reserved_height = box->rect.height;
-  if (previous != NULL)
-    box->reserved_height = MAX (box->rect.height, previous->reserved_height);
-  else if (grows)
-    box->reserved_height = ceil (box->reserved_height + 2 * hs_layout_row_height () + PAD / 2);
+  box->reserved_height = reserved_room (box, previous, grows);
 }
 
 static void
@@ -233,6 +266,9 @@ typedef struct
   double   x2, y2;
   gboolean made_with;  /* new, in a new container's slot: drifts less */
   const HsRect *frame; /* the current frame, when its slot is the referrer's */
+  const HsLayoutBox *element; /* the first new box made with this one, not placed yet */
+  double   element_dy;     /* how far below this box's top the element wants to be */
+  double   element_height; /* the room the element takes */
 } Anchors;
 
 #define MAX_ANCHOR_ROWS 32
@@ -249,7 +285,11 @@ anchors_add (Anchors      *a,
 
   if (!a->have)
     {
-      *a = (Anchors) { a->want, TRUE, x1, y1, x2, y2, a->made_with, a->frame };
+      a->have = TRUE;
+      a->x1 = x1;
+      a->y1 = y1;
+      a->x2 = x2;
+      a->y2 = y2;
       return;
     }
   a->x1 = MIN (a->x1, x1);
@@ -298,6 +338,69 @@ anchor_targets (HsLayoutBuilder   *builder,
       }
 }
 
+/* How far below the top of s a box referenced from row r of s (from its
+ * key, if key) wants its top: level with the slot, so that the arrow runs
+ * straight into its header */
+static double
+slot_level (const HsLayoutBox *s,
+            guint              r,
+            gboolean           key,
+            const HsLayoutBox *box)
+{
+  g_assert (s != NULL && box != NULL && r < s->n_rows);
+
+  return (key ? s->rows[r].key_slot_y : s->rows[r].slot_y) - MIN (box->header_height, box->rect.height) / 2;
+}
+
+/* Whether the new object of box, in a slot of container, was made with
+ * it by one line (a new mutable object in a new container): the two must
+ * share a view */
+static gboolean
+made_together (const HsLayoutBox *container,
+               const HsLayoutBox *box)
+{
+  g_assert (container != NULL && box != NULL);
+
+  return (container->changes & (HS_CHANGE_NEW | HS_CHANGE_CREATED))
+         && (box->changes & (HS_CHANGE_NEW | HS_CHANGE_CREATED))
+         && (box->flags & HS_OBJECT_MUTABLE);
+}
+
+/* The first new box that the box of item holds and was made with, not
+ * placed yet: it goes a column right, level with its slot */
+static void
+find_element (HsLayoutBuilder *builder,
+              const Item      *item,
+              Anchors         *a)
+{
+  HsLayout *self = builder->self;
+  const HsLayoutBox *me = box_at (self, item->box);
+
+  g_assert (builder != NULL && item != NULL && a != NULL);
+
+  for (guint r = 0; r < me->n_rows; r++)
+    for (guint k = 0; k < 2; k++)
+      {
+        guint32 ref = k ? me->rows[r].key_target : me->rows[r].target;
+        int index = ref != 0 && ref != me->ref ? lookup_box (builder->items_by_ref, ref) : -1;
+        const Item *element;
+        const HsLayoutBox *e;
+
+        if (index < 0)
+          continue;
+        element = item_at (builder, index);
+        e = box_at (self, element->box);
+        if (element->survivor || e->garbage != me->garbage
+            || g_hash_table_contains (builder->placed, GUINT_TO_POINTER (element->box))
+            || !made_together (me, e))
+          continue;
+        a->element = e;
+        a->element_dy = slot_level (me, r, k, e);
+        a->element_height = reserved_room (e, NULL, may_grow (element->object, e));
+        return;
+      }
+}
+
 /* The y a new object would like: level with the first placed slot that
  * references it, so that the arrow runs straight; and what it should
  * stand near. */
@@ -315,7 +418,7 @@ find_anchors (HsLayoutBuilder *builder,
 
   /* An object's slot before a frame's: the view pins the frame aside,
    * and the object may be what the line changed */
-  *a = (Anchors) { -1, FALSE, 0, 0, 0, 0, FALSE, NULL };
+  *a = (Anchors) { -1, FALSE, 0, 0, 0, 0, FALSE, NULL, NULL, 0, 0 };
   for (guint i = 0; referrers != NULL && i < 2 * referrers->len && a->want < 0; i++)
     {
       guint source = GPOINTER_TO_UINT (g_ptr_array_index (referrers, i % referrers->len));
@@ -331,7 +434,7 @@ find_anchors (HsLayoutBuilder *builder,
             double slot_x = s->rect.x + (key ? s->rows[r].key_slot_x : s->rows[r].slot_x);
             double slot_y = s->rect.y + (key ? s->rows[r].key_slot_y : s->rows[r].slot_y);
 
-            a->want = slot_y - MIN (me->header_height, me->rect.height) / 2;
+            a->want = s->rect.y + slot_level (s, r, key, me);
             /* A function's frame, not the module's (the first): what
              * the module names fills the picture, which no one view
              * holds */
@@ -346,13 +449,12 @@ find_anchors (HsLayoutBuilder *builder,
               anchors_add (a, slot_x, slot_y, slot_x, slot_y);
             /* What a new container and its new elements, made by one
              * line, must share a view */
-            a->made_with = source_item >= 0 && (s->changes & (HS_CHANGE_NEW | HS_CHANGE_CREATED))
-                           && (me->changes & (HS_CHANGE_NEW | HS_CHANGE_CREATED))
-                           && (me->flags & HS_OBJECT_MUTABLE);
+            a->made_with = source_item >= 0 && made_together (s, me);
             break;
           }
     }
   anchor_targets (builder, me, 2, a);
+  find_element (builder, item, a);
 }
 
 /* How much room the box at (x, y) and its anchors take, down counting
@@ -504,10 +606,53 @@ out_of_frame_view (Occupancy         *occ,
 }
 
 /*
+ * Where a new box goes in `column` when no column has room near its slot:
+ * down to the first room, and on down to where the first new box made with
+ * it (anchors->element) finds room level with its slot, within MADE_DRIFT,
+ * in the next column.  Far from its slot anyway, the box takes what it
+ * holds along: left at the first room, beside a full column, a deep copy's
+ * outer list had its new inner list go six columns right, some 1,200 units
+ * away, where no view at a readable zoom showed both.
+ */
+static double
+first_room_down (HsLayout          *self,
+                 Occupancy         *occ,
+                 const HsLayoutBox *box,
+                 int                column,
+                 double             want,
+                 double             height,
+                 const Anchors     *anchors)
+{
+  double x = hs_layout_column_x (self, column), y = want;
+
+  g_assert (box != NULL && anchors != NULL);
+
+  for (;;)
+    {
+      double element_x, element_want, element_y;
+
+      y = occupancy_find_y (occ, x, y, box->rect.width, height, G_MAXDOUBLE);
+      if (anchors->element == NULL)
+        return y;
+      hs_layout_column_x (self, column + 1);
+      hs_layout_settle_columns (self, column + 1);
+      element_x = hs_layout_column_x (self, column + 1);
+      element_want = y + anchors->element_dy;
+      element_y = occupancy_find_y (occ, element_x, element_want, anchors->element->rect.width,
+                                    anchors->element_height, element_want + MADE_DRIFT);
+      if (element_y <= element_want + MADE_DRIFT)
+        return y;
+      /* Level with that room, which lies more than MADE_DRIFT lower: the
+       * search ends, below all there is at the latest */
+      y = element_y - anchors->element_dy;
+    }
+}
+
+/*
  * A free place for a new box, no higher than top: in the first MAX_SHIFT
  * columns from `column` to `last`, the free place up or down within
  * MAX_DRIFT of want that costs least (place_cost()); failing that, in
- * `column`, however far down.  Returns the column.
+ * `column`, however far down (first_room_down()).  Returns the column.
  *
  * A box made with its new container (anchors->made_with) first looks
  * within MADE_DRIFT, then within MADE_DRIFT up to `last_past`, right past
@@ -584,7 +729,7 @@ place_new (HsLayout      *self,
   if (best_column < 0)
     {
       best_column = column;
-      y = occupancy_find_y (occ, hs_layout_column_x (self, column), want, box->rect.width, height, G_MAXDOUBLE);
+      y = first_room_down (self, occ, box, column, want, height, anchors);
     }
   c = &g_array_index (self->columns, Column, best_column);
   c->fixed = TRUE;
@@ -884,7 +1029,35 @@ hs_layout_place_survivors (HsLayoutBuilder *builder)
   old_boxes_clear (&old);
 }
 
-/* Ghosts stay where their object was */
+/* The leftmost x a ghost of the previous step's box pb may slide to: it
+ * still covers all the room its object took, and stays in the gap before
+ * its column, clear of the column on its left */
+static double
+ghost_leftmost_x (HsLayout          *self,
+                  const HsLayoutBox *pb,
+                  double             width)
+{
+  const Column *left;
+
+  g_assert (self != NULL && pb != NULL);
+
+  if (pb->column == 0)
+    return pb->rect.x;
+  hs_layout_column_x (self, pb->column - 1);
+  left = &g_array_index (self->columns, Column, pb->column - 1);
+  return MAX (pb->rect.x + pb->rect.width - width, left->x + left->width + GAP_X);
+}
+
+/*
+ * Ghosts stay where their object was, so that a learner reads what a line
+ * freed where it stood.  A ghost is wider than most objects (its note says
+ * what freed it), and where its object stood it may touch the column on
+ * its right: then it slides left into the gap before its column, or goes
+ * down its column, whichever moves it less, down counting twice (a view is
+ * wider than tall).  Down alone, the ghost of a list that `del` freed in
+ * a full picture went to the first room free some 1,900 units below,
+ * where no view of what the line did showed it.
+ */
 void
 hs_layout_place_ghosts (HsLayoutBuilder *builder)
 {
@@ -898,6 +1071,7 @@ hs_layout_place_ghosts (HsLayoutBuilder *builder)
     {
       HsLayoutBox *box = box_at (self, b);
       const HsLayoutBox *pb;
+      double left, leftmost, down;
       int pb_index;
 
       if (box->kind != HS_LAYOUT_BOX_GHOST)
@@ -908,8 +1082,13 @@ hs_layout_place_ghosts (HsLayoutBuilder *builder)
       if (pb_index < 0)
         continue;
       pb = box_at (previous, pb_index);
-      box->rect.x = pb->rect.x;
-      box->rect.y = occupancy_find_y (&builder->occ, box->rect.x, pb->rect.y, box->rect.width, box->rect.height, G_MAXDOUBLE);
+      down = occupancy_find_y (&builder->occ, pb->rect.x, pb->rect.y, box->rect.width, box->rect.height, G_MAXDOUBLE);
+      leftmost = ghost_leftmost_x (self, pb, box->rect.width);
+      left = occupancy_search_left (&builder->occ, pb->rect.x, pb->rect.y, box->rect.width, box->rect.height, leftmost);
+      if (left >= leftmost && pb->rect.x - left < 2 * (down - pb->rect.y))
+        box->rect = (HsRect) { left, pb->rect.y, box->rect.width, box->rect.height };
+      else
+        box->rect = (HsRect) { pb->rect.x, down, box->rect.width, box->rect.height };
       box->column = pb->column;
       occupancy_add (&builder->occ, &box->rect, NULL);
       g_hash_table_add (builder->placed, GUINT_TO_POINTER (b));
