@@ -22,7 +22,8 @@ static const char *edge_kind_names[] = {
   "item", "key", "value", "member", "attr", "closure", "contents",
   "default", "self", "func", "buffer", "exporter",
   "held-constant", "held-name", "held-stack", "held-modules", "held-arena",
-  "held-functions", "held-global", "held-dict",
+  "held-functions", "held-global", "held-dict", "held-frame", "held-mro",
+  "held-descriptors",
 };
 static const char *free_cause_names[] = { "refcount", "gc" };
 /* Every message either side sends: a frame names one of these or is

@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 7
+#define HS_PROTOCOL_VERSION 8
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 
 /* The worker's exit status when Py_FinalizeEx() failed (sys.stdout could
@@ -120,6 +120,9 @@ typedef enum
   HS_EDGE_HELD_FUNCTIONS,/* __self__ of the built-in functions of the module labelled */
   HS_EDGE_HELD_GLOBAL,   /* a global (name or value) of the module labelled */
   HS_EDGE_HELD_DICT,     /* the module labelled holds it as its __dict__ */
+  HS_EDGE_HELD_FRAME,    /* the running frame of the code labelled: the function it runs */
+  HS_EDGE_HELD_MRO,      /* the class labelled's own __mro__ */
+  HS_EDGE_HELD_DESCRIPTORS, /* descriptors in the __dict__ of the class labelled (__dict__, __weakref__, slots) */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

@@ -328,6 +328,20 @@ hs_py_frame_code (HsPyFrame *frame)
   return HS_FRAME_CODE ((_PyInterpreterFrame *) frame);
 }
 
+/* The function object the frame runs, which the frame holds a reference
+ * to while it runs: a learner's f reads one more during its call.  NULL
+ * for a frame that runs no function object. */
+PyObject *
+hs_py_frame_function (HsPyFrame *frame)
+{
+  PyObject *func;
+
+  g_assert (frame != NULL);
+
+  func = HS_FRAME_FUNCTION ((_PyInterpreterFrame *) frame);
+  return func != NULL && PyFunction_Check (func) ? func : NULL;
+}
+
 gboolean
 hs_py_frame_is_module (HsPyFrame *frame)
 {

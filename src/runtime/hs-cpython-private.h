@@ -47,6 +47,12 @@
 #else
 # define HS_FRAME_CODE(f) ((f)->f_code)
 #endif
+/* The function the frame runs, a strong reference: 3.12 renamed it */
+#if PY_VERSION_HEX >= 0x030C0000
+# define HS_FRAME_FUNCTION(f) ((f)->f_funcobj)
+#else
+# define HS_FRAME_FUNCTION(f) ((PyObject *) (f)->f_func)
+#endif
 #if PY_VERSION_HEX >= 0x030C0000
 # define HS_FRAME_IS_SHIM(f) ((f)->owner == FRAME_OWNED_BY_CSTACK)
 #else

@@ -28,6 +28,7 @@ PyCodeObject *hs_py_frame_object_code (PyFrameObject *frame);
 void        hs_py_frame_disable_line_events (PyFrameObject *frame);
 HsPyFrame  *hs_py_frame_previous       (HsPyFrame     *frame);
 PyCodeObject *hs_py_frame_code         (HsPyFrame     *frame);
+PyObject   *hs_py_frame_function       (HsPyFrame     *frame);
 int         hs_py_frame_line           (HsPyFrame     *frame);
 PyObject  **hs_py_frame_stack          (HsPyFrame     *frame,
                                         int           *n_items);

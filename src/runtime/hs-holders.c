@@ -90,6 +90,7 @@ static GHashTable *function_counts; /* PyObject* module -> FunctionCount* */
  * keeps. */
 static GPtrArray *frame_codes;      /* PyCodeObject*: a frame gone can no longer be read */
 static GPtrArray *frame_names;      /* and its qualified name, the holder's label */
+static GPtrArray *frame_functions;  /* and the function object it runs, or NULL */
 static GArray *frame_item_starts;   /* guint: where each frame's items start */
 static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
 
@@ -173,10 +174,11 @@ unhold (GHashTable *table,
 }
 
 static void
-unhold_stack_item (PyObject *obj,
-                   PyObject *name)
+unhold_stack_item (PyObject   *obj,
+                   HsEdgeKind  kind,
+                   PyObject   *name)
 {
-  if (unhold (stack_holdings, obj, HS_EDGE_HELD_STACK, name))
+  if (unhold (stack_holdings, obj, kind, name))
     {
       guint i = stack_items->len;
 
@@ -524,6 +526,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       stack_items = g_ptr_array_new ();
       frame_codes = g_ptr_array_new ();
       frame_names = g_ptr_array_new ();
+      frame_functions = g_ptr_array_new ();
       frame_item_starts = g_array_new (FALSE, FALSE, sizeof (guint));
       frame_items = g_ptr_array_new ();
     }
@@ -535,14 +538,18 @@ hs_holders_begin_step (GPtrArray *user_frames,
       guint last = frame_codes->len - 1;
       PyCodeObject *code = g_ptr_array_index (frame_codes, last);
       PyObject *name = g_ptr_array_index (frame_names, last);
+      PyObject *function = g_ptr_array_index (frame_functions, last);
       guint start = g_array_index (frame_item_starts, guint, last);
 
       for (guint k = start; k < frame_items->len; k++)
-        unhold_stack_item (g_ptr_array_index (frame_items, k), name);
+        unhold_stack_item (g_ptr_array_index (frame_items, k), HS_EDGE_HELD_STACK, name);
+      if (function != NULL)
+        unhold_stack_item (function, HS_EDGE_HELD_FRAME, name);
       g_ptr_array_set_size (frame_items, start);
       g_array_set_size (frame_item_starts, last);
       g_ptr_array_set_size (frame_codes, last);
       g_ptr_array_set_size (frame_names, last);
+      g_ptr_array_set_size (frame_functions, last);
       count_root (code, -1);
     }
 
@@ -551,14 +558,24 @@ hs_holders_begin_step (GPtrArray *user_frames,
     {
       HsPyFrame *frame = g_ptr_array_index (user_frames, i);
       PyCodeObject *code = hs_py_frame_code (frame);
+      PyObject *function = hs_py_frame_function (frame);
       int n = 0;
       PyObject **items = hs_py_frame_stack (frame, &n);
       guint start = frame_items->len;
 
       g_ptr_array_add (frame_codes, code);
       g_ptr_array_add (frame_names, code->co_qualname);
+      g_ptr_array_add (frame_functions, function);
       g_array_append_val (frame_item_starts, start);
       codes_changed |= count_root (code, 1);
+      /* the function a frame runs lives while the frame does, and does
+       * not change: the frame holds it from call to return */
+      if (function != NULL)
+        {
+          if (!g_hash_table_contains (stack_holdings, function))
+            g_ptr_array_add (stack_items, function);
+          hold (stack_holdings, function, HS_EDGE_HELD_FRAME, code->co_qualname);
+        }
       for (int k = 0; k < n; k++)
         if (items[k] != NULL)
           {
@@ -632,7 +649,7 @@ hs_holders_any (HsEntry *entry)
   obj = entry->obj;
   remember_holdings (entry);
   if (entry->holdings != NULL || entry->arena_holdings != NULL || entry->global_holdings != NULL ||
-      PyModule_CheckExact (obj))
+      PyModule_CheckExact (obj) || (PyType_Check (obj) && PyType_HasFeature ((PyTypeObject *) obj, Py_TPFLAGS_HEAPTYPE)))
     return TRUE;
   if (PyDict_CheckExact (obj) && module_globals != NULL && g_hash_table_contains (module_globals, obj))
     return TRUE;
@@ -683,6 +700,52 @@ count_module_functions (PyObject *module,
   return counted->count;
 }
 
+/* Whether obj is a descriptor that CPython made for an attribute of a
+ * class (its __dict__, its __weakref__, a slot), which keeps the class as
+ * d_type */
+static gboolean
+is_class_descriptor (PyObject     *obj,
+                     PyTypeObject *type)
+{
+  return (Py_IS_TYPE (obj, &PyGetSetDescr_Type) || Py_IS_TYPE (obj, &PyMemberDescr_Type) ||
+          Py_IS_TYPE (obj, &PyMethodDescr_Type) || Py_IS_TYPE (obj, &PyWrapperDescr_Type) ||
+          Py_IS_TYPE (obj, &PyClassMethodDescr_Type)) &&
+         PyDescr_TYPE (obj) == type;
+}
+
+/*
+ * A class made by the program holds itself twice over: its __mro__
+ * begins with it, and the descriptors of its __dict__ and __weakref__ (or
+ * of its __slots__) keep it as d_type, so a fresh `class Point: pass`
+ * reads a refcount of 4 with one name.  Only what nothing else holds is
+ * counted: a __mro__ or a descriptor the program holds can be drawn, with
+ * its arrow to the class.  Runs no Python code: a tuple's items, a plain
+ * dict read with PyDict_Next() and a descriptor's field.
+ */
+static void
+count_class_holdings (PyObject *obj,
+                      guint    *in_mro,
+                      guint    *in_descriptors)
+{
+  PyTypeObject *type = (PyTypeObject *) obj;
+  PyObject *mro, *dict, *key, *value;
+  Py_ssize_t pos = 0;
+
+  g_assert (obj != NULL && in_mro != NULL && in_descriptors != NULL);
+
+  *in_mro = *in_descriptors = 0;
+  if (!PyType_Check (obj) || !PyType_HasFeature (type, Py_TPFLAGS_HEAPTYPE))
+    return;
+  mro = type->tp_mro;
+  if (mro != NULL && PyTuple_CheckExact (mro) && Py_REFCNT (mro) == 1)
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (mro); i++)
+      *in_mro += PyTuple_GET_ITEM (mro, i) == obj;
+  dict = type->tp_dict;
+  if (dict != NULL && PyDict_CheckExact (dict) && Py_REFCNT (dict) == 1)
+    while (PyDict_Next (dict, &pos, &key, &value))
+      *in_descriptors += Py_REFCNT (value) == 1 && is_class_descriptor (value, type);
+}
+
 /* Every object is asked at every step, so what the code objects hold of
  * it is remembered on its entry until they change. */
 void
@@ -725,6 +788,18 @@ hs_holders_foreach (HsEntry      *entry,
           if (n_functions > 0)
             func (HS_EDGE_HELD_FUNCTIONS, name, n_functions, user_data);
         }
+    }
+  if (PyType_Check (obj))
+    {
+      PyObject *name = ((PyTypeObject *) obj)->tp_flags & Py_TPFLAGS_HEAPTYPE ?
+                       ((PyHeapTypeObject *) obj)->ht_qualname : NULL;
+      guint in_mro, in_descriptors;
+
+      count_class_holdings (obj, &in_mro, &in_descriptors);
+      if (name != NULL && in_mro > 0)
+        func (HS_EDGE_HELD_MRO, name, in_mro, user_data);
+      if (name != NULL && in_descriptors > 0)
+        func (HS_EDGE_HELD_DESCRIPTORS, name, in_descriptors, user_data);
     }
   /* remembered this epoch, and the table changes only with the epoch;
    * an arena that has ended holds nothing */

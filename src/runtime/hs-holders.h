@@ -5,8 +5,9 @@
  * code objects (a literal stays alive after the last variable lets go of
  * it), the value stacks of the user's frames, sys.modules, the parser's
  * arena while the script runs, the built-in functions of a module (their
- * __self__), the globals of imported modules, and a module's hold on its
- * dict.
+ * __self__), the globals of imported modules, a module's hold on its
+ * dict, the function a running frame runs, and a class's own __mro__ and
+ * attribute descriptors.
  */
 #pragma once
 

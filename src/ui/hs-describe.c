@@ -140,6 +140,9 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_FUNCTIONS:
     case HS_EDGE_HELD_GLOBAL:
     case HS_EDGE_HELD_DICT:
+    case HS_EDGE_HELD_FRAME:
+    case HS_EDGE_HELD_MRO:
+    case HS_EDGE_HELD_DESCRIPTORS:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -269,6 +272,20 @@ describe_holder (const HsHiddenRef *hidden)
     /* Translators: %s is a module's name; the module keeps its globals in
      * this dict */
     return g_strdup_printf (_("the module %s, as its __dict__"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_FRAME)
+    /* Translators: %s names a function; while it runs, its frame holds
+     * the function object it runs */
+    return g_strdup_printf (_("the running frame of %s (the function it runs)"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_MRO)
+    /* Translators: %s names a class; its __mro__ tuple begins with the
+     * class itself */
+    return g_strdup_printf (_("the __mro__ of %s, which begins with the class itself"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_DESCRIPTORS)
+    /* Translators: %s names a class; CPython made descriptors for its
+     * __dict__ and __weakref__ attributes (or its __slots__), and each
+     * keeps the class */
+    return g_strdup_printf (_("the attribute descriptors in the __dict__ of %s (__dict__, __weakref__ or __slots__)"),
+                            hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

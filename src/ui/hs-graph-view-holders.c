@@ -118,6 +118,15 @@ holder_title (HsEdgeKind  kind,
     case HS_EDGE_HELD_DICT:
       /* Translators: a box for a module that holds the dict drawn; %s is its name */
       return g_strdup_printf (_("module %s"), holder);
+    case HS_EDGE_HELD_FRAME:
+      /* Translators: a box for a running function's frame; %s is the function */
+      return g_strdup_printf (_("running frame of %s"), holder);
+    case HS_EDGE_HELD_MRO:
+      /* Translators: a box for a class's __mro__ tuple; %s is the class */
+      return g_strdup_printf (_("__mro__ of %s"), holder);
+    case HS_EDGE_HELD_DESCRIPTORS:
+      /* Translators: a box for the descriptors in a class's dict; %s is the class */
+      return g_strdup_printf (_("descriptors of %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -142,6 +151,12 @@ holder_subtitle (HsEdgeKind kind)
     case HS_EDGE_HELD_GLOBAL:
     case HS_EDGE_HELD_DICT:
       return "__dict__";
+    case HS_EDGE_HELD_FRAME:
+      return _("the function it runs");
+    case HS_EDGE_HELD_MRO:
+      return _("the class, then its bases");
+    case HS_EDGE_HELD_DESCRIPTORS:
+      return "__dict__, __weakref__, __slots__";
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -806,6 +821,16 @@ hs_holder_box_describe (const HsHolderBox *box)
                               box->holder);
     case HS_EDGE_HELD_DICT:
       return g_strdup_printf (_("The module %s keeps its globals in this dict, its __dict__."), box->holder);
+    case HS_EDGE_HELD_FRAME:
+      return g_strdup_printf (_("While %s runs, its frame keeps a reference to the function it runs: "
+                                "the function reads one more during its call."), box->holder);
+    case HS_EDGE_HELD_MRO:
+      return g_strdup_printf (_("The method resolution order of %s, its __mro__, is a tuple that begins "
+                                "with the class itself."), box->holder);
+    case HS_EDGE_HELD_DESCRIPTORS:
+      return g_strdup_printf (_("CPython puts descriptors for the __dict__ and __weakref__ attributes "
+                                "(or the __slots__) in the __dict__ of %s; each keeps a reference to the class."),
+                              box->holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

@@ -284,6 +284,75 @@ test_module_functions_named (HsTraceFixture *f,
   g_assert_cmpint ((gint64) math->drawn->len + math->n_named, ==, math->refcount);
 }
 
+/* A running frame holds the function it runs: f, named once, reads one
+ * more per call under way.  The program's own getrefcount() agrees. */
+static void
+test_frame_function_named (HsTraceFixture *f,
+                           gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"                                  /* 1 */
+    "def f(n):\n"                                   /* 2 */
+    "    if n == 0:\n"                              /* 3 */
+    "        return sys.getrefcount(f) - 2\n"       /* 4: less the argument and f's name */
+    "    return f(n - 1)\n"                         /* 5 */
+    "calls = f(2)\n"                                /* 6 */
+    "pass\n");                                      /* 7 */
+  g_autoptr(HsSnapshot) deepest = hs_test_step_at_line (t, 4, 0);
+  g_autoptr(HsSnapshot) after = hs_test_step_at_line (t, 7, 0);
+  g_autoptr(HsRefcountBreakdown) running = hs_describe_refcount_breakdown (deepest, hs_test_var_ref (deepest, "<module>", "f"));
+  g_autoptr(HsRefcountBreakdown) done = hs_describe_refcount_breakdown (after, hs_test_var_ref (after, NULL, "f"));
+  const HsObject *calls = hs_test_var (after, NULL, "calls");
+
+  g_assert_cmpstr (calls->repr, ==, "3");
+  g_assert_true (has_drawn (running, "f (<module>)"));
+  g_assert_cmpuint (named_count (running, "the running frame of f (the function it runs)"), ==, 3);
+  g_assert_cmpint (running->other, ==, 0);
+  g_assert_cmpint ((gint64) running->drawn->len + running->n_named, ==, running->refcount);
+  /* every call has returned: nothing holds f but its name */
+  g_assert_cmpuint (named_count (done, "the running frame of f (the function it runs)"), ==, 0);
+  g_assert_cmpint (done->refcount, ==, 1);
+  g_assert_cmpint (done->other, ==, 0);
+}
+
+/* A class holds itself: its __mro__ begins with it, and the descriptors
+ * of its __dict__ and __weakref__ (or its slots) keep it, so a fresh
+ * class reads 4 with one name.  A __mro__ bound to a name is drawn, with
+ * its arrow to the class, and no longer named as well. */
+static void
+test_class_holds_itself (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys\n"
+    "class Point:\n"
+    "    pass\n"
+    "class Slots:\n"
+    "    __slots__ = ('a', 'b')\n"
+    "m = Slots.__mro__\n"
+    "n = sys.getrefcount(Point) - 1\n"
+    "pass\n");
+  g_autoptr(HsSnapshot) at8 = hs_test_step_at_line (t, 8, 0);
+  g_autoptr(HsRefcountBreakdown) point = hs_describe_refcount_breakdown (at8, hs_test_var_ref (at8, NULL, "Point"));
+  g_autoptr(HsRefcountBreakdown) slots = hs_describe_refcount_breakdown (at8, hs_test_var_ref (at8, NULL, "Slots"));
+  const HsObject *n = hs_test_var (at8, NULL, "n");
+
+  g_assert_cmpstr (n->repr, ==, "4");
+  g_assert_cmpint (point->refcount, ==, 4);
+  g_assert_cmpuint (named_count (point, "the __mro__ of Point, which begins with the class itself"), ==, 1);
+  g_assert_cmpuint (named_count (point,
+    "the attribute descriptors in the __dict__ of Point (__dict__, __weakref__ or __slots__)"), ==, 2);
+  g_assert_cmpint (point->other, ==, 0);
+
+  /* the two slots' member descriptors; the __mro__ is m, drawn */
+  g_assert_cmpuint (named_count (slots,
+    "the attribute descriptors in the __dict__ of Slots (__dict__, __weakref__ or __slots__)"), ==, 2);
+  g_assert_cmpuint (named_count (slots, "the __mro__ of Slots, which begins with the class itself"), ==, 0);
+  g_assert_cmpuint (slots->drawn->len, ==, 2);
+  g_assert_cmpint (slots->other, ==, 0);
+  g_assert_cmpint ((gint64) slots->drawn->len + slots->n_named, ==, slots->refcount);
+}
+
 /* An imported module's globals hold their values and their names: math.pi
  * is held by math's dict as well as by p, and sys.path by sys's. */
 static void
@@ -786,6 +855,10 @@ main (int   argc,
               hs_trace_fixture_setup, test_module_dict_drawn, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/module-functions-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_module_functions_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/frame-function-named", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_frame_function_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-holds-itself", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_class_holds_itself, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/referrers-name-paths", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_referrers_name_paths, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/referrers-name-keys", HsTraceFixture, NULL,

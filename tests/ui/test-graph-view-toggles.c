@@ -197,6 +197,15 @@ check_holders_are_true (GPtrArray  *holders,
                   case HS_EDGE_HELD_DICT:
                     title = g_strdup_printf ("module %s", hidden[h].holder);
                     break;
+                  case HS_EDGE_HELD_FRAME:
+                    title = g_strdup_printf ("running frame of %s", hidden[h].holder);
+                    break;
+                  case HS_EDGE_HELD_MRO:
+                    title = g_strdup_printf ("__mro__ of %s", hidden[h].holder);
+                    break;
+                  case HS_EDGE_HELD_DESCRIPTORS:
+                    title = g_strdup_printf ("descriptors of %s", hidden[h].holder);
+                    break;
                   default:
                     title = g_strdup ("sys.modules");
                     break;
