@@ -57,8 +57,12 @@ static PyObject *arena_name;        /* the script's code's qualified name, <modu
  * they are shown would cost more than the rest of the step. */
 typedef struct
 {
-  PyObject  *dict;      /* borrowed, see above */
-  PyObject  *name;      /* its __name__, borrowed from it */
+  PyObject  *module;    /* borrowed, see above */
+  PyObject  *dict;      /* its dict, borrowed */
+  PyObject  *name;      /* its __name__, borrowed from the dict: read again
+                         * whenever the dict's version changes, which it
+                         * does before the name can be freed; NULL when it
+                         * is not a str, and then nothing is held */
   guint64    version;   /* the dict's when `held` was taken */
   gboolean   drawn;     /* its globals are variables the graph draws */
   gboolean   seen;      /* scratch: found in sys.modules */
@@ -319,7 +323,7 @@ read_module (ModuleGlobals *m)
     now = g_ptr_array_new ();
   g_ptr_array_set_size (now, 0);
   m->version = hs_py_dict_version (m->dict);
-  while (!m->drawn && PyDict_Next (m->dict, &pos, &key, &value))
+  while (!m->drawn && m->name != NULL && PyDict_Next (m->dict, &pos, &key, &value))
     {
       if (counts_globals (key))
         g_ptr_array_add (now, key);
@@ -386,15 +390,17 @@ match_modules (PyObject *modules)
       /* a dict at the address of one gone has another version (dict
        * versions come from one counter), and update_globals() reads it
        * again; what is held is held under the module's name */
-      if (m != NULL && m->name != name)
+      if (m != NULL && (m->name != name || m->module != module))
         {
           touched |= forget_module (m);
+          m->module = module;
           m->name = name;
           m->version = 0;
         }
       if (m == NULL)
         {
           m = g_new0 (ModuleGlobals, 1);
+          m->module = module;
           m->dict = dict;
           m->name = name;
           m->held = g_ptr_array_new ();
@@ -454,6 +460,16 @@ update_globals (GPtrArray *user_frames,
 
       if (drawn != m->drawn || m->version != hs_py_dict_version (m->dict))
         {
+          PyObject *name = module_name (m->module);
+
+          /* renamed (m.__init__('other'), or __name__ set): what was held
+           * is let go of under the name held, which may be freed by now
+           * and is only compared, and held again under the new one */
+          if (name != m->name)
+            {
+              touched |= forget_module (m);
+              m->name = name;
+            }
           m->drawn = drawn;
           touched |= read_module (m);
         }
@@ -811,7 +827,7 @@ hs_holders_foreach (HsEntry      *entry,
     {
       ModuleGlobals *m = g_hash_table_lookup (module_globals, obj);
 
-      if (m != NULL)
+      if (m != NULL && m->name != NULL)
         func (HS_EDGE_HELD_DICT, m->name, 1, user_data);
     }
 }

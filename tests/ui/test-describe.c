@@ -353,6 +353,33 @@ test_class_holds_itself (HsTraceFixture *f,
   g_assert_cmpint ((gint64) slots->drawn->len + slots->n_named, ==, slots->refcount);
 }
 
+/* A module renamed while sys.modules stays as it was: its globals are
+ * named under the new name.  The name held was borrowed from the dict,
+ * which let go of it: the label read freed memory ("mymod", then other
+ * strings, and a crash under PYTHONMALLOC=debug). */
+static void
+test_module_renamed (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys, types\n"
+    "m = types.ModuleType(''.join(['my', 'mod']))\n"
+    "sys.modules['k'] = m\n"
+    "m.v = [1, 2]\n"
+    "v = m.v\n"
+    "m.__init__(''.join(['zz', 'top']))\n"
+    "junk = [''.join(['Q', str(i), 'x']) for i in range(30)]\n"
+    "v.append(3)\n"
+    "pass\n");
+  g_autoptr(HsSnapshot) at9 = hs_test_step_at_line (t, 9, 0);
+  g_autoptr(HsRefcountBreakdown) v = hs_describe_refcount_breakdown (at9, hs_test_var_ref (at9, NULL, "v"));
+
+  g_assert_cmpuint (named_count (v, "the globals of the module zztop"), ==, 1);
+  g_assert_cmpuint (named_count (v, "the globals of the module mymod"), ==, 0);
+  g_assert_cmpint (v->other, ==, 0);
+  g_assert_cmpint ((gint64) v->drawn->len + v->n_named, ==, v->refcount);
+}
+
 /* An imported module's globals hold their values and their names: math.pi
  * is held by math's dict as well as by p, and sys.path by sys's. */
 static void
@@ -855,6 +882,8 @@ main (int   argc,
               hs_trace_fixture_setup, test_module_dict_drawn, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/module-functions-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_module_functions_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/module-renamed", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_module_renamed, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/frame-function-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_frame_function_named, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/class-holds-itself", HsTraceFixture, NULL,
