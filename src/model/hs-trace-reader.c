@@ -13,10 +13,22 @@
 /* Steps per batch handed to hs_trace_append_batch(). */
 #define BATCH_STEPS 256
 
-/* The most held edges one object may have: what one frame of a live run
- * could carry, so that a count cannot make a few bytes of JSON take
- * gigabytes. */
+/* The most held edges the objects of one step may have together: what
+ * one frame of a live run could carry, so that a count cannot make a few
+ * bytes of JSON take gigabytes. */
 #define MAX_HELD ((gint64) (HS_PROTOCOL_MAX_FRAME / sizeof (HsWireEdge)))
+
+/* The most held edges a whole file may have, counting an object again at
+ * every step that lists it (each listing is expanded anew): a few steps
+ * at the cap, and past that one edge per HELD_FILE_BYTES bytes of JSON.
+ * The cap per step alone let a step of 200 bytes add 160 MB, so that a
+ * few kilobytes of steps exhausted memory.  A fixed cap alone would
+ * refuse honest long runs: tests/runtime/programs/recursion.py lists 1.04
+ * million in its 6,007 steps, and a run may have a million.  None comes
+ * near one per four bytes: recursion.py has one per 33 (its snapshots
+ * one per 276), so a file costs what its text costs, a few times over. */
+#define MAX_HELD_FILE_BASE (4 * MAX_HELD)
+#define HELD_FILE_BYTES 4
 
 G_DEFINE_QUARK (hs-trace-reader-error-quark, hs_trace_reader_error)
 
@@ -40,6 +52,9 @@ typedef struct
   GHashTable  *known;    /* refs ever present: only they can be freed */
   GArray      *frames;   /* guint32 frame words of the last step */
   guint        index;
+  gint64       step_held; /* held edges of the step being read so far */
+  gint64       held;      /* and of the whole file, with max_held its cap */
+  gint64       max_held;
 
   /* The batch being built */
   GArray      *steps, *strings_added, *frame_words, *records, *refcounts, *owners,
@@ -277,6 +292,10 @@ parse_record (Reader      *r,
   gint64 n_held = 0;
   Record *record;
 
+  g_assert (r != NULL);
+  g_assert (object != NULL);
+  g_assert (problem != NULL);
+
   *problem = _("an object record without its members");
   if (!get_int (object, "ref", TRUE, 1, G_MAXUINT32, &ref) ||
       !get_int (object, "id", TRUE, 0, G_MAXINT64, &id) ||
@@ -328,7 +347,9 @@ parse_record (Reader      *r,
       g_array_append_val (edges, edge);
     }
   /* The hidden holders become the self-edges the runtime sent, one per
-   * reference, after the others: each entry counts a run of them. */
+   * reference, after the others: each entry counts a run of them.  All
+   * the counts are checked before any is expanded, since a few bytes of
+   * JSON can ask for millions of edges. */
   *problem = _("a hidden holder (“held”) without a held kind, a label or a count");
   if (held != NULL && !YAJL_IS_ARRAY (held))
     return NULL;
@@ -337,14 +358,39 @@ parse_record (Reader      *r,
       yajl_val h = get_object (held, i);
       int kind = h ? name_index (get_string (h, "kind"), edge_name, HS_N_EDGE_KINDS) : -1;
       gint64 count = 0;
-      HsWireEdge edge = { 0 };
 
       if (kind < 0 || !HS_EDGE_KIND_IS_HELD (kind) || get_string (h, "label") == NULL ||
-          !get_int (h, "count", TRUE, 1, MAX_HELD - n_held, &count))
+          !get_int (h, "count", TRUE, 1, MAX_HELD, &count))
         return NULL;
       n_held += count;
+      /* At each entry, so that the sum stays far from overflowing. */
+      if (n_held > MAX_HELD - r->step_held)
+        {
+          *problem = _("more hidden holders (“held”) than one step of a live run could carry");
+          return NULL;
+        }
+    }
+  /* Each hidden holder is a reference: the refcount counts it too. */
+  if (n_held > refcount)
+    {
+      *problem = _("more hidden holders (“held”) than references (“refcount”)");
+      return NULL;
+    }
+  if (n_held > r->max_held - r->held)
+    {
+      *problem = _("more hidden holders (“held”) over all its steps than a trace this size could have");
+      return NULL;
+    }
+  r->step_held += n_held;
+  r->held += n_held;
+  for (guint i = 0; i < array_length (held); i++)
+    {
+      yajl_val h = get_object (held, i);
+      gint64 count = YAJL_GET_INTEGER (member (h, "count"));  /* checked above */
+      HsWireEdge edge = { 0 };
+
       edge.owner = ref;
-      edge.kind = kind;
+      edge.kind = name_index (get_string (h, "kind"), edge_name, HS_N_EDGE_KINDS);
       edge.label = string_id (r, get_string (h, "label"));
       edge.target = ref;
       for (gint64 k = 0; k < count; k++)
@@ -519,6 +565,7 @@ read_step (Reader     *r,
   const char *text;
   int event;
 
+  r->step_held = 0;
   if (!get_int (step, "index", TRUE, 0, G_MAXUINT32, &index) || index != r->index)
     return invalid (error, r->index, _("its index is missing or out of order"));
   event = name_index (get_string (step, "event"), event_name, HS_N_EVENTS);
@@ -787,6 +834,7 @@ hs_trace_read_json_program (GInputStream  *stream,
   const char *format, *status;
   gint64 exit_code = -1, signal_number = 0, every = HS_TRACE_SNAPSHOT_EVERY;
   gboolean deltas;
+  gsize length;
   yajl_val error_object = NULL;
   HsTraceError trace_error = { 0 };
 
@@ -812,6 +860,7 @@ hs_trace_read_json_program (GInputStream  *stream,
       fail (error, HS_TRACE_READER_ERROR_NOT_JSON, _("The file is empty: it holds no trace"));
       return NULL;
     }
+  length = text->len;
   g_byte_array_append (text, (const guint8 *) "", 1);
   tree = yajl_tree_parse ((const char *) text->data, message, sizeof message);
   g_clear_pointer (&text, g_byte_array_unref);
@@ -844,6 +893,7 @@ hs_trace_read_json_program (GInputStream  *stream,
     }
 
   reader_init (&r);
+  r.max_held = MAX_HELD_FILE_BASE + (gint64) (length / HELD_FILE_BYTES);
   for (guint i = 0; i < array_length (steps); i++)
     {
       yajl_val step = get_object (steps, i);

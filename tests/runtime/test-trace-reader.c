@@ -348,6 +348,71 @@ test_bad_held (HsTraceFixture *f,
     }
 }
 
+/* A step of one object, or of two, each with one hidden holder. */
+static char *
+held_step_json (gint64 count_1,
+                gint64 refcount_1,
+                gint64 count_2,
+                gint64 refcount_2)
+{
+  g_autofree char *second = NULL;
+
+  if (count_2 > 0)
+    second = g_strdup_printf (", {\"ref\": 2, \"id\": 8, \"type\": \"int\", \"repr\": \"2\", \"refcount\": %" G_GINT64_FORMAT ","
+                              " \"held\": [{\"kind\": \"held-arena\", \"label\": \"<module>\", \"count\": %" G_GINT64_FORMAT "}]}",
+                              refcount_2, count_2);
+  return g_strdup_printf ("{\"format\": \"heapscope-trace-1\", \"status\": \"finished\", \"steps\": [{\"index\": 0, \"line\": 1,"
+                          " \"event\": \"line\", \"frames\": [{\"function\": \"<module>\", \"line\": 1, \"vars\": [{\"name\": \"x\", \"ref\": 1}]}],"
+                          " \"objects\": [{\"ref\": 1, \"id\": 7, \"type\": \"int\", \"repr\": \"1\", \"refcount\": %" G_GINT64_FORMAT ","
+                          " \"held\": [{\"kind\": \"held-constant\", \"label\": \"<module>\", \"count\": %" G_GINT64_FORMAT "}]}%s]}]}",
+                          refcount_1, count_1, second ? second : "");
+}
+
+/* Each object under the cap of one frame, the step over it: refused, as
+ * the counts of 16 objects (2.5 KB of JSON) once took 6 GB to expand. */
+static void
+test_held_step_cap (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  g_autofree char *json = held_step_json (3000000, 3000000, 3000000, 3000000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsTrace) loaded = read_json (json, -1, &error);
+
+  g_test_message ("%s", json);
+  g_assert_null (loaded);
+  g_assert_error (error, HS_TRACE_READER_ERROR, HS_TRACE_READER_ERROR_INVALID);
+  g_assert_true (strstr (error->message, "Step 0") != NULL);
+  g_assert_true (strstr (error->message, "one step of a live run") != NULL);
+}
+
+/* Each hidden holder is a reference: more of them than the refcount is
+ * refused, as many as it is accepted. */
+static void
+test_held_refcount (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  g_autofree char *bad = held_step_json (4, 3, 0, 0);
+  g_autofree char *good = held_step_json (3, 3, 2, 5);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsTrace) loaded = read_json (bad, -1, &error);
+  g_autoptr(HsTrace) fine = NULL;
+  g_autoptr(HsSnapshot) snap = NULL;
+  g_autofree char *hidden = NULL;
+
+  g_test_message ("%s", bad);
+  g_assert_null (loaded);
+  g_assert_error (error, HS_TRACE_READER_ERROR, HS_TRACE_READER_ERROR_INVALID);
+  g_assert_true (strstr (error->message, "Step 0") != NULL);
+  g_assert_true (strstr (error->message, "refcount") != NULL);
+
+  g_clear_error (&error);
+  fine = read_json (good, -1, &error);
+  g_assert_no_error (error);
+  snap = hs_trace_get_snapshot (fine, 0);
+  hidden = describe_hidden (snap, 1);
+  g_assert_cmpstr (hidden, ==, "held-constant <module> 3\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,5 +433,9 @@ main (int   argc,
               hs_trace_fixture_setup, test_held, hs_trace_fixture_teardown);
   g_test_add ("/runtime/trace-reader/bad-held", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_bad_held, hs_trace_fixture_teardown);
+  g_test_add ("/runtime/trace-reader/held-step-cap", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_held_step_cap, hs_trace_fixture_teardown);
+  g_test_add ("/runtime/trace-reader/held-refcount", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_held_refcount, hs_trace_fixture_teardown);
   return g_test_run ();
 }
