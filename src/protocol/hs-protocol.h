@@ -123,6 +123,7 @@ typedef enum
   HS_EDGE_HELD_FRAME,    /* the running frame of the code labelled: the function it runs */
   HS_EDGE_HELD_MRO,      /* the class labelled's own __mro__ */
   HS_EDGE_HELD_DESCRIPTORS, /* descriptors in the __dict__ of the class labelled (__dict__, __weakref__, slots) */
+  HS_EDGE_HELD_INSTANCES,/* the instances of the class labelled, each by its __class__ */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

@@ -1107,6 +1107,45 @@ hs_py_gc_generation (PyObject *obj)
   return -1;
 }
 
+/* Counts in counts (PyTypeObject* -> count) the objects the gc tracks
+ * whose type is a class the program made: each holds its class.  One walk
+ * over the gc's lists, reading each object's type and nothing else.  An
+ * instance of a class without gc support, or one being deallocated
+ * (untracked first), is not among them.  FALSE, with counts empty, when
+ * the gc tracks more than max_objects: the walk's cost grows with the
+ * heap, and a step would pay it. */
+gboolean
+hs_py_count_instances (GHashTable *counts,
+                       gsize       max_objects)
+{
+  PyGC_Head *heads[4];
+  gsize n = 0;
+
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  g_hash_table_remove_all (counts);
+  gc_heads (heads);
+  for (int i = 0; i < 4; i++)
+    for (PyGC_Head *g = (PyGC_Head *) heads[i]->_gc_next; g != heads[i]; g = (PyGC_Head *) g->_gc_next)
+      {
+        PyTypeObject *type = Py_TYPE ((PyObject *) (g + 1));
+
+        if (++n > max_objects)
+          {
+            g_hash_table_remove_all (counts);
+            return FALSE;
+          }
+
+        if (PyType_HasFeature (type, Py_TPFLAGS_HEAPTYPE))
+          {
+            gpointer count = g_hash_table_lookup (counts, type);
+
+            g_hash_table_insert (counts, type, GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+          }
+      }
+  return TRUE;
+}
+
 /* Whether an object is of a type the parser or the AST optimiser puts in
  * the arena: names and literals, and the constants folded from them
  * (`not 0` and `__debug__` fold to a bool). */

@@ -85,6 +85,8 @@ void        hs_py_gc_stats             (guint64        collections[3],
                                         guint64        uncollectable[3]);
 int         hs_py_gc_generation        (PyObject      *obj);
 PyObject   *hs_py_find_arena_objects   (PyCodeObject  *module_code);
+gboolean    hs_py_count_instances      (GHashTable    *counts,
+                                        gsize          max_objects);
 void        hs_py_frame_materialized   (PyFrameObject *frame);
 void        hs_py_gc_pause             (void);
 Py_tracefunc hs_py_swap_trace_function (Py_tracefunc   func);

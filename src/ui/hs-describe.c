@@ -143,6 +143,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_FRAME:
     case HS_EDGE_HELD_MRO:
     case HS_EDGE_HELD_DESCRIPTORS:
+    case HS_EDGE_HELD_INSTANCES:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -286,6 +287,10 @@ describe_holder (const HsHiddenRef *hidden)
      * keeps the class */
     return g_strdup_printf (_("the attribute descriptors in the __dict__ of %s (__dict__, __weakref__ or __slots__)"),
                             hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_INSTANCES)
+    /* Translators: %s names a class; each object of the class holds its
+     * class, as __class__ */
+    return g_strdup_printf (_("the instances of %s (each holds its class as __class__)"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

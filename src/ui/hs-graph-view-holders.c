@@ -127,6 +127,9 @@ holder_title (HsEdgeKind  kind,
     case HS_EDGE_HELD_DESCRIPTORS:
       /* Translators: a box for the descriptors in a class's dict; %s is the class */
       return g_strdup_printf (_("descriptors of %s"), holder);
+    case HS_EDGE_HELD_INSTANCES:
+      /* Translators: a box for the objects of a class; %s is the class */
+      return g_strdup_printf (_("instances of %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -157,6 +160,8 @@ holder_subtitle (HsEdgeKind kind)
       return _("the class, then its bases");
     case HS_EDGE_HELD_DESCRIPTORS:
       return "__dict__, __weakref__, __slots__";
+    case HS_EDGE_HELD_INSTANCES:
+      return "__class__";
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -831,6 +836,9 @@ hs_holder_box_describe (const HsHolderBox *box)
       return g_strdup_printf (_("CPython puts descriptors for the __dict__ and __weakref__ attributes "
                                 "(or the __slots__) in the __dict__ of %s; each keeps a reference to the class."),
                               box->holder);
+    case HS_EDGE_HELD_INSTANCES:
+      return g_strdup_printf (_("Every object of the class %s keeps a reference to its class, its __class__, "
+                                "including those the graph does not show."), box->holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

@@ -318,7 +318,9 @@ test_frame_function_named (HsTraceFixture *f,
 /* A class holds itself: its __mro__ begins with it, and the descriptors
  * of its __dict__ and __weakref__ (or its slots) keep it, so a fresh
  * class reads 4 with one name.  A __mro__ bound to a name is drawn, with
- * its arrow to the class, and no longer named as well. */
+ * its arrow to the class, and no longer named as well.  Each instance
+ * holds its class, also one the graph does not show (kept in a module's
+ * global). */
 static void
 test_class_holds_itself (HsTraceFixture *f,
                          gconstpointer   data)
@@ -331,8 +333,16 @@ test_class_holds_itself (HsTraceFixture *f,
     "    __slots__ = ('a', 'b')\n"
     "m = Slots.__mro__\n"
     "n = sys.getrefcount(Point) - 1\n"
+    "pts = [Point(), Point()]\n"
+    "sys.hidden_point = Point()\n"
+    "n2 = sys.getrefcount(Point) - 1\n"
+    "del pts[0]\n"
     "pass\n");
   g_autoptr(HsSnapshot) at8 = hs_test_step_at_line (t, 8, 0);
+  g_autoptr(HsSnapshot) at11 = hs_test_step_at_line (t, 11, 0);
+  g_autoptr(HsSnapshot) at12 = hs_test_step_at_line (t, 12, 0);
+  g_autoptr(HsRefcountBreakdown) three = hs_describe_refcount_breakdown (at11, hs_test_var_ref (at11, NULL, "Point"));
+  g_autoptr(HsRefcountBreakdown) two = hs_describe_refcount_breakdown (at12, hs_test_var_ref (at12, NULL, "Point"));
   g_autoptr(HsRefcountBreakdown) point = hs_describe_refcount_breakdown (at8, hs_test_var_ref (at8, NULL, "Point"));
   g_autoptr(HsRefcountBreakdown) slots = hs_describe_refcount_breakdown (at8, hs_test_var_ref (at8, NULL, "Slots"));
   const HsObject *n = hs_test_var (at8, NULL, "n");
@@ -351,6 +361,15 @@ test_class_holds_itself (HsTraceFixture *f,
   g_assert_cmpuint (slots->drawn->len, ==, 2);
   g_assert_cmpint (slots->other, ==, 0);
   g_assert_cmpint ((gint64) slots->drawn->len + slots->n_named, ==, slots->refcount);
+
+  /* no instance yet at line 8; three, one of them not drawn, at 11 */
+  g_assert_cmpuint (named_count (point, "the instances of Point (each holds its class as __class__)"), ==, 0);
+  g_assert_cmpstr (hs_test_var (at11, NULL, "n2")->repr, ==, "7");
+  g_assert_cmpint (three->refcount, ==, 7);
+  g_assert_cmpuint (named_count (three, "the instances of Point (each holds its class as __class__)"), ==, 3);
+  g_assert_cmpint (three->other, ==, 0);
+  g_assert_cmpuint (named_count (two, "the instances of Point (each holds its class as __class__)"), ==, 2);
+  g_assert_cmpint (two->other, ==, 0);
 }
 
 /* A module renamed while sys.modules stays as it was: its globals are
