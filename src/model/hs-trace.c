@@ -566,6 +566,19 @@ validate_delta (HsTrace            *self,
   return TRUE;
 }
 
+/* How many of o's edges the graph draws: the held self-edges come last */
+static guint
+count_drawn_edges (const HsObject *o)
+{
+  guint n = 0;
+
+  g_assert (o != NULL);
+
+  while (n < o->n_edges && !HS_EDGE_KIND_IS_HELD (o->edges[n].kind))
+    n++;
+  return n;
+}
+
 /* An object leaving the state leaves the list of changed ones too, or the
  * next step would clear its marks after it was freed. */
 static void
@@ -698,6 +711,8 @@ apply_delta (HsTrace            *self,
       HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (p.owners[i].owner));
       gsize start = e;
       guint32 keep = p.owners[i].keep;
+      guint old_drawn = count_drawn_edges (o);
+      gboolean drawn_changed = FALSE;
 
       while (e < step->n_edges && p.edges[e].owner == p.owners[i].owner)
         e++;
@@ -708,12 +723,18 @@ apply_delta (HsTrace            *self,
         {
           HsEdge *edge = &o->edges[keep + k - start];
 
+          /* the held self-edges come after the drawn ones: one sent again
+           * in place of a drawn one is a change the graph shows */
+          drawn_changed |= !HS_EDGE_KIND_IS_HELD (p.edges[k].kind) || keep + k - start < old_drawn;
           edge->kind = p.edges[k].kind;
           edge->label = STR (p.edges[k].label);
           edge->target = p.edges[k].target;
         }
-      /* an object entering the snapshot brings its references along */
-      if (!(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
+      drawn_changed |= count_drawn_edges (o) != old_drawn;
+      /* an object entering the snapshot brings its references along; one
+       * whose hidden holders alone changed (a function whose call
+       * returned, a class that gained an instance) was not mutated */
+      if (drawn_changed && !(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
         {
           if (o->changes == 0)
             g_ptr_array_add (st->changed, o);

@@ -50,6 +50,35 @@ test_changed_slot (HsTraceFixture *f,
   g_assert_cmpuint (hs_render_marks_get_size (none), ==, 0);
 }
 
+/* Only what the line did is marked changed: a function whose call
+ * returned loses its running frame's hold, and a class that gains an
+ * instance its hold, but neither was mutated ("changed" showed on shift
+ * after its call).  A list the line appends to is. */
+static void
+test_holders_alone_unchanged (HsTraceFixture *f,
+                              gconstpointer   data)
+{
+  HsTrace *trace = hs_trace_fixture_run (f,
+    "class Point:\n"          /* 1 */
+    "    pass\n"              /* 2 */
+    "def shift(p):\n"         /* 3 */
+    "    return p\n"          /* 4 */
+    "a = shift([])\n"         /* 5 */
+    "b = Point()\n"           /* 6 */
+    "a.append(1)\n"           /* 7 */
+    "pass\n");                /* 8 */
+  g_autoptr(HsSnapshot) at6 = hs_test_step_at_line (trace, 6, 0);
+  g_autoptr(HsSnapshot) at7 = hs_test_step_at_line (trace, 7, 0);
+  g_autoptr(HsSnapshot) at8 = hs_test_step_at_line (trace, 8, 0);
+  const HsObject *shift = hs_test_var (at6, NULL, "shift");
+  const HsObject *point = hs_test_var (at7, NULL, "Point");
+  const HsObject *a = hs_test_var (at8, NULL, "a");
+
+  g_assert_false (shift->changes & HS_CHANGE_MUTATED);
+  g_assert_false (point->changes & HS_CHANGE_MUTATED);
+  g_assert_true (a->changes & HS_CHANGE_MUTATED);
+}
+
 /* copies' layout after line 5, where deep and its rows exist. */
 static HsLayout *
 copies_layout (HsTraceFixture  *f,
@@ -455,6 +484,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add ("/ui/change-marks/holders-alone-unchanged", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_holders_alone_unchanged, hs_trace_fixture_teardown);
   g_test_add ("/ui/change-marks/changed-slot", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_changed_slot, hs_trace_fixture_teardown);
   g_test_add ("/ui/change-marks/new-only-when-created", HsTraceFixture, NULL,
