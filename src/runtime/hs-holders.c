@@ -93,8 +93,9 @@ static GHashTable *function_counts; /* PyObject* module -> FunctionCount* */
  * the gc's lists at a step that asks about a class, for all classes at
  * once, and only then: the walker asks again only about a class whose
  * refcount changed.  Past MAX_INSTANCE_WALK tracked objects the walk is
- * given up and the instances stay "other": about 10 us a step for the
- * 11,000 objects a script starts with, so some 0.2 ms at the cap. */
+ * given up and the instances stay "other": a walk takes about 3 ns an
+ * object (90,017 walks of the 4,800 a script starts with took 1.3 s),
+ * so some 0.6 ms at the cap. */
 #define MAX_INSTANCE_WALK 200000
 static GHashTable *instance_counts; /* PyTypeObject* -> GUINT count, at instance_step */
 static guint64 step_serial;         /* bumped by every hs_holders_begin_step () */
