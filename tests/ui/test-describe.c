@@ -315,6 +315,30 @@ test_frame_function_named (HsTraceFixture *f,
   g_assert_cmpint (done->other, ==, 0);
 }
 
+/* Past 64 running frames of one function, their holds are left to
+ * "other": each reference travels as an edge, read again at every step,
+ * and a recursion 50,000 deep ran three times as long (the hostile
+ * recursion_limit_huge broke its bound under ASan).  The sum still adds
+ * up. */
+static void
+test_frame_function_capped (HsTraceFixture *f,
+                            gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "def f(n):\n"                       /* 1 */
+    "    if n == 0:\n"                  /* 2 */
+    "        return 0\n"                /* 3 */
+    "    return f(n - 1)\n"             /* 4 */
+    "f(99)\n");                         /* 5 */
+  g_autoptr(HsSnapshot) deepest = hs_test_step_at_line (t, 3, 0);
+  g_autoptr(HsRefcountBreakdown) running = hs_describe_refcount_breakdown (deepest, hs_test_var_ref (deepest, "<module>", "f"));
+
+  g_assert_cmpint (running->refcount, ==, 101);
+  g_assert_cmpuint (named_count (running, "the running frame of f (the function it runs)"), ==, 0);
+  g_assert_cmpint (running->other, ==, 100);
+  g_assert_cmpint ((gint64) running->drawn->len + running->n_named + running->other, ==, running->refcount);
+}
+
 /* A class holds itself: its __mro__ begins with it, and the descriptors
  * of its __dict__ and __weakref__ (or its slots) keep it, so a fresh
  * class reads 4 with one name.  A __mro__ bound to a name is drawn, with
@@ -905,6 +929,8 @@ main (int   argc,
               hs_trace_fixture_setup, test_module_renamed, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/frame-function-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_frame_function_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/frame-function-capped", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_frame_function_capped, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/class-holds-itself", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_class_holds_itself, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/referrers-name-paths", HsTraceFixture, NULL,
