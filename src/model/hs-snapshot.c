@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "hs-snapshot-private.h"
 
 static void
@@ -187,10 +189,11 @@ hs_snapshot_count_references (HsSnapshot *self,
   return o ? o->n_referrers : 0;
 }
 
-/* Adds a held edge to hidden (HsHiddenRef): a holder's references to one
- * object arrive one edge each, together, and are counted as one entry.
- * The label is compared as a pointer, one string of the trace's table,
- * so that a saved trace (hs-trace-json.c) groups them as a snapshot does. */
+/* Adds a held edge to hidden (HsHiddenRef), merged with the entry before
+ * it when the same holder holds the same object (a saved trace written
+ * before the edges carried counts sent one edge per reference).  The label
+ * is compared as a pointer, one string of the trace's table, so that a
+ * saved trace (hs-trace-json.c) groups them as a snapshot does. */
 void
 hs_hidden_refs_add (GArray       *hidden,
                     const HsEdge *edge)
@@ -200,10 +203,10 @@ hs_hidden_refs_add (GArray       *hidden,
   g_assert (HS_EDGE_KIND_IS_HELD (edge->kind));
 
   if (last != NULL && last->target == edge->target && last->kind == edge->kind && last->holder == edge->label)
-    last->count++;
+    last->count += edge->count;
   else
     {
-      HsHiddenRef h = { edge->target, edge->kind, edge->label, 1 };
+      HsHiddenRef h = { edge->target, edge->kind, edge->label, edge->count };
 
       g_array_append_val (hidden, h);
     }
@@ -233,13 +236,61 @@ find_hidden_refs (GArray  *hidden,
   return n;
 }
 
-/* A module's dict drawn as a dict (vars(math)) draws as arrows entries
- * that the runtime also counts as held by that module's globals: the
- * runtime cannot know, when it reads an object, whether the walk will
- * reach the module's dict.  Each arrow drawn from the dict takes one
- * reference out of the globals' count here, so that nothing counts
- * twice.  What the runtime reported is kept for a saved trace, so that
- * reading it back settles the same way. */
+/* Takes one reference out of the hidden count of target that kind and
+ * holder name, if it has one: an arrow drawn now shows that reference. */
+static void
+settle_one (HsSnapshot *self,
+            guint32     target,
+            HsEdgeKind  kind,
+            const char *holder)
+{
+  guint first, n;
+
+  n = find_hidden_refs (self->hidden, target, &first);
+  for (guint h = first; h < first + n; h++)
+    {
+      HsHiddenRef *held = &g_array_index (self->hidden, HsHiddenRef, h);
+
+      if (held->kind == kind && held->count > 0 && g_strcmp0 (held->holder, holder) == 0)
+        {
+          if (self->reported == NULL)
+            self->reported = g_array_copy (self->hidden);
+          /* self->hidden was copied, not moved: held is still valid */
+          held->count--;
+          return;
+        }
+    }
+}
+
+/* The module name a str key reads as: 'math' -> math, or NULL */
+static char *
+module_key (HsSnapshot     *self,
+            const HsObject *dict,
+            const HsEdge   *value)
+{
+  for (guint j = 0; j < dict->n_edges; j++)
+    if (dict->edges[j].kind == HS_EDGE_KEY && g_strcmp0 (dict->edges[j].label, value->label) == 0)
+      {
+        const HsObject *key = hs_snapshot_lookup (self, dict->edges[j].target);
+        gsize len = key != NULL && key->repr != NULL ? strlen (key->repr) : 0;
+
+        if (len >= 2 && g_strcmp0 (key->type, "str") == 0 && key->repr[0] == '\'' && key->repr[len - 1] == '\'')
+          return g_strndup (key->repr + 1, len - 2);
+        return NULL;
+      }
+  return NULL;
+}
+
+/* Some dicts the graph draws hold references the runtime also counts as
+ * hidden: the runtime cannot know, when it reads an object, whether the
+ * walk will reach that dict.
+ * - A module's dict drawn as a dict (vars(math)) draws as arrows entries
+ *   that are also held by that module's globals.
+ * - sys.modules drawn (mods = sys.modules) draws as arrows the modules
+ *   that are also held as sys.modules['math'].
+ * Each arrow drawn from such a dict takes one reference out of the hidden
+ * count, so that nothing counts twice.  What the runtime reported is kept
+ * for a saved trace, so that reading it back settles the same way. */
 void
 hs_snapshot_settle_held (HsSnapshot *self)
 {
@@ -252,27 +303,22 @@ hs_snapshot_settle_held (HsSnapshot *self)
       HsHiddenRef dict = g_array_index (self->hidden, HsHiddenRef, i);
       const HsObject *o;
 
-      if (dict.kind != HS_EDGE_HELD_DICT || (o = hs_snapshot_lookup (self, dict.target)) == NULL)
+      if ((dict.kind != HS_EDGE_HELD_DICT && dict.kind != HS_EDGE_HELD_INTERPRETER) ||
+          (o = hs_snapshot_lookup (self, dict.target)) == NULL)
         continue;
       for (guint j = 0; j < o->n_edges; j++)
         {
-          guint first, n;
+          const HsEdge *edge = &o->edges[j];
 
-          if (o->edges[j].kind != HS_EDGE_KEY && o->edges[j].kind != HS_EDGE_VALUE)
-            continue;
-          n = find_hidden_refs (self->hidden, o->edges[j].target, &first);
-          for (guint h = first; h < first + n; h++)
+          if (dict.kind == HS_EDGE_HELD_DICT && (edge->kind == HS_EDGE_KEY || edge->kind == HS_EDGE_VALUE))
+            settle_one (self, edge->target, HS_EDGE_HELD_GLOBAL, dict.holder);
+          else if (dict.kind == HS_EDGE_HELD_INTERPRETER && edge->kind == HS_EDGE_VALUE)
             {
-              HsHiddenRef *global = &g_array_index (self->hidden, HsHiddenRef, h);
+              /* the runtime names a module held under its own name only */
+              g_autofree char *name = module_key (self, o, edge);
 
-              if (global->kind == HS_EDGE_HELD_GLOBAL && global->count > 0 &&
-                  g_strcmp0 (global->holder, dict.holder) == 0)
-                {
-                  if (self->reported == NULL)
-                    self->reported = g_array_copy (self->hidden);
-                  global->count--;
-                  break;
-                }
+              if (name != NULL)
+                settle_one (self, edge->target, HS_EDGE_HELD_MODULES, name);
             }
         }
     }

@@ -16,6 +16,8 @@ typedef struct
   HsEdgeKind  kind;
   const char *label;      /* owned by the trace's string table */
   guint32     target;
+  guint32     count;      /* HS_EDGE_HELD_*: how many references the holder
+                           * makes to target, the edge's owner; else 1 */
 } HsEdge;
 
 typedef enum
@@ -54,7 +56,7 @@ typedef struct
   guint       count;
 } HsHiddenRef;
 
-#define HS_EDGE_KIND_IS_HELD(kind) ((kind) >= HS_EDGE_HELD_CONSTANT && (kind) <= HS_EDGE_HELD_INSTANCES)
+#define HS_EDGE_KIND_IS_HELD(kind) ((kind) >= HS_EDGE_HELD_CONSTANT && (kind) <= HS_EDGE_HELD_INTERPRETER)
 
 /* A name bound as its frame began (an argument, or any name of the first
  * step that shows the frame) */

@@ -13,23 +13,6 @@
 /* Steps per batch handed to hs_trace_append_batch(). */
 #define BATCH_STEPS 256
 
-/* The most held edges the objects of one step may have together: what
- * one frame of a live run could carry, so that a count cannot make a few
- * bytes of JSON take gigabytes. */
-#define MAX_HELD ((gint64) (HS_PROTOCOL_MAX_FRAME / sizeof (HsWireEdge)))
-
-/* The most held edges a whole file may have, counting an object again at
- * every step that lists it (each listing is expanded anew): a few steps
- * at the cap, and past that one edge per HELD_FILE_BYTES bytes of JSON.
- * The cap per step alone let a step of 200 bytes add 160 MB, so that a
- * few kilobytes of steps exhausted memory.  A fixed cap alone would
- * refuse honest long runs: tests/runtime/programs/recursion.py lists 1.04
- * million in its 6,007 steps, and a run may have a million.  None comes
- * near one per four bytes: recursion.py has one per 33 (its snapshots
- * one per 276), so a file costs what its text costs, a few times over. */
-#define MAX_HELD_FILE_BASE (4 * MAX_HELD)
-#define HELD_FILE_BYTES 4
-
 G_DEFINE_QUARK (hs-trace-reader-error-quark, hs_trace_reader_error)
 
 typedef struct yajl_val_s YajlTree;
@@ -52,9 +35,6 @@ typedef struct
   GHashTable  *known;    /* refs ever present: only they can be freed */
   GArray      *frames;   /* guint32 frame words of the last step */
   guint        index;
-  gint64       step_held; /* held edges of the step being read so far */
-  gint64       held;      /* and of the whole file, with max_held its cap */
-  gint64       max_held;
 
   /* The batch being built */
   GArray      *steps, *strings_added, *frame_words, *records, *refcounts, *owners,
@@ -346,10 +326,8 @@ parse_record (Reader      *r,
       edge.target = target;
       g_array_append_val (edges, edge);
     }
-  /* The hidden holders become the self-edges the runtime sent, one per
-   * reference, after the others: each entry counts a run of them.  All
-   * the counts are checked before any is expanded, since a few bytes of
-   * JSON can ask for millions of edges. */
+  /* The hidden holders become the edges the runtime sent, one per holder
+   * carrying its count, after the others. */
   *problem = _("a hidden holder (“held”) without a held kind, a label or a count");
   if (held != NULL && !YAJL_IS_ARRAY (held))
     return NULL;
@@ -358,43 +336,23 @@ parse_record (Reader      *r,
       yajl_val h = get_object (held, i);
       int kind = h ? name_index (get_string (h, "kind"), edge_name, HS_N_EDGE_KINDS) : -1;
       gint64 count = 0;
-
-      if (kind < 0 || !HS_EDGE_KIND_IS_HELD (kind) || get_string (h, "label") == NULL ||
-          !get_int (h, "count", TRUE, 1, MAX_HELD, &count))
-        return NULL;
-      n_held += count;
-      /* At each entry, so that the sum stays far from overflowing. */
-      if (n_held > MAX_HELD - r->step_held)
-        {
-          *problem = _("more hidden holders (“held”) than one step of a live run could carry");
-          return NULL;
-        }
-    }
-  /* Each hidden holder is a reference: the refcount counts it too. */
-  if (n_held > refcount)
-    {
-      *problem = _("more hidden holders (“held”) than references (“refcount”)");
-      return NULL;
-    }
-  if (n_held > r->max_held - r->held)
-    {
-      *problem = _("more hidden holders (“held”) over all its steps than a trace this size could have");
-      return NULL;
-    }
-  r->step_held += n_held;
-  r->held += n_held;
-  for (guint i = 0; i < array_length (held); i++)
-    {
-      yajl_val h = get_object (held, i);
-      gint64 count = YAJL_GET_INTEGER (member (h, "count"));  /* checked above */
       HsWireEdge edge = { 0 };
 
+      if (kind < 0 || !HS_EDGE_KIND_IS_HELD (kind) || get_string (h, "label") == NULL ||
+          !get_int (h, "count", TRUE, 1, HS_PROTOCOL_MAX_HELD_COUNT, &count))
+        return NULL;
+      n_held += count;
+      /* Each hidden reference is a reference: the refcount counts it too. */
+      if (n_held > refcount)
+        {
+          *problem = _("more hidden holders (“held”) than references (“refcount”)");
+          return NULL;
+        }
       edge.owner = ref;
-      edge.kind = name_index (get_string (h, "kind"), edge_name, HS_N_EDGE_KINDS);
+      edge.kind = kind;
       edge.label = string_id (r, get_string (h, "label"));
-      edge.target = ref;
-      for (gint64 k = 0; k < count; k++)
-        g_array_append_val (edges, edge);
+      edge.count = count;
+      g_array_append_val (edges, edge);
     }
 
   record = g_new0 (Record, 1);
@@ -541,7 +499,8 @@ emit_edges (Reader *r,
     {
       HsWireEdge *edge = &g_array_index (now->edges, HsWireEdge, i);
 
-      if (g_hash_table_contains (r->objects, GUINT_TO_POINTER (edge->target)))
+      /* a hidden holder's edge carries a count; its target is its owner */
+      if (HS_EDGE_KIND_IS_HELD (edge->kind) || g_hash_table_contains (r->objects, GUINT_TO_POINTER (edge->target)))
         g_array_append_val (r->edges, *edge);
     }
 }
@@ -565,7 +524,6 @@ read_step (Reader     *r,
   const char *text;
   int event;
 
-  r->step_held = 0;
   if (!get_int (step, "index", TRUE, 0, G_MAXUINT32, &index) || index != r->index)
     return invalid (error, r->index, _("its index is missing or out of order"));
   event = name_index (get_string (step, "event"), event_name, HS_N_EVENTS);
@@ -834,7 +792,6 @@ hs_trace_read_json_program (GInputStream  *stream,
   const char *format, *status;
   gint64 exit_code = -1, signal_number = 0, every = HS_TRACE_SNAPSHOT_EVERY;
   gboolean deltas;
-  gsize length;
   yajl_val error_object = NULL;
   HsTraceError trace_error = { 0 };
 
@@ -860,7 +817,6 @@ hs_trace_read_json_program (GInputStream  *stream,
       fail (error, HS_TRACE_READER_ERROR_NOT_JSON, _("The file is empty: it holds no trace"));
       return NULL;
     }
-  length = text->len;
   g_byte_array_append (text, (const guint8 *) "", 1);
   tree = yajl_tree_parse ((const char *) text->data, message, sizeof message);
   g_clear_pointer (&text, g_byte_array_unref);
@@ -893,7 +849,6 @@ hs_trace_read_json_program (GInputStream  *stream,
     }
 
   reader_init (&r);
-  r.max_held = MAX_HELD_FILE_BASE + (gint64) (length / HELD_FILE_BYTES);
   for (guint i = 0; i < array_length (steps); i++)
     {
       yajl_val step = get_object (steps, i);

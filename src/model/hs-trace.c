@@ -492,6 +492,9 @@ validate_delta (HsTrace            *self,
         {
           if (p.edges[e].kind >= HS_N_EDGE_KINDS || p.edges[e].label >= p.n_strings)
             return protocol_error (error, index, "bad edge");
+          if (HS_EDGE_KIND_IS_HELD (p.edges[e].kind) &&
+              (p.edges[e].count == 0 || p.edges[e].count > HS_PROTOCOL_MAX_HELD_COUNT))
+            return protocol_error (error, index, "bad hidden holder count");
           e++;
         }
       view_set (self, owner, TRUE, p.owners[i].keep + (e - start));
@@ -557,8 +560,9 @@ validate_delta (HsTrace            *self,
         }
     }
 
+  /* a hidden holder's edge counts references to its owner, checked above */
   for (gsize i = 0; i < step->n_edges; i++)
-    if (!view_lookup (self, st, p.edges[i].target, NULL))
+    if (!HS_EDGE_KIND_IS_HELD (p.edges[i].kind) && !view_lookup (self, st, p.edges[i].target, NULL))
       return protocol_error (error, index, "reference to an unknown object");
   if (step->return_ref != 0 && !view_lookup (self, st, step->return_ref, NULL))
     return protocol_error (error, index, "unknown return value");
@@ -728,7 +732,16 @@ apply_delta (HsTrace            *self,
           drawn_changed |= !HS_EDGE_KIND_IS_HELD (p.edges[k].kind) || keep + k - start < old_drawn;
           edge->kind = p.edges[k].kind;
           edge->label = STR (p.edges[k].label);
-          edge->target = p.edges[k].target;
+          if (HS_EDGE_KIND_IS_HELD (edge->kind))
+            {
+              edge->target = o->ref;
+              edge->count = p.edges[k].count;
+            }
+          else
+            {
+              edge->target = p.edges[k].target;
+              edge->count = 1;
+            }
         }
       drawn_changed |= count_drawn_edges (o) != old_drawn;
       /* an object entering the snapshot brings its references along; one

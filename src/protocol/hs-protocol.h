@@ -15,8 +15,12 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 8
+#define HS_PROTOCOL_VERSION 9
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
+/* The most references one hidden holder's edge may count: far more than a
+ * real holder makes (a 16-million-deep recursion, a module with 16 million
+ * globals bound to one object), few enough that no sum of them overflows */
+#define HS_PROTOCOL_MAX_HELD_COUNT (1u << 24)
 
 /* The worker's exit status when Py_FinalizeEx() failed (sys.stdout could
  * not be flushed at shutdown): python3's own, from Py_RunMain(). */
@@ -71,7 +75,9 @@ typedef enum
  *   a(uu)   refcount-only changes: ref, refcount
  *   a(uu)   objects whose edges change: ref, how many of its previous edges
  *           it keeps; the edges below replace the rest (HsWireEdgeOwner)
- *   a(uuuu) edges: owner, kind, label, target
+ *   a(uuuu) edges: owner, kind, label, target; a hidden holder's edge
+ *           (HS_EDGE_HELD_*) carries instead how many references the
+ *           holder makes to its owner
  *   au      refs leaving the snapshot (still alive)
  *   a(uu)   freed: ref, cause (HsFreeCause)
  *   a(uuuu) gc runs: generation, collections, collected, uncollectable
@@ -109,9 +115,9 @@ typedef enum
   HS_EDGE_FUNC,       /* bound method -> __func__ */
   HS_EDGE_BUFFER,     /* memoryview -> its managed buffer */
   HS_EDGE_EXPORTER,   /* managed buffer -> the object that exported it */
-  /* Hidden holders: the owner is the object itself, held once per edge by
-   * what the label names.  The graph does not draw them; they say what
-   * else counts in the object's refcount. */
+  /* Hidden holders: the owner is the object itself, held by what the label
+   * names, as many times as the edge's count says.  The graph does not
+   * draw them; they say what else counts in the object's refcount. */
   HS_EDGE_HELD_CONSTANT, /* a constant of the code object labelled */
   HS_EDGE_HELD_NAME,     /* a name of the code object labelled */
   HS_EDGE_HELD_STACK,    /* on the value stack of the frame of the code labelled */
@@ -124,6 +130,7 @@ typedef enum
   HS_EDGE_HELD_MRO,      /* the class labelled's own __mro__ */
   HS_EDGE_HELD_DESCRIPTORS, /* descriptors in the __dict__ of the class labelled (__dict__, __weakref__, slots) */
   HS_EDGE_HELD_INSTANCES,/* the instances of the class labelled, each by its __class__ */
+  HS_EDGE_HELD_INTERPRETER, /* the interpreter's own reference to sys.modules; label "" */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 
@@ -205,7 +212,11 @@ typedef struct
   guint32 owner;
   guint32 kind;
   guint32 label;
-  guint32 target;
+  union
+  {
+    guint32 target;
+    guint32 count;   /* HS_EDGE_HELD_*: the owner, held this many times */
+  };
 } HsWireEdge;
 
 typedef struct

@@ -379,22 +379,21 @@ add_function_edges (PyFunctionObject *fn)
 }
 
 /* References the graph does not draw, named by their holder (hs-holders.c):
- * self-edges, one per reference.  They follow the object's other edges and
- * are read at every step, never replayed: a code object's constants or a
- * frame's value stack change without the object changing. */
+ * one self-edge per holder, whose third word is its count.  They follow
+ * the object's other edges and are read at every step, never replayed: a
+ * code object's constants or a frame's value stack change without the
+ * object changing. */
 static void
 holder_edges (HsEdgeKind  kind,
               PyObject   *name,
               guint       count,
-              gpointer    obj)
+              gpointer    user_data G_GNUC_UNUSED)
 {
-  HsEntry *e = hs_registry_lookup (obj);
-  guint32 ref = visit_entry (obj, &e);
-  guint32 triple[3] = { kind, intern_str (name), ref };
+  guint32 label = name != NULL ? intern_str (name) : hs_step_builder_intern (builder, "");
+  guint32 triple[3] = { kind, label, MIN (count, HS_PROTOCOL_MAX_HELD_COUNT) };
 
-  g_assert (ref != 0);   /* obj is the object being processed */
-  for (guint i = 0; i < count; i++)
-    g_array_append_vals (edge_scratch, triple, 3);
+  g_assert (count > 0);
+  g_array_append_vals (edge_scratch, triple, 3);
 }
 
 static void
@@ -818,7 +817,7 @@ process (HsEntry *e)
     }
   else
     compute_edges (e, &length, &omitted);
-  hs_holders_foreach (e, holder_edges, e->obj);
+  hs_holders_foreach (e, holder_edges, NULL);
   n_edges = edge_scratch->len / 3;
   edges_changed = !e->sent || n_edges != e->n_edges ||
                   (n_edges > 0 && memcmp (e->edges, edge_scratch->data, edge_scratch->len * sizeof (guint32)) != 0);

@@ -683,6 +683,8 @@ hs_holders_any (HsEntry *entry)
     return TRUE;
   if (PyDict_CheckExact (obj) && module_globals != NULL && g_hash_table_contains (module_globals, obj))
     return TRUE;
+  if (obj == PyImport_GetModuleDict ())
+    return TRUE;
   if (stack_items->len > 16)
     return g_hash_table_contains (stack_holdings, obj);
   for (guint i = 0; i < stack_items->len; i++)
@@ -691,23 +693,13 @@ hs_holders_any (HsEntry *entry)
   return FALSE;
 }
 
-/* A holder's references travel one edge each, and an object held is read
- * again at every step: a count that grows with the program (the frames of
- * a recursion 50,000 deep, each holding f; the instances of a class made
- * in a loop) would make each step cost as much, and the run quadratic
- * (recursion_limit_huge took 36.6 s instead of 12.4 s, and broke its
- * bound under ASan).  Past MAX_COUNTED such references are left to
- * "other", as the inspector says of what is not named. */
-#define MAX_COUNTED 64
-
 static void
 report (HsHolding    *first,
         HsHolderFunc  func,
         gpointer      user_data)
 {
   for (HsHolding *h = first; h != NULL; h = h->next)
-    if (h->kind != HS_EDGE_HELD_FRAME || h->count <= MAX_COUNTED)
-      func (h->kind, h->name, h->count, user_data);
+    func (h->kind, h->name, h->count, user_data);
 }
 
 /* Runs no Python code: a module's dict is a plain dict, read with
@@ -852,7 +844,7 @@ hs_holders_foreach (HsEntry      *entry,
               instance_step = step_serial;
             }
           n_instances = GPOINTER_TO_UINT (g_hash_table_lookup (instance_counts, obj));
-          if (n_instances > 0 && n_instances <= MAX_COUNTED)
+          if (n_instances > 0)
             func (HS_EDGE_HELD_INSTANCES, name, n_instances, user_data);
         }
     }
@@ -869,6 +861,10 @@ hs_holders_foreach (HsEntry      *entry,
       if (m != NULL && m->name != NULL)
         func (HS_EDGE_HELD_DICT, m->name, 1, user_data);
     }
+  /* sys.modules: the interpreter keeps it (interp->modules in 3.11,
+   * interp->imports.modules after), besides sys's global "modules" */
+  if (obj == PyImport_GetModuleDict ())
+    func (HS_EDGE_HELD_INTERPRETER, NULL, 1, user_data);
 }
 
 /* What the value stacks of the user's frames hold now, each object once

@@ -22,6 +22,7 @@ G_BEGIN_DECLS
 
 /* kind is one of the HS_EDGE_HELD_* kinds; name (a str) names the holder:
  * a code object's or a frame's qualified name, a module's name. */
+/* name is NULL for a holder Python has no name for (the interpreter) */
 typedef void (*HsHolderFunc) (HsEdgeKind  kind,
                               PyObject   *name,
                               guint       count,

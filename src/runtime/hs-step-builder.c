@@ -241,7 +241,8 @@ hs_step_builder_replace_edges (HsStepBuilder *self,
   g_array_append_val (self->edge_owners, o);
   for (guint32 i = 0; i < n_edges; i++)
     {
-      HsWireEdge edge = { owner, triples[3 * i], triples[3 * i + 1], triples[3 * i + 2] };
+      /* the third word is a target, or a hidden holder's count */
+      HsWireEdge edge = { owner, triples[3 * i], triples[3 * i + 1], { triples[3 * i + 2] } };
 
       g_array_append_val (self->edges, edge);
     }

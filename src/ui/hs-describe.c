@@ -144,6 +144,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_MRO:
     case HS_EDGE_HELD_DESCRIPTORS:
     case HS_EDGE_HELD_INSTANCES:
+    case HS_EDGE_HELD_INTERPRETER:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -291,6 +292,10 @@ describe_holder (const HsHiddenRef *hidden)
     /* Translators: %s names a class; each object of the class holds its
      * class, as __class__ */
     return g_strdup_printf (_("the instances of %s (each holds its class as __class__)"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_INTERPRETER)
+    /* Translators: the interpreter keeps its own reference to the dict of
+     * imported modules, besides the name "modules" in the sys module */
+    return g_strdup (_("the interpreter, which keeps sys.modules"));
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

@@ -130,6 +130,9 @@ holder_title (HsEdgeKind  kind,
     case HS_EDGE_HELD_INSTANCES:
       /* Translators: a box for the objects of a class; %s is the class */
       return g_strdup_printf (_("instances of %s"), holder);
+    case HS_EDGE_HELD_INTERPRETER:
+      /* Translators: a box for the Python interpreter itself */
+      return g_strdup (_("the interpreter"));
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -162,6 +165,8 @@ holder_subtitle (HsEdgeKind kind)
       return "__dict__, __weakref__, __slots__";
     case HS_EDGE_HELD_INSTANCES:
       return "__class__";
+    case HS_EDGE_HELD_INTERPRETER:
+      return "sys.modules";
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -839,6 +844,9 @@ hs_holder_box_describe (const HsHolderBox *box)
     case HS_EDGE_HELD_INSTANCES:
       return g_strdup_printf (_("Every object of the class %s keeps a reference to its class, its __class__, "
                                 "including those the graph does not show."), box->holder);
+    case HS_EDGE_HELD_INTERPRETER:
+      return g_strdup (_("The interpreter keeps its own reference to the dict of imported modules, "
+                         "besides the name modules in the sys module."));
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

@@ -315,28 +315,36 @@ test_frame_function_named (HsTraceFixture *f,
   g_assert_cmpint (done->other, ==, 0);
 }
 
-/* Past 64 running frames of one function, their holds are left to
- * "other": each reference travels as an edge, read again at every step,
- * and a recursion 50,000 deep ran three times as long (the hostile
- * recursion_limit_huge broke its bound under ASan).  The sum still adds
- * up. */
+/* A holder's references travel as one edge carrying their count, so
+ * however many there are, all are named: f held by the 100 frames of a
+ * recursion, a class by 100 instances.  (Past 64 they were once left to
+ * "other", since each travelled as an edge of its own, read again at
+ * every step.) */
 static void
-test_frame_function_capped (HsTraceFixture *f,
-                            gconstpointer   data)
+test_holders_many (HsTraceFixture *f,
+                   gconstpointer   data)
 {
   HsTrace *t = hs_trace_fixture_run (f,
-    "def f(n):\n"                       /* 1 */
-    "    if n == 0:\n"                  /* 2 */
-    "        return 0\n"                /* 3 */
-    "    return f(n - 1)\n"             /* 4 */
-    "f(99)\n");                         /* 5 */
-  g_autoptr(HsSnapshot) deepest = hs_test_step_at_line (t, 3, 0);
+    "class P:\n"                        /* 1 */
+    "    pass\n"                        /* 2 */
+    "ps = [P() for _ in range(100)]\n"  /* 3 */
+    "def f(n):\n"                       /* 4 */
+    "    if n == 0:\n"                  /* 5 */
+    "        return 0\n"                /* 6 */
+    "    return f(n - 1)\n"             /* 7 */
+    "f(99)\n");                         /* 8 */
+  g_autoptr(HsSnapshot) deepest = hs_test_step_at_line (t, 6, 0);
   g_autoptr(HsRefcountBreakdown) running = hs_describe_refcount_breakdown (deepest, hs_test_var_ref (deepest, "<module>", "f"));
+  g_autoptr(HsRefcountBreakdown) cls = hs_describe_refcount_breakdown (deepest, hs_test_var_ref (deepest, "<module>", "P"));
 
   g_assert_cmpint (running->refcount, ==, 101);
-  g_assert_cmpuint (named_count (running, "the running frame of f (the function it runs)"), ==, 0);
-  g_assert_cmpint (running->other, ==, 100);
+  g_assert_cmpuint (named_count (running, "the running frame of f (the function it runs)"), ==, 100);
+  g_assert_cmpint (running->other, ==, 0);
   g_assert_cmpint ((gint64) running->drawn->len + running->n_named + running->other, ==, running->refcount);
+
+  g_assert_cmpuint (named_count (cls, "the instances of P (each holds its class as __class__)"), ==, 100);
+  g_assert_cmpint (cls->other, ==, 0);
+  g_assert_cmpint ((gint64) cls->drawn->len + cls->n_named + cls->other, ==, cls->refcount);
 }
 
 /* A class holds itself: its __mro__ begins with it, and the descriptors
@@ -421,6 +429,47 @@ test_module_renamed (HsTraceFixture *f,
   g_assert_cmpuint (named_count (v, "the globals of the module mymod"), ==, 0);
   g_assert_cmpint (v->other, ==, 0);
   g_assert_cmpint ((gint64) v->drawn->len + v->n_named, ==, v->refcount);
+}
+
+/* sys.modules drawn (mods = sys.modules) draws as arrows the modules it
+ * holds, which the runtime also names as held by sys.modules: each arrow
+ * takes its reference out of the hidden count, so math is not counted
+ * twice ("other" read -1 for every module shown).  Under another key
+ * (m2) the runtime names nothing, and the arrow is all there is.  The
+ * interpreter's own reference to sys.modules is named. */
+static void
+test_sys_modules_drawn (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys, math\n"
+    "sys.modules['m2'] = math\n"
+    "mods = sys.modules\n"
+    "n = sys.getrefcount(math) - 1\n"
+    "pass\n");
+  g_autoptr(HsSnapshot) at2 = hs_test_step_at_line (t, 2, 0);
+  g_autoptr(HsSnapshot) at5 = hs_test_step_at_line (t, 5, 0);
+  /* before the alias m2, which the runtime does not look for */
+  g_autoptr(HsRefcountBreakdown) before = hs_describe_refcount_breakdown (at2, hs_test_var_ref (at2, NULL, "math"));
+  g_autoptr(HsRefcountBreakdown) math = hs_describe_refcount_breakdown (at5, hs_test_var_ref (at5, NULL, "math"));
+  g_autoptr(HsRefcountBreakdown) mods = hs_describe_refcount_breakdown (at5, hs_test_var_ref (at5, NULL, "mods"));
+  const HsObject *n = hs_snapshot_lookup (at5, hs_test_var_ref (at5, NULL, "n"));
+  g_autofree char *refcount = g_strdup_printf ("%" G_GINT64_FORMAT, math->refcount);
+
+  g_assert_cmpuint (named_count (before, "sys.modules['math']"), ==, 1);
+  g_assert_cmpint (before->other, ==, 0);
+
+  /* what the program itself reads */
+  g_assert_cmpstr (n->repr, ==, refcount);
+  g_assert_cmpuint (named_count (math, "sys.modules['math']"), ==, 0);
+  g_assert_true (has_drawn (math, "mods['math']"));
+  g_assert_true (has_drawn (math, "mods['m2']"));
+  g_assert_cmpint (math->other, ==, 0);
+  g_assert_cmpint ((gint64) math->drawn->len + math->n_named + math->other, ==, math->refcount);
+
+  g_assert_cmpuint (named_count (mods, "the interpreter, which keeps sys.modules"), ==, 1);
+  g_assert_cmpint (mods->other, >=, 0);
+  g_assert_cmpint ((gint64) mods->drawn->len + mods->n_named + mods->other, ==, mods->refcount);
 }
 
 /* An imported module's globals hold their values and their names: math.pi
@@ -925,12 +974,14 @@ main (int   argc,
               hs_trace_fixture_setup, test_module_dict_drawn, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/module-functions-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_module_functions_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/sys-modules-drawn", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_sys_modules_drawn, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/module-renamed", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_module_renamed, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/frame-function-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_frame_function_named, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/frame-function-capped", HsTraceFixture, NULL,
-              hs_trace_fixture_setup, test_frame_function_capped, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/holders-many", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_holders_many, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/class-holds-itself", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_class_holds_itself, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/referrers-name-paths", HsTraceFixture, NULL,

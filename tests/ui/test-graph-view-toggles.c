@@ -209,6 +209,9 @@ check_holders_are_true (GPtrArray  *holders,
                   case HS_EDGE_HELD_INSTANCES:
                     title = g_strdup_printf ("instances of %s", hidden[h].holder);
                     break;
+                  case HS_EDGE_HELD_INTERPRETER:
+                    title = g_strdup ("the interpreter");
+                    break;
                   default:
                     title = g_strdup ("sys.modules");
                     break;
