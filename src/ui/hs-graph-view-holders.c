@@ -653,14 +653,51 @@ draw_other_marks (cairo_t       *cr,
     }
 }
 
-/* The arrowhead at (x, y), pointing away from (fx, fy), and "×count" */
+#define HEAD_LENGTH 8
+#define TIMES_GAP 3
+
+/* Where an arrow's "×count", width × height, goes: beside its last
+ * segment, behind the head, on the side the arrow comes from, so that it
+ * never lies inside the box the arrow enters (it had covered that box's
+ * refcount line). */
+void
+hs_graph_view_holders_times_rect (const HsLayoutEdge *edge,
+                                  double              width,
+                                  double              height,
+                                  HsRect             *rect)
+{
+  double x, y, dx, dy;
+
+  g_return_if_fail (edge != NULL && rect != NULL);
+
+  x = edge->x[3];
+  y = edge->y[3];
+  dx = x - edge->x[2];
+  dy = y - edge->y[2];
+  rect->width = width;
+  rect->height = height;
+  if (fabs (dx) >= fabs (dy))
+    {
+      /* across: above the line */
+      rect->x = dx >= 0 ? x - HEAD_LENGTH - TIMES_GAP - width : x + HEAD_LENGTH + TIMES_GAP;
+      rect->y = y - TIMES_GAP - height;
+    }
+  else
+    {
+      /* up or down: right of the head, no further from the box than the
+       * head is, since boxes of one column may stand only 14 apart */
+      rect->x = x + TIMES_GAP;
+      rect->y = dy >= 0 ? y - 1 - height : y + 1;
+    }
+}
+
+/* The arrowhead at (x, y), pointing away from (fx, fy) */
 static void
 draw_head (cairo_t *cr,
            double   fx,
            double   fy,
            double   x,
-           double   y,
-           guint    count)
+           double   y)
 {
   double angle = atan2 (y - fy, x - fx);
 
@@ -671,17 +708,11 @@ draw_head (cairo_t *cr,
   cairo_translate (cr, x, y);
   cairo_rotate (cr, angle);
   cairo_move_to (cr, 0, 0);
-  cairo_line_to (cr, -8, -4);
-  cairo_line_to (cr, -8, 4);
+  cairo_line_to (cr, -HEAD_LENGTH, -4);
+  cairo_line_to (cr, -HEAD_LENGTH, 4);
   cairo_close_path (cr);
   cairo_fill (cr);
   cairo_restore (cr);
-  if (count > 1)
-    {
-      g_autofree char *times = hs_graph_view_holders_times_text (count);
-
-      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, times, x + 6, y + 4);
-    }
 }
 
 static void
@@ -712,7 +743,16 @@ draw_arrow (cairo_t            *cr,
     cairo_curve_to (cr, q[3 * k + 1].x, q[3 * k + 1].y, q[3 * k + 2].x, q[3 * k + 2].y,
                     q[3 * k + 3].x, q[3 * k + 3].y);
   cairo_stroke (cr);
-  draw_head (cr, edge->x[2], edge->y[2], edge->x[3], edge->y[3], count);
+  draw_head (cr, edge->x[2], edge->y[2], edge->x[3], edge->y[3]);
+  if (count > 1)
+    {
+      g_autofree char *times = hs_graph_view_holders_times_text (count);
+      HsRect rect;
+
+      hs_graph_view_holders_times_rect (edge, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, times),
+                                        hs_layout_text_height (HS_LAYOUT_FONT_SMALL), &rect);
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, times, rect.x, rect.y);
+    }
   cairo_restore (cr);
 }
 

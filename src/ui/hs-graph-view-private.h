@@ -227,5 +227,10 @@ gint64      hs_graph_view_holders_count_other (GPtrArray  *holders,
  * hs_format_count() */
 char       *hs_graph_view_holders_other_text  (gint64      other);
 char       *hs_graph_view_holders_times_text  (guint       count);
+/* Where an arrow's "×N", width × height, is drawn: outside the box it enters */
+void        hs_graph_view_holders_times_rect  (const HsLayoutEdge *edge,
+                                               double              width,
+                                               double              height,
+                                               HsRect             *rect);
 
 G_END_DECLS

@@ -472,6 +472,61 @@ test_sys_modules_drawn (HsTraceFixture *f,
   g_assert_cmpint ((gint64) mods->drawn->len + mods->n_named + mods->other, ==, mods->refcount);
 }
 
+/* A holder arrow's "×N" lies outside every object box: it was drawn
+ * right of the arrow's tip, inside the box it entered, over its refcount
+ * line (math's built-in functions, "×55", with sys.modules drawn). */
+static void
+test_times_outside_boxes (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import sys, math\n"
+    "mods = sys.modules\n"
+    "pass\n");
+  g_autoptr(HsSnapshot) at3 = hs_test_step_at_line (t, 3, 0);
+  g_autoptr(HsLayout) layout = hs_layout_new (at3, NULL, NULL);
+  g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
+  const HsLayoutBox *boxes;
+  guint n_boxes, n_checked = 0;
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  hs_layout_text_lock ();
+  for (guint b = 0; b < holders->len; b++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (holders, b);
+      guint32 refs[256];
+      guint counts[256];
+      guint n = hs_holder_box_get_n_held (box, refs, counts, G_N_ELEMENTS (refs));
+
+      for (guint i = 0; i < MIN (n, G_N_ELEMENTS (refs)); i++)
+        {
+          const HsLayoutEdge *arrow = hs_holder_box_get_arrow (box, i);
+          g_autofree char *times = hs_graph_view_holders_times_text (counts[i]);
+          HsRect r;
+
+          if (arrow == NULL || counts[i] < 2)
+            continue;
+          hs_graph_view_holders_times_rect (arrow, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, times),
+                                            hs_layout_text_height (HS_LAYOUT_FONT_SMALL), &r);
+          for (guint k = 0; k < n_boxes; k++)
+            {
+              const HsRect *o = &boxes[k].rect;
+
+              if (boxes[k].kind != HS_LAYOUT_BOX_OBJECT)
+                continue;
+              if (r.x < o->x + o->width && o->x < r.x + r.width && r.y < o->y + o->height && o->y < r.y + r.height)
+                g_error ("%s of %s at (%.0f, %.0f, %.0f×%.0f) lies in the box of ref %u at (%.0f, %.0f, %.0f×%.0f)",
+                         times, hs_holder_box_get_title (box, NULL), r.x, r.y, r.width, r.height,
+                         boxes[k].ref, o->x, o->y, o->width, o->height);
+            }
+          n_checked++;
+        }
+    }
+  hs_layout_text_unlock ();
+  g_test_message ("%u labels checked", n_checked);
+  g_assert_cmpuint (n_checked, >=, 3);   /* math, sys and builtins' functions at least */
+}
+
 /* An imported module's globals hold their values and their names: math.pi
  * is held by math's dict as well as by p, and sys.path by sys's. */
 static void
@@ -974,6 +1029,8 @@ main (int   argc,
               hs_trace_fixture_setup, test_module_dict_drawn, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/module-functions-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_module_functions_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/times-outside-boxes", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_times_outside_boxes, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/sys-modules-drawn", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_sys_modules_drawn, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/module-renamed", HsTraceFixture, NULL,
