@@ -266,6 +266,21 @@ box_priority (HsSnapshot        *snapshot,
   return G_MAXUINT;
 }
 
+static gboolean
+holds_selection (HsGraphView       *self,
+                 const HsHolderBox *box)
+{
+  guint n = hs_holder_box_get_n_held (box, NULL, NULL, 0);
+  g_autofree guint32 *refs = g_new (guint32, MAX (n, 1));
+
+  hs_holder_box_get_n_held (box, refs, NULL, n);
+  for (guint i = 0; i < n; i++)
+    for (guint s = 0; s < self->n_selected; s++)
+      if (refs[i] == self->selection[s].ref)
+        return TRUE;
+  return FALSE;
+}
+
 /* The rectangles that matter at this step, in the order they are given
  * room; FALSE when nothing does (an empty step). */
 static GArray *
@@ -360,12 +375,18 @@ collect_focus (HsGraphView         *self,
         f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
       g_array_append_val (focus, f);
     }
-  /* Hidden holders are shown because the user asked to see them */
+  /* Hidden holders are shown because the user asked to see them; just
+   * as they turn them on, those of the selection (of everything, when
+   * nothing is selected) are what they asked to see: below a tall
+   * picture they had stayed out of view */
   for (guint i = 0; holders != NULL && i < holders->len; i++)
     {
+      const HsHolderBox *box = g_ptr_array_index (holders, i);
       Focus f = { { 0 }, 2, 0, FALSE };
 
-      hs_holder_box_get_title (g_ptr_array_index (holders, i), &f.rect);
+      if (self->holders_asked && (self->n_selected == 0 || holds_selection (self, box)))
+        f.priority = 1;
+      hs_holder_box_get_title (box, &f.rect);
       if (have_frame)
         f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
       g_array_append_val (focus, f);
@@ -1203,6 +1224,8 @@ hs_graph_view_camera_frame (HsGraphView *self,
       return;
     }
   have_start = choose_start (self, &new_step, &start);
+  if (new_step)
+    self->holders_asked = FALSE;
   /* Made anew each time: the selection may have changed */
   shot = step_shot_new (self);
   if (!compute_framing (self, shot, have_start ? &start : NULL, &target))

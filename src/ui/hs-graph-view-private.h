@@ -127,6 +127,9 @@ struct _HsGraphView
   HsLayout       *holders_layout; /* the layout they were placed for */
 
   guint           show_hidden : 1;
+  guint           holders_asked : 1; /* Show Hidden Holders just turned on: until the
+                                      * step changes, the selection's holder boxes rank
+                                      * with what the line did */
   guint           busy : 1;
   guint           follow : 1;     /* the camera frames every step */
   guint           frame_pending : 1; /* frame once there is a layout and a size */

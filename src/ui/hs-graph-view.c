@@ -755,6 +755,7 @@ hs_graph_view_set_show_hidden_references (HsGraphView *self,
     return;
 
   self->show_hidden = show;
+  self->holders_asked = show;
   g_clear_pointer (&self->holders, g_ptr_array_unref);
   g_clear_pointer (&self->holders_layout, hs_layout_unref);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_HIDDEN_REFERENCES]);

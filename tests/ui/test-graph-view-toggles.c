@@ -407,6 +407,72 @@ test_module_holders_fit (void)
   hs_test_window_close (window);
 }
 
+/* Turning Show Hidden Holders on with a class selected, at 1024x600,
+ * brings the class's holder boxes into view: they stand below a picture
+ * taller than the view, and had stayed out of it. */
+static void
+test_holders_asked_in_view (void)
+{
+  HsWindow *window = hs_test_window_new_run ("class Point:\n"
+                                             "    def __init__(self, x, y):\n"
+                                             "        self.x = x\n"
+                                             "        self.y = y\n"
+                                             "\n"
+                                             "    def shift(self, d):\n"
+                                             "        return Point(self.x + d, self.y)\n"
+                                             "\n"
+                                             "\n"
+                                             "a = Point(1, 2)\n"
+                                             "b = a.shift(3)\n"
+                                             "pts = [a, b, Point(0, 0)]\n"
+                                             "pass\n", "holders-asked");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  guint32 point = 0;
+  guint n_holding = 0, n_in_view = 0;
+  GPtrArray *holders;
+  HsRect view;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  hs_window_show_step (window, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1, FALSE);
+  hs_test_settle (window);
+  g_assert_true (hs_graph_view_select_variable (graph, "Point", FALSE));
+  hs_test_settle (window);
+  point = hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "Point");
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-hidden-references", NULL);
+  hs_test_settle (window);
+
+  hs_graph_view_get_visible_rect (graph, &view);
+  holders = hs_graph_view_holders_get (graph, hs_graph_view_get_layout (graph));
+  g_assert_nonnull (holders);
+  for (guint b = 0; b < holders->len; b++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (holders, b);
+      guint32 refs[64];
+      guint n = hs_holder_box_get_n_held (box, refs, NULL, G_N_ELEMENTS (refs));
+      gboolean holds = FALSE;
+      HsRect r;
+
+      for (guint i = 0; i < MIN (n, G_N_ELEMENTS (refs)); i++)
+        holds |= refs[i] == point;
+      if (!holds)
+        continue;
+      hs_holder_box_get_title (box, &r);
+      n_holding++;
+      g_test_message ("%s at (%.0f, %.0f, %.0f×%.0f), view (%.0f, %.0f, %.0f×%.0f)", hs_holder_box_get_title (box, NULL),
+                      r.x, r.y, r.width, r.height, view.x, view.y, view.width, view.height);
+      n_in_view += r.x >= view.x && r.y >= view.y &&
+                   r.x + r.width <= view.x + view.width && r.y + r.height <= view.y + view.height;
+    }
+  g_assert_cmpuint (n_holding, ==, 3);   /* __mro__, descriptors, instances */
+  g_assert_cmpuint (n_in_view, ==, n_holding);
+  /* the zoom stays readable */
+  g_assert_cmpfloat (hs_graph_view_get_zoom (graph), >=, hs_graph_view_get_readable_zoom (graph) - 1e-6);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-hidden-references", NULL);
+  hs_test_settle (window);
+  hs_test_window_close (window);
+}
+
 /* A compiled pattern's "+N other" mark, over its box's top right corner,
  * says what no arrow and no holder box accounts for: the re module's
  * cache of patterns, a dict inside the module, not drawn */
@@ -696,6 +762,7 @@ main (int   argc,
   g_test_add_func ("/ui/graph-view-toggles/follow-action", test_follow_action);
   g_test_add_func ("/ui/graph-view-toggles/hidden-holders", test_hidden_holders);
   g_test_add_func ("/ui/graph-view-toggles/module-holders-fit", test_module_holders_fit);
+  g_test_add_func ("/ui/graph-view-toggles/holders-asked-in-view", test_holders_asked_in_view);
   g_test_add_func ("/ui/graph-view-toggles/other-mark", test_other_mark);
   g_test_add_func ("/ui/graph-view-toggles/tooltips", test_tooltips);
   g_test_add_func ("/ui/graph-view-toggles/cut-key-tooltip", test_cut_key_tooltip);
