@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "hs-snapshot-private.h"
 
 static void
@@ -202,8 +200,9 @@ hs_hidden_refs_add (GArray       *hidden,
 
   g_assert (HS_EDGE_KIND_IS_HELD (edge->kind));
 
+  /* saturated: a forged stream of holders at the cap would wrap it */
   if (last != NULL && last->target == edge->target && last->kind == edge->kind && last->holder == edge->label)
-    last->count += edge->count;
+    last->count = MIN ((guint64) last->count + edge->count, HS_PROTOCOL_MAX_HELD_COUNT);
   else
     {
       HsHiddenRef h = { edge->target, edge->kind, edge->label, edge->count };
@@ -237,7 +236,8 @@ find_hidden_refs (GArray  *hidden,
 }
 
 /* Takes one reference out of the hidden count of target that kind and
- * holder name, if it has one: an arrow drawn now shows that reference. */
+ * holder name (any, for NULL), if it has one: an arrow drawn now shows
+ * that reference. */
 static void
 settle_one (HsSnapshot *self,
             guint32     target,
@@ -251,7 +251,7 @@ settle_one (HsSnapshot *self,
     {
       HsHiddenRef *held = &g_array_index (self->hidden, HsHiddenRef, h);
 
-      if (held->kind == kind && held->count > 0 && g_strcmp0 (held->holder, holder) == 0)
+      if (held->kind == kind && held->count > 0 && (holder == NULL || g_strcmp0 (held->holder, holder) == 0))
         {
           if (self->reported == NULL)
             self->reported = g_array_copy (self->hidden);
@@ -260,25 +260,6 @@ settle_one (HsSnapshot *self,
           return;
         }
     }
-}
-
-/* The module name a str key reads as: 'math' -> math, or NULL */
-static char *
-module_key (HsSnapshot     *self,
-            const HsObject *dict,
-            const HsEdge   *value)
-{
-  for (guint j = 0; j < dict->n_edges; j++)
-    if (dict->edges[j].kind == HS_EDGE_KEY && g_strcmp0 (dict->edges[j].label, value->label) == 0)
-      {
-        const HsObject *key = hs_snapshot_lookup (self, dict->edges[j].target);
-        gsize len = key != NULL && key->repr != NULL ? strlen (key->repr) : 0;
-
-        if (len >= 2 && g_strcmp0 (key->type, "str") == 0 && key->repr[0] == '\'' && key->repr[len - 1] == '\'')
-          return g_strndup (key->repr + 1, len - 2);
-        return NULL;
-      }
-  return NULL;
 }
 
 /* Some dicts the graph draws hold references the runtime also counts as
@@ -313,13 +294,13 @@ hs_snapshot_settle_held (HsSnapshot *self)
           if (dict.kind == HS_EDGE_HELD_DICT && (edge->kind == HS_EDGE_KEY || edge->kind == HS_EDGE_VALUE))
             settle_one (self, edge->target, HS_EDGE_HELD_GLOBAL, dict.holder);
           else if (dict.kind == HS_EDGE_HELD_INTERPRETER && edge->kind == HS_EDGE_VALUE)
-            {
-              /* the runtime names a module held under its own name only */
-              g_autofree char *name = module_key (self, o, edge);
-
-              if (name != NULL)
-                settle_one (self, edge->target, HS_EDGE_HELD_MODULES, name);
-            }
+            /* The runtime names one reference of sys.modules to a module,
+             * under the module's own name: the first arrow to it takes
+             * that one, whatever its key (reading the key back from its
+             * repr failed for names with quotes or over 60 characters).
+             * Only when the dict's cut hides the own name's entry and
+             * shows another does this take the wrong one of two. */
+            settle_one (self, edge->target, HS_EDGE_HELD_MODULES, NULL);
         }
     }
   if (self->reported == NULL)

@@ -334,10 +334,16 @@ parse_record (Reader      *r,
   for (guint i = 0; i < array_length (held); i++)
     {
       yajl_val h = get_object (held, i);
-      int kind = h ? name_index (get_string (h, "kind"), edge_name, HS_N_EDGE_KINDS) : -1;
+      const char *kind_name = h ? get_string (h, "kind") : NULL;
+      int kind = name_index (kind_name, edge_name, HS_N_EDGE_KINDS);
       gint64 count = 0;
       HsWireEdge edge = { 0 };
 
+      /* A holder a later Heapscope names: what it counts stays "other"
+       * here, and the rest of the trace reads as before. */
+      if (kind < 0 && kind_name != NULL && g_str_has_prefix (kind_name, "held-") &&
+          get_string (h, "label") != NULL && get_int (h, "count", TRUE, 1, HS_PROTOCOL_MAX_HELD_COUNT, &count))
+        continue;
       if (kind < 0 || !HS_EDGE_KIND_IS_HELD (kind) || get_string (h, "label") == NULL ||
           !get_int (h, "count", TRUE, 1, HS_PROTOCOL_MAX_HELD_COUNT, &count))
         return NULL;

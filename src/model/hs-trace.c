@@ -483,6 +483,7 @@ validate_delta (HsTrace            *self,
       guint32 owner = p.owners[i].owner;
       gsize start = e;
       guint n_edges;
+      guint64 n_held = 0;
 
       if (!view_lookup (self, st, owner, &n_edges))
         return protocol_error (error, index, "edges of an unknown object");
@@ -492,8 +493,10 @@ validate_delta (HsTrace            *self,
         {
           if (p.edges[e].kind >= HS_N_EDGE_KINDS || p.edges[e].label >= p.n_strings)
             return protocol_error (error, index, "bad edge");
+          /* each holder's count, and all of one object's together, so
+           * that no sum of them wraps */
           if (HS_EDGE_KIND_IS_HELD (p.edges[e].kind) &&
-              (p.edges[e].count == 0 || p.edges[e].count > HS_PROTOCOL_MAX_HELD_COUNT))
+              (p.edges[e].count == 0 || (n_held += p.edges[e].count) > HS_PROTOCOL_MAX_HELD_COUNT))
             return protocol_error (error, index, "bad hidden holder count");
           e++;
         }

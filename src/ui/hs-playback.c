@@ -19,10 +19,12 @@ fingerprint (const HsObject *object)
   g_string_append_printf (string, "%s\x1f%u\x1f%u\x1f%" G_GINT64_FORMAT "\x1f",
                           object->repr ? object->repr : "", object->length,
                           object->omitted, object->size);
+  /* what holds it unseen is no change to it (as the trace marks changes) */
   for (guint i = 0; i < object->n_edges; i++)
-    g_string_append_printf (string, "%d:%s:%u\x1f", object->edges[i].kind,
-                            object->edges[i].label ? object->edges[i].label : "",
-                            object->edges[i].target);
+    if (!HS_EDGE_KIND_IS_HELD (object->edges[i].kind))
+      g_string_append_printf (string, "%d:%s:%u\x1f", object->edges[i].kind,
+                              object->edges[i].label ? object->edges[i].label : "",
+                              object->edges[i].target);
   return g_string_free (string, FALSE);
 }
 

@@ -297,7 +297,8 @@ test_bad_held (HsTraceFixture *f,
     " \"objects\": [{\"ref\": 1, \"id\": 7, \"type\": \"int\", \"repr\": \"24601\", \"refcount\": 3";
   static const char tail[] = "}]}]}";
   static const char *bad[] = {
-    ", \"held\": [{\"kind\": \"held-nothing\", \"label\": \"<module>\", \"count\": 1}]",   /* unknown kind */
+    ", \"held\": [{\"kind\": \"nothing\", \"label\": \"<module>\", \"count\": 1}]",        /* unknown kind */
+    ", \"held\": [{\"kind\": \"held-later\", \"label\": \"<module>\", \"count\": 0}]",     /* ... and a bad count */
     ", \"held\": [{\"kind\": \"item\", \"label\": \"0\", \"count\": 1}]",                 /* a drawn kind */
     ", \"held\": [{\"label\": \"<module>\", \"count\": 1}]",                              /* no kind */
     ", \"held\": [{\"kind\": \"held-constant\", \"count\": 1}]",                          /* no label */
@@ -318,8 +319,11 @@ test_bad_held (HsTraceFixture *f,
     ", \"held\": []",
     ", \"held\": [{\"kind\": \"held-constant\", \"label\": \"<module>\", \"count\": 1},"
     " {\"kind\": \"held-arena\", \"label\": \"<module>\", \"count\": 2}]",
+    /* a holder a later version names is left to "other" */
+    ", \"held\": [{\"kind\": \"held-later\", \"label\": \"<module>\", \"count\": 1},"
+    " {\"kind\": \"held-arena\", \"label\": \"<module>\", \"count\": 2}]",
   };
-  const char *expected[] = { "", "", "held-constant <module> 1\nheld-arena <module> 2\n" };
+  const char *expected[] = { "", "", "held-constant <module> 1\nheld-arena <module> 2\n", "held-arena <module> 2\n" };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -441,6 +445,21 @@ test_held_refcount (HsTraceFixture *f,
   g_assert_error (error, HS_TRACE_READER_ERROR, HS_TRACE_READER_ERROR_INVALID);
   g_assert_true (strstr (error->message, "Step 0") != NULL);
   g_assert_true (strstr (error->message, "refcount") != NULL);
+
+  /* counts that each pass but together would wrap a sum */
+  {
+    g_autofree char *wrap = g_strdup_printf ("{\"format\": \"heapscope-trace-1\", \"status\": \"finished\", \"steps\": [{\"index\": 0, \"line\": 1,"
+                                             " \"event\": \"line\", \"frames\": [{\"function\": \"<module>\", \"line\": 1, \"vars\": [{\"name\": \"x\", \"ref\": 1}]}],"
+                                             " \"objects\": [{\"ref\": 1, \"id\": 7, \"type\": \"int\", \"repr\": \"1\", \"refcount\": 1099511627776, \"held\": [%s]}]}]}",
+                                             "{\"kind\": \"held-constant\", \"label\": \"<module>\", \"count\": 16777216},"
+                                             " {\"kind\": \"held-constant\", \"label\": \"<module>\", \"count\": 16777216}");
+    g_autoptr(GError) wrap_error = NULL;
+    g_autoptr(HsTrace) wrapped = read_json (wrap, -1, &wrap_error);
+
+    g_test_message ("%s", wrap_error ? wrap_error->message : "opened");
+    g_assert_null (wrapped);
+    g_assert_nonnull (wrap_error);
+  }
 
   g_clear_error (&error);
   fine = read_json (good, -1, &error);

@@ -446,6 +446,10 @@ test_sys_modules_drawn (HsTraceFixture *f,
     "sys.modules['m2'] = math\n"
     "mods = sys.modules\n"
     "n = sys.getrefcount(math) - 1\n"
+    "pass\n"
+    "import types\n"
+    "q = sys.modules[\"it's\"] = types.ModuleType(\"it's\")\n"
+    "w = sys.modules['w' * 70] = types.ModuleType('w' * 70)\n"
     "pass\n");
   g_autoptr(HsSnapshot) at2 = hs_test_step_at_line (t, 2, 0);
   g_autoptr(HsSnapshot) at5 = hs_test_step_at_line (t, 5, 0);
@@ -466,6 +470,18 @@ test_sys_modules_drawn (HsTraceFixture *f,
   g_assert_true (has_drawn (math, "mods['m2']"));
   g_assert_cmpint (math->other, ==, 0);
   g_assert_cmpint ((gint64) math->drawn->len + math->n_named + math->other, ==, math->refcount);
+
+  /* names whose repr is no plain 'name': a quote, a cut repr */
+  {
+    g_autoptr(HsSnapshot) at9 = hs_test_step_at_line (t, 9, 0);
+    g_autoptr(HsRefcountBreakdown) q = hs_describe_refcount_breakdown (at9, hs_test_var_ref (at9, NULL, "q"));
+    g_autoptr(HsRefcountBreakdown) w = hs_describe_refcount_breakdown (at9, hs_test_var_ref (at9, NULL, "w"));
+
+    g_assert_cmpint (q->other, ==, 0);
+    g_assert_cmpint (w->other, ==, 0);
+    g_assert_cmpint ((gint64) q->drawn->len + q->n_named, ==, q->refcount);
+    g_assert_cmpint ((gint64) w->drawn->len + w->n_named, ==, w->refcount);
+  }
 
   g_assert_cmpuint (named_count (mods, "the interpreter, which keeps sys.modules"), ==, 1);
   g_assert_cmpint (mods->other, >=, 0);

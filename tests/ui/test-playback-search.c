@@ -141,6 +141,37 @@ test_agrees (HsTraceFixture *f,
     }
 }
 
+/* A class watched while instances are made: each instance holds it
+ * unseen, which is no change to the class (the trace does not mark it
+ * changed), so a search stops at no step but the breakpoint.  The
+ * playback's own record of the class had kept its held edges and stopped
+ * at the first instance made. */
+static void
+test_holders_alone (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  HsTrace *trace = hs_trace_fixture_run (f,
+    "class P:\n"
+    "    pass\n"
+    "a = P()\n"
+    "b = P()\n"
+    "c = P()\n"
+    "x = 1\n"
+    "y = 2\n");
+  g_autoptr(HsSnapshot) at3 = hs_test_step_at_line (trace, 3, 0);
+  guint32 watch_ref = hs_test_var_ref (at3, NULL, "P");
+  guint breakpoint = 7;
+  guint n_mutated, n_freed;
+  g_autoptr(GArray) stops = oracle (trace, breakpoint, watch_ref, &n_mutated, &n_freed);
+  HsStop stop;
+
+  g_assert_cmpuint (n_mutated, ==, 0);
+  g_assert_cmpuint (stops->len, ==, 1);
+  g_assert_true (hs_playback_find (trace, 0, TRUE, G_MAXUINT,
+                                   &breakpoint, 1, watch_ref, NULL, &stop));
+  g_assert_cmpuint (stop.step, ==, g_array_index (stops, guint, 0));
+}
+
 /* A cancelled search finds nothing and says so. */
 static void
 test_cancelled (HsTraceFixture *f,
@@ -164,6 +195,8 @@ main (int   argc,
 
   g_test_add ("/ui/playback-search/agrees", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_agrees, hs_trace_fixture_teardown);
+  g_test_add ("/ui/playback-search/holders-alone", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_holders_alone, hs_trace_fixture_teardown);
   g_test_add ("/ui/playback-search/cancelled", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_cancelled, hs_trace_fixture_teardown);
   return g_test_run ();
