@@ -188,8 +188,8 @@ hs_snapshot_count_references (HsSnapshot *self,
 }
 
 /* Adds a held edge to hidden (HsHiddenRef), merged with the entry before
- * it when the same holder holds the same object (a saved trace written
- * before the edges carried counts sent one edge per reference).  The label
+ * it when the same holder holds the same object again (a saved trace may
+ * list one holder twice; the runtime sends one edge per holder).  The label
  * is compared as a pointer, one string of the trace's table, so that a
  * saved trace (hs-trace-json.c) groups them as a snapshot does. */
 void
