@@ -339,13 +339,14 @@ parse_record (Reader      *r,
       gint64 count = 0;
       HsWireEdge edge = { 0 };
 
+      if (kind_name == NULL || get_string (h, "label") == NULL ||
+          !get_int (h, "count", TRUE, 1, HS_PROTOCOL_MAX_HELD_COUNT, &count))
+        return NULL;
       /* A holder a later Heapscope names: what it counts stays "other"
        * here, and the rest of the trace reads as before. */
-      if (kind < 0 && kind_name != NULL && g_str_has_prefix (kind_name, "held-") &&
-          get_string (h, "label") != NULL && get_int (h, "count", TRUE, 1, HS_PROTOCOL_MAX_HELD_COUNT, &count))
+      if (kind < 0 && g_str_has_prefix (kind_name, "held-"))
         continue;
-      if (kind < 0 || !HS_EDGE_KIND_IS_HELD (kind) || get_string (h, "label") == NULL ||
-          !get_int (h, "count", TRUE, 1, HS_PROTOCOL_MAX_HELD_COUNT, &count))
+      if (kind < 0 || !HS_EDGE_KIND_IS_HELD (kind))
         return NULL;
       n_held += count;
       /* Each hidden reference is a reference: the refcount counts it too. */
