@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 9
+#define HS_PROTOCOL_VERSION 10
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 /* The most references one hidden holder's edge may count: far more than a
  * real holder makes (a 16-million-deep recursion, a module with 16 million
@@ -112,9 +112,12 @@ typedef enum
   HS_EDGE_CONTENTS,   /* cell -> value */
   HS_EDGE_DEFAULT,    /* function default argument */
   HS_EDGE_SELF,       /* bound method -> __self__ */
-  HS_EDGE_FUNC,       /* bound method -> __func__ */
+  HS_EDGE_FUNC,       /* bound method -> __func__; a suspended generator's
+                       * frame -> the function it runs */
   HS_EDGE_BUFFER,     /* memoryview -> its managed buffer */
   HS_EDGE_EXPORTER,   /* managed buffer -> the object that exported it */
+  HS_EDGE_LOCAL,      /* a suspended generator's or coroutine's frame ->
+                       * a local variable, labelled with its name */
   /* Hidden holders: the owner is the object itself, held by what the label
    * names, as many times as the edge's count says.  The graph does not
    * draw them; they say what else counts in the object's refcount. */

@@ -399,6 +399,28 @@ hs_py_frame_local (HsPyFrame  *frame,
   return f->localsplus[index];
 }
 
+/* The frame of a generator, coroutine or async generator that is not
+ * running: made and not started, or suspended at a yield or an await.
+ * CPython keeps it inside the generator object, which holds what the
+ * frame holds (the function it runs, its locals, its value stack) until
+ * it finishes.  NULL while it runs, since it is then one of the thread's
+ * frames, and once it has finished.  The three share one header
+ * (_PyGenObject_HEAD), and every "not running yet or any more" state is
+ * below FRAME_EXECUTING in 3.11 to 3.13. */
+HsPyFrame *
+hs_py_generator_frame (PyObject *obj)
+{
+  PyGenObject *gen = (PyGenObject *) obj;
+
+  g_assert (obj != NULL);
+
+  if (!PyGen_Check (obj) && !PyCoro_CheckExact (obj) && !PyAsyncGen_CheckExact (obj))
+    return NULL;
+  if (gen->gi_frame_state >= FRAME_EXECUTING)
+    return NULL;
+  return (HsPyFrame *) gen->gi_iframe;
+}
+
 /* The frame's value stack, when the frame saved its top: a frame that
  * called another or stopped for the trace function has; a running one
  * (stacktop -1) has not.  stacktop and localsplus are the same in 3.11 to

@@ -38,6 +38,7 @@ PyObject   *hs_py_frame_class_namespace (HsPyFrame    *frame);
 PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
                                         int            index,
                                         PyObject     **name);
+HsPyFrame  *hs_py_generator_frame      (PyObject      *obj);
 
 const char *hs_py_str_utf8             (PyObject      *str,
                                         char         **to_free);

@@ -378,6 +378,40 @@ add_function_edges (PyFunctionObject *fn)
     }
 }
 
+/* A generator that is not running holds its frame's references: its
+ * locals (a list bound in it stays alive while it waits at a yield) and
+ * the function it runs.  Drawn as arrows, since Python holds them as
+ * surely as a closure holds its cells.  A slot that holds a cell (a
+ * variable a nested function captures) points at the cell.  What the
+ * frame's value stack holds (the iterator of a for loop) is not drawn
+ * and stays "other". */
+static void
+add_generator_edges (PyObject *gen)
+{
+  HsPyFrame *frame = hs_py_generator_frame (gen);
+  PyCodeObject *code;
+
+  if (frame == NULL)
+    return;
+  /* At the step of its yield the generator has already stopped, but its
+   * frame is still drawn as the thread's innermost, with these same
+   * references: drawn twice, they would not add up. */
+  for (guint i = stack_frames->len; i > 0; i--)
+    if (stack_frames->pdata[i - 1] == (gpointer) frame)
+      return;
+  code = hs_py_frame_code (frame);
+  for (int i = 0; i < hs_py_code_n_locals (code); i++)
+    {
+      PyObject *name;
+      PyObject *value = hs_py_frame_local (frame, i, &name);
+
+      if (value != NULL)
+        add_edge (HS_EDGE_LOCAL, intern_str (name), value);
+    }
+  if (hs_py_frame_function (frame) != NULL)
+    add_edge (HS_EDGE_FUNC, 0, hs_py_frame_function (frame));
+}
+
 /* References the graph does not draw, named by their holder (hs-holders.c):
  * one self-edge per holder, whose third word is its count.  They follow
  * the object's other edges and are read at every step, never replayed: a
@@ -481,6 +515,10 @@ compute_edges (HsEntry *e,
         add_edge (HS_EDGE_EXPORTER, 0, hs_py_managed_buffer_exporter (obj));
       break;
 
+    case HS_SHAPE_GENERATOR:
+      add_generator_edges (obj);
+      break;
+
     case HS_SHAPE_UNKNOWN:
     case HS_SHAPE_LEAF:
     default:
@@ -513,8 +551,8 @@ compute_edges (HsEntry *e,
  * address reused by a new object is caught by its entry: the registry
  * clears e->obj in tp_dealloc, and a replayed target whose entry no longer
  * holds that address (or whose type changed) is looked up afresh.
- * Sets, functions, memoryviews and instances with attributes are always
- * read again. */
+ * Sets, functions, memoryviews, generators and instances with
+ * attributes are always read again. */
 typedef struct
 {
   PyTypeObject *type;

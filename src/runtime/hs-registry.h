@@ -26,6 +26,7 @@ typedef enum
   HS_SHAPE_METHOD,
   HS_SHAPE_MEMORYVIEW,
   HS_SHAPE_MANAGED_BUFFER,
+  HS_SHAPE_GENERATOR,   /* and coroutines, async generators */
 } HsShape;
 
 typedef struct _HsEntry HsEntry;

@@ -124,6 +124,10 @@ slot_name (HsSnapshot     *snapshot,
       return g_strdup_printf (_("%s, key %s"), container, entry_key (snapshot, object, edge));
     case HS_EDGE_ATTR:
       return g_strdup_printf ("%s.%s", container, edge->label);
+    case HS_EDGE_LOCAL:
+      /* Translators: a suspended generator (named by the first %s) holds
+       * the object in its local variable named by the second %s */
+      return g_strdup_printf (_("%s, local variable %s"), container, edge->label);
     case HS_EDGE_MEMBER:
     case HS_EDGE_CLOSURE:
     case HS_EDGE_CONTENTS:

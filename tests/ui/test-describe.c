@@ -347,6 +347,63 @@ test_holders_many (HsTraceFixture *f,
   g_assert_cmpint ((gint64) cls->drawn->len + cls->n_named + cls->other, ==, cls->refcount);
 }
 
+/* A generator waiting at its yield holds its frame's locals and the
+ * function it runs: drawn as arrows, they add up, where before the list
+ * and the function each read one "other".  At the yield's own step the
+ * frame is still drawn, and the generator draws nothing of it twice. */
+static const char generator_program[] =
+  "import sys\n"                       /* 1 */
+  "def g():\n"                         /* 2 */
+  "    x = [1, 2]\n"                   /* 3 */
+  "    yield x\n"                      /* 4 */
+  "    yield 2\n"                      /* 5 */
+  "made = g()\n"                       /* 6 */
+  "it = g()\n"                         /* 7 */
+  "a = next(it)\n"                     /* 8 */
+  "n = sys.getrefcount(a) - 1\n"       /* 9 */
+  "pass\n";                            /* 10 */
+
+static void
+test_generator_holds (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  const char *version = data;
+  g_auto(GStrv) versions = hs_runner_list_pythons ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSnapshot) end = NULL;
+  g_autoptr(HsRefcountBreakdown) list = NULL;
+  g_autoptr(HsRefcountBreakdown) function = NULL;
+  HsTrace *t;
+
+  if (!g_strv_contains ((const char * const *) versions, version))
+    {
+      g_test_skip_printf ("no worker for Python %s in this build", version);
+      return;
+    }
+  g_assert_true (hs_runner_set_python (f->runner, version, &error));
+  g_assert_no_error (error);
+  t = hs_trace_fixture_run (f, generator_program);
+  g_assert_true (g_str_has_prefix (hs_trace_get_python_version (t), version));
+  end = hs_test_step_at_line (t, 10, 0);
+
+  /* the program's own count: a, and the generator's x */
+  g_assert_cmpstr (hs_test_var (end, NULL, "n")->repr, ==, "2");
+  list = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "a"));
+  g_assert_cmpint (list->refcount, ==, 2);
+  g_assert_cmpuint (list->drawn->len, ==, 2);
+  g_assert_true (has_drawn (list, "it, local variable x"));
+  g_assert_cmpint (list->other, ==, 0);
+
+  /* g, and each generator's frame, started or not */
+  function = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "g"));
+  g_assert_cmpint (function->refcount, ==, 3);
+  g_assert_cmpuint (function->drawn->len, ==, 3);
+  g_assert_cmpint (function->other, ==, 0);
+
+  /* every object of every step, the yield's own step included */
+  check_trace (t);
+}
+
 /* A class holds itself: its __mro__ begins with it, and the descriptors
  * of its __dict__ and __weakref__ (or its slots) keep it, so a fresh
  * class reads 4 with one name.  A __mro__ bound to a name is drawn, with
@@ -1068,6 +1125,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_numbers, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/ghost-line", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_ghost_line, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/generator-holds/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/generator-holds/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/generator-holds/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.12", HsTraceFixture, "3.12",
