@@ -1168,6 +1168,27 @@ hs_py_count_instances (GHashTable *counts,
   return TRUE;
 }
 
+/* The copy the interpreter made at start-up of the dict of builtins,
+ * and from 3.12 on of sys's (3.11 keeps sys's as its module's m_copy
+ * instead), to restore them: it holds what the dict held then, so len
+ * reads one more than its names.  NULL for any other dict. */
+PyObject *
+hs_py_interpreter_dict_copy (PyObject *dict)
+{
+  PyInterpreterState *interp = PyInterpreterState_Get ();
+  PyObject *copy = NULL;
+
+  g_assert (dict != NULL);
+
+#if PY_VERSION_HEX >= 0x030C0000
+  if (dict == interp->sysdict)
+    copy = interp->sysdict_copy;
+#endif
+  if (dict == interp->builtins)
+    copy = interp->builtins_copy;
+  return copy != NULL && PyDict_CheckExact (copy) ? copy : NULL;
+}
+
 /* Whether an object is of a type the parser or the AST optimiser puts in
  * the arena: names and literals, and the constants folded from them
  * (`not 0` and `__debug__` fold to a bool). */

@@ -86,6 +86,7 @@ void        hs_py_gc_stats             (guint64        collections[3],
                                         guint64        uncollectable[3]);
 int         hs_py_gc_generation        (PyObject      *obj);
 PyObject   *hs_py_find_arena_objects   (PyCodeObject  *module_code);
+PyObject   *hs_py_interpreter_dict_copy (PyObject     *dict);
 gboolean    hs_py_count_instances      (GHashTable    *counts,
                                         gsize          max_objects);
 void        hs_py_frame_materialized   (PyFrameObject *frame);

@@ -67,6 +67,7 @@ typedef struct
   gboolean   drawn;     /* its globals are variables the graph draws */
   gboolean   seen;      /* scratch: found in sys.modules */
   GPtrArray *held;      /* PyObject*: each key and value hold () counted, as held */
+  GPtrArray *copied;    /* likewise, those of its m_copy */
 } ModuleGlobals;
 static GHashTable *global_holdings; /* PyObject* -> HsHolding*, kind HS_EDGE_HELD_GLOBAL */
 static GHashTable *module_globals;  /* PyObject* dict -> ModuleGlobals* */
@@ -312,40 +313,55 @@ forget_module (ModuleGlobals *m)
       unhold (global_holdings, obj, HS_EDGE_HELD_GLOBAL, m->name);
       touched |= shown (obj);
     }
+  for (guint i = 0; i < m->copied->len; i++)
+    {
+      PyObject *obj = g_ptr_array_index (m->copied, i);
+
+      unhold (global_holdings, obj, HS_EDGE_HELD_MODULE_COPY, m->name);
+      touched |= shown (obj);
+    }
   g_ptr_array_set_size (m->held, 0);
+  g_ptr_array_set_size (m->copied, 0);
   return touched;
 }
 
-/* Takes m's holdings as its dict holds them now: TRUE if an object shown
- * gained or lost one.  Reads no attribute and runs no Python code.
+/* Adds what a module's dict, or a copy of it, holds that counts: its
+ * keys and values, in order; nothing for NULL */
+static void
+collect_entries (PyObject  *dict,
+                 GPtrArray *into)
+{
+  PyObject *key, *value;
+  Py_ssize_t pos = 0;
+
+  while (dict != NULL && PyDict_Next (dict, &pos, &key, &value))
+    {
+      if (counts_globals (key))
+        g_ptr_array_add (into, key);
+      if (counts_globals (value))
+        g_ptr_array_add (into, value);
+    }
+}
+
+/* Holds what `now` lists in place of what `held` listed, as kind under
+ * name, and keeps `now` in `held`: TRUE if an object shown gained or
+ * lost a holding.
  *
  * A dict keeps its order, and a line mostly sets one global
  * (warnings.catch_warnings() sets three at each with): the entries are
  * compared in order with those held, and only those that differ are let
  * go of and held, which adds up to the same holdings. */
 static gboolean
-read_module (ModuleGlobals *m)
+take_holdings (GPtrArray  *held,
+               GPtrArray  *now,
+               HsEdgeKind  kind,
+               PyObject   *name)
 {
-  static GPtrArray *now;
   gboolean touched = FALSE;
-  PyObject *key, *value;
-  Py_ssize_t pos = 0;
-  guint i;
 
-  if (now == NULL)
-    now = g_ptr_array_new ();
-  g_ptr_array_set_size (now, 0);
-  m->version = hs_py_dict_version (m->dict);
-  while (!m->drawn && m->name != NULL && PyDict_Next (m->dict, &pos, &key, &value))
+  for (guint i = 0; i < MAX (now->len, held->len); i++)
     {
-      if (counts_globals (key))
-        g_ptr_array_add (now, key);
-      if (counts_globals (value))
-        g_ptr_array_add (now, value);
-    }
-  for (i = 0; i < MAX (now->len, m->held->len); i++)
-    {
-      PyObject *was = i < m->held->len ? g_ptr_array_index (m->held, i) : NULL;
+      PyObject *was = i < held->len ? g_ptr_array_index (held, i) : NULL;
       PyObject *is = i < now->len ? g_ptr_array_index (now, i) : NULL;
 
       if (was == is)
@@ -353,17 +369,59 @@ read_module (ModuleGlobals *m)
       /* the object let go of may be gone: it is not read */
       if (was != NULL)
         {
-          unhold (global_holdings, was, HS_EDGE_HELD_GLOBAL, m->name);
+          unhold (global_holdings, was, kind, name);
           touched |= shown (was);
         }
       if (is != NULL)
         {
-          hold (global_holdings, is, HS_EDGE_HELD_GLOBAL, m->name);
+          hold (global_holdings, is, kind, name);
           touched |= shown (is);
         }
     }
-  g_ptr_array_set_size (m->held, 0);
-  g_ptr_array_extend (m->held, now, NULL, NULL);
+  g_ptr_array_set_size (held, 0);
+  g_ptr_array_extend (held, now, NULL, NULL);
+  return touched;
+}
+
+/* The copy of its dict that CPython made of a single-phase extension
+ * module (sys and builtins in 3.11) when it was first initialised, its
+ * def's m_copy, kept to initialise the module again: it holds every key
+ * and value the dict had then, so in 3.11 sys.modules, sys.version_info
+ * and len each read one more.  NULL for other modules. */
+static PyObject *
+module_copy (PyObject *module)
+{
+  PyModuleDef *def = PyModule_GetDef (module);
+  PyObject *copy = def != NULL ? def->m_base.m_copy : NULL;
+
+  PyErr_Clear ();
+  return copy != NULL && PyDict_CheckExact (copy) ? copy : NULL;
+}
+
+/* Takes m's holdings as its dict and its copy hold them now: TRUE if an
+ * object shown gained or lost one.  Reads no attribute and runs no
+ * Python code. */
+static gboolean
+read_module (ModuleGlobals *m)
+{
+  static GPtrArray *now;
+  gboolean touched;
+
+  if (now == NULL)
+    now = g_ptr_array_new ();
+  m->version = hs_py_dict_version (m->dict);
+  g_ptr_array_set_size (now, 0);
+  collect_entries (!m->drawn && m->name != NULL ? m->dict : NULL, now);
+  touched = take_holdings (m->held, now, HS_EDGE_HELD_GLOBAL, m->name);
+  /* the copies hold what the dict held when they were made: neither
+   * changes after, and they are read again with the dict */
+  g_ptr_array_set_size (now, 0);
+  if (m->name != NULL)
+    {
+      collect_entries (module_copy (m->module), now);
+      collect_entries (hs_py_interpreter_dict_copy (m->dict), now);
+    }
+  touched |= take_holdings (m->copied, now, HS_EDGE_HELD_MODULE_COPY, m->name);
   return touched;
 }
 
@@ -374,6 +432,7 @@ module_globals_free (gpointer data)
 
   forget_module (m);
   g_ptr_array_unref (m->held);
+  g_ptr_array_unref (m->copied);
   g_free (m);
 }
 
@@ -417,6 +476,7 @@ match_modules (PyObject *modules)
           m->dict = dict;
           m->name = name;
           m->held = g_ptr_array_new ();
+          m->copied = g_ptr_array_new ();
           g_hash_table_insert (module_globals, dict, m);
         }
       m->seen = TRUE;

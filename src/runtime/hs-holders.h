@@ -6,8 +6,9 @@
  * it), the value stacks of the user's frames, sys.modules, the parser's
  * arena while the script runs, the built-in functions of a module (their
  * __self__), the globals of imported modules, a module's hold on its
- * dict, the function a running frame runs, and a class's own __mro__ and
- * attribute descriptors.
+ * dict, the function a running frame runs, a class's own __mro__ and
+ * attribute descriptors, and the copies CPython keeps of the dicts of sys
+ * and builtins.
  */
 #pragma once
 

@@ -149,6 +149,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_DESCRIPTORS:
     case HS_EDGE_HELD_INSTANCES:
     case HS_EDGE_HELD_INTERPRETER:
+    case HS_EDGE_HELD_MODULE_COPY:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -300,6 +301,10 @@ describe_holder (const HsHiddenRef *hidden)
     /* Translators: the interpreter keeps its own reference to the dict of
      * imported modules, besides the name "modules" in the sys module */
     return g_strdup (_("the interpreter, which keeps sys.modules"));
+  if (hidden->kind == HS_EDGE_HELD_MODULE_COPY)
+    /* Translators: %s is a module's name, "sys" or "builtins"; CPython
+     * copied its dict at start-up, to set the module up again later */
+    return g_strdup_printf (_("the copies CPython keeps of the dict of %s"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

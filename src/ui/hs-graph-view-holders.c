@@ -133,6 +133,10 @@ holder_title (HsEdgeKind  kind,
     case HS_EDGE_HELD_INTERPRETER:
       /* Translators: a box for the Python interpreter itself */
       return g_strdup (_("the interpreter"));
+    case HS_EDGE_HELD_MODULE_COPY:
+      /* Translators: a box for the copies CPython keeps of a module's dict;
+       * %s is the module's name, "sys" */
+      return g_strdup_printf (_("copies of the dict of %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -167,6 +171,8 @@ holder_subtitle (HsEdgeKind kind)
       return "__class__";
     case HS_EDGE_HELD_INTERPRETER:
       return "sys.modules";
+    case HS_EDGE_HELD_MODULE_COPY:
+      return _("kept to restore the module");
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -887,6 +893,9 @@ hs_holder_box_describe (const HsHolderBox *box)
     case HS_EDGE_HELD_INTERPRETER:
       return g_strdup (_("The interpreter keeps its own reference to the dict of imported modules, "
                          "besides the name modules in the sys module."));
+    case HS_EDGE_HELD_MODULE_COPY:
+      return g_strdup_printf (_("CPython copied the dict of %s when it started, to set the module up again "
+                                "later: the copy still holds what the dict held then."), box->holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

@@ -404,6 +404,52 @@ test_generator_holds (HsTraceFixture *f,
   check_trace (t);
 }
 
+/* CPython keeps copies of the dicts of builtins and sys, made at
+ * start-up to set them up again: 3.11 one of each as the module's m_copy
+ * and another of builtins' in the interpreter, 3.12 on one of each in
+ * the interpreter (sys's made before sys.modules was set).  len and
+ * sys.modules add up only with them named. */
+static void
+test_module_copies_named (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  const char *version = data;
+  gboolean is_311 = g_str_equal (version, "3.11");
+  g_auto(GStrv) versions = hs_runner_list_pythons ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSnapshot) end = NULL;
+  g_autoptr(HsRefcountBreakdown) len = NULL;
+  g_autoptr(HsRefcountBreakdown) modules = NULL;
+  HsTrace *t;
+
+  if (!g_strv_contains ((const char * const *) versions, version))
+    {
+      g_test_skip_printf ("no worker for Python %s in this build", version);
+      return;
+    }
+  g_assert_true (hs_runner_set_python (f->runner, version, &error));
+  g_assert_no_error (error);
+  t = hs_trace_fixture_run (f,
+    "import sys\n"
+    "f = len\n"
+    "m = sys.modules\n"
+    "n = sys.getrefcount(len) - 1\n"
+    "pass\n");
+  g_assert_true (g_str_has_prefix (hs_trace_get_python_version (t), version));
+  end = hs_test_step_at_line (t, 5, 0);
+
+  len = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "f"));
+  g_assert_cmpint (len->refcount, ==, g_ascii_strtoll (hs_test_var (end, NULL, "n")->repr, NULL, 10));
+  g_assert_cmpuint (named_count (len, "the copies CPython keeps of the dict of builtins"), ==, is_311 ? 2 : 1);
+  g_assert_cmpuint (named_count (len, "the globals of the module builtins"), ==, 1);
+  g_assert_cmpint (len->other, ==, 0);
+
+  modules = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "m"));
+  g_assert_cmpuint (named_count (modules, "the copies CPython keeps of the dict of sys"), ==, is_311 ? 1 : 0);
+  g_assert_cmpint (modules->other, ==, 0);
+  g_assert_cmpint ((gint64) modules->drawn->len + modules->n_named, ==, modules->refcount);
+}
+
 /* A class holds itself: its __mro__ begins with it, and the descriptors
  * of its __dict__ and __weakref__ (or its slots) keep it, so a fresh
  * class reads 4 with one name.  A __mro__ bound to a name is drawn, with
@@ -1125,6 +1171,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_numbers, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/ghost-line", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_ghost_line, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/module-copies-named/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_module_copies_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/module-copies-named/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_module_copies_named, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/module-copies-named/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_module_copies_named, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/generator-holds/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/generator-holds/3.12", HsTraceFixture, "3.12",
