@@ -347,6 +347,30 @@ test_holders_many (HsTraceFixture *f,
   g_assert_cmpint ((gint64) cls->drawn->len + cls->n_named + cls->other, ==, cls->refcount);
 }
 
+/* Runs program with the worker for Python version ("3.12"), and checks
+ * that it ran there; NULL, the test skipped, if the build has no worker
+ * for it. */
+static HsTrace *
+run_with_python (HsTraceFixture *f,
+                 const char     *version,
+                 const char     *program)
+{
+  g_auto(GStrv) versions = hs_runner_list_pythons ();
+  g_autoptr(GError) error = NULL;
+  HsTrace *t;
+
+  if (!g_strv_contains ((const char * const *) versions, version))
+    {
+      g_test_skip_printf ("no worker for Python %s in this build", version);
+      return NULL;
+    }
+  g_assert_true (hs_runner_set_python (f->runner, version, &error));
+  g_assert_no_error (error);
+  t = hs_trace_fixture_run (f, program);
+  g_assert_true (g_str_has_prefix (hs_trace_get_python_version (t), version));
+  return t;
+}
+
 /* A generator waiting at its yield holds its frame's locals and the
  * function it runs: drawn as arrows, they add up, where before the list
  * and the function each read one "other".  At the yield's own step the
@@ -368,22 +392,14 @@ test_generator_holds (HsTraceFixture *f,
                       gconstpointer   data)
 {
   const char *version = data;
-  g_auto(GStrv) versions = hs_runner_list_pythons ();
-  g_autoptr(GError) error = NULL;
   g_autoptr(HsSnapshot) end = NULL;
   g_autoptr(HsRefcountBreakdown) list = NULL;
   g_autoptr(HsRefcountBreakdown) function = NULL;
   HsTrace *t;
 
-  if (!g_strv_contains ((const char * const *) versions, version))
-    {
-      g_test_skip_printf ("no worker for Python %s in this build", version);
-      return;
-    }
-  g_assert_true (hs_runner_set_python (f->runner, version, &error));
-  g_assert_no_error (error);
-  t = hs_trace_fixture_run (f, generator_program);
-  g_assert_true (g_str_has_prefix (hs_trace_get_python_version (t), version));
+  t = run_with_python (f, version, generator_program);
+  if (t == NULL)
+    return;
   end = hs_test_step_at_line (t, 10, 0);
 
   /* the program's own count: a, and the generator's x */
@@ -415,27 +431,19 @@ test_module_copies_named (HsTraceFixture *f,
 {
   const char *version = data;
   gboolean is_311 = g_str_equal (version, "3.11");
-  g_auto(GStrv) versions = hs_runner_list_pythons ();
-  g_autoptr(GError) error = NULL;
   g_autoptr(HsSnapshot) end = NULL;
   g_autoptr(HsRefcountBreakdown) len = NULL;
   g_autoptr(HsRefcountBreakdown) modules = NULL;
   HsTrace *t;
 
-  if (!g_strv_contains ((const char * const *) versions, version))
-    {
-      g_test_skip_printf ("no worker for Python %s in this build", version);
-      return;
-    }
-  g_assert_true (hs_runner_set_python (f->runner, version, &error));
-  g_assert_no_error (error);
-  t = hs_trace_fixture_run (f,
+  t = run_with_python (f, version,
     "import sys\n"
     "f = len\n"
     "m = sys.modules\n"
     "n = sys.getrefcount(len) - 1\n"
     "pass\n");
-  g_assert_true (g_str_has_prefix (hs_trace_get_python_version (t), version));
+  if (t == NULL)
+    return;
   end = hs_test_step_at_line (t, 5, 0);
 
   len = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "f"));
@@ -887,8 +895,6 @@ test_static_or_immortal (HsTraceFixture *f,
   gboolean is_311 = g_str_equal (version, "3.11");
   const char *word = is_311 ? "static" : "immortal";
   const char *not_word = is_311 ? "immortal" : "static";
-  g_auto(GStrv) versions = hs_runner_list_pythons ();
-  g_autoptr(GError) error = NULL;
   g_autoptr(HsSnapshot) snapshot = NULL;
   g_autoptr(HsLayout) layout = NULL;
   const HsLayoutBox *boxes;
@@ -896,15 +902,9 @@ test_static_or_immortal (HsTraceFixture *f,
   guint n_boxes, n_flagged = 0;
   HsTrace *t;
 
-  if (!g_strv_contains ((const char * const *) versions, version))
-    {
-      g_test_skip_printf ("no worker for Python %s in this build", version);
-      return;
-    }
-  g_assert_true (hs_runner_set_python (f->runner, version, &error));
-  g_assert_no_error (error);
-  t = hs_trace_fixture_run (f, static_program);
-  g_assert_true (g_str_has_prefix (hs_trace_get_python_version (t), version));
+  t = run_with_python (f, version, static_program);
+  if (t == NULL)
+    return;
   snapshot = hs_test_step_at_line (t, 4, 0);
   layout = hs_layout_new (snapshot, NULL, NULL);
 
