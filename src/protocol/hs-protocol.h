@@ -134,8 +134,9 @@ typedef enum
   HS_EDGE_HELD_DESCRIPTORS, /* descriptors in the __dict__ of the class labelled (__dict__, __weakref__, slots) */
   HS_EDGE_HELD_INSTANCES,/* the instances of the class labelled, each by its __class__ */
   HS_EDGE_HELD_INTERPRETER, /* the interpreter's own reference to sys.modules; label "" */
-  HS_EDGE_HELD_MODULE_COPY, /* the copy of the dict of the module labelled that
-                             * CPython keeps to initialise it again (m_copy) */
+  HS_EDGE_HELD_MODULE_COPY, /* copies of the dict of the module labelled that
+                             * CPython keeps to set it up again (its m_copy,
+                             * the interpreter's of sys and builtins) */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

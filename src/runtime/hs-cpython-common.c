@@ -399,26 +399,40 @@ hs_py_frame_local (HsPyFrame  *frame,
   return f->localsplus[index];
 }
 
+gboolean
+hs_py_is_generator (PyObject *obj)
+{
+  return PyGen_Check (obj) || PyCoro_CheckExact (obj) || PyAsyncGen_CheckExact (obj);
+}
+
 /* The frame of a generator, coroutine or async generator that is not
- * running: made and not started, or suspended at a yield or an await.
- * CPython keeps it inside the generator object, which holds what the
- * frame holds (the function it runs, its locals, its value stack) until
- * it finishes.  NULL while it runs, since it is then one of the thread's
- * frames, and once it has finished.  The three share one header
- * (_PyGenObject_HEAD), and every "not running yet or any more" state is
- * below FRAME_EXECUTING in 3.11 to 3.13. */
+ * running, and how many of its slots hold a local: CPython keeps the
+ * frame inside the generator object, which holds what the frame holds
+ * (the function it runs, its locals, its value stack) until the frame is
+ * cleared.  That is gen_traverse()'s own test: a generator made and not
+ * started, suspended at a yield or an await, or closed before it
+ * started (3.12 and 3.13 only mark that one completed, and keep its
+ * arguments).  NULL while it runs, since it is then one of the thread's
+ * frames, and once its frame is cleared.  The three share one header
+ * (_PyGenObject_HEAD), and the states' order is the same in 3.11 to
+ * 3.13.  A slot at or past stacktop is not read: clearing a frame's
+ * locals lowers stacktop and leaves the slots as they were. */
 HsPyFrame *
-hs_py_generator_frame (PyObject *obj)
+hs_py_generator_frame (PyObject *obj,
+                       int      *n_locals)
 {
   PyGenObject *gen = (PyGenObject *) obj;
+  _PyInterpreterFrame *f;
 
-  g_assert (obj != NULL);
+  g_assert (obj != NULL && n_locals != NULL);
 
-  if (!PyGen_Check (obj) && !PyCoro_CheckExact (obj) && !PyAsyncGen_CheckExact (obj))
+  *n_locals = 0;
+  if (!hs_py_is_generator (obj) ||
+      gen->gi_frame_state == FRAME_EXECUTING || gen->gi_frame_state >= FRAME_CLEARED)
     return NULL;
-  if (gen->gi_frame_state >= FRAME_EXECUTING)
-    return NULL;
-  return (HsPyFrame *) gen->gi_iframe;
+  f = (_PyInterpreterFrame *) gen->gi_iframe;
+  *n_locals = CLAMP (f->stacktop, 0, HS_FRAME_CODE (f)->co_nlocalsplus);
+  return (HsPyFrame *) f;
 }
 
 /* The frame's value stack, when the frame saved its top: a frame that

@@ -38,7 +38,9 @@ PyObject   *hs_py_frame_class_namespace (HsPyFrame    *frame);
 PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
                                         int            index,
                                         PyObject     **name);
-HsPyFrame  *hs_py_generator_frame      (PyObject      *obj);
+gboolean    hs_py_is_generator         (PyObject      *obj);
+HsPyFrame  *hs_py_generator_frame      (PyObject      *obj,
+                                        int           *n_locals);
 
 const char *hs_py_str_utf8             (PyObject      *str,
                                         char         **to_free);

@@ -388,19 +388,19 @@ add_function_edges (PyFunctionObject *fn)
 static void
 add_generator_edges (PyObject *gen)
 {
-  HsPyFrame *frame = hs_py_generator_frame (gen);
-  PyCodeObject *code;
+  int n_locals;
+  HsPyFrame *frame = hs_py_generator_frame (gen, &n_locals);
+  PyObject *function;
 
   if (frame == NULL)
     return;
   /* At the step of its yield the generator has already stopped, but its
    * frame is still drawn as the thread's innermost, with these same
-   * references: drawn twice, they would not add up. */
-  for (guint i = stack_frames->len; i > 0; i--)
-    if (stack_frames->pdata[i - 1] == (gpointer) frame)
-      return;
-  code = hs_py_frame_code (frame);
-  for (int i = 0; i < hs_py_code_n_locals (code); i++)
+   * references: drawn twice, they would not add up.  A frame that is not
+   * running can be one of the thread's only then. */
+  if (stack_frames->len > 0 && stack_frames->pdata[stack_frames->len - 1] == (gpointer) frame)
+    return;
+  for (int i = 0; i < n_locals; i++)
     {
       PyObject *name;
       PyObject *value = hs_py_frame_local (frame, i, &name);
@@ -408,8 +408,9 @@ add_generator_edges (PyObject *gen)
       if (value != NULL)
         add_edge (HS_EDGE_LOCAL, intern_str (name), value);
     }
-  if (hs_py_frame_function (frame) != NULL)
-    add_edge (HS_EDGE_FUNC, 0, hs_py_frame_function (frame));
+  function = hs_py_frame_function (frame);
+  if (function != NULL)
+    add_edge (HS_EDGE_FUNC, 0, function);
 }
 
 /* References the graph does not draw, named by their holder (hs-holders.c):

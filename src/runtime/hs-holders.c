@@ -52,6 +52,8 @@ static PyObject *arena_name;        /* the script's code's qualified name, <modu
  * left out.  A module dict the graph draws as a dict (vars(math)) is
  * reported as held by its module (HS_EDGE_HELD_DICT), and the trace
  * takes its drawn entries out of the globals' counts (hs-trace.c).
+ * The copies CPython keeps of some modules' dicts (module_copy()) are
+ * read with the dict, and again if the module's m_copy is replaced.
  * None, True, False and objects whose refcount is no count are left out:
  * hundreds of globals hold them, and naming each module at every step
  * they are shown would cost more than the rest of the step. */
@@ -67,9 +69,12 @@ typedef struct
   gboolean   drawn;     /* its globals are variables the graph draws */
   gboolean   seen;      /* scratch: found in sys.modules */
   GPtrArray *held;      /* PyObject*: each key and value hold () counted, as held */
-  GPtrArray *copied;    /* likewise, those of its m_copy */
+  GPtrArray *copied;    /* likewise, those of the copies of its dict (module_copy()) */
+  PyObject  *copy;      /* its m_copy when `copied` was taken, only compared, */
+  guint64    copy_version;  /* and that dict's version then */
 } ModuleGlobals;
-static GHashTable *global_holdings; /* PyObject* -> HsHolding*, kind HS_EDGE_HELD_GLOBAL */
+static GHashTable *global_holdings; /* PyObject* -> HsHolding*, kinds HS_EDGE_HELD_GLOBAL
+                                     * and HS_EDGE_HELD_MODULE_COPY */
 static GHashTable *module_globals;  /* PyObject* dict -> ModuleGlobals* */
 static PyObject *modules_seen;      /* sys.modules, as matched to module_globals */
 static guint64 modules_version;     /* and its version then */
@@ -299,32 +304,6 @@ shown (PyObject *obj)
   return hs_registry_lookup (obj) != NULL;
 }
 
-/* Lets go of what m's dict held: TRUE if an object shown lost a holding.
- * The objects are not read: the dict may have changed or gone. */
-static gboolean
-forget_module (ModuleGlobals *m)
-{
-  gboolean touched = FALSE;
-
-  for (guint i = 0; i < m->held->len; i++)
-    {
-      PyObject *obj = g_ptr_array_index (m->held, i);
-
-      unhold (global_holdings, obj, HS_EDGE_HELD_GLOBAL, m->name);
-      touched |= shown (obj);
-    }
-  for (guint i = 0; i < m->copied->len; i++)
-    {
-      PyObject *obj = g_ptr_array_index (m->copied, i);
-
-      unhold (global_holdings, obj, HS_EDGE_HELD_MODULE_COPY, m->name);
-      touched |= shown (obj);
-    }
-  g_ptr_array_set_size (m->held, 0);
-  g_ptr_array_set_size (m->copied, 0);
-  return touched;
-}
-
 /* Adds what a module's dict, or a copy of it, holds that counts: its
  * keys and values, in order; nothing for NULL */
 static void
@@ -383,19 +362,47 @@ take_holdings (GPtrArray  *held,
   return touched;
 }
 
+/* Lets go of what m's dict and its copies held: TRUE if an object shown
+ * lost a holding.  The objects are not read: the dict may have changed
+ * or gone. */
+static gboolean
+forget_module (ModuleGlobals *m)
+{
+  static GPtrArray *none;
+  gboolean touched;
+
+  if (none == NULL)
+    none = g_ptr_array_new ();
+  touched = take_holdings (m->held, none, HS_EDGE_HELD_GLOBAL, m->name);
+  touched |= take_holdings (m->copied, none, HS_EDGE_HELD_MODULE_COPY, m->name);
+  m->copy = NULL;
+  return touched;
+}
+
 /* The copy of its dict that CPython made of a single-phase extension
- * module (sys and builtins in 3.11) when it was first initialised, its
- * def's m_copy, kept to initialise the module again: it holds every key
- * and value the dict had then, so in 3.11 sys.modules, sys.version_info
- * and len each read one more.  NULL for other modules. */
+ * module (one whose def's m_size is -1: sys and builtins in 3.11, some
+ * third-party ones) when it was first imported, its def's m_copy, kept
+ * to set the module up again: it holds every key and value the dict had
+ * then, so in 3.11 sys.modules, sys.version_info and len each read one
+ * more.  NULL for other modules.  (The interpreter's own copies of the
+ * dicts of sys and builtins are hs_py_interpreter_dict_copy()'s.) */
 static PyObject *
 module_copy (PyObject *module)
 {
+  /* cannot fail: the module is exactly a module */
   PyModuleDef *def = PyModule_GetDef (module);
   PyObject *copy = def != NULL ? def->m_base.m_copy : NULL;
 
-  PyErr_Clear ();
   return copy != NULL && PyDict_CheckExact (copy) ? copy : NULL;
+}
+
+/* Whether m's m_copy is no longer the one `copied` was taken from */
+static gboolean
+copy_changed (ModuleGlobals *m)
+{
+  PyObject *copy = m->name != NULL ? module_copy (m->module) : NULL;
+
+  return copy != m->copy || (copy != NULL && hs_py_dict_version (copy) != m->copy_version);
 }
 
 /* Takes m's holdings as its dict and its copy hold them now: TRUE if an
@@ -413,14 +420,14 @@ read_module (ModuleGlobals *m)
   g_ptr_array_set_size (now, 0);
   collect_entries (!m->drawn && m->name != NULL ? m->dict : NULL, now);
   touched = take_holdings (m->held, now, HS_EDGE_HELD_GLOBAL, m->name);
-  /* the copies hold what the dict held when they were made: neither
-   * changes after, and they are read again with the dict */
+  /* the copies hold what the dict held when they were made, and do not
+   * change; the interpreter's are never replaced, an m_copy may be */
   g_ptr_array_set_size (now, 0);
+  m->copy = m->name != NULL ? module_copy (m->module) : NULL;
+  m->copy_version = m->copy != NULL ? hs_py_dict_version (m->copy) : 0;
+  collect_entries (m->copy, now);
   if (m->name != NULL)
-    {
-      collect_entries (module_copy (m->module), now);
-      collect_entries (hs_py_interpreter_dict_copy (m->dict), now);
-    }
+    collect_entries (hs_py_interpreter_dict_copy (m->dict), now);
   touched |= take_holdings (m->copied, now, HS_EDGE_HELD_MODULE_COPY, m->name);
   return touched;
 }
@@ -531,7 +538,7 @@ update_globals (GPtrArray *user_frames,
     {
       gboolean drawn = g_ptr_array_find (drawn_globals, m->dict, NULL);
 
-      if (drawn != m->drawn || m->version != hs_py_dict_version (m->dict))
+      if (drawn != m->drawn || m->version != hs_py_dict_version (m->dict) || copy_changed (m))
         {
           PyObject *name = module_name (m->module);
 

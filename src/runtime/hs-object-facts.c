@@ -52,7 +52,7 @@ hs_object_facts_classify (HsEntry *e)
     e->shape = HS_SHAPE_MEMORYVIEW;
   else if (hs_py_is_managed_buffer (obj))
     e->shape = HS_SHAPE_MANAGED_BUFFER;
-  else if (PyGen_Check (obj) || PyCoro_CheckExact (obj) || PyAsyncGen_CheckExact (obj))
+  else if (hs_py_is_generator (obj))
     e->shape = HS_SHAPE_GENERATOR;
   else
     e->shape = HS_SHAPE_LEAF;

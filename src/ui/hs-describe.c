@@ -303,7 +303,8 @@ describe_holder (const HsHiddenRef *hidden)
     return g_strdup (_("the interpreter, which keeps sys.modules"));
   if (hidden->kind == HS_EDGE_HELD_MODULE_COPY)
     /* Translators: %s is a module's name, "sys" or "builtins"; CPython
-     * copied its dict at start-up, to set the module up again later */
+     * copied its dict when the module was first set up, to set it up
+     * again later */
     return g_strdup_printf (_("the copies CPython keeps of the dict of %s"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }

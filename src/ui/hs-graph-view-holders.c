@@ -894,8 +894,8 @@ hs_holder_box_describe (const HsHolderBox *box)
       return g_strdup (_("The interpreter keeps its own reference to the dict of imported modules, "
                          "besides the name modules in the sys module."));
     case HS_EDGE_HELD_MODULE_COPY:
-      return g_strdup_printf (_("CPython copied the dict of %s when it started, to set the module up again "
-                                "later: the copy still holds what the dict held then."), box->holder);
+      return g_strdup_printf (_("CPython copied the dict of %s when the module was first set up, to set it up "
+                                "again later: a copy still holds what the dict held then."), box->holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));
