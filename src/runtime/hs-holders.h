@@ -7,8 +7,8 @@
  * arena while the script runs, the built-in functions of a module (their
  * __self__), the globals of imported modules, a module's hold on its
  * dict, the function a running frame runs, a class's own __mro__ and
- * attribute descriptors, and the copies CPython keeps of the dicts of sys
- * and builtins.
+ * attribute descriptors, and the copies CPython keeps of some modules'
+ * dicts (sys's and builtins', a single-phase extension module's m_copy).
  */
 #pragma once
 
