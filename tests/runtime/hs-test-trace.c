@@ -96,6 +96,50 @@ hs_trace_fixture_run (HsTraceFixture *f,
   return f->trace;
 }
 
+/* TRUE if this build has a worker for Python version; otherwise the
+ * case skips, and FALSE. */
+gboolean
+hs_test_require_python (const char *version)
+{
+  g_auto(GStrv) versions = hs_runner_list_pythons ();
+
+  if (g_strv_contains ((const char * const *) versions, version))
+    return TRUE;
+  g_test_skip_printf ("no worker for Python %s in this build", version);
+  return FALSE;
+}
+
+/* From its next run f's runner uses the worker for version; FALSE, the
+ * case skipped, if the build has none. */
+gboolean
+hs_test_use_python (HsTraceFixture *f,
+                    const char     *version)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hs_test_require_python (version))
+    return FALSE;
+  hs_runner_set_python (f->runner, version, &error);
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+/* Runs source with the worker for version and checks that it ran
+ * there; NULL, the case skipped, if the build has no worker for it. */
+HsTrace *
+hs_trace_fixture_run_with_python (HsTraceFixture *f,
+                                  const char     *version,
+                                  const char     *source)
+{
+  HsTrace *trace;
+
+  if (!hs_test_use_python (f, version))
+    return NULL;
+  trace = hs_trace_fixture_run (f, source);
+  g_assert_true (g_str_has_prefix (hs_trace_get_python_version (trace), version));
+  return trace;
+}
+
 /* The nth (from 0) step about to run the given line. */
 HsSnapshot *
 hs_test_step_at_line (HsTrace *trace,

@@ -32,6 +32,16 @@ char           *hs_trace_fixture_write    (HsTraceFixture *f,
 HsTrace        *hs_trace_fixture_run      (HsTraceFixture *f,
                                            const char     *source);
 
+/* A case for one CPython ("3.12") skips when this build has no worker
+ * for it: the build makes workers only for the interpreters it finds.
+ * These return FALSE or NULL when the case skipped. */
+gboolean        hs_test_require_python    (const char     *version);
+gboolean        hs_test_use_python        (HsTraceFixture *f,
+                                           const char     *version);
+HsTrace        *hs_trace_fixture_run_with_python (HsTraceFixture *f,
+                                           const char     *version,
+                                           const char     *source);
+
 HsSnapshot     *hs_test_step_at_line      (HsTrace        *trace,
                                            guint           line,
                                            guint           nth);

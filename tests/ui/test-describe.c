@@ -347,30 +347,6 @@ test_holders_many (HsTraceFixture *f,
   g_assert_cmpint ((gint64) cls->drawn->len + cls->n_named + cls->other, ==, cls->refcount);
 }
 
-/* Runs program with the worker for Python version ("3.12"), and checks
- * that it ran there; NULL, the test skipped, if the build has no worker
- * for it. */
-static HsTrace *
-run_with_python (HsTraceFixture *f,
-                 const char     *version,
-                 const char     *program)
-{
-  g_auto(GStrv) versions = hs_runner_list_pythons ();
-  g_autoptr(GError) error = NULL;
-  HsTrace *t;
-
-  if (!g_strv_contains ((const char * const *) versions, version))
-    {
-      g_test_skip_printf ("no worker for Python %s in this build", version);
-      return NULL;
-    }
-  g_assert_true (hs_runner_set_python (f->runner, version, &error));
-  g_assert_no_error (error);
-  t = hs_trace_fixture_run (f, program);
-  g_assert_true (g_str_has_prefix (hs_trace_get_python_version (t), version));
-  return t;
-}
-
 /* A generator waiting at its yield holds its frame's locals and the
  * function it runs: drawn as arrows, they add up, where before the list
  * and the function each read one "other".  At the yield's own step the
@@ -406,7 +382,7 @@ test_generator_holds (HsTraceFixture *f,
   g_autoptr(HsRefcountBreakdown) h = NULL;
   HsTrace *t;
 
-  t = run_with_python (f, version, generator_program);
+  t = hs_trace_fixture_run_with_python (f, version, generator_program);
   if (t == NULL)
     return;
   end = hs_test_step_at_line (t, 10, 0);
@@ -450,7 +426,7 @@ test_module_copies_named (HsTraceFixture *f,
   g_autoptr(HsRefcountBreakdown) modules = NULL;
   HsTrace *t;
 
-  t = run_with_python (f, version,
+  t = hs_trace_fixture_run_with_python (f, version,
     "import sys\n"
     "f = len\n"
     "m = sys.modules\n"
@@ -916,7 +892,7 @@ test_static_or_immortal (HsTraceFixture *f,
   guint n_boxes, n_flagged = 0;
   HsTrace *t;
 
-  t = run_with_python (f, version, static_program);
+  t = hs_trace_fixture_run_with_python (f, version, static_program);
   if (t == NULL)
     return;
   snapshot = hs_test_step_at_line (t, 4, 0);

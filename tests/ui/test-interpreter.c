@@ -14,16 +14,9 @@
 #include "hs-compare-window.h"
 #include "hs-interpreters.h"
 #include "hs-test-run.h"
+#include "hs-test-trace.h"
 
 static HsApplication *app;
-
-static gboolean
-have_python (const char *version)
-{
-  g_auto(GStrv) versions = hs_runner_list_pythons ();
-
-  return g_strv_contains ((const char * const *) versions, version);
-}
 
 /* The python3.X the build found for version (HS_TEST_PYTHONS is
  * "3.11=PATH;3.12=PATH"), or NULL. */
@@ -130,11 +123,8 @@ test_remembered_per_file (void)
   HsWindow *window;
   g_autofree char *output = NULL;
 
-  if (!have_python ("3.13"))
-    {
-      g_test_skip ("no worker for Python 3.13 in this build");
-      return;
-    }
+  if (!hs_test_require_python ("3.13"))
+    return;
 
   window = new_window ();
   hs_window_set_text (window, "import sys\nprint(sys.version_info[:2])\n", file_a, NULL);
@@ -224,9 +214,11 @@ test_immortal (gconstpointer data)
   int status;
   HsWindow *window;
 
-  if (!have_python (version) || python == NULL)
+  if (!hs_test_require_python (version))
+    return;
+  if (python == NULL)
     {
-      g_test_skip_printf ("no worker for Python %s in this build", version);
+      g_test_skip_printf ("the build found no python3 for %s", version);
       return;
     }
 

@@ -400,17 +400,13 @@ test_comprehension_shadows (gconstpointer data)
     "rows = [list(range(300))]\n"
     "lens = [len(x) for x in rows]\n"
     "n = 0\n";
-  g_auto(GStrv) versions = hs_runner_list_pythons ();
   HsWindow *window;
   HsGraphView *graph;
   guint step, hidden_cells, global_cells;
   guint32 hidden = 0, global = 0;
 
-  if (!g_strv_contains ((const char * const *) versions, version))
-    {
-      g_test_skip_printf ("no worker for Python %s in this build", version);
-      return;
-    }
+  if (!hs_test_require_python (version))
+    return;
   window = hs_window_new (app);
   graph = hs_window_get_graph_view (window);
   hs_window_set_text (window, source, NULL, "show-more-comprehension");
