@@ -20,11 +20,11 @@ G_DEFINE_QUARK (hs-protocol-error-quark, hs_protocol_error)
 static const char *event_names[] = { "line", "call", "return", "exception", "end" };
 static const char *edge_kind_names[] = {
   "item", "key", "value", "member", "attr", "closure", "contents",
-  "default", "self", "func", "buffer", "exporter", "local",
+  "default", "self", "func", "buffer", "exporter", "local", "iterable",
   "held-constant", "held-name", "held-stack", "held-modules", "held-arena",
   "held-functions", "held-global", "held-dict", "held-frame", "held-mro",
   "held-descriptors", "held-instances", "held-interpreter",
-  "held-module-copy",
+  "held-module-copy", "held-iterator",
 };
 static const char *free_cause_names[] = { "refcount", "gc" };
 /* Every message either side sends: a frame names one of these or is

@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 10
+#define HS_PROTOCOL_VERSION 11
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 /* The most references one hidden holder's edge may count: far more than a
  * real holder makes (a 16-million-deep recursion, a module with 16 million
@@ -118,6 +118,7 @@ typedef enum
   HS_EDGE_EXPORTER,   /* managed buffer -> the object that exported it */
   HS_EDGE_LOCAL,      /* a suspended generator's or coroutine's frame ->
                        * a local variable, labelled with its name */
+  HS_EDGE_ITERABLE,   /* a built-in iterator -> what it iterates over */
   /* Hidden holders: the owner is the object itself, held by what the label
    * names, as many times as the edge's count says.  The graph does not
    * draw them; they say what else counts in the object's refcount. */
@@ -137,6 +138,9 @@ typedef enum
   HS_EDGE_HELD_MODULE_COPY, /* copies of the dict of the module labelled that
                              * CPython keeps to set it up again (its m_copy,
                              * the interpreter's of sys and builtins) */
+  HS_EDGE_HELD_ITERATOR, /* an iterator that only the value stack of the
+                          * frame labelled holds (a for loop's) iterates
+                          * over it */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

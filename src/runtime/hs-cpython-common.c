@@ -405,6 +405,140 @@ hs_py_is_generator (PyObject *obj)
   return PyGen_Check (obj) || PyCoro_CheckExact (obj) || PyAsyncGen_CheckExact (obj);
 }
 
+/* What a built-in iterator holds of what it iterates over: the list of
+ * iter(a_list), the dict of iter(d.items()), the iterator that
+ * enumerate() wraps.  Read with the type's own tp_traverse(), as
+ * gc.get_referents() does, so that no private struct layout is copied;
+ * the first object it visits is what the iterator iterates over.  The
+ * families are told apart by their tp_traverse, which also finds 3.12's
+ * str_ascii_iterator, a type of its own with unicodeiter_traverse().
+ * Exact types only: enumerate and reversed can be subclassed, and a
+ * subclass traverses its instance dict too.  An exhausted iterator has let
+ * go (it_seq and di_dict are NULL): a dict iterator then visits its
+ * reusable result tuple first, which is why that first object must be
+ * of the kind the family iterates over. */
+typedef enum
+{
+  ITERATES_LIST = 1,
+  ITERATES_TUPLE,
+  ITERATES_STR,
+  ITERATES_BYTES,
+  ITERATES_BYTEARRAY,
+  ITERATES_DICT,
+  ITERATES_SET,
+  ITERATES_ANY,        /* iter(seq) over __getitem__, reversed(), enumerate() */
+} IteratorFamily;
+
+static IteratorFamily
+iterator_family (PyTypeObject *type)
+{
+  traverseproc traverse = type->tp_traverse;
+
+  if (type->tp_flags & Py_TPFLAGS_HEAPTYPE || traverse == NULL)
+    return 0;
+  if (traverse == PyListIter_Type.tp_traverse || traverse == PyListRevIter_Type.tp_traverse)
+    return ITERATES_LIST;
+  if (traverse == PyTupleIter_Type.tp_traverse)
+    return ITERATES_TUPLE;
+  if (traverse == PyUnicodeIter_Type.tp_traverse)
+    return ITERATES_STR;
+  if (traverse == PyBytesIter_Type.tp_traverse)
+    return ITERATES_BYTES;
+  if (traverse == PyByteArrayIter_Type.tp_traverse)
+    return ITERATES_BYTEARRAY;
+  if (traverse == PyDictIterKey_Type.tp_traverse)
+    return ITERATES_DICT;
+  if (traverse == PySetIter_Type.tp_traverse)
+    return ITERATES_SET;
+  if (type == &PySeqIter_Type || type == &PyReversed_Type || type == &PyEnum_Type)
+    return ITERATES_ANY;
+  return 0;
+}
+
+gboolean
+hs_py_is_iterator (PyObject *obj)
+{
+  return iterator_family (Py_TYPE (obj)) != 0;
+}
+
+/* The built-in iterators whose references are all references a for loop
+ * makes through them: those above, and zip(), map() and filter(), which
+ * hold their iterators in a tuple (zip, map) and their function (map,
+ * filter).  Exact types, as above. */
+gboolean
+hs_py_is_loop_iterator (PyObject *obj)
+{
+  PyTypeObject *type = Py_TYPE (obj);
+
+  return iterator_family (type) != 0 || type == &PyZip_Type || type == &PyMap_Type || type == &PyFilter_Type;
+}
+
+typedef struct
+{
+  HsPyReferentFunc func;
+  gpointer         user_data;
+} ReferentVisit;
+
+static int
+visit_referent (PyObject *obj,
+                void     *data)
+{
+  ReferentVisit *visit = data;
+
+  visit->func (obj, visit->user_data);
+  return 0;
+}
+
+/* Each object obj holds, as gc.get_referents() lists them: its type's
+ * tp_traverse(), which reads fields and runs no Python code */
+void
+hs_py_foreach_referent (PyObject         *obj,
+                        HsPyReferentFunc  func,
+                        gpointer          user_data)
+{
+  ReferentVisit visit = { func, user_data };
+
+  if (Py_TYPE (obj)->tp_traverse != NULL && PyObject_IS_GC (obj))
+    Py_TYPE (obj)->tp_traverse (obj, visit_referent, &visit);
+}
+
+static int
+take_first (PyObject *obj,
+            void     *data)
+{
+  PyObject **first = data;
+
+  *first = obj;
+  /* not 0: tp_traverse() stops at the first object */
+  return 1;
+}
+
+PyObject *
+hs_py_iterator_source (PyObject *obj)
+{
+  IteratorFamily family = iterator_family (Py_TYPE (obj));
+  PyObject *first = NULL;
+
+  if (family == 0)
+    return NULL;
+  Py_TYPE (obj)->tp_traverse (obj, take_first, &first);
+  if (first == NULL)
+    return NULL;
+  switch (family)
+    {
+    case ITERATES_LIST:      return PyList_Check (first) ? first : NULL;
+    case ITERATES_TUPLE:     return PyTuple_Check (first) ? first : NULL;
+    case ITERATES_STR:       return PyUnicode_Check (first) ? first : NULL;
+    case ITERATES_BYTES:     return PyBytes_Check (first) ? first : NULL;
+    case ITERATES_BYTEARRAY: return PyByteArray_Check (first) ? first : NULL;
+    case ITERATES_DICT:      return PyDict_Check (first) ? first : NULL;
+    case ITERATES_SET:       return PyAnySet_Check (first) ? first : NULL;
+    case ITERATES_ANY:
+    default:
+      return first;
+    }
+}
+
 /* The frame of a generator, coroutine or async generator that is not
  * running, and how many of its slots hold a local: CPython keeps the
  * frame inside the generator object, which holds what the frame holds

@@ -39,6 +39,14 @@ PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
                                         int            index,
                                         PyObject     **name);
 gboolean    hs_py_is_generator         (PyObject      *obj);
+gboolean    hs_py_is_iterator          (PyObject      *obj);
+PyObject   *hs_py_iterator_source      (PyObject      *obj);
+gboolean    hs_py_is_loop_iterator     (PyObject      *obj);
+typedef void (*HsPyReferentFunc) (PyObject *referent,
+                                  gpointer  user_data);
+void        hs_py_foreach_referent     (PyObject      *obj,
+                                        HsPyReferentFunc func,
+                                        gpointer       user_data);
 HsPyFrame  *hs_py_generator_frame      (PyObject      *obj,
                                         int           *n_locals);
 

@@ -520,6 +520,13 @@ compute_edges (HsEntry *e,
       add_generator_edges (obj);
       break;
 
+    case HS_SHAPE_ITERATOR:
+      /* read again at every step: next() moves no pointer, but the
+       * iterator lets go of what it iterates over when it runs out */
+      if (hs_py_iterator_source (obj) != NULL)
+        add_edge (HS_EDGE_ITERABLE, 0, hs_py_iterator_source (obj));
+      break;
+
     case HS_SHAPE_UNKNOWN:
     case HS_SHAPE_LEAF:
     default:

@@ -117,6 +117,10 @@ static GPtrArray *frame_functions;  /* and the function object it runs, or NULL 
 static GArray *frame_item_starts;   /* guint: where each frame's items start */
 static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
 
+/* What the iterators that only value stacks hold iterate over, as held
+ * at the last step: pairs of the object and the frame's name. */
+static GPtrArray *iterator_holds;
+
 static void
 holding_free (gpointer data)
 {
@@ -601,6 +605,97 @@ forget_idle_roots (void)
   return TRUE;
 }
 
+/* How many times the value stacks hold obj, and the name of a frame whose
+ * stack holds it */
+static guint
+count_on_stacks (PyObject  *obj,
+                 PyObject **name)
+{
+  guint n = 0;
+
+  for (HsHolding *h = g_hash_table_lookup (stack_holdings, obj); h != NULL; h = h->next)
+    if (h->kind == HS_EDGE_HELD_STACK)
+      {
+        n += h->count;
+        *name = h->name;
+      }
+  return n;
+}
+
+/* An iterator that only the one before holds, as enumerate (nums) holds
+ * a list iterator, is followed this deep */
+#define MAX_ITERATOR_DEPTH 8
+
+typedef struct
+{
+  PyObject *name;   /* the frame whose value stack holds the first iterator */
+  guint     depth;
+} IteratorWalk;
+
+static void hold_through_iterator (PyObject *obj,
+                                   gpointer  user_data);
+
+/* What a hidden iterator holds: an object that it alone holds and that
+ * holds only for it (a list iterator that zip () wraps, the tuple of
+ * iterators of zip () or map (), the result tuple a dict items iterator,
+ * enumerate () or zip () reuses, which keeps the last item alone) is not
+ * drawn either, and what it holds is followed; anything else is held. */
+static void
+hold_through_iterator (PyObject *obj,
+                       gpointer  user_data)
+{
+  IteratorWalk *walk = user_data;
+
+  if (Py_REFCNT (obj) == 1 && walk->depth < MAX_ITERATOR_DEPTH &&
+      (PyTuple_CheckExact (obj) || hs_py_is_loop_iterator (obj)))
+    {
+      walk->depth++;
+      hs_py_foreach_referent (obj, hold_through_iterator, walk);
+      walk->depth--;
+      return;
+    }
+  if (!g_hash_table_contains (stack_holdings, obj))
+    g_ptr_array_add (stack_items, obj);
+  hold (stack_holdings, obj, HS_EDGE_HELD_ITERATOR, walk->name);
+  g_ptr_array_add (iterator_holds, obj);
+  g_ptr_array_add (iterator_holds, walk->name);
+}
+
+/*
+ * A for loop keeps its iterator on the value stack, and the iterator holds
+ * what it iterates over: `for x in nums` makes nums read one more for the
+ * whole loop.  The iterator is not drawn, so that reference is named, as
+ * held by the iterators on the value stack of the frame.  Only an
+ * iterator that nothing but value stacks holds: one that a variable also
+ * holds (`for x in it`) may be drawn, with its arrow to what it iterates
+ * over.
+ *
+ * Read again at every step, for every frame: an iterator lets go of what
+ * it iterates over when it runs out, which a frame that is not running
+ * sees if a variable also holds the iterator.  A stack holds a few items.
+ */
+static void
+hold_stack_iterators (void)
+{
+  guint n_items;
+
+  for (guint i = 0; i < iterator_holds->len; i += 2)
+    unhold_stack_item (iterator_holds->pdata[i], HS_EDGE_HELD_ITERATOR, iterator_holds->pdata[i + 1]);
+  g_ptr_array_set_size (iterator_holds, 0);
+
+  /* each object once, however many stacks hold it; those added below
+   * are not iterators the stacks hold */
+  n_items = stack_items->len;
+  for (guint i = 0; i < n_items; i++)
+    {
+      PyObject *iterator = g_ptr_array_index (stack_items, i);
+      IteratorWalk walk = { NULL, 0 };
+
+      if (hs_py_is_loop_iterator (iterator) && Py_REFCNT (iterator) == count_on_stacks (iterator, &walk.name))
+        hs_py_foreach_referent (iterator, hold_through_iterator, &walk);
+    }
+}
+
 /* user_frames are this step's, outermost first; the first keep of them
  * are those of the last step and have not run since. */
 void
@@ -625,6 +720,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       frame_functions = g_ptr_array_new ();
       frame_item_starts = g_array_new (FALSE, FALSE, sizeof (guint));
       frame_items = g_ptr_array_new ();
+      iterator_holds = g_ptr_array_new ();
     }
   keep = MIN (keep, frame_codes->len);
   step_serial++;
@@ -682,6 +778,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
             g_ptr_array_add (frame_items, items[k]);
           }
     }
+  hold_stack_iterators ();
 
   if (arena_state == ARENA_NOT_LOOKED && user_frames->len > 0)
     {

@@ -54,6 +54,8 @@ hs_object_facts_classify (HsEntry *e)
     e->shape = HS_SHAPE_MANAGED_BUFFER;
   else if (hs_py_is_generator (obj))
     e->shape = HS_SHAPE_GENERATOR;
+  else if (hs_py_is_iterator (obj))
+    e->shape = HS_SHAPE_ITERATOR;
   else
     e->shape = HS_SHAPE_LEAF;
 

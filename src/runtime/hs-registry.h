@@ -27,6 +27,7 @@ typedef enum
   HS_SHAPE_MEMORYVIEW,
   HS_SHAPE_MANAGED_BUFFER,
   HS_SHAPE_GENERATOR,   /* and coroutines, async generators */
+  HS_SHAPE_ITERATOR,    /* a built-in iterator over a list, a dict, … */
 } HsShape;
 
 typedef struct _HsEntry HsEntry;

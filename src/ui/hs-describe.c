@@ -128,6 +128,9 @@ slot_name (HsSnapshot     *snapshot,
       /* Translators: a suspended generator (named by the first %s) holds
        * the object in its local variable named by the second %s */
       return g_strdup_printf (_("%s, local variable %s"), container, edge->label);
+    case HS_EDGE_ITERABLE:
+      /* Translators: an iterator (named by %s) holds the object it iterates over */
+      return g_strdup_printf (_("%s, the iterator over it"), container);
     case HS_EDGE_MEMBER:
     case HS_EDGE_CLOSURE:
     case HS_EDGE_CONTENTS:
@@ -150,6 +153,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_INSTANCES:
     case HS_EDGE_HELD_INTERPRETER:
     case HS_EDGE_HELD_MODULE_COPY:
+    case HS_EDGE_HELD_ITERATOR:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -306,6 +310,11 @@ describe_holder (const HsHiddenRef *hidden)
      * copied its dict when the module was first set up, to set it up
      * again later */
     return g_strdup_printf (_("the copies CPython keeps of the dict of %s"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_ITERATOR)
+    /* Translators: %s names a function, or <module>; a for loop keeps the
+     * iterator it runs on the value stack, and the iterator holds what it
+     * iterates over */
+    return g_strdup_printf (_("an iterator on the value stack of %s"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

@@ -137,6 +137,10 @@ holder_title (HsEdgeKind  kind,
       /* Translators: a box for the copies CPython keeps of a module's dict;
        * %s is the module's name, "sys" */
       return g_strdup_printf (_("copies of the dict of %s"), holder);
+    case HS_EDGE_HELD_ITERATOR:
+      /* Translators: a box for the iterators a running frame's value
+       * stack holds, a for loop's; %s is a function or <module> */
+      return g_strdup_printf (_("iterators on the value stack of %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -173,6 +177,8 @@ holder_subtitle (HsEdgeKind kind)
       return "sys.modules";
     case HS_EDGE_HELD_MODULE_COPY:
       return _("kept to restore the module");
+    case HS_EDGE_HELD_ITERATOR:
+      return _("what they iterate over");
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -896,6 +902,9 @@ hs_holder_box_describe (const HsHolderBox *box)
     case HS_EDGE_HELD_MODULE_COPY:
       return g_strdup_printf (_("CPython copied the dict of %s when the module was first set up, to set it up "
                                 "again later: a copy still holds what the dict held then."), box->holder);
+    case HS_EDGE_HELD_ITERATOR:
+      return g_strdup_printf (_("A for loop in %s keeps its iterator on the value stack until the loop ends; "
+                                "the iterator holds what it iterates over."), box->holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

@@ -347,6 +347,85 @@ test_holders_many (HsTraceFixture *f,
   g_assert_cmpint ((gint64) cls->drawn->len + cls->n_named + cls->other, ==, cls->refcount);
 }
 
+static const char *loop_program =
+  "nums = [1, 2, 3]\n"
+  "it = iter(nums)\n"
+  "for x in nums:\n"
+  "    pass\n"
+  "for i, c in enumerate(zip(nums, 'ab')):\n"
+  "    pass\n"
+  "d = {'k': nums}\n"
+  "for k, v in d.items():\n"
+  "    v = None\n"
+  "rest = list(it)\n"
+  "done = True\n";
+
+/* A for loop keeps its iterator on the value stack, and the iterator holds
+ * what it iterates over; an iterator a variable holds draws an arrow to
+ * it.  Before, nums read one "other" for it and one more inside each loop.
+ * Through enumerate() and zip(), and through the (k, v) tuple a dict items
+ * iterator keeps for reuse, which still holds nums after v lets go of it.
+ * An iterator that has run out holds nothing. */
+static void
+test_loop_iterators (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  const char *version = data;
+  const char *held = "an iterator on the value stack of <module>";
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, loop_program);
+  guint first, last;
+
+  if (t == NULL)
+    return;
+
+  /* every step from nums = [1, 2, 3] to the last line: nums adds up,
+   * with nothing left to "other" */
+  first = hs_snapshot_get_index (hs_test_step_at_line (t, 2, 0));
+  last = hs_snapshot_get_index (hs_test_step_at_line (t, 11, 0));
+  for (guint step = first; step <= last; step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      g_autoptr(HsRefcountBreakdown) b = NULL;
+
+      b = hs_describe_refcount_breakdown (snapshot, hs_test_var_ref (snapshot, NULL, "nums"));
+      g_assert_nonnull (b);
+      if (b->other != 0)
+        g_error ("Python %s, step %u (line %u): nums has refcount %" G_GINT64_FORMAT
+                 ", %u drawn + %" G_GINT64_FORMAT " named", version, step,
+                 hs_snapshot_get_line (snapshot), b->refcount, b->drawn->len, b->n_named);
+    }
+
+  {
+    HsSnapshot *in_for = hs_test_step_at_line (t, 4, 0);
+    HsSnapshot *in_enumerate = hs_test_step_at_line (t, 6, 0);
+    HsSnapshot *in_items = hs_test_step_at_line (t, 9, 0);
+    HsSnapshot *end = hs_test_step_at_line (t, 11, 0);
+    g_autoptr(HsRefcountBreakdown) a = hs_describe_refcount_breakdown (in_for, hs_test_var_ref (in_for, NULL, "nums"));
+    g_autoptr(HsRefcountBreakdown) b = hs_describe_refcount_breakdown (in_enumerate, hs_test_var_ref (in_enumerate, NULL, "nums"));
+    g_autoptr(HsRefcountBreakdown) c = hs_describe_refcount_breakdown (in_items, hs_test_var_ref (in_items, NULL, "nums"));
+    g_autoptr(HsRefcountBreakdown) z = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "nums"));
+
+    /* nums, it's arrow, and the loop's iterator */
+    g_assert_cmpint (a->refcount, ==, 3);
+    g_assert_true (has_drawn (a, "nums"));
+    g_assert_true (has_drawn (a, "it, the iterator over it"));
+    g_assert_cmpuint (named_count (a, held), ==, 1);
+    /* enumerate holds zip, which holds a list iterator over nums */
+    g_assert_cmpuint (named_count (b, held), ==, 1);
+    g_assert_cmpint (b->other, ==, 0);
+    /* the (k, v) tuple the items iterator keeps to reuse still holds it */
+    g_assert_true (has_drawn (c, "v"));
+    g_assert_cmpuint (named_count (c, held), ==, 1);
+    g_assert_cmpint (c->other, ==, 0);
+    /* it ran out, and the loops ended: nums and d['k'] */
+    g_assert_cmpint (z->refcount, ==, 2);
+    g_assert_cmpuint (z->drawn->len, ==, 2);
+    g_assert_false (has_drawn (z, "it, the iterator over it"));
+    g_assert_cmpuint (named_count (z, held), ==, 0);
+    g_assert_cmpint (z->other, ==, 0);
+  }
+}
+
 /* A generator waiting at its yield holds its frame's locals and the
  * function it runs: drawn as arrows, they add up, where before the list
  * and the function each read one "other".  At the yield's own step the
@@ -1173,6 +1252,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/generator-holds/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/loop-iterators/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/loop-iterators/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/loop-iterators/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.12", HsTraceFixture, "3.12",

@@ -215,6 +215,9 @@ check_holders_are_true (GPtrArray  *holders,
                   case HS_EDGE_HELD_MODULE_COPY:
                     title = g_strdup_printf ("copies of the dict of %s", hidden[h].holder);
                     break;
+                  case HS_EDGE_HELD_ITERATOR:
+                    title = g_strdup_printf ("iterators on the value stack of %s", hidden[h].holder);
+                    break;
                   default:
                     title = g_strdup ("sys.modules");
                     break;
