@@ -20,7 +20,7 @@ G_DEFINE_QUARK (hs-protocol-error-quark, hs_protocol_error)
 static const char *event_names[] = { "line", "call", "return", "exception", "end" };
 static const char *edge_kind_names[] = {
   "item", "key", "value", "member", "attr", "closure", "contents",
-  "default", "self", "func", "buffer", "exporter", "local", "iterable",
+  "default", "self", "func", "buffer", "exporter", "local", "stack", "iterable",
   "held-constant", "held-name", "held-stack", "held-modules", "held-arena",
   "held-functions", "held-global", "held-dict", "held-frame", "held-mro",
   "held-descriptors", "held-instances", "held-interpreter",

@@ -118,6 +118,8 @@ typedef enum
   HS_EDGE_EXPORTER,   /* managed buffer -> the object that exported it */
   HS_EDGE_LOCAL,      /* a suspended generator's or coroutine's frame ->
                        * a local variable, labelled with its name */
+  HS_EDGE_STACK,      /* a suspended generator's or coroutine's frame ->
+                       * an item on its value stack */
   HS_EDGE_ITERABLE,   /* a built-in iterator -> what it iterates over */
   /* Hidden holders: the owner is the object itself, held by what the label
    * names, as many times as the edge's count says.  The graph does not

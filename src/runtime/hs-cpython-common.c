@@ -539,6 +539,14 @@ hs_py_iterator_source (PyObject *obj)
     }
 }
 
+/* Whether a generator, coroutine or async generator is running: its frame
+ * is then one of the thread's */
+gboolean
+hs_py_generator_is_running (PyObject *obj)
+{
+  return hs_py_is_generator (obj) && ((PyGenObject *) obj)->gi_frame_state == FRAME_EXECUTING;
+}
+
 /* The frame of a generator, coroutine or async generator that is not
  * running, and how many of its slots hold a local: CPython keeps the
  * frame inside the generator object, which holds what the frame holds

@@ -40,6 +40,7 @@ PyObject   *hs_py_frame_local          (HsPyFrame     *frame,
                                         PyObject     **name);
 gboolean    hs_py_is_generator         (PyObject      *obj);
 gboolean    hs_py_is_iterator          (PyObject      *obj);
+gboolean    hs_py_generator_is_running (PyObject      *obj);
 PyObject   *hs_py_iterator_source      (PyObject      *obj);
 gboolean    hs_py_is_loop_iterator     (PyObject      *obj);
 typedef void (*HsPyReferentFunc) (PyObject *referent,

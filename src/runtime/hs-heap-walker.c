@@ -383,14 +383,15 @@ add_function_edges (PyFunctionObject *fn)
  * the function it runs.  Drawn as arrows, since Python holds them as
  * surely as a closure holds its cells.  A slot that holds a cell (a
  * variable a nested function captures) points at the cell.  What the
- * frame's value stack holds (the iterator of a for loop) is not drawn
- * and stays "other". */
+ * frame's value stack holds (the iterator of a for loop, which a
+ * generator expression waits inside) is drawn too, in the stack's
+ * order. */
 static void
 add_generator_edges (PyObject *gen)
 {
-  int n_locals;
+  int n_locals, n_items;
   HsPyFrame *frame = hs_py_generator_frame (gen, &n_locals);
-  PyObject *function;
+  PyObject *function, **items;
 
   if (frame == NULL)
     return;
@@ -408,6 +409,10 @@ add_generator_edges (PyObject *gen)
       if (value != NULL)
         add_edge (HS_EDGE_LOCAL, intern_str (name), value);
     }
+  items = hs_py_frame_stack (frame, &n_items);
+  for (int i = 0; i < n_items; i++)
+    if (items[i] != NULL)
+      add_edge (HS_EDGE_STACK, 0, items[i]);
   function = hs_py_frame_function (frame);
   if (function != NULL)
     add_edge (HS_EDGE_FUNC, 0, function);

@@ -628,9 +628,28 @@ count_on_stacks (PyObject  *obj,
 
 typedef struct
 {
-  PyObject *name;   /* the frame whose value stack holds the first iterator */
-  guint     depth;
+  PyObject  *name;       /* the frame whose value stack holds the first iterator */
+  HsPyFrame *innermost;  /* this step's innermost frame, or NULL */
+  guint      depth;
 } IteratorWalk;
+
+/* Whether everything obj holds, it holds as a for loop's iterator: a
+ * built-in iterator, or a generator that is not running, whose frame holds
+ * its function and its locals (gen_traverse() visits them).  At its
+ * yield's own step a generator's frame is still the thread's innermost,
+ * and drawn as such. */
+static gboolean
+holds_for_loop (PyObject  *obj,
+                HsPyFrame *innermost)
+{
+  int n_locals;
+
+  if (hs_py_is_loop_iterator (obj))
+    return TRUE;
+  if (!hs_py_is_generator (obj) || hs_py_generator_is_running (obj))
+    return FALSE;
+  return innermost == NULL || hs_py_generator_frame (obj, &n_locals) != innermost;
+}
 
 static void hold_through_iterator (PyObject *obj,
                                    gpointer  user_data);
@@ -647,7 +666,7 @@ hold_through_iterator (PyObject *obj,
   IteratorWalk *walk = user_data;
 
   if (Py_REFCNT (obj) == 1 && walk->depth < MAX_ITERATOR_DEPTH &&
-      (PyTuple_CheckExact (obj) || hs_py_is_loop_iterator (obj)))
+      (PyTuple_CheckExact (obj) || holds_for_loop (obj, walk->innermost)))
     {
       walk->depth++;
       hs_py_foreach_referent (obj, hold_through_iterator, walk);
@@ -665,18 +684,20 @@ hold_through_iterator (PyObject *obj,
  * A for loop keeps its iterator on the value stack, and the iterator holds
  * what it iterates over: `for x in nums` makes nums read one more for the
  * whole loop.  The iterator is not drawn, so that reference is named, as
- * held by the iterators on the value stack of the frame.  Only an
- * iterator that nothing but value stacks holds: one that a variable also
- * holds (`for x in it`) may be drawn, with its arrow to what it iterates
- * over.
+ * held by the iterators on the value stack of the frame.  Likewise a
+ * generator the loop runs (`for s in numbers(3)`) holds its function and
+ * its locals.  Only an iterator that nothing but value stacks holds: one
+ * that a variable also holds (`for x in it`) may be drawn, with its arrow
+ * to what it iterates over.
  *
  * Read again at every step, for every frame: an iterator lets go of what
  * it iterates over when it runs out, which a frame that is not running
  * sees if a variable also holds the iterator.  A stack holds a few items.
  */
 static void
-hold_stack_iterators (void)
+hold_stack_iterators (GPtrArray *user_frames)
 {
+  HsPyFrame *innermost = user_frames->len > 0 ? g_ptr_array_index (user_frames, user_frames->len - 1) : NULL;
   guint n_items;
 
   for (guint i = 0; i < iterator_holds->len; i += 2)
@@ -689,9 +710,9 @@ hold_stack_iterators (void)
   for (guint i = 0; i < n_items; i++)
     {
       PyObject *iterator = g_ptr_array_index (stack_items, i);
-      IteratorWalk walk = { NULL, 0 };
+      IteratorWalk walk = { NULL, innermost, 0 };
 
-      if (hs_py_is_loop_iterator (iterator) && Py_REFCNT (iterator) == count_on_stacks (iterator, &walk.name))
+      if (holds_for_loop (iterator, innermost) && Py_REFCNT (iterator) == count_on_stacks (iterator, &walk.name))
         hs_py_foreach_referent (iterator, hold_through_iterator, &walk);
     }
 }
@@ -778,7 +799,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
             g_ptr_array_add (frame_items, items[k]);
           }
     }
-  hold_stack_iterators ();
+  hold_stack_iterators (user_frames);
 
   if (arena_state == ARENA_NOT_LOOKED && user_frames->len > 0)
     {

@@ -128,6 +128,10 @@ slot_name (HsSnapshot     *snapshot,
       /* Translators: a suspended generator (named by the first %s) holds
        * the object in its local variable named by the second %s */
       return g_strdup_printf (_("%s, local variable %s"), container, edge->label);
+    case HS_EDGE_STACK:
+      /* Translators: a suspended generator (named by %s) holds the object on
+       * the value stack of its frame, as the iterator of a for loop */
+      return g_strdup_printf (_("%s, on its value stack"), container);
     case HS_EDGE_ITERABLE:
       /* Translators: an iterator (named by %s) holds the object it iterates over */
       return g_strdup_printf (_("%s, the iterator over it"), container);

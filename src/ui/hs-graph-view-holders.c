@@ -178,7 +178,7 @@ holder_subtitle (HsEdgeKind kind)
     case HS_EDGE_HELD_MODULE_COPY:
       return _("kept to restore the module");
     case HS_EDGE_HELD_ITERATOR:
-      return _("what they iterate over");
+      return _("what they iterate over or hold");
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -904,7 +904,8 @@ hs_holder_box_describe (const HsHolderBox *box)
                                 "again later: a copy still holds what the dict held then."), box->holder);
     case HS_EDGE_HELD_ITERATOR:
       return g_strdup_printf (_("A for loop in %s keeps its iterator on the value stack until the loop ends; "
-                                "the iterator holds what it iterates over."), box->holder);
+                                "the iterator holds what it iterates over, and a generator its function "
+                                "and its local variables."), box->holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

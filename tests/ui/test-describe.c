@@ -426,6 +426,60 @@ test_loop_iterators (HsTraceFixture *f,
   }
 }
 
+static const char *loop_generator_program =
+  "def numbers(limit):\n"
+  "    seen = []\n"
+  "    for n in range(limit):\n"
+  "        seen.append(n)\n"
+  "        yield seen\n"
+  "for s in numbers(3):\n"
+  "    size = len(s)\n"
+  "gen = (x * 2 for x in [5, 6])\n"
+  "first = next(gen)\n"
+  "done = True\n";
+
+/* A generator that a for loop runs holds its function and its locals; a
+ * generator expression waits inside its own for loop, with the loop's
+ * iterator on its value stack.  Before, the list s names read one
+ * "other" (the generator's seen), numbers one more (the generator's
+ * function), and the generator expression's iterator one (its stack). */
+static void
+test_loop_generators (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  const char *version = data;
+  const char *held = "an iterator on the value stack of <module>";
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, loop_generator_program);
+  HsSnapshot *in_loop, *end;
+  const HsObject *gen, *iterator;
+  g_autoptr(HsRefcountBreakdown) seen = NULL;
+  g_autoptr(HsRefcountBreakdown) numbers = NULL;
+  g_autoptr(HsRefcountBreakdown) on_stack = NULL;
+
+  if (t == NULL)
+    return;
+
+  in_loop = hs_test_step_at_line (t, 7, 1);
+  seen = hs_describe_refcount_breakdown (in_loop, hs_test_var_ref (in_loop, NULL, "s"));
+  g_assert_cmpint (seen->refcount, ==, 2);
+  g_assert_true (has_drawn (seen, "s"));
+  g_assert_cmpuint (named_count (seen, held), ==, 1);
+  g_assert_cmpint (seen->other, ==, 0);
+  numbers = hs_describe_refcount_breakdown (in_loop, hs_test_var_ref (in_loop, NULL, "numbers"));
+  g_assert_cmpuint (named_count (numbers, held), ==, 1);
+  g_assert_cmpint (numbers->other, ==, 0);
+
+  end = hs_test_step_at_line (t, 10, 0);
+  gen = hs_test_var (end, NULL, "gen");
+  iterator = hs_test_edge (end, gen, HS_EDGE_STACK, NULL);
+  g_assert_nonnull (iterator);
+  on_stack = hs_describe_refcount_breakdown (end, iterator->ref);
+  g_assert_cmpint (on_stack->refcount, ==, 2);
+  g_assert_true (has_drawn (on_stack, "gen, on its value stack"));
+  g_assert_true (has_drawn (on_stack, "gen, local variable .0"));
+  g_assert_cmpint (on_stack->other, ==, 0);
+}
+
 /* A generator waiting at its yield holds its frame's locals and the
  * function it runs: drawn as arrows, they add up, where before the list
  * and the function each read one "other".  At the yield's own step the
@@ -1258,6 +1312,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/loop-generators/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_loop_generators, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/loop-generators/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_loop_generators, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/loop-generators/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_loop_generators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.12", HsTraceFixture, "3.12",
