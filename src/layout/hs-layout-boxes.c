@@ -230,6 +230,17 @@ rows_for (const HsObject        *o,
   g_assert (o != NULL);
   g_assert (options != NULL);
 
+  /* its entries are the variables of a module frame, drawn there: one
+   * row says so (fill_object_row ()).  A trace that says so of a dict
+   * with edges draws them: what a peer sends never hides an arrow. */
+  if ((o->flags & HS_OBJECT_FRAME_GLOBALS) && o->n_edges == 0)
+    {
+      RowSpec note = { NULL, NULL, TRUE, 0, 0 };
+
+      g_array_append_val (rows, note);
+      return rows;
+    }
+
   for (guint i = 0; i < o->n_edges; i++)
     {
       const HsEdge *e = &o->edges[i];
@@ -798,10 +809,14 @@ fill_object_row (HsLayout              *self,
       row->kind = HS_LAYOUT_ROW_ELISION;
       row->hidden = spec->hidden;
       row->held = spec->held;
-      row->rerun_cap = spec->held == 0 ? rerun_cap_for (o, sent, options) : 0;
+      row->rerun_cap = spec->held == 0 && spec->hidden > 0 ? rerun_cap_for (o, sent, options) : 0;
       /* Short: a box as wide as a sentence would crowd the column.  The
        * tooltip and a click offer the run (rerun_cap). */
-      if (spec->held == 0)
+      if (spec->hidden == 0)
+        /* Translators: a dict that is the globals of a module, whose
+         * entries are drawn as the variables of its frame, <module> */
+        text = g_strdup (_("its entries: the variables of <module>"));
+      else if (spec->held == 0)
         /* Translators: entries the runtime left out (its element cap,
          * or its cap on the objects of a step) */
         text = g_strdup_printf (_("… %s more, not recorded"), count);

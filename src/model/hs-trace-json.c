@@ -359,6 +359,8 @@ write_object (Writer            *w,
   flag (w, "interned", o->flags & HS_OBJECT_INTERNED, compact);
   flag (w, "immortal", o->flags & HS_OBJECT_IMMORTAL, compact);
   flag (w, "reachable", o->flags & HS_OBJECT_REACHABLE, compact);
+  /* new in this format's life: written only when true in both, as held */
+  flag (w, "frame_globals", o->flags & HS_OBJECT_FRAME_GLOBALS, TRUE);
   if (!compact || (o->flags & HS_OBJECT_GC_TRACKED))
     {
       KEY (w, "gc");

@@ -305,6 +305,8 @@ parse_record (Reader      *r,
     flags |= HS_OBJECT_IMMORTAL;
   if (get_bool (object, "reachable"))
     flags |= HS_OBJECT_REACHABLE;
+  if (get_bool (object, "frame_globals"))
+    flags |= HS_OBJECT_FRAME_GLOBALS;
   if (member (object, "length") != NULL)
     flags |= HS_OBJECT_CONTAINER;
   if (size >= 0)

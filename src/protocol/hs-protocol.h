@@ -165,6 +165,9 @@ typedef enum
   HS_OBJECT_SIZE_KNOWN = 1 << 7,
   /* bits 8-9: gc generation 0..2, 3 = not tracked */
   HS_OBJECT_CREATED    = 1 << 10, /* allocated during the step that reports it */
+  HS_OBJECT_FRAME_GLOBALS = 1 << 11, /* the globals of a module whose frame is
+                                      * drawn: its entries are the frame's
+                                      * variables, and it has no edges */
 } HsObjectFlags;
 
 #define HS_OBJECT_GENERATION_SHIFT 8

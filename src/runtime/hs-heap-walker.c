@@ -72,6 +72,7 @@ typedef struct
 
 static GArray *stack;              /* StackFrame, locals owned */
 static GArray *module_frames;      /* guint: the indices in it of module frames */
+static PyObject *finished_globals; /* the script's globals, drawn once it has finished */
 static GPtrArray *stack_frames;    /* HsPyFrame*, outermost first: for hs-holders */
 static GPtrArray *new_frames;      /* scratch: frames above those kept, innermost first */
 
@@ -436,6 +437,25 @@ holder_edges (HsEdgeKind  kind,
   g_array_append_vals (edge_scratch, triple, 3);
 }
 
+/* Whether dict is the globals of a module whose frame the graph draws, or
+ * of the script once it has finished: its entries are drawn as the
+ * frame's variables, and would count twice drawn again as the dict's
+ * (`g = globals()`, or a comprehension over globals()). */
+static gboolean
+is_drawn_globals (PyObject *dict)
+{
+  if (stack->len == 0)
+    return dict == finished_globals;
+  for (guint i = 0; i < module_frames->len; i++)
+    {
+      StackFrame *sf = &g_array_index (stack, StackFrame, g_array_index (module_frames, guint, i));
+
+      if (hs_py_frame_globals (sf->frame) == dict)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 compute_edges (HsEntry *e,
                guint32 *length,
@@ -470,6 +490,8 @@ compute_edges (HsEntry *e,
         PyObject *key, *value;
 
         *length = PyDict_GET_SIZE (obj);
+        if (is_drawn_globals (obj))
+          break;
         while (i < (Py_ssize_t) limits.max_elements && PyDict_Next (obj, &pos, &key, &value))
           {
             add_edge (HS_EDGE_KEY, index_label (i), key);
@@ -611,6 +633,9 @@ is_replayable_shape (HsEntry *e)
   g_assert (e != NULL);
 
   if (e->has_attrs)
+    return FALSE;
+  /* it draws its entries again when its frame returns */
+  if (e->shape == HS_SHAPE_DICT && is_drawn_globals (e->obj))
     return FALSE;
   switch ((HsShape) e->shape)
     {
@@ -904,6 +929,8 @@ process (HsEntry *e)
     store_edges (e, length, omitted);
 
   flags = hs_object_facts_flags (e, e->reachable);
+  if (e->shape == HS_SHAPE_DICT && is_drawn_globals (e->obj))
+    flags |= HS_OBJECT_FRAME_GLOBALS;
 
   if (!e->sent)
     {
@@ -2153,6 +2180,7 @@ hs_heap_walker_step (HsPyFrame *innermost,
 
   matched = update_stack (innermost);
   hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0, module_globals);
+  finished_globals = module_globals;
   kept = full_walk ? 0 : count_kept_frames (matched);
   read_vars (kept, module_globals, line);
 

@@ -1408,6 +1408,9 @@ describe_elision (HsGraphView       *self,
     }
   if ((o = hs_snapshot_lookup (self->snapshot, box->ref)) == NULL)
     return NULL;
+  if (row->hidden == 0 && (o->flags & HS_OBJECT_FRAME_GLOBALS))
+    return g_strdup (_("This dict holds the global variables of a module whose frame the graph draws: "
+                       "its entries are that frame's variables, drawn there and not again here"));
   for (guint i = 0; i < o->n_edges; i++)
     sent += o->edges[i].kind != HS_EDGE_VALUE;   /* a dict entry is a key and a value */
   length = hs_format_count ((gint64) o->length);

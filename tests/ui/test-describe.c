@@ -480,6 +480,53 @@ test_loop_generators (HsTraceFixture *f,
   g_assert_cmpint (on_stack->other, ==, 0);
 }
 
+/* g = globals() draws the globals of <module>, whose entries are the
+ * variables its frame draws: the dict's own edges drew each variable
+ * again, and a comprehension over globals() did so through its iterator,
+ * so a read "refcount 1" and 2 drawn references.  The dict draws no
+ * entry; one row says where they are. */
+static void
+test_globals_drawn_once (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version,
+                                                 "a = [1]\n"
+                                                 "g = globals()\n"
+                                                 "names = [n for n in g if not n.startswith('_')]\n"
+                                                 "done = True\n");
+  HsSnapshot *end;
+  const HsObject *g;
+  g_autoptr(HsRefcountBreakdown) a = NULL;
+  g_autoptr(HsLayout) layout = NULL;
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+  gboolean found = FALSE;
+
+  if (t == NULL)
+    return;
+  check_trace (t);
+  end = hs_test_step_at_line (t, 4, 0);
+  a = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "a"));
+  g_assert_cmpint (a->refcount, ==, 1);
+  g_assert_cmpuint (a->drawn->len, ==, 1);
+  g_assert_cmpint (a->other, ==, 0);
+  g = hs_test_var (end, NULL, "g");
+  g_assert_true (g->flags & HS_OBJECT_FRAME_GLOBALS);
+  g_assert_cmpuint (g->n_edges, ==, 0);
+
+  layout = hs_layout_new (end, NULL, NULL);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    if (boxes[b].kind == HS_LAYOUT_BOX_OBJECT && boxes[b].ref == g->ref)
+      {
+        g_assert_cmpuint (boxes[b].n_rows, ==, 1);
+        g_assert_cmpstr (boxes[b].rows[0].label, ==, "its entries: the variables of <module>");
+        found = TRUE;
+      }
+  g_assert_true (found);
+}
+
 /* A generator waiting at its yield holds its frame's locals and the
  * function it runs: drawn as arrows, they add up, where before the list
  * and the function each read one "other".  At the yield's own step the
@@ -1318,6 +1365,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_loop_generators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-generators/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_loop_generators, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/globals-drawn-once/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_globals_drawn_once, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/globals-drawn-once/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_globals_drawn_once, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/globals-drawn-once/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_globals_drawn_once, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.12", HsTraceFixture, "3.12",
