@@ -117,9 +117,17 @@ static GPtrArray *frame_functions;  /* and the function object it runs, or NULL 
 static GArray *frame_item_starts;   /* guint: where each frame's items start */
 static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
 
-/* What the iterators that only value stacks hold iterate over, as held
- * at the last step: pairs of the object and the frame's name. */
+/* What the iterators that only a value stack holds iterate over (see
+ * hold_frame_iterators ()), in the frames' order: pairs of the object and
+ * the frame's name, each frame's from frame_hold_starts on.  And every
+ * iterator on a kept frame's stack with its refcount then, each frame's
+ * from frame_iterator_starts on: a change of one tells that something
+ * else took or dropped it. */
 static GPtrArray *iterator_holds;
+static GArray *frame_hold_starts;       /* guint */
+static GPtrArray *stack_iterators;      /* PyObject* */
+static GArray *stack_iterator_refcounts;/* Py_ssize_t */
+static GArray *frame_iterator_starts;   /* guint */
 
 static void
 holding_free (gpointer data)
@@ -605,23 +613,6 @@ forget_idle_roots (void)
   return TRUE;
 }
 
-/* How many times the value stacks hold obj, and the name of a frame whose
- * stack holds it */
-static guint
-count_on_stacks (PyObject  *obj,
-                 PyObject **name)
-{
-  guint n = 0;
-
-  for (HsHolding *h = g_hash_table_lookup (stack_holdings, obj); h != NULL; h = h->next)
-    if (h->kind == HS_EDGE_HELD_STACK)
-      {
-        n += h->count;
-        *name = h->name;
-      }
-  return n;
-}
-
 /* An iterator that only the one before holds, as enumerate (nums) holds
  * a list iterator, is followed this deep */
 #define MAX_ITERATOR_DEPTH 8
@@ -686,35 +677,48 @@ hold_through_iterator (PyObject *obj,
  * whole loop.  The iterator is not drawn, so that reference is named, as
  * held by the iterators on the value stack of the frame.  Likewise a
  * generator the loop runs (`for s in numbers(3)`) holds its function and
- * its locals.  Only an iterator that nothing but value stacks holds: one
- * that a variable also holds (`for x in it`) may be drawn, with its arrow
- * to what it iterates over.
+ * its locals.  Only an iterator that nothing but the stack holds
+ * (refcount 1): one that a variable also holds (`for x in it`) may be
+ * drawn, with its arrow to what it iterates over.
  *
- * Read again at every step, for every frame: an iterator lets go of what
- * it iterates over when it runs out, which a frame that is not running
- * sees if a variable also holds the iterator.  A stack holds a few items.
+ * Read with the frame's stack.  What a frame that has not run since holds
+ * this way cannot change: nothing else holds the iterator to advance it.
+ * An iterator that something else holds can be advanced, or let go of
+ * (del it), elsewhere; hs_holders_begin_step () reads the stacks again
+ * when the refcount of one changes.
  */
 static void
-hold_stack_iterators (GPtrArray *user_frames)
+hold_frame_iterators (PyObject  **items,
+                      int         n,
+                      PyObject   *name,
+                      HsPyFrame  *innermost)
 {
-  HsPyFrame *innermost = user_frames->len > 0 ? g_ptr_array_index (user_frames, user_frames->len - 1) : NULL;
-  guint n_items;
+  IteratorWalk walk = { name, innermost, 0 };
 
-  for (guint i = 0; i < iterator_holds->len; i += 2)
-    unhold_stack_item (iterator_holds->pdata[i], HS_EDGE_HELD_ITERATOR, iterator_holds->pdata[i + 1]);
-  g_ptr_array_set_size (iterator_holds, 0);
+  for (int k = 0; k < n; k++)
+    if (items[k] != NULL && holds_for_loop (items[k], innermost))
+      {
+        Py_ssize_t refcount = Py_REFCNT (items[k]);
 
-  /* each object once, however many stacks hold it; those added below
-   * are not iterators the stacks hold */
-  n_items = stack_items->len;
-  for (guint i = 0; i < n_items; i++)
-    {
-      PyObject *iterator = g_ptr_array_index (stack_items, i);
-      IteratorWalk walk = { NULL, innermost, 0 };
+        g_ptr_array_add (stack_iterators, items[k]);
+        g_array_append_val (stack_iterator_refcounts, refcount);
+        if (refcount == 1)
+          hs_py_foreach_referent (items[k], hold_through_iterator, &walk);
+      }
+}
 
-      if (holds_for_loop (iterator, innermost) && Py_REFCNT (iterator) == count_on_stacks (iterator, &walk.name))
-        hs_py_foreach_referent (iterator, hold_through_iterator, &walk);
-    }
+/* Whether an iterator on the stack of one of the first keep frames was
+ * taken or let go of by something else since it was read */
+static gboolean
+kept_iterators_changed (guint keep)
+{
+  guint end = keep < frame_iterator_starts->len ? g_array_index (frame_iterator_starts, guint, keep)
+                                                : stack_iterators->len;
+
+  for (guint i = 0; i < end; i++)
+    if (Py_REFCNT (g_ptr_array_index (stack_iterators, i)) != g_array_index (stack_iterator_refcounts, Py_ssize_t, i))
+      return TRUE;
+  return FALSE;
 }
 
 /* user_frames are this step's, outermost first; the first keep of them
@@ -725,6 +729,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
                        PyObject  *main_globals)
 {
   gboolean codes_changed = FALSE;
+  HsPyFrame *innermost;
 
   g_return_if_fail (user_frames != NULL);
 
@@ -742,8 +747,15 @@ hs_holders_begin_step (GPtrArray *user_frames,
       frame_item_starts = g_array_new (FALSE, FALSE, sizeof (guint));
       frame_items = g_ptr_array_new ();
       iterator_holds = g_ptr_array_new ();
+      frame_hold_starts = g_array_new (FALSE, FALSE, sizeof (guint));
+      stack_iterators = g_ptr_array_new ();
+      stack_iterator_refcounts = g_array_new (FALSE, FALSE, sizeof (Py_ssize_t));
+      frame_iterator_starts = g_array_new (FALSE, FALSE, sizeof (guint));
     }
   keep = MIN (keep, frame_codes->len);
+  if (kept_iterators_changed (keep))
+    keep = 0;
+  innermost = user_frames->len > 0 ? g_ptr_array_index (user_frames, user_frames->len - 1) : NULL;
   step_serial++;
 
   /* the frames past those kept let go of what they held */
@@ -754,7 +766,15 @@ hs_holders_begin_step (GPtrArray *user_frames,
       PyObject *name = g_ptr_array_index (frame_names, last);
       PyObject *function = g_ptr_array_index (frame_functions, last);
       guint start = g_array_index (frame_item_starts, guint, last);
+      guint holds = g_array_index (frame_hold_starts, guint, last);
 
+      for (guint k = holds; k < iterator_holds->len; k += 2)
+        unhold_stack_item (iterator_holds->pdata[k], HS_EDGE_HELD_ITERATOR, iterator_holds->pdata[k + 1]);
+      g_ptr_array_set_size (iterator_holds, holds);
+      g_array_set_size (frame_hold_starts, last);
+      g_ptr_array_set_size (stack_iterators, g_array_index (frame_iterator_starts, guint, last));
+      g_array_set_size (stack_iterator_refcounts, stack_iterators->len);
+      g_array_set_size (frame_iterator_starts, last);
       for (guint k = start; k < frame_items->len; k++)
         unhold_stack_item (g_ptr_array_index (frame_items, k), HS_EDGE_HELD_STACK, name);
       if (function != NULL)
@@ -781,6 +801,8 @@ hs_holders_begin_step (GPtrArray *user_frames,
       g_ptr_array_add (frame_names, code->co_qualname);
       g_ptr_array_add (frame_functions, function);
       g_array_append_val (frame_item_starts, start);
+      g_array_append_val (frame_hold_starts, iterator_holds->len);
+      g_array_append_val (frame_iterator_starts, stack_iterators->len);
       codes_changed |= count_root (code, 1);
       /* the function a frame runs lives while the frame does, and does
        * not change: the frame holds it from call to return */
@@ -798,8 +820,8 @@ hs_holders_begin_step (GPtrArray *user_frames,
             hold (stack_holdings, items[k], HS_EDGE_HELD_STACK, code->co_qualname);
             g_ptr_array_add (frame_items, items[k]);
           }
+      hold_frame_iterators (items, n, code->co_qualname, innermost);
     }
-  hold_stack_iterators (user_frames);
 
   if (arena_state == ARENA_NOT_LOOKED && user_frames->len > 0)
     {

@@ -358,14 +358,24 @@ static const char *loop_program =
   "for k, v in d.items():\n"
   "    v = None\n"
   "rest = list(it)\n"
-  "done = True\n";
+  "done = True\n"
+  "def drop():\n"
+  "    global it2\n"
+  "    it2 = None\n"
+  "    return 0\n"
+  "it2 = iter(nums)\n"
+  "for y in it2:\n"
+  "    drop()\n"
+  "done = False\n";
 
 /* A for loop keeps its iterator on the value stack, and the iterator holds
  * what it iterates over; an iterator a variable holds draws an arrow to
  * it.  Before, nums read one "other" for it and one more inside each loop.
  * Through enumerate() and zip(), and through the (k, v) tuple a dict items
  * iterator keeps for reuse, which still holds nums after v lets go of it.
- * An iterator that has run out holds nothing. */
+ * An iterator that has run out holds nothing.  One that a function lets
+ * go of (it2 = None) while the loop runs it, in a frame that does not
+ * run meanwhile, is named from then on. */
 static void
 test_loop_iterators (HsTraceFixture *f,
                      gconstpointer   data)
@@ -381,13 +391,13 @@ test_loop_iterators (HsTraceFixture *f,
   /* every step from nums = [1, 2, 3] to the last line: nums adds up,
    * with nothing left to "other" */
   first = hs_snapshot_get_index (hs_test_step_at_line (t, 2, 0));
-  last = hs_snapshot_get_index (hs_test_step_at_line (t, 11, 0));
+  last = hs_snapshot_get_index (hs_test_step_at_line (t, 19, 0));
   for (guint step = first; step <= last; step++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
       g_autoptr(HsRefcountBreakdown) b = NULL;
 
-      b = hs_describe_refcount_breakdown (snapshot, hs_test_var_ref (snapshot, NULL, "nums"));
+      b = hs_describe_refcount_breakdown (snapshot, hs_test_var_ref (snapshot, "<module>", "nums"));
       g_assert_nonnull (b);
       if (b->other != 0)
         g_error ("Python %s, step %u (line %u): nums has refcount %" G_GINT64_FORMAT
