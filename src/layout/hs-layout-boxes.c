@@ -233,7 +233,7 @@ rows_for (const HsObject        *o,
   /* its entries are the variables of a module frame, drawn there: one
    * row says so (fill_object_row ()).  A trace that says so of a dict
    * with edges draws them: what a peer sends never hides an arrow. */
-  if ((o->flags & HS_OBJECT_FRAME_GLOBALS) && o->n_edges == 0)
+  if ((o->flags & HS_OBJECT_FRAME_GLOBALS) && o->n_edges == 0 && shape == HS_LAYOUT_SHAPE_MAPPING)
     {
       RowSpec note = { NULL, NULL, TRUE, 0, 0 };
 

@@ -305,7 +305,8 @@ parse_record (Reader      *r,
     flags |= HS_OBJECT_IMMORTAL;
   if (get_bool (object, "reachable"))
     flags |= HS_OBJECT_REACHABLE;
-  if (get_bool (object, "frame_globals"))
+  /* only a dict is a module's globals */
+  if (get_bool (object, "frame_globals") && g_strcmp0 (type, "dict") == 0)
     flags |= HS_OBJECT_FRAME_GLOBALS;
   if (member (object, "length") != NULL)
     flags |= HS_OBJECT_CONTAINER;

@@ -550,8 +550,12 @@ compute_edges (HsEntry *e,
     case HS_SHAPE_ITERATOR:
       /* read again at every step: next() moves no pointer, but the
        * iterator lets go of what it iterates over when it runs out */
-      if (hs_py_iterator_source (obj) != NULL)
-        add_edge (HS_EDGE_ITERABLE, 0, hs_py_iterator_source (obj));
+      {
+        PyObject *source = hs_py_iterator_source (obj);
+
+        if (source != NULL)
+          add_edge (HS_EDGE_ITERABLE, 0, source);
+      }
       break;
 
     case HS_SHAPE_UNKNOWN:
@@ -715,6 +719,10 @@ replay_edges (HsEntry *e,
   g_assert (e != NULL);
 
   if (full_walk || !e->cached || !is_replayable_shape (e))
+    return FALSE;
+  /* the edges it stored as a frame's globals were none: the step after
+   * its frame returns reads it whole, as its flags still say */
+  if (e->flags & HS_OBJECT_FRAME_GLOBALS)
     return FALSE;
   c = edge_cache (e);
   /* A container left out of the last walk may hold entries freed since,

@@ -120,13 +120,14 @@ static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
 /* What the iterators that only a value stack holds iterate over (see
  * hold_frame_iterators ()), in the frames' order: pairs of the object and
  * the frame's name, each frame's from frame_hold_starts on.  And every
- * iterator on a kept frame's stack with its refcount then, each frame's
- * from frame_iterator_starts on: a change of one tells that something
- * else took or dropped it. */
+ * iterator on a kept frame's stack with its refcount and its mark then,
+ * each frame's from frame_iterator_starts on: a change of one tells that
+ * something else took, dropped or advanced it. */
 static GPtrArray *iterator_holds;
 static GArray *frame_hold_starts;       /* guint */
 static GPtrArray *stack_iterators;      /* PyObject* */
 static GArray *stack_iterator_refcounts;/* Py_ssize_t */
+static GPtrArray *stack_iterator_marks; /* iterator_mark () then */
 static GArray *frame_iterator_starts;   /* guint */
 
 static void
@@ -628,7 +629,8 @@ typedef struct
  * built-in iterator, or a generator that is not running, whose frame holds
  * its function and its locals (gen_traverse() visits them).  At its
  * yield's own step a generator's frame is still the thread's innermost,
- * and drawn as such. */
+ * and drawn as such.  Not a coroutine an await waits on: it is no
+ * iterator, and the holder's name would say so. */
 static gboolean
 holds_for_loop (PyObject  *obj,
                 HsPyFrame *innermost)
@@ -637,7 +639,7 @@ holds_for_loop (PyObject  *obj,
 
   if (hs_py_is_loop_iterator (obj))
     return TRUE;
-  if (!hs_py_is_generator (obj) || hs_py_generator_is_running (obj))
+  if (!PyGen_Check (obj) || hs_py_generator_is_running (obj))
     return FALSE;
   return innermost == NULL || hs_py_generator_frame (obj, &n_locals) != innermost;
 }
@@ -682,11 +684,27 @@ hold_through_iterator (PyObject *obj,
  * drawn, with its arrow to what it iterates over.
  *
  * Read with the frame's stack.  What a frame that has not run since holds
- * this way cannot change: nothing else holds the iterator to advance it.
- * An iterator that something else holds can be advanced, or let go of
- * (del it), elsewhere; hs_holders_begin_step () reads the stacks again
- * when the refcount of one changes.
+ * this way changes only if something else reaches the iterator: one that
+ * something else holds can be advanced, or let go of (del it), elsewhere,
+ * and gc.get_referrers () can reach any.  hs_holders_begin_step () reads
+ * the stacks again when the refcount of one changes, or what it iterates
+ * over (iterator_mark ()): an iterator run out elsewhere.  A generator
+ * resumed through gc and suspended again between two steps is not seen.
  */
+/* What tells that an iterator ran out: what it iterates over, or for a
+ * generator its frame, which it clears when it finishes */
+static gpointer
+iterator_mark (PyObject *obj)
+{
+  int n_locals;
+
+  if (hs_py_is_iterator (obj))
+    return hs_py_iterator_source (obj);
+  if (PyGen_Check (obj))
+    return hs_py_generator_frame (obj, &n_locals);
+  return NULL;
+}
+
 static void
 hold_frame_iterators (PyObject  **items,
                       int         n,
@@ -702,6 +720,7 @@ hold_frame_iterators (PyObject  **items,
 
         g_ptr_array_add (stack_iterators, items[k]);
         g_array_append_val (stack_iterator_refcounts, refcount);
+        g_ptr_array_add (stack_iterator_marks, iterator_mark (items[k]));
         if (refcount == 1)
           hs_py_foreach_referent (items[k], hold_through_iterator, &walk);
       }
@@ -716,8 +735,13 @@ kept_iterators_changed (guint keep)
                                                 : stack_iterators->len;
 
   for (guint i = 0; i < end; i++)
-    if (Py_REFCNT (g_ptr_array_index (stack_iterators, i)) != g_array_index (stack_iterator_refcounts, Py_ssize_t, i))
-      return TRUE;
+    {
+      PyObject *iterator = g_ptr_array_index (stack_iterators, i);
+
+      if (Py_REFCNT (iterator) != g_array_index (stack_iterator_refcounts, Py_ssize_t, i) ||
+          iterator_mark (iterator) != g_ptr_array_index (stack_iterator_marks, i))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -750,6 +774,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       frame_hold_starts = g_array_new (FALSE, FALSE, sizeof (guint));
       stack_iterators = g_ptr_array_new ();
       stack_iterator_refcounts = g_array_new (FALSE, FALSE, sizeof (Py_ssize_t));
+      stack_iterator_marks = g_ptr_array_new ();
       frame_iterator_starts = g_array_new (FALSE, FALSE, sizeof (guint));
     }
   keep = MIN (keep, frame_codes->len);
@@ -774,6 +799,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       g_array_set_size (frame_hold_starts, last);
       g_ptr_array_set_size (stack_iterators, g_array_index (frame_iterator_starts, guint, last));
       g_array_set_size (stack_iterator_refcounts, stack_iterators->len);
+      g_ptr_array_set_size (stack_iterator_marks, stack_iterators->len);
       g_array_set_size (frame_iterator_starts, last);
       for (guint k = start; k < frame_items->len; k++)
         unhold_stack_item (g_ptr_array_index (frame_items, k), HS_EDGE_HELD_STACK, name);

@@ -537,6 +537,59 @@ test_globals_drawn_once (HsTraceFixture *f,
   g_assert_true (found);
 }
 
+/* A dict that was the globals of a frame draws its entries again once
+ * the frame returns: exec () runs a module frame over d.  The edges it
+ * stored as none were replayed from the walker's cache, and d read
+ * "… 2 more, not recorded" with [1] one "other". */
+static void
+test_globals_drawn_again (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version,
+                                                 "d = {'a': [1]}\n"
+                                                 "exec(compile('len(a)\\n', __file__, 'exec'), d)\n"
+                                                 "x = 1\n"
+                                                 "y = 2\n");
+  HsSnapshot *end;
+  const HsObject *d;
+
+  if (t == NULL)
+    return;
+  check_trace (t);
+  end = hs_test_step_at_line (t, 4, 0);
+  d = hs_test_var (end, NULL, "d");
+  g_assert_false (d->flags & HS_OBJECT_FRAME_GLOBALS);
+  /* 'a' and '__builtins__', each a key and a value */
+  g_assert_cmpuint (d->n_edges, ==, 4);
+}
+
+/* gc.get_referrers () reaches the iterator of a for loop in a frame that
+ * waits, and runs it out within one line, its refcount as it was: the
+ * frame's hold on nums, named from its iterator, goes with it.  Before,
+ * nums read 2 = 2 drawn + 1 named. */
+static void
+test_iterator_run_out_elsewhere (HsTraceFixture *f,
+                                 gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version,
+                                                 "import gc, collections\n"
+                                                 "LI = type(iter([]))\n"
+                                                 "def body(lst):\n"
+                                                 "    collections.deque(max(gc.get_referrers(lst), key=LI.__instancecheck__), maxlen=0)\n"
+                                                 "    a = 1\n"
+                                                 "    return a\n"
+                                                 "nums = [[1], [2], [3]]\n"
+                                                 "for x in nums:\n"
+                                                 "    body(nums)\n");
+
+  if (t == NULL)
+    return;
+  /* every object of every step adds up, and no "other" is negative */
+  check_trace (t);
+}
+
 /* A generator waiting at its yield holds its frame's locals and the
  * function it runs: drawn as arrows, they add up, where before the list
  * and the function each read one "other".  At the yield's own step the
@@ -1381,6 +1434,18 @@ main (int   argc,
               hs_trace_fixture_setup, test_globals_drawn_once, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/globals-drawn-once/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_globals_drawn_once, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/globals-drawn-again/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_globals_drawn_again, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/globals-drawn-again/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_globals_drawn_again, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/globals-drawn-again/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_globals_drawn_again, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/iterator-run-out-elsewhere/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_iterator_run_out_elsewhere, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/iterator-run-out-elsewhere/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_iterator_run_out_elsewhere, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/iterator-run-out-elsewhere/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_iterator_run_out_elsewhere, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/static-or-immortal/3.12", HsTraceFixture, "3.12",
