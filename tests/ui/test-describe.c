@@ -347,6 +347,9 @@ test_holders_many (HsTraceFixture *f,
   g_assert_cmpint ((gint64) cls->drawn->len + cls->n_named + cls->other, ==, cls->refcount);
 }
 
+/* How the inspector names the iterators on the stack of <module> */
+#define LOOP_ITERATOR_HOLDER "an iterator on the value stack of <module>"
+
 static const char *loop_program =
   "nums = [1, 2, 3]\n"
   "it = iter(nums)\n"
@@ -381,7 +384,7 @@ test_loop_iterators (HsTraceFixture *f,
                      gconstpointer   data)
 {
   const char *version = data;
-  const char *held = "an iterator on the value stack of <module>";
+  const char *held = LOOP_ITERATOR_HOLDER;
   HsTrace *t = hs_trace_fixture_run_with_python (f, version, loop_program);
   guint first, last;
 
@@ -458,7 +461,7 @@ test_loop_generators (HsTraceFixture *f,
                       gconstpointer   data)
 {
   const char *version = data;
-  const char *held = "an iterator on the value stack of <module>";
+  const char *held = LOOP_ITERATOR_HOLDER;
   HsTrace *t = hs_trace_fixture_run_with_python (f, version, loop_generator_program);
   HsSnapshot *in_loop, *end;
   const HsObject *gen, *iterator;
