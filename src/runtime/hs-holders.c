@@ -644,33 +644,68 @@ holds_for_loop (PyObject  *obj,
   return innermost == NULL || hs_py_generator_frame (obj, &n_locals) != innermost;
 }
 
-static void hold_through_iterator (PyObject *obj,
-                                   gpointer  user_data);
-
-/* What a hidden iterator holds: an object that it alone holds and that
- * holds only for it (a list iterator that zip () wraps, the tuple of
- * iterators of zip () or map (), the result tuple a dict items iterator,
- * enumerate () or zip () reuses, which keeps the last item alone) is not
- * drawn either, and what it holds is followed; anything else is held. */
 static void
-hold_through_iterator (PyObject *obj,
-                       gpointer  user_data)
+hold_iterated (PyObject     *obj,
+               IteratorWalk *walk)
 {
-  IteratorWalk *walk = user_data;
-
-  if (Py_REFCNT (obj) == 1 && walk->depth < MAX_ITERATOR_DEPTH &&
-      (PyTuple_CheckExact (obj) || holds_for_loop (obj, walk->innermost)))
-    {
-      walk->depth++;
-      hs_py_foreach_referent (obj, hold_through_iterator, walk);
-      walk->depth--;
-      return;
-    }
   if (!g_hash_table_contains (stack_holdings, obj))
     g_ptr_array_add (stack_items, obj);
   hold (stack_holdings, obj, HS_EDGE_HELD_ITERATOR, walk->name);
   g_ptr_array_add (iterator_holds, obj);
   g_ptr_array_add (iterator_holds, walk->name);
+}
+
+static void
+collect_referent (PyObject *obj,
+                  gpointer  user_data)
+{
+  g_ptr_array_add (user_data, obj);
+}
+
+/* Past this many, a referent held more than once by the same object is
+ * not looked for: each is held, none followed */
+#define MAX_REFERENTS_COMPARED 64
+
+/* What a hidden iterator holds: an object that only it holds, as many
+ * times as it holds it, and that holds only for it is not drawn either,
+ * and what it holds is followed: a list iterator that zip () wraps, the
+ * tuple of iterators of zip () or map (), the result tuple a dict items
+ * iterator, enumerate () or zip () reuses (which keeps the last item
+ * alone), the iterator a generator expression holds both as its .0 and
+ * on its value stack.  Anything else is held, once for each reference. */
+static void
+hold_referents (PyObject     *obj,
+                IteratorWalk *walk)
+{
+  g_autoptr(GPtrArray) referents = g_ptr_array_new ();
+
+  hs_py_foreach_referent (obj, collect_referent, referents);
+  for (guint i = 0; i < referents->len; i++)
+    {
+      PyObject *referent = g_ptr_array_index (referents, i);
+      gboolean seen = FALSE;
+      guint n = 1;
+
+      if (referents->len <= MAX_REFERENTS_COMPARED)
+        for (guint j = 0; j < referents->len; j++)
+          if (j != i && referents->pdata[j] == (gpointer) referent)
+            {
+              seen |= j < i;
+              n++;
+            }
+      if (seen)
+        continue;
+      if (Py_REFCNT (referent) == (Py_ssize_t) n && walk->depth < MAX_ITERATOR_DEPTH &&
+          (PyTuple_CheckExact (referent) || holds_for_loop (referent, walk->innermost)))
+        {
+          walk->depth++;
+          hold_referents (referent, walk);
+          walk->depth--;
+        }
+      else
+        for (guint k = 0; k < n; k++)
+          hold_iterated (referent, walk);
+    }
 }
 
 /*
@@ -722,7 +757,7 @@ hold_frame_iterators (PyObject  **items,
         g_array_append_val (stack_iterator_refcounts, refcount);
         g_ptr_array_add (stack_iterator_marks, iterator_mark (items[k]));
         if (refcount == 1)
-          hs_py_foreach_referent (items[k], hold_through_iterator, &walk);
+          hold_referents (items[k], &walk);
       }
 }
 

@@ -449,13 +449,20 @@ static const char *loop_generator_program =
   "    size = len(s)\n"
   "gen = (x * 2 for x in [5, 6])\n"
   "first = next(gen)\n"
-  "done = True\n";
+  "done = True\n"
+  "nums = [1, 2]\n"
+  "for y in (x * 2 for x in nums):\n"
+  "    z = y\n"
+  "done = False\n";
 
 /* A generator that a for loop runs holds its function and its locals; a
  * generator expression waits inside its own for loop, with the loop's
  * iterator on its value stack.  Before, the list s names read one
  * "other" (the generator's seen), numbers one more (the generator's
- * function), and the generator expression's iterator one (its stack). */
+ * function), and the generator expression's iterator one (its stack).
+ * A generator expression that only a for loop holds holds its iterator
+ * twice, as .0 and on its stack: nums, which that iterator holds, read
+ * one "other". */
 static void
 test_loop_generators (HsTraceFixture *f,
                       gconstpointer   data)
@@ -468,6 +475,8 @@ test_loop_generators (HsTraceFixture *f,
   g_autoptr(HsRefcountBreakdown) seen = NULL;
   g_autoptr(HsRefcountBreakdown) numbers = NULL;
   g_autoptr(HsRefcountBreakdown) on_stack = NULL;
+  g_autoptr(HsRefcountBreakdown) nums = NULL;
+  HsSnapshot *in_genexpr_loop;
 
   if (t == NULL)
     return;
@@ -491,6 +500,11 @@ test_loop_generators (HsTraceFixture *f,
   g_assert_true (has_drawn (on_stack, "gen, on its value stack"));
   g_assert_true (has_drawn (on_stack, "gen, local variable .0"));
   g_assert_cmpint (on_stack->other, ==, 0);
+
+  in_genexpr_loop = hs_test_step_at_line (t, 13, 0);
+  nums = hs_describe_refcount_breakdown (in_genexpr_loop, hs_test_var_ref (in_genexpr_loop, NULL, "nums"));
+  g_assert_cmpuint (named_count (nums, held), ==, 1);
+  g_assert_cmpint (nums->other, ==, 0);
 }
 
 /* g = globals() draws the globals of <module>, whose entries are the
