@@ -393,8 +393,13 @@ test_loop_iterators (HsTraceFixture *f,
 
   /* every step from nums = [1, 2, 3] to the last line: nums adds up,
    * with nothing left to "other" */
-  first = hs_snapshot_get_index (hs_test_step_at_line (t, 2, 0));
-  last = hs_snapshot_get_index (hs_test_step_at_line (t, 19, 0));
+  {
+    g_autoptr(HsSnapshot) at2 = hs_test_step_at_line (t, 2, 0);
+    g_autoptr(HsSnapshot) at19 = hs_test_step_at_line (t, 19, 0);
+
+    first = hs_snapshot_get_index (at2);
+    last = hs_snapshot_get_index (at19);
+  }
   for (guint step = first; step <= last; step++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
@@ -409,10 +414,10 @@ test_loop_iterators (HsTraceFixture *f,
     }
 
   {
-    HsSnapshot *in_for = hs_test_step_at_line (t, 4, 0);
-    HsSnapshot *in_enumerate = hs_test_step_at_line (t, 6, 0);
-    HsSnapshot *in_items = hs_test_step_at_line (t, 9, 0);
-    HsSnapshot *end = hs_test_step_at_line (t, 11, 0);
+    g_autoptr(HsSnapshot) in_for = hs_test_step_at_line (t, 4, 0);
+    g_autoptr(HsSnapshot) in_enumerate = hs_test_step_at_line (t, 6, 0);
+    g_autoptr(HsSnapshot) in_items = hs_test_step_at_line (t, 9, 0);
+    g_autoptr(HsSnapshot) end = hs_test_step_at_line (t, 11, 0);
     g_autoptr(HsRefcountBreakdown) a = hs_describe_refcount_breakdown (in_for, hs_test_var_ref (in_for, NULL, "nums"));
     g_autoptr(HsRefcountBreakdown) b = hs_describe_refcount_breakdown (in_enumerate, hs_test_var_ref (in_enumerate, NULL, "nums"));
     g_autoptr(HsRefcountBreakdown) c = hs_describe_refcount_breakdown (in_items, hs_test_var_ref (in_items, NULL, "nums"));
@@ -470,13 +475,14 @@ test_loop_generators (HsTraceFixture *f,
   const char *version = data;
   const char *held = LOOP_ITERATOR_HOLDER;
   HsTrace *t = hs_trace_fixture_run_with_python (f, version, loop_generator_program);
-  HsSnapshot *in_loop, *end;
+  g_autoptr(HsSnapshot) in_loop = NULL;
+  g_autoptr(HsSnapshot) end = NULL;
   const HsObject *gen, *iterator;
   g_autoptr(HsRefcountBreakdown) seen = NULL;
   g_autoptr(HsRefcountBreakdown) numbers = NULL;
   g_autoptr(HsRefcountBreakdown) on_stack = NULL;
   g_autoptr(HsRefcountBreakdown) nums = NULL;
-  HsSnapshot *in_genexpr_loop;
+  g_autoptr(HsSnapshot) in_genexpr_loop = NULL;
 
   if (t == NULL)
     return;
@@ -522,7 +528,7 @@ test_globals_drawn_once (HsTraceFixture *f,
                                                  "g = globals()\n"
                                                  "names = [n for n in g if not n.startswith('_')]\n"
                                                  "done = True\n");
-  HsSnapshot *end;
+  g_autoptr(HsSnapshot) end = NULL;
   const HsObject *g;
   g_autoptr(HsRefcountBreakdown) a = NULL;
   g_autoptr(HsLayout) layout = NULL;
@@ -568,7 +574,7 @@ test_globals_drawn_again (HsTraceFixture *f,
                                                  "exec(compile('len(a)\\n', __file__, 'exec'), d)\n"
                                                  "x = 1\n"
                                                  "y = 2\n");
-  HsSnapshot *end;
+  g_autoptr(HsSnapshot) end = NULL;
   const HsObject *d;
 
   if (t == NULL)
