@@ -118,8 +118,8 @@ static GArray *frame_item_starts;   /* guint: where each frame's items start */
 static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
 
 /* What the iterators that only a value stack holds iterate over (see
- * hold_frame_iterators ()), in the frames' order: pairs of the object and
- * the frame's name, each frame's from frame_hold_starts on.  And every
+ * hold_frame_iterators ()), in the frames' order, each frame's from
+ * frame_hold_starts on, held under the frame's name.  And every
  * iterator on a kept frame's stack with its refcount and its mark then,
  * each frame's from frame_iterator_starts on: a change of one tells that
  * something else took, dropped or advanced it. */
@@ -207,6 +207,16 @@ unhold (GHashTable *table,
   if (first != NULL)
     g_hash_table_insert (table, obj, first);
   return first == NULL;
+}
+
+static void
+hold_stack_item (PyObject   *obj,
+                 HsEdgeKind  kind,
+                 PyObject   *name)
+{
+  if (!g_hash_table_contains (stack_holdings, obj))
+    g_ptr_array_add (stack_items, obj);
+  hold (stack_holdings, obj, kind, name);
 }
 
 static void
@@ -648,11 +658,8 @@ static void
 hold_iterated (PyObject     *obj,
                IteratorWalk *walk)
 {
-  if (!g_hash_table_contains (stack_holdings, obj))
-    g_ptr_array_add (stack_items, obj);
-  hold (stack_holdings, obj, HS_EDGE_HELD_ITERATOR, walk->name);
+  hold_stack_item (obj, HS_EDGE_HELD_ITERATOR, walk->name);
   g_ptr_array_add (iterator_holds, obj);
-  g_ptr_array_add (iterator_holds, walk->name);
 }
 
 static void
@@ -708,6 +715,20 @@ hold_referents (PyObject     *obj,
     }
 }
 
+/* What tells that an iterator ran out: what it iterates over, or for a
+ * generator its frame, which it clears when it finishes */
+static gpointer
+iterator_mark (PyObject *obj)
+{
+  int n_locals;
+
+  if (hs_py_is_iterator (obj))
+    return hs_py_iterator_source (obj);
+  if (PyGen_Check (obj))
+    return hs_py_generator_frame (obj, &n_locals);
+  return NULL;
+}
+
 /*
  * A for loop keeps its iterator on the value stack, and the iterator holds
  * what it iterates over: `for x in nums` makes nums read one more for the
@@ -726,20 +747,6 @@ hold_referents (PyObject     *obj,
  * over (iterator_mark ()): an iterator run out elsewhere.  A generator
  * resumed through gc and suspended again between two steps is not seen.
  */
-/* What tells that an iterator ran out: what it iterates over, or for a
- * generator its frame, which it clears when it finishes */
-static gpointer
-iterator_mark (PyObject *obj)
-{
-  int n_locals;
-
-  if (hs_py_is_iterator (obj))
-    return hs_py_iterator_source (obj);
-  if (PyGen_Check (obj))
-    return hs_py_generator_frame (obj, &n_locals);
-  return NULL;
-}
-
 static void
 hold_frame_iterators (PyObject  **items,
                       int         n,
@@ -828,8 +835,8 @@ hs_holders_begin_step (GPtrArray *user_frames,
       guint start = g_array_index (frame_item_starts, guint, last);
       guint holds = g_array_index (frame_hold_starts, guint, last);
 
-      for (guint k = holds; k < iterator_holds->len; k += 2)
-        unhold_stack_item (iterator_holds->pdata[k], HS_EDGE_HELD_ITERATOR, iterator_holds->pdata[k + 1]);
+      for (guint k = holds; k < iterator_holds->len; k++)
+        unhold_stack_item (iterator_holds->pdata[k], HS_EDGE_HELD_ITERATOR, name);
       g_ptr_array_set_size (iterator_holds, holds);
       g_array_set_size (frame_hold_starts, last);
       g_ptr_array_set_size (stack_iterators, g_array_index (frame_iterator_starts, guint, last));
@@ -868,17 +875,11 @@ hs_holders_begin_step (GPtrArray *user_frames,
       /* the function a frame runs lives while the frame does, and does
        * not change: the frame holds it from call to return */
       if (function != NULL)
-        {
-          if (!g_hash_table_contains (stack_holdings, function))
-            g_ptr_array_add (stack_items, function);
-          hold (stack_holdings, function, HS_EDGE_HELD_FRAME, code->co_qualname);
-        }
+        hold_stack_item (function, HS_EDGE_HELD_FRAME, code->co_qualname);
       for (int k = 0; k < n; k++)
         if (items[k] != NULL)
           {
-            if (!g_hash_table_contains (stack_holdings, items[k]))
-              g_ptr_array_add (stack_items, items[k]);
-            hold (stack_holdings, items[k], HS_EDGE_HELD_STACK, code->co_qualname);
+            hold_stack_item (items[k], HS_EDGE_HELD_STACK, code->co_qualname);
             g_ptr_array_add (frame_items, items[k]);
           }
       hold_frame_iterators (items, n, code->co_qualname, innermost);
