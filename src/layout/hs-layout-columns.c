@@ -103,11 +103,19 @@ hs_layout_index_referrers (HsLayoutBuilder *builder)
     }
 }
 
-/* Survivors keep their columns; objects that turned into garbage are new
- * to the garbage zone */
+/*
+ * Survivors keep their columns; objects that turned into garbage are new
+ * to the garbage zone.  Where no object survives (the first step, shown
+ * after any other), the columns start afresh: kept, they held the widest
+ * box of every step shown before, so the same step was drawn one way or
+ * another depending on which steps a window happened to show while the
+ * program ran.
+ */
 static void
 find_survivors (HsLayoutBuilder *builder)
 {
+  gboolean any = FALSE;
+
   g_assert (builder != NULL);
 
   if (builder->previous == NULL)
@@ -125,8 +133,11 @@ find_survivors (HsLayoutBuilder *builder)
         {
           it->survivor = TRUE;
           it->column = pb->column;
+          any = TRUE;
         }
     }
+  if (!any)
+    g_array_set_size (builder->self->columns, 0);
 }
 
 static guint
