@@ -125,9 +125,13 @@ static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
  * something else took, dropped or advanced it. */
 static GPtrArray *iterator_holds;
 static GArray *frame_hold_starts;       /* guint */
-static GPtrArray *stack_iterators;      /* PyObject* */
-static GArray *stack_iterator_refcounts;/* Py_ssize_t */
-static GPtrArray *stack_iterator_marks; /* iterator_mark () then */
+typedef struct
+{
+  PyObject   *iterator;
+  Py_ssize_t  refcount;  /* when its frame's stack was read */
+  gpointer    mark;      /* iterator_mark () then */
+} StackIterator;
+static GArray *stack_iterators;         /* StackIterator */
 static GArray *frame_iterator_starts;   /* guint */
 
 static void
@@ -758,12 +762,10 @@ hold_frame_iterators (PyObject  **items,
   for (int k = 0; k < n; k++)
     if (items[k] != NULL && holds_for_loop (items[k], innermost))
       {
-        Py_ssize_t refcount = Py_REFCNT (items[k]);
+        StackIterator read = { items[k], Py_REFCNT (items[k]), iterator_mark (items[k]) };
 
-        g_ptr_array_add (stack_iterators, items[k]);
-        g_array_append_val (stack_iterator_refcounts, refcount);
-        g_ptr_array_add (stack_iterator_marks, iterator_mark (items[k]));
-        if (refcount == 1)
+        g_array_append_val (stack_iterators, read);
+        if (read.refcount == 1)
           hold_referents (items[k], &walk);
       }
 }
@@ -778,10 +780,9 @@ kept_iterators_changed (guint keep)
 
   for (guint i = 0; i < end; i++)
     {
-      PyObject *iterator = g_ptr_array_index (stack_iterators, i);
+      const StackIterator *read = &g_array_index (stack_iterators, StackIterator, i);
 
-      if (Py_REFCNT (iterator) != g_array_index (stack_iterator_refcounts, Py_ssize_t, i) ||
-          iterator_mark (iterator) != g_ptr_array_index (stack_iterator_marks, i))
+      if (Py_REFCNT (read->iterator) != read->refcount || iterator_mark (read->iterator) != read->mark)
         return TRUE;
     }
   return FALSE;
@@ -814,9 +815,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       frame_items = g_ptr_array_new ();
       iterator_holds = g_ptr_array_new ();
       frame_hold_starts = g_array_new (FALSE, FALSE, sizeof (guint));
-      stack_iterators = g_ptr_array_new ();
-      stack_iterator_refcounts = g_array_new (FALSE, FALSE, sizeof (Py_ssize_t));
-      stack_iterator_marks = g_ptr_array_new ();
+      stack_iterators = g_array_new (FALSE, FALSE, sizeof (StackIterator));
       frame_iterator_starts = g_array_new (FALSE, FALSE, sizeof (guint));
     }
   keep = MIN (keep, frame_codes->len);
@@ -839,9 +838,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
         unhold_stack_item (iterator_holds->pdata[k], HS_EDGE_HELD_ITERATOR, name);
       g_ptr_array_set_size (iterator_holds, holds);
       g_array_set_size (frame_hold_starts, last);
-      g_ptr_array_set_size (stack_iterators, g_array_index (frame_iterator_starts, guint, last));
-      g_array_set_size (stack_iterator_refcounts, stack_iterators->len);
-      g_ptr_array_set_size (stack_iterator_marks, stack_iterators->len);
+      g_array_set_size (stack_iterators, g_array_index (frame_iterator_starts, guint, last));
       g_array_set_size (frame_iterator_starts, last);
       for (guint k = start; k < frame_items->len; k++)
         unhold_stack_item (g_ptr_array_index (frame_items, k), HS_EDGE_HELD_STACK, name);
