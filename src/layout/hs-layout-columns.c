@@ -10,7 +10,8 @@
  * object goes one column right of the furthest referrer that is not
  * downstream of it (a longest path over the graph with its back edges
  * removed), so arrows run rightward.  Columns are kept from step to step:
- * they only widen, and later columns move right with them.
+ * they only widen, and later columns move right with them, until a step
+ * where no object survives (find_survivors ()).
  */
 
 static double
