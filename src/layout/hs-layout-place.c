@@ -1491,12 +1491,20 @@ hs_layout_frame_garbage_zone (HsLayoutBuilder *builder)
   hs_layout_text_unlock ();
 }
 
-/* Ghosts with nowhere to be go along the bottom */
+/*
+ * Ghosts with nowhere to be (their objects were never drawn: the window
+ * jumped to this step) go below everything, in rows no wider than
+ * LOST_ROW_WIDTH.  In one row, the three ghosts of `del temp` on a
+ * two-int list were 677 units wide, below a garbage zone 413 wide: at
+ * 1024x600, beside the pinned frame, the camera showed two of them.
+ */
+#define LOST_ROW_WIDTH 480.0
+
 void
 hs_layout_place_lost_ghosts (HsLayoutBuilder *builder)
 {
   HsLayout *self = builder->self;
-  double x, y = MARGIN;
+  double left, x, y = MARGIN, row_height = 0;
 
   g_assert (builder != NULL);
 
@@ -1504,7 +1512,7 @@ hs_layout_place_lost_ghosts (HsLayoutBuilder *builder)
     y = MAX (y, box_at (self, b)->rect.y + box_at (self, b)->rect.height);
   if (self->has_garbage)
     y = MAX (y, self->garbage_zone.y + self->garbage_zone.height);
-  x = hs_layout_column_x (self, 1);
+  left = x = hs_layout_column_x (self, 1);
   y += ZONE_GAP;
   for (guint b = 0; b < self->boxes->len; b++)
     {
@@ -1512,9 +1520,16 @@ hs_layout_place_lost_ghosts (HsLayoutBuilder *builder)
 
       if (box->kind != HS_LAYOUT_BOX_GHOST || g_hash_table_contains (builder->placed, GUINT_TO_POINTER (b)))
         continue;
+      if (x > left && x + box->rect.width - left > LOST_ROW_WIDTH)
+        {
+          x = left;
+          y += row_height + GAP_Y;
+          row_height = 0;
+        }
       box->rect.x = x;
       box->rect.y = y;
       x += box->rect.width + GAP_X;
+      row_height = MAX (row_height, box->rect.height);
     }
 }
 
