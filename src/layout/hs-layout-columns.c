@@ -11,7 +11,7 @@
  * downstream of it (a longest path over the graph with its back edges
  * removed), so arrows run rightward.  Columns are kept from step to step:
  * they only widen, and later columns move right with them, until a step
- * where no object survives (find_survivors ()).
+ * where no object survives (hs_layout_assign_columns ()).
  */
 
 static double
@@ -104,23 +104,17 @@ hs_layout_index_referrers (HsLayoutBuilder *builder)
     }
 }
 
-/*
- * Survivors keep their columns; objects that turned into garbage are new
- * to the garbage zone.  Where no object survives (the first step, shown
- * after any other), the columns start afresh: kept, they held the widest
- * box of every step shown before, so the same step was drawn one way or
- * another depending on which steps a window happened to show while the
- * program ran.
- */
-static void
+/* Survivors keep their columns; objects that turned into garbage are new
+ * to the garbage zone.  Returns whether any object survives. */
+static gboolean
 find_survivors (HsLayoutBuilder *builder)
 {
-  gboolean any = FALSE;
+  gboolean any_survivor = FALSE;
 
   g_assert (builder != NULL);
 
   if (builder->previous == NULL)
-    return;
+    return FALSE;
   for (guint i = 0; i < builder->items->len; i++)
     {
       Item *it = item_at (builder, i);
@@ -134,11 +128,10 @@ find_survivors (HsLayoutBuilder *builder)
         {
           it->survivor = TRUE;
           it->column = pb->column;
-          any = TRUE;
+          any_survivor = TRUE;
         }
     }
-  if (!any)
-    g_array_set_size (builder->self->columns, 0);
+  return any_survivor;
 }
 
 static guint
@@ -298,7 +291,14 @@ hs_layout_assign_columns (HsLayoutBuilder *builder)
 
   g_assert (builder != NULL);
 
-  find_survivors (builder);
+  /* Columns carry over so that survivors keep their places.  Where no
+   * object survives (the first step shown after any other, the step after
+   * one that drew no object, a step after every object was freed), they
+   * start afresh: kept, they held the widest box of every step shown
+   * before, and the same step was drawn one way or another depending on
+   * which steps a window happened to show while the program ran. */
+  if (!find_survivors (builder))
+    g_array_set_size (builder->self->columns, 0);
   back = find_back_edges (builder);
   rank_new_objects (builder, back);
 

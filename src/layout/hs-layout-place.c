@@ -36,6 +36,9 @@
 #define BAND          64.0
 #define MAX_DRIFT     720.0
 #define MAX_SHIFT     64
+/* Lost ghosts' rows wrap here: at 1024x600 the view beside the pinned
+ * frame shows 640 units at the least readable zoom */
+#define LOST_ROW_WIDTH 480.0
 
 static void
 occupancy_init (Occupancy *occ)
@@ -1492,14 +1495,13 @@ hs_layout_frame_garbage_zone (HsLayoutBuilder *builder)
 }
 
 /*
- * Ghosts with nowhere to be (their objects were never drawn: the window
- * jumped to this step) go below everything, in rows no wider than
- * LOST_ROW_WIDTH.  In one row, the three ghosts of `del temp` on a
- * two-int list were 677 units wide, below a garbage zone 413 wide: at
- * 1024x600, beside the pinned frame, the camera showed two of them.
+ * Ghosts with nowhere to be (their objects had no box in the previous
+ * layout, or there was none: the window jumped to this step) go below
+ * everything, in rows that wrap at LOST_ROW_WIDTH.  In one row, the three
+ * ghosts of `del temp` on a two-int list were 677 units wide, below a
+ * garbage zone 413 wide: at 1024x600, beside the pinned frame, the camera
+ * showed two of them.
  */
-#define LOST_ROW_WIDTH 480.0
-
 void
 hs_layout_place_lost_ghosts (HsLayoutBuilder *builder)
 {

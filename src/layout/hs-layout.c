@@ -141,7 +141,8 @@ builder_init (HsLayoutBuilder       *builder,
   builder->referrers = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   builder->placed = g_hash_table_new (NULL, NULL);
 
-  /* Columns carry over from the previous step; none is fixed yet */
+  /* Columns carry over from the previous step (unless no object
+   * survives: hs_layout_assign_columns ()); none is fixed yet */
   if (previous != NULL)
     g_array_append_vals (self->columns, previous->columns->data, previous->columns->len);
   for (guint c = 0; c < self->columns->len; c++)

@@ -117,6 +117,14 @@ static GPtrArray *frame_functions;  /* and the function object it runs, or NULL 
 static GArray *frame_item_starts;   /* guint: where each frame's items start */
 static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
 
+/* An iterator on a kept frame's value stack, as it was read */
+typedef struct
+{
+  PyObject   *iterator;
+  Py_ssize_t  refcount;  /* when its frame's stack was read */
+  gpointer    mark;      /* iterator_mark () then */
+} StackIterator;
+
 /* What the iterators that only a value stack holds iterate over (see
  * hold_frame_iterators ()), in the frames' order, each frame's from
  * frame_hold_starts on, held under the frame's name.  And every
@@ -125,12 +133,6 @@ static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
  * something else took, dropped or advanced it. */
 static GPtrArray *iterator_holds;
 static GArray *frame_hold_starts;       /* guint */
-typedef struct
-{
-  PyObject   *iterator;
-  Py_ssize_t  refcount;  /* when its frame's stack was read */
-  gpointer    mark;      /* iterator_mark () then */
-} StackIterator;
 static GArray *stack_iterators;         /* StackIterator */
 static GArray *frame_iterator_starts;   /* guint */
 
@@ -762,10 +764,10 @@ hold_frame_iterators (PyObject  **items,
   for (int k = 0; k < n; k++)
     if (items[k] != NULL && holds_for_loop (items[k], innermost))
       {
-        StackIterator read = { items[k], Py_REFCNT (items[k]), iterator_mark (items[k]) };
+        StackIterator seen = { items[k], Py_REFCNT (items[k]), iterator_mark (items[k]) };
 
-        g_array_append_val (stack_iterators, read);
-        if (read.refcount == 1)
+        g_array_append_val (stack_iterators, seen);
+        if (seen.refcount == 1)
           hold_referents (items[k], &walk);
       }
 }
@@ -780,9 +782,9 @@ kept_iterators_changed (guint keep)
 
   for (guint i = 0; i < end; i++)
     {
-      const StackIterator *read = &g_array_index (stack_iterators, StackIterator, i);
+      const StackIterator *seen = &g_array_index (stack_iterators, StackIterator, i);
 
-      if (Py_REFCNT (read->iterator) != read->refcount || iterator_mark (read->iterator) != read->mark)
+      if (Py_REFCNT (seen->iterator) != seen->refcount || iterator_mark (seen->iterator) != seen->mark)
         return TRUE;
     }
   return FALSE;

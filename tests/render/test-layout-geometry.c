@@ -392,11 +392,11 @@ test_area (RenderFixture *fixture,
       g_autoptr(HsLayout) fresh = NULL;
       double iw, ih, fw, fh, ratio;
 
-      /* A ghost stands where its object stood at the step before.  Laid
-       * out with no step before, a step that freed objects has nowhere
-       * to put their ghosts but in a block below it: it is laid out
-       * after the step before, laid out fresh, as the same step of a
-       * window that jumped to the step before. */
+      /* A ghost stands where its object stood at the step before.  With
+       * no step before, a step that freed objects can only put their
+       * ghosts in a block below the picture; so the reference for it is
+       * the step laid out after a fresh layout of the step before, as a
+       * window that jumped to the step before would show it. */
       if (s > 0 && has_ghosts (incremental))
         before = hs_layout_new (hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 1)), NULL, NULL);
       fresh = hs_layout_new (hs_layout_get_snapshot (incremental), before, NULL);

@@ -405,8 +405,8 @@ test_stable_after_free (void)
 }
 
 /* Asserts that a and b, two layouts of step s of name, place every box
- * and every arrow alike; how (two runs, two histories) is `how`.
- * Returns how many boxes it compared. */
+ * and every arrow alike; `how` names what made them differ, for the
+ * message ("run": two runs).  Returns how many boxes it compared. */
 static guint
 assert_same_layout (const char *name,
                     const char *how,
@@ -469,13 +469,33 @@ test_deterministic (void)
   render_fixture_teardown (&second, NULL);
 }
 
+static guint
+step_with_most_boxes (RenderFixture *fixture)
+{
+  guint most = 0, step = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      guint n_boxes;
+
+      hs_layout_get_boxes (g_ptr_array_index (fixture->layouts, s), &n_boxes);
+      if (n_boxes > most)
+        {
+          most = n_boxes;
+          step = s;
+        }
+    }
+  return step;
+}
+
 /*
  * The first step, where nothing but the frame stands, starts the layout
  * afresh, whatever step was shown before it: from there each step is
  * drawn as in a walk that began at the first step.  Columns used to keep
- * the width of the widest box they ever held, in a window the width of
- * whatever step it showed last while the program ran; stepped from the
- * first step to the end, heap-program's `del temp` then found the gap
+ * the width of the widest box they ever held, and in a window that is
+ * the widest box of the steps it happened to show while the program ran;
+ * stepped from the first step to the end, heap-program's `del temp`
+ * (tests/ui/test-graph-view.c) then found the gap
  * before its list's column too narrow for the list's ghost, which went
  * some 1,900 units down its column, out of the camera's view (one run in
  * 10 to 30 on a loaded machine, test-graph-view's action-in-view/del).
@@ -486,27 +506,16 @@ test_first_step_afresh (RenderFixture *fixture,
 {
   const char *name = data;
   guint n = fixture->layouts->len;
+  guint starts[2] = { n - 1, 0 };
   guint compared = 0;
 
   g_assert_cmpuint (n, >, 1);
   /* From the last step, and from the one with the most boxes */
-  for (guint from_last = 0; from_last < 2; from_last++)
+  starts[1] = step_with_most_boxes (fixture);
+  for (guint k = 0; k < G_N_ELEMENTS (starts); k++)
     {
-      guint from = n - 1, most = 0;
-      HsLayout *previous;
+      HsLayout *previous = hs_layout_ref (g_ptr_array_index (fixture->layouts, starts[k]));
 
-      for (guint s = 0; !from_last && s < n; s++)
-        {
-          guint n_boxes;
-
-          hs_layout_get_boxes (g_ptr_array_index (fixture->layouts, s), &n_boxes);
-          if (n_boxes > most)
-            {
-              most = n_boxes;
-              from = s;
-            }
-        }
-      previous = hs_layout_ref (g_ptr_array_index (fixture->layouts, from));
       for (guint s = 0; s < n; s++)
         {
           g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (fixture->trace, s);

@@ -686,6 +686,37 @@ static const char heap_program[] =
   "loop.append(loop)\n"
   "del loop\n";
 
+/* A window of width x height that ran text to its end */
+static HsWindow *
+run_heap_program (const char *text,
+                  int         width,
+                  int         height)
+{
+  HsWindow *window = hs_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  hs_window_set_text (window, text, NULL, "heap-program.py");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  settle (window);
+  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
+  return window;
+}
+
+/* The layout keeps boxes where the step shown before had them, and which
+ * steps the graph showed while the program ran is up to the timing: the
+ * last step is laid out again from the first, which shows only the
+ * frame, as it is at every run */
+static void
+last_step_from_first (HsWindow *window)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (window), "first-step", NULL);
+  settle (window);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "last-step", NULL);
+  settle (window);
+}
+
 /* A heap button, or a statement typed on the console, and what the
  * camera frames of what it did (hs-graph-view-camera.c, box_priority()):
  * the current frame, which gained or lost a name; the object the line
@@ -836,24 +867,10 @@ test_action_in_view (gconstpointer data)
   double lw, lh, text_px;
 
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  window = hs_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), c.width, c.height);
-  hs_window_set_text (window, heap_program, NULL, "heap-program.py");
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  settle (window);
-  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
+  window = run_heap_program (heap_program, c.width, c.height);
   graph = hs_window_get_graph_view (window);
   g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, graph));
-  /* The layout keeps boxes where the step shown before had them, and
-   * which steps the graph showed while the program ran is up to the
-   * timing: the last step is laid out again from the first, which shows
-   * only the frame, as it is at every run */
-  g_action_group_activate_action (G_ACTION_GROUP (window), "first-step", NULL);
-  settle (window);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "last-step", NULL);
-  settle (window);
+  last_step_from_first (window);
   runtime_reports_created = FALSE;
   n_steps = hs_trace_get_n_steps (hs_window_get_trace (window));
 
@@ -951,40 +968,42 @@ test_action_in_view (gconstpointer data)
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
 }
 
-/* Whether every ghost of the step shown is in clear view; says which is
- * not, on when */
-static gboolean
-ghosts_in_clear_view (HsWindow   *window,
-                      const char *when)
+/* How many ghosts of the step shown are not in clear view; each is named
+ * in a message that starts with when.  n_ghosts: how many there are. */
+static guint
+ghosts_out_of_view (HsWindow   *window,
+                    const char *when,
+                    guint      *n_ghosts)
 {
   HsGraphView *graph = hs_window_get_graph_view (window);
   const HsLayoutBox *boxes;
-  guint n_boxes, n_ghosts = 0, n_missed = 0;
+  guint n_boxes, n_missed = 0;
 
+  *n_ghosts = 0;
   boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
   for (guint i = 0; i < n_boxes; i++)
     if (boxes[i].kind == HS_LAYOUT_BOX_GHOST)
       {
         g_autofree char *what = g_strdup_printf ("%s: the ghost of %s %s", when, boxes[i].title, boxes[i].value);
 
-        n_ghosts++;
+        (*n_ghosts)++;
         n_missed += !shown_clear (window, what, &boxes[i].rect);
       }
-  g_test_message ("%s: %u ghosts, %u of them not in clear view, text %.1f px", when, n_ghosts, n_missed,
+  g_test_message ("%s: %u ghosts, %u of them not in clear view, text %.1f px", when, *n_ghosts, n_missed,
                   hs_graph_view_get_zoom (graph) * smallest_box_text ());
-  g_assert_cmpuint (n_ghosts, ==, 3);
-  return n_missed == 0;
+  return n_missed;
 }
 
 /*
  * Issue 8: what a line freed is in view, also on a step the window
  * jumped to, whose freed objects it never drew.  Their ghosts have no
  * place to keep and go below the picture (hs_layout_place_lost_ghosts()).
- * A run of heap-program that ends with `del temp` follows it to its last
- * step from the steps the window showed while it ran; First Step then
- * Last Step jumps there from the frame alone.  In one row, below the
+ * A run of heap-program that ends with `del temp`, from First Step then
+ * Last Step, jumps there from the frame alone.  In one row, below the
  * garbage zone, the three ghosts were too wide for the view beside the
- * pinned frame at 1024x600: the camera showed two.
+ * pinned frame at 1024x600: the camera showed two.  Right after the run,
+ * which steps the window showed on the way is up to the timing (the
+ * ghosts may have places to keep): that view is only reported.
  */
 static void
 test_freed_in_view_after_jump (void)
@@ -992,28 +1011,20 @@ test_freed_in_view_after_jump (void)
   HsWindow *window;
   HsGraphView *graph;
   g_autofree char *text = g_strconcat (heap_program, "del temp\n", NULL);
+  guint n_ghosts;
 
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  window = hs_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
-  hs_window_set_text (window, text, NULL, "heap-program.py");
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  settle (window);
-  g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (window)), ==, "finished");
+  window = run_heap_program (text, 1024, 600);
   graph = hs_window_get_graph_view (window);
   g_assert_true (hs_graph_view_get_follow (graph));
   g_assert_cmpuint (hs_window_get_step (window), ==, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1);
-  if (!ghosts_in_clear_view (window, "after the run"))
-    g_error ("after the run, a ghost of what `del temp` freed is not in clear view (see the messages above)");
+  ghosts_out_of_view (window, "after the run", &n_ghosts);
 
-  g_action_group_activate_action (G_ACTION_GROUP (window), "first-step", NULL);
-  settle (window);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "last-step", NULL);
-  settle (window);
-  if (!ghosts_in_clear_view (window, "first step, then last"))
+  last_step_from_first (window);
+  if (ghosts_out_of_view (window, "first step, then last", &n_ghosts) > 0)
     g_error ("from the first step, a ghost of what `del temp` freed is not in clear view (see the messages above)");
+  /* the list and its two ints */
+  g_assert_cmpuint (n_ghosts, ==, 3);
   g_assert_cmpfloat (hs_graph_view_get_zoom (graph) * smallest_box_text (), >=, HS_RENDERER_READABLE_PX - 1e-6);
 
   hs_test_window_close (window);
