@@ -365,19 +365,6 @@ test_distinct_paths (RenderFixture *fixture,
   g_assert_cmpuint (shared, ==, 0);
 }
 
-static gboolean
-has_ghosts (HsLayout *layout)
-{
-  const HsLayoutBox *boxes;
-  guint n_boxes;
-
-  boxes = hs_layout_get_boxes (layout, &n_boxes);
-  for (guint i = 0; i < n_boxes; i++)
-    if (boxes[i].kind == HS_LAYOUT_BOX_GHOST)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 test_area (RenderFixture *fixture,
            gconstpointer  data)
@@ -391,13 +378,15 @@ test_area (RenderFixture *fixture,
       g_autoptr(HsLayout) before = NULL;
       g_autoptr(HsLayout) fresh = NULL;
       double iw, ih, fw, fh, ratio;
+      guint n_freed;
 
       /* A ghost stands where its object stood at the step before.  With
        * no step before, a step that freed objects can only put their
        * ghosts in a block below the picture; so the reference for it is
        * the step laid out after a fresh layout of the step before, as a
        * window that jumped to the step before would show it. */
-      if (s > 0 && has_ghosts (incremental))
+      hs_snapshot_get_freed (hs_layout_get_snapshot (incremental), &n_freed);
+      if (s > 0 && n_freed > 0)
         before = hs_layout_new (hs_layout_get_snapshot (g_ptr_array_index (fixture->layouts, s - 1)), NULL, NULL);
       fresh = hs_layout_new (hs_layout_get_snapshot (incremental), before, NULL);
 
