@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 11
+#define HS_PROTOCOL_VERSION 12
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 /* The most references one hidden holder's edge may count: far more than a
  * real holder makes (a 16-million-deep recursion, a module with 16 million
@@ -143,6 +143,8 @@ typedef enum
   HS_EDGE_HELD_ITERATOR, /* an iterator that only the value stack of the
                           * frame labelled holds (a for loop's) iterates
                           * over it */
+  HS_EDGE_HELD_INIT,     /* the call of its class, which made it and holds
+                          * it until the __init__ labelled returns */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

@@ -15,6 +15,7 @@
 
 static destructor subtype_dealloc;
 static PyObject *sizeof_name;
+static PyObject *init_name;
 static PyTypeObject *managed_buffer_type;
 
 void
@@ -36,6 +37,8 @@ hs_py_internals_init (void)
 
   sizeof_name = PyUnicode_InternFromString ("__sizeof__");
   g_assert (sizeof_name != NULL);
+  init_name = PyUnicode_InternFromString ("__init__");
+  g_assert (init_name != NULL);
 
   /* libpython 3.13 no longer exports _PyManagedBuffer_Type: a view of
    * b"" shows it.  The view and its buffer are freed at once, before the
@@ -340,6 +343,45 @@ hs_py_frame_function (HsPyFrame *frame)
 
   func = HS_FRAME_FUNCTION ((_PyInterpreterFrame *) frame);
   return func != NULL && PyFunction_Check (func) ? func : NULL;
+}
+
+/* The object a call of its class is setting up in this frame, which runs
+ * type(self).__init__: the call holds the object until __init__ returns,
+ * a reference no frame's locals or stack show.  Calling a class runs
+ * type_call(), which makes the object, keeps it in a C local and calls
+ * tp_init: a class's own __init__ is found on the object's type
+ * (slot_tp_init()) and called from C, so its frame is an entry frame,
+ * under a shim frame from 3.12 on.  3.13 can specialise a class call to
+ * push __init__'s frame itself (CALL_ALLOC_AND_ENTER_INIT); 80 calls of
+ * one class in a traced loop never did, so such a frame is not looked
+ * for, and its object's reference stays "other".  NULL for any other
+ * frame, and when __init__ has rebound its first argument. */
+PyObject *
+hs_py_frame_init_instance (HsPyFrame *frame)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+  PyCodeObject *code = HS_FRAME_CODE (f);
+  PyObject *function = hs_py_frame_function (frame);
+  PyObject *self;
+
+  g_assert (frame != NULL);
+
+  if (function == NULL || (code->co_flags & CO_OPTIMIZED) == 0 ||
+      code->co_argcount < 1 || code->co_nlocalsplus < 1)
+    return NULL;
+#if PY_VERSION_HEX >= 0x030C0000
+  if (f->previous == NULL || !HS_FRAME_IS_SHIM (f->previous))
+    return NULL;
+#else
+  if (!f->is_entry)
+    return NULL;
+#endif
+  self = f->localsplus[0];
+  if (self != NULL && hs_py_code_local_is_cell (code, 0) && PyCell_Check (self))
+    self = PyCell_GET (self);
+  if (self == NULL || _PyType_Lookup (Py_TYPE (self), init_name) != function)
+    return NULL;
+  return self;
 }
 
 gboolean

@@ -29,6 +29,7 @@ void        hs_py_frame_disable_line_events (PyFrameObject *frame);
 HsPyFrame  *hs_py_frame_previous       (HsPyFrame     *frame);
 PyCodeObject *hs_py_frame_code         (HsPyFrame     *frame);
 PyObject   *hs_py_frame_function       (HsPyFrame     *frame);
+PyObject   *hs_py_frame_init_instance  (HsPyFrame     *frame);
 int         hs_py_frame_line           (HsPyFrame     *frame);
 PyObject  **hs_py_frame_stack          (HsPyFrame     *frame,
                                         int           *n_items);

@@ -114,6 +114,7 @@ static guint64 instance_step;
 static GPtrArray *frame_codes;      /* PyCodeObject*: a frame gone can no longer be read */
 static GPtrArray *frame_names;      /* and its qualified name, the holder's label */
 static GPtrArray *frame_functions;  /* and the function object it runs, or NULL */
+static GPtrArray *frame_instances;  /* and the object its class's call is setting up, or NULL */
 static GArray *frame_item_starts;   /* guint: where each frame's items start */
 static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
 
@@ -813,6 +814,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       frame_codes = g_ptr_array_new ();
       frame_names = g_ptr_array_new ();
       frame_functions = g_ptr_array_new ();
+      frame_instances = g_ptr_array_new ();
       frame_item_starts = g_array_new (FALSE, FALSE, sizeof (guint));
       frame_items = g_ptr_array_new ();
       iterator_holds = g_ptr_array_new ();
@@ -833,6 +835,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       PyCodeObject *code = g_ptr_array_index (frame_codes, last);
       PyObject *name = g_ptr_array_index (frame_names, last);
       PyObject *function = g_ptr_array_index (frame_functions, last);
+      PyObject *instance = g_ptr_array_index (frame_instances, last);
       guint start = g_array_index (frame_item_starts, guint, last);
       guint holds = g_array_index (frame_hold_starts, guint, last);
 
@@ -846,11 +849,14 @@ hs_holders_begin_step (GPtrArray *user_frames,
         unhold_stack_item (g_ptr_array_index (frame_items, k), HS_EDGE_HELD_STACK, name);
       if (function != NULL)
         unhold_stack_item (function, HS_EDGE_HELD_FRAME, name);
+      if (instance != NULL)
+        unhold_stack_item (instance, HS_EDGE_HELD_INIT, name);
       g_ptr_array_set_size (frame_items, start);
       g_array_set_size (frame_item_starts, last);
       g_ptr_array_set_size (frame_codes, last);
       g_ptr_array_set_size (frame_names, last);
       g_ptr_array_set_size (frame_functions, last);
+      g_ptr_array_set_size (frame_instances, last);
       count_root (code, -1);
     }
 
@@ -860,6 +866,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       HsPyFrame *frame = g_ptr_array_index (user_frames, i);
       PyCodeObject *code = hs_py_frame_code (frame);
       PyObject *function = hs_py_frame_function (frame);
+      PyObject *instance = hs_py_frame_init_instance (frame);
       int n = 0;
       PyObject **items = hs_py_frame_stack (frame, &n);
       guint start = frame_items->len;
@@ -867,6 +874,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       g_ptr_array_add (frame_codes, code);
       g_ptr_array_add (frame_names, code->co_qualname);
       g_ptr_array_add (frame_functions, function);
+      g_ptr_array_add (frame_instances, instance);
       g_array_append_val (frame_item_starts, start);
       g_array_append_val (frame_hold_starts, iterator_holds->len);
       g_array_append_val (frame_iterator_starts, stack_iterators->len);
@@ -875,6 +883,10 @@ hs_holders_begin_step (GPtrArray *user_frames,
        * not change: the frame holds it from call to return */
       if (function != NULL)
         hold_stack_item (function, HS_EDGE_HELD_FRAME, code->co_qualname);
+      /* so does the call of a class the object __init__ sets up: that
+       * frame cannot run again without being read again */
+      if (instance != NULL)
+        hold_stack_item (instance, HS_EDGE_HELD_INIT, code->co_qualname);
       for (int k = 0; k < n; k++)
         if (items[k] != NULL)
           {

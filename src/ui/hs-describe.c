@@ -158,6 +158,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_INTERPRETER:
     case HS_EDGE_HELD_MODULE_COPY:
     case HS_EDGE_HELD_ITERATOR:
+    case HS_EDGE_HELD_INIT:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -319,6 +320,12 @@ describe_holder (const HsHiddenRef *hidden)
      * iterator it runs on the value stack, and the iterator holds what it
      * iterates over */
     return g_strdup_printf (_("an iterator on the value stack of %s"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_INIT)
+    /* Translators: %s names a class's __init__, "Point.__init__"; calling
+     * the class made the object, and the call holds it until __init__
+     * returns, then hands it to the caller */
+    return g_strdup_printf (_("the call of its class, which made it and holds it until %s returns"),
+                            hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

@@ -141,6 +141,10 @@ holder_title (HsEdgeKind  kind,
       /* Translators: a box for the iterators a running frame's value
        * stack holds, a for loop's; %s is a function or <module> */
       return g_strdup_printf (_("iterators on the value stack of %s"), holder);
+    case HS_EDGE_HELD_INIT:
+      /* Translators: a box for the call of a class, which holds the object
+       * it made while __init__ runs; %s is that __init__, "Point.__init__" */
+      return g_strdup_printf (_("class call running %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -179,6 +183,8 @@ holder_subtitle (HsEdgeKind kind)
       return _("kept to restore the module");
     case HS_EDGE_HELD_ITERATOR:
       return _("what they iterate over or hold");
+    case HS_EDGE_HELD_INIT:
+      return _("the object it is setting up");
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -906,6 +912,10 @@ hs_holder_box_describe (const HsHolderBox *box)
       return g_strdup_printf (_("A for loop in %s keeps its iterator on the value stack until the loop ends; "
                                 "the iterator holds what it iterates over, and a generator its function "
                                 "and its local variables."), box->holder);
+    case HS_EDGE_HELD_INIT:
+      return g_strdup_printf (_("Calling a class makes the object, then runs %s on it: the call keeps a reference "
+                                "to the new object until __init__ returns, then hands it to the caller."),
+                              box->holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

@@ -347,6 +347,104 @@ test_holders_many (HsTraceFixture *f,
   g_assert_cmpint ((gint64) cls->drawn->len + cls->n_named + cls->other, ==, cls->refcount);
 }
 
+/* How the inspector names the call of a class while its __init__ runs */
+#define INIT_HOLDER(init) "the call of its class, which made it and holds it until " init " returns"
+
+static const char *init_program =
+  "class P:\n"
+  "    def __init__(self, x):\n"
+  "        self.x = x\n"
+  "        def get():\n"
+  "            return self\n"
+  "class Q(P):\n"
+  "    def __init__(self, x):\n"
+  "        super().__init__(x)\n"
+  "        self.y = x\n"
+  "p = P(1)\n"
+  "q = Q(2)\n"
+  "P.__init__(p, 3)\n"
+  "done = True\n";
+
+/* The one object of the type named at the step, or NULL */
+static const HsObject *
+only_object_of_type (HsSnapshot *snapshot,
+                     const char *type)
+{
+  const HsObject *objects, *found = NULL;
+  guint n;
+
+  objects = hs_snapshot_get_objects (snapshot, &n);
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (objects[i].type, type))
+      {
+        g_assert_null (found);
+        found = &objects[i];
+      }
+  return found;
+}
+
+/* While __init__ runs, the call of the class holds the object it made in a
+ * C local (type_call()): every instance read one "other" until then.  Not
+ * when the program calls __init__ itself, nor for the base class's
+ * __init__ that super() runs, which the subclass's call is the holder
+ * for; with self captured by a closure, a cell holds it in the frame. */
+static void
+test_init_instance (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, init_program);
+
+  if (t == NULL)
+    return;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      const char *types[] = { "P", "Q" };
+
+      for (guint k = 0; k < G_N_ELEMENTS (types); k++)
+        {
+          const HsObject *o = only_object_of_type (snapshot, types[k]);
+          g_autoptr(HsRefcountBreakdown) b = NULL;
+
+          if (o == NULL)
+            continue;
+          b = hs_describe_refcount_breakdown (snapshot, o->ref);
+          if (b->other != 0)
+            g_error ("Python %s, step %u (line %u): the %s has refcount %" G_GINT64_FORMAT
+                     ", %u drawn + %" G_GINT64_FORMAT " named", version, step,
+                     hs_snapshot_get_line (snapshot), types[k], b->refcount, b->drawn->len, b->n_named);
+        }
+    }
+
+  {
+    g_autoptr(HsSnapshot) in_p = hs_test_step_at_line (t, 3, 0);
+    g_autoptr(HsSnapshot) in_closure = hs_test_step_at_line (t, 4, 0);
+    g_autoptr(HsSnapshot) in_super = hs_test_step_at_line (t, 3, 1);
+    g_autoptr(HsSnapshot) in_q = hs_test_step_at_line (t, 9, 0);
+    g_autoptr(HsSnapshot) called = hs_test_step_at_line (t, 3, 2);
+    g_autoptr(HsRefcountBreakdown) a = hs_describe_refcount_breakdown (in_p, only_object_of_type (in_p, "P")->ref);
+    g_autoptr(HsRefcountBreakdown) b = hs_describe_refcount_breakdown (in_closure, only_object_of_type (in_closure, "P")->ref);
+    g_autoptr(HsRefcountBreakdown) c = hs_describe_refcount_breakdown (in_super, only_object_of_type (in_super, "Q")->ref);
+    g_autoptr(HsRefcountBreakdown) d = hs_describe_refcount_breakdown (in_q, only_object_of_type (in_q, "Q")->ref);
+    g_autoptr(HsRefcountBreakdown) e = hs_describe_refcount_breakdown (called, only_object_of_type (called, "P")->ref);
+
+    /* self, and the call P(1) */
+    g_assert_cmpint (a->refcount, ==, 2);
+    g_assert_cmpuint (named_count (a, INIT_HOLDER ("P.__init__")), ==, 1);
+    g_assert_cmpuint (named_count (b, INIT_HOLDER ("P.__init__")), ==, 1);
+    /* Q(2) runs Q.__init__ from C, which runs P.__init__ itself */
+    g_assert_cmpuint (named_count (c, INIT_HOLDER ("Q.__init__")), ==, 1);
+    g_assert_cmpuint (named_count (c, INIT_HOLDER ("P.__init__")), ==, 0);
+    g_assert_cmpuint (named_count (d, INIT_HOLDER ("Q.__init__")), ==, 1);
+    /* P.__init__(p, 3): p and self, and no call of a class */
+    g_assert_cmpint (e->refcount, ==, 2);
+    g_assert_cmpuint (named_count (e, INIT_HOLDER ("P.__init__")), ==, 0);
+    g_assert_cmpuint (e->drawn->len, ==, 2);
+  }
+}
+
 /* How the inspector names the iterators on the stack of <module> */
 #define LOOP_ITERATOR_HOLDER "an iterator on the value stack of <module>"
 
@@ -1439,6 +1537,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/generator-holds/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/init-instance/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_init_instance, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/init-instance/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_init_instance, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/init-instance/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_init_instance, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.12", HsTraceFixture, "3.12",
