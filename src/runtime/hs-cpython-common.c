@@ -5,9 +5,8 @@
 
 #include "hs-cpython-private.h"
 
-#if PY_VERSION_HEX >= 0x030C0000
-# include <opcode.h>   /* the opcodes hs_py_code_comprehension_slots() reads */
-#endif
+#include <opcode.h>   /* the opcodes hs_py_code_comprehension_slots() and
+                       * hs_py_frame_stack_in_call () read */
 
 /* What reads CPython's private structures the same way in every version
  * Heapscope embeds (3.11 to 3.13); compiled once per version, against that
@@ -638,6 +637,139 @@ hs_py_frame_stack (HsPyFrame *frame,
   return f->localsplus + base;
 }
 
+/* Where the frame is in its bytecode, in code units: the instruction it
+ * is about to run when it stopped for a line, the one it runs while it
+ * is in a call. */
+int
+hs_py_frame_lasti (HsPyFrame *frame)
+{
+  g_assert (frame != NULL);
+
+  return _PyInterpreterFrame_LASTI ((_PyInterpreterFrame *) frame);
+}
+
+/* Whether control never goes on to the next instruction after op: a
+ * return, a raise, an unconditional jump. */
+static gboolean
+ends_flow (int op)
+{
+  switch (op)
+    {
+    case JUMP_FORWARD:
+    case JUMP_BACKWARD:
+    case JUMP_BACKWARD_NO_INTERRUPT:
+    case RETURN_VALUE:
+#if PY_VERSION_HEX >= 0x030C0000
+    case RETURN_CONST:
+#endif
+    case RAISE_VARARGS:
+    case RERAISE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* The value stack of a frame that is in a call to C, which does not save
+ * the stack's top: the call of a class whose __init__ runs, say.  The
+ * depth of the stack before an instruction is the same whichever way
+ * control came to it (the compiler sees to it, and sizes the stack by
+ * it), so it is the depth seen before instruction `from` when the frame
+ * last stopped for a line, plus the stack effect of each instruction from
+ * there to the one the frame runs, if none of them leaves for good (see
+ * ends_flow()).  That instruction must be a CALL (CALL_KW in 3.13) with
+ * `callable` where it keeps what it calls: a depth that came out wrong
+ * could read slots the stack has left.  NULL, and *n_items 0, when any
+ * of that fails.  The bytecode is the code's kept copy (see
+ * hs_py_code_keep_bytecode()), with specialised instructions undone. */
+PyObject **
+hs_py_frame_stack_in_call (HsPyFrame *frame,
+                           int        from,
+                           int        from_depth,
+                           PyObject  *callable,
+                           int       *n_items)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+  PyCodeObject *code = HS_FRAME_CODE (f);
+  int base = code->co_nlocalsplus;
+  int lasti = _PyInterpreterFrame_LASTI (f);
+  int depth = from_depth, op, oparg, below;
+  int last_op = -1, last_effect = 0;
+  guint32 arg = 0;
+  PyObject *bytes;
+  const guint8 *units;
+  gboolean ok = FALSE;
+
+  g_assert (frame != NULL && callable != NULL && n_items != NULL);
+
+  *n_items = 0;
+  if (from < 0 || from > lasti || from_depth < 0 || from_depth > code->co_stacksize)
+    return NULL;
+  bytes = PyCode_GetCode (code);
+  if (bytes == NULL)
+    {
+      PyErr_Clear ();
+      return NULL;
+    }
+  units = (const guint8 *) PyBytes_AS_STRING (bytes);   /* _Py_CODEUNIT: the opcode, then its argument */
+  if (lasti >= PyBytes_GET_SIZE (bytes) / 2)
+    goto out;
+
+  for (int i = from; i < lasti; i++)
+    {
+      int effect;
+
+      op = units[2 * i];
+      oparg = arg | units[2 * i + 1];
+      arg = 0;
+      if (op == CACHE)
+        continue;
+      if (op == EXTENDED_ARG)
+        {
+          arg = (guint32) oparg << 8;
+          continue;
+        }
+      effect = PyCompile_OpcodeStackEffectWithJump (op, oparg, 0);
+      if (ends_flow (op) || effect == PY_INVALID_STACK_EFFECT)
+        goto out;
+      depth += effect;
+      if (depth < 0 || depth > code->co_stacksize)
+        goto out;
+      last_op = op;
+      last_effect = effect;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+  /* 3.11's compiler counts a call's arguments off at PRECALL, and the
+   * callable at CALL; the interpreter takes them all at CALL */
+  if (last_op == PRECALL)
+    depth -= last_effect;
+#else
+  (void) last_op;
+  (void) last_effect;
+#endif
+
+  op = units[2 * lasti];
+  oparg = arg | units[2 * lasti + 1];
+  /* what a call keeps below its arguments: the callable and self or NULL
+   * (3.13: in that order, then the keywords' names for CALL_KW) */
+#if PY_VERSION_HEX >= 0x030D0000
+  below = op == CALL ? 2 : op == CALL_KW ? 3 : -1;
+  if (below > 0 && depth >= oparg + below && depth <= code->co_stacksize)
+    ok = f->localsplus[base + depth - oparg - below] == callable;
+#else
+  below = op == CALL ? 1 : -1;
+  if (below > 0 && depth >= oparg + 2 && depth <= code->co_stacksize)
+    ok = f->localsplus[base + depth - oparg - below] == callable;
+#endif
+
+out:
+  Py_DECREF (bytes);
+  if (!ok)
+    return NULL;
+  *n_items = depth;
+  return f->localsplus + base;
+}
+
 /* The UTF-8 text of a str without PyUnicode_AsUTF8(), which would cache an
  * encoded copy inside a non-ASCII string and so change its sys.getsizeof().
  * An ASCII string's own data is already UTF-8.  Returns NULL (with no
@@ -1139,27 +1271,22 @@ hs_py_code_comprehension_slots (PyCodeObject *code)
 #endif
 }
 
-/* Has each function's code in `code` (the program's module, say) make and
- * keep its bytecode (PyCode_GetCode()), so that reading it later as the
- * program runs allocates nothing among the program's objects. */
+/* Has `code` (the program's module, say) and each code object in it make
+ * and keep its bytecode (PyCode_GetCode(), cached from 3.11 on), so that
+ * reading it later as the program runs allocates nothing among the
+ * program's objects. */
 void
 hs_py_code_keep_bytecode (PyCodeObject *code)
 {
-#if PY_VERSION_HEX >= 0x030C0000
   PyObject *consts = code->co_consts;
+  PyObject *bytes = PyCode_GetCode (code);
 
-  if (code->co_flags & CO_OPTIMIZED)
-    {
-      PyObject *bytes = PyCode_GetCode (code);
-
-      if (bytes == NULL)
-        PyErr_Clear ();
-      Py_XDECREF (bytes);
-    }
+  if (bytes == NULL)
+    PyErr_Clear ();
+  Py_XDECREF (bytes);
   for (Py_ssize_t i = 0; consts != NULL && i < PyTuple_GET_SIZE (consts); i++)
     if (PyCode_Check (PyTuple_GET_ITEM (consts, i)))
       hs_py_code_keep_bytecode ((PyCodeObject *) PyTuple_GET_ITEM (consts, i));
-#endif
 }
 
 PyObject *

@@ -33,6 +33,12 @@ PyObject   *hs_py_frame_init_instance  (HsPyFrame     *frame);
 int         hs_py_frame_line           (HsPyFrame     *frame);
 PyObject  **hs_py_frame_stack          (HsPyFrame     *frame,
                                         int           *n_items);
+int         hs_py_frame_lasti          (HsPyFrame     *frame);
+PyObject  **hs_py_frame_stack_in_call  (HsPyFrame     *frame,
+                                        int            from,
+                                        int            from_depth,
+                                        PyObject      *callable,
+                                        int           *n_items);
 gboolean    hs_py_frame_is_module      (HsPyFrame     *frame);
 PyObject   *hs_py_frame_globals        (HsPyFrame     *frame);
 PyObject   *hs_py_frame_class_namespace (HsPyFrame    *frame);

@@ -28,6 +28,7 @@ void     hs_heap_walker_init (HsStepBuilder        *builder,
 void     hs_heap_walker_step (HsPyFrame            *innermost,
                               PyObject             *module_globals,
                               int                   line,
+                              gboolean              at_line,
                               PyObject             *return_value,
                               gboolean              frames_popped);
 

@@ -118,6 +118,56 @@ static GPtrArray *frame_instances;  /* and the object its class's call is settin
 static GArray *frame_item_starts;   /* guint: where each frame's items start */
 static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
 
+/* Where a frame last stopped for lines, and how deep its value stack was
+ * at each: by depth in the stack of frames, kept when the frame is popped,
+ * until another frame stops for a line at that depth.  A frame in a C call
+ * has not saved its stack's top; this finds it (see
+ * hs_py_frame_stack_in_call ()), from the last line before the call.  A
+ * few are kept: a loop on one line (a comprehension) stops again at its
+ * end, past the call it makes. */
+#define N_LINE_POSITIONS 4
+typedef struct
+{
+  HsPyFrame    *frame;   /* only compared */
+  PyCodeObject *code;    /* only compared */
+  guint         n;
+  guint         next;    /* the slot the next one takes, once all are used */
+  int           lasti[N_LINE_POSITIONS];
+  int           depth[N_LINE_POSITIONS];
+} LinePositions;
+static GArray *line_positions;      /* LinePositions, by depth */
+
+static void
+remember_line_position (guint      i,
+                        HsPyFrame *frame,
+                        int        depth)
+{
+  LinePositions *seen;
+  int lasti = hs_py_frame_lasti (frame);
+  guint k;
+
+  if (line_positions->len <= i)
+    g_array_set_size (line_positions, i + 1);
+  seen = &g_array_index (line_positions, LinePositions, i);
+  if (seen->frame != frame || seen->code != hs_py_frame_code (frame))
+    {
+      seen->frame = frame;
+      seen->code = hs_py_frame_code (frame);
+      seen->n = seen->next = 0;
+    }
+  for (k = 0; k < seen->n && seen->lasti[k] != lasti; k++)
+    ;
+  if (k == seen->n)
+    {
+      if (seen->n < N_LINE_POSITIONS)
+        k = seen->n++;
+      else
+        k = seen->next++ % N_LINE_POSITIONS;
+    }
+  seen->lasti[k] = lasti;
+  seen->depth[k] = depth;
+}
+
 /* An iterator on a kept frame's value stack, as it was read */
 typedef struct
 {
@@ -791,11 +841,47 @@ kept_iterators_changed (guint keep)
   return FALSE;
 }
 
+/* The value stack of user_frames[i], a frame that is in a call to C and
+ * so saved no stack top: only while the frame above it runs the __init__
+ * of a class that frame i called, which tells what the call calls. */
+static PyObject **
+stack_in_class_call (GPtrArray *user_frames,
+                     guint      i,
+                     int       *n)
+{
+  HsPyFrame *frame = g_ptr_array_index (user_frames, i);
+  HsPyFrame *above;
+  PyObject *instance;
+  const LinePositions *seen;
+  int lasti, best = -1;
+
+  *n = 0;
+  if (i + 1 >= user_frames->len || i >= line_positions->len)
+    return NULL;
+  above = g_ptr_array_index (user_frames, i + 1);
+  seen = &g_array_index (line_positions, LinePositions, i);
+  if (seen->frame != frame || seen->code != hs_py_frame_code (frame) ||
+      hs_py_frame_previous (above) != frame ||
+      (instance = hs_py_frame_init_instance (above)) == NULL)
+    return NULL;
+  /* the nearest line before the call */
+  lasti = hs_py_frame_lasti (frame);
+  for (guint k = 0; k < seen->n; k++)
+    if (seen->lasti[k] <= lasti && (best < 0 || seen->lasti[k] > seen->lasti[best]))
+      best = (int) k;
+  if (best < 0)
+    return NULL;
+  return hs_py_frame_stack_in_call (frame, seen->lasti[best], seen->depth[best],
+                                    (PyObject *) Py_TYPE (instance), n);
+}
+
 /* user_frames are this step's, outermost first; the first keep of them
- * are those of the last step and have not run since. */
+ * are those of the last step and have not run since.  at_line: the
+ * innermost stopped before the first instruction of a line. */
 void
 hs_holders_begin_step (GPtrArray *user_frames,
                        guint      keep,
+                       gboolean   at_line,
                        PyObject  *main_globals)
 {
   gboolean codes_changed = FALSE;
@@ -821,6 +907,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       frame_hold_starts = g_array_new (FALSE, FALSE, sizeof (guint));
       stack_iterators = g_array_new (FALSE, FALSE, sizeof (StackIterator));
       frame_iterator_starts = g_array_new (FALSE, FALSE, sizeof (guint));
+      line_positions = g_array_new (FALSE, TRUE, sizeof (LinePositions));
     }
   keep = MIN (keep, frame_codes->len);
   if (kept_iterators_changed (keep))
@@ -870,6 +957,11 @@ hs_holders_begin_step (GPtrArray *user_frames,
       int n = 0;
       PyObject **items = hs_py_frame_stack (frame, &n);
       guint start = frame_items->len;
+
+      if (items == NULL && i + 1 < user_frames->len)
+        items = stack_in_class_call (user_frames, i, &n);
+      if (at_line && i + 1 == user_frames->len)
+        remember_line_position (i, frame, n);
 
       g_ptr_array_add (frame_codes, code);
       g_ptr_array_add (frame_names, code->co_qualname);

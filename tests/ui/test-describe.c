@@ -179,6 +179,19 @@ named_count (HsRefcountBreakdown *breakdown,
   return 0;
 }
 
+/* How many references the holders whose text starts with prefix hold */
+static guint
+named_count_prefixed (HsRefcountBreakdown *breakdown,
+                      const char          *prefix)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < breakdown->named->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (breakdown->named, i), prefix))
+      count += g_array_index (breakdown->named_counts, guint, i);
+  return count;
+}
+
 static gboolean
 has_drawn (HsRefcountBreakdown *breakdown,
            const char          *text)
@@ -442,6 +455,93 @@ test_init_instance (HsTraceFixture *f,
     g_assert_cmpint (e->refcount, ==, 2);
     g_assert_cmpuint (named_count (e, INIT_HOLDER ("P.__init__")), ==, 0);
     g_assert_cmpuint (e->drawn->len, ==, 2);
+  }
+}
+
+static const char *class_call_program =
+  "class P:\n"
+  "    def __init__(self, x=None):\n"
+  "        self.x = x\n"
+  "def f(o):\n"
+  "    return o\n"
+  "lst = [1]\n"
+  "pts = [P(lst), P(2)]\n"
+  "y = f(P(lst))\n"
+  "ys = [P(i) for i in range(2)]\n"
+  "def g():\n"
+  "    a = [lst, P(lst)]\n"
+  "    return a\n"
+  "w = g()\n"
+  "done = True\n";
+
+/* A frame that calls a class keeps the class and the arguments on its
+ * value stack while __init__ runs, but saves no stack top for a call to
+ * C: the class read one "other" there, and each argument one more, and so
+ * did what the line had already computed (the first P of pts).  Read from
+ * the depth at the line's start: in the module, in a function, in 3.12's
+ * inlined comprehension, and in a call nested in another's arguments.
+ * The tuple of arguments type_call() passes __init__ is still "other". */
+static void
+test_class_call_stack (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, class_call_program);
+  guint n_in_init = 0;
+
+  if (t == NULL)
+    return;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      g_autoptr(HsRefcountBreakdown) cls = NULL;
+      const HsFrame *frames;
+      guint n_frames;
+      guint32 ref;
+
+      frames = hs_snapshot_get_frames (snapshot, &n_frames);
+      if (n_frames == 0 || !hs_test_function_is (&frames[n_frames - 1], "P.__init__"))
+        continue;
+      n_in_init++;
+      ref = hs_test_var_ref (snapshot, "<module>", "P");
+      cls = hs_describe_refcount_breakdown (snapshot, ref);
+      if (cls->other != 0)
+        g_error ("Python %s, step %u (line %u): P has refcount %" G_GINT64_FORMAT
+                 ", %u drawn + %" G_GINT64_FORMAT " named", version, step,
+                 hs_snapshot_get_line (snapshot), cls->refcount, cls->drawn->len, cls->n_named);
+      /* of <module>, g, or 3.11's <listcomp> */
+      g_assert_cmpuint (named_count_prefixed (cls, "the value stack of "), ==, 1);
+    }
+  /* P(lst), P(2), P(lst), two in the comprehension, P(lst) in g: three
+   * steps each */
+  g_assert_cmpuint (n_in_init, ==, 18);
+
+  {
+    g_autoptr(HsSnapshot) second = hs_test_step_at_line (t, 3, 1);
+    g_autoptr(HsSnapshot) in_g = hs_test_step_at_line (t, 3, 5);
+    guint32 lst = hs_test_var_ref (second, "<module>", "lst");
+    g_autoptr(HsRefcountBreakdown) a = hs_describe_refcount_breakdown (second, lst);
+    g_autoptr(HsRefcountBreakdown) b = hs_describe_refcount_breakdown (in_g, lst);
+    const HsObject *objects;
+    guint n;
+
+    /* P(2) runs with the first P, made by P(lst), on the stack; lst is
+     * held by the name lst and by that P's x */
+    g_assert_cmpint (a->other, ==, 0);
+    objects = hs_snapshot_get_objects (second, &n);
+    for (guint i = 0; i < n; i++)
+      if (g_str_equal (objects[i].type, "P"))
+        {
+          g_autoptr(HsRefcountBreakdown) first = hs_describe_refcount_breakdown (second, objects[i].ref);
+
+          /* the first P is on the stack; the second is self */
+          g_assert_cmpint (first->other, ==, 0);
+        }
+    /* in g: lst (the global), x, the stack of g twice (in [lst, P(lst)]
+     * and as P's argument), and type_call()'s tuple of arguments */
+    g_assert_cmpuint (named_count (b, "the value stack of g"), ==, 2);
+    g_assert_cmpint (b->other, ==, 1);
   }
 }
 
@@ -1543,6 +1643,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_init_instance, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/init-instance/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_init_instance, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-call-stack/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_class_call_stack, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-call-stack/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_class_call_stack, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-call-stack/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_class_call_stack, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.12", HsTraceFixture, "3.12",
