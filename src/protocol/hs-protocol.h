@@ -145,6 +145,8 @@ typedef enum
                           * over it */
   HS_EDGE_HELD_INIT,     /* the call of its class, which made it and holds
                           * it until the __init__ labelled returns */
+  HS_EDGE_HELD_SUBCLASSES, /* the classes made from the class labelled, in
+                            * __bases__, __base__ and __mro__ */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

@@ -680,29 +680,33 @@ ends_flow (int op)
  * ends_flow()).  That instruction must be a CALL (CALL_KW in 3.13) with
  * `callable` where it keeps what it calls: a depth that came out wrong
  * could read slots the stack has left.  NULL, and *n_items 0, when any
- * of that fails.  The bytecode is the code's kept copy (see
- * hs_py_code_keep_bytecode()), with specialised instructions undone. */
+ * of that fails.  *keywords tells whether the call passes arguments by
+ * name (KW_NAMES before it in 3.11 and 3.12).  The bytecode is the code's
+ * kept copy (see hs_py_code_keep_bytecode()), with specialised
+ * instructions undone. */
 PyObject **
 hs_py_frame_stack_in_call (HsPyFrame *frame,
                            int        from,
                            int        from_depth,
                            PyObject  *callable,
-                           int       *n_items)
+                           int       *n_items,
+                           gboolean  *keywords)
 {
   _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
   PyCodeObject *code = HS_FRAME_CODE (f);
   int base = code->co_nlocalsplus;
   int lasti = _PyInterpreterFrame_LASTI (f);
   int depth = from_depth, op, oparg, below;
-  int last_op = -1, last_effect = 0;
+  int last_op = -1, before_last_op = -1, last_effect = 0;
   guint32 arg = 0;
   PyObject *bytes;
   const guint8 *units;
   gboolean ok = FALSE;
 
-  g_assert (frame != NULL && callable != NULL && n_items != NULL);
+  g_assert (frame != NULL && callable != NULL && n_items != NULL && keywords != NULL);
 
   *n_items = 0;
+  *keywords = FALSE;
   if (from < 0 || from > lasti || from_depth < 0 || from_depth > code->co_stacksize)
     return NULL;
   bytes = PyCode_GetCode (code);
@@ -735,6 +739,7 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
       depth += effect;
       if (depth < 0 || depth > code->co_stacksize)
         goto out;
+      before_last_op = last_op;
       last_op = op;
       last_effect = effect;
     }
@@ -742,11 +747,16 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
   /* 3.11's compiler counts a call's arguments off at PRECALL, and the
    * callable at CALL; the interpreter takes them all at CALL */
   if (last_op == PRECALL)
-    depth -= last_effect;
-#else
-  (void) last_op;
-  (void) last_effect;
+    {
+      depth -= last_effect;
+      last_op = before_last_op;
+    }
 #endif
+#if PY_VERSION_HEX < 0x030D0000
+  *keywords = last_op == KW_NAMES;
+#endif
+  (void) last_effect;
+  (void) before_last_op;
 
   op = units[2 * lasti];
   oparg = arg | units[2 * lasti + 1];
@@ -756,6 +766,7 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
   below = op == CALL ? 2 : op == CALL_KW ? 3 : -1;
   if (below > 0 && depth >= oparg + below && depth <= code->co_stacksize)
     ok = f->localsplus[base + depth - oparg - below] == callable;
+  *keywords = op == CALL_KW;
 #else
   below = op == CALL ? 1 : -1;
   if (below > 0 && depth >= oparg + 2 && depth <= code->co_stacksize)
@@ -1452,6 +1463,44 @@ hs_py_gc_generation (PyObject *obj)
           return i == 3 ? 2 : i;
     }
   return -1;
+}
+
+/* Adds to subclasses each class made from type directly that is alive:
+ * the weak references in a heap type's tp_subclasses, a dict (static
+ * built-in types keep theirs elsewhere from 3.12 on).  Runs no Python
+ * code: a plain dict, and weak references read, not called. */
+void
+hs_py_type_add_subclasses (PyTypeObject *type,
+                           GPtrArray    *subclasses)
+{
+  PyObject *dict, *key, *ref;
+  Py_ssize_t pos = 0;
+
+  g_assert (type != NULL && subclasses != NULL);
+
+  if (!PyType_HasFeature (type, Py_TPFLAGS_HEAPTYPE))
+    return;
+  dict = (PyObject *) type->tp_subclasses;
+  if (dict == NULL || !PyDict_CheckExact (dict))
+    return;
+  while (PyDict_Next (dict, &pos, &key, &ref))
+    {
+      PyObject *sub = NULL;
+
+      if (!PyWeakref_CheckRef (ref))
+        continue;
+#if PY_VERSION_HEX >= 0x030D0000
+      /* a strong reference, let go of at once: the class is alive */
+      if (PyWeakref_GetRef (ref, &sub) == 1)
+        Py_DECREF (sub);
+      else
+        sub = NULL;
+#else
+      sub = PyWeakref_GET_OBJECT (ref);
+#endif
+      if (sub != NULL && PyType_Check (sub))
+        g_ptr_array_add (subclasses, sub);
+    }
 }
 
 /* Counts in counts (PyTypeObject* -> count) the objects the gc tracks

@@ -38,7 +38,8 @@ PyObject  **hs_py_frame_stack_in_call  (HsPyFrame     *frame,
                                         int            from,
                                         int            from_depth,
                                         PyObject      *callable,
-                                        int           *n_items);
+                                        int           *n_items,
+                                        gboolean      *keywords);
 gboolean    hs_py_frame_is_module      (HsPyFrame     *frame);
 PyObject   *hs_py_frame_globals        (HsPyFrame     *frame);
 PyObject   *hs_py_frame_class_namespace (HsPyFrame    *frame);
@@ -105,6 +106,8 @@ void        hs_py_gc_stats             (guint64        collections[3],
 int         hs_py_gc_generation        (PyObject      *obj);
 PyObject   *hs_py_find_arena_objects   (PyCodeObject  *module_code);
 PyObject   *hs_py_interpreter_dict_copy (PyObject     *dict);
+void        hs_py_type_add_subclasses  (PyTypeObject  *type,
+                                        GPtrArray     *subclasses);
 gboolean    hs_py_count_instances      (GHashTable    *counts,
                                         gsize          max_objects);
 void        hs_py_frame_materialized   (PyFrameObject *frame);

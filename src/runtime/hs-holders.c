@@ -110,12 +110,19 @@ static guint64 instance_step;
 /* The frames as at the last step, outermost first, and the value stack
  * items each one was found holding: a frame that is not running cannot
  * change its value stack, so a step reads only the frames above those it
- * keeps. */
-static GPtrArray *frame_codes;      /* PyCodeObject*: a frame gone can no longer be read */
-static GPtrArray *frame_names;      /* and its qualified name, the holder's label */
-static GPtrArray *frame_functions;  /* and the function object it runs, or NULL */
-static GPtrArray *frame_instances;  /* and the object its class's call is setting up, or NULL */
-static GArray *frame_item_starts;   /* guint: where each frame's items start */
+ * keeps.  What a frame held is let go of under the name it was held by. */
+typedef struct
+{
+  PyCodeObject *code;           /* a frame gone can no longer be read */
+  PyObject     *name;           /* its qualified name, the holder's label */
+  PyObject     *function;       /* the function object it runs, or NULL */
+  PyObject     *instance;       /* the object its class's call is setting up, or NULL */
+  guint         instance_holds; /* and how many references the call holds to it */
+  guint         item_start;     /* where its items start in frame_items */
+  guint         hold_start;     /* in iterator_holds */
+  guint         iterator_start; /* in stack_iterators */
+} KeptFrame;
+static GArray *kept_frames;         /* KeptFrame */
 static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
 
 /* Where a frame last stopped for lines, and how deep its value stack was
@@ -177,15 +184,13 @@ typedef struct
 } StackIterator;
 
 /* What the iterators that only a value stack holds iterate over (see
- * hold_frame_iterators ()), in the frames' order, each frame's from
- * frame_hold_starts on, held under the frame's name.  And every
- * iterator on a kept frame's stack with its refcount and its mark then,
- * each frame's from frame_iterator_starts on: a change of one tells that
- * something else took, dropped or advanced it. */
+ * hold_frame_iterators ()), in the frames' order, each frame's from its
+ * hold_start on, held under the frame's name.  And every iterator on a
+ * kept frame's stack with its refcount and its mark then, each frame's
+ * from its iterator_start on: a change of one tells that something else
+ * took, dropped or advanced it. */
 static GPtrArray *iterator_holds;
-static GArray *frame_hold_starts;       /* guint */
 static GArray *stack_iterators;         /* StackIterator */
-static GArray *frame_iterator_starts;   /* guint */
 
 static void
 holding_free (gpointer data)
@@ -828,8 +833,8 @@ hold_frame_iterators (PyObject  **items,
 static gboolean
 kept_iterators_changed (guint keep)
 {
-  guint end = keep < frame_iterator_starts->len ? g_array_index (frame_iterator_starts, guint, keep)
-                                                : stack_iterators->len;
+  guint end = keep < kept_frames->len ? g_array_index (kept_frames, KeptFrame, keep).iterator_start
+                                      : stack_iterators->len;
 
   for (guint i = 0; i < end; i++)
     {
@@ -843,11 +848,13 @@ kept_iterators_changed (guint keep)
 
 /* The value stack of user_frames[i], a frame that is in a call to C and
  * so saved no stack top: only while the frame above it runs the __init__
- * of a class that frame i called, which tells what the call calls. */
+ * of a class that frame i called, which tells what the call calls.
+ * *keywords: the call passes arguments by name. */
 static PyObject **
 stack_in_class_call (GPtrArray *user_frames,
                      guint      i,
-                     int       *n)
+                     int       *n,
+                     gboolean  *keywords)
 {
   HsPyFrame *frame = g_ptr_array_index (user_frames, i);
   HsPyFrame *above;
@@ -856,6 +863,7 @@ stack_in_class_call (GPtrArray *user_frames,
   int lasti, best = -1;
 
   *n = 0;
+  *keywords = FALSE;
   if (i + 1 >= user_frames->len || i >= line_positions->len)
     return NULL;
   above = g_ptr_array_index (user_frames, i + 1);
@@ -872,7 +880,7 @@ stack_in_class_call (GPtrArray *user_frames,
   if (best < 0)
     return NULL;
   return hs_py_frame_stack_in_call (frame, seen->lasti[best], seen->depth[best],
-                                    (PyObject *) Py_TYPE (instance), n);
+                                    (PyObject *) Py_TYPE (instance), n, keywords);
 }
 
 /* user_frames are this step's, outermost first; the first keep of them
@@ -897,54 +905,36 @@ hs_holders_begin_step (GPtrArray *user_frames,
       root_uses = g_hash_table_new (NULL, NULL);
       codes_seen = g_ptr_array_new ();
       stack_items = g_ptr_array_new ();
-      frame_codes = g_ptr_array_new ();
-      frame_names = g_ptr_array_new ();
-      frame_functions = g_ptr_array_new ();
-      frame_instances = g_ptr_array_new ();
-      frame_item_starts = g_array_new (FALSE, FALSE, sizeof (guint));
+      kept_frames = g_array_new (FALSE, FALSE, sizeof (KeptFrame));
       frame_items = g_ptr_array_new ();
       iterator_holds = g_ptr_array_new ();
-      frame_hold_starts = g_array_new (FALSE, FALSE, sizeof (guint));
       stack_iterators = g_array_new (FALSE, FALSE, sizeof (StackIterator));
-      frame_iterator_starts = g_array_new (FALSE, FALSE, sizeof (guint));
       line_positions = g_array_new (FALSE, TRUE, sizeof (LinePositions));
     }
-  keep = MIN (keep, frame_codes->len);
+  keep = MIN (keep, kept_frames->len);
   if (kept_iterators_changed (keep))
     keep = 0;
   innermost = user_frames->len > 0 ? g_ptr_array_index (user_frames, user_frames->len - 1) : NULL;
   step_serial++;
 
   /* the frames past those kept let go of what they held */
-  while (frame_codes->len > keep)
+  while (kept_frames->len > keep)
     {
-      guint last = frame_codes->len - 1;
-      PyCodeObject *code = g_ptr_array_index (frame_codes, last);
-      PyObject *name = g_ptr_array_index (frame_names, last);
-      PyObject *function = g_ptr_array_index (frame_functions, last);
-      PyObject *instance = g_ptr_array_index (frame_instances, last);
-      guint start = g_array_index (frame_item_starts, guint, last);
-      guint holds = g_array_index (frame_hold_starts, guint, last);
+      KeptFrame last = g_array_index (kept_frames, KeptFrame, kept_frames->len - 1);
 
-      for (guint k = holds; k < iterator_holds->len; k++)
-        unhold_stack_item (iterator_holds->pdata[k], HS_EDGE_HELD_ITERATOR, name);
-      g_ptr_array_set_size (iterator_holds, holds);
-      g_array_set_size (frame_hold_starts, last);
-      g_array_set_size (stack_iterators, g_array_index (frame_iterator_starts, guint, last));
-      g_array_set_size (frame_iterator_starts, last);
-      for (guint k = start; k < frame_items->len; k++)
-        unhold_stack_item (g_ptr_array_index (frame_items, k), HS_EDGE_HELD_STACK, name);
-      if (function != NULL)
-        unhold_stack_item (function, HS_EDGE_HELD_FRAME, name);
-      if (instance != NULL)
-        unhold_stack_item (instance, HS_EDGE_HELD_INIT, name);
-      g_ptr_array_set_size (frame_items, start);
-      g_array_set_size (frame_item_starts, last);
-      g_ptr_array_set_size (frame_codes, last);
-      g_ptr_array_set_size (frame_names, last);
-      g_ptr_array_set_size (frame_functions, last);
-      g_ptr_array_set_size (frame_instances, last);
-      count_root (code, -1);
+      for (guint k = last.hold_start; k < iterator_holds->len; k++)
+        unhold_stack_item (iterator_holds->pdata[k], HS_EDGE_HELD_ITERATOR, last.name);
+      g_ptr_array_set_size (iterator_holds, last.hold_start);
+      g_array_set_size (stack_iterators, last.iterator_start);
+      for (guint k = last.item_start; k < frame_items->len; k++)
+        unhold_stack_item (g_ptr_array_index (frame_items, k), HS_EDGE_HELD_STACK, last.name);
+      g_ptr_array_set_size (frame_items, last.item_start);
+      if (last.function != NULL)
+        unhold_stack_item (last.function, HS_EDGE_HELD_FRAME, last.name);
+      for (guint k = 0; k < last.instance_holds; k++)
+        unhold_stack_item (last.instance, HS_EDGE_HELD_INIT, last.name);
+      g_array_set_size (kept_frames, kept_frames->len - 1);
+      count_root (last.code, -1);
     }
 
   /* the stacks of the running frames change at every step; they are short */
@@ -956,20 +946,30 @@ hs_holders_begin_step (GPtrArray *user_frames,
       PyObject *instance = hs_py_frame_init_instance (frame);
       int n = 0;
       PyObject **items = hs_py_frame_stack (frame, &n);
-      guint start = frame_items->len;
+      KeptFrame kept = {
+        code, code->co_qualname, function, instance, instance != NULL,
+        frame_items->len, iterator_holds->len, stack_iterators->len,
+      };
+      gboolean keywords;
 
       if (items == NULL && i + 1 < user_frames->len)
-        items = stack_in_class_call (user_frames, i, &n);
+        items = stack_in_class_call (user_frames, i, &n, &keywords);
+      /* A class called with keywords holds the new object twice while
+       * __init__ runs: _PyObject_Call_Prepend() passes it on in an array
+       * of new references, with the keywords' values
+       * (_PyStack_UnpackDict()).  Known only from a call whose caller's
+       * stack was read. */
+      if (instance != NULL && i > 0)
+        {
+          int depth;
+
+          if (stack_in_class_call (user_frames, i - 1, &depth, &keywords) != NULL && keywords)
+            kept.instance_holds = 2;
+        }
       if (at_line && i + 1 == user_frames->len)
         remember_line_position (i, frame, n);
 
-      g_ptr_array_add (frame_codes, code);
-      g_ptr_array_add (frame_names, code->co_qualname);
-      g_ptr_array_add (frame_functions, function);
-      g_ptr_array_add (frame_instances, instance);
-      g_array_append_val (frame_item_starts, start);
-      g_array_append_val (frame_hold_starts, iterator_holds->len);
-      g_array_append_val (frame_iterator_starts, stack_iterators->len);
+      g_array_append_val (kept_frames, kept);
       codes_changed |= count_root (code, 1);
       /* the function a frame runs lives while the frame does, and does
        * not change: the frame holds it from call to return */
@@ -977,7 +977,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
         hold_stack_item (function, HS_EDGE_HELD_FRAME, code->co_qualname);
       /* so does the call of a class the object __init__ sets up: that
        * frame cannot run again without being read again */
-      if (instance != NULL)
+      for (guint k = 0; k < kept.instance_holds; k++)
         hold_stack_item (instance, HS_EDGE_HELD_INIT, code->co_qualname);
       for (int k = 0; k < n; k++)
         if (items[k] != NULL)
@@ -1117,6 +1117,20 @@ is_class_descriptor (PyObject     *obj,
          PyDescr_TYPE (obj) == type;
 }
 
+/* How many times a tuple only its class holds (its __mro__, its
+ * __bases__) holds obj */
+static guint
+count_in_own_tuple (PyObject *tuple,
+                    PyObject *obj)
+{
+  guint count = 0;
+
+  if (tuple != NULL && PyTuple_CheckExact (tuple) && Py_REFCNT (tuple) == 1)
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (tuple); i++)
+      count += PyTuple_GET_ITEM (tuple, i) == obj;
+  return count;
+}
+
 /*
  * A class made by the program holds itself twice over: its __mro__
  * begins with it, and the descriptors of its __dict__ and __weakref__ (or
@@ -1132,7 +1146,7 @@ count_class_holdings (PyObject *obj,
                       guint    *in_descriptors)
 {
   PyTypeObject *type = (PyTypeObject *) obj;
-  PyObject *mro, *dict, *key, *value;
+  PyObject *dict, *key, *value;
   Py_ssize_t pos = 0;
 
   g_assert (obj != NULL && in_mro != NULL && in_descriptors != NULL);
@@ -1140,14 +1154,48 @@ count_class_holdings (PyObject *obj,
   *in_mro = *in_descriptors = 0;
   if (!PyType_Check (obj) || !PyType_HasFeature (type, Py_TPFLAGS_HEAPTYPE))
     return;
-  mro = type->tp_mro;
-  if (mro != NULL && PyTuple_CheckExact (mro) && Py_REFCNT (mro) == 1)
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (mro); i++)
-      *in_mro += PyTuple_GET_ITEM (mro, i) == obj;
+  *in_mro = count_in_own_tuple (type->tp_mro, obj);
   dict = type->tp_dict;
   if (dict != NULL && PyDict_CheckExact (dict) && Py_REFCNT (dict) == 1)
     while (PyDict_Next (dict, &pos, &key, &value))
       *in_descriptors += Py_REFCNT (value) == 1 && is_class_descriptor (value, type);
+}
+
+/*
+ * The classes made from a class hold it: each one made from it directly
+ * in __bases__ and as __base__, and each one below it, at any depth, in
+ * its __mro__ (class C(B) with B(A): A is in C.__mro__), so `class
+ * B(A): pass` reads 3 more on A.  Found through the weak references a
+ * class keeps to its direct subclasses, each class once (a diamond
+ * reaches one twice).  As for the class's own __mro__, a tuple something
+ * else holds can be drawn, and is not counted.
+ */
+static guint
+count_subclass_holdings (PyObject *obj)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  guint count = 0;
+
+  hs_py_type_add_subclasses ((PyTypeObject *) obj, found);
+  for (guint i = 0; i < found->len; i++)
+    {
+      PyTypeObject *sub = g_ptr_array_index (found, i);
+      guint before = found->len;
+
+      count += count_in_own_tuple (sub->tp_mro, obj);
+      count += count_in_own_tuple (sub->tp_bases, obj);
+      count += sub->tp_base == (PyTypeObject *) obj;
+      hs_py_type_add_subclasses (sub, found);
+      /* each class once */
+      for (guint k = before; k < found->len; k++)
+        for (guint j = 0; j < before; j++)
+          if (found->pdata[j] == found->pdata[k])
+            {
+              g_ptr_array_remove_index (found, k--);
+              break;
+            }
+    }
+  return count;
 }
 
 /* Every object is asked at every step, so what the code objects hold of
@@ -1204,6 +1252,13 @@ hs_holders_foreach (HsEntry      *entry,
         func (HS_EDGE_HELD_MRO, name, in_mro, user_data);
       if (name != NULL && in_descriptors > 0)
         func (HS_EDGE_HELD_DESCRIPTORS, name, in_descriptors, user_data);
+      if (name != NULL)
+        {
+          guint in_subclasses = count_subclass_holdings (obj);
+
+          if (in_subclasses > 0)
+            func (HS_EDGE_HELD_SUBCLASSES, name, in_subclasses, user_data);
+        }
       if (name != NULL)
         {
           guint n_instances;

@@ -159,6 +159,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_MODULE_COPY:
     case HS_EDGE_HELD_ITERATOR:
     case HS_EDGE_HELD_INIT:
+    case HS_EDGE_HELD_SUBCLASSES:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -326,6 +327,10 @@ describe_holder (const HsHiddenRef *hidden)
      * returns, then hands it to the caller */
     return g_strdup_printf (_("the call of its class, which made it and holds it until %s returns"),
                             hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_SUBCLASSES)
+    /* Translators: %s names a class; each class made from it keeps it in
+     * __bases__ and __base__, and each class below it in __mro__ */
+    return g_strdup_printf (_("the subclasses of %s (their __bases__, __base__ and __mro__)"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

@@ -145,6 +145,9 @@ holder_title (HsEdgeKind  kind,
       /* Translators: a box for the call of a class, which holds the object
        * it made while __init__ runs; %s is that __init__, "Point.__init__" */
       return g_strdup_printf (_("class call running %s"), holder);
+    case HS_EDGE_HELD_SUBCLASSES:
+      /* Translators: a box for the classes made from a class; %s is the class */
+      return g_strdup_printf (_("subclasses of %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -185,6 +188,8 @@ holder_subtitle (HsEdgeKind kind)
       return _("what they iterate over or hold");
     case HS_EDGE_HELD_INIT:
       return _("the object it is setting up");
+    case HS_EDGE_HELD_SUBCLASSES:
+      return "__bases__, __base__, __mro__";
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -915,6 +920,10 @@ hs_holder_box_describe (const HsHolderBox *box)
     case HS_EDGE_HELD_INIT:
       return g_strdup_printf (_("Calling a class makes the object, then runs %s on it: the call keeps a reference "
                                 "to the new object until __init__ returns, then hands it to the caller."),
+                              box->holder);
+    case HS_EDGE_HELD_SUBCLASSES:
+      return g_strdup_printf (_("A class made from %s keeps it in __bases__ and as __base__, and every class "
+                                "below it keeps it in its __mro__, the order in which attributes are looked up."),
                               box->holder);
     case HS_EDGE_HELD_MODULES:
     default:

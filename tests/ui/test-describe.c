@@ -376,6 +376,7 @@ static const char *init_program =
   "p = P(1)\n"
   "q = Q(2)\n"
   "P.__init__(p, 3)\n"
+  "r = P(x=4)\n"
   "done = True\n";
 
 /* The one object of the type named at the step, or NULL */
@@ -400,7 +401,8 @@ only_object_of_type (HsSnapshot *snapshot,
  * C local (type_call()): every instance read one "other" until then.  Not
  * when the program calls __init__ itself, nor for the base class's
  * __init__ that super() runs, which the subclass's call is the holder
- * for; with self captured by a closure, a cell holds it in the frame. */
+ * for; with self captured by a closure, a cell holds it in the frame.
+ * Called with keywords, the call holds it twice. */
 static void
 test_init_instance (HsTraceFixture *f,
                     gconstpointer   data)
@@ -416,19 +418,21 @@ test_init_instance (HsTraceFixture *f,
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
       const char *types[] = { "P", "Q" };
 
-      for (guint k = 0; k < G_N_ELEMENTS (types); k++)
-        {
-          const HsObject *o = only_object_of_type (snapshot, types[k]);
-          g_autoptr(HsRefcountBreakdown) b = NULL;
+      const HsObject *objects;
+      guint n;
 
-          if (o == NULL)
-            continue;
-          b = hs_describe_refcount_breakdown (snapshot, o->ref);
-          if (b->other != 0)
-            g_error ("Python %s, step %u (line %u): the %s has refcount %" G_GINT64_FORMAT
-                     ", %u drawn + %" G_GINT64_FORMAT " named", version, step,
-                     hs_snapshot_get_line (snapshot), types[k], b->refcount, b->drawn->len, b->n_named);
-        }
+      objects = hs_snapshot_get_objects (snapshot, &n);
+      for (guint i = 0; i < n; i++)
+        for (guint k = 0; k < G_N_ELEMENTS (types); k++)
+          if (g_str_equal (objects[i].type, types[k]))
+            {
+              g_autoptr(HsRefcountBreakdown) b = hs_describe_refcount_breakdown (snapshot, objects[i].ref);
+
+              if (b->other != 0)
+                g_error ("Python %s, step %u (line %u): a %s has refcount %" G_GINT64_FORMAT
+                         ", %u drawn + %" G_GINT64_FORMAT " named", version, step,
+                         hs_snapshot_get_line (snapshot), types[k], b->refcount, b->drawn->len, b->n_named);
+            }
     }
 
   {
@@ -455,6 +459,26 @@ test_init_instance (HsTraceFixture *f,
     g_assert_cmpint (e->refcount, ==, 2);
     g_assert_cmpuint (named_count (e, INIT_HOLDER ("P.__init__")), ==, 0);
     g_assert_cmpuint (e->drawn->len, ==, 2);
+  }
+
+  /* P(x=4): self, and the call twice */
+  {
+    g_autoptr(HsSnapshot) keywords = hs_test_step_at_line (t, 3, 3);
+    guint32 p = hs_test_var_ref (keywords, "<module>", "p");
+    const HsObject *objects;
+    guint n, found = 0;
+
+    objects = hs_snapshot_get_objects (keywords, &n);
+    for (guint i = 0; i < n; i++)
+      if (g_str_equal (objects[i].type, "P") && objects[i].ref != p)
+        {
+          g_autoptr(HsRefcountBreakdown) r = hs_describe_refcount_breakdown (keywords, objects[i].ref);
+
+          g_assert_cmpint (r->refcount, ==, 3);
+          g_assert_cmpuint (named_count (r, INIT_HOLDER ("P.__init__")), ==, 2);
+          found++;
+        }
+    g_assert_cmpuint (found, ==, 1);
   }
 }
 
@@ -542,6 +566,77 @@ test_class_call_stack (HsTraceFixture *f,
      * and as P's argument), and type_call()'s tuple of arguments */
     g_assert_cmpuint (named_count (b, "the value stack of g"), ==, 2);
     g_assert_cmpint (b->other, ==, 1);
+  }
+}
+
+static const char *subclasses_program =
+  "class A:\n"
+  "    pass\n"
+  "class B(A):\n"
+  "    pass\n"
+  "class C(B, A):\n"
+  "    pass\n"
+  "m = C.__mro__\n"
+  "del B\n"
+  "done = True\n";
+
+/* A class made from another holds it in __bases__ and as __base__, and
+ * every class below it holds it in its __mro__: A read 3 "other" once B
+ * was made.  C(B, A) holds A in __bases__ and __mro__ and B as __base__
+ * too; a __mro__ the program holds is drawn, and not counted again.  B,
+ * its name deleted, stays alive through C.  Checked at the module's
+ * steps: while a class body runs, its bases are on the module's value
+ * stack and in __build_class__()'s tuple of bases, which stay "other". */
+static void
+test_subclasses (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, subclasses_program);
+
+  if (t == NULL)
+    return;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      const HsObject *objects;
+      guint n, n_frames;
+
+      hs_snapshot_get_frames (snapshot, &n_frames);
+      if (n_frames != 1)
+        continue;
+      objects = hs_snapshot_get_objects (snapshot, &n);
+      /* the program's classes; object (in m) is held all over */
+      for (guint i = 0; i < n; i++)
+        if (g_str_equal (objects[i].type, "type") && !g_str_equal (objects[i].repr, "<class 'object'>"))
+          {
+            g_autoptr(HsRefcountBreakdown) b = hs_describe_refcount_breakdown (snapshot, objects[i].ref);
+
+            if (b->other != 0 && !b->immortal)
+              g_error ("Python %s, step %u (line %u): %s has refcount %" G_GINT64_FORMAT
+                       ", %u drawn + %" G_GINT64_FORMAT " named", version, step,
+                       hs_snapshot_get_line (snapshot), objects[i].repr, b->refcount,
+                       b->drawn->len, b->n_named);
+          }
+    }
+
+  {
+    g_autoptr(HsSnapshot) after_b = hs_test_step_at_line (t, 5, 0);
+    g_autoptr(HsSnapshot) after_c = hs_test_step_at_line (t, 7, 0);
+    g_autoptr(HsSnapshot) end = hs_test_step_at_line (t, 9, 0);
+    g_autoptr(HsRefcountBreakdown) a1 = hs_describe_refcount_breakdown (after_b, hs_test_var_ref (after_b, NULL, "A"));
+    g_autoptr(HsRefcountBreakdown) a2 = hs_describe_refcount_breakdown (after_c, hs_test_var_ref (after_c, NULL, "A"));
+    g_autoptr(HsRefcountBreakdown) a3 = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "A"));
+    g_autoptr(HsRefcountBreakdown) b2 = hs_describe_refcount_breakdown (after_c, hs_test_var_ref (after_c, NULL, "B"));
+
+    g_assert_cmpuint (named_count (a1, "the subclasses of A (their __bases__, __base__ and __mro__)"), ==, 3);
+    /* and C's __bases__ and __mro__ */
+    g_assert_cmpuint (named_count (a2, "the subclasses of A (their __bases__, __base__ and __mro__)"), ==, 5);
+    g_assert_cmpuint (named_count (b2, "the subclasses of B (their __bases__, __base__ and __mro__)"), ==, 3);
+    /* m = C.__mro__ draws C's __mro__, with its arrow to A */
+    g_assert_cmpuint (named_count (a3, "the subclasses of A (their __bases__, __base__ and __mro__)"), ==, 4);
+    g_assert_cmpint (a3->other, ==, 0);
   }
 }
 
@@ -1649,6 +1744,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_class_call_stack, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/class-call-stack/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_class_call_stack, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/subclasses/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_subclasses, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/subclasses/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_subclasses, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/subclasses/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_subclasses, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.12", HsTraceFixture, "3.12",
