@@ -354,7 +354,9 @@ hs_py_frame_function (HsPyFrame *frame)
  * push __init__'s frame itself (CALL_ALLOC_AND_ENTER_INIT); 80 calls of
  * one class in a traced loop never did, so such a frame is not looked
  * for, and its object's reference stays "other".  NULL for any other
- * frame, and when __init__ has rebound its first argument. */
+ * frame, and when __init__ has rebound its first argument.  C code can
+ * also call an __init__ itself (map (P.__init__, ps)): the caller tells
+ * a call of the class by the frame below (see hs-holders.c). */
 PyObject *
 hs_py_frame_init_instance (HsPyFrame *frame)
 {

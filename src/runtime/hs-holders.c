@@ -131,18 +131,33 @@ static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
  * has not saved its stack's top; this finds it (see
  * hs_py_frame_stack_in_call ()), from the last line before the call.  A
  * few are kept: a loop on one line (a comprehension) stops again at its
- * end, past the call it makes. */
+ * end, past the call it makes.  The frame and its code are only compared;
+ * the code's first line and length with them, since a statement typed
+ * on the console, freed, can leave its frame and its code's memory to
+ * the next one. */
 #define N_LINE_POSITIONS 4
 typedef struct
 {
-  HsPyFrame    *frame;   /* only compared */
-  PyCodeObject *code;    /* only compared */
+  HsPyFrame    *frame;
+  PyCodeObject *code;
+  int           first_line;
+  Py_ssize_t    n_units;
   guint         n;
   guint         next;    /* the slot the next one takes, once all are used */
   int           lasti[N_LINE_POSITIONS];
   int           depth[N_LINE_POSITIONS];
 } LinePositions;
 static GArray *line_positions;      /* LinePositions, by depth */
+
+static gboolean
+positions_of (const LinePositions *seen,
+              HsPyFrame           *frame)
+{
+  PyCodeObject *code = hs_py_frame_code (frame);
+
+  return seen->frame == frame && seen->code == code &&
+         seen->first_line == code->co_firstlineno && seen->n_units == Py_SIZE (code);
+}
 
 static void
 remember_line_position (guint      i,
@@ -156,10 +171,14 @@ remember_line_position (guint      i,
   if (line_positions->len <= i)
     g_array_set_size (line_positions, i + 1);
   seen = &g_array_index (line_positions, LinePositions, i);
-  if (seen->frame != frame || seen->code != hs_py_frame_code (frame))
+  if (!positions_of (seen, frame))
     {
+      PyCodeObject *code = hs_py_frame_code (frame);
+
       seen->frame = frame;
-      seen->code = hs_py_frame_code (frame);
+      seen->code = code;
+      seen->first_line = code->co_firstlineno;
+      seen->n_units = Py_SIZE (code);
       seen->n = seen->next = 0;
     }
   for (k = 0; k < seen->n && seen->lasti[k] != lasti; k++)
@@ -354,6 +373,9 @@ hs_holders_end_script (void)
    * that stops running, so that the walker reads the objects it held
    * again; a statement on the console never looks for an arena */
   arena_state = arena_state == ARENA_LOOKED ? ARENA_ENDED : ARENA_GONE;
+  /* console statements come next, each with code of its own */
+  if (line_positions != NULL)
+    g_array_set_size (line_positions, 0);
 }
 
 /* A module's __name__ (a str), borrowed from its dict, or NULL.  Looked
@@ -849,28 +871,29 @@ kept_iterators_changed (guint keep)
 /* The value stack of user_frames[i], a frame that is in a call to C and
  * so saved no stack top: only while the frame above it runs the __init__
  * of a class that frame i called, which tells what the call calls.
- * *keywords: the call passes arguments by name. */
+ * *instance: the object that __init__ sets up; *keywords: the call passes
+ * arguments by name. */
 static PyObject **
-stack_in_class_call (GPtrArray *user_frames,
-                     guint      i,
-                     int       *n,
-                     gboolean  *keywords)
+stack_in_class_call (GPtrArray  *user_frames,
+                     guint       i,
+                     int        *n,
+                     PyObject  **instance,
+                     gboolean   *keywords)
 {
   HsPyFrame *frame = g_ptr_array_index (user_frames, i);
   HsPyFrame *above;
-  PyObject *instance;
   const LinePositions *seen;
   int lasti, best = -1;
 
   *n = 0;
+  *instance = NULL;
   *keywords = FALSE;
   if (i + 1 >= user_frames->len || i >= line_positions->len)
     return NULL;
   above = g_ptr_array_index (user_frames, i + 1);
   seen = &g_array_index (line_positions, LinePositions, i);
-  if (seen->frame != frame || seen->code != hs_py_frame_code (frame) ||
-      hs_py_frame_previous (above) != frame ||
-      (instance = hs_py_frame_init_instance (above)) == NULL)
+  if (!positions_of (seen, frame) || hs_py_frame_previous (above) != frame ||
+      (*instance = hs_py_frame_init_instance (above)) == NULL)
     return NULL;
   /* the nearest line before the call */
   lasti = hs_py_frame_lasti (frame);
@@ -880,7 +903,7 @@ stack_in_class_call (GPtrArray *user_frames,
   if (best < 0)
     return NULL;
   return hs_py_frame_stack_in_call (frame, seen->lasti[best], seen->depth[best],
-                                    (PyObject *) Py_TYPE (instance), n, keywords);
+                                    (PyObject *) Py_TYPE (*instance), n, keywords);
 }
 
 /* user_frames are this step's, outermost first; the first keep of them
@@ -943,28 +966,33 @@ hs_holders_begin_step (GPtrArray *user_frames,
       HsPyFrame *frame = g_ptr_array_index (user_frames, i);
       PyCodeObject *code = hs_py_frame_code (frame);
       PyObject *function = hs_py_frame_function (frame);
-      PyObject *instance = hs_py_frame_init_instance (frame);
       int n = 0;
       PyObject **items = hs_py_frame_stack (frame, &n);
       KeptFrame kept = {
-        code, code->co_qualname, function, instance, instance != NULL,
+        code, code->co_qualname, function, NULL, 0,
         frame_items->len, iterator_holds->len, stack_iterators->len,
       };
+      PyObject *instance;
       gboolean keywords;
 
       if (items == NULL && i + 1 < user_frames->len)
-        items = stack_in_class_call (user_frames, i, &n, &keywords);
-      /* A class called with keywords holds the new object twice while
-       * __init__ runs: _PyObject_Call_Prepend() passes it on in an array
-       * of new references, with the keywords' values
-       * (_PyStack_UnpackDict()).  Known only from a call whose caller's
-       * stack was read. */
-      if (instance != NULL && i > 0)
+        items = stack_in_class_call (user_frames, i, &n, &instance, &keywords);
+      /* The call of a class holds the object it made while __init__
+       * runs, twice when it passes keywords: _PyObject_Call_Prepend()
+       * passes the object on in an array of new references, with the
+       * keywords' values (_PyStack_UnpackDict()).  Only when the frame
+       * below called the class, as its stack shows: C code can call an
+       * __init__ itself (map (P.__init__, ps)), and holds the object its
+       * own way.  P(*args) and a class called from C stay "other". */
+      if (i > 0)
         {
           int depth;
 
-          if (stack_in_class_call (user_frames, i - 1, &depth, &keywords) != NULL && keywords)
-            kept.instance_holds = 2;
+          if (stack_in_class_call (user_frames, i - 1, &depth, &instance, &keywords) != NULL)
+            {
+              kept.instance = instance;
+              kept.instance_holds = keywords ? 2 : 1;
+            }
         }
       if (at_line && i + 1 == user_frames->len)
         remember_line_position (i, frame, n);
@@ -978,7 +1006,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       /* so does the call of a class the object __init__ sets up: that
        * frame cannot run again without being read again */
       for (guint k = 0; k < kept.instance_holds; k++)
-        hold_stack_item (instance, HS_EDGE_HELD_INIT, code->co_qualname);
+        hold_stack_item (kept.instance, HS_EDGE_HELD_INIT, code->co_qualname);
       for (int k = 0; k < n; k++)
         if (items[k] != NULL)
           {

@@ -876,6 +876,10 @@ hs_tracer_exec (const char *source,
   code = Py_CompileStringExFlags (padded, opts->path, Py_file_input, &flags, -1);
   if (code != NULL)
     {
+      /* before it runs, as for the script: the walker's own check
+       * compares code objects by address, and the last statement's,
+       * freed, may have left this one its memory */
+      hs_py_code_keep_bytecode ((PyCodeObject *) code);
       start_recording ();
       result = PyEval_EvalCode (code, main_globals, main_globals);
       stop_recording ();

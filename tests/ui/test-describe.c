@@ -482,6 +482,40 @@ test_init_instance (HsTraceFixture *f,
   }
 }
 
+static const char *init_from_c_program =
+  "class P:\n"
+  "    def __init__(self, x):\n"
+  "        self.x = x\n"
+  "p = P(1)\n"
+  "done = list(map(P.__init__, [p], [2]))\n";
+
+/* C code that calls an __init__ itself is no call of the class: p is
+ * held by the list [p], which map()'s iterator holds, and by the tuple of
+ * arguments map() passes, neither of which is drawn or named. */
+static void
+test_init_from_c (HsTraceFixture *f,
+                  gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, init_from_c_program);
+  g_autoptr(HsSnapshot) by_class = NULL;
+  g_autoptr(HsSnapshot) by_map = NULL;
+  g_autoptr(HsRefcountBreakdown) a = NULL;
+  g_autoptr(HsRefcountBreakdown) b = NULL;
+
+  if (t == NULL)
+    return;
+
+  by_class = hs_test_step_at_line (t, 3, 0);
+  by_map = hs_test_step_at_line (t, 3, 1);
+  a = hs_describe_refcount_breakdown (by_class, only_object_of_type (by_class, "P")->ref);
+  b = hs_describe_refcount_breakdown (by_map, only_object_of_type (by_map, "P")->ref);
+  g_assert_cmpuint (named_count (a, INIT_HOLDER ("P.__init__")), ==, 1);
+  g_assert_cmpint (a->other, ==, 0);
+  g_assert_cmpuint (named_count (b, INIT_HOLDER ("P.__init__")), ==, 0);
+  g_assert_cmpint (b->other, ==, 2);
+}
+
 static const char *class_call_program =
   "class P:\n"
   "    def __init__(self, x=None):\n"
@@ -1750,6 +1784,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_subclasses, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/subclasses/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_subclasses, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/init-from-c/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_init_from_c, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/init-from-c/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_init_from_c, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/init-from-c/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_init_from_c, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.12", HsTraceFixture, "3.12",
