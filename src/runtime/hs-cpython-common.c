@@ -778,7 +778,10 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
 out:
   Py_DECREF (bytes);
   if (!ok)
-    return NULL;
+    {
+      *keywords = FALSE;
+      return NULL;
+    }
   *n_items = depth;
   return f->localsplus + base;
 }

@@ -883,6 +883,7 @@ stack_in_class_call (GPtrArray  *user_frames,
   HsPyFrame *frame = g_ptr_array_index (user_frames, i);
   HsPyFrame *above;
   const LinePositions *seen;
+  PyObject *made, **items;
   int lasti, best = -1;
 
   *n = 0;
@@ -893,7 +894,7 @@ stack_in_class_call (GPtrArray  *user_frames,
   above = g_ptr_array_index (user_frames, i + 1);
   seen = &g_array_index (line_positions, LinePositions, i);
   if (!positions_of (seen, frame) || hs_py_frame_previous (above) != frame ||
-      (*instance = hs_py_frame_init_instance (above)) == NULL)
+      (made = hs_py_frame_init_instance (above)) == NULL)
     return NULL;
   /* the nearest line before the call */
   lasti = hs_py_frame_lasti (frame);
@@ -902,8 +903,11 @@ stack_in_class_call (GPtrArray  *user_frames,
       best = (int) k;
   if (best < 0)
     return NULL;
-  return hs_py_frame_stack_in_call (frame, seen->lasti[best], seen->depth[best],
-                                    (PyObject *) Py_TYPE (*instance), n, keywords);
+  items = hs_py_frame_stack_in_call (frame, seen->lasti[best], seen->depth[best],
+                                     (PyObject *) Py_TYPE (made), n, keywords);
+  if (items != NULL)
+    *instance = made;
+  return items;
 }
 
 /* user_frames are this step's, outermost first; the first keep of them
