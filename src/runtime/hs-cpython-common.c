@@ -1470,7 +1470,8 @@ hs_py_gc_generation (PyObject *obj)
   return -1;
 }
 
-/* Adds to subclasses each class made from type directly that is alive:
+/* Adds to subclasses each class made from type directly that is alive,
+ * and not in it yet:
  * the weak references in a heap type's tp_subclasses, a dict (static
  * built-in types keep theirs elsewhere from 3.12 on).  Runs no Python
  * code: a plain dict, and weak references read, not called. */
@@ -1503,7 +1504,7 @@ hs_py_type_add_subclasses (PyTypeObject *type,
 #else
       sub = PyWeakref_GET_OBJECT (ref);
 #endif
-      if (sub != NULL && PyType_Check (sub))
+      if (sub != NULL && PyType_Check (sub) && !g_ptr_array_find (subclasses, sub, NULL))
         g_ptr_array_add (subclasses, sub);
     }
 }
