@@ -2176,7 +2176,7 @@ void
 hs_heap_walker_step (HsPyFrame *innermost,
                      PyObject  *module_globals,
                      int        line,
-                     gboolean   at_line,
+                     HsEvent    event,
                      PyObject  *return_value,
                      gboolean   frames_popped)
 {
@@ -2188,7 +2188,7 @@ hs_heap_walker_step (HsPyFrame *innermost,
   epoch++;
 
   matched = update_stack (innermost);
-  hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0, at_line, module_globals);
+  hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0, event, module_globals);
   finished_globals = module_globals;
   kept = full_walk ? 0 : count_kept_frames (matched);
   read_vars (kept, module_globals, line);

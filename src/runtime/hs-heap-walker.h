@@ -28,7 +28,7 @@ void     hs_heap_walker_init (HsStepBuilder        *builder,
 void     hs_heap_walker_step (HsPyFrame            *innermost,
                               PyObject             *module_globals,
                               int                   line,
-                              gboolean              at_line,
+                              HsEvent               event,
                               PyObject             *return_value,
                               gboolean              frames_popped);
 

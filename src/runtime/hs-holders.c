@@ -148,6 +148,7 @@ typedef struct
   int           depth[N_LINE_POSITIONS];
 } LinePositions;
 static GArray *line_positions;      /* LinePositions, by depth */
+static guint returned_at;           /* the depth of the frame that returned at the last step, or 0 */
 
 static gboolean
 positions_of (const LinePositions *seen,
@@ -911,12 +912,12 @@ stack_in_class_call (GPtrArray  *user_frames,
 }
 
 /* user_frames are this step's, outermost first; the first keep of them
- * are those of the last step and have not run since.  at_line: the
- * innermost stopped before the first instruction of a line. */
+ * are those of the last step and have not run since.  event: why the
+ * innermost stopped; at a line, before the line's first instruction. */
 void
 hs_holders_begin_step (GPtrArray *user_frames,
                        guint      keep,
-                       gboolean   at_line,
+                       HsEvent    event,
                        PyObject  *main_globals)
 {
   gboolean codes_changed = FALSE;
@@ -939,6 +940,12 @@ hs_holders_begin_step (GPtrArray *user_frames,
       line_positions = g_array_new (FALSE, TRUE, sizeof (LinePositions));
     }
   keep = MIN (keep, kept_frames->len);
+  /* A frame returned at the last step: the one below it has run since,
+   * though the frames match by address, and a frame called next can
+   * take the returned one's (f(a) + f(b), [P(a), P(b)]) */
+  if (returned_at > 0)
+    keep = MIN (keep, returned_at - 1);
+  returned_at = event == HS_EVENT_RETURN ? user_frames->len - 1 : 0;
   if (kept_iterators_changed (keep))
     keep = 0;
   innermost = user_frames->len > 0 ? g_ptr_array_index (user_frames, user_frames->len - 1) : NULL;
@@ -998,7 +1005,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
               kept.instance_holds = keywords ? 2 : 1;
             }
         }
-      if (at_line && i + 1 == user_frames->len)
+      if (event == HS_EVENT_LINE && i + 1 == user_frames->len)
         remember_line_position (i, frame, n);
 
       g_array_append_val (kept_frames, kept);
@@ -1212,20 +1219,11 @@ count_subclass_holdings (PyObject *obj)
   for (guint i = 0; i < found->len; i++)
     {
       PyTypeObject *sub = g_ptr_array_index (found, i);
-      guint before = found->len;
 
       count += count_in_own_tuple (sub->tp_mro, obj);
       count += count_in_own_tuple (sub->tp_bases, obj);
       count += sub->tp_base == (PyTypeObject *) obj;
       hs_py_type_add_subclasses (sub, found);
-      /* each class once */
-      for (guint k = before; k < found->len; k++)
-        for (guint j = 0; j < before; j++)
-          if (found->pdata[j] == found->pdata[k])
-            {
-              g_ptr_array_remove_index (found, k--);
-              break;
-            }
     }
   return count;
 }

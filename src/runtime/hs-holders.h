@@ -31,7 +31,7 @@ typedef void (*HsHolderFunc) (HsEdgeKind  kind,
 
 void hs_holders_begin_step (GPtrArray    *user_frames,
                             guint         keep,
-                            gboolean      at_line,
+                            HsEvent       event,
                             PyObject     *main_globals);
 gboolean hs_holders_any    (HsEntry      *entry);
 void hs_holders_foreach    (HsEntry      *entry,

@@ -238,7 +238,7 @@ emit_step (HsEvent        event,
 
   hs_step_builder_begin (builder, n_steps, event, MAX (line, 0));
   hs_heap_walker_step (frame ? hs_py_frame_from_object (frame) : NULL,
-                       main_globals, line, event == HS_EVENT_LINE, return_value, frames_popped);
+                       main_globals, line, event, return_value, frames_popped);
   frames_popped = FALSE;
 
   hs_step_builder_set_output (builder, out, err);
