@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 12
+#define HS_PROTOCOL_VERSION 13
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 /* The most references one hidden holder's edge may count: far more than a
  * real holder makes (a 16-million-deep recursion, a module with 16 million
@@ -147,6 +147,8 @@ typedef enum
                           * it until the __init__ labelled returns */
   HS_EDGE_HELD_SUBCLASSES, /* the classes made from the class labelled, in
                             * __bases__, __base__ and __mro__ */
+  HS_EDGE_HELD_INIT_ARGUMENTS, /* the call of a class, which passes it to the
+                                * __init__ labelled as an argument */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

@@ -683,7 +683,9 @@ ends_flow (int op)
  * `callable` where it keeps what it calls: a depth that came out wrong
  * could read slots the stack has left.  NULL, and *n_items 0, when any
  * of that fails.  *keywords tells whether the call passes arguments by
- * name (KW_NAMES before it in 3.11 and 3.12).  The bytecode is the code's
+ * name (KW_NAMES before it in 3.11 and 3.12); the call's n_arguments
+ * arguments, positional then keywords', are the items from
+ * *first_argument on.  The bytecode is the code's
  * kept copy (see hs_py_code_keep_bytecode()), with specialised
  * instructions undone. */
 PyObject **
@@ -692,7 +694,9 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
                            int        from_depth,
                            PyObject  *callable,
                            int       *n_items,
-                           gboolean  *keywords)
+                           gboolean  *keywords,
+                           int       *first_argument,
+                           int       *n_arguments)
 {
   _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
   PyCodeObject *code = HS_FRAME_CODE (f);
@@ -706,9 +710,12 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
   gboolean ok = FALSE;
 
   g_assert (frame != NULL && callable != NULL && n_items != NULL && keywords != NULL);
+  g_assert (first_argument != NULL && n_arguments != NULL);
 
   *n_items = 0;
   *keywords = FALSE;
+  *first_argument = 0;
+  *n_arguments = 0;
   if (from < 0 || from > lasti || from_depth < 0 || from_depth > code->co_stacksize)
     return NULL;
   bytes = PyCode_GetCode (code);
@@ -769,10 +776,12 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
   if (below > 0 && depth >= oparg + below && depth <= code->co_stacksize)
     ok = f->localsplus[base + depth - oparg - below] == callable;
   *keywords = op == CALL_KW;
+  *first_argument = depth - oparg - (op == CALL_KW ? 1 : 0);
 #else
   below = op == CALL ? 1 : -1;
   if (below > 0 && depth >= oparg + 2 && depth <= code->co_stacksize)
     ok = f->localsplus[base + depth - oparg - below] == callable;
+  *first_argument = depth - oparg;
 #endif
 
 out:
@@ -780,9 +789,11 @@ out:
   if (!ok)
     {
       *keywords = FALSE;
+      *first_argument = 0;
       return NULL;
     }
   *n_items = depth;
+  *n_arguments = oparg;
   return f->localsplus + base;
 }
 

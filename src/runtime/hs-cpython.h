@@ -39,7 +39,9 @@ PyObject  **hs_py_frame_stack_in_call  (HsPyFrame     *frame,
                                         int            from_depth,
                                         PyObject      *callable,
                                         int           *n_items,
-                                        gboolean      *keywords);
+                                        gboolean      *keywords,
+                                        int           *first_argument,
+                                        int           *n_arguments);
 gboolean    hs_py_frame_is_module      (HsPyFrame     *frame);
 PyObject   *hs_py_frame_globals        (HsPyFrame     *frame);
 PyObject   *hs_py_frame_class_namespace (HsPyFrame    *frame);

@@ -117,13 +117,16 @@ typedef struct
   PyObject     *name;           /* its qualified name, the holder's label */
   PyObject     *function;       /* the function object it runs, or NULL */
   PyObject     *instance;       /* the object its class's call is setting up, or NULL */
-  guint         instance_holds; /* and how many references the call holds to it */
+  guint         call_holds;     /* how many references that call holds to it and
+                                 * to each argument it passes on */
   guint         item_start;     /* where its items start in frame_items */
+  guint         argument_start; /* those arguments, in call_arguments */
   guint         hold_start;     /* in iterator_holds */
   guint         iterator_start; /* in stack_iterators */
 } KeptFrame;
 static GArray *kept_frames;         /* KeptFrame */
 static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
+static GPtrArray *call_arguments;   /* PyObject*, what each class call passes __init__ */
 
 /* Where a frame last stopped for lines, and how deep its value stack was
  * at each: by depth in the stack of frames, kept when the frame is popped,
@@ -869,17 +872,23 @@ kept_iterators_changed (guint keep)
   return FALSE;
 }
 
+/* A class call that a frame's value stack shows running __init__ */
+typedef struct
+{
+  PyObject *instance;       /* the object __init__ sets up */
+  gboolean  keywords;       /* the call passes arguments by name */
+  int       first_argument; /* its arguments, items of the caller's stack */
+  int       n_arguments;
+} ClassCall;
+
 /* The value stack of user_frames[i], a frame that is in a call to C and
  * so saved no stack top: only while the frame above it runs the __init__
- * of a class that frame i called, which tells what the call calls.
- * *instance: the object that __init__ sets up; *keywords: the call passes
- * arguments by name. */
+ * of a class that frame i called, which tells what the call calls. */
 static PyObject **
-stack_in_class_call (GPtrArray  *user_frames,
-                     guint       i,
-                     int        *n,
-                     PyObject  **instance,
-                     gboolean   *keywords)
+stack_in_class_call (GPtrArray *user_frames,
+                     guint      i,
+                     int       *n,
+                     ClassCall *call)
 {
   HsPyFrame *frame = g_ptr_array_index (user_frames, i);
   HsPyFrame *above;
@@ -888,8 +897,7 @@ stack_in_class_call (GPtrArray  *user_frames,
   int lasti, best = -1;
 
   *n = 0;
-  *instance = NULL;
-  *keywords = FALSE;
+  *call = (ClassCall) { NULL, FALSE, 0, 0 };
   if (i + 1 >= user_frames->len || i >= line_positions->len)
     return NULL;
   above = g_ptr_array_index (user_frames, i + 1);
@@ -905,9 +913,10 @@ stack_in_class_call (GPtrArray  *user_frames,
   if (best < 0)
     return NULL;
   items = hs_py_frame_stack_in_call (frame, seen->lasti[best], seen->depth[best],
-                                     (PyObject *) Py_TYPE (made), n, keywords);
+                                     (PyObject *) Py_TYPE (made), n, &call->keywords,
+                                     &call->first_argument, &call->n_arguments);
   if (items != NULL)
-    *instance = made;
+    call->instance = made;
   return items;
 }
 
@@ -935,6 +944,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       stack_items = g_ptr_array_new ();
       kept_frames = g_array_new (FALSE, FALSE, sizeof (KeptFrame));
       frame_items = g_ptr_array_new ();
+      call_arguments = g_ptr_array_new ();
       iterator_holds = g_ptr_array_new ();
       stack_iterators = g_array_new (FALSE, FALSE, sizeof (StackIterator));
       line_positions = g_array_new (FALSE, TRUE, sizeof (LinePositions));
@@ -965,8 +975,13 @@ hs_holders_begin_step (GPtrArray *user_frames,
       g_ptr_array_set_size (frame_items, last.item_start);
       if (last.function != NULL)
         unhold_stack_item (last.function, HS_EDGE_HELD_FRAME, last.name);
-      for (guint k = 0; k < last.instance_holds; k++)
-        unhold_stack_item (last.instance, HS_EDGE_HELD_INIT, last.name);
+      for (guint k = 0; k < last.call_holds; k++)
+        {
+          unhold_stack_item (last.instance, HS_EDGE_HELD_INIT, last.name);
+          for (guint a = last.argument_start; a < call_arguments->len; a++)
+            unhold_stack_item (g_ptr_array_index (call_arguments, a), HS_EDGE_HELD_INIT_ARGUMENTS, last.name);
+        }
+      g_ptr_array_set_size (call_arguments, last.argument_start);
       g_array_set_size (kept_frames, kept_frames->len - 1);
       count_root (last.code, -1);
     }
@@ -981,28 +996,33 @@ hs_holders_begin_step (GPtrArray *user_frames,
       PyObject **items = hs_py_frame_stack (frame, &n);
       KeptFrame kept = {
         code, code->co_qualname, function, NULL, 0,
-        frame_items->len, iterator_holds->len, stack_iterators->len,
+        frame_items->len, call_arguments->len, iterator_holds->len, stack_iterators->len,
       };
-      PyObject *instance;
-      gboolean keywords;
+      ClassCall call;
 
       if (items == NULL && i + 1 < user_frames->len)
-        items = stack_in_class_call (user_frames, i, &n, &instance, &keywords);
+        items = stack_in_class_call (user_frames, i, &n, &call);
       /* The call of a class holds the object it made while __init__
-       * runs, twice when it passes keywords: _PyObject_Call_Prepend()
-       * passes the object on in an array of new references, with the
-       * keywords' values (_PyStack_UnpackDict()).  Only when the frame
-       * below called the class, as its stack shows: C code can call an
-       * __init__ itself (map (P.__init__, ps)), and holds the object its
-       * own way.  P(*args) and a class called from C stay "other". */
+       * runs, and its arguments: _PyObject_MakeTpCall() packs them in a
+       * tuple, and the keywords' in a dict.  With keywords it holds them
+       * all once more: _PyObject_Call_Prepend() passes the object and
+       * every argument on in an array of new references
+       * (_PyStack_UnpackDict()).  Only when the frame below called the
+       * class, as its stack shows: C code can call an __init__ itself
+       * (map (P.__init__, ps)), and holds the object its own way.
+       * P(*args) and a class called from C stay "other". */
       if (i > 0)
         {
           int depth;
+          PyObject **caller_items = stack_in_class_call (user_frames, i - 1, &depth, &call);
 
-          if (stack_in_class_call (user_frames, i - 1, &depth, &instance, &keywords) != NULL)
+          if (caller_items != NULL)
             {
-              kept.instance = instance;
-              kept.instance_holds = keywords ? 2 : 1;
+              kept.instance = call.instance;
+              kept.call_holds = call.keywords ? 2 : 1;
+              for (int k = 0; k < call.n_arguments; k++)
+                if (caller_items[call.first_argument + k] != NULL)
+                  g_ptr_array_add (call_arguments, caller_items[call.first_argument + k]);
             }
         }
       if (event == HS_EVENT_LINE && i + 1 == user_frames->len)
@@ -1014,10 +1034,16 @@ hs_holders_begin_step (GPtrArray *user_frames,
        * not change: the frame holds it from call to return */
       if (function != NULL)
         hold_stack_item (function, HS_EDGE_HELD_FRAME, code->co_qualname);
-      /* so does the call of a class the object __init__ sets up: that
-       * frame cannot run again without being read again */
-      for (guint k = 0; k < kept.instance_holds; k++)
-        hold_stack_item (kept.instance, HS_EDGE_HELD_INIT, code->co_qualname);
+      /* so does the call of a class the object __init__ sets up, and
+       * its arguments: that frame cannot run again without being read
+       * again */
+      for (guint k = 0; k < kept.call_holds; k++)
+        {
+          hold_stack_item (kept.instance, HS_EDGE_HELD_INIT, code->co_qualname);
+          for (guint a = kept.argument_start; a < call_arguments->len; a++)
+            hold_stack_item (g_ptr_array_index (call_arguments, a), HS_EDGE_HELD_INIT_ARGUMENTS,
+                             code->co_qualname);
+        }
       for (int k = 0; k < n; k++)
         if (items[k] != NULL)
           {

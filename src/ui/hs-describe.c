@@ -160,6 +160,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_ITERATOR:
     case HS_EDGE_HELD_INIT:
     case HS_EDGE_HELD_SUBCLASSES:
+    case HS_EDGE_HELD_INIT_ARGUMENTS:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -331,6 +332,11 @@ describe_holder (const HsHiddenRef *hidden)
     /* Translators: %s names a class; each class made from it keeps it in
      * __bases__ and __base__, and each class below it in __mro__ */
     return g_strdup_printf (_("the subclasses of %s (their __bases__, __base__ and __mro__)"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_INIT_ARGUMENTS)
+    /* Translators: %s names a class's __init__, "Point.__init__"; calling
+     * the class packed its arguments in a tuple (keyword arguments in a
+     * dict) to pass them to __init__, and holds them until it returns */
+    return g_strdup_printf (_("the call of a class, which passes it to %s as an argument"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

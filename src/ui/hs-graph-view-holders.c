@@ -148,6 +148,10 @@ holder_title (HsEdgeKind  kind,
     case HS_EDGE_HELD_SUBCLASSES:
       /* Translators: a box for the classes made from a class; %s is the class */
       return g_strdup_printf (_("subclasses of %s"), holder);
+    case HS_EDGE_HELD_INIT_ARGUMENTS:
+      /* Translators: a box for what the call of a class passes its
+       * __init__; %s is that __init__, "Point.__init__" */
+      return g_strdup_printf (_("arguments passed to %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -190,6 +194,8 @@ holder_subtitle (HsEdgeKind kind)
       return _("the object it is setting up");
     case HS_EDGE_HELD_SUBCLASSES:
       return "__bases__, __base__, __mro__";
+    case HS_EDGE_HELD_INIT_ARGUMENTS:
+      return _("a tuple, and a dict for keywords");
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -924,6 +930,11 @@ hs_holder_box_describe (const HsHolderBox *box)
     case HS_EDGE_HELD_SUBCLASSES:
       return g_strdup_printf (_("A class made from %s keeps it in __bases__ and as __base__, and every class "
                                 "below it keeps it in its __mro__, the order in which attributes are looked up."),
+                              box->holder);
+    case HS_EDGE_HELD_INIT_ARGUMENTS:
+      return g_strdup_printf (_("Calling a class packs its arguments in a tuple, and keyword arguments in a dict, "
+                                "to pass them to %s; with keywords it also passes each argument on in an array. "
+                                "These hold each argument until __init__ returns."),
                               box->holder);
     case HS_EDGE_HELD_MODULES:
     default:

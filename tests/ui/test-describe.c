@@ -362,6 +362,7 @@ test_holders_many (HsTraceFixture *f,
 
 /* How the inspector names the call of a class while its __init__ runs */
 #define INIT_HOLDER(init) "the call of its class, which made it and holds it until " init " returns"
+#define ARGUMENTS_HOLDER(init) "the call of a class, which passes it to " init " as an argument"
 
 static const char *init_program =
   "class P:\n"
@@ -397,6 +398,25 @@ only_object_of_type (HsSnapshot *snapshot,
   return found;
 }
 
+/* The breakdown of ref's refcount at the step, failing the test with the
+ * step, the line and the sums unless it adds up: nothing left "other"
+ * (the refcount of an immortal object is no count of references) */
+static HsRefcountBreakdown *
+breakdown_adding_up (const char *version,
+                     HsSnapshot *snapshot,
+                     guint32     ref,
+                     const char *what)
+{
+  HsRefcountBreakdown *b = hs_describe_refcount_breakdown (snapshot, ref);
+
+  g_assert_nonnull (b);
+  if (b->other != 0 && !b->immortal)
+    g_error ("Python %s, step %u (line %u): %s has refcount %" G_GINT64_FORMAT
+             ", %u drawn + %" G_GINT64_FORMAT " named", version, hs_snapshot_get_index (snapshot),
+             hs_snapshot_get_line (snapshot), what, b->refcount, b->drawn->len, b->n_named);
+  return b;
+}
+
 /* While __init__ runs, the call of the class holds the object it made in a
  * C local (type_call()): every instance read one "other" until then.  Not
  * when the program calls __init__ itself, nor for the base class's
@@ -426,12 +446,7 @@ test_init_instance (HsTraceFixture *f,
         for (guint k = 0; k < G_N_ELEMENTS (types); k++)
           if (g_str_equal (objects[i].type, types[k]))
             {
-              g_autoptr(HsRefcountBreakdown) b = hs_describe_refcount_breakdown (snapshot, objects[i].ref);
-
-              if (b->other != 0)
-                g_error ("Python %s, step %u (line %u): a %s has refcount %" G_GINT64_FORMAT
-                         ", %u drawn + %" G_GINT64_FORMAT " named", version, step,
-                         hs_snapshot_get_line (snapshot), types[k], b->refcount, b->drawn->len, b->n_named);
+              g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, snapshot, objects[i].ref, types[k]);
             }
     }
 
@@ -563,11 +578,7 @@ test_class_call_stack (HsTraceFixture *f,
         continue;
       n_in_init++;
       ref = hs_test_var_ref (snapshot, "<module>", "P");
-      cls = hs_describe_refcount_breakdown (snapshot, ref);
-      if (cls->other != 0)
-        g_error ("Python %s, step %u (line %u): P has refcount %" G_GINT64_FORMAT
-                 ", %u drawn + %" G_GINT64_FORMAT " named", version, step,
-                 hs_snapshot_get_line (snapshot), cls->refcount, cls->drawn->len, cls->n_named);
+      cls = breakdown_adding_up (version, snapshot, ref, "P");
       /* of <module>, g, or 3.11's <listcomp> */
       g_assert_cmpuint (named_count_prefixed (cls, "the value stack of "), ==, 1);
     }
@@ -601,9 +612,81 @@ test_class_call_stack (HsTraceFixture *f,
           g_assert_cmpint (self->other, ==, 0);
         }
     /* in g: lst (the global), x, the stack of g twice (in [lst, P(lst)]
-     * and as P's argument), and type_call()'s tuple of arguments */
+     * and as P's argument), and the tuple of arguments the call packs */
     g_assert_cmpuint (named_count (b, "the value stack of g"), ==, 2);
-    g_assert_cmpint (b->other, ==, 1);
+    g_assert_cmpuint (named_count (b, ARGUMENTS_HOLDER ("P.__init__")), ==, 1);
+    g_assert_cmpint (b->other, ==, 0);
+  }
+}
+
+static const char *init_arguments_program =
+  "class Point:\n"
+  "    def __init__(self, x, y):\n"
+  "        self.x = x\n"
+  "        self.y = y\n"
+  "p = Point(1000, 2000.5)\n"
+  "q = Point(3000, y=4000.5)\n"
+  "def make(n):\n"
+  "    return Point(n, n)\n"
+  "r = make(5000.5)\n"
+  "done = True\n";
+
+/* The call of a class packs its arguments in a tuple, keyword arguments in
+ * a dict, to pass them to __init__ (_PyObject_MakeTpCall()); with
+ * keywords it passes each on once more, in an array of new references
+ * (_PyStack_UnpackDict()).  Inside Point.__init__, each argument read one
+ * "other" for p and two for q. */
+static void
+test_init_arguments (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, init_arguments_program);
+  guint n_in_init = 0;
+
+  if (t == NULL)
+    return;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      const HsFrame *frames;
+      const HsObject *objects;
+      guint n, n_frames;
+
+      frames = hs_snapshot_get_frames (snapshot, &n_frames);
+      if (n_frames == 0 || !hs_test_function_is (&frames[n_frames - 1], "Point.__init__"))
+        continue;
+      n_in_init++;
+      objects = hs_snapshot_get_objects (snapshot, &n);
+      for (guint i = 0; i < n; i++)
+        if (g_str_equal (objects[i].type, "int") || g_str_equal (objects[i].type, "float"))
+          {
+            g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, snapshot, objects[i].ref,
+                                                                    objects[i].repr);
+          }
+    }
+  /* three calls, four steps each: the call, two lines, the return */
+  g_assert_cmpuint (n_in_init, ==, 12);
+
+  {
+    g_autoptr(HsSnapshot) in_p = hs_test_step_at_line (t, 3, 0);
+    g_autoptr(HsSnapshot) in_q = hs_test_step_at_line (t, 3, 1);
+    g_autoptr(HsSnapshot) in_make = hs_test_step_at_line (t, 3, 2);
+    g_autoptr(HsRefcountBreakdown) x = hs_describe_refcount_breakdown (in_p, hs_test_var_ref (in_p, "Point.__init__", "x"));
+    g_autoptr(HsRefcountBreakdown) y = hs_describe_refcount_breakdown (in_p, hs_test_var_ref (in_p, "Point.__init__", "y"));
+    g_autoptr(HsRefcountBreakdown) qx = hs_describe_refcount_breakdown (in_q, hs_test_var_ref (in_q, "Point.__init__", "x"));
+    g_autoptr(HsRefcountBreakdown) qy = hs_describe_refcount_breakdown (in_q, hs_test_var_ref (in_q, "Point.__init__", "y"));
+    g_autoptr(HsRefcountBreakdown) n = hs_describe_refcount_breakdown (in_make, hs_test_var_ref (in_make, "Point.__init__", "x"));
+
+    g_assert_cmpuint (named_count (x, ARGUMENTS_HOLDER ("Point.__init__")), ==, 1);
+    g_assert_cmpuint (named_count (y, ARGUMENTS_HOLDER ("Point.__init__")), ==, 1);
+    /* positional and by keyword alike: the tuple or the dict, and the array */
+    g_assert_cmpuint (named_count (qx, ARGUMENTS_HOLDER ("Point.__init__")), ==, 2);
+    g_assert_cmpuint (named_count (qy, ARGUMENTS_HOLDER ("Point.__init__")), ==, 2);
+    /* Point(n, n): the tuple holds it twice, and the stack of make twice */
+    g_assert_cmpuint (named_count (n, ARGUMENTS_HOLDER ("Point.__init__")), ==, 2);
+    g_assert_cmpuint (named_count (n, "the value stack of make"), ==, 2);
   }
 }
 
@@ -649,13 +732,7 @@ test_subclasses (HsTraceFixture *f,
       for (guint i = 0; i < n; i++)
         if (g_str_equal (objects[i].type, "type") && !g_str_equal (objects[i].repr, "<class 'object'>"))
           {
-            g_autoptr(HsRefcountBreakdown) b = hs_describe_refcount_breakdown (snapshot, objects[i].ref);
-
-            if (b->other != 0 && !b->immortal)
-              g_error ("Python %s, step %u (line %u): %s has refcount %" G_GINT64_FORMAT
-                       ", %u drawn + %" G_GINT64_FORMAT " named", version, step,
-                       hs_snapshot_get_line (snapshot), objects[i].repr, b->refcount,
-                       b->drawn->len, b->n_named);
+            g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, snapshot, objects[i].ref, objects[i].repr);
           }
     }
 
@@ -736,12 +813,7 @@ test_loop_iterators (HsTraceFixture *f,
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
       g_autoptr(HsRefcountBreakdown) b = NULL;
 
-      b = hs_describe_refcount_breakdown (snapshot, hs_test_var_ref (snapshot, "<module>", "nums"));
-      g_assert_nonnull (b);
-      if (b->other != 0)
-        g_error ("Python %s, step %u (line %u): nums has refcount %" G_GINT64_FORMAT
-                 ", %u drawn + %" G_GINT64_FORMAT " named", version, step,
-                 hs_snapshot_get_line (snapshot), b->refcount, b->drawn->len, b->n_named);
+      b = breakdown_adding_up (version, snapshot, hs_test_var_ref (snapshot, "<module>", "nums"), "nums");
     }
 
   {
@@ -1779,6 +1851,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/generator-holds/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/init-arguments/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_init_arguments, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/init-arguments/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_init_arguments, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/init-arguments/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_init_arguments, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/init-instance/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_init_instance, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/init-instance/3.12", HsTraceFixture, "3.12",
