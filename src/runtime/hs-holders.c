@@ -25,6 +25,8 @@ static GHashTable *root_uses;       /* PyCodeObject* -> how many frames run it *
 static GHashTable *stack_holdings;  /* PyObject* -> HsHolding* list, this step */
 static GPtrArray *stack_items;      /* its keys: a few, so a scan beats hashing */
 static GPtrArray *codes_seen;
+static GPtrArray *global_codes;     /* PyCodeObject*, see update_global_codes () */
+static guint64 global_codes_version; /* of the globals they were read from */
 static guint32 code_epoch = 1;      /* bumped when code_holdings or arena_holdings is rebuilt */
 
 /* What the parser's arena holds while the script runs: looked for once,
@@ -920,6 +922,61 @@ stack_in_class_call (GPtrArray *user_frames,
   return items;
 }
 
+/* The code of a function, or NULL */
+static PyCodeObject *
+function_code (PyObject *obj)
+{
+  return PyFunction_Check (obj) && PyCode_Check (PyFunction_GET_CODE (obj)) ?
+         (PyCodeObject *) PyFunction_GET_CODE (obj) : NULL;
+}
+
+/* Once the script has ended no frame runs its code, yet each function it
+ * defined keeps its own: after def f(): return [5000], f.__code__ holds
+ * 5000 in co_consts though the module's code is gone, and 5000 read one
+ * "other" at the last step and on the console.  So the code of each
+ * function in the program's globals, and in the dicts of the classes
+ * there, is a root too from then on.  Read at every step, comparing
+ * pointers only: a function or a class can be replaced at any time, and
+ * a code object kept from an earlier step could be freed by now.  While
+ * the script runs its code is a root, and holds the code of every
+ * function in it.  TRUE when the codes changed. */
+static gboolean
+update_global_codes (PyObject *main_globals)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  guint64 version = 0;
+  PyObject *key, *value;
+  Py_ssize_t pos = 0;
+
+  if (arena_state == ARENA_GONE && main_globals != NULL && PyDict_CheckExact (main_globals))
+    {
+      version = hs_py_dict_version (main_globals);
+      while (PyDict_Next (main_globals, &pos, &key, &value))
+        {
+          PyCodeObject *code = function_code (value);
+          PyObject *dict = PyType_Check (value) ? ((PyTypeObject *) value)->tp_dict : NULL;
+          Py_ssize_t in_class = 0;
+          PyObject *member;
+
+          if (code != NULL)
+            g_ptr_array_add (found, code);
+          if (dict == NULL || !PyType_HasFeature ((PyTypeObject *) value, Py_TPFLAGS_HEAPTYPE) ||
+              !PyDict_CheckExact (dict))
+            continue;
+          while (PyDict_Next (dict, &in_class, NULL, &member))
+            if ((code = function_code (member)) != NULL)
+              g_ptr_array_add (found, code);
+        }
+    }
+  if (version == global_codes_version && found->len == global_codes->len &&
+      (found->len == 0 || memcmp (found->pdata, global_codes->pdata, found->len * sizeof (gpointer)) == 0))
+    return FALSE;
+  g_ptr_array_set_size (global_codes, 0);
+  g_ptr_array_extend_and_steal (global_codes, g_steal_pointer (&found));
+  global_codes_version = version;
+  return TRUE;
+}
+
 /* user_frames are this step's, outermost first; the first keep of them
  * are those of the last step and have not run since.  event: why the
  * innermost stopped; at a line, before the line's first instruction. */
@@ -941,6 +998,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       roots = g_ptr_array_new ();
       root_uses = g_hash_table_new (NULL, NULL);
       codes_seen = g_ptr_array_new ();
+      global_codes = g_ptr_array_new ();
       stack_items = g_ptr_array_new ();
       kept_frames = g_array_new (FALSE, FALSE, sizeof (KeptFrame));
       frame_items = g_ptr_array_new ();
@@ -1077,6 +1135,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
         g_hash_table_remove_all (arena_holdings);
       code_epoch++;
     }
+  codes_changed |= update_global_codes (main_globals);
 
   if (forget_idle_roots () || codes_changed)
     {
@@ -1085,6 +1144,8 @@ hs_holders_begin_step (GPtrArray *user_frames,
       g_ptr_array_set_size (codes_seen, 0);
       for (guint i = 0; i < roots->len; i++)
         add_code (g_ptr_array_index (roots, i));
+      for (guint i = 0; i < global_codes->len; i++)
+        add_code (g_ptr_array_index (global_codes, i));
     }
 }
 

@@ -690,6 +690,77 @@ test_init_arguments (HsTraceFixture *f,
   }
 }
 
+static const char *end_constants_program =
+  "class K:\n"
+  "    def m(self):\n"
+  "        return [7000.5]\n"
+  "def f():\n"
+  "    return [5000.5]\n"
+  "r = f()\n"
+  "s = K().m()\n";
+
+/* The one object of the type with the repr at the step */
+static const HsObject *
+object_with_repr (HsSnapshot *snapshot,
+                  const char *type,
+                  const char *repr)
+{
+  const HsObject *objects, *found = NULL;
+  guint n;
+
+  objects = hs_snapshot_get_objects (snapshot, &n);
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (objects[i].type, type) && g_str_equal (objects[i].repr, repr))
+      {
+        g_assert_null (found);
+        found = &objects[i];
+      }
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* A function holds its code, and its code its constants, after the
+ * script's code is gone: at the last step 5000.5 in r is held by r and by
+ * f.__code__.co_consts.  It read one "other" there, as no frame ran f's
+ * code any more; so did 7000.5, a constant of a method. */
+static void
+test_end_constants (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, end_constants_program);
+
+  if (t == NULL)
+    return;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      const HsObject *objects;
+      guint n;
+
+      objects = hs_snapshot_get_objects (snapshot, &n);
+      for (guint i = 0; i < n; i++)
+        if (g_str_equal (objects[i].type, "float"))
+          {
+            g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, snapshot, objects[i].ref,
+                                                                    objects[i].repr);
+          }
+    }
+
+  {
+    g_autoptr(HsSnapshot) last = hs_test_last_step (t);
+    g_autoptr(HsRefcountBreakdown) a = hs_describe_refcount_breakdown (last, object_with_repr (last, "float", "5000.5")->ref);
+    g_autoptr(HsRefcountBreakdown) b = hs_describe_refcount_breakdown (last, object_with_repr (last, "float", "7000.5")->ref);
+
+    g_assert_cmpint (hs_snapshot_get_event (last), ==, HS_EVENT_END);
+    g_assert_cmpint (a->refcount, ==, 2);
+    g_assert_cmpuint (named_count (a, "a constant of the code of f"), ==, 1);
+    g_assert_cmpint (b->refcount, ==, 2);
+    g_assert_cmpuint (named_count (b, "a constant of the code of K.m"), ==, 1);
+  }
+}
+
 static const char *subclasses_program =
   "class A:\n"
   "    pass\n"
@@ -1851,6 +1922,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/generator-holds/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/end-constants/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_end_constants, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/end-constants/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_end_constants, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/end-constants/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_end_constants, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/init-arguments/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_init_arguments, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/init-arguments/3.12", HsTraceFixture, "3.12",
