@@ -25,7 +25,7 @@ static const char *edge_kind_names[] = {
   "held-functions", "held-global", "held-dict", "held-frame", "held-mro",
   "held-descriptors", "held-instances", "held-interpreter",
   "held-module-copy", "held-iterator", "held-init",
-  "held-subclasses", "held-init-args",
+  "held-subclasses", "held-init-args", "held-class-cell",
 };
 static const char *free_cause_names[] = { "refcount", "gc" };
 /* Every message either side sends: a frame names one of these or is

@@ -149,6 +149,8 @@ typedef enum
                             * __bases__, __base__ and __mro__ */
   HS_EDGE_HELD_INIT_ARGUMENTS, /* the call of a class, which passes it to the
                                 * __init__ labelled as an argument */
+  HS_EDGE_HELD_CLASS_CELL, /* the __class__ cell of the methods of the class
+                            * labelled, which super() reads */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

@@ -115,6 +115,7 @@ static guint64 instance_step;
  * keeps.  What a frame held is let go of under the name it was held by. */
 typedef struct
 {
+  HsPyFrame    *frame;
   PyCodeObject *code;           /* a frame gone can no longer be read */
   PyObject     *name;           /* its qualified name, the holder's label */
   PyObject     *function;       /* the function object it runs, or NULL */
@@ -1053,7 +1054,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       int n = 0;
       PyObject **items = hs_py_frame_stack (frame, &n);
       KeptFrame kept = {
-        code, code->co_qualname, function, NULL, 0,
+        frame, code, code->co_qualname, function, NULL, 0,
         frame_items->len, call_arguments->len, iterator_holds->len, stack_iterators->len,
       };
       ClassCall call;
@@ -1315,6 +1316,108 @@ count_subclass_holdings (PyObject *obj)
   return count;
 }
 
+/* How many references the running frames hold to fn: each frame that
+ * runs it, and the call of a class, which looked its __init__ up
+ * (slot_tp_init()) */
+static Py_ssize_t
+frame_uses_of_function (PyObject *fn)
+{
+  Py_ssize_t uses = 0;
+
+  for (guint k = 0; k < kept_frames->len; k++)
+    {
+      const KeptFrame *kept = &g_array_index (kept_frames, KeptFrame, k);
+
+      if (kept->function == fn)
+        uses += kept->instance != NULL ? 2 : 1;
+    }
+  return uses;
+}
+
+/* Whether fn's closure holds cell */
+static gboolean
+closure_holds (PyObject *fn,
+               PyObject *cell)
+{
+  PyObject *closure = PyFunction_GET_CLOSURE (fn);
+
+  if (closure != NULL && PyTuple_CheckExact (closure))
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE (closure); j++)
+      if (PyTuple_GET_ITEM (closure, j) == cell)
+        return TRUE;
+  return FALSE;
+}
+
+/* The cell in the closure of a function of the class that holds the class */
+static PyObject *
+find_class_cell (PyObject *dict,
+                 PyObject *type)
+{
+  PyObject *value;
+  Py_ssize_t pos = 0;
+
+  while (PyDict_Next (dict, &pos, NULL, &value))
+    {
+      PyObject *closure = PyFunction_Check (value) ? PyFunction_GET_CLOSURE (value) : NULL;
+
+      if (closure != NULL && PyTuple_CheckExact (closure))
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE (closure); j++)
+          {
+            PyObject *cell = PyTuple_GET_ITEM (closure, j);
+
+            if (PyCell_Check (cell) && PyCell_GET (cell) == type)
+              return cell;
+          }
+    }
+  return NULL;
+}
+
+/*
+ * A method that calls super() (or names __class__) is a closure over a
+ * cell that the class statement fills with the class, one cell for all
+ * such methods of the class: so a class that uses super() reads one
+ * more.  The cell is drawn only through a function the program holds
+ * (m = C.f draws its closure), so it is counted only when every
+ * reference to it is accounted for by things never drawn: the closures
+ * of the class's own functions, that nothing but the class and the
+ * frames running them hold, and those frames' free variables (their
+ * names are dunders, not drawn).  Anything else (a nested function, a
+ * generator waiting in a method, a bound method) leaves it "other".
+ * Runs no Python code: a plain dict read with PyDict_Next().
+ */
+static guint
+count_class_cell (PyObject *obj)
+{
+  PyObject *dict = ((PyTypeObject *) obj)->tp_dict;
+  PyObject *cell, *value;
+  Py_ssize_t pos = 0, accounted = 0;
+
+  if (dict == NULL || !PyDict_CheckExact (dict) || Py_REFCNT (dict) != 1 ||
+      (cell = find_class_cell (dict, obj)) == NULL)
+    return 0;
+  while (PyDict_Next (dict, &pos, NULL, &value))
+    if (PyFunction_Check (value) && closure_holds (value, cell))
+      {
+        if (Py_REFCNT (PyFunction_GET_CLOSURE (value)) != 1 ||
+            Py_REFCNT (value) != 1 + frame_uses_of_function (value))
+          return 0;
+        accounted++;
+      }
+  for (guint k = 0; k < kept_frames->len; k++)
+    {
+      const KeptFrame *kept = &g_array_index (kept_frames, KeptFrame, k);
+
+      if (kept->function != NULL && PyFunction_Check (kept->function) && closure_holds (kept->function, cell))
+        for (int i = 0; i < hs_py_code_n_locals (kept->code); i++)
+          {
+            PyObject *name;
+
+            accounted += hs_py_frame_local (kept->frame, i, &name) == cell;
+          }
+    }
+  return Py_REFCNT (cell) == accounted ? 1 : 0;
+}
+
 /* Every object is asked at every step, so what the code objects hold of
  * it is remembered on its entry until they change. */
 void
@@ -1375,6 +1478,8 @@ hs_holders_foreach (HsEntry      *entry,
 
           if (in_subclasses > 0)
             func (HS_EDGE_HELD_SUBCLASSES, name, in_subclasses, user_data);
+          if (count_class_cell (obj) > 0)
+            func (HS_EDGE_HELD_CLASS_CELL, name, 1, user_data);
         }
       if (name != NULL)
         {

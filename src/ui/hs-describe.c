@@ -161,6 +161,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_INIT:
     case HS_EDGE_HELD_SUBCLASSES:
     case HS_EDGE_HELD_INIT_ARGUMENTS:
+    case HS_EDGE_HELD_CLASS_CELL:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -337,6 +338,10 @@ describe_holder (const HsHiddenRef *hidden)
      * the class packed its arguments in a tuple (keyword arguments in a
      * dict) to pass them to __init__, and holds them until it returns */
     return g_strdup_printf (_("the call of a class, which passes it to %s as an argument"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_CLASS_CELL)
+    /* Translators: %s names a class; its methods that call super() share
+     * a cell, __class__, that holds the class */
+    return g_strdup_printf (_("the __class__ cell of the methods of %s, which super() reads"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

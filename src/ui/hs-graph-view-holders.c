@@ -152,6 +152,10 @@ holder_title (HsEdgeKind  kind,
       /* Translators: a box for what the call of a class passes its
        * __init__; %s is that __init__, "Point.__init__" */
       return g_strdup_printf (_("arguments passed to %s"), holder);
+    case HS_EDGE_HELD_CLASS_CELL:
+      /* Translators: a box for the cell the methods of a class that call
+       * super() share; %s is the class */
+      return g_strdup_printf (_("__class__ cell of %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -196,6 +200,8 @@ holder_subtitle (HsEdgeKind kind)
       return "__bases__, __base__, __mro__";
     case HS_EDGE_HELD_INIT_ARGUMENTS:
       return _("a tuple, and a dict for keywords");
+    case HS_EDGE_HELD_CLASS_CELL:
+      return _("read by super()");
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -935,6 +941,10 @@ hs_holder_box_describe (const HsHolderBox *box)
       return g_strdup_printf (_("Calling a class packs its arguments in a tuple, and keyword arguments in a dict, "
                                 "to pass them to %s; with keywords it also passes each argument on in an array. "
                                 "These hold each argument until __init__ returns."),
+                              box->holder);
+    case HS_EDGE_HELD_CLASS_CELL:
+      return g_strdup_printf (_("The methods of %s that call super() share one cell, __class__, in their "
+                                "closures: super() reads the class from it, and the cell keeps a reference to it."),
                               box->holder);
     case HS_EDGE_HELD_MODULES:
     default:

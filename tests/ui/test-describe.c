@@ -761,6 +761,85 @@ test_end_constants (HsTraceFixture *f,
   }
 }
 
+static const char *class_cell_program =
+  "class Point:\n"
+  "    def __init__(self, x):\n"
+  "        self.x = x\n"
+  "class Labelled(Point):\n"
+  "    def __init__(self, x, label):\n"
+  "        super().__init__(x)\n"
+  "        self.label = label\n"
+  "    def parent(self):\n"
+  "        return super().__init__\n"
+  "q = Labelled(3, 'q')\n"
+  "m = Labelled.parent\n"
+  "done = True\n";
+
+#define CLASS_CELL_HOLDER "the __class__ cell of the methods of Labelled, which super() reads"
+
+/* The methods of a class that call super() share a cell that holds the
+ * class: Labelled read one "other" at every step once it was made.  Not
+ * named, and drawn instead, once m = Labelled.parent draws a function
+ * whose closure holds the cell.  Checked wherever no class body runs:
+ * there the class is not made yet, and its bases stay "other". */
+static void
+test_class_cell (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, class_cell_program);
+  guint n_checked = 0;
+
+  if (t == NULL)
+    return;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      g_autoptr(HsRefcountBreakdown) b = NULL;
+      const HsFrame *frames;
+      const HsObject *objects;
+      guint n, n_frames;
+      gboolean in_body = FALSE;
+
+      frames = hs_snapshot_get_frames (snapshot, &n_frames);
+      for (guint i = 0; i < n_frames; i++)
+        in_body |= hs_test_function_is (&frames[i], "Point") || hs_test_function_is (&frames[i], "Labelled");
+      objects = hs_snapshot_get_objects (snapshot, &n);
+      for (guint i = 0; i < n && !in_body; i++)
+        if (g_str_equal (objects[i].type, "type") && g_str_equal (objects[i].repr, "<class 'Labelled'>"))
+          {
+            b = breakdown_adding_up (version, snapshot, objects[i].ref, "Labelled");
+            n_checked++;
+          }
+    }
+  /* from q = Labelled(3, 'q') on: the module's steps, and those of the
+   * two __init__s */
+  g_assert_cmpuint (n_checked, >=, 10);
+
+  {
+    g_autoptr(HsSnapshot) made = hs_test_step_at_line (t, 10, 0);
+    g_autoptr(HsSnapshot) in_init = hs_test_step_at_line (t, 6, 0);
+    g_autoptr(HsSnapshot) in_base = hs_test_step_at_line (t, 3, 0);
+    g_autoptr(HsSnapshot) drawn = hs_test_step_at_line (t, 12, 0);
+    g_autoptr(HsRefcountBreakdown) a = hs_describe_refcount_breakdown (made, hs_test_var_ref (made, "<module>", "Labelled"));
+    g_autoptr(HsRefcountBreakdown) b = hs_describe_refcount_breakdown (in_init, hs_test_var_ref (in_init, "<module>", "Labelled"));
+    g_autoptr(HsRefcountBreakdown) c = hs_describe_refcount_breakdown (in_base, hs_test_var_ref (in_base, "<module>", "Labelled"));
+    g_autoptr(HsRefcountBreakdown) d = hs_describe_refcount_breakdown (drawn, hs_test_var_ref (drawn, "<module>", "Labelled"));
+
+    /* one cell, though two methods hold it */
+    g_assert_cmpuint (named_count (a, CLASS_CELL_HOLDER), ==, 1);
+    /* while Labelled.__init__ runs, its frame holds the cell too */
+    g_assert_cmpuint (named_count (b, CLASS_CELL_HOLDER), ==, 1);
+    g_assert_cmpuint (named_count (c, CLASS_CELL_HOLDER), ==, 1);
+    /* the cell's arrow, through m's closure */
+    g_assert_cmpuint (named_count (d, CLASS_CELL_HOLDER), ==, 0);
+    g_assert_cmpuint (d->drawn->len, ==, 2);
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (d->drawn, 1), "cell "));
+    g_assert_true (g_str_has_suffix (g_ptr_array_index (d->drawn, 1), " (contents)"));
+  }
+}
+
 static const char *subclasses_program =
   "class A:\n"
   "    pass\n"
@@ -1928,6 +2007,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_end_constants, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/end-constants/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_end_constants, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-cell/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_class_cell, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-cell/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_class_cell, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-cell/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_class_cell, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/init-arguments/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_init_arguments, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/init-arguments/3.12", HsTraceFixture, "3.12",

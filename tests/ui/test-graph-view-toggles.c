@@ -227,6 +227,9 @@ check_holders_are_true (GPtrArray  *holders,
                   case HS_EDGE_HELD_INIT_ARGUMENTS:
                     title = g_strdup_printf ("arguments passed to %s", hidden[h].holder);
                     break;
+                  case HS_EDGE_HELD_CLASS_CELL:
+                    title = g_strdup_printf ("__class__ cell of %s", hidden[h].holder);
+                    break;
                   default:
                     title = g_strdup ("sys.modules");
                     break;
