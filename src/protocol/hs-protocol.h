@@ -151,6 +151,10 @@ typedef enum
                                 * __init__ labelled as an argument */
   HS_EDGE_HELD_CLASS_CELL, /* the __class__ cell of the methods of the class
                             * labelled, which super() reads */
+  HS_EDGE_HELD_CLASS_DICT, /* the __dict__ of the class labelled: a class
+                            * attribute */
+  HS_EDGE_HELD_DEFAULTS, /* the default values of the function labelled,
+                          * which the graph does not draw (a method) */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

@@ -82,6 +82,31 @@ static PyObject *modules_seen;      /* sys.modules, as matched to module_globals
 static guint64 modules_version;     /* and its version then */
 static GPtrArray *drawn_globals;    /* PyObject* dicts whose globals are variables, this step */
 
+/* What the dicts of the program's classes hold, read as a module's are:
+ * Dog.tricks = [] is shared by every Dog through the class's __dict__,
+ * which the graph does not draw.  With it, what the functions there
+ * hold as default values (def add(self, x, log=[])), while the graph
+ * draws no such function.  Only the classes in __main__'s globals, which
+ * keep them alive: they are read again when those globals change. */
+typedef struct
+{
+  PyObject  *function;  /* a function in the dict with defaults, borrowed from it */
+  PyObject  *name;      /* its __qualname__, the holder's label, only compared once it may be gone */
+  GPtrArray *held;      /* what its defaults hold, as held */
+} FunctionDefaults;
+
+typedef struct
+{
+  PyObject  *dict;      /* compared only: the class may be gone */
+  guint64    version;   /* of the dict when `held` was taken */
+  PyObject  *name;      /* the class's __qualname__, the holder's label */
+  GPtrArray *held;      /* what its dict held then: keys and values */
+  GArray    *functions; /* FunctionDefaults, while the dict is that version */
+  gboolean   seen;
+} ClassDict;
+static GHashTable *class_dicts;     /* PyTypeObject* -> ClassDict* */
+static guint64 class_globals_version; /* of __main__'s globals when class_dicts was matched */
+
 /* A built-in function of a module (math.sqrt) holds its module as
  * __self__: most of math's refcount is its 55 functions.  Those found
  * among the module's globals are counted, each once (sys.displayhook is
@@ -614,6 +639,188 @@ match_modules (PyObject *modules)
   return touched;
 }
 
+/* How many references the running frames hold to fn: each frame that
+ * runs it, and the call of a class, which looked its __init__ up
+ * (slot_tp_init()) */
+static Py_ssize_t
+frame_uses_of_function (PyObject *fn)
+{
+  Py_ssize_t uses = 0;
+
+  for (guint k = 0; k < kept_frames->len; k++)
+    {
+      const KeptFrame *kept = &g_array_index (kept_frames, KeptFrame, k);
+
+      if (kept->function == fn)
+        uses += kept->instance != NULL ? 2 : 1;
+    }
+  return uses;
+}
+
+/* What fn holds as default values now: nothing while the graph may draw
+ * fn (m = Dog.add, a bound method), which draws them as its arrows; fn is
+ * not drawn when only the class and the frames running it hold it */
+static void
+collect_defaults (PyObject  *fn,
+                  GPtrArray *into)
+{
+  PyObject *defaults = PyFunction_GET_DEFAULTS (fn);
+  PyObject *kwdefaults = PyFunction_GET_KW_DEFAULTS (fn);
+  PyObject *value;
+  Py_ssize_t pos = 0;
+
+  if (Py_REFCNT (fn) != 1 + frame_uses_of_function (fn))
+    return;
+  if (defaults != NULL && PyTuple_CheckExact (defaults) && Py_REFCNT (defaults) == 1)
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (defaults); i++)
+      if (counts_globals (PyTuple_GET_ITEM (defaults, i)))
+        g_ptr_array_add (into, PyTuple_GET_ITEM (defaults, i));
+  if (kwdefaults != NULL && PyDict_CheckExact (kwdefaults) && Py_REFCNT (kwdefaults) == 1)
+    while (PyDict_Next (kwdefaults, &pos, NULL, &value))
+      if (counts_globals (value))
+        g_ptr_array_add (into, value);
+}
+
+/* Lets go of everything c holds: TRUE if an object shown lost a holding.
+ * Nothing is read: the class, its dict and its functions may be gone. */
+static gboolean
+forget_class (ClassDict *c)
+{
+  static GPtrArray *none;
+  gboolean touched;
+
+  if (none == NULL)
+    none = g_ptr_array_new ();
+  touched = take_holdings (c->held, none, HS_EDGE_HELD_CLASS_DICT, c->name);
+  for (guint i = 0; i < c->functions->len; i++)
+    {
+      FunctionDefaults *f = &g_array_index (c->functions, FunctionDefaults, i);
+
+      touched |= take_holdings (f->held, none, HS_EDGE_HELD_DEFAULTS, f->name);
+      g_ptr_array_unref (f->held);
+    }
+  g_array_set_size (c->functions, 0);
+  return touched;
+}
+
+static void
+class_dict_free (gpointer data)
+{
+  ClassDict *c = data;
+
+  forget_class (c);
+  g_ptr_array_unref (c->held);
+  g_array_unref (c->functions);
+  g_free (c);
+}
+
+/* Takes c's holdings as type's dict holds them now: TRUE if an object
+ * shown gained or lost one.  A dict something else holds may be drawn
+ * (the class's mappingproxy does not hold it), and is left out. */
+static gboolean
+read_class (ClassDict    *c,
+            PyTypeObject *type)
+{
+  g_autoptr(GPtrArray) now = g_ptr_array_new ();
+  PyObject *dict = type->tp_dict, *value;
+  Py_ssize_t pos = 0;
+  gboolean touched;
+
+  touched = forget_class (c);
+  c->dict = dict;
+  c->version = hs_py_dict_version (dict);
+  c->name = ((PyHeapTypeObject *) type)->ht_qualname;
+  if (Py_REFCNT (dict) == 1)
+    collect_entries (dict, now);
+  touched |= take_holdings (c->held, now, HS_EDGE_HELD_CLASS_DICT, c->name);
+  while (Py_REFCNT (dict) == 1 && PyDict_Next (dict, &pos, NULL, &value))
+    if (PyFunction_Check (value) &&
+        (PyFunction_GET_DEFAULTS (value) != NULL || PyFunction_GET_KW_DEFAULTS (value) != NULL))
+      {
+        FunctionDefaults f = { value, ((PyFunctionObject *) value)->func_qualname, g_ptr_array_new () };
+
+        g_array_append_val (c->functions, f);
+      }
+  return touched;
+}
+
+/* Brings the holdings of the classes in main_globals up to this step:
+ * TRUE if an object shown gained or lost one.  The classes are matched
+ * again when the globals change, a class read again when its dict does
+ * (dict versions come from one counter: a new dict at the address of
+ * one gone has another); what the functions' defaults hold is taken at
+ * every step, as whether the graph draws a function can change at any
+ * step.  Reads no attribute and runs no Python code. */
+static gboolean
+update_class_dicts (PyObject *main_globals)
+{
+  g_autoptr(GPtrArray) now = g_ptr_array_new ();
+  GHashTableIter iter;
+  PyTypeObject *type;
+  ClassDict *c;
+  gboolean touched = FALSE;
+
+  if (class_dicts == NULL)
+    class_dicts = g_hash_table_new_full (NULL, NULL, NULL, class_dict_free);
+  if (main_globals == NULL || !PyDict_CheckExact (main_globals))
+    {
+      touched = g_hash_table_size (class_dicts) > 0;
+      g_hash_table_remove_all (class_dicts);
+      class_globals_version = 0;
+      return touched;
+    }
+  if (hs_py_dict_version (main_globals) != class_globals_version)
+    {
+      PyObject *value;
+      Py_ssize_t pos = 0;
+
+      class_globals_version = hs_py_dict_version (main_globals);
+      g_hash_table_iter_init (&iter, class_dicts);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &c))
+        c->seen = FALSE;
+      while (PyDict_Next (main_globals, &pos, NULL, &value))
+        if (PyType_Check (value) && PyType_HasFeature ((PyTypeObject *) value, Py_TPFLAGS_HEAPTYPE) &&
+            ((PyTypeObject *) value)->tp_dict != NULL && PyDict_CheckExact (((PyTypeObject *) value)->tp_dict))
+          {
+            c = g_hash_table_lookup (class_dicts, value);
+            if (c == NULL)
+              {
+                c = g_new0 (ClassDict, 1);
+                c->held = g_ptr_array_new ();
+                c->functions = g_array_new (FALSE, FALSE, sizeof (FunctionDefaults));
+                g_hash_table_insert (class_dicts, value, c);
+              }
+            c->seen = TRUE;
+          }
+      g_hash_table_iter_init (&iter, class_dicts);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &c))
+        if (!c->seen)
+          {
+            touched |= forget_class (c);
+            g_hash_table_iter_remove (&iter);
+          }
+    }
+
+  /* each class left is in the globals, which keep it alive */
+  g_hash_table_iter_init (&iter, class_dicts);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &type, (gpointer *) &c))
+    {
+      if (type->tp_dict != c->dict || hs_py_dict_version (type->tp_dict) != c->version ||
+          ((PyHeapTypeObject *) type)->ht_qualname != c->name)
+        touched |= read_class (c, type);
+      /* the dict has not changed since: it still holds each function */
+      for (guint i = 0; i < c->functions->len; i++)
+        {
+          FunctionDefaults *f = &g_array_index (c->functions, FunctionDefaults, i);
+
+          g_ptr_array_set_size (now, 0);
+          collect_defaults (f->function, now);
+          touched |= take_holdings (f->held, now, HS_EDGE_HELD_DEFAULTS, f->name);
+        }
+    }
+  return touched;
+}
+
 /* Brings the globals' holdings up to this step: TRUE if an object shown
  * gained or lost one. */
 static gboolean
@@ -668,6 +875,7 @@ update_globals (GPtrArray *user_frames,
           touched |= read_module (m);
         }
     }
+  touched |= update_class_dicts (main_globals);
   return touched;
 }
 
@@ -1314,24 +1522,6 @@ count_subclass_holdings (PyObject *obj)
       hs_py_type_add_subclasses (sub, found);
     }
   return count;
-}
-
-/* How many references the running frames hold to fn: each frame that
- * runs it, and the call of a class, which looked its __init__ up
- * (slot_tp_init()) */
-static Py_ssize_t
-frame_uses_of_function (PyObject *fn)
-{
-  Py_ssize_t uses = 0;
-
-  for (guint k = 0; k < kept_frames->len; k++)
-    {
-      const KeptFrame *kept = &g_array_index (kept_frames, KeptFrame, k);
-
-      if (kept->function == fn)
-        uses += kept->instance != NULL ? 2 : 1;
-    }
-  return uses;
 }
 
 /* Whether fn's closure holds cell */

@@ -162,6 +162,8 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_SUBCLASSES:
     case HS_EDGE_HELD_INIT_ARGUMENTS:
     case HS_EDGE_HELD_CLASS_CELL:
+    case HS_EDGE_HELD_CLASS_DICT:
+    case HS_EDGE_HELD_DEFAULTS:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -342,6 +344,14 @@ describe_holder (const HsHiddenRef *hidden)
     /* Translators: %s names a class; its methods that call super() share
      * a cell, __class__, that holds the class */
     return g_strdup_printf (_("the __class__ cell of the methods of %s, which super() reads"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_CLASS_DICT)
+    /* Translators: %s names a class; it keeps its attributes and methods
+     * in its __dict__, which every instance shares */
+    return g_strdup_printf (_("the __dict__ of the class %s, as a class attribute"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_DEFAULTS)
+    /* Translators: %s names a function or a method, "Dog.add_trick";
+     * def made its default values once and keeps them in __defaults__ */
+    return g_strdup_printf (_("the default values of %s (its __defaults__)"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

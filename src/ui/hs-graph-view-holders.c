@@ -156,6 +156,13 @@ holder_title (HsEdgeKind  kind,
       /* Translators: a box for the cell the methods of a class that call
        * super() share; %s is the class */
       return g_strdup_printf (_("__class__ cell of %s"), holder);
+    case HS_EDGE_HELD_CLASS_DICT:
+      /* Translators: a box for the __dict__ of a class; %s is the class */
+      return g_strdup_printf (_("class %s"), holder);
+    case HS_EDGE_HELD_DEFAULTS:
+      /* Translators: a box for the default values of a function; %s is
+       * the function, "Dog.add_trick" */
+      return g_strdup_printf (_("defaults of %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -202,6 +209,10 @@ holder_subtitle (HsEdgeKind kind)
       return _("a tuple, and a dict for keywords");
     case HS_EDGE_HELD_CLASS_CELL:
       return _("read by super()");
+    case HS_EDGE_HELD_CLASS_DICT:
+      return _("class attributes and methods");
+    case HS_EDGE_HELD_DEFAULTS:
+      return "__defaults__, __kwdefaults__";
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -945,6 +956,16 @@ hs_holder_box_describe (const HsHolderBox *box)
     case HS_EDGE_HELD_CLASS_CELL:
       return g_strdup_printf (_("The methods of %s that call super() share one cell, __class__, in their "
                                 "closures: super() reads the class from it, and the cell keeps a reference to it."),
+                              box->holder);
+    case HS_EDGE_HELD_CLASS_DICT:
+      return g_strdup_printf (_("The class %s keeps its attributes and methods in its __dict__: every instance "
+                                "that does not set its own attribute of that name reads this one, so a list "
+                                "kept there is shared by all of them."),
+                              box->holder);
+    case HS_EDGE_HELD_DEFAULTS:
+      return g_strdup_printf (_("def made the default values of %s once and keeps them in its __defaults__: "
+                                "every call that leaves the argument out gets this same object, so a list "
+                                "default keeps what earlier calls put in it."),
                               box->holder);
     case HS_EDGE_HELD_MODULES:
     default:

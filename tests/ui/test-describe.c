@@ -840,6 +840,83 @@ test_class_cell (HsTraceFixture *f,
   }
 }
 
+static const char *class_dict_program =
+  "class Dog:\n"
+  "    tricks = []\n"
+  "    def __init__(self, name):\n"
+  "        self.name = name\n"
+  "    def add_trick(self, trick, log=[]):\n"
+  "        self.tricks.append(trick)\n"
+  "        log.append(trick)\n"
+  "        return log\n"
+  "d = Dog('Fido')\n"
+  "d.add_trick('roll over')\n"
+  "t = d.tricks\n"
+  "m = Dog.add_trick\n"
+  "done = True\n";
+
+#define CLASS_DICT_HOLDER "the __dict__ of the class Dog, as a class attribute"
+#define DEFAULTS_HOLDER "the default values of Dog.add_trick (its __defaults__)"
+
+/* The Python tutorial's shared class attribute, and a mutable default of
+ * a method: the class's __dict__ holds tricks, and add_trick's
+ * __defaults__ holds log, neither of which the graph draws, and each
+ * list read one "other".  Once m holds the method, the graph draws it
+ * with its default, which is no longer named. */
+static void
+test_class_dict (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, class_dict_program);
+
+  if (t == NULL)
+    return;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      const HsFrame *frames;
+      const HsObject *objects;
+      guint n, n_frames;
+      gboolean in_body = FALSE;
+
+      frames = hs_snapshot_get_frames (snapshot, &n_frames);
+      for (guint i = 0; i < n_frames; i++)
+        in_body |= hs_test_function_is (&frames[i], "Dog");
+      objects = hs_snapshot_get_objects (snapshot, &n);
+      for (guint i = 0; i < n && !in_body; i++)
+        if (g_str_equal (objects[i].type, "list") || g_str_equal (objects[i].type, "function"))
+          {
+            g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, snapshot, objects[i].ref,
+                                                                    objects[i].repr);
+          }
+    }
+
+  {
+    g_autoptr(HsSnapshot) in_method = hs_test_step_at_line (t, 7, 0);
+    g_autoptr(HsSnapshot) shared = hs_test_step_at_line (t, 12, 0);
+    g_autoptr(HsSnapshot) drawn = hs_test_step_at_line (t, 13, 0);
+    g_autoptr(HsRefcountBreakdown) log = hs_describe_refcount_breakdown (in_method, hs_test_var_ref (in_method, "Dog.add_trick", "log"));
+    g_autoptr(HsRefcountBreakdown) tricks = hs_describe_refcount_breakdown (shared, hs_test_var_ref (shared, "<module>", "t"));
+    g_autoptr(HsRefcountBreakdown) method = hs_describe_refcount_breakdown (drawn, hs_test_var_ref (drawn, "<module>", "m"));
+    const HsObject *function = hs_test_var (drawn, "<module>", "m");
+    g_autoptr(HsRefcountBreakdown) log_drawn = hs_describe_refcount_breakdown (drawn, hs_test_edge (drawn, function, HS_EDGE_DEFAULT, "log")->ref);
+
+    g_assert_cmpuint (named_count (log, DEFAULTS_HOLDER), ==, 1);
+    g_assert_cmpint (log->refcount, ==, 2);
+    g_assert_cmpuint (named_count (tricks, CLASS_DICT_HOLDER), ==, 1);
+    g_assert_cmpint (tricks->refcount, ==, 2);
+    /* m, and the class's __dict__ */
+    g_assert_cmpuint (named_count (method, CLASS_DICT_HOLDER), ==, 1);
+    g_assert_cmpint (method->refcount, ==, 2);
+    /* drawn as m's default */
+    g_assert_cmpuint (named_count (log_drawn, DEFAULTS_HOLDER), ==, 0);
+    g_assert_cmpint (log_drawn->refcount, ==, 1);
+    g_assert_cmpuint (log_drawn->drawn->len, ==, 1);
+  }
+}
+
 static const char *subclasses_program =
   "class A:\n"
   "    pass\n"
@@ -2013,6 +2090,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_class_cell, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/class-cell/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_class_cell, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-dict/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_class_dict, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-dict/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_class_dict, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-dict/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_class_dict, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/init-arguments/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_init_arguments, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/init-arguments/3.12", HsTraceFixture, "3.12",
