@@ -1828,6 +1828,44 @@ hs_py_foreach_instance_attr (PyObject     *obj,
     }
 }
 
+/* Whether the graph draws a class's attribute as a row of its box: its
+ * data attributes, which its instances share (Dog.tricks = []), and not
+ * what binds when read through an instance (a descriptor: a method, a
+ * classmethod, a property, a slot), nor the names that begin with an
+ * underscore (CPython's dunders, enum's and namedtuple's own, private
+ * ones), which would crowd every class. */
+gboolean
+hs_py_is_class_data_attr (PyObject *key,
+                          PyObject *value)
+{
+  return PyUnicode_CheckExact (key) && PyUnicode_GET_LENGTH (key) > 0 &&
+         PyUnicode_READ_CHAR (key, 0) != '_' && Py_TYPE (value)->tp_descr_get == NULL;
+}
+
+/* Calls func for each data attribute of a class the program made, in
+ * its __dict__'s order (see hs_py_is_class_data_attr ()) */
+void
+hs_py_foreach_class_attr (PyObject     *type,
+                          HsPyAttrFunc  func,
+                          gpointer      user_data)
+{
+  PyObject *dict = ((PyTypeObject *) type)->tp_dict;
+  PyObject *key, *value;
+  Py_ssize_t pos = 0;
+
+  g_assert (PyType_Check (type));
+
+  while (dict != NULL && PyDict_CheckExact (dict) && PyDict_Next (dict, &pos, &key, &value))
+    if (hs_py_is_class_data_attr (key, value))
+      {
+        g_autofree char *copy = NULL;
+        const char *name = hs_py_str_utf8 (key, &copy);
+
+        if (name != NULL)
+          func (name, value, user_data);
+      }
+}
+
 /* Sets hold their items in a hash table of entries, the same in every
  * version; 3.13 made the iterator internal. */
 gboolean

@@ -83,6 +83,11 @@ PyObject   *hs_py_code_local_name      (PyCodeObject  *code,
 void        hs_py_foreach_instance_attr (PyObject     *obj,
                                          HsPyAttrFunc  func,
                                          gpointer      user_data);
+gboolean    hs_py_is_class_data_attr   (PyObject      *key,
+                                        PyObject      *value);
+void        hs_py_foreach_class_attr   (PyObject      *type,
+                                        HsPyAttrFunc   func,
+                                        gpointer       user_data);
 PyObject   *hs_py_memoryview_exporter  (PyObject      *view);
 PyObject   *hs_py_memoryview_managed_buffer (PyObject *view);
 PyObject   *hs_py_managed_buffer_exporter   (PyObject *buffer);

@@ -564,7 +564,9 @@ compute_edges (HsEntry *e,
       break;
     }
 
-  if (e->has_attrs)
+  if (e->has_attrs && PyType_Check (obj))
+    hs_py_foreach_class_attr (obj, attr_edge, NULL);
+  else if (e->has_attrs)
     hs_py_foreach_instance_attr (obj, attr_edge, NULL);
 
   *omitted += edges_dropped;

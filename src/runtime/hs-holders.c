@@ -668,9 +668,8 @@ collect_defaults (PyObject  *fn,
   PyObject *kwdefaults = PyFunction_GET_KW_DEFAULTS (fn);
   PyObject *value;
   Py_ssize_t pos = 0;
+  guint start = into->len;
 
-  if (Py_REFCNT (fn) != 1 + frame_uses_of_function (fn))
-    return;
   if (defaults != NULL && PyTuple_CheckExact (defaults) && Py_REFCNT (defaults) == 1)
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (defaults); i++)
       if (counts_globals (PyTuple_GET_ITEM (defaults, i)))
@@ -679,6 +678,10 @@ collect_defaults (PyObject  *fn,
     while (PyDict_Next (kwdefaults, &pos, NULL, &value))
       if (counts_globals (value))
         g_ptr_array_add (into, value);
+  /* mostly None or small ints, which are not counted: the frames are
+   * looked through only when something is */
+  if (into->len > start && Py_REFCNT (fn) != 1 + frame_uses_of_function (fn))
+    g_ptr_array_set_size (into, start);
 }
 
 /* Lets go of everything c holds: TRUE if an object shown lost a holding.
@@ -715,14 +718,15 @@ class_dict_free (gpointer data)
 }
 
 /* Takes c's holdings as type's dict holds them now: TRUE if an object
- * shown gained or lost one.  A dict something else holds may be drawn
- * (the class's mappingproxy does not hold it), and is left out. */
+ * shown gained or lost one.  A dict something else holds (a mappingproxy
+ * the program keeps, from vars (Dog)) is left out, as for a class's own
+ * __mro__: what the program holds may be drawn. */
 static gboolean
 read_class (ClassDict    *c,
             PyTypeObject *type)
 {
   g_autoptr(GPtrArray) now = g_ptr_array_new ();
-  PyObject *dict = type->tp_dict, *value;
+  PyObject *dict = type->tp_dict, *key, *value;
   Py_ssize_t pos = 0;
   gboolean touched;
 
@@ -730,8 +734,16 @@ read_class (ClassDict    *c,
   c->dict = dict;
   c->version = hs_py_dict_version (dict);
   c->name = ((PyHeapTypeObject *) type)->ht_qualname;
-  if (Py_REFCNT (dict) == 1)
-    collect_entries (dict, now);
+  /* its names, and the values the graph does not draw in the class's
+   * box: its methods, and what begins with an underscore */
+  while (Py_REFCNT (dict) == 1 && PyDict_Next (dict, &pos, &key, &value))
+    {
+      if (counts_globals (key))
+        g_ptr_array_add (now, key);
+      if (counts_globals (value) && !hs_py_is_class_data_attr (key, value))
+        g_ptr_array_add (now, value);
+    }
+  pos = 0;
   touched |= take_holdings (c->held, now, HS_EDGE_HELD_CLASS_DICT, c->name);
   while (Py_REFCNT (dict) == 1 && PyDict_Next (dict, &pos, NULL, &value))
     if (PyFunction_Check (value) &&

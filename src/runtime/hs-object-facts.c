@@ -62,8 +62,12 @@ hs_object_facts_classify (HsEntry *e)
   if (e->shape >= HS_SHAPE_LIST && e->shape <= HS_SHAPE_SET)
     flags |= HS_OBJECT_CONTAINER;
 
-  /* instances of Python classes, including subclasses of builtins */
-  e->has_attrs = (type->tp_flags & Py_TPFLAGS_HEAPTYPE) && !PyType_Check (obj) && !PyModule_Check (obj);
+  /* instances of Python classes, including subclasses of builtins, and
+   * the classes themselves, whose data attributes their instances share */
+  if (PyType_Check (obj))
+    e->has_attrs = (((PyTypeObject *) obj)->tp_flags & Py_TPFLAGS_HEAPTYPE) != 0;
+  else
+    e->has_attrs = (type->tp_flags & Py_TPFLAGS_HEAPTYPE) && !PyModule_Check (obj);
   e->static_flags = flags;
   e->type = type;
 }

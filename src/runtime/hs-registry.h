@@ -53,7 +53,7 @@ struct _HsEntry
   gint64        limbo_refcount; /* its refcount when last analysed */
   gint8         generation;
   guint8        shape;          /* HsShape */
-  guint8        has_attrs;      /* an instance of a Python class */
+  guint8        has_attrs;      /* an instance of a Python class, or such a class */
   guint32       static_flags;   /* the flags fixed by type and value */
   guint32       holders_epoch;  /* hs-holders.c: which code holdings `holdings` is from */
   gpointer      holdings;       /* hs-holders.c: what the running code objects hold of it */

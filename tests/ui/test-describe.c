@@ -859,10 +859,12 @@ static const char *class_dict_program =
 #define DEFAULTS_HOLDER "the default values of Dog.add_trick (its __defaults__)"
 
 /* The Python tutorial's shared class attribute, and a mutable default of
- * a method: the class's __dict__ holds tricks, and add_trick's
- * __defaults__ holds log, neither of which the graph draws, and each
- * list read one "other".  Once m holds the method, the graph draws it
- * with its default, which is no longer named. */
+ * a method.  The class's box draws tricks, which every Dog shares: the
+ * list read one "other" before, and was drawn only once t named it.  Its
+ * methods are not drawn there; the class's __dict__ holds them, and
+ * add_trick's __defaults__ holds log, which read one "other".  Once m
+ * holds the method, the graph draws it with its default, which is no
+ * longer named. */
 static void
 test_class_dict (HsTraceFixture *f,
                  gconstpointer   data)
@@ -894,6 +896,8 @@ test_class_dict (HsTraceFixture *f,
     }
 
   {
+    g_autoptr(HsSnapshot) made = hs_test_step_at_line (t, 10, 0);
+    const HsObject *dog = hs_test_var (made, "<module>", "Dog");
     g_autoptr(HsSnapshot) in_method = hs_test_step_at_line (t, 7, 0);
     g_autoptr(HsSnapshot) shared = hs_test_step_at_line (t, 12, 0);
     g_autoptr(HsSnapshot) drawn = hs_test_step_at_line (t, 13, 0);
@@ -903,9 +907,13 @@ test_class_dict (HsTraceFixture *f,
     const HsObject *function = hs_test_var (drawn, "<module>", "m");
     g_autoptr(HsRefcountBreakdown) log_drawn = hs_describe_refcount_breakdown (drawn, hs_test_edge (drawn, function, HS_EDGE_DEFAULT, "log")->ref);
 
+    /* a data attribute, drawn before any Dog uses it; no methods */
+    g_assert_cmpuint (dog->n_edges, ==, 1);
+    g_assert_nonnull (hs_test_edge (made, dog, HS_EDGE_ATTR, "tricks"));
     g_assert_cmpuint (named_count (log, DEFAULTS_HOLDER), ==, 1);
     g_assert_cmpint (log->refcount, ==, 2);
-    g_assert_cmpuint (named_count (tricks, CLASS_DICT_HOLDER), ==, 1);
+    g_assert_cmpuint (named_count (tricks, CLASS_DICT_HOLDER), ==, 0);
+    g_assert_true (has_drawn (tricks, "Dog.tricks"));
     g_assert_cmpint (tricks->refcount, ==, 2);
     /* m, and the class's __dict__ */
     g_assert_cmpuint (named_count (method, CLASS_DICT_HOLDER), ==, 1);
