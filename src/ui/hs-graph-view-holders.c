@@ -158,7 +158,7 @@ holder_title (HsEdgeKind  kind,
       return g_strdup_printf (_("__class__ cell of %s"), holder);
     case HS_EDGE_HELD_CLASS_DICT:
       /* Translators: a box for the __dict__ of a class; %s is the class */
-      return g_strdup_printf (_("class %s"), holder);
+      return g_strdup_printf (_("__dict__ of class %s"), holder);
     case HS_EDGE_HELD_DEFAULTS:
       /* Translators: a box for the default values of a function; %s is
        * the function, "Dog.add_trick" */
@@ -210,7 +210,7 @@ holder_subtitle (HsEdgeKind kind)
     case HS_EDGE_HELD_CLASS_CELL:
       return _("read by super()");
     case HS_EDGE_HELD_CLASS_DICT:
-      return _("class attributes and methods");
+      return _("methods, and names beginning with _");
     case HS_EDGE_HELD_DEFAULTS:
       return "__defaults__, __kwdefaults__";
     case HS_EDGE_HELD_MODULES:
@@ -958,9 +958,9 @@ hs_holder_box_describe (const HsHolderBox *box)
                                 "closures: super() reads the class from it, and the cell keeps a reference to it."),
                               box->holder);
     case HS_EDGE_HELD_CLASS_DICT:
-      return g_strdup_printf (_("The class %s keeps its attributes and methods in its __dict__: every instance "
-                                "that does not set its own attribute of that name reads this one, so a list "
-                                "kept there is shared by all of them."),
+      return g_strdup_printf (_("The class %s keeps its attributes and methods in its __dict__, shared by every "
+                                "instance. The class's box draws its data attributes; this box stands for the "
+                                "rest: its methods and the names that begin with an underscore."),
                               box->holder);
     case HS_EDGE_HELD_DEFAULTS:
       return g_strdup_printf (_("def made the default values of %s once and keeps them in its __defaults__: "

@@ -553,7 +553,7 @@ static const char *class_call_program =
  * did what the line had already computed (the first P of pts).  Read from
  * the depth at the line's start: in the module, in a function, in 3.12's
  * inlined comprehension, and in a call nested in another's arguments.
- * The tuple of arguments type_call() passes __init__ is still "other". */
+ * The tuple of arguments the call passes __init__ is init-arguments'. */
 static void
 test_class_call_stack (HsTraceFixture *f,
                        gconstpointer   data)

@@ -231,7 +231,7 @@ check_holders_are_true (GPtrArray  *holders,
                     title = g_strdup_printf ("__class__ cell of %s", hidden[h].holder);
                     break;
                   case HS_EDGE_HELD_CLASS_DICT:
-                    title = g_strdup_printf ("class %s", hidden[h].holder);
+                    title = g_strdup_printf ("__dict__ of class %s", hidden[h].holder);
                     break;
                   case HS_EDGE_HELD_DEFAULTS:
                     title = g_strdup_printf ("defaults of %s", hidden[h].holder);
