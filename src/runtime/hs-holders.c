@@ -824,8 +824,16 @@ update_class_dicts (PyObject *main_globals)
       for (guint i = 0; i < c->functions->len; i++)
         {
           FunctionDefaults *f = &g_array_index (c->functions, FunctionDefaults, i);
+          PyObject *name = ((PyFunctionObject *) f->function)->func_qualname;
 
           g_ptr_array_set_size (now, 0);
+          /* renamed (f.__qualname__ = ...): the old name may be freed, and
+           * is only compared, to let go of what was held under it */
+          if (name != f->name)
+            {
+              touched |= take_holdings (f->held, now, HS_EDGE_HELD_DEFAULTS, f->name);
+              f->name = name;
+            }
           collect_defaults (f->function, now);
           touched |= take_holdings (f->held, now, HS_EDGE_HELD_DEFAULTS, f->name);
         }
@@ -1550,7 +1558,21 @@ closure_holds (PyObject *fn,
   return FALSE;
 }
 
-/* The cell in the closure of a function of the class that holds the class */
+/* Whether slot i of code is the free variable __class__, which a frame
+ * does not draw (a dunder).  Another cell that holds the class (a
+ * method naming C, its class made inside a function) is a variable the
+ * frame draws, with the cell's arrow. */
+static gboolean
+is_class_cell_slot (PyCodeObject *code,
+                    int           i)
+{
+  PyObject *name = i >= 0 && i < hs_py_code_n_locals (code) ? hs_py_code_local_name (code, i) : NULL;
+
+  return name != NULL && PyUnicode_Check (name) && PyUnicode_CompareWithASCIIString (name, "__class__") == 0;
+}
+
+/* The __class__ cell in the closure of a function of the class, holding
+ * the class */
 static PyObject *
 find_class_cell (PyObject *dict,
                  PyObject *type)
@@ -1561,13 +1583,16 @@ find_class_cell (PyObject *dict,
   while (PyDict_Next (dict, &pos, NULL, &value))
     {
       PyObject *closure = PyFunction_Check (value) ? PyFunction_GET_CLOSURE (value) : NULL;
+      PyCodeObject *code = function_code (value);
 
-      if (closure != NULL && PyTuple_CheckExact (closure))
+      if (closure != NULL && PyTuple_CheckExact (closure) && code != NULL)
         for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE (closure); j++)
           {
+            /* the local names end with the free variables, in closure order */
             PyObject *cell = PyTuple_GET_ITEM (closure, j);
+            int slot = hs_py_code_n_locals (code) - (int) PyTuple_GET_SIZE (closure) + (int) j;
 
-            if (PyCell_Check (cell) && PyCell_GET (cell) == type)
+            if (PyCell_Check (cell) && PyCell_GET (cell) == type && is_class_cell_slot (code, slot))
               return cell;
           }
     }
@@ -1614,7 +1639,7 @@ count_class_cell (PyObject *obj)
           {
             PyObject *name;
 
-            accounted += hs_py_frame_local (kept->frame, i, &name) == cell;
+            accounted += hs_py_frame_local (kept->frame, i, &name) == cell && is_class_cell_slot (kept->code, i);
           }
     }
   return Py_REFCNT (cell) == accounted ? 1 : 0;

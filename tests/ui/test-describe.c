@@ -925,6 +925,86 @@ test_class_dict (HsTraceFixture *f,
   }
 }
 
+static const char *class_variable_program =
+  "def make():\n"
+  "    class C:\n"
+  "        def f(self):\n"
+  "            return C\n"
+  "    return C\n"
+  "K = make()\n"
+  "r = K().f()\n";
+
+/* A cell that holds the class but is a variable, not __class__: f's
+ * frame draws C, through its cell, with the cell's arrow to the class.
+ * It was named as the __class__ cell too, and the class read -1
+ * "other" inside f. */
+static void
+test_class_cell_variable (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, class_variable_program);
+  guint n_checked = 0;
+
+  if (t == NULL)
+    return;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      const HsFrame *frames;
+      const HsObject *objects;
+      guint n, n_frames;
+
+      frames = hs_snapshot_get_frames (snapshot, &n_frames);
+      if (n_frames == 0 || !hs_test_function_is (&frames[n_frames - 1], "make.<locals>.C.f"))
+        continue;
+      objects = hs_snapshot_get_objects (snapshot, &n);
+      for (guint i = 0; i < n; i++)
+        if (g_str_equal (objects[i].type, "type") && g_str_has_suffix (objects[i].repr, "C'>"))
+          {
+            g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, snapshot, objects[i].ref, "C");
+
+            g_assert_cmpuint (named_count (b, "the __class__ cell of the methods of make.<locals>.C, which super() reads"), ==, 0);
+            n_checked++;
+          }
+    }
+  g_assert_cmpuint (n_checked, >, 0);
+}
+
+static const char *renamed_method_program =
+  "class Dog:\n"
+  "    def add(self, x, log=[]):\n"
+  "        log.append(x)\n"
+  "        return log\n"
+  "got = Dog().add(1)\n"
+  "Dog.add.__qualname__ = 'Dog.renamed'\n"
+  "done = True\n";
+
+/* A method renamed after its defaults were named is named by its new
+ * name; the old one was kept (and could have been freed). */
+static void
+test_renamed_method (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, renamed_method_program);
+
+  if (t == NULL)
+    return;
+
+  {
+    g_autoptr(HsSnapshot) before = hs_test_step_at_line (t, 6, 0);
+    g_autoptr(HsSnapshot) after = hs_test_step_at_line (t, 7, 0);
+    g_autoptr(HsRefcountBreakdown) a = breakdown_adding_up (version, before, hs_test_var_ref (before, "<module>", "got"), "got");
+    g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, after, hs_test_var_ref (after, "<module>", "got"), "got");
+
+    g_assert_cmpuint (named_count (a, "the default values of Dog.add (its __defaults__)"), ==, 1);
+    g_assert_cmpuint (named_count (b, "the default values of Dog.add (its __defaults__)"), ==, 0);
+    g_assert_cmpuint (named_count (b, "the default values of Dog.renamed (its __defaults__)"), ==, 1);
+  }
+}
+
 static const char *subclasses_program =
   "class A:\n"
   "    pass\n"
@@ -2104,6 +2184,18 @@ main (int   argc,
               hs_trace_fixture_setup, test_class_dict, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/class-dict/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_class_dict, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-cell-variable/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_class_cell_variable, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-cell-variable/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_class_cell_variable, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-cell-variable/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_class_cell_variable, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/renamed-method/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_renamed_method, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/renamed-method/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_renamed_method, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/renamed-method/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_renamed_method, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/init-arguments/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_init_arguments, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/init-arguments/3.12", HsTraceFixture, "3.12",
