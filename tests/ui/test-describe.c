@@ -398,6 +398,34 @@ only_object_of_type (HsSnapshot *snapshot,
   return found;
 }
 
+/* Whether the step stopped in function, its innermost frame */
+static gboolean
+innermost_runs (HsSnapshot *snapshot,
+                const char *function)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  return n_frames > 0 && hs_test_function_is (&frames[n_frames - 1], function);
+}
+
+/* Whether any frame of the step runs function (a class body, by the
+ * class's name) */
+static gboolean
+any_frame_runs (HsSnapshot *snapshot,
+                const char *function)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  for (guint i = 0; i < n_frames; i++)
+    if (hs_test_function_is (&frames[i], function))
+      return TRUE;
+  return FALSE;
+}
+
 /* The breakdown of ref's refcount at the step, failing the test with the
  * step, the line and the sums unless it adds up: nothing left "other"
  * (the refcount of an immortal object is no count of references) */
@@ -569,12 +597,9 @@ test_class_call_stack (HsTraceFixture *f,
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
       g_autoptr(HsRefcountBreakdown) cls = NULL;
-      const HsFrame *frames;
-      guint n_frames;
       guint32 ref;
 
-      frames = hs_snapshot_get_frames (snapshot, &n_frames);
-      if (n_frames == 0 || !hs_test_function_is (&frames[n_frames - 1], "P.__init__"))
+      if (!innermost_runs (snapshot, "P.__init__"))
         continue;
       n_in_init++;
       ref = hs_test_var_ref (snapshot, "<module>", "P");
@@ -650,12 +675,10 @@ test_init_arguments (HsTraceFixture *f,
   for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
-      const HsFrame *frames;
       const HsObject *objects;
-      guint n, n_frames;
+      guint n;
 
-      frames = hs_snapshot_get_frames (snapshot, &n_frames);
-      if (n_frames == 0 || !hs_test_function_is (&frames[n_frames - 1], "Point.__init__"))
+      if (!innermost_runs (snapshot, "Point.__init__"))
         continue;
       n_in_init++;
       objects = hs_snapshot_get_objects (snapshot, &n);
@@ -797,14 +820,10 @@ test_class_cell (HsTraceFixture *f,
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
       g_autoptr(HsRefcountBreakdown) b = NULL;
-      const HsFrame *frames;
       const HsObject *objects;
-      guint n, n_frames;
-      gboolean in_body = FALSE;
+      guint n;
+      gboolean in_body = any_frame_runs (snapshot, "Point") || any_frame_runs (snapshot, "Labelled");
 
-      frames = hs_snapshot_get_frames (snapshot, &n_frames);
-      for (guint i = 0; i < n_frames; i++)
-        in_body |= hs_test_function_is (&frames[i], "Point") || hs_test_function_is (&frames[i], "Labelled");
       objects = hs_snapshot_get_objects (snapshot, &n);
       for (guint i = 0; i < n && !in_body; i++)
         if (g_str_equal (objects[i].type, "type") && g_str_equal (objects[i].repr, "<class 'Labelled'>"))
@@ -878,14 +897,10 @@ test_class_dict (HsTraceFixture *f,
   for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
-      const HsFrame *frames;
       const HsObject *objects;
-      guint n, n_frames;
-      gboolean in_body = FALSE;
+      guint n;
+      gboolean in_body = any_frame_runs (snapshot, "Dog");
 
-      frames = hs_snapshot_get_frames (snapshot, &n_frames);
-      for (guint i = 0; i < n_frames; i++)
-        in_body |= hs_test_function_is (&frames[i], "Dog");
       objects = hs_snapshot_get_objects (snapshot, &n);
       for (guint i = 0; i < n && !in_body; i++)
         if (g_str_equal (objects[i].type, "list") || g_str_equal (objects[i].type, "function"))
@@ -952,12 +967,10 @@ test_class_cell_variable (HsTraceFixture *f,
   for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
-      const HsFrame *frames;
       const HsObject *objects;
-      guint n, n_frames;
+      guint n;
 
-      frames = hs_snapshot_get_frames (snapshot, &n_frames);
-      if (n_frames == 0 || !hs_test_function_is (&frames[n_frames - 1], "make.<locals>.C.f"))
+      if (!innermost_runs (snapshot, "make.<locals>.C.f"))
         continue;
       objects = hs_snapshot_get_objects (snapshot, &n);
       for (guint i = 0; i < n; i++)
