@@ -21,6 +21,7 @@ static const char *event_names[] = { "line", "call", "return", "exception", "end
 static const char *edge_kind_names[] = {
   "item", "key", "value", "member", "attr", "closure", "contents",
   "default", "self", "func", "buffer", "exporter", "local", "stack", "iterable",
+  "result", "mapping",
   "held-constant", "held-name", "held-stack", "held-modules", "held-arena",
   "held-functions", "held-global", "held-dict", "held-frame", "held-mro",
   "held-descriptors", "held-instances", "held-interpreter",

@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 13
+#define HS_PROTOCOL_VERSION 14
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 /* The most references one hidden holder's edge may count: far more than a
  * real holder makes (a 16-million-deep recursion, a module with 16 million
@@ -120,7 +120,11 @@ typedef enum
                        * a local variable, labelled with its name */
   HS_EDGE_STACK,      /* a suspended generator's or coroutine's frame ->
                        * an item on its value stack */
-  HS_EDGE_ITERABLE,   /* a built-in iterator -> what it iterates over */
+  HS_EDGE_ITERABLE,   /* a built-in iterator -> what it iterates over;
+                       * zip () and map () -> each of their iterators */
+  HS_EDGE_RESULT,     /* zip (), enumerate () or a dict's items iterator ->
+                       * the result tuple it hands out again */
+  HS_EDGE_MAPPING,    /* a dict view (d.keys ()) -> its dict */
   /* Hidden holders: the owner is the object itself, held by what the label
    * names, as many times as the edge's count says.  The graph does not
    * draw them; they say what else counts in the object's refcount. */

@@ -582,6 +582,132 @@ hs_py_iterator_source (PyObject *obj)
     }
 }
 
+/* zip(), map() and filter(), which the program can keep in a variable
+ * before it iterates (z = zip (a, b)), and the views of a dict
+ * (ks = d.keys ()).  Exact types: these are not subclassable, except
+ * zip, map and filter, whose subclasses traverse their instance dict
+ * too. */
+static gboolean
+is_lazy_builtin (PyTypeObject *type)
+{
+  return type == &PyZip_Type || type == &PyMap_Type || type == &PyFilter_Type ||
+         type == &PyDictKeys_Type || type == &PyDictValues_Type || type == &PyDictItems_Type;
+}
+
+gboolean
+hs_py_has_iterator_parts (PyObject *obj)
+{
+  return iterator_family (Py_TYPE (obj)) != 0 || is_lazy_builtin (Py_TYPE (obj));
+}
+
+/* Each of zip's, enumerate's and filter's fields holds one reference
+ * (tp_traverse() visits at most three); room for a fourth tells that a
+ * later CPython added one, and the parts are then not guessed at. */
+#define MAX_PARTS 4
+
+typedef struct
+{
+  PyObject *parts[MAX_PARTS];
+  int       n;
+} Visited;
+
+static int
+visit_part (PyObject *obj,
+            void     *data)
+{
+  Visited *v = data;
+
+  if (v->n < MAX_PARTS)
+    v->parts[v->n] = obj;
+  v->n++;
+  return 0;
+}
+
+/* Whether the result tuple an iterator reuses holds anything: made
+ * holding None, it holds the last item it handed out once it was reused
+ * (a for loop that unpacks it lets go of it at once) */
+static gboolean
+holds_a_result (PyObject *tuple)
+{
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (tuple); i++)
+    if (PyTuple_GET_ITEM (tuple, i) != NULL && PyTuple_GET_ITEM (tuple, i) != Py_None)
+      return TRUE;
+  return FALSE;
+}
+
+/* Each iterator in a tuple that only the iterator holds, as zip and map
+ * hold theirs, numbered when there are several */
+static void
+tuple_of_iterators (PyObject        *tuple,
+                    HsPyPartFunc     func,
+                    gpointer         user_data)
+{
+  Py_ssize_t n;
+
+  if (!PyTuple_CheckExact (tuple) || Py_REFCNT (tuple) != 1)
+    return;
+  n = PyTuple_GET_SIZE (tuple);
+  for (Py_ssize_t i = 0; i < n; i++)
+    func (HS_PY_PART_ITERATED, n > 1 ? (int) i : -1, PyTuple_GET_ITEM (tuple, i), user_data);
+}
+
+/* What a built-in iterator or a dict view holds, part by part, read with
+ * its type's tp_traverse() in the order the type visits its fields
+ * (bltinmodule.c, enumobject.c and dictobject.c; gc.get_referents()
+ * lists them in the same order in 3.11 to 3.13): what it iterates over, the function map() and filter() call,
+ * and the result tuple that zip(), enumerate() and a dict's items
+ * iterator hand out again when nothing else holds it, which keeps the
+ * last item it held.  zip() and map() hold their iterators in a tuple
+ * of their own: each iterator is a part, the tuple is not drawn.  A field
+ * that is NULL is not visited, so parts are told apart by their type
+ * where one can be missing. */
+void
+hs_py_foreach_iterator_part (PyObject     *obj,
+                             HsPyPartFunc  func,
+                             gpointer      user_data)
+{
+  PyTypeObject *type = Py_TYPE (obj);
+  IteratorFamily family = iterator_family (type);
+  Visited v = { { NULL }, 0 };
+
+  if (family == 0 && !is_lazy_builtin (type))
+    return;
+  type->tp_traverse (obj, visit_part, &v);
+  if (v.n > MAX_PARTS - 1)
+    return;
+  if (family != 0)
+    {
+      PyObject *source = hs_py_iterator_source (obj);
+
+      if (source != NULL)
+        func (HS_PY_PART_ITERATED, -1, source, user_data);
+      if (type == &PyEnum_Type || family == ITERATES_DICT)
+        for (int i = 0; i < v.n; i++)
+          if (v.parts[i] != source && PyTuple_CheckExact (v.parts[i]) && holds_a_result (v.parts[i]))
+            func (HS_PY_PART_RESULT, -1, v.parts[i], user_data);
+    }
+  else if (type == &PyZip_Type && v.n == 2)
+    {
+      tuple_of_iterators (v.parts[0], func, user_data);
+      if (PyTuple_CheckExact (v.parts[1]) && holds_a_result (v.parts[1]))
+        func (HS_PY_PART_RESULT, -1, v.parts[1], user_data);
+    }
+  else if (type == &PyMap_Type && v.n == 2)
+    {
+      tuple_of_iterators (v.parts[0], func, user_data);
+      func (HS_PY_PART_FUNCTION, -1, v.parts[1], user_data);
+    }
+  else if (type == &PyFilter_Type && v.n == 2)
+    {
+      func (HS_PY_PART_ITERATED, -1, v.parts[0], user_data);
+      /* filter (None, xs) keeps None as its function */
+      if (v.parts[1] != Py_None)
+        func (HS_PY_PART_FUNCTION, -1, v.parts[1], user_data);
+    }
+  else if (is_lazy_builtin (type) && v.n == 1)
+    func (HS_PY_PART_MAPPING, -1, v.parts[0], user_data);
+}
+
 /* Whether a generator, coroutine or async generator is running: its frame
  * is then one of the thread's */
 gboolean

@@ -53,6 +53,21 @@ gboolean    hs_py_is_iterator          (PyObject      *obj);
 gboolean    hs_py_generator_is_running (PyObject      *obj);
 PyObject   *hs_py_iterator_source      (PyObject      *obj);
 gboolean    hs_py_is_loop_iterator     (PyObject      *obj);
+gboolean    hs_py_has_iterator_parts   (PyObject      *obj);
+typedef enum
+{
+  HS_PY_PART_ITERATED,  /* what it iterates over */
+  HS_PY_PART_FUNCTION,  /* the function map () or filter () calls */
+  HS_PY_PART_RESULT,    /* the result tuple it reuses */
+  HS_PY_PART_MAPPING,   /* the dict a view shows */
+} HsPyPart;
+typedef void (*HsPyPartFunc) (HsPyPart  part,
+                              int       index,
+                              PyObject *target,
+                              gpointer  user_data);
+void        hs_py_foreach_iterator_part (PyObject    *obj,
+                                         HsPyPartFunc func,
+                                         gpointer     user_data);
 typedef void (*HsPyReferentFunc) (PyObject *referent,
                                   gpointer  user_data);
 void        hs_py_foreach_referent     (PyObject      *obj,

@@ -335,6 +335,22 @@ intern_str (PyObject *str)
 }
 
 static void
+iterator_part_edge (HsPyPart  part,
+                    int       index,
+                    PyObject *target,
+                    gpointer  user_data)
+{
+  static const HsEdgeKind kinds[] = {
+    [HS_PY_PART_ITERATED] = HS_EDGE_ITERABLE,
+    [HS_PY_PART_FUNCTION] = HS_EDGE_FUNC,
+    [HS_PY_PART_RESULT] = HS_EDGE_RESULT,
+    [HS_PY_PART_MAPPING] = HS_EDGE_MAPPING,
+  };
+
+  add_edge (kinds[part], index >= 0 ? index_label (index) : 0, target);
+}
+
+static void
 add_function_edges (PyFunctionObject *fn)
 {
   PyCodeObject *code = (PyCodeObject *) fn->func_code;
@@ -549,13 +565,9 @@ compute_edges (HsEntry *e,
 
     case HS_SHAPE_ITERATOR:
       /* read again at every step: next() moves no pointer, but the
-       * iterator lets go of what it iterates over when it runs out */
-      {
-        PyObject *source = hs_py_iterator_source (obj);
-
-        if (source != NULL)
-          add_edge (HS_EDGE_ITERABLE, 0, source);
-      }
+       * iterator lets go of what it iterates over when it runs out, and
+       * fills its result tuple once it reuses it */
+      hs_py_foreach_iterator_part (obj, iterator_part_edge, NULL);
       break;
 
     case HS_SHAPE_UNKNOWN:

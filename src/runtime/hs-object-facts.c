@@ -54,7 +54,7 @@ hs_object_facts_classify (HsEntry *e)
     e->shape = HS_SHAPE_MANAGED_BUFFER;
   else if (hs_py_is_generator (obj))
     e->shape = HS_SHAPE_GENERATOR;
-  else if (hs_py_is_iterator (obj))
+  else if (hs_py_has_iterator_parts (obj))
     e->shape = HS_SHAPE_ITERATOR;
   else
     e->shape = HS_SHAPE_LEAF;

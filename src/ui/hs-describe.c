@@ -135,6 +135,14 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_ITERABLE:
       /* Translators: an iterator (named by %s) holds the object it iterates over */
       return g_strdup_printf (_("%s, the iterator over it"), container);
+    case HS_EDGE_RESULT:
+      /* Translators: zip (), enumerate () or a dict's items iterator (named
+       * by %s) keeps the tuple it returned last, to fill it again */
+      return g_strdup_printf (_("%s, the result tuple it reuses"), container);
+    case HS_EDGE_MAPPING:
+      /* Translators: a view such as d.keys () (named by %s) holds the dict
+       * it shows */
+      return g_strdup_printf (_("%s, the dict it is a view of"), container);
     case HS_EDGE_MEMBER:
     case HS_EDGE_CLOSURE:
     case HS_EDGE_CONTENTS:

@@ -1175,6 +1175,107 @@ test_loop_iterators (HsTraceFixture *f,
   }
 }
 
+static const char *lazy_iterator_program =
+  "nums = [1000, 2000.5]\n"
+  "words = ['a', 'b']\n"
+  "def twice(x):\n"
+  "    return x * 2\n"
+  "z = zip(nums, words)\n"
+  "m = map(twice, nums)\n"
+  "f = filter(None, nums)\n"
+  "e = enumerate(nums)\n"
+  "ks = {'k': nums}.keys()\n"
+  "first = next(m)\n"
+  "for n, w in z:\n"
+  "    pass\n"
+  "del n, w\n"
+  "for i, x in e:\n"
+  "    pass\n"
+  "del x\n"
+  "done = True\n";
+
+/* zip (), map () and filter () that a variable holds, and a dict view:
+ * they hold their iterators (zip and map in a tuple of their own), their
+ * function, the dict a view shows, and the result tuple zip () and
+ * enumerate () hand out again, which keeps the last pair once a loop
+ * unpacked it.  None of it was drawn: nums read "+4 other" with z, m, f
+ * and e, the dict {'k': nums} "+1 other", and 2000.5 "+2 other" after
+ * the loops.  Not while twice runs: map () then passes it its argument
+ * from C, which nothing names. */
+static void
+test_lazy_iterators (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  static const char *const types[] = {
+    "list", "float", "int", "str", "tuple", "dict", "zip", "map", "filter",
+    "enumerate", "list_iterator", "dict_keys", "function",
+  };
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, lazy_iterator_program);
+  guint first, last, checked = 0;
+
+  if (t == NULL)
+    return;
+
+  {
+    g_autoptr(HsSnapshot) at5 = hs_test_step_at_line (t, 5, 0);
+
+    first = hs_snapshot_get_index (at5);
+    last = hs_trace_get_n_steps (t) - 1;
+  }
+  for (guint step = first; step <= last; step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      const HsObject *objects;
+      guint n_objects;
+
+      if (innermost_runs (snapshot, "twice"))
+        continue;
+      objects = hs_snapshot_get_objects (snapshot, &n_objects);
+      for (guint i = 0; i < n_objects; i++)
+        for (guint k = 0; k < G_N_ELEMENTS (types); k++)
+          if (g_str_equal (objects[i].type, types[k]))
+            {
+              g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, snapshot, objects[i].ref,
+                                                                       objects[i].repr);
+              checked++;
+            }
+    }
+  g_assert_cmpuint (checked, >, 100);
+
+  {
+    g_autoptr(HsSnapshot) end = hs_test_step_at_line (t, 17, 0);
+    const HsObject *z = hs_test_var (end, NULL, "z");
+    const HsObject *m = hs_test_var (end, NULL, "m");
+    const HsObject *fl = hs_test_var (end, NULL, "f");
+    const HsObject *e = hs_test_var (end, NULL, "e");
+    const HsObject *dict = hs_test_edge (end, hs_test_var (end, NULL, "ks"), HS_EDGE_MAPPING, NULL);
+    const HsObject *pair, *counted;
+    g_autoptr(HsRefcountBreakdown) b = NULL;
+
+    /* zip holds an iterator over each of its arguments, not the tuple
+     * that holds them */
+    g_assert_cmpstr (hs_test_edge (end, z, HS_EDGE_ITERABLE, "0")->type, ==, "list_iterator");
+    g_assert_cmpstr (hs_test_edge (end, z, HS_EDGE_ITERABLE, "1")->type, ==, "list_iterator");
+    pair = hs_test_edge (end, z, HS_EDGE_RESULT, NULL);
+    g_assert_cmpstr (pair->repr, ==, "(2000.5, 'b')");
+    g_assert_cmpstr (hs_test_edge (end, m, HS_EDGE_FUNC, NULL)->repr, ==, "<function twice>");
+    g_assert_cmpstr (hs_test_edge (end, m, HS_EDGE_ITERABLE, NULL)->type, ==, "list_iterator");
+    /* filter (None, ...) draws no arrow to None */
+    g_assert_cmpuint (fl->n_edges, ==, 1);
+    g_assert_cmpstr (hs_test_edge (end, fl, HS_EDGE_ITERABLE, NULL)->type, ==, "list_iterator");
+    counted = hs_test_edge (end, e, HS_EDGE_RESULT, NULL);
+    g_assert_cmpstr (counted->repr, ==, "(1, 2000.5)");
+
+    b = breakdown_adding_up (version, end, dict->ref, "{'k': nums}");
+    g_assert_cmpint (b->refcount, ==, 1);
+    g_assert_true (has_drawn (b, "ks, the dict it is a view of"));
+    g_clear_pointer (&b, hs_refcount_breakdown_free);
+    b = breakdown_adding_up (version, end, pair->ref, "z's pair");
+    g_assert_true (has_drawn (b, "z, the result tuple it reuses"));
+  }
+}
+
 static const char *loop_generator_program =
   "def numbers(limit):\n"
   "    seen = []\n"
@@ -2245,6 +2346,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/lazy-iterators/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/lazy-iterators/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/lazy-iterators/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-generators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_loop_generators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-generators/3.12", HsTraceFixture, "3.12",
