@@ -1969,7 +1969,11 @@ hs_py_is_class_data_attr (PyObject *key,
 }
 
 /* Calls func for each data attribute of a class the program made, in
- * its __dict__'s order (see hs_py_is_class_data_attr ()) */
+ * its __dict__'s order (see hs_py_is_class_data_attr ()), while only the
+ * class holds its __dict__: one the program holds (a list from
+ * gc.get_referents (Dog)) may be drawn with the arrows of its entries,
+ * which would count each attribute twice.  The hidden holders read a
+ * class's dict under the same condition. */
 void
 hs_py_foreach_class_attr (PyObject     *type,
                           HsPyAttrFunc  func,
@@ -1981,7 +1985,9 @@ hs_py_foreach_class_attr (PyObject     *type,
 
   g_assert (PyType_Check (type));
 
-  while (dict != NULL && PyDict_CheckExact (dict) && PyDict_Next (dict, &pos, &key, &value))
+  if (dict == NULL || !PyDict_CheckExact (dict) || Py_REFCNT (dict) != 1)
+    return;
+  while (PyDict_Next (dict, &pos, &key, &value))
     if (hs_py_is_class_data_attr (key, value))
       {
         g_autofree char *copy = NULL;

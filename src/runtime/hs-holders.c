@@ -99,6 +99,8 @@ typedef struct
 {
   PyObject  *dict;      /* compared only: the class may be gone */
   guint64    version;   /* of the dict when `held` was taken */
+  guint64    drawn;     /* drawn_attrs () of the dict then */
+  gboolean   alone;     /* whether only its class held the dict then */
   PyObject  *name;      /* the class's __qualname__, the holder's label */
   GPtrArray *held;      /* what its dict held then: keys and values */
   GArray    *functions; /* FunctionDefaults, while the dict is that version */
@@ -717,6 +719,23 @@ class_dict_free (gpointer data)
   g_free (c);
 }
 
+/* Which of a class dict's entries the class's box draws as rows, as a
+ * hash of their values: the dict's version does not tell, since a value
+ * becomes a descriptor, and is no longer drawn, when its class gains a
+ * __get__ (Helper.__get__ = ...), or its own __class__ changes */
+static guint64
+drawn_attrs (PyObject *dict)
+{
+  PyObject *key, *value;
+  Py_ssize_t pos = 0;
+  guint64 hash = 0;
+
+  while (PyDict_Next (dict, &pos, &key, &value))
+    if (hs_py_is_class_data_attr (key, value))
+      hash = hash * 1000003 + (guintptr) value;
+  return hash;
+}
+
 /* Takes c's holdings as type's dict holds them now: TRUE if an object
  * shown gained or lost one.  A dict something else holds (a mappingproxy
  * the program keeps, from vars (Dog)) is left out, as for a class's own
@@ -733,6 +752,8 @@ read_class (ClassDict    *c,
   touched = forget_class (c);
   c->dict = dict;
   c->version = hs_py_dict_version (dict);
+  c->drawn = drawn_attrs (dict);
+  c->alone = Py_REFCNT (dict) == 1;
   c->name = ((PyHeapTypeObject *) type)->ht_qualname;
   /* its names, and the values the graph does not draw in the class's
    * box: its methods, and what begins with an underscore */
@@ -817,8 +838,11 @@ update_class_dicts (PyObject *main_globals)
   g_hash_table_iter_init (&iter, class_dicts);
   while (g_hash_table_iter_next (&iter, (gpointer *) &type, (gpointer *) &c))
     {
+      /* a dict the program comes to hold (gc.get_referents (Dog)) may
+       * be drawn, with the arrows of its entries */
       if (type->tp_dict != c->dict || hs_py_dict_version (type->tp_dict) != c->version ||
-          ((PyHeapTypeObject *) type)->ht_qualname != c->name)
+          ((PyHeapTypeObject *) type)->ht_qualname != c->name ||
+          (Py_REFCNT (type->tp_dict) == 1) != c->alone || drawn_attrs (type->tp_dict) != c->drawn)
         touched |= read_class (c, type);
       /* the dict has not changed since: it still holds each function */
       for (guint i = 0; i < c->functions->len; i++)

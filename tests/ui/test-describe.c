@@ -1175,6 +1175,77 @@ test_loop_iterators (HsTraceFixture *f,
   }
 }
 
+static const char *class_dict_changes_program =
+  "import gc\n"
+  "class Helper:\n"
+  "    pass\n"
+  "class Dog:\n"
+  "    helper = Helper()\n"
+  "    def bark(self):\n"
+  "        return 1\n"
+  "h = Dog.__dict__['helper']\n"
+  "b = Dog.__dict__['bark']\n"
+  "Helper.__get__ = lambda self, obj, owner: 5\n"
+  "step = 1\n"
+  "del Helper.__get__\n"
+  "step = 2\n"
+  "r = [x for x in gc.get_referents(Dog) if type(x) is dict]\n"
+  "done = True\n";
+
+/* What a class's box draws of its __dict__, and what is named as held by
+ * it, change without the dict changing: Helper's instance stops being a
+ * data attribute when Helper gains a __get__ (line 11), and is one again
+ * without it (line 13); the dict is drawn once the program holds it
+ * (line 15, through gc.get_referents ()), and its entries are then its
+ * arrows.  Before, the split was taken when the dict changed: h read
+ * "+1 other" from line 11, and bark was counted twice at line 15. */
+static void
+test_class_dict_changes (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, class_dict_changes_program);
+  guint first;
+
+  if (t == NULL)
+    return;
+
+  {
+    g_autoptr(HsSnapshot) at10 = hs_test_step_at_line (t, 10, 0);
+
+    first = hs_snapshot_get_index (at10);
+  }
+  for (guint step = first; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      g_autoptr(HsRefcountBreakdown) h = NULL;
+      g_autoptr(HsRefcountBreakdown) b = NULL;
+
+      /* while the comprehension runs (inlined from 3.12 on), the list
+       * gc.get_referents () made holds the dict on the value stack only,
+       * and is not drawn: neither are its arrows */
+      if (!innermost_runs (snapshot, "<module>") || hs_snapshot_get_line (snapshot) == 14)
+        continue;
+      h = breakdown_adding_up (version, snapshot, hs_test_var_ref (snapshot, "<module>", "h"), "h");
+      b = breakdown_adding_up (version, snapshot, hs_test_var_ref (snapshot, "<module>", "b"), "b");
+    }
+
+  {
+    g_autoptr(HsSnapshot) descriptor = hs_test_step_at_line (t, 11, 0);
+    g_autoptr(HsSnapshot) again = hs_test_step_at_line (t, 13, 0);
+    g_autoptr(HsSnapshot) end = hs_test_step_at_line (t, 15, 0);
+    g_autoptr(HsRefcountBreakdown) h1 = hs_describe_refcount_breakdown (descriptor, hs_test_var_ref (descriptor, NULL, "h"));
+    g_autoptr(HsRefcountBreakdown) h2 = hs_describe_refcount_breakdown (again, hs_test_var_ref (again, NULL, "h"));
+    g_autoptr(HsRefcountBreakdown) b3 = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "b"));
+
+    g_assert_cmpuint (named_count (h1, "the __dict__ of the class Dog, as a class attribute"), ==, 1);
+    g_assert_true (has_drawn (h2, "Dog.helper"));
+    g_assert_cmpuint (named_count (h2, "the __dict__ of the class Dog, as a class attribute"), ==, 0);
+    g_assert_cmpuint (b3->drawn->len, ==, 2);
+    g_assert_cmpuint (named_count (b3, "the __dict__ of the class Dog, as a class attribute"), ==, 0);
+  }
+}
+
 static const char *lazy_iterator_program =
   "nums = [1000, 2000.5]\n"
   "words = ['a', 'b']\n"
@@ -2346,6 +2417,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-dict-changes/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_class_dict_changes, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-dict-changes/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_class_dict_changes, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/class-dict-changes/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_class_dict_changes, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.12", HsTraceFixture, "3.12",
