@@ -29,6 +29,29 @@ static GPtrArray *global_codes;     /* PyCodeObject*, see update_global_codes ()
 static guint64 global_codes_version; /* of the globals they were read from */
 static guint32 code_epoch = 1;      /* bumped when code_holdings or arena_holdings is rebuilt */
 
+/* A list display of three or more constants (nums = [1000, 2000, 3000])
+ * compiles to a constant tuple the list is extended from, and the tuple
+ * stays in co_consts holding each item: 1000 read one "other" for it.
+ * Its items are named as constants of the code while nothing else holds
+ * the tuple than the code objects and the arena, whose references to it
+ * are its holdings; once the program holds it (t = (4000, 5000)), it is
+ * drawn with the arrows to its items.  The codes that frames run, and
+ * the codes in their constants, are alive until code_holdings is built
+ * again, and their tuples can be read at every step; a function's code
+ * once the script has ended (update_global_codes ()) is alive at the step
+ * that found it, and its tuple is read only while that code, found again,
+ * still holds it in the same place.  What was followed is let go of
+ * without reading the tuple, which may be gone. */
+typedef struct
+{
+  PyObject     *container; /* a tuple or frozenset in co_consts */
+  PyObject     *name;      /* the qualified name of that code */
+  PyCodeObject *global;    /* the global code that holds it, or NULL */
+  Py_ssize_t    index;     /* in that code's co_consts */
+  GPtrArray    *held;      /* its items, held in code_holdings; NULL when not followed */
+} ConstContainer;
+static GArray *const_containers;    /* ConstContainer, rebuilt with code_holdings */
+
 /* What the parser's arena holds while the script runs: looked for once,
  * at the script's first step, and dropped when PyRun_FileExFlags()
  * returns, having freed it.  User code can reach the list only through
@@ -351,8 +374,12 @@ unhold_stack_item (PyObject   *obj,
     }
 }
 
+/* running: a frame runs the code, or one that holds it among its
+ * constants, so that it is alive at every step until code_holdings is
+ * built again (see ConstContainer) */
 static void
-add_code (PyCodeObject *code)
+add_code (PyCodeObject *code,
+          gboolean      running)
 {
   PyObject *consts = code->co_consts;
   PyObject *name = code->co_qualname;
@@ -370,7 +397,14 @@ add_code (PyCodeObject *code)
 
         hold (code_holdings, item, HS_EDGE_HELD_CONSTANT, name);
         if (PyCode_Check (item))
-          add_code ((PyCodeObject *) item);
+          add_code ((PyCodeObject *) item, running);
+        else if ((PyTuple_CheckExact (item) && PyTuple_GET_SIZE (item) > 0) ||
+                 (PyFrozenSet_CheckExact (item) && PySet_GET_SIZE (item) > 0))
+          {
+            ConstContainer c = { item, name, running ? NULL : code, i, NULL };
+
+            g_array_append_val (const_containers, c);
+          }
       }
   if (code->co_names != NULL && PyTuple_Check (code->co_names))
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (code->co_names); i++)
@@ -1016,13 +1050,37 @@ collect_referent (PyObject *obj,
  * not looked for: each is held, none followed */
 #define MAX_REFERENTS_COMPARED 64
 
+/* A list or dict that only a hidden iterator holds, which the loop made
+ * to iterate over (for x in sorted (nums), for k, v in {...}.items ()),
+ * is followed up to this many items: the stack of the running frame is
+ * read at every step of the loop, and a longer one is held whole, its
+ * items left to "other" */
+#define MAX_ITEMS_FOLLOWED 100
+
+/* A dict's keys and values, which its tp_traverse () does not all visit
+ * (not its str keys) */
+static void
+hold_dict_entries (PyObject     *dict,
+                   IteratorWalk *walk)
+{
+  PyObject *key, *value;
+  Py_ssize_t pos = 0;
+
+  while (PyDict_Next (dict, &pos, &key, &value))
+    {
+      hold_iterated (key, walk);
+      hold_iterated (value, walk);
+    }
+}
+
 /* What a hidden iterator holds: an object that only it holds, as many
  * times as it holds it, and that holds only for it is not drawn either,
  * and what it holds is followed: a list iterator that zip () wraps, the
  * tuple of iterators of zip () or map (), the result tuple a dict items
  * iterator, enumerate () or zip () reuses (which keeps the last item
  * alone), the iterator a generator expression holds both as its .0 and
- * on its value stack.  Anything else is held, once for each reference. */
+ * on its value stack, a short list or dict made for the loop alone.
+ * Anything else is held, once for each reference. */
 static void
 hold_referents (PyObject     *obj,
                 IteratorWalk *walk)
@@ -1045,8 +1103,12 @@ hold_referents (PyObject     *obj,
             }
       if (seen)
         continue;
-      if (Py_REFCNT (referent) == (Py_ssize_t) n && walk->depth < MAX_ITERATOR_DEPTH &&
-          (PyTuple_CheckExact (referent) || holds_for_loop (referent, walk->innermost)))
+      if (Py_REFCNT (referent) == (Py_ssize_t) n && PyDict_CheckExact (referent) &&
+          PyDict_GET_SIZE (referent) <= MAX_ITEMS_FOLLOWED)
+        hold_dict_entries (referent, walk);
+      else if (Py_REFCNT (referent) == (Py_ssize_t) n && walk->depth < MAX_ITERATOR_DEPTH &&
+               (PyTuple_CheckExact (referent) || holds_for_loop (referent, walk->innermost) ||
+                (PyList_CheckExact (referent) && PyList_GET_SIZE (referent) <= MAX_ITEMS_FOLLOWED)))
         {
           walk->depth++;
           hold_referents (referent, walk);
@@ -1107,6 +1169,89 @@ hold_frame_iterators (PyObject  **items,
         if (seen.refcount == 1)
           hold_referents (items[k], &walk);
       }
+}
+
+/* How many references code_holdings and the arena name for obj */
+static guint
+named_constant_uses (PyObject *obj)
+{
+  HsHolding *h = g_hash_table_lookup (code_holdings, obj);
+  guint n = 0;
+
+  for (; h != NULL; h = h->next)
+    n += h->count;
+  if (arena_objects != NULL)
+    for (h = g_hash_table_lookup (arena_holdings, obj); h != NULL; h = h->next)
+      n += h->count;
+  return n;
+}
+
+static void
+follow_container (ConstContainer *c)
+{
+  Py_ssize_t pos = 0;
+  PyObject *item;
+
+  c->held = g_ptr_array_new ();
+  if (PyTuple_CheckExact (c->container))
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (c->container); i++)
+      g_ptr_array_add (c->held, PyTuple_GET_ITEM (c->container, i));
+  else
+    while (hs_py_set_next_entry (c->container, &pos, &item))
+      g_ptr_array_add (c->held, item);
+  for (guint i = 0; i < c->held->len; i++)
+    hold (code_holdings, c->held->pdata[i], HS_EDGE_HELD_CONSTANT, c->name);
+}
+
+/* Reads nothing: the tuple and its items may be gone */
+static void
+unfollow_container (ConstContainer *c)
+{
+  for (guint i = 0; i < c->held->len; i++)
+    unhold (code_holdings, c->held->pdata[i], HS_EDGE_HELD_CONSTANT, c->name);
+  g_clear_pointer (&c->held, g_ptr_array_unref);
+}
+
+/* Whether c's tuple is alive and where it was found: a global code found
+ * at this step still holds it at the same index */
+static gboolean
+container_alive (ConstContainer *c)
+{
+  PyObject *consts;
+
+  if (c->global == NULL)
+    return TRUE;
+  if (!g_ptr_array_find (global_codes, c->global, NULL))
+    return FALSE;
+  consts = c->global->co_consts;
+  return consts != NULL && PyTuple_Check (consts) && c->index < PyTuple_GET_SIZE (consts) &&
+         PyTuple_GET_ITEM (consts, c->index) == c->container;
+}
+
+/* Names the items of each constant tuple that only its holders name
+ * hold, and stops when something else comes to hold it: TRUE when any
+ * changed.  In order, so that a tuple inside a followed tuple, named
+ * then, is followed at the same step. */
+static gboolean
+update_const_containers (void)
+{
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < const_containers->len; i++)
+    {
+      ConstContainer *c = &g_array_index (const_containers, ConstContainer, i);
+      gboolean follow = container_alive (c) &&
+                        Py_REFCNT (c->container) == (Py_ssize_t) named_constant_uses (c->container);
+
+      if (follow && c->held == NULL)
+        follow_container (c);
+      else if (!follow && c->held != NULL)
+        unfollow_container (c);
+      else
+        continue;
+      changed = TRUE;
+    }
+  return changed;
 }
 
 /* Whether an iterator on the stack of one of the first keep frames was
@@ -1251,6 +1396,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       roots = g_ptr_array_new ();
       root_uses = g_hash_table_new (NULL, NULL);
       codes_seen = g_ptr_array_new ();
+      const_containers = g_array_new (FALSE, FALSE, sizeof (ConstContainer));
       global_codes = g_ptr_array_new ();
       stack_items = g_ptr_array_new ();
       kept_frames = g_array_new (FALSE, FALSE, sizeof (KeptFrame));
@@ -1395,11 +1541,17 @@ hs_holders_begin_step (GPtrArray *user_frames,
       g_hash_table_remove_all (code_holdings);
       code_epoch++;
       g_ptr_array_set_size (codes_seen, 0);
+      for (guint i = 0; i < const_containers->len; i++)
+        g_clear_pointer (&g_array_index (const_containers, ConstContainer, i).held, g_ptr_array_unref);
+      g_array_set_size (const_containers, 0);
       for (guint i = 0; i < roots->len; i++)
-        add_code (g_ptr_array_index (roots, i));
+        add_code (g_ptr_array_index (roots, i), TRUE);
+      /* found in the globals at this step: they may be gone by the next */
       for (guint i = 0; i < global_codes->len; i++)
-        add_code (g_ptr_array_index (global_codes, i));
+        add_code (g_ptr_array_index (global_codes, i), FALSE);
     }
+  if (update_const_containers ())
+    code_epoch++;
 }
 
 /* Every table that holdings are read from changes only with code_epoch:

@@ -1246,6 +1246,122 @@ test_class_dict_changes (HsTraceFixture *f,
   }
 }
 
+static const char *loop_made_program =
+  "nums = [3000.5, 1000.5]\n"
+  "d = {'b': nums, 'a': [7]}\n"
+  "for x in sorted(nums):\n"
+  "    y = x\n"
+  "for k, v in sorted(d.items()):\n"
+  "    w = v\n"
+  "for k, v in {'q': nums, 'r': 5000.5}.items():\n"
+  "    w = v\n"
+  "done = 1\n";
+
+/* A list or dict made for a for loop alone (sorted (nums), a dict
+ * display's items ()) is held by the loop's iterator only, and holds its
+ * items: each read "+1 other" while the loop ran. */
+static void
+test_loop_made_containers (HsTraceFixture *f,
+                           gconstpointer   data)
+{
+  static const char *const types[] = { "float", "list", "tuple", "dict" };
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, loop_made_program);
+  guint checked = 0;
+
+  if (t == NULL)
+    return;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      const HsObject *objects;
+      guint n_objects;
+
+      objects = hs_snapshot_get_objects (snapshot, &n_objects);
+      for (guint i = 0; i < n_objects; i++)
+        for (guint k = 0; k < G_N_ELEMENTS (types); k++)
+          if (g_str_equal (objects[i].type, types[k]))
+            {
+              g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, snapshot, objects[i].ref,
+                                                                       objects[i].repr);
+              checked++;
+            }
+    }
+  g_assert_cmpuint (checked, >, 50);
+}
+
+static const char *constant_tuples_program =
+  "nums = [1000, 2000, 3000]\n"
+  "t = (4000, 5000)\n"
+  "points = [(6000, 7000), (8000, 9000)]\n"
+  "def f():\n"
+  "    xs = [1500, 2500, 3500]\n"
+  "    return xs\n"
+  "ys = f()\n"
+  "ok = 6500 in {6500, 7500}\n"
+  "class K:\n"
+  "    def m(self):\n"
+  "        return [4500.5, 5500.5, 6500.5]\n"
+  "zs = K().m()\n"
+  "t = None\n"
+  "done = True\n";
+
+/* A list display of three or more constants is built from a constant
+ * tuple, which stays in co_consts holding each item: every item of nums,
+ * points, ys and zs read "+1 other" for it, in every version.  The items
+ * of such a tuple are named as constants of its code while nothing else
+ * holds it; t = (4000, 5000) holds it, and draws arrows to 4000 and 5000
+ * instead.  After the script, the code of f and of K.m still hold theirs. */
+static void
+test_constant_tuples (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  static const char *const types[] = { "int", "float", "list", "tuple", "frozenset" };
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, constant_tuples_program);
+  guint checked = 0;
+
+  if (t == NULL)
+    return;
+
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      const HsObject *objects;
+      guint n_objects;
+
+      objects = hs_snapshot_get_objects (snapshot, &n_objects);
+      for (guint i = 0; i < n_objects; i++)
+        for (guint k = 0; k < G_N_ELEMENTS (types); k++)
+          if (g_str_equal (objects[i].type, types[k]))
+            {
+              g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, snapshot, objects[i].ref,
+                                                                       objects[i].repr);
+              checked++;
+            }
+    }
+  g_assert_cmpuint (checked, >, 100);
+
+  {
+    g_autoptr(HsSnapshot) at3 = hs_test_step_at_line (t, 3, 0);
+    g_autoptr(HsSnapshot) end = hs_test_last_step (t);
+    const HsObject *pair = hs_test_var (at3, NULL, "t");
+    const HsObject *nums = hs_test_var (at3, NULL, "nums");
+    const HsObject *ys = hs_test_var (end, NULL, "ys");
+    g_autoptr(HsRefcountBreakdown) first = NULL;
+    g_autoptr(HsRefcountBreakdown) held_by_t = NULL;
+    g_autoptr(HsRefcountBreakdown) in_f = NULL;
+
+    first = breakdown_adding_up (version, at3, hs_test_edge (at3, nums, HS_EDGE_ITEM, "0")->ref, "1000");
+    g_assert_cmpuint (named_count (first, "a constant of the code of <module>"), ==, 1);
+    held_by_t = breakdown_adding_up (version, at3, hs_test_edge (at3, pair, HS_EDGE_ITEM, "0")->ref, "4000");
+    g_assert_cmpuint (named_count (held_by_t, "a constant of the code of <module>"), ==, 0);
+    in_f = breakdown_adding_up (version, end, hs_test_edge (end, ys, HS_EDGE_ITEM, "0")->ref, "1500");
+    g_assert_cmpuint (named_count (in_f, "a constant of the code of f"), ==, 1);
+  }
+}
+
 static const char *lazy_iterator_program =
   "nums = [1000, 2000.5]\n"
   "words = ['a', 'b']\n"
@@ -2423,6 +2539,18 @@ main (int   argc,
               hs_trace_fixture_setup, test_class_dict_changes, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/class-dict-changes/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_class_dict_changes, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/loop-made-containers/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_loop_made_containers, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/loop-made-containers/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_loop_made_containers, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/loop-made-containers/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_loop_made_containers, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/constant-tuples/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_constant_tuples, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/constant-tuples/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_constant_tuples, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/constant-tuples/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_constant_tuples, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.12", HsTraceFixture, "3.12",
