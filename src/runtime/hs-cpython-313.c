@@ -33,10 +33,14 @@ hs_py_port_managed_attrs (PyObject     *obj,
                           gpointer      user_data)
 {
   PyDictValues *values;
+  PyObject *dict = (PyObject *) _PyObject_ManagedDictPointer (obj)->dict;
 
+  /* A __dict__ made from inline values (c.__dict__) keeps them valid and
+   * reads them in place: one something else holds too is the caller's to
+   * draw (hs_py_foreach_instance_attr ()) */
   if (!(Py_TYPE (obj)->tp_flags & Py_TPFLAGS_INLINE_VALUES) ||
-      !_PyObject_InlineValues (obj)->valid)
-    return (PyObject *) _PyObject_ManagedDictPointer (obj)->dict;
+      !_PyObject_InlineValues (obj)->valid || (dict != NULL && Py_REFCNT (dict) > 1))
+    return dict;
 
   values = _PyObject_InlineValues (obj);
   hs_py_foreach_shared_value (((PyHeapTypeObject *) Py_TYPE (obj))->ht_cached_keys,

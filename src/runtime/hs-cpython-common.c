@@ -1913,7 +1913,13 @@ hs_py_foreach_instance_attr (PyObject     *obj,
         dict = *dictptr;
     }
 
-  if (dict != NULL && PyDict_Check (dict))
+  /* A __dict__ something else holds as well (d = c.__dict__, an iterator
+   * over it) is drawn as a dict of its own, with the arrows of its
+   * entries: drawn as rows too, each would count twice.  The object's
+   * reference to it is then the arrow. */
+  if (dict != NULL && PyDict_Check (dict) && Py_REFCNT (dict) > 1)
+    func ("__dict__", dict, user_data);
+  else if (dict != NULL && PyDict_Check (dict))
     {
       Py_ssize_t pos = 0;
       PyObject *key, *value;

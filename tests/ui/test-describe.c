@@ -1207,6 +1207,46 @@ types_adding_up (const char        *version,
   return checked;
 }
 
+static const char *instance_dict_held_program =
+  "class C:\n"
+  "    pass\n"
+  "c = C()\n"
+  "c.v = [1000.5]\n"
+  "d = c.__dict__\n"
+  "it = iter(vars(c))\n"
+  "del d\n"
+  "del it\n"
+  "c.w = 2000.5\n"
+  "done = True\n";
+
+/* An instance's __dict__ that something else holds (d = c.__dict__, an
+ * iterator over it) is drawn as a dict, with the arrows of its entries,
+ * and c draws an arrow to it: before, c drew its attributes as rows as
+ * well, and [1000.5] read "-1 other", one arrow too many.  Once nothing
+ * else holds it, c draws rows again. */
+static void
+test_instance_dict_held (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  static const char *const types[] = { "C", "list", "float", "dict", "dict_keyiterator", NULL };
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, instance_dict_held_program);
+
+  if (t == NULL)
+    return;
+
+  g_assert_cmpuint (types_adding_up (version, t, types, 0, NULL), >, 20);
+  {
+    g_autoptr(HsSnapshot) held = hs_test_step_at_line (t, 7, 0);
+    g_autoptr(HsSnapshot) alone = hs_test_step_at_line (t, 10, 0);
+    const HsObject *dict = hs_test_edge (held, hs_test_var (held, NULL, "c"), HS_EDGE_ATTR, "__dict__");
+
+    g_assert_cmpuint (dict->ref, ==, hs_test_var_ref (held, NULL, "d"));
+    g_assert_cmpstr (hs_test_edge (held, dict, HS_EDGE_VALUE, "0")->repr, ==, "[1000.5]");
+    g_assert_cmpstr (hs_test_edge (alone, hs_test_var (alone, NULL, "c"), HS_EDGE_ATTR, "w")->repr, ==, "2000.5");
+  }
+}
+
 static const char *class_dict_changes_program =
   "import gc\n"
   "class Helper:\n"
@@ -1962,6 +2002,29 @@ test_module_dict_drawn (HsTraceFixture *f,
   g_assert_cmpint ((gint64) dict->drawn->len + dict->n_named + dict->other, ==, dict->refcount);
 }
 
+/* A module's dict as an instance's __dict__: the graph draws it once, as
+ * the dict, and its entries are not counted again as the module's
+ * globals.  Before, the instance drew them as rows too, and math.pi read
+ * "-1 other". */
+static void
+test_module_dict_as_instance_dict (HsTraceFixture *f,
+                                   gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import math\n"
+    "class C:\n"
+    "    pass\n"
+    "c = C()\n"
+    "c.__dict__ = vars(math)\n"
+    "p = math.pi\n"
+    "pass\n");
+  g_autoptr(HsSnapshot) at7 = hs_test_step_at_line (t, 7, 0);
+  g_autoptr(HsRefcountBreakdown) pi = breakdown_adding_up ("3.11", at7, hs_test_var_ref (at7, NULL, "p"), "math.pi");
+
+  g_assert_cmpuint (pi->drawn->len, ==, 2);
+  g_assert_nonnull (hs_test_edge (at7, hs_test_var (at7, NULL, "c"), HS_EDGE_ATTR, "__dict__"));
+}
+
 /* "Referenced by" names the container by the path from a variable, so
  * that two unnamed lists do not both read "list[0]". */
 static void
@@ -2409,6 +2472,8 @@ main (int   argc,
               hs_trace_fixture_setup, test_module_globals_named, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/module-dict-drawn", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_module_dict_drawn, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/module-dict-as-instance-dict", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_module_dict_as_instance_dict, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/module-functions-named", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_module_functions_named, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/times-outside-boxes", HsTraceFixture, NULL,
@@ -2512,6 +2577,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/loop-iterators/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/instance-dict-held/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_instance_dict_held, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/instance-dict-held/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_instance_dict_held, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/instance-dict-held/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_instance_dict_held, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/class-dict-changes/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_class_dict_changes, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/class-dict-changes/3.12", HsTraceFixture, "3.12",
