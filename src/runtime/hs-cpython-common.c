@@ -584,9 +584,8 @@ hs_py_iterator_source (PyObject *obj)
 
 /* zip(), map() and filter(), which the program can keep in a variable
  * before it iterates (z = zip (a, b)), and the views of a dict
- * (ks = d.keys ()).  Exact types: these are not subclassable, except
- * zip, map and filter, whose subclasses traverse their instance dict
- * too. */
+ * (ks = d.keys ()).  Exact types: a subclass of zip, map or filter
+ * traverses its instance dict too. */
 static gboolean
 is_lazy_builtin (PyTypeObject *type)
 {
@@ -654,10 +653,10 @@ tuple_of_iterators (PyObject        *tuple,
 /* What a built-in iterator or a dict view holds, part by part, read with
  * its type's tp_traverse() in the order the type visits its fields
  * (bltinmodule.c, enumobject.c and dictobject.c; gc.get_referents()
- * lists them in the same order in 3.11 to 3.13): what it iterates over, the function map() and filter() call,
- * and the result tuple that zip(), enumerate() and a dict's items
- * iterator hand out again when nothing else holds it, which keeps the
- * last item it held.  zip() and map() hold their iterators in a tuple
+ * lists them in the same order in 3.11 to 3.13): what it iterates over,
+ * the function map() and filter() call, and the result tuple that zip(),
+ * enumerate() and a dict's items iterator hand out again when nothing
+ * else holds it, which keeps the last item it held.  zip() and map() hold their iterators in a tuple
  * of their own: each iterator is a part, the tuple is not drawn.  A field
  * that is NULL is not visited, so parts are told apart by their type
  * where one can be missing. */

@@ -600,7 +600,8 @@ compute_edges (HsEntry *e,
  * A replay is exact because each shape has a complete test of change:
  * lists and tuples (zip reuses its result tuple in place) compare their
  * item pointers, a dict its version tag, which 3.11 changes on every
- * mutation, a cell or bound method its pointers.  An item freed and its
+ * mutation (not an instance's split dict, which is read again), a cell
+ * or bound method its pointers.  An item freed and its
  * address reused by a new object is caught by its entry: the registry
  * clears e->obj in tp_dealloc, and a replayed target whose entry no longer
  * holds that address (or whose type changed) is looked up afresh.
@@ -702,7 +703,11 @@ cache_is_current (HsEntry   *e,
       }
 
     case HS_SHAPE_DICT:
-      return hs_py_dict_version (obj) == c->version && (guint32) PyDict_GET_SIZE (obj) == c->length;
+      /* not a dict whose values are an instance's (a split table, d =
+       * c.__dict__): 3.13 stores c.a = x into the values it shares with
+       * c without changing the dict's version */
+      return ((PyDictObject *) obj)->ma_values == NULL &&
+             hs_py_dict_version (obj) == c->version && (guint32) PyDict_GET_SIZE (obj) == c->length;
 
     case HS_SHAPE_CELL:
       return PyCell_GET (obj) == NULL ? c->n_attempts == 0
@@ -2202,7 +2207,7 @@ hs_heap_walker_step (HsPyFrame *innermost,
   epoch++;
 
   matched = update_stack (innermost);
-  hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0, event, module_globals);
+  hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0, event, module_globals, return_value);
   finished_globals = module_globals;
   kept = full_walk ? 0 : count_kept_frames (matched);
   read_vars (kept, module_globals, line);

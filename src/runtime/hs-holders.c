@@ -374,6 +374,18 @@ unhold_stack_item (PyObject   *obj,
     }
 }
 
+/* Whether tuple is among const_containers already: the compiler merges
+ * equal constants across a module's codes, and a tuple two codes hold
+ * still holds its items once */
+static gboolean
+has_container (PyObject *tuple)
+{
+  for (guint i = 0; i < const_containers->len; i++)
+    if (g_array_index (const_containers, ConstContainer, i).container == tuple)
+      return TRUE;
+  return FALSE;
+}
+
 /* running: a frame runs the code, or one that holds it among its
  * constants, so that it is alive at every step until code_holdings is
  * built again (see ConstContainer) */
@@ -398,8 +410,9 @@ add_code (PyCodeObject *code,
         hold (code_holdings, item, HS_EDGE_HELD_CONSTANT, name);
         if (PyCode_Check (item))
           add_code ((PyCodeObject *) item, running);
-        else if ((PyTuple_CheckExact (item) && PyTuple_GET_SIZE (item) > 0) ||
-                 (PyFrozenSet_CheckExact (item) && PySet_GET_SIZE (item) > 0))
+        else if (((PyTuple_CheckExact (item) && PyTuple_GET_SIZE (item) > 0) ||
+                  (PyFrozenSet_CheckExact (item) && PySet_GET_SIZE (item) > 0)) &&
+                 !has_container (item))
           {
             ConstContainer c = { item, name, running ? NULL : code, i, NULL };
 
@@ -1228,28 +1241,40 @@ container_alive (ConstContainer *c)
          PyTuple_GET_ITEM (consts, c->index) == c->container;
 }
 
+/* A tuple inside a tuple inside ... is followed this deep */
+#define MAX_CONTAINER_PASSES 8
+
 /* Names the items of each constant tuple that only its holders name
  * hold, and stops when something else comes to hold it: TRUE when any
- * changed.  In order, so that a tuple inside a followed tuple, named
- * then, is followed at the same step. */
+ * changed.  A tuple inside a followed tuple is named by it, so the
+ * passes go on until none changes: in one, a tuple read before the one
+ * that holds it would stay followed after that one stopped.  Not the
+ * return value: from 3.12 on, a function returning a constant stops
+ * before it takes a reference, and the step draws the tuple with the
+ * arrows to its items. */
 static gboolean
-update_const_containers (void)
+update_const_containers (PyObject *return_value)
 {
-  gboolean changed = FALSE;
+  gboolean changed = FALSE, pass_changed = TRUE;
 
-  for (guint i = 0; i < const_containers->len; i++)
+  for (guint pass = 0; pass_changed && pass < MAX_CONTAINER_PASSES; pass++)
     {
-      ConstContainer *c = &g_array_index (const_containers, ConstContainer, i);
-      gboolean follow = container_alive (c) &&
-                        Py_REFCNT (c->container) == (Py_ssize_t) named_constant_uses (c->container);
+      pass_changed = FALSE;
+      for (guint i = 0; i < const_containers->len; i++)
+        {
+          ConstContainer *c = &g_array_index (const_containers, ConstContainer, i);
+          gboolean follow = container_alive (c) && c->container != return_value &&
+                            Py_REFCNT (c->container) == (Py_ssize_t) named_constant_uses (c->container);
 
-      if (follow && c->held == NULL)
-        follow_container (c);
-      else if (!follow && c->held != NULL)
-        unfollow_container (c);
-      else
-        continue;
-      changed = TRUE;
+          if (follow && c->held == NULL)
+            follow_container (c);
+          else if (!follow && c->held != NULL)
+            unfollow_container (c);
+          else
+            continue;
+          pass_changed = TRUE;
+        }
+      changed |= pass_changed;
     }
   return changed;
 }
@@ -1377,12 +1402,14 @@ update_global_codes (PyObject *main_globals)
 
 /* user_frames are this step's, outermost first; the first keep of them
  * are those of the last step and have not run since.  event: why the
- * innermost stopped; at a line, before the line's first instruction. */
+ * innermost stopped; at a line, before the line's first instruction.
+ * return_value: what the innermost returns, at a return, or NULL. */
 void
 hs_holders_begin_step (GPtrArray *user_frames,
                        guint      keep,
                        HsEvent    event,
-                       PyObject  *main_globals)
+                       PyObject  *main_globals,
+                       PyObject  *return_value)
 {
   gboolean codes_changed = FALSE;
   HsPyFrame *innermost;
@@ -1550,7 +1577,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       for (guint i = 0; i < global_codes->len; i++)
         add_code (g_ptr_array_index (global_codes, i), FALSE);
     }
-  if (update_const_containers ())
+  if (update_const_containers (return_value))
     code_epoch++;
 }
 

@@ -32,7 +32,8 @@ typedef void (*HsHolderFunc) (HsEdgeKind  kind,
 void hs_holders_begin_step (GPtrArray    *user_frames,
                             guint         keep,
                             HsEvent       event,
-                            PyObject     *main_globals);
+                            PyObject     *main_globals,
+                            PyObject     *return_value);
 gboolean hs_holders_any    (HsEntry      *entry);
 void hs_holders_foreach    (HsEntry      *entry,
                             HsHolderFunc  func,

@@ -1400,6 +1400,81 @@ test_constant_tuples (HsTraceFixture *f,
   }
 }
 
+static const char *shared_constants_program =
+  "nums = [1000, 2000, 3000]\n"
+  "def f():\n"
+  "    return [1000, 2000, 3000]\n"
+  "def h():\n"
+  "    return (6000, 7000)\n"
+  "def g():\n"
+  "    return (4000, 5000)\n"
+  "y = ((6000, 7000), 8000)\n"
+  "z = 1\n"
+  "w = 2\n"
+  "r = g()\n"
+  "s = f()\n"
+  "done = True\n";
+
+/* Found by review: the compiler merges equal constants across a module,
+ * and a tuple that <module> and f both hold named its items twice; the
+ * tuple (6000, 7000), read before the tuple y that holds it, stayed
+ * followed a step after y was drawn; and from 3.12 on, g's (4000, 5000)
+ * is drawn as the return value at the step before its reference is
+ * taken, while its items were named.  Each read "-1 other". */
+static void
+test_shared_constants (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  /* not the returned tuple itself: from 3.12 on, a return of a constant
+   * draws the return value before its reference is taken (see the issue
+   * notes), which this change does not touch */
+  static const char *const types[] = { "int", "list", NULL };
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, shared_constants_program);
+  g_autoptr(HsSnapshot) at10 = NULL;
+  g_autoptr(HsRefcountBreakdown) outer = NULL;
+  g_autoptr(HsRefcountBreakdown) inner = NULL;
+  const HsObject *y;
+
+  if (t == NULL)
+    return;
+  g_assert_cmpuint (types_adding_up (version, t, types, 0, NULL), >, 50);
+  at10 = hs_test_step_at_line (t, 10, 0);
+  y = hs_test_var (at10, NULL, "y");
+  outer = breakdown_adding_up (version, at10, y->ref, "y");
+  inner = breakdown_adding_up (version, at10, hs_test_edge (at10, y, HS_EDGE_ITEM, "0")->ref, "y[0]");
+}
+
+static const char *inline_values_program =
+  "class C:\n"
+  "    pass\n"
+  "c = C()\n"
+  "c.a = [1000]\n"
+  "d = c.__dict__\n"
+  "old = c.a\n"
+  "c.a = [2000]\n"
+  "w = 1\n";
+
+/* Found by review: 3.13 stores c.a = x into the inline values that the
+ * __dict__ d shares, without changing the dict's version, and the walk
+ * replayed d's old arrow to [1000] (drawn twice, "-1 other") while
+ * [2000] was drawn nowhere. */
+static void
+test_inline_values_dict (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  static const char *const types[] = { "list", "dict", NULL };
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, inline_values_program);
+  g_autoptr(HsSnapshot) end = NULL;
+
+  if (t == NULL)
+    return;
+  g_assert_cmpuint (types_adding_up (version, t, types, 0, NULL), >, 10);
+  end = hs_test_step_at_line (t, 8, 0);
+  g_assert_cmpstr (hs_test_edge (end, hs_test_var (end, NULL, "d"), HS_EDGE_VALUE, "0")->repr, ==, "[2000]");
+}
+
 static const char *lazy_iterator_program =
   "nums = [1000, 2000.5]\n"
   "words = ['a', 'b']\n"
@@ -1424,8 +1499,8 @@ static const char *lazy_iterator_program =
  * function, the dict a view shows, and the result tuple zip () and
  * enumerate () hand out again, which keeps the last pair once a loop
  * unpacked it.  None of it was drawn: nums read "+4 other" with z, m, f
- * and e, the dict {'k': nums} "+1 other", and 2000.5 "+2 other" after
- * the loops.  Not while twice runs: map () then passes it its argument
+ * and e, and one more for the dict {'k': nums}, which was drawn nowhere,
+ * and 2000.5 "+2 other" after the loops.  Not while twice runs: map () then passes it its argument
  * from C, which nothing names. */
 static void
 test_lazy_iterators (HsTraceFixture *f,
@@ -2601,6 +2676,18 @@ main (int   argc,
               hs_trace_fixture_setup, test_constant_tuples, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/constant-tuples/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_constant_tuples, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/shared-constants/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_shared_constants, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/shared-constants/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_shared_constants, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/shared-constants/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_shared_constants, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/inline-values-dict/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_inline_values_dict, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/inline-values-dict/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_inline_values_dict, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/inline-values-dict/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_inline_values_dict, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.12", HsTraceFixture, "3.12",
