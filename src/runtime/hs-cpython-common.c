@@ -504,6 +504,15 @@ hs_py_is_iterator (PyObject *obj)
   return iterator_family (Py_TYPE (obj)) != 0;
 }
 
+/* zip(), map() and filter(), which the program can keep in a variable
+ * before it iterates (z = zip (a, b)).  Exact types: a subclass
+ * traverses its instance dict too. */
+static gboolean
+is_lazy_iterator (PyTypeObject *type)
+{
+  return type == &PyZip_Type || type == &PyMap_Type || type == &PyFilter_Type;
+}
+
 /* The built-in iterators whose references are all references a for loop
  * makes through them: those above, and zip(), map() and filter(), which
  * hold their iterators in a tuple (zip, map) and their function (map,
@@ -513,7 +522,7 @@ hs_py_is_loop_iterator (PyObject *obj)
 {
   PyTypeObject *type = Py_TYPE (obj);
 
-  return iterator_family (type) != 0 || type == &PyZip_Type || type == &PyMap_Type || type == &PyFilter_Type;
+  return iterator_family (type) != 0 || is_lazy_iterator (type);
 }
 
 typedef struct
@@ -556,15 +565,12 @@ take_first (PyObject *obj,
   return 1;
 }
 
-PyObject *
-hs_py_iterator_source (PyObject *obj)
+/* first, the first object an iterator of family visits, if it is what
+ * the family iterates over */
+static PyObject *
+source_of (IteratorFamily  family,
+           PyObject       *first)
 {
-  IteratorFamily family = iterator_family (Py_TYPE (obj));
-  PyObject *first = NULL;
-
-  if (family == 0)
-    return NULL;
-  Py_TYPE (obj)->tp_traverse (obj, take_first, &first);
   if (first == NULL)
     return NULL;
   switch (family)
@@ -582,14 +588,23 @@ hs_py_iterator_source (PyObject *obj)
     }
 }
 
-/* zip(), map() and filter(), which the program can keep in a variable
- * before it iterates (z = zip (a, b)), and the views of a dict
- * (ks = d.keys ()).  Exact types: a subclass of zip, map or filter
- * traverses its instance dict too. */
+PyObject *
+hs_py_iterator_source (PyObject *obj)
+{
+  IteratorFamily family = iterator_family (Py_TYPE (obj));
+  PyObject *first = NULL;
+
+  if (family == 0)
+    return NULL;
+  Py_TYPE (obj)->tp_traverse (obj, take_first, &first);
+  return source_of (family, first);
+}
+
+/* zip(), map() and filter(), and the views of a dict (ks = d.keys ()) */
 static gboolean
 is_lazy_builtin (PyTypeObject *type)
 {
-  return type == &PyZip_Type || type == &PyMap_Type || type == &PyFilter_Type ||
+  return is_lazy_iterator (type) ||
          type == &PyDictKeys_Type || type == &PyDictValues_Type || type == &PyDictItems_Type;
 }
 
@@ -676,7 +691,7 @@ hs_py_foreach_iterator_part (PyObject     *obj,
     return;
   if (family != 0)
     {
-      PyObject *source = hs_py_iterator_source (obj);
+      PyObject *source = source_of (family, v.parts[0]);
 
       if (source != NULL)
         func (HS_PY_PART_ITERATED, -1, source, user_data);
