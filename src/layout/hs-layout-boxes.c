@@ -684,8 +684,10 @@ hs_layout_count_arrows (HsLayoutBuilder *builder)
   for (guint f = 0; f < n_frames; f++)
     for (guint v = 0; v < frames[f].n_vars; v++)
       count_arrow (builder, frames[f].vars[v].ref);
-  /* the innermost frame's "return value" row is an arrow too */
-  if (n_frames > 0 && hs_snapshot_get_return_ref (builder->snapshot) != 0)
+  /* the innermost frame's "return value" row is an arrow too, a
+   * reference once the return has taken it */
+  if (n_frames > 0 && hs_snapshot_get_return_ref (builder->snapshot) != 0 &&
+      !hs_snapshot_get_return_borrowed (builder->snapshot))
     count_arrow (builder, hs_snapshot_get_return_ref (builder->snapshot));
   for (guint i = 0; i < builder->items->len; i++)
     {
@@ -733,7 +735,13 @@ hs_layout_add_frame_boxes (HsLayoutBuilder *builder)
       if (returning)
         {
           rows[n_rows - 1].kind = HS_LAYOUT_ROW_SLOT;
-          rows[n_rows - 1].label = g_string_chunk_insert_const (self->strings, _("return value"));
+          /* a constant returned in 3.12 and later: the arrow is not
+           * counted in its "shown", and the row says why */
+          rows[n_rows - 1].label = g_string_chunk_insert_const (self->strings,
+                                                                hs_snapshot_get_return_borrowed (builder->snapshot)
+                                                                /* Translators: a frame's row, pointing at the constant it returns */
+                                                                ? _("return value (no reference yet)")
+                                                                : _("return value"));
           rows[n_rows - 1].target = return_ref;
           /* The row is there only at the step that returns: the arrow
            * is what the return line made, as a name it just bound */

@@ -12,6 +12,7 @@ struct _HsSnapshot
   HsEvent         event;
   guint           line;
   guint32         return_ref;
+  gboolean        return_borrowed; /* the return arrow holds no reference yet */
   GArray         *frames;    /* HsFrame, vars owned */
   GArray         *objects;   /* HsObject, edges owned, sorted by ref */
   GArray         *freed;     /* HsFreed */

@@ -172,6 +172,13 @@ hs_snapshot_get_return_ref (HsSnapshot *self)
   return self->return_ref;
 }
 
+gboolean
+hs_snapshot_get_return_borrowed (HsSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->return_borrowed;
+}
+
 /* References drawn to ref: from variables and from other objects.  The
  * difference from its refcount is what the picture cannot show.  Counted
  * once, when the snapshot is made (see hs-trace.c). */

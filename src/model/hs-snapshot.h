@@ -123,6 +123,10 @@ const HsGcRun  *hs_snapshot_get_gc_runs  (HsSnapshot *self,
 GBytes         *hs_snapshot_get_stdout   (HsSnapshot *self);
 GBytes         *hs_snapshot_get_stderr   (HsSnapshot *self);
 guint32         hs_snapshot_get_return_ref (HsSnapshot *self);
+/* Whether the return value's arrow holds no reference yet: the return
+ * of a constant, which CPython 3.12 and later report before they take
+ * the return's reference to it. */
+gboolean        hs_snapshot_get_return_borrowed (HsSnapshot *self);
 guint           hs_snapshot_count_references (HsSnapshot *self,
                                               guint32     ref);
 const HsHiddenRef *hs_snapshot_get_hidden_refs (HsSnapshot *self,

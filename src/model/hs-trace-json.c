@@ -528,6 +528,10 @@ write_snapshot_step (Writer     *w,
     integer (w, hs_snapshot_get_return_ref (snap));
   else
     null (w);
+  if (hs_snapshot_get_return_borrowed (snap))
+    {
+      KEY (w, "return_borrowed"); boolean (w, TRUE);
+    }
 
   frames = hs_snapshot_get_frames (snap, &n);
   write_frames (w, frames, 0, n);
@@ -574,6 +578,10 @@ write_delta_step (Writer             *w,
   if (d->return_ref != 0)
     {
       KEY (w, "return"); integer (w, d->return_ref);
+    }
+  if (d->return_borrowed)
+    {
+      KEY (w, "return_borrowed"); boolean (w, TRUE);
     }
 
   frames = hs_trace_cursor_get_frames (cursor, &n_frames);

@@ -544,6 +544,9 @@ read_step (Reader     *r,
   if (!get_int (step, "return", FALSE, 1, G_MAXUINT32, &value))
     return invalid (error, r->index, _("a bad return value"));
   header.return_ref = value;
+  header.return_borrowed = get_bool (step, "return_borrowed");
+  if (header.return_borrowed && header.return_ref == 0)
+    return invalid (error, r->index, _("a borrowed return without a return value"));
 
   /* Objects: a full step lists them all, a delta step what changed. */
   if (full)

@@ -459,6 +459,8 @@ validate_delta (HsTrace            *self,
 
   if (step->event >= HS_N_EVENTS)
     return protocol_error (error, index, "unknown event");
+  if (step->return_borrowed > 1 || (step->return_borrowed && step->return_ref == 0))
+    return protocol_error (error, index, "bad return value");
 
   for (gsize i = 0; i < step->n_objects; i++)
     {
@@ -839,6 +841,7 @@ apply_delta (HsTrace            *self,
       snap->event = step->event;
       snap->line = step->line;
       snap->return_ref = step->return_ref;
+      snap->return_borrowed = step->return_borrowed;
       snap->out = g_bytes_new_from_bytes (batch->out, rec->out, step->n_out);
       snap->err = g_bytes_new_from_bytes (batch->err, rec->err, step->n_err);
     }
@@ -876,8 +879,9 @@ count_referrers (HsSnapshot *snap)
         if (!HS_EDGE_KIND_IS_HELD (o->edges[j].kind))
           add_referrer (snap, o->edges[j].target);
     }
-  /* the innermost frame draws its return value as one more arrow */
-  if (snap->return_ref != 0 && snap->frames->len > 0)
+  /* the innermost frame draws its return value as one more arrow, which
+   * holds a reference unless the return has not taken it yet */
+  if (snap->return_ref != 0 && !snap->return_borrowed && snap->frames->len > 0)
     add_referrer (snap, snap->return_ref);
 }
 
@@ -1548,6 +1552,7 @@ hs_trace_cursor_dup_snapshot (HsTraceCursor *cursor)
   snap->event = cursor->facts->event;
   snap->line = cursor->facts->line;
   snap->return_ref = cursor->facts->return_ref;
+  snap->return_borrowed = cursor->facts->return_borrowed;
   snap->out = g_bytes_ref (cursor->facts->out);
   snap->err = g_bytes_ref (cursor->facts->err);
   g_array_append_vals (snap->freed, cursor->facts->freed->data, cursor->facts->freed->len);
@@ -1632,6 +1637,7 @@ cursor_describe (HsTraceCursor      *cursor,
   delta->event = p.step->event;
   delta->line = p.step->line;
   delta->return_ref = p.step->return_ref;
+  delta->return_borrowed = p.step->return_borrowed;
   delta->out = cursor->facts->out;
   delta->err = cursor->facts->err;
   delta->frames_changed = p.step->frames_changed;

@@ -70,6 +70,7 @@ typedef struct
   HsEvent         event;
   guint           line;
   guint32         return_ref;
+  gboolean        return_borrowed; /* the return arrow holds no reference yet */
   GBytes         *out;            /* owned by the cursor until the next step */
   GBytes         *err;
   gboolean        frames_changed; /* else only the innermost frame's line moved */

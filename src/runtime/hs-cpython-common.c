@@ -790,6 +790,41 @@ hs_py_frame_lasti (HsPyFrame *frame)
   return _PyInterpreterFrame_LASTI ((_PyInterpreterFrame *) frame);
 }
 
+/* Whether the frame, stopped for its return, hands back a constant it
+ * holds no reference to yet.  From 3.12 on, RETURN_CONST reports the
+ * return before its Py_INCREF (INSTRUMENTED_RETURN_CONST in
+ * Python/bytecodes.c): at that event only the code's constants hold the
+ * value, and the "return value" arrow is not a reference yet.  RETURN_VALUE
+ * returns what it popped off the stack, a reference it owns.  The opcode
+ * is read from the code's kept copy (hs_py_code_keep_bytecode()), since
+ * the live one may be instrumented for line events. */
+gboolean
+hs_py_frame_returns_borrowed (HsPyFrame *frame)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+  int lasti = _PyInterpreterFrame_LASTI (f);
+  PyObject *bytes = PyCode_GetCode (HS_FRAME_CODE (f));
+  gboolean borrowed;
+
+  g_assert (frame != NULL);
+
+  if (bytes == NULL)
+    {
+      PyErr_Clear ();
+      return FALSE;
+    }
+  borrowed = lasti >= 0 && lasti < PyBytes_GET_SIZE (bytes) / 2 &&
+             ((const guint8 *) PyBytes_AS_STRING (bytes))[2 * lasti] == RETURN_CONST;
+  Py_DECREF (bytes);
+  return borrowed;
+#else
+  g_assert (frame != NULL);
+
+  return FALSE;
+#endif
+}
+
 /* Whether control never goes on to the next instruction after op: a
  * return, a raise, an unconditional jump. */
 static gboolean

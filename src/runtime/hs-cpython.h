@@ -34,6 +34,7 @@ int         hs_py_frame_line           (HsPyFrame     *frame);
 PyObject  **hs_py_frame_stack          (HsPyFrame     *frame,
                                         int           *n_items);
 int         hs_py_frame_lasti          (HsPyFrame     *frame);
+gboolean    hs_py_frame_returns_borrowed (HsPyFrame   *frame);
 PyObject  **hs_py_frame_stack_in_call  (HsPyFrame     *frame,
                                         int            from,
                                         int            from_depth,

@@ -73,6 +73,7 @@ typedef struct
 static GArray *stack;              /* StackFrame, locals owned */
 static GArray *module_frames;      /* guint: the indices in it of module frames */
 static PyObject *finished_globals; /* the script's globals, drawn once it has finished */
+static gboolean return_borrowed;   /* this step returns a constant it holds no reference to yet */
 static GPtrArray *stack_frames;    /* HsPyFrame*, outermost first: for hs-holders */
 static GPtrArray *new_frames;      /* scratch: frames above those kept, innermost first */
 
@@ -1323,7 +1324,7 @@ add_vars (guint      kept,
     }
 
   if (return_value != NULL)
-    hs_step_builder_set_return (builder, visit_root (return_value));
+    hs_step_builder_set_return (builder, visit_root (return_value), return_borrowed);
 }
 
 /* tp_traverse callbacks for the garbage analysis, in the manner of gc's own
@@ -2209,6 +2210,7 @@ hs_heap_walker_step (HsPyFrame *innermost,
   matched = update_stack (innermost);
   hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0, event, module_globals, return_value);
   finished_globals = module_globals;
+  return_borrowed = return_value != NULL && innermost != NULL && hs_py_frame_returns_borrowed (innermost);
   kept = full_walk ? 0 : count_kept_frames (matched);
   read_vars (kept, module_globals, line);
 

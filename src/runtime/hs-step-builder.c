@@ -283,11 +283,15 @@ hs_step_builder_set_output (HsStepBuilder *self,
   self->err = err ? g_bytes_ref (err) : NULL;
 }
 
+/* borrowed: the return has not taken its reference yet, so the arrow
+ * drawn for it holds none (see hs_py_frame_returns_borrowed()) */
 void
 hs_step_builder_set_return (HsStepBuilder *self,
-                            guint32        ref)
+                            guint32        ref,
+                            gboolean       borrowed)
 {
   self->step.return_ref = ref;
+  self->step.return_borrowed = ref != 0 && borrowed;
 }
 
 /* Compares the frames past those kept with the previous step's: how many

@@ -402,9 +402,17 @@ hs_describe_refcount_breakdown (HsSnapshot *snapshot,
   breakdown->named_counts = g_array_new (FALSE, FALSE, sizeof (guint));
 
   frames = hs_snapshot_get_frames (snapshot, &n_frames);
-  if (hs_snapshot_get_return_ref (snapshot) == ref && n_frames > 0)
+  if (hs_snapshot_get_return_ref (snapshot) == ref && n_frames > 0 && !hs_snapshot_get_return_borrowed (snapshot))
     /* Translators: the arrow from a frame's "return value" row; %s is the function */
     g_ptr_array_add (breakdown->drawn, g_strdup_printf (_("return value of %s"), frames[n_frames - 1].function));
+  else if (hs_snapshot_get_return_ref (snapshot) == ref && n_frames > 0)
+    /* the arrow is drawn, but CPython takes its reference only after the
+     * return event: a row that counts 0 says so, and the sum still holds */
+    add_named (breakdown,
+               /* Translators: %s is the function; its "return value" row points at a constant */
+               g_strdup_printf (_("return value of %s, which takes its reference as the return completes"),
+                                frames[n_frames - 1].function),
+               0);
 
   hidden = hs_snapshot_get_hidden_refs (snapshot, &n_hidden);
   for (guint i = 0; i < n_hidden; i++)

@@ -469,6 +469,53 @@ test_held_refcount (HsTraceFixture *f,
   g_assert_cmpstr (hidden, ==, "held-constant <module> 3\n");
 }
 
+/* A return that has not taken its reference yet (3.12 and later, at a
+ * return of a constant) is marked so in both formats and read back so; a
+ * mark without a return value is refused. */
+static void
+test_return_borrowed (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  HsTrace *trace = hs_trace_fixture_run_with_python (f, "3.12",
+                                                     "def f():\n"
+                                                     "    return 1000.5\n"
+                                                     "x = f()\n");
+  static const char *bad =
+    "{\"format\": \"heapscope-trace-1\", \"status\": \"finished\", \"steps\": [{\"index\": 0, \"line\": 1,"
+    " \"event\": \"return\", \"return_borrowed\": true, \"frames\": [{\"function\": \"f\", \"line\": 1, \"vars\": []}],"
+    " \"objects\": []}]}";
+  guint n_borrowed = 0;
+
+  if (trace == NULL)
+    return;
+  for (int format = HS_TRACE_JSON_DELTAS; format <= HS_TRACE_JSON_SNAPSHOTS; format++)
+    {
+      g_autofree char *json = write_json (trace, format);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsTrace) loaded = read_json (json, -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (json, "\"return_borrowed\":true"));
+      for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
+        {
+          g_autoptr(HsSnapshot) a = hs_trace_get_snapshot (trace, i);
+          g_autoptr(HsSnapshot) b = hs_trace_get_snapshot (loaded, i);
+
+          g_assert_cmpint (hs_snapshot_get_return_borrowed (b), ==, hs_snapshot_get_return_borrowed (a));
+          n_borrowed += hs_snapshot_get_return_borrowed (a);
+        }
+    }
+  g_assert_cmpuint (n_borrowed, ==, 2);
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HsTrace) loaded = read_json (bad, -1, &error);
+
+    g_assert_null (loaded);
+    g_assert_error (error, HS_TRACE_READER_ERROR, HS_TRACE_READER_ERROR_INVALID);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -493,5 +540,7 @@ main (int   argc,
               hs_trace_fixture_setup, test_held_large_count, hs_trace_fixture_teardown);
   g_test_add ("/runtime/trace-reader/held-refcount", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_held_refcount, hs_trace_fixture_teardown);
+  g_test_add ("/runtime/trace-reader/return-borrowed", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_return_borrowed, hs_trace_fixture_teardown);
   return g_test_run ();
 }

@@ -1475,6 +1475,105 @@ test_inline_values_dict (HsTraceFixture *f,
   g_assert_cmpstr (hs_test_edge (end, hs_test_var (end, NULL, "d"), HS_EDGE_VALUE, "0")->repr, ==, "[2000]");
 }
 
+static const char *returned_constant_program =
+  "def f():\n"
+  "    return 1000.5\n"
+  "def g():\n"
+  "    t = 2000.5\n"
+  "    return t\n"
+  "def h():\n"
+  "    return (3000.5, 4000.5)\n"
+  "x = f()\n"
+  "y = g()\n"
+  "z = h()\n"
+  "done = True\n";
+
+/* The return step of function, which must be there */
+static HsSnapshot *
+return_of (HsTrace    *t,
+           const char *function)
+{
+  for (guint i = 0; i < hs_trace_get_n_steps (t); i++)
+    {
+      HsSnapshot *s = hs_trace_get_snapshot (t, i);
+
+      if (hs_snapshot_get_event (s) == HS_EVENT_RETURN && innermost_runs (s, function))
+        return s;
+      hs_snapshot_unref (s);
+    }
+  g_error ("no return of %s", function);
+}
+
+/* 3.12 and later report the return of a constant (RETURN_CONST) before
+ * they take the return's reference to it: the "return value" arrow is
+ * drawn, but holds no reference yet.  It counted as one, and 1000.5 read
+ * "-1 other" at f's return.  A value returned from the stack (g) is
+ * held by the return in every version. */
+static void
+test_returned_constant (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  static const char *const types[] = { "float", "tuple", NULL };
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, returned_constant_program);
+  gboolean borrows = !g_str_equal (version, "3.11");
+  g_autoptr(HsSnapshot) from_f = NULL;
+  g_autoptr(HsSnapshot) from_g = NULL;
+  g_autoptr(HsSnapshot) from_h = NULL;
+  g_autoptr(HsRefcountBreakdown) constant = NULL;
+  g_autoptr(HsRefcountBreakdown) local = NULL;
+  g_autoptr(HsRefcountBreakdown) pair = NULL;
+  const char *pending_f = "return value of f, which takes its reference as the return completes";
+
+  if (t == NULL)
+    return;
+  g_assert_cmpuint (types_adding_up (version, t, types, 0, NULL), >, 10);
+
+  from_f = return_of (t, "f");
+  constant = breakdown_adding_up (version, from_f, hs_snapshot_get_return_ref (from_f), "f's return value");
+  g_assert_cmpint (hs_snapshot_get_return_borrowed (from_f), ==, borrows);
+  g_assert_cmpint (has_drawn (constant, "return value of f"), ==, !borrows);
+  g_assert_cmpuint (named_count (constant, "a constant of the code of f"), ==, 1);
+  g_assert_cmpuint (hs_snapshot_count_references (from_f, hs_snapshot_get_return_ref (from_f)), ==,
+                    constant->drawn->len);
+  if (borrows)
+    {
+      gboolean listed = FALSE;
+
+      for (guint i = 0; i < constant->named->len; i++)
+        if (g_str_equal (g_ptr_array_index (constant->named, i), pending_f))
+          {
+            g_assert_cmpuint (g_array_index (constant->named_counts, guint, i), ==, 0);
+            listed = TRUE;
+          }
+      g_assert_true (listed);
+    }
+  /* the row is drawn either way, and says when it holds no reference */
+  {
+    g_autoptr(HsLayout) layout = hs_layout_new (from_f, NULL, NULL);
+    const HsLayoutBox *boxes;
+    guint n_boxes;
+    const char *label = NULL;
+
+    boxes = hs_layout_get_boxes (layout, &n_boxes);
+    for (guint b = 0; b < n_boxes; b++)
+      for (guint r = 0; r < boxes[b].n_rows; r++)
+        if (boxes[b].kind == HS_LAYOUT_BOX_FRAME && boxes[b].rows[r].target == hs_snapshot_get_return_ref (from_f))
+          label = boxes[b].rows[r].label;
+    g_assert_cmpstr (label, ==, borrows ? "return value (no reference yet)" : "return value");
+  }
+
+  from_g = return_of (t, "g");
+  local = breakdown_adding_up (version, from_g, hs_snapshot_get_return_ref (from_g), "g's return value");
+  g_assert_false (hs_snapshot_get_return_borrowed (from_g));
+  g_assert_true (has_drawn (local, "return value of g"));
+  g_assert_true (has_drawn (local, "t (g)"));
+
+  from_h = return_of (t, "h");
+  pair = breakdown_adding_up (version, from_h, hs_snapshot_get_return_ref (from_h), "h's return value");
+  g_assert_cmpint (hs_snapshot_get_return_borrowed (from_h), ==, borrows);
+}
+
 static const char *lazy_iterator_program =
   "nums = [1000, 2000.5]\n"
   "words = ['a', 'b']\n"
@@ -2688,6 +2787,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_inline_values_dict, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/inline-values-dict/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_inline_values_dict, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/returned-constant/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_returned_constant, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/returned-constant/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_returned_constant, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/returned-constant/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_returned_constant, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.12", HsTraceFixture, "3.12",
