@@ -85,7 +85,7 @@ def rebuild_steps(doc):
                 o["created"] = False
             o["edges"] = [e for e in o["edges"] if e["ref"] in objects]
             full_objects.append(o)
-        yield {
+        full_step = {
             "index": step["index"],
             "line": step["line"],
             "event": step["event"],
@@ -97,6 +97,10 @@ def rebuild_steps(doc):
             "freed": step.get("freed", []),
             "gc": step.get("gc", []),
         }
+        # written only when true, in both versions
+        if step.get("return_borrowed"):
+            full_step["return_borrowed"] = True
+        yield full_step
 
 
 def to_version_1(doc):

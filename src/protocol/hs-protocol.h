@@ -159,6 +159,9 @@ typedef enum
                             * attribute */
   HS_EDGE_HELD_DEFAULTS, /* the default values of the function labelled,
                           * which the graph does not draw (a method) */
+  HS_EDGE_HELD_EXCEPTION, /* the thread's (or a running generator's)
+                           * exception being handled, sys.exception ();
+                           * label "" */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

@@ -790,6 +790,25 @@ hs_py_frame_lasti (HsPyFrame *frame)
   return _PyInterpreterFrame_LASTI ((_PyInterpreterFrame *) frame);
 }
 
+/* How many of the exceptions being handled are exc: the thread's, and a
+ * running generator's, each kept in an item of the thread's exception
+ * stack from the start of an except or finally block to its end
+ * (PUSH_EXC_INFO, POP_EXCEPT); what sys.exception () returns is the
+ * innermost.  An outer handler's exception waits on the value stack of
+ * its frame, which names it already. */
+guint
+hs_py_count_handled (PyObject *exc)
+{
+  PyThreadState *tstate = PyThreadState_Get ();
+  guint n = 0;
+
+  g_assert (exc != NULL);
+
+  for (_PyErr_StackItem *item = tstate->exc_info; item != NULL; item = item->previous_item)
+    n += item->exc_value == exc;
+  return n;
+}
+
 /* Whether the frame, stopped for its return, hands back a constant it
  * holds no reference to yet.  From 3.12 on, RETURN_CONST reports the
  * return before its Py_INCREF (INSTRUMENTED_RETURN_CONST in
@@ -1940,6 +1959,31 @@ hs_py_foreach_shared_value (PyDictKeysObject *keys,
             func (name, value, user_data);
         }
     }
+}
+
+/* What an exception keeps in its struct rather than its __dict__: its
+ * arguments (with_args; not when empty, the shared ()), and the
+ * exceptions it chains to ("During handling of the above exception",
+ * raise ... from).  Not its __traceback__, which holds the frames it
+ * passed through: the graph draws no frame objects.  Its notes are in
+ * its __dict__ (BaseException.add_note() puts them there; the struct's
+ * notes field stays NULL in 3.11 to 3.13). */
+void
+hs_py_foreach_exception_field (PyObject     *obj,
+                               gboolean      with_args,
+                               HsPyAttrFunc  func,
+                               gpointer      user_data)
+{
+  PyBaseExceptionObject *exc = (PyBaseExceptionObject *) obj;
+
+  g_assert (PyExceptionInstance_Check (obj));
+
+  if (with_args && exc->args != NULL && PyTuple_Check (exc->args) && PyTuple_GET_SIZE (exc->args) > 0)
+    func ("args", exc->args, user_data);
+  if (exc->cause != NULL)
+    func ("__cause__", exc->cause, user_data);
+  if (exc->context != NULL)
+    func ("__context__", exc->context, user_data);
 }
 
 void

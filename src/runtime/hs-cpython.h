@@ -35,6 +35,7 @@ PyObject  **hs_py_frame_stack          (HsPyFrame     *frame,
                                         int           *n_items);
 int         hs_py_frame_lasti          (HsPyFrame     *frame);
 gboolean    hs_py_frame_returns_borrowed (HsPyFrame   *frame);
+guint       hs_py_count_handled        (PyObject      *exc);
 PyObject  **hs_py_frame_stack_in_call  (HsPyFrame     *frame,
                                         int            from,
                                         int            from_depth,
@@ -99,6 +100,10 @@ PyObject   *hs_py_code_local_name      (PyCodeObject  *code,
 void        hs_py_foreach_instance_attr (PyObject     *obj,
                                          HsPyAttrFunc  func,
                                          gpointer      user_data);
+void        hs_py_foreach_exception_field (PyObject   *obj,
+                                           gboolean    with_args,
+                                           HsPyAttrFunc func,
+                                           gpointer    user_data);
 gboolean    hs_py_is_class_data_attr   (PyObject      *key,
                                         PyObject      *value);
 void        hs_py_foreach_class_attr   (PyObject      *type,

@@ -580,7 +580,15 @@ compute_edges (HsEntry *e,
   if (e->has_attrs && PyType_Check (obj))
     hs_py_foreach_class_attr (obj, attr_edge, NULL);
   else if (e->has_attrs)
-    hs_py_foreach_instance_attr (obj, attr_edge, NULL);
+    {
+      /* BaseException_new keeps as args the very tuple the call of the
+       * class packed, which hs-holders names the items of while that
+       * call runs __init__ (held-init-args): drawn too, each item would
+       * count twice.  args waits for the call to return. */
+      if (PyExceptionInstance_Check (obj))
+        hs_py_foreach_exception_field (obj, !hs_holders_is_being_made (obj), attr_edge, NULL);
+      hs_py_foreach_instance_attr (obj, attr_edge, NULL);
+    }
 
   *omitted += edges_dropped;
 }

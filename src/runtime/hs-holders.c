@@ -1615,6 +1615,8 @@ hs_holders_any (HsEntry *entry)
     return TRUE;
   if (obj == PyImport_GetModuleDict ())
     return TRUE;
+  if (PyExceptionInstance_Check (obj) && hs_py_count_handled (obj) > 0)
+    return TRUE;
   if (stack_items->len > 16)
     return g_hash_table_contains (stack_holdings, obj);
   for (guint i = 0; i < stack_items->len; i++)
@@ -1944,6 +1946,30 @@ hs_holders_foreach (HsEntry      *entry,
    * interp->imports.modules after), besides sys's global "modules" */
   if (obj == PyImport_GetModuleDict ())
     func (HS_EDGE_HELD_INTERPRETER, NULL, 1, user_data);
+  if (PyExceptionInstance_Check (obj))
+    {
+      guint handled = hs_py_count_handled (obj);
+
+      if (handled > 0)
+        func (HS_EDGE_HELD_EXCEPTION, NULL, handled, user_data);
+    }
+}
+
+/* Whether obj is the object that a call of its class made and holds
+ * while the __init__ it runs has not returned (held-init) */
+gboolean
+hs_holders_is_being_made (PyObject *obj)
+{
+  g_return_val_if_fail (obj != NULL, FALSE);
+
+  for (guint i = 0; kept_frames != NULL && i < kept_frames->len; i++)
+    {
+      const KeptFrame *k = &g_array_index (kept_frames, KeptFrame, i);
+
+      if (k->call_holds > 0 && k->instance == obj)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* What the value stacks of the user's frames hold now, each object once

@@ -35,6 +35,7 @@ void hs_holders_begin_step (GPtrArray    *user_frames,
                             PyObject     *main_globals,
                             PyObject     *return_value);
 gboolean hs_holders_any    (HsEntry      *entry);
+gboolean hs_holders_is_being_made (PyObject *obj);
 void hs_holders_foreach    (HsEntry      *entry,
                             HsHolderFunc  func,
                             gpointer      user_data);

@@ -63,11 +63,14 @@ hs_object_facts_classify (HsEntry *e)
     flags |= HS_OBJECT_CONTAINER;
 
   /* instances of Python classes, including subclasses of builtins, and
-   * the classes themselves, whose data attributes their instances share */
+   * the classes themselves, whose data attributes their instances share;
+   * exceptions, built-in ones too, for their arguments and the exceptions
+   * they chain to */
   if (PyType_Check (obj))
     e->has_attrs = (((PyTypeObject *) obj)->tp_flags & Py_TPFLAGS_HEAPTYPE) != 0;
   else
-    e->has_attrs = (type->tp_flags & Py_TPFLAGS_HEAPTYPE) && !PyModule_Check (obj);
+    e->has_attrs = ((type->tp_flags & Py_TPFLAGS_HEAPTYPE) && !PyModule_Check (obj)) ||
+                   PyExceptionInstance_Check (obj);
   e->static_flags = flags;
   e->type = type;
 }

@@ -172,6 +172,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_CLASS_CELL:
     case HS_EDGE_HELD_CLASS_DICT:
     case HS_EDGE_HELD_DEFAULTS:
+    case HS_EDGE_HELD_EXCEPTION:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -360,6 +361,10 @@ describe_holder (const HsHiddenRef *hidden)
     /* Translators: %s names a function or a method, "Dog.add_trick";
      * def made its default values once and keeps them in __defaults__ */
     return g_strdup_printf (_("the default values of %s (its __defaults__)"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_EXCEPTION)
+    /* Translators: an except or finally block is running, and Python
+     * keeps the exception it handles for sys.exception () */
+    return g_strdup (_("the exception being handled (sys.exception ())"));
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

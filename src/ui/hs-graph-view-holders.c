@@ -163,6 +163,9 @@ holder_title (HsEdgeKind  kind,
       /* Translators: a box for the default values of a function; %s is
        * the function, "Dog.add_trick" */
       return g_strdup_printf (_("defaults of %s"), holder);
+    case HS_EDGE_HELD_EXCEPTION:
+      /* Translators: a box for the exception an except block handles */
+      return g_strdup (_("exception being handled"));
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -213,6 +216,8 @@ holder_subtitle (HsEdgeKind kind)
       return _("methods, and names beginning with _");
     case HS_EDGE_HELD_DEFAULTS:
       return "__defaults__, __kwdefaults__";
+    case HS_EDGE_HELD_EXCEPTION:
+      return "sys.exception()";
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -967,6 +972,9 @@ hs_holder_box_describe (const HsHolderBox *box)
                                 "every call that leaves the argument out gets this same object, so a list "
                                 "default keeps what earlier calls put in it."),
                               box->holder);
+    case HS_EDGE_HELD_EXCEPTION:
+      return g_strdup (_("While an except or finally block runs, Python keeps the exception it handles, "
+                         "which sys.exception() returns, until the block ends."));
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

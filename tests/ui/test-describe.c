@@ -1176,8 +1176,28 @@ test_loop_iterators (HsTraceFixture *f,
 }
 
 /* Fails the test unless every object of one of types (NULL-terminated)
- * adds up at every step from first on, but those whose innermost frame
- * runs skipped (NULL: none); how many objects it checked */
+ * adds up in snapshot; how many objects it checked */
+static guint
+types_adding_up_in (const char        *version,
+                    HsSnapshot        *snapshot,
+                    const char *const *types)
+{
+  const HsObject *objects;
+  guint n_objects, checked = 0;
+
+  objects = hs_snapshot_get_objects (snapshot, &n_objects);
+  for (guint i = 0; i < n_objects; i++)
+    if (g_strv_contains (types, objects[i].type))
+      {
+        g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, snapshot, objects[i].ref,
+                                                                 objects[i].repr);
+        checked++;
+      }
+  return checked;
+}
+
+/* The same at every step from first on, but those whose innermost frame
+ * runs skipped (NULL: none) */
 static guint
 types_adding_up (const char        *version,
                  HsTrace           *t,
@@ -1190,19 +1210,9 @@ types_adding_up (const char        *version,
   for (guint step = first; step < hs_trace_get_n_steps (t); step++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
-      const HsObject *objects;
-      guint n_objects;
 
-      if (skipped != NULL && innermost_runs (snapshot, skipped))
-        continue;
-      objects = hs_snapshot_get_objects (snapshot, &n_objects);
-      for (guint i = 0; i < n_objects; i++)
-        if (g_strv_contains (types, objects[i].type))
-          {
-            g_autoptr(HsRefcountBreakdown) b = breakdown_adding_up (version, snapshot, objects[i].ref,
-                                                                     objects[i].repr);
-            checked++;
-          }
+      if (skipped == NULL || !innermost_runs (snapshot, skipped))
+        checked += types_adding_up_in (version, snapshot, types);
     }
   return checked;
 }
@@ -1572,6 +1582,117 @@ test_returned_constant (HsTraceFixture *f,
   from_h = return_of (t, "h");
   pair = breakdown_adding_up (version, from_h, hs_snapshot_get_return_ref (from_h), "h's return value");
   g_assert_cmpint (hs_snapshot_get_return_borrowed (from_h), ==, borrows);
+}
+
+static const char *handled_exception_program =
+  "def risky():\n"                                   /* 1 */
+  "    raise ValueError('bad')\n"                    /* 2 */
+  "try:\n"                                           /* 3 */
+  "    risky()\n"                                    /* 4 */
+  "except ValueError as error:\n"                    /* 5 */
+  "    msg = str(error)\n"                           /* 6 */
+  "    print(msg)\n"                                 /* 7 */
+  "try:\n"                                           /* 8 */
+  "    try:\n"                                       /* 9 */
+  "        {}['k']\n"                                /* 10 */
+  "    except KeyError as inner:\n"                  /* 11 */
+  "        raise RuntimeError('again') from inner\n" /* 12 */
+  "except RuntimeError as outer:\n"                  /* 13 */
+  "    kept = outer\n"                               /* 14 */
+  "done = True\n";                                   /* 15 */
+
+/* An exception holds its arguments and the exceptions it chains to
+ * (__context__, and __cause__ with raise ... from), which the graph draws;
+ * while an except block runs, the thread keeps the exception it handles
+ * (sys.exception ()), which the inspector names.  Before, a handled
+ * exception read "+1 other", and one another exception chained to read
+ * "+2 other".  Not at the steps where an exception is in flight or not
+ * yet bound to its name: it is drawn nowhere, and what it holds is
+ * "other". */
+static void
+test_handled_exception (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  static const char *const types[] = { "ValueError", "KeyError", "RuntimeError", "tuple", NULL };
+  static const guint lines[] = { 6, 7, 12, 14, 15 };
+  const char *handled = "the exception being handled (sys.exception ())";
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, handled_exception_program);
+  guint checked = 0;
+
+  if (t == NULL)
+    return;
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      gboolean wanted = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+        wanted |= hs_snapshot_get_line (snapshot) == lines[i];
+      if (wanted && hs_snapshot_get_event (snapshot) == HS_EVENT_LINE)
+        checked += types_adding_up_in (version, snapshot, types);
+    }
+  g_assert_cmpuint (checked, >, 10);
+
+  {
+    g_autoptr(HsSnapshot) at6 = hs_test_step_at_line (t, 6, 0);
+    g_autoptr(HsSnapshot) at14 = hs_test_step_at_line (t, 14, 0);
+    g_autoptr(HsSnapshot) at15 = hs_test_step_at_line (t, 15, 0);
+    g_autoptr(HsRefcountBreakdown) error = hs_describe_refcount_breakdown (at6, hs_test_var_ref (at6, NULL, "error"));
+    g_autoptr(HsRefcountBreakdown) inner = NULL;
+    g_autoptr(HsRefcountBreakdown) outer = hs_describe_refcount_breakdown (at14, hs_test_var_ref (at14, NULL, "outer"));
+    g_autoptr(HsRefcountBreakdown) kept = hs_describe_refcount_breakdown (at15, hs_test_var_ref (at15, NULL, "kept"));
+    const HsObject *runtime_error = hs_test_var (at14, NULL, "outer");
+    const HsObject *key_error = hs_test_edge (at14, runtime_error, HS_EDGE_ATTR, "__cause__");
+
+    g_assert_true (has_drawn (error, "error"));
+    g_assert_cmpuint (named_count (error, handled), ==, 1);
+    g_assert_cmpstr (hs_test_edge (at6, hs_test_var (at6, NULL, "error"), HS_EDGE_ATTR, "args")->repr, ==, "('bad',)");
+    /* raise ... from inner: the cause, and the context it was raised in */
+    g_assert_cmpuint (key_error->ref, ==, hs_test_edge (at14, runtime_error, HS_EDGE_ATTR, "__context__")->ref);
+    g_assert_cmpstr (key_error->type, ==, "KeyError");
+    inner = hs_describe_refcount_breakdown (at14, key_error->ref);
+    g_assert_cmpuint (inner->drawn->len, ==, 2);
+    g_assert_cmpuint (named_count (outer, handled), ==, 1);
+    /* the block ended, and deleted outer: only kept holds it */
+    g_assert_cmpuint (named_count (kept, handled), ==, 0);
+    g_assert_cmpuint (kept->drawn->len, ==, 1);
+    g_assert_cmpint (kept->refcount, ==, 1);
+  }
+}
+
+static const char *exception_being_made_program =
+  "class Err(Exception):\n"
+  "    def __init__(self, payload, note=None):\n"
+  "        self.payload = payload\n"
+  "        self.note = note\n"
+  "data = [1.5]\n"
+  "e = Err(data)\n"
+  "f = Err(data, note=[2.5])\n"
+  "end = True\n";
+
+/* Found by review: BaseException_new keeps as args the tuple the call of
+ * the class packed, whose items that call names while __init__ runs
+ * (held-init-args).  Drawing args then counted each item twice: data read
+ * "-1 other" in Err.__init__.  args is drawn once the call returns. */
+static void
+test_exception_being_made (HsTraceFixture *f,
+                           gconstpointer   data)
+{
+  static const char *const types[] = { "list", "tuple", "Err", NULL };
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, exception_being_made_program);
+  g_autoptr(HsSnapshot) end = NULL;
+
+  if (t == NULL)
+    return;
+  g_assert_cmpuint (types_adding_up (version, t, types, 0, NULL), >, 20);
+  end = hs_test_step_at_line (t, 8, 0);
+  {
+    const HsObject *args = hs_test_edge (end, hs_test_var (end, NULL, "e"), HS_EDGE_ATTR, "args");
+
+    g_assert_cmpuint (hs_test_edge (end, args, HS_EDGE_ITEM, "0")->ref, ==, hs_test_var_ref (end, NULL, "data"));
+  }
 }
 
 static const char *lazy_iterator_program =
@@ -2793,6 +2914,18 @@ main (int   argc,
               hs_trace_fixture_setup, test_returned_constant, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/returned-constant/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_returned_constant, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/handled-exception/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_handled_exception, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/handled-exception/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_handled_exception, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/handled-exception/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_handled_exception, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/exception-being-made/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_exception_being_made, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/exception-being-made/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_exception_being_made, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/exception-being-made/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_exception_being_made, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.12", HsTraceFixture, "3.12",

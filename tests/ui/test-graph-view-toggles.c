@@ -236,6 +236,9 @@ check_holders_are_true (GPtrArray  *holders,
                   case HS_EDGE_HELD_DEFAULTS:
                     title = g_strdup_printf ("defaults of %s", hidden[h].holder);
                     break;
+                  case HS_EDGE_HELD_EXCEPTION:
+                    title = g_strdup ("exception being handled");
+                    break;
                   default:
                     title = g_strdup ("sys.modules");
                     break;
