@@ -363,8 +363,8 @@ describe_holder (const HsHiddenRef *hidden)
     return g_strdup_printf (_("the default values of %s (its __defaults__)"), hidden->holder);
   if (hidden->kind == HS_EDGE_HELD_EXCEPTION)
     /* Translators: an except or finally block is running, and Python
-     * keeps the exception it handles for sys.exception () */
-    return g_strdup (_("the exception being handled (sys.exception ())"));
+     * keeps the exception it handles for sys.exception() */
+    return g_strdup (_("the exception being handled (sys.exception())"));
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 
@@ -407,17 +407,23 @@ hs_describe_refcount_breakdown (HsSnapshot *snapshot,
   breakdown->named_counts = g_array_new (FALSE, FALSE, sizeof (guint));
 
   frames = hs_snapshot_get_frames (snapshot, &n_frames);
-  if (hs_snapshot_get_return_ref (snapshot) == ref && n_frames > 0 && !hs_snapshot_get_return_borrowed (snapshot))
-    /* Translators: the arrow from a frame's "return value" row; %s is the function */
-    g_ptr_array_add (breakdown->drawn, g_strdup_printf (_("return value of %s"), frames[n_frames - 1].function));
-  else if (hs_snapshot_get_return_ref (snapshot) == ref && n_frames > 0)
-    /* the arrow is drawn, but CPython takes its reference only after the
-     * return event: a row that counts 0 says so, and the sum still holds */
-    add_named (breakdown,
-               /* Translators: %s is the function; its "return value" row points at a constant */
-               g_strdup_printf (_("return value of %s, which takes its reference as the return completes"),
-                                frames[n_frames - 1].function),
-               0);
+  if (hs_snapshot_get_return_ref (snapshot) == ref && n_frames > 0)
+    {
+      const char *function = frames[n_frames - 1].function;
+
+      if (!hs_snapshot_get_return_borrowed (snapshot))
+        /* Translators: the arrow from a frame's "return value" row; %s is the function */
+        g_ptr_array_add (breakdown->drawn, g_strdup_printf (_("return value of %s"), function));
+      else
+        /* the arrow is drawn, but CPython takes its reference only after
+         * the return event: a row that counts 0 says so, and the sum
+         * still holds */
+        add_named (breakdown,
+                   /* Translators: %s is the function; its "return value" row points at a constant */
+                   g_strdup_printf (_("return value of %s, which takes its reference as the return completes"),
+                                    function),
+                   0);
+    }
 
   hidden = hs_snapshot_get_hidden_refs (snapshot, &n_hidden);
   for (guint i = 0; i < n_hidden; i++)

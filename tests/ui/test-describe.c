@@ -1615,7 +1615,7 @@ test_handled_exception (HsTraceFixture *f,
 {
   static const char *const types[] = { "ValueError", "KeyError", "RuntimeError", "tuple", NULL };
   static const guint lines[] = { 6, 7, 12, 14, 15 };
-  const char *handled = "the exception being handled (sys.exception ())";
+  const char *handled = "the exception being handled (sys.exception())";
   const char *version = data;
   HsTrace *t = hs_trace_fixture_run_with_python (f, version, handled_exception_program);
   guint checked = 0;
