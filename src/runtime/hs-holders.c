@@ -41,13 +41,17 @@ static guint32 code_epoch = 1;      /* bumped when code_holdings or arena_holdin
  * once the script has ended (update_global_codes ()) is alive at the step
  * that found it, and its tuple is read only while that code, found again,
  * still holds it in the same place.  What was followed is let go of
- * without reading the tuple, which may be gone. */
+ * without reading the tuple, which may be gone.  A code's own co_consts
+ * and co_names are followed the same way, while that code alone holds
+ * them (f.__code__.co_consts drawn draws their items). */
 typedef struct
 {
-  PyObject     *container; /* a tuple or frozenset in co_consts */
+  PyObject     *container; /* a tuple or frozenset in co_consts, or a code's
+                            * co_consts or co_names itself */
   PyObject     *name;      /* the qualified name of that code */
   PyCodeObject *global;    /* the global code that holds it, or NULL */
-  Py_ssize_t    index;     /* in that code's co_consts */
+  Py_ssize_t    index;     /* in that code's co_consts; -1: the code's own tuple */
+  HsEdgeKind    kind;      /* what its items are named: HELD_NAME for co_names */
   GPtrArray    *held;      /* its items, held in code_holdings; NULL when not followed */
 } ConstContainer;
 static GArray *const_containers;    /* ConstContainer, rebuilt with code_holdings */
@@ -386,15 +390,32 @@ has_container (PyObject *tuple)
   return FALSE;
 }
 
+static void
+add_container (PyObject     *container,
+               PyObject     *name,
+               PyCodeObject *global,
+               Py_ssize_t    index,
+               HsEdgeKind    kind)
+{
+  ConstContainer c = { container, name, global, index, kind, NULL };
+
+  if (!has_container (container))
+    g_array_append_val (const_containers, c);
+}
+
 /* running: a frame runs the code, or one that holds it among its
  * constants, so that it is alive at every step until code_holdings is
- * built again (see ConstContainer) */
+ * built again (see ConstContainer).  The code's co_consts and co_names
+ * name their items only while the code alone holds them: the program
+ * can hold them too (f.__code__.co_consts), and the graph then draws the
+ * tuple with the arrows to its items, which would count twice. */
 static void
 add_code (PyCodeObject *code,
           gboolean      running)
 {
   PyObject *consts = code->co_consts;
   PyObject *name = code->co_qualname;
+  PyCodeObject *global = running ? NULL : code;
 
   g_assert (code != NULL);
 
@@ -403,25 +424,21 @@ add_code (PyCodeObject *code,
   g_ptr_array_add (codes_seen, code);
 
   if (consts != NULL && PyTuple_Check (consts))
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (consts); i++)
-      {
-        PyObject *item = PyTuple_GET_ITEM (consts, i);
+    {
+      add_container (consts, name, global, -1, HS_EDGE_HELD_CONSTANT);
+      for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (consts); i++)
+        {
+          PyObject *item = PyTuple_GET_ITEM (consts, i);
 
-        hold (code_holdings, item, HS_EDGE_HELD_CONSTANT, name);
-        if (PyCode_Check (item))
-          add_code ((PyCodeObject *) item, running);
-        else if (((PyTuple_CheckExact (item) && PyTuple_GET_SIZE (item) > 0) ||
-                  (PyFrozenSet_CheckExact (item) && PySet_GET_SIZE (item) > 0)) &&
-                 !has_container (item))
-          {
-            ConstContainer c = { item, name, running ? NULL : code, i, NULL };
-
-            g_array_append_val (const_containers, c);
-          }
-      }
+          if (PyCode_Check (item))
+            add_code ((PyCodeObject *) item, running);
+          else if ((PyTuple_CheckExact (item) && PyTuple_GET_SIZE (item) > 0) ||
+                   (PyFrozenSet_CheckExact (item) && PySet_GET_SIZE (item) > 0))
+            add_container (item, name, global, i, HS_EDGE_HELD_CONSTANT);
+        }
+    }
   if (code->co_names != NULL && PyTuple_Check (code->co_names))
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (code->co_names); i++)
-      hold (code_holdings, PyTuple_GET_ITEM (code->co_names, i), HS_EDGE_HELD_NAME, name);
+    add_container (code->co_names, name, global, -1, HS_EDGE_HELD_NAME);
   for (Py_ssize_t i = 0; i < hs_py_code_n_locals (code); i++)
     {
       PyObject *local = hs_py_code_local_name (code, i);
@@ -1213,7 +1230,7 @@ follow_container (ConstContainer *c)
     while (hs_py_set_next_entry (c->container, &pos, &item))
       g_ptr_array_add (c->held, item);
   for (guint i = 0; i < c->held->len; i++)
-    hold (code_holdings, c->held->pdata[i], HS_EDGE_HELD_CONSTANT, c->name);
+    hold (code_holdings, c->held->pdata[i], c->kind, c->name);
 }
 
 /* Reads nothing: the tuple and its items may be gone */
@@ -1221,7 +1238,7 @@ static void
 unfollow_container (ConstContainer *c)
 {
   for (guint i = 0; i < c->held->len; i++)
-    unhold (code_holdings, c->held->pdata[i], HS_EDGE_HELD_CONSTANT, c->name);
+    unhold (code_holdings, c->held->pdata[i], c->kind, c->name);
   g_clear_pointer (&c->held, g_ptr_array_unref);
 }
 
@@ -1236,6 +1253,8 @@ container_alive (ConstContainer *c)
     return TRUE;
   if (!g_ptr_array_find (global_codes, c->global, NULL))
     return FALSE;
+  if (c->index < 0)
+    return (c->kind == HS_EDGE_HELD_NAME ? c->global->co_names : c->global->co_consts) == c->container;
   consts = c->global->co_consts;
   return consts != NULL && PyTuple_Check (consts) && c->index < PyTuple_GET_SIZE (consts) &&
          PyTuple_GET_ITEM (consts, c->index) == c->container;
@@ -1263,8 +1282,10 @@ update_const_containers (PyObject *return_value)
       for (guint i = 0; i < const_containers->len; i++)
         {
           ConstContainer *c = &g_array_index (const_containers, ConstContainer, i);
+          /* a code's own tuple: its code holds it besides */
+          Py_ssize_t expected = named_constant_uses (c->container) + (c->index < 0 ? 1 : 0);
           gboolean follow = container_alive (c) && c->container != return_value &&
-                            Py_REFCNT (c->container) == (Py_ssize_t) named_constant_uses (c->container);
+                            Py_REFCNT (c->container) == expected;
 
           if (follow && c->held == NULL)
             follow_container (c);

@@ -1695,6 +1695,59 @@ test_exception_being_made (HsTraceFixture *f,
   }
 }
 
+static const char *code_tuples_program =
+  "def f():\n"
+  "    return 1000.5 + 2000.5\n"
+  "def g():\n"
+  "    return len([])\n"
+  "y = f()\n"
+  "consts = f.__code__.co_consts\n"
+  "names = g.__code__.co_names\n"
+  "del consts\n"
+  "x = 1\n";
+
+/* A code's co_consts or co_names that the program holds is drawn, with
+ * the arrows to its items, which the code's holdings named as well:
+ * 3001.0 read "-1 other" after consts = f.__code__.co_consts.  Its items
+ * are named only while the code alone holds the tuple. */
+static void
+test_code_tuples (HsTraceFixture *f,
+                  gconstpointer   data)
+{
+  static const char *const types[] = { "float", NULL };
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, code_tuples_program);
+
+  if (t == NULL)
+    return;
+  g_assert_cmpuint (types_adding_up (version, t, types, 0, NULL), >, 4);
+  {
+    g_autoptr(HsSnapshot) held = hs_test_step_at_line (t, 8, 0);
+    g_autoptr(HsSnapshot) alone = hs_test_step_at_line (t, 9, 0);
+    const HsObject *consts = hs_test_var (held, NULL, "consts");
+    const HsObject *len = hs_test_edge (held, hs_test_var (held, NULL, "names"), HS_EDGE_ITEM, "0");
+    g_autoptr(HsRefcountBreakdown) name = hs_describe_refcount_breakdown (held, len->ref);
+    const HsObject *folded = NULL;
+
+    for (guint e = 0; e < consts->n_edges; e++)
+      if (g_str_equal (hs_snapshot_lookup (held, consts->edges[e].target)->type, "float"))
+        folded = hs_snapshot_lookup (held, consts->edges[e].target);
+    g_assert_nonnull (folded);
+    g_assert_cmpstr (folded->repr, ==, "3001.0");
+    {
+      g_autoptr(HsRefcountBreakdown) drawn = hs_describe_refcount_breakdown (held, folded->ref);
+      g_autoptr(HsRefcountBreakdown) named = hs_describe_refcount_breakdown (alone, folded->ref);
+
+      g_assert_cmpuint (named_count (drawn, "a constant of the code of f"), ==, 0);
+      g_assert_cmpuint (named_count (named, "a constant of the code of f"), ==, 1);
+    }
+    /* 'len', drawn through names, is no name of g's code as well */
+    g_assert_cmpstr (len->repr, ==, "'len'");
+    g_assert_cmpuint (named_count (name, "a name in the code of g"), ==, 0);
+    g_assert_cmpint (name->other, >=, 0);
+  }
+}
+
 static const char *lazy_iterator_program =
   "nums = [1000, 2000.5]\n"
   "words = ['a', 'b']\n"
@@ -2926,6 +2979,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_exception_being_made, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/exception-being-made/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_exception_being_made, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/code-tuples/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_code_tuples, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/code-tuples/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_code_tuples, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/code-tuples/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_code_tuples, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.12", HsTraceFixture, "3.12",
