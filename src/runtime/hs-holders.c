@@ -55,6 +55,7 @@ typedef struct
   GPtrArray    *held;      /* its items, held in code_holdings; NULL when not followed */
 } ConstContainer;
 static GArray *const_containers;    /* ConstContainer, rebuilt with code_holdings */
+static GHashTable *container_set;   /* their containers: a module's every code adds two */
 
 /* What the parser's arena holds while the script runs: looked for once,
  * at the script's first step, and dropped when PyRun_FileExFlags()
@@ -384,10 +385,7 @@ unhold_stack_item (PyObject   *obj,
 static gboolean
 has_container (PyObject *tuple)
 {
-  for (guint i = 0; i < const_containers->len; i++)
-    if (g_array_index (const_containers, ConstContainer, i).container == tuple)
-      return TRUE;
-  return FALSE;
+  return g_hash_table_contains (container_set, tuple);
 }
 
 static void
@@ -400,7 +398,10 @@ add_container (PyObject     *container,
   ConstContainer c = { container, name, global, index, kind, NULL };
 
   if (!has_container (container))
-    g_array_append_val (const_containers, c);
+    {
+      g_array_append_val (const_containers, c);
+      g_hash_table_add (container_set, container);
+    }
 }
 
 /* running: a frame runs the code, or one that holds it among its
@@ -1445,6 +1446,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       root_uses = g_hash_table_new (NULL, NULL);
       codes_seen = g_ptr_array_new ();
       const_containers = g_array_new (FALSE, FALSE, sizeof (ConstContainer));
+      container_set = g_hash_table_new (NULL, NULL);
       global_codes = g_ptr_array_new ();
       stack_items = g_ptr_array_new ();
       kept_frames = g_array_new (FALSE, FALSE, sizeof (KeptFrame));
@@ -1592,6 +1594,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       for (guint i = 0; i < const_containers->len; i++)
         g_clear_pointer (&g_array_index (const_containers, ConstContainer, i).held, g_ptr_array_unref);
       g_array_set_size (const_containers, 0);
+      g_hash_table_remove_all (container_set);
       for (guint i = 0; i < roots->len; i++)
         add_code (g_ptr_array_index (roots, i), TRUE);
       /* found in the globals at this step: they may be gone by the next */
