@@ -2212,6 +2212,7 @@ hs_heap_walker_step (HsPyFrame *innermost,
   gboolean collected;
   guint matched, kept;
 
+  hs_registry_sweep_free_floats ();
   collected = update_generations ();
   epoch++;
 

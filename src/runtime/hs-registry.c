@@ -520,6 +520,29 @@ hs_registry_is_newborn (PyObject *obj)
   return FALSE;
 }
 
+static gboolean
+forget_dead (PyObject *dead,
+             gpointer  user_data)
+{
+  forget (dead);
+  return TRUE;
+}
+
+/* C code can free a float without its tp_dealloc: builtins.sum () adds
+ * floats with _Py_DECREF_SPECIALIZED (item, _PyFloat_ExactDealloc),
+ * which pushes the float on the free list unseen, and its entry kept
+ * the dead address, whose ob_type is now the list's link (NULL at its
+ * end: the walker crashed reading it).  Whatever lies on the float free
+ * list is dead, so its entries are let go of, before a step reads any
+ * object: at most the list's 100 floats, one lookup each. */
+void
+hs_registry_sweep_free_floats (void)
+{
+  for (guint i = 0; i < n_free_lists; i++)
+    if (hs_py_free_list_type (i) == &PyFloat_Type)
+      hs_py_free_list_walk (i, forget_dead, NULL);
+}
+
 /* A new step begins: forget this one's births.  A step that allocated a
  * great many objects leaves a big table; a small one is cheaper to clear. */
 void

@@ -94,5 +94,6 @@ void      hs_registry_foreach   (GFunc     func,
                                  gpointer  user_data);
 gboolean  hs_registry_is_newborn      (PyObject *obj);
 void      hs_registry_births_restart  (void);
+void      hs_registry_sweep_free_floats (void);
 
 G_END_DECLS

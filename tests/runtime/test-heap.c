@@ -1356,6 +1356,49 @@ test_unbound_finally (HsTraceFixture *f,
   ASSERT_UNBOUND (s7, "f", "x");
 }
 
+/* builtins.sum () frees each float it adds without its tp_dealloc
+ * (_Py_DECREF_SPECIALIZED (item, _PyFloat_ExactDealloc)), onto the float
+ * free list.  The float a generator expression yielded had been shown, and
+ * its dead entry was read at the next step through an ob_type that was
+ * now the free list's link: the worker crashed with SIGSEGV, in 3.11, 3.12
+ * and 3.13.  Now it is reported freed. */
+static void
+test_sum_frees_floats (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  static const char *const versions[] = { "3.11", "3.12", "3.13" };
+
+  for (guint v = 0; v < G_N_ELEMENTS (versions); v++)
+    {
+      HsTrace *t = hs_trace_fixture_run_with_python (f, versions[v],
+                                                     "def total(xs):\n"
+                                                     "    return sum(x + 3001.0 for x in xs)\n"
+                                                     "k = 3001.0\n"
+                                                     "t = total([1, 2])\n"
+                                                     "print(t)\n");
+      g_auto(GStrv) lines = NULL;
+      gboolean seen_freed = FALSE;
+
+      if (t == NULL)
+        continue;
+      g_test_message ("Python %s", versions[v]);
+      hs_test_assert_finished (t);
+      lines = hs_test_stdout_lines (t);
+      g_assert_cmpstr (lines[0], ==, "6005.0");
+      /* each float the generator yields is shown at its yield, then freed */
+      for (guint i = 0; i < hs_trace_get_n_steps (t); i++)
+        {
+          g_autoptr(HsSnapshot) s = hs_trace_get_snapshot (t, i);
+          guint32 yielded = hs_snapshot_get_return_ref (s);
+          const HsObject *o = yielded != 0 ? hs_snapshot_lookup (s, yielded) : NULL;
+
+          if (o != NULL && g_str_equal (o->type, "float") && g_str_equal (o->repr, "3002.0"))
+            seen_freed |= hs_test_first_freed_step (t, yielded, NULL) > (gint64) i;
+        }
+      g_assert_true (seen_freed);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1364,6 +1407,7 @@ main (int   argc,
   g_test_set_nonfatal_assertions ();
 
   ADD ("/runtime/alias/rebinding", test_alias_rebinding);
+  ADD ("/runtime/float/sum-frees-unseen", test_sum_frees_floats);
   ADD ("/runtime/recursion/deep", test_recursion_deep);
   ADD ("/runtime/recursion/kept-frame-written", test_recursion_kept_frame_written);
   ADD ("/runtime/identity/is-vs-eq", test_identity_is_vs_eq);
