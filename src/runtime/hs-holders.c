@@ -27,7 +27,7 @@ static GPtrArray *stack_items;      /* its keys: a few, so a scan beats hashing 
 static GPtrArray *codes_seen;
 static GPtrArray *global_codes;     /* PyCodeObject*, see update_global_codes () */
 static guint64 global_codes_version; /* of the globals they were read from */
-static guint32 code_epoch = 1;      /* bumped when code_holdings or arena_holdings is rebuilt */
+static guint32 code_epoch = 1;      /* bumped whenever code_holdings or arena_holdings changes */
 
 /* A list display of three or more constants (nums = [1000, 2000, 3000])
  * compiles to a constant tuple the list is extended from, and the tuple
@@ -49,10 +49,14 @@ typedef struct
   PyObject     *container; /* a tuple or frozenset in co_consts, or a code's
                             * co_consts or co_names itself */
   PyObject     *name;      /* the qualified name of that code */
-  PyCodeObject *global;    /* the global code that holds it, or NULL */
+  PyCodeObject *code;      /* that code */
+  PyCodeObject *global;    /* the global code it was found from (that code, or
+                            * one holding it among its constants), or NULL */
   Py_ssize_t    index;     /* in that code's co_consts; -1: the code's own tuple */
   HsEdgeKind    kind;      /* what its items are named: HELD_NAME for co_names */
   GPtrArray    *held;      /* its items, held in code_holdings; NULL when not followed */
+  guint         uses;      /* named_constant_uses () of the container, */
+  guint32       uses_epoch;/* as it was at this code_epoch */
 } ConstContainer;
 static GArray *const_containers;    /* ConstContainer, rebuilt with code_holdings */
 static GHashTable *container_set;   /* their containers: a module's every code adds two */
@@ -390,12 +394,12 @@ has_container (PyObject *tuple)
 
 static void
 add_container (PyObject     *container,
-               PyObject     *name,
+               PyCodeObject *code,
                PyCodeObject *global,
                Py_ssize_t    index,
                HsEdgeKind    kind)
 {
-  ConstContainer c = { container, name, global, index, kind, NULL };
+  ConstContainer c = { container, code->co_qualname, code, global, index, kind, NULL, 0, 0 };
 
   if (!has_container (container))
     {
@@ -404,19 +408,19 @@ add_container (PyObject     *container,
     }
 }
 
-/* running: a frame runs the code, or one that holds it among its
+/* global: NULL when a frame runs the code, or one that holds it among its
  * constants, so that it is alive at every step until code_holdings is
- * built again (see ConstContainer).  The code's co_consts and co_names
+ * built again (see ConstContainer); else the code of a function in the
+ * globals that the code is, or is among the constants of.  The code's co_consts and co_names
  * name their items only while the code alone holds them: the program
  * can hold them too (f.__code__.co_consts), and the graph then draws the
  * tuple with the arrows to its items, which would count twice. */
 static void
 add_code (PyCodeObject *code,
-          gboolean      running)
+          PyCodeObject *global)
 {
   PyObject *consts = code->co_consts;
   PyObject *name = code->co_qualname;
-  PyCodeObject *global = running ? NULL : code;
 
   g_assert (code != NULL);
 
@@ -426,20 +430,20 @@ add_code (PyCodeObject *code,
 
   if (consts != NULL && PyTuple_Check (consts))
     {
-      add_container (consts, name, global, -1, HS_EDGE_HELD_CONSTANT);
+      add_container (consts, code, global, -1, HS_EDGE_HELD_CONSTANT);
       for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (consts); i++)
         {
           PyObject *item = PyTuple_GET_ITEM (consts, i);
 
           if (PyCode_Check (item))
-            add_code ((PyCodeObject *) item, running);
+            add_code ((PyCodeObject *) item, global);
           else if ((PyTuple_CheckExact (item) && PyTuple_GET_SIZE (item) > 0) ||
                    (PyFrozenSet_CheckExact (item) && PySet_GET_SIZE (item) > 0))
-            add_container (item, name, global, i, HS_EDGE_HELD_CONSTANT);
+            add_container (item, code, global, i, HS_EDGE_HELD_CONSTANT);
         }
     }
   if (code->co_names != NULL && PyTuple_Check (code->co_names))
-    add_container (code->co_names, name, global, -1, HS_EDGE_HELD_NAME);
+    add_container (code->co_names, code, global, -1, HS_EDGE_HELD_NAME);
   for (Py_ssize_t i = 0; i < hs_py_code_n_locals (code); i++)
     {
       PyObject *local = hs_py_code_local_name (code, i);
@@ -1232,6 +1236,7 @@ follow_container (ConstContainer *c)
       g_ptr_array_add (c->held, item);
   for (guint i = 0; i < c->held->len; i++)
     hold (code_holdings, c->held->pdata[i], c->kind, c->name);
+  code_epoch++;
 }
 
 /* Reads nothing: the tuple and its items may be gone */
@@ -1241,10 +1246,12 @@ unfollow_container (ConstContainer *c)
   for (guint i = 0; i < c->held->len; i++)
     unhold (code_holdings, c->held->pdata[i], c->kind, c->name);
   g_clear_pointer (&c->held, g_ptr_array_unref);
+  code_epoch++;
 }
 
-/* Whether c's tuple is alive and where it was found: a global code found
- * at this step still holds it at the same index */
+/* Whether c's tuple is alive and where it was found: the global code it
+ * was found from is found at this step, and its code (that one, or one
+ * among its constants, which no code changes) still holds it there */
 static gboolean
 container_alive (ConstContainer *c)
 {
@@ -1255,8 +1262,8 @@ container_alive (ConstContainer *c)
   if (!g_ptr_array_find (global_codes, c->global, NULL))
     return FALSE;
   if (c->index < 0)
-    return (c->kind == HS_EDGE_HELD_NAME ? c->global->co_names : c->global->co_consts) == c->container;
-  consts = c->global->co_consts;
+    return (c->kind == HS_EDGE_HELD_NAME ? c->code->co_names : c->code->co_consts) == c->container;
+  consts = c->code->co_consts;
   return consts != NULL && PyTuple_Check (consts) && c->index < PyTuple_GET_SIZE (consts) &&
          PyTuple_GET_ITEM (consts, c->index) == c->container;
 }
@@ -1283,10 +1290,17 @@ update_const_containers (PyObject *return_value)
       for (guint i = 0; i < const_containers->len; i++)
         {
           ConstContainer *c = &g_array_index (const_containers, ConstContainer, i);
+          gboolean follow = container_alive (c) && c->container != return_value;
+
+          /* the holdings change only with code_epoch, which following or
+           * letting go of a container bumps */
+          if (follow && c->uses_epoch != code_epoch)
+            {
+              c->uses = named_constant_uses (c->container);
+              c->uses_epoch = code_epoch;
+            }
           /* a code's own tuple: its code holds it besides */
-          Py_ssize_t expected = named_constant_uses (c->container) + (c->index < 0 ? 1 : 0);
-          gboolean follow = container_alive (c) && c->container != return_value &&
-                            Py_REFCNT (c->container) == expected;
+          follow = follow && Py_REFCNT (c->container) == (Py_ssize_t) c->uses + (c->index < 0 ? 1 : 0);
 
           if (follow && c->held == NULL)
             follow_container (c);
@@ -1596,10 +1610,10 @@ hs_holders_begin_step (GPtrArray *user_frames,
       g_array_set_size (const_containers, 0);
       g_hash_table_remove_all (container_set);
       for (guint i = 0; i < roots->len; i++)
-        add_code (g_ptr_array_index (roots, i), TRUE);
+        add_code (g_ptr_array_index (roots, i), NULL);
       /* found in the globals at this step: they may be gone by the next */
       for (guint i = 0; i < global_codes->len; i++)
-        add_code (g_ptr_array_index (global_codes, i), FALSE);
+        add_code (g_ptr_array_index (global_codes, i), g_ptr_array_index (global_codes, i));
     }
   if (update_const_containers (return_value))
     code_epoch++;

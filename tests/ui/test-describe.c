@@ -1748,6 +1748,41 @@ test_code_tuples (HsTraceFixture *f,
   }
 }
 
+static const char *nested_code_constants_program =
+  "def scale(xs):\n"
+  "    return [x * 3001.0 for x in xs]\n"
+  "class P:\n"
+  "    def area(self):\n"
+  "        sq = lambda r: r * 4001.0\n"
+  "        return sq(2)\n"
+  "k = 3001.0\n"
+  "m = 4001.0\n"
+  "t = scale([1, 2])\n"
+  "u = P().area()\n";
+
+/* Found by review: once the script has ended, the codes nested in a
+ * global function's code (a lambda, 3.11's list comprehension) must still
+ * name their constants.  Following a code's own co_consts checked that
+ * nested code against the global codes, found it missing, and 4001.0
+ * read "+1 other" at the end step. */
+static void
+test_nested_code_constants (HsTraceFixture *f,
+                            gconstpointer   data)
+{
+  static const char *const types[] = { "float", NULL };
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, nested_code_constants_program);
+  g_autoptr(HsSnapshot) end = NULL;
+  g_autoptr(HsRefcountBreakdown) m = NULL;
+
+  if (t == NULL)
+    return;
+  end = hs_test_last_step (t);
+  g_assert_cmpuint (types_adding_up_in (version, end, types), >=, 2);
+  m = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "m"));
+  g_assert_cmpuint (named_count (m, "a constant of the code of P.area.<locals>.<lambda>"), ==, 1);
+}
+
 static const char *lazy_iterator_program =
   "nums = [1000, 2000.5]\n"
   "words = ['a', 'b']\n"
@@ -2985,6 +3020,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_code_tuples, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/code-tuples/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_code_tuples, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/nested-code-constants/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_nested_code_constants, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/nested-code-constants/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_nested_code_constants, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/nested-code-constants/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_nested_code_constants, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.12", HsTraceFixture, "3.12",
