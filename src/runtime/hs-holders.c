@@ -41,9 +41,19 @@ static guint32 code_epoch = 1;      /* bumped whenever code_holdings or arena_ho
  * once the script has ended (update_global_codes ()) is alive at the step
  * that found it, and its tuple is read only while that code, found again,
  * still holds it in the same place.  What was followed is let go of
- * without reading the tuple, which may be gone.  A code's own co_consts
- * and co_names are followed the same way, while that code alone holds
- * them (f.__code__.co_consts drawn draws their items). */
+ * without reading the tuple, which may be gone.  A code's own co_consts,
+ * co_names and tuple of local names are followed the same way, while the
+ * codes that hold them as their own (the compiler may share one between
+ * codes: def a(pp, qq) and def b(pp, qq)) are all that holds them besides
+ * what is named: f.__code__.co_consts, drawn, draws their items. */
+typedef enum
+{
+  OWN_NONE,     /* a constant of its code, at index */
+  OWN_CONSTS,   /* its code's co_consts */
+  OWN_NAMES,    /* its code's co_names */
+  OWN_LOCALS,   /* its code's co_localsplusnames */
+} OwnTuple;
+
 typedef struct
 {
   PyObject     *container; /* a tuple or frozenset in co_consts, or a code's
@@ -52,14 +62,16 @@ typedef struct
   PyCodeObject *code;      /* that code */
   PyCodeObject *global;    /* the global code it was found from (that code, or
                             * one holding it among its constants), or NULL */
-  Py_ssize_t    index;     /* in that code's co_consts; -1: the code's own tuple */
-  HsEdgeKind    kind;      /* what its items are named: HELD_NAME for co_names */
+  Py_ssize_t    index;     /* in that code's co_consts, for OWN_NONE */
+  OwnTuple      own;
+  guint         n_codes;   /* how many codes hold it as one of their own tuples */
   GPtrArray    *held;      /* its items, held in code_holdings; NULL when not followed */
   guint         uses;      /* named_constant_uses () of the container, */
   guint32       uses_epoch;/* as it was at this code_epoch */
 } ConstContainer;
 static GArray *const_containers;    /* ConstContainer, rebuilt with code_holdings */
-static GHashTable *container_set;   /* their containers: a module's every code adds two */
+static GHashTable *container_set;   /* container -> its index in const_containers + 1:
+                                     * a module's every code adds three */
 
 /* What the parser's arena holds while the script runs: looked for once,
  * at the script's first step, and dropped when PyRun_FileExFlags()
@@ -383,29 +395,35 @@ unhold_stack_item (PyObject   *obj,
     }
 }
 
-/* Whether tuple is among const_containers already: the compiler merges
- * equal constants across a module's codes, and a tuple two codes hold
- * still holds its items once */
-static gboolean
-has_container (PyObject *tuple)
-{
-  return g_hash_table_contains (container_set, tuple);
-}
-
+/* A tuple already among const_containers is not added again: the compiler
+ * merges equal constants across a module's codes, and a tuple two codes
+ * hold still holds its items once */
 static void
 add_container (PyObject     *container,
                PyCodeObject *code,
                PyCodeObject *global,
                Py_ssize_t    index,
-               HsEdgeKind    kind)
+               OwnTuple      own)
 {
-  ConstContainer c = { container, code->co_qualname, code, global, index, kind, NULL, 0, 0 };
+  guint at = GPOINTER_TO_UINT (g_hash_table_lookup (container_set, container));
 
-  if (!has_container (container))
+  if (at == 0)
     {
+      ConstContainer c = { container, code->co_qualname, code, global, index, own, 0, NULL, 0, 0 };
+
       g_array_append_val (const_containers, c);
-      g_hash_table_add (container_set, container);
+      at = const_containers->len;
+      g_hash_table_insert (container_set, container, GUINT_TO_POINTER (at));
     }
+  if (own != OWN_NONE)
+    g_array_index (const_containers, ConstContainer, at - 1).n_codes++;
+}
+
+/* The kind of hidden holder c's items are named as */
+static HsEdgeKind
+container_kind (const ConstContainer *c)
+{
+  return c->own == OWN_NAMES || c->own == OWN_LOCALS ? HS_EDGE_HELD_NAME : HS_EDGE_HELD_CONSTANT;
 }
 
 /* global: NULL when a frame runs the code, or one that holds it among its
@@ -420,7 +438,6 @@ add_code (PyCodeObject *code,
           PyCodeObject *global)
 {
   PyObject *consts = code->co_consts;
-  PyObject *name = code->co_qualname;
 
   g_assert (code != NULL);
 
@@ -430,7 +447,7 @@ add_code (PyCodeObject *code,
 
   if (consts != NULL && PyTuple_Check (consts))
     {
-      add_container (consts, code, global, -1, HS_EDGE_HELD_CONSTANT);
+      add_container (consts, code, global, -1, OWN_CONSTS);
       for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE (consts); i++)
         {
           PyObject *item = PyTuple_GET_ITEM (consts, i);
@@ -439,18 +456,13 @@ add_code (PyCodeObject *code,
             add_code ((PyCodeObject *) item, global);
           else if ((PyTuple_CheckExact (item) && PyTuple_GET_SIZE (item) > 0) ||
                    (PyFrozenSet_CheckExact (item) && PySet_GET_SIZE (item) > 0))
-            add_container (item, code, global, i, HS_EDGE_HELD_CONSTANT);
+            add_container (item, code, global, i, OWN_NONE);
         }
     }
   if (code->co_names != NULL && PyTuple_Check (code->co_names))
-    add_container (code->co_names, code, global, -1, HS_EDGE_HELD_NAME);
-  for (Py_ssize_t i = 0; i < hs_py_code_n_locals (code); i++)
-    {
-      PyObject *local = hs_py_code_local_name (code, i);
-
-      if (local != NULL)
-        hold (code_holdings, local, HS_EDGE_HELD_NAME, name);
-    }
+    add_container (code->co_names, code, global, -1, OWN_NAMES);
+  if (code->co_localsplusnames != NULL && PyTuple_Check (code->co_localsplusnames))
+    add_container (code->co_localsplusnames, code, global, -1, OWN_LOCALS);
 }
 
 static void
@@ -1235,7 +1247,7 @@ follow_container (ConstContainer *c)
     while (hs_py_set_next_entry (c->container, &pos, &item))
       g_ptr_array_add (c->held, item);
   for (guint i = 0; i < c->held->len; i++)
-    hold (code_holdings, c->held->pdata[i], c->kind, c->name);
+    hold (code_holdings, c->held->pdata[i], container_kind (c), c->name);
   code_epoch++;
 }
 
@@ -1244,7 +1256,7 @@ static void
 unfollow_container (ConstContainer *c)
 {
   for (guint i = 0; i < c->held->len; i++)
-    unhold (code_holdings, c->held->pdata[i], c->kind, c->name);
+    unhold (code_holdings, c->held->pdata[i], container_kind (c), c->name);
   g_clear_pointer (&c->held, g_ptr_array_unref);
   code_epoch++;
 }
@@ -1261,8 +1273,18 @@ container_alive (ConstContainer *c)
     return TRUE;
   if (!g_ptr_array_find (global_codes, c->global, NULL))
     return FALSE;
-  if (c->index < 0)
-    return (c->kind == HS_EDGE_HELD_NAME ? c->code->co_names : c->code->co_consts) == c->container;
+  switch (c->own)
+    {
+    case OWN_CONSTS:
+      return c->code->co_consts == c->container;
+    case OWN_NAMES:
+      return c->code->co_names == c->container;
+    case OWN_LOCALS:
+      return c->code->co_localsplusnames == c->container;
+    case OWN_NONE:
+    default:
+      break;
+    }
   consts = c->code->co_consts;
   return consts != NULL && PyTuple_Check (consts) && c->index < PyTuple_GET_SIZE (consts) &&
          PyTuple_GET_ITEM (consts, c->index) == c->container;
@@ -1299,8 +1321,8 @@ update_const_containers (PyObject *return_value)
               c->uses = named_constant_uses (c->container);
               c->uses_epoch = code_epoch;
             }
-          /* a code's own tuple: its code holds it besides */
-          follow = follow && Py_REFCNT (c->container) == (Py_ssize_t) c->uses + (c->index < 0 ? 1 : 0);
+          /* the codes whose own tuple it is hold it besides */
+          follow = follow && Py_REFCNT (c->container) == (Py_ssize_t) c->uses + c->n_codes;
 
           if (follow && c->held == NULL)
             follow_container (c);

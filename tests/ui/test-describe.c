@@ -1783,6 +1783,37 @@ test_nested_code_constants (HsTraceFixture *f,
   g_assert_cmpuint (named_count (m, "a constant of the code of P.area.<locals>.<lambda>"), ==, 1);
 }
 
+static const char *shared_local_names_program =
+  "def a(pp, qq):\n"
+  "    return 1\n"
+  "def b(pp, qq):\n"
+  "    return 2\n"
+  "s = 'pp'\n"
+  "done = True\n";
+
+/* Found by review: 3.11's compiler gives a and b one tuple of local names,
+ * ('pp', 'qq'), and each code named its items: 'pp' read "-1 other".  The
+ * tuple names them once, as it holds them once.  (3.12 and later make
+ * these strings immortal.) */
+static void
+test_shared_local_names (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, shared_local_names_program);
+  g_autoptr(HsSnapshot) end = NULL;
+  g_autoptr(HsRefcountBreakdown) pp = NULL;
+
+  if (t == NULL)
+    return;
+  end = hs_test_step_at_line (t, 6, 0);
+  pp = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "s"));
+  if (pp->immortal)
+    return;
+  g_assert_cmpint (pp->other, >=, 0);
+  g_assert_cmpuint (named_count (pp, "a name in the code of a") + named_count (pp, "a name in the code of b"), ==, 1);
+}
+
 static const char *lazy_iterator_program =
   "nums = [1000, 2000.5]\n"
   "words = ['a', 'b']\n"
@@ -3026,6 +3057,12 @@ main (int   argc,
               hs_trace_fixture_setup, test_nested_code_constants, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/nested-code-constants/3.13", HsTraceFixture, "3.13",
               hs_trace_fixture_setup, test_nested_code_constants, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/shared-local-names/3.11", HsTraceFixture, "3.11",
+              hs_trace_fixture_setup, test_shared_local_names, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/shared-local-names/3.12", HsTraceFixture, "3.12",
+              hs_trace_fixture_setup, test_shared_local_names, hs_trace_fixture_teardown);
+  g_test_add ("/ui/describe/shared-local-names/3.13", HsTraceFixture, "3.13",
+              hs_trace_fixture_setup, test_shared_local_names, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.11", HsTraceFixture, "3.11",
               hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/lazy-iterators/3.12", HsTraceFixture, "3.12",
