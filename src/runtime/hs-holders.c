@@ -56,8 +56,8 @@ typedef enum
 
 typedef struct
 {
-  PyObject     *container; /* a tuple or frozenset in co_consts, or a code's
-                            * co_consts or co_names itself */
+  PyObject     *container; /* a tuple or frozenset in co_consts, or one of a
+                            * code's own tuples (see OwnTuple) */
   PyObject     *name;      /* the qualified name of that code */
   PyCodeObject *code;      /* that code */
   PyCodeObject *global;    /* the global code it was found from (that code, or
@@ -429,10 +429,11 @@ container_kind (const ConstContainer *c)
 /* global: NULL when a frame runs the code, or one that holds it among its
  * constants, so that it is alive at every step until code_holdings is
  * built again (see ConstContainer); else the code of a function in the
- * globals that the code is, or is among the constants of.  The code's co_consts and co_names
- * name their items only while the code alone holds them: the program
- * can hold them too (f.__code__.co_consts), and the graph then draws the
- * tuple with the arrows to its items, which would count twice. */
+ * globals that the code is, or is among the constants of.  The code's
+ * own tuples (co_consts, co_names, its local names) name their items only
+ * while the codes whose own they are hold them alone: the program can
+ * hold them too (f.__code__.co_consts), and the graph then draws the tuple
+ * with the arrows to its items, which would count twice. */
 static void
 add_code (PyCodeObject *code,
           PyCodeObject *global)

@@ -2841,6 +2841,22 @@ test_ghost_line (HsTraceFixture *f,
     }
 }
 
+/* Registers /ui/describe/name/VERSION for each interpreter the tests know,
+ * the version as the test's data; one that is not built skips itself. */
+static void
+add_for_each_python (const char *name,
+                     void       (*func) (HsTraceFixture *, gconstpointer))
+{
+  static const char *const versions[] = { "3.11", "3.12", "3.13" };
+
+  for (guint v = 0; v < G_N_ELEMENTS (versions); v++)
+    {
+      g_autofree char *path = g_strdup_printf ("/ui/describe/%s/%s", name, versions[v]);
+
+      g_test_add (path, HsTraceFixture, versions[v], hs_trace_fixture_setup, func, hs_trace_fixture_teardown);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2913,192 +2929,37 @@ main (int   argc,
               hs_trace_fixture_setup, test_numbers, hs_trace_fixture_teardown);
   g_test_add ("/ui/describe/ghost-line", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_ghost_line, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/module-copies-named/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_module_copies_named, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/module-copies-named/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_module_copies_named, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/module-copies-named/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_module_copies_named, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/generator-holds/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/generator-holds/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/generator-holds/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_generator_holds, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/end-constants/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_end_constants, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/end-constants/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_end_constants, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/end-constants/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_end_constants, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-cell/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_class_cell, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-cell/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_class_cell, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-cell/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_class_cell, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-dict/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_class_dict, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-dict/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_class_dict, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-dict/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_class_dict, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-cell-variable/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_class_cell_variable, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-cell-variable/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_class_cell_variable, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-cell-variable/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_class_cell_variable, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/renamed-method/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_renamed_method, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/renamed-method/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_renamed_method, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/renamed-method/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_renamed_method, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/init-arguments/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_init_arguments, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/init-arguments/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_init_arguments, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/init-arguments/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_init_arguments, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/init-instance/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_init_instance, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/init-instance/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_init_instance, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/init-instance/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_init_instance, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-call-stack/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_class_call_stack, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-call-stack/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_class_call_stack, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-call-stack/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_class_call_stack, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/subclasses/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_subclasses, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/subclasses/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_subclasses, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/subclasses/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_subclasses, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/init-from-c/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_init_from_c, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/init-from-c/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_init_from_c, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/init-from-c/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_init_from_c, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/loop-iterators/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/loop-iterators/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/loop-iterators/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_loop_iterators, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/instance-dict-held/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_instance_dict_held, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/instance-dict-held/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_instance_dict_held, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/instance-dict-held/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_instance_dict_held, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-dict-changes/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_class_dict_changes, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-dict-changes/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_class_dict_changes, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/class-dict-changes/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_class_dict_changes, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/loop-made-containers/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_loop_made_containers, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/loop-made-containers/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_loop_made_containers, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/loop-made-containers/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_loop_made_containers, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/constant-tuples/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_constant_tuples, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/constant-tuples/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_constant_tuples, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/constant-tuples/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_constant_tuples, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/shared-constants/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_shared_constants, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/shared-constants/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_shared_constants, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/shared-constants/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_shared_constants, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/inline-values-dict/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_inline_values_dict, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/inline-values-dict/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_inline_values_dict, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/inline-values-dict/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_inline_values_dict, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/returned-constant/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_returned_constant, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/returned-constant/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_returned_constant, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/returned-constant/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_returned_constant, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/handled-exception/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_handled_exception, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/handled-exception/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_handled_exception, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/handled-exception/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_handled_exception, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/exception-being-made/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_exception_being_made, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/exception-being-made/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_exception_being_made, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/exception-being-made/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_exception_being_made, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/code-tuples/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_code_tuples, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/code-tuples/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_code_tuples, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/code-tuples/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_code_tuples, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/nested-code-constants/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_nested_code_constants, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/nested-code-constants/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_nested_code_constants, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/nested-code-constants/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_nested_code_constants, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/shared-local-names/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_shared_local_names, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/shared-local-names/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_shared_local_names, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/shared-local-names/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_shared_local_names, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/lazy-iterators/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/lazy-iterators/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/lazy-iterators/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_lazy_iterators, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/loop-generators/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_loop_generators, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/loop-generators/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_loop_generators, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/loop-generators/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_loop_generators, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/globals-drawn-once/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_globals_drawn_once, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/globals-drawn-once/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_globals_drawn_once, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/globals-drawn-once/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_globals_drawn_once, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/globals-drawn-again/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_globals_drawn_again, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/globals-drawn-again/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_globals_drawn_again, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/globals-drawn-again/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_globals_drawn_again, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/iterator-run-out-elsewhere/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_iterator_run_out_elsewhere, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/iterator-run-out-elsewhere/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_iterator_run_out_elsewhere, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/iterator-run-out-elsewhere/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_iterator_run_out_elsewhere, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/static-or-immortal/3.11", HsTraceFixture, "3.11",
-              hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/static-or-immortal/3.12", HsTraceFixture, "3.12",
-              hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
-  g_test_add ("/ui/describe/static-or-immortal/3.13", HsTraceFixture, "3.13",
-              hs_trace_fixture_setup, test_static_or_immortal, hs_trace_fixture_teardown);
+  add_for_each_python ("module-copies-named", test_module_copies_named);
+  add_for_each_python ("generator-holds", test_generator_holds);
+  add_for_each_python ("end-constants", test_end_constants);
+  add_for_each_python ("class-cell", test_class_cell);
+  add_for_each_python ("class-dict", test_class_dict);
+  add_for_each_python ("class-cell-variable", test_class_cell_variable);
+  add_for_each_python ("renamed-method", test_renamed_method);
+  add_for_each_python ("init-arguments", test_init_arguments);
+  add_for_each_python ("init-instance", test_init_instance);
+  add_for_each_python ("class-call-stack", test_class_call_stack);
+  add_for_each_python ("subclasses", test_subclasses);
+  add_for_each_python ("init-from-c", test_init_from_c);
+  add_for_each_python ("loop-iterators", test_loop_iterators);
+  add_for_each_python ("instance-dict-held", test_instance_dict_held);
+  add_for_each_python ("class-dict-changes", test_class_dict_changes);
+  add_for_each_python ("loop-made-containers", test_loop_made_containers);
+  add_for_each_python ("constant-tuples", test_constant_tuples);
+  add_for_each_python ("shared-constants", test_shared_constants);
+  add_for_each_python ("inline-values-dict", test_inline_values_dict);
+  add_for_each_python ("returned-constant", test_returned_constant);
+  add_for_each_python ("handled-exception", test_handled_exception);
+  add_for_each_python ("exception-being-made", test_exception_being_made);
+  add_for_each_python ("code-tuples", test_code_tuples);
+  add_for_each_python ("nested-code-constants", test_nested_code_constants);
+  add_for_each_python ("shared-local-names", test_shared_local_names);
+  add_for_each_python ("lazy-iterators", test_lazy_iterators);
+  add_for_each_python ("loop-generators", test_loop_generators);
+  add_for_each_python ("globals-drawn-once", test_globals_drawn_once);
+  add_for_each_python ("globals-drawn-again", test_globals_drawn_again);
+  add_for_each_python ("iterator-run-out-elsewhere", test_iterator_run_out_elsewhere);
+  add_for_each_python ("static-or-immortal", test_static_or_immortal);
 
   return g_test_run ();
 }
