@@ -100,6 +100,8 @@ def rebuild_steps(doc):
         # written only when true, in both versions
         if step.get("return_borrowed"):
             full_step["return_borrowed"] = True
+        if step.get("yielded"):
+            full_step["yielded"] = True
         yield full_step
 
 

@@ -734,14 +734,22 @@ hs_layout_add_frame_boxes (HsLayoutBuilder *builder)
         }
       if (returning)
         {
-          rows[n_rows - 1].kind = HS_LAYOUT_ROW_SLOT;
+          const char *label;
+
           /* a constant returned in 3.12 and later: the arrow is not
            * counted in its "shown", and the row says why */
-          rows[n_rows - 1].label = g_string_chunk_insert_const (self->strings,
-                                                                hs_snapshot_get_return_borrowed (builder->snapshot)
-                                                                /* Translators: a frame's row, pointing at the constant it returns */
-                                                                ? _("return value (no reference yet)")
-                                                                : _("return value"));
+          if (hs_snapshot_get_return_borrowed (builder->snapshot))
+            /* Translators: a frame's row, pointing at the constant it returns */
+            label = _("return value (no reference yet)");
+          else if (hs_snapshot_get_yielded (builder->snapshot))
+            /* Translators: a generator's frame row, pointing at the value
+             * a yield hands out; the frame stays, to be resumed */
+            label = _("yielded value");
+          else
+            /* Translators: a frame's row, pointing at the value it returns */
+            label = _("return value");
+          rows[n_rows - 1].kind = HS_LAYOUT_ROW_SLOT;
+          rows[n_rows - 1].label = g_string_chunk_insert_const (self->strings, label);
           rows[n_rows - 1].target = return_ref;
           /* The row is there only at the step that returns: the arrow
            * is what the return line made, as a name it just bound */

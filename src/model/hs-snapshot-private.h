@@ -13,6 +13,7 @@ struct _HsSnapshot
   guint           line;
   guint32         return_ref;
   gboolean        return_borrowed; /* the return arrow holds no reference yet */
+  gboolean        yielded;         /* the return is a generator's yield */
   GArray         *frames;    /* HsFrame, vars owned */
   GArray         *objects;   /* HsObject, edges owned, sorted by ref */
   GArray         *freed;     /* HsFreed */

@@ -179,6 +179,15 @@ hs_snapshot_get_return_borrowed (HsSnapshot *self)
   return self->return_borrowed;
 }
 
+/* Whether the return value is what a generator (or coroutine) yields: its
+ * frame stops for now, and the value goes to whoever resumed it */
+gboolean
+hs_snapshot_get_yielded (HsSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->yielded;
+}
+
 /* References drawn to ref: from variables and from other objects.  The
  * difference from its refcount is what the picture cannot show.  Counted
  * once, when the snapshot is made (see hs-trace.c). */

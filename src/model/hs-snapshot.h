@@ -127,6 +127,7 @@ guint32         hs_snapshot_get_return_ref (HsSnapshot *self);
  * of a constant, which CPython 3.12 and later report before they take
  * the return's reference to it. */
 gboolean        hs_snapshot_get_return_borrowed (HsSnapshot *self);
+gboolean        hs_snapshot_get_yielded (HsSnapshot *self);
 guint           hs_snapshot_count_references (HsSnapshot *self,
                                               guint32     ref);
 const HsHiddenRef *hs_snapshot_get_hidden_refs (HsSnapshot *self,

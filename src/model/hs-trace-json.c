@@ -532,6 +532,10 @@ write_snapshot_step (Writer     *w,
     {
       KEY (w, "return_borrowed"); boolean (w, TRUE);
     }
+  if (hs_snapshot_get_yielded (snap))
+    {
+      KEY (w, "yielded"); boolean (w, TRUE);
+    }
 
   frames = hs_snapshot_get_frames (snap, &n);
   write_frames (w, frames, 0, n);
@@ -582,6 +586,10 @@ write_delta_step (Writer             *w,
   if (d->return_borrowed)
     {
       KEY (w, "return_borrowed"); boolean (w, TRUE);
+    }
+  if (d->yielded)
+    {
+      KEY (w, "yielded"); boolean (w, TRUE);
     }
 
   frames = hs_trace_cursor_get_frames (cursor, &n_frames);

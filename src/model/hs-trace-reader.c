@@ -547,6 +547,9 @@ read_step (Reader     *r,
   header.return_borrowed = get_bool (step, "return_borrowed");
   if (header.return_borrowed && header.return_ref == 0)
     return invalid (error, r->index, _("a borrowed return without a return value"));
+  header.yielded = get_bool (step, "yielded");
+  if (header.yielded && (header.return_ref == 0 || header.return_borrowed))
+    return invalid (error, r->index, _("a yield without a value, or of a borrowed one"));
 
   /* Objects: a full step lists them all, a delta step what changed. */
   if (full)

@@ -461,6 +461,8 @@ validate_delta (HsTrace            *self,
     return protocol_error (error, index, "unknown event");
   if (step->return_borrowed > 1 || (step->return_borrowed && step->return_ref == 0))
     return protocol_error (error, index, "bad return value");
+  if (step->yielded > 1 || (step->yielded && (step->return_ref == 0 || step->return_borrowed)))
+    return protocol_error (error, index, "bad yielded value");
 
   for (gsize i = 0; i < step->n_objects; i++)
     {
@@ -842,6 +844,7 @@ apply_delta (HsTrace            *self,
       snap->line = step->line;
       snap->return_ref = step->return_ref;
       snap->return_borrowed = step->return_borrowed;
+      snap->yielded = step->yielded;
       snap->out = g_bytes_new_from_bytes (batch->out, rec->out, step->n_out);
       snap->err = g_bytes_new_from_bytes (batch->err, rec->err, step->n_err);
     }
@@ -1553,6 +1556,7 @@ hs_trace_cursor_dup_snapshot (HsTraceCursor *cursor)
   snap->line = cursor->facts->line;
   snap->return_ref = cursor->facts->return_ref;
   snap->return_borrowed = cursor->facts->return_borrowed;
+  snap->yielded = cursor->facts->yielded;
   snap->out = g_bytes_ref (cursor->facts->out);
   snap->err = g_bytes_ref (cursor->facts->err);
   g_array_append_vals (snap->freed, cursor->facts->freed->data, cursor->facts->freed->len);
@@ -1638,6 +1642,7 @@ cursor_describe (HsTraceCursor      *cursor,
   delta->line = p.step->line;
   delta->return_ref = p.step->return_ref;
   delta->return_borrowed = p.step->return_borrowed;
+  delta->yielded = p.step->yielded;
   delta->out = cursor->facts->out;
   delta->err = cursor->facts->err;
   delta->frames_changed = p.step->frames_changed;

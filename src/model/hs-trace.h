@@ -71,6 +71,7 @@ typedef struct
   guint           line;
   guint32         return_ref;
   gboolean        return_borrowed; /* the return arrow holds no reference yet */
+  gboolean        yielded;        /* the return is a generator's yield */
   GBytes         *out;            /* owned by the cursor until the next step */
   GBytes         *err;
   gboolean        frames_changed; /* else only the innermost frame's line moved */

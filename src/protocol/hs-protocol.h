@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 15
+#define HS_PROTOCOL_VERSION 16
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 /* The most references one hidden holder's edge may count: far more than a
  * real holder makes (a 16-million-deep recursion, a module with 16 million
@@ -63,7 +63,7 @@ typedef enum
  * the batch, and each step's header says how many items of each part are
  * its own (HsWireStep):
  *   u   index of the batch's first step
- *   a(uuuuuuuuuuuuuuyyy)  headers (HsWireStep)
+ *   a(uuuuuuuuuuuuuuyyyy) headers (HsWireStep)
  *   as  strings appended to the shared string table
  *   au  frames, for steps whose frames changed other than the innermost
  *       line: the step keeps the outermost keep_frames frames of the step
@@ -83,7 +83,7 @@ typedef enum
  *   a(uuuu) gc runs: generation, collections, collected, uncollectable
  *   ay  stdout written during the steps     ay  stderr likewise
  */
-#define HS_WIRE_STEP_TYPE_STRING "(uuuuuuuuuuuuuuyyy)"
+#define HS_WIRE_STEP_TYPE_STRING "(uuuuuuuuuuuuuuyyyy)"
 #define HS_STEPS_TYPE_STRING "(ua" HS_WIRE_STEP_TYPE_STRING "asaua(txxuuuuuu)a(uu)a(uu)a(uuuu)aua(uu)a(uuuu)ayay)"
 #define HS_STEPS_TYPE ((const GVariantType *) HS_STEPS_TYPE_STRING)
 
@@ -193,7 +193,7 @@ typedef enum
 #define HS_OBJECT_GENERATION(flags) ((int) (((flags) >> HS_OBJECT_GENERATION_SHIFT) & 3))
 #define HS_OBJECT_NO_GENERATION 3
 
-/* Laid out like the GVariant (uuuuuuuuuuuuuuyyy): 59 bytes padded to 60. */
+/* Laid out like the GVariant (uuuuuuuuuuuuuuyyyy): 60 bytes. */
 typedef struct
 {
   guint32 line;
@@ -214,8 +214,10 @@ typedef struct
   guint8  frames_changed;
   guint8  return_borrowed;  /* 0 or 1, with return_ref: the return has not
                              * taken its reference yet (see
-                             * hs_py_frame_returns_borrowed()) */
-  guint8  padding;        /* zero, as GVariant's normal form wants */
+                             * hs_py_frame_return_kind()) */
+  guint8  yielded;        /* 0 or 1, with return_ref: the frame stops at a
+                           * yield, and hands the value to whoever resumed
+                           * it, to be resumed itself later */
 } HsWireStep;
 
 /* Laid out like the GVariant (txxuuuuuu) so arrays of it are fixed-size. */

@@ -322,6 +322,18 @@ hs_py_frame_previous (HsPyFrame *frame)
   return (HsPyFrame *) f;
 }
 
+/* The generator or coroutine whose frame this is, or NULL for a frame
+ * of a plain call.  Borrowed: the generator lives as long as its frame. */
+PyObject *
+hs_py_frame_generator (HsPyFrame *frame)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+
+  g_assert (frame != NULL);
+
+  return f->owner == FRAME_OWNED_BY_GENERATOR ? (PyObject *) _PyFrame_GetGenerator (f) : NULL;
+}
+
 PyCodeObject *
 hs_py_frame_code (HsPyFrame *frame)
 {
@@ -809,39 +821,55 @@ hs_py_count_handled (PyObject *exc)
   return n;
 }
 
-/* Whether the frame, stopped for its return, hands back a constant it
- * holds no reference to yet.  From 3.12 on, RETURN_CONST reports the
- * return before its Py_INCREF (INSTRUMENTED_RETURN_CONST in
- * Python/bytecodes.c): at that event only the code's constants hold the
- * value, and the "return value" arrow is not a reference yet.  RETURN_VALUE
- * returns what it popped off the stack, a reference it owns.  The opcode
- * is read from the code's kept copy (hs_py_code_keep_bytecode()), since
- * the live one may be instrumented for line events. */
-gboolean
-hs_py_frame_returns_borrowed (HsPyFrame *frame)
+/* How the frame, stopped for its return, hands back its value, read
+ * from the instruction it stopped at:
+ * - HS_PY_RETURN_YIELD: YIELD_VALUE, a generator or coroutine that stops
+ *   for now (yield, yield from, await), whose frame lives on;
+ * - HS_PY_RETURN_BORROWED: a constant it holds no reference to yet.  From
+ *   3.12 on, RETURN_CONST reports the return before its Py_INCREF
+ *   (INSTRUMENTED_RETURN_CONST in Python/bytecodes.c): at that event only
+ *   the code's constants hold the value, and the "return value" arrow is
+ *   not a reference yet;
+ * - HS_PY_RETURN_OWNED otherwise: RETURN_VALUE returns what it popped off
+ *   the stack, a reference it owns.
+ * The opcode is read from the code's kept copy (hs_py_code_keep_bytecode()),
+ * since the live one may be instrumented for line events. */
+HsPyReturnKind
+hs_py_frame_return_kind (HsPyFrame *frame)
 {
-#if PY_VERSION_HEX >= 0x030C0000
   _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
   int lasti = _PyInterpreterFrame_LASTI (f);
-  PyObject *bytes = PyCode_GetCode (HS_FRAME_CODE (f));
-  gboolean borrowed;
+  PyObject *bytes;
+  int op = -1;
 
   g_assert (frame != NULL);
 
+  bytes = PyCode_GetCode (HS_FRAME_CODE (f));
   if (bytes == NULL)
     {
       PyErr_Clear ();
-      return FALSE;
+      return HS_PY_RETURN_OWNED;
     }
-  borrowed = lasti >= 0 && lasti < PyBytes_GET_SIZE (bytes) / 2 &&
-             ((const guint8 *) PyBytes_AS_STRING (bytes))[2 * lasti] == RETURN_CONST;
-  Py_DECREF (bytes);
-  return borrowed;
-#else
-  g_assert (frame != NULL);
+  if (lasti >= 0 && lasti < PyBytes_GET_SIZE (bytes) / 2)
+    {
+      const guint8 *units = (const guint8 *) PyBytes_AS_STRING (bytes);
 
-  return FALSE;
+      op = units[2 * lasti];
+#if PY_VERSION_HEX >= 0x030D0000
+      /* 3.13 reports a yield with the frame already at the RESUME that
+       * follows its YIELD_VALUE (which has no cache entries) */
+      if (op == RESUME && lasti > 0 && units[2 * (lasti - 1)] == YIELD_VALUE)
+        op = YIELD_VALUE;
 #endif
+    }
+  Py_DECREF (bytes);
+  if (op == YIELD_VALUE)
+    return HS_PY_RETURN_YIELD;
+#if PY_VERSION_HEX >= 0x030C0000
+  if (op == RETURN_CONST)
+    return HS_PY_RETURN_BORROWED;
+#endif
+  return HS_PY_RETURN_OWNED;
 }
 
 /* Whether control never goes on to the next instruction after op: a
@@ -874,9 +902,12 @@ ends_flow (int op)
  * last stopped for a line, plus the stack effect of each instruction from
  * there to the one the frame runs, if none of them leaves for good (see
  * ends_flow()).  That instruction must be a CALL (CALL_KW in 3.13) with
- * `callable` where it keeps what it calls: a depth that came out wrong
- * could read slots the stack has left.  NULL, and *n_items 0, when any
- * of that fails.  *keywords tells whether the call passes arguments by
+ * `callable` where it keeps what it calls, or, when callable is NULL,
+ * with one of the n_passed objects `passed` as its self or one of its
+ * arguments: a depth that came out wrong could read slots the stack has
+ * left, so it is only trusted where it finds an object known to be alive
+ * where the call keeps it.  NULL, and *n_items 0, when any of that
+ * fails.  *keywords tells whether the call passes arguments by
  * name (KW_NAMES before it in 3.11 and 3.12); the call's n_arguments
  * arguments, positional then keywords', are the items from
  * *first_argument on.  The bytecode is the code's
@@ -887,6 +918,8 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
                            int        from,
                            int        from_depth,
                            PyObject  *callable,
+                           PyObject  *const *passed,
+                           guint      n_passed,
                            int       *n_items,
                            gboolean  *keywords,
                            int       *first_argument,
@@ -903,7 +936,7 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
   const guint8 *units;
   gboolean ok = FALSE;
 
-  g_assert (frame != NULL && callable != NULL && n_items != NULL && keywords != NULL);
+  g_assert (frame != NULL && (callable != NULL) != (n_passed > 0) && n_items != NULL && keywords != NULL);
   g_assert (first_argument != NULL && n_arguments != NULL);
 
   *n_items = 0;
@@ -968,15 +1001,25 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
 #if PY_VERSION_HEX >= 0x030D0000
   below = op == CALL ? 2 : op == CALL_KW ? 3 : -1;
   if (below > 0 && depth >= oparg + below && depth <= code->co_stacksize)
-    ok = f->localsplus[base + depth - oparg - below] == callable;
+    ok = callable == NULL || f->localsplus[base + depth - oparg - below] == callable;
   *keywords = op == CALL_KW;
   *first_argument = depth - oparg - (op == CALL_KW ? 1 : 0);
 #else
   below = op == CALL ? 1 : -1;
   if (below > 0 && depth >= oparg + 2 && depth <= code->co_stacksize)
-    ok = f->localsplus[base + depth - oparg - below] == callable;
+    ok = callable == NULL || f->localsplus[base + depth - oparg - below] == callable;
   *first_argument = depth - oparg;
 #endif
+  /* what the call passes: self, or what it calls in 3.11 and 3.12 when
+   * there is no self (which is no harm: an object found there is alive
+   * all the same), then its arguments */
+  if (ok && callable == NULL)
+    {
+      ok = FALSE;
+      for (int k = *first_argument - 1; k < *first_argument + oparg && !ok; k++)
+        for (guint p = 0; p < n_passed && !ok; p++)
+          ok = f->localsplus[base + k] == passed[p];
+    }
 
 out:
   Py_DECREF (bytes);

@@ -19,6 +19,15 @@ G_BEGIN_DECLS
 
 typedef struct _HsPyFrame HsPyFrame;   /* a live interpreter frame */
 
+/* How a frame stopped for its return hands back its value (see
+ * hs_py_frame_return_kind()) */
+typedef enum
+{
+  HS_PY_RETURN_OWNED,
+  HS_PY_RETURN_BORROWED,
+  HS_PY_RETURN_YIELD,
+} HsPyReturnKind;
+
 typedef void (*HsPyAttrFunc)  (const char *name,
                                PyObject   *value,
                                gpointer    user_data);
@@ -34,12 +43,15 @@ int         hs_py_frame_line           (HsPyFrame     *frame);
 PyObject  **hs_py_frame_stack          (HsPyFrame     *frame,
                                         int           *n_items);
 int         hs_py_frame_lasti          (HsPyFrame     *frame);
-gboolean    hs_py_frame_returns_borrowed (HsPyFrame   *frame);
+HsPyReturnKind hs_py_frame_return_kind (HsPyFrame   *frame);
+PyObject   *hs_py_frame_generator      (HsPyFrame     *frame);
 guint       hs_py_count_handled        (PyObject      *exc);
 PyObject  **hs_py_frame_stack_in_call  (HsPyFrame     *frame,
                                         int            from,
                                         int            from_depth,
                                         PyObject      *callable,
+                                        PyObject      *const *passed,
+                                        guint          n_passed,
                                         int           *n_items,
                                         gboolean      *keywords,
                                         int           *first_argument,

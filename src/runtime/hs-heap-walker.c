@@ -73,7 +73,7 @@ typedef struct
 static GArray *stack;              /* StackFrame, locals owned */
 static GArray *module_frames;      /* guint: the indices in it of module frames */
 static PyObject *finished_globals; /* the script's globals, drawn once it has finished */
-static gboolean return_borrowed;   /* this step returns a constant it holds no reference to yet */
+static HsPyReturnKind return_kind; /* how this step's return hands back its value */
 static GPtrArray *stack_frames;    /* HsPyFrame*, outermost first: for hs-holders */
 static GPtrArray *new_frames;      /* scratch: frames above those kept, innermost first */
 
@@ -1332,7 +1332,8 @@ add_vars (guint      kept,
     }
 
   if (return_value != NULL)
-    hs_step_builder_set_return (builder, visit_root (return_value), return_borrowed);
+    hs_step_builder_set_return (builder, visit_root (return_value),
+                                return_kind == HS_PY_RETURN_BORROWED, return_kind == HS_PY_RETURN_YIELD);
 }
 
 /* tp_traverse callbacks for the garbage analysis, in the manner of gc's own
@@ -2219,7 +2220,7 @@ hs_heap_walker_step (HsPyFrame *innermost,
   matched = update_stack (innermost);
   hs_holders_begin_step (stack_frames, matched > 0 ? matched - 1 : 0, event, module_globals, return_value);
   finished_globals = module_globals;
-  return_borrowed = return_value != NULL && innermost != NULL && hs_py_frame_returns_borrowed (innermost);
+  return_kind = return_value != NULL && innermost != NULL ? hs_py_frame_return_kind (innermost) : HS_PY_RETURN_OWNED;
   kept = full_walk ? 0 : count_kept_frames (matched);
   read_vars (kept, module_globals, line);
 

@@ -1365,6 +1365,37 @@ typedef struct
   int       n_arguments;
 } ClassCall;
 
+/* Where user_frames[i], a frame in a call that the frame above it runs
+ * for, last stopped for a line before that call, and how deep its value
+ * stack was then: FALSE when it has not stopped since it was entered. */
+static gboolean
+line_before_call (GPtrArray *user_frames,
+                  guint      i,
+                  int       *from,
+                  int       *from_depth)
+{
+  HsPyFrame *frame = g_ptr_array_index (user_frames, i);
+  const LinePositions *seen;
+  int lasti, best = -1;
+
+  if (i + 1 >= user_frames->len || i >= line_positions->len)
+    return FALSE;
+  seen = &g_array_index (line_positions, LinePositions, i);
+  if (!positions_of (seen, frame) ||
+      hs_py_frame_previous (g_ptr_array_index (user_frames, i + 1)) != frame)
+    return FALSE;
+  /* the nearest line before the call */
+  lasti = hs_py_frame_lasti (frame);
+  for (guint k = 0; k < seen->n; k++)
+    if (seen->lasti[k] <= lasti && (best < 0 || seen->lasti[k] > seen->lasti[best]))
+      best = (int) k;
+  if (best < 0)
+    return FALSE;
+  *from = seen->lasti[best];
+  *from_depth = seen->depth[best];
+  return TRUE;
+}
+
 /* The value stack of user_frames[i], a frame that is in a call to C and
  * so saved no stack top: only while the frame above it runs the __init__
  * of a class that frame i called, which tells what the call calls. */
@@ -1374,34 +1405,51 @@ stack_in_class_call (GPtrArray *user_frames,
                      int       *n,
                      ClassCall *call)
 {
-  HsPyFrame *frame = g_ptr_array_index (user_frames, i);
-  HsPyFrame *above;
-  const LinePositions *seen;
   PyObject *made, **items;
-  int lasti, best = -1;
+  int from, from_depth;
 
   *n = 0;
   *call = (ClassCall) { NULL, FALSE, 0, 0 };
-  if (i + 1 >= user_frames->len || i >= line_positions->len)
+  if (!line_before_call (user_frames, i, &from, &from_depth) ||
+      (made = hs_py_frame_init_instance (g_ptr_array_index (user_frames, i + 1))) == NULL)
     return NULL;
-  above = g_ptr_array_index (user_frames, i + 1);
-  seen = &g_array_index (line_positions, LinePositions, i);
-  if (!positions_of (seen, frame) || hs_py_frame_previous (above) != frame ||
-      (made = hs_py_frame_init_instance (above)) == NULL)
-    return NULL;
-  /* the nearest line before the call */
-  lasti = hs_py_frame_lasti (frame);
-  for (guint k = 0; k < seen->n; k++)
-    if (seen->lasti[k] <= lasti && (best < 0 || seen->lasti[k] > seen->lasti[best]))
-      best = (int) k;
-  if (best < 0)
-    return NULL;
-  items = hs_py_frame_stack_in_call (frame, seen->lasti[best], seen->depth[best],
-                                     (PyObject *) Py_TYPE (made), n, &call->keywords,
+  items = hs_py_frame_stack_in_call (g_ptr_array_index (user_frames, i), from, from_depth,
+                                     (PyObject *) Py_TYPE (made), NULL, 0, n, &call->keywords,
                                      &call->first_argument, &call->n_arguments);
   if (items != NULL)
     call->instance = made;
   return items;
+}
+
+/* The value stack of user_frames[i], a frame in a call to C that runs
+ * the frame above it, where that call passes the frame's generator or
+ * its function: next (g), g.send (v), list (g), sum (x for x in xs),
+ * sorted (xs, key=f).  While the generator runs, what holds it is that
+ * argument on the caller's stack, and so are the other arguments.  What
+ * C code such as map (f, xs) keeps in objects of its own stays "other". */
+static PyObject **
+stack_in_c_call (GPtrArray *user_frames,
+                 guint      i,
+                 int       *n)
+{
+  HsPyFrame *above;
+  PyObject *passed[2];
+  guint n_passed = 0;
+  gboolean keywords;
+  int from, from_depth, first, n_arguments;
+
+  *n = 0;
+  if (!line_before_call (user_frames, i, &from, &from_depth))
+    return NULL;
+  above = g_ptr_array_index (user_frames, i + 1);
+  if ((passed[n_passed] = hs_py_frame_generator (above)) != NULL)
+    n_passed++;
+  if ((passed[n_passed] = hs_py_frame_function (above)) != NULL)
+    n_passed++;
+  if (n_passed == 0)
+    return NULL;
+  return hs_py_frame_stack_in_call (g_ptr_array_index (user_frames, i), from, from_depth,
+                                    NULL, passed, n_passed, n, &keywords, &first, &n_arguments);
 }
 
 /* The code of a function, or NULL */
@@ -1546,6 +1594,8 @@ hs_holders_begin_step (GPtrArray *user_frames,
 
       if (items == NULL && i + 1 < user_frames->len)
         items = stack_in_class_call (user_frames, i, &n, &call);
+      if (items == NULL && i + 1 < user_frames->len)
+        items = stack_in_c_call (user_frames, i, &n);
       /* The call of a class holds the object it made while __init__
        * runs, and its arguments: _PyObject_MakeTpCall() packs them in a
        * tuple, and the keywords' in a dict.  With keywords it holds them

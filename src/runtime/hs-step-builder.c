@@ -284,14 +284,17 @@ hs_step_builder_set_output (HsStepBuilder *self,
 }
 
 /* borrowed: the return has not taken its reference yet, so the arrow
- * drawn for it holds none (see hs_py_frame_returns_borrowed()) */
+ * drawn for it holds none; yielded: the frame yields the value, and lives
+ * on (see hs_py_frame_return_kind()) */
 void
 hs_step_builder_set_return (HsStepBuilder *self,
                             guint32        ref,
-                            gboolean       borrowed)
+                            gboolean       borrowed,
+                            gboolean       yielded)
 {
   self->step.return_ref = ref;
   self->step.return_borrowed = ref != 0 && borrowed;
+  self->step.yielded = ref != 0 && yielded;
 }
 
 /* Compares the frames past those kept with the previous step's: how many

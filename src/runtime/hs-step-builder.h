@@ -55,7 +55,8 @@ void           hs_step_builder_set_output (HsStepBuilder *self,
                                            GBytes        *err);
 void           hs_step_builder_set_return (HsStepBuilder *self,
                                            guint32        ref,
-                                           gboolean       borrowed);
+                                           gboolean       borrowed,
+                                           gboolean       yielded);
 void           hs_step_builder_end        (HsStepBuilder *self);
 void           hs_step_builder_abandon_step (HsStepBuilder *self);
 gsize          hs_step_builder_get_pending_size (HsStepBuilder *self);

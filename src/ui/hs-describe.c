@@ -411,7 +411,11 @@ hs_describe_refcount_breakdown (HsSnapshot *snapshot,
     {
       const char *function = frames[n_frames - 1].function;
 
-      if (!hs_snapshot_get_return_borrowed (snapshot))
+      if (hs_snapshot_get_yielded (snapshot))
+        /* Translators: the arrow from a generator frame's "yielded value"
+         * row; %s is the generator's function */
+        g_ptr_array_add (breakdown->drawn, g_strdup_printf (_("value yielded by %s"), function));
+      else if (!hs_snapshot_get_return_borrowed (snapshot))
         /* Translators: the arrow from a frame's "return value" row; %s is the function */
         g_ptr_array_add (breakdown->drawn, g_strdup_printf (_("return value of %s"), function));
       else

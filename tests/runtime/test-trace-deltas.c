@@ -13,7 +13,7 @@
  * (or a program forging frames) could send them.  Each step header is
  * (line, return, n_strings, n_frame_words, n_objects, n_refcounts,
  * n_owners, n_edges, n_removed, n_freed, n_gc, n_out, n_err, keep_frames,
- * event, frames_changed, return_borrowed).
+ * event, frames_changed, return_borrowed, yielded).
  */
 
 static GVariant *
@@ -50,7 +50,7 @@ test_add_and_remove_in_one_step (void)
 
   /* step 0: ref 1 enters and leaves; ref 2 enters, changes, and is freed */
   g_assert_true (append (trace,
-                         "(0, [(1, 0, 3, 4, 3, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0)],"
+                         "(0, [(1, 0, 3, 4, 3, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0)],"
                          " ['<module>', 'int', '1'], [0, 1, 0, 0],"
                          " [(140, 1, 28, 1, 1, 2, 0, 0, 0), (150, 1, 28, 2, 1, 2, 0, 0, 0),"
                          "  (160, 1, 28, 3, 1, 2, 0, 0, 0)],"
@@ -59,8 +59,8 @@ test_add_and_remove_in_one_step (void)
   /* steps 1 and 2: nothing changes; clearing the previous step's marks must
    * only touch live objects */
   g_assert_true (append (trace,
-                         "(1, [(2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),"
-                         "     (3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)],"
+                         "(1, [(2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),"
+                         "     (3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)],"
                          " [], [], [], [], [], [], [], [], [], [], [])", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (hs_trace_get_n_steps (trace), ==, 3);
@@ -98,14 +98,14 @@ test_invalid_step_changes_nothing (void)
   guint n;
 
   g_assert_true (append (trace,
-                         "(0, [(1, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)],"
+                         "(0, [(1, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
                          " ['<module>', 'x'], [0, 1, 0, 0],"
                          " [], [], [], [], [], [], [], [], [])", &error));
   g_assert_no_error (error);
 
   /* ref 5 enters, then a refcount for the unknown ref 9 */
   g_assert_false (append (trace,
-                          "(1, [(2, 0, 2, 0, 1, 1, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0)],"
+                          "(1, [(2, 0, 2, 0, 1, 1, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0)],"
                           " ['int', '5'], [], [(140, 1, 28, 5, 2, 3, 0, 0, 0)],"
                           " [(9, 1)], [], [], [], [], [], [97, 98, 99], [])", &error));
   g_test_message ("%s", error->message);
@@ -115,7 +115,7 @@ test_invalid_step_changes_nothing (void)
 
   /* x bound to ref 5, which no valid step ever added */
   g_assert_false (append (trace,
-                          "(1, [(2, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)],"
+                          "(1, [(2, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
                           " [], [0, 2, 1, 0, 1, 5], [], [], [], [], [], [], [], [], [])", &error));
   g_test_message ("%s", error->message);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
@@ -145,13 +145,13 @@ test_keep_frames (void)
 
   /* step 0: <module> and f, whose x is ref 7 */
   g_assert_true (append (trace,
-                         "(0, [(1, 0, 5, 10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)],"
+                         "(0, [(1, 0, 5, 10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
                          " ['<module>', 'f', 'x', 'int', '5'], [0, 1, 0, 0, 1, 3, 1, 0, 2, 7],"
                          " [(140, 1, 28, 7, 3, 4, 0, 0, 0)], [], [], [], [], [], [], [], [])", &error));
   g_assert_no_error (error);
   /* step 1: a call keeps both and adds a frame */
   g_assert_true (append (trace,
-                         "(1, [(5, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 1, 0)],"
+                         "(1, [(5, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 1, 0, 0)],"
                          " [], [1, 5, 0, 0], [], [], [], [], [], [], [], [], [])", &error));
   g_assert_no_error (error);
   snap = hs_trace_get_snapshot (trace, 1);
@@ -165,14 +165,14 @@ test_keep_frames (void)
 
   /* x's object leaves while the frame that binds it is kept */
   g_assert_false (append (trace,
-                          "(2, [(6, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0)],"
+                          "(2, [(6, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0)],"
                           " [], [], [], [], [], [], [7], [], [], [], [])", &error));
   g_test_message ("%s", error->message);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_clear_error (&error);
   /* more frames kept than there are */
   g_assert_false (append (trace,
-                          "(2, [(6, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 1, 0)],"
+                          "(2, [(6, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0)],"
                           " [], [1, 6, 0, 0], [], [], [], [], [], [], [], [], [])", &error));
   g_test_message ("%s", error->message);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
@@ -181,7 +181,7 @@ test_keep_frames (void)
 
   /* an unbound name past the frame's words */
   g_assert_false (append (trace,
-                          "(2, [(3, 0, 0, 5, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 1, 0)],"
+                          "(2, [(3, 0, 0, 5, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 1, 0, 0)],"
                           " [], [1, 3, 0, 2, 2], [], [], [], [], [7], [], [], [], [])", &error));
   g_test_message ("%s", error->message);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
@@ -190,7 +190,7 @@ test_keep_frames (void)
   /* it may leave with the frames replaced: f is replaced by one where x
    * is unbound */
   g_assert_true (append (trace,
-                         "(2, [(3, 0, 0, 5, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 1, 0)],"
+                         "(2, [(3, 0, 0, 5, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 1, 0, 0)],"
                          " [], [1, 3, 0, 1, 2], [], [], [], [], [7], [], [], [], [])", &error));
   g_assert_no_error (error);
   g_clear_pointer (&snap, hs_snapshot_unref);
@@ -202,6 +202,47 @@ test_keep_frames (void)
   g_assert_cmpstr (frames[1].unbound[0], ==, "x");
 }
 
+/* The marks of a return step: a yield must hand out a value, and is never
+ * a borrowed return (RETURN_CONST); each mark is 0 or 1.  A worker that
+ * sends otherwise is refused, and the trace keeps what it had. */
+static void
+test_return_marks (void)
+{
+  static const struct { const char *header; gboolean valid; } steps[] = {
+    { "(2, 0, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 1)", FALSE },   /* a yield of nothing */
+    { "(2, 5, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 1, 1)", FALSE },   /* yielded and borrowed */
+    { "(2, 5, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 2)", FALSE },   /* neither 0 nor 1 */
+    { "(2, 5, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 1)", TRUE },
+  };
+  g_autoptr(HsTrace) trace = hs_trace_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSnapshot) snap = NULL;
+
+  g_assert_true (append (trace,
+                         "(0, [(1, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
+                         " ['<module>', 'x'], [0, 1, 0, 0],"
+                         " [], [], [], [], [], [], [], [], [])", &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("(1, [%s], ['int', '5'], [], [(140, 1, 28, 5, 2, 3, 0, 0, 0)],"
+                                               " [], [], [], [], [], [], [], [])", steps[i].header);
+
+      g_assert_cmpint (append (trace, text, &error), ==, steps[i].valid);
+      if (!steps[i].valid)
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+          g_clear_error (&error);
+        }
+      g_assert_no_error (error);
+      g_assert_cmpuint (hs_trace_get_n_steps (trace), ==, steps[i].valid ? 2 : 1);
+    }
+  snap = hs_trace_get_snapshot (trace, 1);
+  g_assert_true (hs_snapshot_get_yielded (snap));
+  g_assert_false (hs_snapshot_get_return_borrowed (snap));
+  g_assert_cmpuint (hs_snapshot_get_return_ref (snap), ==, 5);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -211,6 +252,7 @@ main (int    argc,
   g_test_add_func ("/runtime/trace/add-and-remove-in-one-step", test_add_and_remove_in_one_step);
   g_test_add_func ("/runtime/trace/invalid-step-changes-nothing", test_invalid_step_changes_nothing);
   g_test_add_func ("/runtime/trace/keep-frames", test_keep_frames);
+  g_test_add_func ("/runtime/trace/return-marks", test_return_marks);
 
   return g_test_run ();
 }

@@ -516,6 +516,63 @@ test_return_borrowed (HsTraceFixture *f,
   }
 }
 
+/* A generator's yield is marked so in both formats and read back so; the
+ * window labels its row "yielded value", and a mark without a value is
+ * refused. */
+static void
+test_yielded (HsTraceFixture *f,
+              gconstpointer   data)
+{
+  HsTrace *trace = hs_trace_fixture_run (f,
+                                         "def g():\n"
+                                         "    yield [1]\n"
+                                         "    return [2]\n"
+                                         "it = g()\n"
+                                         "a = next(it)\n"
+                                         "b = next(it, None)\n");
+  static const char *bad =
+    "{\"format\": \"heapscope-trace-1\", \"status\": \"finished\", \"steps\": [{\"index\": 0, \"line\": 1,"
+    " \"event\": \"return\", \"yielded\": true, \"frames\": [{\"function\": \"g\", \"line\": 1, \"vars\": []}],"
+    " \"objects\": []}]}";
+  guint n_yielded = 0, n_returned = 0;
+
+  for (int format = HS_TRACE_JSON_DELTAS; format <= HS_TRACE_JSON_SNAPSHOTS; format++)
+    {
+      g_autofree char *json = write_json (trace, format);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsTrace) loaded = read_json (json, -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (json, "\"yielded\":true"));
+      for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
+        {
+          g_autoptr(HsSnapshot) a = hs_trace_get_snapshot (trace, i);
+          g_autoptr(HsSnapshot) b = hs_trace_get_snapshot (loaded, i);
+          const HsFrame *frames;
+          guint n_frames;
+
+          g_assert_cmpint (hs_snapshot_get_yielded (b), ==, hs_snapshot_get_yielded (a));
+          frames = hs_snapshot_get_frames (a, &n_frames);
+          if (hs_snapshot_get_event (a) != HS_EVENT_RETURN || n_frames == 0 ||
+              !g_str_equal (frames[n_frames - 1].function, "g"))
+            continue;
+          /* the yield, then the return at the second next () */
+          n_yielded += hs_snapshot_get_yielded (a);
+          n_returned += !hs_snapshot_get_yielded (a);
+        }
+    }
+  g_assert_cmpuint (n_yielded, ==, 2);
+  g_assert_cmpuint (n_returned, ==, 2);
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HsTrace) loaded = read_json (bad, -1, &error);
+
+    g_assert_null (loaded);
+    g_assert_error (error, HS_TRACE_READER_ERROR, HS_TRACE_READER_ERROR_INVALID);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -542,5 +599,7 @@ main (int   argc,
               hs_trace_fixture_setup, test_held_refcount, hs_trace_fixture_teardown);
   g_test_add ("/runtime/trace-reader/return-borrowed", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_return_borrowed, hs_trace_fixture_teardown);
+  g_test_add ("/runtime/trace-reader/yielded", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_yielded, hs_trace_fixture_teardown);
   return g_test_run ();
 }

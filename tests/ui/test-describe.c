@@ -1498,6 +1498,24 @@ static const char *returned_constant_program =
   "z = h()\n"
   "done = True\n";
 
+/* The label of the innermost frame's row that points at what it hands
+ * back, at step snapshot */
+static const char *
+returned_row_label (HsSnapshot *snapshot)
+{
+  g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    for (guint r = 0; r < boxes[b].n_rows; r++)
+      if (boxes[b].kind == HS_LAYOUT_BOX_FRAME &&
+          boxes[b].rows[r].target == hs_snapshot_get_return_ref (snapshot))
+        return g_intern_string (boxes[b].rows[r].label);
+  return NULL;
+}
+
 /* The return step of function, which must be there */
 static HsSnapshot *
 return_of (HsTrace    *t,
@@ -1559,19 +1577,7 @@ test_returned_constant (HsTraceFixture *f,
       g_assert_true (listed);
     }
   /* the row is drawn either way, and says when it holds no reference */
-  {
-    g_autoptr(HsLayout) layout = hs_layout_new (from_f, NULL, NULL);
-    const HsLayoutBox *boxes;
-    guint n_boxes;
-    const char *label = NULL;
-
-    boxes = hs_layout_get_boxes (layout, &n_boxes);
-    for (guint b = 0; b < n_boxes; b++)
-      for (guint r = 0; r < boxes[b].n_rows; r++)
-        if (boxes[b].kind == HS_LAYOUT_BOX_FRAME && boxes[b].rows[r].target == hs_snapshot_get_return_ref (from_f))
-          label = boxes[b].rows[r].label;
-    g_assert_cmpstr (label, ==, borrows ? "return value (no reference yet)" : "return value");
-  }
+  g_assert_cmpstr (returned_row_label (from_f), ==, borrows ? "return value (no reference yet)" : "return value");
 
   from_g = return_of (t, "g");
   local = breakdown_adding_up (version, from_g, hs_snapshot_get_return_ref (from_g), "g's return value");
@@ -1582,6 +1588,107 @@ test_returned_constant (HsTraceFixture *f,
   from_h = return_of (t, "h");
   pair = breakdown_adding_up (version, from_h, hs_snapshot_get_return_ref (from_h), "h's return value");
   g_assert_cmpint (hs_snapshot_get_return_borrowed (from_h), ==, borrows);
+}
+
+static const char *called_from_c_program =
+  "def countdown(n):\n"              /* 1 */
+  "    while n > 0:\n"               /* 2 */
+  "        yield [n]\n"              /* 3 */
+  "        n -= 1\n"                 /* 4 */
+  "def key(p):\n"                    /* 5 */
+  "    return -p[0]\n"               /* 6 */
+  "g = countdown(2)\n"               /* 7 */
+  "a = next(g)\n"                    /* 8 */
+  "b = next(g)\n"                    /* 9 */
+  "ps = sorted([a, b], key=key)\n"   /* 10 */
+  "done = True\n";                   /* 11 */
+
+/* A frame that calls C code, which calls Python back (next (g) runs the
+ * generator, sorted () calls its key), saves no top of its value stack,
+ * and what that call passes lay there unnamed: the generator read
+ * "+1 other" all the while it ran, and key too.  What sorted () keeps in
+ * its own copy of the list stays "other", so lists are left out while
+ * key runs. */
+static void
+test_called_from_c (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  static const char *const generators[] = { "generator", "function", NULL };
+  static const char *const lists[] = { "list", NULL };
+  const char *stack = "the value stack of <module>";
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, called_from_c_program);
+
+  if (t == NULL)
+    return;
+  g_assert_cmpuint (types_adding_up (version, t, generators, 0, NULL), >, 20);
+  g_assert_cmpuint (types_adding_up (version, t, lists, 0, "key"), >, 10);
+  {
+    g_autoptr(HsSnapshot) yielding = hs_test_step_at_line (t, 3, 0);
+    g_autoptr(HsSnapshot) keyed = hs_test_step_at_line (t, 6, 0);
+    g_autoptr(HsRefcountBreakdown) generator = NULL;
+    g_autoptr(HsRefcountBreakdown) function = NULL;
+
+    g_assert_true (innermost_runs (yielding, "countdown"));
+    generator = hs_describe_refcount_breakdown (yielding, hs_test_var_ref (yielding, "<module>", "g"));
+    g_assert_true (has_drawn (generator, "g (<module>)"));
+    g_assert_cmpuint (named_count (generator, stack), ==, 1);
+    g_assert_cmpint (generator->other, ==, 0);
+    function = hs_describe_refcount_breakdown (keyed, hs_test_var_ref (keyed, "<module>", "key"));
+    g_assert_cmpuint (named_count (function, stack), ==, 1);
+    g_assert_cmpint (function->other, ==, 0);
+  }
+}
+
+static const char *yielded_value_program =
+  "def pairs():\n"                    /* 1 */
+  "    yield [1.5]\n"                  /* 2 */
+  "    return [2.5]\n"                 /* 3 */
+  "g = pairs()\n"                     /* 4 */
+  "a = next(g)\n"                     /* 5 */
+  "b = next(g, None)\n";              /* 6 */
+
+/* A generator's yield is reported as a return, and its row read "return
+ * value", though the frame lives on to be resumed: the row now reads
+ * "yielded value", and the inspector names the arrow so.  The generator's
+ * real return still reads "return value". */
+static void
+test_yielded_value (HsTraceFixture *f,
+                    gconstpointer   data)
+{
+  static const char *const types[] = { "list", "float", "generator", NULL };
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, yielded_value_program);
+  g_autoptr(HsSnapshot) yielding = NULL;
+  g_autoptr(HsSnapshot) returning = NULL;
+  g_autoptr(HsRefcountBreakdown) yielded = NULL;
+
+  if (t == NULL)
+    return;
+  g_assert_cmpuint (types_adding_up (version, t, types, 0, NULL), >, 10);
+  for (guint i = 0; i < hs_trace_get_n_steps (t); i++)
+    {
+      HsSnapshot *s = hs_trace_get_snapshot (t, i);
+
+      if (hs_snapshot_get_event (s) == HS_EVENT_RETURN && innermost_runs (s, "pairs"))
+        {
+          if (yielding == NULL)
+            yielding = s;
+          else if (returning == NULL)
+            returning = s;
+          else
+            g_error ("pairs returns three times");
+        }
+      else
+        hs_snapshot_unref (s);
+    }
+  g_assert_nonnull (returning);
+  g_assert_true (hs_snapshot_get_yielded (yielding));
+  g_assert_cmpstr (returned_row_label (yielding), ==, "yielded value");
+  yielded = breakdown_adding_up (version, yielding, hs_snapshot_get_return_ref (yielding), "the yielded [1.5]");
+  g_assert_true (has_drawn (yielded, "value yielded by pairs"));
+  g_assert_false (hs_snapshot_get_yielded (returning));
+  g_assert_cmpstr (returned_row_label (returning), ==, "return value");
 }
 
 static const char *handled_exception_program =
@@ -2949,6 +3056,8 @@ main (int   argc,
   add_for_each_python ("shared-constants", test_shared_constants);
   add_for_each_python ("inline-values-dict", test_inline_values_dict);
   add_for_each_python ("returned-constant", test_returned_constant);
+  add_for_each_python ("called-from-c", test_called_from_c);
+  add_for_each_python ("yielded-value", test_yielded_value);
   add_for_each_python ("handled-exception", test_handled_exception);
   add_for_each_python ("exception-being-made", test_exception_being_made);
   add_for_each_python ("code-tuples", test_code_tuples);
