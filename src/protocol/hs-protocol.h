@@ -162,6 +162,9 @@ typedef enum
   HS_EDGE_HELD_EXCEPTION, /* the thread's (or a running generator's)
                            * exception being handled, sys.exception ();
                            * label "" */
+  HS_EDGE_HELD_TRACEBACK, /* the finished frame of the code labelled, which
+                           * an exception's traceback keeps: its variables
+                           * and the function it ran */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

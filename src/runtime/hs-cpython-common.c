@@ -768,8 +768,22 @@ hs_py_generator_frame (PyObject *obj,
       gen->gi_frame_state == FRAME_EXECUTING || gen->gi_frame_state >= FRAME_CLEARED)
     return NULL;
   f = (_PyInterpreterFrame *) gen->gi_iframe;
-  *n_locals = CLAMP (f->stacktop, 0, HS_FRAME_CODE (f)->co_nlocalsplus);
+  *n_locals = hs_py_frame_n_live_locals ((HsPyFrame *) f);
   return (HsPyFrame *) f;
+}
+
+/* How many of the variable slots of a frame that does not run (suspended,
+ * or finished and kept by its frame object) hold what they say.  A slot at
+ * or past stacktop is not read: clearing a frame's locals lowers stacktop
+ * and leaves the slots as they were. */
+int
+hs_py_frame_n_live_locals (HsPyFrame *frame)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+
+  g_assert (frame != NULL);
+
+  return CLAMP (f->stacktop, 0, HS_FRAME_CODE (f)->co_nlocalsplus);
 }
 
 /* The frame's value stack, when the frame saved its top: a frame that
@@ -819,6 +833,62 @@ hs_py_count_handled (PyObject *exc)
   for (_PyErr_StackItem *item = tstate->exc_info; item != NULL; item = item->previous_item)
     n += item->exc_value == exc;
   return n;
+}
+
+/* Adds the exceptions being handled: the thread's, and those of the
+ * running generators (see hs_py_count_handled()), innermost first. */
+void
+hs_py_add_handled (GPtrArray *exceptions)
+{
+  PyThreadState *tstate = PyThreadState_Get ();
+
+  g_assert (exceptions != NULL);
+
+  for (_PyErr_StackItem *item = tstate->exc_info; item != NULL; item = item->previous_item)
+    if (item->exc_value != NULL && PyExceptionInstance_Check (item->exc_value))
+      g_ptr_array_add (exceptions, item->exc_value);
+}
+
+/* Adds to frames the finished frames that exc's traceback keeps, and
+ * those of the exceptions it chains to (__cause__, __context__).  Each
+ * entry of a traceback holds a frame object, and a frame object that
+ * outlives its call took the frame's variables and function with it
+ * (take_ownership() in Python/frame.c): after
+ *     def check(v): raise ValueError
+ * the except block's exception keeps check's v alive.  A frame that still
+ * runs, or a generator's, is left out: its variables are drawn already.
+ * seen holds the exceptions and frame objects met, so that each counts
+ * once in a step, whichever exceptions share it. */
+void
+hs_py_add_finished_frames (PyObject   *exc,
+                           GHashTable *seen,
+                           GPtrArray  *frames)
+{
+  g_autoptr(GPtrArray) pending = g_ptr_array_new ();
+
+  g_assert (exc != NULL && seen != NULL && frames != NULL);
+
+  g_ptr_array_add (pending, exc);
+  while (pending->len > 0)
+    {
+      PyBaseExceptionObject *e = g_ptr_array_steal_index (pending, pending->len - 1);
+      PyObject *tb;
+
+      if (!PyExceptionInstance_Check ((PyObject *) e) || !g_hash_table_add (seen, e))
+        continue;
+      for (tb = e->traceback; tb != NULL && PyTraceBack_Check (tb); tb = (PyObject *) ((PyTracebackObject *) tb)->tb_next)
+        {
+          PyFrameObject *frame = ((PyTracebackObject *) tb)->tb_frame;
+
+          if (frame != NULL && g_hash_table_add (seen, frame) &&
+              frame->f_frame != NULL && frame->f_frame->owner == FRAME_OWNED_BY_FRAME_OBJECT)
+            g_ptr_array_add (frames, frame->f_frame);
+        }
+      if (e->cause != NULL)
+        g_ptr_array_add (pending, e->cause);
+      if (e->context != NULL)
+        g_ptr_array_add (pending, e->context);
+    }
 }
 
 /* How the frame, stopped for its return, hands back its value, read

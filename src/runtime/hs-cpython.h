@@ -45,7 +45,12 @@ PyObject  **hs_py_frame_stack          (HsPyFrame     *frame,
 int         hs_py_frame_lasti          (HsPyFrame     *frame);
 HsPyReturnKind hs_py_frame_return_kind (HsPyFrame   *frame);
 PyObject   *hs_py_frame_generator      (HsPyFrame     *frame);
+int         hs_py_frame_n_live_locals  (HsPyFrame     *frame);
 guint       hs_py_count_handled        (PyObject      *exc);
+void        hs_py_add_handled          (GPtrArray     *exceptions);
+void        hs_py_add_finished_frames  (PyObject      *exc,
+                                        GHashTable    *seen,
+                                        GPtrArray     *frames);
 PyObject  **hs_py_frame_stack_in_call  (HsPyFrame     *frame,
                                         int            from,
                                         int            from_depth,

@@ -1816,19 +1816,23 @@ walk_garbage (void)
   drain_queue (&cursor);
 }
 
+/* The objects of the view that a value stack or a traceback's frame holds
+ * now: what they hold changes without them changing, so a fast step reads
+ * them again, at this step and the next */
 static void
 remember_held (void)
 {
-  const GPtrArray *items = hs_holders_get_stack_items ();
+  const GPtrArray *lists[] = { hs_holders_get_stack_items (), hs_holders_get_traceback_items () };
 
   g_ptr_array_set_size (held_entries, 0);
-  for (guint i = 0; items != NULL && i < items->len; i++)
-    {
-      HsEntry *e = hs_registry_lookup (g_ptr_array_index (items, i));
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++)
+      {
+        HsEntry *e = hs_registry_lookup (g_ptr_array_index (lists[l], i));
 
-      if (e != NULL && e->epoch >= base_epoch)
-        g_ptr_array_add (held_entries, e);
-    }
+        if (e != NULL && e->epoch >= base_epoch)
+          g_ptr_array_add (held_entries, e);
+      }
 }
 
 static void

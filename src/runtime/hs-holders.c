@@ -24,6 +24,9 @@ static GPtrArray *roots;            /* the PyCodeObject* it was built from, by f
 static GHashTable *root_uses;       /* PyCodeObject* -> how many frames run it */
 static GHashTable *stack_holdings;  /* PyObject* -> HsHolding* list, this step */
 static GPtrArray *stack_items;      /* its keys: a few, so a scan beats hashing */
+static GHashTable *traceback_holdings; /* PyObject* -> HsHolding* list: what the finished
+                                        * frames that tracebacks keep hold, this step */
+static GPtrArray *traceback_items;  /* its keys */
 static GPtrArray *codes_seen;
 static GPtrArray *global_codes;     /* PyCodeObject*, see update_global_codes () */
 static guint64 global_codes_version; /* of the globals they were read from */
@@ -1507,6 +1510,88 @@ update_global_codes (PyObject *main_globals)
   return TRUE;
 }
 
+/* What the finished frames that tracebacks keep hold (see
+ * hs_py_add_finished_frames ()): their variables, their value stacks and
+ * the functions they ran, each under the frame's name.  The tracebacks
+ * looked at are those of the exceptions being handled, on a value stack,
+ * or named by the script's globals or a running frame's variables, with
+ * the exceptions they chain to.  An exception kept elsewhere, say in
+ * a list, is not looked for, and what its frames hold stays "other".
+ * Read at every step: a traceback grows as its exception rises, and the
+ * frames go when the exception does. */
+static void
+update_traceback_holdings (GPtrArray *user_frames,
+                           PyObject  *main_globals)
+{
+  g_autoptr(GPtrArray) exceptions = g_ptr_array_new ();
+  g_autoptr(GPtrArray) frames = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  PyObject *value;
+  Py_ssize_t pos = 0;
+
+  if (traceback_items->len > 0)
+    {
+      g_hash_table_remove_all (traceback_holdings);
+      g_ptr_array_set_size (traceback_items, 0);
+    }
+  hs_py_add_handled (exceptions);
+  /* where an except clause finds it, before it is handled or named */
+  for (guint i = 0; i < stack_items->len; i++)
+    if (PyExceptionInstance_Check ((PyObject *) stack_items->pdata[i]))
+      g_ptr_array_add (exceptions, stack_items->pdata[i]);
+  if (main_globals != NULL && PyDict_CheckExact (main_globals))
+    while (PyDict_Next (main_globals, &pos, NULL, &value))
+      if (PyExceptionInstance_Check (value))
+        g_ptr_array_add (exceptions, value);
+  for (guint i = 0; i < user_frames->len; i++)
+    {
+      HsPyFrame *frame = g_ptr_array_index (user_frames, i);
+      int n = hs_py_code_n_locals (hs_py_frame_code (frame));
+
+      for (int k = 0; k < n; k++)
+        {
+          PyObject *name;
+
+          value = hs_py_frame_local (frame, k, &name);
+          if (value != NULL && PyExceptionInstance_Check (value))
+            g_ptr_array_add (exceptions, value);
+        }
+    }
+  if (exceptions->len == 0)
+    return;
+
+  frames = g_ptr_array_new ();
+  seen = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < exceptions->len; i++)
+    hs_py_add_finished_frames (g_ptr_array_index (exceptions, i), seen, frames);
+  for (guint i = 0; i < frames->len; i++)
+    {
+      HsPyFrame *frame = g_ptr_array_index (frames, i);
+      PyObject *name = hs_py_frame_code (frame)->co_qualname;
+      PyObject *function = hs_py_frame_function (frame);
+      int n_locals = hs_py_frame_n_live_locals (frame), n_items = 0;
+      PyObject **items = hs_py_frame_stack (frame, &n_items);
+
+      for (int k = 0; k < n_locals + n_items; k++)
+        {
+          PyObject *local_name;
+          PyObject *held = k < n_locals ? hs_py_frame_local (frame, k, &local_name) : items[k - n_locals];
+
+          if (held == NULL)
+            continue;
+          if (!g_hash_table_contains (traceback_holdings, held))
+            g_ptr_array_add (traceback_items, held);
+          hold (traceback_holdings, held, HS_EDGE_HELD_TRACEBACK, name);
+        }
+      if (function != NULL)
+        {
+          if (!g_hash_table_contains (traceback_holdings, function))
+            g_ptr_array_add (traceback_items, function);
+          hold (traceback_holdings, function, HS_EDGE_HELD_TRACEBACK, name);
+        }
+    }
+}
+
 /* user_frames are this step's, outermost first; the first keep of them
  * are those of the last step and have not run since.  event: why the
  * innermost stopped; at a line, before the line's first instruction.
@@ -1527,6 +1612,8 @@ hs_holders_begin_step (GPtrArray *user_frames,
     {
       code_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
       stack_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
+      traceback_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
+      traceback_items = g_ptr_array_new ();
       roots = g_ptr_array_new ();
       root_uses = g_hash_table_new (NULL, NULL);
       codes_seen = g_ptr_array_new ();
@@ -1690,6 +1777,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
     }
   if (update_const_containers (return_value))
     code_epoch++;
+  update_traceback_holdings (user_frames, main_globals);
 }
 
 /* Every table that holdings are read from changes only with code_epoch:
@@ -1727,6 +1815,8 @@ hs_holders_any (HsEntry *entry)
   if (obj == PyImport_GetModuleDict ())
     return TRUE;
   if (PyExceptionInstance_Check (obj) && hs_py_count_handled (obj) > 0)
+    return TRUE;
+  if (traceback_items->len > 0 && g_hash_table_contains (traceback_holdings, obj))
     return TRUE;
   if (stack_items->len > 16)
     return g_hash_table_contains (stack_holdings, obj);
@@ -2064,6 +2154,8 @@ hs_holders_foreach (HsEntry      *entry,
       if (handled > 0)
         func (HS_EDGE_HELD_EXCEPTION, NULL, handled, user_data);
     }
+  if (traceback_items->len > 0)
+    report (g_hash_table_lookup (traceback_holdings, obj), func, user_data);
 }
 
 /* Whether obj is the object that a call of its class made and holds
@@ -2089,6 +2181,14 @@ const GPtrArray *
 hs_holders_get_stack_items (void)
 {
   return stack_items;
+}
+
+/* What the finished frames that tracebacks keep hold now, each object
+ * once (NULL before the first step). */
+const GPtrArray *
+hs_holders_get_traceback_items (void)
+{
+  return traceback_items;
 }
 
 /* Changes whenever what the code objects hold may have changed. */

@@ -42,6 +42,7 @@ void hs_holders_foreach    (HsEntry      *entry,
 
 void hs_holders_end_script     (void);
 
+const GPtrArray *hs_holders_get_traceback_items (void);
 const GPtrArray *hs_holders_get_stack_items (void);
 guint32   hs_holders_get_code_epoch       (void);
 

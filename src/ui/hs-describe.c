@@ -173,6 +173,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_CLASS_DICT:
     case HS_EDGE_HELD_DEFAULTS:
     case HS_EDGE_HELD_EXCEPTION:
+    case HS_EDGE_HELD_TRACEBACK:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -365,6 +366,11 @@ describe_holder (const HsHiddenRef *hidden)
     /* Translators: an except or finally block is running, and Python
      * keeps the exception it handles for sys.exception() */
     return g_strdup (_("the exception being handled (sys.exception())"));
+  if (hidden->kind == HS_EDGE_HELD_TRACEBACK)
+    /* Translators: %s names a function whose call has ended; an exception
+     * raised through it keeps its frame, with its variables, in the
+     * exception's __traceback__ */
+    return g_strdup_printf (_("the finished frame of %s, which an exception's __traceback__ keeps"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

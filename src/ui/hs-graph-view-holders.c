@@ -166,6 +166,10 @@ holder_title (HsEdgeKind  kind,
     case HS_EDGE_HELD_EXCEPTION:
       /* Translators: a box for the exception an except block handles */
       return g_strdup (_("exception being handled"));
+    case HS_EDGE_HELD_TRACEBACK:
+      /* Translators: a box for the frame of a call that has ended, which
+       * a traceback keeps; %s is the function */
+      return g_strdup_printf (_("finished frame of %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -218,6 +222,8 @@ holder_subtitle (HsEdgeKind kind)
       return "__defaults__, __kwdefaults__";
     case HS_EDGE_HELD_EXCEPTION:
       return "sys.exception()";
+    case HS_EDGE_HELD_TRACEBACK:
+      return _("kept by a __traceback__");
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -975,6 +981,11 @@ hs_holder_box_describe (const HsHolderBox *box)
     case HS_EDGE_HELD_EXCEPTION:
       return g_strdup (_("While an except or finally block runs, Python keeps the exception it handles, "
                          "which sys.exception() returns, until the block ends."));
+    case HS_EDGE_HELD_TRACEBACK:
+      return g_strdup_printf (_("The call of %s has ended, but an exception raised through it keeps its "
+                                "frame in its __traceback__, and the frame keeps its variables and its "
+                                "function alive until the exception goes."),
+                              box->holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

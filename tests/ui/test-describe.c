@@ -1768,6 +1768,67 @@ test_handled_exception (HsTraceFixture *f,
   }
 }
 
+static const char *traceback_frames_program =
+  "def check(values):\n"                  /* 1 */
+  "    if not values:\n"                   /* 2 */
+  "        raise ValueError('empty')\n"    /* 3 */
+  "    return values[0]\n"                 /* 4 */
+  "data = [1.5]\n"                         /* 5 */
+  "data.clear()\n"                         /* 6 */
+  "try:\n"                                 /* 7 */
+  "    check(data)\n"                      /* 8 */
+  "except ValueError as err:\n"            /* 9 */
+  "    n = len(data)\n"                    /* 10 */
+  "kept = None\n"                          /* 11 */
+  "try:\n"                                 /* 12 */
+  "    check(data)\n"                      /* 13 */
+  "except ValueError as e:\n"              /* 14 */
+  "    kept = e\n"                         /* 15 */
+  "done = True\n";                         /* 16 */
+
+/* An exception's __traceback__ keeps the frames it was raised through,
+ * and a finished frame keeps its variables and its function: data and
+ * check read "+1 other" all through the except block, and after it for
+ * as long as kept holds the exception.  Not at the exception events,
+ * where the exception in flight is drawn nowhere. */
+static void
+test_traceback_frames (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  static const char *const types[] = { "list", "function", "ValueError", "tuple", NULL };
+  const char *frame_of_check = "the finished frame of check, which an exception's __traceback__ keeps";
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, traceback_frames_program);
+  guint checked = 0;
+
+  if (t == NULL)
+    return;
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+
+      if (hs_snapshot_get_event (snapshot) == HS_EVENT_LINE)
+        checked += types_adding_up_in (version, snapshot, types);
+    }
+  g_assert_cmpuint (checked, >, 20);
+  {
+    g_autoptr(HsSnapshot) handling = hs_test_step_at_line (t, 10, 0);
+    g_autoptr(HsSnapshot) after = hs_test_step_at_line (t, 16, 0);
+    g_autoptr(HsRefcountBreakdown) list = hs_describe_refcount_breakdown (handling, hs_test_var_ref (handling, NULL, "data"));
+    g_autoptr(HsRefcountBreakdown) function = hs_describe_refcount_breakdown (handling, hs_test_var_ref (handling, NULL, "check"));
+    g_autoptr(HsRefcountBreakdown) kept = hs_describe_refcount_breakdown (after, hs_test_var_ref (after, NULL, "data"));
+
+    g_assert_cmpuint (named_count (list, frame_of_check), ==, 1);
+    g_assert_cmpint (list->other, ==, 0);
+    g_assert_cmpuint (named_count (function, frame_of_check), ==, 1);
+    g_assert_cmpint (function->other, ==, 0);
+    /* the first exception went with its block; the second's, kept,
+     * holds check's second frame */
+    g_assert_cmpint (kept->refcount, ==, 2);
+    g_assert_cmpuint (named_count (kept, frame_of_check), ==, 1);
+  }
+}
+
 static const char *exception_being_made_program =
   "class Err(Exception):\n"
   "    def __init__(self, payload, note=None):\n"
@@ -3058,6 +3119,7 @@ main (int   argc,
   add_for_each_python ("returned-constant", test_returned_constant);
   add_for_each_python ("called-from-c", test_called_from_c);
   add_for_each_python ("yielded-value", test_yielded_value);
+  add_for_each_python ("traceback-frames", test_traceback_frames);
   add_for_each_python ("handled-exception", test_handled_exception);
   add_for_each_python ("exception-being-made", test_exception_being_made);
   add_for_each_python ("code-tuples", test_code_tuples);
