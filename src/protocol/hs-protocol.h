@@ -165,6 +165,8 @@ typedef enum
   HS_EDGE_HELD_TRACEBACK, /* the finished frame of the code labelled, which
                            * an exception's traceback keeps: its variables
                            * and the function it ran */
+  HS_EDGE_HELD_FINALIZER, /* CPython's call of the __del__ labelled, which
+                           * keeps the object alive while it runs */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

@@ -788,8 +788,10 @@ hs_py_frame_n_live_locals (HsPyFrame *frame)
 
 /* The frame's value stack, when the frame saved its top: a frame that
  * called another or stopped for the trace function has; a running one
- * (stacktop -1) has not.  stacktop and localsplus are the same in 3.11 to
- * 3.13; the code object is read through the version's own accessor. */
+ * (stacktop -1) has not, and that is what NULL says.  An empty stack that
+ * was saved is not NULL, with *n_items 0.  stacktop and localsplus are the
+ * same in 3.11 to 3.13; the code object is read through the version's own
+ * accessor. */
 PyObject **
 hs_py_frame_stack (HsPyFrame *frame,
                    int       *n_items)
@@ -799,7 +801,7 @@ hs_py_frame_stack (HsPyFrame *frame,
   int base = code->co_nlocalsplus;
 
   *n_items = 0;
-  if (f->stacktop <= base || f->stacktop > base + code->co_stacksize)
+  if (f->stacktop < base || f->stacktop > base + code->co_stacksize)
     return NULL;
   *n_items = f->stacktop - base;
   return f->localsplus + base;
@@ -888,6 +890,66 @@ hs_py_add_finished_frames (PyObject   *exc,
         g_ptr_array_add (pending, e->cause);
       if (e->context != NULL)
         g_ptr_array_add (pending, e->context);
+    }
+}
+
+/* The object whose __del__ frame runs because CPython finalizes it, or
+ * NULL.  A finalizer is called with one reference of its own to the
+ * object: PyObject_CallFinalizerFromDealloc() revives an object whose
+ * last reference went, and the gc's finalize_garbage() takes one on each
+ * object it finalizes.  Told from a __del__ that code calls: the frame's
+ * first variable is an object whose type's __del__ runs this code, and
+ * the frame below, caller, is in no call of its own (a store, a del, an
+ * instruction that let go of the object's last reference) unless the gc
+ * is collecting.  caller_unread tells that caller's value stack was not
+ * read, as that of a frame in a Python call is. */
+PyObject *
+hs_py_frame_finalized (HsPyFrame *frame,
+                       HsPyFrame *caller,
+                       gboolean   caller_unread)
+{
+  static PyObject *del_name;
+  PyCodeObject *code = hs_py_frame_code (frame);
+  PyObject *self, *name, *method;
+  PyObject *bytes;
+  int lasti = hs_py_frame_lasti (caller), op = -1;
+
+  g_assert (frame != NULL && caller != NULL);
+
+  if (del_name == NULL)
+    del_name = PyUnicode_InternFromString ("__del__");
+  if (!caller_unread || code->co_argcount < 1 || hs_py_frame_previous (frame) != caller ||
+      del_name == NULL || PyUnicode_Compare (code->co_name, del_name) != 0 ||
+      (self = hs_py_frame_local (frame, 0, &name)) == NULL || PyCell_Check (self))
+    return NULL;
+  method = _PyType_Lookup (Py_TYPE (self), del_name);   /* borrowed, runs no Python code */
+  if (method == NULL || !PyFunction_Check (method) || PyFunction_GET_CODE (method) != (PyObject *) code)
+    return NULL;
+  if (hs_py_gc_collecting ())
+    return self;
+  bytes = PyCode_GetCode (hs_py_frame_code (caller));
+  if (bytes == NULL)
+    {
+      PyErr_Clear ();
+      return NULL;
+    }
+  if (lasti >= 0 && lasti < PyBytes_GET_SIZE (bytes) / 2)
+    op = ((const guint8 *) PyBytes_AS_STRING (bytes))[2 * lasti];
+  Py_DECREF (bytes);
+  switch (op)
+    {
+    case -1:
+    case CALL:
+    case CALL_FUNCTION_EX:
+#if PY_VERSION_HEX < 0x030C0000
+    case PRECALL:
+#endif
+#if PY_VERSION_HEX >= 0x030D0000
+    case CALL_KW:
+#endif
+      return NULL;
+    default:
+      return self;
     }
 }
 

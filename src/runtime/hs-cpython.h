@@ -46,6 +46,9 @@ int         hs_py_frame_lasti          (HsPyFrame     *frame);
 HsPyReturnKind hs_py_frame_return_kind (HsPyFrame   *frame);
 PyObject   *hs_py_frame_generator      (HsPyFrame     *frame);
 int         hs_py_frame_n_live_locals  (HsPyFrame     *frame);
+PyObject   *hs_py_frame_finalized      (HsPyFrame     *frame,
+                                        HsPyFrame     *caller,
+                                        gboolean       caller_unread);
 guint       hs_py_count_handled        (PyObject      *exc);
 void        hs_py_add_handled          (GPtrArray     *exceptions);
 void        hs_py_add_finished_frames  (PyObject      *exc,

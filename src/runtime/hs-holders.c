@@ -196,6 +196,9 @@ typedef struct
   PyObject     *instance;       /* the object its class's call is setting up, or NULL */
   guint         call_holds;     /* how many references that call holds to it and
                                  * to each argument it passes on */
+  PyObject     *finalized;      /* the object whose __del__ it runs, which the
+                                 * finalizer's caller keeps alive, or NULL */
+  gboolean      stack_unread;   /* it is in a call whose stack could not be read */
   guint         item_start;     /* where its items start in frame_items */
   guint         argument_start; /* those arguments, in call_arguments */
   guint         hold_start;     /* in iterator_holds */
@@ -1654,6 +1657,8 @@ hs_holders_begin_step (GPtrArray *user_frames,
       g_ptr_array_set_size (frame_items, last.item_start);
       if (last.function != NULL)
         unhold_stack_item (last.function, HS_EDGE_HELD_FRAME, last.name);
+      if (last.finalized != NULL)
+        unhold_stack_item (last.finalized, HS_EDGE_HELD_FINALIZER, last.name);
       for (guint k = 0; k < last.call_holds; k++)
         {
           unhold_stack_item (last.instance, HS_EDGE_HELD_INIT, last.name);
@@ -1674,7 +1679,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       int n = 0;
       PyObject **items = hs_py_frame_stack (frame, &n);
       KeptFrame kept = {
-        frame, code, code->co_qualname, function, NULL, 0,
+        frame, code, code->co_qualname, function, NULL, 0, NULL, FALSE,
         frame_items->len, call_arguments->len, iterator_holds->len, stack_iterators->len,
       };
       ClassCall call;
@@ -1683,6 +1688,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
         items = stack_in_class_call (user_frames, i, &n, &call);
       if (items == NULL && i + 1 < user_frames->len)
         items = stack_in_c_call (user_frames, i, &n);
+      kept.stack_unread = items == NULL;
       /* The call of a class holds the object it made while __init__
        * runs, and its arguments: _PyObject_MakeTpCall() packs them in a
        * tuple, and the keywords' in a dict.  With keywords it holds them
@@ -1706,6 +1712,12 @@ hs_holders_begin_step (GPtrArray *user_frames,
                   g_ptr_array_add (call_arguments, caller_items[call.first_argument + k]);
             }
         }
+      /* the frames below are in kept_frames already, read now or kept */
+      if (i > 0)
+        kept.finalized = hs_py_frame_finalized (frame, g_ptr_array_index (user_frames, i - 1),
+                                                g_array_index (kept_frames, KeptFrame, i - 1).stack_unread);
+      if (kept.finalized != NULL)
+        hold_stack_item (kept.finalized, HS_EDGE_HELD_FINALIZER, code->co_qualname);
       if (event == HS_EVENT_LINE && i + 1 == user_frames->len)
         remember_line_position (i, frame, n);
 

@@ -174,6 +174,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_DEFAULTS:
     case HS_EDGE_HELD_EXCEPTION:
     case HS_EDGE_HELD_TRACEBACK:
+    case HS_EDGE_HELD_FINALIZER:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -371,6 +372,11 @@ describe_holder (const HsHiddenRef *hidden)
      * raised through it keeps its frame, with its variables, in the
      * exception's __traceback__ */
     return g_strdup_printf (_("the finished frame of %s, which an exception's __traceback__ keeps"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_FINALIZER)
+    /* Translators: %s names a __del__ method, "Node.__del__"; its last
+     * reference went, or the gc collects it, and CPython keeps it alive
+     * with a reference of its own while __del__ runs */
+    return g_strdup_printf (_("CPython's call of %s, which keeps it alive until it returns"), hidden->holder);
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

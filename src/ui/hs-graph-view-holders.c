@@ -170,6 +170,10 @@ holder_title (HsEdgeKind  kind,
       /* Translators: a box for the frame of a call that has ended, which
        * a traceback keeps; %s is the function */
       return g_strdup_printf (_("finished frame of %s"), holder);
+    case HS_EDGE_HELD_FINALIZER:
+      /* Translators: a box for CPython's call of a __del__ method; %s is
+       * the method, "Node.__del__" */
+      return g_strdup_printf (_("call of %s"), holder);
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -224,6 +228,8 @@ holder_subtitle (HsEdgeKind kind)
       return "sys.exception()";
     case HS_EDGE_HELD_TRACEBACK:
       return _("kept by a __traceback__");
+    case HS_EDGE_HELD_FINALIZER:
+      return _("the finalizer");
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -985,6 +991,12 @@ hs_holder_box_describe (const HsHolderBox *box)
       return g_strdup_printf (_("The call of %s has ended, but an exception raised through it keeps its "
                                 "frame in its __traceback__, and the frame keeps its variables and its "
                                 "function alive until the exception goes."),
+                              box->holder);
+    case HS_EDGE_HELD_FINALIZER:
+      return g_strdup_printf (_("The object's last reference went, or the gc found it unreachable, so CPython "
+                                "calls %s, its finalizer, and keeps the object alive with a reference of its "
+                                "own until the call returns: __del__ can even store self somewhere and so "
+                                "save the object."),
                               box->holder);
     case HS_EDGE_HELD_MODULES:
     default:

@@ -1829,6 +1829,61 @@ test_traceback_frames (HsTraceFixture *f,
   }
 }
 
+static const char *finalizer_program =
+  "import gc\n"                  /* 1 */
+  "class Node:\n"                /* 2 */
+  "    def __del__(self):\n"     /* 3 */
+  "        self.seen = True\n"   /* 4 */
+  "first = Node()\n"             /* 5 */
+  "first = None\n"               /* 6 */
+  "a = Node()\n"                 /* 7 */
+  "b = Node()\n"                 /* 8 */
+  "a.partner = b\n"              /* 9 */
+  "b.partner = a\n"              /* 10 */
+  "a = b = None\n"               /* 11 */
+  "gc.collect()\n"               /* 12 */
+  "p = Node()\n"                 /* 13 */
+  "p.__del__()\n"                /* 14 */
+  "done = True\n";               /* 15 */
+
+/* CPython calls a finalizer with a reference of its own to the object:
+ * it revives an object whose last reference went, and the gc takes one on
+ * each object it finalizes.  An object in its __del__ read "+1 other".
+ * Each Node adds up at every step, in a __del__ after first = None and
+ * in those gc.collect () runs, and in p.__del__ (), which the program
+ * calls: the call holds no reference of its own then.  That call read
+ * "-1 other" at first: its caller's empty stack was taken for one not
+ * saved, as that of a frame in a call to C. */
+static void
+test_finalizer (HsTraceFixture *f,
+                gconstpointer   data)
+{
+  static const char *const types[] = { "Node", NULL };
+  const char *call = "CPython's call of Node.__del__, which keeps it alive until it returns";
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, finalizer_program);
+  guint finalized = 0, called = 0;
+
+  if (t == NULL)
+    return;
+  g_assert_cmpuint (types_adding_up (version, t, types, 0, NULL), >, 10);
+  for (guint step = 0; step < hs_trace_get_n_steps (t); step++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (t, step);
+      g_autoptr(HsRefcountBreakdown) self = NULL;
+
+      if (hs_snapshot_get_event (snapshot) != HS_EVENT_LINE || hs_snapshot_get_line (snapshot) != 4)
+        continue;
+      self = hs_describe_refcount_breakdown (snapshot, hs_test_var_ref (snapshot, NULL, "self"));
+      g_assert_cmpint (self->other, ==, 0);
+      finalized += named_count (self, call) == 1;
+      called += named_count (self, call) == 0;
+    }
+  /* first, then a and b; then p.__del__ () */
+  g_assert_cmpuint (finalized, ==, 3);
+  g_assert_cmpuint (called, ==, 1);
+}
+
 static const char *exception_being_made_program =
   "class Err(Exception):\n"
   "    def __init__(self, payload, note=None):\n"
@@ -3120,6 +3175,7 @@ main (int   argc,
   add_for_each_python ("called-from-c", test_called_from_c);
   add_for_each_python ("yielded-value", test_yielded_value);
   add_for_each_python ("traceback-frames", test_traceback_frames);
+  add_for_each_python ("finalizer", test_finalizer);
   add_for_each_python ("handled-exception", test_handled_exception);
   add_for_each_python ("exception-being-made", test_exception_being_made);
   add_for_each_python ("code-tuples", test_code_tuples);

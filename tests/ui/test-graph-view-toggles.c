@@ -242,6 +242,9 @@ check_holders_are_true (GPtrArray  *holders,
                   case HS_EDGE_HELD_TRACEBACK:
                     title = g_strdup_printf ("finished frame of %s", hidden[h].holder);
                     break;
+                  case HS_EDGE_HELD_FINALIZER:
+                    title = g_strdup_printf ("call of %s", hidden[h].holder);
+                    break;
                   default:
                     title = g_strdup ("sys.modules");
                     break;
