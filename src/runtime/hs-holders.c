@@ -199,12 +199,26 @@ typedef struct
   PyObject     *finalized;      /* the object whose __del__ it runs, which the
                                  * finalizer's caller keeps alive, or NULL */
   gboolean      stack_unread;   /* it is in a call whose stack could not be read */
+  guint         exception_start; /* in frame_exceptions */
   guint         item_start;     /* where its items start in frame_items */
   guint         argument_start; /* those arguments, in call_arguments */
   guint         hold_start;     /* in iterator_holds */
   guint         iterator_start; /* in stack_iterators */
 } KeptFrame;
 static GArray *kept_frames;         /* KeptFrame */
+
+/* A variable of a running frame that named an exception when the frame
+ * was read: its traceback may keep finished frames (see
+ * update_traceback_holdings ()).  Kept with the frame, and compared with
+ * the variable at each step before the exception is read: code can set
+ * a variable of a frame that does not run (f_locals in 3.13). */
+typedef struct
+{
+  HsPyFrame *frame;
+  int        slot;
+  PyObject  *exception;
+} FrameException;
+static GArray *frame_exceptions;    /* FrameException, all frames' in order */
 static GPtrArray *frame_items;      /* PyObject*, all frames' in order */
 static GPtrArray *call_arguments;   /* PyObject*, what each class call passes __init__ */
 
@@ -1517,14 +1531,13 @@ update_global_codes (PyObject *main_globals)
  * hs_py_add_finished_frames ()): their variables, their value stacks and
  * the functions they ran, each under the frame's name.  The tracebacks
  * looked at are those of the exceptions being handled, on a value stack,
- * or named by the script's globals or a running frame's variables, with
- * the exceptions they chain to.  An exception kept elsewhere, say in
+ * or named by the script's globals or a running frame's variables (see
+ * FrameException), with the exceptions they chain to.  An exception kept elsewhere, say in
  * a list, is not looked for, and what its frames hold stays "other".
  * Read at every step: a traceback grows as its exception rises, and the
  * frames go when the exception does. */
 static void
-update_traceback_holdings (GPtrArray *user_frames,
-                           PyObject  *main_globals)
+update_traceback_holdings (PyObject *main_globals)
 {
   g_autoptr(GPtrArray) exceptions = g_ptr_array_new ();
   g_autoptr(GPtrArray) frames = NULL;
@@ -1546,19 +1559,13 @@ update_traceback_holdings (GPtrArray *user_frames,
     while (PyDict_Next (main_globals, &pos, NULL, &value))
       if (PyExceptionInstance_Check (value))
         g_ptr_array_add (exceptions, value);
-  for (guint i = 0; i < user_frames->len; i++)
+  for (guint i = 0; i < frame_exceptions->len; i++)
     {
-      HsPyFrame *frame = g_ptr_array_index (user_frames, i);
-      int n = hs_py_code_n_locals (hs_py_frame_code (frame));
+      FrameException *named = &g_array_index (frame_exceptions, FrameException, i);
+      PyObject *name;
 
-      for (int k = 0; k < n; k++)
-        {
-          PyObject *name;
-
-          value = hs_py_frame_local (frame, k, &name);
-          if (value != NULL && PyExceptionInstance_Check (value))
-            g_ptr_array_add (exceptions, value);
-        }
+      if (hs_py_frame_local (named->frame, named->slot, &name) == named->exception)
+        g_ptr_array_add (exceptions, named->exception);
     }
   if (exceptions->len == 0)
     return;
@@ -1617,6 +1624,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       stack_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
       traceback_holdings = g_hash_table_new_full (NULL, NULL, NULL, holding_free);
       traceback_items = g_ptr_array_new ();
+      frame_exceptions = g_array_new (FALSE, FALSE, sizeof (FrameException));
       roots = g_ptr_array_new ();
       root_uses = g_hash_table_new (NULL, NULL);
       codes_seen = g_ptr_array_new ();
@@ -1659,6 +1667,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
         unhold_stack_item (last.function, HS_EDGE_HELD_FRAME, last.name);
       if (last.finalized != NULL)
         unhold_stack_item (last.finalized, HS_EDGE_HELD_FINALIZER, last.name);
+      g_array_set_size (frame_exceptions, last.exception_start);
       for (guint k = 0; k < last.call_holds; k++)
         {
           unhold_stack_item (last.instance, HS_EDGE_HELD_INIT, last.name);
@@ -1679,7 +1688,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
       int n = 0;
       PyObject **items = hs_py_frame_stack (frame, &n);
       KeptFrame kept = {
-        frame, code, code->co_qualname, function, NULL, 0, NULL, FALSE,
+        frame, code, code->co_qualname, function, NULL, 0, NULL, FALSE, frame_exceptions->len,
         frame_items->len, call_arguments->len, iterator_holds->len, stack_iterators->len,
       };
       ClassCall call;
@@ -1718,6 +1727,14 @@ hs_holders_begin_step (GPtrArray *user_frames,
                                                 g_array_index (kept_frames, KeptFrame, i - 1).stack_unread);
       if (kept.finalized != NULL)
         hold_stack_item (kept.finalized, HS_EDGE_HELD_FINALIZER, code->co_qualname);
+      for (int k = 0; k < hs_py_code_n_locals (code); k++)
+        {
+          PyObject *local_name;
+          FrameException named = { frame, k, hs_py_frame_local (frame, k, &local_name) };
+
+          if (named.exception != NULL && PyExceptionInstance_Check (named.exception))
+            g_array_append_val (frame_exceptions, named);
+        }
       if (event == HS_EVENT_LINE && i + 1 == user_frames->len)
         remember_line_position (i, frame, n);
 
@@ -1789,7 +1806,7 @@ hs_holders_begin_step (GPtrArray *user_frames,
     }
   if (update_const_containers (return_value))
     code_epoch++;
-  update_traceback_holdings (user_frames, main_globals);
+  update_traceback_holdings (main_globals);
 }
 
 /* Every table that holdings are read from changes only with code_epoch:
