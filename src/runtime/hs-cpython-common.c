@@ -774,8 +774,8 @@ hs_py_generator_frame (PyObject *obj,
 
 /* How many of the variable slots of a frame that does not run (suspended,
  * or finished and kept by its frame object) hold what they say.  A slot at
- * or past stacktop is not read: clearing a frame's locals lowers stacktop
- * and leaves the slots as they were. */
+ * or past stacktop is not read: a frame whose locals were cleared has
+ * stacktop 0, whatever its slots still show. */
 int
 hs_py_frame_n_live_locals (HsPyFrame *frame)
 {
@@ -1142,13 +1142,15 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
     ok = callable == NULL || f->localsplus[base + depth - oparg - below] == callable;
   *first_argument = depth - oparg;
 #endif
-  /* what the call passes: self, or what it calls in 3.11 and 3.12 when
-   * there is no self (which is no harm: an object found there is alive
-   * all the same), then its arguments */
+  /* what the call passes as arguments.  Not self: the slot just below
+   * the first argument it passes, self's or the one below it, the callee
+   * may borrow while it runs (PY_VECTORCALL_ARGUMENTS_OFFSET;
+   * functools.partial puts its first argument there), so neither that
+   * slot nor self's can tell the depth is right (found by review) */
   if (ok && callable == NULL)
     {
       ok = FALSE;
-      for (int k = *first_argument - 1; k < *first_argument + oparg && !ok; k++)
+      for (int k = *first_argument; k < *first_argument + oparg && !ok; k++)
         for (guint p = 0; p < n_passed && !ok; p++)
           ok = f->localsplus[base + k] == passed[p];
     }

@@ -1443,17 +1443,23 @@ stack_in_class_call (GPtrArray *user_frames,
 
 /* The value stack of user_frames[i], a frame in a call to C that runs
  * the frame above it, where that call passes the frame's generator or
- * its function: next (g), g.send (v), list (g), sum (x for x in xs),
+ * its function as an argument: next (g), list (g), sum (x for x in xs),
  * sorted (xs, key=f).  While the generator runs, what holds it is that
- * argument on the caller's stack, and so are the other arguments.  What
- * C code such as map (f, xs) keeps in objects of its own stays "other". */
+ * argument on the caller's stack, and so are the other arguments.  The
+ * two slots below the arguments (what is called, and self or NULL) are
+ * left out, as NULL: the callee may borrow the one just below its
+ * arguments while it runs (see hs_py_frame_stack_in_call ()), and what it
+ * then holds is no reference; g.send (v), which passes g as self, stays
+ * "other".  What C code such as map (f, xs) keeps in objects of its own
+ * stays "other" too.  The items are a copy, good until the next call. */
 static PyObject **
 stack_in_c_call (GPtrArray *user_frames,
                  guint      i,
                  int       *n)
 {
+  static GPtrArray *copy;
   HsPyFrame *above;
-  PyObject *passed[2];
+  PyObject *passed[2], **items;
   guint n_passed = 0;
   gboolean keywords;
   int from, from_depth, first, n_arguments;
@@ -1468,8 +1474,16 @@ stack_in_c_call (GPtrArray *user_frames,
     n_passed++;
   if (n_passed == 0)
     return NULL;
-  return hs_py_frame_stack_in_call (g_ptr_array_index (user_frames, i), from, from_depth,
-                                    NULL, passed, n_passed, n, &keywords, &first, &n_arguments);
+  items = hs_py_frame_stack_in_call (g_ptr_array_index (user_frames, i), from, from_depth,
+                                     NULL, passed, n_passed, n, &keywords, &first, &n_arguments);
+  if (items == NULL)
+    return NULL;
+  if (copy == NULL)
+    copy = g_ptr_array_new ();
+  g_ptr_array_set_size (copy, 0);
+  for (int k = 0; k < *n; k++)
+    g_ptr_array_add (copy, k == first - 1 || k == first - 2 ? NULL : items[k]);
+  return (PyObject **) copy->pdata;
 }
 
 /* The code of a function, or NULL */
