@@ -893,6 +893,28 @@ hs_py_add_finished_frames (PyObject   *exc,
     }
 }
 
+/* The opcode of the instruction at offset from the one frame stopped at
+ * (0: that one, -1: the one before), or -1.  Read from the code's kept
+ * copy (hs_py_code_keep_bytecode()), since the live one may be
+ * instrumented for line events or specialised. */
+static int
+frame_opcode (HsPyFrame *frame,
+              int        offset)
+{
+  int at = hs_py_frame_lasti (frame) + offset, op = -1;
+  PyObject *bytes = PyCode_GetCode (hs_py_frame_code (frame));
+
+  if (bytes == NULL)
+    {
+      PyErr_Clear ();
+      return -1;
+    }
+  if (at >= 0 && at < PyBytes_GET_SIZE (bytes) / 2)
+    op = ((const guint8 *) PyBytes_AS_STRING (bytes))[2 * at];
+  Py_DECREF (bytes);
+  return op;
+}
+
 /* The object whose __del__ frame runs because CPython finalizes it, or
  * NULL.  A finalizer is called with one reference of its own to the
  * object: PyObject_CallFinalizerFromDealloc() revives an object whose
@@ -911,8 +933,6 @@ hs_py_frame_finalized (HsPyFrame *frame,
   static PyObject *del_name;
   PyCodeObject *code = hs_py_frame_code (frame);
   PyObject *self, *name, *method;
-  PyObject *bytes;
-  int lasti = hs_py_frame_lasti (caller), op = -1;
 
   g_assert (frame != NULL && caller != NULL);
 
@@ -927,16 +947,7 @@ hs_py_frame_finalized (HsPyFrame *frame,
     return NULL;
   if (hs_py_gc_collecting ())
     return self;
-  bytes = PyCode_GetCode (hs_py_frame_code (caller));
-  if (bytes == NULL)
-    {
-      PyErr_Clear ();
-      return NULL;
-    }
-  if (lasti >= 0 && lasti < PyBytes_GET_SIZE (bytes) / 2)
-    op = ((const guint8 *) PyBytes_AS_STRING (bytes))[2 * lasti];
-  Py_DECREF (bytes);
-  switch (op)
+  switch (frame_opcode (caller, 0))
     {
     case -1:
     case CALL:
@@ -963,38 +974,21 @@ hs_py_frame_finalized (HsPyFrame *frame,
  *   the code's constants hold the value, and the "return value" arrow is
  *   not a reference yet;
  * - HS_PY_RETURN_OWNED otherwise: RETURN_VALUE returns what it popped off
- *   the stack, a reference it owns.
- * The opcode is read from the code's kept copy (hs_py_code_keep_bytecode()),
- * since the live one may be instrumented for line events. */
+ *   the stack, a reference it owns. */
 HsPyReturnKind
 hs_py_frame_return_kind (HsPyFrame *frame)
 {
-  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
-  int lasti = _PyInterpreterFrame_LASTI (f);
-  PyObject *bytes;
-  int op = -1;
+  int op;
 
   g_assert (frame != NULL);
 
-  bytes = PyCode_GetCode (HS_FRAME_CODE (f));
-  if (bytes == NULL)
-    {
-      PyErr_Clear ();
-      return HS_PY_RETURN_OWNED;
-    }
-  if (lasti >= 0 && lasti < PyBytes_GET_SIZE (bytes) / 2)
-    {
-      const guint8 *units = (const guint8 *) PyBytes_AS_STRING (bytes);
-
-      op = units[2 * lasti];
+  op = frame_opcode (frame, 0);
 #if PY_VERSION_HEX >= 0x030D0000
-      /* 3.13 reports a yield with the frame already at the RESUME that
-       * follows its YIELD_VALUE (which has no cache entries) */
-      if (op == RESUME && lasti > 0 && units[2 * (lasti - 1)] == YIELD_VALUE)
-        op = YIELD_VALUE;
+  /* 3.13 reports a yield with the frame already at the RESUME that
+   * follows its YIELD_VALUE (which has no cache entries) */
+  if (op == RESUME && frame_opcode (frame, -1) == YIELD_VALUE)
+    op = YIELD_VALUE;
 #endif
-    }
-  Py_DECREF (bytes);
   if (op == YIELD_VALUE)
     return HS_PY_RETURN_YIELD;
 #if PY_VERSION_HEX >= 0x030C0000

@@ -1541,6 +1541,17 @@ update_global_codes (PyObject *main_globals)
   return TRUE;
 }
 
+/* As hold_stack_item (), for what a finished frame that a traceback keeps
+ * holds */
+static void
+hold_traceback_item (PyObject *obj,
+                     PyObject *name)
+{
+  if (!g_hash_table_contains (traceback_holdings, obj))
+    g_ptr_array_add (traceback_items, obj);
+  hold (traceback_holdings, obj, HS_EDGE_HELD_TRACEBACK, name);
+}
+
 /* What the finished frames that tracebacks keep hold (see
  * hs_py_add_finished_frames ()): their variables, their value stacks and
  * the functions they ran, each under the frame's name.  The tracebacks
@@ -1601,18 +1612,11 @@ update_traceback_holdings (PyObject *main_globals)
           PyObject *local_name;
           PyObject *held = k < n_locals ? hs_py_frame_local (frame, k, &local_name) : items[k - n_locals];
 
-          if (held == NULL)
-            continue;
-          if (!g_hash_table_contains (traceback_holdings, held))
-            g_ptr_array_add (traceback_items, held);
-          hold (traceback_holdings, held, HS_EDGE_HELD_TRACEBACK, name);
+          if (held != NULL)
+            hold_traceback_item (held, name);
         }
       if (function != NULL)
-        {
-          if (!g_hash_table_contains (traceback_holdings, function))
-            g_ptr_array_add (traceback_items, function);
-          hold (traceback_holdings, function, HS_EDGE_HELD_TRACEBACK, name);
-        }
+        hold_traceback_item (function, name);
     }
 }
 

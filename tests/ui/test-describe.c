@@ -1626,7 +1626,6 @@ test_called_from_c (HsTraceFixture *f,
   const char *stack = "the value stack of <module>";
   const char *version = data;
   HsTrace *t = hs_trace_fixture_run_with_python (f, version, called_from_c_program);
-
   guint checked = 0;
 
   if (t == NULL)
