@@ -1323,6 +1323,43 @@ test_async_comprehension (HsTraceFixture *f,
   ASSERT_UNBOUND (steps->pdata[5], "f", "");
 }
 
+/* A generator, a coroutine and an async generator are named as Python's
+ * repr names them, without the address: their name ties each to the
+ * frame its code runs in.  A name set since (__qualname__) is read. */
+static void
+test_generator_named (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "def countdown(n):\n"                                   /* 1 */
+    "    yield n\n"                                         /* 2 */
+    "async def job():\n"                                    /* 3 */
+    "    pass\n"                                            /* 4 */
+    "async def ticks():\n"                                  /* 5 */
+    "    yield 1\n"                                         /* 6 */
+    "g = countdown(2)\n"                                    /* 7 */
+    "c = job()\n"                                           /* 8 */
+    "a = ticks()\n"                                         /* 9 */
+    "r = countdown(3)\n"                                    /* 10 */
+    "r.__qualname__ = 'renamed'\n"                          /* 11 */
+    "for x in (g, c, a, r):\n"                              /* 12 */
+    "    print(repr(x).rsplit(' at 0x', 1)[0] + '>')\n"     /* 13 */
+    "c.close()\n");                                         /* 14 */
+  static const char *names[] = { "g", "c", "a", "r" };
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(HsSnapshot) s = NULL;
+
+  assert_finished (t);
+  lines = hs_test_stdout_lines (t);
+  /* and the empty string after the last newline */
+  g_assert_cmpuint (g_strv_length (lines), ==, G_N_ELEMENTS (names) + 1);
+  g_assert_cmpstr (lines[0], ==, "<generator object countdown>");
+  g_assert_cmpstr (lines[3], ==, "<generator object renamed>");
+  s = hs_test_step_at_line (t, 14, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names) && i < g_strv_length (lines); i++)
+    g_assert_cmpstr (hs_test_var (s, NULL, names[i])->repr, ==, lines[i]);
+}
+
 /* A store before RERAISE is not always a comprehension's restore: a
  * `finally` block is compiled once for the way out of an exception,
  * ending in RERAISE after its last statement, and once for the normal
@@ -1431,6 +1468,7 @@ main (int   argc,
   ADD ("/runtime/comprehension/list-dict", test_comprehension);
   ADD ("/runtime/module/main-deleted", test_main_module_deleted);
   ADD ("/runtime/types/many", test_many_types);
+  ADD ("/runtime/generator/named", test_generator_named);
   ADD ("/runtime/frames/unbound-names", test_unbound_names);
   ADD ("/runtime/frames/unbound-comprehension", test_unbound_comprehension);
   ADD ("/runtime/frames/bound-across-comprehension", test_bound_across_comprehension);
