@@ -15,6 +15,10 @@
 
 #define MARK_CURRENT   "hs-current"
 #define MARK_EXCEPTION "hs-exception"
+
+/* The part of the editor's height kept above and below the current line */
+#define CURRENT_LINE_MARGIN 0.25
+
 /* Typing is written to the draft at most this long after it happens, so
  * a crash loses at most this much of it. */
 #define DRAFT_DELAY_MS 300
@@ -210,7 +214,10 @@ mark_line (HsWindow   *self,
         mark = gtk_text_buffer_create_mark (GTK_TEXT_BUFFER (self->buffer), "hs-scroll", &iter, TRUE);
       else
         gtk_text_buffer_move_mark (GTK_TEXT_BUFFER (self->buffer), mark, &iter);
-      gtk_text_view_scroll_mark_onscreen (GTK_TEXT_VIEW (self->source_view), mark);
+      /* Scrolled into the middle half, not just to the edge it came in
+       * at: the def of the function a step runs, and the lines around
+       * a call, are read with the line */
+      gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->source_view), mark, CURRENT_LINE_MARGIN, FALSE, 0, 0);
     }
 }
 

@@ -30,6 +30,56 @@ static const char program[] =
 
 static const HsTestProgram test_program = { program, "playback.py" };
 
+/* Long enough that the editor scrolls: f at the top, its calls below */
+static const char long_program[] =
+  "def f(x):\n"             /* 1 */
+  "    return x + 1\n"      /* 2 */
+  "x = 0\n"                 /* 3 */
+  "x = f(x)\n"              /* 4 */
+  "x = f(x)\n"              /* 5 */
+  "x = f(x)\n"              /* 6 */
+  "x = f(x)\n"              /* 7 */
+  "x = f(x)\n"              /* 8 */
+  "x = f(x)\n"              /* 9 */
+  "x = f(x)\n"              /* 10 */
+  "x = f(x)\n"              /* 11 */
+  "x = f(x)\n"              /* 12 */
+  "x = f(x)\n"              /* 13 */
+  "x = f(x)\n"              /* 14 */
+  "x = f(x)\n"              /* 15 */
+  "x = f(x)\n"              /* 16 */
+  "x = f(x)\n"              /* 17 */
+  "x = f(x)\n"              /* 18 */
+  "x = f(x)\n"              /* 19 */
+  "x = f(x)\n"              /* 20 */
+  "x = f(x)\n"              /* 21 */
+  "x = f(x)\n"              /* 22 */
+  "x = f(x)\n"              /* 23 */
+  "x = f(x)\n"              /* 24 */
+  "x = f(x)\n"              /* 25 */
+  "x = f(x)\n"              /* 26 */
+  "x = f(x)\n"              /* 27 */
+  "x = f(x)\n"              /* 28 */
+  "x = f(x)\n"              /* 29 */
+  "x = f(x)\n"              /* 30 */
+  "x = f(x)\n"              /* 31 */
+  "x = f(x)\n"              /* 32 */
+  "x = f(x)\n"              /* 33 */
+  "x = f(x)\n"              /* 34 */
+  "x = f(x)\n"              /* 35 */
+  "x = f(x)\n"              /* 36 */
+  "x = f(x)\n"              /* 37 */
+  "x = f(x)\n"              /* 38 */
+  "x = f(x)\n"              /* 39 */
+  "x = f(x)\n"              /* 40 */
+  "x = f(x)\n"              /* 41 */
+  "x = f(x)\n"              /* 42 */
+  "x = f(x)\n"              /* 43 */
+  "x = f(x)\n"              /* 44 */
+  "x = f(x)\n";             /* 45 */
+
+static const HsTestProgram test_long_program = { long_program, "long.py" };
+
 /* The oracle: steps whose line event is LINE, read from full snapshots. */
 static guint
 line_step (HsWindow *window,
@@ -376,6 +426,62 @@ test_moves_drawn_next_frame (HsTestFixture *f,
   check_drawn_next_frame (w, n_steps / 2);
 }
 
+/* How many lines of the snippet a learner reads around the current one */
+#define CONTEXT_LINES 2
+
+typedef struct
+{
+  HsWindow *window;
+  int       line;
+} LineInSight;
+
+/* Whether the editor shows the whole of sight's line and of the
+ * CONTEXT_LINES lines above and below it, as far as the snippet has them */
+static gboolean
+line_has_context (gpointer data)
+{
+  const LineInSight *sight = data;
+  GtkTextView *view = GTK_TEXT_VIEW (sight->window->source_view);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  int n_lines = gtk_text_buffer_get_line_count (buffer);
+  GdkRectangle visible;
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  for (int line = MAX (1, sight->line - CONTEXT_LINES); line <= MIN (n_lines, sight->line + CONTEXT_LINES); line++)
+    {
+      GtkTextIter iter;
+      int y, height;
+
+      gtk_text_buffer_get_iter_at_line (buffer, &iter, line - 1);
+      gtk_text_view_get_line_yrange (view, &iter, &y, &height);
+      if (y < visible.y || y + height > visible.y + visible.height)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The editor scrolls to the current line with lines around it: the line
+ * a function was called from, and the def of the function a step runs,
+ * are read with it.  It scrolled the line just to the edge it came in
+ * at: inside a __del__ (the freeing lesson), the def and the class above
+ * it were hidden. */
+static void
+test_editor_context (HsTestFixture *f,
+                     gconstpointer  data)
+{
+  HsWindow *w = f->window;
+  LineInSight below = { w, 30 }, above = { w, 2 };
+
+  /* down the snippet, then up into f as line 30 calls it */
+  hs_window_show_step (w, line_step (w, below.line, 0), FALSE);
+  g_assert_true (hs_test_wait_until (line_has_context, &below));
+  hs_window_show_step (w, line_step (w, above.line, below.line - 4), FALSE);
+  g_assert_true (hs_test_wait_until (line_has_context, &above));
+  /* and down again */
+  hs_window_show_step (w, line_step (w, below.line, 0), FALSE);
+  g_assert_true (hs_test_wait_until (line_has_context, &below));
+}
+
 static void
 test_accels (HsTestFixture *f,
              gconstpointer  data)
@@ -409,6 +515,8 @@ main (int   argc,
   ADD ("/ui/playback/autoplay", test_autoplay);
   ADD ("/ui/playback/accels", test_accels);
   ADD ("/ui/playback/moves-drawn-next-frame", test_moves_drawn_next_frame);
+  g_test_add ("/ui/playback/editor-context", HsTestFixture, &test_long_program,
+              hs_test_window_run_setup, test_editor_context, hs_test_window_run_teardown);
 
 #undef ADD
 
