@@ -41,7 +41,9 @@ struct _HsHolderBox
 {
   HsRect      rect;
   HsEdgeKind  kind;
-  const char *holder;  /* borrowed from the snapshot */
+  const char *holder;  /* borrowed from the snapshot: the first of holders */
+  GPtrArray  *holders; /* const char *, borrowed: more than one where boxes
+                        * that hold the same objects were made one */
   char       *title;
   char       *subtitle;
   GArray     *held;    /* Held, in the order the runtime reported them */
@@ -82,6 +84,7 @@ holder_box_free (gpointer data)
 
   g_free (box->title);
   g_free (box->subtitle);
+  g_ptr_array_unref (box->holders);
   g_array_unref (box->held);
   g_clear_pointer (&box->route, hs_pinned_route_free);
   g_free (box->arrows);
@@ -405,6 +408,101 @@ push_row_left (GPtrArray *boxes,
   return TRUE;
 }
 
+static int
+compare_held_ref (gconstpointer a,
+                  gconstpointer b)
+{
+  guint32 x = ((const Held *) a)->ref, y = ((const Held *) b)->ref;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Whether a and b hold the same objects, however often */
+static gboolean
+hold_the_same (const HsHolderBox *a,
+               const HsHolderBox *b)
+{
+  g_autoptr(GArray) x = NULL, y = NULL;
+
+  if (a->held->len != b->held->len)
+    return FALSE;
+  x = g_array_copy (a->held);
+  y = g_array_copy (b->held);
+  g_array_sort (x, compare_held_ref);
+  g_array_sort (y, compare_held_ref);
+  for (guint i = 0; i < x->len; i++)
+    if (g_array_index (x, Held, i).ref != g_array_index (y, Held, i).ref)
+      return FALSE;
+  return TRUE;
+}
+
+/* The names of box's holders, "site, os, codecs", ending in "…" past
+ * about max_chars */
+static char *
+holder_names (const HsHolderBox *box,
+              gsize              max_chars)
+{
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < box->holders->len; i++)
+    {
+      const char *name = g_ptr_array_index (box->holders, i);
+
+      if (i > 0 && (gsize) (g_utf8_strlen (names->str, -1) + 2 + g_utf8_strlen (name, -1)) > max_chars)
+        {
+          g_string_append (names, ", …");
+          break;
+        }
+      if (i > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, name);
+    }
+  return g_string_free (names, FALSE);
+}
+
+/* Makes one box of the boxes of the modules' globals that hold the same
+ * objects, adding up how often each is held.  Every module imports sys,
+ * and with it shown, the box of each module's globals held it alone: at
+ * the end of the refcounts lesson, thirteen boxes filled a 1024x600 view
+ * and left the program's own objects out of it. */
+static void
+merge_module_globals (GPtrArray *boxes)
+{
+  for (guint b = 0; b < boxes->len; b++)
+    {
+      HsHolderBox *box = g_ptr_array_index (boxes, b);
+
+      if (box->kind != HS_EDGE_HELD_GLOBAL)
+        continue;
+      for (guint o = b + 1; o < boxes->len;)
+        {
+          HsHolderBox *other = g_ptr_array_index (boxes, o);
+
+          if (other->kind != HS_EDGE_HELD_GLOBAL || !hold_the_same (box, other))
+            {
+              o++;
+              continue;
+            }
+          for (guint i = 0; i < box->held->len; i++)
+            for (guint k = 0; k < other->held->len; k++)
+              if (g_array_index (other->held, Held, k).ref == g_array_index (box->held, Held, i).ref)
+                g_array_index (box->held, Held, i).count += g_array_index (other->held, Held, k).count;
+          g_ptr_array_extend (box->holders, other->holders, NULL, NULL);
+          g_ptr_array_remove_index (boxes, o);
+        }
+      if (box->holders->len > 1)
+        {
+          g_free (box->title);
+          g_free (box->subtitle);
+          /* Translators: a box for the dicts of several imported modules,
+           * which hold the same objects; its subtitle names the modules */
+          box->title = g_strdup_printf (ngettext ("globals of %u module", "globals of %u modules", box->holders->len),
+                                        box->holders->len);
+          box->subtitle = holder_names (box, 32);
+        }
+    }
+}
+
 /* The holder boxes of layout, placed in rows under its picture:
  * one box per holder the snapshot names, holding objects the layout
  * draws and whose count is a count (not an immortal's marker). */
@@ -449,15 +547,17 @@ hs_graph_view_holders_place (HsLayout *layout)
           box->holder = hidden[i].holder;
           box->title = holder_title (hidden[i].kind, hidden[i].holder != NULL ? hidden[i].holder : "?");
           box->subtitle = g_strdup (holder_subtitle (hidden[i].kind));
+          box->holders = g_ptr_array_new ();
+          g_ptr_array_add (box->holders, (gpointer) box->holder);
           box->held = g_array_new (FALSE, FALSE, sizeof (Held));
           g_ptr_array_add (boxes, box);
         }
       g_array_append_val (box->held, held);
-      box->want_x += bounds.x + bounds.width / 2;
       left = MIN (left, bounds.x);
     }
   if (boxes->len == 0)
     return boxes;
+  merge_module_globals (boxes);
 
   hs_layout_get_size (layout, &width, &height);
   hs_layout_text_begin_draw (hs_layout_get_text (layout));
@@ -466,7 +566,11 @@ hs_graph_view_holders_place (HsLayout *layout)
   for (guint b = 0; b < boxes->len; b++)
     {
       HsHolderBox *box = g_ptr_array_index (boxes, b);
+      HsRect bounds;
 
+      for (guint i = 0; i < box->held->len; i++)
+        if (hs_layout_get_object_bounds (layout, g_array_index (box->held, Held, i).ref, &bounds))
+          box->want_x += bounds.x + bounds.width / 2;
       box->want_x /= box->held->len;
       box->rect.width = 2 * PAD + MAX (hs_layout_text_width (HS_LAYOUT_FONT_UI, box->title),
                                        hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->subtitle));
@@ -566,6 +670,26 @@ hs_graph_view_get_extent (HsGraphView *self,
       *width = MAX (*width, box->rect.x + box->rect.width + MARGIN);
       *height = MAX (*height, box->rect.y + box->rect.height + MARGIN);
     }
+}
+
+/* The names of what box stands for, "math": more than one where the
+ * boxes of several modules' globals were made one */
+const char * const *
+hs_holder_box_get_holders (const HsHolderBox *box,
+                           guint             *n)
+{
+  g_return_val_if_fail (box != NULL && n != NULL, NULL);
+
+  *n = box->holders->len;
+  return (const char * const *) box->holders->pdata;
+}
+
+HsEdgeKind
+hs_holder_box_get_kind (const HsHolderBox *box)
+{
+  g_return_val_if_fail (box != NULL, HS_EDGE_HELD_MODULES);
+
+  return box->kind;
 }
 
 guint
@@ -929,6 +1053,14 @@ hs_holder_box_describe (const HsHolderBox *box)
       return g_strdup_printf (_("Each built-in function of the module %s keeps a reference to the module "
                                 "in __self__, so its functions count in its refcount."), box->holder);
     case HS_EDGE_HELD_GLOBAL:
+      if (box->holders->len > 1)
+        {
+          g_autofree char *names = holder_names (box, G_MAXSIZE);
+
+          return g_strdup_printf (_("The modules %s keep their globals in dicts, names and values: "
+                                    "they stay alive as long as the modules do, whatever the program's names do."),
+                                  names);
+        }
       return g_strdup_printf (_("The module %s keeps its globals in a dict, names and values: "
                                 "they stay alive as long as the module does, whatever the program's names do."),
                               box->holder);

@@ -215,6 +215,9 @@ guint       hs_holder_box_get_n_held    (const HsHolderBox *box,
                                          guint             *counts,
                                          guint              n);
 char       *hs_holder_box_describe      (const HsHolderBox *box);
+HsEdgeKind  hs_holder_box_get_kind      (const HsHolderBox *box);
+const char * const *hs_holder_box_get_holders (const HsHolderBox *box,
+                                               guint             *n);
 /* The arrow drawn to the i-th object box holds: led around the boxes,
  * or straight up when there is no way around them; NULL for none */
 const HsLayoutEdge *hs_holder_box_get_arrow (const HsHolderBox *box,
