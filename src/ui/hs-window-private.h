@@ -117,6 +117,8 @@ struct _HsWindow
   guint32               watch_ref;
   guint                 watch_step;     /* where the watch began, to name it */
   guint                 autoplay_tick;
+  guint                 scroll_tick;     /* scrolls the editor to the current line, see mark_line() */
+  guint                 scroll_frames;
   GCancellable         *playback_search;/* Continue's or run to cursor's, in a thread */
   gint64                autoplay_last;  /* frame time of the last step shown */
   double                autoplay_speed; /* steps per second */

@@ -193,6 +193,43 @@ hs_window_add_line_mark (HsWindow    *self,
                                           g_array_index (wanted, LineMark, i).category, iter);
 }
 
+/* Scrolls the editor to the current line (the mark "hs-scroll") at the
+ * first frame its height takes the line in, into the middle half of the
+ * editor, not just to the edge it came in at: the def of the function a
+ * step runs, and the lines around a call, are read with the line.
+ * gtk_text_view_scroll_to_mark() waits for the line to be measured, but
+ * not for the lines above it: right after a snippet is set, a line far
+ * down was out of the height measured so far, and the editor stayed at
+ * its top. */
+static gboolean
+scroll_to_current_line (GtkWidget     *widget,
+                        GdkFrameClock *clock,
+                        gpointer       data)
+{
+  HsWindow *self = data;
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
+  GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "hs-scroll");
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (widget));
+  GtkTextIter iter;
+  int y, height;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (mark == NULL)
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, mark);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (widget), &iter, &y, &height);
+  /* a second at most: a line never measured is scrolled to as it is */
+  if ((height <= 0 || y + height > gtk_adjustment_get_upper (vadjustment)) && self->scroll_frames++ < 60)
+    return G_SOURCE_CONTINUE;
+  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (widget), mark, CURRENT_LINE_MARGIN, FALSE, 0, 0);
+  self->scroll_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 mark_line (HsWindow   *self,
            const char *category,
@@ -214,10 +251,10 @@ mark_line (HsWindow   *self,
         mark = gtk_text_buffer_create_mark (GTK_TEXT_BUFFER (self->buffer), "hs-scroll", &iter, TRUE);
       else
         gtk_text_buffer_move_mark (GTK_TEXT_BUFFER (self->buffer), mark, &iter);
-      /* Scrolled into the middle half, not just to the edge it came in
-       * at: the def of the function a step runs, and the lines around
-       * a call, are read with the line */
-      gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->source_view), mark, CURRENT_LINE_MARGIN, FALSE, 0, 0);
+      self->scroll_frames = 0;
+      if (self->scroll_tick == 0)
+        self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->source_view), scroll_to_current_line,
+                                                          self, NULL);
     }
 }
 
@@ -1668,6 +1705,9 @@ hs_window_dispose (GObject *object)
   if (self->autoplay_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autoplay_tick);
   self->autoplay_tick = 0;
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->source_view), self->scroll_tick);
+  self->scroll_tick = 0;
   hs_window_dispose_presentation (self);
   hs_window_dispose_interpreter (self);
   hs_window_dispose_playback (self);
