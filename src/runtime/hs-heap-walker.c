@@ -974,8 +974,10 @@ process (HsEntry *e)
       e->static_repr = hs_object_facts_repr_is_static (e->obj);
     }
   /* A value that can change in place without any reference changing (a
-   * bytearray written through a memoryview) is looked at every step. */
-  if (!e->sent || (!e->static_repr && (edges_changed || length != e->length || PyByteArray_Check (e->obj))))
+   * bytearray written through a memoryview, a generator's __qualname__,
+   * which its repr names) is looked at every step. */
+  if (!e->sent || (!e->static_repr && (edges_changed || length != e->length || PyByteArray_Check (e->obj) ||
+                                       e->shape == HS_SHAPE_GENERATOR)))
     {
       g_autofree char *repr = hs_object_facts_repr (e->obj);
       guint32 repr_str = hs_step_builder_intern (builder, repr);

@@ -343,12 +343,11 @@ hs_object_facts_repr (PyObject *obj)
     return g_strdup_printf ("<built-in function %s>", ((PyCFunctionObject *) obj)->m_ml->ml_name);
   /* Named as Python's repr names them, without the address: the name
    * ties the object to the frame its code runs in */
-  if (PyGen_CheckExact (obj) || PyCoro_CheckExact (obj) || PyAsyncGen_CheckExact (obj))
+  if (hs_py_is_generator (obj))
     {
       g_autofree char *copy = NULL;
-      PyObject *qualname = PyGen_CheckExact (obj) ? ((PyGenObject *) obj)->gi_qualname
-                           : PyCoro_CheckExact (obj) ? ((PyCoroObject *) obj)->cr_qualname
-                           : ((PyAsyncGenObject *) obj)->ag_qualname;
+      /* the three share _PyGenObject_HEAD's layout */
+      PyObject *qualname = ((PyGenObject *) obj)->gi_qualname;
       const char *name = qualname != NULL ? hs_py_str_utf8 (qualname, &copy) : NULL;
 
       return g_strdup_printf ("<%s object %s>", type->tp_name, name ? name : "?");

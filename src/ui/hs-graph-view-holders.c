@@ -417,7 +417,8 @@ compare_held_ref (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-/* Whether a and b hold the same objects, however often */
+/* Whether a and b hold the same objects, however often (each holds an
+ * object once: see hs_graph_view_holders_place()) */
 static gboolean
 hold_the_same (const HsHolderBox *a,
                const HsHolderBox *b)
@@ -436,7 +437,14 @@ hold_the_same (const HsHolderBox *a,
   return TRUE;
 }
 
-/* The names of box's holders, "site, os, codecs", ending in "…" past
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names of box's holders, "codecs, os, site", ending in "…" past
  * about max_chars */
 static char *
 holder_names (const HsHolderBox *box,
@@ -488,10 +496,12 @@ merge_module_globals (GPtrArray *boxes)
               if (g_array_index (other->held, Held, k).ref == g_array_index (box->held, Held, i).ref)
                 g_array_index (box->held, Held, i).count += g_array_index (other->held, Held, k).count;
           g_ptr_array_extend (box->holders, other->holders, NULL, NULL);
-          g_ptr_array_remove_index (boxes, o);
+          /* the boxes are sorted once placed */
+          g_ptr_array_remove_index_fast (boxes, o);
         }
       if (box->holders->len > 1)
         {
+          g_ptr_array_sort (box->holders, compare_names);
           g_free (box->title);
           g_free (box->subtitle);
           /* Translators: a box for the dicts of several imported modules,
@@ -552,7 +562,16 @@ hs_graph_view_holders_place (HsLayout *layout)
           box->held = g_array_new (FALSE, FALSE, sizeof (Held));
           g_ptr_array_add (boxes, box);
         }
-      g_array_append_val (box->held, held);
+      /* a holder the runtime named twice (two modules of one name) is
+       * one box, which holds each object once, as often as both */
+      for (guint k = 0; k < box->held->len && held.ref != 0; k++)
+        if (g_array_index (box->held, Held, k).ref == held.ref)
+          {
+            g_array_index (box->held, Held, k).count += held.count;
+            held.ref = 0;
+          }
+      if (held.ref != 0)
+        g_array_append_val (box->held, held);
       left = MIN (left, bounds.x);
     }
   if (boxes->len == 0)
@@ -1057,6 +1076,7 @@ hs_holder_box_describe (const HsHolderBox *box)
         {
           g_autofree char *names = holder_names (box, G_MAXSIZE);
 
+          /* Translators: %s names the modules, "codecs, os, site" */
           return g_strdup_printf (_("The modules %s keep their globals in dicts, names and values: "
                                     "they stay alive as long as the modules do, whatever the program's names do."),
                                   names);

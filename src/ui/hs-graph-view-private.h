@@ -216,6 +216,8 @@ guint       hs_holder_box_get_n_held    (const HsHolderBox *box,
                                          guint              n);
 char       *hs_holder_box_describe      (const HsHolderBox *box);
 HsEdgeKind  hs_holder_box_get_kind      (const HsHolderBox *box);
+/* What box stands for: one name, or those of the modules whose globals
+ * hold the same objects */
 const char * const *hs_holder_box_get_holders (const HsHolderBox *box,
                                                guint             *n);
 /* The arrow drawn to the i-th object box holds: led around the boxes,

@@ -15,6 +15,8 @@
 
 #define MARK_CURRENT   "hs-current"
 #define MARK_EXCEPTION "hs-exception"
+/* not a line mark: where the editor scrolls to */
+#define MARK_SCROLL    "hs-scroll"
 
 /* The part of the editor's height kept above and below the current line */
 #define CURRENT_LINE_MARGIN 0.25
@@ -193,7 +195,7 @@ hs_window_add_line_mark (HsWindow    *self,
                                           g_array_index (wanted, LineMark, i).category, iter);
 }
 
-/* Scrolls the editor to the current line (the mark "hs-scroll") at the
+/* Scrolls the editor to the current line (the mark MARK_SCROLL) at the
  * first frame its height takes the line in, into the middle half of the
  * editor, not just to the edge it came in at: the def of the function a
  * step runs, and the lines around a call, are read with the line.
@@ -202,18 +204,16 @@ hs_window_add_line_mark (HsWindow    *self,
  * down was out of the height measured so far, and the editor stayed at
  * its top. */
 static gboolean
-scroll_to_current_line (GtkWidget     *widget,
-                        GdkFrameClock *clock,
-                        gpointer       data)
+scroll_to_current_line_cb (GtkWidget     *widget,
+                           GdkFrameClock *clock,
+                           gpointer       data)
 {
-  HsWindow *self = data;
+  HsWindow *self = HS_WINDOW (data);
   GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
-  GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "hs-scroll");
+  GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, MARK_SCROLL);
   GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (widget));
   GtkTextIter iter;
   int y, height;
-
-  g_assert (HS_IS_WINDOW (self));
 
   if (mark == NULL)
     {
@@ -245,15 +245,15 @@ mark_line (HsWindow   *self,
   hs_window_add_line_mark (self, category, &iter);
   if (g_str_equal (category, MARK_CURRENT))
     {
-      GtkTextMark *mark = gtk_text_buffer_get_mark (GTK_TEXT_BUFFER (self->buffer), "hs-scroll");
+      GtkTextMark *mark = gtk_text_buffer_get_mark (GTK_TEXT_BUFFER (self->buffer), MARK_SCROLL);
 
       if (mark == NULL)
-        mark = gtk_text_buffer_create_mark (GTK_TEXT_BUFFER (self->buffer), "hs-scroll", &iter, TRUE);
+        mark = gtk_text_buffer_create_mark (GTK_TEXT_BUFFER (self->buffer), MARK_SCROLL, &iter, TRUE);
       else
         gtk_text_buffer_move_mark (GTK_TEXT_BUFFER (self->buffer), mark, &iter);
       self->scroll_frames = 0;
       if (self->scroll_tick == 0)
-        self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->source_view), scroll_to_current_line,
+        self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->source_view), scroll_to_current_line_cb,
                                                           self, NULL);
     }
 }
@@ -1705,12 +1705,13 @@ hs_window_dispose (GObject *object)
   if (self->autoplay_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autoplay_tick);
   self->autoplay_tick = 0;
-  if (self->scroll_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->source_view), self->scroll_tick);
-  self->scroll_tick = 0;
   hs_window_dispose_presentation (self);
   hs_window_dispose_interpreter (self);
   hs_window_dispose_playback (self);
+  /* after what may still mark a line */
+  if (self->scroll_tick != 0 && self->source_view != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->source_view), self->scroll_tick);
+  self->scroll_tick = 0;
   /* The graph view's property actions hold it, and the settings are shared
    * with other windows: a setting changed in another window must not
    * reach this window's actions once it is gone. */

@@ -1355,8 +1355,10 @@ test_generator_named (HsTraceFixture *f,
   g_assert_cmpuint (g_strv_length (lines), ==, G_N_ELEMENTS (names) + 1);
   g_assert_cmpstr (lines[0], ==, "<generator object countdown>");
   g_assert_cmpstr (lines[3], ==, "<generator object renamed>");
-  s = hs_test_step_at_line (t, 14, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (names) && i < g_strv_length (lines); i++)
+  /* before the loop, whose iterator holds them: r's name changed with
+   * no reference of its own */
+  s = hs_test_step_at_line (t, 12, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_assert_cmpstr (hs_test_var (s, NULL, names[i])->repr, ==, lines[i]);
 }
 

@@ -498,7 +498,13 @@ test_module_globals_merged (void)
 
             n_holding++;
             for (guint k = 0; k < n_names; k++)
-              g_assert_nonnull (strstr (tip, names[k]));
+              {
+                /* whole names: "os" is in "posixpath" */
+                g_autofree char *listed = g_strdup_printf (" %s,", names[k]);
+                g_autofree char *last = g_strdup_printf (" %s ", names[k]);
+
+                g_assert_true (strstr (tip, listed) != NULL || strstr (tip, last) != NULL);
+              }
           }
       /* and no other box of globals holds the same */
       for (guint o = b + 1; o < holders->len; o++)
