@@ -496,7 +496,8 @@ merge_module_globals (GPtrArray *boxes)
               if (g_array_index (other->held, Held, k).ref == g_array_index (box->held, Held, i).ref)
                 g_array_index (box->held, Held, i).count += g_array_index (other->held, Held, k).count;
           g_ptr_array_extend (box->holders, other->holders, NULL, NULL);
-          /* the boxes are sorted once placed */
+          /* other's want_x, the sum over the same objects, is box's own;
+           * the boxes are sorted once placed */
           g_ptr_array_remove_index_fast (boxes, o);
         }
       if (box->holders->len > 1)
@@ -571,7 +572,10 @@ hs_graph_view_holders_place (HsLayout *layout)
             held.ref = 0;
           }
       if (held.ref != 0)
-        g_array_append_val (box->held, held);
+        {
+          g_array_append_val (box->held, held);
+          box->want_x += bounds.x + bounds.width / 2;
+        }
       left = MIN (left, bounds.x);
     }
   if (boxes->len == 0)
@@ -585,11 +589,7 @@ hs_graph_view_holders_place (HsLayout *layout)
   for (guint b = 0; b < boxes->len; b++)
     {
       HsHolderBox *box = g_ptr_array_index (boxes, b);
-      HsRect bounds;
 
-      for (guint i = 0; i < box->held->len; i++)
-        if (hs_layout_get_object_bounds (layout, g_array_index (box->held, Held, i).ref, &bounds))
-          box->want_x += bounds.x + bounds.width / 2;
       box->want_x /= box->held->len;
       box->rect.width = 2 * PAD + MAX (hs_layout_text_width (HS_LAYOUT_FONT_UI, box->title),
                                        hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->subtitle));
