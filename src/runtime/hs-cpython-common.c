@@ -5,8 +5,9 @@
 
 #include "hs-cpython-private.h"
 
-#include <opcode.h>   /* the opcodes hs_py_code_comprehension_slots() and
-                       * hs_py_frame_stack_in_call () read */
+#include <opcode.h>   /* the opcodes hs_py_code_comprehension_slots(),
+                       * hs_py_frame_stack_in_call () and
+                       * hs_py_frame_stack_in_operator () read */
 
 /* What reads CPython's private structures the same way in every version
  * Heapscope embeds (3.11 to 3.13); compiled once per version, against that
@@ -1020,25 +1021,97 @@ ends_flow (int op)
     }
 }
 
-/* The value stack of a frame that is in a call to C, which does not save
- * the stack's top: the call of a class whose __init__ runs, say.  The
+/* Where a frame in a call to C stands in its bytecode, worked out by
+ * walk_to_lasti () */
+typedef struct
+{
+  int depth;           /* of its value stack before the instruction it runs */
+  int op;              /* that instruction */
+  int oparg;
+  int last_op;         /* the one before it, and the one before that */
+  int before_last_op;
+  int last_effect;     /* last_op's stack effect */
+} StackWalk;
+
+/*
+ * A frame in a call to C does not save its stack's top: the call of a
+ * class whose __init__ runs, say, or a == b where a's __eq__ runs.  The
  * depth of the stack before an instruction is the same whichever way
  * control came to it (the compiler sees to it, and sizes the stack by
  * it), so it is the depth seen before instruction `from` when the frame
  * last stopped for a line, plus the stack effect of each instruction from
  * there to the one the frame runs, if none of them leaves for good (see
- * ends_flow()).  That instruction must be a CALL (CALL_KW in 3.13) with
- * `callable` where it keeps what it calls, or, when callable is NULL,
- * with one of the n_passed objects `passed` as its self or one of its
- * arguments: a depth that came out wrong could read slots the stack has
- * left, so it is only trusted where it finds an object known to be alive
- * where the call keeps it.  NULL, and *n_items 0, when any of that
- * fails.  *keywords tells whether the call passes arguments by
+ * ends_flow()).  A depth that came out wrong could read slots the stack
+ * has left, so the callers only trust it where it finds an object known
+ * to be alive where the instruction keeps it.  The bytecode is the code's
+ * kept copy (see hs_py_code_keep_bytecode()), with specialised
+ * instructions undone.  FALSE when any of that fails.
+ */
+static gboolean
+walk_to_lasti (_PyInterpreterFrame *f,
+               int                  from,
+               int                  from_depth,
+               StackWalk           *walk)
+{
+  PyCodeObject *code = HS_FRAME_CODE (f);
+  int lasti = _PyInterpreterFrame_LASTI (f);
+  guint32 arg = 0;
+  PyObject *bytes;
+  const guint8 *units;
+  gboolean ok = FALSE;
+
+  *walk = (StackWalk) { from_depth, -1, 0, -1, -1, 0 };
+  if (from < 0 || from > lasti || from_depth < 0 || from_depth > code->co_stacksize)
+    return FALSE;
+  bytes = PyCode_GetCode (code);
+  if (bytes == NULL)
+    {
+      PyErr_Clear ();
+      return FALSE;
+    }
+  units = (const guint8 *) PyBytes_AS_STRING (bytes);   /* _Py_CODEUNIT: the opcode, then its argument */
+  if (lasti >= PyBytes_GET_SIZE (bytes) / 2)
+    goto out;
+
+  for (int i = from; i < lasti; i++)
+    {
+      int op = units[2 * i], oparg = arg | units[2 * i + 1], effect;
+
+      arg = 0;
+      if (op == CACHE)
+        continue;
+      if (op == EXTENDED_ARG)
+        {
+          arg = (guint32) oparg << 8;
+          continue;
+        }
+      effect = PyCompile_OpcodeStackEffectWithJump (op, oparg, 0);
+      if (ends_flow (op) || effect == PY_INVALID_STACK_EFFECT)
+        goto out;
+      walk->depth += effect;
+      if (walk->depth < 0 || walk->depth > code->co_stacksize)
+        goto out;
+      walk->before_last_op = walk->last_op;
+      walk->last_op = op;
+      walk->last_effect = effect;
+    }
+  walk->op = units[2 * lasti];
+  walk->oparg = arg | units[2 * lasti + 1];
+  ok = TRUE;
+
+out:
+  Py_DECREF (bytes);
+  return ok;
+}
+
+/* The value stack of a frame in a call to C (see walk_to_lasti ()) from
+ * a CALL (CALL_KW in 3.13), with `callable` where it keeps what it calls,
+ * or, when callable is NULL, with one of the n_passed objects `passed`
+ * as its self or one of its arguments.  NULL, and *n_items 0, when any
+ * of that fails.  *keywords tells whether the call passes arguments by
  * name (KW_NAMES before it in 3.11 and 3.12); the call's n_arguments
  * arguments, positional then keywords', are the items from
- * *first_argument on.  The bytecode is the code's
- * kept copy (see hs_py_code_keep_bytecode()), with specialised
- * instructions undone. */
+ * *first_argument on. */
 PyObject **
 hs_py_frame_stack_in_call (HsPyFrame *frame,
                            int        from,
@@ -1054,12 +1127,8 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
   _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
   PyCodeObject *code = HS_FRAME_CODE (f);
   int base = code->co_nlocalsplus;
-  int lasti = _PyInterpreterFrame_LASTI (f);
-  int depth = from_depth, op, oparg, below;
-  int last_op = -1, before_last_op = -1, last_effect = 0;
-  guint32 arg = 0;
-  PyObject *bytes;
-  const guint8 *units;
+  int depth, op, oparg, below;
+  StackWalk walk;
   gboolean ok = FALSE;
 
   g_assert (frame != NULL && (callable != NULL) != (n_passed > 0) && n_items != NULL && keywords != NULL);
@@ -1069,59 +1138,24 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
   *keywords = FALSE;
   *first_argument = 0;
   *n_arguments = 0;
-  if (from < 0 || from > lasti || from_depth < 0 || from_depth > code->co_stacksize)
+  if (!walk_to_lasti (f, from, from_depth, &walk))
     return NULL;
-  bytes = PyCode_GetCode (code);
-  if (bytes == NULL)
-    {
-      PyErr_Clear ();
-      return NULL;
-    }
-  units = (const guint8 *) PyBytes_AS_STRING (bytes);   /* _Py_CODEUNIT: the opcode, then its argument */
-  if (lasti >= PyBytes_GET_SIZE (bytes) / 2)
-    goto out;
-
-  for (int i = from; i < lasti; i++)
-    {
-      int effect;
-
-      op = units[2 * i];
-      oparg = arg | units[2 * i + 1];
-      arg = 0;
-      if (op == CACHE)
-        continue;
-      if (op == EXTENDED_ARG)
-        {
-          arg = (guint32) oparg << 8;
-          continue;
-        }
-      effect = PyCompile_OpcodeStackEffectWithJump (op, oparg, 0);
-      if (ends_flow (op) || effect == PY_INVALID_STACK_EFFECT)
-        goto out;
-      depth += effect;
-      if (depth < 0 || depth > code->co_stacksize)
-        goto out;
-      before_last_op = last_op;
-      last_op = op;
-      last_effect = effect;
-    }
+  depth = walk.depth;
 #if PY_VERSION_HEX < 0x030C0000
   /* 3.11's compiler counts a call's arguments off at PRECALL, and the
    * callable at CALL; the interpreter takes them all at CALL */
-  if (last_op == PRECALL)
+  if (walk.last_op == PRECALL)
     {
-      depth -= last_effect;
-      last_op = before_last_op;
+      depth -= walk.last_effect;
+      walk.last_op = walk.before_last_op;
     }
 #endif
 #if PY_VERSION_HEX < 0x030D0000
-  *keywords = last_op == KW_NAMES;
+  *keywords = walk.last_op == KW_NAMES;
 #endif
-  (void) last_effect;
-  (void) before_last_op;
 
-  op = units[2 * lasti];
-  oparg = arg | units[2 * lasti + 1];
+  op = walk.op;
+  oparg = walk.oparg;
   /* what a call keeps below its arguments: the callable and self or NULL
    * (3.13: in that order, then the keywords' names for CALL_KW) */
 #if PY_VERSION_HEX >= 0x030D0000
@@ -1149,8 +1183,6 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
           ok = f->localsplus[base + k] == passed[p];
     }
 
-out:
-  Py_DECREF (bytes);
   if (!ok)
     {
       *keywords = FALSE;
@@ -1160,6 +1192,100 @@ out:
   *n_items = depth;
   *n_arguments = oparg;
   return f->localsplus + base;
+}
+
+/* How many items at the top of the value stack instruction op works on,
+ * for an instruction that may call a special method of one of them from
+ * C while they wait there: a == b (__eq__), a + b, a[i], a[i] = v,
+ * a.x (a property, __getattr__), -a, iter (a) and next (a) of a for
+ * loop, `if a:` (__bool__, __len__).  0 for any other. */
+static int
+operator_operands (int op)
+{
+  switch (op)
+    {
+    case UNARY_NEGATIVE:
+    case UNARY_INVERT:
+#ifdef UNARY_POSITIVE
+    case UNARY_POSITIVE:
+#endif
+    case GET_ITER:
+    case FOR_ITER:
+    case LOAD_ATTR:
+#ifdef LOAD_METHOD
+    case LOAD_METHOD:
+#endif
+    case DELETE_ATTR:
+#ifdef TO_BOOL
+    case TO_BOOL:
+#endif
+#ifdef POP_JUMP_FORWARD_IF_FALSE
+    case POP_JUMP_FORWARD_IF_FALSE:
+    case POP_JUMP_FORWARD_IF_TRUE:
+    case POP_JUMP_BACKWARD_IF_FALSE:
+    case POP_JUMP_BACKWARD_IF_TRUE:
+#endif
+#ifdef POP_JUMP_IF_FALSE
+    case POP_JUMP_IF_FALSE:
+    case POP_JUMP_IF_TRUE:
+#endif
+#ifdef JUMP_IF_FALSE_OR_POP
+    case JUMP_IF_FALSE_OR_POP:
+    case JUMP_IF_TRUE_OR_POP:
+#endif
+#if PY_VERSION_HEX < 0x030D0000
+    case UNARY_NOT:
+#endif
+      return 1;
+    case COMPARE_OP:
+    case CONTAINS_OP:
+    case BINARY_OP:
+    case BINARY_SUBSCR:
+    case DELETE_SUBSCR:
+    case STORE_ATTR:
+      return 2;
+    case STORE_SUBSCR:
+#ifdef BINARY_SLICE
+    case BINARY_SLICE:
+#endif
+      return 3;
+#ifdef STORE_SLICE
+    case STORE_SLICE:
+      return 4;
+#endif
+    default:
+      return 0;
+    }
+}
+
+/* The value stack of a frame in a call to C (see walk_to_lasti ()) from
+ * an operator (see operator_operands ()), one of whose operands is
+ * `operand`: the operands stay on the stack, each a reference, until the
+ * operator returns.  NULL, and *n_items 0, when any of that fails. */
+PyObject **
+hs_py_frame_stack_in_operator (HsPyFrame *frame,
+                               int        from,
+                               int        from_depth,
+                               PyObject  *operand,
+                               int       *n_items)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+  int base = HS_FRAME_CODE (f)->co_nlocalsplus;
+  StackWalk walk;
+  int n;
+
+  g_assert (frame != NULL && operand != NULL && n_items != NULL);
+
+  *n_items = 0;
+  if (!walk_to_lasti (f, from, from_depth, &walk) || (n = operator_operands (walk.op)) == 0 || walk.depth < n)
+    return NULL;
+  for (int k = walk.depth - n; k < walk.depth; k++)
+    if (f->localsplus[base + k] == operand)
+      {
+        *n_items = walk.depth;
+        return f->localsplus + base;
+      }
+  return NULL;
 }
 
 /* The UTF-8 text of a str without PyUnicode_AsUTF8(), which would cache an

@@ -64,6 +64,11 @@ PyObject  **hs_py_frame_stack_in_call  (HsPyFrame     *frame,
                                         gboolean      *keywords,
                                         int           *first_argument,
                                         int           *n_arguments);
+PyObject  **hs_py_frame_stack_in_operator (HsPyFrame  *frame,
+                                        int            from,
+                                        int            from_depth,
+                                        PyObject      *operand,
+                                        int           *n_items);
 gboolean    hs_py_frame_is_module      (HsPyFrame     *frame);
 PyObject   *hs_py_frame_globals        (HsPyFrame     *frame);
 PyObject   *hs_py_frame_class_namespace (HsPyFrame    *frame);

@@ -1441,11 +1441,36 @@ stack_in_class_call (GPtrArray *user_frames,
   return items;
 }
 
+/* The object a frame's function was called for, its first argument, when
+ * the frame runs a method of a class the program made: what a special
+ * method such as __eq__ or __len__ runs for, when C code calls it.  An
+ * object of a built-in type cannot be it, so a None or a small int that
+ * happens to lie where a slot is read never passes for it.  NULL for any
+ * other frame, and for a __del__, whose object is kept its own way (see
+ * hs_py_frame_finalized ()). */
+static PyObject *
+method_self (HsPyFrame *frame)
+{
+  static PyObject *del_name;
+  PyCodeObject *code = hs_py_frame_code (frame);
+  PyObject *self, *name;
+
+  if (del_name == NULL)
+    del_name = PyUnicode_InternFromString ("__del__");
+  if (hs_py_frame_function (frame) == NULL || code->co_argcount < 1 || code->co_name == del_name ||
+      (self = hs_py_frame_local (frame, 0, &name)) == NULL || PyCell_Check (self) ||
+      !PyType_HasFeature (Py_TYPE (self), Py_TPFLAGS_HEAPTYPE))
+    return NULL;
+  return self;
+}
+
 /* The value stack of user_frames[i], a frame in a call to C that runs
- * the frame above it, where that call passes the frame's generator or
- * its function as an argument: next (g), list (g), sum (x for x in xs),
- * sorted (xs, key=f).  While the generator runs, what holds it is that
- * argument on the caller's stack, and so are the other arguments.  The
+ * the frame above it, where that call passes the frame's generator, its
+ * function or the object its method runs for (method_self ()) as an
+ * argument: next (g), list (g), sum (x for x in xs), sorted (xs, key=f),
+ * len (v) and repr (v), which run v's __len__ and __repr__.  While the
+ * generator runs, what holds it is that argument on the caller's stack,
+ * and so are the other arguments.  The
  * two slots below the arguments (what is called, and self or NULL) are
  * left out, as NULL: the callee may borrow the one just below its
  * arguments while it runs (see hs_py_frame_stack_in_call ()), and what it
@@ -1459,7 +1484,7 @@ stack_in_c_call (GPtrArray *user_frames,
 {
   static GPtrArray *copy;
   HsPyFrame *above;
-  PyObject *passed[2], **items;
+  PyObject *passed[3], **items;
   guint n_passed = 0;
   gboolean keywords;
   int from, from_depth, first, n_arguments;
@@ -1471,6 +1496,8 @@ stack_in_c_call (GPtrArray *user_frames,
   if ((passed[n_passed] = hs_py_frame_generator (above)) != NULL)
     n_passed++;
   if ((passed[n_passed] = hs_py_frame_function (above)) != NULL)
+    n_passed++;
+  if ((passed[n_passed] = method_self (above)) != NULL)
     n_passed++;
   if (n_passed == 0)
     return NULL;
@@ -1484,6 +1511,26 @@ stack_in_c_call (GPtrArray *user_frames,
   for (int k = 0; k < *n; k++)
     g_ptr_array_add (copy, k == first - 1 || k == first - 2 ? NULL : items[k]);
   return (PyObject **) copy->pdata;
+}
+
+/* The value stack of user_frames[i], a frame in a call to C from an
+ * operator whose special method the frame above it runs: a == b runs
+ * a.__eq__ (b) from C, and a and b wait on the frame's stack until it
+ * returns, a reference each.  Told by the method's self among the
+ * operands. */
+static PyObject **
+stack_in_operator (GPtrArray *user_frames,
+                   guint      i,
+                   int       *n)
+{
+  PyObject *self;
+  int from, from_depth;
+
+  *n = 0;
+  if (!line_before_call (user_frames, i, &from, &from_depth) ||
+      (self = method_self (g_ptr_array_index (user_frames, i + 1))) == NULL)
+    return NULL;
+  return hs_py_frame_stack_in_operator (g_ptr_array_index (user_frames, i), from, from_depth, self, n);
 }
 
 /* The code of a function, or NULL */
@@ -1715,6 +1762,8 @@ hs_holders_begin_step (GPtrArray *user_frames,
         items = stack_in_class_call (user_frames, i, &n, &call);
       if (items == NULL && i + 1 < user_frames->len)
         items = stack_in_c_call (user_frames, i, &n);
+      if (items == NULL && i + 1 < user_frames->len)
+        items = stack_in_operator (user_frames, i, &n);
       kept.stack_unread = items == NULL;
       /* The call of a class holds the object it made while __init__
        * runs, and its arguments: _PyObject_MakeTpCall() packs them in a

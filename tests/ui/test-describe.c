@@ -1657,6 +1657,76 @@ test_called_from_c (HsTraceFixture *f,
   }
 }
 
+static const char *operator_program =
+  "class V:\n"                        /* 1 */
+  "    def __init__(self, x):\n"      /* 2 */
+  "        self.x = x\n"              /* 3 */
+  "    def __eq__(self, other):\n"    /* 4 */
+  "        return True\n"             /* 5 */
+  "    def __add__(self, other):\n"   /* 6 */
+  "        return V(self.x + other.x)\n" /* 7 */
+  "    def __getitem__(self, i):\n"   /* 8 */
+  "        return self.x\n"           /* 9 */
+  "    def __len__(self):\n"          /* 10 */
+  "        return 1\n"                /* 11 */
+  "    def __repr__(self):\n"         /* 12 */
+  "        return 'V'\n"              /* 13 */
+  "    @property\n"                   /* 14 */
+  "    def double(self):\n"           /* 15 */
+  "        return 2 * self.x\n"       /* 16 */
+  "a = V(1)\n"                        /* 17 */
+  "b = V(2)\n"                        /* 18 */
+  "same = a == None\n"                /* 19 */
+  "c = a + b\n"                       /* 20 */
+  "first = a[0]\n"                    /* 21 */
+  "n = len(a)\n"                      /* 22 */
+  "r = repr(a)\n"                     /* 23 */
+  "d = b.double\n"                    /* 24 */
+  "if b:\n"                           /* 25 */
+  "    done = True\n";                /* 26 */
+
+/* An operator runs a special method from C: a == None runs a.__eq__,
+ * and a and None wait on the value stack of <module> until it returns,
+ * which saved no top while in C.  a read "+1 other" inside __eq__; so
+ * did what a + b, a[0], b.double and `if b:` left on the stack, and what
+ * len (a) and repr (a) pass, while __len__ and __repr__ ran.  Not
+ * print (a) on 3.11, whose str () of a calls object.__str__ through a
+ * tuple of its own that holds a (python3 counts it too). */
+static void
+test_called_for_operator (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  static const char *const types[] = { "V", NULL };
+  static const struct { guint line; const char *name; } inside[] = {
+    { 5, "a" }, { 7, "a" }, { 7, "b" }, { 9, "a" }, { 11, "a" }, { 13, "a" }, { 16, "b" },
+  };
+  const char *stack = "the value stack of <module>";
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, operator_program);
+
+  if (t == NULL)
+    return;
+  g_assert_cmpuint (types_adding_up (version, t, types, 0, NULL), >, 20);
+  for (guint k = 0; k < G_N_ELEMENTS (inside); k++)
+    {
+      g_autoptr(HsSnapshot) step = hs_test_step_at_line (t, inside[k].line, 0);
+      g_autoptr(HsRefcountBreakdown) held = NULL;
+
+      held = breakdown_adding_up (version, step, hs_test_var_ref (step, "<module>", inside[k].name), inside[k].name);
+      if (named_count (held, stack) != 1)
+        g_error ("Python %s, line %u: %s is held %u times by %s", version, inside[k].line, inside[k].name,
+                 named_count (held, stack), stack);
+    }
+  /* `if b:` runs __len__ a second time, with b on the stack */
+  {
+    g_autoptr(HsSnapshot) step = hs_test_step_at_line (t, 11, 1);
+    g_autoptr(HsRefcountBreakdown) held = NULL;
+
+    held = breakdown_adding_up (version, step, hs_test_var_ref (step, "<module>", "b"), "b");
+    g_assert_cmpuint (named_count (held, stack), ==, 1);
+  }
+}
+
 static const char *yielded_value_program =
   "def pairs():\n"                    /* 1 */
   "    yield [1.5]\n"                  /* 2 */
@@ -3190,6 +3260,7 @@ main (int   argc,
   add_for_each_python ("inline-values-dict", test_inline_values_dict);
   add_for_each_python ("returned-constant", test_returned_constant);
   add_for_each_python ("called-from-c", test_called_from_c);
+  add_for_each_python ("called-for-operator", test_called_for_operator);
   add_for_each_python ("yielded-value", test_yielded_value);
   add_for_each_python ("traceback-frames", test_traceback_frames);
   add_for_each_python ("finalizer", test_finalizer);
