@@ -156,6 +156,10 @@ marks_for (HsLayout       *self,
     g_string_append_printf (s, " · %s", _("interned"));
   if ((o->flags & HS_OBJECT_GC_TRACKED) && generation != HS_OBJECT_NO_GENERATION)
     g_string_append_printf (s, " · %s %d", _("gc gen"), generation);
+  else if (o->flags & HS_OBJECT_COLLECTING)
+    /* Translators: the cycle collector found this object unreachable and
+     * is running its __del__ before it frees it */
+    g_string_append_printf (s, " · %s", _("being collected"));
   else if (o->flags & HS_OBJECT_GC_TRACKED)
     g_string_append_printf (s, " · %s", _("gc tracked"));
   return g_string_chunk_insert_const (self->strings, s->str);

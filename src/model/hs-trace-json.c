@@ -371,6 +371,7 @@ write_object (Writer            *w,
         null (w);
       else
         integer (w, generation);
+      flag (w, "collecting", o->flags & HS_OBJECT_COLLECTING, TRUE);
       end_map (w);
     }
   if (o->flags & HS_OBJECT_CONTAINER)

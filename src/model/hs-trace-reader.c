@@ -293,6 +293,9 @@ parse_record (Reader      *r,
       flags |= HS_OBJECT_GC_TRACKED;
       if (!get_int (gc, "generation", FALSE, 0, 2, &generation))
         return NULL;
+      /* garbage being collected is in no generation */
+      if (get_bool (gc, "collecting") && generation < 0)
+        flags |= HS_OBJECT_COLLECTING;
     }
   flags |= (guint32) (generation >= 0 ? generation : HS_OBJECT_NO_GENERATION) << HS_OBJECT_GENERATION_SHIFT;
   if (get_bool (object, "mutable"))

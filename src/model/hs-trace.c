@@ -470,7 +470,9 @@ validate_delta (HsTrace            *self,
       guint n_edges = 0;
 
       if (w->ref == 0 || w->type >= p.n_strings || w->repr >= p.n_strings ||
-          HS_OBJECT_GENERATION (w->flags) > HS_OBJECT_NO_GENERATION)
+          HS_OBJECT_GENERATION (w->flags) > HS_OBJECT_NO_GENERATION ||
+          ((w->flags & HS_OBJECT_COLLECTING) &&
+           (!(w->flags & HS_OBJECT_GC_TRACKED) || HS_OBJECT_GENERATION (w->flags) != HS_OBJECT_NO_GENERATION)))
         return protocol_error (error, index, "bad object record");
       /* an object entering keeps whatever edges it had, none if new */
       view_lookup (self, st, w->ref, &n_edges);

@@ -192,6 +192,10 @@ typedef enum
   HS_OBJECT_FRAME_GLOBALS = 1 << 11, /* the globals of a module whose frame is
                                       * drawn: its entries are the frame's
                                       * variables, and it has no edges */
+  HS_OBJECT_COLLECTING = 1 << 12, /* tracked, and in no generation: garbage
+                                   * the collector found, whose __del__ or
+                                   * weak references' callbacks it runs
+                                   * before it frees it */
 } HsObjectFlags;
 
 #define HS_OBJECT_GENERATION_SHIFT 8

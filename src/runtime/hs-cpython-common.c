@@ -1947,22 +1947,30 @@ gc_heads (PyGC_Head *heads[4])
 }
 
 /* Follows the object's gc list to the generation head it belongs to.  New
- * objects sit at the tail of generation 0, so this is short for them. */
+ * objects sit at the tail of generation 0, so this is short for them.
+ * HS_PY_GC_COLLECTING for an object in none because the collector is
+ * collecting it: while it runs the __del__ of the garbage it found
+ * (finalize_garbage ()), or weak references' callbacks, that garbage is
+ * in lists of its own, whose heads are the collector's locals, and
+ * gc.get_objects (g) finds it in no generation.  The walk then comes
+ * back to the object.  -1 for an object the collector does not track. */
 int
 hs_py_gc_generation (PyObject *obj)
 {
   PyGC_Head *heads[4];
-  PyGC_Head *g;
+  PyGC_Head *start, *g;
 
   if (!_PyObject_IS_GC (obj) || !_PyObject_GC_IS_TRACKED (obj))
     return -1;
 
   gc_heads (heads);
 
-  g = _Py_AS_GC (obj);
+  start = g = _Py_AS_GC (obj);
   for (gsize guard = 0; guard < (1u << 26); guard++)
     {
       g = (PyGC_Head *) g->_gc_next;
+      if (g == start)
+        return HS_PY_GC_COLLECTING;
       if (g == NULL)
         return -1;
       for (int i = 0; i < 4; i++)

@@ -92,10 +92,15 @@ hs_object_facts_flags (HsEntry  *e,
   if (PyObject_IS_GC (obj) && PyObject_GC_IsTracked (obj))
     {
       flags |= HS_OBJECT_GC_TRACKED;
-      if (e->generation < 0)
+      /* A collection moves objects between lists before it counts itself
+       * as run (see update_generations ()): while it runs, what it moved
+       * is looked up again */
+      if (e->generation < 0 || hs_py_gc_collecting ())
         e->generation = hs_py_gc_generation (obj);
       if (e->generation >= 0)
         generation = e->generation;
+      else if (e->generation == HS_PY_GC_COLLECTING)
+        flags |= HS_OBJECT_COLLECTING;
     }
   else
     e->generation = -2;

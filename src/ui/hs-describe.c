@@ -56,6 +56,10 @@ hs_describe_flags (const char *python_version,
     g_ptr_array_add (facts, g_strdup (immortal_word (python_version)));
   if ((flags & HS_OBJECT_GC_TRACKED) && generation != HS_OBJECT_NO_GENERATION)
     g_ptr_array_add (facts, g_strdup_printf (_("tracked by gc (generation %d)"), generation));
+  else if (flags & HS_OBJECT_COLLECTING)
+    g_ptr_array_add (facts, g_strdup (_("being collected by gc")));
+  else if (flags & HS_OBJECT_GC_TRACKED)
+    g_ptr_array_add (facts, g_strdup (_("tracked by gc")));
   else
     g_ptr_array_add (facts, g_strdup (_("not tracked by gc")));
   if (!(flags & HS_OBJECT_REACHABLE))
@@ -539,6 +543,10 @@ hs_describe_flag_tooltip (const char *python_version,
                                   "interpreter, and its refcount never changes."), 3, minor);
       return g_strdup (_("This object is static or immortal: it lives as long as the interpreter, whatever its reference count says."));
     case HS_OBJECT_GC_TRACKED:
+      if (flags & HS_OBJECT_COLLECTING)
+        return g_strdup (_("The cycle collector found this object unreachable and holds it in a list of its own, "
+                           "in none of its generations, while it runs __del__ methods and weak reference "
+                           "callbacks; then it frees what is still unreachable."));
       if (generation != HS_OBJECT_NO_GENERATION)
         /* Translators: %d is the generation, 0 (the youngest), 1 or 2 */
         return g_strdup_printf (_("The cycle collector tracks this object in generation %d of 0 to 2: it checks "

@@ -373,6 +373,75 @@ test_free_refcount_zero (HsTraceFixture *f,
     g_assert_cmpint (freed_at, ==, hs_trace_get_n_steps (t) - 1);
 }
 
+/* The generation Python finds an object in with gc.get_objects (g),
+ * printed by the program as a list; -1 for none */
+static int
+printed_generation (const char *line)
+{
+  if (g_str_equal (line, "[]"))
+    return -1;
+  g_assert_true (strlen (line) == 3 && line[0] == '[' && line[2] == ']');
+  return line[1] - '0';
+}
+
+/* While gc.collect () runs the __del__ of its garbage, that garbage is in
+ * lists of the collector's own, in no generation.  The objects and a list
+ * they hold read "gc gen 0", which they were in before the collection:
+ * their generation was kept until the collection counted itself as run,
+ * after the __del__; the list's too, whose record was replayed from the
+ * step before as a container's that nothing changed.  Each generation
+ * shown is the one Python finds. */
+static void
+test_gc_generation_while_collecting (HsTraceFixture *f,
+                                     gconstpointer   data)
+{
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import gc\n"                                                      /* 1 */
+    "gc.disable()\n"                                                   /* 2 */
+    "def gen(x):\n"                                                    /* 3 */
+    "    return [g for g in range(3) if id(x) in set(map(id, gc.get_objects(g)))]\n" /* 4 */
+    "class Node:\n"                                                    /* 5 */
+    "    def __del__(self):\n"                                         /* 6 */
+    "        print(gen(self))\n"                                       /* 7 */
+    "        print(gen(self.items))\n"                                 /* 8 */
+    "a = Node()\n"                                                     /* 9 */
+    "a.items = [a]\n"                                                  /* 10 */
+    "kept = [[]]\n"                                                    /* 11 */
+    "del a; gc.collect()\n"                                            /* 12 */
+    "print(gen(kept))\n"                                               /* 13 */
+    "done = True\n");                                                  /* 14 */
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(HsSnapshot) inside = NULL;
+  g_autoptr(HsSnapshot) before = NULL;
+  g_autoptr(HsSnapshot) last = NULL;
+  const HsObject *self;
+
+  assert_finished (t);
+  lines = hs_test_stdout_lines (t);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_cmpstr (lines[0], ==, "[]");
+  g_assert_cmpstr (lines[1], ==, "[]");
+
+  /* the objects were in generation 0 before the collection, and a's
+   * list was last seen reachable: only the step that runs the collection
+   * lets go of a */
+  before = hs_test_step_at_line (t, 12, 0);
+  g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_var (before, NULL, "kept")->flags), ==, 0);
+  self = hs_test_var (before, NULL, "a");
+  g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_edge (before, self, HS_EDGE_ATTR, "items")->flags), ==, 0);
+
+  inside = hs_test_step_at_line (t, 8, 0);
+  self = hs_test_var (inside, "__del__", "self");
+  g_assert_true (self->flags & HS_OBJECT_GC_TRACKED);
+  g_assert_cmpint (HS_OBJECT_GENERATION (self->flags), ==, HS_OBJECT_NO_GENERATION);
+  g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_edge (inside, self, HS_EDGE_ATTR, "items")->flags), ==,
+                   HS_OBJECT_NO_GENERATION);
+  /* what survived is in the oldest, as Python finds it */
+  last = hs_test_step_at_line (t, 14, 0);
+  g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_var (last, NULL, "kept")->flags), ==, printed_generation (lines[2]));
+  g_assert_cmpint (printed_generation (lines[2]), ==, 2);
+}
+
 static void
 test_gc_cycle (HsTraceFixture *f,
                gconstpointer   data)
@@ -1471,6 +1540,7 @@ main (int   argc,
   ADD ("/runtime/module/main-deleted", test_main_module_deleted);
   ADD ("/runtime/types/many", test_many_types);
   ADD ("/runtime/generator/named", test_generator_named);
+  ADD ("/runtime/gc/generation-while-collecting", test_gc_generation_while_collecting);
   ADD ("/runtime/frames/unbound-names", test_unbound_names);
   ADD ("/runtime/frames/unbound-comprehension", test_unbound_comprehension);
   ADD ("/runtime/frames/bound-across-comprehension", test_bound_across_comprehension);

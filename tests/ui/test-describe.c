@@ -1727,6 +1727,73 @@ test_called_for_operator (HsTraceFixture *f,
   }
 }
 
+static const char *being_collected_program =
+  "import gc\n"                       /* 1 */
+  "gc.disable()\n"                    /* 2 */
+  "class Node:\n"                     /* 3 */
+  "    def __del__(self):\n"          /* 4 */
+  "        print('bye')\n"            /* 5 */
+  "a = Node()\n"                      /* 6 */
+  "a.me = a\n"                        /* 7 */
+  "del a\n"                           /* 8 */
+  "gc.collect()\n";                   /* 9 */
+
+/* The marks of box's object */
+static const char *
+box_marks (HsLayout *layout,
+           guint32   ref)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    if (boxes[b].kind == HS_LAYOUT_BOX_OBJECT && boxes[b].ref == ref)
+      return boxes[b].marks;
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* While gc.collect () runs the __del__ of the garbage it found, that
+ * garbage is in none of the collector's generations: its box read
+ * "gc gen 0", where it had been before, and now reads "being collected",
+ * and so do the inspector's facts and the badge's sentence.  Before the
+ * collection, "gc gen 0". */
+static void
+test_being_collected (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, being_collected_program);
+  g_autoptr(HsSnapshot) before = NULL;
+  g_autoptr(HsSnapshot) inside = NULL;
+  g_autoptr(HsLayout) before_layout = NULL;
+  g_autoptr(HsLayout) inside_layout = NULL;
+  g_autofree char *facts = NULL;
+  g_autofree char *tip = NULL;
+  const HsObject *self;
+  guint32 ref;
+
+  if (t == NULL)
+    return;
+  before = hs_test_step_at_line (t, 8, 0);
+  ref = hs_test_var_ref (before, NULL, "a");
+  before_layout = hs_layout_new (before, NULL, NULL);
+  g_assert_nonnull (strstr (box_marks (before_layout, ref), "gc gen 0"));
+
+  inside = hs_test_step_at_line (t, 5, 0);
+  self = hs_test_var (inside, "__del__", "self");
+  g_assert_cmpuint (self->ref, ==, ref);
+  g_assert_true (self->flags & HS_OBJECT_COLLECTING);
+  inside_layout = hs_layout_new (inside, NULL, NULL);
+  g_assert_nonnull (strstr (box_marks (inside_layout, ref), "being collected"));
+  g_assert_null (strstr (box_marks (inside_layout, ref), "gc gen"));
+  facts = hs_describe_flags (version, self->flags);
+  g_assert_nonnull (strstr (facts, "being collected by gc"));
+  tip = hs_describe_flag_tooltip (version, self->flags, HS_OBJECT_GC_TRACKED);
+  g_assert_nonnull (strstr (tip, "in none of its generations"));
+}
+
 static const char *yielded_value_program =
   "def pairs():\n"                    /* 1 */
   "    yield [1.5]\n"                  /* 2 */
@@ -2843,6 +2910,15 @@ test_badge_tooltips (void)
           if (badges[i] == HS_OBJECT_GC_TRACKED && generation != HS_OBJECT_NO_GENERATION)
             g_assert_nonnull (strstr (tip, gen));
         }
+  /* garbage the collector holds while it runs its __del__ */
+  {
+    g_autofree char *tip = hs_describe_flag_tooltip ("3.11.2", HS_OBJECT_GC_TRACKED | HS_OBJECT_COLLECTING |
+                                                                 (HS_OBJECT_NO_GENERATION << HS_OBJECT_GENERATION_SHIFT),
+                                                     HS_OBJECT_GC_TRACKED);
+
+    g_assert_true (g_str_has_suffix (tip, "."));
+    g_assert_null (strstr (tip, ". "));
+  }
 }
 
 /* "Why is the refcount N" by each version's rules: 3.11's statically
@@ -3261,6 +3337,7 @@ main (int   argc,
   add_for_each_python ("returned-constant", test_returned_constant);
   add_for_each_python ("called-from-c", test_called_from_c);
   add_for_each_python ("called-for-operator", test_called_for_operator);
+  add_for_each_python ("being-collected", test_being_collected);
   add_for_each_python ("yielded-value", test_yielded_value);
   add_for_each_python ("traceback-frames", test_traceback_frames);
   add_for_each_python ("finalizer", test_finalizer);
