@@ -1197,11 +1197,20 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
 /* How many items at the top of the value stack instruction op works on,
  * for an instruction that may call a special method of one of them from
  * C while they wait there: a == b (__eq__), a + b, a[i], a[i] = v,
- * a.x (a property, __getattr__), -a, iter (a) and next (a) of a for
- * loop, `if a:` (__bool__, __len__).  0 for any other. */
+ * a.x (__getattr__), -a, iter (a) and next (a) of a for loop, `if a:`
+ * (__bool__, __len__).  0 for any other. */
 static int
-operator_operands (int op)
+operator_operands (int op,
+                   int oparg)
 {
+#if PY_VERSION_HEX >= 0x030D0000
+  /* `if a == b:` compares, lets go of a and b, then calls the result's
+   * __bool__ (COMPARE_OP's bool flag): a and b may be gone by then */
+  if (op == COMPARE_OP && (oparg & 16))
+    return 0;
+#else
+  (void) oparg;
+#endif
   switch (op)
     {
     case UNARY_NEGATIVE:
@@ -1212,8 +1221,8 @@ operator_operands (int op)
     case GET_ITER:
     case FOR_ITER:
     case LOAD_ATTR:
-#ifdef LOAD_METHOD
-    case LOAD_METHOD:
+#if PY_VERSION_HEX < 0x030C0000
+    case LOAD_METHOD:   /* a pseudo-instruction from 3.12 on */
 #endif
     case DELETE_ATTR:
 #ifdef TO_BOOL
@@ -1245,14 +1254,10 @@ operator_operands (int op)
     case STORE_ATTR:
       return 2;
     case STORE_SUBSCR:
-#ifdef BINARY_SLICE
-    case BINARY_SLICE:
-#endif
       return 3;
-#ifdef STORE_SLICE
-    case STORE_SLICE:
-      return 4;
-#endif
+    /* Not BINARY_SLICE nor STORE_SLICE (3.12 on): they move the stack's
+     * references to start and stop into the slice they make before the
+     * call (_PyBuildSlice_ConsumeRefs ()) */
     default:
       return 0;
     }
@@ -1277,7 +1282,7 @@ hs_py_frame_stack_in_operator (HsPyFrame *frame,
   g_assert (frame != NULL && operand != NULL && n_items != NULL);
 
   *n_items = 0;
-  if (!walk_to_lasti (f, from, from_depth, &walk) || (n = operator_operands (walk.op)) == 0 || walk.depth < n)
+  if (!walk_to_lasti (f, from, from_depth, &walk) || (n = operator_operands (walk.op, walk.oparg)) == 0 || walk.depth < n)
     return NULL;
   for (int k = walk.depth - n; k < walk.depth; k++)
     if (f->localsplus[base + k] == operand)
@@ -1919,6 +1924,20 @@ hs_py_gc_collecting (void)
   return hs_py_gc_state ()->collecting != 0;
 }
 
+/* While the collector runs (hs_py_gc_collecting ()), whether obj, which it
+ * tracks, is garbage it found and is collecting: it marks every object of
+ * the generations it collects, then clears the mark on what it finds
+ * reachable and on what a legacy finalizer keeps (move_unreachable (),
+ * move_legacy_finalizers ()); the mark stays on the rest through their
+ * __del__ and until they are freed. */
+gboolean
+hs_py_gc_is_garbage (PyObject *obj)
+{
+  g_assert (_PyObject_IS_GC (obj) && _PyObject_GC_IS_TRACKED (obj));
+
+  return (_Py_AS_GC (obj)->_gc_prev & _PyGC_PREV_MASK_COLLECTING) != 0;
+}
+
 void
 hs_py_gc_stats (guint64 collections[3],
                 guint64 collected[3],
@@ -1948,12 +1967,12 @@ gc_heads (PyGC_Head *heads[4])
 
 /* Follows the object's gc list to the generation head it belongs to.  New
  * objects sit at the tail of generation 0, so this is short for them.
- * HS_PY_GC_COLLECTING for an object in none because the collector is
- * collecting it: while it runs the __del__ of the garbage it found
- * (finalize_garbage ()), or weak references' callbacks, that garbage is
- * in lists of its own, whose heads are the collector's locals, and
- * gc.get_objects (g) finds it in no generation.  The walk then comes
- * back to the object.  -1 for an object the collector does not track. */
+ * -1 for an object the collector does not track, and for one in none of
+ * its generations: while the collector runs Python code (the __del__ of
+ * the garbage it found, weak references' callbacks), it keeps what it
+ * collects, and the weak references whose callbacks it calls, in lists of
+ * its own, whose heads are its locals; the walk then comes back to the
+ * object. */
 int
 hs_py_gc_generation (PyObject *obj)
 {
@@ -1969,9 +1988,7 @@ hs_py_gc_generation (PyObject *obj)
   for (gsize guard = 0; guard < (1u << 26); guard++)
     {
       g = (PyGC_Head *) g->_gc_next;
-      if (g == start)
-        return HS_PY_GC_COLLECTING;
-      if (g == NULL)
+      if (g == NULL || g == start)
         return -1;
       for (int i = 0; i < 4; i++)
         if (g == heads[i])

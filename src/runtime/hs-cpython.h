@@ -156,9 +156,8 @@ gboolean    hs_py_gc_collecting        (void);
 void        hs_py_gc_stats             (guint64        collections[3],
                                         guint64        collected[3],
                                         guint64        uncollectable[3]);
-/* hs_py_gc_generation () of garbage the collector holds in its own lists */
-#define HS_PY_GC_COLLECTING (-3)
 int         hs_py_gc_generation        (PyObject      *obj);
+gboolean    hs_py_gc_is_garbage        (PyObject      *obj);
 PyObject   *hs_py_find_arena_objects   (PyCodeObject  *module_code);
 PyObject   *hs_py_interpreter_dict_copy (PyObject     *dict);
 void        hs_py_type_add_subclasses  (PyTypeObject  *type,

@@ -1442,24 +1442,36 @@ stack_in_class_call (GPtrArray *user_frames,
 }
 
 /* The object a frame's function was called for, its first argument, when
- * the frame runs a method of a class the program made: what a special
- * method such as __eq__ or __len__ runs for, when C code calls it.  An
- * object of a built-in type cannot be it, so a None or a small int that
- * happens to lie where a slot is read never passes for it.  NULL for any
+ * the frame runs a special method of its class, found on the class under
+ * the name it runs as: what __eq__ or __len__ runs for, when C code calls
+ * it.  Only classes a program made have such methods in Python, so a None
+ * or a small int that happens to lie where a slot is read never passes
+ * for it; and only special methods, so not a weak reference's callback or
+ * a generator's close () that letting go of a slot ran.  NULL for any
  * other frame, and for a __del__, whose object is kept its own way (see
  * hs_py_frame_finalized ()). */
 static PyObject *
 method_self (HsPyFrame *frame)
 {
-  static PyObject *del_name;
   PyCodeObject *code = hs_py_frame_code (frame);
+  PyObject *function = hs_py_frame_function (frame);
   PyObject *self, *name;
+  char *to_free = NULL;
+  const char *text;
+  gboolean special;
+  gsize length;
 
-  if (del_name == NULL)
-    del_name = PyUnicode_InternFromString ("__del__");
-  if (hs_py_frame_function (frame) == NULL || code->co_argcount < 1 || code->co_name == del_name ||
+  if (function == NULL || code->co_argcount < 1 ||
       (self = hs_py_frame_local (frame, 0, &name)) == NULL || PyCell_Check (self) ||
-      !PyType_HasFeature (Py_TYPE (self), Py_TPFLAGS_HEAPTYPE))
+      !PyType_HasFeature (Py_TYPE (self), Py_TPFLAGS_HEAPTYPE) ||
+      (text = hs_py_str_utf8 (code->co_name, &to_free)) == NULL)
+    return NULL;
+  length = strlen (text);
+  special = length > 4 && g_str_has_prefix (text, "__") && g_str_has_suffix (text, "__") &&
+            !g_str_equal (text, "__del__");
+  g_free (to_free);
+  /* borrowed, runs no Python code */
+  if (!special || _PyType_Lookup (Py_TYPE (self), code->co_name) != function)
     return NULL;
   return self;
 }

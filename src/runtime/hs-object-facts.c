@@ -92,15 +92,19 @@ hs_object_facts_flags (HsEntry  *e,
   if (PyObject_IS_GC (obj) && PyObject_GC_IsTracked (obj))
     {
       flags |= HS_OBJECT_GC_TRACKED;
-      /* A collection moves objects between lists before it counts itself
-       * as run (see update_generations ()): while it runs, what it moved
-       * is looked up again */
-      if (e->generation < 0 || hs_py_gc_collecting ())
-        e->generation = hs_py_gc_generation (obj);
-      if (e->generation >= 0)
-        generation = e->generation;
-      else if (e->generation == HS_PY_GC_COLLECTING)
+      /* While the collector runs the __del__ of the garbage it found, that
+       * garbage is in none of its generations; the generation looked up
+       * before the collection is kept until the collection counts itself
+       * as run (see update_generations ()), after the __del__ */
+      if (hs_py_gc_collecting () && hs_py_gc_is_garbage (obj))
         flags |= HS_OBJECT_COLLECTING;
+      else
+        {
+          if (e->generation < 0)
+            e->generation = hs_py_gc_generation (obj);
+          if (e->generation >= 0)
+            generation = e->generation;
+        }
     }
   else
     e->generation = -2;

@@ -388,58 +388,74 @@ printed_generation (const char *line)
  * lists of the collector's own, in no generation.  The objects and a list
  * they hold read "gc gen 0", which they were in before the collection:
  * their generation was kept until the collection counted itself as run,
- * after the __del__; the list's too, whose record was replayed from the
- * step before as a container's that nothing changed.  Each generation
- * shown is the one Python finds. */
+ * after the __del__.  They are marked as being collected; the weak
+ * reference whose callback the collector calls is not, though it too is
+ * in a list of the collector's (found by review). */
 static void
 test_gc_generation_while_collecting (HsTraceFixture *f,
                                      gconstpointer   data)
 {
   HsTrace *t = hs_trace_fixture_run (f,
     "import gc\n"                                                      /* 1 */
-    "gc.disable()\n"                                                   /* 2 */
-    "def gen(x):\n"                                                    /* 3 */
-    "    return [g for g in range(3) if id(x) in set(map(id, gc.get_objects(g)))]\n" /* 4 */
-    "class Node:\n"                                                    /* 5 */
-    "    def __del__(self):\n"                                         /* 6 */
-    "        print(gen(self))\n"                                       /* 7 */
-    "        print(gen(self.items))\n"                                 /* 8 */
-    "a = Node()\n"                                                     /* 9 */
-    "a.items = [a]\n"                                                  /* 10 */
-    "kept = [[]]\n"                                                    /* 11 */
-    "del a; gc.collect()\n"                                            /* 12 */
-    "print(gen(kept))\n"                                               /* 13 */
-    "done = True\n");                                                  /* 14 */
+    "import weakref\n"                                                 /* 2 */
+    "gc.disable()\n"                                                   /* 3 */
+    "def gen(x):\n"                                                    /* 4 */
+    "    return [g for g in range(3) if id(x) in set(map(id, gc.get_objects(g)))]\n" /* 5 */
+    "def called(wr):\n"                                                /* 6 */
+    "    print(gen(wr))\n"                                             /* 7 */
+    "class Node:\n"                                                    /* 8 */
+    "    def __del__(self):\n"                                         /* 9 */
+    "        print(gen(self))\n"                                       /* 10 */
+    "        print(gen(self.items))\n"                                 /* 11 */
+    "a = Node()\n"                                                     /* 12 */
+    "a.items = [a]\n"                                                  /* 13 */
+    "kept = [[]]\n"                                                    /* 14 */
+    "watch = weakref.ref(a, called)\n"                                 /* 15 */
+    "del a; gc.collect()\n"                                            /* 16 */
+    "print(gen(kept))\n"                                               /* 17 */
+    "done = True\n");                                                  /* 18 */
   g_auto(GStrv) lines = NULL;
-  g_autoptr(HsSnapshot) inside = NULL;
   g_autoptr(HsSnapshot) before = NULL;
+  g_autoptr(HsSnapshot) called = NULL;
+  g_autoptr(HsSnapshot) inside = NULL;
   g_autoptr(HsSnapshot) last = NULL;
-  const HsObject *self;
+  const HsObject *self, *wr;
 
   assert_finished (t);
   lines = hs_test_stdout_lines (t);
-  g_assert_cmpuint (g_strv_length (lines), ==, 4);
-  g_assert_cmpstr (lines[0], ==, "[]");
-  g_assert_cmpstr (lines[1], ==, "[]");
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  /* the weak reference's callback, then the __del__ */
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (lines[i], ==, "[]");
 
   /* the objects were in generation 0 before the collection, and a's
    * list was last seen reachable: only the step that runs the collection
    * lets go of a */
-  before = hs_test_step_at_line (t, 12, 0);
+  before = hs_test_step_at_line (t, 16, 0);
   g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_var (before, NULL, "kept")->flags), ==, 0);
   self = hs_test_var (before, NULL, "a");
   g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_edge (before, self, HS_EDGE_ATTR, "items")->flags), ==, 0);
+  g_assert_false (self->flags & HS_OBJECT_COLLECTING);
 
-  inside = hs_test_step_at_line (t, 8, 0);
+  inside = hs_test_step_at_line (t, 11, 0);
   self = hs_test_var (inside, "__del__", "self");
   g_assert_true (self->flags & HS_OBJECT_GC_TRACKED);
+  g_assert_true (self->flags & HS_OBJECT_COLLECTING);
   g_assert_cmpint (HS_OBJECT_GENERATION (self->flags), ==, HS_OBJECT_NO_GENERATION);
+  g_assert_true (hs_test_edge (inside, self, HS_EDGE_ATTR, "items")->flags & HS_OBJECT_COLLECTING);
   g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_edge (inside, self, HS_EDGE_ATTR, "items")->flags), ==,
                    HS_OBJECT_NO_GENERATION);
+  g_assert_false (hs_test_var (inside, "<module>", "kept")->flags & HS_OBJECT_COLLECTING);
+  /* The collector keeps the weak reference whose callback it calls in a
+   * list of its own too, but it found it reachable: not being collected */
+  called = hs_test_step_at_line (t, 7, 0);
+  wr = hs_test_var (called, "called", "wr");
+  g_assert_true (wr->flags & HS_OBJECT_GC_TRACKED);
+  g_assert_false (wr->flags & HS_OBJECT_COLLECTING);
   /* what survived is in the oldest, as Python finds it */
-  last = hs_test_step_at_line (t, 14, 0);
-  g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_var (last, NULL, "kept")->flags), ==, printed_generation (lines[2]));
-  g_assert_cmpint (printed_generation (lines[2]), ==, 2);
+  last = hs_test_step_at_line (t, 18, 0);
+  g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_var (last, NULL, "kept")->flags), ==, printed_generation (lines[3]));
+  g_assert_cmpint (printed_generation (lines[3]), ==, 2);
 }
 
 static void
