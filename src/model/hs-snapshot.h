@@ -56,7 +56,7 @@ typedef struct
   guint       count;
 } HsHiddenRef;
 
-#define HS_EDGE_KIND_IS_HELD(kind) ((kind) >= HS_EDGE_HELD_CONSTANT && (kind) <= HS_EDGE_HELD_FINALIZER)
+#define HS_EDGE_KIND_IS_HELD(kind) ((kind) >= HS_EDGE_HELD_CONSTANT && (kind) <= HS_EDGE_HELD_MODULE_INDEX)
 
 /* A name bound as its frame began (an argument, or any name of the first
  * step that shows the frame) */

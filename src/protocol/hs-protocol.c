@@ -28,7 +28,7 @@ static const char *edge_kind_names[] = {
   "held-module-copy", "held-iterator", "held-init",
   "held-subclasses", "held-init-args", "held-class-cell", "held-class-dict",
   "held-defaults", "held-exception", "held-traceback",
-  "held-finalizer",
+  "held-finalizer", "held-module-index",
 };
 static const char *free_cause_names[] = { "refcount", "gc" };
 /* Every message either side sends: a frame names one of these or is

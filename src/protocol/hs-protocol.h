@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 16
+#define HS_PROTOCOL_VERSION 17
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 /* The most references one hidden holder's edge may count: far more than a
  * real holder makes (a 16-million-deep recursion, a module with 16 million
@@ -167,6 +167,9 @@ typedef enum
                            * and the function it ran */
   HS_EDGE_HELD_FINALIZER, /* CPython's call of the __del__ labelled, which
                            * keeps the object alive while it runs */
+  HS_EDGE_HELD_MODULE_INDEX, /* the interpreter's list of the modules that
+                              * C code finds with PyState_FindModule ();
+                              * label "" */
   HS_N_EDGE_KINDS
 } HsEdgeKind;
 

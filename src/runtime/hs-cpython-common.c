@@ -2075,6 +2075,30 @@ hs_py_count_instances (GHashTable *counts,
   return TRUE;
 }
 
+/* How many times the interpreter's list of modules by index holds module:
+ * CPython keeps there the modules that C code finds again with
+ * PyState_FindModule (), those set up the old way (single-phase init),
+ * such as sys and builtins; 0 for any other. */
+guint
+hs_py_count_module_index (PyObject *module)
+{
+  PyInterpreterState *interp = PyInterpreterState_Get ();
+#if PY_VERSION_HEX >= 0x030C0000
+  PyObject *list = interp->imports.modules_by_index;
+#else
+  PyObject *list = interp->modules_by_index;
+#endif
+  guint n = 0;
+
+  g_assert (module != NULL);
+
+  if (list == NULL || !PyList_CheckExact (list))
+    return 0;
+  for (Py_ssize_t i = 0; i < PyList_GET_SIZE (list); i++)
+    n += PyList_GET_ITEM (list, i) == module;
+  return n;
+}
+
 /* The copy the interpreter made at start-up of the dict of builtins,
  * and from 3.12 on of sys's (3.11 keeps sys's as its module's m_copy
  * instead), to restore them: it holds what the dict held then, so len

@@ -2197,9 +2197,12 @@ hs_holders_foreach (HsEntry      *entry,
       if (name != NULL)
         {
           guint n_functions = count_module_functions (obj, dict);
+          guint n_indexed = hs_py_count_module_index (obj);
 
           if (n_functions > 0)
             func (HS_EDGE_HELD_FUNCTIONS, name, n_functions, user_data);
+          if (n_indexed > 0)
+            func (HS_EDGE_HELD_MODULE_INDEX, NULL, n_indexed, user_data);
         }
     }
   if (PyType_Check (obj))

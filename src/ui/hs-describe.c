@@ -179,6 +179,7 @@ slot_name (HsSnapshot     *snapshot,
     case HS_EDGE_HELD_EXCEPTION:
     case HS_EDGE_HELD_TRACEBACK:
     case HS_EDGE_HELD_FINALIZER:
+    case HS_EDGE_HELD_MODULE_INDEX:
     case HS_N_EDGE_KINDS:
     default:
       return g_strdup_printf ("%s (%s)", container, hs_edge_kind_to_string (edge->kind));
@@ -381,6 +382,10 @@ describe_holder (const HsHiddenRef *hidden)
      * reference went, or the gc collects it, and CPython keeps it alive
      * with a reference of its own while __del__ runs */
     return g_strdup_printf (_("CPython's call of %s, which keeps it alive until it returns"), hidden->holder);
+  if (hidden->kind == HS_EDGE_HELD_MODULE_INDEX)
+    /* Translators: the interpreter keeps the modules set up the old way
+     * (sys, builtins) in a list, where their C code finds them again */
+    return g_strdup (_("the interpreter's module index (PyState_FindModule())"));
   return g_strdup_printf ("sys.modules['%s']", hidden->holder);
 }
 

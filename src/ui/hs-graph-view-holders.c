@@ -177,6 +177,10 @@ holder_title (HsEdgeKind  kind,
       /* Translators: a box for CPython's call of a __del__ method; %s is
        * the method, "Node.__del__" */
       return g_strdup_printf (_("call of %s"), holder);
+    case HS_EDGE_HELD_MODULE_INDEX:
+      /* Translators: a box for the interpreter's list of the modules that
+       * C code looks up by number (PyState_FindModule) */
+      return g_strdup (_("the interpreter's module index"));
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup ("sys.modules");
@@ -233,6 +237,8 @@ holder_subtitle (HsEdgeKind kind)
       return _("kept by a __traceback__");
     case HS_EDGE_HELD_FINALIZER:
       return _("the finalizer");
+    case HS_EDGE_HELD_MODULE_INDEX:
+      return "PyState_FindModule()";
     case HS_EDGE_HELD_MODULES:
     default:
       return _("the imported modules");
@@ -1150,6 +1156,10 @@ hs_holder_box_describe (const HsHolderBox *box)
                                 "own until the call returns: __del__ can even store self somewhere and so "
                                 "save the object."),
                               box->holder);
+    case HS_EDGE_HELD_MODULE_INDEX:
+      return g_strdup (_("The interpreter keeps the modules whose C code set them up the old way, such as sys "
+                         "and builtins, in a list of its own, so that their C code can find them again "
+                         "(PyState_FindModule())."));
     case HS_EDGE_HELD_MODULES:
     default:
       return g_strdup (_("sys.modules holds every imported module, so a second import finds it."));

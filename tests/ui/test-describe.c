@@ -1796,6 +1796,26 @@ test_being_collected (HsTraceFixture *f,
   g_assert_nonnull (strstr (tip, "in none of its generations"));
 }
 
+/* sys, set up the old way by C code, is held by the interpreter's list
+ * of such modules (modules_by_index), where its C code finds it again,
+ * and it read "+2 other": that list, and the original sys.settrace that
+ * Heapscope kept, which held sys as its __self__ (no longer). */
+static void
+test_module_index (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version, "import sys\nx = sys\npass\n");
+  g_autoptr(HsSnapshot) last = NULL;
+  g_autoptr(HsRefcountBreakdown) sys = NULL;
+
+  if (t == NULL)
+    return;
+  last = hs_test_step_at_line (t, 3, 0);
+  sys = breakdown_adding_up (version, last, hs_test_var_ref (last, NULL, "sys"), "sys");
+  g_assert_cmpuint (named_count (sys, "the interpreter's module index (PyState_FindModule())"), ==, 1);
+}
+
 static const char *yielded_value_program =
   "def pairs():\n"                    /* 1 */
   "    yield [1.5]\n"                  /* 2 */
@@ -3340,6 +3360,7 @@ main (int   argc,
   add_for_each_python ("called-from-c", test_called_from_c);
   add_for_each_python ("called-for-operator", test_called_for_operator);
   add_for_each_python ("being-collected", test_being_collected);
+  add_for_each_python ("module-index", test_module_index);
   add_for_each_python ("yielded-value", test_yielded_value);
   add_for_each_python ("traceback-frames", test_traceback_frames);
   add_for_each_python ("finalizer", test_finalizer);

@@ -199,6 +199,8 @@ holder_title (const HsHiddenRef *h)
       return g_strdup_printf ("finished frame of %s", h->holder);
     case HS_EDGE_HELD_FINALIZER:
       return g_strdup_printf ("call of %s", h->holder);
+    case HS_EDGE_HELD_MODULE_INDEX:
+      return g_strdup ("the interpreter's module index");
     default:
       return g_strdup ("sys.modules");
     }
