@@ -2075,6 +2075,45 @@ hs_py_count_instances (GHashTable *counts,
   return TRUE;
 }
 
+/* Adds to counts (type -> count) the instances of classes in the list of
+ * the collector's own that garbage, an object hs_py_gc_is_garbage () of,
+ * is in while the collector runs its __del__ (hs_py_count_instances ()
+ * walks the generations, which garbage is in none of), and adds what it
+ * walked to visited, so that a list is walked once.  The list's head is
+ * a local of the collector, not an object: it is told by the mark that
+ * every garbage object bears and a head's pointer to the list's tail
+ * never does (_PyGC_PREV_MASK_COLLECTING). */
+void
+hs_py_count_garbage_instances (GHashTable *counts,
+                               GHashTable *visited,
+                               PyObject   *garbage)
+{
+  PyGC_Head *start = _Py_AS_GC (garbage);
+
+  g_return_if_fail (counts != NULL && visited != NULL && hs_py_gc_is_garbage (garbage));
+
+  if (g_hash_table_contains (visited, start))
+    return;
+  for (PyGC_Head *g = start;;)
+    {
+      if (g->_gc_prev & _PyGC_PREV_MASK_COLLECTING)
+        {
+          PyTypeObject *type = Py_TYPE ((PyObject *) (g + 1));
+
+          g_hash_table_add (visited, g);
+          if (PyType_HasFeature (type, Py_TPFLAGS_HEAPTYPE))
+            {
+              gpointer count = g_hash_table_lookup (counts, type);
+
+              g_hash_table_insert (counts, type, GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+            }
+        }
+      g = (PyGC_Head *) g->_gc_next;
+      if (g == NULL || g == start)
+        break;
+    }
+}
+
 /* How many times the interpreter's list of modules by index holds module:
  * CPython keeps there the modules that C code finds again with
  * PyState_FindModule (), those set up the old way (single-phase init),

@@ -159,6 +159,9 @@ void        hs_py_gc_stats             (guint64        collections[3],
 int         hs_py_gc_generation        (PyObject      *obj);
 gboolean    hs_py_gc_is_garbage        (PyObject      *obj);
 guint       hs_py_count_module_index   (PyObject      *module);
+void        hs_py_count_garbage_instances (GHashTable *counts,
+                                        GHashTable    *visited,
+                                        PyObject      *garbage);
 PyObject   *hs_py_find_arena_objects   (PyCodeObject  *module_code);
 PyObject   *hs_py_interpreter_dict_copy (PyObject     *dict);
 void        hs_py_type_add_subclasses  (PyTypeObject  *type,

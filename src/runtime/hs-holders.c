@@ -1545,6 +1545,29 @@ stack_in_operator (GPtrArray *user_frames,
   return hs_py_frame_stack_in_operator (g_ptr_array_index (user_frames, i), from, from_depth, self, n);
 }
 
+static void
+count_garbage_instances_of (gpointer data,
+                            gpointer user_data)
+{
+  HsEntry *e = data;
+
+  if (e->obj != NULL && PyObject_IS_GC (e->obj) && PyObject_GC_IsTracked (e->obj) && hs_py_gc_is_garbage (e->obj))
+    hs_py_count_garbage_instances (instance_counts, user_data, e->obj);
+}
+
+/* While the collector runs the __del__ of the garbage it found, that
+ * garbage is in lists of its own, which hs_py_count_instances () does not
+ * walk: the two Nodes of a cycle each left "+1 other" on their class.
+ * Each list that a shown object is in is walked; garbage in lists no
+ * shown object is in stays "other". */
+static void
+count_garbage_instances (void)
+{
+  g_autoptr(GHashTable) visited = g_hash_table_new (NULL, NULL);
+
+  hs_registry_foreach (count_garbage_instances_of, visited);
+}
+
 /* The code of a function, or NULL */
 static PyCodeObject *
 function_code (PyObject *obj)
@@ -2233,7 +2256,8 @@ hs_holders_foreach (HsEntry      *entry,
             instance_counts = g_hash_table_new (NULL, NULL);
           if (instance_step != step_serial)
             {
-              hs_py_count_instances (instance_counts, MAX_INSTANCE_WALK);
+              if (hs_py_count_instances (instance_counts, MAX_INSTANCE_WALK) && hs_py_gc_collecting ())
+                count_garbage_instances ();
               instance_step = step_serial;
             }
           n_instances = GPOINTER_TO_UINT (g_hash_table_lookup (instance_counts, obj));

@@ -1760,7 +1760,7 @@ box_marks (HsLayout *layout,
  * garbage is in none of the collector's generations: its box read
  * "gc gen 0", where it had been before, and now reads "being collected",
  * and so do the inspector's facts and the badge's sentence.  Before the
- * collection, "gc gen 0". */
+ * collection, "gc gen 0".  Its class names it among its instances. */
 static void
 test_being_collected (HsTraceFixture *f,
                       gconstpointer   data)
@@ -1794,6 +1794,14 @@ test_being_collected (HsTraceFixture *f,
   g_assert_nonnull (strstr (facts, "being collected by gc"));
   tip = hs_describe_flag_tooltip (version, self->flags, HS_OBJECT_GC_TRACKED);
   g_assert_nonnull (strstr (tip, "in none of its generations"));
+  /* and its class counts it among its instances: Node read "+1 other",
+   * the instance being collected, which holds it as __class__ */
+  {
+    g_autoptr(HsRefcountBreakdown) node = NULL;
+
+    node = breakdown_adding_up (version, inside, hs_test_var_ref (inside, "<module>", "Node"), "Node");
+    g_assert_cmpuint (named_count (node, "the instances of Node (each holds its class as __class__)"), ==, 1);
+  }
 }
 
 /* sys, set up the old way by C code, is held by the interpreter's list
