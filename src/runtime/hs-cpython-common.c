@@ -1965,6 +1965,37 @@ gc_heads (PyGC_Head *heads[4])
   heads[3] = &gc->permanent_generation.head;
 }
 
+/* How many objects the gc's generations hold, counted up to max_objects + 1 */
+gsize
+hs_py_gc_count_tracked (gsize max_objects)
+{
+  PyGC_Head *heads[4];
+  gsize n = 0;
+
+  gc_heads (heads);
+  for (int i = 0; i < 4; i++)
+    for (PyGC_Head *g = (PyGC_Head *) heads[i]->_gc_next; g != heads[i] && n <= max_objects;
+         g = (PyGC_Head *) g->_gc_next)
+      n++;
+  return n;
+}
+
+/* Calls func (obj, generation, user_data) for each object of the gc's
+ * generations, those of the permanent one that gc.freeze () fills as 2 */
+void
+hs_py_gc_foreach_tracked (HsPyGcFunc func,
+                          gpointer   user_data)
+{
+  PyGC_Head *heads[4];
+
+  g_return_if_fail (func != NULL);
+
+  gc_heads (heads);
+  for (int i = 0; i < 4; i++)
+    for (PyGC_Head *g = (PyGC_Head *) heads[i]->_gc_next; g != heads[i]; g = (PyGC_Head *) g->_gc_next)
+      func ((PyObject *) (g + 1), i == 3 ? 2 : i, user_data);
+}
+
 /* Follows the object's gc list to the generation head it belongs to.  New
  * objects sit at the tail of generation 0, so this is short for them.
  * -1 for an object the collector does not track, and for one in none of

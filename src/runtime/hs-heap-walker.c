@@ -1604,6 +1604,47 @@ forget_generation (gpointer data,
     e->generation = -2;
 }
 
+static void
+forget_generation_found (gpointer data,
+                         gpointer user_data)
+{
+  HsEntry *e = data;
+
+  e->generation = HS_ENTRY_NO_GENERATION;
+}
+
+static void
+set_generation (PyObject *obj,
+                int       generation,
+                gpointer  user_data)
+{
+  HsEntry *e = hs_registry_lookup (obj);
+
+  if (e != NULL)
+    e->generation = generation;
+}
+
+/*
+ * While the collector runs Python code (the __del__ of the garbage it
+ * found, weak references' callbacks), it has already moved what it found
+ * alive to an older generation, and what it collects, with the weak
+ * references whose callbacks it calls, out of them all; it counts itself
+ * as run only after.  The generations of shown objects, kept from before,
+ * then said "gc gen 0" of a class in generation 2.  So at each such step
+ * they are looked up again, in one walk over the generations; what the
+ * walk does not find is in none.  Past MAX_GENERATION_WALK tracked
+ * objects they are kept as they were.
+ */
+#define MAX_GENERATION_WALK 200000
+static void
+refresh_generations (void)
+{
+  if (hs_py_gc_count_tracked (MAX_GENERATION_WALK) > MAX_GENERATION_WALK)
+    return;
+  hs_registry_foreach (forget_generation_found, NULL);
+  hs_py_gc_foreach_tracked (set_generation, NULL);
+}
+
 /* TRUE when the collector ran since the last step */
 static gboolean
 update_generations (void)
@@ -1635,6 +1676,8 @@ update_generations (void)
    * theirs up again when next shown. */
   if (oldest >= 0)
     hs_registry_foreach (forget_generation, GINT_TO_POINTER (oldest));
+  if (hs_py_gc_collecting ())
+    refresh_generations ();
   return oldest >= 0;
 }
 

@@ -93,14 +93,13 @@ hs_object_facts_flags (HsEntry  *e,
     {
       flags |= HS_OBJECT_GC_TRACKED;
       /* While the collector runs the __del__ of the garbage it found, that
-       * garbage is in none of its generations; the generation looked up
-       * before the collection is kept until the collection counts itself
-       * as run (see update_generations ()), after the __del__ */
+       * garbage is in none of its generations (see also
+       * refresh_generations () in hs-heap-walker.c) */
       if (hs_py_gc_collecting () && hs_py_gc_is_garbage (obj))
         flags |= HS_OBJECT_COLLECTING;
       else
         {
-          if (e->generation < 0)
+          if (e->generation < 0 && e->generation != HS_ENTRY_NO_GENERATION)
             e->generation = hs_py_gc_generation (obj);
           if (e->generation >= 0)
             generation = e->generation;

@@ -30,6 +30,10 @@ typedef enum
   HS_SHAPE_ITERATOR,    /* a built-in iterator over a list, a dict, … */
 } HsShape;
 
+/* HsEntry.generation of a tracked object looked up in none of the gc's
+ * generations at this step (see refresh_generations ()) */
+#define HS_ENTRY_NO_GENERATION (-3)
+
 typedef struct _HsEntry HsEntry;
 struct _HsEntry
 {
@@ -51,7 +55,8 @@ struct _HsEntry
 
   gint64        gc_refs;    /* scratch for the garbage analysis */
   gint64        limbo_refcount; /* its refcount when last analysed */
-  gint8         generation;
+  gint8         generation;     /* 0 to 2; < 0 to look up again, but
+                                 * HS_ENTRY_NO_GENERATION */
   guint8        shape;          /* HsShape */
   guint8        has_attrs;      /* an instance of a Python class, or such a class */
   guint32       static_flags;   /* the flags fixed by type and value */

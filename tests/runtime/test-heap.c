@@ -390,7 +390,9 @@ printed_generation (const char *line)
  * their generation was kept until the collection counted itself as run,
  * after the __del__.  They are marked as being collected; the weak
  * reference whose callback the collector calls is not, though it too is
- * in a list of the collector's (found by review). */
+ * in a list of the collector's (found by review), in no generation.  What
+ * survived read the generation it was in before too, though the collector
+ * had moved it to the oldest. */
 static void
 test_gc_generation_while_collecting (HsTraceFixture *f,
                                      gconstpointer   data)
@@ -407,13 +409,14 @@ test_gc_generation_while_collecting (HsTraceFixture *f,
     "    def __del__(self):\n"                                         /* 9 */
     "        print(gen(self))\n"                                       /* 10 */
     "        print(gen(self.items))\n"                                 /* 11 */
-    "a = Node()\n"                                                     /* 12 */
-    "a.items = [a]\n"                                                  /* 13 */
-    "kept = [[]]\n"                                                    /* 14 */
-    "watch = weakref.ref(a, called)\n"                                 /* 15 */
-    "del a; gc.collect()\n"                                            /* 16 */
-    "print(gen(kept))\n"                                               /* 17 */
-    "done = True\n");                                                  /* 18 */
+    "        print(gen(kept))\n"                                       /* 12 */
+    "a = Node()\n"                                                     /* 13 */
+    "a.items = [a]\n"                                                  /* 14 */
+    "kept = [[]]\n"                                                    /* 15 */
+    "watch = weakref.ref(a, called)\n"                                 /* 16 */
+    "del a; gc.collect()\n"                                            /* 17 */
+    "print(gen(kept))\n"                                               /* 18 */
+    "done = True\n");                                                  /* 19 */
   g_auto(GStrv) lines = NULL;
   g_autoptr(HsSnapshot) before = NULL;
   g_autoptr(HsSnapshot) called = NULL;
@@ -423,21 +426,22 @@ test_gc_generation_while_collecting (HsTraceFixture *f,
 
   assert_finished (t);
   lines = hs_test_stdout_lines (t);
-  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_cmpuint (g_strv_length (lines), ==, 6);
   /* the weak reference's callback, then the __del__ */
   for (guint i = 0; i < 3; i++)
     g_assert_cmpstr (lines[i], ==, "[]");
+  g_assert_cmpstr (lines[3], ==, "[2]");
 
   /* the objects were in generation 0 before the collection, and a's
    * list was last seen reachable: only the step that runs the collection
    * lets go of a */
-  before = hs_test_step_at_line (t, 16, 0);
+  before = hs_test_step_at_line (t, 17, 0);
   g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_var (before, NULL, "kept")->flags), ==, 0);
   self = hs_test_var (before, NULL, "a");
   g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_edge (before, self, HS_EDGE_ATTR, "items")->flags), ==, 0);
   g_assert_false (self->flags & HS_OBJECT_COLLECTING);
 
-  inside = hs_test_step_at_line (t, 11, 0);
+  inside = hs_test_step_at_line (t, 12, 0);
   self = hs_test_var (inside, "__del__", "self");
   g_assert_true (self->flags & HS_OBJECT_GC_TRACKED);
   g_assert_true (self->flags & HS_OBJECT_COLLECTING);
@@ -446,16 +450,23 @@ test_gc_generation_while_collecting (HsTraceFixture *f,
   g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_edge (inside, self, HS_EDGE_ATTR, "items")->flags), ==,
                    HS_OBJECT_NO_GENERATION);
   g_assert_false (hs_test_var (inside, "<module>", "kept")->flags & HS_OBJECT_COLLECTING);
+  /* kept survived, and the collector has moved it to the oldest
+   * generation already: it read "gc gen 0", where it had been before */
+  g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_var (inside, "<module>", "kept")->flags), ==,
+                   printed_generation (lines[3]));
+  g_assert_cmpint (printed_generation (lines[3]), ==, 2);
   /* The collector keeps the weak reference whose callback it calls in a
    * list of its own too, but it found it reachable: not being collected */
   called = hs_test_step_at_line (t, 7, 0);
   wr = hs_test_var (called, "called", "wr");
   g_assert_true (wr->flags & HS_OBJECT_GC_TRACKED);
   g_assert_false (wr->flags & HS_OBJECT_COLLECTING);
+  g_assert_cmpint (printed_generation (lines[0]), ==, -1);
+  g_assert_cmpint (HS_OBJECT_GENERATION (wr->flags), ==, HS_OBJECT_NO_GENERATION);
   /* what survived is in the oldest, as Python finds it */
-  last = hs_test_step_at_line (t, 18, 0);
-  g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_var (last, NULL, "kept")->flags), ==, printed_generation (lines[3]));
-  g_assert_cmpint (printed_generation (lines[3]), ==, 2);
+  last = hs_test_step_at_line (t, 19, 0);
+  g_assert_cmpint (HS_OBJECT_GENERATION (hs_test_var (last, NULL, "kept")->flags), ==, printed_generation (lines[4]));
+  g_assert_cmpint (printed_generation (lines[4]), ==, 2);
 }
 
 static void
