@@ -1194,22 +1194,46 @@ hs_py_frame_stack_in_call (HsPyFrame *frame,
   return f->localsplus + base;
 }
 
-/* How many items at the top of the value stack instruction op works on,
+#if PY_VERSION_HEX >= 0x030D0000
+/* Whether name, a special method's, is one of the rich comparisons */
+static gboolean
+is_comparison (PyObject *name)
+{
+  static const char *const names[] = { "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (PyUnicode_Check (name) && PyUnicode_CompareWithASCIIString (name, names[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+#endif
+
+/* The items at the top of the value stack that instruction op works on,
  * for an instruction that may call a special method of one of them from
  * C while they wait there: a == b (__eq__), a + b, a[i], a[i] = v,
  * a.x (__getattr__), -a, iter (a) and next (a) of a for loop, `if a:`
- * (__bool__, __len__).  0 for any other. */
-static int
-operator_operands (int op,
-                   int oparg)
+ * (__bool__, __len__).  *n_operands of them, the topmost *n_taken of
+ * which the instruction took the references of before the call: it holds
+ * them no more.  FALSE for any other instruction, and for one whose
+ * operands may be gone while method (the special method's name) runs. */
+static gboolean
+operator_operands (int       op,
+                   int       oparg,
+                   PyObject *method,
+                   int      *n_operands,
+                   int      *n_taken)
 {
+  *n_operands = 0;
+  *n_taken = 0;
 #if PY_VERSION_HEX >= 0x030D0000
   /* `if a == b:` compares, lets go of a and b, then calls the result's
-   * __bool__ (COMPARE_OP's bool flag): a and b may be gone by then */
-  if (op == COMPARE_OP && (oparg & 16))
-    return 0;
+   * __bool__ (COMPARE_OP's bool flag): a and b are held while __eq__
+   * runs, and may be gone while __bool__ does */
+  if (op == COMPARE_OP && (oparg & 16) && !is_comparison (method))
+    return FALSE;
 #else
   (void) oparg;
+  (void) method;
 #endif
   switch (op)
     {
@@ -1245,49 +1269,66 @@ operator_operands (int op,
 #if PY_VERSION_HEX < 0x030D0000
     case UNARY_NOT:
 #endif
-      return 1;
+      *n_operands = 1;
+      return TRUE;
     case COMPARE_OP:
     case CONTAINS_OP:
     case BINARY_OP:
     case BINARY_SUBSCR:
     case DELETE_SUBSCR:
     case STORE_ATTR:
-      return 2;
+      *n_operands = 2;
+      return TRUE;
     case STORE_SUBSCR:
-      return 3;
-    /* Not BINARY_SLICE nor STORE_SLICE (3.12 on): they move the stack's
-     * references to start and stop into the slice they make before the
-     * call (_PyBuildSlice_ConsumeRefs ()) */
+      *n_operands = 3;
+      return TRUE;
+#ifdef BINARY_SLICE
+    /* a[i:j] and a[i:j] = v (3.12 on): the slice they make takes the
+     * stack's references to i and j before the call
+     * (_PyBuildSlice_ConsumeRefs ()) */
+    case BINARY_SLICE:
+      *n_operands = 3;
+      *n_taken = 2;
+      return TRUE;
+    case STORE_SLICE:
+      *n_operands = 4;
+      *n_taken = 2;
+      return TRUE;
+#endif
     default:
-      return 0;
+      return FALSE;
     }
 }
 
 /* The value stack of a frame in a call to C (see walk_to_lasti ()) from
- * an operator (see operator_operands ()), one of whose operands is
- * `operand`: the operands stay on the stack, each a reference, until the
- * operator returns.  NULL, and *n_items 0, when any of that fails. */
+ * an operator (see operator_operands ()) that runs the special method
+ * named method, one of whose operands, held by the stack, is `operand`:
+ * those stay on the stack, each a reference, until the operator returns.
+ * Without the operands the operator took the references of, which are
+ * the topmost.  NULL, and *n_items 0, when any of that fails. */
 PyObject **
 hs_py_frame_stack_in_operator (HsPyFrame *frame,
                                int        from,
                                int        from_depth,
                                PyObject  *operand,
+                               PyObject  *method,
                                int       *n_items)
 {
   _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
   int base = HS_FRAME_CODE (f)->co_nlocalsplus;
   StackWalk walk;
-  int n;
+  int n, taken;
 
-  g_assert (frame != NULL && operand != NULL && n_items != NULL);
+  g_assert (frame != NULL && operand != NULL && method != NULL && n_items != NULL);
 
   *n_items = 0;
-  if (!walk_to_lasti (f, from, from_depth, &walk) || (n = operator_operands (walk.op, walk.oparg)) == 0 || walk.depth < n)
+  if (!walk_to_lasti (f, from, from_depth, &walk) ||
+      !operator_operands (walk.op, walk.oparg, method, &n, &taken) || walk.depth < n)
     return NULL;
-  for (int k = walk.depth - n; k < walk.depth; k++)
+  for (int k = walk.depth - n; k < walk.depth - taken; k++)
     if (f->localsplus[base + k] == operand)
       {
-        *n_items = walk.depth;
+        *n_items = walk.depth - taken;
         return f->localsplus + base;
       }
   return NULL;
@@ -1929,7 +1970,8 @@ hs_py_gc_collecting (void)
  * the generations it collects, then clears the mark on what it finds
  * reachable and on what a legacy finalizer keeps (move_unreachable (),
  * move_legacy_finalizers ()); the mark stays on the rest through their
- * __del__ and until they are freed. */
+ * __del__ and until they are freed, or, for what a __del__ saved, until
+ * the collector finds that it did (handle_resurrected_objects ()). */
 gboolean
 hs_py_gc_is_garbage (PyObject *obj)
 {
@@ -2113,19 +2155,23 @@ hs_py_count_instances (GHashTable *counts,
  * walked to visited, so that a list is walked once.  The list's head is
  * a local of the collector, not an object: it is told by the mark that
  * every garbage object bears and a head's pointer to the list's tail
- * never does (_PyGC_PREV_MASK_COLLECTING). */
+ * never does (_PyGC_PREV_MASK_COLLECTING).  While it finalizes, the
+ * collector keeps its garbage in two lists, what it has called __del__
+ * for and what it has not (finalize_garbage ()): one object walks one of
+ * them.  Walks at most *budget objects, less what it walked. */
 void
 hs_py_count_garbage_instances (GHashTable *counts,
                                GHashTable *visited,
-                               PyObject   *garbage)
+                               PyObject   *garbage,
+                               gsize      *budget)
 {
   PyGC_Head *start = _Py_AS_GC (garbage);
 
-  g_return_if_fail (counts != NULL && visited != NULL && hs_py_gc_is_garbage (garbage));
+  g_return_if_fail (counts != NULL && visited != NULL && budget != NULL && hs_py_gc_is_garbage (garbage));
 
   if (g_hash_table_contains (visited, start))
     return;
-  for (PyGC_Head *g = start;;)
+  for (PyGC_Head *g = start; *budget > 0; (*budget)--)
     {
       if (g->_gc_prev & _PyGC_PREV_MASK_COLLECTING)
         {

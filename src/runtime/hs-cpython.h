@@ -68,6 +68,7 @@ PyObject  **hs_py_frame_stack_in_operator (HsPyFrame  *frame,
                                         int            from,
                                         int            from_depth,
                                         PyObject      *operand,
+                                        PyObject      *method,
                                         int           *n_items);
 gboolean    hs_py_frame_is_module      (HsPyFrame     *frame);
 PyObject   *hs_py_frame_globals        (HsPyFrame     *frame);
@@ -167,7 +168,8 @@ gboolean    hs_py_gc_is_garbage        (PyObject      *obj);
 guint       hs_py_count_module_index   (PyObject      *module);
 void        hs_py_count_garbage_instances (GHashTable *counts,
                                         GHashTable    *visited,
-                                        PyObject      *garbage);
+                                        PyObject      *garbage,
+                                        gsize         *budget);
 PyObject   *hs_py_find_arena_objects   (PyCodeObject  *module_code);
 PyObject   *hs_py_interpreter_dict_copy (PyObject     *dict);
 void        hs_py_type_add_subclasses  (PyTypeObject  *type,

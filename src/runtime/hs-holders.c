@@ -1542,30 +1542,40 @@ stack_in_operator (GPtrArray *user_frames,
   if (!line_before_call (user_frames, i, &from, &from_depth) ||
       (self = method_self (g_ptr_array_index (user_frames, i + 1))) == NULL)
     return NULL;
-  return hs_py_frame_stack_in_operator (g_ptr_array_index (user_frames, i), from, from_depth, self, n);
+  return hs_py_frame_stack_in_operator (g_ptr_array_index (user_frames, i), from, from_depth, self,
+                                        hs_py_frame_code (g_ptr_array_index (user_frames, i + 1))->co_name, n);
 }
+
+typedef struct
+{
+  GHashTable *visited;
+  gsize       budget;
+} GarbageWalk;
 
 static void
 count_garbage_instances_of (gpointer data,
                             gpointer user_data)
 {
   HsEntry *e = data;
+  GarbageWalk *walk = user_data;
 
   if (e->obj != NULL && PyObject_IS_GC (e->obj) && PyObject_GC_IsTracked (e->obj) && hs_py_gc_is_garbage (e->obj))
-    hs_py_count_garbage_instances (instance_counts, user_data, e->obj);
+    hs_py_count_garbage_instances (instance_counts, walk->visited, e->obj, &walk->budget);
 }
 
 /* While the collector runs the __del__ of the garbage it found, that
  * garbage is in lists of its own, which hs_py_count_instances () does not
  * walk: the two Nodes of a cycle each left "+1 other" on their class.
- * Each list that a shown object is in is walked; garbage in lists no
- * shown object is in stays "other". */
+ * Each list that a shown object is in is walked, up to MAX_INSTANCE_WALK
+ * objects in all; garbage in lists no shown object is in, or past that,
+ * stays "other". */
 static void
 count_garbage_instances (void)
 {
   g_autoptr(GHashTable) visited = g_hash_table_new (NULL, NULL);
+  GarbageWalk walk = { visited, MAX_INSTANCE_WALK };
 
-  hs_registry_foreach (count_garbage_instances_of, visited);
+  hs_registry_foreach (count_garbage_instances_of, &walk);
 }
 
 /* The code of a function, or NULL */

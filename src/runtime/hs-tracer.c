@@ -434,19 +434,18 @@ install_settrace (void)
       wrapper = name ? PyCFunction_NewEx (&settrace_def, sys, name) : NULL;
       ok = wrapper != NULL && PyObject_SetAttrString (sys, "settrace", wrapper) == 0;
     }
-  if (ok)
+  if (ok && ((PyCFunctionObject *) original_settrace)->m_self == sys)
     {
       /* The wrapper holds sys as its __self__, as the original did; the
-       * original, which only Heapscope and the interpreter's start-up copy
-       * of sys's dict still hold, would hold it once more, and
-       * sys.getrefcount (sys) read one more than under python3 (and
-       * gc.get_referrers (sys) one more function).  Its C function
-       * ignores its self. */
+       * original, which Heapscope and the interpreter's start-up copy of
+       * sys's dict still hold (and gc.get_objects () finds), would hold
+       * it once more, and sys.getrefcount (sys) read one more than under
+       * python3 (and gc.get_referrers (sys) one more function).  Its C
+       * function, sys's own, ignores its self. */
       PyCFunctionObject *original = (PyCFunctionObject *) original_settrace;
-      PyObject *self = original->m_self;
 
       original->m_self = NULL;
-      Py_XDECREF (self);
+      Py_DECREF (sys);
     }
   Py_XDECREF (wrapper);
   Py_XDECREF (name);

@@ -1682,7 +1682,10 @@ static const char *operator_program =
   "r = repr(a)\n"                     /* 22 */
   "d = -b\n"                          /* 23 */
   "if b:\n"                           /* 24 */
-  "    done = True\n";                /* 25 */
+  "    done = True\n"                 /* 25 */
+  "if a == b:\n"                      /* 26 */
+  "    done = False\n"                /* 27 */
+  "part = a[1:2]\n";                  /* 28 */
 
 /* An operator runs a special method from C: a == None runs a.__eq__,
  * and a and None wait on the value stack of <module> until it returns,
@@ -1719,13 +1722,25 @@ test_called_for_operator (HsTraceFixture *f,
         g_error ("Python %s, line %u: %s is held %u times by %s", version, inside[k].line, inside[k].name,
                  named_count (held, stack), stack);
     }
-  /* `if b:` runs __len__ a second time, with b on the stack */
+  /* `if b:` runs __len__ a second time, with b on the stack; `if a == b:`
+   * __eq__, with a and b (3.13 compares and tests the result in one
+   * instruction); a[1:2] __getitem__, with a and the slice, which holds
+   * 1 and 2 (3.12 on: the instruction made the slice from them) */
   {
-    g_autoptr(HsSnapshot) step = hs_test_step_at_line (t, 11, 1);
-    g_autoptr(HsRefcountBreakdown) held = NULL;
+    static const struct { guint line, nth; const char *name; } again[] = {
+      { 11, 1, "b" }, { 5, 1, "a" }, { 5, 1, "b" }, { 9, 1, "a" },
+    };
 
-    held = breakdown_adding_up (version, step, hs_test_var_ref (step, "<module>", "b"), "b");
-    g_assert_cmpuint (named_count (held, stack), ==, 1);
+    for (guint k = 0; k < G_N_ELEMENTS (again); k++)
+      {
+        g_autoptr(HsSnapshot) step = hs_test_step_at_line (t, again[k].line, again[k].nth);
+        g_autoptr(HsRefcountBreakdown) held = NULL;
+
+        held = breakdown_adding_up (version, step, hs_test_var_ref (step, "<module>", again[k].name), again[k].name);
+        if (named_count (held, stack) != 1)
+          g_error ("Python %s, line %u (%u): %s is held %u times by %s", version, again[k].line, again[k].nth,
+                   again[k].name, named_count (held, stack), stack);
+      }
   }
 }
 
