@@ -1755,20 +1755,15 @@ static const char *being_collected_program =
   "del a\n"                           /* 8 */
   "gc.collect()\n";                   /* 9 */
 
-/* The marks of box's object */
+/* The marks of the box of the object ref */
 static const char *
 box_marks (HsLayout *layout,
            guint32   ref)
 {
-  const HsLayoutBox *boxes;
-  guint n_boxes;
+  const HsLayoutBox *box = hs_layout_get_object_box (layout, ref);
 
-  boxes = hs_layout_get_boxes (layout, &n_boxes);
-  for (guint b = 0; b < n_boxes; b++)
-    if (boxes[b].kind == HS_LAYOUT_BOX_OBJECT && boxes[b].ref == ref)
-      return boxes[b].marks;
-  g_assert_not_reached ();
-  return NULL;
+  g_assert_nonnull (box);
+  return box->marks;
 }
 
 /* While gc.collect () runs the __del__ of the garbage it found, that
