@@ -2007,35 +2007,28 @@ gc_heads (PyGC_Head *heads[4])
   heads[3] = &gc->permanent_generation.head;
 }
 
-/* How many objects the gc's generations hold, counted up to max_objects + 1 */
-gsize
-hs_py_gc_count_tracked (gsize max_objects)
+/* Calls func (obj, generation, user_data), unless func is NULL, for each
+ * object of the gc's generations, those of the permanent one that
+ * gc.freeze () fills as 2.  FALSE as soon as it has passed max_objects,
+ * having called func for those: a walk's cost grows with the heap. */
+gboolean
+hs_py_gc_foreach_tracked (HsPyGcFunc func,
+                          gpointer   user_data,
+                          gsize      max_objects)
 {
   PyGC_Head *heads[4];
   gsize n = 0;
 
   gc_heads (heads);
   for (int i = 0; i < 4; i++)
-    for (PyGC_Head *g = (PyGC_Head *) heads[i]->_gc_next; g != heads[i] && n <= max_objects;
-         g = (PyGC_Head *) g->_gc_next)
-      n++;
-  return n;
-}
-
-/* Calls func (obj, generation, user_data) for each object of the gc's
- * generations, those of the permanent one that gc.freeze () fills as 2 */
-void
-hs_py_gc_foreach_tracked (HsPyGcFunc func,
-                          gpointer   user_data)
-{
-  PyGC_Head *heads[4];
-
-  g_return_if_fail (func != NULL);
-
-  gc_heads (heads);
-  for (int i = 0; i < 4; i++)
     for (PyGC_Head *g = (PyGC_Head *) heads[i]->_gc_next; g != heads[i]; g = (PyGC_Head *) g->_gc_next)
-      func ((PyObject *) (g + 1), i == 3 ? 2 : i, user_data);
+      {
+        if (++n > max_objects)
+          return FALSE;
+        if (func != NULL)
+          func ((PyObject *) (g + 1), i == 3 ? 2 : i, user_data);
+      }
+  return TRUE;
 }
 
 /* Follows the object's gc list to the generation head it belongs to.  New
@@ -2109,6 +2102,23 @@ hs_py_type_add_subclasses (PyTypeObject *type,
     }
 }
 
+/* Counts obj in counts (PyTypeObject* -> count) if its type is a class the
+ * program made */
+static void
+count_instance (PyObject *obj,
+                int       generation,
+                gpointer  counts)
+{
+  PyTypeObject *type = Py_TYPE (obj);
+
+  if (PyType_HasFeature (type, Py_TPFLAGS_HEAPTYPE))
+    {
+      gpointer count = g_hash_table_lookup (counts, type);
+
+      g_hash_table_insert (counts, type, GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+    }
+}
+
 /* Counts in counts (PyTypeObject* -> count) the objects the gc tracks
  * whose type is a class the program made: each holds its class.  One walk
  * over the gc's lists, reading each object's type and nothing else.  An
@@ -2120,31 +2130,14 @@ gboolean
 hs_py_count_instances (GHashTable *counts,
                        gsize       max_objects)
 {
-  PyGC_Head *heads[4];
-  gsize n = 0;
-
   g_return_val_if_fail (counts != NULL, FALSE);
 
   g_hash_table_remove_all (counts);
-  gc_heads (heads);
-  for (int i = 0; i < 4; i++)
-    for (PyGC_Head *g = (PyGC_Head *) heads[i]->_gc_next; g != heads[i]; g = (PyGC_Head *) g->_gc_next)
-      {
-        PyTypeObject *type = Py_TYPE ((PyObject *) (g + 1));
-
-        if (++n > max_objects)
-          {
-            g_hash_table_remove_all (counts);
-            return FALSE;
-          }
-
-        if (PyType_HasFeature (type, Py_TPFLAGS_HEAPTYPE))
-          {
-            gpointer count = g_hash_table_lookup (counts, type);
-
-            g_hash_table_insert (counts, type, GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
-          }
-      }
+  if (!hs_py_gc_foreach_tracked (count_instance, counts, max_objects))
+    {
+      g_hash_table_remove_all (counts);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -2175,15 +2168,8 @@ hs_py_count_garbage_instances (GHashTable *counts,
     {
       if (g->_gc_prev & _PyGC_PREV_MASK_COLLECTING)
         {
-          PyTypeObject *type = Py_TYPE ((PyObject *) (g + 1));
-
           g_hash_table_add (visited, g);
-          if (PyType_HasFeature (type, Py_TPFLAGS_HEAPTYPE))
-            {
-              gpointer count = g_hash_table_lookup (counts, type);
-
-              g_hash_table_insert (counts, type, GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
-            }
+          count_instance ((PyObject *) (g + 1), -1, counts);
         }
       g = (PyGC_Head *) g->_gc_next;
       if (g == NULL || g == start)

@@ -161,9 +161,9 @@ int         hs_py_gc_generation        (PyObject      *obj);
 typedef void (*HsPyGcFunc) (PyObject *obj,
                             int       generation,
                             gpointer  user_data);
-gsize       hs_py_gc_count_tracked     (gsize          max_objects);
-void        hs_py_gc_foreach_tracked   (HsPyGcFunc     func,
-                                        gpointer       user_data);
+gboolean    hs_py_gc_foreach_tracked   (HsPyGcFunc     func,
+                                        gpointer       user_data,
+                                        gsize          max_objects);
 gboolean    hs_py_gc_is_garbage        (PyObject      *obj);
 guint       hs_py_count_module_index   (PyObject      *module);
 void        hs_py_count_garbage_instances (GHashTable *counts,

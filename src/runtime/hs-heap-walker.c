@@ -1643,10 +1643,10 @@ set_generation (PyObject *obj,
 static void
 refresh_generations (void)
 {
-  if (hs_py_gc_count_tracked (MAX_GENERATION_WALK) > MAX_GENERATION_WALK)
+  if (!hs_py_gc_foreach_tracked (NULL, NULL, MAX_GENERATION_WALK))
     return;
   hs_registry_foreach (forget_generation_found, NULL);
-  hs_py_gc_foreach_tracked (set_generation, NULL);
+  hs_py_gc_foreach_tracked (set_generation, NULL, G_MAXSIZE);
 }
 
 /* TRUE when the collector ran since the last step */
