@@ -1334,6 +1334,51 @@ hs_py_frame_stack_in_operator (HsPyFrame *frame,
   return NULL;
 }
 
+/* The value stack of a frame in a call to C (see walk_to_lasti ()) from
+ * STORE_NAME or STORE_GLOBAL, while what the store let go of, the name's
+ * old value, is freed and runs Python code (its __del__, a weak
+ * reference's callback).  The store popped the value it stores and holds
+ * it until the dict's store returns, and that store holds the name once
+ * more (insertdict () takes a reference to the key for the whole store,
+ * in 3.11 to 3.13): *name is it, or NULL where the namespace is no dict.
+ * The depth is trusted only when the namespace, an exact dict, holds the
+ * value on top of the stack under that name, as it does once the old
+ * value is let go of.  NULL, and *n_items 0, when any of that fails. */
+PyObject **
+hs_py_frame_stack_in_store (HsPyFrame  *frame,
+                            int         from,
+                            int         from_depth,
+                            int        *n_items,
+                            PyObject  **name)
+{
+  _PyInterpreterFrame *f = (_PyInterpreterFrame *) frame;
+  PyCodeObject *code = HS_FRAME_CODE (f);
+  int base = code->co_nlocalsplus;
+  PyObject *namespace, *key, *stored;
+  StackWalk walk;
+
+  g_assert (frame != NULL && n_items != NULL && name != NULL);
+
+  *n_items = 0;
+  *name = NULL;
+  if (!walk_to_lasti (f, from, from_depth, &walk) || (walk.op != STORE_NAME && walk.op != STORE_GLOBAL) ||
+      walk.depth < 1 || walk.oparg >= PyTuple_GET_SIZE (code->co_names))
+    return NULL;
+  namespace = walk.op == STORE_GLOBAL ? f->f_globals : f->f_locals;
+  key = PyTuple_GET_ITEM (code->co_names, walk.oparg);
+  /* an exact dict and a str key: the lookup runs no Python code */
+  if (namespace == NULL || !PyDict_CheckExact (namespace) || !PyUnicode_CheckExact (key) ||
+      (stored = PyDict_GetItemWithError (namespace, key)) == NULL ||
+      stored != f->localsplus[base + walk.depth - 1])
+    {
+      PyErr_Clear ();
+      return NULL;
+    }
+  *name = key;
+  *n_items = walk.depth;
+  return f->localsplus + base;
+}
+
 /* The UTF-8 text of a str without PyUnicode_AsUTF8(), which would cache an
  * encoded copy inside a non-ASCII string and so change its sys.getsizeof().
  * An ASCII string's own data is already UTF-8.  Returns NULL (with no
@@ -1360,6 +1405,27 @@ hs_py_str_utf8 (PyObject  *str,
   *to_free = g_strndup (PyBytes_AS_STRING (bytes), PyBytes_GET_SIZE (bytes));
   Py_DECREF (bytes);
   return *to_free;
+}
+
+/* Whether name is a dunder, __name__: CPython's own names, which the
+ * graph does not draw as variables */
+gboolean
+hs_is_dunder (const char *name)
+{
+  gsize len = strlen (name);
+
+  return len > 4 && name[0] == '_' && name[1] == '_' && name[len - 1] == '_' && name[len - 2] == '_';
+}
+
+/* Whether a module's global of this name is drawn as a variable: a str
+ * that UTF-8 can hold and no dunder */
+gboolean
+hs_py_is_variable_name (PyObject *key)
+{
+  g_autofree char *copy = NULL;
+  const char *name = hs_py_str_utf8 (key, &copy);
+
+  return name != NULL && !hs_is_dunder (name);
 }
 
 /* The private layouts of _io.TextIOWrapper and _io.BufferedWriter

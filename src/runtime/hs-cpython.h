@@ -70,6 +70,11 @@ PyObject  **hs_py_frame_stack_in_operator (HsPyFrame  *frame,
                                         PyObject      *operand,
                                         PyObject      *method,
                                         int           *n_items);
+PyObject  **hs_py_frame_stack_in_store (HsPyFrame     *frame,
+                                        int            from,
+                                        int            from_depth,
+                                        int           *n_items,
+                                        PyObject     **name);
 gboolean    hs_py_frame_is_module      (HsPyFrame     *frame);
 PyObject   *hs_py_frame_globals        (HsPyFrame     *frame);
 PyObject   *hs_py_frame_class_namespace (HsPyFrame    *frame);
@@ -106,6 +111,8 @@ HsPyFrame  *hs_py_generator_frame      (PyObject      *obj,
 
 const char *hs_py_str_utf8             (PyObject      *str,
                                         char         **to_free);
+gboolean    hs_is_dunder               (const char    *name);
+gboolean    hs_py_is_variable_name     (PyObject      *key);
 
 gboolean    hs_py_text_stream_check    (PyObject      *stream);
 gsize       hs_py_text_stream_unflushed (PyObject     *stream,

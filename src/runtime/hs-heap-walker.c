@@ -1076,14 +1076,6 @@ drain_queue (guint *cursor)
     }
 }
 
-static gboolean
-is_dunder (const char *name)
-{
-  gsize len = strlen (name);
-
-  return len > 4 && name[0] == '_' && name[1] == '_' && name[len - 1] == '_' && name[len - 2] == '_';
-}
-
 /* Whether slot i of a frame of `code` holding `value` is empty: nothing
  * in it, or, in a cell slot, a cell with nothing in it.  A comprehension
  * variable that a closure captures is a cell slot (3.12 on, PEP 709):
@@ -1128,7 +1120,7 @@ read_module_vars (HsPyFrame *frame,
 
           value = hs_py_frame_local (frame, i, &name);
           if (slot_is_empty (code, i, value) || !hs_py_code_local_is_hidden (code, i) ||
-              (cname = hs_py_str_utf8 (name, &copy)) == NULL || is_dunder (cname) || cname[0] == '.')
+              (cname = hs_py_str_utf8 (name, &copy)) == NULL || hs_is_dunder (cname) || cname[0] == '.')
             continue;
           v.name = hs_step_builder_intern (builder, cname);
           v.value = value;
@@ -1141,7 +1133,9 @@ read_module_vars (HsPyFrame *frame,
       const char *name = hs_py_str_utf8 (key, &copy);
       Var v;
 
-      if (name == NULL || is_dunder (name))
+      /* hs_py_is_variable_name (), which hs-holders.c reads the globals
+       * by, without encoding the name twice */
+      if (name == NULL || hs_is_dunder (name))
         continue;
       v.name = hs_step_builder_intern (builder, name);
       v.value = value;
@@ -1193,7 +1187,7 @@ read_frame_vars (HsPyFrame *frame,
       guint32 id;
       Var v;
 
-      if ((cname = hs_py_str_utf8 (name, &copy)) == NULL || is_dunder (cname))
+      if ((cname = hs_py_str_utf8 (name, &copy)) == NULL || hs_is_dunder (cname))
         continue;
       /* An inlined comprehension's empty slot is not the frame's name:
        * outside the comprehension the name means what it means in the
@@ -1234,7 +1228,7 @@ read_frame_vars (HsPyFrame *frame,
           const char *cname = hs_py_str_utf8 (key, &copy);
           guint32 id;
 
-          if (cname == NULL || is_dunder (cname))
+          if (cname == NULL || hs_is_dunder (cname))
             continue;
           id = hs_step_builder_intern (builder, cname);
           g_array_append_val (unbound, id);

@@ -98,7 +98,9 @@ static PyObject *arena_name;        /* the script's code's qualified name, <modu
  *
  * Nothing is counted twice.  The globals the graph draws as variables
  * (__main__'s, and those of a module whose top-level code runs) are
- * left out.  A module dict the graph draws as a dict (vars(math)) is
+ * read for what the graph does not draw: each name, since a variable's
+ * name is no arrow, and the values of the names it hides (__name__,
+ * __builtins__).  A module dict the graph draws as a dict (vars(math)) is
  * reported as held by its module (HS_EDGE_HELD_DICT), and the trace
  * takes its drawn entries out of the globals' counts (hs-trace.c).
  * The copies CPython keeps of some modules' dicts (module_copy()) are
@@ -548,9 +550,11 @@ shown (PyObject *obj)
 }
 
 /* Adds what a module's dict, or a copy of it, holds that counts: its
- * keys and values, in order; nothing for NULL */
+ * keys and values, in order; nothing for NULL.  For globals the graph
+ * draws as variables, the values it draws are left out. */
 static void
 collect_entries (PyObject  *dict,
+                 gboolean   drawn,
                  GPtrArray *into)
 {
   PyObject *key, *value;
@@ -560,7 +564,7 @@ collect_entries (PyObject  *dict,
     {
       if (counts_globals (key))
         g_ptr_array_add (into, key);
-      if (counts_globals (value))
+      if (counts_globals (value) && !(drawn && hs_py_is_variable_name (key)))
         g_ptr_array_add (into, value);
     }
 }
@@ -661,16 +665,16 @@ read_module (ModuleGlobals *m)
     now = g_ptr_array_new ();
   m->version = hs_py_dict_version (m->dict);
   g_ptr_array_set_size (now, 0);
-  collect_entries (!m->drawn && m->name != NULL ? m->dict : NULL, now);
+  collect_entries (m->name != NULL ? m->dict : NULL, m->drawn, now);
   touched = take_holdings (m->held, now, HS_EDGE_HELD_GLOBAL, m->name);
   /* the copies hold what the dict held when they were made, and do not
    * change; the interpreter's are never replaced, an m_copy may be */
   g_ptr_array_set_size (now, 0);
   m->copy = m->name != NULL ? module_copy (m->module) : NULL;
   m->copy_version = m->copy != NULL ? hs_py_dict_version (m->copy) : 0;
-  collect_entries (m->copy, now);
+  collect_entries (m->copy, FALSE, now);
   if (m->name != NULL)
-    collect_entries (hs_py_interpreter_dict_copy (m->dict), now);
+    collect_entries (hs_py_interpreter_dict_copy (m->dict), FALSE, now);
   touched |= take_holdings (m->copied, now, HS_EDGE_HELD_MODULE_COPY, m->name);
   return touched;
 }
@@ -1546,6 +1550,34 @@ stack_in_operator (GPtrArray *user_frames,
                                         hs_py_frame_code (g_ptr_array_index (user_frames, i + 1))->co_name, n);
 }
 
+/* The value stack of user_frames[i], a frame in a store to a name whose
+ * old value, let go of, runs the frame above it (see
+ * hs_py_frame_stack_in_store ()): with the value stored, which the store
+ * holds, and the name, which the dict's store holds.  The items are a
+ * copy, good until the next call. */
+static PyObject **
+stack_in_store (GPtrArray *user_frames,
+                guint      i,
+                int       *n)
+{
+  static GPtrArray *copy;
+  PyObject **items, *name;
+  int from, from_depth;
+
+  *n = 0;
+  if (!line_before_call (user_frames, i, &from, &from_depth) ||
+      (items = hs_py_frame_stack_in_store (g_ptr_array_index (user_frames, i), from, from_depth, n, &name)) == NULL)
+    return NULL;
+  if (copy == NULL)
+    copy = g_ptr_array_new ();
+  g_ptr_array_set_size (copy, 0);
+  for (int k = 0; k < *n; k++)
+    g_ptr_array_add (copy, items[k]);
+  g_ptr_array_add (copy, name);
+  *n = copy->len;
+  return (PyObject **) copy->pdata;
+}
+
 typedef struct
 {
   GHashTable *visited;
@@ -1809,7 +1841,11 @@ hs_holders_begin_step (GPtrArray *user_frames,
         items = stack_in_c_call (user_frames, i, &n);
       if (items == NULL && i + 1 < user_frames->len)
         items = stack_in_operator (user_frames, i, &n);
+      /* a frame in no Python call (hs_py_frame_finalized ()), though
+       * the store's stack, read below, is that of a frame in a C call */
       kept.stack_unread = items == NULL;
+      if (items == NULL && i + 1 < user_frames->len)
+        items = stack_in_store (user_frames, i, &n);
       /* The call of a class holds the object it made while __init__
        * runs, and its arguments: _PyObject_MakeTpCall() packs them in a
        * tuple, and the keywords' in a dict.  With keywords it holds them

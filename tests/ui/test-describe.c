@@ -1834,6 +1834,82 @@ test_module_index (HsTraceFixture *f,
   g_assert_cmpuint (named_count (sys, "the interpreter's module index (PyState_FindModule())"), ==, 1);
 }
 
+/* __main__'s globals are the variables the graph draws, so their
+ * references were all left out of the hidden ones: each name too, though
+ * a variable's name is no arrow, and the values of the names the graph
+ * hides.  The freeing lesson's 'first', the name of a variable and the
+ * value of an attribute, read "+1 other" (3.11, where that str is not
+ * immortal), and __builtins__'s module one more on every version. */
+static void
+test_main_globals (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version,
+    "class C:\n"                  /* 1 */
+    "    pass\n"                  /* 2 */
+    "c = C()\n"                   /* 3 */
+    "c.tag = 'first'\n"           /* 4 */
+    "first = __builtins__\n"      /* 5 */
+    "pass\n");                    /* 6 */
+  g_autoptr(HsSnapshot) last = NULL;
+  g_autoptr(HsRefcountBreakdown) name = NULL;
+  g_autoptr(HsRefcountBreakdown) builtins = NULL;
+  const HsObject *c, *tag;
+
+  if (t == NULL)
+    return;
+  last = hs_test_step_at_line (t, 6, 0);
+  c = hs_test_var (last, NULL, "c");
+  tag = hs_test_edge (last, c, HS_EDGE_ATTR, "tag");
+  g_assert_cmpstr (tag->repr, ==, "'first'");
+  name = breakdown_adding_up (version, last, tag->ref, "'first'");
+  if (!name->immortal)
+    g_assert_cmpuint (named_count (name, "the globals of the module __main__"), ==, 1);
+  builtins = breakdown_adding_up (version, last, hs_test_var_ref (last, NULL, "first"), "builtins");
+  g_assert_cmpuint (named_count (builtins, "the globals of the module __main__"), ==, 1);
+}
+
+/* x = Node () lets go of the Node x held, whose __del__ runs inside the
+ * store: STORE_NAME holds the new Node, which it popped, until the
+ * dict's store returns, and that store holds the name.  The new Node
+ * read "+1 other", and so did the name where it is not immortal (3.11):
+ * the freeing lesson's first = None. */
+static void
+test_store_finalizes (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version,
+    "class Node:\n"                     /* 1 */
+    "    def __del__(self):\n"          /* 2 */
+    "        print('del', self.tag)\n"  /* 3 */
+    "x = Node()\n"                      /* 4 */
+    "x.tag = 'x'\n"                     /* 5 */
+    "x = Node()\n"                      /* 6 */
+    "x.tag = 'new'\n");                 /* 7 */
+  g_autoptr(HsSnapshot) inside = NULL;
+  g_autoptr(HsRefcountBreakdown) stored = NULL;
+  g_autoptr(HsRefcountBreakdown) old = NULL;
+  g_autoptr(HsRefcountBreakdown) name = NULL;
+  const HsObject *self, *x;
+
+  if (t == NULL)
+    return;
+  inside = hs_test_step_at_line (t, 3, 0);
+  self = hs_test_var (inside, "Node.__del__", "self");
+  x = hs_test_var (inside, "<module>", "x");
+  g_assert_cmpuint (self->ref, !=, x->ref);
+  stored = breakdown_adding_up (version, inside, x->ref, "the Node stored");
+  g_assert_cmpuint (named_count (stored, "the value stack of <module>"), ==, 1);
+  old = breakdown_adding_up (version, inside, self->ref, "the Node finalized");
+  /* the name x, the old Node's tag, which the compiler interned:
+   * immortal from 3.12 on */
+  name = breakdown_adding_up (version, inside, hs_test_edge (inside, self, HS_EDGE_ATTR, "tag")->ref, "the name x");
+  if (!name->immortal)
+    g_assert_cmpuint (named_count (name, "the value stack of <module>"), ==, 1);
+}
+
 static const char *yielded_value_program =
   "def pairs():\n"                    /* 1 */
   "    yield [1.5]\n"                  /* 2 */
@@ -3379,6 +3455,8 @@ main (int   argc,
   add_for_each_python ("called-for-operator", test_called_for_operator);
   add_for_each_python ("being-collected", test_being_collected);
   add_for_each_python ("module-index", test_module_index);
+  add_for_each_python ("main-globals", test_main_globals);
+  add_for_each_python ("store-finalizes", test_store_finalizes);
   add_for_each_python ("yielded-value", test_yielded_value);
   add_for_each_python ("traceback-frames", test_traceback_frames);
   add_for_each_python ("finalizer", test_finalizer);
