@@ -1409,12 +1409,17 @@ hs_py_str_utf8 (PyObject  *str,
 
 /* Whether name is a dunder, __name__: CPython's own names, which the
  * graph does not draw as variables */
+static gboolean
+is_dunder (const char *name,
+           gsize       length)
+{
+  return length > 4 && name[0] == '_' && name[1] == '_' && name[length - 1] == '_' && name[length - 2] == '_';
+}
+
 gboolean
 hs_is_dunder (const char *name)
 {
-  gsize len = strlen (name);
-
-  return len > 4 && name[0] == '_' && name[1] == '_' && name[len - 1] == '_' && name[len - 2] == '_';
+  return is_dunder (name, strlen (name));
 }
 
 /* Whether a module's global of this name is drawn as a variable: a str
@@ -1423,8 +1428,13 @@ gboolean
 hs_py_is_variable_name (PyObject *key)
 {
   g_autofree char *copy = NULL;
-  const char *name = hs_py_str_utf8 (key, &copy);
+  const char *name;
 
+  /* read at each step the program's globals change: no strlen () for
+   * the usual name */
+  if (PyUnicode_Check (key) && PyUnicode_IS_COMPACT_ASCII (key))
+    return !is_dunder ((const char *) PyUnicode_DATA (key), PyUnicode_GET_LENGTH (key));
+  name = hs_py_str_utf8 (key, &copy);
   return name != NULL && !hs_is_dunder (name);
 }
 
