@@ -1445,21 +1445,48 @@ stack_in_class_call (GPtrArray *user_frames,
   return items;
 }
 
+/* Whether function is the getter of the property descr: @property def
+ * size (self), which b.size runs from C */
+static gboolean
+is_property_getter (PyObject *descr,
+                    PyObject *function)
+{
+  static PyObject *fget_name;
+  PyObject *fget;
+  gboolean is;
+
+  if (descr == NULL || !Py_IS_TYPE (descr, &PyProperty_Type))
+    return FALSE;
+  if (fget_name == NULL)
+    fget_name = PyUnicode_InternFromString ("fget");
+  /* a member of an exact property, which has no __dict__: runs no
+   * Python code */
+  if (fget_name == NULL || (fget = PyObject_GetAttr (descr, fget_name)) == NULL)
+    {
+      PyErr_Clear ();
+      return FALSE;
+    }
+  is = fget == function;
+  Py_DECREF (fget);
+  return is;
+}
+
 /* The object a frame's function was called for, its first argument, when
- * the frame runs a special method of its class, found on the class under
- * the name it runs as: what __eq__ or __len__ runs for, when C code calls
- * it.  Only classes a program made have such methods in Python, so a None
- * or a small int that happens to lie where a slot is read never passes
- * for it; and only special methods, so not a weak reference's callback or
- * a generator's close () that letting go of a slot ran.  NULL for any
- * other frame, and for a __del__, whose object is kept its own way (see
- * hs_py_frame_finalized ()). */
+ * the frame runs a special method of its class, or the getter of one of
+ * its properties, found on the class under the name it runs as: what
+ * __eq__ or __len__ runs for, when C code calls it, or b.size.  Only
+ * classes a program made have such methods in Python, so a None or a
+ * small int that happens to lie where a slot is read never passes for
+ * it; and only special methods and getters, so not a weak reference's
+ * callback or a generator's close () that letting go of a slot ran.
+ * NULL for any other frame, and for a __del__, whose object is kept its
+ * own way (see hs_py_frame_finalized ()). */
 static PyObject *
 method_self (HsPyFrame *frame)
 {
   PyCodeObject *code = hs_py_frame_code (frame);
   PyObject *function = hs_py_frame_function (frame);
-  PyObject *self, *name;
+  PyObject *self, *name, *descr;
   char *to_free = NULL;
   const char *text;
   gboolean special;
@@ -1475,7 +1502,8 @@ method_self (HsPyFrame *frame)
             !g_str_equal (text, "__del__");
   g_free (to_free);
   /* borrowed, runs no Python code */
-  if (!special || _PyType_Lookup (Py_TYPE (self), code->co_name) != function)
+  descr = _PyType_Lookup (Py_TYPE (self), code->co_name);
+  if (special ? descr != function : !is_property_getter (descr, function))
     return NULL;
   return self;
 }

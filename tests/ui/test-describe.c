@@ -1910,6 +1910,49 @@ test_store_finalizes (HsTraceFixture *f,
     g_assert_cmpuint (named_count (name, "the value stack of <module>"), ==, 1);
 }
 
+/* b.size runs the property's getter from C, and the caller's value stack
+ * holds b until it returns, as it does for getattr (b, 'size'), which
+ * passes b.  b read "+1 other" at every step inside the getter.  Were
+ * 3.12 on to specialise the loop's b.size (LOAD_ATTR_PROPERTY, which
+ * gives the getter the stack's reference), b would read no stack and
+ * still add up: under Heapscope it stayed unspecialised, as the trace
+ * shows the stack holding it at each pass. */
+static void
+test_property_getter (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version,
+    "class Box:\n"                        /* 1 */
+    "    @property\n"                     /* 2 */
+    "    def size(self):\n"               /* 3 */
+    "        return 1\n"                  /* 4 */
+    "b = Box()\n"                         /* 5 */
+    "n = b.size\n"                        /* 6 */
+    "k = getattr(b, 'size')\n"            /* 7 */
+    "for _ in range(8):\n"                /* 8 */
+    "    n = b.size\n");                  /* 9 */
+
+  if (t == NULL)
+    return;
+  for (guint nth = 0; nth < 10; nth++)
+    {
+      g_autoptr(HsSnapshot) inside = hs_test_step_at_line (t, 4, nth);
+      g_autoptr(HsRefcountBreakdown) box = NULL;
+      const HsObject *self;
+
+      g_assert_nonnull (inside);
+      self = hs_test_var (inside, "Box.size", "self");
+      box = breakdown_adding_up (version, inside, self->ref, "b");
+      g_assert_cmpuint (hs_test_var_ref (inside, "<module>", "b"), ==, self->ref);
+      /* the getter's self, b, and what holds b while it runs: the stack
+       * of <module>, unless b.size is specialised (see above) */
+      g_assert_cmpint (box->refcount, ==, 2 + named_count (box, "the value stack of <module>"));
+      if (nth < 2)
+        g_assert_cmpuint (named_count (box, "the value stack of <module>"), ==, 1);
+    }
+}
+
 static const char *yielded_value_program =
   "def pairs():\n"                    /* 1 */
   "    yield [1.5]\n"                  /* 2 */
@@ -3457,6 +3500,7 @@ main (int   argc,
   add_for_each_python ("module-index", test_module_index);
   add_for_each_python ("main-globals", test_main_globals);
   add_for_each_python ("store-finalizes", test_store_finalizes);
+  add_for_each_python ("property-getter", test_property_getter);
   add_for_each_python ("yielded-value", test_yielded_value);
   add_for_each_python ("traceback-frames", test_traceback_frames);
   add_for_each_python ("finalizer", test_finalizer);
