@@ -1340,10 +1340,11 @@ hs_py_frame_stack_in_operator (HsPyFrame *frame,
  * reference's callback).  The store popped the value it stores and holds
  * it until the dict's store returns, and that store holds the name once
  * more (insertdict () takes a reference to the key for the whole store,
- * in 3.11 to 3.13): *name is it, or NULL where the namespace is no dict.
- * The depth is trusted only when the namespace, an exact dict, holds the
- * value on top of the stack under that name, as it does once the old
- * value is let go of.  NULL, and *n_items 0, when any of that fails. */
+ * in 3.11 to 3.13): *name is it.  Only for a namespace that is an exact
+ * dict, where that is how the store goes, and the depth is trusted only
+ * when that dict holds the value on top of the stack under that name, as
+ * it does once the old value is let go of.  NULL, and *n_items 0, when
+ * any of that fails. */
 PyObject **
 hs_py_frame_stack_in_store (HsPyFrame  *frame,
                             int         from,

@@ -1869,8 +1869,9 @@ hs_holders_begin_step (GPtrArray *user_frames,
         items = stack_in_c_call (user_frames, i, &n);
       if (items == NULL && i + 1 < user_frames->len)
         items = stack_in_operator (user_frames, i, &n);
-      /* a frame in no Python call (hs_py_frame_finalized ()), though
-       * the store's stack, read below, is that of a frame in a C call */
+      /* what hs_py_frame_finalized () asks: whether the frame is in no
+       * Python call.  A store's stack, read next, is that of a frame in
+       * a C call too: the store runs the __del__ it tells. */
       kept.stack_unread = items == NULL;
       if (items == NULL && i + 1 < user_frames->len)
         items = stack_in_store (user_frames, i, &n);
