@@ -1423,20 +1423,40 @@ hs_is_dunder (const char *name)
   return is_dunder (name, strlen (name));
 }
 
-/* Whether a module's global of this name is drawn as a variable: a str
- * that UTF-8 can hold and no dunder */
+/* The UTF-8 text of a name the graph draws as a variable (a frame's
+ * local, a module's global), as hs_py_str_utf8 () gives it; NULL for a
+ * name it does not draw: no str, one UTF-8 cannot hold, or a dunder.
+ * The walker draws by it and hs-holders.c counts what it does not draw;
+ * read at each step the globals change, so an ASCII name's dunder test
+ * takes its stored length, not strlen (). */
+const char *
+hs_py_variable_name (PyObject  *name,
+                     char     **to_free)
+{
+  const char *text;
+
+  *to_free = NULL;
+  if (PyUnicode_Check (name) && PyUnicode_IS_COMPACT_ASCII (name))
+    {
+      text = (const char *) PyUnicode_DATA (name);
+      return is_dunder (text, PyUnicode_GET_LENGTH (name)) ? NULL : text;
+    }
+  text = hs_py_str_utf8 (name, to_free);
+  if (text != NULL && hs_is_dunder (text))
+    {
+      g_clear_pointer (to_free, g_free);
+      return NULL;
+    }
+  return text;
+}
+
+/* Whether a module's global of this name is drawn as a variable */
 gboolean
 hs_py_is_variable_name (PyObject *key)
 {
   g_autofree char *copy = NULL;
-  const char *name;
 
-  /* read at each step the program's globals change: no strlen () for
-   * the usual name */
-  if (PyUnicode_Check (key) && PyUnicode_IS_COMPACT_ASCII (key))
-    return !is_dunder ((const char *) PyUnicode_DATA (key), PyUnicode_GET_LENGTH (key));
-  name = hs_py_str_utf8 (key, &copy);
-  return name != NULL && !hs_is_dunder (name);
+  return hs_py_variable_name (key, &copy) != NULL;
 }
 
 /* The private layouts of _io.TextIOWrapper and _io.BufferedWriter

@@ -112,6 +112,8 @@ HsPyFrame  *hs_py_generator_frame      (PyObject      *obj,
 const char *hs_py_str_utf8             (PyObject      *str,
                                         char         **to_free);
 gboolean    hs_is_dunder               (const char    *name);
+const char *hs_py_variable_name        (PyObject      *name,
+                                        char         **to_free);
 gboolean    hs_py_is_variable_name     (PyObject      *key);
 
 gboolean    hs_py_text_stream_check    (PyObject      *stream);

@@ -1120,7 +1120,7 @@ read_module_vars (HsPyFrame *frame,
 
           value = hs_py_frame_local (frame, i, &name);
           if (slot_is_empty (code, i, value) || !hs_py_code_local_is_hidden (code, i) ||
-              (cname = hs_py_str_utf8 (name, &copy)) == NULL || hs_is_dunder (cname) || cname[0] == '.')
+              (cname = hs_py_variable_name (name, &copy)) == NULL || cname[0] == '.')
             continue;
           v.name = hs_step_builder_intern (builder, cname);
           v.value = value;
@@ -1130,12 +1130,10 @@ read_module_vars (HsPyFrame *frame,
   while (PyDict_Next (globals, &pos, &key, &value))
     {
       g_autofree char *copy = NULL;
-      const char *name = hs_py_str_utf8 (key, &copy);
+      const char *name = hs_py_variable_name (key, &copy);
       Var v;
 
-      /* hs_py_is_variable_name (), which hs-holders.c reads the globals
-       * by, without encoding the name twice */
-      if (name == NULL || hs_is_dunder (name))
+      if (name == NULL)
         continue;
       v.name = hs_step_builder_intern (builder, name);
       v.value = value;
@@ -1187,7 +1185,7 @@ read_frame_vars (HsPyFrame *frame,
       guint32 id;
       Var v;
 
-      if ((cname = hs_py_str_utf8 (name, &copy)) == NULL || hs_is_dunder (cname))
+      if ((cname = hs_py_variable_name (name, &copy)) == NULL)
         continue;
       /* An inlined comprehension's empty slot is not the frame's name:
        * outside the comprehension the name means what it means in the
@@ -1225,10 +1223,10 @@ read_frame_vars (HsPyFrame *frame,
       while (PyDict_Next (namespace, &pos, &key, &value))
         {
           g_autofree char *copy = NULL;
-          const char *cname = hs_py_str_utf8 (key, &copy);
+          const char *cname = hs_py_variable_name (key, &copy);
           guint32 id;
 
-          if (cname == NULL || hs_is_dunder (cname))
+          if (cname == NULL)
             continue;
           id = hs_step_builder_intern (builder, cname);
           g_array_append_val (unbound, id);
@@ -1648,7 +1646,7 @@ static gboolean
 update_generations (void)
 {
   static guint64 refreshed_for = G_MAXUINT64;   /* the collection refresh_generations () ran for */
-  guint64 collections[3], collected[3], uncollectable[3];
+  guint64 collections[3], collected[3], uncollectable[3], total;
   int oldest = -1;
 
   hs_py_gc_stats (collections, collected, uncollectable);
@@ -1677,10 +1675,11 @@ update_generations (void)
     hs_registry_foreach (forget_generation, GINT_TO_POINTER (oldest));
   /* a collection counts itself as run at its end: the count read during
    * it tells it from the one before */
-  if (hs_py_gc_collecting () && collections[0] + collections[1] + collections[2] != refreshed_for)
+  total = collections[0] + collections[1] + collections[2];
+  if (hs_py_gc_collecting () && total != refreshed_for)
     {
       refresh_generations ();
-      refreshed_for = collections[0] + collections[1] + collections[2];
+      refreshed_for = total;
     }
   return oldest >= 0;
 }

@@ -1490,16 +1490,13 @@ method_self (HsPyFrame *frame)
   char *to_free = NULL;
   const char *text;
   gboolean special;
-  gsize length;
 
   if (function == NULL || code->co_argcount < 1 ||
       (self = hs_py_frame_local (frame, 0, &name)) == NULL || PyCell_Check (self) ||
       !PyType_HasFeature (Py_TYPE (self), Py_TPFLAGS_HEAPTYPE) ||
       (text = hs_py_str_utf8 (code->co_name, &to_free)) == NULL)
     return NULL;
-  length = strlen (text);
-  special = length > 4 && g_str_has_prefix (text, "__") && g_str_has_suffix (text, "__") &&
-            !g_str_equal (text, "__del__");
+  special = hs_is_dunder (text) && !g_str_equal (text, "__del__");
   g_free (to_free);
   /* borrowed, runs no Python code */
   descr = _PyType_Lookup (Py_TYPE (self), code->co_name);
