@@ -492,6 +492,14 @@ spoiled_at (const HsLayoutBox *boxes,
             double             vy,
             const Sight       *sight)
 {
+  /* The picture is drawn at whole pixels (drawn_offset()): a box that
+   * ends within a pixel past an edge may still show a sliver there, and
+   * one a hair past it, as snap_axis() may leave two boxes that fill
+   * the view, shows whole */
+  HsRect near = { vx - 1 / sight->zoom, vy - 1 / sight->zoom, sight->width + 2 / sight->zoom,
+                  sight->height + 2 / sight->zoom };
+  HsRect within = { vx - 0.25 / sight->zoom, vy - 0.25 / sight->zoom, sight->width + 0.5 / sight->zoom,
+                    sight->height + 0.5 / sight->zoom };
   HsRect view = { vx, vy, sight->width, sight->height }, controls, copy;
   gboolean have_copy;
   guint n = 0;
@@ -510,7 +518,7 @@ spoiled_at (const HsLayoutBox *boxes,
         continue;
       /* A frame cut at the edge counts too: its copy is drawn over
        * where it shows, not at the corner the camera kept for it */
-      n += rects_meet (r, &view) && !rect_inside (r, &view);
+      n += rects_meet (r, &near) && !rect_inside (r, &within);
       n += sight->have_controls && rects_meet (r, &controls);
       /* The copy stands for the frame it covers */
       n += have_copy && rects_meet (r, &copy) && !(boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current);
@@ -523,9 +531,9 @@ spoiled_at (const HsLayoutBox *boxes,
         continue;
       n += 1000 * (sight->have_controls && rects_meet (&f->rect, &controls));
       n += 1000 * (have_copy && rects_meet (&f->rect, &copy));
-      if (!rects_meet (&f->rect, &view))
+      if (!rects_meet (&f->rect, &near))
         n += 100;
-      else if (!rect_inside (&f->rect, &view))
+      else if (!rect_inside (&f->rect, &within))
         n += 1000;
     }
   return n;
@@ -548,8 +556,9 @@ snap_axis (HsLayout     *layout,
   const HsLayoutBox *boxes;
   double origin = vertical ? *vy : *vx, best = origin;
   /* A box rests half a margin past a line, or, where what matters
-   * leaves no room for that, just past it: shown whole beats cut */
-  double pads[2] = { MARGIN / 2 / sight->zoom, 2 / sight->zoom };
+   * leaves no room for that, just past it, or a pixel past it where two
+   * boxes fill the view but for two pixels: shown whole beats cut */
+  double pads[3] = { MARGIN / 2 / sight->zoom, 2 / sight->zoom, 1 / sight->zoom };
   const HsRect *frame = sight->frame;
   /* The lines a box may rest just past or just before, from the view's
    * corner: its edges, the buttons' edges, the pinned copy's edges */
@@ -581,7 +590,7 @@ snap_axis (HsLayout     *layout,
       /* Only a box spoiled now may be moved past: the rest stay as they are */
       if (boxes[i].alpha <= 0 || spoiled_at (&boxes[i], 1, NULL, *vx, *vy, sight) == 0)
         continue;
-      for (guint k = 0; k < 4 * n_lines; k++)
+      for (guint k = 0; k < 2 * G_N_ELEMENTS (pads) * n_lines; k++)
         {
           /* The box just past the line, or just before it */
           double pad = pads[k / (2 * n_lines)];
@@ -873,36 +882,53 @@ slide_view (HsGraphView           *self,
                MAX (wanted->x + wanted->width + tight - view_x, MIN (-margin - slack, *x0)) - framing->reserve_x / zoom,
                /* wanted's edge is not moved by the strip: see above */
                MIN (wanted->x - tight, MAX (all->width + margin - view_x + slack, *x0) - framing->reserve_x / zoom));
-  if (all->height * zoom + 2 * MARGIN > height - framing->reserve_y)
-    snap_axis (layout, focus, TRUE, &vx, &vy, &sight,
-               MAX (wanted->y + wanted->height + tight - whole_y, MIN (-margin - slack, *y0)) - framing->reserve_y / zoom,
-               MIN (wanted->y - tight, MAX (all->height + margin - whole_y + slack, *y0) - framing->reserve_y / zoom));
-  *x0 = vx + framing->reserve_x / zoom;
-  *y0 = vy + framing->reserve_y / zoom;
+  else if (framing->pinned)
+    /* The picture fits across and is centred, but the copy may still
+     * cover a box that rose beside the band: it may move as far as the
+     * whole picture stays in view */
+    snap_axis (layout, focus, FALSE, &vx, &vy, &sight, all->width + tight - width / zoom, -tight);
 
   /* The pinned copy best covers the column of frames it comes from, not
    * objects the view would hide under it, unless that leaves what
-   * matters under the buttons, or spoils more than the view beside it. */
+   * matters under the buttons, or spoils more than the view beside it.
+   * Decided before the view moves down: which boxes the buttons and the
+   * copy cover there depends on where the view stands across. */
   if (framing->pinned && !framing->below && wanted->x >= framing->frame.x + framing->frame.width &&
       wanted->x + wanted->width + margin <= framing->frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
     {
       double column = framing->frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
-      HsRect copy = { framing->frame.x, *y0 + HS_GRAPH_VIEW_PIN_INSET / zoom, framing->frame.width, framing->frame.height };
-      const HsLayoutBox *boxes;
-      guint n_boxes, spoiled;
+      HsRect copy = { framing->frame.x, vy + HS_GRAPH_VIEW_PIN_INSET / zoom, framing->frame.width, framing->frame.height };
+      gboolean clear_column = TRUE;
 
       /* and nothing that matters lies in that column, under the copy */
       for (guint i = 1; i < focus->len; i++)
         if (g_array_index (focus, Focus, i).priority <= 1 && rects_meet (&g_array_index (focus, Focus, i).rect, &copy))
-          return;
-      boxes = hs_layout_get_boxes (layout, &n_boxes);
-      spoiled = spoiled_at (boxes, n_boxes, focus, column, vy, &sight);
-      if (spoiled < 1000 && spoiled <= spoiled_at (boxes, n_boxes, focus, vx, vy, &sight))
+          clear_column = FALSE;
+      if (clear_column)
         {
-          framing->reserve_x = 0;
-          *x0 = column;
+          const HsLayoutBox *boxes;
+          guint n_boxes, spoiled;
+
+          boxes = hs_layout_get_boxes (layout, &n_boxes);
+          spoiled = spoiled_at (boxes, n_boxes, focus, column, vy, &sight);
+          if (spoiled < 1000 && spoiled <= spoiled_at (boxes, n_boxes, focus, vx, vy, &sight))
+            {
+              framing->reserve_x = 0;
+              vx = column;
+            }
         }
     }
+
+  if (all->height * zoom + 2 * MARGIN > height - framing->reserve_y)
+    snap_axis (layout, focus, TRUE, &vx, &vy, &sight,
+               MAX (wanted->y + wanted->height + tight - whole_y, MIN (-margin - slack, *y0)) - framing->reserve_y / zoom,
+               MIN (wanted->y - tight, MAX (all->height + margin - whole_y + slack, *y0) - framing->reserve_y / zoom));
+  else if (framing->pinned)
+    /* Likewise down, for a box beside the strip, such as the title of
+     * a function the copy covered in the alias-bugs lesson at 1024x600 */
+    snap_axis (layout, focus, TRUE, &vx, &vy, &sight, all->height + tight - clear->size.height / zoom, -tight);
+  *x0 = vx + framing->reserve_x / zoom;
+  *y0 = vy + framing->reserve_y / zoom;
 }
 
 /* Where the camera should rest for shot at the current size,
