@@ -882,10 +882,10 @@ slide_view (HsGraphView           *self,
                MAX (wanted->x + wanted->width + tight - view_x, MIN (-margin - slack, *x0)) - framing->reserve_x / zoom,
                /* wanted's edge is not moved by the strip: see above */
                MIN (wanted->x - tight, MAX (all->width + margin - view_x + slack, *x0) - framing->reserve_x / zoom));
-  else if (framing->pinned)
-    /* The picture fits across and is centred, but the copy may still
-     * cover a box that rose beside the band: it may move as far as the
-     * whole picture stays in view */
+  else
+    /* The picture fits across and is centred, but the buttons may cover
+     * a box, or the copy one that rose beside the band: it may move as
+     * far as the whole picture stays in view */
     snap_axis (layout, focus, FALSE, &vx, &vy, &sight, all->width + tight - width / zoom, -tight);
 
   /* The pinned copy best covers the column of frames it comes from, not
@@ -922,10 +922,13 @@ slide_view (HsGraphView           *self,
   if (all->height * zoom + 2 * MARGIN > height - framing->reserve_y)
     snap_axis (layout, focus, TRUE, &vx, &vy, &sight,
                MAX (wanted->y + wanted->height + tight - whole_y, MIN (-margin - slack, *y0)) - framing->reserve_y / zoom,
-               MIN (wanted->y - tight, MAX (all->height + margin - whole_y + slack, *y0) - framing->reserve_y / zoom));
-  else if (framing->pinned)
-    /* Likewise down, for a box beside the strip, such as the title of
-     * a function the copy covered in the alias-bugs lesson at 1024x600 */
+               /* as far past the picture's bottom as place_axis() lets
+                * it: the buttons' band may stand below the picture */
+               MIN (wanted->y - tight, MAX (all->height + margin - (height - framing->reserve_y) / zoom + slack, *y0) -
+                                       framing->reserve_y / zoom));
+  else
+    /* Likewise down: the copy covered the title of a function in the
+     * alias-bugs lesson at 1024x600 */
     snap_axis (layout, focus, TRUE, &vx, &vy, &sight, all->height + tight - clear->size.height / zoom, -tight);
   *x0 = vx + framing->reserve_x / zoom;
   *y0 = vy + framing->reserve_y / zoom;

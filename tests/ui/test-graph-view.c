@@ -1838,9 +1838,12 @@ shift_shows_whole (HsGraphView  *graph,
   have_copy = hs_graph_view_get_pinned_frame (graph, &copy);
   if (frame != NULL)
     have_moved_copy = hs_graph_view_place_pinned_copy (&frame->rect, &moved_view, zoom, &moved_copy);
-  /* A box the copy covered is shown only where it comes clear of it */
+  /* A box the copy or the buttons covered is shown only where it comes
+   * clear of them */
   if (have_copy && rects_meet (&boxes[cut].rect, &copy) && have_moved_copy &&
       rects_meet (&boxes[cut].rect, &moved_copy))
+    return FALSE;
+  if (rects_meet (&boxes[cut].rect, controls) && rects_meet (&boxes[cut].rect, &moved_controls))
     return FALSE;
   for (guint i = 0; i < n_boxes; i++)
     {
@@ -1913,9 +1916,9 @@ count_needless_cuts (HsWindow   *window,
   return n;
 }
 
-/* How many boxes in view the pinned copy of the frame covers, that a
- * shift of the view down or right out from under the copy would show,
- * spoiling nothing else (shift_shows_whole()).  Each is reported. */
+/* How many boxes in view the pinned copy of the frame or the zoom
+ * buttons cover, that a shift of the view out from under them would
+ * show, spoiling nothing else (shift_shows_whole()).  Each is reported. */
 static guint
 count_needless_covers (HsWindow   *window,
                        const Case *c,
@@ -1923,39 +1926,44 @@ count_needless_covers (HsWindow   *window,
 {
   HsGraphView *graph = hs_window_get_graph_view (window);
   HsLayout *layout = hs_graph_view_get_layout (graph);
-  g_autoptr(GHashTable) moved = NULL;
+  g_autoptr(GHashTable) moved = moved_targets (window, layout);
   const HsLayoutBox *boxes;
-  HsRect view, controls, copy;
-  guint n_boxes, n = 0;
-  double pad = 1 / hs_graph_view_get_zoom (graph);
+  HsRect view, covers[2];
+  const char *names[2] = { "the zoom buttons", "the pinned copy of the frame" };
+  guint n_boxes, n_covers = 1, n = 0;
+  double zoom = hs_graph_view_get_zoom (graph), pad = 1 / zoom;
 
-  if (!hs_graph_view_get_pinned_frame (graph, &copy))
-    return 0;
-  moved = moved_targets (window, layout);
   hs_graph_view_get_visible_rect (graph, &view);
-  controls_rect (window, graph, &controls);
+  controls_rect (window, graph, &covers[0]);
+  n_covers += hs_graph_view_get_pinned_frame (graph, &covers[1]);
   boxes = hs_layout_get_boxes (layout, &n_boxes);
   for (guint i = 0; i < n_boxes; i++)
-    {
-      const HsRect *r = &boxes[i].rect;
-      /* the copy moves with the view: it comes off the box's top or
-       * left edge when the view moves up or left by this much */
-      double dy = r->y - (copy.y + copy.height) - pad;
-      double dx = r->x - (copy.x + copy.width) - pad;
+    for (guint k = 0; k < n_covers; k++)
+      {
+        const HsRect *r = &boxes[i].rect, *cover = &covers[k];
+        /* The cover moves with the view: it comes off the box's top,
+         * bottom, left or right edge when the view moves by this much */
+        double shifts[4][2] = { { 0, r->y - cover->y - cover->height - pad },
+                                { 0, r->y + r->height - cover->y + pad },
+                                { r->x - cover->x - cover->width - pad, 0 },
+                                { r->x + r->width - cover->x + pad, 0 } };
+        guint s;
 
-      if (boxes[i].alpha <= 0 || (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current) ||
-          !hs_test_rect_inside (r, &view) || !rects_meet (r, &copy))
-        continue;
-      if (!shift_shows_whole (graph, moved, i, &view, &controls, 0, dy) &&
-          !shift_shows_whole (graph, moved, i, &view, &controls, dx, 0))
-        continue;
-      g_test_message ("%s %dx%d step %u: %s at (%.0f, %.0f, %.0f×%.0f) is under the pinned copy (%.0f, %.0f, %.0f×%.0f), "
-                      "which a shift by (0, %.0f) or (%.0f, 0) px would leave",
-                      c->example, c->width, c->height, step, boxes[i].title, r->x, r->y, r->width, r->height,
-                      copy.x, copy.y, copy.width, copy.height,
-                      dy * hs_graph_view_get_zoom (graph), dx * hs_graph_view_get_zoom (graph));
-      n++;
-    }
+        if (boxes[i].alpha <= 0 || (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current) ||
+            !hs_test_rect_inside (r, &view) || !rects_meet (r, cover))
+          continue;
+        for (s = 0; s < G_N_ELEMENTS (shifts); s++)
+          if (shift_shows_whole (graph, moved, i, &view, &covers[0], shifts[s][0], shifts[s][1]))
+            break;
+        if (s == G_N_ELEMENTS (shifts))
+          continue;
+        g_test_message ("%s %dx%d step %u: %s at (%.0f, %.0f, %.0f×%.0f) is under %s (%.0f, %.0f, %.0f×%.0f), "
+                        "which a shift by (%.0f, %.0f) px would leave",
+                        c->example, c->width, c->height, step, boxes[i].title, r->x, r->y, r->width, r->height,
+                        names[k], cover->x, cover->y, cover->width, cover->height,
+                        shifts[s][0] * zoom, shifts[s][1] * zoom);
+        n++;
+      }
   return n;
 }
 
