@@ -1212,7 +1212,7 @@ is_comparison (PyObject *name)
  * for an instruction that may call a special method of one of them from
  * C while they wait there: a == b (__eq__), a + b, a[i], a[i] = v,
  * a.x (__getattr__), -a, iter (a) and next (a) of a for loop, `if a:`
- * (__bool__, __len__).  *n_operands of them, the topmost *n_taken of
+ * (__bool__, __len__), f'{a}' (__repr__, __format__).  *n_operands of them, the topmost *n_taken of
  * which the instruction took the references of before the call: it holds
  * them no more.  FALSE for any other instruction, and for one whose
  * operands may be gone while method (the special method's name) runs. */
@@ -1232,7 +1232,6 @@ operator_operands (int       op,
   if (op == COMPARE_OP && (oparg & 16) && !is_comparison (method))
     return FALSE;
 #else
-  (void) oparg;
   (void) method;
 #endif
   switch (op)
@@ -1282,6 +1281,24 @@ operator_operands (int       op,
     case STORE_SUBSCR:
       *n_operands = 3;
       return TRUE;
+    /* f'{a}', f'{a!r}' and f'{a:>4}': a, and the format spec above it
+     * when there is one, stay on the stack while a's __repr__, __str__
+     * or __format__ runs (3.11, 3.12: FORMAT_VALUE pops them, but holds
+     * them until the conversion and the format return) */
+#ifdef FORMAT_VALUE
+    case FORMAT_VALUE:
+      *n_operands = (oparg & FVS_MASK) == FVS_HAVE_SPEC ? 2 : 1;
+      return TRUE;
+#endif
+#ifdef FORMAT_SIMPLE
+    case CONVERT_VALUE:
+    case FORMAT_SIMPLE:
+      *n_operands = 1;
+      return TRUE;
+    case FORMAT_WITH_SPEC:
+      *n_operands = 2;
+      return TRUE;
+#endif
 #ifdef BINARY_SLICE
     /* a[i:j] and a[i:j] = v (3.12 on): the slice they make takes the
      * stack's references to i and j before the call

@@ -1953,6 +1953,46 @@ test_property_getter (HsTraceFixture *f,
     }
 }
 
+/* An f-string holds what it formats on the stack while a's __repr__ or
+ * __format__ runs: f'{v!r}' read v "+1 other" inside __repr__ on 3.11
+ * to 3.13, and f'{v}' and f'{v:>4}' +2.  Of those two, one stays
+ * unnamed: the bound method that PyObject_Format () looks up on v and
+ * calls, which only C holds. */
+static void
+test_format_value (HsTraceFixture *f,
+                   gconstpointer   data)
+{
+  const char *version = data;
+  HsTrace *t = hs_trace_fixture_run_with_python (f, version,
+    "class V:\n"                          /* 1 */
+    "    def __repr__(self):\n"           /* 2 */
+    "        return 'V'\n"                /* 3 */
+    "    def __format__(self, spec):\n"   /* 4 */
+    "        return 'F' + spec\n"         /* 5 */
+    "v = V()\n"                           /* 6 */
+    "a = f'<{v!r}>'\n"                    /* 7 */
+    "b = f'<{v}>'\n"                      /* 8 */
+    "c = f'<{v:>4}>'\n");                 /* 9 */
+  g_autoptr(HsSnapshot) converted = NULL;
+  g_autoptr(HsRefcountBreakdown) v = NULL;
+
+  if (t == NULL)
+    return;
+  converted = hs_test_step_at_line (t, 3, 0);
+  v = breakdown_adding_up (version, converted, hs_test_var_ref (converted, "<module>", "v"), "v in __repr__");
+  g_assert_cmpuint (named_count (v, "the value stack of <module>"), ==, 1);
+  for (guint nth = 0; nth < 2; nth++)
+    {
+      g_autoptr(HsSnapshot) formatted = hs_test_step_at_line (t, 5, nth);
+      g_autoptr(HsRefcountBreakdown) held = NULL;
+
+      g_assert_nonnull (formatted);
+      held = hs_describe_refcount_breakdown (formatted, hs_test_var_ref (formatted, "<module>", "v"));
+      g_assert_nonnull (held);
+      g_assert_cmpuint (named_count (held, "the value stack of <module>"), ==, 1);
+    }
+}
+
 static const char *yielded_value_program =
   "def pairs():\n"                    /* 1 */
   "    yield [1.5]\n"                  /* 2 */
@@ -3501,6 +3541,7 @@ main (int   argc,
   add_for_each_python ("main-globals", test_main_globals);
   add_for_each_python ("store-finalizes", test_store_finalizes);
   add_for_each_python ("property-getter", test_property_getter);
+  add_for_each_python ("format-value", test_format_value);
   add_for_each_python ("yielded-value", test_yielded_value);
   add_for_each_python ("traceback-frames", test_traceback_frames);
   add_for_each_python ("finalizer", test_finalizer);
