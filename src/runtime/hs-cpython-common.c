@@ -1212,9 +1212,9 @@ is_comparison (PyObject *name)
  * for an instruction that may call a special method of one of them from
  * C while they wait there: a == b (__eq__), a + b, a[i], a[i] = v,
  * a.x (__getattr__), -a, iter (a) and next (a) of a for loop, `if a:`
- * (__bool__, __len__), f'{a}' (__repr__, __format__).  *n_operands of them, the topmost *n_taken of
- * which the instruction took the references of before the call: it holds
- * them no more.  FALSE for any other instruction, and for one whose
+ * (__bool__, __len__), f'{a}' (__repr__, __format__).  *n_operands of
+ * them, the topmost *n_taken of which the instruction took the
+ * references of before the call: it holds them no more.  FALSE for any other instruction, and for one whose
  * operands may be gone while method (the special method's name) runs. */
 static gboolean
 operator_operands (int       op,

@@ -1975,9 +1975,10 @@ count_needless_covers (HsWindow   *window,
  * and cut boxes for it: 71 over the lessons at 1024x600 and 1280x800 (the
  * copies lesson at 1280x800: a list at step 10 for 37 px, a list and an
  * int at step 11).  Nor is a box left under the pinned copy of the frame
- * that a shift would show: the camera centred a picture that fitted the
- * view's height, and the copy covered the title of the function box in
- * the alias-bugs lesson at 1024x600, step 19. */
+ * or the zoom buttons where a shift would show it: the camera centred a
+ * picture that fitted the view's height or width, and the copy covered
+ * the title of the function box in the alias-bugs lesson's program at
+ * 1024x600, step 19; the buttons covered 14 boxes over the lessons. */
 static void
 test_no_needless_cut (gconstpointer data)
 {
