@@ -1214,8 +1214,9 @@ is_comparison (PyObject *name)
  * a.x (__getattr__), -a, iter (a) and next (a) of a for loop, `if a:`
  * (__bool__, __len__), f'{a}' (__repr__, __format__).  *n_operands of
  * them, the topmost *n_taken of which the instruction took the
- * references of before the call: it holds them no more.  FALSE for any other instruction, and for one whose
- * operands may be gone while method (the special method's name) runs. */
+ * references of before the call: it holds them no more.  FALSE for any
+ * other instruction, and for one whose operands may be gone while method
+ * (the special method's name) runs. */
 static gboolean
 operator_operands (int       op,
                    int       oparg,

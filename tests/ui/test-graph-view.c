@@ -451,11 +451,10 @@ open_and_run (const Case *c)
   gtk_window_set_default_size (GTK_WINDOW (window), c->width, c->height);
   if (c->program)
     {
-      g_autoptr(GPtrArray) lessons = hs_lesson_list_all ();
+      g_autoptr(HsLesson) lesson = hs_lesson_load (c->example, NULL);
 
-      for (guint i = 0; i < lessons->len; i++)
-        if (g_str_equal (hs_lesson_get_id (g_ptr_array_index (lessons, i)), c->example))
-          hs_window_set_text (window, hs_lesson_get_code (g_ptr_array_index (lessons, i)), NULL, c->example);
+      g_assert_nonnull (lesson);
+      hs_window_set_text (window, hs_lesson_get_code (lesson), NULL, c->example);
     }
   else if (!c->lesson)
     hs_window_load_example (window, c->example);
@@ -2027,11 +2026,13 @@ case_new (void)
 }
 
 /* Adds func for every lesson at each of n_sizes sizes, as
- * /ui/graph-view/NAME/LESSON/WxH */
+ * /ui/graph-view/NAME/LESSON/WxH: the lesson with its notes, or with
+ * program set, only its program, opened as a file would be */
 static void
 add_lesson_tests (const char    *name,
                   const int    (*sizes)[2],
                   guint          n_sizes,
+                  gboolean       program,
                   GTestDataFunc  func)
 {
   g_autoptr(GPtrArray) lessons = hs_lesson_list_all ();
@@ -2045,7 +2046,8 @@ add_lesson_tests (const char    *name,
         g_strlcpy (c->example, hs_lesson_get_id (g_ptr_array_index (lessons, i)), sizeof c->example);
         c->width = sizes[s][0];
         c->height = sizes[s][1];
-        c->lesson = TRUE;
+        c->lesson = !program;
+        c->program = program;
         path = g_strdup_printf ("/ui/graph-view/%s/%s/%dx%d", name, c->example, c->width, c->height);
         g_test_add_data_func (path, c, func);
       }
@@ -2056,23 +2058,11 @@ add_no_needless_cut_tests (void)
 {
   /* and the window's default size on a 1280x800 screen */
   static const int sizes[][2] = { { 1024, 600 }, { 1200, 760 }, { 1280, 800 } };
-  g_autoptr(GPtrArray) lessons = hs_lesson_list_all ();
 
-  add_lesson_tests ("no-needless-cut", sizes, G_N_ELEMENTS (sizes), test_no_needless_cut);
-  /* A lesson's program opened as a file gives the graph the notes' room,
-   * on a projector too */
-  for (guint i = 0; i < lessons->len; i++)
-    {
-      Case *c = case_new ();
-      g_autofree char *path = NULL;
-
-      g_strlcpy (c->example, hs_lesson_get_id (g_ptr_array_index (lessons, i)), sizeof c->example);
-      c->width = 1024;
-      c->height = 600;
-      c->program = TRUE;
-      path = g_strdup_printf ("/ui/graph-view/no-needless-cut/program/%s/%dx%d", c->example, c->width, c->height);
-      g_test_add_data_func (path, c, test_no_needless_cut);
-    }
+  add_lesson_tests ("no-needless-cut", sizes, G_N_ELEMENTS (sizes), FALSE, test_no_needless_cut);
+  /* A lesson's program opened as a file gives the graph the notes'
+   * room, on a projector too */
+  add_lesson_tests ("no-needless-cut/program", sizes, 1, TRUE, test_no_needless_cut);
 }
 
 /* ---- end of boxes cut for nothing ---------------------------------- */
@@ -2110,7 +2100,7 @@ main (int   argc,
       }
 
   /* A lesson's notes take room beside the graph */
-  add_lesson_tests ("follows/lesson", sizes, G_N_ELEMENTS (sizes), test_follows_every_step);
+  add_lesson_tests ("follows/lesson", sizes, G_N_ELEMENTS (sizes), FALSE, test_follows_every_step);
 
   /* On a narrow window the inspector folds over the graph's right */
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
