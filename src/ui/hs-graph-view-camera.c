@@ -12,13 +12,14 @@
  * The camera follows the program.  At every step it frames the current
  * frame's box and what the step's line created, changed or freed, never
  * below the zoom at which box text is readable-text-px on screen (at
- * least HS_RENDERER_READABLE_PX), nor above max-follow-zoom unless that
- * needs it.
- * When all of that does not fit at that zoom, the current frame comes
- * first, then what the line created, changed or freed, nearest first,
- * then what merely came into view.  When the whole picture fits at a
- * readable zoom it is shown whole, since a learner reads more from the
- * whole heap than from a part of it.
+ * least HS_RENDERER_READABLE_PX).
+ * When the whole picture fits at a readable zoom it is shown whole, up
+ * to max-follow-zoom, since a learner reads more from the whole heap
+ * than from a part of it.  When it does not, the camera stays at the
+ * readable zoom, which shows the most of it, and places the view where
+ * the learner reads the most boxes whole.  When even what matters does
+ * not fit, the current frame comes first, then what the line created,
+ * changed or freed, nearest first, then what merely came into view.
  */
 
 /* The window floats its zoom and export buttons over the view's bottom
@@ -469,6 +470,8 @@ typedef struct
   gboolean      have_controls;
   const HsRect *frame;     /* the current frame, pinned at the corner when it is not in view */
   double        zoom;
+  double        picture_width;   /* the whole picture's extent */
+  double        picture_height;
 } Sight;
 
 static gboolean
@@ -479,13 +482,22 @@ rect_inside (const HsRect *r,
          r->y >= view->y && r->y + r->height <= view->y + view->height;
 }
 
-/* How a view of the picture reads, its top left corner at (vx, vy): how
- * many boxes its edges cut, plus how many lie under the buttons or under
- * the pinned copy of the frame, and far worse, what matters (focus up to
- * priority 1) cut or under them; what matters out of view costs less
- * than cut.  A box half in view is neither read nor gone. */
-static guint
-spoiled_at (const HsLayoutBox *boxes,
+/* How a view of the picture reads (reading_at()) */
+typedef struct
+{
+  guint matters;  /* what matters (focus up to priority 1) cut or under the buttons or the
+                   * pinned copy: 1000 each; out of view: 100, less than cut */
+  guint spoiled;  /* boxes the view's edges cut, or under the buttons or the copy */
+  guint unseen;   /* boxes wholly out of view */
+  double band;    /* the empty room the view shows past the picture's edges, beyond
+                   * two margins, the pinned copy and the buttons' band, while boxes lie
+                   * out past the opposite edge, in layout units */
+} Reading;
+
+/* How a view of the picture reads, its top left corner at (vx, vy).  A
+ * box half in view is neither read nor gone. */
+static Reading
+reading_at (const HsLayoutBox *boxes,
             guint              n_boxes,
             GArray            *focus,
             double             vx,
@@ -501,8 +513,8 @@ spoiled_at (const HsLayoutBox *boxes,
   HsRect within = { vx - 0.25 / sight->zoom, vy - 0.25 / sight->zoom, sight->width + 0.5 / sight->zoom,
                     sight->height + 0.5 / sight->zoom };
   HsRect view = { vx, vy, sight->width, sight->height }, controls, copy;
-  gboolean have_copy;
-  guint n = 0;
+  gboolean have_copy, out_left = FALSE, out_right = FALSE, out_top = FALSE, out_bottom = FALSE;
+  Reading reading = { 0 };
 
   g_assert (boxes != NULL || n_boxes == 0);
   g_assert (sight != NULL);
@@ -518,10 +530,15 @@ spoiled_at (const HsLayoutBox *boxes,
         continue;
       /* A frame cut at the edge counts too: its copy is drawn over
        * where it shows, not at the corner the camera kept for it */
-      n += rects_meet (r, &near) && !rect_inside (r, &within);
-      n += sight->have_controls && rects_meet (r, &controls);
+      reading.spoiled += rects_meet (r, &near) && !rect_inside (r, &within);
+      reading.unseen += !rects_meet (r, &near);
+      reading.spoiled += sight->have_controls && rects_meet (r, &controls);
       /* The copy stands for the frame it covers */
-      n += have_copy && rects_meet (r, &copy) && !(boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current);
+      reading.spoiled += have_copy && rects_meet (r, &copy) && !(boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current);
+      out_left |= r->x < within.x;
+      out_right |= r->x + r->width > within.x + within.width;
+      out_top |= r->y < within.y;
+      out_bottom |= r->y + r->height > within.y + within.height;
     }
   for (guint i = 0; focus != NULL && i < focus->len; i++)
     {
@@ -529,21 +546,99 @@ spoiled_at (const HsLayoutBox *boxes,
 
       if (f->priority > 1 || (f->priority == 0 && sight->frame != NULL))
         continue;
-      n += 1000 * (sight->have_controls && rects_meet (&f->rect, &controls));
-      n += 1000 * (have_copy && rects_meet (&f->rect, &copy));
+      reading.matters += 1000 * (sight->have_controls && rects_meet (&f->rect, &controls));
+      reading.matters += 1000 * (have_copy && rects_meet (&f->rect, &copy));
       if (!rects_meet (&f->rect, &near))
-        n += 100;
+        reading.matters += 100;
       else if (!rect_inside (&f->rect, &within))
-        n += 1000;
+        reading.matters += 1000;
     }
-  return n;
+  {
+    double margin = MARGIN / sight->zoom;
+    double lead_x = have_copy ? MAX (0, copy.x + copy.width - vx) : 0;
+    double lead_y = have_copy ? MAX (0, copy.y + copy.height - vy) : 0;
+    double buttons = sight->have_controls ? sight->height - sight->controls.y : 0;
+
+    /* Only while boxes lie out past the other edge: a picture that
+     * fits leaves room past some edge wherever the view stands */
+    reading.band = (out_right ? MAX (0, -vx - lead_x - 2 * margin) : 0) +
+                   (out_left ? MAX (0, vx + sight->width - sight->picture_width - 2 * margin) : 0) +
+                   (out_bottom ? MAX (0, -vy - lead_y - 2 * margin) : 0) +
+                   (out_top ? MAX (0, vy + sight->height - sight->picture_height - buttons - 2 * margin) : 0);
+  }
+  return reading;
+}
+
+/* Whether a view that reads as a reads worse than one that reads as b
+ * (1), better (-1) or as well (0).  What matters comes first, then how
+ * many boxes the learner cannot read whole: cut, covered or out of view
+ * alike, then the empty band it shows past the picture, then how many
+ * boxes are cut or covered, which reads as a mistake.
+ *
+ * Counting cut and covered boxes alone, the camera hid whole boxes to
+ * cut none: the aliasing example's line 9 at 1024x600 slid the view left
+ * of the picture, leaving 9 of its 12 boxes out; the copies example's
+ * last step, down past the picture's bottom; the mutable lesson at
+ * 1024x600, step 9, 146 units past the picture's left edge, beside the
+ * pinned copy.  A view may stand up to two margins past an edge for
+ * free: counting every unit, the functions example at 1024x600, step
+ * 16, cut the module's frame and drew the pinned copy over a cell's
+ * title (3 boxes spoiled), where a view 55 units past the picture's edge
+ * spoiled 1. */
+static int
+compare_readings (const Reading *a,
+                  const Reading *b)
+{
+  if (a->matters != b->matters)
+    return a->matters < b->matters ? -1 : 1;
+  if (a->spoiled + a->unseen != b->spoiled + b->unseen)
+    return a->spoiled + a->unseen < b->spoiled + b->unseen ? -1 : 1;
+  /* to a unit: a view a hair nearer an edge reads the same */
+  if (fabs (a->band - b->band) >= 1)
+    return a->band < b->band ? -1 : 1;
+  if (a->spoiled != b->spoiled)
+    return a->spoiled < b->spoiled ? -1 : 1;
+  return 0;
+}
+
+/* The best place snap_axis() has found so far, and how it reads */
+typedef struct
+{
+  const HsLayoutBox *boxes;
+  guint              n_boxes;
+  GArray            *focus;
+  const Sight       *sight;
+  gboolean           vertical;
+  double             vx;       /* the view's corner, the axis moved along aside */
+  double             vy;
+  double             origin;
+  double             best;
+  Reading            reading;  /* at best */
+} Snap;
+
+/* Moves snap's best to at if the view reads better there, or as well
+ * and nearer where it was */
+static void
+snap_try (Snap  *snap,
+          double at)
+{
+  Reading reading;
+  int order;
+
+  reading = snap->vertical ? reading_at (snap->boxes, snap->n_boxes, snap->focus, snap->vx, at, snap->sight)
+                           : reading_at (snap->boxes, snap->n_boxes, snap->focus, at, snap->vy, snap->sight);
+  order = compare_readings (&reading, &snap->reading);
+  if (order < 0 || (order == 0 && fabs (at - snap->origin) < fabs (snap->best - snap->origin)))
+    {
+      snap->best = at;
+      snap->reading = reading;
+    }
 }
 
 /* Moves the view (its top left corner at *vx, *vy in layout units) along
  * one axis within [min, max], where what matters stays in view, to where
- * it spoils least; the nearest such place wins.  Returns how much it
- * spoils there. */
-static guint
+ * it reads best (compare_readings()); the nearest such place wins. */
+static void
 snap_axis (HsLayout     *layout,
            GArray       *focus,
            gboolean      vertical,
@@ -553,8 +648,9 @@ snap_axis (HsLayout     *layout,
            double        min,
            double        max)
 {
-  const HsLayoutBox *boxes;
-  double origin = vertical ? *vy : *vx, best = origin;
+  double origin = vertical ? *vy : *vx;
+  Snap snap = { NULL, 0, focus, sight, vertical, *vx, *vy, origin, origin };
+  double ends[2];
   /* A box rests half a margin past a line, or, where what matters
    * leaves no room for that, just past it, or a pixel past it where two
    * boxes fill the view but for two pixels: shown whole beats cut */
@@ -563,7 +659,7 @@ snap_axis (HsLayout     *layout,
   /* The lines a box may rest just past or just before, from the view's
    * corner: its edges, the buttons' edges, the pinned copy's edges */
   double lines[6];
-  guint n_lines = 0, n_boxes, best_spoiled;
+  guint n_lines = 0;
 
   g_assert (layout != NULL && vx != NULL && vy != NULL && sight != NULL);
 
@@ -580,15 +676,25 @@ snap_axis (HsLayout     *layout,
       lines[n_lines++] = HS_GRAPH_VIEW_PIN_INSET / sight->zoom + (vertical ? frame->height : frame->width);
     }
 
-  boxes = hs_layout_get_boxes (layout, &n_boxes);
-  best_spoiled = spoiled_at (boxes, n_boxes, focus, *vx, *vy, sight);
-  for (guint i = 0; i < n_boxes && best_spoiled > 0 && min <= max; i++)
+  snap.boxes = hs_layout_get_boxes (layout, &snap.n_boxes);
+  snap.reading = reading_at (snap.boxes, snap.n_boxes, focus, *vx, *vy, sight);
+  /* The view at either end of the picture: one centred on what matters
+   * may leave the rest of the picture out where an end shows it (the
+   * aliasing example at 1024x600 slid the view left of the picture,
+   * hiding a column of ints for an empty strip) */
+  ends[0] = -MARGIN / sight->zoom;
+  ends[1] = (vertical ? sight->picture_height - sight->height : sight->picture_width - sight->width) + MARGIN / sight->zoom;
+  for (guint i = 0; i < G_N_ELEMENTS (ends) && snap.reading.unseen > 0 && min <= max; i++)
+    snap_try (&snap, CLAMP (ends[i], min, max));
+  for (guint i = 0; i < snap.n_boxes && (snap.reading.matters > 0 || snap.reading.spoiled > 0) && min <= max; i++)
     {
-      double lo = vertical ? boxes[i].rect.y : boxes[i].rect.x;
-      double hi = lo + (vertical ? boxes[i].rect.height : boxes[i].rect.width);
+      const HsLayoutBox *box = &snap.boxes[i];
+      double lo = vertical ? box->rect.y : box->rect.x;
+      double hi = lo + (vertical ? box->rect.height : box->rect.width);
 
-      /* Only a box spoiled now may be moved past: the rest stay as they are */
-      if (boxes[i].alpha <= 0 || spoiled_at (&boxes[i], 1, NULL, *vx, *vy, sight) == 0)
+      /* Only a box spoiled where the view stands may be moved past: the
+       * rest stay as they are */
+      if (box->alpha <= 0 || reading_at (box, 1, NULL, *vx, *vy, sight).spoiled == 0)
         continue;
       for (guint k = 0; k < 2 * G_N_ELEMENTS (pads) * n_lines; k++)
         {
@@ -596,22 +702,13 @@ snap_axis (HsLayout     *layout,
           double pad = pads[k / (2 * n_lines)];
           double line = lines[k % (2 * n_lines) / 2];
           double at = k % 2 == 0 ? lo - pad - line : hi + pad - line;
-          guint spoiled;
 
           /* Where what matters leaves less room than the pad, as near
            * as it lets */
-          at = CLAMP (at, min, max);
-          spoiled = vertical ? spoiled_at (boxes, n_boxes, focus, *vx, at, sight)
-                             : spoiled_at (boxes, n_boxes, focus, at, *vy, sight);
-          if (spoiled < best_spoiled || (spoiled == best_spoiled && fabs (at - origin) < fabs (best - origin)))
-            {
-              best = at;
-              best_spoiled = spoiled;
-            }
+          snap_try (&snap, CLAMP (at, min, max));
         }
     }
-  *(vertical ? vy : vx) = best;
-  return best_spoiled;
+  *(vertical ? vy : vx) = snap.best;
 }
 
 /* Grows wanted by each focus rectangle from first on, in order, that
@@ -787,39 +884,6 @@ choose_wanted (Framing *framing,
     }
 }
 
-/* Keeps start_zoom, the zoom of the framing the camera slides from (0
- * for none), when it is readable and what matters fits: a camera that
- * also zooms at every step is hard to follow. */
-static double
-choose_zoom (HsGraphView *self,
-             double       start_zoom,
-             Framing     *framing,
-             int          width,
-             int          height)
-{
-  double min_zoom = hs_graph_view_camera_min_zoom (self);
-  double max_zoom = hs_graph_view_camera_max_zoom (self);
-  double zoom;
-
-  g_assert (HS_IS_GRAPH_VIEW (self));
-  g_assert (framing != NULL);
-
-  zoom = CLAMP (fit_zoom (&framing->wanted, width - framing->reserve_x, height - framing->reserve_y),
-                min_zoom, max_zoom);
-  if (start_zoom >= min_zoom && start_zoom <= max_zoom &&
-      fits (&framing->wanted, start_zoom, width - framing->reserve_x, height - framing->reserve_y))
-    zoom = start_zoom;
-  if (!framing->pinned)
-    return zoom;
-  /* The strip or the band widens with the zoom; past min_zoom it may
-   * not fit. */
-  set_pin_room (framing, zoom);
-  if (!fits (&framing->wanted, zoom, width - framing->reserve_x, height - framing->reserve_y))
-    zoom = min_zoom;
-  set_pin_room (framing, zoom);
-  return zoom;
-}
-
 /*
  * Where the picture is wider or taller than the view, moves the view's
  * top left corner (*x0, *y0, right of the strip or below the band) to
@@ -847,7 +911,7 @@ slide_view (HsGraphView           *self,
   double view_x = (width - framing->reserve_x) / zoom;
   /* What matters is placed above the buttons' band, but it and the
    * picture may reach down past the band's top, to the view's bottom
-   * edge: spoiled_at() counts what comes under the buttons themselves,
+   * edge: reading_at() counts what comes under the buttons themselves,
    * and what matters far more */
   double whole_y = (clear->size.height - framing->reserve_y) / zoom;
   /* What matters is placed MARGIN from the edges, but may come closer to
@@ -861,7 +925,7 @@ slide_view (HsGraphView           *self,
    * corner kept for it */
   double slack = framing->pinned ? G_MAXDOUBLE / 4 : 0;
   Sight sight = { clear->size.width / zoom, clear->size.height / zoom, { 0 }, controls != NULL,
-                  framing->pinned ? &framing->frame : NULL, zoom };
+                  framing->pinned ? &framing->frame : NULL, zoom, all->width, all->height };
 
   g_assert (HS_IS_GRAPH_VIEW (self));
   g_assert (focus != NULL && framing != NULL && all != NULL && clear != NULL && x0 != NULL && y0 != NULL);
@@ -875,7 +939,7 @@ slide_view (HsGraphView           *self,
    * has since shrunk would else stay there, cutting a box a shift
    * towards the picture shows whole.  The strip or band kept for the
    * pinned copy is empty only where the copy is: what matters may rise
-   * into the rest of it, beside the copy, where spoiled_at() sees that
+   * into the rest of it, beside the copy, where reading_at() sees that
    * the copy does not cover it. */
   if (all->width * zoom + 2 * MARGIN > width - framing->reserve_x)
     snap_axis (layout, focus, FALSE, &vx, &vy, &sight,
@@ -907,11 +971,13 @@ slide_view (HsGraphView           *self,
       if (clear_column)
         {
           const HsLayoutBox *boxes;
-          guint n_boxes, spoiled;
+          Reading there, here;
+          guint n_boxes;
 
           boxes = hs_layout_get_boxes (layout, &n_boxes);
-          spoiled = spoiled_at (boxes, n_boxes, focus, column, vy, &sight);
-          if (spoiled < 1000 && spoiled <= spoiled_at (boxes, n_boxes, focus, vx, vy, &sight))
+          there = reading_at (boxes, n_boxes, focus, column, vy, &sight);
+          here = reading_at (boxes, n_boxes, focus, vx, vy, &sight);
+          if (there.matters < 1000 && compare_readings (&there, &here) <= 0)
             {
               framing->reserve_x = 0;
               vx = column;
@@ -980,7 +1046,14 @@ compute_framing (HsGraphView      *self,
 
   focus = shot->focus;
   choose_wanted (&framing, focus, min_zoom, width, height);
-  zoom = choose_zoom (self, start != NULL ? start->zoom : 0, &framing, width, height);
+  /* The zoom at which the least of the picture is cut, readable still:
+   * what matters was chosen to fit at it.  A closer zoom, as the step
+   * before's or one fitted to what matters, left the aliasing example's
+   * shared list above the view at 1024x600 and the space below the
+   * line's new str empty.  It is also the zoom the picture was shown
+   * whole at when it last fitted, near enough, so the camera seldom
+   * zooms: a camera that zooms at every step is hard to follow. */
+  zoom = min_zoom;
 
   if (start != NULL)
     {
