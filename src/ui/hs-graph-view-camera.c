@@ -686,7 +686,9 @@ snap_axis (HsLayout     *layout,
   ends[1] = (vertical ? sight->picture_height - sight->height : sight->picture_width - sight->width) + MARGIN / sight->zoom;
   for (guint i = 0; i < G_N_ELEMENTS (ends) && snap.reading.unseen > 0 && min <= max; i++)
     snap_try (&snap, CLAMP (ends[i], min, max));
-  for (guint i = 0; i < snap.n_boxes && (snap.reading.matters > 0 || snap.reading.spoiled > 0) && min <= max; i++)
+  /* Not only until a place spoils nothing: one that spoils a box may
+   * show more boxes whole */
+  for (guint i = 0; i < snap.n_boxes && min <= max; i++)
     {
       const HsLayoutBox *box = &snap.boxes[i];
       double lo = vertical ? box->rect.y : box->rect.x;
