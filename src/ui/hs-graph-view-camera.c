@@ -637,8 +637,9 @@ snap_try (Snap  *snap,
 
 /* Moves the view (its top left corner at *vx, *vy in layout units) along
  * one axis within [min, max], where what matters stays in view, to where
- * it reads best (compare_readings()); the nearest such place wins. */
-static void
+ * it reads best (compare_readings()); the nearest such place wins.
+ * Returns how it reads there. */
+static Reading
 snap_axis (HsLayout     *layout,
            GArray       *focus,
            gboolean      vertical,
@@ -711,6 +712,7 @@ snap_axis (HsLayout     *layout,
         }
     }
   *(vertical ? vy : vx) = snap.best;
+  return snap.reading;
 }
 
 /* Grows wanted by each focus rectangle from first on, in order, that
@@ -928,6 +930,7 @@ slide_view (HsGraphView           *self,
   double slack = framing->pinned ? G_MAXDOUBLE / 4 : 0;
   Sight sight = { clear->size.width / zoom, clear->size.height / zoom, { 0 }, controls != NULL,
                   framing->pinned ? &framing->frame : NULL, zoom, all->width, all->height };
+  Reading here;  /* how the view reads where the snap across left it */
 
   g_assert (HS_IS_GRAPH_VIEW (self));
   g_assert (focus != NULL && framing != NULL && all != NULL && clear != NULL && x0 != NULL && y0 != NULL);
@@ -944,7 +947,7 @@ slide_view (HsGraphView           *self,
    * into the rest of it, beside the copy, where reading_at() sees that
    * the copy does not cover it. */
   if (all->width * zoom + 2 * MARGIN > width - framing->reserve_x)
-    snap_axis (layout, focus, FALSE, &vx, &vy, &sight,
+    here = snap_axis (layout, focus, FALSE, &vx, &vy, &sight,
                MAX (wanted->x + wanted->width + tight - view_x, MIN (-margin - slack, *x0)) - framing->reserve_x / zoom,
                /* wanted's edge is not moved by the strip: see above */
                MIN (wanted->x - tight, MAX (all->width + margin - view_x + slack, *x0) - framing->reserve_x / zoom));
@@ -952,7 +955,7 @@ slide_view (HsGraphView           *self,
     /* The picture fits across and is centred, but the buttons may cover
      * a box, or the copy one that rose beside the band: it may move as
      * far as the whole picture stays in view */
-    snap_axis (layout, focus, FALSE, &vx, &vy, &sight, all->width + tight - width / zoom, -tight);
+    here = snap_axis (layout, focus, FALSE, &vx, &vy, &sight, all->width + tight - width / zoom, -tight);
 
   /* The pinned copy best covers the column of frames it comes from, not
    * objects the view would hide under it, unless that leaves what
@@ -973,12 +976,11 @@ slide_view (HsGraphView           *self,
       if (clear_column)
         {
           const HsLayoutBox *boxes;
-          Reading there, here;
+          Reading there;
           guint n_boxes;
 
           boxes = hs_layout_get_boxes (layout, &n_boxes);
           there = reading_at (boxes, n_boxes, focus, column, vy, &sight);
-          here = reading_at (boxes, n_boxes, focus, vx, vy, &sight);
           if (there.matters < 1000 && compare_readings (&there, &here) <= 0)
             {
               framing->reserve_x = 0;

@@ -234,10 +234,6 @@ cut_by (const HsRect *r,
   return rects_meet (r, view) && !hs_test_rect_inside (r, view);
 }
 
-static void check_shows_most (HsWindow   *window,
-                              const Case *c,
-                              guint       step);
-
 /* No box that matters at this step is cut by an edge of the view, nor by
  * a flap folded over it: the current frame (unless its pinned copy stands
  * for it), what the line created, changed or bound, the ghost of what it
@@ -284,6 +280,65 @@ check_none_cut (HsGraphView *graph,
       n_cut++;
     }
   return n_cut;
+}
+
+/* The view shows the most of the picture a readable zoom lets it: it
+ * zooms closer than the readable minimum only to show the whole picture,
+ * and it never leaves an empty band past one edge of the picture while
+ * boxes lie out of view past the other.  The camera kept the zoom of the
+ * steps before, and centred what the line changed: at 1024x600 the
+ * aliasing example's line 9 showed 3 of its 12 boxes, beside an empty
+ * band 133 units wide. */
+static void
+check_shows_most (HsGraphView  *graph,
+                  const Case   *c,
+                  guint         step,
+                  const HsRect *view,
+                  const HsRect *pin,
+                  const HsRect *controls)
+{
+  HsLayout *layout = hs_graph_view_get_layout (graph);
+  const HsLayoutBox *boxes;
+  gboolean out_left = FALSE, out_right = FALSE, out_top = FALSE, out_bottom = FALSE;
+  /* two margins, as the camera leaves room past an edge, and a pixel */
+  double zoom = hs_graph_view_get_zoom (graph), hair = 1 / zoom, slack = 2 * MARGIN / zoom + hair;
+  double width, height, empty_left, empty_right, empty_top, empty_bottom;
+  guint n_boxes, n_shown = 0, n_drawn = 0;
+
+  hs_layout_get_size (layout, &width, &height);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const HsRect *r = &boxes[i].rect;
+
+      if (boxes[i].alpha <= 0)
+        continue;
+      n_drawn++;
+      n_shown += hs_test_rect_inside (r, view);
+      out_left |= r->x < view->x - hair;
+      out_right |= r->x + r->width > view->x + view->width + hair;
+      out_top |= r->y < view->y - hair;
+      out_bottom |= r->y + r->height > view->y + view->height + hair;
+    }
+  g_test_message ("%s %dx%d step %u: %u of %u boxes whole in view", c->example, c->width, c->height, step,
+                  n_shown, n_drawn);
+  if (zoom > hs_graph_view_camera_min_zoom (graph) + 1e-6 && n_shown < n_drawn)
+    g_error ("%s at %dx%d, step %u: the view is zoomed to %.3f, closer than the readable %.3f, and shows the picture in part",
+             c->example, c->width, c->height, step, zoom, hs_graph_view_camera_min_zoom (graph));
+  /* The pinned copy (pin, or NULL) takes its corner of the band */
+  empty_left = -(pin != NULL ? MAX (view->x, pin->x + pin->width) : view->x);
+  empty_top = -(pin != NULL ? MAX (view->y, pin->y + pin->height) : view->y);
+  /* The view may rest below the picture by the buttons' band.  With the
+   * frame pinned, it may stand past the picture's right or bottom edge:
+   * a shift back would bring boxes under the copy (functions at
+   * 1024x600, the last step) */
+  empty_right = pin != NULL ? 0 : view->x + view->width - width;
+  empty_bottom = pin != NULL ? 0 : view->y + view->height - height - controls->height;
+  if ((empty_left > slack && out_right) || (empty_right > slack && out_left) ||
+      (empty_top > slack && out_bottom) || (empty_bottom > slack && out_top))
+    g_error ("%s at %dx%d, step %u: the view (%.0f, %.0f, %.0f×%.0f) leaves an empty band past the picture (%.0f×%.0f) "
+             "while boxes lie out of view past its other edge",
+             c->example, c->width, c->height, step, view->x, view->y, view->width, view->height, width, height);
 }
 
 static void
@@ -380,7 +435,7 @@ check_step (HsWindow   *window,
   if (check_none_cut (graph, c, step, moved) > 0)
     g_error ("%s at %dx%d, step %u: a box that matters is cut at the view's edge (see the messages above)",
              c->example, c->width, c->height, step);
-  check_shows_most (window, c, step);
+  check_shows_most (graph, c, step, &view, pinned ? &pin : NULL, &controls);
   g_test_message ("%s %dx%d step %u: text %.1f px, %u boxes that matter in view%s",
                   c->example, c->width, c->height, step, text_px, n_checked, pinned ? ", frame pinned" : "");
   {
@@ -446,68 +501,6 @@ check_controls_clear (HsWindow   *window,
                controls.x, controls.y, controls.width, controls.height);
     }
   return n_cut;
-}
-
-/* The view shows the most of the picture a readable zoom lets it: it
- * zooms closer than the readable minimum only to show the whole picture,
- * and it never leaves an empty band past one edge of the picture while
- * boxes lie out of view past the other.  The camera kept the zoom of the
- * steps before, and centred what the line changed: at 1024x600 the
- * aliasing example's line 9 showed 3 of its 12 boxes, beside an empty
- * band 133 units wide. */
-static void
-check_shows_most (HsWindow   *window,
-                  const Case *c,
-                  guint       step)
-{
-  HsGraphView *graph = hs_window_get_graph_view (window);
-  HsLayout *layout = hs_graph_view_get_layout (graph);
-  const HsLayoutBox *boxes;
-  HsRect view, pin, controls;
-  gboolean pinned, out_left = FALSE, out_right = FALSE, out_top = FALSE, out_bottom = FALSE, all_whole = TRUE;
-  /* two margins, as the camera leaves room past an edge, and a pixel */
-  double zoom = hs_graph_view_get_zoom (graph), hair = 1 / zoom, slack = 2 * MARGIN / zoom + hair;
-  double width, height, empty_left, empty_right, empty_top, empty_bottom;
-  guint n_boxes, n_shown = 0, n_drawn = 0;
-
-  hs_graph_view_get_visible_rect (graph, &view);
-  pinned = hs_graph_view_get_pinned_frame (graph, &pin);
-  controls_rect (window, graph, &controls);
-  hs_layout_get_size (layout, &width, &height);
-  boxes = hs_layout_get_boxes (layout, &n_boxes);
-  for (guint i = 0; i < n_boxes; i++)
-    {
-      const HsRect *r = &boxes[i].rect;
-
-      if (boxes[i].alpha <= 0)
-        continue;
-      n_drawn++;
-      n_shown += hs_test_rect_inside (r, &view);
-      all_whole &= hs_test_rect_inside (r, &view);
-      out_left |= r->x < view.x - hair;
-      out_right |= r->x + r->width > view.x + view.width + hair;
-      out_top |= r->y < view.y - hair;
-      out_bottom |= r->y + r->height > view.y + view.height + hair;
-    }
-  g_test_message ("%s %dx%d step %u: %u of %u boxes whole in view", c->example, c->width, c->height, step,
-                  n_shown, n_drawn);
-  if (zoom > hs_graph_view_camera_min_zoom (graph) + 1e-6 && !all_whole)
-    g_error ("%s at %dx%d, step %u: the view is zoomed to %.3f, closer than the readable %.3f, and shows the picture in part",
-             c->example, c->width, c->height, step, zoom, hs_graph_view_camera_min_zoom (graph));
-  /* The pinned copy takes its corner of the band */
-  empty_left = -(pinned ? MAX (view.x, pin.x + pin.width) : view.x);
-  empty_top = -(pinned ? MAX (view.y, pin.y + pin.height) : view.y);
-  /* The view may rest below the picture by the buttons' band.  With the
-   * frame pinned, it may stand past the picture's right or bottom edge:
-   * a shift back would bring boxes under the copy (functions at
-   * 1024x600, the last step) */
-  empty_right = pinned ? 0 : view.x + view.width - width;
-  empty_bottom = pinned ? 0 : view.y + view.height - height - controls.height;
-  if ((empty_left > slack && out_right) || (empty_right > slack && out_left) ||
-      (empty_top > slack && out_bottom) || (empty_bottom > slack && out_top))
-    g_error ("%s at %dx%d, step %u: the view (%.0f, %.0f, %.0f×%.0f) leaves an empty band past the picture (%.0f×%.0f) "
-             "while boxes lie out of view past its other edge",
-             c->example, c->width, c->height, step, view.x, view.y, view.width, view.height, width, height);
 }
 
 static HsWindow *
