@@ -241,6 +241,8 @@ hs_cli_handout_write (HsTrace               *trace,
   g_auto(GStrv) lines = NULL;
   g_autoptr(HsSnapshot) previous = NULL;
   HsLayout *layout = NULL;
+  g_autoptr(GHashTable) growing = NULL;
+  HsLayoutOptions layout_options;
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
@@ -264,10 +266,13 @@ hs_cli_handout_write (HsTrace               *trace,
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Heapscope");
   cr = cairo_create (surface);
 
+  /* The run is over: only objects that grow keep room to grow into */
+  hs_layout_options_init (&layout_options);
+  layout_options.growing = growing = hs_trace_ref_growing (trace);
   for (guint i = 0; i < n_steps && cairo_status (cr) == CAIRO_STATUS_SUCCESS; i++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
-      HsLayout *next = hs_layout_new (snapshot, layout, NULL);
+      HsLayout *next = hs_layout_new (snapshot, layout, &layout_options);
       double top = MARGIN + TITLE_HEIGHT;
       double bottom = PAGE_HEIGHT - MARGIN;
       double inner = PAGE_WIDTH - 2 * MARGIN;

@@ -77,6 +77,8 @@ hs_cli_render (int    argc,
   g_autoptr(HsRunner) runner = NULL;
   g_autoptr(HsTrace) trace = NULL;
   g_autoptr(HsLayout) layout = NULL;
+  g_autoptr(GHashTable) growing = NULL;
+  HsLayoutOptions layout_options;
   g_autofree char *output = NULL;
   g_autofree char *all_steps = NULL;
   g_autofree char *step_text = NULL;
@@ -175,12 +177,15 @@ hs_cli_render (int    argc,
    * whatever N is, and its picture is sized to what the step holds.  A
    * series of steps is laid out each after the one before it, so that
    * objects keep their places from picture to picture. */
+  /* The run is over: only objects that grow keep room to grow into */
+  hs_layout_options_init (&layout_options);
+  layout_options.growing = growing = hs_trace_ref_growing (trace);
   first = all_steps != NULL ? 0 : step;
   last = all_steps != NULL ? n_steps - 1 : step;
   for (guint i = first; i <= last; i++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
-      HsLayout *next = hs_layout_new (snapshot, layout, NULL);
+      HsLayout *next = hs_layout_new (snapshot, layout, &layout_options);
 
       g_clear_pointer (&layout, hs_layout_unref);
       layout = next;

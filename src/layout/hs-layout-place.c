@@ -167,14 +167,23 @@ occupancy_find_y (Occupancy *occ,
  * defaults) are made with them; room kept below each of a program's
  * functions stood empty all run, and pushed what the running frame names
  * half a view further down the column the functions fill.
+ *
+ * Where the trace tells which objects grow (options->growing), only those
+ * may: the room kept below lists that never grew made the copies example
+ * 814 units tall, and a 1024x600 window shows 532 at a readable zoom.
  */
 static gboolean
-may_grow (const HsObject    *object,
+may_grow (HsLayoutBuilder   *builder,
+          const HsObject    *object,
           const HsLayoutBox *box)
 {
+  GHashTable *growing = builder->options->growing;
+
   g_assert (object != NULL && box != NULL);
 
   if (box->kind != HS_LAYOUT_BOX_OBJECT || !(box->flags & HS_OBJECT_MUTABLE) || box->shape == HS_LAYOUT_SHAPE_VALUE)
+    return FALSE;
+  if (growing != NULL && !g_hash_table_contains (growing, GUINT_TO_POINTER (object->ref)))
     return FALSE;
   if (box->shape == HS_LAYOUT_SHAPE_COMPACT)
     return g_strcmp0 (object->type, "cell") == 0 && object->n_edges == 0;
@@ -399,7 +408,7 @@ find_element (HsLayoutBuilder *builder,
           continue;
         a->element = e;
         a->element_dy = slot_level (me, r, k, e);
-        a->element_height = reserved_room (e, NULL, may_grow (element->object, e));
+        a->element_height = reserved_room (e, NULL, may_grow (builder, element->object, e));
         return;
       }
 }
@@ -617,6 +626,44 @@ out_of_frame_view (Occupancy         *occ,
  * outer list had its new inner list go six columns right, some 1,200 units
  * away, where no view at a readable zoom showed both.
  */
+/* Whether the first new box made with a box at y in `column`
+ * (anchors->element) finds room level with its slot, within MADE_DRIFT,
+ * in a column to the right that still stands in one view with the box
+ * (VIEW_W); TRUE if there is none.  *element_y: where the first room for
+ * it lies in the next column, however far down. */
+static gboolean
+element_fits (HsLayout      *self,
+              Occupancy     *occ,
+              int            column,
+              double         y,
+              const Anchors *anchors,
+              double        *element_y)
+{
+  double x = hs_layout_column_x (self, column);
+
+  g_assert (anchors != NULL && element_y != NULL);
+
+  if (anchors->element == NULL)
+    return TRUE;
+  for (int c = column + 1; c < column + MAX_SHIFT; c++)
+    {
+      double want = y + anchors->element_dy, element_x, found;
+
+      hs_layout_column_x (self, c);
+      hs_layout_settle_columns (self, c);
+      element_x = hs_layout_column_x (self, c);
+      if (c > column + 1 && element_x + anchors->element->rect.width - x > VIEW_W)
+        break;
+      found = occupancy_find_y (occ, element_x, want, anchors->element->rect.width, anchors->element_height,
+                                want + MADE_DRIFT);
+      if (c == column + 1)
+        *element_y = found;
+      if (found <= want + MADE_DRIFT)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static double
 first_room_down (HsLayout          *self,
                  Occupancy         *occ,
@@ -632,18 +679,10 @@ first_room_down (HsLayout          *self,
 
   for (;;)
     {
-      double element_x, element_want, element_y;
+      double element_y;
 
       y = occupancy_find_y (occ, x, y, box->rect.width, height, G_MAXDOUBLE);
-      if (anchors->element == NULL)
-        return y;
-      hs_layout_column_x (self, column + 1);
-      hs_layout_settle_columns (self, column + 1);
-      element_x = hs_layout_column_x (self, column + 1);
-      element_want = y + anchors->element_dy;
-      element_y = occupancy_find_y (occ, element_x, element_want, anchors->element->rect.width,
-                                    anchors->element_height, element_want + MADE_DRIFT);
-      if (element_y <= element_want + MADE_DRIFT)
+      if (element_fits (self, occ, column, y, anchors, &element_y))
         return y;
       /* Level with that room, which lies more than MADE_DRIFT lower: the
        * search ends, below all there is at the latest */
@@ -712,9 +751,15 @@ place_new (HsLayout      *self,
                            && out_of_frame_view (occ, anchors, box, column + shift, x, candidates[1], want);
           for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
             {
-              double cost;
+              double cost, element_y;
 
               if (candidates[k] > want + drift || candidates[k] < MAX (top, want - drift))
+                continue;
+              /* A place whose new element must go far from it is none:
+               * beside a full column, a deep copy's outer list stood at
+               * its first room and its inner list 1,000 units right, out
+               * of any view with it */
+              if (!element_fits (self, occ, column + shift, candidates[k], anchors, &element_y))
                 continue;
               cost = place_cost (anchors, x, candidates[k], box->rect.width, height) + shift * SHIFT_COST
                      + (out_of_view[k] ? VIEW_COST : 0);
@@ -1245,7 +1290,7 @@ place_group (HsLayoutBuilder *builder,
 
           /* Boxes placed earlier in the wave count too */
           find_anchors (builder, it, &a);
-          reserve (box, NULL, may_grow (it->object, box));
+          reserve (box, NULL, may_grow (builder, it->object, box));
           it->column = place_new (self, &builder->occ, box, it->column, MAX (last_column, it->column),
                                   MAX (last_past, it->column), MAX (top, round (it->want_y)), top, &a,
                                   &it->past_values);

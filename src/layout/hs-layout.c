@@ -25,6 +25,7 @@ hs_layout_options_init (HsLayoutOptions *options)
   options->max_element_cap = 0;
   options->element_cap = 0;
   options->step_before = NULL;
+  options->growing = NULL;
 }
 
 static HsLayout *

@@ -180,6 +180,11 @@ typedef struct
    * layout, which shows another step after a jump.  Read only during
    * hs_layout_new(). */
   HsSnapshot *step_before;
+  /* The refs of the objects that gain entries in the trace
+   * (hs_trace_ref_growing()): only their boxes keep room to grow into.
+   * NULL: not known, and every mutable container keeps it.  A layout
+   * thread reads it: never change a set once it is handed over. */
+  GHashTable *growing;
 } HsLayoutOptions;
 
 void              hs_layout_options_init      (HsLayoutOptions       *options);

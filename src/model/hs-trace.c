@@ -91,6 +91,11 @@ struct _HsTrace
   HsState     *tail;          /* after the last appended step */
   HsState     *cursor;        /* for replay */
   GHashTable  *last_known;    /* ref -> HsLastKnown*, for ghosts */
+  /* refs of the objects that gained entries at some step: the layout
+   * keeps room below those alone (hs_trace_ref_growing()).  Copied on
+   * write once handed out, since a layout thread may be reading it. */
+  GHashTable  *growing;
+  gboolean     growing_shared;
   GHashTable  *view;          /* validation's overlay, see view_lookup() */
   GHashTable  *seen;          /* refs the step being validated brings in */
   gsize        history_bytes;
@@ -222,6 +227,7 @@ hs_trace_finalize (GObject *object)
   state_free (self->tail);
   state_free (self->cursor);
   g_hash_table_unref (self->last_known);
+  g_hash_table_unref (self->growing);
   g_hash_table_unref (self->view);
   g_hash_table_unref (self->seen);
   g_free (self->python_version);
@@ -263,6 +269,7 @@ hs_trace_init (HsTrace *self)
   self->tail = state_new ();
   self->tail->frame_refs = g_hash_table_new (NULL, NULL);
   self->last_known = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->growing = g_hash_table_new (NULL, NULL);
   self->view = g_hash_table_new (NULL, NULL);
   self->seen = g_hash_table_new (NULL, NULL);
   self->all_out = g_byte_array_new ();
@@ -637,6 +644,29 @@ var_bound_at (const HsFrame *was,
  * (appending), or that it accepted once before (a replay).  While appending
  * it also records what the trace learns of each object.  When snap is not
  * NULL it receives the step's own facts (freed, gc runs, output). */
+/* Notes that the object ref gained entries while the trace was recorded */
+static void
+note_growing (HsTrace *self,
+              guint32  ref)
+{
+  if (g_hash_table_contains (self->growing, GUINT_TO_POINTER (ref)))
+    return;
+  if (self->growing_shared)
+    {
+      GHashTable *copy = g_hash_table_new (NULL, NULL);
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, self->growing);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_add (copy, key);
+      g_hash_table_unref (self->growing);
+      self->growing = copy;
+      self->growing_shared = FALSE;
+    }
+  g_hash_table_add (self->growing, GUINT_TO_POINTER (ref));
+}
+
 static void
 apply_delta (HsTrace            *self,
              HsState            *st,
@@ -694,6 +724,10 @@ apply_delta (HsTrace            *self,
             g_ptr_array_add (st->changed, o);
           o->changes |= HS_CHANGE_CREATED;
         }
+      /* a container over the element cap grows uncounted by its edges */
+      if (appending && (w->flags & HS_OBJECT_CONTAINER) && w->length > o->length &&
+          !(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
+        note_growing (self, o->ref);
       o->length = w->length;
       o->omitted = w->omitted;
 
@@ -753,6 +787,8 @@ apply_delta (HsTrace            *self,
             }
         }
       drawn_changed |= count_drawn_edges (o) != old_drawn;
+      if (appending && count_drawn_edges (o) > old_drawn && !(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
+        note_growing (self, o->ref);
       /* an object entering the snapshot brings its references along; one
        * whose hidden holders alone changed (a function whose call
        * returned, a class that gained an instance) was not mutated */
@@ -1159,6 +1195,26 @@ hs_trace_append_batch (HsTrace   *self,
     }
 
   return TRUE;
+}
+
+/**
+ * hs_trace_ref_growing:
+ *
+ * The refs of the objects that gained entries (items, keys, attributes)
+ * at some step recorded so far, as a set that stays as it is: for a
+ * finished trace, the objects whose boxes will need more rows than they
+ * had when they appeared.  Unref it with g_hash_table_unref().
+ */
+GHashTable *
+hs_trace_ref_growing (HsTrace *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (HS_IS_TRACE (self), NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  self->growing_shared = TRUE;
+  return g_hash_table_ref (self->growing);
 }
 
 guint

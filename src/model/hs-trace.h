@@ -59,6 +59,7 @@ GBytes             *hs_trace_get_trailing_stdout(HsTrace      *self);
 GBytes             *hs_trace_get_trailing_stderr(HsTrace      *self);
 gsize               hs_trace_get_history_bytes  (HsTrace      *self);
 guint               hs_trace_get_max_frames     (HsTrace      *self);
+GHashTable         *hs_trace_ref_growing        (HsTrace      *self);
 
 /* Walking a finished trace step by step at the cost of each delta, for
  * writers that store what changed (heapscope-trace-2). */

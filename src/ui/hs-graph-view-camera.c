@@ -921,7 +921,7 @@ slide_view (HsGraphView           *self,
   /* What matters is placed MARGIN from the edges, but may come closer to
    * them where that shows whole a box an edge would cut: a box cut for
    * a few pixels of margin reads as a mistake */
-  double tight = 2 / zoom;
+  double tight = 1 / zoom;
   double vx = *x0 - framing->reserve_x / zoom, vy = *y0 - framing->reserve_y / zoom;
   /* Kept over the picture, but for a pinned frame, which may need the
    * view to go a little past the picture's edge to leave it whole: a

@@ -874,6 +874,7 @@ typedef struct
   HsLayout        *previous;
   HsRenderMarks   *marks;
   GHashTable      *more_cells;     /* the view's, which it never changes */
+  GHashTable      *growing;        /* the trace's, see hs_trace_ref_growing () */
   guint            max_element_cap; /* what "… N more" may offer to run with */
   guint            element_cap;     /* and what a run records with now */
   guint            serial;
@@ -900,6 +901,7 @@ layout_task_free (LayoutTask *task)
   g_clear_pointer (&task->previous, hs_layout_unref);
   g_clear_pointer (&task->marks, hs_render_marks_free);
   g_clear_pointer (&task->more_cells, g_hash_table_unref);
+  g_clear_pointer (&task->growing, g_hash_table_unref);
   g_free (task);
 }
 
@@ -913,6 +915,7 @@ lay_out (LayoutTask *data)
 
   hs_layout_options_init (&options);
   options.more_cells = data->more_cells;
+  options.growing = data->growing;
   options.max_element_cap = data->max_element_cap;
   options.element_cap = data->element_cap;
   options.step_before = data->previous_step;
@@ -1074,6 +1077,10 @@ hs_graph_view_set_step (HsGraphView *self,
     data->previous_step = hs_trace_get_snapshot (self->trace, hs_snapshot_get_index (snapshot) - 1);
   data->previous = self->layout ? hs_layout_ref (self->layout) : NULL;
   data->more_cells = self->more_cells ? g_hash_table_ref (self->more_cells) : NULL;
+  /* Which objects grow is known once the program has run: a box keeps
+   * room below it only if its object grows at some step */
+  if (self->trace != NULL && hs_trace_is_finished (self->trace))
+    data->growing = hs_trace_ref_growing (self->trace);
   data->max_element_cap = can_run_again (self) ? HS_GRAPH_VIEW_MAX_ELEMENT_CAP : 0;
   data->element_cap = self->element_cap;
   data->serial = self->serial;

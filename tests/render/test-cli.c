@@ -95,15 +95,20 @@ test_step_alone (CliFixture    *fixture,
   g_autoptr(HsTrace) trace = hs_runner_run_sync (runner, program, NULL, NULL);
   g_autofree char *cli_out = g_build_filename (fixture->dir, "cli.png", NULL);
   g_autofree char *own_out = g_build_filename (fixture->dir, "own.png", NULL);
+  g_autoptr(GHashTable) growing = NULL;
+  HsLayoutOptions layout_options;
   HsRenderOptions options;
 
   g_assert_nonnull (trace);
   hs_render_options_init (&options);
   options.scale = 2;   /* the command's default */
+  /* the run is over: the command keeps room only below what grows */
+  hs_layout_options_init (&layout_options);
+  layout_options.growing = growing = hs_trace_ref_growing (trace);
   for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
-      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, &layout_options);
       g_autofree char *step = g_strdup_printf ("%u", i);
       g_autofree char *cli_png = NULL;
       g_autofree char *own_png = NULL;

@@ -573,6 +573,68 @@ test_yielded (HsTraceFixture *f,
   }
 }
 
+/* Which objects gain entries at some step is what the layout keeps room
+ * below: a list appended to, an instance given an attribute, a dict given
+ * a key and a list longer than the element cap grow; a list whose item is
+ * replaced, or which is never touched, does not.  A trace read back from
+ * JSON knows the same. */
+static void
+test_growing (HsTraceFixture *f,
+              gconstpointer   data)
+{
+  HsTrace *trace;
+  static const struct { const char *name; gboolean grows; } vars[] = {
+    { "grown", TRUE }, { "p", TRUE }, { "d", TRUE }, { "long", TRUE },
+    { "kept", FALSE }, { "swapped", FALSE }, { "shrunk", FALSE },
+  };
+
+  /* long is over the default element cap of 100 */
+  trace = hs_trace_fixture_run (f,
+                                "class Point:\n"
+                                "    pass\n"
+                                "grown = [1]\n"
+                                "kept = [1, 2]\n"
+                                "swapped = [1, 2]\n"
+                                "shrunk = [1, 2]\n"
+                                "long = list(range(150))\n"
+                                "p = Point()\n"
+                                "d = {}\n"
+                                "grown.append(3)\n"
+                                "swapped[0] = 5\n"
+                                "shrunk.pop()\n"
+                                "long.append(150)\n"
+                                "p.x = 1\n"
+                                "d['k'] = 1\n"
+                                "done = True\n");
+
+  for (int format = -1; format <= HS_TRACE_JSON_SNAPSHOTS; format++)
+    {
+      g_autoptr(HsTrace) loaded = NULL;
+      g_autoptr(HsSnapshot) last = NULL;
+      g_autoptr(GHashTable) growing = NULL;
+      HsTrace *t = trace;
+
+      /* -1: the trace as recorded */
+      if (format >= 0)
+        {
+          g_autofree char *json = write_json (trace, format);
+          g_autoptr(GError) error = NULL;
+
+          t = loaded = read_json (json, -1, &error);
+          g_assert_no_error (error);
+        }
+      last = hs_test_last_step (t);
+      growing = hs_trace_ref_growing (t);
+      for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
+        {
+          guint32 ref = hs_test_var_ref (last, NULL, vars[i].name);
+
+          g_test_message ("format %d: %s", format, vars[i].name);
+          g_assert_cmpint (g_hash_table_contains (growing, GUINT_TO_POINTER (ref)), ==, vars[i].grows);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -597,6 +659,8 @@ main (int   argc,
               hs_trace_fixture_setup, test_held_large_count, hs_trace_fixture_teardown);
   g_test_add ("/runtime/trace-reader/held-refcount", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_held_refcount, hs_trace_fixture_teardown);
+  g_test_add ("/runtime/trace-reader/growing", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_growing, hs_trace_fixture_teardown);
   g_test_add ("/runtime/trace-reader/return-borrowed", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_return_borrowed, hs_trace_fixture_teardown);
   g_test_add ("/runtime/trace-reader/yielded", HsTraceFixture, NULL,
