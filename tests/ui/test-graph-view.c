@@ -2157,6 +2157,9 @@ main (int   argc,
         c->height = example_sizes[s][1];
         path = g_strdup_printf ("/ui/graph-view/follows/%s/%dx%d", c->example, c->width, c->height);
         g_test_add_data_func (path, c, test_follows_every_step);
+        g_free (path);
+        path = g_strdup_printf ("/ui/graph-view/no-needless-cut/example/%s/%dx%d", c->example, c->width, c->height);
+        g_test_add_data_func (path, c, test_no_needless_cut);
       }
 
   /* A lesson's notes take room beside the graph */
