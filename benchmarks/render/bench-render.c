@@ -296,16 +296,21 @@ worst_area_ratio (const char *path,
   g_autoptr(HsTrace) trace = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(HsLayout) previous = NULL;
+  g_autoptr(GHashTable) growing = NULL;
+  HsLayoutOptions options;
   double worst = 0;
 
   trace = hs_runner_run_sync (runner, path, NULL, &error);
   if (trace == NULL)
     g_error ("%s: %s", path, error->message);
+  /* as the window lays out a run that is over */
+  hs_layout_options_init (&options);
+  options.growing = growing = hs_trace_ref_growing (trace);
   for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
-      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, previous, NULL);
-      g_autoptr(HsLayout) fresh = hs_layout_new (snapshot, NULL, NULL);
+      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, previous, &options);
+      g_autoptr(HsLayout) fresh = hs_layout_new (snapshot, NULL, &options);
       double iw, ih, fw, fh;
 
       *digest = *digest * 31 + layout_digest (layout);
@@ -333,6 +338,7 @@ print_program_steps (const char *path)
   g_autoptr(GError) error = NULL;
   g_autoptr(HsLayout) previous = NULL;
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GHashTable) growing = NULL;
   guint n_steps, most_objects = 0;
   guint32 digest = 0;
   double total = 0;
@@ -341,6 +347,7 @@ print_program_steps (const char *path)
   if (trace == NULL)
     g_error ("%s: %s", path, error->message);
   n_steps = hs_trace_get_n_steps (trace);
+  growing = hs_trace_ref_growing (trace);
   for (guint i = 0; i < n_steps; i++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
@@ -353,6 +360,7 @@ print_program_steps (const char *path)
       most_objects = MAX (most_objects, n_objects);
       hs_layout_options_init (&options);
       options.step_before = previous != NULL ? hs_layout_get_snapshot (previous) : NULL;
+      options.growing = growing;
       c = cpu_ms ();
       layout = hs_layout_new (snapshot, previous, &options);
       ms = cpu_ms () - c;

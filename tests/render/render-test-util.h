@@ -15,8 +15,9 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  HsTrace   *trace;
-  GPtrArray *layouts;   /* HsLayout per step, each laid out after the previous */
+  HsTrace    *trace;
+  GPtrArray  *layouts;  /* HsLayout per step, each laid out after the previous */
+  GHashTable *growing;  /* what grows in the trace (hs_trace_ref_growing ()) */
 } RenderFixture;
 
 /* A name in tests/render/programs, or a path */
@@ -53,6 +54,15 @@ render_test_list_programs (const char *dir)
   return names;
 }
 
+/* The layout options the window uses for the fixture's finished run */
+static inline void
+render_fixture_options_init (RenderFixture   *fixture,
+                             HsLayoutOptions *options)
+{
+  hs_layout_options_init (options);
+  options->growing = fixture->growing;
+}
+
 static inline void
 render_fixture_load (RenderFixture *fixture,
                      const char    *name)
@@ -69,11 +79,17 @@ render_fixture_load (RenderFixture *fixture,
   g_assert_nonnull (fixture->trace);
   g_assert_cmpuint (hs_trace_get_n_steps (fixture->trace), >, 0);
 
+  /* as the window lays out a run that is over */
+  fixture->growing = hs_trace_ref_growing (fixture->trace);
   fixture->layouts = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_layout_unref);
   for (guint i = 0; i < hs_trace_get_n_steps (fixture->trace); i++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (fixture->trace, i);
-      HsLayout *layout = hs_layout_new (snapshot, previous, NULL);
+      HsLayoutOptions options;
+      HsLayout *layout;
+
+      render_fixture_options_init (fixture, &options);
+      layout = hs_layout_new (snapshot, previous, &options);
 
       g_ptr_array_add (fixture->layouts, layout);
       previous = layout;
@@ -119,6 +135,7 @@ render_fixture_teardown (RenderFixture *fixture,
                          gconstpointer  data)
 {
   g_clear_pointer (&fixture->layouts, g_ptr_array_unref);
+  g_clear_pointer (&fixture->growing, g_hash_table_unref);
   g_clear_object (&fixture->trace);
 }
 

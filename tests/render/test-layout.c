@@ -369,9 +369,13 @@ test_stable_after_free (void)
     {
       HsLayout *before = g_ptr_array_index (fixture.layouts, s - 1);
       HsLayout *after = g_ptr_array_index (fixture.layouts, s);
-      g_autoptr(HsLayout) fresh = hs_layout_new (hs_layout_get_snapshot (after), NULL, NULL);
+      g_autoptr(HsLayout) fresh = NULL;
+      HsLayoutOptions options;
       const HsLayoutBox *boxes;
       guint n;
+
+      render_fixture_options_init (&fixture, &options);
+      fresh = hs_layout_new (hs_layout_get_snapshot (after), NULL, &options);
 
       boxes = hs_layout_get_boxes (after, &n);
       for (guint i = 0; i < n; i++)
@@ -386,7 +390,7 @@ test_stable_after_free (void)
         }
       /* Laying out the same step from scratch gives the same picture */
       {
-        g_autoptr(HsLayout) again = hs_layout_new (hs_layout_get_snapshot (after), NULL, NULL);
+        g_autoptr(HsLayout) again = hs_layout_new (hs_layout_get_snapshot (after), NULL, &options);
         const HsLayoutBox *x, *y;
         guint nx, ny;
 
@@ -519,7 +523,11 @@ test_first_step_afresh (RenderFixture *fixture,
       for (guint s = 0; s < n; s++)
         {
           g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (fixture->trace, s);
-          HsLayout *layout = hs_layout_new (snapshot, previous, NULL);
+          HsLayoutOptions options;
+          HsLayout *layout;
+
+          render_fixture_options_init (fixture, &options);
+          layout = hs_layout_new (snapshot, previous, &options);
 
           compared += assert_same_layout (name, "walk from the first step", s,
                                           g_ptr_array_index (fixture->layouts, s), layout);

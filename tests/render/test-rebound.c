@@ -98,9 +98,14 @@ test_rebound (gconstpointer data)
   for (guint step = 0; step < n_steps; step++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (fixture.trace, step);
-      g_autoptr(HsLayout) from_first = hs_layout_new (snapshot, g_ptr_array_index (fixture.layouts, 0), NULL);
-      g_autoptr(HsLayout) fresh = hs_layout_new (snapshot, NULL, NULL);
+      g_autoptr(HsLayout) from_first = NULL;
+      g_autoptr(HsLayout) fresh = NULL;
+      HsLayoutOptions options;
       guint n;
+
+      render_fixture_options_init (&fixture, &options);
+      from_first = hs_layout_new (snapshot, g_ptr_array_index (fixture.layouts, 0), &options);
+      fresh = hs_layout_new (snapshot, NULL, &options);
 
       /* One by one, as the fixture laid them out */
       n = check_marks (fixture.trace, g_ptr_array_index (fixture.layouts, step), "one by one");
@@ -109,7 +114,7 @@ test_rebound (gconstpointer data)
       g_assert_cmpuint (check_marks (fixture.trace, from_first, "from the first step"), ==, n);
       if (step + 1 < n_steps)
         {
-          g_autoptr(HsLayout) back = hs_layout_new (snapshot, g_ptr_array_index (fixture.layouts, step + 1), NULL);
+          g_autoptr(HsLayout) back = hs_layout_new (snapshot, g_ptr_array_index (fixture.layouts, step + 1), &options);
 
           g_assert_cmpuint (check_marks (fixture.trace, back, "stepping back"), ==, n);
         }
