@@ -585,17 +585,21 @@ level_is_clear (Occupancy *occ,
   return TRUE;
 }
 
-/* Whether the header of a box at (x, y) in column stands out of one view
- * with the current frame of its anchors: the header is where the frame's
- * arrow ends, and tells what the box is.  Beyond the first column, the
- * arrow from the frame's slot (half a header below want) to the header
- * crosses the boxes between: unless one of its plain curves passes them
- * by, or it can turn in the channel beside the frames and run on level
- * with the header, that place does not count as in view (a level arrow
- * over a full column, from the add() frame of the scopes lesson to its
- * int, passed over a function: no path through the gaps found a way
- * round). */
-static gboolean
+/* How far the header of a box at (x, y) in column stands out of one
+ * view with the current frame of its anchors: the header is where the
+ * frame's arrow ends, and tells what the box is.  2: out of the view's
+ * span.  1: beyond the first column, the arrow from the frame's slot
+ * (half a header below want) to the header crosses the boxes between:
+ * unless one of its plain curves passes them by, or it can turn in the
+ * channel beside the frames and run on level with the header, that place
+ * does not count as in view (a level arrow over a full column, from the
+ * add() frame of the scopes lesson to its int, passed over a function: no
+ * path through the gaps found a way round).  Counted as less out than a
+ * place out of the span: the identity lesson's True, returned by
+ * Agreeable.__eq__, went 416 units down the first column rather than
+ * beside it in the ints' column, where the arrow has to find its way
+ * between list b and None.  0: in view. */
+static guint
 out_of_frame_view (Occupancy         *occ,
                    const Anchors     *a,
                    const HsLayoutBox *box,
@@ -608,10 +612,10 @@ out_of_frame_view (Occupancy         *occ,
   double header = MIN (box->rect.height, MAX (box->header_height, hs_layout_row_height ()));
 
   if (f == NULL)
-    return FALSE;
+    return 0;
   if (MAX (f->x + f->width, x + box->rect.width) - MIN (f->x, x) > VIEW_W
       || MAX (f->y + f->height, y + header) - MIN (f->y, y) > VIEW_H)
-    return TRUE;
+    return 2;
   return column > 1 && !level_is_clear (occ, f->x + f->width, x, y + header / 2)
          && !curve_is_clear (occ, f->x + f->width, want + MIN (box->header_height, box->rect.height) / 2,
                              x, y + header / 2);
@@ -734,7 +738,7 @@ place_new (HsLayout      *self,
            column + shift <= end && shift * SHIFT_COST < best; shift++)
         {
           double x, candidates[2];
-          gboolean out_of_view[2];
+          guint out_of_view[2];
 
           hs_layout_column_x (self, column + shift);
           hs_layout_settle_columns (self, column + shift);
@@ -748,7 +752,7 @@ place_new (HsLayout      *self,
                           ? occupancy_search (occ, x, want, box->rect.width, height, MAX (top, want - drift), FALSE)
                           : -G_MAXDOUBLE;
           out_of_view[1] = candidates[1] > -G_MAXDOUBLE
-                           && out_of_frame_view (occ, anchors, box, column + shift, x, candidates[1], want);
+                           ? out_of_frame_view (occ, anchors, box, column + shift, x, candidates[1], want) : 0;
           for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
             {
               double cost, element_y;
@@ -762,7 +766,7 @@ place_new (HsLayout      *self,
               if (!element_fits (self, occ, column + shift, candidates[k], anchors, &element_y))
                 continue;
               cost = place_cost (anchors, x, candidates[k], box->rect.width, height) + shift * SHIFT_COST
-                     + (out_of_view[k] ? VIEW_COST : 0);
+                     + out_of_view[k] * VIEW_COST;
               if (cost < best)
                 {
                   best = cost;

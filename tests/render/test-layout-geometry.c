@@ -669,13 +669,7 @@ test_together_jump (RenderFixture *fixture,
  * of the next column, and the room it keeps below), so they stand 383
  * and 414 units down from the frame's top, counting the header (366 and
  * 402 with DejaVu Sans Mono); the next column starts at 578 and 562,
- * where they would end 70 and 38 units past a view's width.
- * And the True that Agreeable.__eq__ returns (identity.py), since only a
- * container that grows keeps room below it: list b no longer does, so
- * None, the class and the instance stand right below it in the first
- * column, and an arrow from the return slot to the ints' column would
- * cross list b and None (out_of_frame_view()); True stands below the
- * instance, and with the frame spans 411 by 416 units. */
+ * where they would end 70 and 38 units past a view's width. */
 typedef struct
 {
   const char *program;
@@ -685,7 +679,6 @@ typedef struct
 static const ReturnedKnown returned_known[] = {
   { "functions.py", "make_counter" },
   { "scopes.py", "make_adder" },
-  { "identity.py", "Agreeable.__eq__" },
 };
 
 typedef enum
