@@ -173,13 +173,14 @@ hs_cli_render (int    argc,
       return 1;
     }
 
+  /* The run is over: only objects that grow keep room to grow into */
+  hs_layout_options_init (&layout_options);
+  layout_options.growing = growing = hs_trace_ref_growing (trace);
+
   /* One step is laid out on its own, so that drawing step N costs the same
    * whatever N is, and its picture is sized to what the step holds.  A
    * series of steps is laid out each after the one before it, so that
    * objects keep their places from picture to picture. */
-  /* The run is over: only objects that grow keep room to grow into */
-  hs_layout_options_init (&layout_options);
-  layout_options.growing = growing = hs_trace_ref_growing (trace);
   first = all_steps != NULL ? 0 : step;
   last = all_steps != NULL ? n_steps - 1 : step;
   for (guint i = first; i <= last; i++)

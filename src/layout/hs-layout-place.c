@@ -621,15 +621,6 @@ out_of_frame_view (Occupancy         *occ,
                              x, y + header / 2);
 }
 
-/*
- * Where a new box goes in `column` when no column has room near its slot:
- * down to the first room, and on down to where the first new box made with
- * it (anchors->element) finds room level with its slot, within MADE_DRIFT,
- * in the next column.  Far from its slot anyway, the box takes what it
- * holds along: left at the first room, beside a full column, a deep copy's
- * outer list had its new inner list go six columns right, some 1,200 units
- * away, where no view at a readable zoom showed both.
- */
 /* Whether the first new box made with a box at y in `column`
  * (anchors->element) finds room level with its slot, within MADE_DRIFT,
  * in a column to the right that still stands in one view with the box
@@ -668,6 +659,17 @@ element_fits (HsLayout      *self,
   return FALSE;
 }
 
+/*
+ * Where a new box goes in `column` when no column has room near its slot:
+ * down to the first room, and on down to where the first new box made with
+ * it (anchors->element) finds room level with its slot, within MADE_DRIFT,
+ * in a column within one view of it (element_fits()), or, failing that,
+ * level with the first room in the next column.  Far from its slot anyway,
+ * the box takes what it
+ * holds along: left at the first room, beside a full column, a deep copy's
+ * outer list had its new inner list go six columns right, some 1,200 units
+ * away, where no view at a readable zoom showed both.
+ */
 static double
 first_room_down (HsLayout          *self,
                  Occupancy         *occ,

@@ -640,10 +640,6 @@ var_bound_at (const HsFrame *was,
   return index;
 }
 
-/* Applies one delta that validate_delta() accepted against this same state
- * (appending), or that it accepted once before (a replay).  While appending
- * it also records what the trace learns of each object.  When snap is not
- * NULL it receives the step's own facts (freed, gc runs, output). */
 /* Notes that the object ref gained entries while the trace was recorded */
 static void
 note_growing (HsTrace *self,
@@ -667,6 +663,10 @@ note_growing (HsTrace *self,
   g_hash_table_add (self->growing, GUINT_TO_POINTER (ref));
 }
 
+/* Applies one delta that validate_delta() accepted against this same state
+ * (appending), or that it accepted once before (a replay).  While appending
+ * it also records what the trace learns of each object.  When snap is not
+ * NULL it receives the step's own facts (freed, gc runs, output). */
 static void
 apply_delta (HsTrace            *self,
              HsState            *st,
