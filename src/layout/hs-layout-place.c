@@ -624,8 +624,8 @@ out_of_frame_view (Occupancy         *occ,
 /* Whether the first new box made with a box at y in `column`
  * (anchors->element) finds room level with its slot, within MADE_DRIFT,
  * in a column to the right that still stands in one view with the box
- * (VIEW_W); TRUE if there is none.  *element_y: where the first room for
- * it lies in the next column, however far down. */
+ * (VIEW_W); TRUE if there is none.  *element_y (if not NULL): where the
+ * first room for it lies in the next column, however far down. */
 static gboolean
 element_fits (HsLayout      *self,
               Occupancy     *occ,
@@ -636,7 +636,7 @@ element_fits (HsLayout      *self,
 {
   double x = hs_layout_column_x (self, column);
 
-  g_assert (anchors != NULL && element_y != NULL);
+  g_assert (anchors != NULL);
 
   if (anchors->element == NULL)
     return TRUE;
@@ -651,7 +651,7 @@ element_fits (HsLayout      *self,
         break;
       found = occupancy_find_y (occ, element_x, want, anchors->element->rect.width, anchors->element_height,
                                 want + MADE_DRIFT);
-      if (c == column + 1)
+      if (c == column + 1 && element_y != NULL)
         *element_y = found;
       if (found <= want + MADE_DRIFT)
         return TRUE;
@@ -757,19 +757,17 @@ place_new (HsLayout      *self,
                            ? out_of_frame_view (occ, anchors, box, column + shift, x, candidates[1], want) : 0;
           for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
             {
-              double cost, element_y;
+              double cost;
 
               if (candidates[k] > want + drift || candidates[k] < MAX (top, want - drift))
                 continue;
+              cost = place_cost (anchors, x, candidates[k], box->rect.width, height) + shift * SHIFT_COST
+                     + out_of_view[k] * VIEW_COST;
               /* A place whose new element must go far from it is none:
                * beside a full column, a deep copy's outer list stood at
                * its first room and its inner list 1,000 units right, out
-               * of any view with it */
-              if (!element_fits (self, occ, column + shift, candidates[k], anchors, &element_y))
-                continue;
-              cost = place_cost (anchors, x, candidates[k], box->rect.width, height) + shift * SHIFT_COST
-                     + out_of_view[k] * VIEW_COST;
-              if (cost < best)
+               * of any view with it.  Asked last: it searches columns */
+              if (cost < best && element_fits (self, occ, column + shift, candidates[k], anchors, NULL))
                 {
                   best = cost;
                   best_column = column + shift;

@@ -758,7 +758,7 @@ apply_delta (HsTrace            *self,
       HsObject *o = g_hash_table_lookup (st->objects, GUINT_TO_POINTER (p.owners[i].owner));
       gsize start = e;
       guint32 keep = p.owners[i].keep;
-      guint old_drawn = count_drawn_edges (o);
+      guint old_drawn = count_drawn_edges (o), drawn;
       gboolean drawn_changed = FALSE;
 
       while (e < step->n_edges && p.edges[e].owner == p.owners[i].owner)
@@ -786,8 +786,9 @@ apply_delta (HsTrace            *self,
               edge->count = 1;
             }
         }
-      drawn_changed |= count_drawn_edges (o) != old_drawn;
-      if (appending && count_drawn_edges (o) > old_drawn && !(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
+      drawn = count_drawn_edges (o);
+      drawn_changed |= drawn != old_drawn;
+      if (appending && drawn > old_drawn && !(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
         note_growing (self, o->ref);
       /* an object entering the snapshot brings its references along; one
        * whose hidden holders alone changed (a function whose call
@@ -1201,9 +1202,10 @@ hs_trace_append_batch (HsTrace   *self,
  * hs_trace_ref_growing:
  *
  * The refs of the objects that gained entries (items, keys, attributes)
- * at some step recorded so far, as a set that stays as it is: for a
- * finished trace, the objects whose boxes will need more rows than they
- * had when they appeared.  Unref it with g_hash_table_unref().
+ * at some step, as a set that stays as it is: the objects whose boxes
+ * will need more rows than they had when they appeared.  NULL while the
+ * run is still recorded, when that is not known yet.  Unref it with
+ * g_hash_table_unref().
  */
 GHashTable *
 hs_trace_ref_growing (HsTrace *self)
@@ -1213,6 +1215,8 @@ hs_trace_ref_growing (HsTrace *self)
   g_return_val_if_fail (HS_IS_TRACE (self), NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
+  if (self->status == NULL)
+    return NULL;
   self->growing_shared = TRUE;
   return g_hash_table_ref (self->growing);
 }

@@ -1077,10 +1077,9 @@ hs_graph_view_set_step (HsGraphView *self,
     data->previous_step = hs_trace_get_snapshot (self->trace, hs_snapshot_get_index (snapshot) - 1);
   data->previous = self->layout ? hs_layout_ref (self->layout) : NULL;
   data->more_cells = self->more_cells ? g_hash_table_ref (self->more_cells) : NULL;
-  /* Which objects grow is known once the program has run: a box keeps
-   * room below it only if its object grows at some step */
-  if (self->trace != NULL && hs_trace_is_finished (self->trace))
-    data->growing = hs_trace_ref_growing (self->trace);
+  /* Once the program has run, a box keeps room below it only if its
+   * object grows at some step */
+  data->growing = self->trace != NULL ? hs_trace_ref_growing (self->trace) : NULL;
   data->max_element_cap = can_run_again (self) ? HS_GRAPH_VIEW_MAX_ELEMENT_CAP : 0;
   data->element_cap = self->element_cap;
   data->serial = self->serial;

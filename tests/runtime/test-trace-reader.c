@@ -574,7 +574,7 @@ test_yielded (HsTraceFixture *f,
 }
 
 /* Which objects gain entries at some step is what the layout keeps room
- * below: a list appended to, an instance given an attribute, a dict given
+ * below, once the run is over: a list appended to, an instance given an attribute, a dict given
  * a key and a list longer than the element cap grow; a list whose item is
  * replaced, or which is never touched, does not.  A trace read back from
  * JSON knows the same. */
@@ -587,6 +587,19 @@ test_growing (HsTraceFixture *f,
     { "grown", TRUE }, { "p", TRUE }, { "d", TRUE }, { "long", TRUE },
     { "kept", FALSE }, { "swapped", FALSE }, { "shrunk", FALSE },
   };
+
+  /* not known while a run is still recorded */
+  {
+    g_autoptr(HsTrace) recording = hs_trace_new ();
+    g_autoptr(GHashTable) none = hs_trace_ref_growing (recording);
+    g_autoptr(GHashTable) empty = NULL;
+
+    g_assert_null (none);
+    hs_trace_finish (recording, "finished", 0, 0, NULL);
+    empty = hs_trace_ref_growing (recording);
+    g_assert_nonnull (empty);
+    g_assert_cmpuint (g_hash_table_size (empty), ==, 0);
+  }
 
   /* long is over the default element cap of 100 */
   trace = hs_trace_fixture_run (f,
