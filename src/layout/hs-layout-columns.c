@@ -477,3 +477,55 @@ hs_layout_open_channels (HsLayoutBuilder *builder)
         col->x = MAX (col->x, reached[c] + COLUMN_GAP);
       }
 }
+
+/* How far the channels narrower than their arrows need move what stands
+ * at x: each such channel left of it, by what it lacks */
+static double
+widening_at (GArray *narrow,
+             double  x)
+{
+  double by = 0;
+
+  for (guint i = 0; i < narrow->len; i++)
+    {
+      const HsLayoutNarrow *n = &g_array_index (narrow, HsLayoutNarrow, i);
+
+      if (n->at <= x)
+        by += n->by;
+    }
+  return by;
+}
+
+/* Widens each channel in `narrow` by moving every box right of it, and
+ * the columns, as far as it lacks: the arrows down it then stand apart
+ * when routed again.  Moving all that stands right of a channel keeps
+ * the boxes as they stood to each other, so nothing comes to overlap, and
+ * survivors keep their new places at the next step. */
+void
+hs_layout_widen_channels (HsLayout *self,
+                          GArray   *narrow)
+{
+  g_assert (self != NULL);
+  g_assert (narrow != NULL);
+
+  for (guint b = 0; b < self->boxes->len; b++)
+    {
+      HsLayoutBox *box = box_at (self, b);
+
+      box->rect.x += widening_at (narrow, box->rect.x);
+    }
+  for (guint c = 0; c < self->columns->len; c++)
+    {
+      Column *col = &g_array_index (self->columns, Column, c);
+
+      col->x += widening_at (narrow, col->x);
+    }
+  if (self->has_garbage)
+    {
+      HsRect *z = &self->garbage_zone;
+      double right = z->x + z->width;
+
+      z->x += widening_at (narrow, z->x);
+      z->width = right + widening_at (narrow, right) - z->x;
+    }
+}

@@ -2450,7 +2450,9 @@ close_span (Cluster *c,
  * wherever two run down beside each other, each as little right of its
  * lane as the turns left of it allow, then as little left as the turns
  * right of it and the channel's right side allow.  FALSE where they do
- * not fit between the boxes.  Thousands of turns may share a few lanes:
+ * not fit between the boxes, with *short_by how much further right the
+ * channel's right side would have to stand for them to fit, as the
+ * turns packed from the left reach past it.  Thousands of turns may share a few lanes:
  * each looks only at the lanes whose turns, as moved, could come near
  * its own (`reach`, per lane: the rightmost turn down it and the lanes
  * left of it, then the leftmost down it and the lanes right of it), and
@@ -2459,10 +2461,12 @@ static gboolean
 spread_turns (Cluster      *c,
               const Extent *span,
               const Turn   *turns,
-              double       *x)
+              double       *x,
+              double       *short_by)
 {
   guint n = c->lanes->len;
   g_autofree double *reach = g_new (double, MAX (n, 1));
+  double past = 0;
 
   for (guint l = 0; l < n; l++)
     {
@@ -2480,8 +2484,10 @@ spread_turns (Cluster      *c,
           for (guint m = l; m-- > 0 && reach[m] + LANE_SPREAD > x[i];)
             x[i] = push_off_lane (c, m, run, x, x[i], 1);
           reach[l] = MAX (reach[l], x[i]);
+          past = MAX (past, x[i] - turns[i].hi);
         }
     }
+  *short_by = MAX (past, LANE_SPREAD);
   for (guint l = n; l-- > 0;)
     {
       Lane *lane = &g_array_index (c->lanes, Lane, l);
@@ -2557,10 +2563,13 @@ compare_turns_along_paths (gconstpointer a,
  * lanes LANE_SPREAD apart where they fit, and draws the turns that moved
  * again.  Routing every arrow again with a denser grid in that channel
  * cost a fresh layout of 1,000 objects 1.5x; this costs it about 4%
- * (docs/rendering.md). */
+ * (docs/rendering.md).  Where they do not fit between the boxes, the
+ * channel is left as it was, and added to `narrow` with how much wider
+ * it would have to be. */
 static void
 spread_crowded_lanes (HsLayout *self,
-                      Channels *ch)
+                      Channels *ch,
+                      GArray   *narrow)
 {
   g_autoptr(GArray) moved = g_array_new (FALSE, FALSE, sizeof (Move));
   g_autoptr(GArray) path = NULL;
@@ -2573,6 +2582,7 @@ spread_crowded_lanes (HsLayout *self,
     {
       Cluster *c = cluster_at (ch, k);
       Extent span;
+      double short_by;
 
       if (ch->crowded[k].lo > ch->crowded[k].hi)
         continue;
@@ -2580,8 +2590,17 @@ spread_crowded_lanes (HsLayout *self,
         x = g_new (double, ch->turns->len);
       span = ch->crowded[k];
       close_span (c, &span);
-      if (!spread_turns (c, &span, turns, x))
-        continue;
+      if (!spread_turns (c, &span, turns, x, &short_by))
+        {
+          /* The last channel has no boxes on its right to move */
+          if (k + 1 < ch->clusters->len)
+            {
+              HsLayoutNarrow channel = { cluster_at (ch, k + 1)->lo, ceil (short_by + LANE_X) };
+
+              g_array_append_val (narrow, channel);
+            }
+          continue;
+        }
       for (guint l = 0; l < c->lanes->len; l++)
         {
           Lane *lane = &g_array_index (c->lanes, Lane, l);
@@ -2621,18 +2640,24 @@ spread_crowded_lanes (HsLayout *self,
     }
 }
 
+/* Routes every arrow.  `narrow`, if not NULL, gets the channels too
+ * narrow for their turns to stand apart (HsLayoutNarrow) */
 void
-hs_layout_route_all_edges (HsLayout *self)
+hs_layout_route_all_edges (HsLayout *self,
+                           GArray   *narrow)
 {
+  g_autoptr(GArray) unused = NULL;
   Obstacles obs;
   Channels ch;
 
   g_return_if_fail (self != NULL);
 
+  if (narrow == NULL)
+    narrow = unused = g_array_new (FALSE, FALSE, sizeof (HsLayoutNarrow));
   obstacles_init (&obs, self);
   channels_init (&ch, self);
   route_edges (self, &obs, &ch);
-  spread_crowded_lanes (self, &ch);
+  spread_crowded_lanes (self, &ch, narrow);
   channels_clear (&ch);
   obstacles_clear (&obs);
 }
