@@ -169,8 +169,11 @@ occupancy_find_y (Occupancy *occ,
  * half a view further down the column the functions fill.
  *
  * Where the trace tells which objects grow (options->growing), only those
- * may: the room kept below lists that never grew made the copies example
- * 814 units tall, and a 1024x600 window shows 532 at a readable zoom.
+ * may, and only until the last step they grow at: the room kept below
+ * lists that never grew made the copies example 814 units tall, and a
+ * 1024x600 window shows 532 at a readable zoom; the room kept below the
+ * aliasing example's `a` once b.append (5) had filled it pushed `c` down,
+ * and list `a` was cut at the top of that window at the last step.
  */
 static gboolean
 may_grow (HsLayoutBuilder   *builder,
@@ -183,7 +186,10 @@ may_grow (HsLayoutBuilder   *builder,
 
   if (box->kind != HS_LAYOUT_BOX_OBJECT || !(box->flags & HS_OBJECT_MUTABLE) || box->shape == HS_LAYOUT_SHAPE_VALUE)
     return FALSE;
-  if (growing != NULL && !g_hash_table_contains (growing, GUINT_TO_POINTER (object->ref)))
+  /* 1 + the last step it grows at, 0 if none */
+  if (growing != NULL
+      && GPOINTER_TO_UINT (g_hash_table_lookup (growing, GUINT_TO_POINTER (object->ref)))
+         <= hs_snapshot_get_index (builder->snapshot) + 1)
     return FALSE;
   if (box->shape == HS_LAYOUT_SHAPE_COMPACT)
     return g_strcmp0 (object->type, "cell") == 0 && object->n_edges == 0;
@@ -194,7 +200,8 @@ may_grow (HsLayoutBuilder   *builder,
  * Objects that may grow keep two rows of room below them when they are
  * first placed (previous is NULL), so that an append does not push their
  * neighbours down: objects keep their places while they live.  The room
- * is kept from step to step.
+ * is kept from step to step while they may grow, and let go of once they
+ * no longer may, for what comes later to stand in.
  */
 static double
 reserved_room (const HsLayoutBox *box,
@@ -204,7 +211,7 @@ reserved_room (const HsLayoutBox *box,
   g_assert (box != NULL);
 
   if (previous != NULL)
-    return MAX (box->rect.height, previous->reserved_height);
+    return grows ? MAX (box->rect.height, previous->reserved_height) : box->rect.height;
   if (grows)
     return ceil (box->rect.height + 2 * hs_layout_row_height () + PAD / 2);
   return box->rect.height;
@@ -1071,7 +1078,7 @@ hs_layout_place_survivors (HsLayoutBuilder *builder)
         continue;
       pb = previous_box (builder, it);
       box->rect.x = pb->rect.x;
-      reserve (box, pb, FALSE);
+      reserve (box, pb, may_grow (builder, it->object, box));
       move_left (builder, &old, it, box, moved);
       box->rect.y = occupancy_find_y (&builder->occ, box->rect.x, it->want_y, box->rect.width, box->rect.height, G_MAXDOUBLE);
       occupy (&builder->occ, box);
@@ -1166,7 +1173,7 @@ place_garbage_survivors (HsLayoutBuilder *builder,
         continue;
       pb = previous_box (builder, it);
       box->rect.x = pb->rect.x;
-      reserve (box, pb, FALSE);
+      reserve (box, pb, may_grow (builder, it->object, box));
       box->rect.y = occupancy_find_y (&builder->occ, box->rect.x, MAX (it->want_y, zone_top),
                                       box->rect.width, box->rect.height, G_MAXDOUBLE);
       occupy (&builder->occ, box);

@@ -180,10 +180,11 @@ typedef struct
    * layout, which shows another step after a jump.  Read only during
    * hs_layout_new(). */
   HsSnapshot *step_before;
-  /* The refs of the objects that gain entries in the trace
-   * (hs_trace_ref_growing()): only their boxes keep room to grow into.
-   * NULL: not known, and every mutable container keeps it.  A layout
-   * thread reads it: never change a set once it is handed over. */
+  /* The refs of the objects that gain entries in the trace, each to 1 +
+   * the last step it gains them at (hs_trace_ref_growing()): only their
+   * boxes keep room to grow into, until that step.  NULL: not known, and
+   * every mutable container keeps it.  A layout thread reads it: never
+   * change a table once it is handed over. */
   GHashTable *growing;
 } HsLayoutOptions;
 

@@ -91,9 +91,10 @@ struct _HsTrace
   HsState     *tail;          /* after the last appended step */
   HsState     *cursor;        /* for replay */
   GHashTable  *last_known;    /* ref -> HsLastKnown*, for ghosts */
-  /* refs of the objects that gained entries at some step: the layout
-   * keeps room below those alone (hs_trace_ref_growing()).  Copied on
-   * write once handed out, since a layout thread may be reading it. */
+  /* refs of the objects that gained entries at some step, each to 1 +
+   * the last such step: the layout keeps room below those alone, until
+   * then (hs_trace_ref_growing()).  Copied on write once handed out,
+   * since a layout thread may be reading it. */
   GHashTable  *growing;
   gboolean     growing_shared;
   GHashTable  *view;          /* validation's overlay, see view_lookup() */
@@ -640,27 +641,31 @@ var_bound_at (const HsFrame *was,
   return index;
 }
 
-/* Notes that the object ref gained entries while the trace was recorded */
+/* Notes that the object ref gained entries at step index while the
+ * trace was recorded */
 static void
 note_growing (HsTrace *self,
-              guint32  ref)
+              guint32  ref,
+              guint32  index)
 {
-  if (g_hash_table_contains (self->growing, GUINT_TO_POINTER (ref)))
+  gpointer last = GUINT_TO_POINTER (index + 1);
+
+  if (g_hash_table_lookup (self->growing, GUINT_TO_POINTER (ref)) == last)
     return;
   if (self->growing_shared)
     {
       GHashTable *copy = g_hash_table_new (NULL, NULL);
       GHashTableIter iter;
-      gpointer key;
+      gpointer key, value;
 
       g_hash_table_iter_init (&iter, self->growing);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        g_hash_table_add (copy, key);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (copy, key, value);
       g_hash_table_unref (self->growing);
       self->growing = copy;
       self->growing_shared = FALSE;
     }
-  g_hash_table_add (self->growing, GUINT_TO_POINTER (ref));
+  g_hash_table_insert (self->growing, GUINT_TO_POINTER (ref), last);
 }
 
 /* Applies one delta that validate_delta() accepted against this same state
@@ -727,7 +732,7 @@ apply_delta (HsTrace            *self,
       /* a container over the element cap grows uncounted by its edges */
       if (appending && (w->flags & HS_OBJECT_CONTAINER) && w->length > o->length &&
           !(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
-        note_growing (self, o->ref);
+        note_growing (self, o->ref, index);
       o->length = w->length;
       o->omitted = w->omitted;
 
@@ -789,7 +794,7 @@ apply_delta (HsTrace            *self,
       drawn = count_drawn_edges (o);
       drawn_changed |= drawn != old_drawn;
       if (appending && drawn > old_drawn && !(o->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED)))
-        note_growing (self, o->ref);
+        note_growing (self, o->ref, index);
       /* an object entering the snapshot brings its references along; one
        * whose hidden holders alone changed (a function whose call
        * returned, a class that gained an instance) was not mutated */
@@ -1202,10 +1207,12 @@ hs_trace_append_batch (HsTrace   *self,
  * hs_trace_ref_growing:
  *
  * The refs of the objects that gained entries (items, keys, attributes)
- * at some step, as a set that stays as it is: the objects whose boxes
- * will need more rows than they had when they appeared.  NULL while the
- * run is still recorded, when that is not known yet.  Unref it with
- * g_hash_table_unref().
+ * at some step, as a table that stays as it is: the objects whose boxes
+ * will need more rows than they had when they appeared.  Each maps to 1 +
+ * the index of the last step at which it gained entries (use
+ * GPOINTER_TO_UINT()): after that step, its box needs no room to grow.
+ * NULL while the run is still recorded, when that is not known yet.
+ * Unref it with g_hash_table_unref().
  */
 GHashTable *
 hs_trace_ref_growing (HsTrace *self)

@@ -576,16 +576,18 @@ test_yielded (HsTraceFixture *f,
 /* Which objects gain entries at some step is what the layout keeps room
  * below, once the run is over: a list appended to, an instance given an attribute, a dict given
  * a key and a list longer than the element cap grow; a list whose item is
- * replaced, or which is never touched, does not.  A trace read back from
- * JSON knows the same. */
+ * replaced, or which is never touched, does not.  Each maps to 1 + the
+ * last step it grows at (grown, twice: the second), after which the
+ * layout lets its room go.  A trace read back from JSON knows the same. */
 static void
 test_growing (HsTraceFixture *f,
               gconstpointer   data)
 {
   HsTrace *trace;
-  static const struct { const char *name; gboolean grows; } vars[] = {
-    { "grown", TRUE }, { "p", TRUE }, { "d", TRUE }, { "long", TRUE },
-    { "kept", FALSE }, { "swapped", FALSE }, { "shrunk", FALSE },
+  /* line: of the first step after the last line that grows it */
+  static const struct { const char *name; gboolean grows; guint line; } vars[] = {
+    { "grown", TRUE, 17 }, { "p", TRUE, 15 }, { "d", TRUE, 16 }, { "long", TRUE, 14 },
+    { "kept", FALSE, 0 }, { "swapped", FALSE, 0 }, { "shrunk", FALSE, 0 },
   };
 
   /* not known while a run is still recorded */
@@ -618,6 +620,7 @@ test_growing (HsTraceFixture *f,
                                 "long.append(150)\n"
                                 "p.x = 1\n"
                                 "d['k'] = 1\n"
+                                "grown.append(4)\n"
                                 "done = True\n");
 
   for (int format = -1; format <= HS_TRACE_JSON_SNAPSHOTS; format++)
@@ -644,6 +647,13 @@ test_growing (HsTraceFixture *f,
 
           g_test_message ("format %d: %s", format, vars[i].name);
           g_assert_cmpint (g_hash_table_contains (growing, GUINT_TO_POINTER (ref)), ==, vars[i].grows);
+          if (vars[i].grows)
+            {
+              g_autoptr(HsSnapshot) at = hs_test_step_at_line (t, vars[i].line, 0);
+
+              g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (growing, GUINT_TO_POINTER (ref))), ==,
+                                hs_snapshot_get_index (at) + 1);
+            }
         }
     }
 }
