@@ -1870,12 +1870,27 @@ below_entries (const double *ys,
   return y;
 }
 
+/* The greatest y at or above `y` at least LANE from each of the sorted ys */
+static double
+above_entries (const double *ys,
+               guint         n,
+               double        y)
+{
+  g_assert (ys != NULL || n == 0);
+
+  for (guint j = lower_bound (ys, n, y + LANE - 0.001); j-- > 0 && ys[j] > y - LANE + 0.001;)
+    y = ys[j] - LANE;
+  return y;
+}
+
 /*
  * Entry points on one side of a box for the arrows in `edges` (indices),
  * each as near as it can be to `wanted`, in order, ENTRY_SPACING apart
  * where the box is tall enough, written to `entry`.  With `avoid` (n_avoid
- * sorted ys, the entries across the channel), each keeps LANE off those
- * where the side has room below: its run in would lie along theirs.
+ * sorted ys: the entries across the channel, or the slots arrows leave
+ * across it), each keeps LANE off those where the side has room below:
+ * its run in would lie along theirs.  With `straight`, an entry level
+ * with what it wanted (its own slot, across the channel) keeps it.
  */
 static void
 spread_entries (GArray       *edges,
@@ -1884,7 +1899,8 @@ spread_entries (GArray       *edges,
                 double        top,
                 double        bottom,
                 const double *avoid,
-                guint         n_avoid)
+                guint         n_avoid,
+                gboolean      straight)
 {
   double spacing = ENTRY_SPACING, y;
   guint n = edges->len;
@@ -1902,7 +1918,7 @@ spread_entries (GArray       *edges,
       guint e = g_array_index (edges, guint, i);
 
       y = MAX (CLAMP (wanted[e], top, bottom), y + spacing);
-      if (n_avoid > 0)
+      if (n_avoid > 0 && !(straight && fabs (y - wanted[e]) < 0.001))
         {
           double clear = below_entries (avoid, n_avoid, y);
 
@@ -1921,6 +1937,35 @@ spread_entries (GArray       *edges,
         break;
       entry[e] = y;
       y -= spacing;
+    }
+  /* Arrows in from below pile up at the bottom, where one came level
+   * with a slot across the channel: up, with those above it, where the
+   * side has room */
+  for (guint i = n; straight && n_avoid > 0 && i-- > 0;)
+    {
+      guint e = g_array_index (edges, guint, i);
+      double clear = above_entries (avoid, n_avoid, entry[e]), need = clear;
+      gboolean fits = clear >= top;
+
+      if (clear == entry[e] || fabs (entry[e] - wanted[e]) < 0.001)
+        continue;
+      for (guint j = i; fits && j-- > 0;)
+        {
+          need -= spacing;
+          if (entry[g_array_index (edges, guint, j)] <= need)
+            break;
+          fits = need >= top;
+        }
+      if (!fits)
+        continue;
+      entry[e] = need = clear;
+      for (guint j = i; j-- > 0;)
+        {
+          need -= spacing;
+          if (entry[g_array_index (edges, guint, j)] <= need)
+            break;
+          entry[g_array_index (edges, guint, j)] = need;
+        }
     }
 }
 
@@ -1996,7 +2041,18 @@ assign_entries (HsLayout *self,
           g_hash_table_insert (sides, GUINT_TO_POINTER (side_key + 1), list);
         }
       g_array_append_val (list, i);
+      /* Every slot an arrow leaves rightwards, for take_lane() and for
+       * the entries across the channel.  Back arrows' too: they leave
+       * their slots rightwards, level across the rest of the cluster to
+       * its right side, before they turn.  A path routed before one of
+       * them, whose lane stands left of that side (beside narrower
+       * boxes), ran out level 2.3 units from it for 92
+       * (programs/generators.py at step 25, with DejaVu Sans Mono): its
+       * slot was not one take_lane() kept the run clear of. */
+      g_array_append_val (cluster_at (ch, ch->cluster_of[e->source])->slots, e->y[0]);
     }
+  for (guint c = 0; c < ch->clusters->len; c++)
+    g_array_sort (cluster_at (ch, c)->slots, compare_doubles);
 
   /* Left sides first, then right sides, which keep off the left sides'
    * entries across the channel */
@@ -2043,8 +2099,22 @@ assign_entries (HsLayout *self,
               top = MIN (top, r->y + MIN (ENTRY_CORNER, r->height / 2));
               bottom = MAX (bottom, r->y + r->height - MIN (ENTRY_CORNER, r->height / 2));
             }
-          spread_entries (list, wanted, entry_y, top, bottom,
-                          across != NULL ? (const double *) across->data : NULL, across != NULL ? across->len : 0);
+          if (side_key % 2 == 0)
+            {
+              /* Arrows in to a left side keep off the slots across the
+               * channel, whose runs out lie level with them: in
+               * bigdict.py two arrows turned up a lane and ran in to ints
+               * level with other rows' slots, along those rows' runs out
+               * (with DejaVu Sans Mono, at steps 557 and 558) */
+              guint k = ch->cluster_of[side_key / 2];
+              GArray *slots = k > 0 ? cluster_at (ch, k - 1)->slots : NULL;
+
+              spread_entries (list, wanted, entry_y, top, bottom,
+                              slots != NULL ? (const double *) slots->data : NULL, slots != NULL ? slots->len : 0, TRUE);
+            }
+          else
+            spread_entries (list, wanted, entry_y, top, bottom,
+                            across != NULL ? (const double *) across->data : NULL, across != NULL ? across->len : 0, FALSE);
           for (guint i = 0; i < list->len; i++)
             entry_x[g_array_index (list, guint, i)] = side_key % 2 == 1 ? r->x + r->width : r->x;
           if (side_key % 2 == 0)
@@ -2283,20 +2353,6 @@ route_edges (HsLayout  *self,
   g_assert (self != NULL);
 
   assign_entries (self, ch, entry_x, entry_y);
-  /* Back arrows too: they leave their slots rightwards, level across the
-   * rest of the cluster to its right side, before they turn.  A path
-   * routed before one of them, whose lane stands left of that side (beside
-   * narrower boxes), ran out level 2.3 units from it for 92
-   * (programs/generators.py at step 25, with DejaVu Sans Mono): its slot
-   * was not one take_lane() kept the run clear of. */
-  for (guint i = 0; i < self->edges->len; i++)
-    {
-      const HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
-
-      g_array_append_val (cluster_at (ch, ch->cluster_of[e->source])->slots, e->y[0]);
-    }
-  for (guint c = 0; c < ch->clusters->len; c++)
-    g_array_sort (cluster_at (ch, c)->slots, compare_doubles);
   for (guint pass = 0; pass < 2; pass++)
     {
       /* Which curves go through the gaps after all; those that stay
