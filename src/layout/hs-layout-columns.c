@@ -496,11 +496,14 @@ widening_at (GArray *narrow,
   return by;
 }
 
-/* Widens each channel in `narrow` by moving every box right of it, and
- * the columns, as far as it lacks: the arrows down it then stand apart
- * when routed again.  Moving all that stands right of a channel keeps
- * the boxes as they stood to each other, so nothing comes to overlap, and
- * survivors keep their new places at the next step. */
+/* Widens each channel in `narrow` by moving every box right of its left
+ * side, and the columns, as far as it lacks: the arrows down it then
+ * stand apart when routed again.  Moving all that stands right of a
+ * channel keeps the boxes as they stood to each other, so nothing comes
+ * to overlap.  Survivors keep their new places at the next step.
+ * Compaction narrows an empty band wider than a column gap
+ * (hs-layout-compact.c); where it narrows this one, a channel still
+ * crowded is widened again, with a second routing. */
 void
 hs_layout_widen_channels (HsLayout *self,
                           GArray   *narrow)

@@ -160,7 +160,7 @@ occupancy_find_y (Occupancy *occ,
 }
 
 /*
- * Whether the object of a new box may gain rows while it lives: a mutable
+ * Whether the object of a box may gain rows after this step: a mutable
  * container (list, dict, set, instance), or an empty cell, which gets its
  * one row when the name it holds is first bound.  Functions, classes,
  * modules and full cells are mutable too, but their rows (closure cells,

@@ -1870,6 +1870,17 @@ below_entries (const double *ys,
   return y;
 }
 
+/* Whether the entry at y of arrow e is level with its own slot across
+ * the channel (see spread_entries()) */
+static gboolean
+straight_entry (const gboolean *own_slot,
+                const double   *wanted,
+                guint           e,
+                double          y)
+{
+  return own_slot != NULL && own_slot[e] && fabs (y - wanted[e]) < 0.001;
+}
+
 /* The greatest y at or above `y` at least LANE from each of the sorted ys */
 static double
 above_entries (const double *ys,
@@ -1887,20 +1898,23 @@ above_entries (const double *ys,
  * Entry points on one side of a box for the arrows in `edges` (indices),
  * each as near as it can be to `wanted`, in order, ENTRY_SPACING apart
  * where the box is tall enough, written to `entry`.  With `avoid` (n_avoid
- * sorted ys: the entries across the channel, or the slots arrows leave
- * across it), each keeps LANE off those where the side has room below:
- * its run in would lie along theirs.  With `straight`, an entry level
- * with what it wanted (its own slot, across the channel) keeps it.
+ * sorted ys), each keeps LANE off those where the side has room below:
+ * its run in would lie along theirs.  `avoid` is either the entries
+ * across the channel (own_slot NULL), or the slots arrows leave across
+ * it (own_slot, per edge, whether its own slot is among them); then an
+ * entry level with its own slot, a straight arrow, keeps its place, and
+ * an entry with no room below goes up, with those above it, where they
+ * fit.
  */
 static void
-spread_entries (GArray       *edges,
-                const double *wanted,
-                double       *entry,
-                double        top,
-                double        bottom,
-                const double *avoid,
-                guint         n_avoid,
-                gboolean      straight)
+spread_entries (GArray         *edges,
+                const double   *wanted,
+                double         *entry,
+                double          top,
+                double          bottom,
+                const double   *avoid,
+                guint           n_avoid,
+                const gboolean *own_slot)
 {
   double spacing = ENTRY_SPACING, y;
   guint n = edges->len;
@@ -1918,7 +1932,7 @@ spread_entries (GArray       *edges,
       guint e = g_array_index (edges, guint, i);
 
       y = MAX (CLAMP (wanted[e], top, bottom), y + spacing);
-      if (n_avoid > 0 && !(straight && fabs (y - wanted[e]) < 0.001))
+      if (n_avoid > 0 && !straight_entry (own_slot, wanted, e, y))
         {
           double clear = below_entries (avoid, n_avoid, y);
 
@@ -1940,32 +1954,31 @@ spread_entries (GArray       *edges,
     }
   /* Arrows in from below pile up at the bottom, where one came level
    * with a slot across the channel: up, with those above it, where the
-   * side has room */
-  for (guint i = n; straight && n_avoid > 0 && i-- > 0;)
+   * side has room and no straight arrow above it would move */
+  for (guint i = n; own_slot != NULL && n_avoid > 0 && i-- > 0;)
     {
       guint e = g_array_index (edges, guint, i);
       double clear = above_entries (avoid, n_avoid, entry[e]), need = clear;
       gboolean fits = clear >= top;
+      guint moved = i;
 
-      if (clear == entry[e] || fabs (entry[e] - wanted[e]) < 0.001)
+      if (clear == entry[e] || straight_entry (own_slot, wanted, e, entry[e]))
         continue;
-      for (guint j = i; fits && j-- > 0;)
+      /* entries from `moved` up to i move */
+      for (; fits && moved > 0; moved--)
         {
+          guint above = g_array_index (edges, guint, moved - 1);
+
           need -= spacing;
-          if (entry[g_array_index (edges, guint, j)] <= need)
+          if (entry[above] <= need)
             break;
-          fits = need >= top;
+          fits = need >= top && !straight_entry (own_slot, wanted, above, entry[above]);
         }
       if (!fits)
         continue;
       entry[e] = need = clear;
-      for (guint j = i; j-- > 0;)
-        {
-          need -= spacing;
-          if (entry[g_array_index (edges, guint, j)] <= need)
-            break;
-          entry[g_array_index (edges, guint, j)] = need;
-        }
+      for (guint j = i; j-- > moved;)
+        entry[g_array_index (edges, guint, j)] = need -= spacing;
     }
 }
 
@@ -2009,6 +2022,7 @@ assign_entries (HsLayout *self,
                 double   *entry_y)
 {
   g_autofree double *wanted = g_new (double, MAX (self->edges->len, 1));
+  g_autofree gboolean *own_slot = g_new0 (gboolean, MAX (self->edges->len, 1));
   g_autoptr(GHashTable) sides = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   /* cluster + 1 -> GArray of the y of every arrow entering one of its
    * boxes' left sides, sorted */
@@ -2107,14 +2121,18 @@ assign_entries (HsLayout *self,
                * level with other rows' slots, along those rows' runs out
                * (with DejaVu Sans Mono, at steps 557 and 558) */
               guint k = ch->cluster_of[side_key / 2];
-              GArray *slots = k > 0 ? cluster_at (ch, k - 1)->slots : NULL;
 
-              spread_entries (list, wanted, entry_y, top, bottom,
-                              slots != NULL ? (const double *) slots->data : NULL, slots != NULL ? slots->len : 0, TRUE);
+              across = k > 0 ? cluster_at (ch, k - 1)->slots : NULL;
+              for (guint i = 0; i < list->len; i++)
+                {
+                  guint e = g_array_index (list, guint, i);
+
+                  own_slot[e] = k > 0 && ch->cluster_of[g_array_index (self->edges, HsLayoutEdge, e).source] == k - 1;
+                }
             }
-          else
-            spread_entries (list, wanted, entry_y, top, bottom,
-                            across != NULL ? (const double *) across->data : NULL, across != NULL ? across->len : 0, FALSE);
+          spread_entries (list, wanted, entry_y, top, bottom,
+                          across != NULL ? (const double *) across->data : NULL, across != NULL ? across->len : 0,
+                          side_key % 2 == 0 ? own_slot : NULL);
           for (guint i = 0; i < list->len; i++)
             entry_x[g_array_index (list, guint, i)] = side_key % 2 == 1 ? r->x + r->width : r->x;
           if (side_key % 2 == 0)
@@ -2543,6 +2561,7 @@ spread_turns (Cluster      *c,
           past = MAX (past, x[i] - turns[i].hi);
         }
     }
+  /* At least a lane: a widening always opens room for one more */
   *short_by = MAX (past, LANE_SPREAD);
   for (guint l = n; l-- > 0;)
     {
@@ -2651,7 +2670,9 @@ spread_crowded_lanes (HsLayout *self,
           /* The last channel has no boxes on its right to move */
           if (k + 1 < ch->clusters->len)
             {
-              HsLayoutNarrow channel = { cluster_at (ch, k + 1)->lo, ceil (short_by + LANE_X) };
+              /* From the channel's left side: what stands in it (a
+               * column's start, a garbage zone's edge) moves too */
+              HsLayoutNarrow channel = { c->hi, ceil (short_by + LANE_X) };
 
               g_array_append_val (narrow, channel);
             }
@@ -2696,20 +2717,17 @@ spread_crowded_lanes (HsLayout *self,
     }
 }
 
-/* Routes every arrow.  `narrow`, if not NULL, gets the channels too
- * narrow for their turns to stand apart (HsLayoutNarrow) */
+/* Routes every arrow; `narrow` gets the channels too narrow for their
+ * turns to stand apart (HsLayoutNarrow) */
 void
 hs_layout_route_all_edges (HsLayout *self,
                            GArray   *narrow)
 {
-  g_autoptr(GArray) unused = NULL;
   Obstacles obs;
   Channels ch;
 
   g_return_if_fail (self != NULL);
-
-  if (narrow == NULL)
-    narrow = unused = g_array_new (FALSE, FALSE, sizeof (HsLayoutNarrow));
+  g_return_if_fail (narrow != NULL);
   obstacles_init (&obs, self);
   channels_init (&ch, self);
   route_edges (self, &obs, &ch);

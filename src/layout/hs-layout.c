@@ -185,6 +185,7 @@ hs_layout_new (HsSnapshot            *snapshot,
   HsLayoutBuilder builder;
   HsLayoutOptions defaults;
   g_autoptr(GArray) narrow = NULL;
+  guint n_owned;
 
   g_return_val_if_fail (snapshot != NULL, NULL);
 
@@ -230,6 +231,7 @@ hs_layout_new (HsSnapshot            *snapshot,
    * apart is widened, and every arrow routed again: a second routing
    * only where arrows would otherwise run along one another. */
   narrow = g_array_new (FALSE, FALSE, sizeof (HsLayoutNarrow));
+  n_owned = self->row_arrays->len;
   for (guint round = 0; ; round++)
     {
       for (guint b = 0; b < self->boxes->len; b++)
@@ -240,6 +242,8 @@ hs_layout_new (HsSnapshot            *snapshot,
         break;
       hs_layout_widen_channels (self, narrow);
       g_array_set_size (self->edges, 0);
+      /* and the paths routed, which set_path() keeps there */
+      g_ptr_array_set_size (self->row_arrays, n_owned);
     }
   compute_size (self);
 

@@ -166,6 +166,72 @@ test_every_reference_drawn (RenderFixture *fixture,
     }
 }
 
+/* The target of the variable `name` in the frame box of <module>, or 0 */
+static guint32
+module_var (HsLayout   *layout,
+            const char *name)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].frame == 0)
+      for (guint r = 0; r < boxes[i].n_rows; r++)
+        if (g_strcmp0 (boxes[i].rows[r].label, name) == 0)
+          return boxes[i].rows[r].target;
+  return 0;
+}
+
+/* A container keeps room below it to grow into only until the last step
+ * it grows at (the trace's growing table): `a` keeps room until
+ * b.append (4) has filled it, and none after; the dict `c`, which never
+ * grows, keeps none. */
+static void
+test_room_until_last_growth (RenderFixture *fixture,
+                             gconstpointer  data)
+{
+  guint checked_before = 0, checked_after = 0;
+  guint last = 0;
+
+  g_assert_nonnull (fixture->growing);
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      const HsLayoutBox *boxes;
+      guint n_boxes;
+      guint32 a = module_var (layout, "a"), c = module_var (layout, "c");
+
+      if (a == 0)
+        continue;
+      last = GPOINTER_TO_UINT (g_hash_table_lookup (fixture->growing, GUINT_TO_POINTER (a)));
+      g_assert_cmpuint (last, >, 0);
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      for (guint i = 0; i < n_boxes; i++)
+        {
+          const HsLayoutBox *box = &boxes[i];
+
+          if (box->kind != HS_LAYOUT_BOX_OBJECT)
+            continue;
+          if (box->ref == a && s + 1 < last)
+            {
+              g_assert_cmpfloat (box->reserved_height, >, box->rect.height);
+              checked_before++;
+            }
+          else if (box->ref == a)
+            {
+              g_assert_cmpfloat (box->reserved_height, ==, box->rect.height);
+              checked_after++;
+            }
+          else if (box->ref == c && c != 0)
+            g_assert_cmpfloat (box->reserved_height, ==, box->rect.height);
+        }
+    }
+  g_test_message ("a last grows at step %u: %u steps with room, %u without", last - 1, checked_before, checked_after);
+  g_assert_cmpuint (checked_before, >, 0);
+  g_assert_cmpuint (checked_after, >, 0);
+}
+
 static void
 test_shared_drawn_once (RenderFixture *fixture,
                         gconstpointer  data)
@@ -173,22 +239,10 @@ test_shared_drawn_once (RenderFixture *fixture,
   HsLayout *layout = render_fixture_last (fixture);
   const HsLayoutBox *boxes;
   const HsLayoutEdge *edges;
-  const HsLayoutBox *frame = NULL;
-  guint32 a = 0, b = 0;
+  guint32 a = module_var (layout, "a"), b = module_var (layout, "b");
   guint n_boxes, n_edges, lists = 0, into = 0;
 
   boxes = hs_layout_get_boxes (layout, &n_boxes);
-  for (guint i = 0; i < n_boxes; i++)
-    if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].frame == 0)
-      frame = &boxes[i];
-  g_assert_nonnull (frame);
-  for (guint r = 0; r < frame->n_rows; r++)
-    {
-      if (g_strcmp0 (frame->rows[r].label, "a") == 0)
-        a = frame->rows[r].target;
-      if (g_strcmp0 (frame->rows[r].label, "b") == 0)
-        b = frame->rows[r].target;
-    }
   g_assert_cmpuint (a, !=, 0);
   g_assert_cmpuint (a, ==, b);
 
@@ -947,6 +1001,8 @@ main (int   argc,
   g_test_add ("/render/layout/shared-drawn-once", RenderFixture, "aliasing.py",
               render_fixture_setup, test_shared_drawn_once, render_fixture_teardown);
   /* The area bound, routing and distinct paths: test-layout-geometry.c */
+  g_test_add ("/render/layout/room-until-last-growth", RenderFixture, "aliasing.py",
+              render_fixture_setup, test_room_until_last_growth, render_fixture_teardown);
   g_test_add_func ("/render/layout/stable-after-free", test_stable_after_free);
   g_test_add_func ("/render/layout/near-referrer", test_near_referrer);
   g_test_add ("/render/layout/elision", RenderFixture, "biglist.py",
