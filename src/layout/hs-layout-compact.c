@@ -28,12 +28,6 @@ typedef struct
   double hi;
 } Span;
 
-typedef struct
-{
-  double at;      /* everything from here on moves back */
-  double shift;   /* by this much, cuts before it included */
-} Cut;
-
 static int
 compare_span (gconstpointer a,
               gconstpointer b)
@@ -45,6 +39,8 @@ compare_span (gconstpointer a,
   return x->hi < y->hi ? -1 : x->hi > y->hi;
 }
 
+/* How far back what stands at position moves: by each cut at or before
+ * it (the cuts are sorted) */
 static double
 shift_at (GArray *cuts,
           double  position)
@@ -53,14 +49,13 @@ shift_at (GArray *cuts,
 
   g_assert (cuts != NULL);
 
-  /* Cuts are sorted and their shifts cumulative */
   for (guint i = 0; i < cuts->len; i++)
     {
-      const Cut *c = &g_array_index (cuts, Cut, i);
+      const HsLayoutCut *c = &g_array_index (cuts, HsLayoutCut, i);
 
       if (position < c->at)
         break;
-      shift = c->shift;
+      shift += c->shift;
     }
   return shift;
 }
@@ -72,9 +67,9 @@ find_cuts (HsLayout   *self,
            gboolean    vertical)
 {
   g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (Span));
-  GArray *cuts = g_array_new (FALSE, FALSE, sizeof (Cut));
+  GArray *cuts = g_array_new (FALSE, FALSE, sizeof (HsLayoutCut));
   double keep = vertical ? KEEP_Y : KEEP_X;
-  double budget = HS_LAYOUT_COMPACT_STEP, total = 0, end;
+  double budget = HS_LAYOUT_COMPACT_STEP, end;
   double zone_top = G_MAXDOUBLE;
 
   g_assert (self != NULL);
@@ -123,17 +118,57 @@ find_cuts (HsLayout   *self,
 
       if (s->lo - end > keep)
         {
-          double shift = MIN (s->lo - end - keep, budget);
-          Cut cut = { s->lo, 0 };
+          HsLayoutCut cut = { s->lo, MIN (s->lo - end - keep, budget) };
 
-          budget -= shift;
-          total += shift;
-          cut.shift = total;
+          budget -= cut.shift;
           g_array_append_val (cuts, cut);
         }
       end = MAX (end, s->hi);
     }
   return cuts;
+}
+
+/* Moves back what stands from each cut on, across or down, by the cuts
+ * at or before it: the boxes (only those in `placed`, if not NULL), the
+ * columns, with what stands in them, so that the next step places new
+ * objects where they now are, and the garbage zone's sides.  A negative
+ * shift moves on: hs_layout_new() widens a channel so. */
+void
+hs_layout_move_bands (HsLayout   *self,
+                      GArray     *cuts,
+                      gboolean    vertical,
+                      GHashTable *placed)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (cuts != NULL);
+
+  for (guint b = 0; b < self->boxes->len; b++)
+    {
+      HsLayoutBox *box = &g_array_index (self->boxes, HsLayoutBox, b);
+
+      if (placed != NULL && !g_hash_table_contains (placed, GUINT_TO_POINTER (b)))
+        continue;
+      if (vertical)
+        box->rect.y -= shift_at (cuts, box->rect.y);
+      else
+        box->rect.x -= shift_at (cuts, box->rect.x);
+    }
+  if (!vertical)
+    for (guint c = 1; c < self->columns->len; c++)
+      {
+        Column *col = &g_array_index (self->columns, Column, c);
+
+        col->x -= shift_at (cuts, col->x);
+      }
+  if (self->has_garbage)
+    {
+      HsRect *z = &self->garbage_zone;
+      double *at = vertical ? &z->y : &z->x, *size = vertical ? &z->height : &z->width;
+      double end = *at + *size;
+
+      *at -= shift_at (cuts, *at);
+      *size = end - shift_at (cuts, end) - *at;
+    }
 }
 
 void
@@ -148,27 +183,7 @@ hs_layout_compact (HsLayout   *self,
       gboolean vertical = axis == 1;
       g_autoptr(GArray) cuts = find_cuts (self, placed, vertical);
 
-      if (cuts->len == 0)
-        continue;
-      for (guint b = 0; b < self->boxes->len; b++)
-        {
-          HsLayoutBox *box = &g_array_index (self->boxes, HsLayoutBox, b);
-
-          if (!g_hash_table_contains (placed, GUINT_TO_POINTER (b)))
-            continue;
-          if (vertical)
-            box->rect.y -= shift_at (cuts, box->rect.y);
-          else
-            box->rect.x -= shift_at (cuts, box->rect.x);
-        }
-      /* Columns move with what stands in them, and the next step places
-       * new objects where the columns now are */
-      if (!vertical)
-        for (guint c = 1; c < self->columns->len; c++)
-          {
-            Column *col = &g_array_index (self->columns, Column, c);
-
-            col->x -= shift_at (cuts, col->x);
-          }
+      if (cuts->len > 0)
+        hs_layout_move_bands (self, cuts, vertical, placed);
     }
 }

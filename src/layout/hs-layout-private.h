@@ -162,8 +162,6 @@ void   hs_layout_grow_column         (HsLayout        *self,
 void   hs_layout_index_referrers     (HsLayoutBuilder *builder);
 void   hs_layout_assign_columns      (HsLayoutBuilder *builder);
 void   hs_layout_open_channels       (HsLayoutBuilder *builder);
-void   hs_layout_widen_channels      (HsLayout        *self,
-                                      GArray          *narrow);
 
 /* hs-layout-place.c */
 void   hs_layout_place_frames        (HsLayoutBuilder *builder);
@@ -176,19 +174,23 @@ void   hs_layout_place_clear         (HsLayoutBuilder *builder);
 double hs_layout_garbage_head        (void);
 
 /* hs-layout-compact.c */
+
+/* Everything from `at` on, across or down, moves back by `shift` (on,
+ * where it is negative) */
+typedef struct
+{
+  double at;
+  double shift;
+} HsLayoutCut;
+
+void   hs_layout_move_bands          (HsLayout        *self,
+                                      GArray          *cuts,
+                                      gboolean         vertical,
+                                      GHashTable      *placed);
 void   hs_layout_compact             (HsLayout        *self,
                                       GHashTable      *placed);
 
 /* hs-layout-route.c */
-
-/* A channel too narrow for the arrows down it to stand apart: the boxes
- * from x `at` rightwards would have to stand `by` further right */
-typedef struct
-{
-  double at;
-  double by;
-} HsLayoutNarrow;
-
 void   hs_layout_add_edges_for_box   (HsLayout        *self,
                                       guint            index);
 void   hs_layout_route_all_edges     (HsLayout        *self,

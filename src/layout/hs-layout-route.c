@@ -2639,8 +2639,8 @@ compare_turns_along_paths (gconstpointer a,
  * again.  Routing every arrow again with a denser grid in that channel
  * cost a fresh layout of 1,000 objects 1.5x; this costs it about 4%
  * (docs/rendering.md).  Where they do not fit between the boxes, the
- * channel is left as it was, and added to `narrow` with how much wider
- * it would have to be. */
+ * channel is left as it was, and added to `narrow` as a cut that moves
+ * what stands right of it on by as much as it lacks. */
 static void
 spread_crowded_lanes (HsLayout *self,
                       Channels *ch,
@@ -2672,7 +2672,7 @@ spread_crowded_lanes (HsLayout *self,
             {
               /* From the channel's left side: what stands in it (a
                * column's start, a garbage zone's edge) moves too */
-              HsLayoutNarrow channel = { c->hi, ceil (short_by + LANE_X) };
+              HsLayoutCut channel = { c->hi, -ceil (short_by + LANE_X) };
 
               g_array_append_val (narrow, channel);
             }
@@ -2718,7 +2718,7 @@ spread_crowded_lanes (HsLayout *self,
 }
 
 /* Routes every arrow; `narrow` gets the channels too narrow for their
- * turns to stand apart (HsLayoutNarrow) */
+ * turns to stand apart, as cuts (HsLayoutCut) that widen them */
 void
 hs_layout_route_all_edges (HsLayout *self,
                            GArray   *narrow)

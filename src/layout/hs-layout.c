@@ -15,13 +15,10 @@
  */
 G_DEFINE_BOXED_TYPE (HsLayout, hs_layout, hs_layout_ref, hs_layout_unref)
 
-/* How many times a step's channels may be widened and its arrows routed
- * again (routing afresh may crowd another channel), and up to how many
- * arrows: each widening routes them all again.  In a tree of 1,000 lists
- * every step had narrow channels, and widening them took its layout from
- * 34 to 70 ms a step (docs/rendering.md); pictures a learner reads have a
- * few dozen arrows. */
-#define MAX_WIDENINGS 1
+/* Up to how many arrows a picture's narrow channels are widened, which
+ * routes them all again.  In a tree of 1,000 lists every step had narrow
+ * channels, and widening them took its layout from 34 to 70 ms a step
+ * (docs/rendering.md); pictures a learner reads have a few dozen arrows. */
 #define MAX_WIDENED_ARROWS 400
 
 void
@@ -79,6 +76,14 @@ hs_layout_unref (HsLayout *self)
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->to, hs_layout_unref);
   g_free (self);
+}
+
+/* An arrow for every reference a box's rows draw */
+static void
+add_edges (HsLayout *self)
+{
+  for (guint b = 0; b < self->boxes->len; b++)
+    hs_layout_add_edges_for_box (self, b);
 }
 
 static void
@@ -230,20 +235,20 @@ hs_layout_new (HsSnapshot            *snapshot,
   /* Arrows.  A channel too narrow for the arrows down it to stand
    * apart is widened, and every arrow routed again: a second routing
    * only where arrows would otherwise run along one another. */
-  narrow = g_array_new (FALSE, FALSE, sizeof (HsLayoutNarrow));
+  narrow = g_array_new (FALSE, FALSE, sizeof (HsLayoutCut));
   n_owned = self->row_arrays->len;
-  for (guint round = 0; ; round++)
+  add_edges (self);
+  hs_layout_route_all_edges (self, narrow);
+  if (narrow->len > 0 && self->edges->len <= MAX_WIDENED_ARROWS)
     {
-      for (guint b = 0; b < self->boxes->len; b++)
-        hs_layout_add_edges_for_box (self, b);
-      g_array_set_size (narrow, 0);
-      hs_layout_route_all_edges (self, narrow);
-      if (narrow->len == 0 || round == MAX_WIDENINGS || self->edges->len > MAX_WIDENED_ARROWS)
-        break;
-      hs_layout_widen_channels (self, narrow);
+      hs_layout_move_bands (self, narrow, FALSE, NULL);
+      /* Once: routing afresh may crowd another channel, which is left so */
       g_array_set_size (self->edges, 0);
       /* and the paths routed, which set_path() keeps there */
       g_ptr_array_set_size (self->row_arrays, n_owned);
+      g_array_set_size (narrow, 0);
+      add_edges (self);
+      hs_layout_route_all_edges (self, narrow);
     }
   compute_size (self);
 
