@@ -38,6 +38,7 @@ struct _HsWindow
   GtkRevealer          *header_revealer; /* hidden in full screen (hs-window-presentation.c) */
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
+  GtkInfoBar           *draft_bar;      /* offers pending_draft */
   AdwFlap              *editor_flap;
   AdwFlap              *inspector_flap;
   GtkSourceView        *source_view;

@@ -532,6 +532,12 @@ hs_window_discard_draft (HsWindow *self)
   g_clear_handle_id (&self->draft_source, g_source_remove);
   if (self->draft->id != NULL)
     hs_draft_discard (self->draft->id);
+  /* Saved, the file is what the user chose: nothing is left to offer. */
+  if (self->pending_draft != NULL)
+    {
+      g_clear_pointer (&self->pending_draft, hs_draft_free);
+      hs_window_update_actions (self);
+    }
 }
 
 /* A file that opens with a draft of unsaved changes offers it. */
@@ -541,7 +547,6 @@ offer_draft (HsWindow   *self,
 {
   g_autofree char *id = NULL;
   g_autoptr(HsDraft) draft = NULL;
-  AdwToast *toast;
 
   g_assert (HS_IS_WINDOW (self));
   g_assert (self->file != NULL);
@@ -549,26 +554,31 @@ offer_draft (HsWindow   *self,
   id = hs_draft_id_for_file (self->file);
   g_free (self->draft->id);
   self->draft->id = g_strdup (id);
-  g_clear_pointer (&self->pending_draft, hs_draft_free);
-
-  if (!(draft = hs_draft_load (id)))
-    return;
-  if (g_strcmp0 (draft->text, contents) == 0)
+  draft = hs_draft_load (id);
+  if (draft != NULL && g_strcmp0 (draft->text, contents) == 0)
     {
       hs_draft_discard (id);
-      return;
+      g_clear_pointer (&draft, hs_draft_free);
     }
 
+  /* The offer of the file opened before this one goes with it. */
+  g_clear_pointer (&self->pending_draft, hs_draft_free);
   self->pending_draft = g_steal_pointer (&draft);
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (_("This file has unsaved changes from the last session"));
-  toast = adw_toast_new (self->last_toast);
-  adw_toast_set_button_label (toast, _("_Restore"));
-  adw_toast_set_action_name (toast, "win.restore-draft");
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  gtk_info_bar_set_revealed (self->draft_bar, self->pending_draft != NULL);
   hs_window_update_actions (self);
+}
+
+/* Closed, the bar leaves the file as it is on disk; the draft stays
+ * offered by win.restore-draft until the file is saved or another
+ * opens. */
+static void
+draft_bar_response_cb (HsWindow *self,
+                       int       response)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (response == GTK_RESPONSE_CLOSE)
+    gtk_info_bar_set_revealed (self->draft_bar, FALSE);
 }
 
 gboolean
@@ -1405,6 +1415,8 @@ hs_window_update_actions (HsWindow *self)
   set_action_enabled (self, "zoom-out", have_trace);
   set_action_enabled (self, "zoom-fit", have_trace);
   set_action_enabled (self, "restore-draft", self->pending_draft != NULL);
+  if (self->pending_draft == NULL)
+    gtk_info_bar_set_revealed (self->draft_bar, FALSE);
 
   /* What would enable a heap button, true in every state: a run that
    * was stopped, ran out of time or steps, or crashed has no live
@@ -1829,6 +1841,8 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, command_bar);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, draft_bar);
+  gtk_widget_class_bind_template_callback (widget_class, draft_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector_flap);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, source_view);
