@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "hs-renderer.h"
+#include "hs-test-files.h"
 #include "render-test-cli.h"
 #include "render-test-util.h"
 
@@ -23,28 +24,10 @@ cli_setup (CliFixture    *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 cli_teardown (CliFixture    *fixture,
               gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  hs_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 

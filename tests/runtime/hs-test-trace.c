@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
+#include "hs-test-files.h"
 #include "hs-test-trace.h"
 
 /* Lookups that fail mark the test failed and hand back a stand-in, so that
@@ -28,25 +29,6 @@ hs_trace_fixture_setup (HsTraceFixture *f,
   f->options.timeout_ms = 30000;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 void
 hs_trace_fixture_teardown (HsTraceFixture *f,
                            gconstpointer   data)
@@ -55,7 +37,7 @@ hs_trace_fixture_teardown (HsTraceFixture *f,
   g_clear_object (&f->runner);
   g_clear_pointer (&f->path, g_free);
   if (f->tmpdir != NULL)
-    remove_tree (f->tmpdir);
+    hs_test_remove_tree (f->tmpdir);
   g_clear_pointer (&f->tmpdir, g_free);
 }
 

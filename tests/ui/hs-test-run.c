@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "hs-graph-view-private.h"
+#include "hs-test-files.h"
 #include "hs-test-run.h"
 
 #ifdef GDK_WINDOWING_X11
@@ -35,6 +36,7 @@ static void (*const leak_checks_off_early) (void) = leak_checks_off;
 #endif
 
 static HsApplication *test_app;   /* hs_test_init()'s, until hs_test_run() ends */
+static char *test_state_dir;      /* XDG_STATE_HOME, removed when hs_test_run() ends */
 
 /* Initializes GTK's tests, with a state folder of their own (drafts),
  * and returns an application that windows can be opened in without
@@ -45,16 +47,15 @@ hs_test_init (int    *argc,
               char ***argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *state_dir = NULL;
   HsApplication *app;
 
 #ifdef __SANITIZE_ADDRESS__
   __lsan_enable ();
 #endif
-  state_dir = g_dir_make_tmp ("heapscope-test-state-XXXXXX", NULL);
-  g_return_val_if_fail (state_dir != NULL, NULL);
+  test_state_dir = g_dir_make_tmp ("heapscope-test-state-XXXXXX", NULL);
+  g_return_val_if_fail (test_state_dir != NULL, NULL);
 
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  g_setenv ("XDG_STATE_HOME", test_state_dir, TRUE);
   gtk_test_init (argc, argv, NULL);
   app = hs_application_new ();
 
@@ -66,8 +67,8 @@ hs_test_init (int    *argc,
   return app;
 }
 
-/* Runs the tests, then ends APP and drops the reference hs_test_init()
- * gave; returns g_test_run()'s status. */
+/* Runs the tests, then ends APP, drops the reference hs_test_init()
+ * gave and removes the state folder; returns g_test_run()'s status. */
 int
 hs_test_run (HsApplication *app)
 {
@@ -79,6 +80,8 @@ hs_test_run (HsApplication *app)
   g_application_quit (G_APPLICATION (app));
   test_app = NULL;
   g_object_unref (app);
+  hs_test_remove_tree (test_state_dir);
+  g_clear_pointer (&test_state_dir, g_free);
   return status;
 }
 
