@@ -472,7 +472,15 @@ typedef struct
   double        zoom;
   double        picture_width;   /* the whole picture's extent */
   double        picture_height;
+  const HsRect *wanted;    /* what the framing chose to show, or NULL */
 } Sight;
+
+/* What matters inside the framing's wanted rectangle was chosen, in the
+ * camera's order, to fit the view: spoiling one of it weighs more than
+ * anything else that matters.  Weighed alike, the copies example's Deep
+ * Copy at 1024x600, beside the inspector, hid the new list under the
+ * pinned frame to show an inner list whole that wanted had left out. */
+#define CHOSEN_WEIGHT 100
 
 static gboolean
 rect_inside (const HsRect *r,
@@ -486,7 +494,8 @@ rect_inside (const HsRect *r,
 typedef struct
 {
   guint matters;  /* what matters (focus up to priority 1) cut or under the buttons or the
-                   * pinned copy: 1000 each; out of view: 100, less than cut */
+                   * pinned copy: 1000 each; out of view: 100, less than cut; each
+                   * CHOSEN_WEIGHT times that inside the sight's wanted */
   guint spoiled;  /* boxes the view's edges cut, or under the buttons or the copy */
   guint unseen;   /* boxes wholly out of view */
   double band;    /* the empty room the view shows past the picture's edges, beyond
@@ -543,15 +552,17 @@ reading_at (const HsLayoutBox *boxes,
   for (guint i = 0; focus != NULL && i < focus->len; i++)
     {
       const Focus *f = &g_array_index (focus, Focus, i);
+      guint weight;
 
       if (f->priority > 1 || (f->priority == 0 && sight->frame != NULL))
         continue;
-      reading.matters += 1000 * (sight->have_controls && rects_meet (&f->rect, &controls));
-      reading.matters += 1000 * (have_copy && rects_meet (&f->rect, &copy));
+      weight = sight->wanted != NULL && rect_inside (&f->rect, sight->wanted) ? CHOSEN_WEIGHT : 1;
+      reading.matters += weight * 1000 * (sight->have_controls && rects_meet (&f->rect, &controls));
+      reading.matters += weight * 1000 * (have_copy && rects_meet (&f->rect, &copy));
       if (!rects_meet (&f->rect, &near))
-        reading.matters += 100;
+        reading.matters += weight * 100;
       else if (!rect_inside (&f->rect, &within))
-        reading.matters += 1000;
+        reading.matters += weight * 1000;
     }
   {
     double margin = MARGIN / sight->zoom;
@@ -929,7 +940,7 @@ slide_view (HsGraphView           *self,
    * corner kept for it */
   double slack = framing->pinned ? G_MAXDOUBLE / 4 : 0;
   Sight sight = { clear->size.width / zoom, clear->size.height / zoom, { 0 }, controls != NULL,
-                  framing->pinned ? &framing->frame : NULL, zoom, all->width, all->height };
+                  framing->pinned ? &framing->frame : NULL, zoom, all->width, all->height, wanted };
   Reading here;  /* how the view reads where the snap across left it */
 
   g_assert (HS_IS_GRAPH_VIEW (self));

@@ -800,6 +800,8 @@ typedef struct
   const char *statement;  /* typed on the console line */
   const char *bound;      /* the name the statement binds; a button's is its dialog's */
   gboolean    frees;      /* what the line does is free: its ghosts are read */
+  gboolean    inspector;  /* acted with the inspector open over the graph's side */
+  const char *example;    /* run instead of heap_program, or NULL */
 } HeapAction;
 
 /* The object name names in the innermost frame of the step shown, or 0 */
@@ -851,7 +853,8 @@ shown_clear (HsWindow     *window,
              const HsRect *rect)
 {
   HsGraphView *graph = hs_window_get_graph_view (window);
-  HsRect view, controls;
+  HsRect view, controls, pin;
+  const HsRect *against = &view;  /* named in the message */
   const char *why;
 
   hs_graph_view_get_visible_rect (graph, &view);
@@ -859,7 +862,11 @@ shown_clear (HsWindow     *window,
   if (!hs_test_rect_inside (rect, &view))
     why = "is outside the view";
   else if (rects_meet (rect, &controls))
-    why = "is under the zoom buttons";
+    why = "is under the zoom buttons", against = &controls;
+  /* (the pinned copy itself excepted) */
+  else if (hs_graph_view_get_pinned_frame (graph, &pin) && rects_meet (rect, &pin) &&
+           memcmp (rect, &pin, sizeof pin) != 0)
+    why = "is under the pinned frame", against = &pin;
   else if (!uncovered (window, graph, rect))
     why = "is covered by another widget, in the view";
   else
@@ -867,7 +874,7 @@ shown_clear (HsWindow     *window,
   if (what != NULL)
     g_test_message ("%s at (%.0f, %.0f, %.0f×%.0f) %s (%.0f, %.0f, %.0f×%.0f)",
                     what, rect->x, rect->y, rect->width, rect->height, why,
-                    view.x, view.y, view.width, view.height);
+                    against->x, against->y, against->width, against->height);
   return FALSE;
 }
 
@@ -931,11 +938,20 @@ test_action_in_view (gconstpointer data)
   const HsLayoutBox *boxes, *frame;
   HsRect away, view, result = { 0 }, pin;
   guint32 named = 0;
-  guint n_steps, n_boxes, n_results = 0, n_missed = 0;
+  guint n_steps, n_boxes, n_results = 0, n_missed = 0, n_beyond = 0;
   double lw, lh, text_px;
 
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  window = run_heap_program (heap_program, c.width, c.height);
+  if (action->example != NULL)
+    {
+      g_autofree char *path = g_strconcat ("/io/github/heapscope/Heapscope/examples/", action->example, NULL);
+      g_autoptr(GBytes) text = g_resources_lookup_data (path, 0, NULL);
+
+      g_assert_nonnull (text);
+      window = run_heap_program (g_bytes_get_data (text, NULL), c.width, c.height);
+    }
+  else
+    window = run_heap_program (heap_program, c.width, c.height);
   graph = hs_window_get_graph_view (window);
   g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, graph));
   last_step_from_first (window);
@@ -956,6 +972,12 @@ test_action_in_view (gconstpointer data)
       g_assert_true (hs_graph_view_select_variable (graph, action->select, FALSE));
       /* what Del frees is the object the name named */
       named = variable_ref (graph, action->select);
+    }
+  if (action->inspector)
+    {
+      g_action_group_change_action_state (G_ACTION_GROUP (window), "show-inspector", g_variant_new_boolean (TRUE));
+      settle (window);
+      g_assert_true (adw_flap_get_folded (window->inspector_flap));
     }
   away = look_away (window);
   g_assert_cmpfloat (hs_graph_view_get_zoom (graph) * smallest_box_text (), <, HS_RENDERER_READABLE_PX);
@@ -1018,19 +1040,30 @@ test_action_in_view (gconstpointer data)
   /* The camera had to move for it */
   g_assert_false (hs_test_rect_inside (&result, &away));
 
-  /* All else the line created or changed (check_step()'s list) */
+  /* All else the line created or changed (check_step()'s list).  Beside
+   * the inspector, the view's clear part is too narrow for all of it at
+   * a readable zoom, beside or below the pinned frame: the camera shows
+   * the frame and what the line bound a name to (checked above), then
+   * what else fits, nearest first, and what does not fit is counted. */
   moved = moved_targets (window, layout);
   for (guint i = 0; i < n_boxes; i++)
     if (box_matters (hs_layout_get_snapshot (layout), &boxes[i], moved) != MATTERS_NOT)
       {
         g_autofree char *what = g_strdup_printf ("changed %s %u", boxes[i].title, boxes[i].ref);
 
-        n_missed += !shown_clear (window, what, &boxes[i].rect);
+        if (!shown_clear (window, what, &boxes[i].rect))
+          n_beyond++;
       }
 
-  if (n_missed > 0)
-    g_error ("%s: %u of what the line did is not in clear view (see the messages above)", action->name, n_missed);
-  check_step (window, &c, hs_window_get_step (window));
+  if (action->inspector)
+    g_test_message ("%s: %u of what else the line did is not in clear view", action->name, n_beyond);
+  else
+    {
+      n_missed += n_beyond;
+      if (n_missed > 0)
+        g_error ("%s: %u of what the line did is not in clear view (see the messages above)", action->name, n_missed);
+      check_step (window, &c, hs_window_get_step (window));
+    }
 
   hs_test_window_close (window);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
@@ -2193,6 +2226,8 @@ main (int   argc,
        * columns right, some 1,200 units away, while the outer list
        * stopped at the first room, beside a full column */
       { "deepcopy", "deepcopy", "a", NULL, NULL, FALSE },
+      { "deepcopy-beside-inspector", "deepcopy", "a", NULL, NULL, FALSE, TRUE },
+      { "copies-deepcopy-beside-inspector", "deepcopy", "grid", NULL, NULL, FALSE, TRUE, "copies.py" },
       /* The list's ghost, wider than the list, slides left into the gap
        * before its column to stand where the list stood
        * (hs_layout_place_ghosts()), beside its ints' ghosts: it went
