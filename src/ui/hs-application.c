@@ -3,7 +3,10 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <gtksourceview/gtksource.h>
 
 #include "hs-application.h"
@@ -23,6 +26,7 @@ struct _HsApplication
   GSettings      *settings;
   GMenu          *recent_menu;
   gulong          recent_changed_id;
+  guint           signal_sources[3];  /* SIGINT, SIGTERM, SIGHUP: end_on_signal_cb() */
 };
 
 G_DEFINE_FINAL_TYPE (HsApplication, hs_application, ADW_TYPE_APPLICATION)
@@ -330,6 +334,29 @@ hs_application_quit_action (GSimpleAction *action,
     gtk_window_close (l->data);
 }
 
+/* Ended by a signal (Ctrl+C in the terminal it was started from, the
+ * session ending): nobody may be there to answer a dialog, so no window
+ * asks.  Each keeps its unsaved text in its draft, offered when the file
+ * opens next, and lets go of its run folder; its worker ends when the
+ * pipes close with the app.  Killed outright instead, the app left its
+ * run folders in the temporary directory and the last typing unsaved. */
+static gboolean
+end_on_signal_cb (gpointer user_data)
+{
+  HsApplication *self = user_data;
+  g_autoptr(GList) windows = NULL;
+
+  g_debug ("Ending on a signal");
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (const GList *l = windows; l; l = l->next)
+    if (HS_IS_WINDOW (l->data))
+      hs_window_end_session (l->data);
+  for (const GList *l = windows; l; l = l->next)
+    gtk_window_destroy (l->data);
+  g_application_quit (G_APPLICATION (self));
+  return G_SOURCE_CONTINUE;
+}
+
 static const GActionEntry app_actions[] = {
   { "open", hs_application_open_action },
   { "open-recent", hs_application_open_recent_action, "s" },
@@ -400,6 +427,21 @@ hs_application_startup (GApplication *app)
 
   self->settings = hs_settings_new ();
 
+  {
+    static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+    G_STATIC_ASSERT (G_N_ELEMENTS (signals) == G_N_ELEMENTS (self->signal_sources));
+    for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+      {
+        struct sigaction was;
+
+        /* A signal ignored from the start stays so, as nohup asks */
+        if (sigaction (signals[i], NULL, &was) == 0 && was.sa_handler == SIG_IGN)
+          continue;
+        self->signal_sources[i] = g_unix_signal_add (signals[i], end_on_signal_cb, self);
+      }
+  }
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
@@ -419,6 +461,8 @@ hs_application_shutdown (GApplication *app)
   HsApplication *self = (HsApplication *) app;
 
   g_clear_signal_handler (&self->recent_changed_id, gtk_recent_manager_get_default ());
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_sources); i++)
+    g_clear_handle_id (&self->signal_sources[i], g_source_remove);
 
   G_APPLICATION_CLASS (hs_application_parent_class)->shutdown (app);
 }

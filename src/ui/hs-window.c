@@ -1542,6 +1542,36 @@ close_response_cb (AdwMessageDialog *dialog,
     hs_window_save (self, FALSE, TRUE);
 }
 
+/* The folder an untitled snippet runs from (hs-window-runtime.c) */
+static void
+remove_run_dir (HsWindow *self)
+{
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->run_dir != NULL)
+    {
+      g_autofree char *snippet = g_build_filename (self->run_dir, "snippet.py", NULL);
+
+      g_remove (snippet);
+      g_rmdir (self->run_dir);
+    }
+  g_clear_pointer (&self->run_dir, g_free);
+}
+
+/* The app ends without asking (a signal): unsaved text stays in the
+ * draft, which the file offers when it opens next; the run stops and
+ * the run folder goes.  The window is left to be destroyed. */
+void
+hs_window_end_session (HsWindow *self)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  hs_window_save_draft_now (self);
+  hs_window_stop (self);
+  hs_window_close_runtime (self);
+  remove_run_dir (self);
+}
+
 static gboolean
 hs_window_close_request (GtkWindow *window)
 {
@@ -1754,14 +1784,7 @@ hs_window_finalize (GObject *object)
 {
   HsWindow *self = (HsWindow *) object;
 
-  if (self->run_dir != NULL)
-    {
-      g_autofree char *snippet = g_build_filename (self->run_dir, "snippet.py", NULL);
-
-      g_remove (snippet);
-      g_rmdir (self->run_dir);
-    }
-  g_free (self->run_dir);
+  remove_run_dir (self);
   g_free (self->title);
   g_free (self->last_toast);
   g_free (self->equality_expr);

@@ -24,5 +24,6 @@ void      hs_window_load_example  (HsWindow      *self,
 void      hs_window_restore_draft (HsWindow      *self,
                                    const HsDraft *draft);
 gboolean  hs_window_is_pristine   (HsWindow      *self);
+void      hs_window_end_session   (HsWindow      *self);
 
 G_END_DECLS

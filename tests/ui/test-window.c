@@ -1764,6 +1764,40 @@ test_untitled_drafts (HsTestFixture *f,
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (hs_window_get_buffer (f->window)), FALSE);
 }
 
+/* Ended by a signal, the app asks nothing: a window keeps its unsaved
+ * text in its draft, on disk when hs_window_end_session() returns, and
+ * removes the folder its untitled snippet ran from.  (That the app ends
+ * on SIGINT, SIGTERM and SIGHUP, and its worker with it, is the
+ * ends-on-signal test.) */
+static void
+test_end_session (HsTestFixture *f,
+                  gconstpointer  data)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (hs_window_get_buffer (f->window));
+  g_autofree char *run_dir = NULL;
+  g_autoptr(HsDraft) draft = NULL;
+  GtkTextIter end;
+
+  run_and_wait (f->window);
+  g_assert_null (f->window->file);
+  g_assert_nonnull (f->window->run_dir);
+  g_assert_true (g_file_test (f->window->run_dir, G_FILE_TEST_IS_DIR));
+  run_dir = g_strdup (f->window->run_dir);
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "# typed before the signal\n", -1);
+  hs_window_end_session (f->window);
+
+  g_assert_null (f->window->run_dir);
+  g_assert_false (g_file_test (run_dir, G_FILE_TEST_EXISTS));
+  draft = hs_draft_load (f->window->draft->id);
+  g_assert_nonnull (draft);
+  g_assert_nonnull (strstr (draft->text, "# typed before the signal"));
+
+  hs_window_discard_draft (f->window);
+  gtk_text_buffer_set_modified (buffer, FALSE);
+}
+
 static const char *
 tooltip_of_action (GtkWidget  *widget,
                    const char *action)
@@ -2457,6 +2491,7 @@ main (int   argc,
   ADD ("/ui/window/draft-per-file", NULL, test_draft_per_file);
   ADD ("/ui/window/draft-offer-bar", NULL, test_draft_offer_bar);
   ADD ("/ui/window/untitled-drafts", NULL, test_untitled_drafts);
+  ADD ("/ui/window/end-session", "aliasing", test_end_session);
   ADD ("/ui/window/narrow-window", NULL, test_narrow_window);
   ADD ("/ui/window/find", "aliasing", test_find);
   ADD ("/ui/window/heap-buttons-fit", NULL, test_heap_buttons_fit);
