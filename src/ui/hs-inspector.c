@@ -320,9 +320,10 @@ update_comparison (HsInspector *self)
   else if (self->names[0] != NULL && self->names[1] != NULL)
     {
       GtkWidget *button = gtk_button_new_with_label (_("Ask Python"));
-      g_autofree char *how = g_strdup_printf (_("runs print(%s) in the program"), eq_expr);
 
-      row = fact_row (eq_expr, how, TRUE);
+      /* Not the expression again, in monospace: beside the button, in the
+       * inspector's width at 1024x600, it wrapped a word to a line */
+      row = fact_row (eq_expr, _("runs print() of it in the program"), FALSE);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.compare");
       gtk_widget_set_tooltip_text (button, _("Run the comparison in the live program and add it to the snippet"));
