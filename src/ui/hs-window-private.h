@@ -166,6 +166,7 @@ void          hs_window_set_busy          (HsWindow     *self,
 void          hs_window_save_draft_now    (HsWindow     *self);
 void          hs_window_discard_draft     (HsWindow     *self);
 gboolean      hs_window_restore_pending_draft (HsWindow *self);
+void          hs_window_selection_gone    (HsWindow     *self);
 void          hs_window_set_console_text  (HsWindow     *self,
                                            const char   *text);
 char         *hs_window_dup_console_text  (HsWindow     *self);

@@ -309,6 +309,7 @@ typedef struct
   HsCommandKind  kind;
   char          *source;
   char          *select_first;
+  gboolean       had_selection;  /* something was selected when it began */
   char          *select_second;
   guint          first_line;
   guint          first_step;
@@ -476,6 +477,8 @@ exec_done_cb (GObject      *object,
       if (data->select_second != NULL)
         hs_graph_view_select_variable (self->graph_view, data->select_second, TRUE);
     }
+  if (data->had_selection && hs_graph_view_get_selection (self->graph_view, NULL, NULL) == 0)
+    hs_window_selection_gone (self);
 
   hs_inspector_set_equality (self->inspector, self->equality_expr, self->equality_result);
   hs_window_update_actions (self);
@@ -519,6 +522,7 @@ hs_window_exec_full (HsWindow      *self,
   data->source = g_strdup (source);
   data->select_first = g_strdup (select_first);
   data->select_second = g_strdup (select_second);
+  data->had_selection = hs_graph_view_get_selection (self->graph_view, NULL, NULL) > 0;
   data->first_step = hs_trace_get_n_steps (self->trace);
   data->output = g_ptr_array_new_with_free_func (hs_output_segment_free);
 

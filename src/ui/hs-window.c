@@ -705,6 +705,18 @@ show_inspector_for (HsWindow *self,
   /* the graph keeps the selected object clear of it once it rests */
 }
 
+/* A command took away all that was selected (Del of the selected name):
+ * a folded inspector, opened over the graph's side to explain it, would
+ * only say "Nothing Selected" there, over what the command did.  It
+ * goes, as it does when the user clicks the selection away. */
+void
+hs_window_selection_gone (HsWindow *self)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  show_inspector_for (self, 0);
+}
+
 /* A click selected or unselected: the newest of the selection is what
  * the inspector explains first */
 static void

@@ -983,6 +983,11 @@ test_action_in_view (gconstpointer data)
   g_assert_cmpfloat (hs_graph_view_get_zoom (graph) * smallest_box_text (), <, HS_RENDERER_READABLE_PX);
 
   bound = act (window, action);
+  /* A command that took away all that was selected puts the folded
+   * inspector away: it would say "Nothing Selected" over the graph */
+  if (action->inspector)
+    g_assert_true (adw_flap_get_reveal_flap (window->inspector_flap) ==
+                   (hs_graph_view_get_selection (graph, NULL, NULL) > 0));
   g_assert_cmpuint (hs_trace_get_n_steps (hs_window_get_trace (window)), >, n_steps);
   g_assert_cmpuint (hs_window_get_step (window), ==, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1);
   g_assert_true (hs_graph_view_get_follow (graph));
@@ -2233,6 +2238,7 @@ main (int   argc,
        * (hs_layout_place_ghosts()), beside its ints' ghosts: it went
        * down its column to the first room free, some 1,900 units below */
       { "del", "del", "temp", NULL, NULL, TRUE },
+      { "del-beside-inspector", "del", "temp", NULL, NULL, TRUE, TRUE },
       { "gc-collect", "gc-collect", NULL, NULL, NULL, TRUE },
       { "console", NULL, NULL, "z = [1, 2]", "z" },
     };
