@@ -52,6 +52,7 @@ main (int   argc,
   {
     g_autoptr(HsApplication) app = hs_application_new ();
 
+    hs_application_end_on_signals (app);
     return g_application_run (G_APPLICATION (app), argc, argv);
   }
 #else

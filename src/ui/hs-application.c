@@ -26,7 +26,7 @@ struct _HsApplication
   GSettings      *settings;
   GMenu          *recent_menu;
   gulong          recent_changed_id;
-  guint           signal_sources[3];  /* SIGINT, SIGTERM, SIGHUP: end_on_signal_cb() */
+  guint           signal_sources[3];  /* hs_application_end_on_signals() */
 };
 
 G_DEFINE_FINAL_TYPE (HsApplication, hs_application, ADW_TYPE_APPLICATION)
@@ -325,13 +325,17 @@ hs_application_quit_action (GSimpleAction *action,
                             gpointer       user_data)
 {
   HsApplication *self = user_data;
+  GList *windows;
 
-  g_autoptr(GList) windows = NULL;
-
-  /* Each window asks about its own unsaved changes before it goes. */
+  /* Each window asks about its own unsaved changes before it goes.  The
+   * copy holds a reference to each: closing one closes those that go
+   * with it (a compare window). */
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
   for (const GList *l = windows; l; l = l->next)
+    g_object_ref (l->data);
+  for (const GList *l = windows; l; l = l->next)
     gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
 }
 
 /* Ended by a signal (Ctrl+C in the terminal it was started from, the
@@ -344,17 +348,47 @@ static gboolean
 end_on_signal_cb (gpointer user_data)
 {
   HsApplication *self = user_data;
-  g_autoptr(GList) windows = NULL;
+  GList *windows;
+
+  g_assert (HS_IS_APPLICATION (self));
 
   g_debug ("Ending on a signal");
-  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
-  for (const GList *l = windows; l; l = l->next)
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
     if (HS_IS_WINDOW (l->data))
       hs_window_end_session (l->data);
-  for (const GList *l = windows; l; l = l->next)
-    gtk_window_destroy (l->data);
+  /* One at a time from the list as it is now: destroying a window
+   * destroys those that go with it (a compare window), so a copy of the
+   * list would name windows already gone. */
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
+    gtk_window_destroy (windows->data);
   g_application_quit (G_APPLICATION (self));
   return G_SOURCE_CONTINUE;
+}
+
+/*
+ * Ends the app as end_on_signal_cb() says on SIGINT, SIGTERM and SIGHUP.
+ * For the app's own process only (main.c), not for an application the
+ * tests register: there a signal (meson's timeout) must still end the
+ * test program where it stands.
+ */
+void
+hs_application_end_on_signals (HsApplication *self)
+{
+  static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+  g_return_if_fail (HS_IS_APPLICATION (self));
+  G_STATIC_ASSERT (G_N_ELEMENTS (signals) == G_N_ELEMENTS (self->signal_sources));
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      struct sigaction was;
+
+      /* A signal ignored from the start stays so, as nohup asks */
+      if (self->signal_sources[i] != 0 ||
+          (sigaction (signals[i], NULL, &was) == 0 && was.sa_handler == SIG_IGN))
+        continue;
+      self->signal_sources[i] = g_unix_signal_add (signals[i], end_on_signal_cb, self);
+    }
 }
 
 static const GActionEntry app_actions[] = {
@@ -426,21 +460,6 @@ hs_application_startup (GApplication *app)
   gtk_window_set_default_icon_name (APPLICATION_ID);
 
   self->settings = hs_settings_new ();
-
-  {
-    static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
-
-    G_STATIC_ASSERT (G_N_ELEMENTS (signals) == G_N_ELEMENTS (self->signal_sources));
-    for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-      {
-        struct sigaction was;
-
-        /* A signal ignored from the start stays so, as nohup asks */
-        if (sigaction (signals[i], NULL, &was) == 0 && was.sa_handler == SIG_IGN)
-          continue;
-        self->signal_sources[i] = g_unix_signal_add (signals[i], end_on_signal_cb, self);
-      }
-  }
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);

@@ -14,5 +14,6 @@ GSettings     *hs_application_get_settings  (HsApplication *self);
 GMenuModel    *hs_application_get_recent_menu (HsApplication *self);
 void           hs_application_add_recent    (HsApplication *self,
                                              GFile         *file);
+void           hs_application_end_on_signals (HsApplication *self);
 
 G_END_DECLS

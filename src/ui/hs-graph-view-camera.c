@@ -475,13 +475,6 @@ typedef struct
   const HsRect *wanted;    /* what the framing chose to show, or NULL */
 } Sight;
 
-/* What matters inside the framing's wanted rectangle was chosen, in the
- * camera's order, to fit the view: spoiling one of it weighs more than
- * anything else that matters.  Weighed alike, the copies example's Deep
- * Copy at 1024x600, beside the inspector, hid the new list under the
- * pinned frame to show an inner list whole that wanted had left out. */
-#define CHOSEN_WEIGHT 100
-
 static gboolean
 rect_inside (const HsRect *r,
              const HsRect *view)
@@ -493,9 +486,9 @@ rect_inside (const HsRect *r,
 /* How a view of the picture reads (reading_at()) */
 typedef struct
 {
-  guint matters;  /* what matters (focus up to priority 1) cut or under the buttons or the
-                   * pinned copy: 1000 each; out of view: 100, less than cut; each
-                   * CHOSEN_WEIGHT times that inside the sight's wanted */
+  guint chosen;   /* as matters, for what the framing chose (inside the sight's wanted) */
+  guint matters;  /* what else matters (focus up to priority 1) cut or under the buttons
+                   * or the pinned copy: 1000 each; out of view: 100, less than cut */
   guint spoiled;  /* boxes the view's edges cut, or under the buttons or the copy */
   guint unseen;   /* boxes wholly out of view */
   double band;    /* the empty room the view shows past the picture's edges, beyond
@@ -552,17 +545,17 @@ reading_at (const HsLayoutBox *boxes,
   for (guint i = 0; focus != NULL && i < focus->len; i++)
     {
       const Focus *f = &g_array_index (focus, Focus, i);
-      guint weight;
+      guint *count;
 
       if (f->priority > 1 || (f->priority == 0 && sight->frame != NULL))
         continue;
-      weight = sight->wanted != NULL && rect_inside (&f->rect, sight->wanted) ? CHOSEN_WEIGHT : 1;
-      reading.matters += weight * 1000 * (sight->have_controls && rects_meet (&f->rect, &controls));
-      reading.matters += weight * 1000 * (have_copy && rects_meet (&f->rect, &copy));
+      count = sight->wanted != NULL && rect_inside (&f->rect, sight->wanted) ? &reading.chosen : &reading.matters;
+      *count += 1000 * (sight->have_controls && rects_meet (&f->rect, &controls));
+      *count += 1000 * (have_copy && rects_meet (&f->rect, &copy));
       if (!rects_meet (&f->rect, &near))
-        reading.matters += weight * 100;
+        *count += 100;
       else if (!rect_inside (&f->rect, &within))
-        reading.matters += weight * 1000;
+        *count += 1000;
     }
   {
     double margin = MARGIN / sight->zoom;
@@ -600,6 +593,13 @@ static int
 compare_readings (const Reading *a,
                   const Reading *b)
 {
+  /* What the framing chose, in the camera's order, to fit the view comes
+   * before the rest of what matters: weighed alike, the copies example's
+   * Deep Copy at 1024x600, beside the inspector, hid the new list under
+   * the pinned frame to show whole an inner list the framing had left
+   * out. */
+  if (a->chosen != b->chosen)
+    return a->chosen < b->chosen ? -1 : 1;
   if (a->matters != b->matters)
     return a->matters < b->matters ? -1 : 1;
   if (a->spoiled + a->unseen != b->spoiled + b->unseen)
@@ -992,7 +992,7 @@ slide_view (HsGraphView           *self,
 
           boxes = hs_layout_get_boxes (layout, &n_boxes);
           there = reading_at (boxes, n_boxes, focus, column, vy, &sight);
-          if (there.matters < 1000 && compare_readings (&there, &here) <= 0)
+          if (there.chosen == 0 && there.matters < 1000 && compare_readings (&there, &here) <= 0)
             {
               framing->reserve_x = 0;
               vx = column;

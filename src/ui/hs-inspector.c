@@ -321,9 +321,10 @@ update_comparison (HsInspector *self)
     {
       GtkWidget *button = gtk_button_new_with_label (_("Ask Python"));
 
-      /* Not the expression again, in monospace: beside the button, in the
-       * inspector's width at 1024x600, it wrapped a word to a line */
-      row = fact_row (eq_expr, _("runs print() of it in the program"), FALSE);
+      /* Translators: beside "Ask Python"; "its" is the == expression the
+       * row's title shows.  (Not the expression again, in monospace:
+       * beside the button at 1024x600 it wrapped a word to a line.) */
+      row = fact_row (eq_expr, _("prints its value in the program"), FALSE);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.compare");
       gtk_widget_set_tooltip_text (button, _("Run the comparison in the live program and add it to the snippet"));

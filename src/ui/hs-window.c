@@ -285,6 +285,10 @@ hs_window_set_text (HsWindow   *self,
 
   clear_marks (self, NULL);
   hs_lesson_panel_set_lesson (self->lesson_panel, NULL);
+  /* A draft offered for the text before is not this text's: a file that
+   * has one offers it again after this (offer_draft()) */
+  g_clear_pointer (&self->pending_draft, hs_draft_free);
+  gtk_info_bar_set_revealed (self->draft_bar, FALSE);
 
   /* A new document starts without the old program's heap. */
   if (self->busy)
@@ -302,6 +306,7 @@ hs_window_set_text (HsWindow   *self,
   self->edited_since_run = self->trace != NULL;
   update_title (self);
   hs_window_interpreter_document_changed (self);
+  hs_window_update_actions (self);
 }
 
 void
@@ -532,7 +537,8 @@ hs_window_discard_draft (HsWindow *self)
   g_clear_handle_id (&self->draft_source, g_source_remove);
   if (self->draft->id != NULL)
     hs_draft_discard (self->draft->id);
-  /* Saved, the file is what the user chose: nothing is left to offer. */
+  /* With the draft gone (saved, or the window closing), nothing is left
+   * to offer. */
   if (self->pending_draft != NULL)
     {
       g_clear_pointer (&self->pending_draft, hs_draft_free);
@@ -561,8 +567,7 @@ offer_draft (HsWindow   *self,
       g_clear_pointer (&draft, hs_draft_free);
     }
 
-  /* The offer of the file opened before this one goes with it. */
-  g_clear_pointer (&self->pending_draft, hs_draft_free);
+  g_assert (self->pending_draft == NULL);  /* hs_window_set_text() let it go */
   self->pending_draft = g_steal_pointer (&draft);
   gtk_info_bar_set_revealed (self->draft_bar, self->pending_draft != NULL);
   hs_window_update_actions (self);
@@ -577,7 +582,8 @@ draft_bar_response_cb (HsWindow *self,
 {
   g_assert (HS_IS_WINDOW (self));
 
-  if (response == GTK_RESPONSE_CLOSE)
+  /* the close button; Escape answers CANCEL */
+  if (response == GTK_RESPONSE_CLOSE || response == GTK_RESPONSE_CANCEL)
     gtk_info_bar_set_revealed (self->draft_bar, FALSE);
 }
 
@@ -689,7 +695,8 @@ selection_changed_cb (HsWindow *self)
  * says why its refcount is what it is, opens over the graph's side.  It
  * is not modal, so the graph beside it is still used as before.  Only
  * the user's own selections open it: a step, a command's result or a
- * selection restored leave it as it is. */
+ * selection restored leave it as it is, but for a command that takes
+ * away all that was selected (hs_window_selection_gone()). */
 static void
 show_inspector_for (HsWindow *self,
                     guint32   ref)

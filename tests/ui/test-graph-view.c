@@ -862,11 +862,17 @@ shown_clear (HsWindow     *window,
   if (!hs_test_rect_inside (rect, &view))
     why = "is outside the view";
   else if (rects_meet (rect, &controls))
-    why = "is under the zoom buttons", against = &controls;
+    {
+      why = "is under the zoom buttons";
+      against = &controls;
+    }
   /* (the pinned copy itself excepted) */
   else if (hs_graph_view_get_pinned_frame (graph, &pin) && rects_meet (rect, &pin) &&
-           memcmp (rect, &pin, sizeof pin) != 0)
-    why = "is under the pinned frame", against = &pin;
+           !(rect->x == pin.x && rect->y == pin.y && rect->width == pin.width && rect->height == pin.height))
+    {
+      why = "is under the pinned frame";
+      against = &pin;
+    }
   else if (!uncovered (window, graph, rect))
     why = "is covered by another widget, in the view";
   else
@@ -1048,8 +1054,9 @@ test_action_in_view (gconstpointer data)
   /* All else the line created or changed (check_step()'s list).  Beside
    * the inspector, the view's clear part is too narrow for all of it at
    * a readable zoom, beside or below the pinned frame: the camera shows
-   * the frame and what the line bound a name to (checked above), then
-   * what else fits, nearest first, and what does not fit is counted. */
+   * the frame, what the line bound a name to and what it freed (checked
+   * above), then what else fits, nearest first; what does not fit is
+   * counted, and check_step(), which asks for all of it, is not run. */
   moved = moved_targets (window, layout);
   for (guint i = 0; i < n_boxes; i++)
     if (box_matters (hs_layout_get_snapshot (layout), &boxes[i], moved) != MATTERS_NOT)
@@ -1063,12 +1070,11 @@ test_action_in_view (gconstpointer data)
   if (action->inspector)
     g_test_message ("%s: %u of what else the line did is not in clear view", action->name, n_beyond);
   else
-    {
-      n_missed += n_beyond;
-      if (n_missed > 0)
-        g_error ("%s: %u of what the line did is not in clear view (see the messages above)", action->name, n_missed);
-      check_step (window, &c, hs_window_get_step (window));
-    }
+    n_missed += n_beyond;
+  if (n_missed > 0)
+    g_error ("%s: %u of what the line did is not in clear view (see the messages above)", action->name, n_missed);
+  if (!action->inspector)
+    check_step (window, &c, hs_window_get_step (window));
 
   hs_test_window_close (window);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);

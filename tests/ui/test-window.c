@@ -14,6 +14,7 @@
 
 #include "hs-drafts.h"
 #include "hs-renderer.h"
+#include "hs-test-files.h"
 #include "hs-test-run.h"
 
 static HsApplication *app;
@@ -1597,6 +1598,28 @@ count_drafts_of (GFile *file)
   return n;
 }
 
+/* Opens file in window and waits until its text shows text */
+static void
+open_and_wait (HsWindow   *window,
+               GFile      *file,
+               const char *text)
+{
+  gpointer args[2] = { window, (gpointer) text };
+
+  hs_window_load_file (window, file, FALSE);
+  g_assert_true (hs_test_wait_until (text_contains, args));
+}
+
+/* Whether window offers a draft (win.restore-draft), and shows the bar */
+static void
+assert_offered (HsWindow *window,
+                gboolean  offered,
+                gboolean  shown)
+{
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "restore-draft") == offered);
+  g_assert_true (gtk_info_bar_get_revealed (window->draft_bar) == shown);
+}
+
 /* The offer of a draft waits for an answer, so it is a bar above the
  * content rather than a toast: a toast that waits stood over the step
  * bar and the heap buttons at 1024x600.  Closed, it leaves the offer in
@@ -1613,8 +1636,6 @@ test_draft_offer_bar (HsTestFixture *f,
   g_autoptr(HsDraft) draft = hs_draft_new ();
   g_autoptr(GError) error = NULL;
   GtkWidget *bar = GTK_WIDGET (f->window->draft_bar);
-  GActionGroup *actions = G_ACTION_GROUP (f->window);
-  gpointer args[2] = { f->window, NULL };
 
   g_assert_true (g_file_set_contents (path, "x = 1\n", -1, NULL));
   g_assert_true (g_file_set_contents (other_path, "y = 2\n", -1, NULL));
@@ -1624,39 +1645,36 @@ test_draft_offer_bar (HsTestFixture *f,
   g_assert_true (hs_draft_save (draft, &error));
   g_assert_no_error (error);
 
-  hs_window_load_file (f->window, file, FALSE);
-  args[1] = "x = 1";
-  g_assert_true (hs_test_wait_until (text_contains, args));
-  g_assert_true (gtk_info_bar_get_revealed (GTK_INFO_BAR (bar)));
-  g_assert_true (g_action_group_get_action_enabled (actions, "restore-draft"));
+  open_and_wait (f->window, file, "x = 1");
+  assert_offered (f->window, TRUE, TRUE);
   g_assert_false (gtk_widget_is_ancestor (bar, GTK_WIDGET (f->window->toast_overlay)));
-  g_assert_false (gtk_widget_is_ancestor (f->window->command_bar, bar));
 
+  /* Closed with its button, or with Escape (CANCEL), it is still offered */
   gtk_info_bar_response (GTK_INFO_BAR (bar), GTK_RESPONSE_CLOSE);
-  g_assert_false (gtk_info_bar_get_revealed (GTK_INFO_BAR (bar)));
-  g_assert_true (g_action_group_get_action_enabled (actions, "restore-draft"));
+  assert_offered (f->window, TRUE, FALSE);
+  gtk_info_bar_set_revealed (GTK_INFO_BAR (bar), TRUE);
+  gtk_info_bar_response (GTK_INFO_BAR (bar), GTK_RESPONSE_CANCEL);
+  assert_offered (f->window, TRUE, FALSE);
+
+  /* An example opens in its place: the offer goes with the file's text */
+  hs_window_load_example (f->window, "copies");
+  assert_offered (f->window, FALSE, FALSE);
+  open_and_wait (f->window, file, "x = 1");
+  assert_offered (f->window, TRUE, TRUE);
 
   /* Another file opens: the offer goes with the file it was for. */
-  hs_window_load_file (f->window, other, FALSE);
-  args[1] = "y = 2";
-  g_assert_true (hs_test_wait_until (text_contains, args));
-  g_assert_false (g_action_group_get_action_enabled (actions, "restore-draft"));
-  g_assert_false (gtk_info_bar_get_revealed (GTK_INFO_BAR (bar)));
+  open_and_wait (f->window, other, "y = 2");
+  assert_offered (f->window, FALSE, FALSE);
 
   /* Back to the first, whose draft is still on disk; saved as it is, it
    * has nothing left to offer. */
-  hs_window_load_file (f->window, file, FALSE);
-  args[1] = "x = 1";
-  g_assert_true (hs_test_wait_until (text_contains, args));
-  g_assert_true (gtk_info_bar_get_revealed (GTK_INFO_BAR (bar)));
+  open_and_wait (f->window, file, "x = 1");
+  assert_offered (f->window, TRUE, TRUE);
   hs_test_activate (f->window, "save");
   g_assert_true (hs_test_wait_until (draft_gone_for_file, file));
-  g_assert_false (g_action_group_get_action_enabled (actions, "restore-draft"));
-  g_assert_false (gtk_info_bar_get_revealed (GTK_INFO_BAR (bar)));
+  assert_offered (f->window, FALSE, FALSE);
 
-  g_unlink (path);
-  g_unlink (other_path);
-  g_rmdir (dir);
+  hs_test_remove_tree (dir);
 }
 
 /* Issue 7 bug 21: one draft per file, offered when the file opens, and
