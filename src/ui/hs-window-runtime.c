@@ -225,22 +225,22 @@ hs_window_run (HsWindow *self)
     return;
   hs_window_reset_playback (self);
 
-  if (self->run_dir == NULL && !(self->run_dir = g_dir_make_tmp ("heapscope-XXXXXX", &error)))
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot run the snippet: %s"), error->message);
-
-      hs_window_toast (self, message);
-      return;
-    }
-
   /* A saved, unmodified file runs where it is, exactly as `python3 FILE.py`
    * would: same __file__, same sys.path[0], so its own imports work.  An
-   * edited or new snippet runs from a copy. */
+   * edited or new snippet runs from a copy, in a folder of the window's
+   * own (made only then: a saved file's runs left an empty one). */
   if (self->file != NULL && g_file_is_native (self->file) &&
       !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
     path = g_file_get_path (self->file);
   else
     {
+      if (self->run_dir == NULL && !(self->run_dir = g_dir_make_tmp ("heapscope-XXXXXX", &error)))
+        {
+          g_autofree char *message = g_strdup_printf (_("Cannot run the snippet: %s"), error->message);
+
+          hs_window_toast (self, message);
+          return;
+        }
       path = g_build_filename (self->run_dir, "snippet.py", NULL);
       text = hs_window_dup_text (self);
     }

@@ -1163,10 +1163,11 @@ test_saved_file_runs_in_place (HsTestFixture *f,
   output = hs_window_dup_output (f->window);
   g_assert_nonnull (strstr (output, "42\n"));
   g_assert_nonnull (strstr (output, main_py));
+  /* and the window made no folder of its own to run it from */
+  g_assert_null (f->window->run_dir);
 
-  g_remove (module);
-  g_remove (main_py);
-  g_rmdir (dir);
+  /* (with the __pycache__ the import wrote) */
+  hs_test_remove_tree (dir);
 }
 
 static gboolean
