@@ -2,8 +2,9 @@
 # Heapscope ended by a signal while its worker runs a program (Ctrl+C in
 # the terminal it was started from, SIGTERM or SIGHUP as the session
 # ends) exits with status 0 within 10 s, its worker ends with it, and it
-# leaves nothing in the temporary folder (the run folder it ran from).
-# The signal used to kill it where it stood.
+# leaves nothing in the temporary folder.  The signal used to kill it
+# where it stood.  (A saved file runs in place, without a run folder: that
+# an edited snippet's folder goes is /ui/window/end-session.)
 # Usage: ends-on-signal.sh HEAPSCOPE
 set -u
 app=$1
