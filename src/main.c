@@ -52,7 +52,7 @@ main (int   argc,
   {
     g_autoptr(HsApplication) app = hs_application_new ();
 
-    hs_application_end_on_signals (app);
+    g_signal_connect (app, "startup", G_CALLBACK (hs_application_end_on_signals), NULL);
     return g_application_run (G_APPLICATION (app), argc, argv);
   }
 #else

@@ -10,6 +10,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "hs-application.h"
+#include "hs-compare-window.h"
 #include "hs-drafts.h"
 #include "hs-graph-view.h"
 #include "hs-settings.h"
@@ -356,6 +357,8 @@ end_on_signal_cb (gpointer user_data)
   for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
     if (HS_IS_WINDOW (l->data))
       hs_window_end_session (l->data);
+    else if (HS_IS_COMPARE_WINDOW (l->data))
+      hs_compare_window_end_session (l->data);
   /* One at a time from the list as it is now: destroying a window
    * destroys those that go with it (a compare window), so a copy of the
    * list would name windows already gone. */
@@ -367,9 +370,11 @@ end_on_signal_cb (gpointer user_data)
 
 /*
  * Ends the app as end_on_signal_cb() says on SIGINT, SIGTERM and SIGHUP.
- * For the app's own process only (main.c), not for an application the
- * tests register: there a signal (meson's timeout) must still end the
- * test program where it stands.
+ * For the app's own primary instance only (main.c connects it to
+ * "startup"), not for an application the tests register, where a signal
+ * (meson's timeout) must still end the test program where it stands, nor
+ * for a second instance, which hands its files to the first and runs no
+ * main loop of its own to see the signal in.
  */
 void
 hs_application_end_on_signals (HsApplication *self)

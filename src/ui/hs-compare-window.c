@@ -525,16 +525,38 @@ hs_compare_window_dispose (GObject *object)
   G_OBJECT_CLASS (hs_compare_window_parent_class)->dispose (object);
 }
 
+/* The copy of the text the two runs read, and its folder */
 static void
-hs_compare_window_finalize (GObject *object)
+remove_copy (HsCompareWindow *self)
 {
-  HsCompareWindow *self = HS_COMPARE_WINDOW (object);
+  g_assert (HS_IS_COMPARE_WINDOW (self));
 
   if (self->tmpdir != NULL)
     {
       g_unlink (self->path);
       g_rmdir (self->tmpdir);
+      g_clear_pointer (&self->tmpdir, g_free);
+      g_clear_pointer (&self->path, g_free);
     }
+}
+
+/* The app ends without asking (a signal): the copy goes now, as a run
+ * still under way holds the window past the app's end, and its
+ * finalize never comes. */
+void
+hs_compare_window_end_session (HsCompareWindow *self)
+{
+  g_return_if_fail (HS_IS_COMPARE_WINDOW (self));
+
+  remove_copy (self);
+}
+
+static void
+hs_compare_window_finalize (GObject *object)
+{
+  HsCompareWindow *self = HS_COMPARE_WINDOW (object);
+
+  remove_copy (self);
   g_free (self->tmpdir);
   g_free (self->path);
   g_strfreev (self->pythons);

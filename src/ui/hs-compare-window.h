@@ -39,4 +39,6 @@ void               hs_compare_window_show_pair      (HsCompareWindow *self,
                                                      guint            pair);
 guint              hs_compare_window_get_n_rows     (HsCompareWindow *self);
 
+void               hs_compare_window_end_session    (HsCompareWindow *self);
+
 G_END_DECLS

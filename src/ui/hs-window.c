@@ -286,8 +286,11 @@ hs_window_set_text (HsWindow   *self,
   clear_marks (self, NULL);
   hs_lesson_panel_set_lesson (self->lesson_panel, NULL);
   /* A draft offered for the text before is not this text's: a file that
-   * has one offers it again after this (offer_draft()) */
+   * has one offers it again after this (offer_draft()).  Nor is its
+   * draft id: kept, typing in an example put in its place discarded the
+   * file's draft on disk as if the text had moved (ensure_draft_id()). */
   g_clear_pointer (&self->pending_draft, hs_draft_free);
+  g_clear_pointer (&self->draft->id, g_free);
   gtk_info_bar_set_revealed (self->draft_bar, FALSE);
 
   /* A new document starts without the old program's heap. */

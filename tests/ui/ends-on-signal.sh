@@ -39,12 +39,13 @@ found_worker () {
 for sig in INT TERM HUP; do
   mkdir "$dir/state" "$dir/tmp"
   # A job the shell starts in the background ignores SIGINT; one started
-  # from a terminal does not (GNU env, coreutils 8.31 or later).  Leaks
+  # from a terminal does not, nor one whose suite runs under nohup (GNU
+  # env, coreutils 8.31 or later).  Leaks
   # at exit are the window tests' to find: under ASan, GLib's array of
   # quarks, made before main, is reported with a stack that stops in
   # g_malloc, which no suppression can name (tests/sanitizers/lsan.supp).
   ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" TMPDIR=$dir/tmp XDG_STATE_HOME=$dir/state \
-    env --default-signal=INT "$app" --run "$dir/loop.py" &
+    env --default-signal=INT,TERM,HUP "$app" --run "$dir/loop.py" &
   pid=$!
   if ! poll 300 found_worker; then
     echo "SIG$sig: no worker after 30 s"
@@ -77,3 +78,29 @@ for sig in INT TERM HUP; do
   rm -rf "$dir/state" "$dir/tmp"
   echo "SIG$sig: ended with status 0, and so did its worker; nothing left behind"
 done
+
+# Started with SIGHUP ignored (nohup), the app keeps ignoring it
+mkdir "$dir/state"
+(trap '' HUP; ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" XDG_STATE_HOME=$dir/state \
+   exec env --default-signal=INT,TERM "$app" --run "$dir/loop.py") &
+pid=$!
+if ! poll 300 found_worker; then
+  echo "nohup: no worker after 30 s"
+  kill -9 "$pid"
+  exit 1
+fi
+sleep 1
+kill -s HUP "$pid"
+sleep 2
+if ended "$pid"; then
+  echo "nohup: SIGHUP, ignored from the start, ended the app"
+  exit 1
+fi
+kill -s TERM "$pid"
+if ! poll 100 ended "$pid"; then
+  echo "nohup: the app still runs 10 s after SIGTERM"
+  kill -9 "$pid" "$worker"
+  exit 1
+fi
+wait "$pid"
+echo "nohup: SIGHUP ignored, as it was from the start; SIGTERM ended it"

@@ -1068,7 +1068,11 @@ test_action_in_view (gconstpointer data)
       }
 
   if (action->inspector)
-    g_test_message ("%s: %u of what else the line did is not in clear view", action->name, n_beyond);
+    {
+      /* One inner list of a Deep Copy does not fit, beside or below */
+      g_test_message ("%s: %u of what else the line did is not in clear view", action->name, n_beyond);
+      g_assert_cmpuint (n_beyond, <=, 1);
+    }
   else
     n_missed += n_beyond;
   if (n_missed > 0)

@@ -1654,12 +1654,23 @@ test_draft_offer_bar (HsTestFixture *f,
   gtk_info_bar_response (GTK_INFO_BAR (bar), GTK_RESPONSE_CLOSE);
   assert_offered (f->window, TRUE, FALSE);
   gtk_info_bar_set_revealed (GTK_INFO_BAR (bar), TRUE);
-  gtk_info_bar_response (GTK_INFO_BAR (bar), GTK_RESPONSE_CANCEL);
+  g_signal_emit_by_name (bar, "close");
   assert_offered (f->window, TRUE, FALSE);
 
-  /* An example opens in its place: the offer goes with the file's text */
+  /* An example opens in its place: the offer goes with the file's text,
+   * and typing in the example leaves the file's draft on disk */
   hs_window_load_example (f->window, "copies");
   assert_offered (f->window, FALSE, FALSE);
+  {
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (GTK_TEXT_BUFFER (hs_window_get_buffer (f->window)), &end);
+    gtk_text_buffer_insert (GTK_TEXT_BUFFER (hs_window_get_buffer (f->window)), &end, "# typed\n", -1);
+    hs_window_save_draft_now (f->window);
+    g_assert_cmpuint (count_drafts_of (file), ==, 1);
+    hs_window_discard_draft (f->window);
+    gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (hs_window_get_buffer (f->window)), FALSE);
+  }
   open_and_wait (f->window, file, "x = 1");
   assert_offered (f->window, TRUE, TRUE);
 
