@@ -557,8 +557,7 @@ hs_compare_window_finalize (GObject *object)
   HsCompareWindow *self = HS_COMPARE_WINDOW (object);
 
   remove_copy (self);
-  g_free (self->tmpdir);
-  g_free (self->path);
+  g_free (self->path);   /* a saved file's, which remove_copy() leaves */
   g_strfreev (self->pythons);
   G_OBJECT_CLASS (hs_compare_window_parent_class)->finalize (object);
 }

@@ -291,7 +291,6 @@ hs_window_set_text (HsWindow   *self,
    * file's draft on disk as if the text had moved (ensure_draft_id()). */
   g_clear_pointer (&self->pending_draft, hs_draft_free);
   g_clear_pointer (&self->draft->id, g_free);
-  gtk_info_bar_set_revealed (self->draft_bar, FALSE);
 
   /* A new document starts without the old program's heap. */
   if (self->busy)
@@ -572,7 +571,9 @@ offer_draft (HsWindow   *self,
 
   g_assert (self->pending_draft == NULL);  /* hs_window_set_text() let it go */
   self->pending_draft = g_steal_pointer (&draft);
-  gtk_info_bar_set_revealed (self->draft_bar, self->pending_draft != NULL);
+  /* hs_window_update_actions() hides the bar when nothing is offered */
+  if (self->pending_draft != NULL)
+    gtk_info_bar_set_revealed (self->draft_bar, TRUE);
   hs_window_update_actions (self);
 }
 
