@@ -285,6 +285,7 @@ typedef struct
   double   x2, y2;
   gboolean made_with;  /* new, in a new container's slot: drifts less */
   const HsRect *frame; /* the current frame, when its slot is the referrer's */
+  gboolean named;      /* the referrer's slot is a frame's: a variable names it */
   const HsLayoutBox *element; /* the first new box made with this one, not placed yet */
   double   element_dy;     /* how far below this box's top the element wants to be */
   double   element_height; /* the room the element takes */
@@ -437,7 +438,7 @@ find_anchors (HsLayoutBuilder *builder,
 
   /* An object's slot before a frame's: the view pins the frame aside,
    * and the object may be what the line changed */
-  *a = (Anchors) { -1, FALSE, 0, 0, 0, 0, FALSE, NULL, NULL, 0, 0 };
+  *a = (Anchors) { -1, FALSE, 0, 0, 0, 0, FALSE, NULL, FALSE, NULL, 0, 0 };
   for (guint i = 0; referrers != NULL && i < 2 * referrers->len && a->want < 0; i++)
     {
       guint source = GPOINTER_TO_UINT (g_ptr_array_index (referrers, i % referrers->len));
@@ -459,6 +460,7 @@ find_anchors (HsLayoutBuilder *builder,
              * holds */
             if (s->kind == HS_LAYOUT_BOX_FRAME && s->current && source > 0)
               a->frame = &s->rect;
+            a->named = s->kind == HS_LAYOUT_BOX_FRAME;
             int source_item = s->kind == HS_LAYOUT_BOX_FRAME ? -1 : lookup_box (builder->items_by_ref, s->ref);
 
             /* A slot of a container that was there before: the line
@@ -703,6 +705,69 @@ first_room_down (HsLayout          *self,
     }
 }
 
+/* The room the graph has at a readable zoom (box text of 9 px) in the
+ * smallest window, 1024x600, beside the editor, in layout units: what
+ * the picture should keep the shape of */
+#define FIT_W 850.0
+#define FIT_H 530.0
+
+/* What growing the picture past that room costs a new box, for each
+ * whole room of growth, across or down: 5% costs as much as a column
+ * right (SHIFT_COST), where fit_cost() stops.  So a box goes a column
+ * right rather than down a column that already runs off the bottom (the
+ * identity example's seven values stood in one column 637 units deep,
+ * beside 400 free units across), and down rather than right past the
+ * room's width */
+#define FIT_COST 8000.0
+
+/* Grows the picture's reach by a reachable box */
+static void
+reach (HsLayoutBuilder   *builder,
+       const HsLayoutBox *box)
+{
+  builder->reachable_bottom = MAX (builder->reachable_bottom, box->rect.y + box->rect.height);
+  builder->reachable_right = MAX (builder->reachable_right, box->rect.x + box->rect.width);
+}
+
+/* The narrowest box a column right of a container takes: an int's */
+#define LEAF_W 110.0
+
+/* Whether a box references anything but itself: what it references
+ * stands a column right of it */
+static gboolean
+references_others (const HsLayoutBox *box)
+{
+  for (guint r = 0; r < box->n_rows; r++)
+    if ((box->rows[r].target != 0 && box->rows[r].target != box->ref)
+        || (box->rows[r].key_target != 0 && box->rows[r].key_target != box->ref))
+      return TRUE;
+  return FALSE;
+}
+
+/* What a box at (x, y) costs for making the picture need a smaller zoom
+ * to fit one view (FIT_W by FIT_H): nothing while it fits.  Counted with
+ * the column its references take on its right: a deep copy's inner list
+ * that went right for room took its int, then the ints it shares, one
+ * column further, 1,059 units across. */
+static double
+fit_cost (const HsLayoutBuilder *builder,
+          const HsLayoutBox     *box,
+          double                 x,
+          double                 y)
+{
+  double right = builder->reachable_right + MARGIN, bottom = builder->reachable_bottom + MARGIN;
+  double reach_x = x + box->rect.width + MARGIN + (references_others (box) ? COLUMN_GAP + LEAF_W : 0);
+  double before = MAX (1.0, MAX (right / FIT_W, bottom / FIT_H));
+  double after = MAX (1.0, MAX (MAX (right, reach_x) / FIT_W,
+                                MAX (bottom, y + box->rect.height + MARGIN) / FIT_H));
+
+  /* No more than a column right: a box that would grow the picture goes
+   * beside its column, level with its slot, never far from it (a linked
+   * list's new node went 300 units up the next column, out of one view
+   * with the node that held it) */
+  return MIN ((after - before) * FIT_COST, SHIFT_COST);
+}
+
 /*
  * A free place for a new box, no higher than top: in the first MAX_SHIFT
  * columns from `column` to `last`, the free place up or down within
@@ -715,17 +780,18 @@ first_room_down (HsLayout          *self,
  * *went_past says so), and only then within MAX_DRIFT.
  */
 static int
-place_new (HsLayout      *self,
-           Occupancy     *occ,
-           HsLayoutBox   *box,
-           int            column,
-           int            last,
-           int            last_past,
-           double         want,
-           double         top,
-           const Anchors *anchors,
-           gboolean      *went_past)
+place_new (HsLayoutBuilder *builder,
+           HsLayoutBox     *box,
+           int              column,
+           int              last,
+           int              last_past,
+           double           want,
+           double           top,
+           const Anchors   *anchors,
+           gboolean        *went_past)
 {
+  HsLayout *self = builder->self;
+  Occupancy *occ = &builder->occ;
   const struct { double drift; gboolean past; } tries[] = {
     { MADE_DRIFT, FALSE }, { MADE_DRIFT, TRUE }, { MAX_DRIFT, FALSE },
   };
@@ -770,6 +836,12 @@ place_new (HsLayout      *self,
                 continue;
               cost = place_cost (anchors, x, candidates[k], box->rect.width, height) + shift * SHIFT_COST
                      + out_of_view[k] * VIEW_COST;
+              /* Only for what a variable names: a value that only
+               * objects hold stays by them (a new dict's key strings
+               * took the places its new lists wanted, out of one view
+               * with it) */
+              if (!box->garbage && anchors->named)
+                cost += fit_cost (builder, box, x, candidates[k]);
               /* A place whose new element must go far from it is none:
                * beside a full column, a deep copy's outer list stood at
                * its first room and its inner list 1,000 units right, out
@@ -814,6 +886,7 @@ hs_layout_place_frames (HsLayoutBuilder *builder)
 
   occupancy_init (&builder->occ);
   builder->reachable_bottom = MARGIN;
+  builder->reachable_right = MARGIN;
   hs_snapshot_get_frames (builder->snapshot, &n_frames);
   for (guint f = 0; f < n_frames; f++)
     {
@@ -825,7 +898,7 @@ hs_layout_place_frames (HsLayoutBuilder *builder)
       y += box->rect.height + GAP_Y;
       occupancy_add (&builder->occ, &box->rect, NULL);
       g_hash_table_add (builder->placed, GUINT_TO_POINTER (f));
-      builder->reachable_bottom = MAX (builder->reachable_bottom, box->rect.y + box->rect.height);
+      reach (builder, box);
     }
   /* The frame column can only widen; later columns move right with it */
   hs_layout_settle_columns (self, 1);
@@ -1083,7 +1156,7 @@ hs_layout_place_survivors (HsLayoutBuilder *builder)
       box->rect.y = occupancy_find_y (&builder->occ, box->rect.x, it->want_y, box->rect.width, box->rect.height, G_MAXDOUBLE);
       occupy (&builder->occ, box);
       g_hash_table_add (builder->placed, GUINT_TO_POINTER (it->box));
-      builder->reachable_bottom = MAX (builder->reachable_bottom, box->rect.y + box->rect.height);
+      reach (builder, box);
     }
   old_boxes_clear (&old);
 }
@@ -1302,7 +1375,7 @@ place_group (HsLayoutBuilder *builder,
           /* Boxes placed earlier in the wave count too */
           find_anchors (builder, it, &a);
           reserve (box, NULL, may_grow (builder, it->object, box));
-          it->column = place_new (self, &builder->occ, box, it->column, MAX (last_column, it->column),
+          it->column = place_new (builder, box, it->column, MAX (last_column, it->column),
                                   MAX (last_past, it->column), MAX (top, round (it->want_y)), top, &a,
                                   &it->past_values);
           it->done = TRUE;
@@ -1310,7 +1383,7 @@ place_group (HsLayoutBuilder *builder,
           occupy (&builder->occ, box);
           g_hash_table_add (builder->placed, GUINT_TO_POINTER (it->box));
           if (!garbage)
-            builder->reachable_bottom = MAX (builder->reachable_bottom, box->rect.y + box->rect.height);
+            reach (builder, box);
         }
     }
 }
@@ -1447,7 +1520,7 @@ move_near_new_referrers (HsLayoutBuilder *builder)
       a = (Anchors) { slot_y - MIN (box->header_height, box->rect.height) / 2, TRUE,
                       referrer->rect.x, referrer->rect.y,
                       referrer->rect.x + referrer->rect.width, referrer->rect.y + referrer->rect.height };
-      place_new (self, &builder->occ, box, referrer->column + 1, G_MAXINT / 2, G_MAXINT / 2,
+      place_new (builder, box, referrer->column + 1, G_MAXINT / 2, G_MAXINT / 2,
                  MAX (MARGIN, round (a.want)), MARGIN, &a, NULL);
       /* Only next to the referrer: elsewhere it would be as far as before */
       if (far_apart (&box->rect, &near))
@@ -1458,7 +1531,7 @@ move_near_new_referrers (HsLayoutBuilder *builder)
         }
       it->column = box->column;
       occupy (&builder->occ, box);
-      builder->reachable_bottom = MAX (builder->reachable_bottom, box->rect.y + box->rect.height);
+      reach (builder, box);
     }
 }
 

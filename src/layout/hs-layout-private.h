@@ -111,6 +111,7 @@ typedef struct
   GPtrArray             *survivors;      /* Item *, in their old top-down order */
   Occupancy              occ;
   double                 reachable_bottom;
+  double                 reachable_right;
 } HsLayoutBuilder;
 
 static inline HsLayoutBox *

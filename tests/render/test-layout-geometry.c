@@ -798,6 +798,44 @@ test_returned (RenderFixture *fixture,
 /* The test data points at these paths: freed after the run */
 static GPtrArray *paths;
 
+/* The room the graph has at a readable zoom in the smallest window,
+ * 1024x600, beside the editor (FIT_W x FIT_H in hs-layout-place.c) */
+#define FIT_W 850.0
+#define FIT_H 530.0
+/* The layout weighs growth past that room against how far a box
+ * drifts from its slot (fit_cost()): a growth of 1% costs as much as a
+ * drift of 160 units, and with DejaVu Sans Mono's taller lines the
+ * identity example's True stood 3 units past the room's bottom rather
+ * than go a column right */
+#define FIT_SLACK 1.01
+
+/* A picture whose values are mostly named by variables keeps the shape
+ * of one view: at every step it fits FIT_W x FIT_H, to FIT_SLACK, so that the window
+ * shows it whole at a readable zoom.  Before, the values stood in one
+ * column as deep as the names, beside free room across: the identity
+ * example's last step was 460 x 637 units. */
+static void
+test_view_shape (RenderFixture *fixture,
+                 gconstpointer  data)
+{
+  guint out = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      double w, h;
+
+      hs_layout_get_size (g_ptr_array_index (fixture->layouts, s), &w, &h);
+      if (w > FIT_W * FIT_SLACK || h > FIT_H * FIT_SLACK)
+        {
+          g_test_message ("%s step %u: %.0f x %.0f units, more than a view of %.0f x %.0f",
+                          (const char *) data, s, w, h, FIT_W, FIT_H);
+          out++;
+        }
+    }
+  g_test_message ("%s: %u of %u steps larger than a view", (const char *) data, out, fixture->layouts->len);
+  g_assert_cmpuint (out, ==, 0);
+}
+
 /* The programs the window test runs, examples and lessons, keep what a
  * line made together (render programs may make one box taller than a
  * view); every program gets the other tests */
@@ -824,6 +862,10 @@ int
 main (int   argc,
       char *argv[])
 {
+  const char *named_only[] = {
+    "examples/identity.py", "data/lessons/identity.py", "data/lessons/reuse.py",
+    "data/lessons/names.py", "data/lessons/refcounts.py",
+  };
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -838,6 +880,15 @@ main (int   argc,
   add_programs (HS_TEST_PROGRAMS "/../show-more", "show-more", TRUE, FALSE);
   render_test_add_programs (paths, "/render/layout/returned", HS_TEST_EXAMPLES, "examples", test_returned);
   render_test_add_programs (paths, "/render/layout/returned", HS_TEST_LESSONS, "lessons", test_returned);
+  /* The programs whose values are mostly named by variables */
+  for (guint i = 0; i < G_N_ELEMENTS (named_only); i++)
+    {
+      g_autofree char *test_path = g_strdup_printf ("/render/layout/view-shape/%s", named_only[i]);
+
+      g_ptr_array_add (paths, g_build_filename (HS_TEST_EXAMPLES, "..", named_only[i], NULL));
+      g_test_add (test_path, RenderFixture, g_ptr_array_index (paths, paths->len - 1),
+                  render_fixture_setup, test_view_shape, render_fixture_teardown);
+    }
 
   status = g_test_run ();
   g_ptr_array_unref (paths);
