@@ -40,11 +40,31 @@ shown_in_facts (const char *facts,
 /* For every object of every step: the rows of "Why is the refcount N?"
  * add up to N, the drawn rows are the references the snapshot draws, and
  * the box's "N shown" is the number of arrows the layout draws to it. */
+/* True, False and None before 3.12, which made them immortal: objects
+ * that CPython allocates statically and its C code references from
+ * everywhere, counted in their refcount but held by nothing Python can
+ * name (a bool's 50 such references in the identity example) */
+static gboolean
+static_singleton (const HsObject *o)
+{
+  return g_str_equal (o->type, "bool") || g_str_equal (o->type, "NoneType");
+}
+
+/*
+ * At every step of the trace, every object's refcount breaks down into
+ * the arrows drawn, the references the runtime names, and "other
+ * internal references", never fewer than none; and each box says how
+ * many arrows it receives.  With all_named, no object but the static
+ * singletons has any "other" reference: the sum adds up by its making,
+ * so only this finds a hidden reference that the runtime stopped naming
+ * (issue 8: "every hidden reference that CPython can name is named").
+ */
 static void
-check_trace (HsTrace *trace)
+check_trace (HsTrace  *trace,
+             gboolean  all_named)
 {
   guint n_steps = hs_trace_get_n_steps (trace);
-  guint n_checked = 0;
+  guint n_checked = 0, n_unnamed = 0;
   gint64 n_named = 0;
 
   g_assert_cmpuint (n_steps, >, 0);
@@ -76,6 +96,13 @@ check_trace (HsTrace *trace)
                      breakdown->drawn->len, breakdown->n_named);
           n_named += breakdown->n_named;
           n_checked++;
+          if (breakdown->other > 0 && !(objects[i].flags & HS_OBJECT_IMMORTAL) && !static_singleton (&objects[i]))
+            {
+              g_test_message ("step %u: %s %s: refcount %" G_GINT64_FORMAT ", %u drawn, %" G_GINT64_FORMAT
+                              " named, %" G_GINT64_FORMAT " other", step, objects[i].type, objects[i].repr,
+                              objects[i].refcount, breakdown->drawn->len, breakdown->n_named, breakdown->other);
+              n_unnamed++;
+            }
         }
 
       boxes = hs_layout_get_boxes (layout, &n_boxes);
@@ -95,6 +122,9 @@ check_trace (HsTrace *trace)
                      step, o->type, boxes[b].facts, n_to);
         }
     }
+  g_test_message ("%u of %u objects over %u steps have references not named", n_unnamed, n_checked, n_steps);
+  if (all_named)
+    g_assert_cmpuint (n_unnamed, ==, 0);
   g_assert_cmpuint (n_checked, >, n_steps);
   /* every program has a literal the runtime finds in its code's constants */
   g_assert_cmpint (n_named, >, 0);
@@ -111,7 +141,7 @@ test_breakdown_adds_up (HsTraceFixture *f,
 
   g_assert_nonnull (bytes);
   source = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  check_trace (hs_trace_fixture_run (f, source));
+  check_trace (hs_trace_fixture_run (f, source), TRUE);
 }
 
 static void
@@ -122,7 +152,7 @@ test_program_adds_up (HsTraceFixture *f,
   g_autofree char *source = NULL;
 
   g_assert_true (g_file_get_contents (path, &source, NULL, NULL));
-  check_trace (hs_trace_fixture_run (f, source));
+  check_trace (hs_trace_fixture_run (f, source), FALSE);
 }
 
 /* A dict over the runtime's element cap: its first entries, then how many
@@ -2566,7 +2596,7 @@ test_globals_drawn_once (HsTraceFixture *f,
 
   if (t == NULL)
     return;
-  check_trace (t);
+  check_trace (t, FALSE);
   end = hs_test_step_at_line (t, 4, 0);
   a = hs_describe_refcount_breakdown (end, hs_test_var_ref (end, NULL, "a"));
   g_assert_cmpint (a->refcount, ==, 1);
@@ -2607,7 +2637,7 @@ test_globals_drawn_again (HsTraceFixture *f,
 
   if (t == NULL)
     return;
-  check_trace (t);
+  check_trace (t, FALSE);
   end = hs_test_step_at_line (t, 4, 0);
   d = hs_test_var (end, NULL, "d");
   g_assert_false (d->flags & HS_OBJECT_FRAME_GLOBALS);
@@ -2638,7 +2668,7 @@ test_iterator_run_out_elsewhere (HsTraceFixture *f,
   if (t == NULL)
     return;
   /* every object of every step adds up, and no "other" is negative */
-  check_trace (t);
+  check_trace (t, FALSE);
 }
 
 /* A generator waiting at its yield holds its frame's locals and the
@@ -2701,7 +2731,7 @@ test_generator_holds (HsTraceFixture *f,
   g_assert_cmpint (h->other, ==, 0);
 
   /* every object of every step, the yield's own step included */
-  check_trace (t);
+  check_trace (t, FALSE);
 }
 
 /* CPython keeps copies of the dicts of builtins and sys, made at
