@@ -208,7 +208,7 @@ hs_window_interpreter_offer_compare (HsWindow *self,
   adw_toast_set_button_label (toast, _("_Compare"));
   adw_toast_set_action_name (toast, "win.compare-interpreters");
   adw_toast_set_timeout (toast, 10);
-  hs_window_add_toast (self, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 const char *

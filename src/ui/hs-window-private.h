@@ -105,8 +105,6 @@ struct _HsWindow
   guint                 updating_timeline : 1;
   char                 *run_dir;
   char                 *last_toast;
-  GtkCssProvider       *toast_css;      /* lifts this window's toasts above its bars (lift_toasts()) */
-  char                 *toast_class;    /* the toast overlay's class that toast_css names */
   char                 *equality_expr;
   char                 *equality_result;
   HsCommandDialog      *command_dialog;
@@ -271,8 +269,6 @@ void          hs_window_interpreter_document_changed (HsWindow *self);
 void          hs_window_interpreter_document_renamed (HsWindow *self);
 void          hs_window_interpreter_offer_compare (HsWindow *self,
                                                    HsLesson *lesson);
-void          hs_window_add_toast         (HsWindow     *self,
-                                           AdwToast     *toast);
 
 /* For tests */
 const char   *hs_window_get_python        (HsWindow     *self);

@@ -94,50 +94,6 @@ update_title (HsWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
-/* The room libadwaita keeps below a toast, in px */
-#define TOAST_MARGIN 12
-
-/* Toasts stand above the step bar and the heap buttons.  At the toast
- * overlay's bottom, a toast covered both at 1024x600 for its 5 s, and
- * the learner could not step on, or press Del, after gc.collect()
- * reported what it freed.  The bars' height follows the font and what
- * is shown (presenting hides the heap buttons; the step bar spans the
- * window or only the graph's column), so it is measured as each toast
- * comes, and set in a style provider of this window's own. */
-static void
-lift_toasts (HsWindow *self)
-{
-  GtkWidget *overlay = GTK_WIDGET (self->toast_overlay);
-  GtkWidget *bars[] = { self->step_box, self->command_bar };
-  g_autofree char *css = NULL;
-  double lift = 0;
-
-  g_assert (HS_IS_WINDOW (self));
-
-  for (guint i = 0; i < G_N_ELEMENTS (bars); i++)
-    {
-      graphene_point_t top;
-
-      if (gtk_widget_get_mapped (bars[i]) &&
-          gtk_widget_compute_point (bars[i], overlay, &GRAPHENE_POINT_INIT (0, 0), &top))
-        lift = MAX (lift, gtk_widget_get_height (overlay) - top.y);
-    }
-  css = g_strdup_printf ("toastoverlay.%s > toast { margin-bottom: %dpx; }",
-                         self->toast_class, (int) ceil (lift) + TOAST_MARGIN);
-  gtk_css_provider_load_from_data (self->toast_css, css, -1);
-}
-
-void
-hs_window_add_toast (HsWindow *self,
-                     AdwToast *toast)
-{
-  g_return_if_fail (HS_IS_WINDOW (self));
-  g_return_if_fail (ADW_IS_TOAST (toast));
-
-  lift_toasts (self);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
 void
 hs_window_toast (HsWindow   *self,
                  const char *message)
@@ -155,7 +111,7 @@ hs_window_toast (HsWindow   *self,
   escaped = g_markup_escape_text (message, -1);
   toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 5);
-  hs_window_add_toast (self, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 char *
@@ -1807,10 +1763,6 @@ hs_window_dispose (GObject *object)
 {
   HsWindow *self = (HsWindow *) object;
 
-  /* The display would keep it for as long as the app runs */
-  if (self->toast_css != NULL)
-    gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (self->toast_css));
-  g_clear_object (&self->toast_css);
   g_clear_handle_id (&self->draft_source, g_source_remove);
   g_clear_handle_id (&self->flaps_source, g_source_remove);
   g_clear_handle_id (&self->arrival_source, g_source_remove);
@@ -1861,7 +1813,6 @@ hs_window_finalize (GObject *object)
   g_free (self->equality_expr);
   g_free (self->equality_result);
   g_clear_object (&self->editor_css);
-  g_free (self->toast_class);
   g_clear_pointer (&self->draft, hs_draft_free);
   g_clear_pointer (&self->pending_draft, hs_draft_free);
 
@@ -2193,17 +2144,6 @@ hs_window_init (HsWindow *self)
   update_style_scheme (self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
-
-  {
-    static guint n_windows;
-
-    self->toast_class = g_strdup_printf ("hs-toasts-%u", ++n_windows);
-    gtk_widget_add_css_class (GTK_WIDGET (self->toast_overlay), self->toast_class);
-    self->toast_css = gtk_css_provider_new ();
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (self->toast_css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
 
   self->editor_css = gtk_css_provider_new ();
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),

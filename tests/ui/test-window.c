@@ -2117,65 +2117,6 @@ test_heap_buttons_fit (HsTestFixture *f,
     }
 }
 
-/* The first descendant of widget whose CSS name is name, or NULL */
-static GtkWidget *
-find_css_name (GtkWidget  *widget,
-               const char *name)
-{
-  if (g_str_equal (gtk_widget_get_css_name (widget), name))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_css_name (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Issue 8: a toast leaves the step bar and the heap buttons free, at
- * 1024x600 and at 800x600 (where the step bar spans the window below
- * the folded editor), after a run.  At the bottom of the window, the
- * report of gc.collect() covered Step Back, the timeline and four heap
- * buttons for its 5 s. */
-static void
-test_toast_above_bars (HsTestFixture *f,
-                       gconstpointer  data)
-{
-  static const int sizes[][2] = { { 1024, 600 }, { 800, 600 } };
-
-  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
-    {
-      HsWindow *window = small_window (sizes[s][0], sizes[s][1]);
-      GtkWidget *bars[] = { window->step_box, window->command_bar };
-      GtkWidget *toast;
-      graphene_rect_t toast_bounds;
-
-      run_and_wait (window);
-      hs_window_toast (window, "gc.collect() freed 2 objects (a dict that refers to itself, and 1 str they held)");
-      /* past its slide in */
-      hs_test_wait_frames (GTK_WIDGET (window), 60);
-      toast = find_css_name (GTK_WIDGET (window->toast_overlay), "toast");
-      g_assert_nonnull (toast);
-      g_assert_true (gtk_widget_compute_bounds (toast, GTK_WIDGET (window), &toast_bounds));
-      for (guint b = 0; b < G_N_ELEMENTS (bars); b++)
-        {
-          graphene_rect_t bar_bounds;
-
-          g_assert_true (gtk_widget_get_mapped (bars[b]));
-          g_assert_true (gtk_widget_compute_bounds (bars[b], GTK_WIDGET (window), &bar_bounds));
-          g_test_message ("%dx%d: the toast at y %.0f to %.0f, the %s at y %.0f to %.0f", sizes[s][0], sizes[s][1],
-                          toast_bounds.origin.y, toast_bounds.origin.y + toast_bounds.size.height,
-                          b == 0 ? "step bar" : "heap buttons", bar_bounds.origin.y,
-                          bar_bounds.origin.y + bar_bounds.size.height);
-          g_assert_false (rects_overlap (&toast_bounds, &bar_bounds));
-        }
-      small_window_close (window);
-    }
-}
-
 /* A frame that takes 40 ms, as one did under ASan on a loaded machine:
  * the next frame is due as soon as one ends */
 static gboolean
@@ -2584,7 +2525,6 @@ main (int   argc,
   ADD ("/ui/window/narrow-window", NULL, test_narrow_window);
   ADD ("/ui/window/find", "aliasing", test_find);
   ADD ("/ui/window/heap-buttons-fit", NULL, test_heap_buttons_fit);
-  ADD ("/ui/window/toast-above-bars", NULL, test_toast_above_bars);
   ADD ("/ui/window/heap-tooltips", "aliasing", test_heap_tooltips);
   ADD ("/ui/window/long-lines", NULL, test_long_lines);
   ADD ("/ui/window/console-shift-enter", "aliasing", test_console_shift_enter);
