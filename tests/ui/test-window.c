@@ -2117,6 +2117,119 @@ test_heap_buttons_fit (HsTestFixture *f,
     }
 }
 
+/* The relative luminance of the pixel at (x, y), as WCAG defines it */
+static double
+pixel_luminance (const Picture *p,
+                 int            x,
+                 int            y)
+{
+  const guchar *px = p->pixels + y * p->width * 4 + x * 4;
+  double c[3];
+
+  /* B, G, R, A */
+  for (guint k = 0; k < 3; k++)
+    {
+      double v = px[2 - k] / 255.0;
+
+      c[k] = v <= 0.04045 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
+    }
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Each object box whole in view reads: its title stands out from the
+ * box's fill by at least 4.5:1 (WCAG AA), on a dark fill in the dark
+ * style and a light one in the light style.  Returns how many boxes it
+ * read. */
+static guint
+check_boxes_read (HsWindow   *window,
+                  gboolean    dark)
+{
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  g_autoptr(Picture) picture = render_graph (window);
+  const HsLayoutBox *boxes;
+  double zoom = hs_graph_view_get_zoom (graph);
+  HsRect view;
+  guint n_boxes, n_read = 0;
+
+  hs_graph_view_get_visible_rect (graph, &view);
+  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      const HsRect *r = &boxes[b].rect;
+      int x1 = ceil ((r->x - view.x) * zoom) + 2, x2 = floor ((r->x + r->width - view.x) * zoom) - 2;
+      int y1 = ceil ((r->y - view.y) * zoom) + 2, y2 = floor ((r->y + boxes[b].header_height - view.y) * zoom) - 2;
+      g_autoptr(GArray) lum = g_array_new (FALSE, FALSE, sizeof (double));
+      double fill, text, contrast;
+
+      if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT || boxes[b].alpha < 1 || !hs_test_rect_inside (r, &view) ||
+          x1 < 0 || y1 < 0 || x2 >= picture->width || y2 >= picture->height || x2 <= x1 || y2 <= y1)
+        continue;
+      for (int y = y1; y < y2; y++)
+        for (int x = x1; x < x2; x++)
+          {
+            double l = pixel_luminance (picture, x, y);
+
+            g_array_append_val (lum, l);
+          }
+      g_array_sort (lum, compare_doubles);
+      /* most of a title's band is the fill; its text is the far end */
+      fill = g_array_index (lum, double, lum->len / 2);
+      text = dark ? g_array_index (lum, double, lum->len - 1) : g_array_index (lum, double, 0);
+      contrast = (MAX (fill, text) + 0.05) / (MIN (fill, text) + 0.05);
+      g_test_message ("%s: the %s box's title: fill %.3f, text %.3f, contrast %.1f:1",
+                      dark ? "dark" : "light", boxes[b].title, fill, text, contrast);
+      if (dark ? fill > 0.2 : fill < 0.6)
+        g_error ("%s style: the %s box's fill has luminance %.3f", dark ? "dark" : "light", boxes[b].title, fill);
+      if (dark ? text <= fill : text >= fill)
+        g_error ("%s style: the %s box's title is no %s than its fill", dark ? "dark" : "light", boxes[b].title,
+                 dark ? "lighter" : "darker");
+      g_assert_cmpfloat (contrast, >=, 4.5);
+      n_read++;
+    }
+  return n_read;
+}
+
+/* Issue 8 asks for both styles: with the desktop's dark style the graph
+ * draws dark boxes with light titles that read, and the editor takes
+ * GtkSourceView's Adwaita-dark scheme; back in the light style, light
+ * again.  At 1024x600, after a run of the aliasing example. */
+static void
+test_dark_style (HsTestFixture *f,
+                 gconstpointer  data)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  HsWindow *window = small_window (1024, 600);
+  const struct { AdwColorScheme scheme; gboolean dark; const char *editor; } styles[] = {
+    { ADW_COLOR_SCHEME_FORCE_DARK, TRUE, "Adwaita-dark" },
+    { ADW_COLOR_SCHEME_FORCE_LIGHT, FALSE, "Adwaita" },
+  };
+
+  run_and_wait (window);
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    {
+      GtkSourceStyleScheme *scheme;
+
+      adw_style_manager_set_color_scheme (style, styles[i].scheme);
+      g_assert_true (adw_style_manager_get_dark (style) == styles[i].dark);
+      hs_test_settle (window);
+      scheme = gtk_source_buffer_get_style_scheme (GTK_SOURCE_BUFFER (hs_window_get_buffer (window)));
+      g_assert_nonnull (scheme);
+      g_assert_cmpstr (gtk_source_style_scheme_get_id (scheme), ==, styles[i].editor);
+      g_assert_cmpuint (check_boxes_read (window, styles[i].dark), >=, 3);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  small_window_close (window);
+}
+
 /* A frame that takes 40 ms, as one did under ASan on a loaded machine:
  * the next frame is due as soon as one ends */
 static gboolean
@@ -2525,6 +2638,7 @@ main (int   argc,
   ADD ("/ui/window/narrow-window", NULL, test_narrow_window);
   ADD ("/ui/window/find", "aliasing", test_find);
   ADD ("/ui/window/heap-buttons-fit", NULL, test_heap_buttons_fit);
+  ADD ("/ui/window/dark-style", NULL, test_dark_style);
   ADD ("/ui/window/heap-tooltips", "aliasing", test_heap_tooltips);
   ADD ("/ui/window/long-lines", NULL, test_long_lines);
   ADD ("/ui/window/console-shift-enter", "aliasing", test_console_shift_enter);
