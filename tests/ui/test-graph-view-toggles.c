@@ -817,6 +817,43 @@ append_to_string (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* How many glyphs an SVG that cairo wrote holds: one <use> of a glyph's
+ * symbol per glyph drawn */
+static guint
+count_svg_glyphs (const char *svg)
+{
+  guint n = 0;
+
+  for (const char *p = svg; (p = strstr (p, "<use")) != NULL; p++)
+    n += strstr (p, "glyph") != NULL && strstr (p, "glyph") < strchr (p, '>');
+  return n;
+}
+
+/* How many glyphs the graph view draws in one frame: its snapshot,
+ * replayed into an SVG surface */
+static guint
+count_view_glyphs (HsGraphView *graph)
+{
+  g_autoptr(GString) svg = g_string_new (NULL);
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  GTK_WIDGET_GET_CLASS (graph)->snapshot (GTK_WIDGET (graph), snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  surface = cairo_svg_surface_create_for_stream (append_to_string, svg,
+                                                 gtk_widget_get_width (GTK_WIDGET (graph)),
+                                                 gtk_widget_get_height (GTK_WIDGET (graph)));
+  cr = cairo_create (surface);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  cairo_surface_destroy (surface);
+  return count_svg_glyphs (svg->str);
+}
+
 /* How many glyphs the renderer draws for layout at scale */
 static guint
 count_glyphs (HsLayout *layout,
@@ -827,7 +864,6 @@ count_glyphs (HsLayout *layout,
   cairo_surface_t *surface;
   cairo_t *cr;
   double width, height;
-  guint n = 0;
 
   hs_layout_get_size (layout, &width, &height);
   surface = cairo_svg_surface_create_for_stream (append_to_string, svg, width * scale, height * scale);
@@ -840,10 +876,7 @@ count_glyphs (HsLayout *layout,
   cairo_surface_finish (surface);
   cairo_surface_destroy (surface);
 
-  /* cairo writes one <use> of a glyph's symbol per glyph drawn */
-  for (const char *p = svg->str; (p = strstr (p, "<use")) != NULL; p++)
-    n += strstr (p, "glyph") != NULL && strstr (p, "glyph") < strchr (p, '>');
-  return n;
+  return count_svg_glyphs (svg->str);
 }
 
 /* Semantic zoom: just below the readable scale, boxes collapse to their
@@ -877,6 +910,24 @@ test_semantic_zoom (void)
 
   /* The widget collapses the same way: its readable zoom is the renderer's */
   g_assert_cmpfloat (hs_graph_view_get_zoom (graph), >=, readable - 1e-9);
+  {
+    guint at_readable, zoomed_out;
+
+    at_readable = count_view_glyphs (graph);
+    /* zoomed out by hand, past the readable zoom: the view draws the
+     * boxes collapsed, as the renderer does at that scale */
+    while (hs_graph_view_get_zoom (graph) >= readable * 0.99)
+      g_action_group_activate_action (G_ACTION_GROUP (window), "zoom-out", NULL);
+    hs_test_settle (window);
+    g_assert_cmpfloat (hs_graph_view_get_zoom (graph), <, readable);
+    zoomed_out = count_view_glyphs (graph);
+    g_test_message ("the view draws %u glyphs at zoom %.3f, %u at %.3f",
+                    at_readable, readable, zoomed_out, hs_graph_view_get_zoom (graph));
+    g_assert_cmpuint (at_readable, >=, zoomed_out + 64);
+    /* the whole picture, each box collapsed, as the renderer draws it */
+    g_assert_cmpuint (zoomed_out, ==, count_glyphs (layout, hs_graph_view_get_zoom (graph)));
+    g_assert_cmpuint (zoomed_out, ==, below);
+  }
 
   hs_test_window_close (window);
 }
