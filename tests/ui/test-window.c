@@ -12,6 +12,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "hs-describe.h"
 #include "hs-drafts.h"
 #include "hs-renderer.h"
 #include "hs-test-files.h"
@@ -2314,6 +2315,103 @@ test_dialogs_open_cleanly (HsTestFixture *f,
     }
 }
 
+static gboolean
+label_starts_with (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), data);
+}
+
+static gboolean
+is_count_label (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "numeric");
+}
+
+/* Issue 8, "Why is the refcount N?": the inspector lists, under that
+ * heading, a row for each arrow drawn, one for each hidden holder the
+ * runtime names, and "Other internal references", in that order, with
+ * the counts of hs_describe_refcount_breakdown(), adding up to N.  In
+ * the aliasing example, the step before the last: `word`'s str, held by
+ * the name and by <module>'s constants, and `a`'s list, held by two
+ * names. */
+static void
+test_why_rows (HsTestFixture *f,
+               gconstpointer  data)
+{
+  static const char *names[] = { "word", "a" };
+  HsWindow *window = f->window;
+
+  run_and_wait (window);
+  /* the line before the last, while <module>'s code still runs */
+  hs_window_show_step (window, hs_trace_get_n_steps (hs_window_get_trace (window)) - 2, FALSE);
+  hs_test_settle (window);
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      HsGraphView *graph = hs_window_get_graph_view (window);
+      HsSnapshot *snapshot = hs_layout_get_snapshot (hs_graph_view_get_layout (graph));
+      g_autoptr(HsRefcountBreakdown) breakdown = NULL;
+      g_autofree char *heading_text = NULL;
+      GtkWidget *heading, *list;
+      guint32 refs[2];
+      gint64 sum = 0;
+      guint row_index = 0, n_named = 0;
+
+      select_variable (window, names[n]);
+      hs_test_wait_frames (GTK_WIDGET (window), 3);
+      g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+      breakdown = hs_describe_refcount_breakdown (snapshot, refs[0]);
+      g_assert_nonnull (breakdown);
+      g_assert_false (breakdown->immortal);
+      heading_text = g_strdup_printf ("Why is the refcount %" G_GINT64_FORMAT "?", breakdown->refcount);
+      heading = hs_test_find_widget (GTK_WIDGET (window->inspector), label_starts_with, heading_text);
+      g_assert_nonnull (heading);
+      list = gtk_widget_get_next_sibling (heading);
+      g_assert_true (GTK_IS_LIST_BOX (list));
+      for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+        {
+          GtkWidget *count;
+          const char *title;
+          gint64 value;
+
+          if (!ADW_IS_ACTION_ROW (row) || gtk_widget_has_css_class (row, "refcount-rule"))
+            continue;
+          title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+          count = hs_test_find_widget (row, is_count_label, NULL);
+          g_assert_nonnull (count);
+          value = g_ascii_strtoll (gtk_label_get_label (GTK_LABEL (count)), NULL, 10);
+          g_test_message ("%s: \"%s\" %" G_GINT64_FORMAT, names[n], title, value);
+          if (row_index < breakdown->drawn->len)
+            {
+              g_assert_cmpstr (title, ==, g_ptr_array_index (breakdown->drawn, row_index));
+              g_assert_cmpint (value, ==, 1);
+            }
+          else if (row_index < breakdown->drawn->len + breakdown->named->len)
+            {
+              guint k = row_index - breakdown->drawn->len;
+
+              g_assert_cmpstr (title, ==, g_ptr_array_index (breakdown->named, k));
+              g_assert_cmpint (value, ==, g_array_index (breakdown->named_counts, guint, k));
+              n_named++;
+            }
+          else
+            {
+              g_assert_cmpuint (row_index, ==, breakdown->drawn->len + breakdown->named->len);
+              g_assert_cmpstr (title, ==, "Other internal references");
+              g_assert_cmpint (value, ==, breakdown->other);
+            }
+          sum += value;
+          row_index++;
+        }
+      g_assert_cmpuint (row_index, ==, breakdown->drawn->len + breakdown->named->len + 1);
+      g_assert_cmpint (sum, ==, breakdown->refcount);
+      /* the str's literal is in <module>'s constants: a row names it */
+      if (n == 0)
+        g_assert_cmpuint (n_named, >=, 1);
+    }
+}
+
 /* A frame that takes 40 ms, as one did under ASan on a loaded machine:
  * the next frame is due as soon as one ends */
 static gboolean
@@ -2723,6 +2821,7 @@ main (int   argc,
   ADD ("/ui/window/find", "aliasing", test_find);
   ADD ("/ui/window/heap-buttons-fit", NULL, test_heap_buttons_fit);
   ADD ("/ui/window/dark-style", NULL, test_dark_style);
+  ADD ("/ui/window/why-rows", "aliasing", test_why_rows);
   ADD ("/ui/window/dialogs-open-cleanly", "aliasing", test_dialogs_open_cleanly);
   ADD ("/ui/window/heap-tooltips", "aliasing", test_heap_tooltips);
   ADD ("/ui/window/long-lines", NULL, test_long_lines);
