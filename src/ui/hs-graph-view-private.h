@@ -185,6 +185,8 @@ gboolean hs_graph_view_place_pinned_copy    (const HsRect *frame,
 GHashTable *hs_graph_view_more_cells_copy (HsGraphView *self);
 void        hs_graph_view_more_remember (HsGraphView *self);
 void        hs_graph_view_more_restore  (HsGraphView *self);
+gboolean    hs_graph_view_more_unfold   (HsGraphView *self,
+                                         guint32      ref);
 
 /* Hidden holders (hs-graph-view-holders.c): boxes for the references the
  * runtime names but the graph does not draw, right of the picture. */

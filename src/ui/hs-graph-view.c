@@ -1281,6 +1281,10 @@ hs_graph_view_reveal_object (HsGraphView *self,
   self->reveal_pending = 0;
   if (hs_layout_get_object_bounds (self->layout, ref, &rect))
     hs_graph_view_camera_reveal (self, &rect, TRUE);
+  /* Left out by a container's "… N more": grown, then shown once the
+   * step is laid out again */
+  else if (hs_graph_view_more_unfold (self, ref))
+    self->reveal_pending = ref;
 }
 
 gboolean

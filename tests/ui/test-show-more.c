@@ -453,6 +453,48 @@ test_comprehension_shadows (gconstpointer data)
   hs_test_window_close (window);
 }
 
+/* Issue 8: search finds and frames an object at 10,000 objects too,
+ * where it stands in a container's "… N more": its id (or repr) finds
+ * it in the snapshot (xs[60] here), the list grows just far enough to
+ * draw it, and the view shows its box.  Before, the inspector described the object
+ * while the graph had no box for it. */
+static void
+test_find_elided (void)
+{
+  HsWindow *window = hs_test_window_new_run (program, "show-more-find");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  const HsObject *list;
+  g_autofree char *id = NULL;
+  guint32 xs, target = 0, refs[2];
+  HsRect view, bounds;
+
+  show_last_step (window);
+  xs = hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "xs");
+  list = hs_snapshot_lookup (hs_graph_view_get_snapshot (graph), xs);
+  g_assert_nonnull (list);
+  for (guint e = 0; e < list->n_edges; e++)
+    if (g_strcmp0 (list->edges[e].label, "60") == 0)
+      target = list->edges[e].target;
+  g_assert_cmpuint (target, !=, 0);
+  g_assert_null (hs_layout_get_object_box (hs_graph_view_get_layout (graph), target));
+
+  id = g_strdup_printf ("%" G_GUINT64_FORMAT, hs_snapshot_lookup (hs_graph_view_get_snapshot (graph), target)->id);
+  g_assert_true (hs_window_find (window, id));
+  settle (window);
+  g_assert_cmpuint (hs_graph_view_get_selection (graph, refs, NULL), ==, 1);
+  g_assert_cmpuint (refs[0], ==, target);
+  /* entries 0 to 60 of the list (the runtime's cap holds its first
+   * 97): 51 beyond the first ten */
+  g_assert_cmpuint (hs_graph_view_get_more_cells (graph, xs), ==, 51);
+  g_assert_true (hs_layout_get_object_bounds (hs_graph_view_get_layout (graph), target, &bounds));
+  hs_graph_view_get_visible_rect (graph, &view);
+  g_test_message ("int 60 at (%.0f, %.0f), the view (%.0f, %.0f, %.0f×%.0f)",
+                  bounds.x, bounds.y, view.x, view.y, view.width, view.height);
+  g_assert_true (bounds.x >= view.x && bounds.y >= view.y &&
+                 bounds.x + bounds.width <= view.x + view.width && bounds.y + bounds.height <= view.y + view.height);
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -464,6 +506,7 @@ main (int   argc,
   g_test_add_func ("/ui/show-more/keyboard-and-rerun", test_keyboard_and_rerun);
   g_test_add_func ("/ui/show-more/run-again", test_run_again);
   g_test_add_func ("/ui/show-more/nothing-more", test_nothing_more);
+  g_test_add_func ("/ui/show-more/find-elided", test_find_elided);
   g_test_add_data_func ("/ui/show-more/comprehension-shadows/3.12", "3.12", test_comprehension_shadows);
   g_test_add_data_func ("/ui/show-more/comprehension-shadows/3.13", "3.13", test_comprehension_shadows);
 
