@@ -974,14 +974,15 @@ take_layout (HsGraphView *self,
     hs_graph_view_camera_frame (self, animate);
   else
     clamp_offsets (self);
-  if (self->reveal_pending != 0)
-    hs_graph_view_reveal_object (self, self->reveal_pending);
-
   if (self->busy)
     {
       self->busy = FALSE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
     }
+  /* Last: revealing an object a container's "… N more" hides lays the
+   * step out again, and the view is busy once more */
+  if (self->reveal_pending != 0)
+    hs_graph_view_reveal_object (self, self->reveal_pending);
 }
 
 static void
@@ -1282,9 +1283,15 @@ hs_graph_view_reveal_object (HsGraphView *self,
   if (hs_layout_get_object_bounds (self->layout, ref, &rect))
     hs_graph_view_camera_reveal (self, &rect, TRUE);
   /* Left out by a container's "… N more": grown, then shown once the
-   * step is laid out again */
+   * step is laid out again, at once for a small heap, or when its
+   * thread is done */
   else if (hs_graph_view_more_unfold (self, ref))
-    self->reveal_pending = ref;
+    {
+      if (!self->busy && hs_layout_get_object_bounds (self->layout, ref, &rect))
+        hs_graph_view_camera_reveal (self, &rect, TRUE);
+      else if (self->busy)
+        self->reveal_pending = ref;
+    }
 }
 
 gboolean

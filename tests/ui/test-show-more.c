@@ -453,6 +453,12 @@ test_comprehension_shadows (gconstpointer data)
   hs_test_window_close (window);
 }
 
+static gboolean
+graph_not_busy (gpointer data)
+{
+  return !hs_graph_view_get_busy (data);
+}
+
 /* Issue 8: search finds and frames an object at 10,000 objects too,
  * where it stands in a container's "… N more": its id (or repr) finds
  * it in the snapshot (xs[60] here), the list grows just far enough to
@@ -492,6 +498,52 @@ test_find_elided (void)
                   bounds.x, bounds.y, view.x, view.y, view.width, view.height);
   g_assert_true (bounds.x >= view.x && bounds.y >= view.y &&
                  bounds.x + bounds.width <= view.x + view.width && bounds.y + bounds.height <= view.y + view.height);
+
+  hs_test_window_close (window);
+}
+
+/* An elided object revealed while its step is still being laid out in a
+ * thread (a heap of over 128 objects), as a search can: the view grows
+ * the list once that layout comes, stays busy until the step is laid out
+ * again with the entry drawn, and then frames it */
+static void
+test_find_elided_while_laying_out (void)
+{
+  HsWindow *window = hs_test_window_new_run ("xs = list(range(1000, 2000))\n"
+                                             "ys = list(range(3000, 4000))\n"
+                                             "n = 0\n", "show-more-find-pending");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  g_autoptr(HsSnapshot) step = NULL;
+  const HsObject *list;
+  guint32 xs, target = 0;
+  guint n_objects;
+  HsRect view, bounds;
+
+  show_last_step (window);
+  step = hs_trace_get_snapshot (hs_window_get_trace (window), hs_window_get_step (window));
+  hs_snapshot_get_objects (step, &n_objects);
+  g_assert_cmpuint (n_objects, >, 128);
+  xs = hs_test_var_ref (step, NULL, "xs");
+  list = hs_snapshot_lookup (step, xs);
+  g_assert_nonnull (list);
+  for (guint e = 0; e < list->n_edges; e++)
+    if (g_strcmp0 (list->edges[e].label, "80") == 0)
+      target = list->edges[e].target;
+  g_assert_cmpuint (target, !=, 0);
+  g_assert_null (hs_layout_get_object_box (hs_graph_view_get_layout (graph), target));
+
+  hs_graph_view_set_step (graph, hs_window_get_trace (window), step, FALSE);
+  g_assert_true (hs_graph_view_get_busy (graph));
+  hs_graph_view_select_object (graph, target, FALSE);
+  hs_graph_view_reveal_object (graph, target);
+  g_assert_true (hs_test_wait_until (graph_not_busy, graph));
+  g_assert_nonnull (hs_layout_get_object_box (hs_graph_view_get_layout (graph), target));
+  g_assert_cmpuint (hs_graph_view_get_more_cells (graph, xs), ==, 71);
+  settle (window);
+  g_assert_true (hs_layout_get_object_bounds (hs_graph_view_get_layout (graph), target, &bounds));
+  hs_graph_view_get_visible_rect (graph, &view);
+  g_assert_true (bounds.x >= view.x && bounds.y >= view.y &&
+                 bounds.x + bounds.width <= view.x + view.width && bounds.y + bounds.height <= view.y + view.height);
   hs_test_window_close (window);
 }
 
@@ -507,6 +559,7 @@ main (int   argc,
   g_test_add_func ("/ui/show-more/run-again", test_run_again);
   g_test_add_func ("/ui/show-more/nothing-more", test_nothing_more);
   g_test_add_func ("/ui/show-more/find-elided", test_find_elided);
+  g_test_add_func ("/ui/show-more/find-elided-while-laying-out", test_find_elided_while_laying_out);
   g_test_add_data_func ("/ui/show-more/comprehension-shadows/3.12", "3.12", test_comprehension_shadows);
   g_test_add_data_func ("/ui/show-more/comprehension-shadows/3.13", "3.13", test_comprehension_shadows);
 
