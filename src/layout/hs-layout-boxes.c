@@ -212,6 +212,85 @@ reaches_end (const HsObject *o,
   return index + 1 >= o->length;
 }
 
+/* The entries of o, as its box counts them: a key and the value edge
+ * after it with the same label are one */
+static void
+collect_entries (const HsObject *o,
+                 GArray         *entries)
+{
+  for (guint i = 0; i < o->n_edges; i++)
+    {
+      const HsEdge *e = &o->edges[i];
+      RowSpec spec = { 0 };
+
+      if (e->kind == HS_EDGE_KEY)
+        {
+          /* The value edge with the same label follows its key */
+          spec.key = e;
+          if (i + 1 < o->n_edges && o->edges[i + 1].kind == HS_EDGE_VALUE
+              && g_strcmp0 (o->edges[i + 1].label, e->label) == 0)
+            spec.edge = &o->edges[++i];
+        }
+      else
+        spec.edge = e;
+      g_array_append_val (entries, spec);
+    }
+}
+
+/* How many of a container's entries its box draws first (*head) and
+ * last (*tail), with the rest behind "… N more"; FALSE for a box of
+ * another shape, which draws them all */
+static gboolean
+drawn_ends (const HsObject        *o,
+            HsLayoutShape          shape,
+            GArray                *entries,
+            const HsLayoutOptions *options,
+            guint                 *head,
+            guint                 *tail)
+{
+  guint n = entries->len;
+  guint more = options->more_cells != NULL
+               ? GPOINTER_TO_UINT (g_hash_table_lookup (options->more_cells, GUINT_TO_POINTER (o->ref))) : 0;
+
+  if (shape != HS_LAYOUT_SHAPE_SEQUENCE && shape != HS_LAYOUT_SHAPE_MAPPING && shape != HS_LAYOUT_SHAPE_SET)
+    return FALSE;
+  *head = MIN (n, options->max_cells + MIN (more, n));
+  *tail = n > *head ? MIN (n - *head, options->tail_cells) : 0;
+  /* Dicts and sets come from the runtime as their first entries only:
+   * the last ones it sent are not the container's end, so they are no
+   * tail to show, and what was cut goes after the head. */
+  if (!reaches_end (o, entries))
+    *tail = 0;
+  return TRUE;
+}
+
+gboolean
+hs_layout_entry_hidden (const HsObject        *o,
+                        guint32                ref,
+                        const HsLayoutOptions *options,
+                        guint                 *entry)
+{
+  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (RowSpec));
+  guint head, tail;
+
+  g_return_val_if_fail (o != NULL && options != NULL && entry != NULL, FALSE);
+
+  collect_entries (o, entries);
+  if (!drawn_ends (o, shape_for (o), entries, options, &head, &tail))
+    return FALSE;
+  for (guint i = head; i + tail < entries->len; i++)
+    {
+      const RowSpec *spec = &g_array_index (entries, RowSpec, i);
+
+      if ((spec->edge != NULL && spec->edge->target == ref) || (spec->key != NULL && spec->key->target == ref))
+        {
+          *entry = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /*
  * The rows of an object, with big containers cut down to their first
  * max_cells (and the more_cells the user asked for) and last tail_cells
@@ -230,6 +309,7 @@ rows_for (const HsObject        *o,
   guint64 prev = 0;
   gboolean have_prev = FALSE, jumps = FALSE;
   guint64 visible = 0, skipped = 0;
+  guint head, tail;
 
   g_assert (o != NULL);
   g_assert (options != NULL);
@@ -245,38 +325,11 @@ rows_for (const HsObject        *o,
       return rows;
     }
 
-  for (guint i = 0; i < o->n_edges; i++)
-    {
-      const HsEdge *e = &o->edges[i];
-      RowSpec spec = { 0 };
-
-      if (e->kind == HS_EDGE_KEY)
-        {
-          /* The value edge with the same label follows its key */
-          spec.key = e;
-          if (i + 1 < o->n_edges && o->edges[i + 1].kind == HS_EDGE_VALUE
-              && g_strcmp0 (o->edges[i + 1].label, e->label) == 0)
-            spec.edge = &o->edges[++i];
-        }
-      else
-        spec.edge = e;
-      g_array_append_val (entries, spec);
-    }
-
-  if (shape == HS_LAYOUT_SHAPE_SEQUENCE || shape == HS_LAYOUT_SHAPE_MAPPING || shape == HS_LAYOUT_SHAPE_SET)
+  collect_entries (o, entries);
+  if (drawn_ends (o, shape, entries, options, &head, &tail))
     {
       guint n = entries->len;
-      guint more = options->more_cells != NULL
-                   ? GPOINTER_TO_UINT (g_hash_table_lookup (options->more_cells, GUINT_TO_POINTER (o->ref))) : 0;
-      guint head = MIN (n, options->max_cells + MIN (more, n));
-      guint tail = n > head ? MIN (n - head, options->tail_cells) : 0;
       gboolean to_end = reaches_end (o, entries);
-
-      /* Dicts and sets come from the runtime as their first entries only:
-       * the last ones it sent are not the container's end, so they are no
-       * tail to show, and what was cut goes after the head. */
-      if (!to_end)
-        tail = 0;
 
       for (guint i = 0; i < n; i++)
         {

@@ -189,6 +189,14 @@ typedef struct
 } HsLayoutOptions;
 
 void              hs_layout_options_init      (HsLayoutOptions       *options);
+/* Whether the box of container o, laid out with options, leaves the
+ * entry that refers to ref out behind its "… N more"; *entry is then
+ * that entry's position, counted as the box counts entries (a key and
+ * its value are one) */
+gboolean          hs_layout_entry_hidden      (const HsObject        *o,
+                                               guint32                ref,
+                                               const HsLayoutOptions *options,
+                                               guint                 *entry);
 
 GType             hs_layout_get_type          (void) G_GNUC_CONST;
 HsLayout         *hs_layout_new               (HsSnapshot            *snapshot,

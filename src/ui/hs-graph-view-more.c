@@ -147,33 +147,14 @@ hs_graph_view_more_restore (HsGraphView *self)
     }
 }
 
-/* Which entry of o, counted as its box counts them (a key and the value
- * after it with the same label are one), refers to ref; -1 for none */
-static int
-entry_of (const HsObject *o,
-          guint32         ref)
-{
-  int entry = 0;
-
-  for (guint i = 0; i < o->n_edges; i++, entry++)
-    {
-      const HsEdge *e = &o->edges[i];
-      gboolean pair = e->kind == HS_EDGE_KEY && i + 1 < o->n_edges && o->edges[i + 1].kind == HS_EDGE_VALUE &&
-                      g_strcmp0 (o->edges[i + 1].label, e->label) == 0;
-
-      if (e->target == ref || (pair && o->edges[i + 1].target == ref))
-        return entry;
-      i += pair;
-    }
-  return -1;
-}
-
-/* The object that holds ref as an entry of its own, one drawn if any */
+/* The object whose box leaves ref out behind its "… N more", a drawn
+ * one if any; *entry: where ref stands among its entries */
 static const HsObject *
-holder_of (HsSnapshot *snapshot,
-           HsLayout   *layout,
-           guint32     ref,
-           int        *entry)
+hiding_holder (HsSnapshot            *snapshot,
+               HsLayout              *layout,
+               guint32                ref,
+               const HsLayoutOptions *options,
+               guint                 *entry)
 {
   const HsObject *objects, *found = NULL;
   guint n_objects;
@@ -181,9 +162,9 @@ holder_of (HsSnapshot *snapshot,
   objects = hs_snapshot_get_objects (snapshot, &n_objects);
   for (guint i = 0; i < n_objects; i++)
     {
-      int k = objects[i].ref != ref ? entry_of (&objects[i], ref) : -1;
+      guint k;
 
-      if (k < 0)
+      if (objects[i].ref == ref || !hs_layout_entry_hidden (&objects[i], ref, options, &k))
         continue;
       if (found == NULL || hs_layout_get_object_box (layout, objects[i].ref) != NULL)
         {
@@ -201,9 +182,9 @@ holder_of (HsSnapshot *snapshot,
 
 /*
  * Grows, as "… N more" would, the containers whose boxes leave ref out
- * of the picture: the one that holds it, and up from there while that
+ * of the picture: the one that hides it, and up from there while that
  * one is left out too, each just far enough to draw the entry.  A search
- * found an object of a 10,000-entry list in the snapshot, selected it in
+ * found an object of a 1,000-entry list in the snapshot, selected it in
  * the inspector, and the graph could not show it.  Lays the step out
  * again and returns TRUE if it grew any.
  */
@@ -212,31 +193,28 @@ hs_graph_view_more_unfold (HsGraphView *self,
                            guint32      ref)
 {
   g_autoptr(GHashTable) more = NULL;
-  HsLayoutOptions defaults;
+  HsLayoutOptions options;
   gboolean grown = FALSE;
 
   g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
 
   if (self->layout == NULL || self->snapshot == NULL || hs_layout_get_snapshot (self->layout) != self->snapshot)
     return FALSE;
-  hs_layout_options_init (&defaults);
   more = hs_graph_view_more_cells_copy (self);
+  hs_layout_options_init (&options);
+  options.more_cells = more;
   for (guint depth = 0; depth < UNFOLD_DEPTH && hs_layout_get_object_box (self->layout, ref) == NULL; depth++)
     {
-      int entry = -1;
-      const HsObject *holder = holder_of (self->snapshot, self->layout, ref, &entry);
-      guint shown;
+      guint entry = 0;
+      const HsObject *holder = hiding_holder (self->snapshot, self->layout, ref, &options, &entry);
 
       if (holder == NULL)
         break;
-      shown = defaults.max_cells + GPOINTER_TO_UINT (g_hash_table_lookup (more, GUINT_TO_POINTER (holder->ref)));
-      if ((guint) entry >= shown)
-        {
-          g_hash_table_insert (more, GUINT_TO_POINTER (holder->ref),
-                               GUINT_TO_POINTER ((guint) entry + 1 - defaults.max_cells));
-          grown = TRUE;
-        }
+      g_hash_table_insert (more, GUINT_TO_POINTER (holder->ref), GUINT_TO_POINTER (entry + 1 - options.max_cells));
+      grown = TRUE;
       ref = holder->ref;
+      if (hs_layout_get_object_box (self->layout, ref) != NULL)
+        break;
     }
   if (!grown)
     return FALSE;

@@ -1273,8 +1273,9 @@ hs_graph_view_reveal_object (HsGraphView *self,
 
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
 
-  /* Its step is still being laid out: once it is */
-  if (self->layout == NULL || hs_layout_get_snapshot (self->layout) != self->snapshot)
+  /* Its step is still being laid out (a thread may be laying the same
+   * step out again, grown): once it is */
+  if (self->layout == NULL || self->busy || hs_layout_get_snapshot (self->layout) != self->snapshot)
     {
       self->reveal_pending = ref;
       return;
@@ -1287,10 +1288,10 @@ hs_graph_view_reveal_object (HsGraphView *self,
    * thread is done */
   else if (hs_graph_view_more_unfold (self, ref))
     {
-      if (!self->busy && hs_layout_get_object_bounds (self->layout, ref, &rect))
-        hs_graph_view_camera_reveal (self, &rect, TRUE);
-      else if (self->busy)
+      if (self->busy)
         self->reveal_pending = ref;
+      else if (hs_layout_get_object_bounds (self->layout, ref, &rect))
+        hs_graph_view_camera_reveal (self, &rect, TRUE);
     }
 }
 

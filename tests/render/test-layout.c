@@ -723,6 +723,52 @@ test_dict_elision (RenderFixture *fixture,
   g_assert_true (found_big);
 }
 
+/* hs_layout_entry_hidden() says what "… N more" hides, as the box
+ * draws it: of the 50-entry dict, whose entries all reached the layout,
+ * the first ten and the last three are drawn and entries 10 to 46 are
+ * hidden; of the 500-entry one (its first 100 sent), entry 99 is hidden
+ * too, as no tail is drawn; and a box of another shape hides nothing. */
+static void
+test_entry_hidden (RenderFixture *fixture,
+                   gconstpointer  data)
+{
+  HsLayout *layout = render_fixture_last (fixture);
+  HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  const HsObject *objects;
+  HsLayoutOptions options;
+  guint n_objects, n_dicts = 0;
+
+  hs_layout_options_init (&options);
+  objects = hs_snapshot_get_objects (snapshot, &n_objects);
+  for (guint i = 0; i < n_objects; i++)
+    {
+      const HsObject *o = &objects[i];
+      const HsLayoutBox *box = hs_layout_get_object_box (layout, o->ref);
+      guint entry = G_MAXUINT;
+
+      if (box != NULL && box->shape != HS_LAYOUT_SHAPE_SEQUENCE && box->shape != HS_LAYOUT_SHAPE_MAPPING &&
+          box->shape != HS_LAYOUT_SHAPE_SET)
+        for (guint e = 0; e < o->n_edges; e++)
+          g_assert_false (hs_layout_entry_hidden (o, o->edges[e].target, &options, &entry));
+      if (g_strcmp0 (o->type, "dict") != 0 || o->length < 50)
+        continue;
+      n_dicts++;
+      /* the value edges, one per entry, after each key */
+      g_assert_cmpuint (o->n_edges, ==, 2 * MIN (o->length, 100));
+      for (guint k = 0; k < o->n_edges / 2; k++)
+        {
+          gboolean hidden = hs_layout_entry_hidden (o, o->edges[2 * k + 1].target, &options, &entry);
+          gboolean expected = k >= 10 && (o->length > 100 || k + 3 < o->length);
+
+          if (hidden != expected)
+            g_error ("a dict of %u: entry %u is %s", (guint) o->length, k, hidden ? "hidden" : "drawn");
+          if (hidden)
+            g_assert_cmpuint (entry, ==, k);
+        }
+    }
+  g_assert_cmpuint (n_dicts, ==, 2);
+}
+
 /* A nested container the repr leaves out reads "[⋯]": "[…]" (like
  * Python's "[...]") would say the list contains itself. */
 static void
@@ -1009,6 +1055,8 @@ main (int   argc,
               render_fixture_setup, test_elision, render_fixture_teardown);
   g_test_add ("/render/layout/dict-elision", RenderFixture, "bigdict.py",
               render_fixture_setup, test_dict_elision, render_fixture_teardown);
+  g_test_add ("/render/layout/entry-hidden", RenderFixture, "bigdict.py",
+              render_fixture_setup, test_entry_hidden, render_fixture_teardown);
   g_test_add ("/render/layout/nested-ellipsis", RenderFixture, "nested.py",
               render_fixture_setup, test_nested_ellipsis, render_fixture_teardown);
   g_test_add ("/render/layout/ghost-keeps-gap", RenderFixture, "bigdict.py",
