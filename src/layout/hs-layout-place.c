@@ -285,7 +285,8 @@ typedef struct
   double   x2, y2;
   gboolean made_with;  /* new, in a new container's slot: drifts less */
   const HsRect *frame; /* the current frame, when its slot is the referrer's */
-  gboolean named;      /* the referrer's slot is a frame's: a variable names it */
+  gboolean named;      /* the slot it stands level with is a frame's: a variable names it, and
+                        * no placed container does (an object's slot comes first) */
   const HsLayoutBox *element; /* the first new box made with this one, not placed yet */
   double   element_dy;     /* how far below this box's top the element wants to be */
   double   element_height; /* the room the element takes */

@@ -37,9 +37,6 @@ shown_in_facts (const char *facts,
   return (guint) g_ascii_strtoull (digits->str, NULL, 10);
 }
 
-/* For every object of every step: the rows of "Why is the refcount N?"
- * add up to N, the drawn rows are the references the snapshot draws, and
- * the box's "N shown" is the number of arrows the layout draws to it. */
 /* True, False and None before 3.12, which made them immortal: objects
  * that CPython allocates statically and its C code references from
  * everywhere, counted in their refcount but held by nothing Python can
@@ -51,13 +48,15 @@ static_singleton (const HsObject *o)
 }
 
 /*
- * At every step of the trace, every object's refcount breaks down into
- * the arrows drawn, the references the runtime names, and "other
- * internal references", never fewer than none; and each box says how
- * many arrows it receives.  With all_named, no object but the static
- * singletons has any "other" reference: the sum adds up by its making,
- * so only this finds a hidden reference that the runtime stopped naming
- * (issue 8: "every hidden reference that CPython can name is named").
+ * For every object of every step: the rows of "Why is the refcount N?"
+ * add up to N, the drawn rows are the references the snapshot draws, and
+ * the box's "N shown" is the number of arrows the layout draws to it.
+ * With all_named, no object has an "other internal" reference but the
+ * immortal ones (whose count is a marker: small ints, one-character and
+ * deep-frozen strings, and in 3.12 on True, False and None) and the
+ * static singletons: the sum adds up by its making, so only this finds
+ * a hidden reference that the runtime stopped naming (issue 8: "every
+ * hidden reference that CPython can name is named").
  */
 static void
 check_trace (HsTrace  *trace,

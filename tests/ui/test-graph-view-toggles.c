@@ -911,6 +911,7 @@ test_semantic_zoom (void)
   /* The widget collapses the same way: its readable zoom is the renderer's */
   g_assert_cmpfloat (hs_graph_view_get_zoom (graph), >=, readable - 1e-9);
   {
+    double zoom = hs_graph_view_get_zoom (graph);
     guint at_readable, zoomed_out;
 
     at_readable = count_view_glyphs (graph);
@@ -922,7 +923,7 @@ test_semantic_zoom (void)
     g_assert_cmpfloat (hs_graph_view_get_zoom (graph), <, readable);
     zoomed_out = count_view_glyphs (graph);
     g_test_message ("the view draws %u glyphs at zoom %.3f, %u at %.3f",
-                    at_readable, readable, zoomed_out, hs_graph_view_get_zoom (graph));
+                    at_readable, zoom, zoomed_out, hs_graph_view_get_zoom (graph));
     g_assert_cmpuint (at_readable, >=, zoomed_out + 64);
     /* the whole picture, each box collapsed, as the renderer draws it */
     g_assert_cmpuint (zoomed_out, ==, count_glyphs (layout, hs_graph_view_get_zoom (graph)));

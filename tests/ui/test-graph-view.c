@@ -462,8 +462,8 @@ check_step (HsWindow   *window,
   /* What the line freed: its ghost stands where the object was, in
    * view too, unless it cannot share one view with what the line made
    * (the alias-bugs lesson at 1024x600, step 22: the range iterator a
-   * comprehension freed stood 250 units below the lists it made, in a
-   * picture taller than the view) */
+   * comprehension freed and the lists it made span 563 units, more than
+   * the view's height) */
   for (guint i = 0; i < ghosts->len; i++)
     {
       const HsLayoutBox *box = g_ptr_array_index (ghosts, i);
