@@ -478,9 +478,7 @@ test_find_elided (void)
   xs = hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "xs");
   list = hs_snapshot_lookup (hs_graph_view_get_snapshot (graph), xs);
   g_assert_nonnull (list);
-  for (guint e = 0; e < list->n_edges; e++)
-    if (g_strcmp0 (list->edges[e].label, "60") == 0)
-      target = list->edges[e].target;
+  target = hs_test_edge (hs_graph_view_get_snapshot (graph), list, HS_EDGE_ITEM, "60")->ref;
   g_assert_cmpuint (target, !=, 0);
   g_assert_null (hs_layout_get_object_box (hs_graph_view_get_layout (graph), target));
 
@@ -528,9 +526,7 @@ test_find_elided_while_laying_out (void)
   xs = hs_test_var_ref (step, NULL, "xs");
   list = hs_snapshot_lookup (step, xs);
   g_assert_nonnull (list);
-  for (guint e = 0; e < list->n_edges; e++)
-    if (g_strcmp0 (list->edges[e].label, "80") == 0)
-      target = list->edges[e].target;
+  target = hs_test_edge (step, list, HS_EDGE_ITEM, "80")->ref;
   g_assert_cmpuint (target, !=, 0);
   g_assert_null (hs_layout_get_object_box (hs_graph_view_get_layout (graph), target));
 
