@@ -162,16 +162,18 @@ hiding_holder (HsSnapshot            *snapshot,
   objects = hs_snapshot_get_objects (snapshot, &n_objects);
   for (guint i = 0; i < n_objects; i++)
     {
+      gboolean drawn;
       guint k;
 
       if (objects[i].ref == ref || !hs_layout_entry_hidden (&objects[i], ref, options, &k))
         continue;
-      if (found == NULL || hs_layout_get_object_box (layout, objects[i].ref) != NULL)
+      drawn = hs_layout_get_object_box (layout, objects[i].ref) != NULL;
+      if (found == NULL || drawn)
         {
           found = &objects[i];
           *entry = k;
         }
-      if (hs_layout_get_object_box (layout, found->ref) != NULL)
+      if (drawn)
         break;
     }
   return found;

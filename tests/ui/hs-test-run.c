@@ -195,6 +195,22 @@ hs_test_find_named (GtkWidget  *widget,
 }
 
 static gboolean
+label_starts_with (GtkWidget     *widget,
+                   gconstpointer  prefix)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix);
+}
+
+/* The first label at or under WIDGET whose text starts with PREFIX;
+ * NULL if there is none. */
+GtkWidget *
+hs_test_find_label (GtkWidget  *widget,
+                    const char *prefix)
+{
+  return hs_test_find_widget (widget, label_starts_with, prefix);
+}
+
+static gboolean
 has_action (GtkWidget     *widget,
             gconstpointer  action)
 {

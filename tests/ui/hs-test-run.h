@@ -61,6 +61,8 @@ GtkWidget     *hs_test_find_widget      (GtkWidget       *widget,
                                          gconstpointer    data);
 GtkWidget     *hs_test_find_named       (GtkWidget       *widget,
                                          const char      *name);
+GtkWidget     *hs_test_find_label       (GtkWidget       *widget,
+                                         const char      *prefix);
 GtkWidget     *hs_test_find_action      (GtkWidget       *widget,
                                          const char      *action);
 gpointer       hs_test_find_controller  (GtkWidget       *widget,

@@ -687,21 +687,6 @@ test_select_shows_inspector (void)
   hs_test_window_close (window);
 }
 
-static gboolean
-label_starts_with (GtkWidget     *widget,
-                   gconstpointer  prefix)
-{
-  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix);
-}
-
-/* The first label under widget whose text starts with prefix */
-static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *prefix)
-{
-  return hs_test_find_widget (widget, label_starts_with, prefix);
-}
-
 /* Issue 8: "Why is the refcount N?" is what a learner selects an object
  * for.  At 1024x600 it came under size, len(), facts and Watch, below
  * the inspector's fold: reading it took a scroll.  It comes right under
@@ -720,7 +705,7 @@ test_why_in_sight (void)
   click_box (graph, box);
   g_assert_true (hs_test_wait_until (inspector_open, window->inspector_flap));
   hs_test_wait_frames (GTK_WIDGET (window), 3);
-  heading = find_label (GTK_WIDGET (window->inspector), "Why is the refcount");
+  heading = hs_test_find_label (GTK_WIDGET (window->inspector), "Why is the refcount");
   g_assert_nonnull (heading);
   g_assert_true (gtk_widget_compute_bounds (heading, GTK_WIDGET (window->inspector), &bounds));
   g_test_message ("\"%s\" at y %.0f..%.0f of an inspector %d px high", gtk_label_get_label (GTK_LABEL (heading)),

@@ -2318,13 +2318,6 @@ test_dialogs_open_cleanly (HsTestFixture *f,
 }
 
 static gboolean
-label_starts_with (GtkWidget     *widget,
-                   gconstpointer  data)
-{
-  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), data);
-}
-
-static gboolean
 is_count_label (GtkWidget     *widget,
                 gconstpointer  data)
 {
@@ -2367,7 +2360,7 @@ test_why_rows (HsTestFixture *f,
       g_assert_nonnull (breakdown);
       g_assert_false (breakdown->immortal);
       heading_text = g_strdup_printf ("Why is the refcount %" G_GINT64_FORMAT "?", breakdown->refcount);
-      heading = hs_test_find_widget (GTK_WIDGET (window->inspector), label_starts_with, heading_text);
+      heading = hs_test_find_label (GTK_WIDGET (window->inspector), heading_text);
       g_assert_nonnull (heading);
       list = gtk_widget_get_next_sibling (heading);
       g_assert_true (GTK_IS_LIST_BOX (list));
