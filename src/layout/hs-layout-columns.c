@@ -105,7 +105,10 @@ hs_layout_index_referrers (HsLayoutBuilder *builder)
 }
 
 /* Survivors keep their columns; objects that turned into garbage are new
- * to the garbage zone.  Returns whether any object survives. */
+ * to the garbage zone, and so are those it left, and values that stood
+ * beside it and that something alive references again (stepping back
+ * over `del a, b`, the freeing lesson's strings stayed where the zone
+ * had been, 909 units right).  Returns whether any object survives. */
 static gboolean
 find_survivors (HsLayoutBuilder *builder)
 {
@@ -124,7 +127,8 @@ find_survivors (HsLayoutBuilder *builder)
       if (prev_box < 0)
         continue;
       pb = box_at (builder->previous, prev_box);
-      if (pb->garbage == box_at (builder->self, it->box)->garbage)
+      if (pb->garbage == box_at (builder->self, it->box)->garbage
+          && (!pb->beside_zone || hs_layout_held_by_garbage_only (builder, box_at (builder->self, it->box))))
         {
           it->survivor = TRUE;
           it->column = pb->column;

@@ -13,7 +13,8 @@
  * new objects go column by column, near the slot that first references
  * them and near what they reference, in the free place, above or below,
  * that keeps what one line made within the smallest rectangle; garbage
- * goes to a zone below everything reachable.
+ * goes to a zone below everything reachable, and values that only
+ * garbage references stand beside it.
  *
  * What one line makes and binds should fit one view at a readable zoom
  * (about 800 by 420 units on a 1024x600 window): so a new box counts
@@ -242,6 +243,33 @@ movable_value (const HsLayoutBox *box)
 
   return box->kind == HS_LAYOUT_BOX_OBJECT && box->shape == HS_LAYOUT_SHAPE_VALUE && box->n_rows == 0
          && !(box->flags & HS_OBJECT_MUTABLE) && !box->garbage;
+}
+
+/*
+ * Whether box is a value that, as drawn, only garbage references: a
+ * static str that a garbage dict has for a key, a cached int in a garbage
+ * list.  What keeps it alive is hidden, so it is no garbage, and stands
+ * outside the zone (hs_layout_place_beside_zone()).  Placed with the
+ * reachable boxes, it kept the zone below it: the cycles example's key
+ * strings stood where the dict had been, and the dict went 350 units
+ * down past them into the zone; laid out afresh they stood at the top of
+ * column 1, their arrows running back up the picture.
+ */
+gboolean
+hs_layout_held_by_garbage_only (HsLayoutBuilder   *builder,
+                                const HsLayoutBox *box)
+{
+  GPtrArray *list;
+
+  g_assert (builder != NULL && box != NULL);
+
+  if (!movable_value (box))
+    return FALSE;
+  list = g_hash_table_lookup (builder->referrers, GUINT_TO_POINTER (box->ref));
+  for (guint k = 0; list != NULL && k < list->len; k++)
+    if (!box_at (builder->self, GPOINTER_TO_UINT (g_ptr_array_index (list, k)))->garbage)
+      return FALSE;
+  return list != NULL && list->len > 0;
 }
 
 static int
@@ -1120,7 +1148,8 @@ move_left (HsLayoutBuilder *builder,
 }
 
 /* Survivors keep x and only move down, in their old top-down order, if
- * growing made them collide.  Garbage survivors wait for the zone. */
+ * growing made them collide.  Garbage survivors wait for the zone, and
+ * what only garbage references for its side. */
 void
 hs_layout_place_survivors (HsLayoutBuilder *builder)
 {
@@ -1150,7 +1179,7 @@ hs_layout_place_survivors (HsLayoutBuilder *builder)
       HsLayoutBox *box = box_at (self, it->box);
       const HsLayoutBox *pb;
 
-      if (box->garbage)
+      if (box->garbage || hs_layout_held_by_garbage_only (builder, box))
         continue;
       pb = previous_box (builder, it);
       box->rect.x = pb->rect.x;
@@ -1573,8 +1602,9 @@ hs_layout_place_new_objects (HsLayoutBuilder *builder)
       for (guint i = 0; i < builder->items->len; i++)
         {
           Item *it = item_at (builder, i);
+          HsLayoutBox *box = box_at (self, it->box);
 
-          if (!it->survivor && box_at (self, it->box)->garbage == (pass == 2))
+          if (!it->survivor && box->garbage == (pass == 2) && !hs_layout_held_by_garbage_only (builder, box))
             g_ptr_array_add (group, it);
         }
       place_group (builder, group, pass == 2, zone_top);
@@ -1624,6 +1654,96 @@ hs_layout_frame_garbage_zone (HsLayoutBuilder *builder)
   z->width = MAX (z->width, hs_layout_text_width (HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL) + 2 * ZONE_PAD);
   hs_layout_text_set_add (self->text, HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL);
   hs_layout_text_unlock ();
+}
+
+typedef struct
+{
+  guint  box;
+  double want;
+} Beside;
+
+static int
+compare_beside (gconstpointer a,
+                gconstpointer b)
+{
+  const Beside *x = a, *y = b;
+
+  if (x->want != y->want)
+    return x->want < y->want ? -1 : 1;
+  return x->box < y->box ? -1 : x->box > y->box;
+}
+
+/* Where box, which only garbage references, wants its top: level with
+ * the first slot that references it */
+static double
+beside_want (HsLayoutBuilder   *builder,
+             const HsLayoutBox *box)
+{
+  GPtrArray *list = g_hash_table_lookup (builder->referrers, GUINT_TO_POINTER (box->ref));
+  const HsLayoutBox *s = box_at (builder->self, GPOINTER_TO_UINT (g_ptr_array_index (list, 0)));
+
+  for (guint r = 0; r < s->n_rows; r++)
+    if (s->rows[r].target == box->ref || s->rows[r].key_target == box->ref)
+      return s->rect.y + slot_level (s, r, s->rows[r].target != box->ref, box);
+  return s->rect.y;
+}
+
+/*
+ * Values that only garbage references (hs_layout_held_by_garbage_only())
+ * stand right of the garbage zone, outside it, each level with the slot
+ * that references it: alive, and by what holds them.  Placed once the
+ * zone is framed, after compaction, which never saw them: the free room
+ * is read from every box where it now stands.
+ */
+void
+hs_layout_place_beside_zone (HsLayoutBuilder *builder)
+{
+  HsLayout *self = builder->self;
+  g_autoptr(GArray) beside = g_array_new (FALSE, FALSE, sizeof (Beside));
+  Occupancy occ;
+  const HsRect *z = &self->garbage_zone;
+  int column = 0;
+  double x;
+
+  g_assert (builder != NULL);
+
+  if (!self->has_garbage)
+    return;
+  for (guint b = 0; b < self->boxes->len; b++)
+    {
+      const HsLayoutBox *box = box_at (self, b);
+
+      if (hs_layout_held_by_garbage_only (builder, box))
+        {
+          Beside one = { b, beside_want (builder, box) };
+
+          g_array_append_val (beside, one);
+        }
+      else if (box->garbage)
+        column = MAX (column, (int) box->column + 1);
+    }
+  if (beside->len == 0)
+    return;
+  g_array_sort (beside, compare_beside);
+  occupancy_init (&occ);
+  for (guint b = 0; b < self->boxes->len; b++)
+    if (g_hash_table_contains (builder->placed, GUINT_TO_POINTER (b)))
+      occupancy_add (&occ, &box_at (self, b)->rect, NULL);
+  x = MAX (hs_layout_column_x (self, column), z->x + z->width + GAP_X);
+  for (guint i = 0; i < beside->len; i++)
+    {
+      const Beside *one = &g_array_index (beside, Beside, i);
+      HsLayoutBox *box = box_at (self, one->box);
+
+      box->rect.x = x;
+      box->rect.y = occupancy_find_y (&occ, x, MAX (z->y, round (one->want)), box->rect.width,
+                                      box->rect.height, G_MAXDOUBLE);
+      box->column = column;
+      box->beside_zone = TRUE;
+      occupancy_add (&occ, &box->rect, NULL);
+      g_hash_table_add (builder->placed, GUINT_TO_POINTER (one->box));
+    }
+  occupancy_clear (&occ);
 }
 
 /*

@@ -228,6 +228,7 @@ hs_layout_new (HsSnapshot            *snapshot,
     hs_layout_compact (self, builder.placed);
 
   hs_layout_frame_garbage_zone (&builder);
+  hs_layout_place_beside_zone (&builder);
   hs_layout_place_lost_ghosts (&builder);
   hs_layout_text_set_seal (self->text);
   builder_clear (&builder);

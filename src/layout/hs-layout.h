@@ -126,6 +126,7 @@ typedef struct
   guint32          flags;     /* HsObjectFlags */
   guint32          changes;   /* HsChangeFlags */
   gboolean         garbage;   /* alive but unreachable */
+  gboolean         beside_zone; /* a value that only garbage references, beside the garbage zone */
   gboolean         current;   /* frames: the innermost frame */
   double           header_height;
   double           reserved_height; /* rect.height plus room kept free below for growth */

@@ -903,6 +903,33 @@ choose_wanted (Framing *framing,
     }
 }
 
+/* Where the drawn boxes begin and end along one axis: the picture's
+ * size keeps a margin past them */
+static void
+boxes_extent (HsLayout *layout,
+              gboolean  vertical,
+              double   *lo,
+              double   *hi)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  g_assert (layout != NULL && lo != NULL && hi != NULL);
+
+  *lo = G_MAXDOUBLE;
+  *hi = -G_MAXDOUBLE;
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      const HsRect *r = &boxes[i].rect;
+
+      if (boxes[i].alpha <= 0)
+        continue;
+      *lo = MIN (*lo, vertical ? r->y : r->x);
+      *hi = MAX (*hi, vertical ? r->y + r->height : r->x + r->width);
+    }
+}
+
 /*
  * Where the picture is wider or taller than the view, moves the view's
  * top left corner (*x0, *y0, right of the strip or below the band) to
@@ -949,6 +976,10 @@ slide_view (HsGraphView           *self,
   Sight sight = { clear->size.width / zoom, clear->size.height / zoom, { 0 }, controls != NULL,
                   framing->pinned ? &framing->frame : NULL, zoom, all->width, all->height, wanted };
   Reading here;  /* how the view reads where the snap across left it */
+  gboolean fits_across = all->width * zoom + 2 * MARGIN <= width - framing->reserve_x;
+  /* where the drawn boxes begin and end across; the range the view moves
+   * in where the picture fits across */
+  double first, last, across_min = 0, across_max = 0;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
   g_assert (focus != NULL && framing != NULL && all != NULL && clear != NULL && x0 != NULL && y0 != NULL);
@@ -964,16 +995,24 @@ slide_view (HsGraphView           *self,
    * pinned copy is empty only where the copy is: what matters may rise
    * into the rest of it, beside the copy, where reading_at() sees that
    * the copy does not cover it. */
-  if (all->width * zoom + 2 * MARGIN > width - framing->reserve_x)
+  if (!fits_across)
     here = snap_axis (layout, focus, FALSE, &vx, &vy, &sight,
                MAX (wanted->x + wanted->width + tight - view_x, MIN (-margin - slack, *x0)) - framing->reserve_x / zoom,
                /* wanted's edge is not moved by the strip: see above */
                MIN (wanted->x - tight, MAX (all->width + margin - view_x + slack, *x0) - framing->reserve_x / zoom));
   else
-    /* The picture fits across and is centred, but the buttons may cover
-     * a box, or the copy one that rose beside the band: it may move as
-     * far as the whole picture stays in view */
-    here = snap_axis (layout, focus, FALSE, &vx, &vy, &sight, all->width + tight - width / zoom, -tight);
+    {
+      /* The picture fits across and is centred, but the buttons may
+       * cover a box, or the copy one that rose beside the band: it may
+       * move as far as every box stays in view, into the picture's
+       * margin.  Kept to the margin, the view left the freeing lesson's
+       * str 'b' under the buttons at 1280x800 from step 29, 24 px short
+       * of a view that showed every box */
+      boxes_extent (layout, FALSE, &first, &last);
+      across_min = MIN (last, all->width) + tight - width / zoom;
+      across_max = MAX (first, 0) - tight;
+      here = snap_axis (layout, focus, FALSE, &vx, &vy, &sight, across_min, across_max);
+    }
 
   /* The pinned copy best covers the column of frames it comes from, not
    * objects the view would hide under it, unless that leaves what
@@ -1018,6 +1057,12 @@ slide_view (HsGraphView           *self,
     /* Likewise down: the copy covered the title of a function in the
      * alias-bugs lesson at 1024x600 */
     snap_axis (layout, focus, TRUE, &vx, &vy, &sight, all->height + tight - clear->size.height / zoom, -tight);
+  /* Across once more where the picture fits across: which boxes the
+   * buttons cover depends on where the view came to stand down.  Snapped
+   * across only where it stood before, the view left the freeing
+   * lesson's str 'b' under the buttons at 1280x800, steps 32 to 34 */
+  if (fits_across && !framing->pinned)
+    snap_axis (layout, focus, FALSE, &vx, &vy, &sight, across_min, across_max);
   *x0 = vx + framing->reserve_x / zoom;
   *y0 = vy + framing->reserve_y / zoom;
 }

@@ -392,6 +392,29 @@ moved_to_new_referrer (HsLayout          *before,
   return FALSE;
 }
 
+/* Whether box is a value that only garbage references, as drawn */
+static gboolean
+held_by_garbage_only (HsLayout          *layout,
+                      const HsLayoutBox *box)
+{
+  const HsLayoutBox *boxes;
+  guint n, garbage = 0;
+
+  if (box->kind != HS_LAYOUT_BOX_OBJECT || box->garbage || box->shape != HS_LAYOUT_SHAPE_VALUE || box->n_rows > 0
+      || (box->flags & HS_OBJECT_MUTABLE))
+    return FALSE;
+  boxes = hs_layout_get_boxes (layout, &n);
+  for (guint i = 0; i < n; i++)
+    for (guint r = 0; r < boxes[i].n_rows; r++)
+      if (boxes[i].rows[r].target == box->ref || boxes[i].rows[r].key_target == box->ref)
+        {
+          if (!boxes[i].garbage)
+            return FALSE;
+          garbage++;
+        }
+  return garbage > 0;
+}
+
 static void
 test_stable (RenderFixture *fixture,
              gconstpointer  data)
@@ -412,8 +435,11 @@ test_stable (RenderFixture *fixture,
 
           if (boxes[i].kind != HS_LAYOUT_BOX_OBJECT || (old = find_object (before, boxes[i].ref)) == NULL)
             continue;
-          /* Moving into the garbage zone is the one allowed move */
-          if (old->garbage != boxes[i].garbage)
+          /* Moving into or out of the garbage zone is allowed, and so
+           * is, for a value that only garbage references, moving beside
+           * it (test_beside_zone() checks where) or away from there */
+          if (old->garbage != boxes[i].garbage || held_by_garbage_only (after, &boxes[i])
+              || held_by_garbage_only (before, old))
             continue;
           if (!moved_by_compaction (old, &boxes[i]) && !moved_to_new_referrer (before, after, &boxes[i])
               && !moved_with_its_column (before, after, old, &boxes[i]) && !pushed_down (before, after, old, &boxes[i])
@@ -890,6 +916,144 @@ test_garbage (RenderFixture *fixture,
   g_assert_true (saw_ghost);
 }
 
+/* A value that only garbage references is alive (what holds it is
+ * hidden: the cycles example's key strings are static), so it stands
+ * outside the zone, on its right and level with it; and the zone stands
+ * right below the rest of the picture.  The key strings stood where the
+ * dict had been, above the zone, and the dict went 350 units down past
+ * them; laid out afresh, they stood at the top of column 1. */
+static void
+check_beside_zone (HsLayout   *layout,
+                   const char *program,
+                   guint       step,
+                   guint      *n_beside)
+{
+  const HsLayoutBox *boxes;
+  double reachable_bottom = 0;
+  HsRect zone;
+  guint n;
+
+  if (!hs_layout_get_garbage_zone (layout, &zone))
+    return;
+  boxes = hs_layout_get_boxes (layout, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const HsRect *r = &boxes[i].rect;
+
+      if (boxes[i].kind == HS_LAYOUT_BOX_GHOST || boxes[i].garbage)
+        continue;
+      if (!held_by_garbage_only (layout, &boxes[i]))
+        {
+          reachable_bottom = MAX (reachable_bottom, r->y + r->height);
+          continue;
+        }
+      if (r->x < zone.x + zone.width || r->y < zone.y || r->y > zone.y + zone.height)
+        g_test_fail_printf ("%s step %u: %s %u, which only garbage references, stands at (%g, %g), "
+                            "not right of the zone (%g, %g, %g x %g)", program, step, boxes[i].title,
+                            boxes[i].ref, r->x, r->y, zone.x, zone.y, zone.width, zone.height);
+      (*n_beside)++;
+    }
+  if (zone.y - reachable_bottom > hs_layout_garbage_head ())
+    g_test_fail_printf ("%s step %u: the zone stands %g below the rest of the picture", program, step,
+                        zone.y - reachable_bottom);
+}
+
+/* Whether box and a box that references it span at most 560 units
+ * across (FAR_X in hs-layout-place.c) and 480 down: a new value stands
+ * right of its referrer, level with its slot or below what the column
+ * holds there */
+static gboolean
+near_a_referrer (HsLayout          *layout,
+                 const HsLayoutBox *box)
+{
+  const HsLayoutBox *boxes;
+  guint n;
+
+  boxes = hs_layout_get_boxes (layout, &n);
+  for (guint i = 0; i < n; i++)
+    for (guint r = 0; r < boxes[i].n_rows; r++)
+      if (boxes[i].rows[r].target == box->ref || boxes[i].rows[r].key_target == box->ref)
+        {
+          const HsRect *a = &boxes[i].rect, *b = &box->rect;
+
+          if (MAX (a->x + a->width, b->x + b->width) - MIN (a->x, b->x) <= 560
+              && MAX (a->y + a->height, b->y + b->height) - MIN (a->y, b->y) <= 480)
+            return TRUE;
+        }
+  return FALSE;
+}
+
+/* Stepping back over the line that made the garbage, what stood beside
+ * the zone and is referenced by the living again goes back by what
+ * references it: it stayed where the zone had been, and the freeing
+ * lesson's picture at `del a, b` was 909 units wide, its camera beside
+ * an empty band (test-graph-view.c) */
+static guint
+check_back_from_zone (RenderFixture *fixture,
+                      const char    *program)
+{
+  HsLayout *later = render_fixture_last (fixture);
+  guint returned = 0;
+
+  hs_layout_ref (later);
+  for (guint s = fixture->layouts->len - 1; s-- > 0;)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (fixture->trace, s);
+      HsLayoutOptions options;
+      HsLayout *layout;
+      const HsLayoutBox *boxes;
+      guint n, unused = 0;
+
+      render_fixture_options_init (fixture, &options);
+      layout = hs_layout_new (snapshot, later, &options);
+      check_beside_zone (layout, program, s, &unused);
+      boxes = hs_layout_get_boxes (layout, &n);
+      for (guint i = 0; i < n; i++)
+        {
+          const HsLayoutBox *old = boxes[i].kind == HS_LAYOUT_BOX_OBJECT ? find_object (later, boxes[i].ref) : NULL;
+
+          if (old == NULL || !held_by_garbage_only (later, old) || held_by_garbage_only (layout, &boxes[i]))
+            continue;
+          if (boxes[i].rect.x == old->rect.x && boxes[i].rect.y == old->rect.y)
+            g_test_fail_printf ("%s step %u, stepped back: %s %u stays where it stood beside the zone, (%g, %g)",
+                                program, s, boxes[i].title, boxes[i].ref, old->rect.x, old->rect.y);
+          else if (!near_a_referrer (layout, &boxes[i]))
+            g_test_fail_printf ("%s step %u, stepped back: %s %u stands at (%g, %g), away from what references it",
+                                program, s, boxes[i].title, boxes[i].ref, boxes[i].rect.x, boxes[i].rect.y);
+          returned++;
+        }
+      hs_layout_unref (later);
+      later = layout;
+    }
+  hs_layout_unref (later);
+  return returned;
+}
+
+static void
+test_beside_zone (RenderFixture *fixture,
+                  gconstpointer  data)
+{
+  guint stepped = 0, afresh = 0, returned;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (fixture->trace, s);
+      g_autoptr(HsLayout) fresh = NULL;
+      HsLayoutOptions options;
+
+      check_beside_zone (g_ptr_array_index (fixture->layouts, s), data, s, &stepped);
+      render_fixture_options_init (fixture, &options);
+      fresh = hs_layout_new (snapshot, NULL, &options);
+      check_beside_zone (fresh, data, s, &afresh);
+    }
+  returned = check_back_from_zone (fixture, data);
+  g_test_message ("%s: %u values beside the zone stepping, %u laid out afresh, %u back by their referrers "
+                  "stepping back", (const char *) data, stepped, afresh, returned);
+  g_assert_cmpuint (stepped, >, 0);
+  g_assert_cmpuint (afresh, >, 0);
+  g_assert_cmpuint (returned, >, 0);
+}
+
 static void
 test_hit_test (RenderFixture *fixture,
                gconstpointer  data)
@@ -1060,6 +1224,8 @@ main (int   argc,
       g_test_add (drawn, RenderFixture, more_programs[i], render_fixture_setup, test_every_reference_drawn, render_fixture_teardown);
     }
   /* nested.py keeps no object from one step to the next */
+  g_test_add ("/render/layout/stable/title.py", RenderFixture, HS_TEST_PROGRAMS "/../garbage-title/title.py",
+              render_fixture_setup, test_stable, render_fixture_teardown);
   g_test_add ("/render/layout/stable/churn.py", RenderFixture, "churn.py", render_fixture_setup, test_stable,
               render_fixture_teardown);
   g_test_add ("/render/layout/shared-drawn-once", RenderFixture, "aliasing.py",
@@ -1081,6 +1247,12 @@ main (int   argc,
               render_fixture_setup, test_ghost_keeps_gap, render_fixture_teardown);
   g_test_add ("/render/layout/garbage-zone", RenderFixture, "cycle.py",
               render_fixture_setup, test_garbage, render_fixture_teardown);
+  g_test_add ("/render/layout/beside-zone/cycles.py", RenderFixture, HS_TEST_EXAMPLES "/cycles.py",
+              render_fixture_setup, test_beside_zone, render_fixture_teardown);
+  g_test_add ("/render/layout/beside-zone/title.py", RenderFixture, HS_TEST_PROGRAMS "/../garbage-title/title.py",
+              render_fixture_setup, test_beside_zone, render_fixture_teardown);
+  g_test_add ("/render/layout/beside-zone/freeing.py", RenderFixture, HS_TEST_EXAMPLES "/../data/lessons/freeing.py",
+              render_fixture_setup, test_beside_zone, render_fixture_teardown);
   g_test_add ("/render/layout/hit-test", RenderFixture, "copies.py",
               render_fixture_setup, test_hit_test, render_fixture_teardown);
   g_test_add ("/render/layout/draw-without-lock", RenderFixture, "aliasing.py",
