@@ -312,7 +312,10 @@ hs_layout_assign_columns (HsLayoutBuilder *builder)
       HsLayoutBox *box = box_at (builder->self, it->box);
 
       box->column = it->column;
-      if (!it->survivor)
+      /* A value that only garbage references stands beside the garbage
+       * zone, not in the column it ranks in: a long key string there
+       * would push every column on its right further right */
+      if (!it->survivor && !hs_layout_held_by_garbage_only (builder, box))
         hs_layout_grow_column (builder->self, it->column, box->rect.width);
     }
 }

@@ -903,31 +903,43 @@ choose_wanted (Framing *framing,
     }
 }
 
-/* Where the drawn boxes begin and end along one axis: the picture's
- * size keeps a margin past them */
+/* Where what is drawn begins and ends across: the boxes, the garbage
+ * zone's frame and title, and the arrows (by their control points, which
+ * a curve stays within: a loop round a box's side is kept whole).  The
+ * picture's size keeps a margin past it. */
 static void
-boxes_extent (HsLayout *layout,
-              gboolean  vertical,
-              double   *lo,
-              double   *hi)
+content_extent (HsLayout *layout,
+                double   *first,
+                double   *last)
 {
   const HsLayoutBox *boxes;
-  guint n_boxes;
+  const HsLayoutEdge *edges;
+  guint n_boxes, n_edges;
+  HsRect zone;
 
-  g_assert (layout != NULL && lo != NULL && hi != NULL);
+  g_assert (layout != NULL && first != NULL && last != NULL);
 
-  *lo = G_MAXDOUBLE;
-  *hi = -G_MAXDOUBLE;
+  *first = G_MAXDOUBLE;
+  *last = -G_MAXDOUBLE;
   boxes = hs_layout_get_boxes (layout, &n_boxes);
   for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].alpha > 0)
+      {
+        *first = MIN (*first, boxes[i].rect.x);
+        *last = MAX (*last, boxes[i].rect.x + boxes[i].rect.width);
+      }
+  if (hs_layout_get_garbage_zone (layout, &zone))
     {
-      const HsRect *r = &boxes[i].rect;
-
-      if (boxes[i].alpha <= 0)
-        continue;
-      *lo = MIN (*lo, vertical ? r->y : r->x);
-      *hi = MAX (*hi, vertical ? r->y + r->height : r->x + r->width);
+      *first = MIN (*first, zone.x);
+      *last = MAX (*last, zone.x + zone.width);
     }
+  edges = hs_layout_get_edges (layout, &n_edges);
+  for (guint i = 0; i < n_edges; i++)
+    for (guint k = 0; edges[i].alpha > 0 && k <= 3 * edges[i].n_curves; k++)
+      {
+        *first = MIN (*first, edges[i].path[k].x);
+        *last = MAX (*last, edges[i].path[k].x);
+      }
 }
 
 /*
@@ -977,8 +989,8 @@ slide_view (HsGraphView           *self,
                   framing->pinned ? &framing->frame : NULL, zoom, all->width, all->height, wanted };
   Reading here;  /* how the view reads where the snap across left it */
   gboolean fits_across = all->width * zoom + 2 * MARGIN <= width - framing->reserve_x;
-  /* where the drawn boxes begin and end across; the range the view moves
-   * in where the picture fits across */
+  /* where what is drawn begins and ends across; the range the view
+   * moves in where the picture fits across */
   double first, last, across_min = 0, across_max = 0;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
@@ -1004,11 +1016,11 @@ slide_view (HsGraphView           *self,
     {
       /* The picture fits across and is centred, but the buttons may
        * cover a box, or the copy one that rose beside the band: it may
-       * move as far as every box stays in view, into the picture's
-       * margin.  Kept to the margin, the view left the freeing lesson's
-       * str 'b' under the buttons at 1280x800 from step 29, 24 px short
-       * of a view that showed every box */
-      boxes_extent (layout, FALSE, &first, &last);
+       * move as far as all that is drawn stays in view, into the
+       * picture's margin.  Kept to the margin, the view left the
+       * freeing lesson's str 'b' under the buttons at 1280x800 from
+       * step 29, 24 px short of a view that showed every box */
+      content_extent (layout, &first, &last);
       across_min = MIN (last, all->width) + tight - width / zoom;
       across_max = MAX (first, 0) - tight;
       here = snap_axis (layout, focus, FALSE, &vx, &vy, &sight, across_min, across_max);
