@@ -128,7 +128,7 @@ find_survivors (HsLayoutBuilder *builder)
         continue;
       pb = box_at (builder->previous, prev_box);
       if (pb->garbage == box_at (builder->self, it->box)->garbage
-          && (!pb->beside_zone || hs_layout_held_by_garbage_only (builder, box_at (builder->self, it->box))))
+          && (!pb->beside_zone || box_at (builder->self, it->box)->beside_zone))
         {
           it->survivor = TRUE;
           it->column = pb->column;
@@ -315,7 +315,7 @@ hs_layout_assign_columns (HsLayoutBuilder *builder)
       /* A value that only garbage references stands beside the garbage
        * zone, not in the column it ranks in: a long key string there
        * would push every column on its right further right */
-      if (!it->survivor && !hs_layout_held_by_garbage_only (builder, box))
+      if (!it->survivor && !box->beside_zone)
         hs_layout_grow_column (builder->self, it->column, box->rect.width);
     }
 }

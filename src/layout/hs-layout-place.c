@@ -246,30 +246,32 @@ movable_value (const HsLayoutBox *box)
 }
 
 /*
- * Whether box is a value that, as drawn, only garbage references: a
- * static str that a garbage dict has for a key, a cached int in a garbage
- * list.  What keeps it alive is hidden, so it is no garbage, and stands
- * outside the zone (hs_layout_place_beside_zone()).  Placed with the
- * reachable boxes, it kept the zone below it: the cycles example's key
- * strings stood where the dict had been, and the dict went 350 units
- * down past them into the zone; laid out afresh they stood at the top of
- * column 1, their arrows running back up the picture.
+ * Marks the values that, as drawn, only garbage references (beside_zone):
+ * a static str that a garbage dict has for a key, a cached int in a
+ * garbage list.  What keeps them alive is hidden, so they are no garbage,
+ * and stand outside the zone (hs_layout_place_beside_zone()); every
+ * phase before that leaves them be.  Placed with the reachable boxes,
+ * they kept the zone below them: the cycles example's key strings stood
+ * where the dict had been, and the dict went 350 units down past them
+ * into the zone; laid out afresh they stood at the top of column 1, their
+ * arrows running back up the picture.
  */
-gboolean
-hs_layout_held_by_garbage_only (HsLayoutBuilder   *builder,
-                                const HsLayoutBox *box)
+void
+hs_layout_mark_beside_zone (HsLayoutBuilder *builder)
 {
-  GPtrArray *list;
+  HsLayout *self = builder->self;
 
-  g_assert (builder != NULL && box != NULL);
+  g_assert (builder != NULL);
 
-  if (!movable_value (box))
-    return FALSE;
-  list = g_hash_table_lookup (builder->referrers, GUINT_TO_POINTER (box->ref));
-  for (guint k = 0; list != NULL && k < list->len; k++)
-    if (!box_at (builder->self, GPOINTER_TO_UINT (g_ptr_array_index (list, k)))->garbage)
-      return FALSE;
-  return list != NULL && list->len > 0;
+  for (guint b = 0; b < self->boxes->len; b++)
+    {
+      HsLayoutBox *box = box_at (self, b);
+      GPtrArray *list = g_hash_table_lookup (builder->referrers, GUINT_TO_POINTER (box->ref));
+
+      box->beside_zone = movable_value (box) && list != NULL && list->len > 0;
+      for (guint k = 0; box->beside_zone && k < list->len; k++)
+        box->beside_zone = box_at (self, GPOINTER_TO_UINT (g_ptr_array_index (list, k)))->garbage;
+    }
 }
 
 static int
@@ -1179,7 +1181,7 @@ hs_layout_place_survivors (HsLayoutBuilder *builder)
       HsLayoutBox *box = box_at (self, it->box);
       const HsLayoutBox *pb;
 
-      if (box->garbage || hs_layout_held_by_garbage_only (builder, box))
+      if (box->garbage || box->beside_zone)
         continue;
       pb = previous_box (builder, it);
       box->rect.x = pb->rect.x;
@@ -1604,7 +1606,7 @@ hs_layout_place_new_objects (HsLayoutBuilder *builder)
           Item *it = item_at (builder, i);
           HsLayoutBox *box = box_at (self, it->box);
 
-          if (!it->survivor && box->garbage == (pass == 2) && !hs_layout_held_by_garbage_only (builder, box))
+          if (!it->survivor && box->garbage == (pass == 2) && !box->beside_zone)
             g_ptr_array_add (group, it);
         }
       place_group (builder, group, pass == 2, zone_top);
@@ -1689,7 +1691,7 @@ beside_want (HsLayoutBuilder   *builder,
 }
 
 /*
- * Values that only garbage references (hs_layout_held_by_garbage_only())
+ * Values that only garbage references (hs_layout_mark_beside_zone())
  * stand right of the garbage zone, outside it, each level with the slot
  * that references it: alive, and by what holds them.  Placed once the
  * zone is framed, after compaction, which never saw them: the free room
@@ -1713,7 +1715,7 @@ hs_layout_place_beside_zone (HsLayoutBuilder *builder)
     {
       const HsLayoutBox *box = box_at (self, b);
 
-      if (hs_layout_held_by_garbage_only (builder, box))
+      if (box->beside_zone)
         {
           Beside one = { b, beside_want (builder, box) };
 
@@ -1739,7 +1741,6 @@ hs_layout_place_beside_zone (HsLayoutBuilder *builder)
       box->rect.y = occupancy_find_y (&occ, x, MAX (z->y, round (one->want)), box->rect.width,
                                       box->rect.height, G_MAXDOUBLE);
       box->column = column;
-      box->beside_zone = TRUE;
       occupancy_add (&occ, &box->rect, NULL);
       g_hash_table_add (builder->placed, GUINT_TO_POINTER (one->box));
     }

@@ -170,9 +170,8 @@ void   hs_layout_place_survivors     (HsLayoutBuilder *builder);
 void   hs_layout_place_ghosts        (HsLayoutBuilder *builder);
 void   hs_layout_place_new_objects   (HsLayoutBuilder *builder);
 void   hs_layout_frame_garbage_zone  (HsLayoutBuilder *builder);
+void   hs_layout_mark_beside_zone    (HsLayoutBuilder *builder);
 void   hs_layout_place_beside_zone   (HsLayoutBuilder *builder);
-gboolean hs_layout_held_by_garbage_only (HsLayoutBuilder   *builder,
-                                         const HsLayoutBox *box);
 void   hs_layout_place_lost_ghosts   (HsLayoutBuilder *builder);
 void   hs_layout_place_clear         (HsLayoutBuilder *builder);
 double hs_layout_garbage_head        (void);

@@ -216,6 +216,7 @@ hs_layout_new (HsSnapshot            *snapshot,
 
   /* Columns, then places within them */
   hs_layout_index_referrers (&builder);
+  hs_layout_mark_beside_zone (&builder);
   hs_layout_assign_columns (&builder);
   hs_layout_place_frames (&builder);
   hs_layout_place_survivors (&builder);
