@@ -206,12 +206,40 @@ no_aslr (gpointer data)
   personality (ADDR_NO_RANDOMIZE);
 }
 
+/* JSON with every "id" and "history_bytes" number set to 0.  A scan,
+ * not a GRegex: PCRE took 135 s over recursion.py's 34 MB trace. */
 static char *
 normalize (const char *json)
 {
-  g_autoptr(GRegex) ids = g_regex_new ("\"(id|history_bytes)\":[0-9]+", 0, 0, NULL);
+  static const char *const keys[] = { "\"id\":", "\"history_bytes\":" };
+  GString *out = g_string_sized_new (strlen (json));
+  const char *p = json;
 
-  return g_regex_replace (ids, json, -1, 0, "\"\\1\":0", 0, NULL);
+  g_assert (json != NULL);
+
+  while (*p != '\0')
+    {
+      gboolean replaced = FALSE;
+
+      if (*p == '"')
+        for (guint k = 0; k < G_N_ELEMENTS (keys) && !replaced; k++)
+          {
+            gsize len = strlen (keys[k]);
+
+            if (strncmp (p, keys[k], len) == 0 && g_ascii_isdigit (p[len]))
+              {
+                g_string_append_len (out, p, len);
+                g_string_append_c (out, '0');
+                p += len;
+                while (g_ascii_isdigit (*p))
+                  p++;
+                replaced = TRUE;
+              }
+          }
+      if (!replaced)
+        g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
 }
 
 /* The trace of path as `heapscope trace` writes it, with the full walk
