@@ -274,6 +274,14 @@ test_exec_keeps_run_timeout (HsTraceFixture *f,
   gint64 start, elapsed_ms;
   gboolean ok;
 
+  /* the runner's deadlines are the same whatever the interpreter: the
+   * default one's run covers them, and each other one waited 14 s more */
+  if (g_strcmp0 (g_getenv ("HEAPSCOPE_TEST_VERSION"), "") > 0)
+    {
+      g_test_skip ("the runner's deadlines do not depend on the interpreter");
+      return;
+    }
+
   HS_TEST_RUN_TRAPPED (60);
 
   f->options.timeout_ms = 30000;
