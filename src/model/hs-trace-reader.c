@@ -524,9 +524,9 @@ read_step (Reader     *r,
            GError    **error)
 {
   HsWireStep header = { 0 };
-  g_autoptr(GPtrArray) changed_edges = g_ptr_array_new ();
+  g_autoptr(GArray) changed_edges = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) listed = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr(GHashTable) present = NULL;
   yajl_val objects = get_array (step, "objects");
   yajl_val list;
   gint64 index = -1, line = 0, value = 0, keep = 0;
@@ -554,8 +554,6 @@ read_step (Reader     *r,
     return invalid (error, r->index, _("a yield without a value, or of a borrowed one"));
 
   /* Objects: a full step lists them all, a delta step what changed. */
-  if (full)
-    present = g_hash_table_new (NULL, NULL);
   for (guint i = 0; objects != NULL && i < array_length (objects); i++)
     {
       yajl_val object = get_object (objects, i);
@@ -565,12 +563,16 @@ read_step (Reader     *r,
 
       if (now == NULL)
         return invalid (error, r->index, problem);
+      /* a second record would free the first, which the step still uses */
+      if (!g_hash_table_add (listed, GUINT_TO_POINTER (now->wire.ref)))
+        {
+          record_free (now);
+          return invalid (error, r->index, _("an object listed twice"));
+        }
       before = g_hash_table_lookup (r->objects, GUINT_TO_POINTER (now->wire.ref));
       emit_record (r, now, before, before == NULL);
       if (before == NULL ? now->edges->len > 0 : !same_edges (before->edges, now->edges))
-        g_ptr_array_add (changed_edges, now);
-      if (present != NULL)
-        g_hash_table_add (present, GUINT_TO_POINTER (now->wire.ref));
+        g_array_append_val (changed_edges, now->wire.ref);
       g_hash_table_add (r->known, GUINT_TO_POINTER (now->wire.ref));
       g_hash_table_replace (r->objects, GUINT_TO_POINTER (now->wire.ref), now);
     }
@@ -625,7 +627,7 @@ read_step (Reader     *r,
 
       g_hash_table_iter_init (&iter, r->objects);
       while (g_hash_table_iter_next (&iter, &key, NULL))
-        if (!g_hash_table_contains (present, key))
+        if (!g_hash_table_contains (listed, key))
           {
             guint32 ref = GPOINTER_TO_UINT (key);
 
@@ -635,10 +637,10 @@ read_step (Reader     *r,
     }
   for (guint i = 0; i < changed_edges->len; i++)
     {
-      Record *record = g_ptr_array_index (changed_edges, i);
+      Record *record = g_hash_table_lookup (r->objects, GUINT_TO_POINTER (g_array_index (changed_edges, guint32, i)));
 
       /* freed or removed by this same step: its edges went with it */
-      if (g_hash_table_lookup (r->objects, GUINT_TO_POINTER (record->wire.ref)) == record)
+      if (record != NULL)
         emit_edges (r, record);
     }
 

@@ -183,6 +183,27 @@ test_string (void)
   assert_refused (trace, error, HS_TRACE_READER_MAX_STRING >> 20);
 }
 
+/* Found by the trace reader's fuzzer: an object listed twice in a step
+ * freed its first record while the step still used it.  Refused now. */
+static void
+test_listed_twice (void)
+{
+  static const char json[] =
+    "{\"format\": \"heapscope-trace-1\", \"status\": \"finished\", \"steps\": [{\"index\": 0, \"line\": 1, "
+    "\"event\": \"line\", \"frames\": [{\"function\": \"<module>\", \"line\": 1, \"vars\": [{\"name\": \"a\", \"ref\": 1}]}], "
+    "\"objects\": [{\"ref\": 1, \"id\": 7, \"type\": \"list\", \"repr\": \"[2]\", \"refcount\": 1, \"length\": 1, \"omitted\": 0, "
+    "\"edges\": [{\"kind\": \"item\", \"label\": \"0\", \"ref\": 2}]}, "
+    "{\"ref\": 2, \"id\": 8, \"type\": \"int\", \"repr\": \"2\", \"refcount\": 2}, "
+    "{\"ref\": 1, \"id\": 7, \"type\": \"list\", \"repr\": \"[]\", \"refcount\": 1, \"length\": 0, \"omitted\": 0}]}]}";
+  g_autoptr(GString) text = g_string_new (json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsTrace) trace = read_text (text, &error);
+
+  g_assert_null (trace);
+  g_assert_error (error, HS_TRACE_READER_ERROR, HS_TRACE_READER_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "twice"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -194,5 +215,6 @@ main (int   argc,
   g_test_add_func ("/runtime/trace-limits/lists", test_lists);
   g_test_add_func ("/runtime/trace-limits/source", test_source);
   g_test_add_func ("/runtime/trace-limits/string", test_string);
+  g_test_add_func ("/runtime/trace-limits/listed-twice", test_listed_twice);
   return g_test_run ();
 }
