@@ -1007,14 +1007,24 @@ begin (Parse     *p,
   open.what = _("an object with too many members");
   if (type == yajl_t_array)
     {
-      if (g_strcmp0 (key, "objects") == 0)
-        open.limit = HS_TRACE_READER_MAX_OBJECTS, open.what = _("too many objects in one step");
-      else if (g_strcmp0 (key, "edges") == 0 || g_strcmp0 (key, "held") == 0)
-        open.limit = HS_TRACE_READER_MAX_EDGES, open.what = _("too many references from one object");
-      else if (g_strcmp0 (key, "frames") == 0)
-        open.limit = HS_TRACE_READER_MAX_FRAMES, open.what = _("too many frames in one step");
-      else
-        open.what = _("too many items in one list");
+      static const struct {
+        const char *key;
+        guint       limit;
+        const char *what;
+      } lists[] = {
+        { "objects", HS_TRACE_READER_MAX_OBJECTS, N_("too many objects in one step") },
+        { "edges", HS_TRACE_READER_MAX_EDGES, N_("too many references from one object") },
+        { "held", HS_TRACE_READER_MAX_EDGES, N_("too many references from one object") },
+        { "frames", HS_TRACE_READER_MAX_FRAMES, N_("too many frames in one step") },
+      };
+
+      open.what = _("too many items in one list");
+      for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+        if (g_strcmp0 (key, lists[i].key) == 0)
+          {
+            open.limit = lists[i].limit;
+            open.what = _(lists[i].what);
+          }
     }
   g_array_append_val (p->open, open);
   return TRUE;
@@ -1157,7 +1167,11 @@ scan (Parse        *p,
             p->in_string = FALSE;
         }
       else if (c == '"')
-        p->in_string = TRUE, p->run = 0, p->any = TRUE;
+        {
+          p->in_string = TRUE;
+          p->run = 0;
+          p->any = TRUE;
+        }
       else if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == ',' || c == ':' ||
                c == '[' || c == ']' || c == '{' || c == '}')
         {
