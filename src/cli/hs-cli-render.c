@@ -14,6 +14,7 @@
 #include "hs-layout.h"
 #include "hs-renderer.h"
 #include "hs-runner.h"
+#include "hs-trace-reader.h"
 
 static gboolean
 parse_step (const char *text,
@@ -33,33 +34,74 @@ parse_step (const char *text,
   return TRUE;
 }
 
+static gboolean
+is_saved_run (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  return g_str_has_suffix (lower, ".json");
+}
+
+/* A saved run is read, not run: it may come from anyone, and the
+ * reader's limits and checks say why one is refused. */
+static HsTrace *
+read_saved_run (const char  *path,
+                char       **source,
+                char       **title)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, &error);
+  HsTrace *trace = NULL;
+
+  if (stream != NULL)
+    trace = hs_trace_read_json_program (G_INPUT_STREAM (stream), title, source, NULL, &error);
+  if (trace == NULL)
+    g_printerr (_("heapscope: cannot open %s: %s\n"), path, error->message);
+  return trace;
+}
+
 static int
 write_handout (HsTrace               *trace,
                const char            *program,
+               const char            *saved_source,
+               const char            *saved_title,
                const HsRenderOptions *render,
                const char            *filename)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HsLesson) lesson = NULL;
-  g_autofree char *source = NULL;
+  g_autofree char *source = g_strdup (saved_source);
   g_autofree char *title = NULL;
 
   g_assert (HS_IS_TRACE (trace));
 
-  /* The program ran from this same file a moment ago. */
-  if (!g_file_get_contents (program, &source, NULL, &error))
+  if (is_saved_run (program))
     {
-      g_printerr ("heapscope: %s\n", error->message);
-      return 1;
+      if (source == NULL)
+        {
+          g_printerr (_("heapscope: %s does not hold the program’s text, which a handout shows\n"), program);
+          return 1;
+        }
+      title = g_strdup (saved_title != NULL ? saved_title : program);
     }
-  lesson = hs_cli_handout_find_lesson (program, source, &error);
-  if (error != NULL)
+  else
     {
-      g_printerr (_("heapscope: the lesson beside %s cannot be read, so the handout has no notes: %s\n"),
-                  program, error->message);
-      g_clear_error (&error);
+      /* The program ran from this same file a moment ago. */
+      if (!g_file_get_contents (program, &source, NULL, &error))
+        {
+          g_printerr ("heapscope: %s\n", error->message);
+          return 1;
+        }
+      lesson = hs_cli_handout_find_lesson (program, source, &error);
+      if (error != NULL)
+        {
+          g_printerr (_("heapscope: the lesson beside %s cannot be read, so the handout has no notes: %s\n"),
+                      program, error->message);
+          g_clear_error (&error);
+        }
+      title = g_path_get_basename (program);
     }
-  title = g_path_get_basename (program);
   if (!hs_cli_handout_write (trace, title, source, lesson, render, filename, &error))
     {
       g_printerr ("heapscope: %s\n", error->message);
@@ -82,6 +124,8 @@ hs_cli_render (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *all_steps = NULL;
   g_autofree char *step_text = NULL;
+  g_autofree char *saved_source = NULL;
+  g_autofree char *saved_title = NULL;
   gboolean dark = FALSE;
   gboolean handout = FALSE;
   double scale = 2;
@@ -99,12 +143,13 @@ hs_cli_render (int    argc,
     { NULL }
   };
 
-  context = hs_cli_context_new (_("FILE.py — draw the heap of a Python program"), entries, &run_args);
+  context = hs_cli_context_new (_("FILE.py|SAVED.json — draw the heap of a Python program, or of a saved run"),
+                                entries, &run_args);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return hs_cli_usage_error (context, error->message);
   if (argc != 2)
-    return hs_cli_usage_error (context, _("Expected exactly one Python file"));
+    return hs_cli_usage_error (context, _("Expected exactly one Python file or saved run"));
   if (output == NULL && all_steps == NULL)
     return hs_cli_usage_error (context, _("Give -o OUT or --all-steps DIR"));
   if (all_steps != NULL)
@@ -133,17 +178,25 @@ hs_cli_render (int    argc,
     }
   if (!hs_cli_resolve_run_options (&run_args, &options, &error))
     return hs_cli_usage_error (context, error->message);
-  if (!hs_cli_check_readable (argv[1]))
-    return 1;
-
-  runner = hs_cli_runner_new (&run_args, &error);
-  if (runner == NULL)
-    return hs_cli_usage_error (context, error->message);
-  trace = hs_runner_run_sync (runner, argv[1], &options, &error);
-  if (trace == NULL)
+  if (is_saved_run (argv[1]))
     {
-      g_printerr (_("heapscope: cannot start the Python runtime: %s\n"), error->message);
-      return 3;
+      trace = read_saved_run (argv[1], &saved_source, &saved_title);
+      if (trace == NULL)
+        return 1;
+    }
+  else
+    {
+      if (!hs_cli_check_readable (argv[1]))
+        return 1;
+      runner = hs_cli_runner_new (&run_args, &error);
+      if (runner == NULL)
+        return hs_cli_usage_error (context, error->message);
+      trace = hs_runner_run_sync (runner, argv[1], &options, &error);
+      if (trace == NULL)
+        {
+          g_printerr (_("heapscope: cannot start the Python runtime: %s\n"), error->message);
+          return 3;
+        }
     }
   n_steps = hs_trace_get_n_steps (trace);
   if (n_steps == 0)
@@ -163,7 +216,7 @@ hs_cli_render (int    argc,
   render.scale = scale;
 
   if (handout)
-    return write_handout (trace, argv[1], &render, all_steps);
+    return write_handout (trace, argv[1], saved_source, saved_title, &render, all_steps);
 
   if (all_steps != NULL && g_mkdir_with_parents (all_steps, 0777) != 0)
     {

@@ -3,8 +3,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <glib/gi18n.h>
+#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 #include "hs-trace-json.h"
@@ -14,9 +16,6 @@
 #define BATCH_STEPS 256
 
 G_DEFINE_QUARK (hs-trace-reader-error-quark, hs_trace_reader_error)
-
-typedef struct yajl_val_s YajlTree;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (YajlTree, yajl_tree_free)
 
 /* An object as the JSON last described it: its record in wire form (type
  * and repr as string ids) and every edge the JSON listed. */
@@ -525,9 +524,9 @@ read_step (Reader     *r,
            GError    **error)
 {
   HsWireStep header = { 0 };
-  g_autoptr(GPtrArray) changed_edges = g_ptr_array_new ();
+  g_autoptr(GArray) changed_edges = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) listed = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr(GHashTable) present = NULL;
   yajl_val objects = get_array (step, "objects");
   yajl_val list;
   gint64 index = -1, line = 0, value = 0, keep = 0;
@@ -555,8 +554,6 @@ read_step (Reader     *r,
     return invalid (error, r->index, _("a yield without a value, or of a borrowed one"));
 
   /* Objects: a full step lists them all, a delta step what changed. */
-  if (full)
-    present = g_hash_table_new (NULL, NULL);
   for (guint i = 0; objects != NULL && i < array_length (objects); i++)
     {
       yajl_val object = get_object (objects, i);
@@ -566,12 +563,16 @@ read_step (Reader     *r,
 
       if (now == NULL)
         return invalid (error, r->index, problem);
+      /* a second record would free the first, which the step still uses */
+      if (!g_hash_table_add (listed, GUINT_TO_POINTER (now->wire.ref)))
+        {
+          record_free (now);
+          return invalid (error, r->index, _("an object listed twice"));
+        }
       before = g_hash_table_lookup (r->objects, GUINT_TO_POINTER (now->wire.ref));
       emit_record (r, now, before, before == NULL);
       if (before == NULL ? now->edges->len > 0 : !same_edges (before->edges, now->edges))
-        g_ptr_array_add (changed_edges, now);
-      if (present != NULL)
-        g_hash_table_add (present, GUINT_TO_POINTER (now->wire.ref));
+        g_array_append_val (changed_edges, now->wire.ref);
       g_hash_table_add (r->known, GUINT_TO_POINTER (now->wire.ref));
       g_hash_table_replace (r->objects, GUINT_TO_POINTER (now->wire.ref), now);
     }
@@ -626,7 +627,7 @@ read_step (Reader     *r,
 
       g_hash_table_iter_init (&iter, r->objects);
       while (g_hash_table_iter_next (&iter, &key, NULL))
-        if (!g_hash_table_contains (present, key))
+        if (!g_hash_table_contains (listed, key))
           {
             guint32 ref = GPOINTER_TO_UINT (key);
 
@@ -636,10 +637,10 @@ read_step (Reader     *r,
     }
   for (guint i = 0; i < changed_edges->len; i++)
     {
-      Record *record = g_ptr_array_index (changed_edges, i);
+      Record *record = g_hash_table_lookup (r->objects, GUINT_TO_POINTER (g_array_index (changed_edges, guint32, i)));
 
       /* freed or removed by this same step: its edges went with it */
-      if (g_hash_table_lookup (r->objects, GUINT_TO_POINTER (record->wire.ref)) == record)
+      if (record != NULL)
         emit_edges (r, record);
     }
 
@@ -694,6 +695,9 @@ read_step (Reader     *r,
     header.frames_changed = !(moved->len == frames->len &&
                               (frames->len == 0 || memcmp (moved->data, frames->data, frames->len * 4) == 0));
   }
+  if (frames_prefix (frames, HS_TRACE_READER_MAX_FRAMES + 1) >= 0)
+    return fail (error, HS_TRACE_READER_ERROR_LIMIT, _("The file is refused: %s (at most %u)"),
+                 _("too many frames in one step"), HS_TRACE_READER_MAX_FRAMES);
   if (header.frames_changed)
     g_array_append_vals (r->frame_words, frames->data, frames->len);
   g_array_set_size (r->frames, 0);
@@ -772,13 +776,497 @@ reader_init (Reader *r)
   r->strings = g_ptr_array_new_with_free_func (g_free);
 }
 
+/* The file is read as a stream of yajl's callbacks, never as one tree:
+ * each step is built as a small tree of yajl's value type, read into the
+ * batch and freed, and the top level keeps only its other members.  The
+ * parser itself keeps a byte per open container and recurses nowhere,
+ * so how deep a file nests costs nothing until the limit refuses it. */
+typedef struct
+{
+  yajl_val     node;       /* NULL for the list of steps, which keeps none */
+  gsize        capacity;
+  char        *key;        /* in an object: the member whose value comes next */
+  guint        limit;      /* how many items the list may hold */
+  const char  *what;       /* and what they are, for the message */
+} Open;
+
+typedef struct
+{
+  Reader         r;
+  GArray        *open;     /* Open, the outermost first */
+  yajl_val       root;     /* the top-level object, without its steps */
+  gboolean       steps_seen;
+  gboolean       deltas;
+  guint          n_steps;
+  GCancellable  *cancellable;
+  GError        *error;
+
+  /* What the scan ahead of the parser knows */
+  gboolean       in_string;
+  gboolean       escaped;
+  gsize          run;      /* bytes in the string or number being read */
+  gboolean       any;      /* anything but white space */
+} Parse;
+
+static void
+node_free (yajl_val node)
+{
+  if (node == NULL)
+    return;
+  switch (node->type)
+    {
+    case yajl_t_string:
+      g_free (node->u.string);
+      break;
+    case yajl_t_object:
+      /* depth is at most HS_TRACE_READER_MAX_DEPTH: this recursion is bounded */
+      for (gsize i = 0; i < node->u.object.len; i++)
+        {
+          g_free ((char *) node->u.object.keys[i]);
+          node_free (node->u.object.values[i]);
+        }
+      g_free (node->u.object.keys);
+      g_free (node->u.object.values);
+      break;
+    case yajl_t_array:
+      for (gsize i = 0; i < node->u.array.len; i++)
+        node_free (node->u.array.values[i]);
+      g_free (node->u.array.values);
+      break;
+    default:
+      break;
+    }
+  g_free (node);
+}
+
+typedef struct yajl_val_s YajlNode;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (YajlNode, node_free)
+
+static yajl_val
+node_new (yajl_type type)
+{
+  yajl_val node = g_new0 (struct yajl_val_s, 1);
+
+  node->type = type;
+  return node;
+}
+
+static void
+open_clear (gpointer data)
+{
+  Open *open = data;
+
+  node_free (open->node);
+  g_free (open->key);
+}
+
+static gboolean
+limit (Parse      *p,
+       const char *format,
+       ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+limit (Parse      *p,
+       const char *format,
+       ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  g_assert (p != NULL);
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  /* Translators: the limit that the file went beyond follows */
+  fail (&p->error, HS_TRACE_READER_ERROR_LIMIT, _("The file is refused: %s"), what);
+  return FALSE;
+}
+
+static gboolean
+read_one_step (Parse    *p,
+               yajl_val  step)
+{
+  Reader *r = &p->r;
+
+  g_assert (p != NULL);
+
+  if (g_cancellable_set_error_if_cancelled (p->cancellable, &p->error))
+    return FALSE;
+  if (p->n_steps >= HS_TRACE_READER_MAX_STEPS)
+    return limit (p, _("a trace holds at most %u steps"), HS_TRACE_READER_MAX_STEPS);
+  p->n_steps++;
+  if (!YAJL_IS_OBJECT (step))
+    return invalid (&p->error, r->index, _("it is no object"));
+  if (!read_step (r, step, !p->deltas || get_bool (step, "snapshot"), &p->error))
+    return FALSE;
+  if (g_hash_table_size (r->objects) > HS_TRACE_READER_MAX_OBJECTS)
+    return limit (p, _("a step holds at most %u objects"), HS_TRACE_READER_MAX_OBJECTS);
+  if (r->steps->len == BATCH_STEPS)
+    return batch_flush (r, &p->error);
+  return TRUE;
+}
+
+/* A finished value goes into the container that is open, or is a step. */
+static gboolean
+add_value (Parse    *p,
+           yajl_val  value)
+{
+  g_autoptr(YajlNode) owned = value;
+  Open *top;
+
+  g_assert (p != NULL);
+
+  if (p->open->len == 0)
+    return fail (&p->error, HS_TRACE_READER_ERROR_NOT_A_TRACE,
+                 _("The file is JSON but no Heapscope trace: it is not an object"));
+  top = &g_array_index (p->open, Open, p->open->len - 1);
+  if (top->node == NULL)
+    return read_one_step (p, value);
+  if ((YAJL_IS_OBJECT (top->node) ? top->node->u.object.len : top->node->u.array.len) >= top->limit)
+    return limit (p, _("%s (at most %u)"), top->what, top->limit);
+  if (YAJL_IS_OBJECT (top->node))
+    {
+      gsize len = top->node->u.object.len;
+
+      g_assert (top->key != NULL);
+      if (len == top->capacity)
+        {
+          top->capacity = MAX (4, top->capacity * 2);
+          top->node->u.object.keys = g_renew (const char *, top->node->u.object.keys, top->capacity);
+          top->node->u.object.values = g_renew (yajl_val, top->node->u.object.values, top->capacity);
+        }
+      top->node->u.object.keys[len] = g_steal_pointer (&top->key);
+      top->node->u.object.values[len] = g_steal_pointer (&owned);
+      top->node->u.object.len++;
+    }
+  else
+    {
+      gsize len = top->node->u.array.len;
+
+      if (len == top->capacity)
+        {
+          top->capacity = MAX (4, top->capacity * 2);
+          top->node->u.array.values = g_renew (yajl_val, top->node->u.array.values, top->capacity);
+        }
+      top->node->u.array.values[len] = g_steal_pointer (&owned);
+      top->node->u.array.len++;
+    }
+  return TRUE;
+}
+
+static const char *
+pending_key (Parse *p)
+{
+  g_assert (p != NULL);
+
+  return p->open->len > 0 ? g_array_index (p->open, Open, p->open->len - 1).key : NULL;
+}
+
+static gboolean
+begin_format (Parse *p)
+{
+  const char *format;
+
+  g_assert (p != NULL);
+
+  format = get_string (g_array_index (p->open, Open, 0).node, "format");
+  if (g_strcmp0 (format, HS_TRACE_FORMAT) != 0 && g_strcmp0 (format, HS_TRACE_FORMAT_SNAPSHOTS) != 0)
+    return fail (&p->error, HS_TRACE_READER_ERROR_NOT_A_TRACE,
+                 _("The file is JSON but no Heapscope trace: no “format” “%s” or “%s” comes before its “steps”"),
+                 HS_TRACE_FORMAT, HS_TRACE_FORMAT_SNAPSHOTS);
+  if (p->steps_seen)
+    return fail (&p->error, HS_TRACE_READER_ERROR_NOT_A_TRACE, _("The trace has its “steps” twice"));
+  p->steps_seen = TRUE;
+  p->deltas = g_str_equal (format, HS_TRACE_FORMAT);
+  return TRUE;
+}
+
+static gboolean
+begin (Parse     *p,
+       yajl_type  type)
+{
+  const char *key = pending_key (p);
+  Open open = { NULL, 0, NULL, HS_TRACE_READER_MAX_ITEMS, NULL };
+
+  g_assert (p != NULL);
+
+  if (p->open->len >= HS_TRACE_READER_MAX_DEPTH)
+    return limit (p, _("it nests lists and objects more than %u deep"), HS_TRACE_READER_MAX_DEPTH);
+  if (p->open->len == 0 && type != yajl_t_object)
+    return fail (&p->error, HS_TRACE_READER_ERROR_NOT_A_TRACE,
+                 _("The file is JSON but no Heapscope trace: it is not an object"));
+  if (p->open->len == 1 && type == yajl_t_array && g_strcmp0 (key, "steps") == 0)
+    {
+      if (!begin_format (p))
+        return FALSE;
+      g_array_append_val (p->open, open);
+      return TRUE;
+    }
+  open.node = node_new (type);
+  open.what = _("an object with too many members");
+  if (type == yajl_t_array)
+    {
+      static const struct {
+        const char *key;
+        guint       limit;
+        const char *what;
+      } lists[] = {
+        { "objects", HS_TRACE_READER_MAX_OBJECTS, N_("too many objects in one step") },
+        { "edges", HS_TRACE_READER_MAX_EDGES, N_("too many references from one object") },
+        { "held", HS_TRACE_READER_MAX_EDGES, N_("too many references from one object") },
+        { "frames", HS_TRACE_READER_MAX_FRAMES, N_("too many frames in one step") },
+      };
+
+      open.what = _("too many items in one list");
+      for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+        if (g_strcmp0 (key, lists[i].key) == 0)
+          {
+            open.limit = lists[i].limit;
+            open.what = _(lists[i].what);
+          }
+    }
+  g_array_append_val (p->open, open);
+  return TRUE;
+}
+
+static gboolean
+end (Parse *p)
+{
+  Open *top;
+  yajl_val node;
+
+  g_assert (p != NULL && p->open->len > 0);
+
+  top = &g_array_index (p->open, Open, p->open->len - 1);
+  node = g_steal_pointer (&top->node);
+  g_clear_pointer (&top->key, g_free);
+  g_array_set_size (p->open, p->open->len - 1);
+  if (node == NULL)           /* the steps */
+    return TRUE;
+  if (p->open->len == 0)
+    {
+      p->root = node;
+      return TRUE;
+    }
+  return add_value (p, node);
+}
+
+static int
+on_null (void *ctx)
+{
+  return add_value (ctx, node_new (yajl_t_null));
+}
+
+static int
+on_boolean (void *ctx,
+            int   value)
+{
+  return add_value (ctx, node_new (value ? yajl_t_true : yajl_t_false));
+}
+
+static int
+on_number (void       *ctx,
+           const char *text,
+           size_t      len)
+{
+  yajl_val node = node_new (yajl_t_number);
+  g_autofree char *copy = g_strndup (text, len);
+  char *rest = NULL;
+
+  errno = 0;
+  node->u.number.i = g_ascii_strtoll (copy, &rest, 10);
+  if (errno == 0 && rest != copy && *rest == '\0')
+    node->u.number.flags = YAJL_NUMBER_INT_VALID;
+  return add_value (ctx, node);
+}
+
+static int
+on_string (void                *ctx,
+           const unsigned char *text,
+           size_t               len)
+{
+  Parse *p = ctx;
+  yajl_val node;
+
+  if (p->open->len == 1 && len > HS_TRACE_READER_MAX_SOURCE && g_strcmp0 (pending_key (p), "source") == 0)
+    return limit (p, _("the program’s text is more than %u MiB"), HS_TRACE_READER_MAX_SOURCE >> 20);
+  node = node_new (yajl_t_string);
+  node->u.string = g_strndup ((const char *) text, len);
+  return add_value (p, node);
+}
+
+static int
+on_start_map (void *ctx)
+{
+  return begin (ctx, yajl_t_object);
+}
+
+static int
+on_map_key (void                *ctx,
+            const unsigned char *text,
+            size_t               len)
+{
+  Parse *p = ctx;
+  Open *top = &g_array_index (p->open, Open, p->open->len - 1);
+
+  g_free (top->key);
+  top->key = g_strndup ((const char *) text, len);
+  return TRUE;
+}
+
+static int
+on_end (void *ctx)
+{
+  return end (ctx);
+}
+
+static int
+on_start_array (void *ctx)
+{
+  return begin (ctx, yajl_t_array);
+}
+
+static const yajl_callbacks callbacks = {
+  .yajl_null = on_null,
+  .yajl_boolean = on_boolean,
+  .yajl_number = on_number,
+  .yajl_string = on_string,
+  .yajl_start_map = on_start_map,
+  .yajl_map_key = on_map_key,
+  .yajl_end_map = on_end,
+  .yajl_start_array = on_start_array,
+  .yajl_end_array = on_end,
+};
+
+/* Ahead of the parser, which would hold a whole string or number in
+ * memory before handing it over: none may be longer than the limit.
+ * *boundary is where the last token ends in data, or -1: yajl lexes a
+ * token again from its start with each piece it is fed, so a long string
+ * fed in pieces would cost the square of its length. */
+static gboolean
+scan (Parse        *p,
+      const guint8 *data,
+      gsize         len,
+      gssize       *boundary)
+{
+  g_assert (p != NULL);
+
+  *boundary = -1;
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = data[i];
+
+      if (p->in_string)
+        {
+          if (p->escaped)
+            p->escaped = FALSE;
+          else if (c == '\\')
+            p->escaped = TRUE;
+          else if (c == '"')
+            p->in_string = FALSE;
+        }
+      else if (c == '"')
+        {
+          p->in_string = TRUE;
+          p->run = 0;
+          p->any = TRUE;
+        }
+      else if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == ',' || c == ':' ||
+               c == '[' || c == ']' || c == '{' || c == '}')
+        {
+          p->run = 0;
+          p->any |= c > ' ';
+          *boundary = i + 1;
+          continue;
+        }
+      else
+        p->any = TRUE;
+      if (++p->run > HS_TRACE_READER_MAX_STRING)
+        return limit (p, _("it holds a string or number of more than %u MiB"), HS_TRACE_READER_MAX_STRING >> 20);
+    }
+  return TRUE;
+}
+
+static void
+parse_clear (Parse *p)
+{
+  reader_clear (&p->r);
+  g_clear_pointer (&p->open, g_array_unref);
+  g_clear_pointer (&p->root, node_free);
+  g_clear_error (&p->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Parse, parse_clear)
+
+typedef struct yajl_handle_t YajlHandle;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (YajlHandle, yajl_free)
+
+/* Feeds the whole stream to the parser, and the steps to the reader. */
+static gboolean
+parse_stream (Parse         *p,
+              GInputStream  *stream,
+              GError       **error)
+{
+  g_autoptr(YajlHandle) handle = yajl_alloc (&callbacks, NULL, p);
+  g_autoptr(GByteArray) pending = g_byte_array_new ();
+  yajl_status status = yajl_status_ok;
+  gssize n;
+
+  g_assert (p != NULL);
+
+  do
+    {
+      gsize old = pending->len;
+      gssize boundary;
+
+      g_byte_array_set_size (pending, old + (1 << 16));
+      n = g_input_stream_read (stream, pending->data + old, 1 << 16, p->cancellable, error);
+      g_byte_array_set_size (pending, old + MAX (n, 0));
+      if (n < 0)
+        return FALSE;
+      if (!scan (p, pending->data + old, n, &boundary))
+        break;
+      /* the rest of a token waits for its end; at the end of the file, all goes */
+      boundary = n == 0 ? (gssize) pending->len : boundary < 0 ? 0 : (gssize) old + boundary;
+      if (boundary > 0 && (status = yajl_parse (handle, pending->data, boundary)) != yajl_status_ok)
+        break;
+      g_byte_array_remove_range (pending, 0, boundary);
+    }
+  while (n > 0);
+  if (p->error == NULL && status == yajl_status_ok && !p->any)
+    return fail (error, HS_TRACE_READER_ERROR_NOT_JSON, _("The file is empty: it holds no trace"));
+  if (p->error == NULL && status == yajl_status_ok)
+    status = yajl_complete_parse (handle);
+  if (p->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&p->error));
+      return FALSE;
+    }
+  if (status != yajl_status_ok)
+    {
+      unsigned char *message = yajl_get_error (handle, 0, NULL, 0);
+      g_autofree char *text = g_strstrip (g_strdup ((const char *) message));
+
+      yajl_free_error (handle, message);
+      /* Translators: the parser's message follows */
+      return fail (error, HS_TRACE_READER_ERROR_NOT_JSON,
+                   _("The file is not complete JSON, so it holds no whole trace: %s"), text);
+    }
+  return batch_flush (&p->r, error);
+}
+
 static GBytes *
-text_bytes (yajl_val root,
-            const char *name)
+text_bytes (yajl_val  root,
+            const char *name,
+            GBytes   *steps)
 {
   const char *text = get_string (root, name);
 
-  return g_bytes_new (text ? text : "", text ? strlen (text) : 0);
+  /* Left out when the steps' output is all of it (docs/trace-format.md). */
+  if (text == NULL)
+    return g_bytes_ref (steps);
+  return g_bytes_new (text, strlen (text));
 }
 
 HsTrace *
@@ -799,18 +1287,14 @@ hs_trace_read_json_program (GInputStream  *stream,
                             GCancellable  *cancellable,
                             GError       **error)
 {
-  g_autoptr(GByteArray) text = g_byte_array_new ();
-  g_autoptr(GBytes) rest = NULL;
-  g_autoptr(YajlTree) tree = NULL;
-  char message[256] = "";
-  g_auto(Reader) r = { 0 };
+  g_auto(Parse) p = { 0 };
+  g_autoptr(GBytes) steps_out = NULL;
+  g_autoptr(GBytes) steps_err = NULL;
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GBytes) err = NULL;
   yajl_val root;
-  yajl_val steps;
-  const char *format, *status;
+  const char *status;
   gint64 exit_code = -1, signal_number = 0, every = HS_TRACE_SNAPSHOT_EVERY;
-  gboolean deltas;
   yajl_val error_object = NULL;
   HsTraceError trace_error = { 0 };
 
@@ -820,46 +1304,17 @@ hs_trace_read_json_program (GInputStream  *stream,
     *source = NULL;
   if (file != NULL)
     *file = NULL;
-  /* yajl's tree is a few times the text: json-glib's took thirty, and
-   * a minute for a 33 MB trace. */
-  do
-    {
-      g_clear_pointer (&rest, g_bytes_unref);
-      rest = g_input_stream_read_bytes (stream, 1 << 20, cancellable, error);
-      if (rest == NULL)
-        return NULL;
-      g_byte_array_append (text, g_bytes_get_data (rest, NULL), g_bytes_get_size (rest));
-    }
-  while (g_bytes_get_size (rest) > 0);
-  if (text->len == 0 || strspn ((const char *) text->data, " \t\r\n") == text->len)
-    {
-      fail (error, HS_TRACE_READER_ERROR_NOT_JSON, _("The file is empty: it holds no trace"));
-      return NULL;
-    }
-  g_byte_array_append (text, (const guint8 *) "", 1);
-  tree = yajl_tree_parse ((const char *) text->data, message, sizeof message);
-  g_clear_pointer (&text, g_byte_array_unref);
-  if (tree == NULL)
-    {
-      /* Translators: the parser's message follows, with where it stopped */
-      fail (error, HS_TRACE_READER_ERROR_NOT_JSON,
-            _("The file is not complete JSON, so it holds no whole trace: %s"), g_strstrip (message));
-      return NULL;
-    }
-  root = YAJL_IS_OBJECT (tree) ? tree : NULL;
-  format = root ? get_string (root, "format") : NULL;
-  if (g_strcmp0 (format, HS_TRACE_FORMAT) != 0 && g_strcmp0 (format, HS_TRACE_FORMAT_SNAPSHOTS) != 0)
-    {
-      fail (error, HS_TRACE_READER_ERROR_NOT_A_TRACE,
-            _("The file is JSON but no Heapscope trace: its “format” is not “%s” or “%s”"),
-            HS_TRACE_FORMAT, HS_TRACE_FORMAT_SNAPSHOTS);
-      return NULL;
-    }
-  deltas = g_str_equal (format, HS_TRACE_FORMAT);
-  steps = get_array (root, "steps");
+  reader_init (&p.r);
+  p.open = g_array_new (FALSE, TRUE, sizeof (Open));
+  g_array_set_clear_func (p.open, open_clear);
+  p.cancellable = cancellable;
+  if (!parse_stream (&p, stream, error))
+    return NULL;
+
+  root = p.root;
   status = get_string (root, "status");
-  if (steps == NULL || status == NULL ||
-      (deltas && !get_int (root, "snapshot_every", TRUE, 1, G_MAXUINT32, &every)) ||
+  if (!p.steps_seen || status == NULL ||
+      (p.deltas && !get_int (root, "snapshot_every", TRUE, 1, G_MAXUINT32, &every)) ||
       !get_int (root, "exit_code", FALSE, G_MININT32, G_MAXINT32, &exit_code) ||
       !get_int (root, "signal", FALSE, 0, 1024, &signal_number))
     {
@@ -867,28 +1322,8 @@ hs_trace_read_json_program (GInputStream  *stream,
       return NULL;
     }
 
-  reader_init (&r);
-  for (guint i = 0; i < array_length (steps); i++)
-    {
-      yajl_val step = get_object (steps, i);
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      if (step == NULL)
-        {
-          invalid (error, i, _("it is no object"));
-          return NULL;
-        }
-      if (!read_step (&r, step, !deltas || get_bool (step, "snapshot"), error))
-        return NULL;
-      if (r.steps->len == BATCH_STEPS && !batch_flush (&r, error))
-        return NULL;
-    }
-  if (!batch_flush (&r, error))
-    return NULL;
-
   if (get_string (root, "python") != NULL)
-    hs_trace_set_python_version (r.trace, get_string (root, "python"));
+    hs_trace_set_python_version (p.r.trace, get_string (root, "python"));
   if (YAJL_IS_OBJECT (member (root, "error")))
     {
       gint64 line = 0;
@@ -906,17 +1341,18 @@ hs_trace_read_json_program (GInputStream  *stream,
       if (trace_error.traceback == NULL)
         trace_error.traceback = "";
     }
-  out = text_bytes (root, "stdout");
-  err = text_bytes (root, "stderr");
-  hs_trace_set_final_output (r.trace, out, err);
-  hs_trace_finish (r.trace, status, exit_code, signal_number, error_object != NULL ? &trace_error : NULL);
+  steps_out = hs_trace_dup_stdout (p.r.trace);
+  steps_err = hs_trace_dup_stderr (p.r.trace);
+  out = text_bytes (root, "stdout", steps_out);
+  err = text_bytes (root, "stderr", steps_err);
+  hs_trace_set_final_output (p.r.trace, out, err);
+  hs_trace_finish (p.r.trace, status, exit_code, signal_number, error_object != NULL ? &trace_error : NULL);
   if (source != NULL)
     *source = g_strdup (get_string (root, "source"));
   if (file != NULL)
     *file = g_strdup (get_string (root, "file"));
-  return g_steal_pointer (&r.trace);
+  return g_steal_pointer (&p.r.trace);
 }
-
 HsTrace *
 hs_trace_read_json_file (GFile         *file,
                          char         **source,

@@ -21,7 +21,21 @@ typedef enum
   HS_TRACE_READER_ERROR_NOT_JSON,     /* not JSON at all, or cut short */
   HS_TRACE_READER_ERROR_NOT_A_TRACE,  /* JSON, but no Heapscope trace */
   HS_TRACE_READER_ERROR_INVALID,      /* a trace whose steps do not add up */
+  HS_TRACE_READER_ERROR_LIMIT,        /* beyond one of the limits below */
 } HsTraceReaderError;
+
+/* A saved run is a file from anyone: each dimension has a limit, far
+ * beyond what a run of `heapscope trace` makes (its defaults: a million
+ * steps, a thousand objects a step, Python's stack of a thousand frames),
+ * and a file beyond one is refused with a message that names it. */
+#define HS_TRACE_READER_MAX_DEPTH    64              /* lists and objects inside each other */
+#define HS_TRACE_READER_MAX_STRING   (256u << 20)    /* bytes of one string or number */
+#define HS_TRACE_READER_MAX_SOURCE   (32u << 20)     /* bytes of the program's text */
+#define HS_TRACE_READER_MAX_STEPS    10000000u
+#define HS_TRACE_READER_MAX_OBJECTS  1000000u        /* in one step */
+#define HS_TRACE_READER_MAX_EDGES    1000000u        /* from one object */
+#define HS_TRACE_READER_MAX_FRAMES   100000u         /* in one step */
+#define HS_TRACE_READER_MAX_ITEMS    1000000u        /* in any other list or object */
 
 GQuark   hs_trace_reader_error_quark (void);
 

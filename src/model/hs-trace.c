@@ -1189,8 +1189,11 @@ hs_trace_append_batch (HsTrace   *self,
         }
       g_array_append_vals (self->records, rec, 1);
       self->max_frames = MAX (self->max_frames, self->tail->frames->len);
-      g_byte_array_append (self->all_out, (const guint8 *) g_bytes_get_data (batch->out, NULL) + rec->out, step->n_out);
-      g_byte_array_append (self->all_err, (const guint8 *) g_bytes_get_data (batch->err, NULL) + rec->err, step->n_err);
+      /* an empty batch's output has no data: NULL + 0 is undefined */
+      if (step->n_out > 0)
+        g_byte_array_append (self->all_out, (const guint8 *) g_bytes_get_data (batch->out, NULL) + rec->out, step->n_out);
+      if (step->n_err > 0)
+        g_byte_array_append (self->all_err, (const guint8 *) g_bytes_get_data (batch->err, NULL) + rec->err, step->n_err);
       self->out_seen += step->n_out;
       self->err_seen += step->n_err;
       if (snap != NULL)

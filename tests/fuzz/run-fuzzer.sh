@@ -6,7 +6,7 @@
 #   run-fuzzer.sh FUZZER SEEDS-DIR SECONDS
 set -eu
 fuzzer=$1 seeds=$2 seconds=$3
-work=$(dirname "$fuzzer")/fuzz-work
+work=$(dirname "$fuzzer")/fuzz-work-$(basename "$fuzzer")
 mkdir -p "$work/corpus" "$work/artifacts"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
