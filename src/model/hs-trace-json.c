@@ -286,51 +286,30 @@ end_array (Writer *w)
   close_container (w, ']', FALSE);
 }
 
-/* Program output need not be UTF-8; JSON must be.  The text as written:
- * the bytes themselves, or a repaired copy left in *owned. */
-static const char *
-valid_text (GBytes  *bytes,
-            GBytes  *extra,
-            char   **owned,
-            gsize   *length)
+/* Program output need not be UTF-8; JSON must be.  escaped() escapes
+ * every control character, U+001F included. */
+static void
+text (Writer *w,
+      GBytes *bytes,
+      GBytes *extra)
 {
   gsize len = bytes != NULL ? g_bytes_get_size (bytes) : 0;
   gsize extra_len = extra != NULL ? g_bytes_get_size (extra) : 0;
   const char *data = bytes != NULL ? g_bytes_get_data (bytes, NULL) : NULL;
-  g_autoptr(GString) s = NULL;
 
-  g_assert (owned != NULL && length != NULL);
-
-  *owned = NULL;
   if (extra_len == 0 && (len == 0 || g_utf8_validate_len (data, len, NULL)))
+    string_len (w, len ? data : "", len);
+  else
     {
-      *length = len;
-      return len ? data : "";
+      g_autoptr(GString) s = g_string_sized_new (len + extra_len);
+      g_autofree char *valid = NULL;
+
+      g_string_append_len (s, data, len);
+      if (extra_len > 0)
+        g_string_append_len (s, g_bytes_get_data (extra, NULL), extra_len);
+      valid = g_utf8_make_valid (s->str, s->len);
+      str (w, valid);
     }
-  s = g_string_sized_new (len + extra_len);
-  g_string_append_len (s, data, len);
-  if (extra_len > 0)
-    g_string_append_len (s, g_bytes_get_data (extra, NULL), extra_len);
-  *owned = g_utf8_make_valid (s->str, s->len);
-  *length = strlen (*owned);
-  return *owned;
-}
-
-/* escaped() escapes every control character, U+001F included.  What
- * is written is also summed into sum, when not NULL. */
-static void
-text (Writer    *w,
-      GBytes    *bytes,
-      GBytes    *extra,
-      GChecksum *sum)
-{
-  g_autofree char *owned = NULL;
-  gsize len;
-  const char *valid = valid_text (bytes, extra, &owned, &len);
-
-  string_len (w, valid, len);
-  if (sum != NULL)
-    g_checksum_update (sum, (const guchar *) valid, len);
 }
 
 /* A boolean member, written always in version 1, only when true in the
@@ -713,10 +692,6 @@ struct _HsTraceWriter
   gboolean           step_open;    /* the last step waits for its output */
   GBytes            *pending_out;
   GBytes            *pending_err;
-  /* What the steps' out and err held, to write the top level's stdout
-   * and stderr only when they differ from it */
-  GChecksum         *steps_out;
-  GChecksum         *steps_err;
 };
 
 /* The JSON up to the first step: what is known before the run. */
@@ -737,8 +712,6 @@ hs_trace_writer_new (GOutputStream     *stream,
   self->w.data = g_malloc (self->w.size);
   self->w.stream = g_object_ref (stream);
   self->w.held = g_array_new (FALSE, FALSE, sizeof (HsHiddenRef));
-  self->steps_out = g_checksum_new (G_CHECKSUM_SHA256);
-  self->steps_err = g_checksum_new (G_CHECKSUM_SHA256);
   self->format = format;
   self->every = snapshot_every;
   /* No second UTF-8 check: program output is made valid in text(), the
@@ -771,8 +744,6 @@ hs_trace_writer_free (HsTraceWriter *self)
   g_array_unref (self->w.held);
   g_clear_pointer (&self->pending_out, g_bytes_unref);
   g_clear_pointer (&self->pending_err, g_bytes_unref);
-  g_checksum_free (self->steps_out);
-  g_checksum_free (self->steps_err);
   g_clear_error (&self->w.error);
   g_free (self);
 }
@@ -793,11 +764,11 @@ close_step (HsTraceWriter *self,
     return;
   if (!compact || g_bytes_get_size (self->pending_out) > 0 || (extra_out != NULL && g_bytes_get_size (extra_out) > 0))
     {
-      KEY (w, "out"); text (w, self->pending_out, extra_out, self->steps_out);
+      KEY (w, "out"); text (w, self->pending_out, extra_out);
     }
   if (!compact || g_bytes_get_size (self->pending_err) > 0 || (extra_err != NULL && g_bytes_get_size (extra_err) > 0))
     {
-      KEY (w, "err"); text (w, self->pending_err, extra_err, self->steps_err);
+      KEY (w, "err"); text (w, self->pending_err, extra_err);
     }
   end_map (w);
   g_clear_pointer (&self->pending_out, g_bytes_unref);
@@ -861,23 +832,6 @@ hs_trace_writer_step (HsTraceWriter      *self,
   return TRUE;
 }
 
-/* Whether the whole output is what the steps' pieces held, as written:
- * then it is left out, and each byte of output is stored once. */
-static gboolean
-same_text (GBytes    *all,
-           GChecksum *steps)
-{
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *owned = NULL;
-  gsize len;
-  const char *valid = valid_text (all, NULL, &owned, &len);
-
-  g_assert (steps != NULL);
-
-  g_checksum_update (sum, (const guchar *) valid, len);
-  return g_str_equal (g_checksum_get_string (sum), g_checksum_get_string (steps));
-}
-
 /* Closes the last step with the output that came after it, and writes
  * what is known once the run is over. */
 gboolean
@@ -935,14 +889,8 @@ hs_trace_writer_finish (HsTraceWriter  *self,
       end_map (w);
     }
 
-  if (!same_text (out, self->steps_out))
-    {
-      KEY (w, "stdout"); text (w, out, NULL, NULL);
-    }
-  if (!same_text (err, self->steps_err))
-    {
-      KEY (w, "stderr"); text (w, err, NULL, NULL);
-    }
+  KEY (w, "stdout"); text (w, out, NULL);
+  KEY (w, "stderr"); text (w, err, NULL);
   KEY (w, "history_bytes"); integer (w, hs_trace_get_history_bytes (trace));
   end_map (w);
   put_char (w, '\n');

@@ -319,21 +319,7 @@ test_cli_stdin_option (HsTraceFixture *f,
   g_assert_cmpint (r.status, ==, 0);
   root = parse_trace (parser, r.out);
   g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "finished");
-  /* the steps' out is all of it, stored once (docs/trace-format.md) */
-  g_assert_false (json_object_has_member (root, "stdout"));
-  {
-    JsonArray *steps = json_object_get_array_member (root, "steps");
-    g_autoptr(GString) out = g_string_new (NULL);
-
-    for (guint i = 0; i < json_array_get_length (steps); i++)
-      {
-        JsonObject *s = json_array_get_object_element (steps, i);
-
-        if (json_object_has_member (s, "out"))
-          g_string_append (out, json_object_get_string_member (s, "out"));
-      }
-    g_assert_cmpstr (out->str, ==, "cba\n");
-  }
+  g_assert_cmpstr (json_object_get_string_member (root, "stdout"), ==, "cba\n");
 
   /* an input file that is not there is bad input, said in one line */
   run_cli (&r2, bad);
@@ -376,10 +362,9 @@ test_cli_control_characters (HsTraceFixture *f,
   static const char *script =
     "import json, sys\n"
     "d = json.load(sys.stdin)\n"
-    "out = ''.join(s.get('out', '') for s in d['steps'])\n"
-    "assert out == 'a\\x1fb\\x01c\\x7f\\n', repr(out)\n"
-    "assert 'stdout' not in d, 'stdout is stored twice'\n"
+    "assert d['stdout'] == 'a\\x1fb\\x01c\\x7f\\n', repr(d['stdout'])\n"
     "assert d['error']['message'] == 'bad\\x1fthing', repr(d['error']['message'])\n"
+    "assert ''.join(s.get('out', '') for s in d['steps']) == d['stdout']\n"
     "print('ok')\n";
   const char *formats[][4] = {
     { "trace", path, NULL },

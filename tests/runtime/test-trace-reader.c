@@ -658,50 +658,6 @@ test_growing (HsTraceFixture *f,
     }
 }
 
-static guint
-count_occurrences (const char *haystack,
-                   const char *needle)
-{
-  guint n = 0;
-
-  for (const char *at = strstr (haystack, needle); at != NULL; at = strstr (at + strlen (needle), needle))
-    n++;
-  return n;
-}
-
-/* Each byte of output is stored once (issue 48): 1 GiB written to stderr
- * made a 620 MB trace, as the steps' err and the top level's stderr both
- * held it.  Read back, the output is whole again. */
-static void
-test_output_once (HsTraceFixture *f,
-                  gconstpointer   data)
-{
-  HsTrace *trace = hs_trace_fixture_run (f, "import sys\n"
-                                            "print('stdout-' + str(12345 * 3))\n"
-                                            "sys.stderr.write('stderr-' + str(11111 * 3))\n"
-                                            "x = 1\n");
-  g_autoptr(GBytes) out = hs_trace_dup_stdout (trace);
-  g_autoptr(GBytes) err = hs_trace_dup_stderr (trace);
-
-  for (int format = HS_TRACE_JSON_DELTAS; format <= HS_TRACE_JSON_SNAPSHOTS; format++)
-    {
-      g_autofree char *json = write_json (trace, format);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(HsTrace) loaded = NULL;
-      g_autoptr(GBytes) loaded_out = NULL;
-      g_autoptr(GBytes) loaded_err = NULL;
-
-      g_assert_cmpuint (count_occurrences (json, "stdout-37035"), ==, 1);
-      g_assert_cmpuint (count_occurrences (json, "stderr-33333"), ==, 1);
-      loaded = read_json (json, -1, &error);
-      g_assert_no_error (error);
-      loaded_out = hs_trace_dup_stdout (loaded);
-      loaded_err = hs_trace_dup_stderr (loaded);
-      g_assert_true (g_bytes_equal (out, loaded_out));
-      g_assert_true (g_bytes_equal (err, loaded_err));
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -732,7 +688,5 @@ main (int   argc,
               hs_trace_fixture_setup, test_return_borrowed, hs_trace_fixture_teardown);
   g_test_add ("/runtime/trace-reader/yielded", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_yielded, hs_trace_fixture_teardown);
-  g_test_add ("/runtime/trace-reader/output-once", HsTraceFixture, NULL,
-              hs_trace_fixture_setup, test_output_once, hs_trace_fixture_teardown);
   return g_test_run ();
 }
