@@ -230,6 +230,11 @@ emit_step (HsEvent        event,
   g_autoptr(GBytes) err = NULL;
   PyObject *exc_type, *exc_value, *exc_tb;
 
+  /* The walk's own calls check for signals (PyObject_Repr(), an int's
+   * repr): a program's handler run there would change the heap half-way
+   * through the step.  Signals that come meanwhile reach it after. */
+  hs_interpose_hold_signals (TRUE);
+
   /* the walk must not see or disturb an exception in flight */
   PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
 
@@ -248,6 +253,7 @@ emit_step (HsEvent        event,
   maybe_flush_steps ();
 
   PyErr_Restore (exc_type, exc_value, exc_tb);
+  hs_interpose_hold_signals (FALSE);
 }
 
 static void
