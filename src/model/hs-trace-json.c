@@ -302,13 +302,25 @@ text (Writer *w,
   else
     {
       g_autoptr(GString) s = g_string_sized_new (len + extra_len);
-      g_autofree char *valid = NULL;
+      g_autoptr(GString) valid = g_string_sized_new (len + extra_len);
 
       g_string_append_len (s, data, len);
       if (extra_len > 0)
         g_string_append_len (s, g_bytes_get_data (extra, NULL), extra_len);
-      valid = g_utf8_make_valid (s->str, s->len);
-      str (w, valid);
+      /* a NUL is valid UTF-8 (JSON's \u0000), which g_utf8_make_valid()
+       * would replace */
+      for (gsize at = 0; at < s->len;)
+        {
+          const char *nul = memchr (s->str + at, '\0', s->len - at);
+          gsize end = nul != NULL ? (gsize) (nul - s->str) : s->len;
+          g_autofree char *part = g_utf8_make_valid (s->str + at, end - at);
+
+          g_string_append (valid, part);
+          if (nul != NULL)
+            g_string_append_c (valid, '\0');
+          at = end + 1;
+        }
+      string_len (w, valid->str, valid->len);
     }
 }
 

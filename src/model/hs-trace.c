@@ -102,11 +102,14 @@ struct _HsTrace
   gsize        history_bytes;
 
   char        *python_version;
-  char        *status;
+  /* What a finish publishes is never freed before the trace: a window's
+   * thread reads it while the runner's may finish again (a live session
+   * ends after its run, then when it is closed).  status is interned. */
+  const char  *status;
   int          exit_code;
   int          signal_number;
-  gboolean     has_error;
-  HsTraceError error;
+  HsTraceError *error;
+  GPtrArray   *retired;       /* errors and trailing output replaced */
   GByteArray  *all_out;
   GByteArray  *all_err;
   gsize        out_seen;      /* what the steps showed of stdout, stderr */
@@ -216,6 +219,48 @@ compare_objects (gconstpointer a,
 }
 
 static void
+trace_error_free (HsTraceError *error)
+{
+  g_free ((char *) error->type);
+  g_free ((char *) error->message);
+  g_free ((char *) error->traceback);
+  g_free (error);
+}
+
+typedef struct
+{
+  gpointer       data;
+  GDestroyNotify free_func;
+} Retired;
+
+static void
+retired_free (gpointer data)
+{
+  Retired *r = data;
+
+  r->free_func (r->data);
+  g_free (r);
+}
+
+/* Keeps a value a getter may have handed out until the trace goes. */
+static void
+retire (HsTrace        *self,
+        gpointer        data,
+        GDestroyNotify  free_func)
+{
+  Retired *r;
+
+  g_assert (HS_IS_TRACE (self));
+
+  if (data == NULL)
+    return;
+  r = g_new (Retired, 1);
+  r->data = data;
+  r->free_func = free_func;
+  g_ptr_array_add (self->retired, r);
+}
+
+static void
 hs_trace_finalize (GObject *object)
 {
   HsTrace *self = (HsTrace *) object;
@@ -232,10 +277,8 @@ hs_trace_finalize (GObject *object)
   g_hash_table_unref (self->view);
   g_hash_table_unref (self->seen);
   g_free (self->python_version);
-  g_free (self->status);
-  g_free ((char *) self->error.type);
-  g_free ((char *) self->error.message);
-  g_free ((char *) self->error.traceback);
+  g_clear_pointer (&self->error, trace_error_free);
+  g_ptr_array_unref (self->retired);
   g_byte_array_unref (self->all_out);
   g_byte_array_unref (self->all_err);
   g_clear_pointer (&self->trailing_out, g_bytes_unref);
@@ -263,6 +306,7 @@ static void
 hs_trace_init (HsTrace *self)
 {
   g_mutex_init (&self->mutex);
+  self->retired = g_ptr_array_new_with_free_func (retired_free);
   self->strings = g_ptr_array_new_with_free_func (g_free);
   self->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) batch_free);
   self->records = g_array_new (FALSE, FALSE, sizeof (HsStepRecord));
@@ -1349,49 +1393,53 @@ hs_trace_finish (HsTrace            *self,
   locker = g_mutex_locker_new (&self->mutex);
 
   /* a live session can end twice: after its run, then when it dies */
-  g_free (self->status);
-  g_clear_pointer ((char **) &self->error.type, g_free);
-  g_clear_pointer ((char **) &self->error.message, g_free);
-  g_clear_pointer ((char **) &self->error.traceback, g_free);
-
-  self->status = g_strdup (status);
+  retire (self, g_steal_pointer (&self->error), (GDestroyNotify) trace_error_free);
+  self->status = g_intern_string (status);
   self->exit_code = exit_code;
   self->signal_number = signal_number;
-  self->has_error = error != NULL;
   if (error != NULL)
     {
-      self->error.type = g_strdup (error->type);
-      self->error.message = g_strdup (error->message);
-      self->error.line = error->line;
-      self->error.traceback = g_strdup (error->traceback);
+      self->error = g_new0 (HsTraceError, 1);
+      self->error->type = g_strdup (error->type);
+      self->error->message = g_strdup (error->message);
+      self->error->line = error->line;
+      self->error->traceback = g_strdup (error->traceback);
     }
 }
 
 gboolean
 hs_trace_is_finished (HsTrace *self)
 {
-  g_return_val_if_fail (HS_IS_TRACE (self), FALSE);
-  return self->status != NULL;
+  return hs_trace_get_status (self) != NULL;
 }
 
 const char *
 hs_trace_get_status (HsTrace *self)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (HS_IS_TRACE (self), NULL);
+  locker = g_mutex_locker_new (&self->mutex);
   return self->status;
 }
 
 int
 hs_trace_get_exit_code (HsTrace *self)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (HS_IS_TRACE (self), 0);
+  locker = g_mutex_locker_new (&self->mutex);
   return self->exit_code;
 }
 
 int
 hs_trace_get_signal (HsTrace *self)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (HS_IS_TRACE (self), 0);
+  locker = g_mutex_locker_new (&self->mutex);
   return self->signal_number;
 }
 
@@ -1402,15 +1450,19 @@ hs_trace_has_exit_code (HsTrace *self)
 {
   static const char * const exited[] = { "finished", "exception", "syntax-error", "exited", NULL };
 
-  g_return_val_if_fail (HS_IS_TRACE (self), FALSE);
-  return self->status != NULL && g_strv_contains (exited, self->status);
+  const char *status = hs_trace_get_status (self);
+
+  return status != NULL && g_strv_contains (exited, status);
 }
 
 const HsTraceError *
 hs_trace_get_error (HsTrace *self)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (HS_IS_TRACE (self), NULL);
-  return self->has_error ? &self->error : NULL;
+  locker = g_mutex_locker_new (&self->mutex);
+  return self->error;
 }
 
 /* What the output files ended up holding: exactly what the program
@@ -1439,8 +1491,8 @@ hs_trace_set_final_output (HsTrace *self,
   g_return_if_fail (out != NULL && err != NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  g_clear_pointer (&self->trailing_out, g_bytes_unref);
-  g_clear_pointer (&self->trailing_err, g_bytes_unref);
+  retire (self, g_steal_pointer (&self->trailing_out), (GDestroyNotify) g_bytes_unref);
+  retire (self, g_steal_pointer (&self->trailing_err), (GDestroyNotify) g_bytes_unref);
   self->trailing_out = trailing_part (self->out_seen, out);
   self->trailing_err = trailing_part (self->err_seen, err);
   self->out_seen = g_bytes_get_size (out);
@@ -1474,14 +1526,20 @@ hs_trace_dup_stderr (HsTrace *self)
 GBytes *
 hs_trace_get_trailing_stdout (HsTrace *self)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (HS_IS_TRACE (self), NULL);
+  locker = g_mutex_locker_new (&self->mutex);
   return self->trailing_out;
 }
 
 GBytes *
 hs_trace_get_trailing_stderr (HsTrace *self)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (HS_IS_TRACE (self), NULL);
+  locker = g_mutex_locker_new (&self->mutex);
   return self->trailing_err;
 }
 

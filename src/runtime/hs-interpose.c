@@ -37,6 +37,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,102 @@ ebadf (void)
 {
   errno = EBADF;
   return -1;
+}
+
+/* The program's signal handlers (Python's own C handler, which marks the
+ * signal for its Python handler to run at the next check) are installed
+ * behind a relay: while the tracer builds a step, a signal is only noted,
+ * and handed to the program's handler when the step is done.  To the
+ * program, sigaction() shows its own handler. */
+static struct sigaction program_actions[NSIG];
+static volatile sig_atomic_t relayed[NSIG];
+static volatile sig_atomic_t holding;
+static volatile sig_atomic_t held[NSIG];
+static siginfo_t held_info[NSIG];
+
+static void
+call_program_handler (int        sig,
+                      siginfo_t *info,
+                      void      *context)
+{
+  const struct sigaction *act = &program_actions[sig];
+
+  if (act->sa_flags & SA_SIGINFO)
+    act->sa_sigaction (sig, info, context);
+  else if (act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN)
+    act->sa_handler (sig);
+}
+
+static void
+relay_signal (int        sig,
+              siginfo_t *info,
+              void      *context)
+{
+  if (holding)
+    {
+      if (info != NULL)
+        held_info[sig] = *info;
+      held[sig] = 1;
+      return;
+    }
+  call_program_handler (sig, info, context);
+}
+
+void
+hs_interpose_hold_signals (gboolean hold)
+{
+  holding = hold;
+  if (hold)
+    return;
+  for (int sig = 1; sig < NSIG; sig++)
+    if (held[sig])
+      {
+        held[sig] = 0;
+        if (relayed[sig])
+          call_program_handler (sig, &held_info[sig], NULL);
+      }
+}
+
+int
+sigaction (int                     sig,
+           const struct sigaction *act,
+           struct sigaction       *old)
+{
+  static int (*real) (int, const struct sigaction *, struct sigaction *);
+  struct sigaction relay;
+  struct sigaction previous;
+  gboolean was_relayed;
+  int ret;
+
+  if (real == NULL)
+    real = dlsym (RTLD_NEXT, "sigaction");
+  if (sig <= 0 || sig >= NSIG || !hs_interpose_in_worker ())
+    return real (sig, act, old);
+
+  was_relayed = relayed[sig];
+  previous = program_actions[sig];
+  if (act == NULL)
+    ret = real (sig, NULL, old);
+  else if (!(act->sa_flags & SA_SIGINFO) && (act->sa_handler == SIG_DFL || act->sa_handler == SIG_IGN))
+    {
+      relayed[sig] = 0;
+      ret = real (sig, act, old);
+    }
+  else
+    {
+      relay = *act;
+      relay.sa_flags |= SA_SIGINFO;
+      relay.sa_sigaction = relay_signal;
+      program_actions[sig] = *act;
+      ret = real (sig, &relay, old);
+      if (ret == 0)
+        relayed[sig] = 1;
+      else
+        program_actions[sig] = previous;
+    }
+  if (ret == 0 && old != NULL && was_relayed)
+    *old = previous;
+  return ret;
 }
 
 /* os._exit() and exit() end here; the steps batched so far must reach the

@@ -29,5 +29,6 @@ void     hs_interpose_adopt_fd    (HsPrivateFd which,
 int      hs_interpose_begin_io    (HsPrivateFd which,
                                    gboolean    lock);
 void     hs_interpose_end_io      (gboolean    lock);
+void     hs_interpose_hold_signals (gboolean   hold);
 
 G_END_DECLS

@@ -230,6 +230,11 @@ emit_step (HsEvent        event,
   g_autoptr(GBytes) err = NULL;
   PyObject *exc_type, *exc_value, *exc_tb;
 
+  /* The walk's own calls check for signals (PyObject_Repr(), an int's
+   * repr): a program's handler run there would change the heap half-way
+   * through the step.  Signals that come meanwhile reach it after. */
+  hs_interpose_hold_signals (TRUE);
+
   /* the walk must not see or disturb an exception in flight */
   PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
 
@@ -248,6 +253,7 @@ emit_step (HsEvent        event,
   maybe_flush_steps ();
 
   PyErr_Restore (exc_type, exc_value, exc_tb);
+  hs_interpose_hold_signals (FALSE);
 }
 
 static void
@@ -601,6 +607,27 @@ str_is_builtin (PyTypeObject *type)
   return TRUE;
 }
 
+/* A str as UTF-8, with what UTF-8 cannot carry (lone surrogates) escaped
+ * as python3's traceback shows it, "\\ud800", rather than lost. */
+static char *
+utf8_of_str (PyObject *str)
+{
+  PyObject *bytes;
+  char *ret;
+
+  g_assert (str != NULL && PyUnicode_Check (str));
+
+  bytes = PyUnicode_AsEncodedString (str, "utf-8", "backslashreplace");
+  if (bytes == NULL)
+    {
+      PyErr_Clear ();
+      return g_strdup ("");
+    }
+  ret = g_utf8_make_valid (PyBytes_AS_STRING (bytes), PyBytes_GET_SIZE (bytes));
+  Py_DECREF (bytes);
+  return ret;
+}
+
 /* str(exception) read from the object itself, as the traceback's last
  * line shows it, without the notes after it.  A str() that would run the
  * program's code (its own __str__, or arguments of its own types) is not
@@ -643,14 +670,7 @@ exception_message (PyObject *value)
 
       /* the traceback shows the bare msg; the file and line are above it */
       if (se->msg != NULL && PyUnicode_CheckExact (se->msg))
-        {
-          Py_ssize_t len = 0;
-          const char *utf8 = PyUnicode_AsUTF8AndSize (se->msg, &len);
-
-          if (utf8 != NULL)
-            return g_utf8_make_valid (utf8, len);
-          PyErr_Clear ();
-        }
+        return utf8_of_str (se->msg);
       if ((se->msg != NULL && !is_plain_value (se->msg)) ||
           (se->filename != NULL && !is_plain_value (se->filename)) ||
           (se->lineno != NULL && !is_plain_value (se->lineno)))
@@ -673,18 +693,7 @@ exception_message (PyObject *value)
       PyErr_Clear ();
       return g_strdup ("");
     }
-  {
-    Py_ssize_t len = 0;
-    const char *utf8 = PyUnicode_AsUTF8AndSize (str, &len);
-
-    if (utf8 == NULL)
-      {
-        PyErr_Clear ();
-        ret = g_strdup ("");
-      }
-    else
-      ret = g_utf8_make_valid (utf8, len);
-  }
+  ret = utf8_of_str (str);
   Py_DECREF (str);
   return ret;
 }

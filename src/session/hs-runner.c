@@ -42,7 +42,6 @@
 typedef struct
 {
   GSubprocess  *process;
-  GPid          pid;         /* also the worker's process group */
   int           from_worker; /* protocol, from the worker (non-blocking) */
   GByteArray   *in;          /* bytes read but not yet framed */
   gboolean      eof;         /* the stream ended or the worker is gone */
@@ -278,34 +277,30 @@ hs_runner_set_runtime_path (HsRunner   *self,
   self->runtime_path = g_strdup (path);
 }
 
-typedef struct
-{
-  GSubprocess *process;
-  GPid         pid;
-} KillLater;
-
 static void
-kill_group (GSubprocess *process,
-            GPid         pid)
+kill_group (GSubprocess *process)
 {
+  const char *id;
+
   g_assert (G_IS_SUBPROCESS (process));
 
-  /* the worker leads its own process group (child_setup), so this also
-   * ends whatever the program started */
-  if (pid > 0)
-    kill (-pid, SIGKILL);
+  /* The worker leads its own process group (child_setup), so this also
+   * ends whatever the program started.  GSubprocess forgets the
+   * identifier once it has reaped the worker: from then on the group's
+   * id may be free, and another process may get it. */
+  id = g_subprocess_get_identifier (process);
+  if (id != NULL && atoi (id) > 0)
+    kill (-(GPid) atoi (id), SIGKILL);
   g_subprocess_force_exit (process);
 }
 
 static gpointer
 kill_later (gpointer data)
 {
-  KillLater *later = data;
+  g_autoptr(GSubprocess) process = data;
 
   g_usleep (300 * G_TIME_SPAN_MILLISECOND);
-  kill_group (later->process, later->pid);
-  g_object_unref (later->process);
-  g_free (later);
+  kill_group (process);
   return NULL;
 }
 
@@ -314,13 +309,8 @@ kill_later (gpointer data)
 static void
 terminate (GSubprocess *process)
 {
-  KillLater *later = g_new0 (KillLater, 1);
-  const char *id = g_subprocess_get_identifier (process);
-
-  later->process = g_object_ref (process);
-  later->pid = id != NULL ? (GPid) atoi (id) : 0;
   g_subprocess_send_signal (process, SIGTERM);
-  g_thread_unref (g_thread_new ("heapscope-kill", kill_later, later));
+  g_thread_unref (g_thread_new ("heapscope-kill", kill_later, g_object_ref (process)));
 }
 
 void
@@ -819,7 +809,6 @@ session_spawn (HsRunner           *self,
   session->to_worker = to_worker[1];
   if (session->process == NULL)
     goto fail;
-  session->pid = (GPid) atoi (g_subprocess_get_identifier (session->process));
   session->run_deadline = g_get_monotonic_time () +
                           (gint64) (options->timeout_ms + KILL_GRACE_MS) * G_TIME_SPAN_MILLISECOND;
 
@@ -951,7 +940,7 @@ session_end (HsRunner  *self,
   g_mutex_unlock (&self->mutex);
 
   if (session->protocol_error != NULL)
-    kill_group (session->process, session->pid);   /* the reason is recorded */
+    kill_group (session->process);   /* the reason is recorded */
   else
     {
       /* let it shut down as python3 would: atexit handlers, __del__; and
@@ -968,7 +957,7 @@ session_end (HsRunner  *self,
   if (!wait_reaped (session, deadline))
     {
       session->exit_timed_out = TRUE;
-      kill_group (session->process, session->pid);
+      kill_group (session->process);
     }
   g_subprocess_wait (session->process, NULL, NULL);
   /* the pipe to the worker stays open until it is gone: its end of it

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "hs-test-trace.h"
+#include "hs-trace-json.h"
 
 #define ADD(path, func) \
   g_test_add (path, HsTraceFixture, NULL, hs_trace_fixture_setup, func, hs_trace_fixture_teardown)
@@ -377,6 +378,42 @@ test_larger_than_a_frame (HsTraceFixture *f,
   assert_steps_add_up (t, TRUE);
 }
 
+/* A NUL is a character like any other (JSON's \u0000): the trace keeps it
+ * in stdout and in the step that printed it, and so does the JSON; only
+ * bytes that are not UTF-8 become U+FFFD. */
+static void
+test_nul_kept (HsTraceFixture *f,
+               gconstpointer   data)
+{
+  static const char want[] = "a\0b\n";
+  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) expected = g_bytes_new (want, sizeof want - 1);
+  g_autoptr(GBytes) at_2 = NULL;
+  g_autofree char *json = NULL;
+  HsTrace *t;
+
+  t = hs_trace_fixture_run (f,
+    "print('a\\0b')\n"
+    "y = 1\n");
+  hs_test_assert_status (t, "finished");
+  out = hs_trace_dup_stdout (t);
+  g_assert_true (hs_test_bytes_equal_verbose ("stdout", expected, out));
+  at_2 = step_out_at_line (t, 2);
+  g_assert_true (hs_test_bytes_equal_verbose ("the step's out", expected, at_2));
+  assert_steps_add_up (t, FALSE);
+
+  g_assert_true (hs_trace_write_json (t, stream, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (stream, "", 1, NULL, NULL, &error));
+  g_assert_true (g_output_stream_close (stream, NULL, &error));
+  json = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (stream));
+  g_assert_nonnull (strstr (json, "\"stdout\":\"a\\u0000b\\n\""));
+  g_assert_nonnull (strstr (json, "\"out\":\"a\\u0000b\\n\""));
+  g_assert_null (strstr (json, "\xef\xbf\xbd"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +429,7 @@ main (int   argc,
   g_test_set_nonfatal_assertions ();
 
   ADD ("/runtime/output/buffer-boundary", test_buffer_boundary_steps);
+  ADD ("/runtime/output/nul-kept", test_nul_kept);
   ADD ("/runtime/output/dup2-elsewhere", test_dup2_steps);
   ADD ("/runtime/output/flush-not-called", test_flush_not_called);
   ADD ("/runtime/output/larger-than-a-frame", test_larger_than_a_frame);
