@@ -18,6 +18,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hs-format.h"
 #include "hs-window-private.h"
 
 /* How much output: its bytes and its newlines. */
@@ -133,7 +134,27 @@ append_text (GtkTextBuffer *buffer,
   if (text == NULL || length == 0)
     return;
 
-  valid = g_utf8_make_valid (text, length);
+  /* the trailing output and the traceback are not cut into segments:
+   * the pane shows as much of their end as it shows of the output */
+  if (length < 0)
+    length = strlen (text);
+  if ((gsize) length > HS_WINDOW_OUTPUT_SHOWN_MAX)
+    {
+      const char *tail = g_utf8_find_next_char (text + length - HS_WINDOW_OUTPUT_SHOWN_MAX, text + length);
+      g_autofree char *n = NULL;
+      g_autofree char *notice = NULL;
+
+      if (tail == NULL)
+        tail = text + length;
+      n = hs_format_count (g_utf8_strlen (text, tail - text));
+      /* Translators: above the end of a long traceback or output */
+      notice = g_strdup_printf (_("(The first %s characters of this are not shown here.)\n"), n);
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      gtk_text_buffer_insert_with_tags_by_name (buffer, &end, notice, -1, "omitted", NULL);
+      length -= tail - text;
+      text = tail;
+    }
+  valid = hs_window_elide_lines (text, length, HS_WINDOW_OUTPUT_LINE_MAX);
   gtk_text_buffer_get_end_iter (buffer, &end);
   if (tag != NULL)
     gtk_text_buffer_insert_with_tags_by_name (buffer, &end, valid, -1, tag, NULL);
@@ -247,7 +268,8 @@ append_segments (HsWindow *self,
       HsOutputSegment *segment = g_ptr_array_index (self->output, i);
       gsize length;
       const char *data = g_bytes_get_data (segment->bytes, &length);
-      g_autofree char *valid = g_utf8_make_valid (data != NULL ? data : "", length);
+      g_autofree char *valid = hs_window_elide_lines (data != NULL ? data : "", length,
+                                                       HS_WINDOW_OUTPUT_LINE_MAX);
       HsOutputSegment *next = i + 1 < end ? g_ptr_array_index (self->output, i + 1) : NULL;
 
       ShownSegment shown = { offset, { self->output_bytes, self->output_lines } };

@@ -182,11 +182,17 @@ void          hs_window_open_lesson       (HsWindow     *self,
                                            HsLesson     *lesson);
 
 char         *hs_window_describe_status   (HsTrace      *trace);
+char         *hs_window_elide_lines       (const char   *text,
+                                           gssize        length,
+                                           gsize         line_max);
 
 /* hs-window-output.c: the output pane shows the newest output up to the
  * step shown, about this many bytes and lines (at most twice as many) */
 #define HS_WINDOW_OUTPUT_SHOWN_MAX   (64 * 1024)
 #define HS_WINDOW_OUTPUT_SHOWN_LINES 1000
+/* The longest line of program text a label shows, and the output pane */
+#define HS_WINDOW_LABEL_MAX          300
+#define HS_WINDOW_OUTPUT_LINE_MAX    1000
 void          hs_window_init_output       (HsWindow     *self);
 void          hs_window_dispose_output    (HsWindow     *self);
 void          hs_window_update_output     (HsWindow     *self);
