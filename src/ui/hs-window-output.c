@@ -479,3 +479,50 @@ hs_window_update_output (HsWindow *self)
     gtk_text_view_scroll_mark_onscreen (self->output_view, mark);
   }
 }
+
+/* The whole output up to the step shown, long lines and the traceback
+ * included, which the pane shows cut short. */
+char *
+hs_window_dup_whole_output (HsWindow *self)
+{
+  GString *text = g_string_new (NULL);
+  guint end;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+
+  if (self->trace == NULL)
+    return g_string_free (text, FALSE);
+  end = segments_through (self->output, self->step);
+  for (guint i = 0; i < end; i++)
+    {
+      GBytes *bytes = ((HsOutputSegment *) g_ptr_array_index (self->output, i))->bytes;
+
+      g_string_append_len (text, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    }
+  if (self->output_tail >= 0)
+    {
+      const HsTraceError *error = hs_trace_get_error (self->trace);
+      GBytes *trailing;
+
+      if ((trailing = hs_trace_get_trailing_stdout (self->trace)))
+        g_string_append_len (text, g_bytes_get_data (trailing, NULL), g_bytes_get_size (trailing));
+      if ((trailing = hs_trace_get_trailing_stderr (self->trace)))
+        g_string_append_len (text, g_bytes_get_data (trailing, NULL), g_bytes_get_size (trailing));
+      if (error != NULL && error->traceback != NULL)
+        g_string_append (text, error->traceback);
+    }
+  return g_string_free (text, FALSE);
+}
+
+void
+hs_window_copy_output (HsWindow *self)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *valid = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  text = hs_window_dup_whole_output (self);
+  valid = g_utf8_make_valid (text, -1);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), valid);
+}

@@ -286,6 +286,8 @@ GtkSourceBuffer *hs_window_get_buffer     (HsWindow     *self);
 HsCommandDialog *hs_window_get_command_dialog (HsWindow *self);
 const char   *hs_window_get_last_toast    (HsWindow     *self);
 char         *hs_window_dup_output        (HsWindow     *self);
+char         *hs_window_dup_whole_output  (HsWindow     *self);
+void          hs_window_copy_output       (HsWindow     *self);
 HsLessonPanel *hs_window_get_lesson_panel (HsWindow     *self);
 
 G_END_DECLS

@@ -96,6 +96,14 @@ test_print (void)
       shown_elided |= strstr (pane, "more characters") != NULL;
     }
   g_test_message ("ran, drew and stepped through in %.1f s", elapsed / 1e6);
+  /* the copy action gives the line whole */
+  {
+    g_autofree char *whole = hs_window_dup_whole_output (window);
+    g_autofree char *line = g_strnfill (1000000, 'o');
+
+    g_assert_nonnull (strstr (whole, line));
+    hs_test_activate (window, "copy-output");
+  }
   g_assert_true (shown_elided);
   /* a run of a few steps is idle within seconds, not the 15 s and more
    * the pane took to lay out a line of a million characters */
