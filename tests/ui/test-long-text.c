@@ -61,6 +61,7 @@ test_exception_in_child (void)
   /* the whole message is still the window's to copy */
   g_assert_cmpuint (strlen (window->last_toast), >, 1000000);
   g_test_message ("ran and drew in %.1f s", elapsed / 1e6);
+  hs_test_save_shot (GTK_WIDGET (window), "long-exception");
   hs_test_window_close (window);
 }
 
@@ -104,6 +105,9 @@ test_print (void)
     g_assert_nonnull (strstr (whole, line));
     hs_test_activate (window, "copy-output");
   }
+  hs_window_show_step (window, 1, FALSE);
+  hs_test_wait_frames (GTK_WIDGET (window), 10);
+  hs_test_save_shot (GTK_WIDGET (window), "long-line");
   g_assert_true (shown_elided);
   /* a run of a few steps is idle within seconds, not the 15 s and more
    * the pane took to lay out a line of a million characters */
