@@ -526,3 +526,43 @@ hs_window_copy_output (HsWindow *self)
   valid = g_utf8_make_valid (text, -1);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), valid);
 }
+
+/* The last line with text that the program printed up to the step shown,
+ * cut short as the pane cuts it; NULL before any. */
+char *
+hs_window_dup_last_output_line (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+
+  if (self->trace == NULL)
+    return NULL;
+  for (guint i = segments_through (self->output, self->step); i > 0; i--)
+    {
+      GBytes *bytes = ((HsOutputSegment *) g_ptr_array_index (self->output, i - 1))->bytes;
+      gsize size;
+      const char *data = g_bytes_get_data (bytes, &size);
+      const char *end = data + size;
+
+      while (data != NULL && end > data)
+        {
+          const char *line_end = end;
+          const char *line = end;
+
+          while (line > data && line[-1] != '\n')
+            line--;
+          end = line > data ? line - 1 : data;
+          /* a line that only ends here may have begun in an earlier
+           * segment: what this segment holds of it is what is shown */
+          if (line_end > line)
+            {
+              g_autofree char *text = hs_window_elide_lines (line, MIN (line_end - line, 4 * HS_WINDOW_LABEL_MAX),
+                                                             HS_WINDOW_LABEL_MAX);
+
+              g_strstrip (text);
+              if (*text != '\0')
+                return g_steal_pointer (&text);
+            }
+        }
+    }
+  return NULL;
+}

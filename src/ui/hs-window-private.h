@@ -60,6 +60,7 @@ struct _HsWindow
   GtkScale             *timeline;
   GtkAdjustment        *timeline_adjustment;
   GtkLabel             *step_label;
+  GtkLabel             *last_output_label;
   GtkWidget            *step_box;        /* the step bar: under the graph, or the window while the editor is folded */
   GtkWidget            *editor_toggle;
   HsInspector          *inspector;
@@ -287,6 +288,7 @@ HsCommandDialog *hs_window_get_command_dialog (HsWindow *self);
 const char   *hs_window_get_last_toast    (HsWindow     *self);
 char         *hs_window_dup_output        (HsWindow     *self);
 char         *hs_window_dup_whole_output  (HsWindow     *self);
+char         *hs_window_dup_last_output_line (HsWindow  *self);
 void          hs_window_copy_output       (HsWindow     *self);
 HsLessonPanel *hs_window_get_lesson_panel (HsWindow     *self);
 

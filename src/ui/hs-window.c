@@ -1075,6 +1075,13 @@ update_timeline (HsWindow *self,
     /* Translators: the position in the timeline at the run's end, e.g. "Step 12 of 12 · end" */
     label = g_strdup_printf (_("Step %s of %s · end"), position, total);
   gtk_label_set_label (self->step_label, label);
+
+  {
+    g_autofree char *printed = adw_flap_get_folded (self->editor_flap) ? hs_window_dup_last_output_line (self) : NULL;
+
+    gtk_label_set_label (self->last_output_label, printed ? printed : "");
+    gtk_widget_set_visible (GTK_WIDGET (self->last_output_label), printed != NULL);
+  }
 }
 
 /* More steps arrived while another is shown: the timeline grows. */
@@ -1973,6 +1980,7 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_buffer);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_placeholder);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_error);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, last_output_label);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_send);
   gtk_widget_class_bind_template_callback (widget_class, console_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, output_view);
