@@ -1226,10 +1226,11 @@ void
 hs_window_show_console_error (HsWindow   *self,
                               const char *message)
 {
+  g_autofree char *elided = NULL;
+
   g_return_if_fail (HS_IS_WINDOW (self));
 
-  g_autofree char *elided = hs_window_elide_lines (message, -1, HS_WINDOW_LABEL_MAX);
-
+  elided = hs_window_elide_lines (message, -1, HS_WINDOW_LABEL_MAX);
   gtk_label_set_text (self->console_error, elided);
   gtk_widget_set_visible (GTK_WIDGET (self->console_error), message != NULL);
 }
