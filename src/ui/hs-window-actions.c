@@ -522,7 +522,16 @@ show_object_action (GSimpleAction *action,
   hs_graph_view_reveal_object (self->graph_view, ref);
 }
 
+static void
+copy_output_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  hs_window_copy_output (HS_WINDOW (user_data));
+}
+
 const GActionEntry hs_window_actions[] = {
+  { "copy-output", copy_output_action },
   { "save", save_action },
   { "save-as", save_as_action },
   { "close", close_action },

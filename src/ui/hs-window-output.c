@@ -18,6 +18,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hs-format.h"
 #include "hs-window-private.h"
 
 /* How much output: its bytes and its newlines. */
@@ -133,7 +134,27 @@ append_text (GtkTextBuffer *buffer,
   if (text == NULL || length == 0)
     return;
 
-  valid = g_utf8_make_valid (text, length);
+  /* the trailing output and the traceback are not cut into segments:
+   * the pane shows as much of their end as it shows of the output */
+  if (length < 0)
+    length = strlen (text);
+  if ((gsize) length > HS_WINDOW_OUTPUT_SHOWN_MAX)
+    {
+      const char *tail = g_utf8_find_next_char (text + length - HS_WINDOW_OUTPUT_SHOWN_MAX, text + length);
+      g_autofree char *n = NULL;
+      g_autofree char *notice = NULL;
+
+      if (tail == NULL)
+        tail = text + length;
+      n = hs_format_count (g_utf8_strlen (text, tail - text));
+      /* Translators: above the end of a long traceback or output */
+      notice = g_strdup_printf (_("(The first %s characters of this are not shown here.)\n"), n);
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      gtk_text_buffer_insert_with_tags_by_name (buffer, &end, notice, -1, "omitted", NULL);
+      length -= tail - text;
+      text = tail;
+    }
+  valid = hs_window_elide_lines (text, length, HS_WINDOW_OUTPUT_LINE_MAX);
   gtk_text_buffer_get_end_iter (buffer, &end);
   if (tag != NULL)
     gtk_text_buffer_insert_with_tags_by_name (buffer, &end, valid, -1, tag, NULL);
@@ -247,7 +268,8 @@ append_segments (HsWindow *self,
       HsOutputSegment *segment = g_ptr_array_index (self->output, i);
       gsize length;
       const char *data = g_bytes_get_data (segment->bytes, &length);
-      g_autofree char *valid = g_utf8_make_valid (data != NULL ? data : "", length);
+      g_autofree char *valid = hs_window_elide_lines (data != NULL ? data : "", length,
+                                                       HS_WINDOW_OUTPUT_LINE_MAX);
       HsOutputSegment *next = i + 1 < end ? g_ptr_array_index (self->output, i + 1) : NULL;
 
       ShownSegment shown = { offset, { self->output_bytes, self->output_lines } };
@@ -456,4 +478,91 @@ hs_window_update_output (HsWindow *self)
     gtk_text_buffer_move_mark (buffer, mark, &end);
     gtk_text_view_scroll_mark_onscreen (self->output_view, mark);
   }
+}
+
+/* The whole output up to the step shown, long lines and the traceback
+ * included, which the pane shows cut short. */
+char *
+hs_window_dup_whole_output (HsWindow *self)
+{
+  GString *text = g_string_new (NULL);
+  guint end;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+
+  if (self->trace == NULL)
+    return g_string_free (text, FALSE);
+  end = segments_through (self->output, self->step);
+  for (guint i = 0; i < end; i++)
+    {
+      GBytes *bytes = ((HsOutputSegment *) g_ptr_array_index (self->output, i))->bytes;
+
+      g_string_append_len (text, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    }
+  if (self->output_tail >= 0)
+    {
+      const HsTraceError *error = hs_trace_get_error (self->trace);
+      GBytes *trailing;
+
+      if ((trailing = hs_trace_get_trailing_stdout (self->trace)))
+        g_string_append_len (text, g_bytes_get_data (trailing, NULL), g_bytes_get_size (trailing));
+      if ((trailing = hs_trace_get_trailing_stderr (self->trace)))
+        g_string_append_len (text, g_bytes_get_data (trailing, NULL), g_bytes_get_size (trailing));
+      if (error != NULL && error->traceback != NULL)
+        g_string_append (text, error->traceback);
+    }
+  return g_string_free (text, FALSE);
+}
+
+void
+hs_window_copy_output (HsWindow *self)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *valid = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  text = hs_window_dup_whole_output (self);
+  valid = g_utf8_make_valid (text, -1);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), valid);
+}
+
+/* The last line with text that the program printed up to the step shown,
+ * cut short as the pane cuts it; NULL before any. */
+char *
+hs_window_dup_last_output_line (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+
+  if (self->trace == NULL)
+    return NULL;
+  for (guint i = segments_through (self->output, self->step); i > 0; i--)
+    {
+      GBytes *bytes = ((HsOutputSegment *) g_ptr_array_index (self->output, i - 1))->bytes;
+      gsize size;
+      const char *data = g_bytes_get_data (bytes, &size);
+      const char *end = data + size;
+
+      while (data != NULL && end > data)
+        {
+          const char *line_end = end;
+          const char *line = end;
+
+          while (line > data && line[-1] != '\n')
+            line--;
+          end = line > data ? line - 1 : data;
+          /* a line that only ends here may have begun in an earlier
+           * segment: what this segment holds of it is what is shown */
+          if (line_end > line)
+            {
+              g_autofree char *text = hs_window_elide_lines (line, MIN (line_end - line, 4 * HS_WINDOW_LABEL_MAX),
+                                                             HS_WINDOW_LABEL_MAX);
+
+              g_strstrip (text);
+              if (*text != '\0')
+                return g_steal_pointer (&text);
+            }
+        }
+    }
+  return NULL;
 }

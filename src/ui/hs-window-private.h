@@ -60,6 +60,7 @@ struct _HsWindow
   GtkScale             *timeline;
   GtkAdjustment        *timeline_adjustment;
   GtkLabel             *step_label;
+  GtkLabel             *last_output_label;
   GtkWidget            *step_box;        /* the step bar: under the graph, or the window while the editor is folded */
   GtkWidget            *editor_toggle;
   HsInspector          *inspector;
@@ -182,11 +183,17 @@ void          hs_window_open_lesson       (HsWindow     *self,
                                            HsLesson     *lesson);
 
 char         *hs_window_describe_status   (HsTrace      *trace);
+char         *hs_window_elide_lines       (const char   *text,
+                                           gssize        length,
+                                           gsize         line_max);
 
 /* hs-window-output.c: the output pane shows the newest output up to the
  * step shown, about this many bytes and lines (at most twice as many) */
 #define HS_WINDOW_OUTPUT_SHOWN_MAX   (64 * 1024)
 #define HS_WINDOW_OUTPUT_SHOWN_LINES 1000
+/* The longest line of program text a label shows, and the output pane */
+#define HS_WINDOW_LABEL_MAX          300
+#define HS_WINDOW_OUTPUT_LINE_MAX    1000
 void          hs_window_init_output       (HsWindow     *self);
 void          hs_window_dispose_output    (HsWindow     *self);
 void          hs_window_update_output     (HsWindow     *self);
@@ -280,6 +287,9 @@ GtkSourceBuffer *hs_window_get_buffer     (HsWindow     *self);
 HsCommandDialog *hs_window_get_command_dialog (HsWindow *self);
 const char   *hs_window_get_last_toast    (HsWindow     *self);
 char         *hs_window_dup_output        (HsWindow     *self);
+char         *hs_window_dup_whole_output  (HsWindow     *self);
+char         *hs_window_dup_last_output_line (HsWindow  *self);
+void          hs_window_copy_output       (HsWindow     *self);
 HsLessonPanel *hs_window_get_lesson_panel (HsWindow     *self);
 
 G_END_DECLS

@@ -352,15 +352,28 @@ exec_thread (GTask        *task,
 
   collect_output (data->trace, data->first_step, hs_trace_get_n_steps (data->trace), data->output);
 
-  if (data->kind == HS_COMMAND_GC_COLLECT && data->python_error == NULL && data->first_step > 0)
+  /* The button's gc.collect(), or one typed in the console, which shows
+   * no value: a full collection is reported even when it frees nothing */
+  if (data->python_error == NULL && data->first_step > 0)
     {
       g_autoptr(HsSnapshot) before = hs_trace_get_snapshot (data->trace, data->first_step - 1);
       g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_snapshot_unref);
       guint n_steps = hs_trace_get_n_steps (data->trace);
+      gboolean full_run = data->kind == HS_COMMAND_GC_COLLECT;
 
       for (guint i = data->first_step; i < n_steps; i++)
-        g_ptr_array_add (steps, hs_trace_get_snapshot (data->trace, i));
-      data->report = hs_describe_gc_collect (before, steps);
+        {
+          HsSnapshot *step = hs_trace_get_snapshot (data->trace, i);
+          const HsGcRun *runs;
+          guint n_runs;
+
+          runs = hs_snapshot_get_gc_runs (step, &n_runs);
+          for (guint j = 0; j < n_runs; j++)
+            full_run |= runs[j].generation == 2;
+          g_ptr_array_add (steps, step);
+        }
+      if (full_run)
+        data->report = hs_describe_gc_collect (before, steps);
     }
 
   g_task_return_boolean (task, TRUE);

@@ -85,13 +85,11 @@ open_done_cb (GObject      *object,
     }
 
   /* The program's text, as the run saw it; not its file: saving it
-   * asks where. */
+   * asks where.  Nothing is changed yet: the saved run holds the text. */
   title = g_file_get_basename (saved->file);
   if (g_str_has_suffix (title, ".json"))
     title[strlen (title) - strlen (".json")] = '\0';
   hs_window_set_text (self, saved->source ? saved->source : "", NULL, title);
-  if (saved->source != NULL)
-    gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), TRUE);
 
   /* The way a run the window made comes in: the same trace, output,
    * interpreter and status, but from the first step. */

@@ -94,10 +94,70 @@ update_title (HsWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
+/* Program text (an exception's message, a line it printed, a repr) can
+ * be megabytes long.  A label sized by a line of 10⁶ characters asks GTK
+ * for a width past its 16-bit sizes and the X server for a surface it
+ * refuses (BadAlloc, issue 48), and a text view spends seconds laying
+ * it out: every line longer than LINE_MAX characters keeps its first
+ * LINE_MAX and says how many more there were. */
+char *
+hs_window_elide_lines (const char *text,
+                       gssize      length,
+                       gsize       line_max)
+{
+  g_autofree char *valid = NULL;
+  GString *elided;
+  const char *line;
+
+  g_return_val_if_fail (line_max > 0, NULL);
+
+  if (text == NULL)
+    return g_strdup ("");
+  valid = g_utf8_make_valid (text, length);
+  elided = g_string_sized_new (MIN (strlen (valid), 4 * line_max + 64));
+  for (line = valid; *line != '\0';)
+    {
+      const char *newline = strchr (line, '\n');
+      const char *end = newline != NULL ? newline : line + strlen (line);
+      const char *cut = line;
+      gsize n = 0;
+
+      while (cut < end && n < line_max)
+        {
+          cut = g_utf8_next_char (cut);
+          n++;
+        }
+      g_string_append_len (elided, line, cut - line);
+      if (cut < end)
+        {
+          g_autofree char *more = hs_format_count (g_utf8_strlen (cut, end - cut));
+
+          /* Translators: ends a line too long to show, "… 999,000 more characters" */
+          g_string_append_printf (elided, _(" … %s more characters"), more);
+        }
+      if (newline == NULL)
+        break;
+      g_string_append_c (elided, '\n');
+      line = newline + 1;
+    }
+  return g_string_free (elided, FALSE);
+}
+
+static void
+toast_copy_cb (AdwToast   *toast,
+               const char *message)
+{
+  GtkWidget *widget = g_object_get_data (G_OBJECT (toast), "hs-window");
+
+  if (widget != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), message);
+}
+
 void
 hs_window_toast (HsWindow   *self,
                  const char *message)
 {
+  g_autofree char *elided = NULL;
   g_autofree char *escaped = NULL;
   AdwToast *toast;
 
@@ -107,10 +167,19 @@ hs_window_toast (HsWindow   *self,
   self->last_toast = g_strdup (message);
 
   /* A toast's title is markup; messages quote reprs and parser errors
-   * such as "<module>" or "<data>:2:0". */
-  escaped = g_markup_escape_text (message, -1);
+   * such as "<module>" or "<data>:2:0".  A message cut short can be
+   * copied whole. */
+  elided = hs_window_elide_lines (message, -1, HS_WINDOW_LABEL_MAX);
+  escaped = g_markup_escape_text (elided, -1);
   toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 5);
+  if (strcmp (elided, message) != 0)
+    {
+      adw_toast_set_button_label (toast, _("_Copy All"));
+      g_object_set_data (G_OBJECT (toast), "hs-window", self);
+      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (toast_copy_cb),
+                             g_strdup (message), (GClosureNotify) (void (*) (void)) g_free, 0);
+    }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -645,18 +714,23 @@ buffer_changed_cb (HsWindow *self)
     }
 }
 
+/* Bounded in length, for a label: see hs_window_elide_lines() */
 char *
 hs_window_describe_status (HsTrace *trace)
 {
   const char *status = hs_trace_get_status (trace);
   const HsTraceError *error = hs_trace_get_error (trace);
+  g_autofree char *message = NULL;
+
+  if (error != NULL)
+    message = hs_window_elide_lines (error->message, -1, HS_WINDOW_LABEL_MAX);
 
   if (g_strcmp0 (status, "finished") == 0)
     return g_strdup (_("The program finished"));
   if (g_strcmp0 (status, "exception") == 0 && error != NULL)
-    return g_strdup_printf (_("%s on line %u: %s"), error->type, error->line, error->message);
+    return g_strdup_printf (_("%s on line %u: %s"), error->type, error->line, message);
   if (g_strcmp0 (status, "syntax-error") == 0 && error != NULL)
-    return g_strdup_printf (_("Syntax error on line %u: %s"), error->line, error->message);
+    return g_strdup_printf (_("Syntax error on line %u: %s"), error->line, message);
   if (g_strcmp0 (status, "step-limit") == 0)
     {
       g_autofree char *n = hs_format_count (hs_trace_get_n_steps (trace));
@@ -1001,6 +1075,13 @@ update_timeline (HsWindow *self,
     /* Translators: the position in the timeline at the run's end, e.g. "Step 12 of 12 · end" */
     label = g_strdup_printf (_("Step %s of %s · end"), position, total);
   gtk_label_set_label (self->step_label, label);
+
+  {
+    g_autofree char *printed = adw_flap_get_folded (self->editor_flap) ? hs_window_dup_last_output_line (self) : NULL;
+
+    gtk_label_set_label (self->last_output_label, printed ? printed : "");
+    gtk_widget_set_visible (GTK_WIDGET (self->last_output_label), printed != NULL);
+  }
 }
 
 /* More steps arrived while another is shown: the timeline grows. */
@@ -1145,9 +1226,12 @@ void
 hs_window_show_console_error (HsWindow   *self,
                               const char *message)
 {
+  g_autofree char *elided = NULL;
+
   g_return_if_fail (HS_IS_WINDOW (self));
 
-  gtk_label_set_text (self->console_error, message ? message : "");
+  elided = hs_window_elide_lines (message, -1, HS_WINDOW_LABEL_MAX);
+  gtk_label_set_text (self->console_error, elided);
   gtk_widget_set_visible (GTK_WIDGET (self->console_error), message != NULL);
 }
 
@@ -1897,6 +1981,7 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_buffer);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_placeholder);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_error);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, last_output_label);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_send);
   gtk_widget_class_bind_template_callback (widget_class, console_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, output_view);
