@@ -142,14 +142,11 @@ hs_lesson_panel_get_noted (HsLessonPanel *self,
   return (const guint32 *) self->noted->data;
 }
 
-/* The graph keeps what the note names in view at the step it comes up
- * at, the step it is about; later, what each line does comes first. */
 static void
 show_note (HsLessonPanel *self,
            int            note,
            HsSnapshot    *written,
-           HsSnapshot    *snapshot,
-           gboolean       coming_up)
+           HsSnapshot    *snapshot)
 {
   g_autofree char *markup = NULL;
   g_autofree char *position = NULL;
@@ -168,7 +165,7 @@ show_note (HsLessonPanel *self,
 
   markup = hs_lesson_markup_at (self->text, written, snapshot);
   gtk_label_set_markup (self->note_label, markup);
-  set_noted (self, coming_up ? markup : NULL);
+  set_noted (self, markup);
   if (note >= 0)
     /* Translators: which of a lesson's notes is shown, e.g. "3 / 8" */
     position = g_strdup_printf (_("%d / %u"), note + 1, n_notes);
@@ -278,7 +275,7 @@ hs_lesson_panel_set_lesson (HsLessonPanel *self,
   if (lesson != NULL)
     {
       gtk_label_set_label (self->title_label, hs_lesson_get_title (lesson));
-      show_note (self, -1, NULL, NULL, FALSE);
+      show_note (self, -1, NULL, NULL);
       hs_prediction_card_set_score_key (self->prediction_card, hs_lesson_get_id (lesson));
     }
   else
@@ -332,7 +329,7 @@ hs_lesson_panel_show_step (HsLessonPanel *self,
   if (trace == NULL || step >= hs_trace_get_n_steps (trace))
     {
       if (self->lesson != NULL)
-        show_note (self, -1, NULL, NULL, FALSE);
+        show_note (self, -1, NULL, NULL);
       return;
     }
 
@@ -355,7 +352,7 @@ hs_lesson_panel_show_step (HsLessonPanel *self,
       for (first = step; first > 0 && g_array_index (self->shown, int, first - 1) == note; first--)
         ;
       written = first == step ? hs_snapshot_ref (snapshot) : hs_trace_get_snapshot (trace, first);
-      show_note (self, note, written, snapshot, first == step);
+      show_note (self, note, written, snapshot);
     }
   self->step = step;
   ask (self);
