@@ -10,9 +10,7 @@
 
 /*
  * The camera follows the program.  At every step it frames the current
- * frame's box, what the step's line created, changed or freed, and what
- * the lesson's note names (hs_graph_view_set_noted(): a note that talks
- * of an object the learner cannot see teaches nothing), never
+ * frame's box and what the step's line created, changed or freed, never
  * below the zoom at which box text is readable-text-px on screen (at
  * least HS_RENDERER_READABLE_PX).
  * When the whole picture fits at a readable zoom it is shown whole, up
@@ -232,8 +230,7 @@ static guint
 box_priority (HsSnapshot        *snapshot,
               const HsLayoutBox *box,
               GHashTable        *targets,
-              GHashTable        *named,
-              GHashTable        *noted)
+              GHashTable        *named)
 {
   const HsObject *object;
 
@@ -262,9 +259,6 @@ box_priority (HsSnapshot        *snapshot,
   if ((object->changes & HS_CHANGE_MUTATED) && (object->flags & HS_OBJECT_MUTABLE))
     return 1;
   if (g_hash_table_contains (targets, GUINT_TO_POINTER (box->ref)))
-    return 1;
-  /* What the lesson's note talks about is read with what the line did */
-  if (noted != NULL && g_hash_table_contains (noted, GUINT_TO_POINTER (box->ref)))
     return 1;
   if (object->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED))
     return 2;
@@ -369,7 +363,7 @@ collect_focus (HsGraphView         *self,
 
   for (guint i = 0; i < n_boxes; i++)
     {
-      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets, named, self->noted), 0, FALSE };
+      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets, named), 0, FALSE };
 
       if (f.priority == G_MAXUINT)
         continue;
@@ -379,7 +373,7 @@ collect_focus (HsGraphView         *self,
         rect_union (&f.rect, &garbage_title);
       /* A freed object's ghost, too, gives way to what is alive */
       f.bound = f.priority == 1 &&
-                (boxes[i].kind == HS_LAYOUT_BOX_GHOST || box_priority (snapshot, &boxes[i], none, named, self->noted) != 1);
+                (boxes[i].kind == HS_LAYOUT_BOX_GHOST || box_priority (snapshot, &boxes[i], none, named) != 1);
       if (have_frame)
         f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
       g_array_append_val (focus, f);

@@ -111,7 +111,6 @@ struct _HsGraphView
   HsCamera        framed_camera;
   guint           framed_step;    /* of the trace shown, when have_framed_step */
 
-  GHashTable     *noted;          /* refs the lesson's note names (hs_graph_view_set_noted) */
   Selected        selection[2];
   guint           n_selected;
   guint32         hover;

@@ -624,33 +624,6 @@ hs_graph_view_frame_step (HsGraphView *self)
     hs_graph_view_set_follow (self, TRUE);
 }
 
-/* The objects the lesson's note names (its links): the camera keeps them
- * in view with what the line did.  Given after the step, while its
- * layout may still be computed: a layout of the step asked for is framed
- * again at once, any other when it comes. */
-void
-hs_graph_view_set_noted (HsGraphView   *self,
-                         const guint32 *refs,
-                         guint          n)
-{
-  gboolean same;
-
-  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
-  g_return_if_fail (refs != NULL || n == 0);
-
-  same = g_hash_table_size (self->noted) <= n;
-  for (guint i = 0; same && i < n; i++)
-    same = g_hash_table_contains (self->noted, GUINT_TO_POINTER (refs[i]));
-  if (same && g_hash_table_size (self->noted) == n)
-    return;
-  g_hash_table_remove_all (self->noted);
-  for (guint i = 0; i < n; i++)
-    g_hash_table_add (self->noted, GUINT_TO_POINTER (refs[i]));
-  if (self->follow && self->layout != NULL && self->snapshot != NULL &&
-      hs_snapshot_get_index (hs_layout_get_snapshot (self->layout)) == hs_snapshot_get_index (self->snapshot))
-    hs_graph_view_camera_frame (self, TRUE);
-}
-
 /* Fit shows the whole picture, however small that makes it.  It is the
  * user's choice of view, as zooming is: the camera stops following, or
  * the next step would zoom back to the readable size.  Follow (the
@@ -1957,8 +1930,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->snapshot, hs_snapshot_unref);
   g_clear_object (&self->trace);
   hs_graph_view_camera_dispose (self);
-g_clear_pointer (&self->noted, g_hash_table_unref);
-    g_clear_pointer (&self->more_cells, g_hash_table_unref);
+  g_clear_pointer (&self->more_cells, g_hash_table_unref);
   g_clear_pointer (&self->more_vars, g_hash_table_unref);
   for (guint i = 0; i < self->n_selected; i++)
     g_clear_pointer (&self->selection[i].name, g_free);
@@ -2152,7 +2124,6 @@ hs_graph_view_init (HsGraphView *self)
   self->follow = TRUE;
   self->readable_text_px = HS_RENDERER_READABLE_PX;
   self->max_follow_zoom = 1.0;
-  self->noted = g_hash_table_new (NULL, NULL);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);

@@ -33,9 +33,6 @@ void        hs_graph_view_zoom_in            (HsGraphView  *self);
 void        hs_graph_view_zoom_out           (HsGraphView  *self);
 void        hs_graph_view_zoom_fit           (HsGraphView  *self);
 void        hs_graph_view_frame_step         (HsGraphView  *self);
-void        hs_graph_view_set_noted          (HsGraphView   *self,
-                                              const guint32 *refs,
-                                              guint          n);
 /* Following, every step frames the current frame and what its line
  * changed; moving the view by hand stops it, Fit starts it again. */
 gboolean    hs_graph_view_get_follow         (HsGraphView  *self);

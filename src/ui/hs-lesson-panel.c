@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "hs-lesson-panel.h"
@@ -22,7 +20,6 @@ struct _HsLessonPanel
   HsLesson   *lesson;
   char       *text;
   int         note;
-  GArray     *noted;     /* guint32: the objects the note shown names */
 
   /* The note shown at each step of the trace seen last, filled as far as
    * the learner has stepped, so each step costs one snapshot. */
@@ -43,14 +40,6 @@ enum {
   PROP_PREDICTING,
   N_PROPS
 };
-
-enum
-{
-  NOTED_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 static GParamSpec *properties[N_PROPS];
 
@@ -98,50 +87,6 @@ update_visible (HsLessonPanel *self)
 /* snapshot: the step shown, whose objects the note's names link to;
  * NULL shows the note without links.  written: the step the note came up
  * at (see hs_lesson_markup_at()). */
-/* What the note's links name: the graph keeps it in view */
-static void
-set_noted (HsLessonPanel *self,
-           const char    *markup)
-{
-  g_autoptr(GArray) noted = g_array_new (FALSE, FALSE, sizeof (guint32));
-  const char *at = markup;
-
-  g_assert (HS_IS_LESSON_PANEL (self));
-
-  while (at != NULL && (at = strstr (at, "href=\"")) != NULL)
-    {
-      g_autofree char *uri = NULL;
-      const char *end;
-      guint32 ref;
-
-      at += strlen ("href=\"");
-      if ((end = strchr (at, '"')) == NULL)
-        break;
-      uri = g_strndup (at, end - at);
-      if (hs_lesson_parse_link (uri, &ref))
-        g_array_append_val (noted, ref);
-      at = end;
-    }
-  if (noted->len == self->noted->len &&
-      memcmp (noted->data, self->noted->data, noted->len * sizeof (guint32)) == 0)
-    return;
-  g_array_set_size (self->noted, 0);
-  g_array_append_vals (self->noted, noted->data, noted->len);
-  g_signal_emit (self, signals[NOTED_CHANGED], 0);
-}
-
-/* The objects the note shown names, for the graph to keep in view */
-const guint32 *
-hs_lesson_panel_get_noted (HsLessonPanel *self,
-                           guint         *n)
-{
-  g_return_val_if_fail (HS_IS_LESSON_PANEL (self), NULL);
-  g_return_val_if_fail (n != NULL, NULL);
-
-  *n = self->noted->len;
-  return (const guint32 *) self->noted->data;
-}
-
 static void
 show_note (HsLessonPanel *self,
            int            note,
@@ -165,7 +110,6 @@ show_note (HsLessonPanel *self,
 
   markup = hs_lesson_markup_at (self->text, written, snapshot);
   gtk_label_set_markup (self->note_label, markup);
-  set_noted (self, markup);
   if (note >= 0)
     /* Translators: which of a lesson's notes is shown, e.g. "3 / 8" */
     position = g_strdup_printf (_("%d / %u"), note + 1, n_notes);
@@ -282,7 +226,6 @@ hs_lesson_panel_set_lesson (HsLessonPanel *self,
     {
       g_clear_pointer (&self->text, g_free);
       self->note = -1;
-      set_noted (self, NULL);
       show_snippet_mode (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LESSON]);
@@ -470,7 +413,6 @@ hs_lesson_panel_finalize (GObject *object)
 
   g_free (self->text);
   g_array_unref (self->shown);
-  g_array_unref (self->noted);
 
   G_OBJECT_CLASS (hs_lesson_panel_parent_class)->finalize (object);
 }
@@ -496,11 +438,6 @@ hs_lesson_panel_class_init (HsLessonPanelClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* The objects the note names changed: hs_lesson_panel_get_noted() */
-  signals[NOTED_CHANGED] =
-    g_signal_new ("noted-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heapscope/Heapscope/hs-lesson-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, HsLessonPanel, title_label);
   gtk_widget_class_bind_template_child (widget_class, HsLessonPanel, note_label);
@@ -519,6 +456,5 @@ hs_lesson_panel_init (HsLessonPanel *self)
   g_type_ensure (HS_TYPE_PREDICTION_CARD);
   self->note = -1;
   self->shown = g_array_new (FALSE, FALSE, sizeof (int));
-  self->noted = g_array_new (FALSE, FALSE, sizeof (guint32));
   gtk_widget_init_template (GTK_WIDGET (self));
 }

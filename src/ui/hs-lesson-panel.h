@@ -25,8 +25,6 @@ void          hs_lesson_panel_show_step      (HsLessonPanel *self,
                                               guint          step);
 int           hs_lesson_panel_get_note_index (HsLessonPanel *self);
 const char   *hs_lesson_panel_get_text       (HsLessonPanel *self);
-const guint32 *hs_lesson_panel_get_noted     (HsLessonPanel *self,
-                                              guint         *n);
 gboolean      hs_lesson_panel_get_predicting (HsLessonPanel *self);
 void          hs_lesson_panel_set_predicting (HsLessonPanel *self,
                                               gboolean       predicting);

@@ -524,19 +524,6 @@ hs_window_reset_playback (HsWindow *self)
 
 /* Prediction works on any snippet: turned on at a step, it asks about
  * that step at once, with or without a lesson. */
-/* What the lesson's note names stays in the graph's view */
-static void
-noted_changed_cb (HsWindow *self)
-{
-  const guint32 *noted;
-  guint n;
-
-  g_assert (HS_IS_WINDOW (self));
-
-  noted = hs_lesson_panel_get_noted (self->lesson_panel, &n);
-  hs_graph_view_set_noted (self->graph_view, noted, n);
-}
-
 static void
 predicting_changed_cb (HsWindow *self)
 {
@@ -574,6 +561,4 @@ hs_window_init_playback (HsWindow *self)
                            G_CALLBACK (line_mark_activated_cb), self, 0);
   g_signal_connect_object (self->lesson_panel, "notify::predicting",
                            G_CALLBACK (predicting_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->lesson_panel, "noted-changed",
-                           G_CALLBACK (noted_changed_cb), self, G_CONNECT_SWAPPED);
 }
