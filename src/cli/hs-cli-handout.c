@@ -21,6 +21,11 @@
 #define CODE_MIN_PT    5.0
 #define NOTE_HEIGHT   84.0
 #define TITLE_HEIGHT  24.0
+/* Paper is read up close: box text down to this size (points) is read
+ * whole, refcounts and all, where the window collapses boxes below 9 px
+ * on a screen.  It is the code column's least size, near enough: at it
+ * every lesson's every step is drawn whole. */
+#define GRAPH_MIN_PT   4.5
 
 HsLesson *
 hs_cli_handout_find_lesson (const char  *program,
@@ -185,6 +190,7 @@ draw_graph (cairo_t               *cr,
   /* Fitted to its box, and never blown up past one and a half. */
   scale = MIN (MIN (width / w, height / h), 1.5);
   opts.scale = scale;
+  opts.readable_px = GRAPH_MIN_PT;
   cairo_save (cr);
   cairo_translate (cr, x, y);
   cairo_rectangle (cr, 0, 0, width, height);

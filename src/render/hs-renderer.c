@@ -1173,7 +1173,10 @@ hs_renderer_draw (cairo_t               *cr,
     }
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
 
-  collapsed = options->scale > 0 && options->scale < hs_renderer_get_readable_scale ();
+  collapsed = options->scale > 0 &&
+              options->scale < hs_renderer_get_readable_scale () *
+                               (options->readable_px > 0 ? options->readable_px : HS_RENDERER_READABLE_PX) /
+                               HS_RENDERER_READABLE_PX;
   snapshot = hs_layout_get_snapshot (layout);
   hs_layout_text_begin_draw (hs_layout_get_text (layout));
 

@@ -50,6 +50,8 @@ typedef struct
   gboolean         hide_current_frame_edges; /* a pinned copy of the frame draws them */
   double           line_scale;   /* presentation: arrows and outlines this many times thicker; 0 or 1 for normal */
   gboolean         hide_changes; /* presentation: new, changed and freed objects drawn as blank cards, their arrows left out */
+  double           readable_px;  /* boxes whose smallest text is smaller than this, in device units, collapse;
+                                  * 0 for HS_RENDERER_READABLE_PX */
 } HsRenderOptions;
 
 /* Box text smaller than this on screen cannot be read: below it, boxes

@@ -60,15 +60,19 @@ is_imported (const char * const *imported,
   return imported != NULL && g_strv_contains (imported, module);
 }
 
-/* The Python a command runs; a module is imported only when the program
- * has no name for it yet, so that the snippet stays what one would type. */
+/* The Python a command runs.  It names a module the program imported;
+ * else it asks for the module without binding a name (__import__), so
+ * that the snippet still runs as typed in python3 while the graph gains
+ * no variable and no module box for a learner to click by mistake, and
+ * no name of the learner's ("copy" is a likely one in a lesson on
+ * copies) is rebound. */
 char *
 hs_command_build_source (HsCommandKind       kind,
                          const char         *source_name,
                          const char         *target_name,
                          const char * const *imported)
 {
-  const char *import_copy = is_imported (imported, "copy") ? "" : "import copy\n";
+  const char *copy = is_imported (imported, "copy") ? "copy" : "__import__('copy')";
 
   switch (kind)
     {
@@ -77,13 +81,13 @@ hs_command_build_source (HsCommandKind       kind,
     case HS_COMMAND_SLICE_COPY:
       return g_strdup_printf ("%s = %s[:]", target_name, source_name);
     case HS_COMMAND_COPY:
-      return g_strdup_printf ("%s%s = copy.copy(%s)", import_copy, target_name, source_name);
+      return g_strdup_printf ("%s = %s.copy(%s)", target_name, copy, source_name);
     case HS_COMMAND_DEEPCOPY:
-      return g_strdup_printf ("%s%s = copy.deepcopy(%s)", import_copy, target_name, source_name);
+      return g_strdup_printf ("%s = %s.deepcopy(%s)", target_name, copy, source_name);
     case HS_COMMAND_DEL:
       return g_strdup_printf ("del %s", source_name);
     case HS_COMMAND_GC_COLLECT:
-      return g_strdup (is_imported (imported, "gc") ? "gc.collect()" : "import gc\ngc.collect()");
+      return g_strdup (is_imported (imported, "gc") ? "gc.collect()" : "__import__('gc').collect()");
     case HS_COMMAND_STATEMENT:
     default:
       return g_strdup (source_name);

@@ -146,6 +146,9 @@ void     hs_step_shot_free                  (HsStepShot  *shot);
 void     hs_graph_view_camera_frame         (HsGraphView *self,
                                              gboolean     animate);
 void     hs_graph_view_camera_stop          (HsGraphView *self);
+/* Shows the whole picture, whatever its zoom: Fit */
+void     hs_graph_view_camera_fit_whole     (HsGraphView *self,
+                                             gboolean     animate);
 /* Drops what the framings of the steps shown so far kept: the view was
  * cleared, or shows a new trace */
 void     hs_graph_view_camera_forget        (HsGraphView *self);

@@ -611,9 +611,10 @@ hs_graph_view_zoom_out (HsGraphView *self)
                gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
 }
 
-/* Fit frames the current step as following does, and follows again. */
+/* Frames the current step as following does, and follows again: what
+ * the follow toggle does, and presentation once its room has settled */
 void
-hs_graph_view_zoom_fit (HsGraphView *self)
+hs_graph_view_frame_step (HsGraphView *self)
 {
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
 
@@ -621,6 +622,19 @@ hs_graph_view_zoom_fit (HsGraphView *self)
     hs_graph_view_camera_frame (self, TRUE);
   else
     hs_graph_view_set_follow (self, TRUE);
+}
+
+/* Fit shows the whole picture, however small that makes it.  It is the
+ * user's choice of view, as zooming is: the camera stops following, or
+ * the next step would zoom back to the readable size.  Follow (the
+ * button, win.follow) frames the steps again. */
+void
+hs_graph_view_zoom_fit (HsGraphView *self)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  take_over (self);
+  hs_graph_view_camera_fit_whole (self, TRUE);
 }
 
 gboolean

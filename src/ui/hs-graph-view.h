@@ -32,6 +32,7 @@ void        hs_graph_view_set_zoom           (HsGraphView  *self,
 void        hs_graph_view_zoom_in            (HsGraphView  *self);
 void        hs_graph_view_zoom_out           (HsGraphView  *self);
 void        hs_graph_view_zoom_fit           (HsGraphView  *self);
+void        hs_graph_view_frame_step         (HsGraphView  *self);
 /* Following, every step frames the current frame and what its line
  * changed; moving the view by hand stops it, Fit starts it again. */
 gboolean    hs_graph_view_get_follow         (HsGraphView  *self);

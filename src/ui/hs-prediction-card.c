@@ -196,7 +196,17 @@ hs_prediction_card_check (HsPredictionCard *self)
         if (gtk_check_button_get_active (g_ptr_array_index (self->checks, i)))
           g_array_append_val (chosen, i);
       if (chosen->len == 0)
-        return FALSE;  /* nothing chosen yet: not an answer */
+        {
+          /* Not an answer yet: say what is missing, and wait for one. */
+          gtk_label_set_label (self->result_label,
+                               self->question->multiple ? _("Tick the objects you predict first, then Check.")
+                                                        : _("Choose an answer first, then Check."));
+          gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "success");
+          gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "error");
+          gtk_widget_add_css_class (GTK_WIDGET (self->result_label), "warning");
+          gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+          return FALSE;
+        }
       right = hs_question_check_choices (self->question, (const guint *) chosen->data, chosen->len);
     }
   else
@@ -215,6 +225,7 @@ hs_prediction_card_check (HsPredictionCard *self)
                        : g_strdup_printf (_("Not quite. %s"), self->question->truth);
   gtk_label_set_label (self->result_label, self->result);
   gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "warning");
   gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), right ? "error" : "success");
   gtk_widget_add_css_class (GTK_WIDGET (self->result_label), right ? "success" : "error");
   gtk_widget_set_sensitive (self->check_button, FALSE);

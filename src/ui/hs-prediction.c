@@ -574,6 +574,16 @@ ask_refcount (const Steps *steps)
   return NULL;
 }
 
+/* A question with choices asks the learner to choose: one choice alone
+ * is its own answer, so it is not asked. */
+static HsQuestion *
+worth_asking (HsQuestion *question)
+{
+  if (question != NULL && question->answer == NULL && question->choices->len < 2)
+    g_clear_pointer (&question, hs_question_free);
+  return question;
+}
+
 static HsQuestion *(* const askers[HS_N_QUESTION_KINDS]) (const Steps *) = {
   [HS_QUESTION_OUTPUT] = ask_output,
   [HS_QUESTION_FREED] = ask_freed,
@@ -610,10 +620,10 @@ hs_question_new (HsTrace *trace,
   steps.line = hs_snapshot_get_line (before);
 
   if (kind >= 0)
-    return askers[kind] (&steps);
+    return worth_asking (askers[kind] (&steps));
   for (guint i = 0; i < HS_N_QUESTION_KINDS; i++)
     {
-      HsQuestion *question = askers[(step + i) % HS_N_QUESTION_KINDS] (&steps);
+      HsQuestion *question = worth_asking (askers[(step + i) % HS_N_QUESTION_KINDS] (&steps));
 
       if (question != NULL)
         return question;

@@ -92,7 +92,7 @@ fit_when_settled_cb (GtkWidget     *widget,
   if (++self->fit_frames < 3)
     return G_SOURCE_CONTINUE;
 
-  hs_graph_view_zoom_fit (self->graph_view);
+  hs_graph_view_frame_step (self->graph_view);
   self->fit_tick = 0;
   return G_SOURCE_REMOVE;
 }

@@ -17,12 +17,12 @@ test_build_source (void)
   } cases[] = {
     { HS_COMMAND_ASSIGN, none, "b = a" },
     { HS_COMMAND_SLICE_COPY, none, "b = a[:]" },
-    { HS_COMMAND_COPY, none, "import copy\nb = copy.copy(a)" },
+    { HS_COMMAND_COPY, none, "b = __import__('copy').copy(a)" },
     { HS_COMMAND_COPY, both, "b = copy.copy(a)" },
-    { HS_COMMAND_DEEPCOPY, none, "import copy\nb = copy.deepcopy(a)" },
+    { HS_COMMAND_DEEPCOPY, none, "b = __import__('copy').deepcopy(a)" },
     { HS_COMMAND_DEEPCOPY, both, "b = copy.deepcopy(a)" },
     { HS_COMMAND_DEL, none, "del a" },
-    { HS_COMMAND_GC_COLLECT, none, "import gc\ngc.collect()" },
+    { HS_COMMAND_GC_COLLECT, none, "__import__('gc').collect()" },
     { HS_COMMAND_GC_COLLECT, both, "gc.collect()" },
   };
 

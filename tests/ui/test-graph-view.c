@@ -740,7 +740,7 @@ test_user_control (void)
   g_assert_false (hs_graph_view_get_follow (graph));
   g_assert_false (hs_graph_view_get_pinned_frame (graph, NULL));
 
-  hs_test_activate (window, "zoom-fit");
+  hs_graph_view_frame_step (graph);
   settle (window);
   g_assert_true (hs_graph_view_get_follow (graph));
   check_step (window, &c, last - 2);
@@ -1291,7 +1291,7 @@ test_find_frames (void)
     }
 
   /* Zoomed in by hand, far from most of the picture */
-  hs_test_activate (window, "zoom-fit");
+  hs_graph_view_frame_step (graph);
   settle (window);
   for (guint i = 0; i < 3; i++)
     hs_test_activate (window, "zoom-in");
@@ -1401,7 +1401,7 @@ test_reveal_keeps_following (gconstpointer data)
           gboolean kept = object_in_view (graph, ref), kept_unselected;
 
           hs_graph_view_unselect_all (graph);
-          hs_test_activate (window, "zoom-fit");
+          hs_graph_view_frame_step (graph);
           settle (window);
           kept_unselected = object_in_view (graph, ref);
           {
@@ -1450,7 +1450,7 @@ land_in_steps (const Case *c,
   hs_window_show_step (window, 0, FALSE);
   settle (window);
   g_assert_false (hs_graph_view_get_follow (graph));
-  hs_test_activate (window, "zoom-fit");
+  hs_graph_view_frame_step (graph);
   settle (window);
   for (guint step = FAST_STEPS; step < n_steps; step += FAST_STEPS)
     {

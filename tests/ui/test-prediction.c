@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <gtk/gtk.h>
 
 #include "hs-prediction-card.h"
@@ -153,6 +154,72 @@ test_truths (HsTraceFixture *f,
   g_assert_null (last);
 }
 
+/* A question with choices offers at least two, whatever the step: a
+ * frame whose other names are all modules leaves "which object will x
+ * point at" one choice, and then it is not asked. */
+static void
+test_two_choices (HsTraceFixture *f,
+                  gconstpointer   data)
+{
+  static const char * const sources[] = {
+    "import copy\nx = [1]\ny = copy.copy(x)\n",
+    "x = [1]\nx = [2]\ndel x\n",
+    "def f():\n    y = (1, 2)\n    return y\nz = f()\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      HsTrace *trace = hs_trace_fixture_run (f, sources[i]);
+
+      for (guint step = 0; step < hs_trace_get_n_steps (trace); step++)
+        for (int kind = -1; kind < HS_N_QUESTION_KINDS; kind++)
+          {
+            g_autoptr(HsQuestion) question = hs_question_new (trace, step, kind);
+
+            if (question == NULL || question->answer != NULL)
+              continue;
+            g_test_message ("%s step %u: %s (%u choices)", sources[i], step, question->text,
+                            question->choices->len);
+            g_assert_cmpuint (question->choices->len, >=, 2);
+          }
+    }
+}
+
+static gboolean
+is_visible_label_with (GtkWidget  *widget,
+                       const char *text)
+{
+  GtkWidget *child;
+
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (is_visible_label_with (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Check with nothing chosen tells the learner to choose, and waits. */
+static void
+test_check_unchosen (HsTraceFixture *f,
+                     gconstpointer   data)
+{
+  GtkWidget *card = g_object_ref_sink (hs_prediction_card_new ());
+  HsPredictionCard *self = HS_PREDICTION_CARD (card);
+  guint asked;
+
+  hs_prediction_card_set_question (self, ask (f, &cases[HS_QUESTION_IS]));
+  g_assert_false (is_visible_label_with (card, "first"));
+  g_assert_false (hs_prediction_card_check (self));
+  g_assert_true (is_visible_label_with (card, "first"));
+  g_assert_true (hs_prediction_card_get_pending (self));
+  hs_prediction_card_get_score (self, NULL, &asked);
+  g_assert_cmpuint (asked, ==, 0);
+  g_object_unref (card);
+}
+
 /* `a == b` is asked only where the trace decides it, and says the truth. */
 static void
 test_equal_truths (HsTraceFixture *f,
@@ -213,6 +280,10 @@ main (int   argc,
     }
   g_test_add ("/ui/prediction/equal-truths", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_equal_truths, hs_trace_fixture_teardown);
+  g_test_add ("/ui/prediction/two-choices", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_two_choices, hs_trace_fixture_teardown);
+  g_test_add ("/ui/prediction/check-unchosen", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_check_unchosen, hs_trace_fixture_teardown);
   g_test_add ("/ui/prediction/truths", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_truths, hs_trace_fixture_teardown);
 
