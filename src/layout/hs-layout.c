@@ -25,13 +25,10 @@ void
 hs_layout_options_init (HsLayoutOptions *options)
 {
   g_return_if_fail (options != NULL);
+
+  *options = (HsLayoutOptions) { 0 };
   options->max_cells = 10;
   options->tail_cells = 3;
-  options->more_cells = NULL;
-  options->max_element_cap = 0;
-  options->element_cap = 0;
-  options->step_before = NULL;
-  options->growing = NULL;
 }
 
 static HsLayout *
@@ -181,6 +178,18 @@ builder_clear (HsLayoutBuilder *builder)
   g_clear_pointer (&builder->placed, g_hash_table_unref);
 }
 
+static gboolean
+unwanted (const HsLayoutOptions *options)
+{
+  g_assert (options != NULL);
+
+  return options->cancellable != NULL && g_cancellable_is_cancelled (options->cancellable);
+}
+
+/* Returns NULL only when options->cancellable was cancelled: a stepping
+ * view moves on faster than a large heap is laid out, and a layout it no
+ * longer wants must not keep a core, nor the text lock the main thread
+ * lays out small heaps with. */
 HsLayout *
 hs_layout_new (HsSnapshot            *snapshot,
                HsLayout              *previous,
@@ -207,22 +216,32 @@ hs_layout_new (HsSnapshot            *snapshot,
   /* What is drawn, and the boxes it is drawn in */
   hs_layout_discover (&builder);
   hs_layout_count_arrows (&builder);
+  if (unwanted (options))
+    goto unwanted;
   hs_layout_text_lock ();
   self->text = hs_layout_text_set_new (previous ? previous->text : NULL);
   hs_layout_add_frame_boxes (&builder);
-  hs_layout_add_object_boxes (&builder);
-  hs_layout_add_ghost_boxes (&builder);
+  if (!unwanted (options))
+    hs_layout_add_object_boxes (&builder);
+  if (!unwanted (options))
+    hs_layout_add_ghost_boxes (&builder);
   hs_layout_text_unlock ();
+  if (unwanted (options))
+    goto unwanted;
 
   /* Columns, then places within them */
   hs_layout_index_referrers (&builder);
   hs_layout_mark_beside_zone (&builder);
   hs_layout_assign_columns (&builder);
+  if (unwanted (options))
+    goto unwanted;
   hs_layout_place_frames (&builder);
   hs_layout_place_survivors (&builder);
   hs_layout_place_ghosts (&builder);
   hs_layout_place_new_objects (&builder);
   hs_layout_open_channels (&builder);
+  if (unwanted (options))
+    goto unwanted;
 
   /* Close the gaps that freed objects left, a bounded step at a time */
   if (previous != NULL)
@@ -233,6 +252,11 @@ hs_layout_new (HsSnapshot            *snapshot,
   hs_layout_place_lost_ghosts (&builder);
   hs_layout_text_set_seal (self->text);
   builder_clear (&builder);
+  if (unwanted (options))
+    {
+      hs_layout_unref (self);
+      return NULL;
+    }
 
   /* Arrows.  A channel too narrow for the arrows down it to stand
    * apart is widened, and every arrow routed again: a second routing
@@ -241,6 +265,11 @@ hs_layout_new (HsSnapshot            *snapshot,
   n_owned = self->row_arrays->len;
   add_edges (self);
   hs_layout_route_all_edges (self, narrow);
+  if (unwanted (options))
+    {
+      hs_layout_unref (self);
+      return NULL;
+    }
   if (narrow->len > 0 && self->edges->len <= MAX_WIDENED_ARROWS)
     {
       hs_layout_move_bands (self, narrow, FALSE, NULL);
@@ -255,6 +284,11 @@ hs_layout_new (HsSnapshot            *snapshot,
   compute_size (self);
 
   return self;
+
+unwanted:
+  builder_clear (&builder);
+  hs_layout_unref (self);
+  return NULL;
 }
 
 /* ------------------------------------------------------------------ */

@@ -13,7 +13,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 
 #include "hs-snapshot.h"
@@ -187,6 +187,10 @@ typedef struct
    * every mutable container keeps it.  A layout thread reads it: never
    * change a table once it is handed over. */
   GHashTable *growing;
+  /* Cancelled when the layout is no longer wanted (the view moved on to
+   * another step): hs_layout_new() then stops between phases and
+   * returns NULL.  NULL: never. */
+  GCancellable *cancellable;
 } HsLayoutOptions;
 
 void              hs_layout_options_init      (HsLayoutOptions       *options);

@@ -921,7 +921,8 @@ layout_task_free (LayoutTask *task)
 
 /* The step's layout and its change marks, on whichever thread lays it out */
 static HsLayout *
-lay_out (LayoutTask *data)
+lay_out (LayoutTask   *data,
+         GCancellable *cancellable)
 {
   HsLayoutOptions options;
 
@@ -933,6 +934,7 @@ lay_out (LayoutTask *data)
   options.max_element_cap = data->max_element_cap;
   options.element_cap = data->element_cap;
   options.step_before = data->previous_step;
+  options.cancellable = cancellable;
   data->marks = hs_render_marks_new (data->previous_step, data->snapshot);
   return hs_layout_new (data->snapshot, data->previous, &options);
 }
@@ -945,7 +947,8 @@ layout_thread (GTask        *task,
 {
   g_assert (G_IS_TASK (task));
 
-  g_task_return_pointer (task, lay_out (task_data), (GDestroyNotify) hs_layout_unref);
+  /* NULL when the view moved on meanwhile: layout_done_cb() drops it */
+  g_task_return_pointer (task, lay_out (task_data, cancellable), (GDestroyNotify) hs_layout_unref);
 }
 
 /* Swaps in the layout of the step asked for last, and what goes with it */
@@ -1107,7 +1110,7 @@ hs_graph_view_set_step (HsGraphView *self,
   hs_snapshot_get_objects (snapshot, &n_objects);
   if (n_objects <= LAYOUT_AT_ONCE_OBJECTS)
     {
-      g_autoptr(HsLayout) layout = lay_out (data);
+      g_autoptr(HsLayout) layout = lay_out (data, NULL);
 
       take_layout (self, data, layout);
       layout_task_free (data);

@@ -452,6 +452,46 @@ test_stable (RenderFixture *fixture,
   g_assert_cmpuint (compared, >, 0);
 }
 
+/* A layout no longer wanted stops: with its cancellable cancelled,
+ * hs_layout_new() returns NULL at every step; with one not cancelled it
+ * lays out what it lays out without one (issue 48, item 11: the view
+ * cancelled a stale layout that went on regardless) */
+static void
+test_cancelled (void)
+{
+  RenderFixture fixture = { 0 };
+
+  render_fixture_load (&fixture, "aliasing.py");
+  for (guint s = 0; s < fixture.layouts->len; s++)
+    {
+      HsLayout *shown = g_ptr_array_index (fixture.layouts, s);
+      HsLayout *previous = s > 0 ? g_ptr_array_index (fixture.layouts, s - 1) : NULL;
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(HsLayout) plain = NULL;
+      g_autoptr(HsLayout) wanted = NULL;
+      HsLayoutOptions options;
+      const HsLayoutBox *x, *y;
+      guint nx, ny;
+
+      render_fixture_options_init (&fixture, &options);
+      plain = hs_layout_new (hs_layout_get_snapshot (shown), previous, &options);
+      options.cancellable = cancellable;
+      wanted = hs_layout_new (hs_layout_get_snapshot (shown), previous, &options);
+      g_assert_nonnull (wanted);
+      x = hs_layout_get_boxes (plain, &nx);
+      y = hs_layout_get_boxes (wanted, &ny);
+      g_assert_cmpuint (nx, ==, ny);
+      for (guint i = 0; i < nx; i++)
+        {
+          g_assert_cmpfloat (x[i].rect.x, ==, y[i].rect.x);
+          g_assert_cmpfloat (x[i].rect.y, ==, y[i].rect.y);
+        }
+      g_cancellable_cancel (cancellable);
+      g_assert_null (hs_layout_new (hs_layout_get_snapshot (shown), previous, &options));
+    }
+  render_fixture_teardown (&fixture, NULL);
+}
+
 static void
 test_stable_after_free (void)
 {
@@ -1234,6 +1274,7 @@ main (int   argc,
   g_test_add ("/render/layout/room-until-last-growth", RenderFixture, "aliasing.py",
               render_fixture_setup, test_room_until_last_growth, render_fixture_teardown);
   g_test_add_func ("/render/layout/stable-after-free", test_stable_after_free);
+  g_test_add_func ("/render/layout/cancelled", test_cancelled);
   g_test_add_func ("/render/layout/near-referrer", test_near_referrer);
   g_test_add ("/render/layout/elision", RenderFixture, "biglist.py",
               render_fixture_setup, test_elision, render_fixture_teardown);
