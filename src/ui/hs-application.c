@@ -320,6 +320,57 @@ hs_application_about_action (GSimpleAction *action,
                          NULL);
 }
 
+/* help:APP_ID when yelp can show the installed pages; otherwise the same
+ * pages as HTML: installed, or in the build folder heapscope runs from
+ * (HEAPSCOPE_HELP_HTML names another folder, for the tests). */
+char *
+hs_application_get_help_uri (void)
+{
+  const char *override = g_getenv ("HEAPSCOPE_HELP_HTML");
+  g_autofree char *yelp = g_find_program_in_path ("yelp");
+  g_autofree char *page = g_build_filename (HS_DATADIR, "help", "C", APPLICATION_ID,
+                                            "index.page", NULL);
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *exe_dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *html[3] = { NULL, NULL, NULL };
+
+  if (override == NULL && yelp != NULL && g_file_test (page, G_FILE_TEST_IS_REGULAR))
+    return g_strdup ("help:" APPLICATION_ID);
+
+  if (override != NULL)
+    html[0] = g_build_filename (override, "index.html", NULL);
+  else
+    {
+      html[1] = g_build_filename (HS_DATADIR, PACKAGE_NAME, "help", "html", "index.html", NULL);
+      if (exe_dir != NULL)
+        html[2] = g_build_filename (exe_dir, "..", "help", "html", "index.html", NULL);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (html); i++)
+    if (html[i] != NULL && g_file_test (html[i], G_FILE_TEST_IS_REGULAR))
+      return g_filename_to_uri (html[i], NULL, NULL);
+
+  return NULL;
+}
+
+static void
+hs_application_help_action (GSimpleAction *action,
+                            GVariant      *param,
+                            gpointer       user_data)
+{
+  HsApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *uri = hs_application_get_help_uri ();
+
+  if (uri == NULL)
+    {
+      g_printerr (_("heapscope: the help is not installed; reinstall Heapscope\n"));
+      return;
+    }
+
+  gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
+}
+
 static void
 hs_application_quit_action (GSimpleAction *action,
                             GVariant      *param,
@@ -402,6 +453,7 @@ static const GActionEntry app_actions[] = {
   { "new-window", hs_application_new_window_action },
   { "preferences", hs_application_preferences_action },
   { "about", hs_application_about_action },
+  { "help", hs_application_help_action },
   { "quit", hs_application_quit_action },
 };
 
@@ -413,6 +465,7 @@ static const struct {
   { "app.new-window", { "<Control>n", NULL } },
   { "app.preferences", { "<Control>comma", NULL } },
   { "app.quit", { "<Control>q", NULL } },
+  { "app.help", { "F1", NULL } },
   { "win.save", { "<Control>s", NULL } },
   { "win.save-as", { "<Control><Shift>s", NULL } },
   { "win.close", { "<Control>w", NULL } },

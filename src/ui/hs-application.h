@@ -15,5 +15,6 @@ GMenuModel    *hs_application_get_recent_menu (HsApplication *self);
 void           hs_application_add_recent    (HsApplication *self,
                                              GFile         *file);
 void           hs_application_end_on_signals (HsApplication *self);
+char          *hs_application_get_help_uri  (void);
 
 G_END_DECLS
