@@ -452,6 +452,26 @@ test_stable (RenderFixture *fixture,
   g_assert_cmpuint (compared, >, 0);
 }
 
+/* Two layouts of one step place every box at the same point */
+static void
+assert_same_places (HsLayout *a,
+                    HsLayout *b)
+{
+  const HsLayoutBox *x, *y;
+  guint nx, ny;
+
+  g_assert (a != NULL && b != NULL);
+
+  x = hs_layout_get_boxes (a, &nx);
+  y = hs_layout_get_boxes (b, &ny);
+  g_assert_cmpuint (nx, ==, ny);
+  for (guint i = 0; i < nx; i++)
+    {
+      g_assert_cmpfloat (x[i].rect.x, ==, y[i].rect.x);
+      g_assert_cmpfloat (x[i].rect.y, ==, y[i].rect.y);
+    }
+}
+
 /* A layout no longer wanted stops: with its cancellable cancelled,
  * hs_layout_new() returns NULL at every step; with one not cancelled it
  * lays out what it lays out without one (issue 48, item 11: the view
@@ -470,22 +490,13 @@ test_cancelled (void)
       g_autoptr(HsLayout) plain = NULL;
       g_autoptr(HsLayout) wanted = NULL;
       HsLayoutOptions options;
-      const HsLayoutBox *x, *y;
-      guint nx, ny;
 
       render_fixture_options_init (&fixture, &options);
       plain = hs_layout_new (hs_layout_get_snapshot (shown), previous, &options);
       options.cancellable = cancellable;
       wanted = hs_layout_new (hs_layout_get_snapshot (shown), previous, &options);
       g_assert_nonnull (wanted);
-      x = hs_layout_get_boxes (plain, &nx);
-      y = hs_layout_get_boxes (wanted, &ny);
-      g_assert_cmpuint (nx, ==, ny);
-      for (guint i = 0; i < nx; i++)
-        {
-          g_assert_cmpfloat (x[i].rect.x, ==, y[i].rect.x);
-          g_assert_cmpfloat (x[i].rect.y, ==, y[i].rect.y);
-        }
+      assert_same_places (plain, wanted);
       g_cancellable_cancel (cancellable);
       g_assert_null (hs_layout_new (hs_layout_get_snapshot (shown), previous, &options));
     }
@@ -526,17 +537,8 @@ test_stable_after_free (void)
       /* Laying out the same step from scratch gives the same picture */
       {
         g_autoptr(HsLayout) again = hs_layout_new (hs_layout_get_snapshot (after), NULL, &options);
-        const HsLayoutBox *x, *y;
-        guint nx, ny;
 
-        x = hs_layout_get_boxes (fresh, &nx);
-        y = hs_layout_get_boxes (again, &ny);
-        g_assert_cmpuint (nx, ==, ny);
-        for (guint i = 0; i < nx; i++)
-          {
-            g_assert_cmpfloat (x[i].rect.x, ==, y[i].rect.x);
-            g_assert_cmpfloat (x[i].rect.y, ==, y[i].rect.y);
-          }
+        assert_same_places (fresh, again);
       }
     }
   g_assert_cmpuint (compared, >, 0);

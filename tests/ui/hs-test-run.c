@@ -283,6 +283,42 @@ hs_test_window_new_sized (int         width,
   return window;
 }
 
+static void
+run_saved_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert (HS_IS_WINDOW (object));
+
+  g_assert_true (hs_window_save_run_finish (HS_WINDOW (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Saves the run WINDOW shows to FILE, as Save Run does, and waits until
+ * it is written; fails if it cannot be. */
+void
+hs_test_save_run (HsWindow *window,
+                  GFile    *file)
+{
+  gboolean done = FALSE;
+
+  g_return_if_fail (HS_IS_WINDOW (window));
+  g_return_if_fail (G_IS_FILE (file));
+
+  hs_window_save_run_async (window, file, run_saved_cb, &done);
+  g_assert_true (hs_test_wait_until (is_true, &done));
+}
+
 /* A new window of hs_test_init()'s application holding SOURCE, run to
  * the end and shown at step 0. */
 HsWindow *

@@ -75,6 +75,8 @@ HsWindow      *hs_test_window_new_sized (int              width,
 HsWindow      *hs_test_window_new_run   (const char      *source,
                                          const char      *title);
 void           hs_test_window_close     (HsWindow        *window);
+void           hs_test_save_run         (HsWindow        *window,
+                                         GFile           *file);
 gboolean       hs_test_rect_inside      (const HsRect    *inner,
                                          const HsRect    *outer);
 void           hs_test_save_shot        (GtkWidget       *widget,

@@ -190,25 +190,6 @@ toast_changed (gpointer data)
   return g_strcmp0 (hs_window_get_last_toast (window), ((gpointer *) data)[1]) != 0;
 }
 
-static void
-saved_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (hs_window_save_run_finish (HS_WINDOW (object), result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 /* Save Run writes the run with its code; the file opens again in a
  * window, at step 0, with the same steps, code and output, and nothing
  * runs.  A cut file and a stranger's JSON leave the window untouched. */
@@ -229,12 +210,10 @@ test_save_and_open (void)
   guint n_steps = hs_trace_get_n_steps (ran);
   HsWindow *other;
   gpointer wait[2];
-  gboolean done = FALSE;
   gsize length;
 
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (w), "save-run"));
-  hs_window_save_run_async (w, file, saved_cb, &done);
-  g_assert_true (hs_test_wait_until (is_true, &done));
+  hs_test_save_run (w, file);
 
   other = hs_window_new (app);
   gtk_window_present (GTK_WINDOW (other));
@@ -302,7 +281,6 @@ test_saved_run_matches_live (void)
   HsGraphView *view = hs_window_get_graph_view (other);
   const char *version;
   gpointer wait[2];
-  gboolean done = FALSE;
   guint n_steps;
 
   hs_window_set_text (live, source, NULL, "raises.py");
@@ -313,8 +291,7 @@ test_saved_run_matches_live (void)
   g_assert_cmpstr (hs_trace_get_status (hs_window_get_trace (live)), ==, "exception");
   g_assert_true (has_exception_mark (live, 6));
   n_steps = hs_trace_get_n_steps (hs_window_get_trace (live));
-  hs_window_save_run_async (live, file, saved_cb, &done);
-  g_assert_true (hs_test_wait_until (is_true, &done));
+  hs_test_save_run (live, file);
 
   /* The other window watches an object of its own run, and has asked
    * whether a == b. */

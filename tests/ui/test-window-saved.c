@@ -16,25 +16,6 @@
 
 static HsApplication *app;
 
-static void
-saved_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (hs_window_save_run_finish (HS_WINDOW (object), result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static gboolean
 has_trace (gpointer data)
 {
@@ -52,7 +33,6 @@ save_and_open (const char *source,
   g_autofree char *dir = g_dir_make_tmp ("heapscope-saved-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "run1.json", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  gboolean done = FALSE;
   gint64 start;
 
   hs_window_set_text (live, source, NULL, "run1");
@@ -60,8 +40,7 @@ save_and_open (const char *source,
   g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, live));
   g_action_group_activate_action (G_ACTION_GROUP (live), "run", NULL);
   hs_test_wait_idle (live);
-  hs_window_save_run_async (live, file, saved_cb, &done);
-  g_assert_true (hs_test_wait_until (is_true, &done));
+  hs_test_save_run (live, file);
   hs_test_window_close (live);
 
   other = hs_window_new (app);
