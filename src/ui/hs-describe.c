@@ -743,7 +743,9 @@ describe_kinds (GArray   *freed,
 }
 
 /* The toast after gc.collect(): how many objects the collector reports,
- * and what the freed ones were, from the heap before it ran. */
+ * and what the freed ones were, from the heap before it ran.  NULL when
+ * STEPS ran no full collection: a statement that did not call
+ * gc.collect() gets no report, however the heap changed. */
 char *
 hs_describe_gc_collect (HsSnapshot *before,
                         GPtrArray  *steps)
@@ -810,7 +812,9 @@ hs_describe_gc_collect (HsSnapshot *before,
           refers_to (before, g_array_index (freed, Freed, i).ref, g_array_index (freed, Freed, j).ref))
         parent[find_root (parent, i)] = find_root (parent, j);
 
-  total = full_run ? MAX (collected, freed->len) : freed->len;
+  if (!full_run)
+    return NULL;
+  total = MAX (collected, freed->len);
   if (total == 0)
     return g_strdup (_("gc.collect() found nothing to free"));
 

@@ -359,21 +359,10 @@ exec_thread (GTask        *task,
       g_autoptr(HsSnapshot) before = hs_trace_get_snapshot (data->trace, data->first_step - 1);
       g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_snapshot_unref);
       guint n_steps = hs_trace_get_n_steps (data->trace);
-      gboolean full_run = data->kind == HS_COMMAND_GC_COLLECT;
 
       for (guint i = data->first_step; i < n_steps; i++)
-        {
-          HsSnapshot *step = hs_trace_get_snapshot (data->trace, i);
-          const HsGcRun *runs;
-          guint n_runs;
-
-          runs = hs_snapshot_get_gc_runs (step, &n_runs);
-          for (guint j = 0; j < n_runs; j++)
-            full_run |= runs[j].generation == 2;
-          g_ptr_array_add (steps, step);
-        }
-      if (full_run)
-        data->report = hs_describe_gc_collect (before, steps);
+        g_ptr_array_add (steps, hs_trace_get_snapshot (data->trace, i));
+      data->report = hs_describe_gc_collect (before, steps);
     }
 
   g_task_return_boolean (task, TRUE);

@@ -147,10 +147,9 @@ static void
 toast_copy_cb (AdwToast   *toast,
                const char *message)
 {
-  GtkWidget *widget = g_object_get_data (G_OBJECT (toast), "hs-window");
+  g_assert (ADW_IS_TOAST (toast));
 
-  if (widget != NULL)
-    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), message);
+  gdk_clipboard_set_text (gdk_display_get_clipboard (gdk_display_get_default ()), message);
 }
 
 void
@@ -176,7 +175,6 @@ hs_window_toast (HsWindow   *self,
   if (strcmp (elided, message) != 0)
     {
       adw_toast_set_button_label (toast, _("_Copy All"));
-      g_object_set_data (G_OBJECT (toast), "hs-window", self);
       g_signal_connect_data (toast, "button-clicked", G_CALLBACK (toast_copy_cb),
                              g_strdup (message), (GClosureNotify) (void (*) (void)) g_free, 0);
     }
