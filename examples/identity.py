@@ -1,3 +1,4 @@
+# heapscope: every-object
 # Equal is not identical.
 # Small ints and short strings
 # are shared.

@@ -241,6 +241,7 @@ hs_cli_handout_write (HsTrace               *trace,
                       const char            *source,
                       HsLesson              *lesson,
                       const HsRenderOptions *options,
+                      gboolean               every_object,
                       const char            *filename,
                       GError               **error)
 {
@@ -275,6 +276,8 @@ hs_cli_handout_write (HsTrace               *trace,
   /* The run is over: only objects that grow keep room to grow into */
   hs_layout_options_init (&layout_options);
   layout_options.growing = growing = hs_trace_ref_growing (trace);
+  /* a lesson whose subject is identity is taught with every object a box */
+  layout_options.every_object = every_object || (lesson != NULL && hs_lesson_get_every_object (lesson));
   for (guint i = 0; i < n_steps && cairo_status (cr) == CAIRO_STATUS_SUCCESS; i++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);

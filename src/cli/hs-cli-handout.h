@@ -25,6 +25,7 @@ gboolean  hs_cli_handout_write       (HsTrace               *trace,
                                       const char            *source,
                                       HsLesson              *lesson,
                                       const HsRenderOptions *options,
+                                      gboolean               every_object,
                                       const char            *filename,
                                       GError               **error);
 

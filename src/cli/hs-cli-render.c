@@ -13,6 +13,7 @@
 #include "hs-cli-handout.h"
 #include "hs-layout.h"
 #include "hs-renderer.h"
+#include "hs-source-hints.h"
 #include "hs-runner.h"
 #include "hs-trace-reader.h"
 
@@ -67,6 +68,7 @@ write_handout (HsTrace               *trace,
                const char            *saved_source,
                const char            *saved_title,
                const HsRenderOptions *render,
+               gboolean               every_object,
                const char            *filename)
 {
   g_autoptr(GError) error = NULL;
@@ -102,7 +104,7 @@ write_handout (HsTrace               *trace,
         }
       title = g_path_get_basename (program);
     }
-  if (!hs_cli_handout_write (trace, title, source, lesson, render, filename, &error))
+  if (!hs_cli_handout_write (trace, title, source, lesson, render, every_object, filename, &error))
     {
       g_printerr ("heapscope: %s\n", error->message);
       return 1;
@@ -127,6 +129,7 @@ hs_cli_render (int    argc,
   g_autofree char *saved_source = NULL;
   g_autofree char *saved_title = NULL;
   gboolean dark = FALSE;
+  gboolean every_object = FALSE;
   gboolean handout = FALSE;
   double scale = 2;
   HsRunOptions options;
@@ -139,6 +142,7 @@ hs_cli_render (int    argc,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the picture to OUT: .png, .svg or .pdf"), N_("OUT") },
     { "all-steps", 0, 0, G_OPTION_ARG_FILENAME, &all_steps, N_("Write every step: one page each into OUT.pdf (a handout with the code), or one numbered picture each into DIR"), N_("OUT.pdf|DIR") },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use the dark palette"), NULL },
+    { "every-object", 0, 0, G_OPTION_ARG_NONE, &every_object, N_("Draw every object as a box, scalars too, rather than values inside their slots"), NULL },
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("Pixels per point in PNG files (default 2)"), N_("S") },
     { NULL }
   };
@@ -211,12 +215,22 @@ hs_cli_render (int    argc,
       return 2;
     }
 
+  /* a program whose subject is identity asks for every object */
+  if (!every_object)
+    {
+      g_autofree char *source = NULL;
+
+      if (saved_source == NULL && !is_saved_run (argv[1]))
+        g_file_get_contents (argv[1], &source, NULL, NULL);
+      every_object = hs_source_wants_every_object (saved_source != NULL ? saved_source : source);
+    }
+
   hs_render_options_init (&render);
   render.palette = dark ? HS_RENDER_PALETTE_DARK : HS_RENDER_PALETTE_LIGHT;
   render.scale = scale;
 
   if (handout)
-    return write_handout (trace, argv[1], saved_source, saved_title, &render, all_steps);
+    return write_handout (trace, argv[1], saved_source, saved_title, &render, every_object, all_steps);
 
   if (all_steps != NULL && g_mkdir_with_parents (all_steps, 0777) != 0)
     {
@@ -229,6 +243,7 @@ hs_cli_render (int    argc,
   /* The run is over: only objects that grow keep room to grow into */
   hs_layout_options_init (&layout_options);
   layout_options.growing = growing = hs_trace_ref_growing (trace);
+  layout_options.every_object = every_object;
 
   /* One step is laid out on its own, so that drawing step N costs the same
    * whatever N is, and its picture is sized to what the step holds.  A

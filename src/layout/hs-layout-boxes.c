@@ -19,6 +19,13 @@
 #define SLOT_CELL       HS_LAYOUT_SLOT_WIDTH
 #define ROW_PAD         7.0
 #define MAX_VALUE_CHARS 36
+/* A value inside its slot: at most this many characters, then an
+ * ellipsis (the inspector shows it whole), padded this much each side */
+#define MAX_INLINE_CHARS 16
+#define INLINE_PAD      4.0
+/* A dict's scalar key or a set's scalar member, drawn as the row's
+ * label: the box widens for it up to this, then it is cut */
+#define MAX_KEY_WIDTH   140.0
 
 /* ------------------------------------------------------------------ */
 /* What each object shows                                              */
@@ -85,6 +92,56 @@ intern_value (HsLayout   *self,
   if (len > MAX_VALUE_CHARS)
     {
       g_autofree char *head = g_utf8_substring (flat, 0, MAX_VALUE_CHARS - 1);
+      g_autofree char *joined = g_strconcat (head, "…", NULL);
+
+      return g_string_chunk_insert_const (self->strings, joined);
+    }
+  return g_string_chunk_insert_const (self->strings, flat);
+}
+
+static gboolean
+draws_inline (guint32                ref,
+              const char            *type,
+              const HsLayoutOptions *options)
+{
+  static const char * const scalars[] = {
+    "NoneType", "bool", "int", "float", "complex", "str", "bytes", NULL,
+  };
+
+  if (options->every_object || type == NULL || !g_strv_contains (scalars, type))
+    return FALSE;
+  return options->boxed == NULL || !g_hash_table_contains (options->boxed, GUINT_TO_POINTER (ref));
+}
+
+gboolean
+hs_layout_draws_inline (const HsObject        *o,
+                        const HsLayoutOptions *options)
+{
+  /* Immutable values with a short, faithful repr: what Python Tutor and
+   * memory_graph draw in their slots.  By exact type: a subclass of int
+   * (an IntEnum, a bool's own class aside) is an instance with a box. */
+  g_return_val_if_fail (o != NULL && options != NULL, FALSE);
+
+  return draws_inline (o->ref, o->type, options);
+}
+
+/* The value of the scalar ref drawn inside a slot, or NULL when ref is
+ * drawn as a box */
+static const char *
+inline_value_for (HsLayout              *self,
+                  const HsLayoutOptions *options,
+                  guint32                ref)
+{
+  const HsObject *o;
+  g_autofree char *flat = NULL;
+
+  if (ref == 0 || (o = hs_snapshot_lookup (self->snapshot, ref)) == NULL
+      || !hs_layout_draws_inline (o, options))
+    return NULL;
+  flat = flatten (o->repr != NULL ? o->repr : o->type);
+  if (g_utf8_strlen (flat, -1) > MAX_INLINE_CHARS)
+    {
+      g_autofree char *head = g_utf8_substring (flat, 0, MAX_INLINE_CHARS - 1);
       g_autofree char *joined = g_strconcat (head, "…", NULL);
 
       return g_string_chunk_insert_const (self->strings, joined);
@@ -414,7 +471,7 @@ measure_box (HsLayoutBox *box,
              guint        n_rows)
 {
   HsLayoutFont label = label_font (box);
-  double width, label_w = 0, y, rh = hs_layout_row_height ();
+  double width, label_w = 0, y, rh = hs_layout_row_height (), slot_w = SLOT_CELL;
 
   g_assert (box != NULL);
 
@@ -443,15 +500,22 @@ measure_box (HsLayoutBox *box,
     }
   box->header_height = y;
 
+  /* One column of slots, as wide as the widest value drawn inside one */
+  for (guint i = 0; i < n_rows; i++)
+    if (rows[i].inline_value != NULL)
+      slot_w = MAX (slot_w, ceil (hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].inline_value) + 2 * INLINE_PAD));
   for (guint i = 0; i < n_rows; i++)
     {
       if (rows[i].kind == HS_LAYOUT_ROW_ELISION)
         width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, rows[i].label));
+      else if (rows[i].value != NULL && (rows[i].key_ref != 0 || rows[i].slot_width < 0))
+        /* a scalar key or member is the row's label: room for it */
+        label_w = MAX (label_w, MIN (hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].value), MAX_KEY_WIDTH) + PAD);
       else if (rows[i].label)
         label_w = MAX (label_w, hs_layout_text_width (label, rows[i].label) + PAD);
     }
   for (guint i = 0; i < n_rows; i++)
-    width = MAX (width, label_w + SLOT_CELL);
+    width = MAX (width, label_w + (rows[i].slot_width < 0 ? 0 : slot_w));
 
   width += 2 * PAD;
   if (box->kind == HS_LAYOUT_BOX_FRAME)
@@ -460,9 +524,11 @@ measure_box (HsLayoutBox *box,
 
   for (guint i = 0; i < n_rows; i++)
     {
+      /* a member drawn as its label has no slot (slot_width < 0 until here) */
+      rows[i].slot_width = rows[i].slot_width < 0 ? 0 : slot_w;
       rows[i].y = y;
       rows[i].height = rh;
-      rows[i].slot_x = width - PAD - SLOT_CELL / 2;
+      rows[i].slot_x = width - PAD - rows[i].slot_width / 2;
       rows[i].slot_y = y + rh / 2;
       if (rows[i].kind == HS_LAYOUT_ROW_PAIR)
         {
@@ -500,6 +566,7 @@ shape_box_text (HsLayoutTextSet   *text,
       hs_layout_text_set_add (text, box->rows[i].kind == HS_LAYOUT_ROW_ELISION ? HS_LAYOUT_FONT_SMALL : label_font (box),
                               box->rows[i].label);
       hs_layout_text_set_add (text, HS_LAYOUT_FONT_MONO, box->rows[i].value);
+      hs_layout_text_set_add (text, HS_LAYOUT_FONT_MONO, box->rows[i].inline_value);
     }
 }
 
@@ -519,7 +586,7 @@ fit_values (HsLayout    *self,
   for (guint i = 0; i < box->n_rows; i++)
     {
       double slot = rows[i].kind == HS_LAYOUT_ROW_PAIR ? rows[i].key_slot_x : rows[i].slot_x;
-      double room = slot - SLOT_CELL / 2 - 2 * PAD;
+      double room = slot - rows[i].slot_width / 2 - 2 * PAD;
       g_autofree char *fitted = NULL;
 
       if (rows[i].value == NULL || hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].value) <= room)
@@ -634,10 +701,13 @@ var_rebound (HsSnapshot  *snapshot,
 /* ------------------------------------------------------------------ */
 /* Phases                                                              */
 
+/* referenced: ref is reached through a name or a drawn row, which
+ * draws a scalar inside itself rather than as a box */
 static void
 discover (HsLayoutBuilder *builder,
           GQueue          *queue,
-          guint32          ref)
+          guint32          ref,
+          gboolean         referenced)
 {
   const HsObject *o;
   Item it = { 0 };
@@ -646,7 +716,8 @@ discover (HsLayoutBuilder *builder,
   g_assert (queue != NULL);
 
   if (ref == 0 || g_hash_table_contains (builder->items_by_ref, GUINT_TO_POINTER (ref))
-      || (o = hs_snapshot_lookup (builder->snapshot, ref)) == NULL)
+      || (o = hs_snapshot_lookup (builder->snapshot, ref)) == NULL
+      || (referenced && hs_layout_draws_inline (o, builder->options)))
     return;
   it.object = o;
   it.column = -1;
@@ -678,11 +749,19 @@ hs_layout_discover (HsLayoutBuilder *builder)
   for (guint i = 0; i < n_objects; i++)
     for (guint j = 0; j < objects[i].n_edges; j++)
       g_hash_table_add (referenced, GUINT_TO_POINTER (objects[i].edges[j].target));
+  /* a scalar that only names hold is drawn inside their slots */
+  if (!builder->options->every_object)
+    {
+      for (guint f = 0; f < n_frames; f++)
+        for (guint v = 0; v < frames[f].n_vars; v++)
+          g_hash_table_add (referenced, GUINT_TO_POINTER (frames[f].vars[v].ref));
+      g_hash_table_add (referenced, GUINT_TO_POINTER (hs_snapshot_get_return_ref (builder->snapshot)));
+    }
 
   for (guint f = 0; f < n_frames; f++)
     for (guint v = 0; v < frames[f].n_vars; v++)
-      discover (builder, queue, frames[f].vars[v].ref);
-  discover (builder, queue, hs_snapshot_get_return_ref (builder->snapshot));
+      discover (builder, queue, frames[f].vars[v].ref, TRUE);
+  discover (builder, queue, hs_snapshot_get_return_ref (builder->snapshot), TRUE);
 
   for (guint pass = 0; pass < 3; pass++)
     {
@@ -698,19 +777,22 @@ hs_layout_discover (HsLayoutBuilder *builder)
               const RowSpec *spec = &g_array_index (rows, RowSpec, r);
 
               if (spec->key)
-                discover (builder, queue, spec->key->target);
+                discover (builder, queue, spec->key->target, TRUE);
               if (spec->edge)
-                discover (builder, queue, spec->edge->target);
+                discover (builder, queue, spec->edge->target, TRUE);
             }
         }
       if (pass == 2)
         continue;
       for (guint i = 0; i < n_objects; i++)
         {
+          gboolean held = g_hash_table_contains (referenced, GUINT_TO_POINTER (objects[i].ref));
+
+          /* a scalar that garbage holds is drawn inside its holder */
           if (pass == 0 && !(objects[i].flags & HS_OBJECT_REACHABLE))
-            discover (builder, queue, objects[i].ref);
-          else if (pass == 1 && !g_hash_table_contains (referenced, GUINT_TO_POINTER (objects[i].ref)))
-            discover (builder, queue, objects[i].ref);
+            discover (builder, queue, objects[i].ref, held);
+          else if (pass == 1 && !held)
+            discover (builder, queue, objects[i].ref, FALSE);
         }
     }
 }
@@ -787,6 +869,7 @@ hs_layout_add_frame_boxes (HsLayoutBuilder *builder)
           rows[v].kind = HS_LAYOUT_ROW_SLOT;
           rows[v].label = g_string_chunk_insert_const (self->strings, frames[f].vars[v].name);
           rows[v].target = frames[f].vars[v].ref;
+          rows[v].inline_value = inline_value_for (self, builder->options, rows[v].target);
           rows[v].rebound = var_rebound (builder->snapshot, &frames[f].vars[v]);
         }
       if (returning)
@@ -808,6 +891,7 @@ hs_layout_add_frame_boxes (HsLayoutBuilder *builder)
           rows[n_rows - 1].kind = HS_LAYOUT_ROW_SLOT;
           rows[n_rows - 1].label = g_string_chunk_insert_const (self->strings, label);
           rows[n_rows - 1].target = return_ref;
+          rows[n_rows - 1].inline_value = inline_value_for (self, builder->options, return_ref);
           /* The row is there only at the step that returns: the arrow
            * is what the return line made, as a name it just bound */
           rows[n_rows - 1].rebound = TRUE;
@@ -907,6 +991,18 @@ fill_object_row (HsLayout              *self,
     row->value = row_value (self, row->key_target);
   else if (shape == HS_LAYOUT_SHAPE_SET)
     row->value = row_value (self, row->target);
+  /* A scalar key is the row's label, with no slot of its own; a scalar
+   * member is its row, with no slot; any other scalar stands in its slot */
+  if (row->key_target != 0 && inline_value_for (self, options, row->key_target) != NULL)
+    {
+      row->kind = HS_LAYOUT_ROW_SLOT;
+      row->key_ref = row->key_target;
+      row->key_target = 0;
+    }
+  if (shape == HS_LAYOUT_SHAPE_SET && spec->key == NULL && inline_value_for (self, options, row->target) != NULL)
+    row->slot_width = -1;
+  else
+    row->inline_value = inline_value_for (self, options, row->target);
   /* The key's edge and the value's carry the same label (the entry's
    * position): either names the row for the marks */
   if (spec->key != NULL || spec->edge != NULL)
@@ -992,6 +1088,11 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
       g_autofree char *note = NULL;
       int old;
 
+      /* A scalar that stood inside its slots leaves no ghost: only what
+       * was drawn as a box fades where it stood */
+      if (draws_inline (freed[i].ref, freed[i].type, builder->options)
+          && (builder->previous == NULL || lookup_box (builder->previous->box_by_ref, freed[i].ref) < 0))
+        continue;
       if (freed[i].cause == HS_FREE_GC)
         note = g_strdup (_("collected by gc"));
       else if (ghost_line > 0)

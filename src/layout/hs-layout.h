@@ -93,6 +93,15 @@ typedef struct
   double          key_slot_x;
   gboolean        rebound;    /* frames: the name points elsewhere than at the previous step,
                                * or the row is the return value (at the return) */
+  /* The value of a scalar the row holds, drawn inside its slot with no
+   * box and no arrow (values in their slots), cut short to fit; NULL
+   * for a row whose target has a box.  target still names the object,
+   * for hit tests, identity and the inspector. */
+  const char     *inline_value;
+  /* A scalar key drawn as the row's label (value), with no key slot:
+   * its object, for hit tests and identity; 0 for none */
+  guint32         key_ref;
+  double          slot_width; /* of the row's slots, centred on slot_x (and key_slot_x) */
   double          slot_y;     /* slot centres' y, relative to the box: a PAIR row */
   double          key_slot_y; /* stacks its key slot above its value slot */
   /* ELISION rows: how many entries the row stands for, how many of those
@@ -104,7 +113,7 @@ typedef struct
   guint           rerun_cap;
 } HsLayoutRow;
 
-/* The width of a row's slot, centred on slot_x (and key_slot_x) */
+/* The width of a slot that holds an arrow's start: the narrowest slot */
 #define HS_LAYOUT_SLOT_WIDTH 30.0
 
 /* A ghost's alpha once it stands where its object was */
@@ -191,6 +200,17 @@ typedef struct
    * another step): hs_layout_new() then stops between phases and
    * returns NULL.  NULL: never. */
   GCancellable *cancellable;
+  /* Draw every object as a box, scalars too, each reference an arrow
+   * (Show Every Object).  FALSE (the default): an immutable scalar
+   * (None, bool, int, float, complex, str, bytes) is drawn inside each
+   * slot that holds it, with no box and no arrow, unless it is in
+   * `boxed`. */
+  gboolean every_object;
+  /* The scalars that are the subject and stay boxes with their arrows
+   * (selected, watched, named by the lesson's note): ref -> anything,
+   * or NULL.  A layout thread reads it: never change a table once it is
+   * handed over. */
+  GHashTable *boxed;
 } HsLayoutOptions;
 
 void              hs_layout_options_init      (HsLayoutOptions       *options);
@@ -202,6 +222,10 @@ gboolean          hs_layout_entry_hidden      (const HsObject        *o,
                                                guint32                ref,
                                                const HsLayoutOptions *options,
                                                guint                 *entry);
+
+/* Whether o is drawn inside the slots that hold it, with options */
+gboolean          hs_layout_draws_inline      (const HsObject        *o,
+                                               const HsLayoutOptions *options);
 
 GType             hs_layout_get_type          (void) G_GNUC_CONST;
 HsLayout         *hs_layout_new               (HsSnapshot            *snapshot,

@@ -263,12 +263,16 @@ draw_slot (cairo_t       *cr,
            const Palette *p,
            double         cx,
            double         cy,
+           double         width,
            double         height,
            gboolean       filled,
            gboolean       key)
 {
   static const double key_dashes[] = { 3, 2 };
-  HsRect cell = { cx - SLOT_CELL / 2, cy - height / 2 + 2, SLOT_CELL, height - 4 };
+  HsRect cell = { cx - width / 2, cy - height / 2 + 2, width, height - 4 };
+
+  if (width <= 0)
+    return;
 
   cairo_rectangle (cr, cell.x, cell.y, cell.width, cell.height);
   set_rgb (cr, &p->cell, 1);
@@ -284,6 +288,51 @@ draw_slot (cairo_t       *cr,
       cairo_arc (cr, cx, cy, 3.2, 0, 2 * G_PI);
       set_rgb (cr, &p->arrow, 1);
       cairo_fill (cr);
+    }
+}
+
+static gboolean
+is_selected (const HsRenderOptions *options,
+             guint32                ref)
+{
+  for (guint i = 0; i < options->n_selected; i++)
+    if (options->selected[i] == ref)
+      return TRUE;
+  return FALSE;
+}
+
+/* A value drawn inside its slot has no box to outline: while it, or
+ * the same object anywhere else, is hovered or selected, every slot and
+ * label that holds it is outlined, so that identity is one gesture away */
+static void
+draw_identity (cairo_t               *cr,
+               const Palette         *p,
+               const HsRenderOptions *options,
+               const HsLayoutBox     *box,
+               const HsLayoutRow     *row)
+{
+  guint32 refs[2] = { row->inline_value != NULL || row->slot_width <= 0 ? row->target : 0, row->key_ref };
+
+  for (guint k = 0; k < G_N_ELEMENTS (refs); k++)
+    {
+      gboolean selected;
+      HsRect r;
+
+      if (refs[k] == 0)
+        continue;
+      selected = is_selected (options, refs[k]);
+      if (!selected && options->hovered != refs[k])
+        continue;
+      if (k == 0 && row->slot_width > 0)
+        r = (HsRect) { box->rect.x + row->slot_x - row->slot_width / 2, box->rect.y + row->slot_y - row->height / 2 + 1,
+                       row->slot_width, row->height - 2 };
+      else
+        /* the label: a key, or a member with no slot */
+        r = (HsRect) { box->rect.x + 2, box->rect.y + row->y + 1, box->rect.width - 4, row->height - 2 };
+      cairo_rectangle (cr, r.x, r.y, r.width, r.height);
+      set_rgb (cr, selected ? &p->selection : &p->hover, selected ? 0.9 : 0.7);
+      cairo_set_line_width (cr, selected ? 2.5 : 2);
+      cairo_stroke (cr);
     }
 }
 
@@ -303,7 +352,8 @@ row_changed (const HsRenderOptions *options,
   /* By the row's own edge label: another entry pointing at the same
    * object (ages['cy'] = ages['bo']) is not this one */
   return (row->target != 0 && hs_render_marks_lookup (options->marks, box->ref, row->target, row->edge_label)) ||
-         (row->key_target != 0 && hs_render_marks_lookup_key (options->marks, box->ref, row->key_target, row->edge_label));
+         (row->key_target != 0 && hs_render_marks_lookup_key (options->marks, box->ref, row->key_target, row->edge_label)) ||
+         (row->key_ref != 0 && hs_render_marks_lookup_key (options->marks, box->ref, row->key_ref, row->edge_label));
 }
 
 static void
@@ -360,11 +410,14 @@ draw_rows (cairo_t               *cr,
               cairo_set_line_width (cr, 0.8);
               cairo_stroke (cr);
             }
-          draw_slot (cr, p, x + row->key_slot_x, y + row->key_slot_y, cell, row->key_target != 0, TRUE);
-          draw_slot (cr, p, x + row->slot_x, y + row->slot_y, cell, row->target != 0, FALSE);
+          draw_slot (cr, p, x + row->key_slot_x, y + row->key_slot_y, row->slot_width, cell, row->key_target != 0, TRUE);
+          draw_slot (cr, p, x + row->slot_x, y + row->slot_y, row->slot_width, cell,
+                     row->target != 0 && row->inline_value == NULL, FALSE);
         }
       else
-        draw_slot (cr, p, x + row->slot_x, y + row->slot_y, row->height, row->target != 0, FALSE);
+        draw_slot (cr, p, x + row->slot_x, y + row->slot_y, row->slot_width, row->height,
+                   row->target != 0 && row->inline_value == NULL, FALSE);
+      draw_identity (cr, p, options, box, row);
     }
 }
 
@@ -461,6 +514,12 @@ collect_box_texts (const Palette         *p,
       gboolean changed = row_changed (options, box, row);
       const Rgb *under = changed ? &p->rebound : fill;
 
+      /* A scalar inside its slot, from the slot's left edge */
+      if (row->inline_value != NULL)
+        add_text (texts, HS_RENDERER_TEXT_SLOT, HS_LAYOUT_FONT_MONO, row->inline_value, i,
+                  r->x + row->slot_x - row->slot_width / 2 + (row->slot_width - hs_layout_text_width (HS_LAYOUT_FONT_MONO, row->inline_value)) / 2,
+                  r->y + row->slot_y - hs_layout_text_height (HS_LAYOUT_FONT_MONO) / 2,
+                  &p->ink, &p->cell);
       /* A dict's key or a set's member, a value in the font of values,
        * beside its slot (the key's): the layout cut it short of the slot */
       if (row->value != NULL)

@@ -76,6 +76,7 @@ typedef enum
   HS_RENDERER_TEXT_LABEL,     /* a row's name or index, or its value: a dict's key, a set's member */
   HS_RENDERER_TEXT_ELISION,   /* "… 9,990 more" */
   HS_RENDERER_TEXT_TAG,       /* "new" or "changed", standing on the box's top edge */
+  HS_RENDERER_TEXT_SLOT,      /* a scalar drawn inside its slot (values in their slots) */
 } HsRendererTextRole;
 
 /* One text of a box as hs_renderer_draw() draws it, in layout units */

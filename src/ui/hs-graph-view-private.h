@@ -126,6 +126,10 @@ struct _HsGraphView
   GPtrArray      *holders;        /* HsHolderBox: hs-graph-view-holders.c */
   HsLayout       *holders_layout; /* the layout they were placed for */
 
+  GArray         *subjects;       /* guint32: hs_graph_view_set_subjects () */
+  GHashTable     *boxed;          /* the scalars the layout asked for last draws as boxes, or NULL */
+
+  guint           every_object : 1;
   guint           show_hidden : 1;
   guint           holders_asked : 1; /* Show Hidden Holders just turned on: until the
                                       * step changes, the selection's holder boxes rank

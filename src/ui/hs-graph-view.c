@@ -24,6 +24,7 @@ enum {
   PROP_ZOOM,
   PROP_FOLLOW,
   PROP_SHOW_HIDDEN_REFERENCES,
+  PROP_EVERY_OBJECT,
   PROP_BUSY,
   PROP_ANIMATING,
   PROP_SELECTED_VARIABLE,
@@ -891,6 +892,8 @@ typedef struct
   GHashTable      *growing;        /* the trace's, see hs_trace_ref_growing () */
   guint            max_element_cap; /* what "… N more" may offer to run with */
   guint            element_cap;     /* and what a run records with now */
+  GHashTable      *boxed;           /* the view's, which it never changes */
+  gboolean         every_object;
   guint            serial;
 } LayoutTask;
 
@@ -916,6 +919,7 @@ layout_task_free (LayoutTask *task)
   g_clear_pointer (&task->marks, hs_render_marks_free);
   g_clear_pointer (&task->more_cells, g_hash_table_unref);
   g_clear_pointer (&task->growing, g_hash_table_unref);
+  g_clear_pointer (&task->boxed, g_hash_table_unref);
   g_free (task);
 }
 
@@ -935,6 +939,8 @@ lay_out (LayoutTask   *data,
   options.element_cap = data->element_cap;
   options.step_before = data->previous_step;
   options.cancellable = cancellable;
+  options.every_object = data->every_object;
+  options.boxed = data->boxed;
   data->marks = hs_render_marks_new (data->previous_step, data->snapshot);
   return hs_layout_new (data->snapshot, data->previous, &options);
 }
@@ -1016,6 +1022,105 @@ layout_done_cb (GObject      *object,
   if (layout == NULL || data->serial != self->serial)
     return;
   take_layout (self, data, layout);
+}
+
+/* The scalars of the step to draw as boxes: the selection's and the
+ * window's subjects; NULL for none */
+static GHashTable *
+subject_scalars (HsGraphView *self)
+{
+  GHashTable *boxed = NULL;
+  HsLayoutOptions inline_options;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (self->snapshot == NULL || self->every_object)
+    return NULL;
+  hs_layout_options_init (&inline_options);
+  for (guint i = 0; i < self->n_selected + (self->subjects ? self->subjects->len : 0); i++)
+    {
+      guint32 ref = i < self->n_selected ? self->selection[i].ref
+                                         : g_array_index (self->subjects, guint32, i - self->n_selected);
+      const HsObject *o = hs_snapshot_lookup (self->snapshot, ref);
+
+      if (o == NULL || !hs_layout_draws_inline (o, &inline_options))
+        continue;
+      if (boxed == NULL)
+        boxed = g_hash_table_new (NULL, NULL);
+      g_hash_table_add (boxed, GUINT_TO_POINTER (ref));
+    }
+  return boxed;
+}
+
+static gboolean
+same_sets (GHashTable *a,
+           GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if ((a ? g_hash_table_size (a) : 0) != (b ? g_hash_table_size (b) : 0))
+    return FALSE;
+  if (a == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (b, key))
+      return FALSE;
+  return TRUE;
+}
+
+/* The step again, when what it draws as boxes changed */
+static void
+relayout_for_subjects (HsGraphView *self)
+{
+  g_autoptr(GHashTable) boxed = NULL;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (self->snapshot == NULL)
+    return;
+  boxed = subject_scalars (self);
+  if (!same_sets (boxed, self->boxed))
+    hs_graph_view_set_step (self, self->trace, self->snapshot, TRUE);
+}
+
+gboolean
+hs_graph_view_get_every_object (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
+
+  return self->every_object;
+}
+
+void
+hs_graph_view_set_every_object (HsGraphView *self,
+                                gboolean     every_object)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  every_object = !!every_object;
+  if (self->every_object == every_object)
+    return;
+  self->every_object = every_object;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVERY_OBJECT]);
+  if (self->snapshot != NULL)
+    hs_graph_view_set_step (self, self->trace, self->snapshot, TRUE);
+}
+
+void
+hs_graph_view_set_subjects (HsGraphView   *self,
+                            const guint32 *refs,
+                            guint          n_refs)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+  g_return_if_fail (refs != NULL || n_refs == 0);
+
+  if (self->subjects == NULL)
+    self->subjects = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_array_set_size (self->subjects, 0);
+  g_array_append_vals (self->subjects, refs, n_refs);
+  relayout_for_subjects (self);
 }
 
 void
@@ -1100,6 +1205,10 @@ hs_graph_view_set_step (HsGraphView *self,
   data->growing = self->trace != NULL ? hs_trace_ref_growing (self->trace) : NULL;
   data->max_element_cap = can_run_again (self) ? HS_GRAPH_VIEW_MAX_ELEMENT_CAP : 0;
   data->element_cap = self->element_cap;
+  data->every_object = self->every_object;
+  g_clear_pointer (&self->boxed, g_hash_table_unref);
+  self->boxed = subject_scalars (self);
+  data->boxed = self->boxed ? g_hash_table_ref (self->boxed) : NULL;
   data->serial = self->serial;
 
   /* A small heap is laid out at once, in a millisecond or less: handed
@@ -1200,6 +1309,7 @@ hs_graph_view_unselect_all (HsGraphView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_VARIABLE]);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+  relayout_for_subjects (self);
 }
 
 /* by_user: a click chose it, and "selection-changed" says so with the
@@ -1240,6 +1350,7 @@ select_full (HsGraphView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_VARIABLE]);
   g_signal_emit (self, signals[SELECTION_CHANGED],
                  by_user ? g_quark_from_static_string ("user") : 0);
+  relayout_for_subjects (self);
 }
 
 gboolean
@@ -1729,6 +1840,7 @@ describe_cut_row (HsGraphView *self,
   g_autofree char *key = NULL;
   g_autofree char *value = NULL;
   guint r = G_MAXUINT;
+  gboolean keyed;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
@@ -1738,14 +1850,16 @@ describe_cut_row (HsGraphView *self,
   row = &box->rows[r];
   if (row->value == NULL || row->kind == HS_LAYOUT_ROW_ELISION)
     return NULL;
-  shown = hs_snapshot_lookup (self->snapshot, row->kind == HS_LAYOUT_ROW_PAIR ? row->key_target : row->target);
+  keyed = row->kind == HS_LAYOUT_ROW_PAIR || row->key_ref != 0;
+  shown = hs_snapshot_lookup (self->snapshot, row->kind == HS_LAYOUT_ROW_PAIR ? row->key_target
+                                              : row->key_ref != 0 ? row->key_ref : row->target);
   /* The row drew all there is (a repr with a line break is drawn on one
    * line, and so is given here too) */
   if (shown == NULL || g_strcmp0 (shown->repr != NULL ? shown->repr : shown->type, row->value) == 0)
     return NULL;
   if ((key = escaped_repr (self->snapshot, shown->ref)) == NULL)
     return NULL;
-  if (row->kind != HS_LAYOUT_ROW_PAIR)
+  if (!keyed)
     /* Translators: a set's member, shown whole: its repr, in monospace */
     return g_strdup_printf (_("Member <tt>%s</tt>"), key);
   if ((value = escaped_repr (self->snapshot, row->target)) == NULL)
@@ -1935,6 +2049,8 @@ hs_graph_view_dispose (GObject *object)
   hs_graph_view_camera_dispose (self);
   g_clear_pointer (&self->more_cells, g_hash_table_unref);
   g_clear_pointer (&self->more_vars, g_hash_table_unref);
+  g_clear_pointer (&self->subjects, g_array_unref);
+  g_clear_pointer (&self->boxed, g_hash_table_unref);
   for (guint i = 0; i < self->n_selected; i++)
     g_clear_pointer (&self->selection[i].name, g_free);
   self->n_selected = 0;
@@ -1962,6 +2078,10 @@ hs_graph_view_get_property (GObject    *object,
 
     case PROP_SHOW_HIDDEN_REFERENCES:
       g_value_set_boolean (value, self->show_hidden);
+      break;
+
+    case PROP_EVERY_OBJECT:
+      g_value_set_boolean (value, self->every_object);
       break;
 
     case PROP_BUSY:
@@ -2015,6 +2135,10 @@ hs_graph_view_set_property (GObject      *object,
       hs_graph_view_set_show_hidden_references (self, g_value_get_boolean (value));
       break;
 
+    case PROP_EVERY_OBJECT:
+      hs_graph_view_set_every_object (self, g_value_get_boolean (value));
+      break;
+
     case PROP_READABLE_TEXT_PX:
       hs_graph_view_set_readable_text_px (self, g_value_get_double (value));
       break;
@@ -2064,6 +2188,11 @@ hs_graph_view_class_init (HsGraphViewClass *klass)
 
   properties[PROP_SHOW_HIDDEN_REFERENCES] =
     g_param_spec_boolean ("show-hidden-references", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_EVERY_OBJECT] =
+    g_param_spec_boolean ("every-object", NULL, NULL,
                           FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 

@@ -46,6 +46,17 @@ void        hs_graph_view_set_readable_text_px (HsGraphView *self,
 double      hs_graph_view_get_max_follow_zoom  (HsGraphView *self);
 void        hs_graph_view_set_max_follow_zoom  (HsGraphView *self,
                                                 double       zoom);
+/* Every object a box, scalars too (Show Every Object); FALSE draws
+ * scalars inside their slots */
+gboolean    hs_graph_view_get_every_object   (HsGraphView  *self);
+void        hs_graph_view_set_every_object   (HsGraphView  *self,
+                                              gboolean      every_object);
+/* Scalars the window makes the subject (the watched object, what the
+ * lesson's note names): drawn as boxes with their arrows, as the
+ * selection's are */
+void        hs_graph_view_set_subjects       (HsGraphView   *self,
+                                              const guint32 *refs,
+                                              guint          n_refs);
 gboolean    hs_graph_view_get_show_hidden_references (HsGraphView *self);
 void        hs_graph_view_set_show_hidden_references (HsGraphView *self,
                                                       gboolean     show);

@@ -20,6 +20,7 @@ struct _HsLessonPanel
   HsLesson   *lesson;
   char       *text;
   int         note;
+  GArray     *note_refs; /* guint32: what the note shown names */
 
   /* The note shown at each step of the trace seen last, filled as far as
    * the learner has stepped, so each step costs one snapshot. */
@@ -109,6 +110,9 @@ show_note (HsLessonPanel *self,
     self->text = g_strdup (hs_lesson_get_note (self->lesson, note, NULL, NULL));
 
   markup = hs_lesson_markup_at (self->text, written, snapshot);
+  g_array_set_size (self->note_refs, 0);
+  if (note >= 0)
+    hs_lesson_note_refs (self->text, written, snapshot, self->note_refs);
   gtk_label_set_markup (self->note_label, markup);
   if (note >= 0)
     /* Translators: which of a lesson's notes is shown, e.g. "3 / 8" */
@@ -301,6 +305,18 @@ hs_lesson_panel_show_step (HsLessonPanel *self,
   ask (self);
 }
 
+/* The objects the note shown names, at the step shown */
+const guint32 *
+hs_lesson_panel_get_note_refs (HsLessonPanel *self,
+                               guint         *n_refs)
+{
+  g_return_val_if_fail (HS_IS_LESSON_PANEL (self), NULL);
+  g_return_val_if_fail (n_refs != NULL, NULL);
+
+  *n_refs = self->lesson != NULL ? self->note_refs->len : 0;
+  return (const guint32 *) (gpointer) self->note_refs->data;
+}
+
 int
 hs_lesson_panel_get_note_index (HsLessonPanel *self)
 {
@@ -413,6 +429,7 @@ hs_lesson_panel_finalize (GObject *object)
 
   g_free (self->text);
   g_array_unref (self->shown);
+  g_array_unref (self->note_refs);
 
   G_OBJECT_CLASS (hs_lesson_panel_parent_class)->finalize (object);
 }
@@ -456,5 +473,6 @@ hs_lesson_panel_init (HsLessonPanel *self)
   g_type_ensure (HS_TYPE_PREDICTION_CARD);
   self->note = -1;
   self->shown = g_array_new (FALSE, FALSE, sizeof (int));
+  self->note_refs = g_array_new (FALSE, FALSE, sizeof (guint32));
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -24,6 +24,8 @@ void          hs_lesson_panel_show_step      (HsLessonPanel *self,
                                               HsTrace       *trace,
                                               guint          step);
 int           hs_lesson_panel_get_note_index (HsLessonPanel *self);
+const guint32 *hs_lesson_panel_get_note_refs (HsLessonPanel *self,
+                                              guint         *n_refs);
 const char   *hs_lesson_panel_get_text       (HsLessonPanel *self);
 gboolean      hs_lesson_panel_get_predicting (HsLessonPanel *self);
 void          hs_lesson_panel_set_predicting (HsLessonPanel *self,

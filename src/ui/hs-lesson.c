@@ -28,6 +28,7 @@ struct _HsLesson
   char     *summary;
   char     *code;
   guint     order;
+  gboolean  every_object; /* its subject is identity: scalars are boxes */
   GArray   *notes;      /* HsLessonNote */
 };
 
@@ -157,13 +158,16 @@ start_element (GMarkupParseContext  *context,
   if (g_str_equal (element, "lesson"))
     {
       const char *id = NULL, *order = NULL;
+      gboolean every_object = FALSE;
       guint64 number;
 
       if (!g_markup_collect_attributes (element, names, values, error,
                                         G_MARKUP_COLLECT_STRING, "id", &id,
                                         G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL, "order", &order,
+                                        G_MARKUP_COLLECT_BOOLEAN | G_MARKUP_COLLECT_OPTIONAL, "every-object", &every_object,
                                         G_MARKUP_COLLECT_INVALID))
         return;
+      state->lesson->every_object = every_object;
       if (g_strcmp0 (id, state->lesson->id) != 0 ||
           !g_ascii_string_to_unsigned (order ? order : "0", 10, 0, G_MAXUINT, &number, NULL))
         {
@@ -387,6 +391,16 @@ hs_lesson_get_summary (HsLesson *self)
   g_return_val_if_fail (HS_IS_LESSON (self), NULL);
 
   return self->summary;
+}
+
+/* Whether the lesson's subject is identity (the small-int cache,
+ * interning, refcounts, `is`): it is taught with every object a box */
+gboolean
+hs_lesson_get_every_object (HsLesson *self)
+{
+  g_return_val_if_fail (HS_IS_LESSON (self), FALSE);
+
+  return self->every_object;
 }
 
 const char *
@@ -677,6 +691,44 @@ hs_lesson_parse_link (const char *uri,
   return TRUE;
 }
 
+/* Whether code in a note names an object of snapshot, where it still
+ * names what it named in written (see hs_lesson_markup_at()) */
+static gboolean
+note_names (const char *code,
+            HsSnapshot *written,
+            HsSnapshot *snapshot,
+            guint32    *ref)
+{
+  guint32 meant = 0;
+
+  return snapshot != NULL && hs_lesson_resolve_name (snapshot, code, ref) &&
+         (written == NULL || written == snapshot ||
+          (hs_lesson_resolve_name (written, code, &meant) && meant == *ref));
+}
+
+/* The objects a note names at this step, as hs_lesson_markup_at() links
+ * them, appended to refs (guint32) */
+void
+hs_lesson_note_refs (const char *note,
+                     HsSnapshot *written,
+                     HsSnapshot *snapshot,
+                     GArray     *refs)
+{
+  g_auto(GStrv) parts = NULL;
+
+  g_return_if_fail (note != NULL);
+  g_return_if_fail (refs != NULL);
+
+  parts = g_strsplit (note, "`", -1);
+  for (guint i = 1; parts[i] != NULL && parts[i + 1] != NULL; i += 2)
+    {
+      guint32 ref;
+
+      if (note_names (parts[i], written, snapshot, &ref))
+        g_array_append_val (refs, ref);
+    }
+}
+
 /* Pango markup for a note: text between backquotes is code.  With a
  * snapshot, code that names an object of the step shown (see
  * hs_lesson_resolve_name()) is a link to it, so the learner can bring
@@ -707,11 +759,7 @@ hs_lesson_markup_at (const char *note,
       /* Odd parts are inside backquotes, unless the last quote is unpaired. */
       if (i % 2 == 1 && parts[i + 1] != NULL)
         {
-          guint32 meant = 0;
-
-          if (snapshot != NULL && hs_lesson_resolve_name (snapshot, parts[i], &ref) &&
-              (written == NULL || written == snapshot ||
-               (hs_lesson_resolve_name (written, parts[i], &meant) && meant == ref)))
+          if (note_names (parts[i], written, snapshot, &ref))
             {
               /* Translators: the tooltip of a name in a lesson's note, e.g. "Show total in the graph" */
               g_autofree char *tooltip = g_strdup_printf (_("Show %s in the graph"), parts[i]);

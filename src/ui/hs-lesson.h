@@ -48,6 +48,11 @@ const char   *hs_lesson_get_id          (HsLesson     *self);
 const char   *hs_lesson_get_title       (HsLesson     *self);
 const char   *hs_lesson_get_summary     (HsLesson     *self);
 const char   *hs_lesson_get_code        (HsLesson     *self);
+gboolean      hs_lesson_get_every_object (HsLesson    *self);
+void          hs_lesson_note_refs       (const char   *note,
+                                         HsSnapshot   *written,
+                                         HsSnapshot   *snapshot,
+                                         GArray       *refs);
 guint         hs_lesson_get_n_notes     (HsLesson     *self);
 const char   *hs_lesson_get_note        (HsLesson     *self,
                                          guint         index,

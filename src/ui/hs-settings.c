@@ -42,3 +42,46 @@ hs_settings_new (void)
 
   return g_settings_new_full (schema, NULL, NULL);
 }
+
+/* The documents remembered, oldest first: enough for a course's files */
+#define MAX_EVERY_OBJECT_DOCUMENTS 200
+
+gboolean
+hs_settings_get_every_object (GSettings  *settings,
+                              const char *document)
+{
+  g_auto(GStrv) documents = NULL;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
+
+  if (document == NULL)
+    return FALSE;
+  documents = g_settings_get_strv (settings, "every-object-documents");
+  return g_strv_contains ((const char * const *) documents, document);
+}
+
+void
+hs_settings_set_every_object (GSettings  *settings,
+                              const char *document,
+                              gboolean    every_object)
+{
+  g_auto(GStrv) documents = NULL;
+  g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+  g_auto(GStrv) result = NULL;
+  guint n;
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  if (document == NULL || hs_settings_get_every_object (settings, document) == !!every_object)
+    return;
+  documents = g_settings_get_strv (settings, "every-object-documents");
+  n = g_strv_length (documents);
+  /* the oldest go first once the list is full */
+  for (guint i = n >= MAX_EVERY_OBJECT_DOCUMENTS ? n - MAX_EVERY_OBJECT_DOCUMENTS + 1 : 0; i < n; i++)
+    if (!g_str_equal (documents[i], document))
+      g_strv_builder_add (kept, documents[i]);
+  if (every_object)
+    g_strv_builder_add (kept, document);
+  result = g_strv_builder_end (kept);
+  g_settings_set_strv (settings, "every-object-documents", (const char * const *) result);
+}

@@ -377,6 +377,7 @@ watch_action (GSimpleAction *action,
       what = describe_watched (self);
       message = g_strdup_printf (_("Watching %s: Continue stops when it changes or is freed"), what);
     }
+  hs_window_update_subjects (self);
   hs_window_toast (self, message);
 }
 

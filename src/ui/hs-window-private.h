@@ -70,6 +70,7 @@ struct _HsWindow
   HsInterpreterChooser *interpreter_chooser;
 
   GSettings            *settings;
+  gboolean              loading_document; /* hs_window_set_text () is choosing Show Every Object */
   GtkCssProvider       *editor_css;
 
   /* The document */
@@ -291,5 +292,7 @@ char         *hs_window_dup_whole_output  (HsWindow     *self);
 char         *hs_window_dup_last_output_line (HsWindow  *self);
 void          hs_window_copy_output       (HsWindow     *self);
 HsLessonPanel *hs_window_get_lesson_panel (HsWindow     *self);
+
+void     hs_window_update_subjects       (HsWindow *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "hs-format.h"
 #include "hs-settings.h"
+#include "hs-source-hints.h"
 #include "hs-window-private.h"
 
 #define MARK_CURRENT   "hs-current"
@@ -325,6 +326,26 @@ mark_line (HsWindow   *self,
     }
 }
 
+/* What Show Every Object is remembered by: the file, or the title */
+static char *
+document_key (HsWindow *self)
+{
+  if (self->file != NULL)
+    return g_file_get_uri (self->file);
+  return self->title != NULL ? g_strconcat ("title:", self->title, NULL) : NULL;
+}
+
+static void
+every_object_changed_cb (HsWindow *self)
+{
+  g_autofree char *key = NULL;
+
+  if (self->loading_document)
+    return;
+  key = document_key (self);
+  hs_settings_set_every_object (self->settings, key, hs_graph_view_get_every_object (self->graph_view));
+}
+
 void
 hs_window_set_text (HsWindow   *self,
                     const char *text,
@@ -342,6 +363,15 @@ hs_window_set_text (HsWindow   *self,
     self->title = g_file_get_basename (file);
   else
     self->title = g_strdup (title);
+  /* the document's own choice, which loading it does not store again */
+  {
+    g_autofree char *key = document_key (self);
+
+    self->loading_document = TRUE;
+    hs_graph_view_set_every_object (self->graph_view, hs_settings_get_every_object (self->settings, key)
+                                                      || hs_source_wants_every_object (text));
+    self->loading_document = FALSE;
+  }
 
   gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), text, -1);
@@ -440,6 +470,9 @@ hs_window_open_lesson (HsWindow *self,
 
   title = g_strdup_printf ("%s.py", hs_lesson_get_id (lesson));
   hs_window_set_text (self, hs_lesson_get_code (lesson), NULL, title);
+  /* a lesson whose subject is identity is taught with every object a box */
+  if (hs_lesson_get_every_object (lesson))
+    hs_graph_view_set_every_object (self->graph_view, TRUE);
   hs_lesson_panel_set_lesson (self->lesson_panel, lesson);
   g_signal_handlers_disconnect_by_func (self, lesson_rewind_cb, NULL);
   g_signal_connect (self, "notify::busy", G_CALLBACK (lesson_rewind_cb), NULL);
@@ -1147,6 +1180,9 @@ hs_window_show_step (HsWindow *self,
   snapshot = hs_trace_get_snapshot (self->trace, step);
   line = hs_snapshot_get_line (snapshot);
 
+  /* The note first: what it names is drawn as boxes at this step */
+  hs_lesson_panel_show_step (self->lesson_panel, self->trace, step);
+  hs_window_update_subjects (self);
   hs_graph_view_set_step (self->graph_view, self->trace, snapshot, animate);
   gtk_stack_set_visible_child_name (self->graph_stack, "graph");
   gtk_widget_set_visible (self->zoom_box, TRUE);
@@ -1160,9 +1196,26 @@ hs_window_show_step (HsWindow *self,
 
   hs_window_update_output (self);
   update_inspector (self);
-  hs_lesson_panel_show_step (self->lesson_panel, self->trace, step);
   hs_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+/* The scalars the graph draws as boxes beside the selection's: what the
+ * lesson's note names, and the watched object */
+void
+hs_window_update_subjects (HsWindow *self)
+{
+  g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  const guint32 *named;
+  guint n_named;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  named = hs_lesson_panel_get_note_refs (self->lesson_panel, &n_named);
+  g_array_append_vals (refs, named, n_named);
+  if (self->watch_ref != 0)
+    g_array_append_val (refs, self->watch_ref);
+  hs_graph_view_set_subjects (self->graph_view, (const guint32 *) (gpointer) refs->data, refs->len);
 }
 
 static void
@@ -2242,13 +2295,16 @@ hs_window_init (HsWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
   /* Stateful toggles: following the program, and the hidden holders (a
    * GSettingsAction would outlive the window) */
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < 3; i++)
     {
-      const char *name = i == 0 ? "follow" : "show-hidden-references";
+      const char *name = i == 0 ? "follow" : i == 1 ? "show-hidden-references" : "every-object";
       g_autoptr(GPropertyAction) action = g_property_action_new (name, self->graph_view, name);
 
       g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
     }
+
+  g_signal_connect_object (self->graph_view, "notify::every-object",
+                           G_CALLBACK (every_object_changed_cb), self, G_CONNECT_SWAPPED);
 
   hs_window_init_output (self);
 

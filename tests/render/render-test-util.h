@@ -6,9 +6,11 @@
  */
 #pragma once
 
+#include <string.h>
 #include <glib.h>
 
 #include "hs-layout.h"
+#include "hs-source-hints.h"
 #include "hs-runner.h"
 
 G_BEGIN_DECLS
@@ -18,7 +20,25 @@ typedef struct
   HsTrace    *trace;
   GPtrArray  *layouts;  /* HsLayout per step, each laid out after the previous */
   GHashTable *growing;  /* what grows in the trace (hs_trace_ref_growing ()) */
+  gboolean    every_object; /* a lesson taught with every object a box */
 } RenderFixture;
+
+/* Whether the program is a lesson (NAME.lesson beside NAME.py) taught
+ * with every object a box, or asks for it, as the window opens it */
+static inline gboolean
+render_test_lesson_every_object (const char *path)
+{
+  g_autofree char *base = g_str_has_suffix (path, ".py") ? g_strndup (path, strlen (path) - 3) : NULL;
+  g_autofree char *lesson = base ? g_strconcat (base, ".lesson", NULL) : NULL;
+  g_autofree char *xml = NULL;
+
+  g_autofree char *source = NULL;
+
+  if (lesson != NULL && g_file_get_contents (lesson, &xml, NULL, NULL)
+      && strstr (xml, "every-object=\"true\"") != NULL)
+    return TRUE;
+  return g_file_get_contents (path, &source, NULL, NULL) && hs_source_wants_every_object (source);
+}
 
 /* A name in tests/render/programs, or a path */
 static inline char *
@@ -61,6 +81,7 @@ render_fixture_options_init (RenderFixture   *fixture,
 {
   hs_layout_options_init (options);
   options->growing = fixture->growing;
+  options->every_object = fixture->every_object;
 }
 
 static inline void
@@ -74,6 +95,7 @@ render_fixture_load (RenderFixture *fixture,
 
   g_assert (fixture != NULL);
 
+  fixture->every_object = render_test_lesson_every_object (path);
   fixture->trace = hs_runner_run_sync (runner, path, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fixture->trace);

@@ -503,9 +503,8 @@ texts_of_variable (RenderFixture      *fixture,
 
 /* A dict's row names its key as list rows name their index: by the key
  * object's repr, as the runtime recorded it, whole where it fits before
- * the row's key slot, else cut with an ellipsis, and clear of the row's
- * slots, which stay: the key is an object of its own, with its own
- * refcount. */
+ * the row's first slot (the key's, when the key is a box), else cut with
+ * an ellipsis, and clear of the row's slots. */
 static void
 test_dict_keys (RenderFixture *fixture,
                 gconstpointer  data)
@@ -523,12 +522,15 @@ test_dict_keys (RenderFixture *fixture,
       const HsLayoutRow *row = &box->rows[r];
       const HsObject *key;
       const HsRendererText *drawn = NULL;
-      double slot_left = box->rect.x + row->key_slot_x - HS_LAYOUT_SLOT_WIDTH / 2;
+      /* A key drawn as a box has a slot of its own; a scalar key, drawn
+       * as the row's label, stands before the value's slot */
+      gboolean key_slot = row->kind == HS_LAYOUT_ROW_PAIR;
+      double slot_left = box->rect.x + (key_slot ? row->key_slot_x : row->slot_x) - row->slot_width / 2;
 
-      if (row->kind != HS_LAYOUT_ROW_PAIR)
+      if (!key_slot && row->key_ref == 0)
         continue;
       n_pairs++;
-      key = hs_snapshot_lookup (snapshot, row->key_target);
+      key = hs_snapshot_lookup (snapshot, key_slot ? row->key_target : row->key_ref);
       for (guint i = 0; i < texts->len; i++)
         if (g_array_index (texts, HsRendererText, i).role == HS_RENDERER_TEXT_LABEL &&
             g_array_index (texts, HsRendererText, i).row == r)

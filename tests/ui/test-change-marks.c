@@ -91,6 +91,8 @@ copies_layout (HsTraceFixture  *f,
 
   *after = hs_test_step_at_line (trace, 5, 0);
   hs_layout_options_init (&options);
+  /* the marks on arrows into values: each value a box */
+  options.every_object = TRUE;
   return hs_layout_new (*after, NULL, &options);
 }
 
@@ -312,6 +314,8 @@ test_dict_entry (HsTraceFixture *f,
   guint n_boxes, n_edges, source = 0, cy = G_MAXUINT, n_cy_edges = 0, n_other_edges = 0;
 
   hs_layout_options_init (&options);
+  /* the marks on arrows into values: each value a box */
+  options.every_object = TRUE;
   options.step_before = before;
   layout = hs_layout_new (after, NULL, &options);
   boxes = hs_layout_get_boxes (layout, &n_boxes);
@@ -375,6 +379,8 @@ changed_rows (HsTraceFixture *f,
   guint changed;
 
   hs_layout_options_init (&options);
+  /* the marks on arrows into values: each value a box */
+  options.every_object = TRUE;
   options.step_before = before;
   layout = hs_layout_new (after, NULL, &options);
   box = hs_layout_get_object_box (layout, hs_test_var_ref (after, NULL, var));
@@ -440,6 +446,8 @@ test_key_is_value (HsTraceFixture *f,
   guint n_boxes, n_edges, source = 0, n_seen = 0;
 
   hs_layout_options_init (&options);
+  /* the marks on arrows into values: each value a box */
+  options.every_object = TRUE;
   options.step_before = before;
   layout = hs_layout_new (after, NULL, &options);
   boxes = hs_layout_get_boxes (layout, &n_boxes);

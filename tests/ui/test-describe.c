@@ -21,6 +21,17 @@
 
 /* "refcount 3, 2 shown", "refcount 3", "immortal, 2 shown": the arrows
  * the box says it receives. */
+/* What each box says of its object, values too: every object a box */
+static HsLayout *
+every_object_layout (HsSnapshot *snapshot)
+{
+  HsLayoutOptions options;
+
+  hs_layout_options_init (&options);
+  options.every_object = TRUE;
+  return hs_layout_new (snapshot, NULL, &options);
+}
+
 static guint
 shown_in_facts (const char *facts,
                 gint64      refcount)
@@ -70,7 +81,7 @@ check_trace (HsTrace  *trace,
   for (guint step = 0; step < n_steps; step++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, step);
-      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+      g_autoptr(HsLayout) layout = every_object_layout (snapshot);
       const HsObject *objects;
       const HsLayoutBox *boxes;
       const HsLayoutEdge *arrows;
@@ -162,7 +173,7 @@ test_dict_over_cap (HsTraceFixture *f,
 {
   HsTrace *t = hs_trace_fixture_run (f, "big = {i: i for i in range(500)}\npass\n");
   g_autoptr(HsSnapshot) snapshot = hs_test_last_step (t);
-  g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+  g_autoptr(HsLayout) layout = every_object_layout (snapshot);
   const HsObject *big = hs_test_var (snapshot, NULL, "big");
   const HsLayoutBox *boxes;
   guint n_boxes;
@@ -177,7 +188,7 @@ test_dict_over_cap (HsTraceFixture *f,
         guint shown = 0;
 
         for (guint r = 0; r < boxes[b].n_rows; r++)
-          shown += boxes[b].rows[r].kind == HS_LAYOUT_ROW_PAIR;
+          shown += boxes[b].rows[r].kind != HS_LAYOUT_ROW_ELISION;
         /* the elision ends the box and counts the rest of the 500 */
         g_assert_cmpint (last->kind, ==, HS_LAYOUT_ROW_ELISION);
         g_assert_nonnull (strstr (last->label, "more"));
@@ -1532,7 +1543,7 @@ static const char *returned_constant_program =
 static const char *
 returned_row_label (HsSnapshot *snapshot)
 {
-  g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+  g_autoptr(HsLayout) layout = every_object_layout (snapshot);
   const HsLayoutBox *boxes;
   guint n_boxes;
 
@@ -1819,14 +1830,14 @@ test_being_collected (HsTraceFixture *f,
     return;
   before = hs_test_step_at_line (t, 8, 0);
   ref = hs_test_var_ref (before, NULL, "a");
-  before_layout = hs_layout_new (before, NULL, NULL);
+  before_layout = every_object_layout (before);
   g_assert_nonnull (strstr (box_marks (before_layout, ref), "gc gen 0"));
 
   inside = hs_test_step_at_line (t, 5, 0);
   self = hs_test_var (inside, "__del__", "self");
   g_assert_cmpuint (self->ref, ==, ref);
   g_assert_true (self->flags & HS_OBJECT_COLLECTING);
-  inside_layout = hs_layout_new (inside, NULL, NULL);
+  inside_layout = every_object_layout (inside);
   g_assert_nonnull (strstr (box_marks (inside_layout, ref), "being collected"));
   g_assert_null (strstr (box_marks (inside_layout, ref), "gc gen"));
   facts = hs_describe_flags (version, self->flags);
@@ -2605,7 +2616,7 @@ test_globals_drawn_once (HsTraceFixture *f,
   g_assert_true (g->flags & HS_OBJECT_FRAME_GLOBALS);
   g_assert_cmpuint (g->n_edges, ==, 0);
 
-  layout = hs_layout_new (end, NULL, NULL);
+  layout = every_object_layout (end);
   boxes = hs_layout_get_boxes (layout, &n_boxes);
   for (guint b = 0; b < n_boxes; b++)
     if (boxes[b].kind == HS_LAYOUT_BOX_OBJECT && boxes[b].ref == g->ref)
@@ -2924,7 +2935,7 @@ test_times_outside_boxes (HsTraceFixture *f,
     "mods = sys.modules\n"
     "pass\n");
   g_autoptr(HsSnapshot) at3 = hs_test_step_at_line (t, 3, 0);
-  g_autoptr(HsLayout) layout = hs_layout_new (at3, NULL, NULL);
+  g_autoptr(HsLayout) layout = every_object_layout (at3);
   g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
   const HsLayoutBox *boxes;
   guint n_boxes, n_checked = 0;
@@ -3251,7 +3262,7 @@ test_static_or_immortal (HsTraceFixture *f,
   if (t == NULL)
     return;
   snapshot = hs_test_step_at_line (t, 4, 0);
-  layout = hs_layout_new (snapshot, NULL, NULL);
+  layout = every_object_layout (snapshot);
 
   /* the runtime's truth: the cached 1 is flagged in every version */
   x = hs_test_var (snapshot, NULL, "x");
@@ -3360,7 +3371,14 @@ test_numbers (HsTraceFixture *f,
   }
   g_assert_null (strstr (tooltip, raw));
 
-  layout = hs_layout_new (snapshot, NULL, NULL);
+  {
+    HsLayoutOptions options;
+
+    /* the string's refcount is on its box */
+    hs_layout_options_init (&options);
+    options.every_object = TRUE;
+    layout = hs_layout_new (snapshot, NULL, &options);
+  }
   boxes = hs_layout_get_boxes (layout, &n_boxes);
   for (guint b = 0; b < n_boxes; b++)
     {
@@ -3429,11 +3447,11 @@ test_ghost_line (HsTraceFixture *f,
   g_autoptr(HsSnapshot) first = hs_test_step_at_line (t, 1, 0);
   g_autoptr(HsSnapshot) before = hs_test_step_at_line (t, 2, 0);
   g_autoptr(HsSnapshot) after = hs_test_step_at_line (t, 3, 0);
-  g_autoptr(HsLayout) at_first = hs_layout_new (first, NULL, NULL);
+  g_autoptr(HsLayout) at_first = every_object_layout (first);
   g_autoptr(HsLayout) at_before = hs_layout_new (before, at_first, NULL);
   g_autoptr(HsLayout) stepped = hs_layout_new (after, at_before, NULL);
   g_autoptr(HsLayout) jumped = hs_layout_new (after, at_first, NULL);
-  g_autoptr(HsLayout) alone = hs_layout_new (after, NULL, NULL);
+  g_autoptr(HsLayout) alone = every_object_layout (after);
   HsLayout *layouts[] = { stepped, jumped, alone };
   const char *expected[] = { "freed at line 2 (refcount 0)", "freed by the line just run (refcount 0)",
                              "freed by the line just run (refcount 0)" };

@@ -20,6 +20,7 @@
 #include "hs-describe.h"
 #include "hs-graph-view-private.h"
 #include "hs-renderer.h"
+#include "hs-settings.h"
 #include "hs-test-run.h"
 #include "hs-test-trace.h"
 
@@ -304,7 +305,7 @@ painted_pixels (HsGraphView       *graph,
 static void
 test_hidden_holders (void)
 {
-  HsWindow *window = hs_test_window_new_run ("x = 1000\ny = [x, 'spam']\nx = None\npass\n", "holders");
+  HsWindow *window = hs_test_window_new_run ("# heapscope: every-object\nx = 1000\ny = [x, 'spam']\nx = None\npass\n", "holders");
   HsGraphView *graph = hs_window_get_graph_view (window);
   HsSnapshot *snapshot;
   GPtrArray *holders;
@@ -396,7 +397,8 @@ test_hidden_holders (void)
 static void
 test_module_holders_fit (void)
 {
-  HsWindow *window = hs_test_window_new_run ("import math, string\n"
+  HsWindow *window = hs_test_window_new_run ("# heapscope: every-object\n"
+                                             "import math, string\n"
                                              "p = math.pi\n"
                                              "letters = string.ascii_lowercase\n"
                                              "pass\n", "module-holders");
@@ -771,12 +773,13 @@ test_cut_key_tooltip (void)
   for (guint r = 0; r < box->n_rows; r++)
     {
       const HsLayoutRow *row = &box->rows[r];
-      const HsObject *key = hs_snapshot_lookup (snapshot, row->key_target);
+      /* a key drawn as a box, or a scalar key drawn as the row's label */
+      const HsObject *key = hs_snapshot_lookup (snapshot, row->key_target != 0 ? row->key_target : row->key_ref);
       const HsObject *value = hs_snapshot_lookup (snapshot, row->target);
       g_autofree char *tip = NULL;
       double x, y;
 
-      g_assert_cmpint (row->kind, ==, HS_LAYOUT_ROW_PAIR);
+      g_assert_true (row->kind == HS_LAYOUT_ROW_PAIR || row->key_ref != 0);
       g_assert_nonnull (key);
       g_assert_nonnull (value);
       to_widget (graph, box->rect.x + 4, box->rect.y + row->y + row->height / 2, &x, &y);
@@ -942,6 +945,93 @@ test_semantic_zoom (void)
   hs_test_window_close (window);
 }
 
+/* The frame row of variable name, in the view's layout */
+static const HsLayoutRow *
+frame_row (HsGraphView *graph,
+           const char  *name)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
+  for (guint b = 0; b < n_boxes && boxes[b].kind == HS_LAYOUT_BOX_FRAME; b++)
+    for (guint r = 0; r < boxes[b].n_rows; r++)
+      if (g_strcmp0 (boxes[b].rows[r].label, name) == 0)
+        return &boxes[b].rows[r];
+  return NULL;
+}
+
+/* Values in their slots (issue 47): by default the int is drawn inside
+ * the slots that hold it; Show Every Object (win.every-object) draws it
+ * as a box, remembered for the document; selecting it, or watching it,
+ * makes it a box with its arrows; a file can ask for every object in a
+ * comment at its top. */
+static void
+test_every_object (void)
+{
+  HsWindow *window = hs_test_window_new_run ("x = 1000\ny = [x, x]\npass\n", "values.py");
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  g_autoptr(GSettings) settings = hs_settings_new ();
+  guint last = hs_trace_get_n_steps (hs_window_get_trace (window)) - 1;
+  guint32 thousand;
+
+  hs_window_show_step (window, last, FALSE);
+  hs_test_settle (window);
+  thousand = hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "x");
+  g_assert_false (action_state (window, "every-object"));
+  g_assert_null (hs_layout_get_object_box (hs_graph_view_get_layout (graph), thousand));
+  g_assert_cmpstr (frame_row (graph, "x")->inline_value, ==, "1000");
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "every-object", NULL);
+  hs_test_settle (window);
+  g_assert_true (action_state (window, "every-object"));
+  g_assert_true (hs_graph_view_get_every_object (graph));
+  g_assert_nonnull (hs_layout_get_object_box (hs_graph_view_get_layout (graph), thousand));
+  g_assert_null (frame_row (graph, "x")->inline_value);
+  g_assert_true (hs_settings_get_every_object (settings, "title:values.py"));
+
+  /* another document has its own choice, and this one's comes back */
+  hs_window_set_text (window, "z = 1\n", NULL, "other.py");
+  g_assert_false (action_state (window, "every-object"));
+  hs_window_set_text (window, "x = 1000\ny = [x, x]\npass\n", NULL, "values.py");
+  g_assert_true (action_state (window, "every-object"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "every-object", NULL);
+  g_assert_false (hs_settings_get_every_object (settings, "title:values.py"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  hs_test_wait_idle (window);
+  hs_window_show_step (window, hs_trace_get_n_steps (hs_window_get_trace (window)) - 1, FALSE);
+  hs_test_settle (window);
+  thousand = hs_test_var_ref (hs_graph_view_get_snapshot (graph), NULL, "x");
+  g_assert_null (hs_layout_get_object_box (hs_graph_view_get_layout (graph), thousand));
+
+  /* selected, the int is a box with an arrow from each holder */
+  g_assert_true (hs_graph_view_select_variable (graph, "x", FALSE));
+  hs_test_settle (window);
+  g_assert_nonnull (hs_layout_get_object_box (hs_graph_view_get_layout (graph), thousand));
+  {
+    const HsLayoutEdge *edges;
+    guint n_edges, into = 0;
+
+    edges = hs_layout_get_edges (hs_graph_view_get_layout (graph), &n_edges);
+    for (guint e = 0; e < n_edges; e++)
+      into += edges[e].target == thousand;
+    g_assert_cmpuint (into, ==, 3);
+  }
+  /* watched, it stays one once unselected */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "watch", NULL);
+  hs_graph_view_unselect_all (graph);
+  hs_test_settle (window);
+  g_assert_nonnull (hs_layout_get_object_box (hs_graph_view_get_layout (graph), thousand));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  hs_test_wait_idle (window);
+
+  /* a file that asks for every object in its first comment */
+  hs_window_set_text (window, "# Small ints are shared.\n# heapscope: every-object\nx = 1\n", NULL, "asks.py");
+  g_assert_true (action_state (window, "every-object"));
+
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -950,6 +1040,7 @@ main (int   argc,
   app = hs_test_init (&argc, &argv);
 
   g_test_add_func ("/ui/graph-view-toggles/follow-action", test_follow_action);
+  g_test_add_func ("/ui/graph-view-toggles/every-object", test_every_object);
   g_test_add_func ("/ui/graph-view-toggles/hidden-holders", test_hidden_holders);
   g_test_add_func ("/ui/graph-view-toggles/module-holders-fit", test_module_holders_fit);
   g_test_add_func ("/ui/graph-view-toggles/module-globals-merged", test_module_globals_merged);

@@ -26,6 +26,17 @@
 #define EXAMPLES "/io/github/heapscope/Heapscope/examples"
 
 /* The arrows the layout draws to ref */
+/* The holders of values are drawn beside their boxes: every object a box */
+static HsLayout *
+every_object_layout (HsSnapshot *snapshot)
+{
+  HsLayoutOptions options;
+
+  hs_layout_options_init (&options);
+  options.every_object = TRUE;
+  return hs_layout_new (snapshot, NULL, &options);
+}
+
 static guint
 arrows_to (HsLayout *layout,
            guint32   ref)
@@ -175,7 +186,7 @@ check_trace (const char *name,
   for (guint step = 0; step < hs_trace_get_n_steps (trace); step++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, step);
-      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+      g_autoptr(HsLayout) layout = every_object_layout (snapshot);
       g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
       const HsLayoutBox *boxes;
       guint n_boxes;
@@ -298,8 +309,8 @@ test_literal_held (HsTraceFixture *f,
   HsTrace *trace = hs_trace_fixture_run (f, "import sys\nx = 1000\ny = x\nprint(sys.getrefcount(x))\n");
   g_autoptr(HsSnapshot) snapshot = hs_test_step_at_line (trace, 4, 0);
   g_autoptr(HsSnapshot) last = hs_test_last_step (trace);
-  g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
-  g_autoptr(HsLayout) last_layout = hs_layout_new (last, NULL, NULL);
+  g_autoptr(HsLayout) layout = every_object_layout (snapshot);
+  g_autoptr(HsLayout) last_layout = every_object_layout (last);
   g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
   g_autoptr(GPtrArray) last_holders = hs_graph_view_holders_place (last_layout);
   guint32 thousand = hs_test_var_ref (snapshot, NULL, "x");
@@ -323,7 +334,7 @@ test_arena_with_folded_bool (HsTraceFixture *f,
 {
   HsTrace *trace = hs_trace_fixture_run (f, "x = 1000\nok = not 0\nif __debug__:\n    pass\n");
   g_autoptr(HsSnapshot) snapshot = hs_test_step_at_line (trace, 3, 0);
-  g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, NULL);
+  g_autoptr(HsLayout) layout = every_object_layout (snapshot);
   g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
 
   g_assert_cmpuint (count_held_by (holders, hs_test_var_ref (snapshot, NULL, "x"), "the parser's arena"), ==, 1);

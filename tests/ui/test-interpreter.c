@@ -159,6 +159,7 @@ test_remembered_per_file (void)
 }
 
 static const char refcount_program[] =
+  "# heapscope: every-object\n"
   "import sys\n"
   "x = 1\n"
   "print(sys.getrefcount(1))\n";

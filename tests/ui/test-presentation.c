@@ -189,8 +189,13 @@ test_renderer_knobs (HsTestFixture *f,
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
 
+      HsLayoutOptions layout_options;
+
       g_clear_pointer (&layout, hs_layout_unref);
-      layout = hs_layout_new (snapshot, NULL, NULL);
+      /* values as boxes too: one that the step left unchanged */
+      hs_layout_options_init (&layout_options);
+      layout_options.every_object = TRUE;
+      layout = hs_layout_new (snapshot, NULL, &layout_options);
       boxes = hs_layout_get_boxes (layout, &n_boxes);
       unchanged = NULL;
       for (guint b = 0; b < n_boxes; b++)

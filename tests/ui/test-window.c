@@ -327,15 +327,26 @@ count_layout (HsWindow *window,
   boxes = hs_layout_get_boxes (layout, &n_boxes);
   edges = hs_layout_get_edges (layout, &n_edges);
 
+  g_autoptr(GHashTable) in_slots = g_hash_table_new (NULL, NULL);
+
   *n_objects = *n_frame_edges = 0;
   if (n_ghosts)
     *n_ghosts = 0;
+  /* objects drawn: boxes, and the values drawn inside slots */
   for (guint i = 0; i < n_boxes; i++)
     {
       *n_objects += boxes[i].kind == HS_LAYOUT_BOX_OBJECT;
       if (n_ghosts)
         *n_ghosts += boxes[i].kind == HS_LAYOUT_BOX_GHOST;
+      for (guint r = 0; r < boxes[i].n_rows; r++)
+        if (boxes[i].rows[r].inline_value != NULL)
+          {
+            g_hash_table_add (in_slots, GUINT_TO_POINTER (boxes[i].rows[r].target));
+            /* a name that shows its value holds it as an arrow would */
+            *n_frame_edges += boxes[i].kind == HS_LAYOUT_BOX_FRAME;
+          }
     }
+  *n_objects += g_hash_table_size (in_slots);
   for (guint i = 0; i < n_edges; i++)
     *n_frame_edges += edges[i].from_frame;
 }
