@@ -37,8 +37,11 @@ static const HsObject *
 lookup_scalar (HsSnapshot *snapshot,
                guint32     ref)
 {
-  const HsObject *o = ref != 0 ? hs_snapshot_lookup (snapshot, ref) : NULL;
+  const HsObject *o;
 
+  g_assert (snapshot != NULL);
+
+  o = ref != 0 ? hs_snapshot_lookup (snapshot, ref) : NULL;
   return o != NULL && bench_dot_is_scalar (o) ? o : NULL;
 }
 
@@ -272,6 +275,8 @@ parse_pair (const char *text,
 {
   char *end;
 
+  g_assert (x != NULL && y != NULL);
+
   if (text == NULL)
     return FALSE;
   *x = g_ascii_strtod (text, &end);
@@ -291,6 +296,8 @@ parse_bounds (const char *text,
 {
   const char *comma;
 
+  g_assert (x0 != NULL && y0 != NULL && x1 != NULL && y1 != NULL);
+
   if (!parse_pair (text, x0, y0))
     return FALSE;
   comma = strchr (strchr (text, ',') + 1, ',');
@@ -301,8 +308,11 @@ static BenchPoint
 read_point (JsonArray *points,
             guint      i)
 {
-  JsonArray *p = json_array_get_array_element (points, i);
+  JsonArray *p;
 
+  g_assert (points != NULL);
+
+  p = json_array_get_array_element (points, i);
   if (p == NULL || json_array_get_length (p) < 2)
     return (BenchPoint) { NAN, NAN };
   return (BenchPoint) { json_array_get_double_element (p, 0), json_array_get_double_element (p, 1) };

@@ -12,6 +12,11 @@
  *    (713×449 px) at a zoom that keeps its smallest text at 9 px or more.
  * Printed for each program's last step and as the mean over its steps.
  * Prints figures; it is not a test.
+ *
+ * Our layout is asked for every object (--every-object) or values in
+ * their slots through HsLayoutOptions.every_object, which hs-layout.h
+ * announces by defining HS_LAYOUT_HAS_EVERY_OBJECT; without it, our
+ * picture is today's, which draws every object.
  */
 #define G_LOG_DOMAIN "heapscope-bench-readability"
 
@@ -101,8 +106,11 @@ fits_view (double          width,
            double          smallest_text,
            const Settings *settings)
 {
-  double scale = MIN (settings->view_width / width, settings->view_height / height);
+  double scale;
 
+  g_assert (settings != NULL);
+
+  scale = MIN (settings->view_width / width, settings->view_height / height);
   return scale * smallest_text >= HS_RENDERER_READABLE_PX;
 }
 
@@ -320,6 +328,8 @@ static void
 add_up (GPtrArray *programs,
         Totals    *t)
 {
+  g_assert (programs != NULL && t != NULL);
+
   memset (t, 0, sizeof *t);
   for (guint i = 0; i < programs->len; i++)
     {
@@ -405,6 +415,8 @@ add_figures (JsonBuilder   *b,
              const Program *p,
              guint          k)
 {
+  g_assert (JSON_IS_BUILDER (b) && p != NULL && k < N_PICTURES);
+
   json_builder_set_member_name (b, picture_names[k]);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "arrows");
