@@ -72,6 +72,7 @@ typedef struct
   BenchDotOptions dot;
   const char     *dot_program;
   const char     *dump_dot;   /* a folder for each program's last step as DOT, or NULL */
+  gboolean        print_steps; /* a line a step measured, on stderr */
   guint           max_steps;
   double          view_width;
   double          view_height;
@@ -99,6 +100,12 @@ program_free (Program *p)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Program, program_free)
+
+static const char *
+yes_no (gboolean yes)
+{
+  return yes ? "yes" : "no";
+}
 
 static gboolean
 fits_view (double          width,
@@ -265,6 +272,11 @@ measure_program (const char     *path,
           program->error = g_strdup_printf ("step %u: %s", i, error->message);
           return g_steal_pointer (&program);
         }
+      if (settings->print_steps)
+        g_printerr ("%s step %u: %u objects; ours %u arrows, %u crossing pairs, fits %s; dot %u, %u, %s\n",
+                    label, i, n_objects, figures[OURS].arrows, figures[OURS].crossings,
+                    yes_no (figures[OURS].fits), figures[DOT].arrows, figures[DOT].crossings,
+                    yes_no (figures[DOT].fits));
       program->n_measured++;
       program->objects_last = n_objects;
       for (guint k = 0; k < N_PICTURES; k++)
@@ -350,12 +362,6 @@ add_up (GPtrArray *programs,
       t->ours_at_most_dot += p->last[OURS].crossings <= p->last[DOT].crossings;
       t->fits_where_dot += p->last[OURS].fits || !p->last[DOT].fits;
     }
-}
-
-static const char *
-yes_no (gboolean yes)
-{
-  return yes ? "yes" : "no";
 }
 
 static void
@@ -536,7 +542,7 @@ main (int   argc,
   g_autofree char *view = NULL;
   g_autofree char *dot_program = NULL;
   g_autofree char *dump_dot = NULL;
-  gboolean every_object = FALSE, json = FALSE, ours_every_object = TRUE;
+  gboolean every_object = FALSE, json = FALSE, steps = FALSE, ours_every_object = TRUE;
   int max_steps = 0;
   Settings settings;
   GOptionEntry entries[] = {
@@ -545,6 +551,7 @@ main (int   argc,
     { "max-steps", 0, 0, G_OPTION_ARG_INT, &max_steps, "Measure at most N steps a program, spread evenly, the last among them (default: all)", "N" },
     { "view", 0, 0, G_OPTION_ARG_STRING, &view, "The graph view to fit, in pixels (default 713x449: a 1024x600 window's)", "WxH" },
     { "dot", 0, 0, G_OPTION_ARG_FILENAME, &dot_program, "Graphviz's dot program (default: dot)", "PATH" },
+    { "steps", 0, 0, G_OPTION_ARG_NONE, &steps, "Print every step's figures on stderr", NULL },
     { "dump-dot", 0, 0, G_OPTION_ARG_FILENAME, &dump_dot, "Write each program's last step as DOT into DIR", "DIR" },
     { NULL }
   };
@@ -571,6 +578,7 @@ main (int   argc,
   settings.dot.every_object = every_object;
   settings.dot_program = dot_program != NULL ? dot_program : "dot";
   settings.dump_dot = dump_dot;
+  settings.print_steps = steps;
   settings.max_steps = MAX (max_steps, 0);
   settings.view_width = VIEW_WIDTH;
   settings.view_height = VIEW_HEIGHT;
