@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "heapscope-bench-dot"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "bench-dot.h"
+
+void
+bench_dot_options_init (BenchDotOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  options->every_object = FALSE;
+  /* The size of the layout's names and values (10 pt at 96 dpi) */
+  options->font_size = hs_layout_text_font_size (HS_LAYOUT_FONT_UI);
+  options->max_value_chars = 24;
+}
+
+gboolean
+bench_dot_is_scalar (const HsObject *object)
+{
+  static const char * const scalars[] = { "NoneType", "bool", "int", "float", "complex", "str", "bytes" };
+
+  g_return_val_if_fail (object != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (scalars); i++)
+    if (g_strcmp0 (object->type, scalars[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static const HsObject *
+lookup_scalar (HsSnapshot *snapshot,
+               guint32     ref)
+{
+  const HsObject *o;
+
+  g_assert (snapshot != NULL);
+
+  o = ref != 0 ? hs_snapshot_lookup (snapshot, ref) : NULL;
+  return o != NULL && bench_dot_is_scalar (o) ? o : NULL;
+}
+
+guint
+bench_dot_count_objects (HsLayout *layout)
+{
+  g_autoptr(GHashTable) refs = g_hash_table_new (NULL, NULL);
+  HsSnapshot *snapshot;
+  const HsLayoutBox *boxes;
+  guint n_boxes, n_frames = 0;
+
+  g_return_val_if_fail (layout != NULL, 0);
+
+  snapshot = hs_layout_get_snapshot (layout);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      if (boxes[b].kind == HS_LAYOUT_BOX_GHOST)
+        continue;
+      if (boxes[b].kind == HS_LAYOUT_BOX_FRAME)
+        n_frames++;
+      else
+        g_hash_table_add (refs, GUINT_TO_POINTER (boxes[b].ref));
+      for (guint r = 0; r < boxes[b].n_rows; r++)
+        {
+          const HsLayoutRow *row = &boxes[b].rows[r];
+
+          if (lookup_scalar (snapshot, row->target) != NULL)
+            g_hash_table_add (refs, GUINT_TO_POINTER (row->target));
+          if (lookup_scalar (snapshot, row->key_target) != NULL)
+            g_hash_table_add (refs, GUINT_TO_POINTER (row->key_target));
+        }
+    }
+  return n_frames + g_hash_table_size (refs);
+}
+
+/* text as one field of a record label: elided, and with the characters
+ * records and DOT strings give a meaning escaped */
+static void
+append_field_text (GString    *out,
+                   const char *text,
+                   guint       max_chars)
+{
+  guint n = 0;
+
+  g_assert (out != NULL);
+
+  if (text == NULL)
+    return;
+  if (!g_utf8_validate (text, -1, NULL))
+    text = "?";
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (n == max_chars)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+      if (c < 0x80 && strchr ("{}|<>\"\\", (char) c) != NULL)
+        g_string_append_c (out, '\\');
+      if (c < 0x20 || c == 0x7f)
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+}
+
+/* A slot's field: its port and, for a scalar written in place, its value */
+static void
+append_slot (GString               *label,
+             GString               *edges,
+             HsLayout              *layout,
+             guint                  box,
+             char                   port,
+             guint                  row,
+             guint32                ref,
+             const char            *text,
+             GHashTable            *scalar_nodes,
+             const BenchDotOptions *options)
+{
+  HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+  const HsObject *scalar = lookup_scalar (snapshot, ref);
+  const HsLayoutBox *target;
+
+  g_assert (label != NULL && edges != NULL);
+
+  g_string_append_printf (label, "<%c%u> ", port, row);
+  if (scalar != NULL && !options->every_object)
+    {
+      append_field_text (label, scalar->repr, options->max_value_chars);
+      return;
+    }
+  append_field_text (label, text, options->max_value_chars);
+  if (ref == 0)
+    return;
+  target = hs_layout_get_object_box (layout, ref);
+  if (target != NULL)
+    {
+      guint n_boxes;
+      const HsLayoutBox *boxes = hs_layout_get_boxes (layout, &n_boxes);
+
+      g_string_append_printf (edges, "  n%u:%c%u -> n%u;\n", box, port, row, (guint) (target - boxes));
+    }
+  else if (scalar != NULL)
+    {
+      /* A scalar the layout wrote in its slot: drawn as a node all the same */
+      g_hash_table_add (scalar_nodes, (gpointer) scalar);
+      g_string_append_printf (edges, "  n%u:%c%u -> s%u;\n", box, port, row, ref);
+    }
+}
+
+static void
+append_box (GString               *nodes,
+            GString               *edges,
+            HsLayout              *layout,
+            guint                  index,
+            GHashTable            *scalar_nodes,
+            const BenchDotOptions *options)
+{
+  guint n_boxes;
+  const HsLayoutBox *box = &hs_layout_get_boxes (layout, &n_boxes)[index];
+  g_autoptr(GString) label = g_string_new (NULL);
+
+  g_assert (index < n_boxes);
+
+  append_field_text (label, box->title, options->max_value_chars);
+  if (box->value != NULL && box->kind != HS_LAYOUT_BOX_FRAME)
+    {
+      g_string_append_c (label, '|');
+      append_field_text (label, box->value, options->max_value_chars);
+    }
+  for (guint r = 0; r < box->n_rows; r++)
+    {
+      const HsLayoutRow *row = &box->rows[r];
+      const char *text;
+
+      g_string_append (label, "|{");
+      switch (row->kind)
+        {
+        case HS_LAYOUT_ROW_ELISION:
+          g_string_append_printf (label, "… %" G_GUINT64_FORMAT " more", row->hidden);
+          break;
+
+        case HS_LAYOUT_ROW_PAIR:
+          append_slot (label, edges, layout, index, 'k', r, row->key_target, row->value,
+                       scalar_nodes, options);
+          g_string_append_c (label, '|');
+          append_slot (label, edges, layout, index, 'v', r, row->target, NULL, scalar_nodes, options);
+          break;
+
+        case HS_LAYOUT_ROW_SLOT:
+        default:
+          /* An index or a name; a set's rows say their member, which is
+           * all they say when the member is written in its slot */
+          text = row->value != NULL ? row->value : row->label;
+          if (text != NULL && (row->value == NULL || options->every_object
+                               || lookup_scalar (hs_layout_get_snapshot (layout), row->target) == NULL))
+            {
+              append_field_text (label, text, options->max_value_chars);
+              g_string_append_c (label, '|');
+            }
+          append_slot (label, edges, layout, index, 'v', r, row->target, NULL, scalar_nodes, options);
+          break;
+        }
+      g_string_append_c (label, '}');
+    }
+  g_string_append_printf (nodes, "  n%u [label=\"%s\"];\n", index, label->str);
+}
+
+char *
+bench_dot_export (HsLayout              *layout,
+                  const BenchDotOptions *options)
+{
+  g_autoptr(GString) frames = g_string_new (NULL);
+  g_autoptr(GString) nodes = g_string_new (NULL);
+  g_autoptr(GString) edges = g_string_new (NULL);
+  g_autoptr(GHashTable) scalar_nodes = g_hash_table_new (NULL, NULL);
+  GString *out = g_string_new (NULL);
+  HsSnapshot *snapshot;
+  const HsLayoutBox *boxes;
+  GHashTableIter iter;
+  gpointer key;
+  guint n_boxes;
+  char size[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_return_val_if_fail (layout != NULL && options != NULL, NULL);
+
+  snapshot = hs_layout_get_snapshot (layout);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      if (boxes[b].kind == HS_LAYOUT_BOX_GHOST)
+        continue;
+      if (boxes[b].kind == HS_LAYOUT_BOX_OBJECT && !options->every_object
+          && lookup_scalar (snapshot, boxes[b].ref) != NULL)
+        continue;
+      append_box (boxes[b].kind == HS_LAYOUT_BOX_FRAME ? frames : nodes, edges, layout, b,
+                  scalar_nodes, options);
+    }
+  g_hash_table_iter_init (&iter, scalar_nodes);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const HsObject *o = key;
+      g_autoptr(GString) label = g_string_new (NULL);
+
+      append_field_text (label, o->type, options->max_value_chars);
+      g_string_append_c (label, '|');
+      append_field_text (label, o->repr, options->max_value_chars);
+      g_string_append_printf (nodes, "  s%u [label=\"%s\"];\n", o->ref, label->str);
+    }
+
+  g_ascii_formatd (size, sizeof size, "%.2f", options->font_size);
+  g_string_append_printf (out, "digraph heap {\n"
+                               "  rankdir=LR;\n"
+                               "  node [shape=record, fontname=\"Sans\", fontsize=%s];\n",
+                          size);
+  if (frames->len > 0)
+    g_string_append_printf (out, "  subgraph frames {\n  rank=min;\n%s  }\n", frames->str);
+  g_string_append (out, nodes->str);
+  g_string_append (out, edges->str);
+  g_string_append (out, "}\n");
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+parse_pair (const char *text,
+            double     *x,
+            double     *y)
+{
+  char *end;
+
+  g_assert (x != NULL && y != NULL);
+
+  if (text == NULL)
+    return FALSE;
+  *x = g_ascii_strtod (text, &end);
+  if (*end != ',')
+    return FALSE;
+  *y = g_ascii_strtod (end + 1, &end);
+  return TRUE;
+}
+
+/* "x0,y0,x1,y1", whatever the locale */
+static gboolean
+parse_bounds (const char *text,
+              double     *x0,
+              double     *y0,
+              double     *x1,
+              double     *y1)
+{
+  const char *comma;
+
+  g_assert (x0 != NULL && y0 != NULL && x1 != NULL && y1 != NULL);
+
+  if (!parse_pair (text, x0, y0))
+    return FALSE;
+  comma = strchr (strchr (text, ',') + 1, ',');
+  return comma != NULL && parse_pair (comma + 1, x1, y1);
+}
+
+static BenchPoint
+read_point (JsonArray *points,
+            guint      i)
+{
+  JsonArray *p;
+
+  g_assert (points != NULL);
+
+  p = json_array_get_array_element (points, i);
+  if (p == NULL || json_array_get_length (p) < 2)
+    return (BenchPoint) { NAN, NAN };
+  return (BenchPoint) { json_array_get_double_element (p, 0), json_array_get_double_element (p, 1) };
+}
+
+/* The edge's splines: _draw_ ops "b"/"B", 1 + 3n control points each */
+static void
+read_path (JsonObject *edge,
+           BenchPath  *path)
+{
+  JsonArray *ops;
+
+  g_assert (edge != NULL && path != NULL);
+
+  if (!json_object_has_member (edge, "_draw_"))
+    return;
+  ops = json_object_get_array_member (edge, "_draw_");
+  for (guint i = 0; ops != NULL && i < json_array_get_length (ops); i++)
+    {
+      JsonObject *op = json_array_get_object_element (ops, i);
+      const char *name = op != NULL ? json_object_get_string_member_with_default (op, "op", "") : "";
+      JsonArray *points;
+      guint n;
+
+      if (!g_str_equal (name, "b") && !g_str_equal (name, "B"))
+        continue;
+      points = json_object_get_array_member (op, "points");
+      n = points != NULL ? json_array_get_length (points) : 0;
+      bench_path_break (path);
+      for (guint k = 0; k + 3 < n; k += 3)
+        bench_path_add_cubic (path, read_point (points, k), read_point (points, k + 1),
+                              read_point (points, k + 2), read_point (points, k + 3));
+    }
+}
+
+BenchDotPicture *
+bench_dot_picture_read_json (const char  *json,
+                             gssize       length,
+                             GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(BenchDotPicture) picture = g_new0 (BenchDotPicture, 1);
+  JsonObject *root;
+  JsonArray *objects, *edges;
+  double x0, y0, x1, y1;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  picture->boxes = g_array_new (FALSE, TRUE, sizeof (BenchRect));
+  picture->paths = g_array_new (FALSE, FALSE, sizeof (BenchPath));
+  if (!json_parser_load_from_data (parser, json, length, error))
+    return NULL;
+  root = json_parser_get_root (parser) != NULL && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
+         ? json_node_get_object (json_parser_get_root (parser)) : NULL;
+  if (root == NULL || !parse_bounds (json_object_get_string_member_with_default (root, "bb", NULL), &x0, &y0, &x1, &y1))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "dot's JSON has no graph with a bounding box");
+      return NULL;
+    }
+  picture->width = x1 - x0;
+  picture->height = y1 - y0;
+
+  objects = json_object_has_member (root, "objects") ? json_object_get_array_member (root, "objects") : NULL;
+  for (guint i = 0; objects != NULL && i < json_array_get_length (objects); i++)
+    {
+      JsonObject *o = json_array_get_object_element (objects, i);
+      gint64 gvid = json_object_get_int_member_with_default (o, "_gvid", -1);
+      const char *width = json_object_get_string_member_with_default (o, "width", NULL);
+      const char *height = json_object_get_string_member_with_default (o, "height", NULL);
+      double x, y, w, h;
+
+      if (gvid < 0 || gvid > G_MAXINT || width == NULL || height == NULL
+          || !parse_pair (json_object_get_string_member_with_default (o, "pos", NULL), &x, &y))
+        continue;
+      w = g_ascii_strtod (width, NULL) * 72;
+      h = g_ascii_strtod (height, NULL) * 72;
+      if ((guint) gvid >= picture->boxes->len)
+        g_array_set_size (picture->boxes, gvid + 1);
+      g_array_index (picture->boxes, BenchRect, gvid) = (BenchRect) { x - w / 2, y - h / 2, w, h };
+      picture->n_nodes++;
+    }
+
+  edges = json_object_has_member (root, "edges") ? json_object_get_array_member (root, "edges") : NULL;
+  for (guint i = 0; edges != NULL && i < json_array_get_length (edges); i++)
+    {
+      JsonObject *e = json_array_get_object_element (edges, i);
+      BenchPath path;
+
+      bench_path_init (&path, json_object_get_int_member_with_default (e, "tail", G_MAXUINT),
+                       json_object_get_int_member_with_default (e, "head", G_MAXUINT));
+      read_path (e, &path);
+      g_array_append_val (picture->paths, path);
+    }
+  return g_steal_pointer (&picture);
+}
+
+BenchDotPicture *
+bench_dot_layout (const char  *dot_program,
+                  const char  *dot_text,
+                  GError     **error)
+{
+  g_autoptr(GSubprocess) dot = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_return_val_if_fail (dot_program != NULL && dot_text != NULL, NULL);
+
+  dot = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                          | G_SUBPROCESS_FLAGS_STDERR_PIPE, error, dot_program, "-Tjson", NULL);
+  if (dot == NULL || !g_subprocess_communicate_utf8 (dot, dot_text, NULL, &out, &err, error))
+    return NULL;
+  if (!g_subprocess_get_successful (dot))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", dot_program, err);
+      return NULL;
+    }
+  return bench_dot_picture_read_json (out, -1, error);
+}
+
+void
+bench_dot_picture_free (BenchDotPicture *picture)
+{
+  if (picture == NULL)
+    return;
+  for (guint i = 0; picture->paths != NULL && i < picture->paths->len; i++)
+    bench_path_clear (&g_array_index (picture->paths, BenchPath, i));
+  g_clear_pointer (&picture->paths, g_array_unref);
+  g_clear_pointer (&picture->boxes, g_array_unref);
+  g_free (picture);
+}

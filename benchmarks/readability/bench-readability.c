@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * How readable the pictures are (issue 47), ours beside Graphviz dot's of
+ * the same graphs.  For every program of the corpus, the examples and the
+ * lessons, each step is laid out as the window lays it out, stepping
+ * forward, and exported as DOT for dot to lay out; both pictures are then
+ * measured alike:
+ *  - arrows drawn, and pairs of arrows that cross (bench-crossings.h);
+ *  - picture area per object: width × height over the frames and objects
+ *    shown, as boxes or as values in slots, the same count for both;
+ *  - whether the whole picture fits the graph view of a 1024×600 window
+ *    (713×449 px) at a zoom that keeps its smallest text at 9 px or more.
+ * Printed for each program's last step and as the mean over its steps.
+ * Prints figures; it is not a test.
+ *
+ * Our layout is asked for every object (--every-object) or values in
+ * their slots through HsLayoutOptions.every_object, which hs-layout.h
+ * announces by defining HS_LAYOUT_HAS_EVERY_OBJECT; without it, our
+ * picture is today's, which draws every object.
+ */
+#define G_LOG_DOMAIN "heapscope-bench-readability"
+
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "bench-crossings.h"
+#include "bench-dot.h"
+#include "hs-layout.h"
+#include "hs-renderer.h"
+#include "hs-runner.h"
+
+/* The graph view in a 1024×600 window (docs/rendering.md) */
+#define VIEW_WIDTH  713.0
+#define VIEW_HEIGHT 449.0
+/* dot's bounding box is tight; our layout keeps this margin around it */
+#define DOT_MARGIN  24.0
+
+enum { OURS, DOT, N_PICTURES };
+
+static const char * const picture_names[N_PICTURES] = { "ours", "dot" };
+
+typedef struct
+{
+  guint    arrows;
+  guint    crossings;
+  double   area_per_object;
+  gboolean fits;
+} Figures;
+
+typedef struct
+{
+  char    *label;
+  char    *error;           /* why it was not measured, or NULL */
+  guint    n_steps;
+  guint    n_measured;
+  guint    objects_last;
+  Figures  last[N_PICTURES];
+  double   mean_arrows[N_PICTURES];
+  double   mean_crossings[N_PICTURES];
+  double   mean_area[N_PICTURES];
+  guint    n_fit[N_PICTURES];
+} Program;
+
+typedef struct
+{
+  BenchDotOptions dot;
+  const char     *dot_program;
+  const char     *dump_dot;   /* a folder for each program's last step as DOT, or NULL */
+  gboolean        print_steps; /* a line a step measured, on stderr */
+  guint           max_steps;
+  double          view_width;
+  double          view_height;
+} Settings;
+
+typedef struct
+{
+  guint  n_programs;        /* measured */
+  guint  n_steps;
+  guint  arrows[N_PICTURES];      /* sums over the programs' last steps */
+  guint  crossings[N_PICTURES];
+  double mean_crossings[N_PICTURES];  /* sum of the programs' means */
+  guint  n_fit_last[N_PICTURES];
+  guint  n_fit_steps[N_PICTURES];
+  guint  ours_at_most_dot;  /* programs whose last step has no more crossings than dot's */
+  guint  fits_where_dot;    /* ... that fits wherever dot's fits */
+} Totals;
+
+static void
+program_free (Program *p)
+{
+  g_free (p->label);
+  g_free (p->error);
+  g_free (p);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Program, program_free)
+
+static const char *
+yes_no (gboolean yes)
+{
+  return yes ? "yes" : "no";
+}
+
+static gboolean
+fits_view (double          width,
+           double          height,
+           double          smallest_text,
+           const Settings *settings)
+{
+  double scale;
+
+  g_assert (settings != NULL);
+
+  scale = MIN (settings->view_width / width, settings->view_height / height);
+  return scale * smallest_text >= HS_RENDERER_READABLE_PX;
+}
+
+static void
+measure_ours (HsLayout       *layout,
+              guint           n_objects,
+              const Settings *settings,
+              Figures        *out)
+{
+  const HsLayoutBox *boxes;
+  const HsLayoutEdge *edges;
+  g_autofree BenchRect *rects = NULL;
+  g_autofree BenchPath *paths = NULL;
+  guint n_boxes, n_edges;
+  double width, height;
+
+  g_assert (layout != NULL && out != NULL);
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  edges = hs_layout_get_edges (layout, &n_edges);
+  rects = g_new (BenchRect, n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    rects[b] = (BenchRect) { boxes[b].rect.x, boxes[b].rect.y, boxes[b].rect.width, boxes[b].rect.height };
+  paths = g_new (BenchPath, n_edges);
+  for (guint e = 0; e < n_edges; e++)
+    {
+      const HsLayoutEdge *edge = &edges[e];
+
+      bench_path_init (&paths[e], edge->source, edge->target_box);
+      if (edge->path == NULL || edge->n_curves == 0)
+        bench_path_add_cubic (&paths[e], (BenchPoint) { edge->x[0], edge->y[0] }, (BenchPoint) { edge->x[1], edge->y[1] },
+                              (BenchPoint) { edge->x[2], edge->y[2] }, (BenchPoint) { edge->x[3], edge->y[3] });
+      for (guint c = 0; edge->path != NULL && c < edge->n_curves; c++)
+        {
+          const HsPoint *p = &edge->path[3 * c];
+
+          bench_path_add_cubic (&paths[e], (BenchPoint) { p[0].x, p[0].y }, (BenchPoint) { p[1].x, p[1].y },
+                                (BenchPoint) { p[2].x, p[2].y }, (BenchPoint) { p[3].x, p[3].y });
+        }
+    }
+
+  hs_layout_get_size (layout, &width, &height);
+  out->arrows = n_edges;
+  out->crossings = bench_count_crossings (paths, n_edges, rects, n_boxes);
+  out->area_per_object = width * height / MAX (n_objects, 1);
+  out->fits = fits_view (width, height, hs_layout_text_smallest_size (), settings);
+  for (guint e = 0; e < n_edges; e++)
+    bench_path_clear (&paths[e]);
+}
+
+static gboolean
+measure_dot (HsLayout       *layout,
+             guint           n_objects,
+             const Settings *settings,
+             Figures        *out,
+             char          **dot_text,
+             GError        **error)
+{
+  g_autoptr(BenchDotPicture) picture = NULL;
+  g_autofree char *text = bench_dot_export (layout, &settings->dot);
+  double width, height;
+
+  g_assert (layout != NULL && out != NULL);
+
+  picture = bench_dot_layout (settings->dot_program, text, error);
+  if (picture == NULL)
+    return FALSE;
+  width = picture->width + 2 * DOT_MARGIN;
+  height = picture->height + 2 * DOT_MARGIN;
+  out->arrows = picture->paths->len;
+  out->crossings = bench_count_crossings ((const BenchPath *) picture->paths->data, picture->paths->len,
+                                          (const BenchRect *) picture->boxes->data, picture->boxes->len);
+  out->area_per_object = width * height / MAX (n_objects, 1);
+  /* Every label of dot's picture is drawn at one size */
+  out->fits = fits_view (width, height, settings->dot.font_size, settings);
+  if (dot_text != NULL)
+    *dot_text = g_steal_pointer (&text);
+  return TRUE;
+}
+
+/* Whether step i of n is one of the max evenly spread ones measured
+ * (max 0: all), the last always among them */
+static gboolean
+is_measured (guint i,
+             guint n,
+             guint max)
+{
+  if (max == 0 || n <= max)
+    return TRUE;
+  if (i == n - 1)
+    return TRUE;
+  /* steps round(k (n - 1) / (max - 1)) */
+  for (guint k = 0; k + 1 < max; k++)
+    if ((guint) floor ((double) k * (n - 1) / (max - 1) + 0.5) == i)
+      return TRUE;
+  return FALSE;
+}
+
+static Program *
+measure_program (const char     *path,
+                 const char     *label,
+                 const Settings *settings)
+{
+  g_autoptr(Program) program = g_new0 (Program, 1);
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  g_autoptr(HsTrace) trace = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsLayout) previous = NULL;
+  g_autoptr(GHashTable) growing = NULL;
+  g_autofree char *last_dot = NULL;
+
+  program->label = g_strdup (label);
+  trace = hs_runner_run_sync (runner, path, NULL, &error);
+  if (trace == NULL)
+    {
+      program->error = g_strdup (error->message);
+      return g_steal_pointer (&program);
+    }
+  program->n_steps = hs_trace_get_n_steps (trace);
+  if (program->n_steps == 0)
+    {
+      program->error = g_strdup_printf ("no steps (%s)", hs_trace_get_status (trace));
+      return g_steal_pointer (&program);
+    }
+  growing = hs_trace_ref_growing (trace);
+  for (guint i = 0; i < program->n_steps; i++)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
+      g_autoptr(HsLayout) layout = NULL;
+      HsLayoutOptions options;
+      Figures figures[N_PICTURES];
+      guint n_objects;
+
+      /* As the window lays out a run that is over, stepping forward */
+      hs_layout_options_init (&options);
+      options.step_before = previous != NULL ? hs_layout_get_snapshot (previous) : NULL;
+      options.growing = growing;
+#ifdef HS_LAYOUT_HAS_EVERY_OBJECT
+      options.every_object = settings->dot.every_object;
+#endif
+      layout = hs_layout_new (snapshot, previous, &options);
+      g_clear_pointer (&previous, hs_layout_unref);
+      previous = hs_layout_ref (layout);
+      if (!is_measured (i, program->n_steps, settings->max_steps))
+        continue;
+
+      n_objects = bench_dot_count_objects (layout);
+      measure_ours (layout, n_objects, settings, &figures[OURS]);
+      g_clear_pointer (&last_dot, g_free);
+      if (!measure_dot (layout, n_objects, settings, &figures[DOT], &last_dot, &error))
+        {
+          program->error = g_strdup_printf ("step %u: %s", i, error->message);
+          return g_steal_pointer (&program);
+        }
+      if (settings->print_steps)
+        g_printerr ("%s step %u: %u objects; ours %u arrows, %u crossing pairs, fits %s; dot %u, %u, %s\n",
+                    label, i, n_objects, figures[OURS].arrows, figures[OURS].crossings,
+                    yes_no (figures[OURS].fits), figures[DOT].arrows, figures[DOT].crossings,
+                    yes_no (figures[DOT].fits));
+      program->n_measured++;
+      program->objects_last = n_objects;
+      for (guint k = 0; k < N_PICTURES; k++)
+        {
+          program->last[k] = figures[k];
+          program->mean_arrows[k] += figures[k].arrows;
+          program->mean_crossings[k] += figures[k].crossings;
+          program->mean_area[k] += figures[k].area_per_object;
+          program->n_fit[k] += figures[k].fits;
+        }
+    }
+  for (guint k = 0; k < N_PICTURES; k++)
+    {
+      program->mean_arrows[k] /= program->n_measured;
+      program->mean_crossings[k] /= program->n_measured;
+      program->mean_area[k] /= program->n_measured;
+    }
+
+  if (settings->dump_dot != NULL && last_dot != NULL)
+    {
+      g_autofree char *name = g_strdelimit (g_strdup_printf ("%s.dot", label), "/", '-');
+      g_autofree char *file = g_build_filename (settings->dump_dot, name, NULL);
+
+      if (g_mkdir_with_parents (settings->dump_dot, 0777) != 0 || !g_file_set_contents (file, last_dot, -1, &error))
+        g_printerr ("cannot write %s: %s\n", file, error != NULL ? error->message : g_strerror (errno));
+    }
+  return g_steal_pointer (&program);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* Every .py in dir, by name: [path, label] pairs */
+static void
+add_folder (GPtrArray  *inputs,
+            const char *dir,
+            const char *label)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert (inputs != NULL);
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".py"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_ptr_array_add (inputs, g_build_filename (dir, g_ptr_array_index (names, i), NULL));
+      g_ptr_array_add (inputs, g_strdup_printf ("%s/%s", label, (char *) g_ptr_array_index (names, i)));
+    }
+}
+
+static void
+add_up (GPtrArray *programs,
+        Totals    *t)
+{
+  g_assert (programs != NULL && t != NULL);
+
+  memset (t, 0, sizeof *t);
+  for (guint i = 0; i < programs->len; i++)
+    {
+      const Program *p = g_ptr_array_index (programs, i);
+
+      if (p->error != NULL)
+        continue;
+      t->n_programs++;
+      t->n_steps += p->n_measured;
+      for (guint k = 0; k < N_PICTURES; k++)
+        {
+          t->arrows[k] += p->last[k].arrows;
+          t->crossings[k] += p->last[k].crossings;
+          t->mean_crossings[k] += p->mean_crossings[k];
+          t->n_fit_last[k] += p->last[k].fits;
+          t->n_fit_steps[k] += p->n_fit[k];
+        }
+      t->ours_at_most_dot += p->last[OURS].crossings <= p->last[DOT].crossings;
+      t->fits_where_dot += p->last[OURS].fits || !p->last[DOT].fits;
+    }
+}
+
+static void
+print_table (GPtrArray      *programs,
+             const Settings *settings,
+             gboolean        ours_every_object)
+{
+  Totals t;
+
+  g_print ("Scalars: %s.  Ours: %s.  Fits: the whole picture in %.0fx%.0f px with its smallest text at %.0f px or more "
+           "(ours %.2f px at zoom 1, dot's labels %.2f).\n"
+           "Last step, then the mean over the steps measured (~).  area: width x height / objects shown, in units^2.\n\n",
+           settings->dot.every_object ? "every object a node (--every-object)" : "in their slots",
+           ours_every_object ? "every object a box (the layout has no every_object option yet)"
+                             : settings->dot.every_object ? "every_object set" : "every_object unset",
+           settings->view_width, settings->view_height, HS_RENDERER_READABLE_PX,
+           hs_layout_text_smallest_size (), settings->dot.font_size);
+  g_print ("%-34s %5s %4s %4s | %6s %6s %6s %8s %8s %4s %5s\n", "program", "steps", "objs", "", "arrows", "cross",
+           "cross~", "area", "area~", "fits", "fit%");
+  for (guint i = 0; i < programs->len; i++)
+    {
+      const Program *p = g_ptr_array_index (programs, i);
+
+      if (p->error != NULL)
+        {
+          g_print ("%-34s failed: %s\n", p->label, p->error);
+          continue;
+        }
+      for (guint k = 0; k < N_PICTURES; k++)
+        {
+          g_autofree char *steps = k == OURS ? (p->n_measured < p->n_steps
+                                                ? g_strdup_printf ("%u/%u", p->n_measured, p->n_steps)
+                                                : g_strdup_printf ("%u", p->n_steps))
+                                             : g_strdup ("");
+          g_autofree char *objects = k == OURS ? g_strdup_printf ("%u", p->objects_last) : g_strdup ("");
+
+          g_print ("%-34s %5s %4s %4s | %6u %6u %6.1f %8.0f %8.0f %4s %4.0f%%\n", k == OURS ? p->label : "",
+                   steps, objects, picture_names[k], p->last[k].arrows, p->last[k].crossings,
+                   p->mean_crossings[k], p->last[k].area_per_object, p->mean_area[k], yes_no (p->last[k].fits),
+                   100.0 * p->n_fit[k] / p->n_measured);
+        }
+    }
+
+  add_up (programs, &t);
+  g_print ("\n%-34s %5u %4s %4s | %6s %6s %6s %8s %8s %4s %5s\n", "total", t.n_steps, "", "", "arrows", "cross",
+           "cross~", "", "", "fits", "fit%");
+  for (guint k = 0; k < N_PICTURES; k++)
+    g_print ("%-34s %5s %4s %4s | %6u %6u %6.0f %8s %8s %4u %4.0f%%\n", "", "", "", picture_names[k], t.arrows[k],
+             t.crossings[k], t.mean_crossings[k], "", "", t.n_fit_last[k],
+             t.n_steps > 0 ? 100.0 * t.n_fit_steps[k] / t.n_steps : 0);
+  g_print ("\nLast steps with no more crossings than dot's: %u of %u programs; that fit where dot's fit: %u of %u.\n",
+           t.ours_at_most_dot, t.n_programs, t.fits_where_dot, t.n_programs);
+}
+
+static void
+add_figures (JsonBuilder   *b,
+             const Program *p,
+             guint          k)
+{
+  g_assert (JSON_IS_BUILDER (b) && p != NULL && k < N_PICTURES);
+
+  json_builder_set_member_name (b, picture_names[k]);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "arrows");
+  json_builder_add_int_value (b, p->last[k].arrows);
+  json_builder_set_member_name (b, "crossings");
+  json_builder_add_int_value (b, p->last[k].crossings);
+  json_builder_set_member_name (b, "area_per_object");
+  json_builder_add_double_value (b, p->last[k].area_per_object);
+  json_builder_set_member_name (b, "fits");
+  json_builder_add_boolean_value (b, p->last[k].fits);
+  json_builder_set_member_name (b, "mean_arrows");
+  json_builder_add_double_value (b, p->mean_arrows[k]);
+  json_builder_set_member_name (b, "mean_crossings");
+  json_builder_add_double_value (b, p->mean_crossings[k]);
+  json_builder_set_member_name (b, "mean_area_per_object");
+  json_builder_add_double_value (b, p->mean_area[k]);
+  json_builder_set_member_name (b, "fit_share");
+  json_builder_add_double_value (b, (double) p->n_fit[k] / p->n_measured);
+  json_builder_end_object (b);
+}
+
+static void
+print_json (GPtrArray      *programs,
+            const Settings *settings,
+            gboolean        ours_every_object)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  Totals t;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "every_object");
+  json_builder_add_boolean_value (b, settings->dot.every_object);
+  json_builder_set_member_name (b, "ours_every_object");
+  json_builder_add_boolean_value (b, ours_every_object);
+  json_builder_set_member_name (b, "view");
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, settings->view_width);
+  json_builder_add_double_value (b, settings->view_height);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "programs");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < programs->len; i++)
+    {
+      const Program *p = g_ptr_array_index (programs, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "program");
+      json_builder_add_string_value (b, p->label);
+      if (p->error != NULL)
+        {
+          json_builder_set_member_name (b, "error");
+          json_builder_add_string_value (b, p->error);
+        }
+      else
+        {
+          json_builder_set_member_name (b, "steps");
+          json_builder_add_int_value (b, p->n_steps);
+          json_builder_set_member_name (b, "steps_measured");
+          json_builder_add_int_value (b, p->n_measured);
+          json_builder_set_member_name (b, "objects");
+          json_builder_add_int_value (b, p->objects_last);
+          for (guint k = 0; k < N_PICTURES; k++)
+            add_figures (b, p, k);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  add_up (programs, &t);
+  json_builder_set_member_name (b, "totals");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "programs");
+  json_builder_add_int_value (b, t.n_programs);
+  json_builder_set_member_name (b, "steps_measured");
+  json_builder_add_int_value (b, t.n_steps);
+  for (guint k = 0; k < N_PICTURES; k++)
+    {
+      json_builder_set_member_name (b, picture_names[k]);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "arrows");
+      json_builder_add_int_value (b, t.arrows[k]);
+      json_builder_set_member_name (b, "crossings");
+      json_builder_add_int_value (b, t.crossings[k]);
+      json_builder_set_member_name (b, "sum_of_mean_crossings");
+      json_builder_add_double_value (b, t.mean_crossings[k]);
+      json_builder_set_member_name (b, "last_steps_that_fit");
+      json_builder_add_int_value (b, t.n_fit_last[k]);
+      json_builder_set_member_name (b, "fit_share");
+      json_builder_add_double_value (b, t.n_steps > 0 ? (double) t.n_fit_steps[k] / t.n_steps : 0);
+      json_builder_end_object (b);
+    }
+  json_builder_set_member_name (b, "ours_crossings_at_most_dots");
+  json_builder_add_int_value (b, t.ours_at_most_dot);
+  json_builder_set_member_name (b, "ours_fits_where_dots_fits");
+  json_builder_add_int_value (b, t.fits_where_dot);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) programs = g_ptr_array_new_with_free_func ((GDestroyNotify) program_free);
+  g_autofree char *view = NULL;
+  g_autofree char *dot_program = NULL;
+  g_autofree char *dump_dot = NULL;
+  gboolean every_object = FALSE, json = FALSE, steps = FALSE, ours_every_object = TRUE;
+  int max_steps = 0;
+  Settings settings;
+  GOptionEntry entries[] = {
+    { "every-object", 0, 0, G_OPTION_ARG_NONE, &every_object, "Draw scalars as nodes with arrows, in both pictures", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the figures as JSON", NULL },
+    { "max-steps", 0, 0, G_OPTION_ARG_INT, &max_steps, "Measure at most N steps a program, spread evenly, the last among them (default: all)", "N" },
+    { "view", 0, 0, G_OPTION_ARG_STRING, &view, "The graph view to fit, in pixels (default 713x449: a 1024x600 window's)", "WxH" },
+    { "dot", 0, 0, G_OPTION_ARG_FILENAME, &dot_program, "Graphviz's dot program (default: dot)", "PATH" },
+    { "steps", 0, 0, G_OPTION_ARG_NONE, &steps, "Print every step's figures on stderr", NULL },
+    { "dump-dot", 0, 0, G_OPTION_ARG_FILENAME, &dump_dot, "Write each program's last step as DOT into DIR", "DIR" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "C.UTF-8");
+  context = g_option_context_new ("[PROGRAM.py…] — arrows, crossings, area and fit of our pictures and dot's");
+  g_option_context_set_description (context, "Without programs: benchmarks/readability/programs, examples and the lessons.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  /* The worker built beside this benchmark, unless told otherwise; and
+   * the same hashes every run, so that sets and dicts keyed by str hold
+   * the same order and the figures repeat */
+  g_setenv ("HEAPSCOPE_RUNTIME", HS_BENCH_RUNTIME, FALSE);
+  g_setenv ("PYTHONHASHSEED", "0", FALSE);
+  /* The tests' fonts: text, and so every box, has the same size on every
+   * machine, in our pictures and in dot's */
+  g_setenv ("FONTCONFIG_FILE", HS_BENCH_FONTS, FALSE);
+  bench_dot_options_init (&settings.dot);
+  settings.dot.every_object = every_object;
+  settings.dot_program = dot_program != NULL ? dot_program : "dot";
+  settings.dump_dot = dump_dot;
+  settings.print_steps = steps;
+  settings.max_steps = MAX (max_steps, 0);
+  settings.view_width = VIEW_WIDTH;
+  settings.view_height = VIEW_HEIGHT;
+  if (view != NULL && (sscanf (view, "%lfx%lf", &settings.view_width, &settings.view_height) != 2
+                       || !(settings.view_width > 0) || !(settings.view_height > 0)))
+    {
+      g_printerr ("--view takes WIDTHxHEIGHT, such as 713x449\n");
+      return 2;
+    }
+#ifdef HS_LAYOUT_HAS_EVERY_OBJECT
+  ours_every_object = every_object;
+#endif
+
+  if (argc > 1)
+    for (int a = 1; a < argc; a++)
+      {
+        g_ptr_array_add (inputs, g_strdup (argv[a]));
+        g_ptr_array_add (inputs, g_path_get_basename (argv[a]));
+      }
+  else
+    {
+      add_folder (inputs, HS_BENCH_CORPUS, "corpus");
+      add_folder (inputs, HS_BENCH_EXAMPLES, "examples");
+      add_folder (inputs, HS_BENCH_LESSONS, "lessons");
+    }
+
+  for (guint i = 0; i + 1 < inputs->len; i += 2)
+    {
+      Program *p = measure_program (g_ptr_array_index (inputs, i), g_ptr_array_index (inputs, i + 1), &settings);
+
+      g_ptr_array_add (programs, p);
+    }
+
+  if (json)
+    print_json (programs, &settings, ours_every_object);
+  else
+    print_table (programs, &settings, ours_every_object);
+  for (guint i = 0; i < programs->len; i++)
+    if (((Program *) g_ptr_array_index (programs, i))->error != NULL)
+      return 1;
+  return 0;
+}
