@@ -14,9 +14,7 @@
  * Prints figures; it is not a test.
  *
  * Our layout is asked for every object (--every-object) or values in
- * their slots through HsLayoutOptions.every_object, which hs-layout.h
- * announces by defining HS_LAYOUT_HAS_EVERY_OBJECT; without it, our
- * picture is today's, which draws every object.
+ * their slots (the default) through HsLayoutOptions.every_object.
  */
 #define G_LOG_DOMAIN "heapscope-bench-readability"
 
@@ -255,9 +253,7 @@ measure_program (const char     *path,
       hs_layout_options_init (&options);
       options.step_before = previous != NULL ? hs_layout_get_snapshot (previous) : NULL;
       options.growing = growing;
-#ifdef HS_LAYOUT_HAS_EVERY_OBJECT
       options.every_object = settings->dot.every_object;
-#endif
       layout = hs_layout_new (snapshot, previous, &options);
       g_clear_pointer (&previous, hs_layout_unref);
       previous = hs_layout_ref (layout);
@@ -375,7 +371,7 @@ print_table (GPtrArray      *programs,
            "(ours %.2f px at zoom 1, dot's labels %.2f).\n"
            "Last step, then the mean over the steps measured (~).  area: width x height / objects shown, in units^2.\n\n",
            settings->dot.every_object ? "every object a node (--every-object)" : "in their slots",
-           ours_every_object ? "every object a box (the layout has no every_object option yet)"
+           ours_every_object ? "every object a box (every_object set)"
                              : settings->dot.every_object ? "every_object set" : "every_object unset",
            settings->view_width, settings->view_height, HS_RENDERER_READABLE_PX,
            hs_layout_text_smallest_size (), settings->dot.font_size);
@@ -588,9 +584,7 @@ main (int   argc,
       g_printerr ("--view takes WIDTHxHEIGHT, such as 713x449\n");
       return 2;
     }
-#ifdef HS_LAYOUT_HAS_EVERY_OBJECT
   ours_every_object = every_object;
-#endif
 
   if (argc > 1)
     for (int a = 1; a < argc; a++)
