@@ -126,8 +126,10 @@ hs_runner_new (void)
 
 /* Where the workers are: beside HEAPSCOPE_RUNTIME when it is set (the
  * tests' build tree), next to the running executable, so that a build
- * tree runs its own with no installation and no environment, and in the
- * installed libexecdir. */
+ * tree runs its own with no installation and no environment, in the
+ * libexec folder of the tree the executable was installed in, wherever
+ * that tree now is (a DESTDIR, a moved prefix), and in the installed
+ * libexecdir. */
 static GPtrArray *
 worker_dirs (void)
 {
@@ -138,7 +140,18 @@ worker_dirs (void)
   if (env != NULL && *env != '\0')
     g_ptr_array_add (dirs, g_path_get_dirname (env));
   if (exe != NULL)
-    g_ptr_array_add (dirs, g_path_get_dirname (exe));
+    {
+      g_autofree char *bindir = g_path_get_dirname (exe);
+      g_autofree char *tail = g_strconcat (G_DIR_SEPARATOR_S, HS_BINDIR_NAME, NULL);
+
+      if (!g_path_is_absolute (HS_LIBEXECDIR_NAME) && g_str_has_suffix (bindir, tail))
+        {
+          g_autofree char *prefix = g_strndup (bindir, strlen (bindir) - strlen (tail));
+
+          g_ptr_array_add (dirs, g_build_filename (prefix, HS_LIBEXECDIR_NAME, NULL));
+        }
+      g_ptr_array_add (dirs, g_steal_pointer (&bindir));
+    }
   g_ptr_array_add (dirs, g_strdup (HS_LIBEXECDIR));
   return dirs;
 }

@@ -27,10 +27,10 @@ data=$dest$datadir
 [ -f "$data/applications/io.github.heapscope.Heapscope.desktop" ] || fail "no desktop file"
 [ -f "$data/metainfo/io.github.heapscope.Heapscope.metainfo.xml" ] || fail "no metainfo"
 
-# The installed tree is not at its prefix, so point the app at its worker;
-# the versions' workers are found beside it.
-unset HEAPSCOPE_PYTHON
-export HEAPSCOPE_RUNTIME="$libexec/heapscope-runtime"
+# The installed tree is not at its prefix: the app finds its workers in
+# the libexec folder of the tree its executable is in, with no help from
+# the environment.
+unset HEAPSCOPE_PYTHON HEAPSCOPE_RUNTIME
 cd "$dest"
 "$bin" trace "$src/examples/aliasing.py" -o run.json >/dev/null || fail "installed heapscope trace failed"
 grep -q '"steps"' run.json || fail "the trace has no steps"
