@@ -491,6 +491,7 @@ typedef struct
   guint chosen;   /* as matters, for what the framing chose (inside the sight's wanted) */
   guint matters;  /* what else matters (focus up to priority 1) cut or under the buttons
                    * or the pinned copy: 1000 each; out of view: 100, less than cut */
+  guint covered;  /* boxes under the pinned copy, but the frame it stands for */
   guint spoiled;  /* boxes the view's edges cut, or under the buttons or the copy */
   guint unseen;   /* boxes wholly out of view */
   double band;    /* the empty room the view shows past the picture's edges, beyond
@@ -529,6 +530,7 @@ reading_at (const HsLayoutBox *boxes,
   for (guint i = 0; i < n_boxes; i++)
     {
       const HsRect *r = &boxes[i].rect;
+      gboolean covered;
 
       if (boxes[i].alpha <= 0)
         continue;
@@ -539,9 +541,12 @@ reading_at (const HsLayoutBox *boxes,
        * bottom edge and under the buttons weighed as much as another
        * box cut, and the view rested where it cut both (the freeing
        * lesson at 1024x600, step 21) */
+      covered = have_copy && rects_meet (r, &copy) && rects_meet (r, &near) &&
+                !(boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current);
+      reading.covered += covered;
       reading.spoiled += (rects_meet (r, &near) && !rect_inside (r, &within))
                          || (sight->have_controls && rects_meet (r, &controls))
-                         || (have_copy && rects_meet (r, &copy) && !(boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current));
+                         || covered;
       reading.unseen += !rects_meet (r, &near);
       out_left |= r->x < within.x;
       out_right |= r->x + r->width > within.x + within.width;
@@ -1080,7 +1085,13 @@ slide_view (HsGraphView           *self,
 
           boxes = hs_layout_get_boxes (layout, &n_boxes);
           there = reading_at (boxes, n_boxes, focus, column, vy, &sight);
-          if (there.chosen == 0 && there.matters < 1000 && compare_readings (&there, &here) <= 0)
+          /* Boxes the copy is drawn over read as boxes laid one on the
+           * other, worse than boxes out of view: at the corner, the copy
+           * covered four lists after Copy in the copies lesson at
+           * 1280x800 beside the inspector, where over its column it
+           * covered none and left five more boxes out */
+          if (there.chosen == 0 && there.matters < 1000 &&
+              (there.covered < here.covered || (there.covered == here.covered && compare_readings (&there, &here) <= 0)))
             {
               framing->reserve_x = 0;
               vx = column;

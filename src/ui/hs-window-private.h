@@ -26,6 +26,12 @@ typedef struct
   GBytes  *bytes;
 } HsOutputSegment;
 
+typedef struct
+{
+  char  *source;
+  guint  first_line;
+} HsLiveStatement;
+
 struct _HsWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -100,6 +106,11 @@ struct _HsWindow
   int                   output_tail;    /* where the trailing output starts, or -1 */
   guint                 arrival_source; /* takes a running program's steps */
   HsTrace              *replaced_trace; /* the runner's before this run */
+  /* What the live program ran: the run's file and text, then the console's
+   * statements (HsLiveStatement), to run it again without a failed one */
+  char                 *live_path;
+  char                 *live_text;
+  GPtrArray            *live_statements;
   guint                 step;
   guint                 n_steps;
   guint                 busy : 1;
@@ -213,6 +224,7 @@ typedef enum
 } HsWindowTake;
 
 void          hs_output_segment_free      (gpointer      segment);
+void          hs_live_statement_free      (gpointer      statement);
 /* A live run and a saved one reach the window through these two, so that
  * both show the same: the trace, its interpreter, its output per step. */
 void          hs_window_adopt_trace       (HsWindow     *self,

@@ -22,6 +22,15 @@ hs_output_segment_free (gpointer data)
   g_free (segment);
 }
 
+void
+hs_live_statement_free (gpointer data)
+{
+  HsLiveStatement *statement = data;
+
+  g_free (statement->source);
+  g_free (statement);
+}
+
 /* Gathers what steps [first_step, end_step) printed from their records:
  * no step is rebuilt, so the output of a run costs what it printed. */
 static void
@@ -250,6 +259,11 @@ hs_window_run (HsWindow *self)
   hs_window_mark_exception (self, 0);
   self->stop_requested = FALSE;
   hs_window_set_busy (self, TRUE);
+  g_free (self->live_path);
+  self->live_path = g_strdup (path);
+  g_free (self->live_text);
+  self->live_text = g_strdup (text);
+  g_ptr_array_set_size (self->live_statements, 0);
 
   /* the runner's trace is the old run's until the worker starts */
   g_clear_object (&self->replaced_trace);
@@ -285,20 +299,28 @@ close_thread (GTask        *task,
 /* The worker's atexit handlers may take a while; the window does not wait.
  * The old runner ends in a thread of its own and the window takes a fresh
  * one, so that no two threads ever share a runner. */
-void
-hs_window_close_runtime (HsWindow *self)
+static void
+retire_runner (HsWindow *self)
 {
   g_autoptr(GTask) task = NULL;
 
-  g_return_if_fail (HS_IS_WINDOW (self));
-
-  if (self->busy || !hs_runner_is_live (self->runner))
-    return;
+  g_assert (HS_IS_WINDOW (self));
 
   task = g_task_new (NULL, NULL, NULL, NULL);
   g_task_set_task_data (task, g_steal_pointer (&self->runner), g_object_unref);
   g_task_run_in_thread (task, close_thread);
   self->runner = hs_runner_new ();
+}
+
+void
+hs_window_close_runtime (HsWindow *self)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (self->busy || !hs_runner_is_live (self->runner))
+    return;
+
+  retire_runner (self);
   hs_window_update_actions (self);
 }
 
@@ -399,11 +421,125 @@ new_output_text (GPtrArray *output)
   return g_strstrip (g_string_free (g_steal_pointer (&text), FALSE));
 }
 
+typedef struct
+{
+  HsRunner     *runner;
+  char         *python;
+  char         *path;
+  char         *text;
+  HsRunOptions  options;
+  GPtrArray    *statements;  /* HsLiveStatement */
+} ReplayData;
+
+static void
+replay_data_free (ReplayData *data)
+{
+  g_assert (data != NULL);
+
+  g_clear_object (&data->runner);
+  g_free (data->python);
+  g_free (data->path);
+  g_free (data->text);
+  g_clear_pointer (&data->statements, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+replay_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ReplayData *data = task_data;
+  g_autoptr(HsTrace) trace = NULL;
+  GError *error = NULL;
+
+  g_assert (G_IS_TASK (task));
+  g_assert (data != NULL);
+
+  if (!(trace = hs_snippet_run_sync (data->runner, data->python, data->path, data->text,
+                                     &data->options, HS_SNIPPET_RUN_KEEP_LIVE, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  for (guint i = 0; i <= data->statements->len; i++)
+    {
+      HsLiveStatement *statement;
+      g_autofree char *python_error = NULL;
+
+      /* stopped, or no longer the program it was */
+      if (!hs_runner_is_live (data->runner))
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("The run ended: %s"),
+                                   hs_trace_get_status (trace));
+          return;
+        }
+      if (i == data->statements->len)
+        break;
+      statement = g_ptr_array_index (data->statements, i);
+      if (!hs_runner_exec_sync (data->runner, statement->source, statement->first_line,
+                                &python_error, &error))
+        {
+          if (error == NULL)
+            error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "%s", python_error);
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&trace), g_object_unref);
+}
+
+static void
+replay_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  HsWindow *self = HS_WINDOW (object);
+  g_autoptr(HsTrace) trace = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *equality_expr = NULL;
+  g_autofree char *equality_result = NULL;
+  guint step = self->step;
+
+  hs_window_set_busy (self, FALSE);
+
+  if (!(trace = g_task_propagate_pointer (G_TASK (result), &error)))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot run the snippet again: %s"), error->message);
+
+      hs_window_toast (self, message);
+      hs_window_update_actions (self);
+      return;
+    }
+
+  /* the same program in the same state: what was compared still holds */
+  equality_expr = g_steal_pointer (&self->equality_expr);
+  equality_result = g_steal_pointer (&self->equality_result);
+  hs_window_adopt_trace (self, trace);
+  self->equality_expr = g_steal_pointer (&equality_expr);
+  self->equality_result = g_steal_pointer (&equality_result);
+
+  self->n_steps = hs_trace_get_n_steps (trace);
+  collect_output (trace, 0, self->n_steps, self->output);
+  self->output_steps = self->n_steps;
+  if (self->n_steps > 0)
+    hs_window_show_step (self, MIN (step, self->n_steps - 1), FALSE);
+  hs_inspector_set_equality (self->inspector, self->equality_expr, self->equality_result);
+  hs_window_update_actions (self);
+}
+
 /* A statement that raised, or that the worker did not survive, is not
  * added to the snippet, so its steps leave the timeline too: the
  * timeline is always the snippet's.  What it did to the live program
- * cannot be undone there, so the snippet runs afresh, as python3 would
- * run it.  The console keeps the statement and says what went wrong. */
+ * cannot be undone there, so the program runs again as it ran before
+ * the statement: the snippet, then each statement the console added,
+ * one by one, so that its steps are the ones the timeline showed (a
+ * fresh run of the longer snippet has other steps: no end after each
+ * statement).  The console keeps the statement and says what went
+ * wrong. */
 static void
 take_back_statement (HsWindow     *self,
                      ExecData     *data,
@@ -411,6 +547,8 @@ take_back_statement (HsWindow     *self,
 {
   g_autofree char *failure = NULL;
   g_autofree char *message = NULL;
+  g_autoptr(GTask) task = NULL;
+  ReplayData *replay;
 
   g_assert (HS_IS_WINDOW (self));
   g_assert (data != NULL && (data->python_error != NULL || error != NULL));
@@ -428,8 +566,37 @@ take_back_statement (HsWindow     *self,
   self->n_steps = data->first_step;
   self->output_steps = data->first_step;
   if (self->n_steps > 0)
-    hs_window_show_step (self, self->n_steps - 1, FALSE);
-  hs_window_run (self);
+    hs_window_show_step (self, MIN (self->step, self->n_steps - 1), FALSE);
+  if (self->live_path == NULL)
+    return;
+
+  replay = g_new0 (ReplayData, 1);
+  hs_run_options_init (&replay->options);
+  replay->options.max_elements = g_settings_get_uint (self->settings, "element-cap");
+  replay->python = g_strdup (self->python);
+  replay->path = g_strdup (self->live_path);
+  replay->text = g_strdup (self->live_text);
+  replay->statements = g_ptr_array_new_with_free_func (hs_live_statement_free);
+  for (guint i = 0; i < self->live_statements->len; i++)
+    {
+      HsLiveStatement *statement = g_ptr_array_index (self->live_statements, i);
+      HsLiveStatement *copy = g_new0 (HsLiveStatement, 1);
+
+      copy->source = g_strdup (statement->source);
+      copy->first_line = statement->first_line;
+      g_ptr_array_add (replay->statements, copy);
+    }
+
+  /* the failed program's worker ends aside; Stop ends the new one */
+  retire_runner (self);
+  replay->runner = g_object_ref (self->runner);
+  self->stop_requested = FALSE;
+  hs_window_set_busy (self, TRUE);
+
+  task = g_task_new (self, NULL, replay_done_cb, NULL);
+  g_task_set_source_tag (task, take_back_statement);
+  g_task_set_task_data (task, replay, (GDestroyNotify) replay_data_free);
+  g_task_run_in_thread (task, replay_thread);
 }
 
 static void
@@ -441,6 +608,7 @@ exec_done_cb (GObject      *object,
   ExecData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *printed = NULL;
+  HsLiveStatement *statement;
   gboolean ok;
 
   ok = g_task_propagate_boolean (G_TASK (result), &error);
@@ -463,6 +631,10 @@ exec_done_cb (GObject      *object,
     }
 
   append_to_snippet (self, data->source, data->add_newline);
+  statement = g_new0 (HsLiveStatement, 1);
+  statement->source = g_strdup (data->source);
+  statement->first_line = data->first_line;
+  g_ptr_array_add (self->live_statements, statement);
   if (data->kind == HS_COMMAND_STATEMENT)
     hs_window_set_console_text (self, "");
   if (data->report != NULL)

@@ -1947,6 +1947,9 @@ hs_window_finalize (GObject *object)
   g_free (self->last_toast);
   g_free (self->equality_expr);
   g_free (self->equality_result);
+  g_free (self->live_path);
+  g_free (self->live_text);
+  g_clear_pointer (&self->live_statements, g_ptr_array_unref);
   g_clear_object (&self->editor_css);
   g_clear_pointer (&self->draft, hs_draft_free);
   g_clear_pointer (&self->pending_draft, hs_draft_free);
@@ -2191,6 +2194,7 @@ hs_window_init (HsWindow *self)
   self->draft = hs_draft_new ();
   self->output = g_ptr_array_new_with_free_func (hs_output_segment_free);
   self->runner = hs_runner_new ();
+  self->live_statements = g_ptr_array_new_with_free_func (hs_live_statement_free);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), hs_window_actions,
                                    hs_window_n_actions, self);

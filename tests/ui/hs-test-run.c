@@ -67,6 +67,21 @@ hs_test_init (int    *argc,
   return app;
 }
 
+gboolean
+hs_test_in_shard (guint index)
+{
+  const char *shard = g_getenv ("HS_TEST_SHARD");
+  guint64 k, n;
+  char *end;
+
+  if (shard == NULL || *shard == '\0')
+    return TRUE;
+  k = g_ascii_strtoull (shard, &end, 10);
+  if (*end != '/' || (n = g_ascii_strtoull (end + 1, &end, 10)) == 0 || *end != '\0' || k >= n)
+    g_error ("HS_TEST_SHARD is “%s”, not K/N with K < N", shard);
+  return index % n == k;
+}
+
 /* Runs the tests, then ends APP, drops the reference hs_test_init()
  * gave and removes the state folder; returns g_test_run()'s status. */
 int

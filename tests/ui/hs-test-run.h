@@ -39,6 +39,11 @@ typedef struct
 HsApplication *hs_test_init             (int             *argc,
                                          char          ***argv);
 int            hs_test_run              (HsApplication   *app);
+/* Whether the index-th case of a family runs in this process: with
+ * HS_TEST_SHARD="K/N" in the environment, the cases whose index is K
+ * modulo N, so that N processes run a long family side by side; without
+ * it, every case. */
+gboolean       hs_test_in_shard         (guint            index);
 gboolean       hs_test_wait_until       (HsTestCondition  condition,
                                          gpointer         data);
 gboolean       hs_test_window_is_idle   (gpointer         data);

@@ -178,6 +178,89 @@ test_fit_shows_all (gconstpointer data)
   hs_test_window_close (window);
 }
 
+static gboolean
+inspector_at_rest (gpointer data)
+{
+  HsWindow *window = data;
+
+  return adw_flap_get_reveal_progress (window->inspector_flap) >= 1;
+}
+
+/* With the inspector open after Copy or Deepcopy, the pinned copy of
+ * the current frame covers no object box, and the view cuts no box at
+ * its left edge (issue 51: after Copy in the copies lesson at 1280x800,
+ * the pinned <module> frame covered boxes and the graph was clipped at
+ * its left). */
+static void
+test_pinned_frame_covers_nothing (gconstpointer data)
+{
+  static const char * const commands[] = { "copy", "deepcopy" };
+  static const char * const names[] = { "a", "pair", "loop" };
+  const int *size = data;
+  HsWindow *window = lesson_window ("copies", size[0], size[1]);
+  HsGraphView *graph = hs_window_get_graph_view (window);
+  guint n_pinned = 0;
+
+  hs_window_show_step (window, window->n_steps - 1, FALSE);
+  if (!adw_flap_get_reveal_flap (window->inspector_flap))
+    hs_test_activate (window, "show-inspector");
+  g_assert_true (hs_test_wait_until (inspector_at_rest, window));
+  hs_test_settle (window);
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+      {
+        g_autofree char *shot = g_strdup_printf ("pinned-%s-%s-%dx%d", commands[c], names[n], size[0], size[1]);
+        guint n_steps = window->n_steps;
+        HsCommandDialog *dialog;
+        const HsLayoutBox *boxes;
+        guint n_boxes;
+        HsRect view, copy;
+        gboolean pinned;
+
+        g_assert_true (hs_graph_view_select_variable (graph, names[n], FALSE));
+        hs_test_activate (window, commands[c]);
+        dialog = hs_window_get_command_dialog (window);
+        g_assert_nonnull (dialog);
+        adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
+        hs_test_wait_idle (window);
+        hs_test_settle (window);
+        g_assert_cmpuint (window->n_steps, >, n_steps);
+        g_assert_true (adw_flap_get_reveal_flap (window->inspector_flap));
+        save_shot (window, shot);
+
+        boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
+        hs_graph_view_get_visible_rect (graph, &view);
+        pinned = hs_graph_view_get_pinned_frame (graph, &copy);
+        n_pinned += pinned;
+        g_test_message ("%s %s at %dx%d: view (%.0f, %.0f, %.0fx%.0f), %s", commands[c], names[n], size[0], size[1],
+                        view.x, view.y, view.width, view.height, pinned ? "frame pinned" : "no frame pinned");
+        for (guint i = 0; i < n_boxes; i++)
+          {
+            const HsRect *r = &boxes[i].rect;
+
+            if (boxes[i].alpha <= 0)
+              continue;
+            if (pinned && boxes[i].kind == HS_LAYOUT_BOX_OBJECT &&
+                r->x < copy.x + copy.width && copy.x < r->x + r->width &&
+                r->y < copy.y + copy.height && copy.y < r->y + r->height &&
+                r->x < view.x + view.width && view.x < r->x + r->width &&
+                r->y < view.y + view.height && view.y < r->y + r->height)
+              g_error ("%s %s at %dx%d: the pinned frame (%.0f, %.0f, %.0fx%.0f) covers box %u "
+                       "(%.0f, %.0f, %.0fx%.0f)", commands[c], names[n], size[0], size[1],
+                       copy.x, copy.y, copy.width, copy.height, i, r->x, r->y, r->width, r->height);
+            /* cut by the view's left edge: part in, part out */
+            if (r->x < view.x - 1 && r->x + r->width > view.x + 1 &&
+                r->y < view.y + view.height && view.y < r->y + r->height)
+              g_error ("%s %s at %dx%d: the view's left edge (%.0f) cuts box %u (%.0f, %.0f, %.0fx%.0f)",
+                       commands[c], names[n], size[0], size[1], view.x, i, r->x, r->y, r->width, r->height);
+          }
+      }
+  g_test_message ("copies at %dx%d: a frame pinned after %u of %u commands", size[0], size[1], n_pinned,
+                  (guint) (G_N_ELEMENTS (commands) * G_N_ELEMENTS (names)));
+  hs_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -189,6 +272,9 @@ main (int   argc,
   g_test_add_func ("/ui/lesson-view/buttons-add-no-module", test_buttons_add_no_module);
   g_test_add_data_func ("/ui/lesson-view/fit-shows-all/1024x600", small, test_fit_shows_all);
   g_test_add_data_func ("/ui/lesson-view/fit-shows-all/1280x800", medium, test_fit_shows_all);
+
+  g_test_add_data_func ("/ui/lesson-view/pinned-frame-covers-nothing/1280x800", medium,
+                        test_pinned_frame_covers_nothing);
 
   return hs_test_run (app);
 }

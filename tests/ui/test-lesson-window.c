@@ -490,7 +490,8 @@ main (int   argc,
       g_test_add (path, HsTestFixture, id, fixture_setup, test_open_and_step, fixture_teardown);
       g_free (path);
       path = g_strdup_printf ("/ui/lesson-window/links/%s", id);
-      g_test_add_data_func (path, id, test_links);
+      if (hs_test_in_shard (i))
+        g_test_add_data_func (path, id, test_links);
     }
 
   return hs_test_run (app);

@@ -96,6 +96,15 @@ lookup_var (HsSnapshot *snapshot,
 }
 
 static guint32
+lookup_var_last (HsWindow   *window,
+                 const char *name)
+{
+  g_autoptr(HsSnapshot) snapshot = last_snapshot (window);
+
+  return lookup_var (snapshot, name);
+}
+
+static guint32
 item_target (HsSnapshot *snapshot,
              guint32     ref,
              const char *label)
@@ -772,6 +781,89 @@ test_console (HsTestFixture *f,
   g_clear_pointer (&text_after, g_free);
   text_after = buffer_text (window);
   g_assert_nonnull (strstr (text_after, "for i in range(2):\n    pair.append(i)\n"));
+}
+
+/* The names of the program's module frame at a step, in order. */
+static char *
+module_names_at (HsWindow *window,
+                 guint     step)
+{
+  g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (hs_window_get_trace (window), step);
+  g_autoptr(GString) names = g_string_new (NULL);
+  const HsFrame *frames;
+  guint n_frames;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  g_assert_cmpuint (n_frames, >, 0);
+  for (guint v = 0; v < frames[0].n_vars; v++)
+    g_string_append_printf (names, "%s ", frames[0].vars[v].name);
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static void
+send_statement (HsWindow   *window,
+                const char *source)
+{
+  hs_window_set_console_text (window, source);
+  hs_window_console_activate (window);
+  hs_test_wait_idle (window);
+}
+
+/* A console line that fails leaves the timeline as it was: as many
+ * steps, the same step shown, the same program at its end, whether the
+ * line changed the live program before it raised or not (issue 51: 12/12
+ * became 9/9 after `b is a` raised NameError). */
+static void
+test_console_failure_keeps_timeline (HsTestFixture *f,
+                                     gconstpointer  data)
+{
+  HsWindow *window = f->window;
+  static const char *failing[] = { "r is p", "p.append(4); nope" };
+
+  run_and_wait (window);
+  send_statement (window, "p = [1, 2]");
+  send_statement (window, "q = p");
+  send_statement (window, "p.append(3)");
+
+  for (guint i = 0; i < 2 * G_N_ELEMENTS (failing); i++)
+    {
+      g_autofree char *text_before = buffer_text (window);
+      g_autofree char *names_before = NULL;
+      g_autofree char *names_after = NULL;
+      g_autofree char *text_after = NULL;
+      HsSnapshot *snapshot;
+      guint n_steps, step;
+
+      /* at the end of the run, then further back on the timeline */
+      n_steps = window->n_steps;
+      step = i < G_N_ELEMENTS (failing) ? n_steps - 1 : n_steps / 2;
+      hs_window_show_step (window, step, FALSE);
+      names_before = module_names_at (window, n_steps - 1);
+
+      send_statement (window, failing[i % G_N_ELEMENTS (failing)]);
+      g_test_message ("after `%s` at step %u of %u: step %u of %u", failing[i % G_N_ELEMENTS (failing)],
+                      step + 1, n_steps, window->step + 1, window->n_steps);
+      g_assert_nonnull (strstr (hs_window_get_last_toast (window), "Error"));
+      g_assert_cmpuint (window->n_steps, ==, n_steps);
+      g_assert_cmpuint (hs_trace_get_n_steps (hs_window_get_trace (window)), ==, n_steps);
+      g_assert_cmpuint (hs_window_get_step (window), ==, step);
+      text_after = buffer_text (window);
+      g_assert_cmpstr (text_after, ==, text_before);
+      names_after = module_names_at (window, n_steps - 1);
+      g_assert_cmpstr (names_after, ==, names_before);
+
+      /* the live program is the snippet's: p has three items, not four */
+      snapshot = last_snapshot (window);
+      g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "p"), "2"), !=, 0);
+      g_assert_cmpuint (item_target (snapshot, lookup_var (snapshot, "p"), "3"), ==, 0);
+      hs_snapshot_unref (snapshot);
+      g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "gc-collect"));
+    }
+
+  /* and the console goes on from there */
+  send_statement (window, "r = q");
+  g_assert_cmpuint (window->n_steps, ==, hs_trace_get_n_steps (hs_window_get_trace (window)));
+  g_assert_cmpuint (lookup_var_last (window, "r"), ==, lookup_var_last (window, "p"));
 }
 
 /* After Enter the console keeps the keyboard, so the next statement can
@@ -2805,6 +2897,7 @@ main (int   argc,
   ADD ("/ui/window/heap-buttons", "aliasing", test_heap_buttons);
   ADD ("/ui/window/gc-collect", "cycles", test_gc_collect);
   ADD ("/ui/window/console", "aliasing", test_console);
+  ADD ("/ui/window/console-failure-keeps-timeline", "aliasing", test_console_failure_keeps_timeline);
   ADD ("/ui/window/console-keeps-focus", "aliasing", test_console_keeps_focus);
   ADD ("/ui/window/font-size", "aliasing", test_font_size);
   ADD ("/ui/window/compare", "aliasing", test_compare);
