@@ -113,6 +113,7 @@ struct _HsGraphView
 
   Selected        selection[2];
   guint           n_selected;
+  GArray         *highlight;      /* guint32: what holds the selection (Select All Holders) */
   guint32         hover;
   guint32         reveal_pending; /* search found it before its step was laid out */
 

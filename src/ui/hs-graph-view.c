@@ -505,6 +505,14 @@ hs_graph_view_snapshot (GtkWidget   *widget,
       hover.alpha = 0.45;
       append_outline (self, snapshot, self->hover, &hover, 2);
     }
+  if (self->highlight->len > 0)
+    {
+      GdkRGBA held = accent;
+
+      held.alpha = 0.7;
+      for (guint i = 0; i < self->highlight->len; i++)
+        append_outline (self, snapshot, g_array_index (self->highlight, guint32, i), &held, 2);
+    }
   for (guint i = 0; i < self->n_selected; i++)
     append_outline (self, snapshot, self->selection[i].ref, &accent, 3);
   for (guint i = 0; i < self->n_selected; i++)
@@ -1196,6 +1204,7 @@ hs_graph_view_unselect_all (HsGraphView *self)
   for (guint i = 0; i < self->n_selected; i++)
     g_clear_pointer (&self->selection[i].name, g_free);
   self->n_selected = 0;
+  g_array_set_size (self->highlight, 0);
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_VARIABLE]);
@@ -1214,6 +1223,7 @@ select_full (HsGraphView *self,
 {
   g_assert (HS_IS_GRAPH_VIEW (self));
 
+  g_array_set_size (self->highlight, 0);
   if (!extend)
     {
       for (guint i = 0; i < self->n_selected; i++)
@@ -1240,6 +1250,30 @@ select_full (HsGraphView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_VARIABLE]);
   g_signal_emit (self, signals[SELECTION_CHANGED],
                  by_user ? g_quark_from_static_string ("user") : 0);
+}
+
+void
+hs_graph_view_set_highlight (HsGraphView   *self,
+                             const guint32 *refs,
+                             guint          n_refs)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+  g_return_if_fail (refs != NULL || n_refs == 0);
+
+  g_array_set_size (self->highlight, 0);
+  g_array_append_vals (self->highlight, refs, n_refs);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const guint32 *
+hs_graph_view_get_highlight (HsGraphView *self,
+                             guint       *n_refs)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
+  g_return_val_if_fail (n_refs != NULL, NULL);
+
+  *n_refs = self->highlight->len;
+  return (const guint32 *) self->highlight->data;
 }
 
 gboolean
@@ -1943,6 +1977,16 @@ hs_graph_view_dispose (GObject *object)
 }
 
 static void
+hs_graph_view_finalize (GObject *object)
+{
+  HsGraphView *self = (HsGraphView *) object;
+
+  g_array_unref (self->highlight);
+
+  G_OBJECT_CLASS (hs_graph_view_parent_class)->finalize (object);
+}
+
+static void
 hs_graph_view_get_property (GObject    *object,
                             guint       prop_id,
                             GValue     *value,
@@ -2043,6 +2087,7 @@ hs_graph_view_class_init (HsGraphViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hs_graph_view_dispose;
+  object_class->finalize = hs_graph_view_finalize;
   object_class->get_property = hs_graph_view_get_property;
   object_class->set_property = hs_graph_view_set_property;
 
@@ -2122,6 +2167,7 @@ hs_graph_view_init (HsGraphView *self)
   GtkGesture *gesture;
 
   self->zoom = 1.0;
+  self->highlight = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->offset_x = MARGIN;
   self->offset_y = MARGIN;
   self->follow = TRUE;

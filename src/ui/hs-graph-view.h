@@ -64,6 +64,13 @@ void        hs_graph_view_select_object      (HsGraphView  *self,
                                               guint32       ref,
                                               gboolean      extend);
 void        hs_graph_view_unselect_all       (HsGraphView  *self);
+/* Outlines these objects besides the selection, until it changes:
+ * Select All Holders.  refs may be NULL to outline none. */
+void        hs_graph_view_set_highlight      (HsGraphView   *self,
+                                              const guint32 *refs,
+                                              guint          n_refs);
+const guint32 *hs_graph_view_get_highlight   (HsGraphView   *self,
+                                              guint         *n_refs);
 /* Moves the view to show ref, as search does, and stops following */
 void        hs_graph_view_reveal_object      (HsGraphView  *self,
                                               guint32       ref);

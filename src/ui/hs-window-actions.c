@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hs-describe.h"
 #include "hs-window-private.h"
 
 typedef struct
@@ -522,6 +523,57 @@ show_object_action (GSimpleAction *action,
   hs_graph_view_reveal_object (self->graph_view, ref);
 }
 
+/* An entry of the inspector's history: the step that shows the change */
+static void
+go_to_step_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  guint step = g_variant_get_uint32 (param);
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (step < self->n_steps)
+    hs_window_show_step (self, step, FALSE);
+}
+
+/* Outlines every object on a path from a name to the selected one: the
+ * inspector's "Reached Through" list, in the graph */
+static void
+select_holders_action (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  HsSnapshot *snapshot = hs_graph_view_get_snapshot (self->graph_view);
+  g_autoptr(HsObjectPaths) paths = NULL;
+  g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint32 selected[2];
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (snapshot == NULL || hs_graph_view_get_selection (self->graph_view, selected, NULL) == 0)
+    {
+      hs_window_toast (self, _("Select an object in the graph first"));
+      return;
+    }
+  paths = hs_describe_paths (snapshot, selected[0], HS_DESCRIBE_MAX_PATHS, HS_DESCRIBE_MAX_PATH_DEPTH);
+  g_hash_table_add (seen, GUINT_TO_POINTER (selected[0]));
+  for (guint i = 0; i < paths->paths->len; i++)
+    {
+      const HsObjectPath *path = g_ptr_array_index (paths->paths, i);
+
+      for (guint k = 0; k < path->n_refs; k++)
+        if (g_hash_table_add (seen, GUINT_TO_POINTER (path->refs[k])))
+          g_array_append_val (refs, path->refs[k]);
+    }
+  if (refs->len == 0)
+    hs_window_toast (self, _("Only names hold it: no object on the way"));
+  hs_graph_view_set_highlight (self->graph_view, (const guint32 *) refs->data, refs->len);
+}
+
 static void
 copy_output_action (GSimpleAction *action,
                     GVariant      *parameter,
@@ -558,6 +610,8 @@ const GActionEntry hs_window_actions[] = {
   { "show-more", show_more_action },
   { "raise-element-cap", raise_element_cap_action, "u" },
   { "show-object", show_object_action, "u" },
+  { "go-to-step", go_to_step_action, "u" },
+  { "select-holders", select_holders_action },
   { "restore-draft", restore_draft_action },
 };
 

@@ -116,6 +116,11 @@ hs_window_adopt_trace (HsWindow *self,
   hs_window_reset_playback (self);
   /* The inspector borrows strings from the old trace: let go first. */
   hs_inspector_set_selection (self->inspector, NULL, 0, NULL, NULL);
+  {
+    g_autofree char *source = hs_window_dup_text (self);
+
+    hs_inspector_set_trace (self->inspector, trace, source);
+  }
   hs_inspector_set_python_version (self->inspector, hs_trace_get_python_version (trace));
   g_clear_pointer (&self->equality_expr, g_free);
   g_clear_pointer (&self->equality_result, g_free);
