@@ -362,8 +362,9 @@ add_paths (HsInspector *self,
   for (guint i = 0; i < paths->paths->len; i++)
     {
       const HsObjectPath *path = g_ptr_array_index (paths->paths, i);
-      GtkWidget *row = fact_row (path->text, NULL, FALSE);
+      GtkWidget *row = adw_action_row_new ();
 
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), path->text);
       gtk_widget_add_css_class (row, "monospace-title");
       if (path->frame > 0)
@@ -381,6 +382,9 @@ add_paths (HsInspector *self,
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_box_append (GTK_BOX (box), heading (_("Reached Through")));
   gtk_widget_set_hexpand (gtk_widget_get_first_child (box), TRUE);
+  /* the label's expanding stops here: past the inspector it made a
+   * folded inspector, and the window with it, wider at every frame */
+  gtk_widget_set_hexpand (box, FALSE);
   if (ref == self->refs[0])
     {
       button = gtk_button_new_with_label (_("Select All Holders"));

@@ -35,6 +35,19 @@ find_row_titled (GtkWidget  *list,
   return NULL;
 }
 
+/* With HS_TEST_SHOTS set, what the window shows, once it rests */
+static void
+save_shot (HsWindow   *window,
+           const char *name)
+{
+  if (g_getenv ("HS_TEST_SHOTS") == NULL)
+    return;
+  adw_flap_set_reveal_flap (window->inspector_flap, TRUE);
+  hs_test_settle (window);
+  hs_test_wait_frames (GTK_WIDGET (window), 3);
+  hs_test_save_shot (GTK_WIDGET (window), name);
+}
+
 static guint
 count_rows (GtkWidget *list)
 {
@@ -70,7 +83,7 @@ test_who_changed (void)
   subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (who));
   g_assert_nonnull (strstr (subtitle, "through b"));
   g_assert_nonnull (strstr (subtitle, "Line 3"));
-  hs_test_save_shot (GTK_WIDGET (w), "object-history-who-changed");
+  save_shot (w, "object-history-who-changed");
 
   gtk_widget_activate (who);
   g_assert_cmpuint (hs_window_get_step (w), ==, hs_test_line_step (w, 4));
@@ -115,7 +128,19 @@ test_paths (void)
   deep = find_row_titled (list, "orders[1]['items']");
   g_assert_nonnull (deep);
   g_assert_true (hs_test_wait_until (history_read, w));
-  hs_test_save_shot (GTK_WIDGET (w), "object-history-paths");
+
+  /* Opened over the graph, the inspector keeps its width, and the
+   * window its own: a heading that expanded made both grow at every
+   * frame, past the screen */
+  {
+    int width = gtk_widget_get_width (GTK_WIDGET (w));
+
+    adw_flap_set_reveal_flap (w->inspector_flap, TRUE);
+    hs_test_wait_frames (GTK_WIDGET (w), 20);
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (w)), ==, width);
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (w->inspector)), <, width / 2);
+  }
+  save_shot (w, "object-history-paths");
 
   snapshot = hs_snapshot_ref (hs_graph_view_get_snapshot (view));
   orders = NULL;
