@@ -130,6 +130,12 @@ key_repr (Walk           *w,
   return NULL;
 }
 
+static void find_through (Walk          *w,
+                          const HsFrame *frame,
+                          guint32        target,
+                          guint          max_found,
+                          GPtrArray     *found);
+
 /* "b", "items (add)": a name, with its function outside the module */
 static char *
 var_text (const HsFrame *frame,
@@ -159,6 +165,21 @@ object_text (Walk           *w,
     for (guint j = 0; j < frames[i - 1].n_vars; j++)
       if (frames[i - 1].vars[j].ref == object->ref)
         return var_text (&frames[i - 1], i - 1, &frames[i - 1].vars[j]);
+  /* else by a path from the innermost frame's names, or the module's */
+  for (guint i = n_frames; i > 0; i = (i > 1 ? 1 : 0))
+    {
+      g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+      find_through (w, &frames[i - 1], object->ref, 1, found);
+      if (found->len > 0)
+        {
+          GString *s = g_string_new (g_ptr_array_index (found, 0));
+
+          if (i - 1 > 0)
+            g_string_append_printf (s, " (%s)", frames[i - 1].function);
+          return g_string_free (s, FALSE);
+        }
+    }
   return g_strdup_printf ("%s …%03" G_GINT64_MODIFIER "x", object->type, object->id & 0xfff);
 }
 
@@ -355,6 +376,8 @@ reach_clear (gpointer data)
 static void
 find_through (Walk          *w,
               const HsFrame *frame,
+              guint32        target,
+              guint          max_found,
               GPtrArray     *found)
 {
   g_autoptr(GArray) queue = g_array_new (FALSE, FALSE, sizeof (Reach));
@@ -367,9 +390,9 @@ find_through (Walk          *w,
     {
       Reach r = { frame->vars[j].ref, g_strdup (frame->vars[j].name), 0 };
 
-      if (r.ref == w->ref)
+      if (r.ref == target)
         {
-          if (find_string (found, r.text) == G_MAXUINT)
+          if (found->len < max_found && find_string (found, r.text) == G_MAXUINT)
             g_ptr_array_add (found, g_steal_pointer (&r.text));
           g_free (r.text);
           continue;
@@ -377,7 +400,7 @@ find_through (Walk          *w,
       g_array_append_val (queue, r);
     }
 
-  for (guint q = 0; q < queue->len && found->len < THROUGH_FOUND && q < THROUGH_VISITS; q++)
+  for (guint q = 0; q < queue->len && found->len < max_found && q < THROUGH_VISITS; q++)
     {
       Reach *r = &g_array_index (queue, Reach, q);
       const HsObject *object;
@@ -389,7 +412,7 @@ find_through (Walk          *w,
         continue;
       g_hash_table_add (visited, GUINT_TO_POINTER (at));
       object = hs_trace_cursor_lookup (w->cursor, at);
-      for (guint i = 0; object != NULL && i < object->n_edges && found->len < THROUGH_FOUND; i++)
+      for (guint i = 0; object != NULL && i < object->n_edges && found->len < max_found; i++)
         {
           const HsEdge *edge = &object->edges[i];
           GString *s;
@@ -402,7 +425,7 @@ find_through (Walk          *w,
               g_string_free (s, TRUE);
               continue;
             }
-          if (edge->target == w->ref)
+          if (edge->target == target)
             {
               if (find_string (found, s->str) == G_MAXUINT)
                 g_ptr_array_add (found, g_string_free (s, FALSE));
@@ -465,10 +488,10 @@ through (Walk *w)
     return NULL;
   index = w->frame_index < n_frames && g_strcmp0 (frames[w->frame_index].function, w->function) == 0
           ? w->frame_index : n_frames - 1;
-  find_through (w, &frames[index], found);
+  find_through (w, &frames[index], w->ref, THROUGH_FOUND, found);
   /* a function reaches the module's globals too */
   if (index != 0)
-    find_through (w, &frames[0], found);
+    find_through (w, &frames[0], w->ref, THROUGH_FOUND, found);
   if (found->len == 0)
     return NULL;
 

@@ -350,7 +350,7 @@ add_paths (HsInspector *self,
            guint32      ref)
 {
   g_autoptr(HsObjectPaths) paths = hs_describe_paths (self->snapshot, ref, HS_DESCRIBE_MAX_PATHS, HS_DESCRIBE_MAX_PATH_DEPTH);
-  GtkWidget *list, *box, *button;
+  GtkWidget *list, *button;
   guint n_frames;
 
   if (paths->paths->len == 0)
@@ -379,23 +379,18 @@ add_paths (HsInspector *self,
   if (paths->more)
     gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("… more"), _("Longer paths and more of them are not listed"), FALSE));
 
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (box), heading (_("Reached Through")));
-  gtk_widget_set_hexpand (gtk_widget_get_first_child (box), TRUE);
-  /* the label's expanding stops here: past the inspector it made a
-   * folded inspector, and the window with it, wider at every frame */
-  gtk_widget_set_hexpand (box, FALSE);
+  gtk_box_append (GTK_BOX (section), heading (_("Reached Through")));
+  gtk_box_append (GTK_BOX (section), list);
   if (ref == self->refs[0])
     {
+      /* under the list, not beside the heading, which it cut short */
       button = gtk_button_new_with_label (_("Select All Holders"));
       gtk_widget_set_name (button, "select-holders-button");
-      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_halign (button, GTK_ALIGN_END);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.select-holders");
-      gtk_widget_set_tooltip_text (button, _("Highlight every object on these paths in the graph"));
-      gtk_box_append (GTK_BOX (box), button);
+      gtk_widget_set_tooltip_text (button, _("Outline every object on these paths in the graph (Alt+H)"));
+      gtk_box_append (GTK_BOX (section), button);
     }
-  gtk_box_append (GTK_BOX (section), box);
-  gtk_box_append (GTK_BOX (section), list);
 }
 
 static void

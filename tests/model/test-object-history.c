@@ -167,6 +167,30 @@ test_paths (HsTraceFixture *f,
   g_assert_true (lists (entry->what, "saved"));
 }
 
+static const char nested[] =
+  "orders = [{'items': []}, {'items': []}]\n"   /* 1 */
+  "template = orders[1]['items']\n"             /* 2 */
+  "orders[1]['items'].append(1)\n"              /* 3 */
+  "pass\n";                                     /* 4 */
+
+/* A slot that holds it is named by the path a program would spell to
+ * it, and so is the name a line reached it through. */
+static void
+test_nested (HsTraceFixture *f,
+             gconstpointer   data)
+{
+  HsTrace *trace = hs_trace_fixture_run (f, nested);
+  g_autoptr(HsObjectHistory) history = history_of (trace, nested, 4, NULL, "template");
+  const HsHistoryEntry *entry;
+
+  entry = find_entry (history, HS_HISTORY_CREATED, 1);
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (entry->what, ==, "orders[1]['items']");
+  entry = find_entry (history, HS_HISTORY_MUTATED, 3);
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (entry->through, ==, "orders[1]['items']");
+}
+
 static const char argument[] =
   "def add(items, x):\n"     /* 1 */
   "    items.append(x)\n"    /* 2 */
@@ -286,6 +310,8 @@ main (int   argc,
               hs_trace_fixture_setup, test_alias, hs_trace_fixture_teardown);
   g_test_add ("/model/object-history/paths", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_paths, hs_trace_fixture_teardown);
+  g_test_add ("/model/object-history/nested", HsTraceFixture, NULL,
+              hs_trace_fixture_setup, test_nested, hs_trace_fixture_teardown);
   g_test_add ("/model/object-history/argument", HsTraceFixture, NULL,
               hs_trace_fixture_setup, test_argument, hs_trace_fixture_teardown);
   g_test_add ("/model/object-history/bounded", HsTraceFixture, NULL,
