@@ -900,6 +900,8 @@ typedef struct
   guint            max_element_cap; /* what "… N more" may offer to run with */
   guint            element_cap;     /* and what a run records with now */
   guint            serial;
+  HsFocus          focus;           /* what of the step is drawn */
+  GStrv            user_modules;    /* focus's */
 } LayoutTask;
 
 /* Whether the window can run the program again with a higher element
@@ -924,6 +926,7 @@ layout_task_free (LayoutTask *task)
   g_clear_pointer (&task->marks, hs_render_marks_free);
   g_clear_pointer (&task->more_cells, g_hash_table_unref);
   g_clear_pointer (&task->growing, g_hash_table_unref);
+  g_strfreev (task->user_modules);
   g_free (task);
 }
 
@@ -944,7 +947,12 @@ lay_out (LayoutTask   *data,
   options.step_before = data->previous_step;
   options.cancellable = cancellable;
   data->marks = hs_render_marks_new (data->previous_step, data->snapshot);
-  return hs_layout_new (data->snapshot, data->previous, &options);
+  data->focus.user_modules = (const char * const *) data->user_modules;
+  {
+    g_autoptr(HsSnapshot) drawn = hs_snapshot_focus (data->snapshot, &data->focus);
+
+    return hs_layout_new (drawn, data->previous, &options);
+  }
 }
 
 static void
@@ -973,6 +981,8 @@ take_layout (HsGraphView *self,
 
   g_clear_pointer (&self->marks, hs_render_marks_free);
   self->marks = g_steal_pointer (&data->marks);
+  g_clear_pointer (&self->layout_source, hs_snapshot_unref);
+  self->layout_source = hs_snapshot_ref (data->snapshot);
   g_clear_pointer (&self->previous_step, hs_snapshot_unref);
   self->previous_step = g_steal_pointer (&data->previous_step);
   animate = self->pending_animate && self->shown != NULL && gtk_widget_get_mapped (GTK_WIDGET (self));
@@ -1068,6 +1078,7 @@ hs_graph_view_set_step (HsGraphView *self,
       g_clear_pointer (&self->previous_step, hs_snapshot_unref);
       g_clear_pointer (&self->snapshot, hs_snapshot_unref);
       g_clear_pointer (&self->layout, hs_layout_unref);
+      g_clear_pointer (&self->layout_source, hs_snapshot_unref);
       g_clear_pointer (&self->from, hs_layout_unref);
       show_layout (self, NULL);
       hs_graph_view_unselect_all (self);
@@ -1109,6 +1120,8 @@ hs_graph_view_set_step (HsGraphView *self,
   data->max_element_cap = can_run_again (self) ? HS_GRAPH_VIEW_MAX_ELEMENT_CAP : 0;
   data->element_cap = self->element_cap;
   data->serial = self->serial;
+  data->focus = self->focus;
+  data->user_modules = g_strdupv (self->user_modules);
 
   /* A small heap is laid out at once, in a millisecond or less: handed
    * to a thread, on a loaded machine the thread may not run before the
@@ -1265,6 +1278,44 @@ hs_graph_view_set_highlight (HsGraphView   *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* What is drawn narrows; the step shown, and what the inspector says of
+ * it, do not: the layout gets a narrowed copy (hs_snapshot_focus()). */
+void
+hs_graph_view_set_focus (HsGraphView        *self,
+                         HsFocusKind         kind,
+                         guint32             ref,
+                         gboolean            hide_library,
+                         const char * const *user_modules)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  if (kind == HS_FOCUS_ALL)
+    ref = 0;
+  if (self->focus.kind == kind && self->focus.ref == ref && self->focus.hide_library == hide_library &&
+      (!hide_library || (user_modules && self->user_modules &&
+                         g_strv_equal ((const char * const *) self->user_modules, user_modules))))
+    return;
+  self->focus.kind = kind;
+  self->focus.ref = ref;
+  self->focus.hide_library = hide_library;
+  g_strfreev (self->user_modules);
+  self->user_modules = g_strdupv ((char **) user_modules);
+  if (self->snapshot != NULL)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_snapshot_ref (self->snapshot);
+
+      hs_graph_view_set_step (self, self->trace, snapshot, FALSE);
+    }
+}
+
+const HsFocus *
+hs_graph_view_get_focus (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
+
+  return &self->focus;
+}
+
 const guint32 *
 hs_graph_view_get_highlight (HsGraphView *self,
                              guint       *n_refs)
@@ -1326,7 +1377,7 @@ hs_graph_view_reveal_object (HsGraphView *self,
 
   /* Its step is still being laid out (a thread may be laying the same
    * step out again, grown): once it is */
-  if (self->layout == NULL || self->busy || hs_layout_get_snapshot (self->layout) != self->snapshot)
+  if (self->layout == NULL || self->busy || self->layout_source != self->snapshot)
     {
       self->reveal_pending = ref;
       return;
@@ -1963,6 +2014,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->shown, hs_layout_unref);
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->layout, hs_layout_unref);
+  g_clear_pointer (&self->layout_source, hs_snapshot_unref);
   g_clear_pointer (&self->previous_step, hs_snapshot_unref);
   g_clear_pointer (&self->snapshot, hs_snapshot_unref);
   g_clear_object (&self->trace);
@@ -1982,6 +2034,7 @@ hs_graph_view_finalize (GObject *object)
   HsGraphView *self = (HsGraphView *) object;
 
   g_array_unref (self->highlight);
+  g_strfreev (self->user_modules);
 
   G_OBJECT_CLASS (hs_graph_view_parent_class)->finalize (object);
 }

@@ -122,6 +122,8 @@ hs_window_adopt_trace (HsWindow *self,
     hs_inspector_set_trace (self->inspector, trace, source);
   }
   hs_inspector_set_python_version (self->inspector, hs_trace_get_python_version (trace));
+  /* refs name objects of one run: its focus goes with it */
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "focus", g_variant_new_string ("all"));
   g_clear_pointer (&self->equality_expr, g_free);
   g_clear_pointer (&self->equality_result, g_free);
   hs_inspector_set_equality (self->inspector, NULL, NULL);

@@ -213,6 +213,104 @@ test_long_run (void)
   hs_test_window_close (w);
 }
 
+static guint32
+var_ref (HsSnapshot *snapshot,
+         const char *name)
+{
+  const HsFrame *frames;
+  guint n_frames;
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  for (guint j = 0; j < frames[0].n_vars; j++)
+    if (g_str_equal (frames[0].vars[j].name, name))
+      return frames[0].vars[j].ref;
+  g_assert_not_reached ();
+  return 0;
+}
+
+static gboolean
+drawn (HsWindow *window,
+       guint32   ref)
+{
+  HsRect rect;
+
+  hs_test_wait_idle (window);
+  return hs_layout_get_object_bounds (hs_graph_view_get_layout (hs_window_get_graph_view (window)), ref, &rect);
+}
+
+static void
+set_focus (HsWindow   *window,
+           const char *how)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "focus", g_variant_new_string (how));
+}
+
+/* Focus narrows what is drawn, never the step: what the selected object
+ * reaches, what reaches it, and the step without the library's modules,
+ * classes and functions, the program's own kept. */
+static void
+test_focus (void)
+{
+  HsWindow *w = hs_test_window_new_run ("import json\n"                                /* 1 */
+                                        "from os.path import join\n"                   /* 2 */
+                                        "class Cart:\n"                                /* 3 */
+                                        "    pass\n"                                   /* 4 */
+                                        "def total(cart):\n"                           /* 5 */
+                                        "    return 0\n"                               /* 6 */
+                                        "orders = [{'items': [1]}, {'items': [2]}]\n"  /* 7 */
+                                        "alone = [3]\n"                                /* 8 */
+                                        "x = 0\n",                                     /* 9 */
+                                        "focus.py");
+  HsGraphView *view = hs_window_get_graph_view (w);
+  g_autoptr(HsSnapshot) snapshot = NULL;
+  guint32 orders, alone, first_items, second_items, module, join, cart, total;
+
+  hs_window_show_step (w, hs_test_line_step (w, 9), FALSE);
+  hs_test_wait_idle (w);
+  snapshot = hs_snapshot_ref (hs_graph_view_get_snapshot (view));
+  orders = var_ref (snapshot, "orders");
+  alone = var_ref (snapshot, "alone");
+  module = var_ref (snapshot, "json");
+  join = var_ref (snapshot, "join");
+  cart = var_ref (snapshot, "Cart");
+  total = var_ref (snapshot, "total");
+  first_items = hs_snapshot_lookup (snapshot, hs_snapshot_lookup (snapshot, hs_snapshot_lookup (snapshot, orders)->edges[0].target)->edges[1].target)->ref;
+  second_items = hs_snapshot_lookup (snapshot, hs_snapshot_lookup (snapshot, hs_snapshot_lookup (snapshot, orders)->edges[1].target)->edges[1].target)->ref;
+  g_assert_true (drawn (w, alone) && drawn (w, module) && drawn (w, join));
+
+  g_assert_true (hs_graph_view_select_variable (view, "orders", FALSE));
+  set_focus (w, "reaches");
+  g_assert_true (drawn (w, orders));
+  g_assert_true (drawn (w, first_items));
+  g_assert_true (drawn (w, second_items));
+  g_assert_false (drawn (w, alone));
+  g_assert_false (drawn (w, module));
+  /* the step is the same step */
+  g_assert_true (hs_graph_view_get_snapshot (view) == snapshot);
+
+  hs_graph_view_select_object (view, first_items, FALSE);
+  set_focus (w, "reached-by");
+  g_assert_true (drawn (w, first_items));
+  g_assert_true (drawn (w, orders));
+  g_assert_false (drawn (w, second_items));
+  g_assert_false (drawn (w, alone));
+
+  set_focus (w, "all");
+  g_assert_true (drawn (w, alone));
+  g_assert_true (drawn (w, second_items));
+
+  g_action_group_change_action_state (G_ACTION_GROUP (w), "hide-library", g_variant_new_boolean (TRUE));
+  g_assert_false (drawn (w, module));
+  g_assert_false (drawn (w, join));
+  g_assert_true (drawn (w, cart));
+  g_assert_true (drawn (w, total));
+  g_assert_true (drawn (w, alone));
+  g_action_group_change_action_state (G_ACTION_GROUP (w), "hide-library", g_variant_new_boolean (FALSE));
+  g_assert_true (drawn (w, module));
+
+  hs_test_window_close (w);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -222,6 +320,7 @@ main (int   argc,
   g_test_add_func ("/ui/object-history/who-changed", test_who_changed);
   g_test_add_func ("/ui/object-history/paths", test_paths);
   g_test_add_func ("/ui/object-history/long-run", test_long_run);
+  g_test_add_func ("/ui/object-history/focus", test_focus);
 
   return hs_test_run (app);
 }
