@@ -191,8 +191,11 @@ step_row (const char *title,
           const char *subtitle,
           guint       step)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row;
 
+  g_assert (title != NULL);
+
+  row = adw_action_row_new ();
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -239,10 +242,11 @@ history_title (const HsHistoryEntry *entry)
 static char *
 history_subtitle (const HsHistoryEntry *entry)
 {
-  g_autofree char *step = hs_format_count (entry->step);
+  g_autofree char *step = NULL;
 
   g_assert (entry != NULL);
 
+  step = hs_format_count (entry->step);
   if (entry->line == 0)
     /* Translators: %s is a step number */
     return g_strdup_printf (_("Step %s"), step);
@@ -256,6 +260,8 @@ history_subtitle (const HsHistoryEntry *entry)
 static gboolean
 history_is_current (HsInspector *self)
 {
+  g_assert (HS_IS_INSPECTOR (self));
+
   return self->history != NULL && self->n_selected > 0 &&
          hs_object_history_get_ref (self->history) == self->refs[0];
 }
@@ -271,6 +277,9 @@ add_last_change (HsInspector *self,
   g_autofree char *subtitle = NULL;
   g_autofree char *text = NULL;
   GtkWidget *row;
+
+  g_assert (HS_IS_INSPECTOR (self));
+  g_assert (GTK_IS_LIST_BOX (list));
 
   if (!history_is_current (self))
     return;
@@ -290,9 +299,15 @@ static void
 add_history (HsInspector *self,
              GtkWidget   *section)
 {
-  GtkWidget *list = boxed_list ();
   guint now = hs_snapshot_get_index (self->snapshot);
+  GtkWidget *list;
 
+  g_assert (HS_IS_INSPECTOR (self));
+  g_assert (GTK_IS_BOX (section));
+
+  if (self->trace == NULL)
+    return;
+  list = boxed_list ();
   gtk_widget_set_name (list, "history-list");
   gtk_box_append (GTK_BOX (section), heading (_("History")));
   if (!history_is_current (self))
@@ -300,8 +315,6 @@ add_history (HsInspector *self,
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *spinner = gtk_spinner_new ();
 
-      if (self->trace == NULL)
-        return;
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Reading the run…"));
       gtk_spinner_start (GTK_SPINNER (spinner));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
@@ -351,12 +364,13 @@ add_paths (HsInspector *self,
 {
   g_autoptr(HsObjectPaths) paths = hs_describe_paths (self->snapshot, ref, HS_DESCRIBE_MAX_PATHS, HS_DESCRIBE_MAX_PATH_DEPTH);
   GtkWidget *list, *button;
-  guint n_frames;
+
+  g_assert (HS_IS_INSPECTOR (self));
+  g_assert (GTK_IS_BOX (section));
 
   if (paths->paths->len == 0)
     return;
 
-  hs_snapshot_get_frames (self->snapshot, &n_frames);
   list = boxed_list ();
   gtk_widget_set_name (list, "paths-list");
   for (guint i = 0; i < paths->paths->len; i++)
