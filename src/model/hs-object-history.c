@@ -59,6 +59,8 @@ entry_free (gpointer data)
 {
   HsHistoryEntry *entry = data;
 
+  g_assert (entry != NULL);
+
   g_free (entry->function);
   g_free (entry->what);
   g_free (entry->through);
@@ -108,6 +110,8 @@ add_entry (Walk          *w,
 static gboolean
 is_drawn (const HsEdge *edge)
 {
+  g_assert (edge != NULL);
+
   return !HS_EDGE_KIND_IS_HELD (edge->kind);
 }
 
@@ -202,6 +206,8 @@ static guint
 find_string (GPtrArray  *array,
              const char *s)
 {
+  g_assert (array != NULL && s != NULL);
+
   for (guint i = 0; i < array->len; i++)
     if (g_str_equal (g_ptr_array_index (array, i), s))
       return i;
@@ -212,6 +218,8 @@ static void
 append_joined (GString    *out,
                const char *text)
 {
+  g_assert (out != NULL && text != NULL);
+
   if (out->len > 0)
     g_string_append (out, ", ");
   g_string_append (out, text);
@@ -456,9 +464,12 @@ static int
 spelled (const char *line,
          const char *candidate)
 {
-  gsize len = strlen (candidate);
+  gsize len;
   int best = 0;
 
+  g_assert (line != NULL && candidate != NULL && candidate[0] != '\0');
+
+  len = strlen (candidate);
   for (const char *at = strstr (line, candidate); at != NULL; at = strstr (at + 1, candidate))
     {
       char before = at > line ? at[-1] : ' ';
