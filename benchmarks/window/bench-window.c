@@ -10,6 +10,10 @@
  *    its frame clock (HEAPSCOPE_BENCH=1 gives it a "bench-step" action
  *    whose state org.gtk.Actions reports), and how many of the moves were
  *    late: drawn after a frame that still showed the step before;
+ *  - the time the inspector takes to read the history of x, selected at
+ *    the last step (a walk over every step: x's int is made at the end),
+ *    in its thread, and the longest the main loop went without turning
+ *    meanwhile ("bench-history");
  *  - the same program through `heapscope trace`, measured with
  *    /usr/bin/time -v: wall time and peak RSS.
  * Prints figures; it is not a test.
@@ -222,6 +226,77 @@ time_step (const char *how,
   return state.draw_us;
 }
 
+static int compare_gint64 (gconstpointer a,
+                           gconstpointer b);
+
+typedef struct
+{
+  guint  serial;
+  gint64 history_us;
+  gint64 longest_gap_us;
+  guint  n_steps;
+} HistoryState;
+
+static gboolean
+read_history_state (HistoryState *out)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) states = NULL;
+  g_autoptr(GVariant) state = NULL;
+  gboolean enabled;
+
+  reply = g_dbus_connection_call_sync (bus, "io.github.heapscope.Heapscope", WINDOW_PATH,
+                                       "org.gtk.Actions", "Describe", g_variant_new ("(s)", "bench-history"),
+                                       G_VARIANT_TYPE ("((bgav))"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  if (reply == NULL)
+    return FALSE;
+  g_variant_get (reply, "((b&g@av))", &enabled, NULL, &states);
+  if (g_variant_n_children (states) != 1)
+    return FALSE;
+  g_variant_get_child (states, 0, "v", &state);
+  if (!g_variant_is_of_type (state, G_VARIANT_TYPE ("(uxxu)")))
+    return FALSE;
+  g_variant_get (state, "(uxxu)", &out->serial, &out->history_us, &out->longest_gap_us, &out->n_steps);
+  return TRUE;
+}
+
+static gboolean
+history_read (gpointer data)
+{
+  HistoryState state;
+
+  return read_history_state (&state) && state.serial == GPOINTER_TO_UINT (data) && state.history_us >= 0;
+}
+
+/* The inspector's history of x at the last step, repeat times */
+static void
+report_history (void)
+{
+  gint64 times[MAX_REPEAT], gaps[MAX_REPEAT];
+  HistoryState state;
+  guint n = MIN (repeat, 5);
+
+  if (!read_history_state (&state))
+    {
+      g_print ("  (this build has no bench-history)\n");
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      activate ("bench-history", g_variant_new_string ("x"));
+      wait_for (history_read, GUINT_TO_POINTER (state.serial + 1), "the history to be read");
+      g_assert (read_history_state (&state));
+      times[i] = state.history_us;
+      gaps[i] = state.longest_gap_us;
+    }
+  qsort (times, n, sizeof times[0], compare_gint64);
+  qsort (gaps, n, sizeof gaps[0], compare_gint64);
+  g_print ("history of x at the last step (%u steps walked, in a thread): min %.0f ms, median %.0f ms, max %.0f ms;\n"
+           "  the longest the main loop waited meanwhile: median %.0f ms, max %.0f ms (%u reads)\n",
+           state.n_steps, times[0] / 1e3, times[n / 2] / 1e3, times[n - 1] / 1e3,
+           gaps[n / 2] / 1e3, gaps[n - 1] / 1e3, n);
+}
+
 static int
 compare_gint64 (gconstpointer a,
                 gconstpointer b)
@@ -430,6 +505,8 @@ bench_window (const char *program,
       report_moves ("slider to step 500,000", "0", "500000");
       report_moves ("jump to the end (End: win.last-step)", "0", "last");
       report_moves ("step forward (Right: win.step-forward)", middle, "next");
+      time_step ("last", &step, NULL, NULL);
+      report_history ();
     }
   print_uptime ();
   g_print ("  peak RSS after stepping %.1f MB\n\n", read_status_kb (pid, "VmHWM:") / 1024.0);

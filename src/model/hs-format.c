@@ -25,3 +25,29 @@ hs_format_count (gint64 n)
     }
   return g_string_free (s, FALSE);
 }
+
+gboolean
+hs_format_slot (GString    *out,
+                HsEdgeKind  kind,
+                const char *label,
+                const char *key_repr)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  switch ((int) kind)
+    {
+    case HS_EDGE_ITEM:
+      g_string_append_printf (out, "[%s]", label ? label : "?");
+      return TRUE;
+    case HS_EDGE_VALUE:
+      g_string_append_printf (out, "[%s]", key_repr ? key_repr : (label ? label : "?"));
+      return TRUE;
+    case HS_EDGE_ATTR:
+      g_string_append_printf (out, ".%s", label ? label : "?");
+      return TRUE;
+    case HS_EDGE_CONTENTS:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}

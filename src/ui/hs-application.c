@@ -497,6 +497,7 @@ static const struct {
   { "win.continue-back", { "<Shift>F8", NULL } },
   { "win.autoplay", { "<Control>p", NULL } },
   { "win.watch", { "<Alt>w", NULL } },
+  { "win.select-holders", { "<Alt>h", NULL } },
   { "win.presentation", { "F11", NULL } },
   { "win.high-contrast", { "<Control><Shift>h", NULL } },
   { "win.hold-changes", { "<Control><Shift>p", NULL } },

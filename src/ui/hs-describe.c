@@ -83,10 +83,6 @@ hs_describe_size (const HsObject *object)
   return g_strdup_printf (ngettext ("%s byte", "%s bytes", (gulong) object->size), n);
 }
 
-static char *container_name (HsSnapshot     *snapshot,
-                             const HsObject *object,
-                             guint           depth);
-
 /* A dict entry's key by the repr the runtime recorded, for an edge of
  * the entry (whose label is its position); else the position */
 static const char *
@@ -120,14 +116,17 @@ slot_name (HsSnapshot     *snapshot,
   switch (edge->kind)
     {
     case HS_EDGE_ITEM:
-      return g_strdup_printf ("%s[%s]", container, edge->label);
     case HS_EDGE_VALUE:
-      return g_strdup_printf ("%s[%s]", container, entry_key (snapshot, object, edge));
+    case HS_EDGE_ATTR:
+      {
+        GString *s = g_string_new (container);
+
+        hs_format_slot (s, edge->kind, edge->label, entry_key (snapshot, object, edge));
+        return g_string_free (s, FALSE);
+      }
     case HS_EDGE_KEY:
       /* Translators: a dict (named by %s) holds the object as one of its keys */
       return g_strdup_printf (_("%s, key %s"), container, entry_key (snapshot, object, edge));
-    case HS_EDGE_ATTR:
-      return g_strdup_printf ("%s.%s", container, edge->label);
     case HS_EDGE_LOCAL:
       /* Translators: a suspended generator (named by the first %s) holds
        * the object in its local variable named by the second %s */
@@ -186,40 +185,176 @@ slot_name (HsSnapshot     *snapshot,
     }
 }
 
-/* How a container is named to a learner: by a variable that names it,
- * else by the slot of a named container that holds it ("a[0]"), else by
- * its type and the end of its id(), so that two lists differ. */
+/* How a container is named to a learner: by the shortest path a program
+ * could spell from a name to it, "a", "a[0]", "p.items" (the paths
+ * below), else by its type and the end of its id(), so that two lists
+ * differ. */
 static char *
 container_name (HsSnapshot     *snapshot,
-                const HsObject *object,
-                guint           depth)
+                const HsObject *object)
 {
-  const HsFrame *frames;
-  const HsObject *objects;
-  guint n_frames, n_objects;
+  g_autoptr(HsObjectPaths) paths = NULL;
 
   g_assert (snapshot != NULL && object != NULL);
 
-  frames = hs_snapshot_get_frames (snapshot, &n_frames);
-  for (guint i = n_frames; i > 0; i--)
-    for (guint j = 0; j < frames[i - 1].n_vars; j++)
-      if (frames[i - 1].vars[j].ref == object->ref)
-        return g_strdup (frames[i - 1].vars[j].name);
-
-  objects = hs_snapshot_get_objects (snapshot, &n_objects);
-  for (guint i = 0; depth < 3 && i < n_objects; i++)
-    for (guint j = 0; j < objects[i].n_edges; j++)
-      if (objects[i].edges[j].target == object->ref && objects[i].ref != object->ref &&
-          (objects[i].edges[j].kind == HS_EDGE_ITEM || objects[i].edges[j].kind == HS_EDGE_VALUE ||
-           objects[i].edges[j].kind == HS_EDGE_ATTR))
-        {
-          g_autofree char *parent = container_name (snapshot, &objects[i], depth + 1);
-
-          if (strchr (parent, ' ') == NULL)
-            return slot_name (snapshot, &objects[i], parent, &objects[i].edges[j]);
-        }
-
+  paths = hs_describe_paths (snapshot, object->ref, 1, 3);
+  if (paths->paths->len > 0)
+    return g_strdup (((HsObjectPath *) g_ptr_array_index (paths->paths, 0))->text);
   return g_strdup_printf ("%s …%03" G_GINT64_MODIFIER "x", object->type, object->id & 0xfff);
+}
+
+static void
+object_path_free (gpointer data)
+{
+  HsObjectPath *path = data;
+
+  g_free (path->text);
+  g_free (path->refs);
+  g_free (path);
+}
+
+void
+hs_object_paths_free (HsObjectPaths *paths)
+{
+  if (paths == NULL)
+    return;
+  g_ptr_array_unref (paths->paths);
+  g_free (paths);
+}
+
+/* One step of the walk back from the object: ref is reached from the
+ * object by the slots in suffix; parent is the step it came from */
+typedef struct
+{
+  guint32  ref;
+  guint    depth;
+  guint    parent;
+  char    *suffix;
+} PathStep;
+
+static void
+path_step_clear (gpointer data)
+{
+  g_free (((PathStep *) data)->suffix);
+}
+
+static gboolean
+on_path (GArray  *steps,
+         guint    at,
+         guint32  ref)
+{
+  for (guint i = at; ; i = g_array_index (steps, PathStep, i).parent)
+    {
+      if (g_array_index (steps, PathStep, i).ref == ref)
+        return TRUE;
+      if (i == 0)
+        return FALSE;
+    }
+}
+
+/* Every way from a live name to ref that a program could spell, by
+ * walking back over the slots that hold it (list items, dict values by
+ * their key, attributes, a cell's contents) breadth first, so shortest
+ * first.  Bounded: max_paths paths, max_depth slots, and a fixed number
+ * of steps of the walk; "more" says it was cut. */
+#define PATH_WALK_STEPS 20000
+
+HsObjectPaths *
+hs_describe_paths (HsSnapshot *snapshot,
+                   guint32     ref,
+                   guint       max_paths,
+                   guint       max_depth)
+{
+  g_autoptr(GHashTable) held_by = NULL;
+  g_autoptr(GArray) steps = NULL;
+  const HsObject *objects;
+  const HsFrame *frames;
+  guint n_objects, n_frames;
+  HsObjectPaths *paths;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  paths = g_new0 (HsObjectPaths, 1);
+  paths->paths = g_ptr_array_new_with_free_func (object_path_free);
+  if (hs_snapshot_lookup (snapshot, ref) == NULL)
+    return paths;
+
+  /* who holds what by a slot a program can spell: target -> (object, edge) */
+  held_by = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  objects = hs_snapshot_get_objects (snapshot, &n_objects);
+  for (guint i = 0; i < n_objects; i++)
+    for (guint j = 0; j < objects[i].n_edges; j++)
+      {
+        const HsEdge *edge = &objects[i].edges[j];
+        GArray *list;
+        guint pair[2] = { i, j };
+
+        if (edge->kind != HS_EDGE_ITEM && edge->kind != HS_EDGE_VALUE &&
+            edge->kind != HS_EDGE_ATTR && edge->kind != HS_EDGE_CONTENTS)
+          continue;
+        if (!(list = g_hash_table_lookup (held_by, GUINT_TO_POINTER (edge->target))))
+          {
+            list = g_array_new (FALSE, FALSE, sizeof pair);
+            g_hash_table_insert (held_by, GUINT_TO_POINTER (edge->target), list);
+          }
+        g_array_append_val (list, pair);
+      }
+
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  steps = g_array_new (FALSE, FALSE, sizeof (PathStep));
+  g_array_set_clear_func (steps, path_step_clear);
+  g_array_append_val (steps, ((PathStep) { ref, 0, 0, g_strdup ("") }));
+
+  for (guint at = 0; at < steps->len; at++)
+    {
+      PathStep step = g_array_index (steps, PathStep, at);
+      GArray *holders;
+
+      /* the names bound to it, the innermost frame's first */
+      for (guint i = n_frames; i > 0; i--)
+        for (guint j = 0; j < frames[i - 1].n_vars; j++)
+          if (frames[i - 1].vars[j].ref == step.ref)
+            {
+              HsObjectPath *path;
+
+              if (paths->paths->len == max_paths)
+                {
+                  paths->more = TRUE;
+                  return paths;
+                }
+              path = g_new0 (HsObjectPath, 1);
+              path->text = g_strconcat (frames[i - 1].vars[j].name, step.suffix, NULL);
+              path->function = frames[i - 1].function;
+              path->frame = i - 1;
+              path->n_refs = step.depth + 1;
+              path->refs = g_new (guint32, path->n_refs);
+              for (guint k = at, n = 0; n < path->n_refs; k = g_array_index (steps, PathStep, k).parent, n++)
+                path->refs[n] = g_array_index (steps, PathStep, k).ref;
+              g_ptr_array_add (paths->paths, path);
+            }
+
+      holders = g_hash_table_lookup (held_by, GUINT_TO_POINTER (step.ref));
+      for (guint h = 0; holders != NULL && h < holders->len; h++)
+        {
+          const guint *pair = &g_array_index (holders, guint, 2 * h);
+          const HsObject *owner = &objects[pair[0]];
+          const HsEdge *edge = &owner->edges[pair[1]];
+          GString *suffix;
+
+          if (on_path (steps, at, owner->ref))
+            continue;
+          if (step.depth == max_depth || steps->len == PATH_WALK_STEPS)
+            {
+              paths->more = TRUE;
+              break;
+            }
+          suffix = g_string_new (NULL);
+          hs_format_slot (suffix, edge->kind, edge->label, entry_key (snapshot, owner, edge));
+          g_string_append (suffix, step.suffix);
+          g_array_append_val (steps, ((PathStep) { owner->ref, step.depth + 1, at, g_string_free (suffix, FALSE) }));
+        }
+    }
+  return paths;
 }
 
 /* Who holds a reference to ref: variables by name, objects by the name
@@ -259,7 +394,7 @@ hs_describe_referrers (HsSnapshot *snapshot,
           if (edge->target != ref)
             continue;
           if (container == NULL)
-            container = container_name (snapshot, &objects[i], 0);
+            container = container_name (snapshot, &objects[i]);
           g_ptr_array_add (referrers, slot_name (snapshot, &objects[i], container, edge));
         }
     }

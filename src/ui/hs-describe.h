@@ -54,6 +54,35 @@ const char *hs_describe_diff_kind (HsTraceDiffKind  kind,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRefcountBreakdown, hs_refcount_breakdown_free)
 
+/* The ways from a live name to an object that a program could spell:
+ * "orders[1]['items']", "Order.items", "self.items". */
+typedef struct
+{
+  char        *text;
+  const char  *function;  /* the frame of its name, borrowed from the snapshot */
+  guint        frame;     /* that frame's index, outermost 0 */
+  guint        n_refs;
+  guint32     *refs;      /* the objects it passes, the name's first, the object last */
+} HsObjectPath;
+
+typedef struct
+{
+  GPtrArray *paths;       /* HsObjectPath *, shortest first */
+  gboolean   more;        /* cut at max_paths or max_depth: there are more */
+} HsObjectPaths;
+
+/* What the inspector lists and Select All Holders highlights */
+#define HS_DESCRIBE_MAX_PATHS      8
+#define HS_DESCRIBE_MAX_PATH_DEPTH 6
+
+HsObjectPaths *hs_describe_paths   (HsSnapshot    *snapshot,
+                                    guint32        ref,
+                                    guint          max_paths,
+                                    guint          max_depth);
+void           hs_object_paths_free (HsObjectPaths *paths);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsObjectPaths, hs_object_paths_free)
+
 char *hs_describe_gc_collect  (HsSnapshot  *before,
                                GPtrArray   *steps);
 

@@ -200,7 +200,7 @@ hs_graph_view_more_unfold (HsGraphView *self,
 
   g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), FALSE);
 
-  if (self->layout == NULL || self->snapshot == NULL || hs_layout_get_snapshot (self->layout) != self->snapshot)
+  if (self->layout == NULL || self->snapshot == NULL || self->layout_source != self->snapshot)
     return FALSE;
   more = hs_graph_view_more_cells_copy (self);
   hs_layout_options_init (&options);

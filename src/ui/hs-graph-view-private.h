@@ -57,6 +57,10 @@ struct _HsGraphView
   HsTrace        *trace;
   HsSnapshot     *snapshot;       /* the step asked for */
   HsLayout       *layout;         /* its layout, once computed */
+  HsSnapshot     *layout_source;  /* the step layout was made for; its own
+                                   * snapshot is what focus left of it */
+  HsFocus         focus;          /* hs_graph_view_set_focus () */
+  GStrv           user_modules;
   HsLayout       *from;           /* where the running animation started */
   HsLayout       *shown;          /* what is drawn: layout, or between from and layout */
   HsRenderMarks  *marks;          /* what the step's line changed, against the step before */
@@ -113,6 +117,7 @@ struct _HsGraphView
 
   Selected        selection[2];
   guint           n_selected;
+  GArray         *highlight;      /* guint32: what holds the selection (Select All Holders) */
   guint32         hover;
   guint32         reveal_pending; /* search found it before its step was laid out */
 

@@ -506,6 +506,14 @@ hs_graph_view_snapshot (GtkWidget   *widget,
       hover.alpha = 0.45;
       append_outline (self, snapshot, self->hover, &hover, 2);
     }
+  if (self->highlight->len > 0)
+    {
+      GdkRGBA held = accent;
+
+      held.alpha = 0.7;
+      for (guint i = 0; i < self->highlight->len; i++)
+        append_outline (self, snapshot, g_array_index (self->highlight, guint32, i), &held, 2);
+    }
   for (guint i = 0; i < self->n_selected; i++)
     append_outline (self, snapshot, self->selection[i].ref, &accent, 3);
   for (guint i = 0; i < self->n_selected; i++)
@@ -895,6 +903,8 @@ typedef struct
   GHashTable      *boxed;           /* the view's, which it never changes */
   gboolean         every_object;
   guint            serial;
+  HsFocus          focus;           /* what of the step is drawn */
+  GStrv            user_modules;    /* focus's */
 } LayoutTask;
 
 /* Whether the window can run the program again with a higher element
@@ -920,6 +930,7 @@ layout_task_free (LayoutTask *task)
   g_clear_pointer (&task->more_cells, g_hash_table_unref);
   g_clear_pointer (&task->growing, g_hash_table_unref);
   g_clear_pointer (&task->boxed, g_hash_table_unref);
+  g_strfreev (task->user_modules);
   g_free (task);
 }
 
@@ -942,7 +953,12 @@ lay_out (LayoutTask   *data,
   options.every_object = data->every_object;
   options.boxed = data->boxed;
   data->marks = hs_render_marks_new (data->previous_step, data->snapshot);
-  return hs_layout_new (data->snapshot, data->previous, &options);
+  data->focus.user_modules = (const char * const *) data->user_modules;
+  {
+    g_autoptr(HsSnapshot) drawn = hs_snapshot_focus (data->snapshot, &data->focus);
+
+    return hs_layout_new (drawn, data->previous, &options);
+  }
 }
 
 static void
@@ -971,6 +987,8 @@ take_layout (HsGraphView *self,
 
   g_clear_pointer (&self->marks, hs_render_marks_free);
   self->marks = g_steal_pointer (&data->marks);
+  g_clear_pointer (&self->layout_source, hs_snapshot_unref);
+  self->layout_source = hs_snapshot_ref (data->snapshot);
   g_clear_pointer (&self->previous_step, hs_snapshot_unref);
   self->previous_step = g_steal_pointer (&data->previous_step);
   animate = self->pending_animate && self->shown != NULL && gtk_widget_get_mapped (GTK_WIDGET (self));
@@ -1165,6 +1183,7 @@ hs_graph_view_set_step (HsGraphView *self,
       g_clear_pointer (&self->previous_step, hs_snapshot_unref);
       g_clear_pointer (&self->snapshot, hs_snapshot_unref);
       g_clear_pointer (&self->layout, hs_layout_unref);
+      g_clear_pointer (&self->layout_source, hs_snapshot_unref);
       g_clear_pointer (&self->from, hs_layout_unref);
       show_layout (self, NULL);
       hs_graph_view_unselect_all (self);
@@ -1210,6 +1229,8 @@ hs_graph_view_set_step (HsGraphView *self,
   self->boxed = subject_scalars (self);
   data->boxed = self->boxed ? g_hash_table_ref (self->boxed) : NULL;
   data->serial = self->serial;
+  data->focus = self->focus;
+  data->user_modules = g_strdupv (self->user_modules);
 
   /* A small heap is laid out at once, in a millisecond or less: handed
    * to a thread, on a loaded machine the thread may not run before the
@@ -1305,6 +1326,7 @@ hs_graph_view_unselect_all (HsGraphView *self)
   for (guint i = 0; i < self->n_selected; i++)
     g_clear_pointer (&self->selection[i].name, g_free);
   self->n_selected = 0;
+  g_array_set_size (self->highlight, 0);
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_VARIABLE]);
@@ -1324,6 +1346,7 @@ select_full (HsGraphView *self,
 {
   g_assert (HS_IS_GRAPH_VIEW (self));
 
+  g_array_set_size (self->highlight, 0);
   if (!extend)
     {
       for (guint i = 0; i < self->n_selected; i++)
@@ -1351,6 +1374,68 @@ select_full (HsGraphView *self,
   g_signal_emit (self, signals[SELECTION_CHANGED],
                  by_user ? g_quark_from_static_string ("user") : 0);
   relayout_for_subjects (self);
+}
+
+void
+hs_graph_view_set_highlight (HsGraphView   *self,
+                             const guint32 *refs,
+                             guint          n_refs)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+  g_return_if_fail (refs != NULL || n_refs == 0);
+
+  g_array_set_size (self->highlight, 0);
+  g_array_append_vals (self->highlight, refs, n_refs);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* What is drawn narrows; the step shown, and what the inspector says of
+ * it, do not: the layout gets a narrowed copy (hs_snapshot_focus()). */
+void
+hs_graph_view_set_focus (HsGraphView        *self,
+                         HsFocusKind         kind,
+                         guint32             ref,
+                         gboolean            hide_library,
+                         const char * const *user_modules)
+{
+  g_return_if_fail (HS_IS_GRAPH_VIEW (self));
+
+  if (kind == HS_FOCUS_ALL)
+    ref = 0;
+  if (self->focus.kind == kind && self->focus.ref == ref && self->focus.hide_library == hide_library &&
+      (!hide_library || (user_modules && self->user_modules &&
+                         g_strv_equal ((const char * const *) self->user_modules, user_modules))))
+    return;
+  self->focus.kind = kind;
+  self->focus.ref = ref;
+  self->focus.hide_library = hide_library;
+  g_strfreev (self->user_modules);
+  self->user_modules = g_strdupv ((char **) user_modules);
+  if (self->snapshot != NULL)
+    {
+      g_autoptr(HsSnapshot) snapshot = hs_snapshot_ref (self->snapshot);
+
+      hs_graph_view_set_step (self, self->trace, snapshot, FALSE);
+    }
+}
+
+const HsFocus *
+hs_graph_view_get_focus (HsGraphView *self)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
+
+  return &self->focus;
+}
+
+const guint32 *
+hs_graph_view_get_highlight (HsGraphView *self,
+                             guint       *n_refs)
+{
+  g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
+  g_return_val_if_fail (n_refs != NULL, NULL);
+
+  *n_refs = self->highlight->len;
+  return (const guint32 *) self->highlight->data;
 }
 
 gboolean
@@ -1403,7 +1488,7 @@ hs_graph_view_reveal_object (HsGraphView *self,
 
   /* Its step is still being laid out (a thread may be laying the same
    * step out again, grown): once it is */
-  if (self->layout == NULL || self->busy || hs_layout_get_snapshot (self->layout) != self->snapshot)
+  if (self->layout == NULL || self->busy || self->layout_source != self->snapshot)
     {
       self->reveal_pending = ref;
       return;
@@ -2043,6 +2128,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->shown, hs_layout_unref);
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->layout, hs_layout_unref);
+  g_clear_pointer (&self->layout_source, hs_snapshot_unref);
   g_clear_pointer (&self->previous_step, hs_snapshot_unref);
   g_clear_pointer (&self->snapshot, hs_snapshot_unref);
   g_clear_object (&self->trace);
@@ -2056,6 +2142,17 @@ hs_graph_view_dispose (GObject *object)
   self->n_selected = 0;
 
   G_OBJECT_CLASS (hs_graph_view_parent_class)->dispose (object);
+}
+
+static void
+hs_graph_view_finalize (GObject *object)
+{
+  HsGraphView *self = (HsGraphView *) object;
+
+  g_array_unref (self->highlight);
+  g_strfreev (self->user_modules);
+
+  G_OBJECT_CLASS (hs_graph_view_parent_class)->finalize (object);
 }
 
 static void
@@ -2167,6 +2264,7 @@ hs_graph_view_class_init (HsGraphViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hs_graph_view_dispose;
+  object_class->finalize = hs_graph_view_finalize;
   object_class->get_property = hs_graph_view_get_property;
   object_class->set_property = hs_graph_view_set_property;
 
@@ -2251,6 +2349,7 @@ hs_graph_view_init (HsGraphView *self)
   GtkGesture *gesture;
 
   self->zoom = 1.0;
+  self->highlight = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->offset_x = MARGIN;
   self->offset_y = MARGIN;
   self->follow = TRUE;

@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "hs-layout.h"
+#include "hs-snapshot-focus.h"
 #include "hs-trace.h"
 
 G_BEGIN_DECLS
@@ -75,6 +76,22 @@ void        hs_graph_view_select_object      (HsGraphView  *self,
                                               guint32       ref,
                                               gboolean      extend);
 void        hs_graph_view_unselect_all       (HsGraphView  *self);
+/* Outlines these objects besides the selection, until it changes:
+ * Select All Holders.  refs may be NULL to outline none. */
+void        hs_graph_view_set_highlight      (HsGraphView   *self,
+                                              const guint32 *refs,
+                                              guint          n_refs);
+const guint32 *hs_graph_view_get_highlight   (HsGraphView   *self,
+                                              guint         *n_refs);
+/* Draws only what ref reaches, or what reaches it, and leaves out the
+ * library's modules, classes and functions (user_modules are the
+ * program's own); the step is unchanged.  Lays the step out again. */
+void        hs_graph_view_set_focus          (HsGraphView        *self,
+                                              HsFocusKind         kind,
+                                              guint32             ref,
+                                              gboolean            hide_library,
+                                              const char * const *user_modules);
+const HsFocus *hs_graph_view_get_focus       (HsGraphView        *self);
 /* Moves the view to show ref, as search does, and stops following */
 void        hs_graph_view_reveal_object      (HsGraphView  *self,
                                               guint32       ref);

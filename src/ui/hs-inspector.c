@@ -8,6 +8,10 @@
 #include "hs-describe.h"
 #include "hs-inspector.h"
 #include "hs-layout.h"
+#include "hs-object-history.h"
+
+/* The history's rows shown: the newest */
+#define MAX_HISTORY_ROWS 100
 
 struct _HsInspector
 {
@@ -26,6 +30,13 @@ struct _HsInspector
   char       *equality_result;
   char       *python_version;
   char       *refcount_rule;  /* shown for the first selected object */
+
+  /* The history of the first selected object, read in a thread */
+  HsTrace         *trace;
+  char            *source;
+  HsObjectHistory *history;
+  GCancellable    *history_cancellable;
+  guint32          history_ref;   /* being read, or read */
 };
 
 G_DEFINE_FINAL_TYPE (HsInspector, hs_inspector, ADW_TYPE_BIN)
@@ -175,6 +186,227 @@ add_breakdown (HsInspector *self,
   gtk_box_append (GTK_BOX (section), list);
 }
 
+static GtkWidget *
+step_row (const char *title,
+          const char *subtitle,
+          guint       step)
+{
+  GtkWidget *row;
+
+  g_assert (title != NULL);
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.go-to-step");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_uint32 (step));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-jump-symbolic"));
+  return row;
+}
+
+/* "Changed [0] through b", "Held by a[1]", "Freed" */
+static char *
+history_title (const HsHistoryEntry *entry)
+{
+  g_assert (entry != NULL);
+
+  switch (entry->kind)
+    {
+    case HS_HISTORY_CREATED:
+      if (entry->what == NULL)
+        return g_strdup (entry->allocated ? _("Created") : _("First seen"));
+      /* Translators: %s names who first held the new object: "a", "p.items" */
+      return g_strdup_printf (entry->allocated ? _("Created for %s") : _("First seen in %s"), entry->what);
+    case HS_HISTORY_GAINED:
+      /* Translators: %s names a variable or a slot: "b", "a[1]" */
+      return g_strdup_printf (_("Held by %s"), entry->what);
+    case HS_HISTORY_LOST:
+      /* Translators: %s names a variable or a slot that let go of the object */
+      return g_strdup_printf (_("No longer held by %s"), entry->what);
+    case HS_HISTORY_MUTATED:
+      if (entry->through != NULL)
+        /* Translators: the first %s is a slot ("[0]", ".name"), the second
+         * the name the line used ("b", "self.items") */
+        return g_strdup_printf (_("Changed %s through %s"), entry->what, entry->through);
+      /* Translators: %s is a slot ("[0]", ".name") */
+      return g_strdup_printf (_("Changed %s"), entry->what);
+    case HS_HISTORY_FREED:
+    default:
+      return g_strdup (entry->cause == HS_FREE_GC ? _("Freed by the garbage collector") : _("Freed"));
+    }
+}
+
+/* "Line 9 in add · step 41" */
+static char *
+history_subtitle (const HsHistoryEntry *entry)
+{
+  g_autofree char *step = NULL;
+
+  g_assert (entry != NULL);
+
+  step = hs_format_count (entry->step);
+  if (entry->line == 0)
+    /* Translators: %s is a step number */
+    return g_strdup_printf (_("Step %s"), step);
+  if (entry->function != NULL && g_strcmp0 (entry->function, "<module>") != 0)
+    /* Translators: a line number, the function it is in, a step number */
+    return g_strdup_printf (_("Line %u in %s · step %s"), entry->line, entry->function, step);
+  /* Translators: a line number, then a step number */
+  return g_strdup_printf (_("Line %u · step %s"), entry->line, step);
+}
+
+static gboolean
+history_is_current (HsInspector *self)
+{
+  g_assert (HS_IS_INSPECTOR (self));
+
+  return self->history != NULL && self->n_selected > 0 &&
+         hs_object_history_get_ref (self->history) == self->refs[0];
+}
+
+/* "Who changed this?": the newest line that changed it up to this step,
+ * one click away */
+static void
+add_last_change (HsInspector *self,
+                 GtkWidget   *list)
+{
+  const HsHistoryEntry *entry;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *row;
+
+  g_assert (HS_IS_INSPECTOR (self));
+  g_assert (GTK_IS_LIST_BOX (list));
+
+  if (!history_is_current (self))
+    return;
+  entry = hs_object_history_last_change (self->history, hs_snapshot_get_index (self->snapshot));
+  if (entry == NULL)
+    return;
+  title = history_title (entry);
+  subtitle = history_subtitle (entry);
+  text = g_strdup_printf ("%s — %s", title, subtitle);
+  row = step_row (_("Who Changed This?"), text, entry->step);
+  gtk_widget_set_name (row, "who-changed-row");
+  gtk_widget_set_tooltip_text (row, _("Go to the step after the last line that changed it"));
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+}
+
+static void
+add_history (HsInspector *self,
+             GtkWidget   *section)
+{
+  guint now = hs_snapshot_get_index (self->snapshot);
+  GtkWidget *list;
+
+  g_assert (HS_IS_INSPECTOR (self));
+  g_assert (GTK_IS_BOX (section));
+
+  if (self->trace == NULL)
+    return;
+  list = boxed_list ();
+  gtk_widget_set_name (list, "history-list");
+  gtk_box_append (GTK_BOX (section), heading (_("History")));
+  if (!history_is_current (self))
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *spinner = gtk_spinner_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Reading the run…"));
+      gtk_spinner_start (GTK_SPINNER (spinner));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      gtk_box_append (GTK_BOX (section), list);
+      return;
+    }
+
+  for (guint i = 0; i < hs_object_history_get_n_entries (self->history); i++)
+    {
+      const HsHistoryEntry *entry = hs_object_history_get_entry (self->history, i);
+      g_autofree char *title = history_title (entry);
+      g_autofree char *subtitle = history_subtitle (entry);
+      GtkWidget *row;
+
+      if (i == MAX_HISTORY_ROWS && entry->kind != HS_HISTORY_CREATED)
+        {
+          guint64 rest = hs_object_history_get_n_entries (self->history) - 1 - i +
+                         hs_object_history_get_n_dropped (self->history);
+          g_autofree char *n = hs_format_count (rest);
+          g_autofree char *text = NULL;
+
+          /* Translators: %s is a number of older entries of the history not listed */
+          text = g_strdup_printf (_("… %s more"), n);
+          gtk_list_box_append (GTK_LIST_BOX (list), fact_row (text, NULL, FALSE));
+          i = hs_object_history_get_n_entries (self->history) - 1;
+          entry = hs_object_history_get_entry (self->history, i);
+          g_free (title);
+          g_free (subtitle);
+          title = history_title (entry);
+          subtitle = history_subtitle (entry);
+        }
+      row = step_row (title, subtitle, entry->step);
+      /* what has not happened yet at the step shown */
+      if (entry->step > now)
+        gtk_widget_add_css_class (row, "dim-label");
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  gtk_box_append (GTK_BOX (section), list);
+}
+
+/* Every name and path that reaches it, as a program would spell it */
+static void
+add_paths (HsInspector *self,
+           GtkWidget   *section,
+           guint32      ref)
+{
+  g_autoptr(HsObjectPaths) paths = hs_describe_paths (self->snapshot, ref, HS_DESCRIBE_MAX_PATHS, HS_DESCRIBE_MAX_PATH_DEPTH);
+  GtkWidget *list, *button;
+
+  g_assert (HS_IS_INSPECTOR (self));
+  g_assert (GTK_IS_BOX (section));
+
+  if (paths->paths->len == 0)
+    return;
+
+  list = boxed_list ();
+  gtk_widget_set_name (list, "paths-list");
+  for (guint i = 0; i < paths->paths->len; i++)
+    {
+      const HsObjectPath *path = g_ptr_array_index (paths->paths, i);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), path->text);
+      gtk_widget_add_css_class (row, "monospace-title");
+      if (path->frame > 0)
+        {
+          /* Translators: %s is the function whose variable the path starts at */
+          g_autofree char *where = g_strdup_printf (_("in %s"), path->function);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
+        }
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  if (paths->more)
+    gtk_list_box_append (GTK_LIST_BOX (list), fact_row (_("… more"), _("Longer paths and more of them are not listed"), FALSE));
+
+  gtk_box_append (GTK_BOX (section), heading (_("Reached Through")));
+  gtk_box_append (GTK_BOX (section), list);
+  if (ref == self->refs[0])
+    {
+      /* under the list, not beside the heading, which it cut short */
+      button = gtk_button_new_with_label (_("Select All Holders"));
+      gtk_widget_set_name (button, "select-holders-button");
+      gtk_widget_set_halign (button, GTK_ALIGN_END);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.select-holders");
+      gtk_widget_set_tooltip_text (button, _("Outline every object on these paths in the graph (Alt+H)"));
+      gtk_box_append (GTK_BOX (section), button);
+    }
+}
+
 static void
 add_object (HsInspector *self,
             guint32      ref,
@@ -279,9 +511,14 @@ add_object (HsInspector *self,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       gtk_list_box_append (GTK_LIST_BOX (more), row);
     }
+  if (ref == self->refs[0])
+    add_last_change (self, list);
   gtk_box_append (GTK_BOX (section), list);
   add_breakdown (self, section, ref);
+  add_paths (self, section, ref);
   gtk_box_append (GTK_BOX (section), more);
+  if (ref == self->refs[0])
+    add_history (self, section);
 
   gtk_box_append (self->objects_box, section);
 }
@@ -357,6 +594,87 @@ update (HsInspector *self)
   gtk_stack_set_visible_child_name (self->stack, "details");
 }
 
+static void
+history_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HsInspector) self = user_data;
+  g_autoptr(GError) error = NULL;
+  HsObjectHistory *history = hs_object_history_new_finish (result, &error);
+
+  g_assert (HS_IS_INSPECTOR (self));
+
+  /* cancelled: another selection or trace replaced it */
+  if (history == NULL)
+    return;
+  g_clear_object (&self->history_cancellable);
+  if (hs_object_history_get_ref (history) != self->history_ref)
+    {
+      hs_object_history_free (history);
+      return;
+    }
+  g_clear_pointer (&self->history, hs_object_history_free);
+  self->history = history;
+  update (self);
+}
+
+/* Reads the first selected object's history over the whole run, once
+ * for each object and each length of the run */
+static void
+start_history (HsInspector *self)
+{
+  guint32 ref = self->n_selected > 0 ? self->refs[0] : 0;
+  guint n_steps;
+
+  g_assert (HS_IS_INSPECTOR (self));
+
+  n_steps = self->trace ? hs_trace_get_n_steps (self->trace) : 0;
+  if (ref != 0 && ref == self->history_ref &&
+      (self->history_cancellable != NULL ||
+       (self->history != NULL && hs_object_history_get_n_steps (self->history) == n_steps)))
+    return;
+
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  if (ref != self->history_ref)
+    g_clear_pointer (&self->history, hs_object_history_free);
+  self->history_ref = ref;
+  if (ref == 0 || n_steps == 0)
+    return;
+
+  self->history_cancellable = g_cancellable_new ();
+  hs_object_history_new_async (self->trace, ref, self->source, n_steps, self->history_cancellable,
+                               history_done_cb, g_object_ref (self));
+}
+
+void
+hs_inspector_set_trace (HsInspector *self,
+                        HsTrace     *trace,
+                        const char  *source)
+{
+  g_return_if_fail (HS_IS_INSPECTOR (self));
+  g_return_if_fail (!trace || HS_IS_TRACE (trace));
+
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  g_clear_pointer (&self->history, hs_object_history_free);
+  self->history_ref = 0;
+  g_set_object (&self->trace, trace);
+  g_free (self->source);
+  self->source = g_strdup (source);
+  start_history (self);
+  update (self);
+}
+
+HsObjectHistory *
+hs_inspector_get_history (HsInspector *self)
+{
+  g_return_val_if_fail (HS_IS_INSPECTOR (self), NULL);
+
+  return history_is_current (self) ? self->history : NULL;
+}
+
 void
 hs_inspector_set_selection (HsInspector   *self,
                             HsSnapshot    *snapshot,
@@ -381,6 +699,7 @@ hs_inspector_set_selection (HsInspector   *self,
       self->names[i] = i < n_selected ? g_strdup (names[i]) : NULL;
     }
 
+  start_history (self);
   update (self);
 }
 
@@ -433,6 +752,9 @@ hs_inspector_dispose (GObject *object)
   HsInspector *self = (HsInspector *) object;
 
   g_clear_pointer (&self->snapshot, hs_snapshot_unref);
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  g_clear_object (&self->trace);
 
   G_OBJECT_CLASS (hs_inspector_parent_class)->dispose (object);
 }
@@ -448,6 +770,8 @@ hs_inspector_finalize (GObject *object)
   g_free (self->equality_result);
   g_free (self->python_version);
   g_free (self->refcount_rule);
+  g_free (self->source);
+  g_clear_pointer (&self->history, hs_object_history_free);
 
   G_OBJECT_CLASS (hs_inspector_parent_class)->finalize (object);
 }

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "hs-object-history.h"
 #include "hs-snapshot.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,13 @@ void hs_inspector_set_selection (HsInspector   *self,
                                  guint          n_selected,
                                  const guint32 *refs,
                                  const char   **names);
+/* The run the selections are made in, and its program's text, whose
+ * lines name what changed an object: its history is read in a thread. */
+void hs_inspector_set_trace     (HsInspector   *self,
+                                 HsTrace       *trace,
+                                 const char    *source);
+/* For tests: the first selected object's history, once read; else NULL */
+HsObjectHistory *hs_inspector_get_history (HsInspector *self);
 /* What the runtime printed for "a == b", or NULL to offer to ask it. */
 void hs_inspector_set_equality  (HsInspector   *self,
                                  const char    *expression,

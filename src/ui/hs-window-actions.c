@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hs-describe.h"
 #include "hs-window-private.h"
 
 typedef struct
@@ -522,6 +523,152 @@ show_object_action (GSimpleAction *action,
   hs_graph_view_reveal_object (self->graph_view, ref);
 }
 
+/* An entry of the inspector's history: the step that shows the change */
+static void
+go_to_step_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  guint step = g_variant_get_uint32 (param);
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (step < self->n_steps)
+    hs_window_show_step (self, step, FALSE);
+}
+
+/* Outlines every object on a path from a name to the selected one: the
+ * inspector's "Reached Through" list, in the graph */
+static void
+select_holders_action (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  HsSnapshot *snapshot = hs_graph_view_get_snapshot (self->graph_view);
+  g_autoptr(HsObjectPaths) paths = NULL;
+  g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint32 selected[2];
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (snapshot == NULL || hs_graph_view_get_selection (self->graph_view, selected, NULL) == 0)
+    {
+      hs_window_toast (self, _("Select an object in the graph first"));
+      return;
+    }
+  paths = hs_describe_paths (snapshot, selected[0], HS_DESCRIBE_MAX_PATHS, HS_DESCRIBE_MAX_PATH_DEPTH);
+  g_hash_table_add (seen, GUINT_TO_POINTER (selected[0]));
+  for (guint i = 0; i < paths->paths->len; i++)
+    {
+      const HsObjectPath *path = g_ptr_array_index (paths->paths, i);
+
+      for (guint k = 0; k < path->n_refs; k++)
+        if (g_hash_table_add (seen, GUINT_TO_POINTER (path->refs[k])))
+          g_array_append_val (refs, path->refs[k]);
+    }
+  if (refs->len == 0)
+    hs_window_toast (self, _("Only names hold it: no object on the way"));
+  hs_graph_view_set_highlight (self->graph_view, (const guint32 *) refs->data, refs->len);
+}
+
+/* The program's own modules: the .py files and the packages beside it */
+static GStrv
+list_user_modules (HsWindow *self)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *path = NULL;
+  const char *name;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (self->file != NULL && (folder = g_file_get_parent (self->file)) != NULL &&
+      (path = g_file_get_path (folder)) != NULL && (dir = g_dir_open (path, 0, NULL)) != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *init = g_build_filename (path, name, "__init__.py", NULL);
+
+        if (g_str_has_suffix (name, ".py"))
+          {
+            g_autofree char *stem = g_strndup (name, strlen (name) - 3);
+
+            g_strv_builder_add (names, stem);
+          }
+        else if (g_file_test (init, G_FILE_TEST_IS_REGULAR))
+          g_strv_builder_add (names, name);
+      }
+  return g_strv_builder_end (names);
+}
+
+static void
+apply_focus (HsWindow    *self,
+             const char  *how,
+             gboolean     hide_library)
+{
+  g_auto(GStrv) user_modules = list_user_modules (self);
+  HsFocusKind kind = g_str_equal (how, "reaches") ? HS_FOCUS_REACHES
+                     : g_str_equal (how, "reached-by") ? HS_FOCUS_REACHED_BY : HS_FOCUS_ALL;
+  guint32 refs[2] = { 0, 0 };
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (kind != HS_FOCUS_ALL)
+    {
+      const HsFocus *now = hs_graph_view_get_focus (self->graph_view);
+
+      /* the object focused on stays so while another is selected */
+      if (hs_graph_view_get_selection (self->graph_view, refs, NULL) == 0)
+        refs[0] = now->ref;
+    }
+  hs_graph_view_set_focus (self->graph_view, kind, refs[0], hide_library,
+                           (const char * const *) user_modules);
+}
+
+/* Show Everything, Show What This Reaches, Show What Reaches This: of
+ * the first selected object */
+static void
+focus_change_state (GSimpleAction *action,
+                    GVariant      *value,
+                    gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  const char *how = g_variant_get_string (value, NULL);
+  guint32 refs[2];
+  GVariant *hide;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  if (!g_str_equal (how, "all") && !g_str_equal (how, "reaches") && !g_str_equal (how, "reached-by"))
+    return;
+  if (!g_str_equal (how, "all") && hs_graph_view_get_selection (self->graph_view, refs, NULL) == 0)
+    {
+      hs_window_toast (self, _("Select an object in the graph first"));
+      return;
+    }
+  hide = g_action_group_get_action_state (G_ACTION_GROUP (self), "hide-library");
+  apply_focus (self, how, g_variant_get_boolean (hide));
+  g_variant_unref (hide);
+  g_simple_action_set_state (action, value);
+}
+
+static void
+hide_library_change_state (GSimpleAction *action,
+                           GVariant      *value,
+                           gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  g_autoptr(GVariant) focus = g_action_group_get_action_state (G_ACTION_GROUP (self), "focus");
+
+  g_assert (HS_IS_WINDOW (self));
+
+  apply_focus (self, g_variant_get_string (focus, NULL), g_variant_get_boolean (value));
+  g_simple_action_set_state (action, value);
+}
+
 static void
 copy_output_action (GSimpleAction *action,
                     GVariant      *parameter,
@@ -558,6 +705,10 @@ const GActionEntry hs_window_actions[] = {
   { "show-more", show_more_action },
   { "raise-element-cap", raise_element_cap_action, "u" },
   { "show-object", show_object_action, "u" },
+  { "go-to-step", go_to_step_action, "u" },
+  { "select-holders", select_holders_action },
+  { "focus", NULL, "s", "'all'", focus_change_state },
+  { "hide-library", NULL, NULL, "false", hide_library_change_state },
   { "restore-draft", restore_draft_action },
 };
 

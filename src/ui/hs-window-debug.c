@@ -5,6 +5,9 @@
  * learner does and times it from the action to the frame presented with
  * that step drawn, read off the frame clock's after-paint.  Its state
  * says what was measured; over D-Bus, org.gtk.Actions reports it.
+ * "bench-history" selects a variable at the step shown and times the
+ * inspector's reading of its object's history, in a thread, with the
+ * longest the main loop went without turning meanwhile.
  */
 #define G_LOG_DOMAIN "heapscope-window-debug"
 
@@ -216,6 +219,84 @@ busy_changed_cb (HsWindow   *self,
   publish (bench);
 }
 
+/* (serial, history_us, longest_gap_us, n_steps): -1 until read */
+#define HISTORY_STATE_TYPE "(uxxu)"
+
+typedef struct
+{
+  HsWindow *window;
+  guint     serial;
+  guint     tick;
+  gint64    started;
+  gint64    last_tick;
+  gint64    longest_gap;
+} HistoryBench;
+
+static void
+publish_history (HistoryBench *bench,
+                 gint64        history_us,
+                 guint         n_steps)
+{
+  GAction *action;
+
+  g_assert (bench != NULL);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (bench->window), "bench-history");
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new (HISTORY_STATE_TYPE, bench->serial, history_us,
+                                            bench->longest_gap, n_steps));
+}
+
+static gboolean
+history_tick_cb (gpointer user_data)
+{
+  HistoryBench *bench = user_data;
+  HsObjectHistory *history;
+  gint64 now = g_get_monotonic_time ();
+
+  g_assert (bench != NULL);
+
+  bench->longest_gap = MAX (bench->longest_gap, now - bench->last_tick);
+  bench->last_tick = now;
+  history = hs_inspector_get_history (bench->window->inspector);
+  if (history == NULL)
+    return G_SOURCE_CONTINUE;
+  bench->tick = 0;
+  publish_history (bench, now - bench->started, hs_object_history_get_n_steps (history));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+bench_history_action (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  HsWindow *self = HS_WINDOW (user_data);
+  HistoryBench *bench = g_object_get_data (G_OBJECT (self), "hs-bench-history");
+
+  g_clear_handle_id (&bench->tick, g_source_remove);
+  bench->serial++;
+  bench->longest_gap = 0;
+  bench->started = bench->last_tick = g_get_monotonic_time ();
+  publish_history (bench, -1, 0);
+  hs_graph_view_unselect_all (self->graph_view);
+  if (!hs_graph_view_select_variable (self->graph_view, g_variant_get_string (param, NULL), FALSE))
+    {
+      g_warning ("bench-history: no variable “%s” at this step", g_variant_get_string (param, NULL));
+      return;
+    }
+  bench->tick = g_timeout_add (5, history_tick_cb, bench);
+}
+
+static void
+history_bench_free (gpointer data)
+{
+  HistoryBench *bench = data;
+
+  g_clear_handle_id (&bench->tick, g_source_remove);
+  g_free (bench);
+}
+
 void
 hs_window_init_debug (HsWindow *self)
 {
@@ -240,4 +321,16 @@ hs_window_init_debug (HsWindow *self)
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
   g_signal_connect (self, "notify::busy", G_CALLBACK (busy_changed_cb), bench);
   g_signal_connect_swapped (self->window_title, "notify::title", G_CALLBACK (publish), bench);
+
+  {
+    g_autoptr(GSimpleAction) history_action = NULL;
+    HistoryBench *history = g_new0 (HistoryBench, 1);
+
+    history->window = self;
+    g_object_set_data_full (G_OBJECT (self), "hs-bench-history", history, history_bench_free);
+    history_action = g_simple_action_new_stateful ("bench-history", G_VARIANT_TYPE_STRING,
+                                                   g_variant_new (HISTORY_STATE_TYPE, 0, (gint64) -1, (gint64) 0, 0));
+    g_signal_connect (history_action, "activate", G_CALLBACK (bench_history_action), self);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (history_action));
+  }
 }

@@ -125,7 +125,14 @@ hs_window_adopt_trace (HsWindow *self,
   hs_window_reset_playback (self);
   /* The inspector borrows strings from the old trace: let go first. */
   hs_inspector_set_selection (self->inspector, NULL, 0, NULL, NULL);
+  {
+    g_autofree char *source = hs_window_dup_text (self);
+
+    hs_inspector_set_trace (self->inspector, trace, source);
+  }
   hs_inspector_set_python_version (self->inspector, hs_trace_get_python_version (trace));
+  /* refs name objects of one run: its focus goes with it */
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "focus", g_variant_new_string ("all"));
   g_clear_pointer (&self->equality_expr, g_free);
   g_clear_pointer (&self->equality_result, g_free);
   hs_inspector_set_equality (self->inspector, NULL, NULL);

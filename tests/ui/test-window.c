@@ -1524,7 +1524,7 @@ test_shortcuts (HsTestFixture *f,
     "win.first-step", "win.last-step", "win.assign", "win.slice-copy", "win.copy",
     "win.deepcopy", "win.del", "win.gc-collect", "win.export", "win.zoom-in",
     "win.zoom-out", "win.zoom-fit", "win.restore-draft",
-    "win.show-editor", "win.show-inspector", "win.find",
+    "win.show-editor", "win.show-inspector", "win.find", "win.select-holders",
   };
   g_autoptr(GBytes) overlay = NULL;
   g_autofree char *text = NULL;
