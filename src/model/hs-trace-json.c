@@ -38,6 +38,7 @@ typedef struct
   guint           depth;
   guint8          place[MAX_DEPTH];
   GOutputStream  *stream;
+  guint64         flushed;  /* bytes written to stream */
   GArray         *held;     /* HsHiddenRef: one record's, for a moment */
   gboolean        failed;   /* a write failed */
   GError         *error;
@@ -111,6 +112,7 @@ flush (Writer   *w,
       w->failed = TRUE;
       return FALSE;
     }
+  w->flushed += w->len;
   w->len = 0;
   return TRUE;
 }
@@ -704,7 +706,19 @@ struct _HsTraceWriter
   gboolean           step_open;    /* the last step waits for its output */
   GBytes            *pending_out;
   GBytes            *pending_err;
+  guint64            max_bytes;    /* 0: no cap */
 };
+
+G_DEFINE_QUARK (hs-trace-writer-error-quark, hs_trace_writer_error)
+
+void
+hs_trace_writer_set_max_bytes (HsTraceWriter *self,
+                               guint64        max_bytes)
+{
+  g_return_if_fail (self != NULL);
+
+  self->max_bytes = max_bytes;
+}
 
 /* The JSON up to the first step: what is known before the run. */
 HsTraceWriter *
@@ -839,6 +853,12 @@ hs_trace_writer_step (HsTraceWriter      *self,
   if (!flush (&self->w, FALSE))
     {
       fail_with (self, error);
+      return FALSE;
+    }
+  if (self->max_bytes > 0 && self->w.flushed + self->w.len > self->max_bytes)
+    {
+      g_set_error (error, HS_TRACE_WRITER_ERROR, HS_TRACE_WRITER_ERROR_SIZE_LIMIT,
+                   _("The trace reached its size limit of %" G_GUINT64_FORMAT " bytes"), self->max_bytes);
       return FALSE;
     }
   return TRUE;

@@ -55,6 +55,16 @@ gboolean hs_trace_write_json_source (HsTrace            *trace,
  * negative), both UTF-8. */
 typedef struct _HsTraceWriter HsTraceWriter;
 
+#define HS_TRACE_WRITER_ERROR (hs_trace_writer_error_quark ())
+
+typedef enum
+{
+  /* the trace reached the writer's cap: the step written is its last */
+  HS_TRACE_WRITER_ERROR_SIZE_LIMIT,
+} HsTraceWriterError;
+
+GQuark         hs_trace_writer_error_quark (void);
+
 HsTraceWriter *hs_trace_writer_new    (GOutputStream      *stream,
                                        HsTraceJsonFormat   format,
                                        guint               snapshot_every,
@@ -69,6 +79,11 @@ gboolean       hs_trace_writer_finish (HsTraceWriter      *self,
                                        HsTrace            *trace,
                                        GError            **error);
 void           hs_trace_writer_free   (HsTraceWriter      *self);
+/* Past max_bytes (0: no cap), hs_trace_writer_step() writes its step
+ * and fails with HS_TRACE_WRITER_ERROR_SIZE_LIMIT; finish still closes
+ * the trace. */
+void           hs_trace_writer_set_max_bytes (HsTraceWriter *self,
+                                              guint64        max_bytes);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTraceWriter, hs_trace_writer_free)
 

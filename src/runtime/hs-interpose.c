@@ -294,13 +294,20 @@ write (int         fd,
        size_t      count)
 {
   ssize_t n;
+  gsize admitted = count;
 
   if (hidden (fd))
     return ebadf ();
-  n = syscall (SYS_write, fd, buf, count);
+  if (fd == STDOUT_FILENO || fd == STDERR_FILENO)
+    {
+      admitted = hs_output_capture_admit (count);
+      if (admitted == 0 && count > 0)
+        return count;   /* past the output cap: dropped (see hs-output-capture.c) */
+    }
+  n = syscall (SYS_write, fd, buf, admitted);
   if (n > 0)
     hs_output_capture_note_write (fd, n);
-  return n;
+  return n == (ssize_t) admitted ? (ssize_t) count : n;
 }
 
 ssize_t
@@ -312,6 +319,33 @@ writev (int                 fd,
 
   if (hidden (fd))
     return ebadf ();
+  if ((fd == STDOUT_FILENO || fd == STDERR_FILENO) && iovcnt > 0)
+    {
+      gsize total = 0;
+      gsize admitted;
+
+      for (int i = 0; i < iovcnt; i++)
+        total += iov[i].iov_len;
+      admitted = hs_output_capture_admit (total);
+      if (admitted < total)
+        {
+          /* past the output cap: what fits is written, the rest dropped */
+          ssize_t done = 0;
+
+          for (int i = 0; i < iovcnt && (gsize) done < admitted; i++)
+            {
+              gsize len = MIN (iov[i].iov_len, admitted - done);
+
+              n = syscall (SYS_write, fd, iov[i].iov_base, len);
+              if (n > 0)
+                hs_output_capture_note_write (fd, n);
+              if (n < (ssize_t) len)
+                return done > 0 ? done + MAX (n, 0) : n;
+              done += n;
+            }
+          return total;
+        }
+    }
   n = syscall (SYS_writev, fd, iov, iovcnt);
   if (n > 0)
     hs_output_capture_note_write (fd, n);

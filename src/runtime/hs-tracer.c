@@ -344,6 +344,8 @@ record_event (PyFrameObject *frame,
     stop_at_cap ("step-limit");
   if (opts->timeout_ms > 0 && g_get_monotonic_time () > deadline)
     stop_at_cap ("timeout");
+  if (hs_output_capture_capped ())
+    stop_at_cap ("size-limit");
 
   emit_step (event, frame, PyFrame_GetLineNumber (frame),
              what == PyTrace_RETURN ? arg : NULL);
