@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Writes a trace as JSON in the formats docs/trace-format.md describes:
- * "heapscope-trace-2" (what each step changed, with a full snapshot every
- * HS_TRACE_SNAPSHOT_EVERY steps; the default) or "heapscope-trace-1"
+ * "heapscope-trace-4" (what each step changed, with a full snapshot every
+ * HS_TRACE_SNAPSHOT_EVERY steps; the default) or "heapscope-trace-3"
  * (every step expanded).  Both are streamed through one buffered writer:
  * no tree of the trace or of a step is ever built.
  */
@@ -14,8 +14,12 @@
 
 G_BEGIN_DECLS
 
-#define HS_TRACE_FORMAT "heapscope-trace-2"
-#define HS_TRACE_FORMAT_SNAPSHOTS "heapscope-trace-1"
+/* Versions 3 and 4 are 1 and 2 with the output written once, at the top
+ * level; the reader reads all four. */
+#define HS_TRACE_FORMAT "heapscope-trace-4"
+#define HS_TRACE_FORMAT_SNAPSHOTS "heapscope-trace-3"
+#define HS_TRACE_FORMAT_V2 "heapscope-trace-2"
+#define HS_TRACE_FORMAT_V1 "heapscope-trace-1"
 
 /* Rebuilding a step replays at most this many deltas, or more in a trace
  * whose stack grows deeper than this many frames: there snapshots come
