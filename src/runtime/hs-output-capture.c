@@ -261,6 +261,18 @@ pread_all (HsOutputCapture *c,
   hs_interpose_end_io (FALSE);
 }
 
+/* Whether fd is open on one of the output files. */
+gboolean
+hs_output_capture_is_output_file (int fd)
+{
+  struct stat st;
+
+  if (fstat (fd, &st) < 0)
+    return FALSE;
+  return (capture_out.reader_ino != 0 && st.st_dev == capture_out.reader_dev && st.st_ino == capture_out.reader_ino) ||
+         (capture_err.reader_ino != 0 && st.st_dev == capture_err.reader_dev && st.st_ino == capture_err.reader_ino);
+}
+
 static HsOutputCapture *
 capture_for_fd (int fd)
 {

@@ -16,6 +16,7 @@ void     hs_output_capture_note_write     (int         fd,
 void     hs_output_capture_set_cap        (guint64     bytes);
 gsize    hs_output_capture_admit          (gsize       want);
 gboolean hs_output_capture_capped         (void);
+gboolean hs_output_capture_is_output_file (int         fd);
 void     hs_output_capture_remember_streams (void);
 void     hs_output_capture_start          (void);
 void     hs_output_capture_take           (gboolean    force,

@@ -19,6 +19,7 @@
 #include "hs-channel.h"
 #include "hs-interpose.h"
 #include "hs-output-capture.h"
+#include "hs-rlimits.h"
 #include "hs-tracer.h"
 
 /* The app hands the protocol over on fds 3 and 4; hs-channel.c takes
@@ -152,6 +153,7 @@ main (int   argc,
   if (lookup_uint (options, "max-output-mb", 0) > 0)
     hs_output_capture_set_cap ((guint64) lookup_uint (options, "max-output-mb", 0) << 20);
 
+  hs_rlimits_start ();
   hs_tracer_run (&topts);
 
   /* Serve statements against the final state until the app lets go, then
