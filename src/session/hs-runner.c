@@ -1024,8 +1024,17 @@ session_end (HsRunner  *self,
   else if (g_subprocess_get_if_signaled (session->process))
     {
       int sig = g_subprocess_get_term_sig (session->process);
-      g_autofree char *message = g_strdup_printf (_("The runtime was killed by signal %d (%s)"), sig, g_strsignal (sig));
-      HsTraceError err = { "Crash", message, 0, "" };
+      g_autofree char *message = NULL;
+      HsTraceError err = { "Crash", NULL, 0, "" };
+
+      /* Heapscope sets no CPU time or file size limit: these are the
+       * program's own (or its shell's), and end python3 the same way */
+      if (sig == SIGXCPU || sig == SIGXFSZ)
+        message = g_strdup_printf (_("The program was killed by signal %d (%s): it passed a resource limit set for it, as it would under python3"),
+                                   sig, g_strsignal (sig));
+      else
+        message = g_strdup_printf (_("The runtime was killed by signal %d (%s)"), sig, g_strsignal (sig));
+      err.message = message;
 
       hs_trace_finish (trace, "crashed", -1, sig, &err);
     }
