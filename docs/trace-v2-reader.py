@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Rebuild the full steps of a heapscope-trace-2 file.
+"""Rebuild the full steps of a heapscope-trace-4 (or -2) file.
 
-    trace-v2-reader.py TRACE.json              # print it as heapscope-trace-1
+    trace-v2-reader.py TRACE.json              # print it as heapscope-trace-3 (or -1)
     trace-v2-reader.py TRACE.json --step N     # print step N in full
     trace-v2-reader.py TRACE.json --compare V1.json
                                    # exit 1 unless every rebuilt step equals
@@ -42,10 +42,12 @@ def full_record(o):
 
 
 def rebuild_steps(doc):
-    """Yield every step of a heapscope-trace-2 document in full, as a
-    heapscope-trace-1 step."""
-    if doc.get("format") != "heapscope-trace-2":
-        raise ValueError("not a heapscope-trace-2 document")
+    """Yield every step of a heapscope-trace-4 (or -2) document in full,
+    as a heapscope-trace-3 (or -1) step."""
+    if doc.get("format") not in ("heapscope-trace-4", "heapscope-trace-2"):
+        raise ValueError("not a heapscope-trace-4 or -2 document")
+    ranges = doc["format"] == "heapscope-trace-4"
+    ends = {"out": 0, "err": 0}
     objects = {}
     frames = []
     for step in doc["steps"]:
@@ -89,14 +91,17 @@ def rebuild_steps(doc):
             "index": step["index"],
             "line": step["line"],
             "event": step["event"],
-            "out": step.get("out", ""),
-            "err": step.get("err", ""),
+            # version 4: a range of the top-level text, written always in 3
+            "out": step.get("out", [ends["out"]] * 2) if ranges else step.get("out", ""),
+            "err": step.get("err", [ends["err"]] * 2) if ranges else step.get("err", ""),
             "return": step.get("return"),
             "frames": copy.deepcopy(frames),
             "objects": full_objects,
             "freed": step.get("freed", []),
             "gc": step.get("gc", []),
         }
+        if ranges:
+            ends = {"out": full_step["out"][1], "err": full_step["err"][1]}
         # written only when true, in both versions
         if step.get("return_borrowed"):
             full_step["return_borrowed"] = True
@@ -108,7 +113,7 @@ def rebuild_steps(doc):
 def to_version_1(doc):
     """The whole document as --snapshots would have written it."""
     v1 = {k: v for k, v in doc.items() if k not in ("steps", "snapshot_every")}
-    v1["format"] = "heapscope-trace-1"
+    v1["format"] = "heapscope-trace-3" if doc["format"] == "heapscope-trace-4" else "heapscope-trace-1"
     v1["steps"] = list(rebuild_steps(doc))
     return v1
 

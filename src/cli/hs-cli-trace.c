@@ -37,7 +37,9 @@ write_step (HsTraceCursor      *at,
 
   if (!hs_trace_writer_step (stream->writer, at, delta, error))
     {
-      if (stream->error == NULL && error != NULL && *error != NULL)
+      /* the size cap ends the run, and the trace says so (size-limit) */
+      if (stream->error == NULL && error != NULL && *error != NULL &&
+          !g_error_matches (*error, HS_TRACE_WRITER_ERROR, HS_TRACE_WRITER_ERROR_SIZE_LIMIT))
         stream->error = g_error_copy (*error);
       return FALSE;
     }
@@ -119,6 +121,7 @@ hs_cli_trace (int    argc,
 
   writer = hs_trace_writer_new (out, snapshots ? HS_TRACE_JSON_SNAPSHOTS : HS_TRACE_JSON_DELTAS, 0,
                                 file, valid != NULL ? valid : source, source_len);
+  hs_trace_writer_set_max_bytes (writer, (guint64) options.max_trace_mb << 20);
   stream.writer = writer;
   trace = hs_runner_run_streaming (runner, argv[1], &options, write_step, &stream, &error);
   if (trace == NULL)

@@ -38,6 +38,7 @@ typedef struct
   guint           depth;
   guint8          place[MAX_DEPTH];
   GOutputStream  *stream;
+  guint64         flushed;  /* bytes written to stream */
   GArray         *held;     /* HsHiddenRef: one record's, for a moment */
   gboolean        failed;   /* a write failed */
   GError         *error;
@@ -111,6 +112,7 @@ flush (Writer   *w,
       w->failed = TRUE;
       return FALSE;
     }
+  w->flushed += w->len;
   w->len = 0;
   return TRUE;
 }
@@ -284,44 +286,6 @@ static void
 end_array (Writer *w)
 {
   close_container (w, ']', FALSE);
-}
-
-/* Program output need not be UTF-8; JSON must be.  escaped() escapes
- * every control character, U+001F included. */
-static void
-text (Writer *w,
-      GBytes *bytes,
-      GBytes *extra)
-{
-  gsize len = bytes != NULL ? g_bytes_get_size (bytes) : 0;
-  gsize extra_len = extra != NULL ? g_bytes_get_size (extra) : 0;
-  const char *data = bytes != NULL ? g_bytes_get_data (bytes, NULL) : NULL;
-
-  if (extra_len == 0 && (len == 0 || g_utf8_validate_len (data, len, NULL)))
-    string_len (w, len ? data : "", len);
-  else
-    {
-      g_autoptr(GString) s = g_string_sized_new (len + extra_len);
-      g_autoptr(GString) valid = g_string_sized_new (len + extra_len);
-
-      g_string_append_len (s, data, len);
-      if (extra_len > 0)
-        g_string_append_len (s, g_bytes_get_data (extra, NULL), extra_len);
-      /* a NUL is valid UTF-8 (JSON's \u0000), which g_utf8_make_valid()
-       * would replace */
-      for (gsize at = 0; at < s->len;)
-        {
-          const char *nul = memchr (s->str + at, '\0', s->len - at);
-          gsize end = nul != NULL ? (gsize) (nul - s->str) : s->len;
-          g_autofree char *part = g_utf8_make_valid (s->str + at, end - at);
-
-          g_string_append (valid, part);
-          if (nul != NULL)
-            g_string_append_c (valid, '\0');
-          at = end + 1;
-        }
-      string_len (w, valid->str, valid->len);
-    }
 }
 
 /* A boolean member, written always in version 1, only when true in the
@@ -695,6 +659,103 @@ hs_trace_json_snapshot_every (HsTrace *trace)
   return snapshot_every_for (hs_trace_get_max_frames (trace));
 }
 
+/* One stream's output as the steps saw it, made valid UTF-8 once, as
+ * text() would: a byte that starts no valid character becomes U+FFFD,
+ * a NUL stays.  Fed step by step, a character whose bytes span two steps
+ * belongs to the step that completes it, so that the text is the same
+ * however the bytes were cut, and each step's part of it is counted in
+ * code points (docs/trace-format.md, "Output"). */
+typedef struct
+{
+  GString    *text;
+  guint64     chars;      /* code points in text */
+  GByteArray *partial;    /* the start of a character still incomplete */
+} OutputText;
+
+static void
+output_text_init (OutputText *o)
+{
+  o->text = g_string_new (NULL);
+  o->chars = 0;
+  o->partial = g_byte_array_new ();
+}
+
+static void
+output_text_clear (OutputText *o)
+{
+  if (o->text != NULL)
+    g_string_free (o->text, TRUE);
+  g_clear_pointer (&o->partial, g_byte_array_unref);
+  o->text = NULL;
+}
+
+static void
+output_text_feed (OutputText   *o,
+                  const guint8 *data,
+                  gsize         len,
+                  gboolean      last)
+{
+  const guint8 *p;
+  gsize n;
+  gsize i = 0;
+
+  g_assert (o != NULL);
+
+  if (o->partial->len > 0)
+    {
+      g_byte_array_append (o->partial, data != NULL ? data : (const guint8 *) "", len);
+      data = NULL;
+    }
+  p = data != NULL ? data : o->partial->data;
+  n = data != NULL ? len : o->partial->len;
+
+  while (i < n)
+    {
+      guint8 c;
+      gsize need;
+      gunichar u;
+      const char *valid_end;
+
+      /* what is valid goes at once; NUL and what is not, a byte at a time */
+      g_utf8_validate_len ((const char *) p + i, n - i, &valid_end);
+      if (valid_end > (const char *) p + i)
+        {
+          gsize run = valid_end - ((const char *) p + i);
+
+          g_string_append_len (o->text, (const char *) p + i, run);
+          o->chars += g_utf8_strlen ((const char *) p + i, run);
+          i += run;
+          continue;
+        }
+      c = p[i];
+      need = g_utf8_skip[c];
+      if (c < 0x80)
+        {
+          g_string_append_c (o->text, (char) c);
+          i++;
+        }
+      else if (n - i < need && !last &&
+               g_utf8_get_char_validated ((const char *) p + i, n - i) == (gunichar) -2)
+        break;   /* may complete in the next step */
+      else if ((u = g_utf8_get_char_validated ((const char *) p + i, n - i)) < 0x110000 && need <= n - i)
+        {
+          g_string_append_len (o->text, (const char *) p + i, need);
+          i += need;
+        }
+      else
+        {
+          g_string_append (o->text, "\357\277\275");
+          i++;
+        }
+      o->chars++;
+    }
+
+  if (data != NULL)
+    g_byte_array_append (o->partial, p + i, n - i);
+  else
+    g_byte_array_remove_range (o->partial, 0, i);
+}
+
 struct _HsTraceWriter
 {
   Writer             w;
@@ -704,7 +765,21 @@ struct _HsTraceWriter
   gboolean           step_open;    /* the last step waits for its output */
   GBytes            *pending_out;
   GBytes            *pending_err;
+  OutputText         out;          /* what the steps showed, for the top level */
+  OutputText         err;
+  guint64            max_bytes;    /* 0: no cap */
 };
+
+G_DEFINE_QUARK (hs-trace-writer-error-quark, hs_trace_writer_error)
+
+void
+hs_trace_writer_set_max_bytes (HsTraceWriter *self,
+                               guint64        max_bytes)
+{
+  g_return_if_fail (self != NULL);
+
+  self->max_bytes = max_bytes;
+}
 
 /* The JSON up to the first step: what is known before the run. */
 HsTraceWriter *
@@ -726,7 +801,9 @@ hs_trace_writer_new (GOutputStream     *stream,
   self->w.held = g_array_new (FALSE, FALSE, sizeof (HsHiddenRef));
   self->format = format;
   self->every = snapshot_every;
-  /* No second UTF-8 check: program output is made valid in text(), the
+  output_text_init (&self->out);
+  output_text_init (&self->err);
+  /* No second UTF-8 check: program output is made valid by OutputText, the
    * program's text by the caller, and every other string came in a
    * GVariant, whose strings are checked when the frame is received. */
   begin_map (&self->w);
@@ -756,36 +833,87 @@ hs_trace_writer_free (HsTraceWriter *self)
   g_array_unref (self->w.held);
   g_clear_pointer (&self->pending_out, g_bytes_unref);
   g_clear_pointer (&self->pending_err, g_bytes_unref);
+  output_text_clear (&self->out);
+  output_text_clear (&self->err);
   g_clear_error (&self->w.error);
   g_free (self);
 }
 
 /* A step's output is written last, once the next step (or the end) says
- * whether the output that came after the last step belongs to it. */
+ * whether the output that came after the last step belongs to it.  It is
+ * written once, in the top-level text: a step has the range of it that
+ * it printed. */
+static void
+output_range (HsTraceWriter *self,
+              const char    *name,
+              OutputText    *o,
+              GBytes        *bytes,
+              GBytes        *extra,
+              gboolean       last)
+{
+  Writer *w = &self->w;
+  guint64 start = o->chars;
+
+  g_assert (self != NULL && o != NULL);
+
+  if (bytes != NULL)
+    output_text_feed (o, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), FALSE);
+  if (extra != NULL)
+    output_text_feed (o, g_bytes_get_data (extra, NULL), g_bytes_get_size (extra), FALSE);
+  if (last)
+    output_text_feed (o, NULL, 0, TRUE);
+  if (self->format == HS_TRACE_JSON_DELTAS && o->chars == start)
+    return;
+  key (w, name, strlen (name));
+  begin_array (w);
+  integer (w, start);
+  integer (w, o->chars);
+  end_array (w);
+}
+
 static void
 close_step (HsTraceWriter *self,
             GBytes        *extra_out,
-            GBytes        *extra_err)
+            GBytes        *extra_err,
+            gboolean       last)
 {
-  Writer *w = &self->w;
-  gboolean compact = self->format == HS_TRACE_JSON_DELTAS;
-
   g_assert (self != NULL);
 
   if (!self->step_open)
     return;
-  if (!compact || g_bytes_get_size (self->pending_out) > 0 || (extra_out != NULL && g_bytes_get_size (extra_out) > 0))
-    {
-      KEY (w, "out"); text (w, self->pending_out, extra_out);
-    }
-  if (!compact || g_bytes_get_size (self->pending_err) > 0 || (extra_err != NULL && g_bytes_get_size (extra_err) > 0))
-    {
-      KEY (w, "err"); text (w, self->pending_err, extra_err);
-    }
-  end_map (w);
+  output_range (self, "out", &self->out, self->pending_out, extra_out, last);
+  output_range (self, "err", &self->err, self->pending_err, extra_err, last);
+  end_map (&self->w);
   g_clear_pointer (&self->pending_out, g_bytes_unref);
   g_clear_pointer (&self->pending_err, g_bytes_unref);
   self->step_open = FALSE;
+}
+
+/* The top-level text: what reached the file, which is, unless buffered
+ * bytes were lost (os._exit()) or a direct write overtook them, exactly
+ * what the steps showed; only then are the steps' text written apart. */
+static void
+final_output (HsTraceWriter *self,
+              const char    *name,
+              const char    *steps_name,
+              OutputText    *o,
+              GBytes        *final)
+{
+  Writer *w = &self->w;
+  OutputText file;
+
+  g_assert (self != NULL && o != NULL);
+
+  output_text_init (&file);
+  output_text_feed (&file, g_bytes_get_data (final, NULL), g_bytes_get_size (final), TRUE);
+  key (w, name, strlen (name));
+  string_len (w, file.text->str, file.text->len);
+  if (!g_string_equal (file.text, o->text))
+    {
+      key (w, steps_name, strlen (steps_name));
+      string_len (w, o->text->str, o->text->len);
+    }
+  output_text_clear (&file);
 }
 
 static void
@@ -816,7 +944,7 @@ hs_trace_writer_step (HsTraceWriter      *self,
       fail_with (self, error);
       return FALSE;
     }
-  close_step (self, NULL, NULL);
+  close_step (self, NULL, NULL, FALSE);
   if (self->format == HS_TRACE_JSON_SNAPSHOTS)
     {
       g_autoptr(HsSnapshot) snap = hs_trace_cursor_dup_snapshot (at);
@@ -841,6 +969,12 @@ hs_trace_writer_step (HsTraceWriter      *self,
       fail_with (self, error);
       return FALSE;
     }
+  if (self->max_bytes > 0 && self->w.flushed + self->w.len > self->max_bytes)
+    {
+      g_set_error (error, HS_TRACE_WRITER_ERROR, HS_TRACE_WRITER_ERROR_SIZE_LIMIT,
+                   _("The trace reached its size limit of %" G_GUINT64_FORMAT " bytes"), self->max_bytes);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -863,7 +997,7 @@ hs_trace_writer_finish (HsTraceWriter  *self,
   trace_error = hs_trace_get_error (trace);
   out = hs_trace_dup_stdout (trace);
   err = hs_trace_dup_stderr (trace);
-  close_step (self, hs_trace_get_trailing_stdout (trace), hs_trace_get_trailing_stderr (trace));
+  close_step (self, hs_trace_get_trailing_stdout (trace), hs_trace_get_trailing_stderr (trace), TRUE);
   end_array (w);
 
   if (self->format == HS_TRACE_JSON_DELTAS)
@@ -901,8 +1035,8 @@ hs_trace_writer_finish (HsTraceWriter  *self,
       end_map (w);
     }
 
-  KEY (w, "stdout"); text (w, out, NULL);
-  KEY (w, "stderr"); text (w, err, NULL);
+  final_output (self, "stdout", "steps_stdout", &self->out, out);
+  final_output (self, "stderr", "steps_stderr", &self->err, err);
   KEY (w, "history_bytes"); integer (w, hs_trace_get_history_bytes (trace));
   end_map (w);
   put_char (w, '\n');

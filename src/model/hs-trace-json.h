@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Writes a trace as JSON in the formats docs/trace-format.md describes:
- * "heapscope-trace-2" (what each step changed, with a full snapshot every
- * HS_TRACE_SNAPSHOT_EVERY steps; the default) or "heapscope-trace-1"
+ * "heapscope-trace-4" (what each step changed, with a full snapshot every
+ * HS_TRACE_SNAPSHOT_EVERY steps; the default) or "heapscope-trace-3"
  * (every step expanded).  Both are streamed through one buffered writer:
  * no tree of the trace or of a step is ever built.
  */
@@ -14,8 +14,12 @@
 
 G_BEGIN_DECLS
 
-#define HS_TRACE_FORMAT "heapscope-trace-2"
-#define HS_TRACE_FORMAT_SNAPSHOTS "heapscope-trace-1"
+/* Versions 3 and 4 are 1 and 2 with the output written once, at the top
+ * level; the reader reads all four. */
+#define HS_TRACE_FORMAT "heapscope-trace-4"
+#define HS_TRACE_FORMAT_SNAPSHOTS "heapscope-trace-3"
+#define HS_TRACE_FORMAT_V2 "heapscope-trace-2"
+#define HS_TRACE_FORMAT_V1 "heapscope-trace-1"
 
 /* Rebuilding a step replays at most this many deltas, or more in a trace
  * whose stack grows deeper than this many frames: there snapshots come
@@ -55,6 +59,16 @@ gboolean hs_trace_write_json_source (HsTrace            *trace,
  * negative), both UTF-8. */
 typedef struct _HsTraceWriter HsTraceWriter;
 
+#define HS_TRACE_WRITER_ERROR (hs_trace_writer_error_quark ())
+
+typedef enum
+{
+  /* the trace reached the writer's cap: the step written is its last */
+  HS_TRACE_WRITER_ERROR_SIZE_LIMIT,
+} HsTraceWriterError;
+
+GQuark         hs_trace_writer_error_quark (void);
+
 HsTraceWriter *hs_trace_writer_new    (GOutputStream      *stream,
                                        HsTraceJsonFormat   format,
                                        guint               snapshot_every,
@@ -69,6 +83,11 @@ gboolean       hs_trace_writer_finish (HsTraceWriter      *self,
                                        HsTrace            *trace,
                                        GError            **error);
 void           hs_trace_writer_free   (HsTraceWriter      *self);
+/* Past max_bytes (0: no cap), hs_trace_writer_step() writes its step
+ * and fails with HS_TRACE_WRITER_ERROR_SIZE_LIMIT; finish still closes
+ * the trace. */
+void           hs_trace_writer_set_max_bytes (HsTraceWriter *self,
+                                              guint64        max_bytes);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTraceWriter, hs_trace_writer_free)
 

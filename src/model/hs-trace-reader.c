@@ -41,7 +41,30 @@ typedef struct
   GByteArray  *out, *err;
   GPtrArray   *strings;  /* char*, this batch's new strings */
   guint        first_index;
+
+  /* Versions 3 and 4 write the output once, after the steps: each step
+   * has a range of code points of it, and the batches wait for it */
+  gboolean     ranges;
+  guint64      out_at, err_at;  /* where the next step's range starts */
+  GArray      *chars;           /* guint64 pairs: each step's out, err */
+  GPtrArray   *waiting;         /* Waiting: the batches so far */
 } Reader;
+
+typedef struct
+{
+  GVariant *batch;               /* its output empty */
+  GArray   *chars;               /* guint64 pairs, as Reader's */
+} Waiting;
+
+static void
+waiting_free (gpointer data)
+{
+  Waiting *w = data;
+
+  g_clear_pointer (&w->batch, g_variant_unref);
+  g_array_unref (w->chars);
+  g_free (w);
+}
 
 static void
 record_free (gpointer data)
@@ -114,6 +137,7 @@ batch_reset (Reader *r)
   g_byte_array_set_size (r->out, 0);
   g_byte_array_set_size (r->err, 0);
   g_ptr_array_set_size (r->strings, 0);
+  g_array_set_size (r->chars, 0);
   r->first_index = r->index;
 }
 
@@ -148,6 +172,16 @@ batch_flush (Reader  *r,
     fixed ("(uuuu)", r->gc, sizeof (HsWireGc)),
     g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, r->out->data, r->out->len, 1),
     g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, r->err->data, r->err->len, 1)));
+  if (r->ranges)
+    {
+      Waiting *w = g_new0 (Waiting, 1);
+
+      w->batch = g_steal_pointer (&batch);
+      w->chars = g_array_copy (r->chars);
+      g_ptr_array_add (r->waiting, w);
+      batch_reset (r);
+      return TRUE;
+    }
   if (!hs_trace_append_batch (r->trace, batch, &local))
     return fail (error, HS_TRACE_READER_ERROR_INVALID, _("The trace’s steps do not add up: %s"), local->message);
   batch_reset (r);
@@ -517,6 +551,32 @@ emit_edges (Reader *r,
     }
 }
 
+/* A step's [start, end] in code points of the top-level text, which must
+ * start where the last step's ended; absent, it is empty. */
+static gboolean
+get_range (yajl_val    step,
+           const char *name,
+           guint64    *at,
+           guint64    *chars)
+{
+  yajl_val range = member (step, name);
+  gint64 start, end;
+
+  *chars = 0;
+  if (range == NULL)
+    return TRUE;
+  if (!YAJL_IS_ARRAY (range) || range->u.array.len != 2 ||
+      !YAJL_IS_INTEGER (range->u.array.values[0]) || !YAJL_IS_INTEGER (range->u.array.values[1]))
+    return FALSE;
+  start = YAJL_GET_INTEGER (range->u.array.values[0]);
+  end = YAJL_GET_INTEGER (range->u.array.values[1]);
+  if (start < 0 || (guint64) start != *at || end < start)
+    return FALSE;
+  *chars = end - start;
+  *at = end;
+  return TRUE;
+}
+
 static gboolean
 read_step (Reader     *r,
            yajl_val step,
@@ -703,10 +763,21 @@ read_step (Reader     *r,
   g_array_set_size (r->frames, 0);
   g_array_append_vals (r->frames, frames->data, frames->len);
 
-  if ((text = get_string (step, "out")) != NULL)
-    g_byte_array_append (r->out, (const guint8 *) text, strlen (text));
-  if ((text = get_string (step, "err")) != NULL)
-    g_byte_array_append (r->err, (const guint8 *) text, strlen (text));
+  if (r->ranges)
+    {
+      guint64 chars[2];
+
+      if (!get_range (step, "out", &r->out_at, &chars[0]) || !get_range (step, "err", &r->err_at, &chars[1]))
+        return invalid (error, r->index, _("its output is not the range that follows the last step’s"));
+      g_array_append_vals (r->chars, chars, 2);
+    }
+  else
+    {
+      if ((text = get_string (step, "out")) != NULL)
+        g_byte_array_append (r->out, (const guint8 *) text, strlen (text));
+      if ((text = get_string (step, "err")) != NULL)
+        g_byte_array_append (r->err, (const guint8 *) text, strlen (text));
+    }
 
   header.n_strings = r->strings->len - first_string;
   header.n_frame_words = r->frame_words->len - first_words;
@@ -749,6 +820,8 @@ reader_clear (Reader *r)
   g_clear_pointer (&r->out, g_byte_array_unref);
   g_clear_pointer (&r->err, g_byte_array_unref);
   g_clear_pointer (&r->strings, g_ptr_array_unref);
+  g_clear_pointer (&r->chars, g_array_unref);
+  g_clear_pointer (&r->waiting, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
@@ -774,6 +847,8 @@ reader_init (Reader *r)
   r->out = g_byte_array_new ();
   r->err = g_byte_array_new ();
   r->strings = g_ptr_array_new_with_free_func (g_free);
+  r->chars = g_array_new (FALSE, FALSE, sizeof (guint64));
+  r->waiting = g_ptr_array_new_with_free_func (waiting_free);
 }
 
 /* The file is read as a stream of yajl's callbacks, never as one tree:
@@ -790,6 +865,10 @@ typedef struct
   const char  *what;       /* and what they are, for the message */
 } Open;
 
+/* The top-level members of program output, kept with their length */
+static const char * const text_names[] = { "stdout", "stderr", "steps_stdout", "steps_stderr" };
+#define N_TEXTS G_N_ELEMENTS (text_names)
+
 typedef struct
 {
   Reader         r;
@@ -800,6 +879,7 @@ typedef struct
   guint          n_steps;
   GCancellable  *cancellable;
   GError        *error;
+  GBytes        *texts[N_TEXTS];  /* the top level's output, NULs kept */
 
   /* What the scan ahead of the parser knows */
   gboolean       in_string;
@@ -971,14 +1051,16 @@ begin_format (Parse *p)
   g_assert (p != NULL);
 
   format = get_string (g_array_index (p->open, Open, 0).node, "format");
-  if (g_strcmp0 (format, HS_TRACE_FORMAT) != 0 && g_strcmp0 (format, HS_TRACE_FORMAT_SNAPSHOTS) != 0)
+  if (g_strcmp0 (format, HS_TRACE_FORMAT) != 0 && g_strcmp0 (format, HS_TRACE_FORMAT_SNAPSHOTS) != 0 &&
+      g_strcmp0 (format, HS_TRACE_FORMAT_V2) != 0 && g_strcmp0 (format, HS_TRACE_FORMAT_V1) != 0)
     return fail (&p->error, HS_TRACE_READER_ERROR_NOT_A_TRACE,
                  _("The file is JSON but no Heapscope trace: no “format” “%s” or “%s” comes before its “steps”"),
                  HS_TRACE_FORMAT, HS_TRACE_FORMAT_SNAPSHOTS);
   if (p->steps_seen)
     return fail (&p->error, HS_TRACE_READER_ERROR_NOT_A_TRACE, _("The trace has its “steps” twice"));
   p->steps_seen = TRUE;
-  p->deltas = g_str_equal (format, HS_TRACE_FORMAT);
+  p->deltas = g_str_equal (format, HS_TRACE_FORMAT) || g_str_equal (format, HS_TRACE_FORMAT_V2);
+  p->r.ranges = g_str_equal (format, HS_TRACE_FORMAT) || g_str_equal (format, HS_TRACE_FORMAT_SNAPSHOTS);
   return TRUE;
 }
 
@@ -1091,6 +1173,15 @@ on_string (void                *ctx,
 
   if (p->open->len == 1 && len > HS_TRACE_READER_MAX_SOURCE && g_strcmp0 (pending_key (p), "source") == 0)
     return limit (p, _("the program’s text is more than %u MiB"), HS_TRACE_READER_MAX_SOURCE >> 20);
+  if (p->open->len == 1 && pending_key (p) != NULL)
+    for (guint i = 0; i < N_TEXTS; i++)
+      if (strcmp (pending_key (p), text_names[i]) == 0)
+        {
+          g_clear_pointer (&p->texts[i], g_bytes_unref);
+          p->texts[i] = g_bytes_new (text, len);
+          g_clear_pointer (&g_array_index (p->open, Open, 0).key, g_free);
+          return TRUE;
+        }
   node = node_new (yajl_t_string);
   node->u.string = g_strndup ((const char *) text, len);
   return add_value (p, node);
@@ -1192,6 +1283,8 @@ static void
 parse_clear (Parse *p)
 {
   reader_clear (&p->r);
+  for (guint i = 0; i < N_TEXTS; i++)
+    g_clear_pointer (&p->texts[i], g_bytes_unref);
   g_clear_pointer (&p->open, g_array_unref);
   g_clear_pointer (&p->root, node_free);
   g_clear_error (&p->error);
@@ -1256,17 +1349,93 @@ parse_stream (Parse         *p,
   return batch_flush (&p->r, error);
 }
 
-static GBytes *
-text_bytes (yajl_val  root,
-            const char *name,
-            GBytes   *steps)
+/* Moves on by chars code points of text, from *at. */
+static gboolean
+skip_chars (GBytes  *text,
+            gsize   *at,
+            guint64  chars)
 {
-  const char *text = get_string (root, name);
+  gsize len = 0;
+  const guint8 *data = text != NULL ? g_bytes_get_data (text, &len) : NULL;
 
+  for (; chars > 0; chars--)
+    {
+      if (*at >= len)
+        return FALSE;
+      *at += MIN ((gsize) g_utf8_skip[data[*at]], len - *at);
+    }
+  return TRUE;
+}
+
+/* Versions 3 and 4: the batches waited for the output, which came after
+ * the steps; each step's range of it goes in as a live run sends it. */
+static gboolean
+append_waiting (Parse   *p,
+                GError **error)
+{
+  GBytes *text[2] = { p->texts[2] != NULL ? p->texts[2] : p->texts[0],
+                      p->texts[3] != NULL ? p->texts[3] : p->texts[1] };
+  gsize at[2] = { 0, 0 };
+
+  g_assert (p != NULL);
+
+  for (guint b = 0; b < p->r.waiting->len; b++)
+    {
+      Waiting *w = g_ptr_array_index (p->r.waiting, b);
+      g_autoptr(GVariant) headers = g_variant_get_child_value (w->batch, 1);
+      g_autoptr(GByteArray) out = g_byte_array_new ();
+      g_autoptr(GByteArray) err = g_byte_array_new ();
+      GByteArray *bytes[2] = { out, err };
+      g_autoptr(GVariant) batch = NULL;
+      g_autoptr(GError) local = NULL;
+      g_autofree HsWireStep *steps = NULL;
+      GVariant *children[13];
+      gsize n_steps;
+      const void *data = g_variant_get_fixed_array (headers, &n_steps, sizeof (HsWireStep));
+      guint32 first;
+
+      g_variant_get_child (w->batch, 0, "u", &first);
+      g_assert (w->chars->len == 2 * n_steps);
+      steps = g_memdup2 (data, n_steps * sizeof (HsWireStep));
+      for (gsize i = 0; i < n_steps; i++)
+        for (guint k = 0; k < 2; k++)
+          {
+            gsize start = at[k];
+
+            if (!skip_chars (text[k], &at[k], g_array_index (w->chars, guint64, 2 * i + k)))
+              return invalid (error, first + i,
+                              _("its output range lies past the end of the output"));
+            g_byte_array_append (bytes[k], (const guint8 *) g_bytes_get_data (text[k], NULL) + start, at[k] - start);
+            if (k == 0)
+              steps[i].n_out = at[k] - start;
+            else
+              steps[i].n_err = at[k] - start;
+          }
+      for (guint i = 0; i < 13; i++)
+        children[i] = i == 1 || i >= 11 ? NULL : g_variant_get_child_value (w->batch, i);
+      children[1] = g_variant_new_fixed_array (G_VARIANT_TYPE (HS_WIRE_STEP_TYPE_STRING), steps, n_steps,
+                                               sizeof (HsWireStep));
+      children[11] = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, bytes[0]->data, bytes[0]->len, 1);
+      children[12] = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, bytes[1]->data, bytes[1]->len, 1);
+      batch = g_variant_ref_sink (g_variant_new_tuple (children, 13));
+      for (guint i = 0; i < 13; i++)
+        if (i != 1 && i < 11)
+          g_variant_unref (children[i]);
+      /* the batch's memory goes as soon as the trace holds the new one */
+      g_clear_pointer (&w->batch, g_variant_unref);
+      if (!hs_trace_append_batch (p->r.trace, batch, &local))
+        return fail (error, HS_TRACE_READER_ERROR_INVALID, _("The trace’s steps do not add up: %s"), local->message);
+    }
+  g_ptr_array_set_size (p->r.waiting, 0);
+  return TRUE;
+}
+
+static GBytes *
+text_bytes (GBytes *text,
+            GBytes *steps)
+{
   /* Left out when the steps' output is all of it (docs/trace-format.md). */
-  if (text == NULL)
-    return g_bytes_ref (steps);
-  return g_bytes_new (text, strlen (text));
+  return g_bytes_ref (text != NULL ? text : steps);
 }
 
 HsTrace *
@@ -1341,10 +1510,12 @@ hs_trace_read_json_program (GInputStream  *stream,
       if (trace_error.traceback == NULL)
         trace_error.traceback = "";
     }
+  if (p.r.ranges && !append_waiting (&p, error))
+    return NULL;
   steps_out = hs_trace_dup_stdout (p.r.trace);
   steps_err = hs_trace_dup_stderr (p.r.trace);
-  out = text_bytes (root, "stdout", steps_out);
-  err = text_bytes (root, "stderr", steps_err);
+  out = text_bytes (p.texts[0], steps_out);
+  err = text_bytes (p.texts[1], steps_err);
   hs_trace_set_final_output (p.r.trace, out, err);
   hs_trace_finish (p.r.trace, status, exit_code, signal_number, error_object != NULL ? &trace_error : NULL);
   if (source != NULL)

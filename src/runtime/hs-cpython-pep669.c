@@ -48,55 +48,54 @@ set_trace_quietly (Py_tracefunc func,
  * place, and those free ints, floats and strs without their tp_dealloc
  * (_Py_DECREF_SPECIALIZED), where hs-registry.c would not see the free:
  * the freed object's ref would pass to the next object at its address.
- * An INSTRUCTION event, here with a callback that does nothing, makes
- * CPython run the generic form of each instruction and hold its
- * specialisation counter still, in every thread.  The tool has no name
- * once its events are set, so that sys.monitoring.get_tool() says what it
- * says under python3. */
-#define HS_MONITORING_TOOL 4
+ * An INSTRUCTION event makes CPython run the generic form of each
+ * instruction and hold its specialisation counter still, in every thread.
+ *
+ * The event is set for sys.setprofile()'s tool (6), which the program
+ * cannot name in sys.monitoring (its tools are 0 to 5, all free as under
+ * python3, issue 48 item 8), with no callback.  Only the program's
+ * sys.setprofile() sets that tool's events, and then drops this one: it
+ * is set again at the next event Heapscope sees (hs_py_trace_other_threads()).
+ * sys.monitoring.restart_events(), taken before the program ran, puts it
+ * into the code objects that run. */
+#define HS_MONITORING_TOOL PY_MONITORING_SYS_PROFILE_ID
 
-static PyObject *
-on_instruction (PyObject         *self,
-                PyObject *const  *args,
-                Py_ssize_t        n_args)
-{
-  Py_RETURN_NONE;
-}
-
-static PyMethodDef on_instruction_def = { "heapscope_instruction", (PyCFunction) (void (*) (void)) on_instruction, METH_FASTCALL, NULL };
+static PyObject *restart_events;
 
 static void
 despecialize (void)
 {
-  static gboolean done;
   PyInterpreterState *interp = PyInterpreterState_Get ();
-  PyObject *monitoring, *events, *code, *callback, *r1, *r2, *r3;
-  long instruction;
+  uint8_t *tools = &interp->monitors.tools[PY_MONITORING_EVENT_INSTRUCTION];
+  PyObject *type, *value, *tb, *res;
 
-  if (done)
+  if (*tools & (1 << HS_MONITORING_TOOL))
     return;
-  done = TRUE;
-
-  monitoring = PySys_GetObject ("monitoring");   /* borrowed */
-  events = monitoring ? PyObject_GetAttrString (monitoring, "events") : NULL;
-  code = events ? PyObject_GetAttrString (events, "INSTRUCTION") : NULL;
-  instruction = code ? PyLong_AsLong (code) : -1;
-  Py_XDECREF (code);
-  callback = PyCFunction_New (&on_instruction_def, NULL);
-  r1 = monitoring && callback ? PyObject_CallMethod (monitoring, "use_tool_id", "is", HS_MONITORING_TOOL, "heapscope") : NULL;
-  r2 = r1 ? PyObject_CallMethod (monitoring, "register_callback", "ilO", HS_MONITORING_TOOL, instruction, callback) : NULL;
-  r3 = r2 ? PyObject_CallMethod (monitoring, "set_events", "il", HS_MONITORING_TOOL, instruction) : NULL;
-  if (r3 == NULL)
+  if (restart_events == NULL)
     {
+      PyObject *monitoring = PySys_GetObject ("monitoring");   /* borrowed */
+
+      restart_events = monitoring != NULL ? PyObject_GetAttrString (monitoring, "restart_events") : NULL;
+      if (restart_events == NULL || !PyCFunction_Check (restart_events))
+        {
+          g_warning ("cannot run the generic instructions: frees through specialised ones will be missed");
+          PyErr_Clear ();
+          Py_CLEAR (restart_events);
+          return;
+        }
+    }
+
+  *tools |= 1 << HS_MONITORING_TOOL;
+  PyErr_Fetch (&type, &value, &tb);
+  res = PyObject_CallNoArgs (restart_events);
+  if (res == NULL)
+    {
+      *tools &= ~(1 << HS_MONITORING_TOOL);
       g_warning ("cannot run the generic instructions: frees through specialised ones will be missed");
       PyErr_Clear ();
     }
-  Py_CLEAR (interp->monitoring_tool_names[HS_MONITORING_TOOL]);
-  Py_XDECREF (r3);
-  Py_XDECREF (r2);
-  Py_XDECREF (r1);
-  Py_XDECREF (callback);
-  Py_XDECREF (events);
+  Py_XDECREF (res);
+  PyErr_Restore (type, value, tb);
 }
 
 /* Only the C function changes; the object sys.gettrace() returns stays as
@@ -127,6 +126,9 @@ hs_py_trace_other_threads (Py_tracefunc func)
   PyThreadState *current = PyThreadState_Get ();
   PyInterpreterState *interp = current->interp;
 
+  /* called at every event: the program's sys.setprofile() drops it */
+  if (current->c_tracefunc != NULL)
+    despecialize ();
   if (interp->threads.next_unique_id == seen_id || current->c_tracefunc == NULL)
     return;
   seen_id = interp->threads.next_unique_id;

@@ -4,7 +4,8 @@
  * defined in the executable, which exports them, so libpython's calls
  * (and ctypes' lookups by name) resolve here too.
  *
- * Three jobs: noting the program's output (write, writev) and _exit,
+ * Three jobs: noting the program's output (write, writev, which also cap
+ * it and lift the program's RLIMIT_FSIZE for it, see hs-rlimits.c) and _exit,
  * keeping the worker's private descriptors out of the program's reach,
  * and keeping the worker's own threads out of the program's view of its
  * threads (at the end of this file).
@@ -56,6 +57,7 @@
 #include "hs-channel.h"
 #include "hs-interpose.h"
 #include "hs-output-capture.h"
+#include "hs-rlimits.h"
 #include "hs-tracer.h"
 
 /* Where a private descriptor moves when the program takes its number. */
@@ -294,13 +296,23 @@ write (int         fd,
        size_t      count)
 {
   ssize_t n;
+  gsize admitted = count;
+  gboolean lifted;
 
   if (hidden (fd))
     return ebadf ();
-  n = syscall (SYS_write, fd, buf, count);
+  if (fd == STDOUT_FILENO || fd == STDERR_FILENO)
+    {
+      admitted = hs_output_capture_admit (count);
+      if (admitted == 0 && count > 0)
+        return count;   /* past the output cap: dropped (see hs-output-capture.c) */
+    }
+  lifted = hs_rlimits_output_begin (fd);
+  n = syscall (SYS_write, fd, buf, admitted);
+  hs_rlimits_output_end (lifted);
   if (n > 0)
     hs_output_capture_note_write (fd, n);
-  return n;
+  return n == (ssize_t) admitted ? (ssize_t) count : n;
 }
 
 ssize_t
@@ -309,10 +321,42 @@ writev (int                 fd,
         int                 iovcnt)
 {
   ssize_t n;
+  gboolean lifted;
 
   if (hidden (fd))
     return ebadf ();
+  if ((fd == STDOUT_FILENO || fd == STDERR_FILENO) && iovcnt > 0)
+    {
+      gsize total = 0;
+      gsize admitted;
+
+      for (int i = 0; i < iovcnt; i++)
+        total += iov[i].iov_len;
+      admitted = hs_output_capture_admit (total);
+      if (admitted < total)
+        {
+          /* past the output cap: what fits is written, the rest dropped */
+          ssize_t done = 0;
+
+          for (int i = 0; i < iovcnt && (gsize) done < admitted; i++)
+            {
+              gsize len = MIN (iov[i].iov_len, admitted - done);
+
+              lifted = hs_rlimits_output_begin (fd);
+              n = syscall (SYS_write, fd, iov[i].iov_base, len);
+              hs_rlimits_output_end (lifted);
+              if (n > 0)
+                hs_output_capture_note_write (fd, n);
+              if (n < (ssize_t) len)
+                return done > 0 ? done + MAX (n, 0) : n;
+              done += n;
+            }
+          return total;
+        }
+    }
+  lifted = hs_rlimits_output_begin (fd);
   n = syscall (SYS_writev, fd, iov, iovcnt);
+  hs_rlimits_output_end (lifted);
   if (n > 0)
     hs_output_capture_note_write (fd, n);
   return n;

@@ -18,6 +18,42 @@
 static volatile gboolean output_written = TRUE;
 static volatile guint64 written_to_fd[3];   /* by any code, through write(2) */
 
+/* What the program may write to fds 1 and 2 in all: past it, writes are
+ * dropped as if made, and the run ends at its next step (size-limit), so
+ * that neither the output files nor the trace grow without bound. */
+static guint64 output_cap = G_MAXUINT64;
+static guint64 output_admitted;
+static volatile gboolean output_capped;
+
+void
+hs_output_capture_set_cap (guint64 bytes)
+{
+  output_cap = bytes;
+}
+
+/* How many of want bytes a write to fd 1 or 2 may still pass on. */
+gsize
+hs_output_capture_admit (gsize want)
+{
+  guint64 total = __atomic_load_n (&output_admitted, __ATOMIC_RELAXED);
+  guint64 take;
+
+  do
+    take = total >= output_cap ? 0 : MIN ((guint64) want, output_cap - total);
+  while (take > 0 &&
+         !__atomic_compare_exchange_n (&output_admitted, &total, total + take, TRUE,
+                                       __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+  if (take < want)
+    output_capped = TRUE;
+  return take;
+}
+
+gboolean
+hs_output_capture_capped (void)
+{
+  return output_capped;
+}
+
 void
 hs_output_capture_note_write (int   fd,
                               gsize written)
@@ -223,6 +259,18 @@ pread_all (HsOutputCapture *c,
       want -= n;
     }
   hs_interpose_end_io (FALSE);
+}
+
+/* Whether fd is open on one of the output files. */
+gboolean
+hs_output_capture_is_output_file (int fd)
+{
+  struct stat st;
+
+  if (fstat (fd, &st) < 0)
+    return FALSE;
+  return (capture_out.reader_ino != 0 && st.st_dev == capture_out.reader_dev && st.st_ino == capture_out.reader_ino) ||
+         (capture_err.reader_ino != 0 && st.st_dev == capture_err.reader_dev && st.st_ino == capture_err.reader_ino);
 }
 
 static HsOutputCapture *

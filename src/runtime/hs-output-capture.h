@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 
 void     hs_output_capture_note_write     (int         fd,
                                            gsize       written);
+void     hs_output_capture_set_cap        (guint64     bytes);
+gsize    hs_output_capture_admit          (gsize       want);
+gboolean hs_output_capture_capped         (void);
+gboolean hs_output_capture_is_output_file (int         fd);
 void     hs_output_capture_remember_streams (void);
 void     hs_output_capture_start          (void);
 void     hs_output_capture_take           (gboolean    force,

@@ -18,6 +18,8 @@
 
 #include "hs-channel.h"
 #include "hs-interpose.h"
+#include "hs-output-capture.h"
+#include "hs-rlimits.h"
 #include "hs-tracer.h"
 
 /* The app hands the protocol over on fds 3 and 4; hs-channel.c takes
@@ -148,7 +150,10 @@ main (int   argc,
   topts.timeout_ms = lookup_uint (options, "timeout-ms", 10000);
   topts.limits.max_objects = lookup_uint (options, "max-objects", 1000);
   topts.limits.max_elements = MAX (4, lookup_uint (options, "max-elements", 100));
+  if (lookup_uint (options, "max-output-mb", 0) > 0)
+    hs_output_capture_set_cap ((guint64) lookup_uint (options, "max-output-mb", 0) << 20);
 
+  hs_rlimits_start ();
   hs_tracer_run (&topts);
 
   /* Serve statements against the final state until the app lets go, then

@@ -220,6 +220,8 @@ send_output_ahead (GBytes **out,
     }
 }
 
+static PyObject *signal_error_type, *signal_error_value, *signal_error_tb;
+
 static void
 emit_step (HsEvent        event,
            PyFrameObject *frame,
@@ -237,6 +239,14 @@ emit_step (HsEvent        event,
 
   /* the walk must not see or disturb an exception in flight */
   PyErr_Fetch (&exc_type, &exc_value, &exc_tb);
+
+  /* A signal that came before the hold may have its Python handler
+   * pending: it runs now, as at python3's next check, before the walk
+   * reads anything, rather than in it (issue 48 item 4: it rebound a
+   * variable half-way through the step).  What it raises is raised when
+   * the step is done. */
+  if (PyErr_CheckSignals () < 0)
+    PyErr_Fetch (&signal_error_type, &signal_error_value, &signal_error_tb);
 
   hs_output_capture_take (event == HS_EVENT_END || n_steps % OUTPUT_RECHECK_STEPS == 0, &out, &err);
   send_output_ahead (&out, &err);
@@ -344,6 +354,8 @@ record_event (PyFrameObject *frame,
     stop_at_cap ("step-limit");
   if (opts->timeout_ms > 0 && g_get_monotonic_time () > deadline)
     stop_at_cap ("timeout");
+  if (hs_output_capture_capped ())
+    stop_at_cap ("size-limit");
 
   emit_step (event, frame, PyFrame_GetLineNumber (frame),
              what == PyTrace_RETURN ? arg : NULL);
@@ -380,6 +392,14 @@ trace_function (PyObject      *obj,
     }
 
   record_event (frame, what, arg, chained);
+  if (signal_error_type != NULL)
+    {
+      /* a signal handler raised, before the step: python3 would raise
+       * it there, at its check */
+      PyErr_Restore (g_steal_pointer (&signal_error_type), g_steal_pointer (&signal_error_value),
+                     g_steal_pointer (&signal_error_tb));
+      return -1;
+    }
   if (!chained)
     return 0;
 

@@ -17,6 +17,7 @@
 
 #include "hs-protocol.h"
 #include "hs-runner.h"
+#include "hs-trace-json.h"
 
 /* Every wait on the worker has a deadline, and they all live here:
  *   hello     HELLO_TIMEOUT_MS after the spawn (sent before Python starts)
@@ -55,6 +56,9 @@ typedef struct
   gboolean      done;        /* the worker reported the program's end */
   guint         timeout_ms;  /* the run's, and each statement's after it */
   gboolean      exit_timed_out; /* shutdown passed its deadline */
+  guint64       max_output;  /* bytes of each output file read; 0: all */
+  guint64       max_trace;   /* bytes of history; 0: no cap */
+  gboolean      size_limited; /* a cap on size ended the run */
   char         *protocol_error;
 } HsSession;
 
@@ -87,6 +91,8 @@ hs_run_options_init (HsRunOptions *options)
   options->max_objects = HS_RUN_DEFAULT_MAX_OBJECTS;
   options->max_elements = HS_RUN_DEFAULT_MAX_ELEMENTS;
   options->max_memory_mb = HS_WORKER_MEMORY_LIMIT_MB;  /* meson option: 0 under ASan */
+  options->max_output_mb = HS_RUN_DEFAULT_MAX_OUTPUT_MB;
+  options->max_trace_mb = HS_RUN_DEFAULT_MAX_TRACE_MB;
   options->stdin_path = NULL;
 }
 
@@ -399,16 +405,32 @@ open_output_file (GError **error)
   return fd;
 }
 
+/* The output file, up to max bytes (0: all of it); *over is set when it
+ * holds more, which only output the worker's cap never saw can make (a
+ * raw system call, a child that exec'd). */
 static GBytes *
-read_from (int   fd,
-           gsize offset)
+read_from (int       fd,
+           gsize     offset,
+           guint64   max,
+           gboolean *over)
 {
   GByteArray *buf = g_byte_array_new ();
   guint8 chunk[65536];
 
   for (;;)
     {
-      gssize n = pread (fd, chunk, sizeof chunk, offset);
+      gsize want = sizeof chunk;
+      gssize n;
+
+      if (max > 0 && buf->len >= max)
+        {
+          if (pread (fd, chunk, 1, offset) > 0)
+            *over = TRUE;
+          break;
+        }
+      if (max > 0)
+        want = MIN (want, max - buf->len);
+      n = pread (fd, chunk, want, offset);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -430,7 +452,7 @@ handle_done (HsTrace   *trace,
   guint32 line;
   HsTraceError err;
   static const char *statuses[] = {
-    "finished", "exception", "syntax-error", "step-limit", "timeout", "crashed", "exited", NULL,
+    "finished", "exception", "syntax-error", "step-limit", "size-limit", "timeout", "crashed", "exited", NULL,
   };
 
   if (!g_variant_is_of_type (payload, HS_DONE_TYPE))
@@ -715,7 +737,7 @@ session_read (HsRunner    *self,
   until = until ? g_intern_string (until) : NULL;
   also = also ? g_intern_string (also) : NULL;
 
-  while (session->protocol_error == NULL)
+  while (session->protocol_error == NULL && !session->size_limited)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(GBytes) frame = NULL;
@@ -748,7 +770,15 @@ session_read (HsRunner    *self,
           if (!g_variant_is_of_type (payload, HS_STEPS_TYPE))
             session_fail (session, _("The runtime sent invalid steps"));
           else if (!hs_trace_append_batch (session->trace, (merged = merge_pending_output (session, payload)), &error))
-            session_fail (session, "%s", error->message);
+            {
+              /* a streaming writer's own cap on what it writes */
+              if (g_error_matches (error, HS_TRACE_WRITER_ERROR, HS_TRACE_WRITER_ERROR_SIZE_LIMIT))
+                session->size_limited = TRUE;
+              else
+                session_fail (session, "%s", error->message);
+            }
+          else if (session->max_trace > 0 && hs_trace_get_history_bytes (session->trace) > session->max_trace)
+            session->size_limited = TRUE;
         }
       else if (name == g_intern_static_string (HS_MSG_OUTPUT))
         handle_output (session, payload);
@@ -869,6 +899,7 @@ session_spawn (HsRunner           *self,
   g_variant_dict_insert (&run, "timeout-ms", "u", options->timeout_ms);
   g_variant_dict_insert (&run, "max-objects", "u", options->max_objects);
   g_variant_dict_insert (&run, "max-elements", "u", options->max_elements);
+  g_variant_dict_insert (&run, "max-output-mb", "u", options->max_output_mb);
   /* a worker that already died says how through its exit status */
   hs_protocol_write_message (session->to_worker, HS_MSG_RUN, g_variant_dict_end (&run), NULL);
   return session;
@@ -952,7 +983,7 @@ session_end (HsRunner  *self,
   timed_out_before = self->timed_out;
   g_mutex_unlock (&self->mutex);
 
-  if (session->protocol_error != NULL)
+  if (session->protocol_error != NULL || session->size_limited)
     kill_group (session->process);   /* the reason is recorded */
   else
     {
@@ -983,14 +1014,16 @@ session_end (HsRunner  *self,
 
   /* The files hold exactly what the program's output became; the steps
    * also show what was still in its buffers (and lost, on os._exit()) */
-  seen_out = read_from (session->out_fd, 0);
-  seen_err = read_from (session->err_fd, 0);
+  seen_out = read_from (session->out_fd, 0, session->max_output, &session->size_limited);
+  seen_err = read_from (session->err_fd, 0, session->max_output, &session->size_limited);
   hs_trace_set_final_output (trace, seen_out, seen_err);
 
   /* What ended the worker says more than a garbled last message, and a
    * protocol error says more than the kill that followed it */
   if (self->stopped)
     hs_trace_finish (trace, "stopped", -1, 0, NULL);
+  else if (session->size_limited)
+    hs_trace_finish (trace, "size-limit", -1, 0, NULL);
   else if (session->protocol_error != NULL)
     {
       HsTraceError err = { "ProtocolError", session->protocol_error, 0, "" };
@@ -1004,8 +1037,17 @@ session_end (HsRunner  *self,
   else if (g_subprocess_get_if_signaled (session->process))
     {
       int sig = g_subprocess_get_term_sig (session->process);
-      g_autofree char *message = g_strdup_printf (_("The runtime was killed by signal %d (%s)"), sig, g_strsignal (sig));
-      HsTraceError err = { "Crash", message, 0, "" };
+      g_autofree char *message = NULL;
+      HsTraceError err = { "Crash", NULL, 0, "" };
+
+      /* Heapscope sets no CPU time or file size limit: these are the
+       * program's own (or its shell's), and end python3 the same way */
+      if (sig == SIGXCPU || sig == SIGXFSZ)
+        message = g_strdup_printf (_("The program was killed by signal %d (%s): it passed a resource limit set for it, as it would under python3"),
+                                   sig, g_strsignal (sig));
+      else
+        message = g_strdup_printf (_("The runtime was killed by signal %d (%s)"), sig, g_strsignal (sig));
+      err.message = message;
 
       hs_trace_finish (trace, "crashed", -1, sig, &err);
     }
@@ -1038,6 +1080,8 @@ run_program (HsRunner           *self,
     return NULL;
 
   session->timeout_ms = options->timeout_ms;
+  session->max_output = (guint64) options->max_output_mb << 20;
+  session->max_trace = (guint64) options->max_trace_mb << 20;
   if (session->protocol_error == NULL)
     {
       done = session_read (self, session, HS_MSG_DONE, NULL, session->run_deadline, NULL);
@@ -1114,7 +1158,7 @@ hs_runner_start_sync (HsRunner           *self,
 
   /* Only a worker that reported the end and is still there can go on. */
   if (!session->done || session->protocol_error != NULL ||
-      g_strv_contains ((const char * const[]) { "step-limit", "timeout", "crashed", NULL },
+      g_strv_contains ((const char * const[]) { "step-limit", "size-limit", "timeout", "crashed", NULL },
                        hs_trace_get_status (session->trace)))
     {
       HsTrace *trace;

@@ -31,6 +31,8 @@ typedef struct
   guint       max_objects;
   guint       max_elements;
   guint       max_memory_mb;
+  guint       max_output_mb;  /* stdout and stderr together; 0: no cap */
+  guint       max_trace_mb;   /* the history the trace keeps; 0: no cap */
   const char *stdin_path;   /* NULL: the program reads EOF */
 } HsRunOptions;
 
@@ -43,6 +45,11 @@ typedef struct
 #define HS_RUN_DEFAULT_MAX_OBJECTS  1000
 #define HS_RUN_DEFAULT_MAX_ELEMENTS 100
 #define HS_RUN_DEFAULT_MAX_MEMORY_MB 4096
+/* A run ends with status "size-limit" past either (docs/trace-format.md):
+ * 128 MiB of output is more than any lesson prints, and a history of
+ * 1 GiB holds well over the default million steps of a typical program. */
+#define HS_RUN_DEFAULT_MAX_OUTPUT_MB 128
+#define HS_RUN_DEFAULT_MAX_TRACE_MB  1024
 
 void        hs_run_options_init        (HsRunOptions *options);
 void        hs_runner_reset_signals    (void);

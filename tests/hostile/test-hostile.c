@@ -360,12 +360,47 @@ expand_repeats (const char *text)
 /* What the program wrote: the top level's member, or, where the trace
  * left it out as the steps hold all of it, their pieces put together
  * (docs/trace-format.md). */
+/* Each step's output, in one walk of the top-level text: a step has a
+ * range of its code points (of steps_stdout when the file got other
+ * bytes than the steps showed). */
+static GPtrArray *
+steps_output (JsonObject *root,
+              const char *step_member)
+{
+  const char *whole = g_str_equal (step_member, "out") ? "stdout" : "stderr";
+  g_autofree char *steps_whole = g_strconcat ("steps_", whole, NULL);
+  JsonArray *steps = json_object_get_array_member (root, "steps");
+  GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
+  const char *text = json_object_get_string_member_with_default (root, steps_whole,
+                                                                 json_object_get_string_member_with_default (root, whole, ""));
+  const char *end = text + strlen (text);
+  const char *at = text;
+  gint64 chars = 0;
+
+  for (guint i = 0; steps != NULL && i < json_array_get_length (steps); i++)
+    {
+      JsonObject *step = json_array_get_object_element (steps, i);
+      JsonArray *range = json_object_has_member (step, step_member) ? json_object_get_array_member (step, step_member) : NULL;
+      const char *from;
+
+      if (range == NULL || json_array_get_length (range) != 2 || json_array_get_int_element (range, 0) != chars)
+        {
+          g_ptr_array_add (parts, g_strdup (range == NULL ? "" : "<not the next range>"));
+          continue;
+        }
+      from = at;
+      for (; chars < json_array_get_int_element (range, 1) && at < end; chars++)
+        at = g_utf8_next_char (at);
+      g_ptr_array_add (parts, g_strndup (from, at - from));
+    }
+  return parts;
+}
+
 static char *
 trace_output (JsonObject *root,
               const char *member,
               const char *step_member)
 {
-  JsonArray *steps = json_object_get_array_member (root, "steps");
   GString *joined = g_string_new (NULL);
 
   if (json_object_has_member (root, member))
@@ -373,8 +408,10 @@ trace_output (JsonObject *root,
       g_string_assign (joined, json_object_get_string_member_with_default (root, member, ""));
       return g_string_free (joined, FALSE);
     }
-  for (guint i = 0; steps != NULL && i < json_array_get_length (steps); i++)
-    g_string_append (joined, json_object_get_string_member_with_default (json_array_get_object_element (steps, i), step_member, ""));
+  g_autoptr(GPtrArray) parts = steps_output (root, step_member);
+
+  for (guint i = 0; i < parts->len; i++)
+    g_string_append (joined, g_ptr_array_index (parts, i));
   return g_string_free (joined, FALSE);
 }
 
@@ -394,6 +431,7 @@ check_step_outputs (HsCase     *c,
                     JsonObject *root)
 {
   JsonArray *steps = json_object_get_array_member (root, "steps");
+  g_autoptr(GPtrArray) parts = steps_output (root, "out");
   GHashTableIter iter;
   gpointer key, value;
   gboolean ok = TRUE;
@@ -404,7 +442,7 @@ check_step_outputs (HsCase     *c,
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       g_autofree char *want = NULL;
-      const char *got = NULL;
+      g_autofree char *got = NULL;
       gint64 line;
 
       if (!g_str_has_prefix (key, "out_after_"))
@@ -414,7 +452,7 @@ check_step_outputs (HsCase     *c,
       for (guint i = 0; steps != NULL && i + 1 < json_array_get_length (steps); i++)
         if (json_object_get_int_member_with_default (json_array_get_object_element (steps, i), "line", 0) == line)
           {
-            got = json_object_get_string_member_with_default (json_array_get_object_element (steps, i + 1), "out", "");
+            got = g_strdup (g_ptr_array_index (parts, i + 1));
             break;
           }
       if (g_strcmp0 (got, want) != 0)
@@ -679,12 +717,13 @@ test_case (gconstpointer data)
   /* each step's out, put together, is the program's stdout */
   if (!c->steps_output_any && json_object_has_member (root, "steps"))
     {
-      JsonArray *steps = json_object_get_array_member (root, "steps");
       g_autoptr(GString) joined = g_string_new (NULL);
       g_autofree char *out = trace_output (root, "stdout", "out");
 
-      for (guint i = 0; i < json_array_get_length (steps); i++)
-        g_string_append (joined, json_object_get_string_member_with_default (json_array_get_object_element (steps, i), "out", ""));
+      g_autoptr(GPtrArray) parts = steps_output (root, "out");
+
+      for (guint i = 0; i < parts->len; i++)
+        g_string_append (joined, g_ptr_array_index (parts, i));
       /* a run cut short leaves bytes in buffers that no step saw yet */
       if (g_strcmp0 (status, "finished") == 0 || g_strcmp0 (status, "exception") == 0
           ? !g_str_equal (joined->str, out) : !g_str_has_prefix (out, joined->str) && !g_str_has_prefix (joined->str, out))

@@ -443,6 +443,32 @@ test_exit_sys_exit (HsTraceFixture *f,
   g_assert_true (hs_test_bytes_equal_verbose ("stderr", py_err, err));
 }
 
+/* Issue 48 item 10: a program that lowers its own RLIMIT_CPU ends as
+ * python3 does, killed by SIGXCPU, and the report says it was the
+ * program's limit, not a crash of Heapscope's runtime. */
+static void
+test_crash_own_cpu_limit (HsTraceFixture *f,
+                          gconstpointer   data)
+{
+  const HsTraceError *error;
+  HsTrace *t;
+
+  f->options.timeout_ms = 60000;
+  t = hs_trace_fixture_run (f,
+    "import resource\n"
+    "resource.setrlimit(resource.RLIMIT_CPU, (1, 2))\n"
+    "x = 0\n"
+    "while True:\n"
+    "    x += 1\n");
+  hs_test_assert_status (t, "crashed");
+  g_assert_cmpint (hs_trace_get_signal (t), ==, SIGXCPU);
+  error = hs_trace_get_error (t);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_null (strstr (error->message, "runtime"));
+  g_assert_nonnull (strstr (error->message, "limit"));
+}
+
 static void
 test_crash_segfault (HsTraceFixture *f,
                      gconstpointer   data)
@@ -749,6 +775,7 @@ main (int   argc,
   ADD ("/runtime/exit/os-exit", test_exit_os_exit);
   ADD ("/runtime/exit/sys-exit", test_exit_sys_exit);
   ADD ("/runtime/crash/segfault", test_crash_segfault);
+  ADD ("/runtime/crash/own-cpu-limit", test_crash_own_cpu_limit);
   ADD ("/runtime/output/fd1", test_output_fd1);
   ADD ("/runtime/output/per-step/buffered", test_output_per_step);
   g_test_add ("/runtime/output/per-step/unbuffered", HsTraceFixture, "unbuffered",

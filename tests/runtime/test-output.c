@@ -14,6 +14,7 @@
 
 #include "hs-test-trace.h"
 #include "hs-trace-json.h"
+#include "hs-trace-reader.h"
 
 #define ADD(path, func) \
   g_test_add (path, HsTraceFixture, NULL, hs_trace_fixture_setup, func, hs_trace_fixture_teardown)
@@ -410,8 +411,258 @@ test_nul_kept (HsTraceFixture *f,
   g_assert_true (g_output_stream_close (stream, NULL, &error));
   json = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (stream));
   g_assert_nonnull (strstr (json, "\"stdout\":\"a\\u0000b\\n\""));
-  g_assert_nonnull (strstr (json, "\"out\":\"a\\u0000b\\n\""));
+  g_assert_nonnull (strstr (json, "\"out\":[0,4]"));
   g_assert_null (strstr (json, "\xef\xbf\xbd"));
+}
+
+static guint
+count_in (const char *haystack,
+          const char *needle)
+{
+  guint n = 0;
+
+  for (const char *at = strstr (haystack, needle); at != NULL; at = strstr (at + 1, needle))
+    n++;
+  return n;
+}
+
+static void
+assert_same_output (HsTrace *a,
+                    HsTrace *b)
+{
+  g_autoptr(GBytes) out_a = hs_trace_dup_stdout (a);
+  g_autoptr(GBytes) out_b = hs_trace_dup_stdout (b);
+  g_autoptr(GBytes) err_a = hs_trace_dup_stderr (a);
+  g_autoptr(GBytes) err_b = hs_trace_dup_stderr (b);
+
+  g_assert_true (hs_test_bytes_equal_verbose ("stdout", out_a, out_b));
+  g_assert_true (hs_test_bytes_equal_verbose ("stderr", err_a, err_b));
+  g_assert_cmpuint (hs_trace_get_n_steps (a), ==, hs_trace_get_n_steps (b));
+  for (guint i = 0; i < hs_trace_get_n_steps (a); i++)
+    {
+      g_autoptr(GBytes) o1 = NULL;
+      g_autoptr(GBytes) e1 = NULL;
+      g_autoptr(GBytes) o2 = NULL;
+      g_autoptr(GBytes) e2 = NULL;
+      g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+
+      hs_trace_get_step_output (a, i, &o1, &e1);
+      hs_trace_get_step_output (b, i, &o2, &e2);
+      /* a character cut between two steps is the second's */
+      if (o1 != NULL && !g_utf8_validate_len (g_bytes_get_data (o1, NULL), g_bytes_get_size (o1), NULL))
+        {
+          i++;
+          continue;
+        }
+      g_assert_true (hs_test_bytes_equal_verbose ("a step's out", o1 ? o1 : empty, o2 ? o2 : empty));
+      g_assert_true (hs_test_bytes_equal_verbose ("a step's err", e1 ? e1 : empty, e2 ? e2 : empty));
+    }
+}
+
+/* Issue 48 item 9: each step's out and err held the same bytes as the
+ * top-level stdout and stderr, so that a trace stored its output twice.
+ * Written once, in both formats, and read back step for step; a
+ * character cut between two steps by os.write() goes to the step that
+ * completes it. */
+static void
+test_output_once (HsTraceFixture *f,
+                  gconstpointer   data)
+{
+  const HsTraceJsonFormat formats[] = { HS_TRACE_JSON_DELTAS, HS_TRACE_JSON_SNAPSHOTS };
+  HsTrace *t;
+
+  t = hs_trace_fixture_run (f,
+    "import os, sys\n"
+    "print('once-marker-out \u00e9', flush=True)\n"
+    "os.write(1, b'cut \\xe2\\x82')\n"
+    "os.write(1, b'\\xac\\n')\n"
+    "print('once-marker-err', file=sys.stderr, flush=True)\n"
+    "x = 1\n");
+  hs_test_assert_status (t, "finished");
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
+      g_autoptr(GInputStream) in = NULL;
+      g_autoptr(HsTrace) back = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *json = NULL;
+      gsize size;
+
+      g_assert_true (hs_trace_write_json_format (t, stream, formats[i], &error));
+      g_assert_no_error (error);
+      g_assert_true (g_output_stream_close (stream, NULL, &error));
+      size = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (stream));
+      json = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (stream)), size);
+      g_assert_cmpuint (count_in (json, "once-marker-out"), ==, 1);
+      g_assert_cmpuint (count_in (json, "once-marker-err"), ==, 1);
+      g_assert_cmpuint (count_in (json, "cut \xe2\x82\xac"), ==, 1);
+      g_assert_null (strstr (json, "\xef\xbf\xbd"));
+
+      in = g_memory_input_stream_new_from_data (json, size, NULL);
+      back = hs_trace_read_json (in, NULL, NULL, &error);
+      g_assert_no_error (error);
+      assert_same_output (t, back);
+      {
+        g_autoptr(GBytes) want = g_bytes_new_static ("\xe2\x82\xac\n", 4);
+        g_autoptr(GBytes) got = step_out_at_line (back, 5);
+
+        g_assert_true (hs_test_bytes_equal_verbose ("the cut character's step", want, got));
+      }
+    }
+}
+
+/* Where the file did not get what the steps showed (buffered bytes that
+ * os._exit() lost), the steps' text is written apart, and read back. */
+static void
+test_output_once_lost (HsTraceFixture *f,
+                       gconstpointer   data)
+{
+  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(HsTrace) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  gsize size;
+  HsTrace *t;
+
+  set_buffering (FALSE);
+  t = hs_trace_fixture_run (f,
+    "import os\n"
+    "print('lost-marker')\n"
+    "os._exit(3)\n");
+  hs_test_assert_status (t, "exited");
+  g_assert_true (hs_trace_write_json (t, stream, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (stream, NULL, &error));
+  size = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (stream));
+  json = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (stream)), size);
+  g_assert_nonnull (strstr (json, "\"stdout\":\"\""));
+  g_assert_nonnull (strstr (json, "\"steps_stdout\":\"lost-marker\\n\""));
+
+  in = g_memory_input_stream_new_from_data (json, size, NULL);
+  back = hs_trace_read_json (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_output (t, back);
+}
+
+/* Issue 48 item 9: 1 GiB written to stderr in one call made a 1.9 GB
+ * trace.  What passes the cap is dropped, and the run ends at its next
+ * step, as at the step limit, saying why. */
+static void
+test_cap_output (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GBytes) out = NULL;
+  HsTrace *t;
+  gsize steps_err = 0;
+
+  f->options.max_output_mb = 1;
+  t = hs_trace_fixture_run (f,
+                            "import sys\n"
+                            "sys.stderr.write('e' * (3 << 20))\n"
+                            "x = 1\n"
+                            "print('after')\n");
+  hs_test_assert_status (t, "size-limit");
+  err = hs_trace_dup_stderr (t);
+  out = hs_trace_dup_stdout (t);
+  g_assert_cmpuint (g_bytes_get_size (err), ==, 1 << 20);
+  g_assert_cmpuint (g_bytes_get_size (out), ==, 0);
+  g_assert_false (hs_trace_has_exit_code (t));
+  for (guint i = 0; i < hs_trace_get_n_steps (t); i++)
+    {
+      g_autoptr(GBytes) o = NULL;
+      g_autoptr(GBytes) e = NULL;
+
+      hs_trace_get_step_output (t, i, &o, &e);
+      steps_err += e != NULL ? g_bytes_get_size (e) : 0;
+    }
+  g_assert_cmpuint (steps_err, <=, 1 << 20);
+}
+
+/* A generator whose every item runs a line grows the history without end
+ * (1.78 GB of --snapshots trace in 5 s): the run ends past the cap. */
+static void
+test_cap_history (HsTraceFixture *f,
+                  gconstpointer   data)
+{
+  HsTrace *t;
+
+  f->options.max_trace_mb = 1;
+  f->options.timeout_ms = 60000;
+  t = hs_trace_fixture_run (f,
+                            "def g():\n"
+                            "    i = 0\n"
+                            "    while True:\n"
+                            "        yield i\n"
+                            "        i += 1\n"
+                            "s = sum(x for x in g())\n");
+  hs_test_assert_status (t, "size-limit");
+  g_assert_cmpuint (hs_trace_get_history_bytes (t), >, 1 << 20);
+  g_assert_cmpuint (hs_trace_get_n_steps (t), >, 0);
+}
+
+typedef struct
+{
+  HsTraceWriter *writer;
+  guint          steps;
+} CapStream;
+
+static gboolean
+write_capped_step (HsTraceCursor      *at,
+                   const HsTraceDelta *delta,
+                   gpointer            user_data,
+                   GError            **error)
+{
+  CapStream *s = user_data;
+
+  s->steps++;
+  return hs_trace_writer_step (s->writer, at, delta, error);
+}
+
+/* What `heapscope trace --snapshots` writes is capped too: the trace ends
+ * at the step that passed the cap, whole, and says size-limit. */
+static void
+test_cap_writer (HsTraceFixture *f,
+                 gconstpointer   data)
+{
+  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
+  g_autoptr(HsTraceWriter) writer = hs_trace_writer_new (stream, HS_TRACE_JSON_SNAPSHOTS, 0, NULL, NULL, 0);
+  g_autoptr(HsTrace) t = NULL;
+  g_autoptr(HsTrace) back = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  CapStream s = { writer, 0 };
+  gsize size;
+
+  hs_trace_writer_set_max_bytes (writer, 1 << 20);
+  path = hs_trace_fixture_write (f, "program.py",
+                                 "def g():\n"
+                                 "    i = 0\n"
+                                 "    while True:\n"
+                                 "        yield [i]\n"
+                                 "        i += 1\n"
+                                 "s = sum(len(x) for x in g())\n");
+  f->options.timeout_ms = 60000;
+  t = hs_runner_run_streaming (f->runner, path, &f->options, write_capped_step, &s, &error);
+  g_assert_no_error (error);
+  hs_test_assert_status (t, "size-limit");
+  g_assert_true (hs_trace_writer_finish (writer, t, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (stream, NULL, &error));
+  size = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (stream));
+  g_test_message ("%u steps, %" G_GSIZE_FORMAT " bytes", s.steps, size);
+  g_assert_cmpuint (size, >, 1 << 20);
+  g_assert_cmpuint (size, <, 2 << 20);
+
+  in = g_memory_input_stream_new_from_data (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (stream)),
+                                            size, NULL);
+  back = hs_trace_read_json (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  hs_test_assert_status (back, "size-limit");
+  g_assert_cmpuint (hs_trace_get_n_steps (back), ==, s.steps);
 }
 
 int
@@ -433,6 +684,11 @@ main (int   argc,
   ADD ("/runtime/output/dup2-elsewhere", test_dup2_steps);
   ADD ("/runtime/output/flush-not-called", test_flush_not_called);
   ADD ("/runtime/output/larger-than-a-frame", test_larger_than_a_frame);
+  ADD ("/runtime/output/once", test_output_once);
+  ADD ("/runtime/output/once-lost", test_output_once_lost);
+  ADD ("/runtime/output/cap/output", test_cap_output);
+  ADD ("/runtime/output/cap/history", test_cap_history);
+  ADD ("/runtime/output/cap/writer", test_cap_writer);
 
   dir = g_dir_open (HS_TEST_PROGRAMS_DIR, 0, NULL);
   g_assert_nonnull (dir);

@@ -185,27 +185,24 @@ test_small_int_range (HsTraceFixture *f,
  * specialised instruction from 3.12 on if nothing stops it (which frees
  * without tp_dealloc): every one must still get a ref of its own and a
  * freed mark, as under 3.11. */
+#define SPECIALISED_FREES \
+  "def g(i):\n" \
+  "    a = 'x' * (30 + i)\n" \
+  "    return a\n" \
+  "n = 0\n" \
+  "for i in range(20):\n" \
+  "    if g(i) == 'y':\n" \
+  "        n += 1\n" \
+  "print(n)\n"
+
 static void
-test_specialised_frees (HsTraceFixture *f,
-                        gconstpointer   data)
+assert_specialised_frees_seen (HsTrace *trace)
 {
   g_autoptr(GHashTable) refs = g_hash_table_new (NULL, NULL);
-  HsTrace *trace;
   guint n_freed = 0;
   GHashTableIter iter;
   gpointer ref;
 
-  if (skip_if_absent ())
-    return;
-  trace = hs_trace_fixture_run (f,
-                                "def g(i):\n"
-                                "    a = 'x' * (30 + i)\n"
-                                "    return a\n"
-                                "n = 0\n"
-                                "for i in range(20):\n"
-                                "    if g(i) == 'y':\n"
-                                "        n += 1\n"
-                                "print(n)\n");
   hs_test_assert_status (trace, "finished");
   for (guint s = 0; s < hs_trace_get_n_steps (trace); s++)
     {
@@ -229,6 +226,76 @@ test_specialised_frees (HsTraceFixture *f,
   while (g_hash_table_iter_next (&iter, &ref, NULL))
     n_freed += hs_test_first_freed_step (trace, GPOINTER_TO_UINT (ref), NULL) >= 0;
   g_assert_cmpuint (n_freed, ==, 20);
+}
+
+static void
+test_specialised_frees (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  if (skip_if_absent ())
+    return;
+  assert_specialised_frees_seen (hs_trace_fixture_run (f, SPECIALISED_FREES));
+}
+
+/* Issue 48 item 8: from 3.12 the program saw Heapscope's sys.monitoring
+ * tool 4 (get_events(4) was 64, get_tool(4) named it, register_callback
+ * handed back its callback).  Every tool the program may use is free, as
+ * under python3. */
+static void
+test_monitoring_hidden (HsTraceFixture *f,
+                        gconstpointer   data)
+{
+  static const char source[] =
+    "import sys\n"
+    "m = sys.monitoring\n"
+    "print([m.get_tool(i) for i in range(6)], [m.get_events(i) for i in range(6)])\n"
+    "m.use_tool_id(4, 'mine')\n"
+    "print(m.register_callback(4, m.events.INSTRUCTION, print))\n"
+    "print(m.register_callback(4, m.events.INSTRUCTION, None) is print)\n"
+    "m.free_tool_id(4)\n";
+  g_autofree char *want = NULL;
+  g_autoptr(GBytes) out = NULL;
+  HsTrace *trace;
+
+  if (skip_if_absent ())
+    return;
+  if (!at_least_312 ())
+    {
+      g_test_skip ("sys.monitoring came with 3.12");
+      return;
+    }
+  f->path = hs_trace_fixture_write (f, "program.py", source);
+  want = python_stdout (f);
+  trace = hs_trace_fixture_run (f, source);
+  hs_test_assert_status (trace, "finished");
+  out = hs_trace_dup_stdout (trace);
+  g_assert_cmpstr (want, ==, "[None, None, None, None, None, None] [0, 0, 0, 0, 0, 0]\nNone\nTrue\n");
+  g_assert_cmpmem (want, strlen (want), g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+
+/* A program that claims every tool and turns its events off, or sets and
+ * clears a profile function, does not turn off what Heapscope needs to
+ * see every free. */
+static void
+test_monitoring_claimed (HsTraceFixture *f,
+                         gconstpointer   data)
+{
+  if (skip_if_absent ())
+    return;
+  if (!at_least_312 ())
+    {
+      g_test_skip ("sys.monitoring came with 3.12");
+      return;
+    }
+  assert_specialised_frees_seen (hs_trace_fixture_run (f,
+    "import sys\n"
+    "m = sys.monitoring\n"
+    "for t in range(6):\n"
+    "    m.use_tool_id(t, 'mine')\n"
+    "    m.set_events(t, 0)\n"
+    "sys.setprofile(lambda *a: None)\n"
+    "sys.setprofile(None)\n"
+    SPECIALISED_FREES));
 }
 
 /* The session layer's choice of worker: the version is among those
@@ -274,6 +341,8 @@ main (int   argc,
   ADD ("/runtime/versions/getrefcount", test_getrefcount);
   ADD ("/runtime/versions/small-int-range", test_small_int_range);
   ADD ("/runtime/versions/specialised-frees", test_specialised_frees);
+  ADD ("/runtime/versions/monitoring-hidden", test_monitoring_hidden);
+  ADD ("/runtime/versions/monitoring-claimed", test_monitoring_claimed);
   ADD ("/runtime/versions/runner-choice", test_runner_choice);
 
   return g_test_run ();
