@@ -96,6 +96,8 @@ hs_window_report_run (HsWindow *self)
                                          self->n_steps), n_steps);
   else if (g_strcmp0 (status, "step-limit") == 0)
     message = g_strdup_printf (_("Stopped at the step limit, after %s steps"), n_steps);
+  else if (g_strcmp0 (status, "size-limit") == 0)
+    message = g_strdup_printf (_("Stopped after %s steps: the run wrote as much output as a run may keep"), n_steps);
   else if (g_strcmp0 (status, "timeout") == 0)
     message = g_strdup (_("Stopped: the program ran out of time"));
   else if (g_strcmp0 (status, "crashed") == 0)

@@ -768,6 +768,8 @@ hs_window_describe_status (HsTrace *trace)
 
       return g_strdup_printf (_("Stopped after %s steps: the step limit was reached"), n);
     }
+  if (g_strcmp0 (status, "size-limit") == 0)
+    return g_strdup (_("Stopped: the run wrote as much output as a run may keep"));
   if (g_strcmp0 (status, "timeout") == 0)
     return g_strdup (_("Stopped: the program ran out of time"));
   if (g_strcmp0 (status, "crashed") == 0)
