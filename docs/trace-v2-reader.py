@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Rebuild the full steps of a heapscope-trace-2 file.
+"""Rebuild the full steps of a heapscope-trace-3 (or -2) file.
 
-    trace-v2-reader.py TRACE.json              # print it as heapscope-trace-1
+    trace-v2-reader.py TRACE.json              # print it as heapscope-trace-3-snapshots
     trace-v2-reader.py TRACE.json --step N     # print step N in full
     trace-v2-reader.py TRACE.json --compare V1.json
                                    # exit 1 unless every rebuilt step equals
@@ -41,11 +41,18 @@ def full_record(o):
     return full
 
 
+# each version of what steps changed, and its version with every step whole
+FULL_FORMAT = {
+    "heapscope-trace-3": "heapscope-trace-3-snapshots",
+    "heapscope-trace-2": "heapscope-trace-1",
+}
+
+
 def rebuild_steps(doc):
-    """Yield every step of a heapscope-trace-2 document in full, as a
-    heapscope-trace-1 step."""
-    if doc.get("format") != "heapscope-trace-2":
-        raise ValueError("not a heapscope-trace-2 document")
+    """Yield every step of a heapscope-trace-3 (or -2) document in full, as
+    a step of heapscope-trace-3-snapshots (or -1)."""
+    if doc.get("format") not in FULL_FORMAT:
+        raise ValueError("not a heapscope-trace-3 or heapscope-trace-2 document")
     objects = {}
     frames = []
     for step in doc["steps"]:
@@ -108,7 +115,7 @@ def rebuild_steps(doc):
 def to_version_1(doc):
     """The whole document as --snapshots would have written it."""
     v1 = {k: v for k, v in doc.items() if k not in ("steps", "snapshot_every")}
-    v1["format"] = "heapscope-trace-1"
+    v1["format"] = FULL_FORMAT[doc.get("format")]
     v1["steps"] = list(rebuild_steps(doc))
     return v1
 

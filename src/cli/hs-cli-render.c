@@ -143,13 +143,14 @@ hs_cli_render (int    argc,
     { NULL }
   };
 
-  context = hs_cli_context_new (_("FILE.py|SAVED.json — draw the heap of a Python program, or of a saved run"),
+  context = hs_cli_context_new (_("FILE.py [--] [ARGUMENT…] | SAVED.json — draw the heap of a Python program, or of a saved run"),
                                 entries, &run_args);
 
+  hs_cli_split_dashes (&run_args, &argc, argv);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return hs_cli_usage_error (context, error->message);
-  if (argc != 2)
-    return hs_cli_usage_error (context, _("Expected exactly one Python file or saved run"));
+  if (!hs_cli_take_program (&run_args, argc, argv))
+    return hs_cli_usage_error (context, _("Expected a Python file (then its arguments) or a saved run"));
   if (output == NULL && all_steps == NULL)
     return hs_cli_usage_error (context, _("Give -o OUT or --all-steps DIR"));
   if (all_steps != NULL)
@@ -178,6 +179,8 @@ hs_cli_render (int    argc,
     }
   if (!hs_cli_resolve_run_options (&run_args, &options, &error))
     return hs_cli_usage_error (context, error->message);
+  if (is_saved_run (argv[1]) && run_args.program_args[0] != NULL)
+    return hs_cli_usage_error (context, _("A saved run takes no arguments"));
   if (is_saved_run (argv[1]))
     {
       trace = read_saved_run (argv[1], &saved_source, &saved_title);

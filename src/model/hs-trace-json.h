@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Writes a trace as JSON in the formats docs/trace-format.md describes:
- * "heapscope-trace-2" (what each step changed, with a full snapshot every
- * HS_TRACE_SNAPSHOT_EVERY steps; the default) or "heapscope-trace-1"
- * (every step expanded).  Both are streamed through one buffered writer:
+ * "heapscope-trace-3" (what each step changed, with a full snapshot every
+ * HS_TRACE_SNAPSHOT_EVERY steps; the default) or
+ * "heapscope-trace-3-snapshots" (every step expanded).  Both are streamed through one buffered writer:
  * no tree of the trace or of a step is ever built.
  */
 #pragma once
@@ -14,8 +14,13 @@
 
 G_BEGIN_DECLS
 
-#define HS_TRACE_FORMAT "heapscope-trace-2"
-#define HS_TRACE_FORMAT_SNAPSHOTS "heapscope-trace-1"
+/* Version 3 names each frame's file and keeps the text of every file
+ * stepped; it reads versions 1 and 2, whose frames all ran the program's
+ * own file. */
+#define HS_TRACE_FORMAT "heapscope-trace-3"
+#define HS_TRACE_FORMAT_SNAPSHOTS "heapscope-trace-3-snapshots"
+#define HS_TRACE_FORMAT_2 "heapscope-trace-2"
+#define HS_TRACE_FORMAT_1 "heapscope-trace-1"
 
 /* Rebuilding a step replays at most this many deltas, or more in a trace
  * whose stack grows deeper than this many frames: there snapshots come

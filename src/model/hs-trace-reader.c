@@ -400,8 +400,10 @@ same_record (const HsWireObject *a,
          a->length == b->length && a->omitted == b->omitted;
 }
 
-/* Frames as wire words: function, line, n_vars, n_unbound, then (name,
- * ref) pairs, then the unbound names (absent when there are none). */
+/* Frames as wire words: function, line, n_vars, n_unbound, file, then
+ * (name, ref) pairs, then the unbound names (absent when there are none).
+ * A frame without its file (a trace from before version 3) runs the
+ * program's own, "". */
 static gboolean
 parse_frames (Reader    *r,
               yajl_val frames,
@@ -413,11 +415,13 @@ parse_frames (Reader    *r,
       yajl_val vars = frame ? get_array (frame, "vars") : NULL;
       yajl_val unbound = frame ? member (frame, "unbound") : NULL;
       const char *function = frame ? get_string (frame, "function") : NULL;
+      yajl_val file_member = frame ? member (frame, "file") : NULL;
+      const char *file = frame ? get_string (frame, "file") : NULL;
       gint64 line = 0;
       guint32 word;
 
       if (vars == NULL || function == NULL || !get_int (frame, "line", TRUE, 0, G_MAXUINT32, &line) ||
-          (unbound != NULL && !YAJL_IS_ARRAY (unbound)))
+          (unbound != NULL && !YAJL_IS_ARRAY (unbound)) || (file_member != NULL && file == NULL))
         return FALSE;
       word = string_id (r, function);
       g_array_append_val (words, word);
@@ -426,6 +430,8 @@ parse_frames (Reader    *r,
       word = array_length (vars);
       g_array_append_val (words, word);
       word = array_length (unbound);
+      g_array_append_val (words, word);
+      word = string_id (r, file != NULL ? file : "");
       g_array_append_val (words, word);
       for (guint k = 0; k < array_length (vars); k++)
         {
@@ -971,14 +977,15 @@ begin_format (Parse *p)
   g_assert (p != NULL);
 
   format = get_string (g_array_index (p->open, Open, 0).node, "format");
-  if (g_strcmp0 (format, HS_TRACE_FORMAT) != 0 && g_strcmp0 (format, HS_TRACE_FORMAT_SNAPSHOTS) != 0)
+  if (g_strcmp0 (format, HS_TRACE_FORMAT) != 0 && g_strcmp0 (format, HS_TRACE_FORMAT_SNAPSHOTS) != 0 &&
+      g_strcmp0 (format, HS_TRACE_FORMAT_2) != 0 && g_strcmp0 (format, HS_TRACE_FORMAT_1) != 0)
     return fail (&p->error, HS_TRACE_READER_ERROR_NOT_A_TRACE,
                  _("The file is JSON but no Heapscope trace: no “format” “%s” or “%s” comes before its “steps”"),
                  HS_TRACE_FORMAT, HS_TRACE_FORMAT_SNAPSHOTS);
   if (p->steps_seen)
     return fail (&p->error, HS_TRACE_READER_ERROR_NOT_A_TRACE, _("The trace has its “steps” twice"));
   p->steps_seen = TRUE;
-  p->deltas = g_str_equal (format, HS_TRACE_FORMAT);
+  p->deltas = g_str_equal (format, HS_TRACE_FORMAT) || g_str_equal (format, HS_TRACE_FORMAT_2);
   return TRUE;
 }
 
@@ -1280,6 +1287,49 @@ hs_trace_read_json (GInputStream  *stream,
 
 /* A trace without its program's text or file name still opens: they are
  * optional members, and *file and *source are then NULL. */
+/* The texts of the files stepped besides the program's own (version 3
+ * on): together no bigger than the program's text may be. */
+static gboolean
+read_sources (HsTrace   *trace,
+              yajl_val   sources,
+              GError   **error)
+{
+  gsize total = 0;
+
+  g_assert (HS_IS_TRACE (trace));
+
+  if (sources == NULL)
+    return TRUE;
+  if (!YAJL_IS_OBJECT (sources) || sources->u.object.len > HS_TRACE_READER_MAX_FILES)
+    {
+      fail (error, HS_TRACE_READER_ERROR_LIMIT,
+            _("The file is refused: its “sources” are not an object of at most %u files"),
+            HS_TRACE_READER_MAX_FILES);
+      return FALSE;
+    }
+  for (size_t i = 0; i < sources->u.object.len; i++)
+    {
+      yajl_val text = sources->u.object.values[i];
+      const char *chars = YAJL_IS_STRING (text) ? YAJL_GET_STRING (text) : NULL;
+
+      if (chars == NULL)
+        {
+          fail (error, HS_TRACE_READER_ERROR_NOT_A_TRACE, _("The trace has a source that is no text"));
+          return FALSE;
+        }
+      total += strlen (chars);
+      if (total > HS_TRACE_READER_MAX_SOURCE)
+        {
+          fail (error, HS_TRACE_READER_ERROR_LIMIT,
+                _("The file is refused: its “sources” hold more than %u MiB"), HS_TRACE_READER_MAX_SOURCE >> 20);
+          return FALSE;
+        }
+    }
+  for (size_t i = 0; i < sources->u.object.len; i++)
+    hs_trace_set_file_source (trace, sources->u.object.keys[i], YAJL_GET_STRING (sources->u.object.values[i]));
+  return TRUE;
+}
+
 HsTrace *
 hs_trace_read_json_program (GInputStream  *stream,
                             char         **file,
@@ -1322,6 +1372,8 @@ hs_trace_read_json_program (GInputStream  *stream,
       return NULL;
     }
 
+  if (!read_sources (p.r.trace, member (root, "sources"), error))
+    return NULL;
   if (get_string (root, "python") != NULL)
     hs_trace_set_python_version (p.r.trace, get_string (root, "python"));
   if (YAJL_IS_OBJECT (member (root, "error")))

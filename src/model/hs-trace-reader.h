@@ -36,6 +36,7 @@ typedef enum
 #define HS_TRACE_READER_MAX_EDGES    1000000u        /* from one object */
 #define HS_TRACE_READER_MAX_FRAMES   100000u         /* in one step */
 #define HS_TRACE_READER_MAX_ITEMS    1000000u        /* in any other list or object */
+#define HS_TRACE_READER_MAX_FILES    10000u          /* files in "sources" */
 
 GQuark   hs_trace_reader_error_quark (void);
 

@@ -32,6 +32,10 @@ typedef struct
   guint       max_elements;
   guint       max_memory_mb;
   const char *stdin_path;   /* NULL: the program reads EOF */
+  /* sys.argv[1:], NULL for none; the program runs in its file's folder
+   * with sys.argv[0] its file's name, as `cd FOLDER; python3 FILE` */
+  const char * const *args;
+  const char * const *step_folders;  /* stepped besides the program's folder */
 } HsRunOptions;
 
 #define HS_RUN_DEFAULT_MAX_STEPS    1000000
