@@ -918,6 +918,20 @@ hs_trace_writer_finish (HsTraceWriter  *self,
       end_map (w);
     }
 
+  if (hs_trace_get_args (trace) != NULL)
+    {
+      const char * const *args = hs_trace_get_args (trace);
+
+      KEY (w, "args");
+      begin_array (w);
+      for (guint i = 0; args[i] != NULL; i++)
+        str (w, args[i]);
+      end_array (w);
+    }
+  if (hs_trace_get_input (trace) != NULL)
+    {
+      KEY (w, "stdin"); str (w, hs_trace_get_input (trace));
+    }
   /* the text of each file stepped besides the program's own (source) */
   {
     g_autoptr(GPtrArray) files = hs_trace_list_files (trace);

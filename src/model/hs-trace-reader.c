@@ -1330,6 +1330,46 @@ read_sources (HsTrace   *trace,
   return TRUE;
 }
 
+/* What the program was given (version 3 on): its arguments, and the text
+ * its standard input held, no longer than a program's text may be. */
+static gboolean
+read_program_input (HsTrace   *trace,
+                    yajl_val   args,
+                    yajl_val   input,
+                    GError   **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+  const char *text = YAJL_IS_STRING (input) ? YAJL_GET_STRING (input) : NULL;
+
+  g_assert (HS_IS_TRACE (trace));
+
+  if (args == NULL && input == NULL)
+    return TRUE;
+  if ((args != NULL && (!YAJL_IS_ARRAY (args) || args->u.array.len > HS_TRACE_READER_MAX_FILES)) ||
+      (input != NULL && (text == NULL || strlen (text) > HS_TRACE_READER_MAX_SOURCE)))
+    {
+      fail (error, HS_TRACE_READER_ERROR_LIMIT,
+            _("The file is refused: its “args” or “stdin” are not text, or more than %u arguments or %u MiB"),
+            HS_TRACE_READER_MAX_FILES, HS_TRACE_READER_MAX_SOURCE >> 20);
+      return FALSE;
+    }
+  for (size_t i = 0; args != NULL && i < args->u.array.len; i++)
+    {
+      yajl_val arg = args->u.array.values[i];
+
+      if (!YAJL_IS_STRING (arg) || YAJL_GET_STRING (arg) == NULL)
+        {
+          fail (error, HS_TRACE_READER_ERROR_NOT_A_TRACE, _("The trace has an argument that is no text"));
+          return FALSE;
+        }
+      g_strv_builder_add (builder, YAJL_GET_STRING (arg));
+    }
+  list = g_strv_builder_end (builder);
+  hs_trace_set_program_input (trace, args != NULL ? (const char * const *) list : NULL, text);
+  return TRUE;
+}
+
 HsTrace *
 hs_trace_read_json_program (GInputStream  *stream,
                             char         **file,
@@ -1372,7 +1412,8 @@ hs_trace_read_json_program (GInputStream  *stream,
       return NULL;
     }
 
-  if (!read_sources (p.r.trace, member (root, "sources"), error))
+  if (!read_sources (p.r.trace, member (root, "sources"), error) ||
+      !read_program_input (p.r.trace, member (root, "args"), member (root, "stdin"), error))
     return NULL;
   if (get_string (root, "python") != NULL)
     hs_trace_set_python_version (p.r.trace, get_string (root, "python"));

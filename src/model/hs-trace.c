@@ -107,6 +107,8 @@ struct _HsTrace
   GHashTable  *files;
   const char  *main_file;
   GHashTable  *sources;       /* file -> text, both owned */
+  char       **args;          /* sys.argv[1:], or NULL when not known */
+  char        *input;         /* what the program's standard input held */
   /* What a finish publishes is never freed before the trace: a window's
    * thread reads it while the runner's may finish again (a live session
    * ends after its run, then when it is closed).  status is interned. */
@@ -305,6 +307,8 @@ hs_trace_finalize (GObject *object)
   g_free (self->python_version);
   g_hash_table_unref (self->files);
   g_hash_table_unref (self->sources);
+  g_strfreev (self->args);
+  g_free (self->input);
   g_clear_pointer (&self->error, trace_error_free);
   g_ptr_array_unref (self->retired);
   g_byte_array_unref (self->all_out);
@@ -1495,6 +1499,35 @@ hs_trace_read_sources (HsTrace    *self,
         break;
       hs_trace_set_file_source (self, file, valid);
     }
+}
+
+/* What the program was given: its arguments and its standard input (NULL
+ * when it read none).  Set before the trace is shared. */
+void
+hs_trace_set_program_input (HsTrace            *self,
+                            const char * const *args,
+                            const char         *input)
+{
+  g_return_if_fail (HS_IS_TRACE (self));
+
+  g_strfreev (self->args);
+  self->args = g_strdupv ((char **) args);
+  g_free (self->input);
+  self->input = g_strdup (input);
+}
+
+const char * const *
+hs_trace_get_args (HsTrace *self)
+{
+  g_return_val_if_fail (HS_IS_TRACE (self), NULL);
+  return (const char * const *) self->args;
+}
+
+const char *
+hs_trace_get_input (HsTrace *self)
+{
+  g_return_val_if_fail (HS_IS_TRACE (self), NULL);
+  return self->input;
 }
 
 /* A stepped file's text as the run saw it, or NULL when it is not kept. */

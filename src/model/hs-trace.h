@@ -46,6 +46,11 @@ void                hs_trace_set_file_source    (HsTrace      *self,
                                                  const char   *text);
 const char         *hs_trace_get_file_source    (HsTrace      *self,
                                                  const char   *file);
+void                hs_trace_set_program_input  (HsTrace      *self,
+                                                 const char * const *args,
+                                                 const char   *input);
+const char * const *hs_trace_get_args           (HsTrace      *self);
+const char         *hs_trace_get_input          (HsTrace      *self);
 void                hs_trace_read_sources       (HsTrace      *self,
                                                  const char   *folder,
                                                  gsize         max_bytes);

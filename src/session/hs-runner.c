@@ -821,6 +821,18 @@ session_spawn (HsRunner           *self,
                           (gint64) (options->timeout_ms + KILL_GRACE_MS) * G_TIME_SPAN_MILLISECOND;
 
   session->trace = hs_trace_new ();
+  {
+    /* a saved run keeps what the program was given (up to what a reader
+     * of the run takes back) */
+    g_autofree char *input = NULL;
+    gsize input_len = 0;
+    const char *none[] = { NULL };
+
+    if (stdin_path != NULL && (!g_file_get_contents (stdin_path, &input, &input_len, NULL) ||
+                               input_len > 32u * 1024 * 1024 || !g_utf8_validate_len (input, input_len, NULL)))
+      g_clear_pointer (&input, g_free);
+    hs_trace_set_program_input (session->trace, options->args != NULL ? options->args : none, input);
+  }
   if (self->stream_func != NULL)
     hs_trace_stream_steps (session->trace, self->stream_func, self->stream_data);
 
