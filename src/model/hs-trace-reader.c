@@ -41,6 +41,7 @@ typedef struct
   GByteArray  *out, *err;
   GPtrArray   *strings;  /* char*, this batch's new strings */
   guint        first_index;
+  GHashTable  *files;    /* the string ids of the frames' files, + 1 */
 } Reader;
 
 static void
@@ -431,8 +432,15 @@ parse_frames (Reader    *r,
       g_array_append_val (words, word);
       word = array_length (unbound);
       g_array_append_val (words, word);
+      /* a file is a path, and the window lists each: as many as
+       * "sources" may hold */
+      if (file != NULL && strlen (file) > HS_TRACE_READER_MAX_PATH)
+        return FALSE;
       word = string_id (r, file != NULL ? file : "");
       g_array_append_val (words, word);
+      g_hash_table_add (r->files, GUINT_TO_POINTER (word + 1));
+      if (g_hash_table_size (r->files) > HS_TRACE_READER_MAX_FILES)
+        return FALSE;
       for (guint k = 0; k < array_length (vars); k++)
         {
           yajl_val var = get_object (vars, k);
@@ -740,6 +748,7 @@ reader_clear (Reader *r)
 {
   g_clear_object (&r->trace);
   g_clear_pointer (&r->ids, g_hash_table_unref);
+  g_clear_pointer (&r->files, g_hash_table_unref);
   g_clear_pointer (&r->objects, g_hash_table_unref);
   g_clear_pointer (&r->known, g_hash_table_unref);
   g_clear_pointer (&r->frames, g_array_unref);
@@ -765,6 +774,7 @@ reader_init (Reader *r)
   memset (r, 0, sizeof *r);
   r->trace = hs_trace_new ();
   r->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->files = g_hash_table_new (NULL, NULL);
   r->objects = g_hash_table_new_full (NULL, NULL, NULL, record_free);
   r->known = g_hash_table_new (NULL, NULL);
   r->frames = g_array_new (FALSE, FALSE, sizeof (guint32));

@@ -55,6 +55,22 @@ file_text (HsWindow   *self,
   return hs_trace_get_file_source (self->trace, file);
 }
 
+/* A file's name as the switcher shows it: its end, if long, so that a
+ * deep path (or a saved run's made-up one) cannot widen the editor. */
+#define FILE_LABEL_CHARS 40
+
+static char *
+file_label (const char *file)
+{
+  glong len = g_utf8_strlen (file, -1);
+
+  g_assert (file != NULL);
+
+  if (len <= FILE_LABEL_CHARS)
+    return g_strdup (file);
+  return g_strconcat ("…", g_utf8_offset_to_pointer (file, len - (FILE_LABEL_CHARS - 1)), NULL);
+}
+
 /* The switcher lists the trace's files, the program's own first. */
 static void
 update_file_list (HsWindow *self)
@@ -73,10 +89,21 @@ update_file_list (HsWindow *self)
   main_file = main_file_of (self);
   self->updating_files = TRUE;
   gtk_string_list_splice (self->file_names, 0, n, NULL);
-  gtk_string_list_append (self->file_names, *main_file != '\0' ? main_file : _("Program"));
+  gtk_string_list_splice (self->file_labels, 0, n, NULL);
+  gtk_string_list_append (self->file_names, main_file);
+  {
+    g_autofree char *label = file_label (*main_file != '\0' ? main_file : _("Program"));
+
+    gtk_string_list_append (self->file_labels, label);
+  }
   for (guint i = 0; i < files->len; i++)
     if (!g_str_equal (g_ptr_array_index (files, i), main_file))
-      gtk_string_list_append (self->file_names, g_ptr_array_index (files, i));
+      {
+        g_autofree char *label = file_label (g_ptr_array_index (files, i));
+
+        gtk_string_list_append (self->file_names, g_ptr_array_index (files, i));
+        gtk_string_list_append (self->file_labels, label);
+      }
   self->updating_files = FALSE;
   gtk_widget_set_visible (self->file_bar, files->len > 1);
 }
@@ -182,6 +209,7 @@ hs_window_files_reset (HsWindow *self)
   self->step_file_is_other = FALSE;
   self->updating_files = TRUE;
   gtk_string_list_splice (self->file_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->file_names)), NULL);
+  gtk_string_list_splice (self->file_labels, 0, g_list_model_get_n_items (G_LIST_MODEL (self->file_labels)), NULL);
   self->updating_files = FALSE;
   gtk_widget_set_visible (self->file_bar, FALSE);
   gtk_stack_set_visible_child_name (self->file_stack, "main");
@@ -217,7 +245,8 @@ hs_window_files_init (HsWindow *self)
   g_return_if_fail (HS_IS_WINDOW (self));
 
   self->file_names = gtk_string_list_new (NULL);
-  gtk_drop_down_set_model (self->file_switcher, G_LIST_MODEL (self->file_names));
+  self->file_labels = gtk_string_list_new (NULL);
+  gtk_drop_down_set_model (self->file_switcher, G_LIST_MODEL (self->file_labels));
   g_signal_connect_object (self->file_switcher, "notify::selected", G_CALLBACK (file_selected_cb), self,
                            G_CONNECT_SWAPPED);
 
@@ -234,6 +263,7 @@ void
 hs_window_files_dispose (HsWindow *self)
 {
   g_clear_object (&self->file_names);
+  g_clear_object (&self->file_labels);
   g_clear_object (&self->file_buffer);
   g_clear_pointer (&self->shown_file, g_free);
   g_clear_pointer (&self->step_file, g_free);

@@ -50,7 +50,8 @@ struct _HsWindow
   GtkStack             *file_stack;
   GtkSourceView        *file_view;
   GtkSourceBuffer      *file_buffer;
-  GtkStringList        *file_names;
+  GtkStringList        *file_names;      /* the files, main first */
+  GtkStringList        *file_labels;     /* as the switcher shows them */
   char                 *shown_file;
   char                 *step_file;       /* the module the step runs, or NULL */
   guint                 step_file_line;
