@@ -167,6 +167,8 @@ test_arguments_and_files (void)
 
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (input)), "Ada\n", -1);
   }
+  hs_test_wait_frames (GTK_WIDGET (dialog), 5);
+  hs_test_save_shot (GTK_WIDGET (dialog), "arguments-dialog");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   g_assert_null (window->arguments_dialog);
   g_assert_cmpstr (window->run_arguments, ==, "'a b' '' -x é");
