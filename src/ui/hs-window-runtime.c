@@ -223,6 +223,7 @@ hs_window_run (HsWindow *self)
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
   g_auto(GStrv) args = NULL;
+  g_auto(GStrv) step_folders = NULL;
   g_autofree char *stdin_path = NULL;
   HsRunOptions options;
 
@@ -253,6 +254,8 @@ hs_window_run (HsWindow *self)
     }
   hs_run_options_init (&options);
   options.max_elements = g_settings_get_uint (self->settings, "element-cap");
+  step_folders = g_settings_get_strv (self->settings, "step-folders");
+  options.step_folders = (const char * const *) step_folders;
   g_free (self->program_dir);
   self->program_dir = g_path_get_dirname (path);
   if (!hs_window_prepare_program_input (self, &options, &args, &stdin_path))
