@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hs-arguments-dialog.h"
+#include "hs-playback.h"
 #include "hs-test-files.h"
 #include "hs-test-run.h"
 
@@ -176,9 +177,26 @@ test_arguments_and_files (void)
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
   g_assert_true (hs_test_wait_until (has_steps, window));
   out = hs_trace_dup_stdout (window->trace);
-  g_assert_cmpstr (g_bytes_get_data (out, NULL), ==, "['a b', '', '-x', 'é'] Ada [0, 1]\n");
+  {
+    g_autofree char *printed = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+
+    g_assert_cmpstr (printed, ==, "['a b', '', '-x', 'é'] Ada [0, 1]\n");
+  }
 
   assert_helper_step_shown (window);
+  /* a breakpoint on main.py's line 4 stops there, and not on helper.py's
+   * line 4, which runs right after */
+  {
+    guint at = hs_test_line_step (window, 4);
+    const guint lines[] = { 4 };
+    HsStop stop;
+
+    g_assert_true (hs_playback_find (window->trace, 0, TRUE, window->n_steps - 1, lines, 1, 0, NULL, &stop));
+    g_assert_cmpuint (stop.step, ==, at);
+    if (hs_playback_find (window->trace, at, TRUE, window->n_steps - 1, lines, 1, 0, NULL, &stop))
+      g_error ("the breakpoint on main.py's line 4 stopped at step %u, in %s", stop.step,
+               first_step_in (window, "helper.py") <= stop.step ? "helper.py" : "main.py");
+  }
   /* for a person to look at (HS_TEST_SHOTS=DIR): the last append */
   for (guint step = window->n_steps; step > 0; step--)
     {
