@@ -24,6 +24,7 @@ run_args_clear (gpointer data)
   g_clear_pointer (&args->step_folders, g_strfreev);
   g_clear_pointer (&args->after_dashes, g_strfreev);
   g_clear_pointer (&args->program_args, g_strfreev);
+  g_clear_pointer (&args->program, g_free);
 }
 
 /* A verb's options, followed by those for running the program, which
@@ -80,22 +81,30 @@ hs_cli_split_dashes (HsCliRunArgs  *args,
 }
 
 /* After the options: the program's file, then its arguments, then those
- * after "--".  FALSE without a file. */
+ * after "--"; or, with nothing before "--", the file is the first word
+ * after it (`heapscope trace -- -odd-name.py`).  The file is kept in
+ * args->program; FALSE without one. */
 gboolean
 hs_cli_take_program (HsCliRunArgs  *args,
                      int            argc,
                      char         **argv)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  char **tail = args->after_dashes;
 
   g_return_val_if_fail (args != NULL && argv != NULL, FALSE);
 
-  if (argc < 2)
+  g_clear_pointer (&args->program, g_free);
+  if (argc >= 2)
+    args->program = g_strdup (argv[1]);
+  else if (tail != NULL && tail[0] != NULL)
+    args->program = g_strdup (*tail++);
+  else
     return FALSE;
   for (int i = 2; i < argc; i++)
     g_strv_builder_add (builder, argv[i]);
-  if (args->after_dashes != NULL)
-    g_strv_builder_addv (builder, (const char **) args->after_dashes);
+  if (tail != NULL)
+    g_strv_builder_addv (builder, (const char **) tail);
   g_clear_pointer (&args->program_args, g_strfreev);
   args->program_args = g_strv_builder_end (builder);
   return TRUE;

@@ -20,6 +20,7 @@ typedef struct
   char    *python;       /* --python VERSION, or NULL for the default worker */
   char   **step_folders; /* --step-folder DIR, repeatable */
   char   **after_dashes; /* what followed the first "--" */
+  char    *program;      /* the program's file (hs_cli_take_program()) */
   char   **program_args; /* sys.argv[1:] */
 } HsCliRunArgs;
 

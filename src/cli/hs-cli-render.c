@@ -179,22 +179,22 @@ hs_cli_render (int    argc,
     }
   if (!hs_cli_resolve_run_options (&run_args, &options, &error))
     return hs_cli_usage_error (context, error->message);
-  if (is_saved_run (argv[1]) && run_args.program_args[0] != NULL)
+  if (is_saved_run (run_args.program) && run_args.program_args[0] != NULL)
     return hs_cli_usage_error (context, _("A saved run takes no arguments"));
-  if (is_saved_run (argv[1]))
+  if (is_saved_run (run_args.program))
     {
-      trace = read_saved_run (argv[1], &saved_source, &saved_title);
+      trace = read_saved_run (run_args.program, &saved_source, &saved_title);
       if (trace == NULL)
         return 1;
     }
   else
     {
-      if (!hs_cli_check_readable (argv[1]))
+      if (!hs_cli_check_readable (run_args.program))
         return 1;
       runner = hs_cli_runner_new (&run_args, &error);
       if (runner == NULL)
         return hs_cli_usage_error (context, error->message);
-      trace = hs_runner_run_sync (runner, argv[1], &options, &error);
+      trace = hs_runner_run_sync (runner, run_args.program, &options, &error);
       if (trace == NULL)
         {
           g_printerr (_("heapscope: cannot start the Python runtime: %s\n"), error->message);
@@ -204,7 +204,7 @@ hs_cli_render (int    argc,
   n_steps = hs_trace_get_n_steps (trace);
   if (n_steps == 0)
     {
-      g_printerr (_("heapscope: %s ran no steps to draw\n"), argv[1]);
+      g_printerr (_("heapscope: %s ran no steps to draw\n"), run_args.program);
       return 1;
     }
   parse_step (step_text, n_steps, &step);
@@ -219,7 +219,7 @@ hs_cli_render (int    argc,
   render.scale = scale;
 
   if (handout)
-    return write_handout (trace, argv[1], saved_source, saved_title, &render, all_steps);
+    return write_handout (trace, run_args.program, saved_source, saved_title, &render, all_steps);
 
   if (all_steps != NULL && g_mkdir_with_parents (all_steps, 0777) != 0)
     {

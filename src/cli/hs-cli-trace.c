@@ -87,7 +87,7 @@ hs_cli_trace (int    argc,
   if (!hs_cli_resolve_run_options (&run_args, &options, &error))
     return hs_cli_usage_error (context, error->message);
   /* the trace carries the program's text, so that it opens with its code */
-  if (!hs_cli_read_program (argv[1], &source, &source_len))
+  if (!hs_cli_read_program (run_args.program, &source, &source_len))
     return 1;
   if (!g_utf8_validate_len (source, source_len, NULL))
     {
@@ -96,7 +96,7 @@ hs_cli_trace (int    argc,
       valid = g_utf8_make_valid (source, source_len);
       source_len = strlen (valid);
     }
-  file = g_filename_display_basename (argv[1]);
+  file = g_filename_display_basename (run_args.program);
 
   runner = hs_cli_runner_new (&run_args, &error);
   if (runner == NULL)
@@ -122,7 +122,7 @@ hs_cli_trace (int    argc,
   writer = hs_trace_writer_new (out, snapshots ? HS_TRACE_JSON_SNAPSHOTS : HS_TRACE_JSON_DELTAS, 0,
                                 file, valid != NULL ? valid : source, source_len);
   stream.writer = writer;
-  trace = hs_runner_run_streaming (runner, argv[1], &options, write_step, &stream, &error);
+  trace = hs_runner_run_streaming (runner, run_args.program, &options, write_step, &stream, &error);
   if (trace == NULL)
     {
       g_clear_error (&stream.error);
@@ -138,7 +138,7 @@ hs_cli_trace (int    argc,
     }
 
   {
-    g_autofree char *absolute = g_canonicalize_filename (argv[1], NULL);
+    g_autofree char *absolute = g_canonicalize_filename (run_args.program, NULL);
     g_autofree char *folder = g_path_get_dirname (absolute);
 
     hs_trace_read_sources (trace, folder, HS_TRACE_READER_MAX_SOURCE);

@@ -191,10 +191,12 @@ test_argv (Fixture       *f,
   const char *plain_args[] = { "a b", "", NULL };
   const char *options_first[] = { "--max-steps", "500", path, "--", "-x", NULL };
   const char *options_first_args[] = { "-x", NULL };
+  const char *file_after_dashes[] = { "--max-steps", "500", "--", path, "-x", NULL };
   const struct { const char * const *heapscope; const char * const *python; } cases[] = {
     { with_dashes, args },
     { plain, plain_args },
     { options_first, options_first_args },
+    { file_after_dashes, options_first_args },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
