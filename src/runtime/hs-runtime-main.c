@@ -79,6 +79,11 @@ init_python (const char         *argv0,
       goto fail_msg;
     }
   status = PyConfig_SetArgv (&config, n_args + 1, wargv);
+  /* sys.orig_argv as python3's: the interpreter, then sys.argv */
+  if (!PyStatus_Exception (status))
+    status = PyWideStringList_Append (&config.orig_argv, HS_PYTHON_EXECUTABLE_W);
+  for (guint i = 0; i <= n_args && !PyStatus_Exception (status); i++)
+    status = PyWideStringList_Append (&config.orig_argv, wargv[i]);
   for (guint i = 0; i <= n_args; i++)
     PyMem_RawFree (wargv[i]);
   if (PyStatus_Exception (status))

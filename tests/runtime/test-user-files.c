@@ -170,7 +170,7 @@ lines_stepped (JsonObject *root)
 
 static const char argv_program[] =
   "import os, sys\n"
-  "print(sys.argv)\n"
+  "print(sys.argv, sys.orig_argv[1:])\n"
   "print(os.getcwd())\n"
   "print(sys.path[0] == os.path.dirname(os.path.realpath(__file__)))\n"
   "print(open('data.txt').read())\n";
