@@ -41,6 +41,13 @@ def full_record(o):
     return full
 
 
+# each version of what steps changed, and its version with every step whole
+FULL_FORMAT = {
+    "heapscope-trace-4": "heapscope-trace-3",
+    "heapscope-trace-2": "heapscope-trace-1",
+}
+
+
 def rebuild_steps(doc):
     """Yield every step of a heapscope-trace-4 (or -2) document in full,
     as a heapscope-trace-3 (or -1) step."""

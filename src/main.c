@@ -51,9 +51,22 @@ main (int   argc,
 #ifdef HS_HAVE_GUI
   {
     g_autoptr(HsApplication) app = hs_application_new ();
+    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+    gboolean program_args = FALSE;
+
+    /* `heapscope FILE.py -- ARGS…`: what follows "--" is the program's,
+     * word for word; it reaches the running instance as --arg=ARG */
+    for (int i = 0; i < argc; i++)
+      {
+        if (!program_args && i > 0 && g_str_equal (argv[i], "--"))
+          program_args = TRUE;
+        else
+          g_ptr_array_add (args, program_args ? g_strconcat ("--arg=", argv[i], NULL) : g_strdup (argv[i]));
+      }
+    g_ptr_array_add (args, NULL);
 
     g_signal_connect (app, "startup", G_CALLBACK (hs_application_end_on_signals), NULL);
-    return g_application_run (G_APPLICATION (app), argc, argv);
+    return g_application_run (G_APPLICATION (app), (int) args->len - 1, (char **) args->pdata);
   }
 #else
   g_printerr (_("Usage:\n"

@@ -21,6 +21,10 @@ run_args_clear (gpointer data)
 
   g_clear_pointer (&args->stdin_path, g_free);
   g_clear_pointer (&args->python, g_free);
+  g_clear_pointer (&args->step_folders, g_strfreev);
+  g_clear_pointer (&args->after_dashes, g_strfreev);
+  g_clear_pointer (&args->program_args, g_strfreev);
+  g_clear_pointer (&args->program, g_free);
 }
 
 /* A verb's options, followed by those for running the program, which
@@ -39,6 +43,7 @@ hs_cli_context_new (const char         *summary,
     { "max-elements", 0, 0, G_OPTION_ARG_INT, &args->max_elements, N_("Show at most N elements of a container (default 100)"), "N" },
     { "stdin", 0, 0, G_OPTION_ARG_FILENAME, &args->stdin_path, N_("Give the program this file as standard input"), N_("FILE") },
     { "python", 0, 0, G_OPTION_ARG_STRING, &args->python, N_("Run the program under this Python version, such as 3.13 (default: the system's python3)"), N_("VERSION") },
+    { "step-folder", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args->step_folders, N_("Step the files in DIR too, besides those in the program's folder (repeatable)"), N_("DIR") },
     { NULL }
   };
 
@@ -55,6 +60,54 @@ hs_cli_context_new (const char         *summary,
   g_option_group_add_entries (group, entries);
   g_option_context_add_group (context, group);
   return context;
+}
+
+/* What follows the first "--" is the program's, word for word: no
+ * option parser may see it (GOption keeps or drops a "--" by guessing). */
+void
+hs_cli_split_dashes (HsCliRunArgs  *args,
+                     int           *argc,
+                     char         **argv)
+{
+  g_return_if_fail (args != NULL && argc != NULL && argv != NULL);
+
+  for (int i = 1; i < *argc; i++)
+    if (g_str_equal (argv[i], "--"))
+      {
+        args->after_dashes = g_strdupv (argv + i + 1);
+        *argc = i;
+        return;
+      }
+}
+
+/* After the options: the program's file, then its arguments, then those
+ * after "--"; or, with nothing before "--", the file is the first word
+ * after it (`heapscope trace -- -odd-name.py`).  The file is kept in
+ * args->program; FALSE without one. */
+gboolean
+hs_cli_take_program (HsCliRunArgs  *args,
+                     int            argc,
+                     char         **argv)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  char **tail = args->after_dashes;
+
+  g_return_val_if_fail (args != NULL && argv != NULL, FALSE);
+
+  g_clear_pointer (&args->program, g_free);
+  if (argc >= 2)
+    args->program = g_strdup (argv[1]);
+  else if (tail != NULL && tail[0] != NULL)
+    args->program = g_strdup (*tail++);
+  else
+    return FALSE;
+  for (int i = 2; i < argc; i++)
+    g_strv_builder_add (builder, argv[i]);
+  if (tail != NULL)
+    g_strv_builder_addv (builder, (const char **) tail);
+  g_clear_pointer (&args->program_args, g_strfreev);
+  args->program_args = g_strv_builder_end (builder);
+  return TRUE;
 }
 
 gboolean
@@ -104,6 +157,16 @@ hs_cli_resolve_run_options (HsCliRunArgs  *args,
         }
       options->stdin_path = args->stdin_path;
     }
+
+  for (guint i = 0; args->step_folders != NULL && args->step_folders[i] != NULL; i++)
+    if (!g_file_test (args->step_folders[i], G_FILE_TEST_IS_DIR))
+      {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     _("--step-folder %s is no folder"), args->step_folders[i]);
+        return FALSE;
+      }
+  options->step_folders = (const char * const *) args->step_folders;
+  options->args = (const char * const *) args->program_args;
   return TRUE;
 }
 

@@ -18,11 +18,21 @@ typedef struct
   gint     max_elements;
   char    *stdin_path;
   char    *python;       /* --python VERSION, or NULL for the default worker */
+  char   **step_folders; /* --step-folder DIR, repeatable */
+  char   **after_dashes; /* what followed the first "--" */
+  char    *program;      /* the program's file (hs_cli_take_program()) */
+  char   **program_args; /* sys.argv[1:] */
 } HsCliRunArgs;
 
 GOptionContext *hs_cli_context_new (const char         *summary,
                                     const GOptionEntry *entries,
                                     HsCliRunArgs       *args);
+void     hs_cli_split_dashes        (HsCliRunArgs    *args,
+                                     int             *argc,
+                                     char           **argv);
+gboolean hs_cli_take_program        (HsCliRunArgs    *args,
+                                     int              argc,
+                                     char           **argv);
 gboolean hs_cli_resolve_run_options (HsCliRunArgs    *args,
                                      HsRunOptions    *options,
                                      GError         **error);

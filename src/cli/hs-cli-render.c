@@ -147,13 +147,14 @@ hs_cli_render (int    argc,
     { NULL }
   };
 
-  context = hs_cli_context_new (_("FILE.py|SAVED.json — draw the heap of a Python program, or of a saved run"),
+  context = hs_cli_context_new (_("FILE.py [--] [ARGUMENT…] | SAVED.json — draw the heap of a Python program, or of a saved run"),
                                 entries, &run_args);
 
+  hs_cli_split_dashes (&run_args, &argc, argv);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return hs_cli_usage_error (context, error->message);
-  if (argc != 2)
-    return hs_cli_usage_error (context, _("Expected exactly one Python file or saved run"));
+  if (!hs_cli_take_program (&run_args, argc, argv))
+    return hs_cli_usage_error (context, _("Expected a Python file (then its arguments) or a saved run"));
   if (output == NULL && all_steps == NULL)
     return hs_cli_usage_error (context, _("Give -o OUT or --all-steps DIR"));
   if (all_steps != NULL)
@@ -182,20 +183,22 @@ hs_cli_render (int    argc,
     }
   if (!hs_cli_resolve_run_options (&run_args, &options, &error))
     return hs_cli_usage_error (context, error->message);
-  if (is_saved_run (argv[1]))
+  if (is_saved_run (run_args.program) && run_args.program_args[0] != NULL)
+    return hs_cli_usage_error (context, _("A saved run takes no arguments"));
+  if (is_saved_run (run_args.program))
     {
-      trace = read_saved_run (argv[1], &saved_source, &saved_title);
+      trace = read_saved_run (run_args.program, &saved_source, &saved_title);
       if (trace == NULL)
         return 1;
     }
   else
     {
-      if (!hs_cli_check_readable (argv[1]))
+      if (!hs_cli_check_readable (run_args.program))
         return 1;
       runner = hs_cli_runner_new (&run_args, &error);
       if (runner == NULL)
         return hs_cli_usage_error (context, error->message);
-      trace = hs_runner_run_sync (runner, argv[1], &options, &error);
+      trace = hs_runner_run_sync (runner, run_args.program, &options, &error);
       if (trace == NULL)
         {
           g_printerr (_("heapscope: cannot start the Python runtime: %s\n"), error->message);
@@ -205,7 +208,7 @@ hs_cli_render (int    argc,
   n_steps = hs_trace_get_n_steps (trace);
   if (n_steps == 0)
     {
-      g_printerr (_("heapscope: %s ran no steps to draw\n"), argv[1]);
+      g_printerr (_("heapscope: %s ran no steps to draw\n"), run_args.program);
       return 1;
     }
   parse_step (step_text, n_steps, &step);
@@ -220,8 +223,8 @@ hs_cli_render (int    argc,
     {
       g_autofree char *source = NULL;
 
-      if (saved_source == NULL && !is_saved_run (argv[1]))
-        g_file_get_contents (argv[1], &source, NULL, NULL);
+      if (saved_source == NULL && !is_saved_run (run_args.program))
+        g_file_get_contents (run_args.program, &source, NULL, NULL);
       every_object = hs_source_wants_every_object (saved_source != NULL ? saved_source : source);
     }
 
@@ -230,7 +233,7 @@ hs_cli_render (int    argc,
   render.scale = scale;
 
   if (handout)
-    return write_handout (trace, argv[1], saved_source, saved_title, &render, every_object, all_steps);
+    return write_handout (trace, run_args.program, saved_source, saved_title, &render, every_object, all_steps);
 
   if (all_steps != NULL && g_mkdir_with_parents (all_steps, 0777) != 0)
     {

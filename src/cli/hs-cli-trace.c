@@ -16,6 +16,7 @@
 #include "hs-cli-common.h"
 #include "hs-runner.h"
 #include "hs-trace-json.h"
+#include "hs-trace-reader.h"
 
 typedef struct
 {
@@ -78,16 +79,17 @@ hs_cli_trace (int    argc,
   mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
   mallopt (M_MMAP_THRESHOLD, 16 * 1024 * 1024);
 
-  context = hs_cli_context_new (_("FILE.py — write the trace of a Python program as JSON"), entries, &run_args);
+  context = hs_cli_context_new (_("FILE.py [--] [ARGUMENT…] — write the trace of a Python program as JSON"), entries, &run_args);
 
+  hs_cli_split_dashes (&run_args, &argc, argv);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return hs_cli_usage_error (context, error->message);
-  if (argc != 2)
-    return hs_cli_usage_error (context, _("Expected exactly one Python file"));
+  if (!hs_cli_take_program (&run_args, argc, argv))
+    return hs_cli_usage_error (context, _("Expected a Python file, then its arguments"));
   if (!hs_cli_resolve_run_options (&run_args, &options, &error))
     return hs_cli_usage_error (context, error->message);
   /* the trace carries the program's text, so that it opens with its code */
-  if (!hs_cli_read_program (argv[1], &source, &source_len))
+  if (!hs_cli_read_program (run_args.program, &source, &source_len))
     return 1;
   if (!g_utf8_validate_len (source, source_len, NULL))
     {
@@ -96,7 +98,7 @@ hs_cli_trace (int    argc,
       valid = g_utf8_make_valid (source, source_len);
       source_len = strlen (valid);
     }
-  file = g_filename_display_basename (argv[1]);
+  file = g_filename_display_basename (run_args.program);
 
   runner = hs_cli_runner_new (&run_args, &error);
   if (runner == NULL)
@@ -123,7 +125,7 @@ hs_cli_trace (int    argc,
                                 file, valid != NULL ? valid : source, source_len);
   hs_trace_writer_set_max_bytes (writer, (guint64) options.max_trace_mb << 20);
   stream.writer = writer;
-  trace = hs_runner_run_streaming (runner, argv[1], &options, write_step, &stream, &error);
+  trace = hs_runner_run_streaming (runner, run_args.program, &options, write_step, &stream, &error);
   if (trace == NULL)
     {
       g_clear_error (&stream.error);
@@ -138,6 +140,12 @@ hs_cli_trace (int    argc,
       return 1;
     }
 
+  {
+    g_autofree char *absolute = g_canonicalize_filename (run_args.program, NULL);
+    g_autofree char *folder = g_path_get_dirname (absolute);
+
+    hs_trace_read_sources (trace, folder, HS_TRACE_READER_MAX_SOURCE);
+  }
   if (!hs_trace_writer_finish (writer, trace, &error) || !g_output_stream_close (out, NULL, &error))
     {
       g_printerr (_("heapscope: cannot write the trace: %s\n"), error->message);

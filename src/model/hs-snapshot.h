@@ -85,6 +85,9 @@ typedef struct
    * Empty for the module. */
   guint        n_unbound;
   const char **unbound;
+  /* the file the frame runs, relative to the program's folder (the
+   * program's own file in a trace from before frames named theirs) */
+  const char  *file;
 } HsFrame;
 
 typedef struct

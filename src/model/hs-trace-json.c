@@ -201,6 +201,22 @@ key (Writer     *w,
 
 #define KEY(w, k) key ((w), "" k, sizeof (k) - 1)
 
+/* A member's name that is data, such as a file's path: escaped. */
+static void
+key_text (Writer     *w,
+          const char *k)
+{
+  guint8 *place = &w->place[w->depth];
+
+  if (*place == IN_MAP_MEMBERS)
+    put_char (w, ',');
+  else
+    g_assert (*place == IN_MAP);
+  *place = IN_MAP_VALUE;
+  escaped (w, k, strlen (k));
+  put_char (w, ':');
+}
+
 static void
 integer (Writer *w,
          gint64  value)
@@ -420,6 +436,7 @@ write_frames (Writer        *w,
     {
       begin_map (w);
       KEY (w, "function"); str (w, frames[i].function);
+      KEY (w, "file"); str (w, frames[i].file);
       KEY (w, "line"); integer (w, frames[i].line);
       KEY (w, "vars");
       begin_array (w);
@@ -1035,6 +1052,44 @@ hs_trace_writer_finish (HsTraceWriter  *self,
       end_map (w);
     }
 
+  if (hs_trace_get_args (trace) != NULL)
+    {
+      const char * const *args = hs_trace_get_args (trace);
+
+      KEY (w, "args");
+      begin_array (w);
+      for (guint i = 0; args[i] != NULL; i++)
+        str (w, args[i]);
+      end_array (w);
+    }
+  if (hs_trace_get_input (trace) != NULL)
+    {
+      KEY (w, "stdin"); str (w, hs_trace_get_input (trace));
+    }
+  /* the text of each file stepped besides the program's own (source) */
+  {
+    g_autoptr(GPtrArray) files = hs_trace_list_files (trace);
+    gboolean any = FALSE;
+
+    for (guint i = 0; i < files->len; i++)
+      {
+        const char *name = g_ptr_array_index (files, i);
+        const char *text = hs_trace_get_file_source (trace, name);
+
+        if (text == NULL || g_strcmp0 (name, hs_trace_get_main_file (trace)) == 0)
+          continue;
+        if (!any)
+          {
+            KEY (w, "sources");
+            begin_map (w);
+            any = TRUE;
+          }
+        key_text (w, name);
+        str (w, text);
+      }
+    if (any)
+      end_map (w);
+  }
   final_output (self, "stdout", "steps_stdout", &self->out, out);
   final_output (self, "stderr", "steps_stderr", &self->err, err);
   KEY (w, "history_bytes"); integer (w, hs_trace_get_history_bytes (trace));

@@ -15,7 +15,9 @@
 G_BEGIN_DECLS
 
 /* Versions 3 and 4 are 1 and 2 with the output written once, at the top
- * level; the reader reads all four. */
+ * level, each frame's file named and the text of every file stepped kept;
+ * the reader reads all four (frames of 1 and 2 all ran the program's own
+ * file). */
 #define HS_TRACE_FORMAT "heapscope-trace-4"
 #define HS_TRACE_FORMAT_SNAPSHOTS "heapscope-trace-3"
 #define HS_TRACE_FORMAT_V2 "heapscope-trace-2"

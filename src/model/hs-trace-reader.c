@@ -48,6 +48,7 @@ typedef struct
   guint64      out_at, err_at;  /* where the next step's range starts */
   GArray      *chars;           /* guint64 pairs: each step's out, err */
   GPtrArray   *waiting;         /* Waiting: the batches so far */
+  GHashTable  *files;    /* the string ids of the frames' files, + 1 */
 } Reader;
 
 typedef struct
@@ -434,8 +435,10 @@ same_record (const HsWireObject *a,
          a->length == b->length && a->omitted == b->omitted;
 }
 
-/* Frames as wire words: function, line, n_vars, n_unbound, then (name,
- * ref) pairs, then the unbound names (absent when there are none). */
+/* Frames as wire words: function, line, n_vars, n_unbound, file, then
+ * (name, ref) pairs, then the unbound names (absent when there are none).
+ * A frame without its file (a trace from before version 3) runs the
+ * program's own, "". */
 static gboolean
 parse_frames (Reader    *r,
               yajl_val frames,
@@ -447,11 +450,13 @@ parse_frames (Reader    *r,
       yajl_val vars = frame ? get_array (frame, "vars") : NULL;
       yajl_val unbound = frame ? member (frame, "unbound") : NULL;
       const char *function = frame ? get_string (frame, "function") : NULL;
+      yajl_val file_member = frame ? member (frame, "file") : NULL;
+      const char *file = frame ? get_string (frame, "file") : NULL;
       gint64 line = 0;
       guint32 word;
 
       if (vars == NULL || function == NULL || !get_int (frame, "line", TRUE, 0, G_MAXUINT32, &line) ||
-          (unbound != NULL && !YAJL_IS_ARRAY (unbound)))
+          (unbound != NULL && !YAJL_IS_ARRAY (unbound)) || (file_member != NULL && file == NULL))
         return FALSE;
       word = string_id (r, function);
       g_array_append_val (words, word);
@@ -461,6 +466,15 @@ parse_frames (Reader    *r,
       g_array_append_val (words, word);
       word = array_length (unbound);
       g_array_append_val (words, word);
+      /* a file is a path, and the window lists each: as many as
+       * "sources" may hold */
+      if (file != NULL && strlen (file) > HS_TRACE_READER_MAX_PATH)
+        return FALSE;
+      word = string_id (r, file != NULL ? file : "");
+      g_array_append_val (words, word);
+      g_hash_table_add (r->files, GUINT_TO_POINTER (word + 1));
+      if (g_hash_table_size (r->files) > HS_TRACE_READER_MAX_FILES)
+        return FALSE;
       for (guint k = 0; k < array_length (vars); k++)
         {
           yajl_val var = get_object (vars, k);
@@ -805,6 +819,7 @@ reader_clear (Reader *r)
 {
   g_clear_object (&r->trace);
   g_clear_pointer (&r->ids, g_hash_table_unref);
+  g_clear_pointer (&r->files, g_hash_table_unref);
   g_clear_pointer (&r->objects, g_hash_table_unref);
   g_clear_pointer (&r->known, g_hash_table_unref);
   g_clear_pointer (&r->frames, g_array_unref);
@@ -832,6 +847,7 @@ reader_init (Reader *r)
   memset (r, 0, sizeof *r);
   r->trace = hs_trace_new ();
   r->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->files = g_hash_table_new (NULL, NULL);
   r->objects = g_hash_table_new_full (NULL, NULL, NULL, record_free);
   r->known = g_hash_table_new (NULL, NULL);
   r->frames = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -1449,6 +1465,89 @@ hs_trace_read_json (GInputStream  *stream,
 
 /* A trace without its program's text or file name still opens: they are
  * optional members, and *file and *source are then NULL. */
+/* The texts of the files stepped besides the program's own (version 3
+ * on): together no bigger than the program's text may be. */
+static gboolean
+read_sources (HsTrace   *trace,
+              yajl_val   sources,
+              GError   **error)
+{
+  gsize total = 0;
+
+  g_assert (HS_IS_TRACE (trace));
+
+  if (sources == NULL)
+    return TRUE;
+  if (!YAJL_IS_OBJECT (sources) || sources->u.object.len > HS_TRACE_READER_MAX_FILES)
+    {
+      fail (error, HS_TRACE_READER_ERROR_LIMIT,
+            _("The file is refused: its “sources” are not an object of at most %u files"),
+            HS_TRACE_READER_MAX_FILES);
+      return FALSE;
+    }
+  for (size_t i = 0; i < sources->u.object.len; i++)
+    {
+      yajl_val text = sources->u.object.values[i];
+      const char *chars = YAJL_IS_STRING (text) ? YAJL_GET_STRING (text) : NULL;
+
+      if (chars == NULL)
+        {
+          fail (error, HS_TRACE_READER_ERROR_NOT_A_TRACE, _("The trace has a source that is no text"));
+          return FALSE;
+        }
+      total += strlen (chars);
+      if (total > HS_TRACE_READER_MAX_SOURCE)
+        {
+          fail (error, HS_TRACE_READER_ERROR_LIMIT,
+                _("The file is refused: its “sources” hold more than %u MiB"), HS_TRACE_READER_MAX_SOURCE >> 20);
+          return FALSE;
+        }
+    }
+  for (size_t i = 0; i < sources->u.object.len; i++)
+    hs_trace_set_file_source (trace, sources->u.object.keys[i], YAJL_GET_STRING (sources->u.object.values[i]));
+  return TRUE;
+}
+
+/* What the program was given (version 3 on): its arguments, and the text
+ * its standard input held, no longer than a program's text may be. */
+static gboolean
+read_program_input (HsTrace   *trace,
+                    yajl_val   args,
+                    yajl_val   input,
+                    GError   **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+  const char *text = YAJL_IS_STRING (input) ? YAJL_GET_STRING (input) : NULL;
+
+  g_assert (HS_IS_TRACE (trace));
+
+  if (args == NULL && input == NULL)
+    return TRUE;
+  if ((args != NULL && (!YAJL_IS_ARRAY (args) || args->u.array.len > HS_TRACE_READER_MAX_FILES)) ||
+      (input != NULL && (text == NULL || strlen (text) > HS_TRACE_READER_MAX_SOURCE)))
+    {
+      fail (error, HS_TRACE_READER_ERROR_LIMIT,
+            _("The file is refused: its “args” or “stdin” are not text, or more than %u arguments or %u MiB"),
+            HS_TRACE_READER_MAX_FILES, HS_TRACE_READER_MAX_SOURCE >> 20);
+      return FALSE;
+    }
+  for (size_t i = 0; args != NULL && i < args->u.array.len; i++)
+    {
+      yajl_val arg = args->u.array.values[i];
+
+      if (!YAJL_IS_STRING (arg) || YAJL_GET_STRING (arg) == NULL)
+        {
+          fail (error, HS_TRACE_READER_ERROR_NOT_A_TRACE, _("The trace has an argument that is no text"));
+          return FALSE;
+        }
+      g_strv_builder_add (builder, YAJL_GET_STRING (arg));
+    }
+  list = g_strv_builder_end (builder);
+  hs_trace_set_program_input (trace, args != NULL ? (const char * const *) list : NULL, text);
+  return TRUE;
+}
+
 HsTrace *
 hs_trace_read_json_program (GInputStream  *stream,
                             char         **file,
@@ -1491,6 +1590,9 @@ hs_trace_read_json_program (GInputStream  *stream,
       return NULL;
     }
 
+  if (!read_sources (p.r.trace, member (root, "sources"), error) ||
+      !read_program_input (p.r.trace, member (root, "args"), member (root, "stdin"), error))
+    return NULL;
   if (get_string (root, "python") != NULL)
     hs_trace_set_python_version (p.r.trace, get_string (root, "python"));
   if (YAJL_IS_OBJECT (member (root, "error")))

@@ -36,6 +36,8 @@ typedef enum
 #define HS_TRACE_READER_MAX_EDGES    1000000u        /* from one object */
 #define HS_TRACE_READER_MAX_FRAMES   100000u         /* in one step */
 #define HS_TRACE_READER_MAX_ITEMS    1000000u        /* in any other list or object */
+#define HS_TRACE_READER_MAX_FILES    10000u          /* files the frames run, and in "sources" */
+#define HS_TRACE_READER_MAX_PATH     4096u           /* bytes of a frame's file */
 
 GQuark   hs_trace_reader_error_quark (void);
 

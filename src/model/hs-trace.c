@@ -102,6 +102,13 @@ struct _HsTrace
   gsize        history_bytes;
 
   char        *python_version;
+  /* the files the frames ran (their names are the string table's), the
+   * program's own (the outermost frame's), and the text of each */
+  GHashTable  *files;
+  const char  *main_file;
+  GHashTable  *sources;       /* file -> text, both owned */
+  char       **args;          /* sys.argv[1:], or NULL when not known */
+  char        *input;         /* what the program's standard input held */
   /* What a finish publishes is never freed before the trace: a window's
    * thread reads it while the runner's may finish again (a live session
    * ends after its run, then when it is closed).  status is interned. */
@@ -127,6 +134,27 @@ struct _HsTrace
 G_DEFINE_FINAL_TYPE (HsTrace, hs_trace, G_TYPE_OBJECT)
 
 static void cursor_free_borrowed (HsTraceCursor *cursor);
+
+/* Every frame begins as the innermost one of a step, except those of a
+ * trace's first step, which may begin deep. */
+static void
+note_files (HsTrace *self)
+{
+  GArray *frames = self->tail->frames;
+  guint from = self->main_file == NULL ? 0 : frames->len - MIN (frames->len, 1);
+
+  g_assert (HS_IS_TRACE (self));
+
+  for (guint i = from; i < frames->len; i++)
+    {
+      const char *file = g_array_index (frames, HsFrame, i).file;
+
+      if (file != NULL)
+        g_hash_table_add (self->files, (gpointer) file);
+    }
+  if (self->main_file == NULL && frames->len > 0)
+    self->main_file = g_array_index (frames, HsFrame, 0).file;
+}
 static void cursor_describe      (HsTraceCursor      *cursor,
                                   const HsStepRecord *rec,
                                   HsTraceDelta       *delta);
@@ -277,6 +305,10 @@ hs_trace_finalize (GObject *object)
   g_hash_table_unref (self->view);
   g_hash_table_unref (self->seen);
   g_free (self->python_version);
+  g_hash_table_unref (self->files);
+  g_hash_table_unref (self->sources);
+  g_strfreev (self->args);
+  g_free (self->input);
   g_clear_pointer (&self->error, trace_error_free);
   g_ptr_array_unref (self->retired);
   g_byte_array_unref (self->all_out);
@@ -317,6 +349,8 @@ hs_trace_init (HsTrace *self)
   self->growing = g_hash_table_new (NULL, NULL);
   self->view = g_hash_table_new (NULL, NULL);
   self->seen = g_hash_table_new (NULL, NULL);
+  self->files = g_hash_table_new (g_str_hash, g_str_equal);
+  self->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->all_out = g_byte_array_new ();
   self->all_err = g_byte_array_new ();
 }
@@ -602,12 +636,13 @@ validate_delta (HsTrace            *self,
         {
           guint32 n_vars, n_unbound;
 
-          if (n - i < 4 || w[i] >= p.n_strings || w[i + 2] > (n - i - 4) / 2 ||
-              w[i + 3] > n - i - 4 - 2 * (gsize) w[i + 2])
+          if (n - i < HS_PROTOCOL_FRAME_HEADER_WORDS || w[i] >= p.n_strings || w[i + 4] >= p.n_strings ||
+              w[i + 2] > (n - i - HS_PROTOCOL_FRAME_HEADER_WORDS) / 2 ||
+              w[i + 3] > n - i - HS_PROTOCOL_FRAME_HEADER_WORDS - 2 * (gsize) w[i + 2])
             return protocol_error (error, index, "bad frame");
           n_vars = w[i + 2];
           n_unbound = w[i + 3];
-          i += 4;
+          i += HS_PROTOCOL_FRAME_HEADER_WORDS;
           for (guint k = 0; k < n_vars; k++, i += 2)
             {
               if (w[i] >= p.n_strings)
@@ -898,7 +933,8 @@ apply_delta (HsTrace            *self,
           f.vars = g_new (HsVar, f.n_vars);
           f.n_unbound = w[i + 3];
           f.unbound = g_new (const char *, f.n_unbound);
-          i += 4;
+          f.file = STR (w[i + 4]);
+          i += HS_PROTOCOL_FRAME_HEADER_WORDS;
           if (was != NULL && g_strcmp0 (was->function, f.function) != 0)
             was = NULL;
           for (guint k = 0; k < f.n_vars; k++, i += 2)
@@ -1151,6 +1187,7 @@ stream_batch (HsTrace *self,
       apply_delta (self, self->tail, index, rec, TRUE, cursor->facts);
       self->n_streamed++;
       self->max_frames = MAX (self->max_frames, self->tail->frames->len);
+      note_files (self);
       self->out_seen += step->n_out;
       self->err_seen += step->n_err;
       cursor_describe (cursor, rec, &delta);
@@ -1233,6 +1270,7 @@ hs_trace_append_batch (HsTrace   *self,
         }
       g_array_append_vals (self->records, rec, 1);
       self->max_frames = MAX (self->max_frames, self->tail->frames->len);
+      note_files (self);
       /* an empty batch's output has no data: NULL + 0 is undefined */
       if (step->n_out > 0)
         g_byte_array_append (self->all_out, (const guint8 *) g_bytes_get_data (batch->out, NULL) + rec->out, step->n_out);
@@ -1376,6 +1414,134 @@ hs_trace_get_python_version (HsTrace *self)
 {
   g_return_val_if_fail (HS_IS_TRACE (self), NULL);
   return self->python_version;
+}
+
+/* The files the frames of the steps so far ran, sorted; the names live as
+ * long as the trace. */
+GPtrArray *
+hs_trace_list_files (HsTrace *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  GPtrArray *files = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer file;
+
+  g_return_val_if_fail (HS_IS_TRACE (self), NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  g_hash_table_iter_init (&iter, self->files);
+  while (g_hash_table_iter_next (&iter, &file, NULL))
+    g_ptr_array_add (files, file);
+  g_ptr_array_sort (files, (GCompareFunc) g_strcmp0);
+  return files;
+}
+
+/* The program's own file as its frames name it: "" in a trace from before
+ * frames named their files, NULL before the first step. */
+const char *
+hs_trace_get_main_file (HsTrace *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (HS_IS_TRACE (self), NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  return self->main_file;
+}
+
+void
+hs_trace_set_file_source (HsTrace    *self,
+                          const char *file,
+                          const char *text)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (HS_IS_TRACE (self));
+  g_return_if_fail (file != NULL && text != NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  /* a text handed out is never freed before the trace */
+  if (!g_hash_table_contains (self->sources, file))
+    g_hash_table_insert (self->sources, g_strdup (file), g_strdup (text));
+}
+
+/* Keeps the text of every file the frames ran besides the program's own,
+ * read from folder (the program's) as it is now, so that a saved run
+ * shows them.  Together they stay within what a reader takes back. */
+void
+hs_trace_read_sources (HsTrace    *self,
+                       const char *folder,
+                       gsize       max_bytes)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  const char *main_file;
+  gsize total = 0;
+
+  g_return_if_fail (HS_IS_TRACE (self));
+  g_return_if_fail (folder != NULL);
+
+  files = hs_trace_list_files (self);
+  main_file = hs_trace_get_main_file (self);
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *file = g_ptr_array_index (files, i);
+      g_autofree char *path = g_path_is_absolute (file) ? g_strdup (file) : g_build_filename (folder, file, NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *valid = NULL;
+      gsize len = 0;
+
+      if (*file == '\0' || g_strcmp0 (file, main_file) == 0 || hs_trace_get_file_source (self, file) != NULL ||
+          !g_file_test (path, G_FILE_TEST_IS_REGULAR) || !g_file_get_contents (path, &text, &len, NULL))
+        continue;
+      valid = g_utf8_make_valid (text, len);
+      total += strlen (valid);
+      if (total > max_bytes)
+        break;
+      hs_trace_set_file_source (self, file, valid);
+    }
+}
+
+/* What the program was given: its arguments and its standard input (NULL
+ * when it read none).  Set before the trace is shared. */
+void
+hs_trace_set_program_input (HsTrace            *self,
+                            const char * const *args,
+                            const char         *input)
+{
+  g_return_if_fail (HS_IS_TRACE (self));
+
+  g_strfreev (self->args);
+  self->args = g_strdupv ((char **) args);
+  g_free (self->input);
+  self->input = g_strdup (input);
+}
+
+const char * const *
+hs_trace_get_args (HsTrace *self)
+{
+  g_return_val_if_fail (HS_IS_TRACE (self), NULL);
+  return (const char * const *) self->args;
+}
+
+const char *
+hs_trace_get_input (HsTrace *self)
+{
+  g_return_val_if_fail (HS_IS_TRACE (self), NULL);
+  return self->input;
+}
+
+/* A stepped file's text as the run saw it, or NULL when it is not kept. */
+const char *
+hs_trace_get_file_source (HsTrace    *self,
+                          const char *file)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (HS_IS_TRACE (self), NULL);
+  g_return_val_if_fail (file != NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  return g_hash_table_lookup (self->sources, file);
 }
 
 void

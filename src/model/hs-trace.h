@@ -39,6 +39,21 @@ void                hs_trace_get_step_output    (HsTrace      *self,
 void                hs_trace_set_python_version (HsTrace      *self,
                                                  const char   *version);
 const char         *hs_trace_get_python_version (HsTrace      *self);
+GPtrArray          *hs_trace_list_files         (HsTrace      *self);
+const char         *hs_trace_get_main_file      (HsTrace      *self);
+void                hs_trace_set_file_source    (HsTrace      *self,
+                                                 const char   *file,
+                                                 const char   *text);
+const char         *hs_trace_get_file_source    (HsTrace      *self,
+                                                 const char   *file);
+void                hs_trace_set_program_input  (HsTrace      *self,
+                                                 const char * const *args,
+                                                 const char   *input);
+const char * const *hs_trace_get_args           (HsTrace      *self);
+const char         *hs_trace_get_input          (HsTrace      *self);
+void                hs_trace_read_sources       (HsTrace      *self,
+                                                 const char   *folder,
+                                                 gsize         max_bytes);
 void                hs_trace_finish             (HsTrace      *self,
                                                  const char   *status,
                                                  int           exit_code,

@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 17
+#define HS_PROTOCOL_VERSION 18
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 /* The most references one hidden holder's edge may count: far more than a
  * real holder makes (a 16-million-deep recursion, a module with 16 million
@@ -53,7 +53,7 @@ typedef enum
 #define HS_PROTOCOL_OUTPUT_PIECE HS_PROTOCOL_MAX_OUTPUT_CHUNK
 
 /* app -> worker */
-#define HS_MSG_RUN   "run"     /* a{sv}: path, max-steps, timeout-ms, max-objects, max-elements, stdin-path */
+#define HS_MSG_RUN   "run"     /* a{sv}: path, argv0, args (as), step-folders (as), max-steps, timeout-ms, max-objects, max-elements */
 #define HS_MSG_EXEC  "exec"    /* s: a statement to run in __main__ */
 #define HS_MSG_QUIT  "quit"    /* () */
 
@@ -69,8 +69,10 @@ typedef enum
  *       line: the step keeps the outermost keep_frames frames of the step
  *       before (a call or a return changes the innermost ones only), and
  *       these replace the rest: per frame function, line, n_vars,
- *       n_unbound, then n_vars (name, ref) pairs, then n_unbound names
- *       the frame's code owns that hold no value at that step
+ *       n_unbound, file (the string of its path relative to the
+ *       program's folder; protocol 18), then n_vars (name, ref) pairs,
+ *       then n_unbound names the frame's code owns that hold no value at
+ *       that step
  *   a(txxuuuuuu) objects entering or changing (HsWireObject)
  *   a(uu)   refcount-only changes: ref, refcount
  *   a(uu)   objects whose edges change: ref, how many of its previous edges
@@ -306,9 +308,9 @@ gboolean  hs_protocol_read_frame_fd (int                fd,
                                      GError           **error);
 
 /* How many words of the au frames above the frame starting at w takes:
- * its 4-word header, its (name, ref) pairs and its unbound names.  The
+ * its 5-word header, its (name, ref) pairs and its unbound names.  The
  * caller has checked that the header is there. */
-#define HS_PROTOCOL_FRAME_HEADER_WORDS 4
+#define HS_PROTOCOL_FRAME_HEADER_WORDS 5
 
 static inline gsize
 hs_protocol_frame_words (const guint32 *w)

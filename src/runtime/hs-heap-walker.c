@@ -21,7 +21,8 @@
 
 static HsStepBuilder *builder;
 static HsWalkLimits limits;
-static HsUserCodeFunc is_user_code;
+static HsUserFileFunc user_file;
+static const char *main_file;
 
 static guint32 epoch;
 /* The walk whose view this step builds on: an entry is in the view when
@@ -99,6 +100,7 @@ typedef struct
   int     line;
   guint   first_var;
   guint   first_unbound;
+  guint32 file;
 } FrameVars;
 
 static GArray *vars;               /* Var */
@@ -162,11 +164,13 @@ clear_stack_frame (gpointer data)
 void
 hs_heap_walker_init (HsStepBuilder      *b,
                      const HsWalkLimits *l,
-                     HsUserCodeFunc      user_code)
+                     HsUserFileFunc      file_func,
+                     const char         *main_name)
 {
   builder = b;
   limits = *l;
-  is_user_code = user_code;
+  user_file = file_func;
+  main_file = main_name;
   view = g_ptr_array_new ();
   prev_view = g_ptr_array_new ();
   limbo = g_ptr_array_new ();
@@ -1104,7 +1108,8 @@ read_module_vars (HsPyFrame *frame,
 {
   Py_ssize_t pos = 0;
   PyObject *key, *value;
-  FrameVars fv = { hs_step_builder_intern (builder, "<module>"), line, vars->len, unbound->len };
+  FrameVars fv = { hs_step_builder_intern (builder, "<module>"), line, vars->len, unbound->len,
+                   hs_step_builder_intern (builder, frame != NULL ? user_file (hs_py_frame_code (frame)) : main_file) };
 
   g_array_append_val (frame_vars, fv);
   if (frame != NULL)
@@ -1156,7 +1161,7 @@ read_frame_vars (HsPyFrame *frame,
 {
   PyCodeObject *code = hs_py_frame_code (frame);
   PyObject *namespace;
-  FrameVars fv = { 0, line, vars->len, unbound->len };
+  FrameVars fv = { 0, line, vars->len, unbound->len, hs_step_builder_intern (builder, user_file (code)) };
   g_autofree guint8 *comprehension_slots = NULL;
   gboolean scanned = FALSE;
 
@@ -1295,7 +1300,7 @@ add_vars (guint      kept,
       guint end_unbound = f + 1 < frame_vars->len ? g_array_index (frame_vars, FrameVars, f + 1).first_unbound : unbound->len;
       guint start = root_objs->len;
 
-      hs_step_builder_begin_frame (builder, fv->function, fv->line);
+      hs_step_builder_begin_frame (builder, fv->function, fv->line, fv->file);
       for (guint i = fv->first_var; i < end; i++)
         {
           Var *v = &g_array_index (vars, Var, i);
@@ -1728,7 +1733,7 @@ update_stack (HsPyFrame *innermost)
   g_ptr_array_set_size (new_frames, 0);
   for (HsPyFrame *f = innermost; f != NULL; f = hs_py_frame_previous (f))
     {
-      if (!is_user_code (hs_py_frame_code (f)))
+      if (user_file (hs_py_frame_code (f)) == NULL)
         continue;
       if ((matched = find_in_stack (f)) != 0)
         break;

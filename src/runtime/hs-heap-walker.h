@@ -14,7 +14,9 @@
 
 G_BEGIN_DECLS
 
-typedef gboolean (*HsUserCodeFunc) (PyCodeObject *code);
+/* The user's file that code belongs to (relative to the program's
+ * folder), or NULL for the library's code. */
+typedef const char *(*HsUserFileFunc) (PyCodeObject *code);
 
 typedef struct
 {
@@ -24,7 +26,8 @@ typedef struct
 
 void     hs_heap_walker_init (HsStepBuilder        *builder,
                               const HsWalkLimits   *limits,
-                              HsUserCodeFunc        is_user_code);
+                              HsUserFileFunc        user_file,
+                              const char           *main_file);
 void     hs_heap_walker_step (HsPyFrame            *innermost,
                               PyObject             *module_globals,
                               int                   line,

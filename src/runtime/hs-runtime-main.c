@@ -45,13 +45,16 @@ lookup_uint (GVariantDict *options,
   return fallback;
 }
 
+/* sys.argv is argv0 and the program's arguments, decoded as python3
+ * decodes its command line. */
 static gboolean
-init_python (const char *path,
-             const char *argv0)
+init_python (const char         *argv0,
+             const char * const *args)
 {
   PyConfig config;
   PyStatus status;
-  wchar_t *wargv[1];
+  g_autofree wchar_t **wargv = NULL;
+  guint n_args = args != NULL ? g_strv_length ((char **) args) : 0;
 
   PyConfig_InitPythonConfig (&config);
   config.parse_argv = 0;
@@ -66,11 +69,25 @@ init_python (const char *path,
   if (PyStatus_Exception (status))
     goto fail;
 
+  wargv = g_new0 (wchar_t *, n_args + 2);
   wargv[0] = Py_DecodeLocale (argv0, NULL);
-  if (wargv[0] == NULL)
-    goto fail_msg;
-  status = PyConfig_SetArgv (&config, 1, wargv);
-  PyMem_RawFree (wargv[0]);
+  for (guint i = 0; i < n_args && wargv[i] != NULL; i++)
+    wargv[i + 1] = Py_DecodeLocale (args[i], NULL);
+  if (wargv[n_args] == NULL)
+    {
+      for (guint i = 0; i <= n_args; i++)
+        PyMem_RawFree (wargv[i]);
+      g_printerr ("heapscope-runtime: an argument cannot be decoded\n");
+      goto fail_msg;
+    }
+  status = PyConfig_SetArgv (&config, n_args + 1, wargv);
+  /* sys.orig_argv as python3's: the interpreter, then sys.argv */
+  if (!PyStatus_Exception (status))
+    status = PyWideStringList_Append (&config.orig_argv, HS_PYTHON_EXECUTABLE_W);
+  for (guint i = 0; i <= n_args && !PyStatus_Exception (status); i++)
+    status = PyWideStringList_Append (&config.orig_argv, wargv[i]);
+  for (guint i = 0; i <= n_args; i++)
+    PyMem_RawFree (wargv[i]);
   if (PyStatus_Exception (status))
     goto fail;
 
@@ -101,6 +118,8 @@ main (int   argc,
   const char *name = NULL;
   const char *path = NULL;
   const char *argv0 = NULL;
+  g_autofree const char **args = NULL;
+  g_autofree const char **step_folders = NULL;
   HsTracerOptions topts = { 0 };
 
   setlocale (LC_ALL, "");
@@ -141,11 +160,17 @@ main (int   argc,
       return 2;
     }
 
-  if (!init_python (path, argv0))
+  if (!g_variant_dict_lookup (options, "args", "^a&s", &args))
+    args = NULL;
+  if (!g_variant_dict_lookup (options, "step-folders", "^a&s", &step_folders))
+    step_folders = NULL;
+
+  if (!init_python (argv0, args))
     return 3;
 
   topts.path = path;
   topts.argv0 = argv0;
+  topts.step_folders = step_folders;
   topts.max_steps = lookup_uint (options, "max-steps", 10000);
   topts.timeout_ms = lookup_uint (options, "timeout-ms", 10000);
   topts.limits.max_objects = lookup_uint (options, "max-objects", 1000);

@@ -16,7 +16,7 @@ struct _HsStepBuilder
   HsWireStep  step;
   /* The whole stack as this step shows it, which the next step keeps in
    * part (hs_step_builder_keep_frames): per frame function, line, n_vars,
-   * n_unbound, then the (name, ref) pairs, then the unbound names; and
+   * n_unbound, file, then the (name, ref) pairs, then the unbound names; and
    * where each frame starts in it. */
   GArray     *frames;       /* guint32 */
   GArray     *frame_starts; /* guint32 */
@@ -172,7 +172,8 @@ hs_step_builder_keep_frames (HsStepBuilder *self,
 void
 hs_step_builder_begin_frame (HsStepBuilder *self,
                              guint32        function,
-                             guint32        line)
+                             guint32        line,
+                             guint32        file)
 {
   guint32 zero = 0;
 
@@ -184,6 +185,7 @@ hs_step_builder_begin_frame (HsStepBuilder *self,
   g_array_append_val (self->frames, line);
   g_array_append_val (self->frames, zero);
   g_array_append_val (self->frames, zero);
+  g_array_append_val (self->frames, file);
 }
 
 void

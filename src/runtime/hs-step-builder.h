@@ -27,7 +27,8 @@ void           hs_step_builder_keep_frames(HsStepBuilder *self,
                                            guint32        n);
 void           hs_step_builder_begin_frame(HsStepBuilder *self,
                                            guint32        function,
-                                           guint32        line);
+                                           guint32        line,
+                                           guint32        file);
 void           hs_step_builder_add_var    (HsStepBuilder *self,
                                            guint32        name,
                                            guint32        ref);

@@ -31,24 +31,199 @@ static guint32 step_limit;
 static gint64 deadline;
 static gboolean frames_popped;
 
+/* Which files are the user's: the program's own, and every file whose real
+ * path lies in the program's folder (or a folder the user added) but not in
+ * the interpreter's prefixes, a site-packages folder or a virtual
+ * environment.  Each file's verdict is worked out once, by its name: its
+ * path relative to the program's folder, or NULL for the library. */
+static char *program_dir;          /* real path */
+static char *main_file;            /* relative to program_dir */
+static GPtrArray *stepped_dirs;    /* real paths */
+static GPtrArray *library_dirs;    /* real paths */
+static GHashTable *verdicts;       /* co_filename (UTF-8) -> relative path or "" */
+
+static gboolean
+path_is_under (const char *path,
+               const char *dir)
+{
+  gsize len = strlen (dir);
+
+  g_assert (path != NULL && dir != NULL);
+
+  if (len == 1 && dir[0] == '/')
+    return TRUE;
+  return strncmp (path, dir, len) == 0 && (path[len] == '/' || path[len] == '\0');
+}
+
+/* A folder between dir (excluded) and the file (excluded) that is a
+ * virtual environment or a site-packages, as a venv made inside the
+ * program's folder is. */
+static gboolean
+is_in_environment (const char *real,
+                   const char *dir)
+{
+  g_autofree char *parent = g_path_get_dirname (real);
+
+  g_assert (real != NULL && dir != NULL);
+
+  while (strlen (parent) > strlen (dir) && path_is_under (parent, dir))
+    {
+      g_autofree char *base = g_path_get_basename (parent);
+      g_autofree char *cfg = g_build_filename (parent, "pyvenv.cfg", NULL);
+      char *up;
+
+      if (g_str_equal (base, "site-packages") || g_str_equal (base, "dist-packages") ||
+          g_str_equal (base, "__pycache__") || g_file_test (cfg, G_FILE_TEST_EXISTS))
+        return TRUE;
+      up = g_path_get_dirname (parent);
+      g_free (parent);
+      parent = up;
+    }
+  return FALSE;
+}
+
+static const char *
+decide_file (const char *filename)
+{
+  g_autofree char *real = NULL;
+  const char *relative = NULL;
+
+  g_assert (filename != NULL);
+
+  /* "<string>", "<frozen os>": code with no file of its own */
+  if (filename[0] == '<' || (real = realpath (filename, NULL)) == NULL)
+    return NULL;
+  for (guint i = 0; i < library_dirs->len; i++)
+    if (path_is_under (real, g_ptr_array_index (library_dirs, i)))
+      return NULL;
+  for (guint i = 0; i < stepped_dirs->len && relative == NULL; i++)
+    {
+      const char *dir = g_ptr_array_index (stepped_dirs, i);
+
+      if (path_is_under (real, dir) && !is_in_environment (real, dir))
+        relative = i == 0 ? real + strlen (dir) + (strlen (dir) > 1) : real;
+    }
+  return relative != NULL ? g_strdup (relative) : NULL;
+}
+
+/* The file code belongs to, relative to the program's folder, or NULL
+ * when it is the library's.  Called at every call of any code: one
+ * comparison of pointers answers for the file of the last call. */
+static const char *
+user_file (PyCodeObject *code)
+{
+  static PyObject *last_name;   /* borrowed: only ever compared */
+  static Py_hash_t last_hash;
+  static const char *last_file;
+  PyObject *filename = code->co_filename;
+  g_autofree char *copy = NULL;
+  const char *utf8;
+  gpointer found;
+  Py_hash_t hash;
+
+  /* a str subclass could run the program's own __hash__ */
+  if (!PyUnicode_CheckExact (filename))
+    return NULL;
+  hash = PyObject_Hash (filename);
+  if (filename == last_name && hash == last_hash)
+    return last_file;
+  /* the program's own file, even where it would be the library's */
+  if (hash == user_filename_hash && PyUnicode_Compare (filename, user_filename) == 0)
+    found = main_file;
+  else if ((utf8 = hs_py_str_utf8 (filename, &copy)) == NULL)
+    found = "";
+  else if (!g_hash_table_lookup_extended (verdicts, utf8, NULL, &found))
+    {
+      char *verdict = (char *) decide_file (utf8);
+
+      found = verdict != NULL ? verdict : g_strdup ("");
+      g_hash_table_insert (verdicts, g_strdup (utf8), found);
+    }
+  last_name = filename;
+  last_hash = hash;
+  last_file = *(const char *) found != '\0' ? found : NULL;
+  return last_file;
+}
+
 static gboolean
 is_user_code (PyCodeObject *code)
 {
-  static PyObject *last_match;   /* borrowed: only ever compared */
+  return user_file (code) != NULL;
+}
+
+static gboolean
+is_main_code (PyCodeObject *code)
+{
   PyObject *filename = code->co_filename;
 
-  /* A str caches its hash, so this rejects other files in O(1); code
-   * compiled from one source shares one filename object, so a pointer
-   * comparison then answers for the user's own. */
-  /* a str subclass could run the program's own __hash__ */
-  if (!PyUnicode_CheckExact (filename) || PyObject_Hash (filename) != user_filename_hash)
-    return FALSE;
-  if (filename == last_match)
-    return TRUE;
-  if (PyUnicode_Compare (filename, user_filename) != 0)
-    return FALSE;
-  last_match = filename;
-  return TRUE;
+  return PyUnicode_CheckExact (filename) && PyObject_Hash (filename) == user_filename_hash &&
+         PyUnicode_Compare (filename, user_filename) == 0;
+}
+
+static void
+add_real_dir (GPtrArray  *dirs,
+              const char *dir)
+{
+  char *real;
+
+  g_assert (dirs != NULL);
+
+  if (dir != NULL && (real = realpath (dir, NULL)) != NULL)
+    {
+      g_ptr_array_add (dirs, g_strdup (real));
+      free (real);
+    }
+}
+
+/* The folders of the library, read once Python has started: its prefixes
+ * and every site-packages folder on sys.path. */
+static void
+find_user_folders (void)
+{
+  const char *prefixes[] = { "prefix", "base_prefix", "exec_prefix", "base_exec_prefix" };
+  g_autofree char *real = realpath (opts->path, NULL);
+  PyObject *path;
+
+  stepped_dirs = g_ptr_array_new_with_free_func (g_free);
+  library_dirs = g_ptr_array_new_with_free_func (g_free);
+  verdicts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  program_dir = g_path_get_dirname (real ? real : opts->path);
+  main_file = g_path_get_basename (opts->path);
+  g_ptr_array_add (stepped_dirs, g_strdup (program_dir));
+  for (guint i = 0; opts->step_folders != NULL && opts->step_folders[i] != NULL; i++)
+    add_real_dir (stepped_dirs, opts->step_folders[i]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      PyObject *value = PySys_GetObject (prefixes[i]);   /* borrowed */
+      g_autofree char *copy = NULL;
+      const char *dir = value != NULL ? hs_py_str_utf8 (value, &copy) : NULL;
+      g_autofree char *real_dir = dir != NULL ? realpath (dir, NULL) : NULL;
+
+      /* a prefix that holds the program is no library of its own */
+      if (real_dir != NULL && !path_is_under (program_dir, real_dir))
+        g_ptr_array_add (library_dirs, g_steal_pointer (&real_dir));
+      else if (real_dir != NULL)
+        {
+          /* the program in the prefix (a test under /usr): its lib
+           * folders are still the library's */
+          g_autofree char *lib = g_build_filename (real_dir, "lib", NULL);
+
+          add_real_dir (library_dirs, lib);
+        }
+    }
+  path = PySys_GetObject ("path");
+  if (path != NULL && PyList_Check (path))
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE (path); i++)
+      {
+        PyObject *item = PyList_GET_ITEM (path, i);
+        g_autofree char *copy = NULL;
+        const char *dir = PyUnicode_Check (item) ? hs_py_str_utf8 (item, &copy) : NULL;
+
+        if (dir != NULL && (g_str_has_suffix (dir, "site-packages") || g_str_has_suffix (dir, "dist-packages")))
+          add_real_dir (library_dirs, dir);
+      }
 }
 
 /* Steps are batched: one message per step would cost more than the step.
@@ -738,7 +913,7 @@ exception_line (PyObject *value,
     }
 
   for (PyTracebackObject *t = (PyTracebackObject *) tb; t != NULL; t = t->tb_next)
-    if (is_user_code (hs_py_frame_object_code (t->tb_frame)))
+    if (is_main_code (hs_py_frame_object_code (t->tb_frame)))
       line = hs_py_traceback_line (t);
   return line;
 }
@@ -784,11 +959,11 @@ hs_tracer_run (const HsTracerOptions *options)
   builder = hs_step_builder_new ();
   hs_registry_init ();
   hs_py_internals_init ();
-  hs_heap_walker_init (builder, &options->limits, is_user_code);
-
   user_filename = PyUnicode_DecodeFSDefault (options->path);
   g_assert (user_filename != NULL);
   user_filename_hash = PyObject_Hash (user_filename);
+  find_user_folders ();
+  hs_heap_walker_init (builder, &options->limits, user_file, main_file);
 
   hs_output_capture_remember_streams ();
 

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   const char  *path;          /* absolute */
-  const char  *argv0;         /* as the user typed it */
+  const char  *argv0;         /* sys.argv[0] */
+  const char * const *step_folders; /* absolute folders stepped besides the program's own */
   guint        max_steps;
   guint        timeout_ms;
   HsWalkLimits limits;

@@ -94,6 +94,8 @@ hs_run_options_init (HsRunOptions *options)
   options->max_output_mb = HS_RUN_DEFAULT_MAX_OUTPUT_MB;
   options->max_trace_mb = HS_RUN_DEFAULT_MAX_TRACE_MB;
   options->stdin_path = NULL;
+  options->args = NULL;
+  options->step_folders = NULL;
 }
 
 static void
@@ -807,6 +809,11 @@ session_spawn (HsRunner           *self,
   g_autoptr(GVariant) hello_payload = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *folder = g_path_get_dirname (absolute);
+  g_autofree char *argv0 = g_path_get_basename (absolute);
+  g_autofree char *stdin_path = options->stdin_path ? g_canonicalize_filename (options->stdin_path, NULL) : NULL;
+  g_autoptr(GStrvBuilder) step_folders = g_strv_builder_new ();
+  g_auto(GStrv) step_folder_list = NULL;
   HsSession *session = g_new0 (HsSession, 1);
   int to_app[2] = { -1, -1 }, to_worker[2] = { -1, -1 };
   GVariantDict run;
@@ -836,7 +843,8 @@ session_spawn (HsRunner           *self,
 #endif
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_subprocess_launcher_set_stdin_file_path (launcher, options->stdin_path ? options->stdin_path : "/dev/null");
+  g_subprocess_launcher_set_stdin_file_path (launcher, stdin_path ? stdin_path : "/dev/null");
+  g_subprocess_launcher_set_cwd (launcher, folder);
   g_subprocess_launcher_take_stdout_fd (launcher, dup (session->out_fd));
   g_subprocess_launcher_take_stderr_fd (launcher, dup (session->err_fd));
   g_subprocess_launcher_take_fd (launcher, to_app[1], 3);
@@ -856,6 +864,18 @@ session_spawn (HsRunner           *self,
                           (gint64) (options->timeout_ms + KILL_GRACE_MS) * G_TIME_SPAN_MILLISECOND;
 
   session->trace = hs_trace_new ();
+  {
+    /* a saved run keeps what the program was given (up to what a reader
+     * of the run takes back) */
+    g_autofree char *input = NULL;
+    gsize input_len = 0;
+    const char *none[] = { NULL };
+
+    if (stdin_path != NULL && (!g_file_get_contents (stdin_path, &input, &input_len, NULL) ||
+                               input_len > 32u * 1024 * 1024 || !g_utf8_validate_len (input, input_len, NULL)))
+      g_clear_pointer (&input, g_free);
+    hs_trace_set_program_input (session->trace, options->args != NULL ? options->args : none, input);
+  }
   if (self->stream_func != NULL)
     hs_trace_stream_steps (session->trace, self->stream_func, self->stream_data);
 
@@ -894,7 +914,16 @@ session_spawn (HsRunner           *self,
 
   g_variant_dict_init (&run, NULL);
   g_variant_dict_insert (&run, "path", "s", absolute);
-  g_variant_dict_insert (&run, "argv0", "s", path);
+  g_variant_dict_insert (&run, "argv0", "s", argv0);
+  g_variant_dict_insert_value (&run, "args", g_variant_new_strv (options->args, options->args != NULL ? -1 : 0));
+  for (guint i = 0; options->step_folders != NULL && options->step_folders[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_canonicalize_filename (options->step_folders[i], NULL);
+
+      g_strv_builder_add (step_folders, dir);
+    }
+  step_folder_list = g_strv_builder_end (step_folders);
+  g_variant_dict_insert_value (&run, "step-folders", g_variant_new_strv ((const char * const *) step_folder_list, -1));
   g_variant_dict_insert (&run, "max-steps", "u", options->max_steps);
   g_variant_dict_insert (&run, "timeout-ms", "u", options->timeout_ms);
   g_variant_dict_insert (&run, "max-objects", "u", options->max_objects);

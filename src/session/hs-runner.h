@@ -34,6 +34,10 @@ typedef struct
   guint       max_output_mb;  /* stdout and stderr together; 0: no cap */
   guint       max_trace_mb;   /* the history the trace keeps; 0: no cap */
   const char *stdin_path;   /* NULL: the program reads EOF */
+  /* sys.argv[1:], NULL for none; the program runs in its file's folder
+   * with sys.argv[0] its file's name, as `cd FOLDER; python3 FILE` */
+  const char * const *args;
+  const char * const *step_folders;  /* stepped besides the program's folder */
 } HsRunOptions;
 
 #define HS_RUN_DEFAULT_MAX_STEPS    1000000

@@ -10,6 +10,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "hs-application.h"
+#include "hs-program-input.h"
 #include "hs-compare-window.h"
 #include "hs-drafts.h"
 #include "hs-graph-view.h"
@@ -35,6 +36,8 @@ G_DEFINE_FINAL_TYPE (HsApplication, hs_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "run", 'r', 0, G_OPTION_ARG_NONE, NULL,
     N_("Run the snippet as soon as it is open"), NULL },
+  { "arg", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Give the program this argument (repeatable; or give them after “FILE.py --”)"), N_("ARGUMENT") },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL,
     NULL, N_("[FILE.py…]") },
   { NULL }
@@ -143,10 +146,12 @@ hs_application_command_line (GApplication            *app,
   HsApplication *self = (HsApplication *) app;
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_autofree const char **paths = NULL;
+  g_autofree const char **args = NULL;
   gboolean run = FALSE;
 
   g_variant_dict_lookup (options, "run", "b", &run);
   g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &paths);
+  g_variant_dict_lookup (options, "arg", "^a&s", &args);
 
   if (paths == NULL || paths[0] == NULL)
     {
@@ -160,10 +165,33 @@ hs_application_command_line (GApplication            *app,
       return 0;
     }
 
+  if (args != NULL && paths[1] != NULL)
+    {
+      g_application_command_line_printerr (command_line, "%s\n",
+                                           _("Arguments go to one program: give one file before “--”"));
+      return 2;
+    }
+
   for (guint i = 0; paths[i] != NULL; i++)
     {
       g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, paths[i]);
 
+      /* remembered for the file, as the Arguments and Input dialog would */
+      if (args != NULL)
+        {
+          g_autoptr(GString) line = g_string_new (NULL);
+          g_autofree char *arguments = NULL;
+          g_autofree char *input = NULL;
+
+          for (guint k = 0; args[k] != NULL; k++)
+            {
+              g_autofree char *quoted = g_shell_quote (args[k]);
+
+              g_string_append_printf (line, k > 0 ? " %s" : "%s", quoted);
+            }
+          hs_program_input_load (file, &arguments, &input);
+          hs_program_input_save (file, line->str, input);
+        }
       open_file (self, file, run);
     }
   return 0;

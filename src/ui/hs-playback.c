@@ -39,8 +39,22 @@ contains (const guint32 *refs,
   return FALSE;
 }
 
+/* Breakpoints are lines of the program's own file: a step in one of its
+ * modules is on a line of that module's. */
 static gboolean
-is_breakpoint (const HsTraceDelta *delta,
+runs_main_file (HsTraceCursor *cursor)
+{
+  guint n_frames = 0;
+  const HsFrame *frames = hs_trace_cursor_get_frames (cursor, &n_frames);
+
+  g_assert (cursor != NULL);
+
+  return n_frames == 0 || g_strcmp0 (frames[n_frames - 1].file, frames[0].file) == 0;
+}
+
+static gboolean
+is_breakpoint (HsTraceCursor      *cursor,
+               const HsTraceDelta *delta,
                const guint        *lines,
                guint               n_lines)
 {
@@ -52,7 +66,7 @@ is_breakpoint (const HsTraceDelta *delta,
     return FALSE;
   for (guint i = 0; i < n_lines; i++)
     if (lines[i] == delta->line)
-      return TRUE;
+      return runs_main_file (cursor);
   return FALSE;
 }
 
@@ -104,7 +118,7 @@ check_delta (Walk               *walk,
           walk->last_print = g_steal_pointer (&print);
         }
     }
-  if (reason == HS_STOP_NONE && is_breakpoint (delta, walk->lines, walk->n_lines))
+  if (reason == HS_STOP_NONE && is_breakpoint (cursor, delta, walk->lines, walk->n_lines))
     reason = HS_STOP_BREAKPOINT;
   return reason;
 }

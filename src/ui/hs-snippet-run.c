@@ -42,6 +42,8 @@ typedef struct
   char             *path;
   char             *text;
   char             *stdin_path;
+  char            **args;
+  char            **step_folders;
   HsRunOptions      options;
   HsSnippetRunMode  mode;
 } RunData;
@@ -56,6 +58,8 @@ run_data_free (RunData *data)
   g_free (data->path);
   g_free (data->text);
   g_free (data->stdin_path);
+  g_strfreev (data->args);
+  g_strfreev (data->step_folders);
   g_free (data);
 }
 
@@ -108,6 +112,10 @@ hs_snippet_run_async (gpointer             source_object,
   data->options = *options;
   data->stdin_path = g_strdup (options->stdin_path);
   data->options.stdin_path = data->stdin_path;
+  data->args = g_strdupv ((char **) options->args);
+  data->options.args = (const char * const *) data->args;
+  data->step_folders = g_strdupv ((char **) options->step_folders);
+  data->options.step_folders = (const char * const *) data->step_folders;
   data->mode = mode;
 
   task = g_task_new (source_object, NULL, callback, user_data);

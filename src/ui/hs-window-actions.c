@@ -670,6 +670,14 @@ hide_library_change_state (GSimpleAction *action,
 }
 
 static void
+arguments_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  hs_window_show_arguments (HS_WINDOW (user_data));
+}
+
+static void
 copy_output_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
@@ -686,6 +694,7 @@ const GActionEntry hs_window_actions[] = {
   { "open-lesson", open_lesson_action, "s" },
   { "export", export_action },
   { "run", run_action },
+  { "arguments", arguments_action },
   { "stop", stop_action },
   { "step-forward", step_forward_action },
   { "step-back", step_back_action },

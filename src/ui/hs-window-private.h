@@ -49,6 +49,25 @@ struct _HsWindow
   AdwFlap              *inspector_flap;
   GtkSourceView        *source_view;
   GtkSourceBuffer      *buffer;
+  /* the modules of the program's own that its steps ran (hs-window-files.c) */
+  GtkWidget            *file_bar;
+  GtkDropDown          *file_switcher;
+  GtkLabel             *file_note;
+  GtkStack             *file_stack;
+  GtkSourceView        *file_view;
+  GtkSourceBuffer      *file_buffer;
+  GtkStringList        *file_names;      /* the files, main first */
+  GtkStringList        *file_labels;     /* as the switcher shows them */
+  char                 *shown_file;
+  char                 *step_file;       /* the module the step runs, or NULL */
+  guint                 step_file_line;
+  gboolean              step_file_is_other;
+  gboolean              updating_files;
+  char                 *program_dir;     /* the folder the last run ran in */
+  /* what the program is given (hs-window-arguments.c) */
+  char                 *run_arguments;   /* as typed, split like a shell's */
+  char                 *run_input;
+  struct _HsArgumentsDialog *arguments_dialog;
   GtkSourceView        *console_view;
   GtkSourceBuffer      *console_buffer;
   GtkLabel             *console_placeholder;
@@ -157,6 +176,20 @@ struct _HsWindow
 extern const GActionEntry hs_window_actions[];
 extern const gsize hs_window_n_actions;
 
+void          hs_window_load_program_input (HsWindow    *self);
+void          hs_window_take_program_input (HsWindow    *self,
+                                            HsTrace     *trace);
+gboolean      hs_window_prepare_program_input (HsWindow *self,
+                                            HsRunOptions *options,
+                                            char      ***args,
+                                            char       **stdin_path);
+void          hs_window_show_arguments    (HsWindow     *self);
+void          hs_window_files_init        (HsWindow     *self);
+void          hs_window_files_dispose     (HsWindow     *self);
+void          hs_window_files_reset       (HsWindow     *self);
+gboolean      hs_window_files_show_step   (HsWindow     *self,
+                                           HsSnapshot   *snapshot,
+                                           guint         line);
 void          hs_window_show_step         (HsWindow     *self,
                                            guint         step,
                                            gboolean      animate);

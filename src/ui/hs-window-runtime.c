@@ -8,6 +8,7 @@
 
 #include "hs-describe.h"
 #include "hs-snippet-run.h"
+#include "hs-trace-reader.h"
 #include "hs-window-private.h"
 
 /* How often a running program's new steps are taken into the window. */
@@ -139,6 +140,7 @@ hs_window_adopt_trace (HsWindow *self,
   g_clear_pointer (&self->equality_result, g_free);
   hs_inspector_set_equality (self->inspector, NULL, NULL);
   g_set_object (&self->trace, trace);
+  hs_window_files_reset (self);
   g_ptr_array_set_size (self->output, 0);
   self->output_steps = 0;
   self->n_steps = 0;
@@ -219,6 +221,9 @@ run_done_cb (GObject      *object,
 
   hs_window_adopt_trace (self, trace);
   self->edited_since_run = FALSE;
+  /* a saved run shows the modules' text as this run saw it */
+  if (self->program_dir != NULL)
+    hs_trace_read_sources (trace, self->program_dir, HS_TRACE_READER_MAX_SOURCE);
 
   /* The heap buttons act on the state after the last step, so a window
    * that followed the run shows it; the status and trailing output are
@@ -235,6 +240,9 @@ hs_window_run (HsWindow *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
+  g_auto(GStrv) args = NULL;
+  g_auto(GStrv) step_folders = NULL;
+  g_autofree char *stdin_path = NULL;
   HsRunOptions options;
 
   g_return_if_fail (HS_IS_WINDOW (self));
@@ -264,6 +272,12 @@ hs_window_run (HsWindow *self)
     }
   hs_run_options_init (&options);
   options.max_elements = g_settings_get_uint (self->settings, "element-cap");
+  step_folders = g_settings_get_strv (self->settings, "step-folders");
+  options.step_folders = (const char * const *) step_folders;
+  g_free (self->program_dir);
+  self->program_dir = g_path_get_dirname (path);
+  if (!hs_window_prepare_program_input (self, &options, &args, &stdin_path))
+    return;
 
   hs_window_mark_exception (self, 0);
   self->stop_requested = FALSE;

@@ -90,6 +90,9 @@ open_done_cb (GObject      *object,
   if (g_str_has_suffix (title, ".json"))
     title[strlen (title) - strlen (".json")] = '\0';
   hs_window_set_text (self, saved->source ? saved->source : "", NULL, title);
+  /* its modules' text comes from the saved run, never from a folder */
+  g_clear_pointer (&self->program_dir, g_free);
+  hs_window_take_program_input (self, saved->trace);
 
   /* The way a run the window made comes in: the same trace, output,
    * interpreter and status, but from the first step. */

@@ -381,6 +381,7 @@ hs_window_set_text (HsWindow   *self,
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
 
   clear_marks (self, NULL);
+  hs_window_load_program_input (self);
   hs_lesson_panel_set_lesson (self->lesson_panel, NULL);
   /* A draft offered for the text before is not this text's: a file that
    * has one offers it again after this (offer_draft()).  Nor is its
@@ -1191,10 +1192,11 @@ hs_window_show_step (HsWindow *self,
 
   update_timeline (self, line);
 
-  if (hs_snapshot_get_event (snapshot) != HS_EVENT_END)
-    mark_line (self, MARK_CURRENT, line);
-  else
+  /* a step in a module of the program's own is marked in that file */
+  if (hs_window_files_show_step (self, snapshot, line) || hs_snapshot_get_event (snapshot) == HS_EVENT_END)
     clear_marks (self, MARK_CURRENT);
+  else
+    mark_line (self, MARK_CURRENT, line);
 
   hs_window_update_output (self);
   update_inspector (self);
@@ -1648,6 +1650,7 @@ update_style_scheme (HsWindow *self)
   scheme = gtk_source_style_scheme_manager_get_scheme (manager, dark ? "Adwaita-dark" : "Adwaita");
   gtk_source_buffer_set_style_scheme (self->buffer, scheme);
   gtk_source_buffer_set_style_scheme (self->console_buffer, scheme);
+  gtk_source_buffer_set_style_scheme (self->file_buffer, scheme);
 }
 
 static void
@@ -1712,7 +1715,10 @@ remove_run_dir (HsWindow *self)
     {
       g_autofree char *snippet = g_build_filename (self->run_dir, "snippet.py", NULL);
 
+      g_autofree char *input = g_build_filename (self->run_dir, "stdin.txt", NULL);
+
       g_remove (snippet);
+      g_remove (input);
       g_rmdir (self->run_dir);
     }
   g_clear_pointer (&self->run_dir, g_free);
@@ -1909,6 +1915,7 @@ hs_window_dispose (GObject *object)
   self->autoplay_tick = 0;
   hs_window_dispose_presentation (self);
   hs_window_dispose_interpreter (self);
+  hs_window_files_dispose (self);
   hs_window_dispose_playback (self);
   /* after what may still mark a line */
   if (self->scroll_tick != 0 && self->source_view != NULL)
@@ -1946,6 +1953,8 @@ hs_window_finalize (GObject *object)
 
   remove_run_dir (self);
   g_free (self->title);
+  g_free (self->run_arguments);
+  g_free (self->run_input);
   g_free (self->last_toast);
   g_free (self->equality_expr);
   g_free (self->equality_result);
@@ -2032,6 +2041,11 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, inspector_flap);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, source_view);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, file_bar);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, file_switcher);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, file_note);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, file_stack);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, file_view);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, buffer);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_view);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, console_buffer);
@@ -2279,6 +2293,7 @@ hs_window_init (HsWindow *self)
   }
   gtk_widget_add_css_class (GTK_WIDGET (self->output_view), "output");
   setup_marks (self);
+  hs_window_files_init (self);
   hs_window_init_playback (self);
   hs_window_init_debug (self);
   hs_window_init_presentation (self);

@@ -337,15 +337,18 @@ hs_test_run_python (const char  *path,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *python = g_getenv ("HEAPSCOPE_PYTHON");
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *folder = g_path_get_dirname (absolute);
+  g_autofree char *name = g_path_get_basename (absolute);
+  g_autofree char *input = stdin_path != NULL ? g_canonicalize_filename (stdin_path, NULL) : g_strdup ("/dev/null");
 
   g_assert_nonnull (python);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  if (stdin_path != NULL)
-    g_subprocess_launcher_set_stdin_file_path (launcher, stdin_path);
-  else
-    g_subprocess_launcher_set_stdin_file_path (launcher, "/dev/null");
+  g_subprocess_launcher_set_stdin_file_path (launcher, input);
+  /* as Heapscope runs a program: `cd FOLDER; python3 FILE` */
+  g_subprocess_launcher_set_cwd (launcher, folder);
   g_subprocess_launcher_set_child_setup (launcher, hs_test_python_child_setup, NULL, NULL);
-  process = g_subprocess_launcher_spawn (launcher, &error, python, path, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, python, name, NULL);
   g_assert_no_error (error);
   g_subprocess_communicate (process, NULL, NULL, out, err, &error);
   g_assert_no_error (error);

@@ -75,7 +75,8 @@ char           *hs_test_bytes_to_string   (GBytes         *bytes);
 /* Between fork and exec of python3: signals as a terminal leaves them */
 void            hs_test_python_child_setup (gpointer       user_data);
 
-/* Runs HEAPSCOPE_PYTHON on path (as given) in the current folder, with
+/* Runs HEAPSCOPE_PYTHON on path in its folder (`cd FOLDER; python3 FILE`,
+ * as Heapscope runs a program), with
  * stdin from stdin_path (NULL: the null device).  Returns the exit status
  * as the trace would report it: an exit code, or minus a signal number. */
 int             hs_test_run_python        (const char     *path,

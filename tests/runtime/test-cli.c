@@ -141,7 +141,7 @@ test_cli_trace_ok (HsTraceFixture *f,
   const char *args[] = { "trace", path, "--snapshots", NULL };
   static const char * const top[] = { "format", "python", "status", "error", "steps", NULL };
   static const char * const step[] = { "line", "event", "out", "frames", "objects", "freed", "gc", NULL };
-  static const char * const frame[] = { "function", "line", "vars", NULL };
+  static const char * const frame[] = { "function", "file", "line", "vars", NULL };
   static const char * const object[] = {
     "ref", "id", "type", "repr", "refcount", "size", "mutable", "small_int", "interned",
     "immortal", "reachable", "gc", "edges", NULL,
@@ -161,7 +161,7 @@ test_cli_trace_ok (HsTraceFixture *f,
   g_assert_cmpstr (r.err, ==, "");
   root = parse_trace (parser, r.out);
   assert_members (root, top);
-  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "heapscope-trace-3");
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, HS_TRACE_FORMAT_SNAPSHOTS);
   /* the version HEAPSCOPE_RUNTIME was built for (test-versions checks it
    * against that python) */
   g_assert_true (g_str_has_prefix (json_object_get_string_member (root, "python"),
@@ -301,7 +301,7 @@ test_cli_bad_options (HsTraceFixture *f,
   g_autofree char *path = hs_trace_fixture_write (f, "ok.py", "x = 1\n");
   const char *cases[][6] = {
     { "trace", NULL },
-    { "trace", path, path, NULL },
+    { "trace", "--step-folder", path, path, NULL },
     { "trace", path, "--max-steps", "lots", NULL },
     { "trace", path, "--max-steps", "-5", NULL },
     { "trace", path, "--timeout", "soon", NULL },

@@ -50,8 +50,8 @@ test_add_and_remove_in_one_step (void)
 
   /* step 0: ref 1 enters and leaves; ref 2 enters, changes, and is freed */
   g_assert_true (append (trace,
-                         "(0, [(1, 0, 3, 4, 3, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0)],"
-                         " ['<module>', 'int', '1'], [0, 1, 0, 0],"
+                         "(0, [(1, 0, 3, 5, 3, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0)],"
+                         " ['<module>', 'int', '1'], [0, 1, 0, 0, 0],"
                          " [(140, 1, 28, 1, 1, 2, 0, 0, 0), (150, 1, 28, 2, 1, 2, 0, 0, 0),"
                          "  (160, 1, 28, 3, 1, 2, 0, 0, 0)],"
                          " [(2, 5)], [(3, 0)], [], [1], [(2, 0)], [], [], [])", &error));
@@ -98,8 +98,8 @@ test_invalid_step_changes_nothing (void)
   guint n;
 
   g_assert_true (append (trace,
-                         "(0, [(1, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
-                         " ['<module>', 'x'], [0, 1, 0, 0],"
+                         "(0, [(1, 0, 2, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
+                         " ['<module>', 'x'], [0, 1, 0, 0, 0],"
                          " [], [], [], [], [], [], [], [], [])", &error));
   g_assert_no_error (error);
 
@@ -115,8 +115,8 @@ test_invalid_step_changes_nothing (void)
 
   /* x bound to ref 5, which no valid step ever added */
   g_assert_false (append (trace,
-                          "(1, [(2, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
-                          " [], [0, 2, 1, 0, 1, 5], [], [], [], [], [], [], [], [], [])", &error));
+                          "(1, [(2, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
+                          " [], [0, 2, 1, 0, 0, 1, 5], [], [], [], [], [], [], [], [], [])", &error));
   g_test_message ("%s", error->message);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_clear_error (&error);
@@ -145,14 +145,14 @@ test_keep_frames (void)
 
   /* step 0: <module> and f, whose x is ref 7 */
   g_assert_true (append (trace,
-                         "(0, [(1, 0, 5, 10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
-                         " ['<module>', 'f', 'x', 'int', '5'], [0, 1, 0, 0, 1, 3, 1, 0, 2, 7],"
+                         "(0, [(1, 0, 5, 12, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
+                         " ['<module>', 'f', 'x', 'int', '5'], [0, 1, 0, 0, 0, 1, 3, 1, 0, 0, 2, 7],"
                          " [(140, 1, 28, 7, 3, 4, 0, 0, 0)], [], [], [], [], [], [], [], [])", &error));
   g_assert_no_error (error);
   /* step 1: a call keeps both and adds a frame */
   g_assert_true (append (trace,
-                         "(1, [(5, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 1, 0, 0)],"
-                         " [], [1, 5, 0, 0], [], [], [], [], [], [], [], [], [])", &error));
+                         "(1, [(5, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 1, 0, 0)],"
+                         " [], [1, 5, 0, 0, 0], [], [], [], [], [], [], [], [], [])", &error));
   g_assert_no_error (error);
   snap = hs_trace_get_snapshot (trace, 1);
   frames = hs_snapshot_get_frames (snap, &n);
@@ -172,8 +172,8 @@ test_keep_frames (void)
   g_clear_error (&error);
   /* more frames kept than there are */
   g_assert_false (append (trace,
-                          "(2, [(6, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0)],"
-                          " [], [1, 6, 0, 0], [], [], [], [], [], [], [], [], [])", &error));
+                          "(2, [(6, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0)],"
+                          " [], [1, 6, 0, 0, 0], [], [], [], [], [], [], [], [], [])", &error));
   g_test_message ("%s", error->message);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_clear_error (&error);
@@ -181,8 +181,8 @@ test_keep_frames (void)
 
   /* an unbound name past the frame's words */
   g_assert_false (append (trace,
-                          "(2, [(3, 0, 0, 5, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 1, 0, 0)],"
-                          " [], [1, 3, 0, 2, 2], [], [], [], [], [7], [], [], [], [])", &error));
+                          "(2, [(3, 0, 0, 6, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 1, 0, 0)],"
+                          " [], [1, 3, 0, 2, 0, 2], [], [], [], [], [7], [], [], [], [])", &error));
   g_test_message ("%s", error->message);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_clear_error (&error);
@@ -190,8 +190,8 @@ test_keep_frames (void)
   /* it may leave with the frames replaced: f is replaced by one where x
    * is unbound */
   g_assert_true (append (trace,
-                         "(2, [(3, 0, 0, 5, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 1, 0, 0)],"
-                         " [], [1, 3, 0, 1, 2], [], [], [], [], [7], [], [], [], [])", &error));
+                         "(2, [(3, 0, 0, 6, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 1, 0, 0)],"
+                         " [], [1, 3, 0, 1, 0, 2], [], [], [], [], [7], [], [], [], [])", &error));
   g_assert_no_error (error);
   g_clear_pointer (&snap, hs_snapshot_unref);
   snap = hs_trace_get_snapshot (trace, 2);
@@ -219,8 +219,8 @@ test_return_marks (void)
   g_autoptr(HsSnapshot) snap = NULL;
 
   g_assert_true (append (trace,
-                         "(0, [(1, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
-                         " ['<module>', 'x'], [0, 1, 0, 0],"
+                         "(0, [(1, 0, 2, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
+                         " ['<module>', 'x'], [0, 1, 0, 0, 0],"
                          " [], [], [], [], [], [], [], [], [])", &error));
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)

@@ -204,6 +204,63 @@ test_listed_twice (void)
   g_assert_nonnull (strstr (error->message, "twice"));
 }
 
+/* A version 3 step whose frames run n_files files, each name length
+ * bytes long, and whose "sources" hold source_bytes bytes. */
+static GString *
+files_trace (guint n_files,
+             guint length,
+             guint source_bytes)
+{
+  GString *json = g_string_new ("{\"format\": \"heapscope-trace-3\", \"status\": \"finished\", "
+                                "\"steps\": [{\"index\": 0, \"line\": 1, \"event\": \"line\", \"frames\": [");
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%0*u", (int) length, i);
+
+      g_string_append_printf (json, "%s{\"function\": \"f\", \"line\": 1, \"vars\": [], \"file\": \"%s\"}",
+                              i > 0 ? ", " : "", name);
+    }
+  g_string_append (json, "], \"objects\": []}], \"sources\": {\"a.py\": \"");
+  for (guint i = 0; i < source_bytes; i++)
+    g_string_append_c (json, 'x');
+  g_string_append (json, "\"}}");
+  return json;
+}
+
+/* Version 3's files: a frame's file is a path of bounded length, a run
+ * names a bounded number of them (the window lists each), and their
+ * texts together are bounded as the program's is; at the limits, the
+ * run opens. */
+static void
+test_files (void)
+{
+  const struct { guint n_files, length, source_bytes; int code; } cases[] = {
+    { HS_TRACE_READER_MAX_FILES, 8, 16, -1 },
+    { 2, HS_TRACE_READER_MAX_PATH, HS_TRACE_READER_MAX_SOURCE, -1 },
+    { 2, HS_TRACE_READER_MAX_PATH + 1, 16, HS_TRACE_READER_ERROR_INVALID },
+    { HS_TRACE_READER_MAX_FILES + 1, 8, 16, HS_TRACE_READER_ERROR_INVALID },
+    { 2, 8, HS_TRACE_READER_MAX_SOURCE + 1, HS_TRACE_READER_ERROR_LIMIT },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) json = files_trace (cases[i].n_files, cases[i].length, cases[i].source_bytes);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsTrace) trace = read_text (json, &error);
+
+      if (cases[i].code < 0)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (trace);
+          continue;
+        }
+      g_assert_null (trace);
+      g_assert_error (error, HS_TRACE_READER_ERROR, cases[i].code);
+      g_test_message ("%s", error->message);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -216,5 +273,6 @@ main (int   argc,
   g_test_add_func ("/runtime/trace-limits/source", test_source);
   g_test_add_func ("/runtime/trace-limits/string", test_string);
   g_test_add_func ("/runtime/trace-limits/listed-twice", test_listed_twice);
+  g_test_add_func ("/runtime/trace-limits/files", test_files);
   return g_test_run ();
 }

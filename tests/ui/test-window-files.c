@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * A program of two files in the window, under Xvfb (issue 50): the
+ * "Arguments and Input…" dialog refuses bad quoting and gives the program
+ * its sys.argv and standard input, remembered for the file and kept in a
+ * saved run; a step in the helper module shows that file, read-only, with
+ * the line marked, and the saved run shows it from the text it keeps.
+ */
+#define G_LOG_DOMAIN "heapscope-test-window-files"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "hs-arguments-dialog.h"
+#include "hs-playback.h"
+#include "hs-test-files.h"
+#include "hs-test-run.h"
+
+static HsApplication *app;
+static char *state_dir;
+
+static const char main_source[] =
+  "import sys\n"
+  "from helper import make\n"
+  "name = input()\n"
+  "items = make(2)\n"
+  "print(sys.argv[1:], name, items)\n";
+
+static const char helper_source[] =
+  "def make(n):\n"
+  "    out = []\n"
+  "    for i in range(n):\n"
+  "        out.append(i)\n"
+  "    return out\n";
+
+static gboolean
+has_steps (gpointer data)
+{
+  HsWindow *window = data;
+
+  return hs_window_get_trace (window) != NULL && window->n_steps > 0 && hs_test_window_is_idle (window);
+}
+
+static gboolean
+loaded (gpointer data)
+{
+  HsWindow *window = data;
+
+  return window->file != NULL;
+}
+
+/* The first step whose innermost frame runs file, or G_MAXUINT. */
+static guint
+first_step_in (HsWindow   *window,
+               const char *file)
+{
+  for (guint i = 0; i < window->n_steps; i++)
+    {
+      g_autoptr(HsSnapshot) snap = hs_trace_get_snapshot (window->trace, i);
+      guint n = 0;
+      const HsFrame *frames = hs_snapshot_get_frames (snap, &n);
+
+      if (n > 0 && g_strcmp0 (frames[n - 1].file, file) == 0)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+/* The line of buffer that has a source mark of category, or 0. */
+static guint
+marked_line (GtkSourceBuffer *buffer,
+             const char      *category)
+{
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (buffer), &iter);
+  do
+    {
+      GSList *marks = gtk_source_buffer_get_source_marks_at_line (buffer, gtk_text_iter_get_line (&iter), category);
+
+      if (marks != NULL)
+        {
+          g_slist_free (marks);
+          return gtk_text_iter_get_line (&iter) + 1;
+        }
+    }
+  while (gtk_text_iter_forward_line (&iter));
+  return 0;
+}
+
+static char *
+buffer_text (GtkSourceBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (buffer), &start, &end);
+  return gtk_text_buffer_get_text (GTK_TEXT_BUFFER (buffer), &start, &end, FALSE);
+}
+
+/* The step into helper.py shows helper.py with its line marked, and the
+ * main editor marks nothing; a step of main.py shows main.py again. */
+static void
+assert_helper_step_shown (HsWindow *window)
+{
+  guint step = first_step_in (window, "helper.py");
+  g_autoptr(HsSnapshot) snap = NULL;
+  g_autofree char *shown = NULL;
+
+  g_assert_cmpuint (step, !=, G_MAXUINT);
+  hs_window_show_step (window, step, FALSE);
+  hs_test_wait_frames (GTK_WIDGET (window), 3);
+  snap = hs_trace_get_snapshot (window->trace, step);
+
+  g_assert_true (gtk_widget_get_visible (window->file_bar));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->file_stack), ==, "other");
+  shown = buffer_text (window->file_buffer);
+  g_assert_cmpstr (shown, ==, helper_source);
+  g_assert_cmpuint (marked_line (window->file_buffer, "hs-current"), ==, hs_snapshot_get_line (snap));
+  g_assert_cmpuint (marked_line (window->buffer, "hs-current"), ==, 0);
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (window->file_view)));
+  g_assert_cmpstr (gtk_string_list_get_string (window->file_names,
+                                               gtk_drop_down_get_selected (window->file_switcher)), ==, "helper.py");
+
+  hs_window_show_step (window, 0, FALSE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->file_stack), ==, "main");
+  g_assert_cmpuint (marked_line (window->buffer, "hs-current"), ==, 1);
+}
+
+static void
+test_arguments_and_files (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("heapscope-files-XXXXXX", NULL);
+  g_autofree char *main_path = g_build_filename (dir, "main.py", NULL);
+  g_autofree char *helper_path = g_build_filename (dir, "helper.py", NULL);
+  g_autofree char *saved_path = g_build_filename (dir, "run.json", NULL);
+  g_autoptr(GFile) main_file = g_file_new_for_path (main_path);
+  g_autoptr(GFile) saved_file = g_file_new_for_path (saved_path);
+  g_autoptr(GBytes) out = NULL;
+  HsWindow *window, *reopened, *saved;
+  HsArgumentsDialog *dialog;
+
+  g_assert_true (g_file_set_contents (main_path, main_source, -1, NULL));
+  g_assert_true (g_file_set_contents (helper_path, helper_source, -1, NULL));
+
+  window = hs_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  hs_window_load_file (window, main_file, FALSE);
+  g_assert_true (hs_test_wait_until (loaded, window));
+
+  /* bad quoting is said, and cannot be applied */
+  hs_test_activate (window, "arguments");
+  dialog = window->arguments_dialog;
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (hs_test_find_named (GTK_WIDGET (dialog), "arguments_row")), "'one");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply"));
+  g_assert_nonnull (hs_test_find_label (GTK_WIDGET (dialog), "Unfinished quoting"));
+
+  /* words as a shell splits them: spaces, an empty one, a dash */
+  gtk_editable_set_text (GTK_EDITABLE (hs_test_find_named (GTK_WIDGET (dialog), "arguments_row")),
+                         "'a b' '' -x é");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply"));
+  {
+    GtkWidget *input = hs_test_find_named (GTK_WIDGET (dialog), "input_view");
+
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (input)), "Ada\n", -1);
+  }
+  hs_test_wait_frames (GTK_WIDGET (dialog), 5);
+  hs_test_save_shot (GTK_WIDGET (dialog), "arguments-dialog");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  g_assert_null (window->arguments_dialog);
+  g_assert_cmpstr (window->run_arguments, ==, "'a b' '' -x é");
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_true (hs_test_wait_until (has_steps, window));
+  out = hs_trace_dup_stdout (window->trace);
+  {
+    g_autofree char *printed = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+
+    g_assert_cmpstr (printed, ==, "['a b', '', '-x', 'é'] Ada [0, 1]\n");
+  }
+
+  assert_helper_step_shown (window);
+  /* a breakpoint on main.py's line 4 stops there, and not on helper.py's
+   * line 4, which runs right after */
+  {
+    guint at = hs_test_line_step (window, 4);
+    const guint lines[] = { 4 };
+    HsStop stop;
+
+    g_assert_true (hs_playback_find (window->trace, 0, TRUE, window->n_steps - 1, lines, 1, 0, NULL, &stop));
+    g_assert_cmpuint (stop.step, ==, at);
+    if (hs_playback_find (window->trace, at, TRUE, window->n_steps - 1, lines, 1, 0, NULL, &stop))
+      g_error ("the breakpoint on main.py's line 4 stopped at step %u, in %s", stop.step,
+               first_step_in (window, "helper.py") <= stop.step ? "helper.py" : "main.py");
+  }
+  /* for a person to look at (HS_TEST_SHOTS=DIR): the last append */
+  for (guint step = window->n_steps; step > 0; step--)
+    {
+      g_autoptr(HsSnapshot) snap = hs_trace_get_snapshot (window->trace, step - 1);
+      guint n = 0;
+      const HsFrame *frames = hs_snapshot_get_frames (snap, &n);
+
+      if (n > 0 && g_str_equal (frames[n - 1].file, "helper.py") && hs_snapshot_get_line (snap) == 4)
+        {
+          hs_window_show_step (window, step - 1, FALSE);
+          break;
+        }
+    }
+  hs_test_wait_frames (GTK_WIDGET (window), 10);
+  hs_test_save_shot (GTK_WIDGET (window), "helper-step");
+  hs_test_save_run (window, saved_file);
+  hs_test_window_close (window);
+
+  /* the file remembers its arguments and input */
+  reopened = hs_window_new (app);
+  hs_window_load_file (reopened, main_file, FALSE);
+  g_assert_true (hs_test_wait_until (loaded, reopened));
+  g_assert_cmpstr (reopened->run_arguments, ==, "'a b' '' -x é");
+  g_assert_cmpstr (reopened->run_input, ==, "Ada\n");
+  hs_test_window_close (reopened);
+
+  /* the saved run shows the helper from its own copy, and keeps what the
+   * program was given */
+  g_assert_cmpint (g_unlink (helper_path), ==, 0);
+  saved = hs_window_new (app);
+  gtk_window_present (GTK_WINDOW (saved));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, saved));
+  hs_window_open_trace (saved, saved_file);
+  g_assert_true (hs_test_wait_until (has_steps, saved));
+  assert_helper_step_shown (saved);
+  {
+    g_auto(GStrv) words = NULL;
+    const char *expected[] = { "a b", "", "-x", "é", NULL };
+
+    g_assert_true (hs_arguments_parse (saved->run_arguments, &words, NULL));
+    g_assert_cmpstrv (words, expected);
+  }
+  g_assert_cmpstr (saved->run_input, ==, "Ada\n");
+  hs_test_window_close (saved);
+
+  hs_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  /* the remembered arguments go to a state folder of the test's own */
+  state_dir = g_dir_make_tmp ("heapscope-state-XXXXXX", NULL);
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  app = hs_test_init (&argc, &argv);
+  g_test_add_func ("/ui/window/files/arguments-and-files", test_arguments_and_files);
+  ret = hs_test_run (app);
+  hs_test_remove_tree (state_dir);
+  g_free (state_dir);
+  return ret;
+}
