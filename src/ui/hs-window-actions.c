@@ -628,7 +628,7 @@ apply_focus (HsWindow    *self,
                            (const char * const *) user_modules);
 }
 
-/* Show Everything, Show What This Reaches, Show What Reaches This: of
+/* Show the Whole Step, Show What This Reaches, Show What Reaches This: of
  * the first selected object */
 static void
 focus_change_state (GSimpleAction *action,
