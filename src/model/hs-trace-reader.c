@@ -1421,7 +1421,9 @@ append_waiting (Parse   *p,
             if (!skip_chars (text[k], &at[k], g_array_index (w->chars, guint64, 2 * i + k)))
               return invalid (error, first + i,
                               _("its output range lies past the end of the output"));
-            g_byte_array_append (bytes[k], (const guint8 *) g_bytes_get_data (text[k], NULL) + start, at[k] - start);
+            /* a trace without its output (no "stdout") has steps with none */
+            if (at[k] > start)
+              g_byte_array_append (bytes[k], (const guint8 *) g_bytes_get_data (text[k], NULL) + start, at[k] - start);
             if (k == 0)
               steps[i].n_out = at[k] - start;
             else

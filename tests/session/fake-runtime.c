@@ -34,19 +34,20 @@ static void
 send_one_step (void)
 {
   HsWireStep step = { 0 };
-  const char *strings[] = { "<module>" };
-  guint32 frame[] = { 0, 1, 0, 0 };   /* <module>, line 1, no variables, none unbound */
+  const char *strings[] = { "<module>", "snippet.py" };
+  /* <module>, line 1, no variables, none unbound, in snippet.py */
+  guint32 frame[] = { 0, 1, 0, 0, 1 };
   GVariant *children[13];
 
   step.line = 1;
-  step.n_strings = 1;
+  step.n_strings = G_N_ELEMENTS (strings);
   step.n_frame_words = G_N_ELEMENTS (frame);
   step.event = HS_EVENT_LINE;
   step.frames_changed = 1;
 
   children[0] = g_variant_new_uint32 (0);
   children[1] = g_variant_new_fixed_array (G_VARIANT_TYPE (HS_WIRE_STEP_TYPE_STRING), &step, 1, sizeof step);
-  children[2] = g_variant_new_strv (strings, 1);
+  children[2] = g_variant_new_strv (strings, G_N_ELEMENTS (strings));
   children[3] = g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, frame, G_N_ELEMENTS (frame), sizeof (guint32));
   children[4] = g_variant_new_array (G_VARIANT_TYPE ("(txxuuuuuu)"), NULL, 0);
   children[5] = g_variant_new_array (G_VARIANT_TYPE ("(uu)"), NULL, 0);
