@@ -1039,10 +1039,12 @@ slide_view (HsGraphView           *self,
    * into the rest of it, beside the copy, where reading_at() sees that
    * the copy does not cover it. */
   if (!fits_across)
-    here = snap_axis (layout, focus, FALSE, &vx, &vy, &sight,
-               MAX (wanted->x + wanted->width + tight - view_x, MIN (-margin - slack, *x0)) - framing->reserve_x / zoom,
-               /* wanted's edge is not moved by the strip: see above */
-               MIN (wanted->x - tight, MAX (all->width + margin - view_x + slack, *x0) - framing->reserve_x / zoom));
+    {
+      across_min = MAX (wanted->x + wanted->width + tight - view_x, MIN (-margin - slack, *x0)) - framing->reserve_x / zoom;
+      /* wanted's edge is not moved by the strip: see above */
+      across_max = MIN (wanted->x - tight, MAX (all->width + margin - view_x + slack, *x0) - framing->reserve_x / zoom);
+      here = snap_axis (layout, focus, FALSE, &vx, &vy, &sight, across_min, across_max);
+    }
   else
     {
       /* The picture fits across and is centred, but the buttons may
@@ -1110,11 +1112,13 @@ slide_view (HsGraphView           *self,
     /* Likewise down: the copy covered the title of a function in the
      * alias-bugs lesson at 1024x600 */
     snap_axis (layout, focus, TRUE, &vx, &vy, &sight, all->height + tight - clear->size.height / zoom, -tight);
-  /* Across once more where the picture fits across: which boxes the
-   * buttons cover depends on where the view came to stand down.  Snapped
-   * across only where it stood before, the view left the freeing
-   * lesson's str 'b' under the buttons at 1280x800, steps 32 to 34 */
-  if (fits_across && !framing->pinned)
+  /* Across once more: which boxes the buttons cover, and which the
+   * bottom edge cuts, depends on where the view came to stand down.
+   * Snapped across only where it stood before, the view left the freeing
+   * lesson's str 'b' under the buttons at 1280x800, steps 32 to 34, and a
+   * box under them that a shift across, off the frames' column, would
+   * have cleared.  The view moves only where it reads better. */
+  if (!fits_across || !framing->pinned)
     snap_axis (layout, focus, FALSE, &vx, &vy, &sight, across_min, across_max);
   *x0 = vx + framing->reserve_x / zoom;
   *y0 = vy + framing->reserve_y / zoom;
