@@ -40,6 +40,9 @@ typedef struct
   guint32         ref;
   char          **lines;
   guint           n_lines;
+  HsTrace        *trace;
+  char           *main_file;   /* the file `lines` is the text of */
+  GHashTable     *file_lines;  /* another file the program stepped -> its lines */
   gboolean        seen;
   GHashTable     *held;     /* holder ref -> Held */
   GPtrArray      *bound;    /* char *: "depth\tfunction\tname" of the names bound to it */
@@ -482,6 +485,31 @@ spelled (const char *line,
   return best;
 }
 
+/* The text of line `line` of file (relative to the program's folder, as
+ * frames name it; NULL or "" for the program's own), or NULL */
+static const char *
+line_text (Walk       *w,
+           const char *file,
+           guint       line)
+{
+  char **lines = w->lines;
+  guint n = w->n_lines;
+
+  if (file != NULL && *file != '\0' && g_strcmp0 (file, w->main_file) != 0)
+    {
+      lines = g_hash_table_lookup (w->file_lines, file);
+      if (lines == NULL)
+        {
+          const char *text = hs_trace_get_file_source (w->trace, file);
+
+          lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+          g_hash_table_insert (w->file_lines, g_strdup (file), lines);
+        }
+      n = g_strv_length (lines);
+    }
+  return line > 0 && line <= n ? lines[line - 1] : NULL;
+}
+
 /* The name the line that ran reached the object through */
 static char *
 through (Walk *w)
@@ -506,8 +534,7 @@ through (Walk *w)
   if (found->len == 0)
     return NULL;
 
-  if (w->line > 0 && w->line <= w->n_lines)
-    line = w->lines[w->line - 1];
+  line = line_text (w, frames[index].file, w->line);
   for (guint i = 0; line != NULL && i < found->len; i++)
     {
       int score = spelled (line, g_ptr_array_index (found, i));
@@ -639,6 +666,9 @@ hs_object_history_new (HsTrace       *trace,
   w.ref = ref;
   w.lines = g_strsplit (source ? source : "", "\n", -1);
   w.n_lines = g_strv_length (w.lines);
+  w.trace = trace;
+  w.main_file = g_strdup (hs_trace_get_main_file (trace));
+  w.file_lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   w.held = g_hash_table_new_full (NULL, NULL, NULL, held_free);
   w.bound = g_ptr_array_new_with_free_func (g_free);
   w.bound_texts = g_ptr_array_new_with_free_func (g_free);
@@ -667,6 +697,8 @@ hs_object_history_new (HsTrace       *trace,
 
   g_clear_pointer (&w.entries, g_ptr_array_unref);
   g_strfreev (w.lines);
+  g_free (w.main_file);
+  g_hash_table_unref (w.file_lines);
   g_hash_table_unref (w.held);
   g_ptr_array_unref (w.bound);
   g_ptr_array_unref (w.bound_texts);
