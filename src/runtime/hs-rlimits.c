@@ -40,6 +40,12 @@
 
 #define HS_RLIMIT_AS_GROWTH ((rlim_t) 256 << 20)
 
+/* The sanitizers' own start-up calls getrlimit() (RLIMIT_AS, RLIMIT_CORE,
+ * RLIMIT_STACK) before their shadow memory exists: what runs then must
+ * not be instrumented, nor reach code that is.  Until hs_rlimits_start()
+ * every call goes straight to the kernel. */
+#define NOT_INSTRUMENTED __attribute__ ((no_sanitize ("address", "undefined")))
+
 typedef struct
 {
   gboolean      set;      /* the program set one */
@@ -49,8 +55,9 @@ typedef struct
 static ProgramLimit program_as;
 static ProgramLimit program_fsize;
 static rlim_t worker_as;  /* the worker's address space at the program's start */
+static gboolean started;  /* hs_rlimits_start() ran: the program may set limits */
 
-static int
+NOT_INSTRUMENTED static int
 real_prlimit (int                  resource,
               const struct rlimit *new_limit,
               struct rlimit       *old_limit)
@@ -76,6 +83,7 @@ hs_rlimits_start (void)
       (line = strstr (status, "\nVmSize:")) == NULL)
     return;
   worker_as = (rlim_t) g_ascii_strtoull (line + strlen ("\nVmSize:"), NULL, 10) << 10;
+  started = TRUE;
 }
 
 /* Whether the kernel would let this process raise a hard limit. */
@@ -91,7 +99,7 @@ may_raise_hard_limits (void)
   return (g_ascii_strtoull (line + strlen ("\nCapEff:"), NULL, 16) >> 24) & 1;   /* CAP_SYS_RESOURCE */
 }
 
-static ProgramLimit *
+NOT_INSTRUMENTED static ProgramLimit *
 program_limit (int resource)
 {
   if (resource == RLIMIT_AS)
@@ -102,14 +110,14 @@ program_limit (int resource)
 }
 
 static int
-program_prlimit (int                  resource,
-                 const struct rlimit *new_limit,
-                 struct rlimit       *old_limit)
+program_prlimit_checked (ProgramLimit        *p,
+                         int                  resource,
+                         const struct rlimit *new_limit,
+                         struct rlimit       *old_limit)
 {
-  ProgramLimit *p = program_limit (resource);
   struct rlimit real, shown, applied;
 
-  if (p == NULL || !hs_interpose_in_worker ())
+  if (!hs_interpose_in_worker ())
     return real_prlimit (resource, new_limit, old_limit);
 
   if (real_prlimit (resource, NULL, &real) < 0)
@@ -142,35 +150,47 @@ program_prlimit (int                  resource,
   return 0;
 }
 
-int
+NOT_INSTRUMENTED static int
+program_prlimit (int                  resource,
+                 const struct rlimit *new_limit,
+                 struct rlimit       *old_limit)
+{
+  ProgramLimit *p = program_limit (resource);
+
+  if (p == NULL || !started)
+    return real_prlimit (resource, new_limit, old_limit);
+  return program_prlimit_checked (p, resource, new_limit, old_limit);
+}
+
+NOT_INSTRUMENTED int
 setrlimit (__rlimit_resource_t  resource,
            const struct rlimit *rlim)
 {
   return program_prlimit (resource, rlim, NULL);
 }
 
-int
+NOT_INSTRUMENTED int
 setrlimit64 (__rlimit_resource_t    resource,
              const struct rlimit64 *rlim)
 {
   return program_prlimit (resource, (const struct rlimit *) rlim, NULL);
 }
 
-int
+NOT_INSTRUMENTED int
 getrlimit (__rlimit_resource_t  resource,
            struct rlimit       *rlim)
 {
   return program_prlimit (resource, NULL, rlim);
 }
 
-int
+NOT_INSTRUMENTED int
 getrlimit64 (__rlimit_resource_t  resource,
              struct rlimit64     *rlim)
 {
   return program_prlimit (resource, NULL, (struct rlimit *) rlim);
 }
 
-int
+NOT_INSTRUMENTED int
 prlimit (pid_t                pid,
          __rlimit_resource_t  resource,
          const struct rlimit *new_limit,
@@ -181,7 +201,7 @@ prlimit (pid_t                pid,
   return program_prlimit (resource, new_limit, old_limit);
 }
 
-int
+NOT_INSTRUMENTED int
 prlimit64 (pid_t                  pid,
            __rlimit_resource_t    resource,
            const struct rlimit64 *new_limit,
