@@ -57,8 +57,9 @@ static const struct
 };
 
 static const char * const roles[] = {
-  "title", "facts", "marks", "value", "note", "label", "elision", "tag",
+  "title", "facts", "marks", "value", "note", "label", "elision", "tag", "slot",
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (roles) == HS_RENDERER_TEXT_SLOT + 1);
 
 /* WCAG 2's relative luminance of an sRGB colour */
 static double
