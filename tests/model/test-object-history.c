@@ -253,16 +253,23 @@ test_bounded (HsTraceFixture *f,
   g_assert_cmpuint (hs_object_history_last_change (history, G_MAXUINT)->line, ==, 3);
 }
 
+typedef struct
+{
+  HsObjectHistory *history;
+  gboolean         finished;
+} Async;
+
 static void
 history_done_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  HsObjectHistory **out = user_data;
+  Async *out = user_data;
   g_autoptr(GError) error = NULL;
 
-  *out = hs_object_history_new_finish (result, &error);
-  if (*out == NULL)
+  out->history = hs_object_history_new_finish (result, &error);
+  out->finished = TRUE;
+  if (out->history == NULL)
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   else
     g_assert_no_error (error);
@@ -277,28 +284,29 @@ test_async (HsTraceFixture *f,
   g_autoptr(HsObjectHistory) sync = history_of (trace, alias, 4, NULL, "a");
   g_autoptr(HsSnapshot) snap = hs_test_step_at_line (trace, 4, 0);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  HsObjectHistory *async = NULL;
-  gboolean done = FALSE;
+  Async async = { NULL, FALSE };
 
   hs_object_history_new_async (trace, hs_test_var_ref (snap, NULL, "a"), alias, G_MAXUINT,
                                NULL, history_done_cb, &async);
-  while (async == NULL)
+  while (!async.finished)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (hs_object_history_get_n_entries (async), ==, hs_object_history_get_n_entries (sync));
+  g_assert_nonnull (async.history);
+  g_assert_cmpuint (hs_object_history_get_n_entries (async.history), ==, hs_object_history_get_n_entries (sync));
   for (guint i = 0; i < hs_object_history_get_n_entries (sync); i++)
-    g_assert_cmpstr (hs_object_history_get_entry (async, i)->what, ==,
+    g_assert_cmpstr (hs_object_history_get_entry (async.history, i)->what, ==,
                      hs_object_history_get_entry (sync, i)->what);
-  hs_object_history_free (async);
-  async = NULL;
+  g_clear_pointer (&async.history, hs_object_history_free);
+  async.finished = FALSE;
 
   g_cancellable_cancel (cancellable);
   hs_object_history_new_async (trace, hs_test_var_ref (snap, NULL, "a"), alias, G_MAXUINT,
                                cancellable, history_done_cb, &async);
-  /* the callback asserts the error */
-  while (!done)
-    done = !g_main_context_iteration (NULL, FALSE) && async == NULL;
-  g_main_context_iteration (NULL, TRUE);
-  g_assert_null (async);
+  /* the callback asserts the error; waited for until it ran, however
+   * soon the thread finished (a wait for one more event after the queue
+   * emptied hung when the callback had already run) */
+  while (!async.finished)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (async.history);
 }
 
 /* A line in another file of the program is read from that file's text:
