@@ -23,14 +23,13 @@ bench_dot_options_init (BenchDotOptions *options)
 gboolean
 bench_dot_is_scalar (const HsObject *object)
 {
-  static const char * const scalars[] = { "NoneType", "bool", "int", "float", "complex", "str", "bytes" };
+  HsLayoutOptions values_in_slots;
 
   g_return_val_if_fail (object != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (scalars); i++)
-    if (g_strcmp0 (object->type, scalars[i]) == 0)
-      return TRUE;
-  return FALSE;
+  /* what the layout draws inside its slots by default */
+  hs_layout_options_init (&values_in_slots);
+  return hs_layout_draws_inline (object, &values_in_slots);
 }
 
 static const HsObject *

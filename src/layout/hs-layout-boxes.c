@@ -125,6 +125,17 @@ hs_layout_draws_inline (const HsObject        *o,
   return draws_inline (o->ref, o->type, options);
 }
 
+/* Whether the object ref is drawn inside the slots that hold it */
+static gboolean
+draws_inline_ref (HsLayout              *self,
+                  const HsLayoutOptions *options,
+                  guint32                ref)
+{
+  const HsObject *o = ref != 0 ? hs_snapshot_lookup (self->snapshot, ref) : NULL;
+
+  return o != NULL && hs_layout_draws_inline (o, options);
+}
+
 /* The value of the scalar ref drawn inside a slot, or NULL when ref is
  * drawn as a box */
 static const char *
@@ -993,13 +1004,13 @@ fill_object_row (HsLayout              *self,
     row->value = row_value (self, row->target);
   /* A scalar key is the row's label, with no slot of its own; a scalar
    * member is its row, with no slot; any other scalar stands in its slot */
-  if (row->key_target != 0 && inline_value_for (self, options, row->key_target) != NULL)
+  if (row->key_target != 0 && draws_inline_ref (self, options, row->key_target))
     {
       row->kind = HS_LAYOUT_ROW_SLOT;
       row->key_ref = row->key_target;
       row->key_target = 0;
     }
-  if (shape == HS_LAYOUT_SHAPE_SET && spec->key == NULL && inline_value_for (self, options, row->target) != NULL)
+  if (shape == HS_LAYOUT_SHAPE_SET && spec->key == NULL && draws_inline_ref (self, options, row->target))
     row->slot_width = -1;
   else
     row->inline_value = inline_value_for (self, options, row->target);

@@ -1134,11 +1134,12 @@ hs_graph_view_set_subjects (HsGraphView   *self,
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
   g_return_if_fail (refs != NULL || n_refs == 0);
 
+  /* No layout here: the window sets them just before the step they are
+   * of, and watches only what is selected, which is drawn as a box */
   if (self->subjects == NULL)
     self->subjects = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_array_set_size (self->subjects, 0);
   g_array_append_vals (self->subjects, refs, n_refs);
-  relayout_for_subjects (self);
 }
 
 void

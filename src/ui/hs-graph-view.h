@@ -54,7 +54,8 @@ void        hs_graph_view_set_every_object   (HsGraphView  *self,
                                               gboolean      every_object);
 /* Scalars the window makes the subject (the watched object, what the
  * lesson's note names): drawn as boxes with their arrows, as the
- * selection's are */
+ * selection's are, from the next hs_graph_view_set_step() or change of
+ * the selection on */
 void        hs_graph_view_set_subjects       (HsGraphView   *self,
                                               const guint32 *refs,
                                               guint          n_refs);
