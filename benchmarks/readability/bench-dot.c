@@ -110,6 +110,18 @@ append_field_text (GString    *out,
     }
 }
 
+char *
+bench_dot_node_name (const HsLayoutBox *box)
+{
+  g_return_val_if_fail (box != NULL, NULL);
+
+  /* An object by its ref, which it keeps as long as it lives; a frame by
+   * its place in the stack */
+  if (box->kind == HS_LAYOUT_BOX_FRAME)
+    return g_strdup_printf ("f%u", box->frame);
+  return g_strdup_printf ("o%u", box->ref);
+}
+
 /* A slot's field: its port and, for a scalar written in place, its value */
 static void
 append_slot (GString               *label,
@@ -126,6 +138,8 @@ append_slot (GString               *label,
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
   const HsObject *scalar = lookup_scalar (snapshot, ref);
   const HsLayoutBox *target;
+  g_autofree char *from = NULL;
+  guint n_boxes;
 
   g_assert (label != NULL && edges != NULL);
 
@@ -139,18 +153,18 @@ append_slot (GString               *label,
   if (ref == 0)
     return;
   target = hs_layout_get_object_box (layout, ref);
+  from = bench_dot_node_name (&hs_layout_get_boxes (layout, &n_boxes)[box]);
   if (target != NULL)
     {
-      guint n_boxes;
-      const HsLayoutBox *boxes = hs_layout_get_boxes (layout, &n_boxes);
+      g_autofree char *to = bench_dot_node_name (target);
 
-      g_string_append_printf (edges, "  n%u:%c%u -> n%u;\n", box, port, row, (guint) (target - boxes));
+      g_string_append_printf (edges, "  %s:%c%u -> %s;\n", from, port, row, to);
     }
   else if (scalar != NULL)
     {
       /* A scalar the layout wrote in its slot: drawn as a node all the same */
       g_hash_table_add (scalar_nodes, (gpointer) scalar);
-      g_string_append_printf (edges, "  n%u:%c%u -> s%u;\n", box, port, row, ref);
+      g_string_append_printf (edges, "  %s:%c%u -> o%u;\n", from, port, row, ref);
     }
 }
 
@@ -165,6 +179,7 @@ append_box (GString               *nodes,
   guint n_boxes;
   const HsLayoutBox *box = &hs_layout_get_boxes (layout, &n_boxes)[index];
   g_autoptr(GString) label = g_string_new (NULL);
+  g_autofree char *name = NULL;
 
   g_assert (index < n_boxes);
 
@@ -209,7 +224,8 @@ append_box (GString               *nodes,
         }
       g_string_append_c (label, '}');
     }
-  g_string_append_printf (nodes, "  n%u [label=\"%s\"];\n", index, label->str);
+  name = bench_dot_node_name (box);
+  g_string_append_printf (nodes, "  %s [label=\"%s\"];\n", name, label->str);
 }
 
 char *
@@ -251,7 +267,7 @@ bench_dot_export (HsLayout              *layout,
       append_field_text (label, o->type, options->max_value_chars);
       g_string_append_c (label, '|');
       append_field_text (label, o->repr, options->max_value_chars);
-      g_string_append_printf (nodes, "  s%u [label=\"%s\"];\n", o->ref, label->str);
+      g_string_append_printf (nodes, "  o%u [label=\"%s\"];\n", o->ref, label->str);
     }
 
   g_ascii_formatd (size, sizeof size, "%.2f", options->font_size);
@@ -361,6 +377,7 @@ bench_dot_picture_read_json (const char  *json,
   g_return_val_if_fail (json != NULL, NULL);
 
   picture->boxes = g_array_new (FALSE, TRUE, sizeof (BenchRect));
+  picture->names = g_ptr_array_new_with_free_func (g_free);
   picture->paths = g_array_new (FALSE, FALSE, sizeof (BenchPath));
   if (!json_parser_load_from_data (parser, json, length, error))
     return NULL;
@@ -371,6 +388,8 @@ bench_dot_picture_read_json (const char  *json,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "dot's JSON has no graph with a bounding box");
       return NULL;
     }
+  picture->left = x0;
+  picture->top = y1;
   picture->width = x1 - x0;
   picture->height = y1 - y0;
 
@@ -389,8 +408,13 @@ bench_dot_picture_read_json (const char  *json,
       w = g_ascii_strtod (width, NULL) * 72;
       h = g_ascii_strtod (height, NULL) * 72;
       if ((guint) gvid >= picture->boxes->len)
-        g_array_set_size (picture->boxes, gvid + 1);
+        {
+          g_array_set_size (picture->boxes, gvid + 1);
+          g_ptr_array_set_size (picture->names, gvid + 1);
+        }
       g_array_index (picture->boxes, BenchRect, gvid) = (BenchRect) { x - w / 2, y - h / 2, w, h };
+      g_free (g_ptr_array_index (picture->names, gvid));
+      g_ptr_array_index (picture->names, gvid) = g_strdup (json_object_get_string_member_with_default (o, "name", ""));
       picture->n_nodes++;
     }
 
@@ -440,5 +464,6 @@ bench_dot_picture_free (BenchDotPicture *picture)
     bench_path_clear (&g_array_index (picture->paths, BenchPath, i));
   g_clear_pointer (&picture->paths, g_array_unref);
   g_clear_pointer (&picture->boxes, g_array_unref);
+  g_clear_pointer (&picture->names, g_ptr_array_unref);
   g_free (picture);
 }

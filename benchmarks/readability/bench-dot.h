@@ -28,10 +28,13 @@ typedef struct
 
 typedef struct
 {
-  double  width;           /* dot's bounding box, in points */
+  double  left;            /* dot's bounding box, in points, y upwards */
+  double  top;
+  double  width;
   double  height;
   guint   n_nodes;
   GArray *boxes;           /* BenchRect, by dot's _gvid (subgraphs are empty) */
+  GPtrArray *names;        /* each box's node name (bench_dot_node_name ()), by _gvid */
   GArray *paths;           /* BenchPath: each arrow's spline, flattened */
 } BenchDotPicture;
 
@@ -40,6 +43,9 @@ gboolean         bench_dot_is_scalar         (const HsObject        *object);
 /* The frames and distinct objects the layout's picture shows, as boxes
  * or as values in slots: the same number whichever way scalars are drawn */
 guint            bench_dot_count_objects     (HsLayout              *layout);
+/* The node a box is in the export: the same name at every step the
+ * object lives, so that pictures of two steps can be compared */
+char            *bench_dot_node_name         (const HsLayoutBox     *box);
 char            *bench_dot_export            (HsLayout              *layout,
                                               const BenchDotOptions *options);
 /* Runs `dot_program -Tjson` on the text and reads its picture */

@@ -9,7 +9,10 @@
  *  - picture area per object: width × height over the frames and objects
  *    shown, as boxes or as values in slots, the same count for both;
  *  - whether the whole picture fits the graph view of a 1024×600 window
- *    (713×449 px) at a zoom that keeps its smallest text at 9 px or more.
+ *    (713×449 px) at a zoom that keeps its smallest text at 9 px or more;
+ *  - stability: how far the boxes of the frames and objects that live
+ *    through two consecutive steps move between them (top left corners,
+ *    from the picture's top left), and the share of steps where any moves.
  * Printed for each program's last step and as the mean over its steps.
  * Prints figures; it is not a test.
  *
@@ -63,6 +66,10 @@ typedef struct
   double   mean_crossings[N_PICTURES];
   double   mean_area[N_PICTURES];
   guint    n_fit[N_PICTURES];
+  guint    n_pairs;                 /* consecutive steps both measured */
+  guint    n_survivors;             /* boxes in both steps of a pair, summed */
+  double   moved[N_PICTURES];       /* their moves, summed */
+  guint    n_pairs_moved[N_PICTURES]; /* pairs where any of them moved */
 } Program;
 
 typedef struct
@@ -85,6 +92,10 @@ typedef struct
   double mean_crossings[N_PICTURES];  /* sum of the programs' means */
   guint  n_fit_last[N_PICTURES];
   guint  n_fit_steps[N_PICTURES];
+  guint  n_pairs;
+  guint  n_survivors;
+  double moved[N_PICTURES];
+  guint  n_pairs_moved[N_PICTURES];
   guint  ours_at_most_dot;  /* programs whose last step has no more crossings than dot's */
   guint  fits_where_dot;    /* ... that fits wherever dot's fits */
 } Totals;
@@ -117,6 +128,86 @@ fits_view (double          width,
 
   scale = MIN (settings->view_width / width, settings->view_height / height);
   return scale * smallest_text >= HS_RENDERER_READABLE_PX;
+}
+
+/* Where each frame and object's box stands: bench_dot_node_name () to its
+ * top left corner, from the picture's top left, as a pair of doubles */
+static GHashTable *
+positions_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void
+positions_add (GHashTable *positions,
+               char       *name,
+               double      x,
+               double      y)
+{
+  double *at = g_new (double, 2);
+
+  at[0] = x;
+  at[1] = y;
+  g_hash_table_replace (positions, name, at);
+}
+
+static GHashTable *
+positions_of_layout (HsLayout *layout)
+{
+  GHashTable *positions = positions_new ();
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    if (boxes[b].kind != HS_LAYOUT_BOX_GHOST)
+      positions_add (positions, bench_dot_node_name (&boxes[b]), boxes[b].rect.x, boxes[b].rect.y);
+  return positions;
+}
+
+static GHashTable *
+positions_of_dot (const BenchDotPicture *picture)
+{
+  GHashTable *positions = positions_new ();
+
+  /* dot's y runs upwards from the bounding box's bottom */
+  for (guint b = 0; b < picture->boxes->len; b++)
+    {
+      const BenchRect *r = &g_array_index (picture->boxes, BenchRect, b);
+      const char *name = g_ptr_array_index (picture->names, b);
+
+      if (name != NULL && name[0] != '\0')
+        positions_add (positions, g_strdup (name), r->x - picture->left, picture->top - (r->y + r->height));
+    }
+  return positions;
+}
+
+/* Adds how far the boxes in both steps moved from before to now */
+static void
+add_moves (Program    *program,
+           guint       k,
+           GHashTable *before,
+           GHashTable *now)
+{
+  GHashTableIter iter;
+  gpointer name, at;
+  gboolean any = FALSE;
+
+  g_hash_table_iter_init (&iter, now);
+  while (g_hash_table_iter_next (&iter, &name, &at))
+    {
+      const double *a = at, *b = g_hash_table_lookup (before, name);
+      double d;
+
+      if (b == NULL)
+        continue;
+      d = hypot (a[0] - b[0], a[1] - b[1]);
+      program->moved[k] += d;
+      any |= d >= 0.5;
+      if (k == OURS)
+        program->n_survivors++;
+    }
+  program->n_pairs_moved[k] += any;
 }
 
 static void
@@ -172,6 +263,7 @@ measure_dot (HsLayout       *layout,
              const Settings *settings,
              Figures        *out,
              char          **dot_text,
+             GHashTable    **positions,
              GError        **error)
 {
   g_autoptr(BenchDotPicture) picture = NULL;
@@ -193,6 +285,8 @@ measure_dot (HsLayout       *layout,
   out->fits = fits_view (width, height, settings->dot.font_size, settings);
   if (dot_text != NULL)
     *dot_text = g_steal_pointer (&text);
+  if (positions != NULL)
+    *positions = positions_of_dot (picture);
   return TRUE;
 }
 
@@ -226,6 +320,8 @@ measure_program (const char     *path,
   g_autoptr(HsLayout) previous = NULL;
   g_autoptr(GHashTable) growing = NULL;
   g_autofree char *last_dot = NULL;
+  GHashTable *before[N_PICTURES] = { NULL };
+  guint before_step = 0;
 
   program->label = g_strdup (label);
   trace = hs_runner_run_sync (runner, path, NULL, &error);
@@ -247,6 +343,7 @@ measure_program (const char     *path,
       g_autoptr(HsLayout) layout = NULL;
       HsLayoutOptions options;
       Figures figures[N_PICTURES];
+      GHashTable *now[N_PICTURES] = { NULL };
       guint n_objects;
 
       /* As the window lays out a run that is over, stepping forward */
@@ -263,8 +360,10 @@ measure_program (const char     *path,
       n_objects = bench_dot_count_objects (layout);
       measure_ours (layout, n_objects, settings, &figures[OURS]);
       g_clear_pointer (&last_dot, g_free);
-      if (!measure_dot (layout, n_objects, settings, &figures[DOT], &last_dot, &error))
+      if (!measure_dot (layout, n_objects, settings, &figures[DOT], &last_dot, &now[DOT], &error))
         {
+          for (guint k = 0; k < N_PICTURES; k++)
+            g_clear_pointer (&before[k], g_hash_table_unref);
           program->error = g_strdup_printf ("step %u: %s", i, error->message);
           return g_steal_pointer (&program);
         }
@@ -273,6 +372,19 @@ measure_program (const char     *path,
                     label, i, n_objects, figures[OURS].arrows, figures[OURS].crossings,
                     yes_no (figures[OURS].fits), figures[DOT].arrows, figures[DOT].crossings,
                     yes_no (figures[DOT].fits));
+      now[OURS] = positions_of_layout (layout);
+      if (before[OURS] != NULL && before_step + 1 == i)
+        {
+          program->n_pairs++;
+          for (guint k = 0; k < N_PICTURES; k++)
+            add_moves (program, k, before[k], now[k]);
+        }
+      for (guint k = 0; k < N_PICTURES; k++)
+        {
+          g_clear_pointer (&before[k], g_hash_table_unref);
+          before[k] = g_steal_pointer (&now[k]);
+        }
+      before_step = i;
       program->n_measured++;
       program->objects_last = n_objects;
       for (guint k = 0; k < N_PICTURES; k++)
@@ -286,6 +398,7 @@ measure_program (const char     *path,
     }
   for (guint k = 0; k < N_PICTURES; k++)
     {
+      g_clear_pointer (&before[k], g_hash_table_unref);
       program->mean_arrows[k] /= program->n_measured;
       program->mean_crossings[k] /= program->n_measured;
       program->mean_area[k] /= program->n_measured;
@@ -355,6 +468,13 @@ add_up (GPtrArray *programs,
           t->n_fit_last[k] += p->last[k].fits;
           t->n_fit_steps[k] += p->n_fit[k];
         }
+      t->n_pairs += p->n_pairs;
+      t->n_survivors += p->n_survivors;
+      for (guint k = 0; k < N_PICTURES; k++)
+        {
+          t->moved[k] += p->moved[k];
+          t->n_pairs_moved[k] += p->n_pairs_moved[k];
+        }
       t->ours_at_most_dot += p->last[OURS].crossings <= p->last[DOT].crossings;
       t->fits_where_dot += p->last[OURS].fits || !p->last[DOT].fits;
     }
@@ -369,14 +489,16 @@ print_table (GPtrArray      *programs,
 
   g_print ("Scalars: %s.  Ours: %s.  Fits: the whole picture in %.0fx%.0f px with its smallest text at %.0f px or more "
            "(ours %.2f px at zoom 1, dot's labels %.2f).\n"
-           "Last step, then the mean over the steps measured (~).  area: width x height / objects shown, in units^2.\n\n",
+           "Last step, then the mean over the steps measured (~).  area: width x height / objects shown, in units^2.\n"
+           "move~: how far a box that lives through two consecutive steps moves between them, on average, in units; "
+           "moved%%: the share of such pairs of steps where any box moves.\n\n",
            settings->dot.every_object ? "every object a node (--every-object)" : "in their slots",
            ours_every_object ? "every object a box (every_object set)"
                              : settings->dot.every_object ? "every_object set" : "every_object unset",
            settings->view_width, settings->view_height, HS_RENDERER_READABLE_PX,
            hs_layout_text_smallest_size (), settings->dot.font_size);
-  g_print ("%-34s %5s %4s %4s | %6s %6s %6s %8s %8s %4s %5s\n", "program", "steps", "objs", "", "arrows", "cross",
-           "cross~", "area", "area~", "fits", "fit%");
+  g_print ("%-34s %5s %4s %4s | %6s %6s %6s %8s %8s %4s %5s %6s %6s\n", "program", "steps", "objs", "", "arrows", "cross",
+           "cross~", "area", "area~", "fits", "fit%", "move~", "moved%");
   for (guint i = 0; i < programs->len; i++)
     {
       const Program *p = g_ptr_array_index (programs, i);
@@ -394,20 +516,22 @@ print_table (GPtrArray      *programs,
                                              : g_strdup ("");
           g_autofree char *objects = k == OURS ? g_strdup_printf ("%u", p->objects_last) : g_strdup ("");
 
-          g_print ("%-34s %5s %4s %4s | %6u %6u %6.1f %8.0f %8.0f %4s %4.0f%%\n", k == OURS ? p->label : "",
+          g_print ("%-34s %5s %4s %4s | %6u %6u %6.1f %8.0f %8.0f %4s %4.0f%% %6.1f %5.0f%%\n", k == OURS ? p->label : "",
                    steps, objects, picture_names[k], p->last[k].arrows, p->last[k].crossings,
                    p->mean_crossings[k], p->last[k].area_per_object, p->mean_area[k], yes_no (p->last[k].fits),
-                   100.0 * p->n_fit[k] / p->n_measured);
+                   100.0 * p->n_fit[k] / p->n_measured, p->moved[k] / MAX (p->n_survivors, 1),
+                   100.0 * p->n_pairs_moved[k] / MAX (p->n_pairs, 1));
         }
     }
 
   add_up (programs, &t);
-  g_print ("\n%-34s %5u %4s %4s | %6s %6s %6s %8s %8s %4s %5s\n", "total", t.n_steps, "", "", "arrows", "cross",
-           "cross~", "", "", "fits", "fit%");
+  g_print ("\n%-34s %5u %4s %4s | %6s %6s %6s %8s %8s %4s %5s %6s %6s\n", "total", t.n_steps, "", "", "arrows", "cross",
+           "cross~", "", "", "fits", "fit%", "move~", "moved%");
   for (guint k = 0; k < N_PICTURES; k++)
-    g_print ("%-34s %5s %4s %4s | %6u %6u %6.0f %8s %8s %4u %4.0f%%\n", "", "", "", picture_names[k], t.arrows[k],
+    g_print ("%-34s %5s %4s %4s | %6u %6u %6.0f %8s %8s %4u %4.0f%% %6.1f %5.0f%%\n", "", "", "", picture_names[k], t.arrows[k],
              t.crossings[k], t.mean_crossings[k], "", "", t.n_fit_last[k],
-             t.n_steps > 0 ? 100.0 * t.n_fit_steps[k] / t.n_steps : 0);
+             t.n_steps > 0 ? 100.0 * t.n_fit_steps[k] / t.n_steps : 0, t.moved[k] / MAX (t.n_survivors, 1),
+             100.0 * t.n_pairs_moved[k] / MAX (t.n_pairs, 1));
   g_print ("\nLast steps with no more crossings than dot's: %u of %u programs; that fit where dot's fit: %u of %u.\n",
            t.ours_at_most_dot, t.n_programs, t.fits_where_dot, t.n_programs);
 }
@@ -437,6 +561,10 @@ add_figures (JsonBuilder   *b,
   json_builder_add_double_value (b, p->mean_area[k]);
   json_builder_set_member_name (b, "fit_share");
   json_builder_add_double_value (b, (double) p->n_fit[k] / p->n_measured);
+  json_builder_set_member_name (b, "mean_move");
+  json_builder_add_double_value (b, p->moved[k] / MAX (p->n_survivors, 1));
+  json_builder_set_member_name (b, "moved_share");
+  json_builder_add_double_value (b, (double) p->n_pairs_moved[k] / MAX (p->n_pairs, 1));
   json_builder_end_object (b);
 }
 
@@ -511,6 +639,10 @@ print_json (GPtrArray      *programs,
       json_builder_add_int_value (b, t.n_fit_last[k]);
       json_builder_set_member_name (b, "fit_share");
       json_builder_add_double_value (b, t.n_steps > 0 ? (double) t.n_fit_steps[k] / t.n_steps : 0);
+      json_builder_set_member_name (b, "mean_move");
+      json_builder_add_double_value (b, t.moved[k] / MAX (t.n_survivors, 1));
+      json_builder_set_member_name (b, "moved_share");
+      json_builder_add_double_value (b, (double) t.n_pairs_moved[k] / MAX (t.n_pairs, 1));
       json_builder_end_object (b);
     }
   json_builder_set_member_name (b, "ours_crossings_at_most_dots");

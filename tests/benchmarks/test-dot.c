@@ -46,6 +46,12 @@ test_read_json (void)
   g_assert_cmpfloat_with_epsilon (boxes[1].y, 0, 0.01);
   g_assert_cmpfloat_with_epsilon (boxes[1].height, 100, 0.01);
   g_assert_cmpfloat_with_epsilon (boxes[3].y, 10, 0.01);
+  g_assert_cmpfloat (picture->left, ==, 0);
+  g_assert_cmpfloat (picture->top, ==, 100);
+  /* Each box keeps its node's name, by which two steps are compared */
+  g_assert_cmpuint (picture->names->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (picture->names, 1), ==, "n0");
+  g_assert_cmpstr (g_ptr_array_index (picture->names, 3), ==, "n2");
 
   g_assert_cmpuint (picture->paths->len, ==, 2);
   paths = (const BenchPath *) picture->paths->data;
@@ -164,8 +170,23 @@ test_export (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(BenchDotPicture) picture = bench_dot_layout (program, k == 0 ? inline_dot : every_dot, &error);
 
+      g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+
       g_assert_no_error (error);
       g_assert_cmpuint (picture->n_nodes, ==, k == 0 ? n_containers : n_live);
+      /* Every node is named after the box it stands for, once */
+      for (guint b = 0; b < picture->names->len; b++)
+        if (g_ptr_array_index (picture->names, b) != NULL)
+          g_assert_true (g_hash_table_add (names, g_ptr_array_index (picture->names, b)));
+      for (guint b = 0; b < n_boxes; b++)
+        if (boxes[b].kind != HS_LAYOUT_BOX_GHOST
+            && (k == 1 || boxes[b].kind == HS_LAYOUT_BOX_FRAME
+                || !bench_dot_is_scalar (hs_snapshot_lookup (snapshot, boxes[b].ref))))
+          {
+            g_autofree char *name = bench_dot_node_name (&boxes[b]);
+
+            g_assert_true (g_hash_table_contains (names, name));
+          }
       g_assert_cmpuint (picture->paths->len, ==, k == 0 ? n_to_containers : n_edges);
       for (guint e = 0; e < picture->paths->len; e++)
         g_assert_cmpuint (g_array_index (picture->paths, BenchPath, e).points->len, >, BENCH_CURVE_SEGMENTS);
