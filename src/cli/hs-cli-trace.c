@@ -68,7 +68,7 @@ hs_cli_trace (int    argc,
   Stream stream = { 0 };
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the trace to OUT instead of standard output"), N_("OUT") },
-    { "snapshots", 0, 0, G_OPTION_ARG_NONE, &snapshots, N_("Write every step in full (format version 1) instead of what each step changed"), NULL },
+    { "snapshots", 0, 0, G_OPTION_ARG_NONE, &snapshots, N_("Write every step in full (format version 3) instead of what each step changed"), NULL },
     { NULL }
   };
 

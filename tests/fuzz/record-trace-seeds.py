@@ -4,8 +4,10 @@
 
     tests/fuzz/record-trace-seeds.py BUILD-DIR OUT-DIR PROGRAM.py...
 
-Runs `heapscope trace` on each program in both formats (heapscope-trace-2,
-and heapscope-trace-1 with --snapshots) and keeps each trace that fits in
+Runs `heapscope trace` on each program in both of today's formats
+(heapscope-trace-4, and heapscope-trace-3 with --snapshots; the corpus
+keeps the older formats' seeds, which the reader still reads) and keeps
+each trace that fits in
 KEEP_BYTES, under the fuzzer's -max_len, with the program's folder
 replaced so that no seed names a folder of the recording machine.
 """
@@ -24,7 +26,10 @@ def main():
     for program in sys.argv[3:]:
         name = os.path.splitext(os.path.basename(program))[0]
         folder = os.path.dirname(os.path.abspath(program))
-        for suffix, extra in (("v2", []), ("v1", ["--snapshots"])):
+        if name == "main":
+            # a program of several files, named by its folder
+            name = os.path.basename(folder)
+        for suffix, extra in (("v4", []), ("v3", ["--snapshots"])):
             run = subprocess.run([heapscope, "trace", "--timeout", "10", *extra, program],
                                  env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
             data = run.stdout.replace(folder.encode(), b"/snippets")
