@@ -282,6 +282,10 @@ void          hs_window_heap_command      (HsWindow     *self,
                                            HsCommandKind kind);
 void          hs_window_compare           (HsWindow     *self);
 void          hs_window_close_runtime     (HsWindow     *self);
+gboolean      hs_window_dup_program       (HsWindow     *self,
+                                           char        **path,
+                                           char        **text,
+                                           GError      **error);
 
 /* hs-window-playback.c */
 void          hs_window_init_playback     (HsWindow     *self);
