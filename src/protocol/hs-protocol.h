@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 18
+#define HS_PROTOCOL_VERSION 19
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 /* The most references one hidden holder's edge may count: far more than a
  * real holder makes (a 16-million-deep recursion, a module with 16 million
@@ -53,7 +53,10 @@ typedef enum
 #define HS_PROTOCOL_OUTPUT_PIECE HS_PROTOCOL_MAX_OUTPUT_CHUNK
 
 /* app -> worker */
-#define HS_MSG_RUN   "run"     /* a{sv}: path, argv0, args (as), step-folders (as), max-steps, timeout-ms, max-objects, max-elements */
+/* a{sv}: path, argv0, args (as), step-folders (as), max-steps, timeout-ms,
+ * max-objects, max-elements, and source (s), the text to run as the file
+ * at path (an edited file), when it is not the file's */
+#define HS_MSG_RUN   "run"
 #define HS_MSG_EXEC  "exec"    /* s: a statement to run in __main__ */
 #define HS_MSG_QUIT  "quit"    /* () */
 

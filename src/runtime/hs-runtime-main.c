@@ -170,6 +170,8 @@ main (int   argc,
 
   topts.path = path;
   topts.argv0 = argv0;
+  if (!g_variant_dict_lookup (options, "source", "&s", &topts.source))
+    topts.source = NULL;
   topts.step_folders = step_folders;
   topts.max_steps = lookup_uint (options, "max-steps", 10000);
   topts.timeout_ms = lookup_uint (options, "timeout-ms", 10000);

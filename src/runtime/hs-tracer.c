@@ -11,6 +11,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include "hs-channel.h"
@@ -946,6 +947,94 @@ system_exit_code (PyObject *value)
   return ret;
 }
 
+/* The program's file, or for an edited one its text, in memory: it runs
+ * as the same text saved there would, under the file's own name, and
+ * nothing is written beside it.  PyRun_FileExFlags() closes it once
+ * parsed, before the program runs. */
+static FILE *
+open_program (void)
+{
+  gsize len, done = 0;
+  int fd, saved;
+  FILE *fp;
+
+  if (opts->source == NULL)
+    return fopen (opts->path, "rb");
+
+  len = strlen (opts->source);
+  fd = syscall (SYS_memfd_create, "heapscope-program", MFD_CLOEXEC);
+  if (fd < 0)
+    return NULL;
+  while (done < len)
+    {
+      gssize n = syscall (SYS_write, fd, opts->source + done, len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        goto fail;
+      done += n;
+    }
+  if (syscall (SYS_lseek, fd, 0, SEEK_SET) != 0 || (fp = fdopen (fd, "rb")) == NULL)
+    goto fail;
+  return fp;
+
+fail:
+  saved = errno;
+  syscall (SYS_close, fd);
+  errno = saved;
+  return NULL;
+}
+
+/* The parser takes the line a syntax error quotes, and its column, from
+ * the file of that name on disk, which is not the edited text that ran.
+ * Parsed under no file's name, the same text gives both from itself; the
+ * error is then made again with the file's name. */
+static void
+restore_syntax_error_text (void)
+{
+  PyCompilerFlags flags = _PyCompilerFlags_INIT;
+  PyObject *type, *value, *tb;
+  PyObject *code, *again = NULL;
+
+  g_assert (opts->source != NULL);
+
+  PyErr_Fetch (&type, &value, &tb);
+  code = Py_CompileStringExFlags (opts->source, "", Py_file_input, &flags, -1);
+  Py_XDECREF (code);
+  if (code == NULL && PyErr_ExceptionMatches (PyExc_SyntaxError))
+    {
+      PyObject *t2, *v2, *tb2;
+
+      PyErr_Fetch (&t2, &v2, &tb2);
+      PyErr_NormalizeException (&t2, &v2, &tb2);
+      if (v2 != NULL && PyObject_TypeCheck (v2, (PyTypeObject *) PyExc_SyntaxError))
+        {
+          PySyntaxErrorObject *e = (PySyntaxErrorObject *) v2;
+
+          /* the type is the parser's own (SyntaxError, IndentationError,
+           * TabError): no code of the program's runs */
+          again = PyObject_CallFunction (t2, "O(OOOOOO)", e->msg ? e->msg : Py_None, user_filename,
+                                         e->lineno ? e->lineno : Py_None, e->offset ? e->offset : Py_None,
+                                         e->text ? e->text : Py_None, e->end_lineno ? e->end_lineno : Py_None,
+                                         e->end_offset ? e->end_offset : Py_None);
+        }
+      Py_XDECREF (t2);
+      Py_XDECREF (v2);
+      Py_XDECREF (tb2);
+    }
+  PyErr_Clear ();
+  if (again == NULL)
+    {
+      PyErr_Restore (type, value, tb);
+      return;
+    }
+  Py_DECREF (type);
+  Py_DECREF (value);
+  Py_XDECREF (tb);
+  PyErr_Restore (Py_NewRef (Py_TYPE (again)), again, NULL);
+}
+
 void
 hs_tracer_run (const HsTracerOptions *options)
 {
@@ -974,7 +1063,7 @@ hs_tracer_run (const HsTracerOptions *options)
       return;
     }
 
-  fp = fopen (options->path, "rb");
+  fp = open_program ();
   if (fp == NULL)
     {
       send_done ("crashed", 1, "OSError", g_strerror (errno), 0, NULL);
@@ -1017,13 +1106,15 @@ hs_tracer_run (const HsTracerOptions *options)
       gboolean syntax;
       guint line;
 
+      syntax = n_steps == 0 && PyErr_ExceptionMatches (PyExc_SyntaxError);
+      if (syntax && options->source != NULL)
+        restore_syntax_error_text ();
       PyErr_Fetch (&type, &value, &tb);
       PyErr_NormalizeException (&type, &value, &tb);
       if (tb != NULL && value != NULL)
         PyException_SetTraceback (value, tb);
 
       type_name = ((PyTypeObject *) type)->tp_name;
-      syntax = n_steps == 0 && PyErr_GivenExceptionMatches (type, PyExc_SyntaxError);
 
       PyErr_Restore (type, value, tb);
       emit_step (HS_EVENT_END, NULL, 0, NULL);

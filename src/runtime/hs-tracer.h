@@ -15,6 +15,7 @@ typedef struct
 {
   const char  *path;          /* absolute */
   const char  *argv0;         /* sys.argv[0] */
+  const char  *source;        /* the text to run as the file at path, or NULL to read it */
   const char * const *step_folders; /* absolute folders stepped besides the program's own */
   guint        max_steps;
   guint        timeout_ms;

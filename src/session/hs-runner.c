@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +19,8 @@
 #include "hs-protocol.h"
 #include "hs-runner.h"
 #include "hs-trace-json.h"
+
+G_STATIC_ASSERT ((HS_RUN_MAX_SOURCE_MB << 20) + (1u << 20) < HS_PROTOCOL_MAX_FRAME);
 
 /* Every wait on the worker has a deadline, and they all live here:
  *   hello     HELLO_TIMEOUT_MS after the spawn (sent before Python starts)
@@ -96,6 +99,7 @@ hs_run_options_init (HsRunOptions *options)
   options->stdin_path = NULL;
   options->args = NULL;
   options->step_folders = NULL;
+  options->source = NULL;
 }
 
 static void
@@ -915,6 +919,8 @@ session_spawn (HsRunner           *self,
   g_variant_dict_init (&run, NULL);
   g_variant_dict_insert (&run, "path", "s", absolute);
   g_variant_dict_insert (&run, "argv0", "s", argv0);
+  if (options->source != NULL)
+    g_variant_dict_insert (&run, "source", "s", options->source);
   g_variant_dict_insert_value (&run, "args", g_variant_new_strv (options->args, options->args != NULL ? -1 : 0));
   for (guint i = 0; options->step_folders != NULL && options->step_folders[i] != NULL; i++)
     {
@@ -1098,6 +1104,15 @@ run_program (HsRunner           *self,
     {
       hs_run_options_init (&defaults);
       options = &defaults;
+    }
+
+  /* an edited program's text goes in the run message, which a frame
+   * bounds; its file on disk has no such bound */
+  if (options->source != NULL && strlen (options->source) > HS_RUN_MAX_SOURCE_MB << 20)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The edited program is longer than %u MiB: save it to run it"), HS_RUN_MAX_SOURCE_MB);
+      return NULL;
     }
 
   g_mutex_lock (&self->mutex);

@@ -38,6 +38,10 @@ typedef struct
    * with sys.argv[0] its file's name, as `cd FOLDER; python3 FILE` */
   const char * const *args;
   const char * const *step_folders;  /* stepped besides the program's folder */
+  /* the program's text, run as if it were the file at path (an edited
+   * file, saved there or not yet), which is then neither read nor
+   * written; NULL runs the file */
+  const char *source;
 } HsRunOptions;
 
 #define HS_RUN_DEFAULT_MAX_STEPS    1000000
@@ -54,6 +58,8 @@ typedef struct
  * 1 GiB holds well over the default million steps of a typical program. */
 #define HS_RUN_DEFAULT_MAX_OUTPUT_MB 128
 #define HS_RUN_DEFAULT_MAX_TRACE_MB  1024
+/* An edited program's text travels in one frame of the protocol. */
+#define HS_RUN_MAX_SOURCE_MB 48
 
 void        hs_run_options_init        (HsRunOptions *options);
 void        hs_runner_reset_signals    (void);

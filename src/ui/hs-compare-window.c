@@ -32,6 +32,7 @@ struct _HsCompareWindow
   GtkListBox        *diff_list;
 
   char              *path;        /* what runs: the file, or the copy of the text */
+  char              *text;        /* an edited file's, run as the file at path */
   char              *tmpdir;      /* holds the copy, removed with the window */
   GStrv              pythons;
   guint              max_elements;
@@ -72,6 +73,7 @@ typedef struct
   HsRunner     *runners[2];
   char         *versions[2];
   char         *path;
+  char         *text;
   HsRunOptions  options;
 } RunData;
 
@@ -84,6 +86,7 @@ run_data_free (RunData *data)
       g_free (data->versions[i]);
     }
   g_free (data->path);
+  g_free (data->text);
   g_free (data);
 }
 
@@ -105,7 +108,7 @@ run_thread (GTask        *task,
       HsTrace **trace = i == 0 ? &left : &right;
       GError *error = NULL;
 
-      *trace = hs_snippet_run_sync (data->runners[i], data->versions[i], data->path, NULL,
+      *trace = hs_snippet_run_sync (data->runners[i], data->versions[i], data->path, data->text,
                                     &data->options, HS_SNIPPET_RUN_TO_END, &error);
       if (*trace == NULL)
         {
@@ -220,6 +223,7 @@ start_runs (HsCompareWindow *self)
   for (guint i = 0; i < 2; i++)
     data->runners[i] = g_object_ref (self->runners[i]);
   data->path = g_strdup (self->path);
+  data->text = g_strdup (self->text);
   hs_run_options_init (&data->options);
   data->options.max_elements = self->max_elements;
 
@@ -558,6 +562,7 @@ hs_compare_window_finalize (GObject *object)
 
   remove_copy (self);
   g_free (self->path);   /* a saved file's, which remove_copy() leaves */
+  g_free (self->text);
   g_strfreev (self->pythons);
   G_OBJECT_CLASS (hs_compare_window_parent_class)->finalize (object);
 }
@@ -656,7 +661,10 @@ hs_compare_window_new (GtkWindow  *parent,
   self->start_step = start_step;
 
   if (path != NULL)
-    self->path = g_strdup (path);
+    {
+      self->path = g_strdup (path);
+      self->text = g_strdup (text);
+    }
   else if ((self->tmpdir = g_dir_make_tmp ("heapscope-compare-XXXXXX", &error)) != NULL)
     {
       self->path = g_build_filename (self->tmpdir, "snippet.py", NULL);

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (HsCompareWindow, hs_compare_window, HS, COMPARE_WINDOW, AdwWindow)
 
-/* path: a saved file to run where it is, or NULL to run text from a copy.
+/* path: a saved file to run where it is, with text when it was edited
+ * (run as if saved), or NULL to run text from a copy.
  * The view opens at start_step of the left run, or with
  * HS_TRACE_COMPARE_NONE at the first step that differs. */
 GtkWindow         *hs_compare_window_new            (GtkWindow       *parent,

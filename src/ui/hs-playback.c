@@ -39,45 +39,46 @@ contains (const guint32 *refs,
   return FALSE;
 }
 
-/* Breakpoints are lines of the program's own file: a step in one of its
- * modules is on a line of that module's. */
-static gboolean
-runs_main_file (HsTraceCursor *cursor)
-{
-  guint n_frames = 0;
-  const HsFrame *frames = hs_trace_cursor_get_frames (cursor, &n_frames);
-
-  g_assert (cursor != NULL);
-
-  return n_frames == 0 || g_strcmp0 (frames[n_frames - 1].file, frames[0].file) == 0;
-}
-
+/* A breakpoint without a file is on a line of the program's own file,
+ * whatever name the run gave it; one with a file is on that module's. */
 static gboolean
 is_breakpoint (HsTraceCursor      *cursor,
                const HsTraceDelta *delta,
-               const guint        *lines,
-               guint               n_lines)
+               const HsBreakpoint *breakpoints,
+               guint               n_breakpoints)
 {
+  const HsFrame *frames;
+  const char *file;
+  guint n_frames = 0;
+
+  g_assert (cursor != NULL);
   g_assert (delta != NULL);
 
   /* A breakpoint stops before its line runs, as in a debugger: at the
    * line event, not at a call or return that happens on the same line. */
   if (delta->event != HS_EVENT_LINE)
     return FALSE;
-  for (guint i = 0; i < n_lines; i++)
-    if (lines[i] == delta->line)
-      return runs_main_file (cursor);
+  frames = hs_trace_cursor_get_frames (cursor, &n_frames);
+  file = n_frames > 0 ? frames[n_frames - 1].file : NULL;
+  for (guint i = 0; i < n_breakpoints; i++)
+    {
+      if (breakpoints[i].line != delta->line)
+        continue;
+      if (breakpoints[i].file == NULL ? n_frames == 0 || g_strcmp0 (file, frames[0].file) == 0
+                                      : g_strcmp0 (file, breakpoints[i].file) == 0)
+        return TRUE;
+    }
   return FALSE;
 }
 
 /* What a walk over some steps of the trace found. */
 typedef struct
 {
-  const guint  *lines;
-  guint         n_lines;
-  guint32       watch_ref;
-  gboolean      watch_alive;
-  char         *last_print;
+  const HsBreakpoint *breakpoints;
+  guint               n_breakpoints;
+  guint32             watch_ref;
+  gboolean            watch_alive;
+  char               *last_print;
 } Walk;
 
 /* Why DELTA stops the walk, if it does; it also follows the watched
@@ -118,7 +119,7 @@ check_delta (Walk               *walk,
           walk->last_print = g_steal_pointer (&print);
         }
     }
-  if (reason == HS_STOP_NONE && is_breakpoint (cursor, delta, walk->lines, walk->n_lines))
+  if (reason == HS_STOP_NONE && is_breakpoint (cursor, delta, walk->breakpoints, walk->n_breakpoints))
     reason = HS_STOP_BREAKPOINT;
   return reason;
 }
@@ -127,18 +128,18 @@ check_delta (Walk               *walk,
  * checked) so that a change at FIRST is seen.  Forward, the first hit
  * wins; backward, the last one. */
 static gboolean
-walk_range (HsTrace      *trace,
-            const guint  *lines,
-            guint         n_lines,
-            guint32       watch_ref,
-            guint         first,
-            guint         last,
-            gboolean      forward,
-            GCancellable *cancellable,
-            HsStop       *stop)
+walk_range (HsTrace            *trace,
+            const HsBreakpoint *breakpoints,
+            guint               n_breakpoints,
+            guint32             watch_ref,
+            guint               first,
+            guint               last,
+            gboolean            forward,
+            GCancellable       *cancellable,
+            HsStop             *stop)
 {
   g_autoptr(HsTraceCursor) cursor = hs_trace_cursor_new_at (trace, first > 0 ? first - 1 : 0);
-  Walk walk = { lines, n_lines, watch_ref, TRUE, NULL };
+  Walk walk = { breakpoints, n_breakpoints, watch_ref, TRUE, NULL };
   gboolean found = FALSE;
   HsTraceDelta delta;
 
@@ -177,20 +178,20 @@ walk_range (HsTrace      *trace,
  * the stop, not the position in the trace; backward reads windows of
  * steps, each from its start, nearest first. */
 gboolean
-hs_playback_find (HsTrace      *trace,
-                  guint         from,
-                  gboolean      forward,
-                  guint         bound,
-                  const guint  *lines,
-                  guint         n_lines,
-                  guint32       watch_ref,
-                  GCancellable *cancellable,
-                  HsStop       *stop)
+hs_playback_find (HsTrace            *trace,
+                  guint               from,
+                  gboolean            forward,
+                  guint               bound,
+                  const HsBreakpoint *breakpoints,
+                  guint               n_breakpoints,
+                  guint32             watch_ref,
+                  GCancellable       *cancellable,
+                  HsStop             *stop)
 {
   guint n_steps;
 
   g_return_val_if_fail (HS_IS_TRACE (trace), FALSE);
-  g_return_val_if_fail (lines != NULL || n_lines == 0, FALSE);
+  g_return_val_if_fail (breakpoints != NULL || n_breakpoints == 0, FALSE);
   g_return_val_if_fail (stop != NULL, FALSE);
 
   memset (stop, 0, sizeof *stop);
@@ -203,7 +204,7 @@ hs_playback_find (HsTrace      *trace,
       bound = MIN (bound, n_steps - 1);
       if (from >= bound)
         return FALSE;
-      return walk_range (trace, lines, n_lines, watch_ref, from + 1, bound, TRUE, cancellable, stop);
+      return walk_range (trace, breakpoints, n_breakpoints, watch_ref, from + 1, bound, TRUE, cancellable, stop);
     }
 
   from = MIN (from, n_steps);
@@ -211,7 +212,7 @@ hs_playback_find (HsTrace      *trace,
     {
       guint first = from - bound > BACKWARD_WINDOW ? from - BACKWARD_WINDOW : bound;
 
-      if (walk_range (trace, lines, n_lines, watch_ref, first, from - 1, FALSE, cancellable, stop))
+      if (walk_range (trace, breakpoints, n_breakpoints, watch_ref, first, from - 1, FALSE, cancellable, stop))
         return TRUE;
       from = first;
     }
@@ -223,15 +224,17 @@ typedef struct
   HsTrace  *trace;
   guint     from;
   gboolean  forward;
-  GArray   *lines;
+  GArray   *breakpoints;  /* HsBreakpoint, each file its own copy */
   guint32   watch_ref;
 } FindData;
 
 static void
 find_data_free (FindData *data)
 {
+  for (guint i = 0; i < data->breakpoints->len; i++)
+    g_free ((char *) g_array_index (data->breakpoints, HsBreakpoint, i).file);
   g_object_unref (data->trace);
-  g_array_unref (data->lines);
+  g_array_unref (data->breakpoints);
   g_free (data);
 }
 
@@ -249,7 +252,7 @@ find_thread (GTask        *task,
 
   found = hs_playback_find (data->trace, data->from, data->forward,
                             data->forward ? G_MAXUINT : 0,
-                            (const guint *) (gpointer) data->lines->data, data->lines->len,
+                            (const HsBreakpoint *) (gpointer) data->breakpoints->data, data->breakpoints->len,
                             data->watch_ref, cancellable, &stop);
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -263,8 +266,8 @@ void
 hs_playback_find_async (HsTrace             *trace,
                         guint                from,
                         gboolean             forward,
-                        const guint         *lines,
-                        guint                n_lines,
+                        const HsBreakpoint  *breakpoints,
+                        guint                n_breakpoints,
                         guint32              watch_ref,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
@@ -274,14 +277,19 @@ hs_playback_find_async (HsTrace             *trace,
   FindData *data;
 
   g_return_if_fail (HS_IS_TRACE (trace));
-  g_return_if_fail (lines != NULL || n_lines == 0);
+  g_return_if_fail (breakpoints != NULL || n_breakpoints == 0);
 
   data = g_new0 (FindData, 1);
   data->trace = g_object_ref (trace);
   data->from = from;
   data->forward = forward;
-  data->lines = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_lines);
-  g_array_append_vals (data->lines, lines, n_lines);
+  data->breakpoints = g_array_sized_new (FALSE, FALSE, sizeof (HsBreakpoint), n_breakpoints);
+  for (guint i = 0; i < n_breakpoints; i++)
+    {
+      HsBreakpoint copy = { g_strdup (breakpoints[i].file), breakpoints[i].line };
+
+      g_array_append_val (data->breakpoints, copy);
+    }
   data->watch_ref = watch_ref;
 
   task = g_task_new (NULL, cancellable, callback, user_data);

@@ -21,6 +21,14 @@ typedef enum
   HS_STOP_FREED,
 } HsStopReason;
 
+/* A line of the program's own file (file NULL), or of one of its
+ * modules, named as frames name their file. */
+typedef struct
+{
+  const char *file;
+  guint       line;
+} HsBreakpoint;
+
 typedef struct
 {
   guint        step;
@@ -33,16 +41,16 @@ gboolean hs_playback_find        (HsTrace              *trace,
                                   guint                 from,
                                   gboolean              forward,
                                   guint                 bound,
-                                  const guint          *lines,
-                                  guint                 n_lines,
+                                  const HsBreakpoint   *breakpoints,
+                                  guint                 n_breakpoints,
                                   guint32               watch_ref,
                                   GCancellable         *cancellable,
                                   HsStop               *stop);
 void     hs_playback_find_async  (HsTrace              *trace,
                                   guint                 from,
                                   gboolean              forward,
-                                  const guint          *lines,
-                                  guint                 n_lines,
+                                  const HsBreakpoint   *breakpoints,
+                                  guint                 n_breakpoints,
                                   guint32               watch_ref,
                                   GCancellable         *cancellable,
                                   GAsyncReadyCallback   callback,

@@ -14,6 +14,8 @@ hs_snippet_run_sync (HsRunner            *runner,
                      HsSnippetRunMode     mode,
                      GError             **error)
 {
+  HsRunOptions run_options;
+
   g_return_val_if_fail (HS_IS_RUNNER (runner), NULL);
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (options != NULL, NULL);
@@ -26,13 +28,12 @@ hs_snippet_run_sync (HsRunner            *runner,
   else if (python != NULL && !hs_runner_set_python (runner, python, error))
     return NULL;
 
-  /* a saved file runs in place; anything else from its own copy */
-  if (text != NULL && !g_file_set_contents (path, text, -1, error))
-    return NULL;
-
+  /* an edited file runs where it is saved, from its text */
+  run_options = *options;
+  run_options.source = text;
   if (mode == HS_SNIPPET_RUN_KEEP_LIVE)
-    return hs_runner_start_sync (runner, path, options, error);
-  return hs_runner_run_sync (runner, path, options, error);
+    return hs_runner_start_sync (runner, path, &run_options, error);
+  return hs_runner_run_sync (runner, path, &run_options, error);
 }
 
 typedef struct

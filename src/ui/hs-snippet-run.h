@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * One run of a snippet by a worker, the way the window and the compare
- * view both run one: choose the runner's interpreter, write the snippet's
- * text to its file when it has unsaved text, then run it.  The blocking
+ * view both run one: choose the runner's interpreter, then run the file,
+ * or the edited text given for it.  The blocking
  * call is for a thread that already runs off the main loop (the compare
  * view runs both sides, one after the other, in one); the _async pair runs
  * it in a GTask thread of its own.
@@ -22,8 +22,9 @@ typedef enum
 } HsSnippetRunMode;
 
 /* python: a version with a worker ("3.13"), HS_DEFAULT_PYTHON for the
- * plain worker, or NULL to keep the runner's.  text: written to path
- * first, or NULL to run the file at path as it is. */
+ * plain worker, or NULL to keep the runner's.  text: the program's text,
+ * run as if it were the file at path, which is neither read nor written
+ * (an edited file); NULL runs the file at path as it is. */
 HsTrace *hs_snippet_run_sync   (HsRunner            *runner,
                                 const char          *python,
                                 const char          *path,

@@ -151,6 +151,7 @@ show_file (HsWindow   *self,
       g_free (self->shown_file);
       self->shown_file = g_strdup (file);
       gtk_text_buffer_set_text (buffer, text != NULL ? text : "", -1);
+      hs_window_mark_breakpoints (self);
     }
   gtk_label_set_label (self->file_note, text != NULL ? _("Read-only")
                                                      : _("The run did not keep this file’s text"));
@@ -161,11 +162,23 @@ show_file (HsWindow   *self,
     return;
 
   gtk_text_buffer_get_iter_at_line (buffer, &iter, line - 1);
-  gtk_source_buffer_create_source_mark (self->file_buffer, NULL, MARK_FILE_CURRENT, &iter);
+  hs_window_add_line_mark (self, self->file_view, MARK_FILE_CURRENT, &iter);
   gtk_text_buffer_place_cursor (buffer, &iter);
   /* the line in the middle: the lines around it are read with it */
   gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->file_view),
                                 gtk_text_buffer_get_insert (buffer), 0, TRUE, 0, 0.5);
+}
+
+/* The module the editor shows, or NULL when it shows the program's own
+ * file. */
+const char *
+hs_window_files_get_shown (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->file_stack), "other") != 0)
+    return NULL;
+  return self->shown_file;
 }
 
 /* Shows the file the step runs.  TRUE when that is a module of the

@@ -104,13 +104,13 @@ compare_action (GSimpleAction *action,
       return;
     }
 
-  /* As a run would: a saved, unmodified file where it is, else its text.
-   * The view opens where the window is, or at the first difference when
-   * the window is at the start. */
-  if (self->file != NULL && g_file_is_native (self->file) &&
-      !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
+  /* As a run would: a saved file where it is, with its text if edited; a
+   * new snippet from the view's own copy of its text.  The view opens
+   * where the window is, or at the first difference when the window is
+   * at the start. */
+  if (self->file != NULL && g_file_is_native (self->file))
     path = g_file_get_path (self->file);
-  else
+  if (path == NULL || gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
     text = hs_window_dup_text (self);
 
   window = hs_compare_window_new (GTK_WINDOW (self), hs_window_get_display_name (self), path, text,

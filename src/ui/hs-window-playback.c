@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "hs-playback.h"
 #include "hs-window-private.h"
@@ -17,8 +18,14 @@
 #define MARK_BREAKPOINT "hs-breakpoint"
 #define DEFAULT_SPEED   2.0   /* steps per second */
 
+/* Breakpoints in the program's own file are marks in its editor, which
+ * move with its lines as it is edited.  Those in its modules, shown
+ * read-only and one at a time, are lines kept per file, and marked again
+ * whenever the file is shown: they last as long as the document, as the
+ * editor's marks do. */
+
 static GArray *
-list_breakpoint_lines (HsWindow *self)
+main_file_lines (HsWindow *self)
 {
   GArray *lines = g_array_new (FALSE, FALSE, sizeof (guint));
   GtkTextIter iter;
@@ -43,47 +50,183 @@ list_breakpoint_lines (HsWindow *self)
   return lines;
 }
 
+/* Every breakpoint, as HsBreakpoint: the files are the table's keys. */
+static GArray *
+list_breakpoints (HsWindow *self)
+{
+  g_autoptr(GArray) lines = main_file_lines (self);
+  GArray *breakpoints = g_array_new (FALSE, FALSE, sizeof (HsBreakpoint));
+  GHashTableIter iter;
+  gpointer file, file_lines;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      HsBreakpoint breakpoint = { NULL, g_array_index (lines, guint, i) };
+
+      g_array_append_val (breakpoints, breakpoint);
+    }
+  g_hash_table_iter_init (&iter, self->module_breakpoints);
+  while (g_hash_table_iter_next (&iter, &file, &file_lines))
+    for (guint i = 0; i < ((GArray *) file_lines)->len; i++)
+      {
+        HsBreakpoint breakpoint = { file, g_array_index ((GArray *) file_lines, guint, i) };
+
+        g_array_append_val (breakpoints, breakpoint);
+      }
+  return breakpoints;
+}
+
+/* The lines of FILE (NULL: the program's own) that have a breakpoint, in
+ * order. */
 guint *
-hs_window_dup_breakpoints (HsWindow *self,
-                           guint    *n_lines)
+hs_window_dup_breakpoints (HsWindow   *self,
+                           const char *file,
+                           guint      *n_lines)
 {
   GArray *lines;
 
   g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
   g_return_val_if_fail (n_lines != NULL, NULL);
 
-  lines = list_breakpoint_lines (self);
+  if (file == NULL)
+    lines = main_file_lines (self);
+  else
+    {
+      GArray *kept = g_hash_table_lookup (self->module_breakpoints, file);
+
+      lines = g_array_new (FALSE, FALSE, sizeof (guint));
+      if (kept != NULL)
+        g_array_append_vals (lines, kept->data, kept->len);
+    }
   *n_lines = lines->len;
   return (guint *) (gpointer) g_array_free (lines, FALSE);
 }
 
-/* LINE counts from 1, as the trace and the gutter do. */
-void
-hs_window_toggle_breakpoint (HsWindow *self,
-                             guint     line)
+static void
+toggle_mark (HsWindow      *self,
+             GtkSourceView *view,
+             guint          line)
 {
-  GtkTextBuffer *buffer;
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
   GtkTextIter iter;
   GSList *marks;
 
-  g_return_if_fail (HS_IS_WINDOW (self));
+  g_assert (HS_IS_WINDOW (self));
+  g_assert (line > 0 && line <= (guint) gtk_text_buffer_get_line_count (GTK_TEXT_BUFFER (buffer)));
 
-  buffer = GTK_TEXT_BUFFER (self->buffer);
-  if (line == 0 || line > (guint) gtk_text_buffer_get_line_count (buffer))
-    return;
-
-  gtk_text_buffer_get_iter_at_line (buffer, &iter, line - 1);
-  marks = gtk_source_buffer_get_source_marks_at_line (self->buffer, line - 1, MARK_BREAKPOINT);
+  gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (buffer), &iter, line - 1);
+  marks = gtk_source_buffer_get_source_marks_at_line (buffer, line - 1, MARK_BREAKPOINT);
   if (marks != NULL)
     {
       GtkTextIter end = iter;
 
       gtk_text_iter_forward_to_line_end (&end);
-      gtk_source_buffer_remove_source_marks (self->buffer, &iter, &end, MARK_BREAKPOINT);
+      gtk_source_buffer_remove_source_marks (buffer, &iter, &end, MARK_BREAKPOINT);
     }
   else
-    hs_window_add_line_mark (self, MARK_BREAKPOINT, &iter);
+    hs_window_add_line_mark (self, view, MARK_BREAKPOINT, &iter);
   g_slist_free (marks);
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 1;
+
+  g_assert (text != NULL);
+
+  for (const char *p = strchr (text, '\n'); p != NULL; p = strchr (p + 1, '\n'))
+    n++;
+  return n;
+}
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* FILE is NULL for the program's own file, or a module as frames name it;
+ * a module's line must be one of its text as the run saw it.  LINE counts
+ * from 1, as the trace and the gutter do. */
+void
+hs_window_toggle_breakpoint (HsWindow   *self,
+                             const char *file,
+                             guint       line)
+{
+  const char *text;
+  GArray *lines;
+  guint i;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (file == NULL)
+    {
+      if (line > 0 && line <= (guint) gtk_text_buffer_get_line_count (GTK_TEXT_BUFFER (self->buffer)))
+        toggle_mark (self, self->source_view, line);
+      return;
+    }
+
+  text = self->trace != NULL ? hs_trace_get_file_source (self->trace, file) : NULL;
+  if (line == 0 || text == NULL || line > count_lines (text))
+    return;
+  lines = g_hash_table_lookup (self->module_breakpoints, file);
+  if (lines == NULL)
+    {
+      lines = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (self->module_breakpoints, g_strdup (file), lines);
+    }
+  for (i = 0; i < lines->len && g_array_index (lines, guint, i) != line; i++)
+    ;
+  if (i < lines->len)
+    g_array_remove_index (lines, i);
+  else
+    {
+      g_array_append_val (lines, line);
+      g_array_sort (lines, compare_lines);
+    }
+  if (lines->len == 0)
+    g_hash_table_remove (self->module_breakpoints, file);
+  if (g_strcmp0 (self->shown_file, file) == 0)
+    toggle_mark (self, self->file_view, line);
+}
+
+/* The module view shows a new file: its breakpoints are marked. */
+void
+hs_window_mark_breakpoints (HsWindow *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  GArray *lines;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  buffer = GTK_TEXT_BUFFER (self->file_buffer);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_source_buffer_remove_source_marks (self->file_buffer, &start, &end, MARK_BREAKPOINT);
+  lines = self->shown_file != NULL ? g_hash_table_lookup (self->module_breakpoints, self->shown_file) : NULL;
+  for (guint i = 0; lines != NULL && i < lines->len; i++)
+    {
+      guint line = g_array_index (lines, guint, i);
+
+      if (line <= (guint) gtk_text_buffer_get_line_count (buffer))
+        toggle_mark (self, self->file_view, line);
+    }
+}
+
+/* A new document: the modules' breakpoints were the program's before. */
+void
+hs_window_forget_breakpoints (HsWindow *self)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  g_hash_table_remove_all (self->module_breakpoints);
+  hs_window_mark_breakpoints (self);
 }
 
 static void
@@ -98,18 +241,25 @@ line_mark_activated_cb (GtkSourceView     *view,
   g_assert (HS_IS_WINDOW (self));
 
   if (button == GDK_BUTTON_PRIMARY && n_presses == 1)
-    hs_window_toggle_breakpoint (self, gtk_text_iter_get_line (iter) + 1);
+    hs_window_toggle_breakpoint (self, view == self->file_view ? self->shown_file : NULL,
+                                 gtk_text_iter_get_line (iter) + 1);
 }
 
+/* The line of the cursor in the file the editor shows, and that file
+ * (NULL: the program's own). */
 static guint
-cursor_line (HsWindow *self)
+cursor_line (HsWindow    *self,
+             const char **file)
 {
+  GtkTextBuffer *buffer;
   GtkTextIter iter;
 
   g_assert (HS_IS_WINDOW (self));
+  g_assert (file != NULL);
 
-  gtk_text_buffer_get_iter_at_mark (GTK_TEXT_BUFFER (self->buffer), &iter,
-                                    gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (self->buffer)));
+  *file = hs_window_files_get_shown (self);
+  buffer = GTK_TEXT_BUFFER (*file != NULL ? self->file_buffer : self->buffer);
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
   return gtk_text_iter_get_line (&iter) + 1;
 }
 
@@ -134,6 +284,24 @@ describe_watched (HsWindow *self)
   return g_strdup_printf (_("the %s %s"), object->type, id);
 }
 
+/* The module STEP runs, or NULL when it runs the program's own file. */
+static char *
+step_module (HsWindow *self,
+             guint     step)
+{
+  g_autoptr(HsSnapshot) snapshot = NULL;
+  const HsFrame *frames;
+  guint n_frames = 0;
+
+  g_assert (HS_IS_WINDOW (self));
+
+  snapshot = hs_trace_get_snapshot (self->trace, step);
+  frames = hs_snapshot_get_frames (snapshot, &n_frames);
+  if (n_frames == 0 || g_strcmp0 (frames[n_frames - 1].file, frames[0].file) == 0)
+    return NULL;
+  return g_strdup (frames[n_frames - 1].file);
+}
+
 static char *
 describe_stop (HsWindow     *self,
                const HsStop *stop)
@@ -145,7 +313,14 @@ describe_stop (HsWindow     *self,
   switch (stop->reason)
     {
     case HS_STOP_BREAKPOINT:
-      return g_strdup_printf (_("Stopped at the breakpoint on line %u"), stop->line);
+      {
+        g_autofree char *file = step_module (self, stop->step);
+
+        if (file != NULL)
+          /* Translators: the second %s is a file of the program's, e.g. helper.py */
+          return g_strdup_printf (_("Stopped at the breakpoint on line %u of %s"), stop->line, file);
+        return g_strdup_printf (_("Stopped at the breakpoint on line %u"), stop->line);
+      }
 
     case HS_STOP_MUTATED:
       what = describe_watched (self);
@@ -180,6 +355,7 @@ typedef struct
   HsTrace    *trace;
   guint       from;
   guint       line;
+  char       *file;   /* the cursor's, or NULL for the program's own */
   SearchKind  kind;
 } Search;
 
@@ -188,6 +364,7 @@ search_free (Search *search)
 {
   g_object_unref (search->window);
   g_object_unref (search->trace);
+  g_free (search->file);
   g_free (search);
 }
 
@@ -209,8 +386,14 @@ search_finish (Search       *search,
         hs_window_show_step (self, stop->step, FALSE);
       else
         {
-          g_autofree char *message =
-            g_strdup_printf (_("The program does not reach line %u after this step"), search->line);
+          g_autofree char *message = NULL;
+
+          if (search->file != NULL)
+            /* Translators: the second %s is a file of the program's, e.g. helper.py */
+            message = g_strdup_printf (_("The program does not reach line %u of %s after this step"),
+                                       search->line, search->file);
+          else
+            message = g_strdup_printf (_("The program does not reach line %u after this step"), search->line);
 
           hs_window_toast (self, message);
         }
@@ -256,7 +439,7 @@ static void
 search_from_here (HsWindow   *self,
                   SearchKind  kind)
 {
-  g_autoptr(GArray) lines = NULL;
+  g_autoptr(GArray) breakpoints = NULL;
   g_autoptr(Search) search = NULL;
   guint32 watch_ref = 0;
   gboolean forward = kind != SEARCH_CONTINUE_BACK;
@@ -277,13 +460,18 @@ search_from_here (HsWindow   *self,
   search->kind = kind;
   if (kind == SEARCH_RUN_TO_CURSOR)
     {
-      lines = g_array_new (FALSE, FALSE, sizeof (guint));
-      search->line = cursor_line (self);
-      g_array_append_val (lines, search->line);
+      HsBreakpoint cursor;
+
+      breakpoints = g_array_new (FALSE, FALSE, sizeof (HsBreakpoint));
+      search->line = cursor_line (self, &cursor.file);
+      search->file = g_strdup (cursor.file);
+      cursor.file = search->file;
+      cursor.line = search->line;
+      g_array_append_val (breakpoints, cursor);
     }
   else
     {
-      lines = list_breakpoint_lines (self);
+      breakpoints = list_breakpoints (self);
       watch_ref = self->watch_ref;
     }
 
@@ -292,8 +480,8 @@ search_from_here (HsWindow   *self,
     bound = self->n_steps - 1 - self->step > SEARCH_AT_ONCE ? self->step + SEARCH_AT_ONCE : self->n_steps - 1;
   else
     bound = self->step > SEARCH_AT_ONCE ? self->step - SEARCH_AT_ONCE : 0;
-  if (hs_playback_find (self->trace, self->step, forward, bound, (const guint *) (gpointer) lines->data,
-                        lines->len, watch_ref, NULL, &stop))
+  if (hs_playback_find (self->trace, self->step, forward, bound, (const HsBreakpoint *) (gpointer) breakpoints->data,
+                        breakpoints->len, watch_ref, NULL, &stop))
     search_finish (search, TRUE, &stop);
   else if (bound == (forward ? self->n_steps - 1 : 0))
     search_finish (search, FALSE, &stop);
@@ -301,7 +489,7 @@ search_from_here (HsWindow   *self,
     {
       self->playback_search = g_cancellable_new ();
       hs_playback_find_async (self->trace, bound, forward,
-                              (const guint *) (gpointer) lines->data, lines->len, watch_ref,
+                              (const HsBreakpoint *) (gpointer) breakpoints->data, breakpoints->len, watch_ref,
                               self->playback_search, search_done_cb, g_steal_pointer (&search));
     }
 }
@@ -336,8 +524,10 @@ toggle_breakpoint_action (GSimpleAction *action,
                           gpointer       user_data)
 {
   HsWindow *self = HS_WINDOW (user_data);
+  const char *file;
+  guint line = cursor_line (self, &file);
 
-  hs_window_toggle_breakpoint (self, cursor_line (self));
+  hs_window_toggle_breakpoint (self, file, line);
 }
 
 static void
@@ -415,14 +605,14 @@ autoplay_tick_cb (GtkWidget     *widget,
   if (self->step != next)
     goto stop;  /* prediction mode holds the step until it is answered */
   {
-    g_autoptr(GArray) lines = list_breakpoint_lines (self);
+    g_autoptr(GArray) breakpoints = list_breakpoints (self);
     HsStop stop;
 
     /* Only the step just shown is checked: each frame's cost is one
      * step's, however long the trace. */
     if (next + 1 < self->n_steps &&
-        hs_playback_find (self->trace, next - 1, TRUE, next, (guint *) (gpointer) lines->data,
-                          lines->len, self->watch_ref, NULL, &stop))
+        hs_playback_find (self->trace, next - 1, TRUE, next, (const HsBreakpoint *) (gpointer) breakpoints->data,
+                          breakpoints->len, self->watch_ref, NULL, &stop))
       {
         g_autofree char *message = describe_stop (self, &stop);
 
@@ -550,16 +740,19 @@ hs_window_init_playback (HsWindow *self)
   gdk_rgba_parse (&color, "rgba(224, 27, 36, 0.12)");
   gtk_source_mark_attributes_set_background (breakpoint, &color);
   gtk_source_mark_attributes_set_icon_name (breakpoint, "media-record-symbolic");
-  gtk_source_view_set_mark_attributes (self->source_view, MARK_BREAKPOINT, breakpoint, 5);
-  {
-    g_autoptr(GMenu) menu = g_menu_new ();
+  self->module_breakpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                    (GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkSourceView *view = i == 0 ? self->source_view : self->file_view;
+      g_autoptr(GMenu) menu = g_menu_new ();
 
-    g_menu_append (menu, _("Toggle Breakpoint"), "win.toggle-breakpoint");
-    g_menu_append (menu, _("Run to Cursor"), "win.run-to-cursor");
-    gtk_text_view_set_extra_menu (GTK_TEXT_VIEW (self->source_view), G_MENU_MODEL (menu));
-  }
-  g_signal_connect_object (self->source_view, "line-mark-activated",
-                           G_CALLBACK (line_mark_activated_cb), self, 0);
+      gtk_source_view_set_mark_attributes (view, MARK_BREAKPOINT, breakpoint, 5);
+      g_menu_append (menu, _("Toggle Breakpoint"), "win.toggle-breakpoint");
+      g_menu_append (menu, _("Run to Cursor"), "win.run-to-cursor");
+      gtk_text_view_set_extra_menu (GTK_TEXT_VIEW (view), G_MENU_MODEL (menu));
+      g_signal_connect_object (view, "line-mark-activated", G_CALLBACK (line_mark_activated_cb), self, 0);
+    }
   g_signal_connect_object (self->lesson_panel, "notify::predicting",
                            G_CALLBACK (predicting_changed_cb), self, G_CONNECT_SWAPPED);
 }

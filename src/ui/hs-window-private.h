@@ -64,6 +64,7 @@ struct _HsWindow
   gboolean              step_file_is_other;
   gboolean              updating_files;
   char                 *program_dir;     /* the folder the last run ran in */
+  GHashTable           *module_breakpoints; /* file → GArray of its lines (hs-window-playback.c) */
   /* what the program is given (hs-window-arguments.c) */
   char                 *run_arguments;   /* as typed, split like a shell's */
   char                 *run_input;
@@ -187,6 +188,7 @@ void          hs_window_show_arguments    (HsWindow     *self);
 void          hs_window_files_init        (HsWindow     *self);
 void          hs_window_files_dispose     (HsWindow     *self);
 void          hs_window_files_reset       (HsWindow     *self);
+const char   *hs_window_files_get_shown   (HsWindow     *self);
 gboolean      hs_window_files_show_step   (HsWindow     *self,
                                            HsSnapshot   *snapshot,
                                            guint         line);
@@ -203,6 +205,7 @@ void          hs_window_set_text          (HsWindow     *self,
                                            GFile        *file,
                                            const char   *title);
 void          hs_window_add_line_mark     (HsWindow     *self,
+                                           GtkSourceView *view,
                                            const char   *category,
                                            GtkTextIter  *iter);
 void          hs_window_mark_exception    (HsWindow     *self,
@@ -279,6 +282,10 @@ void          hs_window_heap_command      (HsWindow     *self,
                                            HsCommandKind kind);
 void          hs_window_compare           (HsWindow     *self);
 void          hs_window_close_runtime     (HsWindow     *self);
+gboolean      hs_window_dup_program       (HsWindow     *self,
+                                           char        **path,
+                                           char        **text,
+                                           GError      **error);
 
 /* hs-window-playback.c */
 void          hs_window_init_playback     (HsWindow     *self);
@@ -297,9 +304,13 @@ gboolean      hs_window_save_run_finish   (HsWindow     *self,
 gboolean      hs_window_get_searching     (HsWindow     *self);
 void          hs_window_reset_playback    (HsWindow     *self);
 void          hs_window_toggle_breakpoint (HsWindow     *self,
+                                           const char   *file,
                                            guint         line);
 guint        *hs_window_dup_breakpoints   (HsWindow     *self,
+                                           const char   *file,
                                            guint        *n_lines);
+void          hs_window_mark_breakpoints  (HsWindow     *self);
+void          hs_window_forget_breakpoints (HsWindow    *self);
 guint32       hs_window_get_watched       (HsWindow     *self);
 
 /* hs-window-presentation.c */

@@ -234,6 +234,43 @@ run_done_cb (GObject      *object,
   g_signal_emit_by_name (self->buffer, "modified-changed");
 }
 
+/* What a run of the document runs.  A saved file runs where it is,
+ * exactly as `python3 FILE.py` would: same __file__, same sys.path[0],
+ * so its own imports work; edited, it runs the same way with its text
+ * (TEXT), as it would once saved, and nothing is written beside it.  A
+ * new snippet runs from a copy in a folder of the window's own (made
+ * only then: a saved file's runs left an empty one), TEXT NULL. */
+gboolean
+hs_window_dup_program (HsWindow  *self,
+                       char     **path,
+                       char     **text,
+                       GError   **error)
+{
+  g_autofree char *snippet = NULL;
+  g_autofree char *copy = NULL;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL && text != NULL, FALSE);
+
+  *path = *text = NULL;
+  if (self->file != NULL && g_file_is_native (self->file))
+    {
+      *path = g_file_get_path (self->file);
+      if (gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
+        *text = hs_window_dup_text (self);
+      return TRUE;
+    }
+
+  if (self->run_dir == NULL && !(self->run_dir = g_dir_make_tmp ("heapscope-XXXXXX", error)))
+    return FALSE;
+  snippet = g_build_filename (self->run_dir, "snippet.py", NULL);
+  copy = hs_window_dup_text (self);
+  if (!g_file_set_contents (snippet, copy, -1, error))
+    return FALSE;
+  *path = g_steal_pointer (&snippet);
+  return TRUE;
+}
+
 void
 hs_window_run (HsWindow *self)
 {
@@ -251,24 +288,12 @@ hs_window_run (HsWindow *self)
     return;
   hs_window_reset_playback (self);
 
-  /* A saved, unmodified file runs where it is, exactly as `python3 FILE.py`
-   * would: same __file__, same sys.path[0], so its own imports work.  An
-   * edited or new snippet runs from a copy, in a folder of the window's
-   * own (made only then: a saved file's runs left an empty one). */
-  if (self->file != NULL && g_file_is_native (self->file) &&
-      !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer)))
-    path = g_file_get_path (self->file);
-  else
+  if (!hs_window_dup_program (self, &path, &text, &error))
     {
-      if (self->run_dir == NULL && !(self->run_dir = g_dir_make_tmp ("heapscope-XXXXXX", &error)))
-        {
-          g_autofree char *message = g_strdup_printf (_("Cannot run the snippet: %s"), error->message);
+      g_autofree char *message = g_strdup_printf (_("Cannot run the snippet: %s"), error->message);
 
-          hs_window_toast (self, message);
-          return;
-        }
-      path = g_build_filename (self->run_dir, "snippet.py", NULL);
-      text = hs_window_dup_text (self);
+      hs_window_toast (self, message);
+      return;
     }
   hs_run_options_init (&options);
   options.max_elements = g_settings_get_uint (self->settings, "element-cap");

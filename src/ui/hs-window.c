@@ -222,7 +222,8 @@ by_decreasing_priority (gconstpointer a,
   return ((const LineMark *) b)->priority - ((const LineMark *) a)->priority;
 }
 
-/* Adds a mark of CATEGORY at ITER, the start of a line.  GtkSourceView
+/* Adds a mark of CATEGORY at ITER, the start of a line of VIEW's buffer
+ * (the editor's, or the module view's).  GtkSourceView
  * 5.6's gutter renderer of marks sorts the list of a line's marks by
  * priority, then frees it from its old head, and leaks the nodes sorted
  * before that (16 bytes a node, every time it draws the line).  That list
@@ -230,37 +231,42 @@ by_decreasing_priority (gconstpointer a,
  * are made again in decreasing priority: the newest is the least
  * important, sorting keeps it at the head, and the whole list is freed. */
 void
-hs_window_add_line_mark (HsWindow    *self,
-                         const char  *category,
-                         GtkTextIter *iter)
+hs_window_add_line_mark (HsWindow      *self,
+                         GtkSourceView *view,
+                         const char    *category,
+                         GtkTextIter   *iter)
 {
   g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (LineMark));
+  GtkSourceBuffer *buffer;
   GSList *marks;
   LineMark mark;
 
   g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (view == self->source_view || view == self->file_view);
   g_return_if_fail (category != NULL && iter != NULL);
 
+  buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+  g_return_if_fail (gtk_text_iter_get_buffer (iter) == GTK_TEXT_BUFFER (buffer));
+
   g_array_set_clear_func (wanted, line_mark_clear);
-  marks = gtk_source_buffer_get_source_marks_at_iter (self->buffer, iter, NULL);
+  marks = gtk_source_buffer_get_source_marks_at_iter (buffer, iter, NULL);
   for (GSList *l = marks; l != NULL; l = l->next)
     {
       mark.category = g_strdup (gtk_source_mark_get_category (l->data));
       mark.priority = 0;
-      gtk_source_view_get_mark_attributes (self->source_view, mark.category, &mark.priority);
+      gtk_source_view_get_mark_attributes (view, mark.category, &mark.priority);
       g_array_append_val (wanted, mark);
-      gtk_text_buffer_delete_mark (GTK_TEXT_BUFFER (self->buffer), l->data);
+      gtk_text_buffer_delete_mark (GTK_TEXT_BUFFER (buffer), l->data);
     }
   g_slist_free (marks);
   mark.category = g_strdup (category);
   mark.priority = 0;
-  gtk_source_view_get_mark_attributes (self->source_view, mark.category, &mark.priority);
+  gtk_source_view_get_mark_attributes (view, mark.category, &mark.priority);
   g_array_append_val (wanted, mark);
 
   g_array_sort (wanted, by_decreasing_priority);
   for (guint i = 0; i < wanted->len; i++)
-    gtk_source_buffer_create_source_mark (self->buffer, NULL,
-                                          g_array_index (wanted, LineMark, i).category, iter);
+    gtk_source_buffer_create_source_mark (buffer, NULL, g_array_index (wanted, LineMark, i).category, iter);
 }
 
 /* Scrolls the editor to the current line (the mark MARK_SCROLL) at the
@@ -310,7 +316,7 @@ mark_line (HsWindow   *self,
     return;
 
   gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &iter, line - 1);
-  hs_window_add_line_mark (self, category, &iter);
+  hs_window_add_line_mark (self, self->source_view, category, &iter);
   if (g_str_equal (category, MARK_CURRENT))
     {
       GtkTextMark *mark = gtk_text_buffer_get_mark (GTK_TEXT_BUFFER (self->buffer), MARK_SCROLL);
@@ -381,6 +387,7 @@ hs_window_set_text (HsWindow   *self,
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
 
   clear_marks (self, NULL);
+  hs_window_forget_breakpoints (self);
   hs_window_load_program_input (self);
   hs_lesson_panel_set_lesson (self->lesson_panel, NULL);
   /* A draft offered for the text before is not this text's: a file that
@@ -1961,6 +1968,7 @@ hs_window_finalize (GObject *object)
   g_free (self->live_path);
   g_free (self->live_text);
   g_clear_pointer (&self->live_statements, g_ptr_array_unref);
+  g_clear_pointer (&self->module_breakpoints, g_hash_table_unref);
   g_clear_object (&self->editor_css);
   g_clear_pointer (&self->draft, hs_draft_free);
   g_clear_pointer (&self->pending_draft, hs_draft_free);

@@ -748,6 +748,95 @@ test_error_nul_byte (HsTraceFixture *f,
   g_assert_true (hs_test_bytes_equal_verbose ("stderr", py_err, err));
 }
 
+/* An edited file runs as its text would saved in its place (the window
+ * gives the text, HsRunOptions.source): its module beside it imports,
+ * __file__, sys.path[0] and the current folder are the file's, and a
+ * syntax error quotes the edited line, not the saved one.  python3 then
+ * runs the same text saved there. */
+static void
+check_edited (HsTraceFixture *f,
+              const char     *path,
+              const char     *text,
+              const char     *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsTrace) t = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GBytes) py_out = NULL;
+  g_autoptr(GBytes) py_err = NULL;
+  g_autofree char *saved = NULL;
+  int py_status;
+
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  f->options.source = text;
+  t = hs_runner_run_sync (f->runner, path, &f->options, &error);
+  f->options.source = NULL;
+  g_assert_no_error (error);
+  g_assert_nonnull (t);
+  if (t == NULL)
+    return;
+  hs_test_assert_status (t, status);
+  {
+    g_autofree char *now = NULL;
+
+    /* the saved file is left as it was */
+    g_assert_true (g_file_get_contents (path, &now, NULL, NULL));
+    g_assert_cmpstr (now, ==, saved);
+  }
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  py_status = hs_test_run_python (path, NULL, &py_out, &py_err);
+  g_assert_true (g_file_set_contents (path, saved, -1, NULL));
+  out = hs_trace_dup_stdout (t);
+  err = hs_trace_dup_stderr (t);
+  g_assert_cmpint (hs_trace_get_exit_code (t), ==, py_status);
+  g_assert_true (hs_test_bytes_equal_verbose ("stdout", py_out, out));
+  g_assert_true (hs_test_bytes_equal_verbose ("stderr", py_err, err));
+}
+
+static void
+test_edited_file (HsTraceFixture *f,
+                  gconstpointer   data)
+{
+  g_autofree char *helper = hs_trace_fixture_write (f, "helper.py",
+    "def make(n):\n"
+    "    return list(range(n))\n");
+  g_autofree char *path = hs_trace_fixture_write (f, "main.py",
+    "from helper import make\n"
+    "print(make(1))\n");
+  gboolean in_helper = FALSE;
+
+  check_edited (f, path,
+    "import os, sys\n"
+    "from helper import make\n"
+    "items = make(3)\n"
+    "print(__file__, sys.path[0], os.getcwd())\n"
+    "print(items, sys.argv)\n",
+    "finished");
+  check_edited (f, path,
+    "from helper import make\n"
+    "print(make(2), 'edited'\n",
+    "syntax-error");
+
+  /* the frames name the real files */
+  f->options.source = "from helper import make\nitems = make(2)\n";
+  f->trace = hs_runner_run_sync (f->runner, path, &f->options, NULL);
+  f->options.source = NULL;
+  g_assert_nonnull (f->trace);
+  for (guint i = 0; f->trace != NULL && i < hs_trace_get_n_steps (f->trace); i++)
+    {
+      g_autoptr(HsSnapshot) snap = hs_trace_get_snapshot (f->trace, i);
+      guint n = 0;
+      const HsFrame *frames = hs_snapshot_get_frames (snap, &n);
+
+      for (guint k = 0; k < n; k++)
+        g_assert_true (g_str_equal (frames[k].file, "main.py") || g_str_equal (frames[k].file, "helper.py"));
+      in_helper |= n > 0 && g_str_equal (frames[n - 1].file, "helper.py");
+    }
+  g_assert_true (in_helper);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -781,6 +870,7 @@ main (int   argc,
   g_test_add ("/runtime/output/per-step/unbuffered", HsTraceFixture, "unbuffered",
               hs_trace_fixture_setup, test_output_per_step, hs_trace_fixture_teardown);
   ADD ("/runtime/output/protocol-fds", test_output_protocol_fds);
+  ADD ("/runtime/edited/runs-in-place", test_edited_file);
 
   return g_test_run ();
 }

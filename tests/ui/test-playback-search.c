@@ -94,7 +94,7 @@ test_agrees (HsTraceFixture *f,
   guint n_frames, n_mutated, n_freed;
   guint32 watch_ref = 0;
   g_autoptr(GArray) stops = NULL;
-  guint breakpoint = 4;
+  HsBreakpoint breakpoint = { NULL, 4 };
 
   g_assert_cmpuint (n_steps, >, 1500);
   frames = hs_snapshot_get_frames (first, &n_frames);
@@ -103,7 +103,7 @@ test_agrees (HsTraceFixture *f,
       watch_ref = frames[0].vars[i].ref;
   g_assert_cmpuint (watch_ref, !=, 0);
 
-  stops = oracle (trace, breakpoint, watch_ref, &n_mutated, &n_freed);
+  stops = oracle (trace, breakpoint.line, watch_ref, &n_mutated, &n_freed);
   g_assert_cmpuint (n_mutated, ==, 5);  /* i = 0, 151, 302, 453, and -1 */
   g_assert_cmpuint (n_freed, ==, 1);
 
@@ -160,9 +160,9 @@ test_holders_alone (HsTraceFixture *f,
     "y = 2\n");
   g_autoptr(HsSnapshot) at3 = hs_test_step_at_line (trace, 3, 0);
   guint32 watch_ref = hs_test_var_ref (at3, NULL, "P");
-  guint breakpoint = 7;
+  HsBreakpoint breakpoint = { NULL, 7 };
   guint n_mutated, n_freed;
-  g_autoptr(GArray) stops = oracle (trace, breakpoint, watch_ref, &n_mutated, &n_freed);
+  g_autoptr(GArray) stops = oracle (trace, breakpoint.line, watch_ref, &n_mutated, &n_freed);
   HsStop stop;
 
   g_assert_cmpuint (n_mutated, ==, 0);
@@ -179,7 +179,7 @@ test_cancelled (HsTraceFixture *f,
 {
   HsTrace *trace = hs_trace_fixture_run (f, program);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  guint breakpoint = 9;
+  HsBreakpoint breakpoint = { NULL, 9 };
   HsStop stop;
 
   g_assert_true (hs_playback_find (trace, 0, TRUE, G_MAXUINT, &breakpoint, 1, 0, NULL, &stop));

@@ -121,10 +121,10 @@ test_breakpoints (HsTestFixture *f,
   /* Ctrl+B's action on the cursor's line, and a second one takes it off. */
   move_cursor_to_line (w, 5);
   hs_test_activate (w, "toggle-breakpoint");
-  hs_window_toggle_breakpoint (w, 8);
-  hs_window_toggle_breakpoint (w, 2);
-  hs_window_toggle_breakpoint (w, 2);
-  lines = hs_window_dup_breakpoints (w, &n_lines);
+  hs_window_toggle_breakpoint (w, NULL, 8);
+  hs_window_toggle_breakpoint (w, NULL, 2);
+  hs_window_toggle_breakpoint (w, NULL, 2);
+  lines = hs_window_dup_breakpoints (w, NULL, &n_lines);
   g_assert_cmpuint (n_lines, ==, 2);
   g_assert_cmpuint (lines[0], ==, 5);
   g_assert_cmpuint (lines[1], ==, 8);
@@ -192,10 +192,10 @@ test_marks_at_line_start (HsTestFixture *f,
   HsWindow *w = f->window;
 
   hs_window_show_step (w, line_step (w, 1, 0), FALSE);
-  hs_window_toggle_breakpoint (w, 1);
+  hs_window_toggle_breakpoint (w, NULL, 1);
   g_assert_true (marks_sorted_from_head (w, 1));
 
-  hs_window_toggle_breakpoint (w, 5);
+  hs_window_toggle_breakpoint (w, NULL, 5);
   hs_window_show_step (w, line_step (w, 5, 1), FALSE);
   g_assert_true (marks_sorted_from_head (w, 5));
 }
@@ -313,7 +313,7 @@ test_autoplay (HsTestFixture *f,
   g_assert_cmpfloat (g_variant_get_double (state), ==, 60.0);
 
   /* Play stops by itself at a breakpoint... */
-  hs_window_toggle_breakpoint (w, 6);
+  hs_window_toggle_breakpoint (w, NULL, 6);
   hs_test_activate (w, "autoplay");
   g_assert_false (not_playing (w));
   g_assert_true (hs_test_wait_until (not_playing, w));

@@ -146,8 +146,8 @@ test_continue_in_thread (void)
   guint last_line = hs_test_line_step (w, 4);
 
   g_assert_cmpuint (n_steps, >, 6000);
-  hs_window_toggle_breakpoint (w, 4);
-  hs_window_toggle_breakpoint (w, 1);
+  hs_window_toggle_breakpoint (w, NULL, 4);
+  hs_window_toggle_breakpoint (w, NULL, 1);
 
   activate (w, "continue");
   g_assert_true (hs_window_get_searching (w));
