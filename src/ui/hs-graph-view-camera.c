@@ -9,49 +9,69 @@
 #include "hs-renderer.h"
 
 /*
- * The camera follows the program.  At every step it frames the current
- * frame's box and what the step's line created, changed or freed, never
- * below the zoom at which box text is readable-text-px on screen (at
- * least HS_RENDERER_READABLE_PX).
- * When the whole picture fits at a readable zoom it is shown whole, up
- * to max-follow-zoom, since a learner reads more from the whole heap
- * than from a part of it.  When it does not, the camera stays at the
- * readable zoom, which shows the most of it, and places the view where
- * the learner reads the most boxes whole.  When even what matters does
- * not fit, the current frame comes first, then what the line created,
- * changed or freed, nearest first, then what merely came into view.
- * Fit (hs_graph_view_camera_fit_whole()) is not a framing of the step:
- * it shows all that is drawn, at whatever zoom that takes.
+ * The camera follows the program.  When the whole picture of a step fits
+ * the view at a readable zoom (box text at least readable-text-px), it is
+ * shown whole, up to max-follow-zoom.  Otherwise the camera stays at the
+ * readable zoom and shows the view of least cost, a sum of named terms:
+ * COST_LINE for each box of what the step's line did (created, changed,
+ * bound a name or a slot to, returned, freed) out of view, twice that
+ * cut by an edge or covered by the zoom buttons or the pinned frame,
+ * and twice again for the object a name was bound to, the line's result;
+ * COST_SUBJECT likewise for what the lesson's note names, the selection
+ * and the holders just asked for; COST_FRAME while the current frame is
+ * not whole in view (its copy is then pinned at the corner: it stays in
+ * sight, so its place gives way to the note's objects); COST_BOX for each
+ * other box cut or covered, and for each margin of empty band past the
+ * picture; COST_SNUG for what matters closer than half a margin to an
+ * edge; and COST_MOVE for each pixel the view moves from where the step
+ * before left it, so it moves only for a cause.  Each weight outweighs
+ * every sum the lighter terms reach.  Candidate views put a box's edge
+ * just past an edge of the view, of the buttons or of the pinned copy,
+ * on one axis at a time from a few starts (the view before, and that
+ * view moved the least to show what matters), until no move lowers the
+ * cost.  Fit (hs_graph_view_camera_fit_whole()) is not a framing of the
+ * step: it shows all that is drawn, at whatever zoom that takes.
  */
+#define COST_LINE    1e8
+#define COST_SUBJECT 1e6
+#define COST_FRAME   1e4
+#define COST_BOX     100.0
+#define COST_BAND    1000.0
+#define COST_SNUG    1.0
+#define COST_MOVE    0.01
 
 /* The window floats its zoom and export buttons over the view's bottom
- * right corner: keep what matters above them.  Their height is measured;
- * this is for a view that floats none. */
+ * right corner.  Their height is measured; this is for a view that
+ * floats none. */
 #define CONTROLS_RESERVE 48
 
 #define CACHED_FLAGS (HS_OBJECT_IMMORTAL | HS_OBJECT_SMALL_INT | HS_OBJECT_INTERNED)
 
+/* Rounds of moves along each axis in turn from one start */
+#define MAX_ROUNDS 4
+
+/* Steps of the framing chain (choose_start()): enough to carry the zoom
+ * and the place from step to step, few enough to frame again at once */
+#define CHAIN_STEPS 4
+
+/* What the view must show, and what missing it costs */
 typedef struct
 {
   HsRect rect;
-  guint  priority;   /* 0: the current frame; 1: changed; 2: now shown or a hidden holder; 3: named by the frame;
-                      * 4: selected */
-  double distance;   /* from the current frame */
-  gboolean bound;    /* priority 1 only because the line bound a name or a slot to it, or freed it */
-} Focus;
+  double cost;   /* COST_LINE or COST_SUBJECT */
+} Item;
 
 /* What a framing of one step is made from, whatever the view's room */
 struct _HsStepShot
 {
   HsLayout *layout;
-  GArray   *focus;    /* Focus, in the order they are given room */
+  GArray   *items;    /* Item */
+  HsRect    frame;    /* the current frame, if have_frame */
+  gboolean  have_frame;
   double    width;    /* the picture's extent, holders included */
   double    height;
 };
 
-/* Steps of the framing chain (choose_start()): enough to carry the zoom
- * and the place from step to step, few enough to frame again at once */
-#define CHAIN_STEPS 4
 
 double
 hs_graph_view_camera_min_zoom (HsGraphView *self)
@@ -211,64 +231,6 @@ rect_union (HsRect       *a,
   *a = (HsRect) { x1, y1, x2 - x1, y2 - y1 };
 }
 
-static int
-compare_focus (gconstpointer a,
-               gconstpointer b)
-{
-  const Focus *fa = a, *fb = b;
-
-  if (fa->priority != fb->priority)
-    return fa->priority < fb->priority ? -1 : 1;
-  /* What the line made or changed before what it only pointed at or freed */
-  if (fa->bound != fb->bound)
-    return fa->bound ? 1 : -1;
-  return fa->distance < fb->distance ? -1 : fa->distance > fb->distance;
-}
-
-/* How much a box matters at this step; G_MAXUINT for not at all. */
-static guint
-box_priority (HsSnapshot        *snapshot,
-              const HsLayoutBox *box,
-              GHashTable        *targets,
-              GHashTable        *named)
-{
-  const HsObject *object;
-
-  g_assert (box != NULL);
-
-  switch (box->kind)
-    {
-    case HS_LAYOUT_BOX_FRAME:
-      return box->current ? 0 : G_MAXUINT;
-    case HS_LAYOUT_BOX_GHOST:
-      return 1;
-    case HS_LAYOUT_BOX_OBJECT:
-    default:
-      break;
-    }
-
-  object = hs_snapshot_lookup (snapshot, box->ref);
-  if (object == NULL)
-    return G_MAXUINT;
-  if (object->changes & HS_CHANGE_CREATED)
-    return 1;
-  /* A runtime that does not report allocations leaves "first seen": what
-   * no cache hands out was most likely made by the line. */
-  if ((object->changes & HS_CHANGE_NEW) && !(object->flags & CACHED_FLAGS))
-    return 1;
-  if ((object->changes & HS_CHANGE_MUTATED) && (object->flags & HS_OBJECT_MUTABLE))
-    return 1;
-  if (g_hash_table_contains (targets, GUINT_TO_POINTER (box->ref)))
-    return 1;
-  if (object->changes & (HS_CHANGE_NEW | HS_CHANGE_RETURNED))
-    return 2;
-  /* Last, what the current frame's names point at: an arrow from the
-   * frame that leaves the view leads nowhere a learner can see */
-  if (g_hash_table_contains (named, GUINT_TO_POINTER (box->ref)))
-    return 3;
-  return G_MAXUINT;
-}
-
 static gboolean
 holds_selection (HsGraphView       *self,
                  const HsHolderBox *box)
@@ -284,75 +246,98 @@ holds_selection (HsGraphView       *self,
   return FALSE;
 }
 
-/* The rectangles that matter at this step, in the order they are given
- * room; FALSE when nothing does (an empty step). */
-static GArray *
-collect_focus (HsGraphView         *self,
-               HsLayout            *layout,
-               const HsRenderMarks *marks)
+/* Whether the step's line did something to object: made it, changed it
+ * (a mutable one), or made a name or a slot point at it (targets) */
+static gboolean
+line_did (const HsObject *object,
+          GHashTable     *targets,
+          guint32         ref)
 {
+  if (object->changes & HS_CHANGE_CREATED)
+    return TRUE;
+  /* A runtime that does not report allocations leaves "first seen": what
+   * no cache hands out was most likely made by the line. */
+  if ((object->changes & HS_CHANGE_NEW) && !(object->flags & CACHED_FLAGS))
+    return TRUE;
+  if ((object->changes & HS_CHANGE_MUTATED) && (object->flags & HS_OBJECT_MUTABLE))
+    return TRUE;
+  return g_hash_table_contains (targets, GUINT_TO_POINTER (ref));
+}
+
+static void
+add_item (GArray       *items,
+          const HsRect *rect,
+          double        cost)
+{
+  Item item = { *rect, cost };
+
+  g_assert (items != NULL && rect != NULL);
+
+  g_array_append_val (items, item);
+}
+
+/* What the view must show at this step (Item), into shot */
+static void
+collect_items (HsGraphView         *self,
+               const HsRenderMarks *marks,
+               HsStepShot          *shot)
+{
+  HsLayout *layout = shot->layout;
   GPtrArray *holders = hs_graph_view_holders_get (self, layout);
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
   g_autoptr(GHashTable) targets = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) named = g_hash_table_new (NULL, NULL);
-  g_autoptr(GHashTable) none = g_hash_table_new (NULL, NULL);
-  GArray *focus = g_array_new (FALSE, FALSE, sizeof (Focus));
   const HsLayoutBox *boxes;
   guint n_boxes;
-  double cx = 0, cy = 0;
-  gboolean have_frame = FALSE;
-  HsRect zone, garbage_title;
+  HsRect zone, garbage_title = { 0 }, rect;
 
-  g_assert (layout != NULL);
+  g_assert (HS_IS_GRAPH_VIEW (self));
 
+  shot->items = g_array_new (FALSE, FALSE, sizeof (Item));
   boxes = hs_layout_get_boxes (layout, &n_boxes);
-
-  /* A name bound to another object points at what the line made it name */
+  if (snapshot != NULL && hs_snapshot_get_return_ref (snapshot) != 0)
+    g_hash_table_add (targets, GUINT_TO_POINTER (hs_snapshot_get_return_ref (snapshot)));
   for (guint i = 0; i < n_boxes; i++)
-    if (boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current)
-      {
-        for (guint r = 0; r < boxes[i].n_rows; r++)
-          {
-            if (boxes[i].rows[r].target != 0 && boxes[i].rows[r].rebound)
-              g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].rows[r].target));
-            if (boxes[i].rows[r].target != 0)
-              g_hash_table_add (named, GUINT_TO_POINTER (boxes[i].rows[r].target));
-          }
-        cx = boxes[i].rect.x + boxes[i].rect.width / 2;
-        cy = boxes[i].rect.y + boxes[i].rect.height / 2;
-        have_frame = TRUE;
-      }
+    {
+      const HsLayoutBox *box = &boxes[i];
 
-  /* So does a slot the line changed in a container: c[2].append(6)
-   * is read at the 6 as much as at the list. */
-  for (guint i = 0; marks != NULL && i < n_boxes; i++)
-    for (guint r = 0; boxes[i].kind == HS_LAYOUT_BOX_OBJECT && r < boxes[i].n_rows; r++)
-      {
-        const HsLayoutRow *row = &boxes[i].rows[r];
+      /* A name bound to another object points at what the line made it name */
+      if (box->kind == HS_LAYOUT_BOX_FRAME && box->current)
+        {
+          shot->frame = box->rect;
+          shot->have_frame = TRUE;
+          for (guint r = 0; r < box->n_rows; r++)
+            if (box->rows[r].target != 0 && box->rows[r].rebound)
+              {
+                g_hash_table_add (targets, GUINT_TO_POINTER (box->rows[r].target));
+                g_hash_table_add (named, GUINT_TO_POINTER (box->rows[r].target));
+              }
+        }
+      /* So does a slot the line changed: c[2].append(6) is read at the 6
+       * as much as at the list */
+      for (guint r = 0; marks != NULL && box->kind == HS_LAYOUT_BOX_OBJECT && r < box->n_rows; r++)
+        {
+          const HsLayoutRow *row = &box->rows[r];
 
-        if (row->target != 0 && hs_render_marks_lookup (marks, boxes[i].ref, row->target, row->edge_label))
-          g_hash_table_add (targets, GUINT_TO_POINTER (row->target));
-        if (row->key_target != 0 &&
-            hs_render_marks_lookup_key (marks, boxes[i].ref, row->key_target, row->edge_label))
-          g_hash_table_add (targets, GUINT_TO_POINTER (row->key_target));
-      }
+          if (row->target != 0 && hs_render_marks_lookup (marks, box->ref, row->target, row->edge_label))
+            g_hash_table_add (targets, GUINT_TO_POINTER (row->target));
+          if (row->key_target != 0 && hs_render_marks_lookup_key (marks, box->ref, row->key_target, row->edge_label))
+            g_hash_table_add (targets, GUINT_TO_POINTER (row->key_target));
+        }
+      /* And what the line left unreachable: `del node` on a cycle is read
+       * at the cycle, alive in the garbage zone until gc runs */
+      if (self->previous_step != NULL && box->kind == HS_LAYOUT_BOX_OBJECT && box->garbage)
+        {
+          const HsObject *before = hs_snapshot_lookup (self->previous_step, box->ref);
 
-  /* And what the line left unreachable: `del node` on a cycle is read at
-   * the cycle, which stays alive in the garbage zone until gc runs */
-  for (guint i = 0; self->previous_step != NULL && i < n_boxes; i++)
-    if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].garbage)
-      {
-        const HsObject *before = hs_snapshot_lookup (self->previous_step, boxes[i].ref);
+          if (before != NULL && (before->flags & HS_OBJECT_REACHABLE))
+            g_hash_table_add (targets, GUINT_TO_POINTER (box->ref));
+        }
+    }
 
-        if (before != NULL && (before->flags & HS_OBJECT_REACHABLE))
-          g_hash_table_add (targets, GUINT_TO_POINTER (boxes[i].ref));
-      }
-
-  garbage_title = (HsRect) { 0 };
   if (hs_layout_get_garbage_zone (layout, &zone))
     {
-      /* The zone's title runs along its top, above its boxes, as wide
-       * as the zone */
+      /* The zone's title runs along its top, above its boxes */
       double top = zone.y + zone.height;
 
       for (guint i = 0; i < n_boxes; i++)
@@ -363,51 +348,41 @@ collect_focus (HsGraphView         *self,
 
   for (guint i = 0; i < n_boxes; i++)
     {
-      Focus f = { boxes[i].rect, box_priority (snapshot, &boxes[i], targets, named), 0, FALSE };
+      const HsObject *object;
 
-      if (f.priority == G_MAXUINT)
+      if (boxes[i].kind == HS_LAYOUT_BOX_GHOST)
+        rect = boxes[i].rect;
+      else if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && (object = hs_snapshot_lookup (snapshot, boxes[i].ref)) != NULL &&
+               line_did (object, targets, boxes[i].ref))
+        rect = boxes[i].rect;
+      else
         continue;
-      /* Garbage that matters is read with the zone's title, which says
-       * why it is still alive */
-      if (boxes[i].garbage && f.priority <= 1 && garbage_title.width > 0)
-        rect_union (&f.rect, &garbage_title);
-      /* A freed object's ghost, too, gives way to what is alive */
-      f.bound = f.priority == 1 &&
-                (boxes[i].kind == HS_LAYOUT_BOX_GHOST || box_priority (snapshot, &boxes[i], none, named) != 1);
-      if (have_frame)
-        f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
-      g_array_append_val (focus, f);
+      /* Garbage is read with the zone's title, which says why it is alive */
+      if (boxes[i].garbage && garbage_title.width > 0)
+        rect_union (&rect, &garbage_title);
+      /* The line's result, where a name now points, first of all */
+      add_item (shot->items, &rect,
+                COST_LINE * (g_hash_table_contains (named, GUINT_TO_POINTER (boxes[i].ref)) ? 2 : 1));
     }
-  /* Hidden holders are shown because the user asked to see them; just
-   * as they turn them on, those of the selection (of everything, when
-   * nothing is selected) are what they asked to see: below a tall
-   * picture they had stayed out of view */
-  for (guint i = 0; holders != NULL && i < holders->len; i++)
+
+  /* What the note names, the watched object, the selection */
+  for (guint i = 0; self->subjects != NULL && i < self->subjects->len; i++)
+    if (hs_layout_get_object_bounds (layout, g_array_index (self->subjects, guint32, i), &rect))
+      add_item (shot->items, &rect, COST_SUBJECT);
+  for (guint i = 0; i < self->n_selected; i++)
+    if (hs_layout_get_object_bounds (layout, self->selection[i].ref, &rect))
+      add_item (shot->items, &rect, COST_SUBJECT);
+  /* Hidden holders just turned on: those of the selection (of everything,
+   * when nothing is selected) are what the user asked to see */
+  for (guint i = 0; self->holders_asked && holders != NULL && i < holders->len; i++)
     {
       const HsHolderBox *box = g_ptr_array_index (holders, i);
-      Focus f = { { 0 }, 2, 0, FALSE };
 
-      if (self->holders_asked && (self->n_selected == 0 || holds_selection (self, box)))
-        f.priority = 1;
-      hs_holder_box_get_title (box, &f.rect);
-      if (have_frame)
-        f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
-      g_array_append_val (focus, f);
-    }
-  /* What the learner selected (a click, a search, a note's link) is
-   * read on while it stays selected, but only beside what the line did */
-  for (guint i = 0; i < self->n_selected; i++)
-    {
-      Focus f = { { 0 }, 4, 0, FALSE };
-
-      if (!hs_layout_get_object_bounds (layout, self->selection[i].ref, &f.rect))
+      if (self->n_selected > 0 && !holds_selection (self, box))
         continue;
-      if (have_frame)
-        f.distance = hypot (f.rect.x + f.rect.width / 2 - cx, f.rect.y + f.rect.height / 2 - cy);
-      g_array_append_val (focus, f);
+      hs_holder_box_get_title (box, &rect);
+      add_item (shot->items, &rect, COST_SUBJECT);
     }
-  g_array_sort (focus, compare_focus);
-  return focus;
 }
 
 static gboolean
@@ -462,452 +437,12 @@ rects_meet (const HsRect *a,
          a->y < b->y + b->height && b->y < a->y + a->height;
 }
 
-/* What the learner sees of the picture from a view: the part of the
- * widget no flap covers, in layout units, and what floats over it */
-typedef struct
-{
-  double        width;
-  double        height;
-  HsRect        controls;  /* the zoom buttons, from the view's corner */
-  gboolean      have_controls;
-  const HsRect *frame;     /* the current frame, pinned at the corner when it is not in view */
-  double        zoom;
-  double        picture_width;   /* the whole picture's extent */
-  double        picture_height;
-  const HsRect *wanted;    /* what the framing chose to show, or NULL */
-} Sight;
-
 static gboolean
 rect_inside (const HsRect *r,
              const HsRect *view)
 {
   return r->x >= view->x && r->x + r->width <= view->x + view->width &&
          r->y >= view->y && r->y + r->height <= view->y + view->height;
-}
-
-/* How a view of the picture reads (reading_at()) */
-typedef struct
-{
-  guint chosen;   /* as matters, for what the framing chose (inside the sight's wanted) */
-  guint matters;  /* what else matters (focus up to priority 1) cut or under the buttons
-                   * or the pinned copy: 1000 each; out of view: 100, less than cut */
-  guint covered;  /* boxes under the pinned copy, but the frame it stands for */
-  guint spoiled;  /* boxes the view's edges cut, or under the buttons or the copy */
-  guint unseen;   /* boxes wholly out of view */
-  double band;    /* the empty room the view shows past the picture's edges, beyond
-                   * two margins, the pinned copy and the buttons' band, while boxes lie
-                   * out past the opposite edge, in layout units */
-} Reading;
-
-/* How a view of the picture reads, its top left corner at (vx, vy).  A
- * box half in view is neither read nor gone. */
-static Reading
-reading_at (const HsLayoutBox *boxes,
-            guint              n_boxes,
-            GArray            *focus,
-            double             vx,
-            double             vy,
-            const Sight       *sight)
-{
-  /* The picture is drawn at whole pixels (drawn_offset()): a box that
-   * ends within a pixel past an edge may still show a sliver there, and
-   * one a hair past it, as snap_axis() may leave two boxes that fill
-   * the view, shows whole */
-  HsRect near = { vx - 1 / sight->zoom, vy - 1 / sight->zoom, sight->width + 2 / sight->zoom,
-                  sight->height + 2 / sight->zoom };
-  HsRect within = { vx - 0.25 / sight->zoom, vy - 0.25 / sight->zoom, sight->width + 0.5 / sight->zoom,
-                    sight->height + 0.5 / sight->zoom };
-  HsRect view = { vx, vy, sight->width, sight->height }, controls, copy;
-  gboolean have_copy, out_left = FALSE, out_right = FALSE, out_top = FALSE, out_bottom = FALSE;
-  Reading reading = { 0 };
-
-  g_assert (boxes != NULL || n_boxes == 0);
-  g_assert (sight != NULL);
-
-  controls = (HsRect) { vx + sight->controls.x, vy + sight->controls.y, sight->controls.width, sight->controls.height };
-  have_copy = sight->frame != NULL && hs_graph_view_place_pinned_copy (sight->frame, &view, sight->zoom, &copy);
-
-  for (guint i = 0; i < n_boxes; i++)
-    {
-      const HsRect *r = &boxes[i].rect;
-      gboolean covered;
-
-      if (boxes[i].alpha <= 0)
-        continue;
-      /* A frame cut at the edge counts too: its copy is drawn over
-       * where it shows, not at the corner the camera kept for it.  The
-       * copy stands for the frame it covers.  A box is spoiled once,
-       * however many of those befall it: counted twice, a box cut at the
-       * bottom edge and under the buttons weighed as much as another
-       * box cut, and the view rested where it cut both (the freeing
-       * lesson at 1024x600, step 21) */
-      covered = have_copy && rects_meet (r, &copy) && rects_meet (r, &near) &&
-                !(boxes[i].kind == HS_LAYOUT_BOX_FRAME && boxes[i].current);
-      reading.covered += covered;
-      reading.spoiled += (rects_meet (r, &near) && !rect_inside (r, &within))
-                         || (sight->have_controls && rects_meet (r, &controls))
-                         || covered;
-      reading.unseen += !rects_meet (r, &near);
-      out_left |= r->x < within.x;
-      out_right |= r->x + r->width > within.x + within.width;
-      out_top |= r->y < within.y;
-      out_bottom |= r->y + r->height > within.y + within.height;
-    }
-  for (guint i = 0; focus != NULL && i < focus->len; i++)
-    {
-      const Focus *f = &g_array_index (focus, Focus, i);
-      guint *count;
-
-      if (f->priority > 1 || (f->priority == 0 && sight->frame != NULL))
-        continue;
-      count = sight->wanted != NULL && rect_inside (&f->rect, sight->wanted) ? &reading.chosen : &reading.matters;
-      *count += 1000 * (sight->have_controls && rects_meet (&f->rect, &controls));
-      *count += 1000 * (have_copy && rects_meet (&f->rect, &copy));
-      if (!rects_meet (&f->rect, &near))
-        *count += 100;
-      else if (!rect_inside (&f->rect, &within))
-        *count += 1000;
-    }
-  {
-    double margin = MARGIN / sight->zoom;
-    double lead_x = have_copy ? MAX (0, copy.x + copy.width - vx) : 0;
-    double lead_y = have_copy ? MAX (0, copy.y + copy.height - vy) : 0;
-    double buttons = sight->have_controls ? sight->height - sight->controls.y : 0;
-
-    /* Only while boxes lie out past the other edge: a picture that
-     * fits leaves room past some edge wherever the view stands */
-    reading.band = (out_right ? MAX (0, -vx - lead_x - 2 * margin) : 0) +
-                   (out_left ? MAX (0, vx + sight->width - sight->picture_width - 2 * margin) : 0) +
-                   (out_bottom ? MAX (0, -vy - lead_y - 2 * margin) : 0) +
-                   (out_top ? MAX (0, vy + sight->height - sight->picture_height - buttons - 2 * margin) : 0);
-  }
-  return reading;
-}
-
-/* Whether a view that reads as a reads worse than one that reads as b
- * (1), better (-1) or as well (0).  What matters comes first, then how
- * many boxes the learner cannot read whole: cut, covered or out of view
- * alike, then the empty band it shows past the picture, then how many
- * boxes are cut or covered, which reads as a mistake.
- *
- * Counting cut and covered boxes alone, the camera hid whole boxes to
- * cut none: the aliasing example's line 9 at 1024x600 slid the view left
- * of the picture, leaving 9 of its 12 boxes out; the copies example's
- * last step, down past the picture's bottom; the mutable lesson at
- * 1024x600, step 9, 146 units past the picture's left edge, beside the
- * pinned copy.  A view may stand up to two margins past an edge for
- * free: counting every unit, the functions example at 1024x600, step
- * 16, cut the module's frame and drew the pinned copy over a cell's
- * title (3 boxes spoiled), where a view 55 units past the picture's edge
- * spoiled 1. */
-static int
-compare_readings (const Reading *a,
-                  const Reading *b)
-{
-  /* What the framing chose, in the camera's order, to fit the view comes
-   * before the rest of what matters: weighed alike, the copies example's
-   * Deep Copy at 1024x600, beside the inspector, hid the new list under
-   * the pinned frame to show whole an inner list the framing had left
-   * out. */
-  if (a->chosen != b->chosen)
-    return a->chosen < b->chosen ? -1 : 1;
-  if (a->matters != b->matters)
-    return a->matters < b->matters ? -1 : 1;
-  if (a->spoiled + a->unseen != b->spoiled + b->unseen)
-    return a->spoiled + a->unseen < b->spoiled + b->unseen ? -1 : 1;
-  /* to a unit: a view a hair nearer an edge reads the same */
-  if (fabs (a->band - b->band) >= 1)
-    return a->band < b->band ? -1 : 1;
-  if (a->spoiled != b->spoiled)
-    return a->spoiled < b->spoiled ? -1 : 1;
-  return 0;
-}
-
-/* The best place snap_axis() has found so far, and how it reads */
-typedef struct
-{
-  const HsLayoutBox *boxes;
-  guint              n_boxes;
-  GArray            *focus;
-  const Sight       *sight;
-  gboolean           vertical;
-  double             vx;       /* the view's corner, the axis moved along aside */
-  double             vy;
-  double             origin;
-  double             best;
-  Reading            reading;  /* at best */
-} Snap;
-
-/* Moves snap's best to at if the view reads better there, or as well
- * and nearer where it was */
-static void
-snap_try (Snap  *snap,
-          double at)
-{
-  Reading reading;
-  int order;
-
-  reading = snap->vertical ? reading_at (snap->boxes, snap->n_boxes, snap->focus, snap->vx, at, snap->sight)
-                           : reading_at (snap->boxes, snap->n_boxes, snap->focus, at, snap->vy, snap->sight);
-  order = compare_readings (&reading, &snap->reading);
-  if (order < 0 || (order == 0 && fabs (at - snap->origin) < fabs (snap->best - snap->origin)))
-    {
-      snap->best = at;
-      snap->reading = reading;
-    }
-}
-
-/* Moves the view (its top left corner at *vx, *vy in layout units) along
- * one axis within [min, max], where what matters stays in view, to where
- * it reads best (compare_readings()); the nearest such place wins.
- * Returns how it reads there. */
-static Reading
-snap_axis (HsLayout     *layout,
-           GArray       *focus,
-           gboolean      vertical,
-           double       *vx,
-           double       *vy,
-           const Sight  *sight,
-           double        min,
-           double        max)
-{
-  double origin = vertical ? *vy : *vx;
-  Snap snap = { NULL, 0, focus, sight, vertical, *vx, *vy, origin, origin };
-  double ends[2];
-  /* A box rests half a margin past a line, or, where what matters
-   * leaves no room for that, just past it, or a pixel past it where two
-   * boxes fill the view but for two pixels: shown whole beats cut */
-  double pads[3] = { MARGIN / 2 / sight->zoom, 2 / sight->zoom, 1 / sight->zoom };
-  const HsRect *frame = sight->frame;
-  /* The lines a box may rest just past or just before, from the view's
-   * corner: its edges, the buttons' edges, the pinned copy's edges */
-  double lines[6];
-  guint n_lines = 0;
-
-  g_assert (layout != NULL && vx != NULL && vy != NULL && sight != NULL);
-
-  lines[n_lines++] = 0;
-  lines[n_lines++] = vertical ? sight->height : sight->width;
-  if (sight->have_controls)
-    {
-      lines[n_lines++] = vertical ? sight->controls.y : sight->controls.x;
-      lines[n_lines++] = vertical ? sight->controls.y + sight->controls.height : sight->controls.x + sight->controls.width;
-    }
-  if (frame != NULL)
-    {
-      lines[n_lines++] = HS_GRAPH_VIEW_PIN_INSET / sight->zoom;
-      lines[n_lines++] = HS_GRAPH_VIEW_PIN_INSET / sight->zoom + (vertical ? frame->height : frame->width);
-    }
-
-  snap.boxes = hs_layout_get_boxes (layout, &snap.n_boxes);
-  snap.reading = reading_at (snap.boxes, snap.n_boxes, focus, *vx, *vy, sight);
-  /* The view at either end of the picture: one centred on what matters
-   * may leave the rest of the picture out where an end shows it (the
-   * aliasing example at 1024x600 slid the view left of the picture,
-   * hiding a column of ints for an empty strip) */
-  ends[0] = -MARGIN / sight->zoom;
-  ends[1] = (vertical ? sight->picture_height - sight->height : sight->picture_width - sight->width) + MARGIN / sight->zoom;
-  for (guint i = 0; i < G_N_ELEMENTS (ends) && snap.reading.unseen > 0 && min <= max; i++)
-    snap_try (&snap, CLAMP (ends[i], min, max));
-  /* Not only until a place spoils nothing: one that spoils a box may
-   * show more boxes whole */
-  for (guint i = 0; i < snap.n_boxes && min <= max; i++)
-    {
-      const HsLayoutBox *box = &snap.boxes[i];
-      double lo = vertical ? box->rect.y : box->rect.x;
-      double hi = lo + (vertical ? box->rect.height : box->rect.width);
-
-      /* Only a box spoiled where the view stands may be moved past: the
-       * rest stay as they are */
-      if (box->alpha <= 0 || reading_at (box, 1, NULL, *vx, *vy, sight).spoiled == 0)
-        continue;
-      for (guint k = 0; k < 2 * G_N_ELEMENTS (pads) * n_lines; k++)
-        {
-          /* The box just past the line, or just before it */
-          double pad = pads[k / (2 * n_lines)];
-          double line = lines[k % (2 * n_lines) / 2];
-          double at = k % 2 == 0 ? lo - pad - line : hi + pad - line;
-
-          /* Where what matters leaves less room than the pad, as near
-           * as it lets */
-          snap_try (&snap, CLAMP (at, min, max));
-        }
-    }
-  *(vertical ? vy : vx) = snap.best;
-  return snap.reading;
-}
-
-/* Grows wanted by each focus rectangle from first on, in order, that
- * still lets it fit width x height pixels at zoom; returns how many. */
-static guint
-grow_focus (HsRect       *wanted,
-            GArray       *focus,
-            guint         first,
-            guint         max_priority,
-            double        zoom,
-            int           width,
-            int           height)
-{
-  guint n = 0;
-
-  g_assert (wanted != NULL && focus != NULL);
-
-  for (guint i = first; i < focus->len; i++)
-    {
-      const Focus *f = &g_array_index (focus, Focus, i);
-      HsRect grown = *wanted;
-
-      if (f->priority > max_priority)
-        break;
-      rect_union (&grown, &f->rect);
-      if (fits (&grown, zoom, width, height))
-        {
-          *wanted = grown;
-          n++;
-        }
-    }
-  return n;
-}
-
-/* Grows wanted by what matters, then, only if all of that fitted, by
- * what came into view, by what the frame names and by what is selected,
- * in that order; returns how many of
- * what matters it took in (times 1000) plus how many of the rest, to
- * compare two framings. */
-static guint
-grow_all (HsRect *wanted,
-          GArray *focus,
-          guint   first,
-          double  zoom,
-          int     width,
-          int     height)
-{
-  guint n;
-
-  g_assert (wanted != NULL && focus != NULL);
-
-  n = grow_focus (wanted, focus, first, 1, zoom, width, height);
-  /* What merely came into view, or what the frame names, would only
-   * draw the view further from what matters that did not fit */
-  for (guint i = first; i < focus->len && g_array_index (focus, Focus, i).priority <= 1; i++)
-    if (i - first >= n)
-      return 1000 * n;
-  n *= 1000;
-  n += grow_focus (wanted, focus, first, 2, zoom, width, height);
-  n += grow_focus (wanted, focus, first, 3, zoom, width, height);
-  n += grow_focus (wanted, focus, first, 4, zoom, width, height);
-  return n;
-}
-
-/* A framing as compute_framing() works it out: what the view must show,
- * and the room the pinned copy of the current frame takes, if pinned */
-typedef struct
-{
-  HsRect   wanted;     /* in layout units */
-  HsRect   frame;      /* the current frame, when pinned */
-  gboolean pinned;
-  gboolean below;      /* what matters goes below the copy, not beside it */
-  double   reserve_x;  /* the strip kept clear down the left edge, in pixels */
-  double   reserve_y;  /* or the band along the top */
-} Framing;
-
-/* Whether the current frame (focus[0], if it is one) cannot share the
- * view at zoom with one of what matters */
-static gboolean
-frame_stands_apart (GArray *focus,
-                    double  zoom,
-                    int     width,
-                    int     height)
-{
-  const Focus *frame;
-
-  g_assert (focus != NULL);
-
-  if (focus->len == 0 || (frame = &g_array_index (focus, Focus, 0))->priority != 0)
-    return FALSE;
-  for (guint i = 1; i < focus->len; i++)
-    {
-      const Focus *f = &g_array_index (focus, Focus, i);
-      HsRect grown = frame->rect;
-
-      if (f->priority > 1)
-        break;
-      rect_union (&grown, &f->rect);
-      if (!fits (&grown, zoom, width, height))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* The strip or the band the pinned copy takes at zoom, in pixels.  What
- * matters keeps MARGIN from the view's edges, and from the strip's: so
- * the strip ends MARGIN / 2 short of the copy's edge, and what matters
- * stands MARGIN / 2 from the copy, as far as snap_axis() keeps boxes
- * from the copy's edges.  A full MARGIN more cost a line's new dict
- * and its lists their place beside the copy at 1024x600. */
-static void
-set_pin_room (Framing *framing,
-              double   zoom)
-{
-  double side;
-
-  g_assert (framing != NULL);
-
-  side = HS_GRAPH_VIEW_PIN_INSET + (framing->below ? framing->frame.height : framing->frame.width) * zoom - MARGIN / 2;
-  framing->reserve_x = framing->below ? 0 : side;
-  framing->reserve_y = framing->below ? side : 0;
-}
-
-/*
- * The pinned copy covers the view's top left corner: what matters goes
- * beside it (a strip down the left edge is kept clear) or below it (a
- * band along the top), whichever shows more of it.  A frame is wide and
- * short, and a projector's pane beside the snippet narrow.
- */
-static void
-pin_frame (Framing *framing,
-           GArray  *focus,
-           double   zoom,
-           int      width,
-           int      height)
-{
-  Framing beside = { g_array_index (focus, Focus, 1).rect, g_array_index (focus, Focus, 0).rect, TRUE, FALSE };
-  Framing below = { beside.wanted, beside.frame, TRUE, TRUE };
-  guint n_beside, n_below;
-
-  g_assert (framing != NULL && focus != NULL && focus->len > 1);
-
-  set_pin_room (&beside, zoom);
-  set_pin_room (&below, zoom);
-  /* The first of what matters counts too: a narrow pane may not have
-   * room for it beside the copy */
-  n_beside = 1000 * fits (&beside.wanted, zoom, width - beside.reserve_x, height) +
-             grow_all (&beside.wanted, focus, 2, zoom, width - beside.reserve_x, height);
-  n_below = 1000 * fits (&below.wanted, zoom, width, height - below.reserve_y) +
-            grow_all (&below.wanted, focus, 2, zoom, width, height - below.reserve_y);
-  *framing = n_below > n_beside && fits (&below.wanted, zoom, width, height - below.reserve_y) ? below : beside;
-}
-
-/* What the view must show at this step, at min_zoom in width x height */
-static void
-choose_wanted (Framing *framing,
-               GArray  *focus,
-               double   min_zoom,
-               int      width,
-               int      height)
-{
-  g_assert (framing != NULL && focus != NULL);
-
-  *framing = (Framing) { { 0 } };
-  if (focus->len == 0)
-    framing->wanted = (HsRect) { 0, 0, width / min_zoom, height / min_zoom };
-  else if (frame_stands_apart (focus, min_zoom, width, height))
-    pin_frame (framing, focus, min_zoom, width, height);
-  else
-    {
-      framing->wanted = g_array_index (focus, Focus, 0).rect;
-      grow_all (&framing->wanted, focus, 1, min_zoom, width, height);
-    }
 }
 
 /* What is drawn: the boxes, the garbage zone's frame and title, and the
@@ -981,220 +516,349 @@ frame_whole (const HsRect          *all,
  * clear area, whose corner is (vx, vy): the graph shows beside the
  * copy's strip too.
  */
-static void
-slide_view (HsGraphView           *self,
-            HsLayout              *layout,
-            GArray                *focus,
-            Framing               *framing,
-            const HsRect          *all,
-            double                 zoom,
-            int                    width,
-            int                    height,
-            const graphene_rect_t *clear,
-            const graphene_rect_t *controls,
-            double                *x0,
-            double                *y0)
+
+/* What a view of the step is seen through, in layout units: the clear
+ * area's size, the buttons from its corner, and where it came from */
+typedef struct
 {
-  const HsRect *wanted = &framing->wanted;
-  double margin = MARGIN / zoom;
-  double view_x = (width - framing->reserve_x) / zoom;
-  /* What matters is placed above the buttons' band, but it and the
-   * picture may reach down past the band's top, to the view's bottom
-   * edge: reading_at() counts what comes under the buttons themselves,
-   * and what matters far more */
-  double whole_y = (clear->size.height - framing->reserve_y) / zoom;
-  /* What matters is placed MARGIN from the edges, but may come closer to
-   * them where that shows whole a box an edge would cut: a box cut for
-   * a few pixels of margin reads as a mistake.  Down to half a pixel:
-   * kept a whole pixel clear, the ReferenceType that the freeing lesson
-   * makes at 1024x600, step 25, left the module above it cut by a
-   * quarter of a pixel, in a view that had room for both */
-  double tight = 0.5 / zoom;
-  double vx = *x0 - framing->reserve_x / zoom, vy = *y0 - framing->reserve_y / zoom;
-  /* Kept over the picture, but for a pinned frame, which may need the
-   * view to go a little past the picture's edge to leave it whole: a
-   * frame that shows in part draws its copy over it, and not at the
-   * corner kept for it */
-  double slack = framing->pinned ? G_MAXDOUBLE / 4 : 0;
-  Sight sight = { clear->size.width / zoom, clear->size.height / zoom, { 0 }, controls != NULL,
-                  framing->pinned ? &framing->frame : NULL, zoom, all->width, all->height, wanted };
-  Reading here;  /* how the view reads where the snap across left it */
-  gboolean fits_across = all->width * zoom + 2 * MARGIN <= width - framing->reserve_x;
-  /* where what is drawn begins and ends across; the range the view
-   * moves in where the picture fits across */
-  double first, last, across_min = 0, across_max = 0;
+  const HsStepShot *shot;
+  const HsLayoutBox *boxes;
+  guint              n_boxes;
+  double             clear_x;    /* the clear area's left edge in the widget */
+  double             zoom;
+  double             width;
+  double             height;
+  HsRect             controls;   /* from the view's corner */
+  gboolean           have_controls;
+  double             from_x;     /* the view the step before left, or the start */
+  double             from_y;
+  double             min[2];     /* the range the corner moves in, across and down */
+  double             max[2];
+} Sight;
 
-  g_assert (HS_IS_GRAPH_VIEW (self));
-  g_assert (focus != NULL && framing != NULL && all != NULL && clear != NULL && x0 != NULL && y0 != NULL);
+/* The cost of the view with its corner at (vx, vy): see the top of the file */
+static double
+view_cost (const Sight *sight,
+           double       vx,
+           double       vy)
+{
+  const HsStepShot *shot = sight->shot;
+  double zoom = sight->zoom, hair = 1 / zoom, snug = MARGIN / 2 / zoom;
+  /* The picture is drawn at whole pixels: a box within a pixel past an
+   * edge is neither in view nor cut, one a hair past it is whole */
+  HsRect view = { vx, vy, sight->width, sight->height };
+  HsRect near = { vx - hair, vy - hair, sight->width + 2 * hair, sight->height + 2 * hair };
+  HsRect within = { vx - hair / 4, vy - hair / 4, sight->width + hair / 2, sight->height + hair / 2 };
+  HsRect inner = { vx + snug, vy + snug, sight->width - 2 * snug, sight->height - 2 * snug };
+  HsRect controls = { vx + sight->controls.x, vy + sight->controls.y, sight->controls.width, sight->controls.height };
+  HsRect copy = { 0 };
+  gboolean have_copy = FALSE, out_left = FALSE, out_right = FALSE, out_top = FALSE, out_bottom = FALSE;
+  double cost = 0, lead_x = 0, lead_y = 0, margin = MARGIN / zoom, band;
 
-  if (controls != NULL)
-    sight.controls = (HsRect) { (controls->origin.x - clear->origin.x) / zoom, controls->origin.y / zoom,
-                                controls->size.width / zoom, controls->size.height / zoom };
-  /* The view is kept over the picture, but where it already stands
-   * further past the picture's edge, it may rest anywhere between there
-   * and the edge: a view the step before left low over a picture that
-   * has since shrunk would else stay there, cutting a box a shift
-   * towards the picture shows whole.  The strip or band kept for the
-   * pinned copy is empty only where the copy is: what matters may rise
-   * into the rest of it, beside the copy, where reading_at() sees that
-   * the copy does not cover it. */
-  if (!fits_across)
+  g_assert (sight != NULL);
+
+  if (shot->have_frame)
     {
-      across_min = MAX (wanted->x + wanted->width + tight - view_x, MIN (-margin - slack, *x0)) - framing->reserve_x / zoom;
-      /* wanted's edge is not moved by the strip: see above */
-      across_max = MIN (wanted->x - tight, MAX (all->width + margin - view_x + slack, *x0) - framing->reserve_x / zoom);
-      here = snap_axis (layout, focus, FALSE, &vx, &vy, &sight, across_min, across_max);
-    }
-  else
-    {
-      /* The picture fits across and is centred, but the buttons may
-       * cover a box, or the copy one that rose beside the band: it may
-       * move as far as all that is drawn stays in view, into the
-       * picture's margin.  Kept to the margin, the view left the
-       * freeing lesson's str 'b' under the buttons at 1280x800 from
-       * step 29, 24 px short of a view that showed every box */
-      HsRect drawn;
-
-      content_bounds (layout, &drawn);
-      first = drawn.x;
-      last = drawn.x + drawn.width;
-      across_min = MIN (last, all->width) + tight - width / zoom;
-      across_max = MAX (first, 0) - tight;
-      here = snap_axis (layout, focus, FALSE, &vx, &vy, &sight, across_min, across_max);
-    }
-
-  /* The pinned copy best covers the column of frames it comes from, not
-   * objects the view would hide under it, unless that leaves what
-   * matters under the buttons, or spoils more than the view beside it.
-   * Decided before the view moves down: which boxes the buttons and the
-   * copy cover there depends on where the view stands across. */
-  if (framing->pinned && !framing->below && wanted->x >= framing->frame.x + framing->frame.width &&
-      wanted->x + wanted->width + margin <= framing->frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom + width / zoom)
-    {
-      double column = framing->frame.x - HS_GRAPH_VIEW_PIN_INSET / zoom;
-      HsRect copy = { framing->frame.x, vy + HS_GRAPH_VIEW_PIN_INSET / zoom, framing->frame.width, framing->frame.height };
-      gboolean clear_column = TRUE;
-
-      /* and nothing that matters lies in that column, under the copy */
-      for (guint i = 1; i < focus->len; i++)
-        if (g_array_index (focus, Focus, i).priority <= 1 && rects_meet (&g_array_index (focus, Focus, i).rect, &copy))
-          clear_column = FALSE;
-      if (clear_column)
+      have_copy = hs_graph_view_place_pinned_copy (&shot->frame, &view, zoom, &copy);
+      if (have_copy)
         {
-          const HsLayoutBox *boxes;
-          Reading there;
-          guint n_boxes;
-
-          boxes = hs_layout_get_boxes (layout, &n_boxes);
-          there = reading_at (boxes, n_boxes, focus, column, vy, &sight);
-          /* Boxes the copy is drawn over read as boxes laid one on the
-           * other, worse than boxes out of view: at the corner, the copy
-           * covered four lists after Copy in the copies lesson at
-           * 1280x800 beside the inspector, where over its column it
-           * covered none and left five more boxes out */
-          if (there.chosen == 0 && there.matters < 1000 &&
-              (there.covered < here.covered || (there.covered == here.covered && compare_readings (&there, &here) <= 0)))
-            {
-              framing->reserve_x = 0;
-              vx = column;
-            }
+          cost += COST_FRAME;
+          lead_x = copy.x + copy.width - vx;
+          lead_y = copy.y + copy.height - vy;
         }
+      else if (sight->have_controls && rects_meet (&shot->frame, &controls))
+        cost += 2 * COST_FRAME;
     }
+  for (guint i = 0; i < shot->items->len; i++)
+    {
+      const Item *item = &g_array_index (shot->items, Item, i);
+      const HsRect *r = &item->rect;
 
-  if (all->height * zoom + 2 * MARGIN > height - framing->reserve_y)
-    snap_axis (layout, focus, TRUE, &vx, &vy, &sight,
-               MAX (wanted->y + wanted->height + tight - whole_y, MIN (-margin - slack, *y0)) - framing->reserve_y / zoom,
-               /* as far past the picture's bottom as place_axis() lets
-                * it: the buttons' band may stand below the picture */
-               MIN (wanted->y - tight, MAX (all->height + margin - (height - framing->reserve_y) / zoom + slack, *y0) -
-                                       framing->reserve_y / zoom));
-  else
-    /* Likewise down: the copy covered the title of a function in the
-     * alias-bugs lesson at 1024x600 */
-    snap_axis (layout, focus, TRUE, &vx, &vy, &sight, all->height + tight - clear->size.height / zoom, -tight);
-  /* Across once more: which boxes the buttons cover, and which the
-   * bottom edge cuts, depends on where the view came to stand down.
-   * Snapped across only where it stood before, the view left the freeing
-   * lesson's str 'b' under the buttons at 1280x800, steps 32 to 34, and a
-   * box under them that a shift across, off the frames' column, would
-   * have cleared.  The view moves only where it reads better. */
-  if (!fits_across || !framing->pinned)
-    snap_axis (layout, focus, FALSE, &vx, &vy, &sight, across_min, across_max);
-  *x0 = vx + framing->reserve_x / zoom;
-  *y0 = vy + framing->reserve_y / zoom;
+      if (!rects_meet (r, &near))
+        cost += item->cost;
+      else if (!rect_inside (r, &within) || (sight->have_controls && rects_meet (r, &controls)) ||
+               (have_copy && rects_meet (r, &copy)))
+        cost += 2 * item->cost;
+      else if (!rect_inside (r, &inner))
+        cost += COST_SNUG;
+    }
+  for (guint i = 0; i < sight->n_boxes; i++)
+    {
+      const HsLayoutBox *box = &sight->boxes[i];
+      const HsRect *r = &box->rect;
+
+      if (box->alpha <= 0)
+        continue;
+      out_left |= r->x < within.x;
+      out_right |= r->x + r->width > within.x + within.width;
+      out_top |= r->y < within.y;
+      out_bottom |= r->y + r->height > within.y + within.height;
+      if (!rects_meet (r, &near) || (box->kind == HS_LAYOUT_BOX_FRAME && box->current))
+        continue;
+      if (!rect_inside (r, &within) || (sight->have_controls && rects_meet (r, &controls)) ||
+          (have_copy && rects_meet (r, &copy)))
+        cost += COST_BOX;
+    }
+  /* The empty band past the picture's edge, beyond two margins and the
+   * pinned copy, while boxes lie out past the opposite edge */
+  band = (out_right ? MAX (0, -vx - lead_x - 2 * margin) : 0) +
+         (out_left ? MAX (0, vx + sight->width - shot->width - 2 * margin) : 0) +
+         (out_bottom ? MAX (0, -vy - lead_y - 2 * margin) : 0) +
+         (out_top ? MAX (0, vy + sight->height - shot->height - sight->controls.height - 2 * margin) : 0);
+  cost += COST_BAND * band * zoom;
+  return cost + COST_MOVE * zoom * hypot (vx - sight->from_x, vy - sight->from_y);
 }
 
-/* Where the camera should rest for shot at the current size,
- * sliding from start, or from the middle of what matters for none
- * (NULL).
- * When the current frame and what the line changed cannot share the view
- * at a readable zoom, the changed objects get the view and the frame is
- * pinned at its top left corner (hs_graph_view_get_pinned_frame()), kept
- * clear of them. */
+/* The range the view's corner is kept in along an axis: over the
+ * picture [0, extent] with a margin, or, where the picture fits the
+ * view's length, anywhere the whole of it stays in view */
+static void
+corner_range (double  extent,
+              double  length,
+              double  margin,
+              double *min,
+              double *max)
+{
+  g_assert (min != NULL && max != NULL);
+
+  *min = MIN (-margin, extent + margin - length);
+  *max = MAX (-margin, extent + margin - length);
+}
+
+/* Moves the view's corner along one axis to the candidate of least cost:
+ * a box's edge half a margin, or a pixel, past an edge of the view, of
+ * the buttons or of the pinned copy, within a view's length of where it
+ * stands.  Returns whether it moved. */
+static gboolean
+move_along (const Sight *sight,
+            gboolean     vertical,
+            double      *vx,
+            double      *vy,
+            double      *cost)
+{
+  const HsStepShot *shot = sight->shot;
+  double at = vertical ? *vy : *vx, length = vertical ? sight->height : sight->width;
+  double pads[2] = { MARGIN / 2 / sight->zoom, 1 / sight->zoom };
+  double lines[5];
+  double best = at;
+  guint n_lines = 0;
+
+  g_assert (vx != NULL && vy != NULL && cost != NULL);
+
+  lines[n_lines++] = 0;
+  lines[n_lines++] = length;
+  if (sight->have_controls)
+    {
+      lines[n_lines++] = vertical ? sight->controls.y : sight->controls.x;
+      lines[n_lines++] = vertical ? sight->controls.y + sight->controls.height : sight->controls.x + sight->controls.width;
+    }
+  if (shot->have_frame)
+    lines[n_lines++] = HS_GRAPH_VIEW_PIN_INSET / sight->zoom + (vertical ? shot->frame.height : shot->frame.width);
+
+  for (guint i = 0; i < sight->n_boxes + shot->items->len; i++)
+    {
+      const HsRect *r = i < sight->n_boxes ? &sight->boxes[i].rect : &g_array_index (shot->items, Item, i - sight->n_boxes).rect;
+      double lo = vertical ? r->y : r->x, hi = lo + (vertical ? r->height : r->width);
+
+      if (i < sight->n_boxes && sight->boxes[i].alpha <= 0)
+        continue;
+      if (hi < at - length || lo > at + 2 * length)
+        continue;
+      for (guint l = 0; l < n_lines; l++)
+        for (guint p = 0; p < G_N_ELEMENTS (pads); p++)
+          for (guint side = 0; side < 2; side++)
+            {
+              double to = side == 0 ? lo - pads[p] - lines[l] : hi + pads[p] - lines[l];
+              double c;
+
+              to = CLAMP (to, sight->min[vertical] - length, sight->max[vertical] + length);
+              c = vertical ? view_cost (sight, *vx, to) : view_cost (sight, to, *vy);
+              if (c < *cost - 1e-9)
+                {
+                  *cost = c;
+                  best = to;
+                }
+            }
+    }
+  if (best == at)
+    return FALSE;
+  *(vertical ? vy : vx) = best;
+  return TRUE;
+}
+
+/* From (*vx, *vy), moves along each axis in turn while that lowers the
+ * cost; returns the cost where it stops */
+static double
+descend (const Sight *sight,
+         double      *vx,
+         double      *vy)
+{
+  double cost = view_cost (sight, *vx, *vy);
+
+  g_assert (sight != NULL);
+
+  for (guint round = 0; round < MAX_ROUNDS; round++)
+    {
+      gboolean moved = move_along (sight, FALSE, vx, vy, &cost);
+
+      moved |= move_along (sight, TRUE, vx, vy, &cost);
+      if (!moved)
+        break;
+    }
+  return cost;
+}
+
+/* Sets sight up to see shot at zoom in the room the view has now, from
+ * start (its corner, or at another zoom its centre), or from nothing
+ * (NULL: the caller places from_x, from_y).  FALSE when the view has no
+ * room; *height is what the buttons leave of it. */
+static gboolean
+sight_init (HsGraphView      *self,
+            const HsStepShot *shot,
+            double            zoom,
+            const HsCamera   *start,
+            Sight            *sight,
+            int              *width,
+            int              *height)
+{
+  graphene_rect_t clear, controls;
+  gboolean have_controls;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (shot != NULL && sight != NULL && width != NULL && height != NULL);
+
+  hs_graph_view_camera_get_clear_area (self, &clear);
+  have_controls = get_controls (self, &controls);
+  *width = (int) clear.size.width;
+  *height = (int) (clear.size.height - controls_reserve (self, have_controls ? &controls : NULL));
+  if (*width <= 2 * MARGIN || *height <= 2 * MARGIN)
+    return FALSE;
+
+  *sight = (Sight) { shot };
+  sight->boxes = hs_layout_get_boxes (shot->layout, &sight->n_boxes);
+  sight->clear_x = clear.origin.x;
+  sight->zoom = zoom;
+  sight->width = clear.size.width / zoom;
+  sight->height = clear.size.height / zoom;
+  sight->have_controls = have_controls;
+  if (have_controls)
+    sight->controls = (HsRect) { (controls.origin.x - clear.origin.x) / zoom, controls.origin.y / zoom,
+                                 controls.size.width / zoom, controls.size.height / zoom };
+  else
+    sight->controls = (HsRect) { 0, sight->height - CONTROLS_RESERVE / zoom, sight->width, CONTROLS_RESERVE / zoom };
+  corner_range (shot->width, sight->width, MARGIN / zoom, &sight->min[0], &sight->max[0]);
+  /* the buttons' band may stand below the picture */
+  corner_range (shot->height, *height / zoom, MARGIN / zoom, &sight->min[1], &sight->max[1]);
+
+  if (start != NULL)
+    {
+      gboolean same_zoom = G_APPROX_VALUE (start->zoom, zoom, 1e-9);
+
+      sight->from_x = (clear.origin.x + (same_zoom ? 0 : clear.size.width / 2) - start->offset_x) / start->zoom -
+                      (same_zoom ? 0 : sight->width / 2);
+      sight->from_y = ((same_zoom ? 0 : clear.size.height / 2) - start->offset_y) / start->zoom -
+                      (same_zoom ? 0 : sight->height / 2);
+    }
+  return TRUE;
+}
+
+/* The view of least cost from the starts given (corners in layout
+ * units), and the camera that shows it */
+static void
+minimise (const Sight *sight,
+          double       (*starts)[2],
+          guint        n_starts,
+          HsCamera    *out)
+{
+  double best_cost = G_MAXDOUBLE, best_x = 0, best_y = 0;
+
+  g_assert (sight != NULL && starts != NULL && out != NULL);
+
+  for (guint s = 0; s < n_starts; s++)
+    {
+      double vx = starts[s][0], vy = starts[s][1];
+      double cost = descend (sight, &vx, &vy);
+
+      if (cost < best_cost)
+        {
+          best_cost = cost;
+          best_x = vx;
+          best_y = vy;
+        }
+    }
+  *out = (HsCamera) { sight->zoom, sight->clear_x - best_x * sight->zoom, -best_y * sight->zoom };
+}
+
+/* Where the camera should rest for shot at the current size, from start
+ * (where the step before left the view), or from the middle of what
+ * matters for none (NULL): the whole picture when it fits at a readable
+ * zoom, else the view of least cost at the readable zoom. */
 static gboolean
 compute_framing (HsGraphView      *self,
                  const HsStepShot *shot,
                  const HsCamera   *start,
                  HsCamera         *out)
 {
-  graphene_rect_t clear, controls;
-  gboolean have_controls;
+  graphene_rect_t clear;
   int width, height;
-  double min_zoom = hs_graph_view_camera_min_zoom (self);
-  GArray *focus;
-  HsRect all = { 0 };
-  Framing framing;
-  double zoom, x0, y0;
+  double zoom = hs_graph_view_camera_min_zoom (self);
+  HsRect all = { 0 }, must = { 0 };
+  gboolean have_must = FALSE;
+  Sight sight;
+  /* The starts: the view before, then moved the least to show what the
+   * line did; with what the note names; with the frame; all of it */
+  double starts[5][2];
+  guint n_starts = 0;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
-  hs_graph_view_camera_get_clear_area (self, &clear);
-  have_controls = get_controls (self, &controls);
-  width = (int) clear.size.width;
-  height = (int) (clear.size.height - controls_reserve (self, have_controls ? &controls : NULL));
-  if (shot == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
+  if (shot == NULL || !sight_init (self, shot, zoom, start, &sight, &width, &height))
     return FALSE;
 
-  /* The whole picture, when it can be read whole */
   all.width = shot->width;
   all.height = shot->height;
-  if (fit_zoom (&all, width, height) >= min_zoom)
+  if (fit_zoom (&all, width, height) >= zoom)
     {
+      hs_graph_view_camera_get_clear_area (self, &clear);
       frame_whole (&all, &clear, width, height, hs_graph_view_camera_max_zoom (self), out);
       return TRUE;
     }
 
-  focus = shot->focus;
-  choose_wanted (&framing, focus, min_zoom, width, height);
-  /* The zoom at which the least of the picture is cut, readable still:
-   * what matters was chosen to fit at it.  A closer zoom, as the step
-   * before's or one fitted to what matters, left the aliasing example's
-   * shared list above the view at 1024x600 and the space below the
-   * line's new str empty.  It is also the zoom the picture was shown
-   * whole at when it last fitted, near enough, so the camera seldom
-   * zooms: a camera that zooms at every step is hard to follow. */
-  zoom = min_zoom;
-
-  if (start != NULL)
+  for (guint i = 0; i < shot->items->len; i++)
+    if (g_array_index (shot->items, Item, i).cost >= COST_LINE)
+      {
+        if (have_must)
+          rect_union (&must, &g_array_index (shot->items, Item, i).rect);
+        else
+          must = g_array_index (shot->items, Item, i).rect;
+        have_must = TRUE;
+      }
+  if (!have_must && shot->have_frame)
     {
-      /* Start from where the step before was framed, so the picture
-       * moves no more than it must. */
-      x0 = (clear.origin.x + (width + framing.reserve_x) / 2.0 - start->offset_x) / start->zoom -
-           (width - framing.reserve_x) / 2.0 / zoom;
-      y0 = ((height + framing.reserve_y) / 2.0 - start->offset_y) / start->zoom - (height - framing.reserve_y) / 2.0 / zoom;
+      must = shot->frame;
+      have_must = TRUE;
     }
-  else
+  if (start == NULL)
     {
-      x0 = framing.wanted.x + framing.wanted.width / 2 - (width - framing.reserve_x) / 2.0 / zoom;
-      y0 = framing.wanted.y + framing.wanted.height / 2 - (height - framing.reserve_y) / 2.0 / zoom;
+      sight.from_x = must.x + must.width / 2 - sight.width / 2;
+      sight.from_y = must.y + must.height / 2 - sight.height / 2;
     }
-  x0 = place_axis (x0, framing.wanted.x, framing.wanted.width, all.width, zoom, width - framing.reserve_x);
-  y0 = place_axis (y0, framing.wanted.y, framing.wanted.height, all.height, zoom, height - framing.reserve_y);
-  slide_view (self, shot->layout, focus, &framing, &all, zoom, width, height, &clear, have_controls ? &controls : NULL, &x0, &y0);
 
-  out->zoom = zoom;
-  out->offset_x = clear.origin.x + framing.reserve_x - x0 * zoom;
-  out->offset_y = framing.reserve_y - y0 * zoom;
+  starts[n_starts][0] = sight.from_x;
+  starts[n_starts++][1] = sight.from_y;
+  for (guint s = 0; s < 4 && have_must; s++)
+    {
+      HsRect wanted = must;
+
+      for (guint i = 0; i < shot->items->len; i++)
+        if ((s == 1 || s == 3) && g_array_index (shot->items, Item, i).cost < COST_LINE)
+          rect_union (&wanted, &g_array_index (shot->items, Item, i).rect);
+      if (s >= 2 && shot->have_frame)
+        rect_union (&wanted, &shot->frame);
+      starts[n_starts][0] = place_axis (sight.from_x, wanted.x, wanted.width, all.width, zoom, width);
+      starts[n_starts++][1] = place_axis (sight.from_y, wanted.y, wanted.height, all.height, zoom, height);
+    }
+  minimise (&sight, starts, n_starts, out);
   return TRUE;
 }
 
@@ -1207,7 +871,7 @@ step_shot_new (HsGraphView *self)
   g_assert (self->layout != NULL);
 
   shot->layout = hs_layout_ref (self->layout);
-  shot->focus = collect_focus (self, self->layout, self->marks);
+  collect_items (self, self->marks, shot);
   hs_graph_view_get_extent (self, self->layout, &shot->width, &shot->height);
   return shot;
 }
@@ -1218,10 +882,9 @@ hs_step_shot_free (HsStepShot *shot)
   if (shot == NULL)
     return;
   g_clear_pointer (&shot->layout, hs_layout_unref);
-  g_clear_pointer (&shot->focus, g_array_unref);
+  g_clear_pointer (&shot->items, g_array_unref);
   g_free (shot);
 }
-
 static void     schedule_refit       (HsGraphView *self);
 static gboolean cover_moved          (HsGraphView *self);
 static void     note_cover           (HsGraphView *self);
@@ -1367,14 +1030,25 @@ view_rests_at (HsGraphView    *self,
          G_APPROX_VALUE (at->offset_y, camera->offset_y, 0.5);
 }
 
+static void
+set_chain_start (HsGraphView    *self,
+                 const HsCamera *start)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  self->chain_start = *start;
+  self->have_chain_start = TRUE;
+}
+
 /*
  * What the framing of this step slides from, into *start; FALSE for
  * nothing (the middle of what matters), for a new run or a view the user
  * moved.  The steps shown since, up to CHAIN_STEPS of them, are framed
  * again one after the other at the view's room now, each sliding from
- * the one before, from where a search or a note's link left the view or
- * from nothing: where a step lands depends on the steps, their layouts
- * and the view's room, never on the sizes the view had on the way, nor
+ * the one before, from where the step that left the chain landed, a
+ * search or a note's link left the view, or from nothing: where a step
+ * lands depends on the steps, their layouts and the view's room, never
+ * on the sizes the view had on the way, nor
  * on when and in how many allocations a lesson's notes pane resized the
  * view, nor on whether the steps came slower or faster than the frames
  * (a held Alt+Right).
@@ -1406,10 +1080,19 @@ choose_start (HsGraphView *self,
         }
       if (self->framed_shot != NULL)
         g_ptr_array_add (self->framing_chain, g_steal_pointer (&self->framed_shot));
+      /* The oldest step leaves the chain, and where it lands at this
+       * room is where the rest slide from: a view that stays put for
+       * many steps stays put still */
       if (self->framing_chain->len > CHAIN_STEPS)
         {
+          HsCamera landed;
+
+          if (!compute_framing (self, g_ptr_array_index (self->framing_chain, 0),
+                                self->have_chain_start ? &self->chain_start : NULL, &landed))
+            self->have_chain_start = FALSE;
+          else
+            set_chain_start (self, &landed);
           g_ptr_array_remove_index (self->framing_chain, 0);
-          self->have_chain_start = FALSE;
         }
       self->framed_step = step;
       self->have_framed_step = TRUE;
@@ -1562,112 +1245,62 @@ hs_graph_view_camera_fit_whole (HsGraphView *self,
   move_to (self, &target, animate);
 }
 
-/* Whether, with the clear area's top left corner at (x0, y0) in layout
- * units, the pinned copy of the current frame lies over rect: following,
- * it is drawn at that corner when the frame is out of view */
-static gboolean
-copy_covers (HsGraphView           *self,
-             const HsRect          *rect,
-             const graphene_rect_t *clear,
-             double                 zoom,
-             double                 x0,
-             double                 y0)
-{
-  HsRect view = { x0, y0, clear->size.width / zoom, clear->size.height / zoom }, copy;
-  const HsLayoutBox *frame;
-
-  g_assert (HS_IS_GRAPH_VIEW (self));
-  g_assert (rect != NULL && clear != NULL);
-
-  if (!self->follow || (frame = hs_graph_view_current_frame (self->layout)) == NULL)
-    return FALSE;
-  return hs_graph_view_place_pinned_copy (&frame->rect, &view, zoom, &copy) && rects_meet (&copy, rect);
-}
-
-/* Moves the view's corner (*x0, *y0) the least that leaves rect beside
- * or below the pinned copy of the current frame, and in view; leaves it
- * where it is when neither fits */
-static void
-clear_of_copy (HsGraphView           *self,
-               const HsRect          *rect,
-               const graphene_rect_t *clear,
-               double                 zoom,
-               int                    width,
-               int                    height,
-               double                *x0,
-               double                *y0)
-{
-  const HsLayoutBox *box = hs_graph_view_current_frame (self->layout);
-  const HsRect *frame;
-  double inset = (HS_GRAPH_VIEW_PIN_INSET + MARGIN / 2) / zoom, margin = MARGIN / zoom;
-  double beside, below;
-  gboolean can_beside, can_below;
-
-  g_assert (HS_IS_GRAPH_VIEW (self));
-  /* only called where copy_covers() found the copy */
-  g_assert (box != NULL && x0 != NULL && y0 != NULL);
-  frame = &box->rect;
-
-  beside = rect->x - inset - frame->width;
-  below = rect->y - inset - frame->height;
-  can_beside = rect->x + rect->width + margin <= beside + width / zoom &&
-               !copy_covers (self, rect, clear, zoom, beside, *y0);
-  can_below = rect->y + rect->height + margin <= below + height / zoom &&
-              !copy_covers (self, rect, clear, zoom, *x0, below);
-  if (can_beside && (!can_below || fabs (beside - *x0) * zoom <= fabs (below - *y0) * zoom))
-    *x0 = beside;
-  else if (can_below)
-    *y0 = below;
-}
-
 /* Where the camera shows rect, in layout units, whole if it can, clear
- * of the buttons, of any flap and of the pinned frame: the least move
- * from `from`, at its zoom when that is readable.  FALSE when rect is in
- * clear sight from there already. */
+ * of the buttons, of any flap and of the pinned frame: the view of least
+ * cost (view_cost()) with rect for what the line did, from `from`, at its
+ * zoom when that is readable.  FALSE when rect is in clear sight from
+ * there already. */
 static gboolean
 reveal_from (HsGraphView    *self,
              const HsCamera *from,
              const HsRect   *rect,
              HsCamera       *out)
 {
-  graphene_rect_t clear;
-  double min_zoom = hs_graph_view_camera_min_zoom (self);
-  double zoom = from->zoom, x0, y0;
-  HsRect all = { 0 };
+  const HsLayoutBox *frame;
+  g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (Item));
+  HsStepShot shot = { self->layout, items };
+  double zoom = MAX (from->zoom, hs_graph_view_camera_min_zoom (self));
+  double starts[2][2];
   int width, height;
+  Sight sight;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
   g_assert (from != NULL && rect != NULL && out != NULL);
 
-  hs_graph_view_camera_get_clear_area (self, &clear);
-  width = (int) clear.size.width;
-  height = (int) (clear.size.height - current_reserve (self));
-  if (self->layout == NULL || width <= 2 * MARGIN || height <= 2 * MARGIN)
+  if (self->layout == NULL)
     return FALSE;
-
-  /* In sight, readable, and clear of the buttons: leave the view be */
-  if (zoom >= min_zoom - 1e-9 &&
-      rect->x * zoom + from->offset_x >= clear.origin.x &&
-      (rect->x + rect->width) * zoom + from->offset_x <= clear.origin.x + width &&
-      rect->y * zoom + from->offset_y >= 0 &&
-      (rect->y + rect->height) * zoom + from->offset_y <= height &&
-      !copy_covers (self, rect, &clear, zoom, (clear.origin.x - from->offset_x) / zoom, -from->offset_y / zoom))
+  add_item (items, rect, COST_LINE);
+  /* Following, the current frame is pinned while out of view */
+  if (self->follow && (frame = hs_graph_view_current_frame (self->layout)) != NULL)
+    {
+      shot.frame = frame->rect;
+      shot.have_frame = TRUE;
+    }
+  hs_graph_view_get_extent (self, self->layout, &shot.width, &shot.height);
+  if (!sight_init (self, &shot, zoom, from, &sight, &width, &height))
     return FALSE;
-
-  /* The user's zoom, unless its text is too small to read; closer in
-   * when the object does not fit, but never past readable */
-  zoom = MAX (zoom, min_zoom);
+  /* Closer in when the object does not fit, but never past readable */
   if (!fits (rect, zoom, width, height))
-    zoom = MAX (min_zoom, fit_zoom (rect, width, height));
+    {
+      zoom = MAX (hs_graph_view_camera_min_zoom (self), fit_zoom (rect, width, height));
+      sight_init (self, &shot, zoom, from, &sight, &width, &height);
+    }
+  /* In clear sight and readable: leave the view be */
+  if (G_APPROX_VALUE (zoom, from->zoom, 1e-9))
+    {
+      double with = view_cost (&sight, sight.from_x, sight.from_y), without;
 
-  hs_graph_view_get_extent (self, self->layout, &all.width, &all.height);
-  x0 = (clear.origin.x + width / 2.0 - from->offset_x) / from->zoom - width / 2.0 / zoom;
-  y0 = (height / 2.0 - from->offset_y) / from->zoom - height / 2.0 / zoom;
-  x0 = place_axis (x0, rect->x, MIN (rect->width, (width - 2 * MARGIN) / zoom), all.width, zoom, width);
-  y0 = place_axis (y0, rect->y, MIN (rect->height, (height - 2 * MARGIN) / zoom), all.height, zoom, height);
-  if (copy_covers (self, rect, &clear, zoom, x0, y0))
-    clear_of_copy (self, rect, &clear, zoom, width, height, &x0, &y0);
-  *out = (HsCamera) { zoom, clear.origin.x - x0 * zoom, -y0 * zoom };
+      g_array_set_size (items, 0);
+      without = view_cost (&sight, sight.from_x, sight.from_y);
+      add_item (items, rect, COST_LINE);
+      if (with - without < COST_LINE)
+        return FALSE;
+    }
+  starts[0][0] = sight.from_x;
+  starts[0][1] = sight.from_y;
+  starts[1][0] = place_axis (sight.from_x, rect->x, MIN (rect->width, (width - 2 * MARGIN) / zoom), shot.width, zoom, width);
+  starts[1][1] = place_axis (sight.from_y, rect->y, MIN (rect->height, (height - 2 * MARGIN) / zoom), shot.height, zoom, height);
+  minimise (&sight, starts, G_N_ELEMENTS (starts), out);
   return TRUE;
 }
 
@@ -1702,8 +1335,7 @@ hs_graph_view_camera_reveal (HsGraphView  *self,
     {
       g_ptr_array_set_size (self->framing_chain, 0);
       g_clear_pointer (&self->framed_shot, hs_step_shot_free);
-      self->chain_start = target;
-      self->have_chain_start = TRUE;
+      set_chain_start (self, &target);
       self->framed_camera = target;
     }
   return TRUE;
