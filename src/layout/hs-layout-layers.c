@@ -11,10 +11,10 @@
 /*
  * Placement, as a layered (Sugiyama) layout, the way Graphviz dot draws.
  * Frames stand in rank 0, stacked down the left; every other box's rank
- * is its distance from the frames over the arrows drawn (objects that no
- * frame reaches, garbage among them, from their own roots).  An arrow
- * that spans more than one rank, or runs back, gets a placeholder in each
- * rank between.  The order within each rank minimises the pairs of
+ * is the longest path to it from the frames over the arrows drawn, less
+ * those that close a cycle (objects that no frame reaches, garbage among
+ * them, from their own roots).  An arrow that spans more than one rank,
+ * or runs back, gets a placeholder in each rank between.  The order within each rank minimises the pairs of
  * arrows that cross between neighbouring ranks, each arrow counted from
  * its slot (row) rather than its box: it starts from the previous step's
  * order (new boxes at the barycentre of their referrers), then barycentre
@@ -302,65 +302,127 @@ target_of (HsLayout          *self,
   return ref == 0 ? -1 : lookup_box (self->box_by_ref, ref);
 }
 
-/* Breadth first from the nodes queued, over the arrows into boxes of
- * the same zone not ranked yet */
-static void
-rank_from (Layers *l,
-           GQueue *queue,
-           guint   zone)
+/* The node an arrow from row r of node n's box points at, in n's zone,
+ * or -1 */
+static int
+target_node (Layers *l,
+             guint   n,
+             guint   r,
+             gboolean key)
 {
-  HsLayout *self = l->self;
+  const HsLayoutBox *box = box_at (l->self, node_at (l, n)->box);
+  int t = target_of (l->self, &box->rows[r], key);
+  int m;
 
-  g_assert (l != NULL && queue != NULL);
-
-  while (!g_queue_is_empty (queue))
-    {
-      guint n = GPOINTER_TO_UINT (g_queue_pop_head (queue));
-      const HsLayoutBox *box = box_at (self, node_at (l, n)->box);
-      guint rank = node_at (l, n)->rank;
-
-      for (guint r = 0; r < box->n_rows; r++)
-        for (guint k = 0; k < 2; k++)
-          {
-            int t = target_of (self, &box->rows[r], k == 0);
-            const HsLayoutBox *tb;
-
-            if (t < 0 || l->node_of_box[t] >= 0)
-              continue;
-            tb = box_at (self, t);
-            if (tb->kind != HS_LAYOUT_BOX_OBJECT || tb->beside_zone || (guint) tb->garbage != zone)
-              continue;
-            g_queue_push_tail (queue, GUINT_TO_POINTER (add_node (l, t, zone, rank + 1)));
-          }
-    }
+  if (t < 0 || (m = l->node_of_box[t]) < 0 || node_at (l, m)->zone != node_at (l, n)->zone
+      || box_at (l->self, t)->kind != HS_LAYOUT_BOX_OBJECT)
+    return -1;
+  return m;
 }
 
+/*
+ * Ranks, as a longest path from the frames over the arrows drawn, less
+ * the arrows that close a cycle (found by a depth-first search from the
+ * frames, then from what they do not reach, in discovery order): every
+ * other arrow points to a later rank, as dot draws it, and an object
+ * that several reference stands right of all of them.  Iterative, for
+ * heaps of any depth.
+ */
 static void
 rank_boxes (Layers *l)
 {
   HsLayout *self = l->self;
-  g_autoptr(GQueue) queue = g_queue_new ();
-  guint n_frames;
+  guint n_frames, n;
+  g_autofree guint8 *state = NULL;
+  g_autofree guint *indegree = NULL;
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GHashTable) back = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GQueue) ready = g_queue_new ();
 
   g_assert (l != NULL);
 
   hs_snapshot_get_frames (l->builder->snapshot, &n_frames);
   for (guint f = 0; f < n_frames; f++)
-    g_queue_push_tail (queue, GUINT_TO_POINTER (add_node (l, f, 0, 0)));
-  rank_from (l, queue, 0);
-  /* Then what no frame reaches, from roots in discovery order: objects
-   * behind an elision, then garbage */
+    add_node (l, f, 0, 0);
   for (guint zone = 0; zone < 2; zone++)
     for (guint b = n_frames; b < self->boxes->len; b++)
       {
         const HsLayoutBox *box = box_at (self, b);
 
-        if (box->kind != HS_LAYOUT_BOX_OBJECT || box->beside_zone || (guint) box->garbage != zone
-            || l->node_of_box[b] >= 0)
-          continue;
-        g_queue_push_tail (queue, GUINT_TO_POINTER (add_node (l, b, zone, 1)));
-        rank_from (l, queue, zone);
+        if (box->kind == HS_LAYOUT_BOX_OBJECT && !box->beside_zone && (guint) box->garbage == zone)
+          add_node (l, b, zone, 1);
       }
+  n = l->nodes->len;
+  state = g_new0 (guint8, n + 1);
+  indegree = g_new0 (guint, n + 1);
+
+  /* Depth first: an arrow to a node still on the stack closes a cycle */
+  for (guint root = 0; root < n; root++)
+    {
+      guint64 entry = (guint64) root << 32;
+
+      if (state[root] != 0)
+        continue;
+      state[root] = 1;
+      g_array_append_val (stack, entry);
+      while (stack->len > 0)
+        {
+          guint64 *top = &g_array_index (stack, guint64, stack->len - 1);
+          guint u = *top >> 32, next = *top & 0xffffffff;
+          const HsLayoutBox *box = box_at (self, node_at (l, u)->box);
+          int v;
+
+          if (next >= 2 * box->n_rows)
+            {
+              state[u] = 2;
+              g_array_set_size (stack, stack->len - 1);
+              continue;
+            }
+          (*top)++;
+          if ((v = target_node (l, u, next / 2, next % 2 == 0)) < 0)
+            continue;
+          if (state[v] == 1)
+            {
+              gint64 key = ((gint64) u << 32) | (guint) v;
+
+              g_hash_table_add (back, g_memdup2 (&key, sizeof key));
+            }
+          else if (state[v] == 0)
+            {
+              guint64 child = (guint64) v << 32;
+
+              state[v] = 1;
+              g_array_append_val (stack, child);
+            }
+          else
+            indegree[v]++;
+          if (state[v] == 1 && !g_hash_table_contains (back, &(gint64) { ((gint64) u << 32) | (guint) v }))
+            indegree[v]++;
+        }
+    }
+
+  /* Longest path, in topological order over the arrows left */
+  for (guint u = 0; u < n; u++)
+    if (indegree[u] == 0)
+      g_queue_push_tail (ready, GUINT_TO_POINTER (u));
+  while (!g_queue_is_empty (ready))
+    {
+      guint u = GPOINTER_TO_UINT (g_queue_pop_head (ready));
+      const HsLayoutBox *box = box_at (self, node_at (l, u)->box);
+
+      for (guint k = 0; k < 2 * box->n_rows; k++)
+        {
+          int v = target_node (l, u, k / 2, k % 2 == 0);
+          gint64 key = ((gint64) u << 32) | (guint) MAX (v, 0);
+
+          if (v < 0 || g_hash_table_contains (back, &key))
+            continue;
+          node_at (l, v)->rank = MAX (node_at (l, v)->rank, node_at (l, u)->rank + 1);
+          if (--indegree[v] == 0)
+            g_queue_push_tail (ready, GUINT_TO_POINTER (v));
+        }
+    }
+
   /* Ghosts keep their object's rank and place for the step they fade */
   for (guint b = n_frames; b < self->boxes->len; b++)
     {
