@@ -276,7 +276,8 @@ static void
 trace (HsLayout     *self,
        HsLayoutEdge *e,
        const Route  *route,
-       GArray       *steps)
+       GArray       *steps,
+       guint        *budget)
 {
   const HsLayoutBox *s = box_at (self, e->source), *t = box_at (self, e->target_box);
   GArray *lanes = lanes_of (self, e);
@@ -297,8 +298,9 @@ trace (HsLayout     *self,
           const Column *c = &g_array_index (self->columns, Column, k);
           double y;
 
-          if (c->x <= from || c->x + c->width >= t->rect.x)
+          if (c->x <= from || c->x + c->width >= t->rect.x || *budget == 0)
             continue;
+          (*budget)--;
           y = free_level (self, k, sy + (route->entry - sy) * (c->x - from) / (t->rect.x - from));
           step (steps, STEP_TURN, c->x, y);
           step (steps, STEP_LINE, c->x + c->width, y);
@@ -560,6 +562,9 @@ hs_layout_route_all_edges (HsLayout *self)
   g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (Step));
   g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree guint *first_step = NULL;
+  /* Levels looked for across columns, each a pass over the boxes: a
+   * bounded number, for heaps of any size */
+  guint budget = MAX (16, 4000000 / MAX (self->boxes->len, 1));
 
   g_return_if_fail (self != NULL);
 
@@ -594,7 +599,7 @@ hs_layout_route_all_edges (HsLayout *self)
       guint first = steps->len;
 
       first_step[i] = first;
-      trace (self, &g_array_index (self->edges, HsLayoutEdge, i), &routes[i], steps);
+      trace (self, &g_array_index (self->edges, HsLayoutEdge, i), &routes[i], steps, &budget);
       for (guint k = first; k < steps->len; k++)
         {
           guint before = k > first ? k - 1 : G_MAXUINT;
