@@ -513,11 +513,81 @@ compare_arrivals (gconstpointer a,
 /* The arrows into one side of a box, in the order they arrive: each as
  * level as it can be with where it comes from, ENTRY_SPACING apart, or
  * spread evenly where the side is too short */
+/* A level stretch along a placeholder's lane, as it leaves its column */
+typedef struct
+{
+  guint  column;
+  double y;
+} Passing;
+
+static int
+compare_passing (gconstpointer a,
+                 gconstpointer b)
+{
+  const Passing *x = a, *y = b;
+
+  if (x->column != y->column)
+    return x->column < y->column ? -1 : 1;
+  return x->y < y->y ? -1 : x->y > y->y;
+}
+
+/* Moves an entry into a left side off the level of an arrow that leaves
+ * the column before it along a lane, by as much as keeps it clear of
+ * its neighbours: the two would run along each other between their
+ * turns */
+static void
+clear_of_passing (const HsLayoutBox *t,
+                  GArray            *passing,
+                  double             own,
+                  double            *entry,
+                  double             above,
+                  double             below,
+                  double             lo,
+                  double             hi)
+{
+  guint lo_k = 0, hi_k = passing->len;
+
+  if (t->column == 0)
+    return;
+  /* the first at or after (t->column − 1, *entry − ENTRY_SPACING): they are sorted */
+  while (lo_k < hi_k)
+    {
+      guint mid = lo_k + (hi_k - lo_k) / 2;
+      const Passing *p = &g_array_index (passing, Passing, mid);
+
+      if (p->column + 1 < t->column || (p->column + 1 == t->column && p->y <= *entry - ENTRY_SPACING))
+        lo_k = mid + 1;
+      else
+        hi_k = mid;
+    }
+  for (guint k = lo_k; k < passing->len; k++)
+    {
+      const Passing *p = &g_array_index (passing, Passing, k);
+
+      if (p->column + 1 != t->column || p->y >= *entry + ENTRY_SPACING)
+        break;
+      /* its own lane, which it enters level with */
+      if (fabs (p->y - own) < 0.01)
+        continue;
+      for (int side = -1; side <= 1; side += 2)
+        {
+          double y = p->y + side * ENTRY_SPACING;
+
+          if (y >= lo && y <= hi && y - above >= ENTRY_SPACING - 0.01 && below - y >= ENTRY_SPACING - 0.01)
+            {
+              *entry = y;
+              break;
+            }
+        }
+    }
+}
+
 static void
 spread_entries (HsLayout      *self,
                 const Arrival *group,
                 guint          n,
-                Route         *routes)
+                Route         *routes,
+                GArray        *passing)
 {
   const HsLayoutBox *t = box_at (self, group[0].target);
   double lo = t->rect.y + ENTRY_CORNER, hi = t->rect.y + t->rect.height - ENTRY_CORNER;
@@ -534,10 +604,16 @@ spread_entries (HsLayout      *self,
       y = i + 1 == n ? hi : routes[group[i + 1].edge].entry - spacing;
       routes[group[i].edge].entry = MAX (lo, MIN (routes[group[i].edge].entry, y));
     }
+  if (!group[0].right)
+    {
+      for (guint i = 0; i < n; i++)
+        clear_of_passing (t, passing, group[i].arrive, &routes[group[i].edge].entry,
+                          i > 0 ? routes[group[i - 1].edge].entry : -G_MAXDOUBLE,
+                          i + 1 < n ? routes[group[i + 1].edge].entry : G_MAXDOUBLE, lo, hi);
+      return;
+    }
   /* Into the right side, off the level of the arrows that leave the box
    * there: between two rows */
-  if (!group[0].right)
-    return;
   for (guint i = 0; i < n; i++)
     for (guint r = 0; r < t->n_rows; r++)
       {
@@ -562,6 +638,8 @@ hs_layout_route_all_edges (HsLayout *self)
   g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (Step));
   g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree guint *first_step = NULL;
+  g_autoptr(GArray) passing = g_array_new (FALSE, FALSE, sizeof (Passing));
+  GArray *lanes;
   /* Levels looked for across columns, each a pass over the boxes: a
    * bounded number, for heaps of any size */
   guint budget = MAX (16, 4000000 / MAX (self->boxes->len, 1));
@@ -576,10 +654,18 @@ hs_layout_route_all_edges (HsLayout *self)
       Arrival a;
 
       plan (self, e, &routes[i]);
+      if (!e->back && (lanes = lanes_of (self, e)) != NULL)
+        for (guint k = 0; k < lanes->len; k++)
+          {
+            Passing p = { box_at (self, e->source)->column + 1 + k, g_array_index (lanes, double, k) };
+
+            g_array_append_val (passing, p);
+          }
       a = (Arrival) { e->target_box, routes[i].right, routes[i].arrive, i };
       g_array_append_val (arrivals, a);
     }
   g_array_sort (arrivals, compare_arrivals);
+  g_array_sort (passing, compare_passing);
   for (guint i = 0, j; i < arrivals->len; i = j)
     {
       const Arrival *first = &g_array_index (arrivals, Arrival, i);
@@ -591,7 +677,7 @@ hs_layout_route_all_edges (HsLayout *self)
           if (a->target != first->target || a->right != first->right)
             break;
         }
-      spread_entries (self, first, j - i, routes);
+      spread_entries (self, first, j - i, routes, passing);
     }
   /* Every path's stretches, then lanes for their turns, then curves */
   for (guint i = 0; i < self->edges->len; i++)
