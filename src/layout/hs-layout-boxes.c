@@ -731,9 +731,7 @@ discover (HsLayoutBuilder *builder,
       || (referenced && hs_layout_draws_inline (o, builder->options)))
     return;
   it.object = o;
-  it.column = -1;
   it.order = builder->items->len;
-  it.base = 1;
   g_array_append_val (builder->items, it);
   g_hash_table_insert (builder->items_by_ref, GUINT_TO_POINTER (ref), GUINT_TO_POINTER (builder->items->len));
   g_queue_push_tail (queue, GUINT_TO_POINTER (builder->items->len - 1));

@@ -15,12 +15,6 @@
  */
 G_DEFINE_BOXED_TYPE (HsLayout, hs_layout, hs_layout_ref, hs_layout_unref)
 
-/* Up to how many arrows a picture's narrow channels are widened, which
- * routes them all again.  In a tree of 1,000 lists every step had narrow
- * channels, and widening them took its layout from 34 to 70 ms a step
- * (docs/rendering.md); pictures a learner reads have a few dozen arrows. */
-#define MAX_WIDENED_ARROWS 400
-
 void
 hs_layout_options_init (HsLayoutOptions *options)
 {
@@ -44,6 +38,7 @@ layout_alloc (void)
   self->box_by_ref = g_hash_table_new (NULL, NULL);
   self->ghost_by_ref = g_hash_table_new (NULL, NULL);
   self->columns = g_array_new (FALSE, TRUE, sizeof (Column));
+  self->lanes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_array_unref);
   return self;
 }
 
@@ -69,6 +64,7 @@ hs_layout_unref (HsLayout *self)
   g_hash_table_unref (self->box_by_ref);
   g_hash_table_unref (self->ghost_by_ref);
   g_array_unref (self->columns);
+  g_hash_table_unref (self->lanes);
   g_clear_pointer (&self->text, hs_layout_text_set_unref);
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->to, hs_layout_unref);
@@ -152,13 +148,6 @@ builder_init (HsLayoutBuilder       *builder,
   builder->items_by_ref = g_hash_table_new (NULL, NULL);
   builder->referrers = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   builder->placed = g_hash_table_new (NULL, NULL);
-
-  /* Columns carry over from the previous step (unless no object
-   * survives: hs_layout_assign_columns ()); none is fixed yet */
-  if (previous != NULL)
-    g_array_append_vals (self->columns, previous->columns->data, previous->columns->len);
-  for (guint c = 0; c < self->columns->len; c++)
-    g_array_index (self->columns, Column, c).fixed = FALSE;
 }
 
 static void
@@ -166,12 +155,8 @@ builder_clear (HsLayoutBuilder *builder)
 {
   g_assert (builder != NULL);
 
-  hs_layout_place_clear (builder);
   for (guint i = 0; i < builder->items->len; i++)
-    {
-      g_clear_pointer (&item_at (builder, i)->preds, g_array_unref);
-      g_clear_pointer (&item_at (builder, i)->rows, g_array_unref);
-    }
+    g_clear_pointer (&item_at (builder, i)->rows, g_array_unref);
   g_clear_pointer (&builder->items, g_array_unref);
   g_clear_pointer (&builder->items_by_ref, g_hash_table_unref);
   g_clear_pointer (&builder->referrers, g_hash_table_unref);
@@ -198,8 +183,6 @@ hs_layout_new (HsSnapshot            *snapshot,
   HsLayout *self;
   HsLayoutBuilder builder;
   HsLayoutOptions defaults;
-  g_autoptr(GArray) narrow = NULL;
-  guint n_owned;
 
   g_return_val_if_fail (snapshot != NULL, NULL);
 
@@ -229,27 +212,9 @@ hs_layout_new (HsSnapshot            *snapshot,
   if (unwanted (options))
     goto unwanted;
 
-  /* Columns, then places within them */
+  /* Ranks, order within them, places */
   hs_layout_index_referrers (&builder);
-  hs_layout_mark_beside_zone (&builder);
-  hs_layout_assign_columns (&builder);
-  if (unwanted (options))
-    goto unwanted;
-  hs_layout_place_frames (&builder);
-  hs_layout_place_survivors (&builder);
-  hs_layout_place_ghosts (&builder);
-  hs_layout_place_new_objects (&builder);
-  hs_layout_open_channels (&builder);
-  if (unwanted (options))
-    goto unwanted;
-
-  /* Close the gaps that freed objects left, a bounded step at a time */
-  if (previous != NULL)
-    hs_layout_compact (self, builder.placed);
-
-  hs_layout_frame_garbage_zone (&builder);
-  hs_layout_place_beside_zone (&builder);
-  hs_layout_place_lost_ghosts (&builder);
+  hs_layout_place (&builder);
   hs_layout_text_set_seal (self->text);
   builder_clear (&builder);
   if (unwanted (options))
@@ -258,29 +223,8 @@ hs_layout_new (HsSnapshot            *snapshot,
       return NULL;
     }
 
-  /* Arrows.  A channel too narrow for the arrows down it to stand
-   * apart is widened, and every arrow routed again: a second routing
-   * only where arrows would otherwise run along one another. */
-  narrow = g_array_new (FALSE, FALSE, sizeof (HsLayoutCut));
-  n_owned = self->row_arrays->len;
   add_edges (self);
-  hs_layout_route_all_edges (self, narrow);
-  if (unwanted (options))
-    {
-      hs_layout_unref (self);
-      return NULL;
-    }
-  if (narrow->len > 0 && self->edges->len <= MAX_WIDENED_ARROWS)
-    {
-      hs_layout_move_bands (self, narrow, FALSE, NULL);
-      /* Once: routing afresh may crowd another channel, which is left so */
-      g_array_set_size (self->edges, 0);
-      /* and the paths routed, which set_path() keeps there */
-      g_ptr_array_set_size (self->row_arrays, n_owned);
-      g_array_set_size (narrow, 0);
-      add_edges (self);
-      hs_layout_route_all_edges (self, narrow);
-    }
+  hs_layout_route_all_edges (self);
   compute_size (self);
 
   return self;
