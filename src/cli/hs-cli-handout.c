@@ -11,9 +11,10 @@
 #include "hs-cli-handout.h"
 #include "hs-layout.h"
 
-/* A4 landscape, in points */
-#define PAGE_WIDTH   842.0
-#define PAGE_HEIGHT  595.0
+/* A4, in points: landscape, or portrait for a step whose picture is
+ * drawn larger so (page_for_step ()) */
+#define PAGE_LONG    842.0
+#define PAGE_SHORT   595.0
 #define MARGIN        28.0
 #define GAP           16.0
 #define CODE_SHARE     0.34  /* of the width between the margins */
@@ -75,7 +76,8 @@ draw_title (cairo_t    *cr,
             const char *title,
             guint       step,
             guint       n_steps,
-            guint       line)
+            guint       line,
+            double      width)
 {
   g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
   g_autofree char *text = NULL;
@@ -89,7 +91,7 @@ draw_title (cairo_t    *cr,
     text = g_strdup_printf (_("%s · step %u of %u · end"), title, step + 1, n_steps);
   set_font (layout, "Sans", 13, TRUE);
   pango_layout_set_text (layout, text, -1);
-  pango_layout_set_width (layout, (int) ((PAGE_WIDTH - 2 * MARGIN) * PANGO_SCALE));
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_MIDDLE);
   cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
   cairo_move_to (cr, MARGIN, MARGIN);
@@ -199,6 +201,39 @@ draw_graph (cairo_t               *cr,
   cairo_restore (cr);
 }
 
+/* The scale draw_graph () gives the picture on a page of that size */
+static double
+graph_scale (HsLayout *layout,
+             double    page_width,
+             double    page_height,
+             gboolean  note)
+{
+  double inner = page_width - 2 * MARGIN;
+  double width = inner - inner * CODE_SHARE - GAP;
+  double height = page_height - 2 * MARGIN - TITLE_HEIGHT - (note ? NOTE_HEIGHT + GAP / 2 : 0);
+  double w, h;
+
+  hs_layout_get_size (layout, &w, &h);
+  if (!(w > 0 && h > 0))
+    return 1;
+  return MIN (MIN (width / w, height / h), 1.5);
+}
+
+/* Each page is A4 in the orientation that draws its step's picture the
+ * larger: landscape, unless the picture is so tall that portrait's
+ * height lets it be read (a layered picture stacks a rank's boxes). */
+static void
+page_for_step (HsLayout *layout,
+               gboolean  note,
+               double   *width,
+               double   *height)
+{
+  gboolean portrait = graph_scale (layout, PAGE_SHORT, PAGE_LONG, note) > graph_scale (layout, PAGE_LONG, PAGE_SHORT, note);
+
+  *width = portrait ? PAGE_SHORT : PAGE_LONG;
+  *height = portrait ? PAGE_LONG : PAGE_SHORT;
+}
+
 /* Draws the note in a band at the bottom, at most NOTE_HEIGHT high, and
  * returns the band's height. */
 static double
@@ -268,7 +303,7 @@ hs_cli_handout_write (HsTrace               *trace,
     n_lines--;
   n_steps = hs_trace_get_n_steps (trace);
 
-  surface = cairo_pdf_surface_create (filename, PAGE_WIDTH, PAGE_HEIGHT);
+  surface = cairo_pdf_surface_create (filename, PAGE_LONG, PAGE_SHORT);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Heapscope");
   cr = cairo_create (surface);
@@ -283,9 +318,7 @@ hs_cli_handout_write (HsTrace               *trace,
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
       HsLayout *next = hs_layout_new (snapshot, layout, &layout_options);
       double top = MARGIN + TITLE_HEIGHT;
-      double bottom = PAGE_HEIGHT - MARGIN;
-      double inner = PAGE_WIDTH - 2 * MARGIN;
-      double code_width = inner * CODE_SHARE;
+      double page_width, page_height, bottom, inner, code_width;
       guint line = hs_snapshot_get_event (snapshot) == HS_EVENT_END ? 0 : hs_snapshot_get_line (snapshot);
 
       g_clear_pointer (&layout, hs_layout_unref);
@@ -298,9 +331,15 @@ hs_cli_handout_write (HsTrace               *trace,
           note = match >= 0 ? match : note;
         }
 
+      page_for_step (layout, note >= 0, &page_width, &page_height);
+      cairo_pdf_surface_set_size (surface, page_width, page_height);
+      bottom = page_height - MARGIN;
+      inner = page_width - 2 * MARGIN;
+      code_width = inner * CODE_SHARE;
+
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_paint (cr);
-      draw_title (cr, title, i, n_steps, line);
+      draw_title (cr, title, i, n_steps, line, inner);
       if (note >= 0)
         {
           bottom -= draw_note (cr, hs_lesson_get_note (lesson, note, NULL, NULL), MARGIN, bottom, inner);
