@@ -21,18 +21,21 @@
  * sweeps, down and up, and exchanges of neighbours; a new order is taken
  * only when it strictly lowers the count.  Ranks stand COLUMN_GAP apart,
  * each as wide as its widest box.  Down, each rank minimises
- * Σ w_i (y_i − t_i)² with y_{i+1} ≥ y_i + h_i + GAP_Y, where t_i is the
- * level of the slot that first references box i and, for a survivor, its
- * previous top as well (a weighted mean): a child stands level with its
- * slot, and a survivor moves only as far as the new structure needs.
+ * Σ w_i (y_i − t_i)² with y_{i+1} ≥ y_i + h_i + GAP_Y, where t_i is a
+ * new box's level of the slot that first references it, and a
+ * survivor's previous top, weighed OLD_WEIGHT times more: a new child
+ * stands level with its slot, and a survivor moves only as far as the new
+ * structure needs.
  * Garbage is laid out the same way, in a zone below what is reachable.
  */
 
 /* Placeholders an arrow gets at most: longer ones run straight */
 #define MAX_DUMMIES   16
 #define DUMMY_HEIGHT  HS_LAYOUT_LANE_HEIGHT
-/* A survivor's previous top weighs this much against its slot's level */
-#define OLD_WEIGHT    4.0
+/* A survivor wants its previous top, and weighs this much against a new
+ * box that wants its slot's level: a survivor gives way to new boxes
+ * only as far as they need the room, and otherwise stays put */
+#define OLD_WEIGHT    1000.0
 /* Ordering: sweeps at most, and the neighbours' arrow pairs an exchange
  * pass may look at in all, so that 100,000 objects stay bounded */
 #define MAX_SWEEPS    12
@@ -1121,15 +1124,15 @@ place_rank (Layers *l,
       Node *node = node_at (l, g_array_index (rank, guint, i));
       double level, want = 0, weight = 0;
 
-      if (first_slot_level (l, node, &level))
+      if (node->has_old)
+        {
+          want = node->key;
+          weight = OLD_WEIGHT;
+        }
+      else if (first_slot_level (l, node, &level))
         {
           want = level - node->anchor;
           weight = 1;
-        }
-      if (node->has_old)
-        {
-          want = (weight * want + OLD_WEIGHT * node->key) / (weight + OLD_WEIGHT);
-          weight += OLD_WEIGHT;
         }
       if (weight == 0)
         {
@@ -1205,6 +1208,15 @@ hs_layout_garbage_head (void)
   return ZONE_GAP + ZONE_PAD + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
 }
 
+static gboolean
+any_survivor (Layers *l)
+{
+  for (guint i = 0; i < l->nodes->len; i++)
+    if (node_at (l, i)->has_old)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 place_boxes (Layers *l)
 {
@@ -1212,6 +1224,7 @@ place_boxes (Layers *l)
   g_autofree double *x = g_new0 (double, n_ranks + 1);
   g_autofree double *width = g_new0 (double, n_ranks + 1);
   g_autofree guint *turns = g_new0 (guint, n_ranks + 1);
+  HsLayout *previous;
   double bottom;
 
   g_assert (l != NULL);
@@ -1256,8 +1269,19 @@ place_boxes (Layers *l)
     turns[r] += g_array_index (l->arounds, guint, r);
   x[0] = MARGIN;
   width[0] = MAX (width[0], MIN_FRAME_W);
+  /* While boxes survive, a column keeps at least the place and the width
+   * it had: a lane more or a wider box moves what stands right of it
+   * once, and a lane less or a narrower box moves nothing back, so
+   * survivors do not shift across from step to step */
+  previous = any_survivor (l) ? l->builder->previous : NULL;
+  for (guint r = 0; previous != NULL && r < MIN (n_ranks, previous->columns->len); r++)
+    width[r] = MAX (width[r], g_array_index (previous->columns, Column, r).width);
   for (guint r = 1; r < n_ranks; r++)
-    x[r] = x[r - 1] + width[r - 1] + CLAMP (2 * LANE_INSET + LANE_STEP * turns[r - 1], COLUMN_GAP, MAX_GAP);
+    {
+      x[r] = x[r - 1] + width[r - 1] + CLAMP (2 * LANE_INSET + LANE_STEP * turns[r - 1], COLUMN_GAP, MAX_GAP);
+      if (previous != NULL && r < previous->columns->len)
+        x[r] = MAX (x[r], g_array_index (previous->columns, Column, r).x);
+    }
 
   for (guint i = 0; i < l->nodes->len; i++)
     {
