@@ -43,6 +43,11 @@ hs_snapshot_is_library (HsSnapshot         *snapshot,
     return FALSE;
   if (object->repr != NULL && g_str_has_prefix (object->repr, "<built-in function"))
     return TRUE;
+  /* a function or a class says which module defines it; the modules
+   * that hold it are only a guess (a callback stored in a library
+   * module, a function a library's factory made) */
+  if (object->module != NULL)
+    return !is_user_module (object->module, user_modules);
 
   hidden = hs_snapshot_get_hidden_refs (snapshot, &n_hidden);
   for (guint i = 0; i < n_hidden; i++)

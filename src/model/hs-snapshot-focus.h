@@ -29,7 +29,8 @@ typedef struct
 } HsFocus;
 
 /* Whether object is a module, a class or a function that a module other
- * than the program's and user_modules defines, as the runtime's hidden
+ * than the program's and user_modules defines: as a function or a class
+ * says (its __module__, HsObject.module), else as the runtime's hidden
  * holders tell: the module that holds it as a global, sys.modules. */
 gboolean    hs_snapshot_is_library (HsSnapshot         *snapshot,
                                     const HsObject     *object,

@@ -43,6 +43,9 @@ typedef struct
   guint32     n_referrers;/* references drawn to it: variables, edges and the return value */
   guint       n_edges;
   HsEdge     *edges;
+  const char *module;     /* the module that defines a function or a class,
+                           * as its __module__ says; NULL for other objects,
+                           * or when the trace does not say */
 } HsObject;
 
 /* References to an object that the graph does not draw but the runtime

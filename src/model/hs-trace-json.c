@@ -337,6 +337,10 @@ write_object (Writer            *w,
   KEY (w, "id"); integer (w, (gint64) o->id);
   KEY (w, "type"); str (w, o->type);
   KEY (w, "repr"); str (w, o->repr);
+  if (o->module != NULL)
+    {
+      KEY (w, "module"); str (w, o->module);
+    }
   KEY (w, "refcount"); integer (w, o->refcount);
   if (o->size >= 0)
     {

@@ -159,12 +159,12 @@ batch_flush (Reader  *r,
 
   if (r->steps->len == 0)
     return TRUE;
-  batch = g_variant_ref_sink (g_variant_new ("(u@a" HS_WIRE_STEP_TYPE_STRING "@as@au@a(txxuuuuuu)@a(uu)@a(uu)@a(uuuu)@au@a(uu)@a(uuuu)@ay@ay)",
+  batch = g_variant_ref_sink (g_variant_new ("(u@a" HS_WIRE_STEP_TYPE_STRING "@as@au@a(txxuuuuuuuu)@a(uu)@a(uu)@a(uuuu)@au@a(uu)@a(uuuu)@ay@ay)",
     r->first_index,
     fixed (HS_WIRE_STEP_TYPE_STRING, r->steps, sizeof (HsWireStep)),
     g_variant_new_strv ((const char * const *) r->strings->pdata, r->strings->len),
     fixed ("u", r->frame_words, sizeof (guint32)),
-    fixed ("(txxuuuuuu)", r->records, sizeof (HsWireObject)),
+    fixed ("(txxuuuuuuuu)", r->records, sizeof (HsWireObject)),
     fixed ("(uu)", r->refcounts, sizeof (HsWireRefcount)),
     fixed ("(uu)", r->owners, sizeof (HsWireEdgeOwner)),
     fixed ("(uuuu)", r->edges, sizeof (HsWireEdge)),
@@ -300,6 +300,7 @@ parse_record (Reader      *r,
   yajl_val held = member (object, "held");
   const char *type = get_string (object, "type");
   const char *repr = get_string (object, "repr");
+  const char *module = get_string (object, "module");
   yajl_val gc = NULL;
   gint64 ref = 0, id = 0, refcount = 0, size = -1, length = 0, omitted = 0, generation = -1;
   guint32 flags = 0;
@@ -409,6 +410,7 @@ parse_record (Reader      *r,
   record->wire.size = size >= 0 ? size : 0;
   record->wire.type = string_id (r, type);
   record->wire.repr = string_id (r, repr);
+  record->wire.module = module != NULL ? string_id (r, module) : HS_WIRE_NO_STRING;
   record->wire.flags = flags;
   record->wire.length = length;
   record->wire.omitted = omitted;
@@ -430,7 +432,7 @@ static gboolean
 same_record (const HsWireObject *a,
              const HsWireObject *b)
 {
-  return a->id == b->id && a->size == b->size && a->type == b->type && a->repr == b->repr &&
+  return a->id == b->id && a->size == b->size && a->type == b->type && a->repr == b->repr && a->module == b->module &&
          (a->flags & ~HS_OBJECT_CREATED) == (b->flags & ~HS_OBJECT_CREATED) &&
          a->length == b->length && a->omitted == b->omitted;
 }

@@ -556,6 +556,7 @@ validate_delta (HsTrace            *self,
       guint n_edges = 0;
 
       if (w->ref == 0 || w->type >= p.n_strings || w->repr >= p.n_strings ||
+          (w->module != HS_WIRE_NO_STRING && w->module >= p.n_strings) ||
           HS_OBJECT_GENERATION (w->flags) > HS_OBJECT_NO_GENERATION ||
           ((w->flags & HS_OBJECT_COLLECTING) &&
            (!(w->flags & HS_OBJECT_GC_TRACKED) || HS_OBJECT_GENERATION (w->flags) != HS_OBJECT_NO_GENERATION)))
@@ -797,6 +798,7 @@ apply_delta (HsTrace            *self,
       o->id = w->id;
       o->type = STR (w->type);
       o->repr = STR (w->repr);
+      o->module = w->module != HS_WIRE_NO_STRING ? STR (w->module) : NULL;
       o->refcount = w->refcount;
       o->size = (w->flags & HS_OBJECT_SIZE_KNOWN) ? w->size : -1;
       /* "created" belongs to the step whose record says so, not to the

@@ -10,7 +10,7 @@
 
 #include "hs-protocol.h"
 
-G_STATIC_ASSERT (sizeof (HsWireObject) == 48);
+G_STATIC_ASSERT (sizeof (HsWireObject) == 56);
 G_STATIC_ASSERT (sizeof (HsWireRefcount) == 8);
 G_STATIC_ASSERT (sizeof (HsWireEdge) == 16);
 G_STATIC_ASSERT (sizeof (HsWireStep) == 60);

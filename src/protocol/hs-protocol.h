@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HS_PROTOCOL_VERSION 19
+#define HS_PROTOCOL_VERSION 20
 #define HS_PROTOCOL_MAX_FRAME (64u * 1024u * 1024u)
 /* The most references one hidden holder's edge may count: far more than a
  * real holder makes (a 16-million-deep recursion, a module with 16 million
@@ -76,7 +76,8 @@ typedef enum
  *       program's folder; protocol 18), then n_vars (name, ref) pairs,
  *       then n_unbound names the frame's code owns that hold no value at
  *       that step
- *   a(txxuuuuuu) objects entering or changing (HsWireObject)
+ *   a(txxuuuuuuuu) objects entering or changing (HsWireObject; module:
+ *       protocol 20)
  *   a(uu)   refcount-only changes: ref, refcount
  *   a(uu)   objects whose edges change: ref, how many of its previous edges
  *           it keeps; the edges below replace the rest (HsWireEdgeOwner)
@@ -89,7 +90,7 @@ typedef enum
  *   ay  stdout written during the steps     ay  stderr likewise
  */
 #define HS_WIRE_STEP_TYPE_STRING "(uuuuuuuuuuuuuuyyyy)"
-#define HS_STEPS_TYPE_STRING "(ua" HS_WIRE_STEP_TYPE_STRING "asaua(txxuuuuuu)a(uu)a(uu)a(uuuu)aua(uu)a(uuuu)ayay)"
+#define HS_STEPS_TYPE_STRING "(ua" HS_WIRE_STEP_TYPE_STRING "asaua(txxuuuuuuuu)a(uu)a(uu)a(uuuu)aua(uu)a(uuuu)ayay)"
 #define HS_STEPS_TYPE ((const GVariantType *) HS_STEPS_TYPE_STRING)
 
 /* status, exit code, signal, error: (has, type, message, line, traceback) */
@@ -237,7 +238,10 @@ typedef struct
                            * it, to be resumed itself later */
 } HsWireStep;
 
-/* Laid out like the GVariant (txxuuuuuu) so arrays of it are fixed-size. */
+/* A string id that names no string */
+#define HS_WIRE_NO_STRING G_MAXUINT32
+
+/* Laid out like the GVariant (txxuuuuuuuu) so arrays of it are fixed-size. */
 typedef struct
 {
   guint64 id;
@@ -249,6 +253,11 @@ typedef struct
   guint32 flags;
   guint32 length;
   guint32 omitted;
+  guint32 module;   /* a function's or class's defining module (protocol
+                     * 20), as its __module__ says; HS_WIRE_NO_STRING
+                     * for other objects */
+  guint32 reserved; /* 0: the record has no padding, which GVariant's
+                     * normal form would want zeroed */
 } HsWireObject;
 
 typedef struct

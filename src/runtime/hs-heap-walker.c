@@ -974,7 +974,11 @@ process (HsEntry *e)
 
   if (!e->sent)
     {
+      g_autofree char *module = hs_object_facts_module (e->obj);
+
       e->type_str = hs_step_builder_intern (builder, hs_object_facts_type_name (e->obj));
+      /* read once, as the repr of a function or a class is */
+      e->module_str = module != NULL ? hs_step_builder_intern (builder, module) : HS_WIRE_NO_STRING;
       e->static_repr = hs_object_facts_repr_is_static (e->obj);
     }
   /* A value that can change in place without any reference changing (a
@@ -1012,6 +1016,7 @@ process (HsEntry *e)
       w.ref = e->ref;
       w.type = e->type_str;
       w.repr = e->repr_str;
+      w.module = e->module_str;
       /* only the record that first shows the object says it is new */
       w.flags = flags | (e->created ? HS_OBJECT_CREATED : 0);
       e->created = FALSE;

@@ -123,6 +123,44 @@ hs_object_facts_type_name (PyObject *obj)
   return name;
 }
 
+/* The module that defines a function or a class, as CPython stores it:
+ * a function's func_module, the __module__ of a class's own dict (read
+ * entry by entry, so that no lookup compares keys), the module part of a
+ * C type's name.  NULL for anything else, or when that is not a str.
+ * Nothing is looked up as an attribute: a __getattr__, a descriptor or a
+ * metaclass would run the program's code. */
+char *
+hs_object_facts_module (PyObject *obj)
+{
+  PyObject *module = NULL;
+  g_autofree char *copy = NULL;
+  const char *utf8;
+
+  if (PyFunction_Check (obj))
+    module = ((PyFunctionObject *) obj)->func_module;
+  else if (PyType_Check (obj))
+    {
+      PyTypeObject *type = (PyTypeObject *) obj;
+      PyObject *key, *value;
+      Py_ssize_t pos = 0;
+
+      if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE))
+        {
+          const char *dot = strrchr (type->tp_name, '.');
+
+          return dot != NULL ? g_strndup (type->tp_name, dot - type->tp_name) : g_strdup ("builtins");
+        }
+      if (type->tp_dict != NULL && PyDict_CheckExact (type->tp_dict))
+        while (module == NULL && PyDict_Next (type->tp_dict, &pos, &key, &value))
+          if (PyUnicode_CheckExact (key) && PyUnicode_CompareWithASCIIString (key, "__module__") == 0)
+            module = value;
+    }
+  if (module == NULL || !PyUnicode_CheckExact (module))
+    return NULL;
+  utf8 = hs_py_str_utf8 (module, &copy);
+  return utf8 != NULL ? g_strdup (utf8) : NULL;
+}
+
 /* Immutable scalars and named things keep the repr they had when first seen. */
 gboolean
 hs_object_facts_repr_is_static (PyObject *obj)

@@ -18,6 +18,7 @@ guint32     hs_object_facts_flags          (HsEntry  *entry,
 const char *hs_object_facts_type_name      (PyObject *obj);
 char       *hs_object_facts_repr           (PyObject *obj);
 gboolean    hs_object_facts_repr_is_static (PyObject *obj);
+char       *hs_object_facts_module         (PyObject *obj);
 gint64      hs_object_facts_size           (PyObject *obj);
 
 G_END_DECLS

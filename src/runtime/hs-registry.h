@@ -47,6 +47,7 @@ struct _HsEntry
   gint64        size;
   guint32       type_str;
   guint32       repr_str;
+  guint32       module_str; /* the defining module of a function or class, or HS_WIRE_NO_STRING */
   guint32       flags;
   guint32       length;
   guint32       omitted;

@@ -448,7 +448,7 @@ hs_step_builder_take_batch (HsStepBuilder *self)
   g_ptr_array_set_size (self->new_strings, 0);
   self->attributed_strings = 0;
   children[3] = fixed_array ("u", self->frame_words, sizeof (guint32));
-  children[4] = fixed_array ("(txxuuuuuu)", self->objects, sizeof (HsWireObject));
+  children[4] = fixed_array ("(txxuuuuuuuu)", self->objects, sizeof (HsWireObject));
   children[5] = fixed_array ("(uu)", self->refcounts, sizeof (HsWireRefcount));
   children[6] = fixed_array ("(uu)", self->edge_owners, sizeof (HsWireEdgeOwner));
   children[7] = fixed_array ("(uuuu)", self->edges, sizeof (HsWireEdge));

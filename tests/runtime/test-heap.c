@@ -1534,6 +1534,53 @@ test_sum_frees_floats (HsTraceFixture *f,
     }
 }
 
+/* A function or a class says which module defines it, as its
+ * __module__ would, read without running the program's code: a metaclass
+ * that prints every attribute read prints what it does under python3,
+ * and no more. */
+static void
+test_defining_module (HsTraceFixture *f,
+                      gconstpointer   data)
+{
+  g_autofree char *helper = hs_trace_fixture_write (f, "shapes.py",
+    "class Square:\n"
+    "    pass\n"
+    "def area(s):\n"
+    "    return 0\n");
+  HsTrace *t = hs_trace_fixture_run (f,
+    "import collections, functools\n"
+    "from shapes import Square, area\n"
+    "class Meta(type):\n"
+    "    def __getattribute__(cls, name):\n"
+    "        print('read', name)\n"
+    "        return type.__getattribute__(cls, name)\n"
+    "class Loud(metaclass=Meta):\n"
+    "    pass\n"
+    "class Moved:\n"
+    "    __module__ = 'elsewhere'\n"
+    "def mine():\n"
+    "    pass\n"
+    "cache = functools.lru_cache(maxsize=None)\n"
+    "ordered = collections.OrderedDict\n"
+    "number = int\n"
+    "items = [1]\n"
+    "x = 0\n");
+  g_autoptr(HsSnapshot) s = hs_test_step_at_line (t, 17, 0);
+  g_autoptr(GBytes) py_out = NULL;
+  g_autoptr(GBytes) py_err = NULL;
+  g_autoptr(GBytes) out = hs_trace_dup_stdout (t);
+  const struct { const char *name; const char *module; } expected[] = {
+    { "Square", "shapes" }, { "area", "shapes" }, { "Loud", "__main__" }, { "Moved", "elsewhere" },
+    { "mine", "__main__" }, { "cache", "functools" }, { "ordered", "collections" }, { "number", "builtins" },
+    { "items", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (hs_test_var (s, NULL, expected[i].name)->module, ==, expected[i].module);
+  hs_test_run_python (f->path, NULL, &py_out, &py_err);
+  g_assert_true (hs_test_bytes_equal_verbose ("stdout", py_out, out));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1575,6 +1622,7 @@ main (int   argc,
   ADD ("/runtime/frames/comprehension-closure-module", test_comprehension_closure_module);
   ADD ("/runtime/frames/async-comprehension", test_async_comprehension);
   ADD ("/runtime/frames/unbound-finally", test_unbound_finally);
+  ADD ("/runtime/objects/defining-module", test_defining_module);
 
   return g_test_run ();
 }

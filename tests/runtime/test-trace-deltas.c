@@ -52,8 +52,8 @@ test_add_and_remove_in_one_step (void)
   g_assert_true (append (trace,
                          "(0, [(1, 0, 3, 5, 3, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0)],"
                          " ['<module>', 'int', '1'], [0, 1, 0, 0, 0],"
-                         " [(140, 1, 28, 1, 1, 2, 0, 0, 0), (150, 1, 28, 2, 1, 2, 0, 0, 0),"
-                         "  (160, 1, 28, 3, 1, 2, 0, 0, 0)],"
+                         " [(140, 1, 28, 1, 1, 2, 0, 0, 0, 4294967295, 0), (150, 1, 28, 2, 1, 2, 0, 0, 0, 4294967295, 0),"
+                         "  (160, 1, 28, 3, 1, 2, 0, 0, 0, 4294967295, 0)],"
                          " [(2, 5)], [(3, 0)], [], [1], [(2, 0)], [], [], [])", &error));
   g_assert_no_error (error);
   /* steps 1 and 2: nothing changes; clearing the previous step's marks must
@@ -106,7 +106,7 @@ test_invalid_step_changes_nothing (void)
   /* ref 5 enters, then a refcount for the unknown ref 9 */
   g_assert_false (append (trace,
                           "(1, [(2, 0, 2, 0, 1, 1, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0)],"
-                          " ['int', '5'], [], [(140, 1, 28, 5, 2, 3, 0, 0, 0)],"
+                          " ['int', '5'], [], [(140, 1, 28, 5, 2, 3, 0, 0, 0, 4294967295, 0)],"
                           " [(9, 1)], [], [], [], [], [], [97, 98, 99], [])", &error));
   g_test_message ("%s", error->message);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
@@ -147,7 +147,7 @@ test_keep_frames (void)
   g_assert_true (append (trace,
                          "(0, [(1, 0, 5, 12, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0)],"
                          " ['<module>', 'f', 'x', 'int', '5'], [0, 1, 0, 0, 0, 1, 3, 1, 0, 0, 2, 7],"
-                         " [(140, 1, 28, 7, 3, 4, 0, 0, 0)], [], [], [], [], [], [], [], [])", &error));
+                         " [(140, 1, 28, 7, 3, 4, 0, 0, 0, 4294967295, 0)], [], [], [], [], [], [], [], [])", &error));
   g_assert_no_error (error);
   /* step 1: a call keeps both and adds a frame */
   g_assert_true (append (trace,
@@ -225,7 +225,7 @@ test_return_marks (void)
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
-      g_autofree char *text = g_strdup_printf ("(1, [%s], ['int', '5'], [], [(140, 1, 28, 5, 2, 3, 0, 0, 0)],"
+      g_autofree char *text = g_strdup_printf ("(1, [%s], ['int', '5'], [], [(140, 1, 28, 5, 2, 3, 0, 0, 0, 4294967295, 0)],"
                                                " [], [], [], [], [], [], [], [])", steps[i].header);
 
       g_assert_cmpint (append (trace, text, &error), ==, steps[i].valid);

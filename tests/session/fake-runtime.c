@@ -49,7 +49,7 @@ send_one_step (void)
   children[1] = g_variant_new_fixed_array (G_VARIANT_TYPE (HS_WIRE_STEP_TYPE_STRING), &step, 1, sizeof step);
   children[2] = g_variant_new_strv (strings, G_N_ELEMENTS (strings));
   children[3] = g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, frame, G_N_ELEMENTS (frame), sizeof (guint32));
-  children[4] = g_variant_new_array (G_VARIANT_TYPE ("(txxuuuuuu)"), NULL, 0);
+  children[4] = g_variant_new_array (G_VARIANT_TYPE ("(txxuuuuuuuu)"), NULL, 0);
   children[5] = g_variant_new_array (G_VARIANT_TYPE ("(uu)"), NULL, 0);
   children[6] = g_variant_new_array (G_VARIANT_TYPE ("(uu)"), NULL, 0);
   children[7] = g_variant_new_array (G_VARIANT_TYPE ("(uuuu)"), NULL, 0);

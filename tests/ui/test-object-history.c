@@ -311,6 +311,46 @@ test_focus (void)
   hs_test_window_close (w);
 }
 
+/* Hide Library Objects goes by the module that defines a function or a
+ * class (its __module__), not by the modules that hold it: a function a
+ * library's factory made, which no module holds, is the library's; the
+ * program's own function, stored in a library module as a hook, and a
+ * class the library made for the program are the program's. */
+static void
+test_library_by_module (void)
+{
+  HsWindow *w = hs_test_window_new_run ("import collections, functools, json\n"                /* 1 */
+                                        "def total(cart):\n"                                   /* 2 */
+                                        "    return 0\n"                                       /* 3 */
+                                        "json.hook = total\n"                                  /* 4 */
+                                        "cache = functools.lru_cache(maxsize=None)\n"          /* 5 */
+                                        "Point = collections.namedtuple('Point', 'x y')\n"     /* 6 */
+                                        "dumps = json.dumps\n"                                 /* 7 */
+                                        "x = 0\n",                                             /* 8 */
+                                        "library.py");
+  HsGraphView *view = hs_window_get_graph_view (w);
+  g_autoptr(HsSnapshot) snapshot = NULL;
+  guint32 total, cache, point, dumps;
+
+  hs_window_show_step (w, hs_test_line_step (w, 8), FALSE);
+  hs_test_wait_idle (w);
+  snapshot = hs_snapshot_ref (hs_graph_view_get_snapshot (view));
+  total = var_ref (snapshot, "total");
+  cache = var_ref (snapshot, "cache");
+  point = var_ref (snapshot, "Point");
+  dumps = var_ref (snapshot, "dumps");
+  g_assert_true (drawn (w, total) && drawn (w, cache) && drawn (w, point) && drawn (w, dumps));
+
+  g_action_group_change_action_state (G_ACTION_GROUP (w), "hide-library", g_variant_new_boolean (TRUE));
+  g_assert_true (drawn (w, total));
+  g_assert_true (drawn (w, point));
+  g_assert_false (drawn (w, cache));
+  g_assert_false (drawn (w, dumps));
+  g_action_group_change_action_state (G_ACTION_GROUP (w), "hide-library", g_variant_new_boolean (FALSE));
+
+  hs_test_window_close (w);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,6 +361,7 @@ main (int   argc,
   g_test_add_func ("/ui/object-history/paths", test_paths);
   g_test_add_func ("/ui/object-history/long-run", test_long_run);
   g_test_add_func ("/ui/object-history/focus", test_focus);
+  g_test_add_func ("/ui/object-history/library-by-module", test_library_by_module);
 
   return hs_test_run (app);
 }
