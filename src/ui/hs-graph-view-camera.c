@@ -15,30 +15,35 @@
  * readable zoom and shows the view of least cost, a sum of named terms:
  * COST_LINE for each box of what the step's line did (created, changed,
  * bound a name or a slot to, returned, freed) out of view, twice that
- * cut by an edge or covered by the zoom buttons or the pinned frame,
- * and twice again for the object a name was bound to, the line's result;
- * COST_SUBJECT likewise for what the lesson's note names, the selection
- * and the holders just asked for; COST_FRAME while the current frame is
- * not whole in view (its copy is then pinned at the corner: it stays in
- * sight, so its place gives way to the note's objects); COST_BOX for each
- * other box cut or covered, and for each margin of empty band past the
- * picture; COST_SNUG for what matters closer than half a margin to an
- * edge; and COST_MOVE for each pixel the view moves from where the step
- * before left it, so it moves only for a cause.  Each weight outweighs
- * every sum the lighter terms reach.  Candidate views put a box's edge
- * just past an edge of the view, of the buttons or of the pinned copy,
- * on one axis at a time from a few starts (the view before, and that
- * view moved the least to show what matters), until no move lowers the
- * cost.  Fit (hs_graph_view_camera_fit_whole()) is not a framing of the
- * step: it shows all that is drawn, at whatever zoom that takes.
+ * cut by an edge or covered by the zoom buttons or the pinned frame, and
+ * twice again for the object a name was just bound to, the line's result;
+ * COST_SELECTED likewise for the selection, which the user asked for and
+ * the inspector explains; COST_SUBJECT for what the lesson's note names,
+ * the watched object and the holders just asked for; COST_FRAME while
+ * the current frame is not whole in view (its copy is then pinned at the
+ * corner: it stays in sight, so its place gives way to the note's
+ * objects); COST_BOX for each other box cut or covered; COST_BAND for
+ * each pixel of empty band past the picture, beyond two margins and the
+ * pinned copy, while boxes lie out past the other edge; COST_SNUG for
+ * what matters nearer than half a margin to an edge; and COST_MOVE for
+ * each pixel from where the step before left the view, so that it moves
+ * only for a cause.  The weights lie orders of magnitude apart, so that
+ * a heavier term decides before the lighter ones.  Candidate views put a
+ * box's edge half a margin or a pixel past an edge of the view, of the
+ * buttons or of the pinned copy; from a few starts (the view before, and
+ * that view moved the least to show what matters) the view moves along
+ * one axis at a time to the cheapest candidate until none is cheaper.
+ * Fit (hs_graph_view_camera_fit_whole()) is not a framing of the step:
+ * it shows all that is drawn, at whatever zoom that takes.
  */
-#define COST_LINE    1e8
-#define COST_SUBJECT 1e6
-#define COST_FRAME   1e4
-#define COST_BOX     100.0
-#define COST_BAND    1000.0
-#define COST_SNUG    1.0
-#define COST_MOVE    0.01
+#define COST_LINE     1e8
+#define COST_SELECTED 1e7
+#define COST_SUBJECT  1e6
+#define COST_FRAME    1e4
+#define COST_BOX      100.0
+#define COST_BAND     1000.0
+#define COST_SNUG     1.0
+#define COST_MOVE     0.01
 
 /* The window floats its zoom and export buttons over the view's bottom
  * right corner.  Their height is measured; this is for a view that
@@ -58,7 +63,7 @@
 typedef struct
 {
   HsRect rect;
-  double cost;   /* COST_LINE or COST_SUBJECT */
+  double cost;   /* COST_LINE, COST_SELECTED or COST_SUBJECT */
 } Item;
 
 /* What a framing of one step is made from, whatever the view's room */
@@ -365,13 +370,13 @@ collect_items (HsGraphView         *self,
                 COST_LINE * (g_hash_table_contains (named, GUINT_TO_POINTER (boxes[i].ref)) ? 2 : 1));
     }
 
-  /* What the note names, the watched object, the selection */
+  /* What the note names, the watched object; the selection */
   for (guint i = 0; self->subjects != NULL && i < self->subjects->len; i++)
     if (hs_layout_get_object_bounds (layout, g_array_index (self->subjects, guint32, i), &rect))
       add_item (shot->items, &rect, COST_SUBJECT);
   for (guint i = 0; i < self->n_selected; i++)
     if (hs_layout_get_object_bounds (layout, self->selection[i].ref, &rect))
-      add_item (shot->items, &rect, COST_SUBJECT);
+      add_item (shot->items, &rect, COST_SELECTED);
   /* Hidden holders just turned on: those of the selection (of everything,
    * when nothing is selected) are what the user asked to see */
   for (guint i = 0; self->holders_asked && holders != NULL && i < holders->len; i++)
