@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "hs-graph-view-private.h"
 #include "hs-renderer.h"
@@ -75,6 +76,16 @@ struct _HsStepShot
   gboolean  have_frame;
   double    width;    /* the picture's extent, holders included */
   double    height;
+  /* The last framing, and what it was made from: the chain frames the
+   * same steps again at every step */
+  gboolean  have_landed;
+  gboolean  landed_from_start;
+  HsCamera  landed_start;
+  HsCamera  landed;
+  graphene_rect_t landed_clear;
+  graphene_rect_t landed_controls;
+  int       landed_height;
+  double    landed_zooms[2];  /* the least and the most zoom it was made for */
 };
 
 
@@ -539,6 +550,7 @@ typedef struct
   double             from_y;
   double             min[2];     /* the range the corner moves in, across and down */
   double             max[2];
+  HsRect             content;    /* around every box drawn */
 } Sight;
 
 /* The cost of the view with its corner at (vx, vy): see the top of the file */
@@ -557,7 +569,11 @@ view_cost (const Sight *sight,
   HsRect inner = { vx + snug, vy + snug, sight->width - 2 * snug, sight->height - 2 * snug };
   HsRect controls = { vx + sight->controls.x, vy + sight->controls.y, sight->controls.width, sight->controls.height };
   HsRect copy = { 0 };
-  gboolean have_copy = FALSE, out_left = FALSE, out_right = FALSE, out_top = FALSE, out_bottom = FALSE;
+  gboolean have_copy = FALSE;
+  gboolean out_left = sight->content.x < within.x;
+  gboolean out_right = sight->content.x + sight->content.width > within.x + within.width;
+  gboolean out_top = sight->content.y < within.y;
+  gboolean out_bottom = sight->content.y + sight->content.height > within.y + within.height;
   double cost = 0, lead_x = 0, lead_y = 0, margin = MARGIN / zoom, band;
 
   g_assert (sight != NULL);
@@ -592,13 +608,7 @@ view_cost (const Sight *sight,
       const HsLayoutBox *box = &sight->boxes[i];
       const HsRect *r = &box->rect;
 
-      if (box->alpha <= 0)
-        continue;
-      out_left |= r->x < within.x;
-      out_right |= r->x + r->width > within.x + within.width;
-      out_top |= r->y < within.y;
-      out_bottom |= r->y + r->height > within.y + within.height;
-      if (!rects_meet (r, &near) || (box->kind == HS_LAYOUT_BOX_FRAME && box->current))
+      if (box->alpha <= 0 || !rects_meet (r, &near) || (box->kind == HS_LAYOUT_BOX_FRAME && box->current))
         continue;
       if (!rect_inside (r, &within) || (sight->have_controls && rects_meet (r, &controls)) ||
           (have_copy && rects_meet (r, &copy)))
@@ -741,6 +751,11 @@ sight_init (HsGraphView      *self,
 
   *sight = (Sight) { shot };
   sight->boxes = hs_layout_get_boxes (shot->layout, &sight->n_boxes);
+  for (guint i = 0, n = 0; i < sight->n_boxes; i++)
+    if (sight->boxes[i].alpha > 0 && n++ == 0)
+      sight->content = sight->boxes[i].rect;
+    else if (sight->boxes[i].alpha > 0)
+      rect_union (&sight->content, &sight->boxes[i].rect);
   sight->clear_x = clear.origin.x;
   sight->zoom = zoom;
   sight->width = clear.size.width / zoom;
@@ -794,15 +809,72 @@ minimise (const Sight *sight,
   *out = (HsCamera) { sight->zoom, sight->clear_x - best_x * sight->zoom, -best_y * sight->zoom };
 }
 
+/* The room the view has now: the clear area and the buttons */
+static void
+get_room (HsGraphView     *self,
+          graphene_rect_t *clear,
+          graphene_rect_t *controls)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  hs_graph_view_camera_get_clear_area (self, clear);
+  if (!get_controls (self, controls))
+    *controls = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+}
+
+/* Whether shot was framed last from start in this room, and where */
+static gboolean
+landed_before (HsGraphView      *self,
+               const HsStepShot *shot,
+               const HsCamera   *start,
+               int               height,
+               HsCamera         *out)
+{
+  graphene_rect_t clear, controls;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  if (!shot->have_landed || shot->landed_from_start != (start != NULL) || shot->landed_height != height ||
+      shot->landed_zooms[0] != hs_graph_view_camera_min_zoom (self) ||
+      shot->landed_zooms[1] != hs_graph_view_camera_max_zoom (self) ||
+      (start != NULL && memcmp (start, &shot->landed_start, sizeof *start) != 0))
+    return FALSE;
+  get_room (self, &clear, &controls);
+  if (!graphene_rect_equal (&clear, &shot->landed_clear) || !graphene_rect_equal (&controls, &shot->landed_controls))
+    return FALSE;
+  *out = shot->landed;
+  return TRUE;
+}
+
+static void
+note_landing (HsStepShot     *shot,
+              HsGraphView    *self,
+              const HsCamera *start,
+              int             height,
+              const HsCamera *landed)
+{
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  shot->have_landed = TRUE;
+  shot->landed_from_start = start != NULL;
+  if (start != NULL)
+    shot->landed_start = *start;
+  shot->landed = *landed;
+  shot->landed_height = height;
+  shot->landed_zooms[0] = hs_graph_view_camera_min_zoom (self);
+  shot->landed_zooms[1] = hs_graph_view_camera_max_zoom (self);
+  get_room (self, &shot->landed_clear, &shot->landed_controls);
+}
+
 /* Where the camera should rest for shot at the current size, from start
  * (where the step before left the view), or from the middle of what
  * matters for none (NULL): the whole picture when it fits at a readable
  * zoom, else the view of least cost at the readable zoom. */
 static gboolean
-compute_framing (HsGraphView      *self,
-                 const HsStepShot *shot,
-                 const HsCamera   *start,
-                 HsCamera         *out)
+compute_framing (HsGraphView    *self,
+                 HsStepShot     *shot,
+                 const HsCamera *start,
+                 HsCamera       *out)
 {
   graphene_rect_t clear;
   int width, height;
@@ -819,6 +891,8 @@ compute_framing (HsGraphView      *self,
 
   if (shot == NULL || !sight_init (self, shot, zoom, start, &sight, &width, &height))
     return FALSE;
+  if (landed_before (self, shot, start, height, out))
+    return TRUE;
 
   all.width = shot->width;
   all.height = shot->height;
@@ -826,6 +900,7 @@ compute_framing (HsGraphView      *self,
     {
       hs_graph_view_camera_get_clear_area (self, &clear);
       frame_whole (&all, &clear, width, height, hs_graph_view_camera_max_zoom (self), out);
+      note_landing (shot, self, start, height, out);
       return TRUE;
     }
 
@@ -864,6 +939,7 @@ compute_framing (HsGraphView      *self,
       starts[n_starts++][1] = place_axis (sight.from_y, wanted.y, wanted.height, all.height, zoom, height);
     }
   minimise (&sight, starts, n_starts, out);
+  note_landing (shot, self, start, height, out);
   return TRUE;
 }
 
