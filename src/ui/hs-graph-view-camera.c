@@ -582,11 +582,13 @@ view_cost (const Sight *sight,
     {
       have_copy = hs_graph_view_place_pinned_copy (&shot->frame, &view, zoom, &copy);
       if (have_copy)
-        {
-          cost += COST_FRAME;
-          lead_x = copy.x + copy.width - vx;
-          lead_y = copy.y + copy.height - vy;
-        }
+        cost += COST_FRAME;
+      /* The copy takes room past the picture only at the view's corner:
+       * over a frame that shows in part, it stands where the frame is */
+      if (have_copy && copy.x <= vx + HS_GRAPH_VIEW_PIN_INSET / zoom + hair)
+        lead_x = copy.x + copy.width - vx;
+      if (have_copy && copy.y <= vy + HS_GRAPH_VIEW_PIN_INSET / zoom + hair)
+        lead_y = copy.y + copy.height - vy;
       else if (sight->have_controls && rects_meet (&shot->frame, &controls))
         cost += 2 * COST_FRAME;
     }

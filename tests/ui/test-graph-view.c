@@ -270,9 +270,12 @@ check_shows_most (HsGraphView  *graph,
   if (zoom > hs_graph_view_camera_min_zoom (graph) + 1e-6 && n_shown < n_drawn)
     g_error ("%s at %dx%d, step %u: the view is zoomed to %.3f, closer than the readable %.3f, and shows the picture in part",
              c->example, c->width, c->height, step, zoom, hs_graph_view_camera_min_zoom (graph));
-  /* The pinned copy (pin, or NULL) takes its corner of the band */
-  empty_left = -(pin != NULL ? MAX (view->x, pin->x + pin->width) : view->x);
-  empty_top = -(pin != NULL ? MAX (view->y, pin->y + pin->height) : view->y);
+  /* The pinned copy (pin, or NULL) takes its corner of the band, when
+   * it stands at the view's corner, not over a frame that shows in part */
+  empty_left = -(pin != NULL && pin->x <= view->x + (HS_GRAPH_VIEW_PIN_INSET + 1) / zoom ?
+                 MAX (view->x, pin->x + pin->width) : view->x);
+  empty_top = -(pin != NULL && pin->y <= view->y + (HS_GRAPH_VIEW_PIN_INSET + 1) / zoom ?
+                MAX (view->y, pin->y + pin->height) : view->y);
   /* The view may rest below the picture by the buttons' band.  With the
    * frame pinned, it may stand past the picture's right or bottom edge:
    * a shift back would bring boxes under the copy (functions at
