@@ -67,6 +67,17 @@ typedef struct
   double cost;   /* COST_LINE, COST_SELECTED or COST_SUBJECT */
 } Item;
 
+/* What a framing depends on besides its step: compared whole (memcmp) */
+typedef struct
+{
+  gboolean        framed;
+  gboolean        from_start;
+  HsCamera        start;
+  graphene_rect_t clear;
+  graphene_rect_t controls;
+  double          zooms[2];  /* the least and the most the camera takes */
+} Room;
+
 /* What a framing of one step is made from, whatever the view's room */
 struct _HsStepShot
 {
@@ -78,14 +89,8 @@ struct _HsStepShot
   double    height;
   /* The last framing, and what it was made from: the chain frames the
    * same steps again at every step */
-  gboolean  have_landed;
-  gboolean  landed_from_start;
-  HsCamera  landed_start;
+  Room      landed_in;
   HsCamera  landed;
-  graphene_rect_t landed_clear;
-  graphene_rect_t landed_controls;
-  int       landed_height;
-  double    landed_zooms[2];  /* the least and the most zoom it was made for */
 };
 
 
@@ -811,61 +816,26 @@ minimise (const Sight *sight,
   *out = (HsCamera) { sight->zoom, sight->clear_x - best_x * sight->zoom, -best_y * sight->zoom };
 }
 
-/* The room the view has now: the clear area and the buttons */
-static void
-get_room (HsGraphView     *self,
-          graphene_rect_t *clear,
-          graphene_rect_t *controls)
+/* The room the view has now, for a framing from start */
+static Room
+room_now (HsGraphView    *self,
+          const HsCamera *start)
 {
-  g_assert (HS_IS_GRAPH_VIEW (self));
-
-  hs_graph_view_camera_get_clear_area (self, clear);
-  if (!get_controls (self, controls))
-    *controls = GRAPHENE_RECT_INIT (0, 0, 0, 0);
-}
-
-/* Whether shot was framed last from start in this room, and where */
-static gboolean
-landed_before (HsGraphView      *self,
-               const HsStepShot *shot,
-               const HsCamera   *start,
-               int               height,
-               HsCamera         *out)
-{
-  graphene_rect_t clear, controls;
+  Room room;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
-  if (!shot->have_landed || shot->landed_from_start != (start != NULL) || shot->landed_height != height ||
-      shot->landed_zooms[0] != hs_graph_view_camera_min_zoom (self) ||
-      shot->landed_zooms[1] != hs_graph_view_camera_max_zoom (self) ||
-      (start != NULL && memcmp (start, &shot->landed_start, sizeof *start) != 0))
-    return FALSE;
-  get_room (self, &clear, &controls);
-  if (!graphene_rect_equal (&clear, &shot->landed_clear) || !graphene_rect_equal (&controls, &shot->landed_controls))
-    return FALSE;
-  *out = shot->landed;
-  return TRUE;
-}
-
-static void
-note_landing (HsStepShot     *shot,
-              HsGraphView    *self,
-              const HsCamera *start,
-              int             height,
-              const HsCamera *landed)
-{
-  g_assert (HS_IS_GRAPH_VIEW (self));
-
-  shot->have_landed = TRUE;
-  shot->landed_from_start = start != NULL;
+  memset (&room, 0, sizeof room);
+  room.framed = TRUE;
+  room.from_start = start != NULL;
   if (start != NULL)
-    shot->landed_start = *start;
-  shot->landed = *landed;
-  shot->landed_height = height;
-  shot->landed_zooms[0] = hs_graph_view_camera_min_zoom (self);
-  shot->landed_zooms[1] = hs_graph_view_camera_max_zoom (self);
-  get_room (self, &shot->landed_clear, &shot->landed_controls);
+    room.start = *start;
+  hs_graph_view_camera_get_clear_area (self, &room.clear);
+  if (!get_controls (self, &room.controls))
+    room.controls = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+  room.zooms[0] = hs_graph_view_camera_min_zoom (self);
+  room.zooms[1] = hs_graph_view_camera_max_zoom (self);
+  return room;
 }
 
 /* Where the camera should rest for shot at the current size, from start
@@ -884,6 +854,7 @@ compute_framing (HsGraphView    *self,
   HsRect all = { 0 }, must = { 0 };
   gboolean have_must = FALSE;
   Sight sight;
+  Room room;
   /* The starts: the view before, then moved the least to show what the
    * line did; with what the note names; with the frame; all of it */
   double starts[5][2];
@@ -893,8 +864,13 @@ compute_framing (HsGraphView    *self,
 
   if (shot == NULL || !sight_init (self, shot, zoom, start, &sight, &width, &height))
     return FALSE;
-  if (landed_before (self, shot, start, height, out))
-    return TRUE;
+  room = room_now (self, start);
+  if (memcmp (&room, &shot->landed_in, sizeof room) == 0)
+    {
+      *out = shot->landed;
+      return TRUE;
+    }
+  shot->landed_in = room;
 
   all.width = shot->width;
   all.height = shot->height;
@@ -902,7 +878,7 @@ compute_framing (HsGraphView    *self,
     {
       hs_graph_view_camera_get_clear_area (self, &clear);
       frame_whole (&all, &clear, width, height, hs_graph_view_camera_max_zoom (self), out);
-      note_landing (shot, self, start, height, out);
+      shot->landed = *out;
       return TRUE;
     }
 
@@ -941,7 +917,7 @@ compute_framing (HsGraphView    *self,
       starts[n_starts++][1] = place_axis (sight.from_y, wanted.y, wanted.height, all.height, zoom, height);
     }
   minimise (&sight, starts, n_starts, out);
-  note_landing (shot, self, start, height, out);
+  shot->landed = *out;
   return TRUE;
 }
 
