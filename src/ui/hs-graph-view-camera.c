@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "hs-graph-view-private.h"
 #include "hs-renderer.h"
@@ -15,30 +16,35 @@
  * readable zoom and shows the view of least cost, a sum of named terms:
  * COST_LINE for each box of what the step's line did (created, changed,
  * bound a name or a slot to, returned, freed) out of view, twice that
- * cut by an edge or covered by the zoom buttons or the pinned frame,
- * and twice again for the object a name was bound to, the line's result;
- * COST_SUBJECT likewise for what the lesson's note names, the selection
- * and the holders just asked for; COST_FRAME while the current frame is
- * not whole in view (its copy is then pinned at the corner: it stays in
- * sight, so its place gives way to the note's objects); COST_BOX for each
- * other box cut or covered, and for each margin of empty band past the
- * picture; COST_SNUG for what matters closer than half a margin to an
- * edge; and COST_MOVE for each pixel the view moves from where the step
- * before left it, so it moves only for a cause.  Each weight outweighs
- * every sum the lighter terms reach.  Candidate views put a box's edge
- * just past an edge of the view, of the buttons or of the pinned copy,
- * on one axis at a time from a few starts (the view before, and that
- * view moved the least to show what matters), until no move lowers the
- * cost.  Fit (hs_graph_view_camera_fit_whole()) is not a framing of the
- * step: it shows all that is drawn, at whatever zoom that takes.
+ * cut by an edge or covered by the zoom buttons or the pinned frame, and
+ * twice again for the object a name was just bound to, the line's result;
+ * COST_SELECTED likewise for the selection, which the user asked for and
+ * the inspector explains; COST_SUBJECT for what the lesson's note names,
+ * the watched object and the holders just asked for; COST_FRAME while
+ * the current frame is not whole in view (its copy is then pinned at the
+ * corner: it stays in sight, so its place gives way to the note's
+ * objects); COST_BOX for each other box cut or covered; COST_BAND for
+ * each pixel of empty band past the picture, beyond two margins and the
+ * pinned copy, while boxes lie out past the other edge; COST_SNUG for
+ * what matters nearer than half a margin to an edge; and COST_MOVE for
+ * each pixel from where the step before left the view, so that it moves
+ * only for a cause.  The weights lie orders of magnitude apart, so that
+ * a heavier term decides before the lighter ones.  Candidate views put a
+ * box's edge half a margin or a pixel past an edge of the view, of the
+ * buttons or of the pinned copy; from a few starts (the view before, and
+ * that view moved the least to show what matters) the view moves along
+ * one axis at a time to the cheapest candidate until none is cheaper.
+ * Fit (hs_graph_view_camera_fit_whole()) is not a framing of the step:
+ * it shows all that is drawn, at whatever zoom that takes.
  */
-#define COST_LINE    1e8
-#define COST_SUBJECT 1e6
-#define COST_FRAME   1e4
-#define COST_BOX     100.0
-#define COST_BAND    1000.0
-#define COST_SNUG    1.0
-#define COST_MOVE    0.01
+#define COST_LINE     1e8
+#define COST_SELECTED 1e7
+#define COST_SUBJECT  1e6
+#define COST_FRAME    1e4
+#define COST_BOX      100.0
+#define COST_BAND     1000.0
+#define COST_SNUG     1.0
+#define COST_MOVE     0.01
 
 /* The window floats its zoom and export buttons over the view's bottom
  * right corner.  Their height is measured; this is for a view that
@@ -58,8 +64,19 @@
 typedef struct
 {
   HsRect rect;
-  double cost;   /* COST_LINE or COST_SUBJECT */
+  double cost;   /* COST_LINE, COST_SELECTED or COST_SUBJECT */
 } Item;
+
+/* What a framing depends on besides its step: compared whole (memcmp) */
+typedef struct
+{
+  gboolean        framed;
+  gboolean        from_start;
+  HsCamera        start;
+  graphene_rect_t clear;
+  graphene_rect_t controls;
+  double          zooms[2];  /* the least and the most the camera takes */
+} Room;
 
 /* What a framing of one step is made from, whatever the view's room */
 struct _HsStepShot
@@ -70,6 +87,10 @@ struct _HsStepShot
   gboolean  have_frame;
   double    width;    /* the picture's extent, holders included */
   double    height;
+  /* The last framing, and what it was made from: the chain frames the
+   * same steps again at every step */
+  Room      landed_in;
+  HsCamera  landed;
 };
 
 
@@ -365,13 +386,13 @@ collect_items (HsGraphView         *self,
                 COST_LINE * (g_hash_table_contains (named, GUINT_TO_POINTER (boxes[i].ref)) ? 2 : 1));
     }
 
-  /* What the note names, the watched object, the selection */
+  /* What the note names, the watched object; the selection */
   for (guint i = 0; self->subjects != NULL && i < self->subjects->len; i++)
     if (hs_layout_get_object_bounds (layout, g_array_index (self->subjects, guint32, i), &rect))
       add_item (shot->items, &rect, COST_SUBJECT);
   for (guint i = 0; i < self->n_selected; i++)
     if (hs_layout_get_object_bounds (layout, self->selection[i].ref, &rect))
-      add_item (shot->items, &rect, COST_SUBJECT);
+      add_item (shot->items, &rect, COST_SELECTED);
   /* Hidden holders just turned on: those of the selection (of everything,
    * when nothing is selected) are what the user asked to see */
   for (guint i = 0; self->holders_asked && holders != NULL && i < holders->len; i++)
@@ -534,6 +555,7 @@ typedef struct
   double             from_y;
   double             min[2];     /* the range the corner moves in, across and down */
   double             max[2];
+  HsRect             content;    /* around every box drawn */
 } Sight;
 
 /* The cost of the view with its corner at (vx, vy): see the top of the file */
@@ -552,7 +574,11 @@ view_cost (const Sight *sight,
   HsRect inner = { vx + snug, vy + snug, sight->width - 2 * snug, sight->height - 2 * snug };
   HsRect controls = { vx + sight->controls.x, vy + sight->controls.y, sight->controls.width, sight->controls.height };
   HsRect copy = { 0 };
-  gboolean have_copy = FALSE, out_left = FALSE, out_right = FALSE, out_top = FALSE, out_bottom = FALSE;
+  gboolean have_copy = FALSE;
+  gboolean out_left = sight->content.x < within.x;
+  gboolean out_right = sight->content.x + sight->content.width > within.x + within.width;
+  gboolean out_top = sight->content.y < within.y;
+  gboolean out_bottom = sight->content.y + sight->content.height > within.y + within.height;
   double cost = 0, lead_x = 0, lead_y = 0, margin = MARGIN / zoom, band;
 
   g_assert (sight != NULL);
@@ -561,11 +587,13 @@ view_cost (const Sight *sight,
     {
       have_copy = hs_graph_view_place_pinned_copy (&shot->frame, &view, zoom, &copy);
       if (have_copy)
-        {
-          cost += COST_FRAME;
-          lead_x = copy.x + copy.width - vx;
-          lead_y = copy.y + copy.height - vy;
-        }
+        cost += COST_FRAME;
+      /* The copy takes room past the picture only at the view's corner:
+       * over a frame that shows in part, it stands where the frame is */
+      if (have_copy && copy.x <= vx + HS_GRAPH_VIEW_PIN_INSET / zoom + hair)
+        lead_x = copy.x + copy.width - vx;
+      if (have_copy && copy.y <= vy + HS_GRAPH_VIEW_PIN_INSET / zoom + hair)
+        lead_y = copy.y + copy.height - vy;
       else if (sight->have_controls && rects_meet (&shot->frame, &controls))
         cost += 2 * COST_FRAME;
     }
@@ -587,13 +615,7 @@ view_cost (const Sight *sight,
       const HsLayoutBox *box = &sight->boxes[i];
       const HsRect *r = &box->rect;
 
-      if (box->alpha <= 0)
-        continue;
-      out_left |= r->x < within.x;
-      out_right |= r->x + r->width > within.x + within.width;
-      out_top |= r->y < within.y;
-      out_bottom |= r->y + r->height > within.y + within.height;
-      if (!rects_meet (r, &near) || (box->kind == HS_LAYOUT_BOX_FRAME && box->current))
+      if (box->alpha <= 0 || !rects_meet (r, &near) || (box->kind == HS_LAYOUT_BOX_FRAME && box->current))
         continue;
       if (!rect_inside (r, &within) || (sight->have_controls && rects_meet (r, &controls)) ||
           (have_copy && rects_meet (r, &copy)))
@@ -736,6 +758,11 @@ sight_init (HsGraphView      *self,
 
   *sight = (Sight) { shot };
   sight->boxes = hs_layout_get_boxes (shot->layout, &sight->n_boxes);
+  for (guint i = 0, n = 0; i < sight->n_boxes; i++)
+    if (sight->boxes[i].alpha > 0 && n++ == 0)
+      sight->content = sight->boxes[i].rect;
+    else if (sight->boxes[i].alpha > 0)
+      rect_union (&sight->content, &sight->boxes[i].rect);
   sight->clear_x = clear.origin.x;
   sight->zoom = zoom;
   sight->width = clear.size.width / zoom;
@@ -789,15 +816,37 @@ minimise (const Sight *sight,
   *out = (HsCamera) { sight->zoom, sight->clear_x - best_x * sight->zoom, -best_y * sight->zoom };
 }
 
+/* The room the view has now, for a framing from start */
+static Room
+room_now (HsGraphView    *self,
+          const HsCamera *start)
+{
+  Room room;
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+
+  memset (&room, 0, sizeof room);
+  room.framed = TRUE;
+  room.from_start = start != NULL;
+  if (start != NULL)
+    room.start = *start;
+  hs_graph_view_camera_get_clear_area (self, &room.clear);
+  if (!get_controls (self, &room.controls))
+    room.controls = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+  room.zooms[0] = hs_graph_view_camera_min_zoom (self);
+  room.zooms[1] = hs_graph_view_camera_max_zoom (self);
+  return room;
+}
+
 /* Where the camera should rest for shot at the current size, from start
  * (where the step before left the view), or from the middle of what
  * matters for none (NULL): the whole picture when it fits at a readable
  * zoom, else the view of least cost at the readable zoom. */
 static gboolean
-compute_framing (HsGraphView      *self,
-                 const HsStepShot *shot,
-                 const HsCamera   *start,
-                 HsCamera         *out)
+compute_framing (HsGraphView    *self,
+                 HsStepShot     *shot,
+                 const HsCamera *start,
+                 HsCamera       *out)
 {
   graphene_rect_t clear;
   int width, height;
@@ -805,6 +854,7 @@ compute_framing (HsGraphView      *self,
   HsRect all = { 0 }, must = { 0 };
   gboolean have_must = FALSE;
   Sight sight;
+  Room room;
   /* The starts: the view before, then moved the least to show what the
    * line did; with what the note names; with the frame; all of it */
   double starts[5][2];
@@ -814,6 +864,13 @@ compute_framing (HsGraphView      *self,
 
   if (shot == NULL || !sight_init (self, shot, zoom, start, &sight, &width, &height))
     return FALSE;
+  room = room_now (self, start);
+  if (memcmp (&room, &shot->landed_in, sizeof room) == 0)
+    {
+      *out = shot->landed;
+      return TRUE;
+    }
+  shot->landed_in = room;
 
   all.width = shot->width;
   all.height = shot->height;
@@ -821,6 +878,7 @@ compute_framing (HsGraphView      *self,
     {
       hs_graph_view_camera_get_clear_area (self, &clear);
       frame_whole (&all, &clear, width, height, hs_graph_view_camera_max_zoom (self), out);
+      shot->landed = *out;
       return TRUE;
     }
 
@@ -859,6 +917,7 @@ compute_framing (HsGraphView      *self,
       starts[n_starts++][1] = place_axis (sight.from_y, wanted.y, wanted.height, all.height, zoom, height);
     }
   minimise (&sight, starts, n_starts, out);
+  shot->landed = *out;
   return TRUE;
 }
 
