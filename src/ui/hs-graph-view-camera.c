@@ -545,6 +545,8 @@ typedef struct
   const HsStepShot *shot;
   const HsLayoutBox *boxes;
   guint              n_boxes;
+  const guint       *near;       /* or only these boxes, in a move along one axis */
+  guint              n_near;
   double             clear_x;    /* the clear area's left edge in the widget */
   double             zoom;
   double             width;
@@ -610,9 +612,9 @@ view_cost (const Sight *sight,
       else if (!rect_inside (r, &inner))
         cost += COST_SNUG;
     }
-  for (guint i = 0; i < sight->n_boxes; i++)
+  for (guint k = 0; k < (sight->near != NULL ? sight->n_near : sight->n_boxes); k++)
     {
-      const HsLayoutBox *box = &sight->boxes[i];
+      const HsLayoutBox *box = &sight->boxes[sight->near != NULL ? sight->near[k] : k];
       const HsRect *r = &box->rect;
 
       if (box->alpha <= 0 || !rects_meet (r, &near) || (box->kind == HS_LAYOUT_BOX_FRAME && box->current))
@@ -651,21 +653,52 @@ corner_range (double  extent,
  * a box's edge half a margin, or a pixel, past an edge of the view, of
  * the buttons or of the pinned copy, within a view's length of where it
  * stands.  Returns whether it moved. */
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 static gboolean
-move_along (const Sight *sight,
+move_along (const Sight *whole,
             gboolean     vertical,
             double      *vx,
             double      *vy,
             double      *cost)
 {
-  const HsStepShot *shot = sight->shot;
-  double at = vertical ? *vy : *vx, length = vertical ? sight->height : sight->width;
-  double pads[2] = { MARGIN / 2 / sight->zoom, 1 / sight->zoom };
+  const HsStepShot *shot = whole->shot;
+  double at = vertical ? *vy : *vx, length = vertical ? whole->height : whole->width;
+  double pads[2] = { MARGIN / 2 / whole->zoom, 1 / whole->zoom };
   double lines[5];
   double best = at;
   guint n_lines = 0;
+  Sight narrowed = *whole;
+  const Sight *sight = &narrowed;
+  g_autoptr(GArray) near = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (double));
+  double cross_lo, cross_hi;
 
   g_assert (vx != NULL && vy != NULL && cost != NULL);
+
+  /* Moving along one axis, the view only meets boxes in the band it
+   * sweeps across the other: the cost is summed over those, and the
+   * candidates, many boxes sharing an edge, are tried once each.  A
+   * picture of 1,000 boxes was framed in about half a second otherwise. */
+  cross_lo = (vertical ? *vx : *vy) - 1 / whole->zoom;
+  cross_hi = (vertical ? *vx + whole->width : *vy + whole->height) + 1 / whole->zoom;
+  for (guint i = 0; i < whole->n_boxes; i++)
+    {
+      const HsRect *r = &whole->boxes[i].rect;
+      double lo = vertical ? r->x : r->y, hi = lo + (vertical ? r->width : r->height);
+
+      if (hi >= cross_lo && lo <= cross_hi)
+        g_array_append_val (near, i);
+    }
+  narrowed.near = (const guint *) near->data;
+  narrowed.n_near = near->len;
 
   lines[n_lines++] = 0;
   lines[n_lines++] = length;
@@ -691,16 +724,25 @@ move_along (const Sight *sight,
           for (guint side = 0; side < 2; side++)
             {
               double to = side == 0 ? lo - pads[p] - lines[l] : hi + pads[p] - lines[l];
-              double c;
 
               to = CLAMP (to, sight->min[vertical] - length, sight->max[vertical] + length);
-              c = vertical ? view_cost (sight, *vx, to) : view_cost (sight, to, *vy);
-              if (c < *cost - 1e-9)
-                {
-                  *cost = c;
-                  best = to;
-                }
+              g_array_append_val (candidates, to);
             }
+    }
+  g_array_sort (candidates, compare_doubles);
+  for (guint k = 0; k < candidates->len; k++)
+    {
+      double to = g_array_index (candidates, double, k);
+      double c;
+
+      if (k > 0 && to == g_array_index (candidates, double, k - 1))
+        continue;
+      c = vertical ? view_cost (sight, *vx, to) : view_cost (sight, to, *vy);
+      if (c < *cost - 1e-9)
+        {
+          *cost = c;
+          best = to;
+        }
     }
   if (best == at)
     return FALSE;
