@@ -623,10 +623,11 @@ view_cost (const Sight *sight,
           (have_copy && rects_meet (r, &copy)))
         cost += COST_BOX;
     }
-  /* The empty band past the picture's edge, beyond two margins and the
-   * pinned copy, while boxes lie out past the opposite edge */
+  /* The empty band past the picture's edge, beyond two margins, the
+   * pinned copy at the top left and the buttons at the bottom right,
+   * while boxes lie out past the opposite edge */
   band = (out_right ? MAX (0, -vx - lead_x - 2 * margin) : 0) +
-         (out_left ? MAX (0, vx + sight->width - shot->width - 2 * margin) : 0) +
+         (out_left ? MAX (0, vx + sight->width - shot->width - sight->controls.width - 2 * margin) : 0) +
          (out_bottom ? MAX (0, -vy - lead_y - 2 * margin) : 0) +
          (out_top ? MAX (0, vy + sight->height - shot->height - sight->controls.height - 2 * margin) : 0);
   cost += COST_BAND * band * zoom;
