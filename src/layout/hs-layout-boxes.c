@@ -13,7 +13,7 @@
 /*
  * Boxes: which objects are drawn (those the frames reach through a drawn
  * row, then garbage, then what nothing references), what each box says,
- * and how big that makes it.  Positions come later, in hs-layout-place.c.
+ * and how big that makes it.  Positions come later, in hs-layout-layers.c.
  */
 
 #define SLOT_CELL       HS_LAYOUT_SLOT_WIDTH

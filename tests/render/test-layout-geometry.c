@@ -299,10 +299,7 @@ test_routing (RenderFixture *fixture,
 
 /* Two arrows never share one path (issue 8): no pair runs within NEAR
  * of each other for more than SHARED units, nor ends at one point of a
- * box, at any step of any program, with either test font.  bigset.py
- * kept 11 pairs until narrow channels were widened (hs_layout_new ()),
- * and bigdict.py 4 until arrows in to a box kept off the slots across
- * the channel (spread_entries ()). */
+ * box, at any step of any program, with either test font. */
 static void
 test_distinct_paths (RenderFixture *fixture,
                      gconstpointer  data)

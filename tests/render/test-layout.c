@@ -614,14 +614,10 @@ step_with_most_boxes (RenderFixture *fixture)
 /*
  * The first step, where nothing but the frame stands, starts the layout
  * afresh, whatever step was shown before it: from there each step is
- * drawn as in a walk that began at the first step.  Columns used to keep
- * the width of the widest box they ever held, and in a window that is
- * the widest box of the steps it happened to show while the program ran;
- * stepped from the first step to the end, heap-program's `del temp`
- * (tests/ui/test-graph-view.c) then found the gap
- * before its list's column too narrow for the list's ghost, which went
- * some 1,900 units down its column, out of the camera's view (one run in
- * 10 to 30 on a loaded machine, test-graph-view's action-in-view/del).
+ * drawn as in a walk that began at the first step.  While boxes survive,
+ * a column keeps at least the place and width it had, so without a fresh
+ * start the picture of a step would depend on which steps a window
+ * happened to show before it.
  */
 static void
 test_first_step_afresh (RenderFixture *fixture,
@@ -1008,7 +1004,7 @@ check_beside_zone (HsLayout   *layout,
 }
 
 /* Whether box and a box that references it span at most 560 units
- * across (FAR_X in hs-layout-place.c) and 480 down: a new value stands
+ * across and 480 down: a new value stands
  * right of its referrer, level with its slot or below what the column
  * holds there */
 static gboolean

@@ -53,6 +53,20 @@ loaded (gpointer data)
   return window->file != NULL;
 }
 
+/* A window at 1280x800 with file loaded */
+static HsWindow *
+open_window (GFile *file)
+{
+  HsWindow *window = hs_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
+  hs_window_load_file (window, file, FALSE);
+  g_assert_true (hs_test_wait_until (loaded, window));
+  return window;
+}
+
 /* The first step whose innermost frame runs file, or G_MAXUINT. */
 static guint
 first_step_in (HsWindow   *window,
@@ -146,12 +160,7 @@ test_arguments_and_files (void)
   g_assert_true (g_file_set_contents (main_path, main_source, -1, NULL));
   g_assert_true (g_file_set_contents (helper_path, helper_source, -1, NULL));
 
-  window = hs_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
-  hs_window_load_file (window, main_file, FALSE);
-  g_assert_true (hs_test_wait_until (loaded, window));
+  window = open_window (main_file);
 
   /* bad quoting is said, and cannot be applied */
   hs_test_activate (window, "arguments");
@@ -388,12 +397,7 @@ test_module_breakpoints (void)
       g_assert_true (g_file_set_contents (to, text, -1, NULL));
     }
 
-  window = hs_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
-  hs_window_load_file (window, main_file, FALSE);
-  g_assert_true (hs_test_wait_until (loaded, window));
+  window = open_window (main_file);
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
   g_assert_true (hs_test_wait_until (has_steps, window));
 
@@ -562,12 +566,7 @@ test_edited_main_file (void)
   g_assert_true (g_file_set_contents (helper_path, helper_source, -1, NULL));
   before = list_folder (dir);
 
-  window = hs_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (hs_test_wait_until (hs_test_widget_is_mapped, window));
-  hs_window_load_file (window, main_file, FALSE);
-  g_assert_true (hs_test_wait_until (loaded, window));
+  window = open_window (main_file);
 
   run_edited (window, edited_main, &out, &err);
   g_assert_cmpstr (hs_trace_get_status (window->trace), ==, "finished");
