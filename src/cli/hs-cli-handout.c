@@ -171,6 +171,21 @@ draw_code (cairo_t     *cr,
   cairo_stroke (cr);
 }
 
+/* The picture fitted to a box of that size, and never blown up past one
+ * and a half */
+static double
+fitted_scale (HsLayout *layout,
+              double    width,
+              double    height)
+{
+  double w, h;
+
+  hs_layout_get_size (layout, &w, &h);
+  if (!(w > 0 && h > 0))
+    return 1;
+  return MIN (MIN (width / w, height / h), 1.5);
+}
+
 static void
 draw_graph (cairo_t               *cr,
             HsLayout              *layout,
@@ -181,7 +196,7 @@ draw_graph (cairo_t               *cr,
             double                 height)
 {
   HsRenderOptions opts = *options;
-  double w, h, scale;
+  double w, h;
 
   g_assert (cr != NULL);
   g_assert (layout != NULL);
@@ -189,9 +204,7 @@ draw_graph (cairo_t               *cr,
   hs_layout_get_size (layout, &w, &h);
   if (!(w > 0 && h > 0))
     return;
-  /* Fitted to its box, and never blown up past one and a half. */
-  scale = MIN (MIN (width / w, height / h), 1.5);
-  opts.scale = scale;
+  opts.scale = fitted_scale (layout, width, height);
   opts.readable_px = GRAPH_MIN_PT;
   cairo_save (cr);
   cairo_translate (cr, x, y);
@@ -211,12 +224,8 @@ graph_scale (HsLayout *layout,
   double inner = page_width - 2 * MARGIN;
   double width = inner - inner * CODE_SHARE - GAP;
   double height = page_height - 2 * MARGIN - TITLE_HEIGHT - (note ? NOTE_HEIGHT + GAP / 2 : 0);
-  double w, h;
 
-  hs_layout_get_size (layout, &w, &h);
-  if (!(w > 0 && h > 0))
-    return 1;
-  return MIN (MIN (width / w, height / h), 1.5);
+  return fitted_scale (layout, width, height);
 }
 
 /* Each page is A4 in the orientation that draws its step's picture the
