@@ -16,10 +16,14 @@
  * readable zoom and shows the view of least cost, a sum of named terms:
  * COST_LINE for each box of what the step's line did (created, changed,
  * bound a name or a slot to, returned, freed) out of view, twice that
- * cut by an edge or covered by the zoom buttons or the pinned frame, and
+ * cut by an edge or covered by the zoom buttons or the pinned frame (what
+ * a folded flap covers, the inspector or the editor, is out of view), and
  * twice again for the object a name was just bound to, the line's result;
- * COST_SELECTED likewise for the selection, which the user asked for and
- * the inspector explains; COST_SUBJECT for what the lesson's note names,
+ * COST_PICKED likewise for the object the user selected (or found) since
+ * the step was first framed, when the step is framed again: the user's
+ * latest act, which the inspector explains, outranks the line's;
+ * COST_SELECTED likewise for the rest of the selection; COST_SUBJECT for
+ * what the lesson's note names,
  * the watched object and the holders just asked for; COST_FRAME while
  * the current frame is not whole in view (its copy is then pinned at the
  * corner: it stays in sight, so its place gives way to the note's
@@ -37,6 +41,7 @@
  * Fit (hs_graph_view_camera_fit_whole()) is not a framing of the step:
  * it shows all that is drawn, at whatever zoom that takes.
  */
+#define COST_PICKED   1e9
 #define COST_LINE     1e8
 #define COST_SELECTED 1e7
 #define COST_SUBJECT  1e6
@@ -64,7 +69,7 @@
 typedef struct
 {
   HsRect rect;
-  double cost;   /* COST_LINE, COST_SELECTED or COST_SUBJECT */
+  double cost;   /* COST_PICKED, COST_LINE, COST_SELECTED or COST_SUBJECT */
 } Item;
 
 /* What a framing depends on besides its step: compared whole (memcmp) */
@@ -110,40 +115,73 @@ hs_graph_view_camera_max_zoom (HsGraphView *self)
   return MAX (hs_graph_view_camera_min_zoom (self), self->max_follow_zoom);
 }
 
+/* How far a folded flap's pane comes over its content: once it rests
+ * (settled), or as far as its slide has brought it */
+static double
+flap_cover (AdwFlap  *flap,
+            gboolean  settled)
+{
+  GtkWidget *pane = adw_flap_get_flap (flap);
+  int width;
+
+  g_assert (ADW_IS_FLAP (flap));
+
+  if (!adw_flap_get_folded (flap) || pane == NULL || !gtk_widget_get_visible (pane))
+    return 0;
+  width = gtk_widget_get_width (pane);
+  /* not allocated yet while it is hidden: what it will take */
+  if (width <= 0)
+    gtk_widget_measure (pane, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+  return width * (settled ? adw_flap_get_reveal_flap (flap) : adw_flap_get_reveal_progress (flap));
+}
+
+/* The part of the view no folded flap covers, in widget pixels: once
+ * the flaps rest (settled), or now */
+static void
+clear_area (HsGraphView     *self,
+            gboolean         settled,
+            graphene_rect_t *out)
+{
+  double left = 0, right = gtk_widget_get_width (GTK_WIDGET (self));
+
+  g_assert (HS_IS_GRAPH_VIEW (self));
+  g_assert (out != NULL);
+
+  for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (self)); w != NULL; w = gtk_widget_get_parent (w))
+    {
+      graphene_rect_t b;
+      double cover;
+
+      if (!ADW_IS_FLAP (w) || (cover = flap_cover (ADW_FLAP (w), settled)) <= 0 ||
+          gtk_widget_is_ancestor (GTK_WIDGET (self), adw_flap_get_flap (ADW_FLAP (w))) ||
+          !gtk_widget_compute_bounds (w, GTK_WIDGET (self), &b))
+        continue;
+      if ((adw_flap_get_flap_position (ADW_FLAP (w)) == GTK_PACK_START) ==
+          (gtk_widget_get_direction (w) != GTK_TEXT_DIR_RTL))
+        left = MAX (left, b.origin.x + cover);
+      else
+        right = MIN (right, b.origin.x + b.size.width - cover);
+    }
+  *out = GRAPHENE_RECT_INIT (left, 0, MAX (right - left, 0), gtk_widget_get_height (GTK_WIDGET (self)));
+}
+
 /*
- * The part of the view nothing covers, in widget pixels.  A folded AdwFlap
- * draws its revealed flap over its content: the editor over the view's
- * left on a narrow window, the inspector over its right.  What matters is
- * framed in the rest, and the frame is pinned at its corner.
+ * The part of the view nothing covers once the flaps rest.  A folded
+ * AdwFlap draws its revealed flap over its content: the editor over the
+ * view's left on a narrow window, the inspector over its right.  Where
+ * a flap is heading, not where its slide has brought it, is the room the
+ * camera frames for: it then moves once, beside the slide, not after it.
+ * What matters is framed in the rest, and the frame is pinned at its
+ * corner.
  */
 void
 hs_graph_view_camera_get_clear_area (HsGraphView     *self,
                                      graphene_rect_t *out)
 {
-  double left = 0, right = gtk_widget_get_width (GTK_WIDGET (self));
-
   g_return_if_fail (HS_IS_GRAPH_VIEW (self));
   g_return_if_fail (out != NULL);
 
-  for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (self)); w != NULL; w = gtk_widget_get_parent (w))
-    {
-      GtkWidget *flap;
-      graphene_rect_t b;
-
-      if (!ADW_IS_FLAP (w) || !adw_flap_get_folded (ADW_FLAP (w)) ||
-          adw_flap_get_reveal_progress (ADW_FLAP (w)) <= 0 ||
-          (flap = adw_flap_get_flap (ADW_FLAP (w))) == NULL || !gtk_widget_get_visible (flap) ||
-          gtk_widget_is_ancestor (GTK_WIDGET (self), flap) ||
-          !gtk_widget_compute_bounds (flap, GTK_WIDGET (self), &b))
-        continue;
-      if (b.origin.x + b.size.width <= left || b.origin.x >= right)
-        continue;
-      if (b.origin.x + b.size.width / 2 < (left + right) / 2)
-        left = b.origin.x + b.size.width;
-      else
-        right = b.origin.x;
-    }
-  *out = GRAPHENE_RECT_INIT (left, 0, MAX (right - left, 0), gtk_widget_get_height (GTK_WIDGET (self)));
+  clear_area (self, TRUE, out);
 }
 
 /*
@@ -176,15 +214,20 @@ floating_bounds (HsGraphView     *self,
 
 /*
  * What the window floats over the view: the children of the overlay the
- * view is in (its zoom buttons), in widget pixels; FALSE for none.
+ * view is in (its zoom buttons), in widget pixels, once the flaps rest;
+ * FALSE for none.
  */
 static gboolean
 get_controls (HsGraphView     *self,
               graphene_rect_t *out)
 {
+  graphene_rect_t settled, now;
+
   g_assert (HS_IS_GRAPH_VIEW (self));
   g_assert (out != NULL);
 
+  clear_area (self, TRUE, &settled);
+  clear_area (self, FALSE, &now);
   for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (self)); w != NULL; w = gtk_widget_get_parent (w))
     {
       GtkWidget *main_child;
@@ -200,6 +243,10 @@ get_controls (HsGraphView     *self,
           if (c == main_child || !gtk_widget_get_visible (c) ||
               !floating_bounds (self, w, c, &b) || b.size.width <= 0)
             continue;
+          /* The window keeps them beside a folded flap's edge: where
+           * they will stand once the flaps rest */
+          if (gtk_widget_get_halign (c) == GTK_ALIGN_END)
+            b.origin.x += settled.origin.x + settled.size.width - now.origin.x - now.size.width;
           if (found)
             graphene_rect_union (out, &b, out);
           else
@@ -392,7 +439,9 @@ collect_items (HsGraphView         *self,
       add_item (shot->items, &rect, COST_SUBJECT);
   for (guint i = 0; i < self->n_selected; i++)
     if (hs_layout_get_object_bounds (layout, self->selection[i].ref, &rect))
-      add_item (shot->items, &rect, COST_SELECTED);
+      add_item (shot->items, &rect,
+                i + 1 == self->n_selected && self->selection[i].ref != self->framed_pick ? COST_PICKED
+                                                                                        : COST_SELECTED);
   /* Hidden holders just turned on: those of the selection (of everything,
    * when nothing is selected) are what the user asked to see */
   for (guint i = 0; self->holders_asked && holders != NULL && i < holders->len; i++)
@@ -987,14 +1036,8 @@ hs_step_shot_free (HsStepShot *shot)
   g_clear_pointer (&shot->items, g_array_unref);
   g_free (shot);
 }
-static void     schedule_refit       (HsGraphView *self);
-static gboolean cover_moved          (HsGraphView *self);
-static void     note_cover           (HsGraphView *self);
-static gboolean keep_selection_clear (HsGraphView    *self,
-                                      const HsCamera *before,
-                                      gboolean        cover_changed,
-                                      HsCamera       *camera);
-static HsCamera resting_camera       (HsGraphView    *self);
+static void     schedule_refit (HsGraphView *self);
+static void     note_cover     (HsGraphView *self);
 
 static void
 apply_camera (HsGraphView    *self,
@@ -1221,7 +1264,7 @@ hs_graph_view_camera_frame (HsGraphView *self,
   graphene_rect_t controls;
   HsCamera target, start;
   HsStepShot *shot;
-  gboolean new_step, have_start, cover_changed;
+  gboolean new_step, have_start;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
@@ -1232,7 +1275,10 @@ hs_graph_view_camera_frame (HsGraphView *self,
     }
   have_start = choose_start (self, &new_step, &start);
   if (new_step)
-    self->holders_asked = FALSE;
+    {
+      self->holders_asked = FALSE;
+      self->framed_pick = self->n_selected > 0 ? self->selection[self->n_selected - 1].ref : 0;
+    }
   /* Made anew each time: the selection may have changed */
   shot = step_shot_new (self);
   if (!compute_framing (self, shot, have_start ? &start : NULL, &target))
@@ -1245,16 +1291,6 @@ hs_graph_view_camera_frame (HsGraphView *self,
   self->step_unframed = FALSE;
   hs_step_shot_free (self->framed_shot);
   self->framed_shot = shot;
-  /* A step frames the selection only beside what its line did; the
-   * same step framed again for new room keeps it clear of a flap */
-  cover_changed = cover_moved (self);
-  if (!new_step && (cover_changed || self->framed_width != gtk_widget_get_width (GTK_WIDGET (self)) ||
-                    self->framed_height != gtk_widget_get_height (GTK_WIDGET (self))))
-    {
-      HsCamera before = resting_camera (self);
-
-      keep_selection_clear (self, &before, cover_changed, &target);
-    }
   self->framed_camera = target;
   self->frame_pending = FALSE;
   self->framed_width = gtk_widget_get_width (GTK_WIDGET (self));
@@ -1431,6 +1467,8 @@ hs_graph_view_camera_reveal (HsGraphView  *self,
   if (!reveal_from (self, &from, rect, &target))
     return FALSE;
   move_to (self, &target, animate);
+  /* framed for the room the view has now, flaps and all */
+  note_cover (self);
   /* Still following: this step framed again, and the next, slide from
    * here, the least move from what the learner was shown */
   if (self->follow)
@@ -1475,57 +1513,24 @@ flap_covers (HsGraphView    *self,
          MAX (x1, clear.origin.x + clear.size.width) < MIN (x2, width);
 }
 
-/* Whether rect lay whole in the clear area of the last framing, with
- * the camera at `at` */
+/* Placed by hand, the view is the user's: it moves only to uncover the
+ * object the inspector explains where a flap came over it, the least
+ * that shows it clear (reveal_from()).  TRUE when *camera moved. */
 static gboolean
-was_clear_at (HsGraphView    *self,
-              const HsCamera *at,
-              const HsRect   *rect)
+uncover_selection (HsGraphView *self,
+                   HsCamera    *camera)
 {
-  graphene_rect_t r = rect_on_screen (at, rect);
-
-  g_assert (HS_IS_GRAPH_VIEW (self));
-
-  return r.origin.x >= self->framed_clear_x - 0.5 &&
-         r.origin.x + r.size.width <= self->framed_clear_x + self->framed_clear_width + 0.5 &&
-         r.origin.y >= -0.5 && r.origin.y + r.size.height <= self->framed_height + 0.5;
-}
-
-/*
- * The newest selected object is the one the inspector explains.  When
- * what covers the view or its size changed, *camera moves the least that
- * shows it clear, at the same zoom when it fits there: when a folded
- * flap came or went and one is over the view now (the inspector a click
- * or a search opened), wherever the object is; else if it lay clear at
- * `before` (following: the step is framed again and may leave it out),
- * or, with no `before` (the user placed the view), if a flap covers some
- * of it now.  What the line did keeps its place at a new
- * step: this is only for a step framed again.  TRUE when *camera moved.
- */
-static gboolean
-keep_selection_clear (HsGraphView    *self,
-                      const HsCamera *before,
-                      gboolean        cover_changed,
-                      HsCamera       *camera)
-{
-  graphene_rect_t clear;
+  HsCamera from = *camera;
   HsRect rect;
-  HsCamera moved;
 
   g_assert (HS_IS_GRAPH_VIEW (self));
   g_assert (camera != NULL);
 
   if (self->n_selected == 0 || self->layout == NULL ||
-      !hs_layout_get_object_bounds (self->layout, self->selection[self->n_selected - 1].ref, &rect))
+      !hs_layout_get_object_bounds (self->layout, self->selection[self->n_selected - 1].ref, &rect) ||
+      !flap_covers (self, &from, &rect))
     return FALSE;
-  hs_graph_view_camera_get_clear_area (self, &clear);
-  if (!(cover_changed && clear.size.width < gtk_widget_get_width (GTK_WIDGET (self)) - 0.5) &&
-      !(before != NULL ? was_clear_at (self, before, &rect) : flap_covers (self, camera, &rect)))
-    return FALSE;
-  if (!reveal_from (self, camera, &rect, &moved))
-    return FALSE;
-  *camera = moved;
-  return TRUE;
+  return reveal_from (self, &from, &rect, camera);
 }
 
 /* Whether what covers the view moved since the last framing: a folded
@@ -1589,19 +1594,20 @@ refit_tick_cb (GtkWidget     *widget,
     }
   else
     {
-      /* The user placed the view: only the selection is kept clear */
       HsCamera at = resting_camera (self);
 
-      if (keep_selection_clear (self, NULL, cover_moved (self), &at))
+      if (cover_moved (self) && uncover_selection (self, &at))
         move_to (self, &at, TRUE);
       note_cover (self);
     }
   return G_SOURCE_REMOVE;
 }
 
-/* Checks what covers the view once the frame after next is drawn; a
- * check already waiting waits for that frame instead (a flap that moves
- * while it waits is only placed later) */
+/* Checks what covers the view once the frame after next is drawn, when
+ * what moved has its place.  A check already waiting is not put off: the
+ * buttons the window moves beside a sliding flap every frame are placed
+ * where they will rest (get_controls()), and a later move is checked
+ * again. */
 static void
 schedule_refit (HsGraphView *self)
 {
@@ -1609,11 +1615,10 @@ schedule_refit (HsGraphView *self)
 
   g_assert (HS_IS_GRAPH_VIEW (self));
 
-  if ((clock = gtk_widget_get_frame_clock (GTK_WIDGET (self))) == NULL)
+  if (self->refit_tick != 0 || (clock = gtk_widget_get_frame_clock (GTK_WIDGET (self))) == NULL)
     return;
   self->refit_frame = gdk_frame_clock_get_frame_counter (clock);
-  if (self->refit_tick == 0)
-    self->refit_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), refit_tick_cb, NULL, NULL);
+  self->refit_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), refit_tick_cb, NULL, NULL);
 }
 
 static void
@@ -1627,10 +1632,10 @@ cancel_refit (HsGraphView *self)
   self->refit_tick = 0;
 }
 
-/* A folded flap opened or closed over the view, which kept its size:
- * once the flap rests and has its place, the camera frames what is
- * clear of it again, or, when the user placed the view, moves only the
- * selected object out from under it. */
+/* A folded flap opens or closes over the view, which keeps its size:
+ * once the flap has its place, the camera frames for the room it will
+ * leave while it slides (or, when the user placed the view, moves only
+ * the selected object out from under it).  Its rest checks again. */
 static void
 flap_changed_cb (AdwFlap     *flap,
                  GParamSpec  *pspec,
@@ -1641,8 +1646,7 @@ flap_changed_cb (AdwFlap     *flap,
   g_assert (ADW_IS_FLAP (flap));
   g_assert (HS_IS_GRAPH_VIEW (self));
 
-  /* Mid-slide, the view would chase it */
-  if (progress > 0 && progress < 1)
+  if (g_str_equal (pspec->name, "reveal-progress") && progress > 0 && progress < 1)
     return;
   schedule_refit (self);
 }
@@ -1729,6 +1733,7 @@ hs_graph_view_camera_watch_flaps (HsGraphView *self,
       g_signal_handlers_disconnect_by_func (w, flap_changed_cb, self);
       if (!watch)
         continue;
+      g_signal_connect_object (w, "notify::reveal-flap", G_CALLBACK (flap_changed_cb), self, 0);
       g_signal_connect_object (w, "notify::reveal-progress", G_CALLBACK (flap_changed_cb), self, 0);
       g_signal_connect_object (w, "notify::folded", G_CALLBACK (flap_changed_cb), self, 0);
     }

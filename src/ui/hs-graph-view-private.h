@@ -114,6 +114,7 @@ struct _HsGraphView
   HsStepShot     *framed_shot;
   HsCamera        framed_camera;
   guint           framed_step;    /* of the trace shown, when have_framed_step */
+  guint32         framed_pick;    /* the newest selection when framed_step was first framed */
 
   Selected        selection[2];
   guint           n_selected;
