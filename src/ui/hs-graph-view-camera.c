@@ -440,8 +440,7 @@ collect_items (HsGraphView         *self,
   for (guint i = 0; i < self->n_selected; i++)
     if (hs_layout_get_object_bounds (layout, self->selection[i].ref, &rect))
       add_item (shot->items, &rect,
-                i + 1 == self->n_selected && self->selection[i].ref != self->framed_pick ? COST_PICKED
-                                                                                        : COST_SELECTED);
+                i + 1 == self->n_selected && self->picked ? COST_PICKED : COST_SELECTED);
   /* Hidden holders just turned on: those of the selection (of everything,
    * when nothing is selected) are what the user asked to see */
   for (guint i = 0; self->holders_asked && holders != NULL && i < holders->len; i++)
@@ -1277,7 +1276,7 @@ hs_graph_view_camera_frame (HsGraphView *self,
   if (new_step)
     {
       self->holders_asked = FALSE;
-      self->framed_pick = self->n_selected > 0 ? self->selection[self->n_selected - 1].ref : 0;
+      self->picked = FALSE;
     }
   /* Made anew each time: the selection may have changed */
   shot = step_shot_new (self);

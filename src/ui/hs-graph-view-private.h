@@ -114,7 +114,6 @@ struct _HsGraphView
   HsStepShot     *framed_shot;
   HsCamera        framed_camera;
   guint           framed_step;    /* of the trace shown, when have_framed_step */
-  guint32         framed_pick;    /* the newest selection when framed_step was first framed */
 
   Selected        selection[2];
   guint           n_selected;
@@ -147,6 +146,7 @@ struct _HsGraphView
   guint           tooltip_held : 1;  /* no tooltip until the pointer moves after a glide */
   guint           have_framed_step : 1; /* none since the view was cleared or a new trace came */
   guint           step_unframed : 1; /* framed_step's first framing failed: its retry is still a new step */
+  guint           picked : 1;     /* something was selected since framed_step was first framed */
 };
 
 void     hs_graph_view_camera_init          (HsGraphView *self);

@@ -1368,6 +1368,8 @@ select_full (HsGraphView *self,
       self->selection[self->n_selected].ref = ref;
       self->selection[self->n_selected].name = g_strdup (name);
       self->n_selected++;
+      /* the camera keeps it clear when it frames this step again */
+      self->picked = TRUE;
     }
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
