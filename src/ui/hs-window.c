@@ -828,7 +828,7 @@ show_inspector_for (HsWindow *self,
     adw_flap_set_reveal_flap (self->inspector_flap, FALSE);
   else if (!adw_flap_get_reveal_flap (self->inspector_flap))
     adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
-  /* the graph keeps the selected object clear of it once it rests */
+  /* the graph frames for the room it will leave (hs-graph-view-camera.c) */
 }
 
 /* A command took away all that was selected (Del of the selected name):
@@ -2116,9 +2116,10 @@ hs_window_find (HsWindow   *self,
       if (g_str_equal (frames[i - 1].vars[j].name, text) &&
           hs_graph_view_select_variable (self->graph_view, text, FALSE))
         {
-          /* What a search finds is framed, not only selected */
-          hs_graph_view_reveal_object (self->graph_view, frames[i - 1].vars[j].ref);
+          /* What a search finds is framed, not only selected, in the
+           * room the inspector it opens leaves: the view moves once */
           show_inspector_for (self, frames[i - 1].vars[j].ref);
+          hs_graph_view_reveal_object (self->graph_view, frames[i - 1].vars[j].ref);
           return TRUE;
         }
 
@@ -2129,8 +2130,8 @@ hs_window_find (HsWindow   *self,
       if (objects[i].id == id)
         {
           hs_graph_view_select_object (self->graph_view, objects[i].ref, FALSE);
-          hs_graph_view_reveal_object (self->graph_view, objects[i].ref);
           show_inspector_for (self, objects[i].ref);
+          hs_graph_view_reveal_object (self->graph_view, objects[i].ref);
           return TRUE;
         }
 
@@ -2146,8 +2147,8 @@ hs_window_find (HsWindow   *self,
       if (object->repr != NULL && strstr (object->repr, text) != NULL)
         {
           hs_graph_view_select_object (self->graph_view, object->ref, FALSE);
-          hs_graph_view_reveal_object (self->graph_view, object->ref);
           show_inspector_for (self, object->ref);
+          hs_graph_view_reveal_object (self->graph_view, object->ref);
           return TRUE;
         }
     }

@@ -632,17 +632,52 @@ variable_middle (HsGraphView *graph,
   return 0;
 }
 
+/* The object box of graph's layout that lies furthest from what the
+ * view shows */
+static const HsLayoutBox *
+farthest_object_box (HsGraphView *graph)
+{
+  const HsLayoutBox *boxes, *far = NULL;
+  double most = -1;
+  guint n_boxes;
+  HsRect view;
+
+  hs_graph_view_get_visible_rect (graph, &view);
+  boxes = hs_layout_get_boxes (hs_graph_view_get_layout (graph), &n_boxes);
+  for (guint i = 0; i < n_boxes; i++)
+    {
+      double d = hypot (boxes[i].rect.x + boxes[i].rect.width / 2 - view.x - view.width / 2,
+                        boxes[i].rect.y + boxes[i].rect.height / 2 - view.y - view.height / 2);
+
+      if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && d > most)
+        {
+          most = d;
+          far = &boxes[i];
+        }
+    }
+  g_assert_nonnull (far);
+  return far;
+}
+
+typedef enum
+{
+  PICK_RIGHTMOST,  /* a click on the box drawn furthest right */
+  PICK_SCALAR,     /* a click on a variable that holds an int */
+  PICK_SEARCH,     /* a search for the id of the box furthest from the view */
+  N_PICKS
+} Pick;
+
 /*
  * Issue 47: the inspector's cover is a term of the camera's cost.  A
- * click that selects an object opens the folded inspector over the
- * graph's right; the camera frames for the room the inspector will
- * leave, so the view moves once, straight to where the selected box is
- * clear of it.  It had moved twice when the selection laid the step out
- * again (a scalar drawn in its slot becomes a box once selected): once
- * for the new layout with the inspector not yet over the view, then
- * again for it once it rested.  Tried on a picture wider and taller than
- * the view, at three window sizes, for the box drawn furthest right and
- * for a variable holding an int.
+ * click or a search that selects an object opens the folded inspector
+ * over the graph's right; the camera frames for the room the inspector
+ * will leave, so the view moves once, straight to where the selected box
+ * is clear of it.  It had moved twice when the selection laid the step
+ * out again (a scalar drawn in its slot becomes a box once selected), and
+ * when a search framed what it found before the inspector opened: once
+ * with the inspector not yet over the view, then again for it once it
+ * rested.  Tried on a picture wider and taller than the view, at three
+ * window sizes.
  */
 static void
 test_inspector_moves_once (void)
@@ -650,7 +685,7 @@ test_inspector_moves_once (void)
   static const int sizes[][2] = { { 1024, 600 }, { 1200, 760 }, { 800, 600 } };
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
-    for (guint scalar = 0; scalar < 2; scalar++)
+    for (Pick pick = 0; pick < N_PICKS; pick++)
       {
         HsWindow *window = hs_test_window_new_run (
           "rows = [{'name': 'u%d' % i, 'tags': ['a', 'b'], 'score': i} for i in range(12)]\n"
@@ -678,16 +713,29 @@ test_inspector_moves_once (void)
         now = camera_target (graph);
         g_array_append_val (targets, now);
         tick = gtk_widget_add_tick_callback (GTK_WIDGET (graph), log_target_cb, targets, NULL);
-        if (scalar)
-          ref = variable_middle (graph, "x", &x, &y);
+        if (pick == PICK_SEARCH)
+          {
+            g_autofree char *id = NULL;
+
+            box = farthest_object_box (graph);
+            ref = box->ref;
+            id = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                  hs_snapshot_lookup (hs_graph_view_get_snapshot (graph), ref)->id);
+            g_assert_true (hs_window_find (window, id));
+          }
         else
           {
-            box = rightmost_object_box (graph);
-            ref = box->ref;
-            box_middle (graph, box, &x, &y);
+            if (pick == PICK_SCALAR)
+              ref = variable_middle (graph, "x", &x, &y);
+            else
+              {
+                box = rightmost_object_box (graph);
+                ref = box->ref;
+                box_middle (graph, box, &x, &y);
+              }
+            g_signal_emit_by_name (hs_test_find_controller (GTK_WIDGET (graph), GTK_TYPE_GESTURE_CLICK),
+                                   "released", 1, x, y);
           }
-        g_signal_emit_by_name (hs_test_find_controller (GTK_WIDGET (graph), GTK_TYPE_GESTURE_CLICK), "released",
-                               1, x, y);
         g_assert_true (adw_flap_get_reveal_flap (window->inspector_flap));
         g_assert_true (hs_test_wait_until (inspector_open, window->inspector_flap));
         /* what a glide or a refit still to come would do, done */
@@ -701,7 +749,9 @@ test_inspector_moves_once (void)
         check = (ClearCheck) { window, box };
         hs_graph_view_get_visible_rect (graph, &visible);
         g_test_message ("%dx%d, %s: the view went to %u places; box x %.0f..%.0f y %.0f..%.0f, clear area x %.0f..%.0f y %.0f..%.0f",
-                        sizes[s][0], sizes[s][1], scalar ? "an int's variable" : "the rightmost box", targets->len - 1,
+                        sizes[s][0], sizes[s][1],
+                        pick == PICK_SEARCH ? "found by search" : pick == PICK_SCALAR ? "an int's variable" : "the rightmost box",
+                        targets->len - 1,
                         box->rect.x, box->rect.x + box->rect.width, box->rect.y, box->rect.y + box->rect.height,
                         visible.x, visible.x + visible.width, visible.y, visible.y + visible.height);
         g_assert_true (box_is_clear (&check));
