@@ -13,33 +13,35 @@
  * The camera follows the program.  When the whole picture of a step fits
  * the view at a readable zoom (box text at least readable-text-px), it is
  * shown whole, up to max-follow-zoom.  Otherwise the camera stays at the
- * readable zoom and shows the view of least cost, a sum of named terms:
- * COST_LINE for each box of what the step's line did (created, changed,
- * bound a name or a slot to, returned, freed) out of view, twice that
- * cut by an edge or covered by the zoom buttons or the pinned frame (what
- * a folded flap covers, the inspector or the editor, is out of view), and
- * twice again for the object a name was just bound to, the line's result;
- * COST_PICKED likewise for the object the user selected (or found) since
- * the step was first framed, when the step is framed again: the user's
+ * readable zoom and shows the view of least cost.  The view is what no
+ * folded flap (the inspector, the editor) covers once it rests: one that
+ * is still sliding in covers already what it will, so the view moves
+ * once, beside the slide.  The cost is a sum of named terms: COST_LINE
+ * for each box of what the step's line did (created, changed, bound a
+ * name or a slot to, returned, freed) out of view, twice that cut by an
+ * edge or covered by the zoom buttons or the pinned frame, and twice
+ * again for the object a name was just bound to, the line's result;
+ * COST_PICKED likewise for the object the user selected or found since
+ * the step was first framed, when that step is framed again: the user's
  * latest act, which the inspector explains, outranks the line's;
  * COST_SELECTED likewise for the rest of the selection; COST_SUBJECT for
- * what the lesson's note names,
- * the watched object and the holders just asked for; COST_FRAME while
- * the current frame is not whole in view (its copy is then pinned at the
- * corner: it stays in sight, so its place gives way to the note's
- * objects); COST_BOX for each other box cut or covered; COST_BAND for
- * each pixel of empty band past the picture, beyond two margins and the
- * pinned copy, while boxes lie out past the other edge; COST_SNUG for
- * what matters nearer than half a margin to an edge; and COST_MOVE for
- * each pixel from where the step before left the view, so that it moves
- * only for a cause.  The weights lie orders of magnitude apart, so that
- * a heavier term decides before the lighter ones.  Candidate views put a
- * box's edge half a margin or a pixel past an edge of the view, of the
- * buttons or of the pinned copy; from a few starts (the view before, and
- * that view moved the least to show what matters) the view moves along
- * one axis at a time to the cheapest candidate until none is cheaper.
- * Fit (hs_graph_view_camera_fit_whole()) is not a framing of the step:
- * it shows all that is drawn, at whatever zoom that takes.
+ * what the lesson's note names, the watched object and the holders just
+ * asked for; COST_FRAME while the current frame is not whole in view
+ * (its copy is then pinned at the corner: it stays in sight, so its
+ * place gives way to the note's objects); COST_BOX for each other box
+ * cut or covered; COST_BAND for each pixel of empty band past the
+ * picture, beyond two margins and the pinned copy, while boxes lie out
+ * past the other edge; COST_SNUG for what matters nearer than half a
+ * margin to an edge; and COST_MOVE for each pixel from where the step
+ * before left the view, so that it moves only for a cause.  The weights
+ * lie orders of magnitude apart, so that a heavier term decides before
+ * the lighter ones.  Candidate views put a box's edge half a margin or a
+ * pixel past an edge of the view, of the buttons or of the pinned copy;
+ * from a few starts (the view before, and that view moved the least to
+ * show what matters) the view moves along one axis at a time to the
+ * cheapest candidate until none is cheaper.  Fit
+ * (hs_graph_view_camera_fit_whole()) is not a framing of the step: it
+ * shows all that is drawn, at whatever zoom that takes.
  */
 #define COST_PICKED   1e9
 #define COST_LINE     1e8
