@@ -63,6 +63,7 @@ typedef struct
   double   anchor;     /* from its top to the level an arrow enters at */
   double   old_y;
   gboolean has_old;
+  gboolean keeps_top;  /* a survivor in the rank it had: it stays put */
   double   key;
   guint    n_back;     /* arrows back from it: lanes kept below it */
   double   body;       /* its height with the room kept, without them */
@@ -1104,6 +1105,48 @@ first_slot_level (Layers     *l,
   return TRUE;
 }
 
+/* A box's parent: the box on its left whose slot first references it
+ * directly, as an object's ref or -1 - a frame's index; 0 for none */
+static gint64
+identity_of (const HsLayoutBox *box)
+{
+  return box->kind == HS_LAYOUT_BOX_FRAME ? -1 - (gint64) box->frame : box->ref;
+}
+
+/* Which survivors keep their top.  One whose place in the structure
+ * changed (it changed rank, as a list's node does when another is pushed
+ * at its head, or its parent changed, as an object built in a call does
+ * when the call returns it to a variable) stands level with its slot
+ * again, as a new box does; the others stay where they were. */
+static void
+find_parents (Layers *l)
+{
+  g_assert (l != NULL);
+
+  for (guint i = 0; i < l->nodes->len; i++)
+    {
+      Node *node = node_at (l, i);
+      HsLayoutBox *box;
+      const HsLayoutBox *pb;
+      const Link *first = NULL;
+
+      if (node->box < 0)
+        continue;
+      for (guint k = 0; k < node->in_len; k++)
+        {
+          const Link *e = link_at (l, l->in_links[node->in_start + k]);
+
+          if (e->forward && node_at (l, e->left)->box >= 0
+              && (first == NULL || left_pos (l, e) < left_pos (l, first)))
+            first = e;
+        }
+      box = box_at (l->self, node->box);
+      box->parent = first != NULL ? identity_of (box_at (l->self, node_at (l, first->left)->box)) : 0;
+      pb = node->has_old ? previous_box (l, box) : NULL;
+      node->keeps_top = pb != NULL && pb->column == node->rank && pb->parent == box->parent;
+    }
+}
+
 /* Tops for one rank's nodes, in order, no higher than top; old_y holds
  * each node's top once solved */
 static void
@@ -1124,7 +1167,7 @@ place_rank (Layers *l,
       Node *node = node_at (l, g_array_index (rank, guint, i));
       double level, want = 0, weight = 0;
 
-      if (node->has_old)
+      if (node->keeps_top)
         {
           want = node->key;
           weight = OLD_WEIGHT;
@@ -1278,9 +1321,22 @@ place_boxes (Layers *l)
     width[r] = MAX (width[r], g_array_index (previous->columns, Column, r).width);
   for (guint r = 1; r < n_ranks; r++)
     {
-      x[r] = x[r - 1] + width[r - 1] + CLAMP (2 * LANE_INSET + LANE_STEP * turns[r - 1], COLUMN_GAP, MAX_GAP);
+      double gap = CLAMP (2 * LANE_INSET + LANE_STEP * turns[r - 1], COLUMN_GAP, MAX_GAP);
+
       if (previous != NULL && r < previous->columns->len)
-        x[r] = MAX (x[r], g_array_index (previous->columns, Column, r).x);
+        {
+          const Column *before = &g_array_index (previous->columns, Column, r - 1);
+          const Column *was = &g_array_index (previous->columns, Column, r);
+
+          /* A gap that must widen takes room for twice the lanes, as a
+           * growing array does: a structure that keeps growing moves
+           * the columns right of it a few times, not at every lane */
+          if (gap > was->x - before->x - before->width + 0.5)
+            gap = CLAMP (2 * LANE_INSET + 2 * LANE_STEP * turns[r - 1], COLUMN_GAP, MAX_GAP);
+          x[r] = MAX (x[r - 1] + width[r - 1] + gap, was->x);
+        }
+      else
+        x[r] = x[r - 1] + width[r - 1] + gap;
     }
 
   for (guint i = 0; i < l->nodes->len; i++)
@@ -1514,11 +1570,13 @@ hs_layout_place (HsLayoutBuilder *builder)
       /* A box that moved into or out of the garbage zone starts afresh */
       node->has_old = pb != NULL && pb->garbage == (node->zone == 1);
       node->old_y = node->has_old ? pb->rect.y : 0;
+
     }
   add_links (&l);
   start_order (&l);
   if (!unwanted (&l))
     minimise_crossings (&l);
+  find_parents (&l);
   place_boxes (&l);
 
   frame_garbage_zone (builder);

@@ -498,9 +498,16 @@ collect_box_texts (const Palette         *p,
   g_assert (p != NULL && options != NULL && box != NULL && texts != NULL);
 
   add_text (texts, HS_RENDERER_TEXT_TITLE, HS_LAYOUT_FONT_TITLE, box->title, 0, r->x + PAD, ty, ink, header);
-  ty += hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
-  add_text (texts, HS_RENDERER_TEXT_FACTS, HS_LAYOUT_FONT_SMALL, box->facts, 0, r->x + PAD, ty, &p->muted, header);
-  ty += box->facts != NULL ? small : 0;
+  /* the facts after the title on its line, their bottoms level, or
+   * on a line of their own */
+  if (box->facts_below)
+    add_text (texts, HS_RENDERER_TEXT_FACTS, HS_LAYOUT_FONT_SMALL, box->facts, 0,
+              r->x + PAD, ty + hs_layout_text_height (HS_LAYOUT_FONT_TITLE), &p->muted, header);
+  else
+    add_text (texts, HS_RENDERER_TEXT_FACTS, HS_LAYOUT_FONT_SMALL, box->facts, 0,
+              r->x + PAD + hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title) + PAD,
+              ty + hs_layout_text_height (HS_LAYOUT_FONT_TITLE) - small, &p->muted, header);
+  ty += hs_layout_text_height (HS_LAYOUT_FONT_TITLE) + (box->facts != NULL && box->facts_below ? small : 0);
   add_text (texts, HS_RENDERER_TEXT_MARKS, HS_LAYOUT_FONT_SMALL, box->marks, 0, r->x + PAD, ty, &p->muted, header);
   ty += (box->marks != NULL ? small : 0) + PAD / 2;
   add_text (texts, HS_RENDERER_TEXT_VALUE, HS_LAYOUT_FONT_MONO, box->value, 0, r->x + PAD, ty, ink, fill);
