@@ -1113,15 +1113,85 @@ identity_of (const HsLayoutBox *box)
   return box->kind == HS_LAYOUT_BOX_FRAME ? -1 - (gint64) box->frame : box->ref;
 }
 
-/* Which survivors keep their top.  One whose place in the structure
- * changed (it changed rank, as a list's node does when another is pushed
- * at its head, or its parent changed, as an object built in a call does
- * when the call returns it to a variable) stands level with its slot
- * again, as a new box does; the others stay where they were. */
-static void
-find_parents (Layers *l)
+/* An arrow, the same from one step's layout to the next: its source
+ * (identity_of()), row and target */
+static gint64
+arrow_key (gint64  source,
+           guint   row,
+           guint32 target)
 {
+  return (gint64) g_int64_hash (&source) * 1000003 ^ ((gint64) row << 40) ^ target;
+}
+
+/* Which survivors keep their top: a survivor stays where it was unless
+ * its place in the structure changed or room opened above it.  One that
+ * changed rank (a list's node when another is pushed at its head) or
+ * parent (an object built in a call, when the call returns it to a
+ * variable), or below which a box of its rank was freed, left the rank
+ * or shrank, or an arrow through its rank went, stands level with its
+ * slot again, as a new box does, as
+ * near as the boxes that stay allow: a picture closes the holes its
+ * steps leave, at the steps that make them. */
+static void
+keep_survivors (Layers *l)
+{
+  HsLayout *previous = l->builder->previous;
+  guint n_ranks = MAX (l->ranks[0]->len, l->ranks[1]->len);
+  g_autofree double *opened = g_new (double, n_ranks + 1);
+
   g_assert (l != NULL);
+
+  /* the top of the highest box of each column that left it or shrank,
+   * or of the highest arrow that ran through it and is gone */
+  for (guint r = 0; r <= n_ranks; r++)
+    opened[r] = G_MAXDOUBLE;
+  if (previous != NULL)
+    {
+      g_autoptr(GHashTable) arrows = g_hash_table_new (g_int64_hash, g_int64_equal);
+      g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      for (guint b = 0; b < l->self->boxes->len; b++)
+        {
+          const HsLayoutBox *box = box_at (l->self, b);
+
+          for (guint r = 0; r < box->n_rows; r++)
+            if (box->rows[r].target != 0)
+              {
+                gint64 key = arrow_key (identity_of (box), r, box->rows[r].target);
+
+                g_array_append_val (keys, key);
+              }
+        }
+      for (guint k = 0; k < keys->len; k++)
+        g_hash_table_add (arrows, &g_array_index (keys, gint64, k));
+      for (guint e = 0; e < previous->edges->len; e++)
+        {
+          const HsLayoutEdge *edge = &g_array_index (previous->edges, HsLayoutEdge, e);
+          const HsLayoutBox *source = box_at (previous, edge->source);
+          guint from = source->column, to = box_at (previous, edge->target_box)->column;
+          gint64 key = arrow_key (identity_of (source), edge->row, edge->target);
+          double top = G_MAXDOUBLE;
+
+          if (MAX (from, to) < MIN (from, to) + 2 || g_hash_table_contains (arrows, &key))
+            continue;
+          for (guint k = 0; k <= 3 * edge->n_curves && edge->path != NULL; k++)
+            top = MIN (top, edge->path[k].y);
+          for (guint c = MIN (from, to) + 1; c < MAX (from, to) && c <= n_ranks; c++)
+            opened[c] = MIN (opened[c], top);
+        }
+    }
+  for (guint b = 0; previous != NULL && b < previous->boxes->len; b++)
+    {
+      const HsLayoutBox *pb = box_at (previous, b);
+      int now;
+
+      if (pb->kind != HS_LAYOUT_BOX_OBJECT || pb->column > n_ranks)
+        continue;
+      now = lookup_box (l->self->box_by_ref, pb->ref);
+      if (now < 0 || l->node_of_box[now] < 0 || node_at (l, l->node_of_box[now])->rank != pb->column
+          || box_at (l->self, now)->rect.height < pb->rect.height)
+        opened[pb->column] = MIN (opened[pb->column], pb->rect.y);
+    }
 
   for (guint i = 0; i < l->nodes->len; i++)
     {
@@ -1143,7 +1213,8 @@ find_parents (Layers *l)
       box = box_at (l->self, node->box);
       box->parent = first != NULL ? identity_of (box_at (l->self, node_at (l, first->left)->box)) : 0;
       pb = node->has_old ? previous_box (l, box) : NULL;
-      node->keeps_top = pb != NULL && pb->column == node->rank && pb->parent == box->parent;
+      node->keeps_top = pb != NULL && pb->column == node->rank && pb->parent == box->parent
+                        && opened[node->rank] > pb->rect.y;
     }
 }
 
@@ -1576,7 +1647,7 @@ hs_layout_place (HsLayoutBuilder *builder)
   start_order (&l);
   if (!unwanted (&l))
     minimise_crossings (&l);
-  find_parents (&l);
+  keep_survivors (&l);
   place_boxes (&l);
 
   frame_garbage_zone (builder);
