@@ -547,12 +547,13 @@ collect_box_texts (const Palette         *p,
                   label_font == HS_LAYOUT_FONT_SMALL && !changed ? &p->muted : &p->ink, under);
     }
 
-  /* On the top edge, 6 from the right, padded by 4 and 1: the layout
-   * widened the box so that it clears the title */
+  /* Standing on the top edge, 6 from the right, padded by 4 and 1, its
+   * bottom where the title's line starts: it clears the title of any
+   * box without widening it, and the gap above it */
   if ((tag = box_tag (changes)) != NULL)
     add_text (texts, HS_RENDERER_TEXT_TAG, HS_LAYOUT_FONT_SMALL, tag, 0,
               r->x + r->width - 6 - hs_layout_text_width (HS_LAYOUT_FONT_SMALL, tag) - 4,
-              r->y - (small + 2) / 2 + 1, &p->tag_ink, &p->tag);
+              r->y + PAD / 2 - (small + 2) + 1, &p->tag_ink, &p->tag);
 }
 
 /* Body, frame header and outline: what a box looks like at any zoom. */
