@@ -177,16 +177,27 @@ fit_value (HsLayout   *self,
   return g_string_chunk_insert_const (self->strings, fitted);
 }
 
+/* A box's header says what its arrows do not.  Show Every Object draws
+ * the whole truth on every box: the refcount, mutability and the gc
+ * generation.  The default picture, whose boxes hold their values,
+ * names the refcount only where the arrows drawn into the box do not
+ * add up to it (or the object is immortal), and of the marks only those
+ * that are not its type's (a small int, an interned string, an object
+ * gc is collecting); the inspector gives all of them. */
 static const char *
-facts_for (HsLayout       *self,
-           const HsObject *o,
-           guint           shown)
+facts_for (HsLayout              *self,
+           const HsObject        *o,
+           guint                  shown,
+           const HsLayoutOptions *options)
 {
   const char *version;
   g_autofree char *text = NULL;
   g_autofree char *n_shown = hs_format_count (shown);
 
-  g_assert (self != NULL && o != NULL);
+  g_assert (self != NULL && o != NULL && options != NULL);
+
+  if (!options->every_object && !(o->flags & HS_OBJECT_IMMORTAL) && o->refcount == (gint64) shown)
+    return NULL;
 
   version = hs_snapshot_get_python_version (self->snapshot);
   /* The runtime flags 3.11's statically allocated objects the way later
@@ -211,26 +222,42 @@ facts_for (HsLayout       *self,
   return g_string_chunk_insert_const (self->strings, text);
 }
 
-static const char *
-marks_for (HsLayout       *self,
-           const HsObject *o)
+static void
+append_mark (GString    *s,
+             const char *mark)
 {
-  g_autoptr(GString) s = g_string_new ((o->flags & HS_OBJECT_MUTABLE) ? _("mutable") : _("immutable"));
-  int generation = HS_OBJECT_GENERATION (o->flags);
+  if (s->len > 0)
+    g_string_append (s, " · ");
+  g_string_append (s, mark);
+}
 
+static const char *
+marks_for (HsLayout              *self,
+           const HsObject        *o,
+           const HsLayoutOptions *options)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  int generation = HS_OBJECT_GENERATION (o->flags);
+  gboolean all = options->every_object;
+
+  if (all)
+    append_mark (s, (o->flags & HS_OBJECT_MUTABLE) ? _("mutable") : _("immutable"));
   if (o->flags & HS_OBJECT_SMALL_INT)
-    g_string_append_printf (s, " · %s", _("small int"));
+    append_mark (s, _("small int"));
   if (o->flags & HS_OBJECT_INTERNED)
-    g_string_append_printf (s, " · %s", _("interned"));
+    append_mark (s, _("interned"));
   if ((o->flags & HS_OBJECT_GC_TRACKED) && generation != HS_OBJECT_NO_GENERATION)
-    g_string_append_printf (s, " · %s %d", _("gc gen"), generation);
+    {
+      if (all)
+        g_string_append_printf (s, "%s%s %d", s->len > 0 ? " · " : "", _("gc gen"), generation);
+    }
   else if (o->flags & HS_OBJECT_COLLECTING)
     /* Translators: the cycle collector found this object unreachable and
      * is running its __del__ before it frees it */
-    g_string_append_printf (s, " · %s", _("being collected"));
-  else if (o->flags & HS_OBJECT_GC_TRACKED)
-    g_string_append_printf (s, " · %s", _("gc tracked"));
-  return g_string_chunk_insert_const (self->strings, s->str);
+    append_mark (s, _("being collected"));
+  else if ((o->flags & HS_OBJECT_GC_TRACKED) && all)
+    append_mark (s, _("gc tracked"));
+  return s->len > 0 ? g_string_chunk_insert_const (self->strings, s->str) : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -465,6 +492,18 @@ hs_layout_row_height (void)
   return MAX (hs_layout_text_height (HS_LAYOUT_FONT_UI), hs_layout_text_height (HS_LAYOUT_FONT_MONO)) + ROW_PAD;
 }
 
+/* The title and, when they stand on its line, the facts after a gap:
+ * "list  refcount 3, 2 shown" */
+double
+hs_layout_title_line_width (const HsLayoutBox *box)
+{
+  double width = hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title);
+
+  if (box->facts != NULL && !box->facts_below)
+    width += PAD + hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->facts);
+  return width;
+}
+
 /* Indices of cells are small; names of slots are not */
 static HsLayoutFont
 label_font (const HsLayoutBox *box)
@@ -488,11 +527,6 @@ measure_box (HsLayoutBox *box,
 
   width = hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title);
   y = PAD / 2 + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
-  if (box->facts)
-    {
-      width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->facts));
-      y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
-    }
   if (box->marks)
     {
       width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->marks));
@@ -527,6 +561,23 @@ measure_box (HsLayoutBox *box,
     }
   for (guint i = 0; i < n_rows; i++)
     width = MAX (width, label_w + (rows[i].slot_width < 0 ? 0 : slot_w));
+
+  /* The facts follow the title on its line where the box is wide enough
+   * for both: a count that comes and goes (an argument on the stack for
+   * a call) then changes no box's height.  Otherwise they take a line
+   * of their own rather than widen the box. */
+  if (box->facts != NULL)
+    {
+      double facts_w = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->facts);
+
+      box->facts_below = hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title) + PAD + facts_w > width;
+      if (box->facts_below)
+        {
+          width = MAX (width, facts_w);
+          y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+          box->header_height = y;
+        }
+    }
 
   width += 2 * PAD;
   if (box->kind == HS_LAYOUT_BOX_FRAME)
@@ -607,39 +658,6 @@ fit_values (HsLayout    *self,
     }
 }
 
-/* The renderer stands a "new" or "changed" tag on the top edge of a box,
- * at its right, on the step whose line created or changed the object.  A
- * box narrower than its title and the widest tag it can get side by side
- * is widened, at every step so that it does not jump, its slots moved
- * with its right edge: the tag never sits on the title. */
-static void
-make_room_for_tag (HsLayoutBox    *box,
-                   const HsObject *o)
-{
-  /* the box's own rows, which the layout owns */
-  HsLayoutRow *rows = (HsLayoutRow *) box->rows;
-  double tag, need, grow;
-
-  g_assert (box != NULL && o != NULL);
-
-  /* only what can change is ever "changed" */
-  tag = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("new"));
-  if (o->flags & HS_OBJECT_MUTABLE)
-    tag = MAX (tag, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("changed")));
-  /* the title, a gap, then the tag as the renderer draws it: its text
-   * padded by 4 each side, 6 from the right edge */
-  need = PAD + hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title) + PAD / 2 + tag + 8 + 6;
-  grow = ceil (need) - box->rect.width;
-  if (grow <= 0)
-    return;
-  box->rect.width += grow;
-  for (guint i = 0; i < box->n_rows; i++)
-    {
-      rows[i].slot_x += grow;
-      rows[i].key_slot_x += grow;
-    }
-}
-
 /* o: the object of an object's box, NULL for frames and ghosts, and
  * arrows_in the arrows drawn into it */
 static guint
@@ -659,8 +677,6 @@ add_box (HsLayout       *self,
   box->rows = n_rows > 0 ? rows : NULL;
   box->n_rows = n_rows;
   measure_box (box, n_rows > 0 ? rows : NULL, n_rows);
-  if (o != NULL)
-    make_room_for_tag (box, o);
   /* Tall enough for the arrows into it to enter one side ENTRY_ROOM
    * apart (`[0] * 10` sends ten into one int, whose box had room for
    * them 4.9 apart, their heads all but touching), but not for a
@@ -1049,8 +1065,8 @@ hs_layout_add_object_boxes (HsLayoutBuilder *builder)
       box.ref = o->ref;
       box.alpha = 1;
       box.title = g_string_chunk_insert_const (self->strings, o->type);
-      box.facts = facts_for (self, o, it->shown);
-      box.marks = marks_for (self, o);
+      box.facts = facts_for (self, o, it->shown, builder->options);
+      box.marks = marks_for (self, o, builder->options);
       box.flags = o->flags;
       /* Immutable objects cannot change; a new referrer is not a change */
       box.changes = (o->flags & HS_OBJECT_MUTABLE) ? o->changes : o->changes & HS_CHANGE_NEW;

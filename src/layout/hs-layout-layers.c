@@ -63,6 +63,7 @@ typedef struct
   double   anchor;     /* from its top to the level an arrow enters at */
   double   old_y;
   gboolean has_old;
+  gboolean keeps_top;  /* a survivor in the rank it had: it stays put */
   double   key;
   guint    n_back;     /* arrows back from it: lanes kept below it */
   double   body;       /* its height with the room kept, without them */
@@ -1104,6 +1105,119 @@ first_slot_level (Layers     *l,
   return TRUE;
 }
 
+/* A box's parent: the box on its left whose slot first references it
+ * directly, as an object's ref or -1 - a frame's index; 0 for none */
+static gint64
+identity_of (const HsLayoutBox *box)
+{
+  return box->kind == HS_LAYOUT_BOX_FRAME ? -1 - (gint64) box->frame : box->ref;
+}
+
+/* An arrow, the same from one step's layout to the next: its source
+ * (identity_of()), row and target */
+static gint64
+arrow_key (gint64  source,
+           guint   row,
+           guint32 target)
+{
+  return (gint64) g_int64_hash (&source) * 1000003 ^ ((gint64) row << 40) ^ target;
+}
+
+/* Which survivors keep their top: a survivor stays where it was unless
+ * its place in the structure changed or room opened above it.  One that
+ * changed rank (a list's node when another is pushed at its head) or
+ * parent (an object built in a call, when the call returns it to a
+ * variable), or below which a box of its rank was freed, left the rank
+ * or shrank, or an arrow through its rank went, stands level with its
+ * slot again, as a new box does, as
+ * near as the boxes that stay allow: a picture closes the holes its
+ * steps leave, at the steps that make them. */
+static void
+keep_survivors (Layers *l)
+{
+  HsLayout *previous = l->builder->previous;
+  guint n_ranks = MAX (l->ranks[0]->len, l->ranks[1]->len);
+  g_autofree double *opened = g_new (double, n_ranks + 1);
+
+  g_assert (l != NULL);
+
+  /* the top of the highest box of each column that left it or shrank,
+   * or of the highest arrow that ran through it and is gone */
+  for (guint r = 0; r <= n_ranks; r++)
+    opened[r] = G_MAXDOUBLE;
+  if (previous != NULL)
+    {
+      g_autoptr(GHashTable) arrows = g_hash_table_new (g_int64_hash, g_int64_equal);
+      g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      for (guint b = 0; b < l->self->boxes->len; b++)
+        {
+          const HsLayoutBox *box = box_at (l->self, b);
+
+          for (guint r = 0; r < box->n_rows; r++)
+            if (box->rows[r].target != 0)
+              {
+                gint64 key = arrow_key (identity_of (box), r, box->rows[r].target);
+
+                g_array_append_val (keys, key);
+              }
+        }
+      for (guint k = 0; k < keys->len; k++)
+        g_hash_table_add (arrows, &g_array_index (keys, gint64, k));
+      for (guint e = 0; e < previous->edges->len; e++)
+        {
+          const HsLayoutEdge *edge = &g_array_index (previous->edges, HsLayoutEdge, e);
+          const HsLayoutBox *source = box_at (previous, edge->source);
+          guint from = source->column, to = box_at (previous, edge->target_box)->column;
+          gint64 key = arrow_key (identity_of (source), edge->row, edge->target);
+          double top = G_MAXDOUBLE;
+
+          if (MAX (from, to) < MIN (from, to) + 2 || g_hash_table_contains (arrows, &key))
+            continue;
+          for (guint k = 0; k <= 3 * edge->n_curves && edge->path != NULL; k++)
+            top = MIN (top, edge->path[k].y);
+          for (guint c = MIN (from, to) + 1; c < MAX (from, to) && c <= n_ranks; c++)
+            opened[c] = MIN (opened[c], top);
+        }
+    }
+  for (guint b = 0; previous != NULL && b < previous->boxes->len; b++)
+    {
+      const HsLayoutBox *pb = box_at (previous, b);
+      int now;
+
+      if (pb->kind != HS_LAYOUT_BOX_OBJECT || pb->column > n_ranks)
+        continue;
+      now = lookup_box (l->self->box_by_ref, pb->ref);
+      if (now < 0 || l->node_of_box[now] < 0 || node_at (l, l->node_of_box[now])->rank != pb->column
+          || box_at (l->self, now)->rect.height < pb->rect.height)
+        opened[pb->column] = MIN (opened[pb->column], pb->rect.y);
+    }
+
+  for (guint i = 0; i < l->nodes->len; i++)
+    {
+      Node *node = node_at (l, i);
+      HsLayoutBox *box;
+      const HsLayoutBox *pb;
+      const Link *first = NULL;
+
+      if (node->box < 0)
+        continue;
+      for (guint k = 0; k < node->in_len; k++)
+        {
+          const Link *e = link_at (l, l->in_links[node->in_start + k]);
+
+          if (e->forward && node_at (l, e->left)->box >= 0
+              && (first == NULL || left_pos (l, e) < left_pos (l, first)))
+            first = e;
+        }
+      box = box_at (l->self, node->box);
+      box->parent = first != NULL ? identity_of (box_at (l->self, node_at (l, first->left)->box)) : 0;
+      pb = node->has_old ? previous_box (l, box) : NULL;
+      node->keeps_top = pb != NULL && pb->column == node->rank && pb->parent == box->parent
+                        && opened[node->rank] > pb->rect.y;
+    }
+}
+
 /* Tops for one rank's nodes, in order, no higher than top; old_y holds
  * each node's top once solved */
 static void
@@ -1124,7 +1238,7 @@ place_rank (Layers *l,
       Node *node = node_at (l, g_array_index (rank, guint, i));
       double level, want = 0, weight = 0;
 
-      if (node->has_old)
+      if (node->keeps_top)
         {
           want = node->key;
           weight = OLD_WEIGHT;
@@ -1278,9 +1392,22 @@ place_boxes (Layers *l)
     width[r] = MAX (width[r], g_array_index (previous->columns, Column, r).width);
   for (guint r = 1; r < n_ranks; r++)
     {
-      x[r] = x[r - 1] + width[r - 1] + CLAMP (2 * LANE_INSET + LANE_STEP * turns[r - 1], COLUMN_GAP, MAX_GAP);
+      double gap = CLAMP (2 * LANE_INSET + LANE_STEP * turns[r - 1], COLUMN_GAP, MAX_GAP);
+
       if (previous != NULL && r < previous->columns->len)
-        x[r] = MAX (x[r], g_array_index (previous->columns, Column, r).x);
+        {
+          const Column *before = &g_array_index (previous->columns, Column, r - 1);
+          const Column *was = &g_array_index (previous->columns, Column, r);
+
+          /* A gap that must widen takes room for twice the lanes, as a
+           * growing array does: a structure that keeps growing moves
+           * the columns right of it a few times, not at every lane */
+          if (gap > was->x - before->x - before->width + 0.5)
+            gap = CLAMP (2 * LANE_INSET + 2 * LANE_STEP * turns[r - 1], COLUMN_GAP, MAX_GAP);
+          x[r] = MAX (x[r - 1] + width[r - 1] + gap, was->x);
+        }
+      else
+        x[r] = x[r - 1] + width[r - 1] + gap;
     }
 
   for (guint i = 0; i < l->nodes->len; i++)
@@ -1514,11 +1641,13 @@ hs_layout_place (HsLayoutBuilder *builder)
       /* A box that moved into or out of the garbage zone starts afresh */
       node->has_old = pb != NULL && pb->garbage == (node->zone == 1);
       node->old_y = node->has_old ? pb->rect.y : 0;
+
     }
   add_links (&l);
   start_order (&l);
   if (!unwanted (&l))
     minimise_crossings (&l);
+  keep_survivors (&l);
   place_boxes (&l);
 
   frame_garbage_zone (builder);

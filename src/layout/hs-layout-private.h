@@ -22,8 +22,8 @@ G_BEGIN_DECLS
 #define PAD           8.0
 #define GAP_X         16.0
 #define GAP_Y         14.0
-#define COLUMN_GAP    72.0
-#define MIN_FRAME_W   210.0
+#define COLUMN_GAP    40.0
+#define MIN_FRAME_W   140.0
 /* The room a placeholder keeps in a rank for an arrow passing it */
 #define HS_LAYOUT_LANE_HEIGHT 6.0
 

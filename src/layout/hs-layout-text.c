@@ -260,7 +260,7 @@ shaped_draw (const Shaped *shaped,
 /* Contexts                                                            */
 
 /* Point sizes of the fonts, by HsLayoutFont */
-static const double sizes[HS_LAYOUT_N_FONTS] = { 10, 10.5, 8, 10 };
+static const double sizes[HS_LAYOUT_N_FONTS] = { 10, 10.5, 10, 10 };
 /* The resolution of a new Pango cairo font map, which ours keep */
 #define TEXT_DPI 96.0
 

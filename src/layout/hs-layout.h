@@ -130,6 +130,7 @@ typedef struct
   const char      *title;     /* type, class or "function (line 7)" */
   const char      *value;     /* value boxes, compact nodes and ghosts: the repr, drawn in monospace */
   const char      *facts;     /* "refcount 3, 2 shown" */
+  gboolean         facts_below; /* on a line of their own, not after the title */
   const char      *marks;     /* "mutable · gc gen 0" */
   const char      *note;      /* ghosts: "freed at line 7 (refcount 0)" */
   guint32          flags;     /* HsObjectFlags */
@@ -140,6 +141,7 @@ typedef struct
   double           header_height;
   double           reserved_height; /* rect.height plus room kept free below for growth */
   guint            column;
+  gint64           parent;    /* the box whose slot places it: an object's ref, -1 - a frame's index, 0: none */
   guint            n_rows;
   const HsLayoutRow *rows;
 } HsLayoutBox;
@@ -222,6 +224,9 @@ gboolean          hs_layout_entry_hidden      (const HsObject        *o,
                                                guint32                ref,
                                                const HsLayoutOptions *options,
                                                guint                 *entry);
+
+/* The width of a box's first line: its title, then its facts */
+double            hs_layout_title_line_width  (const HsLayoutBox     *box);
 
 /* Whether o is drawn inside the slots that hold it, with options */
 gboolean          hs_layout_draws_inline      (const HsObject        *o,

@@ -498,9 +498,16 @@ collect_box_texts (const Palette         *p,
   g_assert (p != NULL && options != NULL && box != NULL && texts != NULL);
 
   add_text (texts, HS_RENDERER_TEXT_TITLE, HS_LAYOUT_FONT_TITLE, box->title, 0, r->x + PAD, ty, ink, header);
-  ty += hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
-  add_text (texts, HS_RENDERER_TEXT_FACTS, HS_LAYOUT_FONT_SMALL, box->facts, 0, r->x + PAD, ty, &p->muted, header);
-  ty += box->facts != NULL ? small : 0;
+  /* the facts after the title on its line, their bottoms level, or
+   * on a line of their own */
+  if (box->facts_below)
+    add_text (texts, HS_RENDERER_TEXT_FACTS, HS_LAYOUT_FONT_SMALL, box->facts, 0,
+              r->x + PAD, ty + hs_layout_text_height (HS_LAYOUT_FONT_TITLE), &p->muted, header);
+  else
+    add_text (texts, HS_RENDERER_TEXT_FACTS, HS_LAYOUT_FONT_SMALL, box->facts, 0,
+              r->x + PAD + hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title) + PAD,
+              ty + hs_layout_text_height (HS_LAYOUT_FONT_TITLE) - small, &p->muted, header);
+  ty += hs_layout_text_height (HS_LAYOUT_FONT_TITLE) + (box->facts != NULL && box->facts_below ? small : 0);
   add_text (texts, HS_RENDERER_TEXT_MARKS, HS_LAYOUT_FONT_SMALL, box->marks, 0, r->x + PAD, ty, &p->muted, header);
   ty += (box->marks != NULL ? small : 0) + PAD / 2;
   add_text (texts, HS_RENDERER_TEXT_VALUE, HS_LAYOUT_FONT_MONO, box->value, 0, r->x + PAD, ty, ink, fill);
@@ -540,12 +547,13 @@ collect_box_texts (const Palette         *p,
                   label_font == HS_LAYOUT_FONT_SMALL && !changed ? &p->muted : &p->ink, under);
     }
 
-  /* On the top edge, 6 from the right, padded by 4 and 1: the layout
-   * widened the box so that it clears the title */
+  /* Standing on the top edge, 6 from the right, padded by 4 and 1, its
+   * bottom where the title's line starts: it clears the title of any
+   * box without widening it, and the gap above it */
   if ((tag = box_tag (changes)) != NULL)
     add_text (texts, HS_RENDERER_TEXT_TAG, HS_LAYOUT_FONT_SMALL, tag, 0,
               r->x + r->width - 6 - hs_layout_text_width (HS_LAYOUT_FONT_SMALL, tag) - 4,
-              r->y - (small + 2) / 2 + 1, &p->tag_ink, &p->tag);
+              r->y + PAD / 2 - (small + 2) + 1, &p->tag_ink, &p->tag);
 }
 
 /* Body, frame header and outline: what a box looks like at any zoom. */

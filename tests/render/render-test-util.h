@@ -95,7 +95,7 @@ render_fixture_load (RenderFixture *fixture,
 
   g_assert (fixture != NULL);
 
-  fixture->every_object = render_test_lesson_every_object (path);
+  fixture->every_object = fixture->every_object || render_test_lesson_every_object (path);
   fixture->trace = hs_runner_run_sync (runner, path, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fixture->trace);
@@ -149,6 +149,15 @@ static inline void
 render_fixture_setup (RenderFixture *fixture,
                       gconstpointer  data)
 {
+  render_fixture_load (fixture, data);
+}
+
+/* The same, with every object a box (Show Every Object) */
+static inline void
+render_fixture_setup_every_object (RenderFixture *fixture,
+                                   gconstpointer  data)
+{
+  fixture->every_object = TRUE;
   render_fixture_load (fixture, data);
 }
 

@@ -91,13 +91,20 @@ badges_of (HsLayout          *layout,
   h = hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
     {
+      /* the facts follow the title on its line, bottoms level, unless
+       * they have a line of their own */
+      gboolean beside = i == 0 && !box->facts_below;
+      double x = box->rect.x + PAD - 1;
+
       if (lines[i] == NULL)
         continue;
+      if (beside)
+        x += hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title) + PAD;
       out[n].kind = i == 0 ? BADGE_FACTS : BADGE_MARKS;
-      out[n].rect = (HsRect) { box->rect.x + PAD - 1, ty,
+      out[n].rect = (HsRect) { x, beside ? ty - h : ty,
                                MIN (hs_layout_text_width (HS_LAYOUT_FONT_SMALL, lines[i]) + 2, box->rect.width - PAD), h };
       out[n].opaque = out[n].rect;
-      ty += h;
+      ty += beside ? 0 : h;
       n++;
     }
   if (tag != NULL)
@@ -172,7 +179,7 @@ texts_of (HsLayout          *layout,
                  hs_layout_text_height (HS_LAYOUT_FONT_TITLE) };
   g_array_append_val (texts, t);
   ty = t.y + t.height + PAD / 2;
-  ty += box->facts ? hs_layout_text_height (HS_LAYOUT_FONT_SMALL) : 0;
+  ty += box->facts && box->facts_below ? hs_layout_text_height (HS_LAYOUT_FONT_SMALL) : 0;
   ty += box->marks ? hs_layout_text_height (HS_LAYOUT_FONT_SMALL) : 0;
   if (box->value)
     {
@@ -602,7 +609,7 @@ main (int   argc,
   paths = g_ptr_array_new_with_free_func (g_free);
   copies = g_build_filename (HS_TEST_EXAMPLES, "copies.py", NULL);
   g_test_add ("/render/badges/over-arrows", RenderFixture, copies,
-              render_fixture_setup, test_over_arrows, render_fixture_teardown);
+              render_fixture_setup_every_object, test_over_arrows, render_fixture_teardown);
   add_programs (HS_TEST_EXAMPLES, "examples");
   add_programs (HS_TEST_PROGRAMS, "programs");
 

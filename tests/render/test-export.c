@@ -233,8 +233,14 @@ test_draw_viewport (ExportFixture *fixture,
     }
   g_assert_nonnull (longest);
   g_assert_cmpfloat (best, >, 120);
-  x = floor ((longest->x[0] + 3 * longest->x[1] + 3 * longest->x[2] + longest->x[3]) / 8) - 20;
-  y = floor ((longest->y[0] + 3 * longest->y[1] + 3 * longest->y[2] + longest->y[3]) / 8) - 20;
+  /* the middle of its middle curve: an arrow routed around boxes has
+   * several, and its ends' tangents (x[], y[]) then miss its path */
+  {
+    const HsPoint *p = longest->path + 3 * (longest->n_curves / 2);
+
+    x = floor ((p[0].x + 3 * p[1].x + 3 * p[2].x + p[3].x) / 8) - 20;
+    y = floor ((p[0].y + 3 * p[1].y + 3 * p[2].y + p[3].y) / 8) - 20;
+  }
 
   hs_layout_get_size (layout, &width, &height);
   whole = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, ceil (width), ceil (height));
@@ -255,7 +261,8 @@ test_draw_viewport (ExportFixture *fixture,
           diff = MAX (diff, ABS (a[c] - b[c]));
         /* Anti-aliasing may differ by a few levels where a curve is cut */
         differ += diff > 24;
-        lit += b[0] < 128;
+        /* drawn on the white page: an arrow's ink, dark or grey */
+        lit += b[0] < 200;
       }
   cairo_surface_destroy (whole);
   cairo_surface_destroy (view);

@@ -192,6 +192,64 @@ test_every_object (RenderFixture *fixture,
   g_assert_nonnull (hs_layout_get_object_box (layout, hs_test_var_ref (snapshot, NULL, "count")));
 }
 
+/* A box's header says what its arrows do not: in the default picture
+ * an object names its refcount only where the arrows drawn into it do
+ * not add up to it (or it is immortal), and none of the marks its type
+ * implies; Show Every Object names them all on every box.  A count that
+ * stands on the title's line leaves the box as tall as without it. */
+static void
+test_header (RenderFixture *fixture,
+             gconstpointer  data)
+{
+  for (guint every = 0; every < 2; every++)
+    {
+      g_autoptr(HsLayout) layout = lay_out (fixture, every, NULL);
+      HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
+      const HsLayoutBox *boxes;
+      const HsLayoutEdge *edges;
+      guint n_boxes, n_edges, with = 0, without = 0;
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      edges = hs_layout_get_edges (layout, &n_edges);
+      for (guint b = 0; b < n_boxes; b++)
+        {
+          const HsObject *o;
+          guint into = 0;
+
+          if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT)
+            continue;
+          o = hs_snapshot_lookup (snapshot, boxes[b].ref);
+          g_assert_nonnull (o);
+          for (guint e = 0; e < n_edges; e++)
+            into += edges[e].target_box == b;
+          if (every)
+            {
+              g_assert_nonnull (boxes[b].facts);
+              g_assert_nonnull (boxes[b].marks);
+            }
+          else
+            {
+              gboolean hidden = o->refcount != (gint64) into || (o->flags & HS_OBJECT_IMMORTAL);
+
+              g_assert_cmpint (boxes[b].facts != NULL, ==, hidden);
+              if (boxes[b].marks != NULL)
+                g_assert_null (strstr (boxes[b].marks, "mutable"));
+            }
+          with += boxes[b].facts != NULL;
+          without += boxes[b].facts == NULL;
+          if (boxes[b].facts != NULL && !boxes[b].facts_below)
+            g_assert_cmpfloat (boxes[b].rect.width, >=,
+                               hs_layout_title_line_width (&boxes[b]) + 2 * 8.0 - 0.5);
+        }
+      g_test_message ("%s: %u objects name their refcount, %u do not",
+                      every ? "every object" : "values in slots", with, without);
+      /* instance.py's class has references no arrow shows */
+      g_assert_cmpuint (with, >, 0);
+      if (!every)
+        g_assert_cmpuint (without, >, 0);
+    }
+}
+
 /* A subject scalar (selected, watched, named by the note) is a box with
  * every arrow into it, and the others stay in their slots */
 static void
@@ -307,6 +365,8 @@ main (int   argc,
               render_fixture_setup, test_keys_and_members, render_fixture_teardown);
   g_test_add ("/render/inline-values/every-object", RenderFixture, "scalars.py",
               render_fixture_setup, test_every_object, render_fixture_teardown);
+  g_test_add ("/render/inline-values/header", RenderFixture, "instance.py",
+              render_fixture_setup, test_header, render_fixture_teardown);
   g_test_add ("/render/inline-values/boxed", RenderFixture, "scalars.py",
               render_fixture_setup, test_boxed, render_fixture_teardown);
   g_test_add ("/render/inline-values/no-scalar-ghosts", RenderFixture, "scalars.py",

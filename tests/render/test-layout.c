@@ -261,7 +261,8 @@ test_shared_drawn_once (RenderFixture *fixture,
   for (guint e = 0; e < n_edges; e++)
     into += edges[e].target == a && &boxes[edges[e].target_box] == find_object (layout, a);
   g_assert_cmpuint (into, ==, 3);
-  g_assert_nonnull (strstr (find_object (layout, a)->facts, "3"));
+  /* the three arrows say its refcount: the header does not repeat it */
+  g_assert_null (find_object (layout, a)->facts);
 }
 
 /* Whether box is a value that only garbage references, as drawn */

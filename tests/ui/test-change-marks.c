@@ -162,9 +162,10 @@ test_badge_line (HsTraceFixture *f,
       if (box->kind != HS_LAYOUT_BOX_OBJECT || box->marks == NULL || box->facts == NULL)
         continue;
       hs_layout_text_lock ();
-      /* The middle of the third line: title, facts, then badges */
+      /* The middle of the badges' line: under the title's line, and
+       * under the facts where they have a line of their own */
       y = box->rect.y + 4 + hs_layout_text_height (HS_LAYOUT_FONT_TITLE)
-          + hs_layout_text_height (HS_LAYOUT_FONT_SMALL) * 1.5;
+          + hs_layout_text_height (HS_LAYOUT_FONT_SMALL) * (box->facts_below ? 1.5 : 0.5);
       hs_layout_text_unlock ();
       g_assert_cmpint (hs_renderer_hit_box (layout, box, box->rect.x + 12, y), ==, HS_RENDERER_HIT_MARKS);
       /* The title is not a badge */

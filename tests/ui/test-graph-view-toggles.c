@@ -669,7 +669,8 @@ to_widget (HsGraphView *graph,
 static void
 test_tooltips (void)
 {
-  HsWindow *window = hs_test_window_new_run ("a = [1, 2]\nb = 'x' * 40\npass\n", "tooltips");
+  /* every object a box: every box has its badges */
+  HsWindow *window = hs_test_window_new_run ("# heapscope: every-object\na = [1, 2]\nb = 'x' * 40\npass\n", "tooltips");
   HsGraphView *graph = hs_window_get_graph_view (window);
   guint last = hs_trace_get_n_steps (hs_window_get_trace (window)) - 1;
   HsLayout *layout;
@@ -890,7 +891,8 @@ count_glyphs (HsLayout *layout,
 static void
 test_semantic_zoom (void)
 {
-  HsWindow *window = hs_test_window_new_run ("s = 'x' * 40\nt = ['y' * 30, 'z' * 30]\npass\n", "zoom");
+  /* every object a box: the strings are boxes that show their values */
+  HsWindow *window = hs_test_window_new_run ("# heapscope: every-object\ns = 'x' * 40\nt = ['y' * 30, 'z' * 30]\npass\n", "zoom");
   HsGraphView *graph = hs_window_get_graph_view (window);
   guint last = hs_trace_get_n_steps (hs_window_get_trace (window)) - 1;
   HsLayout *layout;

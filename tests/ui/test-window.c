@@ -1033,9 +1033,10 @@ test_tag_over_selection (HsTestFixture *f,
                   const Painted *o = &g_array_index (painted, Painted, outline);
                   double zoom = hs_graph_view_get_zoom (graph);
 
-                  /* as wide as the tag, not the box, across the outline's top */
+                  /* as wide as the tag (and the few pixels it is laid
+                   * over with), across the outline's top */
                   covered |= p->bounds.size.width >= tag.width * zoom &&
-                             p->bounds.size.width < o->bounds.size.width / 2 &&
+                             p->bounds.size.width <= tag.width * zoom + 4 &&
                              p->bounds.origin.y <= o->bounds.origin.y + 3 &&
                              p->bounds.origin.y + p->bounds.size.height >= o->bounds.origin.y;
                 }
