@@ -1310,7 +1310,7 @@ void
 hs_renderer_draw_pinned_frame (cairo_t               *cr,
                                HsLayout              *layout,
                                const HsLayoutBox     *frame,
-                               const HsPinnedRoute   *route,
+                               const HsLayoutDetour  *route,
                                const HsRenderOptions *options)
 {
   HsRenderOptions defaults;
@@ -1332,7 +1332,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
       options = &defaults;
     }
   p = palette_for (options);
-  hs_pinned_route_get_rect (route, &where);
+  hs_layout_detour_get_rect (route, &where);
   pinned = *frame;
   pinned.rect.x = where.x;
   pinned.rect.y = where.y;
@@ -1353,7 +1353,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
 
   /* Each name's arrow, from the pinned slot around the boxes to its
    * object where it is */
-  edges = hs_pinned_route_get_edges (route, &n_edges);
+  edges = hs_layout_detour_get_edges (route, &n_edges);
   for (guint i = 0; i < n_edges; i++)
     draw_edge (cr, p, &edges[i], &(HsRect) { -G_MAXFLOAT / 4, -G_MAXFLOAT / 4, G_MAXFLOAT / 2, G_MAXFLOAT / 2 },
                edges[i].row < frame->n_rows && frame->rows[edges[i].row].rebound,

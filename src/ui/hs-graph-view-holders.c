@@ -48,7 +48,7 @@ struct _HsHolderBox
   char       *subtitle;
   GArray     *held;    /* Held, in the order the runtime reported them */
   double      want_x;  /* the middle of what it holds */
-  HsPinnedRoute *route; /* its arrows around the boxes, or NULL */
+  HsLayoutDetour *route; /* its arrows around the boxes, or NULL */
   HsLayoutEdge  *arrows; /* the arrow to each of held, or one of no curves */
   HsPoint       *straight; /* the paths of those the route has not */
 };
@@ -86,7 +86,7 @@ holder_box_free (gpointer data)
   g_free (box->subtitle);
   g_ptr_array_unref (box->holders);
   g_array_unref (box->held);
-  g_clear_pointer (&box->route, hs_pinned_route_free);
+  g_clear_pointer (&box->route, hs_layout_detour_free);
   g_free (box->arrows);
   g_free (box->straight);
   g_free (box);
@@ -302,7 +302,7 @@ routed_arrow (const HsHolderBox *box,
 
   if (box->route == NULL)
     return NULL;
-  edges = hs_pinned_route_get_edges (box->route, &n_edges);
+  edges = hs_layout_detour_get_edges (box->route, &n_edges);
   for (guint e = 0; e < n_edges; e++)
     if (edges[e].row == i)
       return &edges[e];
@@ -351,7 +351,7 @@ route_arrows (HsLayout    *layout,
     n_near += lboxes[i].rect.x < region.x + region.width && region.x < lboxes[i].rect.x + lboxes[i].rect.width &&
               lboxes[i].rect.y < region.y + region.height && region.y < lboxes[i].rect.y + lboxes[i].rect.height;
   if (n_near <= MAX_ROUTED_BOXES)
-    box->route = hs_pinned_route_new_from_box (layout, &box->rect, starts, targets, box->held->len,
+    box->route = hs_layout_detour_new_from_box (layout, &box->rect, starts, targets, box->held->len,
                                                others, n_others, &region);
 
   /* What has no way around the boxes goes straight up into the bottom
