@@ -167,13 +167,9 @@ record_cache (HsGraphView           *self,
   fill_render_options (self, &options);
   /* The pinned copy draws the current frame's arrows */
   options.hide_current_frame_edges = self->cache_pinned;
+  options.holders = hs_graph_view_get_holders (self, self->shown);
   cr = gtk_snapshot_append_cairo (snapshot, &rect);
   hs_renderer_draw (cr, self->shown, &options);
-  if (self->show_hidden)
-    {
-      cairo_scale (cr, self->zoom, self->zoom);
-      hs_graph_view_holders_draw (self, cr, self->shown, options.palette);
-    }
   cairo_destroy (cr);
 
   self->cache = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
@@ -779,8 +775,7 @@ hs_graph_view_set_show_hidden_references (HsGraphView *self,
 
   self->show_hidden = show;
   self->holders_asked = show;
-  g_clear_pointer (&self->holders, g_ptr_array_unref);
-  g_clear_pointer (&self->holders_layout, hs_layout_unref);
+  g_clear_pointer (&self->holders, hs_layout_holders_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_HIDDEN_REFERENCES]);
   invalidate_cache (self);
   /* The holders' column widens the picture: a following view frames it */
@@ -1529,6 +1524,8 @@ hs_graph_view_export (HsGraphView  *self,
   /* Exports are for printing and slides: light, whole, and sharp. */
   hs_render_options_init (&options);
   options.scale = g_str_has_suffix (filename, ".png") ? 2.0 : 1.0;
+  /* what the view shows: the hidden holders too, when they are on */
+  options.holders = hs_graph_view_get_holders (self, self->layout);
   return hs_renderer_export (self->layout, &options, filename, error);
 }
 
@@ -2124,8 +2121,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
   g_clear_pointer (&self->pinned_route, hs_layout_detour_free);
-  g_clear_pointer (&self->holders, g_ptr_array_unref);
-  g_clear_pointer (&self->holders_layout, hs_layout_unref);
+  g_clear_pointer (&self->holders, hs_layout_holders_free);
   g_clear_pointer (&self->shown, hs_layout_unref);
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->layout, hs_layout_unref);
