@@ -8,6 +8,7 @@
 #include "hs-format.h"
 #include "hs-layout-detour.h"
 #include "hs-layout-holders.h"
+#include "hs-layout-path.h"
 #include "hs-layout-private.h"
 
 /* Between the picture and the row, and between holder boxes */
@@ -377,9 +378,8 @@ route_arrows (HsLayout    *layout,
       q[1] = (HsPoint) { q[0].x, q[0].y - MAX (16, (q[0].y - q[3].y) / 3) };
       q[2] = (HsPoint) { q[3].x, q[3].y + MAX (16, (q[0].y - q[3].y) / 3) };
       *e = (HsLayoutEdge) { .source = G_MAXUINT, .row = i, .target = targets[i], .target_box = G_MAXUINT,
-                            .alpha = 0.8, .n_curves = 1, .path = q };
-      for (guint k = 0; k < 4; k++)
-        e->x[k] = q[k].x, e->y[k] = q[k].y;
+                            .alpha = 0.8 };
+      hs_layout_edge_set_curves (e, q, 4);
     }
 
   box->times = g_new0 (char *, box->held->len);
