@@ -14,7 +14,6 @@
 /* Between the picture and the row, and between holder boxes */
 #define ROW_GAP     40.0
 #define BOX_GAP     16.0
-#define BOX_PAD     6.0
 /* Beyond this many boxes around a holder and what it holds, its arrows
  * are drawn without going around them: routing costs grow with the
  * square of the boxes, and the view places holders on the main thread. */
@@ -821,9 +820,9 @@ place_rows (HsLayoutHolders *self,
       HsHolderBox *box = g_ptr_array_index (boxes, b);
 
       box->want_x /= box->held->len;
-      box->rect.width = 2 * BOX_PAD + MAX (hs_layout_text_width (HS_LAYOUT_FONT_UI, box->title),
-                                       hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->subtitle));
-      box->rect.height = 2 * BOX_PAD + line_ui + line_small;
+      box->rect.width = 2 * HS_LAYOUT_HOLDER_PAD + MAX (hs_layout_text_width (HS_LAYOUT_FONT_UI, box->title),
+                                                        hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->subtitle));
+      box->rect.height = 2 * HS_LAYOUT_HOLDER_PAD + line_ui + line_small;
     }
 
   g_ptr_array_sort (boxes, compare_want_x);

@@ -18,6 +18,9 @@
 
 G_BEGIN_DECLS
 
+/* A holder box's title, then its subtitle, stand this far inside it */
+#define HS_LAYOUT_HOLDER_PAD 6.0
+
 typedef struct _HsLayoutHolders HsLayoutHolders;
 typedef struct _HsHolderBox     HsHolderBox;
 

@@ -1218,8 +1218,6 @@ static const HolderColors high_contrast_holders = {
   { 0.15, 0.15, 0.15 }, { 0.55, 0.30, 0.00 }, { 0.75, 0.25, 0.00 }, { 1, 1, 1 },
 };
 
-/* The padding of a holder box's text, as hs-layout-holders.c measures it */
-#define HOLDER_PAD 6.0
 #define HOLDER_HEAD_LENGTH 8.0
 
 /* A holder's dashed arrow, its head, and the "×N" beside it */
@@ -1302,10 +1300,11 @@ draw_holders (cairo_t               *cr,
       cairo_set_source_rgb (cr, c->border[0], c->border[1], c->border[2]);
       cairo_stroke (cr);
       cairo_set_source_rgb (cr, c->ink[0], c->ink[1], c->ink[2]);
-      hs_layout_text_draw (cr, HS_LAYOUT_FONT_UI, title, rect.x + HOLDER_PAD, rect.y + HOLDER_PAD);
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_UI, title,
+                           rect.x + HS_LAYOUT_HOLDER_PAD, rect.y + HS_LAYOUT_HOLDER_PAD);
       cairo_set_source_rgb (cr, c->muted[0], c->muted[1], c->muted[2]);
-      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, hs_holder_box_get_subtitle (box), rect.x + HOLDER_PAD,
-                           rect.y + HOLDER_PAD + line_ui);
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, hs_holder_box_get_subtitle (box),
+                           rect.x + HS_LAYOUT_HOLDER_PAD, rect.y + HS_LAYOUT_HOLDER_PAD + line_ui);
       cairo_restore (cr);
     }
 
