@@ -10,26 +10,31 @@
 /*
  * "Show hidden holders" in the view: the holder boxes are laid out in
  * src/layout (hs-layout-holders.c) and drawn by the renderer with the
- * picture; the view places them for the layout it shows, and answers
- * what the pointer is over.  Placing them is bounded (the layout routes
- * around at most a few hundred boxes per holder), as it runs here, on
- * the main thread.
+ * picture; the view keeps them for the layouts it draws, and answers
+ * what the pointer is over.  The layout's thread places those of each
+ * step while they are shown; they are placed here, on the main thread,
+ * only when the toggle turns on and for the layouts between two steps
+ * while the picture moves, bounded by the layout's MAX_ROUTED_BOXES.
  */
 
 HsLayoutHolders *
 hs_graph_view_get_holders (HsGraphView *self,
                            HsLayout    *layout)
 {
+  HsLayoutHolders **slot;
+
   g_return_val_if_fail (HS_IS_GRAPH_VIEW (self), NULL);
 
   if (!self->show_hidden || layout == NULL)
     return NULL;
-  if (self->holders == NULL || hs_layout_holders_get_layout (self->holders) != layout)
+  /* A layout between two steps must not drop the step's own */
+  slot = layout == self->layout ? &self->holders : &self->holders_drawn;
+  if (*slot == NULL || hs_layout_holders_get_layout (*slot) != layout)
     {
-      g_clear_pointer (&self->holders, hs_layout_holders_free);
-      self->holders = hs_layout_holders_new (layout);
+      g_clear_pointer (slot, hs_layout_holders_free);
+      *slot = hs_layout_holders_new (layout);
     }
-  return self->holders;
+  return *slot;
 }
 
 GPtrArray *

@@ -128,7 +128,11 @@ struct _HsGraphView
                                    * from the trace before */
   guint           element_cap;    /* what a run records with (the property) */
 
-  HsLayoutHolders *holders;       /* hs-graph-view-holders.c, for the layout they were placed for */
+  /* Hidden holders (hs-graph-view-holders.c): those of the step's
+   * layout, placed by the layout's thread, and those of another layout
+   * drawn, a layout between two steps while the picture moves */
+  HsLayoutHolders *holders;
+  HsLayoutHolders *holders_drawn;
 
   GArray         *subjects;       /* guint32: hs_graph_view_set_subjects () */
   GHashTable     *boxed;          /* the scalars the layout asked for last draws as boxes, or NULL */
@@ -199,9 +203,9 @@ void        hs_graph_view_more_restore  (HsGraphView *self);
 gboolean    hs_graph_view_more_unfold   (HsGraphView *self,
                                          guint32      ref);
 
-/* Hidden holders (hs-graph-view-holders.c): the layout's holder boxes
- * (hs-layout-holders.h) for the layout shown, placed once per layout
- * while Show Hidden Holders is on; NULL when it is off */
+/* Hidden holders (hs-graph-view-holders.c): the holder boxes
+ * (hs-layout-holders.h) of layout, placed once per layout while Show
+ * Hidden Holders is on; NULL when it is off */
 HsLayoutHolders *hs_graph_view_get_holders  (HsGraphView *self,
                                              HsLayout    *layout);
 /* Their boxes, HsHolderBox * */

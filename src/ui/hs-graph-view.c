@@ -776,6 +776,7 @@ hs_graph_view_set_show_hidden_references (HsGraphView *self,
   self->show_hidden = show;
   self->holders_asked = show;
   g_clear_pointer (&self->holders, hs_layout_holders_free);
+  g_clear_pointer (&self->holders_drawn, hs_layout_holders_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_HIDDEN_REFERENCES]);
   invalidate_cache (self);
   /* The holders' column widens the picture: a following view frames it */
@@ -897,6 +898,8 @@ typedef struct
   guint            element_cap;     /* and what a run records with now */
   GHashTable      *boxed;           /* the view's, which it never changes */
   gboolean         every_object;
+  gboolean         show_hidden;     /* place the hidden holders too, */
+  HsLayoutHolders *holders;         /* here */
   guint            serial;
   HsFocus          focus;           /* what of the step is drawn */
   GStrv            user_modules;    /* focus's */
@@ -925,11 +928,13 @@ layout_task_free (LayoutTask *task)
   g_clear_pointer (&task->more_cells, g_hash_table_unref);
   g_clear_pointer (&task->growing, g_hash_table_unref);
   g_clear_pointer (&task->boxed, g_hash_table_unref);
+  g_clear_pointer (&task->holders, hs_layout_holders_free);
   g_strfreev (task->user_modules);
   g_free (task);
 }
 
-/* The step's layout and its change marks, on whichever thread lays it out */
+/* The step's layout, its change marks and its hidden holders, on
+ * whichever thread lays it out */
 static HsLayout *
 lay_out (LayoutTask   *data,
          GCancellable *cancellable)
@@ -951,8 +956,11 @@ lay_out (LayoutTask   *data,
   data->focus.user_modules = (const char * const *) data->user_modules;
   {
     g_autoptr(HsSnapshot) drawn = hs_snapshot_focus (data->snapshot, &data->focus);
+    HsLayout *layout = hs_layout_new (drawn, data->previous, &options);
 
-    return hs_layout_new (drawn, data->previous, &options);
+    if (layout != NULL && data->show_hidden)
+      data->holders = hs_layout_holders_new (layout);
+    return layout;
   }
 }
 
@@ -986,6 +994,11 @@ take_layout (HsGraphView *self,
   self->layout_source = hs_snapshot_ref (data->snapshot);
   g_clear_pointer (&self->previous_step, hs_snapshot_unref);
   self->previous_step = g_steal_pointer (&data->previous_step);
+  if (data->holders != NULL && self->show_hidden)
+    {
+      g_clear_pointer (&self->holders, hs_layout_holders_free);
+      self->holders = g_steal_pointer (&data->holders);
+    }
   animate = self->pending_animate && self->shown != NULL && gtk_widget_get_mapped (GTK_WIDGET (self));
 
   /* Animate from whatever is on screen, even mid-animation. */
@@ -1221,6 +1234,7 @@ hs_graph_view_set_step (HsGraphView *self,
   data->max_element_cap = can_run_again (self) ? HS_GRAPH_VIEW_MAX_ELEMENT_CAP : 0;
   data->element_cap = self->element_cap;
   data->every_object = self->every_object;
+  data->show_hidden = self->show_hidden;
   g_clear_pointer (&self->boxed, g_hash_table_unref);
   self->boxed = subject_scalars (self);
   data->boxed = self->boxed ? g_hash_table_ref (self->boxed) : NULL;
@@ -2122,6 +2136,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
   g_clear_pointer (&self->pinned_route, hs_layout_detour_free);
   g_clear_pointer (&self->holders, hs_layout_holders_free);
+  g_clear_pointer (&self->holders_drawn, hs_layout_holders_free);
   g_clear_pointer (&self->shown, hs_layout_unref);
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->layout, hs_layout_unref);
