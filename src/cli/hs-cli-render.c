@@ -121,6 +121,7 @@ hs_cli_render (int    argc,
   g_autoptr(HsRunner) runner = NULL;
   g_autoptr(HsTrace) trace = NULL;
   g_autoptr(HsLayout) layout = NULL;
+  g_autoptr(HsLayoutHolders) holders = NULL;
   g_autoptr(GHashTable) growing = NULL;
   HsLayoutOptions layout_options;
   g_autofree char *output = NULL;
@@ -130,6 +131,7 @@ hs_cli_render (int    argc,
   g_autofree char *saved_title = NULL;
   gboolean dark = FALSE;
   gboolean every_object = FALSE;
+  gboolean hidden_holders = FALSE;
   gboolean handout = FALSE;
   double scale = 2;
   HsRunOptions options;
@@ -143,6 +145,7 @@ hs_cli_render (int    argc,
     { "all-steps", 0, 0, G_OPTION_ARG_FILENAME, &all_steps, N_("Write every step: one page each into OUT.pdf (a handout with the code), or one numbered picture each into DIR"), N_("OUT.pdf|DIR") },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use the dark palette"), NULL },
     { "every-object", 0, 0, G_OPTION_ARG_NONE, &every_object, N_("Draw every object as a box, scalars too, rather than values inside their slots"), NULL },
+    { "hidden-holders", 0, 0, G_OPTION_ARG_NONE, &hidden_holders, N_("Draw boxes for the references the graph does not draw, under the picture, as Show Hidden Holders does"), NULL },
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("Pixels per point in PNG files (default 2)"), N_("S") },
     { NULL }
   };
@@ -165,6 +168,8 @@ hs_cli_render (int    argc,
     }
   if (handout && output != NULL)
     return hs_cli_usage_error (context, _("--all-steps OUT.pdf writes one file: leave out -o"));
+  if (handout && hidden_holders)
+    return hs_cli_usage_error (context, _("--hidden-holders draws pictures, not a handout: use -o or --all-steps DIR"));
   if (all_steps != NULL && step_text != NULL)
     return hs_cli_usage_error (context, _("--step and --all-steps cannot be used together"));
   if (step_text != NULL && !g_str_equal (step_text, "last")
@@ -262,6 +267,10 @@ hs_cli_render (int    argc,
       g_clear_pointer (&layout, hs_layout_unref);
       layout = next;
 
+      g_clear_pointer (&holders, hs_layout_holders_free);
+      if (hidden_holders)
+        holders = hs_layout_holders_new (layout);
+      render.holders = holders;
       if (all_steps != NULL)
         {
           g_autofree char *name = g_strdup_printf ("step-%05u%s", i, extension);

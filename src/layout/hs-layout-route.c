@@ -5,6 +5,7 @@
 
 #include <math.h>
 
+#include "hs-layout-path.h"
 #include "hs-layout-private.h"
 
 /*
@@ -52,45 +53,7 @@ set_path (HsLayout      *self,
 
   path = g_memdup2 (points, n_points * sizeof (HsPoint));
   g_ptr_array_add (self->row_arrays, path);
-  e->path = path;
-  e->n_curves = (n_points - 1) / 3;
-  e->x[0] = path[0].x, e->y[0] = path[0].y;
-  e->x[1] = path[1].x, e->y[1] = path[1].y;
-  e->x[2] = path[n_points - 2].x, e->y[2] = path[n_points - 2].y;
-  e->x[3] = path[n_points - 1].x, e->y[3] = path[n_points - 1].y;
-}
-
-static void
-curve_to (GArray *path,
-          double  x1,
-          double  y1,
-          double  x2,
-          double  y2,
-          double  x,
-          double  y)
-{
-  HsPoint p[3] = { { x1, y1 }, { x2, y2 }, { x, y } };
-
-  g_array_append_vals (path, p, 3);
-}
-
-static HsPoint
-last_point (GArray *path)
-{
-  return g_array_index (path, HsPoint, path->len - 1);
-}
-
-/* A straight stretch, unless it has no length */
-static void
-line_to (GArray *path,
-         double  x,
-         double  y)
-{
-  HsPoint p = last_point (path);
-
-  if (fabs (p.x - x) < 0.01 && fabs (p.y - y) < 0.01)
-    return;
-  curve_to (path, p.x + (x - p.x) / 3, p.y + (y - p.y) / 3, p.x + 2 * (x - p.x) / 3, p.y + 2 * (y - p.y) / 3, x, y);
+  hs_layout_edge_set_curves (e, path, n_points);
 }
 
 /* Across a gap, level where it leaves and where it arrives */
@@ -99,14 +62,14 @@ turn_to (GArray *path,
          double  x,
          double  y)
 {
-  HsPoint p = last_point (path);
+  HsPoint p = hs_layout_path_end (path);
 
   if (fabs (p.y - y) < 0.01)
     {
-      line_to (path, x, y);
+      hs_layout_path_line_to (path, x, y);
       return;
     }
-  curve_to (path, p.x + (x - p.x) / 2, p.y, x - (x - p.x) / 2, y, x, y);
+  hs_layout_path_curve_to (path, p.x + (x - p.x) / 2, p.y, x - (x - p.x) / 2, y, x, y);
 }
 
 /* Out rightward and back, to y at the same x: the longer the turn, the
@@ -116,16 +79,16 @@ turn_around (GArray *path,
              double  y,
              double  lane)
 {
-  HsPoint p = last_point (path);
+  HsPoint p = hs_layout_path_end (path);
   double sign = y > p.y ? 1 : -1;
   double r = MIN (CORNER, fabs (y - p.y) / 2);
 
   lane = MAX (lane, p.x + r);
-  line_to (path, lane - r, p.y);
-  curve_to (path, lane - 0.45 * r, p.y, lane, p.y + sign * 0.45 * r, lane, p.y + sign * r);
-  line_to (path, lane, y - sign * r);
-  curve_to (path, lane, y - sign * 0.45 * r, lane - 0.45 * r, y, lane - r, y);
-  line_to (path, p.x, y);
+  hs_layout_path_line_to (path, lane - r, p.y);
+  hs_layout_path_corner_to (path, lane, p.y, lane, p.y + sign * r);
+  hs_layout_path_line_to (path, lane, y - sign * r);
+  hs_layout_path_corner_to (path, lane, y, lane - r, y);
+  hs_layout_path_line_to (path, p.x, y);
 }
 
 static const Column *
@@ -354,29 +317,29 @@ turn_at (GArray *path,
          double  y,
          double  lane)
 {
-  HsPoint p = last_point (path);
+  HsPoint p = hs_layout_path_end (path);
   double dir = x > p.x ? 1 : -1, sign = y > p.y ? 1 : -1;
   double r = MIN (CORNER, fabs (y - p.y) / 2);
 
   if (fabs (p.y - y) < 0.01)
     {
-      line_to (path, x, y);
+      hs_layout_path_line_to (path, x, y);
       return;
     }
   /* the lane, kept within the gap with room for its corners */
   lane = dir > 0 ? CLAMP (lane, p.x + r, MAX (p.x + r, x - r)) : CLAMP (lane, MIN (p.x - r, x + r), p.x - r);
   if (fabs (y - p.y) < 2 * CORNER)
     {
-      line_to (path, lane - dir * r, p.y);
+      hs_layout_path_line_to (path, lane - dir * r, p.y);
       turn_to (path, lane + dir * r, y);
-      line_to (path, x, y);
+      hs_layout_path_line_to (path, x, y);
       return;
     }
-  line_to (path, lane - dir * r, p.y);
-  curve_to (path, lane - dir * 0.45 * r, p.y, lane, p.y + sign * 0.45 * r, lane, p.y + sign * r);
-  line_to (path, lane, y - sign * r);
-  curve_to (path, lane, y - sign * 0.45 * r, lane + dir * 0.45 * r, y, lane + dir * r, y);
-  line_to (path, x, y);
+  hs_layout_path_line_to (path, lane - dir * r, p.y);
+  hs_layout_path_corner_to (path, lane, p.y, lane, p.y + sign * r);
+  hs_layout_path_line_to (path, lane, y - sign * r);
+  hs_layout_path_corner_to (path, lane, y, lane + dir * r, y);
+  hs_layout_path_line_to (path, x, y);
 }
 
 static void
@@ -396,7 +359,7 @@ draw (HsLayout     *self,
       const Step *st = &steps[i];
 
       if (st->kind == STEP_LINE)
-        line_to (path, st->x, last_point (path).y);
+        hs_layout_path_line_to (path, st->x, hs_layout_path_end (path).y);
       else if (st->kind == STEP_TURN)
         turn_at (path, st->x, st->y, st->lane);
       else

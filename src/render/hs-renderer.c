@@ -1200,6 +1200,138 @@ draw_hidden_box (cairo_t           *cr,
              box->rect.y + (box->rect.height - th) / 2);
 }
 
+/* Hidden holders (hs-layout-holders.h): amber, apart from the picture's
+ * own colours, since they stand for references the graph does not draw */
+typedef struct
+{
+  double fill[3];
+  double border[3];
+  double ink[3];
+  double muted[3];
+  double arrow[3];
+  double badge[3];
+  double badge_ink[3];
+} HolderColors;
+
+static const HolderColors light_holders = {
+  { 0.99, 0.96, 0.88 }, { 0.55, 0.42, 0.12 }, { 0.10, 0.10, 0.12 },
+  { 0.38, 0.34, 0.26 }, { 0.60, 0.42, 0.05 }, { 0.75, 0.32, 0.00 }, { 1, 1, 1 },
+};
+static const HolderColors dark_holders = {
+  { 0.25, 0.21, 0.12 }, { 0.90, 0.76, 0.42 }, { 0.95, 0.94, 0.90 },
+  { 0.82, 0.78, 0.68 }, { 0.95, 0.78, 0.38 }, { 1.00, 0.66, 0.20 }, { 0.10, 0.08, 0.04 },
+};
+static const HolderColors high_contrast_holders = {
+  { 1.00, 1.00, 1.00 }, { 0, 0, 0 }, { 0, 0, 0 },
+  { 0.15, 0.15, 0.15 }, { 0.55, 0.30, 0.00 }, { 0.75, 0.25, 0.00 }, { 1, 1, 1 },
+};
+
+#define HOLDER_HEAD_LENGTH 8.0
+
+/* A holder's dashed arrow, its head, and the "×N" beside it */
+static void
+draw_holder_arrow (cairo_t            *cr,
+                   const HsLayoutEdge *edge,
+                   const char         *times,
+                   const HsRect       *times_rect,
+                   const HolderColors *c)
+{
+  const HsPoint *q = edge->path;
+  double angle = atan2 (edge->y[3] - edge->y[2], edge->x[3] - edge->x[2]);
+
+  g_assert (cr != NULL && edge != NULL && c != NULL);
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, c->arrow[0], c->arrow[1], c->arrow[2]);
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_dash (cr, (double[]) { 5, 3 }, 2, 0);
+  cairo_move_to (cr, q[0].x, q[0].y);
+  for (guint k = 0; k < edge->n_curves; k++)
+    cairo_curve_to (cr, q[3 * k + 1].x, q[3 * k + 1].y, q[3 * k + 2].x, q[3 * k + 2].y,
+                    q[3 * k + 3].x, q[3 * k + 3].y);
+  cairo_stroke (cr);
+
+  cairo_set_dash (cr, NULL, 0, 0);
+  cairo_save (cr);
+  cairo_translate (cr, edge->x[3], edge->y[3]);
+  cairo_rotate (cr, angle);
+  cairo_move_to (cr, 0, 0);
+  cairo_line_to (cr, -HOLDER_HEAD_LENGTH, -4);
+  cairo_line_to (cr, -HOLDER_HEAD_LENGTH, 4);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  if (times != NULL)
+    hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, times, times_rect->x, times_rect->y);
+  cairo_restore (cr);
+}
+
+/* The holder boxes, their arrows and the "+N other" marks, in layout
+ * units, inside a draw scope */
+static void
+draw_holders (cairo_t               *cr,
+              const HsLayoutHolders *holders,
+              const HsRenderOptions *options)
+{
+  const HolderColors *c = options->palette == HS_RENDER_PALETTE_DARK ? &dark_holders
+                        : options->palette == HS_RENDER_PALETTE_HIGH_CONTRAST ? &high_contrast_holders
+                        : &light_holders;
+  GPtrArray *boxes = hs_layout_holders_get_boxes (holders);
+  const HsLayoutHolderMark *marks;
+  double line_ui = hs_layout_text_height (HS_LAYOUT_FONT_UI);
+  guint n_marks;
+
+  g_assert (cr != NULL && holders != NULL && options != NULL);
+
+  for (guint b = 0; b < boxes->len; b++)
+    {
+      const HsHolderBox *box = g_ptr_array_index (boxes, b);
+      guint n = hs_holder_box_get_n_held (box, NULL, NULL, 0);
+      HsRect rect, times_rect;
+      const char *title = hs_holder_box_get_title (box, &rect);
+
+      for (guint i = 0; i < n; i++)
+        {
+          const HsLayoutEdge *edge = hs_holder_box_get_arrow (box, i);
+          const char *times = hs_holder_box_get_times (box, i, &times_rect);
+
+          if (edge != NULL)
+            draw_holder_arrow (cr, edge, times, &times_rect, c);
+        }
+
+      cairo_save (cr);
+      cairo_set_line_width (cr, 1.5);
+      cairo_set_dash (cr, (double[]) { 4, 2 }, 2, 0);
+      cairo_rectangle (cr, rect.x, rect.y, rect.width, rect.height);
+      cairo_set_source_rgb (cr, c->fill[0], c->fill[1], c->fill[2]);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, c->border[0], c->border[1], c->border[2]);
+      cairo_stroke (cr);
+      cairo_set_source_rgb (cr, c->ink[0], c->ink[1], c->ink[2]);
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_UI, title,
+                           rect.x + HS_LAYOUT_HOLDER_PAD, rect.y + HS_LAYOUT_HOLDER_PAD);
+      cairo_set_source_rgb (cr, c->muted[0], c->muted[1], c->muted[2]);
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, hs_holder_box_get_subtitle (box),
+                           rect.x + HS_LAYOUT_HOLDER_PAD, rect.y + HS_LAYOUT_HOLDER_PAD + line_ui);
+      cairo_restore (cr);
+    }
+
+  marks = hs_layout_holders_get_marks (holders, &n_marks);
+  for (guint i = 0; i < n_marks; i++)
+    {
+      const HsLayoutHolderMark *m = &marks[i];
+
+      cairo_save (cr);
+      cairo_translate (cr, m->rect.x, m->rect.y);
+      cairo_rectangle (cr, 0, 0, m->rect.width, m->rect.height);
+      cairo_set_source_rgba (cr, c->badge[0], c->badge[1], c->badge[2], m->alpha);
+      cairo_fill (cr);
+      cairo_set_source_rgba (cr, c->badge_ink[0], c->badge_ink[1], c->badge_ink[2], m->alpha);
+      hs_layout_text_draw (cr, HS_LAYOUT_FONT_SMALL, m->text, 4, 1);
+      cairo_restore (cr);
+    }
+}
+
 void
 hs_renderer_draw (cairo_t               *cr,
                   HsLayout              *layout,
@@ -1310,6 +1442,9 @@ hs_renderer_draw (cairo_t               *cr,
         draw_badges (cr, &boxes[i], texts);
       }
 
+  if (options->holders != NULL && hs_layout_holders_get_layout (options->holders) == layout)
+    draw_holders (cr, options->holders, options);
+
   hs_layout_text_end_draw ();
   cairo_restore (cr);
 }
@@ -1318,7 +1453,7 @@ void
 hs_renderer_draw_pinned_frame (cairo_t               *cr,
                                HsLayout              *layout,
                                const HsLayoutBox     *frame,
-                               const HsPinnedRoute   *route,
+                               const HsLayoutDetour  *route,
                                const HsRenderOptions *options)
 {
   HsRenderOptions defaults;
@@ -1340,7 +1475,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
       options = &defaults;
     }
   p = palette_for (options);
-  hs_pinned_route_get_rect (route, &where);
+  hs_layout_detour_get_rect (route, &where);
   pinned = *frame;
   pinned.rect.x = where.x;
   pinned.rect.y = where.y;
@@ -1361,7 +1496,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
 
   /* Each name's arrow, from the pinned slot around the boxes to its
    * object where it is */
-  edges = hs_pinned_route_get_edges (route, &n_edges);
+  edges = hs_layout_detour_get_edges (route, &n_edges);
   for (guint i = 0; i < n_edges; i++)
     draw_edge (cr, p, &edges[i], &(HsRect) { -G_MAXFLOAT / 4, -G_MAXFLOAT / 4, G_MAXFLOAT / 2, G_MAXFLOAT / 2 },
                edges[i].row < frame->n_rows && frame->rows[edges[i].row].rebound,
@@ -1599,7 +1734,10 @@ hs_renderer_export (HsLayout              *layout,
       return FALSE;
     }
 
-  hs_layout_get_size (layout, &width, &height);
+  if (opts.holders != NULL)
+    hs_layout_holders_get_extent (opts.holders, &width, &height);
+  else
+    hs_layout_get_size (layout, &width, &height);
   if (format == PNG)
     {
       /* Cairo image surfaces stop at 32767 pixels a side */

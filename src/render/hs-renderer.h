@@ -18,7 +18,8 @@
 #include <gio/gio.h>
 
 #include "hs-layout.h"
-#include "hs-pinned-route.h"
+#include "hs-layout-detour.h"
+#include "hs-layout-holders.h"
 #include "hs-render-marks.h"
 
 G_BEGIN_DECLS
@@ -52,6 +53,8 @@ typedef struct
   gboolean         hide_changes; /* presentation: new, changed and freed objects drawn as blank cards, their arrows left out */
   double           readable_px;  /* boxes whose smallest text is smaller than this, in device units, collapse;
                                   * 0 for HS_RENDERER_READABLE_PX */
+  const HsLayoutHolders *holders; /* hidden holders to draw over the picture, placed for the layout drawn; or NULL.
+                                   * An export is then as large as their extent. */
 } HsRenderOptions;
 
 /* Box text smaller than this on screen cannot be read: below it, boxes
@@ -129,7 +132,7 @@ void     hs_renderer_draw        (cairo_t               *cr,
 void     hs_renderer_draw_pinned_frame (cairo_t               *cr,
                                         HsLayout              *layout,
                                         const HsLayoutBox     *frame,
-                                        const HsPinnedRoute   *route,
+                                        const HsLayoutDetour  *route,
                                         const HsRenderOptions *options);
 
 /* The smallest scale at which every box's text is at least

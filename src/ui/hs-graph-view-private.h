@@ -9,7 +9,8 @@
 #include <adwaita.h>
 
 #include "hs-graph-view.h"
-#include "hs-pinned-route.h"
+#include "hs-layout-detour.h"
+#include "hs-layout-holders.h"
 #include "hs-render-marks.h"
 
 G_BEGIN_DECLS
@@ -25,7 +26,6 @@ G_BEGIN_DECLS
 /* The pinned current frame's distance from the view's corner, in pixels */
 #define HS_GRAPH_VIEW_PIN_INSET 8.0
 
-typedef struct _HsHolderBox HsHolderBox;
 typedef struct _HsStepShot HsStepShot;
 
 typedef struct
@@ -75,7 +75,7 @@ struct _HsGraphView
   graphene_rect_t cache_rect;     /* in zoomed layout coordinates */
   double          cache_zoom;
   gboolean        cache_pinned;   /* recorded without the current frame's arrows */
-  HsPinnedRoute  *pinned_route;   /* the pinned copy's arrows, as last routed */
+  HsLayoutDetour *pinned_route;   /* the pinned copy's arrows, as last routed */
   GskRenderNode  *pinned_node;    /* the pinned copy as last drawn, and where */
   double          pinned_node_zoom;
   double          pinned_node_dx;
@@ -128,8 +128,11 @@ struct _HsGraphView
                                    * from the trace before */
   guint           element_cap;    /* what a run records with (the property) */
 
-  GPtrArray      *holders;        /* HsHolderBox: hs-graph-view-holders.c */
-  HsLayout       *holders_layout; /* the layout they were placed for */
+  /* Hidden holders (hs-graph-view-holders.c): those of the step's
+   * layout, placed by the layout's thread, and those of another layout
+   * drawn, a layout between two steps while the picture moves */
+  HsLayoutHolders *holders;
+  HsLayoutHolders *holders_drawn;
 
   GArray         *subjects;       /* guint32: hs_graph_view_set_subjects () */
   GHashTable     *boxed;          /* the scalars the layout asked for last draws as boxes, or NULL */
@@ -201,15 +204,14 @@ void        hs_graph_view_more_restore  (HsGraphView *self);
 gboolean    hs_graph_view_more_unfold   (HsGraphView *self,
                                          guint32      ref);
 
-/* Hidden holders (hs-graph-view-holders.c): boxes for the references the
- * runtime names but the graph does not draw, right of the picture. */
-GPtrArray  *hs_graph_view_holders_place (HsLayout    *layout);
+/* Hidden holders (hs-graph-view-holders.c): the holder boxes
+ * (hs-layout-holders.h) of layout, placed once per layout while Show
+ * Hidden Holders is on; NULL when it is off */
+HsLayoutHolders *hs_graph_view_get_holders  (HsGraphView *self,
+                                             HsLayout    *layout);
+/* Their boxes, HsHolderBox * */
 GPtrArray  *hs_graph_view_holders_get   (HsGraphView *self,
                                          HsLayout    *layout);
-void        hs_graph_view_holders_draw  (HsGraphView *self,
-                                         cairo_t     *cr,
-                                         HsLayout    *layout,
-                                         int          palette);
 const HsHolderBox *hs_graph_view_holders_hit (HsGraphView *self,
                                               double       lx,
                                               double       ly);
@@ -222,38 +224,7 @@ void        hs_graph_view_get_extent    (HsGraphView *self,
                                          HsLayout    *layout,
                                          double      *width,
                                          double      *height);
-const char *hs_holder_box_get_title     (const HsHolderBox *box,
-                                         HsRect            *rect);
-/* Fills up to n of the objects box holds and how often; returns how many */
-guint       hs_holder_box_get_n_held    (const HsHolderBox *box,
-                                         guint32           *refs,
-                                         guint             *counts,
-                                         guint              n);
+/* A holder box's tooltip: what it is, and why it keeps objects alive */
 char       *hs_holder_box_describe      (const HsHolderBox *box);
-HsEdgeKind  hs_holder_box_get_kind      (const HsHolderBox *box);
-/* What box stands for: one name, or those of the modules whose globals
- * hold the same objects */
-const char * const *hs_holder_box_get_holders (const HsHolderBox *box,
-                                               guint             *n);
-/* The arrow drawn to the i-th object box holds: led around the boxes,
- * or straight up when there is no way around them; NULL for none */
-const HsLayoutEdge *hs_holder_box_get_arrow (const HsHolderBox *box,
-                                             guint              i);
-/* How many references to ref the holder boxes draw, and how many no
- * arrow and no holder box draws ("+N other") */
-guint       hs_graph_view_holders_count_held  (GPtrArray  *holders,
-                                               guint32     ref);
-gint64      hs_graph_view_holders_count_other (GPtrArray  *holders,
-                                               HsSnapshot *snapshot,
-                                               guint32     ref);
-/* The "+N other" mark and a holder arrow's "×N", counts written with
- * hs_format_count() */
-char       *hs_graph_view_holders_other_text  (gint64      other);
-char       *hs_graph_view_holders_times_text  (guint       count);
-/* Where an arrow's "×N", width × height, is drawn: outside the box it enters */
-void        hs_graph_view_holders_times_rect  (const HsLayoutEdge *edge,
-                                               double              width,
-                                               double              height,
-                                               HsRect             *rect);
 
 G_END_DECLS

@@ -167,13 +167,9 @@ record_cache (HsGraphView           *self,
   fill_render_options (self, &options);
   /* The pinned copy draws the current frame's arrows */
   options.hide_current_frame_edges = self->cache_pinned;
+  options.holders = hs_graph_view_get_holders (self, self->shown);
   cr = gtk_snapshot_append_cairo (snapshot, &rect);
   hs_renderer_draw (cr, self->shown, &options);
-  if (self->show_hidden)
-    {
-      cairo_scale (cr, self->zoom, self->zoom);
-      hs_graph_view_holders_draw (self, cr, self->shown, options.palette);
-    }
   cairo_destroy (cr);
 
   self->cache = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
@@ -334,7 +330,7 @@ pointer_to_layout (HsGraphView *self,
 
 /* The pinned copy's arrows in layout, routed again only when the layout
  * or the view changed: the copy moves with the view */
-static const HsPinnedRoute *
+static const HsLayoutDetour *
 route_pinned_frame (HsGraphView       *self,
                     HsLayout          *layout,
                     const HsLayoutBox *frame,
@@ -346,11 +342,11 @@ route_pinned_frame (HsGraphView       *self,
   g_assert (layout != NULL && frame != NULL && where != NULL);
 
   hs_graph_view_get_visible_rect (self, &view);
-  if (!hs_pinned_route_matches (self->pinned_route, layout, where->x, where->y, &view))
+  if (!hs_layout_detour_matches (self->pinned_route, layout, where->x, where->y, &view))
     {
       g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
-      g_clear_pointer (&self->pinned_route, hs_pinned_route_free);
-      self->pinned_route = hs_pinned_route_new (layout, frame, where->x, where->y, &view);
+      g_clear_pointer (&self->pinned_route, hs_layout_detour_free);
+      self->pinned_route = hs_layout_detour_new_from_frame (layout, frame, where->x, where->y, &view);
     }
   return self->pinned_route;
 }
@@ -365,7 +361,7 @@ append_pinned_frame (HsGraphView *self,
                      GtkSnapshot *snapshot)
 {
   const HsLayoutBox *frame;
-  const HsPinnedRoute *route;
+  const HsLayoutDetour *route;
   HsRenderOptions options;
   HsRect where;
   cairo_t *cr;
@@ -378,7 +374,7 @@ append_pinned_frame (HsGraphView *self,
   if ((frame = find_pinned_frame (self, self->shown, &where)) == NULL)
     {
       g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
-      g_clear_pointer (&self->pinned_route, hs_pinned_route_free);
+      g_clear_pointer (&self->pinned_route, hs_layout_detour_free);
       return;
     }
   drawn_offset (self, &dx, &dy);
@@ -436,7 +432,7 @@ hs_graph_view_get_pinned_arrows (HsGraphView *self,
   *n_arrows = 0;
   if ((frame = find_pinned_frame (self, self->layout, &where)) == NULL)
     return NULL;
-  return hs_pinned_route_get_edges (route_pinned_frame (self, self->layout, frame, &where), n_arrows);
+  return hs_layout_detour_get_edges (route_pinned_frame (self, self->layout, frame, &where), n_arrows);
 }
 
 static void
@@ -779,8 +775,8 @@ hs_graph_view_set_show_hidden_references (HsGraphView *self,
 
   self->show_hidden = show;
   self->holders_asked = show;
-  g_clear_pointer (&self->holders, g_ptr_array_unref);
-  g_clear_pointer (&self->holders_layout, hs_layout_unref);
+  g_clear_pointer (&self->holders, hs_layout_holders_free);
+  g_clear_pointer (&self->holders_drawn, hs_layout_holders_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_HIDDEN_REFERENCES]);
   invalidate_cache (self);
   /* The holders' column widens the picture: a following view frames it */
@@ -902,6 +898,8 @@ typedef struct
   guint            element_cap;     /* and what a run records with now */
   GHashTable      *boxed;           /* the view's, which it never changes */
   gboolean         every_object;
+  gboolean         show_hidden;     /* place the hidden holders too, */
+  HsLayoutHolders *holders;         /* here */
   guint            serial;
   HsFocus          focus;           /* what of the step is drawn */
   GStrv            user_modules;    /* focus's */
@@ -930,11 +928,13 @@ layout_task_free (LayoutTask *task)
   g_clear_pointer (&task->more_cells, g_hash_table_unref);
   g_clear_pointer (&task->growing, g_hash_table_unref);
   g_clear_pointer (&task->boxed, g_hash_table_unref);
+  g_clear_pointer (&task->holders, hs_layout_holders_free);
   g_strfreev (task->user_modules);
   g_free (task);
 }
 
-/* The step's layout and its change marks, on whichever thread lays it out */
+/* The step's layout, its change marks and its hidden holders, on
+ * whichever thread lays it out */
 static HsLayout *
 lay_out (LayoutTask   *data,
          GCancellable *cancellable)
@@ -956,8 +956,11 @@ lay_out (LayoutTask   *data,
   data->focus.user_modules = (const char * const *) data->user_modules;
   {
     g_autoptr(HsSnapshot) drawn = hs_snapshot_focus (data->snapshot, &data->focus);
+    HsLayout *layout = hs_layout_new (drawn, data->previous, &options);
 
-    return hs_layout_new (drawn, data->previous, &options);
+    if (layout != NULL && data->show_hidden)
+      data->holders = hs_layout_holders_new (layout);
+    return layout;
   }
 }
 
@@ -991,6 +994,11 @@ take_layout (HsGraphView *self,
   self->layout_source = hs_snapshot_ref (data->snapshot);
   g_clear_pointer (&self->previous_step, hs_snapshot_unref);
   self->previous_step = g_steal_pointer (&data->previous_step);
+  if (data->holders != NULL && self->show_hidden)
+    {
+      g_clear_pointer (&self->holders, hs_layout_holders_free);
+      self->holders = g_steal_pointer (&data->holders);
+    }
   animate = self->pending_animate && self->shown != NULL && gtk_widget_get_mapped (GTK_WIDGET (self));
 
   /* Animate from whatever is on screen, even mid-animation. */
@@ -1226,6 +1234,7 @@ hs_graph_view_set_step (HsGraphView *self,
   data->max_element_cap = can_run_again (self) ? HS_GRAPH_VIEW_MAX_ELEMENT_CAP : 0;
   data->element_cap = self->element_cap;
   data->every_object = self->every_object;
+  data->show_hidden = self->show_hidden;
   g_clear_pointer (&self->boxed, g_hash_table_unref);
   self->boxed = subject_scalars (self);
   data->boxed = self->boxed ? g_hash_table_ref (self->boxed) : NULL;
@@ -1531,6 +1540,8 @@ hs_graph_view_export (HsGraphView  *self,
   /* Exports are for printing and slides: light, whole, and sharp. */
   hs_render_options_init (&options);
   options.scale = g_str_has_suffix (filename, ".png") ? 2.0 : 1.0;
+  /* what the view shows: the hidden holders too, when they are on */
+  options.holders = hs_graph_view_get_holders (self, self->layout);
   return hs_renderer_export (self->layout, &options, filename, error);
 }
 
@@ -2125,9 +2136,9 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->marks, hs_render_marks_free);
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
-  g_clear_pointer (&self->pinned_route, hs_pinned_route_free);
-  g_clear_pointer (&self->holders, g_ptr_array_unref);
-  g_clear_pointer (&self->holders_layout, hs_layout_unref);
+  g_clear_pointer (&self->pinned_route, hs_layout_detour_free);
+  g_clear_pointer (&self->holders, hs_layout_holders_free);
+  g_clear_pointer (&self->holders_drawn, hs_layout_holders_free);
   g_clear_pointer (&self->shown, hs_layout_unref);
   g_clear_pointer (&self->from, hs_layout_unref);
   g_clear_pointer (&self->layout, hs_layout_unref);

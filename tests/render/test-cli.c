@@ -146,6 +146,89 @@ test_unreadable (CliFixture    *fixture,
   g_test_trap_assert_stderr ("*cannot read*");
 }
 
+/* --hidden-holders draws the holder boxes as the window's Show Hidden
+ * Holders does: the literal 1000's "constants of <module>" box stands
+ * under the picture, filled, in the exported picture, and the picture is
+ * the renderer's with those holders, byte for byte. */
+static void
+test_hidden_holders (CliFixture    *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *program = g_build_filename (fixture->dir, "holders.py", NULL);
+  g_autofree char *cli_out = g_build_filename (fixture->dir, "cli.png", NULL);
+  g_autofree char *own_out = g_build_filename (fixture->dir, "own.png", NULL);
+  g_autoptr(HsRunner) runner = hs_runner_new ();
+  g_autoptr(HsTrace) trace = NULL;
+  g_autoptr(HsSnapshot) snapshot = NULL;
+  g_autoptr(HsLayout) layout = NULL;
+  g_autoptr(HsLayoutHolders) holders = NULL;
+  g_autoptr(GHashTable) growing = NULL;
+  g_autofree char *cli_png = NULL;
+  g_autofree char *own_png = NULL;
+  g_autofree char *step = NULL;
+  const HsHolderBox *consts = NULL;
+  HsLayoutOptions layout_options;
+  HsRenderOptions options;
+  cairo_surface_t *picture;
+  GPtrArray *boxes;
+  gsize cli_len, own_len;
+  double width, height;
+  HsRect rect;
+  const guint8 *pixel;
+
+  g_assert_true (g_file_set_contents (program, "x = 1000\ny = [x, 'spam']\npass\n", -1, NULL));
+  trace = hs_runner_run_sync (runner, program, NULL, NULL);
+  g_assert_nonnull (trace);
+  /* At `pass`, while the module's code still runs and holds its constants */
+  for (guint i = 0; i < hs_trace_get_n_steps (trace) && snapshot == NULL; i++)
+    {
+      g_autoptr(HsSnapshot) at = hs_trace_get_snapshot (trace, i);
+
+      if (hs_snapshot_get_line (at) == 3)
+        {
+          snapshot = g_steal_pointer (&at);
+          step = g_strdup_printf ("%u", i);
+        }
+    }
+  g_assert_nonnull (snapshot);
+  g_assert_cmpint (render_test_cli (program, "--every-object", "--hidden-holders", "--scale", "1",
+                                    "--step", step, "-o", cli_out, NULL), ==, 0);
+
+  /* That step, laid out alone as the command lays it out */
+  hs_layout_options_init (&layout_options);
+  layout_options.growing = growing = hs_trace_ref_growing (trace);
+  layout_options.every_object = TRUE;
+  layout = hs_layout_new (snapshot, NULL, &layout_options);
+  holders = hs_layout_holders_new (layout);
+  boxes = hs_layout_holders_get_boxes (holders);
+  for (guint b = 0; b < boxes->len; b++)
+    if (g_str_equal (hs_holder_box_get_title (g_ptr_array_index (boxes, b), NULL), "constants of <module>"))
+      consts = g_ptr_array_index (boxes, b);
+  g_assert_nonnull (consts);
+  hs_holder_box_get_title (consts, &rect);
+  hs_layout_get_size (layout, &width, &height);
+  g_assert_cmpfloat (rect.y, >=, height);
+
+  picture = cairo_image_surface_create_from_png (cli_out);
+  g_assert_cmpint (cairo_surface_status (picture), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_height (picture), >=, rect.y + rect.height);
+  /* inside the box, right of its text: the holders' fill, (0.99, 0.96, 0.88) */
+  pixel = cairo_image_surface_get_data (picture) +
+          (int) (rect.y + rect.height - 3) * cairo_image_surface_get_stride (picture) +
+          4 * (int) (rect.x + rect.width - 3);
+  g_assert_cmpint (ABS (pixel[2] - 252), <=, 2);
+  g_assert_cmpint (ABS (pixel[1] - 245), <=, 2);
+  g_assert_cmpint (ABS (pixel[0] - 224), <=, 2);
+  cairo_surface_destroy (picture);
+
+  hs_render_options_init (&options);
+  options.holders = holders;
+  g_assert_true (hs_renderer_export (layout, &options, own_out, NULL));
+  g_assert_true (g_file_get_contents (cli_out, &cli_png, &cli_len, NULL));
+  g_assert_true (g_file_get_contents (own_out, &own_png, &own_len, NULL));
+  g_assert_cmpmem (cli_png, cli_len, own_png, own_len);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -156,6 +239,7 @@ main (int   argc,
   g_test_add ("/render/cli/step-alone", CliFixture, "copies.py", cli_setup, test_step_alone, cli_teardown);
   g_test_add ("/render/cli/all-steps", CliFixture, NULL, cli_setup, test_all_steps, cli_teardown);
   g_test_add ("/render/cli/usage-errors", CliFixture, NULL, cli_setup, test_usage_errors, cli_teardown);
+  g_test_add ("/render/cli/hidden-holders", CliFixture, NULL, cli_setup, test_hidden_holders, cli_teardown);
   g_test_add ("/render/cli/unreadable", CliFixture, NULL, cli_setup, test_unreadable, cli_teardown);
 
   return g_test_run ();

@@ -2936,12 +2936,12 @@ test_times_outside_boxes (HsTraceFixture *f,
     "pass\n");
   g_autoptr(HsSnapshot) at3 = hs_test_step_at_line (t, 3, 0);
   g_autoptr(HsLayout) layout = every_object_layout (at3);
-  g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
+  g_autoptr(HsLayoutHolders) placed = hs_layout_holders_new (layout);
+  GPtrArray *holders = hs_layout_holders_get_boxes (placed);
   const HsLayoutBox *boxes;
   guint n_boxes, n_checked = 0;
 
   boxes = hs_layout_get_boxes (layout, &n_boxes);
-  hs_layout_text_lock ();
   for (guint b = 0; b < holders->len; b++)
     {
       const HsHolderBox *box = g_ptr_array_index (holders, b);
@@ -2952,13 +2952,13 @@ test_times_outside_boxes (HsTraceFixture *f,
       for (guint i = 0; i < MIN (n, G_N_ELEMENTS (refs)); i++)
         {
           const HsLayoutEdge *arrow = hs_holder_box_get_arrow (box, i);
-          g_autofree char *times = hs_graph_view_holders_times_text (counts[i]);
+          const char *times;
           HsRect r;
 
           if (arrow == NULL || counts[i] < 2)
             continue;
-          hs_graph_view_holders_times_rect (arrow, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, times),
-                                            hs_layout_text_height (HS_LAYOUT_FONT_SMALL), &r);
+          times = hs_holder_box_get_times (box, i, &r);
+          g_assert_nonnull (times);
           for (guint k = 0; k < n_boxes; k++)
             {
               const HsRect *o = &boxes[k].rect;
@@ -2973,7 +2973,6 @@ test_times_outside_boxes (HsTraceFixture *f,
           n_checked++;
         }
     }
-  hs_layout_text_unlock ();
   g_test_message ("%u labels checked", n_checked);
   g_assert_cmpuint (n_checked, >=, 3);   /* math, sys and builtins' functions at least */
 }
@@ -3403,12 +3402,12 @@ test_numbers (HsTraceFixture *f,
   /* With hidden holders shown, the mark on word counts the 1,400-odd
    * references of the slots not drawn, written as every other count */
   {
-    g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
-    gint64 other = hs_graph_view_holders_count_other (holders, snapshot, word->ref);
+    g_autoptr(HsLayoutHolders) placed = hs_layout_holders_new (layout);
+    gint64 other = hs_layout_holders_count_other (placed, word->ref);
     g_autofree char *other_count = hs_format_count (other);
-    g_autofree char *mark = hs_graph_view_holders_other_text (other);
+    g_autofree char *mark = hs_layout_holders_other_text (other);
     g_autofree char *expected = g_strdup_printf ("+%s other", other_count);
-    g_autofree char *times = hs_graph_view_holders_times_text (1234);
+    g_autofree char *times = hs_layout_holders_times_text (1234);
 
     g_test_message ("mark: %s", mark);
     g_assert_cmpint (other, >=, 1000);

@@ -275,6 +275,7 @@ painted_pixels (HsGraphView       *graph,
                 const HsHolderBox *box)
 {
   HsLayout *layout = hs_graph_view_get_layout (graph);
+  HsRenderOptions options;
   cairo_surface_t *surface;
   cairo_t *cr;
   double width, height;
@@ -286,7 +287,10 @@ painted_pixels (HsGraphView       *graph,
   hs_graph_view_get_extent (graph, layout, &width, &height);
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) width + 1, (int) height + 1);
   cr = cairo_create (surface);
-  hs_graph_view_holders_draw (graph, cr, layout, HS_RENDER_PALETTE_LIGHT);
+  hs_render_options_init (&options);
+  options.transparent = TRUE;
+  options.holders = hs_graph_view_get_holders (graph, layout);
+  hs_renderer_draw (cr, layout, &options);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   hs_holder_box_get_title (box, &rect);
@@ -366,7 +370,8 @@ test_hidden_holders (void)
   }
 
   /* The literal's references are all named: the constant and the arena */
-  g_assert_cmpint (hs_graph_view_holders_count_other (holders, snapshot, thousand), ==, 0);
+  g_assert_cmpint (hs_layout_holders_count_other (hs_graph_view_get_holders (graph, hs_graph_view_get_layout (graph)), thousand),
+                   ==, 0);
 
   /* Every step's holders are the runtime's */
   for (guint i = 0; i < hs_trace_get_n_steps (hs_window_get_trace (window)); i++)
@@ -634,9 +639,10 @@ test_other_mark (void)
   zoom = hs_graph_view_get_zoom (graph);
 
   g_assert_true (hs_layout_get_object_bounds (hs_graph_view_get_layout (graph), pattern, &box));
-  g_assert_cmpuint (hs_graph_view_holders_count_held (holders, pattern), ==, 0);
+  g_assert_cmpuint (hs_layout_holders_count_held (hs_graph_view_get_holders (graph, hs_graph_view_get_layout (graph)), pattern),
+                    ==, 0);
   g_assert_cmpint (o->refcount - o->n_referrers, >, 0);
-  g_assert_cmpint (hs_graph_view_holders_count_other (holders, snapshot, pattern), ==,
+  g_assert_cmpint (hs_layout_holders_count_other (hs_graph_view_get_holders (graph, hs_graph_view_get_layout (graph)), pattern), ==,
                    o->refcount - o->n_referrers);
   tip = hs_graph_view_get_tooltip_markup (graph, (box.x + box.width - 2 - view.x) * zoom,
                                           (box.y + 2 - view.y) * zoom);

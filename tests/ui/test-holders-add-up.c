@@ -187,7 +187,8 @@ check_trace (const char *name,
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, step);
       g_autoptr(HsLayout) layout = every_object_layout (snapshot);
-      g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
+      g_autoptr(HsLayoutHolders) placed = hs_layout_holders_new (layout);
+      GPtrArray *holders = hs_layout_holders_get_boxes (placed);
       const HsLayoutBox *boxes;
       guint n_boxes;
       double width, height;
@@ -203,8 +204,14 @@ check_trace (const char *name,
           if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT || !(o = hs_snapshot_lookup (snapshot, boxes[b].ref)))
             continue;
           arrows = arrows_to (layout, o->ref);
-          held = hs_graph_view_holders_count_held (holders, o->ref);
-          other = hs_graph_view_holders_count_other (holders, snapshot, o->ref);
+          held = hs_layout_holders_count_held (placed, o->ref);
+          other = hs_layout_holders_count_other (placed, o->ref);
+          /* the mark counts what the inspector's breakdown leaves unnamed or undrawn */
+          {
+            g_autoptr(HsRefcountBreakdown) breakdown = hs_describe_refcount_breakdown (snapshot, o->ref);
+
+            g_assert_cmpint (other, ==, breakdown->immortal ? 0 : breakdown->other + breakdown->n_named - held);
+          }
           /* A holder box draws no more than the runtime named */
           g_assert_cmpuint (held, <=, named_to (snapshot, o->ref));
           n_held += held;
@@ -311,18 +318,19 @@ test_literal_held (HsTraceFixture *f,
   g_autoptr(HsSnapshot) last = hs_test_last_step (trace);
   g_autoptr(HsLayout) layout = every_object_layout (snapshot);
   g_autoptr(HsLayout) last_layout = every_object_layout (last);
-  g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
-  g_autoptr(GPtrArray) last_holders = hs_graph_view_holders_place (last_layout);
+  g_autoptr(HsLayoutHolders) placed = hs_layout_holders_new (layout);
+  GPtrArray *holders = hs_layout_holders_get_boxes (placed);
+  g_autoptr(HsLayoutHolders) last_placed = hs_layout_holders_new (last_layout);
   guint32 thousand = hs_test_var_ref (snapshot, NULL, "x");
   guint32 thousand_at_end = hs_test_var_ref (last, NULL, "x");
 
   g_assert_cmpint (hs_test_var (snapshot, NULL, "x")->refcount, ==, 4);
   g_assert_cmpuint (count_held_by (holders, thousand, "constants of <module>"), ==, 1);
   g_assert_cmpuint (count_held_by (holders, thousand, "the parser's arena"), ==, 1);
-  g_assert_cmpuint (hs_graph_view_holders_count_held (holders, thousand), ==, 2);
+  g_assert_cmpuint (hs_layout_holders_count_held (placed, thousand), ==, 2);
 
   g_assert_cmpint (hs_test_var (last, NULL, "x")->refcount, ==, 2);
-  g_assert_cmpuint (hs_graph_view_holders_count_held (last_holders, thousand_at_end), ==, 0);
+  g_assert_cmpuint (hs_layout_holders_count_held (last_placed, thousand_at_end), ==, 0);
 }
 
 /* The AST optimiser folds `not 0` and `__debug__` to a bool, which it
@@ -335,7 +343,8 @@ test_arena_with_folded_bool (HsTraceFixture *f,
   HsTrace *trace = hs_trace_fixture_run (f, "x = 1000\nok = not 0\nif __debug__:\n    pass\n");
   g_autoptr(HsSnapshot) snapshot = hs_test_step_at_line (trace, 3, 0);
   g_autoptr(HsLayout) layout = every_object_layout (snapshot);
-  g_autoptr(GPtrArray) holders = hs_graph_view_holders_place (layout);
+  g_autoptr(HsLayoutHolders) placed = hs_layout_holders_new (layout);
+  GPtrArray *holders = hs_layout_holders_get_boxes (placed);
 
   g_assert_cmpuint (count_held_by (holders, hs_test_var_ref (snapshot, NULL, "x"), "the parser's arena"), ==, 1);
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "heapscope-renderer"
+#define G_LOG_DOMAIN "heapscope-layout"
 
 #include "config.h"
 
 #include <math.h>
 
-#include "hs-pinned-route.h"
+#include "hs-layout-detour.h"
+#include "hs-layout-path.h"
 
 /* Kept free around every box, so a run passes beside it, not on it:
  * less than half the layout's gap between boxes, so the gap stays open.
@@ -43,7 +44,7 @@ typedef struct
   guint32 target;
 } Start;
 
-struct _HsPinnedRoute
+struct _HsLayoutDetour
 {
   HsLayout *layout;
   double    x;
@@ -389,58 +390,6 @@ mark_used (Grid   *grid,
     }
 }
 
-static void
-add_line (GArray        *points,
-          const HsPoint *a,
-          const HsPoint *b)
-{
-  HsPoint q[3] = { { a->x + (b->x - a->x) / 3, a->y + (b->y - a->y) / 3 },
-                   { a->x + 2 * (b->x - a->x) / 3, a->y + 2 * (b->y - a->y) / 3 },
-                   *b };
-
-  g_array_append_vals (points, q, 3);
-}
-
-/* The corners, rounded: a straight run, then a quarter turn, and so on.
- * Appends 1 + 3 * n points and returns n. */
-static guint
-add_curves (GArray  *points,
-            GArray  *corners,
-            double   radius)
-{
-  const HsPoint *p = (const HsPoint *) corners->data;
-  guint n = corners->len, first = points->len;
-  HsPoint at = p[0];
-
-  g_assert (points != NULL && n >= 2);
-
-  g_array_append_val (points, at);
-  for (guint k = 0; k + 1 < n; k++)
-    {
-      HsPoint end = p[k + 1];
-
-      if (k + 2 < n)
-        {
-          const HsPoint *c = &p[k + 1], *next = &p[k + 2];
-          double in = hypot (c->x - p[k].x, c->y - p[k].y), out = hypot (next->x - c->x, next->y - c->y);
-          double r = MIN (radius, MIN (in, out) / 2);
-          HsPoint before = { c->x - (c->x - p[k].x) / in * r, c->y - (c->y - p[k].y) / in * r };
-          HsPoint after = { c->x + (next->x - c->x) / out * r, c->y + (next->y - c->y) / out * r };
-          HsPoint turn[3] = { { before.x + (c->x - before.x) * 0.55, before.y + (c->y - before.y) * 0.55 },
-                              { after.x + (c->x - after.x) * 0.55, after.y + (c->y - after.y) * 0.55 },
-                              after };
-
-          add_line (points, &at, &before);
-          g_array_append_vals (points, turn, 3);
-          at = after;
-          continue;
-        }
-      add_line (points, &at, &end);
-      at = end;
-    }
-  return (points->len - first - 1) / 3;
-}
-
 /* The corners of a path through nodes, straight runs merged */
 static GArray *
 corners_of (const Grid    *grid,
@@ -554,7 +503,7 @@ add_visible_parts (GArray       *obstacles,
 /* The grid node an arrow leaves its source by: a pinned frame's names
  * by the copy's right side, one lane apart, others straight out */
 static HsPoint
-exit_of (const HsPinnedRoute *self,
+exit_of (const HsLayoutDetour *self,
          const Start         *start,
          double               clearance)
 {
@@ -569,7 +518,7 @@ exit_of (const HsPinnedRoute *self,
 
 /* Routes the starts not yet routed (done) with this clearance */
 static void
-route (HsPinnedRoute *self,
+route (HsLayoutDetour *self,
        double         clearance,
        gboolean      *done)
 {
@@ -678,7 +627,7 @@ route (HsPinnedRoute *self,
       g_autoptr(GArray) nodes = NULL;
       g_autoptr(GArray) corners = NULL;
       HsLayoutEdge edge = { 0 };
-      guint chosen = 0;
+      guint chosen = 0, first = self->points->len;
 
       if (done[r] || from == to || grid.node_blocked[start] ||
           (nodes = search (&grid, start, s->dir, &g_array_index (entries, Entry, from), to - from, &chosen)) == NULL)
@@ -699,9 +648,10 @@ route (HsPinnedRoute *self,
         if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].ref == s->target)
           edge.target_box = i;
       edge.alpha = 0.8;
-      g_array_append_val (self->offsets, self->points->len);
+      g_array_append_val (self->offsets, first);
       done[r] = TRUE;
-      edge.n_curves = add_curves (self->points, corners, CORNER * clearance);
+      hs_layout_path_round (self->points, (const HsPoint *) corners->data, corners->len, CORNER * clearance);
+      edge.n_curves = (self->points->len - first - 1) / 3;
       g_array_append_val (self->edges, edge);
     }
 
@@ -710,31 +660,26 @@ route (HsPinnedRoute *self,
 
 /* The paths' points are in place once the array grows no more */
 static void
-set_paths (HsPinnedRoute *self)
+set_paths (HsLayoutDetour *self)
 {
   g_assert (self != NULL);
 
   for (guint k = 0; k < self->edges->len; k++)
     {
       HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, k);
-      const HsPoint *q = &g_array_index (self->points, HsPoint, g_array_index (self->offsets, guint, k));
-      guint last = 3 * e->n_curves;
 
-      e->path = q;
-      e->x[0] = q[0].x, e->y[0] = q[0].y;
-      e->x[1] = q[1].x, e->y[1] = q[1].y;
-      e->x[2] = q[last - 1].x, e->y[2] = q[last - 1].y;
-      e->x[3] = q[last].x, e->y[3] = q[last].y;
+      hs_layout_edge_set_curves (e, &g_array_index (self->points, HsPoint, g_array_index (self->offsets, guint, k)),
+                                 1 + 3 * e->n_curves);
     }
 }
 
-static HsPinnedRoute *
+static HsLayoutDetour *
 route_new (HsLayout     *layout,
            double        x,
            double        y,
            const HsRect *view)
 {
-  HsPinnedRoute *self = g_new0 (HsPinnedRoute, 1);
+  HsLayoutDetour *self = g_new0 (HsLayoutDetour, 1);
 
   g_assert (layout != NULL && view != NULL);
 
@@ -752,8 +697,8 @@ route_new (HsLayout     *layout,
 }
 
 /* Routes every start, where it can with a narrower clearance */
-static HsPinnedRoute *
-route_all (HsPinnedRoute *self)
+static HsLayoutDetour *
+route_all (HsLayoutDetour *self)
 {
   g_autofree gboolean *done = NULL;
 
@@ -766,14 +711,14 @@ route_all (HsPinnedRoute *self)
   return self;
 }
 
-HsPinnedRoute *
-hs_pinned_route_new (HsLayout          *layout,
+HsLayoutDetour *
+hs_layout_detour_new_from_frame (HsLayout          *layout,
                      const HsLayoutBox *frame,
                      double             x,
                      double             y,
                      const HsRect      *view)
 {
-  HsPinnedRoute *self;
+  HsLayoutDetour *self;
   const HsLayoutBox *boxes;
   guint n_boxes;
 
@@ -795,8 +740,8 @@ hs_pinned_route_new (HsLayout          *layout,
   return route_all (self);
 }
 
-HsPinnedRoute *
-hs_pinned_route_new_from_box (HsLayout           *layout,
+HsLayoutDetour *
+hs_layout_detour_new_from_box (HsLayout           *layout,
                               const HsRect       *source,
                               const HsPoint      *starts,
                               const guint32      *targets,
@@ -805,7 +750,7 @@ hs_pinned_route_new_from_box (HsLayout           *layout,
                               guint               n_others,
                               const HsRect       *view)
 {
-  HsPinnedRoute *self;
+  HsLayoutDetour *self;
 
   g_return_val_if_fail (layout != NULL, NULL);
   g_return_val_if_fail (source != NULL && view != NULL, NULL);
@@ -837,7 +782,7 @@ hs_pinned_route_new_from_box (HsLayout           *layout,
 }
 
 void
-hs_pinned_route_free (HsPinnedRoute *self)
+hs_layout_detour_free (HsLayoutDetour *self)
 {
   if (self == NULL)
     return;
@@ -851,7 +796,7 @@ hs_pinned_route_free (HsPinnedRoute *self)
 }
 
 gboolean
-hs_pinned_route_matches (const HsPinnedRoute *self,
+hs_layout_detour_matches (const HsLayoutDetour *self,
                          HsLayout            *layout,
                          double               x,
                          double               y,
@@ -865,7 +810,7 @@ hs_pinned_route_matches (const HsPinnedRoute *self,
 }
 
 const HsLayoutEdge *
-hs_pinned_route_get_edges (const HsPinnedRoute *self,
+hs_layout_detour_get_edges (const HsLayoutDetour *self,
                            guint               *n_edges)
 {
   g_return_val_if_fail (self != NULL, NULL);
@@ -876,7 +821,7 @@ hs_pinned_route_get_edges (const HsPinnedRoute *self,
 }
 
 void
-hs_pinned_route_get_rect (const HsPinnedRoute *self,
+hs_layout_detour_get_rect (const HsLayoutDetour *self,
                           HsRect              *out)
 {
   g_return_if_fail (self != NULL);

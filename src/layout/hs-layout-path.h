@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The path primitives every router of src/layout draws with: an arrow's
+ * path is cubic Béziers one after another in a GArray of HsPoint (the
+ * start, then each curve's two controls and its end), with straight
+ * runs as curves too and quarter turns rounded.  Not installed, not for
+ * callers outside src/layout.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "hs-layout.h"
+
+G_BEGIN_DECLS
+
+void    hs_layout_path_curve_to  (GArray        *path,
+                                  double         x1,
+                                  double         y1,
+                                  double         x2,
+                                  double         y2,
+                                  double         x,
+                                  double         y);
+/* A straight run from the path's end, unless it has no length */
+void    hs_layout_path_line_to   (GArray        *path,
+                                  double         x,
+                                  double         y);
+HsPoint hs_layout_path_end       (GArray        *path);
+/* A quarter turn from the path's end, about the corner (cx, cy), to
+ * (x, y): the controls stand 0.45 of the way from the corner */
+void    hs_layout_path_corner_to (GArray        *path,
+                                  double         cx,
+                                  double         cy,
+                                  double         x,
+                                  double         y);
+/* The polyline through corners, each corner rounded with radius (less
+ * where a run is short), appended from corners[0] on */
+void    hs_layout_path_round     (GArray        *path,
+                                  const HsPoint *corners,
+                                  guint          n_corners,
+                                  double         radius);
+/* Makes points, 1 + 3 * n points, edge's path, and sets its ends and
+ * their tangents from it; points must outlive edge */
+void    hs_layout_edge_set_curves (HsLayoutEdge  *edge,
+                                   const HsPoint *points,
+                                   guint          n_points);
+
+G_END_DECLS
