@@ -658,6 +658,39 @@ fit_values (HsLayout    *self,
     }
 }
 
+/* The renderer stands a "new" or "changed" tag on the top edge of a box,
+ * at its right, above the title's line, on the step whose line created
+ * or changed the object.  A box narrower than the widest tag it can get
+ * is widened, at every step so that it does not jump, its slots moved
+ * with its right edge: the tag stays over the box. */
+static void
+make_room_for_tag (HsLayoutBox    *box,
+                   const HsObject *o)
+{
+  /* the box's own rows, which the layout owns */
+  HsLayoutRow *rows = (HsLayoutRow *) box->rows;
+  double tag, need, grow;
+
+  g_assert (box != NULL && o != NULL);
+
+  /* only what can change is ever "changed" */
+  tag = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("new"));
+  if (o->flags & HS_OBJECT_MUTABLE)
+    tag = MAX (tag, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, _("changed")));
+  /* the tag as the renderer draws it: its text padded by 4 each side,
+   * 6 from the right edge, and as far from the left */
+  need = tag + 8 + 2 * 6;
+  grow = ceil (need) - box->rect.width;
+  if (grow <= 0)
+    return;
+  box->rect.width += grow;
+  for (guint i = 0; i < box->n_rows; i++)
+    {
+      rows[i].slot_x += grow;
+      rows[i].key_slot_x += grow;
+    }
+}
+
 /* o: the object of an object's box, NULL for frames and ghosts, and
  * arrows_in the arrows drawn into it */
 static guint
@@ -677,6 +710,8 @@ add_box (HsLayout       *self,
   box->rows = n_rows > 0 ? rows : NULL;
   box->n_rows = n_rows;
   measure_box (box, n_rows > 0 ? rows : NULL, n_rows);
+  if (o != NULL)
+    make_room_for_tag (box, o);
   /* Tall enough for the arrows into it to enter one side ENTRY_ROOM
    * apart (`[0] * 10` sends ten into one int, whose box had room for
    * them 4.9 apart, their heads all but touching), but not for a

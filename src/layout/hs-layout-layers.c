@@ -63,7 +63,8 @@ typedef struct
   double   anchor;     /* from its top to the level an arrow enters at */
   double   old_y;
   gboolean has_old;
-  gboolean keeps_top;  /* a survivor in the rank it had: it stays put */
+  gboolean keeps_top;  /* a survivor whose place in the structure holds */
+  int      parent;     /* the node whose slot first references it directly, or -1 */
   double   key;
   guint    n_back;     /* arrows back from it: lanes kept below it */
   double   body;       /* its height with the room kept, without them */
@@ -285,6 +286,7 @@ add_node (Layers *l,
   g_assert (l != NULL);
 
   n.box = box;
+  n.parent = -1;
   n.zone = zone;
   n.rank = rank;
   n.height = DUMMY_HEIGHT;
@@ -1123,8 +1125,9 @@ arrow_key (gint64  source,
   return (gint64) g_int64_hash (&source) * 1000003 ^ ((gint64) row << 40) ^ target;
 }
 
-/* Which survivors keep their top: a survivor stays where it was unless
- * its place in the structure changed or room opened above it.  One that
+/* Which survivors keep their top: a survivor stays where it was, moved
+ * as far as its parent moved, unless its place in the structure changed
+ * or room opened above it.  One that
  * changed rank (a list's node when another is pushed at its head) or
  * parent (an object built in a call, when the call returns it to a
  * variable), or below which a box of its rank was freed, left the rank
@@ -1211,6 +1214,7 @@ keep_survivors (Layers *l)
             first = e;
         }
       box = box_at (l->self, node->box);
+      node->parent = first != NULL ? (int) first->left : -1;
       box->parent = first != NULL ? identity_of (box_at (l->self, node_at (l, first->left)->box)) : 0;
       pb = node->has_old ? previous_box (l, box) : NULL;
       node->keeps_top = pb != NULL && pb->column == node->rank && pb->parent == box->parent
@@ -1240,7 +1244,11 @@ place_rank (Layers *l,
 
       if (node->keeps_top)
         {
+          /* where it stood, moved as far as its parent moved: a list
+           * or a tree moves whole */
           want = node->key;
+          if (node->parent >= 0 && node_at (l, node->parent)->has_old)
+            want += node_at (l, node->parent)->old_y - node_at (l, node->parent)->key;
           weight = OLD_WEIGHT;
         }
       else if (first_slot_level (l, node, &level))

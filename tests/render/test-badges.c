@@ -113,7 +113,8 @@ badges_of (HsLayout          *layout,
       double th = h + 2;
 
       out[n].kind = BADGE_TAG;
-      out[n].rect = (HsRect) { box->rect.x + box->rect.width - 6 - w, box->rect.y - th / 2, w, th };
+      /* its bottom where the title's line starts */
+      out[n].rect = (HsRect) { box->rect.x + box->rect.width - 6 - w, box->rect.y + PAD / 2 - th, w, th };
       /* a pill: its round ends let what is under them show at the corners */
       out[n].opaque = (HsRect) { out[n].rect.x + th / 2, out[n].rect.y, w - th, th };
       n++;

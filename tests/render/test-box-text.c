@@ -126,8 +126,10 @@ row_slots (const HsLayoutBox *box,
 
   if (row->kind == HS_LAYOUT_ROW_ELISION)
     return 0;
-  slots[n++] = (HsRect) { box->rect.x + row->slot_x - HS_LAYOUT_SLOT_WIDTH / 2,
-                          box->rect.y + row->slot_y - height / 2, HS_LAYOUT_SLOT_WIDTH, height };
+  /* a set's scalar member is its row's label, with no slot */
+  if (row->slot_width > 0)
+    slots[n++] = (HsRect) { box->rect.x + row->slot_x - row->slot_width / 2,
+                            box->rect.y + row->slot_y - height / 2, row->slot_width, height };
   if (row->kind == HS_LAYOUT_ROW_PAIR)
     slots[n++] = (HsRect) { box->rect.x + row->key_slot_x - HS_LAYOUT_SLOT_WIDTH / 2,
                             box->rect.y + row->key_slot_y - height / 2, HS_LAYOUT_SLOT_WIDTH, height };

@@ -265,6 +265,39 @@ test_shared_drawn_once (RenderFixture *fixture,
   g_assert_null (find_object (layout, a)->facts);
 }
 
+/* A survivor keeps its top only while its place in the structure holds.
+ * A list built at its head pushes every node one rank on at each step,
+ * and each node is born in a call, below the frames; stepped through, the
+ * nodes must still stand level with the slots that reference them, each
+ * arrow between two of them straight, not a staircase of where each was
+ * born. */
+static void
+test_chain_settles (RenderFixture *fixture,
+                    gconstpointer  data)
+{
+  HsLayout *layout = render_fixture_last (fixture);
+  const HsLayoutBox *boxes;
+  const HsLayoutEdge *edges;
+  guint n_boxes, n_edges, between = 0;
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  edges = hs_layout_get_edges (layout, &n_edges);
+  for (guint e = 0; e < n_edges; e++)
+    {
+      if (edges[e].from_frame || g_strcmp0 (boxes[edges[e].source].title, "Node") != 0
+          || g_strcmp0 (boxes[edges[e].target_box].title, "Node") != 0)
+        continue;
+      g_test_message ("Node at (%.0f, %.0f) to Node at (%.0f, %.0f): from level %.1f to %.1f",
+                      boxes[edges[e].source].rect.x, boxes[edges[e].source].rect.y,
+                      boxes[edges[e].target_box].rect.x, boxes[edges[e].target_box].rect.y,
+                      edges[e].y[0], edges[e].y[3]);
+      g_assert_cmpfloat (fabs (edges[e].y[0] - edges[e].y[3]), <, 1);
+      between++;
+    }
+  /* six nodes, five arrows between them */
+  g_assert_cmpuint (between, ==, 5);
+}
+
 /* Whether box is a value that only garbage references, as drawn */
 static gboolean
 held_by_garbage_only (HsLayout          *layout,
@@ -1276,6 +1309,8 @@ main (int   argc,
               render_fixture_teardown);
   g_test_add ("/render/layout/shared-drawn-once", RenderFixture, "aliasing.py",
               render_fixture_setup, test_shared_drawn_once, render_fixture_teardown);
+  g_test_add ("/render/layout/chain-settles", RenderFixture, "chain.py",
+              render_fixture_setup, test_chain_settles, render_fixture_teardown);
   /* The area bound, routing and distinct paths: test-layout-geometry.c */
   g_test_add ("/render/layout/room-until-last-growth", RenderFixture, "aliasing.py",
               render_fixture_setup, test_room_until_last_growth, render_fixture_teardown);
