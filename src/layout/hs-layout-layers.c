@@ -877,7 +877,7 @@ transpose (Layers *l,
     }
 }
 
-static guint
+static inline guint
 distance (guint a,
           guint b)
 {

@@ -198,9 +198,14 @@ static gboolean
 turns_into_own_column (HsLayout           *self,
                        const HsLayoutEdge *e)
 {
-  const HsLayoutBox *s = box_at (self, e->source), *t = box_at (self, e->target_box);
-  GArray *lanes = lanes_of (self, e);
+  const HsLayoutBox *s, *t;
+  GArray *lanes;
 
+  g_assert (self != NULL && e != NULL);
+
+  s = box_at (self, e->source);
+  t = box_at (self, e->target_box);
+  lanes = lanes_of (self, e);
   return t->column == s->column || ((lanes == NULL || lanes->len == 0) && t->rect.x + t->rect.width > s->rect.x);
 }
 
@@ -613,10 +618,14 @@ add_loop (HsLayout           *self,
           double              lane,
           Loops              *loops)
 {
-  const HsLayoutBox *s = box_at (self, e->source);
-  const HsLayoutRow *row = &s->rows[e->row];
+  const HsLayoutBox *s;
+  const HsLayoutRow *row;
   double sx, sy;
 
+  g_assert (self != NULL && e != NULL && loops != NULL);
+
+  s = box_at (self, e->source);
+  row = &s->rows[e->row];
   slot_point (self, e, &sx, &sy);
   if (lane > sy)
     loops[e->source].down_from = MIN (loops[e->source].down_from, s->rect.y + row->y);
