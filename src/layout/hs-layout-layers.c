@@ -604,6 +604,16 @@ add_links (Layers *l)
       node->body = node->height;
       node->height += node->n_back * LANE_STEP;
     }
+  /* The lanes below a box, the arrow back from its lowest slot nearest
+   * it: turning around from slot to lane, each then nests inside the
+   * turns from the slots above it */
+  for (guint i = 0; i < l->runs->len; i++)
+    {
+      Run *run = &g_array_index (l->runs, Run, i);
+
+      if (run->own >= 0)
+        run->own = node_at (l, run->source)->n_back - 1 - run->own;
+    }
 
   /* Both ends' links, each node's in the order of its slots */
   n = l->nodes->len;
