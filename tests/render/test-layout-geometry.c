@@ -14,8 +14,9 @@
  * Geometry asked of every step of every program in examples/, the
  * lessons, tests/render/programs and tests/render/show-more, laid out
  * step after step as the window does: arrows do not pass over boxes
- * they do not start or end at, no two arrows share a path, and stability
- * does not cost room.
+ * they do not start or end at, no two arrows share a path, two arrows
+ * through one gap cross there only where their ends make them, and
+ * stability does not cost room.
  */
 
 /* A step laid out after the ones before it may cover at most this times
