@@ -155,6 +155,23 @@ goes_forward (HsLayout           *self,
          : t->rect.x > s->rect.x;
 }
 
+/* An arrow back that turns around straight into its target, which stands
+ * in its own column or overlaps it, rather than running back along lanes */
+static gboolean
+turns_into_own_column (HsLayout           *self,
+                       const HsLayoutEdge *e)
+{
+  const HsLayoutBox *s, *t;
+  GArray *lanes;
+
+  g_assert (self != NULL && e != NULL);
+
+  s = box_at (self, e->source);
+  t = box_at (self, e->target_box);
+  lanes = lanes_of (self, e);
+  return t->column == s->column || ((lanes == NULL || lanes->len == 0) && t->rect.x + t->rect.width > s->rect.x);
+}
+
 static void
 plan (HsLayout     *self,
       HsLayoutEdge *e,
@@ -175,7 +192,7 @@ plan (HsLayout     *self,
     route->arrive = sy;
   /* Turns around within a column nest when the one from furthest enters
    * furthest: their order is the other way round */
-  if (e->back && (t->column == s->column || (lanes == NULL && t->rect.x + t->rect.width > s->rect.x)))
+  if (e->back && turns_into_own_column (self, e))
     route->arrive = -route->arrive;
 }
 
@@ -282,7 +299,7 @@ trace (HsLayout     *self,
         }
       step (steps, STEP_TURN, t->rect.x, route->entry);
     }
-  else if (t->column == s->column || (n_lanes == 0 && t->rect.x + t->rect.width > s->rect.x))
+  else if (turns_into_own_column (self, e))
     {
       step (steps, STEP_AROUND, right_of (self, s), route->entry);
       step (steps, STEP_LINE, t->rect.x + t->rect.width, route->entry);
@@ -372,7 +389,7 @@ draw (HsLayout     *self,
 typedef struct
 {
   double gap;       /* the gap's left side */
-  double order;     /* lanes go out in this order, from where the turn starts */
+  double order;     /* lanes stand in this order, from the gap's left side */
   guint  step;
   double from_x, to_x;
 } Turn;
@@ -391,10 +408,14 @@ compare_turns (gconstpointer a,
 }
 
 /*
- * Each turn through a gap runs down (or up) at a lane of its own.  Of
- * two turns that both go down, the one that starts higher turns later,
- * further from where they start, so that neither crosses the other's
- * level stretches; going up, the one that starts lower.
+ * Each turn through a gap runs down (or up) at a lane of its own, and
+ * the lanes stand in one order from the gap's left side, whichever way
+ * the arrows run: a turn joins a level on the gap's left to one on its
+ * right.  Of two turns whose right end is lower than their left, the
+ * one whose left end is higher turns further right; of two whose right
+ * end is higher, the one whose left end is lower.  Then neither crosses
+ * the other's level stretches unless their ends stand in the other order
+ * on the two sides.  Turns around, both ends on the left, nest innermost.
  */
 static void
 give_lanes (GArray *steps,
@@ -406,6 +427,7 @@ give_lanes (GArray *steps,
     {
       Step *st = &g_array_index (steps, Step, i);
       const Step *before = i > 0 ? st - 1 : NULL;
+      double left, right;
       Turn turn;
 
       if (st->kind == STEP_LINE || before == NULL || g_array_index (starts, guint, i) == G_MAXUINT)
@@ -417,12 +439,13 @@ give_lanes (GArray *steps,
       if (fabs (st->y - before->y) < 0.01)
         continue;
       turn.gap = round (MIN (turn.from_x, turn.to_x));
-      /* Turns around nest, the shortest innermost, before the turns
-       * across */
+      left = turn.to_x >= turn.from_x ? before->y : st->y;
+      right = turn.to_x >= turn.from_x ? st->y : before->y;
+      /* the shortest turn around innermost */
       if (st->kind == STEP_AROUND)
         turn.order = -3e9 + fabs (st->y - before->y);
       else
-        turn.order = st->y > before->y ? 1e9 - before->y : -1e9 + before->y;
+        turn.order = right > left ? 1e9 - left : -1e9 + left;
       turn.step = i;
       g_array_append_val (turns, turn);
     }
@@ -430,7 +453,6 @@ give_lanes (GArray *steps,
   for (guint i = 0, j; i < turns->len; i = j)
     {
       const Turn *first = &g_array_index (turns, Turn, i);
-
       double gap = 0;
 
       for (j = i; j < turns->len && g_array_index (turns, Turn, j).gap == first->gap; j++)
@@ -442,10 +464,9 @@ give_lanes (GArray *steps,
           const Turn *turn = &g_array_index (turns, Turn, k);
           double width = turn->to_x != turn->from_x ? fabs (turn->to_x - turn->from_x) : gap;
           double inset = MIN (LANE_INSET, width / 4);
-          double dir = turn->to_x >= turn->from_x ? 1 : -1;
           double room = width - 2 * inset;
 
-          g_array_index (steps, Step, turn->step).lane = turn->from_x + dir * (inset + room * (k - i + 0.5) / (j - i));
+          g_array_index (steps, Step, turn->step).lane = MIN (turn->from_x, turn->to_x) + inset + room * (k - i + 0.5) / (j - i);
         }
     }
 }
@@ -545,17 +566,60 @@ clear_of_passing (const HsLayoutBox *t,
     }
 }
 
+/* The levels a box's own turns around span, on its right: an arrow
+ * that entered its right side between a turn's slot and its lane would
+ * cross the turn */
+typedef struct
+{
+  double down_from;  /* the top of the highest row turning down, or +∞ */
+  double up_from;    /* the bottom of the lowest row turning up, or −∞ */
+} Loops;
+
+static void
+add_loop (HsLayout           *self,
+          const HsLayoutEdge *e,
+          double              lane,
+          Loops              *loops)
+{
+  const HsLayoutBox *s;
+  const HsLayoutRow *row;
+  double sx, sy;
+
+  g_assert (self != NULL && e != NULL && loops != NULL);
+
+  s = box_at (self, e->source);
+  row = &s->rows[e->row];
+  slot_point (self, e, &sx, &sy);
+  if (lane > sy)
+    loops[e->source].down_from = MIN (loops[e->source].down_from, s->rect.y + row->y);
+  else
+    loops[e->source].up_from = MAX (loops[e->source].up_from, s->rect.y + row->y + row->height);
+}
+
 static void
 spread_entries (HsLayout      *self,
                 const Arrival *group,
                 guint          n,
                 Route         *routes,
-                GArray        *passing)
+                GArray        *passing,
+                const Loops   *loops)
 {
   const HsLayoutBox *t = box_at (self, group[0].target);
   double lo = t->rect.y + ENTRY_CORNER, hi = t->rect.y + t->rect.height - ENTRY_CORNER;
-  double spacing = n > 1 ? MIN (ENTRY_SPACING, (hi - lo) / (n - 1)) : 0;
-  double y = -G_MAXDOUBLE;
+  double spacing, y = -G_MAXDOUBLE;
+
+  /* Into the right side: outside the box's own turns around, where
+   * there is room for them all */
+  if (group[0].right)
+    {
+      double below = MAX (lo, loops[group[0].target].up_from), above = MIN (hi, loops[group[0].target].down_from);
+
+      if (above - below >= (n - 1) * ENTRY_ROOM)
+        lo = below, hi = above;
+      else if (above - lo >= (n - 1) * ENTRY_ROOM)
+        hi = above;
+    }
+  spacing = n > 1 ? MIN (ENTRY_SPACING, (hi - lo) / (n - 1)) : 0;
 
   for (guint i = 0; i < n; i++)
     {
@@ -602,6 +666,7 @@ hs_layout_route_all_edges (HsLayout *self)
   g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree guint *first_step = NULL;
   g_autoptr(GArray) passing = g_array_new (FALSE, FALSE, sizeof (Passing));
+  g_autofree Loops *loops = NULL;
   GArray *lanes;
   /* Levels looked for across columns, each a pass over the boxes: a
    * bounded number, for heaps of any size */
@@ -611,12 +676,18 @@ hs_layout_route_all_edges (HsLayout *self)
 
   routes = g_new0 (Route, self->edges->len + 1);
   first_step = g_new (guint, self->edges->len + 1);
+  loops = g_new (Loops, self->boxes->len + 1);
+  for (guint b = 0; b < self->boxes->len; b++)
+    loops[b] = (Loops) { G_MAXDOUBLE, -G_MAXDOUBLE };
   for (guint i = 0; i < self->edges->len; i++)
     {
       HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
       Arrival a;
 
       plan (self, e, &routes[i]);
+      if (e->back && !turns_into_own_column (self, e))
+        add_loop (self, e, (lanes = lanes_of (self, e)) != NULL && lanes->len > 0
+                           ? g_array_index (lanes, double, lanes->len - 1) : routes[i].arrive, loops);
       if (!e->back && (lanes = lanes_of (self, e)) != NULL)
         for (guint k = 0; k < lanes->len; k++)
           {
@@ -640,7 +711,7 @@ hs_layout_route_all_edges (HsLayout *self)
           if (a->target != first->target || a->right != first->right)
             break;
         }
-      spread_entries (self, first, j - i, routes, passing);
+      spread_entries (self, first, j - i, routes, passing, loops);
     }
   /* Every path's stretches, then lanes for their turns, then curves */
   for (guint i = 0; i < self->edges->len; i++)

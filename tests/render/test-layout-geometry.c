@@ -14,8 +14,9 @@
  * Geometry asked of every step of every program in examples/, the
  * lessons, tests/render/programs and tests/render/show-more, laid out
  * step after step as the window does: arrows do not pass over boxes
- * they do not start or end at, no two arrows share a path, and stability
- * does not cost room.
+ * they do not start or end at, no two arrows share a path, two arrows
+ * through one gap cross there only where their ends make them, and
+ * stability does not cost room.
  */
 
 /* A step laid out after the ones before it may cover at most this times
@@ -368,6 +369,166 @@ test_distinct_paths (RenderFixture *fixture,
   g_assert_cmpuint (shared, ==, 0);
 }
 
+/* A stretch of an arrow through the gap between two columns: samples
+ * first to last, and its levels where it meets the gap's sides; both on
+ * its left for a turn around */
+typedef struct
+{
+  guint  edge, gap, first, last;
+  double left, right;    /* levels on the two sides, or its span for a turn around */
+  double low, high;
+  gboolean around;
+} Passage;
+
+static void
+find_passages (HsLayout     *layout,
+               guint         e,
+               const double *xs,
+               const double *ys,
+               guint         n,
+               GArray       *out)
+{
+  /* the last column's gap reaches to the picture's right */
+  for (guint k = 0; k < layout->columns->len; k++)
+    {
+      const Column *c = &g_array_index (layout->columns, Column, k);
+      double gl = c->x + c->width + 0.5;
+      double gr = k + 1 < layout->columns->len ? g_array_index (layout->columns, Column, k + 1).x - 0.5 : G_MAXDOUBLE;
+
+      for (guint i = 1; i < n; i++)
+        {
+          Passage p = { e, k, i - 1, i, 0, 0, G_MAXDOUBLE, -G_MAXDOUBLE, FALSE };
+          gboolean from_left;
+
+          if (xs[i] <= gl || xs[i] >= gr || (xs[i - 1] > gl && xs[i - 1] < gr))
+            continue;
+          from_left = xs[i - 1] <= gl;
+          while (p.last < n && xs[p.last] > gl && xs[p.last] < gr)
+            {
+              p.low = MIN (p.low, ys[p.last]);
+              p.high = MAX (p.high, ys[p.last]);
+              p.last++;
+            }
+          if (p.last == n)
+            break;
+          if (from_left && xs[p.last] <= gl)
+            p.around = TRUE;
+          else if (from_left)
+            p.left = ys[p.first], p.right = ys[p.last];
+          else if (xs[p.last] <= gl)
+            p.left = ys[p.last], p.right = ys[p.first];
+          else
+            continue;
+          g_array_append_val (out, p);
+          i = p.last;
+        }
+    }
+}
+
+static gboolean
+polylines_meet (const double *ax,
+                const double *ay,
+                guint         a0,
+                guint         a1,
+                const double *bx,
+                const double *by,
+                guint         b0,
+                guint         b1)
+{
+  for (guint i = a0; i < a1; i++)
+    for (guint j = b0; j < b1; j++)
+      {
+        double d1 = (bx[j + 1] - bx[j]) * (ay[i] - by[j]) - (by[j + 1] - by[j]) * (ax[i] - bx[j]);
+        double d2 = (bx[j + 1] - bx[j]) * (ay[i + 1] - by[j]) - (by[j + 1] - by[j]) * (ax[i + 1] - bx[j]);
+        double d3 = (ax[i + 1] - ax[i]) * (by[j] - ay[i]) - (ay[i + 1] - ay[i]) * (bx[j] - ax[i]);
+        double d4 = (ax[i + 1] - ax[i]) * (by[j + 1] - ay[i]) - (ay[i + 1] - ay[i]) * (bx[j + 1] - ax[i]);
+
+        if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)))
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/*
+ * The router's promise (docs/rendering.md): two arrows through one gap
+ * between columns cross there only where their ends stand in the other
+ * order on its two sides, whichever way each runs; and an arrow that
+ * meets the gap's left side outside the span of a turn around there
+ * (an arrow back, leaving its box to return below it) does not cross
+ * that turn; and two turns around there nest or stand apart.  Arrows back into a box's right side once entered it
+ * inside the box's own turns around, lanes of arrows running back
+ * shared the gap's places with those running forward, and two arrows
+ * back from one box turned around in crossing loops.
+ */
+static void
+test_gap_order (RenderFixture *fixture,
+                gconstpointer  data)
+{
+  guint checked = 0, needless = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      const HsLayoutBox *boxes;
+      const HsLayoutEdge *edges;
+      g_autoptr(GPtrArray) xs = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) ys = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GArray) passages = g_array_new (FALSE, FALSE, sizeof (Passage));
+      guint n_boxes, n_edges;
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      edges = hs_layout_get_edges (layout, &n_edges);
+      for (guint e = 0; e < n_edges; e++)
+        {
+          double *x, *y;
+          guint n = sample (&edges[e], &x, &y);
+
+          g_ptr_array_add (xs, x);
+          g_ptr_array_add (ys, y);
+          find_passages (layout, e, x, y, n, passages);
+        }
+      for (guint i = 0; i < passages->len; i++)
+        for (guint j = 0; j < passages->len; j++)
+          {
+            const Passage *p = &g_array_index (passages, Passage, i), *q = &g_array_index (passages, Passage, j);
+            gboolean apart;
+
+            if (p->gap != q->gap || p->edge == q->edge)
+              continue;
+            /* two turns around nest, or stand apart */
+            if (p->around && q->around && p->low < q->low - 1 && q->low < p->high - 1 && p->high < q->high - 1)
+              {
+                g_test_message ("%s step %u: in gap %u the turns around of the arrows from %s (row %u) and %s (row %u) interleave",
+                                (const char *) data, s, p->gap, boxes[edges[p->edge].source].title, edges[p->edge].row,
+                                boxes[edges[q->edge].source].title, edges[q->edge].row);
+                needless++;
+              }
+            if (p->around || (q->around ? FALSE : j < i))
+              continue;
+            if (q->around)
+              apart = p->left < q->low - 1 || p->left > q->high + 1;
+            else
+              apart = (p->left - q->left) * (p->right - q->right) > 0 && fabs (p->left - q->left) > 1
+                      && fabs (p->right - q->right) > 1;
+            if (!apart)
+              continue;
+            checked++;
+            if (polylines_meet (xs->pdata[p->edge], ys->pdata[p->edge], p->first, p->last,
+                                xs->pdata[q->edge], ys->pdata[q->edge], q->first, q->last))
+              {
+                g_test_message ("%s step %u: in gap %u the arrows from %s (row %u) to %s and from %s (row %u) to %s%s cross",
+                                (const char *) data, s, p->gap, boxes[edges[p->edge].source].title, edges[p->edge].row,
+                                boxes[edges[p->edge].target_box].title, boxes[edges[q->edge].source].title,
+                                edges[q->edge].row, boxes[edges[q->edge].target_box].title,
+                                q->around ? ", turning around," : "");
+                needless++;
+              }
+          }
+    }
+  g_test_message ("%s: %u pairs through one gap checked, %u cross needlessly", (const char *) data, checked, needless);
+  g_assert_cmpuint (needless, ==, 0);
+}
+
 static void
 test_area (RenderFixture *fixture,
            gconstpointer  data)
@@ -420,12 +581,14 @@ add_programs (const char *dir,
   render_test_add_programs (paths, "/render/layout/routing", dir, prefix, test_routing);
   render_test_add_programs (paths, "/render/layout/distinct-paths", dir, prefix, test_distinct_paths);
   render_test_add_programs (paths, "/render/layout/area", dir, prefix, test_area);
+  render_test_add_programs (paths, "/render/layout/gap-order", dir, prefix, test_gap_order);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  static const char * const corpus[] = { "doubly_linked_cycle.py", "nested_tuples.py" };
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -438,6 +601,17 @@ main (int   argc,
   add_programs (HS_TEST_LESSONS, "lessons");
   /* A big set, whose members' arrows cross one channel to their ints */
   add_programs (HS_TEST_PROGRAMS "/../show-more", "show-more");
+  /* Two of the readability benchmark's programs: a ring of nodes, whose
+   * arrows back turn in the gaps their arrows forward cross, and tuples
+   * many arrows converge on */
+  for (guint i = 0; i < G_N_ELEMENTS (corpus); i++)
+    {
+      g_autofree char *test_path = g_strdup_printf ("/render/layout/gap-order/corpus/%s", corpus[i]);
+
+      g_ptr_array_add (paths, g_build_filename (HS_TEST_CORPUS, corpus[i], NULL));
+      g_test_add (test_path, RenderFixture, g_ptr_array_index (paths, paths->len - 1), render_fixture_setup,
+                  test_gap_order, render_fixture_teardown);
+    }
 
   status = g_test_run ();
   g_ptr_array_unref (paths);
