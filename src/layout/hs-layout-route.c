@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "hs-layout-path.h"
 #include "hs-layout-private.h"
@@ -392,7 +393,34 @@ typedef struct
   double order;     /* lanes stand in this order, from the gap's left side */
   guint  step;
   double from_x, to_x;
+  double left, right; /* its levels on the gap's left and right sides */
 } Turn;
+
+/* Lanes ordered from a gap's left side: of an up turn standing left of
+ * a down turn, the up turn's right level runs on from its lane and the
+ * down turn's left level up to its lane, along each other where the two
+ * levels nearly meet (an entry level with a slot of the column before).
+ * Such a down turn moves just left of the up turn; then neither runs
+ * along the other. */
+static void
+part_near_levels (Turn  *turns,
+                  guint  n)
+{
+  for (guint b = 1; b < n; b++)
+    {
+      if (turns[b].right <= turns[b].left)
+        continue;
+      for (guint a = 0; a < b; a++)
+        if (turns[a].right < turns[a].left && fabs (turns[a].right - turns[b].left) < LANE_INSET)
+          {
+            Turn down = turns[b];
+
+            memmove (&turns[a + 1], &turns[a], (b - a) * sizeof (Turn));
+            turns[a] = down;
+            break;
+          }
+    }
+}
 
 static int
 compare_turns (gconstpointer a,
@@ -446,6 +474,8 @@ give_lanes (GArray *steps,
         turn.order = -3e9 + fabs (st->y - before->y);
       else
         turn.order = right > left ? 1e9 - left : -1e9 + left;
+      turn.left = left;
+      turn.right = right;
       turn.step = i;
       g_array_append_val (turns, turn);
     }
@@ -457,6 +487,7 @@ give_lanes (GArray *steps,
 
       for (j = i; j < turns->len && g_array_index (turns, Turn, j).gap == first->gap; j++)
         gap = MAX (gap, fabs (g_array_index (turns, Turn, j).to_x - g_array_index (turns, Turn, j).from_x));
+      part_near_levels (&g_array_index (turns, Turn, i), j - i);
       if (gap == 0)
         gap = COLUMN_GAP;
       for (guint k = i; k < j; k++)
