@@ -333,12 +333,15 @@ read_point (JsonArray *points,
   return (BenchPoint) { json_array_get_double_element (p, 0), json_array_get_double_element (p, 1) };
 }
 
-/* The edge's splines: _draw_ ops "b"/"B", 1 + 3n control points each */
+/* The edge's splines: _draw_ ops "b"/"B", 1 + 3n control points each,
+ * then on to its arrowhead's tip */
 static void
 read_path (JsonObject *edge,
            BenchPath  *path)
 {
   JsonArray *ops;
+  const char *pos;
+  BenchPoint tip;
 
   g_assert (edge != NULL && path != NULL);
 
@@ -361,6 +364,11 @@ read_path (JsonObject *edge,
         bench_path_add_cubic (path, read_point (points, k), read_point (points, k + 1),
                               read_point (points, k + 2), read_point (points, k + 3));
     }
+  /* The spline stops where the arrowhead starts; the arrow goes on to the
+   * head's tip ("e,x,y" in pos), as ours run on to their box */
+  pos = json_object_get_string_member_with_default (edge, "pos", NULL);
+  if (pos != NULL && g_str_has_prefix (pos, "e,") && parse_pair (pos + 2, &tip.x, &tip.y))
+    bench_path_add_point (path, tip);
 }
 
 BenchDotPicture *
