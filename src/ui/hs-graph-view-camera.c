@@ -20,7 +20,9 @@
  * for each box of what the step's line did (created, changed, bound a
  * name or a slot to, returned, freed) out of view, twice that cut by an
  * edge or covered by the zoom buttons or the pinned frame, and twice
- * again for the object a name was just bound to, the line's result;
+ * again for the object a name was just bound to, the line's result (an
+ * object freed along with one that held it counts as COST_SUBJECT: `del
+ * a` is read at the list a named, its items go with it);
  * COST_PICKED likewise for the object the user selected or found since
  * the step was first framed, when that step is framed again: the user's
  * latest act, which the inspector explains, outranks the line's;
@@ -357,6 +359,8 @@ collect_items (HsGraphView         *self,
   HsSnapshot *snapshot = hs_layout_get_snapshot (layout);
   g_autoptr(GHashTable) targets = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) named = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) freed = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) carried = g_hash_table_new (NULL, NULL);
   const HsLayoutBox *boxes;
   guint n_boxes;
   HsRect zone, garbage_title = { 0 }, rect;
@@ -365,6 +369,21 @@ collect_items (HsGraphView         *self,
 
   shot->items = g_array_new (FALSE, FALSE, sizeof (Item));
   boxes = hs_layout_get_boxes (layout, &n_boxes);
+  /* What was freed along with an object that held it: `del a` frees the
+   * list a named, and its items with it; the list is what the line did */
+  for (guint i = 0; self->previous_step != NULL && i < n_boxes; i++)
+    if (boxes[i].kind == HS_LAYOUT_BOX_GHOST)
+      g_hash_table_add (freed, GUINT_TO_POINTER (boxes[i].ref));
+  for (guint i = 0; self->previous_step != NULL && i < n_boxes; i++)
+    {
+      const HsObject *holder = boxes[i].kind == HS_LAYOUT_BOX_GHOST
+                               ? hs_snapshot_lookup (self->previous_step, boxes[i].ref) : NULL;
+
+      for (guint e = 0; holder != NULL && e < holder->n_edges; e++)
+        if (holder->edges[e].target != boxes[i].ref
+            && g_hash_table_contains (freed, GUINT_TO_POINTER (holder->edges[e].target)))
+          g_hash_table_add (carried, GUINT_TO_POINTER (holder->edges[e].target));
+    }
   if (snapshot != NULL && hs_snapshot_get_return_ref (snapshot) != 0)
     g_hash_table_add (targets, GUINT_TO_POINTER (hs_snapshot_get_return_ref (snapshot)));
   for (guint i = 0; i < n_boxes; i++)
@@ -430,9 +449,13 @@ collect_items (HsGraphView         *self,
       /* Garbage is read with the zone's title, which says why it is alive */
       if (boxes[i].garbage && garbage_title.width > 0)
         rect_union (&rect, &garbage_title);
-      /* The line's result, where a name now points, first of all */
-      add_item (shot->items, &rect,
-                COST_LINE * (g_hash_table_contains (named, GUINT_TO_POINTER (boxes[i].ref)) ? 2 : 1));
+      /* The line's result, where a name now points, first of all; what
+       * was freed with its holder only as much as a subject */
+      if (boxes[i].kind == HS_LAYOUT_BOX_GHOST && g_hash_table_contains (carried, GUINT_TO_POINTER (boxes[i].ref)))
+        add_item (shot->items, &rect, COST_SUBJECT);
+      else
+        add_item (shot->items, &rect,
+                  COST_LINE * (g_hash_table_contains (named, GUINT_TO_POINTER (boxes[i].ref)) ? 2 : 1));
     }
 
   /* What the note names, the watched object; the selection */
