@@ -344,9 +344,26 @@ route_arrows (HsLayout    *layout,
       others[n_others++] = ((HsHolderBox *) g_ptr_array_index (boxes, b))->rect;
   for (guint m = 0; m < marks->len; m++)
     others[n_others++] = g_array_index (marks, HsLayoutHolderMark, m).rect;
-  /* The boxes an arrow may have to go around: those near the way */
-  region = (HsRect) { x0 - ROW_GAP, y0 - ROW_GAP, x1 - x0 + 2 * ROW_GAP, y1 - y0 + 2 * ROW_GAP };
+  /* The boxes an arrow may have to go around: every box where there are
+   * few enough, else those near the way.  The router runs its arrows
+   * along the sides of all the boxes it is given, the other holders' too,
+   * and so may leave the way's neighbourhood, past boxes it was not given */
   lboxes = hs_layout_get_boxes (layout, &n_lboxes);
+  if (n_lboxes <= MAX_ROUTED_BOXES)
+    for (guint i = 0; i < n_lboxes; i++)
+      {
+        x0 = MIN (x0, lboxes[i].rect.x), y0 = MIN (y0, lboxes[i].rect.y);
+        x1 = MAX (x1, lboxes[i].rect.x + lboxes[i].rect.width);
+        y1 = MAX (y1, lboxes[i].rect.y + lboxes[i].rect.height);
+      }
+  for (guint b = 0; b < boxes->len; b++)
+    {
+      const HsRect *o = &((HsHolderBox *) g_ptr_array_index (boxes, b))->rect;
+
+      x0 = MIN (x0, o->x), y0 = MIN (y0, o->y);
+      x1 = MAX (x1, o->x + o->width), y1 = MAX (y1, o->y + o->height);
+    }
+  region = (HsRect) { x0 - ROW_GAP, y0 - ROW_GAP, x1 - x0 + 2 * ROW_GAP, y1 - y0 + 2 * ROW_GAP };
   for (guint i = 0; i < n_lboxes; i++)
     n_near += lboxes[i].rect.x < region.x + region.width && region.x < lboxes[i].rect.x + lboxes[i].rect.width &&
               lboxes[i].rect.y < region.y + region.height && region.y < lboxes[i].rect.y + lboxes[i].rect.height;

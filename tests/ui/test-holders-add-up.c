@@ -163,6 +163,9 @@ check_holder_arrows (const char *name,
                       HsRect other;
 
                       hs_holder_box_get_title (g_ptr_array_index (holders, o), &other);
+                      /* cairo's path is in fixed point: an arrow that starts
+                       * on its holder's outline may start 1/256 inside */
+                      other = (HsRect) { other.x + 0.01, other.y + 0.01, other.width - 0.02, other.height - 0.02 };
                       if (inside (&other, px, py))
                         g_error ("%s, step %u: the arrow of %s crosses the holder %s at (%.0f, %.0f)",
                                  name, step, title, hs_holder_box_get_title (g_ptr_array_index (holders, o), NULL), px, py);
