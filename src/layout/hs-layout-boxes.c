@@ -248,8 +248,10 @@ marks_for (HsLayout              *self,
     append_mark (s, _("interned"));
   if ((o->flags & HS_OBJECT_GC_TRACKED) && generation != HS_OBJECT_NO_GENERATION)
     {
+      g_autofree char *gen = g_strdup_printf ("%s %d", _("gc gen"), generation);
+
       if (all)
-        g_string_append_printf (s, "%s%s %d", s->len > 0 ? " · " : "", _("gc gen"), generation);
+        append_mark (s, gen);
     }
   else if (o->flags & HS_OBJECT_COLLECTING)
     /* Translators: the cycle collector found this object unreachable and
@@ -566,17 +568,13 @@ measure_box (HsLayoutBox *box,
    * for both: a count that comes and goes (an argument on the stack for
    * a call) then changes no box's height.  Otherwise they take a line
    * of their own rather than widen the box. */
-  if (box->facts != NULL)
+  box->facts_below = FALSE;
+  if (box->facts != NULL && hs_layout_title_line_width (box) > width)
     {
-      double facts_w = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->facts);
-
-      box->facts_below = hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title) + PAD + facts_w > width;
-      if (box->facts_below)
-        {
-          width = MAX (width, facts_w);
-          y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
-          box->header_height = y;
-        }
+      box->facts_below = TRUE;
+      width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->facts));
+      y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+      box->header_height = y;
     }
 
   width += 2 * PAD;

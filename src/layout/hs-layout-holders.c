@@ -310,12 +310,15 @@ routed_arrow (const HsHolderBox *box,
 }
 
 /* Leads box's arrows from its top side around the layout's boxes and
- * the other holders to what it holds, the way the pinned frame's are. */
+ * the other holders to what it holds, the way the pinned frame's are.
+ * whole is all that is drawn, holders too, where the router may take
+ * every box into account; NULL: only those near the way. */
 static void
-route_arrows (HsLayout    *layout,
-              GPtrArray   *boxes,
-              HsHolderBox *box,
-              GArray      *marks)
+route_arrows (HsLayout     *layout,
+              GPtrArray    *boxes,
+              HsHolderBox  *box,
+              GArray       *marks,
+              const HsRect *whole)
 {
   g_autofree HsPoint *starts = g_new (HsPoint, box->held->len);
   g_autofree guint32 *targets = g_new (guint32, box->held->len);
@@ -344,26 +347,13 @@ route_arrows (HsLayout    *layout,
       others[n_others++] = ((HsHolderBox *) g_ptr_array_index (boxes, b))->rect;
   for (guint m = 0; m < marks->len; m++)
     others[n_others++] = g_array_index (marks, HsLayoutHolderMark, m).rect;
-  /* The boxes an arrow may have to go around: every box where there are
-   * few enough, else those near the way.  The router runs its arrows
-   * along the sides of all the boxes it is given, the other holders' too,
-   * and so may leave the way's neighbourhood, past boxes it was not given */
+  /* The boxes an arrow may have to go around.  The router runs its
+   * arrows along the sides of all the boxes it is given, the other
+   * holders' too, and so may leave the way's neighbourhood, past boxes
+   * it was not given: all of them where there are few enough. */
+  region = whole != NULL ? *whole
+                         : (HsRect) { x0 - ROW_GAP, y0 - ROW_GAP, x1 - x0 + 2 * ROW_GAP, y1 - y0 + 2 * ROW_GAP };
   lboxes = hs_layout_get_boxes (layout, &n_lboxes);
-  if (n_lboxes <= MAX_ROUTED_BOXES)
-    for (guint i = 0; i < n_lboxes; i++)
-      {
-        x0 = MIN (x0, lboxes[i].rect.x), y0 = MIN (y0, lboxes[i].rect.y);
-        x1 = MAX (x1, lboxes[i].rect.x + lboxes[i].rect.width);
-        y1 = MAX (y1, lboxes[i].rect.y + lboxes[i].rect.height);
-      }
-  for (guint b = 0; b < boxes->len; b++)
-    {
-      const HsRect *o = &((HsHolderBox *) g_ptr_array_index (boxes, b))->rect;
-
-      x0 = MIN (x0, o->x), y0 = MIN (y0, o->y);
-      x1 = MAX (x1, o->x + o->width), y1 = MAX (y1, o->y + o->height);
-    }
-  region = (HsRect) { x0 - ROW_GAP, y0 - ROW_GAP, x1 - x0 + 2 * ROW_GAP, y1 - y0 + 2 * ROW_GAP };
   for (guint i = 0; i < n_lboxes; i++)
     n_near += lboxes[i].rect.x < region.x + region.width && region.x < lboxes[i].rect.x + lboxes[i].rect.width &&
               lboxes[i].rect.y < region.y + region.height && region.y < lboxes[i].rect.y + lboxes[i].rect.height;
@@ -929,6 +919,8 @@ hs_layout_holders_new (HsLayout *layout)
 {
   g_autoptr(HsLayoutHolders) self = NULL;
   double left = G_MAXDOUBLE;
+  guint n_lboxes;
+  HsRect whole = { 0 };
 
   g_return_val_if_fail (layout != NULL, NULL);
 
@@ -946,9 +938,28 @@ hs_layout_holders_new (HsLayout *layout)
   hs_layout_text_begin_draw (hs_layout_get_text (layout));
   place_rows (self, left);
   mark_others (self);
+  /* Where the layout has few enough boxes, the router is given them
+   * all: the picture and the holders' rows under it */
+  hs_layout_get_boxes (layout, &n_lboxes);
+  if (n_lboxes <= MAX_ROUTED_BOXES)
+    {
+      double width, height, bottom;
+
+      hs_layout_get_size (layout, &width, &height);
+      bottom = height;
+      for (guint b = 0; b < self->boxes->len; b++)
+        {
+          const HsRect *r = &((HsHolderBox *) g_ptr_array_index (self->boxes, b))->rect;
+
+          width = MAX (width, r->x + r->width);
+          bottom = MAX (bottom, r->y + r->height);
+        }
+      whole = (HsRect) { -ROW_GAP, -ROW_GAP, width + 2 * ROW_GAP, bottom + 2 * ROW_GAP };
+    }
   /* The marks are text to keep clear of */
   for (guint b = 0; b < self->boxes->len; b++)
-    route_arrows (layout, self->boxes, g_ptr_array_index (self->boxes, b), self->marks);
+    route_arrows (layout, self->boxes, g_ptr_array_index (self->boxes, b), self->marks,
+                  n_lboxes <= MAX_ROUTED_BOXES ? &whole : NULL);
   hs_layout_text_end_draw ();
   return g_steal_pointer (&self);
 }

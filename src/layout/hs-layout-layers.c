@@ -1451,7 +1451,6 @@ place_boxes (Layers *l)
     }
   place_frames (l);
   bottom = place_zone (l, 0, MARGIN);
-  l->builder->reachable_bottom = bottom;
   if (l->ranks[1]->len > 0)
     {
       double top = bottom + hs_layout_garbage_head (), first = G_MAXDOUBLE;

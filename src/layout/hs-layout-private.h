@@ -91,7 +91,6 @@ typedef struct
   GHashTable            *items_by_ref;   /* ref -> Item index + 1 */
   GHashTable            *referrers;      /* ref -> GPtrArray of box indices */
   GHashTable            *placed;         /* box indices placed so far */
-  double                 reachable_bottom;
 } HsLayoutBuilder;
 
 static inline HsLayoutBox *
