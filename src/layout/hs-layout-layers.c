@@ -52,6 +52,9 @@
 /* Lost ghosts' rows wrap here: at 1024x600 the view beside the pinned
  * frame shows 640 units at the least readable zoom */
 #define LOST_ROW_WIDTH 480.0
+/* How much smaller a zoom keeping survivors' places may cost: see
+ * worth_keeping() */
+#define KEEP_COST     1.1
 
 typedef struct
 {
@@ -1429,7 +1432,8 @@ any_survivor (Layers *l)
 }
 
 static void
-place_boxes (Layers *l)
+place_boxes (Layers   *l,
+             gboolean  keep)
 {
   guint n_ranks = MAX (l->ranks[0]->len, l->ranks[1]->len);
   g_autofree double *x = g_new0 (double, n_ranks + 1);
@@ -1483,7 +1487,7 @@ place_boxes (Layers *l)
    * it had: a lane more or a wider box moves what stands right of it
    * once, and a lane less or a narrower box moves nothing back, so
    * survivors do not shift across from step to step */
-  previous = any_survivor (l) ? l->builder->previous : NULL;
+  previous = keep && any_survivor (l) ? l->builder->previous : NULL;
   for (guint r = 0; previous != NULL && r < MIN (n_ranks, previous->columns->len); r++)
     width[r] = MAX (width[r], g_array_index (previous->columns, Column, r).width);
   for (guint r = 1; r < n_ranks; r++)
@@ -1525,6 +1529,12 @@ place_boxes (Layers *l)
 
       g_array_append_val (l->self->columns, c);
     }
+}
+
+/* Each long arrow's levels through the ranks, from its placeholders */
+static void
+place_lanes (Layers *l)
+{
   for (guint i = 0; i < l->runs->len; i++)
     {
       const Run *run = &g_array_index (l->runs, Run, i);
@@ -1704,6 +1714,77 @@ place_lost_ghosts (HsLayoutBuilder *builder,
     }
 }
 
+/* The extent of the boxes placed */
+static void
+placed_extent (Layers *l,
+               double *width,
+               double *height)
+{
+  *width = *height = 0;
+  for (guint i = 0; i < l->nodes->len; i++)
+    {
+      const Node *node = node_at (l, i);
+
+      if (node->box < 0)
+        continue;
+      *width = MAX (*width, box_at (l->self, node->box)->rect.x + box_at (l->self, node->box)->rect.width);
+      *height = MAX (*height, node->old_y + node->height);
+    }
+}
+
+/*
+ * Survivors keep their places only while that costs the reader little:
+ * the picture they make must fit any window at a zoom no less than
+ * 1 / KEEP_COST of the zoom the same step laid out afresh (from the same
+ * order) fits it at, that is, be at most KEEP_COST times as wide and as
+ * tall.  Beyond that the step settles: every box stands where a fresh
+ * layout puts it, and the move animates once.
+ */
+static void
+place_boxes_or_settle (Layers *l)
+{
+  g_autoptr(GArray) kept_columns = NULL;
+  g_autofree double *kept_y = g_new (double, l->nodes->len + 1);
+  g_autofree double *kept_key = g_new (double, l->nodes->len + 1);
+  double kw, kh, fw, fh;
+
+  for (guint i = 0; i < l->nodes->len; i++)
+    kept_key[i] = node_at (l, i)->old_y;
+  place_boxes (l, TRUE);
+  if (!any_survivor (l))
+    return;
+  placed_extent (l, &kw, &kh);
+  kept_columns = g_array_copy (l->self->columns);
+  for (guint i = 0; i < l->nodes->len; i++)
+    {
+      Node *node = node_at (l, i);
+
+      kept_y[i] = node->old_y;
+      node->old_y = kept_key[i];
+      node->keeps_top = FALSE;
+    }
+  g_array_set_size (l->self->columns, 0);
+  place_boxes (l, FALSE);
+  placed_extent (l, &fw, &fh);
+  if (kw > KEEP_COST * fw + 0.5 || kh > KEEP_COST * fh + 0.5)
+    return;
+
+  /* kept: put the survivors back where they were */
+  for (guint i = 0; i < l->nodes->len; i++)
+    {
+      Node *node = node_at (l, i);
+
+      node->old_y = kept_y[i];
+      if (node->box >= 0)
+        {
+          box_at (l->self, node->box)->rect.x = g_array_index (kept_columns, Column, node->rank).x;
+          box_at (l->self, node->box)->rect.y = node->old_y;
+        }
+    }
+  g_array_set_size (l->self->columns, 0);
+  g_array_append_vals (l->self->columns, kept_columns->data, kept_columns->len);
+}
+
 /* ------------------------------------------------------------------ */
 
 void
@@ -1744,7 +1825,8 @@ hs_layout_place (HsLayoutBuilder *builder)
   if (!unwanted (&l))
     minimise_crossings (&l);
   keep_survivors (&l);
-  place_boxes (&l);
+  place_boxes_or_settle (&l);
+  place_lanes (&l);
 
   frame_garbage_zone (builder);
   place_beside_zone (builder);
