@@ -26,6 +26,8 @@
 /* A dict's scalar key or a set's scalar member, drawn as the row's
  * label: the box widens for it up to this, then it is cut */
 #define MAX_KEY_WIDTH   140.0
+/* A line of cells across wraps past this width */
+#define ACROSS_WIDTH    320.0
 
 /* ------------------------------------------------------------------ */
 /* What each object shows                                              */
@@ -516,6 +518,100 @@ label_font (const HsLayoutBox *box)
          ? HS_LAYOUT_FONT_SMALL : HS_LAYOUT_FONT_UI;
 }
 
+/* A sequence or a set whose every slot holds a value drawn inside it:
+ * no arrow leaves it, so its cells need not stand one per level */
+static gboolean
+values_only (const HsLayoutBox *box,
+             const HsLayoutRow *rows,
+             guint              n_rows)
+{
+  guint n_cells = 0;
+
+  g_assert (box != NULL);
+
+  if (box->kind != HS_LAYOUT_BOX_OBJECT
+      || (box->shape != HS_LAYOUT_SHAPE_SEQUENCE && box->shape != HS_LAYOUT_SHAPE_SET))
+    return FALSE;
+  for (guint i = 0; i < n_rows; i++)
+    {
+      if (rows[i].kind == HS_LAYOUT_ROW_ELISION)
+        continue;
+      if (rows[i].kind != HS_LAYOUT_ROW_SLOT || (rows[i].inline_value == NULL && rows[i].slot_width >= 0))
+        return FALSE;
+      n_cells++;
+    }
+  return n_cells > 0;
+}
+
+/*
+ * Cells side by side, as Python Tutor and memory_graph draw a list of
+ * values, in lines that wrap past ACROSS_WIDTH: a list of two ints is
+ * one line high, not two.  Each cell is its index, then its slot as wide
+ * as its own value; a member drawn as its label, or an elision, is its
+ * text.  header: the box's width without padding, as far as its texts
+ * need; top: where the first line starts.
+ */
+static void
+measure_across (HsLayoutBox *box,
+                HsLayoutRow *rows,
+                guint        n_rows,
+                double       header,
+                double       top)
+{
+  HsLayoutFont label = label_font (box);
+  double rh = hs_layout_row_height (), x = 0, right = 0, y = top;
+
+  g_assert (box != NULL && rows != NULL);
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      double label_w = 0, slot_w = 0, cell;
+
+      if (rows[i].kind == HS_LAYOUT_ROW_ELISION)
+        label_w = hs_layout_text_width (HS_LAYOUT_FONT_SMALL, rows[i].label);
+      else if (rows[i].slot_width < 0)
+        label_w = MIN (hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].value), MAX_KEY_WIDTH);
+      else
+        {
+          if (rows[i].label != NULL)
+            label_w = hs_layout_text_width (label, rows[i].label) + PAD / 2;
+          slot_w = MAX (SLOT_CELL, ceil (hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].inline_value) + 2 * INLINE_PAD));
+        }
+      cell = ceil (PAD + label_w + slot_w);
+      if (x > 0 && x + cell > ACROSS_WIDTH)
+        {
+          x = 0;
+          y += rh;
+        }
+      rows[i].x = x;
+      rows[i].width = cell;
+      rows[i].y = y;
+      rows[i].height = rh;
+      rows[i].slot_width = slot_w;
+      rows[i].slot_x = x + cell - slot_w / 2;
+      rows[i].slot_y = y + rh / 2;
+      x += cell;
+      right = MAX (right, x);
+    }
+  y += rh + PAD / 2;
+
+  box->facts_below = FALSE;
+  if (box->facts != NULL && hs_layout_title_line_width (box) > MAX (header, right - PAD))
+    {
+      box->facts_below = TRUE;
+      header = MAX (header, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->facts));
+      box->header_height += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+      for (guint i = 0; i < n_rows; i++)
+        {
+          rows[i].y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+          rows[i].slot_y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+        }
+      y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
+    }
+  box->rect.width = ceil (MAX (header + 2 * PAD, right + PAD));
+  box->rect.height = ceil (y);
+}
+
 /* Sizes a box from its texts and rows; rows[].label must be set. */
 static void
 measure_box (HsLayoutBox *box,
@@ -546,6 +642,13 @@ measure_box (HsLayoutBox *box,
       y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL) + PAD / 2;
     }
   box->header_height = y;
+
+  box->across = values_only (box, rows, n_rows);
+  if (box->across)
+    {
+      measure_across (box, rows, n_rows, width, y);
+      return;
+    }
 
   /* One column of slots, as wide as the widest value drawn inside one */
   for (guint i = 0; i < n_rows; i++)
@@ -586,6 +689,8 @@ measure_box (HsLayoutBox *box,
     {
       /* a member drawn as its label has no slot (slot_width < 0 until here) */
       rows[i].slot_width = rows[i].slot_width < 0 ? 0 : slot_w;
+      rows[i].x = 0;
+      rows[i].width = width;
       rows[i].y = y;
       rows[i].height = rh;
       rows[i].slot_x = width - PAD - rows[i].slot_width / 2;
@@ -646,7 +751,7 @@ fit_values (HsLayout    *self,
   for (guint i = 0; i < box->n_rows; i++)
     {
       double slot = rows[i].kind == HS_LAYOUT_ROW_PAIR ? rows[i].key_slot_x : rows[i].slot_x;
-      double room = slot - rows[i].slot_width / 2 - 2 * PAD;
+      double room = box->across ? rows[i].width - PAD : slot - rows[i].slot_width / 2 - 2 * PAD;
       g_autofree char *fitted = NULL;
 
       if (rows[i].value == NULL || hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].value) <= room)
@@ -682,10 +787,12 @@ make_room_for_tag (HsLayoutBox    *box,
   if (grow <= 0)
     return;
   box->rect.width += grow;
-  for (guint i = 0; i < box->n_rows; i++)
+  /* cells across stay where they start, at the left */
+  for (guint i = 0; i < box->n_rows && !box->across; i++)
     {
       rows[i].slot_x += grow;
       rows[i].key_slot_x += grow;
+      rows[i].width += grow;
     }
 }
 

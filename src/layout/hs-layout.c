@@ -439,7 +439,8 @@ hs_layout_hit_test_row (HsLayout *self,
         {
           *row = G_MAXUINT;
           for (guint r = 0; r < box->n_rows; r++)
-            if (y >= box->rect.y + box->rows[r].y && y < box->rect.y + box->rows[r].y + box->rows[r].height)
+            if (y >= box->rect.y + box->rows[r].y && y < box->rect.y + box->rows[r].y + box->rows[r].height
+                && x >= box->rect.x + box->rows[r].x && x < box->rect.x + box->rows[r].x + box->rows[r].width)
               *row = r;
         }
       return box;

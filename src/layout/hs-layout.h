@@ -87,7 +87,9 @@ typedef struct
   const char     *edge_label;
   guint32         target;     /* the value slot's object, 0 for none */
   guint32         key_target; /* PAIR rows: the key's object */
+  double          x;          /* left, relative to the box: 0 but in a box of cells across */
   double          y;          /* top, relative to the box */
+  double          width;      /* the box's, but in a box of cells across */
   double          height;
   double          slot_x;     /* slot centres, relative to the box */
   double          key_slot_x;
@@ -138,6 +140,7 @@ typedef struct
   gboolean         garbage;   /* alive but unreachable */
   gboolean         beside_zone; /* a value that only garbage references, beside the garbage zone */
   gboolean         current;   /* frames: the innermost frame */
+  gboolean         across;    /* its rows stand side by side, in lines: a sequence of values */
   double           header_height;
   double           reserved_height; /* rect.height plus room kept free below for growth */
   guint            column;

@@ -328,7 +328,7 @@ draw_identity (cairo_t               *cr,
                        row->slot_width, row->height - 2 };
       else
         /* the label: a key, or a member with no slot */
-        r = (HsRect) { box->rect.x + 2, box->rect.y + row->y + 1, box->rect.width - 4, row->height - 2 };
+        r = (HsRect) { box->rect.x + row->x + 2, box->rect.y + row->y + 1, row->width - 4, row->height - 2 };
       cairo_rectangle (cr, r.x, r.y, r.width, r.height);
       set_rgb (cr, selected ? &p->selection : &p->hover, selected ? 0.9 : 0.7);
       cairo_set_line_width (cr, selected ? 2.5 : 2);
@@ -367,10 +367,10 @@ draw_row_change (cairo_t           *cr,
   g_assert (cr != NULL && box != NULL && row != NULL);
 
   /* A bar as well as the tint, so it survives greyscale */
-  cairo_rectangle (cr, box->rect.x + 1, top, box->rect.width - 2, row->height);
+  cairo_rectangle (cr, box->rect.x + row->x + 1, top, row->width - 2, row->height);
   set_rgb (cr, &p->rebound, 1);
   cairo_fill (cr);
-  cairo_rectangle (cr, box->rect.x + 1, top, 4, row->height);
+  cairo_rectangle (cr, box->rect.x + row->x + 1, top, 4, row->height);
   set_rgb (cr, &p->changed, 1);
   cairo_fill (cr);
 }
@@ -530,7 +530,7 @@ collect_box_texts (const Palette         *p,
       /* A dict's key or a set's member, a value in the font of values,
        * beside its slot (the key's): the layout cut it short of the slot */
       if (row->value != NULL)
-        add_text (texts, HS_RENDERER_TEXT_LABEL, HS_LAYOUT_FONT_MONO, row->value, i, r->x + PAD,
+        add_text (texts, HS_RENDERER_TEXT_LABEL, HS_LAYOUT_FONT_MONO, row->value, i, r->x + row->x + PAD,
                   r->y + (row->kind == HS_LAYOUT_ROW_PAIR ? row->key_slot_y : row->slot_y)
                   - hs_layout_text_height (HS_LAYOUT_FONT_MONO) / 2,
                   &p->ink, under);
@@ -538,11 +538,11 @@ collect_box_texts (const Palette         *p,
         continue;
       else if (row->kind == HS_LAYOUT_ROW_ELISION)
         add_text (texts, HS_RENDERER_TEXT_ELISION, HS_LAYOUT_FONT_SMALL, row->label, i,
-                  r->x + r->width - PAD - hs_layout_text_width (HS_LAYOUT_FONT_SMALL, row->label),
+                  r->x + row->x + row->width - PAD - hs_layout_text_width (HS_LAYOUT_FONT_SMALL, row->label),
                   top + (row->height - small) / 2, &p->muted, under);
       else
         add_text (texts, HS_RENDERER_TEXT_LABEL, label_font, row->label, i,
-                  r->x + PAD, top + (row->height - hs_layout_text_height (label_font)) / 2,
+                  r->x + row->x + PAD, top + (row->height - hs_layout_text_height (label_font)) / 2,
                   /* the muted ink of indices fades on a changed row's tint */
                   label_font == HS_LAYOUT_FONT_SMALL && !changed ? &p->muted : &p->ink, under);
     }

@@ -122,11 +122,84 @@ test_inline (RenderFixture *fixture,
     for (guint r = 0; r < list->n_rows; r++)
       {
         g_assert_nonnull (list->rows[r].inline_value);
-        /* one column of slots, wide enough for the widest value */
-        g_assert_cmpfloat (list->rows[r].slot_width, ==, list->rows[0].slot_width);
         g_assert_cmpfloat (list->rows[r].slot_x + list->rows[r].slot_width / 2, <=, list->rect.width);
       }
+    /* values only: its cells stand across, lower than a row each */
+    g_assert_true (list->across);
+    g_assert_cmpfloat (list->rect.height, <, list->header_height + list->n_rows * module_frame (layout)->rows[0].height);
   }
+}
+
+/* Each box whose every slot holds a value is drawn across, and no other
+ * is: an arrow leaves a box from its slot's level, one slot per level.
+ * Its cells stand inside it, below its header, none over another, each
+ * slot inside its cell; a point in a cell finds that cell. */
+static void
+check_across (HsLayout *layout,
+              gboolean  every_object)
+{
+  const HsLayoutBox *boxes;
+  const HsLayoutEdge *edges;
+  guint n_boxes, n_edges, n_across = 0;
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  edges = hs_layout_get_edges (layout, &n_edges);
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      const HsLayoutBox *box = &boxes[b];
+      gboolean arrows_out = FALSE;
+
+      for (guint e = 0; e < n_edges; e++)
+        arrows_out |= edges[e].source == b;
+      if (!box->across)
+        continue;
+      n_across++;
+      g_assert_false (every_object);
+      g_assert_false (arrows_out);
+      g_assert_true (box->shape == HS_LAYOUT_SHAPE_SEQUENCE || box->shape == HS_LAYOUT_SHAPE_SET);
+      for (guint r = 0; r < box->n_rows; r++)
+        {
+          const HsLayoutRow *row = &box->rows[r];
+          guint at = G_MAXUINT;
+
+          g_assert_cmpfloat (row->x, >=, 0);
+          g_assert_cmpfloat (row->y, >=, box->header_height);
+          g_assert_cmpfloat (row->x + row->width, <=, box->rect.width);
+          g_assert_cmpfloat (row->y + row->height, <=, box->rect.height);
+          if (row->slot_width > 0)
+            {
+              g_assert_cmpfloat (row->slot_x - row->slot_width / 2, >=, row->x);
+              g_assert_cmpfloat (row->slot_x + row->slot_width / 2, <=, row->x + row->width);
+            }
+          for (guint q = 0; q < r; q++)
+            {
+              const HsLayoutRow *o = &box->rows[q];
+
+              g_assert_true (o->x + o->width <= row->x || row->x + row->width <= o->x
+                             || o->y + o->height <= row->y || row->y + row->height <= o->y);
+            }
+          g_assert_true (hs_layout_hit_test_row (layout, box->rect.x + row->x + row->width / 2,
+                                                 box->rect.y + row->y + row->height / 2, &at) == box);
+          g_assert_cmpuint (at, ==, r);
+        }
+    }
+  g_test_message ("%u boxes across", n_across);
+}
+
+static void
+test_across (RenderFixture *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(HsLayout) values = lay_out (fixture, FALSE, NULL);
+  g_autoptr(HsLayout) boxes = lay_out (fixture, TRUE, NULL);
+  const HsLayoutBox *list = hs_layout_get_object_box (values, var_row (values, "row")->target);
+  const HsLayoutBox *set = hs_layout_get_object_box (values, var_row (values, "members")->target);
+
+  check_across (values, FALSE);
+  check_across (boxes, TRUE);
+  /* the list of values and the set of members stand across */
+  g_assert_true (list->across);
+  g_assert_true (set->across);
 }
 
 /* A dict's scalar key is its row's label, with no key slot; a set's
@@ -361,6 +434,8 @@ main (int   argc,
 
   g_test_add ("/render/inline-values/inline", RenderFixture, "scalars.py",
               render_fixture_setup, test_inline, render_fixture_teardown);
+  g_test_add ("/render/inline-values/across", RenderFixture, "scalars.py",
+              render_fixture_setup, test_across, render_fixture_teardown);
   g_test_add ("/render/inline-values/keys-and-members", RenderFixture, "scalars.py",
               render_fixture_setup, test_keys_and_members, render_fixture_teardown);
   g_test_add ("/render/inline-values/every-object", RenderFixture, "scalars.py",

@@ -313,7 +313,7 @@ test_hit_row (RenderFixture *fixture,
       const HsLayoutRow *row = &box->rows[r];
       guint at = 0;
 
-      g_assert_true (hs_layout_hit_test_row (layout, box->rect.x + box->rect.width / 2,
+      g_assert_true (hs_layout_hit_test_row (layout, box->rect.x + row->x + row->width / 2,
                                              box->rect.y + row->y + row->height / 2, &at) == box);
       g_assert_cmpuint (at, ==, r);
       if (row->kind == HS_LAYOUT_ROW_ELISION)

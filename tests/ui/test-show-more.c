@@ -129,7 +129,7 @@ click_row (HsWindow          *window,
            guint              r)
 {
   HsGraphView *graph = hs_window_get_graph_view (window);
-  double lx = box->rect.x + box->rect.width / 2;
+  double lx = box->rect.x + box->rows[r].x + box->rows[r].width / 2;
   double ly = box->rect.y + box->rows[r].y + box->rows[r].height / 2;
   double wx = gtk_widget_get_width (GTK_WIDGET (graph)) / 2.0;
   double wy = gtk_widget_get_height (GTK_WIDGET (graph)) / 2.0;
