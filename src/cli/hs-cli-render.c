@@ -262,8 +262,12 @@ hs_cli_render (int    argc,
   for (guint i = first; i <= last; i++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
-      HsLayout *next = hs_layout_new (snapshot, layout, &layout_options);
+      /* what the line changed and freed, as the window shows it after a jump */
+      g_autoptr(HsSnapshot) before = i > 0 ? hs_trace_get_snapshot (trace, i - 1) : NULL;
+      HsLayout *next;
 
+      layout_options.step_before = before;
+      next = hs_layout_new (snapshot, layout, &layout_options);
       g_clear_pointer (&layout, hs_layout_unref);
       layout = next;
 

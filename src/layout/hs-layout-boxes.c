@@ -1235,6 +1235,7 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
 {
   HsLayout *self = builder->self;
   const HsFreed *freed;
+  HsSnapshot *before;
   guint n_freed;
   guint ghost_line;
 
@@ -1247,6 +1248,9 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
   ghost_line = builder->prev_snapshot != NULL &&
                hs_snapshot_get_index (builder->prev_snapshot) + 1 == hs_snapshot_get_index (builder->snapshot)
                ? hs_snapshot_get_line (builder->prev_snapshot) : 0;
+  /* The step the line ran from, when known */
+  before = builder->options->step_before != NULL ? builder->options->step_before
+           : ghost_line > 0 ? builder->prev_snapshot : NULL;
   for (guint i = 0; i < n_freed; i++)
     {
       HsLayoutBox box = { 0 };
@@ -1256,6 +1260,12 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
       /* A scalar that stood inside its slots leaves no ghost: only what
        * was drawn as a box fades where it stood */
       if (draws_inline (freed[i].ref, freed[i].type, builder->options)
+          && (builder->previous == NULL || lookup_box (builder->previous->box_by_ref, freed[i].ref) < 0))
+        continue;
+      /* Nor does what no step held: the line's own temporaries, or what
+       * only the interpreter's stack kept (a loop's iterator and what it
+       * walks), made and freed out of sight of every picture */
+      if (before != NULL && hs_snapshot_lookup (before, freed[i].ref) == NULL
           && (builder->previous == NULL || lookup_box (builder->previous->box_by_ref, freed[i].ref) < 0))
         continue;
       if (freed[i].cause == HS_FREE_GC)

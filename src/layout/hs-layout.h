@@ -191,8 +191,9 @@ typedef struct
    * higher one.  0: unknown, then only with more than was recorded. */
   guint element_cap;
   /* The snapshot of the step before this one, or NULL: what the line
-   * changed is judged against it rather than against the previous
-   * layout, which shows another step after a jump.  Read only during
+   * freed of what stood there leaves a ghost, and what it made and freed
+   * itself (its temporaries) does not, also after a jump, when the
+   * previous layout shows another step.  Read only during
    * hs_layout_new(). */
   HsSnapshot *step_before;
   /* The refs of the objects that gain entries in the trace, each to 1 +

@@ -68,7 +68,8 @@ test_all_steps (CliFixture    *fixture,
 }
 
 /* --step N lays out step N on its own: the picture is the one of a fresh
- * layout of that step, so drawing it needs none of the steps before it. */
+ * layout of that step, so drawing it needs none of the pictures before
+ * it, only the step before's snapshot. */
 static void
 test_step_alone (CliFixture    *fixture,
                  gconstpointer  data)
@@ -91,12 +92,16 @@ test_step_alone (CliFixture    *fixture,
   for (guint i = 0; i < hs_trace_get_n_steps (trace); i++)
     {
       g_autoptr(HsSnapshot) snapshot = hs_trace_get_snapshot (trace, i);
-      g_autoptr(HsLayout) layout = hs_layout_new (snapshot, NULL, &layout_options);
+      g_autoptr(HsSnapshot) before = i > 0 ? hs_trace_get_snapshot (trace, i - 1) : NULL;
+      g_autoptr(HsLayout) layout = NULL;
       g_autofree char *step = g_strdup_printf ("%u", i);
       g_autofree char *cli_png = NULL;
       g_autofree char *own_png = NULL;
       gsize cli_len, own_len;
 
+      /* the step before says what the line changed and freed */
+      layout_options.step_before = before;
+      layout = hs_layout_new (snapshot, NULL, &layout_options);
       g_assert_cmpint (render_test_cli (program, "--step", step, "-o", cli_out, NULL), ==, 0);
       g_assert_true (hs_renderer_export (layout, &options, own_out, NULL));
       g_assert_true (g_file_get_contents (cli_out, &cli_png, &cli_len, NULL));

@@ -915,6 +915,37 @@ test_nested_ellipsis (RenderFixture *fixture,
   g_assert_cmpuint (found, >, 0);
 }
 
+/* A ghost shows what a line freed of what the step before held, where
+ * it stood: the items a key function saw at earlier steps of the line,
+ * and what only a loop held, stood in no place at the step before and
+ * leave none; the list `del` frees does. */
+static void
+test_no_temporary_ghosts (RenderFixture *fixture,
+                          gconstpointer  data)
+{
+  guint ghosts = 0;
+
+  for (guint i = 1; i < fixture->layouts->len; i++)
+    {
+      g_autoptr(HsSnapshot) before = hs_trace_get_snapshot (fixture->trace, i - 1);
+      const HsLayoutBox *boxes;
+      guint n;
+
+      boxes = hs_layout_get_boxes (g_ptr_array_index (fixture->layouts, i), &n);
+      for (guint b = 0; b < n; b++)
+        {
+          if (boxes[b].kind != HS_LAYOUT_BOX_GHOST)
+            continue;
+          if (hs_snapshot_lookup (before, boxes[b].ref) == NULL)
+            g_test_fail_printf ("step %u: the ghost of %s %s, which the step before did not hold", i,
+                                boxes[b].title, boxes[b].value);
+          ghosts++;
+        }
+    }
+  /* `del shown` */
+  g_assert_cmpuint (ghosts, >, 0);
+}
+
 /* A ghost stands where its object stood, with no more room than the
  * object had: its value is shortened rather than reaching across the
  * column gap towards the boxes of the next column (bigdict.py's freed
@@ -1325,6 +1356,8 @@ main (int   argc,
               render_fixture_setup, test_entry_hidden, render_fixture_teardown);
   g_test_add ("/render/layout/nested-ellipsis", RenderFixture, "nested.py",
               render_fixture_setup, test_nested_ellipsis, render_fixture_teardown);
+  g_test_add ("/render/layout/no-temporary-ghosts", RenderFixture, "temporaries.py",
+              render_fixture_setup, test_no_temporary_ghosts, render_fixture_teardown);
   g_test_add ("/render/layout/ghost-keeps-gap", RenderFixture, "bigdict.py",
               render_fixture_setup, test_ghost_keeps_gap, render_fixture_teardown);
   g_test_add ("/render/layout/garbage-zone", RenderFixture, "cycle.py",
