@@ -371,6 +371,40 @@ read_path (JsonObject *edge,
     bench_path_add_point (path, tip);
 }
 
+/* Lowers *smallest to the size of every font an object's drawing
+ * operations (_draw_, _ldraw_, _hldraw_, …) set */
+static void
+read_fonts (JsonObject *object,
+            double     *smallest)
+{
+  g_autoptr(GList) members = NULL;
+
+  g_assert (object != NULL && smallest != NULL);
+
+  members = json_object_get_members (object);
+  for (const GList *m = members; m != NULL; m = m->next)
+    {
+      JsonNode *node = json_object_get_member (object, m->data);
+      JsonArray *ops;
+
+      if (!g_str_has_prefix (m->data, "_") || !g_str_has_suffix (m->data, "draw_") || !JSON_NODE_HOLDS_ARRAY (node))
+        continue;
+      ops = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (ops); i++)
+        {
+          JsonNode *op_node = json_array_get_element (ops, i);
+          JsonObject *op = JSON_NODE_HOLDS_OBJECT (op_node) ? json_node_get_object (op_node) : NULL;
+          JsonNode *size;
+
+          if (op == NULL || !g_str_equal (json_object_get_string_member_with_default (op, "op", ""), "F"))
+            continue;
+          size = json_object_get_member (op, "size");
+          if (size != NULL && JSON_NODE_HOLDS_VALUE (size) && json_node_get_double (size) > 0)
+            *smallest = MIN (*smallest, json_node_get_double (size));
+        }
+    }
+}
+
 BenchDotPicture *
 bench_dot_picture_read_json (const char  *json,
                              gssize       length,
@@ -400,6 +434,8 @@ bench_dot_picture_read_json (const char  *json,
   picture->top = y1;
   picture->width = x1 - x0;
   picture->height = y1 - y0;
+  picture->smallest_text = INFINITY;
+  read_fonts (root, &picture->smallest_text);
 
   objects = json_object_has_member (root, "objects") ? json_object_get_array_member (root, "objects") : NULL;
   for (guint i = 0; objects != NULL && i < json_array_get_length (objects); i++)
@@ -423,6 +459,7 @@ bench_dot_picture_read_json (const char  *json,
       g_array_index (picture->boxes, BenchRect, gvid) = (BenchRect) { x - w / 2, y - h / 2, w, h };
       g_free (g_ptr_array_index (picture->names, gvid));
       g_ptr_array_index (picture->names, gvid) = g_strdup (json_object_get_string_member_with_default (o, "name", ""));
+      read_fonts (o, &picture->smallest_text);
       picture->n_nodes++;
     }
 
@@ -432,11 +469,18 @@ bench_dot_picture_read_json (const char  *json,
       JsonObject *e = json_array_get_object_element (edges, i);
       BenchPath path;
 
+      /* such as the ones memory_graph adds to keep a rank in order */
+      if (strstr (json_object_get_string_member_with_default (e, "style", ""), "invis") != NULL)
+        continue;
+      read_fonts (e, &picture->smallest_text);
       bench_path_init (&path, json_object_get_int_member_with_default (e, "tail", G_MAXUINT),
                        json_object_get_int_member_with_default (e, "head", G_MAXUINT));
       read_path (e, &path);
       g_array_append_val (picture->paths, path);
     }
+  /* No text at all: Graphviz's default size */
+  if (isinf (picture->smallest_text))
+    picture->smallest_text = 14;
   return g_steal_pointer (&picture);
 }
 

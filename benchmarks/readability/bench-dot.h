@@ -33,9 +33,10 @@ typedef struct
   double  width;
   double  height;
   guint   n_nodes;
+  double  smallest_text;   /* the smallest font dot draws any text in, in points */
   GArray *boxes;           /* BenchRect, by dot's _gvid (subgraphs are empty) */
   GPtrArray *names;        /* each box's node name (bench_dot_node_name ()), by _gvid */
-  GArray *paths;           /* BenchPath: each arrow's spline, flattened */
+  GArray *paths;           /* BenchPath: each visible arrow's spline, flattened */
 } BenchDotPicture;
 
 void             bench_dot_options_init      (BenchDotOptions       *options);
