@@ -16,6 +16,11 @@
  * Printed for each program's last step and as the mean over its steps.
  * Prints figures; it is not a test.
  *
+ * With --memory-graph DIR, each program's last step is also compared
+ * with memory_graph's picture of the program's end (DIR/NAME.gv, written
+ * by memory-graph-dot.py), laid out by dot and measured as dot's picture
+ * of ours is, its text at the size memory_graph gives it.
+ *
  * Our layout is asked for every object (--every-object) or values in
  * their slots (the default) through HsLayoutOptions.every_object.
  */
@@ -41,6 +46,10 @@
 #define VIEW_HEIGHT 449.0
 /* dot's bounding box is tight; our layout keeps this margin around it */
 #define DOT_MARGIN  24.0
+/* The name of memory_graph's line in the table, right-aligned across its
+ * program, steps, objects and picture columns */
+#define MEMORY_GRAPH_NAME "memory_graph"
+#define TABLE_LEFT        (34 + 1 + 5 + 1 + 4 + 1 + 4)
 
 enum { OURS, DOT, N_PICTURES };
 
@@ -62,6 +71,9 @@ typedef struct
   guint    n_measured;
   guint    objects_last;
   Figures  last[N_PICTURES];
+  gboolean memory_graph_measured;
+  Figures  memory_graph;            /* its picture of the last step */
+  char    *memory_graph_error;      /* why it was not measured, or NULL */
   double   mean_arrows[N_PICTURES];
   double   mean_crossings[N_PICTURES];
   double   mean_area[N_PICTURES];
@@ -77,6 +89,7 @@ typedef struct
   BenchDotOptions dot;
   const char     *dot_program;
   const char     *dump_dot;   /* a folder for each program's last step as DOT, or NULL */
+  const char     *memory_graph; /* a folder of memory_graph's DOT of each program, or NULL */
   gboolean        print_steps; /* a line a step measured, on stderr */
   guint           max_steps;
   double          view_width;
@@ -98,6 +111,12 @@ typedef struct
   guint  n_pairs_moved[N_PICTURES];
   guint  ours_at_most_dot;  /* programs whose last step has no more crossings than dot's */
   guint  fits_where_dot;    /* ... that fits wherever dot's fits */
+  guint  n_memory_graph;    /* programs measured with memory_graph's picture too */
+  guint  memory_graph_arrows;
+  guint  memory_graph_crossings;
+  guint  memory_graph_fit;
+  guint  ours_at_most_memory_graph;
+  guint  fits_where_memory_graph;
 } Totals;
 
 static void
@@ -105,6 +124,7 @@ program_free (Program *p)
 {
   g_free (p->label);
   g_free (p->error);
+  g_free (p->memory_graph_error);
   g_free (p);
 }
 
@@ -257,6 +277,28 @@ measure_ours (HsLayout       *layout,
     bench_path_clear (&paths[e]);
 }
 
+/* A picture dot drew, whoever wrote its DOT, with its text at
+ * smallest_text or larger */
+static void
+measure_dot_picture (const BenchDotPicture *picture,
+                     guint                  n_objects,
+                     double                 smallest_text,
+                     const Settings        *settings,
+                     Figures               *out)
+{
+  double width, height;
+
+  g_assert (picture != NULL && settings != NULL && out != NULL);
+
+  width = picture->width + 2 * DOT_MARGIN;
+  height = picture->height + 2 * DOT_MARGIN;
+  out->arrows = picture->paths->len;
+  out->crossings = bench_count_crossings ((const BenchPath *) picture->paths->data, picture->paths->len,
+                                          (const BenchRect *) picture->boxes->data, picture->boxes->len);
+  out->area_per_object = width * height / MAX (n_objects, 1);
+  out->fits = fits_view (width, height, smallest_text, settings);
+}
+
 static gboolean
 measure_dot (HsLayout       *layout,
              guint           n_objects,
@@ -268,25 +310,50 @@ measure_dot (HsLayout       *layout,
 {
   g_autoptr(BenchDotPicture) picture = NULL;
   g_autofree char *text = bench_dot_export (layout, &settings->dot);
-  double width, height;
 
   g_assert (layout != NULL && out != NULL);
 
   picture = bench_dot_layout (settings->dot_program, text, error);
   if (picture == NULL)
     return FALSE;
-  width = picture->width + 2 * DOT_MARGIN;
-  height = picture->height + 2 * DOT_MARGIN;
-  out->arrows = picture->paths->len;
-  out->crossings = bench_count_crossings ((const BenchPath *) picture->paths->data, picture->paths->len,
-                                          (const BenchRect *) picture->boxes->data, picture->boxes->len);
-  out->area_per_object = width * height / MAX (n_objects, 1);
-  /* Every label of dot's picture is drawn at one size */
-  out->fits = fits_view (width, height, settings->dot.font_size, settings);
+  /* Every label of our export is drawn at one size */
+  measure_dot_picture (picture, n_objects, settings->dot.font_size, settings, out);
   if (dot_text != NULL)
     *dot_text = g_steal_pointer (&text);
   if (positions != NULL)
     *positions = positions_of_dot (picture);
+  return TRUE;
+}
+
+/* memory_graph's picture of the program labelled label, from
+ * settings->memory_graph: "corpus/bst.py" is in corpus-bst.gv.  Its text
+ * is judged at the smallest size dot draws any of it in, the size
+ * memory_graph asks for (14 pt, graphviz's default, unless configured) */
+static gboolean
+measure_memory_graph (const char     *label,
+                      guint           n_objects,
+                      const Settings *settings,
+                      Figures        *out,
+                      GError        **error)
+{
+  g_autofree char *stem = g_strdelimit (g_strdup (label), "/", '-');
+  g_autofree char *name = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(BenchDotPicture) picture = NULL;
+
+  g_assert (label != NULL && settings != NULL && settings->memory_graph != NULL);
+
+  if (g_str_has_suffix (stem, ".py"))
+    stem[strlen (stem) - 3] = '\0';
+  name = g_strconcat (stem, ".gv", NULL);
+  file = g_build_filename (settings->memory_graph, name, NULL);
+  if (!g_file_get_contents (file, &text, NULL, error))
+    return FALSE;
+  picture = bench_dot_layout (settings->dot_program, text, error);
+  if (picture == NULL)
+    return FALSE;
+  measure_dot_picture (picture, n_objects, picture->smallest_text, settings, out);
   return TRUE;
 }
 
@@ -404,6 +471,17 @@ measure_program (const char     *path,
       program->mean_area[k] /= program->n_measured;
     }
 
+  if (settings->memory_graph != NULL)
+    {
+      program->memory_graph_measured = measure_memory_graph (label, program->objects_last, settings,
+                                                             &program->memory_graph, &error);
+      if (!program->memory_graph_measured)
+        {
+          program->memory_graph_error = g_strdup (error->message);
+          g_clear_error (&error);
+        }
+    }
+
   if (settings->dump_dot != NULL && last_dot != NULL)
     {
       g_autofree char *name = g_strdelimit (g_strdup_printf ("%s.dot", label), "/", '-');
@@ -477,6 +555,14 @@ add_up (GPtrArray *programs,
         }
       t->ours_at_most_dot += p->last[OURS].crossings <= p->last[DOT].crossings;
       t->fits_where_dot += p->last[OURS].fits || !p->last[DOT].fits;
+      if (!p->memory_graph_measured)
+        continue;
+      t->n_memory_graph++;
+      t->memory_graph_arrows += p->memory_graph.arrows;
+      t->memory_graph_crossings += p->memory_graph.crossings;
+      t->memory_graph_fit += p->memory_graph.fits;
+      t->ours_at_most_memory_graph += p->last[OURS].crossings <= p->memory_graph.crossings;
+      t->fits_where_memory_graph += p->last[OURS].fits || !p->memory_graph.fits;
     }
 }
 
@@ -488,7 +574,7 @@ print_table (GPtrArray      *programs,
   Totals t;
 
   g_print ("Scalars: %s.  Ours: %s.  Fits: the whole picture in %.0fx%.0f px with its smallest text at %.0f px or more "
-           "(ours %.2f px at zoom 1, dot's labels %.2f).\n"
+           "(ours %.2f px at zoom 1, dot's labels %.2f%s).\n"
            "Last step, then the mean over the steps measured (~).  area: width x height / objects shown, in units^2.\n"
            "move~: how far a box that lives through two consecutive steps moves between them, on average, in units; "
            "moved%%: the share of such pairs of steps where any box moves.\n\n",
@@ -496,7 +582,8 @@ print_table (GPtrArray      *programs,
            ours_every_object ? "every object a box (every_object set)"
                              : settings->dot.every_object ? "every_object set" : "every_object unset",
            settings->view_width, settings->view_height, HS_RENDERER_READABLE_PX,
-           hs_layout_text_smallest_size (), settings->dot.font_size);
+           hs_layout_text_smallest_size (), settings->dot.font_size,
+           settings->memory_graph != NULL ? ", memory_graph's the smallest it asks for" : "");
   g_print ("%-34s %5s %4s %4s | %6s %6s %6s %8s %8s %4s %5s %6s %6s\n", "program", "steps", "objs", "", "arrows", "cross",
            "cross~", "area", "area~", "fits", "fit%", "move~", "moved%");
   for (guint i = 0; i < programs->len; i++)
@@ -522,6 +609,11 @@ print_table (GPtrArray      *programs,
                    100.0 * p->n_fit[k] / p->n_measured, p->moved[k] / MAX (p->n_survivors, 1),
                    100.0 * p->n_pairs_moved[k] / MAX (p->n_pairs, 1));
         }
+      if (p->memory_graph_measured)
+        g_print ("%*s | %6u %6u %6s %8.0f %8s %4s\n", TABLE_LEFT, MEMORY_GRAPH_NAME, p->memory_graph.arrows,
+                 p->memory_graph.crossings, "", p->memory_graph.area_per_object, "", yes_no (p->memory_graph.fits));
+      else if (p->memory_graph_error != NULL)
+        g_print ("%*s | not measured: %s\n", TABLE_LEFT, MEMORY_GRAPH_NAME, p->memory_graph_error);
     }
 
   add_up (programs, &t);
@@ -532,8 +624,15 @@ print_table (GPtrArray      *programs,
              t.crossings[k], t.mean_crossings[k], "", "", t.n_fit_last[k],
              t.n_steps > 0 ? 100.0 * t.n_fit_steps[k] / t.n_steps : 0, t.moved[k] / MAX (t.n_survivors, 1),
              100.0 * t.n_pairs_moved[k] / MAX (t.n_pairs, 1));
+  if (settings->memory_graph != NULL)
+    g_print ("%*s | %6u %6u %6s %8s %8s %4u\n", TABLE_LEFT, MEMORY_GRAPH_NAME, t.memory_graph_arrows,
+             t.memory_graph_crossings, "", "", "", t.memory_graph_fit);
   g_print ("\nLast steps with no more crossings than dot's: %u of %u programs; that fit where dot's fit: %u of %u.\n",
            t.ours_at_most_dot, t.n_programs, t.fits_where_dot, t.n_programs);
+  if (settings->memory_graph != NULL)
+    g_print ("Last steps with no more crossings than memory_graph's: %u of %u; that fit where memory_graph's fit: %u of %u "
+             "(programs memory_graph drew).\n",
+             t.ours_at_most_memory_graph, t.n_memory_graph, t.fits_where_memory_graph, t.n_memory_graph);
 }
 
 static void
@@ -613,6 +712,25 @@ print_json (GPtrArray      *programs,
           json_builder_add_int_value (b, p->objects_last);
           for (guint k = 0; k < N_PICTURES; k++)
             add_figures (b, p, k);
+          if (p->memory_graph_measured)
+            {
+              json_builder_set_member_name (b, MEMORY_GRAPH_NAME);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "arrows");
+              json_builder_add_int_value (b, p->memory_graph.arrows);
+              json_builder_set_member_name (b, "crossings");
+              json_builder_add_int_value (b, p->memory_graph.crossings);
+              json_builder_set_member_name (b, "area_per_object");
+              json_builder_add_double_value (b, p->memory_graph.area_per_object);
+              json_builder_set_member_name (b, "fits");
+              json_builder_add_boolean_value (b, p->memory_graph.fits);
+              json_builder_end_object (b);
+            }
+          else if (p->memory_graph_error != NULL)
+            {
+              json_builder_set_member_name (b, "memory_graph_error");
+              json_builder_add_string_value (b, p->memory_graph_error);
+            }
         }
       json_builder_end_object (b);
     }
@@ -649,6 +767,24 @@ print_json (GPtrArray      *programs,
   json_builder_add_int_value (b, t.ours_at_most_dot);
   json_builder_set_member_name (b, "ours_fits_where_dots_fits");
   json_builder_add_int_value (b, t.fits_where_dot);
+  if (settings->memory_graph != NULL)
+    {
+      json_builder_set_member_name (b, MEMORY_GRAPH_NAME);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "programs");
+      json_builder_add_int_value (b, t.n_memory_graph);
+      json_builder_set_member_name (b, "arrows");
+      json_builder_add_int_value (b, t.memory_graph_arrows);
+      json_builder_set_member_name (b, "crossings");
+      json_builder_add_int_value (b, t.memory_graph_crossings);
+      json_builder_set_member_name (b, "last_steps_that_fit");
+      json_builder_add_int_value (b, t.memory_graph_fit);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "ours_crossings_at_most_memory_graphs");
+      json_builder_add_int_value (b, t.ours_at_most_memory_graph);
+      json_builder_set_member_name (b, "ours_fits_where_memory_graphs_fits");
+      json_builder_add_int_value (b, t.fits_where_memory_graph);
+    }
   json_builder_end_object (b);
   json_builder_end_object (b);
 
@@ -670,6 +806,7 @@ main (int   argc,
   g_autofree char *view = NULL;
   g_autofree char *dot_program = NULL;
   g_autofree char *dump_dot = NULL;
+  g_autofree char *memory_graph = NULL;
   gboolean every_object = FALSE, json = FALSE, steps = FALSE, ours_every_object = TRUE;
   int max_steps = 0;
   Settings settings;
@@ -681,12 +818,24 @@ main (int   argc,
     { "dot", 0, 0, G_OPTION_ARG_FILENAME, &dot_program, "Graphviz's dot program (default: dot)", "PATH" },
     { "steps", 0, 0, G_OPTION_ARG_NONE, &steps, "Print every step's figures on stderr", NULL },
     { "dump-dot", 0, 0, G_OPTION_ARG_FILENAME, &dump_dot, "Write each program's last step as DOT into DIR", "DIR" },
+    { "memory-graph", 0, 0, G_OPTION_ARG_FILENAME, &memory_graph,
+      "Also measure memory_graph's picture of each program's end, DIR/NAME.gv (see below)", "DIR" },
     { NULL }
   };
 
   setlocale (LC_ALL, "C.UTF-8");
   context = g_option_context_new ("[PROGRAM.py…] — arrows, crossings, area and fit of our pictures and dot's");
-  g_option_context_set_description (context, "Without programs: benchmarks/readability/programs, examples and the lessons.");
+  g_option_context_set_description (context,
+    "Without programs: benchmarks/readability/programs, examples and the lessons.\n"
+    "\n"
+    "--memory-graph DIR compares each program's last step with memory_graph's picture\n"
+    "(https://github.com/bterwijn/memory_graph) of the program's globals at its end,\n"
+    "laid out by dot and measured as dot's picture of ours is, its text judged at the\n"
+    "smallest size it is drawn in (memory_graph's 14 pt).  Write DIR first with\n"
+    "  benchmarks/readability/memory-graph-dot.py MEMORY_GRAPH_CHECKOUT DIR [PROGRAM.py...]\n"
+    "(it needs python3's graphviz package; memory_graph itself is not installed).\n"
+    "NAME is the program's label with \"/\" as \"-\" and without \".py\" (corpus-bst),\n"
+    "or a program's file name without \".py\" when programs are given.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -706,6 +855,7 @@ main (int   argc,
   settings.dot.every_object = every_object;
   settings.dot_program = dot_program != NULL ? dot_program : "dot";
   settings.dump_dot = dump_dot;
+  settings.memory_graph = memory_graph;
   settings.print_steps = steps;
   settings.max_steps = MAX (max_steps, 0);
   settings.view_width = VIEW_WIDTH;
