@@ -12,7 +12,7 @@ then lays each DIR/NAME.gv out with dot and counts it as it counts ours.
 
 memory_graph is not installed: give the path of a checkout of
 https://github.com/bterwijn/memory_graph (the folder holding the
-memory_graph package) as MEMORY_GRAPH or as the first argument.  It needs
+memory_graph package) as the first argument or as MEMORY_GRAPH.  It needs
 the graphviz Python package (Debian: python3-graphviz).
 
 NAME is the program's label as bench-readability prints it, with "/"
@@ -78,38 +78,50 @@ def draw_one(checkout, program, out):
     return status
 
 
+def is_checkout(path):
+    return path is not None and os.path.isfile(os.path.join(path, "memory_graph", "__init__.py"))
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("checkout", nargs="?", default=os.environ.get("MEMORY_GRAPH"),
-                        help="a memory_graph checkout (default: $MEMORY_GRAPH)")
-    parser.add_argument("out", help="the folder to write NAME.gv files into")
-    parser.add_argument("programs", nargs="*", metavar="PROGRAM.py",
-                        help="default: the benchmark's corpus, the examples and the lessons")
+    parser = argparse.ArgumentParser(usage="%(prog)s [CHECKOUT] OUT [PROGRAM.py ...]", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="+", metavar="[CHECKOUT] OUT [PROGRAM.py ...]",
+                        help="a memory_graph checkout (default: $MEMORY_GRAPH), the folder to write "
+                             "NAME.gv into, and the programs (default: the benchmark's corpus, the "
+                             "examples and the lessons)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    paths = args.paths
 
-    if args.checkout is None:
-        parser.error("give a memory_graph checkout as MEMORY_GRAPH or as the first argument")
-    checkout = os.path.abspath(args.checkout)
-    if not os.path.isfile(os.path.join(checkout, "memory_graph", "__init__.py")):
-        parser.error(f"{checkout} holds no memory_graph package")
+    # The checkout is the first path when it is one, else $MEMORY_GRAPH
+    if is_checkout(paths[0]):
+        checkout, paths = paths[0], paths[1:]
+    elif is_checkout(os.environ.get("MEMORY_GRAPH")):
+        checkout = os.environ["MEMORY_GRAPH"]
+    else:
+        parser.error("give a memory_graph checkout (the folder holding memory_graph/__init__.py) "
+                     "as the first argument or as MEMORY_GRAPH")
+    if not paths:
+        parser.error("give the folder to write into")
+    checkout = os.path.abspath(checkout)
+    out, programs = paths[0], paths[1:]
 
     if args.one:
-        return draw_one(checkout, args.programs[0], args.out)
+        return draw_one(checkout, programs[0], out)
 
-    if args.programs:
-        programs = [(os.path.splitext(os.path.basename(p))[0], p) for p in args.programs]
+    if programs:
+        programs = [(os.path.splitext(os.path.basename(p))[0], p) for p in programs]
     else:
         programs = list(default_programs())
-    os.makedirs(args.out, exist_ok=True)
+    os.makedirs(out, exist_ok=True)
     env = dict(os.environ, PYTHONHASHSEED="0")
     failed = 0
     for name, path in programs:
-        out = os.path.join(os.path.abspath(args.out), name + ".gv")
-        if os.path.exists(out):
-            os.remove(out)
+        gv = os.path.join(os.path.abspath(out), name + ".gv")
+        if os.path.exists(gv):
+            os.remove(gv)
         try:
-            child = subprocess.run([sys.executable, os.path.abspath(__file__), "--one", checkout, out,
+            child = subprocess.run([sys.executable, os.path.abspath(__file__), "--one", checkout, gv,
                                     os.path.abspath(path)],
                                    cwd=os.path.dirname(os.path.abspath(path)), env=env,
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -119,7 +131,7 @@ def main():
             print(f"{path}: still running after {TIMEOUT} s", file=sys.stderr)
             ok = False
         failed += not ok
-        print(f"{name}: {'written' if os.path.exists(out) else 'FAILED'}", file=sys.stderr)
+        print(f"{name}: {'written' if os.path.exists(gv) else 'FAILED'}", file=sys.stderr)
     return 1 if failed else 0
 
 
