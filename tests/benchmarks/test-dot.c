@@ -62,6 +62,40 @@ test_read_json (void)
   g_assert_cmpuint (bench_count_crossings (paths, 2, boxes, picture->boxes->len), ==, 1);
 }
 
+/* What memory_graph's DOT becomes: an arrow, an invisible edge keeping a
+ * rank in order, and text in two sizes, the smaller one an edge's */
+static const char ranked[] =
+  "{ \"bb\": \"0,0,100,100\", \"_ldraw_\": [ { \"op\": \"F\", \"size\": 14.0, \"face\": \"Times-Roman\" } ],"
+  "  \"objects\": ["
+  "  { \"_gvid\": 0, \"name\": \"a\", \"pos\": \"50,90\", \"width\": \"0.5\", \"height\": \"0.2\","
+  "    \"_ldraw_\": [ { \"op\": \"F\", \"size\": 14.0, \"face\": \"Times-Roman\" },"
+  "                  { \"op\": \"T\", \"pt\": [50, 90], \"text\": \"a\" } ] },"
+  "  { \"_gvid\": 1, \"name\": \"b\", \"pos\": \"20,10\", \"width\": \"0.5\", \"height\": \"0.2\" },"
+  "  { \"_gvid\": 2, \"name\": \"c\", \"pos\": \"80,10\", \"width\": \"0.5\", \"height\": \"0.2\" } ],"
+  "  \"edges\": ["
+  "  { \"_gvid\": 0, \"tail\": 0, \"head\": 1, \"style\": \"solid\", \"pos\": \"e,20,17 50,83 40,60 30,40 20,27\","
+  "    \"_draw_\": [ { \"op\": \"b\", \"points\": [[50,83],[40,60],[30,40],[20,27]] } ],"
+  "    \"_tldraw_\": [ { \"op\": \"F\", \"size\": 8.5, \"face\": \"Times-Roman\" } ] },"
+  "  { \"_gvid\": 1, \"tail\": 1, \"head\": 2, \"style\": \"invis\", \"weight\": \"10\","
+  "    \"pos\": \"e,70,10 30,10 40,10 50,10 60,10\" } ] }";
+
+static void
+test_read_json_ranked (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BenchDotPicture) picture = bench_dot_picture_read_json (ranked, -1, &error);
+  g_autoptr(BenchDotPicture) no_text = bench_dot_picture_read_json (two_arrows, -1, &error);
+
+  g_assert_no_error (error);
+  /* The invisible edge is no arrow */
+  g_assert_cmpuint (picture->paths->len, ==, 1);
+  g_assert_cmpuint (g_array_index (picture->paths, BenchPath, 0).target, ==, 1);
+  /* The smallest text anywhere in the picture */
+  g_assert_cmpfloat (picture->smallest_text, ==, 8.5);
+  /* None: graphviz's default size */
+  g_assert_cmpfloat (no_text->smallest_text, ==, 14);
+}
+
 static void
 test_read_json_refused (void)
 {
@@ -200,6 +234,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/benchmarks/dot/read-json", test_read_json);
+  g_test_add_func ("/benchmarks/dot/read-json-ranked", test_read_json_ranked);
   g_test_add_func ("/benchmarks/dot/read-json-refused", test_read_json_refused);
   g_test_add_func ("/benchmarks/dot/export", test_export);
 
