@@ -452,7 +452,9 @@ arrows_leave_rank (Layers *l,
  * ranks after it one further right: the rank's height halves, each leaf
  * can still stand level with its slot, and no leaf stands among boxes
  * whose arrows it would cross.  A split is taken only where the height it
- * saves, over ASPECT, exceeds the width the new column takes.  Once
+ * saves, over ASPECT, exceeds the width the new column takes, and where
+ * no arrow leaves the rank for a later one, which the new column would
+ * part from its target (arrows_leave_rank()).  Once
  * split, a rank stays split, each leaf that lives on on its side, until
  * it is no taller than half the bound, as a growing array halves only
  * when a quarter full: a step that changes little moves nothing across.

@@ -915,6 +915,65 @@ test_nested_ellipsis (RenderFixture *fixture,
   g_assert_cmpuint (found, >, 0);
 }
 
+/* The test data of the tests over tests/render/programs */
+static GPtrArray *wrapped_paths;
+
+/* A box stands in the column after its furthest referrer's, or one
+ * further where a tall rank wrapped: then it is a leaf (no arrow leaves
+ * it) and not a scalar's box.  leaves.py's twelve tuples wrap into two
+ * columns, and the picture is no taller than wide. */
+static void
+test_wrapped_leaves (RenderFixture *fixture,
+                     gconstpointer  data)
+{
+  guint wrapped = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      const HsLayoutBox *boxes;
+      const HsLayoutEdge *edges;
+      guint n_boxes, n_edges;
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      edges = hs_layout_get_edges (layout, &n_edges);
+      for (guint b = 0; b < n_boxes; b++)
+        {
+          guint after = 0;
+          gboolean leaf = TRUE, referred = FALSE;
+
+          if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT || boxes[b].garbage || boxes[b].beside_zone)
+            continue;
+          for (guint e = 0; e < n_edges; e++)
+            {
+              if (edges[e].source == b && !edges[e].back)
+                leaf = FALSE;
+              if (edges[e].target_box == b && !edges[e].back)
+                {
+                  after = MAX (after, boxes[edges[e].source].column + 1);
+                  referred = TRUE;
+                }
+            }
+          if (!referred || boxes[b].column <= after)
+            continue;
+          wrapped++;
+          if (!leaf || boxes[b].shape == HS_LAYOUT_SHAPE_VALUE)
+            g_test_fail_printf ("step %u: %s %u stands %u columns right of its referrers, but is no leaf",
+                                s, boxes[b].title, boxes[b].ref, boxes[b].column - after + 1);
+        }
+    }
+  g_test_message ("%u wrapped boxes over the steps", wrapped);
+  if (g_str_has_suffix (data, G_DIR_SEPARATOR_S "leaves.py"))
+    {
+      HsLayout *last = render_fixture_last (fixture);
+      double width, height;
+
+      hs_layout_get_size (last, &width, &height);
+      g_assert_cmpuint (wrapped, >, 0);
+      g_assert_cmpfloat (height, <=, width);
+    }
+}
+
 /* A ghost shows what a line freed of what the step before held, where
  * it stood: the items a key function saw at earlier steps of the line,
  * and what only a loop held, stood in no place at the step before and
@@ -1356,6 +1415,9 @@ main (int   argc,
               render_fixture_setup, test_entry_hidden, render_fixture_teardown);
   g_test_add ("/render/layout/nested-ellipsis", RenderFixture, "nested.py",
               render_fixture_setup, test_nested_ellipsis, render_fixture_teardown);
+  wrapped_paths = g_ptr_array_new_with_free_func (g_free);
+  render_test_add_programs (wrapped_paths, "/render/layout/wrapped-leaves", HS_TEST_PROGRAMS, "programs",
+                            test_wrapped_leaves);
   g_test_add ("/render/layout/no-temporary-ghosts", RenderFixture, "temporaries.py",
               render_fixture_setup, test_no_temporary_ghosts, render_fixture_teardown);
   g_test_add ("/render/layout/ghost-keeps-gap", RenderFixture, "bigdict.py",
@@ -1374,5 +1436,10 @@ main (int   argc,
   g_test_add ("/render/layout/interpolate", RenderFixture, "copies.py",
               render_fixture_setup, test_interpolate, render_fixture_teardown);
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+    g_ptr_array_unref (wrapped_paths);
+    return status;
+  }
 }

@@ -1,0 +1,5 @@
+# Twelve small tuples in one list: a rank of leaves far taller than the
+# picture is wide, which wraps into a second column.
+pairs = []
+for i in range(12):
+    pairs.append((i, str(i)))
