@@ -1979,8 +1979,9 @@ placed_extent (Layers *l,
  * the picture they make must fit any window at a zoom no less than
  * 1 / KEEP_COST of the zoom the same step laid out afresh (from the same
  * order) fits it at, that is, be at most KEEP_COST times as wide and as
- * tall.  Beyond that the step settles: every box stands where a fresh
- * layout puts it, and the move animates once.
+ * tall, or as the fresh picture of the step before, if larger.  Beyond
+ * that the step settles: every box stands where a fresh layout puts it,
+ * and the move animates once.
  */
 static void
 place_boxes_or_settle (Layers *l)
@@ -1989,12 +1990,16 @@ place_boxes_or_settle (Layers *l)
   g_autofree double *kept_y = g_new (double, l->nodes->len + 1);
   g_autofree double *kept_key = g_new (double, l->nodes->len + 1);
   double kw, kh, fw, fh;
+  HsLayout *previous = l->builder->previous;
 
   for (guint i = 0; i < l->nodes->len; i++)
     kept_key[i] = node_at (l, i)->old_y;
   place_boxes (l, TRUE);
   if (!any_survivor (l))
-    return;
+    {
+      placed_extent (l, &l->self->fresh_width, &l->self->fresh_height);
+      return;
+    }
   placed_extent (l, &kw, &kh);
   kept_columns = g_array_copy (l->self->columns);
   for (guint i = 0; i < l->nodes->len; i++)
@@ -2008,6 +2013,15 @@ place_boxes_or_settle (Layers *l)
   g_array_set_size (l->self->columns, 0);
   place_boxes (l, FALSE);
   placed_extent (l, &fw, &fh);
+  l->self->fresh_width = fw;
+  l->self->fresh_height = fh;
+  /* a picture that a fresh layout shrinks for one step only (a call's
+   * frame gone until the next call) does not settle */
+  if (previous != NULL)
+    {
+      fw = MAX (fw, previous->fresh_width);
+      fh = MAX (fh, previous->fresh_height);
+    }
   if (kw > KEEP_COST * fw + 0.5 || kh > KEEP_COST * fh + 0.5)
     return;
 

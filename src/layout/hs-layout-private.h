@@ -67,6 +67,10 @@ struct _HsLayout
   double           height;
   gboolean         has_garbage;
   HsRect           garbage_zone;
+  /* The extent of its boxes as a fresh layout places them, which the
+   * next step's layout weighs keeping places against */
+  double           fresh_width;
+  double           fresh_height;
 };
 
 /* An object that is drawn, while its layout is built */
