@@ -361,19 +361,22 @@ previously_wrapped (Layers *l)
   return wrapped;
 }
 
-/* Whether rank r was split at the previous step: a leaf of it that
- * lives on stood in the column after it */
-static gboolean
-was_split (Layers     *l,
-           gboolean   *leaf,
-           GHashTable *wrapped,
-           guint       r)
+/* Marks the ranks that were split at the previous step: a leaf of them
+ * that lives on stood in the column after its rank */
+static void
+mark_split_ranks (Layers     *l,
+                  gboolean   *leaf,
+                  GHashTable *wrapped,
+                  gboolean   *split,
+                  guint       n_ranks)
 {
+  memset (split, 0, n_ranks * sizeof *split);
+  if (g_hash_table_size (wrapped) == 0)
+    return;
   for (guint u = 0; u < l->nodes->len; u++)
-    if (leaf[u] && node_at (l, u)->rank == r
+    if (leaf[u] && node_at (l, u)->rank < n_ranks
         && g_hash_table_contains (wrapped, GUINT_TO_POINTER (box_at (l->self, node_at (l, u)->box)->ref)))
-      return TRUE;
-  return FALSE;
+      split[node_at (l, u)->rank] = TRUE;
 }
 
 /* Which leaves of rank r move to the column after it: every other one
@@ -469,7 +472,7 @@ bound_rank_heights (Layers *l)
   g_autofree double *height = NULL, *width = NULL;
   g_autofree gboolean *leaf = g_new (gboolean, n + 1);
   g_autofree gboolean *moves = g_new (gboolean, n + 1);
-  g_autofree gboolean *done = NULL;
+  g_autofree gboolean *done = NULL, *split = NULL;
   g_autoptr(GHashTable) wrapped = previously_wrapped (l);
 
   g_assert (l != NULL);
@@ -491,6 +494,7 @@ bound_rank_heights (Layers *l)
   height = g_new0 (double, size);
   width = g_new0 (double, size);
   done = g_new0 (gboolean, size);
+  split = g_new0 (gboolean, size);
   for (guint u = 0; u < n; u++)
     {
       const Node *node = node_at (l, u);
@@ -509,8 +513,9 @@ bound_rank_heights (Layers *l)
       guint r = 0;
       gboolean sticky = FALSE;
 
+      mark_split_ranks (l, leaf, wrapped, split, n_ranks);
       for (guint q = 1; q < n_ranks && !sticky; q++)
-        if (!done[q] && was_split (l, leaf, wrapped, q))
+        if (!done[q] && split[q])
           {
             r = q;
             sticky = TRUE;
