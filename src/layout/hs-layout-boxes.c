@@ -548,18 +548,16 @@ values_only (const HsLayoutBox *box,
  * values, in lines that wrap past ACROSS_WIDTH: a list of two ints is
  * one line high, not two.  Each cell is its index, then its slot as wide
  * as its own value; a member drawn as its label, or an elision, is its
- * text.  header: the box's width without padding, as far as its texts
- * need; top: where the first line starts.
+ * text.  Lays the cells out from the box's left and its rows' top;
+ * returns the width they need within the box's padding.
  */
-static void
-measure_across (HsLayoutBox *box,
-                HsLayoutRow *rows,
-                guint        n_rows,
-                double       header,
-                double       top)
+static double
+lay_cells_across (HsLayoutBox *box,
+                  HsLayoutRow *rows,
+                  guint        n_rows)
 {
   HsLayoutFont label = label_font (box);
-  double rh = hs_layout_row_height (), x = 0, right = 0, y = top;
+  double rh = hs_layout_row_height (), x = 0, right = 0, y = 0;
 
   g_assert (box != NULL && rows != NULL);
 
@@ -593,23 +591,8 @@ measure_across (HsLayoutBox *box,
       x += cell;
       right = MAX (right, x);
     }
-  y += rh + PAD / 2;
-
-  box->facts_below = FALSE;
-  if (box->facts != NULL && hs_layout_title_line_width (box) > MAX (header, right - PAD))
-    {
-      box->facts_below = TRUE;
-      header = MAX (header, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->facts));
-      box->header_height += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
-      for (guint i = 0; i < n_rows; i++)
-        {
-          rows[i].y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
-          rows[i].slot_y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
-        }
-      y += hs_layout_text_height (HS_LAYOUT_FONT_SMALL);
-    }
-  box->rect.width = ceil (MAX (header + 2 * PAD, right + PAD));
-  box->rect.height = ceil (y);
+  /* each cell has its padding on its left */
+  return right - PAD;
 }
 
 /* Sizes a box from its texts and rows; rows[].label must be set. */
@@ -646,26 +629,29 @@ measure_box (HsLayoutBox *box,
   box->across = values_only (box, rows, n_rows);
   if (box->across)
     {
-      measure_across (box, rows, n_rows, width, y);
-      return;
-    }
+      double cells = lay_cells_across (box, rows, n_rows);
 
-  /* One column of slots, as wide as the widest value drawn inside one */
-  for (guint i = 0; i < n_rows; i++)
-    if (rows[i].inline_value != NULL)
-      slot_w = MAX (slot_w, ceil (hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].inline_value) + 2 * INLINE_PAD));
-  for (guint i = 0; i < n_rows; i++)
-    {
-      if (rows[i].kind == HS_LAYOUT_ROW_ELISION)
-        width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, rows[i].label));
-      else if (rows[i].value != NULL && (rows[i].key_ref != 0 || rows[i].slot_width < 0))
-        /* a scalar key or member is the row's label: room for it */
-        label_w = MAX (label_w, MIN (hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].value), MAX_KEY_WIDTH) + PAD);
-      else if (rows[i].label)
-        label_w = MAX (label_w, hs_layout_text_width (label, rows[i].label) + PAD);
+      width = MAX (width, cells);
     }
-  for (guint i = 0; i < n_rows; i++)
-    width = MAX (width, label_w + (rows[i].slot_width < 0 ? 0 : slot_w));
+  else
+    {
+      /* One column of slots, as wide as the widest value drawn inside one */
+      for (guint i = 0; i < n_rows; i++)
+        if (rows[i].inline_value != NULL)
+          slot_w = MAX (slot_w, ceil (hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].inline_value) + 2 * INLINE_PAD));
+      for (guint i = 0; i < n_rows; i++)
+        {
+          if (rows[i].kind == HS_LAYOUT_ROW_ELISION)
+            width = MAX (width, hs_layout_text_width (HS_LAYOUT_FONT_SMALL, rows[i].label));
+          else if (rows[i].value != NULL && (rows[i].key_ref != 0 || rows[i].slot_width < 0))
+            /* a scalar key or member is the row's label: room for it */
+            label_w = MAX (label_w, MIN (hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].value), MAX_KEY_WIDTH) + PAD);
+          else if (rows[i].label)
+            label_w = MAX (label_w, hs_layout_text_width (label, rows[i].label) + PAD);
+        }
+      for (guint i = 0; i < n_rows; i++)
+        width = MAX (width, label_w + (rows[i].slot_width < 0 ? 0 : slot_w));
+    }
 
   /* The facts follow the title on its line where the box is wide enough
    * for both: a count that comes and goes (an argument on the stack for
@@ -687,6 +673,13 @@ measure_box (HsLayoutBox *box,
 
   for (guint i = 0; i < n_rows; i++)
     {
+      if (box->across)
+        {
+          /* the cells' lines, below the header */
+          rows[i].y += y;
+          rows[i].slot_y += y;
+          continue;
+        }
       /* a member drawn as its label has no slot (slot_width < 0 until here) */
       rows[i].slot_width = rows[i].slot_width < 0 ? 0 : slot_w;
       rows[i].x = 0;
@@ -706,6 +699,8 @@ measure_box (HsLayoutBox *box,
         }
       y += rows[i].height;
     }
+  if (box->across)
+    y = rows[n_rows - 1].y + rh;
   if (n_rows > 0)
     y += PAD / 2;
 
@@ -1255,18 +1250,17 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
     {
       HsLayoutBox box = { 0 };
       g_autofree char *note = NULL;
-      int old;
+      /* its box in the previous layout */
+      int old = builder->previous != NULL ? lookup_box (builder->previous->box_by_ref, freed[i].ref) : -1;
 
       /* A scalar that stood inside its slots leaves no ghost: only what
        * was drawn as a box fades where it stood */
-      if (draws_inline (freed[i].ref, freed[i].type, builder->options)
-          && (builder->previous == NULL || lookup_box (builder->previous->box_by_ref, freed[i].ref) < 0))
+      if (old < 0 && draws_inline (freed[i].ref, freed[i].type, builder->options))
         continue;
-      /* Nor does what no step held: the line's own temporaries, or what
-       * only the interpreter's stack kept (a loop's iterator and what it
-       * walks), made and freed out of sight of every picture */
-      if (before != NULL && hs_snapshot_lookup (before, freed[i].ref) == NULL
-          && (builder->previous == NULL || lookup_box (builder->previous->box_by_ref, freed[i].ref) < 0))
+      /* Nor does what the step before did not hold: the line's own
+       * temporaries, or what only the interpreter's stack kept (a loop's
+       * iterator and what it walks), out of sight of its picture */
+      if (old < 0 && before != NULL && hs_snapshot_lookup (before, freed[i].ref) == NULL)
         continue;
       if (freed[i].cause == HS_FREE_GC)
         note = g_strdup (_("collected by gc"));
@@ -1287,7 +1281,7 @@ hs_layout_add_ghost_boxes (HsLayoutBuilder *builder)
        * object: its value, the widest of its texts, may not make it
        * wider than the object was (or than its title and note need),
        * or it reaches across the column gap into the next column */
-      if (builder->previous != NULL && (old = lookup_box (builder->previous->box_by_ref, freed[i].ref)) >= 0)
+      if (old >= 0)
         {
           double room = MAX (box_at (builder->previous, old)->rect.width - 2 * PAD,
                              MAX (hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box.title),

@@ -92,29 +92,6 @@ typedef struct
   guint  state;
 } Open;
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static void
-sort_unique (GArray *values)
-{
-  guint k = 0;
-
-  g_assert (values != NULL);
-
-  g_array_sort (values, compare_doubles);
-  for (guint i = 0; i < values->len; i++)
-    if (k == 0 || g_array_index (values, double, i) - g_array_index (values, double, k - 1) > 0.01)
-      g_array_index (values, double, k++) = g_array_index (values, double, i);
-  g_array_set_size (values, k);
-}
-
 /* The index of the line at v, which the grid has */
 static guint
 line_at (GArray *values,
@@ -600,8 +577,8 @@ route (HsLayoutDetour *self,
         }
     }
   g_array_append_val (first_entry, entries->len);
-  sort_unique (grid.xs);
-  sort_unique (grid.ys);
+  hs_layout_sort_unique (grid.xs, 0.01);
+  hs_layout_sort_unique (grid.ys, 0.01);
   grid.nx = grid.xs->len;
   grid.ny = grid.ys->len;
   grid.node_blocked = g_new0 (guint8, grid.nx * grid.ny);

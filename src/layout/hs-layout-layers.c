@@ -1561,12 +1561,14 @@ keep_survivors (Layers *l)
     }
 }
 
-/* Tops for one rank's nodes, in order, no higher than top; old_y holds
- * each node's top once solved */
+/* Tops for one rank's nodes, in order, no higher than top, survivors
+ * whose place holds kept where they stood if keep; old_y holds each
+ * node's top once solved */
 static void
-place_rank (Layers *l,
-            GArray *rank,
-            double  top)
+place_rank (Layers   *l,
+            GArray   *rank,
+            double    top,
+            gboolean  keep)
 {
   guint n = rank->len;
   g_autofree double *t = g_new (double, n + 1);
@@ -1581,7 +1583,7 @@ place_rank (Layers *l,
       Node *node = node_at (l, g_array_index (rank, guint, i));
       double level, want = 0, weight = 0;
 
-      if (node->keeps_top)
+      if (keep && node->keeps_top)
         {
           /* where it stood, moved as far as its parent moved: a list
            * or a tree moves whole */
@@ -1621,9 +1623,10 @@ place_rank (Layers *l,
 /* Every node's top, rank by rank from the left, below top; returns the
  * bottom of all */
 static double
-place_zone (Layers *l,
-            guint   zone,
-            double  top)
+place_zone (Layers   *l,
+            guint     zone,
+            double    top,
+            gboolean  keep)
 {
   double bottom = top;
 
@@ -1633,7 +1636,7 @@ place_zone (Layers *l,
     {
       GArray *rank = rank_of (l, zone, r);
 
-      place_rank (l, rank, top);
+      place_rank (l, rank, top, keep);
       for (guint i = 0; i < rank->len; i++)
         {
           const Node *node = node_at (l, g_array_index (rank, guint, i));
@@ -1691,22 +1694,23 @@ place_boxes (Layers   *l,
 
   g_assert (l != NULL);
 
-  /* Solving reads old_y as the top placed, key as the previous top */
+  /* Solving reads key as the previous top and writes old_y, the top
+   * placed: a placement may run again from the same keys */
+  g_array_set_size (l->self->columns, 0);
   for (guint i = 0; i < l->nodes->len; i++)
     {
-      Node *node = node_at (l, i);
+      const Node *node = node_at (l, i);
 
-      node->key = node->old_y;
       if (node->box >= 0)
         width[node->rank] = MAX (width[node->rank], box_at (l->self, node->box)->rect.width);
     }
   place_frames (l);
-  bottom = place_zone (l, 0, MARGIN);
+  bottom = place_zone (l, 0, MARGIN, keep);
   if (l->ranks[1]->len > 0)
     {
       double top = bottom + hs_layout_garbage_head (), first = G_MAXDOUBLE;
 
-      place_zone (l, 1, top);
+      place_zone (l, 1, top, keep);
       /* The zone stands right below the rest, wherever its boxes were */
       for (guint i = 0; i < l->nodes->len; i++)
         if (node_at (l, i)->zone == 1)
@@ -1986,40 +1990,24 @@ placed_extent (Layers *l,
  * order) fits it at, that is, be at most KEEP_COST times as wide and as
  * tall, or as the fresh picture of the step before, if larger.  Beyond
  * that the step settles: every box stands where a fresh layout puts it,
- * and the move animates once.
+ * and the move animates once.  A step that settles is placed three
+ * times, fresh, kept and fresh again; the others twice.
  */
 static void
 place_boxes_or_settle (Layers *l)
 {
-  g_autoptr(GArray) kept_columns = NULL;
-  g_autofree double *kept_y = g_new (double, l->nodes->len + 1);
-  g_autofree double *kept_key = g_new (double, l->nodes->len + 1);
-  double kw, kh, fw, fh;
   HsLayout *previous = l->builder->previous;
+  double kw, kh, fw, fh;
 
+  /* each placement starts from the previous tops */
   for (guint i = 0; i < l->nodes->len; i++)
-    kept_key[i] = node_at (l, i)->old_y;
-  place_boxes (l, TRUE);
-  if (!any_survivor (l))
-    {
-      placed_extent (l, &l->self->fresh_width, &l->self->fresh_height);
-      return;
-    }
-  placed_extent (l, &kw, &kh);
-  kept_columns = g_array_copy (l->self->columns);
-  for (guint i = 0; i < l->nodes->len; i++)
-    {
-      Node *node = node_at (l, i);
-
-      kept_y[i] = node->old_y;
-      node->old_y = kept_key[i];
-      node->keeps_top = FALSE;
-    }
-  g_array_set_size (l->self->columns, 0);
+    node_at (l, i)->key = node_at (l, i)->old_y;
   place_boxes (l, FALSE);
   placed_extent (l, &fw, &fh);
   l->self->fresh_width = fw;
   l->self->fresh_height = fh;
+  if (!any_survivor (l))
+    return;
   /* a picture that a fresh layout shrinks for one step only (a call's
    * frame gone until the next call) does not settle */
   if (previous != NULL)
@@ -2027,23 +2015,10 @@ place_boxes_or_settle (Layers *l)
       fw = MAX (fw, previous->fresh_width);
       fh = MAX (fh, previous->fresh_height);
     }
+  place_boxes (l, TRUE);
+  placed_extent (l, &kw, &kh);
   if (kw > KEEP_COST * fw + 0.5 || kh > KEEP_COST * fh + 0.5)
-    return;
-
-  /* kept: put the survivors back where they were */
-  for (guint i = 0; i < l->nodes->len; i++)
-    {
-      Node *node = node_at (l, i);
-
-      node->old_y = kept_y[i];
-      if (node->box >= 0)
-        {
-          box_at (l->self, node->box)->rect.x = g_array_index (kept_columns, Column, node->rank).x;
-          box_at (l->self, node->box)->rect.y = node->old_y;
-        }
-    }
-  g_array_set_size (l->self->columns, 0);
-  g_array_append_vals (l->self->columns, kept_columns->data, kept_columns->len);
+    place_boxes (l, FALSE);
 }
 
 /* ------------------------------------------------------------------ */

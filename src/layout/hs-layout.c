@@ -506,3 +506,27 @@ hs_layout_hit_test (HsLayout    *self,
   g_return_val_if_fail (self != NULL, 0);
   return hs_layout_hit_test_variable (self, x, y, kind, NULL, NULL);
 }
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+void
+hs_layout_sort_unique (GArray *values,
+                       double  tolerance)
+{
+  guint k = 0;
+
+  g_return_if_fail (values != NULL);
+
+  g_array_sort (values, compare_doubles);
+  for (guint i = 0; i < values->len; i++)
+    if (k == 0 || g_array_index (values, double, i) - g_array_index (values, double, k - 1) > tolerance)
+      g_array_index (values, double, k++) = g_array_index (values, double, i);
+  g_array_set_size (values, k);
+}

@@ -294,6 +294,12 @@ const HsLayoutEdge *hs_layout_get_edges       (HsLayout              *self,
 gboolean          hs_layout_get_garbage_zone  (HsLayout              *self,
                                                HsRect                *out);
 
+/* Sorts an array of doubles (levels, positions) and drops each that
+ * lies within tolerance of the one before it: the detour router's grid
+ * lines and the camera's candidate positions */
+void              hs_layout_sort_unique       (GArray                *values,
+                                               double                 tolerance);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsLayout, hs_layout_unref)
 
 G_END_DECLS

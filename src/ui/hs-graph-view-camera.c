@@ -727,15 +727,6 @@ corner_range (double  extent,
  * a box's edge half a margin, or a pixel, past an edge of the view, of
  * the buttons or of the pinned copy, within a view's length of where it
  * stands.  Returns whether it moved. */
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static gboolean
 move_along (const Sight *whole,
             gboolean     vertical,
@@ -803,14 +794,12 @@ move_along (const Sight *whole,
               g_array_append_val (candidates, to);
             }
     }
-  g_array_sort (candidates, compare_doubles);
+  hs_layout_sort_unique (candidates, 0);
   for (guint k = 0; k < candidates->len; k++)
     {
       double to = g_array_index (candidates, double, k);
       double c;
 
-      if (k > 0 && to == g_array_index (candidates, double, k - 1))
-        continue;
       c = vertical ? view_cost (sight, *vx, to) : view_cost (sight, to, *vy);
       if (c < *cost - 1e-9)
         {
