@@ -401,7 +401,19 @@ typedef struct
  * down turn's left level up to its lane, along each other where the two
  * levels nearly meet (an entry level with a slot of the column before).
  * Such a down turn moves just left of the up turn; then neither runs
- * along the other. */
+ * along the other.  It does not move past a down turn whose left level
+ * it would cross on its way down: running along is better than crossing. */
+static gboolean
+passes_down_turn (const Turn *turns,
+                  guint       a,
+                  guint       b)
+{
+  for (guint d = a + 1; d < b; d++)
+    if (turns[d].right > turns[d].left && turns[d].left > turns[b].left && turns[d].left < turns[b].right)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 part_near_levels (Turn  *turns,
                   guint  n)
@@ -411,7 +423,8 @@ part_near_levels (Turn  *turns,
       if (turns[b].right <= turns[b].left)
         continue;
       for (guint a = 0; a < b; a++)
-        if (turns[a].right < turns[a].left && fabs (turns[a].right - turns[b].left) < LANE_INSET)
+        if (turns[a].right < turns[a].left && fabs (turns[a].right - turns[b].left) < LANE_INSET
+            && !passes_down_turn (turns, a, b))
           {
             Turn down = turns[b];
 
