@@ -588,7 +588,8 @@ rank_boxes (Layers *l)
   HsLayout *self = l->self;
   guint n_frames, n;
   g_autofree guint8 *state = NULL;
-  g_autofree guint *indegree = NULL;
+  g_autofree guint *indegree = NULL, *arrows_in = NULL, *order = NULL;
+  guint n_ordered = 0;
   g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint64));
   g_autoptr(GHashTable) back = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GQueue) ready = g_queue_new ();
@@ -609,6 +610,8 @@ rank_boxes (Layers *l)
   n = l->nodes->len;
   state = g_new0 (guint8, n + 1);
   indegree = g_new0 (guint, n + 1);
+  arrows_in = g_new0 (guint, n + 1);
+  order = g_new (guint, n + 1);
 
   /* Depth first: an arrow to a node still on the stack closes a cycle */
   for (guint root = 0; root < n; root++)
@@ -664,6 +667,7 @@ rank_boxes (Layers *l)
       guint u = GPOINTER_TO_UINT (g_queue_pop_head (ready));
       const HsLayoutBox *box = box_at (self, node_at (l, u)->box);
 
+      order[n_ordered++] = u;
       for (guint k = 0; k < 2 * box->n_rows; k++)
         {
           int v = target_node (l, u, k / 2, k % 2 == 0);
@@ -672,9 +676,38 @@ rank_boxes (Layers *l)
           if (v < 0 || g_hash_table_contains (back, &key))
             continue;
           node_at (l, v)->rank = MAX (node_at (l, v)->rank, node_at (l, u)->rank + 1);
+          arrows_in[v]++;
           if (--indegree[v] == 0)
             g_queue_push_tail (ready, GUINT_TO_POINTER (v));
         }
+    }
+
+  /* Shorter arrows: a box more of whose arrows leave than enter moves
+   * right, to the rank before its nearest target, which shortens the
+   * arrows in all by the difference, rank by rank, as dot's network
+   * simplex ranks (a dict of lists that tuples also hold stands beside
+   * the tuples, not a rank before them).  From the last in topological
+   * order, so each box's targets stand where they end. */
+  for (guint i = n_ordered; i-- > 0;)
+    {
+      guint u = order[i], out = 0, nearest = G_MAXUINT;
+      Node *node = node_at (l, u);
+      const HsLayoutBox *box = box_at (self, node->box);
+
+      if (node->rank == 0)
+        continue;
+      for (guint k = 0; k < 2 * box->n_rows; k++)
+        {
+          int v = target_node (l, u, k / 2, k % 2 == 0);
+          gint64 key = ((gint64) u << 32) | (guint) MAX (v, 0);
+
+          if (v < 0 || g_hash_table_contains (back, &key))
+            continue;
+          out++;
+          nearest = MIN (nearest, node_at (l, v)->rank);
+        }
+      if (out > arrows_in[u] && nearest != G_MAXUINT && nearest > node->rank + 1)
+        node->rank = nearest - 1;
     }
 
   bound_rank_heights (l);

@@ -918,9 +918,10 @@ test_nested_ellipsis (RenderFixture *fixture,
 /* The test data of the tests over tests/render/programs */
 static GPtrArray *wrapped_paths;
 
-/* A box stands in the column after its furthest referrer's, or one
- * further where a tall rank wrapped: then it is a leaf (no arrow leaves
- * it) and not a scalar's box.  leaves.py's twelve tuples wrap into two
+/* A box stands in the column after its furthest referrer's, or just
+ * before its nearest target where more arrows leave it than enter, or
+ * one further where a tall rank wrapped: then it is a leaf (no arrow
+ * leaves it) and not a scalar's box.  leaves.py's twelve tuples wrap into two
  * columns, and the picture is no taller than wide. */
 static void
 test_wrapped_leaves (RenderFixture *fixture,
@@ -939,7 +940,7 @@ test_wrapped_leaves (RenderFixture *fixture,
       edges = hs_layout_get_edges (layout, &n_edges);
       for (guint b = 0; b < n_boxes; b++)
         {
-          guint after = 0;
+          guint after = 0, n_out = 0, n_in = 0, nearest = G_MAXUINT;
           gboolean leaf = TRUE, referred = FALSE;
 
           if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT || boxes[b].garbage || boxes[b].beside_zone)
@@ -947,14 +948,21 @@ test_wrapped_leaves (RenderFixture *fixture,
           for (guint e = 0; e < n_edges; e++)
             {
               if (edges[e].source == b && !edges[e].back)
-                leaf = FALSE;
+                {
+                  leaf = FALSE;
+                  n_out++;
+                  nearest = MIN (nearest, boxes[edges[e].target_box].column);
+                }
               if (edges[e].target_box == b && !edges[e].back)
                 {
                   after = MAX (after, boxes[edges[e].source].column + 1);
                   referred = TRUE;
+                  n_in++;
                 }
             }
-          if (!referred || boxes[b].column <= after)
+          /* right of its referrers, but just before its nearest target
+           * for shorter arrows (/render/layout/short-arrows/) */
+          if (!referred || boxes[b].column <= after || (n_out > n_in && boxes[b].column + 1 == nearest))
             continue;
           wrapped++;
           if (!leaf || boxes[b].shape == HS_LAYOUT_SHAPE_VALUE)
@@ -972,6 +980,64 @@ test_wrapped_leaves (RenderFixture *fixture,
       g_assert_cmpuint (wrapped, >, 0);
       g_assert_cmpfloat (height, <=, width);
     }
+}
+
+/* Arrows as short as ranks allow, as dot's network simplex makes them:
+ * a box more of whose arrows leave than enter stands in the column just
+ * before its nearest target, since one column further right shortens
+ * the arrows in all.  Where a tall rank wrapped into a column of its own,
+ * the columns right of it moved and the layout is not checked. */
+static void
+test_short_arrows (RenderFixture *fixture,
+                   gconstpointer  data)
+{
+  guint checked = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      const HsLayoutBox *boxes;
+      const HsLayoutEdge *edges;
+      guint n_boxes, n_edges;
+      g_autofree guint *in = NULL, *out = NULL, *nearest = NULL, *after = NULL;
+      gboolean wrapped = FALSE;
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      edges = hs_layout_get_edges (layout, &n_edges);
+      in = g_new0 (guint, n_boxes + 1);
+      out = g_new0 (guint, n_boxes + 1);
+      after = g_new0 (guint, n_boxes + 1);
+      nearest = g_new (guint, n_boxes + 1);
+      for (guint b = 0; b < n_boxes; b++)
+        nearest[b] = G_MAXUINT;
+      for (guint e = 0; e < n_edges; e++)
+        {
+          const HsLayoutEdge *edge = &edges[e];
+          const HsLayoutBox *target = &boxes[edge->target_box], *source = &boxes[edge->source];
+
+          if (edge->back || target->kind != HS_LAYOUT_BOX_OBJECT || target->garbage || target->beside_zone
+              || source->garbage || source->beside_zone || source->kind == HS_LAYOUT_BOX_GHOST)
+            continue;
+          in[edge->target_box]++;
+          out[edge->source]++;
+          nearest[edge->source] = MIN (nearest[edge->source], target->column);
+          after[edge->target_box] = MAX (after[edge->target_box], source->column + 1);
+        }
+      for (guint b = 0; b < n_boxes; b++)
+        wrapped |= boxes[b].kind == HS_LAYOUT_BOX_OBJECT && in[b] > 0 && boxes[b].column > after[b];
+      if (wrapped)
+        continue;
+      for (guint b = 0; b < n_boxes; b++)
+        {
+          if (boxes[b].kind != HS_LAYOUT_BOX_OBJECT || boxes[b].garbage || boxes[b].beside_zone || out[b] == 0)
+            continue;
+          checked++;
+          if (out[b] > in[b] && nearest[b] > boxes[b].column + 1)
+            g_test_fail_printf ("step %u: %s %u, %u arrows out and %u in, stands in column %u, its nearest target in %u",
+                                s, boxes[b].title, boxes[b].ref, out[b], in[b], boxes[b].column, nearest[b]);
+        }
+    }
+  g_test_message ("%u boxes with arrows out checked", checked);
 }
 
 /* A ghost shows what a line freed of what the step before held, where
@@ -1418,6 +1484,8 @@ main (int   argc,
   wrapped_paths = g_ptr_array_new_with_free_func (g_free);
   render_test_add_programs (wrapped_paths, "/render/layout/wrapped-leaves", HS_TEST_PROGRAMS, "programs",
                             test_wrapped_leaves);
+  render_test_add_programs (wrapped_paths, "/render/layout/short-arrows", HS_TEST_PROGRAMS, "programs",
+                            test_short_arrows);
   g_test_add ("/render/layout/no-temporary-ghosts", RenderFixture, "temporaries.py",
               render_fixture_setup, test_no_temporary_ghosts, render_fixture_teardown);
   g_test_add ("/render/layout/ghost-keeps-gap", RenderFixture, "bigdict.py",
