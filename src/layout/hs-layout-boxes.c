@@ -708,6 +708,78 @@ measure_box (HsLayoutBox *box,
   box->rect.height = ceil (y);
 }
 
+/*
+ * A box across in one line of cells may stand flat, its cells on its
+ * title's line after the title and its facts: a list of three ints is
+ * then as tall as a slot, not as two.  It is wider so, and the layout
+ * lays a box flat only where the height it saves counts for more than
+ * the width it costs (hs-layout-layers.c, bound_rank_heights()).  The
+ * cells' offset from their place below the header, and the flat size,
+ * or FALSE where the box cannot stand flat.
+ */
+static gboolean
+flat_offset (const HsLayoutBox *box,
+             const HsLayoutRow *rows,
+             double            *dx,
+             double            *dy)
+{
+  double title_w, cells, rh = hs_layout_row_height ();
+
+  if (!box->across || box->marks != NULL || box->value != NULL || box->note != NULL
+      || box->n_rows == 0 || rows[box->n_rows - 1].y != rows[0].y)
+    return FALSE;
+  title_w = hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title);
+  if (box->facts != NULL)
+    title_w += PAD + hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->facts);
+  cells = rows[box->n_rows - 1].x + rows[box->n_rows - 1].width - PAD;
+  if (title_w + PAD + cells > ACROSS_WIDTH)
+    return FALSE;
+  *dx = title_w + PAD;
+  /* level with the title, or at the box's top where a row is taller */
+  *dy = MAX (0, PAD / 2 + (hs_layout_text_height (HS_LAYOUT_FONT_TITLE) - rh) / 2) - rows[0].y;
+  return TRUE;
+}
+
+static void
+measure_flat (HsLayoutBox *box,
+              double       min_height)
+{
+  double dx, dy;
+
+  box->flat_width = box->flat_height = 0;
+  if (!flat_offset (box, box->rows, &dx, &dy))
+    return;
+  box->flat_width = ceil (box->rows[box->n_rows - 1].x + box->rows[box->n_rows - 1].width + dx + PAD);
+  box->flat_height = ceil (MAX (min_height, MAX (PAD + hs_layout_text_height (HS_LAYOUT_FONT_TITLE),
+                                                 box->rows[0].y + dy + hs_layout_row_height () + PAD / 4)));
+}
+
+void
+hs_layout_lay_box_flat (HsLayoutBox *box)
+{
+  /* the box's own rows, which the layout owns */
+  HsLayoutRow *rows = (HsLayoutRow *) box->rows;
+  double dx, dy;
+
+  g_assert (box != NULL && box->flat_width > 0 && !box->flat);
+
+  if (!flat_offset (box, rows, &dx, &dy))
+    g_return_if_reached ();
+  for (guint i = 0; i < box->n_rows; i++)
+    {
+      rows[i].x += dx;
+      rows[i].slot_x += dx;
+      rows[i].y += dy;
+      rows[i].slot_y += dy;
+    }
+  box->rect.width = box->flat_width;
+  box->rect.height = box->flat_height;
+  box->reserved_height = box->rect.height;
+  box->header_height = box->rect.height;
+  box->facts_below = FALSE;
+  box->flat = TRUE;
+}
+
 /* Keeps every text of the box shaped in the layout, for the renderer */
 static void
 shape_box_text (HsLayoutTextSet   *text,
@@ -801,6 +873,8 @@ add_box (HsLayout       *self,
          const HsObject *o,
          guint           arrows_in)
 {
+  double entry_height = 0;
+
   g_assert (self != NULL);
 
   if (n_rows > 0)
@@ -817,9 +891,10 @@ add_box (HsLayout       *self,
    * them 4.9 apart, their heads all but touching), but not for a
    * thousand: past ENTRY_ROOM_MAX they come in closer */
   if (arrows_in > 1)
-    box->rect.height = MAX (box->rect.height,
-                            2 * ENTRY_CORNER + ENTRY_ROOM * (MIN (arrows_in, ENTRY_ROOM_MAX) - 1));
+    entry_height = 2 * ENTRY_CORNER + ENTRY_ROOM * (MIN (arrows_in, ENTRY_ROOM_MAX) - 1);
+  box->rect.height = MAX (box->rect.height, entry_height);
   fit_values (self, box);
+  measure_flat (box, entry_height);
   box->reserved_height = box->rect.height;
   shape_box_text (self->text, box);
   g_array_append_val (self->boxes, *box);

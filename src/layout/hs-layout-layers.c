@@ -99,6 +99,7 @@ typedef struct
   GPtrArray       *ranks[2];   /* per zone, GArray of node indices per rank */
   GArray          *runs;       /* Run: each arrow's placeholders */
   GArray          *arounds;    /* guint by rank: arrows that turn around right of it */
+  gboolean         ties;       /* ordering afresh: exchanges that cost nothing are made too */
   gint64           work;
 } Layers;
 
@@ -444,14 +445,62 @@ arrows_leave_rank (Layers *l,
   return FALSE;
 }
 
+/* How much lower rank r's boxes across would stack, laid flat, and how
+ * wide its widest box would be then, at least *wide */
+static double
+rank_flat_saving (Layers *l,
+                  guint   r,
+                  double *wide)
+{
+  double saved = 0;
+
+  for (guint u = 0; u < l->nodes->len; u++)
+    {
+      const Node *node = node_at (l, u);
+      const HsLayoutBox *box;
+
+      if (node->box < 0)
+        continue;
+      box = box_at (l->self, node->box);
+      if (node->zone == 0 && node->rank == r && box->flat_width > 0 && !box->flat)
+        {
+          saved += box->reserved_height - box->flat_height;
+          *wide = MAX (*wide, box->flat_width);
+        }
+    }
+  return saved;
+}
+
+static void
+lay_rank_flat (Layers *l,
+               guint   r)
+{
+  for (guint u = 0; u < l->nodes->len; u++)
+    {
+      const Node *node = node_at (l, u);
+      HsLayoutBox *box;
+
+      if (node->box < 0)
+        continue;
+      box = box_at (l->self, node->box);
+      if (node->zone == 0 && node->rank == r && box->flat_width > 0 && !box->flat)
+        hs_layout_lay_box_flat (box);
+    }
+}
+
 /*
  * Ranks no taller than the picture is wide, within reason: a window is
  * wider than tall, and a rank of many small boxes (the tuples of an edge
  * list, the lists of an index) stacks into a column far taller than the
  * picture is wide.  While the tallest rank is taller than ASPECT times
- * the picture's width, every other one of its leaves (boxes no arrow
- * leaves, which can stand in any later rank; not scalars, drawn for the
- * arrows that share them) moves into a new column right of it, the
+ * the picture's width, its boxes across first stand flat, their
+ * cells on their titles' lines (lay_rank_flat()), where the height that
+ * saves exceeds, over ASPECT, the width it adds; a box laid flat stays
+ * flat while it lives, and its rank's boxes across with it.  Then,
+ * while it is still the tallest and too tall, every other one of its
+ * leaves (boxes no arrow leaves, which can stand in any later rank; not
+ * scalars, drawn for the arrows that share them) moves into a new
+ * column right of it, the
  * ranks after it one further right: the rank's height halves, each leaf
  * can still stand level with its slot, and no leaf stands among boxes
  * whose arrows it would cross.  A split is taken only where the height it
@@ -472,7 +521,7 @@ bound_rank_heights (Layers *l)
   g_autofree double *height = NULL, *width = NULL;
   g_autofree gboolean *leaf = g_new (gboolean, n + 1);
   g_autofree gboolean *moves = g_new (gboolean, n + 1);
-  g_autofree gboolean *done = NULL, *split = NULL;
+  g_autofree gboolean *done = NULL, *split = NULL, *flattened = NULL;
   g_autoptr(GHashTable) wrapped = previously_wrapped (l);
 
   g_assert (l != NULL);
@@ -494,7 +543,21 @@ bound_rank_heights (Layers *l)
   height = g_new0 (double, size);
   width = g_new0 (double, size);
   done = g_new0 (gboolean, size);
+  flattened = g_new0 (gboolean, size);
   split = g_new0 (gboolean, size);
+  /* A box laid flat stays flat while it lives, and the boxes across
+   * of its rank stand flat with it */
+  for (guint u = 0; u < n; u++)
+    {
+      const Node *node = node_at (l, u);
+      const HsLayoutBox *box = box_at (l->self, node->box), *before = previous_box (l, box);
+
+      if (node->zone == 0 && (box->flat || (before != NULL && before->flat)))
+        flattened[node->rank] = TRUE;
+    }
+  for (guint r = 1; r < n_ranks; r++)
+    if (flattened[r])
+      lay_rank_flat (l, r);
   for (guint u = 0; u < n; u++)
     {
       const Node *node = node_at (l, u);
@@ -1157,18 +1220,21 @@ transpose (Layers *l,
         {
           guint *u = &g_array_index (rank, guint, i), *v = &g_array_index (rank, guint, i + 1);
           Node *nu = node_at (l, *u), *nv = node_at (l, *v);
+          gint64 c0, c1;
           guint t;
 
           if ((nu->in_len == 0 && nu->out_len == 0) || (nv->in_len == 0 && nv->out_len == 0))
             continue;
-          if (crossings_above (l, nv, nu) >= crossings_above (l, nu, nv))
+          c0 = crossings_above (l, nu, nv);
+          c1 = crossings_above (l, nv, nu);
+          if (c1 > c0 || (c1 == c0 && (!l->ties || c0 == 0)))
             continue;
           t = *u;
           *u = *v;
           *v = t;
           nu->pos = i + 1;
           nv->pos = i;
-          improved = TRUE;
+          improved |= c1 < c0;
         }
     }
 }
@@ -1386,7 +1452,7 @@ minimise_crossings (Layers *l)
             transpose (l, rank_of (l, zone, r));
         }
       count = count_crossings (l);
-      if (count < best_count)
+      if (count < best_count || (l->ties && count == best_count))
         {
           best_count = count;
           g_array_unref (best);
@@ -1408,6 +1474,57 @@ minimise_crossings (Layers *l)
         for (guint r = 1; r < l->ranks[zone]->len; r++)
           moved |= sift (l, rank_of (l, zone, r));
     }
+}
+
+static gboolean
+any_survivor (Layers *l)
+{
+  for (guint i = 0; i < l->nodes->len; i++)
+    if (node_at (l, i)->has_old)
+      return TRUE;
+  return FALSE;
+}
+
+/*
+ * The order of every rank, from the previous step's, kept unless it
+ * costs crossings: it is minimised from there, and again from a fresh
+ * start, as if no box had a previous place, and the fresh order is
+ * taken only where it has fewer crossings.  Keeping alone stops at a
+ * local minimum that a new arrow made, where no single exchange helps
+ * but two would (a slice of a list of rows: its two rows want the new
+ * list above the old one, and their order swapped).
+ */
+static void
+order_ranks (Layers *l)
+{
+  g_autoptr(GArray) kept = NULL;
+  g_autofree gboolean *had_old = NULL;
+  gint64 kept_count;
+
+  start_order (l);
+  if (unwanted (l))
+    return;
+  minimise_crossings (l);
+  if (!any_survivor (l) || (kept_count = count_crossings (l)) == 0)
+    return;
+  kept = save_order (l);
+  had_old = g_new (gboolean, l->nodes->len);
+  for (guint i = 0; i < l->nodes->len; i++)
+    {
+      had_old[i] = node_at (l, i)->has_old;
+      node_at (l, i)->has_old = FALSE;
+    }
+  for (guint zone = 0; zone < 2; zone++)
+    for (guint r = 0; r < l->ranks[zone]->len; r++)
+      g_array_set_size (rank_of (l, zone, r), 0);
+  start_order (l);
+  l->ties = TRUE;
+  minimise_crossings (l);
+  l->ties = FALSE;
+  for (guint i = 0; i < l->nodes->len; i++)
+    node_at (l, i)->has_old = had_old[i];
+  if (count_crossings (l) >= kept_count)
+    restore_order (l, kept);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1703,15 +1820,6 @@ double
 hs_layout_garbage_head (void)
 {
   return ZONE_GAP + ZONE_PAD + hs_layout_text_height (HS_LAYOUT_FONT_TITLE);
-}
-
-static gboolean
-any_survivor (Layers *l)
-{
-  for (guint i = 0; i < l->nodes->len; i++)
-    if (node_at (l, i)->has_old)
-      return TRUE;
-  return FALSE;
 }
 
 static void
@@ -2056,59 +2164,138 @@ place_boxes_or_settle (Layers *l)
 
 /* ------------------------------------------------------------------ */
 
-void
-hs_layout_place (HsLayoutBuilder *builder)
+static void
+layers_init (Layers          *l,
+             HsLayoutBuilder *builder)
 {
   HsLayout *self = builder->self;
-  Layers l = { 0 };
-  guint n_frames;
 
-  g_assert (builder != NULL);
-
-  l.builder = builder;
-  l.self = self;
-  l.nodes = g_array_sized_new (FALSE, TRUE, sizeof (Node), self->boxes->len);
-  l.links = g_array_new (FALSE, FALSE, sizeof (Link));
-  l.runs = g_array_new (FALSE, FALSE, sizeof (Run));
-  l.arounds = g_array_new (FALSE, TRUE, sizeof (guint));
-  l.node_of_box = g_new (int, self->boxes->len + 1);
+  *l = (Layers) { 0 };
+  l->builder = builder;
+  l->self = self;
+  l->nodes = g_array_sized_new (FALSE, TRUE, sizeof (Node), self->boxes->len);
+  l->links = g_array_new (FALSE, FALSE, sizeof (Link));
+  l->runs = g_array_new (FALSE, FALSE, sizeof (Run));
+  l->arounds = g_array_new (FALSE, TRUE, sizeof (guint));
+  l->node_of_box = g_new (int, self->boxes->len + 1);
   for (guint b = 0; b < self->boxes->len; b++)
-    l.node_of_box[b] = -1;
-  l.ranks[0] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  l.ranks[1] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+    l->node_of_box[b] = -1;
+  l->ranks[0] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  l->ranks[1] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+}
 
-  hs_layout_mark_beside_zone (builder);
-  rank_boxes (&l);
-  for (guint i = 0; i < l.nodes->len; i++)
+static void
+layers_clear (Layers *l)
+{
+  g_array_unref (l->nodes);
+  g_array_unref (l->links);
+  g_array_unref (l->runs);
+  g_array_unref (l->arounds);
+  g_free (l->in_links);
+  g_free (l->out_links);
+  g_free (l->node_of_box);
+  g_ptr_array_unref (l->ranks[0]);
+  g_ptr_array_unref (l->ranks[1]);
+}
+
+/* Ranks, order and places */
+static void
+place_once (Layers *l)
+{
+  rank_boxes (l);
+  for (guint i = 0; i < l->nodes->len; i++)
     {
-      Node *node = node_at (&l, i);
-      const HsLayoutBox *pb = previous_box (&l, box_at (self, node->box));
+      Node *node = node_at (l, i);
+      const HsLayoutBox *pb = previous_box (l, box_at (l->self, node->box));
 
       /* A box that moved into or out of the garbage zone starts afresh */
       node->has_old = pb != NULL && pb->garbage == (node->zone == 1);
       node->old_y = node->has_old ? pb->rect.y : 0;
-
     }
-  add_links (&l);
-  start_order (&l);
-  if (!unwanted (&l))
-    minimise_crossings (&l);
-  keep_survivors (&l);
-  place_boxes_or_settle (&l);
+  add_links (l);
+  order_ranks (l);
+  keep_survivors (l);
+  place_boxes_or_settle (l);
+}
+
+/*
+ * Where the placed picture is taller than ASPECT times its width, its
+ * tallest column lays its boxes across flat, where the height that saves
+ * the picture, over ASPECT, exceeds the width it adds; then the next
+ * tallest, while the picture is too tall and the tallest column can
+ * shrink.  Measured on the picture as placed, since boxes stand level
+ * with their slots: a column is often taller than its boxes stacked.
+ * Whether any box was laid flat.
+ */
+static gboolean
+lay_tall_columns_flat (Layers *l)
+{
+  guint n_columns = l->self->columns->len;
+  g_autofree double *bottom = g_new0 (double, n_columns + 1);
+  g_autofree gboolean *tried = g_new0 (gboolean, n_columns + 1);
+  double width, height, garbage = 0;
+  gboolean any = FALSE;
+
+  placed_extent (l, &width, &height);
+  for (guint i = 0; i < l->nodes->len; i++)
+    {
+      const Node *node = node_at (l, i);
+
+      if (node->box >= 0 && node->zone == 0 && node->rank < n_columns)
+        bottom[node->rank] = MAX (bottom[node->rank], node->old_y + node->height);
+      else if (node->box >= 0)
+        garbage = MAX (garbage, node->old_y + node->height);
+    }
+  for (;;)
+    {
+      guint r = 0;
+      double next = garbage, wide, saved, gain;
+
+      for (guint q = 1; q < n_columns; q++)
+        if (bottom[q] > bottom[r])
+          r = q;
+      for (guint q = 0; q < n_columns; q++)
+        if (q != r)
+          next = MAX (next, bottom[q]);
+      if (r == 0 || tried[r] || bottom[r] <= ASPECT * width)
+        return any;
+      tried[r] = TRUE;
+      wide = g_array_index (l->self->columns, Column, r).width;
+      saved = rank_flat_saving (l, r, &wide);
+      gain = MIN (saved, bottom[r] - MAX (next, ASPECT * width));
+      if (gain <= 0 || gain / ASPECT <= wide - g_array_index (l->self->columns, Column, r).width)
+        return any;
+      lay_rank_flat (l, r);
+      bottom[r] -= saved;
+      width += wide - g_array_index (l->self->columns, Column, r).width;
+      any = TRUE;
+    }
+}
+
+void
+hs_layout_place (HsLayoutBuilder *builder)
+{
+  HsLayout *self = builder->self;
+  Layers l;
+  guint n_frames;
+
+  g_assert (builder != NULL);
+
+  hs_layout_mark_beside_zone (builder);
+  layers_init (&l, builder);
+  place_once (&l);
+  /* once more, from the ranks on, with boxes laid flat */
+  if (!unwanted (&l) && lay_tall_columns_flat (&l))
+    {
+      layers_clear (&l);
+      layers_init (&l, builder);
+      place_once (&l);
+    }
   place_lanes (&l);
 
   frame_garbage_zone (builder);
   place_beside_zone (builder);
   hs_snapshot_get_frames (builder->snapshot, &n_frames);
   place_lost_ghosts (builder, MARGIN + MAX (MIN_FRAME_W, n_frames > 0 ? box_at (self, 0)->rect.width : 0) + COLUMN_GAP);
-
-  g_array_unref (l.nodes);
-  g_array_unref (l.links);
-  g_array_unref (l.runs);
-  g_array_unref (l.arounds);
-  g_free (l.in_links);
-  g_free (l.out_links);
-  g_free (l.node_of_box);
-  g_ptr_array_unref (l.ranks[0]);
-  g_ptr_array_unref (l.ranks[1]);
+  layers_clear (&l);
 }

@@ -128,6 +128,7 @@ lookup_box (GHashTable *table,
 
 /* hs-layout-boxes.c */
 double hs_layout_row_height          (void);
+void   hs_layout_lay_box_flat        (HsLayoutBox     *box);
 void   hs_layout_discover            (HsLayoutBuilder *builder);
 void   hs_layout_count_arrows        (HsLayoutBuilder *builder);
 void   hs_layout_add_frame_boxes     (HsLayoutBuilder *builder);

@@ -141,6 +141,8 @@ typedef struct
   gboolean         beside_zone; /* a value that only garbage references, beside the garbage zone */
   gboolean         current;   /* frames: the innermost frame */
   gboolean         across;    /* its rows stand side by side, in lines: a sequence of values */
+  gboolean         flat;      /* across, its one line of cells on the title's line: all header */
+  double           flat_width, flat_height; /* its size flat, or 0 where it cannot be */
   double           header_height;
   double           reserved_height; /* rect.height plus room kept free below for growth */
   guint            column;

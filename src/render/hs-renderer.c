@@ -628,7 +628,7 @@ draw_box_shell (cairo_t               *cr,
       cairo_stroke (cr);
     }
 
-  if (box->kind == HS_LAYOUT_BOX_OBJECT && box->n_rows > 0)
+  if (box->kind == HS_LAYOUT_BOX_OBJECT && box->n_rows > 0 && !box->flat)
     {
       cairo_move_to (cr, r->x, r->y + box->header_height);
       cairo_line_to (cr, r->x + r->width, r->y + box->header_height);

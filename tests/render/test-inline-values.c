@@ -163,7 +163,10 @@ check_across (HsLayout *layout,
           guint at = G_MAXUINT;
 
           g_assert_cmpfloat (row->x, >=, 0);
-          g_assert_cmpfloat (row->y, >=, box->header_height);
+          if (box->flat)
+            g_assert_cmpfloat (row->x, >=, hs_layout_title_line_width (box));
+          else
+            g_assert_cmpfloat (row->y, >=, box->header_height);
           g_assert_cmpfloat (row->x + row->width, <=, box->rect.width);
           g_assert_cmpfloat (row->y + row->height, <=, box->rect.height);
           if (row->slot_width > 0)

@@ -982,6 +982,71 @@ test_wrapped_leaves (RenderFixture *fixture,
     }
 }
 
+/* A box laid flat, its cells on its title's line, is a box across in
+ * one line of cells, standing right of the title and inside the box,
+ * one row high; the boxes across of its column stand flat with it,
+ * and it stays flat while it lives.  index.py's column of lists is laid
+ * flat; wide.py, wider than tall, lays nothing flat. */
+static void
+test_flat_boxes (RenderFixture *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GHashTable) was_flat = g_hash_table_new (NULL, NULL);
+  double rh = hs_layout_row_height ();
+  guint flat = 0;
+
+  for (guint s = 0; s < fixture->layouts->len; s++)
+    {
+      HsLayout *layout = g_ptr_array_index (fixture->layouts, s);
+      g_autoptr(GHashTable) flat_columns = g_hash_table_new (NULL, NULL);
+      g_autoptr(GHashTable) now_flat = g_hash_table_new (NULL, NULL);
+      const HsLayoutBox *boxes;
+      guint n_boxes;
+
+      boxes = hs_layout_get_boxes (layout, &n_boxes);
+      for (guint b = 0; b < n_boxes; b++)
+        {
+          const HsLayoutBox *box = &boxes[b];
+
+          if (!box->flat)
+            continue;
+          flat++;
+          g_hash_table_add (flat_columns, GUINT_TO_POINTER (box->column + 1));
+          g_hash_table_add (now_flat, GUINT_TO_POINTER (box->ref));
+          g_assert_true (box->across);
+          g_assert_cmpfloat (box->rect.height, <, 2 * rh);
+          for (guint r = 0; r < box->n_rows; r++)
+            {
+              const HsLayoutRow *row = &box->rows[r];
+
+              g_assert_cmpfloat (row->y, ==, box->rows[0].y);
+              g_assert_cmpfloat (row->y, >=, 0);
+              g_assert_cmpfloat (row->x, >=, hs_layout_title_line_width (box));
+              g_assert_cmpfloat (row->x + row->width, <=, box->rect.width);
+              g_assert_cmpfloat (row->y + row->height, <=, box->rect.height);
+            }
+        }
+      for (guint b = 0; b < n_boxes; b++)
+        {
+          const HsLayoutBox *box = &boxes[b];
+
+          if (box->flat || box->flat_width <= 0 || box->kind != HS_LAYOUT_BOX_OBJECT || box->garbage)
+            continue;
+          if (g_hash_table_contains (flat_columns, GUINT_TO_POINTER (box->column + 1)))
+            g_test_fail_printf ("step %u: %s %u stands in a column laid flat, but not flat", s, box->title, box->ref);
+          if (g_hash_table_contains (was_flat, GUINT_TO_POINTER (box->ref)))
+            g_test_fail_printf ("step %u: %s %u was flat at the step before, and is not", s, box->title, box->ref);
+        }
+      g_clear_pointer (&was_flat, g_hash_table_unref);
+      was_flat = g_steal_pointer (&now_flat);
+    }
+  g_test_message ("%u flat boxes over the steps", flat);
+  if (g_str_has_suffix (data, G_DIR_SEPARATOR_S "index.py"))
+    g_assert_cmpuint (flat, >, 0);
+  if (g_str_has_suffix (data, G_DIR_SEPARATOR_S "wide.py"))
+    g_assert_cmpuint (flat, ==, 0);
+}
+
 /* Arrows as short as ranks allow, as dot's network simplex makes them:
  * a box more of whose arrows leave than enter stands in the column just
  * before its nearest target, since one column further right shortens
@@ -1484,6 +1549,8 @@ main (int   argc,
   wrapped_paths = g_ptr_array_new_with_free_func (g_free);
   render_test_add_programs (wrapped_paths, "/render/layout/wrapped-leaves", HS_TEST_PROGRAMS, "programs",
                             test_wrapped_leaves);
+  render_test_add_programs (wrapped_paths, "/render/layout/flat-boxes", HS_TEST_PROGRAMS, "programs",
+                            test_flat_boxes);
   render_test_add_programs (wrapped_paths, "/render/layout/short-arrows", HS_TEST_PROGRAMS, "programs",
                             test_short_arrows);
   g_test_add ("/render/layout/no-temporary-ghosts", RenderFixture, "temporaries.py",
