@@ -518,14 +518,16 @@ label_font (const HsLayoutBox *box)
          ? HS_LAYOUT_FONT_SMALL : HS_LAYOUT_FONT_UI;
 }
 
-/* A sequence or a set whose every slot holds a value drawn inside it:
- * no arrow leaves it, so its cells need not stand one per level */
+/* A sequence or a set whose slots hold values drawn inside it, but for
+ * its last, which may hold a reference: no arrow then leaves a cell that
+ * another stands right of, so its cells need not stand one per level (a
+ * word and its list; a linked list's node, its value and its next) */
 static gboolean
-values_only (const HsLayoutBox *box,
+lays_across (const HsLayoutBox *box,
              const HsLayoutRow *rows,
              guint              n_rows)
 {
-  guint n_cells = 0;
+  guint n_values = 0;
 
   g_assert (box != NULL);
 
@@ -536,11 +538,14 @@ values_only (const HsLayoutBox *box,
     {
       if (rows[i].kind == HS_LAYOUT_ROW_ELISION)
         continue;
-      if (rows[i].kind != HS_LAYOUT_ROW_SLOT || (rows[i].inline_value == NULL && rows[i].slot_width >= 0))
+      if (rows[i].kind != HS_LAYOUT_ROW_SLOT)
         return FALSE;
-      n_cells++;
+      if (rows[i].inline_value != NULL || rows[i].slot_width < 0)
+        n_values++;
+      else if (i + 1 < n_rows)
+        return FALSE;
     }
-  return n_cells > 0;
+  return n_values > 0;
 }
 
 /*
@@ -573,7 +578,9 @@ lay_cells_across (HsLayoutBox *box,
         {
           if (rows[i].label != NULL)
             label_w = hs_layout_text_width (label, rows[i].label) + PAD / 2;
-          slot_w = MAX (SLOT_CELL, ceil (hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].inline_value) + 2 * INLINE_PAD));
+          slot_w = rows[i].inline_value == NULL
+                   ? SLOT_CELL
+                   : MAX (SLOT_CELL, ceil (hs_layout_text_width (HS_LAYOUT_FONT_MONO, rows[i].inline_value) + 2 * INLINE_PAD));
         }
       cell = ceil (PAD + label_w + slot_w);
       if (x > 0 && x + cell > ACROSS_WIDTH)
@@ -626,7 +633,7 @@ measure_box (HsLayoutBox *box,
     }
   box->header_height = y;
 
-  box->across = values_only (box, rows, n_rows);
+  box->across = lays_across (box, rows, n_rows);
   if (box->across)
     {
       double cells = lay_cells_across (box, rows, n_rows);

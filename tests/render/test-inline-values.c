@@ -130,10 +130,12 @@ test_inline (RenderFixture *fixture,
   }
 }
 
-/* Each box whose every slot holds a value is drawn across, and no other
- * is: an arrow leaves a box from its slot's level, one slot per level.
- * Its cells stand inside it, below its header, none over another, each
- * slot inside its cell; a point in a cell finds that cell. */
+/* Each box whose every slot but its last holds a value is drawn across,
+ * and no other is: an arrow leaves a box from its slot's level, one slot
+ * per level, and only the last cell has none right of it.  Its cells
+ * stand inside it, below its header or, flat, right of its title, none
+ * over another, each slot inside its cell; a point in a cell finds that
+ * cell. */
 static void
 check_across (HsLayout *layout,
               gboolean  every_object)
@@ -150,7 +152,7 @@ check_across (HsLayout *layout,
       gboolean arrows_out = FALSE;
 
       for (guint e = 0; e < n_edges; e++)
-        arrows_out |= edges[e].source == b;
+        arrows_out |= edges[e].source == b && edges[e].row + 1 < box->n_rows;
       if (!box->across)
         continue;
       n_across++;
@@ -203,6 +205,30 @@ test_across (RenderFixture *fixture,
   /* the list of values and the set of members stand across */
   g_assert_true (list->across);
   g_assert_true (set->across);
+}
+
+/* A pair of a word and its list stands across, its arrow leaving the
+ * last cell: index.py's eight (word, lines) tuples */
+static void
+test_across_last_reference (RenderFixture *fixture,
+                            gconstpointer  data)
+{
+  HsLayout *layout = render_fixture_last (fixture);
+  const HsLayoutBox *boxes;
+  const HsLayoutEdge *edges;
+  guint n_boxes, n_edges, n_pairs = 0;
+
+  check_across (layout, FALSE);
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  edges = hs_layout_get_edges (layout, &n_edges);
+  for (guint e = 0; e < n_edges; e++)
+    if (g_strcmp0 (boxes[edges[e].source].title, "tuple") == 0)
+      {
+        g_assert_true (boxes[edges[e].source].across);
+        g_assert_cmpuint (edges[e].row, ==, boxes[edges[e].source].n_rows - 1);
+        n_pairs++;
+      }
+  g_assert_cmpuint (n_pairs, ==, 8);
 }
 
 /* A dict's scalar key is its row's label, with no key slot; a set's
@@ -439,6 +465,8 @@ main (int   argc,
               render_fixture_setup, test_inline, render_fixture_teardown);
   g_test_add ("/render/inline-values/across", RenderFixture, "scalars.py",
               render_fixture_setup, test_across, render_fixture_teardown);
+  g_test_add ("/render/inline-values/across-last-reference", RenderFixture, "index.py",
+              render_fixture_setup, test_across_last_reference, render_fixture_teardown);
   g_test_add ("/render/inline-values/keys-and-members", RenderFixture, "scalars.py",
               render_fixture_setup, test_keys_and_members, render_fixture_teardown);
   g_test_add ("/render/inline-values/every-object", RenderFixture, "scalars.py",
