@@ -2134,6 +2134,37 @@ placed_extent (Layers *l,
  * and the move animates once.  A step that settles is placed three
  * times, fresh, kept and fresh again; the others twice.
  */
+/* Whether the step draws what the step before drew: the same boxes at
+ * the same sizes, their slots holding the same references */
+static gboolean
+draws_as_before (Layers *l)
+{
+  HsLayout *self = l->self, *previous = l->builder->previous;
+
+  if (previous == NULL || previous->boxes->len != self->boxes->len)
+    return FALSE;
+  for (guint b = 0; b < self->boxes->len; b++)
+    {
+      const HsLayoutBox *box = box_at (self, b), *was;
+      int old = -1;
+
+      if (box->kind == HS_LAYOUT_BOX_OBJECT)
+        old = lookup_box (previous->box_by_ref, box->ref);
+      else if (box->kind == HS_LAYOUT_BOX_FRAME && box->frame < previous->boxes->len)
+        old = box->frame;
+      if (old < 0)
+        return FALSE;
+      was = box_at (previous, old);
+      if (was->kind != box->kind || was->rect.width != box->rect.width || was->rect.height != box->rect.height
+          || was->n_rows != box->n_rows)
+        return FALSE;
+      for (guint r = 0; r < box->n_rows; r++)
+        if (was->rows[r].target != box->rows[r].target || was->rows[r].key_target != box->rows[r].key_target)
+          return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 place_boxes_or_settle (Layers *l)
 {
@@ -2149,6 +2180,12 @@ place_boxes_or_settle (Layers *l)
   l->self->fresh_height = fh;
   if (!any_survivor (l))
     return;
+  /* a step that changes nothing drawn moves nothing */
+  if (draws_as_before (l))
+    {
+      place_boxes (l, TRUE);
+      return;
+    }
   /* a picture that a fresh layout shrinks for one step only (a call's
    * frame gone until the next call) does not settle */
   if (previous != NULL)
