@@ -56,7 +56,7 @@
  * worth_keeping() */
 #define KEEP_COST     1.1
 /* The height a rank may take, to the picture's width: a 16:10 window's
- * (see bound_rank_heights()) */
+ * (see lay_tall_columns_flat()) */
 #define ASPECT        0.625
 
 typedef struct
@@ -333,118 +333,6 @@ target_node (Layers *l,
   return m;
 }
 
-/* The refs of the boxes that stood in a column of their own at the
- * previous step: right of the column after their referrers' */
-static GHashTable *
-previously_wrapped (Layers *l)
-{
-  HsLayout *previous = l->builder->previous;
-  GHashTable *wrapped = g_hash_table_new (NULL, NULL);
-  g_autofree guint *after = NULL;
-
-  if (previous == NULL)
-    return wrapped;
-  after = g_new0 (guint, previous->boxes->len + 1);
-  for (guint e = 0; e < previous->edges->len; e++)
-    {
-      const HsLayoutEdge *edge = &g_array_index (previous->edges, HsLayoutEdge, e);
-
-      if (!edge->back)
-        after[edge->target_box] = MAX (after[edge->target_box], box_at (previous, edge->source)->column + 1);
-    }
-  for (guint b = 0; b < previous->boxes->len; b++)
-    {
-      const HsLayoutBox *box = box_at (previous, b);
-
-      if (box->kind == HS_LAYOUT_BOX_OBJECT && after[b] > 0 && box->column > after[b])
-        g_hash_table_add (wrapped, GUINT_TO_POINTER (box->ref));
-    }
-  return wrapped;
-}
-
-/* Marks the ranks that were split at the previous step: a leaf of them
- * that lives on stood in the column after its rank */
-static void
-mark_split_ranks (Layers     *l,
-                  gboolean   *leaf,
-                  GHashTable *wrapped,
-                  gboolean   *split,
-                  guint       n_ranks)
-{
-  memset (split, 0, n_ranks * sizeof *split);
-  if (g_hash_table_size (wrapped) == 0)
-    return;
-  for (guint u = 0; u < l->nodes->len; u++)
-    if (leaf[u] && node_at (l, u)->rank < n_ranks
-        && g_hash_table_contains (wrapped, GUINT_TO_POINTER (box_at (l->self, node_at (l, u)->box)->ref)))
-      split[node_at (l, u)->rank] = TRUE;
-}
-
-/* Which leaves of rank r move to the column after it: every other one
- * the first time; once split, those that moved before, and each new one
- * to the side that is shorter then, so that a leaf stays on its side
- * while it lives and the sides stay even */
-static void
-choose_moves (Layers     *l,
-              gboolean   *leaf,
-              GHashTable *wrapped,
-              guint       r,
-              gboolean    sticky,
-              gboolean   *moves)
-{
-  double sides[2] = { 0, 0 };
-  guint k = 0;
-
-  for (guint u = 0; u < l->nodes->len; u++)
-    {
-      const HsLayoutBox *box = box_at (l->self, node_at (l, u)->box);
-
-      moves[u] = FALSE;
-      if (node_at (l, u)->zone != 0 || node_at (l, u)->rank != r)
-        continue;
-      if (!leaf[u])
-        sides[0] += box->reserved_height + GAP_Y;
-      else if (sticky && previous_box (l, box) != NULL)
-        {
-          moves[u] = g_hash_table_contains (wrapped, GUINT_TO_POINTER (box->ref));
-          sides[moves[u]] += box->reserved_height + GAP_Y;
-        }
-    }
-  for (guint u = 0; u < l->nodes->len; u++)
-    {
-      const HsLayoutBox *box = box_at (l->self, node_at (l, u)->box);
-
-      if (!leaf[u] || node_at (l, u)->rank != r || (sticky && previous_box (l, box) != NULL))
-        continue;
-      moves[u] = sticky ? sides[1] < sides[0] : k++ % 2 == 1;
-      sides[moves[u]] += box->reserved_height + GAP_Y;
-    }
-}
-
-/* Whether an arrow leaves a box of rank r for a later rank: a column
- * put right of r would lengthen it, and part the box from its target */
-static gboolean
-arrows_leave_rank (Layers *l,
-                   guint   r)
-{
-  for (guint u = 0; u < l->nodes->len; u++)
-    {
-      const Node *node = node_at (l, u);
-      const HsLayoutBox *box = box_at (l->self, node->box);
-
-      if (node->zone != 0 || node->rank != r)
-        continue;
-      for (guint k = 0; k < 2 * box->n_rows; k++)
-        {
-          int v = target_node (l, u, k / 2, k % 2 == 0);
-
-          if (v >= 0 && node_at (l, v)->rank > r)
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 /* How much lower rank r's boxes across would stack, laid flat, and how
  * wide its widest box would be then, at least *wide */
 static double
@@ -488,153 +376,25 @@ lay_rank_flat (Layers *l,
     }
 }
 
-/*
- * Ranks no taller than the picture is wide, within reason: a window is
- * wider than tall, and a rank of many small boxes (the tuples of an edge
- * list, the lists of an index) stacks into a column far taller than the
- * picture is wide.  While the tallest rank is taller than ASPECT times
- * the picture's width, its boxes across first stand flat, their
- * cells on their titles' lines (lay_rank_flat()), where the height that
- * saves exceeds, over ASPECT, the width it adds; a box laid flat stays
- * flat while it lives, and its rank's boxes across with it.  Then,
- * while it is still the tallest and too tall, every other one of its
- * leaves (boxes no arrow leaves, which can stand in any later rank; not
- * scalars, drawn for the arrows that share them) moves into a new
- * column right of it, the
- * ranks after it one further right: the rank's height halves, each leaf
- * can still stand level with its slot, and no leaf stands among boxes
- * whose arrows it would cross.  A split is taken only where the height it
- * saves, over ASPECT, exceeds the width the new column takes, and where
- * no arrow leaves the rank for a later one, which the new column would
- * part from its target (arrows_leave_rank()).  Once
- * split, a rank stays split, each leaf that lives on on its side, until
- * it is no taller than half the bound, as a growing array halves only
- * when a quarter full: a step that changes little moves nothing across.
- * As Coffman
- * and Graham bound a layer's width, in the direction a screen has the
- * room.
- */
+/* A box laid flat stays flat while it lives, and the boxes across of
+ * its rank stand flat with it: a column never mixes the two shapes (see
+ * lay_tall_columns_flat()) */
 static void
-bound_rank_heights (Layers *l)
+keep_flat (Layers *l)
 {
-  guint n_ranks = 0, n = l->nodes->len, size;
-  g_autofree double *height = NULL, *width = NULL;
-  g_autofree gboolean *leaf = g_new (gboolean, n + 1);
-  g_autofree gboolean *moves = g_new (gboolean, n + 1);
-  g_autofree gboolean *done = NULL, *split = NULL, *flattened = NULL;
-  g_autoptr(GHashTable) wrapped = previously_wrapped (l);
+  g_autoptr(GHashTable) flat_ranks = g_hash_table_new (NULL, NULL);
 
-  g_assert (l != NULL);
-
-  for (guint u = 0; u < n; u++)
-    {
-      const Node *node = node_at (l, u);
-      const HsLayoutBox *box = box_at (l->self, node->box);
-
-      leaf[u] = node->zone == 0 && node->rank > 0 && box->shape != HS_LAYOUT_SHAPE_VALUE;
-      for (guint k = 0; k < 2 * box->n_rows && leaf[u]; k++)
-        if (target_node (l, u, k / 2, k % 2 == 0) >= 0)
-          leaf[u] = FALSE;
-      if (node->zone == 0)
-        n_ranks = MAX (n_ranks, node->rank + 1);
-    }
-  /* each pass adds at most one rank */
-  size = 2 * n_ranks + 2;
-  height = g_new0 (double, size);
-  width = g_new0 (double, size);
-  done = g_new0 (gboolean, size);
-  flattened = g_new0 (gboolean, size);
-  split = g_new0 (gboolean, size);
-  /* A box laid flat stays flat while it lives, and the boxes across
-   * of its rank stand flat with it */
-  for (guint u = 0; u < n; u++)
+  for (guint u = 0; u < l->nodes->len; u++)
     {
       const Node *node = node_at (l, u);
       const HsLayoutBox *box = box_at (l->self, node->box), *before = previous_box (l, box);
 
       if (node->zone == 0 && (box->flat || (before != NULL && before->flat)))
-        flattened[node->rank] = TRUE;
+        g_hash_table_add (flat_ranks, GUINT_TO_POINTER (node->rank));
     }
-  for (guint r = 1; r < n_ranks; r++)
-    if (flattened[r])
-      lay_rank_flat (l, r);
-  for (guint u = 0; u < n; u++)
-    {
-      const Node *node = node_at (l, u);
-      const HsLayoutBox *box = box_at (l->self, node->box);
-
-      if (node->zone != 0)
-        continue;
-      height[node->rank] += box->reserved_height + GAP_Y;
-      width[node->rank] = MAX (width[node->rank], box->rect.width);
-    }
-  width[0] = MAX (width[0], MIN_FRAME_W);
-
-  for (guint pass = 0; pass <= n_ranks && n_ranks + 1 < size; pass++)
-    {
-      double total = 0, saved = 0, added = 0;
-      guint r = 0;
-      gboolean sticky = FALSE;
-
-      mark_split_ranks (l, leaf, wrapped, split, n_ranks);
-      for (guint q = 1; q < n_ranks && !sticky; q++)
-        if (!done[q] && split[q])
-          {
-            r = q;
-            sticky = TRUE;
-          }
-      for (guint q = 0; q < n_ranks; q++)
-        {
-          total += width[q] + (q > 0 ? COLUMN_GAP : 0);
-          if (!sticky && q > 0 && !done[q] && (r == 0 || height[q] > height[r]))
-            r = q;
-        }
-      if (sticky && height[r] <= ASPECT * total)
-        {
-          /* short enough again: it joins up, once */
-          done[r] = TRUE;
-          continue;
-        }
-      if (r == 0 || (!sticky && height[r] <= ASPECT * total))
-        break;
-      if (arrows_leave_rank (l, r))
-        {
-          done[r] = TRUE;
-          continue;
-        }
-
-      choose_moves (l, leaf, wrapped, r, sticky, moves);
-      for (guint u = 0; u < n; u++)
-        if (moves[u])
-          {
-            saved += box_at (l->self, node_at (l, u)->box)->reserved_height + GAP_Y;
-            added = MAX (added, box_at (l->self, node_at (l, u)->box)->rect.width);
-          }
-      /* the height it saves, in the window's proportion, against the
-       * width the new column takes */
-      done[r] = TRUE;
-      if (saved == 0 || (!sticky && saved / ASPECT <= added + COLUMN_GAP))
-        continue;
-
-      for (guint u = 0; u < n; u++)
-        {
-          Node *node = node_at (l, u);
-
-          if (node->zone == 0 && (node->rank > r || (node->rank == r && moves[u])))
-            node->rank++;
-        }
-      for (guint q = n_ranks + 1; q-- > r + 2;)
-        {
-          height[q] = height[q - 1];
-          width[q] = width[q - 1];
-          done[q] = done[q - 1];
-        }
-      height[r] -= saved;
-      height[r + 1] = saved;
-      width[r + 1] = added;
-      done[r + 1] = TRUE;
-      n_ranks++;
-    }
+  for (guint u = 0; u < l->nodes->len; u++)
+    if (node_at (l, u)->zone == 0 && g_hash_table_remove (flat_ranks, GUINT_TO_POINTER (node_at (l, u)->rank)))
+      lay_rank_flat (l, node_at (l, u)->rank);
 }
 
 /*
@@ -773,7 +533,7 @@ rank_boxes (Layers *l)
         node->rank = nearest - 1;
     }
 
-  bound_rank_heights (l);
+  keep_flat (l);
 
   /* Ghosts keep their object's rank and place for the step they fade */
   for (guint b = n_frames; b < self->boxes->len; b++)
