@@ -1831,21 +1831,19 @@ place_beside_zone (HsLayoutBuilder *builder)
  * layout, or there was none: the window jumped to this step) go below
  * everything, in rows that wrap at LOST_ROW_WIDTH.
  */
-static void
-place_lost_ghosts (HsLayoutBuilder *builder,
-                   double           left)
+/* Lays the ghosts that have no place (what the line freed that stood in
+ * no place the step before, or whose place is gone) in rows from (left,
+ * top) that wrap at LOST_ROW_WIDTH, or only measures them; the rows'
+ * height, 0 for none */
+static double
+lay_lost_ghosts (HsLayoutBuilder *builder,
+                 double           left,
+                 double           top,
+                 gboolean         place)
 {
   HsLayout *self = builder->self;
-  double x, y = MARGIN, row_height = 0;
+  double x = left, y = top, row_height = 0;
 
-  g_assert (builder != NULL);
-
-  for (guint b = 0; b < self->boxes->len; b++)
-    y = MAX (y, box_at (self, b)->rect.y + box_at (self, b)->rect.height);
-  if (self->has_garbage)
-    y = MAX (y, self->garbage_zone.y + self->garbage_zone.height);
-  x = left;
-  y += ZONE_GAP;
   for (guint b = 0; b < self->boxes->len; b++)
     {
       HsLayoutBox *box = box_at (self, b);
@@ -1858,12 +1856,32 @@ place_lost_ghosts (HsLayoutBuilder *builder,
           y += row_height + GAP_Y;
           row_height = 0;
         }
-      box->rect.x = x;
-      box->rect.y = y;
-      box->column = 1;
+      if (place)
+        {
+          box->rect.x = x;
+          box->rect.y = y;
+          box->column = 1;
+        }
       x += box->rect.width + GAP_X;
       row_height = MAX (row_height, box->rect.height);
     }
+  return y + row_height - top;
+}
+
+static void
+place_lost_ghosts (HsLayoutBuilder *builder,
+                   double           left)
+{
+  HsLayout *self = builder->self;
+  double y = MARGIN;
+
+  g_assert (builder != NULL);
+
+  for (guint b = 0; b < self->boxes->len; b++)
+    y = MAX (y, box_at (self, b)->rect.y + box_at (self, b)->rect.height);
+  if (self->has_garbage)
+    y = MAX (y, self->garbage_zone.y + self->garbage_zone.height);
+  lay_lost_ghosts (builder, left, y + ZONE_GAP, TRUE);
 }
 
 /* The extent of the boxes placed */
@@ -2016,24 +2034,30 @@ place_once (Layers *l)
 }
 
 /*
- * Where the placed picture is taller than ASPECT times its width, its
- * tallest column lays its boxes across flat, where the height that saves
- * the picture, over ASPECT, exceeds the width it adds; then the next
- * tallest, while the picture is too tall and the tallest column can
- * shrink.  Measured on the picture as placed, since boxes stand level
- * with their slots: a column is often taller than its boxes stacked.
- * Whether any box was laid flat.
+ * Where the placed picture is taller than ASPECT times its width, some
+ * of its tallest columns lay their boxes across flat.  Flattening the
+ * tallest column, then the tallest after that, and so on while the
+ * tallest can shrink, the picture would need the room of
+ * max (height / ASPECT, width) after each; the columns taken are those
+ * of the first that needs the least, if less than now: the picture then
+ * fits a window of its proportion at the largest zoom this offers.
+ * Measured on the picture as placed, since boxes stand level with their
+ * slots (a column is often taller than its boxes stacked), with the rows
+ * of ghosts that go below it.  Whether any box was laid flat.
  */
 static gboolean
 lay_tall_columns_flat (Layers *l)
 {
-  guint n_columns = l->self->columns->len;
+  guint n_columns = l->self->columns->len, n_taken = 0, best_taken = 0;
   g_autofree double *bottom = g_new0 (double, n_columns + 1);
-  g_autofree gboolean *tried = g_new0 (gboolean, n_columns + 1);
-  double width, height, garbage = 0;
-  gboolean any = FALSE;
+  g_autofree guint *taken = g_new (guint, n_columns + 1);
+  g_autofree gboolean *flat = g_new0 (gboolean, n_columns + 1);
+  double width, height, floor = 0, below, best;
 
   placed_extent (l, &width, &height);
+  /* what the line freed of what stood in no place, in rows below */
+  below = lay_lost_ghosts (l->builder, 0, 0, FALSE);
+  below = below > 0 ? ZONE_GAP + below : 0;
   for (guint i = 0; i < l->nodes->len; i++)
     {
       const Node *node = node_at (l, i);
@@ -2041,32 +2065,39 @@ lay_tall_columns_flat (Layers *l)
       if (node->box >= 0 && node->zone == 0 && node->rank < n_columns)
         bottom[node->rank] = MAX (bottom[node->rank], node->old_y + node->height);
       else if (node->box >= 0)
-        garbage = MAX (garbage, node->old_y + node->height);
+        floor = MAX (floor, node->old_y + node->height);
     }
+  best = MAX ((MAX (height, floor) + below) / ASPECT, width);
   for (;;)
     {
       guint r = 0;
-      double next = garbage, wide, saved, gain;
+      double wide, saved, tallest = floor, room;
 
       for (guint q = 1; q < n_columns; q++)
         if (bottom[q] > bottom[r])
           r = q;
-      for (guint q = 0; q < n_columns; q++)
-        if (q != r)
-          next = MAX (next, bottom[q]);
-      if (r == 0 || tried[r] || bottom[r] <= ASPECT * width)
-        return any;
-      tried[r] = TRUE;
+      if (r == 0 || flat[r])
+        break;
+      flat[r] = TRUE;
       wide = g_array_index (l->self->columns, Column, r).width;
       saved = rank_flat_saving (l, r, &wide);
-      gain = MIN (saved, bottom[r] - MAX (next, ASPECT * width));
-      if (gain <= 0 || gain / ASPECT <= wide - g_array_index (l->self->columns, Column, r).width)
-        return any;
-      lay_rank_flat (l, r);
+      if (saved <= 0)
+        break;
       bottom[r] -= saved;
       width += wide - g_array_index (l->self->columns, Column, r).width;
-      any = TRUE;
+      taken[n_taken++] = r;
+      for (guint q = 0; q < n_columns; q++)
+        tallest = MAX (tallest, bottom[q]);
+      room = MAX ((tallest + below) / ASPECT, width);
+      if (room < best)
+        {
+          best = room;
+          best_taken = n_taken;
+        }
     }
+  for (guint k = 0; k < best_taken; k++)
+    lay_rank_flat (l, taken[k]);
+  return best_taken > 0;
 }
 
 void

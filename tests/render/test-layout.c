@@ -992,6 +992,34 @@ test_flat_boxes (RenderFixture *fixture,
     g_assert_cmpuint (flat, ==, 0);
 }
 
+/* The last step of an inverted index, laid out afresh as a jump to it
+ * does: the pair the sort freed stands in a row below the picture,
+ * which makes it too tall for a window, and its column of lists stands
+ * flat for it.  Measured without the row, the picture was as wide as
+ * 0.625 times its height and nothing stood flat. */
+static void
+test_flat_with_ghosts (RenderFixture *fixture,
+                       gconstpointer  data)
+{
+  guint n = fixture->layouts->len, flat = 0, ghosts = 0, n_boxes;
+  g_autoptr(HsSnapshot) before = hs_trace_get_snapshot (fixture->trace, n - 2);
+  g_autoptr(HsLayout) fresh = NULL;
+  const HsLayoutBox *boxes;
+  HsLayoutOptions options;
+
+  render_fixture_options_init (fixture, &options);
+  options.step_before = before;
+  fresh = hs_layout_new (hs_layout_get_snapshot (render_fixture_last (fixture)), NULL, &options);
+  boxes = hs_layout_get_boxes (fresh, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      flat += boxes[b].flat;
+      ghosts += boxes[b].kind == HS_LAYOUT_BOX_GHOST;
+    }
+  g_assert_cmpuint (ghosts, >, 0);
+  g_assert_cmpuint (flat, >, 0);
+}
+
 /* Arrows as short as ranks allow, as dot's network simplex makes them:
  * a box more of whose arrows leave than enter stands in the column just
  * before its nearest target, since one column further right shortens
@@ -1488,6 +1516,8 @@ main (int   argc,
                             test_flat_boxes);
   render_test_add_programs (program_paths, "/render/layout/short-arrows", HS_TEST_PROGRAMS, "programs",
                             test_short_arrows);
+  g_test_add ("/render/layout/flat-with-ghosts", RenderFixture, HS_TEST_CORPUS "/word_index.py",
+              render_fixture_setup, test_flat_with_ghosts, render_fixture_teardown);
   g_test_add ("/render/layout/no-temporary-ghosts", RenderFixture, "temporaries.py",
               render_fixture_setup, test_no_temporary_ghosts, render_fixture_teardown);
   g_test_add ("/render/layout/ghost-keeps-gap", RenderFixture, "bigdict.py",
