@@ -519,3 +519,42 @@ bench_dot_picture_free (BenchDotPicture *picture)
   g_clear_pointer (&picture->names, g_ptr_array_unref);
   g_free (picture);
 }
+
+guint
+bench_dot_count_layout_crossings (HsLayout *layout)
+{
+  const HsLayoutBox *boxes;
+  const HsLayoutEdge *edges;
+  g_autofree BenchRect *rects = NULL;
+  g_autofree BenchPath *paths = NULL;
+  guint n_boxes, n_edges, crossings;
+
+  g_return_val_if_fail (layout != NULL, 0);
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  edges = hs_layout_get_edges (layout, &n_edges);
+  rects = g_new (BenchRect, n_boxes + 1);
+  for (guint b = 0; b < n_boxes; b++)
+    rects[b] = (BenchRect) { boxes[b].rect.x, boxes[b].rect.y, boxes[b].rect.width, boxes[b].rect.height };
+  paths = g_new (BenchPath, n_edges + 1);
+  for (guint e = 0; e < n_edges; e++)
+    {
+      const HsLayoutEdge *edge = &edges[e];
+
+      bench_path_init (&paths[e], edge->source, edge->target_box);
+      if (edge->path == NULL || edge->n_curves == 0)
+        bench_path_add_cubic (&paths[e], (BenchPoint) { edge->x[0], edge->y[0] }, (BenchPoint) { edge->x[1], edge->y[1] },
+                              (BenchPoint) { edge->x[2], edge->y[2] }, (BenchPoint) { edge->x[3], edge->y[3] });
+      for (guint c = 0; edge->path != NULL && c < edge->n_curves; c++)
+        {
+          const HsPoint *p = &edge->path[3 * c];
+
+          bench_path_add_cubic (&paths[e], (BenchPoint) { p[0].x, p[0].y }, (BenchPoint) { p[1].x, p[1].y },
+                                (BenchPoint) { p[2].x, p[2].y }, (BenchPoint) { p[3].x, p[3].y });
+        }
+    }
+  crossings = bench_count_crossings (paths, n_edges, rects, n_boxes);
+  for (guint e = 0; e < n_edges; e++)
+    bench_path_clear (&paths[e]);
+  return crossings;
+}

@@ -47,6 +47,8 @@ guint            bench_dot_count_objects     (HsLayout              *layout);
 /* The node a box is in the export: the same name at every step the
  * object lives, so that pictures of two steps can be compared */
 char            *bench_dot_node_name         (const HsLayoutBox     *box);
+/* Pairs of our layout's arrows that cross, counted as dot's are */
+guint            bench_dot_count_layout_crossings (HsLayout         *layout);
 char            *bench_dot_export            (HsLayout              *layout,
                                               const BenchDotOptions *options);
 /* Runs `dot_program -Tjson` on the text and reads its picture */
