@@ -1248,8 +1248,9 @@ any_survivor (Layers *l)
 /*
  * The order of every rank, from the previous step's, kept unless it
  * costs crossings: it is minimised from there, and again from a fresh
- * start, as if no box had a previous place, and the fresh order is
- * taken only where it has fewer crossings.  Keeping alone stops at a
+ * start, as if no box had a previous place, with exchanges that cost
+ * nothing made too, and the fresh order is taken only where it has
+ * fewer crossings; with nothing to keep, only afresh.  Keeping alone stops at a
  * local minimum that a new arrow made, where no single exchange helps
  * but two would (a slice of a list of rows: its two rows want the new
  * list above the old one, and their order swapped).
@@ -1264,9 +1265,14 @@ order_ranks (Layers *l)
   start_order (l);
   if (unwanted (l))
     return;
+  /* nothing to keep: afresh only */
+  l->ties = !any_survivor (l);
   minimise_crossings (l);
-  if (!any_survivor (l) || (kept_count = count_crossings (l)) == 0)
-    return;
+  if (l->ties || (kept_count = count_crossings (l)) == 0)
+    {
+      l->ties = FALSE;
+      return;
+    }
   kept = save_order (l);
   had_old = g_new (gboolean, l->nodes->len);
   for (guint i = 0; i < l->nodes->len; i++)
