@@ -719,10 +719,10 @@ measure_box (HsLayoutBox *box,
  * A box across in one line of cells may stand flat, its cells on its
  * title's line after the title and its facts: a list of three ints is
  * then as tall as a slot, not as two.  It is wider so, and the layout
- * lays a box flat only where the height it saves counts for more than
- * the width it costs (hs-layout-layers.c, bound_rank_heights()).  The
- * cells' offset from their place below the header, and the flat size,
- * or FALSE where the box cannot stand flat.
+ * lays boxes flat only where the picture then needs less room
+ * (hs-layout-layers.c, lay_tall_columns_flat()).  The cells' offset
+ * from their place below the header, or FALSE where the box cannot
+ * stand flat.
  */
 static gboolean
 flat_offset (const HsLayoutBox *box,

@@ -1250,10 +1250,10 @@ any_survivor (Layers *l)
  * costs crossings: it is minimised from there, and again from a fresh
  * start, as if no box had a previous place, with exchanges that cost
  * nothing made too, and the fresh order is taken only where it has
- * fewer crossings; with nothing to keep, only afresh.  Keeping alone stops at a
- * local minimum that a new arrow made, where no single exchange helps
- * but two would (a slice of a list of rows: its two rows want the new
- * list above the old one, and their order swapped).
+ * fewer crossings; with nothing to keep, only afresh.  Keeping alone
+ * stops at a local minimum that a new arrow made, where no single
+ * exchange helps but two would (a slice of a list of rows: its two rows
+ * want the new list above the old one, and their order swapped).
  */
 static void
 order_ranks (Layers *l)
