@@ -496,16 +496,22 @@ hs_layout_row_height (void)
   return MAX (hs_layout_text_height (HS_LAYOUT_FONT_UI), hs_layout_text_height (HS_LAYOUT_FONT_MONO)) + ROW_PAD;
 }
 
-/* The title and, when they stand on its line, the facts after a gap:
- * "list  refcount 3, 2 shown" */
-double
-hs_layout_title_line_width (const HsLayoutBox *box)
+/* The title and the facts after a gap: "list  refcount 3, 2 shown" */
+static double
+title_and_facts_width (const HsLayoutBox *box)
 {
   double width = hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title);
 
-  if (box->facts != NULL && !box->facts_below)
+  if (box->facts != NULL)
     width += PAD + hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->facts);
   return width;
+}
+
+/* The title and, when they stand on its line, the facts */
+double
+hs_layout_title_line_width (const HsLayoutBox *box)
+{
+  return box->facts_below ? hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title) : title_and_facts_width (box);
 }
 
 /* Indices of cells are small; names of slots are not */
@@ -735,9 +741,8 @@ flat_offset (const HsLayoutBox *box,
   if (!box->across || box->marks != NULL || box->value != NULL || box->note != NULL
       || box->n_rows == 0 || rows[box->n_rows - 1].y != rows[0].y)
     return FALSE;
-  title_w = hs_layout_text_width (HS_LAYOUT_FONT_TITLE, box->title);
-  if (box->facts != NULL)
-    title_w += PAD + hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->facts);
+  /* the facts go on the title's line too */
+  title_w = title_and_facts_width (box);
   cells = rows[box->n_rows - 1].x + rows[box->n_rows - 1].width - PAD;
   if (title_w + PAD + cells > ACROSS_WIDTH)
     return FALSE;

@@ -53,7 +53,7 @@
  * frame shows 640 units at the least readable zoom */
 #define LOST_ROW_WIDTH 480.0
 /* How much smaller a zoom keeping survivors' places may cost: see
- * worth_keeping() */
+ * place_boxes_or_settle() */
 #define KEEP_COST     1.1
 /* The height a rank may take, to the picture's width: a 16:10 window's
  * (see lay_tall_columns_flat()) */
@@ -99,7 +99,6 @@ typedef struct
   GPtrArray       *ranks[2];   /* per zone, GArray of node indices per rank */
   GArray          *runs;       /* Run: each arrow's placeholders */
   GArray          *arounds;    /* guint by rank: arrows that turn around right of it */
-  gboolean         ties;       /* ordering afresh: exchanges that cost nothing are made too */
   gint64           work;
 } Layers;
 
@@ -333,47 +332,34 @@ target_node (Layers *l,
   return m;
 }
 
-/* How much lower rank r's boxes across would stack, laid flat, and how
- * wide its widest box would be then, at least *wide */
+/* Lays rank r's boxes across flat, or only measures them; how much
+ * lower they stack flat, and in *wide how wide its widest box is then,
+ * at least *wide */
 static double
-rank_flat_saving (Layers *l,
-                  guint   r,
-                  double *wide)
+flatten_rank (Layers  *l,
+              guint    r,
+              gboolean lay,
+              double  *wide)
 {
   double saved = 0;
 
   for (guint u = 0; u < l->nodes->len; u++)
     {
       const Node *node = node_at (l, u);
-      const HsLayoutBox *box;
-
-      if (node->box < 0)
-        continue;
-      box = box_at (l->self, node->box);
-      if (node->zone == 0 && node->rank == r && box->flat_width > 0 && !box->flat)
-        {
-          saved += box->reserved_height - box->flat_height;
-          *wide = MAX (*wide, box->flat_width);
-        }
-    }
-  return saved;
-}
-
-static void
-lay_rank_flat (Layers *l,
-               guint   r)
-{
-  for (guint u = 0; u < l->nodes->len; u++)
-    {
-      const Node *node = node_at (l, u);
       HsLayoutBox *box;
 
-      if (node->box < 0)
+      if (node->box < 0 || node->zone != 0 || node->rank != r)
         continue;
       box = box_at (l->self, node->box);
-      if (node->zone == 0 && node->rank == r && box->flat_width > 0 && !box->flat)
+      if (box->flat_width <= 0 || box->flat)
+        continue;
+      saved += box->reserved_height - box->flat_height;
+      if (wide != NULL)
+        *wide = MAX (*wide, box->flat_width);
+      if (lay)
         hs_layout_lay_box_flat (box);
     }
+  return saved;
 }
 
 /* A box laid flat stays flat while it lives, and the boxes across of
@@ -383,6 +369,8 @@ static void
 keep_flat (Layers *l)
 {
   g_autoptr(GHashTable) flat_ranks = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer rank;
 
   for (guint u = 0; u < l->nodes->len; u++)
     {
@@ -392,9 +380,9 @@ keep_flat (Layers *l)
       if (node->zone == 0 && (box->flat || (before != NULL && before->flat)))
         g_hash_table_add (flat_ranks, GUINT_TO_POINTER (node->rank));
     }
-  for (guint u = 0; u < l->nodes->len; u++)
-    if (node_at (l, u)->zone == 0 && g_hash_table_remove (flat_ranks, GUINT_TO_POINTER (node_at (l, u)->rank)))
-      lay_rank_flat (l, node_at (l, u)->rank);
+  g_hash_table_iter_init (&iter, flat_ranks);
+  while (g_hash_table_iter_next (&iter, &rank, NULL))
+    flatten_rank (l, GPOINTER_TO_UINT (rank), TRUE, NULL);
 }
 
 /*
@@ -966,8 +954,9 @@ crossings_above (Layers     *l,
 
 /* Exchanges neighbours while that lowers the crossings between them */
 static void
-transpose (Layers *l,
-           GArray *rank)
+transpose (Layers   *l,
+           GArray   *rank,
+           gboolean  ties)
 {
   gboolean improved = TRUE;
 
@@ -987,7 +976,7 @@ transpose (Layers *l,
             continue;
           c0 = crossings_above (l, nu, nv);
           c1 = crossings_above (l, nv, nu);
-          if (c1 > c0 || (c1 == c0 && (!l->ties || c0 == 0)))
+          if (c1 > c0 || (c1 == c0 && (!ties || c0 == 0)))
             continue;
           t = *u;
           *u = *v;
@@ -1117,14 +1106,18 @@ compare_start (gconstpointer a,
  * The order each rank starts from: survivors (and ghosts) in the order
  * they stood, top-down; each new node by the barycentre of its
  * neighbours on the left, placed just before the first survivor whose
- * barycentre is greater.  With no previous step, the barycentres alone,
- * which follow discovery order from the frames down.
+ * barycentre is greater.  With no previous step, or afresh, the
+ * barycentres alone, which follow discovery order from the frames down.
  */
 static void
-start_order (Layers *l)
+start_order (Layers   *l,
+             gboolean  afresh)
 {
   g_assert (l != NULL);
 
+  for (guint zone = 0; zone < 2; zone++)
+    for (guint r = 0; r < l->ranks[zone]->len; r++)
+      g_array_set_size (rank_of (l, zone, r), 0);
   for (guint i = 0; i < l->nodes->len; i++)
     {
       GArray *rank = rank_of (l, node_at (l, i)->zone, node_at (l, i)->rank);
@@ -1150,8 +1143,8 @@ start_order (Layers *l)
               sum += left_pos (l, link_at (l, l->in_links[node->in_start + k]));
             /* no neighbour on the left: after those that have one */
             bary[i] = node->in_len > 0 ? sum / node->in_len : G_MAXDOUBLE / 4 + i;
-            node->key = node->has_old ? node->old_y : bary[i];
-            g_array_append_val (node->has_old ? old : fresh, n);
+            node->key = node->has_old && !afresh ? node->old_y : bary[i];
+            g_array_append_val (node->has_old && !afresh ? old : fresh, n);
           }
         for (guint i = 0; i < rank->len; i++)
           node_at (l, g_array_index (rank, guint, i))->pos = i;
@@ -1176,7 +1169,8 @@ start_order (Layers *l)
 }
 
 static void
-minimise_crossings (Layers *l)
+minimise_crossings (Layers   *l,
+                    gboolean  ties)
 {
   g_autoptr(GArray) best = NULL;
   gint64 best_count, count;
@@ -1209,10 +1203,10 @@ minimise_crossings (Layers *l)
               sort_by_barycentre (l, rank_of (l, zone, r), down);
             }
           for (guint r = 1; r < n; r++)
-            transpose (l, rank_of (l, zone, r));
+            transpose (l, rank_of (l, zone, r), ties);
         }
       count = count_crossings (l);
-      if (count < best_count || (l->ties && count == best_count))
+      if (count < best_count || (ties && count == best_count))
         {
           best_count = count;
           g_array_unref (best);
@@ -1259,36 +1253,25 @@ static void
 order_ranks (Layers *l)
 {
   g_autoptr(GArray) kept = NULL;
-  g_autofree gboolean *had_old = NULL;
   gint64 kept_count;
 
-  start_order (l);
-  if (unwanted (l))
-    return;
   /* nothing to keep: afresh only */
-  l->ties = !any_survivor (l);
-  minimise_crossings (l);
-  if (l->ties || (kept_count = count_crossings (l)) == 0)
+  if (!any_survivor (l))
     {
-      l->ties = FALSE;
+      start_order (l, TRUE);
+      if (!unwanted (l))
+        minimise_crossings (l, TRUE);
       return;
     }
+  start_order (l, FALSE);
+  if (unwanted (l))
+    return;
+  minimise_crossings (l, FALSE);
+  if ((kept_count = count_crossings (l)) == 0)
+    return;
   kept = save_order (l);
-  had_old = g_new (gboolean, l->nodes->len);
-  for (guint i = 0; i < l->nodes->len; i++)
-    {
-      had_old[i] = node_at (l, i)->has_old;
-      node_at (l, i)->has_old = FALSE;
-    }
-  for (guint zone = 0; zone < 2; zone++)
-    for (guint r = 0; r < l->ranks[zone]->len; r++)
-      g_array_set_size (rank_of (l, zone, r), 0);
-  start_order (l);
-  l->ties = TRUE;
-  minimise_crossings (l);
-  l->ties = FALSE;
-  for (guint i = 0; i < l->nodes->len; i++)
-    node_at (l, i)->has_old = had_old[i];
+  start_order (l, TRUE);
+  minimise_crossings (l, TRUE);
   if (count_crossings (l) >= kept_count)
     restore_order (l, kept);
 }
@@ -1835,12 +1818,9 @@ place_beside_zone (HsLayoutBuilder *builder)
 /*
  * Ghosts with nowhere to be (their objects had no box in the previous
  * layout, or there was none: the window jumped to this step) go below
- * everything, in rows that wrap at LOST_ROW_WIDTH.
+ * everything, in rows that wrap at LOST_ROW_WIDTH.  Lays them in rows
+ * from (left, top), or only measures them; the rows' height, 0 for none.
  */
-/* Lays the ghosts that have no place (what the line freed that stood in
- * no place the step before, or whose place is gone) in rows from (left,
- * top) that wrap at LOST_ROW_WIDTH, or only measures them; the rows'
- * height, 0 for none */
 static double
 lay_lost_ghosts (HsLayoutBuilder *builder,
                  double           left,
@@ -1908,16 +1888,6 @@ placed_extent (Layers *l,
     }
 }
 
-/*
- * Survivors keep their places only while that costs the reader little:
- * the picture they make must fit any window at a zoom no less than
- * 1 / KEEP_COST of the zoom the same step laid out afresh (from the same
- * order) fits it at, that is, be at most KEEP_COST times as wide and as
- * tall, or as the fresh picture of the step before, if larger.  Beyond
- * that the step settles: every box stands where a fresh layout puts it,
- * and the move animates once.  A step that settles is placed three
- * times, fresh, kept and fresh again; the others twice.
- */
 /* Whether the step draws what the step before drew: the same boxes at
  * the same sizes, their slots holding the same references */
 static gboolean
@@ -1949,6 +1919,18 @@ draws_as_before (Layers *l)
   return TRUE;
 }
 
+/*
+ * Survivors keep their places only while that costs the reader little:
+ * the picture they make must fit any window at a zoom no less than
+ * 1 / KEEP_COST of the zoom the same step laid out afresh (from the same
+ * order) fits it at, that is, be at most KEEP_COST times as wide and as
+ * tall, or as the fresh picture of the step before, if larger.  Beyond
+ * that the step settles: every box stands where a fresh layout puts it,
+ * and the move animates once.  A step that draws what the step before
+ * drew keeps every place: nothing moves without a change to show.  A
+ * step that settles is placed three times, fresh, kept and fresh again;
+ * the others twice.
+ */
 static void
 place_boxes_or_settle (Layers *l)
 {
@@ -2086,7 +2068,7 @@ lay_tall_columns_flat (Layers *l)
         break;
       flat[r] = TRUE;
       wide = g_array_index (l->self->columns, Column, r).width;
-      saved = rank_flat_saving (l, r, &wide);
+      saved = flatten_rank (l, r, FALSE, &wide);
       if (saved <= 0)
         break;
       bottom[r] -= saved;
@@ -2102,7 +2084,7 @@ lay_tall_columns_flat (Layers *l)
         }
     }
   for (guint k = 0; k < best_taken; k++)
-    lay_rank_flat (l, taken[k]);
+    flatten_rank (l, taken[k], TRUE, NULL);
   return best_taken > 0;
 }
 
