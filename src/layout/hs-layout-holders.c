@@ -6,7 +6,7 @@
 #include <math.h>
 
 #include "hs-format.h"
-#include "hs-layout-detour.h"
+#include "hs-layout-route.h"
 #include "hs-layout-holders.h"
 #include "hs-layout-path.h"
 #include "hs-layout-private.h"
@@ -42,7 +42,8 @@ struct _HsHolderBox
   char       *subtitle;
   GArray     *held;    /* Held, in the order the runtime reported them */
   double      want_x;  /* the middle of what it holds */
-  HsLayoutDetour *route; /* its arrows around the boxes, or NULL */
+  const HsLayoutOverlayArrows *route; /* its arrows around the boxes, or NULL */
+  guint       source;  /* its index among route's sources */
   HsLayoutEdge   *arrows; /* the arrow to each of held, or one of no curves */
   HsPoint        *straight; /* the paths of those the route has not */
   char          **times;    /* "×N" by each arrow, NULL where it holds one */
@@ -56,6 +57,7 @@ struct _HsLayoutHolders
   GArray       *marks;    /* HsLayoutHolderMark */
   GStringChunk *strings;  /* the marks' texts */
   GHashTable   *drawn;    /* ref -> how many references the snapshot draws to it */
+  GPtrArray    *routes;   /* HsLayoutOverlayArrows: the boxes' arrows */
 };
 
 static void
@@ -71,7 +73,6 @@ holder_box_free (gpointer data)
       g_free (box->times[i]);
   g_free (box->times);
   g_array_unref (box->held);
-  g_clear_pointer (&box->route, hs_layout_detour_free);
   g_free (box->arrows);
   g_free (box->straight);
   g_free (box->times_rects);
@@ -255,39 +256,85 @@ other_rect (const HsLayoutBox *box,
   rect->y = box->rect.y - rect->height + 4;
 }
 
-/* Where an arrow's "×count", width × height, goes: beside its last
- * segment, behind the head, on the side the arrow comes from, so that it
- * never lies inside the box the arrow enters (it had covered that box's
- * refcount line). */
+static gboolean
+meets (const HsRect *r,
+       const HsRect *o)
+{
+  return r->x < o->x + o->width && o->x < r->x + r->width && r->y < o->y + o->height && o->y < r->y + r->height;
+}
+
+/* Whether r meets a box of layout or one of labels (HsRect) */
+static gboolean
+meets_a_box (HsLayout     *layout,
+             GArray       *labels,
+             const HsRect *r)
+{
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  for (guint i = 0; i < labels->len; i++)
+    if (meets (r, &g_array_index (labels, HsRect, i)))
+      return TRUE;
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    {
+      if (boxes[b].alpha > 0 && meets (r, &boxes[b].rect))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Where an arrow's "×count", width × height, goes: beside its head, on
+ * the side the arrow comes from, so that it never lies inside the box
+ * the arrow enters (it had covered that box's refcount line).  Where
+ * that meets a box of layout, as between two boxes of a column, which
+ * may stand only 14 apart, or another label (labels, HsRect), it moves
+ * back along the arrow, beside the first end of a curve where it meets
+ * none; it is added to labels. */
 static void
-times_rect (const HsLayoutEdge *edge,
+times_rect (HsLayout           *layout,
+            GArray             *labels,
+            const HsLayoutEdge *edge,
             double              width,
             double              height,
             HsRect             *rect)
 {
-  double x, y, dx, dy;
-
   g_assert (edge != NULL && rect != NULL);
 
-  x = edge->x[3];
-  y = edge->y[3];
-  dx = x - edge->x[2];
-  dy = y - edge->y[2];
-  rect->width = width;
-  rect->height = height;
-  if (fabs (dx) >= fabs (dy))
+  for (guint k = edge->n_curves; k > 0; k--)
     {
-      /* across: above the line */
-      rect->x = dx >= 0 ? x - HEAD_LENGTH - TIMES_GAP - width : x + HEAD_LENGTH + TIMES_GAP;
-      rect->y = y - TIMES_GAP - height;
+      const HsPoint *end = &edge->path[3 * k], *before = end - 1;
+      double dx = end->x - before->x, dy = end->y - before->y;
+      HsRect places[2];
+
+      if (fabs (dx) >= fabs (dy))
+        {
+          /* across: above the line, or below it, behind the head */
+          double behind = dx >= 0 ? end->x - HEAD_LENGTH - TIMES_GAP - width : end->x + HEAD_LENGTH + TIMES_GAP;
+
+          places[0] = (HsRect) { behind, end->y - TIMES_GAP - height, width, height };
+          places[1] = (HsRect) { behind, end->y + TIMES_GAP, width, height };
+        }
+      else
+        {
+          /* up or down: right of the head or left of it, no further from
+           * the box than the head is */
+          double top = dy >= 0 ? end->y - 1 - height : end->y + 1;
+
+          places[0] = (HsRect) { end->x + TIMES_GAP, top, width, height };
+          places[1] = (HsRect) { end->x - TIMES_GAP - width, top, width, height };
+        }
+      if (k == edge->n_curves)
+        *rect = places[0];
+      for (guint p = 0; p < G_N_ELEMENTS (places); p++)
+        if (!meets_a_box (layout, labels, &places[p]))
+          {
+            *rect = places[p];
+            g_array_append_val (labels, *rect);
+            return;
+          }
     }
-  else
-    {
-      /* up or down: right of the head, no further from the box than the
-       * head is, since boxes of one column may stand only 14 apart */
-      rect->x = x + TIMES_GAP;
-      rect->y = dy >= 0 ? y - 1 - height : y + 1;
-    }
+  g_array_append_val (labels, *rect);
 }
 
 /* The arrow routed to box's i-th held object, or NULL */
@@ -302,67 +349,115 @@ routed_arrow (const HsHolderBox *box,
 
   if (box->route == NULL)
     return NULL;
-  edges = hs_layout_detour_get_edges (box->route, &n_edges);
+  edges = hs_layout_overlay_arrows_get_edges (box->route, &n_edges);
   for (guint e = 0; e < n_edges; e++)
-    if (edges[e].row == i)
+    if (edges[e].source == box->source && edges[e].row == i)
       return &edges[e];
   return NULL;
 }
 
-/* Leads box's arrows from its top side around the layout's boxes and
- * the other holders to what it holds, the way the pinned frame's are.
- * whole is all that is drawn, holders too, where the router may take
- * every box into account; NULL: only those near the way. */
-static void
-route_arrows (HsLayout     *layout,
-              GPtrArray    *boxes,
-              HsHolderBox  *box,
-              GArray       *marks,
-              const HsRect *whole)
+/* Where box's arrows leave its top side, and their objects */
+static HsLayoutOverlaySource
+source_of (const HsHolderBox *box,
+           HsPoint           *starts,
+           guint32           *targets)
 {
-  g_autofree HsPoint *starts = g_new (HsPoint, box->held->len);
-  g_autofree guint32 *targets = g_new (guint32, box->held->len);
-  g_autofree HsRect *others = g_new (HsRect, boxes->len + marks->len);
+  for (guint i = 0; i < box->held->len; i++)
+    {
+      starts[i] = (HsPoint) { box->rect.x + box->rect.width * (i + 1) / (box->held->len + 1), box->rect.y };
+      targets[i] = g_array_index (box->held, Held, i).ref;
+    }
+  return (HsLayoutOverlaySource) { box->rect, starts, targets, box->held->len };
+}
+
+/* Routes the arrows of all the boxes together, from their top sides
+ * around the layout's boxes and each other to what they hold, the way
+ * the pinned frame's are, in whole: all that is drawn, holders too */
+static void
+route_together (HsLayoutHolders *self,
+                const HsRect    *whole)
+{
+  g_autofree HsLayoutOverlaySource *sources = g_new (HsLayoutOverlaySource, self->boxes->len + 1);
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  g_autofree HsRect *marks = g_new (HsRect, self->marks->len + 1);
+  HsLayoutOverlayArrows *route;
+
+  if (self->boxes->len == 0)
+    return;
+  for (guint b = 0; b < self->boxes->len; b++)
+    {
+      HsHolderBox *box = g_ptr_array_index (self->boxes, b);
+      HsPoint *starts = g_new (HsPoint, box->held->len + 1);
+      guint32 *targets = g_new (guint32, box->held->len + 1);
+
+      g_ptr_array_add (owned, starts);
+      g_ptr_array_add (owned, targets);
+      sources[b] = source_of (box, starts, targets);
+      box->source = b;
+    }
+  /* The marks are text to keep clear of */
+  for (guint m = 0; m < self->marks->len; m++)
+    marks[m] = g_array_index (self->marks, HsLayoutHolderMark, m).rect;
+  route = hs_layout_overlay_arrows_new_from_boxes (self->layout, sources, self->boxes->len, marks, self->marks->len,
+                                                   whole);
+  g_ptr_array_add (self->routes, route);
+  for (guint b = 0; b < self->boxes->len; b++)
+    ((HsHolderBox *) g_ptr_array_index (self->boxes, b))->route = route;
+}
+
+/* Routes box's arrows alone, around the boxes near their way: in a
+ * layout too large for all of them to be taken into account */
+static void
+route_apart (HsLayoutHolders *self,
+             HsHolderBox     *box)
+{
+  g_autofree HsPoint *starts = g_new (HsPoint, box->held->len + 1);
+  g_autofree guint32 *targets = g_new (guint32, box->held->len + 1);
+  g_autofree HsRect *others = g_new (HsRect, self->boxes->len + self->marks->len);
   const HsLayoutBox *lboxes;
   guint n_others = 0, n_lboxes, n_near = 0;
   double x0 = box->rect.x, y0 = box->rect.y, x1 = x0 + box->rect.width, y1 = y0 + box->rect.height;
+  HsLayoutOverlaySource source = source_of (box, starts, targets);
   HsRect region;
-
-  g_assert (layout != NULL && boxes != NULL && box != NULL);
 
   for (guint i = 0; i < box->held->len; i++)
     {
       HsRect to;
 
-      starts[i] = (HsPoint) { box->rect.x + box->rect.width * (i + 1) / (box->held->len + 1), box->rect.y };
-      targets[i] = g_array_index (box->held, Held, i).ref;
-      if (hs_layout_get_object_bounds (layout, targets[i], &to))
+      if (hs_layout_get_object_bounds (self->layout, targets[i], &to))
         {
           x0 = MIN (x0, to.x), y0 = MIN (y0, to.y);
           x1 = MAX (x1, to.x + to.width), y1 = MAX (y1, to.y + to.height);
         }
     }
-  for (guint b = 0; b < boxes->len; b++)
-    if (g_ptr_array_index (boxes, b) != box)
-      others[n_others++] = ((HsHolderBox *) g_ptr_array_index (boxes, b))->rect;
-  for (guint m = 0; m < marks->len; m++)
-    others[n_others++] = g_array_index (marks, HsLayoutHolderMark, m).rect;
-  /* The boxes an arrow may have to go around.  The router runs its
-   * arrows along the sides of all the boxes it is given, the other
-   * holders' too, and so may leave the way's neighbourhood, past boxes
-   * it was not given: all of them where there are few enough. */
-  region = whole != NULL ? *whole
-                         : (HsRect) { x0 - ROW_GAP, y0 - ROW_GAP, x1 - x0 + 2 * ROW_GAP, y1 - y0 + 2 * ROW_GAP };
-  lboxes = hs_layout_get_boxes (layout, &n_lboxes);
+  for (guint b = 0; b < self->boxes->len; b++)
+    if (g_ptr_array_index (self->boxes, b) != box)
+      others[n_others++] = ((HsHolderBox *) g_ptr_array_index (self->boxes, b))->rect;
+  for (guint m = 0; m < self->marks->len; m++)
+    others[n_others++] = g_array_index (self->marks, HsLayoutHolderMark, m).rect;
+  /* The router runs its arrows along the sides of all the boxes it is
+   * given, the other holders' too, and so may leave the way's
+   * neighbourhood, past boxes it was not given */
+  region = (HsRect) { x0 - ROW_GAP, y0 - ROW_GAP, x1 - x0 + 2 * ROW_GAP, y1 - y0 + 2 * ROW_GAP };
+  lboxes = hs_layout_get_boxes (self->layout, &n_lboxes);
   for (guint i = 0; i < n_lboxes; i++)
     n_near += lboxes[i].rect.x < region.x + region.width && region.x < lboxes[i].rect.x + lboxes[i].rect.width &&
               lboxes[i].rect.y < region.y + region.height && region.y < lboxes[i].rect.y + lboxes[i].rect.height;
-  if (n_near <= MAX_ROUTED_BOXES)
-    box->route = hs_layout_detour_new_from_box (layout, &box->rect, starts, targets, box->held->len,
-                                               others, n_others, &region);
+  if (n_near > MAX_ROUTED_BOXES)
+    return;
+  box->source = 0;
+  box->route = hs_layout_overlay_arrows_new_from_boxes (self->layout, &source, 1, others, n_others, &region);
+  g_ptr_array_add (self->routes, (gpointer) box->route);
+}
 
-  /* What has no way around the boxes goes straight up into the bottom
-   * of what it holds */
+/* box's arrows as routed, and their labels, clear of labels placed
+ * before; what has no way around the boxes goes straight up into the
+ * bottom of what it holds */
+static void
+lead_arrows (HsLayout    *layout,
+             HsHolderBox *box,
+             GArray      *labels)
+{
   box->arrows = g_new0 (HsLayoutEdge, box->held->len);
   box->straight = g_new0 (HsPoint, 4 * box->held->len);
   for (guint i = 0; i < box->held->len; i++)
@@ -370,6 +465,7 @@ route_arrows (HsLayout     *layout,
       const HsLayoutEdge *routed = routed_arrow (box, i);
       HsLayoutEdge *e = &box->arrows[i];
       HsPoint *q = &box->straight[4 * i];
+      guint32 target = g_array_index (box->held, Held, i).ref;
       HsRect to;
 
       if (routed != NULL)
@@ -377,13 +473,13 @@ route_arrows (HsLayout     *layout,
           *e = *routed;
           continue;
         }
-      if (!hs_layout_get_object_bounds (layout, targets[i], &to))
+      if (!hs_layout_get_object_bounds (layout, target, &to))
         continue;
       q[3] = (HsPoint) { to.x + to.width / 2, to.y + to.height };
       q[0] = (HsPoint) { CLAMP (q[3].x, box->rect.x + 8, box->rect.x + box->rect.width - 8), box->rect.y };
       q[1] = (HsPoint) { q[0].x, q[0].y - MAX (16, (q[0].y - q[3].y) / 3) };
       q[2] = (HsPoint) { q[3].x, q[3].y + MAX (16, (q[0].y - q[3].y) / 3) };
-      *e = (HsLayoutEdge) { .source = G_MAXUINT, .row = i, .target = targets[i], .target_box = G_MAXUINT,
+      *e = (HsLayoutEdge) { .source = G_MAXUINT, .row = i, .target = target, .target_box = G_MAXUINT,
                             .alpha = 0.8 };
       hs_layout_edge_set_curves (e, q, 4);
     }
@@ -397,7 +493,7 @@ route_arrows (HsLayout     *layout,
       if (count < 2 || box->arrows[i].n_curves == 0)
         continue;
       box->times[i] = hs_layout_holders_times_text (count);
-      times_rect (&box->arrows[i], hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->times[i]),
+      times_rect (layout, labels, &box->arrows[i], hs_layout_text_width (HS_LAYOUT_FONT_SMALL, box->times[i]),
                   hs_layout_text_height (HS_LAYOUT_FONT_SMALL), &box->times_rects[i]);
     }
 }
@@ -559,6 +655,7 @@ hs_layout_holders_free (HsLayoutHolders *self)
   g_clear_pointer (&self->marks, g_array_unref);
   g_clear_pointer (&self->strings, g_string_chunk_free);
   g_clear_pointer (&self->drawn, g_hash_table_unref);
+  g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->layout, hs_layout_unref);
   g_free (self);
 }
@@ -918,6 +1015,7 @@ HsLayoutHolders *
 hs_layout_holders_new (HsLayout *layout)
 {
   g_autoptr(HsLayoutHolders) self = NULL;
+  g_autoptr(GArray) labels = NULL;
   double left = G_MAXDOUBLE;
   guint n_lboxes;
   HsRect whole = { 0 };
@@ -930,6 +1028,7 @@ hs_layout_holders_new (HsLayout *layout)
   self->marks = g_array_new (FALSE, FALSE, sizeof (HsLayoutHolderMark));
   self->strings = g_string_chunk_new (256);
   self->drawn = g_hash_table_new (NULL, NULL);
+  self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_layout_overlay_arrows_free);
 
   make_boxes (self, &left);
   count_drawn (self);
@@ -939,7 +1038,8 @@ hs_layout_holders_new (HsLayout *layout)
   place_rows (self, left);
   mark_others (self);
   /* Where the layout has few enough boxes, the router is given them
-   * all: the picture and the holders' rows under it */
+   * all, the picture and the holders' rows under it, and routes every
+   * holder's arrows together */
   hs_layout_get_boxes (layout, &n_lboxes);
   if (n_lboxes <= MAX_ROUTED_BOXES)
     {
@@ -955,11 +1055,14 @@ hs_layout_holders_new (HsLayout *layout)
           bottom = MAX (bottom, r->y + r->height);
         }
       whole = (HsRect) { -ROW_GAP, -ROW_GAP, width + 2 * ROW_GAP, bottom + 2 * ROW_GAP };
+      route_together (self, &whole);
     }
-  /* The marks are text to keep clear of */
+  else
+    for (guint b = 0; b < self->boxes->len; b++)
+      route_apart (self, g_ptr_array_index (self->boxes, b));
+  labels = g_array_new (FALSE, FALSE, sizeof (HsRect));
   for (guint b = 0; b < self->boxes->len; b++)
-    route_arrows (layout, self->boxes, g_ptr_array_index (self->boxes, b), self->marks,
-                  n_lboxes <= MAX_ROUTED_BOXES ? &whole : NULL);
+    lead_arrows (layout, g_ptr_array_index (self->boxes, b), labels);
   hs_layout_text_end_draw ();
   return g_steal_pointer (&self);
 }

@@ -3,7 +3,7 @@
  * "Show hidden holders": the references the runtime names but the graph
  * does not draw (hs-holders.c in the worker) get boxes of their own, in
  * rows under the picture, with a dashed arrow, routed around the boxes
- * (hs-layout-detour.h), up to every object each one holds: "constants
+ * (hs-layout-route.h), up to every object each one holds: "constants
  * of <module>" keeps the literal 1000 alive after the last name lets go
  * of it.  What no holder explains is marked on the object as "+N other",
  * so that the arrows drawn, the holders' arrows and that mark add up to

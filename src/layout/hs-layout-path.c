@@ -62,37 +62,6 @@ hs_layout_path_corner_to (GArray *path,
 }
 
 void
-hs_layout_path_round (GArray        *path,
-                      const HsPoint *corners,
-                      guint          n_corners,
-                      double         radius)
-{
-  const HsPoint *p = corners;
-
-  g_return_if_fail (path != NULL);
-  g_return_if_fail (corners != NULL && n_corners >= 2);
-
-  g_array_append_val (path, p[0]);
-  for (guint k = 0; k + 1 < n_corners; k++)
-    {
-      const HsPoint *c = &p[k + 1], *next;
-      double in, out, r;
-
-      if (k + 2 >= n_corners)
-        {
-          hs_layout_path_line_to (path, c->x, c->y);
-          break;
-        }
-      next = &p[k + 2];
-      in = hypot (c->x - p[k].x, c->y - p[k].y);
-      out = hypot (next->x - c->x, next->y - c->y);
-      r = MIN (radius, MIN (in, out) / 2);
-      hs_layout_path_line_to (path, c->x - (c->x - p[k].x) / in * r, c->y - (c->y - p[k].y) / in * r);
-      hs_layout_path_corner_to (path, c->x, c->y, c->x + (next->x - c->x) / out * r, c->y + (next->y - c->y) / out * r);
-    }
-}
-
-void
 hs_layout_edge_set_curves (HsLayoutEdge  *edge,
                            const HsPoint *points,
                            guint          n_points)

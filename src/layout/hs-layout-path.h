@@ -33,12 +33,6 @@ void    hs_layout_path_corner_to (GArray        *path,
                                   double         cy,
                                   double         x,
                                   double         y);
-/* The polyline through corners, each corner rounded with radius (less
- * where a run is short), appended from corners[0] on */
-void    hs_layout_path_round     (GArray        *path,
-                                  const HsPoint *corners,
-                                  guint          n_corners,
-                                  double         radius);
 /* Makes points, 1 + 3 * n points, edge's path, and sets its ends and
  * their tangents from it; points must outlive edge */
 void    hs_layout_edge_set_curves (HsLayoutEdge  *edge,

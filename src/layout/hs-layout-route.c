@@ -8,30 +8,75 @@
 
 #include "hs-layout-path.h"
 #include "hs-layout-private.h"
+#include "hs-layout-route.h"
+#include "hs-layout-route-search.h"
 
 /*
- * Routing: one arrow per drawn reference, from its slot to a side of its
- * target, as cubic Béziers through the columns of the ranks and the gaps
- * between them (hs-layout-layers.c).  Across a column an arrow runs
- * level: out of its own box, along the lane a placeholder kept for it in
- * a column it passes, or through the gap above or below its box.  In a
- * gap between columns it turns smoothly, level at both ends, so two
- * arrows through one gap cross only where their ends stand in the other
- * order, which the order within the ranks minimises.  Forward arrows
- * enter their target's left side; arrows back, or within one column,
- * turn around in the gap on the right and enter its right side.  The
- * arrows into one side of a box enter at points of their own, in the
- * order they arrive, ENTRY_SPACING apart where the box has room.
+ * The router: every arrow drawn, from the layout's boxes, from the copy
+ * of the current frame that the view pins over its corner, and from the
+ * boxes of hidden holders under the picture (hs-layout-holders.c), is
+ * routed here, one way, in three steps.
+ *
+ * Ways.  An arrow is an orthogonal path from its slot to a side of its
+ * object: level runs, and upright runs between them.  Where the layered
+ * layout (hs-layout-layers.c) kept lanes for an arrow, as Sugiyama's
+ * framework keeps dummy nodes for a long edge, its way is decided there:
+ * level out of its box, along its lanes across the columns it passes,
+ * turning in the gaps between, into its target's left side, or, going
+ * back, around into its right side.  Every other way is searched
+ * (hs-layout-route-search.c): the cheapest in length, turns and runs
+ * shared with the arrows found before, around the boxes in view.  That is
+ * the pinned copy's and the holders' arrows, which leave boxes standing
+ * where no rank is, and the few arrows of the layout that pass a column
+ * where no lane was kept for them.  Searched without lanes, the arrows of
+ * the readability corpus cross 173 times where the lanes cross 46
+ * (docs/performance.md): the lanes carry the order within the ranks.
+ *
+ * Lanes.  The upright runs through one channel, a gap between columns or
+ * the free room a searched run stands in, stand in one order: a turn
+ * joins a level on the channel's left to one on its right; of two whose
+ * right end is lower, the one whose left end is higher turns further
+ * right, and of two whose right end is higher, the one whose left end is
+ * lower.  Turns around nest, the shortest innermost.  Then two arrows
+ * through a channel cross only where their ends stand in the other order
+ * on its two sides, which the order within the ranks minimises.  A gap of
+ * the layout shares its width out among its lanes; a searched channel
+ * keeps its runs beside the boxes the search put them by, LANE apart, off
+ * the layout's lanes.  The arrows into one side of a box of the layout
+ * enter at points of their own, in the order they arrive, ENTRY_SPACING
+ * apart where the box has room.
+ *
+ * Drawing.  Every corner is rounded, by CORNER, or less where its runs
+ * are short or a searched way's clearance is narrow; an upright shorter
+ * than two corners, between level runs the same way, is one smooth S.
  */
 
-/* How far a turn around bulges into the gap on the right of its column */
-#define TURN_BULGE (COLUMN_GAP / 2.5)
 /* Turns through a gap keep this far from its sides, and round their
  * corners this much */
 #define LANE_INSET 8.0
 #define CORNER     8.0
-/* and pass boxes this far off */
-#define CLEAR      3.0
+/* Searched runs through one channel stand this far apart */
+#define LANE       4.0
+
+/* A searched way keeps this far from every box, so a run passes beside
+ * it, not on it: less than half the layout's gap between boxes, so the
+ * gap stays open.  Where that leaves an arrow no way, a narrower one is
+ * tried. */
+#define CLEARANCE  5.0
+#define NARROW     2.5
+/* A searched way's corners are rounded by this share of its clearance:
+ * a corner cuts no box */
+#define CORNER_SHARE 0.9
+/* The pinned copy's shadow, below and right of it */
+#define SHADOW     5.0
+/* Kept free beside the copy's right side and below it */
+#define PIN_CLEARANCE 1.5
+/* Arriving at an object other than at its left side, as the layout's
+ * arrows do, costs as much as this much length */
+#define SIDE_COST  80.0
+/* The layout's arrows searched, each a pass over the boxes, at most:
+ * a bounded number, for heaps of any size */
+#define SEARCH_BUDGET 400000
 
 typedef struct
 {
@@ -39,6 +84,213 @@ typedef struct
   double   entry;    /* where it enters, along the target's side */
   gboolean right;    /* enters the right side */
 } Route;
+
+/* A run of a way that lanes may move: corners corner and corner + 1
+ * share x (an upright), or for a searched way's level run, y */
+typedef struct
+{
+  guint    way;
+  guint    corner;
+  double   lo, hi;   /* where it may stand */
+  gboolean level;
+  gboolean searched; /* kept beside where it stands, LANE apart */
+  gboolean around;   /* both runs beside it on one side: a turn around */
+} Run;
+
+/* Ways as they are routed: each a list of corners, from its slot to
+ * where it arrives */
+typedef struct
+{
+  GArray *corners;   /* HsPoint: every way's, one after another */
+  GArray *firsts;    /* guint: each way's first corner, then the end */
+  GArray *radii;     /* double: each way's corner radius */
+  GArray *runs;      /* Run */
+} Ways;
+
+static void
+ways_init (Ways *w)
+{
+  w->corners = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  w->firsts = g_array_new (FALSE, FALSE, sizeof (guint));
+  w->radii = g_array_new (FALSE, FALSE, sizeof (double));
+  w->runs = g_array_new (FALSE, FALSE, sizeof (Run));
+}
+
+static void
+ways_clear (Ways *w)
+{
+  g_clear_pointer (&w->corners, g_array_unref);
+  g_clear_pointer (&w->firsts, g_array_unref);
+  g_clear_pointer (&w->radii, g_array_unref);
+  g_clear_pointer (&w->runs, g_array_unref);
+}
+
+static guint
+ways_count (const Ways *w)
+{
+  return w->radii->len;
+}
+
+/* The corners of way i: from *first up to *end */
+static void
+way_span (const Ways *w,
+          guint       i,
+          guint      *first,
+          guint      *end)
+{
+  *first = g_array_index (w->firsts, guint, i);
+  *end = i + 1 < w->firsts->len ? g_array_index (w->firsts, guint, i + 1) : w->corners->len;
+}
+
+static void
+way_begin (Ways   *w,
+           double  x,
+           double  y,
+           double  radius)
+{
+  HsPoint p = { x, y };
+
+  g_array_append_val (w->firsts, w->corners->len);
+  g_array_append_val (w->radii, radius);
+  g_array_append_val (w->corners, p);
+}
+
+static HsPoint
+way_end (const Ways *w)
+{
+  return g_array_index (w->corners, HsPoint, w->corners->len - 1);
+}
+
+static void
+way_add (Ways   *w,
+         double  x,
+         double  y)
+{
+  HsPoint p = { x, y };
+
+  g_array_append_val (w->corners, p);
+}
+
+/* Level from where the way is to x */
+static void
+way_level_to (Ways   *w,
+              double  x)
+{
+  HsPoint p = way_end (w);
+
+  if (fabs (p.x - x) >= 0.01)
+    way_add (w, x, p.y);
+}
+
+static void
+way_upright (Ways     *w,
+             double    lo,
+             double    hi,
+             gboolean  around)
+{
+  Run u = { ways_count (w) - 1, w->corners->len, lo, hi, FALSE, FALSE, around };
+
+  g_array_append_val (w->runs, u);
+}
+
+/* Across a gap of the layout to (x, y), level where it leaves and where
+ * it arrives, turning at a lane of its own in between */
+static void
+way_turn_to (Ways   *w,
+             double  x,
+             double  y)
+{
+  HsPoint p = way_end (w);
+
+  if (fabs (p.y - y) < 0.01)
+    {
+      way_level_to (w, x);
+      return;
+    }
+  way_upright (w, MIN (p.x, x), MAX (p.x, x), FALSE);
+  way_add (w, (p.x + x) / 2, p.y);
+  way_add (w, (p.x + x) / 2, y);
+  way_add (w, x, y);
+}
+
+/* Out rightward and back, to y at the same x: the longer the turn, the
+ * further out, so that turns into one side nest (spread_entries()) */
+static void
+way_around_to (Ways   *w,
+               double  y)
+{
+  HsPoint p = way_end (w);
+
+  if (fabs (p.y - y) < 0.01)
+    return;
+  way_upright (w, p.x, p.x, TRUE);
+  way_add (w, p.x, p.y);
+  way_add (w, p.x, y);
+  way_add (w, p.x, y);
+}
+
+/* The coordinate a run of this direction stands at, and the one along it */
+static inline double
+across_of (const HsPoint *p,
+           gboolean       level)
+{
+  return level ? p->y : p->x;
+}
+
+static inline double
+along_of (const HsPoint *p,
+          gboolean       level)
+{
+  return level ? p->x : p->y;
+}
+
+static inline void
+move_run (HsPoint  *b,
+          gboolean  level,
+          double    to)
+{
+  if (level)
+    b->y = b[1].y = to;
+  else
+    b->x = b[1].x = to;
+}
+
+/* Adds a searched way's corners, after its first, which is where the way
+ * is.  Its runs may stand where areas leave them free, but those that
+ * leave its source or reach its object's side, which stand there. */
+static void
+way_add_searched (Ways              *w,
+                  const HsPoint     *corners,
+                  guint              n_corners,
+                  const HsRouteArea *areas,
+                  guint              n_areas)
+{
+  guint first;
+
+  g_assert (n_corners >= 1);
+
+  first = w->corners->len - 1;
+  for (guint k = 1; k < n_corners; k++)
+    way_add (w, corners[k].x, corners[k].y);
+  for (guint k = first; k + 1 < w->corners->len; k++)
+    {
+      const HsPoint *b = &g_array_index (w->corners, HsPoint, k), *c = b + 1;
+      gboolean level = fabs (b->y - c->y) < 0.01;
+      Run u = { ways_count (w) - 1, k, across_of (b, level), across_of (b, level), level, TRUE, FALSE };
+
+      if (fabs (along_of (b, level) - along_of (c, level)) < 0.01)
+        continue;
+      if (k > first && k + 2 < w->corners->len)
+        {
+          const HsPoint *a = b - 1, *d = c + 1;
+
+          hs_route_free_span (areas, n_areas, level, across_of (b, level), along_of (b, level),
+                              along_of (c, level), &u.lo, &u.hi);
+          u.around = (across_of (a, level) - across_of (b, level)) * (across_of (d, level) - across_of (c, level)) > 0;
+        }
+      g_array_append_val (w->runs, u);
+    }
+}
 
 /* Keeps the path as the edge's own, in memory the layout owns */
 static void
@@ -55,41 +307,6 @@ set_path (HsLayout      *self,
   path = g_memdup2 (points, n_points * sizeof (HsPoint));
   g_ptr_array_add (self->row_arrays, path);
   hs_layout_edge_set_curves (e, path, n_points);
-}
-
-/* Across a gap, level where it leaves and where it arrives */
-static void
-turn_to (GArray *path,
-         double  x,
-         double  y)
-{
-  HsPoint p = hs_layout_path_end (path);
-
-  if (fabs (p.y - y) < 0.01)
-    {
-      hs_layout_path_line_to (path, x, y);
-      return;
-    }
-  hs_layout_path_curve_to (path, p.x + (x - p.x) / 2, p.y, x - (x - p.x) / 2, y, x, y);
-}
-
-/* Out rightward and back, to y at the same x: the longer the turn, the
- * further out, so that turns into one side nest (spread_entries()) */
-static void
-turn_around (GArray *path,
-             double  y,
-             double  lane)
-{
-  HsPoint p = hs_layout_path_end (path);
-  double sign = y > p.y ? 1 : -1;
-  double r = MIN (CORNER, fabs (y - p.y) / 2);
-
-  lane = MAX (lane, p.x + r);
-  hs_layout_path_line_to (path, lane - r, p.y);
-  hs_layout_path_corner_to (path, lane, p.y, lane, p.y + sign * r);
-  hs_layout_path_line_to (path, lane, y - sign * r);
-  hs_layout_path_corner_to (path, lane, y, lane - r, y);
-  hs_layout_path_line_to (path, p.x, y);
 }
 
 static const Column *
@@ -197,203 +414,15 @@ plan (HsLayout     *self,
     route->arrive = -route->arrive;
 }
 
-/* One stretch of a path: level to (x, y), a turn across a gap to it, or
- * a turn around to y */
-typedef enum
-{
-  STEP_LINE,
-  STEP_TURN,
-  STEP_AROUND,
-} StepKind;
 
+/* A run, while lanes are given out */
 typedef struct
 {
-  StepKind kind;
-  double   x, y;
-  double   lane;   /* turns: the x the turn runs down at */
-} Step;
-
-static void
-step (GArray   *steps,
-      StepKind  kind,
-      double    x,
-      double    y)
-{
-  Step st = { kind, x, y, 0 };
-
-  g_array_append_val (steps, st);
-}
-
-/* A level near `want` at which a line across column k meets no box */
-static double
-free_level (HsLayout *self,
-            guint     k,
-            double    want)
-{
-  double level = want;
-
-  for (guint pass = 0; pass < 8; pass++)
-    {
-      gboolean clear = TRUE;
-
-      for (guint b = 0; b < self->boxes->len && clear; b++)
-        {
-          const HsLayoutBox *box = box_at (self, b);
-          double bottom = box->rect.y + box->rect.height;
-
-          if (box->column != k || level < box->rect.y - CLEAR || level > bottom + CLEAR)
-            continue;
-          clear = FALSE;
-          level = level - box->rect.y < bottom - level ? box->rect.y - GAP_Y / 2 : bottom + GAP_Y / 2;
-        }
-      if (clear)
-        break;
-    }
-  return level;
-}
-
-/* The stretches of an arrow's path, after its start */
-static void
-trace (HsLayout     *self,
-       HsLayoutEdge *e,
-       const Route  *route,
-       GArray       *steps,
-       guint        *budget)
-{
-  const HsLayoutBox *s = box_at (self, e->source), *t = box_at (self, e->target_box);
-  GArray *lanes = lanes_of (self, e);
-  guint n_lanes = lanes != NULL ? lanes->len : 0;
-  double sx, sy;
-
-  slot_point (self, e, &sx, &sy);
-  step (steps, STEP_LINE, right_of (self, s), sy);
-  if (!e->back && n_lanes == 0)
-    {
-      /* No placeholders (an arrow out of the garbage zone, or to what
-       * stands beside it): across each column between, through the gap
-       * between its boxes nearest the way */
-      double from = right_of (self, s);
-
-      for (guint k = 0; k < self->columns->len; k++)
-        {
-          const Column *c = &g_array_index (self->columns, Column, k);
-          double y;
-
-          if (c->x <= from || c->x + c->width >= t->rect.x || *budget == 0)
-            continue;
-          (*budget)--;
-          y = free_level (self, k, sy + (route->entry - sy) * (c->x - from) / (t->rect.x - from));
-          step (steps, STEP_TURN, c->x, y);
-          step (steps, STEP_LINE, c->x + c->width, y);
-        }
-      step (steps, STEP_TURN, t->rect.x, route->entry);
-    }
-  else if (!e->back)
-    {
-      for (guint k = 0; k < n_lanes && s->column + 1 + k < self->columns->len; k++)
-        {
-          const Column *c = &g_array_index (self->columns, Column, s->column + 1 + k);
-          double y = g_array_index (lanes, double, k);
-
-          step (steps, STEP_TURN, c->x, y);
-          step (steps, STEP_LINE, c->x + c->width, y);
-        }
-      step (steps, STEP_TURN, t->rect.x, route->entry);
-    }
-  else if (turns_into_own_column (self, e))
-    {
-      step (steps, STEP_AROUND, right_of (self, s), route->entry);
-      step (steps, STEP_LINE, t->rect.x + t->rect.width, route->entry);
-    }
-  else
-    {
-      const Column *own = column_of (self, s);
-      double lane = n_lanes == 0 ? route->arrive : g_array_index (lanes, double, n_lanes - 1);
-
-      /* the last lane crosses the source's own column */
-      step (steps, STEP_AROUND, right_of (self, s), lane);
-      step (steps, STEP_LINE, own != NULL ? own->x : s->rect.x, lane);
-      for (guint k = n_lanes > 0 ? n_lanes - 1 : 0; k-- > 0;)
-        {
-          guint column = t->column + 1 + k;
-          const Column *c = &g_array_index (self->columns, Column, MIN (column, self->columns->len - 1));
-          double y = g_array_index (lanes, double, k);
-
-          step (steps, STEP_TURN, c->x + c->width, y);
-          step (steps, STEP_LINE, c->x, y);
-        }
-      step (steps, STEP_TURN, right_of (self, t), route->entry);
-      step (steps, STEP_LINE, t->rect.x + t->rect.width, route->entry);
-    }
-}
-
-/* A turn across a gap: level, down (or up) its lane, level again, with
- * rounded corners; a short one as one smooth curve */
-static void
-turn_at (GArray *path,
-         double  x,
-         double  y,
-         double  lane)
-{
-  HsPoint p = hs_layout_path_end (path);
-  double dir = x > p.x ? 1 : -1, sign = y > p.y ? 1 : -1;
-  double r = MIN (CORNER, fabs (y - p.y) / 2);
-
-  if (fabs (p.y - y) < 0.01)
-    {
-      hs_layout_path_line_to (path, x, y);
-      return;
-    }
-  /* the lane, kept within the gap with room for its corners */
-  lane = dir > 0 ? CLAMP (lane, p.x + r, MAX (p.x + r, x - r)) : CLAMP (lane, MIN (p.x - r, x + r), p.x - r);
-  if (fabs (y - p.y) < 2 * CORNER)
-    {
-      hs_layout_path_line_to (path, lane - dir * r, p.y);
-      turn_to (path, lane + dir * r, y);
-      hs_layout_path_line_to (path, x, y);
-      return;
-    }
-  hs_layout_path_line_to (path, lane - dir * r, p.y);
-  hs_layout_path_corner_to (path, lane, p.y, lane, p.y + sign * r);
-  hs_layout_path_line_to (path, lane, y - sign * r);
-  hs_layout_path_corner_to (path, lane, y, lane + dir * r, y);
-  hs_layout_path_line_to (path, x, y);
-}
-
-static void
-draw (HsLayout     *self,
-      HsLayoutEdge *e,
-      const Step   *steps,
-      guint         n_steps,
-      GArray       *path)
-{
-  HsPoint start;
-
-  slot_point (self, e, &start.x, &start.y);
-  g_array_set_size (path, 0);
-  g_array_append_val (path, start);
-  for (guint i = 0; i < n_steps; i++)
-    {
-      const Step *st = &steps[i];
-
-      if (st->kind == STEP_LINE)
-        hs_layout_path_line_to (path, st->x, hs_layout_path_end (path).y);
-      else if (st->kind == STEP_TURN)
-        turn_at (path, st->x, st->y, st->lane);
-      else
-        turn_around (path, st->y, st->lane);
-    }
-  set_path (self, e, (const HsPoint *) path->data, path->len);
-}
-
-/* A turn across a gap, while lanes are given out */
-typedef struct
-{
-  double gap;       /* the gap's left side */
-  double order;     /* lanes stand in this order, from the gap's left side */
-  guint  step;
-  double from_x, to_x;
-  double left, right; /* its levels on the gap's left and right sides */
+  double gap;       /* its channel: a gap's left side, or a searched channel */
+  double order;     /* lanes stand in this order, from the channel's left side */
+  double left, right; /* its levels on the channel's left and right sides */
+  double from_x, to_x; /* where the runs beside it start and end */
+  guint  run;
 } Turn;
 
 /* Lanes ordered from a gap's left side: of an up turn standing left of
@@ -445,73 +474,423 @@ compare_turns (gconstpointer a,
     return x->gap < y->gap ? -1 : 1;
   if (x->order != y->order)
     return x->order < y->order ? -1 : 1;
-  return x->step < y->step ? -1 : x->step > y->step;
+  return x->run < y->run ? -1 : x->run > y->run;
 }
 
-/*
- * Each turn through a gap runs down (or up) at a lane of its own, and
- * the lanes stand in one order from the gap's left side, whichever way
- * the arrows run: a turn joins a level on the gap's left to one on its
- * right.  Of two turns whose right end is lower than their left, the
- * one whose left end is higher turns further right; of two whose right
- * end is higher, the one whose left end is lower.  Then neither crosses
- * the other's level stretches unless their ends stand in the other order
- * on the two sides.  Turns around, both ends on the left, nest innermost.
- */
+/* Where the lanes of the layout's gap stand: shared out across it */
 static void
-give_lanes (GArray *steps,
-            GArray *starts)
+share_gap (Ways       *w,
+           const Turn *turns,
+           guint       n)
+{
+  double gap = 0;
+
+  for (guint k = 0; k < n; k++)
+    gap = MAX (gap, fabs (turns[k].to_x - turns[k].from_x));
+  if (gap == 0)
+    gap = COLUMN_GAP;
+  for (guint k = 0; k < n; k++)
+    {
+      const Turn *turn = &turns[k];
+      const Run *u = &g_array_index (w->runs, Run, turn->run);
+      HsPoint *b = &g_array_index (w->corners, HsPoint, u->corner), *c = b + 1;
+      double width = turn->to_x != turn->from_x ? fabs (turn->to_x - turn->from_x) : gap;
+      double inset = MIN (LANE_INSET, width / 4);
+      double room = width - 2 * inset;
+      double lane = MIN (turn->from_x, turn->to_x) + inset + room * (k + 0.5) / n;
+      double r = MIN (CORNER, fabs (c->y - b->y) / 2), from = turn->from_x, to = turn->to_x;
+
+      /* with room for its corners */
+      if (u->around)
+        lane = MAX (lane, from + r);
+      else if (to > from)
+        lane = CLAMP (lane, from + r, MAX (from + r, to - r));
+      else
+        lane = CLAMP (lane, MIN (from - r, to + r), from - r);
+      b->x = c->x = lane;
+    }
+}
+
+/* Where the runs of a searched channel stand: beside the side the search
+ * put them by, LANE apart, and off those of the channel that cannot move
+ * (fixed, n_fixed of them), each within its room */
+static void
+pack_channel (Ways         *w,
+              const Turn   *turns,
+              guint         n,
+              const double *fixed,
+              guint         n_fixed)
+{
+  double lo = -G_MAXDOUBLE, hi = G_MAXDOUBLE, least = G_MAXDOUBLE, most = -G_MAXDOUBLE, sum = 0, at;
+  gboolean up;
+
+  for (guint k = 0; k < n; k++)
+    {
+      const Run *u = &g_array_index (w->runs, Run, turns[k].run);
+      double x = across_of (&g_array_index (w->corners, HsPoint, u->corner), u->level);
+
+      lo = MAX (lo, u->lo);
+      hi = MIN (hi, u->hi);
+      least = MIN (least, x);
+      most = MAX (most, x);
+      sum += x;
+    }
+  /* from the side nearer where they stand, outward */
+  up = sum / n - lo <= hi - sum / n;
+  at = up ? least : most;
+  for (guint i = 0; i < n; i++)
+    {
+      guint k = up ? i : n - 1 - i;
+      const Run *u = &g_array_index (w->runs, Run, turns[k].run);
+      gboolean moved = TRUE;
+
+      while (moved)
+        {
+          moved = FALSE;
+          for (guint f = 0; f < n_fixed; f++)
+            if (fabs (at - fixed[f]) < LANE - 0.01)
+              {
+                at = fixed[f] + (up ? LANE : -LANE);
+                moved = TRUE;
+              }
+        }
+      move_run (&g_array_index (w->corners, HsPoint, u->corner), u->level, CLAMP (at, u->lo, u->hi));
+      at += up ? LANE : -LANE;
+    }
+}
+
+static guint
+find_root (guint *parent,
+           guint  i)
+{
+  while (parent[i] != i)
+    i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+static int
+compare_across (gconstpointer a,
+                gconstpointer b)
+{
+  const double *x = a, *y = b;
+
+  return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* The channels of searched runs: those of one direction nearer than
+ * LANE to each other along a stretch, which would seem one, are one
+ * channel, into channel[] by run */
+static void
+find_channels (const Ways *w,
+               guint      *channel)
+{
+  /* (where it stands across, its index), by where it stands across */
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, 2 * sizeof (double));
+
+  for (guint i = 0; i < w->runs->len; i++)
+    {
+      const Run *u = &g_array_index (w->runs, Run, i);
+      double item[2] = { across_of (&g_array_index (w->corners, HsPoint, u->corner), u->level), i };
+
+      channel[i] = i;
+      if (u->searched)
+        g_array_append_val (order, item);
+    }
+  g_array_sort (order, compare_across);
+  for (guint a = 0; a < order->len; a++)
+    {
+      const double *p = (const double *) order->data + 2 * a;
+      const Run *u = &g_array_index (w->runs, Run, (guint) p[1]);
+      const HsPoint *ub = &g_array_index (w->corners, HsPoint, u->corner);
+
+      for (guint b = a + 1; b < order->len; b++)
+        {
+          const double *q = (const double *) order->data + 2 * b;
+          const Run *v = &g_array_index (w->runs, Run, (guint) q[1]);
+          const HsPoint *vb = &g_array_index (w->corners, HsPoint, v->corner);
+          gboolean level = u->level;
+
+          if (q[0] - p[0] >= LANE - 0.01)
+            break;
+          if (v->level == level &&
+              MIN (MAX (along_of (ub, level), along_of (ub + 1, level)), MAX (along_of (vb, level), along_of (vb + 1, level))) >
+              MAX (MIN (along_of (ub, level), along_of (ub + 1, level)), MIN (along_of (vb, level), along_of (vb + 1, level))) + 0.01)
+            channel[find_root (channel, (guint) p[1])] = find_root (channel, (guint) q[1]);
+        }
+    }
+  for (guint i = 0; i < w->runs->len; i++)
+    channel[i] = find_root (channel, i);
+}
+
+/* Gives every run its lane (the file's comment) */
+static void
+give_lanes (Ways *w)
 {
   g_autoptr(GArray) turns = g_array_new (FALSE, FALSE, sizeof (Turn));
+  g_autofree guint *channel = g_new (guint, w->runs->len + 1);
 
-  for (guint i = 0; i < steps->len; i++)
+  find_channels (w, channel);
+  for (guint i = 0; i < w->runs->len; i++)
     {
-      Step *st = &g_array_index (steps, Step, i);
-      const Step *before = i > 0 ? st - 1 : NULL;
-      double left, right;
+      const Run *u = &g_array_index (w->runs, Run, i);
+      const HsPoint *b = &g_array_index (w->corners, HsPoint, u->corner), *c = b + 1;
+      gboolean level = u->level;
       Turn turn;
 
-      if (st->kind == STEP_LINE || before == NULL || g_array_index (starts, guint, i) == G_MAXUINT)
+      /* one that leaves or reaches a side stands there */
+      if (u->lo == u->hi && u->searched)
         continue;
-      /* where the turn starts: the step before ends there */
-      turn.from_x = before->x;
-      turn.to_x = st->x;
-      st->lane = st->kind == STEP_AROUND ? turn.from_x + TURN_BULGE : (turn.from_x + turn.to_x) / 2;
-      if (fabs (st->y - before->y) < 0.01)
-        continue;
-      turn.gap = round (MIN (turn.from_x, turn.to_x));
-      left = turn.to_x >= turn.from_x ? before->y : st->y;
-      right = turn.to_x >= turn.from_x ? st->y : before->y;
+      /* where the runs before and after it stand */
+      turn.from_x = across_of (b - 1, level);
+      turn.to_x = across_of (c + 1, level);
+      /* a searched channel, numbered past any gap of the layout */
+      turn.gap = u->searched ? 1e12 + channel[i] : round (MIN (turn.from_x, turn.to_x));
+      turn.left = turn.to_x >= turn.from_x ? along_of (b, level) : along_of (c, level);
+      turn.right = turn.to_x >= turn.from_x ? along_of (c, level) : along_of (b, level);
       /* the shortest turn around innermost */
-      if (st->kind == STEP_AROUND)
-        turn.order = -3e9 + fabs (st->y - before->y);
+      if (u->around && turn.from_x <= across_of (b, level))
+        turn.order = -3e9 + fabs (along_of (c, level) - along_of (b, level));
+      else if (u->around)
+        turn.order = 3e9 - fabs (along_of (c, level) - along_of (b, level));
       else
-        turn.order = right > left ? 1e9 - left : -1e9 + left;
-      turn.left = left;
-      turn.right = right;
-      turn.step = i;
+        turn.order = turn.right > turn.left ? 1e9 - turn.left : -1e9 + turn.left;
+      turn.run = i;
       g_array_append_val (turns, turn);
     }
   g_array_sort (turns, compare_turns);
   for (guint i = 0, j; i < turns->len; i = j)
     {
       const Turn *first = &g_array_index (turns, Turn, i);
-      double gap = 0;
 
       for (j = i; j < turns->len && g_array_index (turns, Turn, j).gap == first->gap; j++)
-        gap = MAX (gap, fabs (g_array_index (turns, Turn, j).to_x - g_array_index (turns, Turn, j).from_x));
+        ;
       part_near_levels (&g_array_index (turns, Turn, i), j - i);
-      if (gap == 0)
-        gap = COLUMN_GAP;
-      for (guint k = i; k < j; k++)
+      if (g_array_index (w->runs, Run, first->run).searched)
         {
-          const Turn *turn = &g_array_index (turns, Turn, k);
-          double width = turn->to_x != turn->from_x ? fabs (turn->to_x - turn->from_x) : gap;
-          double inset = MIN (LANE_INSET, width / 4);
-          double room = width - 2 * inset;
+          /* the runs of the channel that stand where they leave or arrive */
+          g_autoptr(GArray) fixed = g_array_new (FALSE, FALSE, sizeof (double));
 
-          g_array_index (steps, Step, turn->step).lane = MIN (turn->from_x, turn->to_x) + inset + room * (k - i + 0.5) / (j - i);
+          for (guint k = 0; k < w->runs->len; k++)
+            {
+              const Run *u = &g_array_index (w->runs, Run, k);
+
+              if (u->searched && u->lo == u->hi && 1e12 + channel[k] == first->gap)
+                g_array_append_val (fixed, u->lo);
+            }
+          pack_channel (w, &g_array_index (turns, Turn, i), j - i, (const double *) fixed->data, fixed->len);
         }
+      else
+        share_gap (w, &g_array_index (turns, Turn, i), j - i);
+    }
+}
+
+/* Way i drawn: its corners rounded (the file's comment) into path */
+static void
+draw_way (const Ways *w,
+          guint       i,
+          GArray     *path)
+{
+  g_autoptr(GArray) q = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  double radius = g_array_index (w->radii, double, i);
+  guint first, end, m;
+
+  way_span (w, i, &first, &end);
+  /* the corners where the way turns, and its ends */
+  for (guint k = first; k < end; k++)
+    {
+      const HsPoint *p = &g_array_index (w->corners, HsPoint, k);
+      guint len = q->len;
+
+      if (len >= 1 && fabs (g_array_index (q, HsPoint, len - 1).x - p->x) < 0.01 &&
+          fabs (g_array_index (q, HsPoint, len - 1).y - p->y) < 0.01)
+        continue;
+      if (len >= 2)
+        {
+          const HsPoint *a = &g_array_index (q, HsPoint, len - 2);
+          HsPoint *b = &g_array_index (q, HsPoint, len - 1);
+
+          if ((fabs (a->x - b->x) < 0.01 && fabs (b->x - p->x) < 0.01) ||
+              (fabs (a->y - b->y) < 0.01 && fabs (b->y - p->y) < 0.01))
+            {
+              *b = *p;
+              continue;
+            }
+        }
+      g_array_append_val (q, *p);
+    }
+
+  g_array_set_size (path, 0);
+  g_array_append_val (path, g_array_index (q, HsPoint, 0));
+  m = q->len;
+  for (guint k = 1; k + 1 < m; k++)
+    {
+      const HsPoint *a = &g_array_index (q, HsPoint, k - 1), *b = a + 1, *c = a + 2;
+      /* a run between two corners is shared by their roundings */
+      double in = hypot (b->x - a->x, b->y - a->y) / (k > 1 ? 2 : 1);
+      double out = hypot (c->x - b->x, c->y - b->y) / (k + 2 < m ? 2 : 1);
+      double r = MIN (radius, MIN (in, out));
+
+      /* An upright shorter than two corners, between level runs the same
+       * way: one S */
+      if (k + 2 < m && fabs (b->x - c->x) < 0.01 && fabs (c->y - b->y) < 2 * radius)
+        {
+          const HsPoint *d = a + 3;
+          double dir = b->x > a->x ? 1 : -1;
+
+          if ((d->x - c->x) * dir > 0)
+            {
+              double s = MIN (fabs (c->y - b->y) / 2, MIN (fabs (b->x - a->x) / (k > 1 ? 2 : 1),
+                                                          fabs (d->x - c->x) / (k + 3 < m ? 2 : 1)));
+              double x0 = b->x - dir * s, x1 = b->x + dir * s;
+
+              hs_layout_path_line_to (path, x0, b->y);
+              hs_layout_path_curve_to (path, x0 + (x1 - x0) / 2, b->y, x1 - (x1 - x0) / 2, c->y, x1, c->y);
+              k++;
+              continue;
+            }
+        }
+      hs_layout_path_line_to (path, b->x - (b->x - a->x) / hypot (b->x - a->x, b->y - a->y) * r,
+                              b->y - (b->y - a->y) / hypot (b->x - a->x, b->y - a->y) * r);
+      hs_layout_path_corner_to (path, b->x, b->y, b->x + (c->x - b->x) / hypot (c->x - b->x, c->y - b->y) * r,
+                                b->y + (c->y - b->y) / hypot (c->x - b->x, c->y - b->y) * r);
+    }
+  if (m >= 2)
+    hs_layout_path_line_to (path, g_array_index (q, HsPoint, m - 1).x, g_array_index (q, HsPoint, m - 1).y);
+  /* a way that goes nowhere is still one curve */
+  if (path->len < 4)
+    {
+      HsPoint p = g_array_index (path, HsPoint, 0);
+
+      hs_layout_path_curve_to (path, p.x, p.y, p.x, p.y, p.x, p.y);
+    }
+}
+
+/* The boxes a searched way keeps clear of, each cleared by clearance,
+ * into areas: those of the layout standing between x0 and x1, but for
+ * skip */
+static void
+areas_between (HsLayout *self,
+               double    x0,
+               double    x1,
+               guint     skip,
+               double    clearance,
+               GArray   *areas)
+{
+  for (guint b = 0; b < self->boxes->len; b++)
+    {
+      const HsLayoutBox *box = box_at (self, b);
+      HsRouteArea a = { box->rect.x - clearance, box->rect.y - clearance,
+                        box->rect.x + box->rect.width + clearance, box->rect.y + box->rect.height + clearance };
+
+      if (b == skip || box->alpha <= 0 || box->rect.x + box->rect.width <= x0 || box->rect.x >= x1)
+        continue;
+      g_array_append_val (areas, a);
+    }
+}
+
+/* A forward arrow with no lanes, across the columns between its box and
+ * its target: searched, from its column's right side to its entry.
+ * FALSE where there is no way, or the budget is spent. */
+static gboolean
+search_way (HsLayout           *self,
+            const HsLayoutEdge *e,
+            const Route        *route,
+            Ways               *ways,
+            guint              *budget)
+{
+  const HsLayoutBox *t = box_at (self, e->target_box);
+  HsPoint start = way_end (ways);
+
+  for (guint pass = 0; pass < 2 && *budget > 0; pass++)
+    {
+      double clearance = pass == 0 ? CLEARANCE : NARROW;
+      g_autoptr(GArray) areas = g_array_new (FALSE, FALSE, sizeof (HsRouteArea));
+      g_autoptr(GArray) xs = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) ys = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) corners = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+      g_autoptr(HsRouteGrid) grid = NULL;
+      HsRouteArrival arrival = { { t->rect.x, route->entry }, { t->rect.x - clearance, route->entry },
+                                 HS_ROUTE_RIGHT, 0 };
+
+      (*budget)--;
+      areas_between (self, start.x, t->rect.x, e->source, clearance, areas);
+      g_array_append_vals (xs, (double[]) { start.x, arrival.outside.x }, 2);
+      g_array_append_vals (ys, (double[]) { start.y, arrival.outside.y }, 2);
+      grid = hs_route_grid_new ((const HsRouteArea *) areas->data, areas->len, xs, ys);
+      if (hs_route_grid_search (grid, &start, &start, HS_ROUTE_RIGHT, &arrival, 1, corners) < 0)
+        continue;
+      way_add_searched (ways, (const HsPoint *) corners->data, corners->len,
+                        (const HsRouteArea *) areas->data, areas->len);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* The way of an arrow of the layout, after its start */
+static void
+trace (HsLayout     *self,
+       HsLayoutEdge *e,
+       const Route  *route,
+       Ways         *ways,
+       guint        *budget)
+{
+  const HsLayoutBox *s = box_at (self, e->source), *t = box_at (self, e->target_box);
+  GArray *lanes = lanes_of (self, e);
+  guint n_lanes = lanes != NULL ? lanes->len : 0;
+  double sx, sy;
+
+  slot_point (self, e, &sx, &sy);
+  way_begin (ways, sx, sy, CORNER);
+  way_level_to (ways, right_of (self, s));
+  if (!e->back && n_lanes == 0)
+    {
+      /* No lanes (an arrow out of the garbage zone, or to what stands
+       * beside it): where a column stands between, searched */
+      gboolean between = FALSE;
+
+      for (guint k = 0; k < self->columns->len && !between; k++)
+        {
+          const Column *c = &g_array_index (self->columns, Column, k);
+
+          between = c->x > right_of (self, s) && c->x + c->width < t->rect.x;
+        }
+      if (!between || !search_way (self, e, route, ways, budget))
+        way_turn_to (ways, t->rect.x, route->entry);
+    }
+  else if (!e->back)
+    {
+      for (guint k = 0; k < n_lanes && s->column + 1 + k < self->columns->len; k++)
+        {
+          const Column *c = &g_array_index (self->columns, Column, s->column + 1 + k);
+
+          way_turn_to (ways, c->x, g_array_index (lanes, double, k));
+          way_level_to (ways, c->x + c->width);
+        }
+      way_turn_to (ways, t->rect.x, route->entry);
+    }
+  else if (turns_into_own_column (self, e))
+    {
+      way_around_to (ways, route->entry);
+      way_level_to (ways, t->rect.x + t->rect.width);
+    }
+  else
+    {
+      const Column *own = column_of (self, s);
+      double lane = n_lanes == 0 ? route->arrive : g_array_index (lanes, double, n_lanes - 1);
+
+      /* the last lane crosses the source's own column */
+      way_around_to (ways, lane);
+      way_level_to (ways, own != NULL ? own->x : s->rect.x);
+      for (guint k = n_lanes > 0 ? n_lanes - 1 : 0; k-- > 0;)
+        {
+          guint column = t->column + 1 + k;
+          const Column *c = &g_array_index (self->columns, Column, MIN (column, self->columns->len - 1));
+
+          way_turn_to (ways, c->x + c->width, g_array_index (lanes, double, k));
+          way_level_to (ways, c->x);
+        }
+      way_turn_to (ways, right_of (self, t), route->entry);
+      way_level_to (ways, t->rect.x + t->rect.width);
     }
 }
 
@@ -538,9 +917,6 @@ compare_arrivals (gconstpointer a,
   return x->edge < y->edge ? -1 : x->edge > y->edge;
 }
 
-/* The arrows into one side of a box, in the order they arrive: each as
- * level as it can be with where it comes from, ENTRY_SPACING apart, or
- * spread evenly where the side is too short */
 /* A level stretch along a placeholder's lane, as it leaves its column */
 typedef struct
 {
@@ -640,6 +1016,9 @@ add_loop (HsLayout           *self,
     loops[e->source].up_from = MAX (loops[e->source].up_from, s->rect.y + row->y + row->height);
 }
 
+/* The arrows into one side of a box, in the order they arrive: each as
+ * level as it can be with where it comes from, ENTRY_SPACING apart, or
+ * spread evenly where the side is too short */
 static void
 spread_entries (HsLayout      *self,
                 const Arrival *group,
@@ -699,27 +1078,23 @@ spread_entries (HsLayout      *self,
       }
 }
 
-/* Routes every arrow */
+
+/* Routes every arrow of the layout */
 void
 hs_layout_route_all_edges (HsLayout *self)
 {
   g_autofree Route *routes = NULL;
   g_autoptr(GArray) arrivals = g_array_new (FALSE, FALSE, sizeof (Arrival));
   g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (HsPoint));
-  g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (Step));
-  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autofree guint *first_step = NULL;
   g_autoptr(GArray) passing = g_array_new (FALSE, FALSE, sizeof (Passing));
   g_autofree Loops *loops = NULL;
   GArray *lanes;
-  /* Levels looked for across columns, each a pass over the boxes: a
-   * bounded number, for heaps of any size */
-  guint budget = MAX (16, 4000000 / MAX (self->boxes->len, 1));
+  Ways ways;
+  guint budget = MAX (16, SEARCH_BUDGET / MAX (self->boxes->len, 1));
 
   g_return_if_fail (self != NULL);
 
   routes = g_new0 (Route, self->edges->len + 1);
-  first_step = g_new (guint, self->edges->len + 1);
   loops = g_new (Loops, self->boxes->len + 1);
   for (guint b = 0; b < self->boxes->len; b++)
     loops[b] = (Loops) { G_MAXDOUBLE, -G_MAXDOUBLE };
@@ -757,29 +1132,20 @@ hs_layout_route_all_edges (HsLayout *self)
         }
       spread_entries (self, first, j - i, routes, passing, loops);
     }
-  /* Every path's stretches, then lanes for their turns, then curves */
+  /* Every way, then lanes for its uprights, then curves */
+  ways_init (&ways);
   for (guint i = 0; i < self->edges->len; i++)
-    {
-      guint first = steps->len;
-
-      first_step[i] = first;
-      trace (self, &g_array_index (self->edges, HsLayoutEdge, i), &routes[i], steps, &budget);
-      for (guint k = first; k < steps->len; k++)
-        {
-          guint before = k > first ? k - 1 : G_MAXUINT;
-
-          g_array_append_val (starts, before);
-        }
-    }
-  first_step[self->edges->len] = steps->len;
-  give_lanes (steps, starts);
+    trace (self, &g_array_index (self->edges, HsLayoutEdge, i), &routes[i], &ways, &budget);
+  give_lanes (&ways);
   for (guint i = 0; i < self->edges->len; i++)
     {
       HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
 
       e->alpha = 1;
-      draw (self, e, &g_array_index (steps, Step, first_step[i]), first_step[i + 1] - first_step[i], path);
+      draw_way (&ways, i, path);
+      set_path (self, e, (const HsPoint *) path->data, path->len);
     }
+  ways_clear (&ways);
 }
 
 /*
@@ -849,4 +1215,496 @@ hs_layout_add_edges_for_box (HsLayout *self,
           g_array_append_val (self->edges, edge);
         }
     }
+}
+
+/*
+ * Arrows from a box drawn over the layout that is none of its boxes:
+ * the pinned copy of the current frame, or a holder's box.  Their ways
+ * are searched, around every box in view and around the source itself.
+ */
+
+/* Where one arrow leaves its source, the way it leaves, its object, its
+ * source's index and its own among the source's */
+typedef struct
+{
+  HsPoint    slot;
+  HsRouteDir dir;
+  guint32    target;
+  guint      source;
+  guint      index;
+} Start;
+
+struct _HsLayoutOverlayArrows
+{
+  HsLayout *layout;
+  double    x;
+  double    y;
+  HsRect    view;
+  HsRect    pin;      /* the pinned copy, or the first source */
+  gboolean  pinned;   /* from a pinned frame's names, else from boxes of the view's own */
+  guint     frame;    /* the pinned frame's index in the layout */
+  GArray   *sources;  /* HsRect: the boxes the arrows leave */
+  GArray   *starts;   /* Start */
+  GArray   *others;   /* HsRect: boxes of the view's own, not the layout's */
+  GArray   *edges;    /* HsLayoutEdge */
+  GArray   *points;   /* HsPoint: the edges' paths */
+  GArray   *offsets;  /* guint: where each edge's path starts in points */
+};
+
+/* The sides of t an arrow may arrive at, where the pinned copy (pin)
+ * leaves them in sight */
+static void
+add_arrivals (GArray            *arrivals,
+              const HsRect      *t,
+              const HsRouteArea *pin,
+              double             clearance)
+{
+  double ly = t->y + MIN (t->height / 2, 14), cx = t->x + t->width / 2;
+  const HsRouteArrival sides[] = {
+    { { t->x, ly }, { t->x - clearance, ly }, HS_ROUTE_RIGHT, 0 },
+    { { cx, t->y }, { cx, t->y - clearance }, HS_ROUTE_DOWN, SIDE_COST },
+    { { cx, t->y + t->height }, { cx, t->y + t->height + clearance }, HS_ROUTE_UP, SIDE_COST },
+    { { t->x + t->width, ly }, { t->x + t->width + clearance, ly }, HS_ROUTE_LEFT, 1.5 * SIDE_COST },
+  };
+
+  g_assert (arrivals != NULL && t != NULL && pin != NULL);
+
+  for (guint k = 0; k < G_N_ELEMENTS (sides); k++)
+    {
+      const HsPoint *at = &sides[k].at, *out = &sides[k].outside;
+
+      if (!(out->x >= pin->x0 && out->x <= pin->x1 && out->y >= pin->y0 && out->y <= pin->y1) &&
+          !(at->x >= pin->x0 && at->x <= pin->x1 && at->y >= pin->y0 && at->y <= pin->y1))
+        g_array_append_val (arrivals, sides[k]);
+    }
+}
+
+static gboolean
+meets (const HsRect      *r,
+       const HsRouteArea *a)
+{
+  return r->x < a->x1 && a->x0 < r->x + r->width && r->y < a->y1 && a->y0 < r->y + r->height;
+}
+
+/* Adds the parts of r that the pinned copy (cover) leaves in sight,
+ * cleared: a box mostly under the copy must not bar the way out of it */
+static void
+add_visible_parts (GArray            *areas,
+                   const HsRect      *r,
+                   const HsRouteArea *cover,
+                   double             clearance)
+{
+  HsRouteArea box = { r->x, r->y, r->x + r->width, r->y + r->height };
+  HsRouteArea parts[4];
+  guint n = 0;
+
+  g_assert (areas != NULL && r != NULL && cover != NULL);
+
+  if (box.x1 <= cover->x0 || box.x0 >= cover->x1 || box.y1 <= cover->y0 || box.y0 >= cover->y1)
+    parts[n++] = box;
+  else
+    {
+      /* left and right of the copy, whole height; above and below it */
+      if (box.x0 < cover->x0)
+        parts[n++] = (HsRouteArea) { box.x0, box.y0, cover->x0, box.y1 };
+      if (box.x1 > cover->x1)
+        parts[n++] = (HsRouteArea) { cover->x1, box.y0, box.x1, box.y1 };
+      if (box.y0 < cover->y0)
+        parts[n++] = (HsRouteArea) { MAX (box.x0, cover->x0), box.y0, MIN (box.x1, cover->x1), cover->y0 };
+      if (box.y1 > cover->y1)
+        parts[n++] = (HsRouteArea) { MAX (box.x0, cover->x0), cover->y1, MIN (box.x1, cover->x1), box.y1 };
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      HsRouteArea a = { parts[k].x0 - clearance, parts[k].y0 - clearance, parts[k].x1 + clearance, parts[k].y1 + clearance };
+
+      g_array_append_val (areas, a);
+    }
+}
+
+/* Where an arrow leaves its source, on the grid: a pinned frame's names
+ * by the copy's right side, others straight out */
+static HsPoint
+exit_of (const HsLayoutOverlayArrows *self,
+         const Start                 *start,
+         double                       clearance)
+{
+  static const double dx[] = { 1, 0, -1, 0 }, dy[] = { 0, 1, 0, -1 };
+
+  g_assert (self != NULL && start != NULL);
+
+  if (self->pinned)
+    return (HsPoint) { self->pin.x + self->pin.width + PIN_CLEARANCE, start->slot.y };
+  return (HsPoint) { start->slot.x + dx[start->dir] * clearance, start->slot.y + dy[start->dir] * clearance };
+}
+
+/* Counts the straight runs of arrows that meet seen as taken on grid */
+static void
+take_arrows (HsRouteGrid        *grid,
+             const HsLayoutEdge *edges,
+             guint               n_edges,
+             const HsRouteArea  *seen)
+{
+  for (guint i = 0; i < n_edges; i++)
+    for (guint k = 0; k < edges[i].n_curves; k++)
+      {
+        const HsPoint *q = &edges[i].path[3 * k];
+        gboolean level = fabs (q[0].y - q[3].y) < 0.01 && fabs (q[1].y - q[0].y) < 0.01 && fabs (q[2].y - q[0].y) < 0.01;
+        gboolean upright = fabs (q[0].x - q[3].x) < 0.01 && fabs (q[1].x - q[0].x) < 0.01 && fabs (q[2].x - q[0].x) < 0.01;
+        HsPoint run[2] = { q[0], q[3] };
+
+        if ((level || upright) && MAX (q[0].x, q[3].x) > seen->x0 && MIN (q[0].x, q[3].x) < seen->x1 &&
+            MAX (q[0].y, q[3].y) > seen->y0 && MIN (q[0].y, q[3].y) < seen->y1)
+          hs_route_grid_take (grid, run, 2);
+      }
+}
+
+/* Counts the runs of a searched way that lanes cannot part from others
+ * as taken: its first and last, which leave its source and reach its
+ * object where they stand, and those with no room for a lane beside them
+ * among areas.  Lanes part the rest (give_lanes()). */
+static void
+take_fixed_runs (HsRouteGrid       *grid,
+                 const HsPoint     *corners,
+                 guint              n_corners,
+                 const HsRouteArea *areas,
+                 guint              n_areas)
+{
+  for (guint k = 0; k + 1 < n_corners; k++)
+    {
+      const HsPoint *b = &corners[k], *c = b + 1;
+      gboolean level = fabs (b->y - c->y) < 0.01;
+      double lo, hi;
+
+      if (k > 0 && k + 2 < n_corners)
+        {
+          hs_route_free_span (areas, n_areas, level, across_of (b, level), along_of (b, level), along_of (c, level),
+                              &lo, &hi);
+          if (hi - lo >= 2 * LANE)
+            continue;
+        }
+      hs_route_grid_take (grid, b, 2);
+    }
+}
+
+/* Searches the ways of the starts not yet routed (done) with this
+ * clearance, into ways and, for each, its edge into edges */
+static void
+search_ways (HsLayoutOverlayArrows *self,
+             double                 clearance,
+             gboolean              *done,
+             Ways                  *ways,
+             GArray                *edges)
+{
+  static const double dx[] = { 1, 0, -1, 0 }, dy[] = { 0, 1, 0, -1 };
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+  g_autoptr(GArray) areas = g_array_new (FALSE, FALSE, sizeof (HsRouteArea));
+  g_autoptr(GArray) arrivals = g_array_new (FALSE, FALSE, sizeof (HsRouteArrival));
+  g_autoptr(GArray) first_arrival = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) xs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ys = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) corners = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  g_autoptr(HsRouteGrid) grid = NULL;
+  HsRect title;
+  /* Nowhere, for arrows that leave no pinned copy */
+  HsRouteArea pin = { -G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE }, seen, cover = pin;
+
+  g_assert (self != NULL);
+
+  boxes = hs_layout_get_boxes (self->layout, &n_boxes);
+  if (self->pinned)
+    {
+      /* Runs may pass over the copy's shadow, close beside it: the camera
+       * may pin it next to a box, and the way out is between them */
+      pin = (HsRouteArea) { self->pin.x - clearance, self->pin.y - clearance,
+                            self->pin.x + self->pin.width + PIN_CLEARANCE,
+                            self->pin.y + self->pin.height + PIN_CLEARANCE };
+      cover = (HsRouteArea) { self->pin.x, self->pin.y, self->pin.x + self->pin.width + SHADOW,
+                              self->pin.y + self->pin.height + SHADOW };
+      g_array_append_val (areas, pin);
+    }
+  else
+    for (guint i = 0; i < self->sources->len; i++)
+      {
+        const HsRect *r = &g_array_index (self->sources, HsRect, i);
+        HsRouteArea source = { r->x - clearance, r->y - clearance,
+                               r->x + r->width + clearance, r->y + r->height + clearance };
+
+        g_array_append_val (areas, source);
+      }
+  seen = (HsRouteArea) { self->view.x - clearance, self->view.y - clearance,
+                         self->view.x + self->view.width + clearance, self->view.y + self->view.height + clearance };
+
+  /* What an arrow must not cross is what can be seen crossed */
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].alpha > 0 && meets (&boxes[i].rect, &seen))
+      add_visible_parts (areas, &boxes[i].rect, &cover, clearance);
+  /* the garbage zone's title, which is drawn over arrows */
+  if (hs_layout_get_garbage_title (self->layout, &title) && meets (&title, &seen))
+    {
+      HsRouteArea a = { title.x - clearance, title.y - clearance,
+                        title.x + title.width + clearance, title.y + title.height + clearance };
+
+      g_array_append_val (areas, a);
+    }
+  for (guint i = 0; i < self->others->len; i++)
+    {
+      const HsRect *o = &g_array_index (self->others, HsRect, i);
+      HsRouteArea a = { o->x - clearance, o->y - clearance, o->x + o->width + clearance, o->y + o->height + clearance };
+
+      g_array_append_val (areas, a);
+    }
+
+  for (guint r = 0; r < self->starts->len; r++)
+    {
+      const Start *s = &g_array_index (self->starts, Start, r);
+      HsRect t = { 0 };
+      guint at = arrivals->len;
+      HsPoint out = exit_of (self, s, clearance);
+      /* Runs one lane apart, so that arrows leaving side by side may keep
+       * apart */
+      double lane_x = out.x + LANE * s->index * dx[s->dir], lane_y = out.y + LANE * s->index * dy[s->dir];
+
+      g_array_append_val (first_arrival, at);
+      g_array_append_vals (xs, (double[]) { out.x, lane_x }, 2);
+      g_array_append_vals (ys, (double[]) { out.y, lane_y }, 2);
+      if (s->target != 0)
+        hs_layout_get_object_bounds (self->layout, s->target, &t);
+      if (t.width > 0)
+        add_arrivals (arrivals, &t, &pin, clearance);
+      for (guint k = at; k < arrivals->len; k++)
+        {
+          g_array_append_val (xs, g_array_index (arrivals, HsRouteArrival, k).outside.x);
+          g_array_append_val (ys, g_array_index (arrivals, HsRouteArrival, k).outside.y);
+        }
+    }
+  g_array_append_val (first_arrival, arrivals->len);
+  grid = hs_route_grid_new ((const HsRouteArea *) areas->data, areas->len, xs, ys);
+  /* the layout's arrows in view are taken, and the ways a wider
+   * clearance found */
+  take_arrows (grid, (const HsLayoutEdge *) self->layout->edges->data, self->layout->edges->len, &seen);
+  for (guint k = 0; k < ways_count (ways); k++)
+    {
+      guint first, end;
+
+      way_span (ways, k, &first, &end);
+      take_fixed_runs (grid, &g_array_index (ways->corners, HsPoint, first), end - first,
+                       (const HsRouteArea *) areas->data, areas->len);
+    }
+
+  /* Each way in turn, around the runs of those found before that lanes
+   * cannot part */
+  for (guint r = 0; r < self->starts->len; r++)
+    {
+      const Start *s = &g_array_index (self->starts, Start, r);
+      guint from = g_array_index (first_arrival, guint, r), to = g_array_index (first_arrival, guint, r + 1);
+      HsPoint out = exit_of (self, s, clearance);
+      HsLayoutEdge edge = { 0 };
+
+      g_array_set_size (corners, 0);
+      if (done[r] || from == to ||
+          hs_route_grid_search (grid, &s->slot, &out, s->dir, &g_array_index (arrivals, HsRouteArrival, from),
+                                to - from, corners) < 0 || corners->len < 2)
+        continue;
+      take_fixed_runs (grid, (const HsPoint *) corners->data, corners->len,
+                       (const HsRouteArea *) areas->data, areas->len);
+      way_begin (ways, s->slot.x, s->slot.y, CORNER_SHARE * clearance);
+      way_add_searched (ways, (const HsPoint *) corners->data, corners->len,
+                        (const HsRouteArea *) areas->data, areas->len);
+      edge.source = self->pinned ? self->frame : s->source;
+      edge.row = s->index;
+      edge.from_frame = self->pinned;
+      edge.target = s->target;
+      edge.target_box = G_MAXUINT;
+      for (guint i = 0; i < n_boxes; i++)
+        if (boxes[i].kind == HS_LAYOUT_BOX_OBJECT && boxes[i].ref == s->target)
+          edge.target_box = i;
+      edge.alpha = 0.8;
+      g_array_append_val (edges, edge);
+      done[r] = TRUE;
+    }
+}
+
+static HsLayoutOverlayArrows *
+overlay_new (HsLayout     *layout,
+             double        x,
+             double        y,
+             const HsRect *view)
+{
+  HsLayoutOverlayArrows *self = g_new0 (HsLayoutOverlayArrows, 1);
+
+  g_assert (layout != NULL && view != NULL);
+
+  self->layout = hs_layout_ref (layout);
+  self->x = x;
+  self->y = y;
+  self->view = *view;
+  self->frame = G_MAXUINT;
+  self->starts = g_array_new (FALSE, FALSE, sizeof (Start));
+  self->others = g_array_new (FALSE, FALSE, sizeof (HsRect));
+  self->sources = g_array_new (FALSE, FALSE, sizeof (HsRect));
+  self->edges = g_array_new (FALSE, FALSE, sizeof (HsLayoutEdge));
+  self->points = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  self->offsets = g_array_new (FALSE, FALSE, sizeof (guint));
+  return self;
+}
+
+/* Routes every start, where it can with a narrower clearance; then the
+ * lanes and curves, as for the layout's arrows */
+static HsLayoutOverlayArrows *
+overlay_route (HsLayoutOverlayArrows *self)
+{
+  g_autofree gboolean *done = NULL;
+  g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  Ways ways;
+
+  g_assert (self != NULL);
+
+  ways_init (&ways);
+  done = g_new0 (gboolean, MAX (self->starts->len, 1));
+  search_ways (self, CLEARANCE, done, &ways, self->edges);
+  search_ways (self, NARROW, done, &ways, self->edges);
+  give_lanes (&ways);
+  for (guint k = 0; k < self->edges->len; k++)
+    {
+      guint first = self->points->len;
+
+      draw_way (&ways, k, path);
+      g_array_append_val (self->offsets, first);
+      g_array_append_vals (self->points, path->data, path->len);
+    }
+  ways_clear (&ways);
+  /* The paths' points are in place once the array grows no more */
+  for (guint k = 0; k < self->edges->len; k++)
+    {
+      HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, k);
+      guint first = g_array_index (self->offsets, guint, k);
+      guint end = k + 1 < self->edges->len ? g_array_index (self->offsets, guint, k + 1) : self->points->len;
+
+      hs_layout_edge_set_curves (e, &g_array_index (self->points, HsPoint, first), end - first);
+    }
+  return self;
+}
+
+HsLayoutOverlayArrows *
+hs_layout_overlay_arrows_new_from_frame (HsLayout          *layout,
+                                         const HsLayoutBox *frame,
+                                         double             x,
+                                         double             y,
+                                         const HsRect      *view)
+{
+  HsLayoutOverlayArrows *self;
+  const HsLayoutBox *boxes;
+  guint n_boxes;
+
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (frame != NULL && frame->kind == HS_LAYOUT_BOX_FRAME, NULL);
+  g_return_val_if_fail (view != NULL, NULL);
+
+  self = overlay_new (layout, x, y, view);
+  self->pin = (HsRect) { x, y, frame->rect.width, frame->rect.height };
+  self->pinned = TRUE;
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  self->frame = frame - boxes;
+  g_array_append_val (self->sources, self->pin);
+  for (guint r = 0; r < frame->n_rows; r++)
+    {
+      Start s = { { x + frame->rows[r].slot_x, y + frame->rows[r].slot_y }, HS_ROUTE_RIGHT, frame->rows[r].target,
+                  0, r };
+
+      g_array_append_val (self->starts, s);
+    }
+  return overlay_route (self);
+}
+
+HsLayoutOverlayArrows *
+hs_layout_overlay_arrows_new_from_boxes (HsLayout                    *layout,
+                                         const HsLayoutOverlaySource *sources,
+                                         guint                        n_sources,
+                                         const HsRect                *others,
+                                         guint                        n_others,
+                                         const HsRect                *view)
+{
+  HsLayoutOverlayArrows *self;
+
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (n_sources > 0 && sources != NULL && view != NULL, NULL);
+  g_return_val_if_fail (n_others == 0 || others != NULL, NULL);
+
+  self = overlay_new (layout, sources[0].rect.x, sources[0].rect.y, view);
+  self->pin = sources[0].rect;
+  g_array_append_vals (self->others, others, n_others);
+  for (guint b = 0; b < n_sources; b++)
+    {
+      const HsRect *r = &sources[b].rect;
+
+      g_return_val_if_fail (sources[b].n_starts == 0 || (sources[b].starts != NULL && sources[b].targets != NULL),
+                            overlay_route (self));
+      g_array_append_val (self->sources, *r);
+      for (guint i = 0; i < sources[b].n_starts; i++)
+        {
+          const HsPoint *p = &sources[b].starts[i];
+          Start s = { *p, HS_ROUTE_RIGHT, sources[b].targets[i], b, i };
+
+          /* Out through the side it lies on */
+          if (p->y <= r->y + 0.01)
+            s.dir = HS_ROUTE_UP;
+          else if (p->y >= r->y + r->height - 0.01)
+            s.dir = HS_ROUTE_DOWN;
+          else if (p->x <= r->x + 0.01)
+            s.dir = HS_ROUTE_LEFT;
+          g_array_append_val (self->starts, s);
+        }
+    }
+  return overlay_route (self);
+}
+
+void
+hs_layout_overlay_arrows_free (HsLayoutOverlayArrows *self)
+{
+  if (self == NULL)
+    return;
+  hs_layout_unref (self->layout);
+  g_array_unref (self->starts);
+  g_array_unref (self->others);
+  g_array_unref (self->sources);
+  g_array_unref (self->edges);
+  g_array_unref (self->points);
+  g_array_unref (self->offsets);
+  g_free (self);
+}
+
+gboolean
+hs_layout_overlay_arrows_matches (const HsLayoutOverlayArrows *self,
+                                  HsLayout                    *layout,
+                                  double                       x,
+                                  double                       y,
+                                  const HsRect                *view)
+{
+  g_return_val_if_fail (view != NULL, FALSE);
+
+  return self != NULL && self->layout == layout && self->x == x && self->y == y &&
+         self->view.x == view->x && self->view.y == view->y &&
+         self->view.width == view->width && self->view.height == view->height;
+}
+
+const HsLayoutEdge *
+hs_layout_overlay_arrows_get_edges (const HsLayoutOverlayArrows *self,
+                                    guint                       *n_edges)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (n_edges != NULL, NULL);
+
+  *n_edges = self->edges->len;
+  return (const HsLayoutEdge *) self->edges->data;
+}
+
+void
+hs_layout_overlay_arrows_get_rect (const HsLayoutOverlayArrows *self,
+                                   HsRect                      *out)
+{
+  g_return_if_fail (self != NULL && out != NULL);
+
+  *out = self->pin;
 }

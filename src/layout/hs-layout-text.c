@@ -446,22 +446,6 @@ hs_layout_text_unlock (void)
   g_mutex_unlock (&text_mutex);
 }
 
-void
-hs_layout_text_set_fonts (const char *ui_family,
-                          const char *mono_family)
-{
-  g_mutex_lock (&text_mutex);
-  if (g_strcmp0 (ui_family, ui_family_name) != 0 || g_strcmp0 (mono_family, mono_family_name) != 0)
-    {
-      g_free (ui_family_name);
-      g_free (mono_family_name);
-      ui_family_name = g_strdup (ui_family);
-      mono_family_name = g_strdup (mono_family);
-      g_clear_pointer (&shared, text_context_free);
-    }
-  g_mutex_unlock (&text_mutex);
-}
-
 PangoLayout *
 hs_layout_text_get (HsLayoutFont  font,
                     const char   *text)

@@ -35,10 +35,6 @@ typedef struct _HsLayoutTextSet HsLayoutTextSet;
 void         hs_layout_text_lock      (void);
 void         hs_layout_text_unlock    (void);
 
-/* Sets the families used from now on; NULL keeps "Sans" and "Monospace". */
-void         hs_layout_text_set_fonts (const char   *ui_family,
-                                       const char   *mono_family);
-
 /* Returns a cached layout, valid until the lock is released (lock only). */
 PangoLayout *hs_layout_text_get       (HsLayoutFont  font,
                                        const char   *text);

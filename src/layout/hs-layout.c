@@ -384,6 +384,19 @@ hs_layout_get_garbage_zone (HsLayout *self,
 }
 
 gboolean
+hs_layout_get_garbage_title (HsLayout *self,
+                             HsRect   *out)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->has_garbage && out != NULL)
+    *out = (HsRect) { self->garbage_zone.x + 10 - 1, self->garbage_zone.y + 6,
+                      hs_layout_text_width (HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL) + 2,
+                      hs_layout_text_height (HS_LAYOUT_FONT_TITLE) };
+  return self->has_garbage;
+}
+
+gboolean
 hs_layout_get_object_bounds (HsLayout *self,
                              guint32   ref,
                              HsRect   *out)

@@ -295,6 +295,10 @@ const HsLayoutEdge *hs_layout_get_edges       (HsLayout              *self,
 /* The garbage zone's rectangle; FALSE when there is no garbage. */
 gboolean          hs_layout_get_garbage_zone  (HsLayout              *self,
                                                HsRect                *out);
+/* Where the garbage zone's title stands, on a patch of its own, which
+ * is drawn over the arrows; FALSE when there is no garbage. */
+gboolean          hs_layout_get_garbage_title (HsLayout              *self,
+                                               HsRect                *out);
 
 /* Sorts an array of doubles (levels, positions) and drops each that
  * lies within tolerance of the one before it: the detour router's grid

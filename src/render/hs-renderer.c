@@ -1344,7 +1344,7 @@ hs_renderer_draw (cairo_t               *cr,
   HsSnapshot *snapshot;
   guint n_boxes, n_edges;
   double width, height, cx1, cy1, cx2, cy2, line_scale;
-  HsRect zone, view;
+  HsRect zone, title, view;
   gboolean collapsed;
   g_autoptr(GArray) texts = g_array_new (FALSE, FALSE, sizeof (BoxText));
 
@@ -1417,17 +1417,15 @@ hs_renderer_draw (cairo_t               *cr,
 
   /* The garbage zone's title over the arrows, on a patch of the zone's
    * tint: a key arrow of a cycle runs up through it to its string. */
-  if (hs_layout_get_garbage_zone (layout, &zone))
+  if (hs_layout_get_garbage_title (layout, &title))
     {
-      cairo_rectangle (cr, zone.x + 10 - 1, zone.y + 6,
-                       hs_layout_text_width (HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL) + 2,
-                       hs_layout_text_height (HS_LAYOUT_FONT_TITLE));
+      cairo_rectangle (cr, title.x, title.y, title.width, title.height);
       set_rgb (cr, &p->background, 1);
       cairo_fill_preserve (cr);
       set_rgb (cr, &p->garbage, 0.06);
       cairo_fill (cr);
       set_rgb (cr, &p->garbage, 1);
-      show_text (cr, HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL, zone.x + 10, zone.y + 6);
+      show_text (cr, HS_LAYOUT_FONT_TITLE, HS_LAYOUT_GARBAGE_LABEL, title.x + 1, title.y);
     }
 
   /* The badges and the "new" or "changed" tag over the arrows: an arrow
@@ -1453,7 +1451,7 @@ void
 hs_renderer_draw_pinned_frame (cairo_t               *cr,
                                HsLayout              *layout,
                                const HsLayoutBox     *frame,
-                               const HsLayoutDetour  *route,
+                               const HsLayoutOverlayArrows  *route,
                                const HsRenderOptions *options)
 {
   HsRenderOptions defaults;
@@ -1475,7 +1473,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
       options = &defaults;
     }
   p = palette_for (options);
-  hs_layout_detour_get_rect (route, &where);
+  hs_layout_overlay_arrows_get_rect (route, &where);
   pinned = *frame;
   pinned.rect.x = where.x;
   pinned.rect.y = where.y;
@@ -1496,7 +1494,7 @@ hs_renderer_draw_pinned_frame (cairo_t               *cr,
 
   /* Each name's arrow, from the pinned slot around the boxes to its
    * object where it is */
-  edges = hs_layout_detour_get_edges (route, &n_edges);
+  edges = hs_layout_overlay_arrows_get_edges (route, &n_edges);
   for (guint i = 0; i < n_edges; i++)
     draw_edge (cr, p, &edges[i], &(HsRect) { -G_MAXFLOAT / 4, -G_MAXFLOAT / 4, G_MAXFLOAT / 2, G_MAXFLOAT / 2 },
                edges[i].row < frame->n_rows && frame->rows[edges[i].row].rebound,

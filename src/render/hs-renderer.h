@@ -18,7 +18,7 @@
 #include <gio/gio.h>
 
 #include "hs-layout.h"
-#include "hs-layout-detour.h"
+#include "hs-layout-route.h"
 #include "hs-layout-holders.h"
 #include "hs-render-marks.h"
 
@@ -132,7 +132,7 @@ void     hs_renderer_draw        (cairo_t               *cr,
 void     hs_renderer_draw_pinned_frame (cairo_t               *cr,
                                         HsLayout              *layout,
                                         const HsLayoutBox     *frame,
-                                        const HsLayoutDetour  *route,
+                                        const HsLayoutOverlayArrows  *route,
                                         const HsRenderOptions *options);
 
 /* The smallest scale at which every box's text is at least

@@ -9,7 +9,7 @@
 #include <adwaita.h>
 
 #include "hs-graph-view.h"
-#include "hs-layout-detour.h"
+#include "hs-layout-route.h"
 #include "hs-layout-holders.h"
 #include "hs-render-marks.h"
 
@@ -75,7 +75,7 @@ struct _HsGraphView
   graphene_rect_t cache_rect;     /* in zoomed layout coordinates */
   double          cache_zoom;
   gboolean        cache_pinned;   /* recorded without the current frame's arrows */
-  HsLayoutDetour *pinned_route;   /* the pinned copy's arrows, as last routed */
+  HsLayoutOverlayArrows *pinned_route;   /* the pinned copy's arrows, as last routed */
   GskRenderNode  *pinned_node;    /* the pinned copy as last drawn, and where */
   double          pinned_node_zoom;
   double          pinned_node_dx;

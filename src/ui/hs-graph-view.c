@@ -330,7 +330,7 @@ pointer_to_layout (HsGraphView *self,
 
 /* The pinned copy's arrows in layout, routed again only when the layout
  * or the view changed: the copy moves with the view */
-static const HsLayoutDetour *
+static const HsLayoutOverlayArrows *
 route_pinned_frame (HsGraphView       *self,
                     HsLayout          *layout,
                     const HsLayoutBox *frame,
@@ -342,11 +342,11 @@ route_pinned_frame (HsGraphView       *self,
   g_assert (layout != NULL && frame != NULL && where != NULL);
 
   hs_graph_view_get_visible_rect (self, &view);
-  if (!hs_layout_detour_matches (self->pinned_route, layout, where->x, where->y, &view))
+  if (!hs_layout_overlay_arrows_matches (self->pinned_route, layout, where->x, where->y, &view))
     {
       g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
-      g_clear_pointer (&self->pinned_route, hs_layout_detour_free);
-      self->pinned_route = hs_layout_detour_new_from_frame (layout, frame, where->x, where->y, &view);
+      g_clear_pointer (&self->pinned_route, hs_layout_overlay_arrows_free);
+      self->pinned_route = hs_layout_overlay_arrows_new_from_frame (layout, frame, where->x, where->y, &view);
     }
   return self->pinned_route;
 }
@@ -361,7 +361,7 @@ append_pinned_frame (HsGraphView *self,
                      GtkSnapshot *snapshot)
 {
   const HsLayoutBox *frame;
-  const HsLayoutDetour *route;
+  const HsLayoutOverlayArrows *route;
   HsRenderOptions options;
   HsRect where;
   cairo_t *cr;
@@ -374,7 +374,7 @@ append_pinned_frame (HsGraphView *self,
   if ((frame = find_pinned_frame (self, self->shown, &where)) == NULL)
     {
       g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
-      g_clear_pointer (&self->pinned_route, hs_layout_detour_free);
+      g_clear_pointer (&self->pinned_route, hs_layout_overlay_arrows_free);
       return;
     }
   drawn_offset (self, &dx, &dy);
@@ -432,7 +432,7 @@ hs_graph_view_get_pinned_arrows (HsGraphView *self,
   *n_arrows = 0;
   if ((frame = find_pinned_frame (self, self->layout, &where)) == NULL)
     return NULL;
-  return hs_layout_detour_get_edges (route_pinned_frame (self, self->layout, frame, &where), n_arrows);
+  return hs_layout_overlay_arrows_get_edges (route_pinned_frame (self, self->layout, frame, &where), n_arrows);
 }
 
 static void
@@ -2136,7 +2136,7 @@ hs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->marks, hs_render_marks_free);
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_pointer (&self->pinned_node, gsk_render_node_unref);
-  g_clear_pointer (&self->pinned_route, hs_layout_detour_free);
+  g_clear_pointer (&self->pinned_route, hs_layout_overlay_arrows_free);
   g_clear_pointer (&self->holders, hs_layout_holders_free);
   g_clear_pointer (&self->holders_drawn, hs_layout_holders_free);
   g_clear_pointer (&self->shown, hs_layout_unref);
