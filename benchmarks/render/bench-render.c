@@ -17,7 +17,12 @@
  *
  * With --program FILE.py, only the layout of that program's steps, each
  * from the one before as the window steps forward, in CPU ms a step: what
- * the window's layout thread spends on every move.
+ * the window's layout thread spends on every move.  And, on each step's
+ * layout, what the router spends on the arrows of boxes drawn over it:
+ * the current frame's copy pinned at the corner of a view that leaves
+ * the real frame out (the main thread's, on every move of the view), and
+ * the hidden holders' boxes and arrows (the layout thread's, while they
+ * are shown).
  */
 #define G_LOG_DOMAIN "heapscope-bench-render"
 
@@ -30,6 +35,8 @@
 
 #include "bench-compare.h"
 #include "hs-layout.h"
+#include "hs-layout-holders.h"
+#include "hs-layout-route.h"
 #include "hs-renderer.h"
 #include "hs-runner.h"
 
@@ -328,6 +335,43 @@ worst_area_ratio (const char *path,
   return worst;
 }
 
+/* Times, on layout, the routing of the current frame's copy pinned at
+ * the top left of a view that leaves the real frame out, where there is
+ * such a view, into pinned, and the hidden holders into holders */
+static void
+time_overlays (HsLayout *layout,
+               GArray   *pinned,
+               GArray   *holders)
+{
+  const HsLayoutBox *boxes, *frame = NULL;
+  guint n_boxes;
+  double width, height, c, ms;
+
+  boxes = hs_layout_get_boxes (layout, &n_boxes);
+  for (guint b = 0; b < n_boxes; b++)
+    if (boxes[b].kind == HS_LAYOUT_BOX_FRAME && boxes[b].current)
+      frame = &boxes[b];
+  hs_layout_get_size (layout, &width, &height);
+  if (frame != NULL && width - (frame->rect.x + frame->rect.width + 1) >= frame->rect.width + 24)
+    {
+      HsRect view = { frame->rect.x + frame->rect.width + 1, 0, width - (frame->rect.x + frame->rect.width + 1), height };
+      g_autoptr(HsLayoutOverlayArrows) route = NULL;
+
+      c = cpu_ms ();
+      route = hs_layout_overlay_arrows_new_from_frame (layout, frame, view.x + 12, view.y + 12, &view);
+      ms = cpu_ms () - c;
+      g_array_append_val (pinned, ms);
+    }
+  {
+    g_autoptr(HsLayoutHolders) placed = NULL;
+
+    c = cpu_ms ();
+    placed = hs_layout_holders_new (layout);
+    ms = cpu_ms () - c;
+    g_array_append_val (holders, ms);
+  }
+}
+
 /* Every step laid out from the step before, as the window does when
  * stepping forward, with the window's options for a fresh run */
 static void
@@ -338,6 +382,8 @@ print_program_steps (const char *path)
   g_autoptr(GError) error = NULL;
   g_autoptr(HsLayout) previous = NULL;
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) pinned = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) holders = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GHashTable) growing = NULL;
   guint n_steps, most_objects = 0;
   guint32 digest = 0;
@@ -367,6 +413,7 @@ print_program_steps (const char *path)
       total += ms;
       g_array_append_val (times, ms);
       digest = digest * 31 + layout_digest (layout);
+      time_overlays (layout, pinned, holders);
       g_clear_pointer (&previous, hs_layout_unref);
       previous = g_steal_pointer (&layout);
     }
@@ -380,6 +427,13 @@ print_program_steps (const char *path)
            "slowest %.2f; all steps %.0f; digest %08x\n", path, n_steps, most_objects,
            g_array_index (times, double, n_steps / 2), g_array_index (times, double, n_steps * 9 / 10),
            g_array_index (times, double, n_steps - 1), total, digest);
+  g_array_sort (pinned, bench_compare_doubles);
+  g_array_sort (holders, bench_compare_doubles);
+  if (pinned->len > 0)
+    g_print ("%s: the pinned copy's arrows routed at %u steps, CPU ms: median %.3f, slowest %.3f\n", path,
+             pinned->len, g_array_index (pinned, double, pinned->len / 2), g_array_index (pinned, double, pinned->len - 1));
+  g_print ("%s: the hidden holders laid out and routed, CPU ms a step: median %.3f, slowest %.3f\n", path,
+           g_array_index (holders, double, holders->len / 2), g_array_index (holders, double, holders->len - 1));
 }
 
 static void

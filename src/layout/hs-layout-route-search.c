@@ -28,6 +28,12 @@ struct _HsRouteGrid
   guint8 *v_blocked;    /* (i, j) to (i, j + 1) */
   guint8 *h_used;       /* how many arrows run there */
   guint8 *v_used;
+  /* A search's cost and way to each state (node × direction), valid
+   * where stamp holds that search's number: no search clears them */
+  double *cost;
+  guint  *from;
+  guint  *stamp;
+  guint   searches;
 };
 
 typedef HsRouteGrid Grid;
@@ -208,7 +214,7 @@ node_y (const Grid *grid,
  * arrivals (at nodes[k]); returns the nodes in order and sets *arrival,
  * or NULL */
 static GArray *
-search (const Grid           *grid,
+search (Grid                 *grid,
         guint                 start,
         int                   start_dir,
         const HsRouteArrival *arrivals,
@@ -216,9 +222,8 @@ search (const Grid           *grid,
         guint                 n_arrivals,
         guint                *arrival)
 {
-  guint n_states = grid->nx * grid->ny * 4;
-  g_autofree double *cost = g_new (double, n_states);
-  g_autofree guint *from = g_new (guint, n_states);
+  double *cost = grid->cost;
+  guint *from = grid->from, *stamp = grid->stamp, now = ++grid->searches;
   g_autoptr(GArray) heap = g_array_new (FALSE, FALSE, sizeof (Open));
   double best = INFINITY;
   guint best_state = G_MAXUINT;
@@ -226,8 +231,7 @@ search (const Grid           *grid,
 
   g_assert (grid != NULL && arrivals != NULL && arrival != NULL);
 
-  for (guint s = 0; s < n_states; s++)
-    cost[s] = INFINITY;
+  stamp[start * 4 + start_dir] = now;
   cost[start * 4 + start_dir] = 0;
   from[start * 4 + start_dir] = G_MAXUINT;
   heap_push (heap, 0, 0, start * 4 + start_dir);
@@ -264,8 +268,9 @@ search (const Grid           *grid,
           if (d == (dir + 2) % 4 || !step_from (grid, n, d, &next, &length, &used))
             continue;
           c = g + length * (1 + SHARED_COST * used) + (d != dir ? BEND_COST : 0);
-          if (c >= cost[next * 4 + d])
+          if (stamp[next * 4 + d] == now && c >= cost[next * 4 + d])
             continue;
+          stamp[next * 4 + d] = now;
           cost[next * 4 + d] = c;
           from[next * 4 + d] = top.state;
           for (guint k = 0; k < n_arrivals; k++)
@@ -406,6 +411,9 @@ hs_route_grid_new (const HsRouteArea *areas,
   grid->v_blocked = g_new0 (guint8, grid->nx * grid->ny);
   grid->h_used = g_new0 (guint8, grid->nx * grid->ny);
   grid->v_used = g_new0 (guint8, grid->nx * grid->ny);
+  grid->cost = g_new (double, grid->nx * grid->ny * 4);
+  grid->from = g_new (guint, grid->nx * grid->ny * 4);
+  grid->stamp = g_new0 (guint, grid->nx * grid->ny * 4);
   for (guint i = 0; i < n_areas; i++)
     grid_block (grid, &areas[i]);
   return grid;
@@ -423,6 +431,9 @@ hs_route_grid_free (HsRouteGrid *grid)
   g_free (grid->v_blocked);
   g_free (grid->h_used);
   g_free (grid->v_used);
+  g_free (grid->cost);
+  g_free (grid->from);
+  g_free (grid->stamp);
   g_free (grid);
 }
 

@@ -301,7 +301,7 @@ gboolean          hs_layout_get_garbage_title (HsLayout              *self,
                                                HsRect                *out);
 
 /* Sorts an array of doubles (levels, positions) and drops each that
- * lies within tolerance of the one before it: the detour router's grid
+ * lies within tolerance of the one before it: the router's search grid
  * lines and the camera's candidate positions */
 void              hs_layout_sort_unique       (GArray                *values,
                                                double                 tolerance);
