@@ -24,27 +24,31 @@
  * level out of its box, along its lanes across the columns it passes,
  * turning in the gaps between, into its target's left side, or, going
  * back, around into its right side.  Every other way is searched
- * (hs-layout-route-search.c): the cheapest in length, turns and runs
- * shared with the arrows found before, around the boxes in view.  That is
- * the pinned copy's and the holders' arrows, which leave boxes standing
- * where no rank is, and the few arrows of the layout that pass a column
- * where no lane was kept for them.  Searched without lanes, the arrows of
- * the readability corpus cross 173 times where the lanes cross 46
- * (docs/performance.md): the lanes carry the order within the ranks.
+ * (hs-layout-route-search.c): the cheapest in length, turns, and runs
+ * along those already taken, around the boxes in view.  That is the
+ * pinned copy's and the holders' arrows, which leave boxes standing where
+ * no rank is, and the few arrows of the layout that pass a column where
+ * no lane was kept for them.  Taken are the layout's arrows in view and,
+ * of the arrows searched before, the runs lanes cannot part from others:
+ * their first and last, and those with no room beside them.  Searched
+ * without lanes, the arrows of the readability corpus cross 173 times
+ * where the lanes cross 46 (docs/performance.md): the lanes carry the
+ * order within the ranks.
  *
- * Lanes.  The upright runs through one channel, a gap between columns or
- * the free room a searched run stands in, stand in one order: a turn
- * joins a level on the channel's left to one on its right; of two whose
- * right end is lower, the one whose left end is higher turns further
- * right, and of two whose right end is higher, the one whose left end is
- * lower.  Turns around nest, the shortest innermost.  Then two arrows
- * through a channel cross only where their ends stand in the other order
- * on its two sides, which the order within the ranks minimises.  A gap of
- * the layout shares its width out among its lanes; a searched channel
- * keeps its runs beside the boxes the search put them by, LANE apart, off
- * the layout's lanes.  The arrows into one side of a box of the layout
- * enter at points of their own, in the order they arrive, ENTRY_SPACING
- * apart where the box has room.
+ * Lanes.  The runs through one channel, upright through a gap between
+ * columns, or either way through the room a searched run stands in,
+ * stand in one order: a turn joins a level on the channel's left to one
+ * on its right; of two whose right end is lower, the one whose left end
+ * is higher turns further right, and of two whose right end is higher,
+ * the one whose left end is lower.  Turns around nest, the shortest
+ * innermost.  Then two arrows through a channel cross only where their
+ * ends stand in the other order on its two sides, which the order within
+ * the ranks minimises.  A gap of the layout shares its width out among
+ * its lanes; a searched channel keeps its runs beside where the search
+ * put them, LANE apart and off the runs that cannot move, within each
+ * one's room.  The arrows into one side of a box of the layout enter at
+ * points of their own, in the order they arrive, ENTRY_SPACING apart
+ * where the box has room.
  *
  * Drawing.  Every corner is rounded, by CORNER, or less where its runs
  * are short or a searched way's clearance is narrow; an upright shorter

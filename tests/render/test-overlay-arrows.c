@@ -7,6 +7,7 @@
 
 #include "hs-layout-holders.h"
 #include "hs-layout-route.h"
+#include "hs-test-arrows.h"
 #include "render-test-util.h"
 
 /*
@@ -46,25 +47,6 @@ bezier_at (const HsPoint *q,
                      u * u * u * q[0].y + 3 * u * u * t * q[1].y + 3 * u * t * t * q[2].y + t * t * t * q[3].y };
 }
 
-/* Whether curve q is a straight run: upright (TRUE into *upright) or
- * level, into *a and *b its ends */
-static gboolean
-straight_run (const HsPoint *q,
-              gboolean      *upright,
-              HsPoint       *a,
-              HsPoint       *b)
-{
-  *a = q[0];
-  *b = q[3];
-  if (fabs (q[0].x - q[3].x) < 0.01 && fabs (q[1].x - q[0].x) < 0.01 && fabs (q[2].x - q[0].x) < 0.01)
-    *upright = TRUE;
-  else if (fabs (q[0].y - q[3].y) < 0.01 && fabs (q[1].y - q[0].y) < 0.01 && fabs (q[2].y - q[0].y) < 0.01)
-    *upright = FALSE;
-  else
-    return FALSE;
-  return TRUE;
-}
-
 /* Whether the copy (cover) hides a box in view, in part */
 static gboolean
 covers_a_box (HsLayout     *layout,
@@ -82,17 +64,9 @@ covers_a_box (HsLayout     *layout,
   return FALSE;
 }
 
-static gboolean
-within (const HsRect  *r,
-        const HsPoint *p)
-{
-  return p->x >= r->x && p->x <= r->x + r->width && p->y >= r->y && p->y <= r->y + r->height;
-}
-
 /* Fails where two arrows to different objects run along each other, as
  * far as a gap between boxes, other than over the copy and its shadow
- * (cover, or NULL): they leave it side by side, and boxes it hides in
- * part may leave them only the shadow to run along */
+ * (cover, or NULL), which they leave side by side */
 static void
 check_apart (const char          *name,
              guint                step,
@@ -104,38 +78,15 @@ check_apart (const char          *name,
     for (guint b = a + 1; b < n_edges; b++)
       {
         const HsLayoutEdge *ea = edges[a], *eb = edges[b];
+        HsPoint from = { 0 }, to = { 0 };
+        double overlap;
 
         if (ea->target == eb->target)
           continue;
-        for (guint k = 0; k < ea->n_curves; k++)
-          for (guint l = 0; l < eb->n_curves; l++)
-            {
-              HsPoint a0, a1, b0, b1, from, to;
-              gboolean ua, ub;
-              double overlap = 0;
-
-              if (!straight_run (&ea->path[3 * k], &ua, &a0, &a1) ||
-                  !straight_run (&eb->path[3 * l], &ub, &b0, &b1) || ua != ub)
-                continue;
-              /* the stretch both run along */
-              if (ua && fabs (a0.x - b0.x) < 1)
-                {
-                  from = (HsPoint) { a0.x, MAX (MIN (a0.y, a1.y), MIN (b0.y, b1.y)) };
-                  to = (HsPoint) { a0.x, MIN (MAX (a0.y, a1.y), MAX (b0.y, b1.y)) };
-                  overlap = to.y - from.y;
-                }
-              else if (!ua && fabs (a0.y - b0.y) < 1)
-                {
-                  from = (HsPoint) { MAX (MIN (a0.x, a1.x), MIN (b0.x, b1.x)), a0.y };
-                  to = (HsPoint) { MIN (MAX (a0.x, a1.x), MAX (b0.x, b1.x)), a0.y };
-                  overlap = to.x - from.x;
-                }
-              if (overlap > 0 && cover != NULL && within (cover, &from) && within (cover, &to))
-                continue;
-              if (overlap > 14)
-                g_error ("%s, step %u: the arrows to refs %u and %u run along each other for %.1f units "
-                         "from (%.1f, %.1f)", name, step, ea->target, eb->target, overlap, from.x, from.y);
-            }
+        overlap = hs_test_arrows_run_along (ea, eb, cover, &from, &to);
+        if (overlap > 14)
+          g_error ("%s, step %u: the arrows to refs %u and %u run along each other for %.1f units "
+                   "from (%.1f, %.1f)", name, step, ea->target, eb->target, overlap, from.x, from.y);
       }
 }
 

@@ -5,8 +5,9 @@
  * step of every lesson at 1024x600, and presenting at 1024x768 and
  * 1920x1080 (skipped on a smaller screen), no arrow of the copy crosses a
  * box in view other than its object, nor the copy itself once it left it;
- * each ends on its object's outline, and an object in view clear of the
- * copy gets its arrow.
+ * each ends on its object's outline, an object in view clear of the copy
+ * gets its arrow, and where the copy hides no box, no two arrows run
+ * along each other.
  */
 #define G_LOG_DOMAIN "heapscope-test-pinned-arrows"
 
@@ -15,6 +16,7 @@
 #include <math.h>
 
 #include "hs-lesson.h"
+#include "hs-test-arrows.h"
 #include "hs-test-run.h"
 
 static HsApplication *app;
@@ -124,7 +126,8 @@ bezier_at (const HsPoint *q,
 /* Checks the pinned copy's arrows at this step; returns how many */
 static guint
 check_step (HsWindow   *window,
-            const Case *c)
+            const Case *c,
+            guint      *n_apart)
 {
   HsGraphView *graph = hs_window_get_graph_view (window);
   HsLayout *layout = hs_graph_view_get_layout (graph);
@@ -218,6 +221,29 @@ check_step (HsWindow   *window,
         g_error ("%s %dx%d step %u: %s's object is in view, yet it has no arrow",
                  c->lesson, c->width, c->height, step, frame->rows[r].label);
     }
+
+  /* Where the copy hides no box, no two arrows to different objects run
+   * along each other past it: one that it hides in part may leave them
+   * no way out but one gap */
+  for (guint i = 0; i < n_boxes; i++)
+    if (boxes[i].alpha > 0 && boxes[i].kind != HS_LAYOUT_BOX_FRAME && meets (&boxes[i].rect, &view) &&
+        meets (&boxes[i].rect, &cover))
+      return n_arrows;
+  (*n_apart)++;
+  for (guint a = 0; a < n_arrows; a++)
+    for (guint b = a + 1; b < n_arrows; b++)
+      {
+        HsPoint from = { 0 }, to = { 0 };
+        double along;
+
+        if (arrows[a].target == arrows[b].target)
+          continue;
+        along = hs_test_arrows_run_along (&arrows[a], &arrows[b], &cover, &from, &to);
+        if (along > 14)
+          g_error ("%s %dx%d step %u: the arrows of %s and %s run along each other for %.0f units from (%.0f, %.0f)",
+                   c->lesson, c->width, c->height, step, frame->rows[arrows[a].row].label,
+                   frame->rows[arrows[b].row].label, along, from.x, from.y);
+      }
   return n_arrows;
 }
 
@@ -228,7 +254,7 @@ test_pinned_arrows (gconstpointer data)
   HsWindow *window = hs_window_new (app);
   HsGraphView *graph = hs_window_get_graph_view (window);
   Size size = { window, c->width, c->height };
-  guint n_steps, n_pinned = 0, n_arrows = 0;
+  guint n_steps, n_pinned = 0, n_arrows = 0, n_apart = 0;
 
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   if (!c->presenting)
@@ -265,11 +291,12 @@ test_pinned_arrows (gconstpointer data)
       hs_window_show_step (window, step, TRUE);
       settle (window);
       g_assert_cmpuint (hs_window_get_step (window), ==, step);
-      n_arrows += check_step (window, c);
+      n_arrows += check_step (window, c, &n_apart);
       n_pinned += hs_graph_view_get_pinned_frame (graph, NULL);
     }
-  g_test_message ("%s %dx%d%s: %u steps, frame pinned at %u, %u pinned arrows checked",
-                  c->lesson, c->width, c->height, c->presenting ? " presenting" : "", n_steps, n_pinned, n_arrows);
+  g_test_message ("%s %dx%d%s: %u steps, frame pinned at %u, %u pinned arrows checked, apart at %u steps",
+                  c->lesson, c->width, c->height, c->presenting ? " presenting" : "", n_steps, n_pinned, n_arrows,
+                  n_apart);
 
   if (c->presenting)
     g_action_group_change_action_state (G_ACTION_GROUP (window), "presentation", g_variant_new_boolean (FALSE));
