@@ -79,8 +79,10 @@
  * arrows do, costs as much as this much length */
 #define SIDE_COST  80.0
 /* The layout's arrows searched, each a pass over the boxes, at most:
- * a bounded number, for heaps of any size */
+ * a bounded number, for heaps of any size; and the boxes one may go
+ * around */
 #define SEARCH_BUDGET 400000
+#define MAX_SEARCHED_BOXES 300
 
 typedef struct
 {
@@ -794,7 +796,9 @@ areas_between (HsLayout *self,
 
 /* A forward arrow with no lanes, across the columns between its box and
  * its target: searched, from its column's right side to its entry.
- * FALSE where there is no way, or the budget is spent. */
+ * FALSE where there is no way, the budget is spent, or more than
+ * MAX_SEARCHED_BOXES boxes stand between: the search's grid grows with
+ * the square of their number. */
 static gboolean
 search_way (HsLayout           *self,
             const HsLayoutEdge *e,
@@ -818,6 +822,8 @@ search_way (HsLayout           *self,
 
       (*budget)--;
       areas_between (self, start.x, t->rect.x, e->source, clearance, areas);
+      if (areas->len > MAX_SEARCHED_BOXES)
+        return FALSE;
       g_array_append_vals (xs, (double[]) { start.x, arrival.outside.x }, 2);
       g_array_append_vals (ys, (double[]) { start.y, arrival.outside.y }, 2);
       grid = hs_route_grid_new ((const HsRouteArea *) areas->data, areas->len, xs, ys);
