@@ -690,17 +690,19 @@ give_lanes (Ways *w)
     }
 }
 
-/* Way i drawn: its corners rounded (the file's comment) into path */
+/* Way i drawn: its corners rounded (the file's comment) into path; q
+ * holds the corners where it turns, meanwhile */
 static void
 draw_way (const Ways *w,
           guint       i,
+          GArray     *q,
           GArray     *path)
 {
-  g_autoptr(GArray) q = g_array_new (FALSE, FALSE, sizeof (HsPoint));
   double radius = g_array_index (w->radii, double, i);
   guint first, end, m;
 
   way_span (w, i, &first, &end);
+  g_array_set_size (q, 0);
   /* the corners where the way turns, and its ends */
   for (guint k = first; k < end; k++)
     {
@@ -1096,6 +1098,7 @@ hs_layout_route_all_edges (HsLayout *self)
   g_autofree Route *routes = NULL;
   g_autoptr(GArray) arrivals = g_array_new (FALSE, FALSE, sizeof (Arrival));
   g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  g_autoptr(GArray) turns = g_array_new (FALSE, FALSE, sizeof (HsPoint));
   g_autoptr(GArray) passing = g_array_new (FALSE, FALSE, sizeof (Passing));
   g_autofree Loops *loops = NULL;
   GArray *lanes;
@@ -1152,7 +1155,7 @@ hs_layout_route_all_edges (HsLayout *self)
       HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
 
       e->alpha = 1;
-      draw_way (&ways, i, path);
+      draw_way (&ways, i, turns, path);
       set_path (self, e, (const HsPoint *) path->data, path->len);
     }
   ways_clear (&ways);
@@ -1567,6 +1570,7 @@ overlay_route (HsLayoutOverlayArrows *self)
 {
   g_autofree gboolean *done = NULL;
   g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  g_autoptr(GArray) turns = g_array_new (FALSE, FALSE, sizeof (HsPoint));
   Ways ways;
 
   g_assert (self != NULL);
@@ -1580,7 +1584,7 @@ overlay_route (HsLayoutOverlayArrows *self)
     {
       guint first = self->points->len;
 
-      draw_way (&ways, k, path);
+      draw_way (&ways, k, turns, path);
       g_array_append_val (self->offsets, first);
       g_array_append_vals (self->points, path->data, path->len);
     }
