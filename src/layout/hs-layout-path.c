@@ -62,6 +62,38 @@ hs_layout_path_corner_to (GArray *path,
 }
 
 void
+hs_layout_corners_add (GArray        *corners,
+                       const HsPoint *q,
+                       guint          first)
+{
+  guint len;
+
+  g_return_if_fail (corners != NULL && q != NULL);
+
+  len = corners->len;
+  if (len > first)
+    {
+      const HsPoint *a = &g_array_index (corners, HsPoint, len - 1);
+
+      if (fabs (a->x - q->x) < 0.01 && fabs (a->y - q->y) < 0.01)
+        return;
+    }
+  if (len >= first + 2)
+    {
+      const HsPoint *a = &g_array_index (corners, HsPoint, len - 2);
+      HsPoint *b = &g_array_index (corners, HsPoint, len - 1);
+
+      if ((fabs (a->x - b->x) < 0.01 && fabs (b->x - q->x) < 0.01) ||
+          (fabs (a->y - b->y) < 0.01 && fabs (b->y - q->y) < 0.01))
+        {
+          *b = *q;
+          return;
+        }
+    }
+  g_array_append_val (corners, *q);
+}
+
+void
 hs_layout_edge_set_curves (HsLayoutEdge  *edge,
                            const HsPoint *points,
                            guint          n_points)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The path primitives every router of src/layout draws with: an arrow's
+ * The path primitives the router of src/layout draws with: an arrow's
  * path is cubic Béziers one after another in a GArray of HsPoint (the
  * start, then each curve's two controls and its end), with straight
  * runs as curves too and quarter turns rounded.  Not installed, not for
@@ -33,6 +33,12 @@ void    hs_layout_path_corner_to (GArray        *path,
                                   double         cy,
                                   double         x,
                                   double         y);
+/* Appends q to corners, an orthogonal polyline from corners[first] on:
+ * nothing where q is the last corner, and in place of the last where
+ * that stands on the straight run to q */
+void    hs_layout_corners_add    (GArray        *corners,
+                                  const HsPoint *q,
+                                  guint          first);
 /* Makes points, 1 + 3 * n points, edge's path, and sets its ends and
  * their tangents from it; points must outlive edge */
 void    hs_layout_edge_set_curves (HsLayoutEdge  *edge,

@@ -5,6 +5,7 @@
 
 #include <math.h>
 
+#include "hs-layout-path.h"
 #include "hs-layout-route-search.h"
 
 /* A turn costs as much as this much length: few turns read best */
@@ -46,25 +47,33 @@ typedef struct
   guint  state;
 } Open;
 
-/* The index of the line at v, which the grid has */
+/* The index of the first line at or after v */
 static guint
-line_at (GArray *values,
-         double  v)
+first_line_from (GArray *values,
+                 double  v)
 {
   guint lo = 0, hi = values->len;
-
-  g_assert (values != NULL && values->len > 0);
 
   while (lo < hi)
     {
       guint mid = (lo + hi) / 2;
 
-      if (g_array_index (values, double, mid) < v - 0.01)
+      if (g_array_index (values, double, mid) < v)
         lo = mid + 1;
       else
         hi = mid;
     }
-  return MIN (lo, values->len - 1);
+  return lo;
+}
+
+/* The index of the line at v, which the grid has */
+static guint
+line_at (GArray *values,
+         double  v)
+{
+  g_assert (values != NULL && values->len > 0);
+
+  return MIN (first_line_from (values, v - 0.01), values->len - 1);
 }
 
 static void
@@ -282,33 +291,22 @@ search (Grid                 *grid,
   if (best_state == G_MAXUINT)
     return NULL;
 
+  /* from the arrival back to the start, then turned round */
   nodes = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint s = best_state; s != G_MAXUINT; s = from[s])
     {
       guint n = s / 4;
 
-      g_array_prepend_val (nodes, n);
+      g_array_append_val (nodes, n);
+    }
+  for (guint a = 0, b = nodes->len - 1; a < b; a++, b--)
+    {
+      guint t = g_array_index (nodes, guint, a);
+
+      g_array_index (nodes, guint, a) = g_array_index (nodes, guint, b);
+      g_array_index (nodes, guint, b) = t;
     }
   return nodes;
-}
-
-/* The index of the first line at or after v */
-static guint
-first_line_from (GArray *values,
-                 double  v)
-{
-  guint lo = 0, hi = values->len;
-
-  while (lo < hi)
-    {
-      guint mid = (lo + hi) / 2;
-
-      if (g_array_index (values, double, mid) < v)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
 }
 
 void
@@ -343,37 +341,6 @@ hs_route_grid_take (HsRouteGrid   *grid,
             used[n] = MIN (used[n] + 1, 200);
           }
     }
-}
-
-/* Appends q to the corners, dropping the corner before where it stands
- * on the straight run to q */
-static void
-add_corner (GArray        *corners,
-            const HsPoint *q,
-            guint          first)
-{
-  guint len = corners->len;
-
-  if (len > first)
-    {
-      const HsPoint *a = &g_array_index (corners, HsPoint, len - 1);
-
-      if (fabs (a->x - q->x) < 0.01 && fabs (a->y - q->y) < 0.01)
-        return;
-    }
-  if (len >= first + 2)
-    {
-      const HsPoint *a = &g_array_index (corners, HsPoint, len - 2);
-      HsPoint *b = &g_array_index (corners, HsPoint, len - 1);
-
-      if ((fabs (a->x - b->x) < 0.01 && fabs (b->x - q->x) < 0.01) ||
-          (fabs (a->y - b->y) < 0.01 && fabs (b->y - q->y) < 0.01))
-        {
-          *b = *q;
-          return;
-        }
-    }
-  g_array_append_val (corners, *q);
 }
 
 HsRouteGrid *
@@ -472,9 +439,9 @@ hs_route_grid_search (HsRouteGrid          *grid,
       guint n = g_array_index (nodes, guint, k);
       HsPoint q = { node_x (grid, n), node_y (grid, n) };
 
-      add_corner (corners, &q, first);
+      hs_layout_corners_add (corners, &q, first);
     }
-  add_corner (corners, &arrivals[arrival].at, first);
+  hs_layout_corners_add (corners, &arrivals[arrival].at, first);
   return arrival;
 }
 

@@ -5,8 +5,8 @@
  * may arrive, around areas it must keep out of.  A* on a sparse grid
  * through the areas' outlines: a way costs its length, BEND_COST for
  * each turn, and SHARED_COST times the length it runs along a run taken
- * before, or nearer to one than NEAR, where it would seem the same.  Not installed, not for callers outside
- * src/layout.
+ * before, or nearer to one than NEAR, where it would seem the same.  Not
+ * installed, not for callers outside src/layout.
  */
 #pragma once
 

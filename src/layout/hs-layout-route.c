@@ -95,9 +95,8 @@ typedef struct
  * share x (an upright), or for a searched way's level run, y */
 typedef struct
 {
-  guint    way;
   guint    corner;
-  double   lo, hi;   /* where it may stand */
+  double   lo, hi;   /* a searched run's room: where it may stand */
   gboolean level;
   gboolean searched; /* kept beside where it stands, LANE apart */
   gboolean around;   /* both runs beside it on one side: a turn around */
@@ -129,12 +128,6 @@ ways_clear (Ways *w)
   g_clear_pointer (&w->firsts, g_array_unref);
   g_clear_pointer (&w->radii, g_array_unref);
   g_clear_pointer (&w->runs, g_array_unref);
-}
-
-static guint
-ways_count (const Ways *w)
-{
-  return w->radii->len;
 }
 
 /* The corners of way i: from *first up to *end */
@@ -188,13 +181,12 @@ way_level_to (Ways   *w,
     way_add (w, x, p.y);
 }
 
+/* An upright of the layout's, from the corner added next, in a gap */
 static void
 way_upright (Ways     *w,
-             double    lo,
-             double    hi,
              gboolean  around)
 {
-  Run u = { ways_count (w) - 1, w->corners->len, lo, hi, FALSE, FALSE, around };
+  Run u = { w->corners->len, 0, 0, FALSE, FALSE, around };
 
   g_array_append_val (w->runs, u);
 }
@@ -213,7 +205,7 @@ way_turn_to (Ways   *w,
       way_level_to (w, x);
       return;
     }
-  way_upright (w, MIN (p.x, x), MAX (p.x, x), FALSE);
+  way_upright (w, FALSE);
   way_add (w, (p.x + x) / 2, p.y);
   way_add (w, (p.x + x) / 2, y);
   way_add (w, x, y);
@@ -229,7 +221,7 @@ way_around_to (Ways   *w,
 
   if (fabs (p.y - y) < 0.01)
     return;
-  way_upright (w, p.x, p.x, TRUE);
+  way_upright (w, TRUE);
   way_add (w, p.x, p.y);
   way_add (w, p.x, y);
   way_add (w, p.x, y);
@@ -282,7 +274,7 @@ way_add_searched (Ways              *w,
     {
       const HsPoint *b = &g_array_index (w->corners, HsPoint, k), *c = b + 1;
       gboolean level = fabs (b->y - c->y) < 0.01;
-      Run u = { ways_count (w) - 1, k, across_of (b, level), across_of (b, level), level, TRUE, FALSE };
+      Run u = { k, across_of (b, level), across_of (b, level), level, TRUE, FALSE };
 
       if (fabs (along_of (b, level) - along_of (c, level)) < 0.01)
         continue;
@@ -518,15 +510,15 @@ share_gap (Ways       *w,
 }
 
 /* Where the runs of a searched channel stand: beside the side the search
- * put them by, LANE apart, and off those of the channel that cannot move
- * (fixed, n_fixed of them), each within its room */
+ * put them by, LANE apart in their order, off those that stand where they
+ * leave or arrive, each within its room */
 static void
-pack_channel (Ways         *w,
-              const Turn   *turns,
-              guint         n,
-              const double *fixed,
-              guint         n_fixed)
+pack_channel (Ways       *w,
+              const Turn *turns,
+              guint       n)
 {
+  g_autoptr(GArray) movable = g_array_new (FALSE, FALSE, sizeof (const Run *));
+  g_autoptr(GArray) fixed = g_array_new (FALSE, FALSE, sizeof (double));
   double lo = -G_MAXDOUBLE, hi = G_MAXDOUBLE, least = G_MAXDOUBLE, most = -G_MAXDOUBLE, sum = 0, at;
   gboolean up;
 
@@ -535,28 +527,35 @@ pack_channel (Ways         *w,
       const Run *u = &g_array_index (w->runs, Run, turns[k].run);
       double x = across_of (&g_array_index (w->corners, HsPoint, u->corner), u->level);
 
+      if (u->lo == u->hi)
+        {
+          g_array_append_val (fixed, x);
+          continue;
+        }
+      g_array_append_val (movable, u);
       lo = MAX (lo, u->lo);
       hi = MIN (hi, u->hi);
       least = MIN (least, x);
       most = MAX (most, x);
       sum += x;
     }
+  if (movable->len == 0)
+    return;
   /* from the side nearer where they stand, outward */
-  up = sum / n - lo <= hi - sum / n;
+  up = sum / movable->len - lo <= hi - sum / movable->len;
   at = up ? least : most;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < movable->len; i++)
     {
-      guint k = up ? i : n - 1 - i;
-      const Run *u = &g_array_index (w->runs, Run, turns[k].run);
+      const Run *u = g_array_index (movable, const Run *, up ? i : movable->len - 1 - i);
       gboolean moved = TRUE;
 
       while (moved)
         {
           moved = FALSE;
-          for (guint f = 0; f < n_fixed; f++)
-            if (fabs (at - fixed[f]) < LANE - 0.01)
+          for (guint f = 0; f < fixed->len; f++)
+            if (fabs (at - g_array_index (fixed, double, f)) < LANE - 0.01)
               {
-                at = fixed[f] + (up ? LANE : -LANE);
+                at = g_array_index (fixed, double, f) + (up ? LANE : -LANE);
                 moved = TRUE;
               }
         }
@@ -643,14 +642,22 @@ give_lanes (Ways *w)
       gboolean level = u->level;
       Turn turn;
 
-      /* one that leaves or reaches a side stands there */
-      if (u->lo == u->hi && u->searched)
-        continue;
+      turn.run = i;
+      /* a searched channel, numbered past any gap of the layout */
+      turn.gap = u->searched ? 1e12 + channel[i] : 0;
+      /* one that leaves or reaches a side stands there: the channel's
+       * other runs keep off it */
+      if (u->searched && u->lo == u->hi)
+        {
+          turn.order = 0;
+          g_array_append_val (turns, turn);
+          continue;
+        }
       /* where the runs before and after it stand */
       turn.from_x = across_of (b - 1, level);
       turn.to_x = across_of (c + 1, level);
-      /* a searched channel, numbered past any gap of the layout */
-      turn.gap = u->searched ? 1e12 + channel[i] : round (MIN (turn.from_x, turn.to_x));
+      if (!u->searched)
+        turn.gap = round (MIN (turn.from_x, turn.to_x));
       turn.left = turn.to_x >= turn.from_x ? along_of (b, level) : along_of (c, level);
       turn.right = turn.to_x >= turn.from_x ? along_of (c, level) : along_of (b, level);
       /* the shortest turn around innermost */
@@ -660,7 +667,6 @@ give_lanes (Ways *w)
         turn.order = 3e9 - fabs (along_of (c, level) - along_of (b, level));
       else
         turn.order = turn.right > turn.left ? 1e9 - turn.left : -1e9 + turn.left;
-      turn.run = i;
       g_array_append_val (turns, turn);
     }
   g_array_sort (turns, compare_turns);
@@ -670,23 +676,13 @@ give_lanes (Ways *w)
 
       for (j = i; j < turns->len && g_array_index (turns, Turn, j).gap == first->gap; j++)
         ;
-      part_near_levels (&g_array_index (turns, Turn, i), j - i);
       if (g_array_index (w->runs, Run, first->run).searched)
-        {
-          /* the runs of the channel that stand where they leave or arrive */
-          g_autoptr(GArray) fixed = g_array_new (FALSE, FALSE, sizeof (double));
-
-          for (guint k = 0; k < w->runs->len; k++)
-            {
-              const Run *u = &g_array_index (w->runs, Run, k);
-
-              if (u->searched && u->lo == u->hi && 1e12 + channel[k] == first->gap)
-                g_array_append_val (fixed, u->lo);
-            }
-          pack_channel (w, &g_array_index (turns, Turn, i), j - i, (const double *) fixed->data, fixed->len);
-        }
+        pack_channel (w, &g_array_index (turns, Turn, i), j - i);
       else
-        share_gap (w, &g_array_index (turns, Turn, i), j - i);
+        {
+          part_near_levels (&g_array_index (turns, Turn, i), j - i);
+          share_gap (w, &g_array_index (turns, Turn, i), j - i);
+        }
     }
 }
 
@@ -705,27 +701,7 @@ draw_way (const Ways *w,
   g_array_set_size (q, 0);
   /* the corners where the way turns, and its ends */
   for (guint k = first; k < end; k++)
-    {
-      const HsPoint *p = &g_array_index (w->corners, HsPoint, k);
-      guint len = q->len;
-
-      if (len >= 1 && fabs (g_array_index (q, HsPoint, len - 1).x - p->x) < 0.01 &&
-          fabs (g_array_index (q, HsPoint, len - 1).y - p->y) < 0.01)
-        continue;
-      if (len >= 2)
-        {
-          const HsPoint *a = &g_array_index (q, HsPoint, len - 2);
-          HsPoint *b = &g_array_index (q, HsPoint, len - 1);
-
-          if ((fabs (a->x - b->x) < 0.01 && fabs (b->x - p->x) < 0.01) ||
-              (fabs (a->y - b->y) < 0.01 && fabs (b->y - p->y) < 0.01))
-            {
-              *b = *p;
-              continue;
-            }
-        }
-      g_array_append_val (q, *p);
-    }
+    hs_layout_corners_add (q, &g_array_index (w->corners, HsPoint, k), 0);
 
   g_array_set_size (path, 0);
   g_array_append_val (path, g_array_index (q, HsPoint, 0));
@@ -773,6 +749,15 @@ draw_way (const Ways *w,
     }
 }
 
+/* r grown by clearance on every side: what a searched way keeps out of */
+static HsRouteArea
+cleared (const HsRect *r,
+         double        clearance)
+{
+  return (HsRouteArea) { r->x - clearance, r->y - clearance,
+                         r->x + r->width + clearance, r->y + r->height + clearance };
+}
+
 /* The boxes a searched way keeps clear of, each cleared by clearance,
  * into areas: those of the layout standing between x0 and x1, but for
  * skip */
@@ -787,8 +772,7 @@ areas_between (HsLayout *self,
   for (guint b = 0; b < self->boxes->len; b++)
     {
       const HsLayoutBox *box = box_at (self, b);
-      HsRouteArea a = { box->rect.x - clearance, box->rect.y - clearance,
-                        box->rect.x + box->rect.width + clearance, box->rect.y + box->rect.height + clearance };
+      HsRouteArea a = cleared (&box->rect, clearance);
 
       if (b == skip || box->alpha <= 0 || box->rect.x + box->rect.width <= x0 || box->rect.x >= x1)
         continue;
@@ -1098,7 +1082,7 @@ hs_layout_route_all_edges (HsLayout *self)
   g_autofree Route *routes = NULL;
   g_autoptr(GArray) arrivals = g_array_new (FALSE, FALSE, sizeof (Arrival));
   g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (HsPoint));
-  g_autoptr(GArray) turns = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  g_autoptr(GArray) corners = g_array_new (FALSE, FALSE, sizeof (HsPoint));
   g_autoptr(GArray) passing = g_array_new (FALSE, FALSE, sizeof (Passing));
   g_autofree Loops *loops = NULL;
   GArray *lanes;
@@ -1155,7 +1139,7 @@ hs_layout_route_all_edges (HsLayout *self)
       HsLayoutEdge *e = &g_array_index (self->edges, HsLayoutEdge, i);
 
       e->alpha = 1;
-      draw_way (&ways, i, turns, path);
+      draw_way (&ways, i, corners, path);
       set_path (self, e, (const HsPoint *) path->data, path->len);
     }
   ways_clear (&ways);
@@ -1329,11 +1313,15 @@ add_visible_parts (GArray            *areas,
     }
   for (guint k = 0; k < n; k++)
     {
-      HsRouteArea a = { parts[k].x0 - clearance, parts[k].y0 - clearance, parts[k].x1 + clearance, parts[k].y1 + clearance };
+      HsRect part = { parts[k].x0, parts[k].y0, parts[k].x1 - parts[k].x0, parts[k].y1 - parts[k].y0 };
+      HsRouteArea a = cleared (&part, clearance);
 
       g_array_append_val (areas, a);
     }
 }
+
+/* A step one unit long each way, by HsRouteDir */
+static const double step_x[] = { 1, 0, -1, 0 }, step_y[] = { 0, 1, 0, -1 };
 
 /* Where an arrow leaves its source, on the grid: a pinned frame's names
  * by the copy's right side, others straight out */
@@ -1342,13 +1330,11 @@ exit_of (const HsLayoutOverlayArrows *self,
          const Start                 *start,
          double                       clearance)
 {
-  static const double dx[] = { 1, 0, -1, 0 }, dy[] = { 0, 1, 0, -1 };
-
   g_assert (self != NULL && start != NULL);
 
   if (self->pinned)
     return (HsPoint) { self->pin.x + self->pin.width + PIN_CLEARANCE, start->slot.y };
-  return (HsPoint) { start->slot.x + dx[start->dir] * clearance, start->slot.y + dy[start->dir] * clearance };
+  return (HsPoint) { start->slot.x + step_x[start->dir] * clearance, start->slot.y + step_y[start->dir] * clearance };
 }
 
 /* Counts the straight runs of arrows that meet seen as taken on grid */
@@ -1372,31 +1358,21 @@ take_arrows (HsRouteGrid        *grid,
       }
 }
 
-/* Counts the runs of a searched way that lanes cannot part from others
- * as taken: its first and last, which leave its source and reach its
- * object where they stand, and those with no room for a lane beside them
- * among areas.  Lanes part the rest (give_lanes()). */
+/* Counts the searched runs of ways from run first on that lanes cannot
+ * part from others as taken: those that leave a source or reach an
+ * object where they stand, and those with no room for a lane beside
+ * them.  Lanes part the rest (give_lanes()). */
 static void
-take_fixed_runs (HsRouteGrid       *grid,
-                 const HsPoint     *corners,
-                 guint              n_corners,
-                 const HsRouteArea *areas,
-                 guint              n_areas)
+take_fixed_runs (HsRouteGrid *grid,
+                 const Ways  *ways,
+                 guint        first)
 {
-  for (guint k = 0; k + 1 < n_corners; k++)
+  for (guint i = first; i < ways->runs->len; i++)
     {
-      const HsPoint *b = &corners[k], *c = b + 1;
-      gboolean level = fabs (b->y - c->y) < 0.01;
-      double lo, hi;
+      const Run *u = &g_array_index (ways->runs, Run, i);
 
-      if (k > 0 && k + 2 < n_corners)
-        {
-          hs_route_free_span (areas, n_areas, level, across_of (b, level), along_of (b, level), along_of (c, level),
-                              &lo, &hi);
-          if (hi - lo >= 2 * LANE)
-            continue;
-        }
-      hs_route_grid_take (grid, b, 2);
+      if (u->searched && u->hi - u->lo < 2 * LANE)
+        hs_route_grid_take (grid, &g_array_index (ways->corners, HsPoint, u->corner), 2);
     }
 }
 
@@ -1409,7 +1385,6 @@ search_ways (HsLayoutOverlayArrows *self,
              Ways                  *ways,
              GArray                *edges)
 {
-  static const double dx[] = { 1, 0, -1, 0 }, dy[] = { 0, 1, 0, -1 };
   const HsLayoutBox *boxes;
   guint n_boxes;
   g_autoptr(GArray) areas = g_array_new (FALSE, FALSE, sizeof (HsRouteArea));
@@ -1440,14 +1415,11 @@ search_ways (HsLayoutOverlayArrows *self,
   else
     for (guint i = 0; i < self->sources->len; i++)
       {
-        const HsRect *r = &g_array_index (self->sources, HsRect, i);
-        HsRouteArea source = { r->x - clearance, r->y - clearance,
-                               r->x + r->width + clearance, r->y + r->height + clearance };
+        HsRouteArea source = cleared (&g_array_index (self->sources, HsRect, i), clearance);
 
         g_array_append_val (areas, source);
       }
-  seen = (HsRouteArea) { self->view.x - clearance, self->view.y - clearance,
-                         self->view.x + self->view.width + clearance, self->view.y + self->view.height + clearance };
+  seen = cleared (&self->view, clearance);
 
   /* What an arrow must not cross is what can be seen crossed */
   for (guint i = 0; i < n_boxes; i++)
@@ -1456,15 +1428,13 @@ search_ways (HsLayoutOverlayArrows *self,
   /* the garbage zone's title, which is drawn over arrows */
   if (hs_layout_get_garbage_title (self->layout, &title) && meets (&title, &seen))
     {
-      HsRouteArea a = { title.x - clearance, title.y - clearance,
-                        title.x + title.width + clearance, title.y + title.height + clearance };
+      HsRouteArea a = cleared (&title, clearance);
 
       g_array_append_val (areas, a);
     }
   for (guint i = 0; i < self->others->len; i++)
     {
-      const HsRect *o = &g_array_index (self->others, HsRect, i);
-      HsRouteArea a = { o->x - clearance, o->y - clearance, o->x + o->width + clearance, o->y + o->height + clearance };
+      HsRouteArea a = cleared (&g_array_index (self->others, HsRect, i), clearance);
 
       g_array_append_val (areas, a);
     }
@@ -1477,7 +1447,7 @@ search_ways (HsLayoutOverlayArrows *self,
       HsPoint out = exit_of (self, s, clearance);
       /* Runs one lane apart, so that arrows leaving side by side may keep
        * apart */
-      double lane_x = out.x + LANE * s->index * dx[s->dir], lane_y = out.y + LANE * s->index * dy[s->dir];
+      double lane_x = out.x + LANE * s->index * step_x[s->dir], lane_y = out.y + LANE * s->index * step_y[s->dir];
 
       g_array_append_val (first_arrival, at);
       g_array_append_vals (xs, (double[]) { out.x, lane_x }, 2);
@@ -1497,14 +1467,7 @@ search_ways (HsLayoutOverlayArrows *self,
   /* the layout's arrows in view are taken, and the ways a wider
    * clearance found */
   take_arrows (grid, (const HsLayoutEdge *) self->layout->edges->data, self->layout->edges->len, &seen);
-  for (guint k = 0; k < ways_count (ways); k++)
-    {
-      guint first, end;
-
-      way_span (ways, k, &first, &end);
-      take_fixed_runs (grid, &g_array_index (ways->corners, HsPoint, first), end - first,
-                       (const HsRouteArea *) areas->data, areas->len);
-    }
+  take_fixed_runs (grid, ways, 0);
 
   /* Each way in turn, around the runs of those found before that lanes
    * cannot part */
@@ -1514,17 +1477,18 @@ search_ways (HsLayoutOverlayArrows *self,
       guint from = g_array_index (first_arrival, guint, r), to = g_array_index (first_arrival, guint, r + 1);
       HsPoint out = exit_of (self, s, clearance);
       HsLayoutEdge edge = { 0 };
+      guint first_run;
 
       g_array_set_size (corners, 0);
       if (done[r] || from == to ||
           hs_route_grid_search (grid, &s->slot, &out, s->dir, &g_array_index (arrivals, HsRouteArrival, from),
                                 to - from, corners) < 0 || corners->len < 2)
         continue;
-      take_fixed_runs (grid, (const HsPoint *) corners->data, corners->len,
-                       (const HsRouteArea *) areas->data, areas->len);
+      first_run = ways->runs->len;
       way_begin (ways, s->slot.x, s->slot.y, CORNER_SHARE * clearance);
       way_add_searched (ways, (const HsPoint *) corners->data, corners->len,
                         (const HsRouteArea *) areas->data, areas->len);
+      take_fixed_runs (grid, ways, first_run);
       edge.source = self->pinned ? self->frame : s->source;
       edge.row = s->index;
       edge.from_frame = self->pinned;
@@ -1570,7 +1534,7 @@ overlay_route (HsLayoutOverlayArrows *self)
 {
   g_autofree gboolean *done = NULL;
   g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (HsPoint));
-  g_autoptr(GArray) turns = g_array_new (FALSE, FALSE, sizeof (HsPoint));
+  g_autoptr(GArray) corners = g_array_new (FALSE, FALSE, sizeof (HsPoint));
   Ways ways;
 
   g_assert (self != NULL);
@@ -1584,7 +1548,7 @@ overlay_route (HsLayoutOverlayArrows *self)
     {
       guint first = self->points->len;
 
-      draw_way (&ways, k, turns, path);
+      draw_way (&ways, k, corners, path);
       g_array_append_val (self->offsets, first);
       g_array_append_vals (self->points, path->data, path->len);
     }
